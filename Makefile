@@ -1,0 +1,68 @@
+# urne: the user's entry point. `make run` and `make check` are the two commands that matter;
+# everything else is a helper. CMake does the building; this file installs what is missing and
+# drives the build directories.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 8
+
+# Debian packages needed to build and test (DEPS) and only to benchmark (BENCH_DEPS).
+DEPS       = build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev libjansson-dev
+BENCH_DEPS = python3-pandas
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all build run check test asan fuzz bench deps bench-deps clean demo
+
+all: build
+
+# Install only what dpkg does not already report as installed; apt-get update only when needed.
+define install_missing
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "urne: installing missing Debian packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "urne: build dependencies present"; fi
+endef
+
+deps:
+	$(call install_missing,$(DEPS))
+
+bench-deps: deps
+	$(call install_missing,$(BENCH_DEPS))
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# The demo: until the server exists, `make run` counts the examples and a real file.
+run: build
+	@./scripts/demo.sh $(BUILD)/urne
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure
+
+asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DURNE_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure
+
+fuzz: deps
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DURNE_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@./fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Every test: the normal build, the sanitizer build, a short fuzzing run of every parser.
+check: test asan fuzz
+	@echo "make check: all passed"
+
+bench: build bench-deps
+	@./bench/run.sh $(BUILD)/urne
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) bench/out

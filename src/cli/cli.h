@@ -1,0 +1,23 @@
+/*
+ * cli: the `urne` command. main.c dispatches to one function per subcommand; each
+ * parses its options, calls an io/ adapter and an engine, and prints. Exit status:
+ * 0 done, 1 input rejected (with its messages), 2 usage error.
+ */
+#ifndef URNE_CLI_H
+#define URNE_CLI_H
+
+#include "../core/urne_diag.h"
+
+#define URNE_EXIT_OK 0
+#define URNE_EXIT_REJECTED 1
+#define URNE_EXIT_USAGE 2
+
+#define URNE_VERSION "0.1.0"
+
+int urne_cli_results(int argc, char **argv);
+
+/* Print the diagnostics of a list to stderr: every error and warning kept, then a
+ * count of those not kept. */
+void urne_cli_print_diags(const urne_diags *diags);
+
+#endif

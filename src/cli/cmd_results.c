@@ -1,0 +1,275 @@
+/*
+ * cmd_results: `urne results tally|check`. Reads a tally-sheet file through io/,
+ * checks and aggregates it with the results engine, decides the outcome under the
+ * chosen rules, and prints a table, JSON or the Ministry's CSV layout. Output goes to
+ * standard output, or to --output FILE written whole (temporary file, then rename),
+ * so an interrupted or rejected run leaves no half-written result behind.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../io/io_file.h"
+#include "../io/results_io.h"
+#include "cli.h"
+
+static void results_usage(FILE *out) {
+    fprintf(out,
+            "Usage: urne results tally FILE [options]   count the sheets, print results and outcome\n"
+            "       urne results check FILE [options]   only check the sheets\n\n"
+            "Options:\n"
+            "  --format ministry|legislative|native  input format (default: guessed from the file)\n"
+            "  --encoding auto|utf8|latin1   input encoding (default: auto)\n"
+            "  --level LEVEL       level to show: national, departement, circonscription,\n"
+            "                      commune, bureau, or the levels a native file declares\n"
+            "                      (default: the top level)\n"
+            "  --rules PRESET      %s\n"
+            "                      (default: the file's own '# rules:', else presidential for\n"
+            "                      Ministry files, legislative for legislative files, party)\n"
+            "  --round N           which round the file is (1 or 2; default: the file's, else 1)\n"
+            "  --blank-recognised  blank ballots count among exprimés; a blank majority voids the round\n"
+            "  --compare FILE      compare with stated totals (the legislative per-département file)\n"
+            "  --json              print JSON instead of a table\n"
+            "  --csv               print CSV in the Ministry's layout\n"
+            "  --output FILE       write to FILE (whole or not at all) instead of standard output\n"
+            "  -h, --help          this help\n\n"
+            "Examples:\n"
+            "  urne results tally PR17_BVot_T1_dept69.txt --level departement\n"
+            "  urne results tally Legislatives_2017_Resultats_T1_Circonscription.csv --format legislative \\\n"
+            "      --compare Legislatives_2017_Resultats_T1_Departement.csv\n"
+            "  urne results tally examples/primary-round2.csv --json\n",
+            urne_rules_preset_names());
+}
+
+typedef struct tally_opts {
+    const char *file, *level, *rules, *compare, *output;
+    urne_results_format format;
+    urne_encoding encoding;
+    int round, blank, json, csv, check_only;
+} tally_opts;
+
+static int parse_opts(int argc, char **argv, tally_opts *o) {
+    static const struct option longopts[] = {
+        {"format", required_argument, 0, 'f'}, {"encoding", required_argument, 0, 'e'},
+        {"level", required_argument, 0, 'l'},  {"rules", required_argument, 0, 'r'},
+        {"round", required_argument, 0, 'n'},  {"blank-recognised", no_argument, 0, 'b'},
+        {"compare", required_argument, 0, 'c'}, {"json", no_argument, 0, 'j'},
+        {"csv", no_argument, 0, 'C'},          {"output", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
+    };
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (urne_io_format_parse(optarg, &o->format) != 0) {
+                fprintf(stderr, "urne results: unknown format '%s' (ministry, legislative, native)\n", optarg);
+                return URNE_EXIT_USAGE;
+            }
+            break;
+        case 'e':
+            if (urne_text_encoding_parse(optarg, &o->encoding) != 0) {
+                fprintf(stderr, "urne results: unknown encoding '%s' (auto, utf8, latin1)\n", optarg);
+                return URNE_EXIT_USAGE;
+            }
+            break;
+        case 'l': o->level = optarg; break;
+        case 'r': o->rules = optarg; break;
+        case 'n':
+            if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0) {
+                fprintf(stderr, "urne results: --round takes 1 or 2, not '%s'\n", optarg);
+                return URNE_EXIT_USAGE;
+            }
+            o->round = atoi(optarg);
+            break;
+        case 'b': o->blank = 1; break;
+        case 'c': o->compare = optarg; break;
+        case 'j': o->json = 1; break;
+        case 'C': o->csv = 1; break;
+        case 'o': o->output = optarg; break;
+        case 'h': results_usage(stdout); return -1;
+        default:
+            fprintf(stderr, "urne results: unknown or incomplete option '%s'\n\n", argv[optind - 1]);
+            results_usage(stderr);
+            return URNE_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "urne results: expected one FILE, got %d\n\n", argc - optind);
+        results_usage(stderr);
+        return URNE_EXIT_USAGE;
+    }
+    if (o->json && o->csv) {
+        fprintf(stderr, "urne results: choose --json or --csv, not both\n");
+        return URNE_EXIT_USAGE;
+    }
+    o->file = argv[optind];
+    if (o->rules) {
+        urne_rules probe;
+        if (urne_rules_preset(o->rules, &probe) != 0) {
+            fprintf(stderr, "urne results: unknown rules '%s' (known: %s)\n", o->rules, urne_rules_preset_names());
+            return URNE_EXIT_USAGE;
+        }
+    }
+    return URNE_EXIT_OK;
+}
+
+/* Load, parse and check a tally file; NULL after printing its errors. */
+static urne_round *load(const tally_opts *o, urne_diags *diags) {
+    char *buf;
+    size_t len;
+    if (urne_io_read_file(o->file, &buf, &len, diags) != 0) return NULL;
+    urne_round *round = urne_io_results_parse(buf, len, o->format, o->encoding, diags);
+    free(buf);
+    return round;
+}
+
+static int write_report(const tally_opts *o, const urne_report *rep) {
+    FILE *out = stdout;
+    char tmp[4096];
+    if (o->output) {
+        snprintf(tmp, sizeof tmp, "%s.tmp.%ld", o->output, (long)getpid());
+        out = fopen(tmp, "w");
+        if (out == NULL) {
+            perror(o->output);
+            return URNE_EXIT_REJECTED;
+        }
+    }
+    int rc = o->json ? urne_io_write_json(out, rep)
+                     : (o->csv ? urne_io_write_ministry_csv(out, rep) : urne_io_write_table(out, rep));
+    if (fflush(out) != 0) rc = -1;
+    if (o->output) {
+        if (fclose(out) != 0) rc = -1;
+        if (rc == 0 && rename(tmp, o->output) != 0) rc = -1;
+        if (rc != 0) {
+            remove(tmp);
+            perror(o->output);
+        }
+    }
+    return rc == 0 ? URNE_EXIT_OK : URNE_EXIT_REJECTED;
+}
+
+static const char *default_rules(const urne_round *round, urne_results_format fmt) {
+    if (round->rules_hint) return round->rules_hint;
+    if (round->contest_level > 0) return "legislative";
+    return fmt == URNE_FMT_NATIVE ? "party" : "presidential";
+}
+
+static int tally(const tally_opts *o) {
+    urne_diags diags;
+    urne_diags_init(&diags, o->file);
+    urne_round *round = load(o, &diags);
+    if (round == NULL) {
+        urne_cli_print_diags(&diags);
+        fprintf(stderr, "%s: rejected: %zu error%s; nothing was counted\n", o->file, diags.errors,
+                diags.errors == 1 ? "" : "s");
+        urne_diags_free(&diags);
+        return URNE_EXIT_REJECTED;
+    }
+    int rc = URNE_EXIT_OK;
+    size_t reported = 0;
+    for (size_t i = 0; i < round->nsheets; i++) reported += round->sheets[i].reported != 0;
+    if (reported < round->nsheets) {
+        char a[32], b[32];
+        urne_num_group((int64_t)reported, a, sizeof a);
+        urne_num_group((int64_t)round->nsheets, b, sizeof b);
+        urne_diags_add(&diags, URNE_DIAG_WARNING, 0, NULL, URNE_RULE_PARTIAL, "partial: %s of %s bureaux", a, b);
+        for (size_t i = 0; i < round->nsheets; i++)
+            if (!round->sheets[i].reported)
+                urne_diags_add(&diags, URNE_DIAG_WARNING, round->sheets[i].line, round->levels[round->nlevels - 1],
+                               URNE_RULE_PARTIAL, "%s %s: no figures yet", round->levels[round->nlevels - 1],
+                               round->sheets[i].key[round->nlevels - 1]);
+    }
+    if (o->check_only) {
+        urne_cli_print_diags(&diags);
+        printf("%s: %zu sheets pass every check (%s format, %zu candidates, %zu contests)\n", o->file,
+               round->nsheets, urne_io_format_name(o->format), round->ncandidates, round->ncontests);
+        urne_round_free(round);
+        urne_diags_free(&diags);
+        return URNE_EXIT_OK;
+    }
+    size_t level = 0;
+    if (o->level && (level = urne_round_level(round, o->level)) == URNE_NONE) {
+        fprintf(stderr, "urne results: %s has no level '%s'; its levels are:", o->file, o->level);
+        for (size_t l = 0; l < round->nlevels; l++) fprintf(stderr, "%s %s", l ? "," : "", round->levels[l]);
+        fprintf(stderr, "\n");
+        urne_round_free(round);
+        urne_diags_free(&diags);
+        return URNE_EXIT_USAGE;
+    }
+    urne_rules rules;
+    urne_rules_preset(o->rules ? o->rules : default_rules(round, o->format), &rules);
+    if (o->blank) rules.blank_recognised = 1;
+    if (o->round) round->number = o->round;
+
+    urne_tally tally;
+    urne_outcome *outcomes = NULL;
+    if (urne_results_aggregate(round, level, &tally) != 0) {
+        fprintf(stderr, "urne: out of memory\n");
+        urne_round_free(round);
+        urne_diags_free(&diags);
+        return URNE_EXIT_REJECTED;
+    }
+    if (urne_results_decide(round, &rules, &outcomes, &diags) != 0) {
+        urne_cli_print_diags(&diags);
+        rc = URNE_EXIT_REJECTED;
+        goto done;
+    }
+    if (o->compare) {
+        urne_diags cdiags;
+        urne_diags_init(&cdiags, o->compare);
+        char *buf;
+        size_t len;
+        urne_tally stated, at_level;
+        size_t dlevel = urne_round_level(round, "departement");
+        if (dlevel == URNE_NONE) {
+            fprintf(stderr, "urne results: --compare needs a file with a 'departement' level\n");
+            rc = URNE_EXIT_USAGE;
+        } else if (urne_io_read_file(o->compare, &buf, &len, &cdiags) != 0 ||
+                   (urne_io_stated_parse(buf, len, o->encoding, &stated, &cdiags) != 0 && (free(buf), 1))) {
+            urne_cli_print_diags(&cdiags);
+            rc = URNE_EXIT_REJECTED;
+        } else {
+            free(buf);
+            if (urne_results_aggregate(round, dlevel, &at_level) == 0) {
+                urne_results_compare(&at_level, &stated, "departement", o->compare, &diags);
+                urne_tally_free(&at_level);
+            }
+            urne_tally_free(&stated);
+        }
+        urne_diags_free(&cdiags);
+        if (rc != URNE_EXIT_OK) goto done;
+    }
+    urne_report rep = {round, &rules, &tally, outcomes, &diags, o->file};
+    urne_cli_print_diags(&diags);
+    rc = write_report(o, &rep);
+done:
+    urne_outcomes_free(outcomes, round->ncontests);
+    urne_tally_free(&tally);
+    urne_round_free(round);
+    urne_diags_free(&diags);
+    return rc;
+}
+
+int urne_cli_results(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        results_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? URNE_EXIT_USAGE : URNE_EXIT_OK;
+    }
+    tally_opts o;
+    memset(&o, 0, sizeof o);
+    if (strcmp(argv[1], "check") == 0)
+        o.check_only = 1;
+    else if (strcmp(argv[1], "tally") != 0) {
+        fprintf(stderr, "urne results: unknown subcommand '%s' (tally, check)\n\n", argv[1]);
+        results_usage(stderr);
+        return URNE_EXIT_USAGE;
+    }
+    int rc = parse_opts(argc - 1, argv + 1, &o);
+    if (rc == -1) return URNE_EXIT_OK; /* --help */
+    if (rc != URNE_EXIT_OK) return rc;
+    return tally(&o);
+}

@@ -1,0 +1,69 @@
+/*
+ * urne_arena: blocks of at least 64 KiB chained from the newest. A request larger
+ * than a block gets a block of its own, so big vote arrays do not waste the tail of
+ * the current block. See urne_arena.h for the contract.
+ */
+#include "urne_arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK_SIZE (64 * 1024)
+#define ARENA_ALIGN 16
+
+struct urne_arena_block {
+    urne_arena_block *next;
+    size_t used;
+    size_t size;
+    _Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+void urne_arena_init(urne_arena *arena) { arena->head = NULL; }
+
+void *urne_arena_alloc(urne_arena *arena, size_t size) {
+    size_t rounded = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (rounded < size) return NULL;
+    urne_arena_block *b = arena->head;
+    if (b == NULL || b->size - b->used < rounded) {
+        size_t cap = rounded > ARENA_BLOCK_SIZE ? rounded : ARENA_BLOCK_SIZE;
+        urne_arena_block *nb = malloc(sizeof(urne_arena_block) + cap);
+        if (nb == NULL) return NULL;
+        nb->used = 0;
+        nb->size = cap;
+        if (b != NULL && rounded > ARENA_BLOCK_SIZE) {
+            /* Keep filling the current block: slot the big one behind it. */
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            arena->head = nb;
+        }
+        b = nb;
+    }
+    void *p = b->data + b->used;
+    b->used += rounded;
+    memset(p, 0, size);
+    return p;
+}
+
+char *urne_arena_strndup(urne_arena *arena, const char *s, size_t len) {
+    char *p = urne_arena_alloc(arena, len + 1);
+    if (p == NULL) return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *urne_arena_strdup(urne_arena *arena, const char *s) {
+    return urne_arena_strndup(arena, s, strlen(s));
+}
+
+void urne_arena_free(urne_arena *arena) {
+    urne_arena_block *b = arena->head;
+    while (b != NULL) {
+        urne_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    arena->head = NULL;
+}

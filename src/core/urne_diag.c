@@ -1,0 +1,60 @@
+/*
+ * urne_diag: a growable array of diagnostics with a cap, so that a file with a
+ * million broken lines still yields a bounded report and the counts stay exact.
+ */
+#include "urne_diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void urne_diags_init(urne_diags *diags, const char *file) {
+    memset(diags, 0, sizeof *diags);
+    diags->file = file;
+}
+
+void urne_diags_add(urne_diags *diags, urne_severity severity, long line, const char *field,
+                    const char *rule, const char *fmt, ...) {
+    if (severity == URNE_DIAG_ERROR)
+        diags->errors++;
+    else
+        diags->warnings++;
+    if (diags->count >= URNE_DIAG_MAX_KEPT) return;
+    if (diags->count == diags->cap) {
+        size_t ncap = diags->cap ? diags->cap * 2 : 16;
+        urne_diag *n = realloc(diags->items, ncap * sizeof *n);
+        if (n == NULL) return;
+        diags->items = n;
+        diags->cap = ncap;
+    }
+    urne_diag *d = &diags->items[diags->count++];
+    d->severity = severity;
+    d->line = line;
+    snprintf(d->field, sizeof d->field, "%s", field ? field : "");
+    snprintf(d->rule, sizeof d->rule, "%s", rule ? rule : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->message, sizeof d->message, fmt, ap);
+    va_end(ap);
+}
+
+void urne_diag_format(const urne_diags *diags, const urne_diag *d, char *buf, size_t size) {
+    char where[320];
+    const char *file = diags->file ? diags->file : "<input>";
+    if (d->line > 0)
+        snprintf(where, sizeof where, "%s:%ld", file, d->line);
+    else
+        snprintf(where, sizeof where, "%s", file);
+    const char *sev = d->severity == URNE_DIAG_ERROR ? "error" : "warning";
+    if (d->field[0] != '\0')
+        snprintf(buf, size, "%s: %s: field '%s': %s [%s]", where, sev, d->field, d->message, d->rule);
+    else
+        snprintf(buf, size, "%s: %s: %s [%s]", where, sev, d->message, d->rule);
+}
+
+void urne_diags_free(urne_diags *diags) {
+    free(diags->items);
+    diags->items = NULL;
+    diags->count = diags->cap = 0;
+}

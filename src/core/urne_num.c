@@ -1,0 +1,82 @@
+/*
+ * urne_num: see urne_num.h. Everything here is integer arithmetic.
+ */
+#include "urne_num.h"
+
+#include <stdio.h>
+#include <string.h>
+
+urne_num_status urne_num_parse_count(const char *s, size_t len, int64_t *out) {
+    size_t i = 0, end = len;
+    while (i < end && (s[i] == ' ' || s[i] == '\t')) i++;
+    while (end > i && (s[end - 1] == ' ' || s[end - 1] == '\t')) end--;
+    if (i == end) return URNE_NUM_EMPTY;
+    int negative = 0;
+    if (s[i] == '-') {
+        negative = 1;
+        i++;
+        if (i == end) return URNE_NUM_INVALID;
+    }
+    int64_t v = 0;
+    for (; i < end; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9) return URNE_NUM_INVALID;
+        if (v > (INT64_MAX - (int64_t)d) / 10) return negative ? URNE_NUM_NEGATIVE : URNE_NUM_OVERFLOW;
+        v = v * 10 + (int64_t)d;
+    }
+    if (negative) return v == 0 ? (*out = 0, URNE_NUM_OK) : URNE_NUM_NEGATIVE;
+    *out = v;
+    return URNE_NUM_OK;
+}
+
+const char *urne_num_status_text(urne_num_status status) {
+    switch (status) {
+    case URNE_NUM_OK: return "is a count";
+    case URNE_NUM_EMPTY: return "is empty";
+    case URNE_NUM_INVALID: return "is not a whole number";
+    case URNE_NUM_NEGATIVE: return "is negative";
+    case URNE_NUM_OVERFLOW: return "is too large";
+    }
+    return "is invalid";
+}
+
+urne_wide urne_num_basis_points(urne_wide num, urne_wide den) {
+    /* floor((10000*num)/den + 1/2) = floor((20000*num + den) / (2*den)) */
+    return (20000 * num + den) / (2 * den);
+}
+
+static void write_wide(urne_wide v, char *out, size_t size) {
+    char tmp[48];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + (int)(v % 10));
+        v /= 10;
+    } while (v > 0 && n < sizeof tmp);
+    size_t j = 0;
+    while (n > 0 && j + 1 < size) out[j++] = tmp[--n];
+    out[j] = '\0';
+}
+
+void urne_num_pct(urne_wide num, urne_wide den, char sep, char *out, size_t size) {
+    if (den <= 0 || num < 0) {
+        snprintf(out, size, "0%c00", sep);
+        return;
+    }
+    urne_wide bp = urne_num_basis_points(num, den);
+    char whole[48];
+    write_wide(bp / 100, whole, sizeof whole);
+    snprintf(out, size, "%s%c%02d", whole, sep, (int)(bp % 100));
+}
+
+void urne_num_group(int64_t n, char *out, size_t size) {
+    char digits[32];
+    int neg = n < 0;
+    snprintf(digits, sizeof digits, "%lld", (long long)(neg ? -n : n));
+    size_t len = strlen(digits), j = 0;
+    if (neg && j + 1 < size) out[j++] = '-';
+    for (size_t i = 0; i < len && j + 1 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0 && j + 1 < size) out[j++] = ',';
+        if (j + 1 < size) out[j++] = digits[i];
+    }
+    out[j] = '\0';
+}

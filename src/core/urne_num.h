@@ -1,0 +1,46 @@
+/*
+ * urne_num: counts and percentages the way official publications print them.
+ *
+ * Counts are int64. A percentage is never computed in floating point: it is the
+ * exact ratio num/den scaled to hundredths and rounded half up, as the Ministry of
+ * the Interior publishes (Macron 2017: 8,656,346 / 36,054,394 = 24.0088... -> "24.01").
+ * Weighted college scores need wider numerators, hence the 128-bit variant.
+ */
+#ifndef URNE_NUM_H
+#define URNE_NUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef __int128 urne_wide;
+
+/* Result of urne_num_parse_count. */
+typedef enum {
+    URNE_NUM_OK = 0,
+    URNE_NUM_EMPTY,     /* only blanks */
+    URNE_NUM_INVALID,   /* not a whole number */
+    URNE_NUM_NEGATIVE,  /* a whole number below zero */
+    URNE_NUM_OVERFLOW   /* does not fit in int64 */
+} urne_num_status;
+
+/* Parse s[0..len) as a non-negative decimal count, surrounding spaces allowed.
+ * On URNE_NUM_OK stores the value in *out; otherwise *out is left unchanged. */
+urne_num_status urne_num_parse_count(const char *s, size_t len, int64_t *out);
+
+/* Human name of a parse status, e.g. "is not a whole number". */
+const char *urne_num_status_text(urne_num_status status);
+
+/* Write 100*num/den rounded half up to two decimals, e.g. "24.01", using `sep`
+ * as the decimal separator ('.' for JSON, ',' for the Ministry's CSV). A zero or
+ * negative denominator, or a negative numerator, writes "0.00" (the Ministry prints
+ * zeros for a bureau with no exprimés). `size` must be at least 48. */
+void urne_num_pct(urne_wide num, urne_wide den, char sep, char *out, size_t size);
+
+/* Hundredths of a percent, rounded half up: round(10000*num/den). den > 0, num >= 0,
+ * and 10000*num must fit in urne_wide. */
+urne_wide urne_num_basis_points(urne_wide num, urne_wide den);
+
+/* Write n with a comma every three digits ("1,155,604"), for tables read by people. */
+void urne_num_group(int64_t n, char *out, size_t size);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * legislative: the Ministry's legislative results per circonscription, and its
+ * per-département summary.
+ *
+ * Per circonscription (one row each, usually no header): département code and name,
+ * circonscription number and name, Inscrits, Abstentions, %, Votants, %, Blancs, %, %,
+ * Nuls, %, %, Exprimés, %, % (18 fields), then one group of 9 fields per candidate:
+ * N°Panneau, Sexe, Nom, Prénom, Nuance, Voix, % Voix/Ins, % Voix/Exp, Elu. Rows are
+ * padded with empty groups to the widest circonscription. Each circonscription is a
+ * contest with its own candidates; above it, totals are by Nuance.
+ *
+ * Per département (stated totals, for --compare): code, name, then the same 14 counts
+ * and percentages (16 fields), then groups of 5: Nuance, Voix, % Ins, % Exp, Sièges.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse_common.h"
+#include "results_io.h"
+
+#define CIRCO_FIXED 18
+#define CIRCO_GROUP 9
+#define DEPT_FIXED 16
+#define DEPT_GROUP 5
+
+/* Counts at the same offsets in both files, after the first `skip` code/name fields. */
+enum { C_INSCRITS = 0, C_VOTANTS = 3, C_BLANCS = 5, C_NULS = 8, C_EXPRIMES = 11 };
+
+static int is_header(urne_span first) {
+    char folded[64];
+    urne_text_fold_header(first, folded, sizeof folded);
+    return strcmp(folded, "code du departement") == 0;
+}
+
+static int group_empty(const urne_span *f, long from, long width) {
+    for (long i = 0; i < width; i++)
+        if (f[from + i].len > 0) return 0;
+    return 1;
+}
+
+/* Read the five counts starting at field `base`. */
+static int read_counts(const urne_span *f, long base, long line, int64_t out[5], urne_diags *diags) {
+    static const int off[5] = {C_INSCRITS, C_VOTANTS, C_BLANCS, C_NULS, C_EXPRIMES};
+    static const char *names[5] = {"Inscrits", "Votants", "Blancs", "Nuls", "Exprimés"};
+    int bad = 0;
+    for (int i = 0; i < 5; i++)
+        if (urne_parse_count(f[base + off[i]], line, names[i], &out[i], diags) != 0) bad = 1;
+    return bad ? -1 : 0;
+}
+
+/* Count the groups of `width` after `fixed` fields; -1 with an error if the row is malformed. */
+static long count_groups(const urne_span *f, long n, long fixed, long width, long line, urne_diags *diags) {
+    if (n < fixed || (n - fixed) % width != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, NULL, URNE_RULE_FIELD_COUNT,
+                       "%ld fields: a row has %ld fixed fields then candidate groups of %ld%s", n, fixed, width,
+                       n < fixed ? " (truncated line?)" : ", and this row ends inside a group");
+        return -1;
+    }
+    long groups = 0;
+    while (groups < (n - fixed) / width && !group_empty(f, fixed + groups * width, width)) groups++;
+    for (long g = groups; g < (n - fixed) / width; g++)
+        if (!group_empty(f, fixed + g * width, width)) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, line, NULL, URNE_RULE_CANDIDATE_GROUPS,
+                           "candidate group %ld is empty but group %ld after it is not", groups + 1, g + 1);
+            return -1;
+        }
+    if (groups == 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, NULL, URNE_RULE_CANDIDATE_GROUPS, "no candidate on this row");
+        return -1;
+    }
+    return groups;
+}
+
+urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_diags *diags) {
+    urne_round *round = urne_round_new();
+    urne_span *f = malloc(URNE_MAX_FIELDS * sizeof *f);
+    static const char *const levels[] = {"national", "departement", "circonscription"};
+    if (round == NULL || f == NULL || urne_round_set_levels(round, levels, 3, 2) != 0) {
+        urne_round_free(round);
+        free(f);
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+        return NULL;
+    }
+    const char *national = urne_round_intern(round, "national", 8);
+    const char *national_label = urne_round_intern(round, "Total", 5);
+    urne_lines it;
+    urne_span line;
+    urne_lines_init(&it, text, len);
+    while (urne_lines_next(&it, &line)) {
+        long ln = it.lineno;
+        if (urne_span_blank(line)) continue;
+        long n = urne_fields_split(line, ';', f, URNE_MAX_FIELDS);
+        if (n < 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                           "a quote is left open: the line is truncated");
+            continue;
+        }
+        if (ln == 1 && is_header(f[0])) continue;
+        if (n > URNE_MAX_FIELDS) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT, "more than %d fields",
+                           URNE_MAX_FIELDS);
+            continue;
+        }
+        long groups = count_groups(f, n, CIRCO_FIXED, CIRCO_GROUP, ln, diags);
+        int64_t c[5];
+        if (groups < 0 || read_counts(f, 4, ln, c, diags) != 0) continue;
+        int64_t *votes = malloc((size_t)groups * sizeof *votes);
+        if (votes == NULL) break;
+        int bad = 0;
+        for (long g = 0; g < groups; g++) {
+            char field[48];
+            snprintf(field, sizeof field, "Voix (candidate %ld)", g + 1);
+            if (urne_parse_count(f[CIRCO_FIXED + g * CIRCO_GROUP + 5], ln, field, &votes[g], diags)) bad = 1;
+            if (f[CIRCO_FIXED + g * CIRCO_GROUP + 2].len == 0) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "Nom", URNE_RULE_CANDIDATE_GROUPS,
+                               "candidate %ld has no name", g + 1);
+                bad = 1;
+            }
+        }
+        if (bad) {
+            free(votes);
+            continue;
+        }
+        urne_span parts[2] = {f[0], f[2]};
+        char key[128], label[256];
+        urne_parse_join(key, sizeof key, parts, 2);
+        snprintf(label, sizeof label, "%.*s, %.*s", (int)f[1].len, f[1].p, (int)f[3].len, f[3].p);
+        size_t contest = urne_round_add_contest(round, key, label);
+        if (contest == URNE_NONE) {
+            free(votes);
+            break;
+        }
+        for (long g = 0; g < groups; g++) {
+            const urne_span *cg = &f[CIRCO_FIXED + g * CIRCO_GROUP];
+            char name[256], first[128], last[128], sex[8], nuance[32];
+            snprintf(first, sizeof first, "%.*s", (int)cg[3].len, cg[3].p);
+            snprintf(last, sizeof last, "%.*s", (int)cg[2].len, cg[2].p);
+            snprintf(name, sizeof name, "%s%s%s", first, first[0] ? " " : "", last);
+            snprintf(sex, sizeof sex, "%.*s", (int)cg[1].len, cg[1].p);
+            snprintf(nuance, sizeof nuance, "%.*s", (int)cg[4].len, cg[4].p);
+            int64_t panel = 0;
+            urne_num_parse_count(cg[0].p, cg[0].len, &panel);
+            size_t idx = urne_round_add_candidate(round, name, nuance[0] ? nuance : "(none)", sex[0] ? sex : NULL,
+                                                  NULL, (int)panel);
+            if (idx == URNE_NONE || urne_round_set_names(round, idx, first, last) != 0) bad = 1;
+        }
+        urne_sheet *s = bad ? NULL : urne_round_add_sheet(round, contest);
+        if (s == NULL) {
+            free(votes);
+            break;
+        }
+        s->line = ln;
+        s->inscrits = c[0];
+        s->votants = c[1];
+        s->blancs = c[2];
+        s->nuls = c[3];
+        s->exprimes_stated = c[4];
+        memcpy(s->votes, votes, (size_t)groups * sizeof *votes);
+        free(votes);
+        s->key[0] = national;
+        s->label[0] = national_label;
+        s->key[1] = s->code[1] = urne_parse_intern(round, f[0]);
+        s->label[1] = urne_parse_intern(round, f[1]);
+        s->key[2] = round->contests[contest].key;
+        s->code[2] = urne_parse_intern(round, f[2]);
+        s->label[2] = round->contests[contest].label;
+    }
+    free(f);
+    if (diags->errors == 0 && round->nsheets == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file has no circonscription row");
+    if (diags->errors > 0) {
+        urne_round_free(round);
+        return NULL;
+    }
+    return round;
+}
+
+int urne_io_stated_parse(const char *buf, size_t len, urne_encoding enc, urne_tally *out, urne_diags *diags) {
+    memset(out, 0, sizeof *out);
+    urne_arena_init(&out->arena);
+    out->level = 1;
+    const char *text;
+    size_t tlen;
+    urne_encoding used;
+    if (urne_text_decode(buf, len, enc, &out->arena, &text, &tlen, &used, diags) != 0) return -1;
+    urne_span *f = malloc(URNE_MAX_FIELDS * sizeof *f);
+    size_t cap = 128;
+    out->units = malloc(cap * sizeof *out->units);
+    if (f == NULL || out->units == NULL) {
+        free(f);
+        urne_tally_free(out);
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+        return -1;
+    }
+    urne_lines it;
+    urne_span line;
+    urne_lines_init(&it, text, tlen);
+    while (urne_lines_next(&it, &line)) {
+        long ln = it.lineno;
+        if (urne_span_blank(line)) continue;
+        long n = urne_fields_split(line, ';', f, URNE_MAX_FIELDS);
+        if (n > 0 && ln == 1 && is_header(f[0])) continue;
+        if (n < DEPT_FIXED || n > URNE_MAX_FIELDS) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                           "%ld fields: a département row has %d fixed fields then groups of %d (Nuance, Voix, "
+                           "%% Ins, %% Exp, Sièges)", n, DEPT_FIXED, DEPT_GROUP);
+            continue;
+        }
+        int64_t c[5];
+        if (read_counts(f, 2, ln, c, diags) != 0) continue;
+        long groups = 0;
+        while (DEPT_FIXED + (groups + 1) * DEPT_GROUP <= n && f[DEPT_FIXED + groups * DEPT_GROUP].len > 0) groups++;
+        if (out->nunits == cap) {
+            urne_unit *nu = realloc(out->units, cap * 2 * sizeof *nu);
+            if (nu == NULL) break;
+            out->units = nu;
+            cap *= 2;
+        }
+        urne_unit *u = &out->units[out->nunits];
+        memset(u, 0, sizeof *u);
+        u->key = urne_span_dup(&out->arena, f[0]);
+        u->label = urne_span_dup(&out->arena, f[1]);
+        u->inscrits = c[0];
+        u->votants = c[1];
+        u->blancs = c[2];
+        u->nuls = c[3];
+        u->exprimes = c[4];
+        u->contest = URNE_NONE;
+        u->lines = urne_arena_alloc(&out->arena, (size_t)(groups ? groups : 1) * sizeof *u->lines);
+        if (u->key == NULL || u->label == NULL || u->lines == NULL) break;
+        int bad = 0;
+        for (long g = 0; g < groups; g++) {
+            urne_line *l = &u->lines[g];
+            l->name = l->group = urne_span_dup(&out->arena, f[DEPT_FIXED + g * DEPT_GROUP]);
+            l->candidate = URNE_NONE;
+            if (urne_parse_count(f[DEPT_FIXED + g * DEPT_GROUP + 1], ln, "Voix", &l->voix, diags)) bad = 1;
+        }
+        u->nlines = (size_t)groups;
+        if (!bad) out->nunits++;
+    }
+    free(f);
+    if (diags->errors == 0 && out->nunits == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file has no département row");
+    if (diags->errors > 0) {
+        urne_tally_free(out);
+        return -1;
+    }
+    return 0;
+}

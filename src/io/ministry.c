@@ -1,0 +1,376 @@
+/*
+ * ministry: the Ministry of the Interior's per-bureau results file.
+ *
+ * The official PR17_BVot_T1_FE.txt is latin-1, ';'-separated, CRLF, comma decimals,
+ * and its header names a single candidate group (N°Panneau;Sexe;Nom;Prénom;Voix;
+ * % Voix/Ins;% Voix/Exp) while every row carries eleven. Extractions people pass
+ * around re-encode it to UTF-8, number the groups (Nom_1 .. Nom_11), move columns
+ * about, use dot decimals and append their own columns. So columns are found by
+ * their folded header names, never by position:
+ *   - fixed columns: codes and labels of département, circonscription, commune and
+ *     bureau, Inscrits, Votants, Blancs, Nuls, Exprimés (percentages are ignored:
+ *     urne recomputes them exactly);
+ *   - numbered group columns map to their group;
+ *   - unnumbered group columns form a block that repeats to the end of each row.
+ * The levels of the round are the codes the file has (a per-commune file has no
+ * bureau level). Candidates come from the first row and are matched by name on the
+ * others; the whole file is one contest, decided at the top level.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse_common.h"
+#include "results_io.h"
+
+enum role {
+    R_IGNORE,
+    R_DEPT_CODE, R_DEPT_LABEL, R_CIRCO_CODE, R_CIRCO_LABEL, R_COMMUNE_CODE, R_COMMUNE_LABEL, R_BV_CODE,
+    R_INSCRITS, R_VOTANTS, R_BLANCS, R_NULS, R_EXPRIMES,
+    R_G_PANEL, R_G_SEX, R_G_NOM, R_G_PRENOM, R_G_VOIX, R_G_OTHER,
+    R_COUNT
+};
+
+#define NGROUP_ROLES 5 /* panel, sex, nom, prenom, voix */
+#define MAX_GROUPS 64
+
+static const struct {
+    const char *folded;
+    enum role role;
+} names[] = {
+    {"code du departement", R_DEPT_CODE},   {"libelle du departement", R_DEPT_LABEL},
+    {"code de la circonscription", R_CIRCO_CODE}, {"libelle de la circonscription", R_CIRCO_LABEL},
+    {"code de la commune", R_COMMUNE_CODE}, {"libelle de la commune", R_COMMUNE_LABEL},
+    {"code du b vote", R_BV_CODE},          {"code du bureau de vote", R_BV_CODE},
+    {"inscrits", R_INSCRITS},               {"votants", R_VOTANTS},
+    {"blancs", R_BLANCS},                   {"nuls", R_NULS},
+    {"exprimes", R_EXPRIMES},               {"n panneau", R_G_PANEL},
+    {"sexe", R_G_SEX},                      {"nom", R_G_NOM},
+    {"prenom", R_G_PRENOM},                 {"voix", R_G_VOIX},
+};
+
+static const char *field_names[R_COUNT] = {
+    [R_INSCRITS] = "Inscrits", [R_VOTANTS] = "Votants", [R_BLANCS] = "Blancs",
+    [R_NULS] = "Nuls",         [R_EXPRIMES] = "Exprimés", [R_G_VOIX] = "Voix",
+};
+
+typedef struct layout {
+    long fixed[R_G_PANEL];             /* column of each fixed role, -1 if absent */
+    long group_col[MAX_GROUPS][NGROUP_ROLES]; /* numbered mode */
+    size_t ngroups;                    /* numbered mode: groups named by the header */
+    int repeating;                     /* unnumbered group block repeating to the end */
+    long block_start, block_width;
+    long block_off[NGROUP_ROLES];
+    long header_fields;
+} layout;
+
+/* Split "nom 3" into base "nom" and group 3; returns the group or 0 when unnumbered. */
+static long split_suffix(char *folded) {
+    size_t n = strlen(folded);
+    size_t i = n;
+    while (i > 0 && folded[i - 1] >= '0' && folded[i - 1] <= '9') i--;
+    if (i == n || i == 0 || folded[i - 1] != ' ') return 0;
+    long g = strtol(folded + i, NULL, 10);
+    folded[i - 1] = '\0';
+    return g;
+}
+
+static int read_header(urne_span line, layout *lay, urne_diags *diags) {
+    urne_span f[URNE_MAX_FIELDS];
+    long n = urne_fields_split(line, ';', f, URNE_MAX_FIELDS);
+    if (n < 0 || n > URNE_MAX_FIELDS) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 1, NULL, URNE_RULE_HEADER, "the header line cannot be read");
+        return -1;
+    }
+    memset(lay, 0, sizeof *lay);
+    for (int r = 0; r < R_G_PANEL; r++) lay->fixed[r] = -1;
+    for (int g = 0; g < MAX_GROUPS; g++)
+        for (int k = 0; k < NGROUP_ROLES; k++) lay->group_col[g][k] = -1;
+    for (int k = 0; k < NGROUP_ROLES; k++) lay->block_off[k] = -1;
+    lay->header_fields = n;
+    lay->block_start = -1;
+    int numbered = 0, unnumbered = 0;
+    for (long i = 0; i < n; i++) {
+        char folded[128];
+        urne_text_fold_header(f[i], folded, sizeof folded);
+        int percent = folded[0] == '%';
+        long g = split_suffix(folded);
+        enum role role = R_IGNORE;
+        for (size_t k = 0; k < sizeof names / sizeof names[0] && !percent; k++)
+            if (strcmp(folded, names[k].folded) == 0) role = names[k].role;
+        if (role >= R_G_PANEL) {
+            if (g > 0) {
+                if (g > MAX_GROUPS) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, 1, NULL, URNE_RULE_HEADER,
+                                   "column %ld names candidate group %ld; at most %d are supported", i + 1, g,
+                                   MAX_GROUPS);
+                    return -1;
+                }
+                numbered = 1;
+                lay->group_col[g - 1][role - R_G_PANEL] = i;
+                if ((size_t)g > lay->ngroups) lay->ngroups = (size_t)g;
+            } else {
+                unnumbered = 1;
+                if (lay->block_start < 0) lay->block_start = i;
+                lay->block_off[role - R_G_PANEL] = i - lay->block_start;
+            }
+        } else if (role != R_IGNORE) {
+            if (lay->block_start >= 0 && unnumbered) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, 1, NULL, URNE_RULE_HEADER,
+                               "column %ld ('%.*s') follows the candidate columns; an unnumbered candidate "
+                               "group must end the header", i + 1, (int)f[i].len, f[i].p);
+                return -1;
+            }
+            lay->fixed[role] = i;
+        }
+    }
+    if (numbered && unnumbered) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 1, NULL, URNE_RULE_HEADER,
+                       "the header mixes numbered (Nom_1) and unnumbered (Nom) candidate columns");
+        return -1;
+    }
+    static const enum role needed[] = {R_INSCRITS, R_VOTANTS, R_BLANCS, R_NULS};
+    for (size_t k = 0; k < sizeof needed / sizeof needed[0]; k++)
+        if (lay->fixed[needed[k]] < 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, 1, field_names[needed[k]], URNE_RULE_HEADER,
+                           "the header has no '%s' column; is this a Ministry results file?",
+                           field_names[needed[k]]);
+            return -1;
+        }
+    if (!numbered && !unnumbered) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 1, "Voix", URNE_RULE_HEADER,
+                       "the header has no candidate columns (N°Panneau, Nom, Prénom, Voix)");
+        return -1;
+    }
+    for (size_t g = 0; g < (numbered ? lay->ngroups : 1); g++) {
+        long *cols = numbered ? lay->group_col[g] : lay->block_off;
+        if (cols[R_G_NOM - R_G_PANEL] < 0 || cols[R_G_VOIX - R_G_PANEL] < 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, 1, "Nom", URNE_RULE_HEADER,
+                           "candidate group %zu has no 'Nom' or no 'Voix' column", g + 1);
+            return -1;
+        }
+    }
+    lay->repeating = unnumbered;
+    if (unnumbered) lay->block_width = n - lay->block_start;
+    return 0;
+}
+
+/* Column of group g's role k in a row of n fields, or -1. */
+static long group_column(const layout *lay, size_t g, int k) {
+    if (!lay->repeating) return lay->group_col[g][k];
+    long off = lay->block_off[k];
+    return off < 0 ? -1 : lay->block_start + (long)g * lay->block_width + off;
+}
+
+static urne_span field_or_empty(const urne_span *f, long col) {
+    urne_span empty = {"", 0, 0};
+    return col < 0 ? empty : f[col];
+}
+
+/* "Prénom NOM" into buf. */
+static size_t full_name(char *buf, size_t size, urne_span first, urne_span last) {
+    size_t j = 0;
+    if (first.len > 0 && first.len < size - 2) {
+        memcpy(buf, first.p, first.len);
+        j = first.len;
+        buf[j++] = ' ';
+    }
+    size_t len = last.len < size - j - 1 ? last.len : size - j - 1;
+    memcpy(buf + j, last.p, len);
+    j += len;
+    buf[j] = '\0';
+    return j;
+}
+
+static int setup_round(urne_round *round, const layout *lay, const urne_span *f, size_t ngroups, long line,
+                       urne_diags *diags) {
+    const char *levels[URNE_MAX_LEVELS];
+    size_t n = 0;
+    levels[n++] = "national";
+    if (lay->fixed[R_DEPT_CODE] >= 0) levels[n++] = "departement";
+    if (lay->fixed[R_CIRCO_CODE] >= 0) levels[n++] = "circonscription";
+    if (lay->fixed[R_COMMUNE_CODE] >= 0) levels[n++] = "commune";
+    if (lay->fixed[R_BV_CODE] >= 0) levels[n++] = "bureau";
+    if (urne_round_set_levels(round, levels, n, 0) != 0 ||
+        urne_round_add_contest(round, "national", "Total") == URNE_NONE)
+        return -1;
+    for (size_t g = 0; g < ngroups; g++) {
+        char name[256];
+        urne_span first = field_or_empty(f, group_column(lay, g, R_G_PRENOM - R_G_PANEL));
+        urne_span last = field_or_empty(f, group_column(lay, g, R_G_NOM - R_G_PANEL));
+        urne_span sex = field_or_empty(f, group_column(lay, g, R_G_SEX - R_G_PANEL));
+        urne_span panel = field_or_empty(f, group_column(lay, g, R_G_PANEL - R_G_PANEL));
+        if (last.len == 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, line, "Nom", URNE_RULE_CANDIDATE_GROUPS,
+                           "candidate group %zu has no name", g + 1);
+            return -1;
+        }
+        full_name(name, sizeof name, first, last);
+        char sexbuf[8] = "";
+        if (sex.len > 0 && sex.len < sizeof sexbuf) memcpy(sexbuf, sex.p, sex.len), sexbuf[sex.len] = '\0';
+        int64_t pn = 0;
+        urne_num_parse_count(panel.p, panel.len, &pn);
+        size_t idx = urne_round_add_candidate(round, name, NULL, sexbuf[0] ? sexbuf : NULL, NULL, (int)pn);
+        if (idx == URNE_NONE) return -1;
+        char fb[128], lb[128];
+        snprintf(fb, sizeof fb, "%.*s", (int)first.len, first.p);
+        snprintf(lb, sizeof lb, "%.*s", (int)last.len, last.p);
+        if (urne_round_set_names(round, idx, fb, lb) != 0) return -1;
+    }
+    return 0;
+}
+
+urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_diags *diags) {
+    urne_lines it;
+    urne_span line;
+    urne_lines_init(&it, text, len);
+    if (!urne_lines_next(&it, &line) || urne_span_blank(line)) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
+        return NULL;
+    }
+    layout lay;
+    if (read_header(line, &lay, diags) != 0) return NULL;
+    urne_round *round = urne_round_new();
+    urne_span *f = malloc(URNE_MAX_FIELDS * sizeof *f);
+    if (round == NULL || f == NULL) {
+        urne_round_free(round);
+        free(f);
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+        return NULL;
+    }
+    size_t ngroups_first = 0;
+    int started = 0;
+    while (urne_lines_next(&it, &line)) {
+        long ln = it.lineno;
+        if (line.len == 0) continue; /* a blank line carries no sheet */
+        long n = urne_fields_split(line, ';', f, URNE_MAX_FIELDS);
+        if (n < 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                           "a quote is left open: the line is truncated");
+            continue;
+        }
+        size_t ngroups;
+        if (lay.repeating) {
+            long rest = n - lay.block_start;
+            if (n > URNE_MAX_FIELDS || rest < lay.block_width || rest % lay.block_width != 0) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                               "%ld fields: a sheet has %ld fixed fields then candidate groups of %ld fields, "
+                               "so %ld after the fixed ones is %s",
+                               n, lay.block_start, lay.block_width, rest < 0 ? 0 : rest,
+                               rest < lay.block_width ? "too few (truncated line?)" : "not a whole number of groups");
+                continue;
+            }
+            ngroups = (size_t)(rest / lay.block_width);
+            if (ngroups > MAX_GROUPS) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
+                               "%zu candidate groups; at most %d are supported", ngroups, MAX_GROUPS);
+                continue;
+            }
+        } else {
+            if (n != lay.header_fields) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                               "%ld fields, but the header has %ld%s", n, lay.header_fields,
+                               n < lay.header_fields ? " (truncated line?)" : "");
+                continue;
+            }
+            ngroups = lay.ngroups;
+        }
+        if (!started) {
+            if (setup_round(round, &lay, f, ngroups, ln, diags) != 0) break;
+            ngroups_first = ngroups;
+            started = 1;
+        } else if (ngroups != ngroups_first) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
+                           "%zu candidate groups, but the first sheet (line 2) has %zu", ngroups, ngroups_first);
+            continue;
+        }
+        int64_t counts[R_G_PANEL];
+        int bad = 0;
+        for (int r = R_INSCRITS; r <= R_EXPRIMES; r++) {
+            counts[r] = -1;
+            if (lay.fixed[r] >= 0 && urne_parse_count(f[lay.fixed[r]], ln, field_names[r], &counts[r], diags) != 0)
+                bad = 1;
+        }
+        int64_t votes[MAX_GROUPS];
+        size_t slot[MAX_GROUPS];
+        for (size_t g = 0; g < ngroups; g++) {
+            urne_span nom = field_or_empty(f, group_column(&lay, g, R_G_NOM - R_G_PANEL));
+            urne_span prenom = field_or_empty(f, group_column(&lay, g, R_G_PRENOM - R_G_PANEL));
+            char name[256], field[32];
+            size_t nl = full_name(name, sizeof name, prenom, nom);
+            snprintf(field, sizeof field, "Voix (group %zu)", g + 1);
+            if (urne_parse_count(f[group_column(&lay, g, R_G_VOIX - R_G_PANEL)], ln, field, &votes[g], diags))
+                bad = 1;
+            const urne_candidate *expect = &round->candidates[g];
+            if (strlen(expect->name) == nl && memcmp(expect->name, name, nl) == 0) {
+                slot[g] = g;
+            } else {
+                slot[g] = urne_round_find_candidate(round, 0, name, nl);
+                if (slot[g] == URNE_NONE) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, "Nom", URNE_RULE_UNKNOWN_CANDIDATE,
+                                   "candidate group %zu names '%s', who is not among the candidates of the "
+                                   "first sheet", g + 1, name);
+                    bad = 1;
+                }
+            }
+        }
+        if (bad) continue;
+        urne_sheet *s = urne_round_add_sheet(round, 0);
+        if (s == NULL) break;
+        s->line = ln;
+        s->inscrits = counts[R_INSCRITS];
+        s->votants = counts[R_VOTANTS];
+        s->blancs = counts[R_BLANCS];
+        s->nuls = counts[R_NULS];
+        s->exprimes_stated = counts[R_EXPRIMES];
+        for (size_t g = 0; g < ngroups; g++) s->votes[slot[g]] += votes[g];
+
+        /* Keys: national, then each present level qualified by the département. */
+        urne_span parts[3];
+        char key[256];
+        size_t lv = 0;
+        s->key[lv] = round->contests[0].key;
+        s->label[lv++] = round->contests[0].label;
+        urne_span dept = field_or_empty(f, lay.fixed[R_DEPT_CODE]);
+        if (lay.fixed[R_DEPT_CODE] >= 0) {
+            s->key[lv] = s->code[lv] = urne_parse_intern(round, dept);
+            s->label[lv++] = urne_parse_intern(round, field_or_empty(f, lay.fixed[R_DEPT_LABEL]));
+        }
+        if (lay.fixed[R_CIRCO_CODE] >= 0) {
+            parts[0] = dept;
+            parts[1] = f[lay.fixed[R_CIRCO_CODE]];
+            s->key[lv] = urne_round_intern(round, key, urne_parse_join(key, sizeof key, parts, 2));
+            s->code[lv] = urne_parse_intern(round, parts[1]);
+            s->label[lv++] = urne_parse_intern(round, field_or_empty(f, lay.fixed[R_CIRCO_LABEL]));
+        }
+        if (lay.fixed[R_COMMUNE_CODE] >= 0) {
+            parts[0] = dept;
+            parts[1] = f[lay.fixed[R_COMMUNE_CODE]];
+            s->key[lv] = urne_round_intern(round, key, urne_parse_join(key, sizeof key, parts, 2));
+            s->code[lv] = urne_parse_intern(round, parts[1]);
+            s->label[lv++] = urne_parse_intern(round, field_or_empty(f, lay.fixed[R_COMMUNE_LABEL]));
+        }
+        if (lay.fixed[R_BV_CODE] >= 0) {
+            parts[0] = dept;
+            parts[1] = field_or_empty(f, lay.fixed[R_COMMUNE_CODE]);
+            parts[2] = f[lay.fixed[R_BV_CODE]];
+            s->key[lv] = urne_round_intern(round, key, urne_parse_join(key, sizeof key, parts, 3));
+            s->code[lv] = urne_parse_intern(round, parts[2]);
+            s->label[lv++] = NULL;
+        }
+        for (size_t l = 0; l < lv; l++)
+            if (s->key[l] == NULL) goto oom;
+    }
+    free(f);
+    if (diags->errors == 0 && round->nsheets == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no tally sheet after the header line");
+    if (diags->errors > 0) {
+        urne_round_free(round);
+        return NULL;
+    }
+    return round;
+oom:
+    free(f);
+    urne_round_free(round);
+    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    return NULL;
+}

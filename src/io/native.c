@@ -1,0 +1,414 @@
+/*
+ * native: urne's own CSV of tally sheets, meant to be filled in by hand (or in a
+ * spreadsheet) by a section secretary. README.md documents it for users; in short:
+ *
+ *   # election: Primaire ouverte de Villeurbanne, second tour
+ *   # round: 2
+ *   # rules: primary
+ *   # levels: commune, bureau
+ *   # candidate: Claire DUVAL; born 1972-03-14; group DVG
+ *   commune,bureau,inscrits,votants,blancs,nuls,exprimes,Claire DUVAL,Marc PEYRON
+ *   Villeurbanne,1,1040,372,3,2,367,151,216
+ *
+ * Lines starting with '#' are metadata when they read "# key: value" with a known key
+ * (election, round, rules, levels, candidate, college), comments otherwise. The
+ * separator is ',' or ';' (whichever the header uses). Columns are found by name:
+ * one per level (a level without a column is a single unit), inscrits, votants,
+ * blancs, nuls, optionally exprimes and college, and every other column is a
+ * candidate. A row whose figures are all empty is a bureau expected but not yet
+ * counted: the result stays partial until it is filled in. The file is one contest.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "parse_common.h"
+#include "results_io.h"
+
+#define MAX_META_CANDIDATES 256
+
+enum { K_INSCRITS, K_VOTANTS, K_BLANCS, K_NULS, K_EXPRIMES, K_NCOUNTS };
+static const char *count_names[K_NCOUNTS] = {"inscrits", "votants", "blancs", "nuls", "exprimes"};
+
+typedef struct meta_candidate {
+    char name[128];
+    char born[16];
+    char group[64];
+    long line;
+    int seen;
+} meta_candidate;
+
+typedef struct meta {
+    char election[256];
+    int round;
+    char rules[32];
+    char levels[URNE_MAX_LEVELS][48];
+    size_t nlevels;
+    meta_candidate *cands;
+    size_t ncands;
+    long levels_line;
+} meta;
+
+static urne_span trim_span(const char *p, size_t len) {
+    while (len && isspace((unsigned char)*p)) p++, len--;
+    while (len && isspace((unsigned char)p[len - 1])) len--;
+    urne_span s = {p, len, 0};
+    return s;
+}
+
+static void copy_span(char *dst, size_t size, urne_span s) {
+    snprintf(dst, size, "%.*s", (int)s.len, s.p);
+}
+
+static int valid_date(const char *d) {
+    if (strlen(d) != 10 || d[4] != '-' || d[7] != '-') return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)d[i])) return 0;
+    int m = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
+    return m >= 1 && m <= 12 && day >= 1 && day <= 31;
+}
+
+/* Split a "; "-separated metadata value into trimmed parts. */
+static size_t split_parts(urne_span v, urne_span *parts, size_t max) {
+    size_t n = 0;
+    const char *p = v.p, *end = v.p + v.len;
+    while (n < max) {
+        const char *q = memchr(p, ';', (size_t)(end - p));
+        const char *stop = q ? q : end;
+        parts[n++] = trim_span(p, (size_t)(stop - p));
+        if (!q) break;
+        p = q + 1;
+    }
+    return n;
+}
+
+/* Handle one "# key: value" line. Returns -1 on a malformed known key. */
+static int read_meta(urne_span line, long ln, meta *m, urne_round *round, urne_diags *diags) {
+    urne_span body = trim_span(line.p + 1, line.len - 1);
+    const char *colon = memchr(body.p, ':', body.len);
+    if (colon == NULL) return 0;
+    urne_span key = trim_span(body.p, (size_t)(colon - body.p));
+    urne_span val = trim_span(colon + 1, (size_t)(body.p + body.len - colon - 1));
+    if (urne_span_eq_nocase(key, "election")) {
+        copy_span(m->election, sizeof m->election, val);
+    } else if (urne_span_eq_nocase(key, "round")) {
+        int64_t r = 0;
+        if (urne_num_parse_count(val.p, val.len, &r) != URNE_NUM_OK || r < 1 || r > 2) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "round", "metadata", "round must be 1 or 2, not '%.*s'",
+                           (int)val.len, val.p);
+            return -1;
+        }
+        m->round = (int)r;
+    } else if (urne_span_eq_nocase(key, "rules")) {
+        copy_span(m->rules, sizeof m->rules, val);
+        urne_rules probe;
+        if (urne_rules_preset(m->rules, &probe) != 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "rules", "metadata", "unknown rules preset '%s' (known: %s)",
+                           m->rules, urne_rules_preset_names());
+            return -1;
+        }
+    } else if (urne_span_eq_nocase(key, "levels")) {
+        m->nlevels = 0;
+        m->levels_line = ln;
+        const char *p = val.p, *end = val.p + val.len;
+        while (p <= end) {
+            const char *q = memchr(p, ',', (size_t)(end - p));
+            const char *stop = q ? q : end;
+            urne_span lv = trim_span(p, (size_t)(stop - p));
+            if (lv.len == 0 || m->nlevels == URNE_MAX_LEVELS) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "levels", "metadata",
+                               "levels are 1 to %d names separated by commas", URNE_MAX_LEVELS);
+                return -1;
+            }
+            copy_span(m->levels[m->nlevels++], sizeof m->levels[0], lv);
+            if (!q) break;
+            p = q + 1;
+        }
+    } else if (urne_span_eq_nocase(key, "candidate")) {
+        urne_span parts[4];
+        size_t n = split_parts(val, parts, 4);
+        if (parts[0].len == 0 || m->ncands == MAX_META_CANDIDATES) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "candidate", "metadata",
+                           "a candidate line reads '# candidate: NAME; born YYYY-MM-DD; group LABEL'");
+            return -1;
+        }
+        meta_candidate *c = &m->cands[m->ncands++];
+        memset(c, 0, sizeof *c);
+        c->line = ln;
+        copy_span(c->name, sizeof c->name, parts[0]);
+        for (size_t i = 1; i < n; i++) {
+            if (parts[i].len > 5 && strncasecmp(parts[i].p, "born ", 5) == 0) {
+                copy_span(c->born, sizeof c->born, trim_span(parts[i].p + 5, parts[i].len - 5));
+                if (!valid_date(c->born)) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, "born", "metadata",
+                                   "birth date '%s' is not YYYY-MM-DD", c->born);
+                    return -1;
+                }
+            } else if (parts[i].len > 6 && strncasecmp(parts[i].p, "group ", 6) == 0) {
+                copy_span(c->group, sizeof c->group, trim_span(parts[i].p + 6, parts[i].len - 6));
+            } else {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "candidate", "metadata",
+                               "'%.*s' is neither 'born YYYY-MM-DD' nor 'group LABEL'", (int)parts[i].len,
+                               parts[i].p);
+                return -1;
+            }
+        }
+    } else if (urne_span_eq_nocase(key, "college")) {
+        urne_span parts[2];
+        size_t n = split_parts(val, parts, 2);
+        int64_t w = 0;
+        if (n != 2 || parts[0].len == 0 || parts[1].len < 7 || strncasecmp(parts[1].p, "weight ", 7) != 0 ||
+            urne_num_parse_count(parts[1].p + 7, parts[1].len - 7, &w) != URNE_NUM_OK || w <= 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", "metadata",
+                           "a college line reads '# college: NAME; weight N' with N a whole number > 0");
+            return -1;
+        }
+        char name[128];
+        copy_span(name, sizeof name, parts[0]);
+        if (urne_round_add_college(round, name, w) == URNE_NONE) return -1;
+    }
+    return 0;
+}
+
+enum col_kind { COL_LEVEL, COL_COUNT, COL_COLLEGE, COL_CANDIDATE };
+
+typedef struct column {
+    enum col_kind kind;
+    size_t index; /* level, count or candidate index */
+} column;
+
+urne_round *urne_io_parse_native(const char *text, size_t len, urne_diags *diags) {
+    urne_round *round = urne_round_new();
+    meta m;
+    memset(&m, 0, sizeof m);
+    m.round = 1;
+    m.cands = calloc(MAX_META_CANDIDATES, sizeof *m.cands);
+    urne_span *f = malloc(URNE_MAX_FIELDS * sizeof *f);
+    column *cols = malloc(URNE_MAX_FIELDS * sizeof *cols);
+    if (round == NULL || m.cands == NULL || f == NULL || cols == NULL) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+        goto fail;
+    }
+    urne_lines it;
+    urne_span line;
+    urne_lines_init(&it, text, len);
+    int have_header = 0;
+    char sep = ',';
+    long ncols = 0, header_line = 0;
+    long level_col[URNE_MAX_LEVELS], count_col[K_NCOUNTS], college_col = -1;
+    size_t ncand_cols = 0;
+    const char *national = NULL;
+    while (urne_lines_next(&it, &line)) {
+        long ln = it.lineno;
+        if (urne_span_blank(line)) continue;
+        if (line.p[0] == '#') {
+            if (have_header) continue; /* comments between rows */
+            if (read_meta(line, ln, &m, round, diags) != 0) goto fail;
+            continue;
+        }
+        if (!have_header) {
+            /* The header: settle separator, levels and columns, then the candidates. */
+            size_t semis = 0, commas = 0;
+            for (size_t i = 0; i < line.len; i++) semis += line.p[i] == ';', commas += line.p[i] == ',';
+            sep = semis > commas ? ';' : ',';
+            ncols = urne_fields_split(line, sep, f, URNE_MAX_FIELDS);
+            header_line = ln;
+            if (ncols < 0 || ncols > URNE_MAX_FIELDS) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER, "the header line cannot be read");
+                goto fail;
+            }
+            if (m.nlevels == 0) {
+                strcpy(m.levels[0], "total");
+                strcpy(m.levels[1], "bureau");
+                m.nlevels = 2;
+            }
+            const char *names[URNE_MAX_LEVELS];
+            for (size_t l = 0; l < m.nlevels; l++) names[l] = m.levels[l], level_col[l] = -1;
+            if (urne_round_set_levels(round, names, m.nlevels, 0) != 0) goto fail;
+            for (int k = 0; k < K_NCOUNTS; k++) count_col[k] = -1;
+            const char *title = m.election[0] ? m.election : "Total";
+            if (urne_round_add_contest(round, "total", title) == URNE_NONE) goto fail;
+            for (long i = 0; i < ncols; i++) {
+                char folded[128];
+                urne_text_fold_header(f[i], folded, sizeof folded);
+                int done = 0;
+                for (size_t l = 0; l < m.nlevels && !done; l++) {
+                    char lf[64];
+                    urne_span ls = {m.levels[l], strlen(m.levels[l]), 0};
+                    urne_text_fold_header(ls, lf, sizeof lf);
+                    if (strcmp(folded, lf) == 0) cols[i].kind = COL_LEVEL, cols[i].index = l, level_col[l] = i, done = 1;
+                }
+                for (int k = 0; k < K_NCOUNTS && !done; k++)
+                    if (strcmp(folded, count_names[k]) == 0) cols[i].kind = COL_COUNT, cols[i].index = (size_t)k, count_col[k] = i, done = 1;
+                if (!done && strcmp(folded, "college") == 0) cols[i].kind = COL_COLLEGE, college_col = i, done = 1;
+                if (done) continue;
+                if (f[i].len == 0) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER, "column %ld has no name", i + 1);
+                    goto fail;
+                }
+                char name[256];
+                copy_span(name, sizeof name, f[i]);
+                const meta_candidate *mc = NULL;
+                for (size_t k = 0; k < m.ncands; k++)
+                    if (strcmp(m.cands[k].name, name) == 0) mc = &m.cands[k], m.cands[k].seen = 1;
+                if (m.ncands > 0 && mc == NULL) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, name, URNE_RULE_UNKNOWN_CANDIDATE,
+                                   "column '%s' is neither a level, a count nor a declared candidate", name);
+                    continue;
+                }
+                if (urne_round_find_candidate(round, 0, name, strlen(name)) != URNE_NONE) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, name, URNE_RULE_HEADER,
+                                   "candidate '%s' has two columns", name);
+                    continue;
+                }
+                cols[i].kind = COL_CANDIDATE;
+                cols[i].index = urne_round_add_candidate(round, name, mc && mc->group[0] ? mc->group : NULL, NULL,
+                                                         mc && mc->born[0] ? mc->born : NULL, 0);
+                if (cols[i].index == URNE_NONE) goto fail;
+                ncand_cols++;
+            }
+            for (int k = 0; k < K_EXPRIMES; k++)
+                if (count_col[k] < 0)
+                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, count_names[k], URNE_RULE_HEADER,
+                                   "the header has no '%s' column", count_names[k]);
+            for (size_t k = 0; k < m.ncands; k++)
+                if (!m.cands[k].seen)
+                    urne_diags_add(diags, URNE_DIAG_ERROR, m.cands[k].line, m.cands[k].name, URNE_RULE_HEADER,
+                                   "candidate '%s' is declared but has no column in the header (line %ld)",
+                                   m.cands[k].name, ln);
+            if (ncand_cols == 0)
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER,
+                               "the header names no candidate column");
+            if (round->ncolleges > 0 && college_col < 0)
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", URNE_RULE_HEADER,
+                               "colleges are declared but the header has no 'college' column");
+            if (round->ncolleges == 0 && college_col >= 0)
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", URNE_RULE_HEADER,
+                               "a 'college' column, but no '# college: NAME; weight N' line declares them");
+            if (diags->errors > 0) goto fail;
+            national = urne_round_intern(round, m.levels[0], strlen(m.levels[0]));
+            have_header = 1;
+            continue;
+        }
+        long n = urne_fields_split(line, sep, f, URNE_MAX_FIELDS);
+        if (n < 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                           "a quote is left open: the line is truncated");
+            continue;
+        }
+        if (n != ncols) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                           "%ld fields, but the header (line %ld) has %ld%s", n, header_line, ncols,
+                           n < ncols ? " (truncated line?)" : "");
+            continue;
+        }
+        /* Figures: all empty (not yet counted) or all present. */
+        size_t filled = 0, expected = 0;
+        for (long i = 0; i < n; i++)
+            if (cols[i].kind == COL_COUNT || cols[i].kind == COL_CANDIDATE) expected++, filled += f[i].len > 0;
+        int reported = filled > 0;
+        int bad = 0;
+        int64_t counts[K_NCOUNTS] = {0, 0, 0, 0, -1};
+        urne_sheet tmp;
+        memset(&tmp, 0, sizeof tmp);
+        tmp.college = URNE_NONE;
+        int64_t votes[URNE_MAX_FIELDS];
+        for (long i = 0; i < n; i++) {
+            switch (cols[i].kind) {
+            case COL_COUNT:
+            case COL_CANDIDATE: {
+                const char *fname = cols[i].kind == COL_COUNT ? count_names[cols[i].index]
+                                                              : round->candidates[cols[i].index].name;
+                if (!reported) break;
+                if (f[i].len == 0) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, fname, URNE_RULE_COUNT_FORMAT,
+                                   "is empty while other figures of the sheet are filled in (leave every figure "
+                                   "empty for a bureau not yet counted)");
+                    bad = 1;
+                    break;
+                }
+                int64_t v;
+                if (urne_parse_count(f[i], ln, fname, &v, diags) != 0) {
+                    bad = 1;
+                    break;
+                }
+                if (cols[i].kind == COL_COUNT)
+                    counts[cols[i].index] = v;
+                else
+                    votes[cols[i].index] = v;
+                break;
+            }
+            case COL_LEVEL:
+                if (f[i].len == 0) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, m.levels[cols[i].index], URNE_RULE_COUNT_FORMAT,
+                                   "the %s is empty: every row names its units", m.levels[cols[i].index]);
+                    bad = 1;
+                }
+                break;
+            case COL_COLLEGE: {
+                for (size_t g = 0; g < round->ncolleges; g++)
+                    if (strlen(round->colleges[g].name) == f[i].len &&
+                        strncasecmp(round->colleges[g].name, f[i].p, f[i].len) == 0)
+                        tmp.college = g;
+                if (tmp.college == URNE_NONE) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", URNE_RULE_MISSING_COLLEGE,
+                                   "'%.*s' is not a declared college", (int)f[i].len, f[i].p);
+                    bad = 1;
+                }
+                break;
+            }
+            }
+        }
+        if (bad) continue;
+        urne_sheet *s = urne_round_add_sheet(round, 0);
+        if (s == NULL) goto fail;
+        s->line = ln;
+        s->reported = reported;
+        s->college = tmp.college;
+        s->inscrits = counts[K_INSCRITS];
+        s->votants = counts[K_VOTANTS];
+        s->blancs = counts[K_BLANCS];
+        s->nuls = counts[K_NULS];
+        s->exprimes_stated = count_col[K_EXPRIMES] >= 0 && reported ? counts[K_EXPRIMES] : -1;
+        if (reported)
+            for (size_t c = 0; c < round->ncandidates; c++) s->votes[c] = votes[c];
+        /* Keys are paths: "Villeurbanne/3" cannot collide with "Lyon/3". */
+        char key[512] = "";
+        size_t klen = 0;
+        for (size_t l = 0; l < m.nlevels; l++) {
+            urne_span code = level_col[l] >= 0 ? f[level_col[l]]
+                                               : (urne_span){m.levels[l], strlen(m.levels[l]), 0};
+            if (l == 0 && level_col[0] < 0) {
+                s->key[0] = national;
+                s->label[0] = round->contests[0].label;
+                continue;
+            }
+            int w = snprintf(key + klen, sizeof key - klen, "%s%.*s", klen ? "/" : "", (int)code.len, code.p);
+            if (w > 0) klen = klen + (size_t)w < sizeof key ? klen + (size_t)w : sizeof key - 1;
+            s->key[l] = urne_round_intern(round, key, klen);
+            s->code[l] = s->label[l] = urne_parse_intern(round, code);
+            if (s->key[l] == NULL || s->label[l] == NULL) goto fail;
+        }
+    }
+    if (!have_header && diags->errors == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY,
+                       "the file is empty: no header line (see README, 'Native tally sheets')");
+    else if (diags->errors == 0 && round->nsheets == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no tally sheet after the header line");
+    if (diags->errors > 0) goto fail;
+    round->number = m.round;
+    if (m.election[0]) round->election = urne_round_intern(round, m.election, strlen(m.election));
+    if (m.rules[0]) round->rules_hint = urne_round_intern(round, m.rules, strlen(m.rules));
+    free(m.cands);
+    free(f);
+    free(cols);
+    return round;
+fail:
+    if (diags->errors == 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    urne_round_free(round);
+    free(m.cands);
+    free(f);
+    free(cols);
+    return NULL;
+}

@@ -1,0 +1,43 @@
+/*
+ * parse_common: see parse_common.h.
+ */
+#include "parse_common.h"
+
+#include <string.h>
+
+int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags) {
+    urne_num_status st = urne_num_parse_count(s.p, s.len, out);
+    if (st == URNE_NUM_OK) return 0;
+    int shown = (int)(s.len > 40 ? 40 : s.len);
+    urne_diags_add(diags, URNE_DIAG_ERROR, line, field,
+                   st == URNE_NUM_NEGATIVE ? URNE_RULE_NEGATIVE : URNE_RULE_COUNT_FORMAT, "'%.*s' %s%s", shown,
+                   s.p, urne_num_status_text(st),
+                   st == URNE_NUM_NEGATIVE ? "; a count cannot be negative"
+                                           : (st == URNE_NUM_OVERFLOW ? "" : "; a count is a whole number >= 0"));
+    return -1;
+}
+
+size_t urne_parse_join(char *buf, size_t size, const urne_span *parts, size_t n) {
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && j + 1 < size) buf[j++] = '-';
+        size_t len = parts[i].len;
+        if (j + len >= size) len = size - j - 1;
+        memcpy(buf + j, parts[i].p, len);
+        j += len;
+    }
+    buf[j] = '\0';
+    return j;
+}
+
+const char *urne_parse_intern(urne_round *round, urne_span s) {
+    if (s.p == NULL) return NULL;
+    if (!s.quoted || memchr(s.p, '"', s.len) == NULL) return urne_round_intern(round, s.p, s.len);
+    char tmp[512];
+    size_t j = 0;
+    for (size_t i = 0; i < s.len && j + 1 < sizeof tmp; i++) {
+        tmp[j++] = s.p[i];
+        if (s.p[i] == '"' && i + 1 < s.len && s.p[i + 1] == '"') i++;
+    }
+    return urne_round_intern(round, tmp, j);
+}

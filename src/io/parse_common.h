@@ -1,0 +1,29 @@
+/*
+ * parse_common: small helpers every tally-sheet parser shares — reading a count
+ * field with a precise error, and building unit keys. Internal to io/.
+ */
+#ifndef URNE_PARSE_COMMON_H
+#define URNE_PARSE_COMMON_H
+
+#include "../core/urne_text.h"
+#include "../results/results.h"
+
+#define URNE_RULE_FIELD_COUNT "field-count"
+#define URNE_RULE_COUNT_FORMAT "count-format"
+#define URNE_RULE_CANDIDATE_GROUPS "candidate-groups"
+#define URNE_RULE_HEADER "header"
+#define URNE_RULE_EMPTY "empty-file"
+
+/* At most this many fields on one line. */
+#define URNE_MAX_FIELDS 1024
+
+/* Parse a count; on failure add an error naming `field` at `line`, return -1. */
+int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags);
+
+/* Join parts with '-' into buf (truncating safely); returns the length. */
+size_t urne_parse_join(char *buf, size_t size, const urne_span *parts, size_t n);
+
+/* Intern a span (NULL span pointer -> NULL). */
+const char *urne_parse_intern(urne_round *round, urne_span s);
+
+#endif

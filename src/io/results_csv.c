@@ -1,0 +1,134 @@
+/*
+ * results_csv: units written in the Ministry of the Interior's layout, so that what
+ * urne computes can be read by the tools that read the official files: ';' separated,
+ * comma decimals, the unit's code and label columns with the Ministry's names, the
+ * counts and their percentages, then one group per candidate (N°Panneau;Sexe;Nom;
+ * Prénom;Voix;% Voix/Ins;% Voix/Exp) or, for totals by nuance, Nuance;Voix;% Voix/Ins;
+ * % Voix/Exp. Like the official file, the header names the first group only.
+ * Levels that do not nest in the one asked for are left out (a commune's row names
+ * no circonscription, since Lyon spans several).
+ */
+#include <string.h>
+
+#include "results_io.h"
+
+static void cell(FILE *out, const char *s) {
+    fputc(';', out);
+    if (s == NULL) return;
+    if (strpbrk(s, ";\"\n") == NULL) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void count(FILE *out, int64_t v) { fprintf(out, ";%lld", (long long)v); }
+
+static void percent(FILE *out, urne_wide num, urne_wide den) {
+    char p[48];
+    urne_num_pct(num, den, ',', p, sizeof p);
+    fprintf(out, ";%s", p);
+}
+
+static void level_names(const char *level, const char **code, const char **label) {
+    static const struct { const char *level, *code, *label; } known[] = {
+        {"departement", "Code du département", "Libellé du département"},
+        {"circonscription", "Code de la circonscription", "Libellé de la circonscription"},
+        {"commune", "Code de la commune", "Libellé de la commune"},
+        {"bureau", "Code du b.vote", NULL},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(level, known[i].level) == 0) {
+            *code = known[i].code;
+            *label = known[i].label;
+            return;
+        }
+    *code = level;
+    *label = "Libellé";
+}
+
+int urne_io_write_ministry_csv(FILE *out, const urne_report *rep) {
+    const urne_round *r = rep->round;
+    size_t L = rep->tally->level;
+    int keep[URNE_MAX_LEVELS] = {0};
+    int any_col = 0;
+    for (size_t l = 1; l <= L; l++) {
+        int n = l == L ? 1 : urne_results_nests(r, l, L);
+        if (n < 0) return -1;
+        keep[l] = n;
+    }
+    /* Header: every cell after the first is written with its leading ';'. */
+    int first = 1;
+    for (size_t l = 1; l <= L; l++) {
+        if (!keep[l]) continue;
+        const char *code, *label;
+        level_names(r->levels[l], &code, &label);
+        fprintf(out, "%s%s", first ? "" : ";", code);
+        first = 0;
+        if (label) fprintf(out, ";%s", label);
+        any_col = 1;
+    }
+    if (!any_col) fprintf(out, "Libellé");
+    fputs(";Inscrits;Abstentions;% Abs/Ins;Votants;% Vot/Ins;Blancs;% Blancs/Ins;% Blancs/Vot;Nuls;% Nuls/Ins;"
+          "% Nuls/Vot;Exprimés;% Exp/Ins;% Exp/Vot", out);
+    int by_group = rep->tally->nunits > 0 && rep->tally->units[0].contest == URNE_NONE;
+    fputs(by_group ? ";Nuance;Voix;% Voix/Ins;% Voix/Exp\r\n" : ";N°Panneau;Sexe;Nom;Prénom;Voix;% Voix/Ins;% Voix/Exp\r\n",
+          out);
+    for (size_t i = 0; i < rep->tally->nunits; i++) {
+        const urne_unit *u = &rep->tally->units[i];
+        first = 1;
+        for (size_t l = 1; l <= L; l++) {
+            if (!keep[l]) continue;
+            const char *code, *label;
+            level_names(r->levels[l], &code, &label);
+            const char *c = u->first->code[l] ? u->first->code[l] : u->first->key[l];
+            if (first) {
+                /* The first cell has no leading ';': write it through cell() and drop the ';'. */
+                fputs(c ? c : "", out);
+                first = 0;
+            } else {
+                cell(out, c);
+            }
+            if (label) cell(out, u->first->label[l]);
+        }
+        if (!any_col) fputs(u->label, out);
+        int64_t basis = urne_results_basis(u, rep->rules);
+        count(out, u->inscrits);
+        count(out, u->inscrits - u->votants);
+        percent(out, u->inscrits - u->votants, u->inscrits);
+        count(out, u->votants);
+        percent(out, u->votants, u->inscrits);
+        count(out, u->blancs);
+        percent(out, u->blancs, u->inscrits);
+        percent(out, u->blancs, u->votants);
+        count(out, u->nuls);
+        percent(out, u->nuls, u->inscrits);
+        percent(out, u->nuls, u->votants);
+        count(out, basis);
+        percent(out, basis, u->inscrits);
+        percent(out, basis, u->votants);
+        for (size_t j = 0; j < u->nlines; j++) {
+            const urne_line *ln = &u->lines[j];
+            if (by_group) {
+                cell(out, ln->name);
+            } else {
+                const urne_candidate *c = &r->candidates[ln->candidate];
+                if (c->panel > 0) fprintf(out, ";%d", c->panel);
+                else fputc(';', out);
+                cell(out, c->sex);
+                cell(out, c->last_name ? c->last_name : c->name);
+                cell(out, c->first_name);
+            }
+            count(out, ln->voix);
+            percent(out, ln->voix, u->inscrits);
+            percent(out, ln->voix, basis);
+        }
+        fputs("\r\n", out);
+    }
+    return ferror(out) ? -1 : 0;
+}

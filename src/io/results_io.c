@@ -1,0 +1,83 @@
+/*
+ * results_io: choosing and running the right tally-sheet parser. See results_io.h.
+ */
+#include "results_io.h"
+
+#include <string.h>
+
+#include "parse_common.h"
+
+int urne_io_format_parse(const char *name, urne_results_format *out) {
+    if (strcmp(name, "ministry") == 0) *out = URNE_FMT_MINISTRY;
+    else if (strcmp(name, "legislative") == 0) *out = URNE_FMT_LEGISLATIVE;
+    else if (strcmp(name, "native") == 0) *out = URNE_FMT_NATIVE;
+    else if (strcmp(name, "auto") == 0) *out = URNE_FMT_AUTO;
+    else return -1;
+    return 0;
+}
+
+const char *urne_io_format_name(urne_results_format fmt) {
+    switch (fmt) {
+    case URNE_FMT_MINISTRY: return "ministry";
+    case URNE_FMT_LEGISLATIVE: return "legislative";
+    case URNE_FMT_NATIVE: return "native";
+    case URNE_FMT_AUTO: return "auto";
+    }
+    return "?";
+}
+
+urne_results_format urne_io_guess_format(const char *text, size_t len) {
+    urne_lines it;
+    urne_span line;
+    urne_lines_init(&it, text, len);
+    while (urne_lines_next(&it, &line) && urne_span_blank(line)) {
+    }
+    if (it.lineno == 0 || line.len == 0) return URNE_FMT_NATIVE;
+    if (line.p[0] == '#') return URNE_FMT_NATIVE;
+    urne_span f[64];
+    long n = urne_fields_split(line, ';', f, 64);
+    if (n < 2) return URNE_FMT_NATIVE;
+    char folded[128];
+    urne_text_fold_header(f[0], folded, sizeof folded);
+    int64_t v;
+    if (strcmp(folded, "code du departement") == 0) {
+        /* Both Ministry layouts start so; the legislative one has a Nuance column. */
+        for (long i = 1; i < n && i < 64; i++) {
+            urne_text_fold_header(f[i], folded, sizeof folded);
+            if (strcmp(folded, "code de la commune") == 0 || strcmp(folded, "inscrits") == 0)
+                return URNE_FMT_MINISTRY;
+        }
+        return URNE_FMT_LEGISLATIVE;
+    }
+    /* No header: the legislative file starts with a département code and a count. */
+    if (n > 4 && urne_num_parse_count(f[4].p, f[4].len, &v) == URNE_NUM_OK) return URNE_FMT_LEGISLATIVE;
+    return URNE_FMT_NATIVE;
+}
+
+urne_round *urne_io_results_parse(const char *buf, size_t len, urne_results_format fmt, urne_encoding enc,
+                                  urne_diags *diags) {
+    urne_arena scratch;
+    urne_arena_init(&scratch);
+    const char *text;
+    size_t tlen;
+    urne_encoding used;
+    if (len == 0 || urne_text_decode(buf, len, enc, &scratch, &text, &tlen, &used, diags) != 0) {
+        if (len == 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
+        urne_arena_free(&scratch);
+        return NULL;
+    }
+    if (fmt == URNE_FMT_AUTO) fmt = urne_io_guess_format(text, tlen);
+    urne_round *round = NULL;
+    switch (fmt) {
+    case URNE_FMT_MINISTRY: round = urne_io_parse_ministry(text, tlen, diags); break;
+    case URNE_FMT_LEGISLATIVE: round = urne_io_parse_legislative(text, tlen, diags); break;
+    case URNE_FMT_NATIVE:
+    case URNE_FMT_AUTO: round = urne_io_parse_native(text, tlen, diags); break;
+    }
+    urne_arena_free(&scratch); /* every string kept was interned in the round */
+    if (round != NULL && urne_results_check(round, diags) > 0) {
+        urne_round_free(round);
+        round = NULL;
+    }
+    return round;
+}

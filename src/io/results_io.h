@@ -1,0 +1,69 @@
+/*
+ * results_io: the file formats of tally sheets, in and out.
+ *
+ *   ministry     the Ministry of the Interior's per-bureau (or per-commune) file as
+ *                published on data.gouv.fr: ';', latin-1 or UTF-8, comma or dot
+ *                decimals, a header naming one candidate group while rows carry N,
+ *                or a header with numbered groups (_1.._N) and extra columns.
+ *   legislative  the legislative results per circonscription (no header; each row a
+ *                circonscription with its own candidates and their Nuance), and the
+ *                per-département summary used as stated totals (--compare).
+ *   native       urne's CSV of tally sheets, written by hand by a section secretary
+ *                (documented in README.md): '#' metadata lines, then one row per bureau.
+ * Output: a readable table, JSON, and CSV in the Ministry's layout.
+ *
+ * Parsers take a buffer and a diagnostics list; they return NULL with errors when the
+ * input is rejected, and then nothing of it is kept.
+ */
+#ifndef URNE_RESULTS_IO_H
+#define URNE_RESULTS_IO_H
+
+#include <stdio.h>
+
+#include "../core/urne_text.h"
+#include "../results/results.h"
+
+typedef enum { URNE_FMT_AUTO, URNE_FMT_MINISTRY, URNE_FMT_LEGISLATIVE, URNE_FMT_NATIVE } urne_results_format;
+
+/* "ministry", "legislative", "native"; -1 if unknown. */
+int urne_io_format_parse(const char *name, urne_results_format *out);
+const char *urne_io_format_name(urne_results_format fmt);
+
+/* Guess the format of a decoded text from its first line. */
+urne_results_format urne_io_guess_format(const char *text, size_t len);
+
+/* Parse a file's bytes into a round; checks the sheets too (urne_results_check).
+ * Returns NULL when any error was found (all of them are in diags). */
+urne_round *urne_io_results_parse(const char *buf, size_t len, urne_results_format fmt, urne_encoding enc,
+                                  urne_diags *diags);
+
+/* Format-specific parsers over decoded UTF-8 text (used by urne_io_results_parse). */
+urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_diags *diags);
+urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_diags *diags);
+urne_round *urne_io_parse_native(const char *text, size_t len, urne_diags *diags);
+
+/* Parse a file of stated totals (the legislative per-département summary) into a
+ * tally at level "departement". Returns 0 or -1 with errors in diags. */
+int urne_io_stated_parse(const char *buf, size_t len, urne_encoding enc, urne_tally *out, urne_diags *diags);
+
+/* ---- output ---- */
+
+typedef struct urne_report {
+    const urne_round *round;
+    const urne_rules *rules;
+    const urne_tally *tally;       /* units of the level asked for */
+    const urne_outcome *outcomes;  /* round->ncontests of them */
+    const urne_diags *warnings;    /* warnings to carry in the report, may be NULL */
+    const char *source;            /* the input's name */
+} urne_report;
+
+/* Write the report as a table for people. Returns 0 or -1 on write error. */
+int urne_io_write_table(FILE *out, const urne_report *report);
+
+/* Write the report as JSON (see README for the schema). 0 or -1. */
+int urne_io_write_json(FILE *out, const urne_report *report);
+
+/* Write the units as CSV in the Ministry's layout (';', comma decimals). 0 or -1. */
+int urne_io_write_ministry_csv(FILE *out, const urne_report *report);
+
+#endif

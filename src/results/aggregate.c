@@ -1,0 +1,261 @@
+/*
+ * aggregate: summing sheets up the territory tree, and comparing the sums with
+ * totals someone else stated.
+ *
+ * Units at a level are found by their interned key, so grouping is a pointer hash.
+ * A unit inside one contest keeps that contest's candidates in ballot order. A unit
+ * that spans several contests (a département in a legislative election) cannot
+ * add up different people: its lines are the candidates' groups (nuances), which is
+ * how the Ministry publishes such totals. Above the contest level every unit does
+ * so, for one table to read the same from top to bottom.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "results.h"
+
+#define MULTI_CONTEST ((size_t)-2)
+
+typedef struct ptr_map {
+    const void **keys;
+    size_t *vals;
+    size_t cap;
+} ptr_map;
+
+static int map_init(ptr_map *m, size_t n) {
+    m->cap = 16;
+    while (m->cap < n * 2) m->cap *= 2;
+    m->keys = calloc(m->cap, sizeof *m->keys);
+    m->vals = malloc(m->cap * sizeof *m->vals);
+    return (m->keys && m->vals) ? 0 : -1;
+}
+
+static void map_free(ptr_map *m) {
+    free(m->keys);
+    free(m->vals);
+}
+
+/* Slot of key: either holding it or empty (the map is never more than half full). */
+static size_t map_slot(const ptr_map *m, const void *key) {
+    size_t h = ((size_t)(uintptr_t)key >> 4) * 11400714819323198485ULL & (m->cap - 1);
+    while (m->keys[h] != NULL && m->keys[h] != key) h = (h + 1) & (m->cap - 1);
+    return h;
+}
+
+void urne_tally_free(urne_tally *tally) {
+    urne_arena_free(&tally->arena);
+    free(tally->units);
+    tally->units = NULL;
+    tally->nunits = 0;
+}
+
+int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *out) {
+    memset(out, 0, sizeof *out);
+    urne_arena_init(&out->arena);
+    out->level = level;
+    if (level >= round->nlevels) return -1;
+
+    /* Merge ids for lines of multi-contest units: by group when all have one. */
+    int by_group = round->ncandidates > 0;
+    for (size_t i = 0; i < round->ncandidates; i++)
+        if (round->candidates[i].group == NULL) by_group = 0;
+    size_t *merge_id = malloc((round->ncandidates + 1) * sizeof *merge_id);
+    const char **merge_name = malloc((round->ncandidates + 1) * sizeof *merge_name);
+    ptr_map ids, units;
+    size_t nmerge = 0;
+    if (!merge_id || !merge_name || map_init(&ids, round->ncandidates + 1) ||
+        map_init(&units, round->nsheets + 1)) {
+        free(merge_id);
+        free(merge_name);
+        return -1;
+    }
+    for (size_t i = 0; i < round->ncandidates; i++) {
+        const char *k = by_group ? round->candidates[i].group : round->candidates[i].name;
+        size_t h = map_slot(&ids, k);
+        if (ids.keys[h] == NULL) {
+            ids.keys[h] = k;
+            ids.vals[h] = nmerge;
+            merge_name[nmerge++] = k;
+        }
+        merge_id[i] = ids.vals[h];
+    }
+
+    /* Pass 1: the units, their sheet counts and whether they span contests. */
+    size_t cap = 64;
+    out->units = malloc(cap * sizeof *out->units);
+    int failed = out->units == NULL;
+    for (size_t i = 0; i < round->nsheets && !failed; i++) {
+        const urne_sheet *s = &round->sheets[i];
+        const char *key = s->key[level] ? s->key[level] : "";
+        size_t h = map_slot(&units, key);
+        if (units.keys[h] == NULL) {
+            if (out->nunits == cap) {
+                urne_unit *n = realloc(out->units, cap * 2 * sizeof *n);
+                if (n == NULL) {
+                    failed = 1;
+                    break;
+                }
+                out->units = n;
+                cap *= 2;
+            }
+            units.keys[h] = key;
+            units.vals[h] = out->nunits;
+            urne_unit *u = &out->units[out->nunits++];
+            memset(u, 0, sizeof *u);
+            u->key = key;
+            u->label = s->label[level] ? s->label[level] : key;
+            u->first = s;
+            u->contest = s->contest;
+        }
+        urne_unit *u = &out->units[units.vals[h]];
+        u->sheets_expected++;
+        if (u->contest != s->contest) u->contest = MULTI_CONTEST;
+    }
+    /* Above the contest level every unit speaks in groups, even one that happens to
+     * hold a single contest (a département with one circonscription). */
+    if (level < round->contest_level && by_group)
+        for (size_t k = 0; k < out->nunits; k++) out->units[k].contest = MULTI_CONTEST;
+
+    /* Lines: a contest's candidates, or one slot per merge id (compacted below). */
+    for (size_t k = 0; k < out->nunits && !failed; k++) {
+        urne_unit *u = &out->units[k];
+        size_t n = u->contest == MULTI_CONTEST ? nmerge : round->contests[u->contest].ncand;
+        u->lines = urne_arena_alloc(&out->arena, (n ? n : 1) * sizeof *u->lines);
+        if (u->lines == NULL) {
+            failed = 1;
+            break;
+        }
+        u->nlines = n;
+        for (size_t j = 0; j < n; j++) {
+            urne_line *l = &u->lines[j];
+            if (u->contest == MULTI_CONTEST) {
+                l->name = merge_name[j];
+                l->group = by_group ? merge_name[j] : NULL;
+                l->candidate = URNE_NONE;
+                l->voix = -1; /* not present until a sheet of the unit has it */
+            } else {
+                size_t c = round->contests[u->contest].cand_first + j;
+                l->name = round->candidates[c].name;
+                l->group = round->candidates[c].group;
+                l->candidate = c;
+            }
+        }
+    }
+
+    /* Pass 2: sum. */
+    for (size_t i = 0; i < round->nsheets && !failed; i++) {
+        const urne_sheet *s = &round->sheets[i];
+        urne_unit *u = &out->units[units.vals[map_slot(&units, s->key[level] ? s->key[level] : "")]];
+        const urne_contest *c = &round->contests[s->contest];
+        if (u->contest == MULTI_CONTEST) /* mark the unit's groups present even with no votes */
+            for (size_t j = 0; j < c->ncand; j++) {
+                urne_line *l = &u->lines[merge_id[c->cand_first + j]];
+                if (l->voix < 0) l->voix = 0;
+            }
+        if (!s->reported) continue;
+        u->sheets_reported++;
+        u->inscrits += s->inscrits;
+        u->votants += s->votants;
+        u->blancs += s->blancs;
+        u->nuls += s->nuls;
+        for (size_t j = 0; j < c->ncand; j++) {
+            u->exprimes += s->votes[j];
+            size_t line = u->contest == MULTI_CONTEST ? merge_id[c->cand_first + j] : j;
+            u->lines[line].voix += s->votes[j];
+        }
+    }
+    for (size_t k = 0; k < out->nunits && !failed; k++) {
+        urne_unit *u = &out->units[k];
+        if (u->contest != MULTI_CONTEST) continue;
+        u->contest = URNE_NONE;
+        size_t w = 0;
+        for (size_t j = 0; j < u->nlines; j++)
+            if (u->lines[j].voix >= 0) u->lines[w++] = u->lines[j];
+        u->nlines = w;
+    }
+    map_free(&ids);
+    map_free(&units);
+    free(merge_id);
+    free(merge_name);
+    if (failed) {
+        urne_tally_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+int urne_results_nests(const urne_round *round, size_t upper, size_t lower) {
+    ptr_map parent;
+    if (map_init(&parent, round->nsheets + 1) != 0) {
+        map_free(&parent);
+        return -1;
+    }
+    int nests = 1;
+    for (size_t i = 0; i < round->nsheets && nests; i++) {
+        const urne_sheet *s = &round->sheets[i];
+        const char *low = s->key[lower] ? s->key[lower] : "";
+        size_t h = map_slot(&parent, low);
+        if (parent.keys[h] == NULL) {
+            parent.keys[h] = low;
+            parent.vals[h] = i;
+        } else if (round->sheets[parent.vals[h]].key[upper] != s->key[upper]) {
+            nests = 0;
+        }
+    }
+    map_free(&parent);
+    return nests;
+}
+
+const urne_unit *urne_tally_find(const urne_tally *tally, const char *key) {
+    for (size_t i = 0; i < tally->nunits; i++)
+        if (strcmp(tally->units[i].key, key) == 0) return &tally->units[i];
+    return NULL;
+}
+
+static size_t compare_figure(const char *what, const urne_unit *stated, const char *level_name,
+                             const char *stated_name, int64_t stated_v, int64_t summed_v, urne_diags *diags) {
+    if (stated_v == summed_v) return 0;
+    urne_diags_add(diags, URNE_DIAG_WARNING, 0, what, URNE_RULE_STATED_TOTAL,
+                   "%s %s (%s): %s states %lld, the sum of its parts is %lld (difference %+lld)", level_name,
+                   stated->key, stated->label, stated_name, (long long)stated_v, (long long)summed_v,
+                   (long long)(stated_v - summed_v));
+    return 1;
+}
+
+size_t urne_results_compare(const urne_tally *computed, const urne_tally *stated, const char *level_name,
+                            const char *stated_name, urne_diags *diags) {
+    size_t diffs = 0;
+    for (size_t i = 0; i < stated->nunits; i++) {
+        const urne_unit *st = &stated->units[i];
+        const urne_unit *cu = urne_tally_find(computed, st->key);
+        if (cu == NULL) {
+            urne_diags_add(diags, URNE_DIAG_WARNING, 0, level_name, URNE_RULE_STATED_TOTAL,
+                           "%s %s (%s) is in %s but no sheet of the counted file belongs to it", level_name,
+                           st->key, st->label, stated_name);
+            diffs++;
+            continue;
+        }
+        diffs += compare_figure("inscrits", st, level_name, stated_name, st->inscrits, cu->inscrits, diags);
+        diffs += compare_figure("votants", st, level_name, stated_name, st->votants, cu->votants, diags);
+        diffs += compare_figure("blancs", st, level_name, stated_name, st->blancs, cu->blancs, diags);
+        diffs += compare_figure("nuls", st, level_name, stated_name, st->nuls, cu->nuls, diags);
+        diffs += compare_figure("exprimes", st, level_name, stated_name, st->exprimes, cu->exprimes, diags);
+        for (size_t j = 0; j < st->nlines; j++) {
+            int64_t summed = 0;
+            for (size_t k = 0; k < cu->nlines; k++)
+                if (strcmp(cu->lines[k].name, st->lines[j].name) == 0 ||
+                    (cu->lines[k].group != NULL && strcmp(cu->lines[k].group, st->lines[j].name) == 0))
+                    summed += cu->lines[k].voix;
+            diffs += compare_figure(st->lines[j].name, st, level_name, stated_name, st->lines[j].voix, summed,
+                                    diags);
+        }
+    }
+    for (size_t i = 0; i < computed->nunits; i++)
+        if (urne_tally_find(stated, computed->units[i].key) == NULL) {
+            urne_diags_add(diags, URNE_DIAG_WARNING, 0, level_name, URNE_RULE_STATED_TOTAL,
+                           "%s %s (%s) has sheets but no stated total in %s", level_name,
+                           computed->units[i].key, computed->units[i].label, stated_name);
+            diffs++;
+        }
+    return diffs;
+}

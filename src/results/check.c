@@ -1,0 +1,110 @@
+/*
+ * check: the checks every tally sheet must pass before it is counted.
+ *
+ * A procès-verbal balances: nobody votes who is not registered (votants <=
+ * inscrits), every envelope is either blank, null or a vote for someone
+ * (blancs + nuls + votes = votants), and the exprimés written on the sheet are the
+ * sum of the candidates' votes. A bureau is counted once. Each failure is its own
+ * error with the figures involved, so the secretary knows which box to recount.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "results.h"
+
+/* "bureau 69-001-0001 (Affoux)" for messages. */
+static void describe(const urne_round *round, const urne_sheet *s, char *buf, size_t size) {
+    size_t last = round->nlevels ? round->nlevels - 1 : 0;
+    const char *level = round->nlevels ? round->levels[last] : "sheet";
+    const char *key = s->key[last] ? s->key[last] : "?";
+    const char *label = NULL;
+    /* The bureau's own label is often just its number: show the commune's name too. */
+    for (size_t l = round->nlevels; l-- > 0;)
+        if (s->label[l] && s->label[l] != s->key[l] && s->label[l][0]) {
+            label = s->label[l];
+            break;
+        }
+    if (label)
+        snprintf(buf, size, "%s %s (%s)", level, key, label);
+    else
+        snprintf(buf, size, "%s %s", level, key);
+}
+
+static size_t check_sheet(const urne_round *round, const urne_sheet *s, urne_diags *diags) {
+    size_t before = diags->errors;
+    char who[200];
+    describe(round, s, who, sizeof who);
+    const urne_contest *c = &round->contests[s->contest];
+    struct { const char *name; int64_t v; } counts[] = {
+        {"inscrits", s->inscrits}, {"votants", s->votants}, {"blancs", s->blancs},
+        {"nuls", s->nuls},
+        /* -1 means "not stated"; anything lower is a real negative figure */
+        {"exprimes", s->exprimes_stated < -1 ? s->exprimes_stated : 0},
+    };
+    int negative = 0;
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        if (counts[i].v < 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, s->line, counts[i].name, URNE_RULE_NEGATIVE,
+                           "%s: %s is %lld; a count cannot be negative", who, counts[i].name,
+                           (long long)counts[i].v);
+            negative = 1;
+        }
+    int64_t sum = 0;
+    for (size_t j = 0; j < c->ncand; j++) {
+        if (s->votes[j] < 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, s->line, round->candidates[c->cand_first + j].name,
+                           URNE_RULE_NEGATIVE, "%s: %s has %lld votes; a count cannot be negative", who,
+                           round->candidates[c->cand_first + j].name, (long long)s->votes[j]);
+            negative = 1;
+        }
+        sum += s->votes[j];
+    }
+    if (negative) return diags->errors - before;
+    if (s->votants > s->inscrits)
+        urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "votants", URNE_RULE_VOTANTS_LE_INSCRITS,
+                       "%s: votants (%lld) exceed inscrits (%lld)", who, (long long)s->votants,
+                       (long long)s->inscrits);
+    if (s->blancs + s->nuls + sum != s->votants)
+        urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "votants", URNE_RULE_VOTANTS_BALANCE,
+                       "%s: blancs (%lld) + nuls (%lld) + votes for candidates (%lld) = %lld, but votants = %lld",
+                       who, (long long)s->blancs, (long long)s->nuls, (long long)sum,
+                       (long long)(s->blancs + s->nuls + sum), (long long)s->votants);
+    if (s->exprimes_stated >= 0 && s->exprimes_stated != sum)
+        urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "exprimes", URNE_RULE_EXPRIMES_SUM,
+                       "%s: exprimés stated as %lld, but the candidates' votes sum to %lld", who,
+                       (long long)s->exprimes_stated, (long long)sum);
+    if (round->ncolleges > 0 && s->college >= round->ncolleges)
+        urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "college", URNE_RULE_MISSING_COLLEGE,
+                       "%s: the sheet names no college declared for this election", who);
+    return diags->errors - before;
+}
+
+size_t urne_results_check(const urne_round *round, urne_diags *diags) {
+    size_t before = diags->errors;
+    for (size_t i = 0; i < round->nsheets; i++)
+        if (round->sheets[i].reported) check_sheet(round, &round->sheets[i], diags);
+
+    /* Duplicate bureaux: keys are interned, so a set of pointers is enough. */
+    if (round->nlevels == 0 || round->nsheets == 0) return diags->errors - before;
+    size_t last = round->nlevels - 1, cap = 16;
+    while (cap < round->nsheets * 2) cap *= 2;
+    size_t *slots = malloc(cap * sizeof *slots);
+    if (slots == NULL) return diags->errors - before;
+    for (size_t i = 0; i < cap; i++) slots[i] = URNE_NONE;
+    for (size_t i = 0; i < round->nsheets; i++) {
+        const char *key = round->sheets[i].key[last];
+        size_t h = ((size_t)(uintptr_t)key >> 4) * 11400714819323198485ULL & (cap - 1);
+        while (slots[h] != URNE_NONE && round->sheets[slots[h]].key[last] != key) h = (h + 1) & (cap - 1);
+        if (slots[h] == URNE_NONE) {
+            slots[h] = i;
+            continue;
+        }
+        char who[200];
+        describe(round, &round->sheets[i], who, sizeof who);
+        urne_diags_add(diags, URNE_DIAG_ERROR, round->sheets[i].line, round->levels[last],
+                       URNE_RULE_DUPLICATE_BUREAU, "%s appears twice: first on line %ld", who,
+                       round->sheets[slots[h]].line);
+    }
+    free(slots);
+    return diags->errors - before;
+}

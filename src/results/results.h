@@ -1,0 +1,265 @@
+/*
+ * results: the results engine — tally sheets (procès-verbaux), their checks,
+ * aggregation up the territory tree, and the rules that turn totals into an
+ * outcome (elected, qualified for round 2, void, tie, undecided).
+ *
+ * The engine is pure: plain functions over in-memory data, no I/O, no globals.
+ * File formats live in io/, printing in cli/. Everything a human must read about
+ * the input is returned as urne_diags.
+ *
+ * Model. A round of an election has:
+ *   - levels: the territory tree, top to bottom, configurable ("national,
+ *     departement, circonscription, commune, bureau" or "federation,
+ *     circonscription, section"). The last level is the one sheets are filled at.
+ *   - contests: the units in which the outcome is decided (the nation for a
+ *     presidential round, each circonscription for a legislative one). Each has its
+ *     own candidates, stored contiguously.
+ *   - sheets: one per bureau, giving for every level the key of the unit it belongs
+ *     to. Keys are not assumed to nest (Lyon's communes straddle circonscriptions),
+ *     so each level is grouped on its own key.
+ *   - optionally colleges with weights (a cooperative's general assembly).
+ * Counts are int64; shares are exact rationals; percentages are rounded half up.
+ */
+#ifndef URNE_RESULTS_H
+#define URNE_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/urne_arena.h"
+#include "../core/urne_diag.h"
+#include "../core/urne_num.h"
+#include "../core/urne_strpool.h"
+
+#define URNE_MAX_LEVELS 6
+#define URNE_NONE ((size_t)-1)
+
+/* Rule identifiers carried by diagnostics (stable: tests and users grep them). */
+#define URNE_RULE_NEGATIVE "no-negative-count"
+#define URNE_RULE_VOTANTS_LE_INSCRITS "votants-le-inscrits"
+#define URNE_RULE_VOTANTS_BALANCE "votants-balance"
+#define URNE_RULE_EXPRIMES_SUM "exprimes-sum"
+#define URNE_RULE_UNKNOWN_CANDIDATE "unknown-candidate"
+#define URNE_RULE_DUPLICATE_BUREAU "duplicate-bureau"
+#define URNE_RULE_MISSING_COLLEGE "unknown-college"
+#define URNE_RULE_PARTIAL "partial"
+#define URNE_RULE_STATED_TOTAL "stated-total"
+
+typedef struct urne_candidate {
+    const char *name;       /* as printed: "Emmanuel MACRON" */
+    const char *first_name; /* "Emmanuel", NULL when the source has only one name field */
+    const char *last_name;  /* "MACRON", NULL likewise */
+    const char *group;      /* nuance or list label, NULL when none */
+    const char *sex;        /* "M", "F" or NULL */
+    const char *birth_date; /* "YYYY-MM-DD" or NULL; the 'older' tie-break needs it */
+    int panel;              /* ballot-board number, 0 when unknown */
+    size_t contest;
+} urne_candidate;
+
+typedef struct urne_contest {
+    const char *key;
+    const char *label;
+    size_t cand_first; /* its candidates are candidates[cand_first .. cand_first+ncand) */
+    size_t ncand;
+} urne_contest;
+
+typedef struct urne_college {
+    const char *name;
+    int64_t weight; /* a share, in any unit (percent, per-mille): only ratios matter */
+} urne_college;
+
+typedef struct urne_sheet {
+    const char *key[URNE_MAX_LEVELS];   /* unit at each level, unique in the round, interned */
+    const char *code[URNE_MAX_LEVELS];  /* the code as the source writes it ("0001"), may be NULL */
+    const char *label[URNE_MAX_LEVELS]; /* its name for people, interned, may be NULL */
+    size_t contest;
+    size_t college;          /* URNE_NONE without colleges */
+    long line;               /* source line, for messages */
+    int reported;            /* 0: the bureau is expected but its sheet is not in yet */
+    int64_t inscrits, votants, blancs, nuls;
+    int64_t exprimes_stated; /* -1 when the sheet does not state it */
+    int64_t *votes;          /* one per candidate of the contest */
+} urne_sheet;
+
+typedef struct urne_round {
+    urne_arena arena;
+    urne_strpool strings;
+    const char *election;    /* title, may be NULL */
+    int number;              /* 1 or 2 */
+    const char *rules_hint;  /* preset named by the file itself, may be NULL */
+    size_t nlevels;
+    const char *levels[URNE_MAX_LEVELS];
+    size_t contest_level;
+    urne_candidate *candidates;
+    size_t ncandidates, cand_cap;
+    urne_contest *contests;
+    size_t ncontests, contest_cap;
+    urne_sheet *sheets;
+    size_t nsheets, sheet_cap;
+    urne_college *colleges;
+    size_t ncolleges, college_cap;
+} urne_round;
+
+/* ---- building a round (model.c) ---- */
+
+/* A new empty round (number 1, no levels); NULL when out of memory. */
+urne_round *urne_round_new(void);
+void urne_round_free(urne_round *round);
+
+/* Intern a string in the round; NULL when out of memory. */
+const char *urne_round_intern(urne_round *round, const char *s, size_t len);
+
+/* Set the levels (1..URNE_MAX_LEVELS names, top to bottom) and the level at which
+ * contests are decided. Returns 0, or -1 if n or contest_level is out of range. */
+int urne_round_set_levels(urne_round *round, const char *const *names, size_t n, size_t contest_level);
+
+/* Index of the level called `name` (ASCII case-insensitive), or URNE_NONE. */
+size_t urne_round_level(const urne_round *round, const char *name);
+
+/* Add a contest; returns its index or URNE_NONE when out of memory. Candidates added
+ * afterwards with urne_round_add_candidate belong to the last contest added. */
+size_t urne_round_add_contest(urne_round *round, const char *key, const char *label);
+
+/* Add a candidate to the last contest; strings are interned. Returns its index or
+ * URNE_NONE (no contest yet, or out of memory). */
+size_t urne_round_add_candidate(urne_round *round, const char *name, const char *group,
+                                const char *sex, const char *birth_date, int panel);
+
+/* Set the first and last names of candidate `index` (interned). 0 or -1. */
+int urne_round_set_names(urne_round *round, size_t index, const char *first, const char *last);
+
+/* Index within its contest of the candidate named `name`, or URNE_NONE. */
+size_t urne_round_find_candidate(const urne_round *round, size_t contest, const char *name, size_t len);
+
+/* Add a college with its weight; returns its index or URNE_NONE. */
+size_t urne_round_add_college(urne_round *round, const char *name, int64_t weight);
+
+/* Append a sheet of `contest` with zeroed counts and one zeroed vote per candidate
+ * of the contest; NULL when out of memory. The pointer is valid until the next add. */
+urne_sheet *urne_round_add_sheet(urne_round *round, size_t contest);
+
+/* ---- checks (check.c) ---- */
+
+/* Check every sheet and append one error per failure: negative count, votants above
+ * inscrits, blancs + nuls + votes != votants, stated exprimés != sum of votes, missing
+ * college, duplicate bureau. Returns the number of errors added. */
+size_t urne_results_check(const urne_round *round, urne_diags *diags);
+
+/* ---- aggregation (aggregate.c) ---- */
+
+typedef struct urne_line {
+    const char *name;  /* candidate name, or group label when lines are merged by group */
+    const char *group;
+    size_t candidate;  /* index in round->candidates, URNE_NONE for a merged line */
+    int64_t voix;
+} urne_line;
+
+typedef struct urne_unit {
+    const char *key;
+    const char *label;
+    const urne_sheet *first;  /* its first sheet: the codes and labels of the units above */
+    size_t sheets_expected, sheets_reported;
+    int64_t inscrits, votants, blancs, nuls, exprimes;
+    size_t contest;    /* URNE_NONE when its lines are groups (several contests, or above them) */
+    size_t nlines;
+    urne_line *lines;  /* ballot order; merged by group across contests */
+} urne_unit;
+
+typedef struct urne_tally {
+    urne_arena arena;
+    size_t level;
+    size_t nunits;
+    urne_unit *units;  /* in order of first appearance in the sheets */
+} urne_tally;
+
+/* Sum the reported sheets into the units of `level`. A unit within one contest
+ * lists that contest's candidates; a unit spanning several lists one line per group
+ * (nuance) when every candidate has one, else per candidate name.
+ * Returns 0, or -1 (level out of range, out of memory). Free with urne_tally_free. */
+int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *out);
+
+void urne_tally_free(urne_tally *tally);
+
+/* 1 when every unit of level `lower` lies within a single unit of level `upper`
+ * (bureaux within communes), 0 when some straddle (Lyon's communes across
+ * circonscriptions), -1 when out of memory. */
+int urne_results_nests(const urne_round *round, size_t upper, size_t lower);
+
+/* Find a unit by key (NULL if absent). Linear: for reports, not hot paths. */
+const urne_unit *urne_tally_find(const urne_tally *tally, const char *key);
+
+/* Compare stated totals (e.g. an official departement file) with computed ones, unit
+ * by unit and line by line (lines matched by name); every difference becomes a
+ * warning with both numbers, named after `stated_name`. Units present on one side
+ * only are reported too. Returns the number of differences. */
+size_t urne_results_compare(const urne_tally *computed, const urne_tally *stated, const char *level_name,
+                            const char *stated_name, urne_diags *diags);
+
+/* ---- rules and outcome (rules.c) ---- */
+
+typedef enum { URNE_TIE_REPORT, URNE_TIE_OLDER } urne_tie_break;
+
+typedef struct urne_rules {
+    const char *preset;
+    int rounds;                 /* 2: two-round system; 1: one round, relative majority */
+    int blank_recognised;       /* blank ballots count among exprimés */
+    int64_t win_inscrits_den;   /* round-1 win also needs voix >= inscrits / den (4); 0 = no */
+    int qualify_top;            /* at least this many go to round 2 (2) */
+    int64_t qualify_inscrits_den; /* and every one with voix >= inscrits / den (8); 0 = no */
+    int final_needs_majority;   /* the last round also needs more than half (a resolution) */
+    urne_tie_break tie;         /* who wins a tie for election */
+    int colleges;               /* weigh each college's shares */
+} urne_rules;
+
+/* The suffrages percentages are computed on: exprimés, plus blancs when the rules
+ * recognise the blank vote. */
+int64_t urne_results_basis(const urne_unit *unit, const urne_rules *rules);
+
+/* Fill `out` from a preset: presidential, legislative, primary, party, coop, single.
+ * Returns 0, or -1 if the name is unknown. */
+int urne_rules_preset(const char *name, urne_rules *out);
+
+/* A comma-separated list of the preset names, for help texts. */
+const char *urne_rules_preset_names(void);
+
+typedef enum {
+    URNE_OUTCOME_ELECTED,
+    URNE_OUTCOME_SECOND_ROUND,
+    URNE_OUTCOME_VOID,
+    URNE_OUTCOME_TIE,
+    URNE_OUTCOME_UNDECIDED
+} urne_outcome_kind;
+
+/* "elected", "second-round", "void", "tie", "undecided". */
+const char *urne_outcome_kind_name(urne_outcome_kind kind);
+
+typedef struct urne_standing {
+    size_t candidate;  /* index in round->candidates */
+    int64_t voix;
+    urne_wide share;   /* share = share / outcome.share_den of the counted suffrages */
+} urne_standing;
+
+typedef struct urne_outcome {
+    size_t contest;
+    urne_outcome_kind kind;
+    size_t sheets_expected, sheets_reported;
+    int64_t inscrits, votants, blancs, nuls, exprimes;
+    urne_wide share_den;      /* common denominator of every share below */
+    urne_wide blank_share;    /* blank ballots' share when recognised, else 0 */
+    size_t nranked;
+    urne_standing *ranked;    /* every candidate, best first; ties keep ballot order */
+    size_t nchosen;
+    size_t *chosen;           /* elected (1), qualified, or tied candidates */
+    char reason[600];         /* the rule applied, in one or two sentences */
+} urne_outcome;
+
+/* Decide every contest of the round under `rules` (round->number tells which round
+ * this is). Fills *out with round->ncontests outcomes. Returns 0, or -1 after adding
+ * an error to diags (colleges required but missing, numbers too large for exact
+ * weighting, out of memory). Free with urne_outcomes_free. */
+int urne_results_decide(const urne_round *round, const urne_rules *rules, urne_outcome **out,
+                        urne_diags *diags);
+
+void urne_outcomes_free(urne_outcome *outcomes, size_t n);
+
+#endif
