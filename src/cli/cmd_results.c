@@ -62,7 +62,7 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (urne_io_format_parse(optarg, &o->format) != 0) {
@@ -152,6 +152,18 @@ static int write_report(const tally_opts *o, const urne_report *rep) {
     return rc == 0 ? URNE_EXIT_OK : URNE_EXIT_REJECTED;
 }
 
+/* The Ministry names its files ..._T1_... / -t2-: a round-2 file says so in its name. */
+static int round_from_name(const char *path) {
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (const char *p = base; p[0] && p[1]; p++) {
+        int before = p == base || p[-1] == '_' || p[-1] == '-';
+        int after = p[2] == '\0' || p[2] == '_' || p[2] == '-' || p[2] == '.';
+        if (before && after && (p[0] == 't' || p[0] == 'T') && (p[1] == '1' || p[1] == '2')) return p[1] - '0';
+    }
+    return 0;
+}
+
 static const char *default_rules(const urne_round *round, urne_results_format fmt) {
     if (round->rules_hint) return round->rules_hint;
     if (round->contest_level > 0) return "legislative";
@@ -203,7 +215,12 @@ static int tally(const tally_opts *o) {
     urne_rules rules;
     urne_rules_preset(o->rules ? o->rules : default_rules(round, o->format), &rules);
     if (o->blank) rules.blank_recognised = 1;
-    if (o->round) round->number = o->round;
+    if (o->round) {
+        round->number = o->round;
+    } else if (o->format != URNE_FMT_NATIVE && round_from_name(o->file) == 2) {
+        round->number = 2;
+        fprintf(stderr, "%s: counted as round 2, as its name says (use --round to override)\n", o->file);
+    }
 
     urne_tally tally;
     urne_outcome *outcomes = NULL;

@@ -34,21 +34,21 @@ urne_results_format urne_io_guess_format(const char *text, size_t len) {
     }
     if (it.lineno == 0 || line.len == 0) return URNE_FMT_NATIVE;
     if (line.p[0] == '#') return URNE_FMT_NATIVE;
-    urne_span f[64];
-    long n = urne_fields_split(line, ';', f, 64);
+    urne_span f[URNE_MAX_FIELDS];
+    long n = urne_fields_split(line, ';', f, URNE_MAX_FIELDS);
     if (n < 2) return URNE_FMT_NATIVE;
+    if (n > URNE_MAX_FIELDS) n = URNE_MAX_FIELDS;
+    /* A Ministry header names its codes and counts in French, in any order. */
+    int code = 0, inscrits = 0, nuance = 0;
     char folded[128];
-    urne_text_fold_header(f[0], folded, sizeof folded);
-    int64_t v;
-    if (strcmp(folded, "code du departement") == 0) {
-        /* Both Ministry layouts start so; the legislative one has a Nuance column. */
-        for (long i = 1; i < n && i < 64; i++) {
-            urne_text_fold_header(f[i], folded, sizeof folded);
-            if (strcmp(folded, "code de la commune") == 0 || strcmp(folded, "inscrits") == 0)
-                return URNE_FMT_MINISTRY;
-        }
-        return URNE_FMT_LEGISLATIVE;
+    for (long i = 0; i < n; i++) {
+        urne_text_fold_header(f[i], folded, sizeof folded);
+        code |= strncmp(folded, "code du departement", 19) == 0 || strncmp(folded, "code de la commune", 18) == 0;
+        inscrits |= strcmp(folded, "inscrits") == 0;
+        nuance |= strncmp(folded, "nuance", 6) == 0;
     }
+    if (code && inscrits) return nuance ? URNE_FMT_LEGISLATIVE : URNE_FMT_MINISTRY;
+    int64_t v;
     /* No header: the legislative file starts with a département code and a count. */
     if (n > 4 && urne_num_parse_count(f[4].p, f[4].len, &v) == URNE_NUM_OK) return URNE_FMT_LEGISLATIVE;
     return URNE_FMT_NATIVE;

@@ -37,11 +37,17 @@ static void write_unit(FILE *out, const urne_report *rep, const urne_unit *u) {
     char a[32], b[32];
     urne_num_group((int64_t)u->sheets_reported, a, sizeof a);
     urne_num_group((int64_t)u->sheets_expected, b, sizeof b);
-    if (strcmp(u->label, u->key) != 0)
-        fprintf(out, "%s %s (%s)", lvl, u->label, u->key);
+    const char *sheet_level = rep->round->levels[rep->round->nlevels - 1];
+    if (strcmp(u->key, lvl) == 0)
+        fprintf(out, "%s (%s)", u->label, lvl);
+    else if (strcmp(u->label, u->key) != 0)
+        fprintf(out, "%s (%s %s)", u->label, lvl, u->key);
     else
         fprintf(out, "%s %s", lvl, u->key);
-    fprintf(out, " — %s of %s bureaux%s\n", a, b, u->sheets_reported < u->sheets_expected ? " (partial)" : "");
+    size_t sl = strlen(sheet_level);
+    fprintf(out, " — %s of %s %s%s%s\n", a, b, sheet_level,
+            sl > 3 && strcmp(sheet_level + sl - 3, "eau") == 0 ? "x" : "s",
+            u->sheets_reported < u->sheets_expected ? " (partial)" : "");
     int64_t basis = urne_results_basis(u, rep->rules);
     figure(out, "Inscrits", u->inscrits, 0, 0, NULL);
     figure(out, "Abstentions", u->inscrits - u->votants, u->inscrits - u->votants, u->inscrits, "inscrits");
