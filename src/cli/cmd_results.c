@@ -214,7 +214,7 @@ static int tally(const tally_opts *o) {
     }
     urne_rules rules;
     urne_rules_preset(o->rules ? o->rules : default_rules(round, o->format), &rules);
-    if (o->blank) rules.blank_recognised = 1;
+    if (o->blank || round->blank_recognised_hint) rules.blank_recognised = 1;
     if (o->round) {
         round->number = o->round;
     } else if (o->format != URNE_FMT_NATIVE && round_from_name(o->file) == 2) {

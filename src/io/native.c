@@ -11,12 +11,12 @@
  *   Villeurbanne,1,1040,372,3,2,367,151,216
  *
  * Lines starting with '#' are metadata when they read "# key: value" with a known key
- * (election, round, rules, levels, candidate, college), comments otherwise. The
+ * (election, round, rules, blank, levels, candidate, college), comments otherwise. The
  * separator is ',' or ';' (whichever the header uses). Columns are found by name:
  * one per level (a level without a column is a single unit), inscrits, votants,
  * blancs, nuls, optionally exprimes and college, and every other column is a
- * candidate. A row whose figures are all empty is a bureau expected but not yet
- * counted: the result stays partial until it is filled in. The file is one contest.
+ * candidate. A row whose figures are all empty (but inscrits, which may be known
+ * beforehand) is a bureau expected but not yet counted: the result stays partial until it is filled in. The file is one contest.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -108,6 +108,14 @@ static int read_meta(urne_span line, long ln, meta *m, urne_round *round, urne_d
                            m->rules, urne_rules_preset_names());
             return -1;
         }
+    } else if (urne_span_eq_nocase(key, "blank")) {
+        if (!urne_span_eq_nocase(val, "recognised") && !urne_span_eq_nocase(val, "recognized") &&
+            !urne_span_eq_nocase(val, "not recognised")) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "blank", "metadata",
+                           "blank is 'recognised' or 'not recognised', not '%.*s'", (int)val.len, val.p);
+            return -1;
+        }
+        round->blank_recognised_hint = !urne_span_eq_nocase(val, "not recognised");
     } else if (urne_span_eq_nocase(key, "levels")) {
         m->nlevels = 0;
         m->levels_line = ln;
@@ -241,7 +249,10 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_diags *diags
                 }
                 for (int k = 0; k < K_NCOUNTS && !done; k++)
                     if (strcmp(folded, count_names[k]) == 0) cols[i].kind = COL_COUNT, cols[i].index = (size_t)k, count_col[k] = i, done = 1;
-                if (!done && strcmp(folded, "college") == 0) cols[i].kind = COL_COLLEGE, college_col = i, done = 1;
+                if (strcmp(folded, "college") == 0) {
+                    college_col = i; /* may also be a level: an assembly's colleges are its units */
+                    if (!done) cols[i].kind = COL_COLLEGE, done = 1;
+                }
                 if (done) continue;
                 if (f[i].len == 0) {
                     urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER, "column %ld has no name", i + 1);
@@ -303,10 +314,11 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_diags *diags
                            n < ncols ? " (truncated line?)" : "");
             continue;
         }
-        /* Figures: all empty (not yet counted) or all present. */
-        size_t filled = 0, expected = 0;
+        /* Figures: all empty (not yet counted; inscrits may be known already) or all present. */
+        size_t filled = 0;
         for (long i = 0; i < n; i++)
-            if (cols[i].kind == COL_COUNT || cols[i].kind == COL_CANDIDATE) expected++, filled += f[i].len > 0;
+            if ((cols[i].kind == COL_COUNT && cols[i].index != K_INSCRITS) || cols[i].kind == COL_CANDIDATE)
+                filled += f[i].len > 0;
         int reported = filled > 0;
         int bad = 0;
         int64_t counts[K_NCOUNTS] = {0, 0, 0, 0, -1};
@@ -320,7 +332,8 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_diags *diags
             case COL_CANDIDATE: {
                 const char *fname = cols[i].kind == COL_COUNT ? count_names[cols[i].index]
                                                               : round->candidates[cols[i].index].name;
-                if (!reported) break;
+                if (!reported && !(cols[i].kind == COL_COUNT && cols[i].index == K_INSCRITS && f[i].len > 0))
+                    break;
                 if (f[i].len == 0) {
                     urne_diags_add(diags, URNE_DIAG_ERROR, ln, fname, URNE_RULE_COUNT_FORMAT,
                                    "is empty while other figures of the sheet are filled in (leave every figure "
@@ -346,18 +359,22 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_diags *diags
                     bad = 1;
                 }
                 break;
-            case COL_COLLEGE: {
+            case COL_COLLEGE:
+                break;
+            }
+        }
+        if (college_col >= 0) {
+            urne_span cf = f[college_col];
+            {
                 for (size_t g = 0; g < round->ncolleges; g++)
-                    if (strlen(round->colleges[g].name) == f[i].len &&
-                        strncasecmp(round->colleges[g].name, f[i].p, f[i].len) == 0)
+                    if (strlen(round->colleges[g].name) == cf.len &&
+                        strncasecmp(round->colleges[g].name, cf.p, cf.len) == 0)
                         tmp.college = g;
                 if (tmp.college == URNE_NONE) {
                     urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", URNE_RULE_MISSING_COLLEGE,
-                                   "'%.*s' is not a declared college", (int)f[i].len, f[i].p);
+                                   "'%.*s' is not a declared college", (int)cf.len, cf.p);
                     bad = 1;
                 }
-                break;
-            }
             }
         }
         if (bad) continue;

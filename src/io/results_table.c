@@ -55,7 +55,7 @@ static void write_unit(FILE *out, const urne_report *rep, const urne_unit *u) {
     figure(out, "Blancs", u->blancs, u->blancs, u->votants, "votants");
     figure(out, "Nuls", u->nuls, u->nuls, u->votants, "votants");
     figure(out, rep->rules->blank_recognised ? "Exprimés*" : "Exprimés", basis, basis, u->votants, "votants");
-    size_t nw = 9;
+    size_t nw = rep->rules->blank_recognised ? 15 : 9;
     for (size_t j = 0; j < u->nlines; j++)
         if (width(u->lines[j].name) > nw) nw = width(u->lines[j].name);
     if (nw > 40) nw = 40;

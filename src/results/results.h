@@ -87,6 +87,7 @@ typedef struct urne_round {
     const char *election;    /* title, may be NULL */
     int number;              /* 1 or 2 */
     const char *rules_hint;  /* preset named by the file itself, may be NULL */
+    int blank_recognised_hint; /* the file itself says the blank vote is recognised */
     size_t nlevels;
     const char *levels[URNE_MAX_LEVELS];
     size_t contest_level;

@@ -1,0 +1,119 @@
+/* Encodings, lines and fields. */
+#include "helpers.h"
+
+static int decode(const char *buf, size_t len, urne_encoding req, urne_encoding *used, char *out, size_t size,
+                  urne_diags *d) {
+    urne_arena a;
+    urne_arena_init(&a);
+    const char *text;
+    size_t tlen;
+    int rc = urne_text_decode(buf, len, req, &a, &text, &tlen, used, d);
+    if (rc == 0) snprintf(out, size, "%.*s", (int)tlen, text);
+    urne_arena_free(&a);
+    return rc;
+}
+
+static void test_decode(void **state) {
+    (void)state;
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    urne_encoding used;
+    char out[64];
+    assert_int_equal(decode("Rh\xC3\xB4ne", 6, URNE_ENC_AUTO, &used, out, sizeof out, &d), 0);
+    assert_int_equal(used, URNE_ENC_UTF8);
+    assert_string_equal(out, "Rh\xC3\xB4ne");
+    assert_int_equal(decode("Rh\xF4ne", 5, URNE_ENC_AUTO, &used, out, sizeof out, &d), 0);
+    assert_int_equal(used, URNE_ENC_LATIN1);
+    assert_string_equal(out, "Rh\xC3\xB4ne"); /* converted */
+    assert_int_equal(decode("\xEF\xBB\xBF" "abc", 6, URNE_ENC_AUTO, &used, out, sizeof out, &d), 0);
+    assert_string_equal(out, "abc"); /* BOM stripped */
+    assert_int_equal(d.errors, 0);
+    /* Mixed: valid UTF-8 é then a latin-1 byte on line 2. */
+    assert_int_equal(decode("\xC3\xA9\nx\xE9y", 6, URNE_ENC_AUTO, &used, out, sizeof out, &d), -1);
+    assert_int_equal(d.errors, 1);
+    assert_int_equal(d.items[0].line, 2);
+    assert_true(test_has_diag(&d, "encoding", "mixes two encodings"));
+    /* Declared UTF-8 but latin-1 inside. */
+    assert_int_equal(decode("a\xE9", 2, URNE_ENC_UTF8, &used, out, sizeof out, &d), -1);
+    assert_true(test_has_diag(&d, "encoding", "declared UTF-8"));
+    /* Truncated multi-byte sequence at the end is invalid UTF-8 too. */
+    assert_int_equal(decode("\xC3\xA9\xC3", 3, URNE_ENC_AUTO, &used, out, sizeof out, &d), -1);
+    /* NUL byte: not text. */
+    assert_int_equal(decode("a\nb\0c", 5, URNE_ENC_LATIN1, &used, out, sizeof out, &d), -1);
+    assert_true(test_has_diag(&d, "text-file", "NUL"));
+    /* Forced latin-1 never rejects high bytes. */
+    assert_int_equal(decode("\xC3\xA9", 2, URNE_ENC_LATIN1, &used, out, sizeof out, &d), 0);
+    assert_string_equal(out, "\xC3\x83\xC2\xA9");
+    urne_diags_free(&d);
+}
+
+static void test_lines(void **state) {
+    (void)state;
+    const char *t = "a;b\r\nc\n\nlast";
+    urne_lines it;
+    urne_span s;
+    urne_lines_init(&it, t, strlen(t));
+    assert_true(urne_lines_next(&it, &s));
+    assert_int_equal(s.len, 3);
+    assert_int_equal(it.lineno, 1);
+    assert_true(urne_lines_next(&it, &s));
+    assert_int_equal(s.len, 1);
+    assert_true(urne_lines_next(&it, &s));
+    assert_int_equal(s.len, 0);
+    assert_true(urne_lines_next(&it, &s));
+    assert_int_equal(s.len, 4);
+    assert_int_equal(it.lineno, 4);
+    assert_false(urne_lines_next(&it, &s));
+}
+
+static void test_fields(void **state) {
+    (void)state;
+    urne_span f[8];
+    const char *t = "1;\"Ain\"; x ;\"a \"\"b\"\"\";;";
+    urne_span line = {t, strlen(t), 0};
+    assert_int_equal(urne_fields_split(line, ';', f, 8), 6);
+    assert_int_equal(f[0].len, 1);
+    assert_true(f[1].quoted);
+    assert_int_equal(f[1].len, 3);
+    assert_int_equal(f[2].len, 1); /* trimmed */
+    urne_arena a;
+    urne_arena_init(&a);
+    assert_string_equal(urne_span_dup(&a, f[3]), "a \"b\"");
+    urne_arena_free(&a);
+    assert_int_equal(f[4].len, 0);
+    assert_int_equal(f[5].len, 0);
+    const char *open = "1;\"Ain;2";
+    urne_span l2 = {open, strlen(open), 0};
+    assert_int_equal(urne_fields_split(l2, ';', f, 8), -1);
+    /* More fields than room: the true count is returned. */
+    const char *many = "a;b;c;d;e;f;g;h;i;j";
+    urne_span l3 = {many, strlen(many), 0};
+    assert_int_equal(urne_fields_split(l3, ';', f, 8), 10);
+}
+
+static void test_fold(void **state) {
+    (void)state;
+    char out[64];
+    struct { const char *in, *out; } cases[] = {
+        {"N\xC2\xB0Panneau_3", "n panneau 3"},
+        {"Code du b.vote", "code du b vote"},
+        {"Exprim\xC3\xA9s", "exprimes"},
+        {"% Voix/Exp_11", "% voix/exp 11"},
+        {"  Libell\xC3\xA9 de la commune ", "libelle de la commune"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        urne_span s = {cases[i].in, strlen(cases[i].in), 0};
+        urne_text_fold_header(s, out, sizeof out);
+        assert_string_equal(out, cases[i].out);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_lines),
+        cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_fold),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
