@@ -185,10 +185,11 @@ static int tally(const tally_opts *o) {
     size_t reported = 0;
     for (size_t i = 0; i < round->nsheets; i++) reported += round->sheets[i].reported != 0;
     if (reported < round->nsheets) {
-        char a[32], b[32];
+        char a[32], b[32], unit[64];
         urne_num_group((int64_t)reported, a, sizeof a);
         urne_num_group((int64_t)round->nsheets, b, sizeof b);
-        urne_diags_add(&diags, URNE_DIAG_WARNING, 0, NULL, URNE_RULE_PARTIAL, "partial: %s of %s bureaux", a, b);
+        urne_io_plural(round->levels[round->nlevels - 1], unit, sizeof unit);
+        urne_diags_add(&diags, URNE_DIAG_WARNING, 0, NULL, URNE_RULE_PARTIAL, "partial: %s of %s %s", a, b, unit);
         for (size_t i = 0; i < round->nsheets; i++)
             if (!round->sheets[i].reported)
                 urne_diags_add(&diags, URNE_DIAG_WARNING, round->sheets[i].line, round->levels[round->nlevels - 1],

@@ -280,7 +280,9 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_diags *dia
             started = 1;
         } else if (ngroups != ngroups_first) {
             urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
-                           "%zu candidate groups, but the first sheet (line 2) has %zu", ngroups, ngroups_first);
+                           "%zu candidate group%s (%ld fields), but the first sheet has %zu%s", ngroups,
+                           ngroups == 1 ? "" : "s", n, ngroups_first,
+                           ngroups < ngroups_first ? ": the line looks truncated" : "");
             continue;
         }
         int64_t counts[R_G_PANEL];
@@ -295,9 +297,10 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_diags *dia
         for (size_t g = 0; g < ngroups; g++) {
             urne_span nom = field_or_empty(f, group_column(&lay, g, R_G_NOM - R_G_PANEL));
             urne_span prenom = field_or_empty(f, group_column(&lay, g, R_G_PRENOM - R_G_PANEL));
-            char name[256], field[32];
+            char name[256], field[160];
             size_t nl = full_name(name, sizeof name, prenom, nom);
-            snprintf(field, sizeof field, "Voix (group %zu)", g + 1);
+            snprintf(field, sizeof field, "Voix (group %zu, %s)", g + 1,
+                     g < round->ncandidates ? round->candidates[g].last_name : "?");
             if (urne_parse_count(f[group_column(&lay, g, R_G_VOIX - R_G_PANEL)], ln, field, &votes[g], diags))
                 bad = 1;
             const urne_candidate *expect = &round->candidates[g];

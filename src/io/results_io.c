@@ -3,9 +3,17 @@
  */
 #include "results_io.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "parse_common.h"
+
+void urne_io_plural(const char *level, char *out, size_t size) {
+    size_t n = strlen(level);
+    int eau = n >= 3 && strcmp(level + n - 3, "eau") == 0;
+    int s = n >= 1 && (level[n - 1] == 's' || level[n - 1] == 'x');
+    snprintf(out, size, "%s%s", level, eau ? "x" : (s ? "" : "s"));
+}
 
 int urne_io_format_parse(const char *name, urne_results_format *out) {
     if (strcmp(name, "ministry") == 0) *out = URNE_FMT_MINISTRY;
@@ -39,15 +47,14 @@ urne_results_format urne_io_guess_format(const char *text, size_t len) {
     if (n < 2) return URNE_FMT_NATIVE;
     if (n > URNE_MAX_FIELDS) n = URNE_MAX_FIELDS;
     /* A Ministry header names its codes and counts in French, in any order. */
-    int code = 0, inscrits = 0, nuance = 0;
+    int code = 0, nuance = 0;
     char folded[128];
     for (long i = 0; i < n; i++) {
         urne_text_fold_header(f[i], folded, sizeof folded);
         code |= strncmp(folded, "code du departement", 19) == 0 || strncmp(folded, "code de la commune", 18) == 0;
-        inscrits |= strcmp(folded, "inscrits") == 0;
         nuance |= strncmp(folded, "nuance", 6) == 0;
     }
-    if (code && inscrits) return nuance ? URNE_FMT_LEGISLATIVE : URNE_FMT_MINISTRY;
+    if (code) return nuance ? URNE_FMT_LEGISLATIVE : URNE_FMT_MINISTRY;
     int64_t v;
     /* No header: the legislative file starts with a département code and a count. */
     if (n > 4 && urne_num_parse_count(f[4].p, f[4].len, &v) == URNE_NUM_OK) return URNE_FMT_LEGISLATIVE;

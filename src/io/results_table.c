@@ -44,10 +44,9 @@ static void write_unit(FILE *out, const urne_report *rep, const urne_unit *u) {
         fprintf(out, "%s (%s %s)", u->label, lvl, u->key);
     else
         fprintf(out, "%s %s", lvl, u->key);
-    size_t sl = strlen(sheet_level);
-    fprintf(out, " — %s of %s %s%s%s\n", a, b, sheet_level,
-            sl > 3 && strcmp(sheet_level + sl - 3, "eau") == 0 ? "x" : "s",
-            u->sheets_reported < u->sheets_expected ? " (partial)" : "");
+    char unit[64];
+    urne_io_plural(sheet_level, unit, sizeof unit);
+    fprintf(out, " — %s of %s %s%s\n", a, b, unit, u->sheets_reported < u->sheets_expected ? " (partial)" : "");
     int64_t basis = urne_results_basis(u, rep->rules);
     figure(out, "Inscrits", u->inscrits, 0, 0, NULL);
     figure(out, "Abstentions", u->inscrits - u->votants, u->inscrits - u->votants, u->inscrits, "inscrits");

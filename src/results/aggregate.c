@@ -9,6 +9,7 @@
  * how the Ministry publishes such totals. Above the contest level every unit does
  * so, for one table to read the same from top to bottom.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -212,13 +213,22 @@ const urne_unit *urne_tally_find(const urne_tally *tally, const char *key) {
     return NULL;
 }
 
+/* "departement 76 (Seine-Maritime)", or "departement 76" when the label is the key. */
+static void unit_name(const char *level_name, const urne_unit *u, char *buf, size_t size) {
+    if (u->label && strcmp(u->label, u->key) != 0)
+        snprintf(buf, size, "%s %s (%s)", level_name, u->key, u->label);
+    else
+        snprintf(buf, size, "%s %s", level_name, u->key);
+}
+
 static size_t compare_figure(const char *what, const urne_unit *stated, const char *level_name,
                              const char *stated_name, int64_t stated_v, int64_t summed_v, urne_diags *diags) {
     if (stated_v == summed_v) return 0;
+    char who[256];
+    unit_name(level_name, stated, who, sizeof who);
     urne_diags_add(diags, URNE_DIAG_WARNING, 0, what, URNE_RULE_STATED_TOTAL,
-                   "%s %s (%s): %s states %lld, the sum of its parts is %lld (difference %+lld)", level_name,
-                   stated->key, stated->label, stated_name, (long long)stated_v, (long long)summed_v,
-                   (long long)(stated_v - summed_v));
+                   "%s: %s states %lld, the sum of its parts is %lld (difference %+lld)", who, stated_name,
+                   (long long)stated_v, (long long)summed_v, (long long)(stated_v - summed_v));
     return 1;
 }
 
@@ -229,9 +239,10 @@ size_t urne_results_compare(const urne_tally *computed, const urne_tally *stated
         const urne_unit *st = &stated->units[i];
         const urne_unit *cu = urne_tally_find(computed, st->key);
         if (cu == NULL) {
+            char who[256];
+            unit_name(level_name, st, who, sizeof who);
             urne_diags_add(diags, URNE_DIAG_WARNING, 0, level_name, URNE_RULE_STATED_TOTAL,
-                           "%s %s (%s) is in %s but no sheet of the counted file belongs to it", level_name,
-                           st->key, st->label, stated_name);
+                           "%s is in %s but no sheet of the counted file belongs to it", who, stated_name);
             diffs++;
             continue;
         }
@@ -252,9 +263,10 @@ size_t urne_results_compare(const urne_tally *computed, const urne_tally *stated
     }
     for (size_t i = 0; i < computed->nunits; i++)
         if (urne_tally_find(stated, computed->units[i].key) == NULL) {
+            char who[256];
+            unit_name(level_name, &computed->units[i], who, sizeof who);
             urne_diags_add(diags, URNE_DIAG_WARNING, 0, level_name, URNE_RULE_STATED_TOTAL,
-                           "%s %s (%s) has sheets but no stated total in %s", level_name,
-                           computed->units[i].key, computed->units[i].label, stated_name);
+                           "%s has sheets but no stated total in %s", who, stated_name);
             diffs++;
         }
     return diffs;
