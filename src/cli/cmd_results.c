@@ -119,11 +119,10 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
 
 /* Load, parse and check a tally file; NULL after printing its errors. */
 static urne_round *load(const tally_opts *o, urne_diags *diags) {
-    char *buf;
-    size_t len;
-    if (urne_io_read_file(o->file, &buf, &len, diags) != 0) return NULL;
-    urne_round *round = urne_io_results_parse(buf, len, o->format, o->encoding, diags);
-    free(buf);
+    urne_io_buffer in;
+    if (urne_io_read_file(o->file, &in, diags) != 0) return NULL;
+    urne_round *round = urne_io_results_parse(in.data, in.len, o->format, o->encoding, diags);
+    urne_io_buffer_free(&in);
     return round;
 }
 
@@ -168,6 +167,37 @@ static const char *default_rules(const urne_round *round, urne_results_format fm
     if (round->rules_hint) return round->rules_hint;
     if (round->contest_level > 0) return "legislative";
     return fmt == URNE_FMT_NATIVE ? "party" : "presidential";
+}
+
+/* --compare: read the stated totals and report every difference as a warning. */
+static int compare_stated(const tally_opts *o, const urne_round *round, urne_diags *diags) {
+    size_t dlevel = urne_round_level(round, "departement");
+    if (dlevel == URNE_NONE) {
+        fprintf(stderr, "urne results: --compare needs a file with a 'departement' level\n");
+        return URNE_EXIT_USAGE;
+    }
+    urne_diags cdiags;
+    urne_diags_init(&cdiags, o->compare);
+    urne_io_buffer in;
+    urne_tally stated, computed;
+    int rc = URNE_EXIT_REJECTED;
+    if (urne_io_read_file(o->compare, &in, &cdiags) == 0) {
+        if (urne_io_stated_parse(in.data, in.len, o->encoding, &stated, &cdiags) == 0) {
+            if (urne_results_aggregate(round, dlevel, &computed) == 0) {
+                urne_results_compare(&computed, &stated, "departement", o->compare, diags);
+                urne_tally_free(&computed);
+                rc = URNE_EXIT_OK;
+            }
+            urne_tally_free(&stated);
+        }
+        urne_io_buffer_free(&in);
+    }
+    if (rc != URNE_EXIT_OK) {
+        urne_cli_print_diags(&cdiags);
+        fprintf(stderr, "%s: rejected as stated totals\n", o->compare);
+    }
+    urne_diags_free(&cdiags);
+    return rc;
 }
 
 static int tally(const tally_opts *o) {
@@ -236,31 +266,7 @@ static int tally(const tally_opts *o) {
         rc = URNE_EXIT_REJECTED;
         goto done;
     }
-    if (o->compare) {
-        urne_diags cdiags;
-        urne_diags_init(&cdiags, o->compare);
-        char *buf;
-        size_t len;
-        urne_tally stated, at_level;
-        size_t dlevel = urne_round_level(round, "departement");
-        if (dlevel == URNE_NONE) {
-            fprintf(stderr, "urne results: --compare needs a file with a 'departement' level\n");
-            rc = URNE_EXIT_USAGE;
-        } else if (urne_io_read_file(o->compare, &buf, &len, &cdiags) != 0 ||
-                   (urne_io_stated_parse(buf, len, o->encoding, &stated, &cdiags) != 0 && (free(buf), 1))) {
-            urne_cli_print_diags(&cdiags);
-            rc = URNE_EXIT_REJECTED;
-        } else {
-            free(buf);
-            if (urne_results_aggregate(round, dlevel, &at_level) == 0) {
-                urne_results_compare(&at_level, &stated, "departement", o->compare, &diags);
-                urne_tally_free(&at_level);
-            }
-            urne_tally_free(&stated);
-        }
-        urne_diags_free(&cdiags);
-        if (rc != URNE_EXIT_OK) goto done;
-    }
+    if (o->compare && (rc = compare_stated(o, round, &diags)) != URNE_EXIT_OK) goto done;
     urne_report rep = {round, &rules, &tally, outcomes, &diags, o->file};
     urne_cli_print_diags(&diags);
     rc = write_report(o, &rep);

@@ -21,6 +21,12 @@ struct urne_arena_block {
 void urne_arena_init(urne_arena *arena) { arena->head = NULL; }
 
 void *urne_arena_alloc(urne_arena *arena, size_t size) {
+    void *p = urne_arena_alloc_raw(arena, size);
+    if (p != NULL) memset(p, 0, size);
+    return p;
+}
+
+void *urne_arena_alloc_raw(urne_arena *arena, size_t size) {
     size_t rounded = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (rounded < size) return NULL;
     urne_arena_block *b = arena->head;
@@ -42,7 +48,6 @@ void *urne_arena_alloc(urne_arena *arena, size_t size) {
     }
     void *p = b->data + b->used;
     b->used += rounded;
-    memset(p, 0, size);
     return p;
 }
 

@@ -23,6 +23,9 @@ void urne_arena_init(urne_arena *arena);
 /* Return `size` bytes aligned for any type, zero-filled, or NULL when memory is exhausted. */
 void *urne_arena_alloc(urne_arena *arena, size_t size);
 
+/* The same without zero-filling, for buffers about to be overwritten whole. */
+void *urne_arena_alloc_raw(urne_arena *arena, size_t size);
+
 /* Copy `len` bytes of `s` and a terminating NUL; NULL on exhaustion. */
 char *urne_arena_strndup(urne_arena *arena, const char *s, size_t len);
 

@@ -3,6 +3,8 @@
  */
 #include "urne_text.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -37,6 +39,18 @@ static size_t utf8_seq(const unsigned char *s, size_t left) {
     return n;
 }
 
+/* Index of the first byte >= 0x80 at or after i (len if none), eight bytes at a time. */
+static size_t skip_ascii(const unsigned char *u, size_t i, size_t len) {
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, u + i, 8);
+        if (w & 0x8080808080808080ULL) break;
+        i += 8;
+    }
+    while (i < len && u[i] < 0x80) i++;
+    return i;
+}
+
 static long line_of(const char *buf, size_t pos) {
     long line = 1;
     for (size_t i = 0; i < pos; i++)
@@ -44,9 +58,11 @@ static long line_of(const char *buf, size_t pos) {
     return line;
 }
 
-int urne_text_decode(const char *buf, size_t len, urne_encoding requested, urne_arena *arena,
-                     const char **text, size_t *text_len, urne_encoding *used, urne_diags *diags) {
+int urne_text_detect(const char *buf, size_t len, urne_encoding requested, size_t *skip, urne_encoding *used,
+                     urne_diags *diags) {
+    *skip = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        *skip = 3;
         buf += 3;
         len -= 3;
         if (requested == URNE_ENC_AUTO) requested = URNE_ENC_UTF8;
@@ -58,73 +74,82 @@ int urne_text_decode(const char *buf, size_t len, urne_encoding requested, urne_
         return -1;
     }
     const unsigned char *u = (const unsigned char *)buf;
-    size_t multibyte = 0, first_bad = (size_t)-1;
-    if (requested != URNE_ENC_LATIN1) {
-        for (size_t i = 0; i < len;) {
-            if (u[i] < 0x80) {
-                i++;
-                continue;
-            }
-            size_t n = utf8_seq(u + i, len - i);
-            if (n == 0) {
-                first_bad = i;
-                break;
-            }
-            multibyte++;
-            i += n;
-        }
-        if (first_bad == (size_t)-1) {
-            *text = buf;
-            *text_len = len;
-            *used = URNE_ENC_UTF8;
-            return 0;
-        }
-        if (requested == URNE_ENC_UTF8 || multibyte > 0) {
-            size_t ls = first_bad;
-            while (ls > 0 && buf[ls - 1] != '\n') ls--;
-            urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, first_bad), NULL, "encoding",
-                           "invalid encoding: byte 0x%02X at column %zu is not UTF-8%s", u[first_bad],
-                           first_bad - ls + 1,
-                           requested == URNE_ENC_UTF8
-                               ? " (the file was declared UTF-8)"
-                               : " although earlier text is UTF-8: the file mixes two encodings");
-            return -1;
-        }
-    }
-    /* latin-1: each byte >= 0x80 becomes two UTF-8 bytes */
-    size_t high = 0;
-    for (size_t i = 0; i < len; i++) high += u[i] >= 0x80;
-    if (high == 0) {
-        *text = buf;
-        *text_len = len;
+    if (requested == URNE_ENC_LATIN1) {
         *used = URNE_ENC_LATIN1;
         return 0;
     }
-    unsigned char *out = urne_arena_alloc(arena, len + high + 1);
-    if (out == NULL) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory converting from latin-1");
+    size_t multibyte = 0, first_bad = (size_t)-1;
+    for (size_t i = skip_ascii(u, 0, len); i < len; i = skip_ascii(u, i, len)) {
+        size_t n = utf8_seq(u + i, len - i);
+        if (n == 0) {
+            first_bad = i;
+            break;
+        }
+        multibyte++;
+        i += n;
+    }
+    if (first_bad == (size_t)-1) {
+        *used = URNE_ENC_UTF8;
+        return 0;
+    }
+    if (requested == URNE_ENC_UTF8 || multibyte > 0) {
+        size_t ls = first_bad;
+        while (ls > 0 && buf[ls - 1] != '\n') ls--;
+        urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, first_bad), NULL, "encoding",
+                       "invalid encoding: byte 0x%02X at column %zu is not UTF-8%s", u[first_bad], first_bad - ls + 1,
+                       requested == URNE_ENC_UTF8 ? " (the file was declared UTF-8)"
+                                                  : " although earlier text is UTF-8: the file mixes two encodings");
         return -1;
     }
-    size_t j = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (u[i] < 0x80) {
-            out[j++] = u[i];
-        } else {
-            out[j++] = (unsigned char)(0xC0 | (u[i] >> 6));
-            out[j++] = (unsigned char)(0x80 | (u[i] & 0x3F));
-        }
-    }
-    *text = (const char *)out;
-    *text_len = j;
     *used = URNE_ENC_LATIN1;
     return 0;
 }
 
+/* Convert latin-1 src[0..len) to UTF-8 into out (room for 2*len); returns the length. */
+static size_t latin1_to_utf8(const unsigned char *u, size_t len, unsigned char *out) {
+    size_t j = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k = skip_ascii(u, i, len);
+        memcpy(out + j, u + i, k - i); /* runs of ASCII are copied whole */
+        j += k - i;
+        if (k == len) break;
+        out[j++] = (unsigned char)(0xC0 | (u[k] >> 6));
+        out[j++] = (unsigned char)(0x80 | (u[k] & 0x3F));
+        i = k + 1;
+    }
+    return j;
+}
+
+int urne_text_decode(const char *buf, size_t len, urne_encoding requested, urne_arena *arena,
+                     const char **text, size_t *text_len, urne_encoding *used, urne_diags *diags) {
+    size_t skip;
+    if (urne_text_detect(buf, len, requested, &skip, used, diags) != 0) return -1;
+    buf += skip;
+    len -= skip;
+    if (*used == URNE_ENC_UTF8) {
+        *text = buf;
+        *text_len = len;
+        return 0;
+    }
+    unsigned char *out = urne_arena_alloc_raw(arena, 2 * len + 1);
+    if (out == NULL) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory converting from latin-1");
+        return -1;
+    }
+    *text_len = latin1_to_utf8((const unsigned char *)buf, len, out);
+    *text = (const char *)out;
+    return 0;
+}
+
 void urne_lines_init(urne_lines *it, const char *text, size_t len) {
+    urne_lines_init_encoded(it, text, len, URNE_ENC_UTF8);
+}
+
+void urne_lines_init_encoded(urne_lines *it, const char *text, size_t len, urne_encoding encoding) {
+    memset(it, 0, sizeof *it);
     it->text = text;
     it->len = len;
-    it->pos = 0;
-    it->lineno = 0;
+    it->latin1 = encoding == URNE_ENC_LATIN1;
 }
 
 int urne_lines_next(urne_lines *it, urne_span *line) {
@@ -134,11 +159,31 @@ int urne_lines_next(urne_lines *it, urne_span *line) {
     size_t n = nl ? (size_t)(nl - start) : it->len - it->pos;
     it->pos += n + (nl ? 1 : 0);
     if (n > 0 && start[n - 1] == '\r') n--;
+    it->lineno++;
+    if (it->latin1 && skip_ascii((const unsigned char *)start, 0, n) < n) {
+        if (2 * n + 1 > it->scratch_cap) {
+            size_t cap = 2 * n + 256;
+            char *b = realloc(it->scratch, cap);
+            if (b == NULL) {
+                it->lineno = -1;
+                return 0;
+            }
+            it->scratch = b;
+            it->scratch_cap = cap;
+        }
+        n = latin1_to_utf8((const unsigned char *)start, n, (unsigned char *)it->scratch);
+        start = it->scratch;
+    }
     line->p = start;
     line->len = n;
     line->quoted = 0;
-    it->lineno++;
     return 1;
+}
+
+void urne_lines_free(urne_lines *it) {
+    free(it->scratch);
+    it->scratch = NULL;
+    it->scratch_cap = 0;
 }
 
 static urne_span trim(const char *p, size_t len) {
@@ -148,7 +193,51 @@ static urne_span trim(const char *p, size_t len) {
     return s;
 }
 
+/* Mask with the high bit set in each byte of w that equals the byte c (exact: no
+ * borrow between bytes, unlike the shorter haszero trick). */
+static inline uint64_t bytes_equal(uint64_t w, uint64_t c) {
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+    uint64_t x = w ^ c;
+    uint64_t t = (x & low7) + low7;
+    return ~(t | x | low7);
+}
+
+static inline urne_span field_at(const char *p, size_t len) {
+    urne_span f = {p, len, 0};
+    if (len > 0 && (p[0] == ' ' || p[0] == '\t' || p[len - 1] == ' ' || p[len - 1] == '\t')) return trim(p, len);
+    return f;
+}
+
+/* Lines without quotes (every official file): find separators eight bytes at a time. */
+static long split_unquoted(urne_span line, char sep, urne_span *fields, size_t max) {
+    const char *p = line.p, *start = line.p, *end = line.p + line.len;
+    const uint64_t c = 0x0101010101010101ULL * (unsigned char)sep;
+    long n = 0;
+    while (p + 8 <= end) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t m = bytes_equal(w, c);
+        while (m) {
+            const char *at = p + (__builtin_ctzll(m) >> 3);
+            if ((size_t)n < max) fields[n] = field_at(start, (size_t)(at - start));
+            n++;
+            start = at + 1;
+            m &= m - 1;
+        }
+        p += 8;
+    }
+    for (; p < end; p++)
+        if (*p == sep) {
+            if ((size_t)n < max) fields[n] = field_at(start, (size_t)(p - start));
+            n++;
+            start = p + 1;
+        }
+    if ((size_t)n < max) fields[n] = field_at(start, (size_t)(end - start));
+    return n + 1;
+}
+
 long urne_fields_split(urne_span line, char sep, urne_span *fields, size_t max) {
+    if (memchr(line.p, '"', line.len) == NULL) return split_unquoted(line, sep, fields, max);
     const char *p = line.p, *end = line.p + line.len;
     long n = 0;
     for (;;) {
@@ -172,8 +261,9 @@ long urne_fields_split(urne_span line, char sep, urne_span *fields, size_t max) 
             q++;
             while (q < end && *q != sep) q++; /* text after the closing quote is ignored */
         } else {
-            const char *s = memchr(p, sep, (size_t)(end - p));
-            q = s ? s : end;
+            /* Fields are short: a plain loop beats a memchr call per field. */
+            q = p;
+            while (q < end && *q != sep) q++;
             f = trim(p, (size_t)(q - p));
         }
         if ((size_t)n < max) fields[n] = f;
@@ -182,6 +272,29 @@ long urne_fields_split(urne_span line, char sep, urne_span *fields, size_t max) 
         p = q + 1;
     }
     return n;
+}
+
+int urne_cursor_quoted(urne_field_cursor *c, urne_span *f) {
+    const char *q = c->p + 1, *start = q;
+    for (;;) {
+        q = memchr(q, '"', (size_t)(c->end - q));
+        if (q == NULL) return -1;
+        if (q + 1 < c->end && q[1] == '"') {
+            q += 2;
+            continue;
+        }
+        break;
+    }
+    f->p = start;
+    f->len = (size_t)(q - start);
+    f->quoted = 1;
+    q++;
+    while (q < c->end && *q != c->sep) q++; /* text after the closing quote is ignored */
+    if (q >= c->end)
+        c->done = 1;
+    else
+        c->p = q + 1;
+    return 1;
 }
 
 int urne_span_blank(urne_span s) {

@@ -21,14 +21,18 @@ typedef enum { URNE_ENC_AUTO, URNE_ENC_UTF8, URNE_ENC_LATIN1 } urne_encoding;
 /* Parse "auto", "utf8"/"utf-8", "latin1"/"latin-1"/"iso-8859-1"; -1 if unknown. */
 int urne_text_encoding_parse(const char *name, urne_encoding *out);
 
-/* Decide the encoding of buf[0..len) (strip a UTF-8 byte-order mark) and return a
- * UTF-8 view of it in *text / *text_len: either into buf itself or into a copy
- * allocated in `arena`. `*used` receives the encoding found.
+/* Decide the encoding of buf[0..len) without converting it. A UTF-8 byte-order mark
+ * is skipped: *skip receives its length (0 or 3). *used receives UTF-8 or latin-1.
  * Rules: a NUL byte is an error (not a text file); with URNE_ENC_UTF8, any invalid
  * sequence is an error naming its line; with AUTO, valid UTF-8 is UTF-8, a file with
  * no valid multi-byte sequence is latin-1, and a file mixing valid UTF-8 with bytes
  * that are not is an error (two encodings in one file: a corrupt export).
  * Returns 0, or -1 after adding an error to `diags`. */
+int urne_text_detect(const char *buf, size_t len, urne_encoding requested, size_t *skip, urne_encoding *used,
+                     urne_diags *diags);
+
+/* urne_text_detect, then the whole text as UTF-8 in *text / *text_len: buf itself
+ * when it already is, else a converted copy allocated in `arena`. 0 or -1. */
 int urne_text_decode(const char *buf, size_t len, urne_encoding requested, urne_arena *arena,
                      const char **text, size_t *text_len, urne_encoding *used, urne_diags *diags);
 
@@ -40,24 +44,82 @@ typedef struct urne_span {
     int quoted;
 } urne_span;
 
-/* Iterates lines, accepting LF and CRLF and a last line without newline. */
+/* Iterates lines, accepting LF and CRLF and a last line without newline. Lines of a
+ * latin-1 text are handed out converted to UTF-8, one at a time, in a buffer the
+ * iterator reuses: a line's spans are valid until the next call, and parsers copy
+ * (intern) what they keep. Converting line by line, rather than the whole file,
+ * keeps a 35 MB national file from costing another 36 MB of memory. */
 typedef struct urne_lines {
     const char *text;
     size_t len;
     size_t pos;
-    long lineno; /* number of the line last returned, 1-based */
+    long lineno;        /* number of the line last returned, 1-based */
+    int latin1;         /* convert each line from latin-1 */
+    char *scratch;      /* the converted line, owned */
+    size_t scratch_cap;
 } urne_lines;
 
+/* Iterate a UTF-8 text. */
 void urne_lines_init(urne_lines *it, const char *text, size_t len);
 
-/* Store the next line (without its terminator) in *line; 0 at end of text. */
+/* Iterate a text in `encoding` (URNE_ENC_UTF8 or URNE_ENC_LATIN1). */
+void urne_lines_init_encoded(urne_lines *it, const char *text, size_t len, urne_encoding encoding);
+
+/* Store the next line (UTF-8, without its terminator) in *line; 0 at end of text,
+ * or when memory runs out converting it (then it->lineno is -1). */
 int urne_lines_next(urne_lines *it, urne_span *line);
+
+/* Release the conversion buffer. */
+void urne_lines_free(urne_lines *it);
 
 /* Split `line` on `sep`, honouring double quotes around a field. Fills at most `max`
  * spans and returns the number of fields the line really has (possibly > max), or
  * -1 when a quote is left open (a truncated line). Leading/trailing blanks of an
  * unquoted field are trimmed. */
 long urne_fields_split(urne_span line, char sep, urne_span *fields, size_t max);
+
+/* A cursor over the fields of one line, for parsers that visit each field once in
+ * order and need no array of them (the hot loop of a national file). */
+typedef struct urne_field_cursor {
+    const char *p, *end;
+    char sep;
+    int done;
+} urne_field_cursor;
+
+static inline void urne_cursor_init(urne_field_cursor *c, urne_span line, char sep) {
+    c->p = line.p;
+    c->end = line.p + line.len;
+    c->sep = sep;
+    c->done = 0;
+}
+
+/* Slow path of urne_cursor_next: a field starting with a quote. */
+int urne_cursor_quoted(urne_field_cursor *c, urne_span *f);
+
+/* Next field into *f, trimmed like urne_fields_split: 1, or 0 after the last field,
+ * or -1 when a quote is left open. */
+static inline int urne_cursor_next(urne_field_cursor *c, urne_span *f) {
+    if (c->done) return 0;
+    const char *p = c->p, *q = p;
+    if (q < c->end && *q == '"') return urne_cursor_quoted(c, f);
+    while (q < c->end && *q != c->sep) q++;
+    f->p = p;
+    f->len = (size_t)(q - p);
+    f->quoted = 0;
+    if (f->len && (p[0] == ' ' || p[0] == '\t' || p[f->len - 1] == ' ' || p[f->len - 1] == '\t')) {
+        while (f->len && (*f->p == ' ' || *f->p == '\t')) f->p++, f->len--;
+        while (f->len && (f->p[f->len - 1] == ' ' || f->p[f->len - 1] == '\t')) f->len--;
+        if (f->len && *f->p == '"') { /* a quoted field after blanks */
+            c->p = f->p;
+            return urne_cursor_quoted(c, f);
+        }
+    }
+    if (q >= c->end)
+        c->done = 1;
+    else
+        c->p = q + 1;
+    return 1;
+}
 
 /* True when the span, trimmed, is empty. */
 int urne_span_blank(urne_span s);

@@ -71,7 +71,7 @@ static long count_groups(const urne_span *f, long n, long fixed, long width, lon
     return groups;
 }
 
-urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_diags *diags) {
+urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encoding enc, urne_diags *diags) {
     urne_round *round = urne_round_new();
     urne_span *f = malloc(URNE_MAX_FIELDS * sizeof *f);
     static const char *const levels[] = {"national", "departement", "circonscription"};
@@ -85,7 +85,7 @@ urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_diags *
     const char *national_label = urne_round_intern(round, "Total", 5);
     urne_lines it;
     urne_span line;
-    urne_lines_init(&it, text, len);
+    urne_lines_init_encoded(&it, text, len, enc);
     while (urne_lines_next(&it, &line)) {
         long ln = it.lineno;
         if (urne_span_blank(line)) continue;
@@ -166,6 +166,8 @@ urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_diags *
         s->label[2] = round->contests[contest].label;
     }
     free(f);
+    if (it.lineno < 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    urne_lines_free(&it);
     if (diags->errors == 0 && round->nsheets == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file has no circonscription row");
     if (diags->errors > 0) {
@@ -179,10 +181,9 @@ int urne_io_stated_parse(const char *buf, size_t len, urne_encoding enc, urne_ta
     memset(out, 0, sizeof *out);
     urne_arena_init(&out->arena);
     out->level = 1;
-    const char *text;
-    size_t tlen;
+    size_t skip;
     urne_encoding used;
-    if (urne_text_decode(buf, len, enc, &out->arena, &text, &tlen, &used, diags) != 0) return -1;
+    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
     urne_span *f = malloc(URNE_MAX_FIELDS * sizeof *f);
     size_t cap = 128;
     out->units = malloc(cap * sizeof *out->units);
@@ -194,7 +195,7 @@ int urne_io_stated_parse(const char *buf, size_t len, urne_encoding enc, urne_ta
     }
     urne_lines it;
     urne_span line;
-    urne_lines_init(&it, text, tlen);
+    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
     while (urne_lines_next(&it, &line)) {
         long ln = it.lineno;
         if (urne_span_blank(line)) continue;
@@ -239,6 +240,8 @@ int urne_io_stated_parse(const char *buf, size_t len, urne_encoding enc, urne_ta
         if (!bad) out->nunits++;
     }
     free(f);
+    if (it.lineno < 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    urne_lines_free(&it);
     if (diags->errors == 0 && out->nunits == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file has no département row");
     if (diags->errors > 0) {

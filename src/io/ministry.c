@@ -154,18 +154,6 @@ static int read_header(urne_span line, layout *lay, urne_diags *diags) {
     return 0;
 }
 
-/* Column of group g's role k in a row of n fields, or -1. */
-static long group_column(const layout *lay, size_t g, int k) {
-    if (!lay->repeating) return lay->group_col[g][k];
-    long off = lay->block_off[k];
-    return off < 0 ? -1 : lay->block_start + (long)g * lay->block_width + off;
-}
-
-static urne_span field_or_empty(const urne_span *f, long col) {
-    urne_span empty = {"", 0, 0};
-    return col < 0 ? empty : f[col];
-}
-
 /* "Prénom NOM" into buf. */
 static size_t full_name(char *buf, size_t size, urne_span first, urne_span last) {
     size_t j = 0;
@@ -181,7 +169,76 @@ static size_t full_name(char *buf, size_t size, urne_span first, urne_span last)
     return j;
 }
 
-static int setup_round(urne_round *round, const layout *lay, const urne_span *f, size_t ngroups, long line,
+/* Role and group of every header column (R_G_* roles of an unnumbered block give
+ * the block's pattern). */
+static void build_plan(const layout *lay, enum role *plan, int *plan_group) {
+    for (long i = 0; i < lay->header_fields; i++) plan[i] = R_IGNORE, plan_group[i] = 0;
+    for (int r = 0; r < R_G_PANEL; r++)
+        if (lay->fixed[r] >= 0) plan[lay->fixed[r]] = (enum role)r;
+    if (lay->repeating) {
+        for (int k = 0; k < NGROUP_ROLES; k++)
+            if (lay->block_off[k] >= 0) plan[lay->block_start + lay->block_off[k]] = (enum role)(R_G_PANEL + k);
+        return;
+    }
+    for (size_t g = 0; g < lay->ngroups; g++)
+        for (int k = 0; k < NGROUP_ROLES; k++)
+            if (lay->group_col[g][k] >= 0) {
+                plan[lay->group_col[g][k]] = (enum role)(R_G_PANEL + k);
+                plan_group[lay->group_col[g][k]] = (int)g;
+            }
+}
+
+/* The last key interned at one level, to skip interning it again on the next row. */
+typedef struct key_cache {
+    char raw[128];
+    size_t len;
+    const char *key, *code, *label;
+} key_cache;
+
+/* The fields of one row that urne uses, found in a single pass (percentages and
+ * extra columns are skipped without being stored). */
+typedef struct row {
+    long nfields;
+    size_t ngroups;
+    urne_span fixed[R_G_PANEL];
+    urne_span group[MAX_GROUPS][NGROUP_ROLES];
+} row;
+
+static const urne_span empty_span = {"", 0, 0};
+
+/* Read the fields of `line` by the layout's plan. Returns 0, or -1 on an open quote. */
+static int read_row(const layout *lay, const enum role *plan, const int *plan_group, urne_span line, row *r) {
+    urne_field_cursor cur;
+    urne_cursor_init(&cur, line, ';');
+    for (int k = 0; k < R_G_PANEL; k++) r->fixed[k] = empty_span;
+    long i = 0, in_block = 0, group = 0;
+    urne_span f;
+    int st;
+    while ((st = urne_cursor_next(&cur, &f)) > 0) {
+        enum role role;
+        long g;
+        if (i < lay->header_fields && !(lay->repeating && i >= lay->block_start)) {
+            role = plan[i];
+            g = plan_group[i];
+        } else if (lay->repeating && i >= lay->block_start) {
+            role = plan[lay->block_start + in_block];
+            g = group;
+            if (++in_block == lay->block_width) in_block = 0, group++;
+        } else {
+            role = R_IGNORE, g = 0;
+        }
+        if (role >= R_G_PANEL && role <= R_G_VOIX) {
+            if (g < MAX_GROUPS) r->group[g][role - R_G_PANEL] = f;
+        } else if (role != R_IGNORE && role < R_G_PANEL) {
+            r->fixed[role] = f;
+        }
+        i++;
+    }
+    r->nfields = i;
+    return st < 0 ? -1 : 0;
+}
+
+static int setup_round(urne_round *round, const layout *lay, const row *rw, size_t ngroups, long line,
                        urne_diags *diags) {
     const char *levels[URNE_MAX_LEVELS];
     size_t n = 0;
@@ -195,10 +252,10 @@ static int setup_round(urne_round *round, const layout *lay, const urne_span *f,
         return -1;
     for (size_t g = 0; g < ngroups; g++) {
         char name[256];
-        urne_span first = field_or_empty(f, group_column(lay, g, R_G_PRENOM - R_G_PANEL));
-        urne_span last = field_or_empty(f, group_column(lay, g, R_G_NOM - R_G_PANEL));
-        urne_span sex = field_or_empty(f, group_column(lay, g, R_G_SEX - R_G_PANEL));
-        urne_span panel = field_or_empty(f, group_column(lay, g, R_G_PANEL - R_G_PANEL));
+        urne_span first = rw->group[g][R_G_PRENOM - R_G_PANEL];
+        urne_span last = rw->group[g][R_G_NOM - R_G_PANEL];
+        urne_span sex = rw->group[g][R_G_SEX - R_G_PANEL];
+        urne_span panel = rw->group[g][R_G_PANEL - R_G_PANEL];
         if (last.len == 0) {
             urne_diags_add(diags, URNE_DIAG_ERROR, line, "Nom", URNE_RULE_CANDIDATE_GROUPS,
                            "candidate group %zu has no name", g + 1);
@@ -219,39 +276,61 @@ static int setup_round(urne_round *round, const layout *lay, const urne_span *f,
     return 0;
 }
 
-urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_diags *diags) {
+/* Lines in the text: enough to size the sheet array once. */
+static size_t count_lines(const char *text, size_t len) {
+    size_t n = 1;
+    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) n++;
+    return n;
+}
+
+urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding enc, urne_diags *diags) {
     urne_lines it;
     urne_span line;
-    urne_lines_init(&it, text, len);
+    urne_lines_init_encoded(&it, text, len, enc);
+    layout lay;
     if (!urne_lines_next(&it, &line) || urne_span_blank(line)) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
+        urne_lines_free(&it);
         return NULL;
     }
-    layout lay;
-    if (read_header(line, &lay, diags) != 0) return NULL;
+    if (read_header(line, &lay, diags) != 0) {
+        urne_lines_free(&it);
+        return NULL;
+    }
     urne_round *round = urne_round_new();
-    urne_span *f = malloc(URNE_MAX_FIELDS * sizeof *f);
-    if (round == NULL || f == NULL) {
+    row *rw = NULL;
+    size_t first_len[MAX_GROUPS], last_len[MAX_GROUPS];
+    if (round == NULL || urne_round_reserve_sheets(round, count_lines(text, len)) != 0) {
         urne_round_free(round);
-        free(f);
+        urne_lines_free(&it);
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
         return NULL;
     }
+    /* The plan: what each header column is, and for numbered groups, which group. */
+    enum role plan[URNE_MAX_FIELDS];
+    int plan_group[URNE_MAX_FIELDS];
+    build_plan(&lay, plan, plan_group);
+    rw = malloc(sizeof *rw);
+    key_cache cache[URNE_MAX_LEVELS];
+    memset(cache, 0, sizeof cache);
+    if (rw == NULL) goto oom;
     size_t ngroups_first = 0;
     int started = 0;
     while (urne_lines_next(&it, &line)) {
         long ln = it.lineno;
         if (line.len == 0) continue; /* a blank line carries no sheet */
-        long n = urne_fields_split(line, ';', f, URNE_MAX_FIELDS);
-        if (n < 0) {
+        for (size_t g = 0; g < MAX_GROUPS && g <= ngroups_first; g++)
+            for (int k = 0; k < NGROUP_ROLES; k++) rw->group[g][k] = empty_span;
+        if (read_row(&lay, plan, plan_group, line, rw) != 0) {
             urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
                            "a quote is left open: the line is truncated");
             continue;
         }
+        long n = rw->nfields;
         size_t ngroups;
         if (lay.repeating) {
             long rest = n - lay.block_start;
-            if (n > URNE_MAX_FIELDS || rest < lay.block_width || rest % lay.block_width != 0) {
+            if (rest < lay.block_width || rest % lay.block_width != 0) {
                 urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
                                "%ld fields: a sheet has %ld fixed fields then candidate groups of %ld fields, "
                                "so %ld after the fixed ones is %s",
@@ -275,9 +354,14 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_diags *dia
             ngroups = lay.ngroups;
         }
         if (!started) {
-            if (setup_round(round, &lay, f, ngroups, ln, diags) != 0) break;
+            if (setup_round(round, &lay, rw, ngroups, ln, diags) != 0) break;
             ngroups_first = ngroups;
             started = 1;
+            for (size_t g = 0; g < ngroups; g++) {
+                const urne_candidate *c = &round->candidates[g];
+                first_len[g] = c->first_name ? strlen(c->first_name) : 0;
+                last_len[g] = strlen(c->last_name);
+            }
         } else if (ngroups != ngroups_first) {
             urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
                            "%zu candidate group%s (%ld fields), but the first sheet has %zu%s", ngroups,
@@ -289,24 +373,30 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_diags *dia
         int bad = 0;
         for (int r = R_INSCRITS; r <= R_EXPRIMES; r++) {
             counts[r] = -1;
-            if (lay.fixed[r] >= 0 && urne_parse_count(f[lay.fixed[r]], ln, field_names[r], &counts[r], diags) != 0)
+            if (lay.fixed[r] >= 0 && urne_parse_count(rw->fixed[r], ln, field_names[r], &counts[r], diags) != 0)
                 bad = 1;
         }
         int64_t votes[MAX_GROUPS];
         size_t slot[MAX_GROUPS];
         for (size_t g = 0; g < ngroups; g++) {
-            urne_span nom = field_or_empty(f, group_column(&lay, g, R_G_NOM - R_G_PANEL));
-            urne_span prenom = field_or_empty(f, group_column(&lay, g, R_G_PRENOM - R_G_PANEL));
-            char name[256], field[160];
-            size_t nl = full_name(name, sizeof name, prenom, nom);
-            snprintf(field, sizeof field, "Voix (group %zu, %s)", g + 1,
-                     g < round->ncandidates ? round->candidates[g].last_name : "?");
-            if (urne_parse_count(f[group_column(&lay, g, R_G_VOIX - R_G_PANEL)], ln, field, &votes[g], diags))
+            urne_span nom = rw->group[g][R_G_NOM - R_G_PANEL];
+            urne_span prenom = rw->group[g][R_G_PRENOM - R_G_PANEL];
+            urne_span voix = rw->group[g][R_G_VOIX - R_G_PANEL];
+            if (urne_num_parse_count(voix.p, voix.len, &votes[g]) != URNE_NUM_OK) {
+                /* Name the field only when it is wrong: this loop runs for every vote. */
+                char field[160];
+                snprintf(field, sizeof field, "Voix (group %zu, %s)", g + 1, round->candidates[g].last_name);
+                urne_parse_count(voix, ln, field, &votes[g], diags);
                 bad = 1;
+            }
+            /* Usually the same candidate as on the first sheet, at the same place. */
             const urne_candidate *expect = &round->candidates[g];
-            if (strlen(expect->name) == nl && memcmp(expect->name, name, nl) == 0) {
+            if (nom.len == last_len[g] && prenom.len == first_len[g] && memcmp(nom.p, expect->last_name, nom.len) == 0 &&
+                (prenom.len == 0 || memcmp(prenom.p, expect->first_name, prenom.len) == 0)) {
                 slot[g] = g;
             } else {
+                char name[256];
+                size_t nl = full_name(name, sizeof name, prenom, nom);
                 slot[g] = urne_round_find_candidate(round, 0, name, nl);
                 if (slot[g] == URNE_NONE) {
                     urne_diags_add(diags, URNE_DIAG_ERROR, ln, "Nom", URNE_RULE_UNKNOWN_CANDIDATE,
@@ -327,43 +417,39 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_diags *dia
         s->exprimes_stated = counts[R_EXPRIMES];
         for (size_t g = 0; g < ngroups; g++) s->votes[slot[g]] += votes[g];
 
-        /* Keys: national, then each present level qualified by the département. */
-        urne_span parts[3];
-        char key[256];
+        /* Keys: national, then each present level qualified by the département.
+         * Consecutive rows mostly share their département, circonscription and
+         * commune: the cache saves interning them again. */
         size_t lv = 0;
         s->key[lv] = round->contests[0].key;
         s->label[lv++] = round->contests[0].label;
-        urne_span dept = field_or_empty(f, lay.fixed[R_DEPT_CODE]);
-        if (lay.fixed[R_DEPT_CODE] >= 0) {
-            s->key[lv] = s->code[lv] = urne_parse_intern(round, dept);
-            s->label[lv++] = urne_parse_intern(round, field_or_empty(f, lay.fixed[R_DEPT_LABEL]));
+        urne_span dept = rw->fixed[R_DEPT_CODE];
+        static const enum role code_role[] = {R_DEPT_CODE, R_CIRCO_CODE, R_COMMUNE_CODE, R_BV_CODE};
+        static const enum role label_role[] = {R_DEPT_LABEL, R_CIRCO_LABEL, R_COMMUNE_LABEL, R_IGNORE};
+        for (int k = 0; k < 4; k++) {
+            if (lay.fixed[code_role[k]] < 0) continue;
+            urne_span parts[3] = {dept, rw->fixed[code_role[k]], rw->fixed[code_role[k]]};
+            size_t nparts = k == 0 ? 1 : 2;
+            if (code_role[k] == R_BV_CODE) parts[1] = rw->fixed[R_COMMUNE_CODE], nparts = 3;
+            char key[256];
+            size_t klen = urne_parse_join(key, sizeof key, parts, nparts);
+            key_cache *kc = &cache[lv];
+            if (kc->key == NULL || kc->len != klen || memcmp(kc->raw, key, klen) != 0) {
+                kc->key = urne_round_intern(round, key, klen);
+                kc->code = urne_parse_intern(round, rw->fixed[code_role[k]]);
+                kc->label = label_role[k] == R_IGNORE ? NULL : urne_parse_intern(round, rw->fixed[label_role[k]]);
+                kc->len = klen < sizeof kc->raw ? klen : 0;
+                memcpy(kc->raw, key, kc->len);
+                if (kc->key == NULL || kc->code == NULL) goto oom;
+            }
+            s->key[lv] = kc->key;
+            s->code[lv] = kc->code;
+            s->label[lv++] = kc->label;
         }
-        if (lay.fixed[R_CIRCO_CODE] >= 0) {
-            parts[0] = dept;
-            parts[1] = f[lay.fixed[R_CIRCO_CODE]];
-            s->key[lv] = urne_round_intern(round, key, urne_parse_join(key, sizeof key, parts, 2));
-            s->code[lv] = urne_parse_intern(round, parts[1]);
-            s->label[lv++] = urne_parse_intern(round, field_or_empty(f, lay.fixed[R_CIRCO_LABEL]));
-        }
-        if (lay.fixed[R_COMMUNE_CODE] >= 0) {
-            parts[0] = dept;
-            parts[1] = f[lay.fixed[R_COMMUNE_CODE]];
-            s->key[lv] = urne_round_intern(round, key, urne_parse_join(key, sizeof key, parts, 2));
-            s->code[lv] = urne_parse_intern(round, parts[1]);
-            s->label[lv++] = urne_parse_intern(round, field_or_empty(f, lay.fixed[R_COMMUNE_LABEL]));
-        }
-        if (lay.fixed[R_BV_CODE] >= 0) {
-            parts[0] = dept;
-            parts[1] = field_or_empty(f, lay.fixed[R_COMMUNE_CODE]);
-            parts[2] = f[lay.fixed[R_BV_CODE]];
-            s->key[lv] = urne_round_intern(round, key, urne_parse_join(key, sizeof key, parts, 3));
-            s->code[lv] = urne_parse_intern(round, parts[2]);
-            s->label[lv++] = NULL;
-        }
-        for (size_t l = 0; l < lv; l++)
-            if (s->key[l] == NULL) goto oom;
     }
-    free(f);
+    free(rw);
+    if (it.lineno < 0) goto oom_lines;
+    urne_lines_free(&it);
     if (diags->errors == 0 && round->nsheets == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no tally sheet after the header line");
     if (diags->errors > 0) {
@@ -372,7 +458,9 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_diags *dia
     }
     return round;
 oom:
-    free(f);
+    free(rw);
+oom_lines:
+    urne_lines_free(&it);
     urne_round_free(round);
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
     return NULL;

@@ -186,7 +186,9 @@ typedef struct column {
     size_t index; /* level, count or candidate index */
 } column;
 
-urne_round *urne_io_parse_native(const char *text, size_t len, urne_diags *diags) {
+urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc, urne_diags *diags) {
+    urne_lines it;
+    urne_lines_init_encoded(&it, text, len, enc);
     urne_round *round = urne_round_new();
     meta m;
     memset(&m, 0, sizeof m);
@@ -198,9 +200,7 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_diags *diags
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
         goto fail;
     }
-    urne_lines it;
     urne_span line;
-    urne_lines_init(&it, text, len);
     int have_header = 0;
     char sep = ',';
     long ncols = 0, header_line = 0;
@@ -408,6 +408,8 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_diags *diags
             if (s->key[l] == NULL || s->label[l] == NULL) goto fail;
         }
     }
+    if (it.lineno < 0) goto fail;
+    urne_lines_free(&it);
     if (!have_header && diags->errors == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY,
                        "the file is empty: no header line (see README, 'Native tally sheets')");
@@ -423,6 +425,7 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_diags *diags
     return round;
 fail:
     if (diags->errors == 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    urne_lines_free(&it);
     urne_round_free(round);
     free(m.cands);
     free(f);

@@ -8,6 +8,8 @@
 
 #include "parse_common.h"
 
+static urne_results_format guess_from_line(urne_lines *it);
+
 void urne_io_plural(const char *level, char *out, size_t size) {
     size_t n = strlen(level);
     int eau = n >= 3 && strcmp(level + n - 3, "eau") == 0;
@@ -34,13 +36,19 @@ const char *urne_io_format_name(urne_results_format fmt) {
     return "?";
 }
 
-urne_results_format urne_io_guess_format(const char *text, size_t len) {
+urne_results_format urne_io_guess_format(const char *text, size_t len, urne_encoding enc) {
     urne_lines it;
-    urne_span line;
-    urne_lines_init(&it, text, len);
-    while (urne_lines_next(&it, &line) && urne_span_blank(line)) {
+    urne_lines_init_encoded(&it, text, len, enc);
+    urne_results_format fmt = guess_from_line(&it);
+    urne_lines_free(&it);
+    return fmt;
+}
+
+static urne_results_format guess_from_line(urne_lines *it) {
+    urne_span line = {"", 0, 0};
+    while (urne_lines_next(it, &line) && urne_span_blank(line)) {
     }
-    if (it.lineno == 0 || line.len == 0) return URNE_FMT_NATIVE;
+    if (it->lineno <= 0 || line.len == 0) return URNE_FMT_NATIVE;
     if (line.p[0] == '#') return URNE_FMT_NATIVE;
     urne_span f[URNE_MAX_FIELDS];
     long n = urne_fields_split(line, ';', f, URNE_MAX_FIELDS);
@@ -63,25 +71,23 @@ urne_results_format urne_io_guess_format(const char *text, size_t len) {
 
 urne_round *urne_io_results_parse(const char *buf, size_t len, urne_results_format fmt, urne_encoding enc,
                                   urne_diags *diags) {
-    urne_arena scratch;
-    urne_arena_init(&scratch);
-    const char *text;
-    size_t tlen;
+    size_t skip;
     urne_encoding used;
-    if (len == 0 || urne_text_decode(buf, len, enc, &scratch, &text, &tlen, &used, diags) != 0) {
-        if (len == 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
-        urne_arena_free(&scratch);
+    if (len == 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
         return NULL;
     }
-    if (fmt == URNE_FMT_AUTO) fmt = urne_io_guess_format(text, tlen);
+    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return NULL;
+    buf += skip;
+    len -= skip;
+    if (fmt == URNE_FMT_AUTO) fmt = urne_io_guess_format(buf, len, used);
     urne_round *round = NULL;
     switch (fmt) {
-    case URNE_FMT_MINISTRY: round = urne_io_parse_ministry(text, tlen, diags); break;
-    case URNE_FMT_LEGISLATIVE: round = urne_io_parse_legislative(text, tlen, diags); break;
+    case URNE_FMT_MINISTRY: round = urne_io_parse_ministry(buf, len, used, diags); break;
+    case URNE_FMT_LEGISLATIVE: round = urne_io_parse_legislative(buf, len, used, diags); break;
     case URNE_FMT_NATIVE:
-    case URNE_FMT_AUTO: round = urne_io_parse_native(text, tlen, diags); break;
+    case URNE_FMT_AUTO: round = urne_io_parse_native(buf, len, used, diags); break;
     }
-    urne_arena_free(&scratch); /* every string kept was interned in the round */
     if (round != NULL && urne_results_check(round, diags) > 0) {
         urne_round_free(round);
         round = NULL;

@@ -29,18 +29,19 @@ typedef enum { URNE_FMT_AUTO, URNE_FMT_MINISTRY, URNE_FMT_LEGISLATIVE, URNE_FMT_
 int urne_io_format_parse(const char *name, urne_results_format *out);
 const char *urne_io_format_name(urne_results_format fmt);
 
-/* Guess the format of a decoded text from its first line. */
-urne_results_format urne_io_guess_format(const char *text, size_t len);
+/* Guess the format of a text in `enc` (UTF-8 or latin-1) from its first line. */
+urne_results_format urne_io_guess_format(const char *text, size_t len, urne_encoding enc);
 
 /* Parse a file's bytes into a round; checks the sheets too (urne_results_check).
  * Returns NULL when any error was found (all of them are in diags). */
 urne_round *urne_io_results_parse(const char *buf, size_t len, urne_results_format fmt, urne_encoding enc,
                                   urne_diags *diags);
 
-/* Format-specific parsers over decoded UTF-8 text (used by urne_io_results_parse). */
-urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_diags *diags);
-urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_diags *diags);
-urne_round *urne_io_parse_native(const char *text, size_t len, urne_diags *diags);
+/* Format-specific parsers over a text whose encoding is known (URNE_ENC_UTF8 or
+ * URNE_ENC_LATIN1, as urne_text_detect decided); used by urne_io_results_parse. */
+urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding enc, urne_diags *diags);
+urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encoding enc, urne_diags *diags);
+urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc, urne_diags *diags);
 
 /* Parse a file of stated totals (the legislative per-département summary) into a
  * tally at level "departement". Returns 0 or -1 with errors in diags. */

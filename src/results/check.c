@@ -32,16 +32,26 @@ static void describe(const urne_round *round, const urne_sheet *s, char *buf, si
 
 static size_t check_sheet(const urne_round *round, const urne_sheet *s, urne_diags *diags) {
     size_t before = diags->errors;
+    const urne_contest *c = &round->contests[s->contest];
+    int64_t sum = 0;
+    int negative = s->inscrits < 0 || s->votants < 0 || s->blancs < 0 || s->nuls < 0 || s->exprimes_stated < -1;
+    for (size_t j = 0; j < c->ncand; j++) {
+        sum += s->votes[j];
+        negative |= s->votes[j] < 0;
+    }
+    /* The common case, checked without building any message. */
+    if (!negative && s->votants <= s->inscrits && s->blancs + s->nuls + sum == s->votants &&
+        (s->exprimes_stated < 0 || s->exprimes_stated == sum) && (round->ncolleges == 0 || s->college < round->ncolleges))
+        return 0;
     char who[200];
     describe(round, s, who, sizeof who);
-    const urne_contest *c = &round->contests[s->contest];
     struct { const char *name; int64_t v; } counts[] = {
         {"inscrits", s->inscrits}, {"votants", s->votants}, {"blancs", s->blancs},
         {"nuls", s->nuls},
         /* -1 means "not stated"; anything lower is a real negative figure */
         {"exprimes", s->exprimes_stated < -1 ? s->exprimes_stated : 0},
     };
-    int negative = 0;
+    negative = 0;
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         if (counts[i].v < 0) {
             urne_diags_add(diags, URNE_DIAG_ERROR, s->line, counts[i].name, URNE_RULE_NEGATIVE,
@@ -49,7 +59,6 @@ static size_t check_sheet(const urne_round *round, const urne_sheet *s, urne_dia
                            (long long)counts[i].v);
             negative = 1;
         }
-    int64_t sum = 0;
     for (size_t j = 0; j < c->ncand; j++) {
         if (s->votes[j] < 0) {
             urne_diags_add(diags, URNE_DIAG_ERROR, s->line, round->candidates[c->cand_first + j].name,
@@ -57,7 +66,6 @@ static size_t check_sheet(const urne_round *round, const urne_sheet *s, urne_dia
                            round->candidates[c->cand_first + j].name, (long long)s->votes[j]);
             negative = 1;
         }
-        sum += s->votes[j];
     }
     if (negative) return diags->errors - before;
     if (s->votants > s->inscrits)

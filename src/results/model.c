@@ -83,6 +83,7 @@ size_t urne_round_add_candidate(urne_round *round, const char *name, const char 
     if (reserve((void **)&round->candidates, round->ncandidates, &round->cand_cap, sizeof(urne_candidate)))
         return URNE_NONE;
     urne_candidate *c = &round->candidates[round->ncandidates];
+    memset(c, 0, sizeof *c);
     c->name = intern_opt(round, name);
     c->group = intern_opt(round, group);
     c->sex = intern_opt(round, sex);
@@ -119,6 +120,15 @@ size_t urne_round_add_college(urne_round *round, const char *name, int64_t weigh
     c->weight = weight;
     if (c->name == NULL) return URNE_NONE;
     return round->ncolleges++;
+}
+
+int urne_round_reserve_sheets(urne_round *round, size_t n) {
+    if (n <= round->sheet_cap) return 0;
+    urne_sheet *s = realloc(round->sheets, n * sizeof *s);
+    if (s == NULL) return -1;
+    round->sheets = s;
+    round->sheet_cap = n;
+    return 0;
 }
 
 urne_sheet *urne_round_add_sheet(urne_round *round, size_t contest) {

@@ -135,6 +135,10 @@ size_t urne_round_find_candidate(const urne_round *round, size_t contest, const 
 /* Add a college with its weight; returns its index or URNE_NONE. */
 size_t urne_round_add_college(urne_round *round, const char *name, int64_t weight);
 
+/* Make room for `n` sheets in all, so that a large file grows the array once.
+ * 0, or -1 when out of memory. */
+int urne_round_reserve_sheets(urne_round *round, size_t n);
+
 /* Append a sheet of `contest` with zeroed counts and one zeroed vote per candidate
  * of the contest; NULL when out of memory. The pointer is valid until the next add. */
 urne_sheet *urne_round_add_sheet(urne_round *round, size_t contest);

@@ -129,7 +129,7 @@ static void test_compare_reports_both_sides(void **state) {
     assert_int_equal(urne_results_compare(&computed, &stated, "circonscription", "s.csv", &d), 0);
     stated.units[0].inscrits += 1;
     stated.units[1].lines[0].voix -= 2;
-    stated.units[1].key = "c9";
+    stated.units[1].key = stated.units[1].label = "c9";
     assert_int_equal(urne_results_compare(&computed, &stated, "circonscription", "s.csv", &d), 3);
     assert_true(test_has_diag(&d, URNE_RULE_STATED_TOTAL, "s.csv states 201, the sum of its parts is 200 (difference +1)"));
     assert_true(test_has_diag(&d, URNE_RULE_STATED_TOTAL, "circonscription c9 is in s.csv but no sheet"));

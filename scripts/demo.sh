@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The demo `make run` shows until the server exists: the examples and a real file,
+# counted by the CLI, with the commands printed so they can be tried again by hand.
+set -u
+urne=$1
+root=$(cd "$(dirname "$0")/.." && pwd)
+data=$(cd "$root/../shared/data" 2>/dev/null && pwd)
+run() {
+  printf '\n\033[1m$ urne %s\033[0m\n' "$*"
+  "$urne" "$@"
+}
+echo "urne — a democratic-decision engine. Demo of the results engine (the server comes later)."
+run results tally "$root/examples/primary-round2.csv"
+run results tally "$root/examples/section-designation.csv" --level section
+run results tally "$root/examples/federation-designation.csv" --level circonscription
+run results tally "$root/examples/coop-assembly.csv" --level college
+run results tally "$root/examples/blank-majority.csv"
+rhone=$data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
+if [ -f "$rhone" ]; then
+  run results tally "$rhone" --level departement
+else
+  echo "(the real data folder ../shared/data is not beside this checkout: skipping the Rhône file)"
+fi
+printf '\nTry: %s results tally --help\n' "$urne"
