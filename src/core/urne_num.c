@@ -18,6 +18,16 @@ urne_num_status urne_num_parse_count(const char *s, size_t len, int64_t *out) {
         if (i == end) return URNE_NUM_INVALID;
     }
     int64_t v = 0;
+    if (end - i <= 18) { /* cannot overflow: no check per digit */
+        for (; i < end; i++) {
+            unsigned d = (unsigned)(unsigned char)s[i] - '0';
+            if (d > 9) return URNE_NUM_INVALID;
+            v = v * 10 + (int64_t)d;
+        }
+        if (negative) return v == 0 ? (*out = 0, URNE_NUM_OK) : URNE_NUM_NEGATIVE;
+        *out = v;
+        return URNE_NUM_OK;
+    }
     for (; i < end; i++) {
         unsigned d = (unsigned)(unsigned char)s[i] - '0';
         if (d > 9) return URNE_NUM_INVALID;

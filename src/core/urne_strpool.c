@@ -1,19 +1,19 @@
 /*
- * urne_strpool: FNV-1a hashing, linear probing, table kept under half full.
+ * urne_strpool: FNV-1a hashing, linear probing, table kept under half full, the
+ * hash stored in the slot so that probing stays within the table's cache lines.
  */
 #include "urne_strpool.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash_bytes(const char *s, size_t len) {
+static uint32_t hash_bytes(const char *s, size_t len) {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < len; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ULL;
     }
-    return h;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 void urne_strpool_init(urne_strpool *pool, urne_arena *arena) {
@@ -21,49 +21,47 @@ void urne_strpool_init(urne_strpool *pool, urne_arena *arena) {
     pool->arena = arena;
 }
 
-static int grow(urne_strpool *pool) {
-    size_t ncap = pool->cap ? pool->cap * 2 : 1024;
-    const char **nslots = calloc(ncap, sizeof *nslots);
-    size_t *nlens = calloc(ncap, sizeof *nlens);
-    if (nslots == NULL || nlens == NULL) {
-        free(nslots);
-        free(nlens);
-        return -1;
-    }
+static int resize(urne_strpool *pool, size_t ncap) {
+    urne_strpool_slot *ns = calloc(ncap, sizeof *ns);
+    if (ns == NULL) return -1;
     for (size_t i = 0; i < pool->cap; i++) {
-        if (pool->slots[i] == NULL) continue;
-        size_t j = hash_bytes(pool->slots[i], pool->lens[i]) & (ncap - 1);
-        while (nslots[j] != NULL) j = (j + 1) & (ncap - 1);
-        nslots[j] = pool->slots[i];
-        nlens[j] = pool->lens[i];
+        if (pool->slots[i].str == NULL) continue;
+        size_t j = pool->slots[i].hash & (ncap - 1);
+        while (ns[j].str != NULL) j = (j + 1) & (ncap - 1);
+        ns[j] = pool->slots[i];
     }
     free(pool->slots);
-    free(pool->lens);
-    pool->slots = nslots;
-    pool->lens = nlens;
+    pool->slots = ns;
     pool->cap = ncap;
     return 0;
 }
 
+int urne_strpool_reserve(urne_strpool *pool, size_t n) {
+    size_t cap = pool->cap ? pool->cap : 1024;
+    while (cap < 2 * (n + 1)) cap *= 2;
+    return cap == pool->cap ? 0 : resize(pool, cap);
+}
+
 const char *urne_strpool_intern(urne_strpool *pool, const char *s, size_t len) {
-    if ((pool->count + 1) * 2 > pool->cap && grow(pool) != 0) return NULL;
-    size_t j = hash_bytes(s, len) & (pool->cap - 1);
-    while (pool->slots[j] != NULL) {
-        if (pool->lens[j] == len && memcmp(pool->slots[j], s, len) == 0) return pool->slots[j];
-        j = (j + 1) & (pool->cap - 1);
+    if (len > UINT32_MAX) return NULL;
+    if ((pool->count + 1) * 2 > pool->cap && resize(pool, pool->cap ? pool->cap * 2 : 1024) != 0) return NULL;
+    uint32_t h = hash_bytes(s, len);
+    size_t j = h & (pool->cap - 1);
+    for (; pool->slots[j].str != NULL; j = (j + 1) & (pool->cap - 1)) {
+        const urne_strpool_slot *sl = &pool->slots[j];
+        if (sl->hash == h && sl->len == len && memcmp(sl->str, s, len) == 0) return sl->str;
     }
     char *copy = urne_arena_strndup(pool->arena, s, len);
     if (copy == NULL) return NULL;
-    pool->slots[j] = copy;
-    pool->lens[j] = len;
+    pool->slots[j].str = copy;
+    pool->slots[j].len = (uint32_t)len;
+    pool->slots[j].hash = h;
     pool->count++;
     return copy;
 }
 
 void urne_strpool_free(urne_strpool *pool) {
     free(pool->slots);
-    free(pool->lens);
     pool->slots = NULL;
-    pool->lens = NULL;
     pool->cap = pool->count = 0;
 }

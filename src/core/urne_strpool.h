@@ -7,22 +7,31 @@
 #define URNE_STRPOOL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "urne_arena.h"
 
+typedef struct urne_strpool_slot {
+    const char *str;  /* NULL = empty */
+    uint32_t len;
+    uint32_t hash;    /* compared first, so a probe rarely touches the string */
+} urne_strpool_slot;
+
 typedef struct urne_strpool {
-    urne_arena *arena;    /* where the strings live; not owned */
-    const char **slots;   /* open addressing, NULL = empty */
-    size_t *lens;
-    size_t cap;           /* power of two */
+    urne_arena *arena;       /* where the strings live; not owned */
+    urne_strpool_slot *slots; /* open addressing */
+    size_t cap;              /* power of two */
     size_t count;
 } urne_strpool;
 
 /* Start an empty pool whose strings are allocated in `arena`. */
 void urne_strpool_init(urne_strpool *pool, urne_arena *arena);
 
+/* Make room for `n` strings without rehashing. 0, or -1 when out of memory. */
+int urne_strpool_reserve(urne_strpool *pool, size_t n);
+
 /* Return the unique NUL-terminated copy of s[0..len); the same pointer for equal
- * bytes. NULL when memory is exhausted. */
+ * bytes. NULL when memory is exhausted or len does not fit in 32 bits. */
 const char *urne_strpool_intern(urne_strpool *pool, const char *s, size_t len);
 
 /* Free the table (the strings stay in the arena). */

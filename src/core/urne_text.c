@@ -193,6 +193,8 @@ static urne_span trim(const char *p, size_t len) {
     return s;
 }
 
+static long split_quoted(urne_span line, char sep, urne_span *fields, size_t max);
+
 /* Mask with the high bit set in each byte of w that equals the byte c (exact: no
  * borrow between bytes, unlike the shorter haszero trick). */
 static inline uint64_t bytes_equal(uint64_t w, uint64_t c) {
@@ -208,36 +210,49 @@ static inline urne_span field_at(const char *p, size_t len) {
     return f;
 }
 
-/* Lines without quotes (every official file): find separators eight bytes at a time. */
-static long split_unquoted(urne_span line, char sep, urne_span *fields, size_t max) {
-    const char *p = line.p, *start = line.p, *end = line.p + line.len;
+size_t urne_text_separators(urne_span line, char sep, uint32_t *pos, size_t max) {
+    const char *base = line.p, *p = line.p, *end = line.p + line.len;
     const uint64_t c = 0x0101010101010101ULL * (unsigned char)sep;
-    long n = 0;
+    size_t n = 0;
     while (p + 8 <= end) {
         uint64_t w;
         memcpy(&w, p, 8);
-        uint64_t m = bytes_equal(w, c);
-        while (m) {
-            const char *at = p + (__builtin_ctzll(m) >> 3);
-            if ((size_t)n < max) fields[n] = field_at(start, (size_t)(at - start));
+        for (uint64_t m = bytes_equal(w, c); m; m &= m - 1) {
+            if (n < max) pos[n] = (uint32_t)(p - base) + (uint32_t)(__builtin_ctzll(m) >> 3);
             n++;
-            start = at + 1;
-            m &= m - 1;
         }
         p += 8;
     }
     for (; p < end; p++)
         if (*p == sep) {
-            if ((size_t)n < max) fields[n] = field_at(start, (size_t)(p - start));
+            if (n < max) pos[n] = (uint32_t)(p - base);
             n++;
-            start = p + 1;
         }
-    if ((size_t)n < max) fields[n] = field_at(start, (size_t)(end - start));
-    return n + 1;
+    return n;
+}
+
+urne_span urne_text_field_at(urne_span line, const uint32_t *pos, size_t nsep, size_t i) {
+    size_t start = i == 0 ? 0 : pos[i - 1] + 1;
+    size_t end = i < nsep ? pos[i] : line.len;
+    return field_at(line.p + start, end - start);
+}
+
+/* Lines without quotes (every official file): split at the separators. */
+static long split_unquoted(urne_span line, char sep, urne_span *fields, size_t max) {
+    uint32_t pos[1024];
+    size_t cap = max < 1024 ? max : 1024;
+    size_t nsep = urne_text_separators(line, sep, pos, cap);
+    if (nsep >= cap) return split_quoted(line, sep, fields, max); /* very wide: the general loop */
+    for (size_t i = 0; i <= nsep && i < max; i++) fields[i] = urne_text_field_at(line, pos, nsep, i);
+    return (long)nsep + 1;
 }
 
 long urne_fields_split(urne_span line, char sep, urne_span *fields, size_t max) {
     if (memchr(line.p, '"', line.len) == NULL) return split_unquoted(line, sep, fields, max);
+    return split_quoted(line, sep, fields, max);
+}
+
+static long split_quoted(urne_span line, char sep, urne_span *fields, size_t max) {
     const char *p = line.p, *end = line.p + line.len;
     long n = 0;
     for (;;) {
@@ -274,27 +289,26 @@ long urne_fields_split(urne_span line, char sep, urne_span *fields, size_t max) 
     return n;
 }
 
-int urne_cursor_quoted(urne_field_cursor *c, urne_span *f) {
-    const char *q = c->p + 1, *start = q;
-    for (;;) {
-        q = memchr(q, '"', (size_t)(c->end - q));
-        if (q == NULL) return -1;
-        if (q + 1 < c->end && q[1] == '"') {
-            q += 2;
-            continue;
+size_t urne_text_to_utf8(urne_span s, urne_encoding enc, char *out, size_t size) {
+    size_t j = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.p[i];
+        if (enc == URNE_ENC_LATIN1 && c >= 0x80) {
+            if (j + 3 > size) break;
+            out[j++] = (char)(0xC0 | (c >> 6));
+            out[j++] = (char)(0x80 | (c & 0x3F));
+        } else {
+            /* In UTF-8, do not cut a multi-byte character in two. */
+            if (j + 2 > size) break;
+            out[j++] = (char)c;
         }
-        break;
     }
-    f->p = start;
-    f->len = (size_t)(q - start);
-    f->quoted = 1;
-    q++;
-    while (q < c->end && *q != c->sep) q++; /* text after the closing quote is ignored */
-    if (q >= c->end)
-        c->done = 1;
-    else
-        c->p = q + 1;
-    return 1;
+    while (enc != URNE_ENC_LATIN1 && j > 0 && j < s.len && ((unsigned char)out[j - 1] & 0xC0) == 0x80) {
+        while (j > 0 && ((unsigned char)out[j - 1] & 0xC0) == 0x80) j--;
+        if (j > 0) j--;
+    }
+    out[j] = '\0';
+    return j;
 }
 
 int urne_span_blank(urne_span s) {

@@ -12,6 +12,7 @@
 #define URNE_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "urne_arena.h"
 #include "urne_diag.h"
@@ -78,48 +79,19 @@ void urne_lines_free(urne_lines *it);
  * unquoted field are trimmed. */
 long urne_fields_split(urne_span line, char sep, urne_span *fields, size_t max);
 
-/* A cursor over the fields of one line, for parsers that visit each field once in
- * order and need no array of them (the hot loop of a national file). */
-typedef struct urne_field_cursor {
-    const char *p, *end;
-    char sep;
-    int done;
-} urne_field_cursor;
+/* Positions of the separators of a line that has no double quote (the caller checks),
+ * found eight bytes at a time: stores at most `max` offsets in pos and returns how
+ * many separators the line has (so it has that many plus one fields). For parsers
+ * that read a few columns of wide rows without splitting every field. */
+size_t urne_text_separators(urne_span line, char sep, uint32_t *pos, size_t max);
 
-static inline void urne_cursor_init(urne_field_cursor *c, urne_span line, char sep) {
-    c->p = line.p;
-    c->end = line.p + line.len;
-    c->sep = sep;
-    c->done = 0;
-}
+/* Field `i` of a line whose separators are pos[0..nsep), trimmed of blanks. */
+urne_span urne_text_field_at(urne_span line, const uint32_t *pos, size_t nsep, size_t i);
 
-/* Slow path of urne_cursor_next: a field starting with a quote. */
-int urne_cursor_quoted(urne_field_cursor *c, urne_span *f);
-
-/* Next field into *f, trimmed like urne_fields_split: 1, or 0 after the last field,
- * or -1 when a quote is left open. */
-static inline int urne_cursor_next(urne_field_cursor *c, urne_span *f) {
-    if (c->done) return 0;
-    const char *p = c->p, *q = p;
-    if (q < c->end && *q == '"') return urne_cursor_quoted(c, f);
-    while (q < c->end && *q != c->sep) q++;
-    f->p = p;
-    f->len = (size_t)(q - p);
-    f->quoted = 0;
-    if (f->len && (p[0] == ' ' || p[0] == '\t' || p[f->len - 1] == ' ' || p[f->len - 1] == '\t')) {
-        while (f->len && (*f->p == ' ' || *f->p == '\t')) f->p++, f->len--;
-        while (f->len && (f->p[f->len - 1] == ' ' || f->p[f->len - 1] == '\t')) f->len--;
-        if (f->len && *f->p == '"') { /* a quoted field after blanks */
-            c->p = f->p;
-            return urne_cursor_quoted(c, f);
-        }
-    }
-    if (q >= c->end)
-        c->done = 1;
-    else
-        c->p = q + 1;
-    return 1;
-}
+/* Write span s, in encoding `enc`, as UTF-8 into out (NUL-terminated, cut at a
+ * character boundary if it does not fit). Returns the length written. For parsers
+ * that read a latin-1 file raw and convert only the strings they keep. */
+size_t urne_text_to_utf8(urne_span s, urne_encoding enc, char *out, size_t size);
 
 /* True when the span, trimmed, is empty. */
 int urne_span_blank(urne_span s);

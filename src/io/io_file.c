@@ -63,7 +63,7 @@ int urne_io_read_file(const char *path, urne_io_buffer *out, urne_diags *diags) 
     }
     int rc = 0;
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
-        void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (map != MAP_FAILED) {
             out->map = map;
             out->data = map;

@@ -154,40 +154,6 @@ static int read_header(urne_span line, layout *lay, urne_diags *diags) {
     return 0;
 }
 
-/* "Prénom NOM" into buf. */
-static size_t full_name(char *buf, size_t size, urne_span first, urne_span last) {
-    size_t j = 0;
-    if (first.len > 0 && first.len < size - 2) {
-        memcpy(buf, first.p, first.len);
-        j = first.len;
-        buf[j++] = ' ';
-    }
-    size_t len = last.len < size - j - 1 ? last.len : size - j - 1;
-    memcpy(buf + j, last.p, len);
-    j += len;
-    buf[j] = '\0';
-    return j;
-}
-
-/* Role and group of every header column (R_G_* roles of an unnumbered block give
- * the block's pattern). */
-static void build_plan(const layout *lay, enum role *plan, int *plan_group) {
-    for (long i = 0; i < lay->header_fields; i++) plan[i] = R_IGNORE, plan_group[i] = 0;
-    for (int r = 0; r < R_G_PANEL; r++)
-        if (lay->fixed[r] >= 0) plan[lay->fixed[r]] = (enum role)r;
-    if (lay->repeating) {
-        for (int k = 0; k < NGROUP_ROLES; k++)
-            if (lay->block_off[k] >= 0) plan[lay->block_start + lay->block_off[k]] = (enum role)(R_G_PANEL + k);
-        return;
-    }
-    for (size_t g = 0; g < lay->ngroups; g++)
-        for (int k = 0; k < NGROUP_ROLES; k++)
-            if (lay->group_col[g][k] >= 0) {
-                plan[lay->group_col[g][k]] = (enum role)(R_G_PANEL + k);
-                plan_group[lay->group_col[g][k]] = (int)g;
-            }
-}
-
 /* The last key interned at one level, to skip interning it again on the next row. */
 typedef struct key_cache {
     char raw[128];
@@ -206,40 +172,48 @@ typedef struct row {
 
 static const urne_span empty_span = {"", 0, 0};
 
-/* Read the fields of `line` by the layout's plan. Returns 0, or -1 on an open quote. */
-static int read_row(const layout *lay, const enum role *plan, const int *plan_group, urne_span line, row *r) {
-    urne_field_cursor cur;
-    urne_cursor_init(&cur, line, ';');
-    for (int k = 0; k < R_G_PANEL; k++) r->fixed[k] = empty_span;
-    long i = 0, in_block = 0, group = 0;
-    urne_span f;
-    int st;
-    while ((st = urne_cursor_next(&cur, &f)) > 0) {
-        enum role role;
-        long g;
-        if (i < lay->header_fields && !(lay->repeating && i >= lay->block_start)) {
-            role = plan[i];
-            g = plan_group[i];
-        } else if (lay->repeating && i >= lay->block_start) {
-            role = plan[lay->block_start + in_block];
-            g = group;
-            if (++in_block == lay->block_width) in_block = 0, group++;
-        } else {
-            role = R_IGNORE, g = 0;
-        }
-        if (role >= R_G_PANEL && role <= R_G_VOIX) {
-            if (g < MAX_GROUPS) r->group[g][role - R_G_PANEL] = f;
-        } else if (role != R_IGNORE && role < R_G_PANEL) {
-            r->fixed[role] = f;
-        }
-        i++;
+/* Read the fields of `line` that the layout names. A line without quotes (all of them
+ * in official files) is read from its separator positions, building spans only for
+ * the columns used; one with quotes goes through the general splitter. Ballot
+ * numbers and sexes are read only when `all` (the first sheet) asks for them.
+ * Returns 0, or -1 on an open quote. */
+static int read_row(const layout *lay, urne_span line, row *r, uint32_t *pos, urne_span *spans, int all) {
+    size_t nsep = 0;
+    int quoted = memchr(line.p, '"', line.len) != NULL;
+    if (quoted) {
+        long n = urne_fields_split(line, ';', spans, URNE_MAX_FIELDS);
+        if (n < 0) return -1;
+        r->nfields = n;
+    } else {
+        nsep = urne_text_separators(line, ';', pos, URNE_MAX_FIELDS);
+        r->nfields = (long)nsep + 1;
     }
-    r->nfields = i;
-    return st < 0 ? -1 : 0;
+    long usable = r->nfields < URNE_MAX_FIELDS ? r->nfields : URNE_MAX_FIELDS;
+#define FIELD(col) ((col) < 0 || (col) >= usable ? empty_span : quoted ? spans[col] : urne_text_field_at(line, pos, nsep, (size_t)(col)))
+    for (int k = 0; k < R_G_PANEL; k++) r->fixed[k] = FIELD(lay->fixed[k]);
+    size_t ngroups = lay->ngroups;
+    if (lay->repeating)
+        ngroups = r->nfields > lay->block_start ? (size_t)((r->nfields - lay->block_start) / lay->block_width) : 0;
+    if (ngroups > MAX_GROUPS) ngroups = MAX_GROUPS;
+    for (size_t g = 0; g < ngroups; g++)
+        for (int k = all ? 0 : R_G_NOM - R_G_PANEL; k < NGROUP_ROLES; k++) {
+            long col = lay->repeating ? (lay->block_off[k] < 0 ? -1 : lay->block_start + (long)g * lay->block_width + lay->block_off[k])
+                                      : lay->group_col[g][k];
+            r->group[g][k] = FIELD(col);
+        }
+#undef FIELD
+    return 0;
+}
+
+/* Intern a span of the raw text, converting it to UTF-8 when the file is latin-1. */
+static const char *intern_raw(urne_round *round, urne_span s, urne_encoding enc) {
+    char tmp[512];
+    urne_span conv = {tmp, urne_text_to_utf8(s, enc, tmp, sizeof tmp), s.quoted};
+    return urne_parse_intern(round, conv);
 }
 
 static int setup_round(urne_round *round, const layout *lay, const row *rw, size_t ngroups, long line,
-                       urne_diags *diags) {
+                       urne_encoding enc, urne_diags *diags) {
     const char *levels[URNE_MAX_LEVELS];
     size_t n = 0;
     levels[n++] = "national";
@@ -251,29 +225,31 @@ static int setup_round(urne_round *round, const layout *lay, const row *rw, size
         urne_round_add_contest(round, "national", "Total") == URNE_NONE)
         return -1;
     for (size_t g = 0; g < ngroups; g++) {
-        char name[256];
-        urne_span first = rw->group[g][R_G_PRENOM - R_G_PANEL];
-        urne_span last = rw->group[g][R_G_NOM - R_G_PANEL];
-        urne_span sex = rw->group[g][R_G_SEX - R_G_PANEL];
+        char first[256], last[256], sex[16], name[520];
         urne_span panel = rw->group[g][R_G_PANEL - R_G_PANEL];
-        if (last.len == 0) {
+        urne_text_to_utf8(rw->group[g][R_G_PRENOM - R_G_PANEL], enc, first, sizeof first);
+        urne_text_to_utf8(rw->group[g][R_G_NOM - R_G_PANEL], enc, last, sizeof last);
+        urne_text_to_utf8(rw->group[g][R_G_SEX - R_G_PANEL], enc, sex, sizeof sex);
+        if (last[0] == '\0') {
             urne_diags_add(diags, URNE_DIAG_ERROR, line, "Nom", URNE_RULE_CANDIDATE_GROUPS,
                            "candidate group %zu has no name", g + 1);
             return -1;
         }
-        full_name(name, sizeof name, first, last);
-        char sexbuf[8] = "";
-        if (sex.len > 0 && sex.len < sizeof sexbuf) memcpy(sexbuf, sex.p, sex.len), sexbuf[sex.len] = '\0';
+        snprintf(name, sizeof name, "%s%s%s", first, first[0] ? " " : "", last);
         int64_t pn = 0;
         urne_num_parse_count(panel.p, panel.len, &pn);
-        size_t idx = urne_round_add_candidate(round, name, NULL, sexbuf[0] ? sexbuf : NULL, NULL, (int)pn);
-        if (idx == URNE_NONE) return -1;
-        char fb[128], lb[128];
-        snprintf(fb, sizeof fb, "%.*s", (int)first.len, first.p);
-        snprintf(lb, sizeof lb, "%.*s", (int)last.len, last.p);
-        if (urne_round_set_names(round, idx, fb, lb) != 0) return -1;
+        size_t idx = urne_round_add_candidate(round, name, NULL, sex[0] ? sex : NULL, NULL, (int)pn);
+        if (idx == URNE_NONE || urne_round_set_names(round, idx, first, last) != 0) return -1;
     }
     return 0;
+}
+
+/* A count read from the raw text; the message, if any, shows the field as UTF-8. */
+static int count_raw(urne_span s, urne_encoding enc, long line, const char *field, int64_t *out, urne_diags *diags) {
+    if (urne_num_parse_count(s.p, s.len, out) == URNE_NUM_OK) return 0;
+    char tmp[128];
+    urne_span conv = {tmp, urne_text_to_utf8(s, enc, tmp, sizeof tmp), 0};
+    return urne_parse_count(conv, line, field, out, diags);
 }
 
 /* Lines in the text: enough to size the sheet array once. */
@@ -286,42 +262,43 @@ static size_t count_lines(const char *text, size_t len) {
 urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding enc, urne_diags *diags) {
     urne_lines it;
     urne_span line;
-    urne_lines_init_encoded(&it, text, len, enc);
+    /* Rows are read raw, in the file's own encoding: counts, codes and the candidates'
+     * names compare the same either way, and only the strings kept are converted. */
+    urne_lines_init(&it, text, len);
     layout lay;
     if (!urne_lines_next(&it, &line) || urne_span_blank(line)) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
-        urne_lines_free(&it);
         return NULL;
     }
-    if (read_header(line, &lay, diags) != 0) {
-        urne_lines_free(&it);
-        return NULL;
-    }
+    char *header = malloc(2 * line.len + 1);
+    if (header == NULL) return NULL;
+    urne_span hs = {header, urne_text_to_utf8(line, enc, header, 2 * line.len + 1), 0};
+    int hrc = read_header(hs, &lay, diags);
+    free(header);
+    if (hrc != 0) return NULL;
     urne_round *round = urne_round_new();
     row *rw = NULL;
-    size_t first_len[MAX_GROUPS], last_len[MAX_GROUPS];
+    uint32_t *pos = NULL;
+    urne_span *spans = NULL;
+    urne_span raw_first[MAX_GROUPS], raw_last[MAX_GROUPS];
     if (round == NULL || urne_round_reserve_sheets(round, count_lines(text, len)) != 0) {
         urne_round_free(round);
         urne_lines_free(&it);
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
         return NULL;
     }
-    /* The plan: what each header column is, and for numbered groups, which group. */
-    enum role plan[URNE_MAX_FIELDS];
-    int plan_group[URNE_MAX_FIELDS];
-    build_plan(&lay, plan, plan_group);
     rw = malloc(sizeof *rw);
+    pos = malloc(URNE_MAX_FIELDS * sizeof *pos);
+    spans = malloc(URNE_MAX_FIELDS * sizeof *spans);
     key_cache cache[URNE_MAX_LEVELS];
     memset(cache, 0, sizeof cache);
-    if (rw == NULL) goto oom;
+    if (rw == NULL || pos == NULL || spans == NULL) goto oom;
     size_t ngroups_first = 0;
     int started = 0;
     while (urne_lines_next(&it, &line)) {
         long ln = it.lineno;
         if (line.len == 0) continue; /* a blank line carries no sheet */
-        for (size_t g = 0; g < MAX_GROUPS && g <= ngroups_first; g++)
-            for (int k = 0; k < NGROUP_ROLES; k++) rw->group[g][k] = empty_span;
-        if (read_row(&lay, plan, plan_group, line, rw) != 0) {
+        if (read_row(&lay, line, rw, pos, spans, !started) != 0) {
             urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
                            "a quote is left open: the line is truncated");
             continue;
@@ -354,13 +331,16 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
             ngroups = lay.ngroups;
         }
         if (!started) {
-            if (setup_round(round, &lay, rw, ngroups, ln, diags) != 0) break;
+            if (setup_round(round, &lay, rw, ngroups, ln, enc, diags) != 0) break;
             ngroups_first = ngroups;
             started = 1;
+            /* The names as the file writes them, to recognise them on every row. */
             for (size_t g = 0; g < ngroups; g++) {
-                const urne_candidate *c = &round->candidates[g];
-                first_len[g] = c->first_name ? strlen(c->first_name) : 0;
-                last_len[g] = strlen(c->last_name);
+                raw_first[g] = rw->group[g][R_G_PRENOM - R_G_PANEL];
+                raw_last[g] = rw->group[g][R_G_NOM - R_G_PANEL];
+                raw_first[g].p = urne_arena_strndup(&round->arena, raw_first[g].p, raw_first[g].len);
+                raw_last[g].p = urne_arena_strndup(&round->arena, raw_last[g].p, raw_last[g].len);
+                if (raw_first[g].p == NULL || raw_last[g].p == NULL) goto oom;
             }
         } else if (ngroups != ngroups_first) {
             urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
@@ -373,7 +353,7 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
         int bad = 0;
         for (int r = R_INSCRITS; r <= R_EXPRIMES; r++) {
             counts[r] = -1;
-            if (lay.fixed[r] >= 0 && urne_parse_count(rw->fixed[r], ln, field_names[r], &counts[r], diags) != 0)
+            if (lay.fixed[r] >= 0 && count_raw(rw->fixed[r], enc, ln, field_names[r], &counts[r], diags) != 0)
                 bad = 1;
         }
         int64_t votes[MAX_GROUPS];
@@ -386,17 +366,18 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
                 /* Name the field only when it is wrong: this loop runs for every vote. */
                 char field[160];
                 snprintf(field, sizeof field, "Voix (group %zu, %s)", g + 1, round->candidates[g].last_name);
-                urne_parse_count(voix, ln, field, &votes[g], diags);
+                count_raw(voix, enc, ln, field, &votes[g], diags);
                 bad = 1;
             }
             /* Usually the same candidate as on the first sheet, at the same place. */
-            const urne_candidate *expect = &round->candidates[g];
-            if (nom.len == last_len[g] && prenom.len == first_len[g] && memcmp(nom.p, expect->last_name, nom.len) == 0 &&
-                (prenom.len == 0 || memcmp(prenom.p, expect->first_name, prenom.len) == 0)) {
+            if (nom.len == raw_last[g].len && prenom.len == raw_first[g].len &&
+                memcmp(nom.p, raw_last[g].p, nom.len) == 0 && memcmp(prenom.p, raw_first[g].p, prenom.len) == 0) {
                 slot[g] = g;
             } else {
-                char name[256];
-                size_t nl = full_name(name, sizeof name, prenom, nom);
+                char name[520], first[256], last[256];
+                urne_text_to_utf8(prenom, enc, first, sizeof first);
+                urne_text_to_utf8(nom, enc, last, sizeof last);
+                size_t nl = (size_t)snprintf(name, sizeof name, "%s%s%s", first, first[0] ? " " : "", last);
                 slot[g] = urne_round_find_candidate(round, 0, name, nl);
                 if (slot[g] == URNE_NONE) {
                     urne_diags_add(diags, URNE_DIAG_ERROR, ln, "Nom", URNE_RULE_UNKNOWN_CANDIDATE,
@@ -435,9 +416,10 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
             size_t klen = urne_parse_join(key, sizeof key, parts, nparts);
             key_cache *kc = &cache[lv];
             if (kc->key == NULL || kc->len != klen || memcmp(kc->raw, key, klen) != 0) {
-                kc->key = urne_round_intern(round, key, klen);
-                kc->code = urne_parse_intern(round, rw->fixed[code_role[k]]);
-                kc->label = label_role[k] == R_IGNORE ? NULL : urne_parse_intern(round, rw->fixed[label_role[k]]);
+                urne_span ks = {key, klen, 0};
+                kc->key = intern_raw(round, ks, enc);
+                kc->code = intern_raw(round, rw->fixed[code_role[k]], enc);
+                kc->label = label_role[k] == R_IGNORE ? NULL : intern_raw(round, rw->fixed[label_role[k]], enc);
                 kc->len = klen < sizeof kc->raw ? klen : 0;
                 memcpy(kc->raw, key, kc->len);
                 if (kc->key == NULL || kc->code == NULL) goto oom;
@@ -448,8 +430,9 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
         }
     }
     free(rw);
-    if (it.lineno < 0) goto oom_lines;
-    urne_lines_free(&it);
+    free(pos);
+    free(spans);
+
     if (diags->errors == 0 && round->nsheets == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no tally sheet after the header line");
     if (diags->errors > 0) {
@@ -459,8 +442,8 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
     return round;
 oom:
     free(rw);
-oom_lines:
-    urne_lines_free(&it);
+    free(pos);
+    free(spans);
     urne_round_free(round);
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
     return NULL;

@@ -123,6 +123,8 @@ size_t urne_round_add_college(urne_round *round, const char *name, int64_t weigh
 }
 
 int urne_round_reserve_sheets(urne_round *round, size_t n) {
+    /* Each sheet brings about one new string: its bureau's key. */
+    if (urne_strpool_reserve(&round->strings, n) != 0) return -1;
     if (n <= round->sheet_cap) return 0;
     urne_sheet *s = realloc(round->sheets, n * sizeof *s);
     if (s == NULL) return -1;
