@@ -168,13 +168,7 @@ urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encodin
     free(f);
     if (it.lineno < 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
     urne_lines_free(&it);
-    if (diags->errors == 0 && round->nsheets == 0)
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file has no circonscription row");
-    if (diags->errors > 0) {
-        urne_round_free(round);
-        return NULL;
-    }
-    return round;
+    return urne_parse_finish(round, diags, "the file has no circonscription row");
 }
 
 int urne_io_stated_parse(const char *buf, size_t len, urne_encoding enc, urne_tally *out, urne_diags *diags) {

@@ -432,14 +432,7 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
     free(rw);
     free(pos);
     free(spans);
-
-    if (diags->errors == 0 && round->nsheets == 0)
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no tally sheet after the header line");
-    if (diags->errors > 0) {
-        urne_round_free(round);
-        return NULL;
-    }
-    return round;
+    return urne_parse_finish(round, diags, "no tally sheet after the header line");
 oom:
     free(rw);
     free(pos);

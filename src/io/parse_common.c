@@ -41,3 +41,13 @@ const char *urne_parse_intern(urne_round *round, urne_span s) {
     }
     return urne_round_intern(round, tmp, j);
 }
+
+urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, const char *empty_message) {
+    if (diags->errors == 0 && round->nsheets == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "%s", empty_message);
+    if (diags->errors > 0) {
+        urne_round_free(round);
+        return NULL;
+    }
+    return round;
+}

@@ -23,6 +23,10 @@ int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, ur
 /* Join parts with '-' into buf (truncating safely); returns the length. */
 size_t urne_parse_join(char *buf, size_t size, const urne_span *parts, size_t n);
 
+/* The end of every tally parser: a file with no sheet is an error; a round with
+ * errors is freed. Returns the round, or NULL when diags holds errors. */
+urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, const char *empty_message);
+
 /* Intern a span (NULL span pointer -> NULL). */
 const char *urne_parse_intern(urne_round *round, urne_span s);
 

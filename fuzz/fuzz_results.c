@@ -1,4 +1,5 @@
-/* libFuzzer target: the native parser, then checks, aggregation at every level, the
+/* libFuzzer target, built once per format (URNE_FUZZ_FORMAT = URNE_FMT_MINISTRY,
+ * URNE_FMT_LEGISLATIVE, URNE_FMT_NATIVE): the parser, then checks, aggregation at every level, the
  * outcome under every preset and every output writer, on arbitrary bytes. Whatever the
  * input, urne must either reject it with diagnostics or count it: never crash, leak or
  * read out of bounds (the target is built with ASan and UBSan). */
@@ -13,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     urne_diags d;
     urne_diags_init(&d, "fuzz");
-    urne_round *r = urne_io_results_parse((const char *)data, size, URNE_FMT_NATIVE, URNE_ENC_AUTO, &d);
+    urne_round *r = urne_io_results_parse((const char *)data, size, URNE_FUZZ_FORMAT, URNE_ENC_AUTO, &d);
     if (r == NULL) {
         if (d.errors == 0) abort(); /* a rejection always says why */
         urne_diags_free(&d);
