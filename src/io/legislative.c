@@ -48,6 +48,14 @@ static int read_counts(const urne_span *f, long base, long line, int64_t out[5],
     return bad ? -1 : 0;
 }
 
+/* A per-département summary row: counts right after the code and name, where a
+ * circonscription row has its number and its name. */
+static int is_summary_row(const urne_span *f, long n) {
+    int64_t v;
+    return n > 4 && urne_num_parse_count(f[2].p, f[2].len, &v) == URNE_NUM_OK &&
+           urne_num_parse_count(f[3].p, f[3].len, &v) == URNE_NUM_OK;
+}
+
 /* Count the groups of `width` after `fixed` fields; -1 with an error if the row is malformed. */
 static long count_groups(const urne_span *f, long n, long fixed, long width, long line, urne_diags *diags) {
     if (n < fixed || (n - fixed) % width != 0) {
@@ -100,6 +108,13 @@ urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encodin
             urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT, "more than %d fields",
                            URNE_MAX_FIELDS);
             continue;
+        }
+        if (is_summary_row(f, n)) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                           "this is a per-département summary (counts follow the département's name), not "
+                           "results per circonscription: count the circonscription file and give this one as "
+                           "--compare FILE");
+            break;
         }
         long groups = count_groups(f, n, CIRCO_FIXED, CIRCO_GROUP, ln, diags);
         int64_t c[5];

@@ -279,6 +279,16 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc
                 if (cols[i].index == URNE_NONE) goto fail;
                 ncand_cols++;
             }
+            int missing = 0;
+            for (int k = 0; k < K_EXPRIMES; k++) missing += count_col[k] < 0;
+            if (missing > 1) {
+                /* Not one column forgotten: not a tally-sheet file at all. */
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER,
+                               "not a tally-sheet file urne knows: this header has %d of the columns inscrits, "
+                               "votants, blancs, nuls (native format, see README), and is not a Ministry file "
+                               "(--format ministry|legislative)", K_EXPRIMES - missing);
+                goto fail;
+            }
             for (int k = 0; k < K_EXPRIMES; k++)
                 if (count_col[k] < 0)
                     urne_diags_add(diags, URNE_DIAG_ERROR, ln, count_names[k], URNE_RULE_HEADER,
