@@ -5,6 +5,7 @@
  * standard output, or to --output FILE written whole (temporary file, then rename),
  * so an interrupted or rejected run leaves no half-written result behind.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,7 +134,7 @@ static int write_report(const tally_opts *o, const urne_report *rep) {
         snprintf(tmp, sizeof tmp, "%s.tmp.%ld", o->output, (long)getpid());
         out = fopen(tmp, "w");
         if (out == NULL) {
-            perror(o->output);
+            fprintf(stderr, "urne results: cannot write %s: %s\n", o->output, strerror(errno));
             return URNE_EXIT_REJECTED;
         }
     }
@@ -144,8 +145,8 @@ static int write_report(const tally_opts *o, const urne_report *rep) {
         if (fclose(out) != 0) rc = -1;
         if (rc == 0 && rename(tmp, o->output) != 0) rc = -1;
         if (rc != 0) {
+            fprintf(stderr, "urne results: cannot write %s: %s\n", o->output, strerror(errno));
             remove(tmp);
-            perror(o->output);
         }
     }
     return rc == 0 ? URNE_EXIT_OK : URNE_EXIT_REJECTED;

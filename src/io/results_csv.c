@@ -12,8 +12,9 @@
 
 #include "results_io.h"
 
-static void cell(FILE *out, const char *s) {
-    fputc(';', out);
+/* One cell, quoted when it holds a separator or a quote; `first` omits the leading ';'. */
+static void cell_at(FILE *out, const char *s, int first) {
+    if (!first) fputc(';', out);
     if (s == NULL) return;
     if (strpbrk(s, ";\"\n") == NULL) {
         fputs(s, out);
@@ -26,6 +27,8 @@ static void cell(FILE *out, const char *s) {
     }
     fputc('"', out);
 }
+
+static void cell(FILE *out, const char *s) { cell_at(out, s, 0); }
 
 static void count(FILE *out, int64_t v) { fprintf(out, ";%lld", (long long)v); }
 
@@ -87,16 +90,11 @@ int urne_io_write_ministry_csv(FILE *out, const urne_report *rep) {
             const char *code, *label;
             level_names(r->levels[l], &code, &label);
             const char *c = u->first->code[l] ? u->first->code[l] : u->first->key[l];
-            if (first) {
-                /* The first cell has no leading ';': write it through cell() and drop the ';'. */
-                fputs(c ? c : "", out);
-                first = 0;
-            } else {
-                cell(out, c);
-            }
+            cell_at(out, c, first);
+            first = 0;
             if (label) cell(out, u->first->label[l]);
         }
-        if (!any_col) fputs(u->label, out);
+        if (!any_col) cell_at(out, u->label, 1);
         int64_t basis = urne_results_basis(u, rep->rules);
         count(out, u->inscrits);
         count(out, u->inscrits - u->votants);

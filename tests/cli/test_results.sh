@@ -107,6 +107,14 @@ if [ -s "$tmp/r.csv" ] && [ ! -s "$tmp/out" ]; then ok; else ko "--output did no
 expect_rc 1 results tally "$src/tests/bad/ministry-negative.txt" --output "$tmp/never.csv"
 if [ ! -e "$tmp/never.csv" ] && [ -z "$(ls "$tmp" | grep never)" ]; then ok; else ko "a rejected input left an output file"; fi
 
+expect_rc 1 results tally "$src/examples/primary-round2.csv" --output /nonexistent/dir/r.csv
+has err "cannot write /nonexistent/dir/r.csv: No such file or directory"
+
+# Standard input, and a quoted cell written back quoted.
+printf '# levels: federation, section\nfederation,section,inscrits,votants,blancs,nuls,A\n"Rhône; Métropole",1,10,5,0,0,5\n' > "$tmp/q.csv"
+"$urne" results tally - --csv --level federation < "$tmp/q.csv" > "$tmp/out" 2> "$tmp/err"
+has out '"Rhône; Métropole";10;5;50,00'
+
 # check only.
 expect_rc 0 results check "$rhone"
 has out "1287 sheets pass every check"
