@@ -12,6 +12,8 @@ FUZZ_SECONDS ?= 8
 DEPS       = build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev libjansson-dev python3
 BENCH_DEPS = python3-pandas time
 
+MAKEFLAGS += --no-print-directory
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build run check test asan fuzz bench deps bench-deps clean demo

@@ -42,10 +42,19 @@ int urne_strpool_reserve(urne_strpool *pool, size_t n) {
     return cap == pool->cap ? 0 : resize(pool, cap);
 }
 
+uint32_t urne_strpool_prepare(const urne_strpool *pool, const char *s, size_t len) {
+    uint32_t h = hash_bytes(s, len);
+    if (pool->cap) __builtin_prefetch(&pool->slots[h & (pool->cap - 1)]);
+    return h;
+}
+
 const char *urne_strpool_intern(urne_strpool *pool, const char *s, size_t len) {
+    return urne_strpool_intern_hashed(pool, s, len, hash_bytes(s, len));
+}
+
+const char *urne_strpool_intern_hashed(urne_strpool *pool, const char *s, size_t len, uint32_t h) {
     if (len > UINT32_MAX) return NULL;
     if ((pool->count + 1) * 2 > pool->cap && resize(pool, pool->cap ? pool->cap * 2 : 1024) != 0) return NULL;
-    uint32_t h = hash_bytes(s, len);
     size_t j = h & (pool->cap - 1);
     for (; pool->slots[j].str != NULL; j = (j + 1) & (pool->cap - 1)) {
         const urne_strpool_slot *sl = &pool->slots[j];

@@ -34,6 +34,15 @@ int urne_strpool_reserve(urne_strpool *pool, size_t n);
  * bytes. NULL when memory is exhausted or len does not fit in 32 bits. */
 const char *urne_strpool_intern(urne_strpool *pool, const char *s, size_t len);
 
+/* For callers inserting many distinct strings into a large pool: return the hash of
+ * s[0..len) and prefetch its slot, so that work done before the matching
+ * urne_strpool_intern_hashed hides the cache miss. A hint only: correct whatever
+ * happens in between. */
+uint32_t urne_strpool_prepare(const urne_strpool *pool, const char *s, size_t len);
+
+/* urne_strpool_intern with the hash urne_strpool_prepare returned for the same bytes. */
+const char *urne_strpool_intern_hashed(urne_strpool *pool, const char *s, size_t len, uint32_t hash);
+
 /* Free the table (the strings stay in the arena). */
 void urne_strpool_free(urne_strpool *pool);
 

@@ -231,12 +231,6 @@ size_t urne_text_separators(urne_span line, char sep, uint32_t *pos, size_t max)
     return n;
 }
 
-urne_span urne_text_field_at(urne_span line, const uint32_t *pos, size_t nsep, size_t i) {
-    size_t start = i == 0 ? 0 : pos[i - 1] + 1;
-    size_t end = i < nsep ? pos[i] : line.len;
-    return field_at(line.p + start, end - start);
-}
-
 /* Lines without quotes (every official file): split at the separators. */
 static long split_unquoted(urne_span line, char sep, urne_span *fields, size_t max) {
     uint32_t pos[1024];

@@ -205,6 +205,14 @@ static int read_row(const layout *lay, urne_span line, row *r, uint32_t *pos, ur
     return 0;
 }
 
+/* Names are a few bytes long: a plain loop beats a call to memcmp. */
+static inline int span_equal(urne_span a, urne_span b) {
+    if (a.len != b.len) return 0;
+    for (size_t i = 0; i < a.len; i++)
+        if (a.p[i] != b.p[i]) return 0;
+    return 1;
+}
+
 /* Intern a span of the raw text, converting it to UTF-8 when the file is latin-1. */
 static const char *intern_raw(urne_round *round, urne_span s, urne_encoding enc) {
     char tmp[512];
@@ -349,6 +357,18 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
                            ngroups < ngroups_first ? ": the line looks truncated" : "");
             continue;
         }
+        /* The bureau's key is new on every row: hash it now and let the interning
+         * table's slot load while the row's counts and names are read. */
+        char leaf[256];
+        size_t leaf_len = 0;
+        uint32_t leaf_hash = 0;
+        if (lay.fixed[R_BV_CODE] >= 0) {
+            urne_span parts[3] = {rw->fixed[R_DEPT_CODE], rw->fixed[R_COMMUNE_CODE], rw->fixed[R_BV_CODE]};
+            char raw[256];
+            urne_span joined = {raw, urne_parse_join(raw, sizeof raw, parts, 3), 0};
+            leaf_len = urne_text_to_utf8(joined, enc, leaf, sizeof leaf);
+            leaf_hash = urne_strpool_prepare(&round->strings, leaf, leaf_len);
+        }
         int64_t counts[R_G_PANEL];
         int bad = 0;
         for (int r = R_INSCRITS; r <= R_EXPRIMES; r++) {
@@ -370,8 +390,7 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
                 bad = 1;
             }
             /* Usually the same candidate as on the first sheet, at the same place. */
-            if (nom.len == raw_last[g].len && prenom.len == raw_first[g].len &&
-                memcmp(nom.p, raw_last[g].p, nom.len) == 0 && memcmp(prenom.p, raw_first[g].p, prenom.len) == 0) {
+            if (span_equal(nom, raw_last[g]) && span_equal(prenom, raw_first[g])) {
                 slot[g] = g;
             } else {
                 char name[520], first[256], last[256];
@@ -405,21 +424,19 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
         s->key[lv] = round->contests[0].key;
         s->label[lv++] = round->contests[0].label;
         urne_span dept = rw->fixed[R_DEPT_CODE];
-        static const enum role code_role[] = {R_DEPT_CODE, R_CIRCO_CODE, R_COMMUNE_CODE, R_BV_CODE};
-        static const enum role label_role[] = {R_DEPT_LABEL, R_CIRCO_LABEL, R_COMMUNE_LABEL, R_IGNORE};
-        for (int k = 0; k < 4; k++) {
+        static const enum role code_role[] = {R_DEPT_CODE, R_CIRCO_CODE, R_COMMUNE_CODE};
+        static const enum role label_role[] = {R_DEPT_LABEL, R_CIRCO_LABEL, R_COMMUNE_LABEL};
+        for (int k = 0; k < 3; k++) {
             if (lay.fixed[code_role[k]] < 0) continue;
-            urne_span parts[3] = {dept, rw->fixed[code_role[k]], rw->fixed[code_role[k]]};
-            size_t nparts = k == 0 ? 1 : 2;
-            if (code_role[k] == R_BV_CODE) parts[1] = rw->fixed[R_COMMUNE_CODE], nparts = 3;
+            urne_span parts[2] = {dept, rw->fixed[code_role[k]]};
             char key[256];
-            size_t klen = urne_parse_join(key, sizeof key, parts, nparts);
+            size_t klen = urne_parse_join(key, sizeof key, parts, k == 0 ? 1 : 2);
             key_cache *kc = &cache[lv];
             if (kc->key == NULL || kc->len != klen || memcmp(kc->raw, key, klen) != 0) {
                 urne_span ks = {key, klen, 0};
                 kc->key = intern_raw(round, ks, enc);
                 kc->code = intern_raw(round, rw->fixed[code_role[k]], enc);
-                kc->label = label_role[k] == R_IGNORE ? NULL : intern_raw(round, rw->fixed[label_role[k]], enc);
+                kc->label = intern_raw(round, rw->fixed[label_role[k]], enc);
                 kc->len = klen < sizeof kc->raw ? klen : 0;
                 memcpy(kc->raw, key, kc->len);
                 if (kc->key == NULL || kc->code == NULL) goto oom;
@@ -427,6 +444,12 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
             s->key[lv] = kc->key;
             s->code[lv] = kc->code;
             s->label[lv++] = kc->label;
+        }
+        if (lay.fixed[R_BV_CODE] >= 0) { /* unique on every row: no cache, the hash prepared above */
+            s->key[lv] = urne_strpool_intern_hashed(&round->strings, leaf, leaf_len, leaf_hash);
+            s->code[lv] = intern_raw(round, rw->fixed[R_BV_CODE], enc);
+            s->label[lv] = NULL;
+            if (s->key[lv] == NULL || s->code[lv] == NULL) goto oom;
         }
     }
     free(rw);
