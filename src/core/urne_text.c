@@ -204,12 +204,6 @@ static inline uint64_t bytes_equal(uint64_t w, uint64_t c) {
     return ~(t | x | low7);
 }
 
-static inline urne_span field_at(const char *p, size_t len) {
-    urne_span f = {p, len, 0};
-    if (len > 0 && (p[0] == ' ' || p[0] == '\t' || p[len - 1] == ' ' || p[len - 1] == '\t')) return trim(p, len);
-    return f;
-}
-
 size_t urne_text_separators(urne_span line, char sep, uint32_t *pos, size_t max) {
     const char *base = line.p, *p = line.p, *end = line.p + line.len;
     const uint64_t c = 0x0101010101010101ULL * (unsigned char)sep;
