@@ -31,6 +31,9 @@ static void results_usage(FILE *out) {
             "                      Ministry files, legislative for legislative files, party)\n"
             "  --round N           which round the file is (1 or 2; default: the file's, else 1)\n"
             "  --blank-recognised  blank ballots count among exprimés; a blank majority voids the round\n"
+            "  --set KEY=VALUE     adjust the rules (repeatable): rounds=1|2, qualify-top=N,\n"
+            "                      win-inscrits=N (1/N of inscrits, 0 none), qualify-inscrits=N,\n"
+            "                      tie=older|report, final-majority=yes|no, blank=recognised|not-recognised\n"
             "  --compare FILE      compare with stated totals (the legislative per-département file)\n"
             "  --json              print JSON instead of a table\n"
             "  --csv               print CSV in the Ministry's layout\n"
@@ -44,12 +47,28 @@ static void results_usage(FILE *out) {
             urne_rules_preset_names());
 }
 
+#define MAX_SETS 16
+
 typedef struct tally_opts {
     const char *file, *level, *rules, *compare, *output;
+    const char *sets[MAX_SETS];
+    int nsets;
     urne_results_format format;
     urne_encoding encoding;
     int round, blank, json, csv, check_only;
 } tally_opts;
+
+/* Apply "KEY=VALUE" to rules. */
+static int apply_set(urne_rules *rules, const char *kv, char *why, size_t size) {
+    const char *eq = strchr(kv, '=');
+    if (eq == NULL || eq == kv) {
+        snprintf(why, size, "expected KEY=VALUE");
+        return -1;
+    }
+    char key[64];
+    snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
+    return urne_rules_set(rules, key, eq + 1, why, size);
+}
 
 static int parse_opts(int argc, char **argv, tally_opts *o) {
     static const struct option longopts[] = {
@@ -58,7 +77,8 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
         {"round", required_argument, 0, 'n'},  {"blank-recognised", no_argument, 0, 'b'},
         {"compare", required_argument, 0, 'c'}, {"json", no_argument, 0, 'j'},
         {"csv", no_argument, 0, 'C'},          {"output", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
+        {"set", required_argument, 0, 's'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     optind = 1;
     opterr = 0;
@@ -87,6 +107,21 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
             o->round = atoi(optarg);
             break;
         case 'b': o->blank = 1; break;
+        case 's': {
+            urne_rules probe;
+            char why[200];
+            urne_rules_preset("presidential", &probe);
+            if (o->nsets == MAX_SETS) {
+                fprintf(stderr, "urne results: at most %d --set options\n", MAX_SETS);
+                return URNE_EXIT_USAGE;
+            }
+            if (apply_set(&probe, optarg, why, sizeof why) != 0) {
+                fprintf(stderr, "urne results: --set %s: %s\n", optarg, why);
+                return URNE_EXIT_USAGE;
+            }
+            o->sets[o->nsets++] = optarg;
+            break;
+        }
         case 'c': o->compare = optarg; break;
         case 'j': o->json = 1; break;
         case 'C': o->csv = 1; break;
@@ -219,7 +254,7 @@ static int tally(const tally_opts *o) {
         char a[32], b[32], unit[64];
         urne_num_group((int64_t)reported, a, sizeof a);
         urne_num_group((int64_t)round->nsheets, b, sizeof b);
-        urne_io_plural(round->levels[round->nlevels - 1], unit, sizeof unit);
+        urne_text_plural(round->levels[round->nlevels - 1], unit, sizeof unit);
         urne_diags_add(&diags, URNE_DIAG_WARNING, 0, NULL, URNE_RULE_PARTIAL, "partial: %s of %s %s", a, b, unit);
         for (size_t i = 0; i < round->nsheets; i++)
             if (!round->sheets[i].reported)
@@ -247,6 +282,15 @@ static int tally(const tally_opts *o) {
     urne_rules rules;
     urne_rules_preset(o->rules ? o->rules : default_rules(round, o->format), &rules);
     if (o->blank || round->blank_recognised_hint) rules.blank_recognised = 1;
+    /* The file's own adjustments first, then the command line's (checked already). */
+    for (size_t i = 0; i < round->nrule_settings; i++) {
+        char why[200];
+        apply_set(&rules, round->rule_settings[i], why, sizeof why);
+    }
+    for (int i = 0; i < o->nsets; i++) {
+        char why[200];
+        apply_set(&rules, o->sets[i], why, sizeof why);
+    }
     if (o->round) {
         round->number = o->round;
     } else if (o->format != URNE_FMT_NATIVE && round_from_name(o->file) == 2) {

@@ -4,6 +4,7 @@
 #include "urne_text.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -297,6 +298,13 @@ size_t urne_text_to_utf8(urne_span s, urne_encoding enc, char *out, size_t size)
     }
     out[j] = '\0';
     return j;
+}
+
+void urne_text_plural(const char *word, char *out, size_t size) {
+    size_t n = strlen(word);
+    int eau = n >= 3 && strcmp(word + n - 3, "eau") == 0;
+    int s = n >= 1 && (word[n - 1] == 's' || word[n - 1] == 'x');
+    snprintf(out, size, "%s%s", word, eau ? "x" : (s ? "" : "s"));
 }
 
 int urne_span_blank(urne_span s) {

@@ -101,6 +101,10 @@ static inline urne_span urne_text_field_at(urne_span line, const uint32_t *pos, 
  * that read a latin-1 file raw and convert only the strings they keep. */
 size_t urne_text_to_utf8(urne_span s, urne_encoding enc, char *out, size_t size);
 
+/* The plural of a level's name, for sentences: bureau -> bureaux, section -> sections,
+ * commune -> communes (the level names urne and its users give are French or English). */
+void urne_text_plural(const char *word, char *out, size_t size);
+
 /* True when the span, trimmed, is empty. */
 int urne_span_blank(urne_span s);
 

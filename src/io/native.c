@@ -11,7 +11,7 @@
  *   Villeurbanne,1,1040,372,3,2,367,151,216
  *
  * Lines starting with '#' are metadata when they read "# key: value" with a known key
- * (election, round, rules, blank, levels, candidate, college), comments otherwise. The
+ * (election, round, rules, blank, set, levels, candidate, college), comments otherwise. The
  * separator is ',' or ';' (whichever the header uses). Columns are found by name:
  * one per level (a level without a column is a single unit), inscrits, votants,
  * blancs, nuls, optionally exprimes and college, and every other column is a
@@ -116,6 +116,20 @@ static int read_meta(urne_span line, long ln, meta *m, urne_round *round, urne_d
             return -1;
         }
         round->blank_recognised_hint = !urne_span_eq_nocase(val, "not recognised");
+    } else if (urne_span_eq_nocase(key, "set")) {
+        char kv[128], why[200], k[64];
+        copy_span(kv, sizeof kv, val);
+        const char *eq = strchr(kv, '=');
+        urne_rules probe;
+        urne_rules_preset("party", &probe);
+        if (eq != NULL) snprintf(k, sizeof k, "%.*s", (int)(eq - kv), kv);
+        if (eq == NULL || urne_rules_set(&probe, k, eq + 1, why, sizeof why) != 0 ||
+            round->nrule_settings == sizeof round->rule_settings / sizeof round->rule_settings[0]) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "set", "metadata", "'%s': %s", kv,
+                           eq == NULL ? "a setting reads '# set: KEY=VALUE'" : why);
+            return -1;
+        }
+        round->rule_settings[round->nrule_settings++] = urne_round_intern(round, kv, strlen(kv));
     } else if (urne_span_eq_nocase(key, "levels")) {
         m->nlevels = 0;
         m->levels_line = ln;

@@ -10,13 +10,6 @@
 
 static urne_results_format guess_from_line(urne_lines *it);
 
-void urne_io_plural(const char *level, char *out, size_t size) {
-    size_t n = strlen(level);
-    int eau = n >= 3 && strcmp(level + n - 3, "eau") == 0;
-    int s = n >= 1 && (level[n - 1] == 's' || level[n - 1] == 'x');
-    snprintf(out, size, "%s%s", level, eau ? "x" : (s ? "" : "s"));
-}
-
 int urne_io_format_parse(const char *name, urne_results_format *out) {
     if (strcmp(name, "ministry") == 0) *out = URNE_FMT_MINISTRY;
     else if (strcmp(name, "legislative") == 0) *out = URNE_FMT_LEGISLATIVE;

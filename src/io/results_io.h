@@ -49,8 +49,6 @@ int urne_io_stated_parse(const char *buf, size_t len, urne_encoding enc, urne_ta
 
 /* ---- output ---- */
 
-/* The plural of a level name for people: bureau -> bureaux, section -> sections. */
-void urne_io_plural(const char *level, char *out, size_t size);
 
 typedef struct urne_report {
     const urne_round *round;

@@ -97,7 +97,16 @@ int urne_io_write_json(FILE *out, const urne_report *rep) {
     json_object_set_new(root, "round", json_integer(r->number));
     json_t *rules = json_object();
     json_object_set_new(rules, "preset", json_string(rep->rules->preset));
-    json_object_set_new(rules, "blank_recognised", json_boolean(rep->rules->blank_recognised));
+    const urne_rules *ru = rep->rules;
+    json_object_set_new(rules, "blank_recognised", json_boolean(ru->blank_recognised));
+    json_object_set_new(rules, "rounds", json_integer(ru->rounds));
+    json_object_set_new(rules, "qualify_top", json_integer(ru->qualify_top));
+    json_object_set_new(rules, "win_inscrits", ru->win_inscrits_den ? json_integer(ru->win_inscrits_den) : json_null());
+    json_object_set_new(rules, "qualify_inscrits",
+                        ru->qualify_inscrits_den ? json_integer(ru->qualify_inscrits_den) : json_null());
+    json_object_set_new(rules, "tie", json_string(ru->tie == URNE_TIE_OLDER ? "older" : "report"));
+    json_object_set_new(rules, "final_majority", json_boolean(ru->final_needs_majority));
+    json_object_set_new(rules, "colleges", json_boolean(ru->colleges));
     json_object_set_new(root, "rules", rules);
     json_object_set_new(root, "level", json_string(r->levels[rep->tally->level]));
     json_t *units = json_array();

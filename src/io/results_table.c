@@ -45,7 +45,7 @@ static void write_unit(FILE *out, const urne_report *rep, const urne_unit *u) {
     else
         fprintf(out, "%s %s", lvl, u->key);
     char unit[64];
-    urne_io_plural(sheet_level, unit, sizeof unit);
+    urne_text_plural(sheet_level, unit, sizeof unit);
     fprintf(out, " — %s of %s %s%s\n", a, b, unit, u->sheets_reported < u->sheets_expected ? " (partial)" : "");
     int64_t basis = urne_results_basis(u, rep->rules);
     figure(out, "Inscrits", u->inscrits, 0, 0, NULL);
@@ -89,7 +89,11 @@ int urne_io_write_table(FILE *out, const urne_report *rep) {
     const urne_round *r = rep->round;
     if (r->election) fprintf(out, "%s — round %d\n\n", r->election, r->number);
     for (size_t i = 0; i < rep->tally->nunits; i++) write_unit(out, rep, &rep->tally->units[i]);
-    fprintf(out, "Outcome under the %s rules%s, round %d:\n", rep->rules->preset,
+    urne_rules base;
+    urne_rules_preset(rep->rules->preset, &base);
+    base.blank_recognised = rep->rules->blank_recognised;
+    int adjusted = !urne_rules_equal(&base, rep->rules);
+    fprintf(out, "Outcome under the %s rules%s%s, round %d:\n", rep->rules->preset, adjusted ? " (adjusted)" : "",
             rep->rules->blank_recognised ? " with the blank vote recognised" : "", r->number);
     for (size_t k = 0; k < r->ncontests; k++) {
         const urne_outcome *o = &rep->outcomes[k];

@@ -88,6 +88,8 @@ typedef struct urne_round {
     int number;              /* 1 or 2 */
     const char *rules_hint;  /* preset named by the file itself, may be NULL */
     int blank_recognised_hint; /* the file itself says the blank vote is recognised */
+    const char *rule_settings[16]; /* "key=value" adjustments the file makes (urne_rules_set) */
+    size_t nrule_settings;
     size_t nlevels;
     const char *levels[URNE_MAX_LEVELS];
     size_t contest_level;
@@ -223,6 +225,17 @@ int64_t urne_results_basis(const urne_unit *unit, const urne_rules *rules);
 /* Fill `out` from a preset: presidential, legislative, primary, party, coop, single.
  * Returns 0, or -1 if the name is unknown. */
 int urne_rules_preset(const char *name, urne_rules *out);
+
+/* Adjust one field of a preset: `rounds` (1 or 2), `qualify-top` (N >= 1),
+ * `win-inscrits` (round-1 win also needs voix >= inscrits/N; 0 = no such condition),
+ * `qualify-inscrits` (round 2 also open to voix >= inscrits/N; 0 = none), `tie`
+ * (`older` or `report`), `final-majority` (`yes`/`no`: the last round also needs more
+ * than half), `blank` (`recognised` or `not-recognised`).
+ * Returns 0, or -1 with a sentence in `why` (size bytes) saying what is accepted. */
+int urne_rules_set(urne_rules *rules, const char *key, const char *value, char *why, size_t size);
+
+/* 1 when both rules decide alike (every field but the preset's name), else 0. */
+int urne_rules_equal(const urne_rules *a, const urne_rules *b);
 
 /* A comma-separated list of the preset names, for help texts. */
 const char *urne_rules_preset_names(void);

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_text.h"
 #include "results.h"
 
 typedef struct preset {
@@ -52,6 +53,52 @@ int urne_rules_preset(const char *name, urne_rules *out) {
             return 0;
         }
     return -1;
+}
+
+static int parse_small(const char *v, int64_t lo, int64_t hi, int64_t *out) {
+    int64_t n;
+    if (urne_num_parse_count(v, strlen(v), &n) != URNE_NUM_OK || n < lo || n > hi) return -1;
+    *out = n;
+    return 0;
+}
+
+int urne_rules_set(urne_rules *r, const char *key, const char *value, char *why, size_t size) {
+    int64_t n;
+    if (strcmp(key, "rounds") == 0) {
+        if (parse_small(value, 1, 2, &n) == 0) return r->rounds = (int)n, 0;
+        snprintf(why, size, "rounds is 1 or 2");
+    } else if (strcmp(key, "qualify-top") == 0) {
+        if (parse_small(value, 1, 1000, &n) == 0) return r->qualify_top = (int)n, 0;
+        snprintf(why, size, "qualify-top is a whole number from 1 to 1000");
+    } else if (strcmp(key, "win-inscrits") == 0) {
+        if (parse_small(value, 0, 1000, &n) == 0) return r->win_inscrits_den = n, 0;
+        snprintf(why, size, "win-inscrits is N in 'at least 1/N of inscrits' (4 for 25 %%), or 0 for none");
+    } else if (strcmp(key, "qualify-inscrits") == 0) {
+        if (parse_small(value, 0, 1000, &n) == 0) return r->qualify_inscrits_den = n, 0;
+        snprintf(why, size, "qualify-inscrits is N in 'at least 1/N of inscrits' (8 for 12.5 %%), or 0 for none");
+    } else if (strcmp(key, "tie") == 0) {
+        if (strcmp(value, "older") == 0) return r->tie = URNE_TIE_OLDER, 0;
+        if (strcmp(value, "report") == 0) return r->tie = URNE_TIE_REPORT, 0;
+        snprintf(why, size, "tie is 'older' (the older candidate wins) or 'report' (the tie is the outcome)");
+    } else if (strcmp(key, "final-majority") == 0) {
+        if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) return r->final_needs_majority = value[0] == 'y', 0;
+        snprintf(why, size, "final-majority is 'yes' or 'no'");
+    } else if (strcmp(key, "blank") == 0) {
+        if (strcmp(value, "recognised") == 0 || strcmp(value, "not-recognised") == 0)
+            return r->blank_recognised = value[0] == 'r', 0;
+        snprintf(why, size, "blank is 'recognised' or 'not-recognised'");
+    } else {
+        snprintf(why, size, "unknown rule '%s' (rounds, qualify-top, win-inscrits, qualify-inscrits, tie, "
+                            "final-majority, blank)", key);
+    }
+    return -1;
+}
+
+int urne_rules_equal(const urne_rules *a, const urne_rules *b) {
+    return a->rounds == b->rounds && a->blank_recognised == b->blank_recognised &&
+           a->win_inscrits_den == b->win_inscrits_den && a->qualify_top == b->qualify_top &&
+           a->qualify_inscrits_den == b->qualify_inscrits_den && a->final_needs_majority == b->final_needs_majority &&
+           a->tie == b->tie && a->colleges == b->colleges;
 }
 
 const char *urne_rules_preset_names(void) { return "presidential, legislative, primary, party, coop, single"; }
@@ -157,10 +204,11 @@ static void settle_tie(const urne_round *r, const urne_rules *rules, urne_outcom
 static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcome *o) {
     char p[48];
     if (o->sheets_reported < o->sheets_expected) {
-        char a[32], b[32];
+        char a[32], b[32], unit[64];
         urne_num_group((int64_t)o->sheets_reported, a, sizeof a);
         urne_num_group((int64_t)o->sheets_expected, b, sizeof b);
-        say(o, "Partial: %s of %s bureaux. ", a, b);
+        urne_text_plural(r->nlevels ? r->levels[r->nlevels - 1] : "bureau", unit, sizeof unit);
+        say(o, "Partial: %s of %s %s. ", a, b, unit);
     }
     if (o->share_den == 0 || o->nranked == 0) {
         o->kind = URNE_OUTCOME_UNDECIDED;
@@ -251,7 +299,7 @@ static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcom
         }
     }
     if (o->sheets_reported < o->sheets_expected && o->kind != URNE_OUTCOME_VOID) {
-        say(o, " Provisional until every bureau is in.");
+        say(o, " Provisional until every %s is in.", r->nlevels ? r->levels[r->nlevels - 1] : "bureau");
         o->kind = URNE_OUTCOME_UNDECIDED;
     }
 }

@@ -101,6 +101,18 @@ json "d['outcomes'][0]['outcome'], d['rules']['blank_recognised'], d['units'][0]
 expect_rc 0 results tally "$src/examples/blank-majority.csv" --rules presidential --json
 json "d['units'][0]['exprimes']" "393"
 
+# Adjusted rules, from the command line and the file.
+expect_rc 2 results tally x --set tie=coin; has err "--set tie=coin: tie is 'older'"
+expect_rc 2 results tally x --set nokey;    has err "expected KEY=VALUE"
+expect_rc 0 results tally "$src/examples/federation-designation.csv" --set rounds=1 --set qualify-top=3 --json
+json "d['rules']['rounds'], d['rules']['qualify_top'], d['rules']['tie']" "(1, 3, 'report')"
+json "d['outcomes'][0]['chosen']" "['Yves LE GALL']"
+expect_rc 0 results tally "$src/examples/federation-designation.csv" --set rounds=1
+has out "Outcome under the party rules (adjusted), round 1"
+printf '# rules: legislative\n# set: win-inscrits=0\nbureau,inscrits,votants,blancs,nuls,A,B\n1,404,160,0,0,100,60\n' > "$tmp/adj.csv"
+expect_rc 0 results tally "$tmp/adj.csv" --json
+json "d['outcomes'][0]['outcome'], d['rules']['win_inscrits'], d['rules']['qualify_inscrits']" "('elected', None, 8)"
+
 # --output writes the whole result, or nothing.
 expect_rc 0 results tally "$src/examples/primary-round2.csv" --csv --output "$tmp/r.csv"
 if [ -s "$tmp/r.csv" ] && [ ! -s "$tmp/out" ]; then ok; else ko "--output did not write the file alone"; fi

@@ -96,6 +96,19 @@ static void test_blank_example(void **state) {
     urne_round_free(r);
 }
 
+static void test_rule_settings(void **state) {
+    (void)state;
+    urne_diags d;
+    urne_round *r = parse("# rules: legislative\n# set: win-inscrits=0\n# set: tie=report\n"
+                          "bureau,inscrits,votants,blancs,nuls,A\n1,10,5,0,0,5\n", &d);
+    assert_non_null(r);
+    assert_int_equal(r->nrule_settings, 2);
+    assert_string_equal(r->rule_settings[0], "win-inscrits=0");
+    assert_string_equal(r->rule_settings[1], "tie=report");
+    urne_round_free(r);
+    urne_diags_free(&d);
+}
+
 static void test_default_levels_and_quotes(void **state) {
     (void)state;
     urne_diags d;
@@ -138,6 +151,8 @@ static void test_errors(void **state) {
         {"bureau,inscrits,votants,blancs,nuls,exprimes,A\n1,10,6,0,0,6,5\n", "votants-balance", "but votants = 6", 2},
         {"bureau,inscrits,votants,blancs,nuls,exprimes,A\n1,10,5,0,0,6,5\n", "exprimes-sum", "stated as 6", 2},
         {"bureau,inscrits,votants,blancs,nuls,A\n,10,5,0,0,5\n", "count-format", "the bureau is empty", 2},
+        {"# set: rounds=3\nbureau,inscrits,votants,blancs,nuls,A\n", "metadata", "'rounds=3': rounds is 1 or 2", 1},
+        {"# set: rounds\nbureau,inscrits,votants,blancs,nuls,A\n", "metadata", "reads '# set: KEY=VALUE'", 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         urne_diags d;
@@ -163,6 +178,7 @@ int main(void) {
         cmocka_unit_test(test_coop_example),
         cmocka_unit_test(test_blank_example),
         cmocka_unit_test(test_default_levels_and_quotes),
+        cmocka_unit_test(test_rule_settings),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -264,6 +264,62 @@ static void test_single_round(void **state) {
     urne_round_free(r);
 }
 
+static void test_rules_set(void **state) {
+    (void)state;
+    char why[200];
+    urne_rules r = preset("legislative"), base = preset("legislative");
+    assert_true(urne_rules_equal(&r, &base));
+    struct { const char *key, *value; int ok; } cases[] = {
+        {"rounds", "1", 1},          {"rounds", "3", 0},        {"qualify-top", "3", 1},
+        {"qualify-top", "0", 0},     {"win-inscrits", "0", 1},  {"win-inscrits", "x", 0},
+        {"qualify-inscrits", "10", 1}, {"tie", "report", 1},   {"tie", "coin", 0},
+        {"final-majority", "yes", 1}, {"final-majority", "1", 0}, {"blank", "recognised", 1},
+        {"blank", "maybe", 0},       {"colour", "red", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        why[0] = '\0';
+        int rc = urne_rules_set(&r, cases[i].key, cases[i].value, why, sizeof why);
+        assert_int_equal(rc, cases[i].ok ? 0 : -1);
+        if (!cases[i].ok) assert_true(strlen(why) > 10); /* says what is accepted */
+    }
+    assert_int_equal(r.rounds, 1);
+    assert_int_equal(r.qualify_top, 3);
+    assert_int_equal(r.win_inscrits_den, 0);
+    assert_int_equal(r.qualify_inscrits_den, 10);
+    assert_int_equal(r.tie, URNE_TIE_REPORT);
+    assert_true(r.final_needs_majority);
+    assert_true(r.blank_recognised);
+    assert_false(urne_rules_equal(&r, &base));
+    assert_true(strstr(why, "unknown rule 'colour'") != NULL);
+}
+
+/* Adjusted rules change outcomes as they say. */
+static void test_adjusted_rules_decide(void **state) {
+    (void)state;
+    /* Legislative without the quarter-of-inscrits condition: elected with a majority alone. */
+    urne_rules l = preset("legislative");
+    char why[200];
+    urne_round *r = one(2, 404, 0, (int64_t[]){100, 60}, 1);
+    EXPECT(r, &l, URNE_OUTCOME_SECOND_ROUND, "Alice, Bruno");
+    assert_int_equal(urne_rules_set(&l, "win-inscrits", "0", why, sizeof why), 0);
+    EXPECT(r, &l, URNE_OUTCOME_ELECTED, "Alice");
+    urne_round_free(r);
+    /* Three go on when qualify-top is 3. */
+    urne_rules p = preset("presidential");
+    assert_int_equal(urne_rules_set(&p, "qualify-top", "3", why, sizeof why), 0);
+    r = one(4, 1000, 0, (int64_t[]){40, 30, 20, 10}, 1);
+    EXPECT(r, &p, URNE_OUTCOME_SECOND_ROUND, "Alice, Bruno, Chloé");
+    urne_round_free(r);
+    /* One round: relative majority; with final-majority, none. */
+    urne_rules one_round = preset("presidential");
+    assert_int_equal(urne_rules_set(&one_round, "rounds", "1", why, sizeof why), 0);
+    r = one(3, 1000, 0, (int64_t[]){40, 35, 25}, 1);
+    EXPECT(r, &one_round, URNE_OUTCOME_ELECTED, "Alice");
+    assert_int_equal(urne_rules_set(&one_round, "final-majority", "yes", why, sizeof why), 0);
+    EXPECT(r, &one_round, URNE_OUTCOME_UNDECIDED, "");
+    urne_round_free(r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_presets),
@@ -279,6 +335,8 @@ int main(void) {
         cmocka_unit_test(test_colleges_required),
         cmocka_unit_test(test_coop_needs_majority),
         cmocka_unit_test(test_single_round),
+        cmocka_unit_test(test_rules_set),
+        cmocka_unit_test(test_adjusted_rules_decide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
