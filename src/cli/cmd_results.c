@@ -205,6 +205,22 @@ static const char *default_rules(const urne_round *round, urne_results_format fm
     return fmt == URNE_FMT_NATIVE ? "party" : "presidential";
 }
 
+/* The rules and round number to count under: the preset (option, file, or the
+ * format's default), then the file's adjustments, then the command line's. */
+static void resolve_rules(const tally_opts *o, urne_round *round, urne_rules *rules) {
+    urne_rules_preset(o->rules ? o->rules : default_rules(round, o->format), rules);
+    if (o->blank || round->blank_recognised_hint) rules->blank_recognised = 1;
+    char why[200]; /* every setting was checked when it was read */
+    for (size_t i = 0; i < round->nrule_settings; i++) apply_set(rules, round->rule_settings[i], why, sizeof why);
+    for (int i = 0; i < o->nsets; i++) apply_set(rules, o->sets[i], why, sizeof why);
+    if (o->round) {
+        round->number = o->round;
+    } else if (o->format != URNE_FMT_NATIVE && round_from_name(o->file) == 2) {
+        round->number = 2;
+        fprintf(stderr, "%s: counted as round 2, as its name says (use --round to override)\n", o->file);
+    }
+}
+
 /* --compare: read the stated totals and report every difference as a warning. */
 static int compare_stated(const tally_opts *o, const urne_round *round, urne_diags *diags) {
     size_t dlevel = urne_round_level(round, "departement");
@@ -248,24 +264,11 @@ static int tally(const tally_opts *o) {
         return URNE_EXIT_REJECTED;
     }
     int rc = URNE_EXIT_OK;
-    size_t reported = 0;
-    for (size_t i = 0; i < round->nsheets; i++) reported += round->sheets[i].reported != 0;
-    if (reported < round->nsheets) {
-        char a[32], b[32], unit[64];
-        urne_num_group((int64_t)reported, a, sizeof a);
-        urne_num_group((int64_t)round->nsheets, b, sizeof b);
-        urne_text_plural(round->levels[round->nlevels - 1], unit, sizeof unit);
-        urne_diags_add(&diags, URNE_DIAG_WARNING, 0, NULL, URNE_RULE_PARTIAL, "partial: %s of %s %s", a, b, unit);
-        for (size_t i = 0; i < round->nsheets; i++)
-            if (!round->sheets[i].reported)
-                urne_diags_add(&diags, URNE_DIAG_WARNING, round->sheets[i].line, round->levels[round->nlevels - 1],
-                               URNE_RULE_PARTIAL, "%s %s: no figures yet", round->levels[round->nlevels - 1],
-                               round->sheets[i].key[round->nlevels - 1]);
-    }
+    urne_results_missing(round, &diags);
     if (o->check_only) {
         urne_cli_print_diags(&diags);
-        printf("%s: %zu sheets pass every check (%s format, %zu candidates, %zu contests)\n", o->file,
-               round->nsheets, urne_io_format_name(o->format), round->ncandidates, round->ncontests);
+        printf("%s: %zu sheets pass every check (%zu candidates, %zu contests)\n", o->file, round->nsheets,
+               round->ncandidates, round->ncontests);
         urne_round_free(round);
         urne_diags_free(&diags);
         return URNE_EXIT_OK;
@@ -280,24 +283,7 @@ static int tally(const tally_opts *o) {
         return URNE_EXIT_USAGE;
     }
     urne_rules rules;
-    urne_rules_preset(o->rules ? o->rules : default_rules(round, o->format), &rules);
-    if (o->blank || round->blank_recognised_hint) rules.blank_recognised = 1;
-    /* The file's own adjustments first, then the command line's (checked already). */
-    for (size_t i = 0; i < round->nrule_settings; i++) {
-        char why[200];
-        apply_set(&rules, round->rule_settings[i], why, sizeof why);
-    }
-    for (int i = 0; i < o->nsets; i++) {
-        char why[200];
-        apply_set(&rules, o->sets[i], why, sizeof why);
-    }
-    if (o->round) {
-        round->number = o->round;
-    } else if (o->format != URNE_FMT_NATIVE && round_from_name(o->file) == 2) {
-        round->number = 2;
-        fprintf(stderr, "%s: counted as round 2, as its name says (use --round to override)\n", o->file);
-    }
-
+    resolve_rules(o, round, &rules);
     urne_tally tally;
     urne_outcome *outcomes = NULL;
     if (urne_results_aggregate(round, level, &tally) != 0) {

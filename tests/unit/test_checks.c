@@ -109,6 +109,29 @@ static void test_unreported_sheet_not_checked(void **state) {
     urne_round_free(r);
 }
 
+static void test_missing_bureaux_reported(void **state) {
+    (void)state;
+    urne_round *r = test_round(2, AB);
+    test_sheet(r, "1", 100, 2, 1, (int64_t[]){40, 30});
+    test_sheet(r, "2", 100, 2, 1, (int64_t[]){40, 30})->reported = 0;
+    test_sheet(r, "3", 100, 2, 1, (int64_t[]){40, 30});
+    urne_diags d;
+    urne_diags_init(&d, "sheets.csv");
+    assert_int_equal(urne_results_missing(r, &d), 1);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 2);
+    assert_true(test_has_diag(&d, URNE_RULE_PARTIAL, "partial: 2 of 3 bureaux"));
+    assert_true(test_has_diag(&d, URNE_RULE_PARTIAL, "bureau 2: no figures yet"));
+    assert_int_equal(d.items[1].line, 2);
+    urne_diags_free(&d);
+    r->sheets[1].reported = 1;
+    urne_diags_init(&d, "sheets.csv");
+    assert_int_equal(urne_results_missing(r, &d), 0);
+    assert_int_equal(d.warnings, 0);
+    urne_diags_free(&d);
+    urne_round_free(r);
+}
+
 static void test_missing_college(void **state) {
     (void)state;
     urne_round *r = test_round(2, AB);
@@ -148,6 +171,7 @@ int main(void) {
         cmocka_unit_test(test_negative),
         cmocka_unit_test(test_duplicate_bureau),
         cmocka_unit_test(test_unreported_sheet_not_checked),
+        cmocka_unit_test(test_missing_bureaux_reported),
         cmocka_unit_test(test_missing_college),
         cmocka_unit_test(test_diag_format),
     };
