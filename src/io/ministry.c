@@ -267,6 +267,166 @@ static size_t count_lines(const char *text, size_t len) {
     return n;
 }
 
+/* Reading rows: the layout and the first sheet's candidates (fixed once it is read),
+ * where the sheets go, and the scratch space of the row loop. */
+typedef struct row_reader {
+    const layout *lay;
+    urne_encoding enc;
+    size_t ngroups;             /* candidate groups of the first sheet */
+    const urne_span *raw_first; /* the candidates' names as the file writes them */
+    const urne_span *raw_last;
+    urne_round *round;          /* where the sheets go */
+    urne_diags *diags;
+    row rw;
+    uint32_t pos[URNE_MAX_FIELDS];
+    urne_span spans[URNE_MAX_FIELDS];
+    key_cache cache[URNE_MAX_LEVELS];
+} row_reader;
+
+/* Candidate groups of the row just read, or -1 after an error (wrong field count). */
+static long row_groups(const layout *lay, const row *rw, long ln, urne_diags *diags) {
+    long n = rw->nfields;
+    if (!lay->repeating) {
+        if (n == lay->header_fields) return (long)lay->ngroups;
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT, "%ld fields, but the header has %ld%s",
+                       n, lay->header_fields, n < lay->header_fields ? " (truncated line?)" : "");
+        return -1;
+    }
+    long rest = n - lay->block_start;
+    if (rest < lay->block_width || rest % lay->block_width != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                       "%ld fields: a sheet has %ld fixed fields then candidate groups of %ld fields, so %ld after "
+                       "the fixed ones is %s",
+                       n, lay->block_start, lay->block_width, rest < 0 ? 0 : rest,
+                       rest < lay->block_width ? "too few (truncated line?)" : "not a whole number of groups");
+        return -1;
+    }
+    if (rest / lay->block_width > MAX_GROUPS) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
+                       "%ld candidate groups; at most %d are supported", rest / lay->block_width, MAX_GROUPS);
+        return -1;
+    }
+    return rest / lay->block_width;
+}
+
+/* Read one row into a sheet of rd->round. Returns 0 (the sheet added, or the row's
+ * errors in diags), or -1 when memory runs out. */
+static int read_sheet(row_reader *rd, urne_span line, long ln) {
+    const layout *lay = rd->lay;
+    urne_round *round = rd->round;
+    urne_diags *diags = rd->diags;
+    urne_encoding enc = rd->enc;
+    row *rw = &rd->rw;
+    if (read_row(lay, line, rw, rd->pos, rd->spans, 0) != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                       "a quote is left open: the line is truncated");
+        return 0;
+    }
+    long got = row_groups(lay, rw, ln, diags);
+    if (got < 0) return 0;
+    size_t ngroups = (size_t)got;
+    if (ngroups != rd->ngroups) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
+                       "%zu candidate group%s (%ld fields), but the first sheet has %zu%s", ngroups,
+                       ngroups == 1 ? "" : "s", rw->nfields, rd->ngroups,
+                       ngroups < rd->ngroups ? ": the line looks truncated" : "");
+        return 0;
+    }
+    /* The bureau's key is new on every row: hash it now and let the interning
+     * table's slot load while the row's counts and names are read. */
+    char leaf[256];
+    size_t leaf_len = 0;
+    uint32_t leaf_hash = 0;
+    if (lay->fixed[R_BV_CODE] >= 0) {
+        urne_span parts[3] = {rw->fixed[R_DEPT_CODE], rw->fixed[R_COMMUNE_CODE], rw->fixed[R_BV_CODE]};
+        char raw[256];
+        urne_span joined = {raw, urne_parse_join(raw, sizeof raw, parts, 3), 0};
+        leaf_len = urne_text_to_utf8(joined, enc, leaf, sizeof leaf);
+        leaf_hash = urne_strpool_prepare(&round->strings, leaf, leaf_len);
+    }
+    int64_t counts[R_G_PANEL];
+    int bad = 0;
+    for (int r = R_INSCRITS; r <= R_EXPRIMES; r++) {
+        counts[r] = -1;
+        if (lay->fixed[r] >= 0 && count_raw(rw->fixed[r], enc, ln, field_names[r], &counts[r], diags) != 0) bad = 1;
+    }
+    int64_t votes[MAX_GROUPS];
+    size_t slot[MAX_GROUPS];
+    for (size_t g = 0; g < ngroups; g++) {
+        urne_span nom = rw->group[g][R_G_NOM - R_G_PANEL];
+        urne_span prenom = rw->group[g][R_G_PRENOM - R_G_PANEL];
+        urne_span voix = rw->group[g][R_G_VOIX - R_G_PANEL];
+        if (urne_num_parse_count(voix.p, voix.len, &votes[g]) != URNE_NUM_OK) {
+            /* Name the field only when it is wrong: this loop runs for every vote. */
+            char field[160];
+            snprintf(field, sizeof field, "Voix (group %zu, %s)", g + 1, round->candidates[g].last_name);
+            count_raw(voix, enc, ln, field, &votes[g], diags);
+            bad = 1;
+        }
+        /* Usually the same candidate as on the first sheet, at the same place. */
+        if (span_equal(nom, rd->raw_last[g]) && span_equal(prenom, rd->raw_first[g])) {
+            slot[g] = g;
+        } else {
+            char name[520], first[256], last[256];
+            urne_text_to_utf8(prenom, enc, first, sizeof first);
+            urne_text_to_utf8(nom, enc, last, sizeof last);
+            size_t nl = (size_t)snprintf(name, sizeof name, "%s%s%s", first, first[0] ? " " : "", last);
+            slot[g] = urne_round_find_candidate(round, 0, name, nl);
+            if (slot[g] == URNE_NONE) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "Nom", URNE_RULE_UNKNOWN_CANDIDATE,
+                               "candidate group %zu names '%s', who is not among the candidates of the first sheet",
+                               g + 1, name);
+                bad = 1;
+            }
+        }
+    }
+    if (bad) return 0;
+    urne_sheet *s = urne_round_add_sheet(round, 0);
+    if (s == NULL) return -1;
+    s->line = ln;
+    s->inscrits = counts[R_INSCRITS];
+    s->votants = counts[R_VOTANTS];
+    s->blancs = counts[R_BLANCS];
+    s->nuls = counts[R_NULS];
+    s->exprimes_stated = counts[R_EXPRIMES];
+    for (size_t g = 0; g < ngroups; g++) s->votes[slot[g]] += votes[g];
+
+    /* Keys: national, then each present level qualified by the département.
+     * Consecutive rows mostly share their département, circonscription and commune:
+     * the cache saves interning them again. */
+    size_t lv = 0;
+    s->key[lv] = round->contests[0].key;
+    s->label[lv++] = round->contests[0].label;
+    static const enum role code_role[] = {R_DEPT_CODE, R_CIRCO_CODE, R_COMMUNE_CODE};
+    static const enum role label_role[] = {R_DEPT_LABEL, R_CIRCO_LABEL, R_COMMUNE_LABEL};
+    for (int k = 0; k < 3; k++) {
+        if (lay->fixed[code_role[k]] < 0) continue;
+        urne_span parts[2] = {rw->fixed[R_DEPT_CODE], rw->fixed[code_role[k]]};
+        char key[256];
+        size_t klen = urne_parse_join(key, sizeof key, parts, k == 0 ? 1 : 2);
+        key_cache *kc = &rd->cache[lv];
+        if (kc->key == NULL || kc->len != klen || memcmp(kc->raw, key, klen) != 0) {
+            urne_span ks = {key, klen, 0};
+            kc->key = intern_raw(round, ks, enc);
+            kc->code = intern_raw(round, rw->fixed[code_role[k]], enc);
+            kc->label = intern_raw(round, rw->fixed[label_role[k]], enc);
+            kc->len = klen < sizeof kc->raw ? klen : 0;
+            memcpy(kc->raw, key, kc->len);
+            if (kc->key == NULL || kc->code == NULL) return -1;
+        }
+        s->key[lv] = kc->key;
+        s->code[lv] = kc->code;
+        s->label[lv++] = kc->label;
+    }
+    if (lay->fixed[R_BV_CODE] >= 0) { /* unique on every row: no cache, the hash prepared above */
+        s->key[lv] = urne_strpool_intern_hashed(&round->strings, leaf, leaf_len, leaf_hash);
+        s->code[lv] = intern_raw(round, rw->fixed[R_BV_CODE], enc);
+        s->label[lv] = NULL;
+        if (s->key[lv] == NULL || s->code[lv] == NULL) return -1;
+    }
+    return 0;
+}
+
 urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding enc, urne_diags *diags) {
     urne_lines it;
     urne_span line;
@@ -284,182 +444,54 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
     int hrc = read_header(hs, &lay, diags);
     free(header);
     if (hrc != 0) return NULL;
-    urne_round *round = urne_round_new();
-    row *rw = NULL;
-    uint32_t *pos = NULL;
-    urne_span *spans = NULL;
-    urne_span raw_first[MAX_GROUPS], raw_last[MAX_GROUPS];
-    if (round == NULL || urne_round_reserve_sheets(round, count_lines(text, len)) != 0) {
-        urne_round_free(round);
-        urne_lines_free(&it);
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
-        return NULL;
-    }
-    rw = malloc(sizeof *rw);
-    pos = malloc(URNE_MAX_FIELDS * sizeof *pos);
-    spans = malloc(URNE_MAX_FIELDS * sizeof *spans);
-    key_cache cache[URNE_MAX_LEVELS];
-    memset(cache, 0, sizeof cache);
-    if (rw == NULL || pos == NULL || spans == NULL) goto oom;
-    size_t ngroups_first = 0;
-    int started = 0;
-    while (urne_lines_next(&it, &line)) {
-        long ln = it.lineno;
-        if (line.len == 0) continue; /* a blank line carries no sheet */
-        if (read_row(&lay, line, rw, pos, spans, !started) != 0) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
-                           "a quote is left open: the line is truncated");
-            continue;
-        }
-        long n = rw->nfields;
-        size_t ngroups;
-        if (lay.repeating) {
-            long rest = n - lay.block_start;
-            if (rest < lay.block_width || rest % lay.block_width != 0) {
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
-                               "%ld fields: a sheet has %ld fixed fields then candidate groups of %ld fields, "
-                               "so %ld after the fixed ones is %s",
-                               n, lay.block_start, lay.block_width, rest < 0 ? 0 : rest,
-                               rest < lay.block_width ? "too few (truncated line?)" : "not a whole number of groups");
-                continue;
-            }
-            ngroups = (size_t)(rest / lay.block_width);
-            if (ngroups > MAX_GROUPS) {
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
-                               "%zu candidate groups; at most %d are supported", ngroups, MAX_GROUPS);
-                continue;
-            }
-        } else {
-            if (n != lay.header_fields) {
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
-                               "%ld fields, but the header has %ld%s", n, lay.header_fields,
-                               n < lay.header_fields ? " (truncated line?)" : "");
-                continue;
-            }
-            ngroups = lay.ngroups;
-        }
-        if (!started) {
-            if (setup_round(round, &lay, rw, ngroups, ln, enc, diags) != 0) break;
-            ngroups_first = ngroups;
-            started = 1;
-            /* The names as the file writes them, to recognise them on every row. */
-            for (size_t g = 0; g < ngroups; g++) {
-                raw_first[g] = rw->group[g][R_G_PRENOM - R_G_PANEL];
-                raw_last[g] = rw->group[g][R_G_NOM - R_G_PANEL];
-                raw_first[g].p = urne_arena_strndup(&round->arena, raw_first[g].p, raw_first[g].len);
-                raw_last[g].p = urne_arena_strndup(&round->arena, raw_last[g].p, raw_last[g].len);
-                if (raw_first[g].p == NULL || raw_last[g].p == NULL) goto oom;
-            }
-        } else if (ngroups != ngroups_first) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
-                           "%zu candidate group%s (%ld fields), but the first sheet has %zu%s", ngroups,
-                           ngroups == 1 ? "" : "s", n, ngroups_first,
-                           ngroups < ngroups_first ? ": the line looks truncated" : "");
-            continue;
-        }
-        /* The bureau's key is new on every row: hash it now and let the interning
-         * table's slot load while the row's counts and names are read. */
-        char leaf[256];
-        size_t leaf_len = 0;
-        uint32_t leaf_hash = 0;
-        if (lay.fixed[R_BV_CODE] >= 0) {
-            urne_span parts[3] = {rw->fixed[R_DEPT_CODE], rw->fixed[R_COMMUNE_CODE], rw->fixed[R_BV_CODE]};
-            char raw[256];
-            urne_span joined = {raw, urne_parse_join(raw, sizeof raw, parts, 3), 0};
-            leaf_len = urne_text_to_utf8(joined, enc, leaf, sizeof leaf);
-            leaf_hash = urne_strpool_prepare(&round->strings, leaf, leaf_len);
-        }
-        int64_t counts[R_G_PANEL];
-        int bad = 0;
-        for (int r = R_INSCRITS; r <= R_EXPRIMES; r++) {
-            counts[r] = -1;
-            if (lay.fixed[r] >= 0 && count_raw(rw->fixed[r], enc, ln, field_names[r], &counts[r], diags) != 0)
-                bad = 1;
-        }
-        int64_t votes[MAX_GROUPS];
-        size_t slot[MAX_GROUPS];
-        for (size_t g = 0; g < ngroups; g++) {
-            urne_span nom = rw->group[g][R_G_NOM - R_G_PANEL];
-            urne_span prenom = rw->group[g][R_G_PRENOM - R_G_PANEL];
-            urne_span voix = rw->group[g][R_G_VOIX - R_G_PANEL];
-            if (urne_num_parse_count(voix.p, voix.len, &votes[g]) != URNE_NUM_OK) {
-                /* Name the field only when it is wrong: this loop runs for every vote. */
-                char field[160];
-                snprintf(field, sizeof field, "Voix (group %zu, %s)", g + 1, round->candidates[g].last_name);
-                count_raw(voix, enc, ln, field, &votes[g], diags);
-                bad = 1;
-            }
-            /* Usually the same candidate as on the first sheet, at the same place. */
-            if (span_equal(nom, raw_last[g]) && span_equal(prenom, raw_first[g])) {
-                slot[g] = g;
-            } else {
-                char name[520], first[256], last[256];
-                urne_text_to_utf8(prenom, enc, first, sizeof first);
-                urne_text_to_utf8(nom, enc, last, sizeof last);
-                size_t nl = (size_t)snprintf(name, sizeof name, "%s%s%s", first, first[0] ? " " : "", last);
-                slot[g] = urne_round_find_candidate(round, 0, name, nl);
-                if (slot[g] == URNE_NONE) {
-                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, "Nom", URNE_RULE_UNKNOWN_CANDIDATE,
-                                   "candidate group %zu names '%s', who is not among the candidates of the "
-                                   "first sheet", g + 1, name);
-                    bad = 1;
-                }
-            }
-        }
-        if (bad) continue;
-        urne_sheet *s = urne_round_add_sheet(round, 0);
-        if (s == NULL) break;
-        s->line = ln;
-        s->inscrits = counts[R_INSCRITS];
-        s->votants = counts[R_VOTANTS];
-        s->blancs = counts[R_BLANCS];
-        s->nuls = counts[R_NULS];
-        s->exprimes_stated = counts[R_EXPRIMES];
-        for (size_t g = 0; g < ngroups; g++) s->votes[slot[g]] += votes[g];
 
-        /* Keys: national, then each present level qualified by the département.
-         * Consecutive rows mostly share their département, circonscription and
-         * commune: the cache saves interning them again. */
-        size_t lv = 0;
-        s->key[lv] = round->contests[0].key;
-        s->label[lv++] = round->contests[0].label;
-        urne_span dept = rw->fixed[R_DEPT_CODE];
-        static const enum role code_role[] = {R_DEPT_CODE, R_CIRCO_CODE, R_COMMUNE_CODE};
-        static const enum role label_role[] = {R_DEPT_LABEL, R_CIRCO_LABEL, R_COMMUNE_LABEL};
-        for (int k = 0; k < 3; k++) {
-            if (lay.fixed[code_role[k]] < 0) continue;
-            urne_span parts[2] = {dept, rw->fixed[code_role[k]]};
-            char key[256];
-            size_t klen = urne_parse_join(key, sizeof key, parts, k == 0 ? 1 : 2);
-            key_cache *kc = &cache[lv];
-            if (kc->key == NULL || kc->len != klen || memcmp(kc->raw, key, klen) != 0) {
-                urne_span ks = {key, klen, 0};
-                kc->key = intern_raw(round, ks, enc);
-                kc->code = intern_raw(round, rw->fixed[code_role[k]], enc);
-                kc->label = intern_raw(round, rw->fixed[label_role[k]], enc);
-                kc->len = klen < sizeof kc->raw ? klen : 0;
-                memcpy(kc->raw, key, kc->len);
-                if (kc->key == NULL || kc->code == NULL) goto oom;
-            }
-            s->key[lv] = kc->key;
-            s->code[lv] = kc->code;
-            s->label[lv++] = kc->label;
-        }
-        if (lay.fixed[R_BV_CODE] >= 0) { /* unique on every row: no cache, the hash prepared above */
-            s->key[lv] = urne_strpool_intern_hashed(&round->strings, leaf, leaf_len, leaf_hash);
-            s->code[lv] = intern_raw(round, rw->fixed[R_BV_CODE], enc);
-            s->label[lv] = NULL;
-            if (s->key[lv] == NULL || s->code[lv] == NULL) goto oom;
-        }
+    urne_round *round = urne_round_new();
+    row_reader *rd = calloc(1, sizeof *rd);
+    urne_span raw_first[MAX_GROUPS], raw_last[MAX_GROUPS];
+    if (round == NULL || rd == NULL || urne_round_reserve_sheets(round, count_lines(text, len)) != 0) goto oom;
+    rd->lay = &lay;
+    rd->enc = enc;
+    rd->round = round;
+    rd->diags = diags;
+    rd->raw_first = raw_first;
+    rd->raw_last = raw_last;
+
+    /* The first sheet names the candidates and fixes how many groups every row has. */
+    int more;
+    while ((more = urne_lines_next(&it, &line)) && line.len == 0) {
     }
-    free(rw);
-    free(pos);
-    free(spans);
+    if (!more) {
+        free(rd);
+        return urne_parse_finish(round, diags, "no tally sheet after the header line");
+    }
+    long first_line = it.lineno;
+    long got = -1;
+    if (read_row(&lay, line, &rd->rw, rd->pos, rd->spans, 1) != 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, first_line, NULL, URNE_RULE_FIELD_COUNT,
+                       "a quote is left open: the line is truncated");
+    else
+        got = row_groups(&lay, &rd->rw, first_line, diags);
+    if (got < 0 || setup_round(round, &lay, &rd->rw, (size_t)got, first_line, enc, diags) != 0) {
+        free(rd);
+        return urne_parse_finish(round, diags, "no tally sheet after the header line");
+    }
+    rd->ngroups = (size_t)got;
+    for (size_t g = 0; g < rd->ngroups; g++) { /* the names as the file writes them */
+        raw_first[g] = rd->rw.group[g][R_G_PRENOM - R_G_PANEL];
+        raw_last[g] = rd->rw.group[g][R_G_NOM - R_G_PANEL];
+        raw_first[g].p = urne_arena_strndup(&round->arena, raw_first[g].p, raw_first[g].len);
+        raw_last[g].p = urne_arena_strndup(&round->arena, raw_last[g].p, raw_last[g].len);
+        if (raw_first[g].p == NULL || raw_last[g].p == NULL) goto oom;
+    }
+    if (read_sheet(rd, line, first_line) != 0) goto oom;
+    while (urne_lines_next(&it, &line)) {
+        if (line.len == 0) continue; /* a blank line carries no sheet */
+        if (read_sheet(rd, line, it.lineno) != 0) goto oom;
+    }
+    free(rd);
     return urne_parse_finish(round, diags, "no tally sheet after the header line");
 oom:
-    free(rw);
-    free(pos);
-    free(spans);
+    free(rd);
     urne_round_free(round);
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
     return NULL;

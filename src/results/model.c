@@ -148,3 +148,4 @@ urne_sheet *urne_round_add_sheet(urne_round *round, size_t contest) {
     s->votes = votes;
     return s;
 }
+
