@@ -1,0 +1,131 @@
+/*
+ * ballots: see ballots.h. Rankings are hashed (FNV-1a over candidates and tie marks)
+ * into an open-addressing table of indices that is kept under half full.
+ */
+#include "ballots.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int urne_ballots_init(urne_ballots *b, size_t ncand, const char *const *names) {
+    memset(b, 0, sizeof *b);
+    urne_arena_init(&b->arena);
+    b->ncand = ncand;
+    b->names = urne_arena_alloc(&b->arena, (ncand ? ncand : 1) * sizeof *b->names);
+    if (b->names == NULL) return -1;
+    for (size_t i = 0; names && i < ncand; i++)
+        if (urne_ballots_name(b, i, names[i]) != 0) return -1;
+    return 0;
+}
+
+int urne_ballots_name(urne_ballots *b, size_t i, const char *name) {
+    if (i >= b->ncand) return -1;
+    b->names[i] = urne_arena_strdup(&b->arena, name);
+    return b->names[i] ? 0 : -1;
+}
+
+int urne_ballots_title(urne_ballots *b, const char *title) {
+    b->title = urne_arena_strdup(&b->arena, title);
+    return b->title ? 0 : -1;
+}
+
+static uint32_t hash_ranking(const uint16_t *prefs, const uint8_t *tied, size_t n) {
+    uint64_t h = 1469598103934665603ULL ^ n;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (uint64_t)prefs[i] << 1 | (tied && i && tied[i] ? 1u : 0u);
+        h *= 1099511628211ULL;
+    }
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static int same_ranking(const urne_ballots *b, uint32_t k, const uint16_t *prefs, const uint8_t *tied, size_t n) {
+    if (b->len[k] != n) return 0;
+    const uint16_t *p = b->prefs + b->start[k];
+    const uint8_t *t = b->tied + b->start[k];
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != prefs[i] || t[i] != (tied && i && tied[i] ? 1 : 0)) return 0;
+    return 1;
+}
+
+static int grow_rankings(urne_ballots *b) {
+    size_t cap = b->cap ? b->cap * 2 : 256;
+    int64_t *w = realloc(b->weight, cap * sizeof *w);
+    if (w) b->weight = w;
+    uint32_t *s = realloc(b->start, cap * sizeof *s);
+    if (s) b->start = s;
+    uint16_t *l = realloc(b->len, cap * sizeof *l);
+    if (l) b->len = l;
+    if (!w || !s || !l) return -1;
+    b->cap = cap;
+    /* rehash into a table twice as large as the rankings can become */
+    size_t scap = cap * 2;
+    uint32_t *slots = malloc(scap * sizeof *slots);
+    if (slots == NULL) return -1;
+    memset(slots, 0xFF, scap * sizeof *slots);
+    for (uint32_t k = 0; k < b->n; k++) {
+        size_t j = hash_ranking(b->prefs + b->start[k], b->tied + b->start[k], b->len[k]) & (scap - 1);
+        while (slots[j] != UINT32_MAX) j = (j + 1) & (scap - 1);
+        slots[j] = k;
+    }
+    free(b->slots);
+    b->slots = slots;
+    b->slot_cap = scap;
+    return 0;
+}
+
+int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n) {
+    if (n > b->ncand || n > UINT16_MAX) return -2;
+    for (size_t i = 0; i < n; i++) {
+        if (prefs[i] >= b->ncand) return -2;
+        for (size_t j = 0; j < i; j++)
+            if (prefs[j] == prefs[i]) return -2;
+    }
+    if (b->n == b->cap && grow_rankings(b) != 0) return -1;
+    uint32_t h = hash_ranking(prefs, tied, n);
+    size_t j = h & (b->slot_cap - 1);
+    for (; b->slots[j] != UINT32_MAX; j = (j + 1) & (b->slot_cap - 1))
+        if (same_ranking(b, b->slots[j], prefs, tied, n)) {
+            b->weight[b->slots[j]] += weight;
+            b->total += weight;
+            return 0;
+        }
+    if (b->nprefs + n > b->prefs_cap) {
+        size_t cap = b->prefs_cap ? b->prefs_cap * 2 : 1024;
+        while (cap < b->nprefs + n) cap *= 2;
+        uint16_t *p = realloc(b->prefs, cap * sizeof *p);
+        if (p) b->prefs = p;
+        uint8_t *t = realloc(b->tied, cap);
+        if (t) b->tied = t;
+        if (!p || !t) return -1;
+        b->prefs_cap = cap;
+    }
+    uint32_t k = (uint32_t)b->n++;
+    b->weight[k] = weight;
+    b->start[k] = (uint32_t)b->nprefs;
+    b->len[k] = (uint16_t)n;
+    for (size_t i = 0; i < n; i++) {
+        b->prefs[b->nprefs + i] = prefs[i];
+        b->tied[b->nprefs + i] = (uint8_t)(tied && i && tied[i] ? 1 : 0);
+    }
+    b->nprefs += n;
+    b->slots[j] = k;
+    b->total += weight;
+    return 0;
+}
+
+size_t urne_ballots_find(const urne_ballots *b, const char *name) {
+    for (size_t i = 0; i < b->ncand; i++)
+        if (b->names[i] && strcmp(b->names[i], name) == 0) return i;
+    return (size_t)-1;
+}
+
+void urne_ballots_free(urne_ballots *b) {
+    free(b->weight);
+    free(b->start);
+    free(b->len);
+    free(b->prefs);
+    free(b->tied);
+    free(b->slots);
+    urne_arena_free(&b->arena);
+    memset(b, 0, sizeof *b);
+}

@@ -1,0 +1,89 @@
+/*
+ * count: the counting engine for ballots (issue 3) — what a count reports, and the
+ * methods. Every method is a pure function over urne_ballots that fills a
+ * urne_count_result: the winners in order, and the stages a commission can check line
+ * by line (votes per candidate, who is elected or excluded, and why).
+ *
+ * Votes in stages are integers in units of 10^-scale: scale 0 for plain counts, 5 for
+ * Scottish STV, whose rules truncate transfer values to five decimals.
+ */
+#ifndef URNE_COUNT_H
+#define URNE_COUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/urne_arena.h"
+#include "../core/urne_diag.h"
+#include "ballots.h"
+
+#define URNE_COUNT_NONE ((size_t)-1)
+
+/* Candidate states in a stage. */
+#define URNE_HOPEFUL 'H'
+#define URNE_ELECTED 'E'
+#define URNE_DEFEATED 'D'
+
+typedef struct urne_count_stage {
+    const char *action;       /* "first preferences", "surplus", "exclusion", "elected", "round" ... */
+    char note[320];           /* what happened, in a sentence */
+    int64_t *votes;           /* per candidate, units of 10^-scale */
+    int64_t nontransferable;  /* exhausted ballots' value so far */
+    char *state;              /* per candidate: URNE_HOPEFUL, URNE_ELECTED, URNE_DEFEATED */
+} urne_count_stage;
+
+typedef struct urne_count_result {
+    urne_arena arena;
+    const char *method;       /* "stv", "schulze", ... */
+    const char *rule;         /* "scottish", NULL ... */
+    size_t ncand;
+    int scale;
+    int64_t quota;            /* units of 10^-scale; 0 when the method has none */
+    size_t nwinners;
+    size_t *winners;          /* in the order elected / ranked */
+    size_t nstages, stage_cap;
+    urne_count_stage *stages;
+    int64_t *pairwise;        /* ncand*ncand: voters preferring i to j, or NULL */
+    int64_t *paths;           /* Schulze's strongest paths, or NULL */
+    size_t condorcet_winner;  /* URNE_COUNT_NONE when there is none */
+    size_t nsmith;
+    size_t *smith;            /* the Smith set, or NULL */
+    char tiebreak[320];       /* how ties were broken, "" when none arose */
+} urne_count_result;
+
+/* Start an empty result for `ncand` candidates. 0 or -1. */
+int urne_count_result_init(urne_count_result *r, size_t ncand, const char *method, const char *rule, int scale);
+
+/* Append a stage (votes and state are copied; state may be NULL for all hopeful).
+ * Returns the stage, or NULL when out of memory. */
+urne_count_stage *urne_count_stage_add(urne_count_result *r, const char *action, const int64_t *votes,
+                                       int64_t nontransferable, const char *state);
+
+/* Record the next winner. 0 or -1. */
+int urne_count_winner_add(urne_count_result *r, size_t candidate);
+
+void urne_count_result_free(urne_count_result *r);
+
+/* A deterministic generator for drawing lots, seeded from the command line so that
+ * anyone can replay a count (splitmix64). */
+typedef struct urne_lot {
+    uint64_t state;
+} urne_lot;
+
+void urne_lot_init(urne_lot *lot, uint64_t seed);
+
+/* A uniform integer in [0, n). */
+uint64_t urne_lot_below(urne_lot *lot, uint64_t n);
+
+/* ---- methods ---- */
+
+/* Single transferable vote under the Scottish Local Government Elections Order 2007
+ * (rules 45-52): Droop quota floor(valid/(seats+1))+1, surpluses (largest first) of
+ * every ballot paper of an elected candidate at transfer value surplus x value / total
+ * truncated to five decimals (weighted inclusive Gregory), then exclusions of the
+ * lowest candidate, ties broken by the earliest stage at which the tied candidates
+ * differed, then by lot from `seed`. Strict rankings only. 0, or -1 with an error. */
+int urne_count_stv_scottish(const urne_ballots *b, size_t seats, uint64_t seed, urne_count_result *out,
+                            urne_diags *diags);
+
+#endif

@@ -1,0 +1,316 @@
+/*
+ * stv_scottish: the single transferable vote as the Scottish Local Government
+ * Elections Order 2007 counts it (Schedule 1, rules 45 to 52).
+ *
+ * Ballot papers travel in parcels: one per distinct ranking, with a weight (how many
+ * papers), a value (1.00000 at first) and the position of the preference they count
+ * for. A candidate's votes are the sum of weight x value over the parcels they hold.
+ * All arithmetic is in integers of 10^-5, as the rules compute transfer values "to five
+ * decimal places (any remainder being ignored)".
+ *
+ *   quota      floor(valid papers / (seats + 1)) + 1                          (rule 46)
+ *   elect      every continuing candidate at or above the quota, most votes first
+ *   surplus    the largest untransferred surplus first: every paper the elected
+ *              candidate holds moves to its next continuing preference at value
+ *              floor(surplus x its value / candidate's votes); the candidate keeps
+ *              exactly the quota                                              (rule 48)
+ *   exclusion  when no surplus remains, the continuing candidate with fewest votes:
+ *              all its papers move on at their current value                  (rule 49-50)
+ *   end        when continuing candidates are no more than the seats left, they are
+ *              elected; when the seats are filled, the others are not         (rule 51-52)
+ * Ties (for the order of surpluses, election or exclusion) go by the votes at the
+ * earliest stage at which the tied candidates differed, then by lot.
+ * Papers with no continuing preference left are non-transferable; fractions lost by
+ * truncation are in no one's total, as in the official count.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "count.h"
+
+#define UNIT 100000 /* five decimals */
+
+typedef struct parcel {
+    uint32_t ballot;
+    uint32_t pos;    /* index within the ranking of the preference it counts for */
+    int64_t weight;  /* papers */
+    int64_t value;   /* per paper, in 10^-5 */
+} parcel;
+
+typedef struct pile {
+    uint32_t *ids;
+    size_t n, cap;
+} pile;
+
+typedef struct count_state {
+    const urne_ballots *b;
+    size_t seats;
+    parcel *parcels;
+    size_t nparcels;
+    pile *piles;            /* per candidate */
+    int64_t *votes;
+    char *state;
+    int64_t *surplus;       /* pending surplus of elected candidates, -1 when none */
+    int64_t nontransferable;
+    int64_t quota;
+    size_t nelected;
+    urne_lot lot;
+    urne_count_result *out;
+} count_state;
+
+static int pile_push(pile *p, uint32_t id) {
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        uint32_t *ids = realloc(p->ids, cap * sizeof *ids);
+        if (ids == NULL) return -1;
+        p->ids = ids;
+        p->cap = cap;
+    }
+    p->ids[p->n++] = id;
+    return 0;
+}
+
+static void recount(count_state *s) {
+    for (size_t c = 0; c < s->b->ncand; c++) {
+        if (s->state[c] == URNE_ELECTED && s->surplus[c] < 0) continue; /* holds the quota */
+        int64_t v = 0;
+        for (size_t k = 0; k < s->piles[c].n; k++) {
+            const parcel *p = &s->parcels[s->piles[c].ids[k]];
+            v += p->weight * p->value;
+        }
+        s->votes[c] = v;
+    }
+}
+
+/* Move parcel `id` on to its next continuing preference at `value`. */
+static int move_on(count_state *s, uint32_t id, int64_t value) {
+    parcel *p = &s->parcels[id];
+    const uint16_t *prefs = s->b->prefs + s->b->start[p->ballot];
+    size_t len = s->b->len[p->ballot];
+    p->value = value;
+    for (size_t i = p->pos + 1; i < len; i++)
+        if (s->state[prefs[i]] == URNE_HOPEFUL) {
+            p->pos = (uint32_t)i;
+            return pile_push(&s->piles[prefs[i]], id);
+        }
+    p->pos = (uint32_t)len;
+    s->nontransferable += p->weight * value;
+    return 0;
+}
+
+/* Among candidates[0..n) choose one: the highest (want_high) or lowest votes now,
+ * ties broken by the earliest recorded stage at which they differ, then by lot. */
+static size_t choose(count_state *s, const size_t *cands, size_t n, int want_high, int *by_lot, int *by_history) {
+    size_t pool[n > 0 ? n : 1];
+    size_t m = 0;
+    int64_t best = want_high ? INT64_MIN : INT64_MAX;
+    for (size_t i = 0; i < n; i++) {
+        int64_t v = s->votes[cands[i]];
+        if (want_high ? v > best : v < best) best = v, m = 0;
+        if (v == best) pool[m++] = cands[i];
+    }
+    for (size_t st = 0; m > 1 && st < s->out->nstages; st++) {
+        const int64_t *past = s->out->stages[st].votes;
+        int64_t b2 = want_high ? INT64_MIN : INT64_MAX;
+        size_t m2 = 0;
+        for (size_t i = 0; i < m; i++)
+            if (want_high ? past[pool[i]] > b2 : past[pool[i]] < b2) b2 = past[pool[i]];
+        for (size_t i = 0; i < m; i++)
+            if (past[pool[i]] == b2) pool[m2++] = pool[i];
+        if (m2 < m) *by_history = 1;
+        m = m2;
+    }
+    if (m > 1) {
+        *by_lot = 1;
+        return pool[urne_lot_below(&s->lot, m)];
+    }
+    return pool[0];
+}
+
+static const char *name(const count_state *s, size_t c) { return s->b->names[c] ? s->b->names[c] : "?"; }
+
+static void note_tie(count_state *s, const char *what, size_t chosen, int by_lot, int by_history) {
+    if (!by_lot && !by_history) return;
+    size_t used = strlen(s->out->tiebreak);
+    snprintf(s->out->tiebreak + used, sizeof s->out->tiebreak - used, "%s%s: %s chosen %s", used ? "; " : "", what,
+             name(s, chosen), by_lot ? "by lot" : "by the earliest stage at which the tied candidates differed");
+}
+
+static urne_count_stage *stage(count_state *s, const char *action) {
+    return urne_count_stage_add(s->out, action, s->votes, s->nontransferable, s->state);
+}
+
+/* Elect every hopeful at or above the quota, most votes first. Appends to `note`. */
+static int elect_by_quota(count_state *s, char *note, size_t size) {
+    for (;;) {
+        size_t cands[s->b->ncand > 0 ? s->b->ncand : 1], n = 0;
+        for (size_t c = 0; c < s->b->ncand; c++)
+            if (s->state[c] == URNE_HOPEFUL && s->votes[c] >= s->quota) cands[n++] = c;
+        if (n == 0 || s->nelected == s->seats) return 0;
+        int lot = 0, hist = 0;
+        size_t c = choose(s, cands, n, 1, &lot, &hist);
+        note_tie(s, "order of election", c, lot, hist);
+        s->state[c] = URNE_ELECTED;
+        s->surplus[c] = s->votes[c] - s->quota;
+        s->nelected++;
+        if (urne_count_winner_add(s->out, c) != 0) return -1;
+        size_t used = strlen(note);
+        snprintf(note + used, size - used, " %s is elected.", name(s, c));
+    }
+}
+
+static int transfer_surplus(count_state *s, size_t c) {
+    int64_t surplus = s->surplus[c], total = s->votes[c];
+    pile moving = s->piles[c];
+    memset(&s->piles[c], 0, sizeof s->piles[c]);
+    for (size_t k = 0; k < moving.n; k++) {
+        const parcel *p = &s->parcels[moving.ids[k]];
+        /* (surplus x value) / total, truncated: 128 bits, as the product can pass 2^63 */
+        int64_t value = (int64_t)(((__int128)surplus * p->value) / total);
+        if (move_on(s, moving.ids[k], value) != 0) {
+            free(moving.ids);
+            return -1;
+        }
+    }
+    free(moving.ids);
+    s->surplus[c] = -1;
+    s->votes[c] = s->quota;
+    return 0;
+}
+
+static int exclude(count_state *s, size_t c) {
+    pile moving = s->piles[c];
+    memset(&s->piles[c], 0, sizeof s->piles[c]);
+    s->state[c] = URNE_DEFEATED;
+    int rc = 0;
+    for (size_t k = 0; k < moving.n && rc == 0; k++) rc = move_on(s, moving.ids[k], s->parcels[moving.ids[k]].value);
+    free(moving.ids);
+    s->votes[c] = 0;
+    return rc;
+}
+
+static int run(count_state *s) {
+    const urne_ballots *b = s->b;
+    size_t ncand = b->ncand;
+    /* First preferences. */
+    int64_t valid = 0;
+    for (size_t k = 0; k < b->n; k++) {
+        if (b->len[k] == 0 || b->weight[k] <= 0) continue;
+        parcel *p = &s->parcels[s->nparcels];
+        p->ballot = (uint32_t)k;
+        p->pos = 0;
+        p->weight = b->weight[k];
+        p->value = UNIT;
+        if (pile_push(&s->piles[b->prefs[b->start[k]]], (uint32_t)s->nparcels++) != 0) return -1;
+        valid += b->weight[k];
+    }
+    s->quota = (valid / (int64_t)(s->seats + 1) + 1) * UNIT;
+    s->out->quota = s->quota;
+    recount(s);
+    urne_count_stage *st = stage(s, "first preferences");
+    if (st == NULL) return -1;
+    snprintf(st->note, sizeof st->note, "%lld valid ballots, %zu seats: quota %lld.", (long long)valid, s->seats,
+             (long long)(s->quota / UNIT));
+    if (elect_by_quota(s, st->note, sizeof st->note) != 0) return -1;
+    memcpy(st->state, s->state, ncand);
+
+    while (s->nelected < s->seats) {
+        size_t hopeful[ncand > 0 ? ncand : 1], nh = 0, pending[ncand > 0 ? ncand : 1], np = 0;
+        for (size_t c = 0; c < ncand; c++) {
+            if (s->state[c] == URNE_HOPEFUL) hopeful[nh++] = c;
+            if (s->state[c] == URNE_ELECTED && s->surplus[c] > 0) pending[np++] = c;
+        }
+        if (nh + s->nelected <= s->seats) {
+            st = stage(s, "elected");
+            if (st == NULL) return -1;
+            snprintf(st->note, sizeof st->note, "As many continuing candidates as seats left:");
+            for (size_t i = 0; i < nh; i++) {
+                s->state[hopeful[i]] = URNE_ELECTED;
+                st->state[hopeful[i]] = URNE_ELECTED;
+                s->nelected++;
+                if (urne_count_winner_add(s->out, hopeful[i]) != 0) return -1;
+                size_t used = strlen(st->note);
+                snprintf(st->note + used, sizeof st->note - used, "%s %s", i ? "," : "", name(s, hopeful[i]));
+            }
+            size_t used = strlen(st->note);
+            snprintf(st->note + used, sizeof st->note - used, " elected.");
+            break;
+        }
+        char note[320];
+        const char *action;
+        if (np > 0) {
+            /* Rank pending candidates by surplus, through their votes (quota is common). */
+            int lot = 0, hist = 0;
+            size_t c = choose(s, pending, np, 1, &lot, &hist);
+            note_tie(s, "order of surpluses", c, lot, hist);
+            int64_t surplus = s->surplus[c], total = s->votes[c];
+            snprintf(note, sizeof note, "Surplus of %s (%lld.%05lld) transferred at %lld.%05lld of each paper's value.",
+                     name(s, c), (long long)(surplus / UNIT), (long long)(surplus % UNIT),
+                     (long long)(((__int128)surplus * UNIT / total) / UNIT),
+                     (long long)(((__int128)surplus * UNIT / total) % UNIT));
+            if (transfer_surplus(s, c) != 0) return -1;
+            action = "surplus";
+        } else {
+            int lot = 0, hist = 0;
+            size_t c = choose(s, hopeful, nh, 0, &lot, &hist);
+            note_tie(s, "exclusion", c, lot, hist);
+            snprintf(note, sizeof note, "%s, with the fewest votes (%lld.%05lld), is excluded.", name(s, c),
+                     (long long)(s->votes[c] / UNIT), (long long)(s->votes[c] % UNIT));
+            if (exclude(s, c) != 0) return -1;
+            action = "exclusion";
+        }
+        recount(s);
+        if (elect_by_quota(s, note, sizeof note) != 0) return -1;
+        st = stage(s, action);
+        if (st == NULL) return -1;
+        memcpy(st->note, note, sizeof st->note);
+    }
+    for (size_t c = 0; c < ncand; c++)
+        if (s->state[c] == URNE_HOPEFUL) s->state[c] = URNE_DEFEATED;
+    if (s->out->nstages) memcpy(s->out->stages[s->out->nstages - 1].state, s->state, ncand);
+    return 0;
+}
+
+int urne_count_stv_scottish(const urne_ballots *b, size_t seats, uint64_t seed, urne_count_result *out,
+                            urne_diags *diags) {
+    if (urne_count_result_init(out, b->ncand, "stv", "scottish", 5) != 0) goto oom;
+    if (seats == 0 || seats > b->ncand) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, "seats", "seats",
+                       "%zu seats for %zu candidates: STV needs between 1 and the number of candidates", seats,
+                       b->ncand);
+        return -1;
+    }
+    for (size_t i = 0; i < b->nprefs; i++)
+        if (b->tied[i]) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "strict-ranking",
+                           "a ballot ranks two candidates equal; Scottish STV counts strict rankings only");
+            return -1;
+        }
+    count_state s;
+    memset(&s, 0, sizeof s);
+    s.b = b;
+    s.seats = seats;
+    s.out = out;
+    urne_lot_init(&s.lot, seed);
+    s.parcels = calloc(b->n ? b->n : 1, sizeof *s.parcels);
+    s.piles = calloc(b->ncand ? b->ncand : 1, sizeof *s.piles);
+    s.votes = calloc(b->ncand ? b->ncand : 1, sizeof *s.votes);
+    s.surplus = malloc((b->ncand ? b->ncand : 1) * sizeof *s.surplus);
+    s.state = malloc(b->ncand + 1);
+    int rc = -1;
+    if (s.parcels && s.piles && s.votes && s.surplus && s.state) {
+        for (size_t c = 0; c < b->ncand; c++) s.state[c] = URNE_HOPEFUL, s.surplus[c] = -1;
+        rc = run(&s);
+    }
+    for (size_t c = 0; s.piles && c < b->ncand; c++) free(s.piles[c].ids);
+    free(s.parcels);
+    free(s.piles);
+    free(s.votes);
+    free(s.surplus);
+    free(s.state);
+    if (rc == 0) return 0;
+oom:
+    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory counting");
+    return -1;
+}

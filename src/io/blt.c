@@ -1,0 +1,210 @@
+/*
+ * blt: the BLT ballot format (ERS, OpenSTV, droop) and David Hill's HIL variant.
+ *
+ *   9 4                   9 candidates, 4 seats
+ *   -3                    optional: candidate 3 withdrawn (any number of negatives)
+ *   149 1 0               149 ballots ranking candidate 1 only
+ *   2 1 2=3 4 0           2 ballots: 1, then 2 and 3 equal, then 4
+ *   0                     end of ballots
+ *   "Nina Baker" ...      the names, quoted, one or several a line
+ *   "ANDERSTON-CITY"      the title
+ *
+ * A withdrawn candidate is skipped where ranked (the next preference counts).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/parse_common.h"
+#include "ballots_io.h"
+
+#define RULE_BLT "blt-format"
+
+/* Parse an integer token at *p (skipping blanks); 1 and *out on success. */
+static int next_int(const char **p, const char *end, long long *out) {
+    const char *q = *p;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+    if (q >= end) return 0;
+    int neg = 0;
+    if (*q == '-') neg = 1, q++;
+    if (q >= end || *q < '0' || *q > '9') return 0;
+    long long v = 0;
+    while (q < end && *q >= '0' && *q <= '9') {
+        if (v > 1000000000000LL) return 0;
+        v = v * 10 + (*q++ - '0');
+    }
+    *p = q;
+    *out = neg ? -v : v;
+    return 1;
+}
+
+static int rest_blank(const char *p, const char *end) {
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    return p >= end;
+}
+
+int urne_io_parse_blt(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
+    memset(out, 0, sizeof *out);
+    size_t skip;
+    urne_encoding used;
+    if (len == 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
+        return -1;
+    }
+    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
+    urne_lines it;
+    urne_span line;
+    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
+    long long ncand = 0, seats = 0;
+    int have_header = 0;
+    while (!have_header && urne_lines_next(&it, &line)) {
+        if (urne_span_blank(line)) continue;
+        const char *p = line.p, *end = line.p + line.len;
+        if (!next_int(&p, end, &ncand) || !next_int(&p, end, &seats) || !rest_blank(p, end) || ncand < 1 ||
+            ncand > 60000 || seats < 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "header", RULE_BLT,
+                           "the first line must be 'CANDIDATES SEATS' (two whole numbers, at least 1 candidate)");
+            urne_lines_free(&it);
+            return -1;
+        }
+        have_header = 1;
+    }
+    if (!have_header) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file has no 'CANDIDATES SEATS' line");
+        urne_lines_free(&it);
+        return -1;
+    }
+    uint16_t *prefs = malloc((size_t)ncand * sizeof *prefs);
+    uint8_t *tied = malloc((size_t)ncand);
+    uint8_t *withdrawn = calloc((size_t)ncand, 1);
+    if (prefs == NULL || tied == NULL || withdrawn == NULL || urne_ballots_init(out, (size_t)ncand, NULL) != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+        goto fail;
+    }
+    out->seats = (size_t)seats;
+    int ended = 0;
+    while (!ended && urne_lines_next(&it, &line)) {
+        long ln = it.lineno;
+        if (urne_span_blank(line)) continue;
+        const char *p = line.p, *end = line.p + line.len;
+        while (p < end && (*p == ' ' || *p == '\t')) p++;
+        if (*p == '(') { /* an optional ballot id: "(17) 1 2 3 0" */
+            const char *close = memchr(p, ')', (size_t)(end - p));
+            if (close) p = close + 1;
+        }
+        long long weight;
+        if (!next_int(&p, end, &weight)) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "weight", RULE_BLT,
+                           "a ballot line starts with its weight (a whole number), then preferences, then 0");
+            continue;
+        }
+        if (weight == 0 && rest_blank(p, end)) {
+            ended = 1;
+            break;
+        }
+        if (weight < 0) { /* withdrawn candidates, before the ballots */
+            if (-weight > ncand) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "withdrawn", RULE_BLT,
+                               "withdrawn candidate %lld: there are only %lld candidates", -weight, ncand);
+                continue;
+            }
+            withdrawn[-weight - 1] = 1;
+            long long more;
+            while (next_int(&p, end, &more))
+                if (more < 0 && -more <= ncand) withdrawn[-more - 1] = 1;
+            continue;
+        }
+        size_t n = 0;
+        int terminated = 0, bad = 0, next_tied = 0;
+        long long c;
+        for (;;) {
+            while (p < end && (*p == ' ' || *p == '\t')) p++;
+            if (p < end && *p == '=') {
+                next_tied = 1;
+                p++;
+                continue;
+            }
+            if (!next_int(&p, end, &c)) break;
+            if (c == 0) {
+                terminated = 1;
+                break;
+            }
+            if (c < 1 || c > ncand) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "preference", "unknown-candidate",
+                               "candidate %lld does not exist: the file has %lld candidates", c, ncand);
+                bad = 1;
+                break;
+            }
+            int repeated = 0;
+            for (size_t i = 0; i < n; i++) repeated |= prefs[i] == c - 1;
+            if (repeated) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "preference", "repeated-rank",
+                               "candidate %lld is ranked twice on the same ballot", c);
+                bad = 1;
+                break;
+            }
+            if (withdrawn[c - 1]) {
+                next_tied = 0;
+                continue;
+            }
+            tied[n] = (uint8_t)(n > 0 && next_tied);
+            prefs[n++] = (uint16_t)(c - 1);
+            next_tied = 0;
+        }
+        if (bad) continue;
+        if (!terminated || !rest_blank(p, end)) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "preference", RULE_BLT,
+                           "a ballot line ends with 0 after its preferences (truncated line?)");
+            continue;
+        }
+        int rc = urne_ballots_add(out, weight, prefs, tied, n);
+        if (rc == -1) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, "memory", "out of memory");
+            goto fail;
+        }
+    }
+    if (!ended && diags->errors == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, NULL, RULE_BLT,
+                       "the ballots do not end with a line '0': the file is truncated");
+    /* Names and title: quoted strings, any number a line. */
+    long long named = 0;
+    int titled = 0;
+    while (ended && urne_lines_next(&it, &line)) {
+        const char *p = line.p, *end = line.p + line.len;
+        for (;;) {
+            const char *open = memchr(p, '"', (size_t)(end - p));
+            if (open == NULL) break;
+            const char *close = memchr(open + 1, '"', (size_t)(end - open - 1));
+            if (close == NULL) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "name", RULE_BLT, "a quote is left open");
+                break;
+            }
+            char nm[512];
+            snprintf(nm, sizeof nm, "%.*s", (int)(close - open - 1), open + 1);
+            if (named < ncand) {
+                if (urne_ballots_name(out, (size_t)named++, nm) != 0) goto fail;
+            } else if (!titled) {
+                if (urne_ballots_title(out, nm) != 0) goto fail;
+                titled = 1;
+            }
+            p = close + 1;
+        }
+    }
+    if (ended && named < ncand)
+        urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "name", RULE_BLT,
+                       "%lld candidates but %lld names after the ballots: the file is truncated", ncand, named);
+    if (it.lineno < 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    if (diags->errors > 0) goto fail;
+    free(prefs);
+    free(tied);
+    free(withdrawn);
+    urne_lines_free(&it);
+    return 0;
+fail:
+    free(prefs);
+    free(tied);
+    free(withdrawn);
+    urne_lines_free(&it);
+    urne_ballots_free(out);
+    return -1;
+}
