@@ -86,4 +86,26 @@ uint64_t urne_lot_below(urne_lot *lot, uint64_t n);
 int urne_count_stv_scottish(const urne_ballots *b, size_t seats, uint64_t seed, urne_count_result *out,
                             urne_diags *diags);
 
+/* The pairwise matrix (voters ranking i strictly above j; ranked above unranked, equal
+ * ranks neither way), the Condorcet winner and the Smith set, stored in `out`, which
+ * must be initialised. Every Condorcet method calls it first. 0 or -1. */
+int urne_count_pairwise(const urne_ballots *b, urne_count_result *out);
+
+/* Schulze, winning votes (Schulze 2011, section 2.1): strongest paths by Floyd-Warshall;
+ * winners are the candidates no path beats; ties among them are reported, or broken by
+ * lot from `seed` when one winner is needed (break_ties). Fills out->paths and a
+ * complete ranking in out->winners. */
+int urne_count_schulze(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
+
+/* Ranked Pairs (Tideman 1987), winning votes: majorities locked strongest first unless
+ * they close a cycle; pairs of equal strength ordered by a tie-breaking ranking of the
+ * candidates drawn by lot from `seed` (reported). */
+int urne_count_ranked_pairs(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
+
+/* Copeland: a point per pairwise win, half a point per tie (scores stored doubled). */
+int urne_count_copeland(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
+
+/* Minimax (Simpson-Kramer), winning votes: the candidate whose worst defeat is smallest. */
+int urne_count_minimax(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
+
 #endif

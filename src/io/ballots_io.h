@@ -5,6 +5,11 @@
  *              "weight pref pref ... 0" (a=b for equal ranks), a line "0", then the
  *              candidates' names and the title in double quotes (HIL is the same, with
  *              names side by side).
+ *   soc, soi,  PrefLib (2022 format): "# ALTERNATIVE NAME i: name" header lines, then
+ *   toc, toi   "count: a,b,{c,d},e" (braces: equal ranks; soc/toc complete, soi/toi not).
+ *   debian     Debian's published tally sheet: "Option i--->: name" lines, then one
+ *              "V: ranks hash" line per voter, the i-th character ranking option i
+ *              ('-' unranked, equal digits equal ranks).
  * Parsers take a file's bytes (any encoding urne_text_detect accepts) and fill
  * urne_ballots, or report every error with its line and return -1.
  */
@@ -18,5 +23,26 @@
 /* BLT or HIL. On success `out` is initialised (free with urne_ballots_free); seats is
  * the file's. Returns 0, or -1 with errors in diags (out left freed). */
 int urne_io_parse_blt(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags);
+
+typedef enum {
+    URNE_BFMT_AUTO,
+    URNE_BFMT_BLT,
+    URNE_BFMT_PREFLIB,
+    URNE_BFMT_DEBIAN
+} urne_ballot_format;
+
+/* "blt", "hil" -> BLT; "soc", "soi", "toc", "toi" -> PrefLib; "debian"; "auto".
+ * Returns -1 for an unknown name. */
+int urne_io_ballot_format_parse(const char *name, urne_ballot_format *out);
+
+/* Guess from the text: '#' PrefLib header, "V:" or "Option" lines, else BLT. */
+urne_ballot_format urne_io_ballot_format_guess(const char *buf, size_t len);
+
+/* Any of the above; fmt AUTO guesses. 0, or -1 with errors in diags. */
+int urne_io_parse_ballots(const char *buf, size_t len, urne_ballot_format fmt, urne_encoding enc, urne_ballots *out,
+                          urne_diags *diags);
+
+int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags);
+int urne_io_parse_debian(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags);
 
 #endif
