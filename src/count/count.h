@@ -108,4 +108,24 @@ int urne_count_copeland(const urne_ballots *b, uint64_t seed, urne_count_result 
 /* Minimax (Simpson-Kramer), winning votes: the candidate whose worst defeat is smallest. */
 int urne_count_minimax(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
 
+/* Plurality: each ballot's single first preference (a ballot ranking several first
+ * counts for none). Ties for first by lot from `seed`, reported. */
+int urne_count_plurality(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
+
+/* Two rounds from the same ballots: a candidate with more than half the first
+ * preferences wins; else the top two (ties by lot) meet, each ballot going to the one it
+ * ranks higher. */
+int urne_count_two_round(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
+
+/* Borda: with n candidates, a ballot gives n-1 points to its first, n-2 to its second...
+ * unranked candidates 0, equal ranks the average of their places (scores kept doubled,
+ * so stages show twice the points). */
+int urne_count_borda(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
+
+/* Instant-runoff: each round, a continuing candidate with more than half of the ballots
+ * still counting wins; else the one with fewest is excluded (ties: fewest at the earliest
+ * round at which they differed, then lot) and its ballots pass to their next continuing
+ * preference. */
+int urne_count_irv(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
+
 #endif
