@@ -13,6 +13,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"results", urne_cli_results, "count tally sheets (procès-verbaux) and apply French election rules"},
+    {"count", urne_cli_count, "count ballots: STV, IRV, Condorcet methods, Borda, plurality..."},
 };
 
 static void usage(FILE *out) {

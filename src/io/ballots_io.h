@@ -45,4 +45,20 @@ int urne_io_parse_ballots(const char *buf, size_t len, urne_ballot_format fmt, u
 int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags);
 int urne_io_parse_debian(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags);
 
+/* ---- output ---- */
+
+#include <stdio.h>
+
+#include "../count/count.h"
+
+/* The count as text for people: the stages with every candidate's votes and state,
+ * the pairwise matrix for Condorcet methods, the winners and any tie broken. 0 or -1. */
+int urne_io_write_count_table(FILE *out, const urne_ballots *b, const urne_count_result *r, size_t seats);
+
+/* The same as JSON: method, rule, title, seats, ballots, candidates, quota, winners,
+ * rounds (action, note, votes, state, nontransferable), pairwise, strongest_paths,
+ * condorcet_winner, smith_set, tiebreak. Votes are decimal strings at the method's
+ * precision ("1381.00000"). 0 or -1. */
+int urne_io_write_count_json(FILE *out, const urne_ballots *b, const urne_count_result *r, size_t seats);
+
 #endif

@@ -1,0 +1,178 @@
+/*
+ * count_write: a count's report as a table and as JSON. See ballots_io.h.
+ */
+#include <jansson.h>
+#include <string.h>
+
+#include "ballots_io.h"
+
+/* Votes in units of 10^-scale as a decimal string: 138100000 at scale 5 -> "1381.00000". */
+static void decimal(int64_t v, int scale, char *buf, size_t size) {
+    if (scale == 0) {
+        snprintf(buf, size, "%lld", (long long)v);
+        return;
+    }
+    int64_t unit = 1;
+    for (int i = 0; i < scale; i++) unit *= 10;
+    snprintf(buf, size, "%s%lld.%0*lld", v < 0 ? "-" : "", (long long)(v < 0 ? -v : v) / unit, scale,
+             (long long)((v < 0 ? -v : v) % unit));
+}
+
+static size_t width(const char *s) {
+    size_t w = 0;
+    for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+static void pad(FILE *out, const char *s, size_t w) {
+    fputs(s, out);
+    for (size_t i = width(s); i < w; i++) fputc(' ', out);
+}
+
+static const char *state_word(char s) {
+    return s == URNE_ELECTED ? "elected" : s == URNE_DEFEATED ? "excluded" : "";
+}
+
+int urne_io_write_count_table(FILE *out, const urne_ballots *b, const urne_count_result *r, size_t seats) {
+    char num[64];
+    if (b->title) fprintf(out, "%s\n", b->title);
+    fprintf(out, "Method: %s%s%s — %zu candidates, %lld ballots", r->method, r->rule ? ", rule " : "",
+            r->rule ? r->rule : "", b->ncand, (long long)b->total);
+    if (seats) fprintf(out, ", %zu seat%s", seats, seats == 1 ? "" : "s");
+    if (r->quota) {
+        decimal(r->quota, r->scale, num, sizeof num);
+        fprintf(out, ", quota %s", num);
+    }
+    fprintf(out, "\n\n");
+    size_t nw = 9;
+    for (size_t c = 0; c < b->ncand; c++)
+        if (width(b->names[c]) > nw) nw = width(b->names[c]);
+    for (size_t s = 0; s < r->nstages; s++) {
+        const urne_count_stage *st = &r->stages[s];
+        fprintf(out, "Stage %zu — %s. %s\n", s + 1, st->action, st->note);
+        for (size_t c = 0; c < b->ncand; c++) {
+            decimal(st->votes[c], r->scale, num, sizeof num);
+            fprintf(out, "  ");
+            pad(out, b->names[c], nw);
+            fprintf(out, " %14s  %s\n", num, state_word(st->state[c]));
+        }
+        if (r->quota || st->nontransferable) {
+            decimal(st->nontransferable, r->scale, num, sizeof num);
+            fprintf(out, "  ");
+            pad(out, "Non-transferable", nw);
+            fprintf(out, " %14s\n", num);
+        }
+        fputc('\n', out);
+    }
+    if (r->pairwise) {
+        fprintf(out, "Pairwise matrix (row preferred to column, by how many voters):\n  ");
+        pad(out, "", nw);
+        for (size_t j = 0; j < b->ncand; j++) fprintf(out, " %7zu", j + 1);
+        fputc('\n', out);
+        for (size_t i = 0; i < b->ncand; i++) {
+            fprintf(out, "%zu ", i + 1);
+            pad(out, b->names[i], nw);
+            for (size_t j = 0; j < b->ncand; j++)
+                if (i == j)
+                    fprintf(out, " %7s", "-");
+                else
+                    fprintf(out, " %7lld", (long long)r->pairwise[i * b->ncand + j]);
+            fputc('\n', out);
+        }
+        if (r->paths) {
+            fprintf(out, "Strongest paths:\n");
+            for (size_t i = 0; i < b->ncand; i++) {
+                fprintf(out, "%zu ", i + 1);
+                pad(out, b->names[i], nw);
+                for (size_t j = 0; j < b->ncand; j++)
+                    if (i == j)
+                        fprintf(out, " %7s", "-");
+                    else
+                        fprintf(out, " %7lld", (long long)r->paths[i * b->ncand + j]);
+                fputc('\n', out);
+            }
+        }
+        fprintf(out, "Condorcet winner: %s\nSmith set:",
+                r->condorcet_winner == URNE_COUNT_NONE ? "none" : b->names[r->condorcet_winner]);
+        for (size_t i = 0; i < r->nsmith; i++) fprintf(out, "%s %s", i ? "," : "", b->names[r->smith[i]]);
+        fprintf(out, "\n\n");
+    }
+    size_t shown = seats && seats < r->nwinners ? seats : r->nwinners;
+    fprintf(out, "%s:", shown == 1 ? "Winner" : "Winners");
+    for (size_t i = 0; i < shown; i++) fprintf(out, "%s %s", i ? "," : "", b->names[r->winners[i]]);
+    fputc('\n', out);
+    if (r->nwinners > shown && !r->quota) {
+        fprintf(out, "Ranking:");
+        for (size_t i = 0; i < r->nwinners; i++) fprintf(out, "%s %s", i ? " >" : "", b->names[r->winners[i]]);
+        fputc('\n', out);
+    }
+    if (r->tiebreak[0]) fprintf(out, "Ties: %s.\n", r->tiebreak);
+    return ferror(out) ? -1 : 0;
+}
+
+static json_t *matrix(const int64_t *m, size_t n) {
+    json_t *rows = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *row = json_array();
+        for (size_t j = 0; j < n; j++) json_array_append_new(row, json_integer(m[i * n + j]));
+        json_array_append_new(rows, row);
+    }
+    return rows;
+}
+
+int urne_io_write_count_json(FILE *out, const urne_ballots *b, const urne_count_result *r, size_t seats) {
+    char num[64];
+    json_t *root = json_object();
+    json_object_set_new(root, "method", json_string(r->method));
+    json_object_set_new(root, "rule", r->rule ? json_string(r->rule) : json_null());
+    json_object_set_new(root, "title", b->title ? json_string(b->title) : json_null());
+    json_object_set_new(root, "seats", json_integer((json_int_t)seats));
+    json_object_set_new(root, "ballots", json_integer(b->total));
+    json_object_set_new(root, "distinct_ballots", json_integer((json_int_t)b->n));
+    json_t *cands = json_array();
+    for (size_t c = 0; c < b->ncand; c++) json_array_append_new(cands, json_string(b->names[c]));
+    json_object_set_new(root, "candidates", cands);
+    decimal(r->quota, r->scale, num, sizeof num);
+    json_object_set_new(root, "quota", r->quota ? json_string(num) : json_null());
+    json_t *winners = json_array();
+    size_t shown = seats && seats < r->nwinners ? seats : r->nwinners;
+    for (size_t i = 0; i < shown; i++) json_array_append_new(winners, json_string(b->names[r->winners[i]]));
+    json_object_set_new(root, "winners", winners);
+    json_t *ranking = json_array();
+    for (size_t i = 0; i < r->nwinners; i++) json_array_append_new(ranking, json_string(b->names[r->winners[i]]));
+    json_object_set_new(root, "ranking", ranking);
+    json_t *rounds = json_array();
+    for (size_t s = 0; s < r->nstages; s++) {
+        const urne_count_stage *st = &r->stages[s];
+        json_t *o = json_object(), *votes = json_object(), *state = json_object();
+        json_object_set_new(o, "action", json_string(st->action));
+        json_object_set_new(o, "note", json_string(st->note));
+        for (size_t c = 0; c < b->ncand; c++) {
+            decimal(st->votes[c], r->scale, num, sizeof num);
+            json_object_set_new(votes, b->names[c], json_string(num));
+            const char *w = st->state[c] == URNE_ELECTED ? "elected" : st->state[c] == URNE_DEFEATED ? "excluded" : "hopeful";
+            json_object_set_new(state, b->names[c], json_string(w));
+        }
+        json_object_set_new(o, "votes", votes);
+        json_object_set_new(o, "state", state);
+        decimal(st->nontransferable, r->scale, num, sizeof num);
+        json_object_set_new(o, "nontransferable", json_string(num));
+        json_array_append_new(rounds, o);
+    }
+    json_object_set_new(root, "rounds", rounds);
+    if (r->pairwise) {
+        json_object_set_new(root, "pairwise", matrix(r->pairwise, b->ncand));
+        if (r->paths) json_object_set_new(root, "strongest_paths", matrix(r->paths, b->ncand));
+        json_object_set_new(root, "condorcet_winner", r->condorcet_winner == URNE_COUNT_NONE
+                                                          ? json_null()
+                                                          : json_string(b->names[r->condorcet_winner]));
+        json_t *smith = json_array();
+        for (size_t i = 0; i < r->nsmith; i++) json_array_append_new(smith, json_string(b->names[r->smith[i]]));
+        json_object_set_new(root, "smith_set", smith);
+    }
+    json_object_set_new(root, "tiebreak", r->tiebreak[0] ? json_string(r->tiebreak) : json_null());
+    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (rc == 0 && fputc('\n', out) == EOF) rc = -1;
+    return rc == 0 ? 0 : -1;
+}
