@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# `urne count` as a user runs it: help, usage errors, every method on real files,
+# JSON reports, replayable lots.
+set -u
+urne=$(realpath "$1")
+src=$2
+data=$src/../shared/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+ok() { passed=$((passed+1)); }
+ko() { echo "FAIL: $*"; failed=$((failed+1)); }
+expect_rc() {
+  local want=$1; shift
+  "$urne" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok; else ko "urne $* exited $rc, expected $want: $(head -3 "$tmp/err")"; fi
+}
+has() { if grep -qF -- "$2" "$tmp/$1"; then ok; else ko "$1 lacks '$2'"; fi; }
+json() {
+  local got
+  got=$(python3 -c "import json,sys; d=json.load(open('$tmp/out')); print(repr(($1)))" 2>&1)
+  if [ "$got" = "$2" ]; then ok; else ko "json $1 = '$got', expected '$2'"; fi
+}
+
+expect_rc 0 count --help;                 has out "ranked-pairs"
+expect_rc 2 count x;                      has err "--method is required"
+expect_rc 2 count --method nope x;        has err "unknown method 'nope'"
+expect_rc 2 count --method stv --rule meek x; has err "unknown STV rule 'meek'"
+expect_rc 2 count --method irv --rule scottish x; has err "--rule applies to stv only"
+expect_rc 2 count --method irv --seats 0 x; has err "--seats takes a whole number >= 1"
+expect_rc 2 count --method irv --format xls x; has err "unknown format 'xls'"
+expect_rc 1 count --method irv /nonexistent; has err "cannot open"
+
+g=$data/glasgow2007_stv_blt
+expect_rc 0 count --method stv --rule scottish "$g/Anderston-City-2007.blt"
+has out "quota 1381.00000"
+has out "Surplus of Craig MacKay (251.00000) transferred at 0.15379 of each paper's value."
+has out "Winners: Craig MacKay, Philip Braat, Nina Baker, Gordon Matheson"
+expect_rc 0 count --method stv "$g/Anderston-City-2007.blt" --json
+json "d['quota'], d['seats'], d['ballots'], len(d['rounds'])" "('1381.00000', 4, 6900, 8)"
+json "d['rounds'][1]['votes']['Nina Baker'], d['rounds'][1]['nontransferable']" "('927.98248', '73.20404')"
+json "sorted(d['winners'])" "['Craig MacKay', 'Gordon Matheson', 'Nina Baker', 'Philip Braat']"
+
+d=$data/debian_dpl_tallies
+expect_rc 0 count --method schulze "$d/leader2007_tally.txt" --json
+json "d['winners'], d['condorcet_winner'] is None or d['condorcet_winner'] == d['winners'][0]" "(['Sam Hocevar'], True)"
+json "len(d['pairwise']), len(d['strongest_paths'])" "(9, 9)"
+for m in ranked-pairs copeland minimax; do
+  expect_rc 0 count --method $m "$d/leader2020_tally.txt" --json
+  json "d['winners']" "['Jonathan Carter']"
+done
+
+b=$data/preflib/00005-burlington/00005-00000002.toi
+expect_rc 0 count --method irv "$b" --json
+json "d['winners'], d['rounds'][-1]['state']['Bob Kiss']" "(['Bob Kiss'], 'elected')"
+expect_rc 0 count --method plurality "$b" --json;  json "d['winners'], d['rounds'][0]['votes']['Kurt Wright'], d['rounds'][0]['votes']['Bob Kiss']" "(['Kurt Wright'], '2951', '2585')"
+expect_rc 0 count --method two-round "$b" --json;  json "d['winners']" "['Bob Kiss']"
+expect_rc 0 count --method borda "$b" --json;      json "d['winners']" "['Andy Montroll']"
+
+# Lots replay from the seed, and are reported.
+printf '2 1\n3 1 0\n3 2 0\n0\n"A"\n"B"\n"tie"\n' > "$tmp/tie.blt"
+expect_rc 0 count --method plurality --seed 7 "$tmp/tie.blt" --json
+cp "$tmp/out" "$tmp/first.json"
+json "d['tiebreak'] is not None and 'by lot' in d['tiebreak']" "True"
+expect_rc 0 count --method plurality --seed 7 "$tmp/tie.blt" --json
+if cmp -s "$tmp/out" "$tmp/first.json"; then ok; else ko "the same seed gave another count"; fi
+
+echo "cli count: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
