@@ -1,5 +1,5 @@
 /* libFuzzer target, built once per ballot format (URNE_FUZZ_BFORMAT = URNE_BFMT_BLT,
- * URNE_BFMT_PREFLIB, URNE_BFMT_DEBIAN): the reader, then every counting method and both
+ * URNE_BFMT_PREFLIB, URNE_BFMT_DEBIAN, URNE_BFMT_TEXT): the reader, then every counting method and both
  * writers on what it accepted. Never a crash, a leak or an out-of-bounds access; a
  * rejection always says why. */
 #include <stdint.h>
@@ -32,6 +32,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 urne_io_write_count_table(sink, &b, &r, 1);
                 urne_io_write_count_json(sink, &b, &r, 1);
             }
+            urne_count_result_free(&r);
+        }
+        for (int m = 0; m < 4; m++) {
+            urne_count_result r;
+            if (urne_count_seats(&b, (urne_seat_method)m, 1 + b.ncand % 7, 500, 1 + m % 2, 1, &r, &d) == 0)
+                urne_io_write_count_json(sink, &b, &r, 1);
             urne_count_result_free(&r);
         }
         urne_count_result r;

@@ -35,12 +35,19 @@ static void count_usage(FILE *out) {
     for (size_t i = 0; i < sizeof single_methods / sizeof single_methods[0]; i++)
         fprintf(out, "  %-13s %s\n", single_methods[i].name, single_methods[i].summary);
     fprintf(out,
-            "  %-13s single transferable vote, --rule scottish (the 2007 Scottish rules)\n\n"
+            "  %-13s single transferable vote, --rule scottish (the 2007 Scottish rules)\n"
+            "  %-13s seats for lists by highest average, divisors 1, 2, 3...\n"
+            "  %-13s seats for lists by highest average, divisors 1, 3, 5...\n"
+            "  %-13s seats for lists by largest remainder (Hare quota)\n"
+            "  %-13s French municipal rule: majority bonus, then highest average among lists >= 5 %%\n\n"
             "Options:\n"
             "  --method METHOD   how to count (required)\n"
             "  --rule RULE       STV rule: scottish (default)\n"
             "  --seats N         seats to fill (default: the file's, else 1)\n"
-            "  --format FMT      blt, hil, soc, soi, toc, toi, debian (default: guessed)\n"
+            "  --threshold PCT   seat methods: lists under PCT %% of valid votes take no seat (e.g. 5, 3.5)\n"
+            "  --round 1|2       municipal: round 1 needs an absolute majority for the bonus (default 1)\n"
+            "  --format FMT      blt, hil, soc, soi, toc, toi, debian, text (default: the file's\n"
+            "                    extension, else guessed from its content)\n"
             "  --encoding E      auto, utf8, latin1 (default: auto)\n"
             "  --seed S          seed for ties the rules leave to lot (default 1; reported)\n"
             "  --json            print the report as JSON\n"
@@ -48,8 +55,9 @@ static void count_usage(FILE *out) {
             "Examples:\n"
             "  urne count --method stv --rule scottish Anderston-City-2007.blt\n"
             "  urne count --method schulze leader2006_tally.txt\n"
-            "  urne count --method irv --json 00005-00000002.toi\n",
-            "stv");
+            "  urne count --method irv --json 00005-00000002.toi\n"
+            "  urne count --method municipal --seats 29 lists.txt   (lines such as '1520: Liste A')\n",
+            "stv", "dhondt", "sainte-lague", "hare", "municipal");
 }
 
 int urne_cli_count(int argc, char **argv) {
@@ -58,12 +66,14 @@ int urne_cli_count(int argc, char **argv) {
         {"seats", required_argument, 0, 's'},  {"format", required_argument, 0, 'f'},
         {"encoding", required_argument, 0, 'e'}, {"seed", required_argument, 0, 'S'},
         {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
+        {"threshold", required_argument, 0, 't'}, {"round", required_argument, 0, 'R'},
         {0, 0, 0, 0},
     };
     const char *method = NULL, *rule = NULL;
     long long seats = 0;
     unsigned long long seed = 1;
-    int json = 0;
+    int json = 0, round = 1;
+    int64_t threshold_bp = 0;
     urne_ballot_format fmt = URNE_BFMT_AUTO;
     urne_encoding enc = URNE_ENC_AUTO;
     optind = 1;
@@ -101,6 +111,22 @@ int urne_cli_count(int argc, char **argv) {
             }
             break;
         case 'j': json = 1; break;
+        case 't': {
+            double pct = strtod(optarg, &end);
+            if (*end || pct < 0 || pct > 100) {
+                fprintf(stderr, "urne count: --threshold takes a percentage from 0 to 100, not '%s'\n", optarg);
+                return URNE_EXIT_USAGE;
+            }
+            threshold_bp = (int64_t)(pct * 100 + 0.5); /* basis points: 5 -> 500, 3.5 -> 350 */
+            break;
+        }
+        case 'R':
+            if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0) {
+                fprintf(stderr, "urne count: --round takes 1 or 2, not '%s'\n", optarg);
+                return URNE_EXIT_USAGE;
+            }
+            round = optarg[0] - '0';
+            break;
         case 'h': count_usage(stdout); return URNE_EXIT_OK;
         default:
             fprintf(stderr, "urne count: unknown or incomplete option '%s'\n\n", argv[optind - 1]);
@@ -115,9 +141,16 @@ int urne_cli_count(int argc, char **argv) {
     }
     single_fn fn = NULL;
     int stv = strcmp(method, "stv") == 0;
+    static const struct { const char *name; urne_seat_method m; } seat_methods[] = {
+        {"dhondt", URNE_SEATS_DHONDT}, {"sainte-lague", URNE_SEATS_SAINTE_LAGUE},
+        {"hare", URNE_SEATS_HARE},     {"municipal", URNE_SEATS_MUNICIPAL},
+    };
+    int seat_method = -1;
+    for (size_t i = 0; i < sizeof seat_methods / sizeof seat_methods[0]; i++)
+        if (strcmp(method, seat_methods[i].name) == 0) seat_method = (int)seat_methods[i].m;
     for (size_t i = 0; i < sizeof single_methods / sizeof single_methods[0]; i++)
         if (strcmp(method, single_methods[i].name) == 0) fn = single_methods[i].fn;
-    if (!fn && !stv) {
+    if (!fn && !stv && seat_method < 0) {
         fprintf(stderr, "urne count: unknown method '%s' (see urne count --help)\n", method);
         return URNE_EXIT_USAGE;
     }
@@ -129,7 +162,12 @@ int urne_cli_count(int argc, char **argv) {
         fprintf(stderr, "urne count: --rule applies to stv only\n");
         return URNE_EXIT_USAGE;
     }
+    if (seat_method >= 0 && seats == 0) {
+        fprintf(stderr, "urne count: --method %s needs --seats N\n", method);
+        return URNE_EXIT_USAGE;
+    }
     const char *file = argv[optind];
+    if (fmt == URNE_BFMT_AUTO) fmt = urne_io_ballot_format_from_name(file);
     urne_diags diags;
     urne_diags_init(&diags, file);
     urne_io_buffer in;
@@ -141,10 +179,14 @@ int urne_cli_count(int argc, char **argv) {
         if (parsed == 0) {
             size_t n = seats ? (size_t)seats : (stv && b.seats ? b.seats : 1);
             urne_count_result r;
-            int counted = stv ? urne_count_stv_scottish(&b, n, seed, &r, &diags) : fn(&b, seed, &r, &diags);
+            int counted = stv                ? urne_count_stv_scottish(&b, n, seed, &r, &diags)
+                          : seat_method >= 0 ? urne_count_seats(&b, (urne_seat_method)seat_method, n, threshold_bp,
+                                                                round, seed, &r, &diags)
+                                             : fn(&b, seed, &r, &diags);
             if (counted == 0) {
-                rc = (json ? urne_io_write_count_json(stdout, &b, &r, stv ? n : 1)
-                           : urne_io_write_count_table(stdout, &b, &r, stv ? n : 1)) == 0
+                size_t shown = stv || seat_method >= 0 ? n : 1;
+                rc = (json ? urne_io_write_count_json(stdout, &b, &r, shown)
+                           : urne_io_write_count_table(stdout, &b, &r, shown)) == 0
                          ? URNE_EXIT_OK
                          : URNE_EXIT_REJECTED;
                 urne_count_result_free(&r);

@@ -49,6 +49,7 @@ typedef struct urne_count_result {
     size_t nsmith;
     size_t *smith;            /* the Smith set, or NULL */
     char tiebreak[320];       /* how ties were broken, "" when none arose */
+    int64_t *seats_won;       /* seat methods: seats per list, else NULL */
 } urne_count_result;
 
 /* Start an empty result for `ncand` candidates. 0 or -1. */
@@ -127,5 +128,24 @@ int urne_count_borda(const urne_ballots *b, uint64_t seed, urne_count_result *ou
  * round at which they differed, then lot) and its ballots pass to their next continuing
  * preference. */
 int urne_count_irv(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
+
+/* Seats for lists. Each ballot's first preference is a vote for a list; lists under
+ * `threshold_bp` basis points of the valid votes (500 = 5 %) take no seat.
+ *   URNE_SEATS_DHONDT         highest average, divisors 1, 2, 3...
+ *   URNE_SEATS_SAINTE_LAGUE   highest average, divisors 1, 3, 5...
+ *   URNE_SEATS_HARE           largest remainder with the Hare quota (votes x seats / valid)
+ *   URNE_SEATS_MUNICIPAL      French communes of 1,000 inhabitants and more (Code électoral
+ *                             L262): half the seats (rounded up above four seats, down
+ *                             below) to the list with an absolute majority (round 1) or
+ *                             the most votes (round 2), the rest by highest average among
+ *                             the lists with at least 5 % (threshold_bp ignored).
+ * Every quotient is compared exactly (128-bit cross products). Equal averages go to the
+ * list with more votes (L262), then by lot. out->seats_won gets seats per list and
+ * out->winners the lists with seats, most first. 0, or -1 with an error (no list over the
+ * threshold; municipal round 1 without an absolute majority). */
+typedef enum { URNE_SEATS_DHONDT, URNE_SEATS_SAINTE_LAGUE, URNE_SEATS_HARE, URNE_SEATS_MUNICIPAL } urne_seat_method;
+
+int urne_count_seats(const urne_ballots *b, urne_seat_method method, size_t seats, int64_t threshold_bp, int round,
+                     uint64_t seed, urne_count_result *out, urne_diags *diags);
 
 #endif

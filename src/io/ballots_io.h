@@ -10,6 +10,8 @@
  *   debian     Debian's published tally sheet: "Option i--->: name" lines, then one
  *              "V: ranks hash" line per voter, the i-th character ranking option i
  *              ('-' unranked, equal digits equal ranks).
+ *   text       written by hand: "12: Alice > Bruno = Chloé" a line, '# title:', '# seats:'
+ *              and '# candidates: A, B, C' optional (see text_ballots.c).
  * Parsers take a file's bytes (any encoding urne_text_detect accepts) and fill
  * urne_ballots, or report every error with its line and return -1.
  */
@@ -28,14 +30,19 @@ typedef enum {
     URNE_BFMT_AUTO,
     URNE_BFMT_BLT,
     URNE_BFMT_PREFLIB,
-    URNE_BFMT_DEBIAN
+    URNE_BFMT_DEBIAN,
+    URNE_BFMT_TEXT
 } urne_ballot_format;
 
-/* "blt", "hil" -> BLT; "soc", "soi", "toc", "toi" -> PrefLib; "debian"; "auto".
+/* "blt", "hil" -> BLT; "soc", "soi", "toc", "toi" -> PrefLib; "debian"; "text"; "auto".
  * Returns -1 for an unknown name. */
 int urne_io_ballot_format_parse(const char *name, urne_ballot_format *out);
 
-/* Guess from the text: '#' PrefLib header, "V:" or "Option" lines, else BLT. */
+/* The format a file name's extension says (.blt, .hil, .soc, .soi, .toc, .toi), or AUTO. */
+urne_ballot_format urne_io_ballot_format_from_name(const char *path);
+
+/* Guess from the text: PrefLib's '# FILE NAME'/'# NUMBER ALTERNATIVES' header, Debian's
+ * "Option"/"V:" lines, BLT's first line of two numbers, else text. */
 urne_ballot_format urne_io_ballot_format_guess(const char *buf, size_t len);
 
 /* Any of the above; fmt AUTO guesses. 0, or -1 with errors in diags. */
@@ -44,6 +51,7 @@ int urne_io_parse_ballots(const char *buf, size_t len, urne_ballot_format fmt, u
 
 int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags);
 int urne_io_parse_debian(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags);
+int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags);
 
 /* ---- output ---- */
 

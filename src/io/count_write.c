@@ -97,6 +97,14 @@ int urne_io_write_count_table(FILE *out, const urne_ballots *b, const urne_count
         for (size_t i = 0; i < r->nsmith; i++) fprintf(out, "%s %s", i ? "," : "", b->names[r->smith[i]]);
         fprintf(out, "\n\n");
     }
+    if (r->seats_won) {
+        fprintf(out, "Seats:");
+        for (size_t i = 0; i < r->nwinners; i++)
+            fprintf(out, "%s %s %lld", i ? "," : "", b->names[r->winners[i]], (long long)r->seats_won[r->winners[i]]);
+        fprintf(out, "\n");
+        if (r->tiebreak[0]) fprintf(out, "Ties: %s.\n", r->tiebreak);
+        return ferror(out) ? -1 : 0;
+    }
     size_t shown = seats && seats < r->nwinners ? seats : r->nwinners;
     fprintf(out, "%s:", shown == 1 ? "Winner" : "Winners");
     for (size_t i = 0; i < shown; i++) fprintf(out, "%s %s", i ? "," : "", b->names[r->winners[i]]);
@@ -135,7 +143,12 @@ int urne_io_write_count_json(FILE *out, const urne_ballots *b, const urne_count_
     decimal(r->quota, r->scale, num, sizeof num);
     json_object_set_new(root, "quota", r->quota ? json_string(num) : json_null());
     json_t *winners = json_array();
-    size_t shown = seats && seats < r->nwinners ? seats : r->nwinners;
+    size_t shown = r->seats_won ? r->nwinners : (seats && seats < r->nwinners ? seats : r->nwinners);
+    if (r->seats_won) {
+        json_t *won = json_object();
+        for (size_t c = 0; c < b->ncand; c++) json_object_set_new(won, b->names[c], json_integer(r->seats_won[c]));
+        json_object_set_new(root, "seats_won", won);
+    }
     for (size_t i = 0; i < shown; i++) json_array_append_new(winners, json_string(b->names[r->winners[i]]));
     json_object_set_new(root, "winners", winners);
     json_t *ranking = json_array();

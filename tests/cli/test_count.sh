@@ -58,6 +58,21 @@ expect_rc 0 count --method plurality "$b" --json;  json "d['winners'], d['rounds
 expect_rc 0 count --method two-round "$b" --json;  json "d['winners']" "['Bob Kiss']"
 expect_rc 0 count --method borda "$b" --json;      json "d['winners']" "['Andy Montroll']"
 
+# Seats for lists from a hand-written file.
+printf '# title: Conseil municipal\n520: Liste A\n300: Liste B\n140: Liste C\n40: Liste D\n' > "$tmp/lists.txt"
+expect_rc 0 count --method municipal --seats 29 "$tmp/lists.txt" --json
+json "d['seats_won']" "{'Liste A': 23, 'Liste B': 4, 'Liste C': 2, 'Liste D': 0}"
+expect_rc 0 count --method municipal --seats 29 "$tmp/lists.txt"
+has out "Seats: Liste A 23, Liste B 4, Liste C 2"
+expect_rc 0 count --method dhondt --seats 8 --threshold 10 "$tmp/lists.txt" --json
+json "d['seats_won']['Liste D'], d['seats_won']['Liste A']" "(0, 5)"
+expect_rc 2 count --method dhondt "$tmp/lists.txt";           has err "needs --seats N"
+expect_rc 2 count --method hare --seats 3 --threshold 150 x;  has err "--threshold takes a percentage"
+printf '450: A\n350: B\n200: C\n' > "$tmp/l2.txt"
+expect_rc 1 count --method municipal --seats 15 "$tmp/l2.txt"; has err "a second round is needed"
+expect_rc 0 count --method municipal --seats 15 --round 2 "$tmp/l2.txt" --json
+json "d['seats_won']" "{'A': 11, 'B': 3, 'C': 1}"
+
 # Lots replay from the seed, and are reported.
 printf '2 1\n3 1 0\n3 2 0\n0\n"A"\n"B"\n"tie"\n' > "$tmp/tie.blt"
 expect_rc 0 count --method plurality --seed 7 "$tmp/tie.blt" --json

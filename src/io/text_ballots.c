@@ -1,0 +1,226 @@
+/*
+ * text_ballots: ballots a person can write by hand.
+ *
+ *   # title: Bureau de la section de Montval
+ *   # seats: 3
+ *   # candidates: Alice MARTIN, Bruno ROSSI, Chloé DIALLO
+ *   12: Alice MARTIN > Bruno ROSSI = Chloé DIALLO
+ *   Bruno ROSSI > Alice MARTIN
+ *
+ * One ballot kind per line: an optional count and ':' (default 1), then candidates best
+ * first, '>' between ranks and '=' between equals. With '# candidates:' every name must
+ * be one of them (typos are caught); without it, candidates are taken in order of first
+ * appearance. The same lines with one name each ("1200: Liste A") are list votes for the
+ * seat methods. Lines starting with '#' are comments unless they are one of the three
+ * keys above.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../io/parse_common.h"
+#include "ballots_io.h"
+
+#define RULE_TEXT "text-format"
+#define MAX_NAMES 4096
+
+typedef struct names {
+    char **items;
+    size_t n;
+    int declared;
+} names;
+
+static urne_span trimmed(const char *p, const char *end) {
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) end--;
+    urne_span s = {p, (size_t)(end - p), 0};
+    return s;
+}
+
+static long find_name(const names *ns, urne_span s) {
+    for (size_t i = 0; i < ns->n; i++)
+        if (strlen(ns->items[i]) == s.len && memcmp(ns->items[i], s.p, s.len) == 0) return (long)i;
+    return -1;
+}
+
+static int add_name(names *ns, urne_span s) {
+    if (ns->n == MAX_NAMES) return -1;
+    ns->items[ns->n] = malloc(s.len + 1);
+    if (ns->items[ns->n] == NULL) return -1;
+    memcpy(ns->items[ns->n], s.p, s.len);
+    ns->items[ns->n][s.len] = '\0';
+    ns->n++;
+    return 0;
+}
+
+/* Split "count: rest": *count (default 1) and the rest; -1 when the count is bad. */
+static int split_count(urne_span line, int64_t *count, urne_span *rest) {
+    const char *colon = memchr(line.p, ':', line.len);
+    *count = 1;
+    *rest = line;
+    if (colon == NULL) return 0;
+    urne_span c = trimmed(line.p, colon);
+    int digits = c.len > 0;
+    for (size_t i = 0; i < c.len; i++) digits &= c.p[i] >= '0' && c.p[i] <= '9';
+    if (!digits) return 0; /* a colon inside a name */
+    if (urne_num_parse_count(c.p, c.len, count) != URNE_NUM_OK) return -1;
+    rest->p = colon + 1;
+    rest->len = (size_t)(line.p + line.len - rest->p);
+    return 0;
+}
+
+/* Walk the candidates of a ballot line, calling `each` for every name with its tie flag.
+ * Errors of form go to diags (NULL: not reported). */
+typedef int (*name_fn)(void *ctx, urne_span name, int tied, long line);
+
+static int walk(urne_span rest, long ln, urne_diags *diags, name_fn each, void *ctx) {
+    const char *p = rest.p, *end = rest.p + rest.len;
+    int tied = 0, any = 0;
+    while (p <= end) {
+        const char *q = p;
+        while (q < end && *q != '>' && *q != '=') q++;
+        urne_span name = trimmed(p, q);
+        if (name.len == 0) {
+            if (!any && q == end) return 0; /* an empty ballot */
+            if (diags != NULL) /* pass 1 only collects names; pass 2 reports */
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "ranking", RULE_TEXT,
+                               "an empty place in the ranking (write 'A > B = C')");
+            return -1;
+        }
+        if (each(ctx, name, tied, ln) != 0) return -1;
+        any = 1;
+        if (q >= end) break;
+        tied = *q == '=';
+        p = q + 1;
+    }
+    return 0;
+}
+
+static int collect(void *ctx, urne_span name, int tied, long ln) {
+    (void)tied, (void)ln;
+    names *ns = ctx;
+    return find_name(ns, name) >= 0 || ns->declared ? 0 : add_name(ns, name);
+}
+
+typedef struct build {
+    names *ns;
+    uint16_t *prefs;
+    uint8_t *tied;
+    size_t n;
+    urne_diags *diags;
+} build;
+
+static int place(void *ctx, urne_span name, int tied, long ln) {
+    build *bd = ctx;
+    long i = find_name(bd->ns, name);
+    if (i < 0) {
+        urne_diags_add(bd->diags, URNE_DIAG_ERROR, ln, "candidate", "unknown-candidate",
+                       "'%.*s' is not among the declared candidates", (int)name.len, name.p);
+        return -1;
+    }
+    for (size_t k = 0; k < bd->n; k++)
+        if (bd->prefs[k] == i) {
+            urne_diags_add(bd->diags, URNE_DIAG_ERROR, ln, "candidate", "repeated-rank",
+                           "'%.*s' is ranked twice on the same ballot", (int)name.len, name.p);
+            return -1;
+        }
+    bd->tied[bd->n] = (uint8_t)(bd->n > 0 && tied);
+    bd->prefs[bd->n++] = (uint16_t)i;
+    return 0;
+}
+
+/* "# key: value" -> 1 and the value, when key matches. */
+static int meta(urne_span line, const char *key, urne_span *value) {
+    if (line.len < 2 || line.p[0] != '#') return 0;
+    urne_span body = trimmed(line.p + 1, line.p + line.len);
+    size_t k = strlen(key);
+    if (body.len <= k || strncasecmp(body.p, key, k) != 0 || body.p[k] != ':') return 0;
+    *value = trimmed(body.p + k + 1, body.p + body.len);
+    return 1;
+}
+
+int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
+    memset(out, 0, sizeof *out);
+    size_t skip;
+    urne_encoding used;
+    if (len == 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
+        return -1;
+    }
+    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
+    names ns = {calloc(MAX_NAMES, sizeof(char *)), 0, 0};
+    char title[256] = "";
+    int64_t seats = 0;
+    build bd = {&ns, malloc(MAX_NAMES * sizeof(uint16_t)), malloc(MAX_NAMES), 0, diags};
+    urne_lines it;
+    urne_span line, value;
+    int rc = -1;
+    if (!ns.items || !bd.prefs || !bd.tied) goto oom;
+    /* Pass 1: metadata and names. */
+    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
+    while (urne_lines_next(&it, &line)) {
+        if (meta(line, "title", &value)) {
+            snprintf(title, sizeof title, "%.*s", (int)value.len, value.p);
+        } else if (meta(line, "seats", &value)) {
+            if (urne_num_parse_count(value.p, value.len, &seats) != URNE_NUM_OK || seats < 1)
+                urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "seats", RULE_TEXT, "seats is a whole number >= 1");
+        } else if (meta(line, "candidates", &value)) {
+            const char *p = value.p, *end = value.p + value.len;
+            while (p < end) {
+                const char *q = memchr(p, ',', (size_t)(end - p));
+                if (q == NULL) q = end;
+                urne_span name = trimmed(p, q);
+                if (name.len && find_name(&ns, name) < 0 && add_name(&ns, name) != 0) goto oom;
+                p = q + 1;
+            }
+            ns.declared = 1;
+        } else if (!urne_span_blank(line) && line.p[0] != '#') {
+            int64_t count;
+            urne_span rest;
+            if (split_count(line, &count, &rest) == 0)
+                walk(rest, it.lineno, NULL, collect, &ns);
+            else
+                urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "count", RULE_TEXT,
+                               "the count before ':' must be a whole number");
+        }
+    }
+    urne_lines_free(&it);
+    if (ns.n == 0) {
+        if (diags->errors == 0)
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no candidate and no ballot in the file");
+        goto done;
+    }
+    if (urne_ballots_init(out, ns.n, (const char *const *)ns.items) != 0) goto oom;
+    if (title[0] && urne_ballots_title(out, title) != 0) goto oom;
+    out->seats = (size_t)seats;
+    /* Pass 2: the ballots. */
+    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
+    while (urne_lines_next(&it, &line)) {
+        if (urne_span_blank(line) || line.p[0] == '#') continue;
+        int64_t count;
+        urne_span rest;
+        if (split_count(line, &count, &rest) != 0) continue; /* reported in pass 1 */
+        bd.n = 0;
+        if (walk(rest, it.lineno, diags, place, &bd) != 0) continue;
+        if (urne_ballots_add(out, count, bd.prefs, bd.tied, bd.n) == -1) {
+            urne_lines_free(&it);
+            goto oom;
+        }
+    }
+    urne_lines_free(&it);
+    if (diags->errors == 0 && out->total == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no ballot in the file");
+    rc = diags->errors ? -1 : 0;
+    if (rc != 0) urne_ballots_free(out);
+    goto done;
+oom:
+    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    urne_ballots_free(out);
+done:
+    for (size_t i = 0; ns.items && i < ns.n; i++) free(ns.items[i]);
+    free(ns.items);
+    free(bd.prefs);
+    free(bd.tied);
+    return rc;
+}
