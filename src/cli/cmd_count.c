@@ -21,6 +21,7 @@ static const struct {
     const char *summary;
 } single_methods[] = {
     {"plurality", urne_count_plurality, "most first preferences"},
+    {"approval", urne_count_approval, "most approvals (a ballot approves its first rank: all tied first)"},
     {"two-round", urne_count_two_round, "majority, else the top two meet, from the same ballots"},
     {"borda", urne_count_borda, "n-1 points for a first place, n-2 for a second..."},
     {"irv", urne_count_irv, "instant-runoff: exclude the last until a majority"},
@@ -46,7 +47,7 @@ static void count_usage(FILE *out) {
             "  --seats N         seats to fill (default: the file's, else 1)\n"
             "  --threshold PCT   seat methods: lists under PCT %% of valid votes take no seat (e.g. 5, 3.5)\n"
             "  --round 1|2       municipal: round 1 needs an absolute majority for the bonus (default 1)\n"
-            "  --format FMT      blt, hil, soc, soi, toc, toi, debian, text (default: the file's\n"
+            "  --format FMT      blt, hil, soc, soi, toc, toi, cat, debian, text (default: the file's\n"
             "                    extension, else guessed from its content)\n"
             "  --encoding E      auto, utf8, latin1 (default: auto)\n"
             "  --seed S          seed for ties the rules leave to lot (default 1; reported)\n"

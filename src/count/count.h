@@ -123,6 +123,12 @@ int urne_count_two_round(const urne_ballots *b, uint64_t seed, urne_count_result
  * so stages show twice the points). */
 int urne_count_borda(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
 
+/* Approval: a ballot approves the candidates of its first rank, all those tied first
+ * (PrefLib .cat: the "Yes" category; the text format: "A = B"; a strict ranking: its
+ * first choice). Most approvals wins; ties by lot. The stage's votes are the approvals,
+ * and out->winners ranks every candidate. */
+int urne_count_approval(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags);
+
 /* Instant-runoff: each round, a continuing candidate with more than half of the ballots
  * still counting wins; else the one with fewest is excluded (ties: fewest at the earliest
  * round at which they differed, then lot) and its ballots pass to their next continuing

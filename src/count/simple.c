@@ -210,3 +210,34 @@ int urne_count_irv(const urne_ballots *b, uint64_t seed, urne_count_result *out,
     free(v), free(cont), free(state);
     return rc == 0 ? 0 : fail_oom(diags);
 }
+
+int urne_count_approval(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags) {
+    if (urne_count_result_init(out, b->ncand, "approval", NULL, 0) != 0) return fail_oom(diags);
+    size_t n = b->ncand;
+    int64_t *v = calloc(n ? n : 1, sizeof *v), none = 0;
+    char *left = malloc(n ? n : 1);
+    if (v == NULL || left == NULL) {
+        free(v), free(left);
+        return fail_oom(diags);
+    }
+    for (size_t k = 0; k < b->n; k++) {
+        if (b->len[k] == 0) none += b->weight[k];
+        const uint8_t *t = b->tied + b->start[k];
+        for (size_t i = 0; i < b->len[k] && (i == 0 || t[i]); i++) v[b->prefs[b->start[k] + i]] += b->weight[k];
+    }
+    urne_lot lot;
+    urne_lot_init(&lot, seed);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) left[i] = 1;
+    for (size_t r = 0; r < n && rc == 0; r++) {
+        size_t w = top(v, left, n, &lot, out, b->names, r == 0 ? "approval winner" : "approval ranking");
+        left[w] = 0;
+        rc = urne_count_winner_add(out, w);
+    }
+    urne_count_stage *st = rc == 0 ? urne_count_stage_add(out, "approvals", v, 0, NULL) : NULL;
+    if (st)
+        snprintf(st->note, sizeof st->note, "Approvals of %lld ballots (%lld approving no one).", (long long)b->total,
+                 (long long)none);
+    free(v), free(left);
+    return st ? 0 : fail_oom(diags);
+}

@@ -6,6 +6,10 @@
  *   100: 3,1,2,4
  *   12: 1,{2,3}
  *
+ * Categorical (.cat, "# NUMBER CATEGORIES"): "13: {9,10},{1,2,...}" puts each voter's
+ * candidates in categories, best first; they are read as ranks, the last category left
+ * unranked, so that approval ballots (Yes, No) approve exactly their Yes candidates.
+ *
  * Debian: "Option 3------->: Steve McIntyre" names option 3, and "V: 3-311-56 <hash>"
  * ranks option 1 third, leaves 2 unranked, ranks 3 and 4 first... Both are read into
  * urne_ballots with ties kept.
@@ -26,8 +30,10 @@ static int starts(urne_span s, const char *prefix) {
 }
 
 /* Read "# NUMBER ALTERNATIVES" and the names; returns the number of alternatives or -1. */
-static long preflib_header(urne_lines *it, urne_span *first_data, char names[][256], long max, urne_diags *diags) {
+static long preflib_header(urne_lines *it, urne_span *first_data, char names[][256], long max, int *categories,
+                           urne_diags *diags) {
     long n = -1;
+    *categories = 0;
     urne_span line;
     while (urne_lines_next(it, &line)) {
         if (urne_span_blank(line)) continue;
@@ -35,7 +41,9 @@ static long preflib_header(urne_lines *it, urne_span *first_data, char names[][2
             *first_data = line;
             return n;
         }
-        if (starts(line, "# NUMBER ALTERNATIVES:")) {
+        if (starts(line, "# NUMBER CATEGORIES:")) {
+            *categories = 1;
+        } else if (starts(line, "# NUMBER ALTERNATIVES:")) {
             int64_t v;
             urne_span num = {line.p + 22, line.len - 22, 0};
             if (urne_num_parse_count(num.p, num.len, &v) != URNE_NUM_OK || v < 1 || v > max) {
@@ -80,7 +88,8 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
     urne_lines_init_encoded(&it, buf + skip, len - skip, used);
     urne_span line;
     long n = -1;
-    if (names && prefs && tied) n = preflib_header(&it, &line, names, MAXC, diags);
+    int categories = 0;
+    if (names && prefs && tied) n = preflib_header(&it, &line, names, MAXC, &categories, diags);
     if (n < 1) {
         if (diags->errors == 0)
             urne_diags_add(diags, URNE_DIAG_ERROR, 0, "NUMBER ALTERNATIVES", RULE_PREFLIB,
@@ -105,11 +114,15 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
             } else {
                 size_t k = 0;
                 int in_brace = 0, first_in_brace = 0, bad = 0;
+                /* .cat: each top-level group is a category, best first; the last
+                 * (the "No" of approval ballots) is left unranked. */
+                size_t last_group_at = 0;
                 for (p = colon + 1; p < end && !bad;) {
                     while (p < end && (*p == ' ' || *p == ',')) p++;
                     if (p >= end) break;
                     if (*p == '{') {
                         in_brace = 1, first_in_brace = 1, p++;
+                        last_group_at = k;
                         continue;
                     }
                     if (*p == '}') {
@@ -131,6 +144,7 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
                                            "alternative %lld is ranked twice", (long long)c);
                             bad = 1;
                         }
+                    if (!in_brace) last_group_at = k;
                     tied[k] = (uint8_t)(in_brace && !first_in_brace);
                     first_in_brace = 0;
                     prefs[k++] = (uint16_t)(c - 1);
@@ -138,7 +152,7 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
                 }
                 if (!bad && in_brace)
                     urne_diags_add(diags, URNE_DIAG_ERROR, ln, "alternative", RULE_PREFLIB, "a '{' is left open");
-                else if (!bad && urne_ballots_add(out, count, prefs, tied, k) == -1)
+                else if (!bad && urne_ballots_add(out, count, prefs, tied, categories ? last_group_at : k) == -1)
                     goto oom;
             }
         }
@@ -260,7 +274,8 @@ int urne_io_ballot_format_parse(const char *name, urne_ballot_format *out) {
     static const struct { const char *name; urne_ballot_format fmt; } names[] = {
         {"auto", URNE_BFMT_AUTO}, {"blt", URNE_BFMT_BLT}, {"hil", URNE_BFMT_BLT},
         {"soc", URNE_BFMT_PREFLIB}, {"soi", URNE_BFMT_PREFLIB}, {"toc", URNE_BFMT_PREFLIB},
-        {"toi", URNE_BFMT_PREFLIB}, {"debian", URNE_BFMT_DEBIAN}, {"text", URNE_BFMT_TEXT},
+        {"toi", URNE_BFMT_PREFLIB}, {"cat", URNE_BFMT_PREFLIB}, {"debian", URNE_BFMT_DEBIAN},
+        {"text", URNE_BFMT_TEXT},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i].name, name) == 0) return *out = names[i].fmt, 0;

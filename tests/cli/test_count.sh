@@ -58,6 +58,34 @@ expect_rc 0 count --method plurality "$b" --json;  json "d['winners'], d['rounds
 expect_rc 0 count --method two-round "$b" --json;  json "d['winners']" "['Bob Kiss']"
 expect_rc 0 count --method borda "$b" --json;      json "d['winners']" "['Andy Montroll']"
 
+# The French 2002 approval experiment (6 polling stations, 2,597 voters): urne's approvals
+# against an independent reading of the .cat files (category 1 = Yes).
+total=0
+for f in "$data"/preflib/00026-frenchapproval/*.cat; do
+  expect_rc 0 count --method approval "$f" --json
+  got=$(python3 - "$f" "$tmp/out" <<'PY'
+import json, re, sys
+names, approvals, voters = {}, {}, 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    m = re.match(r"# ALTERNATIVE NAME (\d+): (.*)", line)
+    if m:
+        names[int(m.group(1))] = m.group(2).strip()
+    elif line[0].isdigit():
+        count, rest = line.split(":", 1)
+        voters += int(count)
+        rest = rest.strip()
+        first = rest[1:rest.index("}")] if rest.startswith("{") else rest.split(",")[0]
+        for c in filter(None, first.split(",")):
+            approvals[names[int(c)]] = approvals.get(names[int(c)], 0) + int(count)
+d = json.load(open(sys.argv[2]))
+mine = {k: int(v) for k, v in d["rounds"][0]["votes"].items() if int(v)}
+print("same" if mine == approvals and d["ballots"] == voters else f"differ {mine} {approvals}", voters)
+PY
+)
+  case "$got" in same*) ok; total=$((total + ${got#same })) ;; *) ko "$f: $got" ;; esac
+done
+if [ "$total" -eq 2597 ]; then ok; else ko "French approval voters: $total, expected 2597"; fi
+
 # Seats for lists from a hand-written file.
 printf '# title: Conseil municipal\n520: Liste A\n300: Liste B\n140: Liste C\n40: Liste D\n' > "$tmp/lists.txt"
 expect_rc 0 count --method municipal --seats 29 "$tmp/lists.txt" --json
