@@ -1,5 +1,6 @@
 /* libFuzzer target, built once per ballot format (URNE_FUZZ_BFORMAT = URNE_BFMT_BLT,
- * URNE_BFMT_PREFLIB, URNE_BFMT_DEBIAN, URNE_BFMT_TEXT): the reader, then every counting method and both
+ * URNE_BFMT_PREFLIB, URNE_BFMT_DEBIAN, URNE_BFMT_TEXT, URNE_BFMT_CSV; with CSV, grades and
+ * majority judgment too): the reader, then every counting method and both
  * writers on what it accepted. Never a crash, a leak or an out-of-bounds access; a
  * rejection always says why. */
 #include <stdint.h>
@@ -15,6 +16,19 @@ typedef int (*method_fn)(const urne_ballots *, uint64_t, urne_count_result *, ur
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     urne_diags d;
     urne_diags_init(&d, "fuzz");
+#if URNE_FUZZ_BFORMAT == URNE_BFMT_CSV
+    { /* the same bytes as grades, through majority judgment */
+        urne_grades g;
+        if (urne_io_parse_grades_csv((const char *)data, size, URNE_ENC_AUTO, &g, &d) == 0) {
+            urne_count_result r;
+            urne_count_mj(&g, 1, &r, &d);
+            urne_count_result_free(&r);
+            urne_grades_free(&g);
+        }
+        urne_diags_free(&d);
+        urne_diags_init(&d, "fuzz");
+    }
+#endif
     urne_ballots b;
     if (urne_io_parse_ballots((const char *)data, size, URNE_FUZZ_BFORMAT, URNE_ENC_AUTO, &b, &d) != 0) {
         if (d.errors == 0) abort();

@@ -9,7 +9,7 @@ root=$here/..
 data=$root/../shared/data
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/ministry" "$work/legislative" "$work/native" "$work/blt" "$work/preflib" "$work/debian" "$work/text"
+mkdir -p "$work/ministry" "$work/legislative" "$work/native" "$work/blt" "$work/preflib" "$work/debian" "$work/text" "$work/csv"
 # Seeds: small real pieces (large files slow the fuzzer down), examples, broken files.
 head -c 4000 "$data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt" > "$work/ministry/official"
 head -c 4000 "$data/fr_pres2017_2022_rhone69_bureaux/2017-pres-t2-commune-rhone-69-bronze.csv" > "$work/ministry/t2"
@@ -25,10 +25,12 @@ head -c 4000 "$data/debian_dpl_tallies/leader2006_tally.txt" > "$work/debian/hea
 cp "$root"/tests/bad-ballots/debian-* "$work/debian/"
 cp "$root"/tests/bad-ballots/text-* "$work/text/"
 printf '# title: t\n# seats: 2\n12: Alice > Bruno = Chloé\nBruno > Alice\n3: Chloé\n' > "$work/text/ok"
-for fmt in ministry legislative native blt preflib debian text; do
+cp "$root"/examples/budget-mj.csv "$root"/tests/bad-ballots/*.csv "$work/csv/"
+printf 'count,A,B,C\n5,1,x,0\n3,,oui,yes\n' > "$work/csv/approval"
+for fmt in ministry legislative native blt preflib debian text csv; do
   echo "fuzz: $fmt for ${seconds}s"
   "$build/fuzz_$fmt" -max_total_time="$seconds" -max_len=8192 -print_final_stats=0 -artifact_prefix="$build/" \
       "$work/$fmt" >"$work/$fmt.log" 2>&1 || { tail -40 "$work/$fmt.log"; echo "fuzz: $fmt FAILED"; exit 1; }
   grep -E "^#[0-9]+.*DONE" "$work/$fmt.log" | tail -1 || true
 done
-echo "fuzz: 7 passed, 0 failed"
+echo "fuzz: 8 passed, 0 failed"

@@ -37,6 +37,7 @@ static void count_usage(FILE *out) {
         fprintf(out, "  %-13s %s\n", single_methods[i].name, single_methods[i].summary);
     fprintf(out,
             "  %-13s single transferable vote, --rule scottish (the 2007 Scottish rules)\n"
+            "  %-13s majority judgment, from a CSV of grades ('# grades: best, ..., worst')\n"
             "  %-13s seats for lists by highest average, divisors 1, 2, 3...\n"
             "  %-13s seats for lists by highest average, divisors 1, 3, 5...\n"
             "  %-13s seats for lists by largest remainder (Hare quota)\n"
@@ -47,8 +48,8 @@ static void count_usage(FILE *out) {
             "  --seats N         seats to fill (default: the file's, else 1)\n"
             "  --threshold PCT   seat methods: lists under PCT %% of valid votes take no seat (e.g. 5, 3.5)\n"
             "  --round 1|2       municipal: round 1 needs an absolute majority for the bonus (default 1)\n"
-            "  --format FMT      blt, hil, soc, soi, toc, toi, cat, debian, text (default: the file's\n"
-            "                    extension, else guessed from its content)\n"
+            "  --format FMT      blt, hil, soc, soi, toc, toi, cat, debian, text, csv (default: the\n"
+            "                    file's extension, else guessed from its content)\n"
             "  --encoding E      auto, utf8, latin1 (default: auto)\n"
             "  --seed S          seed for ties the rules leave to lot (default 1; reported)\n"
             "  --json            print the report as JSON\n"
@@ -58,7 +59,43 @@ static void count_usage(FILE *out) {
             "  urne count --method schulze leader2006_tally.txt\n"
             "  urne count --method irv --json 00005-00000002.toi\n"
             "  urne count --method municipal --seats 29 lists.txt   (lines such as '1520: Liste A')\n",
-            "stv", "dhondt", "sainte-lague", "hare", "municipal");
+            "stv", "mj", "dhondt", "sainte-lague", "hare", "municipal");
+}
+
+/* Majority judgment reads grades, not rankings: its own path from file to report. */
+static int count_mj(const char *file, urne_encoding enc, uint64_t seed, int json) {
+    urne_diags diags;
+    urne_diags_init(&diags, file);
+    urne_io_buffer in;
+    urne_grades g;
+    int rc = URNE_EXIT_REJECTED;
+    if (urne_io_read_file(file, &in, &diags) == 0) {
+        int parsed = urne_io_parse_grades_csv(in.data, in.len, enc, &g, &diags);
+        urne_io_buffer_free(&in);
+        if (parsed == 0) {
+            urne_ballots names; /* the writers take their names and title from ballots */
+            urne_count_result r;
+            if (urne_ballots_init(&names, g.ncand, g.names) == 0 &&
+                (g.title == NULL || urne_ballots_title(&names, g.title) == 0) &&
+                urne_count_mj(&g, seed, &r, &diags) == 0) {
+                names.total = g.total;
+                rc = (json ? urne_io_write_count_json(stdout, &names, &r, 1)
+                           : urne_io_write_count_table(stdout, &names, &r, 1)) == 0
+                         ? URNE_EXIT_OK
+                         : URNE_EXIT_REJECTED;
+                urne_count_result_free(&r);
+            }
+            urne_ballots_free(&names);
+            urne_grades_free(&g);
+        }
+    }
+    if (rc != URNE_EXIT_OK) {
+        urne_cli_print_diags(&diags);
+        if (diags.errors) fprintf(stderr, "%s: rejected: %zu error%s; nothing was counted\n", file, diags.errors,
+                                  diags.errors == 1 ? "" : "s");
+    }
+    urne_diags_free(&diags);
+    return rc;
 }
 
 int urne_cli_count(int argc, char **argv) {
@@ -151,7 +188,8 @@ int urne_cli_count(int argc, char **argv) {
         if (strcmp(method, seat_methods[i].name) == 0) seat_method = (int)seat_methods[i].m;
     for (size_t i = 0; i < sizeof single_methods / sizeof single_methods[0]; i++)
         if (strcmp(method, single_methods[i].name) == 0) fn = single_methods[i].fn;
-    if (!fn && !stv && seat_method < 0) {
+    int mj = strcmp(method, "mj") == 0;
+    if (!fn && !stv && seat_method < 0 && !mj) {
         fprintf(stderr, "urne count: unknown method '%s' (see urne count --help)\n", method);
         return URNE_EXIT_USAGE;
     }
@@ -169,6 +207,7 @@ int urne_cli_count(int argc, char **argv) {
     }
     const char *file = argv[optind];
     if (fmt == URNE_BFMT_AUTO) fmt = urne_io_ballot_format_from_name(file);
+    if (mj) return count_mj(file, enc, seed, json);
     urne_diags diags;
     urne_diags_init(&diags, file);
     urne_io_buffer in;

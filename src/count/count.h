@@ -50,6 +50,7 @@ typedef struct urne_count_result {
     size_t *smith;            /* the Smith set, or NULL */
     char tiebreak[320];       /* how ties were broken, "" when none arose */
     int64_t *seats_won;       /* seat methods: seats per list, else NULL */
+    const char **labels;      /* per candidate, shown instead of the last stage's votes (MJ: grades), or NULL */
 } urne_count_result;
 
 /* Start an empty result for `ncand` candidates. 0 or -1. */
@@ -153,5 +154,30 @@ typedef enum { URNE_SEATS_DHONDT, URNE_SEATS_SAINTE_LAGUE, URNE_SEATS_HARE, URNE
 
 int urne_count_seats(const urne_ballots *b, urne_seat_method method, size_t seats, int64_t threshold_bp, int round,
                      uint64_t seed, urne_count_result *out, urne_diags *diags);
+
+/* Grade ballots (majority judgment): every voter grades every candidate on a scale
+ * given best first; only the distribution of grades per candidate matters. */
+typedef struct urne_grades {
+    urne_arena arena;
+    const char *title;
+    size_t ncand, ngrades;
+    const char **names;        /* candidates */
+    const char **grade_names;  /* best first */
+    int64_t *counts;           /* ncand x ngrades: voters (weights) giving candidate c grade g */
+    int64_t total;             /* voters */
+} urne_grades;
+
+/* Start with candidate and grade names (copied). 0 or -1. */
+int urne_grades_init(urne_grades *g, size_t ncand, const char *const *names, size_t ngrades,
+                     const char *const *grade_names);
+void urne_grades_free(urne_grades *g);
+
+/* Majority judgment (Balinski & Laraki, Majority Judgment, MIT Press 2011): each
+ * candidate's majority grade is its lower middlemost grade; candidates with the same
+ * majority grade are ordered by the majority gauge (the share p of grades above it
+ * against the share q below: +p when p > q, else -q; +p beats -q, a larger p or a
+ * smaller q is better), and if that ties too, by removing one majority grade from each
+ * and comparing again (the majority ranking); then by lot. Ranks every candidate. */
+int urne_count_mj(const urne_grades *g, uint64_t seed, urne_count_result *out, urne_diags *diags);
 
 #endif

@@ -21,6 +21,7 @@
 #include "../core/urne_diag.h"
 #include "../core/urne_text.h"
 #include "../count/ballots.h"
+#include "../count/count.h"
 
 /* BLT or HIL. On success `out` is initialised (free with urne_ballots_free); seats is
  * the file's. Returns 0, or -1 with errors in diags (out left freed). */
@@ -31,7 +32,8 @@ typedef enum {
     URNE_BFMT_BLT,
     URNE_BFMT_PREFLIB,
     URNE_BFMT_DEBIAN,
-    URNE_BFMT_TEXT
+    URNE_BFMT_TEXT,
+    URNE_BFMT_CSV
 } urne_ballot_format;
 
 /* "blt", "hil" -> BLT; "soc", "soi", "toc", "toi" -> PrefLib; "debian"; "text"; "auto".
@@ -53,11 +55,17 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
 int urne_io_parse_debian(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags);
 int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags);
 
+/* CSV of approvals (a header of names, cells 1/x/yes/oui or 0/no/non/empty, optional
+ * 'count' column) into ballots approving their 'yes' candidates tied first. */
+int urne_io_parse_approval_csv(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags);
+
+/* CSV of grades ('# grades: best, ..., worst', then the same layout, cells are grades,
+ * empty the worst) into grade distributions for majority judgment. */
+int urne_io_parse_grades_csv(const char *buf, size_t len, urne_encoding enc, urne_grades *out, urne_diags *diags);
+
 /* ---- output ---- */
 
 #include <stdio.h>
-
-#include "../count/count.h"
 
 /* The count as text for people: the stages with every candidate's votes and state,
  * the pairwise matrix for Condorcet methods, the winners and any tie broken. 0 or -1. */

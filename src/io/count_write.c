@@ -50,11 +50,15 @@ int urne_io_write_count_table(FILE *out, const urne_ballots *b, const urne_count
     for (size_t s = 0; s < r->nstages; s++) {
         const urne_count_stage *st = &r->stages[s];
         fprintf(out, "Stage %zu — %s. %s\n", s + 1, st->action, st->note);
+        int labelled = r->labels && s + 1 == r->nstages;
         for (size_t c = 0; c < b->ncand; c++) {
             decimal(st->votes[c], r->scale, num, sizeof num);
             fprintf(out, "  ");
             pad(out, b->names[c], nw);
-            fprintf(out, " %14s  %s\n", num, state_word(st->state[c]));
+            if (labelled)
+                fprintf(out, " %s\n", r->labels[c]);
+            else
+                fprintf(out, " %14s  %s\n", num, state_word(st->state[c]));
         }
         if (r->quota || st->nontransferable) {
             decimal(st->nontransferable, r->scale, num, sizeof num);
@@ -160,9 +164,10 @@ int urne_io_write_count_json(FILE *out, const urne_ballots *b, const urne_count_
         json_t *o = json_object(), *votes = json_object(), *state = json_object();
         json_object_set_new(o, "action", json_string(st->action));
         json_object_set_new(o, "note", json_string(st->note));
+        int labelled = r->labels && s + 1 == r->nstages;
         for (size_t c = 0; c < b->ncand; c++) {
             decimal(st->votes[c], r->scale, num, sizeof num);
-            json_object_set_new(votes, b->names[c], json_string(num));
+            json_object_set_new(votes, b->names[c], json_string(labelled ? r->labels[c] : num));
             const char *w = st->state[c] == URNE_ELECTED ? "elected" : st->state[c] == URNE_DEFEATED ? "excluded" : "hopeful";
             json_object_set_new(state, b->names[c], json_string(w));
         }

@@ -275,7 +275,7 @@ int urne_io_ballot_format_parse(const char *name, urne_ballot_format *out) {
         {"auto", URNE_BFMT_AUTO}, {"blt", URNE_BFMT_BLT}, {"hil", URNE_BFMT_BLT},
         {"soc", URNE_BFMT_PREFLIB}, {"soi", URNE_BFMT_PREFLIB}, {"toc", URNE_BFMT_PREFLIB},
         {"toi", URNE_BFMT_PREFLIB}, {"cat", URNE_BFMT_PREFLIB}, {"debian", URNE_BFMT_DEBIAN},
-        {"text", URNE_BFMT_TEXT},
+        {"text", URNE_BFMT_TEXT}, {"csv", URNE_BFMT_CSV},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i].name, name) == 0) return *out = names[i].fmt, 0;
@@ -324,6 +324,7 @@ int urne_io_parse_ballots(const char *buf, size_t len, urne_ballot_format fmt, u
     case URNE_BFMT_PREFLIB: return urne_io_parse_preflib(buf, len, enc, out, diags);
     case URNE_BFMT_DEBIAN: return urne_io_parse_debian(buf, len, enc, out, diags);
     case URNE_BFMT_TEXT: return urne_io_parse_text_ballots(buf, len, enc, out, diags);
+    case URNE_BFMT_CSV: return urne_io_parse_approval_csv(buf, len, enc, out, diags);
     case URNE_BFMT_BLT:
     case URNE_BFMT_AUTO: break;
     }

@@ -101,6 +101,24 @@ expect_rc 1 count --method municipal --seats 15 "$tmp/l2.txt"; has err "a second
 expect_rc 0 count --method municipal --seats 15 --round 2 "$tmp/l2.txt" --json
 json "d['seats_won']" "{'A': 11, 'B': 3, 'C': 1}"
 
+# Majority judgment and approval from CSV.
+expect_rc 0 count --method mj "$src/examples/budget-mj.csv" --json
+json "d['winners'], d['rounds'][0]['votes']" "(['Piste cyclable'], {'Jardin partagé': 'Passable', 'Piste cyclable': 'Bien', 'Ludothèque': 'Bien'})"
+expect_rc 0 count --method mj "$src/examples/budget-mj.csv"
+has out "Piste cyclable Bien"
+has out "Ranking: Piste cyclable > Ludothèque > Jardin partagé"
+printf 'count,A,B,C\n5,1,x,0\n3,,oui,yes\n' > "$tmp/appr.csv"
+expect_rc 0 count --method approval "$tmp/appr.csv" --json
+json "d['winners'], d['rounds'][0]['votes']" "(['B'], {'A': '5', 'B': '8', 'C': '3'})"
+expect_rc 1 count --method approval "$src/examples/budget-mj.csv"; has err "this file holds grades: count it with --method mj"
+expect_rc 1 count --method mj "$tmp/appr.csv";                     has err "no '# grades:"
+
+# STV on a hand-written file; a ballot with equal ranks is refused by the Scottish rules.
+expect_rc 0 count --method stv "$src/examples/board-stv.txt" --json
+json "d['seats'], d['quota'], len(d['winners'])" "(3, '12.00000', 3)"
+printf '# seats: 1\n3: A = B > C\n2: C\n' > "$tmp/tied.txt"
+expect_rc 1 count --method stv "$tmp/tied.txt"; has err "Scottish STV counts strict rankings only"
+
 # Lots replay from the seed, and are reported.
 printf '2 1\n3 1 0\n3 2 0\n0\n"A"\n"B"\n"tie"\n' > "$tmp/tie.blt"
 expect_rc 0 count --method plurality --seed 7 "$tmp/tie.blt" --json

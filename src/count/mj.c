@@ -1,0 +1,138 @@
+/*
+ * mj: majority judgment over grade distributions. See count.h for the rule.
+ *
+ * Grades are indices, 0 the best. With N voters, sorting a candidate's grades from
+ * worst to best, the lower middlemost grade is the floor((N+1)/2)-th: for N = 4, the
+ * second of four; for N = 5, the third.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "count.h"
+
+int urne_grades_init(urne_grades *g, size_t ncand, const char *const *names, size_t ngrades,
+                     const char *const *grade_names) {
+    memset(g, 0, sizeof *g);
+    urne_arena_init(&g->arena);
+    g->ncand = ncand;
+    g->ngrades = ngrades;
+    g->names = urne_arena_alloc(&g->arena, (ncand ? ncand : 1) * sizeof *g->names);
+    g->grade_names = urne_arena_alloc(&g->arena, (ngrades ? ngrades : 1) * sizeof *g->grade_names);
+    g->counts = urne_arena_alloc(&g->arena, (ncand && ngrades ? ncand * ngrades : 1) * sizeof *g->counts);
+    if (!g->names || !g->grade_names || !g->counts) return -1;
+    for (size_t i = 0; i < ncand; i++)
+        if ((g->names[i] = urne_arena_strdup(&g->arena, names[i])) == NULL) return -1;
+    for (size_t i = 0; i < ngrades; i++)
+        if ((g->grade_names[i] = urne_arena_strdup(&g->arena, grade_names[i])) == NULL) return -1;
+    return 0;
+}
+
+void urne_grades_free(urne_grades *g) {
+    urne_arena_free(&g->arena);
+    memset(g, 0, sizeof *g);
+}
+
+/* The majority grade of a distribution d[0..ng) (0 best) over n voters. */
+static size_t majority_grade(const int64_t *d, size_t ng, int64_t n) {
+    int64_t rank = (n + 1) / 2, seen = 0; /* the rank-th grade counting from the worst */
+    for (size_t g = ng; g-- > 0;) {
+        seen += d[g];
+        if (seen >= rank) return g;
+    }
+    return 0;
+}
+
+typedef struct gauge {
+    size_t grade;
+    int plus;       /* p > q */
+    int64_t share;  /* p when plus, q otherwise (voters, the total is common) */
+} gauge;
+
+static gauge gauge_of(const int64_t *d, size_t ng, int64_t n) {
+    gauge ga = {majority_grade(d, ng, n), 0, 0};
+    int64_t p = 0, q = 0;
+    for (size_t g = 0; g < ng; g++) {
+        if (g < ga.grade) p += d[g];
+        if (g > ga.grade) q += d[g];
+    }
+    ga.plus = p > q;
+    ga.share = ga.plus ? p : q;
+    return ga;
+}
+
+/* >0 when a is better, <0 when b is, 0 when equal. */
+static int compare_gauge(gauge a, gauge b) {
+    if (a.grade != b.grade) return a.grade < b.grade ? 1 : -1;
+    if (a.plus != b.plus) return a.plus ? 1 : -1;
+    if (a.share != b.share) return (a.plus ? a.share > b.share : a.share < b.share) ? 1 : -1;
+    return 0;
+}
+
+/* Compare two candidates by gauge, then by removing majority grades one at a time. */
+static int compare(const urne_grades *g, size_t a, size_t b, int64_t *da, int64_t *db) {
+    size_t ng = g->ngrades;
+    memcpy(da, g->counts + a * ng, ng * sizeof *da);
+    memcpy(db, g->counts + b * ng, ng * sizeof *db);
+    for (int64_t n = g->total; n > 0; n--) {
+        gauge x = gauge_of(da, ng, n), y = gauge_of(db, ng, n);
+        int c = compare_gauge(x, y);
+        if (c != 0) return c;
+        da[x.grade]--; /* both have the same majority grade here */
+        db[y.grade]--;
+    }
+    return 0;
+}
+
+int urne_count_mj(const urne_grades *g, uint64_t seed, urne_count_result *out, urne_diags *diags) {
+    size_t n = g->ncand, ng = g->ngrades;
+    if (urne_count_result_init(out, n, "mj", NULL, 0) != 0) goto oom;
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    uint64_t *draw = malloc((n ? n : 1) * sizeof *draw);
+    int64_t *da = malloc((ng ? ng : 1) * sizeof *da), *db = malloc((ng ? ng : 1) * sizeof *db);
+    int64_t *grade = malloc((n ? n : 1) * sizeof *grade);
+    if (!order || !draw || !da || !db || !grade) {
+        free(order), free(draw), free(da), free(db), free(grade);
+        goto oom;
+    }
+    urne_lot lot;
+    urne_lot_init(&lot, seed);
+    for (size_t i = 0; i < n; i++) order[i] = i, draw[i] = urne_lot_below(&lot, UINT64_MAX);
+    int lot_used = 0;
+    for (size_t i = 1; i < n; i++) /* insertion sort: n is small */
+        for (size_t j = i; j > 0; j--) {
+            int c = compare(g, order[j], order[j - 1], da, db);
+            if (c == 0) lot_used |= j == 1, c = draw[order[j]] < draw[order[j - 1]] ? 1 : -1;
+            if (c <= 0) break;
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++) urne_count_winner_add(out, order[i]);
+    if (lot_used && n > 1 && compare(g, order[0], order[1], da, db) == 0)
+        snprintf(out->tiebreak, sizeof out->tiebreak, "%s and %s have identical grades: %s placed first by lot",
+                 g->names[order[0]], g->names[order[1]], g->names[order[0]]);
+    /* Stage: each candidate's majority grade (0 = best); the note says it in words. */
+    urne_count_stage *st = NULL;
+    for (size_t c = 0; c < n; c++) grade[c] = (int64_t)majority_grade(g->counts + c * ng, ng, g->total);
+    st = urne_count_stage_add(out, "majority grades", grade, 0, NULL);
+    out->labels = urne_arena_alloc(&out->arena, (n ? n : 1) * sizeof *out->labels);
+    if (st && out->labels) {
+        for (size_t c = 0; c < n; c++) out->labels[c] = g->grade_names[grade[c]];
+        size_t used = 0;
+        for (size_t i = 0; i < n && used + 1 < sizeof st->note; i++) {
+            size_t c = order[i];
+            gauge ga = gauge_of(g->counts + c * ng, ng, g->total);
+            int w = snprintf(st->note + used, sizeof st->note - used, "%s%s: %s %c%lld", i ? "; " : "", g->names[c],
+                             g->grade_names[ga.grade], ga.plus ? '+' : '-', (long long)ga.share);
+            if (w < 0) break;
+            used += (size_t)w;
+            if (used >= sizeof st->note) break;
+        }
+    }
+    free(order), free(draw), free(da), free(db), free(grade);
+    if (st && out->labels) return 0;
+oom:
+    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory counting");
+    return -1;
+}
