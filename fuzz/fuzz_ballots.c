@@ -54,12 +54,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 urne_io_write_count_json(sink, &b, &r, 1);
             urne_count_result_free(&r);
         }
-        urne_count_result r;
-        if (urne_count_stv_scottish(&b, b.seats ? b.seats : 1, 1, &r, &d) == 0) {
-            urne_io_write_count_table(sink, &b, &r, b.seats);
-            urne_io_write_count_json(sink, &b, &r, b.seats);
+        int (*stv[])(const urne_ballots *, size_t, uint64_t, urne_count_result *, urne_diags *) = {
+            urne_count_stv_scottish, urne_count_stv_wigm, urne_count_stv_meek};
+        for (size_t k = 0; k < 3; k++) {
+            urne_count_result r;
+            if (stv[k](&b, b.seats ? b.seats : 1, 1, &r, &d) == 0) {
+                urne_io_write_count_table(sink, &b, &r, b.seats);
+                urne_io_write_count_json(sink, &b, &r, b.seats);
+            }
+            urne_count_result_free(&r);
         }
-        urne_count_result_free(&r);
     }
     fclose(sink);
     urne_ballots_free(&b);

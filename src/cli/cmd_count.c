@@ -36,7 +36,8 @@ static void count_usage(FILE *out) {
     for (size_t i = 0; i < sizeof single_methods / sizeof single_methods[0]; i++)
         fprintf(out, "  %-13s %s\n", single_methods[i].name, single_methods[i].summary);
     fprintf(out,
-            "  %-13s single transferable vote, --rule scottish (the 2007 Scottish rules)\n"
+            "  %-13s single transferable vote, --rule scottish (the 2007 Scottish rules, default),\n"
+            "                meek (Meek's method, New Zealand arithmetic) or wigm (Gregory, 9 decimals)\n"
             "  %-13s majority judgment, from a CSV of grades ('# grades: best, ..., worst')\n"
             "  %-13s seats for lists by highest average, divisors 1, 2, 3...\n"
             "  %-13s seats for lists by highest average, divisors 1, 3, 5...\n"
@@ -44,7 +45,7 @@ static void count_usage(FILE *out) {
             "  %-13s French municipal rule: majority bonus, then highest average among lists >= 5 %%\n\n"
             "Options:\n"
             "  --method METHOD   how to count (required)\n"
-            "  --rule RULE       STV rule: scottish (default)\n"
+            "  --rule RULE       STV rule: scottish (default), meek, wigm\n"
             "  --seats N         seats to fill (default: the file's, else 1)\n"
             "  --threshold PCT   seat methods: lists under PCT %% of valid votes take no seat (e.g. 5, 3.5)\n"
             "  --round 1|2       municipal: round 1 needs an absolute majority for the bonus (default 1)\n"
@@ -193,8 +194,8 @@ int urne_cli_count(int argc, char **argv) {
         fprintf(stderr, "urne count: unknown method '%s' (see urne count --help)\n", method);
         return URNE_EXIT_USAGE;
     }
-    if (stv && rule && strcmp(rule, "scottish") != 0) {
-        fprintf(stderr, "urne count: unknown STV rule '%s' (scottish)\n", rule);
+    if (stv && rule && strcmp(rule, "scottish") != 0 && strcmp(rule, "meek") != 0 && strcmp(rule, "wigm") != 0) {
+        fprintf(stderr, "urne count: unknown STV rule '%s' (scottish, meek, wigm)\n", rule);
         return URNE_EXIT_USAGE;
     }
     if (!stv && rule) {
@@ -219,7 +220,11 @@ int urne_cli_count(int argc, char **argv) {
         if (parsed == 0) {
             size_t n = seats ? (size_t)seats : (stv && b.seats ? b.seats : 1);
             urne_count_result r;
-            int counted = stv                ? urne_count_stv_scottish(&b, n, seed, &r, &diags)
+            int (*stv_fn)(const urne_ballots *, size_t, uint64_t, urne_count_result *, urne_diags *) =
+                rule == NULL || strcmp(rule, "scottish") == 0 ? urne_count_stv_scottish
+                : strcmp(rule, "meek") == 0                   ? urne_count_stv_meek
+                                                              : urne_count_stv_wigm;
+            int counted = stv                ? stv_fn(&b, n, seed, &r, &diags)
                           : seat_method >= 0 ? urne_count_seats(&b, (urne_seat_method)seat_method, n, threshold_bp,
                                                                 round, seed, &r, &diags)
                                              : fn(&b, seed, &r, &diags);

@@ -88,6 +88,22 @@ uint64_t urne_lot_below(urne_lot *lot, uint64_t n);
 int urne_count_stv_scottish(const urne_ballots *b, size_t seats, uint64_t seed, urne_count_result *out,
                             urne_diags *diags);
 
+/* Plain weighted inclusive Gregory method: the Scottish procedure above (Droop quota,
+ * surpluses of every paper, exclusions, the same tie rules) at nine decimals instead of
+ * five. */
+int urne_count_stv_wigm(const urne_ballots *b, size_t seats, uint64_t seed, urne_count_result *out,
+                        urne_diags *diags);
+
+/* Meek STV (Hill, Wichmann & Woodall, 'Algorithm 123: Single transferable vote by Meek's
+ * method', The Computer Journal 30, 1987), with the New Zealand rules' arithmetic
+ * (Local Electoral Act 2001, Schedule 1A): nine decimals, votes credited rounded down,
+ * keep factors rounded up, quota (votes - excess) / (seats + 1) truncated plus 10^-9.
+ * Keep factors are iterated until the elected candidates' total surplus is under
+ * 0.00001; then candidates at or above the quota are elected, or the lowest excluded
+ * (ties: earliest stage they differed, then lot). One stage per election or exclusion. */
+int urne_count_stv_meek(const urne_ballots *b, size_t seats, uint64_t seed, urne_count_result *out,
+                        urne_diags *diags);
+
 /* The pairwise matrix (voters ranking i strictly above j; ranked above unranked, equal
  * ranks neither way), the Condorcet winner and the Smith set, stored in `out`, which
  * must be initialised. Every Condorcet method calls it first. 0 or -1. */

@@ -6,7 +6,8 @@
  * papers), a value (1.00000 at first) and the position of the preference they count
  * for. A candidate's votes are the sum of weight x value over the parcels they hold.
  * All arithmetic is in integers of 10^-5, as the rules compute transfer values "to five
- * decimal places (any remainder being ignored)".
+ * decimal places (any remainder being ignored)". The same procedure at nine decimals is
+ * urne's plain WIGM (urne_count_stv_wigm).
  *
  *   quota      floor(valid papers / (seats + 1)) + 1                          (rule 46)
  *   elect      every continuing candidate at or above the quota, most votes first
@@ -29,7 +30,6 @@
 
 #include "count.h"
 
-#define UNIT 100000 /* five decimals */
 
 typedef struct parcel {
     uint32_t ballot;
@@ -45,6 +45,8 @@ typedef struct pile {
 
 typedef struct count_state {
     const urne_ballots *b;
+    int64_t unit;           /* 10^decimals: the rule's precision */
+    int decimals;
     size_t seats;
     parcel *parcels;
     size_t nparcels;
@@ -201,17 +203,17 @@ static int run(count_state *s) {
         p->ballot = (uint32_t)k;
         p->pos = 0;
         p->weight = b->weight[k];
-        p->value = UNIT;
+        p->value = s->unit;
         if (pile_push(&s->piles[b->prefs[b->start[k]]], (uint32_t)s->nparcels++) != 0) return -1;
         valid += b->weight[k];
     }
-    s->quota = (valid / (int64_t)(s->seats + 1) + 1) * UNIT;
+    s->quota = (valid / (int64_t)(s->seats + 1) + 1) * s->unit;
     s->out->quota = s->quota;
     recount(s);
     urne_count_stage *st = stage(s, "first preferences");
     if (st == NULL) return -1;
     snprintf(st->note, sizeof st->note, "%lld valid ballots, %zu seats: quota %lld.", (long long)valid, s->seats,
-             (long long)(s->quota / UNIT));
+             (long long)(s->quota / s->unit));
     if (elect_by_quota(s, st->note, sizeof st->note) != 0) return -1;
     memcpy(st->state, s->state, ncand);
 
@@ -245,18 +247,18 @@ static int run(count_state *s) {
             size_t c = choose(s, pending, np, 1, &lot, &hist);
             note_tie(s, "order of surpluses", c, lot, hist);
             int64_t surplus = s->surplus[c], total = s->votes[c];
-            snprintf(note, sizeof note, "Surplus of %s (%lld.%05lld) transferred at %lld.%05lld of each paper's value.",
-                     name(s, c), (long long)(surplus / UNIT), (long long)(surplus % UNIT),
-                     (long long)(((__int128)surplus * UNIT / total) / UNIT),
-                     (long long)(((__int128)surplus * UNIT / total) % UNIT));
+            int64_t ratio = (int64_t)((__int128)surplus * s->unit / total);
+            snprintf(note, sizeof note, "Surplus of %s (%lld.%0*lld) transferred at %lld.%0*lld of each paper's value.",
+                     name(s, c), (long long)(surplus / s->unit), s->decimals, (long long)(surplus % s->unit),
+                     (long long)(ratio / s->unit), s->decimals, (long long)(ratio % s->unit));
             if (transfer_surplus(s, c) != 0) return -1;
             action = "surplus";
         } else {
             int lot = 0, hist = 0;
             size_t c = choose(s, hopeful, nh, 0, &lot, &hist);
             note_tie(s, "exclusion", c, lot, hist);
-            snprintf(note, sizeof note, "%s, with the fewest votes (%lld.%05lld), is excluded.", name(s, c),
-                     (long long)(s->votes[c] / UNIT), (long long)(s->votes[c] % UNIT));
+            snprintf(note, sizeof note, "%s, with the fewest votes (%lld.%0*lld), is excluded.", name(s, c),
+                     (long long)(s->votes[c] / s->unit), s->decimals, (long long)(s->votes[c] % s->unit));
             if (exclude(s, c) != 0) return -1;
             action = "exclusion";
         }
@@ -272,9 +274,10 @@ static int run(count_state *s) {
     return 0;
 }
 
-int urne_count_stv_scottish(const urne_ballots *b, size_t seats, uint64_t seed, urne_count_result *out,
-                            urne_diags *diags) {
-    if (urne_count_result_init(out, b->ncand, "stv", "scottish", 5) != 0) goto oom;
+/* The procedure at `decimals` of precision, under the rule's name. */
+static int count_wigm(const urne_ballots *b, size_t seats, uint64_t seed, const char *rule, int decimals,
+                      urne_count_result *out, urne_diags *diags) {
+    if (urne_count_result_init(out, b->ncand, "stv", rule, decimals) != 0) goto oom;
     if (seats == 0 || seats > b->ncand) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, "seats", "seats",
                        "%zu seats for %zu candidates: STV needs between 1 and the number of candidates", seats,
@@ -290,6 +293,9 @@ int urne_count_stv_scottish(const urne_ballots *b, size_t seats, uint64_t seed, 
     count_state s;
     memset(&s, 0, sizeof s);
     s.b = b;
+    s.decimals = decimals;
+    s.unit = 1;
+    for (int i = 0; i < decimals; i++) s.unit *= 10;
     s.seats = seats;
     s.out = out;
     urne_lot_init(&s.lot, seed);
@@ -313,4 +319,13 @@ int urne_count_stv_scottish(const urne_ballots *b, size_t seats, uint64_t seed, 
 oom:
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory counting");
     return -1;
+}
+
+int urne_count_stv_scottish(const urne_ballots *b, size_t seats, uint64_t seed, urne_count_result *out,
+                            urne_diags *diags) {
+    return count_wigm(b, seats, seed, "scottish", 5, out, diags);
+}
+
+int urne_count_stv_wigm(const urne_ballots *b, size_t seats, uint64_t seed, urne_count_result *out, urne_diags *diags) {
+    return count_wigm(b, seats, seed, "wigm", 9, out, diags);
 }

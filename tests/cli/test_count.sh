@@ -26,7 +26,7 @@ json() {
 expect_rc 0 count --help;                 has out "ranked-pairs"
 expect_rc 2 count x;                      has err "--method is required"
 expect_rc 2 count --method nope x;        has err "unknown method 'nope'"
-expect_rc 2 count --method stv --rule meek x; has err "unknown STV rule 'meek'"
+expect_rc 2 count --method stv --rule irish x; has err "unknown STV rule 'irish' (scottish, meek, wigm)"
 expect_rc 2 count --method irv --rule scottish x; has err "--rule applies to stv only"
 expect_rc 2 count --method irv --seats 0 x; has err "--seats takes a whole number >= 1"
 expect_rc 2 count --method irv --format xls x; has err "unknown format 'xls'"
@@ -41,6 +41,11 @@ expect_rc 0 count --method stv "$g/Anderston-City-2007.blt" --json
 json "d['quota'], d['seats'], d['ballots'], len(d['rounds'])" "('1381.00000', 4, 6900, 8)"
 json "d['rounds'][1]['votes']['Nina Baker'], d['rounds'][1]['nontransferable']" "('927.98248', '73.20404')"
 json "sorted(d['winners'])" "['Craig MacKay', 'Gordon Matheson', 'Nina Baker', 'Philip Braat']"
+
+expect_rc 0 count --method stv --rule meek "$data/tideman_ers_hil/A1.HIL" --json
+json "sorted(d['winners']), d['rule'], d['quota'][-10:-9]" "(['Candidate  1', 'Candidate  8', 'Candidate  9'], 'meek', '.')"
+expect_rc 0 count --method stv --rule wigm "$g/Anderston-City-2007.blt" --json
+json "d['rule'], d['quota']" "('wigm', '1381.000000000')"
 
 d=$data/debian_dpl_tallies
 expect_rc 0 count --method schulze "$d/leader2007_tally.txt" --json
