@@ -63,38 +63,49 @@ static void count_usage(FILE *out) {
             "stv", "mj", "dhondt", "sainte-lague", "hare", "municipal");
 }
 
+/* Write a count's report; a rejection's messages otherwise. Returns the exit status. */
+static int finish(const char *file, int counted, int json, const urne_ballots *b, const urne_count_result *r,
+                  size_t shown, urne_diags *diags) {
+    int rc = URNE_EXIT_REJECTED;
+    if (counted == 0)
+        rc = (json ? urne_io_write_count_json(stdout, b, r, shown) : urne_io_write_count_table(stdout, b, r, shown)) == 0
+                 ? URNE_EXIT_OK
+                 : URNE_EXIT_REJECTED;
+    if (rc != URNE_EXIT_OK) {
+        urne_cli_print_diags(diags);
+        if (diags->errors)
+            fprintf(stderr, "%s: rejected: %zu error%s; nothing was counted\n", file, diags->errors,
+                    diags->errors == 1 ? "" : "s");
+    }
+    return rc;
+}
+
 /* Majority judgment reads grades, not rankings: its own path from file to report. */
 static int count_mj(const char *file, urne_encoding enc, uint64_t seed, int json) {
     urne_diags diags;
     urne_diags_init(&diags, file);
     urne_io_buffer in;
-    urne_grades g;
-    int rc = URNE_EXIT_REJECTED;
+    urne_grades g; /* lives until the report is written: its grade names label it */
+    urne_ballots names; /* the writers take names and title from ballots */
+    urne_count_result r;
+    int counted = -1;
+    memset(&g, 0, sizeof g);
+    memset(&names, 0, sizeof names);
+    memset(&r, 0, sizeof r);
     if (urne_io_read_file(file, &in, &diags) == 0) {
         int parsed = urne_io_parse_grades_csv(in.data, in.len, enc, &g, &diags);
         urne_io_buffer_free(&in);
         if (parsed == 0) {
-            urne_ballots names; /* the writers take their names and title from ballots */
-            urne_count_result r;
             if (urne_ballots_init(&names, g.ncand, g.names) == 0 &&
-                (g.title == NULL || urne_ballots_title(&names, g.title) == 0) &&
-                urne_count_mj(&g, seed, &r, &diags) == 0) {
-                names.total = g.total;
-                rc = (json ? urne_io_write_count_json(stdout, &names, &r, 1)
-                           : urne_io_write_count_table(stdout, &names, &r, 1)) == 0
-                         ? URNE_EXIT_OK
-                         : URNE_EXIT_REJECTED;
-                urne_count_result_free(&r);
-            }
-            urne_ballots_free(&names);
-            urne_grades_free(&g);
+                (g.title == NULL || urne_ballots_title(&names, g.title) == 0))
+                counted = urne_count_mj(&g, seed, &r, &diags);
+            names.total = g.total;
         }
     }
-    if (rc != URNE_EXIT_OK) {
-        urne_cli_print_diags(&diags);
-        if (diags.errors) fprintf(stderr, "%s: rejected: %zu error%s; nothing was counted\n", file, diags.errors,
-                                  diags.errors == 1 ? "" : "s");
-    }
+    int rc = finish(file, counted, json, &names, &r, 1, &diags);
+    urne_count_result_free(&r);
+    urne_grades_free(&g);
+    urne_ballots_free(&names);
     urne_diags_free(&diags);
     return rc;
 }
@@ -213,37 +224,30 @@ int urne_cli_count(int argc, char **argv) {
     urne_diags_init(&diags, file);
     urne_io_buffer in;
     urne_ballots b;
-    int rc = URNE_EXIT_REJECTED;
+    urne_count_result r;
+    int counted = -1;
+    size_t shown = 1;
+    memset(&b, 0, sizeof b);
+    memset(&r, 0, sizeof r);
     if (urne_io_read_file(file, &in, &diags) == 0) {
         int parsed = urne_io_parse_ballots(in.data, in.len, fmt, enc, &b, &diags);
         urne_io_buffer_free(&in);
         if (parsed == 0) {
             size_t n = seats ? (size_t)seats : (stv && b.seats ? b.seats : 1);
-            urne_count_result r;
             int (*stv_fn)(const urne_ballots *, size_t, uint64_t, urne_count_result *, urne_diags *) =
                 rule == NULL || strcmp(rule, "scottish") == 0 ? urne_count_stv_scottish
                 : strcmp(rule, "meek") == 0                   ? urne_count_stv_meek
                                                               : urne_count_stv_wigm;
-            int counted = stv                ? stv_fn(&b, n, seed, &r, &diags)
-                          : seat_method >= 0 ? urne_count_seats(&b, (urne_seat_method)seat_method, n, threshold_bp,
-                                                                round, seed, &r, &diags)
-                                             : fn(&b, seed, &r, &diags);
-            if (counted == 0) {
-                size_t shown = stv || seat_method >= 0 ? n : 1;
-                rc = (json ? urne_io_write_count_json(stdout, &b, &r, shown)
-                           : urne_io_write_count_table(stdout, &b, &r, shown)) == 0
-                         ? URNE_EXIT_OK
-                         : URNE_EXIT_REJECTED;
-                urne_count_result_free(&r);
-            }
-            urne_ballots_free(&b);
+            counted = stv                ? stv_fn(&b, n, seed, &r, &diags)
+                      : seat_method >= 0 ? urne_count_seats(&b, (urne_seat_method)seat_method, n, threshold_bp, round,
+                                                            seed, &r, &diags)
+                                         : fn(&b, seed, &r, &diags);
+            shown = stv || seat_method >= 0 ? n : 1;
         }
     }
-    if (rc != URNE_EXIT_OK) {
-        urne_cli_print_diags(&diags);
-        if (diags.errors) fprintf(stderr, "%s: rejected: %zu error%s; nothing was counted\n", file, diags.errors,
-                                  diags.errors == 1 ? "" : "s");
-    }
+    int rc = finish(file, counted, json, &b, &r, shown, &diags);
+    urne_count_result_free(&r);
+    urne_ballots_free(&b);
     urne_diags_free(&diags);
     return rc;
 }

@@ -181,6 +181,11 @@ int urne_lines_next(urne_lines *it, urne_span *line) {
     return 1;
 }
 
+void urne_lines_rewind(urne_lines *it) {
+    it->pos = 0;
+    it->lineno = 0;
+}
+
 void urne_lines_free(urne_lines *it) {
     free(it->scratch);
     it->scratch = NULL;

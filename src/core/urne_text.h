@@ -70,6 +70,9 @@ void urne_lines_init_encoded(urne_lines *it, const char *text, size_t len, urne_
  * or when memory runs out converting it (then it->lineno is -1). */
 int urne_lines_next(urne_lines *it, urne_span *line);
 
+/* Start again from the first line (for parsers that read a file twice). */
+void urne_lines_rewind(urne_lines *it);
+
 /* Release the conversion buffer. */
 void urne_lines_free(urne_lines *it);
 

@@ -77,6 +77,16 @@ void urne_lot_init(urne_lot *lot, uint64_t seed);
 /* A uniform integer in [0, n). */
 uint64_t urne_lot_below(urne_lot *lot, uint64_t n);
 
+/* Choose among candidates pool[0..n): the highest (or lowest) in `now`; among those
+ * tied, the highest (lowest) at the earliest recorded stage of `r` at which they differ;
+ * then by lot, noted in r->tiebreak under `what`. Returns the candidate. */
+size_t urne_count_pick(urne_count_result *r, const int64_t *now, const size_t *pool, size_t n, int highest,
+                       urne_lot *lot, const char *const *names, const char *what);
+
+/* What every STV rule requires: 1 <= seats <= candidates, strict rankings. 0, or -1
+ * with the error (naming `rule`) in diags. */
+int urne_count_stv_check(const urne_ballots *b, size_t seats, const char *rule, urne_diags *diags);
+
 /* ---- methods ---- */
 
 /* Single transferable vote under the Scottish Local Government Elections Order 2007

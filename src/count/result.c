@@ -1,6 +1,8 @@
 /*
  * result: building a count's report, and the lot generator. See count.h.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "count.h"
@@ -69,4 +71,52 @@ uint64_t urne_lot_below(urne_lot *lot, uint64_t n) {
     do x = next64(lot);
     while (x >= limit);
     return x % n;
+}
+
+size_t urne_count_pick(urne_count_result *r, const int64_t *now, const size_t *pool, size_t n, int highest,
+                       urne_lot *lot, const char *const *names, const char *what) {
+    if (n == 0) return URNE_COUNT_NONE;
+    size_t *best = malloc(n * sizeof *best), nb = 0;
+    if (best == NULL) return pool[0]; /* out of memory: a defined answer rather than none */
+    const int64_t *row = now;
+    int tied_now = 0;
+    for (size_t s = 0;; s++) {
+        /* keep the best of the current pool at `row` */
+        int64_t lim = highest ? INT64_MIN : INT64_MAX;
+        const size_t *from = s == 0 ? pool : best;
+        size_t m = s == 0 ? n : nb;
+        for (size_t i = 0; i < m; i++)
+            if (highest ? row[from[i]] > lim : row[from[i]] < lim) lim = row[from[i]];
+        size_t k = 0;
+        for (size_t i = 0; i < m; i++)
+            if (row[from[i]] == lim) best[k++] = from[i];
+        nb = k;
+        if (s == 0) tied_now = nb > 1;
+        if (nb <= 1 || s >= r->nstages) break;
+        row = r->stages[s].votes; /* then the earliest stage, the next, ... */
+    }
+    size_t c = nb > 1 ? best[urne_lot_below(lot, nb)] : best[0];
+    if (tied_now) {
+        size_t used = strlen(r->tiebreak);
+        snprintf(r->tiebreak + used, sizeof r->tiebreak - used, "%s%s: %s chosen %s", used ? "; " : "", what,
+                 names[c] ? names[c] : "?",
+                 nb > 1 ? "by lot" : "by the earliest stage at which the tied candidates differed");
+    }
+    free(best);
+    return c;
+}
+
+int urne_count_stv_check(const urne_ballots *b, size_t seats, const char *rule, urne_diags *diags) {
+    if (seats == 0 || seats > b->ncand) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, "seats", "seats",
+                       "%zu seats for %zu candidates: STV needs between 1 and the number of candidates", seats, b->ncand);
+        return -1;
+    }
+    for (size_t i = 0; i < b->nprefs; i++)
+        if (b->tied[i]) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "strict-ranking",
+                           "a ballot ranks two candidates equal; %s STV counts strict rankings only", rule);
+            return -1;
+        }
+    return 0;
 }

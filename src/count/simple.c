@@ -178,30 +178,12 @@ int urne_count_irv(const urne_ballots *b, uint64_t seed, urne_count_result *out,
             rc = urne_count_winner_add(out, lead);
             break;
         }
-        /* Exclude the lowest: ties by the earliest round they differed, then lot. */
+        /* Exclude the lowest: ties by the earliest round they differed, then lot. The
+         * current round is recorded already, so history starts from the first. */
         size_t pool[n ? n : 1], m = 0;
-        int64_t low = INT64_MAX;
-        for (size_t i = 0; i < n; i++) {
-            if (!cont[i]) continue;
-            if (v[i] < low) low = v[i], m = 0;
-            if (v[i] == low) pool[m++] = i;
-        }
-        for (size_t s = 0; m > 1 && s + 1 < out->nstages; s++) {
-            const int64_t *past = out->stages[s].votes;
-            int64_t lo = INT64_MAX;
-            size_t m2 = 0;
-            for (size_t i = 0; i < m; i++)
-                if (past[pool[i]] < lo) lo = past[pool[i]];
-            for (size_t i = 0; i < m; i++)
-                if (past[pool[i]] == lo) pool[m2++] = pool[i];
-            m = m2;
-        }
-        size_t x = pool[m > 1 ? urne_lot_below(&lot, m) : 0];
-        if (m > 1) {
-            size_t used = strlen(out->tiebreak);
-            snprintf(out->tiebreak + used, sizeof out->tiebreak - used, "%sexclusion: %s chosen by lot", used ? "; " : "",
-                     b->names[x]);
-        }
+        for (size_t i = 0; i < n; i++)
+            if (cont[i]) pool[m++] = i;
+        size_t x = urne_count_pick(out, v, pool, m, 0, &lot, b->names, "exclusion");
         cont[x] = 0;
         state[x] = st->state[x] = URNE_DEFEATED;
         snprintf(st->note, sizeof st->note, "No majority of the %lld ballots still counting: %s, with fewest, is excluded.",

@@ -66,34 +66,9 @@ static void notef(char *buf, size_t size, const char *fmt, ...) {
 
 static const char *name(const meek *m, size_t c) { return m->b->names[c] ? m->b->names[c] : "?"; }
 
-/* Among candidates in `pool` (n of them), the lowest (or highest) now, ties by the
- * earliest recorded stage at which they differ, then lot. */
 static size_t pick(meek *m, size_t *pool, size_t n, int highest) {
-    size_t best[n ? n : 1], nb = 0;
-    int64_t v = highest ? INT64_MIN : INT64_MAX;
-    for (size_t i = 0; i < n; i++) {
-        int64_t x = m->votes[pool[i]];
-        if (highest ? x > v : x < v) v = x, nb = 0;
-        if (x == v) best[nb++] = pool[i];
-    }
-    for (size_t s = 0; nb > 1 && s < m->out->nstages; s++) {
-        const int64_t *past = m->out->stages[s].votes;
-        int64_t lim = highest ? INT64_MIN : INT64_MAX;
-        size_t k = 0;
-        for (size_t i = 0; i < nb; i++)
-            if (highest ? past[best[i]] > lim : past[best[i]] < lim) lim = past[best[i]];
-        for (size_t i = 0; i < nb; i++)
-            if (past[best[i]] == lim) best[k++] = best[i];
-        nb = k;
-    }
-    if (nb > 1) {
-        size_t c = best[urne_lot_below(&m->lot, nb)];
-        size_t used = strlen(m->out->tiebreak);
-        snprintf(m->out->tiebreak + used, sizeof m->out->tiebreak - used, "%s%s: %s chosen by lot", used ? "; " : "",
-                 highest ? "order of election" : "exclusion", name(m, c));
-        return c;
-    }
-    return best[0];
+    return urne_count_pick(m->out, m->votes, pool, n, highest, &m->lot, m->b->names,
+                           highest ? "order of election" : "exclusion");
 }
 
 /* Iterate keep factors until the surplus is under OMEGA. Returns the iterations. */
@@ -181,17 +156,7 @@ static int run(meek *m) {
 
 int urne_count_stv_meek(const urne_ballots *b, size_t seats, uint64_t seed, urne_count_result *out, urne_diags *diags) {
     if (urne_count_result_init(out, b->ncand, "stv", "meek", 9) != 0) goto oom;
-    if (seats == 0 || seats > b->ncand) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, "seats", "seats",
-                       "%zu seats for %zu candidates: STV needs between 1 and the number of candidates", seats, b->ncand);
-        return -1;
-    }
-    for (size_t i = 0; i < b->nprefs; i++)
-        if (b->tied[i]) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "strict-ranking",
-                           "a ballot ranks two candidates equal; Meek STV counts strict rankings only");
-            return -1;
-        }
+    if (urne_count_stv_check(b, seats, "Meek", diags) != 0) return -1;
     meek m;
     memset(&m, 0, sizeof m);
     m.b = b;

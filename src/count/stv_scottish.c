@@ -101,43 +101,7 @@ static int move_on(count_state *s, uint32_t id, int64_t value) {
     return 0;
 }
 
-/* Among candidates[0..n) choose one: the highest (want_high) or lowest votes now,
- * ties broken by the earliest recorded stage at which they differ, then by lot. */
-static size_t choose(count_state *s, const size_t *cands, size_t n, int want_high, int *by_lot, int *by_history) {
-    size_t pool[n > 0 ? n : 1];
-    size_t m = 0;
-    int64_t best = want_high ? INT64_MIN : INT64_MAX;
-    for (size_t i = 0; i < n; i++) {
-        int64_t v = s->votes[cands[i]];
-        if (want_high ? v > best : v < best) best = v, m = 0;
-        if (v == best) pool[m++] = cands[i];
-    }
-    for (size_t st = 0; m > 1 && st < s->out->nstages; st++) {
-        const int64_t *past = s->out->stages[st].votes;
-        int64_t b2 = want_high ? INT64_MIN : INT64_MAX;
-        size_t m2 = 0;
-        for (size_t i = 0; i < m; i++)
-            if (want_high ? past[pool[i]] > b2 : past[pool[i]] < b2) b2 = past[pool[i]];
-        for (size_t i = 0; i < m; i++)
-            if (past[pool[i]] == b2) pool[m2++] = pool[i];
-        if (m2 < m) *by_history = 1;
-        m = m2;
-    }
-    if (m > 1) {
-        *by_lot = 1;
-        return pool[urne_lot_below(&s->lot, m)];
-    }
-    return pool[0];
-}
-
 static const char *name(const count_state *s, size_t c) { return s->b->names[c] ? s->b->names[c] : "?"; }
-
-static void note_tie(count_state *s, const char *what, size_t chosen, int by_lot, int by_history) {
-    if (!by_lot && !by_history) return;
-    size_t used = strlen(s->out->tiebreak);
-    snprintf(s->out->tiebreak + used, sizeof s->out->tiebreak - used, "%s%s: %s chosen %s", used ? "; " : "", what,
-             name(s, chosen), by_lot ? "by lot" : "by the earliest stage at which the tied candidates differed");
-}
 
 static urne_count_stage *stage(count_state *s, const char *action) {
     return urne_count_stage_add(s->out, action, s->votes, s->nontransferable, s->state);
@@ -150,9 +114,7 @@ static int elect_by_quota(count_state *s, char *note, size_t size) {
         for (size_t c = 0; c < s->b->ncand; c++)
             if (s->state[c] == URNE_HOPEFUL && s->votes[c] >= s->quota) cands[n++] = c;
         if (n == 0 || s->nelected == s->seats) return 0;
-        int lot = 0, hist = 0;
-        size_t c = choose(s, cands, n, 1, &lot, &hist);
-        note_tie(s, "order of election", c, lot, hist);
+        size_t c = urne_count_pick(s->out, s->votes, cands, n, 1, &s->lot, s->b->names, "order of election");
         s->state[c] = URNE_ELECTED;
         s->surplus[c] = s->votes[c] - s->quota;
         s->nelected++;
@@ -243,9 +205,7 @@ static int run(count_state *s) {
         const char *action;
         if (np > 0) {
             /* Rank pending candidates by surplus, through their votes (quota is common). */
-            int lot = 0, hist = 0;
-            size_t c = choose(s, pending, np, 1, &lot, &hist);
-            note_tie(s, "order of surpluses", c, lot, hist);
+            size_t c = urne_count_pick(s->out, s->votes, pending, np, 1, &s->lot, s->b->names, "order of surpluses");
             int64_t surplus = s->surplus[c], total = s->votes[c];
             int64_t ratio = (int64_t)((__int128)surplus * s->unit / total);
             snprintf(note, sizeof note, "Surplus of %s (%lld.%0*lld) transferred at %lld.%0*lld of each paper's value.",
@@ -254,9 +214,7 @@ static int run(count_state *s) {
             if (transfer_surplus(s, c) != 0) return -1;
             action = "surplus";
         } else {
-            int lot = 0, hist = 0;
-            size_t c = choose(s, hopeful, nh, 0, &lot, &hist);
-            note_tie(s, "exclusion", c, lot, hist);
+            size_t c = urne_count_pick(s->out, s->votes, hopeful, nh, 0, &s->lot, s->b->names, "exclusion");
             snprintf(note, sizeof note, "%s, with the fewest votes (%lld.%0*lld), is excluded.", name(s, c),
                      (long long)(s->votes[c] / s->unit), s->decimals, (long long)(s->votes[c] % s->unit));
             if (exclude(s, c) != 0) return -1;
@@ -278,18 +236,7 @@ static int run(count_state *s) {
 static int count_wigm(const urne_ballots *b, size_t seats, uint64_t seed, const char *rule, int decimals,
                       urne_count_result *out, urne_diags *diags) {
     if (urne_count_result_init(out, b->ncand, "stv", rule, decimals) != 0) goto oom;
-    if (seats == 0 || seats > b->ncand) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, "seats", "seats",
-                       "%zu seats for %zu candidates: STV needs between 1 and the number of candidates", seats,
-                       b->ncand);
-        return -1;
-    }
-    for (size_t i = 0; i < b->nprefs; i++)
-        if (b->tied[i]) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "strict-ranking",
-                           "a ballot ranks two candidates equal; Scottish STV counts strict rankings only");
-            return -1;
-        }
+    if (urne_count_stv_check(b, seats, strcmp(rule, "scottish") == 0 ? "Scottish" : "WIGM", diags) != 0) return -1;
     count_state s;
     memset(&s, 0, sizeof s);
     s.b = b;

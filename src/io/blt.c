@@ -45,16 +45,9 @@ static int rest_blank(const char *p, const char *end) {
 
 int urne_io_parse_blt(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
     memset(out, 0, sizeof *out);
-    size_t skip;
-    urne_encoding used;
-    if (len == 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
-        return -1;
-    }
-    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
     urne_lines it;
+    if (urne_parse_open(buf, len, enc, &it, diags) != 0) return -1;
     urne_span line;
-    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
     long long ncand = 0, seats = 0;
     int have_header = 0;
     while (!have_header && urne_lines_next(&it, &line)) {

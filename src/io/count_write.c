@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ballots_io.h"
+#include "write_common.h"
 
 /* Votes in units of 10^-scale as a decimal string: 138100000 at scale 5 -> "1381.00000". */
 static void decimal(int64_t v, int scale, char *buf, size_t size) {
@@ -18,19 +19,26 @@ static void decimal(int64_t v, int scale, char *buf, size_t size) {
              (long long)((v < 0 ? -v : v) % unit));
 }
 
-static size_t width(const char *s) {
-    size_t w = 0;
-    for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
-static void pad(FILE *out, const char *s, size_t w) {
-    fputs(s, out);
-    for (size_t i = width(s); i < w; i++) fputc(' ', out);
-}
-
 static const char *state_word(char s) {
     return s == URNE_ELECTED ? "elected" : s == URNE_DEFEATED ? "excluded" : "";
+}
+
+/* A candidates x candidates matrix with a title, names down the side, numbers across. */
+static void print_matrix(FILE *out, const urne_ballots *b, const int64_t *m, size_t nw, const char *title) {
+    fprintf(out, "%s\n  ", title);
+    urne_write_pad(out, "", nw);
+    for (size_t j = 0; j < b->ncand; j++) fprintf(out, " %7zu", j + 1);
+    fputc('\n', out);
+    for (size_t i = 0; i < b->ncand; i++) {
+        fprintf(out, "%zu ", i + 1);
+        urne_write_pad(out, b->names[i], nw);
+        for (size_t j = 0; j < b->ncand; j++)
+            if (i == j)
+                fprintf(out, " %7s", "-");
+            else
+                fprintf(out, " %7lld", (long long)m[i * b->ncand + j]);
+        fputc('\n', out);
+    }
 }
 
 int urne_io_write_count_table(FILE *out, const urne_ballots *b, const urne_count_result *r, size_t seats) {
@@ -46,7 +54,7 @@ int urne_io_write_count_table(FILE *out, const urne_ballots *b, const urne_count
     fprintf(out, "\n\n");
     size_t nw = 9;
     for (size_t c = 0; c < b->ncand; c++)
-        if (width(b->names[c]) > nw) nw = width(b->names[c]);
+        if (urne_write_width(b->names[c]) > nw) nw = urne_write_width(b->names[c]);
     for (size_t s = 0; s < r->nstages; s++) {
         const urne_count_stage *st = &r->stages[s];
         fprintf(out, "Stage %zu — %s. %s\n", s + 1, st->action, st->note);
@@ -54,7 +62,7 @@ int urne_io_write_count_table(FILE *out, const urne_ballots *b, const urne_count
         for (size_t c = 0; c < b->ncand; c++) {
             decimal(st->votes[c], r->scale, num, sizeof num);
             fprintf(out, "  ");
-            pad(out, b->names[c], nw);
+            urne_write_pad(out, b->names[c], nw);
             if (labelled)
                 fprintf(out, " %s\n", r->labels[c]);
             else
@@ -63,39 +71,14 @@ int urne_io_write_count_table(FILE *out, const urne_ballots *b, const urne_count
         if (r->quota || st->nontransferable) {
             decimal(st->nontransferable, r->scale, num, sizeof num);
             fprintf(out, "  ");
-            pad(out, "Non-transferable", nw);
+            urne_write_pad(out, "Non-transferable", nw);
             fprintf(out, " %14s\n", num);
         }
         fputc('\n', out);
     }
     if (r->pairwise) {
-        fprintf(out, "Pairwise matrix (row preferred to column, by how many voters):\n  ");
-        pad(out, "", nw);
-        for (size_t j = 0; j < b->ncand; j++) fprintf(out, " %7zu", j + 1);
-        fputc('\n', out);
-        for (size_t i = 0; i < b->ncand; i++) {
-            fprintf(out, "%zu ", i + 1);
-            pad(out, b->names[i], nw);
-            for (size_t j = 0; j < b->ncand; j++)
-                if (i == j)
-                    fprintf(out, " %7s", "-");
-                else
-                    fprintf(out, " %7lld", (long long)r->pairwise[i * b->ncand + j]);
-            fputc('\n', out);
-        }
-        if (r->paths) {
-            fprintf(out, "Strongest paths:\n");
-            for (size_t i = 0; i < b->ncand; i++) {
-                fprintf(out, "%zu ", i + 1);
-                pad(out, b->names[i], nw);
-                for (size_t j = 0; j < b->ncand; j++)
-                    if (i == j)
-                        fprintf(out, " %7s", "-");
-                    else
-                        fprintf(out, " %7lld", (long long)r->paths[i * b->ncand + j]);
-                fputc('\n', out);
-            }
-        }
+        print_matrix(out, b, r->pairwise, nw, "Pairwise matrix (row preferred to column, by how many voters):");
+        if (r->paths) print_matrix(out, b, r->paths, nw, "Strongest paths:");
         fprintf(out, "Condorcet winner: %s\nSmith set:",
                 r->condorcet_winner == URNE_COUNT_NONE ? "none" : b->names[r->condorcet_winner]);
         for (size_t i = 0; i < r->nsmith; i++) fprintf(out, "%s %s", i ? "," : "", b->names[r->smith[i]]);

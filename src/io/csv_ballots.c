@@ -180,36 +180,38 @@ static int grade_row(void *ctx, const csv_read *c, const urne_span *f, int64_t c
     return 0;
 }
 
+/* Open a CSV: prologue and header. 0 with `it` on the first data row, or -1 (all freed). */
+static int open_csv(const char *buf, size_t len, urne_encoding enc, urne_lines *it, csv_read *c, urne_diags *diags) {
+    memset(c, 0, sizeof *c);
+    if (urne_parse_open(buf, len, enc, it, diags) != 0) return -1;
+    if (read_head(it, c, diags) == 0) return 0;
+    csv_free(c);
+    urne_lines_free(it);
+    return -1;
+}
+
+/* After the rows: the title, an empty file, and the verdict. */
+static int close_csv(urne_lines *it, csv_read *c, int64_t total, urne_diags *diags) {
+    if (diags->errors == 0 && total == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no ballot after the header");
+    csv_free(c);
+    urne_lines_free(it);
+    return diags->errors ? -1 : 0;
+}
+
 int urne_io_parse_grades_csv(const char *buf, size_t len, urne_encoding enc, urne_grades *out, urne_diags *diags) {
     memset(out, 0, sizeof *out);
-    size_t skip;
-    urne_encoding used;
-    if (len == 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
-        return -1;
-    }
-    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
     urne_lines it;
-    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
     csv_read c;
-    int rc = -1;
-    if (read_head(&it, &c, diags) == 0) {
-        if (c.ngrades == 0) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, 0, "grades", RULE_CSV,
-                           "no '# grades: best, ..., worst' line: majority judgment needs the scale");
-        } else if (urne_grades_init(out, c.ncand, (const char *const *)c.names, c.ngrades,
-                                    (const char *const *)c.grades) != 0 ||
-                   each_row(&it, &c, diags, grade_row, out) != 0) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
-        } else {
-            if (c.title[0]) out->title = urne_arena_strdup(&out->arena, c.title);
-            if (diags->errors == 0 && out->total == 0)
-                urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no ballot after the header");
-            rc = diags->errors ? -1 : 0;
-        }
-    }
-    csv_free(&c);
-    urne_lines_free(&it);
+    if (open_csv(buf, len, enc, &it, &c, diags) != 0) return -1;
+    if (c.ngrades == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, "grades", RULE_CSV,
+                       "no '# grades: best, ..., worst' line: majority judgment needs the scale");
+    else if (urne_grades_init(out, c.ncand, (const char *const *)c.names, c.ngrades, (const char *const *)c.grades) != 0 ||
+             each_row(&it, &c, diags, grade_row, out) != 0 ||
+             (c.title[0] && (out->title = urne_arena_strdup(&out->arena, c.title)) == NULL))
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    int rc = close_csv(&it, &c, out->total, diags);
     if (rc != 0) urne_grades_free(out);
     return rc;
 }
@@ -239,33 +241,15 @@ static int approval_row(void *ctx, const csv_read *c, const urne_span *f, int64_
 
 int urne_io_parse_approval_csv(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
     memset(out, 0, sizeof *out);
-    size_t skip;
-    urne_encoding used;
-    if (len == 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
-        return -1;
-    }
-    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
     urne_lines it;
-    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
     csv_read c;
-    int rc = -1;
-    if (read_head(&it, &c, diags) == 0) {
-        if (c.ngrades > 0) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, 0, "grades", RULE_CSV,
-                           "this file holds grades: count it with --method mj");
-        } else if (urne_ballots_init(out, c.ncand, (const char *const *)c.names) != 0 ||
-                   each_row(&it, &c, diags, approval_row, out) != 0) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
-        } else {
-            if (c.title[0]) urne_ballots_title(out, c.title);
-            if (diags->errors == 0 && out->total == 0)
-                urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no ballot after the header");
-            rc = diags->errors ? -1 : 0;
-        }
-    }
-    csv_free(&c);
-    urne_lines_free(&it);
+    if (open_csv(buf, len, enc, &it, &c, diags) != 0) return -1;
+    if (c.ngrades > 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, "grades", RULE_CSV, "this file holds grades: count it with --method mj");
+    else if (urne_ballots_init(out, c.ncand, (const char *const *)c.names) != 0 ||
+             each_row(&it, &c, diags, approval_row, out) != 0 || (c.title[0] && urne_ballots_title(out, c.title) != 0))
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    int rc = close_csv(&it, &c, out->total, diags);
     if (rc != 0) urne_ballots_free(out);
     return rc;
 }

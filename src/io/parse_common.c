@@ -51,3 +51,15 @@ urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, const char *
     }
     return round;
 }
+
+int urne_parse_open(const char *buf, size_t len, urne_encoding enc, urne_lines *it, urne_diags *diags) {
+    size_t skip;
+    urne_encoding used;
+    if (len == 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
+        return -1;
+    }
+    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
+    urne_lines_init_encoded(it, buf + skip, len - skip, used);
+    return 0;
+}

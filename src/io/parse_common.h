@@ -27,6 +27,11 @@ size_t urne_parse_join(char *buf, size_t size, const urne_span *parts, size_t n)
  * errors is freed. Returns the round, or NULL when diags holds errors. */
 urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, const char *empty_message);
 
+/* The start of every ballot parser: an empty file is an error, the encoding is
+ * detected (or checked), and `it` is set to iterate the lines as UTF-8. 0, or -1 with
+ * the error in diags (then `it` needs no freeing). */
+int urne_parse_open(const char *buf, size_t len, urne_encoding enc, urne_lines *it, urne_diags *diags);
+
 /* Intern a span (NULL span pointer -> NULL). */
 const char *urne_parse_intern(urne_round *round, urne_span s);
 

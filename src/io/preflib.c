@@ -73,19 +73,12 @@ static long preflib_header(urne_lines *it, urne_span *first_data, char names[][2
 
 int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
     memset(out, 0, sizeof *out);
-    size_t skip;
-    urne_encoding used;
-    if (len == 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
-        return -1;
-    }
-    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
+    urne_lines it;
+    if (urne_parse_open(buf, len, enc, &it, diags) != 0) return -1;
     enum { MAXC = 4096 };
     char(*names)[256] = calloc(MAXC, 256);
     uint16_t *prefs = malloc(MAXC * sizeof *prefs);
     uint8_t *tied = malloc(MAXC);
-    urne_lines it;
-    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
     urne_span line;
     long n = -1;
     int categories = 0;
@@ -175,20 +168,13 @@ fail:
 
 int urne_io_parse_debian(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
     memset(out, 0, sizeof *out);
-    size_t skip;
-    urne_encoding used;
-    if (len == 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
-        return -1;
-    }
-    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
+    urne_lines it;
+    if (urne_parse_open(buf, len, enc, &it, diags) != 0) return -1;
     enum { MAXC = 36 };
     char names[MAXC][256];
     long n = 0;
-    urne_lines it;
     urne_span line;
     /* Pass 1: the options. */
-    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
     while (urne_lines_next(&it, &line)) {
         const char *o = NULL;
         for (size_t i = 0; i + 6 < line.len; i++)
@@ -208,17 +194,17 @@ int urne_io_parse_debian(const char *buf, size_t len, urne_encoding enc, urne_ba
         snprintf(names[num - 1], sizeof names[0], "%.*s", (int)(end - name), name);
         if (num > n) n = num;
     }
-    urne_lines_free(&it);
     if (n == 0) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, "Option", RULE_DEBIAN,
                        "no 'Option N--->: name' lines: not a Debian tally sheet");
+        urne_lines_free(&it);
         return -1;
     }
     if (urne_ballots_init(out, (size_t)n, NULL) != 0) goto oom;
     for (long i = 0; i < n; i++)
         if (urne_ballots_name(out, (size_t)i, names[i]) != 0) goto oom;
     /* Pass 2: the votes. */
-    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
+    urne_lines_rewind(&it);
     while (urne_lines_next(&it, &line)) {
         if (line.len < 3 || memcmp(line.p, "V:", 2) != 0) continue;
         const char *p = line.p + 2, *end = line.p + line.len;

@@ -6,24 +6,13 @@
 #include <string.h>
 
 #include "results_io.h"
-
-/* Characters (not bytes) in a UTF-8 string. */
-static size_t width(const char *s) {
-    size_t w = 0;
-    for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
-static void pad(FILE *out, const char *s, size_t w) {
-    fputs(s, out);
-    for (size_t i = width(s); i < w; i++) fputc(' ', out);
-}
+#include "write_common.h"
 
 static void figure(FILE *out, const char *name, int64_t v, urne_wide num, urne_wide den, const char *of) {
     char n[32], p[48];
     urne_num_group(v, n, sizeof n);
     fprintf(out, "  ");
-    pad(out, name, 13);
+    urne_write_pad(out, name, 13);
     fprintf(out, "%14s", n);
     if (of) {
         urne_num_pct(num, den, '.', p, sizeof p);
@@ -56,10 +45,10 @@ static void write_unit(FILE *out, const urne_report *rep, const urne_unit *u) {
     figure(out, rep->rules->blank_recognised ? "Exprimés*" : "Exprimés", basis, basis, u->votants, "votants");
     size_t nw = rep->rules->blank_recognised ? 15 : 9;
     for (size_t j = 0; j < u->nlines; j++)
-        if (width(u->lines[j].name) > nw) nw = width(u->lines[j].name);
+        if (urne_write_width(u->lines[j].name) > nw) nw = urne_write_width(u->lines[j].name);
     if (nw > 40) nw = 40;
     fprintf(out, "  ");
-    pad(out, u->contest == URNE_NONE ? "Nuance" : "Candidate", nw);
+    urne_write_pad(out, u->contest == URNE_NONE ? "Nuance" : "Candidate", nw);
     fprintf(out, " %12s  %10s  %10s\n", "Voix", "% exprimés", "% inscrits");
     for (size_t j = 0; j <= u->nlines; j++) {
         const char *name;
@@ -78,7 +67,7 @@ static void write_unit(FILE *out, const urne_report *rep, const urne_unit *u) {
         urne_num_pct(v, basis, '.', pe, sizeof pe);
         urne_num_pct(v, u->inscrits, '.', pi, sizeof pi);
         fprintf(out, "  ");
-        pad(out, name, nw);
+        urne_write_pad(out, name, nw);
         fprintf(out, " %12s  %10s  %10s\n", n, pe, pi);
     }
     if (rep->rules->blank_recognised) fprintf(out, "  * blank vote recognised: blank ballots count among exprimés\n");

@@ -142,23 +142,16 @@ static int meta(urne_span line, const char *key, urne_span *value) {
 
 int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
     memset(out, 0, sizeof *out);
-    size_t skip;
-    urne_encoding used;
-    if (len == 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
-        return -1;
-    }
-    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
+    urne_lines it;
+    if (urne_parse_open(buf, len, enc, &it, diags) != 0) return -1;
     names ns = {calloc(MAX_NAMES, sizeof(char *)), 0, 0};
     char title[256] = "";
     int64_t seats = 0;
     build bd = {&ns, malloc(MAX_NAMES * sizeof(uint16_t)), malloc(MAX_NAMES), 0, diags};
-    urne_lines it;
     urne_span line, value;
     int rc = -1;
     if (!ns.items || !bd.prefs || !bd.tied) goto oom;
     /* Pass 1: metadata and names. */
-    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
     while (urne_lines_next(&it, &line)) {
         if (meta(line, "title", &value)) {
             snprintf(title, sizeof title, "%.*s", (int)value.len, value.p);
@@ -185,7 +178,6 @@ int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, u
                                "the count before ':' must be a whole number");
         }
     }
-    urne_lines_free(&it);
     if (ns.n == 0) {
         if (diags->errors == 0)
             urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no candidate and no ballot in the file");
@@ -195,7 +187,7 @@ int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, u
     if (title[0] && urne_ballots_title(out, title) != 0) goto oom;
     out->seats = (size_t)seats;
     /* Pass 2: the ballots. */
-    urne_lines_init_encoded(&it, buf + skip, len - skip, used);
+    urne_lines_rewind(&it);
     while (urne_lines_next(&it, &line)) {
         if (urne_span_blank(line) || line.p[0] == '#') continue;
         int64_t count;
@@ -203,12 +195,8 @@ int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, u
         if (split_count(line, &count, &rest) != 0) continue; /* reported in pass 1 */
         bd.n = 0;
         if (walk(rest, it.lineno, diags, place, &bd) != 0) continue;
-        if (urne_ballots_add(out, count, bd.prefs, bd.tied, bd.n) == -1) {
-            urne_lines_free(&it);
-            goto oom;
-        }
+        if (urne_ballots_add(out, count, bd.prefs, bd.tied, bd.n) == -1) goto oom;
     }
-    urne_lines_free(&it);
     if (diags->errors == 0 && out->total == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no ballot in the file");
     rc = diags->errors ? -1 : 0;
@@ -218,6 +206,7 @@ oom:
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
     urne_ballots_free(out);
 done:
+    urne_lines_free(&it);
     for (size_t i = 0; ns.items && i < ns.n; i++) free(ns.items[i]);
     free(ns.items);
     free(bd.prefs);

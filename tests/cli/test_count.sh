@@ -7,21 +7,7 @@ src=$2
 data=$src/../shared/data
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed+1)); }
-ko() { echo "FAIL: $*"; failed=$((failed+1)); }
-expect_rc() {
-  local want=$1; shift
-  "$urne" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok; else ko "urne $* exited $rc, expected $want: $(head -3 "$tmp/err")"; fi
-}
-has() { if grep -qF -- "$2" "$tmp/$1"; then ok; else ko "$1 lacks '$2'"; fi; }
-json() {
-  local got
-  got=$(python3 -c "import json,sys; d=json.load(open('$tmp/out')); print(repr(($1)))" 2>&1)
-  if [ "$got" = "$2" ]; then ok; else ko "json $1 = '$got', expected '$2'"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 expect_rc 0 count --help;                 has out "ranked-pairs"
 expect_rc 2 count x;                      has err "--method is required"
@@ -132,5 +118,4 @@ json "d['tiebreak'] is not None and 'by lot' in d['tiebreak']" "True"
 expect_rc 0 count --method plurality --seed 7 "$tmp/tie.blt" --json
 if cmp -s "$tmp/out" "$tmp/first.json"; then ok; else ko "the same seed gave another count"; fi
 
-echo "cli count: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary "cli count"

@@ -7,24 +7,7 @@ src=$2
 data=$src/../shared/data
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-ok() { passed=$((passed+1)); }
-ko() { echo "FAIL: $*"; failed=$((failed+1)); }
-
-# expect_rc RC ARGS... : run urne, require exit status RC; output in $tmp/out, $tmp/err
-expect_rc() {
-  local want=$1; shift
-  "$urne" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok; else ko "urne $* exited $rc, expected $want: $(head -3 "$tmp/err")"; fi
-}
-has() { if grep -qF -- "$2" "$tmp/$1"; then ok; else ko "$1 lacks '$2'"; fi; }
-json() { # json EXPR EXPECTED : evaluate a Python expression over the JSON in $tmp/out
-  local got
-  got=$(python3 -c "import json,sys; d=json.load(open('$tmp/out')); print(repr(($1)))" 2>&1)
-  if [ "$got" = "$2" ]; then ok; else ko "json $1 = '$got', expected '$2'"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # Help and usage.
 expect_rc 0 --help;                       has out "results"
@@ -131,5 +114,4 @@ has out '"Rhône; Métropole";10;5;50,00'
 expect_rc 0 results check "$rhone"
 has out "1287 sheets pass every check"
 
-echo "cli results: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary "cli results"

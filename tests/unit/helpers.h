@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../../src/count/ballots.h"
 #include "../../src/io/results_io.h"
 #include "../../src/results/results.h"
 
@@ -71,6 +72,14 @@ static inline int test_has_diag(const urne_diags *d, const char *rule, const cha
         if (strcmp(d->items[i].rule, rule) == 0 && (needle == NULL || strstr(d->items[i].message, needle)))
             return 1;
     return 0;
+}
+
+/* Add `w` voters ranking `order`, letters for candidates ("ACBED": 0, 2, 1, 4, 3). */
+static inline void test_add_ranking(urne_ballots *b, int64_t w, const char *order) {
+    uint16_t p[26];
+    size_t n = strlen(order);
+    for (size_t i = 0; i < n; i++) p[i] = (uint16_t)(order[i] - 'A');
+    assert_int_equal(urne_ballots_add(b, w, p, NULL, n), 0);
 }
 
 /* Read a whole file for tests (fails the test when it cannot). Caller frees. */

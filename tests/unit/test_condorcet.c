@@ -57,28 +57,20 @@ static void test_debian_tally_counts(void **state) {
     free(buf);
 }
 
-/* Add `w` voters ranking `order` ("ACBED": letters are candidates 0..). */
-static void add(urne_ballots *b, int64_t w, const char *order) {
-    uint16_t p[26];
-    size_t n = strlen(order);
-    for (size_t i = 0; i < n; i++) p[i] = (uint16_t)(order[i] - 'A');
-    assert_int_equal(urne_ballots_add(b, w, p, NULL, n), 0);
-}
-
 /* Schulze (2011), 'A new monotonic, clone-independent ... method', section 3.1: E wins. */
 static void test_schulze_paper_example(void **state) {
     (void)state;
     static const char *const names[] = {"A", "B", "C", "D", "E"};
     urne_ballots b;
     assert_int_equal(urne_ballots_init(&b, 5, names), 0);
-    add(&b, 5, "ACBED");
-    add(&b, 5, "ADECB");
-    add(&b, 8, "BEDAC");
-    add(&b, 3, "CABED");
-    add(&b, 7, "CAEBD");
-    add(&b, 2, "CBADE");
-    add(&b, 7, "DCEBA");
-    add(&b, 8, "EBADC");
+    test_add_ranking(&b, 5, "ACBED");
+    test_add_ranking(&b, 5, "ADECB");
+    test_add_ranking(&b, 8, "BEDAC");
+    test_add_ranking(&b, 3, "CABED");
+    test_add_ranking(&b, 7, "CAEBD");
+    test_add_ranking(&b, 2, "CBADE");
+    test_add_ranking(&b, 7, "DCEBA");
+    test_add_ranking(&b, 8, "EBADC");
     urne_diags d;
     urne_diags_init(&d, "t");
     urne_count_result r;
@@ -101,10 +93,10 @@ static void test_tennessee(void **state) {
     static const char *const names[] = {"Memphis", "Nashville", "Chattanooga", "Knoxville"};
     urne_ballots b;
     assert_int_equal(urne_ballots_init(&b, 4, names), 0);
-    add(&b, 42, "ABCD");
-    add(&b, 26, "BCDA");
-    add(&b, 15, "CDBA");
-    add(&b, 17, "DCBA");
+    test_add_ranking(&b, 42, "ABCD");
+    test_add_ranking(&b, 26, "BCDA");
+    test_add_ranking(&b, 15, "CDBA");
+    test_add_ranking(&b, 17, "DCBA");
     method_fn methods[] = {urne_count_schulze, urne_count_ranked_pairs, urne_count_copeland, urne_count_minimax};
     for (size_t m = 0; m < 4; m++) {
         char w[64];

@@ -18,23 +18,16 @@ static size_t winner(method_fn m, const urne_ballots *b, uint64_t seed) {
     return w;
 }
 
-static void add(urne_ballots *b, int64_t w, const char *order) {
-    uint16_t p[26];
-    size_t n = strlen(order);
-    for (size_t i = 0; i < n; i++) p[i] = (uint16_t)(order[i] - 'A');
-    assert_int_equal(urne_ballots_add(b, w, p, NULL, n), 0);
-}
-
 /* Memphis 42, Nashville 26, Chattanooga 15, Knoxville 17: each method's answer. */
 static void test_tennessee(void **state) {
     (void)state;
     static const char *const names[] = {"Memphis", "Nashville", "Chattanooga", "Knoxville"};
     urne_ballots b;
     assert_int_equal(urne_ballots_init(&b, 4, names), 0);
-    add(&b, 42, "ABCD");
-    add(&b, 26, "BCDA");
-    add(&b, 15, "CDBA");
-    add(&b, 17, "DCBA");
+    test_add_ranking(&b, 42, "ABCD");
+    test_add_ranking(&b, 26, "BCDA");
+    test_add_ranking(&b, 15, "CDBA");
+    test_add_ranking(&b, 17, "DCBA");
     assert_int_equal(winner(urne_count_plurality, &b, 1), 0);  /* Memphis */
     assert_int_equal(winner(urne_count_two_round, &b, 1), 1);  /* Nashville beats Memphis 58-42 */
     assert_int_equal(winner(urne_count_borda, &b, 1), 1);      /* Nashville, 194 points */
@@ -144,8 +137,8 @@ static void test_ballot_merging(void **state) {
     urne_ballots_init(&b, 3, names);
     urne_ballots_init(&c, 3, names);
     const char *orders[] = {"ABC", "BCA", "ABC", "CAB", "ABC", "BCA", "C"};
-    for (int i = 0; i < 7; i++) add(&b, 1, orders[i]);
-    for (int i = 6; i >= 0; i--) add(&c, 1, orders[i]);
+    for (int i = 0; i < 7; i++) test_add_ranking(&b, 1, orders[i]);
+    for (int i = 6; i >= 0; i--) test_add_ranking(&c, 1, orders[i]);
     assert_int_equal(b.n, 4);
     assert_int_equal(b.total, 7);
     assert_int_equal(b.weight[0], 3);
