@@ -31,6 +31,7 @@ typedef struct urne_ballots {
     uint8_t *tied;           /* per preference: shares the rank of the previous one */
     size_t nprefs, prefs_cap;
     int64_t total;           /* sum of weights, empty ballots included */
+    int64_t voters;          /* voters when weights are not one per voter (colleges), else 0 */
     /* merge table: ranking -> index, open addressing */
     uint32_t *slots;
     size_t slot_cap;

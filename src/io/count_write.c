@@ -45,7 +45,8 @@ int urne_io_write_count_table(FILE *out, const urne_ballots *b, const urne_count
     char num[64];
     if (b->title) fprintf(out, "%s\n", b->title);
     fprintf(out, "Method: %s%s%s — %zu candidates, %lld ballots", r->method, r->rule ? ", rule " : "",
-            r->rule ? r->rule : "", b->ncand, (long long)b->total);
+            r->rule ? r->rule : "", b->ncand, (long long)(b->voters ? b->voters : b->total));
+    if (b->voters) fprintf(out, " weighted by college (%lld weight units)", (long long)b->total);
     if (seats) fprintf(out, ", %zu seat%s", seats, seats == 1 ? "" : "s");
     if (r->quota) {
         decimal(r->quota, r->scale, num, sizeof num);
@@ -122,7 +123,8 @@ int urne_io_write_count_json(FILE *out, const urne_ballots *b, const urne_count_
     json_object_set_new(root, "rule", r->rule ? json_string(r->rule) : json_null());
     json_object_set_new(root, "title", b->title ? json_string(b->title) : json_null());
     json_object_set_new(root, "seats", json_integer((json_int_t)seats));
-    json_object_set_new(root, "ballots", json_integer(b->total));
+    json_object_set_new(root, "ballots", json_integer(b->voters ? b->voters : b->total));
+    json_object_set_new(root, "weighted_total", json_integer(b->total));
     json_object_set_new(root, "distinct_ballots", json_integer((json_int_t)b->n));
     json_t *cands = json_array();
     for (size_t c = 0; c < b->ncand; c++) json_array_append_new(cands, json_string(b->names[c]));

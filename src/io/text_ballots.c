@@ -11,8 +11,18 @@
  * first, '>' between ranks and '=' between equals. With '# candidates:' every name must
  * be one of them (typos are caught); without it, candidates are taken in order of first
  * appearance. The same lines with one name each ("1200: Liste A") are list votes for the
- * seat methods. Lines starting with '#' are comments unless they are one of the three
- * keys above.
+ * seat methods. Lines starting with '#' are comments unless they are one of the keys
+ * above or a college:
+ *
+ *   # college: Salariés; weight 50
+ *   # college: Usagers; weight 20
+ *   [Salariés] 3: Alice > Bruno
+ *   [Usagers] 40: Bruno > Alice
+ *
+ * Then every ballot names its college, and each college's ballots are weighted so that
+ * the college counts for its weight whatever its number of voters: a ballot weighs
+ * weight x L / voters, L the least common multiple of the colleges' voters (exact
+ * integers, for every method).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +140,65 @@ static int place(void *ctx, urne_span name, int tied, long ln) {
     return 0;
 }
 
+/* Colleges: "# college: NAME; weight N", then ballot lines "[NAME] 3: A > B". */
+#define MAX_COLLEGES 64
+
+typedef struct colleges {
+    char name[MAX_COLLEGES][128];
+    int64_t weight[MAX_COLLEGES];
+    int64_t voters[MAX_COLLEGES];
+    int64_t factor[MAX_COLLEGES]; /* ballot weight per voter: weight x lcm(voters) / voters */
+    size_t n;
+} colleges;
+
+/* Split "[NAME] rest": the college's index in *college, or -1 when the line names none;
+ * -2 (with an error) for an unknown college. */
+static int split_college(urne_span *line, const colleges *cs, long *college, long ln, urne_diags *diags) {
+    urne_span t = trimmed(line->p, line->p + line->len);
+    *college = -1;
+    if (t.len == 0 || t.p[0] != '[') return 0;
+    const char *close = memchr(t.p, ']', t.len);
+    if (close == NULL) {
+        if (diags) urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", RULE_TEXT, "a '[' is left open");
+        return -2;
+    }
+    urne_span name = trimmed(t.p + 1, close);
+    for (size_t i = 0; i < cs->n; i++)
+        if (strlen(cs->name[i]) == name.len && memcmp(cs->name[i], name.p, name.len) == 0) *college = (long)i;
+    if (*college < 0) {
+        if (diags)
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", "unknown-college",
+                           "'%.*s' is not a declared college", (int)name.len, name.p);
+        return -2;
+    }
+    line->p = close + 1;
+    line->len = (size_t)(t.p + t.len - line->p);
+    return 0;
+}
+
+static int64_t gcd64(int64_t a, int64_t b) {
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* factor[c] = weight[c] x L / voters[c], L the lcm of the colleges' voters: every
+ * college then weighs its share whatever its size. -1 when the numbers overflow. */
+static int college_factors(colleges *cs) {
+    int64_t l = 1;
+    for (size_t i = 0; i < cs->n; i++) {
+        if (cs->voters[i] == 0) continue;
+        int64_t step = cs->voters[i] / gcd64(l, cs->voters[i]);
+        if (__builtin_mul_overflow(l, step, &l)) return -1;
+    }
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->voters[i] && __builtin_mul_overflow(cs->weight[i], l / cs->voters[i], &cs->factor[i])) return -1;
+    return 0;
+}
+
 /* "# key: value" -> 1 and the value, when key matches. */
 static int meta(urne_span line, const char *key, urne_span *value) {
     if (line.len < 2 || line.p[0] != '#') return 0;
@@ -150,7 +219,8 @@ int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, u
     build bd = {&ns, malloc(MAX_NAMES * sizeof(uint16_t)), malloc(MAX_NAMES), 0, diags};
     urne_span line, value;
     int rc = -1;
-    if (!ns.items || !bd.prefs || !bd.tied) goto oom;
+    colleges *cs = calloc(1, sizeof *cs);
+    if (!ns.items || !bd.prefs || !bd.tied || !cs) goto oom;
     /* Pass 1: metadata and names. */
     while (urne_lines_next(&it, &line)) {
         if (meta(line, "title", &value)) {
@@ -168,16 +238,41 @@ int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, u
                 p = q + 1;
             }
             ns.declared = 1;
+        } else if (meta(line, "college", &value)) {
+            const char *semi = memchr(value.p, ';', value.len);
+            urne_span name = trimmed(value.p, semi ? semi : value.p + value.len), w = {"", 0, 0};
+            if (semi) w = trimmed(semi + 1, value.p + value.len);
+            int64_t weight = 0;
+            if (name.len == 0 || w.len < 7 || strncasecmp(w.p, "weight ", 7) != 0 ||
+                urne_num_parse_count(w.p + 7, w.len - 7, &weight) != URNE_NUM_OK || weight <= 0 || cs->n == MAX_COLLEGES) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "college", RULE_TEXT,
+                               "a college line reads '# college: NAME; weight N' with N a whole number > 0");
+                continue;
+            }
+            snprintf(cs->name[cs->n], sizeof cs->name[0], "%.*s", (int)name.len, name.p);
+            cs->weight[cs->n++] = weight;
         } else if (!urne_span_blank(line) && line.p[0] != '#') {
             int64_t count;
             urne_span rest;
-            if (split_count(line, &count, &rest) == 0)
+            long college;
+            if (split_college(&line, cs, &college, it.lineno, diags) != 0) continue;
+            if (cs->n > 0 && college < 0) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "college", RULE_TEXT,
+                               "colleges are declared: every ballot line starts with its [college]");
+                continue;
+            }
+            if (split_count(line, &count, &rest) == 0) {
                 walk(rest, it.lineno, NULL, collect, &ns);
-            else
+                if (college >= 0) cs->voters[college] += count;
+            } else {
                 urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "count", RULE_TEXT,
                                "the count before ':' must be a whole number");
+            }
         }
     }
+    if (cs->n > 0 && college_factors(cs) != 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, "college", "exact-arithmetic",
+                       "the colleges' sizes are too large to weigh their ballots exactly");
     if (ns.n == 0) {
         if (diags->errors == 0)
             urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no candidate and no ballot in the file");
@@ -190,12 +285,21 @@ int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, u
     urne_lines_rewind(&it);
     while (urne_lines_next(&it, &line)) {
         if (urne_span_blank(line) || line.p[0] == '#') continue;
-        int64_t count;
+        int64_t count, weight;
         urne_span rest;
-        if (split_count(line, &count, &rest) != 0) continue; /* reported in pass 1 */
+        long college;
+        /* the line's college and count were reported in pass 1 when wrong */
+        if (split_college(&line, cs, &college, it.lineno, NULL) != 0 || (cs->n > 0 && college < 0)) continue;
+        if (split_count(line, &count, &rest) != 0) continue;
         bd.n = 0;
         if (walk(rest, it.lineno, diags, place, &bd) != 0) continue;
-        if (urne_ballots_add(out, count, bd.prefs, bd.tied, bd.n) == -1) goto oom;
+        if (college >= 0 && __builtin_mul_overflow(count, cs->factor[college], &weight)) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "college", "exact-arithmetic",
+                           "the college's weighting overflows");
+            continue;
+        }
+        if (urne_ballots_add(out, college >= 0 ? weight : count, bd.prefs, bd.tied, bd.n) == -1) goto oom;
+        out->voters += count;
     }
     if (diags->errors == 0 && out->total == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no ballot in the file");
@@ -211,5 +315,6 @@ done:
     free(ns.items);
     free(bd.prefs);
     free(bd.tied);
+    free(cs);
     return rc;
 }

@@ -110,6 +110,12 @@ json "d['seats'], d['quota'], len(d['winners'])" "(3, '12.00000', 3)"
 printf '# seats: 1\n3: A = B > C\n2: C\n' > "$tmp/tied.txt"
 expect_rc 1 count --method stv "$tmp/tied.txt"; has err "Scottish STV counts strict rankings only"
 
+# Colleges: the cooperative's resolution from ballots, each college weighing its share.
+expect_rc 0 count --method plurality "$src/examples/coop-resolution.txt" --json
+json "d['ballots'], d['weighted_total'], d['winners'], d['rounds'][0]['votes']['Pour']" "(185, 2814000, ['Pour'], '1821150')"
+expect_rc 0 count --method plurality "$src/examples/coop-resolution.txt"
+has out "185 ballots weighted by college (2814000 weight units)"
+
 # Lots replay from the seed, and are reported.
 printf '2 1\n3 1 0\n3 2 0\n0\n"A"\n"B"\n"tie"\n' > "$tmp/tie.blt"
 expect_rc 0 count --method plurality --seed 7 "$tmp/tie.blt" --json

@@ -147,11 +147,44 @@ static void test_text_ballots(void **state) {
     }
 }
 
+/* Colleges: each college's ballots weigh its share, exactly. */
+static void test_text_colleges(void **state) {
+    (void)state;
+    const char *t = "# college: S; weight 50\n# college: U; weight 20\n# college: C; weight 20\n# college: T; weight 10\n"
+                    "[S] 9: Pour\n[S] 11: Contre\n[U] 101: Pour\n[U] 33: Contre\n[C] 3: Pour\n[T] 20: Pour\n[T] 8: Contre\n";
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    urne_ballots b;
+    assert_int_equal(urne_io_parse_text_ballots(t, strlen(t), URNE_ENC_AUTO, &b, &d), 0);
+    assert_int_equal(b.voters, 185);
+    /* lcm(20, 134, 3, 28) = 28140: a voter of S weighs 50 x 28140 / 20 = 70350 ... */
+    assert_int_equal(b.total, 2814000);
+    urne_count_result r;
+    assert_int_equal(urne_count_plurality(&b, 1, &r, &d), 0);
+    assert_int_equal(r.stages[0].votes[0], 9 * 70350 + 101 * 4200 + 3 * 187600 + 20 * 10050); /* Pour, 64.7175 % */
+    assert_int_equal(r.stages[0].votes[0] + r.stages[0].votes[1], 2814000);
+    urne_count_result_free(&r);
+    urne_ballots_free(&b);
+    struct { const char *text, *rule, *needle; long line; } bad[] = {
+        {"# college: S; weight 50\n[X] 3: A\n", "unknown-college", "'X' is not a declared college", 2},
+        {"# college: S; weight 50\n3: A\n", "text-format", "every ballot line starts with its [college]", 2},
+        {"# college: S; weight lots\n[S] 3: A\n", "text-format", "'# college: NAME; weight N'", 1},
+        {"# college: S; weight 5\n[S 3: A\n", "text-format", "a '[' is left open", 2},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        urne_diags_init(&d, "t");
+        assert_int_equal(urne_io_parse_text_ballots(bad[i].text, strlen(bad[i].text), URNE_ENC_AUTO, &b, &d), -1);
+        if (!test_has_diag(&d, bad[i].rule, bad[i].needle)) fail_msg("case %zu: no [%s] '%s'", i, bad[i].rule, bad[i].needle);
+        assert_int_equal(d.items[0].line, bad[i].line);
+        urne_diags_free(&d);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dhondt),     cmocka_unit_test(test_sainte_lague), cmocka_unit_test(test_hare),
         cmocka_unit_test(test_threshold),  cmocka_unit_test(test_municipal),    cmocka_unit_test(test_seats_add_up),
-        cmocka_unit_test(test_text_ballots),
+        cmocka_unit_test(test_text_ballots), cmocka_unit_test(test_text_colleges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
