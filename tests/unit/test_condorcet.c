@@ -87,6 +87,41 @@ static void test_schulze_paper_example(void **state) {
     urne_ballots_free(&b);
 }
 
+/* The same cyclic election under the other Condorcet methods, worked by hand from the
+ * paper's matrix. Ranked Pairs locks B>D 33, E>D 31, A>D 30, C>B 29, skips D>C 28
+ * (cycle), locks E>B 27, A>C 26, skips B>A 25, locks C>E 24, skips E>A 23: A > C > E >
+ * B > D. Minimax: worst defeats E 24, A 25 (by B), C 28, B 29, D 33. Copeland: E beats A,
+ * B, D. Three methods, three different orders: the cycle leaves it to the rule. */
+static void test_cycle_other_methods(void **state) {
+    (void)state;
+    static const char *const names[] = {"A", "B", "C", "D", "E"};
+    urne_ballots b;
+    assert_int_equal(urne_ballots_init(&b, 5, names), 0);
+    const char *orders[] = {"ACBED", "ADECB", "BEDAC", "CABED", "CAEBD", "CBADE", "DCEBA", "EBADC"};
+    const int64_t w[] = {5, 5, 8, 3, 7, 2, 7, 8};
+    for (int i = 0; i < 8; i++) test_add_ranking(&b, w[i], orders[i]);
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    urne_count_result r;
+    assert_int_equal(urne_count_ranked_pairs(&b, 1, &r, &d), 0);
+    const char *expect = "ACEBD";
+    for (size_t i = 0; i < 5; i++) assert_int_equal(r.winners[i], (size_t)(expect[i] - 'A'));
+    urne_count_result_free(&r);
+    assert_int_equal(urne_count_minimax(&b, 1, &r, &d), 0);
+    assert_int_equal(r.winners[0], 4);
+    assert_int_equal(r.stages[0].votes[4], 24); /* E's worst defeat, by C */
+    assert_int_equal(r.stages[0].votes[0], 25); /* A's, by B */
+    assert_int_equal(r.stages[0].votes[3], 33);
+    urne_count_result_free(&r);
+    assert_int_equal(urne_count_copeland(&b, 1, &r, &d), 0);
+    assert_int_equal(r.winners[0], 4);
+    assert_int_equal(r.stages[0].votes[4], 6); /* three wins, doubled */
+    assert_int_equal(r.nsmith, 5);             /* everyone is in the top cycle */
+    urne_count_result_free(&r);
+    urne_diags_free(&d);
+    urne_ballots_free(&b);
+}
+
 /* The Tennessee capital example: Nashville is the Condorcet winner. */
 static void test_tennessee(void **state) {
     (void)state;
@@ -169,6 +204,7 @@ int main(void) {
         cmocka_unit_test(test_debian_leaders),
         cmocka_unit_test(test_debian_tally_counts),
         cmocka_unit_test(test_schulze_paper_example),
+        cmocka_unit_test(test_cycle_other_methods),
         cmocka_unit_test(test_tennessee),
         cmocka_unit_test(test_condorcet_winner_property),
     };
