@@ -53,7 +53,7 @@ int urne_io_write_count_table(FILE *out, const urne_ballots *b, const urne_count
         fprintf(out, ", quota %s", num);
     }
     fprintf(out, "\n\n");
-    size_t nw = 9;
+    size_t nw = r->quota || (r->nstages && r->stages[r->nstages - 1].nontransferable) ? 16 : 9; /* "Non-transferable" */
     for (size_t c = 0; c < b->ncand; c++)
         if (urne_write_width(b->names[c]) > nw) nw = urne_write_width(b->names[c]);
     for (size_t s = 0; s < r->nstages; s++) {
