@@ -9,7 +9,8 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 8
 
 # Debian packages needed to build and test (DEPS) and only to benchmark (BENCH_DEPS).
-DEPS       = build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev libjansson-dev python3
+DEPS       = build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev libjansson-dev python3 \
+             coinor-libcbc-dev coinor-libclp-dev
 BENCH_DEPS = python3-pandas time
 
 MAKEFLAGS += --no-print-directory

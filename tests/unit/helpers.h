@@ -4,6 +4,7 @@
 #ifndef URNE_TEST_HELPERS_H
 #define URNE_TEST_HELPERS_H
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,0 +1,44 @@
+/*
+ * pool: volunteers and their types. See sortition.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sortition.h"
+
+int urne_pool_types(urne_pool *pool) {
+    size_t n = pool->n, c = pool->ncat;
+    pool->type_of = urne_arena_alloc(&pool->arena, (n ? n : 1) * sizeof *pool->type_of);
+    pool->type_size = urne_arena_alloc(&pool->arena, (n ? n : 1) * sizeof *pool->type_size);
+    pool->type_feature = urne_arena_alloc(&pool->arena, (n && c ? n * c : 1) * sizeof *pool->type_feature);
+    if (!pool->type_of || !pool->type_size || !pool->type_feature) return -1;
+    /* Quadratic in types, linear in people: types are few (hundreds at most). */
+    pool->ntypes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t *f = pool->feature + i * c;
+        size_t t = 0;
+        while (t < pool->ntypes && memcmp(pool->type_feature + t * c, f, c * sizeof *f) != 0) t++;
+        if (t == pool->ntypes) {
+            memcpy(pool->type_feature + t * c, f, c * sizeof *f);
+            pool->type_size[t] = 0;
+            pool->ntypes++;
+        }
+        pool->type_of[i] = (uint32_t)t;
+        pool->type_size[t]++;
+    }
+    return 0;
+}
+
+void urne_pool_free(urne_pool *pool) {
+    free(pool->feature);
+    free((void *)pool->ids);
+    urne_arena_free(&pool->arena);
+    memset(pool, 0, sizeof *pool);
+}
+
+void urne_sortition_result_free(urne_sortition_result *r) {
+    free(r->panels);
+    free(r->panel_prob);
+    free(r->type_prob);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,229 @@
+/* Sortition: LEXIMIN on the instances of Flanigan et al. (every volunteer at 10 % at
+ * least, the paper's exact figure), the distribution's invariants (probabilities sum
+ * to k, every panel of the support meets every quota), and the pool and quota files'
+ * mistakes. */
+#include "helpers.h"
+#include "../../src/count/count.h"
+#include "../../src/io/sortition_io.h"
+#include "../../src/sortition/sortition.h"
+
+#define SORT URNE_DATA_DIR "/sortition/"
+
+static void load(const char *dir, urne_pool *p) {
+    char pp[256], qp[256];
+    snprintf(pp, sizeof pp, SORT "%s/respondents.csv", dir);
+    snprintf(qp, sizeof qp, SORT "%s/categories.csv", dir);
+    size_t pl, ql;
+    char *pb = test_read(pp, &pl), *qb = test_read(qp, &ql);
+    urne_diags pd, qd;
+    urne_diags_init(&pd, pp);
+    urne_diags_init(&qd, qp);
+    assert_int_equal(urne_io_parse_sortition(pb, pl, qb, ql, URNE_ENC_AUTO, NULL, p, &pd, &qd), 0);
+    urne_diags_free(&pd);
+    urne_diags_free(&qd);
+    free(pb);
+    free(qb);
+}
+
+/* Invariants of any result: sum of probabilities k, panels of size k within quotas. */
+static void check_result(const urne_pool *p, int64_t k, const urne_sortition_result *r) {
+    double total = 0, mass = 0;
+    for (size_t t = 0; t < p->ntypes; t++) total += r->type_prob[t] * (double)p->type_size[t];
+    assert_true(fabs(total - (double)k) < 1e-6);
+    for (size_t q = 0; q < r->npanels; q++) {
+        mass += r->panel_prob[q];
+        if (r->panel_prob[q] <= 1e-12) continue;
+        int64_t size = 0;
+        for (size_t t = 0; t < p->ntypes; t++) {
+            int64_t x = r->panels[q * p->ntypes + t];
+            assert_true(x >= 0 && x <= p->type_size[t]);
+            size += x;
+        }
+        assert_int_equal(size, k);
+        for (size_t c = 0; c < p->ncat; c++)
+            for (size_t f = 0; f < p->nfeat[c]; f++) {
+                int64_t have = 0;
+                for (size_t t = 0; t < p->ntypes; t++)
+                    if (p->type_feature[t * p->ncat + c] == f) have += r->panels[q * p->ntypes + t];
+                assert_true(have >= p->min[c][f] && have <= p->max[c][f]);
+            }
+    }
+    assert_true(fabs(mass - 1.0) < 1e-6);
+}
+
+static void instance(const char *dir, int64_t k) {
+    urne_pool p;
+    load(dir, &p);
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    urne_sortition_result r;
+    assert_int_equal(urne_sortition_feasible(&p, k, &d), 1);
+    assert_int_equal(urne_sortition_leximin(&p, k, 0, NULL, NULL, &r, &d), 0);
+    /* the paper: LEXIMIN minimum probability (exact) 10.0 % */
+    if (r.min_prob < 0.1 - 1e-6) fail_msg("%s: minimum probability %.6f, below 10 %%", dir, r.min_prob);
+    check_result(&p, k, &r);
+    urne_sortition_result_free(&r);
+    urne_diags_free(&d);
+    urne_pool_free(&p);
+}
+
+static void test_example_small_20(void **state) {
+    (void)state;
+    instance("example_small_20", 20);
+}
+
+static void test_example_large_200(void **state) {
+    (void)state;
+    instance("example_large_200", 200);
+}
+
+/* ---- brute force: every panel of people, leximin by the textbook method ---- */
+#include <coin/Clp_C_Interface.h>
+
+/* max (or the value of) an LP over panel probabilities p (one column per panel):
+ * probabilities sum to 1; person i's probability >= lo[i]; objective: person `target`'s
+ * probability, or z = min over the unfixed (target < 0). Returns the optimum. */
+static double bf_lp(size_t n, size_t np, const uint8_t *member, const double *lo, const char *fixed, long target) {
+    /* columns: panels, then z; rows: one per person, then sum */
+    size_t C = np + 1, R = n + 1;
+    CoinBigIndex *start = malloc((C + 1) * sizeof *start);
+    int *idx = malloc((np * (n + 1) + n + 1) * sizeof *idx);
+    double *val = malloc((np * (n + 1) + n + 1) * sizeof *val);
+    double *clb = calloc(C, sizeof *clb), *cub = malloc(C * sizeof *cub), *obj = calloc(C, sizeof *obj);
+    double *rlb = malloc(R * sizeof *rlb), *rub = malloc(R * sizeof *rub);
+    size_t nz = 0;
+    start[0] = 0;
+    for (size_t q = 0; q < np; q++) {
+        for (size_t i = 0; i < n; i++)
+            if (member[q * n + i]) idx[nz] = (int)i, val[nz++] = 1.0;
+        idx[nz] = (int)n, val[nz++] = 1.0;
+        start[q + 1] = (CoinBigIndex)nz;
+        cub[q] = 1.0;
+        if (target >= 0 && member[q * n + (size_t)target]) obj[q] = 1.0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (target < 0 && !fixed[i]) idx[nz] = (int)i, val[nz++] = -1.0;
+    start[C] = (CoinBigIndex)nz;
+    clb[np] = target < 0 ? -1e30 : 0, cub[np] = target < 0 ? 1e30 : 0, obj[np] = target < 0 ? 1.0 : 0;
+    for (size_t i = 0; i < n; i++) rlb[i] = fixed[i] || target >= 0 ? lo[i] : 0, rub[i] = 1e30;
+    rlb[n] = rub[n] = 1.0;
+    Clp_Simplex *lp = Clp_newModel();
+    Clp_setLogLevel(lp, 0);
+    Clp_loadProblem(lp, (int)C, (int)R, start, idx, val, clb, cub, obj, rlb, rub);
+    Clp_setObjSense(lp, -1.0);
+    Clp_initialSolve(lp);
+    assert_true(Clp_isProvenOptimal(lp));
+    double v = Clp_objectiveValue(lp);
+    Clp_deleteModel(lp);
+    free(start), free(idx), free(val), free(clb), free(cub), free(obj), free(rlb), free(rub);
+    return v;
+}
+
+/* Seeded random small pools: LEXIMIN by types and column generation gives every person
+ * the probability the brute force gives. */
+static void test_against_brute_force(void **state) {
+    (void)state;
+    urne_lot lot;
+    urne_lot_init(&lot, 4);
+    int instances = 0;
+    for (int e = 0; instances < 25 && e < 200; e++) {
+        size_t n = 6 + urne_lot_below(&lot, 7); /* 6..12 people */
+        int64_t k = 2 + (int64_t)urne_lot_below(&lot, n / 2);
+        /* two categories of two and three features, random pool, quotas around shares */
+        static const char *const cats[] = {"gender", "age"};
+        static const char *const f0[] = {"f", "m"}, *const f1[] = {"young", "mid", "old"};
+        urne_pool p;
+        memset(&p, 0, sizeof p);
+        urne_arena_init(&p.arena);
+        p.n = n;
+        p.ncat = 2;
+        p.cat_names = (const char **)cats;
+        size_t nf[2] = {2, 3};
+        p.nfeat = nf;
+        const char **fn[2] = {(const char **)f0, (const char **)f1};
+        p.feat_names = (const char ***)fn;
+        int64_t mn0[2], mx0[2], mn1[3], mx1[3];
+        int64_t *mins[2] = {mn0, mn1}, *maxs[2] = {mx0, mx1};
+        p.min = mins;
+        p.max = maxs;
+        p.feature = malloc(n * 2 * sizeof *p.feature);
+        for (size_t i = 0; i < n; i++) {
+            p.feature[i * 2] = (uint32_t)urne_lot_below(&lot, 2);
+            p.feature[i * 2 + 1] = (uint32_t)urne_lot_below(&lot, 3);
+        }
+        for (size_t c = 0; c < 2; c++)
+            for (size_t f = 0; f < nf[c]; f++) {
+                int64_t have = 0;
+                for (size_t i = 0; i < n; i++) have += p.feature[i * 2 + c] == f;
+                int64_t share = have * k / (int64_t)n;
+                mins[c][f] = share > 0 ? share - (int64_t)urne_lot_below(&lot, 2) : 0;
+                maxs[c][f] = share + 1;
+            }
+        assert_int_equal(urne_pool_types(&p), 0);
+        urne_diags d;
+        urne_diags_init(&d, "t");
+        urne_sortition_result r;
+        if (urne_sortition_feasible(&p, k, &d) != 1) { /* try another instance */
+            free(p.feature);
+            urne_arena_free(&p.arena);
+            urne_diags_free(&d);
+            continue;
+        }
+        assert_int_equal(urne_sortition_leximin(&p, k, 0, NULL, NULL, &r, &d), 0);
+        /* Brute force: every subset of size k meeting the quotas. */
+        size_t np = 0, cap = 1024;
+        uint8_t *member = malloc(cap * n);
+        for (uint32_t mask = 0; mask < (1u << n); mask++) {
+            if ((int64_t)__builtin_popcount(mask) != k) continue;
+            int ok = 1;
+            for (size_t c = 0; c < 2 && ok; c++)
+                for (size_t f = 0; f < nf[c] && ok; f++) {
+                    int64_t have = 0;
+                    for (size_t i = 0; i < n; i++) have += (mask >> i & 1) && p.feature[i * 2 + c] == f;
+                    ok = have >= mins[c][f] && have <= maxs[c][f];
+                }
+            if (!ok) continue;
+            if (np == cap) cap *= 2, member = realloc(member, cap * n);
+            for (size_t i = 0; i < n; i++) member[np * n + i] = (uint8_t)(mask >> i & 1);
+            np++;
+        }
+        double lo[16] = {0};
+        char fixed[16] = {0};
+        size_t nfixed = 0;
+        while (nfixed < n) {
+            double z = bf_lp(n, np, member, lo, fixed, -1);
+            for (size_t i = 0; i < n; i++)
+                if (!fixed[i]) lo[i] = z;
+            for (size_t i = 0; i < n; i++) {
+                if (fixed[i]) continue;
+                double best = bf_lp(n, np, member, lo, fixed, (long)i);
+                if (best <= z + 1e-9) fixed[i] = 1, nfixed++;
+            }
+            for (size_t i = 0; i < n; i++)
+                if (!fixed[i]) lo[i] = 0;
+        }
+        for (size_t i = 0; i < n; i++) {
+            double mine = r.type_prob[p.type_of[i]];
+            if (fabs(mine - lo[i]) > 1e-6)
+                fail_msg("instance %d, person %zu: urne %.9f, brute force %.9f", e, i, mine, lo[i]);
+        }
+        check_result(&p, k, &r);
+        instances++;
+        free(member);
+        urne_sortition_result_free(&r);
+        urne_diags_free(&d);
+        free(p.feature);
+        p.feature = NULL;
+        urne_arena_free(&p.arena);
+    }
+    assert_int_equal(instances, 25);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_example_small_20),
+        cmocka_unit_test(test_example_large_200),
+        cmocka_unit_test(test_against_brute_force),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
