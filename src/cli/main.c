@@ -14,6 +14,7 @@ static const struct {
 } commands[] = {
     {"results", urne_cli_results, "count tally sheets (procès-verbaux) and apply French election rules"},
     {"count", urne_cli_count, "count ballots: STV, IRV, Condorcet methods, Borda, plurality..."},
+    {"sortition", urne_cli_sortition, "draw a citizens' council by lot, fair to every volunteer (LEXIMIN)"},
 };
 
 static void usage(FILE *out) {

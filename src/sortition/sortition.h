@@ -69,4 +69,23 @@ int urne_sortition_leximin(const urne_pool *pool, int64_t k, double seconds, urn
 
 void urne_sortition_result_free(urne_sortition_result *r);
 
+/* The seed organisers publish (digits drawn in public, any text) as a number. */
+uint64_t urne_sortition_seed(const char *text);
+
+typedef struct urne_sortition_draw_result {
+    size_t m;          /* equally likely panels */
+    size_t *copies;    /* per panel of the distribution: how many of the m it is */
+    size_t ticket;     /* which of the m was drawn */
+    size_t panel;      /* the distribution's panel it is */
+    char *selected;    /* per volunteer: 1 when on the panel */
+} urne_sortition_draw_result;
+
+/* Round the distribution to m panels (floor of p x m, then the largest remainders),
+ * draw one with `seed`, and choose its members within each type by a seeded shuffle.
+ * 0 or -1 (memory). */
+int urne_sortition_draw(const urne_pool *pool, const urne_sortition_result *r, size_t m, uint64_t seed,
+                        urne_sortition_draw_result *out);
+
+void urne_sortition_draw_free(urne_sortition_draw_result *d);
+
 #endif

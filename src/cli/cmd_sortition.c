@@ -1,0 +1,315 @@
+/*
+ * cmd_sortition: `urne sortition check|draw`. Reads the pool and quotas through io/,
+ * checks feasibility, computes LEXIMIN with the sortition engine, draws a panel with
+ * the published seed, and writes the results into --out DIR: panel.csv,
+ * probabilities.csv, panels.csv and report.json (also printed with --json).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../io/io_file.h"
+#include "../io/sortition_io.h"
+#include "cli.h"
+
+static void sortition_usage(FILE *out) {
+    fprintf(out,
+            "Usage: urne sortition check --pool P.csv --quotas Q.csv --size K   is any panel possible?\n"
+            "       urne sortition draw  --pool P.csv --quotas Q.csv --size K [options]\n\n"
+            "Options:\n"
+            "  --pool FILE        volunteers: a header, one column per quota category, other columns kept\n"
+            "  --quotas FILE      category,feature,min,max\n"
+            "  --size K           panel size\n"
+            "  --id COLUMN        the volunteers' id column (default: 'id', else the row number)\n"
+            "  --method M         leximin (default; maximin, nash and legacy are not implemented yet)\n"
+            "  --seed TEXT        the seed published in advance, e.g. digits drawn in public (default 1)\n"
+            "  --panels M         equally likely panels the distribution is rounded to (default 1000)\n"
+            "  --out DIR          where to write panel.csv, probabilities.csv, panels.csv, report.json\n"
+            "                     (default: sortition-out)\n"
+            "  --time-limit S     stop after S seconds with the best distribution found, and say so\n"
+            "  --json             print report.json\n"
+            "  -h, --help         this help\n\n"
+            "Example:\n"
+            "  urne sortition draw --pool respondents.csv --quotas categories.csv --size 20 --seed 20261123\n");
+}
+
+typedef struct opts {
+    const char *pool, *quotas, *id, *method, *seed, *out;
+    long long size, panels;
+    double seconds;
+    int json, draw;
+} opts;
+
+static void progress(void *ctx, size_t round, size_t fixed, size_t ntypes, size_t panels) {
+    double start = *(double *)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    fprintf(stderr, "\rsortition: round %zu, %zu of %zu types fixed, %zu panels, %.1f s", round, fixed, ntypes, panels,
+            (double)ts.tv_sec + ts.tv_nsec / 1e9 - start);
+    fflush(stderr);
+}
+
+static uint64_t fnv(const char *p, size_t n, uint64_t h) {
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Write `text` to DIR/NAME whole (temporary file, then rename). */
+static FILE *open_out(const char *dir, const char *name, char *tmp, size_t size) {
+    snprintf(tmp, size, "%s/%s.tmp", dir, name);
+    return fopen(tmp, "w");
+}
+
+static int close_out(FILE *f, const char *dir, const char *name, const char *tmp) {
+    char final[4096];
+    snprintf(final, sizeof final, "%s/%s", dir, name);
+    int rc = ferror(f) | fclose(f);
+    if (rc == 0) rc = rename(tmp, final);
+    if (rc != 0) fprintf(stderr, "urne sortition: cannot write %s: %s\n", final, strerror(errno));
+    return rc;
+}
+
+static int write_outputs(const opts *o, const urne_pool *p, const urne_sortition_result *r,
+                         const urne_sortition_draw_result *dr, json_t *report) {
+    if (mkdir(o->out, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "urne sortition: cannot create %s: %s\n", o->out, strerror(errno));
+        return -1;
+    }
+    char tmp[4096];
+    int rc = 0;
+    FILE *f = open_out(o->out, "panel.csv", tmp, sizeof tmp);
+    if (f == NULL) return -1;
+    fprintf(f, "id");
+    for (size_t c = 0; c < p->ncat; c++) fprintf(f, ",%s", p->cat_names[c]);
+    fputc('\n', f);
+    for (size_t i = 0; i < p->n; i++) {
+        if (!dr->selected[i]) continue;
+        fprintf(f, "%s", p->ids[i]);
+        for (size_t c = 0; c < p->ncat; c++) fprintf(f, ",%s", p->feat_names[c][p->feature[i * p->ncat + c]]);
+        fputc('\n', f);
+    }
+    rc |= close_out(f, o->out, "panel.csv", tmp);
+    if ((f = open_out(o->out, "probabilities.csv", tmp, sizeof tmp)) == NULL) return -1;
+    fprintf(f, "id,probability\n");
+    for (size_t i = 0; i < p->n; i++) fprintf(f, "%s,%.9f\n", p->ids[i], r->type_prob[p->type_of[i]]);
+    rc |= close_out(f, o->out, "probabilities.csv", tmp);
+    if ((f = open_out(o->out, "panels.csv", tmp, sizeof tmp)) == NULL) return -1;
+    fprintf(f, "panel,copies_of_%zu,probability", dr->m);
+    for (size_t t = 0; t < p->ntypes; t++) {
+        fprintf(f, ",");
+        for (size_t c = 0; c < p->ncat; c++)
+            fprintf(f, "%s%s", c ? "/" : "", p->feat_names[c][p->type_feature[t * p->ncat + c]]);
+    }
+    fputc('\n', f);
+    for (size_t q = 0; q < r->npanels; q++) {
+        if (dr->copies[q] == 0) continue;
+        fprintf(f, "%zu,%zu,%.9f", q + 1, dr->copies[q], r->panel_prob[q]);
+        for (size_t t = 0; t < p->ntypes; t++) fprintf(f, ",%lld", (long long)r->panels[q * p->ntypes + t]);
+        fputc('\n', f);
+    }
+    rc |= close_out(f, o->out, "panels.csv", tmp);
+    if ((f = open_out(o->out, "report.json", tmp, sizeof tmp)) == NULL) return -1;
+    json_dumpf(report, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', f);
+    rc |= close_out(f, o->out, "report.json", tmp);
+    return rc;
+}
+
+static json_t *make_report(const opts *o, const urne_pool *p, const urne_sortition_result *r,
+                           const urne_sortition_draw_result *dr, uint64_t seed, uint64_t hash) {
+    json_t *rep = json_object();
+    char buf[64];
+    double mean = 0, max = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        double pr = r->type_prob[p->type_of[i]];
+        mean += pr / (double)p->n;
+        if (pr > max) max = pr;
+    }
+    json_object_set_new(rep, "method", json_string("leximin"));
+    json_object_set_new(rep, "size", json_integer(o->size));
+    json_object_set_new(rep, "pool", json_integer((json_int_t)p->n));
+    json_object_set_new(rep, "types", json_integer((json_int_t)p->ntypes));
+    json_object_set_new(rep, "quotas_met", json_true()); /* every panel of the support is checked to */
+    json_object_set_new(rep, "min_probability", json_real(r->min_prob));
+    json_object_set_new(rep, "mean_probability", json_real(mean));
+    json_object_set_new(rep, "max_probability", json_real(max));
+    json_t *groups = json_object();
+    for (size_t c = 0; c < p->ncat; c++) {
+        json_t *g = json_object();
+        for (size_t f = 0; f < p->nfeat[c]; f++) {
+            double sum = 0;
+            size_t count = 0;
+            for (size_t i = 0; i < p->n; i++)
+                if (p->feature[i * p->ncat + c] == f) sum += r->type_prob[p->type_of[i]], count++;
+            json_object_set_new(g, p->feat_names[c][f], count ? json_real(sum / (double)count) : json_null());
+        }
+        json_object_set_new(groups, p->cat_names[c], g);
+    }
+    json_object_set_new(rep, "probability_by_group", groups);
+    json_object_set_new(rep, "seed", json_string(o->seed));
+    snprintf(buf, sizeof buf, "%016llx", (unsigned long long)seed);
+    json_object_set_new(rep, "seed_number", json_string(buf));
+    json_object_set_new(rep, "panels", json_integer((json_int_t)dr->m));
+    json_object_set_new(rep, "ticket", json_integer((json_int_t)dr->ticket + 1));
+    json_object_set_new(rep, "distribution_panels", json_integer((json_int_t)r->npanels));
+    snprintf(buf, sizeof buf, "fnv1a64:%016llx", (unsigned long long)hash);
+    json_object_set_new(rep, "inputs_hash", json_string(buf));
+    json_object_set_new(rep, "rounds", json_integer((json_int_t)r->rounds));
+    json_object_set_new(rep, "lp_solves", json_integer((json_int_t)r->lp_solves));
+    json_object_set_new(rep, "mip_solves", json_integer((json_int_t)r->mip_solves));
+    json_object_set_new(rep, "timed_out", json_boolean(r->timed_out));
+    return rep;
+}
+
+static int run(const opts *o) {
+    urne_diags pd, qd, d;
+    urne_diags_init(&pd, o->pool);
+    urne_diags_init(&qd, o->quotas);
+    urne_diags_init(&d, "urne sortition");
+    urne_io_buffer pb, qb;
+    urne_pool p;
+    int rc = URNE_EXIT_REJECTED, have_pool = 0;
+    memset(&pb, 0, sizeof pb);
+    memset(&qb, 0, sizeof qb);
+    if (urne_io_read_file(o->pool, &pb, &pd) == 0 && urne_io_read_file(o->quotas, &qb, &qd) == 0 &&
+        urne_io_parse_sortition(pb.data, pb.len, qb.data, qb.len, URNE_ENC_AUTO, o->id, &p, &pd, &qd) == 0)
+        have_pool = 1;
+    urne_cli_print_diags(&qd);
+    urne_cli_print_diags(&pd);
+    if (!have_pool) goto out;
+    if (o->size > (long long)p.n) {
+        fprintf(stderr, "urne sortition: a panel of %lld from a pool of %zu is impossible\n", o->size, p.n);
+        goto out;
+    }
+    int feasible = urne_sortition_feasible(&p, o->size, &d);
+    if (feasible != 1) {
+        if (feasible == 0)
+            fprintf(stderr, "urne sortition: no panel of %lld meets every quota (infeasible quotas)\n", o->size);
+        urne_cli_print_diags(&d);
+        goto out;
+    }
+    if (!o->draw) {
+        printf("%s: %zu volunteers in %zu types; panels of %lld meeting every quota exist\n", o->pool, p.n, p.ntypes,
+               o->size);
+        rc = URNE_EXIT_OK;
+        goto out;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double start = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    urne_sortition_result r;
+    if (urne_sortition_leximin(&p, o->size, o->seconds, progress, &start, &r, &d) != 0) {
+        fputc('\n', stderr);
+        urne_cli_print_diags(&d);
+        goto out;
+    }
+    fputc('\n', stderr);
+    if (r.timed_out) fprintf(stderr, "urne sortition: time limit reached: the distribution is the best found, not LEXIMIN\n");
+    uint64_t seed = urne_sortition_seed(o->seed);
+    urne_sortition_draw_result dr;
+    if (urne_sortition_draw(&p, &r, (size_t)o->panels, seed, &dr) == 0) {
+        uint64_t hash = fnv(qb.data, qb.len, fnv(pb.data, pb.len, 1469598103934665603ULL));
+        json_t *rep = make_report(o, &p, &r, &dr, seed, hash);
+        if (write_outputs(o, &p, &r, &dr, rep) == 0) {
+            if (o->json) {
+                json_dumpf(rep, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+                fputc('\n', stdout);
+            } else {
+                printf("Panel drawn: ticket %zu of %zu; minimum probability %.4f %%; written to %s/\n", dr.ticket + 1,
+                       dr.m, 100 * r.min_prob, o->out);
+            }
+            rc = URNE_EXIT_OK;
+        }
+        json_decref(rep);
+        urne_sortition_draw_free(&dr);
+    }
+    urne_sortition_result_free(&r);
+out:
+    if (have_pool) urne_pool_free(&p);
+    urne_io_buffer_free(&pb);
+    urne_io_buffer_free(&qb);
+    urne_diags_free(&pd);
+    urne_diags_free(&qd);
+    urne_diags_free(&d);
+    return rc;
+}
+
+int urne_cli_sortition(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        sortition_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? URNE_EXIT_USAGE : URNE_EXIT_OK;
+    }
+    opts o = {NULL, NULL, NULL, "leximin", "1", "sortition-out", 0, 1000, 0, 0, 0};
+    if (strcmp(argv[1], "draw") == 0)
+        o.draw = 1;
+    else if (strcmp(argv[1], "check") != 0) {
+        fprintf(stderr, "urne sortition: unknown subcommand '%s' (check, draw)\n", argv[1]);
+        return URNE_EXIT_USAGE;
+    }
+    static const struct option longopts[] = {
+        {"pool", required_argument, 0, 'p'},   {"quotas", required_argument, 0, 'q'},
+        {"size", required_argument, 0, 'k'},   {"id", required_argument, 0, 'i'},
+        {"method", required_argument, 0, 'm'}, {"seed", required_argument, 0, 's'},
+        {"panels", required_argument, 0, 'P'}, {"out", required_argument, 0, 'o'},
+        {"time-limit", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
+        {"households", required_argument, 0, 'H'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    optind = 1;
+    opterr = 0;
+    int c;
+    char *end;
+    while ((c = getopt_long(argc - 1, argv + 1, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p': o.pool = optarg; break;
+        case 'q': o.quotas = optarg; break;
+        case 'i': o.id = optarg; break;
+        case 'm': o.method = optarg; break;
+        case 's': o.seed = optarg; break;
+        case 'o': o.out = optarg; break;
+        case 'j': o.json = 1; break;
+        case 'k':
+        case 'P': {
+            long long v = strtoll(optarg, &end, 10);
+            if (*end || v < 1) {
+                fprintf(stderr, "urne sortition: --%s takes a whole number >= 1, not '%s'\n", c == 'k' ? "size" : "panels",
+                        optarg);
+                return URNE_EXIT_USAGE;
+            }
+            if (c == 'k') o.size = v;
+            else o.panels = v;
+            break;
+        }
+        case 't':
+            o.seconds = strtod(optarg, &end);
+            if (*end || o.seconds <= 0) {
+                fprintf(stderr, "urne sortition: --time-limit takes seconds > 0, not '%s'\n", optarg);
+                return URNE_EXIT_USAGE;
+            }
+            break;
+        case 'H':
+            fprintf(stderr, "urne sortition: --households is not implemented yet\n");
+            return URNE_EXIT_USAGE;
+        case 'h': sortition_usage(stdout); return URNE_EXIT_OK;
+        default:
+            fprintf(stderr, "urne sortition: unknown or incomplete option '%s'\n\n", argv[optind]);
+            sortition_usage(stderr);
+            return URNE_EXIT_USAGE;
+        }
+    }
+    if (!o.pool || !o.quotas || !o.size || optind != argc - 1) {
+        fprintf(stderr, "urne sortition: --pool, --quotas and --size are required, and nothing else\n\n");
+        sortition_usage(stderr);
+        return URNE_EXIT_USAGE;
+    }
+    if (strcmp(o.method, "leximin") != 0) {
+        fprintf(stderr, "urne sortition: method '%s' is not implemented yet (leximin)\n", o.method);
+        return URNE_EXIT_USAGE;
+    }
+    return run(&o);
+}
