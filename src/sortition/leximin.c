@@ -31,8 +31,9 @@
 
 #include "sortition.h"
 
-#define INF DBL_MAX  /* CLP reads bounds at or above 1e30 as infinite */
+#define INF 1e30     /* CLP reads bounds at or above 1e30 as infinite; DBL_MAX overflows its scaling */
 #define EPS 1e-9        /* a pricing improvement smaller than this is none */
+#define SLACK 1e-9      /* fixed types keep z less this, so that rounding never makes a round infeasible */
 #define TIGHT 1e-7      /* a dual value above this, relative to the largest, marks a tight type */
 
 typedef struct sparse {
@@ -78,7 +79,7 @@ static int best_panel(const urne_pool *p, int64_t k, const double *w, const int6
     size_t T = p->ntypes, R = quota_rows(p);
     sparse m = {0};
     double *lb = calloc(T, sizeof *lb), *ub = malloc(T * sizeof *ub), *rlb = malloc(R * sizeof *rlb),
-           *rub = malloc(R * sizeof *rub);
+           *rub = malloc(R * sizeof *rub), *obj = NULL;
     size_t *row0 = malloc((p->ncat + 1) * sizeof *row0);
     int rc = -1;
     if (!lb || !ub || !rlb || !rub || !row0 || sp_reserve(&m, T, T * (p->ncat + 1)) != 0) goto out;
@@ -94,20 +95,21 @@ static int best_panel(const urne_pool *p, int64_t k, const double *w, const int6
         sp_end_col(&m);
         ub[t] = (double)p->type_size[t];
     }
+    /* Same argmax, better conditioned: the largest weight 1, negligible ones 0. CBC 2.10
+     * was seen to abort on an internal assertion with weights spanning many orders. */
+    double wmax = 0;
+    for (size_t t = 0; t < T; t++)
+        if (w[t] > wmax) wmax = w[t];
+    obj = malloc(T * sizeof *obj);
+    if (obj == NULL) goto out;
+    for (size_t t = 0; t < T; t++) obj[t] = wmax > 0 && w[t] / wmax > 1e-9 ? w[t] / wmax : 0.0;
     Cbc_Model *mip = Cbc_newModel();
     if (mip == NULL) goto out;
     Cbc_setLogLevel(mip, 0);
-    Cbc_loadProblem(mip, (int)T, (int)R, m.start, m.index, m.value, lb, ub, w, rlb, rub);
+    Cbc_loadProblem(mip, (int)T, (int)R, m.start, m.index, m.value, lb, ub, obj, rlb, rub);
     Cbc_setObjSense(mip, -1); /* maximise */
     for (size_t t = 0; t < T; t++) Cbc_setInteger(mip, (int)t);
-    if (warm) {
-        double *ws = malloc(T * sizeof *ws);
-        if (ws) {
-            for (size_t t = 0; t < T; t++) ws[t] = (double)warm[t];
-            Cbc_setInitialSolution(mip, ws);
-            free(ws);
-        }
-    }
+    (void)warm; /* a warm start made CBC 2.10 abort on an internal assertion (CbcBranchDynamic) */
     Cbc_solve(mip);
     if (Cbc_isProvenInfeasible(mip)) {
         rc = 0;
@@ -119,7 +121,7 @@ static int best_panel(const urne_pool *p, int64_t k, const double *w, const int6
     Cbc_deleteModel(mip);
 out:
     sp_free(&m);
-    free(lb), free(ub), free(rlb), free(rub), free(row0);
+    free(lb), free(ub), free(rlb), free(rub), free(row0), free(obj);
     return rc;
 }
 
@@ -256,7 +258,7 @@ int urne_sortition_leximin(const urne_pool *pool, int64_t k, double seconds, urn
     memset(out, 0, sizeof *out);
     size_t T = pool->ntypes;
     state s = {pool, k, T, NULL, 0, 0, calloc(T ? T : 1, 1), calloc(T ? T : 1, sizeof(double)), 0, 0};
-    double *y = malloc((T ? T : 1) * sizeof *y), *w = malloc((T ? T : 1) * sizeof *w);
+    double *y = calloc(T ? T : 1, sizeof *y), *w = calloc(T ? T : 1, sizeof *w);
     int64_t *x = malloc((T ? T : 1) * sizeof *x);
     int rc = -1;
     double start = now_seconds();
@@ -308,7 +310,7 @@ int urne_sortition_leximin(const urne_pool *pool, int64_t k, double seconds, urn
         for (size_t t = 0; t < T; t++)
             if (!s.fixed[t] && (out->timed_out || y[t] > TIGHT * ymax || y[t] == ymax)) {
                 s.fixed[t] = 1;
-                s.v[t] = z;
+                s.v[t] = z - SLACK; /* exactly z may be out of reach by rounding: the next master would fail */
                 nfixed++;
             }
         out->rounds++;
