@@ -19,13 +19,15 @@ s=$data/example_small_20
 expect_rc 0 sortition check --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20
 has out "200 volunteers in"
 expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 --seed 4271 --out "$tmp/a" --json
-json "d['min_probability'] >= 0.1 - 1e-9, d['size'], d['pool'], d['seed'], d['quotas_met']" "(True, 20, 200, '4271', True)"
+json "d['min_probability'] >= 0.1 - 1e-6, d['size'], d['pool'], d['seed'], d['quotas_met']" "(True, 20, 200, '4271', True)"
 if [ "$(tail -n +2 "$tmp/a/panel.csv" | wc -l)" -eq 20 ]; then ok; else ko "panel.csv has not 20 people"; fi
 python3 - "$tmp/a/probabilities.csv" <<'PY' && ok || ko "probabilities do not sum to 20 or one is under 10 %"
 import sys
 p = [float(l.split(",")[1]) for l in open(sys.argv[1]).read().split("\n")[1:] if l]
-sys.exit(0 if abs(sum(p) - 20) < 1e-6 and min(p) >= 0.1 - 1e-9 and len(p) == 200 else 1)
+sys.exit(0 if abs(sum(p) - 20) < 1e-6 and min(p) >= 0.1 - 1e-6 and len(p) == 200 else 1)
 PY
+# (probabilities agree with LEXIMIN within 1e-6, the tolerance the issue sets: LP arithmetic
+# works to about 1e-7)
 # the same files and seed give the same panel; another seed another draw
 expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 --seed 4271 --out "$tmp/b"
 if cmp -s "$tmp/a/panel.csv" "$tmp/b/panel.csv"; then ok; else ko "the same seed drew another panel"; fi
@@ -34,7 +36,7 @@ if ! cmp -s "$tmp/a/panel.csv" "$tmp/c/panel.csv"; then ok; else ko "another see
 
 l=$data/example_large_200
 expect_rc 0 sortition draw --pool "$l/respondents.csv" --quotas "$l/categories.csv" --size 200 --out "$tmp/l" --json
-json "round(d['min_probability'], 9), d['timed_out']" "(0.1, False)"
+json "round(d['min_probability'], 6), d['timed_out']" "(0.1, False)"
 
 # Mistakes.
 printf 'category,feature,min,max\ngender,female,9,10\ngender,male,11,20\n' > "$tmp/q.csv"
