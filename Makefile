@@ -67,6 +67,7 @@ check: test asan fuzz
 bench: build bench-deps
 	@./bench/run.sh $(BUILD)/urne
 	@./bench/count.sh $(BUILD)/urne
+	@./bench/sortition.sh $(BUILD)/urne
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) bench/out
