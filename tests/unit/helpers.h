@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "../../src/count/ballots.h"
+#include "../../src/count/count.h"
 #include "../../src/io/results_io.h"
 #include "../../src/results/results.h"
 
@@ -81,6 +82,28 @@ static inline void test_add_ranking(urne_ballots *b, int64_t w, const char *orde
     size_t n = strlen(order);
     for (size_t i = 0; i < n; i++) p[i] = (uint16_t)(order[i] - 'A');
     assert_int_equal(urne_ballots_add(b, w, p, NULL, n), 0);
+}
+
+/* p[0..n) = a seeded random order of the candidates 0..n-1 (Fisher-Yates). */
+static inline void test_shuffle(urne_lot *lot, uint16_t *p, size_t n) {
+    for (size_t i = 0; i < n; i++) p[i] = (uint16_t)i;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = urne_lot_below(lot, i);
+        uint16_t t = p[i - 1];
+        p[i - 1] = p[j];
+        p[j] = t;
+    }
+}
+
+/* The Tennessee capital example: Memphis 42, Nashville 26, Chattanooga 15, Knoxville 17
+ * (Nashville is the Condorcet winner, Memphis the plurality one, Knoxville the IRV one). */
+static inline void test_tennessee_ballots(urne_ballots *b) {
+    static const char *const names[] = {"Memphis", "Nashville", "Chattanooga", "Knoxville"};
+    assert_int_equal(urne_ballots_init(b, 4, names), 0);
+    test_add_ranking(b, 42, "ABCD");
+    test_add_ranking(b, 26, "BCDA");
+    test_add_ranking(b, 15, "CDBA");
+    test_add_ranking(b, 17, "DCBA");
 }
 
 /* Read a whole file for tests (fails the test when it cannot). Caller frees. */

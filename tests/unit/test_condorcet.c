@@ -125,13 +125,8 @@ static void test_cycle_other_methods(void **state) {
 /* The Tennessee capital example: Nashville is the Condorcet winner. */
 static void test_tennessee(void **state) {
     (void)state;
-    static const char *const names[] = {"Memphis", "Nashville", "Chattanooga", "Knoxville"};
     urne_ballots b;
-    assert_int_equal(urne_ballots_init(&b, 4, names), 0);
-    test_add_ranking(&b, 42, "ABCD");
-    test_add_ranking(&b, 26, "BCDA");
-    test_add_ranking(&b, 15, "CDBA");
-    test_add_ranking(&b, 17, "DCBA");
+    test_tennessee_ballots(&b);
     method_fn methods[] = {urne_count_schulze, urne_count_ranked_pairs, urne_count_copeland, urne_count_minimax};
     for (size_t m = 0; m < 4; m++) {
         char w[64];

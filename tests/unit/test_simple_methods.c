@@ -21,13 +21,8 @@ static size_t winner(method_fn m, const urne_ballots *b, uint64_t seed) {
 /* Memphis 42, Nashville 26, Chattanooga 15, Knoxville 17: each method's answer. */
 static void test_tennessee(void **state) {
     (void)state;
-    static const char *const names[] = {"Memphis", "Nashville", "Chattanooga", "Knoxville"};
     urne_ballots b;
-    assert_int_equal(urne_ballots_init(&b, 4, names), 0);
-    test_add_ranking(&b, 42, "ABCD");
-    test_add_ranking(&b, 26, "BCDA");
-    test_add_ranking(&b, 15, "CDBA");
-    test_add_ranking(&b, 17, "DCBA");
+    test_tennessee_ballots(&b);
     assert_int_equal(winner(urne_count_plurality, &b, 1), 0);  /* Memphis */
     assert_int_equal(winner(urne_count_two_round, &b, 1), 1);  /* Nashville beats Memphis 58-42 */
     assert_int_equal(winner(urne_count_borda, &b, 1), 1);      /* Nashville, 194 points */
@@ -109,13 +104,7 @@ static void test_stv_one_seat_is_irv(void **state) {
         size_t kinds = 1 + urne_lot_below(&lot, 25);
         for (size_t v = 0; v < kinds; v++) {
             uint16_t p[7];
-            for (size_t i = 0; i < ncand; i++) p[i] = (uint16_t)i;
-            for (size_t i = ncand - 1; i > 0; i--) {
-                size_t j = urne_lot_below(&lot, i + 1);
-                uint16_t t = p[i];
-                p[i] = p[j];
-                p[j] = t;
-            }
+            test_shuffle(&lot, p, ncand);
             size_t len = 1 + urne_lot_below(&lot, ncand);
             assert_int_equal(urne_ballots_add(&b, 1 + (int64_t)urne_lot_below(&lot, 50), p, NULL, len), 0);
         }

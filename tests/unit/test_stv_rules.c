@@ -114,13 +114,7 @@ static void test_one_seat_is_irv(void **state) {
         assert_int_equal(urne_ballots_init(&b, ncand, names), 0);
         for (size_t v = 1 + urne_lot_below(&lot, 20); v > 0; v--) {
             uint16_t p[6];
-            for (size_t i = 0; i < ncand; i++) p[i] = (uint16_t)i;
-            for (size_t i = ncand - 1; i > 0; i--) {
-                size_t j = urne_lot_below(&lot, i + 1);
-                uint16_t t = p[i];
-                p[i] = p[j];
-                p[j] = t;
-            }
+            test_shuffle(&lot, p, ncand);
             assert_int_equal(urne_ballots_add(&b, 1 + (int64_t)urne_lot_below(&lot, 40), p, NULL,
                                               1 + urne_lot_below(&lot, ncand)), 0);
         }
