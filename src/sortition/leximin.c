@@ -17,9 +17,9 @@
  * at z. At least the largest y_t is positive, since they sum to 1, so every round fixes
  * someone. Finally a primal LP over the panels found gives the distribution.
  *
- * The master is rebuilt at each solve and each pricing MIP is a fresh CBC model (CBC's C
- * interface warns against reusing a solved model); both are small, since they count
- * types, not people.
+ * Within a round the master is kept: a new panel is a new row, re-solved by dual simplex
+ * from the last basis. Each pricing MIP is a fresh CBC model (CBC's C interface warns
+ * against reusing a solved model); it is small, since it counts types, not people.
  */
 #include <coin/Cbc_C_Interface.h>
 #include <coin/Clp_C_Interface.h>
@@ -164,13 +164,13 @@ static int add_panel(state *s, const int64_t *x) {
     return 1;
 }
 
-/* Solve the dual master: y (T) and yhat; returns its optimum, or NAN on failure. */
-static double solve_master(state *s, double *y, double *yhat) {
+/* Build and solve the dual master over the panels found so far; NULL on failure. */
+static Clp_Simplex *build_master(state *s) {
     size_t T = s->T, P = s->npanels, R = P + 1;
     sparse m = {0};
     double *lb = calloc(T + 1, sizeof *lb), *ub = malloc((T + 1) * sizeof *ub), *obj = calloc(T + 1, sizeof *obj),
            *rlb = malloc(R * sizeof *rlb), *rub = malloc(R * sizeof *rub);
-    double z = NAN;
+    Clp_Simplex *lp = NULL;
     if (!lb || !ub || !obj || !rlb || !rub || sp_reserve(&m, T + 1, (T + 1) * (P + 1)) != 0) goto out;
     for (size_t t = 0; t < T; t++) {
         for (size_t q = 0; q < P; q++)
@@ -185,24 +185,48 @@ static double solve_master(state *s, double *y, double *yhat) {
     lb[T] = -INF, ub[T] = INF, obj[T] = 1.0;
     for (size_t q = 0; q < P; q++) rlb[q] = 0.0, rub[q] = INF;
     rlb[P] = rub[P] = 1.0;
-    Clp_Simplex *lp = Clp_newModel();
+    lp = Clp_newModel();
     if (lp == NULL) goto out;
     Clp_setLogLevel(lp, 0);
     Clp_loadProblem(lp, (int)(T + 1), (int)R, m.start, m.index, m.value, lb, ub, obj, rlb, rub);
     Clp_setObjSense(lp, 1.0);
     Clp_initialSolve(lp);
     s->lp_solves++;
-    if (Clp_isProvenOptimal(lp)) {
-        const double *sol = Clp_getColSolution(lp);
-        for (size_t t = 0; t < T; t++) y[t] = sol[t] > 0 ? sol[t] : 0;
-        *yhat = sol[T];
-        z = Clp_objectiveValue(lp);
-    }
-    Clp_deleteModel(lp);
 out:
     sp_free(&m);
     free(lb), free(ub), free(obj), free(rlb), free(rub);
-    return z;
+    return lp;
+}
+
+/* A new panel is a new row of the master (yhat >= sum_t a_tP y_t): add it and re-solve
+ * by dual simplex from the last basis, rather than rebuilding. 0 or -1. */
+static int master_add_panel(state *s, Clp_Simplex *lp, size_t q) {
+    size_t T = s->T, n = 0;
+    CoinBigIndex start[2] = {0, 0};
+    int *cols = malloc((T + 1) * sizeof *cols);
+    double *vals = malloc((T + 1) * sizeof *vals), lo = 0.0, hi = INF;
+    if (!cols || !vals) {
+        free(cols), free(vals);
+        return -1;
+    }
+    for (size_t t = 0; t < T; t++)
+        if (s->panels[q * T + t]) cols[n] = (int)t, vals[n++] = -a(s, q, t);
+    cols[n] = (int)T, vals[n++] = 1.0;
+    start[1] = (CoinBigIndex)n;
+    Clp_addRows(lp, 1, &lo, &hi, start, cols, vals);
+    Clp_dual(lp, 0);
+    s->lp_solves++;
+    free(cols), free(vals);
+    return 0;
+}
+
+/* The master's solution: y (T) and yhat; returns its optimum, or NAN if not optimal. */
+static double read_master(const state *s, Clp_Simplex *lp, double *y, double *yhat) {
+    if (!Clp_isProvenOptimal(lp)) return NAN;
+    const double *sol = Clp_getColSolution(lp);
+    for (size_t t = 0; t < s->T; t++) y[t] = sol[t] > 0 ? sol[t] : 0;
+    *yhat = sol[s->T];
+    return Clp_objectiveValue(lp);
 }
 
 /* The distribution over the panels found giving every type at least v_t (slacks take
@@ -279,10 +303,12 @@ int urne_sortition_leximin(const urne_pool *pool, int64_t k, double seconds, urn
     size_t nfixed = 0;
     while (nfixed < T) {
         double yhat = 0, z = NAN;
+        Clp_Simplex *master = build_master(&s);
         for (;;) { /* column generation for this round */
-            z = solve_master(&s, y, &yhat);
+            z = master ? read_master(&s, master, y, &yhat) : NAN;
             if (isnan(z)) {
                 urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the LP solver (CLP) failed");
+                if (master) Clp_deleteModel(master);
                 goto done;
             }
             if (seconds > 0 && now_seconds() - start > seconds) {
@@ -294,15 +320,20 @@ int urne_sortition_leximin(const urne_pool *pool, int64_t k, double seconds, urn
             s.mip_solves++;
             if (found < 0) {
                 urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the MIP solver (CBC) failed");
+                Clp_deleteModel(master);
                 goto done;
             }
             double value = 0;
             for (size_t t = 0; t < T; t++) value += w[t] * (double)x[t];
             if (value <= yhat + EPS) break;
             int added = add_panel(&s, x);
-            if (added < 0) goto done;
             if (added == 0) break; /* the best panel is known: no improvement possible */
+            if (added < 0 || master_add_panel(&s, master, s.npanels - 1) != 0) {
+                Clp_deleteModel(master);
+                goto done;
+            }
         }
+        Clp_deleteModel(master);
         /* Fix the tight types (all of them when out of time). */
         double ymax = 0;
         for (size_t t = 0; t < T; t++)
