@@ -113,12 +113,6 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     return 0;
 }
 
-size_t urne_ballots_find(const urne_ballots *b, const char *name) {
-    for (size_t i = 0; i < b->ncand; i++)
-        if (b->names[i] && strcmp(b->names[i], name) == 0) return i;
-    return (size_t)-1;
-}
-
 void urne_ballots_free(urne_ballots *b) {
     free(b->weight);
     free(b->start);

@@ -54,8 +54,6 @@ int urne_ballots_title(urne_ballots *b, const char *title);
  * repeated (the caller reports which). */
 int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n);
 
-/* Index of the candidate named `name`, or (size_t)-1. */
-size_t urne_ballots_find(const urne_ballots *b, const char *name);
 
 void urne_ballots_free(urne_ballots *b);
 

@@ -115,6 +115,23 @@ static int begin(const urne_ballots *b, urne_count_result *out, const char *meth
     return 0;
 }
 
+/* The end of every Condorcet method: rank by `score` (ties by lot from `seed`), and
+ * record one stage showing `shown` with a note saying what its numbers are. */
+static int finish(const urne_ballots *b, uint64_t seed, urne_count_result *out, const int64_t *score,
+                  const int64_t *shown, const char *what, const char *action, const char *note, urne_diags *diags) {
+    urne_lot lot;
+    urne_lot_init(&lot, seed);
+    urne_count_stage *st = rank_by_score(out, score, b->ncand, &lot, b->names, what) == 0
+                               ? urne_count_stage_add(out, action, shown, 0, NULL)
+                               : NULL;
+    if (st == NULL) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory counting");
+        return -1;
+    }
+    snprintf(st->note, sizeof st->note, "%s", note);
+    return 0;
+}
+
 int urne_count_schulze(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags) {
     if (begin(b, out, "schulze", diags) != 0) return -1;
     size_t n = b->ncand;
@@ -144,13 +161,10 @@ int urne_count_schulze(const urne_ballots *b, uint64_t seed, urne_count_result *
         wins[i] = 0;
         for (size_t j = 0; j < n; j++) wins[i] += j != i && p[i * n + j] > p[j * n + i];
     }
-    urne_lot lot;
-    urne_lot_init(&lot, seed);
-    int rc = rank_by_score(out, wins, n, &lot, b->names, "Schulze winners");
-    urne_count_stage *st = rc == 0 ? urne_count_stage_add(out, "strongest paths", wins, 0, NULL) : NULL;
-    if (st) snprintf(st->note, sizeof st->note, "Votes: candidates each one beats by its strongest paths.");
+    int rc = finish(b, seed, out, wins, wins, "Schulze winners", "strongest paths",
+                    "Votes: candidates each one beats by its strongest paths.", diags);
     free(wins);
-    return st ? 0 : -1;
+    return rc;
 }
 
 /* True when j reaches i through locked edges (adding i->j would close a cycle). */
@@ -212,16 +226,15 @@ int urne_count_ranked_pairs(const urne_ballots *b, uint64_t seed, urne_count_res
             score[i] += j != i && reaches(locked, n, i, j, seen);
         }
     }
-    int rc = rank_by_score(out, score, n, &lot, b->names, "Ranked Pairs");
     if (equal_strength) {
         size_t used = strlen(out->tiebreak);
         snprintf(out->tiebreak + used, sizeof out->tiebreak - used,
                  "%s%zu pairs of equal strength locked in an order drawn by lot", used ? "; " : "", equal_strength);
     }
-    urne_count_stage *st = rc == 0 ? urne_count_stage_add(out, "locked pairs", score, 0, NULL) : NULL;
-    if (st) snprintf(st->note, sizeof st->note, "Votes: candidates each one is locked above.");
+    int rc = finish(b, seed, out, score, score, "Ranked Pairs", "locked pairs",
+                    "Votes: candidates each one is locked above.", diags);
     free(pairs), free(locked), free(seen), free(rank_tb), free(score);
-    return st ? 0 : -1;
+    return rc;
 }
 
 int urne_count_copeland(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags) {
@@ -229,19 +242,19 @@ int urne_count_copeland(const urne_ballots *b, uint64_t seed, urne_count_result 
     size_t n = b->ncand;
     const int64_t *d = out->pairwise;
     int64_t *score = malloc((n ? n : 1) * sizeof *score);
-    if (score == NULL) return -1;
+    if (score == NULL) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory counting");
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         score[i] = 0;
         for (size_t j = 0; j < n; j++)
             if (j != i) score[i] += D(i, j) > D(j, i) ? 2 : D(i, j) == D(j, i) ? 1 : 0;
     }
-    urne_lot lot;
-    urne_lot_init(&lot, seed);
-    int rc = rank_by_score(out, score, n, &lot, b->names, "Copeland");
-    urne_count_stage *st = rc == 0 ? urne_count_stage_add(out, "copeland scores", score, 0, NULL) : NULL;
-    if (st) snprintf(st->note, sizeof st->note, "Votes: twice the Copeland score (2 a win, 1 a tie).");
+    int rc = finish(b, seed, out, score, score, "Copeland", "copeland scores",
+                    "Votes: twice the Copeland score (2 a win, 1 a tie).", diags);
     free(score);
-    return st ? 0 : -1;
+    return rc;
 }
 
 int urne_count_minimax(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags) {
@@ -251,6 +264,7 @@ int urne_count_minimax(const urne_ballots *b, uint64_t seed, urne_count_result *
     int64_t *worst = malloc((n ? n : 1) * sizeof *worst), *score = malloc((n ? n : 1) * sizeof *score);
     if (worst == NULL || score == NULL) {
         free(worst), free(score);
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory counting");
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -259,11 +273,8 @@ int urne_count_minimax(const urne_ballots *b, uint64_t seed, urne_count_result *
             if (j != i && D(j, i) > D(i, j) && D(j, i) > worst[i]) worst[i] = D(j, i);
         score[i] = -worst[i];
     }
-    urne_lot lot;
-    urne_lot_init(&lot, seed);
-    int rc = rank_by_score(out, score, n, &lot, b->names, "Minimax");
-    urne_count_stage *st = rc == 0 ? urne_count_stage_add(out, "worst defeats", worst, 0, NULL) : NULL;
-    if (st) snprintf(st->note, sizeof st->note, "Votes: each candidate's worst defeat (winning votes); the smallest wins.");
+    int rc = finish(b, seed, out, score, worst, "Minimax", "worst defeats",
+                    "Votes: each candidate's worst defeat (winning votes); the smallest wins.", diags);
     free(worst), free(score);
-    return st ? 0 : -1;
+    return rc;
 }

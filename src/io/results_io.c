@@ -19,16 +19,6 @@ int urne_io_format_parse(const char *name, urne_results_format *out) {
     return 0;
 }
 
-const char *urne_io_format_name(urne_results_format fmt) {
-    switch (fmt) {
-    case URNE_FMT_MINISTRY: return "ministry";
-    case URNE_FMT_LEGISLATIVE: return "legislative";
-    case URNE_FMT_NATIVE: return "native";
-    case URNE_FMT_AUTO: return "auto";
-    }
-    return "?";
-}
-
 urne_results_format urne_io_guess_format(const char *text, size_t len, urne_encoding enc) {
     urne_lines it;
     urne_lines_init_encoded(&it, text, len, enc);

@@ -27,7 +27,6 @@ typedef enum { URNE_FMT_AUTO, URNE_FMT_MINISTRY, URNE_FMT_LEGISLATIVE, URNE_FMT_
 
 /* "ministry", "legislative", "native"; -1 if unknown. */
 int urne_io_format_parse(const char *name, urne_results_format *out);
-const char *urne_io_format_name(urne_results_format fmt);
 
 /* Guess the format of a text in `enc` (UTF-8 or latin-1) from its first line. */
 urne_results_format urne_io_guess_format(const char *text, size_t len, urne_encoding enc);
