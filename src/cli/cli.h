@@ -17,6 +17,11 @@
 int urne_cli_results(int argc, char **argv);
 int urne_cli_count(int argc, char **argv);
 int urne_cli_sortition(int argc, char **argv);
+int urne_cli_serve(int argc, char **argv);
+int urne_cli_admin(int argc, char **argv);
+int urne_cli_election(int argc, char **argv);
+int urne_cli_backup(int argc, char **argv);
+int urne_cli_audit(int argc, char **argv);
 
 /* Print the diagnostics of a list to stderr: every error and warning kept, then a
  * count of those not kept. */

@@ -15,6 +15,11 @@ static const struct {
     {"results", urne_cli_results, "count tally sheets (procès-verbaux) and apply French election rules"},
     {"count", urne_cli_count, "count ballots: STV, IRV, Condorcet methods, Borda, plurality..."},
     {"sortition", urne_cli_sortition, "draw a citizens' council by lot, fair to every volunteer (LEXIMIN)"},
+    {"serve", urne_cli_serve, "run the server: entry, récolement, publication, JSON API"},
+    {"admin", urne_cli_admin, "create accounts (the first administrator)"},
+    {"election", urne_cli_election, "import an election into a server's database"},
+    {"backup", urne_cli_backup, "copy a server's database consistently, even while it runs"},
+    {"audit", urne_cli_audit, "verify the audit log's hash chain"},
 };
 
 static void usage(FILE *out) {

@@ -31,7 +31,7 @@ static void describe(const urne_round *round, const urne_sheet *s, char *buf, si
         snprintf(buf, size, "%s %s", level, key);
 }
 
-static size_t check_sheet(const urne_round *round, const urne_sheet *s, urne_diags *diags) {
+size_t urne_results_check_sheet(const urne_round *round, const urne_sheet *s, urne_diags *diags) {
     size_t before = diags->errors;
     const urne_contest *c = &round->contests[s->contest];
     int64_t sum = 0;
@@ -91,7 +91,7 @@ static size_t check_sheet(const urne_round *round, const urne_sheet *s, urne_dia
 size_t urne_results_check(const urne_round *round, urne_diags *diags) {
     size_t before = diags->errors;
     for (size_t i = 0; i < round->nsheets; i++)
-        if (round->sheets[i].reported) check_sheet(round, &round->sheets[i], diags);
+        if (round->sheets[i].reported) urne_results_check_sheet(round, &round->sheets[i], diags);
 
     /* Duplicate bureaux: keys are interned, so a set of pointers is enough. */
     if (round->nlevels == 0 || round->nsheets == 0) return diags->errors - before;

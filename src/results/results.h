@@ -152,6 +152,10 @@ urne_sheet *urne_round_add_sheet(urne_round *round, size_t contest);
  * college, duplicate bureau. Returns the number of errors added. */
 size_t urne_results_check(const urne_round *round, urne_diags *diags);
 
+/* The same checks for one sheet (its counts, not its uniqueness): what a form shows
+ * while a secretary types. Returns the number of errors added. */
+size_t urne_results_check_sheet(const urne_round *round, const urne_sheet *sheet, urne_diags *diags);
+
 /* Report the bureaux whose sheets are not in yet: one warning with the count
  * ("partial: 5 of 6 sections"), then one per missing bureau with its line. Returns
  * how many are missing. */

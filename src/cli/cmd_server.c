@@ -1,0 +1,268 @@
+/*
+ * cmd_server: the commands around the server and its database.
+ *
+ *   urne serve [--db PATH] [--listen ADDR:PORT] [--access-log PATH|-] [--threads N]
+ *   urne admin create --db PATH --user NAME [--role ROLE] [--tier 1|2]
+ *                     (the password is read from standard input, never argv)
+ *   urne election import --db PATH FILE [--format F] [--title T] [--rules P]
+ *                     [--set K=V;...] [--double-entry] [--deadline ISO]
+ *   urne backup --db PATH DEST
+ *   urne audit verify --db PATH
+ */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../io/io_file.h"
+#include "../web/import.h"
+#include "../web/web.h"
+#include "cli.h"
+
+static urne_store *open_db(const char *cmd, const char *db) {
+    char err[600];
+    if (db == NULL) {
+        fprintf(stderr, "urne %s: --db PATH is required\n", cmd);
+        return NULL;
+    }
+    urne_store *s = urne_store_open(db, err, sizeof err);
+    if (s == NULL) fprintf(stderr, "urne %s: %s\n", cmd, err);
+    return s;
+}
+
+int urne_cli_serve(int argc, char **argv) {
+    urne_serve_options o = {.db = "urne.db", .listen = "127.0.0.1:8080", .access_log = "-"};
+    static const struct option longs[] = {
+        {"db", required_argument, 0, 'd'},         {"listen", required_argument, 0, 'l'},
+        {"access-log", required_argument, 0, 'a'}, {"threads", required_argument, 0, 't'},
+        {"secure-cookies", no_argument, 0, 's'},   {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd': o.db = optarg; break;
+        case 'l': o.listen = optarg; break;
+        case 'a': o.access_log = strcmp(optarg, "none") == 0 ? NULL : optarg; break;
+        case 't': o.threads = (unsigned)atoi(optarg); break;
+        case 's': o.secure_cookies = 1; break;
+        case 'q': o.quiet = 1; break;
+        case 'h':
+            printf("Usage: urne serve [--db PATH] [--listen ADDR:PORT] [--access-log PATH|-|none] [--threads N]\n"
+                   "                  [--secure-cookies] [--quiet]\n\n"
+                   "Serve the web interface and the JSON API (docs/API.md) from the database PATH\n"
+                   "(default urne.db, created when missing). The access log gets one JSON line per\n"
+                   "request (default: standard error). --secure-cookies when behind HTTPS.\n"
+                   "SIGTERM or Ctrl-C stops after the requests in flight.\n");
+            return URNE_EXIT_OK;
+        default: return URNE_EXIT_USAGE;
+        }
+    }
+    return urne_web_serve(&o);
+}
+
+/* Read a password from standard input: one line, without echo when it is a
+ * terminal. */
+static int read_password(char *out, size_t size) {
+    int tty = isatty(0);
+    if (tty) fprintf(stderr, "Password (at least 8 characters): ");
+    if (tty) system("stty -echo 2>/dev/null");
+    char *line = fgets(out, (int)size, stdin);
+    if (tty) {
+        system("stty echo 2>/dev/null");
+        fprintf(stderr, "\n");
+    }
+    if (line == NULL) return -1;
+    out[strcspn(out, "\r\n")] = 0;
+    return 0;
+}
+
+static int admin_create(int argc, char **argv) {
+    const char *db = NULL, *user = NULL, *role = "admin";
+    int tier = 1;
+    static const struct option longs[] = {{"db", required_argument, 0, 'd'},   {"user", required_argument, 0, 'u'},
+                                          {"role", required_argument, 0, 'r'}, {"tier", required_argument, 0, 't'},
+                                          {"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'u': user = optarg; break;
+        case 'r': role = optarg; break;
+        case 't': tier = atoi(optarg); break;
+        case 'h':
+            printf("Usage: urne admin create --db PATH --user NAME [--role admin|commission|secretary|observer]\n"
+                   "                         [--tier 1|2]\n\nCreate an account (by default the first administrator). "
+                   "The password is read\nfrom standard input, never from the command line.\n");
+            return URNE_EXIT_OK;
+        default: return URNE_EXIT_USAGE;
+        }
+    }
+    urne_role ro;
+    if (user == NULL || urne_role_parse(role, &ro) < 0 || ro == URNE_ROLE_PUBLIC) {
+        fprintf(stderr, "urne admin create: --user NAME is required; --role is admin, commission, secretary or observer\n");
+        return URNE_EXIT_USAGE;
+    }
+    if (sodium_init() < 0) return URNE_EXIT_REJECTED;
+    char password[512];
+    if (read_password(password, sizeof password) < 0) {
+        fprintf(stderr, "urne admin create: no password on standard input\n");
+        return URNE_EXIT_USAGE;
+    }
+    urne_store *s = open_db("admin create", db);
+    if (s == NULL) return URNE_EXIT_REJECTED;
+    char err[400];
+    int64_t id = urne_users_create(s, NULL, "system", user, password, ro, tier, err, sizeof err);
+    sodium_memzero(password, sizeof password);
+    urne_store_close(s);
+    if (id <= 0) {
+        fprintf(stderr, "urne admin create: %s\n", err);
+        return URNE_EXIT_REJECTED;
+    }
+    printf("urne: account '%s' (%s) created in %s\n", user, role, db);
+    return URNE_EXIT_OK;
+}
+
+int urne_cli_admin(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "create") == 0) return admin_create(argc - 1, argv + 1);
+    fprintf(stderr, "Usage: urne admin create --db PATH --user NAME [--role ROLE] [--tier N]\n");
+    return URNE_EXIT_USAGE;
+}
+
+int urne_cli_election(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "import") != 0) {
+        fprintf(stderr, "Usage: urne election import --db PATH FILE [--format F] [--title T] [--rules P]\n"
+                        "                            [--set K=V;...] [--double-entry] [--deadline ISO-UTC]\n");
+        return URNE_EXIT_USAGE;
+    }
+    argc--;
+    argv++;
+    const char *db = NULL;
+    urne_import im = {0};
+    static const struct option longs[] = {
+        {"db", required_argument, 0, 'd'},      {"format", required_argument, 0, 'f'},
+        {"title", required_argument, 0, 't'},   {"rules", required_argument, 0, 'r'},
+        {"set", required_argument, 0, 's'},     {"double-entry", no_argument, 0, 'e'},
+        {"deadline", required_argument, 0, 'l'}, {"round", required_argument, 0, 'n'},
+        {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'f': im.format = optarg; break;
+        case 't': im.title = optarg; break;
+        case 'r': im.preset = optarg; break;
+        case 's': im.settings = optarg; break;
+        case 'e': im.double_entry = 1; break;
+        case 'l': im.deadline = optarg; break;
+        case 'n': im.round = atoi(optarg); break;
+        default: return URNE_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "urne election import: give one FILE\n");
+        return URNE_EXIT_USAGE;
+    }
+    if (sodium_init() < 0) return URNE_EXIT_REJECTED;
+    urne_diags diags;
+    urne_diags_init(&diags, argv[optind]);
+    urne_io_buffer in;
+    if (urne_io_read_file(argv[optind], &in, &diags) != 0) {
+        urne_cli_print_diags(&diags);
+        urne_diags_free(&diags);
+        return URNE_EXIT_REJECTED;
+    }
+    urne_diags_free(&diags);
+    im.text = in.data;
+    im.len = in.len;
+    im.source = argv[optind];
+    urne_store *s = open_db("election import", db);
+    if (s == NULL) {
+        urne_io_buffer_free(&in);
+        return URNE_EXIT_REJECTED;
+    }
+    char err[4096];
+    int64_t id = urne_import_election(s, "system", &im, err, sizeof err);
+    urne_store_close(s);
+    urne_io_buffer_free(&in);
+    if (id < 0) {
+        fprintf(stderr, "urne election import: %s\n", err);
+        return URNE_EXIT_REJECTED;
+    }
+    printf("urne: election %lld imported from %s\n", (long long)id, argv[optind]);
+    return URNE_EXIT_OK;
+}
+
+int urne_cli_backup(int argc, char **argv) {
+    const char *db = NULL;
+    static const struct option longs[] = {{"db", required_argument, 0, 'd'}, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1)
+        if (c == 'd')
+            db = optarg;
+        else
+            return URNE_EXIT_USAGE;
+    if (optind != argc - 1) {
+        fprintf(stderr, "Usage: urne backup --db PATH DEST   (a consistent copy, even while the server runs)\n");
+        return URNE_EXIT_USAGE;
+    }
+    if (access(argv[optind], F_OK) == 0) {
+        fprintf(stderr, "urne backup: %s exists; choose a new file name\n", argv[optind]);
+        return URNE_EXIT_REJECTED;
+    }
+    urne_store *s = open_db("backup", db);
+    if (s == NULL) return URNE_EXIT_REJECTED;
+    int rc = urne_store_backup(s, argv[optind]);
+    if (rc < 0) fprintf(stderr, "urne backup: %s\n", urne_store_error(s));
+    urne_store_close(s);
+    if (rc == 0) printf("urne: %s backed up to %s\n", db, argv[optind]);
+    return rc == 0 ? URNE_EXIT_OK : URNE_EXIT_REJECTED;
+}
+
+static int check_entry(const urne_audit_entry *e, void *ctx) { return urne_audit_check_next(ctx, e) < 0 ? 1 : 0; }
+
+int urne_cli_audit(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "verify") != 0) {
+        fprintf(stderr, "Usage: urne audit verify --db PATH\n");
+        return URNE_EXIT_USAGE;
+    }
+    argc--;
+    argv++;
+    const char *db = NULL;
+    static const struct option longs[] = {{"db", required_argument, 0, 'd'}, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1)
+        if (c == 'd')
+            db = optarg;
+        else
+            return URNE_EXIT_USAGE;
+    if (sodium_init() < 0) return URNE_EXIT_REJECTED;
+    urne_store *s = open_db("audit verify", db);
+    if (s == NULL) return URNE_EXIT_REJECTED;
+    urne_audit_check chk;
+    urne_audit_check_init(&chk);
+    int rc = urne_store_audit_each(s, 1, check_entry, &chk);
+    int64_t head_seq = 0;
+    char head[URNE_AUDIT_HASH_HEX] = "";
+    if (rc < 0) {
+        fprintf(stderr, "urne audit verify: %s\n", urne_store_error(s));
+        urne_store_close(s);
+        return URNE_EXIT_REJECTED;
+    }
+    urne_store_audit_head(s, &head_seq, head);
+    urne_store_close(s);
+    if (chk.bad_seq == 0) urne_audit_check_end(&chk, head_seq, head);
+    if (chk.bad_seq) {
+        fprintf(stderr, "urne audit verify: %s: the chain is broken at entry %lld: %s\n", db, (long long)chk.bad_seq,
+                chk.why);
+        return URNE_EXIT_REJECTED;
+    }
+    printf("urne: %s: audit log intact, %lld entries, head %s\n", db, (long long)head_seq, head);
+    return URNE_EXIT_OK;
+}

@@ -1,0 +1,98 @@
+/*
+ * recolement: the life of a tally sheet between the polling station and the
+ * published result, and the commission's review of it (récolement).
+ *
+ * A bureau's sheet is missing until a secretary enters it. With double entry, two
+ * different people type the same procès-verbal: it counts only when both agree,
+ * otherwise it waits (pending, or mismatch with the differences shown to both). A
+ * commission member may contest a counted sheet: the bureau is then 'contested' and
+ * every unit above it is frozen (shown as such, never as final) until the
+ * commission decides: validate the figures, correct them (the old ones are kept
+ * beside the new), annul the bureau, or order a new vote. A decision may be
+ * escalated to the higher commission (tier 2), which decides again and so can
+ * overrule it.
+ *
+ * Pure: states and transitions only. The server keeps the states in the store and
+ * asks here what an action leads to.
+ */
+#ifndef URNE_RECOLEMENT_H
+#define URNE_RECOLEMENT_H
+
+#include "results.h"
+
+typedef enum {
+    URNE_SHEET_MISSING,   /* nothing entered */
+    URNE_SHEET_PENDING,   /* double entry: one entry in, waiting for the second */
+    URNE_SHEET_MISMATCH,  /* double entry: the two entries differ */
+    URNE_SHEET_ENTERED,   /* counted */
+    URNE_SHEET_VALIDATED, /* counted, confirmed by the commission */
+    URNE_SHEET_CONTESTED, /* counted provisionally; freezes every unit above */
+    URNE_SHEET_ANNULLED,  /* the bureau's votes are annulled: counts as reported, with no votes */
+    URNE_SHEET_REVOTE,    /* a new vote is ordered: missing again until its sheet is entered */
+    URNE_SHEET_NSTATES
+} urne_sheet_state;
+
+/* "missing", "pending", ... ; urne_sheet_state_parse returns -1 when unknown. */
+const char *urne_sheet_state_name(urne_sheet_state s);
+int urne_sheet_state_parse(const char *name, urne_sheet_state *out);
+
+/* 1 when the sheet's figures count in the totals (entered, validated, contested),
+ * 2 when the bureau counts as reported with no votes (annulled), 0 otherwise. */
+int urne_sheet_state_counts(urne_sheet_state s);
+
+typedef enum { URNE_DECIDE_VALIDATE, URNE_DECIDE_CORRECT, URNE_DECIDE_ANNUL, URNE_DECIDE_REVOTE } urne_decision;
+
+const char *urne_decision_name(urne_decision d);
+int urne_decision_parse(const char *name, urne_decision *out);
+
+/* The figures of one sheet as typed: counts and one vote per candidate. */
+#define URNE_MAX_VOTES 64
+typedef struct urne_figures {
+    int64_t inscrits, votants, blancs, nuls, exprimes; /* exprimes -1 when not stated */
+    size_t nvotes;
+    int64_t votes[URNE_MAX_VOTES];
+} urne_figures;
+
+int urne_figures_equal(const urne_figures *a, const urne_figures *b);
+
+/* Copy figures into a sheet of the round (which must have f->nvotes candidates)
+ * and from it. */
+void urne_figures_to_sheet(const urne_figures *f, urne_sheet *s);
+void urne_figures_from_sheet(const urne_round *round, const urne_sheet *s, urne_figures *f);
+
+/* Describe how b differs from a, field by field ("votants: 148 / 149; Yves LE GALL:
+ * 52 / 53"), naming candidates from contest `contest` of round. Returns the number
+ * of fields that differ. */
+size_t urne_figures_diff(const urne_round *round, size_t contest, const urne_figures *a, const urne_figures *b,
+                         char *out, size_t size);
+
+/* May a secretary enter figures for a sheet in state s? 1, or 0 with the reason in
+ * *why (a sentence). Sheets under the commission's review or already validated are
+ * the commission's to change. */
+int urne_recolement_may_enter(urne_sheet_state s, const char **why);
+
+/* The state after an entry: single entry counts at once; with double entry it
+ * depends on the other person's latest entry (have_other) and whether it agrees. */
+urne_sheet_state urne_recolement_after_entry(int double_entry, int have_other, int other_agrees);
+
+/* May a commission member contest a sheet in state s? (Only counted sheets.) */
+int urne_recolement_may_contest(urne_sheet_state s, const char **why);
+
+/* The state after a decision. */
+urne_sheet_state urne_recolement_after_decision(urne_decision d);
+
+/* The state of a unit from its bureaux' states: "frozen" when any is contested,
+ * "partial" when any is not counted yet, "final" otherwise. */
+typedef enum { URNE_UNIT_FINAL, URNE_UNIT_PARTIAL, URNE_UNIT_FROZEN } urne_unit_state;
+const char *urne_unit_state_name(urne_unit_state s);
+urne_unit_state urne_recolement_unit_state(const size_t count_by_state[URNE_SHEET_NSTATES]);
+
+/* Bureaux whose turnout is far from the rest of their unit at `level` (the
+ * commune, the circonscription): more than `points` percentage points away from
+ * the unit's turnout computed without them, in units with at least 3 counted
+ * bureaux. Appends one warning per bureau, rule "turnout-outlier", with both
+ * turnouts; the line field carries the sheet index + 1. Returns how many. */
+#define URNE_RULE_TURNOUT_OUTLIER "turnout-outlier"
+size_t urne_results_turnout_outliers(const urne_round *round, size_t level, int points, urne_diags *diags);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * buf: growable buffer (see buf.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+static int grow(urne_buf *b, size_t more) {
+    if (b->oom) return -1;
+    if (b->len + more + 1 <= b->cap) return 0;
+    size_t cap = b->cap ? b->cap : 1024;
+    while (cap < b->len + more + 1) cap *= 2;
+    char *d = realloc(b->data, cap);
+    if (d == NULL) {
+        b->oom = 1;
+        return -1;
+    }
+    b->data = d;
+    b->cap = cap;
+    return 0;
+}
+
+void urne_buf_put(urne_buf *b, const char *s, size_t n) {
+    if (grow(b, n) < 0) return;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+
+void urne_buf_puts(urne_buf *b, const char *s) { urne_buf_put(b, s, strlen(s)); }
+
+void urne_buf_printf(urne_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) {
+        urne_buf_put(b, small, (size_t)n);
+        return;
+    }
+    if (grow(b, (size_t)n) < 0) return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void urne_buf_html(urne_buf *b, const char *s) {
+    if (s == NULL) return;
+    const char *run = s;
+    for (; *s; s++) {
+        const char *rep = NULL;
+        switch (*s) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: continue;
+        }
+        urne_buf_put(b, run, (size_t)(s - run));
+        urne_buf_puts(b, rep);
+        run = s + 1;
+    }
+    urne_buf_put(b, run, (size_t)(s - run));
+}
+
+void urne_buf_url(urne_buf *b, const char *s) {
+    static const char hex[] = "0123456789ABCDEF";
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+            c == '.' || c == '~') {
+            urne_buf_put(b, (const char *)&c, 1);
+        } else {
+            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+            urne_buf_put(b, e, 3);
+        }
+    }
+}
+
+char *urne_buf_take(urne_buf *b, size_t *len) {
+    if (b->oom) {
+        urne_buf_free(b);
+        return NULL;
+    }
+    if (b->data == NULL) urne_buf_put(b, "", 0);
+    if (b->data == NULL) return NULL;
+    char *d = b->data;
+    if (len) *len = b->len;
+    memset(b, 0, sizeof *b);
+    return d;
+}
+
+void urne_buf_free(urne_buf *b) {
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}

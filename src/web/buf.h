@@ -1,0 +1,28 @@
+/*
+ * buf: a growable byte buffer, for pages and JSON built piece by piece. Appends
+ * never fail visibly: on out-of-memory the buffer is marked and the caller checks
+ * `oom` once at the end, which keeps page code readable.
+ */
+#ifndef URNE_BUF_H
+#define URNE_BUF_H
+
+#include <stddef.h>
+
+typedef struct urne_buf {
+    char *data; /* NUL-terminated when len > 0 */
+    size_t len, cap;
+    int oom;
+} urne_buf;
+
+void urne_buf_put(urne_buf *b, const char *s, size_t n);
+void urne_buf_puts(urne_buf *b, const char *s);
+void urne_buf_printf(urne_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s with &, <, >, " and ' escaped for HTML text and attributes. */
+void urne_buf_html(urne_buf *b, const char *s);
+/* Append s percent-encoded for a URL query value. */
+void urne_buf_url(urne_buf *b, const char *s);
+/* Take the contents (caller frees) and reset the buffer. */
+char *urne_buf_take(urne_buf *b, size_t *len);
+void urne_buf_free(urne_buf *b);
+
+#endif

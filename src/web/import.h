@@ -1,0 +1,28 @@
+/*
+ * import: an election from a results file's text (see import.c).
+ */
+#ifndef URNE_IMPORT_H
+#define URNE_IMPORT_H
+
+#include <stddef.h>
+
+#include "../store/store.h"
+
+typedef struct urne_import {
+    const char *text;     /* the file's bytes */
+    size_t len;
+    const char *source;   /* its name, for messages and the audit log */
+    const char *format;   /* ministry, legislative, native, or NULL/auto to guess */
+    const char *title;    /* NULL: the file's own title, else its name */
+    const char *preset;   /* NULL: the file's rules, else the format's default */
+    const char *settings; /* "key=value;..." adjustments, may be NULL */
+    const char *deadline; /* entry deadline, ISO UTC, may be NULL */
+    int round;            /* 0: the file's */
+    int double_entry;
+} urne_import;
+
+/* Parse, check and store the election with its audit entry, in one transaction.
+ * Returns its id, or -1 with the reasons (the file's errors, with lines) in err. */
+int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, char *err, size_t errsize);
+
+#endif

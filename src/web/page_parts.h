@@ -1,0 +1,36 @@
+/*
+ * page_parts: what every page shares (layout, messages, badges) and the pages
+ * that have files of their own: results (page_results.c), bureau, entry and
+ * récolement (page_bureau.c), administration (page_admin.c).
+ */
+#ifndef URNE_PAGE_PARTS_H
+#define URNE_PAGE_PARTS_H
+
+#include "web.h"
+
+/* Open the document: head, header with the navigation for the user's role. */
+void urne_page_begin(urne_buf *b, urne_req *r, const char *title);
+/* Close it (footer with the audit head) and send it; frees b. */
+enum MHD_Result urne_page_send(urne_req *r, unsigned status, urne_buf *b);
+/* A message box: green under 300, red otherwise. */
+void urne_page_flash(urne_buf *b, unsigned status, const char *message);
+void urne_page_state_badge(urne_buf *b, const urne_req *r, urne_unit_state st);
+void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st);
+/* A hidden CSRF field for forms. */
+void urne_page_csrf(urne_buf *b, const urne_req *r);
+/* A percentage as people read it in the page's language ("24,01 %"). */
+void urne_page_pct(urne_buf *b, const urne_req *r, int64_t num, int64_t den);
+/* An integer with thin-space grouping ("12 345"). */
+void urne_page_int(urne_buf *b, int64_t v);
+
+enum MHD_Result urne_page_denied(urne_req *r);
+enum MHD_Result urne_page_not_found(urne_req *r);
+
+enum MHD_Result urne_page_results(urne_req *r, int64_t election);
+enum MHD_Result urne_page_bureau(urne_req *r, int64_t election, int64_t bureau, unsigned status, const char *message,
+                                 const char *json);
+enum MHD_Result urne_page_entry_list(urne_req *r, int64_t election);
+enum MHD_Result urne_page_recolement(urne_req *r, int64_t election, unsigned status, const char *message);
+enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *message);
+
+#endif

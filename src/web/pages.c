@@ -1,0 +1,193 @@
+/*
+ * pages: the web interface, in French (default) and English (?lang=en, or the
+ * browser's language). Plain server-rendered HTML that works without JavaScript;
+ * the only script checks a sheet while it is typed, the same checks the server
+ * makes again on submit.
+ *
+ * Each handler reads under the server's lock and renders into a buffer; forms post
+ * to the same actions as the API (actions.c) and the page is shown again with the
+ * action's message.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page_parts.h"
+#include "web.h"
+
+/* ---- elections list ---- */
+
+static enum MHD_Result page_home(urne_req *r) {
+    urne_buf b = {0};
+    urne_server *srv = r->srv;
+    urne_page_begin(&b, r, L(r, "Élections", "Elections"));
+    urne_buf_printf(&b, "<h1>%s</h1>", L(r, "Élections", "Elections"));
+    pthread_mutex_lock(&srv->lock);
+    if (srv->nelections == 0)
+        urne_buf_printf(&b, "<p>%s</p>", L(r, "Aucune élection pour l'instant.", "No election yet."));
+    else {
+        urne_buf_printf(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+                        L(r, "Scrutin", "Election"), L(r, "Tour", "Round"), L(r, "Bureaux", "Bureaux"),
+                        L(r, "État", "State"));
+        for (size_t i = 0; i < srv->nelections; i++) {
+            const urne_election *e = srv->elections[i];
+            size_t by[URNE_SHEET_NSTATES];
+            urne_unit_state st = urne_view_unit_state(e, URNE_NONE, NULL, by);
+            size_t counted = 0;
+            for (int s = 0; s < URNE_SHEET_NSTATES; s++)
+                if (urne_sheet_state_counts((urne_sheet_state)s)) counted += by[s];
+            urne_buf_printf(&b, "<tr><td><a href=\"/e/%lld\">", (long long)e->meta.id);
+            urne_buf_html(&b, e->meta.title);
+            urne_buf_printf(&b, "</a></td><td>%d</td><td>%zu / %zu</td><td>", e->meta.round, counted,
+                            e->round->nsheets);
+            urne_page_state_badge(&b, r, st);
+            urne_buf_puts(&b, "</td></tr>");
+        }
+        urne_buf_puts(&b, "</tbody></table>");
+    }
+    pthread_mutex_unlock(&srv->lock);
+    return urne_page_send(r, 200, &b);
+}
+
+/* ---- log in ---- */
+
+static enum MHD_Result page_login(urne_req *r, unsigned status, const char *message) {
+    urne_buf b = {0};
+    urne_page_begin(&b, r, L(r, "Connexion", "Log in"));
+    urne_buf_printf(&b, "<h1>%s</h1>", L(r, "Connexion", "Log in"));
+    if (message) urne_page_flash(&b, status, message);
+    urne_buf_printf(&b,
+                    "<form method=post action=\"/login\" class=card><label>%s<input name=user autocomplete=username "
+                    "required></label><label>%s<input name=password type=password autocomplete=current-password "
+                    "required></label><button>%s</button></form>",
+                    L(r, "Nom d'utilisateur", "User name"), L(r, "Mot de passe", "Password"),
+                    L(r, "Se connecter", "Log in"));
+    return urne_page_send(r, status, &b);
+}
+
+static enum MHD_Result do_login(urne_req *r) {
+    urne_result res = {0};
+    char token[65];
+    urne_action_login(r, &res, token);
+    if (res.status != 200) {
+        enum MHD_Result ret = page_login(r, res.status, res.message);
+        urne_result_free(&res);
+        return ret;
+    }
+    urne_result_free(&res);
+    char cookie[256];
+    urne_session_cookie(r, token, cookie, sizeof cookie);
+    return urne_redirect(r, "/", cookie);
+}
+
+static enum MHD_Result do_logout(urne_req *r) {
+    urne_result res = {0};
+    urne_action_logout(r, &res);
+    char cookie[256];
+    urne_session_cookie(r, NULL, cookie, sizeof cookie);
+    return urne_redirect(r, "/", cookie);
+}
+
+/* ---- audit log ---- */
+
+static enum MHD_Result page_audit(urne_req *r) {
+    if (r->user.role != URNE_ROLE_OBSERVER && r->user.role != URNE_ROLE_COMMISSION && r->user.role != URNE_ROLE_ADMIN)
+        return urne_page_denied(r);
+    urne_buf b = {0};
+    urne_page_begin(&b, r, L(r, "Journal d'audit", "Audit log"));
+    urne_buf_printf(&b, "<h1>%s</h1><p>%s</p>", L(r, "Journal d'audit", "Audit log"),
+                    L(r, "Chaque modification est chaînée à la précédente par son empreinte SHA-256. "
+                         "<code>urne audit verify --db urne.db</code> recalcule la chaîne.",
+                      "Every change is chained to the previous one by its SHA-256 hash. "
+                      "<code>urne audit verify --db urne.db</code> recomputes the chain."));
+    pthread_mutex_lock(&r->srv->lock);
+    int64_t seq;
+    char hash[URNE_AUDIT_HASH_HEX];
+    urne_store_audit_head(r->srv->store, &seq, hash);
+    int64_t from = seq > 200 ? seq - 199 : 1;
+    json_t *a = urne_audit_json(r->srv->store, from, 200);
+    pthread_mutex_unlock(&r->srv->lock);
+    urne_buf_printf(&b, "<table class=audit><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                        "<th>%s</th></tr></thead><tbody>",
+                    L(r, "Date", "Time"), L(r, "Qui", "Who"), L(r, "Action", "Action"), L(r, "Objet", "Object"),
+                    L(r, "Après", "After"));
+    for (size_t i = json_array_size(a); i-- > 0;) {
+        json_t *e = json_array_get(a, i);
+        char *after = json_dumps(json_object_get(e, "after"), JSON_COMPACT | JSON_ENCODE_ANY);
+        urne_buf_printf(&b, "<tr><td>%lld</td><td>", (long long)json_integer_value(json_object_get(e, "seq")));
+        urne_buf_html(&b, json_string_value(json_object_get(e, "at")));
+        urne_buf_puts(&b, "</td><td>");
+        urne_buf_html(&b, json_string_value(json_object_get(e, "actor")));
+        urne_buf_puts(&b, "</td><td>");
+        urne_buf_html(&b, json_string_value(json_object_get(e, "action")));
+        urne_buf_puts(&b, "</td><td>");
+        urne_buf_html(&b, json_string_value(json_object_get(e, "object")));
+        urne_buf_puts(&b, "</td><td><code>");
+        urne_buf_html(&b, after ? after : "");
+        urne_buf_puts(&b, "</code></td></tr>");
+        free(after);
+    }
+    json_decref(a);
+    urne_buf_puts(&b, "</tbody></table>");
+    return urne_page_send(r, 200, &b);
+}
+
+/* ---- routing ---- */
+
+static const char css[] =
+#include "urne_css.inc"
+    ;
+
+enum MHD_Result urne_pages_handle(urne_req *r) {
+    const char *url = r->url;
+    int post = strcmp(r->method, "POST") == 0;
+    int64_t id = 0, x = 0;
+    if (!post) {
+        if (strcmp(url, "/") == 0) return page_home(r);
+        if (strcmp(url, "/static/urne.css") == 0) {
+            const char *h[] = {"Cache-Control", "public, max-age=3600", NULL};
+            return urne_reply_full(r, 200, "text/css; charset=utf-8", css, sizeof css - 1, h);
+        }
+        if (strcmp(url, "/login") == 0) return page_login(r, 200, NULL);
+        if (strcmp(url, "/audit") == 0) return page_audit(r);
+        if (strcmp(url, "/admin") == 0) return urne_page_admin(r, 200, NULL);
+        if (urne_route(url, "/e/*", &id, NULL)) return urne_page_results(r, id);
+        if (urne_route(url, "/e/*/entry", &id, NULL)) return urne_page_entry_list(r, id);
+        if (urne_route(url, "/e/*/recolement", &id, NULL)) return urne_page_recolement(r, id, 200, NULL);
+        if (urne_route(url, "/e/*/b/*", &id, &x)) return urne_page_bureau(r, id, x, 200, NULL, NULL);
+        return urne_page_not_found(r);
+    }
+    if (strcmp(url, "/login") == 0) return do_login(r);
+    if (strcmp(url, "/logout") == 0) return do_logout(r);
+    urne_result res = {0};
+    enum MHD_Result ret;
+    if (urne_route(url, "/e/*/b/*/sheet", &id, &x)) {
+        urne_action_enter(r, id, (size_t)x, &res);
+        ret = urne_page_bureau(r, id, x, res.status, res.message, res.json);
+    } else if (urne_route(url, "/e/*/b/*/contest", &id, &x)) {
+        urne_action_contest(r, id, (size_t)x, &res);
+        ret = urne_page_bureau(r, id, x, res.status, res.message, NULL);
+    } else if (urne_route(url, "/e/*/disputes/*/decide", &id, &x) ||
+               urne_route(url, "/e/*/disputes/*/escalate", &id, &x)) {
+        if (strstr(url, "/decide"))
+            urne_action_decide(r, id, x, &res);
+        else
+            urne_action_escalate(r, id, x, &res);
+        ret = urne_page_recolement(r, id, res.status, res.message);
+    } else if (urne_route(url, "/e/*/publish", &id, NULL)) {
+        urne_action_publish(r, id, &res);
+        ret = urne_page_admin(r, res.status, res.message);
+    } else if (strcmp(url, "/admin/users") == 0) {
+        urne_action_user_create(r, &res);
+        ret = urne_page_admin(r, res.status, res.message);
+    } else if (strcmp(url, "/admin/assign") == 0) {
+        urne_action_assign(r, &res);
+        ret = urne_page_admin(r, res.status, res.message);
+    } else if (strcmp(url, "/admin/elections") == 0) {
+        urne_action_election_create(r, &res);
+        ret = urne_page_admin(r, res.status == 201 ? 200 : res.status, res.message);
+    } else
+        ret = urne_page_not_found(r);
+    urne_result_free(&res);
+    return ret;
+}

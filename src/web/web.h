@@ -1,0 +1,223 @@
+/*
+ * web: the urne server's insides, shared by its files.
+ *
+ *   server.c    libmicrohttpd, requests, sessions, CSRF, throttling, access log,
+ *               the page cache and the route table
+ *   view.c      an election held in memory (its round from the store) and what the
+ *               pages show of it: unit states, missing bureaux, anomalies, reports
+ *   actions.c   every change (log in, enter a sheet, contest, decide, escalate,
+ *               publish, create users and elections), checked for role and scope,
+ *               written in one transaction with its audit entry
+ *   pages.c     the HTML pages, in French and English
+ *   api.c       the same as JSON (docs/API.md)
+ *
+ * Concurrency: one mutex (srv->lock) covers the store and the elections held in
+ * memory. libmicrohttpd's threads take it for each request that reads or changes
+ * them; password hashing runs outside it.
+ */
+#ifndef URNE_WEB_H
+#define URNE_WEB_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+
+#include "../results/recolement.h"
+#include "../results/results.h"
+#include "../store/store.h"
+#include "buf.h"
+
+/* ---- server configuration (cli/cmd_serve.c fills it) ---- */
+
+typedef struct urne_serve_options {
+    const char *db;
+    const char *listen;      /* "127.0.0.1:8080" */
+    const char *access_log;  /* path, "-" for standard error, NULL for none */
+    unsigned threads;        /* 0: one per core */
+    int secure_cookies;      /* add Secure to cookies (behind HTTPS) */
+    int quiet;               /* no start-up lines */
+} urne_serve_options;
+
+/* Run the server until SIGTERM or SIGINT; returns an exit status. */
+int urne_web_serve(const urne_serve_options *opt);
+
+/* ---- elections in memory (view.c) ---- */
+
+typedef struct urne_election {
+    urne_election_meta meta;
+    urne_rules rules;
+    urne_round *round;
+    urne_bureau_info *info; /* one per sheet of the round */
+} urne_election;
+
+typedef struct urne_throttle urne_throttle;
+typedef struct urne_cache urne_cache;
+
+typedef struct urne_server {
+    pthread_mutex_t lock;
+    urne_store *store;
+    urne_election **elections;
+    size_t nelections;
+    urne_cache *cache;       /* anonymous GET responses, cleared on every change */
+    urne_throttle *throttle; /* failed logins */
+    FILE *access_log;
+    pthread_mutex_t log_lock;
+    int secure_cookies;
+} urne_server;
+
+/* Load every election from the store (under the lock). 0 or -1 with err. */
+int urne_view_load_all(urne_server *srv, char *err, size_t errsize);
+void urne_view_free_all(urne_server *srv);
+urne_election *urne_view_election(urne_server *srv, int64_t id);
+/* Reload one election from the store after a change (or add it when new). */
+int urne_view_reload(urne_server *srv, int64_t id);
+
+/* The rules of an election from its preset and settings. 0 or -1 with why. */
+int urne_view_rules(const urne_election_meta *m, urne_rules *out, char *why, size_t size);
+
+/* Sheets of unit `key` at `level` (every sheet when level is URNE_NONE), counted
+ * by state; the unit's state follows. */
+urne_unit_state urne_view_unit_state(const urne_election *e, size_t level, const char *key,
+                                     size_t by_state[URNE_SHEET_NSTATES]);
+
+/* One anomaly for the récolement list. */
+typedef struct urne_anomaly {
+    size_t bureau;
+    char kind[32];     /* a check's rule, "turnout-outlier", "late", "changed-after-validation", "mismatch" */
+    char message[400];
+} urne_anomaly;
+
+/* Every anomaly of an election, malloc'ed; *n set. NULL with *n = 0 when none. */
+urne_anomaly *urne_view_anomalies(const urne_election *e, size_t *n);
+
+/* The report as the results engine writes it (JSON or Ministry CSV), for level. */
+char *urne_view_report(const urne_election *e, size_t level, int csv, size_t *len);
+
+/* The level a query names (its name or its number; the top level when q is NULL),
+ * or URNE_NONE. */
+size_t urne_view_level(const urne_election *e, const char *q);
+
+/* Listings as jansson arrays (the API sends them; pages read them). */
+#include <jansson.h>
+json_t *urne_audit_json(urne_store *store, int64_t from, size_t limit);
+json_t *urne_users_json(urne_store *store);
+json_t *urne_disputes_json(urne_store *store, int64_t election);
+
+/* Match url against pattern, where each '*' stands for a decimal number (at most
+ * two, stored in *a then *b). 1 when the whole url matches. */
+int urne_route(const char *url, const char *pattern, int64_t *a, int64_t *b);
+
+/* "bureau 0003 (Montval)": a bureau's name for people. */
+void urne_view_bureau_name(const urne_election *e, size_t bureau, char *out, size_t size);
+
+/* ---- requests (server.c) ---- */
+
+#define URNE_LANG_FR 0
+#define URNE_LANG_EN 1
+
+typedef struct urne_param {
+    char *key, *value;
+} urne_param;
+
+typedef struct urne_req {
+    urne_server *srv;
+    struct MHD_Connection *conn;
+    const char *method, *url;
+    char *body;
+    size_t body_len, body_cap;
+    int too_large;
+    int is_json;             /* the body is JSON (else a form) */
+    urne_param *params;      /* the body's fields, flattened (arrays as key.0, key.1...) */
+    size_t nparams;
+    urne_user user;          /* role URNE_ROLE_PUBLIC when not logged in */
+    char csrf[65];           /* the session's CSRF token */
+    char token_hash[65];
+    int bearer;              /* authenticated by an Authorization header, not a cookie */
+    int lang;
+    int cacheable;           /* an anonymous GET: the response may be cached */
+    unsigned long cache_gen; /* the cache's generation when the request began */
+    int status;              /* for the access log */
+    size_t sent;
+    double started;
+} urne_req;
+
+/* The value of a body field, or NULL. */
+const char *urne_req_param(const urne_req *r, const char *key);
+/* A query argument, or NULL. */
+const char *urne_req_query(const urne_req *r, const char *key);
+
+/* French or English, by the request's language. */
+#define L(r, fr, en) ((r)->lang == URNE_LANG_EN ? (en) : (fr))
+
+/* Send a response; the body is copied. extra_header may be NULL ("Name: value"
+ * pairs are set one per call via urne_reply_full). Returns an MHD result. */
+enum MHD_Result urne_reply(urne_req *r, unsigned status, const char *type, const char *body, size_t len);
+enum MHD_Result urne_reply_full(urne_req *r, unsigned status, const char *type, const char *body, size_t len,
+                                const char *const *headers);
+/* 303 See Other to location. */
+enum MHD_Result urne_redirect(urne_req *r, const char *location, const char *set_cookie);
+/* A JSON error {"error": message, "status": status}. */
+enum MHD_Result urne_reply_json_error(urne_req *r, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Open a session for user: a new random token (set as the cookie or returned in
+ * JSON) and CSRF token. Writes the token into out (65 bytes). 0 or -1. */
+int urne_session_open(urne_req *r, const urne_user *u, char token_out[65]);
+/* The Set-Cookie value for token (NULL token: clearing the cookie). */
+void urne_session_cookie(const urne_req *r, const char *token, char *out, size_t size);
+
+/* Login throttling: 1 when attempts for this name or address are blocked for now
+ * (*retry_after seconds), else 0. */
+int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, int *retry_after);
+void urne_throttle_record(urne_server *srv, const char *name, const char *addr, int success);
+
+/* The client's address as text. */
+void urne_req_addr(const urne_req *r, char *out, size_t size);
+
+/* Forget every cached response (after any change). */
+void urne_cache_clear(urne_server *srv);
+
+/* ---- actions (actions.c) ---- */
+
+/* The outcome of an action: an HTTP status and a message for people, plus an
+ * optional JSON payload (owned; the API sends it, the pages read it). */
+typedef struct urne_result {
+    unsigned status;
+    char message[1024];
+    char *json;
+} urne_result;
+
+void urne_result_free(urne_result *res);
+
+void urne_action_login(urne_req *r, urne_result *res, char token_out[65]);
+void urne_action_logout(urne_req *r, urne_result *res);
+void urne_action_enter(urne_req *r, int64_t election, size_t bureau, urne_result *res);
+void urne_action_contest(urne_req *r, int64_t election, size_t bureau, urne_result *res);
+void urne_action_decide(urne_req *r, int64_t election, int64_t dispute, urne_result *res);
+void urne_action_escalate(urne_req *r, int64_t election, int64_t dispute, urne_result *res);
+void urne_action_publish(urne_req *r, int64_t election, urne_result *res);
+void urne_action_user_create(urne_req *r, urne_result *res);
+void urne_action_assign(urne_req *r, urne_result *res);
+/* Create an election from a file's text (the body, or the `file` field) in a
+ * results format, or from the form's fields (title, rules, levels, candidates,
+ * bureaux). */
+void urne_action_election_create(urne_req *r, urne_result *res);
+
+/* Create a user (from a request, `urne admin create`, the demo), with its audit
+ * entry. The password is hashed with Argon2id first; `lock`, when not NULL, is held
+ * only around the write. Returns the id, 0 when the name is taken, -1 with err. */
+int64_t urne_users_create(urne_store *store, pthread_mutex_t *lock, const char *actor, const char *name,
+                          const char *password, urne_role role, int tier, char *err, size_t errsize);
+
+/* Parse the figures of a sheet from a request's fields (inscrits, votants, blancs,
+ * nuls, exprimes, votes.0..votes.N-1). 0, or -1 with a message naming the field. */
+int urne_figures_from_params(const urne_req *r, size_t ncand, urne_figures *f, char *why, size_t size);
+
+/* ---- pages and API ---- */
+
+/* Handle a request whose path starts with /api/. */
+enum MHD_Result urne_api_handle(urne_req *r);
+/* Handle any other request. */
+enum MHD_Result urne_pages_handle(urne_req *r);
+
+#endif
