@@ -1,0 +1,149 @@
+"""Helpers for the server tests: start `urne serve` on a free loopback port with a
+fresh database, and talk to it as a browser (cookie + CSRF token) or as an API
+client (bearer token). Standard library only."""
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+URNE = sys.argv[1] if len(sys.argv) > 1 else "build/urne"
+SOURCE = sys.argv[2] if len(sys.argv) > 2 else "."
+EXAMPLES = os.path.join(SOURCE, "examples")
+PASSWORD = "test-password-1"
+failures = []
+
+
+def check(cond, what):
+    """Record a failed expectation (the test goes on, and exits 1 at the end)."""
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, flush=True)
+
+
+def done():
+    if failures:
+        print(f"{len(failures)} failure(s)")
+        sys.exit(1)
+    print("all passed")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def run(*args, stdin=None, ok=True):
+    p = subprocess.run([URNE, *args], input=stdin, capture_output=True, text=True)
+    if ok and p.returncode != 0:
+        raise RuntimeError(f"urne {' '.join(args)} failed ({p.returncode}): {p.stderr}")
+    return p
+
+
+class Server:
+    def __init__(self, db=None):
+        self.dir = tempfile.mkdtemp(prefix="urne-test-")
+        self.db = db or os.path.join(self.dir, "urne.db")
+        self.port = None
+        self.proc = None
+
+    def start(self):
+        self.port = free_port()
+        self.log = open(os.path.join(self.dir, "server.log"), "a")
+        self.proc = subprocess.Popen([URNE, "serve", "--db", self.db, "--listen", f"127.0.0.1:{self.port}",
+                                      "--access-log", os.path.join(self.dir, "access.log")],
+                                     stdout=self.log, stderr=self.log)
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                return self
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("urne serve exited: " + open(self.log.name).read())
+                time.sleep(0.05)
+        raise RuntimeError("urne serve did not start")
+
+    def stop(self, sig=None):
+        if self.proc and self.proc.poll() is None:
+            if sig:
+                self.proc.send_signal(sig)
+            else:
+                self.proc.terminate()
+            self.proc.wait(timeout=30)
+        return self.proc.returncode
+
+    def client(self):
+        return Client(self.port)
+
+
+class Client:
+    """A user agent. login() uses the browser's way (cookie, then X-CSRF-Token on
+    POSTs) unless bearer=True."""
+
+    def __init__(self, port):
+        self.port = port
+        self.cookie = None
+        self.csrf = None
+        self.token = None
+
+    def request(self, method, path, body=None, headers=None, raw=None, content_type=None):
+        h = dict(headers or {})
+        if self.cookie:
+            h["Cookie"] = self.cookie
+        if self.token:
+            h["Authorization"] = "Bearer " + self.token
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        elif content_type:
+            h["Content-Type"] = content_type
+        if method == "POST" and self.csrf and "X-CSRF-Token" not in h and not self.token:
+            h["X-CSRF-Token"] = self.csrf
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        c.request(method, path, body=data, headers=h)
+        r = c.getresponse()
+        text = r.read().decode("utf-8", "replace")
+        c.close()
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie" and v.startswith("urne_session="):
+                val = v.split(";")[0]
+                self.cookie = None if val == "urne_session=" else val
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = text
+        return r.status, data
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body if body is not None else {}, **kw)
+
+    def login(self, user, password=PASSWORD, bearer=False):
+        st, d = self.request("POST", "/api/login", body={"user": user, "password": password})
+        if st == 200:
+            self.csrf = d["csrf"]
+            if bearer:
+                self.token = d["token"]
+                self.cookie = None
+        return st, d
+
+
+def admin_db(server, name="admin"):
+    run("admin", "create", "--db", server.db, "--user", name, stdin=PASSWORD + "\n")
+
+
+def make_users(admin, roles):
+    """Create users name -> (role, tier) through the API."""
+    for name, (role, tier) in roles.items():
+        st, d = admin.post("/api/users", {"name": name, "password": PASSWORD, "role": role, "tier": tier})
+        if st != 200:
+            raise RuntimeError(f"creating {name}: {st} {d}")
