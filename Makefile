@@ -11,13 +11,16 @@ FUZZ_SECONDS ?= 8
 # Debian packages needed to build and test (DEPS) and only to benchmark (BENCH_DEPS).
 DEPS       = build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev libjansson-dev python3 \
              coinor-libcbc-dev coinor-libclp-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev curl sqlite3
-BENCH_DEPS = python3-pandas time
+BENCH_DEPS = python3-pandas time wrk
+# The browser tests: Debian's chromium, and playwright-core from npm to drive it.
+BROWSER_DEPS = chromium
 
 MAKEFLAGS += --no-print-directory
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build run check test asan fuzz bench deps bench-deps clean demo
+
+.PHONY: all build run cli-demo check test browser-deps asan fuzz bench deps bench-deps clean demo
 
 all: build
 
@@ -36,6 +39,14 @@ endef
 deps:
 	$(call install_missing,$(DEPS))
 
+# Node.js comes from Debian unless the machine already has it (another packaging of
+# Node must not be replaced); playwright-core is pinned in tests/browser/package.json.
+browser-deps: deps
+	$(call install_missing,$(BROWSER_DEPS))
+	@command -v npm >/dev/null || { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; }
+	@cd tests/browser && [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent
+
 bench-deps: deps
 	$(call install_missing,$(BENCH_DEPS))
 
@@ -43,11 +54,15 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The demo: until the server exists, `make run` counts the examples and a real file.
+# The server on a fresh demo database; prints the address and the demo accounts.
 run: build
 	@./scripts/demo.sh $(BUILD)/urne
 
-test: build
+# A tour of the command-line engines on the examples and a real file.
+cli-demo: build
+	@./scripts/cli-demo.sh $(BUILD)/urne
+
+test: build browser-deps
 	@cd $(BUILD) && ctest --output-on-failure
 
 asan: deps

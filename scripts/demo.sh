@@ -1,33 +1,65 @@
 #!/usr/bin/env bash
-# The demo `make run` shows until the server exists: the examples and a real file,
-# counted by the CLI, with the commands printed so they can be tried again by hand.
-set -u
+# `make run`: urne's server on a fresh demo database, on its embedded default
+# (SQLite). It holds a primary in one town, a party federation's designation whose
+# 1re circonscription is frozen because two sections are contested, and the Rhône
+# bureaux of the 2017 presidential election. Everything is set up through the same
+# commands and API a federation would use; the address and accounts are printed.
+set -eu
 urne=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
-data=$(cd "$root/../shared/data" 2>/dev/null && pwd)
-run() {
-  printf '\n\033[1m$ urne %s\033[0m\n' "$*"
-  "$urne" "$@"
-}
-echo "urne — a democratic-decision engine. Demo of the results and counting engines (the server comes later)."
-run results tally "$root/examples/primary-round2.csv"
-run results tally "$root/examples/section-designation.csv" --level section
-run results tally "$root/examples/federation-designation.csv" --level circonscription
-run results tally "$root/examples/coop-assembly.csv" --level college
-run results tally "$root/examples/blank-majority.csv"
+data=$(cd "$root/../shared/data" 2>/dev/null && pwd || true)
+listen=${URNE_LISTEN:-127.0.0.1:8080}
+dir=${URNE_DEMO_DIR:-$root/build/demo}
+db=$dir/urne-demo.db
+pass=demo-pass-2026
+
+rm -rf "$dir" && mkdir -p "$dir"
+echo "$pass" | "$urne" admin create --db "$db" --user admin >/dev/null
+"$urne" election import --db "$db" --double-entry "$root/examples/primary-round2.csv" >/dev/null
+"$urne" election import --db "$db" "$root/examples/federation-designation.csv" >/dev/null
 rhone=$data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
 if [ -n "$data" ] && [ -f "$rhone" ]; then
-  run results tally "$rhone" --level departement
+  "$urne" election import --db "$db" --title "Présidentielle 2017, 1er tour — Rhône" "$rhone" >/dev/null
 else
-  echo "(the real data folder ../shared/data is not beside this checkout: skipping the Rhône file)"
+  echo "urne: ../shared/data is not beside this checkout: the demo runs without the Rhône election"
 fi
-echo
-echo "— Counting ballots —"
-run count --method stv "$root/examples/board-stv.txt"
-run count --method mj "$root/examples/budget-mj.csv"
-run count --method plurality "$root/examples/coop-resolution.txt"
-if [ -n "$data" ]; then
-  run count --method stv --rule scottish "$data/glasgow2007_stv_blt/Anderston-City-2007.blt"
-  run count --method schulze "$data/debian_dpl_tallies/leader2006_tally.txt"
-fi
-printf '\nTry: %s results tally --help, %s count --help\n' "$urne" "$urne"
+
+"$urne" serve --db "$db" --listen "$listen" --access-log "$dir/access.log" --quiet &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM
+for _ in $(seq 100); do curl -fs "http://$listen/api/audit/head" >/dev/null && break; sleep 0.1; done
+
+api() { # api TOKEN PATH JSON
+  curl -fsS -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3" "http://$listen$2" >/dev/null
+}
+login() {
+  curl -fsS -H 'Content-Type: application/json' -d "{\"user\":\"$1\",\"password\":\"$pass\"}" \
+    "http://$listen/api/login" | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/'
+}
+admin=$(login admin)
+for u in secretaire:secretary:1 secretaire2:secretary:1 commission:commission:1 nationale:commission:2 \
+         observateur:observer:1; do
+  IFS=: read -r name role tier <<<"$u"
+  api "$admin" /api/users "{\"name\":\"$name\",\"password\":\"$pass\",\"role\":\"$role\",\"tier\":$tier}"
+done
+api "$admin" /api/assignments '{"user":"secretaire","election":2,"first":5}'
+api "$admin" /api/assignments '{"user":"secretaire","election":1,"first":0,"last":3}'
+api "$admin" /api/assignments '{"user":"secretaire2","election":1,"first":0,"last":3}'
+commission=$(login commission)
+api "$commission" /api/elections/2/bureaux/0/contest '{"reason":"Écart de 3 voix signalé par un assesseur"}'
+api "$commission" /api/elections/2/bureaux/1/contest '{"reason":"Signatures manquantes sur le procès-verbal"}'
+
+cat <<EOT
+
+urne is running: http://$listen/   (Ctrl-C stops it)
+
+  Elections    1  Primaire ouverte de Montval (second tour, double saisie)
+               2  Désignation fédérale — 1re circonscription gelée : deux sections contestées
+               3  Présidentielle 2017, 1er tour — Rhône, 1 287 bureaux
+  Accounts     admin, secretaire, secretaire2, commission, nationale, observateur
+  Password     $pass   (all of them)
+  Database     $db
+  Try          log in as 'commission', open election 2, décider les contestations;
+               log in as 'secretaire' and enter the Brignais section (election 2).
+EOT
+wait $server

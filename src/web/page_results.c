@@ -107,7 +107,9 @@ static void outcome_box(urne_buf *b, const urne_req *r, const urne_election *e, 
                                     "Result frozen: a bureau is contested before the commission. Nothing is final.")
                                 : L(r, "Résultat partiel : tous les bureaux ne sont pas comptés.",
                                     "Partial result: not every bureau is counted."));
-        urne_buf_printf(b, "<p><strong>%s</strong>", urne_outcome_kind_name(o->kind));
+        static const char *kind_fr[] = {"élu", "second tour", "scrutin nul", "égalité", "indécis"};
+        urne_buf_printf(b, "<p><strong>%s</strong>",
+                        r->lang == URNE_LANG_EN ? urne_outcome_kind_name(o->kind) : kind_fr[o->kind]);
         for (size_t k = 0; k < o->nchosen; k++) {
             urne_buf_puts(b, k ? ", " : " : ");
             urne_buf_html(b, rd->candidates[o->chosen[k]].name);
