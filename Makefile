@@ -83,6 +83,7 @@ bench: build bench-deps
 	@./bench/run.sh $(BUILD)/urne
 	@./bench/count.sh $(BUILD)/urne
 	@./bench/sortition.sh $(BUILD)/urne
+	@./bench/server.sh $(BUILD)/urne
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) bench/out
