@@ -197,16 +197,21 @@ int urne_cli_election(int argc, char **argv) {
     return URNE_EXIT_OK;
 }
 
-int urne_cli_backup(int argc, char **argv) {
-    const char *db = NULL;
+/* Parse the only option of backup and audit verify: --db PATH. 0 or -1. */
+static int db_option(int argc, char **argv, const char **db) {
     static const struct option longs[] = {{"db", required_argument, 0, 'd'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1)
-        if (c == 'd')
-            db = optarg;
-        else
-            return URNE_EXIT_USAGE;
+    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+        if (c != 'd') return -1;
+        *db = optarg;
+    }
+    return 0;
+}
+
+int urne_cli_backup(int argc, char **argv) {
+    const char *db = NULL;
+    if (db_option(argc, argv, &db) < 0) return URNE_EXIT_USAGE;
     if (optind != argc - 1) {
         fprintf(stderr, "Usage: urne backup --db PATH DEST   (a consistent copy, even while the server runs)\n");
         return URNE_EXIT_USAGE;
@@ -234,14 +239,7 @@ int urne_cli_audit(int argc, char **argv) {
     argc--;
     argv++;
     const char *db = NULL;
-    static const struct option longs[] = {{"db", required_argument, 0, 'd'}, {0, 0, 0, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1)
-        if (c == 'd')
-            db = optarg;
-        else
-            return URNE_EXIT_USAGE;
+    if (db_option(argc, argv, &db) < 0) return URNE_EXIT_USAGE;
     if (sodium_init() < 0) return URNE_EXIT_REJECTED;
     urne_store *s = open_db("audit verify", db);
     if (s == NULL) return URNE_EXIT_REJECTED;

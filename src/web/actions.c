@@ -235,6 +235,24 @@ void urne_action_logout(urne_req *r, urne_result *res) {
 
 /* ---- entering a sheet ---- */
 
+/* Read the figures typed for `sheet` and check them on a copy of it. Returns -1
+ * after a 400 when a field is malformed, else the number of failed checks, listed
+ * in *d (which the caller frees). */
+static int typed_figures(urne_req *r, const urne_election *e, const urne_sheet *sheet, urne_figures *f,
+                         urne_diags *d, urne_result *res) {
+    char msg[300];
+    if (urne_figures_from_params(r, e->round->contests[sheet->contest].ncand, f, msg, sizeof msg) < 0) {
+        set(res, 400, "%s", msg);
+        return -1;
+    }
+    int64_t votes[URNE_MAX_VOTES];
+    urne_sheet trial = *sheet;
+    trial.votes = votes;
+    urne_figures_to_sheet(f, &trial);
+    urne_diags_init(d, NULL);
+    return (int)urne_results_check_sheet(e->round, &trial, d);
+}
+
 static json_t *checks_json(const urne_diags *d) {
     json_t *a = json_array();
     for (size_t i = 0; i < d->count; i++)
@@ -261,21 +279,9 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
         goto out;
     }
     urne_sheet *sheet = &e->round->sheets[bureau];
-    size_t ncand = e->round->contests[sheet->contest].ncand;
     urne_figures f;
-    char msg[300];
-    if (urne_figures_from_params(r, ncand, &f, msg, sizeof msg) < 0) {
-        set(res, 400, "%s", msg);
-        goto out;
-    }
-    /* The checks, on a copy of the sheet holding the new figures. */
-    int64_t votes[URNE_MAX_VOTES];
-    urne_sheet trial = *sheet;
-    trial.votes = votes;
-    urne_figures_to_sheet(&f, &trial);
     urne_diags d;
-    urne_diags_init(&d, NULL);
-    urne_results_check_sheet(e->round, &trial, &d);
+    if (typed_figures(r, e, sheet, &f, &d, res) < 0) goto out;
     const char *confirm = urne_req_param(r, "confirm");
     int confirmed = confirm && (strcmp(confirm, "1") == 0 || strcmp(confirm, "on") == 0 || strcmp(confirm, "true") == 0);
     json_t *out = json_object();
@@ -495,18 +501,10 @@ void urne_action_decide(urne_req *r, int64_t id, int64_t dispute, urne_result *r
     urne_figures f, *fp = NULL;
     urne_figures_from_sheet(e->round, sheet, &f);
     if (decision == URNE_DECIDE_CORRECT) {
-        char msg[300];
-        if (urne_figures_from_params(r, e->round->contests[sheet->contest].ncand, &f, msg, sizeof msg) < 0) {
-            set(res, 400, "%s", msg);
-            goto out;
-        }
-        int64_t votes[URNE_MAX_VOTES];
-        urne_sheet trial = *sheet;
-        trial.votes = votes;
-        urne_figures_to_sheet(&f, &trial);
         urne_diags dg;
-        urne_diags_init(&dg, NULL);
-        if (urne_results_check_sheet(e->round, &trial, &dg)) {
+        int failed = typed_figures(r, e, sheet, &f, &dg, res);
+        if (failed < 0) goto out;
+        if (failed > 0) {
             set(res, 422, "%s: %s", L(r, "Les chiffres corrigés ne passent pas les contrôles",
                                      "The corrected figures fail their checks"),
                 dg.items[0].message);
