@@ -119,13 +119,11 @@ int64_t urne_store_election_create(urne_store *s, const urne_election_meta *m, c
         sqlite3_bind_text(st, 7, labels, -1, SQLITE_TRANSIENT);
         urne_sheet_state state = states ? states[i] : URNE_SHEET_MISSING;
         sqlite3_bind_text(st, 8, urne_sheet_state_name(state), -1, SQLITE_STATIC);
-        char *fig = NULL;
-        if (urne_sheet_state_counts(state)) {
-            urne_figures f;
-            urne_figures_from_sheet(r, sh, &f);
-            fig = urne_figures_json(&f);
-            sqlite3_bind_text(st, 10, at, -1, SQLITE_TRANSIENT);
-        }
+        /* Figures are kept even for a bureau not counted yet: its inscrits are known. */
+        urne_figures f;
+        urne_figures_from_sheet(r, sh, &f);
+        char *fig = urne_figures_json(&f);
+        if (urne_sheet_state_counts(state)) sqlite3_bind_text(st, 10, at, -1, SQLITE_TRANSIENT);
         urne_sql_bind_text(st, 9, fig);
         free(fig);
         if (urne_sql_step_done(s, st, "storing a bureau") < 0) return -1;

@@ -129,6 +129,33 @@ try:
     st, _ = srv.client().login("nat")
     check(st == 200, "another account is not throttled")
 
+    # Elections: by importing a file (the body), by form fields, and a broken file's message.
+    text = open(os.path.join(EXAMPLES, "primary-round2.csv"), "rb").read()
+    st, d = admin.request("POST", "/api/elections?double_entry=1&source=primary-round2.csv", raw=text,
+                          content_type="text/csv")
+    check(st == 201 and d["id"] == 2, f"import a file as the body: {st} {d}")
+    st, d = admin.get("/api/elections/2")
+    check(d.get("double_entry") is True and d.get("state") == "final" and d.get("bureaux") == 4,
+          f"imported election as stated: {d}")
+    st, d = admin.post("/api/elections", {"title": "Conseil citoyen de Montval", "rules": "single",
+                                          "levels": "commune, bureau",
+                                          "candidates": "Liste A\nListe B",
+                                          "bureaux": "Montval;1;800\nMontval;2;750"})
+    check(st == 201, f"create an election from fields: {st} {d}")
+    st, e = admin.get(f"/api/elections/{d.get('id')}")
+    check(e.get("bureaux") == 2 and e.get("state") == "partial" and
+          [c["name"] for c in e["contests"][0]["candidates"]] == ["Liste A", "Liste B"],
+          f"the form's election: {e}")
+    st, b = admin.get(f"/api/elections/{d.get('id')}/bureaux/1")
+    check(b.get("inscrits") == 750 and b.get("state") == "missing", f"a form bureau waits with its inscrits: {b}")
+    broken = b"# levels: commune, bureau\ncommune;bureau;inscrits;votants;blancs;nuls;A\nX;1;100;120;0;0;120\n"
+    st, d = admin.request("POST", "/api/elections?format=native&source=broken.csv", raw=broken,
+                          content_type="text/csv")
+    check(st == 422 and "broken.csv:3" in d["error"] and "votants-le-inscrits" in d["error"],
+          f"a broken file is refused with its line and rule: {st} {d}")
+    st, all_e = admin.get("/api/elections")
+    check(len(all_e) == 3, "nothing of the broken file was kept")
+
     # Request size limit.
     # (announced, then refused before the body is read)
     sock = socket.create_connection(("127.0.0.1", srv.port))
