@@ -117,8 +117,7 @@ static void apply(urne_election *e, size_t bureau, const urne_bureau_info *info,
     if (f) urne_figures_to_sheet(f, s);
     int counts = urne_sheet_state_counts(info->state);
     s->reported = counts != 0;
-    if (counts == 2 || !f) {
-        if (!f) s->inscrits = s->inscrits; /* inscrits are known even before the count */
+    if (counts == 2 || !f) { /* the inscrits stay: they are known even before the count */
         s->votants = s->blancs = s->nuls = 0;
         s->exprimes_stated = -1;
         memset(s->votes, 0, n * sizeof *s->votes);
@@ -359,6 +358,14 @@ out:
 
 /* ---- récolement ---- */
 
+/* The reason every récolement act must give; 0 with a 400 when it is missing. */
+static int need_reason(const urne_req *r, const char **reason, const char *fr, const char *en, urne_result *res) {
+    *reason = urne_req_param(r, "reason");
+    if (*reason && strlen(*reason) >= 3) return 1;
+    set(res, 400, "%s", L(r, fr, en));
+    return 0;
+}
+
 static void deadline_after(const char *at, int hours, char out[24]) {
     struct tm tm = {0};
     if (strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL) {
@@ -422,11 +429,9 @@ static int open_dispute(urne_req *r, urne_election *e, size_t bureau, int tier, 
 
 void urne_action_contest(urne_req *r, int64_t id, size_t bureau, urne_result *res) {
     if (!need_role(r, URNE_ROLE_COMMISSION, res)) return;
-    const char *reason = urne_req_param(r, "reason");
-    if (reason == NULL || strlen(reason) < 3) {
-        set(res, 400, "%s", L(r, "Indiquez le motif de la contestation.", "Give the reason for contesting."));
+    const char *reason;
+    if (!need_reason(r, &reason, "Indiquez le motif de la contestation.", "Give the reason for contesting.", res))
         return;
-    }
     urne_server *srv = r->srv;
     pthread_mutex_lock(&srv->lock);
     urne_election *e = find_election(r, id, res);
@@ -471,16 +476,13 @@ static urne_election *find_dispute(urne_req *r, int64_t id, int64_t dispute, urn
 
 void urne_action_decide(urne_req *r, int64_t id, int64_t dispute, urne_result *res) {
     if (!need_role(r, URNE_ROLE_COMMISSION, res)) return;
-    const char *dname = urne_req_param(r, "decision"), *reason = urne_req_param(r, "reason");
+    const char *dname = urne_req_param(r, "decision"), *reason;
     urne_decision decision;
     if (dname == NULL || urne_decision_parse(dname, &decision) < 0) {
         set(res, 400, "field 'decision': expected validate, correct, annul or revote");
         return;
     }
-    if (reason == NULL || strlen(reason) < 3) {
-        set(res, 400, "%s", L(r, "Motivez la décision.", "Give the reasons for the decision."));
-        return;
-    }
+    if (!need_reason(r, &reason, "Motivez la décision.", "Give the reasons for the decision.", res)) return;
     urne_server *srv = r->srv;
     pthread_mutex_lock(&srv->lock);
     urne_dispute d;
@@ -567,11 +569,8 @@ out:
 
 void urne_action_escalate(urne_req *r, int64_t id, int64_t dispute, urne_result *res) {
     if (r->user.role != URNE_ROLE_ADMIN && !need_role(r, URNE_ROLE_COMMISSION, res)) return;
-    const char *reason = urne_req_param(r, "reason");
-    if (reason == NULL || strlen(reason) < 3) {
-        set(res, 400, "%s", L(r, "Indiquez le motif du recours.", "Give the reason for the appeal."));
-        return;
-    }
+    const char *reason;
+    if (!need_reason(r, &reason, "Indiquez le motif du recours.", "Give the reason for the appeal.", res)) return;
     urne_server *srv = r->srv;
     pthread_mutex_lock(&srv->lock);
     urne_dispute d;

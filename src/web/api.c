@@ -111,13 +111,21 @@ static json_t *results_json(urne_server *srv, const urne_election *e, size_t lev
     json_t *o = text ? json_loadb(text, len, 0, NULL) : NULL;
     free(text);
     if (o == NULL) return NULL;
-    size_t i;
-    json_t *u;
-    json_array_foreach(json_object_get(o, "units"), i, u) {
-        size_t by[URNE_SHEET_NSTATES];
-        const char *key = json_string_value(json_object_get(u, "key"));
-        json_object_set_new(u, "status", json_string(urne_unit_state_name(urne_view_unit_state(e, level, key, by))));
+    /* The report lists the units of the tally in the tally's order. */
+    urne_tally tally;
+    urne_unit_state *states = NULL;
+    if (urne_results_aggregate(e->round, level, &tally) == 0) {
+        states = urne_view_unit_states(e, &tally);
+        json_t *units = json_object_get(o, "units");
+        for (size_t i = 0; states && i < tally.nunits && i < json_array_size(units); i++)
+            json_object_set_new(json_array_get(units, i), "status", json_string(urne_unit_state_name(states[i])));
+        urne_tally_free(&tally);
     }
+    if (states == NULL) {
+        json_decref(o);
+        return NULL;
+    }
+    free(states);
     json_object_set_new(o, "election_id", json_integer(e->meta.id));
     json_object_set_new(o, "published",
                         e->meta.published_at[0] ? json_pack("{s:s, s:s}", "at", e->meta.published_at, "digest",

@@ -146,18 +146,24 @@ static void children(urne_buf *b, const urne_req *r, const urne_election *e, siz
         seen[n] = s->key[level + 1];
         first[n++] = i;
     }
+    /* The children's states in one pass over the sheets, not one pass per child. */
+    urne_tally below;
+    urne_unit_state *states = NULL;
+    if (urne_results_aggregate(rd, level + 1, &below) == 0) states = urne_view_unit_states(e, &below);
     urne_buf_printf(b, "<section><h2>%s (%zu)</h2><ul class=units>", rd->levels[level + 1], n);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; states && k < n; k++) {
         const urne_sheet *s = &rd->sheets[first[k]];
-        size_t by[URNE_SHEET_NSTATES];
-        urne_unit_state st = urne_view_unit_state(e, level + 1, seen[k], by);
+        size_t u = 0;
+        while (u < below.nunits && below.units[u].key != seen[k]) u++;
         urne_buf_puts(b, "<li>");
         unit_link(b, e->meta.id, level + 1, seen[k], s->label[level + 1]);
         urne_buf_puts(b, " ");
-        urne_page_state_badge(b, r, st);
+        if (u < below.nunits) urne_page_state_badge(b, r, states[u]);
         urne_buf_puts(b, "</li>");
     }
     urne_buf_puts(b, "</ul></section>");
+    urne_tally_free(&below); /* aggregate zeroes it first, so this is safe even after a failure */
+    free(states);
     free(seen);
     free(first);
 }

@@ -127,6 +127,41 @@ urne_unit_state urne_view_unit_state(const urne_election *e, size_t level, const
     return urne_recolement_unit_state(by_state);
 }
 
+urne_unit_state *urne_view_unit_states(const urne_election *e, const urne_tally *tally) {
+    size_t n = tally->nunits, cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    size_t *slot = malloc(cap * sizeof *slot);
+    size_t(*by)[URNE_SHEET_NSTATES] = calloc(n ? n : 1, sizeof *by);
+    urne_unit_state *out = malloc((n ? n : 1) * sizeof *out);
+    if (slot == NULL || by == NULL || out == NULL) {
+        free(slot);
+        free(by);
+        free(out);
+        return NULL;
+    }
+    /* Unit keys are the sheets' interned pointers: a table on the pointer finds a
+     * sheet's unit in one step, so the whole level costs one pass over the sheets. */
+#define SLOT(p) (((uintptr_t)(p) >> 4) * 11400714819323198485ULL & (cap - 1))
+    for (size_t i = 0; i < cap; i++) slot[i] = URNE_NONE;
+    for (size_t u = 0; u < n; u++) {
+        size_t h = SLOT(tally->units[u].key);
+        while (slot[h] != URNE_NONE) h = (h + 1) & (cap - 1);
+        slot[h] = u;
+    }
+    const urne_round *r = e->round;
+    for (size_t i = 0; i < r->nsheets; i++) {
+        const char *key = r->sheets[i].key[tally->level];
+        size_t h = SLOT(key);
+        while (slot[h] != URNE_NONE && tally->units[slot[h]].key != key) h = (h + 1) & (cap - 1);
+        if (slot[h] != URNE_NONE) by[slot[h]][e->info[i].state]++;
+    }
+#undef SLOT
+    for (size_t u = 0; u < n; u++) out[u] = urne_recolement_unit_state(by[u]);
+    free(slot);
+    free(by);
+    return out;
+}
+
 void urne_view_bureau_name(const urne_election *e, size_t bureau, char *out, size_t size) {
     const urne_round *r = e->round;
     const urne_sheet *s = &r->sheets[bureau];

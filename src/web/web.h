@@ -80,6 +80,10 @@ int urne_view_rules(const urne_election_meta *m, urne_rules *out, char *why, siz
 urne_unit_state urne_view_unit_state(const urne_election *e, size_t level, const char *key,
                                      size_t by_state[URNE_SHEET_NSTATES]);
 
+/* The state of every unit of a tally (one per unit, malloc'ed; NULL when out of
+ * memory), in one pass over the sheets: what a level's listing needs. */
+urne_unit_state *urne_view_unit_states(const urne_election *e, const urne_tally *tally);
+
 /* One anomaly for the récolement list. */
 typedef struct urne_anomaly {
     size_t bureau;
