@@ -5,8 +5,10 @@
  * probabilities.csv, panels.csv and report.json (also printed with --json).
  */
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +28,12 @@ static void sortition_usage(FILE *out) {
             "  --quotas FILE      category,feature,min,max\n"
             "  --size K           panel size\n"
             "  --id COLUMN        the volunteers' id column (default: 'id', else the row number)\n"
-            "  --method M         leximin (default; maximin, nash and legacy are not implemented yet)\n"
+            "  --method M         leximin (default), maximin, nash, or legacy (the former greedy method)\n"
+            "  --households COLS  at most one person per address: the pool's address columns, e.g. street,zip\n"
             "  --seed TEXT        the seed published in advance, e.g. digits drawn in public (default 1)\n"
             "  --panels M         equally likely panels the distribution is rounded to (default 1000)\n"
-            "  --out DIR          where to write panel.csv, probabilities.csv, panels.csv, report.json\n"
+            "  --out DIR          where to write panel.csv, alternates.csv, probabilities.csv, panels.csv,\n"
+            "                     report.json\n"
             "                     (default: sortition-out)\n"
             "  --time-limit S     stop after S seconds with the best distribution found, and say so\n"
             "  --json             print report.json\n"
@@ -39,24 +43,36 @@ static void sortition_usage(FILE *out) {
 }
 
 typedef struct opts {
-    const char *pool, *quotas, *id, *method, *seed, *out;
+    const char *pool, *quotas, *id, *method, *seed, *out, *households;
     long long size, panels;
     double seconds;
     int json, draw;
 } opts;
 
-static void progress(void *ctx, size_t round, size_t fixed, size_t ntypes, size_t panels) {
-    double start = *(double *)ctx;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    fprintf(stderr, "\rsortition: round %zu, %zu of %zu types fixed, %zu panels, %.1f s", round, fixed, ntypes, panels,
-            (double)ts.tv_sec + ts.tv_nsec / 1e9 - start);
+static void progress(void *ctx, const urne_sortition_progress_info *i) {
+    (void)ctx;
+    fprintf(stderr, "\rsortition: round %zu, %zu of %zu types fixed, %zu panels, %zu LP / %zu MIP solves, %.1f s   ",
+            i->round, i->fixed, i->ntypes, i->panels, i->lp_solves, i->mip_solves, i->elapsed);
     fflush(stderr);
 }
 
-static uint64_t fnv(const char *p, size_t n, uint64_t h) {
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
+/* SHA-256 over both files, each preceded by its length, then the size and the address
+ * columns: anyone holding the same inputs recomputes it. */
+static void inputs_hash(const urne_io_buffer *pool, const urne_io_buffer *quotas, const opts *o, char hex[65]) {
+    crypto_hash_sha256_state st;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char head[128];
+    crypto_hash_sha256_init(&st);
+    snprintf(head, sizeof head, "urne-sortition-v1 pool %zu\n", pool->len);
+    crypto_hash_sha256_update(&st, (const unsigned char *)head, strlen(head));
+    crypto_hash_sha256_update(&st, (const unsigned char *)pool->data, pool->len);
+    snprintf(head, sizeof head, "quotas %zu\n", quotas->len);
+    crypto_hash_sha256_update(&st, (const unsigned char *)head, strlen(head));
+    crypto_hash_sha256_update(&st, (const unsigned char *)quotas->data, quotas->len);
+    snprintf(head, sizeof head, "size %lld households %s\n", o->size, o->households ? o->households : "");
+    crypto_hash_sha256_update(&st, (const unsigned char *)head, strlen(head));
+    crypto_hash_sha256_final(&st, h);
+    for (size_t i = 0; i < sizeof h; i++) snprintf(hex + 2 * i, 3, "%02x", h[i]);
 }
 
 /* Write `text` to DIR/NAME whole (temporary file, then rename). */
@@ -74,8 +90,20 @@ static int close_out(FILE *f, const char *dir, const char *name, const char *tmp
     return rc;
 }
 
+static const char *const method_names[] = {"leximin", "maximin", "nash", "legacy"};
+
+/* A volunteer's line as the pool file gave it, every column kept, after the row number
+ * when the pool has no id column. */
+static void put_line(FILE *f, const urne_pool *p, size_t i) {
+    if (p->ids_from_rows) fprintf(f, "%s,", p->ids[i]);
+    fprintf(f, "%s\n", p->lines[i]);
+}
+
+static void put_header(FILE *f, const urne_pool *p) { fprintf(f, "%s%s\n", p->ids_from_rows ? "id," : "", p->header); }
+
 static int write_outputs(const opts *o, const urne_pool *p, const urne_sortition_result *r,
-                         const urne_sortition_draw_result *dr, json_t *report) {
+                         const urne_sortition_draw_result *dr, const urne_sortition_alternates_list *alt,
+                         json_t *report) {
     if (mkdir(o->out, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "urne sortition: cannot create %s: %s\n", o->out, strerror(errno));
         return -1;
@@ -84,33 +112,45 @@ static int write_outputs(const opts *o, const urne_pool *p, const urne_sortition
     int rc = 0;
     FILE *f = open_out(o->out, "panel.csv", tmp, sizeof tmp);
     if (f == NULL) return -1;
-    fprintf(f, "id");
-    for (size_t c = 0; c < p->ncat; c++) fprintf(f, ",%s", p->cat_names[c]);
-    fputc('\n', f);
-    for (size_t i = 0; i < p->n; i++) {
-        if (!dr->selected[i]) continue;
-        fprintf(f, "%s", p->ids[i]);
-        for (size_t c = 0; c < p->ncat; c++) fprintf(f, ",%s", p->feat_names[c][p->feature[i * p->ncat + c]]);
-        fputc('\n', f);
-    }
+    put_header(f, p);
+    for (size_t i = 0; i < p->n; i++)
+        if (dr->selected[i]) put_line(f, p, i);
     rc |= close_out(f, o->out, "panel.csv", tmp);
+    if ((f = open_out(o->out, "alternates.csv", tmp, sizeof tmp)) == NULL) return -1;
+    fprintf(f, "rank,replaces,");
+    put_header(f, p);
+    for (size_t a = 0; a < alt->n; a++) {
+        fprintf(f, "%zu,%s,", a + 1, p->ids[alt->replaces[a]]);
+        put_line(f, p, alt->alternate[a]);
+    }
+    rc |= close_out(f, o->out, "alternates.csv", tmp);
     if ((f = open_out(o->out, "probabilities.csv", tmp, sizeof tmp)) == NULL) return -1;
     fprintf(f, "id,probability\n");
     for (size_t i = 0; i < p->n; i++) fprintf(f, "%s,%.9f\n", p->ids[i], r->type_prob[p->type_of[i]]);
     rc |= close_out(f, o->out, "probabilities.csv", tmp);
     if ((f = open_out(o->out, "panels.csv", tmp, sizeof tmp)) == NULL) return -1;
-    fprintf(f, "panel,copies_of_%zu,probability", dr->m);
-    for (size_t t = 0; t < p->ntypes; t++) {
-        fprintf(f, ",");
-        for (size_t c = 0; c < p->ncat; c++)
-            fprintf(f, "%s%s", c ? "/" : "", p->feat_names[c][p->type_feature[t * p->ncat + c]]);
-    }
-    fputc('\n', f);
+    fprintf(f, "ticket_from,ticket_to,probability,members\n"); /* one row per panel of the support, its tickets of m */
+    size_t from = 1;
     for (size_t q = 0; q < r->npanels; q++) {
         if (dr->copies[q] == 0) continue;
-        fprintf(f, "%zu,%zu,%.9f", q + 1, dr->copies[q], r->panel_prob[q]);
-        for (size_t t = 0; t < p->ntypes; t++) fprintf(f, ",%lld", (long long)r->panels[q * p->ntypes + t]);
-        fputc('\n', f);
+        fprintf(f, "%zu,%zu,%.9f,", from, from + dr->copies[q] - 1, r->panel_prob[q]);
+        from += dr->copies[q];
+        /* members by type: "type x seats" in the features' words */
+        int first = 1;
+        for (size_t t = 0; t < p->ntypes; t++) {
+            int64_t x = r->panels[q * p->ntypes + t];
+            if (!x) continue;
+            fprintf(f, "%s%lldx", first ? "\"" : " ", (long long)x);
+            for (size_t c = 0; c < p->ncat; c++)
+                fprintf(f, "%s%s", c ? "/" : "", p->feat_names[c][p->type_feature[t * p->ncat + c]]);
+            if (p->type_household && p->type_household[t] != URNE_NO_HOUSEHOLD) {
+                size_t i = 0;
+                while (p->type_of[i] != t) i++;
+                fprintf(f, "(%s)", p->ids[i]);
+            }
+            first = 0;
+        }
+        fprintf(f, "%s\n", first ? "" : "\"");
     }
     rc |= close_out(f, o->out, "panels.csv", tmp);
     if ((f = open_out(o->out, "report.json", tmp, sizeof tmp)) == NULL) return -1;
@@ -120,21 +160,29 @@ static int write_outputs(const opts *o, const urne_pool *p, const urne_sortition
     return rc;
 }
 
-static json_t *make_report(const opts *o, const urne_pool *p, const urne_sortition_result *r,
-                           const urne_sortition_draw_result *dr, uint64_t seed, uint64_t hash) {
+static json_t *make_report(const opts *o, urne_sortition_method method, const urne_pool *p,
+                           const urne_sortition_result *r, const urne_sortition_draw_result *dr,
+                           const urne_sortition_alternates_list *alt, uint64_t seed, const char *hash) {
     json_t *rep = json_object();
-    char buf[64];
-    double mean = 0, max = 0;
+    char buf[96];
+    double mean = 0, max = 0, deviation = 0;
     for (size_t i = 0; i < p->n; i++) {
         double pr = r->type_prob[p->type_of[i]];
         mean += pr / (double)p->n;
         if (pr > max) max = pr;
     }
-    json_object_set_new(rep, "method", json_string("leximin"));
+    for (size_t t = 0; t < p->ntypes; t++) { /* what rounding to m panels did to each probability */
+        double got = 0;
+        for (size_t q = 0; q < r->npanels; q++)
+            got += (double)dr->copies[q] / (double)dr->m * (double)r->panels[q * p->ntypes + t] / (double)p->type_size[t];
+        if (fabs(got - r->type_prob[t]) > deviation) deviation = fabs(got - r->type_prob[t]);
+    }
+    json_object_set_new(rep, "method", json_string(method_names[method]));
     json_object_set_new(rep, "size", json_integer(o->size));
     json_object_set_new(rep, "pool", json_integer((json_int_t)p->n));
     json_object_set_new(rep, "types", json_integer((json_int_t)p->ntypes));
-    json_object_set_new(rep, "quotas_met", json_true()); /* every panel of the support is checked to */
+    json_object_set_new(rep, "households", json_integer((json_int_t)p->nhouseholds));
+    json_object_set_new(rep, "quotas_met", json_true()); /* the engine keeps only panels that meet them */
     json_object_set_new(rep, "min_probability", json_real(r->min_prob));
     json_object_set_new(rep, "mean_probability", json_real(mean));
     json_object_set_new(rep, "max_probability", json_real(max));
@@ -154,11 +202,15 @@ static json_t *make_report(const opts *o, const urne_pool *p, const urne_sortiti
     json_object_set_new(rep, "seed", json_string(o->seed));
     snprintf(buf, sizeof buf, "%016llx", (unsigned long long)seed);
     json_object_set_new(rep, "seed_number", json_string(buf));
+    snprintf(buf, sizeof buf, "sha256:%s", hash);
+    json_object_set_new(rep, "inputs_hash", json_string(buf));
     json_object_set_new(rep, "panels", json_integer((json_int_t)dr->m));
     json_object_set_new(rep, "ticket", json_integer((json_int_t)dr->ticket + 1));
+    json_object_set_new(rep, "rounding_max_deviation", json_real(deviation));
+    json_object_set_new(rep, "alternates", json_integer((json_int_t)alt->n));
+    json_object_set_new(rep, "members_without_alternate", json_integer((json_int_t)alt->without));
     json_object_set_new(rep, "distribution_panels", json_integer((json_int_t)r->npanels));
-    snprintf(buf, sizeof buf, "fnv1a64:%016llx", (unsigned long long)hash);
-    json_object_set_new(rep, "inputs_hash", json_string(buf));
+    json_object_set_new(rep, "panels_generated", json_integer((json_int_t)r->panels_generated));
     json_object_set_new(rep, "rounds", json_integer((json_int_t)r->rounds));
     json_object_set_new(rep, "lp_solves", json_integer((json_int_t)r->lp_solves));
     json_object_set_new(rep, "mip_solves", json_integer((json_int_t)r->mip_solves));
@@ -166,7 +218,45 @@ static json_t *make_report(const opts *o, const urne_pool *p, const urne_sortiti
     return rep;
 }
 
-static int run(const opts *o) {
+/* Feasibility first: say what is wrong and what would mend it. 1 feasible, 0 not, -1 failure. */
+static int check_quotas(const opts *o, const urne_pool *p, urne_diags *d) {
+    urne_sortition_feasibility fe;
+    if (urne_sortition_check(p, o->size, &fe, d) != 0) {
+        urne_cli_print_diags(d);
+        return -1;
+    }
+    int rc = fe.feasible;
+    if (!fe.feasible) {
+        fprintf(stderr, "%s: no panel of %lld meets every quota of %s.\n", o->pool, o->size, o->quotas);
+        if (fe.size_impossible) {
+            fprintf(stderr, "  No relaxation of the quotas helps: the pool%s cannot fill %lld seats.\n",
+                    p->nhouseholds ? " (one person per household)" : "", o->size);
+        } else {
+            fprintf(stderr, "  The quotas in conflict, and the smallest relaxation that makes panels possible%s:\n",
+                    fe.within_flex ? "" : " (beyond min_flex/max_flex: none within them does)");
+            for (size_t i = 0; i < fe.nrelax; i++) {
+                const urne_sortition_relax *x = &fe.relax[i];
+                if (x->new_min != x->min)
+                    fprintf(stderr, "    %s/%s: minimum %lld -> %lld\n", p->cat_names[x->cat], p->feat_names[x->cat][x->feat],
+                            (long long)x->min, (long long)x->new_min);
+                if (x->new_max != x->max)
+                    fprintf(stderr, "    %s/%s: maximum %lld -> %lld\n", p->cat_names[x->cat], p->feat_names[x->cat][x->feat],
+                            (long long)x->max, (long long)x->new_max);
+            }
+        }
+    } else if (fe.nuncovered) {
+        fprintf(stderr, "%s: warning: %zu volunteer%s on no panel that meets the quotas (probability 0):", o->pool,
+                fe.nuncovered, fe.nuncovered > 1 ? "s are" : " is");
+        size_t shown = 0;
+        for (size_t i = 0; i < p->n && shown < 20; i++)
+            if (!fe.covered[p->type_of[i]]) fprintf(stderr, "%s %s", shown++ ? "," : "", p->ids[i]);
+        fprintf(stderr, "%s\n", fe.nuncovered > shown ? ", ..." : "");
+    }
+    urne_sortition_check_free(&fe);
+    return rc;
+}
+
+static int run(const opts *o, urne_sortition_method method) {
     urne_diags pd, qd, d;
     urne_diags_init(&pd, o->pool);
     urne_diags_init(&qd, o->quotas);
@@ -177,7 +267,7 @@ static int run(const opts *o) {
     memset(&pb, 0, sizeof pb);
     memset(&qb, 0, sizeof qb);
     if (urne_io_read_file(o->pool, &pb, &pd) == 0 && urne_io_read_file(o->quotas, &qb, &qd) == 0 &&
-        urne_io_parse_sortition(pb.data, pb.len, qb.data, qb.len, URNE_ENC_AUTO, o->id, &p, &pd, &qd) == 0)
+        urne_io_parse_sortition(pb.data, pb.len, qb.data, qb.len, URNE_ENC_AUTO, o->id, o->households, &p, &pd, &qd) == 0)
         have_pool = 1;
     urne_cli_print_diags(&qd);
     urne_cli_print_diags(&pd);
@@ -186,46 +276,46 @@ static int run(const opts *o) {
         fprintf(stderr, "urne sortition: a panel of %lld from a pool of %zu is impossible\n", o->size, p.n);
         goto out;
     }
-    int feasible = urne_sortition_feasible(&p, o->size, &d);
-    if (feasible != 1) {
-        if (feasible == 0)
-            fprintf(stderr, "urne sortition: no panel of %lld meets every quota (infeasible quotas)\n", o->size);
-        urne_cli_print_diags(&d);
-        goto out;
-    }
+    int feasible = check_quotas(o, &p, &d);
+    if (feasible != 1) goto out;
     if (!o->draw) {
-        printf("%s: %zu volunteers in %zu types; panels of %lld meeting every quota exist\n", o->pool, p.n, p.ntypes,
-               o->size);
+        printf("%s: %zu volunteers in %zu types%s; panels of %lld meeting every quota exist\n", o->pool, p.n, p.ntypes,
+               p.nhouseholds ? " (households apart)" : "", o->size);
         rc = URNE_EXIT_OK;
         goto out;
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    double start = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    uint64_t seed = urne_sortition_seed(o->seed);
     urne_sortition_result r;
-    if (urne_sortition_leximin(&p, o->size, o->seconds, progress, &start, &r, &d) != 0) {
+    urne_sortition_options so = {method, o->seconds, progress, NULL, seed, (size_t)o->panels};
+    if (urne_sortition_distribution(&p, o->size, &so, &r, &d) != 0) {
         fputc('\n', stderr);
         urne_cli_print_diags(&d);
         goto out;
     }
     fputc('\n', stderr);
-    if (r.timed_out) fprintf(stderr, "urne sortition: time limit reached: the distribution is the best found, not LEXIMIN\n");
-    uint64_t seed = urne_sortition_seed(o->seed);
+    if (r.timed_out)
+        fprintf(stderr, "urne sortition: time limit reached: the distribution is the best found, not the %s optimum\n",
+                method_names[method]);
     urne_sortition_draw_result dr;
+    urne_sortition_alternates_list alt;
     if (urne_sortition_draw(&p, &r, (size_t)o->panels, seed, &dr) == 0) {
-        uint64_t hash = fnv(qb.data, qb.len, fnv(pb.data, pb.len, 1469598103934665603ULL));
-        json_t *rep = make_report(o, &p, &r, &dr, seed, hash);
-        if (write_outputs(o, &p, &r, &dr, rep) == 0) {
-            if (o->json) {
-                json_dumpf(rep, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-                fputc('\n', stdout);
-            } else {
-                printf("Panel drawn: ticket %zu of %zu; minimum probability %.4f %%; written to %s/\n", dr.ticket + 1,
-                       dr.m, 100 * r.min_prob, o->out);
+        if (urne_sortition_alternates(&p, dr.selected, seed, &alt) == 0) {
+            char hash[65];
+            inputs_hash(&pb, &qb, o, hash);
+            json_t *rep = make_report(o, method, &p, &r, &dr, &alt, seed, hash);
+            if (write_outputs(o, &p, &r, &dr, &alt, rep) == 0) {
+                if (o->json) {
+                    json_dumpf(rep, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+                    fputc('\n', stdout);
+                } else {
+                    printf("Panel drawn: ticket %zu of %zu; minimum probability %.4f %%; %zu alternates; written to %s/\n",
+                           dr.ticket + 1, dr.m, 100 * r.min_prob, alt.n, o->out);
+                }
+                rc = URNE_EXIT_OK;
             }
-            rc = URNE_EXIT_OK;
+            json_decref(rep);
+            urne_sortition_alternates_free(&alt);
         }
-        json_decref(rep);
         urne_sortition_draw_free(&dr);
     }
     urne_sortition_result_free(&r);
@@ -244,7 +334,7 @@ int urne_cli_sortition(int argc, char **argv) {
         sortition_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? URNE_EXIT_USAGE : URNE_EXIT_OK;
     }
-    opts o = {NULL, NULL, NULL, "leximin", "1", "sortition-out", 0, 1000, 0, 0, 0};
+    opts o = {NULL, NULL, NULL, "leximin", "1", "sortition-out", NULL, 0, 1000, 0, 0, 0};
     if (strcmp(argv[1], "draw") == 0)
         o.draw = 1;
     else if (strcmp(argv[1], "check") != 0) {
@@ -292,9 +382,7 @@ int urne_cli_sortition(int argc, char **argv) {
                 return URNE_EXIT_USAGE;
             }
             break;
-        case 'H':
-            fprintf(stderr, "urne sortition: --households is not implemented yet\n");
-            return URNE_EXIT_USAGE;
+        case 'H': o.households = optarg; break;
         case 'h': sortition_usage(stdout); return URNE_EXIT_OK;
         default:
             fprintf(stderr, "urne sortition: unknown or incomplete option '%s'\n\n", argv[optind]);
@@ -307,9 +395,8 @@ int urne_cli_sortition(int argc, char **argv) {
         sortition_usage(stderr);
         return URNE_EXIT_USAGE;
     }
-    if (strcmp(o.method, "leximin") != 0) {
-        fprintf(stderr, "urne sortition: method '%s' is not implemented yet (leximin)\n", o.method);
-        return URNE_EXIT_USAGE;
-    }
-    return run(&o);
+    for (int m = 0; m < 4; m++)
+        if (strcmp(o.method, method_names[m]) == 0) return run(&o, (urne_sortition_method)m);
+    fprintf(stderr, "urne sortition: unknown method '%s' (leximin, maximin, nash, legacy)\n", o.method);
+    return URNE_EXIT_USAGE;
 }

@@ -16,10 +16,12 @@
 #include "../core/urne_text.h"
 #include "../sortition/sortition.h"
 
-/* Read quotas then pool into `out` (types computed). `id_column` may be NULL. Errors
- * about each file go to its own diags. 0, or -1 (out freed). */
+/* Read quotas then pool into `out` (types computed). `id_column` may be NULL.
+ * `households` (NULL: none) names the address columns, comma-separated: volunteers
+ * equal on all of them (trimmed, case-insensitively, not all empty) share a household.
+ * Errors about each file go to its own diags. 0, or -1 (out freed). */
 int urne_io_parse_sortition(const char *pool_buf, size_t pool_len, const char *quota_buf, size_t quota_len,
-                            urne_encoding enc, const char *id_column, urne_pool *out, urne_diags *pool_diags,
-                            urne_diags *quota_diags);
+                            urne_encoding enc, const char *id_column, const char *households, urne_pool *out,
+                            urne_diags *pool_diags, urne_diags *quota_diags);
 
 #endif

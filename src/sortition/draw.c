@@ -5,6 +5,13 @@
  * floor(p x m), then one more to the largest remainders), one of the m is chosen by
  * the published seed, and within each type the seats go to members chosen by a seeded
  * shuffle. Anyone holding the same files and seed recomputes the same panel.
+ *
+ * Alternates: for each member, in an order drawn by the same seed, a volunteer who can
+ * take their seat keeping every quota (and no second seat in a household) — one with
+ * the very same features when there is one, else any who fits — drawn by lot among
+ * those who can and not already listed. When a member withdraws, their alternate is
+ * called; the list is ordered, so that organisers call the next one who still fits if
+ * that one is unavailable too.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +79,76 @@ int urne_sortition_draw(const urne_pool *pool, const urne_sortition_result *r, s
     }
     free(rem), free(members);
     return 0;
+}
+
+/* May volunteer b take member a's seat on the panel `sel` keeping every quota? */
+static int may_replace(const urne_pool *p, const char *sel, const int64_t *count, size_t a, size_t b) {
+    for (size_t c = 0; c < p->ncat; c++) {
+        uint32_t fa = p->feature[a * p->ncat + c], fb = p->feature[b * p->ncat + c];
+        if (fa == fb) continue;
+        if (count[c * URNE_SORTITION_MAX_FEATURES + fa] - 1 < p->min[c][fa] ||
+            count[c * URNE_SORTITION_MAX_FEATURES + fb] + 1 > p->max[c][fb])
+            return 0;
+    }
+    if (p->household && p->household[b] != URNE_NO_HOUSEHOLD)
+        for (size_t i = 0; i < p->n; i++)
+            if (sel[i] && i != a && p->household[i] == p->household[b]) return 0;
+    return 1;
+}
+
+int urne_sortition_alternates(const urne_pool *p, const char *selected, uint64_t seed, urne_sortition_alternates_list *out) {
+    memset(out, 0, sizeof *out);
+    size_t n = p->n;
+    size_t *members = malloc((n ? n : 1) * sizeof *members), *fits = malloc((n ? n : 1) * sizeof *fits);
+    char *listed = calloc(n ? n : 1, 1);
+    int64_t *count = calloc(p->ncat * URNE_SORTITION_MAX_FEATURES + 1, sizeof *count);
+    out->alternate = malloc((n ? n : 1) * sizeof *out->alternate);
+    out->replaces = malloc((n ? n : 1) * sizeof *out->replaces);
+    if (!members || !fits || !listed || !count || !out->alternate || !out->replaces) {
+        free(members), free(fits), free(listed), free(count);
+        urne_sortition_alternates_free(out);
+        return -1;
+    }
+    size_t nm = 0;
+    for (size_t i = 0; i < n; i++)
+        if (selected[i]) {
+            members[nm++] = i;
+            for (size_t c = 0; c < p->ncat; c++) count[c * URNE_SORTITION_MAX_FEATURES + p->feature[i * p->ncat + c]]++;
+        }
+    urne_lot lot;
+    urne_lot_init(&lot, seed ^ 0x616c7465726e6174ULL); /* "alternat": a stream apart from the draw's */
+    for (size_t i = nm; i > 1; i--) {
+        size_t j = urne_lot_below(&lot, i), tmp = members[i - 1];
+        members[i - 1] = members[j];
+        members[j] = tmp;
+    }
+    for (size_t m = 0; m < nm; m++) {
+        size_t a = members[m], nf = 0;
+        for (int same = 1; same >= 0 && nf == 0; same--) /* the same features first */
+            for (size_t b = 0; b < n; b++) {
+                if (selected[b] || listed[b]) continue;
+                if (same && p->type_of[b] != p->type_of[a] &&
+                    memcmp(p->feature + b * p->ncat, p->feature + a * p->ncat, p->ncat * sizeof *p->feature) != 0)
+                    continue;
+                if (may_replace(p, selected, count, a, b)) fits[nf++] = b;
+            }
+        if (nf == 0) {
+            out->without++;
+            continue;
+        }
+        size_t b = fits[urne_lot_below(&lot, nf)];
+        listed[b] = 1;
+        out->alternate[out->n] = b;
+        out->replaces[out->n++] = a;
+    }
+    free(members), free(fits), free(listed), free(count);
+    return 0;
+}
+
+void urne_sortition_alternates_free(urne_sortition_alternates_list *l) {
+    free(l->alternate);
+    free(l->replaces);
+    memset(l, 0, sizeof *l);
 }
 
 void urne_sortition_draw_free(urne_sortition_draw_result *d) {

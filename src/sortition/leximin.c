@@ -11,246 +11,304 @@
  *     subject to  yhat >= sum_t a_tP y_t   for every panel P found so far
  *                 sum_{t in U} y_t = 1,  y >= 0
  *
- * and price: the feasible panel maximising sum_t a_tP y_t, a MIP over the quotas (CBC).
- * While it beats yhat, it joins the master; when none does, z = the master's optimum,
- * and every type of U with positive y_t is tight (complementary slackness): it is fixed
- * at z. At least the largest y_t is positive, since they sum to 1, so every round fixes
- * someone. Finally a primal LP over the panels found gives the distribution.
+ * and price: the feasible panel maximising sum_t a_tP y_t (see search.c). While one
+ * beats yhat, it joins the master as a new row, re-solved by dual simplex from the last
+ * basis; when none does, z = the master's optimum, and every type of U with positive
+ * y_t is tight in every optimal distribution (complementary slackness): it is fixed at
+ * z. The y_t sum to 1, so at least the largest is positive and every round fixes
+ * someone; positive is judged relative to that largest, never by a fixed threshold
+ * (with thousands of types every y_t may be tiny). Finally a primal LP over the panels
+ * found gives the distribution.
  *
- * Within a round the master is kept: a new panel is a new row, re-solved by dual simplex
- * from the last basis. Each pricing MIP is a fresh CBC model (CBC's C interface warns
- * against reusing a solved model); it is small, since it counts types, not people.
+ * Pricing tries the cheap way first: a local search from the panels the master's
+ * solution uses (they are worth exactly yhat, so any improvement is a new column); only
+ * when it fails is the exact search run, and its LP bound usually closes the round
+ * without a MIP. Before the first round, multiplicative weights seed the master with
+ * diverse panels: each panel found lowers the weight of the types it seats.
+ *
+ * MAXIMIN is the first round alone: the smallest probability maximised, nothing more.
  */
-#include <coin/Cbc_C_Interface.h>
-#include <coin/Clp_C_Interface.h>
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "sortition.h"
+#include "sortition_internal.h"
 
-#define INF 1e30     /* CLP reads bounds at or above 1e30 as infinite; DBL_MAX overflows its scaling */
-#define EPS 1e-9        /* a pricing improvement smaller than this is none */
-#define SLACK 1e-9      /* fixed types keep z less this, so that rounding never makes a round infeasible */
-#define TIGHT 1e-7      /* a dual value above this, relative to the largest, marks a tight type */
-
-typedef struct sparse {
-    CoinBigIndex *start;
-    int *index;
-    double *value;
-    size_t nnz, cap, ncols;
-} sparse;
-
-static int sp_reserve(sparse *m, size_t ncols, size_t nnz) {
-    m->start = malloc((ncols + 1) * sizeof *m->start);
-    m->index = malloc((nnz ? nnz : 1) * sizeof *m->index);
-    m->value = malloc((nnz ? nnz : 1) * sizeof *m->value);
-    m->nnz = m->ncols = 0;
-    m->cap = nnz;
-    if (m->start) m->start[0] = 0;
-    return m->start && m->index && m->value ? 0 : -1;
-}
-
-static void sp_add(sparse *m, int row, double v) {
-    m->index[m->nnz] = row;
-    m->value[m->nnz++] = v;
-}
-
-static void sp_end_col(sparse *m) { m->start[++m->ncols] = (CoinBigIndex)m->nnz; }
-
-static void sp_free(sparse *m) {
-    free(m->start);
-    free(m->index);
-    free(m->value);
-}
-
-/* Rows of the quota constraints: one per (category, feature), then the size row. */
-static size_t quota_rows(const urne_pool *p) {
-    size_t r = 0;
-    for (size_t c = 0; c < p->ncat; c++) r += p->nfeat[c];
-    return r + 1;
-}
-
-/* The panel maximising sum_t w_t x_t under the quotas; x gets the seats per type.
- * 1 found, 0 infeasible, -1 failure. */
-static int best_panel(const urne_pool *p, int64_t k, const double *w, const int64_t *warm, int64_t *x) {
-    size_t T = p->ntypes, R = quota_rows(p);
-    sparse m = {0};
-    double *lb = calloc(T, sizeof *lb), *ub = malloc(T * sizeof *ub), *rlb = malloc(R * sizeof *rlb),
-           *rub = malloc(R * sizeof *rub), *obj = NULL;
-    size_t *row0 = malloc((p->ncat + 1) * sizeof *row0);
-    int rc = -1;
-    if (!lb || !ub || !rlb || !rub || !row0 || sp_reserve(&m, T, T * (p->ncat + 1)) != 0) goto out;
-    size_t r = 0;
-    for (size_t c = 0; c < p->ncat; c++) {
-        row0[c] = r;
-        for (size_t f = 0; f < p->nfeat[c]; f++, r++) rlb[r] = (double)p->min[c][f], rub[r] = (double)p->max[c][f];
-    }
-    rlb[R - 1] = rub[R - 1] = (double)k;
-    for (size_t t = 0; t < T; t++) {
-        for (size_t c = 0; c < p->ncat; c++) sp_add(&m, (int)(row0[c] + p->type_feature[t * p->ncat + c]), 1.0);
-        sp_add(&m, (int)(R - 1), 1.0);
-        sp_end_col(&m);
-        ub[t] = (double)p->type_size[t];
-    }
-    /* Same argmax, better conditioned: the largest weight 1, negligible ones 0. CBC 2.10
-     * was seen to abort on an internal assertion with weights spanning many orders. */
-    double wmax = 0;
-    for (size_t t = 0; t < T; t++)
-        if (w[t] > wmax) wmax = w[t];
-    obj = malloc(T * sizeof *obj);
-    if (obj == NULL) goto out;
-    for (size_t t = 0; t < T; t++) obj[t] = wmax > 0 && w[t] / wmax > 1e-9 ? w[t] / wmax : 0.0;
-    Cbc_Model *mip = Cbc_newModel();
-    if (mip == NULL) goto out;
-    Cbc_setLogLevel(mip, 0);
-    Cbc_loadProblem(mip, (int)T, (int)R, m.start, m.index, m.value, lb, ub, obj, rlb, rub);
-    Cbc_setObjSense(mip, -1); /* maximise */
-    for (size_t t = 0; t < T; t++) Cbc_setInteger(mip, (int)t);
-    (void)warm; /* a warm start made CBC 2.10 abort on an internal assertion (CbcBranchDynamic) */
-    Cbc_solve(mip);
-    if (Cbc_isProvenInfeasible(mip)) {
-        rc = 0;
-    } else if (Cbc_isProvenOptimal(mip)) {
-        const double *sol = Cbc_getColSolution(mip);
-        for (size_t t = 0; t < T; t++) x[t] = (int64_t)llround(sol[t]);
-        rc = 1;
-    }
-    Cbc_deleteModel(mip);
-out:
-    sp_free(&m);
-    free(lb), free(ub), free(rlb), free(rub), free(row0), free(obj);
-    return rc;
-}
-
-int urne_sortition_feasible(const urne_pool *pool, int64_t k, urne_diags *diags) {
-    double *w = calloc(pool->ntypes ? pool->ntypes : 1, sizeof *w);
-    int64_t *x = malloc((pool->ntypes ? pool->ntypes : 1) * sizeof *x);
-    int rc = w && x ? best_panel(pool, k, w, NULL, x) : -1;
-    free(w), free(x);
-    if (rc < 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the MIP solver (CBC) failed");
-    return rc;
-}
+#define SLACK 1e-9   /* fixed types keep z less this, so that rounding never makes a round infeasible */
+#define TIGHT 1e-7   /* a dual value above this, relative to the largest, marks a tight type */
+#define SEED_ROUNDS_PER_TYPE 1
+#define SEED_ROUNDS_MAX 400
 
 typedef struct state {
     const urne_pool *p;
     int64_t k;
     size_t T;
-    int64_t *panels; /* npanels x T */
-    size_t npanels, cap;
+    urne_search search;
+    urne_panels panels;
     char *fixed;
-    double *v;       /* value of fixed types */
-    size_t lp_solves, mip_solves;
+    double *v;          /* value of fixed types */
+    double start, seconds;
+    urne_sortition_progress progress;
+    void *ctx;
+    size_t round, nfixed, lp_solves;
+    size_t master_panels; /* panels when the master was built: its columns, then z, then the panels added */
+    unsigned char *basis; /* the last master's basis, in the next master's column order (NULL: none) */
+    double last_report;
 } state;
 
 static double a(const state *s, size_t panel, size_t t) {
-    return (double)s->panels[panel * s->T + t] / (double)s->p->type_size[t];
+    return (double)s->panels.x[panel * s->T + t] / (double)s->p->type_size[t];
 }
 
-static int add_panel(state *s, const int64_t *x) {
-    for (size_t q = 0; q < s->npanels; q++)
-        if (memcmp(s->panels + q * s->T, x, s->T * sizeof *x) == 0) return 0; /* known already */
-    if (s->npanels == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        int64_t *np = realloc(s->panels, cap * s->T * sizeof *np);
-        if (np == NULL) return -1;
-        s->panels = np;
-        s->cap = cap;
-    }
-    memcpy(s->panels + s->npanels * s->T, x, s->T * sizeof *x);
-    s->npanels++;
-    return 1;
+static int out_of_time(const state *s) { return s->seconds > 0 && urne_sortition_now() - s->start > s->seconds; }
+
+static void report(state *s, int force) {
+    double now = urne_sortition_now();
+    if (!s->progress || (!force && now - s->last_report < 1.0)) return;
+    s->last_report = now;
+    urne_sortition_progress_info info = {s->round,           s->nfixed, s->T, s->panels.n, s->lp_solves + s->search.lp_solves,
+                                         s->search.mip_solves, now - s->start};
+    s->progress(s->ctx, &info);
 }
 
-/* Build and solve the dual master over the panels found so far; NULL on failure. */
+/* The round's master over the panels known: maximise z with every type of U at z or
+ * more and every fixed type at v_t or more. Rows: one per type, then the convexity
+ * row; columns: the panels, then z. NULL on failure (memory). */
 static Clp_Simplex *build_master(state *s) {
-    size_t T = s->T, P = s->npanels, R = P + 1;
-    sparse m = {0};
-    double *lb = calloc(T + 1, sizeof *lb), *ub = malloc((T + 1) * sizeof *ub), *obj = calloc(T + 1, sizeof *obj),
+    size_t T = s->T, P = s->panels.n, R = T + 1;
+    urne_sparse m = {0};
+    double *lb = calloc(P + 1, sizeof *lb), *ub = malloc((P + 1) * sizeof *ub), *obj = calloc(P + 1, sizeof *obj),
            *rlb = malloc(R * sizeof *rlb), *rub = malloc(R * sizeof *rub);
     Clp_Simplex *lp = NULL;
-    if (!lb || !ub || !obj || !rlb || !rub || sp_reserve(&m, T + 1, (T + 1) * (P + 1)) != 0) goto out;
-    for (size_t t = 0; t < T; t++) {
-        for (size_t q = 0; q < P; q++)
-            if (s->panels[q * T + t]) sp_add(&m, (int)q, -a(s, q, t));
-        if (!s->fixed[t]) sp_add(&m, (int)P, 1.0);
-        sp_end_col(&m);
-        ub[t] = INF;
-        obj[t] = s->fixed[t] ? -s->v[t] : 0.0;
+    if (!lb || !ub || !obj || !rlb || !rub || urne_sparse_reserve(&m, P + 1, P * (T + 1) + T) != 0) goto out;
+    for (size_t q = 0; q < P; q++) {
+        for (size_t t = 0; t < T; t++)
+            if (s->panels.x[q * T + t]) urne_sparse_add(&m, (int)t, a(s, q, t));
+        urne_sparse_add(&m, (int)T, 1.0);
+        urne_sparse_end_col(&m);
+        ub[q] = URNE_LP_INF;
     }
-    for (size_t q = 0; q < P; q++) sp_add(&m, (int)q, 1.0);
-    sp_end_col(&m);
-    lb[T] = -INF, ub[T] = INF, obj[T] = 1.0;
-    for (size_t q = 0; q < P; q++) rlb[q] = 0.0, rub[q] = INF;
-    rlb[P] = rub[P] = 1.0;
+    for (size_t t = 0; t < T; t++)
+        if (!s->fixed[t]) urne_sparse_add(&m, (int)t, -1.0);
+    urne_sparse_end_col(&m);
+    ub[P] = 1.0, obj[P] = 1.0;
+    for (size_t t = 0; t < T; t++) rlb[t] = s->fixed[t] ? s->v[t] : 0.0, rub[t] = URNE_LP_INF;
+    rlb[T] = rub[T] = 1.0;
     lp = Clp_newModel();
     if (lp == NULL) goto out;
     Clp_setLogLevel(lp, 0);
-    Clp_loadProblem(lp, (int)(T + 1), (int)R, m.start, m.index, m.value, lb, ub, obj, rlb, rub);
-    Clp_setObjSense(lp, 1.0);
-    Clp_initialSolve(lp);
+    Clp_loadProblem(lp, (int)(P + 1), (int)R, m.start, m.index, m.value, lb, ub, obj, rlb, rub);
+    Clp_setObjSense(lp, -1.0);
+    Clp_setPrimalTolerance(lp, 1e-9); /* fixed types are held within this of what the last round gave them */
+    if (s->basis) Clp_copyinStatus(lp, s->basis); /* the last round's basis: most of it still holds */
+    Clp_primal(lp, 0);
     s->lp_solves++;
+    s->master_panels = P;
+    if (!Clp_isProvenOptimal(lp)) { /* from scratch, primal simplex may stall on a degenerate LP: let CLP choose */
+        Clp_initialSolve(lp);
+        s->lp_solves++;
+    }
 out:
-    sp_free(&m);
+    urne_sparse_free(&m);
     free(lb), free(ub), free(obj), free(rlb), free(rub);
     return lp;
 }
 
-/* A new panel is a new row of the master (yhat >= sum_t a_tP y_t): add it and re-solve
- * by dual simplex from the last basis, rather than rebuilding. 0 or -1. */
+/* A new panel is a new column of the master. 0 or -1 (memory). */
 static int master_add_panel(state *s, Clp_Simplex *lp, size_t q) {
     size_t T = s->T, n = 0;
     CoinBigIndex start[2] = {0, 0};
-    int *cols = malloc((T + 1) * sizeof *cols);
-    double *vals = malloc((T + 1) * sizeof *vals), lo = 0.0, hi = INF;
-    if (!cols || !vals) {
-        free(cols), free(vals);
+    int *rows = malloc((T + 1) * sizeof *rows);
+    double *vals = malloc((T + 1) * sizeof *vals), lo = 0.0, hi = URNE_LP_INF, obj = 0.0;
+    if (!rows || !vals) {
+        free(rows), free(vals);
         return -1;
     }
     for (size_t t = 0; t < T; t++)
-        if (s->panels[q * T + t]) cols[n] = (int)t, vals[n++] = -a(s, q, t);
-    cols[n] = (int)T, vals[n++] = 1.0;
+        if (s->panels.x[q * T + t]) rows[n] = (int)t, vals[n++] = a(s, q, t);
+    rows[n] = (int)T, vals[n++] = 1.0;
     start[1] = (CoinBigIndex)n;
-    Clp_addRows(lp, 1, &lo, &hi, start, cols, vals);
-    Clp_dual(lp, 0);
-    s->lp_solves++;
-    free(cols), free(vals);
+    Clp_addColumns(lp, 1, &lo, &hi, &obj, start, rows, vals);
+    free(rows), free(vals);
     return 0;
 }
 
-/* The master's solution: y (T) and yhat; returns its optimum, or NAN if not optimal. */
-static double read_master(const state *s, Clp_Simplex *lp, double *y, double *yhat) {
-    if (!Clp_isProvenOptimal(lp)) return NAN;
-    const double *sol = Clp_getColSolution(lp);
-    for (size_t t = 0; t < s->T; t++) y[t] = sol[t] > 0 ? sol[t] : 0;
-    *yhat = sol[s->T];
-    return Clp_objectiveValue(lp);
+/* The master's duals: y_t >= 0 per type; returns yhat, the most any known panel is
+ * worth under y (the convexity row's dual, computed rather than trusted for sign). */
+static double master_duals(const state *s, Clp_Simplex *lp, double *y) {
+    const double *price = Clp_getRowPrice(lp);
+    for (size_t t = 0; t < s->T; t++) y[t] = fabs(price[t]) > 1e-13 ? fabs(price[t]) : 0.0;
+    double yhat = 0;
+    for (size_t q = 0; q < s->panels.n; q++) {
+        double v = 0;
+        for (size_t t = 0; t < s->T; t++)
+            if (s->panels.x[q * s->T + t] && y[t] > 0) v += a(s, q, t) * y[t];
+        if (v > yhat) yhat = v;
+    }
+    return yhat;
+}
+
+/* Add panel xs if it is new and worth more than cutoff under w: 1 added, 0 not, -1 memory. */
+static int offer(state *s, Clp_Simplex *master, const double *w, const int64_t *x, double cutoff) {
+    if (urne_search_value(&s->search, w, x) <= cutoff) return 0;
+    int rc = urne_panels_add(&s->panels, x);
+    if (rc == 1 && master_add_panel(s, master, s->panels.n - 1) != 0) return -1;
+    return rc;
+}
+
+/* One round: column generation until no panel beats the master, then fix the tight
+ * types. Pricing is stabilised (Wentges): the panel searched for is the best under a
+ * mix of the master's duals and the best duals seen so far (the "centre", whose
+ * Lagrangian bound is the lowest), which damps the duals' oscillation that makes plain
+ * column generation tail off. The bound at the centre closing on the master's value
+ * ends the bulk of the round; a last exact pricing at the master's own duals then
+ * proves them optimal, so that the types they mark are truly tight.
+ * 0 done, 1 out of time, -1 error. */
+static int round_once(state *s, int64_t *xs, size_t room, double *y, double *w, double *zout, urne_diags *diags) {
+    size_t T = s->T;
+    Clp_Simplex *master = build_master(s);
+    /* A master CLP calls infeasible although the last round's distribution meets it
+     * (tolerances on a degenerate LP): hold the fixed types a hair lower and retry. */
+    for (double give = 1e-8; master && Clp_isProvenPrimalInfeasible(master) && give <= 1e-6; give *= 10) {
+        Clp_deleteModel(master);
+        for (size_t t = 0; t < T; t++)
+            if (s->fixed[t] && s->v[t] > 0) s->v[t] = s->v[t] > give ? s->v[t] - give : 0;
+        master = build_master(s);
+    }
+    double *center = malloc((T ? T : 1) * sizeof *center), *mix = malloc((T ? T : 1) * sizeof *mix);
+    double z = NAN, best_bound = INFINITY, alpha = 0.8;
+    int timed_out = 0, have_center = 0, exact_phase = 0;
+    if (!center || !mix) goto oom;
+    for (;;) {
+        if (master == NULL || !Clp_isProvenOptimal(master)) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the LP solver (CLP) failed on the master problem");
+            goto fail;
+        }
+        double yhat = master_duals(s, master, y);
+        z = Clp_objectiveValue(master);
+        report(s, 0);
+        if (out_of_time(s)) {
+            timed_out = 1;
+            break;
+        }
+        double tol = 1e-9 + 1e-7 * fabs(yhat);
+        for (size_t t = 0; t < T; t++) w[t] = y[t] / (double)s->p->type_size[t];
+        if (!exact_phase && have_center && best_bound - z <= tol) exact_phase = 1;
+        /* the point priced: the master's duals, or their mix with the centre */
+        const double *price_at = w;
+        if (!exact_phase && have_center) {
+            for (size_t t = 0; t < T; t++) mix[t] = alpha * center[t] + (1 - alpha) * w[t];
+            price_at = mix;
+        }
+        size_t found = 0, added = 0;
+        int rc = urne_search_best(&s->search, price_at, -INFINITY, 0, xs, room, &found);
+        if (rc != URNE_SEARCH_FOUND) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the MIP solver (CBC) failed while pricing");
+            goto fail;
+        }
+        /* the Lagrangian bound at the point priced: no distribution does better than it */
+        double fixed_part = 0, mass = 0;
+        for (size_t t = 0; t < T; t++) {
+            double yt = price_at[t] * (double)s->p->type_size[t];
+            if (s->fixed[t]) fixed_part += s->v[t] * yt;
+            else mass += yt;
+        }
+        double bound = (urne_search_value(&s->search, price_at, xs) - fixed_part) / (mass > 0 ? mass : 1);
+        if (bound < best_bound) {
+            best_bound = bound;
+            memcpy(center, price_at, T * sizeof *center);
+            have_center = 1;
+        }
+        for (size_t i = 0; i < found; i++) {
+            int r = offer(s, master, w, xs + i * T, yhat + tol);
+            if (r < 0) goto oom;
+            added += (size_t)r;
+            /* and its local improvement under the master's own duals */
+            if (urne_search_improve(&s->search, w, xs + i * T) > yhat + tol) {
+                r = offer(s, master, w, xs + i * T, yhat + tol);
+                if (r < 0) goto oom;
+                added += (size_t)r;
+            }
+        }
+        if (added == 0) {
+            if (exact_phase || price_at == w) break; /* exact pricing at the master's duals found nothing: optimal */
+            alpha = alpha > 0.1 ? alpha - 0.1 : 0; /* mispriced: lean towards the master's duals */
+            if (best_bound - z <= tol) exact_phase = 1;
+            continue;
+        }
+        Clp_primal(master, 0);
+        s->lp_solves++;
+        if (!Clp_isProvenOptimal(master)) { /* a warm start gone astray: solve afresh */
+            Clp_initialSolve(master);
+            s->lp_solves++;
+        }
+    }
+    /* each type's probability under the master's distribution: a fixed type is held at
+     * what this distribution gives it, never more, so that the next master is feasible
+     * whatever CLP's tolerances let through */
+    const double *lambda = Clp_getColSolution(master);
+    memset(mix, 0, T * sizeof *mix);
+    for (size_t q = 0; q < s->panels.n; q++) {
+        double l = lambda[q < s->master_panels ? q : q + 1]; /* the z column sits after the first panels */
+        if (l > 0)
+            for (size_t t = 0; t < T; t++)
+                if (s->panels.x[q * T + t]) mix[t] += l * a(s, q, t);
+    }
+    /* keep the basis for the next round's master, whose columns are the panels in order, then z */
+    free(s->basis);
+    size_t P = s->panels.n;
+    s->basis = malloc(P + 1 + T + 1);
+    if (s->basis) {
+        const unsigned char *old = Clp_statusArray(master);
+        for (size_t q = 0; q < P; q++) s->basis[q] = old[q < s->master_panels ? q : q + 1];
+        s->basis[P] = old[s->master_panels];
+        memcpy(s->basis + P + 1, old + P + 1, T + 1);
+    }
+    Clp_deleteModel(master);
+    /* Fix the tight types (all of them when out of time: z is reached with the panels known). */
+    double ymax = 0;
+    for (size_t t = 0; t < T; t++)
+        if (!s->fixed[t] && y[t] > ymax) ymax = y[t];
+    for (size_t t = 0; t < T; t++)
+        if (!s->fixed[t] && (timed_out || y[t] > TIGHT * ymax || y[t] == ymax)) {
+            s->fixed[t] = 1;
+            s->v[t] = (mix[t] < z ? mix[t] : z) - SLACK;
+            s->nfixed++;
+        }
+    free(center), free(mix);
+    s->round++;
+    *zout = z;
+    return timed_out;
+oom:
+    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+fail:
+    if (master) Clp_deleteModel(master);
+    free(center), free(mix);
+    return -1;
 }
 
 /* The distribution over the panels found giving every type at least v_t (slacks take
  * any numerical shortfall, and are minimised). */
 static int solve_primal(state *s, double *prob) {
-    size_t T = s->T, P = s->npanels, R = T + 1, C = P + T;
-    sparse m = {0};
+    size_t T = s->T, P = s->panels.n, R = T + 1, C = P + T;
+    urne_sparse m = {0};
     double *lb = calloc(C, sizeof *lb), *ub = malloc(C * sizeof *ub), *obj = calloc(C, sizeof *obj),
            *rlb = malloc(R * sizeof *rlb), *rub = malloc(R * sizeof *rub);
     int rc = -1;
-    if (!lb || !ub || !obj || !rlb || !rub || sp_reserve(&m, C, P * (T + 1) + T) != 0) goto out;
+    if (!lb || !ub || !obj || !rlb || !rub || urne_sparse_reserve(&m, C, P * (T + 1) + T) != 0) goto out;
     for (size_t q = 0; q < P; q++) {
         for (size_t t = 0; t < T; t++)
-            if (s->panels[q * T + t]) sp_add(&m, (int)t, a(s, q, t));
-        sp_add(&m, (int)T, 1.0);
-        sp_end_col(&m);
+            if (s->panels.x[q * T + t]) urne_sparse_add(&m, (int)t, a(s, q, t));
+        urne_sparse_add(&m, (int)T, 1.0);
+        urne_sparse_end_col(&m);
         ub[q] = 1.0;
     }
     for (size_t t = 0; t < T; t++) {
-        sp_add(&m, (int)t, 1.0);
-        sp_end_col(&m);
+        urne_sparse_add(&m, (int)t, 1.0);
+        urne_sparse_end_col(&m);
         ub[P + t] = 1.0;
         obj[P + t] = 1.0;
-        rlb[t] = s->v[t], rub[t] = INF;
+        rlb[t] = s->v[t], rub[t] = URNE_LP_INF;
     }
     rlb[T] = rub[T] = 1.0;
     Clp_Simplex *lp = Clp_newModel();
@@ -266,108 +324,112 @@ static int solve_primal(state *s, double *prob) {
     }
     Clp_deleteModel(lp);
 out:
-    sp_free(&m);
+    urne_sparse_free(&m);
     free(lb), free(ub), free(obj), free(rlb), free(rub);
     return rc;
 }
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+/* Move the distribution into `out`: panels with positive probability only, and each
+ * type's probability from them. */
+int urne_sortition_result_set(urne_sortition_result *out, const urne_pool *p, urne_panels *panels, const double *prob) {
+    size_t T = p->ntypes, P = panels->n, kept = 0;
+    out->ntypes = T;
+    out->panels = malloc((P ? P : 1) * (T ? T : 1) * sizeof *out->panels);
+    out->panel_prob = malloc((P ? P : 1) * sizeof *out->panel_prob);
+    out->type_prob = calloc(T ? T : 1, sizeof *out->type_prob);
+    if (!out->panels || !out->panel_prob || !out->type_prob) return -1;
+    double mass = 0;
+    for (size_t q = 0; q < P; q++) mass += prob[q] > 1e-12 ? prob[q] : 0;
+    for (size_t q = 0; q < P; q++) {
+        if (prob[q] <= 1e-12) continue;
+        memcpy(out->panels + kept * T, panels->x + q * T, T * sizeof *out->panels);
+        out->panel_prob[kept++] = prob[q] / mass; /* sums to 1 exactly, up to rounding */
+    }
+    out->npanels = kept;
+    out->min_prob = 1.0;
+    for (size_t t = 0; t < T; t++) {
+        for (size_t q = 0; q < kept; q++)
+            out->type_prob[t] += out->panel_prob[q] * (double)out->panels[q * T + t] / (double)p->type_size[t];
+        if (out->type_prob[t] < out->min_prob) out->min_prob = out->type_prob[t];
+    }
+    return 0;
 }
 
-int urne_sortition_leximin(const urne_pool *pool, int64_t k, double seconds, urne_sortition_progress progress,
-                           void *ctx, urne_sortition_result *out, urne_diags *diags) {
+int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_rounds,
+                                  const urne_sortition_options *opt, urne_sortition_result *out, urne_diags *diags) {
     memset(out, 0, sizeof *out);
-    size_t T = pool->ntypes;
-    state s = {pool, k, T, NULL, 0, 0, calloc(T ? T : 1, 1), calloc(T ? T : 1, sizeof(double)), 0, 0};
-    double *y = calloc(T ? T : 1, sizeof *y), *w = calloc(T ? T : 1, sizeof *w);
-    int64_t *x = malloc((T ? T : 1) * sizeof *x);
+    size_t T = pool->ntypes, room = 8;
+    state s;
+    memset(&s, 0, sizeof s);
+    s.p = pool, s.k = k, s.T = T;
+    s.start = urne_sortition_now();
+    s.seconds = opt ? opt->seconds : 0;
+    s.progress = opt ? opt->progress : NULL;
+    s.ctx = opt ? opt->ctx : NULL;
+    s.panels.T = T;
+    s.fixed = calloc(T ? T : 1, 1);
+    s.v = calloc(T ? T : 1, sizeof *s.v);
+    double *y = calloc(T ? T : 1, sizeof *y), *w = calloc(T ? T : 1, sizeof *w), *prob = NULL;
+    int64_t *xs = malloc(room * (T ? T : 1) * sizeof *xs);
     int rc = -1;
-    double start = now_seconds();
-    if (!s.fixed || !s.v || !y || !w || !x) {
+    if (!s.fixed || !s.v || !y || !w || !xs || urne_search_init(&s.search, pool, k) != 0) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
         goto done;
     }
-    /* A first panel: every type weighted alike. */
-    for (size_t t = 0; t < T; t++) w[t] = 1.0 / (double)pool->type_size[t];
-    int found = best_panel(pool, k, w, NULL, x);
-    s.mip_solves++;
-    if (found <= 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, found == 0 ? "infeasible" : "solver",
-                       found == 0 ? "no panel of %lld meets every quota" : "the MIP solver (CBC) failed", (long long)k);
+    /* A first panel: every volunteer weighted alike. */
+    for (size_t t = 0; t < T; t++) w[t] = 1.0;
+    size_t found = 0;
+    int first = urne_search_best(&s.search, w, -INFINITY, 0, xs, 1, &found);
+    if (first != URNE_SEARCH_FOUND) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, first == URNE_SEARCH_INFEASIBLE ? "infeasible" : "solver",
+                       first == URNE_SEARCH_INFEASIBLE ? "no panel of %lld meets every quota"
+                                                       : "the MIP solver (CBC) failed",
+                       (long long)k);
         goto done;
     }
-    add_panel(&s, x);
-    size_t nfixed = 0;
-    while (nfixed < T) {
-        double yhat = 0, z = NAN;
-        Clp_Simplex *master = build_master(&s);
-        for (;;) { /* column generation for this round */
-            z = master ? read_master(&s, master, y, &yhat) : NAN;
-            if (isnan(z)) {
-                urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the LP solver (CLP) failed");
-                if (master) Clp_deleteModel(master);
-                goto done;
-            }
-            if (seconds > 0 && now_seconds() - start > seconds) {
-                out->timed_out = 1;
-                break;
-            }
-            for (size_t t = 0; t < T; t++) w[t] = y[t] / (double)pool->type_size[t];
-            found = best_panel(pool, k, w, s.panels + (s.npanels - 1) * T, x);
-            s.mip_solves++;
-            if (found < 0) {
-                urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the MIP solver (CBC) failed");
-                Clp_deleteModel(master);
-                goto done;
-            }
-            double value = 0;
-            for (size_t t = 0; t < T; t++) value += w[t] * (double)x[t];
-            if (value <= yhat + EPS) break;
-            int added = add_panel(&s, x);
-            if (added == 0) break; /* the best panel is known: no improvement possible */
-            if (added < 0 || master_add_panel(&s, master, s.npanels - 1) != 0) {
-                Clp_deleteModel(master);
-                goto done;
-            }
-        }
-        Clp_deleteModel(master);
-        /* Fix the tight types (all of them when out of time). */
-        double ymax = 0;
-        for (size_t t = 0; t < T; t++)
-            if (!s.fixed[t] && y[t] > ymax) ymax = y[t];
-        for (size_t t = 0; t < T; t++)
-            if (!s.fixed[t] && (out->timed_out || y[t] > TIGHT * ymax || y[t] == ymax)) {
-                s.fixed[t] = 1;
-                s.v[t] = z - SLACK; /* exactly z may be out of reach by rounding: the next master would fail */
-                nfixed++;
-            }
-        out->rounds++;
-        if (progress) progress(ctx, out->rounds, nfixed, T, s.npanels);
+    size_t seeds = T * SEED_ROUNDS_PER_TYPE < SEED_ROUNDS_MAX ? T * SEED_ROUNDS_PER_TYPE : SEED_ROUNDS_MAX;
+    if (urne_panels_add(&s.panels, xs) < 0 ||
+        urne_panels_seed(&s.panels, &s.search, xs, seeds, s.seconds > 0 ? s.start + s.seconds : 0) != 0 ||
+        urne_panels_cover(&s.panels, &s.search, s.fixed) != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the search for panels failed (solver or memory)");
+        goto done;
     }
-    /* The distribution, and each type's probability from it. */
-    out->ntypes = T;
-    out->npanels = s.npanels;
-    out->panel_prob = malloc((s.npanels ? s.npanels : 1) * sizeof *out->panel_prob);
-    out->type_prob = calloc(T ? T : 1, sizeof *out->type_prob);
-    if (!out->panel_prob || !out->type_prob || solve_primal(&s, out->panel_prob) != 0) {
+    /* types on no valid panel: fixed at 0 from the start (cover marked the others) */
+    for (size_t t = 0; t < T; t++) {
+        s.fixed[t] = !s.fixed[t];
+        s.nfixed += (size_t)s.fixed[t];
+    }
+    double z = 0;
+    while (s.nfixed < T) {
+        int r = round_once(&s, xs, room, y, w, &z, diags);
+        if (r < 0) goto done;
+        if (r == 1) out->timed_out = 1;
+        report(&s, 1);
+        if (s.round == max_rounds && s.nfixed < T) { /* MAXIMIN: everyone else at z too */
+            for (size_t t = 0; t < T; t++)
+                if (!s.fixed[t]) s.fixed[t] = 1, s.v[t] = z - SLACK;
+            s.nfixed = T;
+        }
+    }
+    prob = malloc((s.panels.n ? s.panels.n : 1) * sizeof *prob);
+    if (prob == NULL || solve_primal(&s, prob) != 0) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the final LP (CLP) failed");
         goto done;
     }
-    out->min_prob = 1.0;
-    for (size_t t = 0; t < T; t++) {
-        for (size_t q = 0; q < s.npanels; q++) out->type_prob[t] += out->panel_prob[q] * a(&s, q, t);
-        if (out->type_prob[t] < out->min_prob) out->min_prob = out->type_prob[t];
+    if (urne_sortition_result_set(out, pool, &s.panels, prob) != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+        goto done;
     }
-    out->panels = s.panels;
-    s.panels = NULL;
-    out->lp_solves = s.lp_solves;
-    out->mip_solves = s.mip_solves;
+    out->rounds = s.round;
+    out->lp_solves = s.lp_solves + s.search.lp_solves;
+    out->mip_solves = s.search.mip_solves;
+    out->panels_generated = s.panels.n;
     rc = 0;
 done:
-    free(s.panels), free(s.fixed), free(s.v), free(y), free(w), free(x);
+    urne_search_free(&s.search);
+    urne_panels_free(&s.panels);
+    free(s.basis);
+    free(s.fixed), free(s.v), free(y), free(w), free(xs), free(prob);
     if (rc != 0) urne_sortition_result_free(out);
     return rc;
 }

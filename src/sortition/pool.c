@@ -13,14 +13,22 @@ int urne_pool_types(urne_pool *pool) {
     pool->type_feature = urne_arena_alloc(&pool->arena, (n && c ? n * c : 1) * sizeof *pool->type_feature);
     if (!pool->type_of || !pool->type_size || !pool->type_feature) return -1;
     /* Quadratic in types, linear in people: types are few (hundreds at most). */
+    if (pool->household) {
+        pool->type_household = urne_arena_alloc(&pool->arena, (n ? n : 1) * sizeof *pool->type_household);
+        if (!pool->type_household) return -1;
+    }
     pool->ntypes = 0;
     for (size_t i = 0; i < n; i++) {
         const uint32_t *f = pool->feature + i * c;
+        uint32_t h = pool->household ? pool->household[i] : URNE_NO_HOUSEHOLD;
         size_t t = 0;
-        while (t < pool->ntypes && memcmp(pool->type_feature + t * c, f, c * sizeof *f) != 0) t++;
+        while (t < pool->ntypes && (h != URNE_NO_HOUSEHOLD || (pool->type_household && pool->type_household[t] != URNE_NO_HOUSEHOLD) ||
+                                    memcmp(pool->type_feature + t * c, f, c * sizeof *f) != 0))
+            t++;
         if (t == pool->ntypes) {
             memcpy(pool->type_feature + t * c, f, c * sizeof *f);
             pool->type_size[t] = 0;
+            if (pool->type_household) pool->type_household[t] = h;
             pool->ntypes++;
         }
         pool->type_of[i] = (uint32_t)t;
@@ -32,6 +40,8 @@ int urne_pool_types(urne_pool *pool) {
 void urne_pool_free(urne_pool *pool) {
     free(pool->feature);
     free((void *)pool->ids);
+    free((void *)pool->lines);
+    free(pool->household);
     urne_arena_free(&pool->arena);
     memset(pool, 0, sizeof *pool);
 }

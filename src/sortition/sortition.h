@@ -29,6 +29,7 @@ typedef struct urne_pool {
     size_t *nfeat;             /* features per category */
     const char ***feat_names;  /* [cat][feature] */
     int64_t **min, **max;      /* quotas [cat][feature] */
+    int64_t **min_flex, **max_flex; /* how far they may be relaxed: 0 and INT64_MAX when not said */
     uint32_t *feature;         /* n x ncat: the volunteer's feature in each category (malloc'd) */
     const char **ids;          /* n: the volunteer's id as the pool file gives it (array malloc'd) */
     /* types: volunteers with identical features */
@@ -36,9 +37,20 @@ typedef struct urne_pool {
     uint32_t *type_of;         /* n */
     int64_t *type_size;        /* ntypes */
     uint32_t *type_feature;    /* ntypes x ncat */
+    /* households (optional): at most one seat per shared address. A volunteer sharing
+     * an address is no longer interchangeable with others, so is a type alone. */
+    uint32_t *household;       /* n: shared household index or URNE_NO_HOUSEHOLD; NULL if not asked */
+    size_t nhouseholds;        /* households of two volunteers or more */
+    uint32_t *type_household;  /* ntypes, NULL if not asked */
+    /* the pool file as read, for outputs that keep every column */
+    const char *header;        /* the header line */
+    int ids_from_rows;         /* the pool has no id column: ids are row numbers */
+    const char **lines;        /* n: each volunteer's line (array malloc'd) */
 } urne_pool;
 
-/* Group volunteers into types. 0 or -1 (memory). */
+#define URNE_NO_HOUSEHOLD UINT32_MAX
+
+/* Group volunteers into types (those sharing a household each alone). 0 or -1 (memory). */
 int urne_pool_types(urne_pool *pool);
 
 void urne_pool_free(urne_pool *pool);
@@ -46,28 +58,70 @@ void urne_pool_free(urne_pool *pool);
 typedef struct urne_sortition_result {
     size_t ntypes, npanels;
     int64_t *panels;           /* npanels x ntypes: members of each type in each panel */
-    double *panel_prob;        /* npanels: the distribution */
+    double *panel_prob;        /* npanels: the distribution (only panels above 0) */
     double *type_prob;         /* ntypes: each member's selection probability */
     double min_prob;
     size_t rounds, lp_solves, mip_solves;
+    size_t panels_generated;   /* panels the method looked at, support or not */
     int timed_out;             /* stopped at the time limit with the best found */
 } urne_sortition_result;
 
-/* Is there any panel of k meeting every quota? 1 yes, 0 no, -1 solver failure. */
-int urne_sortition_feasible(const urne_pool *pool, int64_t k, urne_diags *diags);
+typedef enum urne_sortition_method {
+    URNE_SORTITION_LEXIMIN,    /* the default: see leximin.c */
+    URNE_SORTITION_MAXIMIN,    /* the smallest probability maximised, nothing more */
+    URNE_SORTITION_NASH,       /* the product of the probabilities maximised (nash.c) */
+    URNE_SORTITION_LEGACY      /* the Sortition Foundation's former greedy draw (legacy.c) */
+} urne_sortition_method;
 
-/* LEXIMIN (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 2021): the distribution over
- * feasible panels maximising the smallest selection probability, then the next, and
- * so on, by column generation — a master LP over the panels found so far (CLP) and a
- * pricing MIP for the panel of greatest dual weight (CBC) — fixing the types the LP
- * proves tight, round by round. `seconds` > 0 stops cleanly with the best found.
- * `progress` (may be NULL) is called after each round. 0, or -1 with an error. */
-typedef void (*urne_sortition_progress)(void *ctx, size_t round, size_t fixed, size_t ntypes, size_t panels);
+typedef struct urne_sortition_progress_info {
+    size_t round, fixed, ntypes, panels, lp_solves, mip_solves;
+    double elapsed;
+} urne_sortition_progress_info;
 
-int urne_sortition_leximin(const urne_pool *pool, int64_t k, double seconds, urne_sortition_progress progress,
-                           void *ctx, urne_sortition_result *out, urne_diags *diags);
+/* Called after each round and about once a second in between. */
+typedef void (*urne_sortition_progress)(void *ctx, const urne_sortition_progress_info *info);
+
+typedef struct urne_sortition_options {
+    urne_sortition_method method;
+    double seconds;                /* > 0: stop cleanly with the best found */
+    urne_sortition_progress progress;  /* may be NULL */
+    void *ctx;
+    uint64_t seed;                 /* LEGACY: its runs are random */
+    size_t legacy_runs;            /* LEGACY: runs whose frequencies estimate the probabilities */
+} urne_sortition_options;
+
+/* The distribution over feasible panels by `opt->method` (NULL: LEXIMIN, no limit).
+ * LEXIMIN (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 2021) maximises the
+ * smallest selection probability, then the next, and so on, by column generation —
+ * a master LP over the panels found so far (CLP) and a search for the panel of
+ * greatest dual weight — fixing the types the LP proves tight, round by round.
+ * 0, or -1 with an error (infeasible quotas, solver failure, memory). */
+int urne_sortition_distribution(const urne_pool *pool, int64_t k, const urne_sortition_options *opt,
+                                urne_sortition_result *out, urne_diags *diags);
 
 void urne_sortition_result_free(urne_sortition_result *r);
+
+typedef struct urne_sortition_relax {
+    size_t cat, feat;
+    int64_t min, max;          /* the quota */
+    int64_t new_min, new_max;  /* what the smallest relaxation makes of it */
+} urne_sortition_relax;
+
+typedef struct urne_sortition_feasibility {
+    int feasible;              /* panels of k meeting every quota exist */
+    /* infeasible: the smallest relaxation making them exist */
+    int within_flex;           /* 1: it stays within min_flex/max_flex */
+    int size_impossible;       /* no relaxation of the quotas helps (pool or households too small) */
+    size_t nrelax;
+    urne_sortition_relax *relax;
+    /* feasible: covered[t] = 0 for the types no valid panel holds */
+    char *covered;
+    size_t nuncovered;         /* volunteers in those types */
+} urne_sortition_feasibility;
+
+/* Feasibility first (see feasibility.c). 0, or -1 with an error (solver, memory). */
+int urne_sortition_check(const urne_pool *pool, int64_t k, urne_sortition_feasibility *out, urne_diags *diags);
+void urne_sortition_check_free(urne_sortition_feasibility *c);
 
 /* The seed organisers publish (digits drawn in public, any text) as a number. */
 uint64_t urne_sortition_seed(const char *text);
@@ -87,5 +141,19 @@ int urne_sortition_draw(const urne_pool *pool, const urne_sortition_result *r, s
                         urne_sortition_draw_result *out);
 
 void urne_sortition_draw_free(urne_sortition_draw_result *d);
+
+/* Features per category the engine accepts (the quota reader enforces it). */
+#define URNE_SORTITION_MAX_FEATURES 512
+
+typedef struct urne_sortition_alternates_list {
+    size_t n;
+    size_t *alternate;   /* n volunteers, in calling order */
+    size_t *replaces;    /* n: the member each one stands in for */
+    size_t without;      /* members no volunteer can replace within the quotas */
+} urne_sortition_alternates_list;
+
+/* The ordered alternates of panel `selected` (see draw.c). 0 or -1 (memory). */
+int urne_sortition_alternates(const urne_pool *p, const char *selected, uint64_t seed, urne_sortition_alternates_list *out);
+void urne_sortition_alternates_free(urne_sortition_alternates_list *l);
 
 #endif

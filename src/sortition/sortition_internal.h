@@ -1,0 +1,127 @@
+/*
+ * sortition_internal: what the sortition engine's files share and nobody else sees —
+ * a column-wise sparse matrix to hand to COIN-OR, a clock, and the panel search.
+ *
+ * The panel search answers one question many times: among the panels that meet every
+ * quota (and hold at most one person per shared household), which one maximises
+ * sum_t w_t x_t, x_t being the seats it gives to type t? LEXIMIN, MAXIMIN and NASH
+ * ask it with the duals or gradients of their master problems, the feasibility check
+ * and the coverage of volunteers with plain weights. Three answers, cheapest first:
+ *
+ *   improve  a local search by swaps (one seat from type a to type b keeping every
+ *            quota) from a panel already known: no solver at all, a fraction of a
+ *            millisecond, often enough to find a panel better than the master knows;
+ *   best     the exact optimum: the LP relaxation first (kept between calls, only its
+ *            objective changes, so primal simplex restarts from the last basis); when
+ *            its bound cannot beat the caller's cutoff, no panel can, and when its
+ *            solution is integral, that is the panel; otherwise a MIP (CBC), rebuilt
+ *            each time as CBC's C interface asks, which may also return the other good
+ *            panels it met on the way.
+ */
+#ifndef URNE_SORTITION_INTERNAL_H
+#define URNE_SORTITION_INTERNAL_H
+
+#include <coin/Clp_C_Interface.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sortition.h"
+
+#define URNE_LP_INF 1e30 /* CLP reads bounds at or above 1e30 as infinite; DBL_MAX overflows its scaling */
+
+typedef struct urne_sparse {
+    CoinBigIndex *start;
+    int *index;
+    double *value;
+    size_t nnz, cap, ncols;
+} urne_sparse;
+
+/* Room for `ncols` columns and `nnz` entries. 0 or -1 (memory). */
+int urne_sparse_reserve(urne_sparse *m, size_t ncols, size_t nnz);
+/* Append an entry to the current column; the caller reserved room. */
+void urne_sparse_add(urne_sparse *m, int row, double v);
+void urne_sparse_end_col(urne_sparse *m);
+void urne_sparse_free(urne_sparse *m);
+
+/* Monotonic seconds. */
+double urne_sortition_now(void);
+
+typedef struct urne_weighted {
+    double w;
+    size_t t;
+} urne_weighted;
+
+typedef struct urne_search {
+    const urne_pool *p;
+    int64_t k;
+    size_t T;              /* types (columns) */
+    size_t nquota;         /* quota rows: one per (category, feature) */
+    size_t R;              /* rows: quotas, shared households, the size */
+    size_t *row0;          /* first quota row of each category */
+    urne_sparse m;         /* one column per type */
+    double *rlb, *rub, *cub, *obj;
+    Clp_Simplex *relax;    /* the LP relaxation, kept between calls */
+    int64_t *count;        /* local search: members per row */
+    urne_weighted *order;  /* local search: types by decreasing weight */
+    size_t lp_solves, mip_solves;
+} urne_search;
+
+/* Build the constraints of panels of `k` from `p`. 0 or -1 (memory). */
+int urne_search_init(urne_search *s, const urne_pool *p, int64_t k);
+void urne_search_free(urne_search *s);
+
+/* Does panel x (seats per type) meet every quota, household and the size? 1 or 0. */
+int urne_search_valid(const urne_search *s, const int64_t *x);
+
+/* Swap seats from type to type while that raises sum_t w_t x_t, keeping x a valid
+ * panel (x must be one on entry). Returns the final value. */
+double urne_search_improve(urne_search *s, const double *w, int64_t *x);
+
+enum { URNE_SEARCH_FAILED = -1, URNE_SEARCH_INFEASIBLE = 0, URNE_SEARCH_FOUND = 1, URNE_SEARCH_NONE_ABOVE = 2 };
+
+/* The panel maximising sum_t w_t x_t into xs[0..T); up to `room` panels in all: the
+ * best first, then other good panels the MIP met (their number in *found). When the
+ * LP bound shows no panel is worth more than `cutoff`, URNE_SEARCH_NONE_ABOVE and
+ * nothing written (pass -INFINITY to always get the optimum). `seconds` > 0 bounds the
+ * MIP; a MIP stopped by it returns its best panel as FOUND. */
+int urne_search_best(urne_search *s, const double *w, double cutoff, double seconds, int64_t *xs, size_t room,
+                     size_t *found);
+
+/* sum_t w_t x_t */
+double urne_search_value(const urne_search *s, const double *w, const int64_t *x);
+
+/* A growing set of distinct panels (npanels x T seats). */
+typedef struct urne_panels {
+    size_t T, n, cap;
+    int64_t *x;
+} urne_panels;
+
+/* Add x unless known: 1 added, 0 known, -1 memory. */
+int urne_panels_add(urne_panels *ps, const int64_t *x);
+void urne_panels_free(urne_panels *ps);
+
+/* Multiplicative weights: up to `rounds` panels by local search from x (a valid panel,
+ * left at the last one found), each lowering the weight of the types it seats so that
+ * the next favours the others. Stops early past `deadline` (urne_sortition_now(); 0:
+ * none). 0 or -1 (memory). */
+int urne_panels_seed(urne_panels *ps, urne_search *s, int64_t *x, size_t rounds, double deadline);
+
+/* Add panels until every type that is on some valid panel is on one of `ps`; types on
+ * none get 0 in covered[], the others 1. 0, or -1 (solver or memory). */
+int urne_panels_cover(urne_panels *ps, urne_search *s, char *covered);
+
+/* LEXIMIN, stopping after `max_rounds` rounds (SIZE_MAX: to the end; 1: MAXIMIN). */
+int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_rounds,
+                                  const urne_sortition_options *opt, urne_sortition_result *out, urne_diags *diags);
+
+/* NASH (nash.c) and LEGACY (legacy.c); see sortition.h. */
+int urne_sortition_nash(const urne_pool *pool, int64_t k, const urne_sortition_options *opt,
+                        urne_sortition_result *out, urne_diags *diags);
+int urne_sortition_legacy(const urne_pool *pool, int64_t k, const urne_sortition_options *opt,
+                          urne_sortition_result *out, urne_diags *diags);
+
+/* Fill `out` with the panels of positive probability and each type's probability.
+ * 0 or -1 (memory). */
+int urne_sortition_result_set(urne_sortition_result *out, const urne_pool *p, urne_panels *panels, const double *prob);
+
+#endif
