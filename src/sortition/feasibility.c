@@ -35,8 +35,9 @@ static int relax(urne_search *s, int flex, urne_sortition_feasibility *out) {
     }
     for (size_t c = 0, r = 0; c < p->ncat; c++)
         for (size_t f = 0; f < p->nfeat[c]; f++, r++) {
-            int64_t below = flex ? p->min[c][f] - p->min_flex[c][f] : p->min[c][f];
-            int64_t above = flex && p->max_flex[c][f] - p->max[c][f] < s->k ? p->max_flex[c][f] - p->max[c][f] : s->k;
+            int has_flex = flex && p->min_flex && p->max_flex;
+            int64_t below = has_flex ? p->min[c][f] - p->min_flex[c][f] : p->min[c][f];
+            int64_t above = has_flex && p->max_flex[c][f] - p->max[c][f] < s->k ? p->max_flex[c][f] - p->max[c][f] : s->k;
             urne_sparse_add(&m, (int)r, 1.0); /* seats counted as if present: the minimum lowered */
             urne_sparse_end_col(&m);
             cub[T + 2 * r] = (double)below, obj[T + 2 * r] = 1.0;

@@ -20,8 +20,9 @@
 
 #include "sortition_internal.h"
 
-#define NASH_TOL 1e-6      /* stop when no panel's gradient exceeds n by more than this, relative */
-#define EM_STEPS 200       /* multiplicative updates between two pricings */
+#define NASH_TOL 1e-8      /* stop when no panel's gradient exceeds n by more than this, relative: the
+                            * welfare is then within n x NASH_TOL of the optimum */
+#define EM_STEPS 20000     /* at most, between two pricings */
 
 static void probabilities(const urne_pool *p, const urne_panels *ps, const double *lambda, double *pi) {
     size_t T = p->ntypes;
@@ -77,9 +78,15 @@ int urne_sortition_nash(const urne_pool *pool, int64_t k, const urne_sortition_o
         for (int step = 0; step < EM_STEPS; step++) {
             probabilities(pool, &ps, lambda, pi);
             for (size_t t = 0; t < T; t++) inv[t] = covered[t] && pi[t] > 0 ? 1.0 / pi[t] : 0.0;
-            double total = 0;
-            for (size_t q = 0; q < ps.n; q++) total += lambda[q] *= gradient(&ps, q, inv) / n;
+            double total = 0, gmax = 0;
+            for (size_t q = 0; q < ps.n; q++) {
+                double g = gradient(&ps, q, inv) / n;
+                if (g > gmax) gmax = g;
+                total += lambda[q] *= g;
+            }
             for (size_t q = 0; q < ps.n; q++) lambda[q] /= total;
+            if (gmax <= 1 + NASH_TOL / 10) break; /* optimal over the panels known */
+            if ((step & 255) == 255 && deadline > 0 && urne_sortition_now() > deadline) break;
         }
         probabilities(pool, &ps, lambda, pi);
         for (size_t t = 0; t < T; t++) inv[t] = covered[t] && pi[t] > 0 ? 1.0 / pi[t] : 0.0;

@@ -12,8 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 expect_rc 0 sortition --help;         has out "--quotas FILE"
 expect_rc 2 sortition;                has err "Usage: urne sortition"
 expect_rc 2 sortition draw --pool x;  has err "--pool, --quotas and --size are required"
-expect_rc 2 sortition draw --pool x --quotas y --size 5 --method legacy; has err "method 'legacy' is not implemented yet"
-expect_rc 2 sortition draw --pool x --quotas y --size 5 --households address; has err "--households is not implemented yet"
+expect_rc 2 sortition draw --pool x --quotas y --size 5 --method lottery; has err "unknown method 'lottery' (leximin, maximin, nash, legacy)"
 
 s=$data/example_small_20
 expect_rc 0 sortition check --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20
@@ -45,6 +44,46 @@ expect_rc 1 sortition check --pool "$tmp/p.csv" --quotas "$tmp/q.csv" --size 5
 has err "a panel of 5 from a pool of 3 is impossible"
 expect_rc 1 sortition check --pool "$tmp/p.csv" --quotas "$tmp/q.csv" --size 3
 has err "no panel of 3 meets every quota"
+has err "gender/male: minimum 11 -> 1"
+# the relaxation stays within min_flex/max_flex when it can, and says when it cannot
+printf 'category,feature,min,max,min_flex,max_flex\ngender,female,2,2,1,3\ngender,male,2,2,1,3\n' > "$tmp/qf.csv"
+printf 'id,gender\n1,female\n2,male\n3,female\n4,female\n' > "$tmp/pf.csv"
+expect_rc 1 sortition check --pool "$tmp/pf.csv" --quotas "$tmp/qf.csv" --size 3
+has err "gender/male: minimum 2 -> 1"
+printf 'category,feature,min,max,min_flex,max_flex\ngender,female,2,2,2,3\ngender,male,2,2,2,3\n' > "$tmp/qf2.csv"
+expect_rc 1 sortition check --pool "$tmp/pf.csv" --quotas "$tmp/qf2.csv" --size 3
+has err "beyond min_flex/max_flex"
+printf 'category,feature,min,max,min_flex,max_flex\ngender,female,2,2,3,3\n' > "$tmp/qf3.csv"
+expect_rc 1 sortition check --pool "$tmp/pf.csv" --quotas "$tmp/qf3.csv" --size 2
+has err "min_flex 3 is above min 2"
+# a volunteer on no valid panel is named
+printf 'category,feature,min,max\ngender,female,1,1\ngender,male,1,1\nage,young,0,0\nage,old,2,2\n' > "$tmp/qa.csv"
+printf 'id,gender,age\nana,female,old\nbob,male,old\ncyd,female,young\n' > "$tmp/pa.csv"
+expect_rc 0 sortition check --pool "$tmp/pa.csv" --quotas "$tmp/qa.csv" --size 2
+has err "1 volunteer is on no panel that meets the quotas (probability 0): cyd"
+# households: at most one seat per address; the two at 1 rue Haute never sit together
+printf 'id,gender,street\n1,female,1 rue Haute\n2,male,1 RUE HAUTE \n3,female,2 rue Basse\n4,male,3 quai\n' > "$tmp/ph.csv"
+printf 'category,feature,min,max\ngender,female,1,1\ngender,male,1,1\n' > "$tmp/qh.csv"
+expect_rc 0 sortition draw --pool "$tmp/ph.csv" --quotas "$tmp/qh.csv" --size 2 --households street --out "$tmp/h" --json
+json "d['households'], d['quotas_met']" "(1, True)"
+python3 - "$tmp/h/panels.csv" <<'PY' && ok || ko "a panel seats two people of one household"
+import sys
+rows = open(sys.argv[1]).read().split("\n")[1:]
+sys.exit(1 if any("(1)" in r and "(2)" in r for r in rows) else 0)
+PY
+expect_rc 1 sortition check --pool "$tmp/ph.csv" --quotas "$tmp/qh.csv" --size 2 --households street,nowhere
+has err "the pool has no column 'nowhere' (named by --households)"
+# every method draws, each into its own directory
+for m in maximin nash legacy; do
+  expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 --method $m --out "$tmp/$m" --json
+  json "d['method'], d['quotas_met'], abs(sum(float(l.split(',')[1]) for l in open('$tmp/$m/probabilities.csv').read().split()[1:]) - 20) < 1e-6" "('$m', True, True)"
+done
+json "d['min_probability'] < 0.1" "True"   # legacy, the last: below LEXIMIN's 10 %
+# outputs keep the pool's columns, with the row number as id when it has none; alternates name whom they replace
+has_file() { if head -1 "$1" | grep -q "$2"; then ok; else ko "$1 starts without $2"; fi; }
+has_file "$tmp/a/panel.csv" "^id,gender,leaning$"
+has_file "$tmp/a/alternates.csv" "^rank,replaces,id,gender,leaning$"
+json "d['inputs_hash'][:7], len(d['inputs_hash'])" "('sha256:', 71)"
 printf 'id,gender\n1,female\n1,male\n' > "$tmp/dup.csv"
 expect_rc 1 sortition check --pool "$tmp/dup.csv" --quotas "$tmp/q.csv" --size 1
 has err "id '1' appears twice [duplicate-id]"

@@ -155,6 +155,9 @@ static void test_against_brute_force(void **state) {
         p.ncat = 2;
         p.cat_names = (const char **)cats;
         size_t nf[2] = {2, 3};
+        int64_t fl0[2] = {0, 0}, fl1[3] = {0, 0, 0}, fh0[2] = {99, 99}, fh1[3] = {99, 99, 99};
+        int64_t *flo[2] = {fl0, fl1}, *fhi[2] = {fh0, fh1};
+        p.min_flex = flo, p.max_flex = fhi;
         p.nfeat = nf;
         const char **fn[2] = {(const char **)f0, (const char **)f1};
         p.feat_names = (const char ***)fn;
@@ -166,6 +169,12 @@ static void test_against_brute_force(void **state) {
         for (size_t i = 0; i < n; i++) {
             p.feature[i * 2] = (uint32_t)urne_lot_below(&lot, 2);
             p.feature[i * 2 + 1] = (uint32_t)urne_lot_below(&lot, 3);
+        }
+        if (e % 2) { /* every other instance: people 0-1, 2-3 (and 4-5 half the time) share an address */
+            p.household = malloc(n * sizeof *p.household);
+            for (size_t i = 0; i < n; i++) p.household[i] = URNE_NO_HOUSEHOLD;
+            p.nhouseholds = e % 4 == 1 ? 3 : 2;
+            for (size_t i = 0; i < 2 * p.nhouseholds; i++) p.household[i] = (uint32_t)(i / 2);
         }
         for (size_t c = 0; c < 2; c++)
             for (size_t f = 0; f < nf[c]; f++) {
@@ -181,6 +190,7 @@ static void test_against_brute_force(void **state) {
         urne_sortition_result r;
         if (!feasible(&p, k)) { /* try another instance */
             free(p.feature);
+            free(p.household);
             urne_arena_free(&p.arena);
             urne_diags_free(&d);
             continue;
@@ -198,6 +208,11 @@ static void test_against_brute_force(void **state) {
                     for (size_t i = 0; i < n; i++) have += (mask >> i & 1) && p.feature[i * 2 + c] == f;
                     ok = have >= mins[c][f] && have <= maxs[c][f];
                 }
+            for (size_t i = 0; i < n && ok && p.household; i++)
+                for (size_t j = i + 1; j < n && ok; j++)
+                    if ((mask >> i & 1) && (mask >> j & 1) && p.household[i] != URNE_NO_HOUSEHOLD &&
+                        p.household[i] == p.household[j])
+                        ok = 0;
             if (!ok) continue;
             if (np == cap) cap *= 2, member = realloc(member, cap * n);
             for (size_t i = 0; i < n; i++) member[np * n + i] = (uint8_t)(mask >> i & 1);
@@ -224,15 +239,171 @@ static void test_against_brute_force(void **state) {
                 fail_msg("instance %d, person %zu: urne %.9f, brute force %.9f", e, i, mine, lo[i]);
         }
         check_result(&p, k, &r);
+        /* MAXIMIN: the same smallest probability (its first round) */
+        double z1 = 1;
+        for (size_t i = 0; i < n; i++)
+            if (lo[i] < z1) z1 = lo[i];
+        urne_sortition_options opt = {URNE_SORTITION_MAXIMIN, 0, NULL, NULL, 0, 0};
+        urne_sortition_result other;
+        assert_int_equal(urne_sortition_distribution(&p, k, &opt, &other, &d), 0);
+        check_result(&p, k, &other);
+        if (fabs(other.min_prob - z1) > 1e-6) fail_msg("instance %d: maximin %.9f, brute force %.9f", e, other.min_prob, z1);
+        urne_sortition_result_free(&other);
+        /* NASH: no distribution has a larger product of the (positive) probabilities, LEXIMIN's included */
+        opt.method = URNE_SORTITION_NASH;
+        assert_int_equal(urne_sortition_distribution(&p, k, &opt, &other, &d), 0);
+        check_result(&p, k, &other);
+        double nash = 0, lexi = 0;
+        for (size_t i = 0; i < n; i++)
+            if (lo[i] > 1e-9) {
+                assert_true(other.type_prob[p.type_of[i]] > 1e-9);
+                nash += log(other.type_prob[p.type_of[i]]), lexi += log(lo[i]);
+            }
+        if (nash < lexi - 1e-6) fail_msg("instance %d: nash welfare %.9f below leximin's %.9f", e, nash, lexi);
+        urne_sortition_result_free(&other);
         instances++;
         free(member);
         urne_sortition_result_free(&r);
         urne_diags_free(&d);
         free(p.feature);
+        free(p.household);
         p.feature = NULL;
         urne_arena_free(&p.arena);
     }
     assert_int_equal(instances, 25);
+}
+
+/* LEGACY: every panel it returns meets the quotas, and the same seed replays. */
+static void test_legacy(void **state) {
+    (void)state;
+    urne_pool p;
+    load("example_small_20", &p);
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    urne_sortition_options opt = {URNE_SORTITION_LEGACY, 0, NULL, NULL, 77, 300};
+    urne_sortition_result a, b;
+    assert_int_equal(urne_sortition_distribution(&p, 20, &opt, &a, &d), 0);
+    check_result(&p, 20, &a);
+    assert_int_equal(urne_sortition_distribution(&p, 20, &opt, &b, &d), 0);
+    assert_int_equal(a.npanels, b.npanels);
+    for (size_t t = 0; t < p.ntypes; t++) assert_true(a.type_prob[t] == b.type_prob[t]);
+    urne_sortition_result_free(&a);
+    urne_sortition_result_free(&b);
+    urne_diags_free(&d);
+    urne_pool_free(&p);
+}
+
+/* Infeasible quotas: the smallest relaxation, which does make panels possible; and
+ * flex bounds that forbid it. */
+static void test_relaxation(void **state) {
+    (void)state;
+    urne_pool p;
+    load("example_small_20", &p); /* gender: female 9..20, male 9..20; k = 20 */
+    size_t g = 0;
+    while (strcmp(p.cat_names[g], "gender") != 0) g++;
+    size_t fem = strcmp(p.feat_names[g][0], "female") == 0 ? 0 : 1, mal = 1 - fem;
+    p.min[g][fem] = 15, p.min[g][mal] = 10; /* 25 seats of minimum for 20 */
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    urne_sortition_feasibility fe;
+    assert_int_equal(urne_sortition_check(&p, 20, &fe, &d), 0);
+    assert_int_equal(fe.feasible, 0);
+    assert_int_equal(fe.within_flex, 1);
+    int64_t moved = 0;
+    for (size_t i = 0; i < fe.nrelax; i++) {
+        assert_int_equal(fe.relax[i].cat, g);
+        moved += fe.relax[i].min - fe.relax[i].new_min + fe.relax[i].new_max - fe.relax[i].max;
+        p.min[g][fe.relax[i].feat] = fe.relax[i].new_min;
+        p.max[g][fe.relax[i].feat] = fe.relax[i].new_max;
+    }
+    assert_int_equal(moved, 5); /* no fewer than 5 seats can mend 25 for 20 */
+    assert_int_equal(feasible(&p, 20), 1);
+    urne_sortition_check_free(&fe);
+    /* flex: neither minimum may go below where it is: no relaxation within them */
+    p.min[g][fem] = 15, p.min[g][mal] = 10;
+    p.min_flex[g][fem] = 15, p.min_flex[g][mal] = 10;
+    assert_int_equal(urne_sortition_check(&p, 20, &fe, &d), 0);
+    assert_int_equal(fe.feasible, 0);
+    assert_int_equal(fe.within_flex, 0);
+    assert_true(fe.nrelax >= 1);
+    urne_sortition_check_free(&fe);
+    urne_diags_free(&d);
+    urne_pool_free(&p);
+}
+
+/* Volunteers on no valid panel are found, and LEXIMIN gives them 0, everyone else more.
+ * example_small_20 has 99 liberal women, 100 conservative men and one conservative
+ * woman; with exactly 9 women and 11 conservatives, the 11 conservatives are all men. */
+static void test_uncovered(void **state) {
+    (void)state;
+    urne_pool p;
+    load("example_small_20", &p);
+    for (size_t c = 0; c < p.ncat; c++)
+        for (size_t f = 0; f < p.nfeat[c]; f++) {
+            int nine = strcmp(p.feat_names[c][f], "female") == 0 || strcmp(p.feat_names[c][f], "liberal") == 0;
+            p.min[c][f] = p.max[c][f] = nine ? 9 : 11;
+        }
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    urne_sortition_feasibility fe;
+    assert_int_equal(urne_sortition_check(&p, 20, &fe, &d), 0);
+    assert_int_equal(fe.feasible, 1);
+    assert_int_equal(fe.nuncovered, 1);
+    urne_sortition_result r;
+    assert_int_equal(leximin(&p, 20, &r, &d), 0);
+    check_result(&p, 20, &r);
+    for (size_t t = 0; t < p.ntypes; t++) {
+        int conservative_woman = 1;
+        for (size_t c = 0; c < p.ncat; c++) {
+            const char *f = p.feat_names[c][p.type_feature[t * p.ncat + c]];
+            conservative_woman &= strcmp(f, "female") == 0 || strcmp(f, "conservative") == 0;
+        }
+        assert_int_equal(fe.covered[t], !conservative_woman);
+        if (fe.covered[t]) assert_true(r.type_prob[t] > 0.05);
+        else assert_true(r.type_prob[t] < 1e-9);
+    }
+    urne_sortition_result_free(&r);
+    urne_sortition_check_free(&fe);
+    urne_diags_free(&d);
+    urne_pool_free(&p);
+}
+
+/* The draw replays from its seed; each alternate, put in the seat of the member they
+ * replace, keeps every quota. */
+static void test_draw_and_alternates(void **state) {
+    (void)state;
+    urne_pool p;
+    load("example_large_200", &p);
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    urne_sortition_result r;
+    assert_int_equal(leximin(&p, 200, &r, &d), 0);
+    urne_sortition_draw_result a, b;
+    assert_int_equal(urne_sortition_draw(&p, &r, 1000, 99, &a), 0);
+    assert_int_equal(urne_sortition_draw(&p, &r, 1000, 99, &b), 0);
+    assert_memory_equal(a.selected, b.selected, p.n);
+    urne_sortition_alternates_list alt;
+    assert_int_equal(urne_sortition_alternates(&p, a.selected, 99, &alt), 0);
+    assert_int_equal(alt.n + alt.without, 200);
+    assert_true(alt.n > 0);
+    for (size_t i = 0; i < alt.n; i++) {
+        assert_false(a.selected[alt.alternate[i]]);
+        assert_true(a.selected[alt.replaces[i]]);
+        a.selected[alt.replaces[i]] = 0, a.selected[alt.alternate[i]] = 1;
+        for (size_t c = 0; c < p.ncat; c++)
+            for (size_t f = 0; f < p.nfeat[c]; f++) {
+                int64_t have = 0;
+                for (size_t v = 0; v < p.n; v++) have += a.selected[v] && p.feature[v * p.ncat + c] == f;
+                assert_true(have >= p.min[c][f] && have <= p.max[c][f]);
+            }
+        a.selected[alt.replaces[i]] = 1, a.selected[alt.alternate[i]] = 0;
+    }
+    urne_sortition_alternates_free(&alt);
+    urne_sortition_draw_free(&a);
+    urne_sortition_draw_free(&b);
+    urne_sortition_result_free(&r);
+    urne_diags_free(&d);
+    urne_pool_free(&p);
 }
 
 int main(void) {
@@ -240,6 +411,10 @@ int main(void) {
         cmocka_unit_test(test_example_small_20),
         cmocka_unit_test(test_example_large_200),
         cmocka_unit_test(test_against_brute_force),
+        cmocka_unit_test(test_legacy),
+        cmocka_unit_test(test_relaxation),
+        cmocka_unit_test(test_uncovered),
+        cmocka_unit_test(test_draw_and_alternates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
