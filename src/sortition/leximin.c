@@ -376,24 +376,9 @@ int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_r
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
         goto done;
     }
-    /* A first panel: every volunteer weighted alike. */
-    for (size_t t = 0; t < T; t++) w[t] = 1.0;
-    size_t found = 0;
-    int first = urne_search_best(&s.search, w, -INFINITY, 0, xs, 1, &found);
-    if (first != URNE_SEARCH_FOUND) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, first == URNE_SEARCH_INFEASIBLE ? "infeasible" : "solver",
-                       first == URNE_SEARCH_INFEASIBLE ? "no panel of %lld meets every quota"
-                                                       : "the MIP solver (CBC) failed",
-                       (long long)k);
-        goto done;
-    }
     size_t seeds = T * SEED_ROUNDS_PER_TYPE < SEED_ROUNDS_MAX ? T * SEED_ROUNDS_PER_TYPE : SEED_ROUNDS_MAX;
-    if (urne_panels_add(&s.panels, xs) < 0 ||
-        urne_panels_seed(&s.panels, &s.search, xs, seeds, s.seconds > 0 ? s.start + s.seconds : 0) != 0 ||
-        urne_panels_cover(&s.panels, &s.search, s.fixed) != 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the search for panels failed (solver or memory)");
+    if (urne_panels_start(&s.panels, &s.search, xs, seeds, s.seconds > 0 ? s.start + s.seconds : 0, s.fixed, diags) != 0)
         goto done;
-    }
     /* types on no valid panel: fixed at 0 from the start (cover marked the others) */
     for (size_t t = 0; t < T; t++) {
         s.fixed[t] = !s.fixed[t];

@@ -54,19 +54,8 @@ int urne_sortition_nash(const urne_pool *pool, int64_t k, const urne_sortition_o
     int rc = -1, searching = 0;
     if (!pi || !inv || !covered || !x || urne_search_init(&search, pool, k) != 0) goto oom;
     searching = 1;
-    for (size_t t = 0; t < T; t++) inv[t] = 1.0;
     size_t found = 0;
-    int first = urne_search_best(&search, inv, -INFINITY, 0, x, 1, &found);
-    if (first != URNE_SEARCH_FOUND) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, first == URNE_SEARCH_INFEASIBLE ? "infeasible" : "solver",
-                       first == URNE_SEARCH_INFEASIBLE ? "no panel of %lld meets every quota"
-                                                       : "the MIP solver (CBC) failed",
-                       (long long)k);
-        goto done;
-    }
-    if (urne_panels_add(&ps, x) < 0 || urne_panels_seed(&ps, &search, x, T < 400 ? T : 400, deadline) != 0 ||
-        urne_panels_cover(&ps, &search, covered) != 0)
-        goto solver;
+    if (urne_panels_start(&ps, &search, x, T < 400 ? T : 400, deadline, covered, diags) != 0) goto done;
     double n = 0; /* volunteers some panel holds: the others stay at 0 and out of the objective */
     for (size_t t = 0; t < T; t++)
         if (covered[t]) n += (double)pool->type_size[t];

@@ -84,3 +84,29 @@ out:
     free(w), free(x);
     return rc;
 }
+
+int urne_panels_start(urne_panels *ps, urne_search *s, int64_t *x, size_t seeds, double deadline, char *covered,
+                      urne_diags *diags) {
+    double *w = malloc((s->T ? s->T : 1) * sizeof *w);
+    if (w == NULL) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+        return -1;
+    }
+    for (size_t t = 0; t < s->T; t++) w[t] = 1.0;
+    size_t found = 0;
+    int first = urne_search_best(s, w, -INFINITY, 0, x, 1, &found);
+    free(w);
+    if (first != URNE_SEARCH_FOUND) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, first == URNE_SEARCH_INFEASIBLE ? "infeasible" : "solver",
+                       first == URNE_SEARCH_INFEASIBLE ? "no panel of %lld meets every quota"
+                                                       : "the MIP solver (CBC) failed",
+                       (long long)s->k);
+        return -1;
+    }
+    if (urne_panels_add(ps, x) < 0 || urne_panels_seed(ps, s, x, seeds, deadline) != 0 ||
+        urne_panels_cover(ps, s, covered) != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the search for panels failed (solver or memory)");
+        return -1;
+    }
+    return 0;
+}

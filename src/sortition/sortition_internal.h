@@ -110,6 +110,13 @@ int urne_panels_seed(urne_panels *ps, urne_search *s, int64_t *x, size_t rounds,
  * none get 0 in covered[], the others 1. 0, or -1 (solver or memory). */
 int urne_panels_cover(urne_panels *ps, urne_search *s, char *covered);
 
+/* The panel set every method starts from: a first valid panel (every volunteer
+ * weighted alike), `seeds` rounds of multiplicative weights, and panels covering every
+ * type that can be covered (covered[t] = 0 for the others). x: room for T seats.
+ * 0, or -1 with an error (infeasible quotas, solver, memory). */
+int urne_panels_start(urne_panels *ps, urne_search *s, int64_t *x, size_t seeds, double deadline, char *covered,
+                      urne_diags *diags);
+
 /* LEXIMIN, stopping after `max_rounds` rounds (SIZE_MAX: to the end; 1: MAXIMIN). */
 int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_rounds,
                                   const urne_sortition_options *opt, urne_sortition_result *out, urne_diags *diags);
