@@ -81,8 +81,9 @@ int urne_sortition_draw(const urne_pool *pool, const urne_sortition_result *r, s
     return 0;
 }
 
-/* May volunteer b take member a's seat on the panel `sel` keeping every quota? */
-static int may_replace(const urne_pool *p, const char *sel, const int64_t *count, size_t a, size_t b) {
+/* May volunteer b take member a's seat keeping every quota? count: members per
+ * (category, feature); seated: members per shared household. */
+static int may_replace(const urne_pool *p, const int64_t *count, const int64_t *seated, size_t a, size_t b) {
     for (size_t c = 0; c < p->ncat; c++) {
         uint32_t fa = p->feature[a * p->ncat + c], fb = p->feature[b * p->ncat + c];
         if (fa == fb) continue;
@@ -90,10 +91,8 @@ static int may_replace(const urne_pool *p, const char *sel, const int64_t *count
             count[c * URNE_SORTITION_MAX_FEATURES + fb] + 1 > p->max[c][fb])
             return 0;
     }
-    if (p->household && p->household[b] != URNE_NO_HOUSEHOLD)
-        for (size_t i = 0; i < p->n; i++)
-            if (sel[i] && i != a && p->household[i] == p->household[b]) return 0;
-    return 1;
+    uint32_t hb = p->household ? p->household[b] : URNE_NO_HOUSEHOLD;
+    return hb == URNE_NO_HOUSEHOLD || seated[hb] - (p->household[a] == hb) == 0;
 }
 
 int urne_sortition_alternates(const urne_pool *p, const char *selected, uint64_t seed, urne_sortition_alternates_list *out) {
@@ -102,10 +101,11 @@ int urne_sortition_alternates(const urne_pool *p, const char *selected, uint64_t
     size_t *members = malloc((n ? n : 1) * sizeof *members), *fits = malloc((n ? n : 1) * sizeof *fits);
     char *listed = calloc(n ? n : 1, 1);
     int64_t *count = calloc(p->ncat * URNE_SORTITION_MAX_FEATURES + 1, sizeof *count);
+    int64_t *seated = calloc(p->nhouseholds + 1, sizeof *seated);
     out->alternate = malloc((n ? n : 1) * sizeof *out->alternate);
     out->replaces = malloc((n ? n : 1) * sizeof *out->replaces);
-    if (!members || !fits || !listed || !count || !out->alternate || !out->replaces) {
-        free(members), free(fits), free(listed), free(count);
+    if (!members || !fits || !listed || !count || !seated || !out->alternate || !out->replaces) {
+        free(members), free(fits), free(listed), free(count), free(seated);
         urne_sortition_alternates_free(out);
         return -1;
     }
@@ -114,6 +114,7 @@ int urne_sortition_alternates(const urne_pool *p, const char *selected, uint64_t
         if (selected[i]) {
             members[nm++] = i;
             for (size_t c = 0; c < p->ncat; c++) count[c * URNE_SORTITION_MAX_FEATURES + p->feature[i * p->ncat + c]]++;
+            if (p->household && p->household[i] != URNE_NO_HOUSEHOLD) seated[p->household[i]]++;
         }
     urne_lot lot;
     urne_lot_init(&lot, seed ^ 0x616c7465726e6174ULL); /* "alternat": a stream apart from the draw's */
@@ -127,10 +128,9 @@ int urne_sortition_alternates(const urne_pool *p, const char *selected, uint64_t
         for (int same = 1; same >= 0 && nf == 0; same--) /* the same features first */
             for (size_t b = 0; b < n; b++) {
                 if (selected[b] || listed[b]) continue;
-                if (same && p->type_of[b] != p->type_of[a] &&
-                    memcmp(p->feature + b * p->ncat, p->feature + a * p->ncat, p->ncat * sizeof *p->feature) != 0)
+                if (same && memcmp(p->feature + b * p->ncat, p->feature + a * p->ncat, p->ncat * sizeof *p->feature) != 0)
                     continue;
-                if (may_replace(p, selected, count, a, b)) fits[nf++] = b;
+                if (may_replace(p, count, seated, a, b)) fits[nf++] = b;
             }
         if (nf == 0) {
             out->without++;
@@ -141,7 +141,7 @@ int urne_sortition_alternates(const urne_pool *p, const char *selected, uint64_t
         out->alternate[out->n] = b;
         out->replaces[out->n++] = a;
     }
-    free(members), free(fits), free(listed), free(count);
+    free(members), free(fits), free(listed), free(count), free(seated);
     return 0;
 }
 

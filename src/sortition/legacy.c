@@ -114,16 +114,14 @@ int urne_sortition_legacy(const urne_pool *pool, int64_t k, const urne_sortition
                            LEGACY_ATTEMPTS, run + 1);
             goto done;
         }
-        int added = urne_panels_add(&ps, x);
-        if (added < 0) goto oom;
-        if (added) {
-            size_t *nt = realloc(times, ps.n * sizeof *nt);
+        size_t q = urne_panels_find(&ps, x); /* which panel it was */
+        if (q == ps.n) {
+            size_t *nt = realloc(times, (ps.n + 1) * sizeof *nt);
             if (nt == NULL) goto oom;
             times = nt;
-            times[ps.n - 1] = 0;
+            times[q] = 0;
+            if (urne_panels_add(&ps, x) < 0) goto oom;
         }
-        size_t q = 0; /* which panel it was */
-        while (memcmp(ps.x + q * T, x, T * sizeof *x) != 0) q++;
         times[q]++;
         if (opt->progress && (run + 1) % 100 == 0) {
             urne_sortition_progress_info info = {run + 1, 0, T, ps.n, 0, 0, urne_sortition_now() - start};

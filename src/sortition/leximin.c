@@ -4,27 +4,28 @@
  * With types t (n_t interchangeable volunteers each) and a panel P giving x_t(P) seats
  * to type t, a member of t is selected with probability a_tP = x_t(P) / n_t in P. A
  * round maximises the smallest probability z of the types not fixed yet (U), the fixed
- * ones (F) keeping at least their value v_t. We solve its dual as the master LP, so that
- * the dual values are plain columns:
+ * ones (F) keeping at least their value v_t. The master LP is that problem over the
+ * panels found so far, one row per type (so its basis stays T + 1 wide however many
+ * panels join):
  *
- *     minimise  yhat - sum_{t in F} v_t y_t
- *     subject to  yhat >= sum_t a_tP y_t   for every panel P found so far
- *                 sum_{t in U} y_t = 1,  y >= 0
+ *     maximise  z
+ *     subject to  sum_P lambda_P a_tP >= z    for t in U
+ *                 sum_P lambda_P a_tP >= v_t  for t in F
+ *                 sum_P lambda_P = 1,  lambda >= 0
  *
- * and price: the feasible panel maximising sum_t a_tP y_t (see search.c). While one
- * beats yhat, it joins the master as a new row, re-solved by dual simplex from the last
- * basis; when none does, z = the master's optimum, and every type of U with positive
- * y_t is tight in every optimal distribution (complementary slackness): it is fixed at
- * z. The y_t sum to 1, so at least the largest is positive and every round fixes
+ * Its duals y_t >= 0 (summing to 1 over U) price a panel at sum_t a_tP y_t, and
+ * yhat = z + sum_{t in F} v_t y_t is what the best known panel is worth. Pricing (see
+ * search.c) looks for a valid panel worth more; it joins as a new column, re-solved by
+ * primal simplex from the last basis. When none is worth more, every type of U with
+ * positive y_t is tight in every optimal distribution (complementary slackness) and is
+ * fixed. The y_t sum to 1, so at least the largest is positive and every round fixes
  * someone; positive is judged relative to that largest, never by a fixed threshold
  * (with thousands of types every y_t may be tiny). Finally a primal LP over the panels
  * found gives the distribution.
  *
- * Pricing tries the cheap way first: a local search from the panels the master's
- * solution uses (they are worth exactly yhat, so any improvement is a new column); only
- * when it fails is the exact search run, and its LP bound usually closes the round
- * without a MIP. Before the first round, multiplicative weights seed the master with
- * diverse panels: each panel found lowers the weight of the types it seats.
+ * Pricing is stabilised (see round_once), the panel set is seeded by multiplicative
+ * weights and by panels covering every type before the first round (panels.c), and each
+ * round's master starts from the last one's basis.
  *
  * MAXIMIN is the first round alone: the smallest probability maximised, nothing more.
  */
@@ -34,14 +35,11 @@
 
 #include "sortition_internal.h"
 
-#define SLACK 1e-9   /* fixed types keep z less this, so that rounding never makes a round infeasible */
+#define SLACK 1e-9   /* fixed types keep a hair less than they had, so that rounding never makes a round infeasible */
 #define TIGHT 1e-7   /* a dual value above this, relative to the largest, marks a tight type */
-#define SEED_ROUNDS_PER_TYPE 1
-#define SEED_ROUNDS_MAX 400
 
 typedef struct state {
     const urne_pool *p;
-    int64_t k;
     size_t T;
     urne_search search;
     urne_panels panels;
@@ -133,17 +131,14 @@ static int master_add_panel(state *s, Clp_Simplex *lp, size_t q) {
     return 0;
 }
 
-/* The master's duals: y_t >= 0 per type; returns yhat, the most any known panel is
- * worth under y (the convexity row's dual, computed rather than trusted for sign). */
+/* The master's duals y_t >= 0 per type (CLP's sign convention for a maximisation set
+ * aside), and yhat = z + sum_{t in F} v_t y_t: the dual objective equals the primal. */
 static double master_duals(const state *s, Clp_Simplex *lp, double *y) {
     const double *price = Clp_getRowPrice(lp);
-    for (size_t t = 0; t < s->T; t++) y[t] = fabs(price[t]) > 1e-13 ? fabs(price[t]) : 0.0;
-    double yhat = 0;
-    for (size_t q = 0; q < s->panels.n; q++) {
-        double v = 0;
-        for (size_t t = 0; t < s->T; t++)
-            if (s->panels.x[q * s->T + t] && y[t] > 0) v += a(s, q, t) * y[t];
-        if (v > yhat) yhat = v;
+    double yhat = Clp_objectiveValue(lp);
+    for (size_t t = 0; t < s->T; t++) {
+        y[t] = fabs(price[t]) > 1e-13 ? fabs(price[t]) : 0.0;
+        if (s->fixed[t]) yhat += s->v[t] * y[t];
     }
     return yhat;
 }
@@ -162,19 +157,11 @@ static int offer(state *s, Clp_Simplex *master, const double *w, const int64_t *
  * Lagrangian bound is the lowest), which damps the duals' oscillation that makes plain
  * column generation tail off. The bound at the centre closing on the master's value
  * ends the bulk of the round; a last exact pricing at the master's own duals then
- * proves them optimal, so that the types they mark are truly tight.
- * 0 done, 1 out of time, -1 error. */
-static int round_once(state *s, int64_t *xs, size_t room, double *y, double *w, double *zout, urne_diags *diags) {
+ * proves them optimal, so that the types they mark are truly tight. `last`: fix every
+ * type (MAXIMIN stops after its first round). 0 done, 1 out of time, -1 error. */
+static int round_once(state *s, int last, int64_t *xs, size_t room, double *y, double *w, urne_diags *diags) {
     size_t T = s->T;
     Clp_Simplex *master = build_master(s);
-    /* A master CLP calls infeasible although the last round's distribution meets it
-     * (tolerances on a degenerate LP): hold the fixed types a hair lower and retry. */
-    for (double give = 1e-8; master && Clp_isProvenPrimalInfeasible(master) && give <= 1e-6; give *= 10) {
-        Clp_deleteModel(master);
-        for (size_t t = 0; t < T; t++)
-            if (s->fixed[t] && s->v[t] > 0) s->v[t] = s->v[t] > give ? s->v[t] - give : 0;
-        master = build_master(s);
-    }
     double *center = malloc((T ? T : 1) * sizeof *center), *mix = malloc((T ? T : 1) * sizeof *mix);
     double z = NAN, best_bound = INFINITY, alpha = 0.8;
     int timed_out = 0, have_center = 0, exact_phase = 0;
@@ -265,19 +252,19 @@ static int round_once(state *s, int64_t *xs, size_t room, double *y, double *w, 
         memcpy(s->basis + P + 1, old + P + 1, T + 1);
     }
     Clp_deleteModel(master);
-    /* Fix the tight types (all of them when out of time: z is reached with the panels known). */
+    /* Fix the tight types (all of them on the last round or out of time: z is reached
+     * with the panels known). */
     double ymax = 0;
     for (size_t t = 0; t < T; t++)
         if (!s->fixed[t] && y[t] > ymax) ymax = y[t];
     for (size_t t = 0; t < T; t++)
-        if (!s->fixed[t] && (timed_out || y[t] > TIGHT * ymax || y[t] == ymax)) {
+        if (!s->fixed[t] && (last || timed_out || y[t] > TIGHT * ymax || y[t] == ymax)) {
             s->fixed[t] = 1;
             s->v[t] = (mix[t] < z ? mix[t] : z) - SLACK;
             s->nfixed++;
         }
     free(center), free(mix);
     s->round++;
-    *zout = z;
     return timed_out;
 oom:
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
@@ -361,7 +348,7 @@ int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_r
     size_t T = pool->ntypes, room = 8;
     state s;
     memset(&s, 0, sizeof s);
-    s.p = pool, s.k = k, s.T = T;
+    s.p = pool, s.T = T;
     s.start = urne_sortition_now();
     s.seconds = opt ? opt->seconds : 0;
     s.progress = opt ? opt->progress : NULL;
@@ -376,7 +363,7 @@ int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_r
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
         goto done;
     }
-    size_t seeds = T * SEED_ROUNDS_PER_TYPE < SEED_ROUNDS_MAX ? T * SEED_ROUNDS_PER_TYPE : SEED_ROUNDS_MAX;
+    size_t seeds = T < URNE_SEED_ROUNDS_MAX ? T : URNE_SEED_ROUNDS_MAX;
     if (urne_panels_start(&s.panels, &s.search, xs, seeds, s.seconds > 0 ? s.start + s.seconds : 0, s.fixed, diags) != 0)
         goto done;
     /* types on no valid panel: fixed at 0 from the start (cover marked the others) */
@@ -384,17 +371,11 @@ int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_r
         s.fixed[t] = !s.fixed[t];
         s.nfixed += (size_t)s.fixed[t];
     }
-    double z = 0;
     while (s.nfixed < T) {
-        int r = round_once(&s, xs, room, y, w, &z, diags);
+        int r = round_once(&s, s.round + 1 == max_rounds, xs, room, y, w, diags);
         if (r < 0) goto done;
         if (r == 1) out->timed_out = 1;
         report(&s, 1);
-        if (s.round == max_rounds && s.nfixed < T) { /* MAXIMIN: everyone else at z too */
-            for (size_t t = 0; t < T; t++)
-                if (!s.fixed[t]) s.fixed[t] = 1, s.v[t] = z - SLACK;
-            s.nfixed = T;
-        }
     }
     prob = malloc((s.panels.n ? s.panels.n : 1) * sizeof *prob);
     if (prob == NULL || solve_primal(&s, prob) != 0) {

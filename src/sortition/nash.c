@@ -55,7 +55,7 @@ int urne_sortition_nash(const urne_pool *pool, int64_t k, const urne_sortition_o
     if (!pi || !inv || !covered || !x || urne_search_init(&search, pool, k) != 0) goto oom;
     searching = 1;
     size_t found = 0;
-    if (urne_panels_start(&ps, &search, x, T < 400 ? T : 400, deadline, covered, diags) != 0) goto done;
+    if (urne_panels_start(&ps, &search, x, T < URNE_SEED_ROUNDS_MAX ? T : URNE_SEED_ROUNDS_MAX, deadline, covered, diags) != 0) goto done;
     double n = 0; /* volunteers some panel holds: the others stay at 0 and out of the objective */
     for (size_t t = 0; t < T; t++)
         if (covered[t]) n += (double)pool->type_size[t];

@@ -10,9 +10,14 @@
 
 #include "sortition_internal.h"
 
+size_t urne_panels_find(const urne_panels *ps, const int64_t *x) {
+    size_t q = 0;
+    while (q < ps->n && memcmp(ps->x + q * ps->T, x, ps->T * sizeof *x) != 0) q++;
+    return q;
+}
+
 int urne_panels_add(urne_panels *ps, const int64_t *x) {
-    for (size_t q = 0; q < ps->n; q++)
-        if (memcmp(ps->x + q * ps->T, x, ps->T * sizeof *x) == 0) return 0;
+    if (urne_panels_find(ps, x) < ps->n) return 0;
     if (ps->n == ps->cap) {
         size_t cap = ps->cap ? ps->cap * 2 : 64;
         int64_t *nx = realloc(ps->x, cap * (ps->T ? ps->T : 1) * sizeof *nx);

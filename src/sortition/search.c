@@ -120,11 +120,10 @@ static void count_rows(urne_search *s, const int64_t *x) {
             for (CoinBigIndex e = s->m.start[t]; e < s->m.start[t + 1]; e++) s->count[s->m.index[e]] += x[t];
 }
 
-int urne_search_valid(const urne_search *s, const int64_t *x) {
-    urne_search *mut = (urne_search *)s; /* the count scratch only */
+int urne_search_valid(urne_search *s, const int64_t *x) {
     for (size_t t = 0; t < s->T; t++)
         if (x[t] < 0 || x[t] > s->p->type_size[t]) return 0;
-    count_rows(mut, x);
+    count_rows(s, x);
     for (size_t r = 0; r < s->R; r++)
         if ((double)s->count[r] < s->rlb[r] || (double)s->count[r] > s->rub[r]) return 0;
     return 1;
@@ -184,21 +183,22 @@ double urne_search_improve(urne_search *s, const double *w, int64_t *x) {
 
 /* CBC 2.10 was seen to abort on an internal assertion with weights spanning many
  * orders of magnitude: same argmax, better conditioned — the largest weight 1,
- * negligible ones 0. */
-static void scaled_objective(const urne_search *s, const double *w, double *obj) {
+ * negligible ones 0. Returns the scale (w = scale x obj), 0 when every weight is. */
+static double scaled_objective(const urne_search *s, const double *w, double *obj) {
     double wmax = 0;
     for (size_t t = 0; t < s->T; t++)
         if (fabs(w[t]) > wmax) wmax = fabs(w[t]);
     for (size_t t = 0; t < s->T; t++) obj[t] = wmax > 0 && fabs(w[t]) / wmax > 1e-9 ? w[t] / wmax : 0.0;
+    return wmax;
 }
 
-static int mip(urne_search *s, const double *w, double seconds, int64_t *xs, size_t room, size_t *found) {
+/* The MIP over s->obj, which urne_search_best has just set. */
+static int mip(urne_search *s, double seconds, int64_t *xs, size_t room, size_t *found) {
     size_t T = s->T;
     double *clb = calloc(T ? T : 1, sizeof *clb);
     Cbc_Model *model = Cbc_newModel();
     int rc = URNE_SEARCH_FAILED;
     if (clb == NULL || model == NULL) goto out;
-    scaled_objective(s, w, s->obj);
     Cbc_setLogLevel(model, 0);
     Cbc_loadProblem(model, (int)T, (int)s->R, s->m.start, s->m.index, s->m.value, clb, s->cub, s->obj, s->rlb, s->rub);
     Cbc_setObjSense(model, -1);
@@ -235,13 +235,7 @@ int urne_search_best(urne_search *s, const double *w, double cutoff, double seco
                      size_t *found) {
     size_t T = s->T;
     *found = 0;
-    scaled_objective(s, w, s->obj);
-    double scale = 0;
-    for (size_t t = 0; t < T; t++)
-        if (s->obj[t] != 0) {
-            scale = w[t] / s->obj[t];
-            break;
-        }
+    double scale = scaled_objective(s, w, s->obj);
     Clp_chgObjCoefficients(s->relax, s->obj);
     Clp_primal(s->relax, 0);
     s->lp_solves++;
@@ -265,5 +259,5 @@ int urne_search_best(urne_search *s, const double *w, double cutoff, double seco
             return URNE_SEARCH_FOUND;
         }
     }
-    return mip(s, w, seconds, xs, room, found);
+    return mip(s, seconds, xs, room, found);
 }

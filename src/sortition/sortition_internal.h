@@ -70,8 +70,9 @@ typedef struct urne_search {
 int urne_search_init(urne_search *s, const urne_pool *p, int64_t k);
 void urne_search_free(urne_search *s);
 
-/* Does panel x (seats per type) meet every quota, household and the size? 1 or 0. */
-int urne_search_valid(const urne_search *s, const int64_t *x);
+/* Does panel x (seats per type) meet every quota, household and the size? 1 or 0.
+ * (Uses the search's row counts as scratch.) */
+int urne_search_valid(urne_search *s, const int64_t *x);
 
 /* Swap seats from type to type while that raises sum_t w_t x_t, keeping x a valid
  * panel (x must be one on entry). Returns the final value. */
@@ -96,7 +97,10 @@ typedef struct urne_panels {
     int64_t *x;
 } urne_panels;
 
-/* Add x unless known: 1 added, 0 known, -1 memory. */
+/* The index of panel x, or ps->n when it is not known. */
+size_t urne_panels_find(const urne_panels *ps, const int64_t *x);
+
+/* Add x unless known (it is then at urne_panels_find's index): 1 added, 0 known, -1 memory. */
 int urne_panels_add(urne_panels *ps, const int64_t *x);
 void urne_panels_free(urne_panels *ps);
 
@@ -109,6 +113,9 @@ int urne_panels_seed(urne_panels *ps, urne_search *s, int64_t *x, size_t rounds,
 /* Add panels until every type that is on some valid panel is on one of `ps`; types on
  * none get 0 in covered[], the others 1. 0, or -1 (solver or memory). */
 int urne_panels_cover(urne_panels *ps, urne_search *s, char *covered);
+
+/* Multiplicative-weights rounds before the first optimisation: one per type, at most this. */
+#define URNE_SEED_ROUNDS_MAX 400
 
 /* The panel set every method starts from: a first valid panel (every volunteer
  * weighted alike), `seeds` rounds of multiplicative weights, and panels covering every
