@@ -24,8 +24,10 @@
  * found gives the distribution.
  *
  * Pricing is stabilised (see round_once), the panel set is seeded by multiplicative
- * weights and by panels covering every type before the first round (panels.c), and each
- * round's master starts from the last one's basis.
+ * weights and by panels covering every type before the first round (panels.c). The
+ * master is built once and kept: fixing a type only takes it out of z's column and
+ * gives its row a lower bound, so each round restarts from the last one's basis, and
+ * the last distribution stays feasible.
  *
  * MAXIMIN is the first round alone: the smallest probability maximised, nothing more.
  */
@@ -36,6 +38,7 @@
 #include "sortition_internal.h"
 
 #define SLACK 1e-9   /* fixed types keep a hair less than they had, so that rounding never makes a round infeasible */
+#define PRICING_GAP 1e-3 /* stabilised pricing needs a good panel and a bound, not the proven optimum */
 #define TIGHT 1e-7   /* a dual value above this, relative to the largest, marks a tight type */
 
 typedef struct state {
@@ -49,8 +52,7 @@ typedef struct state {
     urne_sortition_progress progress;
     void *ctx;
     size_t round, nfixed, lp_solves;
-    size_t master_panels; /* panels when the master was built: its columns, then z, then the panels added */
-    unsigned char *basis; /* the last master's basis, in the next master's column order (NULL: none) */
+    Clp_Simplex *master;  /* kept from round to round, its basis with it */
     double last_report;
 } state;
 
@@ -69,9 +71,10 @@ static void report(state *s, int force) {
     s->progress(s->ctx, &info);
 }
 
-/* The round's master over the panels known: maximise z with every type of U at z or
- * more and every fixed type at v_t or more. Rows: one per type, then the convexity
- * row; columns: the panels, then z. NULL on failure (memory). */
+/* The master over the panels known: maximise z with every type of U at z or more and
+ * every fixed type at v_t or more. Rows: one per type, then the convexity row;
+ * columns: z, then the panels in order (panel q is column q + 1). NULL on failure
+ * (memory). */
 static Clp_Simplex *build_master(state *s) {
     size_t T = s->T, P = s->panels.n, R = T + 1;
     urne_sparse m = {0};
@@ -79,17 +82,17 @@ static Clp_Simplex *build_master(state *s) {
            *rlb = malloc(R * sizeof *rlb), *rub = malloc(R * sizeof *rub);
     Clp_Simplex *lp = NULL;
     if (!lb || !ub || !obj || !rlb || !rub || urne_sparse_reserve(&m, P + 1, P * (T + 1) + T) != 0) goto out;
+    for (size_t t = 0; t < T; t++)
+        if (!s->fixed[t]) urne_sparse_add(&m, (int)t, -1.0);
+    urne_sparse_end_col(&m);
+    ub[0] = 1.0, obj[0] = 1.0;
     for (size_t q = 0; q < P; q++) {
         for (size_t t = 0; t < T; t++)
             if (s->panels.x[q * T + t]) urne_sparse_add(&m, (int)t, a(s, q, t));
         urne_sparse_add(&m, (int)T, 1.0);
         urne_sparse_end_col(&m);
-        ub[q] = URNE_LP_INF;
+        ub[q + 1] = URNE_LP_INF;
     }
-    for (size_t t = 0; t < T; t++)
-        if (!s->fixed[t]) urne_sparse_add(&m, (int)t, -1.0);
-    urne_sparse_end_col(&m);
-    ub[P] = 1.0, obj[P] = 1.0;
     for (size_t t = 0; t < T; t++) rlb[t] = s->fixed[t] ? s->v[t] : 0.0, rub[t] = URNE_LP_INF;
     rlb[T] = rub[T] = 1.0;
     lp = Clp_newModel();
@@ -98,14 +101,6 @@ static Clp_Simplex *build_master(state *s) {
     Clp_loadProblem(lp, (int)(P + 1), (int)R, m.start, m.index, m.value, lb, ub, obj, rlb, rub);
     Clp_setObjSense(lp, -1.0);
     Clp_setPrimalTolerance(lp, 1e-9); /* fixed types are held within this of what the last round gave them */
-    if (s->basis) Clp_copyinStatus(lp, s->basis); /* the last round's basis: most of it still holds */
-    Clp_primal(lp, 0);
-    s->lp_solves++;
-    s->master_panels = P;
-    if (!Clp_isProvenOptimal(lp)) { /* from scratch, primal simplex may stall on a degenerate LP: let CLP choose */
-        Clp_initialSolve(lp);
-        s->lp_solves++;
-    }
 out:
     urne_sparse_free(&m);
     free(lb), free(ub), free(obj), free(rlb), free(rub);
@@ -161,8 +156,17 @@ static int offer(state *s, Clp_Simplex *master, const double *w, const int64_t *
  * type (MAXIMIN stops after its first round). 0 done, 1 out of time, -1 error. */
 static int round_once(state *s, int last, int64_t *xs, size_t room, double *y, double *w, urne_diags *diags) {
     size_t T = s->T;
-    Clp_Simplex *master = build_master(s);
-    double *center = malloc((T ? T : 1) * sizeof *center), *mix = malloc((T ? T : 1) * sizeof *mix);
+    if (s->master == NULL) s->master = build_master(s);
+    Clp_Simplex *master = s->master;
+    if (master) { /* from the last round's basis: still primal feasible */
+        Clp_primal(master, 0);
+        s->lp_solves++;
+        if (!Clp_isProvenOptimal(master)) { /* primal simplex may stall on a degenerate LP: let CLP choose */
+            Clp_initialSolve(master);
+            s->lp_solves++;
+        }
+    }
+    double *center = malloc((T + 1) * sizeof *center), *mix = malloc((T ? T : 1) * sizeof *mix);
     double z = NAN, best_bound = INFINITY, alpha = 0.8;
     int timed_out = 0, have_center = 0, exact_phase = 0;
     if (!center || !mix) goto oom;
@@ -188,6 +192,7 @@ static int round_once(state *s, int last, int64_t *xs, size_t room, double *y, d
             price_at = mix;
         }
         size_t found = 0, added = 0;
+        s->search.gap = price_at == w ? 0 : PRICING_GAP;
         int rc = urne_search_best(&s->search, price_at, -INFINITY, 0, xs, room, &found);
         if (rc != URNE_SEARCH_FOUND) {
             urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the MIP solver (CBC) failed while pricing");
@@ -200,7 +205,7 @@ static int round_once(state *s, int last, int64_t *xs, size_t room, double *y, d
             if (s->fixed[t]) fixed_part += s->v[t] * yt;
             else mass += yt;
         }
-        double bound = (urne_search_value(&s->search, price_at, xs) - fixed_part) / (mass > 0 ? mass : 1);
+        double bound = (s->search.bound - fixed_part) / (mass > 0 ? mass : 1);
         if (bound < best_bound) {
             best_bound = bound;
             memcpy(center, price_at, T * sizeof *center);
@@ -236,40 +241,39 @@ static int round_once(state *s, int last, int64_t *xs, size_t room, double *y, d
     const double *lambda = Clp_getColSolution(master);
     memset(mix, 0, T * sizeof *mix);
     for (size_t q = 0; q < s->panels.n; q++) {
-        double l = lambda[q < s->master_panels ? q : q + 1]; /* the z column sits after the first panels */
+        double l = lambda[q + 1]; /* the z column sits after the first panels */
         if (l > 0)
             for (size_t t = 0; t < T; t++)
                 if (s->panels.x[q * T + t]) mix[t] += l * a(s, q, t);
     }
-    /* keep the basis for the next round's master, whose columns are the panels in order, then z */
-    free(s->basis);
-    size_t P = s->panels.n;
-    s->basis = malloc(P + 1 + T + 1);
-    if (s->basis) {
-        const unsigned char *old = Clp_statusArray(master);
-        for (size_t q = 0; q < P; q++) s->basis[q] = old[q < s->master_panels ? q : q + 1];
-        s->basis[P] = old[s->master_panels];
-        memcpy(s->basis + P + 1, old + P + 1, T + 1);
-    }
-    Clp_deleteModel(master);
     /* Fix the tight types (all of them on the last round or out of time: z is reached
      * with the panels known). */
     double ymax = 0;
     for (size_t t = 0; t < T; t++)
         if (!s->fixed[t] && y[t] > ymax) ymax = y[t];
+    double *rlb = center; /* the master's row bounds (T + 1), updated for the next round */
+    memcpy(rlb, Clp_getRowLower(master), (T + 1) * sizeof *rlb);
+    /* types fixed earlier may sit a hair below their value in this distribution (within
+     * CLP's tolerance): lower the value to what it gives them, so that this distribution
+     * stays strictly feasible and the next round starts from it */
+    for (size_t t = 0; t < T; t++)
+        if (s->fixed[t] && mix[t] - SLACK < s->v[t]) rlb[t] = s->v[t] = mix[t] - SLACK;
     for (size_t t = 0; t < T; t++)
         if (!s->fixed[t] && (last || timed_out || y[t] > TIGHT * ymax || y[t] == ymax)) {
             s->fixed[t] = 1;
             s->v[t] = (mix[t] < z ? mix[t] : z) - SLACK;
             s->nfixed++;
+            /* in the master, t leaves z's rows for a row of its own: at least v_t */
+            rlb[t] = s->v[t];
+            Clp_modifyCoefficient(master, (int)t, 0, 0.0, false);
         }
+    Clp_chgRowLower(master, rlb);
     free(center), free(mix);
     s->round++;
     return timed_out;
 oom:
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
 fail:
-    if (master) Clp_deleteModel(master);
     free(center), free(mix);
     return -1;
 }
@@ -394,7 +398,7 @@ int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_r
 done:
     urne_search_free(&s.search);
     urne_panels_free(&s.panels);
-    free(s.basis);
+    if (s.master) Clp_deleteModel(s.master);
     free(s.fixed), free(s.v), free(y), free(w), free(xs), free(prob);
     if (rc != 0) urne_sortition_result_free(out);
     return rc;

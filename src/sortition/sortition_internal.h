@@ -63,6 +63,10 @@ typedef struct urne_search {
     Clp_Simplex *relax;    /* the LP relaxation, kept between calls */
     int64_t *count;        /* local search: members per row */
     urne_weighted *order;  /* local search: types by decreasing weight */
+    int64_t *incumbent;    /* the last panel found, improved into the MIP's starting solution */
+    int have_incumbent;
+    double gap;            /* relative gap at which the MIP may stop (0: proven optimum); set by the caller */
+    double bound;          /* after urne_search_best: no panel is worth more than this */
     size_t lp_solves, mip_solves;
 } urne_search;
 
@@ -84,7 +88,10 @@ enum { URNE_SEARCH_FAILED = -1, URNE_SEARCH_INFEASIBLE = 0, URNE_SEARCH_FOUND = 
  * best first, then other good panels the MIP met (their number in *found). When the
  * LP bound shows no panel is worth more than `cutoff`, URNE_SEARCH_NONE_ABOVE and
  * nothing written (pass -INFINITY to always get the optimum). `seconds` > 0 bounds the
- * MIP; a MIP stopped by it returns its best panel as FOUND. */
+ * MIP, and s->gap > 0 lets it stop within that relative gap of the optimum; either way
+ * it returns its best panel as FOUND. s->bound then holds an upper bound on every
+ * panel's value (the optimum's when proven). The last panel found, improved by local
+ * search, starts the next MIP. */
 int urne_search_best(urne_search *s, const double *w, double cutoff, double seconds, int64_t *xs, size_t room,
                      size_t *found);
 
