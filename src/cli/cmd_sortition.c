@@ -165,17 +165,11 @@ static json_t *make_report(const opts *o, urne_sortition_method method, const ur
                            const urne_sortition_alternates_list *alt, uint64_t seed, const char *hash) {
     json_t *rep = json_object();
     char buf[96];
-    double mean = 0, max = 0, deviation = 0;
+    double mean = 0, max = 0;
     for (size_t i = 0; i < p->n; i++) {
         double pr = r->type_prob[p->type_of[i]];
         mean += pr / (double)p->n;
         if (pr > max) max = pr;
-    }
-    for (size_t t = 0; t < p->ntypes; t++) { /* what rounding to m panels did to each probability */
-        double got = 0;
-        for (size_t q = 0; q < r->npanels; q++)
-            got += (double)dr->copies[q] / (double)dr->m * (double)r->panels[q * p->ntypes + t] / (double)p->type_size[t];
-        if (fabs(got - r->type_prob[t]) > deviation) deviation = fabs(got - r->type_prob[t]);
     }
     json_object_set_new(rep, "method", json_string(method_names[method]));
     json_object_set_new(rep, "size", json_integer(o->size));
@@ -206,7 +200,9 @@ static json_t *make_report(const opts *o, urne_sortition_method method, const ur
     json_object_set_new(rep, "inputs_hash", json_string(buf));
     json_object_set_new(rep, "panels", json_integer((json_int_t)dr->m));
     json_object_set_new(rep, "ticket", json_integer((json_int_t)dr->ticket + 1));
-    json_object_set_new(rep, "rounding_max_deviation", json_real(deviation));
+    json_object_set_new(rep, "rounding_moves", json_integer((json_int_t)dr->rounding.moves));
+    json_object_set_new(rep, "rounding_max_deviation", json_real(dr->rounding.deviation));
+    json_object_set_new(rep, "largest_remainders_max_deviation", json_real(dr->rounding.largest_remainders_deviation));
     json_object_set_new(rep, "alternates", json_integer((json_int_t)alt->n));
     json_object_set_new(rep, "members_without_alternate", json_integer((json_int_t)alt->without));
     json_object_set_new(rep, "distribution_panels", json_integer((json_int_t)r->npanels));

@@ -1,9 +1,8 @@
 /*
  * draw: from the LEXIMIN distribution to one panel of people, reproducibly.
  *
- * The distribution is rounded to m equally likely panels (each panel's count
- * floor(p x m), then one more to the largest remainders), one of the m is chosen by
- * the published seed, and within each type the seats go to members chosen by a seeded
+ * The distribution is rounded to m equally likely panels (rounding.c), one of the m
+ * is chosen by the published seed, and within each type the seats go to members chosen by a seeded
  * shuffle. Anyone holding the same files and seed recomputes the same panel.
  *
  * Alternates: for each member, in an order drawn by the same seed, a volunteer who can
@@ -35,26 +34,11 @@ int urne_sortition_draw(const urne_pool *pool, const urne_sortition_result *r, s
     out->m = m;
     out->copies = calloc(P ? P : 1, sizeof *out->copies);
     out->selected = calloc(pool->n ? pool->n : 1, 1);
-    double *rem = malloc((P ? P : 1) * sizeof *rem);
     size_t *members = malloc((pool->n ? pool->n : 1) * sizeof *members);
-    if (!out->copies || !out->selected || !rem || !members) {
-        free(rem), free(members);
+    if (!out->copies || !out->selected || !members || urne_sortition_round(pool, r, m, out->copies, &out->rounding) != 0) {
+        free(members);
+        urne_sortition_draw_free(out);
         return -1;
-    }
-    size_t given = 0;
-    for (size_t q = 0; q < P; q++) {
-        double x = r->panel_prob[q] * (double)m;
-        out->copies[q] = (size_t)x;
-        rem[q] = x - (double)out->copies[q];
-        given += out->copies[q];
-    }
-    while (given < m) { /* largest remainders, lowest index first on ties */
-        size_t best = 0;
-        for (size_t q = 1; q < P; q++)
-            if (rem[q] > rem[best]) best = q;
-        out->copies[best]++;
-        rem[best] = -1;
-        given++;
     }
     urne_lot lot;
     urne_lot_init(&lot, seed);
@@ -77,7 +61,7 @@ int urne_sortition_draw(const urne_pool *pool, const urne_sortition_result *r, s
         }
         for (int64_t s = 0; s < r->panels[q * T + t]; s++) out->selected[members[s]] = 1;
     }
-    free(rem), free(members);
+    free(members);
     return 0;
 }
 

@@ -126,16 +126,30 @@ void urne_sortition_check_free(urne_sortition_feasibility *c);
 /* The seed organisers publish (digits drawn in public, any text) as a number. */
 uint64_t urne_sortition_seed(const char *text);
 
+/* How the distribution was rounded to m equally likely panels (rounding.c). */
+typedef struct urne_sortition_rounding {
+    double deviation;                    /* largest |probability after - before| of any volunteer */
+    double largest_remainders_deviation; /* the same for plain largest remainders, for comparison */
+    size_t moves;                        /* tickets moved from the largest-remainder rounding */
+} urne_sortition_rounding;
+
+/* Round the distribution r to m tickets: copies[q] (npanels entries) tickets for panel
+ * q, summing to m, each count m p_q rounded down or up, chosen so as to make the
+ * largest change of any volunteer's probability as small as a local search can (never
+ * more than largest remainders would). Deterministic. 0 or -1 (memory). */
+int urne_sortition_round(const urne_pool *pool, const urne_sortition_result *r, size_t m, size_t *copies,
+                         urne_sortition_rounding *how);
+
 typedef struct urne_sortition_draw_result {
     size_t m;          /* equally likely panels */
     size_t *copies;    /* per panel of the distribution: how many of the m it is */
+    urne_sortition_rounding rounding;
     size_t ticket;     /* which of the m was drawn */
     size_t panel;      /* the distribution's panel it is */
     char *selected;    /* per volunteer: 1 when on the panel */
 } urne_sortition_draw_result;
 
-/* Round the distribution to m panels (floor of p x m, then the largest remainders),
- * draw one with `seed`, and choose its members within each type by a seeded shuffle.
+/* Round the distribution to m panels (urne_sortition_round), draw one with `seed`, and choose its members within each type by a seeded shuffle.
  * 0 or -1 (memory). */
 int urne_sortition_draw(const urne_pool *pool, const urne_sortition_result *r, size_t m, uint64_t seed,
                         urne_sortition_draw_result *out);

@@ -368,6 +368,85 @@ static void test_uncovered(void **state) {
     urne_pool_free(&p);
 }
 
+/* Largest |pi'_t - pi_t| of a rounding, recomputed here from scratch. */
+static double rounding_deviation(const urne_pool *p, const urne_sortition_result *r, size_t m, const size_t *copies) {
+    double worst = 0;
+    for (size_t t = 0; t < p->ntypes; t++) {
+        double got = 0;
+        for (size_t q = 0; q < r->npanels; q++)
+            got += (double)copies[q] / (double)m * (double)r->panels[q * p->ntypes + t] / (double)p->type_size[t];
+        if (fabs(got - r->type_prob[t]) > worst) worst = fabs(got - r->type_prob[t]);
+    }
+    return worst;
+}
+
+/* Rounding to m tickets on random distributions: m tickets in all, each panel's count
+ * m p rounded down or up, never worse than largest remainders (and better on some),
+ * no single ticket move lowers the largest deviation, and the same answer twice. */
+static void test_rounding(void **state) {
+    (void)state;
+    urne_lot lot;
+    urne_lot_init(&lot, 11);
+    int better = 0;
+    for (int e = 0; e < 30; e++) {
+        size_t T = 3 + urne_lot_below(&lot, 8), P = 5 + urne_lot_below(&lot, 40);
+        static const size_t ms[] = {37, 100, 1000};
+        size_t m = ms[e % 3];
+        int64_t size[16];
+        urne_pool p;
+        memset(&p, 0, sizeof p);
+        p.ntypes = T, p.type_size = size;
+        for (size_t t = 0; t < T; t++) size[t] = 1 + (int64_t)urne_lot_below(&lot, 4);
+        urne_sortition_result r;
+        memset(&r, 0, sizeof r);
+        r.ntypes = T, r.npanels = P;
+        r.panels = malloc(P * T * sizeof *r.panels);
+        r.panel_prob = malloc(P * sizeof *r.panel_prob);
+        r.type_prob = calloc(T, sizeof *r.type_prob);
+        double mass = 0;
+        for (size_t q = 0; q < P; q++) {
+            for (size_t t = 0; t < T; t++) r.panels[q * T + t] = (int64_t)urne_lot_below(&lot, (size_t)size[t] + 1);
+            r.panel_prob[q] = 1.0 + (double)urne_lot_below(&lot, 1000);
+            mass += r.panel_prob[q];
+        }
+        for (size_t q = 0; q < P; q++) {
+            r.panel_prob[q] /= mass;
+            for (size_t t = 0; t < T; t++)
+                r.type_prob[t] += r.panel_prob[q] * (double)r.panels[q * T + t] / (double)size[t];
+        }
+        size_t *copies = malloc(P * sizeof *copies), *again = malloc(P * sizeof *again);
+        urne_sortition_rounding how, how2;
+        assert_int_equal(urne_sortition_round(&p, &r, m, copies, &how), 0);
+        assert_int_equal(urne_sortition_round(&p, &r, m, again, &how2), 0);
+        assert_memory_equal(copies, again, P * sizeof *copies);
+        size_t total = 0;
+        for (size_t q = 0; q < P; q++) {
+            double x = r.panel_prob[q] * (double)m;
+            assert_true((double)copies[q] >= floor(x + 1e-9) - 1e-9 && (double)copies[q] <= ceil(x - 1e-9) + 1e-9);
+            total += copies[q];
+        }
+        assert_int_equal(total, m);
+        double dev = rounding_deviation(&p, &r, m, copies);
+        assert_true(fabs(dev - how.deviation) < 1e-12);
+        assert_true(how.deviation <= how.largest_remainders_deviation + 1e-12);
+        better += how.deviation < how.largest_remainders_deviation - 1e-9;
+        /* a local optimum: no ticket moved from a panel rounded up to one rounded down
+         * lowers the largest deviation */
+        for (size_t a = 0; a < P; a++)
+            for (size_t b = 0; b < P; b++) {
+                double xa = r.panel_prob[a] * (double)m, xb = r.panel_prob[b] * (double)m;
+                if (a == b || (double)copies[a] <= xa || (double)copies[b] >= xb) continue;
+                copies[a]--, copies[b]++;
+                double moved = rounding_deviation(&p, &r, m, copies);
+                copies[a]++, copies[b]--;
+                if (moved < dev - 1e-9) fail_msg("instance %d: moving a ticket from %zu to %zu lowers %.9f to %.9f", e, a, b, dev, moved);
+            }
+        free(copies), free(again);
+        urne_sortition_result_free(&r);
+    }
+    assert_true(better > 0);
+}
+
 /* The draw replays from its seed; each alternate, put in the seat of the member they
  * replace, keeps every quota. */
 static void test_draw_and_alternates(void **state) {
@@ -414,6 +493,7 @@ int main(void) {
         cmocka_unit_test(test_legacy),
         cmocka_unit_test(test_relaxation),
         cmocka_unit_test(test_uncovered),
+        cmocka_unit_test(test_rounding),
         cmocka_unit_test(test_draw_and_alternates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
