@@ -92,14 +92,34 @@ static int close_out(FILE *f, const char *dir, const char *name, const char *tmp
 
 static const char *const method_names[] = {"leximin", "maximin", "nash", "legacy"};
 
+/* A field, in double quotes when it holds the separator, a quote or a line break. */
+static void put_field(FILE *f, const char *text, char sep) {
+    if (strchr(text, sep) == NULL && strpbrk(text, "\"\r\n") == NULL) {
+        fputs(text, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *text; text++) {
+        if (*text == '"') fputc('"', f);
+        fputc(*text, f);
+    }
+    fputc('"', f);
+}
+
+/* The pool file's separator, which every output keeps (French spreadsheets write ';'). */
+static char sep_of_pool(const urne_pool *p) { return p->sep ? p->sep : ','; }
+
 /* A volunteer's line as the pool file gave it, every column kept, after the row number
  * when the pool has no id column. */
 static void put_line(FILE *f, const urne_pool *p, size_t i) {
-    if (p->ids_from_rows) fprintf(f, "%s,", p->ids[i]);
+    if (p->ids_from_rows) fprintf(f, "%s%c", p->ids[i], sep_of_pool(p));
     fprintf(f, "%s\n", p->lines[i]);
 }
 
-static void put_header(FILE *f, const urne_pool *p) { fprintf(f, "%s%s\n", p->ids_from_rows ? "id," : "", p->header); }
+static void put_header(FILE *f, const urne_pool *p) {
+    if (p->ids_from_rows) fprintf(f, "id%c", sep_of_pool(p));
+    fprintf(f, "%s\n", p->header);
+}
 
 static int write_outputs(const opts *o, const urne_pool *p, const urne_sortition_result *r,
                          const urne_sortition_draw_result *dr, const urne_sortition_alternates_list *alt,
@@ -117,23 +137,29 @@ static int write_outputs(const opts *o, const urne_pool *p, const urne_sortition
         if (dr->selected[i]) put_line(f, p, i);
     rc |= close_out(f, o->out, "panel.csv", tmp);
     if ((f = open_out(o->out, "alternates.csv", tmp, sizeof tmp)) == NULL) return -1;
-    fprintf(f, "rank,replaces,");
+    char sep = sep_of_pool(p);
+    fprintf(f, "rank%creplaces%c", sep, sep);
     put_header(f, p);
     for (size_t a = 0; a < alt->n; a++) {
-        fprintf(f, "%zu,%s,", a + 1, p->ids[alt->replaces[a]]);
+        fprintf(f, "%zu%c", a + 1, sep);
+        put_field(f, p->ids[alt->replaces[a]], sep);
+        fputc(sep, f);
         put_line(f, p, alt->alternate[a]);
     }
     rc |= close_out(f, o->out, "alternates.csv", tmp);
     if ((f = open_out(o->out, "probabilities.csv", tmp, sizeof tmp)) == NULL) return -1;
-    fprintf(f, "id,probability\n");
-    for (size_t i = 0; i < p->n; i++) fprintf(f, "%s,%.9f\n", p->ids[i], r->type_prob[p->type_of[i]]);
+    fprintf(f, "id%cprobability\n", sep);
+    for (size_t i = 0; i < p->n; i++) {
+        put_field(f, p->ids[i], sep);
+        fprintf(f, "%c%.9f\n", sep, r->type_prob[p->type_of[i]]);
+    }
     rc |= close_out(f, o->out, "probabilities.csv", tmp);
     if ((f = open_out(o->out, "panels.csv", tmp, sizeof tmp)) == NULL) return -1;
-    fprintf(f, "ticket_from,ticket_to,probability,members\n"); /* one row per panel of the support, its tickets of m */
+    fprintf(f, "ticket_from%cticket_to%cprobability%cmembers\n", sep, sep, sep); /* one row per panel of the support, its tickets of m */
     size_t from = 1;
     for (size_t q = 0; q < r->npanels; q++) {
         if (dr->copies[q] == 0) continue;
-        fprintf(f, "%zu,%zu,%.9f,", from, from + dr->copies[q] - 1, r->panel_prob[q]);
+        fprintf(f, "%zu%c%zu%c%.9f%c", from, sep, from + dr->copies[q] - 1, sep, r->panel_prob[q], sep);
         from += dr->copies[q];
         /* members by type: "type x seats" in the features' words */
         int first = 1;

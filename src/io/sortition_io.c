@@ -222,6 +222,7 @@ static int read_pool(const char *buf, size_t len, urne_encoding enc, const char 
         long n = urne_fields_split(line, sep_of(line), f, 1024);
         if (!header) {
             sep = sep_of(line);
+            p->sep = sep;
             n = urne_fields_split(line, sep, f, 1024);
             ncols = n;
             for (size_t c = 0; c < p->ncat; c++) {

@@ -44,6 +44,7 @@ typedef struct urne_pool {
     uint32_t *type_household;  /* ntypes, NULL if not asked */
     /* the pool file as read, for outputs that keep every column */
     const char *header;        /* the header line */
+    char sep;                  /* its field separator (',' or ';'), which outputs keep */
     int ids_from_rows;         /* the pool has no id column: ids are row numbers */
     const char **lines;        /* n: each volunteer's line (array malloc'd) */
 } urne_pool;

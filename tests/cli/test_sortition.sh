@@ -84,6 +84,16 @@ has_file() { if head -1 "$1" | grep -q "$2"; then ok; else ko "$1 starts without
 has_file "$tmp/a/panel.csv" "^id,gender,leaning$"
 has_file "$tmp/a/alternates.csv" "^rank,replaces,id,gender,leaning$"
 json "d['inputs_hash'][:7], len(d['inputs_hash'])" "('sha256:', 71)"
+# a pool written by a French spreadsheet (';'): every output keeps its separator, and
+# an id holding one is quoted
+printf 'nom;genre;ville\nAna;femme;Lyon\n"Bob; fils";homme;Paris\nCyd;femme;Nantes\nDan;homme;Lille\n' > "$tmp/psemi.csv"
+printf 'category,feature,min,max\ngenre,femme,1,1\ngenre,homme,1,1\n' > "$tmp/qsemi.csv"
+expect_rc 0 sortition draw --pool "$tmp/psemi.csv" --quotas "$tmp/qsemi.csv" --size 2 --id nom --out "$tmp/semi" --json
+has_file "$tmp/semi/panel.csv" "^nom;genre;ville$"
+has_file "$tmp/semi/alternates.csv" "^rank;replaces;nom;genre;ville$"
+has_file "$tmp/semi/probabilities.csv" "^id;probability$"
+has_file "$tmp/semi/panels.csv" "^ticket_from;ticket_to;probability;members$"
+if grep -q '^"Bob; fils";0.5' "$tmp/semi/probabilities.csv"; then ok; else ko "the id holding ';' is not quoted in probabilities.csv"; fi
 printf 'id,gender\n1,female\n1,male\n' > "$tmp/dup.csv"
 expect_rc 1 sortition check --pool "$tmp/dup.csv" --quotas "$tmp/q.csv" --size 1
 has err "id '1' appears twice [duplicate-id]"
