@@ -17,6 +17,7 @@
 
 #include "../io/io_file.h"
 #include "../io/sortition_io.h"
+#include "../io/write_common.h"
 #include "cli.h"
 
 static void sortition_usage(FILE *out) {
@@ -92,20 +93,6 @@ static int close_out(FILE *f, const char *dir, const char *name, const char *tmp
 
 static const char *const method_names[] = {"leximin", "maximin", "nash", "legacy"};
 
-/* A field, in double quotes when it holds the separator, a quote or a line break. */
-static void put_field(FILE *f, const char *text, char sep) {
-    if (strchr(text, sep) == NULL && strpbrk(text, "\"\r\n") == NULL) {
-        fputs(text, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *text; text++) {
-        if (*text == '"') fputc('"', f);
-        fputc(*text, f);
-    }
-    fputc('"', f);
-}
-
 /* The pool file's separator, which every output keeps (French spreadsheets write ';'). */
 static char sep_of_pool(const urne_pool *p) { return p->sep ? p->sep : ','; }
 
@@ -142,7 +129,7 @@ static int write_outputs(const opts *o, const urne_pool *p, const urne_sortition
     put_header(f, p);
     for (size_t a = 0; a < alt->n; a++) {
         fprintf(f, "%zu%c", a + 1, sep);
-        put_field(f, p->ids[alt->replaces[a]], sep);
+        urne_write_csv_cell(f, p->ids[alt->replaces[a]], sep);
         fputc(sep, f);
         put_line(f, p, alt->alternate[a]);
     }
@@ -150,7 +137,7 @@ static int write_outputs(const opts *o, const urne_pool *p, const urne_sortition
     if ((f = open_out(o->out, "probabilities.csv", tmp, sizeof tmp)) == NULL) return -1;
     fprintf(f, "id%cprobability\n", sep);
     for (size_t i = 0; i < p->n; i++) {
-        put_field(f, p->ids[i], sep);
+        urne_write_csv_cell(f, p->ids[i], sep);
         fprintf(f, "%c%.9f\n", sep, r->type_prob[p->type_of[i]]);
     }
     rc |= close_out(f, o->out, "probabilities.csv", tmp);

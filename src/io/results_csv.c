@@ -11,21 +11,12 @@
 #include <string.h>
 
 #include "results_io.h"
+#include "write_common.h"
 
 /* One cell, quoted when it holds a separator or a quote; `first` omits the leading ';'. */
 static void cell_at(FILE *out, const char *s, int first) {
     if (!first) fputc(';', out);
-    if (s == NULL) return;
-    if (strpbrk(s, ";\"\n") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
+    urne_write_csv_cell(out, s, ';');
 }
 
 static void cell(FILE *out, const char *s) { cell_at(out, s, 0); }
