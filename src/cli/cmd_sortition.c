@@ -189,7 +189,8 @@ static json_t *make_report(const opts *o, urne_sortition_method method, const ur
     json_object_set_new(rep, "pool", json_integer((json_int_t)p->n));
     json_object_set_new(rep, "types", json_integer((json_int_t)p->ntypes));
     json_object_set_new(rep, "households", json_integer((json_int_t)p->nhouseholds));
-    json_object_set_new(rep, "quotas_met", json_true()); /* the engine keeps only panels that meet them */
+    /* checked on the panel drawn, not assumed from the engine */
+    json_object_set_new(rep, "quotas_met", json_boolean(urne_pool_panel_valid(p, o->size, dr->selected) == 1));
     json_object_set_new(rep, "min_probability", json_real(r->min_prob));
     json_object_set_new(rep, "mean_probability", json_real(mean));
     json_object_set_new(rep, "max_probability", json_real(max));

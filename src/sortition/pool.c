@@ -52,3 +52,26 @@ void urne_sortition_result_free(urne_sortition_result *r) {
     free(r->type_prob);
     memset(r, 0, sizeof *r);
 }
+
+int urne_pool_panel_valid(const urne_pool *p, int64_t k, const char *selected) {
+    int64_t size = 0, *count = calloc(p->ncat * URNE_SORTITION_MAX_FEATURES + 1, sizeof *count);
+    int64_t *seated = calloc(p->nhouseholds + 1, sizeof *seated);
+    if (count == NULL || seated == NULL) {
+        free(count), free(seated);
+        return -1;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < p->n; i++) {
+        if (!selected[i]) continue;
+        size++;
+        for (size_t c = 0; c < p->ncat; c++) count[c * URNE_SORTITION_MAX_FEATURES + p->feature[i * p->ncat + c]]++;
+        if (p->household && p->household[i] != URNE_NO_HOUSEHOLD && ++seated[p->household[i]] > 1) ok = 0;
+    }
+    for (size_t c = 0; c < p->ncat; c++)
+        for (size_t f = 0; f < p->nfeat[c]; f++) {
+            int64_t have = count[c * URNE_SORTITION_MAX_FEATURES + f];
+            if (have < p->min[c][f] || have > p->max[c][f]) ok = 0;
+        }
+    free(count), free(seated);
+    return ok && size == k;
+}

@@ -56,6 +56,10 @@ int urne_pool_types(urne_pool *pool);
 
 void urne_pool_free(urne_pool *pool);
 
+/* Does the panel `selected` (n flags) seat exactly k volunteers, within every quota,
+ * with no two from one shared household? 1 yes, 0 no, -1 memory. */
+int urne_pool_panel_valid(const urne_pool *p, int64_t k, const char *selected);
+
 typedef struct urne_sortition_result {
     size_t ntypes, npanels;
     int64_t *panels;           /* npanels x ntypes: members of each type in each panel */

@@ -461,6 +461,25 @@ static void test_draw_and_alternates(void **state) {
     assert_int_equal(urne_sortition_draw(&p, &r, 1000, 99, &a), 0);
     assert_int_equal(urne_sortition_draw(&p, &r, 1000, 99, &b), 0);
     assert_memory_equal(a.selected, b.selected, p.n);
+    assert_int_equal(urne_pool_panel_valid(&p, 200, a.selected), 1);
+    assert_int_equal(urne_pool_panel_valid(&p, 199, a.selected), 0);
+    { /* one member out, one volunteer in: a panel of 200 still, off some quota unless
+       * they share every feature */
+        size_t out = 0, in = 0;
+        while (!a.selected[out]) out++;
+        while (a.selected[in] || memcmp(p.feature + in * p.ncat, p.feature + out * p.ncat, p.ncat * sizeof *p.feature) == 0) in++;
+        a.selected[out] = 0, a.selected[in] = 1;
+        int64_t have = 0;
+        int within = 1;
+        for (size_t c = 0; c < p.ncat; c++)
+            for (size_t f = 0; f < p.nfeat[c]; f++) {
+                have = 0;
+                for (size_t v = 0; v < p.n; v++) have += a.selected[v] && p.feature[v * p.ncat + c] == f;
+                within &= have >= p.min[c][f] && have <= p.max[c][f];
+            }
+        assert_int_equal(urne_pool_panel_valid(&p, 200, a.selected), within);
+        a.selected[out] = 1, a.selected[in] = 0;
+    }
     urne_sortition_alternates_list alt;
     assert_int_equal(urne_sortition_alternates(&p, a.selected, 99, &alt), 0);
     assert_int_equal(alt.n + alt.without, 200);
