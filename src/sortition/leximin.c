@@ -241,7 +241,7 @@ static int round_once(state *s, int last, int64_t *xs, size_t room, double *y, d
     const double *lambda = Clp_getColSolution(master);
     memset(mix, 0, T * sizeof *mix);
     for (size_t q = 0; q < s->panels.n; q++) {
-        double l = lambda[q + 1]; /* the z column sits after the first panels */
+        double l = lambda[q + 1]; /* z is column 0 */
         if (l > 0)
             for (size_t t = 0; t < T; t++)
                 if (s->panels.x[q * T + t]) mix[t] += l * a(s, q, t);

@@ -29,38 +29,29 @@
 #define MOVES_MAX 1000000 /* a bound on the search that does not depend on the machine */
 
 /* Counts by largest remainders: every x_q rounded down, then up for the largest
- * fractional parts until they sum to m. */
-static void largest_remainders(const double *x, size_t P, size_t m, size_t *copies) {
-    double *rem = malloc((P ? P : 1) * sizeof *rem);
+ * fractional parts (lowest index first on ties) until they sum to m. rem: P scratch. */
+static void largest_remainders(const double *x, size_t P, size_t m, size_t *copies, double *rem) {
     size_t given = 0;
     for (size_t q = 0; q < P; q++) {
         copies[q] = (size_t)floor(x[q]);
         given += copies[q];
-        if (rem) rem[q] = x[q] - floor(x[q]);
+        rem[q] = x[q] - floor(x[q]);
     }
-    while (given < m && P > 0) { /* largest remainders, lowest index first on ties */
+    for (; given < m && P > 0; given++) {
         size_t best = 0;
         for (size_t q = 1; q < P; q++)
-            if (rem == NULL || rem[q] > rem[best]) best = q;
+            if (rem[q] > rem[best]) best = q;
         copies[best]++;
-        if (rem) rem[best] = -1;
-        given++;
+        rem[best] = -1;
     }
-    free(rem);
 }
 
-/* Largest |pi'_t - pi_t| for the counts given. */
-static double deviation(const urne_pool *pool, const urne_sortition_result *r, size_t m, const size_t *copies) {
-    size_t T = pool->ntypes;
+/* The largest |pi'_t - pi_t|, from the deviations in tickets. */
+static double largest(const double *dev, size_t T, size_t m) {
     double worst = 0;
-    for (size_t t = 0; t < T; t++) {
-        double got = 0;
-        for (size_t q = 0; q < r->npanels; q++)
-            got += (double)copies[q] * (double)r->panels[q * T + t] / (double)pool->type_size[t];
-        got /= (double)m;
-        if (fabs(got - r->type_prob[t]) > worst) worst = fabs(got - r->type_prob[t]);
-    }
-    return worst;
+    for (size_t t = 0; t < T; t++)
+        if (fabs(dev[t]) > worst) worst = fabs(dev[t]);
+    return worst / (double)m;
 }
 
 /* dev[t] = sum_P c_P x_t(P) / n_t - m pi_t: type t's deviation in tickets. */
@@ -150,32 +141,31 @@ static void improve(mover *mv, size_t P, const int *fractional, int *up, size_t 
 
 int urne_sortition_round(const urne_pool *pool, const urne_sortition_result *r, size_t m, size_t *copies,
                          urne_sortition_rounding *how) {
-    size_t P = r->npanels;
-    double *x = malloc((P ? P : 1) * sizeof *x);
-    if (x == NULL) return -1;
+    size_t P = r->npanels, T = pool->ntypes;
+    double *x = malloc((P ? P : 1) * sizeof *x), *rem = malloc((P ? P : 1) * sizeof *rem);
+    int *fractional = malloc((P ? P : 1) * sizeof *fractional), *up = malloc((P ? P : 1) * sizeof *up);
+    mover mv = {pool, r, T, malloc((T ? T : 1) * sizeof(double)), calloc(T ? T : 1, sizeof(double)),
+                malloc((T ? T : 1) * sizeof(size_t)), 0, calloc(T ? T : 1, 1), 0};
+    int rc = -1;
+    if (!x || !rem || !fractional || !up || !mv.dev || !mv.delta || !mv.touched || !mv.mark) goto out;
     for (size_t q = 0; q < P; q++) {
         x[q] = r->panel_prob[q] * (double)m;
         double near = floor(x[q] + 0.5);
         if (fabs(x[q] - near) < 1e-9) x[q] = near; /* an exact count, up to floating-point noise */
     }
-    largest_remainders(x, P, m, copies);
-    how->largest_remainders_deviation = deviation(pool, r, m, copies);
-    size_t T = pool->ntypes;
-    mover mv = {pool, r, T, malloc((T ? T : 1) * sizeof(double)), calloc(T ? T : 1, sizeof(double)),
-                malloc((T ? T : 1) * sizeof(size_t)), 0, calloc(T ? T : 1, 1), 0};
-    int *fractional = malloc((P ? P : 1) * sizeof *fractional), *up = malloc((P ? P : 1) * sizeof *up);
-    int rc = -1;
-    if (mv.dev && mv.delta && mv.touched && mv.mark && fractional && up) {
-        for (size_t q = 0; q < P; q++) {
-            fractional[q] = x[q] != floor(x[q]);
-            up[q] = fractional[q] && (double)copies[q] > x[q];
-        }
-        deviations(pool, r, m, copies, mv.dev);
-        improve(&mv, P, fractional, up, copies);
-        how->deviation = deviation(pool, r, m, copies);
-        how->moves = mv.moves;
-        rc = 0;
+    largest_remainders(x, P, m, copies, rem);
+    for (size_t q = 0; q < P; q++) {
+        fractional[q] = x[q] != floor(x[q]);
+        up[q] = fractional[q] && (double)copies[q] > x[q];
     }
-    free(mv.dev), free(mv.delta), free(mv.touched), free(mv.mark), free(fractional), free(up), free(x);
+    deviations(pool, r, m, copies, mv.dev);
+    how->largest_remainders_deviation = largest(mv.dev, T, m);
+    improve(&mv, P, fractional, up, copies);
+    deviations(pool, r, m, copies, mv.dev); /* afresh, not the sum of the moves' updates */
+    how->deviation = largest(mv.dev, T, m);
+    how->moves = mv.moves;
+    rc = 0;
+out:
+    free(mv.dev), free(mv.delta), free(mv.touched), free(mv.mark), free(fractional), free(up), free(x), free(rem);
     return rc;
 }
