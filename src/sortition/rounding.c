@@ -73,21 +73,20 @@ typedef struct mover {
     size_t *touched, ntouched;
     char *mark;
     size_t moves;
+    urne_sparse share;  /* column q: x_t(q) / n_t for the types panel q seats */
 } mover;
 
 /* The effect of moving one ticket from panel `from` to panel `to` into delta[] (the
  * types touched listed in touched[]). */
 static void move_effect(mover *mv, size_t from, size_t to) {
-    size_t T = mv->T;
     for (size_t i = 0; i < mv->ntouched; i++) mv->delta[mv->touched[i]] = 0, mv->mark[mv->touched[i]] = 0;
     mv->ntouched = 0;
     for (int side = 0; side < 2; side++) {
         size_t q = side ? to : from;
-        for (size_t t = 0; t < T; t++) {
-            int64_t x = mv->r->panels[q * T + t];
-            if (x == 0) continue;
+        for (CoinBigIndex e = mv->share.start[q]; e < mv->share.start[q + 1]; e++) {
+            size_t t = (size_t)mv->share.index[e];
             if (!mv->mark[t]) mv->mark[t] = 1, mv->touched[mv->ntouched++] = t;
-            mv->delta[t] += (side ? 1.0 : -1.0) * (double)x / (double)mv->pool->type_size[t];
+            mv->delta[t] += side ? mv->share.value[e] : -mv->share.value[e];
         }
     }
 }
@@ -145,9 +144,18 @@ int urne_sortition_round(const urne_pool *pool, const urne_sortition_result *r, 
     double *x = malloc((P ? P : 1) * sizeof *x), *rem = malloc((P ? P : 1) * sizeof *rem);
     int *fractional = malloc((P ? P : 1) * sizeof *fractional), *up = malloc((P ? P : 1) * sizeof *up);
     mover mv = {pool, r, T, malloc((T ? T : 1) * sizeof(double)), calloc(T ? T : 1, sizeof(double)),
-                malloc((T ? T : 1) * sizeof(size_t)), 0, calloc(T ? T : 1, 1), 0};
+                malloc((T ? T : 1) * sizeof(size_t)), 0, calloc(T ? T : 1, 1), 0, {0}};
     int rc = -1;
-    if (!x || !rem || !fractional || !up || !mv.dev || !mv.delta || !mv.touched || !mv.mark) goto out;
+    size_t nnz = 0;
+    for (size_t e = 0; e < P * T; e++) nnz += r->panels[e] != 0;
+    if (!x || !rem || !fractional || !up || !mv.dev || !mv.delta || !mv.touched || !mv.mark ||
+        urne_sparse_reserve(&mv.share, P, nnz) != 0)
+        goto out;
+    for (size_t q = 0; q < P; q++) {
+        for (size_t t = 0; t < T; t++)
+            if (r->panels[q * T + t]) urne_sparse_add(&mv.share, (int)t, (double)r->panels[q * T + t] / (double)pool->type_size[t]);
+        urne_sparse_end_col(&mv.share);
+    }
     for (size_t q = 0; q < P; q++) {
         x[q] = r->panel_prob[q] * (double)m;
         double near = floor(x[q] + 0.5);
@@ -166,6 +174,7 @@ int urne_sortition_round(const urne_pool *pool, const urne_sortition_result *r, 
     how->moves = mv.moves;
     rc = 0;
 out:
+    urne_sparse_free(&mv.share);
     free(mv.dev), free(mv.delta), free(mv.touched), free(mv.mark), free(fractional), free(up), free(x), free(rem);
     return rc;
 }
