@@ -37,6 +37,8 @@ static void sortition_usage(FILE *out) {
             "                     report.json\n"
             "                     (default: sortition-out)\n"
             "  --time-limit S     stop after S seconds with the best distribution found, and say so\n"
+            "  --column-generation  LEXIMIN by the paper's column generation alone, without first trying the\n"
+            "                     quotas' LP relaxation (slower; the same probabilities; for comparison)\n"
             "  --json             print report.json\n"
             "  -h, --help         this help\n\n"
             "Example:\n"
@@ -47,13 +49,13 @@ typedef struct opts {
     const char *pool, *quotas, *id, *method, *seed, *out, *households;
     long long size, panels;
     double seconds;
-    int json, draw;
+    int json, draw, column_generation;
 } opts;
 
 static void progress(void *ctx, const urne_sortition_progress_info *i) {
     (void)ctx;
-    fprintf(stderr, "\rsortition: round %zu, %zu of %zu types fixed, %zu panels, %zu LP / %zu MIP solves, %.1f s   ",
-            i->round, i->fixed, i->ntypes, i->panels, i->lp_solves, i->mip_solves, i->elapsed);
+    fprintf(stderr, "\rsortition (%s): round %zu, %zu of %zu types fixed, %zu panels, %zu LP / %zu MIP solves, %.1f s   ",
+            i->phase, i->round, i->fixed, i->ntypes, i->panels, i->lp_solves, i->mip_solves, i->elapsed);
     fflush(stderr);
 }
 
@@ -92,6 +94,9 @@ static int close_out(FILE *f, const char *dir, const char *name, const char *tmp
 }
 
 static const char *const method_names[] = {"leximin", "maximin", "nash", "legacy"};
+/* How each method found its distribution (report.json), by method, then LEXIMIN through the relaxation. */
+static const char *const algorithm_names[] = {"column generation", "column generation", "column generation",
+                                              "greedy runs", "LP relaxation, decomposed"};
 
 /* The pool file's separator, which every output keeps (French spreadsheets write ';'). */
 static char sep_of_pool(const urne_pool *p) { return p->sep ? p->sep : ','; }
@@ -224,6 +229,7 @@ static json_t *make_report(const opts *o, urne_sortition_method method, const ur
     json_object_set_new(rep, "rounds", json_integer((json_int_t)r->rounds));
     json_object_set_new(rep, "lp_solves", json_integer((json_int_t)r->lp_solves));
     json_object_set_new(rep, "mip_solves", json_integer((json_int_t)r->mip_solves));
+    json_object_set_new(rep, "algorithm", json_string(algorithm_names[method == URNE_SORTITION_LEXIMIN && r->relaxed ? 4 : method]));
     json_object_set_new(rep, "timed_out", json_boolean(r->timed_out));
     return rep;
 }
@@ -296,7 +302,12 @@ static int run(const opts *o, urne_sortition_method method) {
     }
     uint64_t seed = urne_sortition_seed(o->seed);
     urne_sortition_result r;
-    urne_sortition_options so = {method, o->seconds, progress, NULL, seed, (size_t)o->panels};
+    urne_sortition_options so = {.method = method,
+                                 .seconds = o->seconds,
+                                 .progress = progress,
+                                 .seed = seed,
+                                 .legacy_runs = (size_t)o->panels,
+                                 .no_relaxation = o->column_generation};
     if (urne_sortition_distribution(&p, o->size, &so, &r, &d) != 0) {
         fputc('\n', stderr);
         urne_cli_print_diags(&d);
@@ -344,7 +355,7 @@ int urne_cli_sortition(int argc, char **argv) {
         sortition_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? URNE_EXIT_USAGE : URNE_EXIT_OK;
     }
-    opts o = {NULL, NULL, NULL, "leximin", "1", "sortition-out", NULL, 0, 1000, 0, 0, 0};
+    opts o = {.method = "leximin", .seed = "1", .out = "sortition-out", .panels = 1000};
     if (strcmp(argv[1], "draw") == 0)
         o.draw = 1;
     else if (strcmp(argv[1], "check") != 0) {
@@ -358,6 +369,7 @@ int urne_cli_sortition(int argc, char **argv) {
         {"panels", required_argument, 0, 'P'}, {"out", required_argument, 0, 'o'},
         {"time-limit", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
         {"households", required_argument, 0, 'H'}, {"help", no_argument, 0, 'h'},
+        {"column-generation", no_argument, 0, 'C'},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -373,6 +385,7 @@ int urne_cli_sortition(int argc, char **argv) {
         case 's': o.seed = optarg; break;
         case 'o': o.out = optarg; break;
         case 'j': o.json = 1; break;
+        case 'C': o.column_generation = 1; break;
         case 'k':
         case 'P': {
             long long v = strtoll(optarg, &end, 10);

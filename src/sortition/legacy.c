@@ -124,7 +124,7 @@ int urne_sortition_legacy(const urne_pool *pool, int64_t k, const urne_sortition
         }
         times[q]++;
         if (opt->progress && (run + 1) % 100 == 0) {
-            urne_sortition_progress_info info = {run + 1, 0, T, ps.n, 0, 0, urne_sortition_now() - start};
+            urne_sortition_progress_info info = {"legacy runs", run + 1, 0, T, ps.n, 0, 0, urne_sortition_now() - start};
             opt->progress(opt->ctx, &info);
         }
         if (opt->seconds > 0 && urne_sortition_now() - start > opt->seconds) {

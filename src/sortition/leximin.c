@@ -37,9 +37,7 @@
 
 #include "sortition_internal.h"
 
-#define SLACK 1e-9   /* fixed types keep a hair less than they had, so that rounding never makes a round infeasible */
 #define PRICING_GAP 1e-3 /* stabilised pricing needs a good panel and a bound, not the proven optimum */
-#define TIGHT 1e-7   /* a dual value above this, relative to the largest, marks a tight type */
 
 typedef struct state {
     const urne_pool *p;
@@ -54,6 +52,7 @@ typedef struct state {
     size_t round, nfixed, lp_solves;
     Clp_Simplex *master;  /* kept from round to round, its basis with it */
     double last_report;
+    const char *phase;    /* for the progress line */
 } state;
 
 static double a(const state *s, size_t panel, size_t t) {
@@ -66,8 +65,14 @@ static void report(state *s, int force) {
     double now = urne_sortition_now();
     if (!s->progress || (!force && now - s->last_report < 1.0)) return;
     s->last_report = now;
-    urne_sortition_progress_info info = {s->round,           s->nfixed, s->T, s->panels.n, s->lp_solves + s->search.lp_solves,
-                                         s->search.mip_solves, now - s->start};
+    urne_sortition_progress_info info = {s->phase,
+                                         s->round,
+                                         s->nfixed,
+                                         s->T,
+                                         s->panels.n,
+                                         s->lp_solves + s->search.lp_solves,
+                                         s->search.mip_solves,
+                                         now - s->start};
     s->progress(s->ctx, &info);
 }
 
@@ -257,11 +262,11 @@ static int round_once(state *s, int last, int64_t *xs, size_t room, double *y, d
      * CLP's tolerance): lower the value to what it gives them, so that this distribution
      * stays strictly feasible and the next round starts from it */
     for (size_t t = 0; t < T; t++)
-        if (s->fixed[t] && mix[t] - SLACK < s->v[t]) rlb[t] = s->v[t] = mix[t] - SLACK;
+        if (s->fixed[t] && mix[t] - URNE_LEXIMIN_SLACK < s->v[t]) rlb[t] = s->v[t] = mix[t] - URNE_LEXIMIN_SLACK;
     for (size_t t = 0; t < T; t++)
-        if (!s->fixed[t] && (last || timed_out || y[t] > TIGHT * ymax || y[t] == ymax)) {
+        if (!s->fixed[t] && (last || timed_out || urne_leximin_tight(y[t], ymax))) {
             s->fixed[t] = 1;
-            s->v[t] = (mix[t] < z ? mix[t] : z) - SLACK;
+            s->v[t] = (mix[t] < z ? mix[t] : z) - URNE_LEXIMIN_SLACK;
             s->nfixed++;
             /* in the master, t leaves z's rows for a row of its own: at least v_t */
             rlb[t] = s->v[t];
@@ -346,6 +351,66 @@ int urne_sortition_result_set(urne_sortition_result *out, const urne_pool *p, ur
     return 0;
 }
 
+static void decomposition_progress(void *ctx, size_t panels) {
+    state *s = ctx;
+    s->panels.n = panels;
+    report(s, 0);
+}
+
+/* LEXIMIN over the quotas' LP relaxation, decomposed into panels (see relaxation.c).
+ * 1: `out` holds the LEXIMIN distribution; 0: not decomposed (or out of time), the
+ * panels met are in s->panels for the column generation; -1 error. */
+static int relaxed(state *s, urne_sortition_result *out, urne_diags *diags) {
+    size_t T = s->T;
+    double *x = malloc((T ? T : 1) * sizeof *x), *weights = NULL;
+    int rc = -1;
+    if (x == NULL) goto oom;
+    s->phase = "relaxation";
+    int r = urne_relaxed_leximin(&s->search, x, &s->round, &s->lp_solves);
+    if (r < 0) goto oom;
+    if (r == 0) { /* the column generation starts afresh */
+        s->round = 0;
+        rc = 0;
+        goto out;
+    }
+    s->nfixed = T;
+    report(s, 1);
+    s->phase = "decomposition";
+    r = urne_relaxed_decompose(&s->search, x, &s->panels, &weights, s->seconds > 0 ? s->start + s->seconds : 0,
+                                   decomposition_progress, s);
+    if (r < 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the MIP solver (CBC) failed decomposing the relaxation");
+        goto out;
+    }
+    if (r != 1) { /* the column generation starts afresh, from the panels met */
+        s->round = 0, s->nfixed = 0;
+        rc = 0;
+        goto out;
+    }
+    if (urne_sortition_result_set(out, s->p, &s->panels, weights) != 0) goto oom;
+    /* the decomposition's own check: the panels give every type its value */
+    for (size_t t = 0; t < T; t++)
+        if (fabs(out->type_prob[t] - x[t] / (double)s->p->type_size[t]) > URNE_RELAXED_CHECK) {
+            urne_sortition_result_free(out);
+            memset(out, 0, sizeof *out);
+            s->round = 0, s->nfixed = 0;
+            rc = 0;
+            goto out;
+        }
+    out->rounds = s->round;
+    out->lp_solves = s->lp_solves + s->search.lp_solves;
+    out->mip_solves = s->search.mip_solves;
+    out->panels_generated = s->panels.n;
+    out->relaxed = 1;
+    rc = 1;
+    goto out;
+oom:
+    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+out:
+    free(x), free(weights);
+    return rc;
+}
+
 int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_rounds,
                                   const urne_sortition_options *opt, urne_sortition_result *out, urne_diags *diags) {
     memset(out, 0, sizeof *out);
@@ -367,6 +432,15 @@ int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_r
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
         goto done;
     }
+    if (max_rounds == SIZE_MAX && !(opt && opt->no_relaxation)) { /* LEXIMIN: the relaxation first, when it is exact (relaxation.c) */
+        int r = relaxed(&s, out, diags);
+        if (r < 0) goto done;
+        if (r == 1) {
+            rc = 0;
+            goto done;
+        }
+    }
+    s.phase = "column generation";
     size_t seeds = T < URNE_SEED_ROUNDS_MAX ? T : URNE_SEED_ROUNDS_MAX;
     if (urne_panels_start(&s.panels, &s.search, xs, seeds, s.seconds > 0 ? s.start + s.seconds : 0, s.fixed, diags) != 0)
         goto done;

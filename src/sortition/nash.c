@@ -81,7 +81,7 @@ int urne_sortition_nash(const urne_pool *pool, int64_t k, const urne_sortition_o
         for (size_t t = 0; t < T; t++) inv[t] = covered[t] && pi[t] > 0 ? 1.0 / pi[t] : 0.0;
         out->rounds++;
         if (opt->progress) {
-            urne_sortition_progress_info info = {out->rounds, 0, T, ps.n, search.lp_solves, search.mip_solves,
+            urne_sortition_progress_info info = {"nash", out->rounds, 0, T, ps.n, search.lp_solves, search.mip_solves,
                                                  urne_sortition_now() - start};
             opt->progress(opt->ctx, &info);
         }

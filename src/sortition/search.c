@@ -61,11 +61,12 @@ int urne_search_init(urne_search *s, const urne_pool *p, int64_t k) {
     s->rlb = malloc(R * sizeof *s->rlb);
     s->rub = malloc(R * sizeof *s->rub);
     s->cub = malloc((T ? T : 1) * sizeof *s->cub);
+    s->clb = calloc(T ? T : 1, sizeof *s->clb);
     s->obj = calloc(T ? T : 1, sizeof *s->obj);
     s->count = malloc(R * sizeof *s->count);
     s->order = malloc((T ? T : 1) * sizeof *s->order);
     s->incumbent = malloc((T ? T : 1) * sizeof *s->incumbent);
-    if (!s->incumbent || !s->row0 || !s->rlb || !s->rub || !s->cub || !s->obj || !s->count || !s->order ||
+    if (!s->incumbent || !s->clb || !s->row0 || !s->rlb || !s->rub || !s->cub || !s->obj || !s->count || !s->order ||
         urne_sparse_reserve(&s->m, T, T * (p->ncat + 2)) != 0)
         goto oom;
     size_t r = 0;
@@ -83,16 +84,11 @@ int urne_search_init(urne_search *s, const urne_pool *p, int64_t k) {
         urne_sparse_end_col(&s->m);
         s->cub[t] = (double)p->type_size[t];
     }
-    double *clb = calloc(T ? T : 1, sizeof *clb);
     s->relax = Clp_newModel();
-    if (clb == NULL || s->relax == NULL) {
-        free(clb);
-        goto oom;
-    }
+    if (s->relax == NULL) goto oom;
     Clp_setLogLevel(s->relax, 0);
-    Clp_loadProblem(s->relax, (int)T, (int)R, s->m.start, s->m.index, s->m.value, clb, s->cub, s->obj, s->rlb, s->rub);
+    Clp_loadProblem(s->relax, (int)T, (int)R, s->m.start, s->m.index, s->m.value, s->clb, s->cub, s->obj, s->rlb, s->rub);
     Clp_setObjSense(s->relax, -1.0); /* maximise */
-    free(clb);
     return 0;
 oom:
     urne_search_free(s);
@@ -102,7 +98,7 @@ oom:
 void urne_search_free(urne_search *s) {
     if (s->relax) Clp_deleteModel(s->relax);
     urne_sparse_free(&s->m);
-    free(s->row0), free(s->rlb), free(s->rub), free(s->cub), free(s->obj), free(s->count), free(s->order), free(s->incumbent);
+    free(s->row0), free(s->rlb), free(s->rub), free(s->clb), free(s->cub), free(s->obj), free(s->count), free(s->order), free(s->incumbent);
     memset(s, 0, sizeof *s);
 }
 
@@ -193,19 +189,22 @@ static double scaled_objective(const urne_search *s, const double *w, double *ob
     return wmax;
 }
 
-/* The MIP over s->obj, which urne_search_best has just set. */
-static int mip(urne_search *s, double scale, double seconds, int64_t *xs, size_t room, size_t *found) {
+/* The MIP over s->obj, which the caller has just set, within column bounds clb..cub
+ * and row bounds rlb..rub (the search's own, or a face's); from the incumbent when
+ * `warm`. */
+static int mip(urne_search *s, double scale, double seconds, int nodes, const double *clb, const double *cub,
+               const double *rlb, const double *rub, int warm, int64_t *xs, size_t room, size_t *found) {
     size_t T = s->T;
-    double *clb = calloc(T ? T : 1, sizeof *clb);
     Cbc_Model *model = Cbc_newModel();
     int rc = URNE_SEARCH_FAILED;
-    if (clb == NULL || model == NULL) goto out;
+    if (model == NULL) goto out;
     Cbc_setLogLevel(model, 0);
-    Cbc_loadProblem(model, (int)T, (int)s->R, s->m.start, s->m.index, s->m.value, clb, s->cub, s->obj, s->rlb, s->rub);
+    Cbc_loadProblem(model, (int)T, (int)s->R, s->m.start, s->m.index, s->m.value, clb, cub, s->obj, rlb, rub);
     Cbc_setObjSense(model, -1);
     for (size_t t = 0; t < T; t++) Cbc_setInteger(model, (int)t);
     if (seconds > 0) Cbc_setMaximumSeconds(model, seconds);
-    if (s->have_incumbent) {
+    if (nodes > 0) Cbc_setMaximumNodes(model, nodes);
+    if (warm && s->have_incumbent) {
         urne_search_improve(s, s->obj, s->incumbent);
         int *idx = malloc((T ? T : 1) * sizeof *idx);
         double *val = malloc((T ? T : 1) * sizeof *val);
@@ -228,7 +227,8 @@ static int mip(urne_search *s, double scale, double seconds, int64_t *xs, size_t
     s->mip_solves++;
     if (Cbc_isProvenInfeasible(model)) {
         rc = URNE_SEARCH_INFEASIBLE;
-    } else if (Cbc_isProvenOptimal(model) || (Cbc_isSecondsLimitReached(model) && Cbc_bestSolution(model))) {
+    } else if (Cbc_isProvenOptimal(model) ||
+               ((Cbc_isSecondsLimitReached(model) || Cbc_isNodeLimitReached(model)) && Cbc_bestSolution(model))) {
         const double *sol = Cbc_bestSolution(model);
         double value = Cbc_getObjValue(model), best_possible = Cbc_getBestPossibleObjValue(model);
         s->bound = (best_possible > value ? best_possible : value) * scale; /* stopped early: CBC's bound */
@@ -246,7 +246,6 @@ static int mip(urne_search *s, double scale, double seconds, int64_t *xs, size_t
     }
 out:
     if (model) Cbc_deleteModel(model);
-    free(clb);
     return rc;
 }
 
@@ -279,5 +278,22 @@ int urne_search_best(urne_search *s, const double *w, double cutoff, double seco
             return URNE_SEARCH_FOUND;
         }
     }
-    return mip(s, scale, seconds, xs, room, found);
+    return mip(s, scale, seconds, 0, s->clb, s->cub, s->rlb, s->rub, 1, xs, room, found);
+}
+
+#define FACE_NODES 100 /* a node limit, not a time limit: the same panel on every machine */
+
+int urne_search_face(urne_search *s, const double *w, const double *clb, const double *cub, const double *rlb,
+                     const double *rub, int64_t *x) {
+    size_t found = 0;
+    double scale = scaled_objective(s, w, s->obj);
+    double gap = s->gap;
+    s->gap = 0;
+    int rc = mip(s, scale, 0, FACE_NODES, clb, cub, rlb, rub, 0, x, 1, &found);
+    if (rc == URNE_SEARCH_FAILED) { /* no panel within the node limit: any panel at all */
+        memset(s->obj, 0, s->T * sizeof *s->obj);
+        rc = mip(s, 1.0, 0, 0, clb, cub, rlb, rub, 0, x, 1, &found);
+    }
+    s->gap = gap;
+    return rc;
 }

@@ -69,6 +69,8 @@ typedef struct urne_sortition_result {
     size_t rounds, lp_solves, mip_solves;
     size_t panels_generated;   /* panels the method looked at, support or not */
     int timed_out;             /* stopped at the time limit with the best found */
+    int relaxed;               /* LEXIMIN: found through the quotas' LP relaxation, decomposed
+                                * (0: by column generation; see relaxation.c) */
 } urne_sortition_result;
 
 typedef enum urne_sortition_method {
@@ -79,6 +81,7 @@ typedef enum urne_sortition_method {
 } urne_sortition_method;
 
 typedef struct urne_sortition_progress_info {
+    const char *phase; /* "relaxation", "decomposition", "column generation", "nash" */
     size_t round, fixed, ntypes, panels, lp_solves, mip_solves;
     double elapsed;
 } urne_sortition_progress_info;
@@ -93,13 +96,17 @@ typedef struct urne_sortition_options {
     void *ctx;
     uint64_t seed;                 /* LEGACY: its runs are random */
     size_t legacy_runs;            /* LEGACY: runs whose frequencies estimate the probabilities */
+    int no_relaxation;             /* LEXIMIN: column generation from the start, never the
+                                    * relaxation (tests and comparisons) */
 } urne_sortition_options;
 
 /* The distribution over feasible panels by `opt->method` (NULL: LEXIMIN, no limit).
  * LEXIMIN (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 2021) maximises the
- * smallest selection probability, then the next, and so on, by column generation —
- * a master LP over the panels found so far (CLP) and a search for the panel of
- * greatest dual weight — fixing the types the LP proves tight, round by round.
+ * smallest selection probability, then the next, and so on. It is first computed over
+ * the quotas' LP relaxation and decomposed into panels, which proves it exact
+ * (relaxation.c); when that decomposition does not go through, by the paper's column
+ * generation — a master LP over the panels found so far (CLP) and a search for the
+ * panel of greatest dual weight — fixing the types the LP proves tight, round by round.
  * 0, or -1 with an error (infeasible quotas, solver failure, memory). */
 int urne_sortition_distribution(const urne_pool *pool, int64_t k, const urne_sortition_options *opt,
                                 urne_sortition_result *out, urne_diags *diags);

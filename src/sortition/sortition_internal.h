@@ -59,7 +59,9 @@ typedef struct urne_search {
     size_t R;              /* rows: quotas, shared households, the size */
     size_t *row0;          /* first quota row of each category */
     urne_sparse m;         /* one column per type */
-    double *rlb, *rub, *cub, *obj;
+    double *rlb, *rub;      /* row bounds: the quotas, households at most 1, the size exactly k */
+    double *clb, *cub;      /* column bounds: 0 .. n_t */
+    double *obj;
     Clp_Simplex *relax;    /* the LP relaxation, kept between calls */
     int64_t *count;        /* local search: members per row */
     urne_weighted *order;  /* local search: types by decreasing weight */
@@ -94,6 +96,13 @@ enum { URNE_SEARCH_FAILED = -1, URNE_SEARCH_INFEASIBLE = 0, URNE_SEARCH_FOUND = 
  * search, starts the next MIP. */
 int urne_search_best(urne_search *s, const double *w, double cutoff, double seconds, int64_t *xs, size_t room,
                      size_t *found);
+
+/* The panel maximising sum_t w_t x_t within narrower bounds — columns clb..cub, rows
+ * rlb..rub, e.g. a face of the quotas' polytope — into x (the proven optimum, no
+ * incumbent, no gap). URNE_SEARCH_FOUND, URNE_SEARCH_INFEASIBLE (no panel within
+ * them) or URNE_SEARCH_FAILED. */
+int urne_search_face(urne_search *s, const double *w, const double *clb, const double *cub, const double *rlb,
+                     const double *rub, int64_t *x);
 
 /* sum_t w_t x_t */
 double urne_search_value(const urne_search *s, const double *w, const int64_t *x);
@@ -130,6 +139,31 @@ int urne_panels_cover(urne_panels *ps, urne_search *s, char *covered);
  * 0, or -1 with an error (infeasible quotas, solver, memory). */
 int urne_panels_start(urne_panels *ps, urne_search *s, int64_t *x, size_t seeds, double deadline, char *covered,
                       urne_diags *diags);
+
+/* Fixing in LEXIMIN rounds (leximin.c, relaxation.c): a type is tight when its dual
+ * value is the largest or above URNE_LEXIMIN_TIGHT of it (relative, never a fixed
+ * threshold: with thousands of types every dual may be tiny), and is then held at a
+ * hair (URNE_LEXIMIN_SLACK) below what it had, so that rounding never makes the next
+ * round infeasible. */
+#define URNE_LEXIMIN_SLACK 1e-9
+#define URNE_LEXIMIN_TIGHT 1e-7
+static inline int urne_leximin_tight(double y, double ymax) { return y > URNE_LEXIMIN_TIGHT * ymax || y == ymax; }
+
+/* LEXIMIN over the quotas' LP relaxation (relaxation.c): x (T) gets the seats per type
+ * at that point (n_t times the type's value); *rounds and *lp_solves are increased.
+ * 1 done; 0 an LP failed (numerically: the caller falls back); -1 memory. */
+int urne_relaxed_leximin(urne_search *s, double *x, size_t *rounds, size_t *lp_solves);
+
+/* Decompose x (a point of the quotas' polytope) into panels, added to ps, with their
+ * weights in *weights (malloc'd, ps->n entries, summing to 1; the caller frees it even
+ * on failure). progress (may be NULL) hears of each panel. 1 decomposed; 0 stopped on a
+ * face holding no panel (x may still be a combination of other panels); 2 out of time
+ * (past `deadline`, 0: none); -1 solver or memory. */
+int urne_relaxed_decompose(urne_search *s, const double *x, urne_panels *ps, double **weights, double deadline,
+                           void (*progress)(void *ctx, size_t panels), void *ctx);
+
+/* A decomposition must give every type its value within this, or it is not used. */
+#define URNE_RELAXED_CHECK 1e-8
 
 /* LEXIMIN, stopping after `max_rounds` rounds (SIZE_MAX: to the end; 1: MAXIMIN). */
 int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_rounds,

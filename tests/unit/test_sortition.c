@@ -243,7 +243,7 @@ static void test_against_brute_force(void **state) {
         double z1 = 1;
         for (size_t i = 0; i < n; i++)
             if (lo[i] < z1) z1 = lo[i];
-        urne_sortition_options opt = {URNE_SORTITION_MAXIMIN, 0, NULL, NULL, 0, 0};
+        urne_sortition_options opt = {.method = URNE_SORTITION_MAXIMIN};
         urne_sortition_result other;
         assert_int_equal(urne_sortition_distribution(&p, k, &opt, &other, &d), 0);
         check_result(&p, k, &other);
@@ -280,7 +280,7 @@ static void test_legacy(void **state) {
     load("example_small_20", &p);
     urne_diags d;
     urne_diags_init(&d, "t");
-    urne_sortition_options opt = {URNE_SORTITION_LEGACY, 0, NULL, NULL, 77, 300};
+    urne_sortition_options opt = {.method = URNE_SORTITION_LEGACY, .seed = 77, .legacy_runs = 300};
     urne_sortition_result a, b;
     assert_int_equal(urne_sortition_distribution(&p, 20, &opt, &a, &d), 0);
     check_result(&p, 20, &a);
