@@ -135,59 +135,60 @@ static double bf_lp(size_t n, size_t np, const uint8_t *member, const double *lo
     return v;
 }
 
-/* Seeded random small pools: LEXIMIN by types and column generation gives every person
- * the probability the brute force gives. */
+/* Seeded random small pools, of two categories (where the quotas' LP relaxation is
+ * integral) and of three (where it need not be): LEXIMIN through the relaxation, and by
+ * column generation alone, each give every person the probability the brute force
+ * gives. */
 static void test_against_brute_force(void **state) {
     (void)state;
     urne_lot lot;
     urne_lot_init(&lot, 4);
-    int instances = 0;
-    for (int e = 0; instances < 25 && e < 200; e++) {
-        size_t n = 6 + urne_lot_below(&lot, 7); /* 6..12 people */
+    int instances = 0, relaxed = 0, fell_back = 0;
+    for (int e = 0; instances < 40 && e < 400; e++) {
+        size_t n = 6 + urne_lot_below(&lot, 8); /* 6..13 people */
         int64_t k = 2 + (int64_t)urne_lot_below(&lot, n / 2);
-        /* two categories of two and three features, random pool, quotas around shares */
-        static const char *const cats[] = {"gender", "age"};
-        static const char *const f0[] = {"f", "m"}, *const f1[] = {"young", "mid", "old"};
+        size_t ncat = e % 2 ? 3 : 2;
+        static const char *const cats[] = {"gender", "age", "area"};
+        static const char *const f0[] = {"f", "m"}, *const f1[] = {"young", "mid", "old"}, *const f2[] = {"town", "country"};
         urne_pool p;
         memset(&p, 0, sizeof p);
         urne_arena_init(&p.arena);
         p.n = n;
-        p.ncat = 2;
+        p.ncat = ncat;
         p.cat_names = (const char **)cats;
-        size_t nf[2] = {2, 3};
-        int64_t fl0[2] = {0, 0}, fl1[3] = {0, 0, 0}, fh0[2] = {99, 99}, fh1[3] = {99, 99, 99};
-        int64_t *flo[2] = {fl0, fl1}, *fhi[2] = {fh0, fh1};
+        size_t nf[3] = {2, 3, 2};
+        int64_t fl0[2] = {0, 0}, fl1[3] = {0, 0, 0}, fl2[2] = {0, 0}, fh0[2] = {99, 99}, fh1[3] = {99, 99, 99},
+                fh2[2] = {99, 99};
+        int64_t *flo[3] = {fl0, fl1, fl2}, *fhi[3] = {fh0, fh1, fh2};
         p.min_flex = flo, p.max_flex = fhi;
         p.nfeat = nf;
-        const char **fn[2] = {(const char **)f0, (const char **)f1};
+        const char **fn[3] = {(const char **)f0, (const char **)f1, (const char **)f2};
         p.feat_names = (const char ***)fn;
-        int64_t mn0[2], mx0[2], mn1[3], mx1[3];
-        int64_t *mins[2] = {mn0, mn1}, *maxs[2] = {mx0, mx1};
+        int64_t mn0[2], mx0[2], mn1[3], mx1[3], mn2[2], mx2[2];
+        int64_t *mins[3] = {mn0, mn1, mn2}, *maxs[3] = {mx0, mx1, mx2};
         p.min = mins;
         p.max = maxs;
-        p.feature = malloc(n * 2 * sizeof *p.feature);
-        for (size_t i = 0; i < n; i++) {
-            p.feature[i * 2] = (uint32_t)urne_lot_below(&lot, 2);
-            p.feature[i * 2 + 1] = (uint32_t)urne_lot_below(&lot, 3);
-        }
-        if (e % 2) { /* every other instance: people 0-1, 2-3 (and 4-5 half the time) share an address */
+        p.feature = malloc(n * ncat * sizeof *p.feature);
+        for (size_t i = 0; i < n; i++)
+            for (size_t c = 0; c < ncat; c++) p.feature[i * ncat + c] = (uint32_t)urne_lot_below(&lot, (uint32_t)nf[c]);
+        if (e % 4 >= 2) { /* half the instances: people 0-1, 2-3 (and 4-5 half the time) share an address */
             p.household = malloc(n * sizeof *p.household);
             for (size_t i = 0; i < n; i++) p.household[i] = URNE_NO_HOUSEHOLD;
-            p.nhouseholds = e % 4 == 1 ? 3 : 2;
+            p.nhouseholds = e % 8 >= 4 ? 3 : 2;
             for (size_t i = 0; i < 2 * p.nhouseholds; i++) p.household[i] = (uint32_t)(i / 2);
         }
-        for (size_t c = 0; c < 2; c++)
+        for (size_t c = 0; c < ncat; c++)
             for (size_t f = 0; f < nf[c]; f++) {
                 int64_t have = 0;
-                for (size_t i = 0; i < n; i++) have += p.feature[i * 2 + c] == f;
+                for (size_t i = 0; i < n; i++) have += p.feature[i * ncat + c] == f;
                 int64_t share = have * k / (int64_t)n;
                 mins[c][f] = share > 0 ? share - (int64_t)urne_lot_below(&lot, 2) : 0;
-                maxs[c][f] = share + 1;
+                maxs[c][f] = share + (int64_t)urne_lot_below(&lot, 2); /* exact quotas now and then */
             }
         assert_int_equal(urne_pool_types(&p), 0);
         urne_diags d;
         urne_diags_init(&d, "t");
-        urne_sortition_result r;
+        urne_sortition_result r, cg;
         if (!feasible(&p, k)) { /* try another instance */
             free(p.feature);
             free(p.household);
@@ -196,16 +197,20 @@ static void test_against_brute_force(void **state) {
             continue;
         }
         assert_int_equal(leximin(&p, k, &r, &d), 0);
+        relaxed += r.relaxed, fell_back += !r.relaxed;
+        urne_sortition_options by_cg = {.no_relaxation = 1};
+        assert_int_equal(urne_sortition_distribution(&p, k, &by_cg, &cg, &d), 0);
+        assert_int_equal(cg.relaxed, 0);
         /* Brute force: every subset of size k meeting the quotas. */
         size_t np = 0, cap = 1024;
         uint8_t *member = malloc(cap * n);
         for (uint32_t mask = 0; mask < (1u << n); mask++) {
             if ((int64_t)__builtin_popcount(mask) != k) continue;
             int ok = 1;
-            for (size_t c = 0; c < 2 && ok; c++)
+            for (size_t c = 0; c < ncat && ok; c++)
                 for (size_t f = 0; f < nf[c] && ok; f++) {
                     int64_t have = 0;
-                    for (size_t i = 0; i < n; i++) have += (mask >> i & 1) && p.feature[i * 2 + c] == f;
+                    for (size_t i = 0; i < n; i++) have += (mask >> i & 1) && p.feature[i * ncat + c] == f;
                     ok = have >= mins[c][f] && have <= maxs[c][f];
                 }
             for (size_t i = 0; i < n && ok && p.household; i++)
@@ -234,11 +239,16 @@ static void test_against_brute_force(void **state) {
                 if (!fixed[i]) lo[i] = 0;
         }
         for (size_t i = 0; i < n; i++) {
-            double mine = r.type_prob[p.type_of[i]];
+            double mine = r.type_prob[p.type_of[i]], by_columns = cg.type_prob[p.type_of[i]];
             if (fabs(mine - lo[i]) > 1e-6)
-                fail_msg("instance %d, person %zu: urne %.9f, brute force %.9f", e, i, mine, lo[i]);
+                fail_msg("instance %d, person %zu: urne %.9f (%s), brute force %.9f", e, i, mine,
+                         r.relaxed ? "relaxation" : "column generation", lo[i]);
+            if (fabs(by_columns - lo[i]) > 1e-6)
+                fail_msg("instance %d, person %zu: urne by column generation %.9f, brute force %.9f", e, i, by_columns, lo[i]);
         }
         check_result(&p, k, &r);
+        check_result(&p, k, &cg);
+        urne_sortition_result_free(&cg);
         /* MAXIMIN: the same smallest probability (its first round) */
         double z1 = 1;
         for (size_t i = 0; i < n; i++)
@@ -270,7 +280,56 @@ static void test_against_brute_force(void **state) {
         p.feature = NULL;
         urne_arena_free(&p.arena);
     }
-    assert_int_equal(instances, 25);
+    assert_int_equal(instances, 40);
+    print_message("brute force: %d instances through the relaxation, %d by column generation after it\n", relaxed, fell_back);
+    assert_true(relaxed > 0);
+    assert_true(fell_back > 0);
+}
+
+/* A pool whose quotas' relaxation is not integral: three yes/no categories, k = 2 and
+ * exactly one seat per feature, so a panel is a person and their opposite in all three.
+ * Only ABC and abc are opposites; Abc, aBc and abC have none, yet half a seat each to
+ * ABC, Abc, aBc and abC meets every quota. The relaxation's LEXIMIN gives those three a
+ * third; no panel holds them, the decomposition must fail, and column generation finds
+ * the truth: ABC and abc at 1, the others at 0. */
+static void test_relaxation_not_integral(void **state) {
+    (void)state;
+    static const char *const cats[] = {"a", "b", "c"};
+    static const char *const yn[] = {"yes", "no"};
+    static const uint32_t people[5][3] = {{0, 0, 0}, {0, 1, 1}, {1, 0, 1}, {1, 1, 0}, {1, 1, 1}};
+    urne_pool p;
+    memset(&p, 0, sizeof p);
+    urne_arena_init(&p.arena);
+    p.n = 5, p.ncat = 3;
+    p.cat_names = (const char **)cats;
+    size_t nf[3] = {2, 2, 2};
+    p.nfeat = nf;
+    const char **fn[3] = {(const char **)yn, (const char **)yn, (const char **)yn};
+    p.feat_names = (const char ***)fn;
+    int64_t one[2] = {1, 1}, zero[2] = {0, 0}, big[2] = {9, 9};
+    int64_t *mins[3] = {one, one, one}, *flo[3] = {zero, zero, zero}, *fhi[3] = {big, big, big};
+    p.min = p.max = mins;
+    p.min_flex = flo, p.max_flex = fhi;
+    p.feature = malloc(5 * 3 * sizeof *p.feature);
+    for (size_t i = 0; i < 5; i++)
+        for (size_t c = 0; c < 3; c++) p.feature[i * 3 + c] = people[i][c];
+    assert_int_equal(urne_pool_types(&p), 0);
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    urne_sortition_result r;
+    assert_int_equal(leximin(&p, 2, &r, &d), 0);
+    assert_int_equal(r.relaxed, 0);
+    check_result(&p, 2, &r);
+    for (size_t i = 0; i < 5; i++) {
+        double want = i == 0 || i == 4 ? 1.0 : 0.0;
+        if (fabs(r.type_prob[p.type_of[i]] - want) > 1e-6)
+            fail_msg("person %zu: %.9f, want %.0f", i, r.type_prob[p.type_of[i]], want);
+    }
+    urne_sortition_result_free(&r);
+    urne_diags_free(&d);
+    free(p.feature);
+    p.feature = NULL;
+    urne_arena_free(&p.arena);
 }
 
 /* LEGACY: every panel it returns meets the quotas, and the same seed replays. */
@@ -509,6 +568,7 @@ int main(void) {
         cmocka_unit_test(test_example_small_20),
         cmocka_unit_test(test_example_large_200),
         cmocka_unit_test(test_against_brute_force),
+        cmocka_unit_test(test_relaxation_not_integral),
         cmocka_unit_test(test_legacy),
         cmocka_unit_test(test_relaxation),
         cmocka_unit_test(test_uncovered),
