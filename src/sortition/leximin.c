@@ -353,54 +353,54 @@ int urne_sortition_result_set(urne_sortition_result *out, const urne_pool *p, ur
 
 static void decomposition_progress(void *ctx, size_t panels) {
     state *s = ctx;
-    s->panels.n = panels;
+    size_t known = s->panels.n;
+    s->panels.n += panels; /* for the line only */
     report(s, 0);
+    s->panels.n = known;
 }
 
-/* LEXIMIN over the quotas' LP relaxation, decomposed into panels (see relaxation.c).
- * 1: `out` holds the LEXIMIN distribution; 0: not decomposed (or out of time), the
- * panels met are in s->panels for the column generation; -1 error. */
-static int relaxed(state *s, urne_sortition_result *out, urne_diags *diags) {
+/* One attempt at LEXIMIN over the quotas' LP relaxation, decomposed into panels (see
+ * relaxation.c) in `dec` (empty on entry). 1: `out` holds the LEXIMIN distribution; 0:
+ * not decomposed (or out of time); -1 error. */
+static int relaxed_once(state *s, urne_panels *dec, urne_sortition_result *out, urne_diags *diags) {
     size_t T = s->T;
     double *x = malloc((T ? T : 1) * sizeof *x), *weights = NULL;
     int rc = -1;
     if (x == NULL) goto oom;
     s->phase = "relaxation";
+    s->round = 0;
     int r = urne_relaxed_leximin(&s->search, x, &s->round, &s->lp_solves);
-    if (r < 0) goto oom;
-    if (r == 0) { /* the column generation starts afresh */
-        s->round = 0;
-        rc = 0;
+    if (r <= 0) {
+        if (r < 0) goto oom;
+        rc = 0; /* numerically hopeless: the column generation decides */
         goto out;
     }
     s->nfixed = T;
     report(s, 1);
     s->phase = "decomposition";
-    r = urne_relaxed_decompose(&s->search, x, &s->panels, &weights, s->seconds > 0 ? s->start + s->seconds : 0,
-                                   decomposition_progress, s);
+    r = urne_relaxed_decompose(&s->search, x, dec, &weights, s->seconds > 0 ? s->start + s->seconds : 0,
+                               decomposition_progress, s);
     if (r < 0) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the MIP solver (CBC) failed decomposing the relaxation");
         goto out;
     }
-    if (r != 1) { /* the column generation starts afresh, from the panels met */
-        s->round = 0, s->nfixed = 0;
+    if (r != 1) {
         rc = 0;
         goto out;
     }
-    if (urne_sortition_result_set(out, s->p, &s->panels, weights) != 0) goto oom;
+    if (urne_sortition_result_set(out, s->p, dec, weights) != 0) goto oom;
     /* the decomposition's own check: the panels give every type its value */
     for (size_t t = 0; t < T; t++)
         if (fabs(out->type_prob[t] - x[t] / (double)s->p->type_size[t]) > URNE_RELAXED_CHECK) {
             urne_sortition_result_free(out);
             memset(out, 0, sizeof *out);
-            s->round = 0, s->nfixed = 0;
             rc = 0;
             goto out;
         }
     out->rounds = s->round;
     out->lp_solves = s->lp_solves + s->search.lp_solves;
     out->mip_solves = s->search.mip_solves;
-    out->panels_generated = s->panels.n;
+    out->panels_generated = s->panels.n + dec->n;
     out->relaxed = 1;
     rc = 1;
     goto out;
@@ -409,6 +409,48 @@ oom:
 out:
     free(x), free(weights);
     return rc;
+}
+
+/* Keep the panels a failed attempt met, for the column generation. 0 or -1 (memory). */
+static int keep_panels(state *s, urne_panels *dec) {
+    for (size_t q = 0; q < dec->n; q++)
+        if (urne_panels_add(&s->panels, dec->x + q * s->T) < 0) return -1;
+    urne_panels_free(dec);
+    dec->T = s->T;
+    return 0;
+}
+
+/* LEXIMIN through the relaxation (relaxation.c). When its point does not decompose, a
+ * likely reason is volunteers whom no panel holds yet the relaxation gives a share: they
+ * are found (panels covering everyone else), held at 0, and the relaxation tried once
+ * more. 1: `out` holds the LEXIMIN distribution; 0: the column generation must decide,
+ * from the panels met (in s->panels); -1 error. */
+static int relaxed(state *s, urne_sortition_result *out, urne_diags *diags) {
+    size_t T = s->T;
+    urne_panels dec = {T, 0, 0, NULL};
+    char *covered = NULL;
+    int r = relaxed_once(s, &dec, out, diags);
+    if (r == 0 && !out_of_time(s)) {
+        covered = malloc(T ? T : 1);
+        if (covered == NULL || keep_panels(s, &dec) != 0) goto oom;
+        size_t missing = 0;
+        if (urne_panels_cover(&s->panels, &s->search, covered) == 0) /* else: the column generation will say why */
+            for (size_t t = 0; t < T; t++)
+                if (!covered[t]) s->search.cub[t] = 0, missing++; /* on no panel: no seat for them in any */
+        if (missing > 0) r = relaxed_once(s, &dec, out, diags);
+    }
+    if (r == 0) {
+        if (keep_panels(s, &dec) != 0) goto oom;
+        s->round = 0, s->nfixed = 0;
+    }
+    urne_panels_free(&dec);
+    free(covered);
+    return r;
+oom:
+    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    urne_panels_free(&dec);
+    free(covered);
+    return -1;
 }
 
 int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_rounds,

@@ -19,6 +19,7 @@ expect_rc 0 sortition check --pool "$s/respondents.csv" --quotas "$s/categories.
 has out "200 volunteers in"
 expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 --seed 4271 --out "$tmp/a" --json
 json "d['min_probability'] >= 0.1 - 1e-6, d['size'], d['pool'], d['seed'], d['quotas_met']" "(True, 20, 200, '4271', True)"
+json "d['algorithm']" "'LP relaxation, decomposed'"
 if [ "$(tail -n +2 "$tmp/a/panel.csv" | wc -l)" -eq 20 ]; then ok; else ko "panel.csv has not 20 people"; fi
 python3 - "$tmp/a/probabilities.csv" <<'PY' && ok || ko "probabilities do not sum to 20 or one is under 10 %"
 import sys
@@ -32,6 +33,16 @@ expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.c
 if cmp -s "$tmp/a/panel.csv" "$tmp/b/panel.csv"; then ok; else ko "the same seed drew another panel"; fi
 expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 --seed 1789 --out "$tmp/c"
 if ! cmp -s "$tmp/a/panel.csv" "$tmp/c/panel.csv"; then ok; else ko "another seed drew the same panel"; fi
+
+# the relaxation is the default; --column-generation, the paper's method alone, gives the
+# same probabilities (within the issue's 1e-6)
+expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 --seed 4271 --column-generation --out "$tmp/cg" --json
+json "d['algorithm'], d['quotas_met']" "('column generation', True)"
+python3 - "$tmp/a/probabilities.csv" "$tmp/cg/probabilities.csv" <<'PY' && ok || ko "column generation and the relaxation disagree by more than 1e-6"
+import sys
+a, b = ([float(l.split(",")[1]) for l in open(f).read().split("\n")[1:] if l] for f in sys.argv[1:])
+sys.exit(0 if len(a) == len(b) == 200 and max(abs(x - y) for x, y in zip(a, b)) <= 1e-6 else 1)
+PY
 
 l=$data/example_large_200
 expect_rc 0 sortition draw --pool "$l/respondents.csv" --quotas "$l/categories.csv" --size 200 --out "$tmp/l" --json

@@ -283,15 +283,17 @@ static void test_against_brute_force(void **state) {
     assert_int_equal(instances, 40);
     print_message("brute force: %d instances through the relaxation, %d by column generation after it\n", relaxed, fell_back);
     assert_true(relaxed > 0);
-    assert_true(fell_back > 0);
+    assert_true(fell_back > 0); /* if a change makes every one decompose, find pools that do not: the fallback needs testing */
 }
 
 /* A pool whose quotas' relaxation is not integral: three yes/no categories, k = 2 and
  * exactly one seat per feature, so a panel is a person and their opposite in all three.
  * Only ABC and abc are opposites; Abc, aBc and abC have none, yet half a seat each to
  * ABC, Abc, aBc and abC meets every quota. The relaxation's LEXIMIN gives those three a
- * third; no panel holds them, the decomposition must fail, and column generation finds
- * the truth: ABC and abc at 1, the others at 0. */
+ * third though no panel holds them, so its point does not decompose; they are then found
+ * on no panel, held at 0, and the relaxation tried again gives the truth: ABC and abc
+ * at 1, the others at 0. (Pools whose relaxation fails for other reasons, where column
+ * generation decides, are among the brute-force instances.) */
 static void test_relaxation_not_integral(void **state) {
     (void)state;
     static const char *const cats[] = {"a", "b", "c"};
@@ -318,7 +320,7 @@ static void test_relaxation_not_integral(void **state) {
     urne_diags_init(&d, "t");
     urne_sortition_result r;
     assert_int_equal(leximin(&p, 2, &r, &d), 0);
-    assert_int_equal(r.relaxed, 0);
+    assert_int_equal(r.relaxed, 1);
     check_result(&p, 2, &r);
     for (size_t i = 0; i < 5; i++) {
         double want = i == 0 || i == 4 ? 1.0 : 0.0;
