@@ -155,7 +155,13 @@ int urne_relaxed_decompose(urne_search *s, const double *x0, urne_panels *ps, do
     *weights = NULL;
     if (!x || !clb || !cub || !w || !count || !ccount || !rlo || !rhi || !c) goto out;
     memcpy(x, x0, T * sizeof *x);
-    for (;;) {
+    /* every step puts x on a face of lower dimension: T + R steps at most, unless
+     * rounding hides a tight constraint, and then this stops it */
+    for (size_t step = 0;; step++) {
+        if (step > T + R) {
+            rc = 0;
+            goto out;
+        }
         if (deadline > 0 && urne_sortition_now() > deadline) {
             rc = 2;
             goto out;
@@ -172,8 +178,7 @@ int urne_relaxed_decompose(urne_search *s, const double *x0, urne_panels *ps, do
             if (fabs(x[t] - nearbyint(x[t])) > FACE_EPS) integral = 0;
             for (CoinBigIndex e = s->m.start[t]; e < s->m.start[t + 1]; e++) count[s->m.index[e]] += x[t];
             /* seats where x has many, not where it has few: a panel close to x goes a long way */
-            double p = x[t] / n;
-            w[t] = clb[t] == cub[t] ? 0 : log(p) - log1p(-p);
+            w[t] = clb[t] == cub[t] ? 0 : log(x[t] / n) - log1p(-x[t] / n);
         }
         if (integral) { /* x is a panel itself: the last one */
             for (size_t t = 0; t < T; t++) c[t] = (int64_t)llround(x[t]);
