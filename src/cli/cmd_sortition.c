@@ -329,8 +329,10 @@ static int run(const opts *o, urne_sortition_method method) {
                     json_dumpf(rep, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
                     fputc('\n', stdout);
                 } else {
-                    printf("Panel drawn: ticket %zu of %zu; minimum probability %.4f %%; %zu alternates; written to %s/\n",
-                           dr.ticket + 1, dr.m, 100 * r.min_prob, alt.n, o->out);
+                    size_t len = strlen(o->out);
+                    printf("Panel drawn: ticket %zu of %zu; minimum probability %.4f %%; %zu alternates; written to %s%s\n",
+                           dr.ticket + 1, dr.m, 100 * r.min_prob, alt.n, o->out,
+                           len && o->out[len - 1] == '/' ? "" : "/");
                 }
                 rc = URNE_EXIT_OK;
             }
