@@ -1,5 +1,8 @@
 /*
- * leximin: the fairest distribution over panels, by column generation over types.
+ * leximin: the fairest distribution over panels. LEXIMIN is first computed over the
+ * quotas' LP relaxation and decomposed into panels (relaxation.c), which is exact when it
+ * goes through and is tried first (see relaxed() below); this file is otherwise the
+ * paper's column generation over types, which decides when it does not, and MAXIMIN.
  *
  * With types t (n_t interchangeable volunteers each) and a panel P giving x_t(P) seats
  * to type t, a member of t is selected with probability a_tP = x_t(P) / n_t in P. A
