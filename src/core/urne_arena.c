@@ -1,14 +1,19 @@
 /*
- * urne_arena: blocks of at least 64 KiB chained from the newest. A request larger
- * than a block gets a block of its own, so big vote arrays do not waste the tail of
- * the current block. See urne_arena.h for the contract.
+ * urne_arena: blocks chained from the newest. The first is 64 KiB and each new one
+ * twice the last, up to 4 MiB, so a small election costs one small block and a
+ * national file a dozen big ones (obtained through urne_mem, on huge pages). A
+ * request larger than a block gets a block of its own, so big vote arrays do not
+ * waste the tail of the current block. See urne_arena.h for the contract.
  */
 #include "urne_arena.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "urne_mem.h"
+
 #define ARENA_BLOCK_SIZE (64 * 1024)
+#define ARENA_BLOCK_MAX (4 * 1024 * 1024)
 #define ARENA_ALIGN 16
 
 struct urne_arena_block {
@@ -31,12 +36,13 @@ void *urne_arena_alloc_raw(urne_arena *arena, size_t size) {
     if (rounded < size) return NULL;
     urne_arena_block *b = arena->head;
     if (b == NULL || b->size - b->used < rounded) {
-        size_t cap = rounded > ARENA_BLOCK_SIZE ? rounded : ARENA_BLOCK_SIZE;
-        urne_arena_block *nb = malloc(sizeof(urne_arena_block) + cap);
+        size_t grown = b == NULL ? ARENA_BLOCK_SIZE : b->size < ARENA_BLOCK_MAX / 2 ? 2 * b->size : ARENA_BLOCK_MAX;
+        size_t cap = rounded > grown ? rounded : grown;
+        urne_arena_block *nb = urne_mem_alloc(sizeof(urne_arena_block) + cap);
         if (nb == NULL) return NULL;
         nb->used = 0;
         nb->size = cap;
-        if (b != NULL && rounded > ARENA_BLOCK_SIZE) {
+        if (b != NULL && rounded > grown) {
             /* Keep filling the current block: slot the big one behind it. */
             nb->next = b->next;
             b->next = nb;
@@ -67,7 +73,7 @@ void urne_arena_free(urne_arena *arena) {
     urne_arena_block *b = arena->head;
     while (b != NULL) {
         urne_arena_block *next = b->next;
-        free(b);
+        urne_mem_free(b);
         b = next;
     }
     arena->head = NULL;

@@ -5,6 +5,8 @@
 #include "urne_strpool.h"
 
 #include <stdlib.h>
+
+#include "urne_mem.h"
 #include <string.h>
 
 static uint32_t hash_bytes(const char *s, size_t len) {
@@ -22,7 +24,7 @@ void urne_strpool_init(urne_strpool *pool, urne_arena *arena) {
 }
 
 static int resize(urne_strpool *pool, size_t ncap) {
-    urne_strpool_slot *ns = calloc(ncap, sizeof *ns);
+    urne_strpool_slot *ns = urne_mem_alloc(ncap * sizeof *ns);
     if (ns == NULL) return -1;
     for (size_t i = 0; i < pool->cap; i++) {
         if (pool->slots[i].str == NULL) continue;
@@ -30,7 +32,7 @@ static int resize(urne_strpool *pool, size_t ncap) {
         while (ns[j].str != NULL) j = (j + 1) & (ncap - 1);
         ns[j] = pool->slots[i];
     }
-    free(pool->slots);
+    urne_mem_free(pool->slots);
     pool->slots = ns;
     pool->cap = ncap;
     return 0;
@@ -70,7 +72,7 @@ const char *urne_strpool_intern_hashed(urne_strpool *pool, const char *s, size_t
 }
 
 void urne_strpool_free(urne_strpool *pool) {
-    free(pool->slots);
+    urne_mem_free(pool->slots);
     pool->slots = NULL;
     pool->cap = pool->count = 0;
 }

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "results.h"
+#include "../core/urne_mem.h"
 
 urne_round *urne_round_new(void) {
     urne_round *r = calloc(1, sizeof *r);
@@ -22,7 +23,7 @@ void urne_round_free(urne_round *round) {
     if (round == NULL) return;
     free(round->candidates);
     free(round->contests);
-    free(round->sheets);
+    urne_mem_free(round->sheets);
     free(round->colleges);
     urne_strpool_free(&round->strings);
     urne_arena_free(&round->arena);
@@ -126,7 +127,8 @@ int urne_round_reserve_sheets(urne_round *round, size_t n) {
     /* Each sheet brings about one new string: its bureau's key. */
     if (urne_strpool_reserve(&round->strings, n) != 0) return -1;
     if (n <= round->sheet_cap) return 0;
-    urne_sheet *s = realloc(round->sheets, n * sizeof *s);
+    if (n > SIZE_MAX / sizeof(urne_sheet)) return -1;
+    urne_sheet *s = urne_mem_grow(round->sheets, n * sizeof *s);
     if (s == NULL) return -1;
     round->sheets = s;
     round->sheet_cap = n;
@@ -135,7 +137,9 @@ int urne_round_reserve_sheets(urne_round *round, size_t n) {
 
 urne_sheet *urne_round_add_sheet(urne_round *round, size_t contest) {
     if (contest >= round->ncontests) return NULL;
-    if (reserve((void **)&round->sheets, round->nsheets, &round->sheet_cap, sizeof(urne_sheet))) return NULL;
+    if (round->nsheets == round->sheet_cap &&
+        urne_round_reserve_sheets(round, round->sheet_cap ? 2 * round->sheet_cap : 64) != 0)
+        return NULL;
     size_t ncand = round->contests[contest].ncand;
     int64_t *votes = urne_arena_alloc(&round->arena, (ncand ? ncand : 1) * sizeof(int64_t));
     if (votes == NULL) return NULL;

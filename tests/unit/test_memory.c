@@ -1,0 +1,131 @@
+/* The memory modules under the parsers: urne_mem (large blocks), urne_arena (growing
+ * blocks), urne_strpool (interning). A national file puts 70,000 sheets and 140,000
+ * strings through them; these tests check the contracts at both ends of that range. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../src/core/urne_arena.h"
+#include "../../src/core/urne_mem.h"
+#include "../../src/core/urne_strpool.h"
+
+static int all_zero(const unsigned char *p, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (p[i]) return 0;
+    return 1;
+}
+
+static void test_mem_sizes(void **state) {
+    (void)state;
+    assert_null(urne_mem_alloc(0));
+    /* Small (heap) and large (mapped) blocks: zeroed, aligned, writable to the last byte. */
+    size_t sizes[] = {1, 100, 4096, (1u << 20) - 1, 1u << 20, (3u << 20) + 17};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        unsigned char *p = urne_mem_alloc(sizes[k]);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % 16, 0);
+        assert_true(all_zero(p, sizes[k]));
+        memset(p, 0xab, sizes[k]);
+        assert_int_equal(p[sizes[k] - 1], 0xab);
+        urne_mem_free(p);
+    }
+    urne_mem_free(NULL);
+    assert_null(urne_mem_alloc(SIZE_MAX - 8));
+}
+
+static void test_mem_grow(void **state) {
+    (void)state;
+    /* Growing from the heap into a mapping keeps the bytes and zeroes the new tail. */
+    size_t n = 1000;
+    uint32_t *a = urne_mem_grow(NULL, n * sizeof *a);
+    assert_non_null(a);
+    for (size_t i = 0; i < n; i++) a[i] = (uint32_t)(i * 2654435761u);
+    size_t big = 2000000;
+    uint32_t *b = urne_mem_grow(a, big * sizeof *b);
+    assert_non_null(b);
+    for (size_t i = 0; i < n; i++) assert_int_equal(b[i], (uint32_t)(i * 2654435761u));
+    assert_true(all_zero((const unsigned char *)(b + n), (big - n) * sizeof *b));
+    /* A smaller size leaves the block as it is. */
+    assert_ptr_equal(urne_mem_grow(b, 10), b);
+    /* Failure leaves the block valid. */
+    assert_null(urne_mem_grow(b, SIZE_MAX - 8));
+    assert_int_equal(b[n - 1], (uint32_t)((n - 1) * 2654435761u));
+    urne_mem_free(b);
+}
+
+static void test_arena_growth(void **state) {
+    (void)state;
+    urne_arena a;
+    urne_arena_init(&a);
+    /* 200,000 small strings cross many blocks (64 KiB doubling to 4 MiB); every one
+     * must keep its bytes while the later ones are allocated. */
+    enum { N = 200000 };
+    static char *kept[N];
+    char tmp[32];
+    for (int i = 0; i < N; i++) {
+        int len = snprintf(tmp, sizeof tmp, "69-%d-%04d", i / 7, i % 7);
+        kept[i] = urne_arena_strndup(&a, tmp, (size_t)len);
+        assert_non_null(kept[i]);
+        assert_int_equal((uintptr_t)kept[i] % 16, 0);
+    }
+    for (int i = 0; i < N; i += 997) {
+        snprintf(tmp, sizeof tmp, "69-%d-%04d", i / 7, i % 7);
+        assert_string_equal(kept[i], tmp);
+    }
+    /* A request bigger than any block gets its own, zeroed, and small ones continue. */
+    unsigned char *big = urne_arena_alloc(&a, 9u << 20);
+    assert_non_null(big);
+    assert_true(all_zero(big, 9u << 20));
+    char *after = urne_arena_strdup(&a, "after");
+    assert_string_equal(after, "after");
+    assert_string_equal(kept[N - 1], "69-28571-0002");
+    urne_arena_free(&a);
+    assert_null(a.head);
+}
+
+static void test_strpool(void **state) {
+    (void)state;
+    urne_arena a;
+    urne_arena_init(&a);
+    urne_strpool pool;
+    urne_strpool_init(&pool, &a);
+    assert_int_equal(urne_strpool_reserve(&pool, 1000), 0);
+    /* More strings than reserved: the table grows and every pointer stays canonical. */
+    enum { N = 50000 };
+    static const char *first[N];
+    char tmp[32];
+    for (int i = 0; i < N; i++) {
+        int len = snprintf(tmp, sizeof tmp, "bureau %d", i);
+        uint32_t h = urne_strpool_prepare(&pool, tmp, (size_t)len);
+        first[i] = urne_strpool_intern_hashed(&pool, tmp, (size_t)len, h);
+        assert_non_null(first[i]);
+    }
+    assert_int_equal(pool.count, N);
+    assert_true(pool.cap >= 2 * (size_t)N);
+    for (int i = 0; i < N; i++) {
+        int len = snprintf(tmp, sizeof tmp, "bureau %d", i);
+        assert_ptr_equal(urne_strpool_intern(&pool, tmp, (size_t)len), first[i]);
+    }
+    assert_int_equal(pool.count, N);
+    /* Equal prefixes and the empty string are distinct strings. */
+    const char *e = urne_strpool_intern(&pool, "", 0);
+    assert_string_equal(e, "");
+    assert_ptr_not_equal(urne_strpool_intern(&pool, "bureau 1", 7), first[1]);
+    urne_strpool_free(&pool);
+    urne_arena_free(&a);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mem_sizes),
+        cmocka_unit_test(test_mem_grow),
+        cmocka_unit_test(test_arena_growth),
+        cmocka_unit_test(test_strpool),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
