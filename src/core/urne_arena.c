@@ -69,6 +69,20 @@ char *urne_arena_strdup(urne_arena *arena, const char *s) {
     return urne_arena_strndup(arena, s, strlen(s));
 }
 
+void urne_arena_adopt(urne_arena *into, urne_arena *from) {
+    urne_arena_block *last = from->head;
+    if (last == NULL) return;
+    while (last->next != NULL) last = last->next;
+    /* Behind into's current block, which keeps filling. */
+    if (into->head == NULL) {
+        into->head = from->head;
+    } else {
+        last->next = into->head->next;
+        into->head->next = from->head;
+    }
+    from->head = NULL;
+}
+
 void urne_arena_free(urne_arena *arena) {
     urne_arena_block *b = arena->head;
     while (b != NULL) {

@@ -32,6 +32,11 @@ char *urne_arena_strndup(urne_arena *arena, const char *s, size_t len);
 /* Copy a NUL-terminated string; NULL on exhaustion. */
 char *urne_arena_strdup(urne_arena *arena, const char *s);
 
+/* Move every block of `from` into `into`: what was allocated in `from` now lives
+ * as long as `into`, and `from` is left empty. For work done in several arenas at
+ * once (one per thread) that ends up in one. */
+void urne_arena_adopt(urne_arena *into, urne_arena *from);
+
 /* Release every block. The arena can be reused after urne_arena_init. */
 void urne_arena_free(urne_arena *arena);
 

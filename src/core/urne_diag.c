@@ -53,6 +53,21 @@ void urne_diag_format(const urne_diags *diags, const urne_diag *d, char *buf, si
         snprintf(buf, size, "%s: %s: %s [%s]", where, sev, d->message, d->rule);
 }
 
+void urne_diags_append(urne_diags *into, const urne_diags *from) {
+    size_t kept_errors = 0, kept_warnings = 0;
+    for (size_t i = 0; i < from->count; i++) {
+        const urne_diag *d = &from->items[i];
+        if (d->severity == URNE_DIAG_ERROR)
+            kept_errors++;
+        else
+            kept_warnings++;
+        /* Through urne_diags_add, so the cap and the counts behave as if added here. */
+        urne_diags_add(into, d->severity, d->line, d->field, d->rule, "%s", d->message);
+    }
+    into->errors += from->errors - kept_errors;
+    into->warnings += from->warnings - kept_warnings;
+}
+
 void urne_diags_free(urne_diags *diags) {
     free(diags->items);
     diags->items = NULL;

@@ -46,6 +46,11 @@ void urne_diags_add(urne_diags *diags, urne_severity severity, long line, const 
 /* Write "FILE:LINE: error: field 'F': message [rule]" into buf (always NUL-terminated). */
 void urne_diag_format(const urne_diags *diags, const urne_diag *d, char *buf, size_t size);
 
+/* Append every diagnostic of `from` to `into`, in order, as urne_diags_add would
+ * (the cap applies; those `from` only counted are counted in `into`). For parsers that
+ * read parts of a file apart and report them in file order. */
+void urne_diags_append(urne_diags *into, const urne_diags *from);
+
 /* Release the list. */
 void urne_diags_free(urne_diags *diags);
 

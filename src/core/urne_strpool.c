@@ -44,9 +44,15 @@ int urne_strpool_reserve(urne_strpool *pool, size_t n) {
     return cap == pool->cap ? 0 : resize(pool, cap);
 }
 
+uint32_t urne_strpool_hash(const char *s, size_t len) { return hash_bytes(s, len); }
+
+void urne_strpool_prefetch(const urne_strpool *pool, uint32_t hash) {
+    if (pool->cap) __builtin_prefetch(&pool->slots[hash & (pool->cap - 1)]);
+}
+
 uint32_t urne_strpool_prepare(const urne_strpool *pool, const char *s, size_t len) {
     uint32_t h = hash_bytes(s, len);
-    if (pool->cap) __builtin_prefetch(&pool->slots[h & (pool->cap - 1)]);
+    urne_strpool_prefetch(pool, h);
     return h;
 }
 
@@ -54,19 +60,40 @@ const char *urne_strpool_intern(urne_strpool *pool, const char *s, size_t len) {
     return urne_strpool_intern_hashed(pool, s, len, hash_bytes(s, len));
 }
 
-const char *urne_strpool_intern_hashed(urne_strpool *pool, const char *s, size_t len, uint32_t h) {
+/* The slot holding s, or the empty slot where it belongs (after growing the table
+ * when it would pass half full); NULL when memory runs out. */
+static urne_strpool_slot *find_slot(urne_strpool *pool, const char *s, size_t len, uint32_t h) {
     if (len > UINT32_MAX) return NULL;
     if ((pool->count + 1) * 2 > pool->cap && resize(pool, pool->cap ? pool->cap * 2 : 1024) != 0) return NULL;
     size_t j = h & (pool->cap - 1);
     for (; pool->slots[j].str != NULL; j = (j + 1) & (pool->cap - 1)) {
         const urne_strpool_slot *sl = &pool->slots[j];
-        if (sl->hash == h && sl->len == len && memcmp(sl->str, s, len) == 0) return sl->str;
+        if (sl->hash == h && sl->len == len && memcmp(sl->str, s, len) == 0) break;
     }
+    return &pool->slots[j];
+}
+
+const char *urne_strpool_adopt(urne_strpool *pool, const char *s, size_t len, uint32_t h) {
+    urne_strpool_slot *sl = find_slot(pool, s, len, h);
+    if (sl == NULL) return NULL;
+    if (sl->str == NULL) {
+        sl->str = s;
+        sl->len = (uint32_t)len;
+        sl->hash = h;
+        pool->count++;
+    }
+    return sl->str;
+}
+
+const char *urne_strpool_intern_hashed(urne_strpool *pool, const char *s, size_t len, uint32_t h) {
+    urne_strpool_slot *sl = find_slot(pool, s, len, h);
+    if (sl == NULL) return NULL;
+    if (sl->str != NULL) return sl->str;
     char *copy = urne_arena_strndup(pool->arena, s, len);
     if (copy == NULL) return NULL;
-    pool->slots[j].str = copy;
-    pool->slots[j].len = (uint32_t)len;
-    pool->slots[j].hash = h;
+    sl->str = copy;
+    sl->len = (uint32_t)len;
+    sl->hash = h;
     pool->count++;
     return copy;
 }

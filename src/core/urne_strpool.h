@@ -34,6 +34,13 @@ int urne_strpool_reserve(urne_strpool *pool, size_t n);
  * bytes. NULL when memory is exhausted or len does not fit in 32 bits. */
 const char *urne_strpool_intern(urne_strpool *pool, const char *s, size_t len);
 
+/* The hash the pool uses for s[0..len): callers that hash in one place (a worker
+ * thread) and intern in another pass it to the *_hashed and adopt functions. */
+uint32_t urne_strpool_hash(const char *s, size_t len);
+
+/* Start loading the slot where a string of this hash is looked up: a hint only. */
+void urne_strpool_prefetch(const urne_strpool *pool, uint32_t hash);
+
 /* For callers inserting many distinct strings into a large pool: return the hash of
  * s[0..len) and prefetch its slot, so that work done before the matching
  * urne_strpool_intern_hashed hides the cache miss. A hint only: correct whatever
@@ -42,6 +49,12 @@ uint32_t urne_strpool_prepare(const urne_strpool *pool, const char *s, size_t le
 
 /* urne_strpool_intern with the hash urne_strpool_prepare returned for the same bytes. */
 const char *urne_strpool_intern_hashed(urne_strpool *pool, const char *s, size_t len, uint32_t hash);
+
+/* urne_strpool_intern_hashed without a copy: when the bytes are new, the pool keeps
+ * `s` itself, which must be NUL-terminated at len and live as long as the pool's
+ * arena (allocated there, or in an arena later adopted by it). Returns the unique
+ * pointer for these bytes: `s` or the one interned before. NULL when memory runs out. */
+const char *urne_strpool_adopt(urne_strpool *pool, const char *s, size_t len, uint32_t hash);
 
 /* Free the table (the strings stay in the arena). */
 void urne_strpool_free(urne_strpool *pool);

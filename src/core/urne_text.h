@@ -82,10 +82,25 @@ void urne_lines_free(urne_lines *it);
  * unquoted field are trimmed. */
 long urne_fields_split(urne_span line, char sep, urne_span *fields, size_t max);
 
-/* Positions of the separators of a line that has no double quote (the caller checks),
- * found eight bytes at a time: stores at most `max` offsets in pos and returns how
- * many separators the line has (so it has that many plus one fields). For parsers
- * that read a few columns of wide rows without splitting every field. */
+/* What urne_text_scan_line found about one line. */
+typedef struct urne_scanned_line {
+    size_t len;    /* bytes of the line, without its LF or CRLF */
+    size_t next;   /* offset of the next line (the whole text when this one is the last) */
+    size_t nsep;   /* separators on the line: it has nsep + 1 fields */
+    int quoted;    /* a double quote is on the line: the separators may be inside a field */
+} urne_scanned_line;
+
+/* Read one line of text[0..avail) in a single pass: where it ends and where its
+ * separators are. Stores at most `max` separator offsets (from the line's start) in
+ * pos, fills *out and returns out->nsep. When out->quoted, the offsets are raw bytes,
+ * not fields: split such a line with urne_fields_split. For parsers that read the
+ * wide rows of a national file without splitting every field. */
+size_t urne_text_scan_line(const char *text, size_t avail, char sep, uint32_t *pos, size_t max,
+                           urne_scanned_line *out);
+
+/* Positions of the separators of a line that has no double quote (the caller checks):
+ * stores at most `max` offsets in pos and returns how many separators the line has
+ * (so it has that many plus one fields). */
 size_t urne_text_separators(urne_span line, char sep, uint32_t *pos, size_t max);
 
 /* Field `i` of a line whose separators are pos[0..nsep), trimmed of blanks

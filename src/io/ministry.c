@@ -19,23 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse_common.h"
+#include "ministry_internal.h"
 #include "results_io.h"
-
-enum role {
-    R_IGNORE,
-    R_DEPT_CODE, R_DEPT_LABEL, R_CIRCO_CODE, R_CIRCO_LABEL, R_COMMUNE_CODE, R_COMMUNE_LABEL, R_BV_CODE,
-    R_INSCRITS, R_VOTANTS, R_BLANCS, R_NULS, R_EXPRIMES,
-    R_G_PANEL, R_G_SEX, R_G_NOM, R_G_PRENOM, R_G_VOIX, R_G_OTHER,
-    R_COUNT
-};
-
-#define NGROUP_ROLES 5 /* panel, sex, nom, prenom, voix */
-#define MAX_GROUPS 64
 
 static const struct {
     const char *folded;
-    enum role role;
+    enum ministry_role role;
 } names[] = {
     {"code du departement", R_DEPT_CODE},   {"libelle du departement", R_DEPT_LABEL},
     {"code de la circonscription", R_CIRCO_CODE}, {"libelle de la circonscription", R_CIRCO_LABEL},
@@ -53,16 +42,6 @@ static const char *field_names[R_COUNT] = {
     [R_NULS] = "Nuls",         [R_EXPRIMES] = "Exprimés", [R_G_VOIX] = "Voix",
 };
 
-typedef struct layout {
-    long fixed[R_G_PANEL];             /* column of each fixed role, -1 if absent */
-    long group_col[MAX_GROUPS][NGROUP_ROLES]; /* numbered mode */
-    size_t ngroups;                    /* numbered mode: groups named by the header */
-    int repeating;                     /* unnumbered group block repeating to the end */
-    long block_start, block_width;
-    long block_off[NGROUP_ROLES];
-    long header_fields;
-} layout;
-
 /* Split "nom 3" into base "nom" and group 3; returns the group or 0 when unnumbered. */
 static long split_suffix(char *folded) {
     size_t n = strlen(folded);
@@ -74,7 +53,7 @@ static long split_suffix(char *folded) {
     return g;
 }
 
-static int read_header(urne_span line, layout *lay, urne_diags *diags) {
+static int read_header(urne_span line, ministry_layout *lay, urne_diags *diags) {
     urne_span f[URNE_MAX_FIELDS];
     long n = urne_fields_split(line, ';', f, URNE_MAX_FIELDS);
     if (n < 0 || n > URNE_MAX_FIELDS) {
@@ -94,7 +73,7 @@ static int read_header(urne_span line, layout *lay, urne_diags *diags) {
         urne_text_fold_header(f[i], folded, sizeof folded);
         int percent = folded[0] == '%';
         long g = split_suffix(folded);
-        enum role role = R_IGNORE;
+        enum ministry_role role = R_IGNORE;
         for (size_t k = 0; k < sizeof names / sizeof names[0] && !percent; k++)
             if (strcmp(folded, names[k].folded) == 0) role = names[k].role;
         if (role >= R_G_PANEL) {
@@ -128,7 +107,7 @@ static int read_header(urne_span line, layout *lay, urne_diags *diags) {
                        "the header mixes numbered (Nom_1) and unnumbered (Nom) candidate columns");
         return -1;
     }
-    static const enum role needed[] = {R_INSCRITS, R_VOTANTS, R_BLANCS, R_NULS};
+    static const enum ministry_role needed[] = {R_INSCRITS, R_VOTANTS, R_BLANCS, R_NULS};
     for (size_t k = 0; k < sizeof needed / sizeof needed[0]; k++)
         if (lay->fixed[needed[k]] < 0) {
             urne_diags_add(diags, URNE_DIAG_ERROR, 1, field_names[needed[k]], URNE_RULE_HEADER,
@@ -154,21 +133,10 @@ static int read_header(urne_span line, layout *lay, urne_diags *diags) {
     return 0;
 }
 
-/* The last key interned at one level, to skip interning it again on the next row. */
-typedef struct key_cache {
-    char raw[128];
-    size_t len;
-    const char *key, *code, *label;
-} key_cache;
-
-/* The fields of one row that urne uses, found in a single pass (percentages and
- * extra columns are skipped without being stored). */
-typedef struct row {
-    long nfields;
-    size_t ngroups;
-    urne_span fixed[R_G_PANEL];
-    urne_span group[MAX_GROUPS][NGROUP_ROLES];
-} row;
+long ministry_group_col(const ministry_layout *lay, size_t g, int k) {
+    if (!lay->repeating) return lay->group_col[g][k];
+    return lay->block_off[k] < 0 ? -1 : lay->block_start + (long)g * lay->block_width + lay->block_off[k];
+}
 
 static const urne_span empty_span = {"", 0, 0};
 
@@ -177,7 +145,8 @@ static const urne_span empty_span = {"", 0, 0};
  * the columns used; one with quotes goes through the general splitter. Ballot
  * numbers and sexes are read only when `all` (the first sheet) asks for them.
  * Returns 0, or -1 on an open quote. */
-static int read_row(const layout *lay, urne_span line, row *r, uint32_t *pos, urne_span *spans, int all) {
+static int read_row(const ministry_layout *lay, urne_span line, ministry_row *r, uint32_t *pos, urne_span *spans,
+                    int all) {
     size_t nsep = 0;
     int quoted = memchr(line.p, '"', line.len) != NULL;
     if (quoted) {
@@ -196,31 +165,20 @@ static int read_row(const layout *lay, urne_span line, row *r, uint32_t *pos, ur
         ngroups = r->nfields > lay->block_start ? (size_t)((r->nfields - lay->block_start) / lay->block_width) : 0;
     if (ngroups > MAX_GROUPS) ngroups = MAX_GROUPS;
     for (size_t g = 0; g < ngroups; g++)
-        for (int k = all ? 0 : R_G_NOM - R_G_PANEL; k < NGROUP_ROLES; k++) {
-            long col = lay->repeating ? (lay->block_off[k] < 0 ? -1 : lay->block_start + (long)g * lay->block_width + lay->block_off[k])
-                                      : lay->group_col[g][k];
-            r->group[g][k] = FIELD(col);
-        }
+        for (int k = all ? 0 : GROUP_ROLE(R_G_NOM); k < NGROUP_ROLES; k++) r->group[g][k] = FIELD(ministry_group_col(lay, g, k));
 #undef FIELD
     return 0;
 }
 
-/* Names are a few bytes long: a plain loop beats a call to memcmp. */
-static inline int span_equal(urne_span a, urne_span b) {
-    if (a.len != b.len) return 0;
-    for (size_t i = 0; i < a.len; i++)
-        if (a.p[i] != b.p[i]) return 0;
-    return 1;
-}
-
-/* Intern a span of the raw text, converting it to UTF-8 when the file is latin-1. */
-static const char *intern_raw(urne_round *round, urne_span s, urne_encoding enc) {
+/* A span of the raw text as UTF-8 (converted when the file is latin-1), in `arena`,
+ * with a quoted field's doubled quotes undone. */
+static char *copy_raw(urne_arena *arena, urne_span s, urne_encoding enc) {
     char tmp[512];
     urne_span conv = {tmp, urne_text_to_utf8(s, enc, tmp, sizeof tmp), s.quoted};
-    return urne_parse_intern(round, conv);
+    return urne_span_dup(arena, conv);
 }
 
-static int setup_round(urne_round *round, const layout *lay, const row *rw, size_t ngroups, long line,
+static int setup_round(urne_round *round, const ministry_layout *lay, const ministry_row *rw, size_t ngroups, long line,
                        urne_encoding enc, urne_diags *diags) {
     const char *levels[URNE_MAX_LEVELS];
     size_t n = 0;
@@ -260,31 +218,8 @@ static int count_raw(urne_span s, urne_encoding enc, long line, const char *fiel
     return urne_parse_count(conv, line, field, out, diags);
 }
 
-/* Lines in the text: enough to size the sheet array once. */
-static size_t count_lines(const char *text, size_t len) {
-    size_t n = 1;
-    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) n++;
-    return n;
-}
-
-/* Reading rows: the layout and the first sheet's candidates (fixed once it is read),
- * where the sheets go, and the scratch space of the row loop. */
-typedef struct row_reader {
-    const layout *lay;
-    urne_encoding enc;
-    size_t ngroups;             /* candidate groups of the first sheet */
-    const urne_span *raw_first; /* the candidates' names as the file writes them */
-    const urne_span *raw_last;
-    urne_round *round;          /* where the sheets go */
-    urne_diags *diags;
-    row rw;
-    uint32_t pos[URNE_MAX_FIELDS];
-    urne_span spans[URNE_MAX_FIELDS];
-    key_cache cache[URNE_MAX_LEVELS];
-} row_reader;
-
 /* Candidate groups of the row just read, or -1 after an error (wrong field count). */
-static long row_groups(const layout *lay, const row *rw, long ln, urne_diags *diags) {
+static long row_groups(const ministry_layout *lay, const ministry_row *rw, long ln, urne_diags *diags) {
     long n = rw->nfields;
     if (!lay->repeating) {
         if (n == lay->header_fields) return (long)lay->ngroups;
@@ -309,14 +244,56 @@ static long row_groups(const layout *lay, const row *rw, long ln, urne_diags *di
     return rest / lay->block_width;
 }
 
-/* Read one row into a sheet of rd->round. Returns 0 (the sheet added, or the row's
- * errors in diags), or -1 when memory runs out. */
-static int read_sheet(row_reader *rd, urne_span line, long ln) {
-    const layout *lay = rd->lay;
-    urne_round *round = rd->round;
+const enum ministry_role ministry_unit_code[3] = {R_DEPT_CODE, R_CIRCO_CODE, R_COMMUNE_CODE};
+const enum ministry_role ministry_unit_label[3] = {R_DEPT_LABEL, R_CIRCO_LABEL, R_COMMUNE_LABEL};
+
+const unit_entry *ministry_unit(row_reader *rd, int k, urne_span dept, urne_span code, urne_span label) {
+    unit_cache *c = &rd->units[k];
+    size_t i = 0;
+    while (i < c->n && !ministry_unit_is(&c->recent[i], dept, code)) i++;
+    if (i == c->n) { /* a new one: it takes the place of the oldest */
+        if (c->n < UNIT_RECENT) c->n++;
+        i = c->n - 1;
+        unit_entry *e = &c->recent[i];
+        /* A département is keyed by its code, the other levels by the département's
+         * code and theirs, since commune and circonscription numbers restart in each. */
+        urne_span parts[2] = {dept, code};
+        char raw[256], key[256];
+        urne_span joined = {raw, urne_parse_join(raw, sizeof raw, parts, k == 0 ? 1 : 2), dept.quoted || code.quoted};
+        urne_span conv = {key, urne_text_to_utf8(joined, rd->file->enc, key, sizeof key), joined.quoted};
+        pthread_mutex_lock(rd->round_lock);
+        e->key = urne_parse_intern(rd->file->round, conv);
+        pthread_mutex_unlock(rd->round_lock);
+        e->code_copy = copy_raw(rd->arena, code, rd->file->enc);
+        e->label = copy_raw(rd->arena, label, rd->file->enc);
+        if (e->key == NULL || e->code_copy == NULL || e->label == NULL) {
+            c->n--;
+            return NULL;
+        }
+        /* Codes too long to remember are made again on every row: right, if slow. */
+        int fits = dept.len <= sizeof e->dept && code.len <= sizeof e->code;
+        e->dept_len = fits ? dept.len : (size_t)-1;
+        e->code_len = fits ? code.len : (size_t)-1;
+        if (fits) {
+            memcpy(e->dept, dept.p, dept.len);
+            memcpy(e->code, code.p, code.len);
+        }
+    }
+    if (i > 0) { /* most recent first */
+        unit_entry e = c->recent[i];
+        memmove(&c->recent[1], &c->recent[0], i * sizeof e);
+        c->recent[0] = e;
+    }
+    return &c->recent[0];
+}
+
+int ministry_read_sheet(row_reader *rd, urne_span line, long ln, urne_sheet *dest, leaf_ref *leaf) {
+    const ministry_file *mf = rd->file;
+    const ministry_layout *lay = mf->lay;
+    urne_round *round = mf->round;
     urne_diags *diags = rd->diags;
-    urne_encoding enc = rd->enc;
-    row *rw = &rd->rw;
+    urne_encoding enc = mf->enc;
+    ministry_row *rw = &rd->rw;
     if (read_row(lay, line, rw, rd->pos, rd->spans, 0) != 0) {
         urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
                        "a quote is left open: the line is truncated");
@@ -325,24 +302,12 @@ static int read_sheet(row_reader *rd, urne_span line, long ln) {
     long got = row_groups(lay, rw, ln, diags);
     if (got < 0) return 0;
     size_t ngroups = (size_t)got;
-    if (ngroups != rd->ngroups) {
+    if (ngroups != mf->ngroups) {
         urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
                        "%zu candidate group%s (%ld fields), but the first sheet has %zu%s", ngroups,
-                       ngroups == 1 ? "" : "s", rw->nfields, rd->ngroups,
-                       ngroups < rd->ngroups ? ": the line looks truncated" : "");
+                       ngroups == 1 ? "" : "s", rw->nfields, mf->ngroups,
+                       ngroups < mf->ngroups ? ": the line looks truncated" : "");
         return 0;
-    }
-    /* The bureau's key is new on every row: hash it now and let the interning
-     * table's slot load while the row's counts and names are read. */
-    char leaf[256];
-    size_t leaf_len = 0;
-    uint32_t leaf_hash = 0;
-    if (lay->fixed[R_BV_CODE] >= 0) {
-        urne_span parts[3] = {rw->fixed[R_DEPT_CODE], rw->fixed[R_COMMUNE_CODE], rw->fixed[R_BV_CODE]};
-        char raw[256];
-        urne_span joined = {raw, urne_parse_join(raw, sizeof raw, parts, 3), 0};
-        leaf_len = urne_text_to_utf8(joined, enc, leaf, sizeof leaf);
-        leaf_hash = urne_strpool_prepare(&round->strings, leaf, leaf_len);
     }
     int64_t counts[R_G_PANEL];
     int bad = 0;
@@ -353,9 +318,9 @@ static int read_sheet(row_reader *rd, urne_span line, long ln) {
     int64_t votes[MAX_GROUPS];
     size_t slot[MAX_GROUPS];
     for (size_t g = 0; g < ngroups; g++) {
-        urne_span nom = rw->group[g][R_G_NOM - R_G_PANEL];
-        urne_span prenom = rw->group[g][R_G_PRENOM - R_G_PANEL];
-        urne_span voix = rw->group[g][R_G_VOIX - R_G_PANEL];
+        urne_span nom = rw->group[g][GROUP_ROLE(R_G_NOM)];
+        urne_span prenom = rw->group[g][GROUP_ROLE(R_G_PRENOM)];
+        urne_span voix = rw->group[g][GROUP_ROLE(R_G_VOIX)];
         if (urne_num_parse_count(voix.p, voix.len, &votes[g]) != URNE_NUM_OK) {
             /* Name the field only when it is wrong: this loop runs for every vote. */
             char field[160];
@@ -364,7 +329,7 @@ static int read_sheet(row_reader *rd, urne_span line, long ln) {
             bad = 1;
         }
         /* Usually the same candidate as on the first sheet, at the same place. */
-        if (span_equal(nom, rd->raw_last[g]) && span_equal(prenom, rd->raw_first[g])) {
+        if (ministry_same_span(nom, mf->raw_last[g]) && ministry_same_span(prenom, mf->raw_first[g])) {
             slot[g] = g;
         } else {
             char name[520], first[256], last[256];
@@ -381,8 +346,11 @@ static int read_sheet(row_reader *rd, urne_span line, long ln) {
         }
     }
     if (bad) return 0;
-    urne_sheet *s = urne_round_add_sheet(round, 0);
-    if (s == NULL) return -1;
+    size_t ncand = round->contests[0].ncand;
+    int64_t *sheet_votes = urne_arena_alloc(rd->arena, (ncand ? ncand : 1) * sizeof(int64_t));
+    if (sheet_votes == NULL) return -1;
+    urne_sheet *s = dest;
+    urne_sheet_init(s, 0, sheet_votes);
     s->line = ln;
     s->inscrits = counts[R_INSCRITS];
     s->votants = counts[R_VOTANTS];
@@ -391,49 +359,46 @@ static int read_sheet(row_reader *rd, urne_span line, long ln) {
     s->exprimes_stated = counts[R_EXPRIMES];
     for (size_t g = 0; g < ngroups; g++) s->votes[slot[g]] += votes[g];
 
-    /* Keys: national, then each present level qualified by the département.
-     * Consecutive rows mostly share their département, circonscription and commune:
-     * the cache saves interning them again. */
+    /* Keys: national, then each present level. */
     size_t lv = 0;
     s->key[lv] = round->contests[0].key;
     s->label[lv++] = round->contests[0].label;
-    static const enum role code_role[] = {R_DEPT_CODE, R_CIRCO_CODE, R_COMMUNE_CODE};
-    static const enum role label_role[] = {R_DEPT_LABEL, R_CIRCO_LABEL, R_COMMUNE_LABEL};
     for (int k = 0; k < 3; k++) {
-        if (lay->fixed[code_role[k]] < 0) continue;
-        urne_span parts[2] = {rw->fixed[R_DEPT_CODE], rw->fixed[code_role[k]]};
-        char key[256];
-        size_t klen = urne_parse_join(key, sizeof key, parts, k == 0 ? 1 : 2);
-        key_cache *kc = &rd->cache[lv];
-        if (kc->key == NULL || kc->len != klen || memcmp(kc->raw, key, klen) != 0) {
-            urne_span ks = {key, klen, 0};
-            kc->key = intern_raw(round, ks, enc);
-            kc->code = intern_raw(round, rw->fixed[code_role[k]], enc);
-            kc->label = intern_raw(round, rw->fixed[label_role[k]], enc);
-            kc->len = klen < sizeof kc->raw ? klen : 0;
-            memcpy(kc->raw, key, kc->len);
-            if (kc->key == NULL || kc->code == NULL) return -1;
-        }
-        s->key[lv] = kc->key;
-        s->code[lv] = kc->code;
-        s->label[lv++] = kc->label;
+        if (lay->fixed[ministry_unit_code[k]] < 0) continue;
+        const unit_entry *u = ministry_unit(rd, k, rw->fixed[R_DEPT_CODE], rw->fixed[ministry_unit_code[k]],
+                                            rw->fixed[ministry_unit_label[k]]);
+        if (u == NULL) return -1;
+        s->key[lv] = u->key;
+        s->code[lv] = u->code_copy;
+        s->label[lv++] = u->label;
     }
-    if (lay->fixed[R_BV_CODE] >= 0) { /* unique on every row: no cache, the hash prepared above */
-        s->key[lv] = urne_strpool_intern_hashed(&round->strings, leaf, leaf_len, leaf_hash);
-        s->code[lv] = intern_raw(round, rw->fixed[R_BV_CODE], enc);
+    if (lay->fixed[R_BV_CODE] >= 0) {
+        urne_span parts[3] = {rw->fixed[R_DEPT_CODE], rw->fixed[R_COMMUNE_CODE], rw->fixed[R_BV_CODE]};
+        char raw[256], key[256];
+        urne_span joined = {raw, urne_parse_join(raw, sizeof raw, parts, 3), 0};
+        size_t len = urne_text_to_utf8(joined, enc, key, sizeof key);
+        leaf->hash = urne_strpool_hash(key, len);
+        leaf->len = (uint32_t)len;
+        s->key[lv] = urne_arena_strndup(rd->arena, key, len);
+        s->code[lv] = copy_raw(rd->arena, rw->fixed[R_BV_CODE], enc);
         s->label[lv] = NULL;
         if (s->key[lv] == NULL || s->code[lv] == NULL) return -1;
     }
-    return 0;
+    return 1;
 }
 
 urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding enc, urne_diags *diags) {
+    return urne_io_parse_ministry_workers(text, len, enc, 0, diags);
+}
+
+urne_round *urne_io_parse_ministry_workers(const char *text, size_t len, urne_encoding enc, unsigned workers,
+                                           urne_diags *diags) {
     urne_lines it;
     urne_span line;
     /* Rows are read raw, in the file's own encoding: counts, codes and the candidates'
      * names compare the same either way, and only the strings kept are converted. */
     urne_lines_init(&it, text, len);
-    layout lay;
+    ministry_layout lay;
     if (!urne_lines_next(&it, &line) || urne_span_blank(line)) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
         return NULL;
@@ -446,25 +411,25 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
     if (hrc != 0) return NULL;
 
     urne_round *round = urne_round_new();
+    ministry_file *mf = calloc(1, sizeof *mf);
     row_reader *rd = calloc(1, sizeof *rd);
-    urne_span raw_first[MAX_GROUPS], raw_last[MAX_GROUPS];
-    if (round == NULL || rd == NULL || urne_round_reserve_sheets(round, count_lines(text, len)) != 0) goto oom;
-    rd->lay = &lay;
-    rd->enc = enc;
-    rd->round = round;
-    rd->diags = diags;
-    rd->raw_first = raw_first;
-    rd->raw_last = raw_last;
+    if (round == NULL || mf == NULL || rd == NULL) goto oom;
+    mf->lay = &lay;
+    mf->enc = enc;
+    mf->round = round;
 
-    /* The first sheet names the candidates and fixes how many groups every row has. */
+    /* The first sheet names the candidates and fixes how many groups every row has;
+     * it is then read again with the others. */
     int more;
     while ((more = urne_lines_next(&it, &line)) && line.len == 0) {
     }
     if (!more) {
         free(rd);
+        free(mf);
         return urne_parse_finish(round, diags, "no tally sheet after the header line");
     }
     long first_line = it.lineno;
+    size_t body = (size_t)(line.p - text);
     long got = -1;
     if (read_row(&lay, line, &rd->rw, rd->pos, rd->spans, 1) != 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, first_line, NULL, URNE_RULE_FIELD_COUNT,
@@ -473,25 +438,24 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
         got = row_groups(&lay, &rd->rw, first_line, diags);
     if (got < 0 || setup_round(round, &lay, &rd->rw, (size_t)got, first_line, enc, diags) != 0) {
         free(rd);
+        free(mf);
         return urne_parse_finish(round, diags, "no tally sheet after the header line");
     }
-    rd->ngroups = (size_t)got;
-    for (size_t g = 0; g < rd->ngroups; g++) { /* the names as the file writes them */
-        raw_first[g] = rd->rw.group[g][R_G_PRENOM - R_G_PANEL];
-        raw_last[g] = rd->rw.group[g][R_G_NOM - R_G_PANEL];
-        raw_first[g].p = urne_arena_strndup(&round->arena, raw_first[g].p, raw_first[g].len);
-        raw_last[g].p = urne_arena_strndup(&round->arena, raw_last[g].p, raw_last[g].len);
-        if (raw_first[g].p == NULL || raw_last[g].p == NULL) goto oom;
-    }
-    if (read_sheet(rd, line, first_line) != 0) goto oom;
-    while (urne_lines_next(&it, &line)) {
-        if (line.len == 0) continue; /* a blank line carries no sheet */
-        if (read_sheet(rd, line, it.lineno) != 0) goto oom;
+    mf->ngroups = (size_t)got;
+    for (size_t g = 0; g < mf->ngroups; g++) { /* the names as the file writes them */
+        urne_span first = rd->rw.group[g][GROUP_ROLE(R_G_PRENOM)], last = rd->rw.group[g][GROUP_ROLE(R_G_NOM)];
+        mf->raw_first[g] = (urne_span){urne_arena_strndup(&round->arena, first.p, first.len), first.len, 0};
+        mf->raw_last[g] = (urne_span){urne_arena_strndup(&round->arena, last.p, last.len), last.len, 0};
+        if (mf->raw_first[g].p == NULL || mf->raw_last[g].p == NULL) goto oom;
     }
     free(rd);
+    rd = NULL;
+    if (ministry_read_rows(mf, text + body, len - body, first_line, workers, diags) != 0) goto oom;
+    free(mf);
     return urne_parse_finish(round, diags, "no tally sheet after the header line");
 oom:
     free(rd);
+    free(mf);
     urne_round_free(round);
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
     return NULL;

@@ -42,6 +42,12 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
 urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encoding enc, urne_diags *diags);
 urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc, urne_diags *diags);
 
+/* urne_io_parse_ministry reading the rows with exactly `workers` threads (0: as many
+ * as the file deserves and the machine has). The round and the messages are the same
+ * whatever the number; tests use it to check just that. */
+urne_round *urne_io_parse_ministry_workers(const char *text, size_t len, urne_encoding enc, unsigned workers,
+                                           urne_diags *diags);
+
 /* Parse a file of stated totals (the legislative per-département summary) into a
  * tally at level "departement". Returns 0 or -1 with errors in diags. */
 int urne_io_stated_parse(const char *buf, size_t len, urne_encoding enc, urne_tally *out, urne_diags *diags);

@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../core/urne_text.h"
 #include "results.h"
@@ -21,7 +22,7 @@ static void describe(const urne_round *round, const urne_sheet *s, char *buf, si
     const char *label = NULL;
     /* The bureau's own label is often just its number: show the commune's name too. */
     for (size_t l = round->nlevels; l-- > 0;)
-        if (s->label[l] && s->label[l] != s->key[l] && s->label[l][0]) {
+        if (s->label[l] && s->label[l][0] && (s->key[l] == NULL || strcmp(s->label[l], s->key[l]) != 0)) {
             label = s->label[l];
             break;
         }

@@ -144,12 +144,16 @@ urne_sheet *urne_round_add_sheet(urne_round *round, size_t contest) {
     int64_t *votes = urne_arena_alloc(&round->arena, (ncand ? ncand : 1) * sizeof(int64_t));
     if (votes == NULL) return NULL;
     urne_sheet *s = &round->sheets[round->nsheets++];
-    memset(s, 0, sizeof *s);
-    s->contest = contest;
-    s->college = URNE_NONE;
-    s->reported = 1;
-    s->exprimes_stated = -1;
-    s->votes = votes;
+    urne_sheet_init(s, contest, votes);
     return s;
+}
+
+void urne_sheet_init(urne_sheet *sheet, size_t contest, int64_t *votes) {
+    memset(sheet, 0, sizeof *sheet);
+    sheet->contest = contest;
+    sheet->college = URNE_NONE;
+    sheet->reported = 1;
+    sheet->exprimes_stated = -1;
+    sheet->votes = votes;
 }
 

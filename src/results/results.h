@@ -145,6 +145,11 @@ int urne_round_reserve_sheets(urne_round *round, size_t n);
  * of the contest; NULL when out of memory. The pointer is valid until the next add. */
 urne_sheet *urne_round_add_sheet(urne_round *round, size_t contest);
 
+/* Set *sheet to what urne_round_add_sheet gives (counts zero, exprimés not stated,
+ * reported, no college), with `votes` as its vote array, left as it is. For parsers
+ * that fill reserved sheets in place, from several threads: they then set nsheets. */
+void urne_sheet_init(urne_sheet *sheet, size_t contest, int64_t *votes);
+
 /* ---- checks (check.c) ---- */
 
 /* Check every sheet and append one error per failure: negative count, votants above

@@ -168,7 +168,7 @@ void urne_view_bureau_name(const urne_election *e, size_t bureau, char *out, siz
     size_t last = r->nlevels - 1;
     const char *place = NULL;
     for (size_t l = last + 1; l-- > 0;)
-        if (s->label[l] && s->label[l] != s->key[l]) {
+        if (s->label[l] && (s->key[l] == NULL || strcmp(s->label[l], s->key[l]) != 0)) {
             place = s->label[l];
             break;
         }

@@ -1,0 +1,350 @@
+/*
+ * ministry_rows: reading the 70,000 rows of a national Ministry file, fast and on
+ * every core.
+ *
+ * A national per-bureau file is 35 MB of rows that all look alike: the same 98
+ * columns, the same eleven candidates in the same order. So each row is first tried
+ * on a fast path that assumes exactly that: one pass finds the line's end and its
+ * separators sixteen bytes at a time, the counts must be plain digits, the names the
+ * first sheet's own bytes, the codes short. Any row that is not so (a quote, a
+ * blank, a wrong field count, a stranger's name, a letter among the digits) goes to
+ * ministry.c's careful reader, which accepts what the format allows and words every
+ * error. Both fill the same sheet the same way; the fast path only gives up sooner.
+ *
+ * The text is cut at line boundaries into one chunk per core, each read by its own
+ * thread in two passes: count the lines, so every chunk knows where its sheets go
+ * in the round's array and which line number it starts at; then read the rows.
+ * Threads write disjoint sheets, into their own arena and message list. The one
+ * thing they share is the round's string pool: the keys of départements,
+ * circonscriptions and communes, remembered while the following rows name the same
+ * ones, are interned there under a lock. The bureau keys, new on every row, are
+ * only copied and hashed by the threads, and interned afterwards in file order, in
+ * one pass that prefetches the slots ahead, which is where a duplicate bureau is
+ * found. Then the chunks' sheets close up over the lines that gave none, their
+ * messages follow each other in line order, and their arenas join the round's: the
+ * round is the one a single pass would have built.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/urne_mem.h"
+#include "ministry_internal.h"
+
+/* Below this many bytes a chunk is not worth a thread. */
+#define MIN_CHUNK_BYTES ((size_t)1 << 20)
+#define MAX_WORKERS 16
+/* How many bureau keys ahead the interning pass prefetches. */
+#define PREFETCH_AHEAD 16
+
+/* Every column the fast path reads, from the layout and the first sheet. */
+typedef struct row_plan {
+    size_t nfields; /* a row of the expected shape has exactly these */
+    long count_col[NCOUNTS];
+    long unit_code_col[3], unit_label_col[3];
+    long dept_col, commune_col, bureau_col;
+    long nom_col[MAX_GROUPS], prenom_col[MAX_GROUPS], voix_col[MAX_GROUPS];
+} row_plan;
+
+typedef struct shared {
+    const ministry_file *file;
+    const row_plan *plan;
+    urne_sheet *sheets;     /* the round's array, reserved for every line */
+    leaf_ref *leaves;       /* one per sheet, NULL when the file has no bureau level */
+    pthread_mutex_t lock;   /* on the round's string pool and arena */
+} shared;
+
+typedef struct worker {
+    shared *sh;
+    const char *begin, *end; /* whole lines */
+    size_t lines;            /* lines in [begin, end), counted first */
+    size_t base;             /* index of its first sheet */
+    long first_line;
+    size_t nsheets;          /* sheets written at base.. */
+    int failed;              /* memory ran out */
+    urne_arena arena;
+    urne_diags diags;
+    row_reader *rd;
+} worker;
+
+static void make_plan(const ministry_file *mf, row_plan *p) {
+    const ministry_layout *lay = mf->lay;
+    p->nfields = lay->repeating ? (size_t)lay->block_start + mf->ngroups * (size_t)lay->block_width
+                                : (size_t)lay->header_fields;
+    for (int r = 0; r < NCOUNTS; r++) p->count_col[r] = lay->fixed[R_INSCRITS + r];
+    for (int k = 0; k < 3; k++) {
+        p->unit_code_col[k] = lay->fixed[ministry_unit_code[k]];
+        p->unit_label_col[k] = lay->fixed[ministry_unit_label[k]];
+    }
+    p->dept_col = lay->fixed[R_DEPT_CODE];
+    p->commune_col = lay->fixed[R_COMMUNE_CODE];
+    p->bureau_col = lay->fixed[R_BV_CODE];
+    for (size_t g = 0; g < mf->ngroups; g++) {
+        p->nom_col[g] = ministry_group_col(lay, g, GROUP_ROLE(R_G_NOM));
+        p->prenom_col[g] = ministry_group_col(lay, g, GROUP_ROLE(R_G_PRENOM));
+        p->voix_col[g] = ministry_group_col(lay, g, GROUP_ROLE(R_G_VOIX));
+    }
+}
+
+/* Field `col` of a scanned line, trimmed as the careful reader trims it; absent
+ * columns (-1) read as empty. */
+static inline urne_span field(const char *line, const urne_scanned_line *info, const uint32_t *pos, long col) {
+    if (col < 0) return (urne_span){"", 0, 0};
+    return urne_text_field_at((urne_span){line, info->len, 0}, pos, info->nsep, (size_t)col);
+}
+
+/* A count written as plain digits (what urne_num_parse_count accepts without a
+ * word to say); anything else is for the careful reader. */
+static inline int plain_count(urne_span s, int64_t *out) {
+    if (s.len == 0 || s.len > 18) return 0;
+    int64_t v = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned d = (unsigned)(unsigned char)s.p[i] - '0';
+        if (d > 9) return 0;
+        v = v * 10 + (int64_t)d;
+    }
+    *out = v;
+    return 1;
+}
+
+static inline int all_ascii(const char *s, size_t n) {
+    unsigned char any = 0;
+    for (size_t i = 0; i < n; i++) any |= (unsigned char)s[i];
+    return any < 0x80;
+}
+
+enum { ROW_SKIPPED = 0, ROW_WRITTEN = 1, ROW_CAREFUL = 2, ROW_NO_MEMORY = -1 };
+
+/* The fast path: read a row of the expected shape into *dest, or say that the
+ * careful reader must (ROW_CAREFUL: nothing was written, no message added). */
+static int fast_row(worker *w, const char *line, const urne_scanned_line *info, long ln, urne_sheet *dest,
+                    leaf_ref *leaf) {
+    const row_plan *pl = w->sh->plan;
+    const ministry_file *mf = w->sh->file;
+    const uint32_t *pos = w->rd->pos;
+    if (info->quoted || info->nsep + 1 != pl->nfields) return ROW_CAREFUL;
+    int64_t counts[NCOUNTS];
+    for (int r = 0; r < NCOUNTS; r++) {
+        counts[r] = -1;
+        if (pl->count_col[r] >= 0 && !plain_count(field(line, info, pos, pl->count_col[r]), &counts[r]))
+            return ROW_CAREFUL;
+    }
+    size_t ngroups = mf->ngroups;
+    int64_t *votes = urne_arena_alloc_raw(&w->arena, (ngroups ? ngroups : 1) * sizeof *votes);
+    if (votes == NULL) return ROW_NO_MEMORY;
+    if (ngroups == 0) votes[0] = 0;
+    for (size_t g = 0; g < ngroups; g++) {
+        if (!plain_count(field(line, info, pos, pl->voix_col[g]), &votes[g]) ||
+            !ministry_same_span(field(line, info, pos, pl->nom_col[g]), mf->raw_last[g]) ||
+            !ministry_same_span(field(line, info, pos, pl->prenom_col[g]), mf->raw_first[g]))
+            return ROW_CAREFUL;
+    }
+    /* The bureau's key, département-commune-bureau, copied for interning later. */
+    urne_span dept = field(line, info, pos, pl->dept_col);
+    char *leaf_key = NULL;
+    size_t dept_len = dept.len, commune_len = 0;
+    if (pl->bureau_col >= 0) {
+        urne_span commune = field(line, info, pos, pl->commune_col), bureau = field(line, info, pos, pl->bureau_col);
+        size_t klen = dept.len + 1 + commune.len + 1 + bureau.len;
+        if (klen >= 256 || (mf->enc == URNE_ENC_LATIN1 && !all_ascii(dept.p, dept.len)) ||
+            (mf->enc == URNE_ENC_LATIN1 && (!all_ascii(commune.p, commune.len) || !all_ascii(bureau.p, bureau.len))))
+            return ROW_CAREFUL;
+        leaf_key = urne_arena_alloc_raw(&w->arena, klen + 1);
+        if (leaf_key == NULL) return ROW_NO_MEMORY;
+        commune_len = commune.len;
+        memcpy(leaf_key, dept.p, dept.len);
+        leaf_key[dept.len] = '-';
+        memcpy(leaf_key + dept.len + 1, commune.p, commune.len);
+        leaf_key[dept.len + 1 + commune.len] = '-';
+        memcpy(leaf_key + dept.len + 2 + commune.len, bureau.p, bureau.len);
+        leaf_key[klen] = '\0';
+        leaf->hash = urne_strpool_hash(leaf_key, klen);
+        leaf->len = (uint32_t)klen;
+    }
+    urne_round *round = mf->round;
+    urne_sheet_init(dest, 0, votes);
+    dest->line = ln;
+    dest->inscrits = counts[0];
+    dest->votants = counts[1];
+    dest->blancs = counts[2];
+    dest->nuls = counts[3];
+    dest->exprimes_stated = counts[4];
+    size_t lv = 0;
+    dest->key[lv] = round->contests[0].key;
+    dest->label[lv++] = round->contests[0].label;
+    for (int k = 0; k < 3; k++) {
+        if (pl->unit_code_col[k] < 0) continue;
+        const unit_cache *c = &w->rd->units[k];
+        urne_span code = field(line, info, pos, pl->unit_code_col[k]);
+        const unit_entry *u = c->n > 0 && ministry_unit_is(&c->recent[0], dept, code)
+                                  ? &c->recent[0]
+                                  : ministry_unit(w->rd, k, dept, code, field(line, info, pos, pl->unit_label_col[k]));
+        if (u == NULL) return ROW_NO_MEMORY;
+        dest->key[lv] = u->key;
+        dest->code[lv] = u->code_copy;
+        dest->label[lv++] = u->label;
+    }
+    if (leaf_key != NULL) {
+        dest->key[lv] = leaf_key;                                /* interned after the threads */
+        dest->code[lv] = leaf_key + dept_len + 1 + commune_len + 1; /* the key ends with the code */
+        dest->label[lv] = NULL;
+    }
+    return ROW_WRITTEN;
+}
+
+static void *count_lines(void *arg) {
+    worker *w = arg;
+    size_t n = 0;
+    for (const char *p = w->begin; p < w->end && (p = memchr(p, '\n', (size_t)(w->end - p))) != NULL; p++) n++;
+    if (w->end > w->begin && w->end[-1] != '\n') n++; /* the last line of the text has no newline */
+    w->lines = n;
+    return NULL;
+}
+
+static void *read_rows(void *arg) {
+    worker *w = arg;
+    shared *sh = w->sh;
+    long ln = w->first_line;
+    for (const char *p = w->begin; p < w->end; ln++) {
+        urne_scanned_line info;
+        urne_text_scan_line(p, (size_t)(w->end - p), ';', w->rd->pos, URNE_MAX_FIELDS, &info);
+        if (info.len > 0) { /* a blank line carries no sheet */
+            size_t at = w->base + w->nsheets;
+            leaf_ref *leaf = sh->leaves ? &sh->leaves[at] : &(leaf_ref){0, 0};
+            int rc = fast_row(w, p, &info, ln, &sh->sheets[at], leaf);
+            if (rc == ROW_CAREFUL) rc = ministry_read_sheet(w->rd, (urne_span){p, info.len, 0}, ln, &sh->sheets[at], leaf);
+            if (rc < 0) {
+                w->failed = 1;
+                return NULL;
+            }
+            w->nsheets += rc == ROW_WRITTEN;
+        }
+        p += info.next;
+    }
+    return NULL;
+}
+
+/* Run fn on every worker: all but the first on threads of their own, the first on
+ * the calling thread. A thread that cannot be started runs its work here after. */
+static void run_workers(void *(*fn)(void *), worker *ws, size_t n) {
+    pthread_t tid[MAX_WORKERS];
+    int started[MAX_WORKERS] = {0};
+    for (size_t i = 1; i < n; i++) started[i] = pthread_create(&tid[i], NULL, fn, &ws[i]) == 0;
+    fn(&ws[0]);
+    for (size_t i = 1; i < n; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else
+            fn(&ws[i]);
+    }
+}
+
+static size_t choose_workers(size_t len, unsigned asked) {
+    if (asked > 0) return asked < MAX_WORKERS ? asked : MAX_WORKERS;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n = len / MIN_CHUNK_BYTES + 1;
+    if (cpus > 0 && n > (size_t)cpus) n = (size_t)cpus;
+    return n < MAX_WORKERS ? n : MAX_WORKERS;
+}
+
+/* Intern the bureau keys in file order, prefetching slots ahead: the pool keeps
+ * the threads' copies, and a key met before resolves to the first one. */
+static int intern_leaves(urne_round *round, const leaf_ref *leaves, size_t lv) {
+    urne_strpool *pool = &round->strings;
+    size_t n = round->nsheets;
+    for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) urne_strpool_prefetch(pool, leaves[i].hash);
+    for (size_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n) urne_strpool_prefetch(pool, leaves[i + PREFETCH_AHEAD].hash);
+        urne_sheet *s = &round->sheets[i];
+        s->key[lv] = urne_strpool_adopt(pool, s->key[lv], leaves[i].len, leaves[i].hash);
+        if (s->key[lv] == NULL) return -1;
+    }
+    return 0;
+}
+
+int ministry_read_rows(const ministry_file *file, const char *text, size_t len, long first_line, unsigned workers,
+                       urne_diags *diags) {
+    urne_round *round = file->round;
+    size_t n = choose_workers(len, workers);
+    row_plan *plan = malloc(sizeof *plan);
+    worker *ws = calloc(n, sizeof *ws);
+    shared sh = {file, plan, NULL, NULL, PTHREAD_MUTEX_INITIALIZER};
+    int rc = -1;
+    /* Held for a few hundred nanoseconds at a time: spin a little before sleeping. */
+    pthread_mutexattr_t attr;
+    if (pthread_mutexattr_init(&attr) == 0) {
+#if defined(__GLIBC__)
+        pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+#endif
+        pthread_mutex_init(&sh.lock, &attr);
+        pthread_mutexattr_destroy(&attr);
+    }
+    if (plan == NULL || ws == NULL) goto done;
+    make_plan(file, plan);
+
+    /* Chunks of about equal size, each ending after a newline. */
+    const char *at = text, *end = text + len;
+    for (size_t i = 0; i < n; i++) {
+        const char *cut = i + 1 == n ? end : text + len / n * (i + 1);
+        if (cut < at) cut = at;
+        if (cut < end && cut > text && cut[-1] != '\n') {
+            const char *nl = memchr(cut, '\n', (size_t)(end - cut));
+            cut = nl ? nl + 1 : end;
+        }
+        ws[i].sh = &sh;
+        ws[i].begin = at;
+        ws[i].end = cut;
+        at = cut;
+    }
+    run_workers(count_lines, ws, n);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        ws[i].base = total;
+        ws[i].first_line = first_line + (long)total;
+        total += ws[i].lines;
+    }
+    if (urne_round_reserve_sheets(round, total) != 0) goto done;
+    sh.sheets = round->sheets;
+    size_t leaf_level = round->nlevels - 1;
+    if (plan->bureau_col >= 0 && total > 0 && (sh.leaves = urne_mem_alloc(total * sizeof *sh.leaves)) == NULL)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        urne_arena_init(&ws[i].arena);
+        urne_diags_init(&ws[i].diags, diags->file);
+        if ((ws[i].rd = calloc(1, sizeof *ws[i].rd)) == NULL) goto done;
+        ws[i].rd->file = file;
+        ws[i].rd->diags = &ws[i].diags;
+        ws[i].rd->arena = &ws[i].arena;
+        ws[i].rd->round_lock = &sh.lock;
+    }
+    run_workers(read_rows, ws, n);
+
+    /* Close the chunks up, in order, and take over what each one made. */
+    size_t nsheets = 0;
+    int failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        worker *w = &ws[i];
+        if (w->base != nsheets) {
+            memmove(&round->sheets[nsheets], &round->sheets[w->base], w->nsheets * sizeof *round->sheets);
+            if (sh.leaves) memmove(&sh.leaves[nsheets], &sh.leaves[w->base], w->nsheets * sizeof *sh.leaves);
+        }
+        nsheets += w->nsheets;
+        failed |= w->failed;
+        urne_diags_append(diags, &w->diags);
+        urne_arena_adopt(&round->arena, &w->arena);
+    }
+    round->nsheets = nsheets;
+    if (!failed && (sh.leaves == NULL || intern_leaves(round, sh.leaves, leaf_level) == 0)) rc = 0;
+done:
+    for (size_t i = 0; ws != NULL && i < n; i++) {
+        urne_arena_adopt(&round->arena, &ws[i].arena); /* on failure too: nothing leaks */
+        urne_diags_free(&ws[i].diags);
+        free(ws[i].rd);
+    }
+    urne_mem_free(sh.leaves);
+    pthread_mutex_destroy(&sh.lock);
+    free(ws);
+    free(plan);
+    return rc;
+}
