@@ -87,11 +87,25 @@ static void make_plan(const ministry_file *mf, row_plan *p) {
     }
 }
 
-/* Field `col` of a scanned line, trimmed as the careful reader trims it; absent
- * columns (-1) read as empty. */
-static inline urne_span field(const char *line, const urne_scanned_line *info, const uint32_t *pos, long col) {
+/* Field `col` of a line whose field edges are edge[0..nfields] (edge[0] is -1, so
+ * that every field starts one byte after its left edge), untrimmed: a field with
+ * blanks around it fails the fast path's tests and goes to the careful reader,
+ * which trims. Absent columns (-1) read as empty. */
+static inline urne_span field(const char *line, const uint32_t *edge, long col) {
     if (col < 0) return (urne_span){"", 0, 0};
-    return urne_text_field_at((urne_span){line, info->len, 0}, pos, info->nsep, (size_t)col);
+    uint32_t start = edge[col] + 1u;
+    return (urne_span){line + start, edge[col + 1] - start, 0};
+}
+
+static inline int is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* A code the careful reader would read the same: no blank to trim. */
+static inline int untrimmed(urne_span s) { return s.len == 0 || (!is_blank(s.p[0]) && !is_blank(s.p[s.len - 1])); }
+
+static inline urne_span trim(urne_span s) {
+    while (s.len && is_blank(s.p[0])) s.p++, s.len--;
+    while (s.len && is_blank(s.p[s.len - 1])) s.len--;
+    return s;
 }
 
 /* A count written as plain digits (what urne_num_parse_count accepts without a
@@ -122,12 +136,12 @@ static int fast_row(worker *w, const char *line, const urne_scanned_line *info, 
                     leaf_ref *leaf) {
     const row_plan *pl = w->sh->plan;
     const ministry_file *mf = w->sh->file;
-    const uint32_t *pos = w->rd->pos;
-    if (info->quoted || info->nsep + 1 != pl->nfields) return ROW_CAREFUL;
+    const uint32_t *edge = w->rd->pos;
+    if (info->quoted || info->nsep + 1 != pl->nfields || info->nsep > URNE_MAX_FIELDS - 2) return ROW_CAREFUL;
     int64_t counts[NCOUNTS];
     for (int r = 0; r < NCOUNTS; r++) {
         counts[r] = -1;
-        if (pl->count_col[r] >= 0 && !plain_count(field(line, info, pos, pl->count_col[r]), &counts[r]))
+        if (pl->count_col[r] >= 0 && !plain_count(field(line, edge, pl->count_col[r]), &counts[r]))
             return ROW_CAREFUL;
     }
     size_t ngroups = mf->ngroups;
@@ -135,19 +149,21 @@ static int fast_row(worker *w, const char *line, const urne_scanned_line *info, 
     if (votes == NULL) return ROW_NO_MEMORY;
     if (ngroups == 0) votes[0] = 0;
     for (size_t g = 0; g < ngroups; g++) {
-        if (!plain_count(field(line, info, pos, pl->voix_col[g]), &votes[g]) ||
-            !ministry_same_span(field(line, info, pos, pl->nom_col[g]), mf->raw_last[g]) ||
-            !ministry_same_span(field(line, info, pos, pl->prenom_col[g]), mf->raw_first[g]))
+        if (!plain_count(field(line, edge, pl->voix_col[g]), &votes[g]) ||
+            !ministry_same_span(field(line, edge, pl->nom_col[g]), mf->raw_last[g]) ||
+            !ministry_same_span(field(line, edge, pl->prenom_col[g]), mf->raw_first[g]))
             return ROW_CAREFUL;
     }
     /* The bureau's key, département-commune-bureau, copied for interning later. */
-    urne_span dept = field(line, info, pos, pl->dept_col);
+    urne_span dept = field(line, edge, pl->dept_col);
+    if (!untrimmed(dept)) return ROW_CAREFUL;
     char *leaf_key = NULL;
     size_t dept_len = dept.len, commune_len = 0;
     if (pl->bureau_col >= 0) {
-        urne_span commune = field(line, info, pos, pl->commune_col), bureau = field(line, info, pos, pl->bureau_col);
+        urne_span commune = field(line, edge, pl->commune_col), bureau = field(line, edge, pl->bureau_col);
         size_t klen = dept.len + 1 + commune.len + 1 + bureau.len;
-        if (klen >= 256 || (mf->enc == URNE_ENC_LATIN1 && !all_ascii(dept.p, dept.len)) ||
+        if (klen >= 256 || !untrimmed(commune) || !untrimmed(bureau) ||
+            (mf->enc == URNE_ENC_LATIN1 && !all_ascii(dept.p, dept.len)) ||
             (mf->enc == URNE_ENC_LATIN1 && (!all_ascii(commune.p, commune.len) || !all_ascii(bureau.p, bureau.len))))
             return ROW_CAREFUL;
         leaf_key = urne_arena_alloc_raw(&w->arena, klen + 1);
@@ -176,10 +192,11 @@ static int fast_row(worker *w, const char *line, const urne_scanned_line *info, 
     for (int k = 0; k < 3; k++) {
         if (pl->unit_code_col[k] < 0) continue;
         const unit_cache *c = &w->rd->units[k];
-        urne_span code = field(line, info, pos, pl->unit_code_col[k]);
+        urne_span code = field(line, edge, pl->unit_code_col[k]);
+        if (!untrimmed(code)) return ROW_CAREFUL;
         const unit_entry *u = c->n > 0 && ministry_unit_is(&c->recent[0], dept, code)
                                   ? &c->recent[0]
-                                  : ministry_unit(w->rd, k, dept, code, field(line, info, pos, pl->unit_label_col[k]));
+                                  : ministry_unit(w->rd, k, dept, code, trim(field(line, edge, pl->unit_label_col[k])));
         if (u == NULL) return ROW_NO_MEMORY;
         dest->key[lv] = u->key;
         dest->code[lv] = u->code_copy;
@@ -208,7 +225,10 @@ static void *read_rows(void *arg) {
     long ln = w->first_line;
     for (const char *p = w->begin; p < w->end; ln++) {
         urne_scanned_line info;
-        urne_text_scan_line(p, (size_t)(w->end - p), ';', w->rd->pos, URNE_MAX_FIELDS, &info);
+        uint32_t *edge = w->rd->pos; /* the careful reader uses it too: set on every row */
+        urne_text_scan_line(p, (size_t)(w->end - p), ';', edge + 1, URNE_MAX_FIELDS - 2, &info);
+        edge[0] = UINT32_MAX;
+        if (info.nsep <= URNE_MAX_FIELDS - 2) edge[info.nsep + 1] = (uint32_t)info.len;
         if (info.len > 0) { /* a blank line carries no sheet */
             size_t at = w->base + w->nsheets;
             leaf_ref *leaf = sh->leaves ? &sh->leaves[at] : &(leaf_ref){0, 0};
