@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../../src/core/urne_arena.h"
+#include "../../src/core/urne_diag.h"
 #include "../../src/core/urne_mem.h"
 #include "../../src/core/urne_strpool.h"
 
@@ -120,12 +121,90 @@ static void test_strpool(void **state) {
     urne_arena_free(&a);
 }
 
+/* Adopting another arena: its strings stay, the adopter keeps filling its own block,
+ * and freeing the adopter frees both (ASan's leak check sees the rest). */
+static void test_arena_adopt(void **state) {
+    (void)state;
+    urne_arena a, b, empty;
+    urne_arena_init(&a);
+    urne_arena_init(&b);
+    urne_arena_init(&empty);
+    char *in_a = urne_arena_strdup(&a, "in a");
+    char *in_b[1000];
+    for (int i = 0; i < 1000; i++) {
+        char tmp[16];
+        snprintf(tmp, sizeof tmp, "b%d", i);
+        in_b[i] = urne_arena_strdup(&b, tmp);
+    }
+    (void)urne_arena_alloc(&b, 200000); /* a block of its own */
+    urne_arena_adopt(&a, &b);
+    assert_null(b.head);
+    urne_arena_adopt(&a, &empty); /* nothing to take */
+    char *after = urne_arena_strdup(&a, "after");
+    assert_ptr_equal(after, in_a + 16); /* the same block goes on */
+    assert_string_equal(in_a, "in a");
+    assert_string_equal(in_b[999], "b999");
+    urne_arena_adopt(&empty, &a); /* into an empty arena */
+    assert_null(a.head);
+    assert_string_equal(in_b[0], "b0");
+    urne_arena_free(&empty);
+}
+
+/* A pool that adopts copies made elsewhere: the first copy of some bytes becomes the
+ * canonical one, later ones resolve to it, and interning agrees. */
+static void test_strpool_adopt(void **state) {
+    (void)state;
+    urne_arena a;
+    urne_arena_init(&a);
+    urne_strpool pool;
+    urne_strpool_init(&pool, &a);
+    char *x = urne_arena_strdup(&a, "69-123-0001"), *y = urne_arena_strdup(&a, "69-123-0001");
+    uint32_t h = urne_strpool_hash(x, strlen(x));
+    assert_int_equal(h, urne_strpool_hash(y, strlen(y)));
+    assert_ptr_equal(urne_strpool_adopt(&pool, x, strlen(x), h), x);
+    assert_ptr_equal(urne_strpool_adopt(&pool, y, strlen(y), h), x);
+    assert_ptr_equal(urne_strpool_intern(&pool, "69-123-0001", 11), x);
+    const char *z = urne_strpool_intern(&pool, "69-123-0002", 11);
+    char *w = urne_arena_strdup(&a, "69-123-0002");
+    assert_ptr_equal(urne_strpool_adopt(&pool, w, 11, urne_strpool_hash(w, 11)), z);
+    assert_int_equal(pool.count, 2);
+    urne_strpool_free(&pool);
+    urne_arena_free(&a);
+}
+
+/* Appending message lists keeps the order and the cap, and counts what the cap drops. */
+static void test_diags_append(void **state) {
+    (void)state;
+    urne_diags into, from;
+    urne_diags_init(&into, "f");
+    urne_diags_init(&from, "f");
+    urne_diags_add(&into, URNE_DIAG_ERROR, 1, "x", "r1", "first");
+    for (int i = 0; i < URNE_DIAG_MAX_KEPT + 50; i++)
+        urne_diags_add(&from, i % 3 ? URNE_DIAG_ERROR : URNE_DIAG_WARNING, 10 + i, NULL, "r2", "n%d", i);
+    assert_int_equal(from.count, URNE_DIAG_MAX_KEPT);
+    urne_diags_append(&into, &from);
+    assert_int_equal(into.count, URNE_DIAG_MAX_KEPT);
+    assert_int_equal(into.errors + into.warnings, 1 + URNE_DIAG_MAX_KEPT + 50);
+    assert_int_equal(into.errors, from.errors + 1);
+    assert_int_equal(into.warnings, from.warnings);
+    assert_string_equal(into.items[0].message, "first");
+    assert_string_equal(into.items[1].message, "n0");
+    assert_int_equal(into.items[1].severity, URNE_DIAG_WARNING);
+    assert_int_equal(into.items[2].line, 11);
+    assert_string_equal(into.items[URNE_DIAG_MAX_KEPT - 1].message, "n998");
+    urne_diags_free(&into);
+    urne_diags_free(&from);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mem_sizes),
         cmocka_unit_test(test_mem_grow),
         cmocka_unit_test(test_arena_growth),
         cmocka_unit_test(test_strpool),
+        cmocka_unit_test(test_arena_adopt),
+        cmocka_unit_test(test_strpool_adopt),
+        cmocka_unit_test(test_diags_append),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -91,6 +91,47 @@ static void test_fields(void **state) {
     assert_int_equal(urne_fields_split(l3, ';', f, 8), 10);
 }
 
+/* The one-pass line scanner against the obvious byte loop, on random texts whose
+ * newlines, separators and quotes fall on every position of its 16-byte blocks. */
+static void test_scan_line(void **state) {
+    (void)state;
+    static const char alphabet[] = {'a', ';', ';', '\n', '\r', '"', (char)0xE9, '0', ' '};
+    uint64_t seed = 42;
+    char text[200];
+    uint32_t pos[64], want[64];
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)(round % 97);
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            /* Mostly plain bytes, so that lines are long enough to cross blocks. */
+            unsigned r = (unsigned)(seed >> 33);
+            text[i] = r % 4 ? 'x' : alphabet[(r >> 3) % sizeof alphabet];
+        }
+        size_t max = (size_t)(round % 7 == 0 ? 3 : 64);
+        urne_scanned_line got;
+        size_t n = urne_text_scan_line(text, len, ';', pos, max, &got);
+        size_t nl = len, k = 0;
+        int quoted = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (text[i] == '\n') {
+                nl = i;
+                break;
+            }
+            if (text[i] == ';') {
+                if (k < max) want[k] = (uint32_t)i;
+                k++;
+            }
+            quoted |= text[i] == '"';
+        }
+        assert_int_equal(n, k);
+        assert_int_equal(got.nsep, k);
+        assert_int_equal(got.next, nl < len ? nl + 1 : len);
+        assert_int_equal(got.len, nl > 0 && text[nl - 1] == '\r' ? nl - 1 : nl);
+        assert_int_equal(got.quoted, quoted);
+        for (size_t i = 0; i < k && i < max; i++) assert_int_equal(pos[i], want[i]);
+    }
+}
+
 static void test_fold(void **state) {
     (void)state;
     char out[64];
@@ -113,6 +154,7 @@ int main(void) {
         cmocka_unit_test(test_decode),
         cmocka_unit_test(test_lines),
         cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_scan_line),
         cmocka_unit_test(test_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,316 @@
+/* The Ministry reader's two promises: cutting a file into chunks read by several
+ * threads gives the round and the messages that one pass gives, and a row read by
+ * the fast path is read as the careful reader would read it. Checked on the real
+ * Rhône files and on copies of them with every kind of row the fast path hands over. */
+#include "helpers.h"
+
+#include "../../src/core/urne_text.h"
+
+#define RHONE URNE_DATA_DIR "/fr_pres2017_2022_rhone69_bureaux/"
+
+static const unsigned worker_counts[] = {2, 3, 5, 16};
+
+static int same_str(const char *a, const char *b) {
+    if (a == NULL || b == NULL) return a == b;
+    return strcmp(a, b) == 0;
+}
+
+/* Every figure, key, code and label of every sheet, in order. */
+static void assert_same_round(const urne_round *a, const urne_round *b) {
+    assert_int_equal(a->nlevels, b->nlevels);
+    assert_int_equal(a->ncandidates, b->ncandidates);
+    for (size_t c = 0; c < a->ncandidates; c++) assert_string_equal(a->candidates[c].name, b->candidates[c].name);
+    assert_int_equal(a->nsheets, b->nsheets);
+    for (size_t i = 0; i < a->nsheets; i++) {
+        const urne_sheet *x = &a->sheets[i], *y = &b->sheets[i];
+        assert_int_equal(x->inscrits, y->inscrits);
+        assert_int_equal(x->votants, y->votants);
+        assert_int_equal(x->blancs, y->blancs);
+        assert_int_equal(x->nuls, y->nuls);
+        assert_int_equal(x->exprimes_stated, y->exprimes_stated);
+        for (size_t c = 0; c < a->ncandidates; c++) assert_int_equal(x->votes[c], y->votes[c]);
+        for (size_t l = 0; l < a->nlevels; l++) {
+            if (!same_str(x->key[l], y->key[l]) || !same_str(x->code[l], y->code[l]) ||
+                !same_str(x->label[l], y->label[l]))
+                fail_msg("sheet %zu level %zu: %s/%s/%s vs %s/%s/%s", i, l, x->key[l], x->code[l], x->label[l],
+                         y->key[l], y->code[l], y->label[l]);
+        }
+    }
+}
+
+/* Lines (sheet order) are compared separately: decorated copies keep them. */
+static void assert_same_lines(const urne_round *a, const urne_round *b) {
+    for (size_t i = 0; i < a->nsheets; i++) assert_int_equal(a->sheets[i].line, b->sheets[i].line);
+}
+
+static void assert_same_diags(const urne_diags *a, const urne_diags *b) {
+    assert_int_equal(a->errors, b->errors);
+    assert_int_equal(a->warnings, b->warnings);
+    assert_int_equal(a->count, b->count);
+    for (size_t i = 0; i < a->count; i++) {
+        assert_int_equal(a->items[i].line, b->items[i].line);
+        assert_string_equal(a->items[i].rule, b->items[i].rule);
+        assert_string_equal(a->items[i].field, b->items[i].field);
+        assert_string_equal(a->items[i].message, b->items[i].message);
+    }
+}
+
+static urne_round *parse(const char *text, size_t len, unsigned workers, urne_diags *d) {
+    size_t skip;
+    urne_encoding enc;
+    assert_int_equal(urne_text_detect(text, len, URNE_ENC_AUTO, &skip, &enc, d), 0);
+    return urne_io_parse_ministry_workers(text + skip, len - skip, enc, workers, d);
+}
+
+/* The real files: latin-1 with a repeating group (the official layout) and UTF-8
+ * extractions with numbered groups. */
+static void test_chunks_give_the_same_round(void **state) {
+    (void)state;
+    static const char *const files[] = {"PR17_BVot_T1_dept69.txt", "2017-pres-t1-commune-rhone-69-bronze.csv",
+                                        "2022-pres-t1-commune-rhone-69-bronze.csv",
+                                        "2022-pres-t2-commune-rhone-69-bronze.csv"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char path[512];
+        snprintf(path, sizeof path, RHONE "%s", files[f]);
+        size_t len;
+        char *text = test_read(path, &len);
+        urne_diags d1;
+        urne_diags_init(&d1, path);
+        urne_round *one = parse(text, len, 1, &d1);
+        assert_non_null(one);
+        assert_int_equal(d1.errors, 0);
+        size_t lines = 0;
+        for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+        assert_int_equal(one->nsheets, lines - 1); /* every row is a sheet */
+        /* Keys are interned: the pool gives back the very pointer each sheet holds. */
+        size_t last = one->nlevels - 1;
+        for (size_t i = 0; i < one->nsheets; i += 97) {
+            const char *k = one->sheets[i].key[last];
+            assert_ptr_equal(urne_round_intern(one, k, strlen(k)), k);
+            assert_ptr_equal(urne_round_intern(one, one->sheets[i].key[1], strlen(one->sheets[i].key[1])),
+                             one->sheets[i].key[1]);
+        }
+        for (size_t w = 0; w < sizeof worker_counts / sizeof worker_counts[0]; w++) {
+            urne_diags dn;
+            urne_diags_init(&dn, path);
+            urne_round *many = parse(text, len, worker_counts[w], &dn);
+            assert_non_null(many);
+            assert_same_round(one, many);
+            assert_same_lines(one, many);
+            assert_same_diags(&d1, &dn);
+            urne_round_free(many);
+            urne_diags_free(&dn);
+        }
+        urne_round_free(one);
+        urne_diags_free(&d1);
+        free(text);
+    }
+}
+
+/* A growable text built line by line. */
+typedef struct text {
+    char *p;
+    size_t len, cap;
+} text;
+
+static void put(text *t, const char *s, size_t n) {
+    if (t->len + n + 1 > t->cap) {
+        t->cap = (t->len + n + 1) * 2;
+        t->p = realloc(t->p, t->cap);
+        assert_non_null(t->p);
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+}
+
+static void puts_(text *t, const char *s) { put(t, s, strlen(s)); }
+
+/* Split a line (no newline) on ';' into at most 128 fields, in place. */
+static size_t split(char *line, char **f) {
+    size_t n = 0;
+    f[n++] = line;
+    for (char *p = line; *p; p++)
+        if (*p == ';') *p = '\0', f[n++] = p + 1;
+    return n;
+}
+
+/* The official file's lines, CR LF removed; returns how many. */
+static size_t rhone_lines(char ***out, char **buf) {
+    size_t len;
+    *buf = test_read(RHONE "PR17_BVot_T1_dept69.txt", &len);
+    size_t n = 0;
+    char **lines = malloc(2000 * sizeof *lines);
+    assert_non_null(lines);
+    for (char *p = *buf; *p && n < 2000;) {
+        char *nl = strchr(p, '\n');
+        lines[n++] = p;
+        if (nl == NULL) break;
+        *nl = '\0';
+        if (nl > p && nl[-1] == '\r') nl[-1] = '\0';
+        p = nl + 1;
+    }
+    *out = lines;
+    return n;
+}
+
+#define FIXED 21 /* fields before the candidate groups in the official layout */
+#define GROUP 7
+
+/* Row `r` of the official file rewritten so that only the careful reader can take
+ * it, in one of several ways, with the same meaning. */
+static void decorate(text *t, const char *row, int how) {
+    char copy[4096], *f[128];
+    snprintf(copy, sizeof copy, "%s", row);
+    size_t n = split(copy, f);
+    for (size_t i = 0; i < n; i++) {
+        size_t g = i >= FIXED ? (i - FIXED) / GROUP : 0;
+        size_t src = i;
+        if (how == 3 && i >= FIXED && g < 2) src = FIXED + (1 - g) * GROUP + (i - FIXED) % GROUP; /* groups 1 and 2 swapped */
+        const char *v = f[src];
+        char cell[256];
+        switch (how) {
+        case 0: snprintf(cell, sizeof cell, " %s ", v); break;            /* blanks around every field */
+        case 1: snprintf(cell, sizeof cell, "\"%s\"", v); break;          /* every field quoted */
+        case 2: snprintf(cell, sizeof cell, i == 7 ? "%s\t" : "%s", v); break; /* a tab after Inscrits */
+        default: snprintf(cell, sizeof cell, "%s", v); break;
+        }
+        if (i) puts_(t, ";");
+        puts_(t, cell);
+    }
+}
+
+static void test_careful_rows_read_the_same(void **state) {
+    (void)state;
+    char **lines, *buf;
+    size_t n = rhone_lines(&lines, &buf);
+    text plain = {0}, fancy = {0};
+    for (size_t i = 0; i < n; i++) {
+        puts_(&plain, lines[i]);
+        puts_(&plain, "\n");
+        if (i == 0 || i % 5 == 4)
+            puts_(&fancy, lines[i]);
+        else
+            decorate(&fancy, lines[i], (int)(i % 5));
+        puts_(&fancy, i % 2 ? "\r\n" : "\n"); /* CRLF and LF mixed */
+    }
+    urne_diags d1, d2;
+    urne_diags_init(&d1, "plain");
+    urne_diags_init(&d2, "fancy");
+    urne_round *a = parse(plain.p, plain.len, 1, &d1);
+    assert_non_null(a);
+    assert_int_equal(d1.errors, 0);
+    for (size_t w = 0; w < 3; w++) {
+        urne_round *b = parse(fancy.p, fancy.len, w == 0 ? 1 : worker_counts[w - 1], &d2);
+        if (b == NULL) {
+            char msg[600];
+            urne_diag_format(&d2, &d2.items[0], msg, sizeof msg);
+            fail_msg("%s", msg);
+        }
+        assert_same_round(a, b);
+        assert_same_lines(a, b);
+        urne_round_free(b);
+    }
+    urne_round_free(a);
+    urne_diags_free(&d1);
+    urne_diags_free(&d2);
+    free(plain.p);
+    free(fancy.p);
+    free(lines);
+    free(buf);
+}
+
+/* Broken rows spread over the file: the same messages, in line order, whatever the
+ * number of threads; and each with the message the careful reader gives it. */
+static void test_chunks_give_the_same_messages(void **state) {
+    (void)state;
+    char **lines, *buf;
+    size_t n = rhone_lines(&lines, &buf);
+    text t = {0};
+    for (size_t i = 0; i < n; i++) {
+        char row[4096], *f[128] = {0};
+        snprintf(row, sizeof row, "%s", lines[i]);
+        if (i == 100) { /* a letter in a vote count */
+            size_t k = split(row, f);
+            f[FIXED + 4][0] = 'x';
+            for (size_t j = 0; j < k; j++) puts_(&t, j ? ";" : ""), puts_(&t, f[j]);
+        } else if (i == 600) { /* truncated in the middle of the third candidate group */
+            split(row, f);
+            for (size_t j = 0; j < FIXED + 2 * GROUP + 2; j++) puts_(&t, j ? ";" : ""), puts_(&t, f[j]);
+        } else if (i == 900) { /* a stranger among the candidates */
+            size_t k = split(row, f);
+            f[FIXED + 2] = "INCONNU";
+            for (size_t j = 0; j < k; j++) puts_(&t, j ? ";" : ""), puts_(&t, f[j]);
+        } else if (i == 1200) { /* a negative count */
+            size_t k = split(row, f);
+            f[10] = "-3";
+            for (size_t j = 0; j < k; j++) puts_(&t, j ? ";" : ""), puts_(&t, f[j]);
+        } else {
+            puts_(&t, row);
+        }
+        puts_(&t, "\n");
+        if (i == 300) puts_(&t, "\n"); /* a blank line: no sheet, no message, but a line */
+    }
+    urne_diags ref;
+    urne_diags_init(&ref, "broken");
+    assert_null(parse(t.p, t.len, 1, &ref));
+    assert_int_equal(ref.errors, 4);
+    assert_true(test_has_diag(&ref, "count-format", NULL));
+    assert_true(test_has_diag(&ref, "field-count", NULL));
+    assert_true(test_has_diag(&ref, "unknown-candidate", "INCONNU"));
+    assert_true(test_has_diag(&ref, "no-negative-count", NULL));
+    /* Line numbers count the header and the blank line. */
+    assert_int_equal(ref.items[0].line, 101);
+    assert_int_equal(ref.items[1].line, 602);
+    assert_int_equal(ref.items[2].line, 902);
+    assert_int_equal(ref.items[3].line, 1202);
+    for (size_t w = 0; w < sizeof worker_counts / sizeof worker_counts[0]; w++) {
+        urne_diags d;
+        urne_diags_init(&d, "broken");
+        assert_null(parse(t.p, t.len, worker_counts[w], &d));
+        assert_same_diags(&ref, &d);
+        urne_diags_free(&d);
+    }
+    urne_diags_free(&ref);
+    free(t.p);
+    free(lines);
+    free(buf);
+}
+
+/* The same bureau at both ends of the file, so in different chunks: one key, and
+ * the check names the first line. */
+static void test_duplicate_across_chunks(void **state) {
+    (void)state;
+    char **lines, *buf;
+    size_t n = rhone_lines(&lines, &buf);
+    text t = {0};
+    for (size_t i = 0; i < n; i++) puts_(&t, lines[i]), puts_(&t, "\n");
+    puts_(&t, lines[1]); /* no final newline either */
+    for (size_t w = 1; w <= 3; w++) {
+        urne_diags d;
+        urne_diags_init(&d, "dup");
+        urne_round *r = parse(t.p, t.len, (unsigned)w, &d);
+        assert_non_null(r);
+        assert_int_equal(r->nsheets, n);
+        size_t last = r->nlevels - 1;
+        assert_ptr_equal(r->sheets[0].key[last], r->sheets[n - 1].key[last]);
+        assert_int_equal(urne_results_check(r, &d), 1);
+        assert_true(test_has_diag(&d, "duplicate-bureau", "first on line 2"));
+        assert_int_equal(d.items[0].line, (long)n + 1);
+        urne_round_free(r);
+        urne_diags_free(&d);
+    }
+    free(t.p);
+    free(lines);
+    free(buf);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_chunks_give_the_same_round),
+        cmocka_unit_test(test_careful_rows_read_the_same),
+        cmocka_unit_test(test_chunks_give_the_same_messages),
+        cmocka_unit_test(test_duplicate_across_chunks),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
