@@ -6,13 +6,14 @@
 #   1. checks that urne and pandas find the same national totals;
 #   2. times `urne results tally FILE --level national` (whole process: read, decode,
 #      parse, check every sheet, aggregate, decide, print) and the pandas script (whole
-#      process, and pandas' own read_csv + sums as it reports them), median of RUNS;
+#      process, and pandas' own read_csv + sums as it reports them), side by side,
+#      median of RUNS (default 15);
 #   3. prints peak memory (max RSS) of both.
 set -eu
 urne=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/out
-runs=${RUNS:-7}
+runs=${RUNS:-15}
 py=/usr/bin/python3   # Debian's, where python3-pandas is installed
 mkdir -p "$out"
 src=$here/../../shared/data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
@@ -36,25 +37,17 @@ if bad:
 print(f"bench: same totals from urne and pandas ({len(p)} figures; inscrits {mine['inscrits']:,})")
 PY
 
-# 2 and 3. Times and memory: /usr/bin/time gives wall seconds and max RSS (KB).
-measure() { # measure SLUG LABEL CMD... -> prints median wall s and max RSS MB; sets $median
-  local name=$1 label=$2; shift 2
-  : > "$out/$name.times"
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$out/$name.one" "$@" >/dev/null 2>>"$out/$name.stderr"
-    cat "$out/$name.one" >> "$out/$name.times"
-  done
-  median=$(sort -n "$out/$name.times" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  rss=$(sort -k2 -n "$out/$name.times" | tail -1 | awk '{printf "%.0f", $2/1024}')
-  printf "bench: %-28s median %6.3f s over %d runs, peak memory %4d MB\n" "$label" "$median" "$runs" "$rss"
-}
-measure urne "urne results tally" "$urne" results tally "$file" --level national
-urne_s=$median
-: > "$out/pandas.stderr"
-measure pandas "pandas (python3 process)" "$py" "$here/pandas_tally.py" "$file"
-pandas_s=$median
-pandas_inner=$(grep pandas_read_sum_s "$out/pandas.stderr" | cut -d';' -f2 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-printf "bench: %-28s median %6.3f s (read_csv + sums, as pandas itself times them)\n" "pandas inside" "$pandas_inner"
+# 2 and 3. Times and memory, both tools side by side in the same runs (bench/timeit.py:
+# each run starts urne then pandas, wall time on a nanosecond clock around each
+# process, peak memory from the kernel's accounting of the child).
+"$py" "$here/timeit.py" "$runs" urne -- "$urne" results tally "$file" --level national \
+    --- pandas -- "$py" "$here/pandas_tally.py" "$file" > "$out/timeit.txt" 2> "$out/timeit.runs"
+read -r _ urne_s urne_min urne_rss < <(grep '^urne ' "$out/timeit.txt")
+read -r _ pandas_s pandas_min pandas_rss < <(grep '^pandas ' "$out/timeit.txt")
+pandas_inner=$(grep -o 'pandas_read_sum_s;[0-9.]*' "$out/timeit.runs" | cut -d';' -f2 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+printf "bench: %-28s median %7.4f s (fastest %.4f) over %d runs, peak memory %4d MB\n" "urne results tally" "$urne_s" "$urne_min" "$runs" "$urne_rss"
+printf "bench: %-28s median %7.4f s (fastest %.4f) over %d runs, peak memory %4d MB\n" "pandas (python3 process)" "$pandas_s" "$pandas_min" "$runs" "$pandas_rss"
+printf "bench: %-28s median %7.3f s (read_csv + sums, as pandas itself times them)\n" "pandas inside" "$pandas_inner"
 awk -v u="$urne_s" -v p="$pandas_s" -v i="$pandas_inner" 'BEGIN {
   printf "bench: urne is %.1fx faster than pandas end to end, %.1fx faster than pandas read_csv+sums alone\n", p/u, i/u
   printf "bench: targets: under 0.5 s -> %s; 20x pandas -> %s\n", (u < 0.5 ? "met" : "NOT met"), (p/u >= 20 ? "met" : "NOT met")
