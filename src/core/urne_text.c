@@ -63,41 +63,58 @@ static long line_of(const char *buf, size_t pos) {
     return line;
 }
 
-int urne_text_detect(const char *buf, size_t len, urne_encoding requested, size_t *skip, urne_encoding *used,
-                     urne_diags *diags) {
-    *skip = 0;
+size_t urne_text_bom(const char *buf, size_t len, urne_encoding *requested) {
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-        *skip = 3;
-        buf += 3;
-        len -= 3;
-        if (requested == URNE_ENC_AUTO) requested = URNE_ENC_UTF8;
+        if (*requested == URNE_ENC_AUTO) *requested = URNE_ENC_UTF8;
+        return 3;
     }
+    return 0;
+}
+
+void urne_text_survey_part(const char *buf, size_t len, int utf8, urne_text_survey *out) {
+    out->nul = out->bad = SIZE_MAX;
+    out->multibyte = 0;
     const void *nul = memchr(buf, '\0', len);
-    if (nul != NULL) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, (size_t)((const char *)nul - buf)), NULL,
-                       "text-file", "contains a NUL byte: this is not a text file");
+    if (nul != NULL) out->nul = (size_t)((const char *)nul - buf);
+    if (!utf8) return;
+    const unsigned char *u = (const unsigned char *)buf;
+    for (size_t i = skip_ascii(u, 0, len); i < len; i = skip_ascii(u, i, len)) {
+        size_t n = utf8_seq(u + i, len - i);
+        if (n == 0) {
+            out->bad = i;
+            return;
+        }
+        out->multibyte++;
+        i += n;
+    }
+}
+
+void urne_text_survey_join(urne_text_survey *acc, const urne_text_survey *next, size_t offset) {
+    if (acc->nul == SIZE_MAX && next->nul != SIZE_MAX) acc->nul = offset + next->nul;
+    if (acc->bad != SIZE_MAX) return; /* what follows the first bad byte does not count */
+    acc->multibyte += next->multibyte;
+    if (next->bad != SIZE_MAX) acc->bad = offset + next->bad;
+}
+
+int urne_text_decide(const char *buf, size_t len, urne_encoding requested, const urne_text_survey *survey,
+                     urne_encoding *used, urne_diags *diags) {
+    (void)len;
+    if (survey->nul != SIZE_MAX) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, survey->nul), NULL, "text-file",
+                       "contains a NUL byte: this is not a text file");
         return -1;
     }
-    const unsigned char *u = (const unsigned char *)buf;
     if (requested == URNE_ENC_LATIN1) {
         *used = URNE_ENC_LATIN1;
         return 0;
     }
-    size_t multibyte = 0, first_bad = (size_t)-1;
-    for (size_t i = skip_ascii(u, 0, len); i < len; i = skip_ascii(u, i, len)) {
-        size_t n = utf8_seq(u + i, len - i);
-        if (n == 0) {
-            first_bad = i;
-            break;
-        }
-        multibyte++;
-        i += n;
-    }
-    if (first_bad == (size_t)-1) {
+    size_t first_bad = survey->bad;
+    if (first_bad == SIZE_MAX) {
         *used = URNE_ENC_UTF8;
         return 0;
     }
-    if (requested == URNE_ENC_UTF8 || multibyte > 0) {
+    if (requested == URNE_ENC_UTF8 || survey->multibyte > 0) {
+        const unsigned char *u = (const unsigned char *)buf;
         size_t ls = first_bad;
         while (ls > 0 && buf[ls - 1] != '\n') ls--;
         urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, first_bad), NULL, "encoding",
@@ -110,7 +127,14 @@ int urne_text_detect(const char *buf, size_t len, urne_encoding requested, size_
     return 0;
 }
 
-/* Convert latin-1 src[0..len) to UTF-8 into out (room for 2*len); returns the length. */
+int urne_text_detect(const char *buf, size_t len, urne_encoding requested, size_t *skip, urne_encoding *used,
+                     urne_diags *diags) {
+    *skip = urne_text_bom(buf, len, &requested);
+    urne_text_survey survey;
+    urne_text_survey_part(buf + *skip, len - *skip, requested != URNE_ENC_LATIN1, &survey);
+    return urne_text_decide(buf + *skip, len - *skip, requested, &survey, used, diags);
+}
+
 static size_t latin1_to_utf8(const unsigned char *u, size_t len, unsigned char *out) {
     size_t j = 0;
     for (size_t i = 0; i < len;) {

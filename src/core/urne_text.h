@@ -32,6 +32,29 @@ int urne_text_encoding_parse(const char *name, urne_encoding *out);
 int urne_text_detect(const char *buf, size_t len, urne_encoding requested, size_t *skip, urne_encoding *used,
                      urne_diags *diags);
 
+/* urne_text_detect in steps, for callers that look at a big text in parts (one per
+ * thread, cut at newlines) and decide on the whole:
+ *   urne_text_bom       the length of a UTF-8 byte-order mark at buf (0 or 3); when
+ *                       there is one, an AUTO *requested becomes UTF-8;
+ *   urne_text_survey_part  what one part (after the mark) holds: its first NUL byte,
+ *                       and unless utf8 is 0, its first byte that starts no valid
+ *                       UTF-8 sequence and how many valid multi-byte ones precede it;
+ *   urne_text_survey_join  fold the survey of the part at `offset` into the survey of
+ *                       everything before it (parts joined in order);
+ *   urne_text_decide    the rules of urne_text_detect applied to the whole survey
+ *                       (offsets from buf, the text after the mark). */
+typedef struct urne_text_survey {
+    size_t nul;       /* offset of the first NUL byte, SIZE_MAX when none */
+    size_t bad;       /* offset of the first byte that is not UTF-8, SIZE_MAX when none */
+    size_t multibyte; /* valid multi-byte sequences before `bad` */
+} urne_text_survey;
+
+size_t urne_text_bom(const char *buf, size_t len, urne_encoding *requested);
+void urne_text_survey_part(const char *buf, size_t len, int utf8, urne_text_survey *out);
+void urne_text_survey_join(urne_text_survey *acc, const urne_text_survey *next, size_t offset);
+int urne_text_decide(const char *buf, size_t len, urne_encoding requested, const urne_text_survey *survey,
+                     urne_encoding *used, urne_diags *diags);
+
 /* urne_text_detect, then the whole text as UTF-8 in *text / *text_len: buf itself
  * when it already is, else a converted copy allocated in `arena`. 0 or -1. */
 int urne_text_decode(const char *buf, size_t len, urne_encoding requested, urne_arena *arena,

@@ -145,8 +145,10 @@ int ministry_read_sheet(row_reader *rd, urne_span line, long ln, urne_sheet *des
 /* Read the rows of text[0..len), the first on line `first_line`, into the round of
  * `file` (sheets in file order, nsheets set), with `workers` threads (0: as many as
  * the text deserves and the machine has). Messages are added to diags in line
- * order. Returns 0, or -1 when memory runs out. */
+ * order. With `check`, and when no row was rejected, the sheets are then checked as
+ * urne_results_check would, with the same messages in the same order. Returns 0, or
+ * -1 when memory runs out. */
 int ministry_read_rows(const ministry_file *file, const char *text, size_t len, long first_line, unsigned workers,
-                       urne_diags *diags);
+                       int check, urne_diags *diags);
 
 #endif

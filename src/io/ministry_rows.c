@@ -27,14 +27,11 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../core/urne_mem.h"
 #include "ministry_internal.h"
+#include "parallel.h"
 
-/* Below this many bytes a chunk is not worth a thread. */
-#define MIN_CHUNK_BYTES ((size_t)1 << 20)
-#define MAX_WORKERS 16
 /* How many bureau keys ahead the interning pass prefetches. */
 #define PREFETCH_AHEAD 16
 
@@ -50,6 +47,7 @@ typedef struct row_plan {
 typedef struct shared {
     const ministry_file *file;
     const row_plan *plan;
+    int check;              /* check each sheet once written */
     urne_sheet *sheets;     /* the round's array, reserved for every line */
     leaf_ref *leaves;       /* one per sheet, NULL when the file has no bureau level */
     pthread_mutex_t lock;   /* on the round's string pool and arena */
@@ -64,7 +62,8 @@ typedef struct worker {
     size_t nsheets;          /* sheets written at base.. */
     int failed;              /* memory ran out */
     urne_arena arena;
-    urne_diags diags;
+    urne_diags diags;  /* the rows' messages */
+    urne_diags checks; /* the sheets' checks, reported only when no row is rejected */
     row_reader *rd;
 } worker;
 
@@ -238,34 +237,14 @@ static void *read_rows(void *arg) {
                 w->failed = 1;
                 return NULL;
             }
-            w->nsheets += rc == ROW_WRITTEN;
+            if (rc == ROW_WRITTEN) {
+                if (sh->check) urne_results_check_sheet(sh->file->round, &sh->sheets[at], &w->checks);
+                w->nsheets++;
+            }
         }
         p += info.next;
     }
     return NULL;
-}
-
-/* Run fn on every worker: all but the first on threads of their own, the first on
- * the calling thread. A thread that cannot be started runs its work here after. */
-static void run_workers(void *(*fn)(void *), worker *ws, size_t n) {
-    pthread_t tid[MAX_WORKERS];
-    int started[MAX_WORKERS] = {0};
-    for (size_t i = 1; i < n; i++) started[i] = pthread_create(&tid[i], NULL, fn, &ws[i]) == 0;
-    fn(&ws[0]);
-    for (size_t i = 1; i < n; i++) {
-        if (started[i])
-            pthread_join(tid[i], NULL);
-        else
-            fn(&ws[i]);
-    }
-}
-
-static size_t choose_workers(size_t len, unsigned asked) {
-    if (asked > 0) return asked < MAX_WORKERS ? asked : MAX_WORKERS;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t n = len / MIN_CHUNK_BYTES + 1;
-    if (cpus > 0 && n > (size_t)cpus) n = (size_t)cpus;
-    return n < MAX_WORKERS ? n : MAX_WORKERS;
 }
 
 /* Intern the bureau keys in file order, prefetching slots ahead: the pool keeps
@@ -284,12 +263,12 @@ static int intern_leaves(urne_round *round, const leaf_ref *leaves, size_t lv) {
 }
 
 int ministry_read_rows(const ministry_file *file, const char *text, size_t len, long first_line, unsigned workers,
-                       urne_diags *diags) {
+                       int check, urne_diags *diags) {
     urne_round *round = file->round;
-    size_t n = choose_workers(len, workers);
+    size_t n = urne_io_chunks(len, workers);
     row_plan *plan = malloc(sizeof *plan);
     worker *ws = calloc(n, sizeof *ws);
-    shared sh = {file, plan, NULL, NULL, PTHREAD_MUTEX_INITIALIZER};
+    shared sh = {file, plan, check, NULL, NULL, PTHREAD_MUTEX_INITIALIZER};
     int rc = -1;
     /* Held for a few hundred nanoseconds at a time: spin a little before sleeping. */
     pthread_mutexattr_t attr;
@@ -303,21 +282,14 @@ int ministry_read_rows(const ministry_file *file, const char *text, size_t len, 
     if (plan == NULL || ws == NULL) goto done;
     make_plan(file, plan);
 
-    /* Chunks of about equal size, each ending after a newline. */
-    const char *at = text, *end = text + len;
+    size_t cut[URNE_IO_MAX_CHUNKS + 1];
+    urne_io_cut_lines(text, len, n, cut);
     for (size_t i = 0; i < n; i++) {
-        const char *cut = i + 1 == n ? end : text + len / n * (i + 1);
-        if (cut < at) cut = at;
-        if (cut < end && cut > text && cut[-1] != '\n') {
-            const char *nl = memchr(cut, '\n', (size_t)(end - cut));
-            cut = nl ? nl + 1 : end;
-        }
         ws[i].sh = &sh;
-        ws[i].begin = at;
-        ws[i].end = cut;
-        at = cut;
+        ws[i].begin = text + cut[i];
+        ws[i].end = text + cut[i + 1];
     }
-    run_workers(count_lines, ws, n);
+    urne_io_run(count_lines, ws, sizeof *ws, n);
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         ws[i].base = total;
@@ -332,13 +304,14 @@ int ministry_read_rows(const ministry_file *file, const char *text, size_t len, 
     for (size_t i = 0; i < n; i++) {
         urne_arena_init(&ws[i].arena);
         urne_diags_init(&ws[i].diags, diags->file);
+        urne_diags_init(&ws[i].checks, diags->file);
         if ((ws[i].rd = calloc(1, sizeof *ws[i].rd)) == NULL) goto done;
         ws[i].rd->file = file;
         ws[i].rd->diags = &ws[i].diags;
         ws[i].rd->arena = &ws[i].arena;
         ws[i].rd->round_lock = &sh.lock;
     }
-    run_workers(read_rows, ws, n);
+    urne_io_run(read_rows, ws, sizeof *ws, n);
 
     /* Close the chunks up, in order, and take over what each one made. */
     size_t nsheets = 0;
@@ -356,10 +329,17 @@ int ministry_read_rows(const ministry_file *file, const char *text, size_t len, 
     }
     round->nsheets = nsheets;
     if (!failed && (sh.leaves == NULL || intern_leaves(round, sh.leaves, leaf_level) == 0)) rc = 0;
+    /* A rejected row rejects the file before any sheet is checked (as urne_results_parse
+     * does); otherwise the checks come in sheet order, duplicates last. */
+    if (rc == 0 && check && diags->errors == 0) {
+        for (size_t i = 0; i < n; i++) urne_diags_append(diags, &ws[i].checks);
+        urne_results_check_duplicates(round, diags);
+    }
 done:
     for (size_t i = 0; ws != NULL && i < n; i++) {
         urne_arena_adopt(&round->arena, &ws[i].arena); /* on failure too: nothing leaks */
         urne_diags_free(&ws[i].diags);
+        urne_diags_free(&ws[i].checks);
         free(ws[i].rd);
     }
     urne_mem_free(sh.leaves);

@@ -43,10 +43,12 @@ urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encodin
 urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc, urne_diags *diags);
 
 /* urne_io_parse_ministry reading the rows with exactly `workers` threads (0: as many
- * as the file deserves and the machine has). The round and the messages are the same
- * whatever the number; tests use it to check just that. */
+ * as the file deserves and the machine has), and when `check` is set, checking the
+ * sheets too (urne_results_check) while they are in the cache: what
+ * urne_io_results_parse does. The round and the messages are the same whatever the
+ * number of threads; tests use it to check just that. */
 urne_round *urne_io_parse_ministry_workers(const char *text, size_t len, urne_encoding enc, unsigned workers,
-                                           urne_diags *diags);
+                                           int check, urne_diags *diags);
 
 /* Parse a file of stated totals (the legislative per-département summary) into a
  * tally at level "departement". Returns 0 or -1 with errors in diags. */

@@ -94,6 +94,12 @@ size_t urne_results_check(const urne_round *round, urne_diags *diags) {
     size_t before = diags->errors;
     for (size_t i = 0; i < round->nsheets; i++)
         if (round->sheets[i].reported) urne_results_check_sheet(round, &round->sheets[i], diags);
+    urne_results_check_duplicates(round, diags);
+    return diags->errors - before;
+}
+
+size_t urne_results_check_duplicates(const urne_round *round, urne_diags *diags) {
+    size_t before = diags->errors;
 
     /* Duplicate bureaux: keys are interned, so a set of pointers is enough. A slot
      * holds the key itself, so a probe touches only the table, and the slots of the

@@ -161,6 +161,11 @@ size_t urne_results_check(const urne_round *round, urne_diags *diags);
  * while a secretary types. Returns the number of errors added. */
 size_t urne_results_check_sheet(const urne_round *round, const urne_sheet *sheet, urne_diags *diags);
 
+/* The last of urne_results_check's checks alone: one error per sheet whose bureau
+ * (last-level key) an earlier sheet already has, naming that sheet's line. For
+ * readers that check each sheet as they read it. Returns the number of errors added. */
+size_t urne_results_check_duplicates(const urne_round *round, urne_diags *diags);
+
 /* Report the bureaux whose sheets are not in yet: one warning with the count
  * ("partial: 5 of 6 sections"), then one per missing bureau with its line. Returns
  * how many are missing. */

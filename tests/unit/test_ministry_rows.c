@@ -55,11 +55,15 @@ static void assert_same_diags(const urne_diags *a, const urne_diags *b) {
     }
 }
 
-static urne_round *parse(const char *text, size_t len, unsigned workers, urne_diags *d) {
+static urne_round *parse_checked(const char *text, size_t len, unsigned workers, int check, urne_diags *d) {
     size_t skip;
     urne_encoding enc;
     assert_int_equal(urne_text_detect(text, len, URNE_ENC_AUTO, &skip, &enc, d), 0);
-    return urne_io_parse_ministry_workers(text + skip, len - skip, enc, workers, d);
+    return urne_io_parse_ministry_workers(text + skip, len - skip, enc, workers, check, d);
+}
+
+static urne_round *parse(const char *text, size_t len, unsigned workers, urne_diags *d) {
+    return parse_checked(text, len, workers, 0, d);
 }
 
 /* The real files: latin-1 with a repeating group (the official layout) and UTF-8
@@ -305,12 +309,67 @@ static void test_duplicate_across_chunks(void **state) {
     free(buf);
 }
 
+/* Sheets checked by the threads as they read them: the messages urne_results_check
+ * gives after a plain read, in the same order, duplicates last. */
+static void test_checks_while_reading(void **state) {
+    (void)state;
+    char **lines, *buf;
+    size_t n = rhone_lines(&lines, &buf);
+    text t = {0};
+    for (size_t i = 0; i < n; i++) {
+        char row[4096], *f[128] = {0};
+        snprintf(row, sizeof row, "%s", lines[i]);
+        size_t k = split(row, f);
+        char big[32];
+        if (i == 50 || i == 1250) { /* votants above inscrits, and so out of balance */
+            snprintf(big, sizeof big, "%d", atoi(f[7]) + 1000);
+            f[10] = big;
+        } else if (i == 700) { /* exprimés stated wrong */
+            snprintf(big, sizeof big, "%d", atoi(f[18]) + 1);
+            f[18] = big;
+        }
+        for (size_t j = 0; j < k; j++) puts_(&t, j ? ";" : ""), puts_(&t, f[j]);
+        puts_(&t, "\n");
+    }
+    puts_(&t, lines[640]); /* a duplicate, last */
+    puts_(&t, "\n");
+    urne_diags ref;
+    urne_diags_init(&ref, "checks");
+    urne_round *r = parse(t.p, t.len, 1, &ref);
+    assert_non_null(r);
+    assert_int_equal(ref.errors, 0);
+    assert_int_equal(urne_results_check(r, &ref), 6);
+    urne_round_free(r);
+    assert_true(test_has_diag(&ref, "duplicate-bureau", "first on line 641"));
+    assert_string_equal(ref.items[ref.count - 1].rule, "duplicate-bureau");
+    for (size_t w = 0; w < 4; w++) {
+        urne_diags d;
+        urne_diags_init(&d, "checks");
+        assert_null(parse_checked(t.p, t.len, w == 0 ? 1 : worker_counts[w - 1], 1, &d));
+        assert_same_diags(&ref, &d);
+        urne_diags_free(&d);
+    }
+    /* A row rejected as it is read: the file is rejected for it alone. */
+    puts_(&t, "69;Rh\xf4ne;08;x\n");
+    urne_diags d;
+    urne_diags_init(&d, "checks");
+    assert_null(parse_checked(t.p, t.len, 2, 1, &d));
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.items[0].rule, "field-count");
+    urne_diags_free(&d);
+    urne_diags_free(&ref);
+    free(t.p);
+    free(lines);
+    free(buf);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chunks_give_the_same_round),
         cmocka_unit_test(test_careful_rows_read_the_same),
         cmocka_unit_test(test_chunks_give_the_same_messages),
         cmocka_unit_test(test_duplicate_across_chunks),
+        cmocka_unit_test(test_checks_while_reading),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

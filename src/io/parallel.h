@@ -1,0 +1,31 @@
+/*
+ * parallel: reading one big text on every core. A national file is cut at line
+ * boundaries into one chunk per core; each chunk is handed to a function on a
+ * thread of its own, and the caller combines the results in chunk order, so that
+ * what comes out is what one pass would give. Internal to io/; the engines stay
+ * single-threaded and know nothing of this.
+ */
+#ifndef URNE_IO_PARALLEL_H
+#define URNE_IO_PARALLEL_H
+
+#include <stddef.h>
+
+/* Most chunks a text is ever cut into. */
+#define URNE_IO_MAX_CHUNKS 16
+
+/* How many chunks a text of `len` bytes deserves: one per online core, none smaller
+ * than a mebibyte; `asked` > 0 overrides (capped at URNE_IO_MAX_CHUNKS). */
+size_t urne_io_chunks(size_t len, unsigned asked);
+
+/* Cut text[0..len) into n pieces of about equal size, each but the last ending just
+ * after a newline (a piece may be empty). Piece i is [cut[i], cut[i + 1]): cut has
+ * n + 1 entries, cut[0] = 0 and cut[n] = len. */
+void urne_io_cut_lines(const char *text, size_t len, size_t n, size_t *cut);
+
+/* Call fn(items + i * size) for i in 0..n-1, all but the first on threads of their
+ * own, the first on the calling thread; return when all are done. A thread that
+ * cannot be started has its work done on the calling thread afterwards, so the
+ * items must not depend on each other. */
+void urne_io_run(void *(*fn)(void *), void *items, size_t size, size_t n);
+
+#endif
