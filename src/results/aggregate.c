@@ -85,9 +85,19 @@ int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *ou
     size_t cap = 64;
     out->units = malloc(cap * sizeof *out->units);
     int failed = out->units == NULL;
+    /* Consecutive sheets mostly share their unit (a commune's bureaux follow each
+     * other): the last one found is tried before the map. */
+    const char *last_key = NULL;
+    size_t last_unit = 0;
     for (size_t i = 0; i < round->nsheets && !failed; i++) {
         const urne_sheet *s = &round->sheets[i];
         const char *key = s->key[level] ? s->key[level] : "";
+        if (key == last_key) {
+            urne_unit *u = &out->units[last_unit];
+            u->sheets_expected++;
+            if (u->contest != s->contest) u->contest = MULTI_CONTEST;
+            continue;
+        }
         size_t h = map_slot(&units, key);
         if (units.keys[h] == NULL) {
             if (out->nunits == cap) {
@@ -108,7 +118,9 @@ int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *ou
             u->first = s;
             u->contest = s->contest;
         }
-        urne_unit *u = &out->units[units.vals[h]];
+        last_key = key;
+        last_unit = units.vals[h];
+        urne_unit *u = &out->units[last_unit];
         u->sheets_expected++;
         if (u->contest != s->contest) u->contest = MULTI_CONTEST;
     }
@@ -144,9 +156,15 @@ int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *ou
     }
 
     /* Pass 2: sum. */
+    last_key = NULL;
     for (size_t i = 0; i < round->nsheets && !failed; i++) {
         const urne_sheet *s = &round->sheets[i];
-        urne_unit *u = &out->units[units.vals[map_slot(&units, s->key[level] ? s->key[level] : "")]];
+        const char *key = s->key[level] ? s->key[level] : "";
+        if (key != last_key) {
+            last_key = key;
+            last_unit = units.vals[map_slot(&units, key)];
+        }
+        urne_unit *u = &out->units[last_unit];
         const urne_contest *c = &round->contests[s->contest];
         if (u->contest == MULTI_CONTEST) /* mark the unit's groups present even with no votes */
             for (size_t j = 0; j < c->ncand; j++) {

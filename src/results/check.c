@@ -107,7 +107,7 @@ size_t urne_results_check_duplicates(const urne_round *round, urne_diags *diags)
      * than the cache, and each insertion would otherwise wait for memory. */
     if (round->nlevels == 0 || round->nsheets == 0) return diags->errors - before;
     size_t last = round->nlevels - 1, cap = 16, n = round->nsheets;
-    while (cap < n * 2) cap *= 2;
+    while (cap < n + n / 2) cap *= 2; /* at most two thirds full */
     struct seen { const char *key; size_t sheet_plus_one; } *slots = urne_mem_alloc(cap * sizeof *slots);
     if (slots == NULL) return diags->errors - before;
 #define SLOT_OF(key) (((size_t)(uintptr_t)(key) >> 4) * 11400714819323198485ULL & (cap - 1))

@@ -68,10 +68,10 @@ typedef struct urne_college {
     int64_t weight; /* a share, in any unit (percent, per-mille): only ratios matter */
 } urne_college;
 
+/* The fields every pass over the sheets reads (keys, counts) come first: they fill
+ * two cache lines, and codes and labels, read only for printing, a third. */
 typedef struct urne_sheet {
     const char *key[URNE_MAX_LEVELS];   /* unit at each level, unique in the round, interned */
-    const char *code[URNE_MAX_LEVELS];  /* the code as the source writes it ("0001"), may be NULL */
-    const char *label[URNE_MAX_LEVELS]; /* its name for people, interned, may be NULL */
     size_t contest;
     size_t college;          /* URNE_NONE without colleges */
     long line;               /* source line, for messages */
@@ -79,6 +79,8 @@ typedef struct urne_sheet {
     int64_t inscrits, votants, blancs, nuls;
     int64_t exprimes_stated; /* -1 when the sheet does not state it */
     int64_t *votes;          /* one per candidate of the contest */
+    const char *code[URNE_MAX_LEVELS];  /* the code as the source writes it ("0001"), may be NULL */
+    const char *label[URNE_MAX_LEVELS]; /* its name for people, may be NULL */
 } urne_sheet;
 
 typedef struct urne_round {
