@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +253,21 @@ static int compare_stated(const tally_opts *o, const urne_round *round, urne_dia
     return rc;
 }
 
+/* urne_results_decide, run on a thread of its own beside the aggregation. */
+typedef struct outcome_job {
+    const urne_round *round;
+    const urne_rules *rules;
+    urne_outcome *outcomes;
+    int rc;
+    urne_diags diags;
+} outcome_job;
+
+static void *decide_job(void *arg) {
+    outcome_job *job = arg;
+    job->rc = urne_results_decide(job->round, job->rules, &job->outcomes, &job->diags);
+    return NULL;
+}
+
 static int tally(const tally_opts *o) {
     urne_diags diags;
     urne_diags_init(&diags, o->file);
@@ -286,13 +302,28 @@ static int tally(const tally_opts *o) {
     resolve_rules(o, round, &rules);
     urne_tally tally;
     urne_outcome *outcomes = NULL;
-    if (urne_results_aggregate(round, level, &tally) != 0) {
+    /* The tally and the outcome are two passes over every sheet that do not depend on
+     * each other: on a national file they run at once, one per core. */
+    outcome_job job = {round, &rules, NULL, -1, {0}};
+    urne_diags_init(&job.diags, o->file);
+    pthread_t decider;
+    int threaded = round->nsheets >= 10000 && pthread_create(&decider, NULL, decide_job, &job) == 0;
+    int agg_rc = urne_results_aggregate(round, level, &tally);
+    if (threaded)
+        pthread_join(decider, NULL);
+    else
+        decide_job(&job);
+    outcomes = job.outcomes;
+    urne_diags_append(&diags, &job.diags);
+    urne_diags_free(&job.diags);
+    if (agg_rc != 0) {
         fprintf(stderr, "urne: out of memory\n");
+        urne_outcomes_free(outcomes, round->ncontests);
         urne_round_free(round);
         urne_diags_free(&diags);
         return URNE_EXIT_REJECTED;
     }
-    if (urne_results_decide(round, &rules, &outcomes, &diags) != 0) {
+    if (job.rc != 0) {
         urne_cli_print_diags(&diags);
         rc = URNE_EXIT_REJECTED;
         goto done;
