@@ -36,9 +36,11 @@ int urne_text_detect(const char *buf, size_t len, urne_encoding requested, size_
  * thread, cut at newlines) and decide on the whole:
  *   urne_text_bom       the length of a UTF-8 byte-order mark at buf (0 or 3); when
  *                       there is one, an AUTO *requested becomes UTF-8;
- *   urne_text_survey_part  what one part (after the mark) holds: its first NUL byte,
- *                       and unless utf8 is 0, its first byte that starts no valid
- *                       UTF-8 sequence and how many valid multi-byte ones precede it;
+ *   urne_text_survey_part  what one part (after the mark) holds: its first NUL byte
+ *                       (with the LF bytes before it, all of them when none: readers
+ *                       of the same parts need not count lines again), and unless
+ *                       utf8 is 0, its first byte that starts no valid UTF-8
+ *                       sequence and how many valid multi-byte ones precede it;
  *   urne_text_survey_join  fold the survey of the part at `offset` into the survey of
  *                       everything before it (parts joined in order);
  *   urne_text_decide    the rules of urne_text_detect applied to the whole survey
@@ -47,6 +49,7 @@ typedef struct urne_text_survey {
     size_t nul;       /* offset of the first NUL byte, SIZE_MAX when none */
     size_t bad;       /* offset of the first byte that is not UTF-8, SIZE_MAX when none */
     size_t multibyte; /* valid multi-byte sequences before `bad` */
+    size_t lines;     /* LF bytes before `nul` (in the whole part when none) */
 } urne_text_survey;
 
 size_t urne_text_bom(const char *buf, size_t len, urne_encoding *requested);

@@ -388,11 +388,11 @@ int ministry_read_sheet(row_reader *rd, urne_span line, long ln, urne_sheet *des
 }
 
 urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding enc, urne_diags *diags) {
-    return urne_io_parse_ministry_workers(text, len, enc, 0, 0, diags);
+    return urne_io_parse_ministry_with(text, len, enc, &(urne_ministry_reading){0, 0, NULL}, diags);
 }
 
-urne_round *urne_io_parse_ministry_workers(const char *text, size_t len, urne_encoding enc, unsigned workers,
-                                           int check, urne_diags *diags) {
+urne_round *urne_io_parse_ministry_with(const char *text, size_t len, urne_encoding enc,
+                                        const urne_ministry_reading *how, urne_diags *diags) {
     urne_lines it;
     urne_span line;
     /* Rows are read raw, in the file's own encoding: counts, codes and the candidates'
@@ -450,7 +450,7 @@ urne_round *urne_io_parse_ministry_workers(const char *text, size_t len, urne_en
     }
     free(rd);
     rd = NULL;
-    if (ministry_read_rows(mf, text + body, len - body, first_line, workers, check, diags) != 0) goto oom;
+    if (ministry_read_rows(mf, text + body, len - body, first_line, how, diags) != 0) goto oom;
     free(mf);
     return urne_parse_finish(round, diags, "no tally sheet after the header line");
 oom:

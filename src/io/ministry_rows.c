@@ -12,8 +12,10 @@
  * error. Both fill the same sheet the same way; the fast path only gives up sooner.
  *
  * The text is cut at line boundaries into one chunk per core, each read by its own
- * thread in two passes: count the lines, so every chunk knows where its sheets go
- * in the round's array and which line number it starts at; then read the rows.
+ * thread. Every chunk must know first where its sheets go in the round's array and
+ * which line number it starts at, so the lines of each are counted first: by the
+ * encoding survey, which went through the same parts just before (results_io.c), or
+ * else here. Then the rows are read.
  * Threads write disjoint sheets, into their own arena and message list. The one
  * thing they share is the round's string pool: the keys of départements,
  * circonscriptions and communes, remembered while the following rows name the same
@@ -262,13 +264,44 @@ static int intern_leaves(urne_round *round, const leaf_ref *leaves, size_t lv) {
     return 0;
 }
 
-int ministry_read_rows(const ministry_file *file, const char *text, size_t len, long first_line, unsigned workers,
-                       int check, urne_diags *diags) {
+/* The chunks of text[0..len), one per worker, their lines counted: the parts the
+ * encoding survey made when given (the rows start inside one of them), else cut and
+ * counted here. Fills ws[i].begin, end and lines; returns how many. */
+static size_t make_chunks(const char *text, size_t len, const urne_ministry_reading *how, worker *ws) {
+    const urne_io_parts *parts = how->parts;
+    size_t n = 0;
+    if (parts != NULL && how->workers == 0 && text >= parts->text && text + len == parts->text + parts->cut[parts->n]) {
+        size_t body = (size_t)(text - parts->text);
+        for (size_t i = 0; i < parts->n; i++) {
+            size_t start = parts->cut[i], end = parts->cut[i + 1];
+            if (end <= body) continue;
+            size_t lines = parts->newlines[i];
+            for (; start < body; start++) lines -= parts->text[start] == '\n'; /* the header's */
+            if (end > start && parts->text[end - 1] != '\n') lines++; /* a last line without LF */
+            ws[n].begin = parts->text + start;
+            ws[n].end = parts->text + end;
+            ws[n++].lines = lines;
+        }
+        return n;
+    }
+    n = urne_io_chunks(len, how->workers);
+    size_t cut[URNE_IO_MAX_CHUNKS + 1];
+    urne_io_cut_lines(text, len, n, cut);
+    for (size_t i = 0; i < n; i++) {
+        ws[i].begin = text + cut[i];
+        ws[i].end = text + cut[i + 1];
+    }
+    urne_io_run(count_lines, ws, sizeof *ws, n);
+    return n;
+}
+
+int ministry_read_rows(const ministry_file *file, const char *text, size_t len, long first_line,
+                       const urne_ministry_reading *how, urne_diags *diags) {
     urne_round *round = file->round;
-    size_t n = urne_io_chunks(len, workers);
+    size_t n = 0;
     row_plan *plan = malloc(sizeof *plan);
-    worker *ws = calloc(n, sizeof *ws);
-    shared sh = {file, plan, check, NULL, NULL, PTHREAD_MUTEX_INITIALIZER};
+    worker *ws = calloc(URNE_IO_MAX_CHUNKS, sizeof *ws);
+    shared sh = {file, plan, how->check, NULL, NULL, PTHREAD_MUTEX_INITIALIZER};
     int rc = -1;
     /* Held for a few hundred nanoseconds at a time: spin a little before sleeping. */
     pthread_mutexattr_t attr;
@@ -281,15 +314,8 @@ int ministry_read_rows(const ministry_file *file, const char *text, size_t len, 
     }
     if (plan == NULL || ws == NULL) goto done;
     make_plan(file, plan);
-
-    size_t cut[URNE_IO_MAX_CHUNKS + 1];
-    urne_io_cut_lines(text, len, n, cut);
-    for (size_t i = 0; i < n; i++) {
-        ws[i].sh = &sh;
-        ws[i].begin = text + cut[i];
-        ws[i].end = text + cut[i + 1];
-    }
-    urne_io_run(count_lines, ws, sizeof *ws, n);
+    n = make_chunks(text, len, how, ws);
+    for (size_t i = 0; i < n; i++) ws[i].sh = &sh;
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         ws[i].base = total;
@@ -331,7 +357,7 @@ int ministry_read_rows(const ministry_file *file, const char *text, size_t len, 
     if (!failed && (sh.leaves == NULL || intern_leaves(round, sh.leaves, leaf_level) == 0)) rc = 0;
     /* A rejected row rejects the file before any sheet is checked (as urne_results_parse
      * does); otherwise the checks come in sheet order, duplicates last. */
-    if (rc == 0 && check && diags->errors == 0) {
+    if (rc == 0 && how->check && diags->errors == 0) {
         for (size_t i = 0; i < n; i++) urne_diags_append(diags, &ws[i].checks);
         urne_results_check_duplicates(round, diags);
     }

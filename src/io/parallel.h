@@ -13,6 +13,16 @@
 /* Most chunks a text is ever cut into. */
 #define URNE_IO_MAX_CHUNKS 16
 
+/* A text cut into parts at line starts, with the LF bytes of each part: what the
+ * encoding survey learns on its way through, handed to the reader that follows so
+ * that it need not count lines again. */
+typedef struct urne_io_parts {
+    const char *text;                       /* where the offsets start */
+    size_t n;                               /* parts */
+    size_t cut[URNE_IO_MAX_CHUNKS + 1];     /* part i is text[cut[i] .. cut[i + 1]) */
+    size_t newlines[URNE_IO_MAX_CHUNKS];    /* LF bytes in part i */
+} urne_io_parts;
+
 /* How many chunks a text of `len` bytes deserves: one per online core, none smaller
  * than a mebibyte; `asked` > 0 overrides (capped at URNE_IO_MAX_CHUNKS). */
 size_t urne_io_chunks(size_t len, unsigned asked);

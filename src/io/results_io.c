@@ -71,21 +71,26 @@ static void *survey_one(void *arg) {
     return NULL;
 }
 
-/* urne_text_detect with the survey of a big text shared between the cores: the
- * NUL bytes and UTF-8 sequences of a national file take 3 ms to look through. */
+/* urne_text_detect with the survey of a big text shared between the cores (a
+ * national file's NUL bytes and UTF-8 sequences take 3 ms to look through), which
+ * also notes where the parts are and how many lines each has, in *parts. */
 static int detect(const char *buf, size_t len, urne_encoding requested, size_t *skip, urne_encoding *used,
-                  urne_diags *diags) {
+                  urne_io_parts *parts, urne_diags *diags) {
     *skip = urne_text_bom(buf, len, &requested);
     buf += *skip;
     len -= *skip;
-    size_t n = urne_io_chunks(len, 0), cut[URNE_IO_MAX_CHUNKS + 1];
-    survey_part parts[URNE_IO_MAX_CHUNKS];
-    urne_io_cut_lines(buf, len, n, cut);
+    size_t n = urne_io_chunks(len, 0);
+    survey_part sp[URNE_IO_MAX_CHUNKS];
+    parts->text = buf;
+    parts->n = n;
+    urne_io_cut_lines(buf, len, n, parts->cut);
     for (size_t i = 0; i < n; i++)
-        parts[i] = (survey_part){buf + cut[i], cut[i + 1] - cut[i], requested != URNE_ENC_LATIN1, {0, 0, 0}};
-    urne_io_run(survey_one, parts, sizeof parts[0], n);
-    urne_text_survey whole = parts[0].survey;
-    for (size_t i = 1; i < n; i++) urne_text_survey_join(&whole, &parts[i].survey, cut[i]);
+        sp[i] = (survey_part){buf + parts->cut[i], parts->cut[i + 1] - parts->cut[i], requested != URNE_ENC_LATIN1,
+                              {0, 0, 0, 0}};
+    urne_io_run(survey_one, sp, sizeof sp[0], n);
+    urne_text_survey whole = sp[0].survey;
+    for (size_t i = 0; i < n; i++) parts->newlines[i] = sp[i].survey.lines;
+    for (size_t i = 1; i < n; i++) urne_text_survey_join(&whole, &sp[i].survey, parts->cut[i]);
     return urne_text_decide(buf, len, requested, &whole, used, diags);
 }
 
@@ -97,7 +102,8 @@ urne_round *urne_io_results_parse(const char *buf, size_t len, urne_results_form
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
         return NULL;
     }
-    if (detect(buf, len, enc, &skip, &used, diags) != 0) return NULL;
+    urne_io_parts parts;
+    if (detect(buf, len, enc, &skip, &used, &parts, diags) != 0) return NULL;
     buf += skip;
     len -= skip;
     if (fmt == URNE_FMT_AUTO) fmt = urne_io_guess_format(buf, len, used);
@@ -105,7 +111,7 @@ urne_round *urne_io_results_parse(const char *buf, size_t len, urne_results_form
     int checked = 0;
     switch (fmt) {
     case URNE_FMT_MINISTRY:
-        round = urne_io_parse_ministry_workers(buf, len, used, 0, 1, diags);
+        round = urne_io_parse_ministry_with(buf, len, used, &(urne_ministry_reading){0, 1, &parts}, diags);
         checked = 1; /* sheet by sheet, as they were read */
         break;
     case URNE_FMT_LEGISLATIVE: round = urne_io_parse_legislative(buf, len, used, diags); break;

@@ -42,13 +42,19 @@ urne_round *urne_io_parse_ministry(const char *text, size_t len, urne_encoding e
 urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encoding enc, urne_diags *diags);
 urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc, urne_diags *diags);
 
-/* urne_io_parse_ministry reading the rows with exactly `workers` threads (0: as many
- * as the file deserves and the machine has), and when `check` is set, checking the
- * sheets too (urne_results_check) while they are in the cache: what
- * urne_io_results_parse does. The round and the messages are the same whatever the
- * number of threads; tests use it to check just that. */
-urne_round *urne_io_parse_ministry_workers(const char *text, size_t len, urne_encoding enc, unsigned workers,
-                                           int check, urne_diags *diags);
+/* How urne_io_parse_ministry_with reads the rows. */
+struct urne_io_parts;
+typedef struct urne_ministry_reading {
+    unsigned workers; /* threads: 0 = as many as the file deserves and the machine has */
+    int check;        /* check each sheet as it is read, as urne_results_check would */
+    const struct urne_io_parts *parts; /* where the text was cut and its lines counted
+                                          (when workers is 0), or NULL */
+} urne_ministry_reading;
+
+/* urne_io_parse_ministry as `how` says. The round and the messages are the same
+ * whatever the number of threads; tests use `workers` to check just that. */
+urne_round *urne_io_parse_ministry_with(const char *text, size_t len, urne_encoding enc,
+                                        const urne_ministry_reading *how, urne_diags *diags);
 
 /* Parse a file of stated totals (the legislative per-département summary) into a
  * tally at level "departement". Returns 0 or -1 with errors in diags. */

@@ -5,6 +5,7 @@
 #include "helpers.h"
 
 #include "../../src/core/urne_text.h"
+#include "../../src/io/parallel.h"
 
 #define RHONE URNE_DATA_DIR "/fr_pres2017_2022_rhone69_bureaux/"
 
@@ -59,7 +60,7 @@ static urne_round *parse_checked(const char *text, size_t len, unsigned workers,
     size_t skip;
     urne_encoding enc;
     assert_int_equal(urne_text_detect(text, len, URNE_ENC_AUTO, &skip, &enc, d), 0);
-    return urne_io_parse_ministry_workers(text + skip, len - skip, enc, workers, check, d);
+    return urne_io_parse_ministry_with(text + skip, len - skip, enc, &(urne_ministry_reading){workers, check, NULL}, d);
 }
 
 static urne_round *parse(const char *text, size_t len, unsigned workers, urne_diags *d) {
@@ -363,6 +364,55 @@ static void test_checks_while_reading(void **state) {
     free(buf);
 }
 
+/* The parts the encoding survey cut and counted, handed to the reader: the same
+ * round and messages as when the reader cuts and counts itself, whether the first
+ * part holds the header and rows or the header alone. */
+static void test_survey_parts(void **state) {
+    (void)state;
+    size_t len;
+    char *raw = test_read(RHONE "PR17_BVot_T1_dept69.txt", &len);
+    urne_diags d1;
+    urne_diags_init(&d1, "parts");
+    urne_round *one = parse_checked(raw, len, 1, 1, &d1);
+    assert_non_null(one);
+    size_t header_end = (size_t)(strchr(raw, '\n') - raw) + 1;
+    for (int layout = 0; layout < 3; layout++) {
+        urne_io_parts parts;
+        parts.text = raw;
+        parts.n = layout == 0 ? 3 : layout == 1 ? 16 : 2;
+        urne_io_cut_lines(raw, len, parts.n, parts.cut);
+        if (layout == 2) parts.cut[1] = header_end; /* a first part with the header alone */
+        for (size_t i = 0; i < parts.n; i++) {
+            urne_text_survey sv;
+            urne_text_survey_part(raw + parts.cut[i], parts.cut[i + 1] - parts.cut[i], 0, &sv);
+            parts.newlines[i] = sv.lines;
+        }
+        urne_diags d;
+        urne_diags_init(&d, "parts");
+        urne_round *r = urne_io_parse_ministry_with(raw, len, URNE_ENC_LATIN1, &(urne_ministry_reading){0, 1, &parts}, &d);
+        assert_non_null(r);
+        assert_same_round(one, r);
+        assert_same_lines(one, r);
+        assert_same_diags(&d1, &d);
+        urne_round_free(r);
+        urne_diags_free(&d);
+    }
+    /* Lines counted by the survey: every LF, none past a NUL. */
+    urne_text_survey sv;
+    urne_text_survey_part("a\nb\n\nc", 6, 1, &sv);
+    assert_int_equal(sv.lines, 3);
+    assert_int_equal(sv.nul, SIZE_MAX);
+    urne_text_survey_part("a\nb\0\n\n0123456789abcdef\n", 23, 1, &sv);
+    assert_int_equal(sv.nul, 3);
+    assert_int_equal(sv.lines, 1);
+    urne_text_survey_part("\n\n0123456789abcdef\n\n\0x", 22, 0, &sv); /* past the first 16 bytes */
+    assert_int_equal(sv.nul, 20);
+    assert_int_equal(sv.lines, 4);
+    urne_round_free(one);
+    urne_diags_free(&d1);
+    free(raw);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chunks_give_the_same_round),
@@ -370,6 +420,7 @@ int main(void) {
         cmocka_unit_test(test_chunks_give_the_same_messages),
         cmocka_unit_test(test_duplicate_across_chunks),
         cmocka_unit_test(test_checks_while_reading),
+        cmocka_unit_test(test_survey_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
