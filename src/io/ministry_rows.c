@@ -35,7 +35,7 @@
 #include "parallel.h"
 
 /* How many bureau keys ahead the interning pass prefetches. */
-#define PREFETCH_AHEAD 16
+#define PREFETCH_AHEAD 48
 
 /* Every column the fast path reads, from the layout and the first sheet. */
 typedef struct row_plan {

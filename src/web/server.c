@@ -29,7 +29,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mhd.h"
 #include "web.h"
+
+/* libmicrohttpd's functions, opened by urne_web_serve before the daemon starts (see
+ * mhd.h): one server per process, so one table. */
+static urne_mhd mhd;
 
 #define BODY_LIMIT (1u << 20)            /* forms and JSON */
 #define IMPORT_LIMIT (256u << 20)        /* an election file */
@@ -81,15 +86,15 @@ static int cache_serve(urne_req *r, enum MHD_Result *ret) {
     for (size_t i = 0; i < CACHE_SLOTS && c->slots[h].key; i++, h = (h + 1) & (CACHE_SLOTS - 1))
         if (strcmp(c->slots[h].key, key) == 0) {
             struct MHD_Response *resp =
-                MHD_create_response_from_buffer(c->slots[h].len, c->slots[h].body, MHD_RESPMEM_MUST_COPY);
+                mhd.create_response_from_buffer(c->slots[h].len, c->slots[h].body, MHD_RESPMEM_MUST_COPY);
             const char *type = c->slots[h].type;
             size_t len = c->slots[h].len;
             pthread_rwlock_unlock(&c->lock);
             if (resp == NULL) return 0;
-            MHD_add_response_header(resp, "Content-Type", type);
-            MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-            *ret = MHD_queue_response(r->conn, 200, resp);
-            MHD_destroy_response(resp);
+            mhd.add_response_header(resp, "Content-Type", type);
+            mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
+            *ret = mhd.queue_response(r->conn, 200, resp);
+            mhd.destroy_response(resp);
             r->status = 200;
             r->sent = len;
             return 1;
@@ -219,7 +224,7 @@ void urne_throttle_record(urne_server *srv, const char *name, const char *addr, 
 /* ---- requests ---- */
 
 void urne_req_addr(const urne_req *r, char *out, size_t size) {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci = mhd.get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     snprintf(out, size, "?");
     if (ci == NULL || ci->client_addr == NULL) return;
     const struct sockaddr *sa = ci->client_addr;
@@ -236,7 +241,7 @@ const char *urne_req_param(const urne_req *r, const char *key) {
 }
 
 const char *urne_req_query(const urne_req *r, const char *key) {
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+    return mhd.lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
 static int add_param(urne_req *r, const char *k, size_t klen, const char *v, size_t vlen) {
@@ -317,7 +322,7 @@ static int add_json_value(urne_req *r, const char *key, json_t *v) {
 
 /* 0, or -1 with the reason in why. */
 static int parse_body(urne_req *r, char *why, size_t size) {
-    const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    const char *type = mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
     if (r->body_len == 0 || type == NULL) return 0;
     if (strncasecmp(type, "application/json", 16) == 0) {
         json_error_t err;
@@ -352,8 +357,8 @@ static int parse_body(urne_req *r, char *why, size_t size) {
 
 static void pick_lang(urne_req *r) {
     const char *q = urne_req_query(r, "lang");
-    const char *c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_lang");
-    const char *a = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Language");
+    const char *c = mhd.lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_lang");
+    const char *a = mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Language");
     const char *pick = q ? q : c ? c : NULL;
     /* Pages speak French unless asked otherwise; the API speaks English, like the
      * rest of urne's programming surface, unless the client prefers French. */
@@ -375,8 +380,8 @@ static void token_hash(const char *token, char out[65]) {
 
 static void find_session(urne_req *r) {
     r->user.role = URNE_ROLE_PUBLIC;
-    const char *token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_session");
-    const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    const char *token = mhd.lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_session");
+    const char *auth = mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
         token = auth + 7;
         r->bearer = 1;
@@ -428,15 +433,15 @@ static const char *const security_headers[][2] = {
 
 enum MHD_Result urne_reply_full(urne_req *r, unsigned status, const char *type, const char *body, size_t len,
                                 const char *const *headers) {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *resp = mhd.create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (resp == NULL) return MHD_NO;
-    MHD_add_response_header(resp, "Content-Type", type);
+    mhd.add_response_header(resp, "Content-Type", type);
     for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
-        MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
-    if (!r->cacheable) MHD_add_response_header(resp, "Cache-Control", "no-store");
-    for (size_t i = 0; headers && headers[i]; i += 2) MHD_add_response_header(resp, headers[i], headers[i + 1]);
-    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
-    MHD_destroy_response(resp);
+        mhd.add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+    if (!r->cacheable) mhd.add_response_header(resp, "Cache-Control", "no-store");
+    for (size_t i = 0; headers && headers[i]; i += 2) mhd.add_response_header(resp, headers[i], headers[i + 1]);
+    enum MHD_Result ret = mhd.queue_response(r->conn, status, resp);
+    mhd.destroy_response(resp);
     r->status = (int)status;
     r->sent = len;
     if (r->cacheable && status == 200) cache_store(r, type, body, len);
@@ -491,8 +496,8 @@ static enum MHD_Result dispatch(urne_req *r) {
     pick_lang(r);
     if (r->too_large) return refuse(r, 413, L(r, "Requête trop grande.", "Request too large."));
     int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-    int has_cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_session") != NULL ||
-                     MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization") != NULL;
+    int has_cookie = mhd.lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_session") != NULL ||
+                     mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization") != NULL;
     if (is_get && !has_cookie) {
         r->cacheable = 1;
         enum MHD_Result ret;
@@ -505,7 +510,7 @@ static enum MHD_Result dispatch(urne_req *r) {
     find_session(r);
     /* A POST carried by a cookie must prove it comes from our own page or script. */
     if (!is_get && r->user.role != URNE_ROLE_PUBLIC && !r->bearer) {
-        const char *t = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+        const char *t = mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
         if (t == NULL) t = urne_req_param(r, "csrf");
         if (t == NULL || strlen(t) != strlen(r->csrf) || sodium_memcmp(t, r->csrf, strlen(r->csrf)) != 0)
             return refuse(r, 403,
@@ -528,7 +533,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->url = url;
         r->started = now_seconds();
         *con_cls = r;
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        const char *cl = mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         size_t limit = is_import(url, method) ? IMPORT_LIMIT : BODY_LIMIT;
         if (cl && strtoull(cl, NULL, 10) > limit) {
             r->too_large = 1;
@@ -624,6 +629,10 @@ int urne_web_serve(const urne_serve_options *opt) {
         fprintf(stderr, "urne serve: libsodium could not start\n");
         return 1;
     }
+    if (urne_mhd_open(&mhd, err, sizeof err) != 0) {
+        fprintf(stderr, "urne serve: %s\n", err);
+        return 1;
+    }
     urne_server srv = {0};
     pthread_mutex_init(&srv.lock, NULL);
     pthread_mutex_init(&srv.log_lock, NULL);
@@ -668,7 +677,7 @@ int urne_web_serve(const urne_serve_options *opt) {
 
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = opt->threads ? opt->threads : (unsigned)(cores > 0 ? cores : 2);
-    struct MHD_Daemon *d = MHD_start_daemon(
+    struct MHD_Daemon *d = mhd.start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
@@ -692,7 +701,8 @@ int urne_web_serve(const urne_serve_options *opt) {
         printf("urne: %s received, finishing the requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         fflush(stdout);
     }
-    MHD_stop_daemon(d);
+    mhd.stop_daemon(d);
+    urne_mhd_close(&mhd);
     urne_cache_clear(&srv);
     urne_view_free_all(&srv);
     urne_store_close(srv.store);
