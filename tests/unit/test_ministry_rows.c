@@ -413,6 +413,43 @@ static void test_survey_parts(void **state) {
     free(raw);
 }
 
+/* Counts read eight bytes at a time: every value the byte loop accepts, every
+ * byte it refuses, at every length. */
+static void test_counts(void **state) {
+    (void)state;
+    static const char *const good[] = {"0", "7", "42", "00042", "1234567", "12345678", "99999999", "100000000",
+                                       "123456789012", "999999999999999999"};
+    static const int64_t want[] = {0, 7, 42, 42, 1234567, 12345678, 99999999, 100000000, 123456789012LL,
+                                   999999999999999999LL};
+    static const char *const bad[] = {"4a", "/5", ":5", "5/", "9:", "1.5", "12345a78", "a2345678", "1234567a",
+                                      "0x10", "\xb5", "5\xb0", "+5", "1e3"};
+    const char *header = "Code du d\xe9partement;Code de la commune;Code du b.vote;Inscrits;Votants;Blancs;Nuls;"
+                         "Exprim\xe9s;N\xb0Panneau;Sexe;Nom;Pr\xe9nom;Voix\n";
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        char buf[512];
+        int n = snprintf(buf, sizeof buf, "%s01;001;0001;%s;%s;0;0;%s;1;F;DUPONT;Anne;%s\n", header, good[i],
+                         good[i], good[i], good[i]);
+        urne_diags d;
+        urne_diags_init(&d, "counts");
+        urne_round *r = parse(buf, (size_t)n, 1, &d);
+        if (r == NULL) fail_msg("'%s' refused", good[i]);
+        assert_int_equal(r->sheets[0].votes[0], want[i]);
+        assert_int_equal(r->sheets[0].inscrits, want[i]);
+        urne_round_free(r);
+        urne_diags_free(&d);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char buf[512];
+        int n = snprintf(buf, sizeof buf, "%s01;001;0001;10;10;0;0;10;1;F;DUPONT;Anne;%s\n", header, bad[i]);
+        urne_diags d;
+        urne_diags_init(&d, "counts");
+        assert_null(parse(buf, (size_t)n, 1, &d));
+        if (!test_has_diag(&d, "count-format", NULL) && !test_has_diag(&d, "no-negative-count", NULL))
+            fail_msg("'%s': %s", bad[i], d.count ? d.items[0].message : "no message");
+        urne_diags_free(&d);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chunks_give_the_same_round),
@@ -421,6 +458,7 @@ int main(void) {
         cmocka_unit_test(test_duplicate_across_chunks),
         cmocka_unit_test(test_checks_while_reading),
         cmocka_unit_test(test_survey_parts),
+        cmocka_unit_test(test_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
