@@ -300,13 +300,29 @@ __attribute__((target("avx2"))) static int scan_avx2(const unsigned char *p, siz
 }
 #endif
 
+#if defined(SCAN_AVX2)
+__attribute__((target("avx512bw"))) static int scan_avx512(const unsigned char *p, size_t avail, char sep,
+                                                           uint32_t *pos, size_t max, scan_state *st) {
+    const __m512i vsep = _mm512_set1_epi8(sep), vnl = _mm512_set1_epi8('\n'), vquote = _mm512_set1_epi8('"');
+    for (; st->i + 64 <= avail; st->i += 64) {
+        __m512i v = _mm512_loadu_si512((const void *)(p + st->i));
+        uint64_t ms = _mm512_cmpeq_epi8_mask(v, vsep);
+        uint64_t mn = _mm512_cmpeq_epi8_mask(v, vnl);
+        uint64_t mq = _mm512_cmpeq_epi8_mask(v, vquote);
+        if (scan_block(ms, mn, mq, pos, max, st)) return 1;
+    }
+    return 0;
+}
+#endif
+
 size_t urne_text_scan_line(const char *text, size_t avail, char sep, uint32_t *pos, size_t max,
                            urne_scanned_line *out) {
     const unsigned char *p = (const unsigned char *)text;
     scan_state st = {0, 0, avail, 0};
     int found = 0;
 #if defined(SCAN_AVX2)
-    if (__builtin_cpu_supports("avx2")) found = scan_avx2(p, avail, sep, pos, max, &st);
+    if (__builtin_cpu_supports("avx512bw")) found = scan_avx512(p, avail, sep, pos, max, &st);
+    if (!found && __builtin_cpu_supports("avx2")) found = scan_avx2(p, avail, sep, pos, max, &st);
 #endif
 #if defined(__SSE2__)
     const __m128i vsep = _mm_set1_epi8(sep), vnl = _mm_set1_epi8('\n'), vquote = _mm_set1_epi8('"');
