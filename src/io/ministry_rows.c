@@ -267,18 +267,23 @@ static void *read_rows(void *arg) {
 }
 
 /* Intern the bureau keys in file order, prefetching slots ahead: the pool keeps
- * the threads' copies, and a key met before resolves to the first one. */
-static int intern_leaves(urne_round *round, const leaf_ref *leaves, size_t lv) {
+ * the threads' copies, and a key met before resolves to the first one. Returns how
+ * many keys were met before (0 means every sheet holds a key of its own, so no two
+ * sheets share one), or -1 when memory runs out. */
+static long intern_leaves(urne_round *round, const leaf_ref *leaves, size_t lv) {
     urne_strpool *pool = &round->strings;
     size_t n = round->nsheets;
+    long met = 0;
     for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) urne_strpool_prefetch(pool, leaves[i].hash);
     for (size_t i = 0; i < n; i++) {
         if (i + PREFETCH_AHEAD < n) urne_strpool_prefetch(pool, leaves[i + PREFETCH_AHEAD].hash);
         urne_sheet *s = &round->sheets[i];
-        s->key[lv] = urne_strpool_adopt(pool, s->key[lv], leaves[i].len, leaves[i].hash);
-        if (s->key[lv] == NULL) return -1;
+        const char *key = urne_strpool_adopt(pool, s->key[lv], leaves[i].len, leaves[i].hash);
+        if (key == NULL) return -1;
+        met += key != s->key[lv];
+        s->key[lv] = key;
     }
-    return 0;
+    return met;
 }
 
 /* The chunks of text[0..len), one per worker, their lines counted: the parts the
@@ -371,12 +376,14 @@ int ministry_read_rows(const ministry_file *file, const char *text, size_t len, 
         urne_arena_adopt(&round->arena, &w->arena);
     }
     round->nsheets = nsheets;
-    if (!failed && (sh.leaves == NULL || intern_leaves(round, sh.leaves, leaf_level) == 0)) rc = 0;
+    long met = sh.leaves == NULL ? 1 : 0; /* without bureau keys interned here, nothing is known */
+    if (!failed && (sh.leaves == NULL || (met = intern_leaves(round, sh.leaves, leaf_level)) >= 0)) rc = 0;
     /* A rejected row rejects the file before any sheet is checked (as urne_results_parse
      * does); otherwise the checks come in sheet order, duplicates last. */
     if (rc == 0 && how->check && diags->errors == 0) {
         for (size_t i = 0; i < n; i++) urne_diags_append(diags, &ws[i].checks);
-        urne_results_check_duplicates(round, diags);
+        /* Interning found every bureau key new: no duplicate, no need to look again. */
+        if (met > 0) urne_results_check_duplicates(round, diags);
     }
 done:
     for (size_t i = 0; ws != NULL && i < n; i++) {
