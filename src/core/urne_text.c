@@ -73,17 +73,28 @@ size_t urne_text_bom(const char *buf, size_t len, urne_encoding *requested) {
     return 0;
 }
 
-/* The first NUL byte of buf[0..len) (SIZE_MAX when none) and the number of LF bytes,
- * in one pass: sixteen bytes at a time with SSE2, one at a time elsewhere. */
+/* The first NUL byte of buf[0..len) (SIZE_MAX when none) and the number of LF bytes
+ * before it, in one pass: with SSE2, sixteen bytes at a time, each LF adding one to
+ * its byte of a counter that is summed every 255 blocks, before it can overflow;
+ * elsewhere, and around a NUL, one byte at a time. */
 static size_t nul_and_lines(const char *buf, size_t len, size_t *lines) {
     const unsigned char *p = (const unsigned char *)buf;
     size_t i = 0, n = 0;
 #if defined(__SSE2__)
     const __m128i zero = _mm_setzero_si128(), lf = _mm_set1_epi8('\n');
-    for (; i + 16 <= len; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero))) break; /* the bytes one at a time below */
-        n += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)));
+    int nul = 0;
+    while (!nul && i + 16 <= len) {
+        __m128i counts = zero;
+        for (int k = 0; k < 255 && i + 16 <= len; k++, i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero))) { /* this block, byte by byte below */
+                nul = 1;
+                break;
+            }
+            counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(v, lf)); /* a match is -1 */
+        }
+        __m128i sums = _mm_sad_epu8(counts, zero); /* two 64-bit sums of eight bytes each */
+        n += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);
     }
 #endif
     for (; i < len; i++) {

@@ -408,6 +408,17 @@ static void test_survey_parts(void **state) {
     urne_text_survey_part("\n\n0123456789abcdef\n\n\0x", 22, 0, &sv); /* past the first 16 bytes */
     assert_int_equal(sv.nul, 20);
     assert_int_equal(sv.lines, 4);
+    /* Long enough for the counters to be summed many times, with a NUL near the end. */
+    static char big[100003];
+    size_t want = 0;
+    for (size_t i = 0; i < sizeof big; i++) {
+        big[i] = i % 7 == 0 || i % 13 == 0 ? '\n' : 'x';
+        want += big[i] == '\n' && i < 99990;
+    }
+    big[99990] = '\0';
+    urne_text_survey_part(big, sizeof big, 1, &sv);
+    assert_int_equal(sv.nul, 99990);
+    assert_int_equal(sv.lines, want);
     urne_round_free(one);
     urne_diags_free(&d1);
     free(raw);
