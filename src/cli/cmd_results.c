@@ -253,7 +253,8 @@ static int compare_stated(const tally_opts *o, const urne_round *round, urne_dia
     return rc;
 }
 
-/* urne_results_decide, run on a thread of its own beside the aggregation. */
+/* The missing bureaux and the outcome (urne_results_missing, urne_results_decide),
+ * on a thread of their own beside the aggregation. */
 typedef struct outcome_job {
     const urne_round *round;
     const urne_rules *rules;
@@ -264,6 +265,7 @@ typedef struct outcome_job {
 
 static void *decide_job(void *arg) {
     outcome_job *job = arg;
+    urne_results_missing(job->round, &job->diags); /* its warnings come first */
     job->rc = urne_results_decide(job->round, job->rules, &job->outcomes, &job->diags);
     return NULL;
 }
@@ -280,8 +282,8 @@ static int tally(const tally_opts *o) {
         return URNE_EXIT_REJECTED;
     }
     int rc = URNE_EXIT_OK;
-    urne_results_missing(round, &diags);
     if (o->check_only) {
+        urne_results_missing(round, &diags);
         urne_cli_print_diags(&diags);
         printf("%s: %zu sheets pass every check (%zu candidates, %zu contests)\n", o->file, round->nsheets,
                round->ncandidates, round->ncontests);
@@ -302,8 +304,9 @@ static int tally(const tally_opts *o) {
     resolve_rules(o, round, &rules);
     urne_tally tally;
     urne_outcome *outcomes = NULL;
-    /* The tally and the outcome are two passes over every sheet that do not depend on
-     * each other: on a national file they run at once, one per core. */
+    /* The tally on one side, the missing bureaux and the outcome on the other: passes
+     * over every sheet that do not depend on each other, so on a national file they
+     * run at once, one per core. */
     outcome_job job = {round, &rules, NULL, -1, {0}};
     urne_diags_init(&job.diags, o->file);
     pthread_t decider;
