@@ -165,11 +165,7 @@ urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encodin
             break;
         }
         s->line = ln;
-        s->inscrits = c[0];
-        s->votants = c[1];
-        s->blancs = c[2];
-        s->nuls = c[3];
-        s->exprimes_stated = c[4];
+        urne_sheet_set_counts(s, c);
         memcpy(s->votes, votes, (size_t)groups * sizeof *votes);
         free(votes);
         s->key[0] = national;

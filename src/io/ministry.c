@@ -352,11 +352,7 @@ int ministry_read_sheet(row_reader *rd, urne_span line, long ln, urne_sheet *des
     urne_sheet *s = dest;
     urne_sheet_init(s, 0, sheet_votes);
     s->line = ln;
-    s->inscrits = counts[R_INSCRITS];
-    s->votants = counts[R_VOTANTS];
-    s->blancs = counts[R_BLANCS];
-    s->nuls = counts[R_NULS];
-    s->exprimes_stated = counts[R_EXPRIMES];
+    urne_sheet_set_counts(s, &counts[R_INSCRITS]); /* the roles follow the same order */
     for (size_t g = 0; g < ngroups; g++) s->votes[slot[g]] += votes[g];
 
     /* Keys: national, then each present level. */

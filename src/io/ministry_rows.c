@@ -199,11 +199,7 @@ static int fast_row(worker *w, const char *line, const urne_scanned_line *info, 
     urne_round *round = mf->round;
     urne_sheet_init(dest, 0, votes);
     dest->line = ln;
-    dest->inscrits = counts[0];
-    dest->votants = counts[1];
-    dest->blancs = counts[2];
-    dest->nuls = counts[3];
-    dest->exprimes_stated = counts[4];
+    urne_sheet_set_counts(dest, counts);
     size_t lv = 0;
     dest->key[lv] = round->contests[0].key;
     dest->label[lv++] = round->contests[0].label;

@@ -407,11 +407,8 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc
         s->line = ln;
         s->reported = reported;
         s->college = tmp.college;
-        s->inscrits = counts[K_INSCRITS];
-        s->votants = counts[K_VOTANTS];
-        s->blancs = counts[K_BLANCS];
-        s->nuls = counts[K_NULS];
-        s->exprimes_stated = count_col[K_EXPRIMES] >= 0 && reported ? counts[K_EXPRIMES] : -1;
+        urne_sheet_set_counts(s, counts); /* K_INSCRITS .. K_EXPRIMES, in that order */
+        if (count_col[K_EXPRIMES] < 0 || !reported) s->exprimes_stated = -1;
         if (reported)
             for (size_t c = 0; c < round->ncandidates; c++) s->votes[c] = votes[c];
         /* Keys are paths: "Villeurbanne/3" cannot collide with "Lyon/3". */

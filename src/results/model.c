@@ -148,6 +148,14 @@ urne_sheet *urne_round_add_sheet(urne_round *round, size_t contest) {
     return s;
 }
 
+void urne_sheet_set_counts(urne_sheet *sheet, const int64_t counts[5]) {
+    sheet->inscrits = counts[0];
+    sheet->votants = counts[1];
+    sheet->blancs = counts[2];
+    sheet->nuls = counts[3];
+    sheet->exprimes_stated = counts[4];
+}
+
 void urne_sheet_init(urne_sheet *sheet, size_t contest, int64_t *votes) {
     memset(sheet, 0, sizeof *sheet);
     sheet->contest = contest;

@@ -152,6 +152,10 @@ urne_sheet *urne_round_add_sheet(urne_round *round, size_t contest);
  * that fill reserved sheets in place, from several threads: they then set nsheets. */
 void urne_sheet_init(urne_sheet *sheet, size_t contest, int64_t *votes);
 
+/* Set a sheet's five counts from an array in the order every format reads them:
+ * inscrits, votants, blancs, nuls, exprimés as stated (-1 when not stated). */
+void urne_sheet_set_counts(urne_sheet *sheet, const int64_t counts[5]);
+
 /* ---- checks (check.c) ---- */
 
 /* Check every sheet and append one error per failure: negative count, votants above

@@ -131,6 +131,14 @@ static void put(text *t, const char *s, size_t n) {
 
 static void puts_(text *t, const char *s) { put(t, s, strlen(s)); }
 
+/* Fields joined by ';', as a row. */
+static void put_fields(text *t, char *const *f, size_t n) {
+    for (size_t j = 0; j < n; j++) {
+        if (j) puts_(t, ";");
+        puts_(t, f[j]);
+    }
+}
+
 /* Split a line (no newline) on ';' into at most 128 fields, in place. */
 static size_t split(char *line, char **f) {
     size_t n = 0;
@@ -238,18 +246,18 @@ static void test_chunks_give_the_same_messages(void **state) {
         if (i == 100) { /* a letter in a vote count */
             size_t k = split(row, f);
             f[FIXED + 4][0] = 'x';
-            for (size_t j = 0; j < k; j++) puts_(&t, j ? ";" : ""), puts_(&t, f[j]);
+            put_fields(&t, f, k);
         } else if (i == 600) { /* truncated in the middle of the third candidate group */
             split(row, f);
-            for (size_t j = 0; j < FIXED + 2 * GROUP + 2; j++) puts_(&t, j ? ";" : ""), puts_(&t, f[j]);
+            put_fields(&t, f, FIXED + 2 * GROUP + 2);
         } else if (i == 900) { /* a stranger among the candidates */
             size_t k = split(row, f);
             f[FIXED + 2] = "INCONNU";
-            for (size_t j = 0; j < k; j++) puts_(&t, j ? ";" : ""), puts_(&t, f[j]);
+            put_fields(&t, f, k);
         } else if (i == 1200) { /* a negative count */
             size_t k = split(row, f);
             f[10] = "-3";
-            for (size_t j = 0; j < k; j++) puts_(&t, j ? ";" : ""), puts_(&t, f[j]);
+            put_fields(&t, f, k);
         } else {
             puts_(&t, row);
         }
@@ -329,7 +337,7 @@ static void test_checks_while_reading(void **state) {
             snprintf(big, sizeof big, "%d", atoi(f[18]) + 1);
             f[18] = big;
         }
-        for (size_t j = 0; j < k; j++) puts_(&t, j ? ";" : ""), puts_(&t, f[j]);
+        put_fields(&t, f, k);
         puts_(&t, "\n");
     }
     puts_(&t, lines[640]); /* a duplicate, last */
