@@ -167,6 +167,32 @@ static size_t rhone_lines(char ***out, char **buf) {
     return n;
 }
 
+/* The official file's lines, read once for the tests that rewrite them. */
+static struct {
+    char **lines;
+    char *buf;
+    size_t n;
+} rhone;
+
+static int load_rhone(void **state) {
+    (void)state;
+    rhone.n = rhone_lines(&rhone.lines, &rhone.buf);
+    return 0;
+}
+
+static int free_rhone(void **state) {
+    (void)state;
+    free(rhone.lines);
+    free(rhone.buf);
+    return 0;
+}
+
+/* Row i of the official file, copied into row (size bytes) and split into f. */
+static size_t rhone_row(size_t i, char *row, size_t size, char **f) {
+    snprintf(row, size, "%s", rhone.lines[i]);
+    return split(row, f);
+}
+
 #define FIXED 21 /* fields before the candidate groups in the official layout */
 #define GROUP 7
 
@@ -195,8 +221,8 @@ static void decorate(text *t, const char *row, int how) {
 
 static void test_careful_rows_read_the_same(void **state) {
     (void)state;
-    char **lines, *buf;
-    size_t n = rhone_lines(&lines, &buf);
+    char **lines = rhone.lines;
+    size_t n = rhone.n;
     text plain = {0}, fancy = {0};
     for (size_t i = 0; i < n; i++) {
         puts_(&plain, lines[i]);
@@ -229,38 +255,22 @@ static void test_careful_rows_read_the_same(void **state) {
     urne_diags_free(&d2);
     free(plain.p);
     free(fancy.p);
-    free(lines);
-    free(buf);
 }
 
 /* Broken rows spread over the file: the same messages, in line order, whatever the
  * number of threads; and each with the message the careful reader gives it. */
 static void test_chunks_give_the_same_messages(void **state) {
     (void)state;
-    char **lines, *buf;
-    size_t n = rhone_lines(&lines, &buf);
+    size_t n = rhone.n;
     text t = {0};
     for (size_t i = 0; i < n; i++) {
         char row[4096], *f[128] = {0};
-        snprintf(row, sizeof row, "%s", lines[i]);
-        if (i == 100) { /* a letter in a vote count */
-            size_t k = split(row, f);
-            f[FIXED + 4][0] = 'x';
-            put_fields(&t, f, k);
-        } else if (i == 600) { /* truncated in the middle of the third candidate group */
-            split(row, f);
-            put_fields(&t, f, FIXED + 2 * GROUP + 2);
-        } else if (i == 900) { /* a stranger among the candidates */
-            size_t k = split(row, f);
-            f[FIXED + 2] = "INCONNU";
-            put_fields(&t, f, k);
-        } else if (i == 1200) { /* a negative count */
-            size_t k = split(row, f);
-            f[10] = "-3";
-            put_fields(&t, f, k);
-        } else {
-            puts_(&t, row);
-        }
+        size_t k = rhone_row(i, row, sizeof row, f);
+        if (i == 100) f[FIXED + 4][0] = 'x';           /* a letter in a vote count */
+        if (i == 600) k = FIXED + 2 * GROUP + 2;        /* truncated in the third candidate group */
+        if (i == 900) f[FIXED + 2] = "INCONNU";         /* a stranger among the candidates */
+        if (i == 1200) f[10] = "-3";                    /* a negative count */
+        put_fields(&t, f, k);
         puts_(&t, "\n");
         if (i == 300) puts_(&t, "\n"); /* a blank line: no sheet, no message, but a line */
     }
@@ -286,16 +296,14 @@ static void test_chunks_give_the_same_messages(void **state) {
     }
     urne_diags_free(&ref);
     free(t.p);
-    free(lines);
-    free(buf);
 }
 
 /* The same bureau at both ends of the file, so in different chunks: one key, and
  * the check names the first line. */
 static void test_duplicate_across_chunks(void **state) {
     (void)state;
-    char **lines, *buf;
-    size_t n = rhone_lines(&lines, &buf);
+    char **lines = rhone.lines;
+    size_t n = rhone.n;
     text t = {0};
     for (size_t i = 0; i < n; i++) puts_(&t, lines[i]), puts_(&t, "\n");
     puts_(&t, lines[1]); /* no final newline either */
@@ -314,22 +322,18 @@ static void test_duplicate_across_chunks(void **state) {
         urne_diags_free(&d);
     }
     free(t.p);
-    free(lines);
-    free(buf);
 }
 
 /* Sheets checked by the threads as they read them: the messages urne_results_check
  * gives after a plain read, in the same order, duplicates last. */
 static void test_checks_while_reading(void **state) {
     (void)state;
-    char **lines, *buf;
-    size_t n = rhone_lines(&lines, &buf);
+    char **lines = rhone.lines;
+    size_t n = rhone.n;
     text t = {0};
     for (size_t i = 0; i < n; i++) {
-        char row[4096], *f[128] = {0};
-        snprintf(row, sizeof row, "%s", lines[i]);
-        size_t k = split(row, f);
-        char big[32];
+        char row[4096], *f[128] = {0}, big[32];
+        size_t k = rhone_row(i, row, sizeof row, f);
         if (i == 50 || i == 1250) { /* votants above inscrits, and so out of balance */
             snprintf(big, sizeof big, "%d", atoi(f[7]) + 1000);
             f[10] = big;
@@ -368,8 +372,6 @@ static void test_checks_while_reading(void **state) {
     urne_diags_free(&d);
     urne_diags_free(&ref);
     free(t.p);
-    free(lines);
-    free(buf);
 }
 
 /* The parts the encoding survey cut and counted, handed to the reader: the same
@@ -479,5 +481,5 @@ int main(void) {
         cmocka_unit_test(test_survey_parts),
         cmocka_unit_test(test_counts),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, load_rhone, free_rhone);
 }
