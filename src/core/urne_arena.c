@@ -69,6 +69,19 @@ char *urne_arena_strdup(urne_arena *arena, const char *s) {
     return urne_arena_strndup(arena, s, strlen(s));
 }
 
+int urne_arena_reserve(urne_arena *arena, size_t size) {
+    urne_arena_block *b = arena->head;
+    if (b != NULL && b->size - b->used >= size) return 0;
+    if (size < ARENA_BLOCK_SIZE) size = ARENA_BLOCK_SIZE;
+    urne_arena_block *nb = urne_mem_alloc(sizeof(urne_arena_block) + size);
+    if (nb == NULL) return -1;
+    nb->used = 0;
+    nb->size = size;
+    nb->next = b;
+    arena->head = nb;
+    return 0;
+}
+
 void urne_arena_adopt(urne_arena *into, urne_arena *from) {
     urne_arena_block *last = from->head;
     if (last == NULL) return;

@@ -32,6 +32,12 @@ char *urne_arena_strndup(urne_arena *arena, const char *s, size_t len);
 /* Copy a NUL-terminated string; NULL on exhaustion. */
 char *urne_arena_strdup(urne_arena *arena, const char *s);
 
+/* Make the next `size` bytes of allocations come from one block, allocated now if
+ * the current one has not that much room: for a caller that knows how much it is
+ * about to allocate (a reader that has counted its rows). 0, or -1 when memory is
+ * exhausted (the arena is unchanged). */
+int urne_arena_reserve(urne_arena *arena, size_t size);
+
 /* Move every block of `from` into `into`: what was allocated in `from` now lives
  * as long as `into`, and `from` is left empty. For work done in several arenas at
  * once (one per thread) that ends up in one. */

@@ -347,6 +347,9 @@ int ministry_read_rows(const ministry_file *file, const char *text, size_t len, 
         goto done;
     for (size_t i = 0; i < n; i++) {
         urne_arena_init(&ws[i].arena);
+        /* Each row takes a vote array and a bureau key from the arena: one block for all. */
+        size_t per_row = ((file->ngroups ? file->ngroups : 1) * sizeof(int64_t) + 15) / 16 * 16 + 32;
+        if (urne_arena_reserve(&ws[i].arena, ws[i].lines * per_row) != 0) goto done;
         urne_diags_init(&ws[i].diags, diags->file);
         urne_diags_init(&ws[i].checks, diags->file);
         if ((ws[i].rd = calloc(1, sizeof *ws[i].rd)) == NULL) goto done;
