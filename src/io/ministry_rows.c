@@ -11,12 +11,12 @@
  * ministry.c's careful reader, which accepts what the format allows and words every
  * error. Both fill the same sheet the same way; the fast path only gives up sooner.
  *
- * The text is cut at line boundaries into one chunk per core, each read by its own
- * thread. Every chunk must know first where its sheets go in the round's array and
- * which line number it starts at, so the lines of each are counted first: by the
- * encoding survey, which went through the same parts just before (results_io.c), or
- * else here. Then the rows are read.
- * Threads write disjoint sheets, into their own arena and message list. The one
+ * The text is cut at line boundaries into chunks, two per core, which one thread
+ * per core takes in turn (io/parallel.h). Every chunk must know first where its
+ * sheets go in the round's array and which line number it starts at, so the lines of
+ * each are counted first: by the encoding survey, which went through the same parts
+ * just before (results_io.c), or else here. Then the rows are read.
+ * Chunks write disjoint sheets, into their own arena and message list. The one
  * thing they share is the round's string pool: the keys of départements,
  * circonscriptions and communes, remembered while the following rows name the same
  * ones, are interned there under a lock. The bureau keys, new on every row, are
