@@ -69,12 +69,6 @@ void urne_strpool_prefetch(const urne_strpool *pool, uint32_t hash) {
     if (pool->cap) __builtin_prefetch(&pool->slots[hash & (pool->cap - 1)]);
 }
 
-uint32_t urne_strpool_prepare(const urne_strpool *pool, const char *s, size_t len) {
-    uint32_t h = hash_bytes(s, len);
-    urne_strpool_prefetch(pool, h);
-    return h;
-}
-
 const char *urne_strpool_intern(urne_strpool *pool, const char *s, size_t len) {
     return urne_strpool_intern_hashed(pool, s, len, hash_bytes(s, len));
 }

@@ -41,13 +41,7 @@ uint32_t urne_strpool_hash(const char *s, size_t len);
 /* Start loading the slot where a string of this hash is looked up: a hint only. */
 void urne_strpool_prefetch(const urne_strpool *pool, uint32_t hash);
 
-/* For callers inserting many distinct strings into a large pool: return the hash of
- * s[0..len) and prefetch its slot, so that work done before the matching
- * urne_strpool_intern_hashed hides the cache miss. A hint only: correct whatever
- * happens in between. */
-uint32_t urne_strpool_prepare(const urne_strpool *pool, const char *s, size_t len);
-
-/* urne_strpool_intern with the hash urne_strpool_prepare returned for the same bytes. */
+/* urne_strpool_intern with the hash urne_strpool_hash gives for the same bytes. */
 const char *urne_strpool_intern_hashed(urne_strpool *pool, const char *s, size_t len, uint32_t hash);
 
 /* urne_strpool_intern_hashed without a copy: when the bytes are new, the pool keeps

@@ -102,7 +102,8 @@ static void test_strpool(void **state) {
     char tmp[32];
     for (int i = 0; i < N; i++) {
         int len = snprintf(tmp, sizeof tmp, "bureau %d", i);
-        uint32_t h = urne_strpool_prepare(&pool, tmp, (size_t)len);
+        uint32_t h = urne_strpool_hash(tmp, (size_t)len);
+        urne_strpool_prefetch(&pool, h);
         first[i] = urne_strpool_intern_hashed(&pool, tmp, (size_t)len, h);
         assert_non_null(first[i]);
     }
