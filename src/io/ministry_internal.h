@@ -144,12 +144,11 @@ const unit_entry *ministry_unit(row_reader *rd, int k, urne_span dept, urne_span
 int ministry_read_sheet(row_reader *rd, urne_span line, long ln, urne_sheet *dest, leaf_ref *leaf);
 
 /* Read the rows of text[0..len), the first on line `first_line`, into the round of
- * `file` (sheets in file order, nsheets set), as `how` says: with how->workers
- * threads (0: as many as the text deserves and the machine has, cut where
- * how->parts says when given); with how->check, and when no row was rejected, the
- * sheets are then checked as urne_results_check would, with the same messages in the
- * same order. Messages are added to diags in line order. Returns 0, or -1 when
- * memory runs out. */
+ * `file` (sheets in file order, nsheets set), as `how` says: cut into how->chunks
+ * chunks (0: as many as the text deserves, cut where how->parts says when given);
+ * with how->check, and when no row was rejected, the sheets are then checked as
+ * urne_results_check would, with the same messages in the same order. Messages are
+ * added to diags in line order. Returns 0, or -1 when memory runs out. */
 int ministry_read_rows(const ministry_file *file, const char *text, size_t len, long first_line,
                        const urne_ministry_reading *how, urne_diags *diags);
 

@@ -55,7 +55,8 @@ typedef struct shared {
     pthread_mutex_t lock;   /* on the round's string pool and arena */
 } shared;
 
-typedef struct worker {
+/* One chunk of the text and what reading it made. */
+typedef struct chunk {
     shared *sh;
     const char *begin, *end; /* whole lines */
     size_t lines;            /* lines in [begin, end), counted first */
@@ -66,8 +67,8 @@ typedef struct worker {
     urne_arena arena;
     urne_diags diags;  /* the rows' messages */
     urne_diags checks; /* the sheets' checks, reported only when no row is rejected */
-    row_reader *rd;
-} worker;
+    row_reader *rd;          /* scratch space of the thread reading it */
+} chunk;
 
 static void make_plan(const ministry_file *mf, row_plan *p) {
     const ministry_layout *lay = mf->lay;
@@ -150,7 +151,7 @@ enum { ROW_SKIPPED = 0, ROW_WRITTEN = 1, ROW_CAREFUL = 2, ROW_NO_MEMORY = -1 };
 
 /* The fast path: read a row of the expected shape into *dest, or say that the
  * careful reader must (ROW_CAREFUL: nothing was written, no message added). */
-static int fast_row(worker *w, const char *line, const urne_scanned_line *info, long ln, urne_sheet *dest,
+static int fast_row(chunk *w, const char *line, const urne_scanned_line *info, long ln, urne_sheet *dest,
                     leaf_ref *leaf) {
     const row_plan *pl = w->sh->plan;
     const ministry_file *mf = w->sh->file;
@@ -225,7 +226,7 @@ static int fast_row(worker *w, const char *line, const urne_scanned_line *info, 
 }
 
 static void *count_lines(void *arg) {
-    worker *w = arg;
+    chunk *w = arg;
     size_t n = 0;
     for (const char *p = w->begin; p < w->end && (p = memchr(p, '\n', (size_t)(w->end - p))) != NULL; p++) n++;
     if (w->end > w->begin && w->end[-1] != '\n') n++; /* the last line of the text has no newline */
@@ -234,7 +235,7 @@ static void *count_lines(void *arg) {
 }
 
 static void *read_rows(void *arg) {
-    worker *w = arg;
+    chunk *w = arg;
     shared *sh = w->sh;
     long ln = w->first_line;
     for (const char *p = w->begin; p < w->end; ln++) {
@@ -282,13 +283,13 @@ static long intern_leaves(urne_round *round, const leaf_ref *leaves, size_t lv) 
     return met;
 }
 
-/* The chunks of text[0..len), one per worker, their lines counted: the parts the
+/* The chunks of text[0..len), their lines counted: the parts the
  * encoding survey made when given (the rows start inside one of them), else cut and
  * counted here. Fills ws[i].begin, end and lines; returns how many. */
-static size_t make_chunks(const char *text, size_t len, const urne_ministry_reading *how, worker *ws) {
+static size_t make_chunks(const char *text, size_t len, const urne_ministry_reading *how, chunk *ws) {
     const urne_io_parts *parts = how->parts;
     size_t n = 0;
-    if (parts != NULL && how->workers == 0 && text >= parts->text && text + len == parts->text + parts->cut[parts->n]) {
+    if (parts != NULL && how->chunks == 0 && text >= parts->text && text + len == parts->text + parts->cut[parts->n]) {
         size_t body = (size_t)(text - parts->text);
         for (size_t i = 0; i < parts->n; i++) {
             size_t start = parts->cut[i], end = parts->cut[i + 1];
@@ -302,7 +303,7 @@ static size_t make_chunks(const char *text, size_t len, const urne_ministry_read
         }
         return n;
     }
-    n = urne_io_chunks(len, how->workers);
+    n = urne_io_chunks(len, how->chunks);
     size_t cut[URNE_IO_MAX_CHUNKS + 1];
     urne_io_cut_lines(text, len, n, cut);
     for (size_t i = 0; i < n; i++) {
@@ -318,7 +319,7 @@ int ministry_read_rows(const ministry_file *file, const char *text, size_t len, 
     urne_round *round = file->round;
     size_t n = 0;
     row_plan *plan = malloc(sizeof *plan);
-    worker *ws = calloc(URNE_IO_MAX_CHUNKS, sizeof *ws);
+    chunk *ws = calloc(URNE_IO_MAX_CHUNKS, sizeof *ws);
     shared sh = {file, plan, how->check, NULL, NULL, PTHREAD_MUTEX_INITIALIZER};
     int rc = -1;
     /* Held for a few hundred nanoseconds at a time: spin a little before sleeping. */
@@ -364,7 +365,7 @@ int ministry_read_rows(const ministry_file *file, const char *text, size_t len, 
     size_t nsheets = 0;
     int failed = 0;
     for (size_t i = 0; i < n; i++) {
-        worker *w = &ws[i];
+        chunk *w = &ws[i];
         if (w->base != nsheets) {
             memmove(&round->sheets[nsheets], &round->sheets[w->base], w->nsheets * sizeof *round->sheets);
             if (sh.leaves) memmove(&sh.leaves[nsheets], &sh.leaves[w->base], w->nsheets * sizeof *sh.leaves);

@@ -45,14 +45,15 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc
 /* How urne_io_parse_ministry_with reads the rows. */
 struct urne_io_parts;
 typedef struct urne_ministry_reading {
-    unsigned workers; /* threads: 0 = as many as the file deserves and the machine has */
+    unsigned chunks;  /* pieces the rows are cut into, read by one thread per core taking
+                         them in turn: 0 = as many as the file deserves (two per core) */
     int check;        /* check each sheet as it is read, as urne_results_check would */
     const struct urne_io_parts *parts; /* where the text was cut and its lines counted
-                                          (when workers is 0), or NULL */
+                                          (when chunks is 0), or NULL */
 } urne_ministry_reading;
 
 /* urne_io_parse_ministry as `how` says. The round and the messages are the same
- * whatever the number of threads; tests use `workers` to check just that. */
+ * whatever the number of chunks; tests use `chunks` to check just that. */
 urne_round *urne_io_parse_ministry_with(const char *text, size_t len, urne_encoding enc,
                                         const urne_ministry_reading *how, urne_diags *diags);
 
