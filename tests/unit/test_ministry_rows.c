@@ -9,7 +9,7 @@
 
 #define RHONE URNE_DATA_DIR "/fr_pres2017_2022_rhone69_bureaux/"
 
-static const unsigned worker_counts[] = {2, 3, 5, 16};
+static const unsigned chunk_counts[] = {2, 3, 5, 16};
 
 static int same_str(const char *a, const char *b) {
     if (a == NULL || b == NULL) return a == b;
@@ -56,15 +56,15 @@ static void assert_same_diags(const urne_diags *a, const urne_diags *b) {
     }
 }
 
-static urne_round *parse_checked(const char *text, size_t len, unsigned workers, int check, urne_diags *d) {
+static urne_round *parse_checked(const char *text, size_t len, unsigned chunks, int check, urne_diags *d) {
     size_t skip;
     urne_encoding enc;
     assert_int_equal(urne_text_detect(text, len, URNE_ENC_AUTO, &skip, &enc, d), 0);
-    return urne_io_parse_ministry_with(text + skip, len - skip, enc, &(urne_ministry_reading){workers, check, NULL}, d);
+    return urne_io_parse_ministry_with(text + skip, len - skip, enc, &(urne_ministry_reading){chunks, check, NULL}, d);
 }
 
-static urne_round *parse(const char *text, size_t len, unsigned workers, urne_diags *d) {
-    return parse_checked(text, len, workers, 0, d);
+static urne_round *parse(const char *text, size_t len, unsigned chunks, urne_diags *d) {
+    return parse_checked(text, len, chunks, 0, d);
 }
 
 /* The real files: latin-1 with a repeating group (the official layout) and UTF-8
@@ -95,10 +95,10 @@ static void test_chunks_give_the_same_round(void **state) {
             assert_ptr_equal(urne_round_intern(one, one->sheets[i].key[1], strlen(one->sheets[i].key[1])),
                              one->sheets[i].key[1]);
         }
-        for (size_t w = 0; w < sizeof worker_counts / sizeof worker_counts[0]; w++) {
+        for (size_t w = 0; w < sizeof chunk_counts / sizeof chunk_counts[0]; w++) {
             urne_diags dn;
             urne_diags_init(&dn, path);
-            urne_round *many = parse(text, len, worker_counts[w], &dn);
+            urne_round *many = parse(text, len, chunk_counts[w], &dn);
             assert_non_null(many);
             assert_same_round(one, many);
             assert_same_lines(one, many);
@@ -240,7 +240,7 @@ static void test_careful_rows_read_the_same(void **state) {
     assert_non_null(a);
     assert_int_equal(d1.errors, 0);
     for (size_t w = 0; w < 3; w++) {
-        urne_round *b = parse(fancy.p, fancy.len, w == 0 ? 1 : worker_counts[w - 1], &d2);
+        urne_round *b = parse(fancy.p, fancy.len, w == 0 ? 1 : chunk_counts[w - 1], &d2);
         if (b == NULL) {
             char msg[600];
             urne_diag_format(&d2, &d2.items[0], msg, sizeof msg);
@@ -287,10 +287,10 @@ static void test_chunks_give_the_same_messages(void **state) {
     assert_int_equal(ref.items[1].line, 602);
     assert_int_equal(ref.items[2].line, 902);
     assert_int_equal(ref.items[3].line, 1202);
-    for (size_t w = 0; w < sizeof worker_counts / sizeof worker_counts[0]; w++) {
+    for (size_t w = 0; w < sizeof chunk_counts / sizeof chunk_counts[0]; w++) {
         urne_diags d;
         urne_diags_init(&d, "broken");
-        assert_null(parse(t.p, t.len, worker_counts[w], &d));
+        assert_null(parse(t.p, t.len, chunk_counts[w], &d));
         assert_same_diags(&ref, &d);
         urne_diags_free(&d);
     }
@@ -358,7 +358,7 @@ static void test_checks_while_reading(void **state) {
     for (size_t w = 0; w < 4; w++) {
         urne_diags d;
         urne_diags_init(&d, "checks");
-        assert_null(parse_checked(t.p, t.len, w == 0 ? 1 : worker_counts[w - 1], 1, &d));
+        assert_null(parse_checked(t.p, t.len, w == 0 ? 1 : chunk_counts[w - 1], 1, &d));
         assert_same_diags(&ref, &d);
         urne_diags_free(&d);
     }
