@@ -263,6 +263,9 @@ typedef struct outcome_job {
     urne_diags diags;
 } outcome_job;
 
+/* Below this many sheets (a town, a département) a second thread is not worth starting. */
+#define ONE_THREAD_BELOW 10000
+
 static void *decide_job(void *arg) {
     outcome_job *job = arg;
     urne_results_missing(job->round, &job->diags); /* its warnings come first */
@@ -310,7 +313,7 @@ static int tally(const tally_opts *o) {
     outcome_job job = {round, &rules, NULL, -1, {0}};
     urne_diags_init(&job.diags, o->file);
     pthread_t decider;
-    int threaded = round->nsheets >= 10000 && pthread_create(&decider, NULL, decide_job, &job) == 0;
+    int threaded = round->nsheets >= ONE_THREAD_BELOW && pthread_create(&decider, NULL, decide_job, &job) == 0;
     int agg_rc = urne_results_aggregate(round, level, &tally);
     if (threaded)
         pthread_join(decider, NULL);

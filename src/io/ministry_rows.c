@@ -164,9 +164,8 @@ static int fast_row(chunk *w, const char *line, const urne_scanned_line *info, l
             return ROW_CAREFUL;
     }
     size_t ngroups = mf->ngroups;
-    int64_t *votes = urne_arena_alloc_raw(&w->arena, (ngroups ? ngroups : 1) * sizeof *votes);
+    int64_t *votes = urne_arena_alloc_raw(&w->arena, ngroups * sizeof *votes); /* a row has a group or more */
     if (votes == NULL) return ROW_NO_MEMORY;
-    if (ngroups == 0) votes[0] = 0;
     for (size_t g = 0; g < ngroups; g++) {
         if (!plain_count(field(line, edge, pl->voix_col[g]), line, &votes[g]) ||
             !ministry_same_span(field(line, edge, pl->nom_col[g]), mf->raw_last[g]) ||
@@ -174,17 +173,21 @@ static int fast_row(chunk *w, const char *line, const urne_scanned_line *info, l
             return ROW_CAREFUL;
     }
     /* The bureau's key, département-commune-bureau, copied for interning later. */
-    urne_span dept = field(line, edge, pl->dept_col);
+    /* Codes the careful reader would trim are its to read; so far nothing is written. */
+    urne_span dept = field(line, edge, pl->dept_col), codes[3];
     if (!untrimmed(dept)) return ROW_CAREFUL;
+    for (int k = 0; k < 3; k++) {
+        codes[k] = field(line, edge, pl->unit_code_col[k]);
+        if (!untrimmed(codes[k])) return ROW_CAREFUL;
+    }
     char *leaf_key = NULL;
     size_t dept_len = dept.len, commune_len = 0;
     if (pl->bureau_col >= 0) {
         urne_span commune = field(line, edge, pl->commune_col), bureau = field(line, edge, pl->bureau_col);
         size_t klen = dept.len + 1 + commune.len + 1 + bureau.len;
-        if (klen >= 256 || !untrimmed(commune) || !untrimmed(bureau) ||
-            (mf->enc == URNE_ENC_LATIN1 && !all_ascii(dept.p, dept.len)) ||
-            (mf->enc == URNE_ENC_LATIN1 && (!all_ascii(commune.p, commune.len) || !all_ascii(bureau.p, bureau.len))))
-            return ROW_CAREFUL;
+        int plain = all_ascii(dept.p, dept.len) && all_ascii(commune.p, commune.len) && all_ascii(bureau.p, bureau.len);
+        if (klen >= 256 || !untrimmed(commune) || !untrimmed(bureau) || (mf->enc == URNE_ENC_LATIN1 && !plain))
+            return ROW_CAREFUL; /* too long, blanks to trim, or latin-1 to convert */
         leaf_key = urne_arena_alloc_raw(&w->arena, klen + 1);
         if (leaf_key == NULL) return ROW_NO_MEMORY;
         commune_len = commune.len;
@@ -207,11 +210,9 @@ static int fast_row(chunk *w, const char *line, const urne_scanned_line *info, l
     for (int k = 0; k < 3; k++) {
         if (pl->unit_code_col[k] < 0) continue;
         const unit_cache *c = &w->rd->units[k];
-        urne_span code = field(line, edge, pl->unit_code_col[k]);
-        if (!untrimmed(code)) return ROW_CAREFUL;
-        const unit_entry *u = c->n > 0 && ministry_unit_is(&c->recent[0], dept, code)
+        const unit_entry *u = c->n > 0 && ministry_unit_is(&c->recent[0], dept, codes[k])
                                   ? &c->recent[0]
-                                  : ministry_unit(w->rd, k, dept, code, trim(field(line, edge, pl->unit_label_col[k])));
+                                  : ministry_unit(w->rd, k, dept, codes[k], trim(field(line, edge, pl->unit_label_col[k])));
         if (u == NULL) return ROW_NO_MEMORY;
         dest->key[lv] = u->key;
         dest->code[lv] = u->code_copy;
