@@ -44,6 +44,15 @@
 #define URNE_RULE_MISSING_COLLEGE "unknown-college"
 #define URNE_RULE_PARTIAL "partial"
 #define URNE_RULE_STATED_TOTAL "stated-total"
+#define URNE_RULE_COUNT_BOUND "count-bound"
+
+/* The largest figure one sheet may carry (inscrits, votants, any count): ten
+ * billion, above every electorate on Earth, so a real sheet never meets it, and far
+ * enough below INT64_MAX (9.2e18) that the sums of up to URNE_SHEETS_MAX sheets of
+ * one file cannot overflow. A figure above it is impossible, never "confirmed". */
+#define URNE_COUNT_MAX INT64_C(10000000000)
+/* The most sheets one round may hold (a file, an election): 100 million. */
+#define URNE_SHEETS_MAX ((size_t)100000000)
 
 typedef struct urne_candidate {
     const char *name;       /* as printed: "Emmanuel MACRON" */
