@@ -13,10 +13,23 @@
 #include "results_io.h"
 #include "write_common.h"
 
-/* One cell, quoted when it holds a separator or a quote; `first` omits the leading ';'. */
+/* One cell, quoted when it holds a separator or a quote; `first` omits the leading ';'.
+ * A name that a spreadsheet would run as a formula (starting with = + - @, a tab
+ * or a carriage return: "=HYPERLINK(...)" typed as a candidate's name) is written
+ * behind an apostrophe, which spreadsheets show as text. Counts never pass here. */
 static void cell_at(FILE *out, const char *s, int first) {
     if (!first) fputc(';', out);
-    urne_write_csv_cell(out, s, ';');
+    if (s == NULL || s[0] == 0 || strchr("=+-@\t\r", s[0]) == NULL) {
+        urne_write_csv_cell(out, s, ';');
+        return;
+    }
+    int quote = strpbrk(s, ";\"\r\n") != NULL;
+    fputs(quote ? "\"'" : "'", out);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', out);
+        fputc(*s, out);
+    }
+    if (quote) fputc('"', out);
 }
 
 static void cell(FILE *out, const char *s) { cell_at(out, s, 0); }

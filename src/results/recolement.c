@@ -103,6 +103,11 @@ size_t urne_figures_diff(const urne_round *round, size_t contest, const urne_fig
     return n;
 }
 
+int urne_recolement_rule_confirmable(const char *rule) {
+    return rule && (strcmp(rule, URNE_RULE_VOTANTS_LE_INSCRITS) == 0 || strcmp(rule, URNE_RULE_VOTANTS_BALANCE) == 0 ||
+                    strcmp(rule, URNE_RULE_EXPRIMES_SUM) == 0);
+}
+
 int urne_recolement_may_enter(urne_sheet_state s, const char **why) {
     switch (s) {
     case URNE_SHEET_VALIDATED:

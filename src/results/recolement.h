@@ -75,6 +75,14 @@ int urne_recolement_may_enter(urne_sheet_state s, const char **why);
  * depends on the other person's latest entry (have_other) and whether it agrees. */
 urne_sheet_state urne_recolement_after_entry(int double_entry, int have_other, int other_agrees);
 
+/* May a sheet that fails the check `rule` still be recorded when the person
+ * entering it confirms that the procès-verbal really says so? Only for the
+ * consistency checks (votants-le-inscrits, votants-balance, exprimes-sum): a real
+ * procès-verbal can break them, and the commission must see it as written. An
+ * impossible figure (negative, above URNE_COUNT_MAX, not a whole number) is never
+ * confirmable: 0 for every other rule. */
+int urne_recolement_rule_confirmable(const char *rule);
+
 /* May a commission member contest a sheet in state s? (Only counted sheets.) */
 int urne_recolement_may_contest(urne_sheet_state s, const char **why);
 

@@ -9,39 +9,31 @@
 
 #include "page_parts.h"
 
-/* The import form reads the chosen file in the browser and posts its text: the
- * server then parses it exactly as `urne results` would. */
-static const char import_script[] =
-    "<script>document.querySelectorAll('input[type=file][data-into]').forEach(function(i){"
-    "i.addEventListener('change',function(){var f=i.files[0];if(!f)return;var rd=new FileReader();"
-    "rd.onload=function(){var t=i.form.elements[i.dataset.into];t.value=rd.result;"
-    "i.form.elements.source.value=f.name};rd.readAsText(f)})})</script>";
-
 enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *message) {
     if (r->user.role != URNE_ROLE_ADMIN) return urne_page_denied(r);
     urne_server *srv = r->srv;
     urne_buf b = {0};
     urne_page_begin(&b, r, L(r, "Administration", "Administration"));
-    urne_buf_printf(&b, "<h1>%s</h1>", L(r, "Administration", "Administration"));
+    urne_html(&b, "<h1>%s</h1>", L(r, "Administration", "Administration"));
     if (message) urne_page_flash(&b, status, message);
     pthread_mutex_lock(&srv->lock);
     json_t *users = urne_users_json(srv->store);
-    urne_buf_printf(&b, "<section><h2>%s</h2><table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+    urne_html(&b, "<section><h2>%s</h2><table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                     L(r, "Comptes", "Accounts"), L(r, "Nom", "Name"), L(r, "Rôle", "Role"),
                     L(r, "Commission", "Commission"));
     size_t i;
     json_t *u;
     json_array_foreach(users, i, u) {
-        urne_buf_puts(&b, "<tr><td>");
-        urne_buf_html(&b, json_string_value(json_object_get(u, "name")));
-        urne_buf_printf(&b, "</td><td>%s</td><td>%lld</td></tr>", json_string_value(json_object_get(u, "role")),
+        urne_html_trusted(&b, "<tr><td>");
+        urne_html_text(&b, json_string_value(json_object_get(u, "name")));
+        urne_html(&b, "</td><td>%s</td><td>%lld</td></tr>", json_string_value(json_object_get(u, "role")),
                         (long long)json_integer_value(json_object_get(u, "tier")));
     }
     json_decref(users);
-    urne_buf_puts(&b, "</tbody></table>");
-    urne_buf_puts(&b, "<form method=post action=\"/admin/users\" class=card>");
+    urne_html_trusted(&b, "</tbody></table>");
+    urne_html_trusted(&b, "<form method=post action=\"/admin/users\" class=card>");
     urne_page_csrf(&b, r);
-    urne_buf_printf(&b, "<h3>%s</h3><label>%s<input name=name required></label><label>%s<input name=password "
+    urne_html(&b, "<h3>%s</h3><label>%s<input name=name required></label><label>%s<input name=password "
                         "type=password minlength=8 required autocomplete=new-password></label><label>%s<select name=role>"
                         "<option value=secretary>%s</option><option value=commission>%s</option>"
                         "<option value=observer>%s</option><option value=admin>%s</option></select></label>"
@@ -53,34 +45,34 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
                     L(r, "administrateur", "administrator"),
                     L(r, "Commission (1 : fédérale, 2 : nationale)", "Commission (1: federation, 2: national)"),
                     L(r, "Créer", "Create"));
-    urne_buf_puts(&b, "<form method=post action=\"/admin/assign\" class=card>");
+    urne_html_trusted(&b, "<form method=post action=\"/admin/assign\" class=card>");
     urne_page_csrf(&b, r);
-    urne_buf_printf(&b, "<h3>%s</h3><label>%s<input name=user required></label><label>%s<input name=election "
+    urne_html(&b, "<h3>%s</h3><label>%s<input name=user required></label><label>%s<input name=election "
                         "inputmode=numeric required></label><label>%s<input name=first inputmode=numeric required></label>"
                         "<label>%s<input name=last inputmode=numeric></label><button>%s</button></form></section>",
                     L(r, "Attribuer des bureaux", "Assign bureaux"), L(r, "Secrétaire", "Secretary"),
                     L(r, "Élection n°", "Election #"), L(r, "Premier bureau n°", "First bureau #"),
                     L(r, "Dernier bureau n°", "Last bureau #"), L(r, "Attribuer", "Assign"));
 
-    urne_buf_printf(&b, "<section><h2>%s</h2><table><thead><tr><th>#</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
+    urne_html(&b, "<section><h2>%s</h2><table><thead><tr><th>#</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
                     L(r, "Élections", "Elections"), L(r, "Scrutin", "Election"), L(r, "Publication", "Publication"));
     for (size_t k = 0; k < srv->nelections; k++) {
         const urne_election *e = srv->elections[k];
-        urne_buf_printf(&b, "<tr><td>%lld</td><td><a href=\"/e/%lld\">", (long long)e->meta.id, (long long)e->meta.id);
-        urne_buf_html(&b, e->meta.title);
-        urne_buf_puts(&b, "</a></td><td>");
+        urne_html(&b, "<tr><td>%lld</td><td><a href=\"/e/%lld\">", (long long)e->meta.id, (long long)e->meta.id);
+        urne_html_text(&b, e->meta.title);
+        urne_html_trusted(&b, "</a></td><td>");
         if (e->meta.published_at[0])
-            urne_buf_printf(&b, "%s <code>%.16s…</code>", e->meta.published_at, e->meta.published_digest);
-        urne_buf_printf(&b, "</td><td><form method=post class=inline action=\"/e/%lld/publish\">", (long long)e->meta.id);
+            urne_html(&b, "%s <code>%.16s…</code>", e->meta.published_at, e->meta.published_digest);
+        urne_html(&b, "</td><td><form method=post class=inline action=\"/e/%lld/publish\">", (long long)e->meta.id);
         urne_page_csrf(&b, r);
-        urne_buf_printf(&b, "<button>%s</button></form></td></tr>", L(r, "Publier", "Publish"));
+        urne_html(&b, "<button>%s</button></form></td></tr>", L(r, "Publier", "Publish"));
     }
-    urne_buf_puts(&b, "</tbody></table>");
+    urne_html_trusted(&b, "</tbody></table>");
     pthread_mutex_unlock(&srv->lock);
 
-    urne_buf_puts(&b, "<form method=post action=\"/admin/elections\" class=card>");
+    urne_html_trusted(&b, "<form method=post action=\"/admin/elections\" class=card>");
     urne_page_csrf(&b, r);
-    urne_buf_printf(&b, "<h3>%s</h3><label>%s<input name=title required></label><label>%s<select name=rules>"
+    urne_html(&b, "<h3>%s</h3><label>%s<input name=title required></label><label>%s<select name=rules>"
                         "<option>party</option><option>primary</option><option>legislative</option>"
                         "<option>presidential</option><option>coop</option><option>single</option></select></label>"
                         "<label>%s<input name=round value=1></label><label>%s<input name=levels value=\"commune, bureau\">"
@@ -95,9 +87,9 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
                       "Bureaux, one per line: one name per level separated by ';', then the registered voters"),
                     L(r, "Double saisie", "Double entry"), L(r, "Date limite de saisie (UTC)", "Entry deadline (UTC)"),
                     L(r, "Créer", "Create"));
-    urne_buf_puts(&b, "<form method=post action=\"/admin/elections\" class=card>");
+    urne_html_trusted(&b, "<form method=post action=\"/admin/elections\" class=card>");
     urne_page_csrf(&b, r);
-    urne_buf_printf(&b, "<h3>%s</h3><label>%s<input type=file data-into=file accept=\".csv,.txt\"></label>"
+    urne_html(&b, "<h3>%s</h3><label>%s<input type=file data-into=file accept=\".csv,.txt\"></label>"
                         "<textarea name=file hidden></textarea><input type=hidden name=source>"
                         "<label>%s<select name=format><option value=auto>auto</option><option>ministry</option>"
                         "<option>legislative</option><option>native</option></select></label>"
@@ -108,6 +100,5 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
                     L(r, "Format", "Format"), L(r, "Titre (facultatif)", "Title (optional)"),
                     L(r, "Règles (facultatif)", "Rules (optional)"), L(r, "Double saisie", "Double entry"),
                     L(r, "Importer", "Import"));
-    urne_buf_puts(&b, import_script);
     return urne_page_send(r, status, &b);
 }

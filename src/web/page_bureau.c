@@ -23,39 +23,26 @@ static void figures_fields(urne_buf *b, const urne_req *r, const urne_election *
         {"nuls", "Nuls", "Void", f ? f->nuls : -1},
         {"exprimes", "Exprimés (facultatif)", "Valid votes (optional)", f ? f->exprimes : -1},
     };
-    urne_buf_puts(b, "<fieldset class=figures>");
+    urne_html_trusted(b, "<fieldset class=figures>");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        urne_buf_printf(b, "<label>%s<input name=%s inputmode=numeric pattern=\"-?[0-9]*\" value=\"", L(r, rows[i].fr, rows[i].en),
+        urne_html(b, "<label>%s<input name=%s inputmode=numeric pattern=\"[0-9]*\" value=\"", L(r, rows[i].fr, rows[i].en),
                         rows[i].name);
-        if (rows[i].v >= 0) urne_buf_printf(b, "%lld", (long long)rows[i].v);
-        urne_buf_printf(b, "\"%s></label>", i < 4 ? " required" : "");
+        if (rows[i].v >= 0) urne_html(b, "%lld", (long long)rows[i].v);
+        urne_html(b, "\"%s></label>", i < 4 ? " required" : "");
     }
     for (size_t j = 0; j < c->ncand; j++) {
-        urne_buf_puts(b, "<label>");
-        urne_buf_html(b, rd->candidates[c->cand_first + j].name);
-        urne_buf_printf(b, "<input class=vote name=\"votes.%zu\" inputmode=numeric pattern=\"-?[0-9]*\" required value=\"", j);
-        if (f && j < f->nvotes && f->votes[j] >= 0) urne_buf_printf(b, "%lld", (long long)f->votes[j]);
-        urne_buf_puts(b, "\"></label>");
+        urne_html_trusted(b, "<label>");
+        urne_html_text(b, rd->candidates[c->cand_first + j].name);
+        urne_html(b, "<input class=vote name=\"votes.%zu\" inputmode=numeric pattern=\"[0-9]*\" required value=\"", j);
+        if (f && j < f->nvotes && f->votes[j] >= 0) urne_html(b, "%lld", (long long)f->votes[j]);
+        urne_html_trusted(b, "\"></label>");
     }
-    urne_buf_puts(b, "</fieldset>");
+    urne_html_trusted(b, "</fieldset>");
 }
-
-/* The checks a sheet fails, computed in the browser as it is typed; the server
- * makes them again on submit. */
-static const char live_checks[] =
-    "<script>document.querySelectorAll('form.sheet').forEach(function(f){"
-    "var out=f.querySelector('.live');function v(n){var e=f.elements[n];return e&&e.value!==''?+e.value:null}"
-    "function run(){var m=[],i=v('inscrits'),t=v('votants'),bl=v('blancs'),nu=v('nuls'),ex=v('exprimes'),s=0,all=true;"
-    "f.querySelectorAll('input.vote').forEach(function(e){if(e.value==='')all=false;else s+=+e.value});"
-    "if(i!==null&&t!==null&&t>i)m.push(f.dataset.m1.replace('%1',t).replace('%2',i));"
-    "if(all&&t!==null&&bl!==null&&nu!==null&&bl+nu+s!==t)m.push(f.dataset.m2.replace('%1',bl+nu+s).replace('%2',t));"
-    "if(all&&ex!==null&&ex!==s)m.push(f.dataset.m3.replace('%1',ex).replace('%2',s));"
-    "out.innerHTML='';m.forEach(function(x){var li=document.createElement('li');li.textContent=x;out.appendChild(li)})}"
-    "f.addEventListener('input',run);run()})</script>";
 
 static void sheet_form(urne_buf *b, const urne_req *r, const urne_election *e, size_t bureau, const urne_figures *pre,
                        int ask_confirm) {
-    urne_buf_printf(b, "<form method=post class=\"card sheet\" action=\"/e/%lld/b/%zu/sheet\" data-m1=\"%s\" "
+    urne_html(b, "<form method=post class=\"card sheet\" action=\"/e/%lld/b/%zu/sheet\" data-m1=\"%s\" "
                        "data-m2=\"%s\" data-m3=\"%s\"><h2>%s</h2>",
                     (long long)e->meta.id, bureau,
                     L(r, "Votants (%1) supérieurs aux inscrits (%2)", "Voters (%1) exceed registered (%2)"),
@@ -64,17 +51,17 @@ static void sheet_form(urne_buf *b, const urne_req *r, const urne_election *e, s
                     L(r, "Saisir le procès-verbal", "Enter the tally sheet"));
     urne_page_csrf(b, r);
     figures_fields(b, r, e, e->round->sheets[bureau].contest, pre);
-    urne_buf_puts(b, "<ul class=\"live checks\" aria-live=polite></ul>");
+    urne_html_trusted(b, "<ul class=\"live checks\" aria-live=polite></ul>");
     if (ask_confirm)
-        urne_buf_printf(b, "<label class=confirm><input type=checkbox name=confirm value=1> %s</label>",
+        urne_html(b, "<label class=confirm><input type=checkbox name=confirm value=1> %s</label>",
                         L(r, "Le procès-verbal porte bien ces chiffres : l'enregistrer malgré les anomalies",
                           "The procès-verbal really says so: record it despite the anomalies"));
-    urne_buf_printf(b, "<button>%s</button></form>", L(r, "Enregistrer", "Record"));
+    urne_html(b, "<button>%s</button></form>", L(r, "Enregistrer", "Record"));
 }
 
 static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e, json_t *disputes, int64_t only_bureau,
                          int forms) {
-    urne_buf_printf(b, "<table class=disputes><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+    urne_html(b, "<table class=disputes><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                        "<th>%s</th><th>%s</th></tr></thead><tbody>",
                     L(r, "Bureau", "Bureau"), L(r, "Commission", "Commission"), L(r, "Motif", "Reason"),
                     L(r, "Ouverte", "Opened"), L(r, "Échéance", "Deadline"), L(r, "Décision", "Decision"));
@@ -88,30 +75,30 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
         const char *state = json_string_value(json_object_get(d, "state"));
         char name[200];
         urne_view_bureau_name(e, (size_t)bureau, name, sizeof name);
-        urne_buf_printf(b, "<tr class=\"d-%s\"><td>%lld</td><td><a href=\"/e/%lld/b/%lld\">", state, (long long)did,
+        urne_html(b, "<tr class=\"d-%s\"><td>%lld</td><td><a href=\"/e/%lld/b/%lld\">", state, (long long)did,
                         (long long)e->meta.id, (long long)bureau);
-        urne_buf_html(b, name);
-        urne_buf_printf(b, "</a></td><td>%s</td><td>", tier == 2 ? L(r, "supérieure", "higher") : L(r, "première", "first"));
-        urne_buf_html(b, json_string_value(json_object_get(d, "reason")));
-        urne_buf_puts(b, "<br><small>");
-        urne_buf_html(b, json_string_value(json_object_get(d, "opened_by")));
-        urne_buf_puts(b, "</small></td><td>");
-        urne_buf_html(b, json_string_value(json_object_get(d, "opened_at")));
-        urne_buf_puts(b, "</td><td>");
-        urne_buf_html(b, json_string_value(json_object_get(d, "deadline")));
-        urne_buf_puts(b, "</td><td>");
+        urne_html_text(b, name);
+        urne_html(b, "</a></td><td>%s</td><td>", tier == 2 ? L(r, "supérieure", "higher") : L(r, "première", "first"));
+        urne_html_text(b, json_string_value(json_object_get(d, "reason")));
+        urne_html_trusted(b, "<br><small>");
+        urne_html_text(b, json_string_value(json_object_get(d, "opened_by")));
+        urne_html_trusted(b, "</small></td><td>");
+        urne_html_text(b, json_string_value(json_object_get(d, "opened_at")));
+        urne_html_trusted(b, "</td><td>");
+        urne_html_text(b, json_string_value(json_object_get(d, "deadline")));
+        urne_html_trusted(b, "</td><td>");
         if (strcmp(state, "open") != 0) {
-            urne_buf_printf(b, "<strong>%s</strong> ", json_string_value(json_object_get(d, "decision")));
-            urne_buf_html(b, json_string_value(json_object_get(d, "decision_reason")));
+            urne_html(b, "<strong>%s</strong> ", json_string_value(json_object_get(d, "decision")));
+            urne_html_text(b, json_string_value(json_object_get(d, "decision_reason")));
             if (strcmp(state, "escalated") == 0)
-                urne_buf_printf(b, " <em>(%s)</em>", L(r, "portée en appel", "escalated"));
+                urne_html(b, " <em>(%s)</em>", L(r, "portée en appel", "escalated"));
         }
         if (forms && r->user.role == URNE_ROLE_COMMISSION && strcmp(state, "open") == 0 && r->user.tier >= tier) {
-            urne_buf_printf(b, "<details><summary>%s</summary><form method=post class=decide "
+            urne_html(b, "<details><summary>%s</summary><form method=post class=decide "
                                "action=\"/e/%lld/disputes/%lld/decide\">",
                             L(r, "Décider", "Decide"), (long long)e->meta.id, (long long)did);
             urne_page_csrf(b, r);
-            urne_buf_printf(b, "<select name=decision><option value=validate>%s</option><option value=correct>%s</option>"
+            urne_html(b, "<select name=decision><option value=validate>%s</option><option value=correct>%s</option>"
                                "<option value=annul>%s</option><option value=revote>%s</option></select>"
                                "<label>%s<input name=reason required></label><p><small>%s</small></p>",
                             L(r, "valider", "validate"), L(r, "corriger", "correct"), L(r, "annuler le bureau", "annul the bureau"),
@@ -120,20 +107,20 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
             urne_figures f;
             urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &f);
             figures_fields(b, r, e, e->round->sheets[bureau].contest, &f);
-            urne_buf_printf(b, "<button>%s</button></form></details>", L(r, "Décider", "Decide"));
+            urne_html(b, "<button>%s</button></form></details>", L(r, "Décider", "Decide"));
         }
         if (forms && (r->user.role == URNE_ROLE_COMMISSION || r->user.role == URNE_ROLE_ADMIN) &&
             strcmp(state, "decided") == 0 && tier == 1 && e->info[bureau].state != URNE_SHEET_CONTESTED) {
-            urne_buf_printf(b, "<form method=post class=inline action=\"/e/%lld/disputes/%lld/escalate\">",
+            urne_html(b, "<form method=post class=inline action=\"/e/%lld/disputes/%lld/escalate\">",
                             (long long)e->meta.id, (long long)did);
             urne_page_csrf(b, r);
-            urne_buf_printf(b, "<input name=reason required placeholder=\"%s\"><button>%s</button></form>",
+            urne_html(b, "<input name=reason required placeholder=\"%s\"><button>%s</button></form>",
                             L(r, "motif du recours", "reason for the appeal"),
                             L(r, "Porter devant la commission supérieure", "Escalate to the higher commission"));
         }
-        urne_buf_puts(b, "</td></tr>");
+        urne_html_trusted(b, "</td></tr>");
     }
-    urne_buf_puts(b, "</tbody></table>");
+    urne_html_trusted(b, "</tbody></table>");
 }
 
 enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsigned status, const char *message,
@@ -153,60 +140,60 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
     urne_view_bureau_name(e, bi, name, sizeof name);
     urne_buf b = {0};
     urne_page_begin(&b, r, name);
-    urne_buf_printf(&b, "<nav class=crumbs><a href=\"/e/%lld\">", (long long)id);
-    urne_buf_html(&b, e->meta.title);
-    urne_buf_puts(&b, "</a>");
+    urne_html(&b, "<nav class=crumbs><a href=\"/e/%lld\">", (long long)id);
+    urne_html_text(&b, e->meta.title);
+    urne_html_trusted(&b, "</a>");
     for (size_t l = 1; l < rd->nlevels; l++) {
-        urne_buf_printf(&b, " › <a href=\"/e/%lld?level=%zu&amp;unit=", (long long)id, l);
-        urne_buf_url(&b, s->key[l]);
-        urne_buf_puts(&b, "\">");
-        urne_buf_html(&b, s->label[l] ? s->label[l] : s->key[l]);
-        urne_buf_puts(&b, "</a>");
+        urne_html(&b, " › <a href=\"/e/%lld?level=%zu&amp;unit=", (long long)id, l);
+        urne_html_url(&b, s->key[l]);
+        urne_html_trusted(&b, "\">");
+        urne_html_text(&b, s->label[l] ? s->label[l] : s->key[l]);
+        urne_html_trusted(&b, "</a>");
     }
-    urne_buf_puts(&b, "</nav><h1>");
-    urne_buf_html(&b, name);
-    urne_buf_puts(&b, " ");
+    urne_html_trusted(&b, "</nav><h1>");
+    urne_html_text(&b, name);
+    urne_html_trusted(&b, " ");
     urne_page_sheet_badge(&b, r, info->state);
-    urne_buf_puts(&b, "</h1>");
+    urne_html_trusted(&b, "</h1>");
     if (message) urne_page_flash(&b, status, message);
     json_t *j = json ? json_loads(json, 0, NULL) : NULL;
     json_t *checks = json_object_get(j, "checks");
     if (json_array_size(checks)) {
-        urne_buf_printf(&b, "<ul class=\"checks server\" role=alert>");
+        urne_html(&b, "<ul class=\"checks server\" role=alert>");
         size_t i;
         json_t *c;
         json_array_foreach(checks, i, c) {
-            urne_buf_puts(&b, "<li>");
-            urne_buf_html(&b, json_string_value(json_object_get(c, "message")));
-            urne_buf_puts(&b, " <code>");
-            urne_buf_html(&b, json_string_value(json_object_get(c, "rule")));
-            urne_buf_puts(&b, "</code></li>");
+            urne_html_trusted(&b, "<li>");
+            urne_html_text(&b, json_string_value(json_object_get(c, "message")));
+            urne_html_trusted(&b, " <code>");
+            urne_html_text(&b, json_string_value(json_object_get(c, "rule")));
+            urne_html_trusted(&b, "</code></li>");
         }
-        urne_buf_puts(&b, "</ul>");
+        urne_html_trusted(&b, "</ul>");
     }
     if (urne_sheet_state_counts(info->state) == 1) {
-        urne_buf_printf(&b, "<table class=figures><tbody><tr><th>%s</th><td class=num>", L(r, "Inscrits", "Registered"));
+        urne_html(&b, "<table class=figures><tbody><tr><th>%s</th><td class=num>", L(r, "Inscrits", "Registered"));
         urne_page_int(&b, s->inscrits);
-        urne_buf_printf(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Votants", "Voters"));
+        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Votants", "Voters"));
         urne_page_int(&b, s->votants);
-        urne_buf_printf(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Blancs", "Blank"));
+        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Blancs", "Blank"));
         urne_page_int(&b, s->blancs);
-        urne_buf_printf(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Nuls", "Void"));
+        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Nuls", "Void"));
         urne_page_int(&b, s->nuls);
-        urne_buf_puts(&b, "</td></tr>");
+        urne_html_trusted(&b, "</td></tr>");
         const urne_contest *c = &rd->contests[s->contest];
         for (size_t k = 0; k < c->ncand; k++) {
-            urne_buf_puts(&b, "<tr><th>");
-            urne_buf_html(&b, rd->candidates[c->cand_first + k].name);
-            urne_buf_puts(&b, "</th><td class=num>");
+            urne_html_trusted(&b, "<tr><th>");
+            urne_html_text(&b, rd->candidates[c->cand_first + k].name);
+            urne_html_trusted(&b, "</th><td class=num>");
             urne_page_int(&b, s->votes[k]);
-            urne_buf_puts(&b, "</td></tr>");
+            urne_html_trusted(&b, "</td></tr>");
         }
-        urne_buf_puts(&b, "</tbody></table>");
+        urne_html_trusted(&b, "</tbody></table>");
     }
-    if (info->entered_at[0]) urne_buf_printf(&b, "<p class=meta>%s %s</p>", L(r, "Saisi le", "Entered on"), info->entered_at);
+    if (info->entered_at[0]) urne_html(&b, "<p class=meta>%s %s</p>", L(r, "Saisi le", "Entered on"), info->entered_at);
     if (e->meta.deadline[0])
-        urne_buf_printf(&b, "<p class=meta>%s %s</p>", L(r, "Date limite de saisie :", "Entry deadline:"), e->meta.deadline);
+        urne_html(&b, "<p class=meta>%s %s</p>", L(r, "Date limite de saisie :", "Entry deadline:"), e->meta.deadline);
 
     /* The secretary's form, prefilled with what they typed when it was refused. */
     if (r->user.role == URNE_ROLE_SECRETARY && urne_store_is_assigned(srv->store, r->user.id, id, bi) == 1) {
@@ -224,31 +211,30 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
                     urne_store_entry_other(srv->store, id, bi, author, &me, &mine) == 1) {
                     char diff[900];
                     urne_figures_diff(rd, s->contest, &other, &mine, diff, sizeof diff);
-                    urne_buf_printf(&b, "<p class=\"flash bad\">%s ",
+                    urne_html(&b, "<p class=\"flash bad\">%s ",
                                     L(r, "Les deux saisies diffèrent (autre saisie / la vôtre) :",
                                       "The two entries differ (other entry / yours):"));
-                    urne_buf_html(&b, diff);
-                    urne_buf_puts(&b, "</p>");
+                    urne_html_text(&b, diff);
+                    urne_html_trusted(&b, "</p>");
                 }
             }
             sheet_form(&b, r, e, bi, pre, status == 422);
-            urne_buf_puts(&b, live_checks);
         } else
-            urne_buf_printf(&b, "<p class=meta>%s</p>", why);
+            urne_html(&b, "<p class=meta>%s</p>", why);
     }
     if (r->user.role == URNE_ROLE_COMMISSION) {
         const char *why;
         if (urne_recolement_may_contest(info->state, &why)) {
-            urne_buf_printf(&b, "<form method=post class=card action=\"/e/%lld/b/%zu/contest\"><h2>%s</h2>", (long long)id, bi,
+            urne_html(&b, "<form method=post class=card action=\"/e/%lld/b/%zu/contest\"><h2>%s</h2>", (long long)id, bi,
                             L(r, "Contester ce bureau", "Contest this bureau"));
             urne_page_csrf(&b, r);
-            urne_buf_printf(&b, "<label>%s<textarea name=reason required></textarea></label><button>%s</button></form>",
+            urne_html(&b, "<label>%s<textarea name=reason required></textarea></label><button>%s</button></form>",
                             L(r, "Motif", "Reason"), L(r, "Contester", "Contest"));
         }
     }
     if (r->user.role != URNE_ROLE_PUBLIC && r->user.role != URNE_ROLE_SECRETARY) {
         json_t *all = urne_disputes_json(srv->store, id);
-        urne_buf_printf(&b, "<h2>%s</h2>", L(r, "Contestations", "Disputes"));
+        urne_html(&b, "<h2>%s</h2>", L(r, "Contestations", "Disputes"));
         dispute_rows(&b, r, e, all, bureau, 1);
         json_decref(all);
     }
@@ -271,20 +257,20 @@ enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
     long n = mine ? urne_store_assigned_list(srv->store, r->user.id, id, mine, cap) : -1;
     urne_buf b = {0};
     urne_page_begin(&b, r, L(r, "Mes bureaux", "My bureaux"));
-    urne_buf_printf(&b, "<h1>%s</h1><p>", L(r, "Mes bureaux", "My bureaux"));
-    urne_buf_html(&b, e->meta.title);
-    urne_buf_puts(&b, "</p><ul class=units>");
+    urne_html(&b, "<h1>%s</h1><p>", L(r, "Mes bureaux", "My bureaux"));
+    urne_html_text(&b, e->meta.title);
+    urne_html_trusted(&b, "</p><ul class=units>");
     for (long i = 0; i < n; i++) {
         char name[200];
         urne_view_bureau_name(e, mine[i], name, sizeof name);
-        urne_buf_printf(&b, "<li><a href=\"/e/%lld/b/%zu\">", (long long)id, mine[i]);
-        urne_buf_html(&b, name);
-        urne_buf_puts(&b, "</a> ");
+        urne_html(&b, "<li><a href=\"/e/%lld/b/%zu\">", (long long)id, mine[i]);
+        urne_html_text(&b, name);
+        urne_html_trusted(&b, "</a> ");
         urne_page_sheet_badge(&b, r, e->info[mine[i]].state);
-        urne_buf_puts(&b, "</li>");
+        urne_html_trusted(&b, "</li>");
     }
-    if (n <= 0) urne_buf_printf(&b, "<li>%s</li>", L(r, "Aucun bureau ne vous est attribué.", "No bureau is assigned to you."));
-    urne_buf_puts(&b, "</ul>");
+    if (n <= 0) urne_html(&b, "<li>%s</li>", L(r, "Aucun bureau ne vous est attribué.", "No bureau is assigned to you."));
+    urne_html_trusted(&b, "</ul>");
     free(mine);
     pthread_mutex_unlock(&srv->lock);
     return urne_page_send(r, 200, &b);
@@ -302,32 +288,32 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
     }
     urne_buf b = {0};
     urne_page_begin(&b, r, L(r, "Récolement", "Récolement"));
-    urne_buf_printf(&b, "<nav class=crumbs><a href=\"/e/%lld\">", (long long)id);
-    urne_buf_html(&b, e->meta.title);
-    urne_buf_printf(&b, "</a></nav><h1>%s</h1>", L(r, "Récolement", "Récolement"));
+    urne_html(&b, "<nav class=crumbs><a href=\"/e/%lld\">", (long long)id);
+    urne_html_text(&b, e->meta.title);
+    urne_html(&b, "</a></nav><h1>%s</h1>", L(r, "Récolement", "Récolement"));
     if (message) urne_page_flash(&b, status, message);
     json_t *all = urne_disputes_json(srv->store, id);
-    urne_buf_printf(&b, "<h2>%s (%zu)</h2>", L(r, "Contestations", "Disputes"), json_array_size(all));
+    urne_html(&b, "<h2>%s (%zu)</h2>", L(r, "Contestations", "Disputes"), json_array_size(all));
     dispute_rows(&b, r, e, all, -1, 1);
     json_decref(all);
     size_t n;
     urne_anomaly *an = urne_view_anomalies(e, &n);
-    urne_buf_printf(&b, "<h2>%s (%zu)</h2><table class=anomalies><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+    urne_html(&b, "<h2>%s (%zu)</h2><table class=anomalies><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
                         "</tr></thead><tbody>",
                     L(r, "Anomalies", "Anomalies"), n, L(r, "Bureau", "Bureau"), L(r, "Type", "Kind"),
                     L(r, "Détail", "Detail"));
     for (size_t i = 0; i < n && i < 500; i++) {
         char name[200];
         urne_view_bureau_name(e, an[i].bureau, name, sizeof name);
-        urne_buf_printf(&b, "<tr><td><a href=\"/e/%lld/b/%zu\">", (long long)id, an[i].bureau);
-        urne_buf_html(&b, name);
-        urne_buf_puts(&b, "</a></td><td><code>");
-        urne_buf_html(&b, an[i].kind);
-        urne_buf_puts(&b, "</code></td><td>");
-        urne_buf_html(&b, an[i].message);
-        urne_buf_puts(&b, "</td></tr>");
+        urne_html(&b, "<tr><td><a href=\"/e/%lld/b/%zu\">", (long long)id, an[i].bureau);
+        urne_html_text(&b, name);
+        urne_html_trusted(&b, "</a></td><td><code>");
+        urne_html_text(&b, an[i].kind);
+        urne_html_trusted(&b, "</code></td><td>");
+        urne_html_text(&b, an[i].message);
+        urne_html_trusted(&b, "</td></tr>");
     }
-    urne_buf_puts(&b, "</tbody></table>");
+    urne_html_trusted(&b, "</tbody></table>");
     free(an);
     pthread_mutex_unlock(&srv->lock);
     return urne_page_send(r, status, &b);

@@ -8,33 +8,34 @@
 #include "page_parts.h"
 
 void urne_page_csrf(urne_buf *b, const urne_req *r) {
-    urne_buf_printf(b, "<input type=hidden name=csrf value=\"%s\">", r->csrf);
+    urne_html(b, "<input type=hidden name=csrf value=\"%s\">", r->csrf);
 }
 
 void urne_page_begin(urne_buf *b, urne_req *r, const char *title) {
-    urne_buf_printf(b, "<!doctype html><html lang=%s><head><meta charset=utf-8>"
+    urne_html(b, "<!doctype html><html lang=%s><head><meta charset=utf-8>"
                        "<meta name=viewport content=\"width=device-width, initial-scale=1\"><title>",
                     L(r, "fr", "en"));
-    urne_buf_html(b, title);
-    urne_buf_puts(b, " — urne</title><link rel=stylesheet href=\"/static/urne.css\"></head><body><header>"
+    urne_html_text(b, title);
+    urne_html_trusted(b, " — urne</title><link rel=stylesheet href=\"/static/urne.css\">"
+                         "<script src=\"/static/urne.js\" defer></script></head><body><header>"
                      "<a class=brand href=\"/\">urne</a><nav>");
-    urne_buf_printf(b, "<a href=\"/\">%s</a>", L(r, "Élections", "Elections"));
+    urne_html(b, "<a href=\"/\">%s</a>", L(r, "Élections", "Elections"));
     urne_role role = r->user.role;
     if (role == URNE_ROLE_OBSERVER || role == URNE_ROLE_COMMISSION || role == URNE_ROLE_ADMIN)
-        urne_buf_printf(b, "<a href=\"/audit\">%s</a>", L(r, "Journal d'audit", "Audit log"));
-    if (role == URNE_ROLE_ADMIN) urne_buf_printf(b, "<a href=\"/admin\">%s</a>", L(r, "Administration", "Administration"));
-    urne_buf_puts(b, "</nav><div class=who>");
-    urne_buf_printf(b, "<a href=\"?lang=%s\">%s</a> ", L(r, "en", "fr"), L(r, "English", "Français"));
+        urne_html(b, "<a href=\"/audit\">%s</a>", L(r, "Journal d'audit", "Audit log"));
+    if (role == URNE_ROLE_ADMIN) urne_html(b, "<a href=\"/admin\">%s</a>", L(r, "Administration", "Administration"));
+    urne_html_trusted(b, "</nav><div class=who>");
+    urne_html(b, "<a href=\"?lang=%s\">%s</a> ", L(r, "en", "fr"), L(r, "English", "Français"));
     if (role == URNE_ROLE_PUBLIC)
-        urne_buf_printf(b, "<a href=\"/login\">%s</a>", L(r, "Connexion", "Log in"));
+        urne_html(b, "<a href=\"/login\">%s</a>", L(r, "Connexion", "Log in"));
     else {
-        urne_buf_puts(b, "<span class=user>");
-        urne_buf_html(b, r->user.name);
-        urne_buf_printf(b, " (%s)</span><form method=post action=\"/logout\" class=inline>", urne_role_name(role));
+        urne_html_trusted(b, "<span class=user>");
+        urne_html_text(b, r->user.name);
+        urne_html(b, " (%s)</span><form method=post action=\"/logout\" class=inline>", urne_role_name(role));
         urne_page_csrf(b, r);
-        urne_buf_printf(b, "<button class=link>%s</button></form>", L(r, "Déconnexion", "Log out"));
+        urne_html(b, "<button class=link>%s</button></form>", L(r, "Déconnexion", "Log out"));
     }
-    urne_buf_puts(b, "</div></header><main>");
+    urne_html_trusted(b, "</div></header><main>");
 }
 
 enum MHD_Result urne_page_send(urne_req *r, unsigned status, urne_buf *b) {
@@ -43,7 +44,7 @@ enum MHD_Result urne_page_send(urne_req *r, unsigned status, urne_buf *b) {
     pthread_mutex_lock(&r->srv->lock);
     urne_store_audit_head(r->srv->store, &seq, hash);
     pthread_mutex_unlock(&r->srv->lock);
-    urne_buf_printf(b, "</main><footer>%s <code>#%lld %s</code> · urne</footer></body></html>",
+    urne_html(b, "</main><footer>%s <code>#%lld %s</code> · urne</footer></body></html>",
                     L(r, "Tête du journal d'audit :", "Audit log head:"), (long long)seq, hash);
     size_t len;
     char *body = urne_buf_take(b, &len);
@@ -63,14 +64,14 @@ enum MHD_Result urne_page_send(urne_req *r, unsigned status, urne_buf *b) {
 }
 
 void urne_page_flash(urne_buf *b, unsigned status, const char *message) {
-    urne_buf_printf(b, "<p class=\"flash %s\" role=%s>", status < 300 ? "ok" : "bad", status < 300 ? "status" : "alert");
-    urne_buf_html(b, message);
-    urne_buf_puts(b, "</p>");
+    urne_html(b, "<p class=\"flash %s\" role=%s>", status < 300 ? "ok" : "bad", status < 300 ? "status" : "alert");
+    urne_html_text(b, message);
+    urne_html_trusted(b, "</p>");
 }
 
 void urne_page_state_badge(urne_buf *b, const urne_req *r, urne_unit_state st) {
     static const char *fr[] = {"définitif", "partiel", "gelé"}, *en[] = {"final", "partial", "frozen"};
-    urne_buf_printf(b, "<span class=\"badge %s\">%s</span>", urne_unit_state_name(st), L(r, fr[st], en[st]));
+    urne_html(b, "<span class=\"badge %s\">%s</span>", urne_unit_state_name(st), L(r, fr[st], en[st]));
 }
 
 void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st) {
@@ -78,25 +79,28 @@ void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st) 
                                "contesté", "annulé", "nouveau vote"};
     static const char *en[] = {"missing", "awaiting 2nd entry", "entries differ", "entered", "validated",
                                "contested", "annulled", "new vote"};
-    urne_buf_printf(b, "<span class=\"badge s-%s\">%s</span>", urne_sheet_state_name(st), L(r, fr[st], en[st]));
+    urne_html(b, "<span class=\"badge s-%s\">%s</span>", urne_sheet_state_name(st), L(r, fr[st], en[st]));
 }
 
 void urne_page_pct(urne_buf *b, const urne_req *r, int64_t num, int64_t den) {
     char buf[48];
     urne_num_pct(num, den, r->lang == URNE_LANG_EN ? '.' : ',', buf, sizeof buf);
-    urne_buf_printf(b, "%s %%", buf);
+    urne_html(b, "%s %%", buf);
 }
 
 void urne_page_int(urne_buf *b, int64_t v) {
     char buf[40];
     urne_num_group(v, buf, sizeof buf);
-    urne_buf_puts(b, buf);
+    urne_html_text(b, buf);
 }
 
-static enum MHD_Result simple(urne_req *r, unsigned status, const char *title, const char *text) {
+/* A page with a title and one paragraph of markup, always a literal of this file. */
+static enum MHD_Result simple(urne_req *r, unsigned status, const char *title, const char *literal_markup) {
     urne_buf b = {0};
     urne_page_begin(&b, r, title);
-    urne_buf_printf(&b, "<h1>%s</h1><p>%s</p>", title, text);
+    urne_html(&b, "<h1>%s</h1><p>", title);
+    urne_html_trusted(&b, literal_markup);
+    urne_html_trusted(&b, "</p>");
     r->cacheable = 0;
     return urne_page_send(r, status, &b);
 }

@@ -8,6 +8,10 @@
 
 #include "web.h"
 
+/* Pages are written through html.h only: the raw appenders are poisoned here. */
+#define URNE_HTML_POISON
+#include "html.h"
+
 /* Open the document: head, header with the navigation for the user's role. */
 void urne_page_begin(urne_buf *b, urne_req *r, const char *title);
 /* Close it (footer with the audit head) and send it; frees b. */

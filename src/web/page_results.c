@@ -11,11 +11,11 @@
 #include "page_parts.h"
 
 static void unit_link(urne_buf *b, int64_t id, size_t level, const char *key, const char *label) {
-    urne_buf_printf(b, "<a href=\"/e/%lld?level=%zu&amp;unit=", (long long)id, level);
-    urne_buf_url(b, key);
-    urne_buf_puts(b, "\">");
-    urne_buf_html(b, label ? label : key);
-    urne_buf_puts(b, "</a>");
+    urne_html(b, "<a href=\"/e/%lld?level=%zu&amp;unit=", (long long)id, level);
+    urne_html_url(b, key);
+    urne_html_trusted(b, "\">");
+    urne_html_text(b, label ? label : key);
+    urne_html_trusted(b, "</a>");
 }
 
 static void bar_chart(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis) {
@@ -23,21 +23,21 @@ static void bar_chart(urne_buf *b, const urne_req *r, const urne_unit *u, int64_
     for (size_t j = 0; j < u->nlines; j++)
         if (u->lines[j].voix > max) max = u->lines[j].voix;
     int row = 28, width = 640, label_w = 220, bar_w = width - label_w - 80;
-    urne_buf_printf(b, "<svg class=chart role=img viewBox=\"0 0 %d %zu\" width=\"100%%\"><title>%s</title>", width,
+    urne_html(b, "<svg class=chart role=img viewBox=\"0 0 %d %zu\" width=\"100%%\"><title>%s</title>", width,
                     (size_t)row * u->nlines + 4, L(r, "Voix par candidat", "Votes per candidate"));
     for (size_t j = 0; j < u->nlines; j++) {
         const urne_line *l = &u->lines[j];
         int y = (int)j * row + 2;
         double w = (double)bar_w * (double)l->voix / (double)max;
-        urne_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=end>", label_w - 8, y + 18);
-        urne_buf_html(b, l->name);
-        urne_buf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=bar%zu></rect>"
+        urne_html(b, "<text x=\"%d\" y=\"%d\" text-anchor=end>", label_w - 8, y + 18);
+        urne_html_text(b, l->name);
+        urne_html(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=bar%zu></rect>"
                            "<text x=\"%.1f\" y=\"%d\">",
                         label_w, y + 4, w, row - 8, j % 8, label_w + w + 6, y + 18);
         urne_page_pct(b, r, l->voix, basis);
-        urne_buf_puts(b, "</text>");
+        urne_html_trusted(b, "</text>");
     }
-    urne_buf_puts(b, "</svg>");
+    urne_html_trusted(b, "</svg>");
 }
 
 static void figures_table(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis) {
@@ -49,37 +49,37 @@ static void figures_table(urne_buf *b, const urne_req *r, const urne_unit *u, in
         {"Nuls", "Void", u->nuls, u->votants},
         {"Exprimés", "Valid votes", basis, u->votants},
     };
-    urne_buf_puts(b, "<table class=figures><tbody>");
+    urne_html_trusted(b, "<table class=figures><tbody>");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        urne_buf_printf(b, "<tr><th>%s</th><td class=num>", L(r, rows[i].fr, rows[i].en));
+        urne_html(b, "<tr><th>%s</th><td class=num>", L(r, rows[i].fr, rows[i].en));
         urne_page_int(b, rows[i].v);
-        urne_buf_puts(b, "</td><td class=num>");
+        urne_html_trusted(b, "</td><td class=num>");
         if (rows[i].den) urne_page_pct(b, r, rows[i].v, rows[i].den);
-        urne_buf_puts(b, "</td></tr>");
+        urne_html_trusted(b, "</td></tr>");
     }
-    urne_buf_puts(b, "</tbody></table>");
+    urne_html_trusted(b, "</tbody></table>");
 }
 
 static void candidates_table(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis) {
-    urne_buf_printf(b, "<table class=results><thead><tr><th>%s</th><th>%s</th><th class=num>%s</th>"
+    urne_html(b, "<table class=results><thead><tr><th>%s</th><th>%s</th><th class=num>%s</th>"
                        "<th class=num>%s</th><th class=num>%s</th></tr></thead><tbody>",
                     L(r, "Candidat", "Candidate"), L(r, "Nuance", "Group"), L(r, "Voix", "Votes"),
                     L(r, "% exprimés", "% valid"), L(r, "% inscrits", "% registered"));
     for (size_t j = 0; j < u->nlines; j++) {
         const urne_line *l = &u->lines[j];
-        urne_buf_puts(b, "<tr><td>");
-        urne_buf_html(b, l->name);
-        urne_buf_puts(b, "</td><td>");
-        urne_buf_html(b, l->group ? l->group : "");
-        urne_buf_puts(b, "</td><td class=num>");
+        urne_html_trusted(b, "<tr><td>");
+        urne_html_text(b, l->name);
+        urne_html_trusted(b, "</td><td>");
+        urne_html_text(b, l->group ? l->group : "");
+        urne_html_trusted(b, "</td><td class=num>");
         urne_page_int(b, l->voix);
-        urne_buf_puts(b, "</td><td class=num>");
+        urne_html_trusted(b, "</td><td class=num>");
         urne_page_pct(b, r, l->voix, basis);
-        urne_buf_puts(b, "</td><td class=num>");
+        urne_html_trusted(b, "</td><td class=num>");
         urne_page_pct(b, r, l->voix, u->inscrits);
-        urne_buf_puts(b, "</td></tr>");
+        urne_html_trusted(b, "</td></tr>");
     }
-    urne_buf_puts(b, "</tbody></table>");
+    urne_html_trusted(b, "</tbody></table>");
 }
 
 static void outcome_box(urne_buf *b, const urne_req *r, const urne_election *e, const urne_unit *u, size_t level,
@@ -98,25 +98,25 @@ static void outcome_box(urne_buf *b, const urne_req *r, const urne_election *e, 
     urne_diags_init(&d, NULL);
     if (urne_results_decide(rd, &e->rules, &out, &d) == 0) {
         const urne_outcome *o = &out[contest];
-        urne_buf_printf(b, "<section class=\"outcome %s\"><h2>%s</h2>", urne_unit_state_name(st),
+        urne_html(b, "<section class=\"outcome %s\"><h2>%s</h2>", urne_unit_state_name(st),
                         L(r, "Issue", "Outcome"));
         if (st != URNE_UNIT_FINAL)
-            urne_buf_printf(b, "<p class=warn>%s</p>",
+            urne_html(b, "<p class=warn>%s</p>",
                             st == URNE_UNIT_FROZEN
                                 ? L(r, "Résultat gelé : un bureau est contesté devant la commission. Rien n'est définitif.",
                                     "Result frozen: a bureau is contested before the commission. Nothing is final.")
                                 : L(r, "Résultat partiel : tous les bureaux ne sont pas comptés.",
                                     "Partial result: not every bureau is counted."));
         static const char *kind_fr[] = {"élu", "second tour", "scrutin nul", "égalité", "indécis"};
-        urne_buf_printf(b, "<p><strong>%s</strong>",
+        urne_html(b, "<p><strong>%s</strong>",
                         r->lang == URNE_LANG_EN ? urne_outcome_kind_name(o->kind) : kind_fr[o->kind]);
         for (size_t k = 0; k < o->nchosen; k++) {
-            urne_buf_puts(b, k ? ", " : " : ");
-            urne_buf_html(b, rd->candidates[o->chosen[k]].name);
+            urne_html_trusted(b, k ? ", " : " : ");
+            urne_html_text(b, rd->candidates[o->chosen[k]].name);
         }
-        urne_buf_puts(b, "</p><p class=reason>");
-        urne_buf_html(b, o->reason);
-        urne_buf_puts(b, "</p></section>");
+        urne_html_trusted(b, "</p><p class=reason>");
+        urne_html_text(b, o->reason);
+        urne_html_trusted(b, "</p></section>");
         urne_outcomes_free(out, rd->ncontests);
     }
     urne_diags_free(&d);
@@ -150,18 +150,18 @@ static void children(urne_buf *b, const urne_req *r, const urne_election *e, siz
     urne_tally below;
     urne_unit_state *states = NULL;
     if (urne_results_aggregate(rd, level + 1, &below) == 0) states = urne_view_unit_states(e, &below);
-    urne_buf_printf(b, "<section><h2>%s (%zu)</h2><ul class=units>", rd->levels[level + 1], n);
+    urne_html(b, "<section><h2>%s (%zu)</h2><ul class=units>", rd->levels[level + 1], n);
     for (size_t k = 0; states && k < n; k++) {
         const urne_sheet *s = &rd->sheets[first[k]];
         size_t u = 0;
         while (u < below.nunits && below.units[u].key != seen[k]) u++;
-        urne_buf_puts(b, "<li>");
+        urne_html_trusted(b, "<li>");
         unit_link(b, e->meta.id, level + 1, seen[k], s->label[level + 1]);
-        urne_buf_puts(b, " ");
+        urne_html_trusted(b, " ");
         if (u < below.nunits) urne_page_state_badge(b, r, states[u]);
-        urne_buf_puts(b, "</li>");
+        urne_html_trusted(b, "</li>");
     }
-    urne_buf_puts(b, "</ul></section>");
+    urne_html_trusted(b, "</ul></section>");
     urne_tally_free(&below); /* aggregate zeroes it first, so this is safe even after a failure */
     free(states);
     free(seen);
@@ -176,7 +176,7 @@ static void missing(urne_buf *b, const urne_req *r, const urne_election *e, size
             strcmp(rd->sheets[i].key[level], key) == 0)
             n++;
     if (n == 0) return;
-    urne_buf_printf(b, "<section><h2>%s (%zu)</h2><ul class=missing>",
+    urne_html(b, "<section><h2>%s (%zu)</h2><ul class=missing>",
                     L(r, "Bureaux pas encore comptés", "Bureaux not counted yet"), n);
     size_t shown = 0;
     for (size_t i = 0; i < rd->nsheets && shown < 100; i++)
@@ -184,15 +184,15 @@ static void missing(urne_buf *b, const urne_req *r, const urne_election *e, size
             strcmp(rd->sheets[i].key[level], key) == 0) {
             char name[200];
             urne_view_bureau_name(e, i, name, sizeof name);
-            urne_buf_printf(b, "<li><a href=\"/e/%lld/b/%zu\">", (long long)e->meta.id, i);
-            urne_buf_html(b, name);
-            urne_buf_puts(b, "</a> ");
+            urne_html(b, "<li><a href=\"/e/%lld/b/%zu\">", (long long)e->meta.id, i);
+            urne_html_text(b, name);
+            urne_html_trusted(b, "</a> ");
             urne_page_sheet_badge(b, r, e->info[i].state);
-            urne_buf_puts(b, "</li>");
+            urne_html_trusted(b, "</li>");
             shown++;
         }
-    if (n > shown) urne_buf_printf(b, "<li>… %zu %s</li>", n - shown, L(r, "de plus", "more"));
-    urne_buf_puts(b, "</ul></section>");
+    if (n > shown) urne_html(b, "<li>… %zu %s</li>", n - shown, L(r, "de plus", "more"));
+    urne_html_trusted(b, "</ul></section>");
 }
 
 enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
@@ -218,44 +218,44 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     urne_unit_state st = urne_view_unit_state(e, level, u->key, by);
     int64_t basis = urne_results_basis(u, &e->rules);
     urne_page_begin(&b, r, e->meta.title);
-    urne_buf_puts(&b, "<nav class=crumbs>");
-    urne_buf_printf(&b, "<a href=\"/e/%lld\">", (long long)id);
-    urne_buf_html(&b, e->meta.title);
-    urne_buf_puts(&b, "</a>");
+    urne_html_trusted(&b, "<nav class=crumbs>");
+    urne_html(&b, "<a href=\"/e/%lld\">", (long long)id);
+    urne_html_text(&b, e->meta.title);
+    urne_html_trusted(&b, "</a>");
     for (size_t l = 1; l <= level && u->first; l++) {
-        urne_buf_puts(&b, " › ");
+        urne_html_trusted(&b, " › ");
         unit_link(&b, id, l, u->first->key[l], u->first->label[l]);
     }
-    urne_buf_puts(&b, "</nav><h1>");
-    urne_buf_html(&b, u->label ? u->label : u->key);
-    urne_buf_printf(&b, " <small>%s</small> ", rd->levels[level]);
+    urne_html_trusted(&b, "</nav><h1>");
+    urne_html_text(&b, u->label ? u->label : u->key);
+    urne_html(&b, " <small>%s</small> ", rd->levels[level]);
     urne_page_state_badge(&b, r, st);
-    urne_buf_puts(&b, "</h1>");
-    urne_buf_printf(&b, "<p class=meta>%s %d · %s ", L(r, "Tour", "Round"), e->meta.round, L(r, "bureaux comptés :", "bureaux counted:"));
+    urne_html_trusted(&b, "</h1>");
+    urne_html(&b, "<p class=meta>%s %d · %s ", L(r, "Tour", "Round"), e->meta.round, L(r, "bureaux comptés :", "bureaux counted:"));
     urne_page_int(&b, (int64_t)u->sheets_reported);
-    urne_buf_puts(&b, " / ");
+    urne_html_trusted(&b, " / ");
     urne_page_int(&b, (int64_t)u->sheets_expected);
     if (by[URNE_SHEET_CONTESTED])
-        urne_buf_printf(&b, " · <strong>%zu %s</strong>", by[URNE_SHEET_CONTESTED], L(r, "contesté(s)", "contested"));
-    urne_buf_puts(&b, "</p>");
+        urne_html(&b, " · <strong>%zu %s</strong>", by[URNE_SHEET_CONTESTED], L(r, "contesté(s)", "contested"));
+    urne_html_trusted(&b, "</p>");
     if (e->meta.published_at[0])
-        urne_buf_printf(&b, "<p class=published>%s %s · SHA-256 <code>%s</code></p>", L(r, "Publié le", "Published on"),
+        urne_html(&b, "<p class=published>%s %s · SHA-256 <code>%s</code></p>", L(r, "Publié le", "Published on"),
                         e->meta.published_at, e->meta.published_digest);
-    urne_buf_puts(&b, "<div class=cols><div>");
+    urne_html_trusted(&b, "<div class=cols><div>");
     figures_table(&b, r, u, basis);
-    urne_buf_puts(&b, "</div><div>");
+    urne_html_trusted(&b, "</div><div>");
     bar_chart(&b, r, u, basis);
-    urne_buf_puts(&b, "</div></div>");
+    urne_html_trusted(&b, "</div></div>");
     candidates_table(&b, r, u, basis);
     outcome_box(&b, r, e, u, level, st);
-    urne_buf_printf(&b, "<p class=downloads>%s <a href=\"/api/elections/%lld/results.csv?level=%zu\">CSV</a> · "
+    urne_html(&b, "<p class=downloads>%s <a href=\"/api/elections/%lld/results.csv?level=%zu\">CSV</a> · "
                         "<a href=\"/api/elections/%lld/results?level=%zu\">JSON</a></p>",
                     L(r, "Télécharger ce niveau :", "Download this level:"), (long long)id, level, (long long)id,
                     level);
     if (level + 1 == rd->nlevels) {
         for (size_t i = 0; i < rd->nsheets; i++)
             if (rd->sheets[i].key[level] == u->first->key[level]) {
-                urne_buf_printf(&b, "<p><a href=\"/e/%lld/b/%zu\">%s</a></p>", (long long)id, i,
+                urne_html(&b, "<p><a href=\"/e/%lld/b/%zu\">%s</a></p>", (long long)id, i,
                                 L(r, "Fiche du bureau (saisie, contestation)", "Bureau's page (entry, disputes)"));
                 break;
             }
@@ -263,9 +263,9 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     children(&b, r, e, level, u->key);
     missing(&b, r, e, level, u->key);
     if (r->user.role == URNE_ROLE_SECRETARY)
-        urne_buf_printf(&b, "<p><a href=\"/e/%lld/entry\">%s</a></p>", (long long)id, L(r, "Mes bureaux", "My bureaux"));
+        urne_html(&b, "<p><a href=\"/e/%lld/entry\">%s</a></p>", (long long)id, L(r, "Mes bureaux", "My bureaux"));
     if (r->user.role != URNE_ROLE_PUBLIC && r->user.role != URNE_ROLE_SECRETARY)
-        urne_buf_printf(&b, "<p><a href=\"/e/%lld/recolement\">%s</a></p>", (long long)id,
+        urne_html(&b, "<p><a href=\"/e/%lld/recolement\">%s</a></p>", (long long)id,
                         L(r, "Récolement : anomalies et contestations", "Récolement: anomalies and disputes"));
     urne_tally_free(&tally);
     pthread_mutex_unlock(&srv->lock);

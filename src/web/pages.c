@@ -21,12 +21,12 @@ static enum MHD_Result page_home(urne_req *r) {
     urne_buf b = {0};
     urne_server *srv = r->srv;
     urne_page_begin(&b, r, L(r, "Élections", "Elections"));
-    urne_buf_printf(&b, "<h1>%s</h1>", L(r, "Élections", "Elections"));
+    urne_html(&b, "<h1>%s</h1>", L(r, "Élections", "Elections"));
     pthread_mutex_lock(&srv->lock);
     if (srv->nelections == 0)
-        urne_buf_printf(&b, "<p>%s</p>", L(r, "Aucune élection pour l'instant.", "No election yet."));
+        urne_html(&b, "<p>%s</p>", L(r, "Aucune élection pour l'instant.", "No election yet."));
     else {
-        urne_buf_printf(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+        urne_html(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                         L(r, "Scrutin", "Election"), L(r, "Tour", "Round"), L(r, "Bureaux", "Bureaux"),
                         L(r, "État", "State"));
         for (size_t i = 0; i < srv->nelections; i++) {
@@ -36,14 +36,14 @@ static enum MHD_Result page_home(urne_req *r) {
             size_t counted = 0;
             for (int s = 0; s < URNE_SHEET_NSTATES; s++)
                 if (urne_sheet_state_counts((urne_sheet_state)s)) counted += by[s];
-            urne_buf_printf(&b, "<tr><td><a href=\"/e/%lld\">", (long long)e->meta.id);
-            urne_buf_html(&b, e->meta.title);
-            urne_buf_printf(&b, "</a></td><td>%d</td><td>%zu / %zu</td><td>", e->meta.round, counted,
+            urne_html(&b, "<tr><td><a href=\"/e/%lld\">", (long long)e->meta.id);
+            urne_html_text(&b, e->meta.title);
+            urne_html(&b, "</a></td><td>%d</td><td>%zu / %zu</td><td>", e->meta.round, counted,
                             e->round->nsheets);
             urne_page_state_badge(&b, r, st);
-            urne_buf_puts(&b, "</td></tr>");
+            urne_html_trusted(&b, "</td></tr>");
         }
-        urne_buf_puts(&b, "</tbody></table>");
+        urne_html_trusted(&b, "</tbody></table>");
     }
     pthread_mutex_unlock(&srv->lock);
     return urne_page_send(r, 200, &b);
@@ -54,9 +54,9 @@ static enum MHD_Result page_home(urne_req *r) {
 static enum MHD_Result page_login(urne_req *r, unsigned status, const char *message) {
     urne_buf b = {0};
     urne_page_begin(&b, r, L(r, "Connexion", "Log in"));
-    urne_buf_printf(&b, "<h1>%s</h1>", L(r, "Connexion", "Log in"));
+    urne_html(&b, "<h1>%s</h1>", L(r, "Connexion", "Log in"));
     if (message) urne_page_flash(&b, status, message);
-    urne_buf_printf(&b,
+    urne_html(&b,
                     "<form method=post action=\"/login\" class=card><label>%s<input name=user autocomplete=username "
                     "required></label><label>%s<input name=password type=password autocomplete=current-password "
                     "required></label><button>%s</button></form>",
@@ -95,11 +95,12 @@ static enum MHD_Result page_audit(urne_req *r) {
         return urne_page_denied(r);
     urne_buf b = {0};
     urne_page_begin(&b, r, L(r, "Journal d'audit", "Audit log"));
-    urne_buf_printf(&b, "<h1>%s</h1><p>%s</p>", L(r, "Journal d'audit", "Audit log"),
-                    L(r, "Chaque modification est chaînée à la précédente par son empreinte SHA-256. "
-                         "<code>urne audit verify --db urne.db</code> recalcule la chaîne.",
-                      "Every change is chained to the previous one by its SHA-256 hash. "
-                      "<code>urne audit verify --db urne.db</code> recomputes the chain."));
+    urne_html(&b, "<h1>%s</h1><p>%s <code>urne audit verify --db urne.db</code> %s</p>",
+              L(r, "Journal d'audit", "Audit log"),
+              L(r, "Chaque modification est chaînée à la précédente par son empreinte SHA-256.",
+                "Every change is chained to the previous one by its SHA-256 hash."),
+              L(r, "recalcule la chaîne et la compare à l'état enregistré.",
+                "recomputes the chain and compares it with the stored state."));
     pthread_mutex_lock(&r->srv->lock);
     int64_t seq;
     char hash[URNE_AUDIT_HASH_HEX];
@@ -107,28 +108,28 @@ static enum MHD_Result page_audit(urne_req *r) {
     int64_t from = seq > 200 ? seq - 199 : 1;
     json_t *a = urne_audit_json(r->srv->store, from, 200);
     pthread_mutex_unlock(&r->srv->lock);
-    urne_buf_printf(&b, "<table class=audit><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+    urne_html(&b, "<table class=audit><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                         "<th>%s</th></tr></thead><tbody>",
                     L(r, "Date", "Time"), L(r, "Qui", "Who"), L(r, "Action", "Action"), L(r, "Objet", "Object"),
                     L(r, "Après", "After"));
     for (size_t i = json_array_size(a); i-- > 0;) {
         json_t *e = json_array_get(a, i);
         char *after = json_dumps(json_object_get(e, "after"), JSON_COMPACT | JSON_ENCODE_ANY);
-        urne_buf_printf(&b, "<tr><td>%lld</td><td>", (long long)json_integer_value(json_object_get(e, "seq")));
-        urne_buf_html(&b, json_string_value(json_object_get(e, "at")));
-        urne_buf_puts(&b, "</td><td>");
-        urne_buf_html(&b, json_string_value(json_object_get(e, "actor")));
-        urne_buf_puts(&b, "</td><td>");
-        urne_buf_html(&b, json_string_value(json_object_get(e, "action")));
-        urne_buf_puts(&b, "</td><td>");
-        urne_buf_html(&b, json_string_value(json_object_get(e, "object")));
-        urne_buf_puts(&b, "</td><td><code>");
-        urne_buf_html(&b, after ? after : "");
-        urne_buf_puts(&b, "</code></td></tr>");
+        urne_html(&b, "<tr><td>%lld</td><td>", (long long)json_integer_value(json_object_get(e, "seq")));
+        urne_html_text(&b, json_string_value(json_object_get(e, "at")));
+        urne_html_trusted(&b, "</td><td>");
+        urne_html_text(&b, json_string_value(json_object_get(e, "actor")));
+        urne_html_trusted(&b, "</td><td>");
+        urne_html_text(&b, json_string_value(json_object_get(e, "action")));
+        urne_html_trusted(&b, "</td><td>");
+        urne_html_text(&b, json_string_value(json_object_get(e, "object")));
+        urne_html_trusted(&b, "</td><td><code>");
+        urne_html_text(&b, after ? after : "");
+        urne_html_trusted(&b, "</code></td></tr>");
         free(after);
     }
     json_decref(a);
-    urne_buf_puts(&b, "</tbody></table>");
+    urne_html_trusted(&b, "</tbody></table>");
     return urne_page_send(r, 200, &b);
 }
 
@@ -136,6 +137,9 @@ static enum MHD_Result page_audit(urne_req *r) {
 
 static const char css[] =
 #include "urne_css.inc"
+    ;
+static const char js[] =
+#include "urne_js.inc"
     ;
 
 enum MHD_Result urne_pages_handle(urne_req *r) {
@@ -147,6 +151,10 @@ enum MHD_Result urne_pages_handle(urne_req *r) {
         if (strcmp(url, "/static/urne.css") == 0) {
             const char *h[] = {"Cache-Control", "public, max-age=3600", NULL};
             return urne_reply_full(r, 200, "text/css; charset=utf-8", css, sizeof css - 1, h);
+        }
+        if (strcmp(url, "/static/urne.js") == 0) {
+            const char *h[] = {"Cache-Control", "public, max-age=3600", NULL};
+            return urne_reply_full(r, 200, "text/javascript; charset=utf-8", js, sizeof js - 1, h);
         }
         if (strcmp(url, "/login") == 0) return page_login(r, 200, NULL);
         if (strcmp(url, "/audit") == 0) return page_audit(r);
