@@ -286,6 +286,18 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
     json_t *out = json_object();
     json_object_set_new(out, "bureau", json_integer((json_int_t)bureau));
     json_object_set_new(out, "checks", checks_json(&d));
+    const urne_diag *impossible = NULL;
+    for (size_t i = 0; i < d.count && !impossible; i++)
+        if (d.items[i].severity == URNE_DIAG_ERROR && !urne_recolement_rule_confirmable(d.items[i].rule))
+            impossible = &d.items[i];
+    if (impossible) {
+        set(res, 422, L(r, "Chiffre impossible, refusé même confirmé : %s [%s]",
+                        "Impossible figure, refused even when confirmed: %s [%s]"),
+            impossible->message, impossible->rule);
+        set_json(res, out);
+        urne_diags_free(&d);
+        goto out;
+    }
     if (d.errors && !confirmed) {
         set(res, 422, "%s",
             L(r, "Le procès-verbal ne passe pas les contrôles ; corrigez-le, ou confirmez qu'il porte bien ces chiffres.",
@@ -361,7 +373,16 @@ out:
 /* The reason every récolement act must give; 0 with a 400 when it is missing. */
 static int need_reason(const urne_req *r, const char **reason, const char *fr, const char *en, urne_result *res) {
     *reason = urne_req_param(r, "reason");
-    if (*reason && strlen(*reason) >= 3) return 1;
+    /* Disputes keep their reasons in fields of fixed size: refuse what would not
+     * fit rather than store it cut short. */
+    size_t cap = sizeof ((urne_dispute *)0)->reason - 1, n = *reason ? strlen(*reason) : 0;
+    if (n > cap) {
+        set(res, 400, L(r, "Champ « reason » : %zu octets, plus que les %zu permis ; abrégez.",
+                        "Field 'reason': %zu bytes, more than the %zu allowed; shorten it."),
+            n, cap);
+        return 0;
+    }
+    if (*reason && n >= 3) return 1;
     set(res, 400, "%s", L(r, fr, en));
     return 0;
 }

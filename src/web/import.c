@@ -83,6 +83,19 @@ static int form_to_native(const urne_req *r, urne_buf *out, char *why, size_t si
     return 0;
 }
 
+/* Copy a field into its fixed place in the election's record, or refuse it with
+ * the limit named: a title or a setting is never cut short without a word. */
+static int fits(const char *field, const char *value, char *dst, size_t size, char *err, size_t errsize) {
+    size_t n = strlen(value);
+    if (n < size) {
+        memcpy(dst, value, n + 1);
+        return 1;
+    }
+    snprintf(err, errsize, "field '%s': %zu bytes, more than the %zu this field holds; shorten it", field, n,
+             size - 1);
+    return 0;
+}
+
 int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, char *err, size_t errsize) {
     urne_diags diags;
     urne_diags_init(&diags, im->source);
@@ -104,24 +117,32 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
     }
     urne_diags_free(&diags);
     urne_election_meta m = {0};
-    snprintf(m.title, sizeof m.title, "%s",
-             im->title && *im->title ? im->title : round->election ? round->election : im->source);
+    const char *title = im->title && *im->title ? im->title : round->election ? round->election : im->source;
+    if (!fits("title", title, m.title, sizeof m.title, err, errsize) ||
+        !fits("deadline", im->deadline ? im->deadline : "", m.deadline, sizeof m.deadline, err, errsize)) {
+        urne_round_free(round);
+        return -1;
+    }
     m.round = im->round ? im->round : round->number;
     const char *preset = im->preset && *im->preset ? im->preset
                          : round->rules_hint       ? round->rules_hint
                          : round->contest_level > 0 ? "legislative"
                          : fmt == URNE_FMT_NATIVE   ? "party"
                                                     : "presidential";
-    snprintf(m.preset, sizeof m.preset, "%s", preset);
-    size_t used = 0;
-    for (size_t i = 0; i < round->nrule_settings && used < sizeof m.settings; i++)
-        used += (size_t)snprintf(m.settings + used, sizeof m.settings - used, "%s;", round->rule_settings[i]);
-    if (round->blank_recognised_hint && used < sizeof m.settings)
-        used += (size_t)snprintf(m.settings + used, sizeof m.settings - used, "blank=recognised;");
-    if (im->settings && used < sizeof m.settings)
-        snprintf(m.settings + used, sizeof m.settings - used, "%s", im->settings);
+    urne_buf settings = {0};
+    for (size_t i = 0; i < round->nrule_settings; i++) urne_buf_printf(&settings, "%s;", round->rule_settings[i]);
+    if (round->blank_recognised_hint) urne_buf_puts(&settings, "blank=recognised;");
+    if (im->settings) urne_buf_puts(&settings, im->settings);
+    char *all_settings = urne_buf_take(&settings, NULL);
+    int ok = all_settings && fits("rules", preset, m.preset, sizeof m.preset, err, errsize) &&
+             fits("settings", all_settings, m.settings, sizeof m.settings, err, errsize);
+    if (all_settings == NULL) snprintf(err, errsize, "out of memory");
+    free(all_settings);
+    if (!ok) {
+        urne_round_free(round);
+        return -1;
+    }
     m.double_entry = im->double_entry;
-    snprintf(m.deadline, sizeof m.deadline, "%s", im->deadline ? im->deadline : "");
     urne_rules rules;
     char why[300];
     if (urne_view_rules(&m, &rules, why, sizeof why) < 0) {
