@@ -1,6 +1,12 @@
 /*
  * ballots: see ballots.h. Rankings are hashed (FNV-1a over candidates and tie marks)
  * into an open-addressing table of indices that is kept under half full.
+ *
+ * The weight bound is kept here, where every ballot enters: a weight below 1 or a
+ * total above URNE_BALLOTS_WEIGHT_MAX is refused before anything changes, so the
+ * methods can sum weights in int64 without a check on every addition. The arrays of
+ * preferences exist from the start, even when every ballot is empty, so that
+ * `prefs + start[k]` never offsets a null pointer.
  */
 #include "ballots.h"
 
@@ -11,6 +17,10 @@ int urne_ballots_init(urne_ballots *b, size_t ncand, const char *const *names) {
     memset(b, 0, sizeof *b);
     urne_arena_init(&b->arena);
     b->ncand = ncand;
+    b->prefs = malloc(16 * sizeof *b->prefs);
+    b->tied = malloc(16);
+    if (b->prefs == NULL || b->tied == NULL) return -1;
+    b->prefs_cap = 16;
     b->names = urne_arena_alloc(&b->arena, (ncand ? ncand : 1) * sizeof *b->names);
     if (b->names == NULL) return -1;
     for (size_t i = 0; names && i < ncand; i++)
@@ -74,6 +84,9 @@ static int grow_rankings(urne_ballots *b) {
 }
 
 int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n) {
+    if (weight < 1) return -3;
+    int64_t total;
+    if (__builtin_add_overflow(b->total, weight, &total) || total > URNE_BALLOTS_WEIGHT_MAX) return -4;
     if (n > b->ncand || n > UINT16_MAX) return -2;
     for (size_t i = 0; i < n; i++) {
         if (prefs[i] >= b->ncand) return -2;
@@ -85,10 +98,11 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     size_t j = h & (b->slot_cap - 1);
     for (; b->slots[j] != UINT32_MAX; j = (j + 1) & (b->slot_cap - 1))
         if (same_ranking(b, b->slots[j], prefs, tied, n)) {
-            b->weight[b->slots[j]] += weight;
-            b->total += weight;
+            b->weight[b->slots[j]] += weight; /* <= total: no overflow */
+            b->total = total;
             return 0;
         }
+    if (b->nprefs + n > UINT32_MAX) return -1; /* start[] holds 32-bit offsets */
     if (b->nprefs + n > b->prefs_cap) {
         size_t cap = b->prefs_cap ? b->prefs_cap * 2 : 1024;
         while (cap < b->nprefs + n) cap *= 2;
@@ -109,8 +123,25 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     }
     b->nprefs += n;
     b->slots[j] = k;
-    b->total += weight;
+    b->total = total;
     return 0;
+}
+
+const char *urne_ballots_add_error(int rc) {
+    switch (rc) {
+    case -1: return "out of memory";
+    case -2: return "a candidate is out of range or ranked twice";
+    case -3: return "a ballot's weight must be a whole number of at least 1";
+    case -4: return "the ballots' weights add up to more than 1,000,000,000,000, the most one file may hold";
+    }
+    return "the ballot is invalid";
+}
+
+int urne_ballots_bounded(const urne_ballots *b) {
+    int64_t sum = 0;
+    for (size_t k = 0; k < b->n; k++)
+        if (b->weight[k] < 1 || __builtin_add_overflow(sum, b->weight[k], &sum)) return -1;
+    return sum == b->total && sum <= URNE_BALLOTS_WEIGHT_MAX ? 0 : -1;
 }
 
 void urne_ballots_free(urne_ballots *b) {

@@ -17,6 +17,20 @@
 
 #include "../core/urne_arena.h"
 
+/* The bound on ballot weights. Every weight is a whole number of at least 1, and the
+ * weights of one file (one urne_ballots) add up to at most a trillion (10^12): a
+ * hundred times the electorate of the Earth, so a real count never meets it, and low
+ * enough that every method's arithmetic over them is exact in int64 — Borda's doubled
+ * points (at most 2 x 65,535 per ballot, 1.4e17) and Scottish STV's values in 10^-5
+ * (1e17) cannot pass INT64_MAX (9.2e18). The methods at nine decimals (WIGM, Meek)
+ * need a tighter bound, 9,223,372,036, and check it themselves. A weight or a total
+ * beyond the bound is refused, never wrapped. College weighting (the text format)
+ * multiplies voters by each college's factor: the products are bounded the same way. */
+#define URNE_BALLOTS_WEIGHT_MAX INT64_C(1000000000000)
+/* The rules that a weight breaks: a weight below 1, or weights beyond the bound. */
+#define URNE_RULE_POSITIVE_WEIGHT "positive-weight"
+#define URNE_RULE_WEIGHT_BOUND "count-bound"
+
 typedef struct urne_ballots {
     urne_arena arena;
     const char *title;       /* may be NULL */
@@ -30,7 +44,7 @@ typedef struct urne_ballots {
     uint16_t *prefs;         /* candidate indices, all rankings one after another */
     uint8_t *tied;           /* per preference: shares the rank of the previous one */
     size_t nprefs, prefs_cap;
-    int64_t total;           /* sum of weights, empty ballots included */
+    int64_t total;           /* sum of weights, empty ballots included; <= URNE_BALLOTS_WEIGHT_MAX */
     int64_t voters;          /* voters when weights are not one per voter (colleges), else 0 */
     /* merge table: ranking -> index, open addressing */
     uint32_t *slots;
@@ -51,8 +65,20 @@ int urne_ballots_title(urne_ballots *b, const char *title);
  * at most once), tied[i] nonzero when prefs[i] ties with prefs[i-1] (tied may be NULL
  * for strict rankings). An identical ranking already present gets the weight added.
  * Returns 0, -1 when out of memory, -2 when a candidate index is out of range or
- * repeated (the caller reports which). */
+ * repeated (the caller reports which), -3 when the weight is below 1, -4 when it would
+ * bring the total above URNE_BALLOTS_WEIGHT_MAX (urne_ballots_add_error says it in a
+ * sentence). Nothing is added unless 0 is returned. */
 int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n);
+
+/* The sentence for a negative return of urne_ballots_add, for the parser's message:
+ * "a ballot's weight must be a whole number of at least 1" and so on. */
+const char *urne_ballots_add_error(int rc);
+
+/* 0 when the ballots keep their invariant — every weight at least 1, the weights
+ * adding up (overflow-checked) to b->total and no more than URNE_BALLOTS_WEIGHT_MAX;
+ * -1 otherwise. Every counting method checks it first (urne_count_check_ballots), so
+ * that ballots built by hand cannot lead a count into overflow. O(rankings). */
+int urne_ballots_bounded(const urne_ballots *b);
 
 
 void urne_ballots_free(urne_ballots *b);

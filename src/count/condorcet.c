@@ -108,7 +108,13 @@ static int rank_by_score(urne_count_result *out, const int64_t *score, size_t n,
 }
 
 static int begin(const urne_ballots *b, urne_count_result *out, const char *method, urne_diags *diags) {
-    if (urne_count_result_init(out, b->ncand, method, NULL, 0) != 0 || urne_count_pairwise(b, out) != 0) {
+    if (urne_count_result_init(out, b->ncand, method, NULL, 0) != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory counting");
+        return -1;
+    }
+    /* Every entry of the matrix, and every path strength, is at most the total. */
+    if (urne_count_check_ballots(b, 1, method, diags) != 0) return -1;
+    if (urne_count_pairwise(b, out) != 0) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory counting");
         return -1;
     }

@@ -83,6 +83,15 @@ uint64_t urne_lot_below(urne_lot *lot, uint64_t n);
 size_t urne_count_pick(urne_count_result *r, const int64_t *now, const size_t *pool, size_t n, int highest,
                        urne_lot *lot, const char *const *names, const char *what);
 
+/* What every method checks before counting: the ballots keep their invariant
+ * (urne_ballots_bounded: weights of at least 1 adding up to at most
+ * URNE_BALLOTS_WEIGHT_MAX), and their total times `per_vote` — the most units one
+ * ballot of weight 1 can put in a single sum of the method (1 for plain counts, twice
+ * the candidates for Borda, 10^decimals for STV) — fits in int64. That one check
+ * proves every later sum of the method free of overflow. 0, or -1 with an error
+ * (rule count-bound) naming `method` and the bound. */
+int urne_count_check_ballots(const urne_ballots *b, int64_t per_vote, const char *method, urne_diags *diags);
+
 /* What every STV rule requires: 1 <= seats <= candidates, strict rankings. 0, or -1
  * with the error (naming `rule`) in diags. */
 int urne_count_stv_check(const urne_ballots *b, size_t seats, const char *rule, urne_diags *diags);

@@ -69,17 +69,56 @@ static int compare_gauge(gauge a, gauge b) {
     return 0;
 }
 
-/* Compare two candidates by gauge, then by removing majority grades one at a time. */
+/* 1 when, after t more removals of grade g from d (n voters), g is still the majority
+ * grade: q < rank(n - t) <= q + d[g] - t, q the voters below g. Both sides only fail
+ * as t grows, so the removals that keep it form a prefix [0, T]. */
+static int keeps_grade(const int64_t *d, size_t ng, int64_t n, size_t g, int64_t t) {
+    int64_t q = 0;
+    for (size_t k = g + 1; k < ng; k++) q += d[k];
+    int64_t rank = (n - t + 1) / 2;
+    return q < rank && rank <= q + d[g] - t;
+}
+
+/* Compare two candidates by gauge, then by removing majority grades one at a time.
+ * While both keep their majority grade, removing it changes neither p nor q, so the
+ * gauges stay equal: those removals are made at once (the last one found by
+ * bisection), and a million voters with equal gauges cost a few steps, not a million.
+ * Identical distributions stay identical: equal at once. */
 static int compare(const urne_grades *g, size_t a, size_t b, int64_t *da, int64_t *db) {
     size_t ng = g->ngrades;
     memcpy(da, g->counts + a * ng, ng * sizeof *da);
     memcpy(db, g->counts + b * ng, ng * sizeof *db);
-    for (int64_t n = g->total; n > 0; n--) {
+    if (memcmp(da, db, ng * sizeof *da) == 0) return 0;
+    for (int64_t n = g->total; n > 0;) {
         gauge x = gauge_of(da, ng, n), y = gauge_of(db, ng, n);
         int c = compare_gauge(x, y);
         if (c != 0) return c;
-        da[x.grade]--; /* both have the same majority grade here */
-        db[y.grade]--;
+        /* both have the same majority grade here; t = 0 always keeps it */
+        int64_t lo = 0, hi = n - 1;
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo + 1) / 2;
+            if (keeps_grade(da, ng, n, x.grade, mid) && keeps_grade(db, ng, n, y.grade, mid))
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        da[x.grade] -= lo + 1;
+        db[y.grade] -= lo + 1;
+        n -= lo + 1;
+    }
+    return 0;
+}
+
+/* The grades' invariant, which bounds every sum above: counts of at least 0, each
+ * candidate's adding up (overflow-checked) to the total, at most the ballots' bound. */
+static int grades_bounded(const urne_grades *g) {
+    if (g->total < 0 || g->total > URNE_BALLOTS_WEIGHT_MAX || (g->ncand > 0 && g->ngrades == 0)) return -1;
+    for (size_t c = 0; c < g->ncand; c++) {
+        int64_t sum = 0;
+        for (size_t k = 0; k < g->ngrades; k++)
+            if (g->counts[c * g->ngrades + k] < 0 || __builtin_add_overflow(sum, g->counts[c * g->ngrades + k], &sum))
+                return -1;
+        if (sum != g->total) return -1;
     }
     return 0;
 }
@@ -87,6 +126,12 @@ static int compare(const urne_grades *g, size_t a, size_t b, int64_t *da, int64_
 int urne_count_mj(const urne_grades *g, uint64_t seed, urne_count_result *out, urne_diags *diags) {
     size_t n = g->ncand, ng = g->ngrades;
     if (urne_count_result_init(out, n, "mj", NULL, 0) != 0) goto oom;
+    if (grades_bounded(g) != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, "count", URNE_RULE_WEIGHT_BOUND,
+                       "majority judgment: every candidate's grades must add up to the voters, at most %lld",
+                       (long long)URNE_BALLOTS_WEIGHT_MAX);
+        return -1;
+    }
     size_t *order = malloc((n ? n : 1) * sizeof *order);
     uint64_t *draw = malloc((n ? n : 1) * sizeof *draw);
     int64_t *da = malloc((ng ? ng : 1) * sizeof *da), *db = malloc((ng ? ng : 1) * sizeof *db);

@@ -106,6 +106,25 @@ size_t urne_count_pick(urne_count_result *r, const int64_t *now, const size_t *p
     return c;
 }
 
+int urne_count_check_ballots(const urne_ballots *b, int64_t per_vote, const char *method, urne_diags *diags) {
+    if (urne_ballots_bounded(b) != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, "weight", URNE_RULE_WEIGHT_BOUND,
+                       "%s: the ballots' weights must each be at least 1 and add up to at most %lld", method,
+                       (long long)URNE_BALLOTS_WEIGHT_MAX);
+        return -1;
+    }
+    int64_t units;
+    if (per_vote < 1 || __builtin_mul_overflow(b->total, per_vote, &units)) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, "weight", URNE_RULE_WEIGHT_BOUND,
+                       "%s: the ballots' weights add up to %lld, more than the %lld this method can count exactly "
+                       "(%lld units a vote in int64)",
+                       method, (long long)b->total, (long long)(INT64_MAX / (per_vote < 1 ? 1 : per_vote)),
+                       (long long)per_vote);
+        return -1;
+    }
+    return 0;
+}
+
 int urne_count_stv_check(const urne_ballots *b, size_t seats, const char *rule, urne_diags *diags) {
     if (seats == 0 || seats > b->ncand) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, "seats", "seats",

@@ -52,6 +52,8 @@ int urne_count_seats(const urne_ballots *b, urne_seat_method method, size_t seat
     static const char *names_of[] = {"dhondt", "sainte-lague", "hare", "municipal"};
     size_t nl = b->ncand;
     if (urne_count_result_init(out, nl, names_of[method], NULL, 0) != 0) return fail(diags, "memory", "out of memory");
+    /* Lists' votes and their doubles (2 x v, the absolute majority) stay within 2 x total. */
+    if (urne_count_check_ballots(b, 2, names_of[method], diags) != 0) return -1;
     int64_t *v = urne_arena_alloc(&out->arena, (nl ? nl : 1) * sizeof *v);
     int64_t *won = urne_arena_alloc(&out->arena, (nl ? nl : 1) * sizeof *won);
     char *eligible = urne_arena_alloc(&out->arena, nl ? nl : 1);

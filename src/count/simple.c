@@ -57,6 +57,7 @@ static void first_preferences(const urne_ballots *b, const char *cont, int64_t *
 
 int urne_count_plurality(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags) {
     if (urne_count_result_init(out, b->ncand, "plurality", NULL, 0) != 0) return fail_oom(diags);
+    if (urne_count_check_ballots(b, 1, "plurality", diags) != 0) return -1;
     int64_t *v = calloc(b->ncand ? b->ncand : 1, sizeof *v), none;
     if (v == NULL) return fail_oom(diags);
     first_preferences(b, NULL, v, &none);
@@ -72,6 +73,7 @@ int urne_count_plurality(const urne_ballots *b, uint64_t seed, urne_count_result
 
 int urne_count_two_round(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags) {
     if (urne_count_result_init(out, b->ncand, "two-round", NULL, 0) != 0) return fail_oom(diags);
+    if (urne_count_check_ballots(b, 2, "two-round", diags) != 0) return -1;
     size_t n = b->ncand;
     int64_t *v = calloc(n ? n : 1, sizeof *v), none;
     char *cont = calloc(n ? n : 1, 1);
@@ -111,6 +113,10 @@ int urne_count_two_round(const urne_ballots *b, uint64_t seed, urne_count_result
 
 int urne_count_borda(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags) {
     if (urne_count_result_init(out, b->ncand, "borda", NULL, 0) != 0) return fail_oom(diags);
+    /* A ballot gives a candidate at most 2n-1 doubled points: every score, and their
+     * sum, is at most total x (2n-1), checked here once. */
+    if (urne_count_check_ballots(b, (int64_t)(2 * b->ncand > 1 ? 2 * b->ncand - 1 : 1), "borda", diags) != 0)
+        return -1;
     size_t n = b->ncand;
     int64_t *score = calloc(n ? n : 1, sizeof *score);
     if (score == NULL) return fail_oom(diags);
@@ -146,6 +152,7 @@ int urne_count_borda(const urne_ballots *b, uint64_t seed, urne_count_result *ou
 
 int urne_count_irv(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags) {
     if (urne_count_result_init(out, b->ncand, "irv", NULL, 0) != 0) return fail_oom(diags);
+    if (urne_count_check_ballots(b, 2, "irv", diags) != 0) return -1;
     size_t n = b->ncand;
     int64_t *v = calloc(n ? n : 1, sizeof *v), exhausted;
     char *cont = malloc(n ? n : 1), *state = malloc(n ? n : 1);
@@ -195,6 +202,7 @@ int urne_count_irv(const urne_ballots *b, uint64_t seed, urne_count_result *out,
 
 int urne_count_approval(const urne_ballots *b, uint64_t seed, urne_count_result *out, urne_diags *diags) {
     if (urne_count_result_init(out, b->ncand, "approval", NULL, 0) != 0) return fail_oom(diags);
+    if (urne_count_check_ballots(b, 1, "approval", diags) != 0) return -1;
     size_t n = b->ncand;
     int64_t *v = calloc(n ? n : 1, sizeof *v), none = 0;
     char *left = malloc(n ? n : 1);

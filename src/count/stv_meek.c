@@ -157,6 +157,8 @@ static int run(meek *m) {
 int urne_count_stv_meek(const urne_ballots *b, size_t seats, uint64_t seed, urne_count_result *out, urne_diags *diags) {
     if (urne_count_result_init(out, b->ncand, "stv", "meek", 9) != 0) goto oom;
     if (urne_count_stv_check(b, seats, "Meek", diags) != 0) return -1;
+    /* votes, excess and quota are sums of weight x (at most UNIT): bounded by total x UNIT */
+    if (urne_count_check_ballots(b, UNIT, "Meek STV", diags) != 0) return -1;
     meek m;
     memset(&m, 0, sizeof m);
     m.b = b;

@@ -237,12 +237,18 @@ static int count_wigm(const urne_ballots *b, size_t seats, uint64_t seed, const 
                       urne_count_result *out, urne_diags *diags) {
     if (urne_count_result_init(out, b->ncand, "stv", rule, decimals) != 0) goto oom;
     if (urne_count_stv_check(b, seats, strcmp(rule, "scottish") == 0 ? "Scottish" : "WIGM", diags) != 0) return -1;
+    /* A paper's value never exceeds one unit (a transfer value is a fraction of the
+     * value it had), so every candidate's votes and the non-transferable papers add up
+     * to at most total x unit: checked once here. */
+    int64_t unit = 1;
+    for (int i = 0; i < decimals; i++) unit *= 10;
+    if (urne_count_check_ballots(b, unit, strcmp(rule, "scottish") == 0 ? "Scottish STV" : "WIGM STV", diags) != 0)
+        return -1;
     count_state s;
     memset(&s, 0, sizeof s);
     s.b = b;
     s.decimals = decimals;
-    s.unit = 1;
-    for (int i = 0; i < decimals; i++) s.unit *= 10;
+    s.unit = unit;
     s.seats = seats;
     s.out = out;
     urne_lot_init(&s.lot, seed);

@@ -10,6 +10,13 @@
  *   "ANDERSTON-CITY"      the title
  *
  * A withdrawn candidate is skipped where ranked (the next preference counts).
+ *
+ * A weight is a whole number from 1 to URNE_BALLOTS_WEIGHT_MAX. Negative numbers
+ * name withdrawn candidates only on their own line, right after the first: a line
+ * "-3 1 2 3 0" among the ballots is a ballot of weight -3, refused with its line,
+ * never read as "withdraw candidate 3" (which would silently change who is elected),
+ * and "0 1 2 0" is a ballot of no voters, refused too. Only a line "0" alone ends the
+ * ballots.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +27,14 @@
 
 #define RULE_BLT "blt-format"
 
-/* Parse an integer token at *p (skipping blanks); 1 and *out on success. */
+static int rest_blank(const char *p, const char *end) {
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    return p >= end;
+}
+
+/* Parse an integer token at *p (skipping blanks): 1 and *out on success; 2 when it is
+ * a number beyond +-10^15 (*p past it, *out unset: no candidate, weight or header
+ * figure is that large, and reading on would overflow); 0 when no number is there. */
 static int next_int(const char **p, const char *end, long long *out) {
     const char *q = *p;
     while (q < end && (*q == ' ' || *q == '\t')) q++;
@@ -29,18 +43,25 @@ static int next_int(const char **p, const char *end, long long *out) {
     if (*q == '-') neg = 1, q++;
     if (q >= end || *q < '0' || *q > '9') return 0;
     long long v = 0;
+    int large = 0;
     while (q < end && *q >= '0' && *q <= '9') {
-        if (v > 1000000000000LL) return 0;
-        v = v * 10 + (*q++ - '0');
+        if (v > 100000000000000LL) large = 1; /* v*10 + 9 would pass 10^15 */
+        if (!large) v = v * 10 + (*q - '0');
+        q++;
     }
     *p = q;
+    if (large) return 2;
     *out = neg ? -v : v;
     return 1;
 }
 
-static int rest_blank(const char *p, const char *end) {
-    while (p < end && (*p == ' ' || *p == '\t')) p++;
-    return p >= end;
+/* 1 when every token from p to end is a negative number (a withdrawn line). */
+static int only_negatives(const char *p, const char *end) {
+    long long v;
+    int r;
+    while ((r = next_int(&p, end, &v)) != 0)
+        if (r != 1 || v >= 0) return 0;
+    return rest_blank(p, end);
 }
 
 int urne_io_parse_blt(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
@@ -53,7 +74,7 @@ int urne_io_parse_blt(const char *buf, size_t len, urne_encoding enc, urne_ballo
     while (!have_header && urne_lines_next(&it, &line)) {
         if (urne_span_blank(line)) continue;
         const char *p = line.p, *end = line.p + line.len;
-        if (!next_int(&p, end, &ncand) || !next_int(&p, end, &seats) || !rest_blank(p, end) || ncand < 1 ||
+        if (next_int(&p, end, &ncand) != 1 || next_int(&p, end, &seats) != 1 || !rest_blank(p, end) || ncand < 1 ||
             ncand > 60000 || seats < 0) {
             urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "header", RULE_BLT,
                            "the first line must be 'CANDIDATES SEATS' (two whole numbers, at least 1 candidate)");
@@ -75,7 +96,7 @@ int urne_io_parse_blt(const char *buf, size_t len, urne_encoding enc, urne_ballo
         goto fail;
     }
     out->seats = (size_t)seats;
-    int ended = 0;
+    int ended = 0, ballots_seen = 0;
     while (!ended && urne_lines_next(&it, &line)) {
         long ln = it.lineno;
         if (urne_span_blank(line)) continue;
@@ -85,28 +106,42 @@ int urne_io_parse_blt(const char *buf, size_t len, urne_encoding enc, urne_ballo
             const char *close = memchr(p, ')', (size_t)(end - p));
             if (close) p = close + 1;
         }
-        long long weight;
-        if (!next_int(&p, end, &weight)) {
+        long long weight = 0;
+        while (p < end && (*p == ' ' || *p == '\t')) p++;
+        const char *wtok = p;
+        int wr = next_int(&p, end, &weight);
+        if (wr == 0) {
             urne_diags_add(diags, URNE_DIAG_ERROR, ln, "weight", RULE_BLT,
                            "a ballot line starts with its weight (a whole number), then preferences, then 0");
             continue;
         }
-        if (weight == 0 && rest_blank(p, end)) {
+        if (wr == 1 && weight == 0 && rest_blank(p, end)) {
             ended = 1;
             break;
         }
-        if (weight < 0) { /* withdrawn candidates, before the ballots */
-            if (-weight > ncand) {
+        if (wr == 1 && weight < 0 && only_negatives(wtok, end)) { /* withdrawn candidates */
+            if (ballots_seen) {
                 urne_diags_add(diags, URNE_DIAG_ERROR, ln, "withdrawn", RULE_BLT,
-                               "withdrawn candidate %lld: there are only %lld candidates", -weight, ncand);
+                               "withdrawn candidates (negative numbers) are listed right after the first line, "
+                               "before any ballot");
                 continue;
             }
-            withdrawn[-weight - 1] = 1;
-            long long more;
-            while (next_int(&p, end, &more))
-                if (more < 0 && -more <= ncand) withdrawn[-more - 1] = 1;
+            long long w;
+            for (const char *q = wtok; next_int(&q, end, &w) == 1;) {
+                if (-w > ncand) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, "withdrawn", RULE_BLT,
+                                   "withdrawn candidate %lld: there are only %lld candidates", -w, ncand);
+                    continue;
+                }
+                withdrawn[-w - 1] = 1;
+            }
             continue;
         }
+        ballots_seen = 1;
+        /* Anything else is a ballot, whose weight must be 1 or more (and within the bound). */
+        int64_t wv;
+        urne_span wspan = {wtok, (size_t)(p - wtok), 0};
+        if (urne_parse_weight(wspan, ln, "weight", &wv, diags) != 0) continue;
         size_t n = 0;
         int terminated = 0, bad = 0, next_tied = 0;
         long long c;
@@ -117,7 +152,14 @@ int urne_io_parse_blt(const char *buf, size_t len, urne_encoding enc, urne_ballo
                 p++;
                 continue;
             }
-            if (!next_int(&p, end, &c)) break;
+            int cr = next_int(&p, end, &c);
+            if (cr == 0) break;
+            if (cr == 2) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "preference", "unknown-candidate",
+                               "a candidate number beyond 10^15 does not exist: the file has %lld candidates", ncand);
+                bad = 1;
+                break;
+            }
             if (c == 0) {
                 terminated = 1;
                 break;
@@ -150,8 +192,7 @@ int urne_io_parse_blt(const char *buf, size_t len, urne_encoding enc, urne_ballo
                            "a ballot line ends with 0 after its preferences (truncated line?)");
             continue;
         }
-        int rc = urne_ballots_add(out, weight, prefs, tied, n);
-        if (rc == -1) {
+        if (urne_parse_add_ballot(out, wv, prefs, tied, n, ln, "weight", diags) != 0) {
             urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, "memory", "out of memory");
             goto fail;
         }

@@ -12,7 +12,9 @@
  * (best first) the cells are grades, matched regardless of case and accents, an empty
  * cell the worst grade (no opinion counts as
  * rejection, as majority judgment prescribes); without it the cells are approvals:
- * 1, x, yes, oui approve, 0, no, non or empty do not.
+ * 1, x, yes, oui approve, 0, no, non or empty do not. A count is a whole number from 1
+ * to URNE_BALLOTS_WEIGHT_MAX (a row of no voters is an error, never skipped), and the
+ * rows' counts add up to at most that bound.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,7 +142,12 @@ static int each_row(urne_lines *it, const csv_read *c, urne_diags *diags, row_fn
             continue;
         }
         int64_t count = 1;
-        if (c->count_col >= 0 && urne_parse_count(f[c->count_col], it->lineno, "count", &count, diags) != 0) continue;
+        if (c->count_col >= 0) {
+            /* a row of no voters, or of fewer than none, is refused, not skipped */
+            int rc = urne_parse_weight(f[c->count_col], it->lineno, "count", &count, diags);
+            if (rc == -2) urne_parse_count(f[c->count_col], it->lineno, "count", &count, diags); /* says why */
+            if (rc != 0) continue;
+        }
         if (fn(ctx, c, f, count, it->lineno, diags) != 0) {
             free(f);
             return -1;
@@ -174,6 +181,15 @@ static int grade_row(void *ctx, const csv_read *c, const urne_span *f, int64_t c
             }
         }
         grade[c->col_of[i]] = k;
+    }
+    /* The voters of the file stay within the ballots' bound, so that every
+     * candidate's counts (each at most the total) and the majority judgment's sums
+     * over them fit in int64. */
+    if (count > URNE_BALLOTS_WEIGHT_MAX - g->total) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, "count", URNE_RULE_WEIGHT_BOUND,
+                       "with this row the voters add up to more than %lld, the most one file may hold",
+                       (long long)URNE_BALLOTS_WEIGHT_MAX);
+        return 0;
     }
     for (size_t cand = 0; cand < c->ncand; cand++) g->counts[cand * g->ngrades + grade[cand]] += count;
     g->total += count;
@@ -236,7 +252,7 @@ static int approval_row(void *ctx, const csv_read *c, const urne_span *f, int64_
             return 0;
         }
     }
-    return urne_ballots_add(b, count, prefs, tied, n) == -1 ? -1 : 0;
+    return urne_parse_add_ballot(b, count, prefs, tied, n, line, "count", diags);
 }
 
 int urne_io_parse_approval_csv(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {

@@ -7,7 +7,9 @@
  *
  * "Option N--->: name" lines name the options; each "V:" line is a voter, the i-th
  * character ranking option i: digits 1 to 9 (equal digits equal ranks), '-' unranked.
- * The hash after it (the voter's secret check) is ignored.
+ * The hash after it (the voter's secret check) is ignored. Every voter weighs 1; an
+ * option number is read only as far as it can be one (at most 36), so that no digit
+ * string, however long, overflows.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +40,10 @@ int urne_io_parse_debian(const char *buf, size_t len, urne_encoding enc, urne_ba
         const char *end = line.p + line.len;
         while (o < end && *o == ' ') o++;
         long num = 0;
-        while (o < end && *o >= '0' && *o <= '9') num = num * 10 + (*o++ - '0');
+        while (o < end && *o >= '0' && *o <= '9') {
+            if (num <= MAXC) num = num * 10 + (*o - '0'); /* beyond MAXC it is refused below */
+            o++;
+        }
         const char *colon = memchr(o, ':', (size_t)(end - o));
         if (num < 1 || num > MAXC || colon == NULL) continue;
         const char *name = colon + 1;
@@ -91,7 +96,7 @@ int urne_io_parse_debian(const char *buf, size_t len, urne_encoding enc, urne_ba
                     first = 0;
                 }
         }
-        if (urne_ballots_add(out, 1, prefs, tied, m) == -1) goto oom;
+        if (urne_parse_add_ballot(out, 1, prefs, tied, m, it.lineno, "vote", diags) != 0) goto oom;
     }
     urne_lines_free(&it);
     if (diags->errors == 0 && out->total == 0)
@@ -102,8 +107,8 @@ int urne_io_parse_debian(const char *buf, size_t len, urne_encoding enc, urne_ba
     }
     return 0;
 oom:
-    urne_lines_free(&it);
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    urne_lines_free(&it);
     urne_ballots_free(out);
     return -1;
 }

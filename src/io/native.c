@@ -436,6 +436,8 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc
                        "the file is empty: no header line (see README, 'Native tally sheets')");
     else if (diags->errors == 0 && round->nsheets == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no tally sheet after the header line");
+    else if (round->nsheets > URNE_SHEETS_MAX)
+        urne_results_check_sheet_count(round->nsheets, round->sheets[URNE_SHEETS_MAX].line, diags);
     if (diags->errors > 0) goto fail;
     round->number = m.round;
     if (m.election[0]) round->election = urne_round_intern(round, m.election, strlen(m.election));

@@ -9,12 +9,57 @@ int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, ur
     urne_num_status st = urne_num_parse_count(s.p, s.len, out);
     if (st == URNE_NUM_OK) return 0;
     int shown = (int)(s.len > 40 ? 40 : s.len);
+    if (st == URNE_NUM_OVERFLOW) { /* beyond int64: refused here, never wrapped */
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_COUNT_BOUND,
+                       "'%.*s' is too large: it does not fit in a 64-bit count (at most %lld)", shown, s.p,
+                       (long long)INT64_MAX);
+        return -1;
+    }
     urne_diags_add(diags, URNE_DIAG_ERROR, line, field,
                    st == URNE_NUM_NEGATIVE ? URNE_RULE_NEGATIVE : URNE_RULE_COUNT_FORMAT, "'%.*s' %s%s", shown,
                    s.p, urne_num_status_text(st),
-                   st == URNE_NUM_NEGATIVE ? "; a count cannot be negative"
-                                           : (st == URNE_NUM_OVERFLOW ? "" : "; a count is a whole number >= 0"));
+                   st == URNE_NUM_NEGATIVE ? "; a count cannot be negative" : "; a count is a whole number >= 0");
     return -1;
+}
+
+int urne_parse_weight(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags) {
+    int64_t v = 0;
+    urne_num_status st = urne_num_parse_count(s.p, s.len, &v);
+    int shown = (int)(s.len > 40 ? 40 : s.len);
+    while (shown > 0 && (s.p[0] == ' ' || s.p[0] == '\t')) s.p++, s.len--, shown--; /* quoted as written, unpadded */
+    while (shown > 0 && (s.p[shown - 1] == ' ' || s.p[shown - 1] == '\t')) shown--;
+    if (st == URNE_NUM_EMPTY || st == URNE_NUM_INVALID) return -2;
+    if (st == URNE_NUM_NEGATIVE || (st == URNE_NUM_OK && v < 1)) {
+        if (diags)
+            urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_POSITIVE_WEIGHT,
+                           "%s '%.*s' is %s: a ballot's %s is a whole number of at least 1", field, shown, s.p,
+                           st == URNE_NUM_NEGATIVE ? "negative" : "zero", field);
+        return -1;
+    }
+    if (st == URNE_NUM_OVERFLOW || v > URNE_BALLOTS_WEIGHT_MAX) {
+        if (diags)
+            urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_WEIGHT_BOUND,
+                           "%s '%.*s' is too large: a ballot's %s is at most %lld", field, shown, s.p, field,
+                           (long long)URNE_BALLOTS_WEIGHT_MAX);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int urne_parse_add_ballot(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n,
+                          long line, const char *field, urne_diags *diags) {
+    int rc = urne_ballots_add(b, weight, prefs, tied, n);
+    if (rc == 0) return 0;
+    if (rc == -1) return -1; /* the parser says it, once, on its way out */
+    if (rc == -4)
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_WEIGHT_BOUND,
+                       "with this line the ballots' %ss add up to more than %lld, the most one file may hold",
+                       field, (long long)URNE_BALLOTS_WEIGHT_MAX);
+    else
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field,
+                       rc == -3 ? URNE_RULE_POSITIVE_WEIGHT : "unknown-candidate", "%s", urne_ballots_add_error(rc));
+    return 0;
 }
 
 size_t urne_parse_join(char *buf, size_t size, const urne_span *parts, size_t n) {
@@ -43,6 +88,8 @@ const char *urne_parse_intern(urne_round *round, urne_span s) {
 }
 
 urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, const char *empty_message) {
+    if (round->nsheets > URNE_SHEETS_MAX)
+        urne_results_check_sheet_count(round->nsheets, round->sheets[URNE_SHEETS_MAX].line, diags);
     if (diags->errors == 0 && round->nsheets == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "%s", empty_message);
     if (diags->errors > 0) {

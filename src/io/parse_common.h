@@ -6,6 +6,7 @@
 #define URNE_PARSE_COMMON_H
 
 #include "../core/urne_text.h"
+#include "../count/ballots.h"
 #include "../results/results.h"
 
 #define URNE_RULE_FIELD_COUNT "field-count"
@@ -20,11 +21,27 @@
 /* Parse a count; on failure add an error naming `field` at `line`, return -1. */
 int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags);
 
+/* Parse a ballot's weight (a count of voters): a whole number from 1 to
+ * URNE_BALLOTS_WEIGHT_MAX. Returns 0 with *out set; -1 after adding an error naming
+ * `field` at `line` (negative or zero: rule positive-weight; too large, even beyond
+ * int64: rule count-bound); -2 when `s` is not a number at all, reported by nobody,
+ * since each format says what its lines look like. With `diags` NULL nothing is
+ * reported (a second pass over lines the first pass reported). */
+int urne_parse_weight(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags);
+
+/* urne_ballots_add, with an error naming `field` at `line` when the ballot is
+ * refused (a weight below 1, the file's total beyond URNE_BALLOTS_WEIGHT_MAX, a
+ * candidate out of range). Returns 0 when added or reported, -1 when out of memory
+ * (not reported: the parser's own way out says it): the parser stops only then, so
+ * that every bad line is named. */
+int urne_parse_add_ballot(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n,
+                          long line, const char *field, urne_diags *diags);
+
 /* Join parts with '-' into buf (truncating safely); returns the length. */
 size_t urne_parse_join(char *buf, size_t size, const urne_span *parts, size_t n);
 
-/* The end of every tally parser: a file with no sheet is an error; a round with
- * errors is freed. Returns the round, or NULL when diags holds errors. */
+/* The end of every tally parser: a file with no sheet is an error, and so is one
+ * with more than URNE_SHEETS_MAX; a round with errors is freed. Returns the round, or NULL when diags holds errors. */
 urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, const char *empty_message);
 
 /* The start of every ballot parser: an empty file is an error, the encoding is

@@ -9,7 +9,10 @@
  * Categorical (.cat, "# NUMBER CATEGORIES"): "13: {9,10},{1,2,...}" puts each voter's
  * candidates in categories, best first; they are read as ranks, the last category left
  * unranked, so that approval ballots (Yes, No) approve exactly their Yes candidates.
-
+ *
+ * PrefLib defines a count as the number of voters who cast that order: a positive
+ * integer. A count of 0 or below is refused with its line (it is an impossible line,
+ * not a ballot to skip), and so is one above URNE_BALLOTS_WEIGHT_MAX.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,11 +99,12 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
         if (!urne_span_blank(line) && line.p[0] != '#') {
             const char *p = line.p, *end = line.p + line.len;
             const char *colon = memchr(p, ':', (size_t)(end - p));
-            int64_t count;
-            if (colon == NULL || urne_num_parse_count(p, (size_t)(colon - p), &count) != URNE_NUM_OK) {
+            int64_t count = 0;
+            int wr = colon ? urne_parse_weight((urne_span){p, (size_t)(colon - p), 0}, ln, "count", &count, diags) : -2;
+            if (wr == -2) {
                 urne_diags_add(diags, URNE_DIAG_ERROR, ln, "count", RULE_PREFLIB,
                                "a data line reads 'count: a,b,{c,d}' with count a whole number");
-            } else {
+            } else if (wr == 0) {
                 size_t k = 0;
                 int in_brace = 0, first_in_brace = 0, bad = 0;
                 /* .cat: each top-level group is a category, best first; the last
@@ -141,7 +145,8 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
                 }
                 if (!bad && in_brace)
                     urne_diags_add(diags, URNE_DIAG_ERROR, ln, "alternative", RULE_PREFLIB, "a '{' is left open");
-                else if (!bad && urne_ballots_add(out, count, prefs, tied, categories ? last_group_at : k) == -1)
+                else if (!bad && urne_parse_add_ballot(out, count, prefs, tied, categories ? last_group_at : k, ln,
+                                                       "count", diags) != 0)
                     goto oom;
             }
         }

@@ -23,6 +23,10 @@
  * the college counts for its weight whatever its number of voters: a ballot weighs
  * weight x L / voters, L the least common multiple of the colleges' voters (exact
  * integers, for every method).
+ *
+ * A count is a whole number from 1 to URNE_BALLOTS_WEIGHT_MAX: "0: A > B" and
+ * "-3: A > B" are refused with their line (the second is not a candidate called
+ * "-3: A"), and so are colleges whose weighting would pass the bound.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,17 +68,33 @@ static int add_name(names *ns, urne_span s) {
     return 0;
 }
 
-/* Split "count: rest": *count (default 1) and the rest; -1 when the count is bad. */
-static int split_count(urne_span line, int64_t *count, urne_span *rest) {
+/* Split "count: rest": *count (default 1) and the rest; -1 when the count is bad
+ * (reported at line `ln` unless diags is NULL). A sign before the digits makes it a
+ * count too, so that "-3: A" is a negative count, not a name. */
+static int split_count(urne_span line, int64_t *count, urne_span *rest, long ln, urne_diags *diags) {
     const char *colon = memchr(line.p, ':', line.len);
     *count = 1;
     *rest = line;
     if (colon == NULL) return 0;
     urne_span c = trimmed(line.p, colon);
-    int digits = c.len > 0;
-    for (size_t i = 0; i < c.len; i++) digits &= c.p[i] >= '0' && c.p[i] <= '9';
+    size_t sign = c.len > 1 && (c.p[0] == '-' || c.p[0] == '+') ? 1 : 0;
+    int digits = c.len > sign;
+    for (size_t i = sign; i < c.len; i++) digits &= c.p[i] >= '0' && c.p[i] <= '9';
     if (!digits) return 0; /* a colon inside a name */
-    if (urne_num_parse_count(c.p, c.len, count) != URNE_NUM_OK) return -1;
+    if (c.p[0] == '+') c.p++, c.len--;
+    int64_t ignored;
+    if (urne_num_parse_count(c.p, c.len, &ignored) == URNE_NUM_OVERFLOW) { /* beyond int64: never wrapped */
+        if (diags)
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "count", RULE_TEXT,
+                           "the count before ':' must be a whole number that fits in 64 bits: '%.*s' does not "
+                           "(a ballot's count is at most %lld)",
+                           (int)(c.len > 40 ? 40 : c.len), c.p, (long long)URNE_BALLOTS_WEIGHT_MAX);
+        return -1;
+    }
+    int rc = urne_parse_weight(c, ln, "count", count, diags);
+    if (rc == -2 && diags)
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "count", RULE_TEXT, "the count before ':' must be a whole number");
+    if (rc != 0) return -1;
     rest->p = colon + 1;
     rest->len = (size_t)(line.p + line.len - rest->p);
     return 0;
@@ -261,12 +281,14 @@ int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, u
                                "colleges are declared: every ballot line starts with its [college]");
                 continue;
             }
-            if (split_count(line, &count, &rest) == 0) {
+            if (split_count(line, &count, &rest, it.lineno, diags) == 0) {
                 walk(rest, it.lineno, NULL, collect, &ns);
-                if (college >= 0) cs->voters[college] += count;
-            } else {
-                urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "count", RULE_TEXT,
-                               "the count before ':' must be a whole number");
+                /* both at most the bound: their sum fits, and is checked against it */
+                if (college >= 0 && (cs->voters[college] += count) > URNE_BALLOTS_WEIGHT_MAX) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "count", URNE_RULE_WEIGHT_BOUND,
+                                   "the college's voters add up to more than %lld", (long long)URNE_BALLOTS_WEIGHT_MAX);
+                    cs->voters[college] = 1; /* reported once; the file is rejected */
+                }
             }
         }
     }
@@ -290,7 +312,7 @@ int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, u
         long college;
         /* the line's college and count were reported in pass 1 when wrong */
         if (split_college(&line, cs, &college, it.lineno, NULL) != 0 || (cs->n > 0 && college < 0)) continue;
-        if (split_count(line, &count, &rest) != 0) continue;
+        if (split_count(line, &count, &rest, it.lineno, NULL) != 0) continue;
         bd.n = 0;
         if (walk(rest, it.lineno, diags, place, &bd) != 0) continue;
         if (college >= 0 && __builtin_mul_overflow(count, cs->factor[college], &weight)) {
@@ -298,8 +320,10 @@ int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, u
                            "the college's weighting overflows");
             continue;
         }
-        if (urne_ballots_add(out, college >= 0 ? weight : count, bd.prefs, bd.tied, bd.n) == -1) goto oom;
-        out->voters += count;
+        if (urne_parse_add_ballot(out, college >= 0 ? weight : count, bd.prefs, bd.tied, bd.n, it.lineno,
+                                  college >= 0 ? "weight" : "count", diags) != 0)
+            goto oom;
+        out->voters += count; /* each count is at most its weight (factors are >= 1): within the bound */
     }
     if (diags->errors == 0 && out->total == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no ballot in the file");

@@ -8,6 +8,11 @@
  * add up different people: its lines are the candidates' groups (nuances), which is
  * how the Ministry publishes such totals. Above the contest level every unit does
  * so, for one table to read the same from top to bottom.
+ *
+ * Sums are overflow-checked although checked sheets cannot overflow them (each figure
+ * at most URNE_COUNT_MAX = 10^10, at most URNE_SHEETS_MAX = 10^8 sheets: 10^18 <
+ * INT64_MAX): the check costs a branch never taken, and a round built without the
+ * checks gets -1, not a total that wrapped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,14 +178,14 @@ int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *ou
             }
         if (!s->reported) continue;
         u->sheets_reported++;
-        u->inscrits += s->inscrits;
-        u->votants += s->votants;
-        u->blancs += s->blancs;
-        u->nuls += s->nuls;
+        failed |= __builtin_add_overflow(u->inscrits, s->inscrits, &u->inscrits);
+        failed |= __builtin_add_overflow(u->votants, s->votants, &u->votants);
+        failed |= __builtin_add_overflow(u->blancs, s->blancs, &u->blancs);
+        failed |= __builtin_add_overflow(u->nuls, s->nuls, &u->nuls);
         for (size_t j = 0; j < c->ncand; j++) {
-            u->exprimes += s->votes[j];
+            failed |= __builtin_add_overflow(u->exprimes, s->votes[j], &u->exprimes);
             size_t line = u->contest == MULTI_CONTEST ? merge_id[c->cand_first + j] : j;
-            u->lines[line].voix += s->votes[j];
+            failed |= __builtin_add_overflow(u->lines[line].voix, s->votes[j], &u->lines[line].voix);
         }
     }
     for (size_t k = 0; k < out->nunits && !failed; k++) {
@@ -244,9 +249,15 @@ static size_t compare_figure(const char *what, const urne_unit *stated, const ch
     if (stated_v == summed_v) return 0;
     char who[256];
     unit_name(level_name, stated, who, sizeof who);
-    urne_diags_add(diags, URNE_DIAG_WARNING, 0, what, URNE_RULE_STATED_TOTAL,
-                   "%s: %s states %lld, the sum of its parts is %lld (difference %+lld)", who, stated_name,
-                   (long long)stated_v, (long long)summed_v, (long long)(stated_v - summed_v));
+    int64_t diff;
+    if (__builtin_sub_overflow(stated_v, summed_v, &diff)) /* a stated figure near INT64_MAX: say so, not wrap */
+        urne_diags_add(diags, URNE_DIAG_WARNING, 0, what, URNE_RULE_STATED_TOTAL,
+                       "%s: %s states %lld, the sum of its parts is %lld", who, stated_name, (long long)stated_v,
+                       (long long)summed_v);
+    else
+        urne_diags_add(diags, URNE_DIAG_WARNING, 0, what, URNE_RULE_STATED_TOTAL,
+                       "%s: %s states %lld, the sum of its parts is %lld (difference %+lld)", who, stated_name,
+                       (long long)stated_v, (long long)summed_v, (long long)diff);
     return 1;
 }
 
@@ -270,7 +281,7 @@ size_t urne_results_compare(const urne_tally *computed, const urne_tally *stated
         diffs += compare_figure("nuls", st, level_name, stated_name, st->nuls, cu->nuls, diags);
         diffs += compare_figure("exprimes", st, level_name, stated_name, st->exprimes, cu->exprimes, diags);
         for (size_t j = 0; j < st->nlines; j++) {
-            int64_t summed = 0;
+            int64_t summed = 0; /* lines of one unit: their sum is at most its exprimés */
             for (size_t k = 0; k < cu->nlines; k++)
                 if (strcmp(cu->lines[k].name, st->lines[j].name) == 0 ||
                     (cu->lines[k].group != NULL && strcmp(cu->lines[k].group, st->lines[j].name) == 0))

@@ -6,6 +6,13 @@
  * (blancs + nuls + votes = votants), and the exprimés written on the sheet are the
  * sum of the candidates' votes. A bureau is counted once. Each failure is its own
  * error with the figures involved, so the secretary knows which box to recount.
+ *
+ * No figure on a sheet may pass URNE_COUNT_MAX (ten billion; rule count-bound): a
+ * sheet claiming 9,223,372,036,854,775,807 inscrits is impossible, not large, and
+ * accepting it would let the sums of two such sheets wrap around and crown a wrong
+ * winner. With every figure bounded, a sheet's own sum (blancs + nuls + votes) is
+ * computed with overflow checks, and the sums of up to URNE_SHEETS_MAX sheets in
+ * aggregate.c and rules.c stay below 10^18, far from INT64_MAX.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,14 +43,20 @@ static void describe(const urne_round *round, const urne_sheet *s, char *buf, si
 size_t urne_results_check_sheet(const urne_round *round, const urne_sheet *s, urne_diags *diags) {
     size_t before = diags->errors;
     const urne_contest *c = &round->contests[s->contest];
-    int64_t sum = 0;
+    /* The sums wrap only on a figure out of bounds, and then they are not read: the
+     * out-of-bound figure is reported alone, as a negative one is. */
+    int64_t sum = 0, cast = 0;
     int negative = s->inscrits < 0 || s->votants < 0 || s->blancs < 0 || s->nuls < 0 || s->exprimes_stated < -1;
+    int huge = s->inscrits > URNE_COUNT_MAX || s->votants > URNE_COUNT_MAX || s->blancs > URNE_COUNT_MAX ||
+               s->nuls > URNE_COUNT_MAX || s->exprimes_stated > URNE_COUNT_MAX;
     for (size_t j = 0; j < c->ncand; j++) {
-        sum += s->votes[j];
+        huge |= __builtin_add_overflow(sum, s->votes[j], &sum);
         negative |= s->votes[j] < 0;
+        huge |= s->votes[j] > URNE_COUNT_MAX;
     }
+    huge |= __builtin_add_overflow(s->blancs, s->nuls, &cast) || __builtin_add_overflow(cast, sum, &cast);
     /* The common case, checked without building any message. */
-    if (!negative && s->votants <= s->inscrits && s->blancs + s->nuls + sum == s->votants &&
+    if (!negative && !huge && s->votants <= s->inscrits && cast == s->votants &&
         (s->exprimes_stated < 0 || s->exprimes_stated == sum) && (round->ncolleges == 0 || s->college < round->ncolleges))
         return 0;
     char who[200];
@@ -51,8 +64,9 @@ size_t urne_results_check_sheet(const urne_round *round, const urne_sheet *s, ur
     struct { const char *name; int64_t v; } counts[] = {
         {"inscrits", s->inscrits}, {"votants", s->votants}, {"blancs", s->blancs},
         {"nuls", s->nuls},
-        /* -1 means "not stated"; anything lower is a real negative figure */
-        {"exprimes", s->exprimes_stated < -1 ? s->exprimes_stated : 0},
+        /* -1 means "not stated"; anything lower is a real negative figure, and only
+         * an out-of-bound figure needs a word here */
+        {"exprimes", s->exprimes_stated < -1 || s->exprimes_stated > URNE_COUNT_MAX ? s->exprimes_stated : 0},
     };
     negative = 0;
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
@@ -61,6 +75,11 @@ size_t urne_results_check_sheet(const urne_round *round, const urne_sheet *s, ur
                            "%s: %s is %lld; a count cannot be negative", who, counts[i].name,
                            (long long)counts[i].v);
             negative = 1;
+        } else if (counts[i].v > URNE_COUNT_MAX) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, s->line, counts[i].name, URNE_RULE_COUNT_BOUND,
+                           "%s: %s is %lld; no count on a sheet may exceed %lld", who, counts[i].name,
+                           (long long)counts[i].v, (long long)URNE_COUNT_MAX);
+            negative = 1;
         }
     for (size_t j = 0; j < c->ncand; j++) {
         if (s->votes[j] < 0) {
@@ -68,18 +87,27 @@ size_t urne_results_check_sheet(const urne_round *round, const urne_sheet *s, ur
                            URNE_RULE_NEGATIVE, "%s: %s has %lld votes; a count cannot be negative", who,
                            round->candidates[c->cand_first + j].name, (long long)s->votes[j]);
             negative = 1;
+        } else if (s->votes[j] > URNE_COUNT_MAX) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, s->line, round->candidates[c->cand_first + j].name,
+                           URNE_RULE_COUNT_BOUND, "%s: %s has %lld votes; no count on a sheet may exceed %lld", who,
+                           round->candidates[c->cand_first + j].name, (long long)s->votes[j],
+                           (long long)URNE_COUNT_MAX);
+            negative = 1;
         }
     }
-    if (negative) return diags->errors - before;
+    if (!negative && huge) /* every figure in bounds, yet the votes overflow: more candidates than any ballot holds */
+        urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "votants", URNE_RULE_COUNT_BOUND,
+                       "%s: the sheet's figures add up beyond 64 bits", who);
+    if (negative || huge) return diags->errors - before;
     if (s->votants > s->inscrits)
         urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "votants", URNE_RULE_VOTANTS_LE_INSCRITS,
                        "%s: votants (%lld) exceed inscrits (%lld)", who, (long long)s->votants,
                        (long long)s->inscrits);
-    if (s->blancs + s->nuls + sum != s->votants)
+    if (cast != s->votants)
         urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "votants", URNE_RULE_VOTANTS_BALANCE,
                        "%s: blancs (%lld) + nuls (%lld) + votes for candidates (%lld) = %lld, but votants = %lld",
-                       who, (long long)s->blancs, (long long)s->nuls, (long long)sum,
-                       (long long)(s->blancs + s->nuls + sum), (long long)s->votants);
+                       who, (long long)s->blancs, (long long)s->nuls, (long long)sum, (long long)cast,
+                       (long long)s->votants);
     if (s->exprimes_stated >= 0 && s->exprimes_stated != sum)
         urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "exprimes", URNE_RULE_EXPRIMES_SUM,
                        "%s: exprimés stated as %lld, but the candidates' votes sum to %lld", who,
@@ -90,8 +118,17 @@ size_t urne_results_check_sheet(const urne_round *round, const urne_sheet *s, ur
     return diags->errors - before;
 }
 
+int urne_results_check_sheet_count(size_t nsheets, long line, urne_diags *diags) {
+    if (nsheets <= URNE_SHEETS_MAX) return 0;
+    urne_diags_add(diags, URNE_DIAG_ERROR, line, NULL, URNE_RULE_COUNT_BOUND,
+                   "%zu sheets: a round holds at most %zu", nsheets, URNE_SHEETS_MAX);
+    return -1;
+}
+
 size_t urne_results_check(const urne_round *round, urne_diags *diags) {
     size_t before = diags->errors;
+    if (round->nsheets > URNE_SHEETS_MAX)
+        urne_results_check_sheet_count(round->nsheets, round->sheets[URNE_SHEETS_MAX].line, diags);
     for (size_t i = 0; i < round->nsheets; i++)
         if (round->sheets[i].reported) urne_results_check_sheet(round, &round->sheets[i], diags);
     urne_results_check_duplicates(round, diags);

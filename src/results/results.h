@@ -181,6 +181,13 @@ size_t urne_results_check_sheet(const urne_round *round, const urne_sheet *sheet
  * readers that check each sheet as they read it. Returns the number of errors added. */
 size_t urne_results_check_duplicates(const urne_round *round, urne_diags *diags);
 
+/* The bound on a round's sheets: 0 when `nsheets` is at most URNE_SHEETS_MAX;
+ * otherwise one error (rule count-bound) at `line` — the line of the first sheet
+ * beyond the bound — and -1. Every parser calls it on the sheets it read, and
+ * urne_results_check on the round, so that the sums of checked sheets stay below
+ * URNE_SHEETS_MAX x URNE_COUNT_MAX = 10^18. */
+int urne_results_check_sheet_count(size_t nsheets, long line, urne_diags *diags);
+
 /* Report the bureaux whose sheets are not in yet: one warning with the count
  * ("partial: 5 of 6 sections"), then one per missing bureau with its line. Returns
  * how many are missing. */
@@ -216,7 +223,8 @@ typedef struct urne_tally {
 /* Sum the reported sheets into the units of `level`. A unit within one contest
  * lists that contest's candidates; a unit spanning several lists one line per group
  * (nuance) when every candidate has one, else per candidate name.
- * Returns 0, or -1 (level out of range, out of memory). Free with urne_tally_free. */
+ * Returns 0, or -1 (level out of range, out of memory, or a sum beyond int64, which
+ * sheets that passed urne_results_check never reach). Free with urne_tally_free. */
 int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *out);
 
 void urne_tally_free(urne_tally *tally);

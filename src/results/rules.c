@@ -104,6 +104,7 @@ int urne_rules_equal(const urne_rules *a, const urne_rules *b) {
 const char *urne_rules_preset_names(void) { return "presidential, legislative, primary, party, coop, single"; }
 
 int64_t urne_results_basis(const urne_unit *unit, const urne_rules *rules) {
+    /* both at most 10^18 for checked sheets (URNE_SHEETS_MAX x URNE_COUNT_MAX): no overflow */
     return unit->exprimes + (rules->blank_recognised ? unit->blancs : 0);
 }
 
@@ -237,7 +238,7 @@ static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcom
             say(o, "%s is elected with %s %% of exprimés (%s).", cname(r, top->candidate), p,
                 majority ? "absolute majority" : "relative majority");
         }
-    } else if (majority && (rules->win_inscrits_den == 0 || top->voix * rules->win_inscrits_den >= o->inscrits)) {
+    } else if (majority && (rules->win_inscrits_den == 0 || (urne_wide)top->voix * rules->win_inscrits_den >= o->inscrits)) {
         o->kind = URNE_OUTCOME_ELECTED;
         add_chosen(o, top->candidate);
         say(o, "%s is elected in round %d with %s %% of exprimés (absolute majority)", cname(r, top->candidate),
@@ -262,7 +263,7 @@ static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcom
         size_t sure = 0;
         if (rules->qualify_inscrits_den)
             for (size_t i = 0; i < o->nranked; i++)
-                if (o->ranked[i].voix > 0 && o->ranked[i].voix * rules->qualify_inscrits_den >= o->inscrits) {
+                if (o->ranked[i].voix > 0 && (urne_wide)o->ranked[i].voix * rules->qualify_inscrits_den >= o->inscrits) {
                     add_chosen(o, o->ranked[i].candidate);
                     sure++;
                 }
@@ -365,30 +366,48 @@ int urne_results_decide(const urne_round *r, const urne_rules *rules, urne_outco
     int64_t *basis = G ? calloc(r->ncontests * G, sizeof *basis) : NULL;
     int64_t *blank = G ? calloc(r->ncontests * G, sizeof *blank) : NULL;
     int failed = outs == NULL || voix == NULL || (G && (!cvoix || !basis || !blank));
-    for (size_t i = 0; i < r->nsheets && !failed; i++) {
+    /* Checked sheets keep every sum below 10^18 (URNE_SHEETS_MAX sheets of figures at
+     * most URNE_COUNT_MAX); the sums are overflow-checked all the same, so that a round
+     * that skipped the checks is refused (count-bound), never decided on wrapped totals. */
+    int overflow = 0;
+#define ADD(acc, v) (overflow |= __builtin_add_overflow((acc), (v), &(acc)))
+    for (size_t i = 0; i < r->nsheets && !failed && !overflow; i++) {
         const urne_sheet *s = &r->sheets[i];
         urne_outcome *o = &outs[s->contest];
         const urne_contest *c = &r->contests[s->contest];
         o->sheets_expected++;
         if (!s->reported) continue;
         o->sheets_reported++;
-        o->inscrits += s->inscrits;
-        o->votants += s->votants;
-        o->blancs += s->blancs;
-        o->nuls += s->nuls;
+        ADD(o->inscrits, s->inscrits);
+        ADD(o->votants, s->votants);
+        ADD(o->blancs, s->blancs);
+        ADD(o->nuls, s->nuls);
         size_t g = s->college;
         for (size_t j = 0; j < c->ncand; j++) {
-            o->exprimes += s->votes[j];
-            voix[c->cand_first + j] += s->votes[j];
+            ADD(o->exprimes, s->votes[j]);
+            ADD(voix[c->cand_first + j], s->votes[j]);
             if (G && g < G) {
-                cvoix[(c->cand_first + j) * G + g] += s->votes[j];
-                basis[s->contest * G + g] += s->votes[j];
+                ADD(cvoix[(c->cand_first + j) * G + g], s->votes[j]);
+                ADD(basis[s->contest * G + g], s->votes[j]);
             }
         }
         if (G && g < G) {
-            blank[s->contest * G + g] += s->blancs;
-            if (rules->blank_recognised) basis[s->contest * G + g] += s->blancs;
+            ADD(blank[s->contest * G + g], s->blancs);
+            if (rules->blank_recognised) ADD(basis[s->contest * G + g], s->blancs);
         }
+    }
+#undef ADD
+    /* exprimés + blancs, the basis of shares below, must fit as well */
+    for (size_t k = 0; k < r->ncontests && !failed && !overflow; k++) {
+        int64_t sum;
+        overflow |= __builtin_add_overflow(outs[k].exprimes, outs[k].blancs, &sum);
+    }
+    if (overflow) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_COUNT_BOUND,
+                       "the sheets' figures add up beyond 64 bits: each figure must be at most %lld, and a round "
+                       "hold at most %zu sheets",
+                       (long long)URNE_COUNT_MAX, URNE_SHEETS_MAX);
+        failed = 1;
     }
     for (size_t k = 0; k < r->ncontests && !failed; k++) {
         urne_outcome *o = &outs[k];
