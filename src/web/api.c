@@ -39,6 +39,26 @@ static json_t *head_json(urne_server *srv) {
     return json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "hash", hash);
 }
 
+/* The publication as the API shows it: null when never published; else its date
+ * and digest, "reopened" (null, or when and why a contest reopened it: what was
+ * published is then no longer final) and "previous" (the publication before, when
+ * it had been reopened). */
+static json_t *publication_json(const urne_election_meta *m) {
+    if (!m->published_at[0]) return json_null();
+    json_t *o = json_pack("{s:s, s:s, s:b}", "at", m->published_at, "digest", m->published_digest, "final",
+                          m->reopened_at[0] == 0);
+    json_object_set_new(o, "reopened",
+                        m->reopened_at[0] ? json_pack("{s:s, s:s}", "at", m->reopened_at, "reason", m->reopened_reason)
+                                          : json_null());
+    json_object_set_new(o, "previous",
+                        m->previous_published_at[0]
+                            ? json_pack("{s:s, s:s, s:s, s:s}", "at", m->previous_published_at, "digest",
+                                        m->previous_digest, "reopened_at", m->previous_reopened_at, "reason",
+                                        m->previous_reopened_reason)
+                            : json_null());
+    return o;
+}
+
 static json_t *election_summary(const urne_election *e) {
     size_t by[URNE_SHEET_NSTATES];
     urne_unit_state st = urne_view_unit_state(e, URNE_NONE, NULL, by);
@@ -50,10 +70,7 @@ static json_t *election_summary(const urne_election *e) {
                           "double_entry", e->meta.double_entry, "bureaux", (json_int_t)e->round->nsheets, "state",
                           urne_unit_state_name(st), "sheets", states);
     json_object_set_new(o, "deadline", e->meta.deadline[0] ? json_string(e->meta.deadline) : json_null());
-    json_object_set_new(o, "published",
-                        e->meta.published_at[0] ? json_pack("{s:s, s:s}", "at", e->meta.published_at, "digest",
-                                                            e->meta.published_digest)
-                                                : json_null());
+    json_object_set_new(o, "published", publication_json(&e->meta));
     return o;
 }
 
@@ -127,10 +144,7 @@ static json_t *results_json(urne_server *srv, const urne_election *e, size_t lev
     }
     free(states);
     json_object_set_new(o, "election_id", json_integer(e->meta.id));
-    json_object_set_new(o, "published",
-                        e->meta.published_at[0] ? json_pack("{s:s, s:s}", "at", e->meta.published_at, "digest",
-                                                            e->meta.published_digest)
-                                                : json_null());
+    json_object_set_new(o, "published", publication_json(&e->meta));
     json_object_set_new(o, "audit_head", head_json(srv));
     return o;
 }

@@ -63,6 +63,8 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
         urne_html_trusted(&b, "</a></td><td>");
         if (e->meta.published_at[0])
             urne_html(&b, "%s <code>%.16s…</code>", e->meta.published_at, e->meta.published_digest);
+        if (e->meta.reopened_at[0])
+            urne_html(&b, " <strong class=warn>%s %s</strong>", L(r, "rouverte le", "reopened on"), e->meta.reopened_at);
         urne_html(&b, "</td><td><form method=post class=inline action=\"/e/%lld/publish\">", (long long)e->meta.id);
         urne_page_csrf(&b, r);
         urne_html(&b, "<button>%s</button></form></td></tr>", L(r, "Publier", "Publish"));

@@ -82,6 +82,25 @@ void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st) 
     urne_html(b, "<span class=\"badge s-%s\">%s</span>", urne_sheet_state_name(st), L(r, fr[st], en[st]));
 }
 
+void urne_page_publication(urne_buf *b, const urne_req *r, const urne_election_meta *m) {
+    if (!m->published_at[0]) return;
+    if (m->reopened_at[0]) {
+        urne_html(b, "<div class=\"reopened\" role=alert><p><strong>%s</strong> %s %s (SHA-256 <code>%s</code>), %s %s. ",
+                  L(r, "Publication rouverte.", "Publication reopened."), L(r, "Publié le", "Published on"),
+                  m->published_at, m->published_digest, L(r, "rouvert le", "reopened on"), m->reopened_at);
+        urne_html(b, "%s %s</p><p>%s</p></div>", L(r, "Motif :", "Reason:"), m->reopened_reason,
+                  L(r, "Les résultats publiés ne sont plus définitifs jusqu'à la décision et une nouvelle publication.",
+                    "The published results are no longer final until the decision and a new publication."));
+    } else
+        urne_html(b, "<p class=published>%s %s · SHA-256 <code>%s</code></p>", L(r, "Publié le", "Published on"),
+                  m->published_at, m->published_digest);
+    if (m->previous_published_at[0])
+        urne_html(b, "<p class=meta>%s %s (SHA-256 <code>%s</code>), %s %s : %s</p>",
+                  L(r, "Publication précédente :", "Previous publication:"), m->previous_published_at,
+                  m->previous_digest, L(r, "rouverte le", "reopened on"), m->previous_reopened_at,
+                  m->previous_reopened_reason);
+}
+
 void urne_page_pct(urne_buf *b, const urne_req *r, int64_t num, int64_t den) {
     char buf[48];
     urne_num_pct(num, den, r->lang == URNE_LANG_EN ? '.' : ',', buf, sizeof buf);

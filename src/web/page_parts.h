@@ -20,6 +20,10 @@ enum MHD_Result urne_page_send(urne_req *r, unsigned status, urne_buf *b);
 void urne_page_flash(urne_buf *b, unsigned status, const char *message);
 void urne_page_state_badge(urne_buf *b, const urne_req *r, urne_unit_state st);
 void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st);
+/* Where the election's publication stands: published (date, digest), reopened
+ * (when and why: the results published are no longer final), and the publication
+ * before it when that one was reopened. Nothing when never published. */
+void urne_page_publication(urne_buf *b, const urne_req *r, const urne_election_meta *m);
 /* A hidden CSRF field for forms. */
 void urne_page_csrf(urne_buf *b, const urne_req *r);
 /* A percentage as people read it in the page's language ("24,01 %"). */

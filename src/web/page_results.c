@@ -238,9 +238,7 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     if (by[URNE_SHEET_CONTESTED])
         urne_html(&b, " · <strong>%zu %s</strong>", by[URNE_SHEET_CONTESTED], L(r, "contesté(s)", "contested"));
     urne_html_trusted(&b, "</p>");
-    if (e->meta.published_at[0])
-        urne_html(&b, "<p class=published>%s %s · SHA-256 <code>%s</code></p>", L(r, "Publié le", "Published on"),
-                        e->meta.published_at, e->meta.published_digest);
+    urne_page_publication(&b, r, &e->meta);
     urne_html_trusted(&b, "<div class=cols><div>");
     figures_table(&b, r, u, basis);
     urne_html_trusted(&b, "</div><div>");
