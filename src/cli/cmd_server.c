@@ -7,7 +7,7 @@
  *   urne election import --db PATH FILE [--format F] [--title T] [--rules P]
  *                     [--set K=V;...] [--double-entry] [--deadline ISO]
  *   urne backup --db PATH DEST
- *   urne audit verify --db PATH
+ *   urne audit verify --db PATH   (the chain, then the stored rows against the log)
  */
 #include <getopt.h>
 #include <sodium.h>
@@ -231,9 +231,109 @@ int urne_cli_backup(int argc, char **argv) {
 
 static int check_entry(const urne_audit_entry *e, void *ctx) { return urne_audit_check_next(ctx, e) < 0 ? 1 : 0; }
 
+/* Replaying the log against the rows: the replay, and the bureau being compared
+ * (so that a difference names it). */
+typedef struct verify {
+    urne_audit_replay *replay;
+    const char *db, *keys, *label;
+} verify;
+
+static int fold_entry(const urne_audit_entry *e, void *ctx) {
+    return urne_audit_fold(((verify *)ctx)->replay, e) < 0 ? 1 : 0;
+}
+
+/* One line per differing field: where, which field, the stored value, the logged one. */
+static void print_diff(const urne_audit_diff *d, void *ctx) {
+    const verify *v = ctx;
+    char where[700], seq[48] = "";
+    if (strcmp(d->table, "election") == 0)
+        snprintf(where, sizeof where, "election %lld", (long long)d->election);
+    else if (strcmp(d->table, "user") == 0)
+        snprintf(where, sizeof where, "account %lld", (long long)d->id);
+    else if (strcmp(d->table, "bureau") == 0 && v->keys)
+        snprintf(where, sizeof where, "election %lld, bureau %lld (%.300s%s%.300s)", (long long)d->election,
+                 (long long)d->id, v->keys, v->label && *v->label ? ", " : "", v->label ? v->label : "");
+    else
+        snprintf(where, sizeof where, "election %lld, %s %lld", (long long)d->election, d->table, (long long)d->id);
+    if (d->seq) snprintf(seq, sizeof seq, " (as of entry %lld)", (long long)d->seq);
+    fprintf(stderr, "urne audit verify: %s: %s: %s: stored %s, logged %s%s\n", v->db, where, d->field, d->stored,
+            d->logged, seq);
+}
+
+static void print_note(const char *sentence, void *ctx) {
+    printf("urne: %s: not compared: %s\n", ((const verify *)ctx)->db, sentence);
+}
+
+static int cmp_election(const urne_audit_election *m, void *ctx) {
+    urne_audit_replay_compare_election(((verify *)ctx)->replay, m, print_diff, ctx);
+    return 0;
+}
+
+static int cmp_sheet(int64_t election, size_t bureau, const char *keys, const char *label, const urne_audit_sheet *s,
+                     void *ctx) {
+    verify *v = ctx;
+    v->keys = keys;
+    v->label = label;
+    urne_audit_replay_compare_sheet(v->replay, election, bureau, s, print_diff, v);
+    v->keys = v->label = NULL;
+    return 0;
+}
+
+static int cmp_dispute(const urne_audit_dispute *d, void *ctx) {
+    urne_audit_replay_compare_dispute(((verify *)ctx)->replay, d, print_diff, ctx);
+    return 0;
+}
+
+static int cmp_user(const urne_audit_user *u, void *ctx) {
+    urne_audit_replay_compare_user(((verify *)ctx)->replay, u, print_diff, ctx);
+    return 0;
+}
+
+/* Replay the (intact) log and compare every row the store holds with it. Prints
+ * each difference and what could not be compared; returns the exit status. */
+static int verify_state(urne_store *s, const char *db, int64_t entries, const char *head) {
+    verify v = {.replay = urne_audit_replay_new(), .db = db};
+    if (v.replay == NULL) {
+        fprintf(stderr, "urne audit verify: out of memory\n");
+        return URNE_EXIT_REJECTED;
+    }
+    int rc = urne_store_audit_each(s, 1, fold_entry, &v);
+    if (rc != 0) {
+        fprintf(stderr, "urne audit verify: %s: the log is intact but cannot be replayed: %s\n", db,
+                rc > 0 ? urne_audit_replay_error(v.replay) : urne_store_error(s));
+        urne_audit_replay_free(v.replay);
+        return URNE_EXIT_REJECTED;
+    }
+    if (urne_store_audit_elections(s, cmp_election, &v) < 0 || urne_store_audit_sheets(s, cmp_sheet, &v) < 0 ||
+        urne_store_audit_disputes(s, cmp_dispute, &v) < 0 || urne_store_audit_users(s, cmp_user, &v) < 0) {
+        fprintf(stderr, "urne audit verify: %s: %s\n", db, urne_store_error(s));
+        urne_audit_replay_free(v.replay);
+        return URNE_EXIT_REJECTED;
+    }
+    urne_audit_replay_stats st;
+    urne_audit_replay_finish(v.replay, print_diff, print_note, &v, &st);
+    urne_audit_replay_free(v.replay);
+    if (st.differences) {
+        fprintf(stderr,
+                "urne audit verify: %s: the audit log is intact (%lld entries, head %s) but the store differs from "
+                "it: %zu difference(s) above\n",
+                db, (long long)entries, head, st.differences);
+        return URNE_EXIT_REJECTED;
+    }
+    printf("urne: %s: audit log intact, %lld entries, head %s\n", db, (long long)entries, head);
+    printf("urne: %s: the stored state matches the log: %zu election(s), %zu bureau(x), %zu dispute(s), "
+           "%zu account(s) compared",
+           db, st.elections, st.sheets, st.disputes, st.users);
+    if (st.not_compared) printf("; %zu row(s) not compared (above)", st.not_compared);
+    printf("; assignments and double-entry entries are not compared\n");
+    return URNE_EXIT_OK;
+}
+
 int urne_cli_audit(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-        fprintf(stderr, "Usage: urne audit verify --db PATH\n");
+        fprintf(stderr, "Usage: urne audit verify --db PATH\n"
+                        "  Recompute the audit chain, then replay the log and compare what it says with the\n"
+                        "  figures, states, decisions, publications and accounts the database holds.\n");
         return URNE_EXIT_USAGE;
     }
     argc--;
@@ -254,13 +354,14 @@ int urne_cli_audit(int argc, char **argv) {
         return URNE_EXIT_REJECTED;
     }
     urne_store_audit_head(s, &head_seq, head);
-    urne_store_close(s);
     if (chk.bad_seq == 0) urne_audit_check_end(&chk, head_seq, head);
     if (chk.bad_seq) {
         fprintf(stderr, "urne audit verify: %s: the chain is broken at entry %lld: %s\n", db, (long long)chk.bad_seq,
                 chk.why);
+        urne_store_close(s);
         return URNE_EXIT_REJECTED;
     }
-    printf("urne: %s: audit log intact, %lld entries, head %s\n", db, (long long)head_seq, head);
-    return URNE_EXIT_OK;
+    rc = verify_state(s, db, head_seq, head);
+    urne_store_close(s);
+    return rc;
 }

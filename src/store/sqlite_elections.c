@@ -123,7 +123,11 @@ int64_t urne_store_election_create(urne_store *s, const urne_election_meta *m, c
         urne_figures f;
         urne_figures_from_sheet(r, sh, &f);
         char *fig = urne_figures_json(&f);
-        if (urne_sheet_state_counts(state)) sqlite3_bind_text(st, 10, at, -1, SQLITE_TRANSIENT);
+        /* Bound for every bureau: a reset statement keeps the last bureau's bindings. */
+        if (urne_sheet_state_counts(state))
+            sqlite3_bind_text(st, 10, at, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(st, 10);
         urne_sql_bind_text(st, 9, fig);
         free(fig);
         if (urne_sql_step_done(s, st, "storing a bureau") < 0) return -1;

@@ -11,7 +11,6 @@
  * Hot statements (a sheet's update, an entry, an audit append) are prepared once
  * and kept; the rest are prepared when used.
  */
-#include <jansson.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -428,40 +427,4 @@ int urne_store_session_delete(urne_store *s, const char *token_hash) {
     return urne_sql_step_done(s, st, "closing a session");
 }
 
-/* ---- figures as JSON ---- */
-
-char *urne_figures_json(const urne_figures *f) {
-    json_t *o = json_object(), *v = json_array();
-    json_object_set_new(o, "inscrits", json_integer(f->inscrits));
-    json_object_set_new(o, "votants", json_integer(f->votants));
-    json_object_set_new(o, "blancs", json_integer(f->blancs));
-    json_object_set_new(o, "nuls", json_integer(f->nuls));
-    json_object_set_new(o, "exprimes", f->exprimes >= 0 ? json_integer(f->exprimes) : json_null());
-    for (size_t j = 0; j < f->nvotes; j++) json_array_append_new(v, json_integer(f->votes[j]));
-    json_object_set_new(o, "votes", v);
-    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    return text;
-}
-
-int urne_figures_parse_json(const char *text, urne_figures *out) {
-    json_t *o = json_loads(text, 0, NULL);
-    if (!json_is_object(o)) {
-        json_decref(o);
-        return -1;
-    }
-    memset(out, 0, sizeof *out);
-    json_t *e = json_object_get(o, "exprimes");
-    out->inscrits = json_integer_value(json_object_get(o, "inscrits"));
-    out->votants = json_integer_value(json_object_get(o, "votants"));
-    out->blancs = json_integer_value(json_object_get(o, "blancs"));
-    out->nuls = json_integer_value(json_object_get(o, "nuls"));
-    out->exprimes = json_is_integer(e) ? json_integer_value(e) : -1;
-    json_t *v = json_object_get(o, "votes");
-    size_t n = json_array_size(v);
-    if (n > URNE_MAX_VOTES) n = URNE_MAX_VOTES;
-    out->nvotes = n;
-    for (size_t j = 0; j < n; j++) out->votes[j] = json_integer_value(json_array_get(v, j));
-    json_decref(o);
-    return 0;
-}
+/* The figures' JSON codec is in audit_json.c, beside the audit records that carry it. */

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "../audit/audit.h"
+#include "../audit/replay.h"
 #include "../results/recolement.h"
 #include "../results/results.h"
 
@@ -172,5 +173,66 @@ int urne_store_dispute_each(urne_store *s, int64_t election, int (*fn)(const urn
 char *urne_figures_json(const urne_figures *f);
 /* 0, or -1 when the text is not such an object. */
 int urne_figures_parse_json(const char *text, urne_figures *out);
+
+/* ---- what the audit log records of each change, and replaying it (audit_payload.c) ----
+ *
+ * Entries that change a row people rely on record the resulting row in their JSON
+ * `after`, beside the keys they always had, so that `urne audit verify` can replay
+ * the log and compare it with the rows held here (audit/replay.h):
+ *
+ *   "sheet"     in sheet.enter, bureau.contest, bureau.escalate, dispute.decide: the
+ *               bureau's row after the change: {"bureau":B,"state":S,"figures":{..}|null,
+ *               "entered_at":T,"entered_by":U,"validated_once":0|1,
+ *               "changed_after_validation":0|1}
+ *   the dispute bureau.contest and bureau.escalate: `after` is the whole new dispute
+ *               (id, election, bureau, tier, state, reason, opened_by, opened_at,
+ *               deadline, decision, decision_reason, decided_by, decided_at,
+ *               figures_before, figures_after, escalated_from)
+ *   "dispute"   in dispute.decide: the whole dispute after the decision, as above
+ *   "sheets"    in election.create: one array per bureau, [state, inscrits, votants,
+ *               blancs, nuls, exprimes|null, votes...], with "round", "settings",
+ *               "double_entry", "deadline" and "created_at" beside "title" and "rules"
+ *
+ * election.publish ("at", "digest") and user.create ("name", "role", "tier") always
+ * recorded their whole result. Entries from before these keys replay as "not
+ * comparable" (see replay.h). */
+
+/* The "sheet" record of bureau `bureau` after a change: its info and the figures
+ * written with it (NULL when none). Malloc'ed JSON text, NULL when out of memory. */
+char *urne_audit_sheet_record(size_t bureau, const urne_bureau_info *b, const urne_figures *stored);
+
+/* A whole dispute as JSON text (malloc'ed; NULL when out of memory). */
+char *urne_audit_dispute_record(const urne_dispute *d);
+
+/* Add `key`: the JSON text `value` to the JSON object text `object`. Takes both
+ * texts (frees them) and returns the new object's text, or NULL (out of memory, or
+ * object or value not JSON; both freed). */
+char *urne_audit_json_add(char *object, const char *key, char *value);
+
+/* election.create's `after` for election `m` (as stored: id, title, rules,
+ * settings, round, double entry, deadline, created_at) created from `round` with
+ * each sheet's state in states (NULL: all missing); source and sha256 name the
+ * file. Malloc'ed JSON text, NULL when out of memory. */
+char *urne_audit_created_record(const urne_election_meta *m, const urne_round *round, const urne_sheet_state *states,
+                                const char *source, const char *sha256);
+
+/* Decode one entry (already checked by the chain) and fold what it records into r.
+ * Entries that change no compared row (user.assign) are skipped. 0, or -1 with the
+ * reason in urne_audit_replay_error(r) when the entry cannot be replayed. */
+int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e);
+
+/* The rows as the store holds them, for urne_audit_replay_compare_*. Each calls fn
+ * on every row (stopping when it returns non-zero, and returning that), in order
+ * of id; 0 when all were passed, -1 on failure (urne_store_error). A bureau comes
+ * with its name: its key and its label at the deepest level that has one ("" when
+ * none). A figures text that is not figures JSON is
+ * passed as has_figures = -1, a state that is not one as written. */
+int urne_store_audit_elections(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx);
+int urne_store_audit_sheets(urne_store *s,
+                            int (*fn)(int64_t election, size_t bureau, const char *key, const char *label,
+                                      const urne_audit_sheet *sheet, void *ctx),
+                            void *ctx);
+int urne_store_audit_disputes(urne_store *s, int (*fn)(const urne_audit_dispute *d, void *ctx), void *ctx);
+int urne_store_audit_users(urne_store *s, int (*fn)(const urne_audit_user *u, void *ctx), void *ctx);
 
 #endif

@@ -330,7 +330,8 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
     urne_figures before_f;
     urne_figures_from_sheet(e->round, sheet, &before_f);
     char *before = state_json(old, urne_sheet_state_counts(old->state) ? &before_f : NULL);
-    char *after = state_json(&next, &f);
+    char *after = urne_audit_json_add(state_json(&next, &f), "sheet",
+                                      urne_audit_sheet_record(bureau, &next, counts ? &f : NULL));
     int ok = urne_store_begin(srv->store) == 0 && urne_store_entry_add(srv->store, id, bureau, r->user.id, &f) == 0 &&
              urne_store_bureau_set(srv->store, id, bureau, &next, counts ? &f : NULL) == 0;
     if (!ok)
@@ -404,16 +405,8 @@ static json_t *dispute_json(const urne_dispute *d) {
                      d->opened_by, "opened_at", d->opened_at, "deadline", d->deadline);
 }
 
-static char *dispute_text(const urne_dispute *d) {
-    json_t *o = dispute_json(d);
-    if (d->decision[0]) {
-        json_object_set_new(o, "decision", json_string(d->decision));
-        json_object_set_new(o, "decision_reason", json_string(d->decision_reason));
-    }
-    char *t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    return t;
-}
+/* The whole dispute, as the audit log records it (store.h). */
+static char *dispute_text(const urne_dispute *d) { return urne_audit_dispute_record(d); }
 
 /* Open a dispute on a bureau at `tier`, freezing it. Under the lock, inside a
  * transaction the caller commits. */
@@ -441,7 +434,8 @@ static int open_dispute(urne_req *r, urne_election *e, size_t bureau, int tier, 
     if (d->id < 0 || urne_store_bureau_set(srv->store, e->meta.id, bureau, next, &f) < 0) return fail_store(srv, res);
     char object[96];
     snprintf(object, sizeof object, "election/%lld/bureau/%zu", (long long)e->meta.id, bureau);
-    char *before = state_json(&e->info[bureau], &f), *after = dispute_text(d);
+    char *before = state_json(&e->info[bureau], &f),
+         *after = urne_audit_json_add(dispute_text(d), "sheet", urne_audit_sheet_record(bureau, next, &f));
     int rc = audit(srv, r, from ? "bureau.escalate" : "bureau.contest", object, before, after, res);
     free(before);
     free(after);
@@ -563,6 +557,10 @@ void urne_action_decide(urne_req *r, int64_t id, int64_t dispute, urne_result *r
     free(after_text);
     after_text = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(aj);
+    after_text = urne_audit_json_add(after_text, "sheet",
+                                     urne_audit_sheet_record(bureau, &next,
+                                                             urne_sheet_state_counts(after) == 1 ? &f : NULL));
+    after_text = urne_audit_json_add(after_text, "dispute", dispute_text(&d));
     /* Annulled and re-voted bureaux keep their old figures in the dispute only. */
     int ok = urne_store_begin(srv->store) == 0 && urne_store_dispute_update(srv->store, &d) == 0 &&
              urne_store_bureau_set(srv->store, id, bureau, &next,

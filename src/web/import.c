@@ -5,7 +5,9 @@
  *
  * Bureaux whose figures are in the file are stored as entered (imported results);
  * the others wait for their secretaries. The audit entry records the file's
- * SHA-256, so the import can be traced to the exact bytes.
+ * SHA-256, so the import can be traced to the exact bytes, and every bureau's
+ * state and figures as stored, so that `urne audit verify` can tell them from
+ * figures changed later behind the log's back.
  */
 #include <jansson.h>
 #include <sodium.h>
@@ -151,11 +153,8 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
         return -1;
     }
     urne_sheet_state *states = malloc((round->nsheets ? round->nsheets : 1) * sizeof *states);
-    size_t imported = 0;
-    for (size_t i = 0; states && i < round->nsheets; i++) {
+    for (size_t i = 0; states && i < round->nsheets; i++)
         states[i] = round->sheets[i].reported ? URNE_SHEET_ENTERED : URNE_SHEET_MISSING;
-        imported += round->sheets[i].reported;
-    }
     unsigned char h[crypto_hash_sha256_BYTES];
     char digest[65];
     crypto_hash_sha256(h, (const unsigned char *)im->text, im->len);
@@ -165,14 +164,16 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
         id = urne_store_election_create(store, &m, round, states);
         char object[64];
         snprintf(object, sizeof object, "election/%lld", (long long)id);
-        json_t *aj = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "title", m.title, "rules", m.preset, "source",
-                               im->source, "bureaux", (json_int_t)round->nsheets, "imported", (json_int_t)imported,
-                               "sha256", digest);
-        char *after = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        json_decref(aj);
-        if (id < 0 || urne_store_audit(store, actor, "election.create", object, NULL, after) < 0 ||
+        /* The election as stored (its creation time included) and every bureau's state
+         * and figures, so that the log can be replayed (store.h). */
+        urne_election_meta stored;
+        char *after = id > 0 && urne_store_election_meta(store, id, &stored) == 1
+                          ? urne_audit_created_record(&stored, round, states, im->source, digest)
+                          : NULL;
+        if (id < 0 || after == NULL || urne_store_audit(store, actor, "election.create", object, NULL, after) < 0 ||
             urne_store_commit(store) < 0) {
-            snprintf(err, errsize, "%s", urne_store_error(store));
+            snprintf(err, errsize, "%s",
+                     id > 0 && after == NULL ? "out of memory while recording the import" : urne_store_error(store));
             urne_store_rollback(store);
             id = -1;
         }
