@@ -78,28 +78,81 @@ void urne_figures_from_sheet(const urne_round *round, const urne_sheet *s, urne_
     for (size_t j = 0; j < f->nvotes; j++) f->votes[j] = s->votes[j];
 }
 
-static size_t diff_one(char *out, size_t size, size_t *used, const char *name, int64_t a, int64_t b) {
-    if (a == b) return 0;
-    if (*used < size) {
-        int k = snprintf(out + *used, size - *used, "%s%s: %lld / %lld", *used ? "; " : "", name, (long long)a,
-                         (long long)b);
-        if (k > 0) *used += (size_t)k < size - *used ? (size_t)k : size - *used - 1;
+/* The description is built whole in memory, then copied into the caller's buffer:
+ * a list of differences too long for it ends with "…", so it says that it goes
+ * on; it never stops mid-word or mid-character without a sign. */
+typedef struct diff_text {
+    char *p;
+    size_t len, cap;
+    int oom;
+} diff_text;
+
+static void diff_put(diff_text *t, const char *s) {
+    size_t n = strlen(s);
+    if (t->oom) return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        while (cap < t->len + n + 1) cap *= 2;
+        char *p = realloc(t->p, cap);
+        if (p == NULL) {
+            t->oom = 1;
+            return;
+        }
+        t->p = p;
+        t->cap = cap;
     }
+    memcpy(t->p + t->len, s, n + 1);
+    t->len += n;
+}
+
+static size_t diff_one(diff_text *t, const char *name, int64_t a, int64_t b) {
+    if (a == b) return 0;
+    char figures[64];
+    snprintf(figures, sizeof figures, ": %lld / %lld", (long long)a, (long long)b);
+    if (t->len) diff_put(t, "; ");
+    diff_put(t, name);
+    diff_put(t, figures);
     return 1;
+}
+
+/* Copy text into out (size > 0), cut with "…" at a character boundary when it
+ * does not fit. */
+static void diff_copy(const char *text, size_t len, char *out, size_t size) {
+    static const char more[] = "…";
+    size_t mark = sizeof more - 1;
+    if (len < size) {
+        memcpy(out, text, len + 1);
+        return;
+    }
+    size_t keep = size - 1 >= mark ? size - 1 - mark : 0;
+    while (keep > 0 && ((unsigned char)text[keep] & 0xC0) == 0x80) keep--;
+    memcpy(out, text, keep);
+    if (size - 1 - keep >= mark) {
+        memcpy(out + keep, more, mark);
+        keep += mark;
+    }
+    out[keep] = 0;
 }
 
 size_t urne_figures_diff(const urne_round *round, size_t contest, const urne_figures *a, const urne_figures *b,
                          char *out, size_t size) {
-    size_t used = 0, n = 0;
-    if (size) out[0] = 0;
-    n += diff_one(out, size, &used, "inscrits", a->inscrits, b->inscrits);
-    n += diff_one(out, size, &used, "votants", a->votants, b->votants);
-    n += diff_one(out, size, &used, "blancs", a->blancs, b->blancs);
-    n += diff_one(out, size, &used, "nuls", a->nuls, b->nuls);
-    n += diff_one(out, size, &used, "exprimes", a->exprimes, b->exprimes);
+    diff_text t = {0};
+    size_t n = 0;
+    n += diff_one(&t, "inscrits", a->inscrits, b->inscrits);
+    n += diff_one(&t, "votants", a->votants, b->votants);
+    n += diff_one(&t, "blancs", a->blancs, b->blancs);
+    n += diff_one(&t, "nuls", a->nuls, b->nuls);
+    n += diff_one(&t, "exprimes", a->exprimes, b->exprimes);
     const urne_contest *c = &round->contests[contest];
     for (size_t j = 0; j < a->nvotes && j < b->nvotes && j < c->ncand; j++)
-        n += diff_one(out, size, &used, round->candidates[c->cand_first + j].name, a->votes[j], b->votes[j]);
+        n += diff_one(&t, round->candidates[c->cand_first + j].name, a->votes[j], b->votes[j]);
+    if (size) {
+        if (t.oom)
+            diff_copy("…", strlen("…"), out, size);
+        else
+            diff_copy(t.p ? t.p : "", t.len, out, size);
+    }
+    free(t.p);
     return n;
 }
 

@@ -61,8 +61,9 @@ void urne_figures_to_sheet(const urne_figures *f, urne_sheet *s);
 void urne_figures_from_sheet(const urne_round *round, const urne_sheet *s, urne_figures *f);
 
 /* Describe how b differs from a, field by field ("votants: 148 / 149; Yves LE GALL:
- * 52 / 53"), naming candidates from contest `contest` of round. Returns the number
- * of fields that differ. */
+ * 52 / 53"), naming candidates from contest `contest` of round, into out (size
+ * bytes, always NUL-terminated when size > 0). A description too long for out ends
+ * with "…" at a character boundary. Returns the number of fields that differ. */
 size_t urne_figures_diff(const urne_round *round, size_t contest, const urne_figures *a, const urne_figures *b,
                          char *out, size_t size);
 

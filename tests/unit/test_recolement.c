@@ -80,6 +80,25 @@ static void test_figures_diff_and_sheet(void **state) {
     char diff[200];
     assert_int_equal(urne_figures_diff(r, 0, &a, &b, diff, sizeof diff), 2);
     assert_string_equal(diff, "votants: 402 / 403; Marc PEYRON: 226 / 227");
+    /* Too long for the buffer: cut with a mark, the count still whole. Every size
+     * from 0 up gives a NUL-terminated prefix of the whole text, ending in "…" when
+     * cut (except where not even the mark fits). */
+    for (size_t size = 0; size < sizeof diff; size++) {
+        char small[200];
+        memset(small, 'x', sizeof small);
+        assert_int_equal(urne_figures_diff(r, 0, &a, &b, small, size), 2);
+        if (size == 0) {
+            assert_int_equal(small[0], 'x');
+            continue;
+        }
+        size_t n = strlen(small);
+        assert_true(n < size);
+        if (strcmp(small, diff) == 0) continue;
+        if (n >= 3) {
+            assert_string_equal(small + n - 3, "…");
+            assert_memory_equal(small, diff, n - 3);
+        }
+    }
     urne_figures_to_sheet(&b, s);
     assert_int_equal(s->votes[1], 227);
     urne_round_free(r);
