@@ -20,10 +20,20 @@
 
 enum { KNOWN, CREATED_UNRECORDED, CHANGED_UNRECORDED };
 
+typedef struct xtyped {
+    urne_audit_typed t;
+    int64_t seq;
+} xtyped;
+
 typedef struct xsheet {
     urne_audit_sheet s;
     int64_t seq;             /* the entry that set s, or made it not comparable */
     unsigned char why, seen; /* why: KNOWN or the reason it is not */
+    /* The typed entries, in order; the store's were compared up to `compared`,
+     * `matched` of them having a stored row, `extra` stored rows having none. */
+    xtyped *typed;
+    size_t ntyped, cap, compared, matched, extra;
+    int64_t typed_unknown_seq; /* an entry that typed without recording it, 0 when none */
 } xsheet;
 
 typedef struct xelection {
@@ -60,7 +70,10 @@ urne_audit_replay *urne_audit_replay_new(void) { return calloc(1, sizeof(urne_au
 
 void urne_audit_replay_free(urne_audit_replay *r) {
     if (r == NULL) return;
-    for (size_t i = 0; i < r->nel; i++) free(r->el[i].sheets);
+    for (size_t i = 0; i < r->nel; i++) {
+        for (size_t b = 0; r->el[i].sheets && b < r->el[i].m.nbureaux; b++) free(r->el[i].sheets[b].typed);
+        free(r->el[i].sheets);
+    }
     free(r->el);
     free(r->dis);
     free(r->us);
@@ -149,6 +162,25 @@ int urne_audit_replay_sheet(urne_audit_replay *r, int64_t seq, int64_t election,
     x->seq = seq;
     x->why = s ? KNOWN : CHANGED_UNRECORDED;
     if (s) x->s = *s;
+    return 0;
+}
+
+int urne_audit_replay_typed(urne_audit_replay *r, int64_t seq, int64_t election, size_t bureau,
+                            const urne_audit_typed *t) {
+    xsheet *x = sheet_of(r, seq, election, bureau);
+    if (x == NULL) return -1;
+    if (t == NULL) {
+        x->typed_unknown_seq = seq;
+        return 0;
+    }
+    if (x->ntyped == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 2;
+        xtyped *p = realloc(x->typed, cap * sizeof *p);
+        if (p == NULL) return fail(r, seq, "out of memory%.0lld%.0lld", 0, 0);
+        x->typed = p;
+        x->cap = cap;
+    }
+    x->typed[x->ntyped++] = (xtyped){.t = *t, .seq = seq};
     return 0;
 }
 
@@ -247,6 +279,7 @@ static void emit_init(emit *e, const char *table, int64_t election, int64_t id, 
 
 /* Point e at another row, keeping its count and callback. */
 static void retarget(emit *e, const char *table, int64_t election, int64_t id, int64_t seq) {
+    e->d.nth = 0;
     e->d.table = table;
     e->d.election = election;
     e->d.id = id;
@@ -288,9 +321,11 @@ static void describe_figures(int has, const urne_figures *f, char *out, size_t s
         snprintf(out, size, "%s", has == 0 ? "(none)" : "(not figures)");
         return;
     }
-    size_t used = (size_t)snprintf(out, size, "inscrits %lld, votants %lld, blancs %lld, nuls %lld, exprimes %lld, votes",
+    char exprimes[24] = "not stated";
+    if (f->exprimes >= 0) snprintf(exprimes, sizeof exprimes, "%lld", (long long)f->exprimes);
+    size_t used = (size_t)snprintf(out, size, "inscrits %lld, votants %lld, blancs %lld, nuls %lld, exprimes %s, votes",
                                    (long long)f->inscrits, (long long)f->votants, (long long)f->blancs,
-                                   (long long)f->nuls, (long long)f->exprimes);
+                                   (long long)f->nuls, exprimes);
     for (size_t j = 0; j < f->nvotes && used < size; j++)
         used += (size_t)snprintf(out + used, size - used, " %lld", (long long)f->votes[j]);
 }
@@ -372,6 +407,56 @@ size_t urne_audit_replay_compare_sheet(urne_audit_replay *r, int64_t election, s
     cmp_int(&e, "entered_by", stored->entered_by, l->s.entered_by);
     cmp_int(&e, "validated_once", stored->validated_once, l->s.validated_once);
     cmp_int(&e, "changed_after_validation", stored->changed_after_validation, l->s.changed_after_validation);
+    return counted(r, &e);
+}
+
+static int typed_equal(const urne_audit_typed *a, const urne_audit_typed *b) {
+    return a->user == b->user && a->has_figures == b->has_figures &&
+           (a->has_figures != 1 || urne_figures_equal(&a->figures, &b->figures));
+}
+
+static void describe_typed(const urne_audit_typed *t, char *out, size_t size) {
+    char f[160];
+    describe_figures(t->has_figures, &t->figures, f, sizeof f);
+    snprintf(out, size, "by user %lld: %s", (long long)t->user, f);
+}
+
+size_t urne_audit_replay_compare_typed(urne_audit_replay *r, int64_t election, size_t bureau,
+                                       const urne_audit_typed *stored, urne_audit_diff_fn fn, void *ctx) {
+    xelection *x = election_at(r, election);
+    xsheet *l = x && bureau < x->m.nbureaux ? &x->sheets[bureau] : NULL;
+    emit e;
+    emit_init(&e, "entry", election, (int64_t)bureau, 0, fn, ctx);
+    if (l == NULL || l->typed_unknown_seq) { /* the bureau's row says so; or not comparable */
+        if (l == NULL) put(&e, "row", "typed entry", "(no row)");
+        return counted(r, &e);
+    }
+    e.d.nth = l->compared + l->extra + 1; /* its place in the store */
+    if (l->compared >= l->ntyped) {
+        char s[200];
+        describe_typed(stored, s, sizeof s);
+        put(&e, "row", s, "(no row)");
+        l->extra++;
+        return counted(r, &e);
+    }
+    /* Typed entries deleted from the store: the stored one matches a later logged one,
+     * and those in between are missing. Otherwise it is compared with the next. */
+    size_t j = l->compared;
+    while (j < l->ntyped && !typed_equal(stored, &l->typed[j].t)) j++;
+    for (size_t k = l->compared; j < l->ntyped && k < j; k++) {
+        char logged[200];
+        describe_typed(&l->typed[k].t, logged, sizeof logged);
+        e.d.seq = l->typed[k].seq;
+        e.d.nth = k + 1;
+        put(&e, "row", "(no row)", logged);
+    }
+    if (j < l->ntyped) l->compared = j;
+    const xtyped *t = &l->typed[l->compared++];
+    l->matched++;
+    e.d.nth = l->compared;
+    e.d.seq = t->seq;
+    cmp_int(&e, "user", stored->user, t->t.user);
+    cmp_figures(&e, "figures", stored->has_figures, &stored->figures, t->t.has_figures, &t->t.figures);
     return counted(r, &e);
 }
 
@@ -497,6 +582,41 @@ static size_t finish_sheets(xelection *x, int64_t id, emit *e, urne_audit_note_f
     return missing;
 }
 
+/* The typed entries the store lost, and the bureaux whose typed entries could not
+ * be compared. */
+static size_t finish_typed(xelection *x, int64_t id, emit *e, urne_audit_note_fn note, void *ctx,
+                           urne_audit_replay_stats *st) {
+    size_t missing = 0, unknown = 0, nb = 0, ns = 0;
+    char bureaux[128] = "", seqs[128] = "", sentence[400], a[32];
+    for (size_t i = 0; i < x->m.nbureaux; i++) {
+        xsheet *s = &x->sheets[i];
+        if (s->typed_unknown_seq) {
+            unknown++;
+            st->not_compared++;
+            list_add(bureaux, sizeof bureaux, &nb, (int64_t)i);
+            list_add(seqs, sizeof seqs, &ns, s->typed_unknown_seq);
+            continue;
+        }
+        st->entries += s->matched;
+        for (size_t k = s->compared; k < s->ntyped; k++) {
+            char logged[200];
+            describe_typed(&s->typed[k].t, logged, sizeof logged);
+            retarget(e, "entry", id, (int64_t)i, s->typed[k].seq);
+            e->d.nth = k + 1;
+            put(e, "row", "(no row)", logged);
+            missing++;
+        }
+    }
+    if (unknown && note) {
+        snprintf(sentence, sizeof sentence,
+                 "election %lld: the typed entries of %s bureau(x) not compared (%s): typed by entries that did "
+                 "not record who typed what (%s)",
+                 (long long)id, thousands(unknown, a), bureaux, seqs);
+        note(sentence, ctx);
+    }
+    return missing;
+}
+
 static size_t finish_election(urne_audit_replay *r, int64_t id, emit *e, urne_audit_note_fn note, void *ctx,
                               urne_audit_replay_stats *st) {
     xelection *x = &r->el[id];
@@ -525,7 +645,8 @@ static size_t finish_election(urne_audit_replay *r, int64_t id, emit *e, urne_au
             note(sentence, ctx);
         }
     }
-    return missing + finish_sheets(x, id, e, note, ctx, st);
+    missing += finish_sheets(x, id, e, note, ctx, st);
+    return missing + finish_typed(x, id, e, note, ctx, st);
 }
 
 static size_t finish_disputes(urne_audit_replay *r, emit *e, urne_audit_note_fn note, void *ctx,

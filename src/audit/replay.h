@@ -79,11 +79,19 @@ typedef struct urne_audit_user {
     int tier;
 } urne_audit_user;
 
+/* One typed entry of a sheet (the double-entry record): who typed which figures. */
+typedef struct urne_audit_typed {
+    int64_t user;     /* user id */
+    int has_figures;  /* as urne_audit_sheet.has_figures */
+    urne_figures figures;
+} urne_audit_typed;
+
 /* One field of one row that differs between the store and the log. */
 typedef struct urne_audit_diff {
-    const char *table; /* "election", "bureau", "dispute", "user" */
+    const char *table; /* "election", "bureau", "entry" (a typed entry), "dispute", "user" */
     int64_t election;  /* the election, 0 for a user */
-    int64_t id;        /* bureau index, dispute id, user id; the election id for "election" */
+    int64_t id;        /* bureau index (also for "entry"), dispute id, user id; the election id for "election" */
+    size_t nth;        /* for "entry": 1 for the bureau's first typed entry, 2 for the next... */
     char field[48];    /* "state", "figures.votants", "figures.votes[2]", "row" (the whole row) */
     char stored[160];  /* the value in the store, "(no row)" when the row is missing */
     char logged[160];  /* the value the log gives, "(no row)" when no entry created it */
@@ -97,7 +105,7 @@ typedef struct urne_audit_replay urne_audit_replay;
 
 /* Rows compared and rows that could not be, after finish. */
 typedef struct urne_audit_replay_stats {
-    size_t elections, sheets, disputes, users; /* rows compared (present in both) */
+    size_t elections, sheets, entries, disputes, users; /* rows compared (present in both) */
     size_t not_compared;                       /* rows the log could not vouch for */
     size_t differences;                        /* fields that differ, missing rows included */
 } urne_audit_replay_stats;
@@ -126,6 +134,11 @@ int urne_audit_replay_created(urne_audit_replay *r, int64_t seq, const urne_audi
 /* A bureau's row became *s, or something the entry did not record (s NULL). */
 int urne_audit_replay_sheet(urne_audit_replay *r, int64_t seq, int64_t election, size_t bureau,
                             const urne_audit_sheet *s);
+
+/* Someone typed figures for a bureau (t), or the entry did not record who and what
+ * (t NULL: the bureau's typed entries are not comparable from then on). */
+int urne_audit_replay_typed(urne_audit_replay *r, int64_t seq, int64_t election, size_t bureau,
+                            const urne_audit_typed *t);
 
 /* Dispute `id` on bureau `bureau` of `election` became *d, or something the entry
  * did not record (d NULL). A dispute opened on appeal (d->escalated_from) leaves the
@@ -159,6 +172,9 @@ size_t urne_audit_replay_compare_election(urne_audit_replay *r, const urne_audit
                                           urne_audit_diff_fn fn, void *ctx);
 size_t urne_audit_replay_compare_sheet(urne_audit_replay *r, int64_t election, size_t bureau,
                                        const urne_audit_sheet *stored, urne_audit_diff_fn fn, void *ctx);
+/* The typed entries of a bureau, passed in the order they were made. */
+size_t urne_audit_replay_compare_typed(urne_audit_replay *r, int64_t election, size_t bureau,
+                                       const urne_audit_typed *stored, urne_audit_diff_fn fn, void *ctx);
 size_t urne_audit_replay_compare_dispute(urne_audit_replay *r, const urne_audit_dispute *stored,
                                          urne_audit_diff_fn fn, void *ctx);
 size_t urne_audit_replay_compare_user(urne_audit_replay *r, const urne_audit_user *stored, urne_audit_diff_fn fn,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "../io/io_file.h"
@@ -64,14 +65,19 @@ int urne_cli_serve(int argc, char **argv) {
 }
 
 /* Read a password from standard input: one line, without echo when it is a
- * terminal. */
+ * terminal (echo turned off through termios, and back on whatever happens). */
 static int read_password(char *out, size_t size) {
-    int tty = isatty(0);
-    if (tty) fprintf(stderr, "Password (at least 8 characters): ");
-    if (tty) system("stty -echo 2>/dev/null");
+    struct termios saved, quiet;
+    int tty = isatty(0) && tcgetattr(0, &saved) == 0;
+    if (tty) {
+        fprintf(stderr, "Password (at least 8 characters): ");
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(0, TCSAFLUSH, &quiet);
+    }
     char *line = fgets(out, (int)size, stdin);
     if (tty) {
-        system("stty echo 2>/dev/null");
+        tcsetattr(0, TCSAFLUSH, &saved);
         fprintf(stderr, "\n");
     }
     if (line == NULL) return -1;
@@ -250,11 +256,17 @@ static void print_diff(const urne_audit_diff *d, void *ctx) {
         snprintf(where, sizeof where, "election %lld", (long long)d->election);
     else if (strcmp(d->table, "user") == 0)
         snprintf(where, sizeof where, "account %lld", (long long)d->id);
-    else if (strcmp(d->table, "bureau") == 0 && v->keys)
+    else if ((strcmp(d->table, "bureau") == 0 || strcmp(d->table, "entry") == 0) && v->keys)
         snprintf(where, sizeof where, "election %lld, bureau %lld (%.300s%s%.300s)", (long long)d->election,
                  (long long)d->id, v->keys, v->label && *v->label ? ", " : "", v->label ? v->label : "");
+    else if (strcmp(d->table, "entry") == 0 || strcmp(d->table, "bureau") == 0)
+        snprintf(where, sizeof where, "election %lld, bureau %lld", (long long)d->election, (long long)d->id);
     else
         snprintf(where, sizeof where, "election %lld, %s %lld", (long long)d->election, d->table, (long long)d->id);
+    if (strcmp(d->table, "entry") == 0) {
+        size_t used = strlen(where);
+        snprintf(where + used, sizeof where - used, ", typed entry %zu", d->nth);
+    }
     if (d->seq) snprintf(seq, sizeof seq, " (as of entry %lld)", (long long)d->seq);
     fprintf(stderr, "urne audit verify: %s: %s: %s: stored %s, logged %s%s\n", v->db, where, d->field, d->stored,
             d->logged, seq);
@@ -275,6 +287,16 @@ static int cmp_sheet(int64_t election, size_t bureau, const char *keys, const ch
     v->keys = keys;
     v->label = label;
     urne_audit_replay_compare_sheet(v->replay, election, bureau, s, print_diff, v);
+    v->keys = v->label = NULL;
+    return 0;
+}
+
+static int cmp_typed(int64_t election, size_t bureau, const char *key, const char *label, const urne_audit_typed *t,
+                     void *ctx) {
+    verify *v = ctx;
+    v->keys = key;
+    v->label = label;
+    urne_audit_replay_compare_typed(v->replay, election, bureau, t, print_diff, v);
     v->keys = v->label = NULL;
     return 0;
 }
@@ -305,7 +327,8 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
         return URNE_EXIT_REJECTED;
     }
     if (urne_store_audit_elections(s, cmp_election, &v) < 0 || urne_store_audit_sheets(s, cmp_sheet, &v) < 0 ||
-        urne_store_audit_disputes(s, cmp_dispute, &v) < 0 || urne_store_audit_users(s, cmp_user, &v) < 0) {
+        urne_store_audit_typed(s, cmp_typed, &v) < 0 || urne_store_audit_disputes(s, cmp_dispute, &v) < 0 ||
+        urne_store_audit_users(s, cmp_user, &v) < 0) {
         fprintf(stderr, "urne audit verify: %s: %s\n", db, urne_store_error(s));
         urne_audit_replay_free(v.replay);
         return URNE_EXIT_REJECTED;
@@ -321,11 +344,11 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
         return URNE_EXIT_REJECTED;
     }
     printf("urne: %s: audit log intact, %lld entries, head %s\n", db, (long long)entries, head);
-    printf("urne: %s: the stored state matches the log: %zu election(s), %zu bureau(x), %zu dispute(s), "
-           "%zu account(s) compared",
-           db, st.elections, st.sheets, st.disputes, st.users);
+    printf("urne: %s: the stored state matches the log%s: %zu election(s), %zu bureau(x), %zu typed entr%s, "
+           "%zu dispute(s), %zu account(s) compared",
+           db, st.not_compared ? " where the log records it" : "", st.elections, st.sheets, st.entries, st.entries == 1 ? "y" : "ies", st.disputes, st.users);
     if (st.not_compared) printf("; %zu row(s) not compared (above)", st.not_compared);
-    printf("; assignments and double-entry entries are not compared\n");
+    printf("; assignments are not compared\n");
     return URNE_EXIT_OK;
 }
 

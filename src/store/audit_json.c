@@ -374,14 +374,20 @@ static int fold_bureau(urne_audit_replay *r, const urne_audit_entry *e, int64_t 
     if (opens && get_int(a, "id", &id) < 0) return bad(r, e, "its record does not name the dispute");
     if (sheet == NULL) { /* written before urne recorded resulting rows */
         if (urne_audit_replay_sheet(r, e->seq, election, bureau, NULL) < 0) return -1;
-        if (opens && urne_audit_replay_dispute(r, e->seq, election, bureau, id, NULL) < 0) return -1;
+        if (!opens) return urne_audit_replay_typed(r, e->seq, election, bureau, NULL);
+        if (urne_audit_replay_dispute(r, e->seq, election, bureau, id, NULL) < 0) return -1;
         return appeal ? urne_audit_replay_appeal_unrecorded(r, e->seq, election, bureau) : 0;
     }
     urne_audit_sheet s;
     size_t b;
     if (read_sheet(sheet, &b, &s) < 0 || b != bureau) return bad(r, e, "its \"sheet\" record is malformed");
     if (urne_audit_replay_sheet(r, e->seq, election, bureau, &s) < 0) return -1;
-    if (!opens) return 0;
+    if (!opens) { /* the typed entry: who (the sheet's entered_by) typed what ("figures") */
+        urne_audit_typed t = {.user = s.entered_by, .has_figures = 1};
+        if (figures_from_object(json_object_get(a, "figures"), &t.figures) < 0)
+            return bad(r, e, "its record of the typed figures is malformed");
+        return urne_audit_replay_typed(r, e->seq, election, bureau, &t);
+    }
     urne_audit_dispute d;
     if (read_dispute(a, &d) < 0 || d.election != election || d.bureau != (int64_t)bureau)
         return bad(r, e, "its record of the dispute is malformed");
@@ -416,7 +422,9 @@ static int fold_unknown(urne_audit_replay *r, const urne_audit_entry *e, obj_kin
     switch (kind) {
     case OBJ_ELECTION: return urne_audit_replay_election_unrecorded(r, e->seq, election);
     case OBJ_BUREAU:
-        if (urne_audit_replay_sheet(r, e->seq, election, (size_t)id, NULL) < 0) return -1;
+        if (urne_audit_replay_sheet(r, e->seq, election, (size_t)id, NULL) < 0 ||
+            urne_audit_replay_typed(r, e->seq, election, (size_t)id, NULL) < 0)
+            return -1;
         return urne_audit_replay_appeal_unrecorded(r, e->seq, election, (size_t)id);
     case OBJ_DISPUTE:
         if (urne_audit_replay_dispute_bureau(r, election, id, &bureau) < 0)

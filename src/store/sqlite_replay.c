@@ -25,6 +25,8 @@ typedef int (*sheet_fn)(int64_t election, size_t bureau, const char *key, const 
 typedef struct walker {
     int (*election)(const urne_audit_election *m, void *ctx);
     sheet_fn sheet;
+    int (*typed)(int64_t election, size_t bureau, const char *key, const char *label, const urne_audit_typed *t,
+                 void *ctx);
     int (*dispute)(const urne_audit_dispute *d, void *ctx);
     int (*user)(const urne_audit_user *u, void *ctx);
     void *ctx;
@@ -108,6 +110,27 @@ int urne_store_audit_sheets(urne_store *s, sheet_fn fn, void *ctx) {
                 "SELECT election_id, idx, keys, labels, state, figures, entered_at, entered_by, validated_once,"
                 " changed_after_validation FROM bureaux ORDER BY election_id, idx",
                 "reading bureaux", sheet_row, &(walker){.sheet = fn, .ctx = ctx});
+}
+
+static int typed_row(sqlite3_stmt *st, const walker *w) {
+    urne_audit_typed t = {.user = sqlite3_column_int64(st, 2)};
+    t.has_figures = figures_col(st, 3, &t.figures);
+    char key[512], label[512];
+    last_part(col(st, 4), key, sizeof key);
+    last_part(col(st, 5), label, sizeof label);
+    int64_t idx = sqlite3_column_int64(st, 1);
+    return w->typed(sqlite3_column_int64(st, 0), idx >= 0 ? (size_t)idx : SIZE_MAX, key, label, &t, w->ctx);
+}
+
+int urne_store_audit_typed(urne_store *s,
+                           int (*fn)(int64_t election, size_t bureau, const char *key, const char *label,
+                                     const urne_audit_typed *t, void *ctx),
+                           void *ctx) {
+    return walk(s,
+                "SELECT e.election_id, e.bureau_idx, e.user_id, e.figures, b.keys, b.labels FROM entries e"
+                " LEFT JOIN bureaux b ON b.election_id = e.election_id AND b.idx = e.bureau_idx"
+                " ORDER BY e.election_id, e.bureau_idx, e.id",
+                "reading typed entries", typed_row, &(walker){.typed = fn, .ctx = ctx});
 }
 
 static int dispute_row(sqlite3_stmt *st, const walker *w) {

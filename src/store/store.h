@@ -183,7 +183,8 @@ int urne_figures_parse_json(const char *text, urne_figures *out);
  *   "sheet"     in sheet.enter, bureau.contest, bureau.escalate, dispute.decide: the
  *               bureau's row after the change: {"bureau":B,"state":S,"figures":{..}|null,
  *               "entered_at":T,"entered_by":U,"validated_once":0|1,
- *               "changed_after_validation":0|1}
+ *               "changed_after_validation":0|1}; in sheet.enter, "figures" beside it
+ *               (what was typed) and "sheet"'s entered_by make the typed entry
  *   the dispute bureau.contest and bureau.escalate: `after` is the whole new dispute
  *               (id, election, bureau, tier, state, reason, opened_by, opened_at,
  *               deadline, decision, decision_reason, decided_by, decided_at,
@@ -232,6 +233,11 @@ int urne_store_audit_sheets(urne_store *s,
                             int (*fn)(int64_t election, size_t bureau, const char *key, const char *label,
                                       const urne_audit_sheet *sheet, void *ctx),
                             void *ctx);
+/* The typed entries (double entry's record), in order of bureau then of typing. */
+int urne_store_audit_typed(urne_store *s,
+                           int (*fn)(int64_t election, size_t bureau, const char *key, const char *label,
+                                     const urne_audit_typed *t, void *ctx),
+                           void *ctx);
 int urne_store_audit_disputes(urne_store *s, int (*fn)(const urne_audit_dispute *d, void *ctx), void *ctx);
 int urne_store_audit_users(urne_store *s, int (*fn)(const urne_audit_user *u, void *ctx), void *ctx);
 
