@@ -21,7 +21,7 @@ MAKEFLAGS += --no-print-directory
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 
-.PHONY: all build run cli-demo check test browser-deps asan fuzz bench deps bench-deps clean demo
+.PHONY: all build run cli-demo check test browser-deps asan fuzz bench deps bench-deps clean demo release
 
 all: build
 
@@ -76,8 +76,24 @@ fuzz: deps
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	@./fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-# Every test: the normal build, the sanitizer build, a short fuzzing run of every parser.
-check: test asan fuzz
+# Packagers' builds, -Werror kept: gcc Release (-O3, where gcc sees format truncations
+# that -O2 does not), and clang Release with Debian's hardening flags (dpkg-buildflags:
+# stack protector, _FORTIFY_SOURCE, format-security, relro) and the shared libraries
+# (URNE_STATIC=OFF). They must compile; `make check` builds both, so that a warning
+# only these flags show cannot land. RelWithDebInfo with gcc is the default build above.
+RELEASE_BUILD ?= build-release
+release: deps
+	@cmake -S . -B $(RELEASE_BUILD)-gcc -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(RELEASE_BUILD)-gcc -j $(JOBS) --target urne
+	@CC=clang CXX=clang++ CFLAGS="$$(dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+	  LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" \
+	  cmake -S . -B $(RELEASE_BUILD)-clang -DCMAKE_BUILD_TYPE=Release -DURNE_STATIC=OFF >/dev/null
+	@cmake --build $(RELEASE_BUILD)-clang -j $(JOBS) --target urne
+	@echo "release: gcc -O3, and clang -O3 with Debian's hardening flags, build"
+
+# Every test: the normal build, the sanitizer build, a short fuzzing run of every parser,
+# and the packager's build.
+check: test asan fuzz release
 	@echo "make check: all passed"
 
 bench: build bench-deps
@@ -87,4 +103,4 @@ bench: build bench-deps
 	@./bench/server.sh $(BUILD)/urne
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) bench/out
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(RELEASE_BUILD)-gcc $(RELEASE_BUILD)-clang bench/out
