@@ -23,9 +23,9 @@
 
 /* ---- the chain ---- */
 
-static void chain(urne_audit_entry *e, char bodies[][40], size_t n) {
+static void chain(urne_audit_entry *e, char bodies[][64], size_t n) {
     for (size_t i = 0; i < n; i++) {
-        snprintf(bodies[i], 40, "{\"sheet\":{\"bureau\":%zu}}", i);
+        snprintf(bodies[i], 64, "{\"sheet\":{\"bureau\":%zu}}", i);
         e[i] = (urne_audit_entry){.at = "2026-12-04T10:00:00Z", .actor = "alice", .action = "sheet.enter",
                                   .object = "election/1/bureau/0", .before = "null", .after = bodies[i]};
         urne_audit_seal(&e[i], (int64_t)i, i ? e[i - 1].hash : NULL);
@@ -45,7 +45,7 @@ static int64_t check(const urne_audit_entry *e, size_t n, int64_t head_seq, cons
 
 static void test_chain_sealed_and_checked(void **state) {
     urne_audit_entry e[4];
-    char bodies[4][40], why[300];
+    char bodies[4][64], why[300];
     chain(e, bodies, 4);
     assert_int_equal(e[0].seq, 1);
     assert_string_equal(e[0].prev, URNE_AUDIT_GENESIS);
@@ -59,7 +59,7 @@ static void test_chain_sealed_and_checked(void **state) {
 
 static void test_chain_tampered_entry(void **state) {
     urne_audit_entry e[4];
-    char bodies[4][40], why[300];
+    char bodies[4][64], why[300];
     chain(e, bodies, 4);
     e[1].actor = "mallory";
     assert_int_equal(check(e, 4, 4, e[3].hash, why), 2);
@@ -71,7 +71,7 @@ static void test_chain_tampered_entry(void **state) {
 
 static void test_chain_removed_entries(void **state) {
     urne_audit_entry e[4];
-    char bodies[4][40], why[300];
+    char bodies[4][64], why[300];
     chain(e, bodies, 4);
     urne_audit_entry gap[3] = {e[0], e[2], e[3]};
     assert_int_equal(check(gap, 3, 4, e[3].hash, why), 2);
