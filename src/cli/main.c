@@ -20,6 +20,7 @@ static const struct {
     {"election", urne_cli_election, "import an election into a server's database"},
     {"backup", urne_cli_backup, "copy a server's database consistently, even while it runs"},
     {"audit", urne_cli_audit, "verify the audit log's hash chain"},
+    {"routes", urne_cli_routes, "list the server's routes and the roles that may use each"},
 };
 
 static void usage(FILE *out) {

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web.h"
+#include "api.h"
+#include "routes.h"
 
 static enum MHD_Result send_json(urne_req *r, unsigned status, json_t *o) {
     char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
@@ -25,11 +26,6 @@ static enum MHD_Result send_result(urne_req *r, urne_result *res) {
     if (res->status >= 300) json_object_set_new(o, "status", json_integer(res->status));
     urne_result_free(res);
     return send_json(r, res->status, o);
-}
-
-static int may_read_review(const urne_req *r) {
-    return r->user.role == URNE_ROLE_OBSERVER || r->user.role == URNE_ROLE_COMMISSION ||
-           r->user.role == URNE_ROLE_ADMIN;
 }
 
 static json_t *head_json(urne_server *srv) {
@@ -149,150 +145,191 @@ static json_t *results_json(urne_server *srv, const urne_election *e, size_t lev
     return o;
 }
 
-static enum MHD_Result api_get(urne_req *r) {
-    urne_server *srv = r->srv;
-    int64_t id = 0, x = 0;
-    const char *url = r->url;
-    if (strcmp(url, "/api/me") == 0) {
-        if (r->user.role == URNE_ROLE_PUBLIC) return urne_reply_json_error(r, 401, "not logged in");
-        return send_json(r, 200, json_pack("{s:s, s:s, s:i, s:s}", "user", r->user.name, "role",
-                                           urne_role_name(r->user.role), "tier", r->user.tier, "csrf", r->csrf));
-    }
-    enum MHD_Result ret;
-    pthread_mutex_lock(&srv->lock);
-    if (strcmp(url, "/api/audit/head") == 0) {
-        ret = send_json(r, 200, head_json(srv));
-    } else if (strcmp(url, "/api/elections") == 0) {
-        json_t *a = json_array();
-        for (size_t i = 0; i < srv->nelections; i++) json_array_append_new(a, election_summary(srv->elections[i]));
-        ret = send_json(r, 200, a);
-    } else if (strcmp(url, "/api/audit") == 0) {
-        if (!may_read_review(r)) {
-            ret = urne_reply_json_error(r, r->user.role == URNE_ROLE_PUBLIC ? 401 : 403,
-                                        "the audit log is for observers, the commission and administrators");
-        } else {
-            const char *from = urne_req_query(r, "from");
-            ret = send_json(r, 200, urne_audit_json(srv->store, from ? atoll(from) : 1, 1000));
+/* ---- the shell: sessions, the audit log, accounts ---- */
+
+enum MHD_Result urne_api_me(urne_req *r, int64_t a, int64_t b) {
+    return send_json(r, 200, json_pack("{s:s, s:s, s:i, s:s}", "user", r->user.name, "role",
+                                       urne_role_name(r->user.role), "tier", r->user.tier, "csrf", r->csrf));
+}
+
+enum MHD_Result urne_api_audit_head(urne_req *r, int64_t a, int64_t b) {
+    pthread_mutex_lock(&r->srv->lock);
+    json_t *o = head_json(r->srv);
+    pthread_mutex_unlock(&r->srv->lock);
+    return send_json(r, 200, o);
+}
+
+enum MHD_Result urne_api_audit(urne_req *r, int64_t a, int64_t b) {
+    const char *from = urne_req_query(r, "from");
+    pthread_mutex_lock(&r->srv->lock);
+    json_t *o = urne_audit_json(r->srv->store, from ? atoll(from) : 1, 1000);
+    pthread_mutex_unlock(&r->srv->lock);
+    return send_json(r, 200, o);
+}
+
+enum MHD_Result urne_api_users(urne_req *r, int64_t a, int64_t b) {
+    pthread_mutex_lock(&r->srv->lock);
+    json_t *o = urne_users_json(r->srv->store);
+    pthread_mutex_unlock(&r->srv->lock);
+    return send_json(r, 200, o);
+}
+
+enum MHD_Result urne_api_login(urne_req *r, int64_t a, int64_t b) {
+    urne_result res = {0};
+    char token[65];
+    urne_action_login(r, &res, token);
+    if (res.status != 200) {
+        if (res.status == 429) {
+            char retry[16];
+            snprintf(retry, sizeof retry, "%d", 60);
+            const char *h[] = {"Retry-After", retry, NULL};
+            json_t *o = json_pack("{s:s, s:i}", "error", res.message, "status", 429);
+            char *t = json_dumps(o, JSON_COMPACT);
+            json_decref(o);
+            enum MHD_Result ret = urne_reply_full(r, 429, "application/json", t, strlen(t), h);
+            free(t);
+            return ret;
         }
-    } else if (strcmp(url, "/api/users") == 0) {
-        if (r->user.role != URNE_ROLE_ADMIN)
-            ret = urne_reply_json_error(r, r->user.role == URNE_ROLE_PUBLIC ? 401 : 403, "administrators only");
-        else
-            ret = send_json(r, 200, urne_users_json(srv->store));
-    } else {
-        urne_election *e = NULL;
-        int matched = urne_route(url, "/api/elections/*", &id, NULL) ||
-                      urne_route(url, "/api/elections/*/results", &id, NULL) ||
-                      urne_route(url, "/api/elections/*/results.csv", &id, NULL) ||
-                      urne_route(url, "/api/elections/*/anomalies", &id, NULL) ||
-                      urne_route(url, "/api/elections/*/disputes", &id, NULL) ||
-                      urne_route(url, "/api/elections/*/bureaux/*", &id, &x);
-        if (matched) e = urne_view_election(srv, id);
-        if (!matched)
-            ret = urne_reply_json_error(r, 404, "no such route: GET %s (see docs/API.md)", url);
-        else if (e == NULL)
-            ret = urne_reply_json_error(r, 404, "no election %lld", (long long)id);
-        else if (urne_route(url, "/api/elections/*", &id, NULL))
-            ret = send_json(r, 200, election_detail(e));
-        else if (urne_route(url, "/api/elections/*/bureaux/*", &id, &x)) {
-            if (x < 0 || (size_t)x >= e->round->nsheets)
-                ret = urne_reply_json_error(r, 404, "election %lld has no bureau %lld", (long long)id, (long long)x);
-            else
-                ret = send_json(r, 200, bureau_json(srv, e, (size_t)x));
-        } else if (strstr(url, "/results")) {
-            size_t level = urne_view_level(e, urne_req_query(r, "level"));
-            if (level == URNE_NONE)
-                ret = urne_reply_json_error(r, 400, "unknown level '%s'", urne_req_query(r, "level"));
-            else if (strstr(url, ".csv")) {
-                size_t len;
-                char *csv = urne_view_report(e, level, 1, &len);
-                ret = csv ? urne_reply(r, 200, "text/csv; charset=utf-8", csv, len)
-                          : urne_reply_json_error(r, 500, "the results could not be computed");
-                free(csv);
-            } else {
-                json_t *o = results_json(srv, e, level);
-                ret = o ? send_json(r, 200, o) : urne_reply_json_error(r, 500, "the results could not be computed");
-            }
-        } else if (!may_read_review(r))
-            ret = urne_reply_json_error(r, r->user.role == URNE_ROLE_PUBLIC ? 401 : 403,
-                                        "the récolement is for observers, the commission and administrators");
-        else if (strstr(url, "/anomalies")) {
-            size_t n;
-            urne_anomaly *an = urne_view_anomalies(e, &n);
-            json_t *a = json_array();
-            for (size_t i = 0; i < n; i++) {
-                char name[200];
-                urne_view_bureau_name(e, an[i].bureau, name, sizeof name);
-                json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s}", "bureau", (json_int_t)an[i].bureau,
-                                                   "name", name, "kind", an[i].kind, "message", an[i].message));
-            }
-            free(an);
-            ret = send_json(r, 200, a);
-        } else
-            ret = send_json(r, 200, urne_disputes_json(srv->store, id));
+        return send_result(r, &res);
     }
-    pthread_mutex_unlock(&srv->lock);
+    char cookie[256];
+    urne_session_cookie(r, token, cookie, sizeof cookie);
+    const char *h[] = {"Set-Cookie", cookie, NULL};
+    char *t = res.json;
+    enum MHD_Result ret = urne_reply_full(r, 200, "application/json", t, strlen(t), h);
+    urne_result_free(&res);
     return ret;
 }
 
-static enum MHD_Result api_post(urne_req *r) {
+enum MHD_Result urne_api_logout(urne_req *r, int64_t a, int64_t b) {
     urne_result res = {0};
-    int64_t id = 0, x = 0;
-    const char *url = r->url;
-    if (strcmp(url, "/api/login") == 0) {
-        char token[65];
-        urne_action_login(r, &res, token);
-        if (res.status != 200) {
-            if (res.status == 429) {
-                char retry[16];
-                snprintf(retry, sizeof retry, "%d", 60);
-                const char *h[] = {"Retry-After", retry, NULL};
-                json_t *o = json_pack("{s:s, s:i}", "error", res.message, "status", 429);
-                char *t = json_dumps(o, JSON_COMPACT);
-                json_decref(o);
-                enum MHD_Result ret = urne_reply_full(r, 429, "application/json", t, strlen(t), h);
-                free(t);
-                return ret;
-            }
-            return send_result(r, &res);
-        }
-        char cookie[256];
-        urne_session_cookie(r, token, cookie, sizeof cookie);
-        const char *h[] = {"Set-Cookie", cookie, NULL};
-        char *t = res.json;
-        enum MHD_Result ret = urne_reply_full(r, 200, "application/json", t, strlen(t), h);
-        urne_result_free(&res);
-        return ret;
-    }
-    if (strcmp(url, "/api/logout") == 0) {
-        urne_action_logout(r, &res);
-        char cookie[256];
-        urne_session_cookie(r, NULL, cookie, sizeof cookie);
-        const char *h[] = {"Set-Cookie", cookie, NULL};
-        return urne_reply_full(r, 200, "application/json", "{\"message\":\"logged out\"}", 24, h);
-    }
-    if (strcmp(url, "/api/elections") == 0)
-        urne_action_election_create(r, &res);
-    else if (strcmp(url, "/api/users") == 0)
-        urne_action_user_create(r, &res);
-    else if (strcmp(url, "/api/assignments") == 0)
-        urne_action_assign(r, &res);
-    else if (urne_route(url, "/api/elections/*/bureaux/*/sheet", &id, &x))
-        urne_action_enter(r, id, (size_t)x, &res);
-    else if (urne_route(url, "/api/elections/*/bureaux/*/contest", &id, &x))
-        urne_action_contest(r, id, (size_t)x, &res);
-    else if (urne_route(url, "/api/elections/*/disputes/*/decide", &id, &x))
-        urne_action_decide(r, id, x, &res);
-    else if (urne_route(url, "/api/elections/*/disputes/*/escalate", &id, &x))
-        urne_action_escalate(r, id, x, &res);
-    else if (urne_route(url, "/api/elections/*/publish", &id, NULL))
-        urne_action_publish(r, id, &res);
-    else
-        return urne_reply_json_error(r, 404, "no such route: POST %s (see docs/API.md)", url);
+    urne_action_logout(r, &res);
+    char cookie[256];
+    urne_session_cookie(r, NULL, cookie, sizeof cookie);
+    const char *h[] = {"Set-Cookie", cookie, NULL};
+    return urne_reply_full(r, 200, "application/json", "{\"message\":\"logged out\"}", 24, h);
+}
+
+enum MHD_Result urne_api_user_create(urne_req *r, int64_t a, int64_t b) {
+    urne_result res = {0};
+    urne_action_user_create(r, &res);
     return send_result(r, &res);
 }
 
-enum MHD_Result urne_api_handle(urne_req *r) {
-    if (strcmp(r->method, "POST") == 0) return api_post(r);
-    return api_get(r);
+/* ---- elections, sheets, récolement ---- */
+
+enum MHD_Result urne_api_elections(urne_req *r, int64_t a, int64_t b) {
+    urne_server *srv = r->srv;
+    pthread_mutex_lock(&srv->lock);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < srv->nelections; i++) json_array_append_new(arr, election_summary(srv->elections[i]));
+    pthread_mutex_unlock(&srv->lock);
+    return send_json(r, 200, arr);
 }
+
+/* The election `id` under the lock, or NULL after a 404 (the lock then released). */
+static urne_election *election_or_404(urne_req *r, int64_t id, enum MHD_Result *ret) {
+    pthread_mutex_lock(&r->srv->lock);
+    urne_election *e = urne_view_election(r->srv, id);
+    if (e == NULL) {
+        pthread_mutex_unlock(&r->srv->lock);
+        *ret = urne_reply_json_error(r, 404, "no election %lld", (long long)id);
+    }
+    return e;
+}
+
+enum MHD_Result urne_api_election(urne_req *r, int64_t id, int64_t b) {
+    enum MHD_Result ret;
+    urne_election *e = election_or_404(r, id, &ret);
+    if (e == NULL) return ret;
+    json_t *o = election_detail(e);
+    pthread_mutex_unlock(&r->srv->lock);
+    return send_json(r, 200, o);
+}
+
+enum MHD_Result urne_api_bureau(urne_req *r, int64_t id, int64_t x) {
+    enum MHD_Result ret;
+    urne_election *e = election_or_404(r, id, &ret);
+    if (e == NULL) return ret;
+    if (x < 0 || (size_t)x >= e->round->nsheets) {
+        pthread_mutex_unlock(&r->srv->lock);
+        return urne_reply_json_error(r, 404, "election %lld has no bureau %lld", (long long)id, (long long)x);
+    }
+    json_t *o = bureau_json(r->srv, e, (size_t)x);
+    pthread_mutex_unlock(&r->srv->lock);
+    return send_json(r, 200, o);
+}
+
+static enum MHD_Result results(urne_req *r, int64_t id, int csv) {
+    enum MHD_Result ret;
+    urne_election *e = election_or_404(r, id, &ret);
+    if (e == NULL) return ret;
+    size_t level = urne_view_level(e, urne_req_query(r, "level"));
+    if (level == URNE_NONE) {
+        pthread_mutex_unlock(&r->srv->lock);
+        return urne_reply_json_error(r, 400, "unknown level '%s'", urne_req_query(r, "level"));
+    }
+    if (csv) {
+        size_t len;
+        char *text = urne_view_report(e, level, 1, &len);
+        pthread_mutex_unlock(&r->srv->lock);
+        ret = text ? urne_reply(r, 200, "text/csv; charset=utf-8", text, len)
+                   : urne_reply_json_error(r, 500, "the results could not be computed");
+        free(text);
+        return ret;
+    }
+    json_t *o = results_json(r->srv, e, level);
+    pthread_mutex_unlock(&r->srv->lock);
+    return o ? send_json(r, 200, o) : urne_reply_json_error(r, 500, "the results could not be computed");
+}
+
+enum MHD_Result urne_api_results(urne_req *r, int64_t id, int64_t b) { return results(r, id, 0); }
+enum MHD_Result urne_api_results_csv(urne_req *r, int64_t id, int64_t b) { return results(r, id, 1); }
+
+enum MHD_Result urne_api_anomalies(urne_req *r, int64_t id, int64_t b) {
+    enum MHD_Result ret;
+    urne_election *e = election_or_404(r, id, &ret);
+    if (e == NULL) return ret;
+    size_t n;
+    urne_anomaly *an = urne_view_anomalies(e, &n);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char name[200];
+        urne_view_bureau_name(e, an[i].bureau, name, sizeof name);
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}", "bureau", (json_int_t)an[i].bureau, "name", name,
+                                             "kind", an[i].kind, "message", an[i].message));
+    }
+    free(an);
+    pthread_mutex_unlock(&r->srv->lock);
+    return send_json(r, 200, arr);
+}
+
+enum MHD_Result urne_api_disputes(urne_req *r, int64_t id, int64_t b) {
+    enum MHD_Result ret;
+    urne_election *e = election_or_404(r, id, &ret);
+    if (e == NULL) return ret;
+    json_t *o = urne_disputes_json(r->srv->store, id);
+    pthread_mutex_unlock(&r->srv->lock);
+    return send_json(r, 200, o);
+}
+
+/* The POSTs: each runs its action and sends the outcome. */
+#define ACTION_HANDLER(name, call)                                  \
+    enum MHD_Result name(urne_req *r, int64_t id, int64_t x) {      \
+        urne_result res = {0};                                      \
+        call;                                                       \
+        (void)id;                                                   \
+        (void)x;                                                    \
+        return send_result(r, &res);                                \
+    }
+
+ACTION_HANDLER(urne_api_election_create, urne_action_election_create(r, &res))
+ACTION_HANDLER(urne_api_assign, urne_action_assign(r, &res))
+ACTION_HANDLER(urne_api_sheet, urne_action_enter(r, id, (size_t)x, &res))
+ACTION_HANDLER(urne_api_contest, urne_action_contest(r, id, (size_t)x, &res))
+ACTION_HANDLER(urne_api_decide, urne_action_decide(r, id, x, &res))
+ACTION_HANDLER(urne_api_escalate, urne_action_escalate(r, id, x, &res))
+ACTION_HANDLER(urne_api_publish, urne_action_publish(r, id, &res))
+
+/* The server hands every /api/ request here: the route table decides. */
+enum MHD_Result urne_api_handle(urne_req *r) { return urne_routes_dispatch(r); }

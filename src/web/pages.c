@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "page_parts.h"
-#include "web.h"
+#include "routes.h"
 
 /* ---- elections list ---- */
 
@@ -142,60 +143,59 @@ static const char js[] =
 #include "urne_js.inc"
     ;
 
-enum MHD_Result urne_pages_handle(urne_req *r) {
-    const char *url = r->url;
-    int post = strcmp(r->method, "POST") == 0;
-    int64_t id = 0, x = 0;
-    if (!post) {
-        if (strcmp(url, "/") == 0) return page_home(r);
-        if (strcmp(url, "/static/urne.css") == 0) {
-            const char *h[] = {"Cache-Control", "public, max-age=3600", NULL};
-            return urne_reply_full(r, 200, "text/css; charset=utf-8", css, sizeof css - 1, h);
-        }
-        if (strcmp(url, "/static/urne.js") == 0) {
-            const char *h[] = {"Cache-Control", "public, max-age=3600", NULL};
-            return urne_reply_full(r, 200, "text/javascript; charset=utf-8", js, sizeof js - 1, h);
-        }
-        if (strcmp(url, "/login") == 0) return page_login(r, 200, NULL);
-        if (strcmp(url, "/audit") == 0) return page_audit(r);
-        if (strcmp(url, "/admin") == 0) return urne_page_admin(r, 200, NULL);
-        if (urne_route(url, "/e/*", &id, NULL)) return urne_page_results(r, id);
-        if (urne_route(url, "/e/*/entry", &id, NULL)) return urne_page_entry_list(r, id);
-        if (urne_route(url, "/e/*/recolement", &id, NULL)) return urne_page_recolement(r, id, 200, NULL);
-        if (urne_route(url, "/e/*/b/*", &id, &x)) return urne_page_bureau(r, id, x, 200, NULL, NULL);
-        return urne_page_not_found(r);
-    }
-    if (strcmp(url, "/login") == 0) return do_login(r);
-    if (strcmp(url, "/logout") == 0) return do_logout(r);
+/* ---- the shell's routes ---- */
+
+static enum MHD_Result get_css(urne_req *r, int64_t a, int64_t b) {
+    const char *h[] = {"Cache-Control", "public, max-age=3600", NULL};
+    return urne_reply_full(r, 200, "text/css; charset=utf-8", css, sizeof css - 1, h);
+}
+
+static enum MHD_Result get_js(urne_req *r, int64_t a, int64_t b) {
+    const char *h[] = {"Cache-Control", "public, max-age=3600", NULL};
+    return urne_reply_full(r, 200, "text/javascript; charset=utf-8", js, sizeof js - 1, h);
+}
+
+static enum MHD_Result get_home(urne_req *r, int64_t a, int64_t b) { return page_home(r); }
+static enum MHD_Result get_login(urne_req *r, int64_t a, int64_t b) { return page_login(r, 200, NULL); }
+static enum MHD_Result post_login(urne_req *r, int64_t a, int64_t b) { return do_login(r); }
+static enum MHD_Result post_logout(urne_req *r, int64_t a, int64_t b) { return do_logout(r); }
+static enum MHD_Result get_audit(urne_req *r, int64_t a, int64_t b) { return page_audit(r); }
+static enum MHD_Result get_admin(urne_req *r, int64_t a, int64_t b) { return urne_page_admin(r, 200, NULL); }
+
+static enum MHD_Result post_user(urne_req *r, int64_t a, int64_t b) {
     urne_result res = {0};
-    enum MHD_Result ret;
-    if (urne_route(url, "/e/*/b/*/sheet", &id, &x)) {
-        urne_action_enter(r, id, (size_t)x, &res);
-        ret = urne_page_bureau(r, id, x, res.status, res.message, res.json);
-    } else if (urne_route(url, "/e/*/b/*/contest", &id, &x)) {
-        urne_action_contest(r, id, (size_t)x, &res);
-        ret = urne_page_bureau(r, id, x, res.status, res.message, NULL);
-    } else if (urne_route(url, "/e/*/disputes/*/decide", &id, &x) ||
-               urne_route(url, "/e/*/disputes/*/escalate", &id, &x)) {
-        if (strstr(url, "/decide"))
-            urne_action_decide(r, id, x, &res);
-        else
-            urne_action_escalate(r, id, x, &res);
-        ret = urne_page_recolement(r, id, res.status, res.message);
-    } else if (urne_route(url, "/e/*/publish", &id, NULL)) {
-        urne_action_publish(r, id, &res);
-        ret = urne_page_admin(r, res.status, res.message);
-    } else if (strcmp(url, "/admin/users") == 0) {
-        urne_action_user_create(r, &res);
-        ret = urne_page_admin(r, res.status, res.message);
-    } else if (strcmp(url, "/admin/assign") == 0) {
-        urne_action_assign(r, &res);
-        ret = urne_page_admin(r, res.status, res.message);
-    } else if (strcmp(url, "/admin/elections") == 0) {
-        urne_action_election_create(r, &res);
-        ret = urne_page_admin(r, res.status == 201 ? 200 : res.status, res.message);
-    } else
-        ret = urne_page_not_found(r);
+    urne_action_user_create(r, &res);
+    enum MHD_Result ret = urne_page_admin(r, res.status, res.message);
     urne_result_free(&res);
     return ret;
 }
+
+#define ANYONE URNE_ROLES_ANYONE
+#define REVIEW URNE_ROLES_REVIEW
+#define ADMIN URNE_ROLE_BIT(URNE_ROLE_ADMIN)
+
+/* The site's shell: static files, sessions, the audit log, accounts. */
+static const urne_route_def core[] = {
+    {"GET", "/", ANYONE, NULL, "the elections", get_home},
+    {"GET", "/static/urne.css", ANYONE, NULL, "the style sheet", get_css},
+    {"GET", "/static/urne.js", ANYONE, NULL, "the only script (checks a sheet as it is typed)", get_js},
+    {"GET", "/login", ANYONE, NULL, "the login form", get_login},
+    {"POST", "/login", ANYONE, NULL, "log in (form)", post_login},
+    {"POST", "/logout", ANYONE, NULL, "log out (form)", post_logout},
+    {"GET", "/audit", REVIEW, NULL, "the audit log's last entries", get_audit},
+    {"GET", "/admin", ADMIN, NULL, "accounts, assignments, elections, publication", get_admin},
+    {"POST", "/admin/users", ADMIN, NULL, "create an account (form)", post_user},
+    {"POST", "/api/login", ANYONE, NULL, "log in: a session token and its CSRF token", urne_api_login},
+    {"POST", "/api/logout", ANYONE, NULL, "end the session", urne_api_logout},
+    {"GET", "/api/me", URNE_ROLES_LOGGED_IN, NULL, "who you are", urne_api_me},
+    {"GET", "/api/audit/head", ANYONE, NULL, "the audit log's head", urne_api_audit_head},
+    {"GET", "/api/audit", REVIEW, NULL, "audit entries from ?from=SEQ", urne_api_audit},
+    {"GET", "/api/users", ADMIN, NULL, "the accounts", urne_api_users},
+    {"POST", "/api/users", ADMIN, NULL, "create an account", urne_api_user_create},
+    {NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+const urne_route_table urne_core_routes = {"core", core};
+
+/* The server hands every other request here: the route table decides. */
+enum MHD_Result urne_pages_handle(urne_req *r) { return urne_routes_dispatch(r); }

@@ -1,0 +1,122 @@
+/*
+ * results_routes: the routes of the results component, its pages and its API
+ * together: elections, their results at every level, the bureaux and their sheets,
+ * the récolement (contest, decide, escalate), assignments, imports, publication.
+ *
+ * A form posts to the same action as the API and the page concerned is shown again
+ * with the action's message; the API sends the action's outcome as JSON (api.c).
+ */
+#include "api.h"
+#include "page_parts.h"
+#include "routes.h"
+
+static enum MHD_Result get_results(urne_req *r, int64_t id, int64_t b) { return urne_page_results(r, id); }
+static enum MHD_Result get_entry(urne_req *r, int64_t id, int64_t b) { return urne_page_entry_list(r, id); }
+static enum MHD_Result get_recolement(urne_req *r, int64_t id, int64_t b) {
+    return urne_page_recolement(r, id, 200, NULL);
+}
+static enum MHD_Result get_bureau(urne_req *r, int64_t id, int64_t x) {
+    return urne_page_bureau(r, id, x, 200, NULL, NULL);
+}
+
+static enum MHD_Result post_sheet(urne_req *r, int64_t id, int64_t x) {
+    urne_result res = {0};
+    urne_action_enter(r, id, (size_t)x, &res);
+    enum MHD_Result ret = urne_page_bureau(r, id, x, res.status, res.message, res.json);
+    urne_result_free(&res);
+    return ret;
+}
+
+static enum MHD_Result post_contest(urne_req *r, int64_t id, int64_t x) {
+    urne_result res = {0};
+    urne_action_contest(r, id, (size_t)x, &res);
+    enum MHD_Result ret = urne_page_bureau(r, id, x, res.status, res.message, NULL);
+    urne_result_free(&res);
+    return ret;
+}
+
+static enum MHD_Result post_decide(urne_req *r, int64_t id, int64_t x) {
+    urne_result res = {0};
+    urne_action_decide(r, id, x, &res);
+    enum MHD_Result ret = urne_page_recolement(r, id, res.status, res.message);
+    urne_result_free(&res);
+    return ret;
+}
+
+static enum MHD_Result post_escalate(urne_req *r, int64_t id, int64_t x) {
+    urne_result res = {0};
+    urne_action_escalate(r, id, x, &res);
+    enum MHD_Result ret = urne_page_recolement(r, id, res.status, res.message);
+    urne_result_free(&res);
+    return ret;
+}
+
+static enum MHD_Result post_publish(urne_req *r, int64_t id, int64_t b) {
+    urne_result res = {0};
+    urne_action_publish(r, id, &res);
+    enum MHD_Result ret = urne_page_admin(r, res.status, res.message);
+    urne_result_free(&res);
+    return ret;
+}
+
+static enum MHD_Result post_assign(urne_req *r, int64_t a, int64_t b) {
+    urne_result res = {0};
+    urne_action_assign(r, &res);
+    enum MHD_Result ret = urne_page_admin(r, res.status, res.message);
+    urne_result_free(&res);
+    return ret;
+}
+
+static enum MHD_Result post_election(urne_req *r, int64_t a, int64_t b) {
+    urne_result res = {0};
+    urne_action_election_create(r, &res);
+    enum MHD_Result ret = urne_page_admin(r, res.status == 201 ? 200 : res.status, res.message);
+    urne_result_free(&res);
+    return ret;
+}
+
+#define ANYONE URNE_ROLES_ANYONE
+#define REVIEW URNE_ROLES_REVIEW
+#define ADMIN URNE_ROLE_BIT(URNE_ROLE_ADMIN)
+#define SECRETARY URNE_ROLE_BIT(URNE_ROLE_SECRETARY)
+#define COMMISSION URNE_ROLE_BIT(URNE_ROLE_COMMISSION)
+
+static const char assigned[] = "the bureaux assigned to them only";
+static const char tier[] = "a commission of the dispute's tier or higher";
+
+static const urne_route_def results[] = {
+    /* pages */
+    {"GET", "/e/*", ANYONE, NULL, "an election's results at a level and unit (?level=, ?unit=)", get_results},
+    {"GET", "/e/*/entry", SECRETARY, NULL, "a secretary's bureaux to enter", get_entry},
+    {"GET", "/e/*/recolement", REVIEW, NULL, "anomalies and disputes", get_recolement},
+    {"GET", "/e/*/b/*", ANYONE, NULL, "a bureau: its sheet, entries, disputes and forms", get_bureau},
+    {"POST", "/e/*/b/*/sheet", SECRETARY, assigned, "enter a sheet (form)", post_sheet},
+    {"POST", "/e/*/b/*/contest", COMMISSION, NULL, "contest a bureau (form)", post_contest},
+    {"POST", "/e/*/disputes/*/decide", COMMISSION, tier, "decide a dispute (form)", post_decide},
+    {"POST", "/e/*/disputes/*/escalate", COMMISSION | ADMIN, NULL, "appeal to the higher commission (form)",
+     post_escalate},
+    {"POST", "/e/*/publish", ADMIN, NULL, "publish the results (form)", post_publish},
+    {"POST", "/admin/assign", ADMIN, NULL, "assign bureaux to a secretary (form)", post_assign},
+    {"POST", "/admin/elections", ADMIN, NULL, "create or import an election (form)", post_election},
+    /* API */
+    {"GET", "/api/elections", ANYONE, NULL, "the elections", urne_api_elections},
+    {"GET", "/api/elections/*", ANYONE, NULL, "an election, its levels, contests and candidates", urne_api_election},
+    {"GET", "/api/elections/*/results", ANYONE, NULL, "the results of a level (?level=), with unit states",
+     urne_api_results},
+    {"GET", "/api/elections/*/results.csv", ANYONE, NULL, "the same in the Ministry's CSV layout",
+     urne_api_results_csv},
+    {"GET", "/api/elections/*/bureaux/*", ANYONE, NULL, "a bureau, its state and figures", urne_api_bureau},
+    {"GET", "/api/elections/*/anomalies", REVIEW, NULL, "failed checks, mismatches, outliers", urne_api_anomalies},
+    {"GET", "/api/elections/*/disputes", REVIEW, NULL, "every dispute with its decision", urne_api_disputes},
+    {"POST", "/api/elections", ADMIN, NULL, "create or import an election", urne_api_election_create},
+    {"POST", "/api/assignments", ADMIN, NULL, "assign bureaux to a secretary", urne_api_assign},
+    {"POST", "/api/elections/*/bureaux/*/sheet", SECRETARY, assigned, "enter a sheet", urne_api_sheet},
+    {"POST", "/api/elections/*/bureaux/*/contest", COMMISSION, NULL, "contest a bureau", urne_api_contest},
+    {"POST", "/api/elections/*/disputes/*/decide", COMMISSION, tier, "decide a dispute", urne_api_decide},
+    {"POST", "/api/elections/*/disputes/*/escalate", COMMISSION | ADMIN, NULL, "appeal to the higher commission",
+     urne_api_escalate},
+    {"POST", "/api/elections/*/publish", ADMIN, NULL, "publish the results", urne_api_publish},
+    {NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+const urne_route_table urne_results_routes = {"results", results};

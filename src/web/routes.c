@@ -1,0 +1,81 @@
+/*
+ * routes: the registry of route tables and the dispatcher (see routes.h).
+ *
+ * Dispatch walks the tables in order and takes the first route whose pattern
+ * matches the path and whose method is the request's (HEAD is served as GET). A
+ * few dozen routes make a linear walk cheaper than anything cleverer, and the order
+ * of the tables is the order of precedence, visible here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "page_parts.h"
+#include "routes.h"
+
+/* Every component's routes, one line each. */
+static const urne_route_table *const tables[] = {
+    &urne_core_routes,
+    &urne_results_routes,
+};
+
+int urne_routes_each(int (*fn)(const char *component, const urne_route_def *route, void *ctx), void *ctx) {
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (const urne_route_def *d = tables[t]->routes; d->method; d++) {
+            int rc = fn(tables[t]->component, d, ctx);
+            if (rc) return rc;
+        }
+    return 0;
+}
+
+static int is_api(const char *url) { return strncmp(url, "/api/", 5) == 0; }
+
+static enum MHD_Result refuse_role(urne_req *r, const urne_route_def *d) {
+    r->cacheable = 0;
+    if (!is_api(r->url)) return urne_page_denied(r);
+    unsigned status = r->user.role == URNE_ROLE_PUBLIC ? 401 : 403;
+    return urne_reply_json_error(r, status, "%s", r->user.role == URNE_ROLE_PUBLIC
+                                                      ? L(r, "Connectez-vous d'abord.", "Log in first.")
+                                                      : L(r, "Votre rôle ne permet pas cette action.",
+                                                          "Your role may not do this."));
+    (void)d;
+}
+
+typedef struct find_ctx {
+    const char *url, *method;
+    const urne_route_def *found;
+    int path_matched; /* some route has this path with another method */
+    int64_t a, b;
+} find_ctx;
+
+static int find(const char *component, const urne_route_def *d, void *ctx) {
+    find_ctx *f = ctx;
+    int64_t a = 0, b = 0;
+    if (!urne_route(f->url, d->pattern, &a, &b)) return 0;
+    if (strcmp(d->method, f->method) != 0) {
+        f->path_matched = 1;
+        return 0;
+    }
+    f->found = d;
+    f->a = a;
+    f->b = b;
+    (void)component;
+    return 1;
+}
+
+enum MHD_Result urne_routes_dispatch(urne_req *r) {
+    find_ctx f = {r->url, strcmp(r->method, "HEAD") == 0 ? "GET" : r->method, NULL, 0, 0, 0};
+    urne_routes_each(find, &f);
+    if (f.found == NULL) {
+        r->cacheable = 0;
+        if (f.path_matched) {
+            if (is_api(r->url)) return urne_reply_json_error(r, 405, "%s %s is not a route here (see docs/API.md)",
+                                                             r->method, r->url);
+            return urne_page_not_found(r);
+        }
+        if (is_api(r->url))
+            return urne_reply_json_error(r, 404, "no such route: %s %s (see docs/API.md)", r->method, r->url);
+        return urne_page_not_found(r);
+    }
+    if (!(f.found->roles & URNE_ROLE_BIT(r->user.role))) return refuse_role(r, f.found);
+    return f.found->handler(r, f.a, f.b);
+}
