@@ -137,14 +137,17 @@ int urne_audit_replay_created(urne_audit_replay *r, int64_t seq, const urne_audi
     if (election_at(r, m->id))
         return fail(r, seq, "it creates election %lld, which entry %lld already created", m->id,
                     r->el[m->id].seq_created);
-    if (grow((void **)&r->el, &r->nel, m->id, sizeof *r->el) < 0) return fail(r, seq, "out of memory%.0lld%.0lld", 0, 0);
+    if (grow((void **)&r->el, &r->nel, m->id, sizeof *r->el) < 0)
+        return fail(r, seq, "out of memory%.0lld%.0lld", 0, 0);
     xelection *e = &r->el[m->id];
     e->sheets = calloc(m->nbureaux ? m->nbureaux : 1, sizeof *e->sheets);
     if (e->sheets == NULL) return fail(r, seq, "out of memory for %lld bureaux%.0lld", (int64_t)m->nbureaux, 0);
     e->present = 1;
     e->meta_known = 1;
     e->m = *m;
-    e->m.published_at[0] = e->m.published_digest[0] = 0;
+    e->m.published_at[0] = e->m.published_digest[0] = e->m.reopened_at[0] = e->m.reopened_reason[0] = 0;
+    e->m.previous_published_at[0] = e->m.previous_digest[0] = 0;
+    e->m.previous_reopened_at[0] = e->m.previous_reopened_reason[0] = 0;
     e->seq_created = seq;
     for (size_t i = 0; i < m->nbureaux; i++) {
         xsheet *x = &e->sheets[i];
@@ -188,7 +191,8 @@ int urne_audit_replay_dispute(urne_audit_replay *r, int64_t seq, int64_t electio
                               const urne_audit_dispute *d) {
     if (sheet_of(r, seq, election, bureau) == NULL) return -1;
     if (id <= 0 || id > MAX_ID) return fail(r, seq, "it concerns dispute %lld, not a valid id%.0lld", id, 0);
-    if (grow((void **)&r->dis, &r->ndis, id, sizeof *r->dis) < 0) return fail(r, seq, "out of memory%.0lld%.0lld", 0, 0);
+    if (grow((void **)&r->dis, &r->ndis, id, sizeof *r->dis) < 0)
+        return fail(r, seq, "out of memory%.0lld%.0lld", 0, 0);
     xdispute *x = &r->dis[id];
     if (x->present && (x->d.election != election || x->d.bureau != (int64_t)bureau))
         return fail(r, seq, "it moves dispute %lld to another bureau than entry %lld gave it", id, x->seq);
@@ -230,9 +234,31 @@ int urne_audit_replay_dispute_bureau(const urne_audit_replay *r, int64_t electio
 int urne_audit_replay_published(urne_audit_replay *r, int64_t seq, int64_t election, const char *at,
                                 const char *digest) {
     xelection *e = election_at(r, election);
-    if (e == NULL) return fail(r, seq, "it publishes election %lld, which no entry before it created%.0lld", election, 0);
-    snprintf(e->m.published_at, sizeof e->m.published_at, "%s", at);
-    snprintf(e->m.published_digest, sizeof e->m.published_digest, "%s", digest);
+    if (e == NULL)
+        return fail(r, seq, "it publishes election %lld, which no entry before it created%.0lld", election, 0);
+    urne_audit_election *m = &e->m;
+    if (m->reopened_at[0]) { /* the reopened publication is kept as the previous one */
+        memcpy(m->previous_published_at, m->published_at, sizeof m->previous_published_at);
+        memcpy(m->previous_digest, m->published_digest, sizeof m->previous_digest);
+        memcpy(m->previous_reopened_at, m->reopened_at, sizeof m->previous_reopened_at);
+        memcpy(m->previous_reopened_reason, m->reopened_reason, sizeof m->previous_reopened_reason);
+        m->reopened_at[0] = m->reopened_reason[0] = 0;
+    }
+    snprintf(m->published_at, sizeof m->published_at, "%s", at);
+    snprintf(m->published_digest, sizeof m->published_digest, "%s", digest);
+    e->seq_published = seq;
+    return 0;
+}
+
+int urne_audit_replay_reopened(urne_audit_replay *r, int64_t seq, int64_t election, const char *at,
+                               const char *reason) {
+    xelection *e = election_at(r, election);
+    if (e == NULL) return fail(r, seq, "it reopens election %lld, which no entry before it created%.0lld", election, 0);
+    if (!e->m.published_at[0] || e->m.reopened_at[0])
+        return fail(r, seq, "it reopens election %lld, whose publication was not standing (entry %lld)", election,
+                    e->seq_published);
+    snprintf(e->m.reopened_at, sizeof e->m.reopened_at, "%s", at);
+    snprintf(e->m.reopened_reason, sizeof e->m.reopened_reason, "%s", reason);
     e->seq_published = seq;
     return 0;
 }
@@ -374,10 +400,18 @@ size_t urne_audit_replay_compare_election(urne_audit_replay *r, const urne_audit
         cmp_int(&e, "double_entry", stored->double_entry, l->double_entry);
         cmp_str(&e, "deadline", stored->deadline, l->deadline);
         cmp_str(&e, "created_at", stored->created_at, l->created_at);
+        cmp_str(&e, "structure (levels, contests, candidates, colleges, bureau names)", stored->structure,
+                l->structure);
     }
     e.d.seq = x->seq_published;
     cmp_str(&e, "published_at", stored->published_at, l->published_at);
     cmp_str(&e, "published_digest", stored->published_digest, l->published_digest);
+    cmp_str(&e, "reopened_at", stored->reopened_at, l->reopened_at);
+    cmp_str(&e, "reopened_reason", stored->reopened_reason, l->reopened_reason);
+    cmp_str(&e, "previous_published_at", stored->previous_published_at, l->previous_published_at);
+    cmp_str(&e, "previous_digest", stored->previous_digest, l->previous_digest);
+    cmp_str(&e, "previous_reopened_at", stored->previous_reopened_at, l->previous_reopened_at);
+    cmp_str(&e, "previous_reopened_reason", stored->previous_reopened_reason, l->previous_reopened_reason);
     return counted(r, &e);
 }
 
@@ -640,7 +674,7 @@ static size_t finish_election(urne_audit_replay *r, int64_t id, emit *e, urne_au
         if (!x->m.full && note) {
             snprintf(sentence, sizeof sentence,
                      "election %lld: created by entry %lld before urne recorded its round, settings, double entry, "
-                     "deadline and creation time; only its title, rules and publication compared",
+                     "deadline, creation time and names; only its title, rules and publication compared",
                      (long long)id, (long long)x->seq_created);
             note(sentence, ctx);
         }

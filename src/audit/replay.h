@@ -5,8 +5,10 @@
  * about the rows the server actually reads: someone with the database file can
  * change a bureau's figures with `sqlite3` and leave the log alone. So every entry
  * that changes what people rely on records, besides what happened, the resulting
- * row itself: a bureau's state and figures, a dispute's state and decision, an
- * election's metadata and imported figures, a publication, an account. Replaying
+ * row itself: a bureau's state and figures, who typed which figures (double entry),
+ * a dispute's state and decision, an election's metadata and imported figures, a
+ * publication and its reopening, an account. Assignments of bureaux to
+ * secretaries are not replayed. Replaying
  * the log from the first entry then gives the state the store must hold now, and
  * comparing the two names every row that was changed behind the log's back.
  *
@@ -55,8 +57,12 @@ typedef struct urne_audit_election {
     int double_entry;
     char deadline[32];
     char created_at[32];
+    char structure[65];        /* SHA-256 of its names: contests, candidates, bureaux (store.h) */
     char published_at[32];     /* "" when not published */
     char published_digest[65];
+    /* A publication reopened by a contest, and the one before the current one. */
+    char reopened_at[32], reopened_reason[1024];
+    char previous_published_at[32], previous_digest[65], previous_reopened_at[32], previous_reopened_reason[1024];
     size_t nbureaux;
 } urne_audit_election;
 
@@ -92,7 +98,7 @@ typedef struct urne_audit_diff {
     int64_t election;  /* the election, 0 for a user */
     int64_t id;        /* bureau index (also for "entry"), dispute id, user id; the election id for "election" */
     size_t nth;        /* for "entry": 1 for the bureau's first typed entry, 2 for the next... */
-    char field[48];    /* "state", "figures.votants", "figures.votes[2]", "row" (the whole row) */
+    char field[96];    /* "state", "figures.votants", "figures.votes[2]", "row" (the whole row) */
     char stored[160];  /* the value in the store, "(no row)" when the row is missing */
     char logged[160];  /* the value the log gives, "(no row)" when no entry created it */
     int64_t seq;       /* the entry that set the logged value, 0 when none did */
@@ -154,9 +160,14 @@ int urne_audit_replay_appeal_unrecorded(urne_audit_replay *r, int64_t seq, int64
  * when no entry opened the dispute. For entries that name only the dispute. */
 int urne_audit_replay_dispute_bureau(const urne_audit_replay *r, int64_t election, int64_t id, size_t *bureau);
 
-/* The election's results were published at `at` with this digest. */
+/* The election's results were published at `at` with this digest. A publication
+ * that had been reopened becomes the previous one, as the store keeps it. */
 int urne_audit_replay_published(urne_audit_replay *r, int64_t seq, int64_t election, const char *at,
                                 const char *digest);
+
+/* The standing publication was reopened at `at` because of `reason`. */
+int urne_audit_replay_reopened(urne_audit_replay *r, int64_t seq, int64_t election, const char *at,
+                               const char *reason);
 
 /* The election's metadata (title, settings, publication) changed in a way the
  * entry does not record: not comparable from here on. */

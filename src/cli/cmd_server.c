@@ -346,7 +346,8 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
     printf("urne: %s: audit log intact, %lld entries, head %s\n", db, (long long)entries, head);
     printf("urne: %s: the stored state matches the log%s: %zu election(s), %zu bureau(x), %zu typed entr%s, "
            "%zu dispute(s), %zu account(s) compared",
-           db, st.not_compared ? " where the log records it" : "", st.elections, st.sheets, st.entries, st.entries == 1 ? "y" : "ies", st.disputes, st.users);
+           db, st.not_compared ? " where the log records it" : "", st.elections, st.sheets, st.entries,
+           st.entries == 1 ? "y" : "ies", st.disputes, st.users);
     if (st.not_compared) printf("; %zu row(s) not compared (above)", st.not_compared);
     printf("; assignments are not compared\n");
     return URNE_EXIT_OK;

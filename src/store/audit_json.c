@@ -107,7 +107,8 @@ char *urne_audit_dispute_record(const urne_dispute *d) {
 }
 
 char *urne_audit_json_add(char *object, const char *key, char *value) {
-    json_t *o = object ? json_loads(object, 0, NULL) : NULL, *v = value ? json_loads(value, JSON_DECODE_ANY, NULL) : NULL;
+    json_t *o = object ? json_loads(object, 0, NULL) : NULL;
+    json_t *v = value ? json_loads(value, JSON_DECODE_ANY, NULL) : NULL;
     free(object);
     free(value);
     if (!json_is_object(o) || v == NULL) {
@@ -169,14 +170,14 @@ static void put_sheets(text *t, const urne_round *round, const urne_sheet_state 
 }
 
 char *urne_audit_created_record(const urne_election_meta *m, const urne_round *round, const urne_sheet_state *states,
-                                const char *source, const char *sha256) {
+                                const char *source, const char *sha256, const char *structure) {
     size_t imported = 0;
     for (size_t i = 0; states && i < round->nsheets; i++) imported += states[i] == URNE_SHEET_ENTERED;
-    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:i, s:s, s:s}", "title", m->title, "rules",
+    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:i, s:s, s:s, s:s}", "title", m->title, "rules",
                           m->preset, "source", source ? source : "", "bureaux", (json_int_t)round->nsheets,
                           "imported", (json_int_t)imported, "sha256", sha256, "round", m->round, "settings",
                           m->settings, "double_entry", m->double_entry, "deadline", m->deadline, "created_at",
-                          m->created_at);
+                          m->created_at, "structure", structure);
     char *head = dump(o);
     if (head == NULL) return NULL;
     size_t n = strlen(head);
@@ -271,7 +272,8 @@ static int figures_value_read(const json_t *v, int *has, urne_figures *f) {
 static int read_sheet(const json_t *o, size_t *bureau, urne_audit_sheet *s) {
     int64_t b, v, c;
     memset(s, 0, sizeof *s);
-    if (!json_is_object(o) || get_int(o, "bureau", &b) < 0 || b < 0 || copy_str(o, "state", s->state, sizeof s->state) < 0 ||
+    if (!json_is_object(o) || get_int(o, "bureau", &b) < 0 || b < 0 ||
+        copy_str(o, "state", s->state, sizeof s->state) < 0 ||
         figures_value_read(json_object_get(o, "figures"), &s->has_figures, &s->figures) < 0 ||
         copy_str(o, "entered_at", s->entered_at, sizeof s->entered_at) < 0 ||
         get_int(o, "entered_by", &s->entered_by) < 0 || get_int(o, "validated_once", &v) < 0 ||
@@ -346,7 +348,8 @@ static int fold_created(urne_audit_replay *r, const urne_audit_entry *e, int64_t
         if (json_array_size(sheets) != (size_t)n || get_int(a, "round", &round) < 0 ||
             copy_str(a, "settings", m.settings, sizeof m.settings) < 0 || get_int(a, "double_entry", &de) < 0 ||
             copy_str(a, "deadline", m.deadline, sizeof m.deadline) < 0 ||
-            copy_str(a, "created_at", m.created_at, sizeof m.created_at) < 0)
+            copy_str(a, "created_at", m.created_at, sizeof m.created_at) < 0 ||
+            copy_str(a, "structure", m.structure, sizeof m.structure) < 0)
             return bad(r, e, "its record of the election is malformed");
         m.full = 1;
         m.round = (int)round;
@@ -451,9 +454,15 @@ int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e) {
     else if (strcmp(act, "dispute.decide") == 0 && kind == OBJ_DISPUTE && json_is_object(a))
         rc = fold_decide(r, e, election, id, a);
     else if (strcmp(act, "election.publish") == 0 && kind == OBJ_ELECTION && json_is_object(a)) {
-        const char *at = json_string_value(json_object_get(a, "at")), *dg = json_string_value(json_object_get(a, "digest"));
+        const char *at = json_string_value(json_object_get(a, "at"));
+        const char *dg = json_string_value(json_object_get(a, "digest"));
         rc = at && dg ? urne_audit_replay_published(r, e->seq, election, at, dg)
                       : bad(r, e, "its record has no time or digest");
+    } else if (strcmp(act, "election.reopen") == 0 && kind == OBJ_ELECTION && json_is_object(a)) {
+        const char *at = json_string_value(json_object_get(a, "reopened_at")),
+                   *why = json_string_value(json_object_get(a, "reason"));
+        rc = at && why ? urne_audit_replay_reopened(r, e->seq, election, at, why)
+                       : bad(r, e, "its record has no time or reason");
     } else if (strcmp(act, "user.create") == 0 && kind == OBJ_USER && json_is_object(a)) {
         urne_audit_user u = {.id = id};
         int64_t tier;

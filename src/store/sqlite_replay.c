@@ -5,7 +5,14 @@
  * These readers do not go through the loaders the server uses: a tampered row must
  * be seen as written (a state that is not a state, figures that are not figures),
  * never repaired or skipped on the way. Each reads one table in order of id.
+ *
+ * The structure digest stands for what an election's bureaux and candidates are
+ * called (levels, contests, candidates, colleges, each bureau's keys, codes and
+ * labels): SHA-256 over every such column in a fixed order, each value preceded by
+ * its length ("-" for NULL). election.create records it; verify recomputes it, so
+ * two candidates' names swapped by hand do not carry each other's votes unseen.
  */
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +37,7 @@ typedef struct walker {
     int (*dispute)(const urne_audit_dispute *d, void *ctx);
     int (*user)(const urne_audit_user *u, void *ctx);
     void *ctx;
+    urne_store *store; /* for the elections' structure digests */
 } walker;
 
 /* Step through every row of sql, calling row(st, w) on each; its return value
@@ -54,27 +62,43 @@ static int figures_col(sqlite3_stmt *st, int i, urne_figures *f) {
     return urne_figures_parse_json(t, f) == 0 ? 1 : -1;
 }
 
+/* An election's row, its columns found by name: the columns a later migration adds
+ * (a reopened publication) read "" on a database that does not have them yet. */
 static int election_row(sqlite3_stmt *st, const walker *w) {
-    urne_audit_election m = {.id = sqlite3_column_int64(st, 0), .full = 1};
-    snprintf(m.title, sizeof m.title, "%s", col(st, 1));
-    m.round = sqlite3_column_int(st, 2);
-    snprintf(m.preset, sizeof m.preset, "%s", col(st, 3));
-    snprintf(m.settings, sizeof m.settings, "%s", col(st, 4));
-    m.double_entry = sqlite3_column_int(st, 5);
-    snprintf(m.deadline, sizeof m.deadline, "%s", col(st, 6));
-    snprintf(m.created_at, sizeof m.created_at, "%s", col(st, 7));
-    snprintf(m.published_at, sizeof m.published_at, "%s", col(st, 8));
-    snprintf(m.published_digest, sizeof m.published_digest, "%s", col(st, 9));
-    m.nbureaux = (size_t)sqlite3_column_int64(st, 10);
+    urne_audit_election m = {.full = 1};
+    struct { const char *name; char *out; size_t size; } texts[] = {
+        {"title", m.title, sizeof m.title},
+        {"preset", m.preset, sizeof m.preset},
+        {"settings", m.settings, sizeof m.settings},
+        {"deadline", m.deadline, sizeof m.deadline},
+        {"created_at", m.created_at, sizeof m.created_at},
+        {"published_at", m.published_at, sizeof m.published_at},
+        {"published_digest", m.published_digest, sizeof m.published_digest},
+        {"reopened_at", m.reopened_at, sizeof m.reopened_at},
+        {"reopened_reason", m.reopened_reason, sizeof m.reopened_reason},
+        {"previous_published_at", m.previous_published_at, sizeof m.previous_published_at},
+        {"previous_digest", m.previous_digest, sizeof m.previous_digest},
+        {"previous_reopened_at", m.previous_reopened_at, sizeof m.previous_reopened_at},
+        {"previous_reopened_reason", m.previous_reopened_reason, sizeof m.previous_reopened_reason},
+    };
+    for (int i = 0; i < sqlite3_column_count(st); i++) {
+        const char *name = sqlite3_column_name(st, i);
+        if (strcmp(name, "id") == 0) m.id = sqlite3_column_int64(st, i);
+        if (strcmp(name, "round") == 0) m.round = sqlite3_column_int(st, i);
+        if (strcmp(name, "double_entry") == 0) m.double_entry = sqlite3_column_int(st, i);
+        if (strcmp(name, "nbureaux") == 0) m.nbureaux = (size_t)sqlite3_column_int64(st, i);
+        for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+            if (strcmp(name, texts[k].name) == 0) snprintf(texts[k].out, texts[k].size, "%s", col(st, i));
+    }
+    if (urne_store_structure_digest(w->store, m.id, m.structure) < 0) return -1;
     return w->election(&m, w->ctx);
 }
 
 int urne_store_audit_elections(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx) {
     return walk(s,
-                "SELECT id, title, round, preset, settings, double_entry, deadline, created_at, published_at,"
-                " published_digest, (SELECT count(*) FROM bureaux b WHERE b.election_id = e.id) FROM elections e"
-                " ORDER BY id",
-                "reading elections", election_row, &(walker){.election = fn, .ctx = ctx});
+                "SELECT e.*, (SELECT count(*) FROM bureaux b WHERE b.election_id = e.id) AS nbureaux"
+                " FROM elections e ORDER BY id",
+                "reading elections", election_row, &(walker){.election = fn, .ctx = ctx, .store = s});
 }
 
 /* The last non-empty part of a SEP-joined text (a bureau's key or label at the
@@ -172,4 +196,43 @@ static int user_row(sqlite3_stmt *st, const walker *w) {
 int urne_store_audit_users(urne_store *s, int (*fn)(const urne_audit_user *u, void *ctx), void *ctx) {
     return walk(s, "SELECT id, name, role, tier FROM users ORDER BY id", "reading accounts", user_row,
                 &(walker){.user = fn, .ctx = ctx});
+}
+
+/* Absorb every column of every row of sql (bound to the election) into st. */
+static int absorb_rows(urne_store *s, crypto_hash_sha256_state *h, const char *sql, int64_t election) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return urne_sql_fail(s, "reading the structure");
+    sqlite3_bind_int64(st, 1, election);
+    int rc, n = sqlite3_column_count(st);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        for (int i = 0; i < n; i++) {
+            char len[32];
+            const unsigned char *v = sqlite3_column_text(st, i);
+            int k = v ? snprintf(len, sizeof len, "%d:", sqlite3_column_bytes(st, i)) : snprintf(len, sizeof len, "-");
+            crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
+            if (v) crypto_hash_sha256_update(h, v, (unsigned long long)sqlite3_column_bytes(st, i));
+        }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading the structure");
+}
+
+int urne_store_structure_digest(urne_store *s, int64_t election, char out[65]) {
+    static const char *const parts[] = {
+        "SELECT levels, contest_level FROM elections WHERE id = ?",
+        "SELECT idx, key, label FROM contests WHERE election_id = ? ORDER BY idx",
+        "SELECT idx, contest_idx, name, grp, sex, birth_date, panel, first_name, last_name FROM candidates"
+        " WHERE election_id = ? ORDER BY idx",
+        "SELECT idx, name, weight FROM colleges WHERE election_id = ? ORDER BY idx",
+        "SELECT idx, contest_idx, college_idx, keys, codes, labels FROM bureaux WHERE election_id = ? ORDER BY idx",
+    };
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        crypto_hash_sha256_update(&h, (const unsigned char *)"|", 1); /* tables apart */
+        if (absorb_rows(s, &h, parts[i], election) < 0) return -1;
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, digest);
+    sodium_bin2hex(out, 65, digest, sizeof digest);
+    return 0;
 }

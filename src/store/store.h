@@ -192,11 +192,14 @@ int urne_figures_parse_json(const char *text, urne_figures *out);
  *   "dispute"   in dispute.decide: the whole dispute after the decision, as above
  *   "sheets"    in election.create: one array per bureau, [state, inscrits, votants,
  *               blancs, nuls, exprimes|null, votes...], with "round", "settings",
- *               "double_entry", "deadline" and "created_at" beside "title" and "rules"
+ *               "double_entry", "deadline", "created_at" and "structure" (the digest
+ *               of its names, urne_store_structure_digest) beside "title" and "rules"
  *
- * election.publish ("at", "digest") and user.create ("name", "role", "tier") always
- * recorded their whole result. Entries from before these keys replay as "not
- * comparable" (see replay.h). */
+ * election.publish ("at", "digest"), election.reopen ("reopened_at", "reason") and
+ * user.create ("name", "role", "tier") always recorded their whole result; a
+ * publication after a reopening moves the reopened one to previous_*, as
+ * urne_store_publish does. Entries from before these keys replay as "not
+ * comparable" (see replay.h); user.assign is not replayed. */
 
 /* The "sheet" record of bureau `bureau` after a change: its info and the figures
  * written with it (NULL when none). Malloc'ed JSON text, NULL when out of memory. */
@@ -213,9 +216,10 @@ char *urne_audit_json_add(char *object, const char *key, char *value);
 /* election.create's `after` for election `m` (as stored: id, title, rules,
  * settings, round, double entry, deadline, created_at) created from `round` with
  * each sheet's state in states (NULL: all missing); source and sha256 name the
- * file. Malloc'ed JSON text, NULL when out of memory. */
+ * file; structure is urne_store_structure_digest's. Malloc'ed JSON text, NULL when
+ * out of memory. */
 char *urne_audit_created_record(const urne_election_meta *m, const urne_round *round, const urne_sheet_state *states,
-                                const char *source, const char *sha256);
+                                const char *source, const char *sha256, const char *structure);
 
 /* Decode one entry (already checked by the chain) and fold what it records into r.
  * Entries that change no compared row (user.assign) are skipped. 0, or -1 with the
@@ -229,6 +233,10 @@ int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e);
  * none). A figures text that is not figures JSON is
  * passed as has_figures = -1, a state that is not one as written. */
 int urne_store_audit_elections(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx);
+
+/* The SHA-256 (hex) of what election's structure is as stored: levels, contests,
+ * candidates, colleges, and every bureau's keys, codes and labels. 0, or -1. */
+int urne_store_structure_digest(urne_store *s, int64_t election, char out[65]);
 int urne_store_audit_sheets(urne_store *s,
                             int (*fn)(int64_t election, size_t bureau, const char *key, const char *label,
                                       const urne_audit_sheet *sheet, void *ctx),

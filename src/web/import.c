@@ -167,13 +167,16 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
         /* The election as stored (its creation time included) and every bureau's state
          * and figures, so that the log can be replayed (store.h). */
         urne_election_meta stored;
-        char *after = id > 0 && urne_store_election_meta(store, id, &stored) == 1
-                          ? urne_audit_created_record(&stored, round, states, im->source, digest)
+        char structure[65];
+        char *after = id > 0 && urne_store_election_meta(store, id, &stored) == 1 &&
+                              urne_store_structure_digest(store, id, structure) == 0
+                          ? urne_audit_created_record(&stored, round, states, im->source, digest, structure)
                           : NULL;
         if (id < 0 || after == NULL || urne_store_audit(store, actor, "election.create", object, NULL, after) < 0 ||
             urne_store_commit(store) < 0) {
             snprintf(err, errsize, "%s",
-                     id > 0 && after == NULL ? "out of memory while recording the import" : urne_store_error(store));
+                     id > 0 && after == NULL ? "the import could not be recorded in the audit log"
+                                             : urne_store_error(store));
             urne_store_rollback(store);
             id = -1;
         }

@@ -49,6 +49,14 @@ try:
     check(st == 200, f"the higher commission validates: {st} {d}")
     st, d = admin.post("/api/elections/1/publish")
     check(st == 200, f"publish: {st} {d}")
+    first_digest = d.get("digest", "")
+    # Contested after publication: the publication is reopened; decided; published again.
+    st, d = com.post("/api/elections/1/bureaux/2/contest", {"reason": "réclamation tardive"})
+    check(st == 200, f"contest after publication: {st} {d}")
+    st, d = com.post("/api/elections/1/disputes/4/decide", {"decision": "validate", "reason": "PV conforme"})
+    check(st == 200, f"validate bureau 2: {st} {d}")
+    st, d = admin.post("/api/elections/1/publish")
+    check(st == 200, f"publish again: {st} {d}")
     digest = d.get("digest", "")
     st, log = admin.get("/api/audit")
     enter = [e for e in log if e["action"] == "sheet.enter"]
@@ -63,7 +71,7 @@ finally:
 p = run("audit", "verify", "--db", srv.db, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state matches the log" in p.stdout
       and "not compared:" not in p.stdout, f"the untouched database verifies: {p.returncode} {p.stdout} {p.stderr}")
-check("4 dispute(s)" not in p.stdout and "3 dispute(s)" in p.stdout and "3 typed entries" in p.stdout,
+check("4 dispute(s)" in p.stdout and "3 typed entries" in p.stdout,
       f"every dispute and typed entry compared: {p.stdout}")
 
 
@@ -103,6 +111,12 @@ check(p.returncode == 1 and "election 1, bureau 5 (" in p.stderr and
       "typed entry 1: row: stored (no row), logged by user 2: inscrits 90, votants 61" in p.stderr and
       "1 difference(s)" in p.stderr, f"deleted typed entry named: {p.stderr}")
 
+# The reopened publication kept as the previous one.
+p = tampered("previous", ["UPDATE elections SET previous_digest = 'y', previous_reopened_reason = NULL"])
+check(p.returncode == 1 and f'previous_digest: stored "y", logged "{first_digest}"' in p.stderr and
+      'previous_reopened_reason: stored "", logged "' in p.stderr and "réclamation tardive" in p.stderr,
+      f"previous publication named: {p.stderr}")
+
 # The publication's digest, an account's role, the election's title.
 p = tampered("meta", ["UPDATE elections SET published_digest = 'x', title = 'Autre' WHERE id = 1",
                       "UPDATE users SET role = 'admin' WHERE name = 'alice'"])
@@ -110,9 +124,15 @@ check(p.returncode == 1 and f'published_digest: stored "x", logged "{digest}"' i
       'title: stored "Autre"' in p.stderr and 'role: stored "admin", logged "secretary"' in p.stderr and
       "3 difference(s)" in p.stderr, f"publication, title and role named: {p.stderr}")
 
+# Two candidates' names swapped: their votes would change hands.
+p = tampered("names", ["UPDATE candidates SET name = CASE idx WHEN 0 THEN (SELECT name FROM candidates WHERE idx = 1)"
+                       " ELSE (SELECT name FROM candidates WHERE idx = 0) END WHERE election_id = 1 AND idx IN (0, 1)"])
+check(p.returncode == 1 and "election 1: structure (levels, contests, candidates, colleges, bureau names): stored"
+      in p.stderr, f"swapped names caught: {p.stderr}")
+
 # A bureau's row deleted (foreign keys are off in a plain sqlite3 session).
 p = tampered("deleted", ["DELETE FROM bureaux WHERE election_id = 1 AND idx = 2"])
-check(p.returncode == 1 and "election 1, bureau 2: row: stored (no row), logged entered" in p.stderr,
+check(p.returncode == 1 and "election 1, bureau 2: row: stored (no row), logged validated" in p.stderr,
       f"deleted bureau named: {p.stderr}")
 
 # An audit entry deleted: the chain says so first, as before.
@@ -155,7 +175,7 @@ db.close()
 p = run("audit", "verify", "--db", old, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout, f"an old log verifies: {p.stdout} {p.stderr}")
 check("not compared: election 1: created by entry 2 before urne recorded imported figures in the log" in p.stdout
-      and "bureau(x) not compared (0, 1, 5)" in p.stdout and "row(s) not compared (above)" in p.stdout and
+      and "bureau(x) not compared (0, 1, 2, 5)" in p.stdout and "row(s) not compared (above)" in p.stdout and
       "matches the log where the log records it: 1 election(s), 0 bureau(x)" in p.stdout, f"what an old log cannot vouch for is said: {p.stdout}")
 
 # Restored: the original still verifies.

@@ -191,7 +191,8 @@ static void test_replay_deleted_rows_and_contradictions(void **state) {
     urne_audit_sheet created[2] = {sheet("entered", 52, 30, 20), sheet("entered", 62, 40, 20)};
     assert_int_equal(urne_audit_replay_created(r, 1, &m, created), 0);
     assert_int_equal(urne_audit_replay_created(r, 3, &m, created), -1); /* created twice */
-    assert_non_null(strstr(urne_audit_replay_error(r), "entry 3: it creates election 2, which entry 1 already created"));
+    assert_non_null(
+        strstr(urne_audit_replay_error(r), "entry 3: it creates election 2, which entry 1 already created"));
     assert_int_equal(urne_audit_replay_sheet(r, 4, 2, 9, &created[0]), -1);
     assert_non_null(strstr(urne_audit_replay_error(r), "bureau 9, which election 2 does not have"));
     urne_audit_user u = {.id = 1, .tier = 1};
@@ -327,6 +328,42 @@ static void test_replay_typed_entries(void **state) {
     urne_audit_replay_free(r);
 }
 
+static void test_replay_reopened_publication(void **state) {
+    urne_audit_replay *r = urne_audit_replay_new();
+    urne_audit_election m = election(1, 0, 1);
+    assert_int_equal(urne_audit_replay_created(r, 1, &m, NULL), 0);
+    assert_int_equal(urne_audit_replay_reopened(r, 2, 1, "2026-12-04T12:00:00Z", "x"), -1); /* nothing published */
+    assert_non_null(strstr(urne_audit_replay_error(r), "entry 2: it reopens election 1"));
+    assert_int_equal(urne_audit_replay_published(r, 3, 1, "2026-12-04T11:00:00Z", "d1"), 0);
+    assert_int_equal(urne_audit_replay_reopened(r, 4, 1, "2026-12-04T12:00:00Z", "bureau 3 contested: late"), 0);
+    urne_audit_election stored = m;
+    snprintf(stored.published_at, sizeof stored.published_at, "2026-12-04T11:00:00Z");
+    snprintf(stored.published_digest, sizeof stored.published_digest, "d1");
+    snprintf(stored.reopened_at, sizeof stored.reopened_at, "2026-12-04T12:00:00Z");
+    snprintf(stored.reopened_reason, sizeof stored.reopened_reason, "bureau 3 contested: late");
+    seen s = {0};
+    assert_int_equal(urne_audit_replay_compare_election(r, &stored, on_diff, &s), 0);
+
+    /* Published again: the reopened one becomes the previous one, the reopening is cleared. */
+    assert_int_equal(urne_audit_replay_published(r, 5, 1, "2026-12-04T13:00:00Z", "d2"), 0);
+    urne_audit_election now = m;
+    snprintf(now.published_at, sizeof now.published_at, "2026-12-04T13:00:00Z");
+    snprintf(now.published_digest, sizeof now.published_digest, "d2");
+    snprintf(now.previous_published_at, sizeof now.previous_published_at, "2026-12-04T11:00:00Z");
+    snprintf(now.previous_digest, sizeof now.previous_digest, "d1");
+    snprintf(now.previous_reopened_at, sizeof now.previous_reopened_at, "2026-12-04T12:00:00Z");
+    snprintf(now.previous_reopened_reason, sizeof now.previous_reopened_reason, "bureau 3 contested: late");
+    assert_int_equal(urne_audit_replay_compare_election(r, &now, on_diff, &s), 0);
+    /* The stored row still says reopened: named, against the entry that published. */
+    assert_int_equal(urne_audit_replay_compare_election(r, &stored, on_diff, &s), 8);
+    assert_string_equal(s.d[0].field, "published_at");
+    assert_int_equal(s.d[0].seq, 5);
+    assert_string_equal(s.d[2].field, "reopened_at");
+    assert_string_equal(s.d[2].stored, "\"2026-12-04T12:00:00Z\"");
+    assert_string_equal(s.d[2].logged, "\"\"");
+    urne_audit_replay_free(r);
+}
+
 static void test_replay_old_entries_not_compared(void **state) {
     urne_audit_replay *r = urne_audit_replay_new();
     urne_audit_election m = election(2, 1287, 0); /* only title and rules recorded */
@@ -352,7 +389,8 @@ static void test_replay_old_entries_not_compared(void **state) {
     assert_int_equal(st.not_compared, 1286);
     assert_int_equal(s.nnotes, 3);
     assert_string_equal(s.notes[0], "election 2: created by entry 3 before urne recorded its round, settings, double "
-                                    "entry, deadline and creation time; only its title, rules and publication compared");
+                                    "entry, deadline, creation time and names; only its title, rules and "
+                                    "publication compared");
     assert_string_equal(s.notes[1], "election 2: created by entry 3 before urne recorded imported figures in the log; "
                                     "1,285 of its 1,287 bureaux not compared");
     assert_non_null(strstr(s.notes[2], "election 2: 1 bureau(x) not compared (11)"));
@@ -362,7 +400,8 @@ static void test_replay_old_entries_not_compared(void **state) {
 
 /* ---- the replay through the store: records written by the import, read back ---- */
 
-static const char primary[] = "# election: Primaire de Montval\n# round: 2\n# rules: primary\n# levels: commune, bureau\n"
+static const char primary[] = "# election: Primaire de Montval\n# round: 2\n# rules: primary\n"
+                              "# levels: commune, bureau\n"
                               "commune,bureau,inscrits,votants,blancs,nuls,exprimes,Claire DUVAL,Marc PEYRON\n"
                               "Montval,1,1210,402,4,2,396,170,226\n"
                               "Montval,2,1105,371,3,1,367,148,219\n"
@@ -466,6 +505,13 @@ static void test_store_import_replays(void **state) {
     assert_string_equal(v.s.d[2].stored, "381");
     assert_string_equal(v.s.d[2].logged, "371");
     assert_int_equal(v.s.d[2].seq, 1);
+
+    /* Two candidates' names swapped: the structure recorded at creation differs. */
+    sql(path, "UPDATE candidates SET name = CASE name WHEN 'Claire DUVAL' THEN 'Marc PEYRON' ELSE 'Claire DUVAL' END");
+    stats = replay_store(st, &v);
+    assert_int_equal(stats.differences, 4);
+    assert_non_null(strstr(v.s.d[1].field, "structure"));
+    assert_int_equal(strlen(v.s.d[1].logged), 66); /* the digest, quoted */
     drop_store(st, path);
 }
 
@@ -537,6 +583,7 @@ int main(void) {
         cmocka_unit_test(test_replay_deleted_rows_and_contradictions),
         cmocka_unit_test(test_replay_disputes),
         cmocka_unit_test(test_replay_typed_entries),
+        cmocka_unit_test(test_replay_reopened_publication),
         cmocka_unit_test(test_replay_old_entries_not_compared),
         cmocka_unit_test(test_store_import_replays),
         cmocka_unit_test(test_store_old_log_not_compared),
