@@ -6,7 +6,10 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+# Seconds of fuzzing per target (make check: a short run; a campaign: FUZZ_SECONDS=600),
+# and optionally one target only (FUZZ_TARGET=blt), the others then skipped.
 FUZZ_SECONDS ?= 8
+FUZZ_TARGET ?=
 
 # Debian packages needed to build and test (DEPS) and only to benchmark (BENCH_DEPS).
 DEPS       = build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev libjansson-dev python3 \
@@ -74,7 +77,7 @@ asan: deps
 fuzz: deps
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DURNE_FUZZ=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	@./fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	@./fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGET)
 
 # Packagers' builds, -Werror kept: gcc Release (-O3, where gcc sees format truncations
 # that -O2 does not), and clang Release with Debian's hardening flags (dpkg-buildflags:

@@ -38,8 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FILE *sink = fopen("/dev/null", "w");
     if (b.ncand <= 40) { /* the Condorcet methods are cubic: keep each input fast */
         method_fn methods[] = {urne_count_plurality, urne_count_two_round, urne_count_borda, urne_count_irv,
-                               urne_count_schulze, urne_count_ranked_pairs, urne_count_copeland,
-                               urne_count_minimax};
+                               urne_count_approval, urne_count_schulze, urne_count_ranked_pairs,
+                               urne_count_copeland, urne_count_minimax};
         for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
             urne_count_result r;
             if (methods[m](&b, 1, &r, &d) == 0) {

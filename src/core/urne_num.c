@@ -52,7 +52,20 @@ const char *urne_num_status_text(urne_num_status status) {
 
 urne_wide urne_num_basis_points(urne_wide num, urne_wide den) {
     /* floor((10000*num)/den + 1/2) = floor((20000*num + den) / (2*den)) */
-    return (20000 * num + den) / (2 * den);
+    urne_wide scaled, twice;
+    if (!__builtin_mul_overflow(num, (urne_wide)20000, &scaled) && !__builtin_add_overflow(scaled, den, &scaled) &&
+        !__builtin_mul_overflow(den, (urne_wide)2, &twice))
+        return scaled / twice;
+    /* Beyond 128 bits (no count reaches it: the bounds of results.h keep every share
+     * under 10^23): the whole part exactly, then the remainder, which is below den —
+     * exactly when 20000 x remainder fits, else to within a basis point in long double.
+     * Never wrapped. */
+    urne_wide whole = num / den, rest = num % den, bp, frac;
+    if (__builtin_mul_overflow(whole, (urne_wide)10000, &bp)) return whole; /* unprintable anyway */
+    if (!__builtin_mul_overflow(rest, (urne_wide)20000, &frac) && !__builtin_add_overflow(frac, den, &frac) &&
+        !__builtin_mul_overflow(den, (urne_wide)2, &twice))
+        return bp + frac / twice;
+    return bp + (urne_wide)(((long double)rest * 10000 + (long double)den / 2) / (long double)den);
 }
 
 static void write_wide(urne_wide v, char *out, size_t size) {
@@ -81,7 +94,8 @@ void urne_num_pct(urne_wide num, urne_wide den, char sep, char *out, size_t size
 void urne_num_group(int64_t n, char *out, size_t size) {
     char digits[32];
     int neg = n < 0;
-    snprintf(digits, sizeof digits, "%lld", (long long)(neg ? -n : n));
+    /* the magnitude as unsigned: -INT64_MIN does not fit in int64 */
+    snprintf(digits, sizeof digits, "%llu", neg ? 0ULL - (unsigned long long)n : (unsigned long long)n);
     size_t len = strlen(digits), j = 0;
     if (neg && j + 1 < size) out[j++] = '-';
     for (size_t i = 0; i < len && j + 1 < size; i++) {

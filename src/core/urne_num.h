@@ -36,8 +36,9 @@ const char *urne_num_status_text(urne_num_status status);
  * zeros for a bureau with no exprimés). `size` must be at least 48. */
 void urne_num_pct(urne_wide num, urne_wide den, char sep, char *out, size_t size);
 
-/* Hundredths of a percent, rounded half up: round(10000*num/den). den > 0, num >= 0,
- * and 10000*num must fit in urne_wide. */
+/* Hundredths of a percent, rounded half up: round(10000*num/den). den > 0, num >= 0.
+ * Exact while 20000*num + den fits in urne_wide (every count does, by far); beyond,
+ * computed from the quotient and the remainder, never wrapped. */
 urne_wide urne_num_basis_points(urne_wide num, urne_wide den);
 
 /* Write n with a comma every three digits ("1,155,604"), for tables read by people. */

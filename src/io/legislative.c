@@ -155,6 +155,7 @@ urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encodin
             snprintf(nuance, sizeof nuance, "%.*s", (int)cg[4].len, cg[4].p);
             int64_t panel = 0;
             urne_num_parse_count(cg[0].p, cg[0].len, &panel);
+            if (panel > INT32_MAX) panel = 0; /* unknown, as an unreadable one is, never cut to int */
             size_t idx = urne_round_add_candidate(round, name, nuance[0] ? nuance : "(none)", sex[0] ? sex : NULL,
                                                   NULL, (int)panel);
             if (idx == URNE_NONE || urne_round_set_names(round, idx, first, last) != 0) bad = 1;

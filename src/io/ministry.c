@@ -204,6 +204,7 @@ static int setup_round(urne_round *round, const ministry_layout *lay, const mini
         snprintf(name, sizeof name, "%s%s%s", first, first[0] ? " " : "", last);
         int64_t pn = 0;
         urne_num_parse_count(panel.p, panel.len, &pn);
+        if (pn > INT32_MAX) pn = 0; /* not a ballot-board number: unknown, as an unreadable one is, never cut to int */
         size_t idx = urne_round_add_candidate(round, name, NULL, sex[0] ? sex : NULL, NULL, (int)pn);
         if (idx == URNE_NONE || urne_round_set_names(round, idx, first, last) != 0) return -1;
     }

@@ -501,6 +501,21 @@ static void test_mj_shortcut(void **state) {
     urne_grades_free(&g);
 }
 
+/* ---- numbers ---- */
+
+static void test_num_extremes(void **state) {
+    (void)state;
+    char buf[64];
+    urne_num_group(INT64_MIN, buf, sizeof buf); /* its magnitude does not fit in int64 */
+    assert_string_equal(buf, "-9,223,372,036,854,775,808");
+    urne_num_group(INT64_MAX, buf, sizeof buf);
+    assert_string_equal(buf, "9,223,372,036,854,775,807");
+    /* 20000 x num passes 128 bits: the whole part and the remainder, still exact */
+    urne_wide num = (urne_wide)1 << 114;
+    assert_true(urne_num_basis_points(num, 3) == num / 3 * 10000 + 3333);
+    assert_true(urne_num_basis_points(2, 3) == 6667);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_check_sheet_bound),   cmocka_unit_test(test_check_sheet_votants_from_sum),
@@ -508,6 +523,7 @@ int main(void) {
         cmocka_unit_test(test_ministry_bound),      cmocka_unit_test(test_sheet_count_bound),
         cmocka_unit_test(test_ballots_add_bound),   cmocka_unit_test(test_ballot_readers_bound),
         cmocka_unit_test(test_methods_bound),       cmocka_unit_test(test_mj_shortcut),
+        cmocka_unit_test(test_num_extremes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
