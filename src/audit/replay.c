@@ -10,6 +10,7 @@
  * say what could not be compared.
  */
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,18 @@ typedef struct xuser {
     urne_audit_user u;
 } xuser;
 
+typedef struct xassign {
+    int64_t user, election;
+    size_t bureau;
+    int64_t seq;
+} xassign;
+
 struct urne_audit_replay {
+    /* Assignments, sorted and deduplicated when the store's are first compared;
+     * `cursor` is where the comparison stands. */
+    xassign *as;
+    size_t nas, capas, cursor, matched_as;
+    int sorted;
     xelection *el;
     size_t nel;
     xdispute *dis;
@@ -74,6 +86,7 @@ void urne_audit_replay_free(urne_audit_replay *r) {
         for (size_t b = 0; r->el[i].sheets && b < r->el[i].m.nbureaux; b++) free(r->el[i].sheets[b].typed);
         free(r->el[i].sheets);
     }
+    free(r->as);
     free(r->el);
     free(r->dis);
     free(r->us);
@@ -268,6 +281,26 @@ int urne_audit_replay_election_unrecorded(urne_audit_replay *r, int64_t seq, int
     if (e == NULL) return fail(r, seq, "it changes election %lld, which no entry before it created%.0lld", election, 0);
     e->meta_known = 0;
     e->seq_meta_unknown = seq;
+    return 0;
+}
+
+int urne_audit_replay_assigned(urne_audit_replay *r, int64_t seq, int64_t user, int64_t election, size_t first,
+                               size_t last) {
+    if (first > last || sheet_of(r, seq, election, first) == NULL || sheet_of(r, seq, election, last) == NULL)
+        return first > last ? fail(r, seq, "it assigns bureaux %lld..%lld, an empty range", (int64_t)first,
+                                   (int64_t)last)
+                            : -1;
+    for (size_t b = first; b <= last; b++) {
+        if (r->nas == r->capas) {
+            size_t cap = r->capas ? r->capas * 2 : 64;
+            xassign *p = realloc(r->as, cap * sizeof *p);
+            if (p == NULL) return fail(r, seq, "out of memory%.0lld%.0lld", 0, 0);
+            r->as = p;
+            r->capas = cap;
+        }
+        r->as[r->nas++] = (xassign){.user = user, .election = election, .bureau = b, .seq = seq};
+    }
+    r->sorted = 0;
     return 0;
 }
 
@@ -491,6 +524,57 @@ size_t urne_audit_replay_compare_typed(urne_audit_replay *r, int64_t election, s
     e.d.seq = t->seq;
     cmp_int(&e, "user", stored->user, t->t.user);
     cmp_figures(&e, "figures", stored->has_figures, &stored->figures, t->t.has_figures, &t->t.figures);
+    return counted(r, &e);
+}
+
+/* Order of user, election, bureau; then of entry, so that deduplication keeps the
+ * entry that first assigned. */
+static int assign_cmp(const void *pa, const void *pb) {
+    const xassign *a = pa, *b = pb;
+    if (a->user != b->user) return a->user < b->user ? -1 : 1;
+    if (a->election != b->election) return a->election < b->election ? -1 : 1;
+    if (a->bureau != b->bureau) return a->bureau < b->bureau ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void assignments_sorted(urne_audit_replay *r) {
+    if (r->sorted) return;
+    qsort(r->as, r->nas, sizeof *r->as, assign_cmp);
+    size_t n = 0;
+    for (size_t i = 0; i < r->nas; i++)
+        if (n == 0 || r->as[n - 1].user != r->as[i].user || r->as[n - 1].election != r->as[i].election ||
+            r->as[n - 1].bureau != r->as[i].bureau)
+            r->as[n++] = r->as[i];
+    r->nas = n;
+    r->sorted = 1;
+}
+
+/* An assignment in the log that the store does not have. */
+static void assignment_missing(emit *e, const xassign *a) {
+    char field[40];
+    retarget(e, "assignment", a->election, (int64_t)a->bureau, a->seq);
+    snprintf(field, sizeof field, "user %lld", (long long)a->user);
+    put(e, field, "(no row)", "assigned");
+}
+
+size_t urne_audit_replay_compare_assignment(urne_audit_replay *r, int64_t user, int64_t election, size_t bureau,
+                                            urne_audit_diff_fn fn, void *ctx) {
+    assignments_sorted(r);
+    xassign key = {.user = user, .election = election, .bureau = bureau, .seq = INT64_MAX};
+    emit e;
+    emit_init(&e, "assignment", election, (int64_t)bureau, 0, fn, ctx);
+    while (r->cursor < r->nas && assign_cmp(&r->as[r->cursor], &key) < 0) {
+        const xassign *a = &r->as[r->cursor++];
+        if (a->user == user && a->election == election && a->bureau == bureau) { /* the same, seq aside */
+            r->matched_as++;
+            return counted(r, &e);
+        }
+        assignment_missing(&e, a);
+    }
+    char field[40];
+    retarget(&e, "assignment", election, (int64_t)bureau, 0);
+    snprintf(field, sizeof field, "user %lld", (long long)user);
+    put(&e, field, "assigned", "(no row)");
     return counted(r, &e);
 }
 
@@ -727,6 +811,9 @@ size_t urne_audit_replay_finish(urne_audit_replay *r, urne_audit_diff_fn fn, urn
     for (size_t i = 0; i < r->nel; i++)
         if (r->el[i].present) missing += finish_election(r, (int64_t)i, &e, note, ctx, &st);
     missing += finish_disputes(r, &e, note, ctx, &st);
+    assignments_sorted(r);
+    for (; r->cursor < r->nas; r->cursor++, missing++) assignment_missing(&e, &r->as[r->cursor]);
+    st.assignments = r->matched_as;
     char ids[128] = "", sentence[300], a[32];
     size_t n = 0;
     for (size_t i = 0; i < r->nus; i++) {

@@ -7,8 +7,8 @@
  * that changes what people rely on records, besides what happened, the resulting
  * row itself: a bureau's state and figures, who typed which figures (double entry),
  * a dispute's state and decision, an election's metadata and imported figures, a
- * publication and its reopening, an account. Assignments of bureaux to
- * secretaries are not replayed. Replaying
+ * publication and its reopening, an account, the bureaux assigned to a secretary.
+ * Replaying
  * the log from the first entry then gives the state the store must hold now, and
  * comparing the two names every row that was changed behind the log's back.
  *
@@ -94,9 +94,10 @@ typedef struct urne_audit_typed {
 
 /* One field of one row that differs between the store and the log. */
 typedef struct urne_audit_diff {
-    const char *table; /* "election", "bureau", "entry" (a typed entry), "dispute", "user" */
+    const char *table; /* "election", "bureau", "entry" (a typed entry), "assignment", "dispute", "user" */
     int64_t election;  /* the election, 0 for a user */
-    int64_t id;        /* bureau index (also for "entry"), dispute id, user id; the election id for "election" */
+    int64_t id;        /* bureau index (also for "entry", "assignment"), dispute id, user id; the election
+                        * id for "election" */
     size_t nth;        /* for "entry": 1 for the bureau's first typed entry, 2 for the next... */
     char field[96];    /* "state", "figures.votants", "figures.votes[2]", "row" (the whole row) */
     char stored[160];  /* the value in the store, "(no row)" when the row is missing */
@@ -111,7 +112,7 @@ typedef struct urne_audit_replay urne_audit_replay;
 
 /* Rows compared and rows that could not be, after finish. */
 typedef struct urne_audit_replay_stats {
-    size_t elections, sheets, entries, disputes, users; /* rows compared (present in both) */
+    size_t elections, sheets, entries, assignments, disputes, users; /* rows compared (present in both) */
     size_t not_compared;                       /* rows the log could not vouch for */
     size_t differences;                        /* fields that differ, missing rows included */
 } urne_audit_replay_stats;
@@ -173,6 +174,11 @@ int urne_audit_replay_reopened(urne_audit_replay *r, int64_t seq, int64_t electi
  * entry does not record: not comparable from here on. */
 int urne_audit_replay_election_unrecorded(urne_audit_replay *r, int64_t seq, int64_t election);
 
+/* Bureaux first..last of the election were assigned to the user (assigning one
+ * already assigned changes nothing). */
+int urne_audit_replay_assigned(urne_audit_replay *r, int64_t seq, int64_t user, int64_t election, size_t first,
+                               size_t last);
+
 /* An account was created, or changed in a way not recorded (u NULL). */
 int urne_audit_replay_user(urne_audit_replay *r, int64_t seq, int64_t id, const urne_audit_user *u);
 
@@ -186,6 +192,9 @@ size_t urne_audit_replay_compare_sheet(urne_audit_replay *r, int64_t election, s
 /* The typed entries of a bureau, passed in the order they were made. */
 size_t urne_audit_replay_compare_typed(urne_audit_replay *r, int64_t election, size_t bureau,
                                        const urne_audit_typed *stored, urne_audit_diff_fn fn, void *ctx);
+/* One stored assignment. They must be passed in order of user, election, bureau. */
+size_t urne_audit_replay_compare_assignment(urne_audit_replay *r, int64_t user, int64_t election, size_t bureau,
+                                            urne_audit_diff_fn fn, void *ctx);
 size_t urne_audit_replay_compare_dispute(urne_audit_replay *r, const urne_audit_dispute *stored,
                                          urne_audit_diff_fn fn, void *ctx);
 size_t urne_audit_replay_compare_user(urne_audit_replay *r, const urne_audit_user *stored, urne_audit_diff_fn fn,

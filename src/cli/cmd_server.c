@@ -259,14 +259,13 @@ static void print_diff(const urne_audit_diff *d, void *ctx) {
     else if ((strcmp(d->table, "bureau") == 0 || strcmp(d->table, "entry") == 0) && v->keys)
         snprintf(where, sizeof where, "election %lld, bureau %lld (%.300s%s%.300s)", (long long)d->election,
                  (long long)d->id, v->keys, v->label && *v->label ? ", " : "", v->label ? v->label : "");
-    else if (strcmp(d->table, "entry") == 0 || strcmp(d->table, "bureau") == 0)
+    else if (strcmp(d->table, "entry") == 0 || strcmp(d->table, "bureau") == 0 || strcmp(d->table, "assignment") == 0)
         snprintf(where, sizeof where, "election %lld, bureau %lld", (long long)d->election, (long long)d->id);
     else
         snprintf(where, sizeof where, "election %lld, %s %lld", (long long)d->election, d->table, (long long)d->id);
-    if (strcmp(d->table, "entry") == 0) {
-        size_t used = strlen(where);
-        snprintf(where + used, sizeof where - used, ", typed entry %zu", d->nth);
-    }
+    size_t used = strlen(where);
+    if (strcmp(d->table, "entry") == 0) snprintf(where + used, sizeof where - used, ", typed entry %zu", d->nth);
+    if (strcmp(d->table, "assignment") == 0) snprintf(where + used, sizeof where - used, ", assignment");
     if (d->seq) snprintf(seq, sizeof seq, " (as of entry %lld)", (long long)d->seq);
     fprintf(stderr, "urne audit verify: %s: %s: %s: stored %s, logged %s%s\n", v->db, where, d->field, d->stored,
             d->logged, seq);
@@ -306,6 +305,11 @@ static int cmp_dispute(const urne_audit_dispute *d, void *ctx) {
     return 0;
 }
 
+static int cmp_assignment(int64_t user, int64_t election, size_t bureau, void *ctx) {
+    urne_audit_replay_compare_assignment(((verify *)ctx)->replay, user, election, bureau, print_diff, ctx);
+    return 0;
+}
+
 static int cmp_user(const urne_audit_user *u, void *ctx) {
     urne_audit_replay_compare_user(((verify *)ctx)->replay, u, print_diff, ctx);
     return 0;
@@ -328,7 +332,7 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
     }
     if (urne_store_audit_elections(s, cmp_election, &v) < 0 || urne_store_audit_sheets(s, cmp_sheet, &v) < 0 ||
         urne_store_audit_typed(s, cmp_typed, &v) < 0 || urne_store_audit_disputes(s, cmp_dispute, &v) < 0 ||
-        urne_store_audit_users(s, cmp_user, &v) < 0) {
+        urne_store_audit_users(s, cmp_user, &v) < 0 || urne_store_audit_assignments(s, cmp_assignment, &v) < 0) {
         fprintf(stderr, "urne audit verify: %s: %s\n", db, urne_store_error(s));
         urne_audit_replay_free(v.replay);
         return URNE_EXIT_REJECTED;
@@ -345,11 +349,11 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
     }
     printf("urne: %s: audit log intact, %lld entries, head %s\n", db, (long long)entries, head);
     printf("urne: %s: the stored state matches the log%s: %zu election(s), %zu bureau(x), %zu typed entr%s, "
-           "%zu dispute(s), %zu account(s) compared",
+           "%zu dispute(s), %zu account(s), %zu assignment(s) compared",
            db, st.not_compared ? " where the log records it" : "", st.elections, st.sheets, st.entries,
-           st.entries == 1 ? "y" : "ies", st.disputes, st.users);
+           st.entries == 1 ? "y" : "ies", st.disputes, st.users, st.assignments);
     if (st.not_compared) printf("; %zu row(s) not compared (above)", st.not_compared);
-    printf("; assignments are not compared\n");
+    printf("\n");
     return URNE_EXIT_OK;
 }
 

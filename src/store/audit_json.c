@@ -443,7 +443,6 @@ int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e) {
     int64_t election, id;
     obj_kind kind = parse_object(e->object ? e->object : "", &election, &id);
     const char *act = e->action ? e->action : "";
-    if (strcmp(act, "user.assign") == 0) return 0; /* assignments are not compared */
     json_t *a = json_loads(e->after ? e->after : "null", JSON_DECODE_ANY, NULL);
     int rc;
     if (strcmp(act, "election.create") == 0 && kind == OBJ_ELECTION && json_is_object(a))
@@ -463,6 +462,12 @@ int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e) {
                    *why = json_string_value(json_object_get(a, "reason"));
         rc = at && why ? urne_audit_replay_reopened(r, e->seq, election, at, why)
                        : bad(r, e, "its record has no time or reason");
+    } else if (strcmp(act, "user.assign") == 0 && kind == OBJ_USER && json_is_object(a)) {
+        int64_t el, first, last;
+        rc = get_int(a, "election", &el) < 0 || get_int(a, "first", &first) < 0 || get_int(a, "last", &last) < 0 ||
+                     first < 0 || last < 0
+                 ? bad(r, e, "its record of the bureaux assigned is malformed")
+                 : urne_audit_replay_assigned(r, e->seq, id, el, (size_t)first, (size_t)last);
     } else if (strcmp(act, "user.create") == 0 && kind == OBJ_USER && json_is_object(a)) {
         urne_audit_user u = {.id = id};
         int64_t tier;

@@ -36,6 +36,7 @@ typedef struct walker {
                  void *ctx);
     int (*dispute)(const urne_audit_dispute *d, void *ctx);
     int (*user)(const urne_audit_user *u, void *ctx);
+    int (*assignment)(int64_t user, int64_t election, size_t bureau, void *ctx);
     void *ctx;
     urne_store *store; /* for the elections' structure digests */
 } walker;
@@ -235,4 +236,16 @@ int urne_store_structure_digest(urne_store *s, int64_t election, char out[65]) {
     crypto_hash_sha256_final(&h, digest);
     sodium_bin2hex(out, 65, digest, sizeof digest);
     return 0;
+}
+
+static int assignment_row(sqlite3_stmt *st, const walker *w) {
+    int64_t idx = sqlite3_column_int64(st, 2);
+    return w->assignment(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), idx >= 0 ? (size_t)idx : SIZE_MAX,
+                         w->ctx);
+}
+
+int urne_store_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx),
+                                 void *ctx) {
+    return walk(s, "SELECT user_id, election_id, bureau_idx FROM assignments ORDER BY user_id, election_id, bureau_idx",
+                "reading assignments", assignment_row, &(walker){.assignment = fn, .ctx = ctx});
 }

@@ -195,11 +195,11 @@ int urne_figures_parse_json(const char *text, urne_figures *out);
  *               "double_entry", "deadline", "created_at" and "structure" (the digest
  *               of its names, urne_store_structure_digest) beside "title" and "rules"
  *
- * election.publish ("at", "digest"), election.reopen ("reopened_at", "reason") and
+ * election.publish ("at", "digest"), election.reopen ("reopened_at", "reason"),
  * user.create ("name", "role", "tier") always recorded their whole result; a
  * publication after a reopening moves the reopened one to previous_*, as
- * urne_store_publish does. Entries from before these keys replay as "not
- * comparable" (see replay.h); user.assign is not replayed. */
+ * urne_store_publish does; user.assign ("election", "first", "last") too. Entries
+ * from before these keys replay as "not comparable" (see replay.h). */
 
 /* The "sheet" record of bureau `bureau` after a change: its info and the figures
  * written with it (NULL when none). Malloc'ed JSON text, NULL when out of memory. */
@@ -222,7 +222,7 @@ char *urne_audit_created_record(const urne_election_meta *m, const urne_round *r
                                 const char *source, const char *sha256, const char *structure);
 
 /* Decode one entry (already checked by the chain) and fold what it records into r.
- * Entries that change no compared row (user.assign) are skipped. 0, or -1 with the
+ * 0, or -1 with the
  * reason in urne_audit_replay_error(r) when the entry cannot be replayed. */
 int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e);
 
@@ -248,5 +248,8 @@ int urne_store_audit_typed(urne_store *s,
                            void *ctx);
 int urne_store_audit_disputes(urne_store *s, int (*fn)(const urne_audit_dispute *d, void *ctx), void *ctx);
 int urne_store_audit_users(urne_store *s, int (*fn)(const urne_audit_user *u, void *ctx), void *ctx);
+/* The bureaux assigned to secretaries, in order of user, election, bureau. */
+int urne_store_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx),
+                                 void *ctx);
 
 #endif

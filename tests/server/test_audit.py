@@ -71,7 +71,7 @@ finally:
 p = run("audit", "verify", "--db", srv.db, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state matches the log" in p.stdout
       and "not compared:" not in p.stdout, f"the untouched database verifies: {p.returncode} {p.stdout} {p.stderr}")
-check("4 dispute(s)" in p.stdout and "3 typed entries" in p.stdout,
+check("4 dispute(s)" in p.stdout and "3 typed entries" in p.stdout and "2 assignment(s)" in p.stdout,
       f"every dispute and typed entry compared: {p.stdout}")
 
 
@@ -129,6 +129,13 @@ p = tampered("names", ["UPDATE candidates SET name = CASE idx WHEN 0 THEN (SELEC
                        " ELSE (SELECT name FROM candidates WHERE idx = 0) END WHERE election_id = 1 AND idx IN (0, 1)"])
 check(p.returncode == 1 and "election 1: structure (levels, contests, candidates, colleges, bureau names): stored"
       in p.stderr, f"swapped names caught: {p.stderr}")
+
+# A bureau assigned by hand, another unassigned: who may enter what.
+p = tampered("assigned", ["INSERT INTO assignments(user_id, election_id, bureau_idx) VALUES (2, 1, 0)",
+                          "DELETE FROM assignments WHERE user_id = 3"])
+check(p.returncode == 1 and "election 1, bureau 0, assignment: user 2: stored assigned, logged (no row)" in p.stderr
+      and "election 1, bureau 5, assignment: user 3: stored (no row), logged assigned (as of entry" in p.stderr
+      and "2 difference(s)" in p.stderr, f"assignments named: {p.stderr}")
 
 # A bureau's row deleted (foreign keys are off in a plain sqlite3 session).
 p = tampered("deleted", ["DELETE FROM bureaux WHERE election_id = 1 AND idx = 2"])

@@ -364,6 +364,54 @@ static void test_replay_reopened_publication(void **state) {
     urne_audit_replay_free(r);
 }
 
+static void test_replay_assignments(void **state) {
+    urne_audit_replay *r = urne_audit_replay_new();
+    urne_audit_election m = election(1, 10, 1);
+    assert_int_equal(urne_audit_replay_created(r, 1, &m, NULL), 0);
+    assert_int_equal(urne_audit_replay_assigned(r, 2, 5, 1, 2, 4), 0);
+    assert_int_equal(urne_audit_replay_assigned(r, 3, 5, 1, 4, 5), 0); /* 4 again: no new row */
+    assert_int_equal(urne_audit_replay_assigned(r, 4, 6, 1, 0, 0), 0);
+    assert_int_equal(urne_audit_replay_assigned(r, 5, 6, 1, 9, 10), -1); /* bureau 10 does not exist */
+    assert_non_null(strstr(urne_audit_replay_error(r), "bureau 10, which election 1 does not have"));
+
+    /* The store: user 5 lost bureau 3, and got bureau 7 by hand; user 6 as logged. */
+    seen s = {0};
+    size_t stored[] = {2, 4, 5, 7};
+    for (size_t i = 0; i < 4; i++) urne_audit_replay_compare_assignment(r, 5, 1, stored[i], on_diff, &s);
+    assert_int_equal(urne_audit_replay_compare_assignment(r, 6, 1, 0, on_diff, &s), 0);
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.d[0].table, "assignment");
+    assert_int_equal(s.d[0].id, 3);
+    assert_string_equal(s.d[0].field, "user 5");
+    assert_string_equal(s.d[0].stored, "(no row)");
+    assert_string_equal(s.d[0].logged, "assigned");
+    assert_int_equal(s.d[0].seq, 2);
+    assert_int_equal(s.d[1].id, 7);
+    assert_string_equal(s.d[1].stored, "assigned");
+    assert_string_equal(s.d[1].logged, "(no row)");
+    urne_audit_replay_stats st;
+    urne_audit_sheet any = sheet("missing", 0, 0, 0);
+    urne_audit_replay_compare_election(r, &m, on_diff, &s);
+    for (size_t i = 0; i < 10; i++) urne_audit_replay_compare_sheet(r, 1, i, &any, on_diff, &s);
+    assert_int_equal(urne_audit_replay_finish(r, on_diff, on_note, &s, &st), 0);
+    assert_int_equal(st.assignments, 4);
+    assert_int_equal(st.differences, 2);
+    urne_audit_replay_free(r);
+
+    /* An assignment deleted at the end of the order: found by finish. */
+    r = urne_audit_replay_new();
+    assert_int_equal(urne_audit_replay_created(r, 1, &m, NULL), 0);
+    assert_int_equal(urne_audit_replay_assigned(r, 2, 5, 1, 2, 3), 0);
+    s.n = 0;
+    assert_int_equal(urne_audit_replay_compare_assignment(r, 5, 1, 2, on_diff, &s), 0);
+    urne_audit_replay_compare_election(r, &m, on_diff, &s);
+    for (size_t i = 0; i < 10; i++) urne_audit_replay_compare_sheet(r, 1, i, &any, on_diff, &s);
+    assert_int_equal(urne_audit_replay_finish(r, on_diff, on_note, &s, &st), 1);
+    assert_int_equal(s.d[0].id, 3);
+    assert_string_equal(s.d[0].stored, "(no row)");
+    urne_audit_replay_free(r);
+}
+
 static void test_replay_old_entries_not_compared(void **state) {
     urne_audit_replay *r = urne_audit_replay_new();
     urne_audit_election m = election(2, 1287, 0); /* only title and rules recorded */
@@ -584,6 +632,7 @@ int main(void) {
         cmocka_unit_test(test_replay_disputes),
         cmocka_unit_test(test_replay_typed_entries),
         cmocka_unit_test(test_replay_reopened_publication),
+        cmocka_unit_test(test_replay_assignments),
         cmocka_unit_test(test_replay_old_entries_not_compared),
         cmocka_unit_test(test_store_import_replays),
         cmocka_unit_test(test_store_old_log_not_compared),
