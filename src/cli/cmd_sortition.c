@@ -3,6 +3,14 @@
  * checks feasibility, computes LEXIMIN with the sortition engine, draws a panel with
  * the published seed, and writes the results into --out DIR: panel.csv,
  * probabilities.csv, panels.csv and report.json (also printed with --json).
+ *
+ * The clock lives here, not in the engine (issue 14). The engine bounds its searches by
+ * a budget in its own units (panel searches, MIP nodes, EM steps), so that the same
+ * files, options and seed give byte-identical outputs on any machine; --budget sets
+ * the panel searches. --time-limit is this adapter's: it hands the engine a "should I
+ * stop?" callback that reads the monotonic clock, and the progress line's seconds are
+ * read here too. A run stopped by the clock is not reproducible, and report.json says
+ * so (timed_out, stopped_by, optimum_proven), as it says when a budget stopped it.
  */
 #include <errno.h>
 #include <math.h>
@@ -37,6 +45,9 @@ static void sortition_usage(FILE *out) {
             "                     report.json\n"
             "                     (default: sortition-out)\n"
             "  --time-limit S     stop after S seconds with the best distribution found, and say so\n"
+            "                     (what is found by then depends on the machine's speed)\n"
+            "  --budget N         stop after N panel searches with the best distribution found, and say\n"
+            "                     so: the same N stops at the same place on every machine (default 20000)\n"
             "  --column-generation\n"
             "                     LEXIMIN by the paper's column generation alone, without first trying\n"
             "                     the quotas' LP relaxation (much slower; for comparison)\n"
@@ -48,15 +59,42 @@ static void sortition_usage(FILE *out) {
 
 typedef struct opts {
     const char *pool, *quotas, *id, *method, *seed, *out, *households;
-    long long size, panels;
+    long long size, panels, budget;
     double seconds;
     int json, draw, column_generation;
 } opts;
 
+/* Monotonic seconds: for --time-limit and the progress line only, never for a result. */
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* What the engine's callbacks share: the clock's start, the limit, the last line. */
+typedef struct clock_ctx {
+    double start, seconds, last_line;
+    size_t last_round;
+    const char *last_phase;
+} clock_ctx;
+
+/* The engine's "should I stop?": past --time-limit. */
+static int past_time_limit(void *ctx) {
+    const clock_ctx *c = ctx;
+    return c->seconds > 0 && now() - c->start > c->seconds;
+}
+
+/* The engine reports after every unit of work; a line at most every second, and at
+ * each new round or phase. */
 static void progress(void *ctx, const urne_sortition_progress_info *i) {
-    (void)ctx;
-    fprintf(stderr, "\rsortition (%s): round %zu, %zu of %zu types fixed, %zu panels, %zu LP / %zu MIP solves, %.1f s   ",
-            i->phase, i->round, i->fixed, i->ntypes, i->panels, i->lp_solves, i->mip_solves, i->elapsed);
+    clock_ctx *c = ctx;
+    double t = now();
+    if (t - c->last_line < 1.0 && i->round == c->last_round && i->phase == c->last_phase) return;
+    c->last_line = t, c->last_round = i->round, c->last_phase = i->phase;
+    fprintf(stderr,
+            "\rsortition (%s): round %zu, %zu of %zu types fixed, %zu panels, %zu LP / %zu MIP solves, %zu searches, %.1f s   ",
+            i->phase, i->round, i->fixed, i->ntypes, i->panels, i->lp_solves, i->mip_solves, i->panel_searches,
+            t - c->start);
     fflush(stderr);
 }
 
@@ -231,7 +269,18 @@ static json_t *make_report(const opts *o, urne_sortition_method method, const ur
     json_object_set_new(rep, "lp_solves", json_integer((json_int_t)r->lp_solves));
     json_object_set_new(rep, "mip_solves", json_integer((json_int_t)r->mip_solves));
     json_object_set_new(rep, "algorithm", json_string(algorithm_names[method == URNE_SORTITION_LEXIMIN && r->relaxed ? 4 : method]));
-    json_object_set_new(rep, "timed_out", json_boolean(r->timed_out));
+    json_object_set_new(rep, "rounding_local_optimum", json_boolean(dr->rounding.local_optimum));
+    /* how the search ended: proven, or what stopped it (the clock, or a budget, which
+     * the same options reproduce) */
+    json_object_set_new(rep, "optimum_proven", json_boolean(r->optimal));
+    json_object_set_new(rep, "stopped_by", r->stopped == URNE_SORTITION_COMPLETE ? json_null()
+                                           : json_string(r->stopped == URNE_SORTITION_STOP_CALLER
+                                                             ? "time limit"
+                                                             : urne_sortition_stop_name(r->stopped)));
+    json_object_set_new(rep, "timed_out", json_boolean(r->stopped == URNE_SORTITION_STOP_CALLER));
+    json_object_set_new(rep, "panel_searches", json_integer((json_int_t)r->panel_searches));
+    json_object_set_new(rep, "panel_search_budget",
+                        json_integer(o->budget > 0 ? o->budget : (json_int_t)URNE_SORTITION_DEFAULT_SEARCHES));
     return rep;
 }
 
@@ -303,9 +352,13 @@ static int run(const opts *o, urne_sortition_method method) {
     }
     uint64_t seed = urne_sortition_seed(o->seed);
     urne_sortition_result r;
+    clock_ctx clk = {.start = now(), .seconds = o->seconds, .last_line = -1e300};
     urne_sortition_options so = {.method = method,
-                                 .seconds = o->seconds,
+                                 .budget = {.panel_searches = (size_t)o->budget},
+                                 .should_stop = o->seconds > 0 ? past_time_limit : NULL,
+                                 .stop_ctx = &clk,
                                  .progress = progress,
+                                 .ctx = &clk,
                                  .seed = seed,
                                  .legacy_runs = (size_t)o->panels,
                                  .no_relaxation = o->column_generation};
@@ -315,9 +368,12 @@ static int run(const opts *o, urne_sortition_method method) {
         goto out;
     }
     fputc('\n', stderr);
-    if (r.timed_out)
+    if (r.stopped == URNE_SORTITION_STOP_CALLER)
         fprintf(stderr, "urne sortition: time limit reached: the distribution is the best found, not the %s optimum\n",
                 method_names[method]);
+    else if (r.stopped != URNE_SORTITION_COMPLETE)
+        fprintf(stderr, "urne sortition: %s: the distribution is the best found, not proven the %s optimum\n",
+                urne_sortition_stop_name(r.stopped), method_names[method]);
     urne_sortition_draw_result dr;
     urne_sortition_alternates_list alt;
     if (urne_sortition_draw(&p, &r, (size_t)o->panels, seed, &dr) == 0) {
@@ -372,7 +428,7 @@ int urne_cli_sortition(int argc, char **argv) {
         {"panels", required_argument, 0, 'P'}, {"out", required_argument, 0, 'o'},
         {"time-limit", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
         {"households", required_argument, 0, 'H'}, {"help", no_argument, 0, 'h'},
-        {"column-generation", no_argument, 0, 'C'},
+        {"column-generation", no_argument, 0, 'C'}, {"budget", required_argument, 0, 'B'},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -390,15 +446,17 @@ int urne_cli_sortition(int argc, char **argv) {
         case 'j': o.json = 1; break;
         case 'C': o.column_generation = 1; break;
         case 'k':
-        case 'P': {
+        case 'P':
+        case 'B': {
             long long v = strtoll(optarg, &end, 10);
             if (*end || v < 1) {
-                fprintf(stderr, "urne sortition: --%s takes a whole number >= 1, not '%s'\n", c == 'k' ? "size" : "panels",
-                        optarg);
+                fprintf(stderr, "urne sortition: --%s takes a whole number >= 1, not '%s'\n",
+                        c == 'k' ? "size" : c == 'P' ? "panels" : "budget", optarg);
                 return URNE_EXIT_USAGE;
             }
             if (c == 'k') o.size = v;
-            else o.panels = v;
+            else if (c == 'P') o.panels = v;
+            else o.budget = v;
             break;
         }
         case 't':

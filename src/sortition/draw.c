@@ -12,6 +12,7 @@
  * called; the list is ordered, so that organisers call the next one who still fits if
  * that one is unavailable too.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,7 @@ int urne_sortition_draw(const urne_pool *pool, const urne_sortition_result *r, s
         acc += out->copies[q];
         if (ticket < acc) break;
     }
+    assert(q < P); /* the copies sum to m */
     out->ticket = ticket;
     out->panel = q;
     for (size_t t = 0; t < T; t++) {
@@ -62,6 +64,15 @@ int urne_sortition_draw(const urne_pool *pool, const urne_sortition_result *r, s
         for (int64_t s = 0; s < r->panels[q * T + t]; s++) out->selected[members[s]] = 1;
     }
     free(members);
+#ifndef NDEBUG
+    { /* the panel drawn is one of the distribution's, so it meets every quota */
+        int64_t k = 0;
+        for (size_t t = 0; t < T; t++) k += r->panels[q * T + t];
+        int valid = urne_pool_panel_valid(pool, k, out->selected);
+        assert(valid != 0); /* -1: out of memory for the check itself */
+        (void)valid;
+    }
+#endif
     return 0;
 }
 

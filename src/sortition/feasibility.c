@@ -10,6 +10,11 @@
  * The relaxation is a MIP over the panel constraints of search.c, with two more
  * columns per quota row: seats below the minimum and seats above the maximum, both
  * penalised one for one.
+ *
+ * Everything here is exact, with no budget, node limit or callback (issue 14): an
+ * answer cut short would name the wrong quotas or the wrong volunteers, and the work is
+ * bounded anyway — one MIP for the relaxation (two with the flex bounds), at most one
+ * panel search per type for the cover.
  */
 #include <coin/Cbc_C_Interface.h>
 #include <math.h>
@@ -92,7 +97,7 @@ int urne_sortition_check(const urne_pool *pool, int64_t k, urne_sortition_feasib
     if (!w || !x) goto fail;
     for (size_t t = 0; t < T; t++) w[t] = 1.0;
     size_t found = 0;
-    int r = urne_search_best(&s, w, -INFINITY, 0, x, 1, &found);
+    int r = urne_search_best(&s, w, -INFINITY, x, 1, &found);
     if (r == URNE_SEARCH_FAILED) goto fail;
     if (r == URNE_SEARCH_INFEASIBLE) {
         out->feasible = 0;

@@ -10,6 +10,11 @@
  * Its probabilities are not designed, only observed: the method is run `legacy_runs`
  * times from the seed and each distinct panel weighs its frequency. That is the
  * distribution the draw then rounds (exactly, since it is already in 1/runs steps).
+ *
+ * No clock (issue 14): the runs are counted (`legacy_runs`, the method's own
+ * parameter), and the caller's "should I stop?" is polled after each; a stop keeps the
+ * runs made, and the result says so. LEGACY optimises nothing, so its result is never
+ * flagged optimal.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +100,7 @@ int urne_sortition_legacy(const urne_pool *pool, int64_t k, const urne_sortition
     g.candidates = malloc((pool->n ? pool->n : 1) * sizeof *g.candidates);
     urne_panels ps = {T, 0, 0, NULL};
     size_t *times = NULL;
-    double *prob = NULL, start = urne_sortition_now();
+    double *prob = NULL;
     int64_t *x = malloc((T ? T : 1) * sizeof *x);
     int rc = -1;
     if (!g.row0 || !g.selected || !g.left || !g.min || !g.max || !g.available || !g.candidates || !x) goto oom;
@@ -124,11 +129,11 @@ int urne_sortition_legacy(const urne_pool *pool, int64_t k, const urne_sortition
         }
         times[q]++;
         if (opt->progress && (run + 1) % 100 == 0) {
-            urne_sortition_progress_info info = {"legacy runs", run + 1, 0, T, ps.n, 0, 0, urne_sortition_now() - start};
+            urne_sortition_progress_info info = {"legacy runs", run + 1, 0, T, ps.n, 0, 0, 0};
             opt->progress(opt->ctx, &info);
         }
-        if (opt->seconds > 0 && urne_sortition_now() - start > opt->seconds) {
-            out->timed_out = 1;
+        if (run + 1 < runs && opt->should_stop && opt->should_stop(opt->stop_ctx)) {
+            out->stopped = URNE_SORTITION_STOP_CALLER;
             runs = run + 1;
             break;
         }

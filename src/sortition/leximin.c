@@ -33,7 +33,16 @@
  * the last distribution stays feasible.
  *
  * MAXIMIN is the first round alone: the smallest probability maximised, nothing more.
+ *
+ * Limits (issue 14): no clock. Each pricing is a panel search counted against the
+ * budget (urne_search_spend), its MIP stopped at the budget's node limit; the caller's
+ * "should I stop?" is polled before each. When the budget or the caller stops a round,
+ * every type left is fixed at the value the panels known reach, so the distribution is
+ * valid, and the result says what stopped it. A pricing MIP stopped at its node limit
+ * may leave a round's optimality unproven: the round goes on, and the result says so
+ * (URNE_SORTITION_STOP_NODES) unless something stops it harder later.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,12 +58,10 @@ typedef struct state {
     urne_panels panels;
     char *fixed;
     double *v;          /* value of fixed types */
-    double start, seconds;
     urne_sortition_progress progress;
     void *ctx;
     size_t round, nfixed, lp_solves;
     Clp_Simplex *master;  /* kept from round to round, its basis with it */
-    double last_report;
     const char *phase;    /* for the progress line */
 } state;
 
@@ -62,20 +69,13 @@ static double a(const state *s, size_t panel, size_t t) {
     return (double)s->panels.x[panel * s->T + t] / (double)s->p->type_size[t];
 }
 
-static int out_of_time(const state *s) { return s->seconds > 0 && urne_sortition_now() - s->start > s->seconds; }
-
-static void report(state *s, int force) {
-    double now = urne_sortition_now();
-    if (!s->progress || (!force && now - s->last_report < 1.0)) return;
-    s->last_report = now;
-    urne_sortition_progress_info info = {s->phase,
-                                         s->round,
-                                         s->nfixed,
-                                         s->T,
-                                         s->panels.n,
-                                         s->lp_solves + s->search.lp_solves,
-                                         s->search.mip_solves,
-                                         now - s->start};
+/* Tell the caller where the search is (the caller throttles: the engine has no clock). */
+static void report(state *s) {
+    if (!s->progress) return;
+    urne_sortition_progress_info info = {s->phase,           s->round,
+                                         s->nfixed,          s->T,
+                                         s->panels.n,        s->lp_solves + s->search.lp_solves,
+                                         s->search.mip_solves, s->search.searches};
     s->progress(s->ctx, &info);
 }
 
@@ -154,95 +154,90 @@ static int offer(state *s, Clp_Simplex *master, const double *w, const int64_t *
     return rc;
 }
 
-/* One round: column generation until no panel beats the master, then fix the tight
- * types. Pricing is stabilised (Wentges): the panel searched for is the best under a
- * mix of the master's duals and the best duals seen so far (the "centre", whose
- * Lagrangian bound is the lowest), which damps the duals' oscillation that makes plain
- * column generation tail off. The bound at the centre closing on the master's value
- * ends the bulk of the round; a last exact pricing at the master's own duals then
- * proves them optimal, so that the types they mark are truly tight. `last`: fix every
- * type (MAXIMIN stops after its first round). 0 done, 1 out of time, -1 error. */
-static int round_once(state *s, int last, int64_t *xs, size_t room, double *y, double *w, urne_diags *diags) {
-    size_t T = s->T;
-    if (s->master == NULL) s->master = build_master(s);
-    Clp_Simplex *master = s->master;
-    if (master) { /* from the last round's basis: still primal feasible */
-        Clp_primal(master, 0);
+/* Re-solve the master from its last basis (still primal feasible: panels only join),
+ * afresh when primal simplex stalls on a degenerate LP. 1 optimal, 0 not. */
+static int solve_master(state *s) {
+    Clp_primal(s->master, 0);
+    s->lp_solves++;
+    if (!Clp_isProvenOptimal(s->master)) {
+        Clp_initialSolve(s->master);
         s->lp_solves++;
-        if (!Clp_isProvenOptimal(master)) { /* primal simplex may stall on a degenerate LP: let CLP choose */
-            Clp_initialSolve(master);
-            s->lp_solves++;
-        }
     }
-    double *center = malloc((T + 1) * sizeof *center), *mix = malloc((T ? T : 1) * sizeof *mix);
-    double z = NAN, best_bound = INFINITY, alpha = 0.8;
-    int timed_out = 0, have_center = 0, exact_phase = 0;
-    if (!center || !mix) goto oom;
-    for (;;) {
-        if (master == NULL || !Clp_isProvenOptimal(master)) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the LP solver (CLP) failed on the master problem");
-            goto fail;
-        }
-        double yhat = master_duals(s, master, y);
-        z = Clp_objectiveValue(master);
-        report(s, 0);
-        if (out_of_time(s)) {
-            timed_out = 1;
-            break;
-        }
-        double tol = 1e-9 + 1e-7 * fabs(yhat);
-        for (size_t t = 0; t < T; t++) w[t] = y[t] / (double)s->p->type_size[t];
-        if (!exact_phase && have_center && best_bound - z <= tol) exact_phase = 1;
-        /* the point priced: the master's duals, or their mix with the centre */
-        const double *price_at = w;
-        if (!exact_phase && have_center) {
-            for (size_t t = 0; t < T; t++) mix[t] = alpha * center[t] + (1 - alpha) * w[t];
-            price_at = mix;
-        }
-        size_t found = 0, added = 0;
-        s->search.gap = price_at == w ? 0 : PRICING_GAP;
-        int rc = urne_search_best(&s->search, price_at, -INFINITY, 0, xs, room, &found);
-        if (rc != URNE_SEARCH_FOUND) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the MIP solver (CBC) failed while pricing");
-            goto fail;
-        }
-        /* the Lagrangian bound at the point priced: no distribution does better than it */
-        double fixed_part = 0, mass = 0;
-        for (size_t t = 0; t < T; t++) {
-            double yt = price_at[t] * (double)s->p->type_size[t];
-            if (s->fixed[t]) fixed_part += s->v[t] * yt;
-            else mass += yt;
-        }
-        double bound = (s->search.bound - fixed_part) / (mass > 0 ? mass : 1);
-        if (bound < best_bound) {
-            best_bound = bound;
-            memcpy(center, price_at, T * sizeof *center);
-            have_center = 1;
-        }
-        for (size_t i = 0; i < found; i++) {
-            int r = offer(s, master, w, xs + i * T, yhat + tol);
+    return Clp_isProvenOptimal(s->master);
+}
+
+/* The stabilised pricing's state within a round (see round_once). */
+typedef struct pricing {
+    double *center;     /* T + 1: the duals with the best Lagrangian bound so far */
+    double *mix;        /* T: the point priced */
+    double best_bound;  /* that bound */
+    double alpha;       /* the centre's share of the point priced */
+    int have_center, exact_phase;
+} pricing;
+
+/* One pricing: the best panel at the centre's mix with the master's duals w (per seat),
+ * or at w itself in the exact phase; the panels found worth more than yhat + tol under
+ * w join the master. *added: how many; *exact: priced at w. 0; 1 when the MIP reached
+ * its node limit without any panel (URNE_SORTITION_STOP_NODES latched, nothing added);
+ * or -1 (memory, or the solver: diags say which). */
+static int price(state *s, pricing *pr, const double *w, double yhat, double z, double tol, int64_t *xs, size_t room,
+                 size_t *added, int *exact, urne_diags *diags) {
+    size_t T = s->T, found = 0;
+    *added = 0;
+    if (!pr->exact_phase && pr->have_center && pr->best_bound - z <= tol) pr->exact_phase = 1;
+    /* the point priced: the master's duals, or their mix with the centre */
+    const double *price_at = w;
+    if (!pr->exact_phase && pr->have_center) {
+        for (size_t t = 0; t < T; t++) pr->mix[t] = pr->alpha * pr->center[t] + (1 - pr->alpha) * w[t];
+        price_at = pr->mix;
+    }
+    *exact = price_at == w;
+    s->search.gap = *exact ? 0 : PRICING_GAP;
+    int rc = urne_search_best(&s->search, price_at, -INFINITY, xs, room, &found);
+    if (rc == URNE_SEARCH_STOPPED) {
+        if (s->search.stopped == URNE_SORTITION_COMPLETE) s->search.stopped = URNE_SORTITION_STOP_NODES;
+        return 1;
+    }
+    if (rc != URNE_SEARCH_FOUND) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the MIP solver (CBC) failed while pricing");
+        return -1;
+    }
+    /* the Lagrangian bound at the point priced: no distribution does better than it */
+    double fixed_part = 0, mass = 0;
+    for (size_t t = 0; t < T; t++) {
+        double yt = price_at[t] * (double)s->p->type_size[t];
+        if (s->fixed[t]) fixed_part += s->v[t] * yt;
+        else mass += yt;
+    }
+    double bound = (s->search.bound - fixed_part) / (mass > 0 ? mass : 1);
+    if (bound < pr->best_bound) {
+        pr->best_bound = bound;
+        memcpy(pr->center, price_at, T * sizeof *pr->center);
+        pr->have_center = 1;
+    }
+    for (size_t i = 0; i < found; i++) {
+        int r = offer(s, s->master, w, xs + i * T, yhat + tol);
+        if (r < 0) goto oom;
+        *added += (size_t)r;
+        /* and its local improvement under the master's own duals */
+        if (urne_search_improve(&s->search, w, xs + i * T) > yhat + tol) {
+            r = offer(s, s->master, w, xs + i * T, yhat + tol);
             if (r < 0) goto oom;
-            added += (size_t)r;
-            /* and its local improvement under the master's own duals */
-            if (urne_search_improve(&s->search, w, xs + i * T) > yhat + tol) {
-                r = offer(s, master, w, xs + i * T, yhat + tol);
-                if (r < 0) goto oom;
-                added += (size_t)r;
-            }
-        }
-        if (added == 0) {
-            if (exact_phase || price_at == w) break; /* exact pricing at the master's duals found nothing: optimal */
-            alpha = alpha > 0.1 ? alpha - 0.1 : 0; /* mispriced: lean towards the master's duals */
-            if (best_bound - z <= tol) exact_phase = 1;
-            continue;
-        }
-        Clp_primal(master, 0);
-        s->lp_solves++;
-        if (!Clp_isProvenOptimal(master)) { /* a warm start gone astray: solve afresh */
-            Clp_initialSolve(master);
-            s->lp_solves++;
+            *added += (size_t)r;
         }
     }
+    return 0;
+oom:
+    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    return -1;
+}
+
+/* End of a round: fix the tight types (all of them when `all`) at what the master's
+ * distribution gives them. y: the master's duals; z its value; mix, rlb: T and T + 1
+ * scratch. */
+static void fix_tight(state *s, int all, const double *y, double z, double *mix, double *rlb) {
+    size_t T = s->T;
+    Clp_Simplex *master = s->master;
     /* each type's probability under the master's distribution: a fixed type is held at
      * what this distribution gives it, never more, so that the next master is feasible
      * whatever CLP's tolerances let through */
@@ -254,20 +249,18 @@ static int round_once(state *s, int last, int64_t *xs, size_t room, double *y, d
             for (size_t t = 0; t < T; t++)
                 if (s->panels.x[q * T + t]) mix[t] += l * a(s, q, t);
     }
-    /* Fix the tight types (all of them on the last round or out of time: z is reached
-     * with the panels known). */
     double ymax = 0;
     for (size_t t = 0; t < T; t++)
         if (!s->fixed[t] && y[t] > ymax) ymax = y[t];
-    double *rlb = center; /* the master's row bounds (T + 1), updated for the next round */
-    memcpy(rlb, Clp_getRowLower(master), (T + 1) * sizeof *rlb);
+    memcpy(rlb, Clp_getRowLower(master), (T + 1) * sizeof *rlb); /* updated for the next round */
     /* types fixed earlier may sit a hair below their value in this distribution (within
      * CLP's tolerance): lower the value to what it gives them, so that this distribution
      * stays strictly feasible and the next round starts from it */
     for (size_t t = 0; t < T; t++)
         if (s->fixed[t] && mix[t] - URNE_LEXIMIN_SLACK < s->v[t]) rlb[t] = s->v[t] = mix[t] - URNE_LEXIMIN_SLACK;
+    size_t before = s->nfixed;
     for (size_t t = 0; t < T; t++)
-        if (!s->fixed[t] && (last || timed_out || urne_leximin_tight(y[t], ymax))) {
+        if (!s->fixed[t] && (all || urne_leximin_tight(y[t], ymax))) {
             s->fixed[t] = 1;
             s->v[t] = (mix[t] < z ? mix[t] : z) - URNE_LEXIMIN_SLACK;
             s->nfixed++;
@@ -275,14 +268,70 @@ static int round_once(state *s, int last, int64_t *xs, size_t room, double *y, d
             rlb[t] = s->v[t];
             Clp_modifyCoefficient(master, (int)t, 0, 0.0, false);
         }
+    assert(s->nfixed > before || before == T); /* every round fixes someone: rounds <= T */
+    (void)before;
     Clp_chgRowLower(master, rlb);
-    free(center), free(mix);
+}
+
+/* One round: column generation until no panel beats the master, then fix the tight
+ * types. Pricing is stabilised (Wentges): the panel searched for is the best under a
+ * mix of the master's duals and the best duals seen so far (the "centre", whose
+ * Lagrangian bound is the lowest), which damps the duals' oscillation that makes plain
+ * column generation tail off. The bound at the centre closing on the master's value
+ * ends the bulk of the round; a last exact pricing at the master's own duals then
+ * proves them optimal, so that the types they mark are truly tight (unless that MIP
+ * stopped at its node limit short of the proof: then URNE_SORTITION_STOP_NODES is
+ * latched). `last`: fix every type (MAXIMIN stops after its first round). 0 done, 1
+ * stopped by the budget or the caller (every type then fixed), -1 error. */
+static int round_once(state *s, int last, int64_t *xs, size_t room, double *y, double *w, urne_diags *diags) {
+    size_t T = s->T;
+    if (s->master == NULL) s->master = build_master(s);
+    Clp_Simplex *master = s->master;
+    int ok = master && solve_master(s); /* from the last round's basis: still primal feasible */
+    pricing pr = {malloc((T + 1) * sizeof(double)), malloc((T ? T : 1) * sizeof(double)), INFINITY, 0.8, 0, 0};
+    double z = NAN;
+    int stopped = 0;
+    if (!pr.center || !pr.mix) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+        goto fail;
+    }
+    for (;;) {
+        if (!ok) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the LP solver (CLP) failed on the master problem");
+            goto fail;
+        }
+        double yhat = master_duals(s, master, y);
+        z = Clp_objectiveValue(master);
+        report(s);
+        if (!urne_search_spend(&s->search)) {
+            stopped = 1;
+            break;
+        }
+        double tol = 1e-9 + 1e-7 * fabs(yhat);
+        for (size_t t = 0; t < T; t++) w[t] = y[t] / (double)s->p->type_size[t];
+        size_t added = 0;
+        int exact = 0;
+        int r = price(s, &pr, w, yhat, z, tol, xs, room, &added, &exact, diags);
+        if (r < 0) goto fail;
+        if (r == 1) break; /* no panel within the node limit: the round ends unproven */
+        if (added == 0) {
+            if (exact) { /* exact pricing at the master's duals found nothing: optimal, if proven */
+                if (s->search.node_limited && s->search.bound > yhat + tol && s->search.stopped == URNE_SORTITION_COMPLETE)
+                    s->search.stopped = URNE_SORTITION_STOP_NODES;
+                break;
+            }
+            pr.alpha = pr.alpha > 0.1 ? pr.alpha - 0.1 : 0; /* mispriced: lean towards the master's duals */
+            if (pr.best_bound - z <= tol) pr.exact_phase = 1;
+            continue;
+        }
+        ok = solve_master(s); /* a warm start gone astray is solved afresh */
+    }
+    fix_tight(s, last || stopped, y, z, pr.mix, pr.center);
+    free(pr.center), free(pr.mix);
     s->round++;
-    return timed_out;
-oom:
-    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+    return stopped;
 fail:
-    free(center), free(mix);
+    free(pr.center), free(pr.mix);
     return -1;
 }
 
@@ -328,6 +377,28 @@ out:
     return rc;
 }
 
+#ifndef NDEBUG
+/* Does panel x (seats per type) meet every quota and seat k? For asserts only: the
+ * searches check their panels with urne_search_valid; this checks the result again
+ * from the pool alone. */
+static int meets_quotas(const urne_pool *p, const int64_t *x, int64_t k) {
+    int64_t size = 0;
+    for (size_t t = 0; t < p->ntypes; t++) {
+        if (x[t] < 0 || x[t] > p->type_size[t]) return 0;
+        size += x[t];
+    }
+    if (size != k) return 0;
+    for (size_t c = 0; c < p->ncat; c++)
+        for (size_t f = 0; f < p->nfeat[c]; f++) {
+            int64_t have = 0;
+            for (size_t t = 0; t < p->ntypes; t++)
+                if (p->type_feature[t * p->ncat + c] == f) have += x[t];
+            if (have < p->min[c][f] || have > p->max[c][f]) return 0;
+        }
+    return 1;
+}
+#endif
+
 /* Move the distribution into `out`: panels with positive probability only, and each
  * type's probability from them. */
 int urne_sortition_result_set(urne_sortition_result *out, const urne_pool *p, urne_panels *panels, const double *prob) {
@@ -351,6 +422,22 @@ int urne_sortition_result_set(urne_sortition_result *out, const urne_pool *p, ur
             out->type_prob[t] += out->panel_prob[q] * (double)out->panels[q * T + t] / (double)p->type_size[t];
         if (out->type_prob[t] < out->min_prob) out->min_prob = out->type_prob[t];
     }
+#ifndef NDEBUG
+    { /* the invariants every method promises: a distribution (weights summing to 1) over
+       * valid panels of one size k, whose probabilities sum to k over the volunteers */
+        assert(kept > 0);
+        int64_t k = 0;
+        double weights = 0, seats = 0;
+        for (size_t t = 0; t < T; t++) k += out->panels[t];
+        for (size_t q = 0; q < kept; q++) {
+            assert(meets_quotas(p, out->panels + q * T, k));
+            weights += out->panel_prob[q];
+        }
+        for (size_t t = 0; t < T; t++) seats += out->type_prob[t] * (double)p->type_size[t];
+        assert(fabs(weights - 1.0) < 1e-9);
+        assert(fabs(seats - (double)k) < 1e-6 * (double)(k > 1 ? k : 1));
+    }
+#endif
     return 0;
 }
 
@@ -358,7 +445,7 @@ static void decomposition_progress(void *ctx, size_t panels) {
     state *s = ctx;
     size_t known = s->panels.n;
     s->panels.n += panels; /* for the line only */
-    report(s, 0);
+    report(s);
     s->panels.n = known;
 }
 
@@ -379,10 +466,9 @@ static int relaxed_once(state *s, urne_panels *dec, urne_sortition_result *out, 
         goto out;
     }
     s->nfixed = T;
-    report(s, 1);
+    report(s);
     s->phase = "decomposition";
-    r = urne_relaxed_decompose(&s->search, x, dec, &weights, s->seconds > 0 ? s->start + s->seconds : 0,
-                               decomposition_progress, s);
+    r = urne_relaxed_decompose(&s->search, x, dec, &weights, decomposition_progress, s);
     if (r < 0) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the MIP solver (CBC) failed decomposing the relaxation");
         goto out;
@@ -404,7 +490,10 @@ static int relaxed_once(state *s, urne_panels *dec, urne_sortition_result *out, 
     out->lp_solves = s->lp_solves + s->search.lp_solves;
     out->mip_solves = s->search.mip_solves;
     out->panels_generated = s->panels.n + dec->n;
+    out->panel_searches = s->search.searches;
     out->relaxed = 1;
+    out->stopped = URNE_SORTITION_COMPLETE; /* a stop makes the decomposition return 2, never 1 */
+    out->optimal = 1;
     rc = 1;
     goto out;
 oom:
@@ -433,7 +522,7 @@ static int relaxed(state *s, urne_sortition_result *out, urne_diags *diags) {
     urne_panels dec = {T, 0, 0, NULL};
     char *covered = NULL;
     int r = relaxed_once(s, &dec, out, diags);
-    if (r == 0 && !out_of_time(s)) {
+    if (r == 0 && !urne_search_stopped(&s->search)) {
         covered = malloc(T ? T : 1);
         if (covered == NULL || keep_panels(s, &dec) != 0) goto oom;
         size_t missing = 0;
@@ -463,8 +552,6 @@ int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_r
     state s;
     memset(&s, 0, sizeof s);
     s.p = pool, s.T = T;
-    s.start = urne_sortition_now();
-    s.seconds = opt ? opt->seconds : 0;
     s.progress = opt ? opt->progress : NULL;
     s.ctx = opt ? opt->ctx : NULL;
     s.panels.T = T;
@@ -477,6 +564,7 @@ int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_r
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
         goto done;
     }
+    urne_search_limits(&s.search, opt);
     if (max_rounds == SIZE_MAX && !(opt && opt->no_relaxation)) { /* LEXIMIN: the relaxation first, when it is exact (relaxation.c) */
         int r = relaxed(&s, out, diags);
         if (r < 0) goto done;
@@ -487,8 +575,7 @@ int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_r
     }
     s.phase = "column generation";
     size_t seeds = T < URNE_SEED_ROUNDS_MAX ? T : URNE_SEED_ROUNDS_MAX;
-    if (urne_panels_start(&s.panels, &s.search, xs, seeds, s.seconds > 0 ? s.start + s.seconds : 0, s.fixed, diags) != 0)
-        goto done;
+    if (urne_panels_start(&s.panels, &s.search, xs, seeds, s.fixed, diags) != 0) goto done;
     /* types on no valid panel: fixed at 0 from the start (cover marked the others) */
     for (size_t t = 0; t < T; t++) {
         s.fixed[t] = !s.fixed[t];
@@ -497,8 +584,7 @@ int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_r
     while (s.nfixed < T) {
         int r = round_once(&s, s.round + 1 == max_rounds, xs, room, y, w, diags);
         if (r < 0) goto done;
-        if (r == 1) out->timed_out = 1;
-        report(&s, 1);
+        report(&s);
     }
     prob = malloc((s.panels.n ? s.panels.n : 1) * sizeof *prob);
     if (prob == NULL || solve_primal(&s, prob) != 0) {
@@ -513,6 +599,9 @@ int urne_sortition_leximin_rounds(const urne_pool *pool, int64_t k, size_t max_r
     out->lp_solves = s.lp_solves + s.search.lp_solves;
     out->mip_solves = s.search.mip_solves;
     out->panels_generated = s.panels.n;
+    out->panel_searches = s.search.searches;
+    out->stopped = s.search.stopped;
+    out->optimal = s.search.stopped == URNE_SORTITION_COMPLETE;
     rc = 0;
 done:
     urne_search_free(&s.search);

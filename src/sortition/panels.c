@@ -3,7 +3,14 @@
  * before any optimisation — diverse panels by multiplicative weights (the paper's
  * seeding, which spares column generation its slow start), and panels covering every
  * type that can be covered, which also tells which volunteers no valid panel holds.
+ *
+ * Neither is budgeted (issue 14): the seeding is a fixed number of local searches
+ * (URNE_SEED_ROUNDS_MAX), which only the caller's callback may cut short, and the cover
+ * is at most one exact search per type, run to the end, with no node limit, because it
+ * decides which volunteers get probability 0: a cover cut short would give 0 to
+ * someone a panel could hold, and no flag would make that fair.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +24,7 @@ size_t urne_panels_find(const urne_panels *ps, const int64_t *x) {
 }
 
 int urne_panels_add(urne_panels *ps, const int64_t *x) {
+    assert(ps->n <= ps->cap);
     if (urne_panels_find(ps, x) < ps->n) return 0;
     if (ps->n == ps->cap) {
         size_t cap = ps->cap ? ps->cap * 2 : 64;
@@ -35,13 +43,13 @@ void urne_panels_free(urne_panels *ps) {
     memset(ps, 0, sizeof *ps);
 }
 
-int urne_panels_seed(urne_panels *ps, urne_search *s, int64_t *x, size_t rounds, double deadline) {
+int urne_panels_seed(urne_panels *ps, urne_search *s, int64_t *x, size_t rounds) {
     size_t T = s->T;
     double *u = malloc((T ? T : 1) * sizeof *u), *w = malloc((T ? T : 1) * sizeof *w);
     int rc = -1;
     if (!u || !w) goto out;
     for (size_t t = 0; t < T; t++) u[t] = 1.0;
-    for (size_t i = 0; i < rounds && (deadline <= 0 || urne_sortition_now() < deadline); i++) {
+    for (size_t i = 0; i < rounds && !urne_search_stopped(s); i++) {
         for (size_t t = 0; t < T; t++) w[t] = u[t] / (double)s->p->type_size[t];
         urne_search_improve(s, w, x);
         if (urne_panels_add(ps, x) < 0) goto out;
@@ -62,7 +70,8 @@ int urne_panels_cover(urne_panels *ps, urne_search *s, char *covered) {
     size_t T = s->T;
     double *w = malloc((T ? T : 1) * sizeof *w);
     int64_t *x = malloc((T ? T : 1) * sizeof *x);
-    int rc = -1;
+    int rc = -1, nodes = s->nodes;
+    s->nodes = 0; /* exact: see above */
     if (!w || !x) goto out;
     memset(covered, 0, T);
     for (size_t q = 0; q < ps->n; q++)
@@ -77,7 +86,7 @@ int urne_panels_cover(urne_panels *ps, urne_search *s, char *covered) {
         if (missing == 0) break;
         /* a panel seating as many uncovered types as possible; none: they are on no panel */
         size_t found = 0;
-        int r = urne_search_best(s, w, 0.5, 0, x, 1, &found);
+        int r = urne_search_best(s, w, 0.5, x, 1, &found);
         if (r == URNE_SEARCH_NONE_ABOVE || (r == URNE_SEARCH_FOUND && urne_search_value(s, w, x) < 0.5)) break;
         if (r != URNE_SEARCH_FOUND) goto out;
         if (urne_panels_add(ps, x) < 0) goto out;
@@ -86,20 +95,22 @@ int urne_panels_cover(urne_panels *ps, urne_search *s, char *covered) {
     }
     rc = 0;
 out:
+    s->nodes = nodes;
     free(w), free(x);
     return rc;
 }
 
-int urne_panels_start(urne_panels *ps, urne_search *s, int64_t *x, size_t seeds, double deadline, char *covered,
-                      urne_diags *diags) {
+int urne_panels_start(urne_panels *ps, urne_search *s, int64_t *x, size_t seeds, char *covered, urne_diags *diags) {
     double *w = malloc((s->T ? s->T : 1) * sizeof *w);
     if (w == NULL) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
         return -1;
     }
     for (size_t t = 0; t < s->T; t++) w[t] = 1.0;
-    size_t found = 0;
-    int first = urne_search_best(s, w, -INFINITY, 0, x, 1, &found);
+    size_t found = 0, nodes = (size_t)s->nodes;
+    s->nodes = 0; /* the first panel too is exact: without it nothing can start */
+    int first = urne_search_best(s, w, -INFINITY, x, 1, &found);
+    s->nodes = (int)nodes;
     free(w);
     if (first != URNE_SEARCH_FOUND) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, first == URNE_SEARCH_INFEASIBLE ? "infeasible" : "solver",
@@ -108,7 +119,7 @@ int urne_panels_start(urne_panels *ps, urne_search *s, int64_t *x, size_t seeds,
                        (long long)s->k);
         return -1;
     }
-    if (urne_panels_add(ps, x) < 0 || urne_panels_seed(ps, s, x, seeds, deadline) != 0 ||
+    if (urne_panels_add(ps, x) < 0 || urne_panels_seed(ps, s, x, seeds) != 0 ||
         urne_panels_cover(ps, s, covered) != 0) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the search for panels failed (solver or memory)");
         return -1;

@@ -30,7 +30,15 @@
  * On the instances measured (bench/RESULTS.md), Q's LEXIMIN decomposed every time, and
  * this path replaces hundreds of master LPs, each a dense T-row factorisation, by T
  * small MIPs.
+ *
+ * Limits (issue 14), none of them a clock: the LEXIMIN over Q takes at most T rounds
+ * (each fixes a type), its LPs solved by CLP without a time or iteration limit; each
+ * decomposition step is a budgeted panel search (urne_search_spend), its face MIP
+ * stopped at a fixed 100 nodes; and the caller's "should I stop?" is polled between
+ * rounds and steps. A stop is reported as such: the caller falls back to the column
+ * generation, which stops too and says why.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +91,10 @@ int urne_relaxed_leximin(urne_search *s, double *x, size_t *rounds, size_t *lp_s
     int rc = -1;
     if (!fixed || !rlb || !lp) goto out;
     while (nfixed < T) {
+        if (urne_search_stopped(s)) { /* the caller: the column generation reports it */
+            rc = 0;
+            goto out;
+        }
         /* afresh every round: a warm primal simplex may leave a solution infeasible within
          * its tolerance, and the next rounds would build on that hair */
         Clp_initialSolve(lp);
@@ -96,6 +108,7 @@ int urne_relaxed_leximin(urne_search *s, double *x, size_t *rounds, size_t *lp_s
         for (size_t t = 0; t < T; t++)
             if (!fixed[t] && fabs(price[R + t]) > ymax) ymax = fabs(price[R + t]);
         memcpy(rlb, Clp_getRowLower(lp), (R + T) * sizeof *rlb);
+        size_t before = nfixed;
         for (size_t t = 0; t < T; t++) {
             if (fixed[t] || !urne_leximin_tight(fabs(price[R + t]), ymax)) continue;
             /* held at exactly the round's value, which is its LEXIMIN value: no slack given
@@ -107,6 +120,8 @@ int urne_relaxed_leximin(urne_search *s, double *x, size_t *rounds, size_t *lp_s
             rlb[R + t] = z;
             Clp_modifyCoefficient(lp, (int)(R + t), (int)T, 0.0, false);
         }
+        assert(nfixed > before); /* the largest dual is tight: at most T rounds */
+        (void)before;
         Clp_chgRowLower(lp, rlb);
         (*rounds)++;
     }
@@ -143,18 +158,84 @@ static double step_limit(double lambda, double v, double c, double lo, double hi
     return lambda;
 }
 
-int urne_relaxed_decompose(urne_search *s, const double *x0, urne_panels *ps, double **weights, double deadline,
+/* The decomposition's working state: the point left to decompose, the face it lies on,
+ * the panel found on it. */
+typedef struct decomposer {
+    urne_search *s;
+    double *x;            /* T: what is left, scaled back to a point of Q */
+    double *clb, *cub;    /* T: the face's column bounds */
+    double *w;            /* T: the face MIP's weights */
+    double *count;        /* R: x's row sums */
+    double *ccount;       /* R: the panel's row sums */
+    double *rlo, *rhi;    /* R: the face's row bounds */
+    int64_t *c;           /* T: the panel found on the face */
+} decomposer;
+
+/* The face x lies on: bounds and rows it sits on, held with equality (x snapped onto
+ * them within FACE_EPS), and the weights that aim the face MIP at the types x seats
+ * most. Returns 1 when x is integral (a panel itself, then in d->c), else 0. */
+static int find_face(decomposer *d) {
+    urne_search *s = d->s;
+    size_t T = s->T, R = s->R;
+    int integral = 1;
+    memset(d->count, 0, R * sizeof *d->count);
+    for (size_t t = 0; t < T; t++) {
+        double n = s->cub[t], *x = &d->x[t];
+        if (*x < FACE_EPS) *x = 0;
+        if (*x > n - FACE_EPS) *x = n;
+        d->clb[t] = *x == n ? n : 0;
+        d->cub[t] = *x == 0 ? 0 : n;
+        if (fabs(*x - nearbyint(*x)) > FACE_EPS) integral = 0;
+        for (CoinBigIndex e = s->m.start[t]; e < s->m.start[t + 1]; e++) d->count[s->m.index[e]] += *x;
+        /* seats where x has many, not where it has few: a panel close to x goes a long way */
+        d->w[t] = d->clb[t] == d->cub[t] ? 0 : log(*x / n) - log1p(-*x / n);
+    }
+    if (integral) {
+        for (size_t t = 0; t < T; t++) d->c[t] = (int64_t)llround(d->x[t]);
+        return 1;
+    }
+    for (size_t r = 0; r < R; r++) {
+        d->rlo[r] = s->rlb[r], d->rhi[r] = s->rub[r];
+        if (d->count[r] < s->rlb[r] + FACE_EPS) d->rhi[r] = s->rlb[r];
+        else if (d->count[r] > s->rub[r] - FACE_EPS) d->rlo[r] = s->rub[r];
+    }
+    return 0;
+}
+
+/* How far along d->c: the largest lambda keeping x' = (x - lambda c) / (1 - lambda) in Q
+ * (on the face). */
+static double step_length(decomposer *d) {
+    urne_search *s = d->s;
+    size_t T = s->T, R = s->R;
+    double lambda = 1.0;
+    memset(d->ccount, 0, R * sizeof *d->ccount);
+    for (size_t t = 0; t < T; t++) {
+        lambda = step_limit(lambda, d->x[t], (double)d->c[t], 0, s->cub[t]);
+        for (CoinBigIndex e = s->m.start[t]; e < s->m.start[t + 1]; e++) d->ccount[s->m.index[e]] += (double)d->c[t];
+    }
+    for (size_t r = 0; r < R; r++) lambda = step_limit(lambda, d->count[r], d->ccount[r], d->rlo[r], d->rhi[r]);
+    return lambda;
+}
+
+int urne_relaxed_decompose(urne_search *s, const double *x0, urne_panels *ps, double **weights,
                            void (*progress)(void *ctx, size_t panels), void *ctx) {
     size_t T = s->T, R = s->R, cap = 0, TT = T ? T : 1;
-    double *x = malloc(TT * sizeof *x), *clb = malloc(TT * sizeof *clb), *cub = malloc(TT * sizeof *cub),
-           *w = malloc(TT * sizeof *w), *count = malloc(R * sizeof *count), *ccount = malloc(R * sizeof *ccount),
-           *rlo = malloc(R * sizeof *rlo), *rhi = malloc(R * sizeof *rhi);
-    int64_t *c = malloc(TT * sizeof *c);
-    double mass = 1.0;
+    decomposer d = {s,
+                    malloc(TT * sizeof(double)),
+                    malloc(TT * sizeof(double)),
+                    malloc(TT * sizeof(double)),
+                    malloc(TT * sizeof(double)),
+                    malloc(R * sizeof(double)),
+                    malloc(R * sizeof(double)),
+                    malloc(R * sizeof(double)),
+                    malloc(R * sizeof(double)),
+                    malloc(TT * sizeof(int64_t))};
+    double mass = 1.0; /* the weight of what is left */
     int rc = -1;
     *weights = NULL;
-    if (!x || !clb || !cub || !w || !count || !ccount || !rlo || !rhi || !c) goto out;
-    memcpy(x, x0, T * sizeof *x);
+    assert(ps->n == 0);
+    if (!d.x || !d.clb || !d.cub || !d.w || !d.count || !d.ccount || !d.rlo || !d.rhi || !d.c) goto out;
+    memcpy(d.x, x0, T * sizeof *d.x);
     /* every step puts x on a face of lower dimension: T + R steps at most, unless
      * rounding hides a tight constraint, and then this stops it */
     for (size_t step = 0;; step++) {
@@ -162,39 +243,16 @@ int urne_relaxed_decompose(urne_search *s, const double *x0, urne_panels *ps, do
             rc = 0;
             goto out;
         }
-        if (deadline > 0 && urne_sortition_now() > deadline) {
+        if (find_face(&d)) { /* x is a panel itself: the last one */
+            if (!urne_search_valid(s, d.c)) rc = mass <= DECOMPOSE_REST ? 1 : 0;
+            else rc = record(ps, weights, &cap, d.c, mass) == 0 ? 1 : -1;
+            goto out;
+        }
+        if (!urne_search_spend(s)) {
             rc = 2;
             goto out;
         }
-        /* the face: bounds and rows x sits on, held with equality */
-        int integral = 1;
-        memset(count, 0, R * sizeof *count);
-        for (size_t t = 0; t < T; t++) {
-            double n = s->cub[t];
-            if (x[t] < FACE_EPS) x[t] = 0;
-            if (x[t] > n - FACE_EPS) x[t] = n;
-            clb[t] = x[t] == n ? n : 0;
-            cub[t] = x[t] == 0 ? 0 : n;
-            if (fabs(x[t] - nearbyint(x[t])) > FACE_EPS) integral = 0;
-            for (CoinBigIndex e = s->m.start[t]; e < s->m.start[t + 1]; e++) count[s->m.index[e]] += x[t];
-            /* seats where x has many, not where it has few: a panel close to x goes a long way */
-            w[t] = clb[t] == cub[t] ? 0 : log(x[t] / n) - log1p(-x[t] / n);
-        }
-        if (integral) { /* x is a panel itself: the last one */
-            for (size_t t = 0; t < T; t++) c[t] = (int64_t)llround(x[t]);
-            if (!urne_search_valid(s, c)) {
-                rc = mass <= DECOMPOSE_REST ? 1 : 0;
-                goto out;
-            }
-            rc = record(ps, weights, &cap, c, mass) == 0 ? 1 : -1;
-            goto out;
-        }
-        for (size_t r = 0; r < R; r++) {
-            rlo[r] = s->rlb[r], rhi[r] = s->rub[r];
-            if (count[r] < s->rlb[r] + FACE_EPS) rhi[r] = s->rlb[r];
-            else if (count[r] > s->rub[r] - FACE_EPS) rlo[r] = s->rub[r];
-        }
-        int found = urne_search_face(s, w, clb, cub, rlo, rhi, c);
+        int found = urne_search_face(s, d.w, d.clb, d.cub, d.rlo, d.rhi, d.c);
         if (found == URNE_SEARCH_INFEASIBLE) {
             /* what is left weighs nothing that shows: it is rounding noise, amplified
              * by the divisions by 1 - lambda, and the weights found are the answer */
@@ -202,24 +260,23 @@ int urne_relaxed_decompose(urne_search *s, const double *x0, urne_panels *ps, do
             goto out;
         }
         if (found != URNE_SEARCH_FOUND) goto out;
-        /* how far along c: x' = (x - lambda c) / (1 - lambda) stays in Q */
-        double lambda = 1.0;
-        memset(ccount, 0, R * sizeof *ccount);
-        for (size_t t = 0; t < T; t++) {
-            lambda = step_limit(lambda, x[t], (double)c[t], 0, s->cub[t]);
-            for (CoinBigIndex e = s->m.start[t]; e < s->m.start[t + 1]; e++) ccount[s->m.index[e]] += (double)c[t];
-        }
-        for (size_t r = 0; r < R; r++) lambda = step_limit(lambda, count[r], ccount[r], rlo[r], rhi[r]);
+        double lambda = step_length(&d);
         if (lambda >= 1.0 - 1e-12) { /* x is c */
-            rc = record(ps, weights, &cap, c, mass) == 0 ? 1 : -1;
+            rc = record(ps, weights, &cap, d.c, mass) == 0 ? 1 : -1;
             goto out;
         }
-        if (record(ps, weights, &cap, c, mass * lambda) != 0) goto out;
-        for (size_t t = 0; t < T; t++) x[t] = (x[t] - lambda * (double)c[t]) / (1.0 - lambda);
+        if (record(ps, weights, &cap, d.c, mass * lambda) != 0) goto out;
+        for (size_t t = 0; t < T; t++) d.x[t] = (d.x[t] - lambda * (double)d.c[t]) / (1.0 - lambda);
         mass *= 1.0 - lambda;
         if (progress) progress(ctx, ps->n);
     }
 out:
-    free(x), free(clb), free(cub), free(w), free(count), free(ccount), free(rlo), free(rhi), free(c);
+    if (rc == 1) { /* the weights found sum to 1 but for the remainder left out */
+        double total = 0;
+        for (size_t q = 0; q < ps->n; q++) total += (*weights)[q];
+        assert(fabs(total - 1.0) <= DECOMPOSE_REST + 1e-9);
+        (void)total;
+    }
+    free(d.x), free(d.clb), free(d.cub), free(d.w), free(d.count), free(d.ccount), free(d.rlo), free(d.rhi), free(d.c);
     return rc;
 }

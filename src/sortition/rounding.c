@@ -18,15 +18,18 @@
  * optimum (no single move improves it), not a proven global one.
  *
  * Everything here is arithmetic in a fixed order: no clock, no solver, so anyone
- * rerunning the draw on another machine gets the same tickets.
+ * rerunning the draw on another machine gets the same tickets. The search is bounded
+ * in moves (URNE_SORTITION_ROUNDING_MOVES, each strictly improving), not in time; were
+ * it ever reached, the result says so (local_optimum 0) rather than claim a local
+ * optimum it did not reach.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sortition_internal.h"
 
-#define MOVES_MAX 1000000 /* a bound on the search that does not depend on the machine */
 
 /* Counts by largest remainders: every x_q rounded down, then up for the largest
  * fractional parts (lowest index first on ties) until they sum to m. rem: P scratch. */
@@ -91,10 +94,11 @@ static void move_effect(mover *mv, size_t from, size_t to) {
     }
 }
 
-/* Improve `copies` by moving tickets (see above). up[q]: panel q is rounded up. */
-static void improve(mover *mv, size_t P, const int *fractional, int *up, size_t *copies) {
+/* Improve `copies` by moving tickets (see above). up[q]: panel q is rounded up.
+ * Returns 1 at a local optimum, 0 when the bound of moves stopped it. */
+static int improve(mover *mv, size_t P, const int *fractional, int *up, size_t *copies) {
     size_t T = mv->T;
-    for (size_t moves = 0; moves < MOVES_MAX; moves++) {
+    for (size_t moves = 0; moves < URNE_SORTITION_ROUNDING_MOVES; moves++) {
         /* the worst type, the largest deviation without it, and the sum of squares */
         size_t worst = 0;
         double ss = 0;
@@ -129,13 +133,14 @@ static void improve(mover *mv, size_t P, const int *fractional, int *up, size_t 
                 }
             }
         }
-        if (best_from == P) return; /* no move improves: a local optimum */
+        if (best_from == P) return 1; /* no move improves: a local optimum */
         move_effect(mv, best_from, best_to);
         for (size_t i = 0; i < mv->ntouched; i++) mv->dev[mv->touched[i]] += mv->delta[mv->touched[i]];
         copies[best_from]--, copies[best_to]++;
         mv->moves++;
         up[best_from] = 0, up[best_to] = 1;
     }
+    return 0;
 }
 
 int urne_sortition_round(const urne_pool *pool, const urne_sortition_result *r, size_t m, size_t *copies,
@@ -168,10 +173,21 @@ int urne_sortition_round(const urne_pool *pool, const urne_sortition_result *r, 
     }
     deviations(pool, r, m, copies, mv.dev);
     how->largest_remainders_deviation = largest(mv.dev, T, m);
-    improve(&mv, P, fractional, up, copies);
+    how->local_optimum = improve(&mv, P, fractional, up, copies);
     deviations(pool, r, m, copies, mv.dev); /* afresh, not the sum of the moves' updates */
     how->deviation = largest(mv.dev, T, m);
     how->moves = mv.moves;
+#ifndef NDEBUG
+    { /* m tickets, each count m p rounded down or up, never worse than largest remainders */
+        size_t total = 0;
+        for (size_t q = 0; q < P; q++) {
+            assert((double)copies[q] >= floor(x[q]) && (double)copies[q] <= ceil(x[q]));
+            total += copies[q];
+        }
+        assert(total == m);
+        assert(how->deviation <= how->largest_remainders_deviation + 1e-12);
+    }
+#endif
     rc = 0;
 out:
     urne_sparse_free(&mv.share);

@@ -6,12 +6,18 @@
  * one per shared household (at most one seat), and the size row (exactly k). Column t
  * has a 1 in the row of each of its features, in its household's row if any, and in
  * the size row; its bounds are 0..n_t.
+ *
+ * No clock (issue 14): a MIP is bounded by CBC's node limit, never by its seconds
+ * limit, and the loops that call the search count their panel searches here
+ * (urne_search_spend) against a budget; the caller's "should I stop?" callback is
+ * polled between searches, never inside CBC. Everything CBC and CLP are asked to do is
+ * then the same on every machine, whatever its speed (CBC runs single-threaded).
  */
+#include <assert.h>
 #include <coin/Cbc_C_Interface.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sortition_internal.h"
 
@@ -26,6 +32,7 @@ int urne_sparse_reserve(urne_sparse *m, size_t ncols, size_t nnz) {
 }
 
 void urne_sparse_add(urne_sparse *m, int row, double v) {
+    assert(m->nnz < m->cap);
     m->index[m->nnz] = row;
     m->value[m->nnz++] = v;
 }
@@ -39,10 +46,46 @@ void urne_sparse_free(urne_sparse *m) {
     memset(m, 0, sizeof *m);
 }
 
-double urne_sortition_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+const char *urne_sortition_stop_name(urne_sortition_stop stop) {
+    switch (stop) {
+    case URNE_SORTITION_COMPLETE: return "complete";
+    case URNE_SORTITION_STOP_SEARCHES: return "budget of panel searches used up";
+    case URNE_SORTITION_STOP_NODES: return "node limit of a pricing MIP reached";
+    case URNE_SORTITION_STOP_EM: return "budget of multiplicative updates used up";
+    case URNE_SORTITION_STOP_CALLER: return "stopped by the caller";
+    }
+    return "unknown";
+}
+
+void urne_search_limits(urne_search *s, const urne_sortition_options *opt) {
+    const urne_sortition_budget *b = opt ? &opt->budget : NULL;
+    s->max_searches = b && b->panel_searches ? b->panel_searches : URNE_SORTITION_DEFAULT_SEARCHES;
+    size_t nodes = b && b->mip_nodes ? b->mip_nodes : URNE_SORTITION_DEFAULT_NODES;
+    s->nodes = nodes < INT32_MAX ? (int)nodes : INT32_MAX; /* CBC takes an int */
+    s->should_stop = opt ? opt->should_stop : NULL;
+    s->stop_ctx = opt ? opt->stop_ctx : NULL;
+}
+
+/* A stop that ends the search (a node limit only leaves a proof unmade: the search
+ * goes on to the end). */
+static int ends_search(urne_sortition_stop stop) {
+    return stop != URNE_SORTITION_COMPLETE && stop != URNE_SORTITION_STOP_NODES;
+}
+
+int urne_search_stopped(urne_search *s) {
+    if (!ends_search(s->stopped) && s->should_stop && s->should_stop(s->stop_ctx))
+        s->stopped = URNE_SORTITION_STOP_CALLER;
+    return ends_search(s->stopped);
+}
+
+int urne_search_spend(urne_search *s) {
+    if (urne_search_stopped(s)) return 0;
+    if (s->max_searches && s->searches >= s->max_searches) {
+        s->stopped = URNE_SORTITION_STOP_SEARCHES;
+        return 0;
+    }
+    s->searches++;
+    return 1;
 }
 
 static uint32_t household_of(const urne_pool *p, size_t t) {
@@ -155,10 +198,11 @@ static void apply_swap(urne_search *s, int64_t *x, size_t a, size_t b) {
 
 double urne_search_improve(urne_search *s, const double *w, int64_t *x) {
     size_t T = s->T;
+    assert(urne_search_valid(s, x));
     for (size_t t = 0; t < T; t++) s->order[t].w = w[t], s->order[t].t = t;
     qsort(s->order, T, sizeof *s->order, by_weight_desc);
     count_rows(s, x);
-    for (size_t steps = 0; steps < 100000; steps++) {
+    for (size_t steps = 0; steps < URNE_IMPROVE_STEPS; steps++) {
         /* best improvement: for each type holding seats, the heaviest type it may give one to */
         size_t best_a = T, best_b = T;
         double best_gain = 1e-12;
@@ -175,6 +219,7 @@ double urne_search_improve(urne_search *s, const double *w, int64_t *x) {
         if (best_a == T) break;
         apply_swap(s, x, best_a, best_b);
     }
+    assert(urne_search_valid(s, x));
     return urne_search_value(s, w, x);
 }
 
@@ -189,31 +234,58 @@ static double scaled_objective(const urne_search *s, const double *w, double *ob
     return wmax;
 }
 
+/* A MIP start: the incumbent, improved by local search under the current objective. */
+static void warm_start(urne_search *s, Cbc_Model *model) {
+    size_t T = s->T;
+    urne_search_improve(s, s->obj, s->incumbent);
+    int *idx = malloc((T ? T : 1) * sizeof *idx);
+    double *val = malloc((T ? T : 1) * sizeof *val);
+    if (idx && val) { /* out of memory: no start, the MIP finds its own */
+        for (size_t t = 0; t < T; t++) idx[t] = (int)t, val[t] = (double)s->incumbent[t];
+        Cbc_setMIPStartI(model, (int)T, idx, val);
+    }
+    free(idx), free(val);
+}
+
+/* Copy the MIP's best panel into xs[0..T), then up to room - 1 other valid, distinct
+ * panels it saved; sets *found, s->bound, the incumbent. FOUND, or FAILED when CBC's
+ * best is not a valid panel. */
+static int take_solutions(urne_search *s, Cbc_Model *model, double scale, int64_t *xs, size_t room, size_t *found) {
+    size_t T = s->T;
+    const double *sol = Cbc_bestSolution(model);
+    double value = Cbc_getObjValue(model), best_possible = Cbc_getBestPossibleObjValue(model);
+    s->bound = (best_possible > value ? best_possible : value) * scale; /* stopped early: CBC's bound */
+    for (size_t t = 0; t < T; t++) xs[t] = (int64_t)llround(sol[t]);
+    *found = 1;
+    int saved = Cbc_numberSavedSolutions(model);
+    for (int i = 0; i < saved && *found < room; i++) {
+        const double *other = Cbc_savedSolution(model, i);
+        int64_t *x = xs + *found * T;
+        for (size_t t = 0; t < T; t++) x[t] = (int64_t)llround(other[t]);
+        if (urne_search_valid(s, x) && memcmp(x, xs, T * sizeof *x) != 0) (*found)++;
+    }
+    if (!urne_search_valid(s, xs)) return URNE_SEARCH_FAILED;
+    memcpy(s->incumbent, xs, T * sizeof *xs), s->have_incumbent = 1;
+    return URNE_SEARCH_FOUND;
+}
+
 /* The MIP over s->obj, which the caller has just set, within column bounds clb..cub
  * and row bounds rlb..rub (the search's own, or a face's); from the incumbent when
- * `warm`. */
-static int mip(urne_search *s, double scale, double seconds, int nodes, const double *clb, const double *cub,
-               const double *rlb, const double *rub, int warm, int64_t *xs, size_t room, size_t *found) {
+ * `warm`; at most `nodes` branch-and-bound nodes (0: no limit). There is no time limit
+ * on purpose: CBC's seconds limit would make the panel found depend on the machine. */
+static int mip(urne_search *s, double scale, int nodes, const double *clb, const double *cub, const double *rlb,
+               const double *rub, int warm, int64_t *xs, size_t room, size_t *found) {
     size_t T = s->T;
     Cbc_Model *model = Cbc_newModel();
     int rc = URNE_SEARCH_FAILED;
+    s->node_limited = 0;
     if (model == NULL) goto out;
     Cbc_setLogLevel(model, 0);
     Cbc_loadProblem(model, (int)T, (int)s->R, s->m.start, s->m.index, s->m.value, clb, cub, s->obj, rlb, rub);
     Cbc_setObjSense(model, -1);
     for (size_t t = 0; t < T; t++) Cbc_setInteger(model, (int)t);
-    if (seconds > 0) Cbc_setMaximumSeconds(model, seconds);
     if (nodes > 0) Cbc_setMaximumNodes(model, nodes);
-    if (warm && s->have_incumbent) {
-        urne_search_improve(s, s->obj, s->incumbent);
-        int *idx = malloc((T ? T : 1) * sizeof *idx);
-        double *val = malloc((T ? T : 1) * sizeof *val);
-        if (idx && val) {
-            for (size_t t = 0; t < T; t++) idx[t] = (int)t, val[t] = (double)s->incumbent[t];
-            Cbc_setMIPStartI(model, (int)T, idx, val);
-        }
-        free(idx), free(val);
-    }
+    if (warm && s->have_incumbent) warm_start(s, model);
     /* The pricing MIPs are small and their LP relaxations tight: CBC's default cuts,
      * heuristics, preprocessing and strong branching cost more than the search they
      * save (measured: cuts and heuristics 115 ms -> 15 ms on a hard MIP; preprocessing
@@ -227,32 +299,21 @@ static int mip(urne_search *s, double scale, double seconds, int nodes, const do
     s->mip_solves++;
     if (Cbc_isProvenInfeasible(model)) {
         rc = URNE_SEARCH_INFEASIBLE;
-    } else if (Cbc_isProvenOptimal(model) ||
-               ((Cbc_isSecondsLimitReached(model) || Cbc_isNodeLimitReached(model)) && Cbc_bestSolution(model))) {
-        const double *sol = Cbc_bestSolution(model);
-        double value = Cbc_getObjValue(model), best_possible = Cbc_getBestPossibleObjValue(model);
-        s->bound = (best_possible > value ? best_possible : value) * scale; /* stopped early: CBC's bound */
-        for (size_t t = 0; t < T; t++) xs[t] = (int64_t)llround(sol[t]);
-        *found = 1;
-        int saved = Cbc_numberSavedSolutions(model);
-        for (int i = 0; i < saved && *found < room; i++) {
-            const double *other = Cbc_savedSolution(model, i);
-            int64_t *x = xs + *found * T;
-            for (size_t t = 0; t < T; t++) x[t] = (int64_t)llround(other[t]);
-            if (urne_search_valid(s, x) && memcmp(x, xs, T * sizeof *x) != 0) (*found)++;
-        }
-        rc = urne_search_valid(s, xs) ? URNE_SEARCH_FOUND : URNE_SEARCH_FAILED;
-        if (rc == URNE_SEARCH_FOUND) memcpy(s->incumbent, xs, T * sizeof *xs), s->have_incumbent = 1;
+    } else if (Cbc_isProvenOptimal(model) || (Cbc_isNodeLimitReached(model) && Cbc_bestSolution(model))) {
+        s->node_limited = !Cbc_isProvenOptimal(model);
+        rc = take_solutions(s, model, scale, xs, room, found);
+    } else if (Cbc_isNodeLimitReached(model)) {
+        rc = URNE_SEARCH_STOPPED; /* nodes spent, no panel met: the caller decides */
     }
 out:
     if (model) Cbc_deleteModel(model);
     return rc;
 }
 
-int urne_search_best(urne_search *s, const double *w, double cutoff, double seconds, int64_t *xs, size_t room,
-                     size_t *found) {
+int urne_search_best(urne_search *s, const double *w, double cutoff, int64_t *xs, size_t room, size_t *found) {
     size_t T = s->T;
     *found = 0;
+    s->node_limited = 0;
     double scale = scaled_objective(s, w, s->obj);
     Clp_chgObjCoefficients(s->relax, s->obj);
     Clp_primal(s->relax, 0);
@@ -278,7 +339,7 @@ int urne_search_best(urne_search *s, const double *w, double cutoff, double seco
             return URNE_SEARCH_FOUND;
         }
     }
-    return mip(s, scale, seconds, 0, s->clb, s->cub, s->rlb, s->rub, 1, xs, room, found);
+    return mip(s, scale, s->nodes, s->clb, s->cub, s->rlb, s->rub, 1, xs, room, found);
 }
 
 #define FACE_NODES 100 /* a node limit, not a time limit: the same panel on every machine */
@@ -289,10 +350,10 @@ int urne_search_face(urne_search *s, const double *w, const double *clb, const d
     double scale = scaled_objective(s, w, s->obj);
     double gap = s->gap;
     s->gap = 0;
-    int rc = mip(s, scale, 0, FACE_NODES, clb, cub, rlb, rub, 0, x, 1, &found);
-    if (rc == URNE_SEARCH_FAILED) { /* no panel within the node limit: any panel at all */
+    int rc = mip(s, scale, FACE_NODES, clb, cub, rlb, rub, 0, x, 1, &found);
+    if (rc == URNE_SEARCH_FAILED || rc == URNE_SEARCH_STOPPED) { /* no panel within the node limit: any panel at all */
         memset(s->obj, 0, s->T * sizeof *s->obj);
-        rc = mip(s, 1.0, 0, 0, clb, cub, rlb, rub, 0, x, 1, &found);
+        rc = mip(s, 1.0, 0, clb, cub, rlb, rub, 0, x, 1, &found);
     }
     s->gap = gap;
     return rc;
