@@ -121,4 +121,41 @@ printf 'category,feature,min,max\ngender,female,3,1\n' > "$tmp/qbad.csv"
 expect_rc 1 sortition check --pool "$tmp/p.csv" --quotas "$tmp/qbad.csv" --size 1
 has err "gender/female: min 3 is above max 1"
 
+# Issue 14: no clock in the engine. The same files, options and seed give byte-identical
+# outputs — every file written and the JSON printed — whatever else the machine is doing.
+same_dirs() { if diff -r "$1" "$2" >/dev/null; then ok; else ko "$3: $(diff -r "$1" "$2" | head -5)"; fi; }
+expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 --seed 4271 --out "$tmp/r1" --json
+cp "$tmp/out" "$tmp/r1.json"
+json "d['optimum_proven'], d['stopped_by'], d['timed_out'], d['panel_search_budget']" "(True, None, False, 20000)"
+expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 --seed 4271 --out "$tmp/r2" --json
+same_dirs "$tmp/r1" "$tmp/r2" "the same draw twice wrote different files"
+if cmp -s "$tmp/out" "$tmp/r1.json"; then ok; else ko "the same draw twice printed different JSON"; fi
+# a time limit far away changes nothing: the clock only ever stops a search
+expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 --seed 4271 --out "$tmp/r3" --time-limit 3600
+same_dirs "$tmp/r1" "$tmp/r3" "a distant --time-limit changed the outputs"
+# by column generation too, and NASH (its own loops, its own budgets)
+for m in "--column-generation" "--method nash"; do
+  expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 $m --out "$tmp/m1"
+  expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 $m --out "$tmp/m2"
+  same_dirs "$tmp/m1" "$tmp/m2" "the same draw twice ($m) wrote different files"
+done
+# A tiny budget (one panel search) stops the search early: not an error, not a silent
+# answer, but a valid draw flagged as not proven optimal, the same on every run.
+for m in "--column-generation" "--method nash" ""; do
+  expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 $m --budget 1 --out "$tmp/b1" --json
+  json "d['optimum_proven'], d['stopped_by'], d['timed_out'], d['quotas_met'], d['panel_searches'] <= 1, d['panel_search_budget']" \
+       "(False, 'budget of panel searches used up', False, True, True, 1)"
+  has err "budget of panel searches used up: the distribution is the best found, not proven the"
+  python3 - "$tmp/b1/probabilities.csv" <<'PY' && ok || ko "a stopped search's probabilities do not sum to 20 ($m)"
+import sys
+p = [float(l.split(",")[1]) for l in open(sys.argv[1]).read().split("\n")[1:] if l]
+sys.exit(0 if abs(sum(p) - 20) < 1e-6 and len(p) == 200 else 1)
+PY
+  expect_rc 0 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 $m --budget 1 --out "$tmp/b2"
+  same_dirs "$tmp/b1" "$tmp/b2" "the same budget twice ($m) wrote different files"
+done
+expect_rc 2 sortition draw --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 20 --budget 0
+has err "--budget takes a whole number >= 1, not '0'"
+expect_rc 0 sortition --help; has out "--budget N"
+
 summary "cli sortition"

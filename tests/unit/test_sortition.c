@@ -565,6 +565,150 @@ static void test_draw_and_alternates(void **state) {
     urne_pool_free(&p);
 }
 
+/* ---- issue 14: budgets in the engine's own units, the caller's stop, determinism ---- */
+
+/* Bit for bit the same distribution, and the same account of how it was found. */
+static void assert_same_result(const urne_sortition_result *a, const urne_sortition_result *b) {
+    assert_int_equal(a->ntypes, b->ntypes);
+    assert_int_equal(a->npanels, b->npanels);
+    assert_memory_equal(a->panels, b->panels, a->npanels * a->ntypes * sizeof *a->panels);
+    assert_memory_equal(a->panel_prob, b->panel_prob, a->npanels * sizeof *a->panel_prob);
+    assert_memory_equal(a->type_prob, b->type_prob, a->ntypes * sizeof *a->type_prob);
+    assert_int_equal(a->rounds, b->rounds);
+    assert_int_equal(a->lp_solves, b->lp_solves);
+    assert_int_equal(a->mip_solves, b->mip_solves);
+    assert_int_equal(a->panel_searches, b->panel_searches);
+    assert_int_equal(a->em_steps, b->em_steps);
+    assert_int_equal(a->stopped, b->stopped);
+    assert_int_equal(a->optimal, b->optimal);
+}
+
+/* A "should I stop?" that says stop at its n-th call: deterministic, unlike a clock. */
+typedef struct countdown {
+    size_t calls, stop_at;
+} countdown;
+
+static int stop_at_call(void *ctx) {
+    countdown *c = ctx;
+    return ++c->calls >= c->stop_at;
+}
+
+static int never_stop(void *ctx) {
+    (void)ctx;
+    return 0;
+}
+
+/* Run `opt` twice on p: the same result both times, valid (every panel of size k within
+ * every quota, weights summing to 1, probabilities to k). */
+static void run_twice(const urne_pool *p, int64_t k, const urne_sortition_options *opt, urne_sortition_result *r) {
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    urne_sortition_result again;
+    assert_int_equal(urne_sortition_distribution(p, k, opt, r, &d), 0);
+    check_result(p, k, r);
+    assert_int_equal(urne_sortition_distribution(p, k, opt, &again, &d), 0);
+    assert_same_result(r, &again);
+    urne_sortition_result_free(&again);
+    assert_int_equal(d.count, 0);
+    urne_diags_free(&d);
+}
+
+/* A budget of one panel search stops every optimising method early: not an error, not
+ * a silent answer, but the best distribution found — every panel valid — flagged as
+ * stopped and not proven optimal, the same on every run. */
+static void test_tiny_budget(void **state) {
+    (void)state;
+    urne_pool p;
+    load("example_small_20", &p);
+    urne_sortition_result full, r;
+    run_twice(&p, 20, NULL, &full); /* the default budget: proven */
+    assert_int_equal(full.stopped, URNE_SORTITION_COMPLETE);
+    assert_int_equal(full.optimal, 1);
+    assert_true(full.panel_searches > 1); /* so that one is too few */
+    struct {
+        urne_sortition_method method;
+        int no_relaxation;
+    } cases[] = {{URNE_SORTITION_LEXIMIN, 0}, {URNE_SORTITION_LEXIMIN, 1}, {URNE_SORTITION_MAXIMIN, 0}, {URNE_SORTITION_NASH, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        urne_sortition_options opt = {.method = cases[i].method, .no_relaxation = cases[i].no_relaxation};
+        opt.budget.panel_searches = 1;
+        run_twice(&p, 20, &opt, &r);
+        if (cases[i].method != URNE_SORTITION_MAXIMIN) { /* MAXIMIN may be proven by one search */
+            assert_int_equal(r.stopped, URNE_SORTITION_STOP_SEARCHES);
+            assert_int_equal(r.optimal, 0);
+        }
+        assert_true(r.optimal ? r.stopped == URNE_SORTITION_COMPLETE : r.stopped == URNE_SORTITION_STOP_SEARCHES);
+        assert_true(r.panel_searches <= 1);
+        assert_int_equal(r.relaxed, 0);
+        assert_true(r.min_prob <= full.min_prob + 1e-9); /* never better than the proven LEXIMIN */
+        assert_string_equal(urne_sortition_stop_name(r.stopped),
+                            r.optimal ? "complete" : "budget of panel searches used up");
+        urne_sortition_result_free(&r);
+    }
+    /* NASH's other budget: one multiplicative update */
+    urne_sortition_options em = {.method = URNE_SORTITION_NASH};
+    em.budget.em_steps = 1;
+    run_twice(&p, 20, &em, &r);
+    assert_int_equal(r.stopped, URNE_SORTITION_STOP_EM);
+    assert_int_equal(r.optimal, 0);
+    assert_int_equal(r.em_steps, 1);
+    urne_sortition_result_free(&r);
+    /* one branch-and-bound node per pricing MIP: proven, or said not to be */
+    urne_sortition_options nodes = {.method = URNE_SORTITION_LEXIMIN, .no_relaxation = 1};
+    nodes.budget.mip_nodes = 1;
+    run_twice(&p, 20, &nodes, &r);
+    assert_true(r.optimal ? r.stopped == URNE_SORTITION_COMPLETE : r.stopped == URNE_SORTITION_STOP_NODES);
+    urne_sortition_result_free(&r);
+    urne_sortition_result_free(&full);
+    urne_pool_free(&p);
+}
+
+/* The caller's "should I stop?" (what the CLI's --time-limit is built on): polled by
+ * the engine, which then stops with a valid distribution and says the caller stopped
+ * it; a callback that never says stop changes nothing, bit for bit. */
+static void test_should_stop(void **state) {
+    (void)state;
+    urne_pool p;
+    load("example_small_20", &p);
+    urne_sortition_result plain, r;
+    urne_sortition_options cg = {.no_relaxation = 1};
+    run_twice(&p, 20, &cg, &plain);
+    assert_int_equal(plain.optimal, 1);
+    countdown c = {0, 3};
+    urne_sortition_options stop = {.no_relaxation = 1, .should_stop = stop_at_call, .stop_ctx = &c};
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    assert_int_equal(urne_sortition_distribution(&p, 20, &stop, &r, &d), 0);
+    assert_int_equal(c.calls, 3); /* never asked again once it said stop */
+    check_result(&p, 20, &r);
+    assert_int_equal(r.stopped, URNE_SORTITION_STOP_CALLER);
+    assert_int_equal(r.optimal, 0);
+    urne_sortition_result_free(&r);
+    for (int m = 0; m < 3; m++) { /* LEXIMIN through the relaxation, MAXIMIN, NASH */
+        urne_sortition_options quiet = {.method = (urne_sortition_method)m, .should_stop = never_stop};
+        urne_sortition_options none = {.method = (urne_sortition_method)m};
+        urne_sortition_result a, b;
+        assert_int_equal(urne_sortition_distribution(&p, 20, &quiet, &a, &d), 0);
+        assert_int_equal(urne_sortition_distribution(&p, 20, &none, &b, &d), 0);
+        assert_same_result(&a, &b);
+        assert_int_equal(a.stopped, URNE_SORTITION_COMPLETE);
+        urne_sortition_result_free(&a);
+        urne_sortition_result_free(&b);
+    }
+    /* LEGACY keeps the runs made before the stop */
+    countdown lc = {0, 10};
+    urne_sortition_options legacy = {.method = URNE_SORTITION_LEGACY, .seed = 5, .legacy_runs = 300,
+                                     .should_stop = stop_at_call, .stop_ctx = &lc};
+    assert_int_equal(urne_sortition_distribution(&p, 20, &legacy, &r, &d), 0);
+    check_result(&p, 20, &r);
+    assert_int_equal(r.stopped, URNE_SORTITION_STOP_CALLER);
+    assert_int_equal(r.rounds, 10);
+    urne_sortition_result_free(&r);
+    urne_sortition_result_free(&plain);
+    urne_diags_free(&d);
+    urne_pool_free(&p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_example_small_20),
@@ -576,6 +720,8 @@ int main(void) {
         cmocka_unit_test(test_uncovered),
         cmocka_unit_test(test_rounding),
         cmocka_unit_test(test_draw_and_alternates),
+        cmocka_unit_test(test_tiny_budget),
+        cmocka_unit_test(test_should_stop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
