@@ -433,8 +433,9 @@ size_t urne_audit_replay_compare_election(urne_audit_replay *r, const urne_audit
         cmp_int(&e, "double_entry", stored->double_entry, l->double_entry);
         cmp_str(&e, "deadline", stored->deadline, l->deadline);
         cmp_str(&e, "created_at", stored->created_at, l->created_at);
-        cmp_str(&e, "structure (levels, contests, candidates, colleges, bureau names)", stored->structure,
-                l->structure);
+        if (l->structure[0]) /* else said by finish */
+            cmp_str(&e, "structure (levels, contests, candidates, colleges, bureau names)", stored->structure,
+                    l->structure);
     }
     e.d.seq = x->seq_published;
     cmp_str(&e, "published_at", stored->published_at, l->published_at);
@@ -539,7 +540,7 @@ static int assign_cmp(const void *pa, const void *pb) {
 
 static void assignments_sorted(urne_audit_replay *r) {
     if (r->sorted) return;
-    qsort(r->as, r->nas, sizeof *r->as, assign_cmp);
+    if (r->nas > 1) qsort(r->as, r->nas, sizeof *r->as, assign_cmp); /* r->as is NULL while empty */
     size_t n = 0;
     for (size_t i = 0; i < r->nas; i++)
         if (n == 0 || r->as[n - 1].user != r->as[i].user || r->as[n - 1].election != r->as[i].election ||
@@ -755,6 +756,14 @@ static size_t finish_election(urne_audit_replay *r, int64_t id, emit *e, urne_au
         if (note) note(sentence, ctx);
     } else {
         st->elections++;
+        if (!x->m.full || !x->m.structure[0]) st->not_compared++; /* part of the election's row */
+        if (x->m.full && !x->m.structure[0] && note) {
+            snprintf(sentence, sizeof sentence,
+                     "election %lld: created by entry %lld before urne recorded a digest of its names; its contests, "
+                     "candidates and bureau names not compared",
+                     (long long)id, (long long)x->seq_created);
+            note(sentence, ctx);
+        }
         if (!x->m.full && note) {
             snprintf(sentence, sizeof sentence,
                      "election %lld: created by entry %lld before urne recorded its round, settings, double entry, "

@@ -57,7 +57,8 @@ typedef struct urne_audit_election {
     int double_entry;
     char deadline[32];
     char created_at[32];
-    char structure[65];        /* SHA-256 of its names: contests, candidates, bureaux (store.h) */
+    char structure[65];        /* SHA-256 of its names: contests, candidates, bureaux (store.h); "" when
+                                * the log did not record it (not compared) */
     char published_at[32];     /* "" when not published */
     char published_digest[65];
     /* A publication reopened by a contest, and the one before the current one. */

@@ -259,7 +259,8 @@ static void print_diff(const urne_audit_diff *d, void *ctx) {
     else if ((strcmp(d->table, "bureau") == 0 || strcmp(d->table, "entry") == 0) && v->keys)
         snprintf(where, sizeof where, "election %lld, bureau %lld (%.300s%s%.300s)", (long long)d->election,
                  (long long)d->id, v->keys, v->label && *v->label ? ", " : "", v->label ? v->label : "");
-    else if (strcmp(d->table, "entry") == 0 || strcmp(d->table, "bureau") == 0 || strcmp(d->table, "assignment") == 0)
+    else if (strcmp(d->table, "entry") == 0 || strcmp(d->table, "bureau") == 0 ||
+             strcmp(d->table, "assignment") == 0)
         snprintf(where, sizeof where, "election %lld, bureau %lld", (long long)d->election, (long long)d->id);
     else
         snprintf(where, sizeof where, "election %lld, %s %lld", (long long)d->election, d->table, (long long)d->id);

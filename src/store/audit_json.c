@@ -348,9 +348,11 @@ static int fold_created(urne_audit_replay *r, const urne_audit_entry *e, int64_t
         if (json_array_size(sheets) != (size_t)n || get_int(a, "round", &round) < 0 ||
             copy_str(a, "settings", m.settings, sizeof m.settings) < 0 || get_int(a, "double_entry", &de) < 0 ||
             copy_str(a, "deadline", m.deadline, sizeof m.deadline) < 0 ||
-            copy_str(a, "created_at", m.created_at, sizeof m.created_at) < 0 ||
-            copy_str(a, "structure", m.structure, sizeof m.structure) < 0)
+            copy_str(a, "created_at", m.created_at, sizeof m.created_at) < 0)
             return bad(r, e, "its record of the election is malformed");
+        /* Absent from the first entries that recorded sheets: the names are then not compared. */
+        if (json_object_get(a, "structure") && copy_str(a, "structure", m.structure, sizeof m.structure) < 0)
+            return bad(r, e, "its digest of the election's names is malformed");
         m.full = 1;
         m.round = (int)round;
         m.double_entry = (int)de;
