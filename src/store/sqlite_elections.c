@@ -136,7 +136,9 @@ int64_t urne_store_election_create(urne_store *s, const urne_election_meta *m, c
 }
 
 static const char *const meta_sql = "SELECT id, title, round, preset, settings, double_entry, deadline, created_at,"
-                                    " published_at, published_digest, levels, contest_level FROM elections";
+                                    " published_at, published_digest, levels, contest_level, reopened_at,"
+                                    " reopened_reason, previous_published_at, previous_digest,"
+                                    " previous_reopened_at, previous_reopened_reason FROM elections";
 
 static void meta_row(sqlite3_stmt *st, urne_election_meta *m) {
     memset(m, 0, sizeof *m);
@@ -150,6 +152,12 @@ static void meta_row(sqlite3_stmt *st, urne_election_meta *m) {
     urne_sql_col_copy(st, 7, m->created_at, sizeof m->created_at);
     urne_sql_col_copy(st, 8, m->published_at, sizeof m->published_at);
     urne_sql_col_copy(st, 9, m->published_digest, sizeof m->published_digest);
+    urne_sql_col_copy(st, 12, m->reopened_at, sizeof m->reopened_at);
+    urne_sql_col_copy(st, 13, m->reopened_reason, sizeof m->reopened_reason);
+    urne_sql_col_copy(st, 14, m->previous_published_at, sizeof m->previous_published_at);
+    urne_sql_col_copy(st, 15, m->previous_digest, sizeof m->previous_digest);
+    urne_sql_col_copy(st, 16, m->previous_reopened_at, sizeof m->previous_reopened_at);
+    urne_sql_col_copy(st, 17, m->previous_reopened_reason, sizeof m->previous_reopened_reason);
 }
 
 int urne_store_election_each(urne_store *s, int (*fn)(const urne_election_meta *m, void *ctx), void *ctx) {
@@ -427,12 +435,31 @@ long urne_store_assigned_list(urne_store *s, int64_t user, int64_t election, siz
 }
 
 int urne_store_publish(urne_store *s, int64_t election, const char *at, const char *digest) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "UPDATE elections SET published_at = ?, published_digest = ? WHERE id = ?");
+    /* Every right-hand side reads the row as it was before the update. */
+    sqlite3_stmt *st = urne_sql_stmt(
+        s, "UPDATE elections SET"
+           " previous_published_at = CASE WHEN reopened_at IS NULL THEN previous_published_at ELSE published_at END,"
+           " previous_digest = CASE WHEN reopened_at IS NULL THEN previous_digest ELSE published_digest END,"
+           " previous_reopened_at = CASE WHEN reopened_at IS NULL THEN previous_reopened_at ELSE reopened_at END,"
+           " previous_reopened_reason = CASE WHEN reopened_at IS NULL THEN previous_reopened_reason"
+           "   ELSE reopened_reason END,"
+           " reopened_at = NULL, reopened_reason = NULL, published_at = ?, published_digest = ? WHERE id = ?");
     if (st == NULL) return -1;
     sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, digest, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 3, election);
     return urne_sql_step_done(s, st, "publishing");
+}
+
+int urne_store_reopen(urne_store *s, int64_t election, const char *at, const char *reason) {
+    sqlite3_stmt *st = urne_sql_stmt(s, "UPDATE elections SET reopened_at = ?, reopened_reason = ? WHERE id = ?"
+                                        " AND published_at IS NOT NULL AND reopened_at IS NULL");
+    if (st == NULL) return -1;
+    sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, reason, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, election);
+    if (urne_sql_step_done(s, st, "reopening a publication") < 0) return -1;
+    return sqlite3_changes(s->db) > 0;
 }
 
 /* ---- disputes ---- */

@@ -60,6 +60,13 @@ static const char *const migrations[] = {
     "CREATE TABLE audit(seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
     "  object TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);"
     "CREATE TABLE audit_head(id INTEGER PRIMARY KEY CHECK(id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);",
+    /* 2: a publication reopened by a contest, and the publication before the current one */
+    "ALTER TABLE elections ADD COLUMN reopened_at TEXT;"
+    "ALTER TABLE elections ADD COLUMN reopened_reason TEXT;"
+    "ALTER TABLE elections ADD COLUMN previous_published_at TEXT;"
+    "ALTER TABLE elections ADD COLUMN previous_digest TEXT;"
+    "ALTER TABLE elections ADD COLUMN previous_reopened_at TEXT;"
+    "ALTER TABLE elections ADD COLUMN previous_reopened_reason TEXT;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -56,6 +56,15 @@ typedef struct urne_election_meta {
     char created_at[32];
     char published_at[32];
     char published_digest[65];
+    /* A publication is reopened when a bureau is contested after it: the results it
+     * published are no longer final. The publication reopened keeps its date and
+     * digest above; the next publication moves them to previous_*. */
+    char reopened_at[32];           /* "" while the publication stands */
+    char reopened_reason[1024];     /* "bureau 0003 (Montval) contested: <reason>" */
+    char previous_published_at[32]; /* the last publication that was reopened, "" when none */
+    char previous_digest[65];
+    char previous_reopened_at[32];
+    char previous_reopened_reason[1024];
 } urne_election_meta;
 
 /* What the round does not hold about each bureau. */
@@ -155,7 +164,14 @@ int urne_store_is_assigned(urne_store *s, int64_t user, int64_t election, size_t
  * written to out (at most cap), or -1. */
 long urne_store_assigned_list(urne_store *s, int64_t user, int64_t election, size_t *out, size_t cap);
 
+/* Record a publication at `at` with the report's digest. When the publication
+ * before it had been reopened, it is kept as the previous one (date, digest, when
+ * and why it was reopened). */
 int urne_store_publish(urne_store *s, int64_t election, const char *at, const char *digest);
+/* Mark the current publication reopened at `at` because of `reason` (at most
+ * 1023 bytes). 1 when a publication was reopened, 0 when there was none standing
+ * (never published, or already reopened), -1 on failure. */
+int urne_store_reopen(urne_store *s, int64_t election, const char *at, const char *reason);
 
 /* ---- disputes (récolement) ---- */
 

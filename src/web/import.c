@@ -38,6 +38,16 @@ static int form_to_native(const urne_req *r, urne_buf *out, char *why, size_t si
         snprintf(why, size, "fields 'title', 'levels', 'candidates' and 'bureaux' are required (or send a file)");
         return -1;
     }
+    /* These fields become lines of the native file: a line break in one would add
+     * metadata lines of its own ("# rules: ..."), so it is refused, not kept. */
+    const char *one_line[][2] = {{"title", title}, {"levels", levels}, {"round", round}};
+    for (size_t i = 0; i < sizeof one_line / sizeof one_line[0]; i++)
+        for (const char *c = one_line[i][1]; c && *c; c++)
+            if ((unsigned char)*c < ' ') {
+                snprintf(why, size, "field '%s': a control character (code %d) at byte %zu; it must be one line",
+                         one_line[i][0], *c, (size_t)(c - one_line[i][1]) + 1);
+                return -1;
+            }
     urne_buf_printf(out, "# election: %s\n# round: %s\n# levels: %s\n", title, round && *round ? round : "1",
                     levels);
     char *copy = strdup(cands);
