@@ -15,8 +15,10 @@ static void decimal(int64_t v, int scale, char *buf, size_t size) {
     }
     int64_t unit = 1;
     for (int i = 0; i < scale; i++) unit *= 10;
-    snprintf(buf, size, "%s%lld.%0*lld", v < 0 ? "-" : "", (long long)(v < 0 ? -v : v) / unit, scale,
-             (long long)((v < 0 ? -v : v) % unit));
+    /* the magnitude as unsigned: -INT64_MIN does not fit in int64 */
+    unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    snprintf(buf, size, "%s%llu.%0*llu", v < 0 ? "-" : "", m / (unsigned long long)unit, scale,
+             m % (unsigned long long)unit);
 }
 
 static const char *state_word(char s) {

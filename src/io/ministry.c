@@ -354,7 +354,11 @@ int ministry_read_sheet(row_reader *rd, urne_span line, long ln, urne_sheet *des
     urne_sheet_init(s, 0, sheet_votes);
     s->line = ln;
     urne_sheet_set_counts(s, &counts[R_INSCRITS]); /* the roles follow the same order */
-    for (size_t g = 0; g < ngroups; g++) s->votes[slot[g]] += votes[g];
+    /* A candidate named in two groups gets both; a sum past int64 stays at INT64_MAX,
+     * far above URNE_COUNT_MAX, so the sheet's check refuses it (count-bound) rather
+     * than a wrapped, negative figure being reported as one. */
+    for (size_t g = 0; g < ngroups; g++)
+        if (__builtin_add_overflow(s->votes[slot[g]], votes[g], &s->votes[slot[g]])) s->votes[slot[g]] = INT64_MAX;
 
     /* Keys: national, then each present level. */
     size_t lv = 0;
