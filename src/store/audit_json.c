@@ -10,8 +10,9 @@
  *
  * Size: election.create records every bureau as one compact array. On the Rhône
  * file of the 2017 presidential election's first round (PR17_BVot_T1_dept69.txt,
- * 1,287 bureaux, 11 candidates) the whole entry is 77,867 bytes (60 a bureau), so
- * a 70,000-bureau national import writes an entry of about 4.2 MB, once.
+ * 1,287 bureaux, 11 candidates) the whole entry is 77,867 bytes (60 a bureau); a
+ * synthetic national file of 70,000 bureaux and 12 candidates writes one entry of
+ * 4.8 MB, once, and `urne audit verify` then takes about 1.2 s of CPU and 125 MB.
  */
 #include <jansson.h>
 #include <stdio.h>
