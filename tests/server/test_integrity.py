@@ -171,4 +171,8 @@ try:
     check(st == 200 and "<script>alert" not in page and "&lt;script&gt;" in page, "the admin page escapes titles")
 finally:
     srv.stop()
+
+# The log covers all of it: reopened and republished, refused requests left no trace.
+p = run("audit", "verify", "--db", srv.db, ok=False)
+check(p.returncode == 0, f"audit verify after the story: {p.returncode} {p.stdout} {p.stderr}")
 done()
