@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "../io/results_io.h"
+#include "password.h"
 #include "web.h"
 
 #define DISPUTE_HOURS 48 /* a commission has this long to decide; shown beside each dispute */
@@ -699,10 +700,7 @@ int64_t urne_users_create(urne_store *store, pthread_mutex_t *lock, const char *
             snprintf(err, errsize, "user name '%s': no spaces, quotes or backslashes", name);
             return -1;
         }
-    if (strlen(password) < 8) {
-        snprintf(err, errsize, "the password must have at least 8 characters");
-        return -1;
-    }
+    if (!urne_password_acceptable(password, name, err, errsize)) return -1; /* password.h */
     if (role == URNE_ROLE_PUBLIC || (tier != 1 && tier != 2)) {
         snprintf(err, errsize, "role must be observer, secretary, commission or admin; tier 1 or 2");
         return -1;

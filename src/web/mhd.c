@@ -32,6 +32,9 @@ int urne_mhd_open(urne_mhd *api, char *why, size_t size) {
         {"MHD_destroy_response", (void **)&api->destroy_response},
         {"MHD_lookup_connection_value", (void **)&api->lookup_connection_value},
         {"MHD_get_connection_info", (void **)&api->get_connection_info},
+        {"MHD_create_response_from_buffer_with_free_callback",
+         (void **)&api->create_response_from_buffer_with_free_callback},
+        {"MHD_get_connection_values", (void **)&api->get_connection_values},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         *fns[i].slot = dlsym(api->handle, fns[i].name);

@@ -2,29 +2,55 @@
  * server: urne on libmicrohttpd.
  *
  * A request's life: libmicrohttpd calls `on_request` first with the headers (we
- * refuse a body over the size limit at once), then with the body in pieces
- * (gathered in urne_req), then a last time to answer. We then parse the body (a
- * form or JSON, flattened into fields), find the session (cookie, or a bearer
- * token for API clients), check the CSRF token of any POST made with a cookie,
- * and hand the request to api.c or pages.c. When it is done, `on_completed` writes
- * one JSON line to the access log and frees the request.
+ * refuse a body over the size limit, and a path or query with a control character
+ * or broken UTF-8, at once), then with the body in pieces (gathered in urne_req),
+ * then a last time to answer. We then parse the body (a form or JSON, flattened
+ * into fields), find the session (cookie, or a bearer token for API clients),
+ * check the CSRF token of any POST made with a cookie, and hand the request to
+ * api.c or pages.c. When it is done, `on_completed` writes one JSON line to the
+ * access log and frees the request.
+ *
+ * Every response, whoever builds it (a page, the API, an error, a redirect, the
+ * cache), gets its headers from one function, add_headers: a Content-Security-
+ * Policy that allows no inline script and no framing, nosniff, DENY and the
+ * referrer policy.
+ *
+ * One client must not starve the others. libmicrohttpd holds at most
+ * max_connections at once (from the process's file limit, raised to its hard
+ * limit at start), and drops a connection idle or half-sent for
+ * connection_timeout seconds; on top of that `on_accept` refuses a client address
+ * that already holds max_per_address connections (counted by `on_connection` as
+ * they open and close). Trusted proxies are exempt: every client comes through
+ * them. libmicrohttpd's own per-address limit could not exempt them.
  *
  * Anonymous GETs are cached whole (the results pages on election night are read
- * far more than they change); any change clears the cache. A generation number
+ * far more than they change); any change clears the cache. The key is the
+ * request as the handler saw it: the language, the path, and the query arguments
+ * the handler read for that path (a path's record says which), so that
+ * `?format=f1`, `?format=f2`... all find the one page. The cache holds at most
+ * cache_bytes, dropping the least recently used entries. A generation number
  * guards against a page rendered before a change being stored after it.
+ *
+ * Failed logins are throttled per (account, address) pair (see web.h for the
+ * rule); the address is the peer's, or the one a trusted proxy forwards.
  *
  * Shutdown: SIGTERM or SIGINT stops accepting connections, lets requests in flight
  * finish, and closes the store cleanly.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,193 +72,802 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* ---- the response cache ---- */
+/* One line on the access log (standard error when there is none): an event
+ * that is not a request, such as a login held back. */
+static void log_event(urne_server *srv, json_t *o) {
+    char at[24];
+    urne_store_now(at);
+    if (o == NULL) return;
+    json_object_set_new(o, "time", json_string(at));
+    char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (line == NULL) return;
+    FILE *f = srv->access_log ? srv->access_log : stderr;
+    pthread_mutex_lock(&srv->log_lock);
+    fprintf(f, "%s\n", line);
+    fflush(f);
+    pthread_mutex_unlock(&srv->log_lock);
+    free(line);
+}
 
-#define CACHE_SLOTS 4096
+/* A name from a request, fit for a log line: printable ASCII, at most 64 bytes. */
+static void log_safe(const char *in, char *out, size_t size) {
+    size_t o = 0;
+    for (; in && *in && o + 1 < size && o < 64; in++)
+        out[o++] = (unsigned char)*in >= 0x20 && (unsigned char)*in < 0x7f ? *in : '?';
+    out[o] = 0;
+}
 
-typedef struct cache_entry {
-    char *key;
-    char *body;
-    size_t len;
-    const char *type;
-} cache_entry;
+/* ---- client addresses ---- */
 
-struct urne_cache {
-    pthread_rwlock_t lock;
-    unsigned long gen;
-    size_t used;
-    cache_entry slots[CACHE_SLOTS];
+/* An address as 16 bytes: IPv6, or IPv4 mapped into it (::ffff:a.b.c.d). */
+typedef struct addr16 {
+    unsigned char b[16];
+} addr16;
+
+static const unsigned char v4_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+static int addr_from_sockaddr(const struct sockaddr *sa, addr16 *out) {
+    memset(out, 0, sizeof *out);
+    if (sa == NULL) return -1;
+    if (sa->sa_family == AF_INET) {
+        memcpy(out->b, v4_prefix, 12);
+        memcpy(out->b + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+        return 0;
+    }
+    if (sa->sa_family == AF_INET6) {
+        memcpy(out->b, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+        return 0;
+    }
+    return -1;
+}
+
+/* Parse n bytes of s as an IPv4 or IPv6 address. 0, or -1. */
+static int addr_parse(const char *s, size_t n, addr16 *out) {
+    char text[INET6_ADDRSTRLEN + 1];
+    if (n == 0 || n >= sizeof text) return -1;
+    memcpy(text, s, n);
+    text[n] = 0;
+    struct in_addr a4;
+    memset(out, 0, sizeof *out);
+    if (inet_pton(AF_INET, text, &a4) == 1) {
+        memcpy(out->b, v4_prefix, 12);
+        memcpy(out->b + 12, &a4, 4);
+        return 0;
+    }
+    return inet_pton(AF_INET6, text, out->b) == 1 ? 0 : -1;
+}
+
+static void addr_text(const addr16 *a, char *out, size_t size) {
+    if (memcmp(a->b, v4_prefix, 12) == 0)
+        inet_ntop(AF_INET, a->b + 12, out, (socklen_t)size);
+    else
+        inet_ntop(AF_INET6, a->b, out, (socklen_t)size);
+}
+
+/* The trusted proxies: networks (an address is one of /32 or /128). */
+typedef struct proxy_net {
+    addr16 net;
+    unsigned bits; /* of the 16-byte form: an IPv4 /24 is 120 */
+} proxy_net;
+
+struct urne_proxies {
+    size_t n;
+    proxy_net nets[];
 };
 
-static size_t cache_hash(const char *k) {
-    size_t h = 1469598103934665603ULL;
-    for (; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-    return h & (CACHE_SLOTS - 1);
-}
-
-static void cache_key(const urne_req *r, char *out, size_t size) {
-    const char *q = urne_req_query(r, "level"), *u = urne_req_query(r, "unit"), *f = urne_req_query(r, "format");
-    snprintf(out, size, "%d|%s|%s|%s|%s", r->lang, r->url, q ? q : "", u ? u : "", f ? f : "");
-}
-
-/* Send a cached response if there is one; 1 when sent. */
-static int cache_serve(urne_req *r, enum MHD_Result *ret) {
-    urne_cache *c = r->srv->cache;
-    char key[1024];
-    cache_key(r, key, sizeof key);
-    pthread_rwlock_rdlock(&c->lock);
-    r->cache_gen = c->gen;
-    size_t h = cache_hash(key);
-    for (size_t i = 0; i < CACHE_SLOTS && c->slots[h].key; i++, h = (h + 1) & (CACHE_SLOTS - 1))
-        if (strcmp(c->slots[h].key, key) == 0) {
-            struct MHD_Response *resp =
-                mhd.create_response_from_buffer(c->slots[h].len, c->slots[h].body, MHD_RESPMEM_MUST_COPY);
-            const char *type = c->slots[h].type;
-            size_t len = c->slots[h].len;
-            pthread_rwlock_unlock(&c->lock);
-            if (resp == NULL) return 0;
-            mhd.add_response_header(resp, "Content-Type", type);
-            mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
-            *ret = mhd.queue_response(r->conn, 200, resp);
-            mhd.destroy_response(resp);
-            r->status = 200;
-            r->sent = len;
-            return 1;
-        }
-    pthread_rwlock_unlock(&c->lock);
+/* Parse "ADDR" or "ADDR/BITS". 0, or -1. */
+static int proxy_parse(const char *text, proxy_net *out) {
+    const char *slash = strchr(text, '/');
+    size_t n = slash ? (size_t)(slash - text) : strlen(text);
+    if (addr_parse(text, n, &out->net) < 0) return -1;
+    int v4 = memcmp(out->net.b, v4_prefix, 12) == 0;
+    out->bits = 128;
+    if (slash) {
+        char *end;
+        long bits = strtol(slash + 1, &end, 10);
+        if (slash[1] == 0 || *end || bits < 0 || bits > (v4 ? 32 : 128)) return -1;
+        out->bits = (unsigned)bits + (v4 ? 96 : 0);
+    }
+    for (unsigned i = out->bits; i < 128; i++) out->net.b[i / 8] &= (unsigned char)~(0x80u >> (i % 8));
     return 0;
 }
 
-static void cache_store(urne_req *r, const char *type, const char *body, size_t len) {
-    urne_cache *c = r->srv->cache;
-    char key[1024];
-    cache_key(r, key, sizeof key);
-    pthread_rwlock_wrlock(&c->lock);
-    if (c->gen == r->cache_gen && c->used < CACHE_SLOTS / 2) {
-        size_t h = cache_hash(key);
-        while (c->slots[h].key && strcmp(c->slots[h].key, key) != 0) h = (h + 1) & (CACHE_SLOTS - 1);
-        if (c->slots[h].key == NULL) {
-            char *k = strdup(key), *b = malloc(len ? len : 1);
-            if (k && b) {
-                memcpy(b, body, len);
-                c->slots[h] = (cache_entry){k, b, len, type};
-                c->used++;
-            } else {
-                free(k);
-                free(b);
-            }
-        }
-    }
-    pthread_rwlock_unlock(&c->lock);
-}
-
-void urne_cache_clear(urne_server *srv) {
-    urne_cache *c = srv->cache;
-    pthread_rwlock_wrlock(&c->lock);
-    for (size_t i = 0; i < CACHE_SLOTS; i++) {
-        free(c->slots[i].key);
-        free(c->slots[i].body);
-        c->slots[i] = (cache_entry){0};
-    }
-    c->used = 0;
-    c->gen++;
-    pthread_rwlock_unlock(&c->lock);
-}
-
-/* ---- login throttling ---- */
-
-#define THROTTLE_SLOTS 1024
-#define NAME_FAILURES 5     /* failures allowed for one account... */
-#define ADDR_FAILURES 30    /* ...and from one address, before a pause */
-#define THROTTLE_WINDOW 900 /* seconds over which failures are counted */
-#define THROTTLE_PAUSE 60   /* the first pause, doubled at each further failure, at most the window */
-
-typedef struct throttle_entry {
-    char key[96];
-    int failures;
-    double first, blocked_until;
-} throttle_entry;
-
-struct urne_throttle {
-    throttle_entry slots[THROTTLE_SLOTS];
-};
-
-static throttle_entry *throttle_find(urne_throttle *t, const char *key, int create) {
-    throttle_entry *oldest = &t->slots[0];
-    for (size_t i = 0; i < THROTTLE_SLOTS; i++) {
-        if (strcmp(t->slots[i].key, key) == 0) return &t->slots[i];
-        if (t->slots[i].first < oldest->first) oldest = &t->slots[i];
-    }
-    if (!create) return NULL;
-    memset(oldest, 0, sizeof *oldest);
-    snprintf(oldest->key, sizeof oldest->key, "%s", key);
-    return oldest;
-}
-
-static int throttle_check(urne_throttle *t, const char *key, double now, int *retry) {
-    throttle_entry *e = throttle_find(t, key, 0);
-    if (e && e->blocked_until > now) {
-        int s = (int)(e->blocked_until - now) + 1;
-        if (s > *retry) *retry = s;
+static int proxy_trusted(const struct urne_proxies *p, const addr16 *a) {
+    for (size_t k = 0; p && k < p->n; k++) {
+        const proxy_net *n = &p->nets[k];
+        unsigned full = n->bits / 8, rest = n->bits % 8;
+        if (memcmp(a->b, n->net.b, full) != 0) continue;
+        if (rest && ((a->b[full] ^ n->net.b[full]) & (unsigned char)(0xff00u >> rest))) continue;
         return 1;
     }
     return 0;
 }
 
-int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, int *retry_after) {
-    char k1[96], k2[96];
-    snprintf(k1, sizeof k1, "u:%s", name ? name : "");
-    snprintf(k2, sizeof k2, "a:%s", addr ? addr : "");
-    double now = now_seconds();
-    *retry_after = 0;
-    pthread_mutex_lock(&srv->lock);
-    int blocked = throttle_check(srv->throttle, k1, now, retry_after) | throttle_check(srv->throttle, k2, now, retry_after);
-    pthread_mutex_unlock(&srv->lock);
-    return blocked;
+/* The X-Forwarded-For headers of a request, joined by commas; the right end is
+ * kept when they are longer than the buffer (the right end is what we believe). */
+typedef struct forwarded {
+    char text[2048];
+    size_t len;
+} forwarded;
+
+static enum MHD_Result gather_forwarded(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+    forwarded *f = cls;
+    (void)kind;
+    if (key == NULL || value == NULL || strcasecmp(key, "X-Forwarded-For") != 0) return MHD_YES;
+    size_t n = strlen(value);
+    if (f->len) f->text[f->len++] = ',';
+    if (n >= sizeof f->text - 1) {
+        value += n - (sizeof f->text - 2);
+        n = sizeof f->text - 2;
+    }
+    if (f->len + n >= sizeof f->text) {
+        size_t drop = f->len + n - (sizeof f->text - 1);
+        memmove(f->text, f->text + drop, f->len - drop);
+        f->len -= drop;
+    }
+    memcpy(f->text + f->len, value, n);
+    f->len += n;
+    f->text[f->len] = 0;
+    return MHD_YES;
 }
 
-static void throttle_count(urne_throttle *t, const char *key, int limit, int success, double now) {
-    throttle_entry *e = throttle_find(t, key, !success);
-    if (e == NULL) return;
-    if (success) {
-        memset(e, 0, sizeof *e);
+/* The client behind a trusted proxy: walk X-Forwarded-For from the right, past
+ * the trusted proxies; the first other address is the client. Stops at an entry
+ * that is not an address (leaving the last one believed). */
+static void forwarded_client(const urne_server *srv, struct MHD_Connection *conn, addr16 *client) {
+    forwarded f = {.len = 0};
+    mhd.get_connection_values(conn, MHD_HEADER_KIND, gather_forwarded, &f);
+    size_t end = f.len;
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && f.text[start - 1] != ',') start--;
+        size_t a = start, b = end;
+        while (a < b && (f.text[a] == ' ' || f.text[a] == '\t')) a++;
+        while (b > a && (f.text[b - 1] == ' ' || f.text[b - 1] == '\t')) b--;
+        addr16 hop;
+        if (addr_parse(f.text + a, b - a, &hop) < 0) return;
+        *client = hop;
+        if (!proxy_trusted(srv->proxies, &hop)) return;
+        if (start == 0) return;
+        end = start - 1;
+    }
+}
+
+static int conn_peer(struct MHD_Connection *conn, addr16 *out) {
+    const union MHD_ConnectionInfo *ci = mhd.get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return ci ? addr_from_sockaddr(ci->client_addr, out) : -1;
+}
+
+void urne_req_addr(const urne_req *r, char *out, size_t size) {
+    addr16 peer, client;
+    snprintf(out, size, "?");
+    if (conn_peer(r->conn, &peer) < 0) return;
+    client = peer;
+    if (proxy_trusted(r->srv->proxies, &peer)) forwarded_client(r->srv, r->conn, &client);
+    addr_text(&client, out, size);
+}
+
+/* ---- connections per address ---- */
+
+/* What we keep about a connection (its socket context): the peer it is counted
+ * under, and whether the request line being read has a bad path or query. */
+typedef struct conn_ctx {
+    addr16 peer;
+    int counted;
+    int bad_url;
+} conn_ctx;
+
+/* Open connections by peer address: open addressing, never more than half full
+ * (entries at zero are dropped when the table is rebuilt). */
+typedef struct conn_slot {
+    addr16 addr;
+    unsigned open;
+    int used;
+} conn_slot;
+
+static struct {
+    pthread_mutex_t lock;
+    conn_slot *slots;
+    size_t cap, used;
+    unsigned limit; /* per address; 0: none */
+} conns = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static size_t addr_hash(const addr16 *a) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < 16; i++) h = (h ^ a->b[i]) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static conn_slot *conns_find(const addr16 *a, int create) {
+    size_t mask = conns.cap - 1, h = addr_hash(a) & mask;
+    for (; conns.slots[h].used; h = (h + 1) & mask)
+        if (memcmp(conns.slots[h].addr.b, a->b, 16) == 0) return &conns.slots[h];
+    if (!create) return NULL;
+    if (conns.used + 1 > conns.cap / 2) {
+        /* Rebuild without the addresses that hold no connection. */
+        conn_slot *old = conns.slots, *fresh = calloc(conns.cap, sizeof *fresh);
+        if (fresh == NULL) return NULL;
+        conns.slots = fresh;
+        conns.used = 0;
+        for (size_t i = 0; i < conns.cap; i++)
+            if (old[i].used && old[i].open) {
+                size_t k = addr_hash(&old[i].addr) & mask;
+                while (fresh[k].used) k = (k + 1) & mask;
+                fresh[k] = old[i];
+                conns.used++;
+            }
+        free(old);
+        if (conns.used + 1 > conns.cap / 2) return NULL;
+        h = addr_hash(a) & mask;
+        while (conns.slots[h].used) h = (h + 1) & mask;
+    }
+    conns.slots[h] = (conn_slot){*a, 0, 1};
+    conns.used++;
+    return &conns.slots[h];
+}
+
+/* libmicrohttpd asks before taking a connection: refuse a peer that already
+ * holds its share. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa, socklen_t len) {
+    urne_server *srv = cls;
+    addr16 a;
+    (void)len;
+    if (conns.limit == 0 || addr_from_sockaddr(sa, &a) < 0 || proxy_trusted(srv->proxies, &a)) return MHD_YES;
+    pthread_mutex_lock(&conns.lock);
+    conn_slot *s = conns.slots ? conns_find(&a, 0) : NULL;
+    unsigned open = s ? s->open : 0;
+    pthread_mutex_unlock(&conns.lock);
+    return open >= conns.limit ? MHD_NO : MHD_YES;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+    urne_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        conn_ctx *x = calloc(1, sizeof *x);
+        *socket_context = x;
+        if (x == NULL || conn_peer(conn, &x->peer) < 0 || proxy_trusted(srv->proxies, &x->peer)) return;
+        pthread_mutex_lock(&conns.lock);
+        conn_slot *s = conns.slots ? conns_find(&x->peer, 1) : NULL;
+        if (s) {
+            s->open++;
+            x->counted = 1;
+        }
+        pthread_mutex_unlock(&conns.lock);
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        conn_ctx *x = *socket_context;
+        if (x == NULL) return;
+        if (x->counted) {
+            pthread_mutex_lock(&conns.lock);
+            conn_slot *s = conns_find(&x->peer, 0);
+            if (s && s->open) s->open--;
+            pthread_mutex_unlock(&conns.lock);
+        }
+        free(x);
+        *socket_context = NULL;
+    }
+}
+
+/* ---- paths and queries: %XX decoded, control characters and broken UTF-8 refused ---- */
+
+static int hexval(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* 1 when the n bytes of s are UTF-8 without control characters (NUL included). */
+static int clean_text(const unsigned char *s, size_t n) {
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        if (c < 0x20 || c == 0x7f) return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+        if (len == 0 || c > 0xf4 || i + len > n) return 0;
+        for (size_t k = 1; k < len; k++)
+            if ((s[i + k] & 0xc0) != 0x80) return 0;
+        if ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] >= 0xa0) || (c == 0xf0 && s[i + 1] < 0x90) ||
+            (c == 0xf4 && s[i + 1] >= 0x90))
+            return 0; /* overlong, a surrogate, or above U+10FFFF */
+        i += len;
+    }
+    return 1;
+}
+
+/* libmicrohttpd's unescaper, for the path and each query key and value: decodes
+ * %XX in place and marks the connection's current request when the result is
+ * not clean text (on_request then answers 400). "/e/1%00/b/1" would otherwise
+ * reach the handlers as "/e/1". */
+static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s) {
+    size_t o = 0;
+    (void)cls;
+    for (size_t i = 0; s[i]; i++) {
+        int hi, lo;
+        if (s[i] == '%' && (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
+            s[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else
+            s[o++] = s[i];
+    }
+    s[o] = 0;
+    if (!clean_text((const unsigned char *)s, o) && conn) {
+        const union MHD_ConnectionInfo *ci = mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        conn_ctx *x = ci ? ci->socket_context : NULL;
+        if (x) x->bad_url = 1;
+    }
+    return o;
+}
+
+/* ---- the response cache ---- */
+
+/* The query arguments handlers read, by name: a request's query_read has bit i
+ * for query_names[i]. Handlers read a handful ("level", "unit"); a name beyond
+ * QUERY_NAMES makes the request uncacheable rather than mis-keyed. */
+#define QUERY_NAMES 16
+static char query_names[QUERY_NAMES][32];
+static size_t nquery_names;
+static pthread_mutex_t query_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int query_index(const char *name) {
+    int found = -1;
+    pthread_mutex_lock(&query_lock);
+    for (size_t i = 0; i < nquery_names && found < 0; i++)
+        if (strcmp(query_names[i], name) == 0) found = (int)i;
+    if (found < 0 && nquery_names < QUERY_NAMES && strlen(name) < sizeof query_names[0]) {
+        snprintf(query_names[nquery_names], sizeof query_names[0], "%s", name);
+        found = (int)nquery_names++;
+    }
+    pthread_mutex_unlock(&query_lock);
+    return found;
+}
+
+static const char *query_name(unsigned i) {
+    pthread_mutex_lock(&query_lock);
+    const char *n = i < nquery_names ? query_names[i] : "";
+    pthread_mutex_unlock(&query_lock);
+    return n; /* names are never changed once added */
+}
+
+/* A cached body, shared by the cache and the responses being sent from it. */
+typedef struct cache_blob {
+    atomic_uint refs;
+    size_t len;
+    char data[];
+} cache_blob;
+
+static void blob_release(cache_blob *b) {
+    if (b && atomic_fetch_sub(&b->refs, 1) == 1) free(b);
+}
+
+/* libmicrohttpd's callback when it is done with a response's body. */
+static void blob_release_data(void *data) { blob_release((cache_blob *)((char *)data - offsetof(cache_blob, data))); }
+
+/* An entry is a response (body set), or a path's record (body NULL): the query
+ * arguments the path's handler read, which the responses' keys are made of. Key,
+ * type and extra headers ("name\0value\0" pairs) are stored after the struct. */
+typedef struct cache_entry {
+    struct cache_entry *next;          /* in its bucket */
+    struct cache_entry *newer, *older; /* least recently used last */
+    size_t hash, bytes, keylen;
+    cache_blob *body;
+    unsigned names;
+    const char *key, *type, *headers;
+    size_t nheaders;
+} cache_entry;
+
+struct urne_cache {
+    pthread_mutex_t lock;
+    unsigned long gen;
+    size_t budget, used, count, nbuckets;
+    cache_entry **buckets;
+    cache_entry *newest, *oldest;
+};
+
+/* What an entry costs beyond its bytes: the struct, allocator overhead. */
+#define CACHE_OVERHEAD (sizeof(cache_entry) + 64)
+
+static size_t key_hash(const char *k, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 31));
+}
+
+/* A growable string for keys. */
+typedef struct keybuf {
+    char *s;
+    size_t len, cap;
+    int failed;
+} keybuf;
+
+static void kb_add(keybuf *k, const char *s, size_t n) {
+    if (k->failed) return;
+    if (k->len + n + 1 > k->cap) {
+        size_t cap = k->cap ? k->cap : 256;
+        while (cap < k->len + n + 1) cap *= 2;
+        char *p = realloc(k->s, cap);
+        if (p == NULL) {
+            k->failed = 1;
+            return;
+        }
+        k->s = p;
+        k->cap = cap;
+    }
+    memcpy(k->s + k->len, s, n);
+    k->len += n;
+    k->s[k->len] = 0;
+}
+
+/* The key of a path's record ("P", language, path) or of a response ("R",
+ * language, path, then each argument in `names` with its value, length-prefixed,
+ * or marked absent). malloc'ed; NULL when out of memory. */
+static char *cache_key(const urne_req *r, int record, unsigned names, size_t *len) {
+    keybuf k = {0};
+    char head[32];
+    snprintf(head, sizeof head, "%c%d|", record ? 'P' : 'R', r->lang);
+    kb_add(&k, head, strlen(head));
+    kb_add(&k, r->url, strlen(r->url));
+    for (unsigned i = 0; !record && i < QUERY_NAMES; i++) {
+        if (!(names & (1u << i))) continue;
+        const char *name = query_name(i);
+        const char *v = mhd.lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+        char n[48];
+        snprintf(n, sizeof n, "\x1f%s", name);
+        kb_add(&k, n, strlen(n));
+        if (v) {
+            snprintf(n, sizeof n, "=%zu:", strlen(v));
+            kb_add(&k, n, strlen(n));
+            kb_add(&k, v, strlen(v));
+        } else
+            kb_add(&k, "!", 1);
+    }
+    if (k.failed) {
+        free(k.s);
+        return NULL;
+    }
+    *len = k.len;
+    return k.s;
+}
+
+static cache_entry *cache_find(urne_cache *c, const char *key, size_t len, size_t hash) {
+    if (c->nbuckets == 0) return NULL;
+    for (cache_entry *e = c->buckets[hash & (c->nbuckets - 1)]; e; e = e->next)
+        if (e->hash == hash && e->keylen == len && memcmp(e->key, key, len) == 0) return e;
+    return NULL;
+}
+
+static void lru_unlink(urne_cache *c, cache_entry *e) {
+    if (e->newer) e->newer->older = e->older; else c->newest = e->older;
+    if (e->older) e->older->newer = e->newer; else c->oldest = e->newer;
+    e->newer = e->older = NULL;
+}
+
+static void lru_front(urne_cache *c, cache_entry *e) {
+    e->older = c->newest;
+    e->newer = NULL;
+    if (c->newest) c->newest->newer = e;
+    c->newest = e;
+    if (c->oldest == NULL) c->oldest = e;
+}
+
+static void cache_touch(urne_cache *c, cache_entry *e) {
+    if (c->newest == e) return;
+    lru_unlink(c, e);
+    lru_front(c, e);
+}
+
+static void cache_remove(urne_cache *c, cache_entry *e) {
+    cache_entry **p = &c->buckets[e->hash & (c->nbuckets - 1)];
+    while (*p != e) p = &(*p)->next;
+    *p = e->next;
+    lru_unlink(c, e);
+    c->used -= e->bytes;
+    c->count--;
+    blob_release(e->body);
+    free(e);
+}
+
+/* Add e (not yet in the cache); grows the buckets to keep chains short. */
+static void cache_insert(urne_cache *c, cache_entry *e) {
+    if (c->count + 1 > c->nbuckets) {
+        size_t n = c->nbuckets ? c->nbuckets * 2 : 1024;
+        cache_entry **b = calloc(n, sizeof *b);
+        if (b) {
+            for (size_t i = 0; i < c->nbuckets; i++)
+                for (cache_entry *x = c->buckets[i], *next; x; x = next) {
+                    next = x->next;
+                    x->next = b[x->hash & (n - 1)];
+                    b[x->hash & (n - 1)] = x;
+                }
+            free(c->buckets);
+            c->buckets = b;
+            c->nbuckets = n;
+        }
+    }
+    if (c->nbuckets == 0) {
+        blob_release(e->body);
+        free(e);
         return;
     }
-    if (e->failures == 0 || now - e->first > THROTTLE_WINDOW) {
-        e->failures = 0;
-        e->first = now;
+    e->next = c->buckets[e->hash & (c->nbuckets - 1)];
+    c->buckets[e->hash & (c->nbuckets - 1)] = e;
+    lru_front(c, e);
+    c->used += e->bytes;
+    c->count++;
+    while (c->used > c->budget && c->oldest && c->oldest != e) cache_remove(c, c->oldest);
+}
+
+/* A new entry for key, owning body (may be NULL), with type and headers copied. */
+static cache_entry *entry_new(const char *key, size_t keylen, cache_blob *body, const char *type,
+                              const char *const *headers) {
+    size_t tlen = type ? strlen(type) + 1 : 1, hlen = 0, nh = 0;
+    for (size_t i = 0; headers && headers[i]; i += 2, nh++) hlen += strlen(headers[i]) + strlen(headers[i + 1]) + 2;
+    cache_entry *e = malloc(sizeof *e + keylen + 1 + tlen + hlen + 1);
+    if (e == NULL) return NULL;
+    memset(e, 0, sizeof *e);
+    char *p = (char *)(e + 1);
+    memcpy(p, key, keylen + 1);
+    e->key = p;
+    e->keylen = keylen;
+    e->hash = key_hash(key, keylen);
+    p += keylen + 1;
+    memcpy(p, type ? type : "", tlen);
+    e->type = p;
+    p += tlen;
+    e->headers = p;
+    e->nheaders = nh;
+    for (size_t i = 0; headers && headers[i]; i += 2)
+        for (int k = 0; k < 2; k++) {
+            size_t n = strlen(headers[i + k]) + 1;
+            memcpy(p, headers[i + k], n);
+            p += n;
+        }
+    e->body = body;
+    e->bytes = CACHE_OVERHEAD + keylen + tlen + hlen + (body ? sizeof *body + body->len : 0);
+    return e;
+}
+
+static void add_headers(struct MHD_Response *resp, const char *type, int cacheable, const char *const *extra,
+                        const char *packed, size_t npacked);
+
+/* Send a cached response if there is one; 1 when sent. Records the cache's
+ * generation for cache_store either way. */
+static int cache_serve(urne_req *r, enum MHD_Result *ret) {
+    urne_cache *c = r->srv->cache;
+    pthread_mutex_lock(&c->lock);
+    r->cache_gen = c->gen;
+    int off = c->budget == 0;
+    pthread_mutex_unlock(&c->lock);
+    if (off) return 0;
+    /* ?lang=fr|en on a page sets the language cookie: rendered, not cached. */
+    const char *lang = mhd.lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "lang");
+    if (lang && (strcmp(lang, "fr") == 0 || strcmp(lang, "en") == 0) && strncmp(r->url, "/api/", 5) != 0) return 0;
+    size_t plen, klen;
+    char *pkey = cache_key(r, 1, 0, &plen);
+    if (pkey == NULL) return 0;
+    pthread_mutex_lock(&c->lock);
+    cache_entry *p = cache_find(c, pkey, plen, key_hash(pkey, plen));
+    unsigned names = p ? p->names : 0;
+    if (p) cache_touch(c, p);
+    pthread_mutex_unlock(&c->lock);
+    free(pkey);
+    if (p == NULL) return 0;
+    char *key = cache_key(r, 0, names, &klen);
+    if (key == NULL) return 0;
+    struct MHD_Response *resp = NULL;
+    size_t len = 0;
+    pthread_mutex_lock(&c->lock);
+    cache_entry *e = c->gen == r->cache_gen ? cache_find(c, key, klen, key_hash(key, klen)) : NULL;
+    if (e && e->body) {
+        cache_touch(c, e);
+        atomic_fetch_add(&e->body->refs, 1);
+        resp = mhd.create_response_from_buffer_with_free_callback(e->body->len, e->body->data, blob_release_data);
+        if (resp == NULL)
+            blob_release(e->body);
+        else {
+            add_headers(resp, e->type, 1, NULL, e->headers, e->nheaders);
+            len = e->body->len;
+        }
     }
-    e->failures++;
-    if (e->failures >= limit) {
-        double pause = THROTTLE_PAUSE;
-        for (int i = limit; i < e->failures && pause < THROTTLE_WINDOW; i++) pause *= 2;
-        e->blocked_until = now + (pause < THROTTLE_WINDOW ? pause : THROTTLE_WINDOW);
+    pthread_mutex_unlock(&c->lock);
+    free(key);
+    if (resp == NULL) return 0;
+    *ret = mhd.queue_response(r->conn, 200, resp);
+    mhd.destroy_response(resp);
+    r->status = 200;
+    r->sent = len;
+    return 1;
+}
+
+/* Keep a 200 response to an anonymous GET, unless the cache changed since the
+ * request began, it sets a cookie, or it would take more than an eighth of the
+ * budget. */
+static void cache_store(urne_req *r, const char *type, const char *body, size_t len, const char *const *headers) {
+    urne_cache *c = r->srv->cache;
+    for (size_t i = 0; headers && headers[i]; i += 2)
+        if (strcasecmp(headers[i], "Set-Cookie") == 0) return;
+    if (c->budget == 0 || len > c->budget / 8) return;
+    size_t plen, klen;
+    cache_blob *b = malloc(sizeof *b + (len ? len : 1));
+    if (b == NULL) return;
+    atomic_init(&b->refs, 1);
+    b->len = len;
+    memcpy(b->data, body, len);
+    char *pkey = cache_key(r, 1, 0, &plen), *key = cache_key(r, 0, r->query_read, &klen);
+    cache_entry *rec = pkey ? entry_new(pkey, plen, NULL, NULL, NULL) : NULL;
+    cache_entry *e = key ? entry_new(key, klen, b, type, headers) : NULL;
+    free(pkey);
+    free(key);
+    if (rec == NULL || e == NULL) {
+        free(rec);
+        free(e);
+        free(b);
+        return;
     }
+    rec->names = r->query_read;
+    pthread_mutex_lock(&c->lock);
+    if (c->gen == r->cache_gen) {
+        cache_entry *old = cache_find(c, rec->key, rec->keylen, rec->hash);
+        if (old) {
+            old->names = rec->names; /* what the handler reads now */
+            cache_touch(c, old);
+            free(rec);
+        } else
+            cache_insert(c, rec);
+        rec = NULL;
+        if (cache_find(c, e->key, e->keylen, e->hash) == NULL) {
+            cache_insert(c, e);
+            e = NULL;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    free(rec);
+    if (e) {
+        blob_release(e->body);
+        free(e);
+    }
+}
+
+void urne_cache_clear(urne_server *srv) {
+    urne_cache *c = srv->cache;
+    pthread_mutex_lock(&c->lock);
+    while (c->oldest) cache_remove(c, c->oldest);
+    c->gen++;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* ---- login throttling ---- */
+
+#define PAIR_FAILURES 5     /* failures of one (account, address) pair before it waits */
+#define ADDR_FAILURES 30    /* failures from one address before its failed pairs wait after one */
+#define THROTTLE_PAUSE 60   /* the first wait, doubled at each further failure... */
+#define THROTTLE_MAX 900    /* ...up to this */
+#define THROTTLE_QUIET 900  /* failures are forgotten after this long without one */
+#define THROTTLE_WAYS 8
+#define PAIR_SETS 4096
+#define ADDR_SETS 1024
+
+/* A pair or an address, by a keyed hash of its text (0: an empty slot). */
+typedef struct throttle_slot {
+    uint64_t key;
+    int failures;
+    double last, blocked_until;
+} throttle_slot;
+
+/* Set-associative tables: a key lives in one set of THROTTLE_WAYS slots, chosen by
+ * a hash keyed with a secret, so nobody can aim at the set of someone else's pair
+ * to push it out. A full set gives up its longest-idle slot not held back. */
+struct urne_throttle {
+    pthread_mutex_t lock;
+    unsigned char secret[crypto_shorthash_KEYBYTES];
+    throttle_slot pairs[PAIR_SETS][THROTTLE_WAYS];
+    throttle_slot addrs[ADDR_SETS][THROTTLE_WAYS];
+};
+
+static uint64_t throttle_key(const urne_throttle *t, const char *addr, const char *name) {
+    size_t a = strlen(addr), n = name ? strlen(name) : 0;
+    unsigned char h[crypto_shorthash_BYTES];
+    char *text = malloc(a + n + 2);
+    if (text == NULL) return 1;
+    memcpy(text, addr, a + 1);
+    if (name) memcpy(text + a + 1, name, n + 1);
+    crypto_shorthash(h, (const unsigned char *)text, name ? a + n + 2 : a, t->secret);
+    free(text);
+    uint64_t k;
+    memcpy(&k, h, sizeof k);
+    return k ? k : 1;
+}
+
+static throttle_slot *throttle_find(throttle_slot (*sets)[THROTTLE_WAYS], size_t nsets, uint64_t key, int create,
+                                    double now) {
+    throttle_slot *set = sets[(key >> 7) % nsets], *victim = NULL;
+    for (size_t i = 0; i < THROTTLE_WAYS; i++)
+        if (set[i].key == key) return &set[i];
+    if (!create) return NULL;
+    for (size_t i = 0; i < THROTTLE_WAYS; i++) {
+        throttle_slot *s = &set[i];
+        if (s->key == 0) {
+            victim = s;
+            break;
+        }
+        int held = s->blocked_until > now;
+        if (victim == NULL || (victim->blocked_until > now && !held) ||
+            ((victim->blocked_until > now) == held && s->last < victim->last))
+            victim = s;
+    }
+    memset(victim, 0, sizeof *victim);
+    victim->key = key;
+    return victim;
+}
+
+/* The failures a slot still counts (forgotten after a quiet spell). */
+static int throttle_failures(const throttle_slot *s, double now) {
+    if (s == NULL) return 0;
+    return s->blocked_until <= now && now - s->last > THROTTLE_QUIET ? 0 : s->failures;
+}
+
+/* Count a failure; returns the wait it starts (0: none). */
+static double throttle_fail(throttle_slot *s, int limit, double now) {
+    s->failures = throttle_failures(s, now) + 1;
+    s->last = now;
+    if (s->failures < limit) return 0;
+    double pause = THROTTLE_PAUSE;
+    for (int i = limit; i < s->failures && pause < THROTTLE_MAX; i++) pause *= 2;
+    if (pause > THROTTLE_MAX) pause = THROTTLE_MAX;
+    s->blocked_until = now + pause;
+    return pause;
+}
+
+static void throttle_log(urne_server *srv, const char *event, const char *addr, const char *name, int failures,
+                         int wait) {
+    char who[80];
+    log_safe(name, who, sizeof who);
+    log_event(srv, json_pack("{s:s, s:s, s:s, s:i, s:i}", "event", event, "remote", addr ? addr : "?", "account",
+                             who, "failures", failures, "wait", wait));
+}
+
+int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, int *retry_after) {
+    urne_throttle *t = srv->throttle;
+    addr = addr ? addr : "?";
+    uint64_t kp = throttle_key(t, addr, name ? name : ""), ka = throttle_key(t, addr, NULL);
+    double now = now_seconds(), wait = 0;
+    pthread_mutex_lock(&t->lock);
+    throttle_slot *p = throttle_find(t->pairs, PAIR_SETS, kp, 0, now);
+    throttle_slot *a = throttle_find(t->addrs, ADDR_SETS, ka, 0, now);
+    int failures = throttle_failures(p, now);
+    if (p && p->blocked_until > now) wait = p->blocked_until - now;
+    if (failures > 0 && a && a->blocked_until > now && a->blocked_until - now > wait) wait = a->blocked_until - now;
+    pthread_mutex_unlock(&t->lock);
+    *retry_after = wait > 0 ? (int)wait + 1 : 0;
+    if (wait > 0) throttle_log(srv, "login-refused", addr, name, failures, *retry_after);
+    return wait > 0;
 }
 
 void urne_throttle_record(urne_server *srv, const char *name, const char *addr, int success) {
-    char k1[96], k2[96];
-    snprintf(k1, sizeof k1, "u:%s", name ? name : "");
-    snprintf(k2, sizeof k2, "a:%s", addr ? addr : "");
-    double now = now_seconds();
-    pthread_mutex_lock(&srv->lock);
-    throttle_count(srv->throttle, k1, NAME_FAILURES, success, now);
-    if (!success) throttle_count(srv->throttle, k2, ADDR_FAILURES, 0, now);
-    pthread_mutex_unlock(&srv->lock);
+    urne_throttle *t = srv->throttle;
+    addr = addr ? addr : "?";
+    uint64_t kp = throttle_key(t, addr, name ? name : ""), ka = throttle_key(t, addr, NULL);
+    double now = now_seconds(), pair_wait = 0, addr_wait = 0;
+    int failures = 0, addr_failures = 0;
+    pthread_mutex_lock(&t->lock);
+    if (success) {
+        throttle_slot *p = throttle_find(t->pairs, PAIR_SETS, kp, 0, now);
+        if (p) memset(p, 0, sizeof *p);
+    } else {
+        throttle_slot *p = throttle_find(t->pairs, PAIR_SETS, kp, 1, now);
+        throttle_slot *a = throttle_find(t->addrs, ADDR_SETS, ka, 1, now);
+        pair_wait = throttle_fail(p, PAIR_FAILURES, now);
+        addr_wait = throttle_fail(a, ADDR_FAILURES, now);
+        failures = p->failures;
+        addr_failures = a->failures;
+    }
+    pthread_mutex_unlock(&t->lock);
+    if (pair_wait > 0) throttle_log(srv, "login-throttled", addr, name, failures, (int)pair_wait);
+    if (addr_wait > 0) throttle_log(srv, "address-throttled", addr, "", addr_failures, (int)addr_wait);
 }
 
 /* ---- requests ---- */
-
-void urne_req_addr(const urne_req *r, char *out, size_t size) {
-    const union MHD_ConnectionInfo *ci = mhd.get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(out, size, "?");
-    if (ci == NULL || ci->client_addr == NULL) return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
-}
 
 const char *urne_req_param(const urne_req *r, const char *key) {
     for (size_t i = 0; i < r->nparams; i++)
@@ -241,6 +876,16 @@ const char *urne_req_param(const urne_req *r, const char *key) {
 }
 
 const char *urne_req_query(const urne_req *r, const char *key) {
+    /* The cache keys a response on the arguments its handler read: note them
+     * (the language is the request's already). The request is ours to change: the
+     * const is the handlers' promise, not the object's. */
+    if (r->cacheable && strcmp(key, "lang") != 0) {
+        int i = query_index(key);
+        if (i < 0)
+            ((urne_req *)r)->cacheable = 0;
+        else
+            ((urne_req *)r)->query_read |= 1u << i;
+    }
     return mhd.lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
@@ -425,26 +1070,43 @@ int urne_session_open(urne_req *r, const urne_user *u, char token_out[65]) {
 
 /* ---- responses ---- */
 
+/* Sent with every response (add_headers). No inline script or style, nothing
+ * from elsewhere, no framing by another site, forms posted only here. */
 static const char *const security_headers[][2] = {
+    {"Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
+    {"Referrer-Policy", "same-origin"},
     {"X-Content-Type-Options", "nosniff"},
     {"X-Frame-Options", "DENY"},
-    {"Referrer-Policy", "same-origin"},
 };
+
+/* The headers of every response, the cache's included: the type, the security
+ * headers, no-store unless cacheable, then the handler's own (as a NULL-ended
+ * array of name, value, or as npacked "name\0value\0" pairs from the cache). */
+static void add_headers(struct MHD_Response *resp, const char *type, int cacheable, const char *const *extra,
+                        const char *packed, size_t npacked) {
+    mhd.add_response_header(resp, "Content-Type", type);
+    for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+        mhd.add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+    if (!cacheable) mhd.add_response_header(resp, "Cache-Control", "no-store");
+    for (size_t i = 0; extra && extra[i]; i += 2) mhd.add_response_header(resp, extra[i], extra[i + 1]);
+    for (size_t i = 0; packed && i < npacked; i++) {
+        const char *name = packed, *value = name + strlen(name) + 1;
+        mhd.add_response_header(resp, name, value);
+        packed = value + strlen(value) + 1;
+    }
+}
 
 enum MHD_Result urne_reply_full(urne_req *r, unsigned status, const char *type, const char *body, size_t len,
                                 const char *const *headers) {
     struct MHD_Response *resp = mhd.create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (resp == NULL) return MHD_NO;
-    mhd.add_response_header(resp, "Content-Type", type);
-    for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
-        mhd.add_response_header(resp, security_headers[i][0], security_headers[i][1]);
-    if (!r->cacheable) mhd.add_response_header(resp, "Cache-Control", "no-store");
-    for (size_t i = 0; headers && headers[i]; i += 2) mhd.add_response_header(resp, headers[i], headers[i + 1]);
+    add_headers(resp, type, r->cacheable, headers, NULL, 0);
     enum MHD_Result ret = mhd.queue_response(r->conn, status, resp);
     mhd.destroy_response(resp);
     r->status = (int)status;
     r->sent = len;
-    if (r->cacheable && status == 200) cache_store(r, type, body, len);
+    if (r->cacheable && status == 200) cache_store(r, type, body, len, headers);
     return ret;
 }
 
@@ -533,6 +1195,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->url = url;
         r->started = now_seconds();
         *con_cls = r;
+        /* The unescaper marked the connection: a control character or broken
+         * UTF-8 in the path or the query. Answered before any body is read. */
+        const union MHD_ConnectionInfo *ci = mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        conn_ctx *x = ci ? ci->socket_context : NULL;
+        if (x && x->bad_url) {
+            x->bad_url = 0;
+            pick_lang(r);
+            return refuse(r, 400,
+                          L(r, "Adresse invalide : caractère de contrôle ou UTF-8 incorrect dans le chemin ou la requête.",
+                            "Bad address: a control character or invalid UTF-8 in the path or query."));
+        }
         const char *cl = mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         size_t limit = is_import(url, method) ? IMPORT_LIMIT : BODY_LIMIT;
         if (cl && strtoull(cl, NULL, 10) > limit) {
@@ -567,13 +1240,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void log_access(urne_req *r) {
     urne_server *srv = r->srv;
     if (srv->access_log == NULL) return;
-    char at[24], addr[64];
+    char at[24], addr[64], peer[64] = "";
     urne_store_now(at);
     urne_req_addr(r, addr, sizeof addr);
+    addr16 p;
+    if (conn_peer(r->conn, &p) == 0) addr_text(&p, peer, sizeof peer);
+    /* A path refused for broken UTF-8 is logged with '?' for its odd bytes. */
+    const char *url = r->url ? r->url : "";
+    char *clean = NULL;
+    if (!clean_text((const unsigned char *)url, strlen(url)) && (clean = strdup(url)) != NULL) {
+        for (char *c = clean; *c; c++)
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f) *c = '?';
+        url = clean;
+    }
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:f, s:s}", "time", at, "remote", addr, "method",
-                          r->method ? r->method : "", "path", r->url ? r->url : "", "status", r->status, "bytes",
+                          r->method ? r->method : "", "path", url, "status", r->status, "bytes",
                           (json_int_t)r->sent, "ms", (now_seconds() - r->started) * 1000.0, "user",
                           r->user.role == URNE_ROLE_PUBLIC ? "" : r->user.name);
+    free(clean);
+    /* Behind a trusted proxy, the proxy too. */
+    if (o && *peer && strcmp(peer, addr) != 0) json_object_set_new(o, "peer", json_string(peer));
     char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(o);
     if (line) {
@@ -618,6 +1304,24 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, char *err, s
     return 0;
 }
 
+/* Raise the soft limit on open files to the hard one: each connection is one.
+ * Returns the limit now in force (0 when unknown). */
+static rlim_t raise_file_limit(void) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
+    if (rl.rlim_cur < rl.rlim_max) {
+        struct rlimit want = rl;
+        want.rlim_cur = rl.rlim_max == RLIM_INFINITY ? 1048576 : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &want) == 0) rl = want;
+    }
+    return rl.rlim_cur == RLIM_INFINITY ? 1048576 : rl.rlim_cur;
+}
+
+/* Files the server keeps open besides connections: the store (database, WAL,
+ * shared memory), the log, the listening socket, epoll, one per thread... */
+#define FILES_RESERVED 64
+#define AUTO_CONNECTIONS 16384 /* at most, when the file limit allows */
+
 int urne_web_serve(const urne_serve_options *opt) {
     char err[600];
     struct sockaddr_in sa;
@@ -625,31 +1329,71 @@ int urne_web_serve(const urne_serve_options *opt) {
         fprintf(stderr, "urne serve: %s\n", err);
         return 2;
     }
+    struct urne_proxies *proxies = calloc(1, sizeof *proxies + opt->ntrusted_proxies * sizeof(proxy_net));
+    if (proxies == NULL) {
+        fprintf(stderr, "urne serve: out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < opt->ntrusted_proxies; i++)
+        if (proxy_parse(opt->trusted_proxies[i], &proxies->nets[proxies->n++]) < 0) {
+            fprintf(stderr, "urne serve: --trusted-proxy %s: expected an IPv4 or IPv6 address, or ADDRESS/BITS\n",
+                    opt->trusted_proxies[i]);
+            free(proxies);
+            return 2;
+        }
+
+    /* Connections: the file limit decides how many can be open at once. */
+    rlim_t files = raise_file_limit();
+    unsigned fit = files > FILES_RESERVED + 16 ? (unsigned)(files - FILES_RESERVED < 1000000 ? files - FILES_RESERVED
+                                                                                                : 1000000)
+                                                : 16;
+    unsigned max_conn = opt->max_connections ? opt->max_connections : (fit < AUTO_CONNECTIONS ? fit : AUTO_CONNECTIONS);
+    if (max_conn > fit) {
+        fprintf(stderr,
+                "urne serve: --max-connections %u is more than the open-file limit allows (%llu files); using %u\n",
+                max_conn, (unsigned long long)files, fit);
+        max_conn = fit;
+    }
+    unsigned timeout = opt->connection_timeout ? opt->connection_timeout : URNE_SERVE_TIMEOUT;
+    size_t cache_bytes = opt->cache_bytes == (size_t)-1 ? (size_t)URNE_SERVE_CACHE_MIB << 20 : opt->cache_bytes;
+    conns.limit = opt->max_per_address;
+    conns.cap = 1024;
+    while (conns.cap < 4 * (size_t)max_conn) conns.cap *= 2;
+    conns.slots = calloc(conns.cap, sizeof *conns.slots);
+    conns.used = 0;
+
     if (sodium_init() < 0) {
         fprintf(stderr, "urne serve: libsodium could not start\n");
+        free(proxies);
         return 1;
     }
     if (urne_mhd_open(&mhd, err, sizeof err) != 0) {
         fprintf(stderr, "urne serve: %s\n", err);
+        free(proxies);
         return 1;
     }
     urne_server srv = {0};
     pthread_mutex_init(&srv.lock, NULL);
     pthread_mutex_init(&srv.log_lock, NULL);
     srv.secure_cookies = opt->secure_cookies;
+    srv.proxies = proxies;
     srv.store = urne_store_open(opt->db, err, sizeof err);
     if (srv.store == NULL) {
         fprintf(stderr, "urne serve: %s\n", err);
+        free(proxies);
         return 1;
     }
     srv.cache = calloc(1, sizeof *srv.cache);
     srv.throttle = calloc(1, sizeof *srv.throttle);
-    if (srv.cache == NULL || srv.throttle == NULL) {
+    if (srv.cache == NULL || srv.throttle == NULL || conns.slots == NULL) {
         fprintf(stderr, "urne serve: out of memory\n");
         urne_store_close(srv.store);
         return 1;
     }
-    pthread_rwlock_init(&srv.cache->lock, NULL);
+    pthread_mutex_init(&srv.cache->lock, NULL);
+    srv.cache->budget = cache_bytes;
+    pthread_mutex_init(&srv.throttle->lock, NULL);
+    randombytes_buf(srv.throttle->secret, sizeof srv.throttle->secret);
     if (urne_view_load_all(&srv, err, sizeof err) < 0) {
         fprintf(stderr, "urne serve: %s: %s\n", opt->db, err);
         urne_store_close(srv.store);
@@ -678,10 +1422,11 @@ int urne_web_serve(const urne_serve_options *opt) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = opt->threads ? opt->threads : (unsigned)(cores > 0 ? cores : 2);
     struct MHD_Daemon *d = mhd.start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &srv,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, on_accept, &srv, on_request, &srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
+        MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT, max_conn,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, &srv, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
         MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "urne serve: cannot listen on %s (in use, or not an address of this machine)\n",
@@ -691,8 +1436,13 @@ int urne_web_serve(const urne_serve_options *opt) {
         return 1;
     }
     if (!opt->quiet) {
+        char per[32] = "no limit";
+        if (conns.limit) snprintf(per, sizeof per, "%u", conns.limit);
         printf("urne: serving %s on http://%s/ (%zu election%s, %u threads); SIGTERM or Ctrl-C stops\n", opt->db,
                opt->listen, srv.nelections, srv.nelections == 1 ? "" : "s", threads);
+        printf("urne: at most %u connections (per address: %s), idle ones closed after %u s; page cache %zu MiB; "
+               "%zu trusted prox%s\n",
+               max_conn, per, timeout, cache_bytes >> 20, proxies->n, proxies->n == 1 ? "y" : "ies");
         fflush(stdout);
     }
     int sig = 0;
@@ -702,13 +1452,17 @@ int urne_web_serve(const urne_serve_options *opt) {
         fflush(stdout);
     }
     mhd.stop_daemon(d);
-    urne_mhd_close(&mhd);
     urne_cache_clear(&srv);
+    urne_mhd_close(&mhd);
     urne_view_free_all(&srv);
     urne_store_close(srv.store);
     if (srv.access_log && srv.access_log != stderr) fclose(srv.access_log);
+    free(srv.cache->buckets);
     free(srv.cache);
     free(srv.throttle);
+    free(proxies);
+    free(conns.slots);
+    conns.slots = NULL;
     if (!opt->quiet) printf("urne: stopped cleanly\n");
     return 0;
 }

@@ -36,7 +36,18 @@ typedef struct urne_serve_options {
     unsigned threads;        /* 0: one per core */
     int secure_cookies;      /* add Secure to cookies (behind HTTPS) */
     int quiet;               /* no start-up lines */
+    unsigned max_connections;    /* at once, all clients; 0: from the process's file limit */
+    unsigned max_per_address;    /* at once from one client address; 0: no limit */
+    unsigned connection_timeout; /* seconds a connection may stay idle or half-sent; 0: the default */
+    size_t cache_bytes;          /* the anonymous page cache's budget; (size_t)-1: the default, 0: none */
+    const char *const *trusted_proxies; /* "ADDR" or "ADDR/BITS": peers whose X-Forwarded-For is believed */
+    size_t ntrusted_proxies;
 } urne_serve_options;
+
+/* The defaults `urne serve --help` shows. */
+#define URNE_SERVE_PER_ADDRESS 64
+#define URNE_SERVE_TIMEOUT 10
+#define URNE_SERVE_CACHE_MIB 64
 
 /* Run the server until SIGTERM or SIGINT; returns an exit status. */
 int urne_web_serve(const urne_serve_options *opt);
@@ -63,6 +74,7 @@ typedef struct urne_server {
     FILE *access_log;
     pthread_mutex_t log_lock;
     int secure_cookies;
+    struct urne_proxies *proxies; /* --trusted-proxy (server.c) */
 } urne_server;
 
 /* Load every election from the store (under the lock). 0 or -1 with err. */
@@ -140,6 +152,7 @@ typedef struct urne_req {
     int lang;
     int cacheable;           /* an anonymous GET: the response may be cached */
     unsigned long cache_gen; /* the cache's generation when the request began */
+    unsigned query_read;     /* the query arguments the handler read (server.c's cache keys on them) */
     int status;              /* for the access log */
     size_t sent;
     double started;
@@ -170,12 +183,20 @@ int urne_session_open(urne_req *r, const urne_user *u, char token_out[65]);
 /* The Set-Cookie value for token (NULL token: clearing the cookie). */
 void urne_session_cookie(const urne_req *r, const char *token, char *out, size_t size);
 
-/* Login throttling: 1 when attempts for this name or address are blocked for now
- * (*retry_after seconds), else 0. */
+/* Login throttling, per (account, client address) pair. 1 when a login to `name`
+ * from `addr` must wait (*retry_after seconds; the refusal is logged), else 0. A
+ * pair is only ever held back after failures of its own: five in a row, or one
+ * while its address has failed thirty times in all, and the wait doubles with
+ * each further failure (60 s, 120 s... at most 15 min). So a correct password is
+ * never refused from an address that did not fail, whatever others do. */
 int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, int *retry_after);
+/* Count a login attempt: a success clears the pair, a failure counts for the pair
+ * and the address (and is logged when it starts a wait). */
 void urne_throttle_record(urne_server *srv, const char *name, const char *addr, int success);
 
-/* The client's address as text. */
+/* The client's address as text: the connection's peer, or, when the peer is one
+ * of the --trusted-proxy addresses, the right-most X-Forwarded-For address that is
+ * not itself a trusted proxy. */
 void urne_req_addr(const urne_req *r, char *out, size_t size);
 
 /* Forget every cached response (after any change). */

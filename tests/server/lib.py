@@ -47,17 +47,19 @@ def run(*args, stdin=None, ok=True):
 
 
 class Server:
-    def __init__(self, db=None):
+    def __init__(self, db=None, args=()):
+        """args: more options for `urne serve` (e.g. ["--trusted-proxy", "127.0.0.1"])."""
         self.dir = tempfile.mkdtemp(prefix="urne-test-")
         self.db = db or os.path.join(self.dir, "urne.db")
         self.port = None
         self.proc = None
+        self.args = list(args)
 
     def start(self):
         self.port = free_port()
         self.log = open(os.path.join(self.dir, "server.log"), "a")
         self.proc = subprocess.Popen([URNE, "serve", "--db", self.db, "--listen", f"127.0.0.1:{self.port}",
-                                      "--access-log", os.path.join(self.dir, "access.log")],
+                                      "--access-log", os.path.join(self.dir, "access.log"), *self.args],
                                      stdout=self.log, stderr=self.log)
         for _ in range(200):
             try:
@@ -78,19 +80,43 @@ class Server:
             self.proc.wait(timeout=30)
         return self.proc.returncode
 
-    def client(self):
-        return Client(self.port)
+    def client(self, source=None):
+        return Client(self.port, source)
+
+    def rss_kb(self):
+        """The server's resident memory (VmRSS, kB), read from /proc."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def access_log(self):
+        """The access log's lines, parsed (JSON, one per line)."""
+        path = os.path.join(self.dir, "access.log")
+        if not os.path.exists(path):
+            return []
+        out = []
+        for line in open(path, encoding="utf-8", errors="replace"):
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                pass
+        return out
 
 
 class Client:
     """A user agent. login() uses the browser's way (cookie, then X-CSRF-Token on
-    POSTs) unless bearer=True."""
+    POSTs) unless bearer=True. source: the loopback address to connect from
+    (127.0.0.2...), to be another client address for the server."""
 
-    def __init__(self, port):
+    def __init__(self, port, source=None):
         self.port = port
+        self.source = source
         self.cookie = None
         self.csrf = None
         self.token = None
+        self.last_headers = {}
 
     def request(self, method, path, body=None, headers=None, raw=None, content_type=None):
         h = dict(headers or {})
@@ -106,11 +132,13 @@ class Client:
             h["Content-Type"] = content_type
         if method == "POST" and self.csrf and "X-CSRF-Token" not in h and not self.token:
             h["X-CSRF-Token"] = self.csrf
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60,
+                                       source_address=(self.source, 0) if self.source else None)
         c.request(method, path, body=data, headers=h)
         r = c.getresponse()
         text = r.read().decode("utf-8", "replace")
         c.close()
+        self.last_headers = {k.lower(): v for k, v in r.getheaders()}
         for k, v in r.getheaders():
             if k.lower() == "set-cookie" and v.startswith("urne_session="):
                 val = v.split(";")[0]
@@ -127,8 +155,8 @@ class Client:
     def post(self, path, body=None, **kw):
         return self.request("POST", path, body=body if body is not None else {}, **kw)
 
-    def login(self, user, password=PASSWORD, bearer=False):
-        st, d = self.request("POST", "/api/login", body={"user": user, "password": password})
+    def login(self, user, password=PASSWORD, bearer=False, headers=None):
+        st, d = self.request("POST", "/api/login", body={"user": user, "password": password}, headers=headers)
         if st == 200:
             self.csrf = d["csrf"]
             if bearer:

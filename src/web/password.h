@@ -1,0 +1,27 @@
+/*
+ * password: which passwords urne accepts for an account.
+ *
+ * A password guessed in a handful of tries makes every other defence moot: the
+ * throttling of failed logins (server.c) slows an attacker to a few guesses an
+ * hour per account and address, which is plenty for "password" or "azertyuiop".
+ * So an account is refused a password that is too short, only blank, the user's
+ * own name, or one cracklib (Debian's libcrack2, the library behind pam_cracklib
+ * and passwd's checks) finds in its dictionary or judges too systematic.
+ */
+#ifndef URNE_WEB_PASSWORD_H
+#define URNE_WEB_PASSWORD_H
+
+#include <stddef.h>
+
+/* The length limits, in bytes. */
+#define URNE_PASSWORD_MIN 8
+#define URNE_PASSWORD_MAX 1024
+
+/* 1 when password may be given to the account user_name; else 0 with the reason,
+ * one sentence for people ("the password is based on a dictionary word"), in why.
+ * Thread-safe. When cracklib's dictionary cannot be read, every password is
+ * refused with a reason naming the package to install, rather than accepted
+ * unchecked. user_name may be NULL. */
+int urne_password_acceptable(const char *password, const char *user_name, char *why, size_t why_size);
+
+#endif
