@@ -1,0 +1,77 @@
+/*
+ * authz: who may do what, where (see authz.h).
+ *
+ * The policy is the table below: for each action, the roles that may take it and
+ * whether it needs a tier. Reading it answers "who may publish?" at a glance, and
+ * changing it changes every route and command that asks, since none decides alone.
+ * Administrators are not given every right: an administrator publishes and
+ * manages, but neither enters sheets nor decides disputes, which are the
+ * secretaries' and the commission's acts and must carry their names.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "authz.h"
+
+#define BIT(role) (1u << (role))
+#define ANYONE (BIT(URNE_ROLE_PUBLIC) | BIT(URNE_ROLE_OBSERVER) | BIT(URNE_ROLE_SECRETARY) | \
+                BIT(URNE_ROLE_COMMISSION) | BIT(URNE_ROLE_ADMIN))
+#define USERS (ANYONE & ~BIT(URNE_ROLE_PUBLIC))
+#define REVIEW (BIT(URNE_ROLE_OBSERVER) | BIT(URNE_ROLE_COMMISSION) | BIT(URNE_ROLE_ADMIN))
+
+static const struct {
+    const char *name;
+    unsigned roles;
+    int needs_tier; /* the grant's tier must be at least the object's */
+} policy[URNE_ACT_COUNT] = {
+    [URNE_ACT_READ_PUBLIC] = {"read-public", ANYONE, 0},
+    [URNE_ACT_READ_SELF] = {"read-self", USERS, 0},
+    [URNE_ACT_READ_REVIEW] = {"read-review", REVIEW, 0},
+    [URNE_ACT_ENTER_SHEET] = {"enter-sheet", BIT(URNE_ROLE_SECRETARY), 0},
+    [URNE_ACT_CONTEST] = {"contest", BIT(URNE_ROLE_COMMISSION), 0},
+    [URNE_ACT_DECIDE] = {"decide", BIT(URNE_ROLE_COMMISSION), 1},
+    [URNE_ACT_ESCALATE] = {"escalate", BIT(URNE_ROLE_COMMISSION) | BIT(URNE_ROLE_ADMIN), 0},
+    [URNE_ACT_PUBLISH] = {"publish", BIT(URNE_ROLE_ADMIN), 0},
+    [URNE_ACT_MANAGE_ELECTIONS] = {"manage-elections", BIT(URNE_ROLE_ADMIN), 0},
+    [URNE_ACT_MANAGE_USERS] = {"manage-users", BIT(URNE_ROLE_ADMIN), 0},
+    [URNE_ACT_PUBLISH_NOTICE] = {"publish-notice", BIT(URNE_ROLE_ADMIN), 0},
+};
+
+const char *urne_action_name(urne_action a) {
+    return (unsigned)a < URNE_ACT_COUNT ? policy[a].name : NULL;
+}
+
+unsigned urne_authz_roles(urne_action action) {
+    assert((unsigned)action < URNE_ACT_COUNT);
+    return (unsigned)action < URNE_ACT_COUNT ? policy[action].roles : 0;
+}
+
+int urne_authz_covers(const char *grant_space, const urne_authz_object *object) {
+    for (size_t i = 0; i < object->nchain; i++)
+        if (strcmp(object->chain[i], grant_space) == 0) return 1;
+    return 0;
+}
+
+urne_authz_decision urne_authz_decide(const urne_grant *grants, size_t n, int logged_in, urne_action action,
+                                      const urne_authz_object *object, const urne_grant **used) {
+    assert((unsigned)action < URNE_ACT_COUNT);
+    assert(object->nchain > 0 && strcmp(object->chain[object->nchain - 1], "") == 0); /* ends at the site */
+    if (used) *used = NULL;
+    if ((unsigned)action >= URNE_ACT_COUNT) return URNE_AUTHZ_FORBIDDEN;
+    unsigned allowed = policy[action].roles;
+    if (allowed & BIT(URNE_ROLE_PUBLIC)) return URNE_AUTHZ_ALLOWED;
+    if (!logged_in) return URNE_AUTHZ_LOGIN_NEEDED;
+    if (action == URNE_ACT_READ_SELF) return URNE_AUTHZ_ALLOWED;
+    int tier_short = 0;
+    for (size_t i = 0; i < n; i++) {
+        const urne_grant *g = &grants[i];
+        if (!(allowed & BIT(g->role)) || !urne_authz_covers(g->space, object)) continue;
+        if (policy[action].needs_tier && g->tier < object->tier) {
+            tier_short = 1;
+            continue;
+        }
+        if (used) *used = g;
+        return URNE_AUTHZ_ALLOWED;
+    }
+    return tier_short ? URNE_AUTHZ_TIER : URNE_AUTHZ_FORBIDDEN;
+}

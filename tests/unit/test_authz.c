@@ -1,0 +1,112 @@
+/*
+ * test_authz: the policy as a table, cell by cell (every action x every role), then
+ * spaces (a grant holds in its space and below, never beside) and tiers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../src/app/authz.h"
+
+/* The expected policy, written out independently of authz.c: one letter per role
+ * in the order public, observer, secretary, commission, admin; 'y' allowed. */
+static const struct {
+    urne_action action;
+    const char *cells;
+} expected[] = {
+    {URNE_ACT_READ_PUBLIC, "yyyyy"},      {URNE_ACT_READ_SELF, "-yyyy"},     {URNE_ACT_READ_REVIEW, "-y-yy"},
+    {URNE_ACT_ENTER_SHEET, "--y--"},      {URNE_ACT_CONTEST, "---y-"},       {URNE_ACT_DECIDE, "---y-"},
+    {URNE_ACT_ESCALATE, "---yy"},         {URNE_ACT_PUBLISH, "----y"},       {URNE_ACT_MANAGE_ELECTIONS, "----y"},
+    {URNE_ACT_MANAGE_USERS, "----y"},     {URNE_ACT_PUBLISH_NOTICE, "----y"},
+};
+
+static const urne_role roles[] = {URNE_ROLE_PUBLIC, URNE_ROLE_OBSERVER, URNE_ROLE_SECRETARY, URNE_ROLE_COMMISSION,
+                                  URNE_ROLE_ADMIN};
+
+static const char *const election3[] = {"election/3", "org/1", ""};
+static const urne_authz_object in_org1 = {election3, 3, 1};
+
+static void test_policy_table(void **state) {
+    assert_int_equal(sizeof expected / sizeof expected[0], URNE_ACT_COUNT);
+    size_t cells = 0;
+    for (size_t a = 0; a < URNE_ACT_COUNT; a++) {
+        assert_int_equal(expected[a].action, a);
+        assert_non_null(urne_action_name(expected[a].action));
+        for (size_t k = 0; k < 5; k++) {
+            urne_grant g = {"org/1", roles[k], 2};
+            int public = roles[k] == URNE_ROLE_PUBLIC;
+            urne_authz_decision d =
+                urne_authz_decide(public ? NULL : &g, public ? 0 : 1, !public, expected[a].action, &in_org1, NULL);
+            int want = expected[a].cells[k] == 'y';
+            if (want)
+                assert_int_equal(d, URNE_AUTHZ_ALLOWED);
+            else
+                assert_int_equal(d, public ? URNE_AUTHZ_LOGIN_NEEDED : URNE_AUTHZ_FORBIDDEN);
+            assert_int_equal(!!(urne_authz_roles(expected[a].action) & (1u << roles[k])), want);
+            cells++;
+        }
+    }
+    assert_int_equal(cells, 5 * URNE_ACT_COUNT);
+    assert_null(urne_action_name(URNE_ACT_COUNT));
+}
+
+static void test_spaces(void **state) {
+    static const char *const election7[] = {"election/7", "org/2", ""};
+    static const urne_authz_object in_org2 = {election7, 3, 1};
+    const urne_grant *used;
+    /* A commission member of federation 1: contests there, is nobody in federation 2. */
+    urne_grant com1 = {"org/1", URNE_ROLE_COMMISSION, 1};
+    assert_int_equal(urne_authz_decide(&com1, 1, 1, URNE_ACT_CONTEST, &in_org1, &used), URNE_AUTHZ_ALLOWED);
+    assert_ptr_equal(used, &com1);
+    assert_int_equal(urne_authz_decide(&com1, 1, 1, URNE_ACT_CONTEST, &in_org2, &used), URNE_AUTHZ_FORBIDDEN);
+    assert_null(used);
+    assert_int_equal(urne_authz_decide(&com1, 1, 1, URNE_ACT_READ_REVIEW, &in_org2, NULL), URNE_AUTHZ_FORBIDDEN);
+    /* A grant on one election holds for it only. */
+    urne_grant sec3 = {"election/3", URNE_ROLE_SECRETARY, 0};
+    assert_int_equal(urne_authz_decide(&sec3, 1, 1, URNE_ACT_ENTER_SHEET, &in_org1, NULL), URNE_AUTHZ_ALLOWED);
+    assert_int_equal(urne_authz_decide(&sec3, 1, 1, URNE_ACT_ENTER_SHEET, &in_org2, NULL), URNE_AUTHZ_FORBIDDEN);
+    /* The site's administrator holds everywhere. */
+    urne_grant site = {"", URNE_ROLE_ADMIN, 0};
+    assert_int_equal(urne_authz_decide(&site, 1, 1, URNE_ACT_PUBLISH, &in_org2, NULL), URNE_AUTHZ_ALLOWED);
+    /* Several grants: the one that fits is used, whatever their order. */
+    urne_grant many[] = {{"org/2", URNE_ROLE_OBSERVER, 0}, {"election/3", URNE_ROLE_SECRETARY, 0},
+                         {"org/1", URNE_ROLE_COMMISSION, 1}};
+    assert_int_equal(urne_authz_decide(many, 3, 1, URNE_ACT_CONTEST, &in_org1, &used), URNE_AUTHZ_ALLOWED);
+    assert_ptr_equal(used, &many[2]);
+    assert_int_equal(urne_authz_decide(many, 3, 1, URNE_ACT_READ_REVIEW, &in_org2, &used), URNE_AUTHZ_ALLOWED);
+    assert_ptr_equal(used, &many[0]);
+    assert_int_equal(urne_authz_decide(many, 3, 1, URNE_ACT_PUBLISH, &in_org1, NULL), URNE_AUTHZ_FORBIDDEN);
+    /* A user with no grant at all is logged in, not public. */
+    assert_int_equal(urne_authz_decide(NULL, 0, 1, URNE_ACT_CONTEST, &in_org1, NULL), URNE_AUTHZ_FORBIDDEN);
+    assert_int_equal(urne_authz_decide(NULL, 0, 1, URNE_ACT_READ_SELF, &in_org1, NULL), URNE_AUTHZ_ALLOWED);
+    assert_int_equal(urne_authz_decide(NULL, 0, 0, URNE_ACT_READ_SELF, &in_org1, NULL), URNE_AUTHZ_LOGIN_NEEDED);
+    assert_true(urne_authz_covers("", &in_org1));
+    assert_true(urne_authz_covers("election/3", &in_org1));
+    assert_false(urne_authz_covers("election/30", &in_org1));
+    assert_false(urne_authz_covers("org/1/x", &in_org1));
+}
+
+static void test_tiers(void **state) {
+    static const char *const chain[] = {"election/3", "org/1", ""};
+    urne_authz_object tier2 = {chain, 3, 2};
+    urne_grant t1 = {"org/1", URNE_ROLE_COMMISSION, 1}, t2 = {"", URNE_ROLE_COMMISSION, 2};
+    assert_int_equal(urne_authz_decide(&t1, 1, 1, URNE_ACT_DECIDE, &tier2, NULL), URNE_AUTHZ_TIER);
+    assert_int_equal(urne_authz_decide(&t2, 1, 1, URNE_ACT_DECIDE, &tier2, NULL), URNE_AUTHZ_ALLOWED);
+    assert_int_equal(urne_authz_decide(&t2, 1, 1, URNE_ACT_DECIDE, &in_org1, NULL), URNE_AUTHZ_ALLOWED);
+    /* Tiers matter only where the policy says so: a tier-1 member contests anywhere in its space. */
+    assert_int_equal(urne_authz_decide(&t1, 1, 1, URNE_ACT_CONTEST, &tier2, NULL), URNE_AUTHZ_ALLOWED);
+    urne_grant both[] = {t1, t2};
+    assert_int_equal(urne_authz_decide(both, 2, 1, URNE_ACT_DECIDE, &tier2, NULL), URNE_AUTHZ_ALLOWED);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_policy_table),
+        cmocka_unit_test(test_spaces),
+        cmocka_unit_test(test_tiers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
