@@ -20,6 +20,16 @@
 
 #include "sqlite_internal.h"
 
+int urne_store_read_begin(urne_store *s) {
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, "BEGIN DEFERRED; SELECT count(*) FROM audit_head", NULL, NULL, &msg) == SQLITE_OK) return 0;
+    snprintf(s->error, sizeof s->error, "starting a read: %s", msg ? msg : "SQLite error");
+    sqlite3_free(msg);
+    return -1;
+}
+
+void urne_store_read_end(urne_store *s) { sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL); }
+
 static const char *col(sqlite3_stmt *st, int i) {
     const unsigned char *t = sqlite3_column_text(st, i);
     return t ? (const char *)t : "";

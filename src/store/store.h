@@ -242,6 +242,12 @@ char *urne_audit_created_record(const urne_election_meta *m, const urne_round *r
  * reason in urne_audit_replay_error(r) when the entry cannot be replayed. */
 int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e);
 
+/* A consistent view: from urne_store_read_begin to urne_store_read_end every read
+ * sees the database as it was at the first one, even while a server writes (WAL),
+ * so that the log and the rows verify compares are of the same moment. */
+int urne_store_read_begin(urne_store *s);
+void urne_store_read_end(urne_store *s);
+
 /* The rows as the store holds them, for urne_audit_replay_compare_*. Each calls fn
  * on every row (stopping when it returns non-zero, and returning that), in order
  * of id; 0 when all were passed, -1 on failure (urne_store_error). A bureau comes

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import sqlite3
+import threading
 
 from lib import *
 
@@ -62,6 +63,9 @@ try:
     enter = [e for e in log if e["action"] == "sheet.enter"]
     check(enter and enter[-1]["after"]["state"] == "entered" and enter[-1]["after"]["sheet"]["state"] == "entered",
           "sheet.enter keeps its keys and records the resulting sheet")
+    # While the server runs: the log and the rows are read as of one moment.
+    p = run("audit", "verify", "--db", srv.db, ok=False)
+    check(p.returncode == 0 and "the stored state matches the log:" in p.stdout, f"verify while serving: {p.stderr}")
     decide = [e for e in log if e["action"] == "dispute.decide"]
     check(decide and decide[0]["after"]["decision"] == "correct" and
           decide[0]["after"]["dispute"]["figures_after"]["votes"] == [58, 55, 32], "dispute.decide records the dispute")
@@ -184,6 +188,43 @@ check(p.returncode == 0 and "audit log intact" in p.stdout, f"an old log verifie
 check("not compared: election 1: created by entry 2 before urne recorded imported figures in the log" in p.stdout
       and "bureau(x) not compared (0, 1, 2, 5)" in p.stdout and "row(s) not compared (above)" in p.stdout and
       "matches the log where the log records it: 1 election(s), 0 bureau(x)" in p.stdout, f"what an old log cannot vouch for is said: {p.stdout}")
+
+# Verify while the server writes: the log and the rows are read as of one moment, so
+# an entry committed in between is not taken for tampering (nor the head for a cut log).
+live = Server()
+admin_db(live)
+run("election", "import", "--db", live.db, os.path.join(EXAMPLES, "primary-round2.csv"))
+live.start()
+busy = []
+try:
+    a = live.client()
+    a.login("admin", bearer=True)
+    make_users(a, {"alice": ("secretary", 1)})
+    a.post("/api/assignments", {"user": "alice", "election": 1, "first": 0, "last": 3})
+    w = live.client()
+    w.login("alice", bearer=True)
+    stop = threading.Event()
+
+    def writer():
+        i = 0
+        while not stop.is_set():
+            v = 170 + i % 7
+            w.post(f"/api/elections/1/bureaux/{i % 4}/sheet",
+                   {"inscrits": 1210, "votants": 402, "blancs": 4, "nuls": 2, "votes": [v, 396 - v]})
+            i += 1
+
+    t = threading.Thread(target=writer)
+    t.start()
+    for _ in range(10):
+        p = run("audit", "verify", "--db", live.db, ok=False)
+        if p.returncode != 0:
+            busy.append(p.stderr)
+    stop.set()
+    t.join()
+finally:
+    live.stop()
+check(not busy, f"verify while the server writes: {len(busy)} false alarm(s): {busy[:1]}")
+shutil.rmtree(live.dir, ignore_errors=True)
 
 # Restored: the original still verifies.
 p = run("audit", "verify", "--db", srv.db, ok=False)
