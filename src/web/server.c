@@ -72,29 +72,12 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* One line on the access log (standard error when there is none): an event
- * that is not a request, such as a login held back. */
-static void log_event(urne_server *srv, json_t *o) {
-    char at[24];
-    urne_store_now(at);
-    if (o == NULL) return;
-    json_object_set_new(o, "time", json_string(at));
-    char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (line == NULL) return;
-    FILE *f = srv->access_log ? srv->access_log : stderr;
-    pthread_mutex_lock(&srv->log_lock);
-    fprintf(f, "%s\n", line);
-    fflush(f);
-    pthread_mutex_unlock(&srv->log_lock);
-    free(line);
-}
-
-/* A name from a request, fit for a log line: printable ASCII, at most 64 bytes. */
+/* A name from a request, fit for a log line: printable ASCII without quotes or
+ * backslashes, at most 64 bytes. */
 static void log_safe(const char *in, char *out, size_t size) {
     size_t o = 0;
     for (; in && *in && o + 1 < size && o < 64; in++)
-        out[o++] = (unsigned char)*in >= 0x20 && (unsigned char)*in < 0x7f ? *in : '?';
+        out[o++] = (unsigned char)*in >= 0x20 && (unsigned char)*in < 0x7f && *in != '"' && *in != '\\' ? *in : '?';
     out[o] = 0;
 }
 
@@ -819,12 +802,26 @@ static double throttle_fail(throttle_slot *s, int limit, double now) {
     return pause;
 }
 
+/* One line on standard error, the server's own log (the access log keeps one line
+ * per request; a refused login is there too, as a 429):
+ *   urne: login throttled: address 10.0.0.7, account "obs", 5 failures, wait 60 s
+ * The event is "login throttled" (a pair starts a wait), "login refused" (an
+ * attempt during the wait) or "address throttled" (the address's pairs now wait
+ * after one failure). */
 static void throttle_log(urne_server *srv, const char *event, const char *addr, const char *name, int failures,
                          int wait) {
-    char who[80];
+    char who[80], at[24];
     log_safe(name, who, sizeof who);
-    log_event(srv, json_pack("{s:s, s:s, s:s, s:i, s:i}", "event", event, "remote", addr ? addr : "?", "account",
-                             who, "failures", failures, "wait", wait));
+    urne_store_now(at);
+    pthread_mutex_lock(&srv->log_lock);
+    if (*who)
+        fprintf(stderr, "urne: %s %s: address %s, account \"%s\", %d failure%s, wait %d s\n", at, event,
+                addr ? addr : "?", who, failures, failures == 1 ? "" : "s", wait);
+    else
+        fprintf(stderr, "urne: %s %s: address %s, %d failure%s, wait %d s\n", at, event, addr ? addr : "?", failures,
+                failures == 1 ? "" : "s", wait);
+    fflush(stderr);
+    pthread_mutex_unlock(&srv->log_lock);
 }
 
 int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, int *retry_after) {
@@ -840,7 +837,7 @@ int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, 
     if (failures > 0 && a && a->blocked_until > now && a->blocked_until - now > wait) wait = a->blocked_until - now;
     pthread_mutex_unlock(&t->lock);
     *retry_after = wait > 0 ? (int)wait + 1 : 0;
-    if (wait > 0) throttle_log(srv, "login-refused", addr, name, failures, *retry_after);
+    if (wait > 0) throttle_log(srv, "login refused", addr, name, failures, *retry_after);
     return wait > 0;
 }
 
@@ -863,8 +860,8 @@ void urne_throttle_record(urne_server *srv, const char *name, const char *addr, 
         addr_failures = a->failures;
     }
     pthread_mutex_unlock(&t->lock);
-    if (pair_wait > 0) throttle_log(srv, "login-throttled", addr, name, failures, (int)pair_wait);
-    if (addr_wait > 0) throttle_log(srv, "address-throttled", addr, "", addr_failures, (int)addr_wait);
+    if (pair_wait > 0) throttle_log(srv, "login throttled", addr, name, failures, (int)pair_wait);
+    if (addr_wait > 0) throttle_log(srv, "address throttled", addr, NULL, addr_failures, (int)addr_wait);
 }
 
 /* ---- requests ---- */
