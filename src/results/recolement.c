@@ -3,6 +3,7 @@
  * the turnout anomaly check (see recolement.h for the story).
  */
 #define _GNU_SOURCE /* qsort_r */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,7 @@ void urne_figures_from_sheet(const urne_round *round, const urne_sheet *s, urne_
     f->blancs = s->blancs;
     f->nuls = s->nuls;
     f->exprimes = s->exprimes_stated;
+    assert(n <= URNE_MAX_VOTES); /* the server refuses larger contests at import */
     f->nvotes = n < URNE_MAX_VOTES ? n : URNE_MAX_VOTES;
     for (size_t j = 0; j < f->nvotes; j++) f->votes[j] = s->votes[j];
 }
