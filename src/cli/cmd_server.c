@@ -128,7 +128,7 @@ int urne_cli_serve(int argc, char **argv) {
                    "Failed logins are held back per account and client address, with waits that double\n"
                    "(60 s to 15 min): after 5 failures of the pair, or after 1 once the address has failed\n"
                    "30 times. A correct password from an address that did not fail is never refused.\n",
-                   16384, URNE_SERVE_PER_ADDRESS, URNE_SERVE_TIMEOUT, URNE_SERVE_CACHE_MIB);
+                   URNE_SERVE_MAX_CONNECTIONS, URNE_SERVE_PER_ADDRESS, URNE_SERVE_TIMEOUT, URNE_SERVE_CACHE_MIB);
             return URNE_EXIT_OK;
         default: return URNE_EXIT_USAGE;
         }

@@ -335,7 +335,10 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 /* ---- paths and queries: %XX decoded, control characters and broken UTF-8 refused ---- */
 
 static int hexval(char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
 }
 
 /* 1 when the n bytes of s are UTF-8 without control characters (NUL included). */
@@ -1200,7 +1203,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             x->bad_url = 0;
             pick_lang(r);
             return refuse(r, 400,
-                          L(r, "Adresse invalide : caractère de contrôle ou UTF-8 incorrect dans le chemin ou la requête.",
+                          L(r, "Adresse invalide : caractère de contrôle ou UTF-8 incorrect dans le chemin "
+                               "ou la requête.",
                             "Bad address: a control character or invalid UTF-8 in the path or query."));
         }
         const char *cl = mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
@@ -1317,7 +1321,6 @@ static rlim_t raise_file_limit(void) {
 /* Files the server keeps open besides connections: the store (database, WAL,
  * shared memory), the log, the listening socket, epoll, one per thread... */
 #define FILES_RESERVED 64
-#define AUTO_CONNECTIONS 16384 /* at most, when the file limit allows */
 
 int urne_web_serve(const urne_serve_options *opt) {
     char err[600];
@@ -1341,10 +1344,11 @@ int urne_web_serve(const urne_serve_options *opt) {
 
     /* Connections: the file limit decides how many can be open at once. */
     rlim_t files = raise_file_limit();
-    unsigned fit = files > FILES_RESERVED + 16 ? (unsigned)(files - FILES_RESERVED < 1000000 ? files - FILES_RESERVED
-                                                                                                : 1000000)
-                                                : 16;
-    unsigned max_conn = opt->max_connections ? opt->max_connections : (fit < AUTO_CONNECTIONS ? fit : AUTO_CONNECTIONS);
+    rlim_t room = files > FILES_RESERVED + 16 ? files - FILES_RESERVED : 16;
+    unsigned fit = room < 1000000 ? (unsigned)room : 1000000;
+    unsigned max_conn = opt->max_connections ? opt->max_connections
+                        : fit < URNE_SERVE_MAX_CONNECTIONS ? fit
+                                                           : URNE_SERVE_MAX_CONNECTIONS;
     if (max_conn > fit) {
         fprintf(stderr,
                 "urne serve: --max-connections %u is more than the open-file limit allows (%llu files); using %u\n",

@@ -45,6 +45,7 @@ typedef struct urne_serve_options {
 } urne_serve_options;
 
 /* The defaults `urne serve --help` shows. */
+#define URNE_SERVE_MAX_CONNECTIONS 16384 /* or fewer, when the open-file limit is lower */
 #define URNE_SERVE_PER_ADDRESS 64
 #define URNE_SERVE_TIMEOUT 10
 #define URNE_SERVE_CACHE_MIB 64
