@@ -623,6 +623,38 @@ static void test_store_old_log_not_compared(void **state) {
     drop_store(st, path);
 }
 
+static int fold_all(const urne_audit_entry *e, void *ctx) { return urne_audit_fold(ctx, e) < 0; }
+
+static void test_fold_unknown_and_malformed(void **state) {
+    char path[64], err[600];
+    urne_store *st = temp_store(path);
+    urne_import im = {.text = primary, .len = sizeof primary - 1, .source = "primary.csv", .format = "native"};
+    assert_int_equal(urne_import_election(st, "system", &im, err, sizeof err), 1);
+    /* An action this urne does not know, on the election: its metadata is no longer vouched for. */
+    assert_int_equal(urne_store_begin(st), 0);
+    assert_int_equal(urne_store_audit(st, "admin", "election.archive", "election/1", NULL, "{\"at\":\"x\"}"), 0);
+    assert_int_equal(urne_store_commit(st), 0);
+    verify v;
+    urne_audit_replay_stats stats = replay_store(st, &v);
+    assert_int_equal(stats.differences, 0);
+    assert_int_equal(stats.elections, 0);
+    assert_int_equal(v.s.nnotes, 1);
+    assert_non_null(strstr(v.s.notes[0], "election 1: changed by entry 2 in a way the log does not record"));
+
+    /* A "sheet" record without its figures: the log cannot be replayed, and says where. */
+    assert_int_equal(urne_store_begin(st), 0);
+    assert_int_equal(urne_store_audit(st, "alice", "sheet.enter", "election/1/bureau/0", NULL,
+                                      "{\"figures\":{},\"sheet\":{\"bureau\":0,\"state\":\"entered\"}}"),
+                     0);
+    assert_int_equal(urne_store_commit(st), 0);
+    urne_audit_replay *r = urne_audit_replay_new();
+    assert_int_equal(urne_store_audit_each(st, 1, fold_all, r), 1);
+    assert_string_equal(urne_audit_replay_error(r),
+                        "entry 3: its \"sheet\" record is malformed (sheet.enter on election/1/bureau/0)");
+    urne_audit_replay_free(r);
+    drop_store(st, path);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chain_sealed_and_checked),
@@ -637,6 +669,7 @@ int main(void) {
         cmocka_unit_test(test_replay_old_entries_not_compared),
         cmocka_unit_test(test_store_import_replays),
         cmocka_unit_test(test_store_old_log_not_compared),
+        cmocka_unit_test(test_fold_unknown_and_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
