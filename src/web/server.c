@@ -653,6 +653,7 @@ static int cache_serve(urne_req *r, enum MHD_Result *ret) {
             blob_release(e->body);
         else {
             add_headers(resp, e->type, 1, NULL, e->headers, e->nheaders);
+            mhd.add_response_header(resp, "X-Cache", "hit"); /* for operators and tests */
             len = e->body->len;
         }
     }
@@ -738,6 +739,7 @@ void urne_cache_clear(urne_server *srv) {
 typedef struct throttle_slot {
     uint64_t key;
     int failures;
+    int told; /* a refusal during the current wait was logged: once is enough */
     double last, blocked_until;
 } throttle_slot;
 
@@ -797,6 +799,7 @@ static int throttle_failures(const throttle_slot *s, double now) {
 static double throttle_fail(throttle_slot *s, int limit, double now) {
     s->failures = throttle_failures(s, now) + 1;
     s->last = now;
+    s->told = 0;
     if (s->failures < limit) return 0;
     double pause = THROTTLE_PAUSE;
     for (int i = limit; i < s->failures && pause < THROTTLE_MAX; i++) pause *= 2;
@@ -808,9 +811,9 @@ static double throttle_fail(throttle_slot *s, int limit, double now) {
 /* One line on standard error, the server's own log (the access log keeps one line
  * per request; a refused login is there too, as a 429):
  *   urne: login throttled: address 10.0.0.7, account "obs", 5 failures, wait 60 s
- * The event is "login throttled" (a pair starts a wait), "login refused" (an
- * attempt during the wait) or "address throttled" (the address's pairs now wait
- * after one failure). */
+ * The event is "login throttled" (a pair starts a wait), "login refused" (the
+ * first attempt during a wait; the next ones are only in the access log, as 429s)
+ * or "address throttled" (the address's failed pairs now wait after one failure). */
 static void throttle_log(urne_server *srv, const char *event, const char *addr, const char *name, int failures,
                          int wait) {
     char who[80], at[24];
@@ -835,12 +838,13 @@ int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, 
     pthread_mutex_lock(&t->lock);
     throttle_slot *p = throttle_find(t->pairs, PAIR_SETS, kp, 0, now);
     throttle_slot *a = throttle_find(t->addrs, ADDR_SETS, ka, 0, now);
-    int failures = throttle_failures(p, now);
+    int failures = throttle_failures(p, now), tell = 0;
     if (p && p->blocked_until > now) wait = p->blocked_until - now;
     if (failures > 0 && a && a->blocked_until > now && a->blocked_until - now > wait) wait = a->blocked_until - now;
+    if (wait > 0 && !p->told) tell = p->told = 1;
     pthread_mutex_unlock(&t->lock);
     *retry_after = wait > 0 ? (int)wait + 1 : 0;
-    if (wait > 0) throttle_log(srv, "login refused", addr, name, failures, *retry_after);
+    if (tell) throttle_log(srv, "login refused", addr, name, failures, *retry_after);
     return wait > 0;
 }
 

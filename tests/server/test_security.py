@@ -93,6 +93,8 @@ try:
         st, h, _ = raw(port, method, path, headers, body)
         check(st == want, f"{what}: {method} {path} answers {st}, expected {want}")
         check_headers(what, h)
+        if "from the cache" in what:
+            check(h.get("x-cache") == "hit", f"{what}: served from the cache ({h.get('x-cache')})")
     st, h, _ = raw(port, "GET", "/e/1", {"Authorization": "Bearer " + admin.token})
     check(st == 200, f"a logged-in page: {st}")
     check_headers("logged-in page", h)
@@ -137,12 +139,14 @@ try:
     for _ in range(3):
         raw(port, "GET", path)
     before = srv.rss_kb()
-    same = True
+    same = hits = 0
     for i in range(1000):
-        st, _, text = raw(port, "GET", f"{path}&format=f{i}&junk{i % 7}=x{i}")
-        same = same and st == 200 and text == first
+        st, h, text = raw(port, "GET", f"{path}&format=f{i}&junk{i % 7}=x{i}")
+        same += st == 200 and text == first
+        hits += h.get("x-cache") == "hit"
     after = srv.rss_kb()
-    check(same, "every junk variant got the same page")
+    check(same == 1000, f"every junk variant got the same page ({same} of 1000)")
+    check(hits == 1000, f"every junk variant was the one cached page ({hits} hits of 1000)")
     grown = (after - before) / 1024
     print(f"cache: a {len(first) // 1024} KiB page, 1000 junk variants: RSS {before} -> {after} kB "
           f"({grown:.1f} MiB)")
@@ -219,10 +223,28 @@ finally:
 
 # ---- a server behind a trusted proxy (127.0.0.1): X-Forwarded-For names the client ----
 
-proxied = Server(args=["--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.9.0.0/16"])
+proxied = Server(args=["--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.9.0.0/16", "--cache-size", "1"])
 admin_db(proxied)
+big = os.path.join(proxied.dir, "grandville.csv")
+big_election(big, 1200)
+run("election", "import", "--db", proxied.db, big)
 proxied.start()
 try:
+    # -- The cache holds at most --cache-size (1 MiB here), the least recently used going first --
+    pages = [f"/e/1/b/{i}" for i in range(1200)]  # some 4 MB of pages in all
+    st, _, text = raw(proxied.port, "GET", pages[0])
+    check(st == 200 and len(text) > 1000, f"a bureau page: {st}, {len(text)} bytes")
+    rss0 = proxied.rss_kb()
+    for p in pages:
+        raw(proxied.port, "GET", p)
+        raw(proxied.port, "GET", pages[-1] if p == pages[0] else pages[0])  # the first page stays in use
+    rss1 = proxied.rss_kb()
+    check(raw(proxied.port, "GET", pages[0])[1].get("x-cache") == "hit", "the page in constant use is kept")
+    check(raw(proxied.port, "GET", pages[-2])[1].get("x-cache") == "hit", "a page just seen is kept")
+    check(raw(proxied.port, "GET", pages[1])[1].get("x-cache") != "hit", "the least recently used page went first")
+    print(f"cache: 1200 pages of {len(text)} bytes, --cache-size 1: RSS {rss0} -> {rss1} kB")
+    check((rss1 - rss0) / 1024 < 8, f"the server grew by {(rss1 - rss0) / 1024:.1f} MiB with a 1 MiB cache")
+
     def xff(addr, user, password=PASSWORD):
         return proxied.client().login(user, password, headers={"X-Forwarded-For": addr})[0]
 
