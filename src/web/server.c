@@ -28,8 +28,10 @@
  * request as the handler saw it: the language, the path, and the query arguments
  * the handler read for that path (a path's record says which), so that
  * `?format=f1`, `?format=f2`... all find the one page. The cache holds at most
- * cache_bytes, dropping the least recently used entries. A generation number
- * guards against a page rendered before a change being stored after it.
+ * cache_bytes, dropping the least recently used entries; a body is shared with
+ * the responses being sent from it (reference counted), not copied. A generation
+ * number guards against a page rendered before a change being stored after it.
+ * Cache hits carry `X-Cache: hit`.
  *
  * Failed logins are throttled per (account, address) pair (see web.h for the
  * rule); the address is the peer's, or the one a trusted proxy forwards.
@@ -195,6 +197,18 @@ static enum MHD_Result gather_forwarded(void *cls, enum MHD_ValueKind kind, cons
     return MHD_YES;
 }
 
+/* One X-Forwarded-For entry: an address, "[IPv6]:port" or "IPv4:port" (some
+ * proxies add the client's port). 0, or -1 when it is none of these. */
+static int forwarded_parse(const char *s, size_t n, addr16 *out) {
+    if (n > 2 && s[0] == '[') {
+        const char *close = memchr(s, ']', n);
+        return close ? addr_parse(s + 1, (size_t)(close - s - 1), out) : -1;
+    }
+    const char *colon = memchr(s, ':', n);
+    if (colon && memchr(colon + 1, ':', n - (size_t)(colon + 1 - s)) == NULL) n = (size_t)(colon - s);
+    return addr_parse(s, n, out);
+}
+
 /* The client behind a trusted proxy: walk X-Forwarded-For from the right, past
  * the trusted proxies; the first other address is the client. Stops at an entry
  * that is not an address (leaving the last one believed). */
@@ -209,7 +223,7 @@ static void forwarded_client(const urne_server *srv, struct MHD_Connection *conn
         while (a < b && (f.text[a] == ' ' || f.text[a] == '\t')) a++;
         while (b > a && (f.text[b - 1] == ' ' || f.text[b - 1] == '\t')) b--;
         addr16 hop;
-        if (addr_parse(f.text + a, b - a, &hop) < 0) return;
+        if (forwarded_parse(f.text + a, b - a, &hop) < 0) return;
         *client = hop;
         if (!proxy_trusted(srv->proxies, &hop)) return;
         if (start == 0) return;

@@ -269,6 +269,11 @@ try:
           "a client cannot hide behind a forged left-hand X-Forwarded-For")
     check(xff("10.0.0.7, 127.0.0.1", "obs") == 429 and xff("10.0.0.7, 10.9.3.4, 127.0.0.1", "obs") == 429,
           "trusted proxies in the chain are skipped")
+    check(xff("10.0.0.7:51234", "obs") == 429, "an entry with a port is the address")
+    for i in range(5):
+        check(xff("[2001:db8::7]:443", "obs", "wrong-guess-1") == 401, f"wrong guess {i + 1} from 2001:db8::7")
+    check(xff("2001:db8::7", "obs") == 429, "an IPv6 pair waits like any other")
+    check(xff("2001:db8::8", "obs") == 200, "another IPv6 address is not held back")
     st, d = proxied.client("127.0.0.2").login("obs", headers={"X-Forwarded-For": "10.0.0.7"})
     check(st == 200, f"from a peer that is not a trusted proxy X-Forwarded-For is ignored: {st} {d}")
     log = proxied.access_log()
