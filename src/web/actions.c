@@ -409,6 +409,40 @@ static json_t *dispute_json(const urne_dispute *d) {
 /* The whole dispute, as the audit log records it (store.h). */
 static char *dispute_text(const urne_dispute *d) { return urne_audit_dispute_record(d); }
 
+/* A bureau contested after the results were published reopens the publication:
+ * the pages and the API then say that what was published is no longer final, and
+ * why. The publication's date and digest are kept; the next publication moves
+ * them to "previous". Inside the caller's transaction; 0 or -1 after a 500. */
+static int reopen_publication(urne_req *r, urne_election *e, size_t bureau, const char *reason, const char *at,
+                              urne_result *res) {
+    urne_server *srv = r->srv;
+    if (!e->meta.published_at[0] || e->meta.reopened_at[0]) return 0;
+    char name[200], why[1024], object[64];
+    urne_view_bureau_name(e, bureau, name, sizeof name);
+    snprintf(why, sizeof why, "%s contested: %s", name, reason);
+    int rc = urne_store_reopen(srv->store, e->meta.id, at, why);
+    if (rc < 0) return fail_store(srv, res);
+    if (rc == 0) return 0;
+    snprintf(object, sizeof object, "election/%lld", (long long)e->meta.id);
+    json_t *bj = json_pack("{s:s, s:s}", "published_at", e->meta.published_at, "digest", e->meta.published_digest);
+    json_t *aj = json_pack("{s:s, s:s, s:s, s:s}", "published_at", e->meta.published_at, "digest",
+                           e->meta.published_digest, "reopened_at", at, "reason", why);
+    char *before = json_dumps(bj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *after = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(bj);
+    json_decref(aj);
+    rc = before && after ? audit(srv, r, "election.reopen", object, before, after, res) : fail_store(srv, res);
+    free(before);
+    free(after);
+    return rc;
+}
+
+/* The election's record read again after a commit (publication, reopening). */
+static void refresh_meta(urne_server *srv, urne_election *e) {
+    urne_election_meta m;
+    if (urne_store_election_meta(srv->store, e->meta.id, &m) == 1) e->meta = m;
+}
+
 /* Open a dispute on a bureau at `tier`, freezing it. Under the lock, inside a
  * transaction the caller commits. */
 static int open_dispute(urne_req *r, urne_election *e, size_t bureau, int tier, const char *reason, int64_t from,
@@ -440,7 +474,7 @@ static int open_dispute(urne_req *r, urne_election *e, size_t bureau, int tier, 
     int rc = audit(srv, r, from ? "bureau.escalate" : "bureau.contest", object, before, after, res);
     free(before);
     free(after);
-    return rc;
+    return rc < 0 ? rc : reopen_publication(r, e, bureau, reason, d->opened_at, res);
 }
 
 void urne_action_contest(urne_req *r, int64_t id, size_t bureau, urne_result *res) {
@@ -469,6 +503,7 @@ void urne_action_contest(urne_req *r, int64_t id, size_t bureau, urne_result *re
         goto out;
     }
     e->info[bureau] = next;
+    refresh_meta(srv, e);
     urne_cache_clear(srv);
     set(res, 200, L(r, "Bureau contesté ; les résultats au-dessus sont gelés jusqu'à la décision (avant le %s).",
                     "Bureau contested; the results above it are frozen until the decision (due by %s)."),
@@ -623,6 +658,7 @@ void urne_action_escalate(urne_req *r, int64_t id, int64_t dispute, urne_result 
     urne_figures f;
     int has = urne_store_bureau_figures(srv->store, id, bureau, &f);
     apply(e, bureau, &next, has == 1 ? &f : NULL);
+    refresh_meta(srv, e);
     urne_cache_clear(srv);
     set(res, 200, "%s",
         L(r, "Décision portée devant la commission supérieure ; le bureau est de nouveau gelé.",
@@ -670,8 +706,7 @@ void urne_action_publish(urne_req *r, int64_t id, urne_result *res) {
         if (urne_store_commit(srv->store) < 0)
             fail_store(srv, res);
         else {
-            snprintf(e->meta.published_at, sizeof e->meta.published_at, "%s", at);
-            snprintf(e->meta.published_digest, sizeof e->meta.published_digest, "%s", digest);
+            refresh_meta(srv, e);
             urne_cache_clear(srv);
             set(res, 200, L(r, "Résultats publiés ; empreinte SHA-256 %s.", "Results published; SHA-256 digest %s."),
                 digest);
