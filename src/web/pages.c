@@ -91,6 +91,8 @@ static enum MHD_Result do_logout(urne_req *r) {
 
 /* ---- audit log ---- */
 
+#define AUDIT_CELL_MAX 600 /* bytes of an entry's "after" shown in the table */
+
 static enum MHD_Result page_audit(urne_req *r) {
     if (r->user.role != URNE_ROLE_OBSERVER && r->user.role != URNE_ROLE_COMMISSION && r->user.role != URNE_ROLE_ADMIN)
         return urne_page_denied(r);
@@ -125,7 +127,18 @@ static enum MHD_Result page_audit(urne_req *r) {
         urne_html_trusted(&b, "</td><td>");
         urne_html_text(&b, json_string_value(json_object_get(e, "object")));
         urne_html_trusted(&b, "</td><td><code>");
-        urne_html_text(&b, after ? after : "");
+        /* An import's entry holds every bureau (megabytes for a national file): the
+         * page shows its start and says where the rest is, never a silent cut. */
+        size_t len = after ? strlen(after) : 0, shown = len;
+        if (len > AUDIT_CELL_MAX) {
+            shown = AUDIT_CELL_MAX;
+            while (shown > 0 && ((unsigned char)after[shown] & 0xC0) == 0x80) shown--; /* whole characters */
+        }
+        urne_html(&b, "%.*s", (int)shown, after ? after : "");
+        if (shown < len)
+            urne_html(&b, "</code> <em>… (%zu %s <a href=\"/api/audit?from=%lld\">/api/audit</a>)</em><code>", len,
+                      L(r, "octets en tout : voir", "bytes in all: see"),
+                      (long long)json_integer_value(json_object_get(e, "seq")));
         urne_html_trusted(&b, "</code></td></tr>");
         free(after);
     }

@@ -182,6 +182,18 @@ try:
     check("&lt;svg/onload=alert(1)&gt;" in page, "the level name is shown as text")
     st, page = admin.get("/admin")
     check(st == 200 and "<script>alert" not in page and "&lt;script&gt;" in page, "the admin page escapes titles")
+
+    # A large import's audit entry is shown shortened on the page, with where to read it whole.
+    rhone = os.path.join(SOURCE, "..", "shared", "data", "fr_pres2017_2022_rhone69_bureaux", "PR17_BVot_T1_dept69.txt")
+    st, d = admin.request("POST", "/api/elections?format=ministry", raw=open(rhone, "rb").read(),
+                          content_type="text/csv")
+    check(st == 201, f"the Rhône file imported: {st}")
+    st, page = admin.get("/audit")
+    check(st == 200 and "octets en tout" in page and len(page) < 100000,
+          f"the audit page shortens the import's entry and says so ({len(page)} bytes)")
+    st, entries = admin.get("/api/audit")
+    big = [e for e in entries if e["action"] == "election.create" and len(json.dumps(e["after"])) > 50000]
+    check(len(big) == 1, "the API gives the import's entry whole")
 finally:
     srv.stop()
 
