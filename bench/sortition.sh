@@ -2,7 +2,10 @@
 # make bench, part 3: LEXIMIN on the paper's example_large_200 and on seeded synthetic
 # pools shaped like the paper's instances (bench/gen_pool.py), each with a time limit
 # so that the run ends (60 s, else 300 s; SORTITION_LIMIT overrides): a pool that
-# needs more is reported as timed out, with the smallest probability reached. Targets (issue 4): example_large_200 under 60 s, 400
+# needs more is reported as stopped (by the time limit, or by the engine's own budget
+# of panel searches), with the smallest probability reached. The engine's work is
+# deterministic (issue 14): the rounds, panels and LP / MIP solves printed are the
+# same on every machine; only the seconds vary. Targets (issue 4): example_large_200 under 60 s, 400
 # volunteers and 7 categories under 10 s, 2,000 and 7 categories under 5 minutes.
 set -eu
 urne=$(realpath "$1")
@@ -22,7 +25,9 @@ import json, sys
 label, path, start, end, target = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 d = json.load(open(path))
 t = end - start
-if d["timed_out"]:
+if d.get("stopped_by"):
+    state = f"stopped: {d['stopped_by']}, best found"
+elif d["timed_out"]:
     state = "timed out: best found"
 elif target > 0:
     state = f"target {target:.0f} s: " + ("met" if t < target else "NOT met")
@@ -30,7 +35,8 @@ else:
     state = "no target named"
 print(f"bench: {label:44s} {t:7.2f} s  min probability {100 * d['min_probability']:.4f} %  "
       f"{d['types']} types, {d['algorithm']}, {d['rounds']} rounds, {d['panels_generated']} panels generated "
-      f"({d['distribution_panels']} in the distribution), {d['lp_solves']} LP / {d['mip_solves']} MIP solves  ({state})")
+      f"({d['distribution_panels']} in the distribution), {d['lp_solves']} LP / {d['mip_solves']} MIP solves, "
+      f"{d.get('panel_searches', '?')} panel searches  ({state})")
 PY
 }
 pool() { # pool DIR N K CATEGORIES SEED: generated once, seeded
