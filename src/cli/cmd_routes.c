@@ -19,7 +19,7 @@ static int print_line(const char *component, const urne_route_def *d, void *ctx)
                                       URNE_ROLE_COMMISSION, URNE_ROLE_ADMIN};
     const char *sep = " ";
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-        if (d->roles & URNE_ROLE_BIT(order[i])) {
+        if (urne_authz_roles(d->action) & URNE_ROLE_BIT(order[i])) {
             fprintf(stdout, "%s%s", sep, order[i] == URNE_ROLE_PUBLIC ? "public" : urne_role_name(order[i]));
             sep = ",";
         }

@@ -183,9 +183,9 @@ static enum MHD_Result post_user(urne_req *r, int64_t a, int64_t b) {
     return ret;
 }
 
-#define ANYONE URNE_ROLES_ANYONE
-#define REVIEW URNE_ROLES_REVIEW
-#define ADMIN URNE_ROLE_BIT(URNE_ROLE_ADMIN)
+#define ANYONE URNE_ACT_READ_PUBLIC
+#define REVIEW URNE_ACT_READ_REVIEW
+#define USERS URNE_ACT_MANAGE_USERS
 
 /* The site's shell: static files, sessions, the audit log, accounts. */
 static const urne_route_def core[] = {
@@ -196,16 +196,16 @@ static const urne_route_def core[] = {
     {"POST", "/login", ANYONE, NULL, "log in (form)", post_login},
     {"POST", "/logout", ANYONE, NULL, "log out (form)", post_logout},
     {"GET", "/audit", REVIEW, NULL, "the audit log's last entries", get_audit},
-    {"GET", "/admin", ADMIN, NULL, "accounts, assignments, elections, publication", get_admin},
-    {"POST", "/admin/users", ADMIN, NULL, "create an account (form)", post_user},
+    {"GET", "/admin", URNE_ACT_MANAGE_ELECTIONS, NULL, "accounts, assignments, elections, publication", get_admin},
+    {"POST", "/admin/users", USERS, NULL, "create an account (form)", post_user},
     {"POST", "/api/login", ANYONE, NULL, "log in: a session token and its CSRF token", urne_api_login},
     {"POST", "/api/logout", ANYONE, NULL, "end the session", urne_api_logout},
-    {"GET", "/api/me", URNE_ROLES_LOGGED_IN, NULL, "who you are", urne_api_me},
+    {"GET", "/api/me", URNE_ACT_READ_SELF, NULL, "who you are", urne_api_me},
     {"GET", "/api/audit/head", ANYONE, NULL, "the audit log's head", urne_api_audit_head},
     {"GET", "/api/audit", REVIEW, NULL, "audit entries from ?from=SEQ", urne_api_audit},
-    {"GET", "/api/users", ADMIN, NULL, "the accounts", urne_api_users},
-    {"POST", "/api/users", ADMIN, NULL, "create an account", urne_api_user_create},
-    {NULL, NULL, 0, NULL, NULL, NULL},
+    {"GET", "/api/users", USERS, NULL, "the accounts", urne_api_users},
+    {"POST", "/api/users", USERS, NULL, "create an account", urne_api_user_create},
+    {NULL, NULL, URNE_ACT_COUNT, NULL, NULL, NULL},
 };
 
 const urne_route_table urne_core_routes = {"core", core};

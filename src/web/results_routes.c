@@ -75,11 +75,9 @@ static enum MHD_Result post_election(urne_req *r, int64_t a, int64_t b) {
     return ret;
 }
 
-#define ANYONE URNE_ROLES_ANYONE
-#define REVIEW URNE_ROLES_REVIEW
-#define ADMIN URNE_ROLE_BIT(URNE_ROLE_ADMIN)
-#define SECRETARY URNE_ROLE_BIT(URNE_ROLE_SECRETARY)
-#define COMMISSION URNE_ROLE_BIT(URNE_ROLE_COMMISSION)
+#define ANYONE URNE_ACT_READ_PUBLIC
+#define REVIEW URNE_ACT_READ_REVIEW
+#define MANAGE URNE_ACT_MANAGE_ELECTIONS
 
 static const char assigned[] = "the bureaux assigned to them only";
 static const char tier[] = "a commission of the dispute's tier or higher";
@@ -87,17 +85,17 @@ static const char tier[] = "a commission of the dispute's tier or higher";
 static const urne_route_def results[] = {
     /* pages */
     {"GET", "/e/*", ANYONE, NULL, "an election's results at a level and unit (?level=, ?unit=)", get_results},
-    {"GET", "/e/*/entry", SECRETARY, NULL, "a secretary's bureaux to enter", get_entry},
+    {"GET", "/e/*/entry", URNE_ACT_ENTER_SHEET, NULL, "a secretary's bureaux to enter", get_entry},
     {"GET", "/e/*/recolement", REVIEW, NULL, "anomalies and disputes", get_recolement},
     {"GET", "/e/*/b/*", ANYONE, NULL, "a bureau: its sheet, entries, disputes and forms", get_bureau},
-    {"POST", "/e/*/b/*/sheet", SECRETARY, assigned, "enter a sheet (form)", post_sheet},
-    {"POST", "/e/*/b/*/contest", COMMISSION, NULL, "contest a bureau (form)", post_contest},
-    {"POST", "/e/*/disputes/*/decide", COMMISSION, tier, "decide a dispute (form)", post_decide},
-    {"POST", "/e/*/disputes/*/escalate", COMMISSION | ADMIN, NULL, "appeal to the higher commission (form)",
+    {"POST", "/e/*/b/*/sheet", URNE_ACT_ENTER_SHEET, assigned, "enter a sheet (form)", post_sheet},
+    {"POST", "/e/*/b/*/contest", URNE_ACT_CONTEST, NULL, "contest a bureau (form)", post_contest},
+    {"POST", "/e/*/disputes/*/decide", URNE_ACT_DECIDE, tier, "decide a dispute (form)", post_decide},
+    {"POST", "/e/*/disputes/*/escalate", URNE_ACT_ESCALATE, NULL, "appeal to the higher commission (form)",
      post_escalate},
-    {"POST", "/e/*/publish", ADMIN, NULL, "publish the results (form)", post_publish},
-    {"POST", "/admin/assign", ADMIN, NULL, "assign bureaux to a secretary (form)", post_assign},
-    {"POST", "/admin/elections", ADMIN, NULL, "create or import an election (form)", post_election},
+    {"POST", "/e/*/publish", URNE_ACT_PUBLISH, NULL, "publish the results (form)", post_publish},
+    {"POST", "/admin/assign", MANAGE, NULL, "assign bureaux to a secretary (form)", post_assign},
+    {"POST", "/admin/elections", MANAGE, NULL, "create or import an election (form)", post_election},
     /* API */
     {"GET", "/api/elections", ANYONE, NULL, "the elections", urne_api_elections},
     {"GET", "/api/elections/*", ANYONE, NULL, "an election, its levels, contests and candidates", urne_api_election},
@@ -108,15 +106,15 @@ static const urne_route_def results[] = {
     {"GET", "/api/elections/*/bureaux/*", ANYONE, NULL, "a bureau, its state and figures", urne_api_bureau},
     {"GET", "/api/elections/*/anomalies", REVIEW, NULL, "failed checks, mismatches, outliers", urne_api_anomalies},
     {"GET", "/api/elections/*/disputes", REVIEW, NULL, "every dispute with its decision", urne_api_disputes},
-    {"POST", "/api/elections", ADMIN, NULL, "create or import an election", urne_api_election_create},
-    {"POST", "/api/assignments", ADMIN, NULL, "assign bureaux to a secretary", urne_api_assign},
-    {"POST", "/api/elections/*/bureaux/*/sheet", SECRETARY, assigned, "enter a sheet", urne_api_sheet},
-    {"POST", "/api/elections/*/bureaux/*/contest", COMMISSION, NULL, "contest a bureau", urne_api_contest},
-    {"POST", "/api/elections/*/disputes/*/decide", COMMISSION, tier, "decide a dispute", urne_api_decide},
-    {"POST", "/api/elections/*/disputes/*/escalate", COMMISSION | ADMIN, NULL, "appeal to the higher commission",
+    {"POST", "/api/elections", MANAGE, NULL, "create or import an election", urne_api_election_create},
+    {"POST", "/api/assignments", MANAGE, NULL, "assign bureaux to a secretary", urne_api_assign},
+    {"POST", "/api/elections/*/bureaux/*/sheet", URNE_ACT_ENTER_SHEET, assigned, "enter a sheet", urne_api_sheet},
+    {"POST", "/api/elections/*/bureaux/*/contest", URNE_ACT_CONTEST, NULL, "contest a bureau", urne_api_contest},
+    {"POST", "/api/elections/*/disputes/*/decide", URNE_ACT_DECIDE, tier, "decide a dispute", urne_api_decide},
+    {"POST", "/api/elections/*/disputes/*/escalate", URNE_ACT_ESCALATE, NULL, "appeal to the higher commission",
      urne_api_escalate},
-    {"POST", "/api/elections/*/publish", ADMIN, NULL, "publish the results", urne_api_publish},
-    {NULL, NULL, 0, NULL, NULL, NULL},
+    {"POST", "/api/elections/*/publish", URNE_ACT_PUBLISH, NULL, "publish the results", urne_api_publish},
+    {NULL, NULL, URNE_ACT_COUNT, NULL, NULL, NULL},
 };
 
 const urne_route_table urne_results_routes = {"results", results};

@@ -76,6 +76,14 @@ enum MHD_Result urne_routes_dispatch(urne_req *r) {
             return urne_reply_json_error(r, 404, "no such route: %s %s (see docs/API.md)", r->method, r->url);
         return urne_page_not_found(r);
     }
-    if (!(f.found->roles & URNE_ROLE_BIT(r->user.role))) return refuse_role(r, f.found);
+    /* Today an account holds one role for the whole site: one grant in the space
+     * "". The route's object is then the site too; spaces below it (an
+     * organisation, an election) come with grants held per space. */
+    static const char *const site[] = {""};
+    const urne_authz_object object = {site, 1, 0};
+    const urne_grant grant = {"", r->user.role, r->user.tier};
+    int logged_in = r->user.role != URNE_ROLE_PUBLIC;
+    if (urne_authz_decide(&grant, logged_in, logged_in, f.found->action, &object, NULL) != URNE_AUTHZ_ALLOWED)
+        return refuse_role(r, f.found);
     return f.found->handler(r, f.a, f.b);
 }

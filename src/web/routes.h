@@ -2,11 +2,12 @@
  * routes: the one table of what the server answers, pages and API alike.
  *
  * Each route is a method, a pattern ('*' stands for a decimal number, at most two
- * per pattern), the roles that may use it, a word on any narrower scope the handler
- * checks (a secretary's own bureaux), a line for the docs, and the handler. The
- * dispatcher finds the route, refuses the roles it does not name (401 when not
- * logged in, 403 otherwise, as a page or as JSON by the path) and only then calls
- * the handler, which still checks what depends on the object (scope, state).
+ * per pattern), the action it performs (app/authz.h), a word on any narrower scope
+ * the handler checks (a secretary's own bureaux), a line for the docs, and the
+ * handler. Who may take an action is app/authz's policy table, the one place that
+ * decides; the dispatcher asks it before any handler runs and refuses (401 when not
+ * logged in, 403 otherwise, as a page or as JSON by the path); the handler still
+ * checks what depends on the object (scope, state).
  *
  * Routes come in tables, one per component (core: the shell of the site; results:
  * elections, sheets, récolement), and the tables are listed in one place
@@ -21,16 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../app/authz.h"
 #include "web.h"
 
-/* Role sets, as bits of urne_role. */
 #define URNE_ROLE_BIT(role) (1u << (role))
-#define URNE_ROLES_ANYONE                                                                                  \
-    (URNE_ROLE_BIT(URNE_ROLE_PUBLIC) | URNE_ROLE_BIT(URNE_ROLE_OBSERVER) | URNE_ROLE_BIT(URNE_ROLE_SECRETARY) | \
-     URNE_ROLE_BIT(URNE_ROLE_COMMISSION) | URNE_ROLE_BIT(URNE_ROLE_ADMIN))
-#define URNE_ROLES_LOGGED_IN (URNE_ROLES_ANYONE & ~URNE_ROLE_BIT(URNE_ROLE_PUBLIC))
-#define URNE_ROLES_REVIEW \
-    (URNE_ROLE_BIT(URNE_ROLE_OBSERVER) | URNE_ROLE_BIT(URNE_ROLE_COMMISSION) | URNE_ROLE_BIT(URNE_ROLE_ADMIN))
 
 /* A handler gets the request and the numbers its pattern's '*'s matched (0 when
  * absent) and answers it, as urne_reply does. */
@@ -39,7 +34,7 @@ typedef enum MHD_Result (*urne_handler)(urne_req *r, int64_t a, int64_t b);
 typedef struct urne_route_def {
     const char *method;  /* "GET" (HEAD too) or "POST" */
     const char *pattern; /* e.g. the bureau page: "/e/" star "/b/" star; each star a decimal number */
-    unsigned roles;      /* URNE_ROLE_BIT()s of the roles allowed */
+    urne_action action;  /* what the route does, as app/authz's policy knows it */
     const char *scope;   /* a narrower rule the handler checks, for the docs; NULL when none */
     const char *doc;     /* one line for docs/API.md */
     urne_handler handler;

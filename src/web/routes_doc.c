@@ -17,10 +17,11 @@ static const char *role_label(urne_role role) { return role == URNE_ROLE_PUBLIC 
 static int add_json(const char *component, const urne_route_def *d, void *ctx) {
     json_t *roles = json_array();
     for (size_t i = 0; i < NROLES; i++)
-        if (d->roles & URNE_ROLE_BIT(role_order[i])) json_array_append_new(roles, json_string(role_label(role_order[i])));
-    json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:o, s:s?, s:s}", "component", component, "method",
-                                         d->method, "pattern", d->pattern, "roles", roles, "scope", d->scope, "doc",
-                                         d->doc));
+        if (urne_authz_roles(d->action) & URNE_ROLE_BIT(role_order[i]))
+            json_array_append_new(roles, json_string(role_label(role_order[i])));
+    json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s?, s:s}", "component", component, "method",
+                                         d->method, "pattern", d->pattern, "action", urne_action_name(d->action),
+                                         "roles", roles, "scope", d->scope, "doc", d->doc));
     return 0;
 }
 
@@ -52,7 +53,7 @@ static int add_markdown(const char *component, const urne_route_def *d, void *ct
     doc_pattern(b, d->pattern);
     urne_buf_puts(b, "` |");
     for (size_t i = 0; i < NROLES; i++)
-        urne_buf_puts(b, d->roles & URNE_ROLE_BIT(role_order[i]) ? " ✓ |" : " |");
+        urne_buf_puts(b, urne_authz_roles(d->action) & URNE_ROLE_BIT(role_order[i]) ? " ✓ |" : " |");
     urne_buf_printf(b, " %s%s%s |\n", d->doc, d->scope ? "; " : "", d->scope ? d->scope : "");
     return 0;
 }
