@@ -107,10 +107,11 @@ int urne_panels_start(urne_panels *ps, urne_search *s, int64_t *x, size_t seeds,
         return -1;
     }
     for (size_t t = 0; t < s->T; t++) w[t] = 1.0;
-    size_t found = 0, nodes = (size_t)s->nodes;
+    size_t found = 0;
+    int nodes = s->nodes;
     s->nodes = 0; /* the first panel too is exact: without it nothing can start */
     int first = urne_search_best(s, w, -INFINITY, x, 1, &found);
-    s->nodes = (int)nodes;
+    s->nodes = nodes;
     free(w);
     if (first != URNE_SEARCH_FOUND) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, first == URNE_SEARCH_INFEASIBLE ? "infeasible" : "solver",
