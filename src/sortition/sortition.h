@@ -149,9 +149,12 @@ typedef struct urne_sortition_budget {
     size_t em_steps;       /* NASH: multiplicative updates in all */
 } urne_sortition_budget;
 
-#define URNE_SORTITION_DEFAULT_SEARCHES 20000 /* hours of column generation on 1,000 types */
-#define URNE_SORTITION_DEFAULT_NODES 1000000  /* pricing MIPs measured take at most a few thousand */
-#define URNE_SORTITION_DEFAULT_EM_STEPS 10000000
+/* The defaults bind on none of the bench pools (their outputs are byte-identical to
+ * the unlimited engine's; the largest uses 419 panel searches): they are there so that
+ * every search ends, and says so when one of them ended it. */
+#define URNE_SORTITION_DEFAULT_SEARCHES 20000   /* hours of column generation on 1,000 types */
+#define URNE_SORTITION_DEFAULT_NODES 1000000    /* per pricing MIP */
+#define URNE_SORTITION_DEFAULT_EM_STEPS 10000000 /* 500 of NASH's rounds of 20,000 */
 
 typedef struct urne_sortition_options {
     urne_sortition_method method;
