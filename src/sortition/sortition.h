@@ -149,9 +149,9 @@ typedef struct urne_sortition_budget {
     size_t em_steps;       /* NASH: multiplicative updates in all */
 } urne_sortition_budget;
 
-/* The defaults bind on none of the bench pools (their outputs are byte-identical to
- * the unlimited engine's; the largest uses 419 panel searches): they are there so that
- * every search ends, and says so when one of them ended it. */
+/* The defaults bind on none of the bench pools (LEXIMIN's outputs there are
+ * byte-identical to the unlimited engine's; the largest uses 419 panel searches): they
+ * are there so that every search ends, and says so when one of them ended it. */
 #define URNE_SORTITION_DEFAULT_SEARCHES 20000   /* hours of column generation on 1,000 types */
 #define URNE_SORTITION_DEFAULT_NODES 1000000    /* per pricing MIP */
 #define URNE_SORTITION_DEFAULT_EM_STEPS 10000000 /* 500 of NASH's rounds of 20,000 */
