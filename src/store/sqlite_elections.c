@@ -1,12 +1,23 @@
 /*
- * sqlite_elections: elections, their bureaux and sheets, entries, assignments,
- * publication and disputes, on SQLite (see store.h for the contracts).
+ * sqlite_elections: elections, their bureaux and sheets, typed entries,
+ * assignments and publication, on SQLite (store_elections.h holds the contracts;
+ * store.c has checked the lengths of what is written).
  *
  * An election's structure is its round: levels, contests, candidates, colleges,
  * and one row per bureau carrying the bureau's key, code and label at every level
  * (joined by the ASCII unit separator, 0x1F, which no election file uses). The
- * bureau row also holds the sheet's current state and figures, as JSON.
+ * bureau row also holds the sheet's current state and figures, as JSON. The
+ * joined texts have no length limit: they are built and read in memory of their
+ * size. The record's texts are read into the meta's fixed fields, a stored one
+ * too long refused with the election named.
+ *
+ * The structure digest stands for what an election's bureaux and candidates are
+ * called (levels, contests, candidates, colleges, each bureau's keys, codes and
+ * labels): SHA-256 over every such column in a fixed order, each value preceded by
+ * its length ("-" for NULL). election.create records it; verify recomputes it, so
+ * two candidates' names swapped by hand do not carry each other's votes unseen.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +26,27 @@
 
 #define SEP '\x1f'
 
-/* Join the strings of one sheet's levels with SEP; "" stands for NULL. */
-static size_t join_levels(const char *const *v, size_t n, char *out, size_t size) {
-    size_t used = 0;
-    for (size_t i = 0; i < n; i++) {
-        int k = snprintf(out + used, size - used, "%s%s", i ? "\x1f" : "", v[i] ? v[i] : "");
-        if (k < 0 || (size_t)k >= size - used) return 0;
-        used += (size_t)k;
+/* Join the strings of one sheet's levels with SEP ("" for NULL) into *buf, grown
+ * as needed (*cap bytes). 0, or -1 when out of memory. */
+static int join_levels(const char *const *v, size_t n, char **buf, size_t *cap) {
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) len += (v[i] ? strlen(v[i]) : 0) + 1;
+    if (len > *cap) {
+        char *p = realloc(*buf, len);
+        if (p == NULL) return -1;
+        *buf = p;
+        *cap = len;
     }
-    return used;
+    char *p = *buf;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = v[i] ? strlen(v[i]) : 0;
+        if (i) *p++ = SEP;
+        memcpy(p, v[i] ? v[i] : "", k);
+        p += k;
+    }
+    *p = 0;
+    return 0;
 }
-
 static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
     sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO contests(election_id, idx, key, label) VALUES (?, ?, ?, ?)");
     if (st == NULL) return -1;
@@ -68,44 +89,23 @@ static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
     return 0;
 }
 
-int64_t urne_store_election_create(urne_store *s, const urne_election_meta *m, const urne_round *r,
-                                   const urne_sheet_state *states) {
-    char levels[512], at[24];
-    if (join_levels(r->levels, r->nlevels, levels, sizeof levels) == 0 && r->nlevels) {
-        snprintf(s->error, sizeof s->error, "level names too long");
-        return -1;
-    }
-    for (size_t i = 0; i < sizeof levels && levels[i]; i++)
-        if (levels[i] == SEP) levels[i] = ',';
-    urne_store_now(at);
-    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO elections(title, round, preset, settings, levels, contest_level,"
-                                        " double_entry, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+/* The bureaux of a new election: one row per sheet, with its figures. */
+static int insert_bureaux(urne_store *s, int64_t id, const urne_round *r, const urne_sheet_state *states,
+                          const char *at) {
+    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO bureaux(election_id, idx, contest_idx, college_idx, keys, codes,"
+                                        " labels, state, figures, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (st == NULL) return -1;
-    sqlite3_bind_text(st, 1, m->title, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 2, m->round);
-    sqlite3_bind_text(st, 3, m->preset, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, m->settings, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, levels, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 6, (int64_t)r->contest_level);
-    sqlite3_bind_int(st, 7, m->double_entry);
-    urne_sql_bind_text(st, 8, m->deadline);
-    sqlite3_bind_text(st, 9, at, -1, SQLITE_TRANSIENT);
-    if (urne_sql_step_done(s, st, "storing an election") < 0) return -1;
-    int64_t id = sqlite3_last_insert_rowid(s->db);
-    if (insert_structure(s, id, r) < 0) return -1;
-
-    st = urne_sql_stmt(s, "INSERT INTO bureaux(election_id, idx, contest_idx, college_idx, keys, codes, labels,"
-                          " state, figures, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (st == NULL) return -1;
-    char keys[2048], codes[2048], labels[2048];
-    for (size_t i = 0; i < r->nsheets; i++) {
+    char *joined[3] = {NULL, NULL, NULL};
+    size_t cap[3] = {0, 0, 0};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < r->nsheets; i++) {
         const urne_sheet *sh = &r->sheets[i];
-        if (!join_levels(sh->key, r->nlevels, keys, sizeof keys)) {
-            snprintf(s->error, sizeof s->error, "bureau %zu: keys too long", i + 1);
-            return -1;
+        if (join_levels(sh->key, r->nlevels, &joined[0], &cap[0]) < 0 ||
+            join_levels(sh->code, r->nlevels, &joined[1], &cap[1]) < 0 ||
+            join_levels(sh->label, r->nlevels, &joined[2], &cap[2]) < 0) {
+            rc = urne_store_fail(s, "bureau %zu: out of memory", i + 1);
+            break;
         }
-        join_levels(sh->code, r->nlevels, codes, sizeof codes);
-        join_levels(sh->label, r->nlevels, labels, sizeof labels);
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, (int64_t)i);
@@ -114,9 +114,7 @@ int64_t urne_store_election_create(urne_store *s, const urne_election_meta *m, c
             sqlite3_bind_int64(st, 4, (int64_t)sh->college);
         else
             sqlite3_bind_null(st, 4);
-        sqlite3_bind_text(st, 5, keys, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 6, codes, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 7, labels, -1, SQLITE_TRANSIENT);
+        for (int k = 0; k < 3; k++) sqlite3_bind_text(st, 5 + k, joined[k], -1, SQLITE_TRANSIENT);
         urne_sheet_state state = states ? states[i] : URNE_SHEET_MISSING;
         sqlite3_bind_text(st, 8, urne_sheet_state_name(state), -1, SQLITE_STATIC);
         /* Figures are kept even for a bureau not counted yet: its inscrits are known. */
@@ -130,8 +128,40 @@ int64_t urne_store_election_create(urne_store *s, const urne_election_meta *m, c
             sqlite3_bind_null(st, 10);
         urne_sql_bind_text(st, 9, fig);
         free(fig);
-        if (urne_sql_step_done(s, st, "storing a bureau") < 0) return -1;
+        rc = urne_sql_step_done(s, st, "storing a bureau");
     }
+    for (int k = 0; k < 3; k++) free(joined[k]);
+    return rc;
+}
+
+static int64_t sq_election_create(urne_store *s, const urne_election_meta *m, const urne_round *r,
+                                  const urne_sheet_state *states) {
+    char *levels = NULL, at[24];
+    size_t cap = 0;
+    if (join_levels(r->levels, r->nlevels, &levels, &cap) < 0) return urne_store_fail(s, "out of memory");
+    for (char *p = levels; *p; p++)
+        if (*p == SEP) *p = ',';
+    urne_store_now(at);
+    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO elections(title, round, preset, settings, levels, contest_level,"
+                                        " double_entry, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (st == NULL) {
+        free(levels);
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, m->title, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, m->round);
+    sqlite3_bind_text(st, 3, m->preset, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, m->settings, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, levels, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 6, (int64_t)r->contest_level);
+    sqlite3_bind_int(st, 7, m->double_entry);
+    urne_sql_bind_text(st, 8, m->deadline);
+    sqlite3_bind_text(st, 9, at, -1, SQLITE_TRANSIENT);
+    int rc = urne_sql_step_done(s, st, "storing an election");
+    free(levels);
+    if (rc < 0) return -1;
+    int64_t id = sqlite3_last_insert_rowid(urne_sql_db(s));
+    if (insert_structure(s, id, r) < 0 || insert_bureaux(s, id, r, states, at) < 0) return -1;
     return id;
 }
 
@@ -140,53 +170,61 @@ static const char *const meta_sql = "SELECT id, title, round, preset, settings, 
                                     " reopened_reason, previous_published_at, previous_digest,"
                                     " previous_reopened_at, previous_reopened_reason FROM elections";
 
-static void meta_row(sqlite3_stmt *st, urne_election_meta *m) {
+/* An election's record from meta_sql's columns. 0, or -1 when a text does not fit. */
+static int meta_row(urne_store *s, sqlite3_stmt *st, urne_election_meta *m) {
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(st, 0);
-    urne_sql_col_copy(st, 1, m->title, sizeof m->title);
     m->round = sqlite3_column_int(st, 2);
-    urne_sql_col_copy(st, 3, m->preset, sizeof m->preset);
-    urne_sql_col_copy(st, 4, m->settings, sizeof m->settings);
     m->double_entry = sqlite3_column_int(st, 5);
-    urne_sql_col_copy(st, 6, m->deadline, sizeof m->deadline);
-    urne_sql_col_copy(st, 7, m->created_at, sizeof m->created_at);
-    urne_sql_col_copy(st, 8, m->published_at, sizeof m->published_at);
-    urne_sql_col_copy(st, 9, m->published_digest, sizeof m->published_digest);
-    urne_sql_col_copy(st, 12, m->reopened_at, sizeof m->reopened_at);
-    urne_sql_col_copy(st, 13, m->reopened_reason, sizeof m->reopened_reason);
-    urne_sql_col_copy(st, 14, m->previous_published_at, sizeof m->previous_published_at);
-    urne_sql_col_copy(st, 15, m->previous_digest, sizeof m->previous_digest);
-    urne_sql_col_copy(st, 16, m->previous_reopened_at, sizeof m->previous_reopened_at);
-    urne_sql_col_copy(st, 17, m->previous_reopened_reason, sizeof m->previous_reopened_reason);
+    struct { int col; const char *name; char *out; size_t size; } texts[] = {
+        {1, "title", m->title, sizeof m->title},
+        {3, "preset", m->preset, sizeof m->preset},
+        {4, "settings", m->settings, sizeof m->settings},
+        {6, "deadline", m->deadline, sizeof m->deadline},
+        {7, "created_at", m->created_at, sizeof m->created_at},
+        {8, "published_at", m->published_at, sizeof m->published_at},
+        {9, "published_digest", m->published_digest, sizeof m->published_digest},
+        {12, "reopened_at", m->reopened_at, sizeof m->reopened_at},
+        {13, "reopened_reason", m->reopened_reason, sizeof m->reopened_reason},
+        {14, "previous_published_at", m->previous_published_at, sizeof m->previous_published_at},
+        {15, "previous_digest", m->previous_digest, sizeof m->previous_digest},
+        {16, "previous_reopened_at", m->previous_reopened_at, sizeof m->previous_reopened_at},
+        {17, "previous_reopened_reason", m->previous_reopened_reason, sizeof m->previous_reopened_reason},
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        if (urne_sql_col(s, st, texts[k].col, texts[k].out, texts[k].size, "elections", texts[k].name,
+                         "election %lld", (long long)m->id) < 0)
+            return -1;
+    return 0;
 }
 
-int urne_store_election_each(urne_store *s, int (*fn)(const urne_election_meta *m, void *ctx), void *ctx) {
-    sqlite3_stmt *st;
+static int sq_election_each(urne_store *s, int (*fn)(const urne_election_meta *m, void *ctx), void *ctx) {
     char sql[512];
     snprintf(sql, sizeof sql, "%s ORDER BY id", meta_sql);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return urne_sql_fail(s, "listing elections");
+    sqlite3_stmt *st = urne_sql_prepare(s, sql, "listing elections");
+    if (st == NULL) return -1;
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         urne_election_meta m;
-        meta_row(st, &m);
-        stop = fn(&m, ctx);
+        stop = meta_row(s, st, &m) < 0 ? -1 : fn(&m, ctx);
     }
+    if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, "listing elections");
     sqlite3_finalize(st);
     return stop;
 }
 
-int urne_store_election_meta(urne_store *s, int64_t id, urne_election_meta *out) {
-    sqlite3_stmt *st;
+static int sq_election_meta(urne_store *s, int64_t id, urne_election_meta *out) {
     char sql[512];
     snprintf(sql, sizeof sql, "%s WHERE id = ?", meta_sql);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return urne_sql_fail(s, "reading an election");
+    sqlite3_stmt *st = urne_sql_prepare(s, sql, "reading an election");
+    if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) meta_row(st, out);
+    int rc = sqlite3_step(st), ok = 0;
+    if (rc == SQLITE_ROW) ok = meta_row(s, st, out);
     sqlite3_finalize(st);
+    if (ok < 0) return -1;
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading an election");
 }
-
 /* Split a SEP-joined text into n interned strings ("" becomes NULL). */
 static int split_levels(urne_round *r, const char *text, size_t n, const char **out) {
     const char *p = text ? text : "";
@@ -207,7 +245,7 @@ static int load_structure(urne_store *s, int64_t id, urne_round *r) {
     const char *sql = "SELECT c.idx, c.key, c.label, k.name, k.grp, k.sex, k.birth_date, k.panel, k.first_name,"
                       " k.last_name FROM contests c LEFT JOIN candidates k ON k.election_id = c.election_id"
                       " AND k.contest_idx = c.idx WHERE c.election_id = ? ORDER BY c.idx, k.idx";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return urne_sql_fail(s, "reading candidates");
+    if (sqlite3_prepare_v2(urne_sql_db(s), sql, -1, &st, NULL) != SQLITE_OK) return urne_sql_fail(s, "reading candidates");
     sqlite3_bind_int64(st, 1, id);
     int64_t last = -1;
     int rc;
@@ -223,7 +261,7 @@ static int load_structure(urne_store *s, int64_t id, urne_round *r) {
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return urne_sql_fail(s, "reading candidates");
-    if (sqlite3_prepare_v2(s->db, "SELECT name, weight FROM colleges WHERE election_id = ? ORDER BY idx", -1, &st,
+    if (sqlite3_prepare_v2(urne_sql_db(s), "SELECT name, weight FROM colleges WHERE election_id = ? ORDER BY idx", -1, &st,
                            NULL) != SQLITE_OK)
         return urne_sql_fail(s, "reading colleges");
     sqlite3_bind_int64(st, 1, id);
@@ -233,100 +271,122 @@ static int load_structure(urne_store *s, int64_t id, urne_round *r) {
     return rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading colleges");
 }
 
-static int load_bureaux(urne_store *s, int64_t id, urne_round *r, urne_bureau_info *info, size_t n) {
-    sqlite3_stmt *st;
-    const char *sql = "SELECT contest_idx, college_idx, keys, codes, labels, state, figures, entered_at, entered_by,"
-                      " validated_once, changed_after_validation FROM bureaux WHERE election_id = ? ORDER BY idx";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return urne_sql_fail(s, "reading bureaux");
-    sqlite3_bind_int64(st, 1, id);
-    int rc;
-    size_t i = 0;
-    while (i < n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        size_t contest = (size_t)sqlite3_column_int64(st, 0);
-        if (contest >= r->ncontests) break;
-        urne_sheet *sh = urne_round_add_sheet(r, contest);
-        if (sh == NULL) break;
-        sh->college = sqlite3_column_type(st, 1) == SQLITE_NULL ? URNE_NONE : (size_t)sqlite3_column_int64(st, 1);
-        sh->line = (long)i + 1;
-        if (split_levels(r, col_str(st, 2), r->nlevels, sh->key) < 0 ||
-            split_levels(r, col_str(st, 3), r->nlevels, sh->code) < 0 ||
-            split_levels(r, col_str(st, 4), r->nlevels, sh->label) < 0)
-            break;
-        urne_bureau_info *b = &info[i];
-        if (urne_sheet_state_parse(col_str(st, 5), &b->state) < 0) b->state = URNE_SHEET_MISSING;
+
+/* One bureau's row (load_bureaux's columns) into sheet sh and info b. 0, or -1
+ * naming the row when it cannot be read back. */
+static int bureau_row(urne_store *s, sqlite3_stmt *st, int64_t id, size_t i, urne_round *r, urne_bureau_info *b) {
+    size_t contest = (size_t)sqlite3_column_int64(st, 0);
+    urne_sheet *sh = contest < r->ncontests ? urne_round_add_sheet(r, contest) : NULL;
+    if (sh == NULL) return urne_store_fail(s, "election %lld: bureau %zu could not be read back", (long long)id, i + 1);
+    sh->college = sqlite3_column_type(st, 1) == SQLITE_NULL ? URNE_NONE : (size_t)sqlite3_column_int64(st, 1);
+    sh->line = (long)i + 1;
+    if (split_levels(r, col_str(st, 2), r->nlevels, sh->key) < 0 ||
+        split_levels(r, col_str(st, 3), r->nlevels, sh->code) < 0 ||
+        split_levels(r, col_str(st, 4), r->nlevels, sh->label) < 0)
+        return urne_store_fail(s, "election %lld: bureau %zu could not be read back", (long long)id, i + 1);
+    if (urne_sheet_state_parse(col_str(st, 5) ? col_str(st, 5) : "", &b->state) < 0) b->state = URNE_SHEET_MISSING;
+    sh->exprimes_stated = -1;
+    urne_figures f;
+    if (col_str(st, 6) && urne_figures_parse_json(col_str(st, 6), &f) == 0 && f.nvotes == r->contests[contest].ncand)
+        urne_figures_to_sheet(&f, sh);
+    int counts = urne_sheet_state_counts(b->state);
+    sh->reported = counts != 0;
+    if (counts == 2) { /* annulled: the bureau is in, its votes are not */
+        sh->votants = sh->blancs = sh->nuls = 0;
         sh->exprimes_stated = -1;
-        urne_figures f;
-        if (col_str(st, 6) && urne_figures_parse_json(col_str(st, 6), &f) == 0 &&
-            f.nvotes == r->contests[contest].ncand)
-            urne_figures_to_sheet(&f, sh);
-        int counts = urne_sheet_state_counts(b->state);
-        sh->reported = counts != 0;
-        if (counts == 2) { /* annulled: the bureau is in, its votes are not */
-            sh->votants = sh->blancs = sh->nuls = 0;
-            sh->exprimes_stated = -1;
-            memset(sh->votes, 0, r->contests[contest].ncand * sizeof *sh->votes);
-        }
-        urne_sql_col_copy(st, 7, b->entered_at, sizeof b->entered_at);
-        b->entered_by = sqlite3_column_int64(st, 8);
-        b->validated_once = sqlite3_column_int(st, 9);
-        b->changed_after_validation = sqlite3_column_int(st, 10);
-        i++;
+        memset(sh->votes, 0, r->contests[contest].ncand * sizeof *sh->votes);
     }
-    sqlite3_finalize(st);
-    if (i != n) {
-        snprintf(s->error, sizeof s->error, "election %lld: bureau %zu could not be read back",
-                 (long long)id, i + 1);
+    if (urne_sql_col(s, st, 7, b->entered_at, sizeof b->entered_at, "bureaux", "entered_at",
+                     "election %lld, bureau %zu", (long long)id, i) < 0)
         return -1;
-    }
+    b->entered_by = sqlite3_column_int64(st, 8);
+    b->validated_once = sqlite3_column_int(st, 9);
+    b->changed_after_validation = sqlite3_column_int(st, 10);
     return 0;
 }
 
-urne_round *urne_store_election_load(urne_store *s, int64_t id, urne_election_meta *meta, urne_bureau_info **info) {
-    *info = NULL;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT levels, contest_level, (SELECT count(*) FROM bureaux WHERE election_id = e.id)"
-                           " FROM elections e WHERE id = ?",
-                           -1, &st, NULL) != SQLITE_OK) {
-        urne_sql_fail(s, "reading an election");
-        return NULL;
-    }
+static int load_bureaux(urne_store *s, int64_t id, urne_round *r, urne_bureau_info *info, size_t n) {
+    sqlite3_stmt *st =
+        urne_sql_prepare(s,
+                         "SELECT contest_idx, college_idx, keys, codes, labels, state, figures, entered_at,"
+                         " entered_by, validated_once, changed_after_validation FROM bureaux WHERE election_id = ?"
+                         " ORDER BY idx",
+                         "reading bureaux");
+    if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        snprintf(s->error, sizeof s->error, "no election %lld", (long long)id);
+    int rc = SQLITE_DONE, ok = 0;
+    size_t i = 0;
+    while (ok == 0 && i < n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ok = bureau_row(s, st, id, i, r, &info[i]);
+        i += ok == 0;
+    }
+    sqlite3_finalize(st);
+    if (ok < 0) return -1;
+    if (i != n)
+        return rc != SQLITE_DONE && rc != SQLITE_ROW
+                   ? urne_sql_fail(s, "reading bureaux")
+                   : urne_store_fail(s, "election %lld: bureau %zu could not be read back", (long long)id, i + 1);
+    return 0;
+}
+
+/* The levels' names (a malloc'ed copy into *levels), contest level and number
+ * of bureaux of election id: 1, 0 when there is no such election, -1. */
+static int load_shape(urne_store *s, int64_t id, char **levels, size_t *contest_level, size_t *n) {
+    sqlite3_stmt *st = urne_sql_prepare(s,
+                                        "SELECT levels, contest_level, (SELECT count(*) FROM bureaux"
+                                        " WHERE election_id = e.id) FROM elections e WHERE id = ?",
+                                        "reading an election");
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *levels = strdup(col_str(st, 0) ? col_str(st, 0) : "");
+        *contest_level = (size_t)sqlite3_column_int64(st, 1);
+        *n = (size_t)sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) return 0;
+    if (rc != SQLITE_ROW) return urne_sql_fail(s, "reading an election");
+    return *levels ? 1 : urne_store_fail(s, "out of memory");
+}
+
+static urne_round *sq_election_load(urne_store *s, int64_t id, urne_election_meta *meta, urne_bureau_info **info) {
+    *info = NULL;
+    char *levels = NULL;
+    size_t contest_level = 0, n = 0;
+    int found = load_shape(s, id, &levels, &contest_level, &n);
+    if (found == 0) urne_store_fail(s, "no election %lld", (long long)id);
+    if (found <= 0 || sq_election_meta(s, id, meta) != 1) {
+        free(levels);
         return NULL;
     }
-    char levels[512];
-    urne_sql_col_copy(st, 0, levels, sizeof levels);
-    size_t contest_level = (size_t)sqlite3_column_int64(st, 1), n = (size_t)sqlite3_column_int64(st, 2);
-    sqlite3_finalize(st);
-    if (urne_store_election_meta(s, id, meta) != 1) return NULL;
-
     const char *names[URNE_MAX_LEVELS];
     size_t nlevels = 0;
     for (char *p = levels, *save = NULL, *t; (t = strtok_r(p, ",", &save)) && nlevels < URNE_MAX_LEVELS; p = NULL)
         names[nlevels++] = t;
     urne_round *r = urne_round_new();
     *info = calloc(n ? n : 1, sizeof **info);
+    /* urne_round_set_levels interns the names: levels can go after it. */
     if (r == NULL || *info == NULL || urne_round_set_levels(r, names, nlevels, contest_level) < 0 ||
         urne_round_reserve_sheets(r, n) < 0) {
-        snprintf(s->error, sizeof s->error, "election %lld: out of memory or bad levels", (long long)id);
+        urne_store_fail(s, "election %lld: out of memory or bad levels", (long long)id);
         goto fail;
     }
     r->election = urne_round_intern(r, meta->title, strlen(meta->title));
     r->number = meta->round;
     r->rules_hint = urne_round_intern(r, meta->preset, strlen(meta->preset));
     if (load_structure(s, id, r) < 0 || load_bureaux(s, id, r, *info, n) < 0) goto fail;
+    free(levels);
     return r;
 fail:
+    free(levels);
     urne_round_free(r);
     free(*info);
     *info = NULL;
     return NULL;
 }
 
-int urne_store_bureau_set(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *b,
+static int sq_bureau_set(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *b,
                           const urne_figures *figures) {
     sqlite3_stmt *st = urne_sql_stmt(s, "UPDATE bureaux SET state = ?, figures = ?, entered_at = ?, entered_by = ?,"
                                         " validated_once = ?, changed_after_validation = ?"
@@ -346,14 +406,14 @@ int urne_store_bureau_set(urne_store *s, int64_t election, size_t bureau, const 
     sqlite3_bind_int64(st, 8, (int64_t)bureau);
     int rc = urne_sql_step_done(s, st, "updating a bureau");
     free(fig);
-    if (rc == 0 && sqlite3_changes(s->db) != 1) {
-        snprintf(s->error, sizeof s->error, "election %lld has no bureau %zu", (long long)election, bureau);
+    if (rc == 0 && sqlite3_changes(urne_sql_db(s)) != 1) {
+        urne_store_fail(s, "election %lld has no bureau %zu", (long long)election, bureau);
         return -1;
     }
     return rc;
 }
 
-int urne_store_bureau_figures(urne_store *s, int64_t election, size_t bureau, urne_figures *out) {
+static int sq_bureau_figures(urne_store *s, int64_t election, size_t bureau, urne_figures *out) {
     sqlite3_stmt *st = urne_sql_stmt(s, "SELECT figures FROM bureaux WHERE election_id = ? AND idx = ?");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, election);
@@ -364,7 +424,7 @@ int urne_store_bureau_figures(urne_store *s, int64_t election, size_t bureau, ur
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : urne_sql_fail(s, "reading a sheet");
 }
 
-int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f) {
+static int sq_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f) {
     char at[24];
     urne_store_now(at);
     sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO entries(election_id, bureau_idx, user_id, figures, at)"
@@ -381,7 +441,7 @@ int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t
     return rc;
 }
 
-int urne_store_entry_other(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
+static int sq_entry_other(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                            urne_figures *out) {
     sqlite3_stmt *st = urne_sql_stmt(s, "SELECT user_id, figures FROM entries WHERE election_id = ? AND bureau_idx = ?"
                                         " AND user_id != ? ORDER BY id DESC LIMIT 1");
@@ -398,7 +458,7 @@ int urne_store_entry_other(urne_store *s, int64_t election, size_t bureau, int64
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : urne_sql_fail(s, "reading entries");
 }
 
-int urne_store_assign(urne_store *s, int64_t user, int64_t election, size_t bureau) {
+static int sq_assign(urne_store *s, int64_t user, int64_t election, size_t bureau) {
     sqlite3_stmt *st = urne_sql_stmt(s, "INSERT OR IGNORE INTO assignments(user_id, election_id, bureau_idx)"
                                         " VALUES (?, ?, ?)");
     if (st == NULL) return -1;
@@ -408,7 +468,7 @@ int urne_store_assign(urne_store *s, int64_t user, int64_t election, size_t bure
     return urne_sql_step_done(s, st, "assigning a bureau");
 }
 
-int urne_store_is_assigned(urne_store *s, int64_t user, int64_t election, size_t bureau) {
+static int sq_is_assigned(urne_store *s, int64_t user, int64_t election, size_t bureau) {
     sqlite3_stmt *st = urne_sql_stmt(s, "SELECT 1 FROM assignments WHERE user_id = ? AND election_id = ?"
                                         " AND bureau_idx = ?");
     if (st == NULL) return -1;
@@ -420,7 +480,7 @@ int urne_store_is_assigned(urne_store *s, int64_t user, int64_t election, size_t
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading assignments");
 }
 
-long urne_store_assigned_list(urne_store *s, int64_t user, int64_t election, size_t *out, size_t cap) {
+static long sq_assigned_list(urne_store *s, int64_t user, int64_t election, size_t *out, size_t cap) {
     sqlite3_stmt *st = urne_sql_stmt(s, "SELECT bureau_idx FROM assignments WHERE user_id = ? AND election_id = ?"
                                         " ORDER BY bureau_idx");
     if (st == NULL) return -1;
@@ -434,7 +494,7 @@ long urne_store_assigned_list(urne_store *s, int64_t user, int64_t election, siz
     return rc == SQLITE_DONE ? n : urne_sql_fail(s, "reading assignments");
 }
 
-int urne_store_publish(urne_store *s, int64_t election, const char *at, const char *digest) {
+static int sq_publish(urne_store *s, int64_t election, const char *at, const char *digest) {
     /* Every right-hand side reads the row as it was before the update. */
     sqlite3_stmt *st = urne_sql_stmt(
         s, "UPDATE elections SET"
@@ -451,7 +511,7 @@ int urne_store_publish(urne_store *s, int64_t election, const char *at, const ch
     return urne_sql_step_done(s, st, "publishing");
 }
 
-int urne_store_reopen(urne_store *s, int64_t election, const char *at, const char *reason) {
+static int sq_reopen(urne_store *s, int64_t election, const char *at, const char *reason) {
     sqlite3_stmt *st = urne_sql_stmt(s, "UPDATE elections SET reopened_at = ?, reopened_reason = ? WHERE id = ?"
                                         " AND published_at IS NOT NULL AND reopened_at IS NULL");
     if (st == NULL) return -1;
@@ -459,104 +519,61 @@ int urne_store_reopen(urne_store *s, int64_t election, const char *at, const cha
     sqlite3_bind_text(st, 2, reason, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 3, election);
     if (urne_sql_step_done(s, st, "reopening a publication") < 0) return -1;
-    return sqlite3_changes(s->db) > 0;
+    return sqlite3_changes(urne_sql_db(s)) > 0;
 }
 
-/* ---- disputes ---- */
-
-static const char *const dispute_cols =
-    "SELECT id, election_id, bureau_idx, tier, state, reason, opened_by, opened_at, deadline, decision,"
-    " decision_reason, decided_by, decided_at, figures_before, figures_after, escalated_from FROM disputes";
-
-static void dispute_row(sqlite3_stmt *st, urne_dispute *d) {
-    memset(d, 0, sizeof *d);
-    d->id = sqlite3_column_int64(st, 0);
-    d->election = sqlite3_column_int64(st, 1);
-    d->bureau = sqlite3_column_int64(st, 2);
-    d->tier = sqlite3_column_int(st, 3);
-    urne_sql_col_copy(st, 4, d->state, sizeof d->state);
-    urne_sql_col_copy(st, 5, d->reason, sizeof d->reason);
-    urne_sql_col_copy(st, 6, d->opened_by, sizeof d->opened_by);
-    urne_sql_col_copy(st, 7, d->opened_at, sizeof d->opened_at);
-    urne_sql_col_copy(st, 8, d->deadline, sizeof d->deadline);
-    urne_sql_col_copy(st, 9, d->decision, sizeof d->decision);
-    urne_sql_col_copy(st, 10, d->decision_reason, sizeof d->decision_reason);
-    urne_sql_col_copy(st, 11, d->decided_by, sizeof d->decided_by);
-    urne_sql_col_copy(st, 12, d->decided_at, sizeof d->decided_at);
-    urne_sql_col_copy(st, 13, d->figures_before, sizeof d->figures_before);
-    urne_sql_col_copy(st, 14, d->figures_after, sizeof d->figures_after);
-    d->escalated_from = sqlite3_column_int64(st, 15);
-}
-
-int64_t urne_store_dispute_open(urne_store *s, const urne_dispute *d) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO disputes(election_id, bureau_idx, tier, state, reason, opened_by,"
-                                        " opened_at, deadline, figures_before, escalated_from)"
-                                        " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)");
-    if (st == NULL) return -1;
-    sqlite3_bind_int64(st, 1, d->election);
-    sqlite3_bind_int64(st, 2, d->bureau);
-    sqlite3_bind_int(st, 3, d->tier);
-    sqlite3_bind_text(st, 4, d->reason, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, d->opened_by, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 6, d->opened_at, -1, SQLITE_TRANSIENT);
-    urne_sql_bind_text(st, 7, d->deadline);
-    urne_sql_bind_text(st, 8, d->figures_before);
-    if (d->escalated_from > 0)
-        sqlite3_bind_int64(st, 9, d->escalated_from);
-    else
-        sqlite3_bind_null(st, 9);
-    if (urne_sql_step_done(s, st, "opening a dispute") < 0) return -1;
-    return sqlite3_last_insert_rowid(s->db);
-}
-
-static int dispute_query(urne_store *s, const char *where, int64_t a, int64_t b, urne_dispute *out) {
+/* Absorb every column of every row of sql (bound to the election) into st. */
+static int absorb_rows(urne_store *s, crypto_hash_sha256_state *h, const char *sql, int64_t election) {
     sqlite3_stmt *st;
-    char sql[768];
-    snprintf(sql, sizeof sql, "%s %s", dispute_cols, where);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return urne_sql_fail(s, "reading disputes");
-    sqlite3_bind_int64(st, 1, a);
-    if (sqlite3_bind_parameter_count(st) > 1) sqlite3_bind_int64(st, 2, b);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) dispute_row(st, out);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading disputes");
-}
-
-int urne_store_dispute_get(urne_store *s, int64_t id, urne_dispute *out) {
-    return dispute_query(s, "WHERE id = ?", id, 0, out);
-}
-
-int urne_store_dispute_open_for(urne_store *s, int64_t election, size_t bureau, urne_dispute *out) {
-    return dispute_query(s, "WHERE election_id = ? AND bureau_idx = ? AND state = 'open' ORDER BY id DESC LIMIT 1",
-                         election, (int64_t)bureau, out);
-}
-
-int urne_store_dispute_update(urne_store *s, const urne_dispute *d) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "UPDATE disputes SET state = ?, decision = ?, decision_reason = ?,"
-                                        " decided_by = ?, decided_at = ?, figures_after = ? WHERE id = ?");
-    if (st == NULL) return -1;
-    sqlite3_bind_text(st, 1, d->state, -1, SQLITE_TRANSIENT);
-    urne_sql_bind_text(st, 2, d->decision);
-    urne_sql_bind_text(st, 3, d->decision_reason);
-    urne_sql_bind_text(st, 4, d->decided_by);
-    urne_sql_bind_text(st, 5, d->decided_at);
-    urne_sql_bind_text(st, 6, d->figures_after);
-    sqlite3_bind_int64(st, 7, d->id);
-    return urne_sql_step_done(s, st, "updating a dispute");
-}
-
-int urne_store_dispute_each(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx), void *ctx) {
-    sqlite3_stmt *st;
-    char sql[768];
-    snprintf(sql, sizeof sql, "%s WHERE election_id = ? ORDER BY id", dispute_cols);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return urne_sql_fail(s, "listing disputes");
+    if (sqlite3_prepare_v2(urne_sql_db(s), sql, -1, &st, NULL) != SQLITE_OK) return urne_sql_fail(s, "reading the structure");
     sqlite3_bind_int64(st, 1, election);
-    int rc, stop = 0;
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        urne_dispute d;
-        dispute_row(st, &d);
-        stop = fn(&d, ctx);
-    }
+    int rc, n = sqlite3_column_count(st);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        for (int i = 0; i < n; i++) {
+            char len[32];
+            const unsigned char *v = sqlite3_column_text(st, i);
+            int k = v ? snprintf(len, sizeof len, "%d:", sqlite3_column_bytes(st, i)) : snprintf(len, sizeof len, "-");
+            crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
+            if (v) crypto_hash_sha256_update(h, v, (unsigned long long)sqlite3_column_bytes(st, i));
+        }
     sqlite3_finalize(st);
-    return stop;
+    return rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading the structure");
 }
+
+static int sq_structure_digest(urne_store *s, int64_t election, char out[65]) {
+    static const char *const parts[] = {
+        "SELECT levels, contest_level FROM elections WHERE id = ?",
+        "SELECT idx, key, label FROM contests WHERE election_id = ? ORDER BY idx",
+        "SELECT idx, contest_idx, name, grp, sex, birth_date, panel, first_name, last_name FROM candidates"
+        " WHERE election_id = ? ORDER BY idx",
+        "SELECT idx, name, weight FROM colleges WHERE election_id = ? ORDER BY idx",
+        "SELECT idx, contest_idx, college_idx, keys, codes, labels FROM bureaux WHERE election_id = ? ORDER BY idx",
+    };
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        crypto_hash_sha256_update(&h, (const unsigned char *)"|", 1); /* tables apart */
+        if (absorb_rows(s, &h, parts[i], election) < 0) return -1;
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, digest);
+    sodium_bin2hex(out, 65, digest, sizeof digest);
+    return 0;
+}
+
+const urne_store_election_ops urne_sqlite_election_ops = {
+    .create = sq_election_create,
+    .each = sq_election_each,
+    .meta = sq_election_meta,
+    .load = sq_election_load,
+    .structure_digest = sq_structure_digest,
+    .bureau_set = sq_bureau_set,
+    .bureau_figures = sq_bureau_figures,
+    .entry_add = sq_entry_add,
+    .entry_other = sq_entry_other,
+    .assign = sq_assign,
+    .is_assigned = sq_is_assigned,
+    .assigned_list = sq_assigned_list,
+    .publish = sq_publish,
+    .reopen = sq_reopen,
+};

@@ -1,19 +1,25 @@
 /*
- * sqlite_internal: what the SQLite store's files share: the handle and the small
+ * sqlite_internal: what the SQLite backend's files share: its handle, its tables
+ * of functions (one per domain, assembled in sqlite_store.c), and the small
  * helpers around statements. Not part of the store's interface.
+ *
+ * Every fixed-size text is read through urne_sql_col, which refuses a value too
+ * long for its field (naming the table, the column and the row) instead of
+ * cutting it.
  */
 #ifndef URNE_SQLITE_INTERNAL_H
 #define URNE_SQLITE_INTERNAL_H
 
+#include <assert.h>
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store_backend.h"
 
 #define NCACHED 32
 
-struct urne_store {
+typedef struct urne_sqlite {
+    urne_store base; /* first: a urne_store * of this backend points to its urne_sqlite */
     sqlite3 *db;
-    char error[512];
     struct {
         const char *sql;
         sqlite3_stmt *st;
@@ -21,7 +27,20 @@ struct urne_store {
     /* The audit head, read at open and advanced by each append; reread on rollback. */
     int64_t head_seq;
     char head_hash[URNE_AUDIT_HASH_HEX];
-};
+} urne_sqlite;
+
+extern const urne_store_ops urne_sqlite_ops;
+extern const urne_store_user_ops urne_sqlite_user_ops;
+extern const urne_store_election_ops urne_sqlite_election_ops;
+extern const urne_store_dispute_ops urne_sqlite_dispute_ops;
+extern const urne_store_audit_ops urne_sqlite_audit_ops;
+
+/* The SQLite store behind s (which must be one). */
+static inline urne_sqlite *urne_sq(urne_store *s) {
+    assert(s && s->ops == &urne_sqlite_ops);
+    return (urne_sqlite *)s;
+}
+static inline sqlite3 *urne_sql_db(urne_store *s) { return urne_sq(s)->db; }
 
 /* Put "what: SQLite's message" in s->error; returns -1. */
 int urne_sql_fail(urne_store *s, const char *what);
@@ -30,13 +49,24 @@ int urne_sql_fail(urne_store *s, const char *what);
  * cached by the address of their text, so sql must be a string literal. */
 sqlite3_stmt *urne_sql_stmt(urne_store *s, const char *sql);
 
+/* A statement prepared for one use (sqlite3_finalize it), or NULL naming what. */
+sqlite3_stmt *urne_sql_prepare(urne_store *s, const char *sql, const char *what);
+
 /* Bind text, or NULL for a NULL or empty string. */
 void urne_sql_bind_text(sqlite3_stmt *st, int i, const char *v);
 
-/* Copy column i as text ("" for NULL). */
-void urne_sql_col_copy(sqlite3_stmt *st, int i, char *out, size_t size);
+/* Column i as text, NULL when NULL. */
+static inline const char *urne_sql_text(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
+
+/* Copy column i as text ("" for NULL) into out of size bytes: 0, or -1 naming
+ * table.column and the row (row_fmt...) when it does not fit. Never cuts. */
+int urne_sql_col(urne_store *s, sqlite3_stmt *st, int i, char *out, size_t size, const char *table,
+                 const char *column, const char *row_fmt, ...) __attribute__((format(printf, 8, 9)));
 
 /* Run a statement that returns no rows; 0 or -1 naming `what`. */
 int urne_sql_step_done(urne_store *s, sqlite3_stmt *st, const char *what);
+
+/* Read the audit head into the handle (sqlite_audit.c). 0 or -1. */
+int urne_sqlite_load_head(urne_store *s);
 
 #endif

@@ -1,22 +1,27 @@
 /*
- * sqlite_store: the store on SQLite, urne's embedded default.
+ * sqlite_store: the store on SQLite, urne's embedded backend: opening, the
+ * schema and its migrations, transactions, backup, and the helpers the other
+ * sqlite_*.c files use around statements. The table of functions the store
+ * dispatches through (store_backend.h) is assembled here from each domain's.
  *
  * One file (urne.db), WAL mode so that readers never wait for the writer,
  * synchronous=NORMAL (in WAL mode a committed transaction survives the process
  * being killed; only a power cut may lose the last ones), foreign keys on. The
  * schema is versioned with PRAGMA user_version; `migrations` below are applied in
  * order at open, each in its own transaction, and never edited once released: a
- * change is a new migration.
+ * change is a new migration. A database at a version newer than this urne knows
+ * is refused, not opened.
  *
  * Hot statements (a sheet's update, an entry, an audit append) are prepared once
- * and kept; the rest are prepared when used.
+ * and kept; the rest are prepared when used. The columns are TEXT without a
+ * length: the limits are the interface's (store.c refuses longer values before
+ * they are written, urne_sql_col refuses them when read).
  */
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sqlite_internal.h"
 
@@ -71,38 +76,41 @@ static const char *const migrations[] = {
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int urne_sql_fail(urne_store *s, const char *what) {
-    snprintf(s->error, sizeof s->error, "%s: %s", what, sqlite3_errmsg(s->db));
-    return -1;
+    return urne_store_fail(s, "%s: %s", what, sqlite3_errmsg(urne_sql_db(s)));
 }
 
-const char *urne_store_error(const urne_store *s) { return s->error; }
-
-/* A prepared statement for sql, reset and with bindings cleared. Statements are
- * cached by the address of their text, so sql must be a string literal. */
 sqlite3_stmt *urne_sql_stmt(urne_store *s, const char *sql) {
+    urne_sqlite *q = urne_sq(s);
     for (int i = 0; i < NCACHED; i++) {
-        if (s->cache[i].sql == sql) {
-            sqlite3_reset(s->cache[i].st);
-            sqlite3_clear_bindings(s->cache[i].st);
-            return s->cache[i].st;
+        if (q->cache[i].sql == sql) {
+            sqlite3_reset(q->cache[i].st);
+            sqlite3_clear_bindings(q->cache[i].st);
+            return q->cache[i].st;
         }
-        if (s->cache[i].sql == NULL) {
-            if (sqlite3_prepare_v2(s->db, sql, -1, &s->cache[i].st, NULL) != SQLITE_OK) {
+        if (q->cache[i].sql == NULL) {
+            if (sqlite3_prepare_v2(q->db, sql, -1, &q->cache[i].st, NULL) != SQLITE_OK) {
                 urne_sql_fail(s, "preparing a statement");
                 return NULL;
             }
-            s->cache[i].sql = sql;
-            return s->cache[i].st;
+            q->cache[i].sql = sql;
+            return q->cache[i].st;
         }
     }
-    snprintf(s->error, sizeof s->error, "statement cache full");
+    urne_store_fail(s, "statement cache full");
+    return NULL;
+}
+
+sqlite3_stmt *urne_sql_prepare(urne_store *s, const char *sql, const char *what) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(urne_sql_db(s), sql, -1, &st, NULL) == SQLITE_OK) return st;
+    urne_sql_fail(s, what);
     return NULL;
 }
 
 static int exec(urne_store *s, const char *sql) {
     char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(s->error, sizeof s->error, "%s", msg ? msg : "SQLite error");
+    if (sqlite3_exec(urne_sql_db(s), sql, NULL, NULL, &msg) != SQLITE_OK) {
+        urne_store_fail(s, "%s", msg ? msg : "SQLite error");
         sqlite3_free(msg);
         return -1;
     }
@@ -116,322 +124,149 @@ void urne_sql_bind_text(sqlite3_stmt *st, int i, const char *v) {
         sqlite3_bind_null(st, i);
 }
 
-void urne_sql_col_copy(sqlite3_stmt *st, int i, char *out, size_t size) {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    snprintf(out, size, "%s", t ? (const char *)t : "");
+int urne_sql_col(urne_store *s, sqlite3_stmt *st, int i, char *out, size_t size, const char *table,
+                 const char *column, const char *row_fmt, ...) {
+    va_list ap;
+    va_start(ap, row_fmt);
+    int rc = urne_store_vcopy(s, out, size, urne_sql_text(st, i), table, column, row_fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
-/* Run a statement that returns no rows. */
 int urne_sql_step_done(urne_store *s, sqlite3_stmt *st, const char *what) {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : urne_sql_fail(s, what);
 }
 
-void urne_store_now(char out[24]) {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
+/* ---- the core operations ---- */
 
-static int load_head(urne_store *s) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT seq, hash FROM audit_head WHERE id = 1");
-    if (st == NULL) return -1;
-    s->head_seq = 0;
-    snprintf(s->head_hash, sizeof s->head_hash, "%s", URNE_AUDIT_GENESIS);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        s->head_seq = sqlite3_column_int64(st, 0);
-        urne_sql_col_copy(st, 1, s->head_hash, sizeof s->head_hash);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading the audit head");
-}
-
-int urne_store_schema_version(urne_store *s) {
+static int sq_schema_version(urne_store *s) {
     sqlite3_stmt *st;
     int v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(urne_sql_db(s), "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
     if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return v;
 }
 
 static int migrate(urne_store *s) {
-    int v = urne_store_schema_version(s);
+    int v = sq_schema_version(s);
     if (v < 0) return urne_sql_fail(s, "reading the schema version");
-    if (v > NMIGRATIONS) {
-        snprintf(s->error, sizeof s->error,
-                 "the database is at schema version %d, newer than this urne knows (%d): upgrade urne", v,
-                 NMIGRATIONS);
-        return -1;
-    }
+    if (v > NMIGRATIONS)
+        return urne_store_fail(s, "the database is at schema version %d, newer than this urne knows (%d): upgrade urne",
+                               v, NMIGRATIONS);
     for (; v < NMIGRATIONS; v++) {
         char pragma[48];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
         if (exec(s, "BEGIN IMMEDIATE") < 0) return -1;
         if (exec(s, migrations[v]) < 0 || exec(s, pragma) < 0) {
-            char keep[sizeof s->error + 32];
-            snprintf(keep, sizeof keep, "migration %d: %s", v + 1, s->error);
+            char keep[sizeof s->error];
+            snprintf(keep, sizeof keep, "%s", s->error);
             exec(s, "ROLLBACK");
-            snprintf(s->error, sizeof s->error, "%.500s", keep);
-            return -1;
+            return urne_store_fail(s, "migration %d: %.480s", v + 1, keep);
         }
         if (exec(s, "COMMIT") < 0) return -1;
     }
     return 0;
 }
 
-urne_store *urne_store_open(const char *path, char *err, size_t errsize) {
-    urne_store *s = calloc(1, sizeof *s);
-    if (s == NULL) {
+static void sq_close(urne_store *s) {
+    urne_sqlite *q = urne_sq(s);
+    for (int i = 0; i < NCACHED; i++)
+        if (q->cache[i].st) sqlite3_finalize(q->cache[i].st);
+    sqlite3_close(q->db); /* rolls back a transaction left open */
+    free(q);
+}
+
+urne_store *urne_sqlite_open(const char *path, char *err, size_t errsize) {
+    urne_sqlite *q = calloc(1, sizeof *q);
+    if (q == NULL) {
         snprintf(err, errsize, "out of memory");
         return NULL;
     }
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+    q->base.ops = &urne_sqlite_ops;
+    urne_store *s = &q->base;
+    if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
-        snprintf(err, errsize, "%s: cannot open the database: %s", path, sqlite3_errmsg(s->db));
-        sqlite3_close(s->db);
-        free(s);
+        snprintf(err, errsize, "%s: cannot open the database: %s", path, sqlite3_errmsg(q->db));
+        sqlite3_close(q->db);
+        free(q);
         return NULL;
     }
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(q->db, 5000);
     if (exec(s, "PRAGMA journal_mode = WAL") < 0 || exec(s, "PRAGMA synchronous = NORMAL") < 0 ||
-        exec(s, "PRAGMA foreign_keys = ON") < 0 || migrate(s) < 0 || load_head(s) < 0) {
+        exec(s, "PRAGMA foreign_keys = ON") < 0 || migrate(s) < 0 || urne_sqlite_load_head(s) < 0) {
         snprintf(err, errsize, "%s: %s", path, s->error);
-        urne_store_close(s);
+        sq_close(s);
         return NULL;
     }
     return s;
 }
 
-void urne_store_close(urne_store *s) {
-    if (s == NULL) return;
-    for (int i = 0; i < NCACHED; i++)
-        if (s->cache[i].st) sqlite3_finalize(s->cache[i].st);
-    sqlite3_close(s->db);
-    free(s);
-}
-
-int urne_store_backup(urne_store *s, const char *dest) {
+static int sq_backup(urne_store *s, const char *dest) {
     sqlite3 *out;
     if (sqlite3_open(dest, &out) != SQLITE_OK) {
-        snprintf(s->error, sizeof s->error, "%s: cannot open: %s", dest, sqlite3_errmsg(out));
+        urne_store_fail(s, "%s: cannot open: %s", dest, sqlite3_errmsg(out));
         sqlite3_close(out);
         return -1;
     }
-    sqlite3_backup *b = sqlite3_backup_init(out, "main", s->db, "main");
+    sqlite3_backup *b = sqlite3_backup_init(out, "main", urne_sql_db(s), "main");
     int rc = SQLITE_ERROR;
     if (b) {
         rc = sqlite3_backup_step(b, -1);
         sqlite3_backup_finish(b);
     }
-    if (rc != SQLITE_DONE) snprintf(s->error, sizeof s->error, "%s: backup failed: %s", dest, sqlite3_errmsg(out));
+    if (rc != SQLITE_DONE) urne_store_fail(s, "%s: backup failed: %s", dest, sqlite3_errmsg(out));
     sqlite3_close(out);
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int urne_store_begin(urne_store *s) { return exec(s, "BEGIN IMMEDIATE"); }
+static int sq_begin(urne_store *s) { return exec(s, "BEGIN IMMEDIATE"); }
 
-int urne_store_commit(urne_store *s) {
-    if (exec(s, "COMMIT") == 0) return 0;
-    urne_store_rollback(s);
-    return -1;
-}
-
-void urne_store_rollback(urne_store *s) {
-    char keep[512];
+static void sq_rollback(urne_store *s) {
+    char keep[sizeof s->error];
     snprintf(keep, sizeof keep, "%s", s->error);
     exec(s, "ROLLBACK");
-    load_head(s);
+    urne_sqlite_load_head(s);
     snprintf(s->error, sizeof s->error, "%s", keep);
 }
 
-/* ---- audit ---- */
-
-int urne_store_audit(urne_store *s, const char *actor, const char *action, const char *object, const char *before,
-                     const char *after) {
-    char at[24];
-    urne_store_now(at);
-    urne_audit_entry e = {.at = at, .actor = actor, .action = action, .object = object,
-                          .before = before ? before : "null", .after = after ? after : "null"};
-    urne_audit_seal(&e, s->head_seq, s->head_hash);
-    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
-                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (st == NULL) return -1;
-    sqlite3_bind_int64(st, 1, e.seq);
-    sqlite3_bind_text(st, 2, e.at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, e.actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, e.action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, e.object, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, e.before, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, e.after, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, e.prev, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, e.hash, -1, SQLITE_STATIC);
-    if (urne_sql_step_done(s, st, "appending to the audit log") < 0) return -1;
-    st = urne_sql_stmt(s, "INSERT INTO audit_head(id, seq, hash) VALUES (1, ?, ?)"
-                 " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
-    if (st == NULL) return -1;
-    sqlite3_bind_int64(st, 1, e.seq);
-    sqlite3_bind_text(st, 2, e.hash, -1, SQLITE_STATIC);
-    if (urne_sql_step_done(s, st, "moving the audit head") < 0) return -1;
-    s->head_seq = e.seq;
-    memcpy(s->head_hash, e.hash, sizeof s->head_hash);
-    return 0;
-}
-
-int urne_store_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
-    if (load_head(s) < 0) return -1;
-    *seq = s->head_seq;
-    memcpy(hash, s->head_hash, URNE_AUDIT_HASH_HEX);
-    return 0;
-}
-
-int urne_store_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT seq, at, actor, action, object, before, after, prev, hash FROM audit"
-                           " WHERE seq >= ? ORDER BY seq",
-                           -1, &st, NULL) != SQLITE_OK)
-        return urne_sql_fail(s, "reading the audit log");
-    sqlite3_bind_int64(st, 1, from);
-    int rc, stop = 0;
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        urne_audit_entry e = {
-            .seq = sqlite3_column_int64(st, 0),
-            .at = (const char *)sqlite3_column_text(st, 1),
-            .actor = (const char *)sqlite3_column_text(st, 2),
-            .action = (const char *)sqlite3_column_text(st, 3),
-            .object = (const char *)sqlite3_column_text(st, 4),
-            .before = (const char *)sqlite3_column_text(st, 5),
-            .after = (const char *)sqlite3_column_text(st, 6),
-        };
-        urne_sql_col_copy(st, 7, e.prev, sizeof e.prev);
-        urne_sql_col_copy(st, 8, e.hash, sizeof e.hash);
-        stop = fn(&e, ctx);
-    }
-    if (!stop && rc != SQLITE_DONE) urne_sql_fail(s, "reading the audit log");
-    sqlite3_finalize(st);
-    return stop ? stop : (rc == SQLITE_DONE ? 0 : -1);
-}
-
-/* ---- users and sessions ---- */
-
-static const char *const role_names[] = {"public", "observer", "secretary", "commission", "admin"};
-
-const char *urne_role_name(urne_role r) { return (unsigned)r <= URNE_ROLE_ADMIN ? role_names[r] : "?"; }
-
-int urne_role_parse(const char *name, urne_role *out) {
-    for (int i = 0; i <= URNE_ROLE_ADMIN; i++)
-        if (strcmp(name, role_names[i]) == 0) {
-            *out = (urne_role)i;
-            return 0;
-        }
+static int sq_commit(urne_store *s) {
+    if (exec(s, "COMMIT") == 0) return 0;
+    sq_rollback(s);
     return -1;
 }
 
-int64_t urne_store_user_create(urne_store *s, const char *name, const char *pw_hash, urne_role role, int tier) {
-    char at[24];
-    urne_store_now(at);
-    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO users(name, pw_hash, role, tier, created_at) VALUES (?, ?, ?, ?, ?)");
-    if (st == NULL) return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, urne_role_name(role), -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, tier);
-    sqlite3_bind_text(st, 5, at, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_CONSTRAINT) return 0;
-    if (rc != SQLITE_DONE) return urne_sql_fail(s, "creating a user");
-    return sqlite3_last_insert_rowid(s->db);
+/* A read transaction: SQLite takes its snapshot at the first read, made here. */
+static int sq_read_begin(urne_store *s) {
+    char *msg = NULL;
+    if (sqlite3_exec(urne_sql_db(s), "BEGIN DEFERRED; SELECT count(*) FROM audit_head", NULL, NULL, &msg) ==
+        SQLITE_OK)
+        return 0;
+    urne_store_fail(s, "starting a read: %s", msg ? msg : "SQLite error");
+    sqlite3_free(msg);
+    return -1;
 }
 
-static void user_row(sqlite3_stmt *st, urne_user *u) {
-    u->id = sqlite3_column_int64(st, 0);
-    urne_sql_col_copy(st, 1, u->name, sizeof u->name);
-    char role[16];
-    urne_sql_col_copy(st, 2, role, sizeof role);
-    if (urne_role_parse(role, &u->role) < 0) u->role = URNE_ROLE_PUBLIC;
-    u->tier = sqlite3_column_int(st, 3);
-}
+static void sq_read_end(urne_store *s) { sqlite3_exec(urne_sql_db(s), "COMMIT", NULL, NULL, NULL); }
 
-int urne_store_user_find(urne_store *s, const char *name, urne_user *out, char *pw_hash, size_t pw_size) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT id, name, role, tier, pw_hash FROM users WHERE name = ?");
-    if (st == NULL) return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        user_row(st, out);
-        if (pw_hash) urne_sql_col_copy(st, 4, pw_hash, pw_size);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "finding a user");
-}
+static const urne_store_core_ops core_ops = {
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .backup = sq_backup,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
+};
 
-int urne_store_user_get(urne_store *s, int64_t id, urne_user *out) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT id, name, role, tier FROM users WHERE id = ?");
-    if (st == NULL) return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) user_row(st, out);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading a user");
-}
-
-int urne_store_user_count(urne_store *s) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT count(*) FROM users");
-    if (st == NULL) return -1;
-    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_reset(st);
-    return n;
-}
-
-int urne_store_user_each(urne_store *s, int (*fn)(const urne_user *u, void *ctx), void *ctx) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, name, role, tier FROM users ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-        return urne_sql_fail(s, "listing users");
-    int rc, stop = 0;
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        urne_user u;
-        user_row(st, &u);
-        stop = fn(&u, ctx);
-    }
-    sqlite3_finalize(st);
-    return stop;
-}
-
-int urne_store_session_put(urne_store *s, const char *token_hash, int64_t user, const char *csrf, int64_t expires) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO sessions(token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)");
-    if (st == NULL) return -1;
-    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, user);
-    sqlite3_bind_text(st, 3, csrf, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, expires);
-    return urne_sql_step_done(s, st, "opening a session");
-}
-
-int urne_store_session_get(urne_store *s, const char *token_hash, int64_t now, urne_user *user, char csrf[65]) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT u.id, u.name, u.role, u.tier, s.csrf FROM sessions s"
-                               " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?");
-    if (st == NULL) return -1;
-    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, now);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        user_row(st, user);
-        urne_sql_col_copy(st, 4, csrf, 65);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading a session");
-}
-
-int urne_store_session_delete(urne_store *s, const char *token_hash) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "DELETE FROM sessions WHERE token_hash = ?");
-    if (st == NULL) return -1;
-    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
-    return urne_sql_step_done(s, st, "closing a session");
-}
-
-/* The figures' JSON codec is in audit_json.c, beside the audit records that carry it. */
+const urne_store_ops urne_sqlite_ops = {
+    .name = "SQLite",
+    .core = &core_ops,
+    .users = &urne_sqlite_user_ops,
+    .elections = &urne_sqlite_election_ops,
+    .disputes = &urne_sqlite_dispute_ops,
+    .audit = &urne_sqlite_audit_ops,
+};

@@ -1,0 +1,338 @@
+/*
+ * sqlite_audit: the audit log on SQLite, and the rows as stored that `urne audit
+ * verify` compares with it (store_audit.h holds the contracts, audit/replay.h says
+ * why).
+ *
+ * The log is the table `audit`, one row per entry, and `audit_head` holds the last
+ * seq and hash. The head is also kept in the handle: read at open, advanced by
+ * each append, reread after a rollback, since one process writes at a time (the
+ * server's lock, and SQLite's write lock across processes).
+ *
+ * The readers for verify do not go through the loaders the server uses: a
+ * tampered row must be seen as written (a state that is not a state, figures that
+ * are not figures), never repaired or skipped on the way. Each reads one table in
+ * order of id. A text too long for the field it is read into is not cut either:
+ * the read fails, naming the table, the column and the row.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sqlite_internal.h"
+
+/* ---- the log ---- */
+
+int urne_sqlite_load_head(urne_store *s) {
+    urne_sqlite *q = urne_sq(s);
+    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT seq, hash FROM audit_head WHERE id = 1");
+    if (st == NULL) return -1;
+    q->head_seq = 0;
+    snprintf(q->head_hash, sizeof q->head_hash, "%s", URNE_AUDIT_GENESIS);
+    int rc = sqlite3_step(st), ok = 0;
+    if (rc == SQLITE_ROW) {
+        q->head_seq = sqlite3_column_int64(st, 0);
+        ok = urne_sql_col(s, st, 1, q->head_hash, sizeof q->head_hash, "audit_head", "hash", "the head");
+    }
+    sqlite3_reset(st);
+    if (ok < 0) return -1;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading the audit head");
+}
+
+static int sq_audit_append(urne_store *s, urne_audit_entry *e) {
+    urne_sqlite *q = urne_sq(s);
+    urne_audit_seal(e, q->head_seq, q->head_hash);
+    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
+                                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, e->seq);
+    const char *texts[] = {e->at, e->actor, e->action, e->object, e->before, e->after, e->prev, e->hash};
+    for (int i = 0; i < 8; i++) sqlite3_bind_text(st, 2 + i, texts[i], -1, SQLITE_STATIC);
+    if (urne_sql_step_done(s, st, "appending to the audit log") < 0) return -1;
+    st = urne_sql_stmt(s, "INSERT INTO audit_head(id, seq, hash) VALUES (1, ?, ?)"
+                          " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, e->seq);
+    sqlite3_bind_text(st, 2, e->hash, -1, SQLITE_STATIC);
+    if (urne_sql_step_done(s, st, "moving the audit head") < 0) return -1;
+    q->head_seq = e->seq;
+    memcpy(q->head_hash, e->hash, sizeof q->head_hash);
+    return 0;
+}
+
+static int sq_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
+    if (urne_sqlite_load_head(s) < 0) return -1;
+    *seq = urne_sq(s)->head_seq;
+    memcpy(hash, urne_sq(s)->head_hash, URNE_AUDIT_HASH_HEX);
+    return 0;
+}
+
+static int sq_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx) {
+    sqlite3_stmt *st = urne_sql_prepare(s,
+                                        "SELECT seq, at, actor, action, object, before, after, prev, hash FROM audit"
+                                        " WHERE seq >= ? ORDER BY seq",
+                                        "reading the audit log");
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, from);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        urne_audit_entry e = {
+            .seq = sqlite3_column_int64(st, 0),
+            .at = urne_sql_text(st, 1),
+            .actor = urne_sql_text(st, 2),
+            .action = urne_sql_text(st, 3),
+            .object = urne_sql_text(st, 4),
+            .before = urne_sql_text(st, 5),
+            .after = urne_sql_text(st, 6),
+        };
+        if (urne_sql_col(s, st, 7, e.prev, sizeof e.prev, "audit", "prev", "entry %lld", (long long)e.seq) < 0 ||
+            urne_sql_col(s, st, 8, e.hash, sizeof e.hash, "audit", "hash", "entry %lld", (long long)e.seq) < 0)
+            stop = -1;
+        else
+            stop = fn(&e, ctx);
+    }
+    if (!stop && rc != SQLITE_DONE) urne_sql_fail(s, "reading the audit log");
+    sqlite3_finalize(st);
+    return stop ? stop : (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* ---- the rows as stored ---- */
+
+static const char *col(sqlite3_stmt *st, int i) {
+    const char *t = urne_sql_text(st, i);
+    return t ? t : "";
+}
+
+/* The caller's callback, the one of them that is set. */
+typedef struct walker {
+    int (*election)(const urne_audit_election *m, void *ctx);
+    urne_store_sheet_fn sheet;
+    urne_store_typed_fn typed;
+    int (*dispute)(const urne_audit_dispute *d, void *ctx);
+    int (*user)(const urne_audit_user *u, void *ctx);
+    int (*assignment)(int64_t user, int64_t election, size_t bureau, void *ctx);
+    void *ctx;
+    urne_store *store; /* for the messages and the elections' structure digests */
+} walker;
+
+/* Step through every row of sql, calling row(st, w) on each; its return value
+ * stops the walk when non-zero. */
+static int walk(urne_store *s, const char *sql, const char *what, int (*row)(sqlite3_stmt *st, const walker *w),
+                const walker *w) {
+    sqlite3_stmt *st = urne_sql_prepare(s, sql, what);
+    if (st == NULL) return -1;
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) stop = row(st, w);
+    if (!stop && rc != SQLITE_DONE) urne_sql_fail(s, what);
+    sqlite3_finalize(st);
+    return stop ? stop : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* A figures column: 1 with the figures, 0 when NULL or empty, -1 when the text is
+ * not figures JSON. */
+static int figures_col(sqlite3_stmt *st, int i, urne_figures *f) {
+    memset(f, 0, sizeof *f);
+    const char *t = col(st, i);
+    if (!*t) return 0;
+    return urne_figures_parse_json(t, f) == 0 ? 1 : -1;
+}
+
+/* An election's row, its columns found by name: the columns a later migration adds
+ * (a reopened publication) read "" on a database that does not have them yet. */
+static int election_row(sqlite3_stmt *st, const walker *w) {
+    urne_audit_election m = {.full = 1};
+    struct { const char *name; char *out; size_t size; } texts[] = {
+        {"title", m.title, sizeof m.title},
+        {"preset", m.preset, sizeof m.preset},
+        {"settings", m.settings, sizeof m.settings},
+        {"deadline", m.deadline, sizeof m.deadline},
+        {"created_at", m.created_at, sizeof m.created_at},
+        {"published_at", m.published_at, sizeof m.published_at},
+        {"published_digest", m.published_digest, sizeof m.published_digest},
+        {"reopened_at", m.reopened_at, sizeof m.reopened_at},
+        {"reopened_reason", m.reopened_reason, sizeof m.reopened_reason},
+        {"previous_published_at", m.previous_published_at, sizeof m.previous_published_at},
+        {"previous_digest", m.previous_digest, sizeof m.previous_digest},
+        {"previous_reopened_at", m.previous_reopened_at, sizeof m.previous_reopened_at},
+        {"previous_reopened_reason", m.previous_reopened_reason, sizeof m.previous_reopened_reason},
+    };
+    for (int i = 0; i < sqlite3_column_count(st); i++) {
+        const char *name = sqlite3_column_name(st, i);
+        if (strcmp(name, "id") == 0) m.id = sqlite3_column_int64(st, i);
+        if (strcmp(name, "round") == 0) m.round = sqlite3_column_int(st, i);
+        if (strcmp(name, "double_entry") == 0) m.double_entry = sqlite3_column_int(st, i);
+        if (strcmp(name, "nbureaux") == 0) m.nbureaux = (size_t)sqlite3_column_int64(st, i);
+        for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+            if (strcmp(name, texts[k].name) == 0 &&
+                urne_sql_col(w->store, st, i, texts[k].out, texts[k].size, "elections", name, "election %lld",
+                             (long long)m.id) < 0)
+                return -1;
+    }
+    if (urne_store_structure_digest(w->store, m.id, m.structure) < 0) return -1;
+    return w->election(&m, w->ctx);
+}
+
+static int sq_audit_elections(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx) {
+    /* id first: the messages of the texts after it name the election. */
+    return walk(s,
+                "SELECT e.*, (SELECT count(*) FROM bureaux b WHERE b.election_id = e.id) AS nbureaux"
+                " FROM elections e ORDER BY id",
+                "reading elections", election_row, &(walker){.election = fn, .ctx = ctx, .store = s});
+}
+
+/* The last non-empty part of a SEP-joined text (a bureau's key or label at the
+ * deepest level that has one), malloc'ed; NULL when out of memory. */
+static char *last_part(const char *text) {
+    const char *best = text;
+    size_t n = 0;
+    for (const char *p = text;;) {
+        size_t k = strcspn(p, "\x1f");
+        if (k) {
+            best = p;
+            n = k;
+        }
+        if (p[k] == 0) break;
+        p += k + 1;
+    }
+    char *out = malloc(n + 1);
+    if (out) {
+        memcpy(out, best, n);
+        out[n] = 0;
+    }
+    return out;
+}
+
+/* A bureau's name: its key and label at the deepest level that has one,
+ * malloc'ed from the SEP-joined columns ki and li (the sheets' and the typed
+ * entries' rows). 0, or -1 when out of memory. */
+typedef struct names {
+    char *key, *label;
+} names;
+
+static int names_of(urne_store *s, sqlite3_stmt *st, int ki, int li, names *n) {
+    n->key = last_part(col(st, ki));
+    n->label = last_part(col(st, li));
+    if (n->key && n->label) return 0;
+    free(n->key);
+    free(n->label);
+    return urne_store_fail(s, "out of memory");
+}
+
+static int sheet_row(sqlite3_stmt *st, const walker *w) {
+    urne_audit_sheet sh = {0};
+    int64_t election = sqlite3_column_int64(st, 0), idx = sqlite3_column_int64(st, 1);
+    if (urne_sql_col(w->store, st, 4, sh.state, sizeof sh.state, "bureaux", "state", "election %lld, bureau %lld",
+                     (long long)election, (long long)idx) < 0 ||
+        urne_sql_col(w->store, st, 6, sh.entered_at, sizeof sh.entered_at, "bureaux", "entered_at",
+                     "election %lld, bureau %lld", (long long)election, (long long)idx) < 0)
+        return -1;
+    sh.has_figures = figures_col(st, 5, &sh.figures);
+    sh.entered_by = sqlite3_column_int64(st, 7);
+    sh.validated_once = sqlite3_column_int(st, 8);
+    sh.changed_after_validation = sqlite3_column_int(st, 9);
+    names n;
+    if (names_of(w->store, st, 2, 3, &n) < 0) return -1;
+    int rc = w->sheet(election, idx >= 0 ? (size_t)idx : SIZE_MAX, n.key, n.label, &sh, w->ctx);
+    free(n.key);
+    free(n.label);
+    return rc;
+}
+
+static int sq_audit_sheets(urne_store *s, urne_store_sheet_fn fn, void *ctx) {
+    return walk(s,
+                "SELECT election_id, idx, keys, labels, state, figures, entered_at, entered_by, validated_once,"
+                " changed_after_validation FROM bureaux ORDER BY election_id, idx",
+                "reading bureaux", sheet_row, &(walker){.sheet = fn, .ctx = ctx, .store = s});
+}
+
+static int typed_row(sqlite3_stmt *st, const walker *w) {
+    urne_audit_typed t = {.user = sqlite3_column_int64(st, 2)};
+    t.has_figures = figures_col(st, 3, &t.figures);
+    names n;
+    if (names_of(w->store, st, 4, 5, &n) < 0) return -1;
+    int64_t idx = sqlite3_column_int64(st, 1);
+    int rc = w->typed(sqlite3_column_int64(st, 0), idx >= 0 ? (size_t)idx : SIZE_MAX, n.key, n.label, &t, w->ctx);
+    free(n.key);
+    free(n.label);
+    return rc;
+}
+
+static int sq_audit_typed(urne_store *s, urne_store_typed_fn fn, void *ctx) {
+    return walk(s,
+                "SELECT e.election_id, e.bureau_idx, e.user_id, e.figures, b.keys, b.labels FROM entries e"
+                " LEFT JOIN bureaux b ON b.election_id = e.election_id AND b.idx = e.bureau_idx"
+                " ORDER BY e.election_id, e.bureau_idx, e.id",
+                "reading typed entries", typed_row, &(walker){.typed = fn, .ctx = ctx, .store = s});
+}
+
+static int dispute_row(sqlite3_stmt *st, const walker *w) {
+    urne_audit_dispute d = {0};
+    d.id = sqlite3_column_int64(st, 0);
+    d.election = sqlite3_column_int64(st, 1);
+    d.bureau = sqlite3_column_int64(st, 2);
+    d.tier = sqlite3_column_int(st, 3);
+    struct { int i; const char *name; char *out; size_t size; } texts[] = {
+        {4, "state", d.state, sizeof d.state},
+        {5, "reason", d.reason, sizeof d.reason},
+        {6, "opened_by", d.opened_by, sizeof d.opened_by},
+        {7, "opened_at", d.opened_at, sizeof d.opened_at},
+        {8, "deadline", d.deadline, sizeof d.deadline},
+        {9, "decision", d.decision, sizeof d.decision},
+        {10, "decision_reason", d.decision_reason, sizeof d.decision_reason},
+        {11, "decided_by", d.decided_by, sizeof d.decided_by},
+        {12, "decided_at", d.decided_at, sizeof d.decided_at},
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        if (urne_sql_col(w->store, st, texts[k].i, texts[k].out, texts[k].size, "disputes", texts[k].name,
+                         "dispute %lld", (long long)d.id) < 0)
+            return -1;
+    d.has_before = figures_col(st, 13, &d.before);
+    d.has_after = figures_col(st, 14, &d.after);
+    d.escalated_from = sqlite3_column_int64(st, 15);
+    return w->dispute(&d, w->ctx);
+}
+
+static int sq_audit_disputes(urne_store *s, int (*fn)(const urne_audit_dispute *d, void *ctx), void *ctx) {
+    return walk(s,
+                "SELECT id, election_id, bureau_idx, tier, state, reason, opened_by, opened_at, deadline, decision,"
+                " decision_reason, decided_by, decided_at, figures_before, figures_after, escalated_from"
+                " FROM disputes ORDER BY id",
+                "reading disputes", dispute_row, &(walker){.dispute = fn, .ctx = ctx, .store = s});
+}
+
+static int user_row(sqlite3_stmt *st, const walker *w) {
+    urne_audit_user u = {.id = sqlite3_column_int64(st, 0), .tier = sqlite3_column_int(st, 3)};
+    if (urne_sql_col(w->store, st, 1, u.name, sizeof u.name, "users", "name", "user %lld", (long long)u.id) < 0 ||
+        urne_sql_col(w->store, st, 2, u.role, sizeof u.role, "users", "role", "user %lld", (long long)u.id) < 0)
+        return -1;
+    return w->user(&u, w->ctx);
+}
+
+static int sq_audit_users(urne_store *s, int (*fn)(const urne_audit_user *u, void *ctx), void *ctx) {
+    return walk(s, "SELECT id, name, role, tier FROM users ORDER BY id", "reading accounts", user_row,
+                &(walker){.user = fn, .ctx = ctx, .store = s});
+}
+
+static int assignment_row(sqlite3_stmt *st, const walker *w) {
+    int64_t idx = sqlite3_column_int64(st, 2);
+    return w->assignment(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), idx >= 0 ? (size_t)idx : SIZE_MAX,
+                         w->ctx);
+}
+
+static int sq_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx),
+                                void *ctx) {
+    return walk(s, "SELECT user_id, election_id, bureau_idx FROM assignments ORDER BY user_id, election_id, bureau_idx",
+                "reading assignments", assignment_row, &(walker){.assignment = fn, .ctx = ctx, .store = s});
+}
+
+const urne_store_audit_ops urne_sqlite_audit_ops = {
+    .append = sq_audit_append,
+    .head = sq_audit_head,
+    .each = sq_audit_each,
+    .elections = sq_audit_elections,
+    .sheets = sq_audit_sheets,
+    .typed = sq_audit_typed,
+    .disputes = sq_audit_disputes,
+    .users = sq_audit_users,
+    .assignments = sq_audit_assignments,
+};

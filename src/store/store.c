@@ -1,0 +1,349 @@
+/*
+ * store: the interface's public functions. Each checks what it is given against
+ * the contracts of store.h and its domain headers, then calls the backend's table
+ * (store_backend.h); urne_store_open chooses the backend.
+ *
+ * The checks live here, not in each backend, so that every backend holds the
+ * same line: a text longer than the field that will hold it when read back is
+ * refused with a message naming the limit, never cut. Struct fields are checked
+ * for their terminator within the field; plain strings against the limit the
+ * contract states. Reading is the backend's side: it copies every fixed-size text
+ * through urne_store_copy below, which refuses instead of cutting too.
+ *
+ * What does not depend on a backend is here too: roles' names, the time as the
+ * store writes it, and the audit entry's stamping (the backend seals it on its
+ * head, under its own lock).
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "store_backend.h"
+
+_Static_assert(URNE_STORE_PW_HASH_SIZE == crypto_pwhash_STRBYTES, "a password hash is libsodium's string");
+
+/* ---- the backend's helpers ---- */
+
+int urne_store_fail(urne_store *s, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->error, sizeof s->error, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int urne_store_vcopy(urne_store *s, char *out, size_t size, const char *value, const char *table,
+                     const char *column, const char *row_fmt, va_list ap) {
+    assert(out && size > 0);
+    size_t n = value ? strlen(value) : 0;
+    if (n < size) {
+        memcpy(out, value ? value : "", n + 1);
+        return 0;
+    }
+    char row[96];
+    vsnprintf(row, sizeof row, row_fmt, ap);
+    out[0] = 0;
+    return urne_store_fail(s, "%s.%s of %s is %zu bytes long, more than the %zu this urne holds there (refused, not cut)",
+                           table, column, row, n, size - 1);
+}
+
+int urne_store_copy(urne_store *s, char *out, size_t size, const char *value, const char *table, const char *column,
+                    const char *row_fmt, ...) {
+    va_list ap;
+    va_start(ap, row_fmt);
+    int rc = urne_store_vcopy(s, out, size, value, table, column, row_fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* 0 when text (NULL: "") fits a field of `size` bytes with its NUL; -1 naming
+ * what and the limit otherwise. strnlen: a struct's field may lack its NUL. */
+static int fits(urne_store *s, const char *text, size_t size, const char *what) {
+    if (text == NULL || strnlen(text, size) < size) return 0;
+    return urne_store_fail(s, "%s is longer than the %zu bytes the store holds for it (refused, not cut)", what,
+                           size - 1);
+}
+#define FIELD(s, p, f, what) fits((s), (p)->f, sizeof (p)->f, (what))
+
+/* ---- opening: choosing the backend ---- */
+
+/* The length of where's URL scheme ("postgresql" in "postgresql://..."), 0 when
+ * it has none and is a path. */
+static size_t scheme_length(const char *where) {
+    size_t n = 0;
+    while (isalnum((unsigned char)where[n]) || where[n] == '+' || where[n] == '-' || where[n] == '.') n++;
+    return n > 0 && isalpha((unsigned char)where[0]) && where[n] == ':' ? n : 0;
+}
+
+urne_store *urne_store_open(const char *where, char *err, size_t errsize) {
+    assert(where && err && errsize > 0);
+    size_t n = scheme_length(where);
+    if (n == 6 && strncasecmp(where, "sqlite", 6) == 0) return urne_sqlite_open(where + 7, err, errsize);
+    if ((n == 10 && strncasecmp(where, "postgresql", 10) == 0) ||
+        (n == 8 && strncasecmp(where, "postgres", 8) == 0)) {
+        snprintf(err, errsize, "PostgreSQL is not built into this urne yet: give the path of a SQLite database "
+                               "(or sqlite:PATH)");
+        return NULL;
+    }
+    if (n > 0 && strncmp(where + n, "://", 3) == 0) {
+        snprintf(err, errsize, "unknown store backend '%.*s': this urne stores in SQLite (a path, or sqlite:PATH)",
+                 (int)(n < 32 ? n : 32), where);
+        return NULL;
+    }
+    return urne_sqlite_open(where, err, errsize);
+}
+
+void urne_store_close(urne_store *s) {
+    if (s) s->ops->core->close(s);
+}
+
+const char *urne_store_error(const urne_store *s) { return s->error; }
+const char *urne_store_backend(const urne_store *s) { return s->ops->name; }
+int urne_store_schema_version(urne_store *s) { return s->ops->core->schema_version(s); }
+
+int urne_store_backup(urne_store *s, const char *dest) {
+    assert(dest);
+    return s->ops->core->backup(s, dest);
+}
+
+int urne_store_begin(urne_store *s) { return s->ops->core->begin(s); }
+int urne_store_commit(urne_store *s) { return s->ops->core->commit(s); }
+void urne_store_rollback(urne_store *s) { s->ops->core->rollback(s); }
+int urne_store_read_begin(urne_store *s) { return s->ops->core->read_begin(s); }
+void urne_store_read_end(urne_store *s) { s->ops->core->read_end(s); }
+
+void urne_store_now(char out[24]) {
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- users and sessions ---- */
+
+static const char *const role_names[] = {"public", "observer", "secretary", "commission", "admin"};
+
+const char *urne_role_name(urne_role r) { return (unsigned)r <= URNE_ROLE_ADMIN ? role_names[r] : "?"; }
+
+int urne_role_parse(const char *name, urne_role *out) {
+    for (int i = 0; i <= URNE_ROLE_ADMIN; i++)
+        if (strcmp(name, role_names[i]) == 0) {
+            *out = (urne_role)i;
+            return 0;
+        }
+    return -1;
+}
+
+int64_t urne_store_user_create(urne_store *s, const char *name, const char *pw_hash, urne_role role, int tier) {
+    assert(name && pw_hash);
+    if (fits(s, name, sizeof ((urne_user *)0)->name, "a user's name") < 0 ||
+        fits(s, pw_hash, URNE_STORE_PW_HASH_SIZE, "a password hash") < 0)
+        return -1;
+    return s->ops->users->create(s, name, pw_hash, role, tier);
+}
+
+int urne_store_user_find(urne_store *s, const char *name, urne_user *out, char *pw_hash, size_t pw_size) {
+    assert(name && out && (pw_hash == NULL || pw_size > 0));
+    return s->ops->users->find(s, name, out, pw_hash, pw_size);
+}
+
+int urne_store_user_get(urne_store *s, int64_t id, urne_user *out) { return s->ops->users->get(s, id, out); }
+int urne_store_user_count(urne_store *s) { return s->ops->users->count(s); }
+
+int urne_store_user_each(urne_store *s, int (*fn)(const urne_user *u, void *ctx), void *ctx) {
+    return s->ops->users->each(s, fn, ctx);
+}
+
+int urne_store_session_put(urne_store *s, const char *token_hash, int64_t user, const char *csrf, int64_t expires) {
+    assert(token_hash && csrf);
+    if (fits(s, token_hash, URNE_STORE_TOKEN_SIZE, "a session's token hash") < 0 ||
+        fits(s, csrf, URNE_STORE_TOKEN_SIZE, "a session's CSRF token") < 0)
+        return -1;
+    return s->ops->users->session_put(s, token_hash, user, csrf, expires);
+}
+
+int urne_store_session_get(urne_store *s, const char *token_hash, int64_t now, urne_user *user,
+                           char csrf[URNE_STORE_TOKEN_SIZE]) {
+    return s->ops->users->session_get(s, token_hash, now, user, csrf);
+}
+
+int urne_store_session_delete(urne_store *s, const char *token_hash) {
+    return s->ops->users->session_delete(s, token_hash);
+}
+
+/* ---- elections ---- */
+
+int64_t urne_store_election_create(urne_store *s, const urne_election_meta *m, const urne_round *round,
+                                   const urne_sheet_state *states) {
+    assert(m && round);
+    if (FIELD(s, m, title, "an election's title") < 0 || FIELD(s, m, preset, "an election's rules") < 0 ||
+        FIELD(s, m, settings, "an election's settings") < 0 || FIELD(s, m, deadline, "an election's deadline") < 0)
+        return -1;
+    return s->ops->elections->create(s, m, round, states);
+}
+
+int urne_store_election_each(urne_store *s, int (*fn)(const urne_election_meta *m, void *ctx), void *ctx) {
+    return s->ops->elections->each(s, fn, ctx);
+}
+
+int urne_store_election_meta(urne_store *s, int64_t id, urne_election_meta *out) {
+    return s->ops->elections->meta(s, id, out);
+}
+
+urne_round *urne_store_election_load(urne_store *s, int64_t id, urne_election_meta *meta, urne_bureau_info **info) {
+    assert(meta && info);
+    return s->ops->elections->load(s, id, meta, info);
+}
+
+int urne_store_structure_digest(urne_store *s, int64_t election, char out[65]) {
+    return s->ops->elections->structure_digest(s, election, out);
+}
+
+int urne_store_bureau_set(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
+                          const urne_figures *figures) {
+    assert(info && (figures == NULL || figures->nvotes <= URNE_MAX_VOTES));
+    if (FIELD(s, info, entered_at, "a bureau's entry time") < 0) return -1;
+    return s->ops->elections->bureau_set(s, election, bureau, info, figures);
+}
+
+int urne_store_bureau_figures(urne_store *s, int64_t election, size_t bureau, urne_figures *out) {
+    return s->ops->elections->bureau_figures(s, election, bureau, out);
+}
+
+int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f) {
+    assert(f && f->nvotes <= URNE_MAX_VOTES);
+    return s->ops->elections->entry_add(s, election, bureau, user, f);
+}
+
+int urne_store_entry_other(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
+                           urne_figures *out) {
+    return s->ops->elections->entry_other(s, election, bureau, user, author, out);
+}
+
+int urne_store_assign(urne_store *s, int64_t user, int64_t election, size_t bureau) {
+    return s->ops->elections->assign(s, user, election, bureau);
+}
+
+int urne_store_is_assigned(urne_store *s, int64_t user, int64_t election, size_t bureau) {
+    return s->ops->elections->is_assigned(s, user, election, bureau);
+}
+
+long urne_store_assigned_list(urne_store *s, int64_t user, int64_t election, size_t *out, size_t cap) {
+    assert(out || cap == 0);
+    return s->ops->elections->assigned_list(s, user, election, out, cap);
+}
+
+int urne_store_publish(urne_store *s, int64_t election, const char *at, const char *digest) {
+    assert(at && digest);
+    const urne_election_meta *m = NULL;
+    if (fits(s, at, sizeof m->published_at, "a publication's time") < 0 ||
+        fits(s, digest, sizeof m->published_digest, "a publication's digest") < 0)
+        return -1;
+    return s->ops->elections->publish(s, election, at, digest);
+}
+
+int urne_store_reopen(urne_store *s, int64_t election, const char *at, const char *reason) {
+    assert(at && reason);
+    const urne_election_meta *m = NULL;
+    if (fits(s, at, sizeof m->reopened_at, "a reopening's time") < 0 ||
+        fits(s, reason, sizeof m->reopened_reason, "a reopening's reason") < 0)
+        return -1;
+    return s->ops->elections->reopen(s, election, at, reason);
+}
+
+/* ---- disputes ---- */
+
+/* The texts of d a dispute's row receives when it opens. */
+static int dispute_opening_fits(urne_store *s, const urne_dispute *d) {
+    return FIELD(s, d, reason, "a dispute's reason") < 0 || FIELD(s, d, opened_by, "a dispute's author") < 0 ||
+                   FIELD(s, d, opened_at, "a dispute's opening time") < 0 ||
+                   FIELD(s, d, deadline, "a dispute's deadline") < 0 ||
+                   FIELD(s, d, figures_before, "a dispute's figures before") < 0
+               ? -1
+               : 0;
+}
+
+/* The texts of d a dispute's row receives when it is decided. */
+static int dispute_decision_fits(urne_store *s, const urne_dispute *d) {
+    return FIELD(s, d, state, "a dispute's state") < 0 || FIELD(s, d, decision, "a dispute's decision") < 0 ||
+                   FIELD(s, d, decision_reason, "a decision's reason") < 0 ||
+                   FIELD(s, d, decided_by, "a decision's author") < 0 ||
+                   FIELD(s, d, decided_at, "a decision's time") < 0 ||
+                   FIELD(s, d, figures_after, "a dispute's figures after") < 0
+               ? -1
+               : 0;
+}
+
+int64_t urne_store_dispute_open(urne_store *s, const urne_dispute *d) {
+    assert(d);
+    if (dispute_opening_fits(s, d) < 0) return -1;
+    return s->ops->disputes->open(s, d);
+}
+
+int urne_store_dispute_get(urne_store *s, int64_t id, urne_dispute *out) {
+    return s->ops->disputes->get(s, id, out);
+}
+
+int urne_store_dispute_open_for(urne_store *s, int64_t election, size_t bureau, urne_dispute *out) {
+    return s->ops->disputes->open_for(s, election, bureau, out);
+}
+
+int urne_store_dispute_update(urne_store *s, const urne_dispute *d) {
+    assert(d);
+    if (dispute_decision_fits(s, d) < 0) return -1;
+    return s->ops->disputes->update(s, d);
+}
+
+int urne_store_dispute_each(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx), void *ctx) {
+    return s->ops->disputes->each(s, election, fn, ctx);
+}
+
+/* ---- audit ---- */
+
+int urne_store_audit(urne_store *s, const char *actor, const char *action, const char *object, const char *before,
+                     const char *after) {
+    assert(actor && action && object);
+    char at[24];
+    urne_store_now(at);
+    urne_audit_entry e = {.at = at, .actor = actor, .action = action, .object = object,
+                          .before = before ? before : "null", .after = after ? after : "null"};
+    return s->ops->audit->append(s, &e);
+}
+
+int urne_store_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
+    return s->ops->audit->head(s, seq, hash);
+}
+
+int urne_store_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx) {
+    return s->ops->audit->each(s, from, fn, ctx);
+}
+
+int urne_store_audit_elections(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx) {
+    return s->ops->audit->elections(s, fn, ctx);
+}
+
+int urne_store_audit_sheets(urne_store *s, urne_store_sheet_fn fn, void *ctx) {
+    return s->ops->audit->sheets(s, fn, ctx);
+}
+
+int urne_store_audit_typed(urne_store *s, urne_store_typed_fn fn, void *ctx) {
+    return s->ops->audit->typed(s, fn, ctx);
+}
+
+int urne_store_audit_disputes(urne_store *s, int (*fn)(const urne_audit_dispute *d, void *ctx), void *ctx) {
+    return s->ops->audit->disputes(s, fn, ctx);
+}
+
+int urne_store_audit_users(urne_store *s, int (*fn)(const urne_audit_user *u, void *ctx), void *ctx) {
+    return s->ops->audit->users(s, fn, ctx);
+}
+
+int urne_store_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx),
+                                 void *ctx) {
+    return s->ops->audit->assignments(s, fn, ctx);
+}

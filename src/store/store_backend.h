@@ -1,0 +1,121 @@
+/*
+ * store_backend: what a backend implements, and what the store's public
+ * functions share with it. Not part of the interface callers see (store.h).
+ *
+ * A backend is a table of functions, one per operation, grouped by domain as the
+ * headers are (core, users, elections, disputes, audit). urne_store_open chooses
+ * the backend from what it is given and calls its open function, which returns a
+ * store whose first member is the `struct urne_store` below (the backend's own
+ * handle follows it). The public urne_store_* functions (store.c) check their
+ * arguments against the interface's contracts (lengths above all), then call the
+ * table; a backend may assume those checks were made.
+ *
+ * A backend reads every fixed-size text through urne_store_copy, which refuses a
+ * value longer than its field, naming the table, the column and the row.
+ */
+#ifndef URNE_STORE_BACKEND_H
+#define URNE_STORE_BACKEND_H
+
+#include <stdarg.h>
+
+#include "store.h"
+
+typedef struct urne_store_core_ops {
+    void (*close)(urne_store *s); /* frees s */
+    int (*schema_version)(urne_store *s);
+    int (*backup)(urne_store *s, const char *dest);
+    int (*begin)(urne_store *s);
+    int (*commit)(urne_store *s);
+    void (*rollback)(urne_store *s);
+    int (*read_begin)(urne_store *s);
+    void (*read_end)(urne_store *s);
+} urne_store_core_ops;
+
+typedef struct urne_store_user_ops {
+    int64_t (*create)(urne_store *s, const char *name, const char *pw_hash, urne_role role, int tier);
+    int (*find)(urne_store *s, const char *name, urne_user *out, char *pw_hash, size_t pw_size);
+    int (*get)(urne_store *s, int64_t id, urne_user *out);
+    int (*count)(urne_store *s);
+    int (*each)(urne_store *s, int (*fn)(const urne_user *u, void *ctx), void *ctx);
+    int (*session_put)(urne_store *s, const char *token_hash, int64_t user, const char *csrf, int64_t expires);
+    int (*session_get)(urne_store *s, const char *token_hash, int64_t now, urne_user *user, char *csrf);
+    int (*session_delete)(urne_store *s, const char *token_hash);
+} urne_store_user_ops;
+
+typedef struct urne_store_election_ops {
+    int64_t (*create)(urne_store *s, const urne_election_meta *meta, const urne_round *round,
+                      const urne_sheet_state *states);
+    int (*each)(urne_store *s, int (*fn)(const urne_election_meta *m, void *ctx), void *ctx);
+    int (*meta)(urne_store *s, int64_t id, urne_election_meta *out);
+    urne_round *(*load)(urne_store *s, int64_t id, urne_election_meta *meta, urne_bureau_info **info);
+    int (*structure_digest)(urne_store *s, int64_t election, char out[65]);
+    int (*bureau_set)(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
+                      const urne_figures *figures);
+    int (*bureau_figures)(urne_store *s, int64_t election, size_t bureau, urne_figures *out);
+    int (*entry_add)(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f);
+    int (*entry_other)(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
+                       urne_figures *out);
+    int (*assign)(urne_store *s, int64_t user, int64_t election, size_t bureau);
+    int (*is_assigned)(urne_store *s, int64_t user, int64_t election, size_t bureau);
+    long (*assigned_list)(urne_store *s, int64_t user, int64_t election, size_t *out, size_t cap);
+    int (*publish)(urne_store *s, int64_t election, const char *at, const char *digest);
+    int (*reopen)(urne_store *s, int64_t election, const char *at, const char *reason);
+} urne_store_election_ops;
+
+typedef struct urne_store_dispute_ops {
+    int64_t (*open)(urne_store *s, const urne_dispute *d);
+    int (*get)(urne_store *s, int64_t id, urne_dispute *out);
+    int (*open_for)(urne_store *s, int64_t election, size_t bureau, urne_dispute *out);
+    int (*update)(urne_store *s, const urne_dispute *d);
+    int (*each)(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx), void *ctx);
+} urne_store_dispute_ops;
+
+typedef int (*urne_store_sheet_fn)(int64_t election, size_t bureau, const char *key, const char *label,
+                                   const urne_audit_sheet *sheet, void *ctx);
+typedef int (*urne_store_typed_fn)(int64_t election, size_t bureau, const char *key, const char *label,
+                                   const urne_audit_typed *t, void *ctx);
+
+typedef struct urne_store_audit_ops {
+    /* Append e (at, actor, action, object, before, after set; before and after
+     * never NULL) sealed on the head, and move the head. */
+    int (*append)(urne_store *s, urne_audit_entry *e);
+    int (*head)(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]);
+    int (*each)(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx);
+    int (*elections)(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx);
+    int (*sheets)(urne_store *s, urne_store_sheet_fn fn, void *ctx);
+    int (*typed)(urne_store *s, urne_store_typed_fn fn, void *ctx);
+    int (*disputes)(urne_store *s, int (*fn)(const urne_audit_dispute *d, void *ctx), void *ctx);
+    int (*users)(urne_store *s, int (*fn)(const urne_audit_user *u, void *ctx), void *ctx);
+    int (*assignments)(urne_store *s, int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx), void *ctx);
+} urne_store_audit_ops;
+
+typedef struct urne_store_ops {
+    const char *name; /* "SQLite" */
+    const urne_store_core_ops *core;
+    const urne_store_user_ops *users;
+    const urne_store_election_ops *elections;
+    const urne_store_dispute_ops *disputes;
+    const urne_store_audit_ops *audit;
+} urne_store_ops;
+
+/* What every store starts with. */
+struct urne_store {
+    const urne_store_ops *ops;
+    char error[512];
+};
+
+/* Put a message in s->error; returns -1. */
+int urne_store_fail(urne_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Copy the stored text value (NULL: "") into out, of size bytes: 0, or -1 with a
+ * message naming table.column and the row (row_fmt and what follows) when it does
+ * not fit. Never cuts. */
+int urne_store_copy(urne_store *s, char *out, size_t size, const char *value, const char *table, const char *column,
+                    const char *row_fmt, ...) __attribute__((format(printf, 7, 8)));
+int urne_store_vcopy(urne_store *s, char *out, size_t size, const char *value, const char *table,
+                     const char *column, const char *row_fmt, va_list ap);
+
+/* The SQLite backend (sqlite_store.c): open the database file at path. */
+urne_store *urne_sqlite_open(const char *path, char *err, size_t errsize);
+
+#endif
