@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "../io/io_file.h"
-#include "../web/import.h"
+#include "../app/import.h"
 #include "../web/web.h"
 #include "cli.h"
 

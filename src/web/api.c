@@ -180,10 +180,15 @@ enum MHD_Result urne_api_login(urne_req *r, int64_t a, int64_t b) {
     urne_action_login(r, &res, token);
     if (res.status != 200) {
         if (res.status == 429) {
-            char retry[16];
-            snprintf(retry, sizeof retry, "%d", 60);
+            /* The wait the throttle set (it grows with the failures), not a fixed one. */
+            json_t *j = res.json ? json_loads(res.json, 0, NULL) : NULL;
+            json_int_t wait = json_integer_value(json_object_get(j, "retry_after"));
+            json_decref(j);
+            char retry[24];
+            snprintf(retry, sizeof retry, "%lld", (long long)(wait > 0 ? wait : 60));
             const char *h[] = {"Retry-After", retry, NULL};
-            json_t *o = json_pack("{s:s, s:i}", "error", res.message, "status", 429);
+            json_t *o = json_pack("{s:s, s:i, s:I}", "error", res.message, "status", 429, "retry_after",
+                                  (json_int_t)(wait > 0 ? wait : 60));
             char *t = json_dumps(o, JSON_COMPACT);
             json_decref(o);
             enum MHD_Result ret = urne_reply_full(r, 429, "application/json", t, strlen(t), h);

@@ -13,22 +13,6 @@
 #include "../io/results_io.h"
 #include "web.h"
 
-int urne_view_rules(const urne_election_meta *m, urne_rules *out, char *why, size_t size) {
-    if (urne_rules_preset(m->preset, out) < 0) {
-        snprintf(why, size, "unknown rules preset '%s' (expected one of %s)", m->preset, urne_rules_preset_names());
-        return -1;
-    }
-    char settings[sizeof m->settings];
-    snprintf(settings, sizeof settings, "%s", m->settings);
-    for (char *p = settings, *save = NULL, *kv; (kv = strtok_r(p, ";", &save)); p = NULL) {
-        char *eq = strchr(kv, '=');
-        if (eq == NULL) continue;
-        *eq = 0;
-        if (urne_rules_set(out, kv, eq + 1, why, size) < 0) return -1;
-    }
-    return 0;
-}
-
 static void election_free(urne_election *e) {
     if (e == NULL) return;
     urne_round_free(e->round);
@@ -48,7 +32,7 @@ static urne_election *election_load(urne_server *srv, int64_t id, char *err, siz
         election_free(e);
         return NULL;
     }
-    if (urne_view_rules(&e->meta, &e->rules, err, size) < 0) {
+    if (urne_election_rules(&e->meta, &e->rules, err, size) < 0) {
         election_free(e);
         return NULL;
     }

@@ -85,8 +85,8 @@ urne_election *urne_view_election(urne_server *srv, int64_t id);
 /* Reload one election from the store after a change (or add it when new). */
 int urne_view_reload(urne_server *srv, int64_t id);
 
-/* The rules of an election from its preset and settings. 0 or -1 with why. */
-int urne_view_rules(const urne_election_meta *m, urne_rules *out, char *why, size_t size);
+/* The rules of an election: urne_election_rules (app/import.h). */
+#include "../app/import.h"
 
 /* Sheets of unit `key` at `level` (every sheet when level is URNE_NONE), counted
  * by state; the unit's state follows. */
@@ -229,11 +229,8 @@ void urne_action_assign(urne_req *r, urne_result *res);
  * bureaux). */
 void urne_action_election_create(urne_req *r, urne_result *res);
 
-/* Create a user (from a request, `urne admin create`, the demo), with its audit
- * entry. The password is hashed with Argon2id first; `lock`, when not NULL, is held
- * only around the write. Returns the id, 0 when the name is taken, -1 with err. */
-int64_t urne_users_create(urne_store *store, pthread_mutex_t *lock, const char *actor, const char *name,
-                          const char *password, urne_role role, int tier, char *err, size_t errsize);
+/* Creating accounts is the application layer's: app/users.h. */
+#include "../app/users.h"
 
 /* Parse the figures of a sheet from a request's fields (inscrits, votants, blancs,
  * nuls, exprimes, votes.0..votes.N-1). 0, or -1 with a message naming the field. */

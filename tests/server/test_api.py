@@ -126,6 +126,16 @@ try:
         check(st == 401, f"wrong password {i + 1}: {st}")
     st, d = t.login("obs")
     check(st == 429, f"sixth attempt throttled: {st} {d}")
+    wait = d.get("retry_after", 0) if isinstance(d, dict) else 0
+    check(0 < wait <= 60 and str(wait) in d.get("error", ""), f"the wait is the throttle's and said: {d}")
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+    c.request("POST", "/api/login", body=json.dumps({"user": "obs", "password": PASSWORD}),
+              headers={"Content-Type": "application/json"})
+    resp = c.getresponse()
+    resp.read()
+    c.close()
+    header = int(resp.getheader("Retry-After") or 0)
+    check(resp.status == 429 and 0 < header <= 60, f"Retry-After is the remaining wait: {resp.status} {header}")
     st, _ = srv.client().login("nat")
     check(st == 200, "another account is not throttled")
 

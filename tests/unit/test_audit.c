@@ -19,7 +19,7 @@
 #include "../../src/audit/audit.h"
 #include "../../src/audit/replay.h"
 #include "../../src/store/store.h"
-#include "../../src/web/import.h"
+#include "../../src/app/import.h"
 
 /* ---- the chain ---- */
 

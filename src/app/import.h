@@ -1,11 +1,13 @@
 /*
- * import: an election from a results file's text (see import.c).
+ * import: an election from a results file's text (see import.c), and the rules an
+ * election's record names.
  */
 #ifndef URNE_IMPORT_H
 #define URNE_IMPORT_H
 
 #include <stddef.h>
 
+#include "../results/results.h"
 #include "../store/store.h"
 
 typedef struct urne_import {
@@ -24,5 +26,10 @@ typedef struct urne_import {
 /* Parse, check and store the election with its audit entry, in one transaction.
  * Returns its id, or -1 with the reasons (the file's errors, with lines) in err. */
 int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, char *err, size_t errsize);
+
+/* The rules of an election from its preset and its settings ("key=value;...").
+ * 0, or -1 with why: an unknown preset, a setting that is not KEY=VALUE, or one the
+ * results engine refuses. */
+int urne_election_rules(const urne_election_meta *m, urne_rules *out, char *why, size_t size);
 
 #endif
