@@ -420,7 +420,7 @@ static int reopen_publication(urne_req *r, urne_election *e, size_t bureau, cons
     if (!e->meta.published_at[0] || e->meta.reopened_at[0]) return 0;
     char name[200], why[1024], object[64];
     urne_view_bureau_name(e, bureau, name, sizeof name);
-    snprintf(why, sizeof why, "%s contested: %s", name, reason);
+    snprintf(why, sizeof why, "%s — %s", name, reason); /* words of no language: the pages word it */
     int rc = urne_store_reopen(srv->store, e->meta.id, at, why);
     if (rc < 0) return fail_store(srv, res);
     if (rc == 0) return 0;

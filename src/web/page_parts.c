@@ -88,7 +88,8 @@ void urne_page_publication(urne_buf *b, const urne_req *r, const urne_election_m
         urne_html(b, "<div class=\"reopened\" role=alert><p><strong>%s</strong> %s %s (SHA-256 <code>%s</code>), %s %s. ",
                   L(r, "Publication rouverte.", "Publication reopened."), L(r, "Publié le", "Published on"),
                   m->published_at, m->published_digest, L(r, "rouvert le", "reopened on"), m->reopened_at);
-        urne_html(b, "%s %s</p><p>%s</p></div>", L(r, "Motif :", "Reason:"), m->reopened_reason,
+        urne_html(b, "%s %s</p><p>%s</p></div>", L(r, "Motif : contestation du", "Reason: contest of"),
+                  m->reopened_reason,
                   L(r, "Les résultats publiés ne sont plus définitifs jusqu'à la décision et une nouvelle publication.",
                     "The published results are no longer final until the decision and a new publication."));
     } else
