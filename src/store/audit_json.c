@@ -2,7 +2,7 @@
  * audit_json: the JSON the store and the audit log share, written and read in one
  * place: a sheet's figures (the bureaux' and disputes' columns hold them, entries
  * record them), and the records of resulting rows that audit entries carry so
- * that the log can be replayed (store.h lists them; audit/replay.h says why).
+ * that the log can be replayed (store_audit.h lists them; audit/replay.h says why).
  *
  * Writing and reading sit side by side so that the format cannot drift between
  * the server that writes an entry and `urne audit verify` that reads it years
@@ -14,6 +14,7 @@
  * synthetic national file of 70,000 bureaux and 12 candidates writes one entry of
  * 4.8 MB, once, and `urne audit verify` then takes about 1.2 s of CPU and 125 MB.
  */
+#include <assert.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,7 @@ static int figures_from_object(const json_t *o, urne_figures *out) {
     out->exprimes = json_is_integer(e) ? json_integer_value(e) : -1;
     json_t *v = json_object_get(o, "votes");
     size_t n = json_array_size(v);
-    if (n > URNE_MAX_VOTES) n = URNE_MAX_VOTES;
+    if (n > URNE_MAX_VOTES) return -1; /* more votes than figures hold: not figures, never cut */
     out->nvotes = n;
     for (size_t j = 0; j < n; j++) out->votes[j] = json_integer_value(json_array_get(v, j));
     return 0;
@@ -59,7 +60,12 @@ static char *dump(json_t *o) {
     return text;
 }
 
-char *urne_figures_json(const urne_figures *f) { return dump(figures_object(f)); }
+char *urne_figures_json(const urne_figures *f) {
+    assert(f->nvotes <= URNE_MAX_VOTES);
+    char *text = dump(figures_object(f));
+    assert(text == NULL || strlen(text) <= URNE_FIGURES_JSON_MAX); /* what the disputes' fields hold */
+    return text;
+}
 
 int urne_figures_parse_json(const char *text, urne_figures *out) {
     json_t *o = json_loads(text, 0, NULL);
@@ -245,10 +251,12 @@ static int bad(urne_audit_replay *r, const urne_audit_entry *e, const char *what
     return urne_audit_replay_refuse(r, e->seq, msg);
 }
 
+/* The string `key` of o into out (size bytes): 0, or -1 when it is not a string
+ * or is too long for out (a record no urne writes: refused, never cut). */
 static int copy_str(const json_t *o, const char *key, char *out, size_t size) {
     const json_t *v = json_object_get(o, key);
-    if (!json_is_string(v)) return -1;
-    snprintf(out, size, "%s", json_string_value(v));
+    if (!json_is_string(v) || json_string_length(v) >= size || strlen(json_string_value(v)) >= size) return -1;
+    memcpy(out, json_string_value(v), json_string_length(v) + 1);
     return 0;
 }
 
@@ -319,7 +327,9 @@ static int read_dispute(const json_t *o, urne_audit_dispute *d) {
 static int read_created_sheet(const json_t *a, const char *created_at, urne_audit_sheet *s) {
     size_t n = json_array_size(a);
     memset(s, 0, sizeof *s);
-    if (!json_is_array(a) || n < 6 || n - 6 > URNE_MAX_VOTES || !json_is_string(json_array_get(a, 0))) return -1;
+    if (!json_is_array(a) || n < 6 || n - 6 > URNE_MAX_VOTES || !json_is_string(json_array_get(a, 0)) ||
+        strlen(json_string_value(json_array_get(a, 0))) >= sizeof s->state || strlen(created_at) >= sizeof s->entered_at)
+        return -1;
     snprintf(s->state, sizeof s->state, "%s", json_string_value(json_array_get(a, 0)));
     for (size_t k = 1; k < n; k++)
         if (!json_is_integer(json_array_get(a, k)) && !(k == 5 && json_is_null(json_array_get(a, k)))) return -1;
@@ -333,7 +343,7 @@ static int read_created_sheet(const json_t *a, const char *created_at, urne_audi
     for (size_t j = 0; j < n - 6; j++) s->figures.votes[j] = json_integer_value(json_array_get(a, 6 + j));
     urne_sheet_state st;
     if (urne_sheet_state_parse(s->state, &st) == 0 && urne_sheet_state_counts(st))
-        snprintf(s->entered_at, sizeof s->entered_at, "%.23s", created_at);
+        snprintf(s->entered_at, sizeof s->entered_at, "%s", created_at);
     return 0;
 }
 

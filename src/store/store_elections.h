@@ -42,7 +42,7 @@ typedef struct urne_election_meta {
      * published are no longer final. The publication reopened keeps its date and
      * digest above; the next publication moves them to previous_*. */
     char reopened_at[32];           /* "" while the publication stands */
-    char reopened_reason[1024];     /* "bureau 0003 (Montval) contested: <reason>" */
+    char reopened_reason[1024];     /* "bureau 0003 (Montval) — <the contest's reason>" */
     char previous_published_at[32]; /* the last publication that was reopened, "" when none */
     char previous_digest[65];
     char previous_reopened_at[32];

@@ -1,0 +1,534 @@
+/*
+ * test_store: the store's interface on its SQLite backend, in a temporary
+ * directory: opening, migrating and reopening (and refusing a newer schema or a
+ * backend not built in), users and sessions, an election's round trip, bureaux,
+ * typed entries, assignments, disputes, publication and its reopening, the audit
+ * log, backup, and the lengths: a value too long for its field is refused when
+ * written and, written behind the store's back, when read, never cut.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "../../src/store/store.h"
+#include "helpers.h"
+
+static char dir[64];
+
+static int make_dir(void **state) {
+    snprintf(dir, sizeof dir, "/tmp/urne-test-store-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    return 0;
+}
+
+static int remove_dir(void **state) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A fresh database file's path in the test directory. */
+static const char *fresh(const char *name) {
+    static char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
+static urne_store *open_ok(const char *where) {
+    char err[600];
+    urne_store *s = urne_store_open(where, err, sizeof err);
+    if (s == NULL) fail_msg("%s", err);
+    return s;
+}
+
+/* Run SQL on the file behind the store's back. */
+static void raw(const char *path, const char *statement) {
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    if (sqlite3_exec(db, statement, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s", msg);
+    sqlite3_close(db);
+}
+
+static void contains(const char *text, const char *part) {
+    if (strstr(text, part) == NULL) fail_msg("'%s' does not say '%s'", text, part);
+}
+
+static void test_open_migrate_reopen(void **state) {
+    const char *path = fresh("open.db");
+    urne_store *s = open_ok(path);
+    assert_string_equal(urne_store_backend(s), "SQLite");
+    int v = urne_store_schema_version(s);
+    assert_true(v >= 2);
+    assert_int_equal(urne_store_user_count(s), 0);
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_true(urne_store_user_create(s, "ana", "$argon2id$x", URNE_ROLE_ADMIN, 1) > 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    urne_store_close(s);
+
+    char where[160];
+    snprintf(where, sizeof where, "sqlite:%s", path); /* the same file, named as a backend */
+    s = open_ok(where);
+    assert_int_equal(urne_store_schema_version(s), v); /* nothing left to migrate */
+    assert_int_equal(urne_store_user_count(s), 1);
+    urne_store_close(s);
+    urne_store_close(NULL);
+}
+
+static void test_newer_schema_refused(void **state) {
+    const char *path = fresh("newer.db");
+    urne_store_close(open_ok(path));
+    raw(path, "PRAGMA user_version = 999");
+    char err[600];
+    assert_null(urne_store_open(path, err, sizeof err));
+    contains(err, "schema version 999, newer than this urne knows");
+}
+
+static void test_backends_not_built_refused(void **state) {
+    char err[600];
+    assert_null(urne_store_open("postgresql://urne:secret@db.example/urne", err, sizeof err));
+    contains(err, "PostgreSQL is not built into this urne yet");
+    assert_null(strstr(err, "secret")); /* a URL may hold a password: never echoed */
+    assert_null(urne_store_open("postgres://db.example/urne", err, sizeof err));
+    contains(err, "PostgreSQL is not built into this urne yet");
+    assert_null(urne_store_open("mysql://db.example/urne", err, sizeof err));
+    contains(err, "unknown store backend 'mysql'");
+    urne_store *s = open_ok(":memory:"); /* a path, for SQLite */
+    urne_store_close(s);
+}
+
+static void test_users_and_sessions(void **state) {
+    urne_store *s = open_ok(fresh("users.db"));
+    assert_int_equal(urne_store_begin(s), 0);
+    int64_t ana = urne_store_user_create(s, "ana", "hash-of-ana", URNE_ROLE_COMMISSION, 2);
+    assert_true(ana > 0);
+    assert_int_equal(urne_store_user_create(s, "ana", "other", URNE_ROLE_OBSERVER, 1), 0); /* taken */
+    int64_t bob = urne_store_user_create(s, "bob", "hash-of-bob", URNE_ROLE_SECRETARY, 1);
+    assert_int_equal(urne_store_commit(s), 0);
+
+    urne_user u;
+    char hash[URNE_STORE_PW_HASH_SIZE];
+    assert_int_equal(urne_store_user_find(s, "ana", &u, hash, sizeof hash), 1);
+    assert_int_equal(u.id, ana);
+    assert_string_equal(u.name, "ana");
+    assert_int_equal(u.role, URNE_ROLE_COMMISSION);
+    assert_int_equal(u.tier, 2);
+    assert_string_equal(hash, "hash-of-ana");
+    assert_int_equal(urne_store_user_find(s, "carl", &u, NULL, 0), 0);
+    assert_int_equal(urne_store_user_get(s, bob, &u), 1);
+    assert_string_equal(u.name, "bob");
+    assert_int_equal(urne_store_user_get(s, 99, &u), 0);
+    assert_int_equal(urne_store_user_count(s), 2);
+
+    char token[65], csrf[URNE_STORE_TOKEN_SIZE];
+    memset(token, 'a', 64);
+    token[64] = 0;
+    assert_int_equal(urne_store_session_put(s, token, bob, "0123456789abcdef", 1000), 0);
+    assert_int_equal(urne_store_session_get(s, token, 999, &u, csrf), 1);
+    assert_int_equal(u.id, bob);
+    assert_string_equal(csrf, "0123456789abcdef");
+    assert_int_equal(urne_store_session_get(s, token, 1000, &u, csrf), 0); /* expired */
+    assert_int_equal(urne_store_session_get(s, "other", 0, &u, csrf), 0);
+    assert_int_equal(urne_store_session_delete(s, token), 0);
+    assert_int_equal(urne_store_session_get(s, token, 0, &u, csrf), 0);
+    urne_store_close(s);
+}
+
+static int count_user(const urne_user *u, void *ctx) {
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* A store at `name` with two users and an election of two bureaux, the first
+ * imported as entered. */
+typedef struct fixture {
+    urne_store *s;
+    int64_t election, ana, bob;
+    char path[128];
+} fixture;
+
+static void setup_election(fixture *f, const char *name) {
+    snprintf(f->path, sizeof f->path, "%s", fresh(name));
+    f->s = open_ok(f->path);
+    static const char *const names[] = {"Claire DUVAL", "Marc PEYRON"};
+    urne_round *r = test_round(2, names);
+    test_sheet(r, "0001", 500, 3, 2, (const int64_t[]){200, 150});
+    test_sheet(r, "0002", 400, 0, 0, (const int64_t[]){0, 0});
+    urne_election_meta m = {.round = 1, .double_entry = 1};
+    snprintf(m.title, sizeof m.title, "Municipales à Montval");
+    snprintf(m.preset, sizeof m.preset, "municipal");
+    snprintf(m.settings, sizeof m.settings, "seats=5");
+    urne_sheet_state states[] = {URNE_SHEET_ENTERED, URNE_SHEET_MISSING};
+    assert_int_equal(urne_store_begin(f->s), 0);
+    f->ana = urne_store_user_create(f->s, "ana", "h", URNE_ROLE_SECRETARY, 1);
+    f->bob = urne_store_user_create(f->s, "bob", "h", URNE_ROLE_SECRETARY, 1);
+    f->election = urne_store_election_create(f->s, &m, r, states);
+    assert_true(f->election > 0);
+    assert_int_equal(urne_store_commit(f->s), 0);
+    urne_round_free(r);
+}
+
+static void test_election_round_trip(void **state) {
+    fixture f;
+    setup_election(&f, "election.db");
+    urne_election_meta m;
+    urne_bureau_info *info;
+    urne_round *r = urne_store_election_load(f.s, f.election, &m, &info);
+    assert_non_null(r);
+    assert_string_equal(m.title, "Municipales à Montval");
+    assert_string_equal(m.preset, "municipal");
+    assert_string_equal(m.settings, "seats=5");
+    assert_int_equal(m.double_entry, 1);
+    assert_string_equal(m.published_at, "");
+    assert_int_equal(r->nlevels, 2);
+    assert_string_equal(r->levels[1], "bureau");
+    assert_int_equal(r->ncandidates, 2);
+    assert_string_equal(r->candidates[1].name, "Marc PEYRON");
+    assert_int_equal(r->nsheets, 2);
+    assert_string_equal(r->sheets[0].key[1], "0001");
+    assert_true(r->sheets[0].reported);
+    assert_int_equal(r->sheets[0].votes[0], 200);
+    assert_int_equal(r->sheets[0].votants, 355);
+    assert_false(r->sheets[1].reported);
+    assert_int_equal(r->sheets[1].inscrits, 400); /* known before the count */
+    assert_int_equal(info[0].state, URNE_SHEET_ENTERED);
+    assert_int_equal(strlen(info[0].entered_at), 20);
+    assert_int_equal(info[1].state, URNE_SHEET_MISSING);
+    assert_string_equal(info[1].entered_at, "");
+    urne_round_free(r);
+    free(info);
+
+    assert_null(urne_store_election_load(f.s, 42, &m, &info));
+    contains(urne_store_error(f.s), "no election 42");
+    assert_int_equal(urne_store_election_meta(f.s, 42, &m), 0);
+    int n = 0;
+    assert_int_equal(urne_store_election_each(f.s, (int (*)(const urne_election_meta *, void *))count_user, &n), 0);
+    assert_int_equal(n, 1);
+    char digest[65], again[65];
+    assert_int_equal(urne_store_structure_digest(f.s, f.election, digest), 0);
+    assert_int_equal(strlen(digest), 64);
+    raw(f.path, "UPDATE candidates SET name = 'Marc PEYRONNET' WHERE idx = 1");
+    assert_int_equal(urne_store_structure_digest(f.s, f.election, again), 0);
+    assert_string_not_equal(digest, again);
+    urne_store_close(f.s);
+}
+
+static void test_bureaux_entries_assignments(void **state) {
+    fixture f;
+    setup_election(&f, "bureaux.db");
+    urne_figures fig = {.inscrits = 400, .votants = 300, .blancs = 10, .nuls = 5, .exprimes = 285, .nvotes = 2,
+                        .votes = {185, 100}};
+    urne_bureau_info b = {.state = URNE_SHEET_PENDING, .entered_by = f.ana};
+    urne_store_now(b.entered_at);
+    assert_int_equal(urne_store_begin(f.s), 0);
+    assert_int_equal(urne_store_bureau_set(f.s, f.election, 1, &b, &fig), 0);
+    assert_int_equal(urne_store_entry_add(f.s, f.election, 1, f.ana, &fig), 0);
+    assert_int_equal(urne_store_bureau_set(f.s, f.election, 7, &b, &fig), -1);
+    contains(urne_store_error(f.s), "has no bureau 7");
+    assert_int_equal(urne_store_commit(f.s), 0);
+
+    urne_figures got;
+    assert_int_equal(urne_store_bureau_figures(f.s, f.election, 1, &got), 1);
+    assert_true(urne_figures_equal(&got, &fig));
+    int64_t author = 0;
+    assert_int_equal(urne_store_entry_other(f.s, f.election, 1, f.bob, &author, &got), 1);
+    assert_int_equal(author, f.ana);
+    assert_true(urne_figures_equal(&got, &fig));
+    assert_int_equal(urne_store_entry_other(f.s, f.election, 1, f.ana, &author, &got), 0); /* only her own */
+
+    assert_int_equal(urne_store_assign(f.s, f.bob, f.election, 1), 0);
+    assert_int_equal(urne_store_assign(f.s, f.bob, f.election, 1), 0); /* again: nothing changes */
+    assert_int_equal(urne_store_assign(f.s, f.bob, f.election, 0), 0);
+    assert_int_equal(urne_store_is_assigned(f.s, f.bob, f.election, 1), 1);
+    assert_int_equal(urne_store_is_assigned(f.s, f.ana, f.election, 1), 0);
+    size_t list[4];
+    assert_int_equal(urne_store_assigned_list(f.s, f.bob, f.election, list, 4), 2);
+    assert_int_equal(list[0], 0);
+    assert_int_equal(list[1], 1);
+    assert_int_equal(urne_store_assigned_list(f.s, f.bob, f.election, list, 1), 1);
+    urne_store_close(f.s);
+}
+
+static int count_dispute(const urne_dispute *d, void *ctx) {
+    ++*(int *)ctx;
+    return 0;
+}
+
+static void test_disputes(void **state) {
+    fixture f;
+    setup_election(&f, "disputes.db");
+    urne_figures before = {.inscrits = 500, .votants = 355, .blancs = 3, .nuls = 2, .exprimes = 350, .nvotes = 2,
+                           .votes = {200, 150}};
+    char *json = urne_figures_json(&before);
+    urne_dispute d = {.election = f.election, .bureau = 0, .tier = 1};
+    snprintf(d.reason, sizeof d.reason, "les votes de Marc PEYRON ont été comptés deux fois");
+    snprintf(d.opened_by, sizeof d.opened_by, "ana");
+    urne_store_now(d.opened_at);
+    snprintf(d.figures_before, sizeof d.figures_before, "%s", json);
+    assert_int_equal(urne_store_begin(f.s), 0);
+    d.id = urne_store_dispute_open(f.s, &d);
+    assert_true(d.id > 0);
+    assert_int_equal(urne_store_commit(f.s), 0);
+
+    urne_dispute got;
+    assert_int_equal(urne_store_dispute_get(f.s, d.id, &got), 1);
+    assert_string_equal(got.state, "open");
+    assert_string_equal(got.reason, d.reason);
+    assert_string_equal(got.figures_before, json);
+    assert_string_equal(got.figures_after, "");
+    assert_int_equal(urne_store_dispute_open_for(f.s, f.election, 0, &got), 1);
+    assert_int_equal(urne_store_dispute_open_for(f.s, f.election, 1, &got), 0);
+
+    snprintf(d.state, sizeof d.state, "decided");
+    snprintf(d.decision, sizeof d.decision, "correct");
+    snprintf(d.decision_reason, sizeof d.decision_reason, "recompté");
+    snprintf(d.decided_by, sizeof d.decided_by, "bob");
+    urne_store_now(d.decided_at);
+    before.votes[1] = 75;
+    char *after = urne_figures_json(&before);
+    snprintf(d.figures_after, sizeof d.figures_after, "%s", after);
+    assert_int_equal(urne_store_begin(f.s), 0);
+    assert_int_equal(urne_store_dispute_update(f.s, &d), 0);
+    assert_int_equal(urne_store_commit(f.s), 0);
+    assert_int_equal(urne_store_dispute_get(f.s, d.id, &got), 1);
+    assert_string_equal(got.decision, "correct");
+    assert_string_equal(got.figures_after, after);
+    assert_int_equal(urne_store_dispute_open_for(f.s, f.election, 0, &got), 0);
+    int n = 0;
+    assert_int_equal(urne_store_dispute_each(f.s, f.election, count_dispute, &n), 0);
+    assert_int_equal(n, 1);
+    free(json);
+    free(after);
+    urne_store_close(f.s);
+}
+
+static void test_publish_and_reopen(void **state) {
+    fixture f;
+    setup_election(&f, "publish.db");
+    urne_election_meta m;
+    assert_int_equal(urne_store_begin(f.s), 0);
+    assert_int_equal(urne_store_reopen(f.s, f.election, "2026-03-15T20:00:00Z", "nothing published"), 0);
+    assert_int_equal(urne_store_publish(f.s, f.election, "2026-03-15T21:00:00Z", "d1"), 0);
+    assert_int_equal(urne_store_reopen(f.s, f.election, "2026-03-16T09:00:00Z", "bureau 0001 contested: doubt"), 1);
+    assert_int_equal(urne_store_reopen(f.s, f.election, "2026-03-16T10:00:00Z", "again"), 0); /* already */
+    assert_int_equal(urne_store_commit(f.s), 0);
+    assert_int_equal(urne_store_election_meta(f.s, f.election, &m), 1);
+    assert_string_equal(m.published_at, "2026-03-15T21:00:00Z");
+    assert_string_equal(m.reopened_at, "2026-03-16T09:00:00Z");
+    assert_string_equal(m.reopened_reason, "bureau 0001 contested: doubt");
+    assert_string_equal(m.previous_published_at, "");
+
+    assert_int_equal(urne_store_begin(f.s), 0);
+    assert_int_equal(urne_store_publish(f.s, f.election, "2026-03-17T12:00:00Z", "d2"), 0);
+    assert_int_equal(urne_store_commit(f.s), 0);
+    assert_int_equal(urne_store_election_meta(f.s, f.election, &m), 1);
+    assert_string_equal(m.published_at, "2026-03-17T12:00:00Z");
+    assert_string_equal(m.published_digest, "d2");
+    assert_string_equal(m.reopened_at, "");
+    assert_string_equal(m.previous_published_at, "2026-03-15T21:00:00Z");
+    assert_string_equal(m.previous_digest, "d1");
+    assert_string_equal(m.previous_reopened_at, "2026-03-16T09:00:00Z");
+    assert_string_equal(m.previous_reopened_reason, "bureau 0001 contested: doubt");
+    urne_store_close(f.s);
+}
+
+typedef struct chain {
+    urne_audit_check check;
+    int n;
+    char actions[4][32];
+} chain;
+
+static int check_entry(const urne_audit_entry *e, void *ctx) {
+    chain *c = ctx;
+    assert_int_equal(urne_audit_check_next(&c->check, e), 0);
+    if (c->n < 4) snprintf(c->actions[c->n], sizeof c->actions[0], "%s", e->action);
+    c->n++;
+    return 0;
+}
+
+static int count_entry(const urne_audit_entry *e, void *ctx) {
+    assert_true(e->seq >= 3);
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int stop_at_first(const urne_audit_entry *e, void *ctx) { return 7; }
+
+static void test_audit_log(void **state) {
+    const char *path = fresh("audit.db");
+    urne_store *s = open_ok(path);
+    int64_t seq;
+    char hash[URNE_AUDIT_HASH_HEX];
+    assert_int_equal(urne_store_audit_head(s, &seq, hash), 0);
+    assert_int_equal(seq, 0);
+    assert_string_equal(hash, URNE_AUDIT_GENESIS);
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_audit(s, "system", "user.create", "user/1", NULL, "{\"name\":\"ana\"}"), 0);
+    assert_int_equal(urne_store_audit(s, "ana", "election.create", "election/1", NULL, "{}"), 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_begin(s), 0); /* a change rolled back takes its entry with it */
+    assert_int_equal(urne_store_audit(s, "ana", "election.publish", "election/1", NULL, "{}"), 0);
+    urne_store_rollback(s);
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_audit(s, "ana", "election.publish", "election/1", "null", "{\"at\":\"x\"}"), 0);
+    assert_int_equal(urne_store_commit(s), 0);
+
+    chain c = {.n = 0};
+    urne_audit_check_init(&c.check);
+    assert_int_equal(urne_store_audit_each(s, 1, check_entry, &c), 0);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.actions[2], "election.publish");
+    assert_int_equal(urne_store_audit_head(s, &seq, hash), 0);
+    assert_int_equal(seq, 3);
+    assert_int_equal(urne_audit_check_end(&c.check, seq, hash), 0);
+    int n = 0;
+    assert_int_equal(urne_store_audit_each(s, 3, count_entry, &n), 0); /* from the third entry on */
+    assert_int_equal(n, 1);
+    assert_int_equal(urne_store_audit_each(s, 1, stop_at_first, NULL), 7);
+    urne_store_close(s);
+
+    s = open_ok(path); /* the head is read back at open */
+    assert_int_equal(urne_store_audit_head(s, &seq, hash), 0);
+    assert_int_equal(seq, 3);
+    urne_store_close(s);
+}
+
+static void test_backup(void **state) {
+    fixture f;
+    setup_election(&f, "live.db");
+    assert_int_equal(urne_store_backup(f.s, fresh("copy.db")), 0);
+    urne_store *copy = open_ok(fresh("copy.db"));
+    assert_int_equal(urne_store_user_count(copy), 2);
+    urne_election_meta m;
+    assert_int_equal(urne_store_election_meta(copy, f.election, &m), 1);
+    assert_string_equal(m.title, "Municipales à Montval");
+    urne_store_close(copy);
+    assert_int_equal(urne_store_backup(f.s, "/nonexistent-dir/copy.db"), -1);
+    contains(urne_store_error(f.s), "/nonexistent-dir/copy.db");
+    urne_store_close(f.s);
+}
+
+static void test_too_long_refused_on_write(void **state) {
+    fixture f;
+    setup_election(&f, "write.db");
+    char name[65], reason[1100];
+    memset(name, 'n', 64);
+    name[64] = 0;
+    memset(reason, 'r', 1024);
+    reason[1024] = 0;
+    assert_int_equal(urne_store_begin(f.s), 0);
+    assert_int_equal(urne_store_user_create(f.s, name, "h", URNE_ROLE_OBSERVER, 1), -1);
+    contains(urne_store_error(f.s), "a user's name is longer than the 63 bytes the store holds");
+    name[63] = 0; /* 63 bytes fit */
+    assert_true(urne_store_user_create(f.s, name, "h", URNE_ROLE_OBSERVER, 1) > 0);
+    assert_int_equal(urne_store_publish(f.s, f.election, "2026-03-15T21:00:00Z", "d"), 0);
+    assert_int_equal(urne_store_reopen(f.s, f.election, "2026-03-16T09:00:00Z", reason), -1);
+    contains(urne_store_error(f.s), "longer than the 1023 bytes");
+    reason[1023] = 0;
+    assert_int_equal(urne_store_reopen(f.s, f.election, "2026-03-16T09:00:00Z", reason), 1);
+
+    urne_dispute d = {.election = f.election, .bureau = 0, .tier = 1};
+    memset(d.reason, 'x', sizeof d.reason); /* no room left for its end */
+    assert_int_equal(urne_store_dispute_open(f.s, &d), -1);
+    contains(urne_store_error(f.s), "a dispute's reason is longer than the 511 bytes");
+    urne_election_meta m = {.round = 1};
+    memset(m.title, 't', sizeof m.title);
+    static const char *const names[] = {"A"};
+    urne_round *r = test_round(1, names);
+    assert_int_equal(urne_store_election_create(f.s, &m, r, NULL), -1);
+    contains(urne_store_error(f.s), "an election's title is longer than the 255 bytes");
+    urne_round_free(r);
+    assert_int_equal(urne_store_commit(f.s), 0);
+    urne_store_close(f.s);
+}
+
+static int audit_user(const urne_audit_user *u, void *ctx) { return 0; }
+
+static void test_too_long_refused_on_read(void **state) {
+    fixture f;
+    setup_election(&f, "read.db");
+    urne_user u;
+    raw(f.path, "UPDATE users SET name = printf('%.100c', 'n') WHERE id = 2");
+    assert_int_equal(urne_store_user_get(f.s, 2, &u), -1);
+    contains(urne_store_error(f.s), "users.name of user 2 is 100 bytes long, more than the 63");
+    assert_int_equal(urne_store_user_get(f.s, 1, &u), 1); /* the others still read */
+    assert_int_equal(urne_store_user_each(f.s, count_user, &(int){0}), -1);
+    assert_int_equal(urne_store_audit_users(f.s, audit_user, NULL), -1); /* verify's reader too */
+    contains(urne_store_error(f.s), "users.name of user 2");
+
+    urne_election_meta m;
+    raw(f.path, "UPDATE elections SET title = printf('%.300c', 't')");
+    assert_int_equal(urne_store_election_meta(f.s, f.election, &m), -1);
+    contains(urne_store_error(f.s), "elections.title of election 1 is 300 bytes long");
+    urne_bureau_info *info;
+    assert_null(urne_store_election_load(f.s, f.election, &m, &info));
+    assert_null(info);
+    contains(urne_store_error(f.s), "elections.title");
+
+    urne_dispute d = {.election = f.election, .bureau = 1, .tier = 1};
+    assert_int_equal(urne_store_begin(f.s), 0);
+    d.id = urne_store_dispute_open(f.s, &d);
+    assert_int_equal(urne_store_commit(f.s), 0);
+    raw(f.path, "UPDATE disputes SET figures_before = printf('%.3000c', '9')");
+    assert_int_equal(urne_store_dispute_get(f.s, d.id, &d), -1);
+    contains(urne_store_error(f.s), "disputes.figures_before of dispute 1 is 3000 bytes long");
+    raw(f.path, "UPDATE bureaux SET entered_at = printf('%.40c', '2') WHERE idx = 0");
+    raw(f.path, "UPDATE elections SET title = 'back'");
+    assert_null(urne_store_election_load(f.s, f.election, &m, &info));
+    contains(urne_store_error(f.s), "bureaux.entered_at of election 1, bureau 0 is 40 bytes long");
+    urne_store_close(f.s);
+}
+
+/* An audit record with a text longer than the replay holds is refused, not cut. */
+static void test_too_long_refused_in_the_log(void **state) {
+    char after[300];
+    snprintf(after, sizeof after, "{\"name\":\"%0100d\",\"role\":\"admin\",\"tier\":1}", 0);
+    urne_audit_entry e = {.seq = 1, .at = "2026-03-15T20:00:00Z", .actor = "system", .action = "user.create",
+                          .object = "user/1", .before = "null", .after = after};
+    urne_audit_replay *r = urne_audit_replay_new();
+    assert_int_equal(urne_audit_fold(r, &e), -1);
+    contains(urne_audit_replay_error(r), "malformed");
+    urne_audit_replay_free(r);
+}
+
+/* Any figures' JSON fits a dispute's fields: 64 votes of the widest counts. */
+static void test_figures_json_bound(void **state) {
+    urne_figures f = {.inscrits = INT64_MIN, .votants = INT64_MIN, .blancs = INT64_MIN, .nuls = INT64_MIN,
+                      .exprimes = INT64_MAX, .nvotes = URNE_MAX_VOTES}; /* exprimes < 0: null */
+    for (size_t j = 0; j < URNE_MAX_VOTES; j++) f.votes[j] = INT64_MIN;
+    char *json = urne_figures_json(&f);
+    assert_non_null(json);
+    assert_true(strlen(json) <= URNE_FIGURES_JSON_MAX);
+    assert_true(strlen(json) < sizeof ((urne_dispute *)0)->figures_before);
+    urne_figures back;
+    assert_int_equal(urne_figures_parse_json(json, &back), 0);
+    assert_true(urne_figures_equal(&f, &back));
+    free(json);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_migrate_reopen),
+        cmocka_unit_test(test_newer_schema_refused),
+        cmocka_unit_test(test_backends_not_built_refused),
+        cmocka_unit_test(test_users_and_sessions),
+        cmocka_unit_test(test_election_round_trip),
+        cmocka_unit_test(test_bureaux_entries_assignments),
+        cmocka_unit_test(test_disputes),
+        cmocka_unit_test(test_publish_and_reopen),
+        cmocka_unit_test(test_audit_log),
+        cmocka_unit_test(test_backup),
+        cmocka_unit_test(test_too_long_refused_on_write),
+        cmocka_unit_test(test_too_long_refused_on_read),
+        cmocka_unit_test(test_too_long_refused_in_the_log),
+        cmocka_unit_test(test_figures_json_bound),
+    };
+    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+}
