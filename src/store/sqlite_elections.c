@@ -544,8 +544,8 @@ static int sq_structure_digest(urne_store *s, int64_t election, char out[65]) {
     static const char *const parts[] = {
         "SELECT levels, contest_level FROM elections WHERE id = ?",
         "SELECT idx, key, label FROM contests WHERE election_id = ? ORDER BY idx",
-        "SELECT idx, contest_idx, name, grp, sex, birth_date, panel, first_name, last_name FROM candidates"
-        " WHERE election_id = ? ORDER BY idx",
+        ("SELECT idx, contest_idx, name, grp, sex, birth_date, panel, first_name, last_name FROM candidates"
+         " WHERE election_id = ? ORDER BY idx"),
         "SELECT idx, name, weight FROM colleges WHERE election_id = ? ORDER BY idx",
         "SELECT idx, contest_idx, college_idx, keys, codes, labels FROM bureaux WHERE election_id = ? ORDER BY idx",
     };
