@@ -6,6 +6,7 @@
  * second of four; for N = 5, the third.
  */
 #include <stdio.h>
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,44 +70,71 @@ static int compare_gauge(gauge a, gauge b) {
     return 0;
 }
 
-/* 1 when, after t more removals of grade g from d (n voters), g is still the majority
- * grade: q < rank(n - t) <= q + d[g] - t, q the voters below g. Both sides only fail
- * as t grows, so the removals that keep it form a prefix [0, T]. */
-static int keeps_grade(const int64_t *d, size_t ng, int64_t n, size_t g, int64_t t) {
-    int64_t q = 0;
-    for (size_t k = g + 1; k < ng; k++) q += d[k];
-    int64_t rank = (n - t + 1) / 2;
-    return q < rank && rank <= q + d[g] - t;
+/* The grade of the i-th voter counted from the worst (1-based, 1 <= i <= n), and the
+ * first and last positions of its run of equal grades. */
+static size_t grade_from_worst(const int64_t *d, size_t ng, int64_t i, int64_t *first, int64_t *last) {
+    int64_t seen = 0;
+    for (size_t g = ng; g-- > 0;) {
+        if (d[g] > 0 && seen + d[g] >= i) {
+            *first = seen + 1;
+            *last = seen + d[g];
+            return g;
+        }
+        seen += d[g];
+    }
+    assert(!"grade_from_worst: position beyond the voters");
+    *first = *last = i;
+    return 0;
 }
 
-/* Compare two candidates by gauge, then by removing majority grades one at a time.
- * While both keep their majority grade, removing it changes neither p nor q, so the
- * gauges stay equal: those removals are made at once (the last one found by
- * bisection), and a million voters with equal gauges cost a few steps, not a million.
- * Identical distributions stay identical: equal at once. */
+/* Walk one front of the majority value from position `start` (toward the worst
+ * when step < 0, the best when step > 0) and return how many positions along it a
+ * and b first differ (their grades there in *ga, *gb), or -1 when they agree to
+ * the end. It jumps from run boundary to run boundary: at most 2 ng steps. */
+static int64_t front_difference(const int64_t *a, const int64_t *b, size_t ng, int64_t n, int64_t start, int step,
+                                size_t *ga, size_t *gb) {
+    for (int64_t i = start; i >= 1 && i <= n;) {
+        int64_t fa, la, fb, lb;
+        size_t x = grade_from_worst(a, ng, i, &fa, &la), y = grade_from_worst(b, ng, i, &fb, &lb);
+        if (x != y) {
+            *ga = x;
+            *gb = y;
+            return step < 0 ? start - i : i - start;
+        }
+        i = step < 0 ? (fa > fb ? fa : fb) - 1 : (la < lb ? la : lb) + 1;
+    }
+    return -1;
+}
+
+/* Compare two candidates as the rule does: by gauge, then, while the gauges are
+ * equal, by removing one vote of the majority grade from each and comparing again.
+ * The grades those removals read are the candidate's *majority value*: its votes
+ * sorted, taken from the lower middle outward, alternately on each side (for 5
+ * voters counted from the worst: 3, 2, 4, 1, 5; for 4: 2, 3, 1, 4), so two
+ * candidates part at the first position where their majority values differ, and the
+ * better grade there wins (Balinski and Laraki show the gauge's verdict at any step
+ * is that one). Each side is a run of grades, so the first difference is found by
+ * jumping from run to run, whatever the number of voters: a trillion voters whose
+ * gauges stay equal cost a few steps, never one step per voter. */
 static int compare(const urne_grades *g, size_t a, size_t b, int64_t *da, int64_t *db) {
     size_t ng = g->ngrades;
+    int64_t n = g->total;
     memcpy(da, g->counts + a * ng, ng * sizeof *da);
     memcpy(db, g->counts + b * ng, ng * sizeof *db);
-    if (memcmp(da, db, ng * sizeof *da) == 0) return 0;
-    for (int64_t n = g->total; n > 0;) {
-        gauge x = gauge_of(da, ng, n), y = gauge_of(db, ng, n);
-        int c = compare_gauge(x, y);
-        if (c != 0) return c;
-        /* both have the same majority grade here; t = 0 always keeps it */
-        int64_t lo = 0, hi = n - 1;
-        while (lo < hi) {
-            int64_t mid = lo + (hi - lo + 1) / 2;
-            if (keeps_grade(da, ng, n, x.grade, mid) && keeps_grade(db, ng, n, y.grade, mid))
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        da[x.grade] -= lo + 1;
-        db[y.grade] -= lo + 1;
-        n -= lo + 1;
-    }
-    return 0;
+    if (n <= 0 || memcmp(da, db, ng * sizeof *da) == 0) return 0;
+    int c = compare_gauge(gauge_of(da, ng, n), gauge_of(db, ng, n));
+    if (c != 0) return c;
+    int64_t m = (n + 1) / 2; /* the lower middle, counted from the worst */
+    size_t la = 0, lb = 0, ua = 0, ub = 0;
+    int64_t jl = front_difference(da, db, ng, n, m, -1, &la, &lb);
+    int64_t ju = front_difference(da, db, ng, n, m + 1, +1, &ua, &ub);
+    /* Position in the majority value of the j-th grade of each front. */
+    int64_t kl = jl < 0 ? -1 : n % 2 ? (jl == 0 ? 0 : 2 * jl - 1) : 2 * jl;
+    int64_t ku = ju < 0 ? -1 : n % 2 ? 2 * ju + 2 : 2 * ju + 1;
+    assert(kl >= 0 || ku >= 0); /* different distributions differ somewhere */
+    int lower_first = ku < 0 || (kl >= 0 && kl < ku);
+    size_t x = lower_first ? la : ua, y = lower_first ? lb : ub;
+    return x < y ? 1 : -1; /* grade 0 is the best */
 }
 
 /* The grades' invariant, which bounds every sum above: counts of at least 0, each
