@@ -4,9 +4,10 @@
  * why).
  *
  * The log is the table `audit`, one row per entry, and `audit_head` holds the last
- * seq and hash. The head is also kept in the handle: read at open, advanced by
- * each append, reread after a rollback, since one process writes at a time (the
- * server's lock, and SQLite's write lock across processes).
+ * seq and hash. An append reads the head inside its write transaction, under
+ * SQLite's write lock, so that another process that appended meanwhile (`urne
+ * admin create` beside a running server) is chained onto, never forked from. The
+ * handle keeps the last head read (at open, at each append, after a rollback).
  *
  * The readers for verify do not go through the loaders the server uses: a
  * tampered row must be seen as written (a state that is not a state, figures that
@@ -41,6 +42,9 @@ int urne_sqlite_load_head(urne_store *s) {
 
 static int sq_audit_append(urne_store *s, urne_audit_entry *e) {
     urne_sqlite *q = urne_sq(s);
+    if (sqlite3_get_autocommit(q->db)) /* outside a transaction the head could move under it */
+        return urne_store_fail(s, "an audit entry is appended inside the transaction of its change");
+    if (urne_sqlite_load_head(s) < 0) return -1;
     urne_audit_seal(e, q->head_seq, q->head_hash);
     sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
                                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");

@@ -397,6 +397,25 @@ static void test_audit_log(void **state) {
     s = open_ok(path); /* the head is read back at open */
     assert_int_equal(urne_store_audit_head(s, &seq, hash), 0);
     assert_int_equal(seq, 3);
+
+    /* Two handles on one database (a server and `urne admin create`): each append
+     * chains onto the other's; outside a transaction an append is refused. */
+    urne_store *other = open_ok(path);
+    assert_int_equal(urne_store_begin(other), 0);
+    assert_int_equal(urne_store_audit(other, "system", "user.create", "user/2", NULL, "{}"), 0);
+    assert_int_equal(urne_store_commit(other), 0);
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_audit(s, "ana", "election.publish", "election/1", NULL, "{}"), 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_audit(s, "ana", "election.publish", "election/1", NULL, "{}"), -1);
+    contains(urne_store_error(s), "inside the transaction");
+    memset(&c, 0, sizeof c);
+    urne_audit_check_init(&c.check);
+    assert_int_equal(urne_store_audit_each(other, 1, check_entry, &c), 0);
+    assert_int_equal(c.n, 5);
+    assert_int_equal(urne_store_audit_head(other, &seq, hash), 0);
+    assert_int_equal(urne_audit_check_end(&c.check, seq, hash), 0);
+    urne_store_close(other);
     urne_store_close(s);
 }
 
