@@ -75,9 +75,9 @@ int urne_io_write_ministry_csv(FILE *out, const urne_report *rep) {
         if (!keep[l]) continue;
         const char *code, *label;
         level_names(r->levels[l], &code, &label);
-        fprintf(out, "%s%s", first ? "" : ";", code);
+        cell_at(out, code, first); /* a level's name comes from the file: a cell like any other */
         first = 0;
-        if (label) fprintf(out, ";%s", label);
+        if (label) cell(out, label);
         any_col = 1;
     }
     if (!any_col) fprintf(out, "Libellé");

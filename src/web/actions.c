@@ -62,16 +62,29 @@ static int need_role(const urne_req *r, urne_role role, urne_result *res) {
 }
 
 /* Parse a whole decimal int64 field. 0, -1 when absent or empty, -2 when malformed. */
+/* Parse a whole decimal int64 field: an optional '-' then digits, nothing else
+ * (no blank, no '+', no fraction, no "true"). 0, -1 when absent or empty, -2 when
+ * malformed, -3 when beyond int64. A negative figure parses: the checks then refuse
+ * it by name (no-negative-count). */
 static int int_field(const urne_req *r, const char *key, int64_t *out) {
     const char *v = urne_req_param(r, key);
     if (v == NULL || *v == 0) return -1;
+    const char *d = v + (*v == '-');
+    if (*d == 0) return -2;
+    for (const char *c = d; *c; c++)
+        if (*c < '0' || *c > '9') return -2;
     char *end;
     errno = 0;
     long long x = strtoll(v, &end, 10);
-    while (*end == ' ') end++;
-    if (*end || errno) return -2;
+    if (errno == ERANGE) return -3;
     *out = x;
     return 0;
+}
+
+static const char *int_field_error(int rc) {
+    return rc == -1   ? "missing (a whole number is required)"
+           : rc == -3 ? "beyond any count (the largest a sheet may hold is 10,000,000,000)"
+                      : "not a whole number (digits only)";
 }
 
 int urne_figures_from_params(const urne_req *r, size_t ncand, urne_figures *f, char *why, size_t size) {
@@ -87,12 +100,28 @@ int urne_figures_from_params(const urne_req *r, size_t ncand, urne_figures *f, c
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         int rc = int_field(r, fields[i].name, fields[i].v);
         if (rc == -1 && fields[i].optional) {
-            *fields[i].v = -1;
+            *fields[i].v = -1; /* not stated */
             continue;
         }
         if (rc < 0) {
-            snprintf(why, size, "field '%s': %s", fields[i].name,
-                     rc == -1 ? "missing (a whole number is required)" : "not a whole number");
+            snprintf(why, size, "field '%s': %s", fields[i].name, int_field_error(rc));
+            return -1;
+        }
+        if (fields[i].optional && *fields[i].v < 0) { /* -1 would read as "not stated" */
+            snprintf(why, size, "field '%s': %lld; a count cannot be negative [no-negative-count]", fields[i].name,
+                     (long long)*fields[i].v);
+            return -1;
+        }
+    }
+    /* Votes for candidates the contest does not have would be dropped: refused. */
+    for (size_t i = 0; i < r->nparams; i++) {
+        const char *k = r->params[i].key;
+        if (strncmp(k, "votes.", 6) != 0) continue;
+        char *end;
+        unsigned long long j = strtoull(k + 6, &end, 10);
+        if (*end || k[6] < '0' || k[6] > '9' || j >= ncand) {
+            snprintf(why, size, "field '%.60s': this contest has %zu candidates (votes.0 to votes.%zu)", k, ncand,
+                     ncand ? ncand - 1 : 0);
             return -1;
         }
     }
@@ -102,8 +131,7 @@ int urne_figures_from_params(const urne_req *r, size_t ncand, urne_figures *f, c
         snprintf(key, sizeof key, "votes.%zu", j);
         int rc = int_field(r, key, &f->votes[j]);
         if (rc < 0) {
-            snprintf(why, size, "field '%s' (candidate %zu): %s", key, j + 1,
-                     rc == -1 ? "missing (a whole number is required)" : "not a whole number");
+            snprintf(why, size, "field '%s' (candidate %zu): %s", key, j + 1, int_field_error(rc));
             return -1;
         }
     }
@@ -724,13 +752,19 @@ out:
 void urne_action_user_create(urne_req *r, urne_result *res) {
     if (!need_role(r, URNE_ROLE_ADMIN, res)) return;
     const char *name = urne_req_param(r, "name"), *password = urne_req_param(r, "password"),
-               *role = urne_req_param(r, "role"), *tier = urne_req_param(r, "tier");
+               *role = urne_req_param(r, "role");
     urne_role ro;
     if (name == NULL || password == NULL || role == NULL || urne_role_parse(role, &ro) < 0 || ro == URNE_ROLE_PUBLIC) {
         set(res, 400, "fields 'name', 'password' and 'role' (observer, secretary, commission, admin) are required");
         return;
     }
-    int t = tier && *tier ? atoi(tier) : 1;
+    int64_t t64 = 1;
+    int trc = int_field(r, "tier", &t64);
+    if (trc < -1 || (trc == 0 && t64 != 1 && t64 != 2)) {
+        set(res, 400, "field 'tier': 1 (first commission) or 2 (higher commission)");
+        return;
+    }
+    int t = (int)t64;
     char err[300];
     /* The password is hashed outside the lock; only the write takes it. */
     int64_t id = urne_users_create(r->srv->store, &r->srv->lock, r->user.name, name, password, ro, t, err, sizeof err);

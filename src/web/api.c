@@ -110,6 +110,7 @@ static json_t *bureau_json(urne_server *srv, const urne_election *e, size_t b) {
     } else
         json_object_set_new(o, "inscrits", json_integer(s->inscrits));
     json_object_set_new(o, "entered_at", e->info[b].entered_at[0] ? json_string(e->info[b].entered_at) : json_null());
+    json_object_set_new(o, "published", publication_json(&e->meta));
     urne_dispute d;
     if (urne_store_dispute_open_for(srv->store, e->meta.id, b, &d) == 1)
         json_object_set_new(o, "dispute", json_pack("{s:I, s:i, s:s, s:s}", "id", (json_int_t)d.id, "tier", d.tier,

@@ -110,7 +110,12 @@ void urne_action_election_create(urne_req *r, urne_result *res) {
     im.deadline = FIELD("deadline");
     const char *de = FIELD("double_entry"), *rn = FIELD("round");
     im.double_entry = de && (strcmp(de, "1") == 0 || strcmp(de, "on") == 0 || strcmp(de, "true") == 0);
-    im.round = rn ? atoi(rn) : 0;
+    if (rn && *rn && !(strcmp(rn, "1") == 0 || strcmp(rn, "2") == 0)) {
+        res->status = 400;
+        snprintf(res->message, sizeof res->message, "field 'round': 1 or 2");
+        return;
+    }
+    im.round = rn && *rn ? rn[0] - '0' : 0;
     im.source = FIELD("source");
     #undef FIELD
     char why[400];

@@ -155,6 +155,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
     urne_html_trusted(&b, " ");
     urne_page_sheet_badge(&b, r, info->state);
     urne_html_trusted(&b, "</h1>");
+    urne_page_publication(&b, r, &e->meta);
     if (message) urne_page_flash(&b, status, message);
     json_t *j = json ? json_loads(json, 0, NULL) : NULL;
     json_t *checks = json_object_get(j, "checks");
@@ -291,6 +292,7 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
     urne_html(&b, "<nav class=crumbs><a href=\"/e/%lld\">", (long long)id);
     urne_html_text(&b, e->meta.title);
     urne_html(&b, "</a></nav><h1>%s</h1>", L(r, "Récolement", "Récolement"));
+    urne_page_publication(&b, r, &e->meta);
     if (message) urne_page_flash(&b, status, message);
     json_t *all = urne_disputes_json(srv->store, id);
     urne_html(&b, "<h2>%s (%zu)</h2>", L(r, "Contestations", "Disputes"), json_array_size(all));

@@ -42,6 +42,9 @@ static enum MHD_Result page_home(urne_req *r) {
             urne_html(&b, "</a></td><td>%d</td><td>%zu / %zu</td><td>", e->meta.round, counted,
                             e->round->nsheets);
             urne_page_state_badge(&b, r, st);
+            if (e->meta.reopened_at[0])
+                urne_html(&b, " <span class=\"badge frozen\">%s</span>",
+                          L(r, "publication rouverte", "publication reopened"));
             urne_html_trusted(&b, "</td></tr>");
         }
         urne_html_trusted(&b, "</tbody></table>");

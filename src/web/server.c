@@ -355,10 +355,15 @@ static int hexval(char c) {
     return -1;
 }
 
-/* 1 when the n bytes of s are UTF-8 without control characters (NUL included). */
-static int clean_text(const unsigned char *s, size_t n) {
+/* 1 when the n bytes of s are UTF-8 without control characters (NUL included);
+ * with `breaks`, tabs and line breaks are allowed (a form's textarea, a file). */
+static int clean_text_with(const unsigned char *s, size_t n, int breaks) {
     for (size_t i = 0; i < n;) {
         unsigned c = s[i];
+        if (breaks && (c == '\t' || c == '\n' || c == '\r')) {
+            i++;
+            continue;
+        }
         if (c < 0x20 || c == 0x7f) return 0;
         if (c < 0x80) {
             i++;
@@ -375,6 +380,8 @@ static int clean_text(const unsigned char *s, size_t n) {
     }
     return 1;
 }
+
+static int clean_text(const unsigned char *s, size_t n) { return clean_text_with(s, n, 0); }
 
 /* libmicrohttpd's unescaper, for the path and each query key and value: decodes
  * %XX in place and marks the connection's current request when the result is
@@ -907,8 +914,29 @@ const char *urne_req_query(const urne_req *r, const char *key) {
     return mhd.lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
-static int add_param(urne_req *r, const char *k, size_t klen, const char *v, size_t vlen) {
-    if (r->nparams >= 4096) return -1;
+/* Add a body field. A field's name is clean one-line text and its value clean text
+ * (line breaks allowed), each given once: a broken byte or a repeated field is
+ * refused (400) rather than stored, cut at a NUL, or silently shadowed. 0, or -1
+ * with the reason in why. */
+static int add_param(urne_req *r, const char *k, size_t klen, const char *v, size_t vlen, char *why, size_t size) {
+    if (r->nparams >= 4096) {
+        snprintf(why, size, "too many fields (at most 4096)");
+        return -1;
+    }
+    if (!clean_text((const unsigned char *)k, klen)) {
+        snprintf(why, size, "a field's name holds a control character or is not UTF-8");
+        return -1;
+    }
+    if (!clean_text_with((const unsigned char *)v, vlen, 1)) {
+        snprintf(why, size, "field '%.*s': a control character or bytes that are not UTF-8", (int)(klen < 64 ? klen : 64),
+                 k);
+        return -1;
+    }
+    for (size_t i = 0; i < r->nparams; i++)
+        if (strlen(r->params[i].key) == klen && memcmp(r->params[i].key, k, klen) == 0) {
+            snprintf(why, size, "field '%.*s' is given twice", (int)(klen < 64 ? klen : 64), k);
+            return -1;
+        }
     urne_param *p = realloc(r->params, (r->nparams + 1) * sizeof *p);
     if (p == NULL) return -1;
     r->params = p;
@@ -916,33 +944,32 @@ static int add_param(urne_req *r, const char *k, size_t klen, const char *v, siz
     if (key == NULL || value == NULL) {
         free(key);
         free(value);
+        snprintf(why, size, "out of memory");
         return -1;
     }
     r->params[r->nparams++] = (urne_param){key, value};
     return 0;
 }
 
+/* Decode a form's %XX and '+' in place; (size_t)-1 when a '%' is not followed by
+ * two hexadecimal digits. */
 static size_t url_decode(char *s, size_t n) {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '+')
             s[o++] = ' ';
-        else if (s[i] == '%' && i + 2 < n) {
-            char h[3] = {s[i + 1], s[i + 2], 0};
-            char *end;
-            long v = strtol(h, &end, 16);
-            if (*end == 0) {
-                s[o++] = (char)v;
-                i += 2;
-            } else
-                s[o++] = s[i];
+        else if (s[i] == '%') {
+            int hi = i + 1 < n ? hexval(s[i + 1]) : -1, lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0) return (size_t)-1;
+            s[o++] = (char)(hi * 16 + lo);
+            i += 2;
         } else
             s[o++] = s[i];
     }
     return o;
 }
 
-static int parse_form(urne_req *r) {
+static int parse_form(urne_req *r, char *why, size_t size) {
     char *p = r->body, *end = r->body + r->body_len;
     while (p < end) {
         char *amp = memchr(p, '&', (size_t)(end - p));
@@ -951,36 +978,57 @@ static int parse_form(urne_req *r) {
         char *kend = eq ? eq : amp;
         size_t klen = url_decode(p, (size_t)(kend - p));
         size_t vlen = eq ? url_decode(eq + 1, (size_t)(amp - eq - 1)) : 0;
-        if (klen && add_param(r, p, klen, eq ? eq + 1 : "", vlen) < 0) return -1;
+        if (klen == (size_t)-1 || vlen == (size_t)-1) {
+            snprintf(why, size, "the form holds a '%%' not followed by two hexadecimal digits");
+            return -1;
+        }
+        if (klen && add_param(r, p, klen, eq ? eq + 1 : "", vlen, why, size) < 0) return -1;
         p = amp + 1;
     }
     return 0;
 }
 
-static int add_json_value(urne_req *r, const char *key, json_t *v) {
+/* A JSON body's member as fields: strings as they are, numbers written out,
+ * booleans as "true"/"false" (so that a figure given as true is refused as not a
+ * whole number, not counted as 1), arrays flattened to key.0, key.1... 0, or -1
+ * with the reason in why. */
+static int add_json_value(urne_req *r, const char *key, json_t *v, char *why, size_t size) {
     char num[32];
-    if (json_is_string(v)) return add_param(r, key, strlen(key), json_string_value(v), json_string_length(v));
+    size_t klen = strlen(key);
+    if (json_is_string(v)) return add_param(r, key, klen, json_string_value(v), json_string_length(v), why, size);
     if (json_is_integer(v)) {
         snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-        return add_param(r, key, strlen(key), num, strlen(num));
+        return add_param(r, key, klen, num, strlen(num), why, size);
     }
     if (json_is_real(v)) {
         snprintf(num, sizeof num, "%.17g", json_real_value(v));
-        return add_param(r, key, strlen(key), num, strlen(num));
+        return add_param(r, key, klen, num, strlen(num), why, size);
     }
-    if (json_is_boolean(v)) return add_param(r, key, strlen(key), json_is_true(v) ? "1" : "0", 1);
-    if (json_is_null(v)) return add_param(r, key, strlen(key), "", 0);
+    if (json_is_boolean(v)) {
+        const char *t = json_is_true(v) ? "true" : "false";
+        return add_param(r, key, klen, t, strlen(t), why, size);
+    }
+    if (json_is_null(v)) return add_param(r, key, klen, "", 0, why, size);
     if (json_is_array(v)) {
         size_t i;
         json_t *x;
         json_array_foreach(v, i, x) {
-            char k[160];
-            snprintf(k, sizeof k, "%s.%zu", key, i);
-            if (add_json_value(r, k, x) < 0) return -1;
+            size_t kcap = klen + 24;
+            char *k = malloc(kcap);
+            if (k == NULL) {
+                snprintf(why, size, "out of memory");
+                return -1;
+            }
+            snprintf(k, kcap, "%s.%zu", key, i); /* fits: 20 digits at most */
+            int rc = json_is_array(x) || json_is_object(x) ? -2 : add_json_value(r, k, x, why, size);
+            free(k);
+            if (rc == -2) snprintf(why, size, "field '%.64s': nested arrays and objects are not accepted", key);
+            if (rc < 0) return -1;
         }
         return 0;
     }
-    return -1; /* nested objects are not part of the API */
+    snprintf(why, size, "field '%.64s': nested objects are not accepted", key);
+    return -1;
 }
 
 /* 0, or -1 with the reason in why. */
@@ -1000,8 +1048,7 @@ static int parse_body(urne_req *r, char *why, size_t size) {
         const char *k;
         json_t *v;
         json_object_foreach(o, k, v) {
-            if (add_json_value(r, k, v) < 0) {
-                snprintf(why, size, "field '%s': nested objects are not accepted", k);
+            if (add_json_value(r, k, v, why, size) < 0) {
                 json_decref(o);
                 return -1;
             }
@@ -1010,10 +1057,7 @@ static int parse_body(urne_req *r, char *why, size_t size) {
         return 0;
     }
     if (strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0) {
-        if (parse_form(r) < 0) {
-            snprintf(why, size, "too many form fields");
-            return -1;
-        }
+        if (parse_form(r, why, size) < 0) return -1;
     }
     return 0; /* any other type (text/csv): the body is kept as it is, for imports */
 }

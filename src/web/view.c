@@ -157,10 +157,19 @@ void urne_view_bureau_name(const urne_election *e, size_t bureau, char *out, siz
             break;
         }
     const char *code = s->code[last] ? s->code[last] : s->key[last];
+    int n;
     if (place && strcmp(place, code) != 0)
-        snprintf(out, size, "%s %s (%s)", r->levels[last], code, place);
+        n = snprintf(out, size, "%s %s (%s)", r->levels[last], code, place);
     else
-        snprintf(out, size, "%s %s", r->levels[last], code);
+        n = snprintf(out, size, "%s %s", r->levels[last], code);
+    /* A name longer than the caller's buffer is cut at a character, never inside one
+     * (a cut UTF-8 sequence would make the JSON and the audit entry that carry the
+     * name fail), and ends with "…" so the cut is seen. */
+    if (n >= 0 && (size_t)n >= size && size >= 4) {
+        size_t keep = size - 4; /* room for "…" (3 bytes) and the NUL */
+        while (keep > 0 && ((unsigned char)out[keep] & 0xC0) == 0x80) keep--;
+        memcpy(out + keep, "…", 4);
+    }
 }
 
 /* ---- anomalies ---- */
@@ -267,9 +276,10 @@ char *urne_view_report(const urne_election *e, size_t level, int csv, size_t *le
 
 size_t urne_view_level(const urne_election *e, const char *q) {
     if (q == NULL || *q == 0) return 0;
-    char *end;
-    unsigned long n = strtoul(q, &end, 10);
-    if (*end == 0) return n < e->round->nlevels ? (size_t)n : URNE_NONE;
+    if (q[0] >= '0' && q[0] <= '9') { /* a level's number, written one way only: "2", not "02" or "+2" */
+        if (q[1] != 0 || (size_t)(q[0] - '0') >= e->round->nlevels) return URNE_NONE;
+        return (size_t)(q[0] - '0');
+    }
     return urne_round_level(e->round, q);
 }
 
@@ -279,7 +289,9 @@ int urne_route(const char *url, const char *pattern, int64_t *a, int64_t *b) {
     while (*pattern) {
         if (*pattern == '*') {
             char *end;
-            if (*url < '0' || *url > '9' || k >= 2) return 0;
+            /* One spelling per number: "01" is not "1", so a page has one address and
+             * one place in the cache. */
+            if (*url < '0' || *url > '9' || k >= 2 || (url[0] == '0' && url[1] >= '0' && url[1] <= '9')) return 0;
             long long v = strtoll(url, &end, 10);
             *slots[k++] = v;
             url = end;

@@ -124,7 +124,8 @@ json_t *urne_disputes_json(urne_store *store, int64_t election);
  * two, stored in *a then *b). 1 when the whole url matches. */
 int urne_route(const char *url, const char *pattern, int64_t *a, int64_t *b);
 
-/* "bureau 0003 (Montval)": a bureau's name for people. */
+/* "bureau 0003 (Montval)": a bureau's name for people, into out (size bytes; a
+ * longer name is cut at a character and ends with "…"). */
 void urne_view_bureau_name(const urne_election *e, size_t bureau, char *out, size_t size);
 
 /* ---- requests (server.c) ---- */

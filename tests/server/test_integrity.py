@@ -92,6 +92,45 @@ try:
     p = run("election", "import", "--db", os.path.join(srv.dir, "other.db"), path, ok=False)
     check(p.returncode == 1 and "70 candidates" in p.stderr, f"the CLI import refuses it too: {p.stderr}")
 
+    # Figures written only one way: digits, in their place, once.
+    base = {"inscrits": 90, "votants": 61, "blancs": 1, "nuls": 1, "votes": [20, 21, 18]}
+    for bad, what in ((dict(base, votants=True), "a boolean"), (dict(base, votes=[20, 21, 18, 999]), "a 4th vote"),
+                      (dict(base, exprimes=-1), "exprimes -1"), (dict(base, inscrits=" +90"), "' +90'"),
+                      (dict(base, nuls="1\n"), "'1\\n'"), (dict(base, blancs="1e0"), "'1e0'")):
+        st, d = alice.post("/api/elections/1/bureaux/5/sheet", bad)
+        check(st == 400, f"{what} refused: {st} {d}")
+    form = "inscrits=90&votants=61&blancs=1&nuls=1&votes.0=20&votes.1=21&votes.2=18"
+    for bad, what in ((form + "&inscrits=500", "a repeated field"), (form.replace("nuls=1", "nuls=%+1"), "'%+1'"),
+                      (form + "&votes.3=5", "votes.3"), (form + "&note=bad%FF%FE", "invalid UTF-8"),
+                      (form + "&note=a%07b", "a control character")):
+        st, d = alice.request("POST", "/api/elections/1/bureaux/5/sheet", raw=bad.encode(),
+                              content_type="application/x-www-form-urlencoded")
+        check(st == 400, f"form with {what} refused: {st} {d}")
+    check(figures(5)[0] == "missing", "nothing recorded from the malformed sheets")
+    # A reason that is not text cannot hide a dispute or break the log.
+    st, d = com.request("POST", "/api/elections/1/bureaux/1/contest", raw=b"reason=bad%FF%FE%0D%0Aline2%07",
+                        content_type="application/x-www-form-urlencoded")
+    check(st == 400, f"a reason with broken bytes refused: {st} {d}")
+    check(figures(1)[0] == "entered", "the bureau was not contested by it")
+    st, d = admin.post("/api/users", {"name": "t4", "password": "Vb7-quartz-Lamp-92", "role": "commission",
+                                      "tier": 4294967298})
+    check(st == 400 and "tier" in d.get("error", ""), f"tier 4294967298 refused, not read as 2: {st} {d}")
+    for path in ("/e/01", "/api/elections/01", "/e/1?level=01", "/api/elections/1/results?level=%2B0"):
+        st, _ = srv.client().get(path)
+        check(st in (400, 404), f"{path}: one spelling per number ({st})")
+
+    # A bureau name longer than a page's line is shortened at a character, with a mark.
+    text = ("# levels: total, section\nsection;inscrits;votants;blancs;nuls;A;B\n" + "a" * 190 + "é" + "b"
+            + ";100;10;0;0;5;5\n")
+    st, d = admin.request("POST", "/api/elections?format=native&title=long", raw=text.encode(), content_type="text/csv")
+    check(st == 201, f"an election with a long section name: {st} {d}")
+    lid = d.get("id")
+    st, d = srv.client().get(f"/api/elections/{lid}/bureaux/0")
+    check(st == 200 and d.get("name", "").endswith("…"), f"its bureau is served, the name marked as cut: {st}")
+    st, _ = admin.post(f"/api/elections/{lid}/publish")
+    st, d = com.post(f"/api/elections/{lid}/bureaux/0/contest", {"reason": "nom très long"})
+    check(st == 200, f"it can be contested after publication: {st} {d}")
+
     # A real sheet still goes in.
     st, d = alice.post("/api/elections/1/bureaux/5/sheet",
                        {"inscrits": 90, "votants": 61, "blancs": 1, "nuls": 1, "votes": [20, 21, 18]})
