@@ -57,6 +57,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "mhd.h"
 #include "web.h"
 
@@ -253,6 +254,7 @@ typedef struct conn_ctx {
     addr16 peer;
     int counted;
     int bad_url;
+    urne_deadline *deadline; /* the header deadline (deadline.h) */
 } conn_ctx;
 
 /* Open connections by peer address: open addressing, never more than half full
@@ -324,6 +326,10 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         conn_ctx *x = calloc(1, sizeof *x);
         *socket_context = x;
+        if (x && srv->deadlines) {
+            const union MHD_ConnectionInfo *fi = mhd.get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+            if (fi) x->deadline = urne_deadlines_add(srv->deadlines, (int)fi->connect_fd);
+        }
         if (x == NULL || conn_peer(conn, &x->peer) < 0 || proxy_trusted(srv->proxies, &x->peer)) return;
         pthread_mutex_lock(&conns.lock);
         conn_slot *s = conns.slots ? conns_find(&x->peer, 1) : NULL;
@@ -335,6 +341,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
         conn_ctx *x = *socket_context;
         if (x == NULL) return;
+        if (srv->deadlines) urne_deadlines_remove(srv->deadlines, x->deadline);
         if (x->counted) {
             pthread_mutex_lock(&conns.lock);
             conn_slot *s = conns_find(&x->peer, 0);
@@ -1261,6 +1268,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * UTF-8 in the path or the query. Answered before any body is read. */
         const union MHD_ConnectionInfo *ci = mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
         conn_ctx *x = ci ? ci->socket_context : NULL;
+        if (x && r->srv->deadlines) urne_deadlines_busy(r->srv->deadlines, x->deadline, 1); /* headers complete */
         if (x && x->bad_url) {
             x->bad_url = 0;
             pick_lang(r);
@@ -1337,6 +1345,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode code) {
     urne_req *r = *con_cls;
     if (r == NULL) return;
+    const union MHD_ConnectionInfo *ci = mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_ctx *x = ci ? ci->socket_context : NULL;
+    if (x && r->srv->deadlines) urne_deadlines_busy(r->srv->deadlines, x->deadline, 0); /* the next one's clock */
     log_access(r);
     for (size_t i = 0; i < r->nparams; i++) {
         free(r->params[i].key);
@@ -1484,6 +1495,13 @@ int urne_web_serve(const urne_serve_options *opt) {
 
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = opt->threads ? opt->threads : (unsigned)(cores > 0 ? cores : 2);
+    srv.deadlines = urne_deadlines_start(timeout); /* headers within the same time as idleness */
+    if (srv.deadlines == NULL) {
+        fprintf(stderr, "urne serve: cannot start the header deadline's watchdog\n");
+        urne_view_free_all(&srv);
+        urne_store_close(srv.store);
+        return 1;
+    }
     struct MHD_Daemon *d = mhd.start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, on_accept, &srv, on_request, &srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -1494,6 +1512,7 @@ int urne_web_serve(const urne_serve_options *opt) {
     if (d == NULL) {
         fprintf(stderr, "urne serve: cannot listen on %s (in use, or not an address of this machine)\n",
                 opt->listen);
+        urne_deadlines_stop(srv.deadlines);
         urne_view_free_all(&srv);
         urne_store_close(srv.store);
         return 1;
@@ -1515,6 +1534,7 @@ int urne_web_serve(const urne_serve_options *opt) {
         fflush(stdout);
     }
     mhd.stop_daemon(d);
+    urne_deadlines_stop(srv.deadlines);
     urne_cache_clear(&srv);
     urne_mhd_close(&mhd);
     urne_view_free_all(&srv);

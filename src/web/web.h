@@ -76,6 +76,7 @@ typedef struct urne_server {
     pthread_mutex_t log_lock;
     int secure_cookies;
     struct urne_proxies *proxies; /* --trusted-proxy (server.c) */
+    struct urne_deadlines *deadlines; /* the header deadline's watchdog (deadline.h) */
 } urne_server;
 
 /* Load every election from the store (under the lock). 0 or -1 with err. */

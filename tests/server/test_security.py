@@ -289,6 +289,41 @@ try:
 finally:
     proxied.stop()
 
+# Slow headers: a client that sends one byte a second is never idle, yet gets no more
+# than the connection timeout (here 2 s) to finish its headers; a keep-alive client
+# that sends a whole request in time is served.
+slow = Server(args=["--connection-timeout", "2"])
+slow.start()
+try:
+    s = socket.create_connection(("127.0.0.1", slow.port), timeout=10)
+    start = time.monotonic()
+    closed_after = None
+    for ch in b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 20:
+        try:
+            s.send(bytes([ch]))
+            time.sleep(0.25)
+            s.setblocking(False)
+            try:
+                if s.recv(1) == b"":
+                    closed_after = time.monotonic() - start
+                    break
+            except BlockingIOError:
+                pass
+            finally:
+                s.setblocking(True)
+        except OSError:
+            closed_after = time.monotonic() - start
+            break
+        if time.monotonic() - start > 8:
+            break
+    s.close()
+    check(closed_after is not None and closed_after < 6,
+          f"a client trickling its headers is cut after the timeout ({closed_after})")
+    st, _ = slow.client().get("/")
+    check(st == 200, "a normal client is served by the same server")
+finally:
+    slow.stop()
+
 p = run("serve", "--help")
 for opt in ("--max-connections-per-address", "--connection-timeout", "--trusted-proxy", "--cache-size"):
     check(opt in p.stdout, f"urne serve --help shows {opt}")
