@@ -70,7 +70,9 @@ static int64_t sq_dispute_open(urne_store *s, const urne_dispute *d) {
  * where has a second parameter): 1, 0 when none, -1. */
 static int dispute_query(urne_store *s, const char *where, int64_t a, int64_t b, urne_dispute *out) {
     char sql[768];
-    snprintf(sql, sizeof sql, "%s %s", dispute_cols, where);
+    int k = snprintf(sql, sizeof sql, "%s %s", dispute_cols, where);
+    assert(k > 0 && (size_t)k < sizeof sql); /* fixed texts: never cut */
+    (void)k;
     sqlite3_stmt *st = urne_sql_prepare(s, sql, "reading disputes");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, a);
@@ -108,7 +110,9 @@ static int sq_dispute_update(urne_store *s, const urne_dispute *d) {
 static int sq_dispute_each(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx),
                            void *ctx) {
     char sql[768];
-    snprintf(sql, sizeof sql, "%s WHERE election_id = ? ORDER BY id", dispute_cols);
+    int k = snprintf(sql, sizeof sql, "%s WHERE election_id = ? ORDER BY id", dispute_cols);
+    assert(k > 0 && (size_t)k < sizeof sql);
+    (void)k;
     sqlite3_stmt *st = urne_sql_prepare(s, sql, "listing disputes");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, election);

@@ -200,7 +200,9 @@ static int meta_row(urne_store *s, sqlite3_stmt *st, urne_election_meta *m) {
 
 static int sq_election_each(urne_store *s, int (*fn)(const urne_election_meta *m, void *ctx), void *ctx) {
     char sql[512];
-    snprintf(sql, sizeof sql, "%s ORDER BY id", meta_sql);
+    int k = snprintf(sql, sizeof sql, "%s ORDER BY id", meta_sql);
+    assert(k > 0 && (size_t)k < sizeof sql); /* fixed texts: never cut */
+    (void)k;
     sqlite3_stmt *st = urne_sql_prepare(s, sql, "listing elections");
     if (st == NULL) return -1;
     int rc, stop = 0;
@@ -215,7 +217,9 @@ static int sq_election_each(urne_store *s, int (*fn)(const urne_election_meta *m
 
 static int sq_election_meta(urne_store *s, int64_t id, urne_election_meta *out) {
     char sql[512];
-    snprintf(sql, sizeof sql, "%s WHERE id = ?", meta_sql);
+    int k = snprintf(sql, sizeof sql, "%s WHERE id = ?", meta_sql);
+    assert(k > 0 && (size_t)k < sizeof sql);
+    (void)k;
     sqlite3_stmt *st = urne_sql_prepare(s, sql, "reading an election");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, id);
