@@ -345,10 +345,28 @@ static void retarget(emit *e, const char *table, int64_t election, int64_t id, i
     e->d.seq = seq;
 }
 
+/* Copy a value shown in a difference into its place; a longer one is cut at a
+ * character and ends with "…", so the reader sees it goes on (the difference
+ * itself is found on the whole values, before any of this). */
+static void copy_shown(char *dst, size_t size, const char *src) {
+    size_t n = strlen(src);
+    if (n < size) {
+        memcpy(dst, src, n + 1);
+        return;
+    }
+    size_t keep = size >= 4 ? size - 4 : 0; /* room for "…" and the NUL */
+    while (keep > 0 && ((unsigned char)src[keep] & 0xC0) == 0x80) keep--;
+    memcpy(dst, src, keep);
+    if (size >= 4)
+        memcpy(dst + keep, "…", 4);
+    else
+        dst[keep] = 0;
+}
+
 static void put(emit *e, const char *field, const char *stored, const char *logged) {
-    snprintf(e->d.field, sizeof e->d.field, "%s", field);
-    snprintf(e->d.stored, sizeof e->d.stored, "%s", stored);
-    snprintf(e->d.logged, sizeof e->d.logged, "%s", logged);
+    copy_shown(e->d.field, sizeof e->d.field, field);
+    copy_shown(e->d.stored, sizeof e->d.stored, stored);
+    copy_shown(e->d.logged, sizeof e->d.logged, logged);
     if (e->fn) e->fn(&e->d, e->ctx);
     e->n++;
 }

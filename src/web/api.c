@@ -192,7 +192,9 @@ enum MHD_Result urne_api_login(urne_req *r, int64_t a, int64_t b) {
                                   (json_int_t)(wait > 0 ? wait : 60));
             char *t = json_dumps(o, JSON_COMPACT);
             json_decref(o);
-            enum MHD_Result ret = urne_reply_full(r, 429, "application/json", t, strlen(t), h);
+            urne_result_free(&res);
+            enum MHD_Result ret = t ? urne_reply_full(r, 429, "application/json", t, strlen(t), h)
+                                    : urne_reply_json_error(r, 500, "out of memory");
             free(t);
             return ret;
         }

@@ -101,7 +101,7 @@ urne_unit_state *urne_view_unit_states(const urne_election *e, const urne_tally 
 /* One anomaly for the récolement list. */
 typedef struct urne_anomaly {
     size_t bureau;
-    char kind[32];     /* a check's rule, "turnout-outlier", "late", "changed-after-validation", "mismatch" */
+    char kind[48];     /* a check's rule, "turnout-outlier", "late", "changed-after-validation", "mismatch" */
     char message[400];
 } urne_anomaly;
 
