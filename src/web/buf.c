@@ -51,9 +51,12 @@ void urne_buf_printf(urne_buf *b, const char *fmt, ...) {
 }
 
 void urne_buf_html(urne_buf *b, const char *s) {
-    if (s == NULL) return;
-    const char *run = s;
-    for (; *s; s++) {
+    if (s) urne_buf_html_n(b, s, strlen(s));
+}
+
+void urne_buf_html_n(urne_buf *b, const char *s, size_t n) {
+    const char *run = s, *end = s + n;
+    for (; s < end; s++) {
         const char *rep = NULL;
         switch (*s) {
         case '&': rep = "&amp;"; break;

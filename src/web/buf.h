@@ -17,8 +17,10 @@ typedef struct urne_buf {
 void urne_buf_put(urne_buf *b, const char *s, size_t n);
 void urne_buf_puts(urne_buf *b, const char *s);
 void urne_buf_printf(urne_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Append s with &, <, >, " and ' escaped for HTML text and attributes. */
+/* Append s with &, <, >, " and ' escaped for HTML text and attributes (NULL: nothing);
+ * urne_buf_html_n the same for the n bytes at s. */
 void urne_buf_html(urne_buf *b, const char *s);
+void urne_buf_html_n(urne_buf *b, const char *s, size_t n);
 /* Append s percent-encoded for a URL query value. */
 void urne_buf_url(urne_buf *b, const char *s);
 /* Take the contents (caller frees) and reset the buffer. */

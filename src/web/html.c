@@ -17,24 +17,7 @@
 
 #include "html.h"
 
-static void escape(urne_buf *b, const char *s, size_t n) {
-    const char *run = s, *end = s + n;
-    for (; s < end; s++) {
-        const char *rep;
-        switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: continue;
-        }
-        urne_buf_put(b, run, (size_t)(s - run));
-        urne_buf_puts(b, rep);
-        run = s + 1;
-    }
-    urne_buf_put(b, run, (size_t)(s - run));
-}
+static void escape(urne_buf *b, const char *s, size_t n) { urne_buf_html_n(b, s, n); }
 
 void urne_html_text(urne_buf *b, const char *s) {
     if (s) escape(b, s, strlen(s));
