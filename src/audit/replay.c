@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_text.h"
 #include "replay.h"
 
 #define MAX_ID 100000000 /* ids beyond this are not the store's: refused rather than allocated */
@@ -345,23 +346,9 @@ static void retarget(emit *e, const char *table, int64_t election, int64_t id, i
     e->d.seq = seq;
 }
 
-/* Copy a value shown in a difference into its place; a longer one is cut at a
- * character and ends with "…", so the reader sees it goes on (the difference
- * itself is found on the whole values, before any of this). */
-static void copy_shown(char *dst, size_t size, const char *src) {
-    size_t n = strlen(src);
-    if (n < size) {
-        memcpy(dst, src, n + 1);
-        return;
-    }
-    size_t keep = size >= 4 ? size - 4 : 0; /* room for "…" and the NUL */
-    while (keep > 0 && ((unsigned char)src[keep] & 0xC0) == 0x80) keep--;
-    memcpy(dst, src, keep);
-    if (size >= 4)
-        memcpy(dst + keep, "…", 4);
-    else
-        dst[keep] = 0;
-}
+/* A value shown in a difference is cut with a mark when longer than its place
+ * (the difference itself is found on the whole values, before any of this). */
+static void copy_shown(char *dst, size_t size, const char *src) { urne_text_fit(src, strlen(src), dst, size); }
 
 static void put(emit *e, const char *field, const char *stored, const char *logged) {
     copy_shown(e->d.field, sizeof e->d.field, field);

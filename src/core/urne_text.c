@@ -511,3 +511,22 @@ void urne_text_fold_header(urne_span s, char *out, size_t size) {
     while (j > 0 && out[j - 1] == ' ') j--;
     out[j] = '\0';
 }
+
+int urne_text_fit(const char *text, size_t len, char *out, size_t size) {
+    static const char more[] = "…";
+    size_t mark = sizeof more - 1;
+    if (len < size) {
+        memcpy(out, text, len);
+        out[len] = 0;
+        return 0;
+    }
+    size_t keep = size - 1 >= mark ? size - 1 - mark : 0;
+    while (keep > 0 && ((unsigned char)text[keep] & 0xC0) == 0x80) keep--;
+    memcpy(out, text, keep);
+    if (size - 1 - keep >= mark) {
+        memcpy(out + keep, more, mark);
+        keep += mark;
+    }
+    out[keep] = 0;
+    return 1;
+}

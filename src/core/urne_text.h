@@ -149,6 +149,12 @@ size_t urne_text_to_utf8(urne_span s, urne_encoding enc, char *out, size_t size)
  * commune -> communes (the level names urne and its users give are French or English). */
 void urne_text_plural(const char *word, char *out, size_t size);
 
+/* Copy the len bytes of text into out (size > 0 bytes), NUL-terminated. Text that
+ * does not fit is cut at a UTF-8 character boundary and ends with "…", so a reader
+ * sees that it goes on (when not even the mark fits, out is ""). Returns 1 when
+ * the text was cut. */
+int urne_text_fit(const char *text, size_t len, char *out, size_t size);
+
 /* True when the span, trimmed, is empty. */
 int urne_span_blank(urne_span s);
 

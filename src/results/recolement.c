@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_text.h"
 #include "recolement.h"
 
 static const char *const state_names[URNE_SHEET_NSTATES] = {
@@ -117,25 +118,6 @@ static size_t diff_one(diff_text *t, const char *name, int64_t a, int64_t b) {
     return 1;
 }
 
-/* Copy text into out (size > 0), cut with "…" at a character boundary when it
- * does not fit. */
-static void diff_copy(const char *text, size_t len, char *out, size_t size) {
-    static const char more[] = "…";
-    size_t mark = sizeof more - 1;
-    if (len < size) {
-        memcpy(out, text, len + 1);
-        return;
-    }
-    size_t keep = size - 1 >= mark ? size - 1 - mark : 0;
-    while (keep > 0 && ((unsigned char)text[keep] & 0xC0) == 0x80) keep--;
-    memcpy(out, text, keep);
-    if (size - 1 - keep >= mark) {
-        memcpy(out + keep, more, mark);
-        keep += mark;
-    }
-    out[keep] = 0;
-}
-
 size_t urne_figures_diff(const urne_round *round, size_t contest, const urne_figures *a, const urne_figures *b,
                          char *out, size_t size) {
     diff_text t = {0};
@@ -150,9 +132,9 @@ size_t urne_figures_diff(const urne_round *round, size_t contest, const urne_fig
         n += diff_one(&t, round->candidates[c->cand_first + j].name, a->votes[j], b->votes[j]);
     if (size) {
         if (t.oom)
-            diff_copy("…", strlen("…"), out, size);
+            urne_text_fit("…", strlen("…"), out, size);
         else
-            diff_copy(t.p ? t.p : "", t.len, out, size);
+            urne_text_fit(t.p ? t.p : "", t.len, out, size);
     }
     free(t.p);
     return n;

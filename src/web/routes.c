@@ -29,7 +29,7 @@ int urne_routes_each(int (*fn)(const char *component, const urne_route_def *rout
 
 static int is_api(const char *url) { return strncmp(url, "/api/", 5) == 0; }
 
-static enum MHD_Result refuse_role(urne_req *r, const urne_route_def *d) {
+static enum MHD_Result refuse_role(urne_req *r) {
     r->cacheable = 0;
     if (!is_api(r->url)) return urne_page_denied(r);
     unsigned status = r->user.role == URNE_ROLE_PUBLIC ? 401 : 403;
@@ -37,7 +37,6 @@ static enum MHD_Result refuse_role(urne_req *r, const urne_route_def *d) {
                                                       ? L(r, "Connectez-vous d'abord.", "Log in first.")
                                                       : L(r, "Votre rôle ne permet pas cette action.",
                                                           "Your role may not do this."));
-    (void)d;
 }
 
 typedef struct find_ctx {
@@ -84,6 +83,6 @@ enum MHD_Result urne_routes_dispatch(urne_req *r) {
     const urne_grant grant = {"", r->user.role, r->user.tier};
     int logged_in = r->user.role != URNE_ROLE_PUBLIC;
     if (urne_authz_decide(&grant, logged_in, logged_in, f.found->action, &object, NULL) != URNE_AUTHZ_ALLOWED)
-        return refuse_role(r, f.found);
+        return refuse_role(r);
     return f.found->handler(r, f.a, f.b);
 }

@@ -157,19 +157,19 @@ void urne_view_bureau_name(const urne_election *e, size_t bureau, char *out, siz
             break;
         }
     const char *code = s->code[last] ? s->code[last] : s->key[last];
-    int n;
-    if (place && strcmp(place, code) != 0)
-        n = snprintf(out, size, "%s %s (%s)", r->levels[last], code, place);
-    else
-        n = snprintf(out, size, "%s %s", r->levels[last], code);
     /* A name longer than the caller's buffer is cut at a character, never inside one
      * (a cut UTF-8 sequence would make the JSON and the audit entry that carry the
      * name fail), and ends with "…" so the cut is seen. */
-    if (n >= 0 && (size_t)n >= size && size >= 4) {
-        size_t keep = size - 4; /* room for "…" (3 bytes) and the NUL */
-        while (keep > 0 && ((unsigned char)out[keep] & 0xC0) == 0x80) keep--;
-        memcpy(out + keep, "…", 4);
-    }
+    urne_buf name = {0};
+    if (place && strcmp(place, code) != 0)
+        urne_buf_printf(&name, "%s %s (%s)", r->levels[last], code, place);
+    else
+        urne_buf_printf(&name, "%s %s", r->levels[last], code);
+    if (name.oom || name.data == NULL)
+        urne_text_fit("…", strlen("…"), out, size);
+    else
+        urne_text_fit(name.data, name.len, out, size);
+    urne_buf_free(&name);
 }
 
 /* ---- anomalies ---- */
