@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "../io/results_io.h"
-#include "../web/buf.h"
+#include "../core/urne_buf.h"
 #include "import.h"
 
 int urne_election_rules(const urne_election_meta *m, urne_rules *out, char *why, size_t size) {

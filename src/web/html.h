@@ -19,7 +19,7 @@
 
 #include <stdarg.h>
 
-#include "buf.h"
+#include "../core/urne_buf.h"
 
 /* Append fmt to b, printf-style, with every %s argument HTML-escaped (& < > " ').
  * Supported conversions: %s and %.*s (escaped), %d %i %u %x %c with the length

@@ -25,7 +25,7 @@
 #include "../results/recolement.h"
 #include "../results/results.h"
 #include "../store/store.h"
-#include "buf.h"
+#include "../core/urne_buf.h"
 
 /* ---- server configuration (cli/cmd_serve.c fills it) ---- */
 

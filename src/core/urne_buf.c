@@ -1,12 +1,12 @@
 /*
- * buf: growable buffer (see buf.h).
+ * urne_buf: growable buffer (see urne_buf.h).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "urne_buf.h"
 
 static int grow(urne_buf *b, size_t more) {
     if (b->oom) return -1;

@@ -1,5 +1,5 @@
 /*
- * buf: a growable byte buffer, for pages and JSON built piece by piece. Appends
+ * urne_buf: a growable byte buffer, for pages and JSON built piece by piece. Appends
  * never fail visibly: on out-of-memory the buffer is marked and the caller checks
  * `oom` once at the end, which keeps page code readable.
  */
