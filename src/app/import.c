@@ -157,3 +157,22 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
     urne_round_free(round);
     return id;
 }
+
+urne_app_status urne_app_election_import(urne_app *app, const urne_user *actor, const urne_import *im,
+                                         urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    if (urne_app_may(app, actor, URNE_ACT_MANAGE_ELECTIONS, 0, out) != URNE_APP_OK) return out->status;
+    pthread_mutex_lock(&app->lock);
+    int64_t id = urne_import_election(app->store, actor->name, im, out->detail, sizeof out->detail);
+    if (id <= 0) {
+        snprintf(out->field, sizeof out->field, "file");
+        out->status = URNE_APP_BAD_INPUT;
+    } else if (urne_app_election_reload(app, id) < 0)
+        urne_app_fail(out, URNE_APP_STORE, "election %lld was stored but could not be loaded back", (long long)id);
+    else {
+        out->id = id;
+        urne_app_changed(app);
+    }
+    pthread_mutex_unlock(&app->lock);
+    return out->status;
+}

@@ -9,6 +9,7 @@
 
 #include "../results/results.h"
 #include "../store/store.h"
+#include "app.h"
 
 typedef struct urne_import {
     const char *text;     /* the file's bytes */
@@ -26,6 +27,14 @@ typedef struct urne_import {
 /* Parse, check and store the election with its audit entry, in one transaction.
  * Returns its id, or -1 with the reasons (the file's errors, with lines) in err. */
 int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, char *err, size_t errsize);
+
+/* The use case: an administrator (MANAGE_ELECTIONS) creates an election from a
+ * file's text. OK with outcome.id (the election is then held in memory too);
+ * BAD_INPUT (field "file", the file's errors with their lines in outcome.detail);
+ * STORE when it was stored but could not be loaded back; the refusals of
+ * urne_app_may. */
+urne_app_status urne_app_election_import(urne_app *app, const urne_user *actor, const urne_import *im,
+                                         urne_app_outcome *out);
 
 /* The rules of an election from its preset and its settings ("key=value;...").
  * 0, or -1 with why: an unknown preset, a setting that is not KEY=VALUE, or one the

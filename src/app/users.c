@@ -50,14 +50,14 @@ static int64_t store_user(urne_store *store, const char *actor, const char *name
                           int tier, char *err, size_t errsize) {
     if (urne_store_begin(store) < 0) {
         snprintf(err, errsize, "%s", urne_store_error(store));
-        return -1;
+        return -2;
     }
     int64_t id = urne_store_user_create(store, name, hash, role, tier);
     if (id <= 0) {
         snprintf(err, errsize, id == 0 ? "a user named '%s' already exists" : "%s",
                  id == 0 ? name : urne_store_error(store));
         urne_store_rollback(store);
-        return id;
+        return id == 0 ? 0 : -2;
     }
     char object[96];
     snprintf(object, sizeof object, "user/%lld", (long long)id);
@@ -69,7 +69,58 @@ static int64_t store_user(urne_store *store, const char *actor, const char *name
     if (rc < 0 || urne_store_commit(store) < 0) {
         snprintf(err, errsize, "%s", urne_store_error(store));
         urne_store_rollback(store);
-        return -1;
+        return -2;
     }
     return id;
+}
+
+urne_app_status urne_app_user_create(urne_app *app, const urne_user *actor, const char *name, const char *password,
+                                     urne_role role, int tier, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    if (urne_app_may(app, actor, URNE_ACT_MANAGE_USERS, 0, out) != URNE_APP_OK) return out->status;
+    char err[300];
+    int64_t id = urne_users_create(app->store, &app->lock, actor->name, name, password, role, tier, err, sizeof err);
+    if (id == -2) return urne_app_fail(out, URNE_APP_STORE, "%s", err);
+    if (id <= 0) {
+        /* Which field: the checks run in the order name, password, role. */
+        const char *field = strstr(err, "user name") ? "name" : strstr(err, "role must be") ? "role" : "password";
+        snprintf(out->field, sizeof out->field, "%s", field);
+        return urne_app_fail(out, id == 0 ? URNE_APP_TAKEN : URNE_APP_BAD_INPUT, "%s", err);
+    }
+    pthread_mutex_lock(&app->lock);
+    urne_app_changed(app);
+    pthread_mutex_unlock(&app->lock);
+    out->id = id;
+    return URNE_APP_OK;
+}
+
+/* ---- sessions ---- */
+
+int urne_app_login_find(urne_app *app, const char *name, urne_user *user, char *hash, size_t hash_size) {
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_store_user_find(app->store, name, user, hash, hash_size);
+    pthread_mutex_unlock(&app->lock);
+    return rc;
+}
+
+int urne_app_session_put(urne_app *app, const char *token_hash, int64_t user, const char *csrf, int64_t expires) {
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_store_session_put(app->store, token_hash, user, csrf, expires);
+    pthread_mutex_unlock(&app->lock);
+    return rc;
+}
+
+int urne_app_session_get(urne_app *app, const char *token_hash, int64_t now, urne_user *user,
+                         char csrf[URNE_STORE_TOKEN_SIZE]) {
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_store_session_get(app->store, token_hash, now, user, csrf);
+    pthread_mutex_unlock(&app->lock);
+    return rc;
+}
+
+int urne_app_session_delete(urne_app *app, const char *token_hash) {
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_store_session_delete(app->store, token_hash);
+    pthread_mutex_unlock(&app->lock);
+    return rc;
 }

@@ -8,14 +8,35 @@
 #include <stdint.h>
 
 #include "../store/store.h"
+#include "app.h"
 
 /* Create a user (from a request, `urne admin create`, the demo), with its audit
  * entry. The name has 1 to 63 bytes without blanks, quotes or backslashes; the
  * password must pass urne_password_acceptable (password.h); role is not public and
  * tier is 1 or 2. The password is hashed with Argon2id first; `lock`, when not NULL,
  * is held only around the write. Returns the id, 0 when the name is taken (err
- * says so), -1 with the reason in err. */
+ * says so), -1 when an argument is refused and -2 when the store failed (nothing
+ * written), with the reason in err. */
 int64_t urne_users_create(urne_store *store, pthread_mutex_t *lock, const char *actor, const char *name,
                           const char *password, urne_role role, int tier, char *err, size_t errsize);
+
+/* The use case: an administrator (MANAGE_USERS) creates an account. OK with
+ * outcome.id; BAD_INPUT (outcome.field "name", "password" or "role", the reason in
+ * outcome.detail), TAKEN, STORE; the refusals of urne_app_may. The bootstrap (the
+ * first administrator, from the command line) calls urne_users_create. */
+urne_app_status urne_app_user_create(urne_app *app, const urne_user *actor, const char *name, const char *password,
+                                     urne_role role, int tier, urne_app_outcome *out);
+
+/* ---- sessions: the web adapter's cookies and tokens, kept by the store ---- */
+
+/* The account named `name` for a login: 1 with it and its password hash (of
+ * hash_size bytes), 0 when none, -1 when the store failed. The caller verifies the
+ * password outside the lock (Argon2id is slow on purpose). */
+int urne_app_login_find(urne_app *app, const char *name, urne_user *user, char *hash, size_t hash_size);
+/* Open, find and close a session (store_users.h's contracts), under the lock. */
+int urne_app_session_put(urne_app *app, const char *token_hash, int64_t user, const char *csrf, int64_t expires);
+int urne_app_session_get(urne_app *app, const char *token_hash, int64_t now, urne_user *user,
+                         char csrf[URNE_STORE_TOKEN_SIZE]);
+int urne_app_session_delete(urne_app *app, const char *token_hash);
 
 #endif

@@ -250,3 +250,18 @@ size_t urne_results_turnout_outliers(const urne_round *round, size_t level, int 
     free(idx);
     return found;
 }
+
+void urne_recolement_apply(urne_round *round, size_t sheet, urne_sheet_state state, const urne_figures *f) {
+    assert(sheet < round->nsheets);
+    urne_sheet *s = &round->sheets[sheet];
+    size_t n = round->contests[s->contest].ncand;
+    assert(f == NULL || f->nvotes == n);
+    if (f) urne_figures_to_sheet(f, s);
+    int counts = urne_sheet_state_counts(state);
+    s->reported = counts != 0;
+    if (counts == 2 || !f) { /* the inscrits stay: they are known even before the count */
+        s->votants = s->blancs = s->nuls = 0;
+        s->exprimes_stated = -1;
+        memset(s->votes, 0, n * sizeof *s->votes);
+    }
+}

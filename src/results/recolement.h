@@ -60,6 +60,14 @@ int urne_figures_equal(const urne_figures *a, const urne_figures *b);
 void urne_figures_to_sheet(const urne_figures *f, urne_sheet *s);
 void urne_figures_from_sheet(const urne_round *round, const urne_sheet *s, urne_figures *f);
 
+/* Bring sheet `sheet` of round (held in memory) to `state` with the figures f:
+ * what the totals must count after an entry or a decision. A sheet reports when
+ * its state counts; f (NULL: none known) replaces its figures; a state that
+ * counts no votes (annulled), or no figures, leaves only the inscrits, which are
+ * known before any count. f must have as many votes as the sheet's contest has
+ * candidates. */
+void urne_recolement_apply(urne_round *round, size_t sheet, urne_sheet_state state, const urne_figures *f);
+
 /* Describe how b differs from a, field by field ("votants: 148 / 149; Yves LE GALL:
  * 52 / 53"), naming candidates from contest `contest` of round, into out (size
  * bytes, always NUL-terminated when size > 0). A description too long for out ends

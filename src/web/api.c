@@ -31,7 +31,7 @@ static enum MHD_Result send_result(urne_req *r, urne_result *res) {
 static json_t *head_json(urne_server *srv) {
     int64_t seq;
     char hash[URNE_AUDIT_HASH_HEX];
-    if (urne_store_audit_head(srv->store, &seq, hash) < 0) return json_null();
+    if (urne_store_audit_head(srv->app.store, &seq, hash) < 0) return json_null();
     return json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "hash", hash);
 }
 
@@ -57,7 +57,7 @@ static json_t *publication_json(const urne_election_meta *m) {
 
 static json_t *election_summary(const urne_election *e) {
     size_t by[URNE_SHEET_NSTATES];
-    urne_unit_state st = urne_view_unit_state(e, URNE_NONE, NULL, by);
+    urne_unit_state st = urne_election_unit_state(e, URNE_NONE, NULL, by);
     json_t *states = json_object();
     for (int s = 0; s < URNE_SHEET_NSTATES; s++)
         if (by[s]) json_object_set_new(states, urne_sheet_state_name((urne_sheet_state)s), json_integer((json_int_t)by[s]));
@@ -95,7 +95,7 @@ static json_t *bureau_json(urne_server *srv, const urne_election *e, size_t b) {
     const urne_round *r = e->round;
     const urne_sheet *s = &r->sheets[b];
     char name[200];
-    urne_view_bureau_name(e, b, name, sizeof name);
+    urne_election_bureau_name(e, b, name, sizeof name);
     json_t *units = json_object();
     for (size_t l = 0; l < r->nlevels; l++)
         json_object_set_new(units, r->levels[l], json_string(s->key[l] ? s->key[l] : ""));
@@ -112,7 +112,7 @@ static json_t *bureau_json(urne_server *srv, const urne_election *e, size_t b) {
     json_object_set_new(o, "entered_at", e->info[b].entered_at[0] ? json_string(e->info[b].entered_at) : json_null());
     json_object_set_new(o, "published", publication_json(&e->meta));
     urne_dispute d;
-    if (urne_store_dispute_open_for(srv->store, e->meta.id, b, &d) == 1)
+    if (urne_store_dispute_open_for(srv->app.store, e->meta.id, b, &d) == 1)
         json_object_set_new(o, "dispute", json_pack("{s:I, s:i, s:s, s:s}", "id", (json_int_t)d.id, "tier", d.tier,
                                                     "reason", d.reason, "deadline", d.deadline));
     return o;
@@ -121,7 +121,7 @@ static json_t *bureau_json(urne_server *srv, const urne_election *e, size_t b) {
 /* The results engine's report for a level, with each unit's récolement state. */
 static json_t *results_json(urne_server *srv, const urne_election *e, size_t level) {
     size_t len;
-    char *text = urne_view_report(e, level, 0, &len);
+    char *text = urne_election_report(e, level, 0, &len);
     json_t *o = text ? json_loadb(text, len, 0, NULL) : NULL;
     free(text);
     if (o == NULL) return NULL;
@@ -129,7 +129,7 @@ static json_t *results_json(urne_server *srv, const urne_election *e, size_t lev
     urne_tally tally;
     urne_unit_state *states = NULL;
     if (urne_results_aggregate(e->round, level, &tally) == 0) {
-        states = urne_view_unit_states(e, &tally);
+        states = urne_election_unit_states(e, &tally);
         json_t *units = json_object_get(o, "units");
         for (size_t i = 0; states && i < tally.nunits && i < json_array_size(units); i++)
             json_object_set_new(json_array_get(units, i), "status", json_string(urne_unit_state_name(states[i])));
@@ -154,24 +154,24 @@ enum MHD_Result urne_api_me(urne_req *r, int64_t a, int64_t b) {
 }
 
 enum MHD_Result urne_api_audit_head(urne_req *r, int64_t a, int64_t b) {
-    pthread_mutex_lock(&r->srv->lock);
+    urne_app_read_begin(&r->srv->app);
     json_t *o = head_json(r->srv);
-    pthread_mutex_unlock(&r->srv->lock);
+    urne_app_read_end(&r->srv->app);
     return send_json(r, 200, o);
 }
 
 enum MHD_Result urne_api_audit(urne_req *r, int64_t a, int64_t b) {
     const char *from = urne_req_query(r, "from");
-    pthread_mutex_lock(&r->srv->lock);
-    json_t *o = urne_audit_json(r->srv->store, from ? atoll(from) : 1, 1000);
-    pthread_mutex_unlock(&r->srv->lock);
+    urne_app_read_begin(&r->srv->app);
+    json_t *o = urne_audit_json(r->srv->app.store, from ? atoll(from) : 1, 1000);
+    urne_app_read_end(&r->srv->app);
     return send_json(r, 200, o);
 }
 
 enum MHD_Result urne_api_users(urne_req *r, int64_t a, int64_t b) {
-    pthread_mutex_lock(&r->srv->lock);
-    json_t *o = urne_users_json(r->srv->store);
-    pthread_mutex_unlock(&r->srv->lock);
+    urne_app_read_begin(&r->srv->app);
+    json_t *o = urne_users_json(r->srv->app.store);
+    urne_app_read_end(&r->srv->app);
     return send_json(r, 200, o);
 }
 
@@ -228,19 +228,19 @@ enum MHD_Result urne_api_user_create(urne_req *r, int64_t a, int64_t b) {
 
 enum MHD_Result urne_api_elections(urne_req *r, int64_t a, int64_t b) {
     urne_server *srv = r->srv;
-    pthread_mutex_lock(&srv->lock);
+    urne_app_read_begin(&srv->app);
     json_t *arr = json_array();
-    for (size_t i = 0; i < srv->nelections; i++) json_array_append_new(arr, election_summary(srv->elections[i]));
-    pthread_mutex_unlock(&srv->lock);
+    for (size_t i = 0; i < srv->app.nelections; i++) json_array_append_new(arr, election_summary(srv->app.elections[i]));
+    urne_app_read_end(&srv->app);
     return send_json(r, 200, arr);
 }
 
 /* The election `id` under the lock, or NULL after a 404 (the lock then released). */
 static urne_election *election_or_404(urne_req *r, int64_t id, enum MHD_Result *ret) {
-    pthread_mutex_lock(&r->srv->lock);
-    urne_election *e = urne_view_election(r->srv, id);
+    urne_app_read_begin(&r->srv->app);
+    urne_election *e = urne_app_election(&r->srv->app, id);
     if (e == NULL) {
-        pthread_mutex_unlock(&r->srv->lock);
+        urne_app_read_end(&r->srv->app);
         *ret = urne_reply_json_error(r, 404, "no election %lld", (long long)id);
     }
     return e;
@@ -251,7 +251,7 @@ enum MHD_Result urne_api_election(urne_req *r, int64_t id, int64_t b) {
     urne_election *e = election_or_404(r, id, &ret);
     if (e == NULL) return ret;
     json_t *o = election_detail(e);
-    pthread_mutex_unlock(&r->srv->lock);
+    urne_app_read_end(&r->srv->app);
     return send_json(r, 200, o);
 }
 
@@ -260,11 +260,11 @@ enum MHD_Result urne_api_bureau(urne_req *r, int64_t id, int64_t x) {
     urne_election *e = election_or_404(r, id, &ret);
     if (e == NULL) return ret;
     if (x < 0 || (size_t)x >= e->round->nsheets) {
-        pthread_mutex_unlock(&r->srv->lock);
+        urne_app_read_end(&r->srv->app);
         return urne_reply_json_error(r, 404, "election %lld has no bureau %lld", (long long)id, (long long)x);
     }
     json_t *o = bureau_json(r->srv, e, (size_t)x);
-    pthread_mutex_unlock(&r->srv->lock);
+    urne_app_read_end(&r->srv->app);
     return send_json(r, 200, o);
 }
 
@@ -272,22 +272,22 @@ static enum MHD_Result results(urne_req *r, int64_t id, int csv) {
     enum MHD_Result ret;
     urne_election *e = election_or_404(r, id, &ret);
     if (e == NULL) return ret;
-    size_t level = urne_view_level(e, urne_req_query(r, "level"));
+    size_t level = urne_election_level(e, urne_req_query(r, "level"));
     if (level == URNE_NONE) {
-        pthread_mutex_unlock(&r->srv->lock);
+        urne_app_read_end(&r->srv->app);
         return urne_reply_json_error(r, 400, "unknown level '%s'", urne_req_query(r, "level"));
     }
     if (csv) {
         size_t len;
-        char *text = urne_view_report(e, level, 1, &len);
-        pthread_mutex_unlock(&r->srv->lock);
+        char *text = urne_election_report(e, level, 1, &len);
+        urne_app_read_end(&r->srv->app);
         ret = text ? urne_reply(r, 200, "text/csv; charset=utf-8", text, len)
                    : urne_reply_json_error(r, 500, "the results could not be computed");
         free(text);
         return ret;
     }
     json_t *o = results_json(r->srv, e, level);
-    pthread_mutex_unlock(&r->srv->lock);
+    urne_app_read_end(&r->srv->app);
     return o ? send_json(r, 200, o) : urne_reply_json_error(r, 500, "the results could not be computed");
 }
 
@@ -299,16 +299,16 @@ enum MHD_Result urne_api_anomalies(urne_req *r, int64_t id, int64_t b) {
     urne_election *e = election_or_404(r, id, &ret);
     if (e == NULL) return ret;
     size_t n;
-    urne_anomaly *an = urne_view_anomalies(e, &n);
+    urne_anomaly *an = urne_election_anomalies(e, &n);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         char name[200];
-        urne_view_bureau_name(e, an[i].bureau, name, sizeof name);
+        urne_election_bureau_name(e, an[i].bureau, name, sizeof name);
         json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}", "bureau", (json_int_t)an[i].bureau, "name", name,
                                              "kind", an[i].kind, "message", an[i].message));
     }
     free(an);
-    pthread_mutex_unlock(&r->srv->lock);
+    urne_app_read_end(&r->srv->app);
     return send_json(r, 200, arr);
 }
 
@@ -316,8 +316,8 @@ enum MHD_Result urne_api_disputes(urne_req *r, int64_t id, int64_t b) {
     enum MHD_Result ret;
     urne_election *e = election_or_404(r, id, &ret);
     if (e == NULL) return ret;
-    json_t *o = urne_disputes_json(r->srv->store, id);
-    pthread_mutex_unlock(&r->srv->lock);
+    json_t *o = urne_disputes_json(r->srv->app.store, id);
+    urne_app_read_end(&r->srv->app);
     return send_json(r, 200, o);
 }
 

@@ -92,12 +92,17 @@ static int form_to_native(const urne_req *r, urne_buf *out, char *why, size_t si
 
 
 void urne_action_election_create(urne_req *r, urne_result *res) {
-    if (r->user.role != URNE_ROLE_ADMIN) {
-        res->status = r->user.role == URNE_ROLE_PUBLIC ? 401 : 403;
+    urne_app_outcome may;
+    urne_app_outcome_init(&may);
+    if (urne_app_may(&r->srv->app, &r->user, URNE_ACT_MANAGE_ELECTIONS, 0, &may) != URNE_APP_OK) {
+        /* Asked before the file is read: who may comes first. */
+        res->status = may.status == URNE_APP_LOGIN_NEEDED ? 401 : 403;
         snprintf(res->message, sizeof res->message, "%s",
                  L(r, "Seul un administrateur crée des élections.", "Only an administrator creates elections."));
+        urne_app_outcome_free(&may);
         return;
     }
+    urne_app_outcome_free(&may);
     urne_buf form = {0};
     urne_import im = {0};
     const char *file = urne_req_param(r, "file");
@@ -139,25 +144,21 @@ void urne_action_election_create(urne_req *r, urne_result *res) {
         if (im.source == NULL) im.source = "form";
     }
     if (im.source == NULL || !*im.source) im.source = "upload";
-    char err[1024];
-    pthread_mutex_lock(&r->srv->lock);
-    int64_t id = urne_import_election(r->srv->store, r->user.name, &im, err, sizeof err);
-    if (id > 0 && urne_view_reload(r->srv, id) < 0) {
-        snprintf(err, sizeof err, "election %lld was stored but could not be loaded back", (long long)id);
-        id = -2;
-    }
-    if (id > 0) urne_cache_clear(r->srv);
-    pthread_mutex_unlock(&r->srv->lock);
+    urne_app_outcome o;
+    urne_app_status st = urne_app_election_import(&r->srv->app, &r->user, &im, &o);
     urne_buf_free(&form);
-    if (id <= 0) {
-        res->status = id == -2 ? 500 : 422;
-        snprintf(res->message, sizeof res->message, "%s", err);
+    if (st != URNE_APP_OK) {
+        res->status = st == URNE_APP_BAD_INPUT ? 422 : 500;
+        snprintf(res->message, sizeof res->message, "%s", o.detail);
+        urne_app_outcome_free(&o);
         return;
     }
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
     res->status = 201;
     snprintf(res->message, sizeof res->message, L(r, "Élection %lld créée.", "Election %lld created."),
              (long long)id);
-    json_t *o = json_pack("{s:I}", "id", (json_int_t)id);
-    res->json = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
+    json_t *j = json_pack("{s:I}", "id", (json_int_t)id);
+    res->json = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
 }

@@ -16,8 +16,8 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
     urne_page_begin(&b, r, L(r, "Administration", "Administration"));
     urne_html(&b, "<h1>%s</h1>", L(r, "Administration", "Administration"));
     if (message) urne_page_flash(&b, status, message);
-    pthread_mutex_lock(&srv->lock);
-    json_t *users = urne_users_json(srv->store);
+    urne_app_read_begin(&srv->app);
+    json_t *users = urne_users_json(srv->app.store);
     urne_html(&b, "<section><h2>%s</h2><table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                     L(r, "Comptes", "Accounts"), L(r, "Nom", "Name"), L(r, "Rôle", "Role"),
                     L(r, "Commission", "Commission"));
@@ -56,8 +56,8 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
 
     urne_html(&b, "<section><h2>%s</h2><table><thead><tr><th>#</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
                     L(r, "Élections", "Elections"), L(r, "Scrutin", "Election"), L(r, "Publication", "Publication"));
-    for (size_t k = 0; k < srv->nelections; k++) {
-        const urne_election *e = srv->elections[k];
+    for (size_t k = 0; k < srv->app.nelections; k++) {
+        const urne_election *e = srv->app.elections[k];
         urne_html(&b, "<tr><td>%lld</td><td><a href=\"/e/%lld\">", (long long)e->meta.id, (long long)e->meta.id);
         urne_html_text(&b, e->meta.title);
         urne_html_trusted(&b, "</a></td><td>");
@@ -70,7 +70,7 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
         urne_html(&b, "<button>%s</button></form></td></tr>", L(r, "Publier", "Publish"));
     }
     urne_html_trusted(&b, "</tbody></table>");
-    pthread_mutex_unlock(&srv->lock);
+    urne_app_read_end(&srv->app);
 
     urne_html_trusted(&b, "<form method=post action=\"/admin/elections\" class=card>");
     urne_page_csrf(&b, r);

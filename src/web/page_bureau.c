@@ -74,7 +74,7 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
         int tier = (int)json_integer_value(json_object_get(d, "tier"));
         const char *state = json_string_value(json_object_get(d, "state"));
         char name[200];
-        urne_view_bureau_name(e, (size_t)bureau, name, sizeof name);
+        urne_election_bureau_name(e, (size_t)bureau, name, sizeof name);
         urne_html(b, "<tr class=\"d-%s\"><td>%lld</td><td><a href=\"/e/%lld/b/%lld\">", state, (long long)did,
                         (long long)e->meta.id, (long long)bureau);
         urne_html_text(b, name);
@@ -126,10 +126,10 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
 enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsigned status, const char *message,
                                  const char *json) {
     urne_server *srv = r->srv;
-    pthread_mutex_lock(&srv->lock);
-    urne_election *e = urne_view_election(srv, id);
+    urne_app_read_begin(&srv->app);
+    urne_election *e = urne_app_election(&srv->app, id);
     if (e == NULL || bureau < 0 || (size_t)bureau >= e->round->nsheets) {
-        pthread_mutex_unlock(&srv->lock);
+        urne_app_read_end(&srv->app);
         return urne_page_not_found(r);
     }
     size_t bi = (size_t)bureau;
@@ -137,7 +137,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
     const urne_sheet *s = &rd->sheets[bi];
     const urne_bureau_info *info = &e->info[bi];
     char name[200];
-    urne_view_bureau_name(e, bi, name, sizeof name);
+    urne_election_bureau_name(e, bi, name, sizeof name);
     urne_buf b = {0};
     urne_page_begin(&b, r, name);
     urne_html(&b, "<nav class=crumbs><a href=\"/e/%lld\">", (long long)id);
@@ -197,19 +197,20 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         urne_html(&b, "<p class=meta>%s %s</p>", L(r, "Date limite de saisie :", "Entry deadline:"), e->meta.deadline);
 
     /* The secretary's form, prefilled with what they typed when it was refused. */
-    if (r->user.role == URNE_ROLE_SECRETARY && urne_store_is_assigned(srv->store, r->user.id, id, bi) == 1) {
+    if (r->user.role == URNE_ROLE_SECRETARY && urne_store_is_assigned(srv->app.store, r->user.id, id, bi) == 1) {
         const char *why;
         if (urne_recolement_may_enter(info->state, &why)) {
             urne_figures typed, *pre = NULL;
             char err[300];
             if (message && status >= 400 && urne_req_param(r, "votants") &&
-                urne_figures_from_params(r, rd->contests[s->contest].ncand, &typed, err, sizeof err) == 0)
+                urne_figures_from_params(r, &typed, err, sizeof err) == 0 &&
+                typed.nvotes == rd->contests[s->contest].ncand)
                 pre = &typed;
             if (info->state == URNE_SHEET_MISMATCH) {
                 urne_figures mine, other;
                 int64_t author, me;
-                if (urne_store_entry_other(srv->store, id, bi, r->user.id, &author, &other) == 1 &&
-                    urne_store_entry_other(srv->store, id, bi, author, &me, &mine) == 1) {
+                if (urne_store_entry_other(srv->app.store, id, bi, r->user.id, &author, &other) == 1 &&
+                    urne_store_entry_other(srv->app.store, id, bi, author, &me, &mine) == 1) {
                     char diff[900];
                     urne_figures_diff(rd, s->contest, &other, &mine, diff, sizeof diff);
                     urne_html(&b, "<p class=\"flash bad\">%s ",
@@ -234,28 +235,28 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         }
     }
     if (r->user.role != URNE_ROLE_PUBLIC && r->user.role != URNE_ROLE_SECRETARY) {
-        json_t *all = urne_disputes_json(srv->store, id);
+        json_t *all = urne_disputes_json(srv->app.store, id);
         urne_html(&b, "<h2>%s</h2>", L(r, "Contestations", "Disputes"));
         dispute_rows(&b, r, e, all, bureau, 1);
         json_decref(all);
     }
     json_decref(j);
-    pthread_mutex_unlock(&srv->lock);
+    urne_app_read_end(&srv->app);
     return urne_page_send(r, status ? status : 200, &b);
 }
 
 enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
     if (r->user.role != URNE_ROLE_SECRETARY) return urne_page_denied(r);
     urne_server *srv = r->srv;
-    pthread_mutex_lock(&srv->lock);
-    urne_election *e = urne_view_election(srv, id);
+    urne_app_read_begin(&srv->app);
+    urne_election *e = urne_app_election(&srv->app, id);
     if (e == NULL) {
-        pthread_mutex_unlock(&srv->lock);
+        urne_app_read_end(&srv->app);
         return urne_page_not_found(r);
     }
     size_t cap = e->round->nsheets ? e->round->nsheets : 1;
     size_t *mine = malloc(cap * sizeof *mine);
-    long n = mine ? urne_store_assigned_list(srv->store, r->user.id, id, mine, cap) : -1;
+    long n = mine ? urne_store_assigned_list(srv->app.store, r->user.id, id, mine, cap) : -1;
     urne_buf b = {0};
     urne_page_begin(&b, r, L(r, "Mes bureaux", "My bureaux"));
     urne_html(&b, "<h1>%s</h1><p>", L(r, "Mes bureaux", "My bureaux"));
@@ -263,7 +264,7 @@ enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
     urne_html_trusted(&b, "</p><ul class=units>");
     for (long i = 0; i < n; i++) {
         char name[200];
-        urne_view_bureau_name(e, mine[i], name, sizeof name);
+        urne_election_bureau_name(e, mine[i], name, sizeof name);
         urne_html(&b, "<li><a href=\"/e/%lld/b/%zu\">", (long long)id, mine[i]);
         urne_html_text(&b, name);
         urne_html_trusted(&b, "</a> ");
@@ -273,7 +274,7 @@ enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
     if (n <= 0) urne_html(&b, "<li>%s</li>", L(r, "Aucun bureau ne vous est attribué.", "No bureau is assigned to you."));
     urne_html_trusted(&b, "</ul>");
     free(mine);
-    pthread_mutex_unlock(&srv->lock);
+    urne_app_read_end(&srv->app);
     return urne_page_send(r, 200, &b);
 }
 
@@ -281,10 +282,10 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
     if (r->user.role != URNE_ROLE_OBSERVER && r->user.role != URNE_ROLE_COMMISSION && r->user.role != URNE_ROLE_ADMIN)
         return urne_page_denied(r);
     urne_server *srv = r->srv;
-    pthread_mutex_lock(&srv->lock);
-    urne_election *e = urne_view_election(srv, id);
+    urne_app_read_begin(&srv->app);
+    urne_election *e = urne_app_election(&srv->app, id);
     if (e == NULL) {
-        pthread_mutex_unlock(&srv->lock);
+        urne_app_read_end(&srv->app);
         return urne_page_not_found(r);
     }
     urne_buf b = {0};
@@ -294,19 +295,19 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
     urne_html(&b, "</a></nav><h1>%s</h1>", L(r, "Récolement", "Récolement"));
     urne_page_publication(&b, r, &e->meta);
     if (message) urne_page_flash(&b, status, message);
-    json_t *all = urne_disputes_json(srv->store, id);
+    json_t *all = urne_disputes_json(srv->app.store, id);
     urne_html(&b, "<h2>%s (%zu)</h2>", L(r, "Contestations", "Disputes"), json_array_size(all));
     dispute_rows(&b, r, e, all, -1, 1);
     json_decref(all);
     size_t n;
-    urne_anomaly *an = urne_view_anomalies(e, &n);
+    urne_anomaly *an = urne_election_anomalies(e, &n);
     urne_html(&b, "<h2>%s (%zu)</h2><table class=anomalies><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
                         "</tr></thead><tbody>",
                     L(r, "Anomalies", "Anomalies"), n, L(r, "Bureau", "Bureau"), L(r, "Type", "Kind"),
                     L(r, "Détail", "Detail"));
     for (size_t i = 0; i < n && i < 500; i++) {
         char name[200];
-        urne_view_bureau_name(e, an[i].bureau, name, sizeof name);
+        urne_election_bureau_name(e, an[i].bureau, name, sizeof name);
         urne_html(&b, "<tr><td><a href=\"/e/%lld/b/%zu\">", (long long)id, an[i].bureau);
         urne_html_text(&b, name);
         urne_html_trusted(&b, "</a></td><td><code>");
@@ -317,6 +318,6 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
     }
     urne_html_trusted(&b, "</tbody></table>");
     free(an);
-    pthread_mutex_unlock(&srv->lock);
+    urne_app_read_end(&srv->app);
     return urne_page_send(r, status, &b);
 }

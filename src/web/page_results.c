@@ -149,7 +149,7 @@ static void children(urne_buf *b, const urne_req *r, const urne_election *e, siz
     /* The children's states in one pass over the sheets, not one pass per child. */
     urne_tally below;
     urne_unit_state *states = NULL;
-    if (urne_results_aggregate(rd, level + 1, &below) == 0) states = urne_view_unit_states(e, &below);
+    if (urne_results_aggregate(rd, level + 1, &below) == 0) states = urne_election_unit_states(e, &below);
     urne_html(b, "<section><h2>%s (%zu)</h2><ul class=units>", rd->levels[level + 1], n);
     for (size_t k = 0; states && k < n; k++) {
         const urne_sheet *s = &rd->sheets[first[k]];
@@ -183,7 +183,7 @@ static void missing(urne_buf *b, const urne_req *r, const urne_election *e, size
         if (!urne_sheet_state_counts(e->info[i].state) && rd->sheets[i].key[level] &&
             strcmp(rd->sheets[i].key[level], key) == 0) {
             char name[200];
-            urne_view_bureau_name(e, i, name, sizeof name);
+            urne_election_bureau_name(e, i, name, sizeof name);
             urne_html(b, "<li><a href=\"/e/%lld/b/%zu\">", (long long)e->meta.id, i);
             urne_html_text(b, name);
             urne_html_trusted(b, "</a> ");
@@ -198,24 +198,24 @@ static void missing(urne_buf *b, const urne_req *r, const urne_election *e, size
 enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     urne_server *srv = r->srv;
     urne_buf b = {0};
-    pthread_mutex_lock(&srv->lock);
-    urne_election *e = urne_view_election(srv, id);
-    size_t level = e ? urne_view_level(e, urne_req_query(r, "level")) : URNE_NONE;
+    urne_app_read_begin(&srv->app);
+    urne_election *e = urne_app_election(&srv->app, id);
+    size_t level = e ? urne_election_level(e, urne_req_query(r, "level")) : URNE_NONE;
     urne_tally tally;
     if (e == NULL || level == URNE_NONE || urne_results_aggregate(e->round, level, &tally) < 0) {
-        pthread_mutex_unlock(&srv->lock);
+        urne_app_read_end(&srv->app);
         return urne_page_not_found(r);
     }
     const char *q = urne_req_query(r, "unit");
     const urne_unit *u = q ? urne_tally_find(&tally, q) : (tally.nunits ? &tally.units[0] : NULL);
     if (u == NULL) {
         urne_tally_free(&tally);
-        pthread_mutex_unlock(&srv->lock);
+        urne_app_read_end(&srv->app);
         return urne_page_not_found(r);
     }
     const urne_round *rd = e->round;
     size_t by[URNE_SHEET_NSTATES];
-    urne_unit_state st = urne_view_unit_state(e, level, u->key, by);
+    urne_unit_state st = urne_election_unit_state(e, level, u->key, by);
     int64_t basis = urne_results_basis(u, &e->rules);
     urne_page_begin(&b, r, e->meta.title);
     urne_html_trusted(&b, "<nav class=crumbs>");
@@ -266,6 +266,6 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
         urne_html(&b, "<p><a href=\"/e/%lld/recolement\">%s</a></p>", (long long)id,
                         L(r, "Récolement : anomalies et contestations", "Récolement: anomalies and disputes"));
     urne_tally_free(&tally);
-    pthread_mutex_unlock(&srv->lock);
+    urne_app_read_end(&srv->app);
     return urne_page_send(r, 200, &b);
 }

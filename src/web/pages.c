@@ -23,17 +23,17 @@ static enum MHD_Result page_home(urne_req *r) {
     urne_server *srv = r->srv;
     urne_page_begin(&b, r, L(r, "Élections", "Elections"));
     urne_html(&b, "<h1>%s</h1>", L(r, "Élections", "Elections"));
-    pthread_mutex_lock(&srv->lock);
-    if (srv->nelections == 0)
+    urne_app_read_begin(&srv->app);
+    if (srv->app.nelections == 0)
         urne_html(&b, "<p>%s</p>", L(r, "Aucune élection pour l'instant.", "No election yet."));
     else {
         urne_html(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                         L(r, "Scrutin", "Election"), L(r, "Tour", "Round"), L(r, "Bureaux", "Bureaux"),
                         L(r, "État", "State"));
-        for (size_t i = 0; i < srv->nelections; i++) {
-            const urne_election *e = srv->elections[i];
+        for (size_t i = 0; i < srv->app.nelections; i++) {
+            const urne_election *e = srv->app.elections[i];
             size_t by[URNE_SHEET_NSTATES];
-            urne_unit_state st = urne_view_unit_state(e, URNE_NONE, NULL, by);
+            urne_unit_state st = urne_election_unit_state(e, URNE_NONE, NULL, by);
             size_t counted = 0;
             for (int s = 0; s < URNE_SHEET_NSTATES; s++)
                 if (urne_sheet_state_counts((urne_sheet_state)s)) counted += by[s];
@@ -49,7 +49,7 @@ static enum MHD_Result page_home(urne_req *r) {
         }
         urne_html_trusted(&b, "</tbody></table>");
     }
-    pthread_mutex_unlock(&srv->lock);
+    urne_app_read_end(&srv->app);
     return urne_page_send(r, 200, &b);
 }
 
@@ -107,13 +107,13 @@ static enum MHD_Result page_audit(urne_req *r) {
                 "Every change is chained to the previous one by its SHA-256 hash."),
               L(r, "recalcule la chaîne et la compare à l'état enregistré.",
                 "recomputes the chain and compares it with the stored state."));
-    pthread_mutex_lock(&r->srv->lock);
+    urne_app_read_begin(&r->srv->app);
     int64_t seq;
     char hash[URNE_AUDIT_HASH_HEX];
-    urne_store_audit_head(r->srv->store, &seq, hash);
+    urne_store_audit_head(r->srv->app.store, &seq, hash);
     int64_t from = seq > 200 ? seq - 199 : 1;
-    json_t *a = urne_audit_json(r->srv->store, from, 200);
-    pthread_mutex_unlock(&r->srv->lock);
+    json_t *a = urne_audit_json(r->srv->app.store, from, 200);
+    urne_app_read_end(&r->srv->app);
     urne_html(&b, "<table class=audit><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                         "<th>%s</th></tr></thead><tbody>",
                     L(r, "Date", "Time"), L(r, "Qui", "Who"), L(r, "Action", "Action"), L(r, "Objet", "Object"),

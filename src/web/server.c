@@ -744,6 +744,9 @@ static void cache_store(urne_req *r, const char *type, const char *body, size_t 
     }
 }
 
+/* The application's change hook: every committed change drops the cache. */
+static void cache_changed(void *ctx) { urne_cache_clear(ctx); }
+
 void urne_cache_clear(urne_server *srv) {
     urne_cache *c = srv->cache;
     pthread_mutex_lock(&c->lock);
@@ -1103,9 +1106,7 @@ static void find_session(urne_req *r) {
     if (token == NULL || strlen(token) != 64) return;
     token_hash(token, r->token_hash);
     urne_user u;
-    pthread_mutex_lock(&r->srv->lock);
-    int found = urne_store_session_get(r->srv->store, r->token_hash, (int64_t)time(NULL), &u, r->csrf);
-    pthread_mutex_unlock(&r->srv->lock);
+    int found = urne_app_session_get(&r->srv->app, r->token_hash, (int64_t)time(NULL), &u, r->csrf);
     if (found == 1) r->user = u;
 }
 
@@ -1126,9 +1127,7 @@ int urne_session_open(urne_req *r, const urne_user *u, char token_out[65]) {
     char hash[65], csrf[65];
     token_hash(token_out, hash);
     sodium_bin2hex(csrf, sizeof csrf, c, sizeof c);
-    pthread_mutex_lock(&r->srv->lock);
-    int rc = urne_store_session_put(r->srv->store, hash, u->id, csrf, (int64_t)time(NULL) + SESSION_SECONDS);
-    pthread_mutex_unlock(&r->srv->lock);
+    int rc = urne_app_session_put(&r->srv->app, hash, u->id, csrf, (int64_t)time(NULL) + SESSION_SECONDS);
     if (rc == 0) {
         r->user = *u;
         memcpy(r->csrf, csrf, sizeof r->csrf);
@@ -1447,12 +1446,11 @@ int urne_web_serve(const urne_serve_options *opt) {
         return 1;
     }
     urne_server srv = {0};
-    pthread_mutex_init(&srv.lock, NULL);
     pthread_mutex_init(&srv.log_lock, NULL);
     srv.secure_cookies = opt->secure_cookies;
     srv.proxies = proxies;
-    srv.store = urne_store_open(opt->db, err, sizeof err);
-    if (srv.store == NULL) {
+    urne_store *store = urne_store_open(opt->db, err, sizeof err);
+    if (store == NULL) {
         fprintf(stderr, "urne serve: %s\n", err);
         free(proxies);
         return 1;
@@ -1461,25 +1459,28 @@ int urne_web_serve(const urne_serve_options *opt) {
     srv.throttle = calloc(1, sizeof *srv.throttle);
     if (srv.cache == NULL || srv.throttle == NULL || conns.slots == NULL) {
         fprintf(stderr, "urne serve: out of memory\n");
-        urne_store_close(srv.store);
+        urne_store_close(store);
         return 1;
     }
     pthread_mutex_init(&srv.cache->lock, NULL);
     srv.cache->budget = cache_bytes;
     pthread_mutex_init(&srv.throttle->lock, NULL);
     randombytes_buf(srv.throttle->secret, sizeof srv.throttle->secret);
-    if (urne_view_load_all(&srv, err, sizeof err) < 0) {
+    if (urne_app_open(&srv.app, store, err, sizeof err) < 0) {
         fprintf(stderr, "urne serve: %s: %s\n", opt->db, err);
-        urne_store_close(srv.store);
+        urne_store_close(store);
         return 1;
     }
+    srv.app.changed = cache_changed;
+    srv.app.changed_ctx = &srv;
     if (opt->access_log && strcmp(opt->access_log, "-") == 0)
         srv.access_log = stderr;
     else if (opt->access_log) {
         srv.access_log = fopen(opt->access_log, "a");
         if (srv.access_log == NULL) {
             fprintf(stderr, "urne serve: %s: cannot open the access log\n", opt->access_log);
-            urne_store_close(srv.store);
+            urne_app_close(&srv.app);
+            urne_store_close(store);
             return 1;
         }
         setvbuf(srv.access_log, NULL, _IOLBF, 0);
@@ -1498,8 +1499,8 @@ int urne_web_serve(const urne_serve_options *opt) {
     srv.deadlines = urne_deadlines_start(timeout); /* headers within the same time as idleness */
     if (srv.deadlines == NULL) {
         fprintf(stderr, "urne serve: cannot start the header deadline's watchdog\n");
-        urne_view_free_all(&srv);
-        urne_store_close(srv.store);
+        urne_app_close(&srv.app);
+        urne_store_close(store);
         return 1;
     }
     struct MHD_Daemon *d = mhd.start_daemon(
@@ -1513,15 +1514,15 @@ int urne_web_serve(const urne_serve_options *opt) {
         fprintf(stderr, "urne serve: cannot listen on %s (in use, or not an address of this machine)\n",
                 opt->listen);
         urne_deadlines_stop(srv.deadlines);
-        urne_view_free_all(&srv);
-        urne_store_close(srv.store);
+        urne_app_close(&srv.app);
+        urne_store_close(store);
         return 1;
     }
     if (!opt->quiet) {
         char per[32] = "no limit";
         if (conns.limit) snprintf(per, sizeof per, "%u", conns.limit);
         printf("urne: serving %s on http://%s/ (%zu election%s, %u threads); SIGTERM or Ctrl-C stops\n", opt->db,
-               opt->listen, srv.nelections, srv.nelections == 1 ? "" : "s", threads);
+               opt->listen, srv.app.nelections, srv.app.nelections == 1 ? "" : "s", threads);
         printf("urne: at most %u connections (per address: %s), idle ones closed after %u s; page cache %zu MiB; "
                "%zu trusted prox%s\n",
                max_conn, per, timeout, cache_bytes >> 20, proxies->n, proxies->n == 1 ? "y" : "ies");
@@ -1537,8 +1538,8 @@ int urne_web_serve(const urne_serve_options *opt) {
     urne_deadlines_stop(srv.deadlines);
     urne_cache_clear(&srv);
     urne_mhd_close(&mhd);
-    urne_view_free_all(&srv);
-    urne_store_close(srv.store);
+    urne_app_close(&srv.app);
+    urne_store_close(store);
     if (srv.access_log && srv.access_log != stderr) fclose(srv.access_log);
     free(srv.cache->buckets);
     free(srv.cache);

@@ -3,17 +3,17 @@
  *
  *   server.c    libmicrohttpd, requests, sessions, CSRF, throttling, access log,
  *               the page cache and the route table
- *   view.c      an election held in memory (its round from the store) and what the
- *               pages show of it: unit states, missing bureaux, anomalies, reports
- *   actions.c   every change (log in, enter a sheet, contest, decide, escalate,
- *               publish, create users and elections), checked for role and scope,
- *               written in one transaction with its audit entry
+ *   actions.c   every change, as the application layer's use cases (app/): the
+ *               request's fields in, the outcome's status out as an HTTP code and
+ *               words in French and English
+ *   view.c      the route matcher and the store's listings as JSON
  *   pages.c     the HTML pages, in French and English
  *   api.c       the same as JSON (docs/API.md)
  *
- * Concurrency: one mutex (srv->lock) covers the store and the elections held in
- * memory. libmicrohttpd's threads take it for each request that reads or changes
- * them; password hashing runs outside it.
+ * Concurrency: the application (app/app.h) holds the one mutex that covers the
+ * store and the elections held in memory; its use cases take it, and pages take
+ * it for their reads through urne_app_read_begin/end. Password hashing runs
+ * outside it.
  */
 #ifndef URNE_WEB_H
 #define URNE_WEB_H
@@ -24,6 +24,10 @@
 
 #include "../results/recolement.h"
 #include "../results/results.h"
+#include "../app/app.h"
+#include "../app/import.h"
+#include "../app/results_app.h"
+#include "../app/results_view.h"
 #include "../store/store.h"
 #include "../core/urne_buf.h"
 
@@ -53,23 +57,13 @@ typedef struct urne_serve_options {
 /* Run the server until SIGTERM or SIGINT; returns an exit status. */
 int urne_web_serve(const urne_serve_options *opt);
 
-/* ---- elections in memory (view.c) ---- */
-
-typedef struct urne_election {
-    urne_election_meta meta;
-    urne_rules rules;
-    urne_round *round;
-    urne_bureau_info *info; /* one per sheet of the round */
-} urne_election;
+/* ---- the server's state ---- */
 
 typedef struct urne_throttle urne_throttle;
 typedef struct urne_cache urne_cache;
 
 typedef struct urne_server {
-    pthread_mutex_t lock;
-    urne_store *store;
-    urne_election **elections;
-    size_t nelections;
+    urne_app app;            /* the store, the elections held in memory, their lock (app/app.h) */
     urne_cache *cache;       /* anonymous GET responses, cleared on every change */
     urne_throttle *throttle; /* failed logins */
     FILE *access_log;
@@ -78,42 +72,6 @@ typedef struct urne_server {
     struct urne_proxies *proxies; /* --trusted-proxy (server.c) */
     struct urne_deadlines *deadlines; /* the header deadline's watchdog (deadline.h) */
 } urne_server;
-
-/* Load every election from the store (under the lock). 0 or -1 with err. */
-int urne_view_load_all(urne_server *srv, char *err, size_t errsize);
-void urne_view_free_all(urne_server *srv);
-urne_election *urne_view_election(urne_server *srv, int64_t id);
-/* Reload one election from the store after a change (or add it when new). */
-int urne_view_reload(urne_server *srv, int64_t id);
-
-/* The rules of an election: urne_election_rules (app/import.h). */
-#include "../app/import.h"
-
-/* Sheets of unit `key` at `level` (every sheet when level is URNE_NONE), counted
- * by state; the unit's state follows. */
-urne_unit_state urne_view_unit_state(const urne_election *e, size_t level, const char *key,
-                                     size_t by_state[URNE_SHEET_NSTATES]);
-
-/* The state of every unit of a tally (one per unit, malloc'ed; NULL when out of
- * memory), in one pass over the sheets: what a level's listing needs. */
-urne_unit_state *urne_view_unit_states(const urne_election *e, const urne_tally *tally);
-
-/* One anomaly for the récolement list. */
-typedef struct urne_anomaly {
-    size_t bureau;
-    char kind[48];     /* a check's rule, "turnout-outlier", "late", "changed-after-validation", "mismatch" */
-    char message[400];
-} urne_anomaly;
-
-/* Every anomaly of an election, malloc'ed; *n set. NULL with *n = 0 when none. */
-urne_anomaly *urne_view_anomalies(const urne_election *e, size_t *n);
-
-/* The report as the results engine writes it (JSON or Ministry CSV), for level. */
-char *urne_view_report(const urne_election *e, size_t level, int csv, size_t *len);
-
-/* The level a query names (its name or its number; the top level when q is NULL),
- * or URNE_NONE. */
-size_t urne_view_level(const urne_election *e, const char *q);
 
 /* Listings as jansson arrays (the API sends them; pages read them). */
 #include <jansson.h>
@@ -124,10 +82,6 @@ json_t *urne_disputes_json(urne_store *store, int64_t election);
 /* Match url against pattern, where each '*' stands for a decimal number (at most
  * two, stored in *a then *b). 1 when the whole url matches. */
 int urne_route(const char *url, const char *pattern, int64_t *a, int64_t *b);
-
-/* "bureau 0003 (Montval)": a bureau's name for people, into out (size bytes; a
- * longer name is cut at a character and ends with "…"). */
-void urne_view_bureau_name(const urne_election *e, size_t bureau, char *out, size_t size);
 
 /* ---- requests (server.c) ---- */
 
@@ -235,8 +189,10 @@ void urne_action_election_create(urne_req *r, urne_result *res);
 #include "../app/users.h"
 
 /* Parse the figures of a sheet from a request's fields (inscrits, votants, blancs,
- * nuls, exprimes, votes.0..votes.N-1). 0, or -1 with a message naming the field. */
-int urne_figures_from_params(const urne_req *r, size_t ncand, urne_figures *f, char *why, size_t size);
+ * nuls, exprimes, and votes.0..votes.N-1 for N candidates, none left out). 0, or -1
+ * with a message naming the field. Whether N is the contest's number of
+ * candidates is the use case's to check. */
+int urne_figures_from_params(const urne_req *r, urne_figures *f, char *why, size_t size);
 
 /* ---- pages and API ---- */
 

@@ -1,0 +1,208 @@
+/*
+ * app: the application's state and what every use case shares (see app.h).
+ *
+ * The elections held in memory are the store's rows read once: each use case that
+ * changes one patches it after its commit (or reloads it), so the pages read them
+ * without SQL. Authorisation goes through authz.h's one policy; an account's role
+ * is its grant over the whole site (space ""), and the grants it holds in
+ * narrower spaces are read from the store (store_users.h) when they exist.
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "import.h"
+
+static const char *const status_names[URNE_APP_NSTATUSES] = {
+    [URNE_APP_OK] = "ok",
+    [URNE_APP_LOGIN_NEEDED] = "login-needed",
+    [URNE_APP_FORBIDDEN] = "forbidden",
+    [URNE_APP_TIER] = "tier",
+    [URNE_APP_NOT_ASSIGNED] = "not-assigned",
+    [URNE_APP_NO_ELECTION] = "no-election",
+    [URNE_APP_NO_BUREAU] = "no-bureau",
+    [URNE_APP_NO_DISPUTE] = "no-dispute",
+    [URNE_APP_NO_USER] = "no-user",
+    [URNE_APP_STATE] = "state",
+    [URNE_APP_BAD_INPUT] = "bad-input",
+    [URNE_APP_CHECKS_FAILED] = "checks-failed",
+    [URNE_APP_IMPOSSIBLE] = "impossible",
+    [URNE_APP_TAKEN] = "taken",
+    [URNE_APP_STORE] = "store",
+    [URNE_APP_NO_MEMORY] = "no-memory",
+};
+
+const char *urne_app_status_name(urne_app_status s) {
+    return (unsigned)s < URNE_APP_NSTATUSES ? status_names[s] : "?";
+}
+
+void urne_app_outcome_init(urne_app_outcome *o) {
+    memset(o, 0, sizeof *o);
+    urne_diags_init(&o->checks, NULL);
+}
+
+void urne_app_outcome_free(urne_app_outcome *o) {
+    urne_diags_free(&o->checks);
+}
+
+urne_app_status urne_app_fail(urne_app_outcome *out, urne_app_status status, const char *fmt, ...) {
+    out->status = status;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(out->detail, sizeof out->detail, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+urne_app_status urne_app_store_failed(urne_app *app, urne_app_outcome *out) {
+    urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(app->store));
+    urne_store_rollback(app->store);
+    return URNE_APP_STORE;
+}
+
+void urne_app_changed(urne_app *app) {
+    if (app->changed) app->changed(app->changed_ctx);
+}
+
+/* ---- elections in memory ---- */
+
+static void election_free(urne_election *e) {
+    if (e == NULL) return;
+    urne_round_free(e->round);
+    free(e->info);
+    free(e);
+}
+
+static urne_election *election_load(urne_store *store, int64_t id, char *err, size_t size) {
+    urne_election *e = calloc(1, sizeof *e);
+    if (e == NULL) {
+        snprintf(err, size, "out of memory");
+        return NULL;
+    }
+    e->round = urne_store_election_load(store, id, &e->meta, &e->info);
+    if (e->round == NULL) {
+        snprintf(err, size, "%s", urne_store_error(store));
+        election_free(e);
+        return NULL;
+    }
+    if (urne_election_rules(&e->meta, &e->rules, err, size) < 0) {
+        election_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+static int election_add(urne_app *app, urne_election *e) {
+    urne_election **all = realloc(app->elections, (app->nelections + 1) * sizeof *all);
+    if (all == NULL) return -1;
+    app->elections = all;
+    all[app->nelections++] = e;
+    return 0;
+}
+
+typedef struct load_ctx {
+    urne_app *app;
+    char *err;
+    size_t size;
+} load_ctx;
+
+static int load_one(const urne_election_meta *m, void *ctx) {
+    load_ctx *c = ctx;
+    urne_election *e = election_load(c->app->store, m->id, c->err, c->size);
+    if (e == NULL) return -1;
+    if (election_add(c->app, e) < 0) {
+        election_free(e);
+        snprintf(c->err, c->size, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int urne_app_open(urne_app *app, urne_store *store, char *err, size_t errsize) {
+    memset(app, 0, sizeof *app);
+    pthread_mutex_init(&app->lock, NULL);
+    app->store = store;
+    load_ctx c = {app, err, errsize};
+    err[0] = 0;
+    if (urne_store_election_each(store, load_one, &c) != 0) {
+        if (!err[0]) snprintf(err, errsize, "%s", urne_store_error(store));
+        urne_app_close(app);
+        return -1;
+    }
+    return 0;
+}
+
+void urne_app_close(urne_app *app) {
+    for (size_t i = 0; i < app->nelections; i++) election_free(app->elections[i]);
+    free(app->elections);
+    app->elections = NULL;
+    app->nelections = 0;
+    pthread_mutex_destroy(&app->lock);
+}
+
+void urne_app_read_begin(urne_app *app) { pthread_mutex_lock(&app->lock); }
+void urne_app_read_end(urne_app *app) { pthread_mutex_unlock(&app->lock); }
+
+urne_election *urne_app_election(urne_app *app, int64_t id) {
+    for (size_t i = 0; i < app->nelections; i++)
+        if (app->elections[i]->meta.id == id) return app->elections[i];
+    return NULL;
+}
+
+int urne_app_election_reload(urne_app *app, int64_t id) {
+    char err[512];
+    urne_election *fresh = election_load(app->store, id, err, sizeof err);
+    if (fresh == NULL) return -1;
+    for (size_t i = 0; i < app->nelections; i++)
+        if (app->elections[i]->meta.id == id) {
+            election_free(app->elections[i]);
+            app->elections[i] = fresh;
+            return 0;
+        }
+    if (election_add(app, fresh) < 0) {
+        election_free(fresh);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- authorisation ---- */
+
+urne_app_status urne_app_may(urne_app *app, const urne_user *actor, urne_action action, int64_t election,
+                             urne_app_outcome *out) {
+    char own[32];
+    const char *chain[2] = {own, ""};
+    if (election <= 0) return urne_app_authorize(app, actor, action, chain + 1, 1, 0, out);
+    snprintf(own, sizeof own, "election/%lld", (long long)election);
+    return urne_app_authorize(app, actor, action, chain, 2, 0, out);
+}
+
+urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_action action,
+                                   const char *const *chain, size_t nchain, int tier, urne_app_outcome *out) {
+    (void)app; /* grants in narrower spaces join here when the store keeps them */
+    assert(actor != NULL);
+    int logged_in = actor->id > 0 && actor->role != URNE_ROLE_PUBLIC;
+    urne_grant site = {"", actor->role, actor->tier};
+    urne_authz_object object = {chain, nchain, tier};
+    urne_authz_decision d = urne_authz_decide(&site, logged_in ? 1 : 0, logged_in, action, &object, NULL);
+    switch (d) {
+    case URNE_AUTHZ_ALLOWED: return URNE_APP_OK;
+    case URNE_AUTHZ_LOGIN_NEEDED: return urne_app_fail(out, URNE_APP_LOGIN_NEEDED, NULL);
+    case URNE_AUTHZ_TIER: return urne_app_fail(out, URNE_APP_TIER, NULL);
+    case URNE_AUTHZ_FORBIDDEN: break;
+    }
+    /* Name one role that would do, for the message: the first the policy allows. */
+    unsigned roles = urne_authz_roles(action);
+    out->role = URNE_ROLE_ADMIN;
+    for (urne_role r = URNE_ROLE_OBSERVER; r <= URNE_ROLE_ADMIN; r++)
+        if (roles & (1u << r)) {
+            out->role = r;
+            break;
+        }
+    return urne_app_fail(out, URNE_APP_FORBIDDEN, NULL);
+}

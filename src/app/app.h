@@ -1,0 +1,161 @@
+/*
+ * app: the application layer, where every change urne makes is decided and done.
+ *
+ * The engines (results, count, sortition, audit, authz) are pure: they know
+ * nothing of who asks, of the store or of HTTP. The adapters (web/, cli/) know
+ * requests and words and nothing of the rules. Between them, each use case is one
+ * function here, urne_app_<object>_<verb>(app, actor, ..., &outcome), and it owns
+ * what a use case must not leave to its callers:
+ *
+ *   - who may: authz.h's policy, asked with the actor's grants and the object's
+ *     space, then what the component checks beyond (a secretary's own bureaux);
+ *   - when: the domain's state (récolement says whether a sheet may be entered);
+ *   - the transaction: the change and its audit entry are written together or not
+ *     at all, and what is held in memory is updated only after the commit;
+ *   - the lock: one mutex covers the store and what is held in memory; the
+ *     adapters never take it themselves (urne_app_read_begin for a page's reads).
+ *
+ * A use case answers with a status (urne_app_status) and an outcome carrying the
+ * status's parameters (the field at fault, the checks that failed, the dispute
+ * opened). It never words a sentence nor picks an HTTP code: the web adapter maps
+ * statuses to codes and words them in French and English (web/outcome.c), the
+ * command line prints them.
+ *
+ * Components: each domain's use cases live in src/app/<component>_*.c with a
+ * header of their own (results_app.h for the results with récolement, notice.h
+ * for the example component); this header is what they share.
+ */
+#ifndef URNE_APP_H
+#define URNE_APP_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/urne_diag.h"
+#include "../results/recolement.h"
+#include "../results/results.h"
+#include "../store/store.h"
+#include "authz.h"
+
+/* An election held in memory: its record, rules, round (the figures of every
+ * counted sheet) and each sheet's récolement state. Loaded from the store at
+ * start and reloaded or patched after each committed change, so that reading a
+ * page never touches the store. */
+typedef struct urne_election {
+    urne_election_meta meta;
+    urne_rules rules;
+    urne_round *round;
+    urne_bureau_info *info; /* one per sheet of the round */
+} urne_election;
+
+typedef struct urne_app {
+    pthread_mutex_t lock; /* covers the store and the elections below */
+    urne_store *store;
+    urne_election **elections;
+    size_t nelections;
+    /* Called (under the lock) after every committed change: the web adapter drops
+     * its cached pages. May be NULL. */
+    void (*changed)(void *ctx);
+    void *changed_ctx;
+} urne_app;
+
+/* What a use case answers. Adapters map each to their own terms (HTTP codes). */
+typedef enum {
+    URNE_APP_OK,
+    URNE_APP_LOGIN_NEEDED,  /* the public asked for what needs an account */
+    URNE_APP_FORBIDDEN,     /* no grant of the actor allows the act here (outcome.role: one that would) */
+    URNE_APP_TIER,          /* the right role, too low a tier (a dispute for the higher commission) */
+    URNE_APP_NOT_ASSIGNED,  /* a secretary's act on a bureau not assigned to them */
+    URNE_APP_NO_ELECTION,   /* outcome.number: the id */
+    URNE_APP_NO_BUREAU,     /* outcome.number: the bureau, outcome.id: the election */
+    URNE_APP_NO_DISPUTE,    /* outcome.number: the id */
+    URNE_APP_NO_USER,       /* outcome.detail: the name */
+    URNE_APP_STATE,         /* the object's state forbids the act now; outcome.why says which rule */
+    URNE_APP_BAD_INPUT,     /* outcome.field, outcome.why (a rule's name), outcome.detail */
+    URNE_APP_CHECKS_FAILED, /* the sheet fails checks that may be confirmed (outcome.checks) */
+    URNE_APP_IMPOSSIBLE,    /* a figure no confirmation can record (outcome.checks, first error) */
+    URNE_APP_TAKEN,         /* a name already used (outcome.detail) */
+    URNE_APP_STORE,         /* the store failed; nothing was written; outcome.detail says why */
+    URNE_APP_NO_MEMORY,
+    URNE_APP_NSTATUSES
+} urne_app_status;
+
+/* "ok", "login-needed", ...: the status's name in the API's JSON and the logs. */
+const char *urne_app_status_name(urne_app_status s);
+
+/* The reasons a URNE_APP_STATE outcome names in outcome.why (besides the
+ * récolement engine's own sentences for entering and contesting). */
+#define URNE_WHY_DISPUTE_CLOSED "dispute-closed"           /* outcome.detail: its state */
+#define URNE_WHY_NOT_FIRST_DECISION "not-first-decision"   /* only a tier-1 decision is escalated */
+#define URNE_WHY_ALREADY_CONTESTED "already-contested"
+#define URNE_WHY_FROZEN "frozen"                           /* outcome.number: bureaux contested */
+#define URNE_WHY_NOT_SECRETARY "not-secretary"             /* outcome.detail: the user, role: theirs */
+
+/* The outcome of a use case: its status and the parameters the adapters word.
+ * Zero it (or let the use case do so: every urne_app_* function starts by
+ * clearing it); free it with urne_app_outcome_free. */
+typedef struct urne_app_outcome {
+    urne_app_status status;
+    const char *why;        /* STATE, BAD_INPUT: a rule's name or the engine's reason */
+    char field[64];         /* BAD_INPUT: the field at fault */
+    char detail[1024];      /* the store's error, a name, a double entry's differences */
+    int64_t number;         /* an id or a count, as the status says */
+    urne_role role;         /* FORBIDDEN: a role that would be allowed; NOT_SECRETARY: the user's */
+    urne_diags checks;      /* entering or correcting a sheet: every check that failed */
+    urne_sheet_state state; /* the bureau's state after the act */
+    urne_dispute dispute;   /* contest, decide, escalate: the dispute opened or decided */
+    char digest[65];        /* publish: the report's SHA-256, hex */
+    char at[24];            /* when the act was recorded, ISO UTC */
+    int64_t id;             /* the object created */
+} urne_app_outcome;
+
+void urne_app_outcome_init(urne_app_outcome *o);
+void urne_app_outcome_free(urne_app_outcome *o);
+
+/* Open the application on an open store: loads every election into memory.
+ * Returns 0, or -1 with the reason in err (the store is then left open for the
+ * caller to close). */
+int urne_app_open(urne_app *app, urne_store *store, char *err, size_t errsize);
+/* Free what the application holds (not the store). */
+void urne_app_close(urne_app *app);
+
+/* A page's reads: the lock is held from begin to end, and the elections and the
+ * store's read functions may be used in between. Never around a use case (they
+ * take the lock themselves). */
+void urne_app_read_begin(urne_app *app);
+void urne_app_read_end(urne_app *app);
+
+/* The election held in memory with that id, or NULL. Under the lock. */
+urne_election *urne_app_election(urne_app *app, int64_t id);
+
+/* Reload one election from the store (or add it when new). Under the lock;
+ * 0 or -1. */
+int urne_app_election_reload(urne_app *app, int64_t id);
+
+/* ---- shared by the use cases (app_internal: not for adapters) ---- */
+
+/* May `actor` (a user; id 0 for the public) do `action` to the object whose space
+ * chain is given (nearest first, ending with "")? URNE_APP_OK, or the refusal in
+ * *out. `tier` is what the object requires of a commission (0: nothing). */
+urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_action action,
+                                   const char *const *chain, size_t nchain, int tier, urne_app_outcome *out);
+
+/* May `actor` do `action` on election `election` (0: on the site as a whole)?
+ * The first decision every use case takes; adapters may ask it too, to refuse
+ * before they read a request's input. URNE_APP_OK, or the refusal in *out (which
+ * this does not clear). Takes no lock. */
+urne_app_status urne_app_may(urne_app *app, const urne_user *actor, urne_action action, int64_t election,
+                             urne_app_outcome *out);
+
+/* Set out to URNE_APP_STORE with the store's error and roll back. Returns the status. */
+urne_app_status urne_app_store_failed(urne_app *app, urne_app_outcome *out);
+
+/* Set a status with an optional detail (printf-style). Returns the status. */
+urne_app_status urne_app_fail(urne_app_outcome *out, urne_app_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Record that a change was committed: the change hook runs. Under the lock. */
+void urne_app_changed(urne_app *app);
+
+#endif

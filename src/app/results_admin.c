@@ -1,0 +1,111 @@
+/*
+ * results_admin: an administrator publishes an election's results and assigns
+ * bureaux to secretaries (see results_app.h).
+ *
+ * Publishing fixes what was published: the SHA-256 of the JSON report at that
+ * moment goes into the election's record and the audit log, so anyone holding the
+ * published file can check it against both. Nothing is published while a bureau
+ * is contested: a frozen result is never shown as final.
+ */
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results_internal.h"
+#include "results_view.h"
+
+static urne_app_status publish_locked(urne_app *app, const urne_user *actor, int64_t id, urne_app_outcome *out) {
+    urne_election *e = urne_results_find(app, actor, URNE_ACT_PUBLISH, id, URNE_NONE, out);
+    if (e == NULL) return out->status;
+    size_t by_state[URNE_SHEET_NSTATES];
+    if (urne_election_unit_state(e, URNE_NONE, NULL, by_state) == URNE_UNIT_FROZEN) {
+        out->why = URNE_WHY_FROZEN;
+        out->number = (int64_t)by_state[URNE_SHEET_CONTESTED];
+        return urne_app_fail(out, URNE_APP_STATE, NULL);
+    }
+    size_t len;
+    char *report = urne_election_report(e, 0, 0, &len);
+    if (report == NULL) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)report, len);
+    sodium_bin2hex(out->digest, sizeof out->digest, h, sizeof h);
+    free(report);
+    urne_store_now(out->at);
+    urne_unit_state state = urne_recolement_unit_state(by_state);
+    out->number = (int64_t)state;
+    char object[64];
+    snprintf(object, sizeof object, "election/%lld", (long long)id);
+    json_t *aj = json_pack("{s:s, s:s, s:s}", "digest", out->digest, "at", out->at, "state",
+                           urne_unit_state_name(state));
+    char *after = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(aj);
+    urne_app_status st;
+    if (after == NULL)
+        st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    else if (urne_store_begin(app->store) < 0 || urne_store_publish(app->store, id, out->at, out->digest) < 0)
+        st = urne_app_store_failed(app, out);
+    else if ((st = urne_results_audit(app, actor, "election.publish", object, NULL, after, out)) != URNE_APP_OK)
+        ;
+    else if (urne_store_commit(app->store) < 0)
+        st = urne_app_store_failed(app, out);
+    else {
+        urne_election_meta m;
+        if (urne_store_election_meta(app->store, id, &m) == 1) e->meta = m;
+        urne_app_changed(app);
+    }
+    free(after);
+    return st;
+}
+
+urne_app_status urne_app_election_publish(urne_app *app, const urne_user *actor, int64_t id, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = publish_locked(app, actor, id, out);
+    pthread_mutex_unlock(&app->lock);
+    return out->status = st;
+}
+
+static urne_app_status assign_locked(urne_app *app, const urne_user *actor, const char *uname, int64_t election,
+                                     int64_t first, int64_t last, urne_app_outcome *out) {
+    urne_election *e = urne_results_find(app, actor, URNE_ACT_MANAGE_ELECTIONS, election, URNE_NONE, out);
+    if (e == NULL) return out->status;
+    urne_user u;
+    int found = urne_store_user_find(app->store, uname, &u, NULL, 0);
+    if (found < 0) return urne_app_store_failed(app, out);
+    if (found == 0) return urne_app_fail(out, URNE_APP_NO_USER, "%s", uname);
+    if (u.role != URNE_ROLE_SECRETARY) {
+        out->why = URNE_WHY_NOT_SECRETARY;
+        out->role = u.role;
+        return urne_app_fail(out, URNE_APP_STATE, "%s", uname);
+    }
+    if (first < 0 || last < first || (uint64_t)last >= e->round->nsheets) {
+        snprintf(out->field, sizeof out->field, "%s", first < 0 || last < first ? "first" : "last");
+        out->why = URNE_WHY_BUREAUX;
+        return urne_app_fail(out, URNE_APP_BAD_INPUT, "bureaux %lld..%lld: election %lld has bureaux 0..%zu",
+                             (long long)first, (long long)last, (long long)election, e->round->nsheets - 1);
+    }
+    char object[96], after[128];
+    snprintf(object, sizeof object, "user/%lld", (long long)u.id);
+    snprintf(after, sizeof after, "{\"election\":%lld,\"first\":%lld,\"last\":%lld}", (long long)election,
+             (long long)first, (long long)last);
+    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    for (int64_t b = first; b <= last; b++)
+        if (urne_store_assign(app->store, u.id, election, (size_t)b) < 0) return urne_app_store_failed(app, out);
+    urne_app_status st = urne_results_audit(app, actor, "user.assign", object, NULL, after, out);
+    if (st != URNE_APP_OK) return st;
+    if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
+    urne_app_changed(app);
+    out->number = last - first + 1;
+    return URNE_APP_OK;
+}
+
+urne_app_status urne_app_bureaux_assign(urne_app *app, const urne_user *actor, const char *user, int64_t election,
+                                        int64_t first, int64_t last, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = assign_locked(app, actor, user, election, first, last, out);
+    pthread_mutex_unlock(&app->lock);
+    return out->status = st;
+}

@@ -1,0 +1,319 @@
+/*
+ * results_disputes: the commission's review of a bureau (récolement): contest,
+ * decide, escalate (see results_app.h).
+ *
+ * A contest opens a dispute and freezes the bureau; every unit above it is shown
+ * frozen until the decision, and a publication standing at that moment is
+ * reopened (the pages then say that what was published is no longer final, and
+ * why). A decision validates, corrects, annuls or orders a new vote; a first
+ * commission's decision may be taken to the higher one, which opens a tier-2
+ * dispute on the same bureau. Each act writes the dispute, the bureau's state and
+ * the audit entry (with the whole dispute and sheet, so that the log alone can
+ * rebuild them: audit/replay.c) in one transaction.
+ */
+#define _GNU_SOURCE /* strptime, timegm */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../io/results_io.h"
+#include "results_internal.h"
+#include "results_view.h"
+
+/* The reason every récolement act must give: OK, or BAD_INPUT. Disputes keep
+ * their reasons in fields of fixed size: what would not fit is refused, never
+ * stored cut short. */
+static urne_app_status check_reason(const char *reason, urne_app_outcome *out) {
+    size_t cap = sizeof out->dispute.reason - 1, n = reason ? strlen(reason) : 0;
+    snprintf(out->field, sizeof out->field, "reason");
+    if (n > cap) {
+        out->why = URNE_WHY_REASON_LONG;
+        out->number = (int64_t)cap;
+        return urne_app_fail(out, URNE_APP_BAD_INPUT, "%zu", n);
+    }
+    if (n < 3) {
+        out->why = URNE_WHY_REASON_MISSING;
+        return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+    }
+    out->field[0] = 0;
+    return URNE_APP_OK;
+}
+
+static void deadline_after(const char *at, int hours, char out[24]) {
+    struct tm tm = {0};
+    if (strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL) {
+        snprintf(out, 24, "%s", at);
+        return;
+    }
+    time_t t = timegm(&tm) + (time_t)hours * 3600;
+    gmtime_r(&t, &tm);
+    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A bureau contested after the results were published reopens the publication.
+ * The publication's date and digest are kept; the next publication moves them to
+ * "previous". Inside the caller's transaction. */
+static urne_app_status reopen_publication(urne_app *app, const urne_user *actor, urne_election *e, size_t bureau,
+                                          const char *reason, const char *at, urne_app_outcome *out) {
+    if (!e->meta.published_at[0] || e->meta.reopened_at[0]) return URNE_APP_OK;
+    char name[200], why[1024], object[64];
+    urne_election_bureau_name(e, bureau, name, sizeof name);
+    snprintf(why, sizeof why, "%s — %s", name, reason); /* words of no language: the pages word it */
+    int rc = urne_store_reopen(app->store, e->meta.id, at, why);
+    if (rc < 0) return urne_app_store_failed(app, out);
+    if (rc == 0) return URNE_APP_OK;
+    snprintf(object, sizeof object, "election/%lld", (long long)e->meta.id);
+    json_t *bj = json_pack("{s:s, s:s}", "published_at", e->meta.published_at, "digest", e->meta.published_digest);
+    json_t *aj = json_pack("{s:s, s:s, s:s, s:s}", "published_at", e->meta.published_at, "digest",
+                           e->meta.published_digest, "reopened_at", at, "reason", why);
+    char *before = json_dumps(bj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *after = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(bj);
+    json_decref(aj);
+    urne_app_status st = before && after ? urne_results_audit(app, actor, "election.reopen", object, before, after, out)
+                                         : urne_app_store_failed(app, out);
+    free(before);
+    free(after);
+    return st;
+}
+
+/* The election's record read again after a commit (publication, reopening). */
+static void refresh_meta(urne_app *app, urne_election *e) {
+    urne_election_meta m;
+    if (urne_store_election_meta(app->store, e->meta.id, &m) == 1) e->meta = m;
+}
+
+/* Open a dispute on a bureau at `tier`, freezing it, into out->dispute and *next.
+ * Inside a transaction the caller commits. */
+static urne_app_status open_dispute(urne_app *app, const urne_user *actor, urne_election *e, size_t bureau, int tier,
+                                    const char *reason, int64_t from, urne_bureau_info *next, urne_app_outcome *out) {
+    urne_dispute *d = &out->dispute;
+    memset(d, 0, sizeof *d);
+    d->election = e->meta.id;
+    d->bureau = (int64_t)bureau;
+    d->tier = tier;
+    d->escalated_from = from;
+    snprintf(d->state, sizeof d->state, "open");
+    snprintf(d->reason, sizeof d->reason, "%s", reason);
+    snprintf(d->opened_by, sizeof d->opened_by, "%s", actor->name);
+    urne_store_now(d->opened_at);
+    deadline_after(d->opened_at, URNE_DISPUTE_HOURS, d->deadline);
+    urne_figures f;
+    urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &f);
+    char *fig = urne_figures_json(&f);
+    snprintf(d->figures_before, sizeof d->figures_before, "%s", fig ? fig : "");
+    free(fig);
+    *next = e->info[bureau];
+    next->state = URNE_SHEET_CONTESTED;
+    d->id = urne_store_dispute_open(app->store, d);
+    if (d->id < 0 || urne_store_bureau_set(app->store, e->meta.id, bureau, next, &f) < 0)
+        return urne_app_store_failed(app, out);
+    char object[96];
+    snprintf(object, sizeof object, "election/%lld/bureau/%zu", (long long)e->meta.id, bureau);
+    char *before = urne_results_state_json(&e->info[bureau], &f),
+         *after = urne_audit_json_add(urne_audit_dispute_record(d), "sheet", urne_audit_sheet_record(bureau, next, &f));
+    urne_app_status st = before && after ? urne_results_audit(app, actor, from ? "bureau.escalate" : "bureau.contest",
+                                                              object, before, after, out)
+                                         : urne_app_store_failed(app, out);
+    free(before);
+    free(after);
+    if (st != URNE_APP_OK) return st;
+    snprintf(out->at, sizeof out->at, "%s", d->opened_at);
+    return reopen_publication(app, actor, e, bureau, reason, d->opened_at, out);
+}
+
+static urne_app_status contest_locked(urne_app *app, const urne_user *actor, int64_t id, size_t bureau,
+                                      const char *reason, urne_app_outcome *out) {
+    urne_election *e = urne_results_find(app, actor, URNE_ACT_CONTEST, id, bureau, out);
+    if (e == NULL) return out->status;
+    if (!urne_recolement_may_contest(e->info[bureau].state, &out->why)) return urne_app_fail(out, URNE_APP_STATE, NULL);
+    urne_bureau_info next;
+    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    urne_app_status st = open_dispute(app, actor, e, bureau, actor->tier, reason, 0, &next, out);
+    if (st != URNE_APP_OK) return st;
+    if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
+    e->info[bureau] = next;
+    refresh_meta(app, e);
+    urne_app_changed(app);
+    out->state = next.state;
+    return URNE_APP_OK;
+}
+
+urne_app_status urne_app_bureau_contest(urne_app *app, const urne_user *actor, int64_t id, size_t bureau,
+                                        const char *reason, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_app_status st = urne_app_may(app, actor, URNE_ACT_CONTEST, id, out);
+    if (st == URNE_APP_OK) st = check_reason(reason, out);
+    if (st != URNE_APP_OK) return out->status = st;
+    pthread_mutex_lock(&app->lock);
+    st = contest_locked(app, actor, id, bureau, reason, out);
+    pthread_mutex_unlock(&app->lock);
+    return out->status = st;
+}
+
+/* The dispute `dispute` of election `id`, into out->dispute; the election, or
+ * NULL with out set. */
+static urne_election *find_dispute(urne_app *app, const urne_user *actor, urne_action action, int64_t id,
+                                   int64_t dispute, urne_app_outcome *out) {
+    urne_election *e = urne_results_find(app, actor, action, id, URNE_NONE, out);
+    if (e == NULL) return NULL;
+    urne_dispute *d = &out->dispute;
+    int found = urne_store_dispute_get(app->store, dispute, d);
+    if (found < 0) {
+        urne_app_store_failed(app, out);
+        return NULL;
+    }
+    if (found != 1 || d->election != id || d->bureau < 0 || (size_t)d->bureau >= e->round->nsheets) {
+        memset(d, 0, sizeof *d);
+        out->number = dispute;
+        urne_app_fail(out, URNE_APP_NO_DISPUTE, NULL);
+        return NULL;
+    }
+    return e;
+}
+
+/* The audit entry's `after` for a decision: the bureau's state and figures, the
+ * decision with its reasons, the sheet and the whole dispute. */
+static char *decision_after(size_t bureau, const urne_bureau_info *next, const urne_figures *fp,
+                            const urne_figures *stored, const urne_dispute *d) {
+    char *text = urne_results_state_json(next, fp);
+    json_t *aj = json_loads(text ? text : "{}", 0, NULL);
+    free(text);
+    if (aj == NULL) return NULL;
+    json_object_set_new(aj, "decision", json_string(d->decision));
+    json_object_set_new(aj, "reason", json_string(d->decision_reason));
+    text = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(aj);
+    text = urne_audit_json_add(text, "sheet", urne_audit_sheet_record(bureau, next, stored));
+    return urne_audit_json_add(text, "dispute", urne_audit_dispute_record(d));
+}
+
+static urne_app_status decide_locked(urne_app *app, const urne_user *actor, int64_t id, int64_t dispute,
+                                     urne_decision decision, const urne_figures *corrected, const char *reason,
+                                     urne_app_outcome *out) {
+    urne_election *e = find_dispute(app, actor, URNE_ACT_DECIDE, id, dispute, out);
+    if (e == NULL) return out->status;
+    urne_dispute *d = &out->dispute;
+    if (strcmp(d->state, "open") != 0) {
+        out->why = URNE_WHY_DISPUTE_CLOSED;
+        return urne_app_fail(out, URNE_APP_STATE, "%s", d->state);
+    }
+    char own[32];
+    const char *chain[2] = {own, ""};
+    snprintf(own, sizeof own, "election/%lld", (long long)id);
+    urne_app_status st = urne_app_authorize(app, actor, URNE_ACT_DECIDE, chain, 2, d->tier, out);
+    if (st != URNE_APP_OK) return st;
+    size_t bureau = (size_t)d->bureau;
+    urne_sheet *sheet = &e->round->sheets[bureau];
+    urne_figures f, old_f;
+    urne_figures_from_sheet(e->round, sheet, &old_f);
+    f = old_f;
+    if (decision == URNE_DECIDE_CORRECT) {
+        if (corrected == NULL) {
+            snprintf(out->field, sizeof out->field, "votes.0");
+            out->why = URNE_WHY_CANDIDATES;
+            out->number = (int64_t)e->round->contests[sheet->contest].ncand;
+            return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+        }
+        st = urne_results_check_figures(e, bureau, corrected, out);
+        if (st == URNE_APP_IMPOSSIBLE) out->status = st = URNE_APP_CHECKS_FAILED; /* a correction confirms nothing */
+        if (st != URNE_APP_OK) return st;
+        f = *corrected;
+    }
+    urne_sheet_state after = urne_recolement_after_decision(decision);
+    int counts = urne_sheet_state_counts(after) == 1;
+    const urne_figures *fp = counts || decision == URNE_DECIDE_ANNUL ? &f : NULL;
+    urne_bureau_info next = e->info[bureau], before_info = next;
+    next.state = after;
+    if (decision == URNE_DECIDE_CORRECT && next.validated_once) next.changed_after_validation = 1;
+    if (after == URNE_SHEET_VALIDATED) next.validated_once = 1;
+    snprintf(d->state, sizeof d->state, "decided");
+    snprintf(d->decision, sizeof d->decision, "%s", urne_decision_name(decision));
+    snprintf(d->decision_reason, sizeof d->decision_reason, "%s", reason);
+    snprintf(d->decided_by, sizeof d->decided_by, "%s", actor->name);
+    urne_store_now(d->decided_at);
+    snprintf(out->at, sizeof out->at, "%s", d->decided_at);
+    char *fig = fp ? urne_figures_json(fp) : NULL;
+    snprintf(d->figures_after, sizeof d->figures_after, "%s", fig ? fig : "");
+    free(fig);
+    char object[96];
+    snprintf(object, sizeof object, "election/%lld/dispute/%lld", (long long)id, (long long)dispute);
+    char *before = urne_results_state_json(&before_info, &old_f);
+    char *after_text = decision_after(bureau, &next, fp, counts ? &f : NULL, d);
+    /* Annulled and re-voted bureaux keep their old figures in the dispute only. */
+    if (before == NULL || after_text == NULL)
+        st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    else if (urne_store_begin(app->store) < 0 || urne_store_dispute_update(app->store, d) < 0 ||
+             urne_store_bureau_set(app->store, id, bureau, &next, counts ? &f : NULL) < 0)
+        st = urne_app_store_failed(app, out);
+    else if ((st = urne_results_audit(app, actor, "dispute.decide", object, before, after_text, out)) != URNE_APP_OK)
+        ;
+    else if (urne_store_commit(app->store) < 0)
+        st = urne_app_store_failed(app, out);
+    else {
+        urne_results_apply(e, bureau, &next, counts ? &f : NULL);
+        urne_app_changed(app);
+        out->state = after;
+    }
+    free(before);
+    free(after_text);
+    return st;
+}
+
+urne_app_status urne_app_dispute_decide(urne_app *app, const urne_user *actor, int64_t id, int64_t dispute,
+                                        urne_decision decision, const urne_figures *corrected, const char *reason,
+                                        urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_app_status st = urne_app_may(app, actor, URNE_ACT_DECIDE, id, out);
+    if (st == URNE_APP_OK) st = check_reason(reason, out);
+    if (st != URNE_APP_OK) return out->status = st;
+    pthread_mutex_lock(&app->lock);
+    st = decide_locked(app, actor, id, dispute, decision, corrected, reason, out);
+    pthread_mutex_unlock(&app->lock);
+    return out->status = st;
+}
+
+static urne_app_status escalate_locked(urne_app *app, const urne_user *actor, int64_t id, int64_t dispute,
+                                       const char *reason, urne_app_outcome *out) {
+    urne_election *e = find_dispute(app, actor, URNE_ACT_ESCALATE, id, dispute, out);
+    if (e == NULL) return out->status;
+    urne_dispute d = out->dispute;
+    if (strcmp(d.state, "decided") != 0 || d.tier != 1) {
+        out->why = URNE_WHY_NOT_FIRST_DECISION;
+        return urne_app_fail(out, URNE_APP_STATE, NULL);
+    }
+    size_t bureau = (size_t)d.bureau;
+    if (e->info[bureau].state == URNE_SHEET_CONTESTED) {
+        out->why = URNE_WHY_ALREADY_CONTESTED;
+        return urne_app_fail(out, URNE_APP_STATE, NULL);
+    }
+    urne_bureau_info next;
+    snprintf(d.state, sizeof d.state, "escalated");
+    if (urne_store_begin(app->store) < 0 || urne_store_dispute_update(app->store, &d) < 0)
+        return urne_app_store_failed(app, out);
+    urne_app_status st = open_dispute(app, actor, e, bureau, 2, reason, d.id, &next, out);
+    if (st != URNE_APP_OK) return st;
+    if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
+    /* A re-voted or annulled bureau is counted again provisionally while the appeal runs. */
+    urne_figures f;
+    int has = urne_store_bureau_figures(app->store, id, bureau, &f);
+    urne_results_apply(e, bureau, &next, has == 1 ? &f : NULL);
+    refresh_meta(app, e);
+    urne_app_changed(app);
+    out->state = next.state;
+    return URNE_APP_OK;
+}
+
+urne_app_status urne_app_dispute_escalate(urne_app *app, const urne_user *actor, int64_t id, int64_t dispute,
+                                          const char *reason, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_app_status st = urne_app_may(app, actor, URNE_ACT_ESCALATE, id, out);
+    if (st == URNE_APP_OK) st = check_reason(reason, out);
+    if (st != URNE_APP_OK) return out->status = st;
+    pthread_mutex_lock(&app->lock);
+    st = escalate_locked(app, actor, id, dispute, reason, out);
+    pthread_mutex_unlock(&app->lock);
+    return out->status = st;
+}

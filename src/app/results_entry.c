@@ -1,0 +1,190 @@
+/*
+ * results_entry: a secretary enters a tally sheet (see results_app.h), and what
+ * the results component's use cases share (results_internal.h).
+ *
+ * An entry is checked on a copy of the sheet before anything is written: a figure
+ * no procès-verbal can hold (negative, beyond any count) is refused even when the
+ * person confirms it; a sheet that breaks a consistency check is recorded only
+ * when confirmed, so that the commission sees it as written. With double entry
+ * each typing is kept, and the sheet counts only when two different people agree
+ * (récolement decides the state from the other person's latest typing).
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/results_io.h"
+#include "results_internal.h"
+
+/* ---- shared by the results use cases ---- */
+
+urne_election *urne_results_find(urne_app *app, const urne_user *actor, urne_action action, int64_t id,
+                                 size_t bureau, urne_app_outcome *out) {
+    if (urne_app_may(app, actor, action, id, out) != URNE_APP_OK) return NULL;
+    urne_election *e = urne_app_election(app, id);
+    if (e == NULL) {
+        out->number = id;
+        urne_app_fail(out, URNE_APP_NO_ELECTION, NULL);
+        return NULL;
+    }
+    if (bureau != URNE_NONE && bureau >= e->round->nsheets) {
+        out->number = (int64_t)bureau;
+        out->id = id;
+        urne_app_fail(out, URNE_APP_NO_BUREAU, NULL);
+        return NULL;
+    }
+    return e;
+}
+
+char *urne_results_state_json(const urne_bureau_info *b, const urne_figures *f) {
+    json_t *o = json_object();
+    if (o == NULL) return NULL;
+    json_object_set_new(o, "state", json_string(urne_sheet_state_name(b->state)));
+    if (f) {
+        char *fig = urne_figures_json(f);
+        json_object_set_new(o, "figures", fig ? json_loads(fig, 0, NULL) : json_null());
+        free(fig);
+    }
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return text;
+}
+
+urne_app_status urne_results_audit(urne_app *app, const urne_user *actor, const char *action, const char *object,
+                                   const char *before, const char *after, urne_app_outcome *out) {
+    if (urne_store_audit(app->store, actor->name, action, object, before, after) < 0)
+        return urne_app_store_failed(app, out);
+    return URNE_APP_OK;
+}
+
+void urne_results_apply(urne_election *e, size_t bureau, const urne_bureau_info *info, const urne_figures *f) {
+    e->info[bureau] = *info;
+    urne_recolement_apply(e->round, bureau, info->state, f);
+}
+
+urne_app_status urne_results_check_figures(const urne_election *e, size_t bureau, const urne_figures *f,
+                                           urne_app_outcome *out) {
+    const urne_sheet *sheet = &e->round->sheets[bureau];
+    size_t ncand = e->round->contests[sheet->contest].ncand;
+    if (f->nvotes != ncand) {
+        /* Votes for candidates the contest does not have would be dropped; missing
+         * ones would count as none: both refused, naming the first field at fault. */
+        snprintf(out->field, sizeof out->field, "votes.%zu", f->nvotes < ncand ? f->nvotes : ncand);
+        out->why = URNE_WHY_CANDIDATES;
+        out->number = (int64_t)ncand;
+        return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+    }
+    int64_t *votes = malloc((ncand ? ncand : 1) * sizeof *votes);
+    if (votes == NULL) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    urne_sheet trial = *sheet;
+    trial.votes = votes;
+    urne_figures_to_sheet(f, &trial);
+    urne_diags_free(&out->checks);
+    urne_diags_init(&out->checks, NULL);
+    urne_results_check_sheet(e->round, &trial, &out->checks);
+    free(votes);
+    for (size_t i = 0; i < out->checks.count; i++)
+        if (out->checks.items[i].severity == URNE_DIAG_ERROR &&
+            !urne_recolement_rule_confirmable(out->checks.items[i].rule))
+            return urne_app_fail(out, URNE_APP_IMPOSSIBLE, NULL);
+    return out->checks.errors ? urne_app_fail(out, URNE_APP_CHECKS_FAILED, NULL) : URNE_APP_OK;
+}
+
+/* ---- entering a sheet ---- */
+
+/* Write the entry, the bureau's new state and the audit entry; then memory. */
+static urne_app_status enter_write(urne_app *app, const urne_user *actor, urne_election *e, size_t bureau,
+                                   const urne_figures *f, const urne_bureau_info *next, urne_app_outcome *out) {
+    const urne_bureau_info *old = &e->info[bureau];
+    int counts = urne_sheet_state_counts(next->state);
+    char object[96];
+    snprintf(object, sizeof object, "election/%lld/bureau/%zu", (long long)e->meta.id, bureau);
+    urne_figures before_f;
+    urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &before_f);
+    char *before = urne_results_state_json(old, urne_sheet_state_counts(old->state) ? &before_f : NULL);
+    char *after = urne_audit_json_add(urne_results_state_json(next, f), "sheet",
+                                      urne_audit_sheet_record(bureau, next, counts ? f : NULL));
+    urne_app_status st;
+    if (before == NULL || after == NULL)
+        st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    else if (urne_store_begin(app->store) < 0 ||
+             urne_store_entry_add(app->store, e->meta.id, bureau, actor->id, f) < 0 ||
+             urne_store_bureau_set(app->store, e->meta.id, bureau, next, counts ? f : NULL) < 0)
+        st = urne_app_store_failed(app, out);
+    else if ((st = urne_results_audit(app, actor, "sheet.enter", object, before, after, out)) != URNE_APP_OK)
+        ;
+    else if (urne_store_commit(app->store) < 0)
+        st = urne_app_store_failed(app, out);
+    else {
+        urne_results_apply(e, bureau, next, counts ? f : NULL);
+        urne_app_changed(app);
+    }
+    free(before);
+    free(after);
+    return st;
+}
+
+/* The checks before the figures; the election, or NULL with out set. */
+static urne_election *may_enter_locked(urne_app *app, const urne_user *actor, int64_t id, size_t bureau,
+                                       urne_app_outcome *out) {
+    urne_election *e = urne_results_find(app, actor, URNE_ACT_ENTER_SHEET, id, bureau, out);
+    if (e == NULL) return NULL;
+    int assigned = urne_store_is_assigned(app->store, actor->id, id, bureau);
+    if (assigned < 0)
+        urne_app_store_failed(app, out);
+    else if (assigned == 0)
+        urne_app_fail(out, URNE_APP_NOT_ASSIGNED, NULL);
+    else if (!urne_recolement_may_enter(e->info[bureau].state, &out->why))
+        urne_app_fail(out, URNE_APP_STATE, NULL);
+    else
+        return e;
+    return NULL;
+}
+
+urne_app_status urne_app_sheet_may_enter(urne_app *app, const urne_user *actor, int64_t id, size_t bureau,
+                                         urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    pthread_mutex_lock(&app->lock);
+    may_enter_locked(app, actor, id, bureau, out);
+    pthread_mutex_unlock(&app->lock);
+    return out->status;
+}
+
+static urne_app_status sheet_enter_locked(urne_app *app, const urne_user *actor, int64_t id, size_t bureau,
+                                          const urne_figures *f, int confirmed, urne_app_outcome *out) {
+    urne_election *e = may_enter_locked(app, actor, id, bureau, out);
+    if (e == NULL) return out->status;
+    urne_app_status st = urne_results_check_figures(e, bureau, f, out);
+    if (st == URNE_APP_CHECKS_FAILED && confirmed)
+        out->status = st = URNE_APP_OK;
+    if (st != URNE_APP_OK) return st;
+
+    urne_bureau_info next = e->info[bureau];
+    urne_figures other;
+    int64_t other_author = 0;
+    int have_other = 0, agrees = 0;
+    if (e->meta.double_entry) {
+        have_other = urne_store_entry_other(app->store, id, bureau, actor->id, &other_author, &other);
+        if (have_other < 0) return urne_app_store_failed(app, out);
+        agrees = have_other && urne_figures_equal(f, &other);
+    }
+    next.state = urne_recolement_after_entry(e->meta.double_entry, have_other, agrees);
+    urne_store_now(next.entered_at);
+    snprintf(out->at, sizeof out->at, "%s", next.entered_at);
+    next.entered_by = actor->id;
+    if ((st = enter_write(app, actor, e, bureau, f, &next, out)) != URNE_APP_OK) return st;
+    out->state = next.state;
+    if (next.state == URNE_SHEET_MISMATCH)
+        urne_figures_diff(e->round, e->round->sheets[bureau].contest, &other, f, out->detail, sizeof out->detail);
+    return URNE_APP_OK;
+}
+
+urne_app_status urne_app_sheet_enter(urne_app *app, const urne_user *actor, int64_t id, size_t bureau,
+                                     const urne_figures *f, int confirmed, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = sheet_enter_locked(app, actor, id, bureau, f, confirmed, out);
+    pthread_mutex_unlock(&app->lock);
+    return out->status = st;
+}

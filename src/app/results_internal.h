@@ -1,0 +1,36 @@
+/*
+ * results_internal: what the results component's use cases share (results_*.c);
+ * not for adapters.
+ */
+#ifndef URNE_RESULTS_INTERNAL_H
+#define URNE_RESULTS_INTERNAL_H
+
+#include "results_app.h"
+
+/* Authorise `action` on election `id` for actor (the election's space chain),
+ * then find the election held in memory and, when `bureau` is not URNE_NONE, the
+ * bureau. Under the lock. The election, or NULL with *out set. */
+urne_election *urne_results_find(urne_app *app, const urne_user *actor, urne_action action, int64_t id,
+                                 size_t bureau, urne_app_outcome *out);
+
+/* {"state": ..., "figures": ...} of a bureau, as the audit log records it
+ * (figures NULL: none). Malloc'ed; NULL when out of memory. */
+char *urne_results_state_json(const urne_bureau_info *b, const urne_figures *f);
+
+/* Append the audit entry of an act by actor inside the open transaction. OK, or
+ * STORE after rolling back. */
+urne_app_status urne_results_audit(urne_app *app, const urne_user *actor, const char *action, const char *object,
+                                   const char *before, const char *after, urne_app_outcome *out);
+
+/* Update bureau `bureau` of e in memory after a commit: its info and, through the
+ * récolement engine, its figures in the round. */
+void urne_results_apply(urne_election *e, size_t bureau, const urne_bureau_info *info, const urne_figures *f);
+
+/* Check figures against the sheet they are for: the candidate count (BAD_INPUT),
+ * then every check of the results engine into out->checks. OK when all pass,
+ * IMPOSSIBLE when a figure no confirmation records fails, CHECKS_FAILED when only
+ * confirmable checks fail. */
+urne_app_status urne_results_check_figures(const urne_election *e, size_t bureau, const urne_figures *f,
+                                           urne_app_outcome *out);
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * results_view: what an election held in memory shows (see results_view.h):
+ * the state of each unit from its bureaux' récolement states, a bureau's name
+ * for people, the anomalies the commission reviews, and the report the results
+ * engine writes. Read-only: callers hold the application's lock
+ * (urne_app_read_begin) or are a use case.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/urne_buf.h"
+#include "../core/urne_text.h"
+#include "../io/results_io.h"
+#include "results_view.h"
+
+urne_unit_state urne_election_unit_state(const urne_election *e, size_t level, const char *key,
+                                     size_t by_state[URNE_SHEET_NSTATES]) {
+    memset(by_state, 0, URNE_SHEET_NSTATES * sizeof *by_state);
+    const urne_round *r = e->round;
+    for (size_t i = 0; i < r->nsheets; i++)
+        if (level == URNE_NONE || (r->sheets[i].key[level] && strcmp(r->sheets[i].key[level], key) == 0))
+            by_state[e->info[i].state]++;
+    return urne_recolement_unit_state(by_state);
+}
+
+urne_unit_state *urne_election_unit_states(const urne_election *e, const urne_tally *tally) {
+    size_t n = tally->nunits, cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    size_t *slot = malloc(cap * sizeof *slot);
+    size_t(*by)[URNE_SHEET_NSTATES] = calloc(n ? n : 1, sizeof *by);
+    urne_unit_state *out = malloc((n ? n : 1) * sizeof *out);
+    if (slot == NULL || by == NULL || out == NULL) {
+        free(slot);
+        free(by);
+        free(out);
+        return NULL;
+    }
+    /* Unit keys are the sheets' interned pointers: a table on the pointer finds a
+     * sheet's unit in one step, so the whole level costs one pass over the sheets. */
+#define SLOT(p) (((uintptr_t)(p) >> 4) * 11400714819323198485ULL & (cap - 1))
+    for (size_t i = 0; i < cap; i++) slot[i] = URNE_NONE;
+    for (size_t u = 0; u < n; u++) {
+        size_t h = SLOT(tally->units[u].key);
+        while (slot[h] != URNE_NONE) h = (h + 1) & (cap - 1);
+        slot[h] = u;
+    }
+    const urne_round *r = e->round;
+    for (size_t i = 0; i < r->nsheets; i++) {
+        const char *key = r->sheets[i].key[tally->level];
+        size_t h = SLOT(key);
+        while (slot[h] != URNE_NONE && tally->units[slot[h]].key != key) h = (h + 1) & (cap - 1);
+        if (slot[h] != URNE_NONE) by[slot[h]][e->info[i].state]++;
+    }
+#undef SLOT
+    for (size_t u = 0; u < n; u++) out[u] = urne_recolement_unit_state(by[u]);
+    free(slot);
+    free(by);
+    return out;
+}
+
+void urne_election_bureau_name(const urne_election *e, size_t bureau, char *out, size_t size) {
+    const urne_round *r = e->round;
+    const urne_sheet *s = &r->sheets[bureau];
+    size_t last = r->nlevels - 1;
+    const char *place = NULL;
+    for (size_t l = last + 1; l-- > 0;)
+        if (s->label[l] && (s->key[l] == NULL || strcmp(s->label[l], s->key[l]) != 0)) {
+            place = s->label[l];
+            break;
+        }
+    const char *code = s->code[last] ? s->code[last] : s->key[last];
+    /* A name longer than the caller's buffer is cut at a character, never inside one
+     * (a cut UTF-8 sequence would make the JSON and the audit entry that carry the
+     * name fail), and ends with "…" so the cut is seen. */
+    urne_buf name = {0};
+    if (place && strcmp(place, code) != 0)
+        urne_buf_printf(&name, "%s %s (%s)", r->levels[last], code, place);
+    else
+        urne_buf_printf(&name, "%s %s", r->levels[last], code);
+    if (name.oom || name.data == NULL)
+        urne_text_fit("…", strlen("…"), out, size);
+    else
+        urne_text_fit(name.data, name.len, out, size);
+    urne_buf_free(&name);
+}
+
+/* ---- anomalies ---- */
+
+typedef struct anomalies {
+    urne_anomaly *items;
+    size_t n, cap;
+} anomalies;
+
+static void add_anomaly(anomalies *a, size_t bureau, const char *kind, const char *message) {
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 32;
+        urne_anomaly *items = realloc(a->items, cap * sizeof *items);
+        if (items == NULL) return;
+        a->items = items;
+        a->cap = cap;
+    }
+    urne_anomaly *x = &a->items[a->n++];
+    x->bureau = bureau;
+    snprintf(x->kind, sizeof x->kind, "%s", kind);
+    snprintf(x->message, sizeof x->message, "%s", message);
+}
+
+static void add_diags(anomalies *a, const urne_diags *d, size_t bureau_or_none) {
+    for (size_t i = 0; i < d->count; i++) {
+        size_t b = bureau_or_none != URNE_NONE ? bureau_or_none : (size_t)(d->items[i].line - 1);
+        add_anomaly(a, b, d->items[i].rule, d->items[i].message);
+    }
+}
+
+urne_anomaly *urne_election_anomalies(const urne_election *e, size_t *n) {
+    const urne_round *r = e->round;
+    anomalies a = {0};
+    for (size_t i = 0; i < r->nsheets; i++) {
+        const urne_bureau_info *b = &e->info[i];
+        char who[200], msg[400];
+        urne_election_bureau_name(e, i, who, sizeof who);
+        if (urne_sheet_state_counts(b->state) == 1) {
+            urne_diags d;
+            urne_diags_init(&d, NULL);
+            urne_results_check_sheet(r, &r->sheets[i], &d);
+            add_diags(&a, &d, i);
+            urne_diags_free(&d);
+        }
+        if (b->state == URNE_SHEET_MISMATCH) {
+            snprintf(msg, sizeof msg, "%s: the two entries of the double entry differ", who);
+            add_anomaly(&a, i, "mismatch", msg);
+        }
+        if (e->meta.deadline[0] && b->entered_at[0] && strcmp(b->entered_at, e->meta.deadline) > 0) {
+            snprintf(msg, sizeof msg, "%s: entered at %s, after the deadline %s", who, b->entered_at,
+                     e->meta.deadline);
+            add_anomaly(&a, i, "late", msg);
+        }
+        if (b->changed_after_validation) {
+            snprintf(msg, sizeof msg, "%s: its figures changed after they were validated", who);
+            add_anomaly(&a, i, "changed-after-validation", msg);
+        }
+    }
+    /* Turnout against the rest of the unit just above the bureau (the commune, the
+     * section's circonscription) and against the rest of the contest. */
+    if (r->nlevels >= 2) {
+        size_t levels[2] = {r->nlevels - 2, r->contest_level};
+        for (int k = 0; k < 2; k++) {
+            if (k == 1 && levels[1] == levels[0]) break;
+            if (levels[k] >= r->nlevels - 1) continue;
+            urne_diags d;
+            urne_diags_init(&d, NULL);
+            urne_results_turnout_outliers(r, levels[k], 15, &d);
+            add_diags(&a, &d, URNE_NONE);
+            urne_diags_free(&d);
+        }
+    }
+    *n = a.n;
+    return a.items;
+}
+
+char *urne_election_report(const urne_election *e, size_t level, int csv, size_t *len) {
+    urne_tally tally;
+    urne_outcome *outcomes = NULL;
+    urne_diags diags;
+    urne_diags_init(&diags, NULL);
+    char *text = NULL;
+    size_t size = 0;
+    if (urne_results_aggregate(e->round, level, &tally) < 0) return NULL;
+    if (urne_results_decide(e->round, &e->rules, &outcomes, &diags) == 0) {
+        urne_results_missing(e->round, &diags);
+        FILE *f = open_memstream(&text, &size);
+        if (f) {
+            urne_report rep = {e->round, &e->rules, &tally, outcomes, &diags, e->meta.title};
+            int rc = csv ? urne_io_write_ministry_csv(f, &rep) : urne_io_write_json(f, &rep);
+            fclose(f);
+            if (rc < 0) {
+                free(text);
+                text = NULL;
+            }
+        }
+        urne_outcomes_free(outcomes, e->round->ncontests);
+    }
+    urne_tally_free(&tally);
+    urne_diags_free(&diags);
+    if (text && len) *len = size;
+    return text;
+}
+
+size_t urne_election_level(const urne_election *e, const char *q) {
+    if (q == NULL || *q == 0) return 0;
+    if (q[0] >= '0' && q[0] <= '9') { /* a level's number, written one way only: "2", not "02" or "+2" */
+        if (q[1] != 0 || (size_t)(q[0] - '0') >= e->round->nlevels) return URNE_NONE;
+        return (size_t)(q[0] - '0');
+    }
+    return urne_round_level(e->round, q);
+}

@@ -1,0 +1,44 @@
+/*
+ * results_view: what an election held in memory shows, for the pages, the API
+ * and the use cases (see results_view.c). Every function reads only: the caller
+ * holds the application's lock (urne_app_read_begin) or is a use case.
+ */
+#ifndef URNE_RESULTS_VIEW_H
+#define URNE_RESULTS_VIEW_H
+
+#include <stddef.h>
+
+#include "app.h"
+
+/* Sheets of unit `key` at `level` (every sheet when level is URNE_NONE), counted
+ * by state into by_state; the unit's state follows. */
+urne_unit_state urne_election_unit_state(const urne_election *e, size_t level, const char *key,
+                                         size_t by_state[URNE_SHEET_NSTATES]);
+
+/* The state of every unit of a tally (one per unit, malloc'ed; NULL when out of
+ * memory), in one pass over the sheets: what a level's listing needs. */
+urne_unit_state *urne_election_unit_states(const urne_election *e, const urne_tally *tally);
+
+/* "bureau 0003 (Montval)": a bureau's name for people, into out (size bytes; a
+ * longer name is cut at a character and ends with "…"). */
+void urne_election_bureau_name(const urne_election *e, size_t bureau, char *out, size_t size);
+
+/* One anomaly for the récolement list. */
+typedef struct urne_anomaly {
+    size_t bureau;
+    char kind[48];     /* a check's rule, "turnout-outlier", "late", "changed-after-validation", "mismatch" */
+    char message[400];
+} urne_anomaly;
+
+/* Every anomaly of an election, malloc'ed; *n set. NULL with *n = 0 when none. */
+urne_anomaly *urne_election_anomalies(const urne_election *e, size_t *n);
+
+/* The report as the results engine writes it (JSON, or Ministry CSV when csv),
+ * for level; malloc'ed with its length in *len, NULL when it cannot be computed. */
+char *urne_election_report(const urne_election *e, size_t level, int csv, size_t *len);
+
+/* The level a query names (its name or its number; the top level when q is NULL),
+ * or URNE_NONE. */
+size_t urne_election_level(const urne_election *e, const char *q);
+
+#endif
