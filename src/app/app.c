@@ -125,7 +125,13 @@ static int load_one(const urne_election_meta *m, void *ctx) {
 
 int urne_app_open(urne_app *app, urne_store *store, char *err, size_t errsize) {
     memset(app, 0, sizeof *app);
-    pthread_mutex_init(&app->lock, NULL);
+    /* Recursive: a page holding the lock for its reads may ask urne_app_may, and a
+     * use case holding it asks too; both take it again. */
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&app->lock, &attr);
+    pthread_mutexattr_destroy(&attr);
     app->store = store;
     load_ctx c = {app, err, errsize};
     err[0] = 0;
@@ -177,9 +183,16 @@ urne_app_status urne_app_may(urne_app *app, const urne_user *actor, urne_action 
                              urne_app_outcome *out) {
     char own[32];
     const char *chain[2] = {own, ""};
-    if (election <= 0) return urne_app_authorize(app, actor, action, chain + 1, 1, 0, out);
-    snprintf(own, sizeof own, "election/%lld", (long long)election);
-    return urne_app_authorize(app, actor, action, chain, 2, 0, out);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st;
+    if (election <= 0)
+        st = urne_app_authorize(app, actor, action, chain + 1, 1, 0, out);
+    else {
+        snprintf(own, sizeof own, "election/%lld", (long long)election);
+        st = urne_app_authorize(app, actor, action, chain, 2, 0, out);
+    }
+    pthread_mutex_unlock(&app->lock);
+    return st;
 }
 
 urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_action action,

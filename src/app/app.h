@@ -50,7 +50,7 @@ typedef struct urne_election {
 } urne_election;
 
 typedef struct urne_app {
-    pthread_mutex_t lock; /* covers the store and the elections below */
+    pthread_mutex_t lock; /* covers the store and the elections below; recursive */
     urne_store *store;
     urne_election **elections;
     size_t nelections;
@@ -143,8 +143,9 @@ urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_a
 
 /* May `actor` do `action` on election `election` (0: on the site as a whole)?
  * The first decision every use case takes; adapters may ask it too, to refuse
- * before they read a request's input. URNE_APP_OK, or the refusal in *out (which
- * this does not clear). Takes no lock. */
+ * before they read a request's input, and pages to decide which forms to show.
+ * URNE_APP_OK, or the refusal in *out (which this does not clear). Takes the lock
+ * (which is recursive: it may be called with the lock held). */
 urne_app_status urne_app_may(urne_app *app, const urne_user *actor, urne_action action, int64_t election,
                              urne_app_outcome *out);
 

@@ -10,7 +10,7 @@
 #include "page_parts.h"
 
 enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *message) {
-    if (r->user.role != URNE_ROLE_ADMIN) return urne_page_denied(r);
+    if (!urne_page_may(r, URNE_ACT_MANAGE_ELECTIONS, 0)) return urne_page_denied(r);
     urne_server *srv = r->srv;
     urne_buf b = {0};
     urne_page_begin(&b, r, L(r, "Administration", "Administration"));

@@ -93,7 +93,8 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
             if (strcmp(state, "escalated") == 0)
                 urne_html(b, " <em>(%s)</em>", L(r, "portée en appel", "escalated"));
         }
-        if (forms && r->user.role == URNE_ROLE_COMMISSION && strcmp(state, "open") == 0 && r->user.tier >= tier) {
+        if (forms && strcmp(state, "open") == 0 && r->user.tier >= tier &&
+            urne_page_may(r, URNE_ACT_DECIDE, e->meta.id)) {
             urne_html(b, "<details><summary>%s</summary><form method=post class=decide "
                                "action=\"/e/%lld/disputes/%lld/decide\">",
                             L(r, "Décider", "Decide"), (long long)e->meta.id, (long long)did);
@@ -109,8 +110,7 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
             figures_fields(b, r, e, e->round->sheets[bureau].contest, &f);
             urne_html(b, "<button>%s</button></form></details>", L(r, "Décider", "Decide"));
         }
-        if (forms && (r->user.role == URNE_ROLE_COMMISSION || r->user.role == URNE_ROLE_ADMIN) &&
-            strcmp(state, "decided") == 0 && tier == 1 && e->info[bureau].state != URNE_SHEET_CONTESTED) {
+        if (forms && urne_page_may(r, URNE_ACT_ESCALATE, e->meta.id) && strcmp(state, "decided") == 0 && tier == 1 && e->info[bureau].state != URNE_SHEET_CONTESTED) {
             urne_html(b, "<form method=post class=inline action=\"/e/%lld/disputes/%lld/escalate\">",
                             (long long)e->meta.id, (long long)did);
             urne_page_csrf(b, r);
@@ -197,7 +197,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         urne_html(&b, "<p class=meta>%s %s</p>", L(r, "Date limite de saisie :", "Entry deadline:"), e->meta.deadline);
 
     /* The secretary's form, prefilled with what they typed when it was refused. */
-    if (r->user.role == URNE_ROLE_SECRETARY && urne_store_is_assigned(srv->app.store, r->user.id, id, bi) == 1) {
+    if (urne_page_may(r, URNE_ACT_ENTER_SHEET, id) && urne_store_is_assigned(srv->app.store, r->user.id, id, bi) == 1) {
         const char *why;
         if (urne_recolement_may_enter(info->state, &why)) {
             urne_figures typed, *pre = NULL;
@@ -224,7 +224,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         } else
             urne_html(&b, "<p class=meta>%s</p>", why);
     }
-    if (r->user.role == URNE_ROLE_COMMISSION) {
+    if (urne_page_may(r, URNE_ACT_CONTEST, id)) {
         const char *why;
         if (urne_recolement_may_contest(info->state, &why)) {
             urne_html(&b, "<form method=post class=card action=\"/e/%lld/b/%zu/contest\"><h2>%s</h2>", (long long)id, bi,
@@ -234,7 +234,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
                             L(r, "Motif", "Reason"), L(r, "Contester", "Contest"));
         }
     }
-    if (r->user.role != URNE_ROLE_PUBLIC && r->user.role != URNE_ROLE_SECRETARY) {
+    if (urne_page_may(r, URNE_ACT_READ_REVIEW, id)) {
         json_t *all = urne_disputes_json(srv->app.store, id);
         urne_html(&b, "<h2>%s</h2>", L(r, "Contestations", "Disputes"));
         dispute_rows(&b, r, e, all, bureau, 1);
@@ -246,7 +246,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
 }
 
 enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
-    if (r->user.role != URNE_ROLE_SECRETARY) return urne_page_denied(r);
+    if (!urne_page_may(r, URNE_ACT_ENTER_SHEET, id)) return urne_page_denied(r);
     urne_server *srv = r->srv;
     urne_app_read_begin(&srv->app);
     urne_election *e = urne_app_election(&srv->app, id);
@@ -279,8 +279,7 @@ enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
 }
 
 enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, const char *message) {
-    if (r->user.role != URNE_ROLE_OBSERVER && r->user.role != URNE_ROLE_COMMISSION && r->user.role != URNE_ROLE_ADMIN)
-        return urne_page_denied(r);
+    if (!urne_page_may(r, URNE_ACT_READ_REVIEW, id)) return urne_page_denied(r);
     urne_server *srv = r->srv;
     urne_app_read_begin(&srv->app);
     urne_election *e = urne_app_election(&srv->app, id);

@@ -21,9 +21,9 @@ void urne_page_begin(urne_buf *b, urne_req *r, const char *title) {
                      "<a class=brand href=\"/\">urne</a><nav>");
     urne_html(b, "<a href=\"/\">%s</a>", L(r, "Élections", "Elections"));
     urne_role role = r->user.role;
-    if (role == URNE_ROLE_OBSERVER || role == URNE_ROLE_COMMISSION || role == URNE_ROLE_ADMIN)
+    if (urne_page_may(r, URNE_ACT_READ_REVIEW, 0))
         urne_html(b, "<a href=\"/audit\">%s</a>", L(r, "Journal d'audit", "Audit log"));
-    if (role == URNE_ROLE_ADMIN) urne_html(b, "<a href=\"/admin\">%s</a>", L(r, "Administration", "Administration"));
+    if (urne_page_may(r, URNE_ACT_MANAGE_ELECTIONS, 0)) urne_html(b, "<a href=\"/admin\">%s</a>", L(r, "Administration", "Administration"));
     urne_html_trusted(b, "</nav><div class=who>");
     urne_html(b, "<a href=\"?lang=%s\">%s</a> ", L(r, "en", "fr"), L(r, "English", "Français"));
     if (role == URNE_ROLE_PUBLIC)
@@ -137,4 +137,12 @@ enum MHD_Result urne_page_denied(urne_req *r) {
 enum MHD_Result urne_page_not_found(urne_req *r) {
     return simple(r, 404, L(r, "Page introuvable", "Page not found"),
                   L(r, "Cette adresse ne correspond à rien ici.", "Nothing here at this address."));
+}
+
+int urne_page_may(const urne_req *r, urne_action action, int64_t election) {
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    int ok = urne_app_may(&r->srv->app, &r->user, action, election, &o) == URNE_APP_OK;
+    urne_app_outcome_free(&o);
+    return ok;
 }

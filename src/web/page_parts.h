@@ -32,6 +32,10 @@ void urne_page_pct(urne_buf *b, const urne_req *r, int64_t num, int64_t den);
 void urne_page_int(urne_buf *b, int64_t v);
 
 enum MHD_Result urne_page_denied(urne_req *r);
+/* May the request's user do `action` on election `election` (0: the site)? 1 or
+ * 0: what a page asks to decide which links and forms to show (app/app.h's
+ * urne_app_may, the same decision the action takes). */
+int urne_page_may(const urne_req *r, urne_action action, int64_t election);
 enum MHD_Result urne_page_not_found(urne_req *r);
 
 enum MHD_Result urne_page_results(urne_req *r, int64_t election);

@@ -260,9 +260,9 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     }
     children(&b, r, e, level, u->key);
     missing(&b, r, e, level, u->key);
-    if (r->user.role == URNE_ROLE_SECRETARY)
+    if (urne_page_may(r, URNE_ACT_ENTER_SHEET, id))
         urne_html(&b, "<p><a href=\"/e/%lld/entry\">%s</a></p>", (long long)id, L(r, "Mes bureaux", "My bureaux"));
-    if (r->user.role != URNE_ROLE_PUBLIC && r->user.role != URNE_ROLE_SECRETARY)
+    if (urne_page_may(r, URNE_ACT_READ_REVIEW, id))
         urne_html(&b, "<p><a href=\"/e/%lld/recolement\">%s</a></p>", (long long)id,
                         L(r, "Récolement : anomalies et contestations", "Récolement: anomalies and disputes"));
     urne_tally_free(&tally);

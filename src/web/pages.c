@@ -97,8 +97,7 @@ static enum MHD_Result do_logout(urne_req *r) {
 #define AUDIT_CELL_MAX 600 /* bytes of an entry's "after" shown in the table */
 
 static enum MHD_Result page_audit(urne_req *r) {
-    if (r->user.role != URNE_ROLE_OBSERVER && r->user.role != URNE_ROLE_COMMISSION && r->user.role != URNE_ROLE_ADMIN)
-        return urne_page_denied(r);
+    if (!urne_page_may(r, URNE_ACT_READ_REVIEW, 0)) return urne_page_denied(r);
     urne_buf b = {0};
     urne_page_begin(&b, r, L(r, "Journal d'audit", "Audit log"));
     urne_html(&b, "<h1>%s</h1><p>%s <code>urne audit verify --db urne.db</code> %s</p>",

@@ -39,6 +39,12 @@ static enum MHD_Result refuse_role(urne_req *r) {
                                                           "Your role may not do this."));
 }
 
+/* The election a route acts on: the first number of a pattern under /e/ or
+ * /api/elections/; 0 (the site) for every other route. */
+static int64_t route_election(const char *pattern, int64_t a) {
+    return strncmp(pattern, "/e/*", 4) == 0 || strncmp(pattern, "/api/elections/*", 16) == 0 ? a : 0;
+}
+
 typedef struct find_ctx {
     const char *url, *method;
     const urne_route_def *found;
@@ -75,14 +81,12 @@ enum MHD_Result urne_routes_dispatch(urne_req *r) {
             return urne_reply_json_error(r, 404, "no such route: %s %s (see docs/API.md)", r->method, r->url);
         return urne_page_not_found(r);
     }
-    /* Today an account holds one role for the whole site: one grant in the space
-     * "". The route's object is then the site too; spaces below it (an
-     * organisation, an election) come with grants held per space. */
-    static const char *const site[] = {""};
-    const urne_authz_object object = {site, 1, 0};
-    const urne_grant grant = {"", r->user.role, r->user.tier};
-    int logged_in = r->user.role != URNE_ROLE_PUBLIC;
-    if (urne_authz_decide(&grant, logged_in, logged_in, f.found->action, &object, NULL) != URNE_AUTHZ_ALLOWED)
-        return refuse_role(r);
+    /* The application layer decides, with the actor's grants and the object's
+     * space: a route under an election acts on that election. */
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    urne_app_status st = urne_app_may(&r->srv->app, &r->user, f.found->action, route_election(f.found->pattern, f.a), &o);
+    urne_app_outcome_free(&o);
+    if (st != URNE_APP_OK) return refuse_role(r);
     return f.found->handler(r, f.a, f.b);
 }
