@@ -21,7 +21,8 @@
 
 #include "../io/io_file.h"
 #include "../app/import.h"
-#include "../web/web.h"
+#include "../app/users.h"
+#include "../web/serve.h"
 #include "cli.h"
 
 static urne_store *open_db(const char *cmd, const char *db) {

@@ -322,7 +322,7 @@ void urne_action_login(urne_req *r, urne_result *res, char token_out[65]) {
         return;
     }
     if (urne_session_open(r, &u, token_out) < 0) {
-        set(res, 500, "could not open a session: %s", urne_store_error(r->srv->app.store));
+        set(res, 500, "%s", L(r, "Impossible d'ouvrir une session (le stockage l'a refusée) ; réessayez.", "Could not open a session (the store refused it); try again."));
         return;
     }
     set(res, 200, L(r, "Connecté en tant que %s.", "Logged in as %s."), u.name);

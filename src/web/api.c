@@ -31,7 +31,7 @@ static enum MHD_Result send_result(urne_req *r, urne_result *res) {
 static json_t *head_json(urne_server *srv) {
     int64_t seq;
     char hash[URNE_AUDIT_HASH_HEX];
-    if (urne_store_audit_head(srv->app.store, &seq, hash) < 0) return json_null();
+    if (urne_app_audit_head(&srv->app, &seq, hash) < 0) return json_null();
     return json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "hash", hash);
 }
 
@@ -112,7 +112,7 @@ static json_t *bureau_json(urne_server *srv, const urne_election *e, size_t b) {
     json_object_set_new(o, "entered_at", e->info[b].entered_at[0] ? json_string(e->info[b].entered_at) : json_null());
     json_object_set_new(o, "published", publication_json(&e->meta));
     urne_dispute d;
-    if (urne_store_dispute_open_for(srv->app.store, e->meta.id, b, &d) == 1)
+    if (urne_app_dispute_open_for(&srv->app, e->meta.id, b, &d) == 1)
         json_object_set_new(o, "dispute", json_pack("{s:I, s:i, s:s, s:s}", "id", (json_int_t)d.id, "tier", d.tier,
                                                     "reason", d.reason, "deadline", d.deadline));
     return o;
@@ -163,14 +163,14 @@ enum MHD_Result urne_api_audit_head(urne_req *r, int64_t a, int64_t b) {
 enum MHD_Result urne_api_audit(urne_req *r, int64_t a, int64_t b) {
     const char *from = urne_req_query(r, "from");
     urne_app_read_begin(&r->srv->app);
-    json_t *o = urne_audit_json(r->srv->app.store, from ? atoll(from) : 1, 1000);
+    json_t *o = urne_audit_json(&r->srv->app, from ? atoll(from) : 1, 1000);
     urne_app_read_end(&r->srv->app);
     return send_json(r, 200, o);
 }
 
 enum MHD_Result urne_api_users(urne_req *r, int64_t a, int64_t b) {
     urne_app_read_begin(&r->srv->app);
-    json_t *o = urne_users_json(r->srv->app.store);
+    json_t *o = urne_users_json(&r->srv->app);
     urne_app_read_end(&r->srv->app);
     return send_json(r, 200, o);
 }
@@ -316,7 +316,7 @@ enum MHD_Result urne_api_disputes(urne_req *r, int64_t id, int64_t b) {
     enum MHD_Result ret;
     urne_election *e = election_or_404(r, id, &ret);
     if (e == NULL) return ret;
-    json_t *o = urne_disputes_json(r->srv->app.store, id);
+    json_t *o = urne_disputes_json(&r->srv->app, id);
     urne_app_read_end(&r->srv->app);
     return send_json(r, 200, o);
 }

@@ -17,7 +17,7 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
     urne_html(&b, "<h1>%s</h1>", L(r, "Administration", "Administration"));
     if (message) urne_page_flash(&b, status, message);
     urne_app_read_begin(&srv->app);
-    json_t *users = urne_users_json(srv->app.store);
+    json_t *users = urne_users_json(&srv->app);
     urne_html(&b, "<section><h2>%s</h2><table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                     L(r, "Comptes", "Accounts"), L(r, "Nom", "Name"), L(r, "Rôle", "Role"),
                     L(r, "Commission", "Commission"));

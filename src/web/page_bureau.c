@@ -197,7 +197,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         urne_html(&b, "<p class=meta>%s %s</p>", L(r, "Date limite de saisie :", "Entry deadline:"), e->meta.deadline);
 
     /* The secretary's form, prefilled with what they typed when it was refused. */
-    if (urne_page_may(r, URNE_ACT_ENTER_SHEET, id) && urne_store_is_assigned(srv->app.store, r->user.id, id, bi) == 1) {
+    if (urne_page_may(r, URNE_ACT_ENTER_SHEET, id) && urne_app_is_assigned(&srv->app, r->user.id, id, bi) == 1) {
         const char *why;
         if (urne_recolement_may_enter(info->state, &why)) {
             urne_figures typed, *pre = NULL;
@@ -208,9 +208,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
                 pre = &typed;
             if (info->state == URNE_SHEET_MISMATCH) {
                 urne_figures mine, other;
-                int64_t author, me;
-                if (urne_store_entry_other(srv->app.store, id, bi, r->user.id, &author, &other) == 1 &&
-                    urne_store_entry_other(srv->app.store, id, bi, author, &me, &mine) == 1) {
+                if (urne_app_entry_pair(&srv->app, id, bi, r->user.id, &other, &mine) == 1) {
                     char diff[900];
                     urne_figures_diff(rd, s->contest, &other, &mine, diff, sizeof diff);
                     urne_html(&b, "<p class=\"flash bad\">%s ",
@@ -235,7 +233,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         }
     }
     if (urne_page_may(r, URNE_ACT_READ_REVIEW, id)) {
-        json_t *all = urne_disputes_json(srv->app.store, id);
+        json_t *all = urne_disputes_json(&srv->app, id);
         urne_html(&b, "<h2>%s</h2>", L(r, "Contestations", "Disputes"));
         dispute_rows(&b, r, e, all, bureau, 1);
         json_decref(all);
@@ -256,7 +254,7 @@ enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
     }
     size_t cap = e->round->nsheets ? e->round->nsheets : 1;
     size_t *mine = malloc(cap * sizeof *mine);
-    long n = mine ? urne_store_assigned_list(srv->app.store, r->user.id, id, mine, cap) : -1;
+    long n = mine ? urne_app_assigned_list(&srv->app, r->user.id, id, mine, cap) : -1;
     urne_buf b = {0};
     urne_page_begin(&b, r, L(r, "Mes bureaux", "My bureaux"));
     urne_html(&b, "<h1>%s</h1><p>", L(r, "Mes bureaux", "My bureaux"));
@@ -294,7 +292,7 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
     urne_html(&b, "</a></nav><h1>%s</h1>", L(r, "Récolement", "Récolement"));
     urne_page_publication(&b, r, &e->meta);
     if (message) urne_page_flash(&b, status, message);
-    json_t *all = urne_disputes_json(srv->app.store, id);
+    json_t *all = urne_disputes_json(&srv->app, id);
     urne_html(&b, "<h2>%s (%zu)</h2>", L(r, "Contestations", "Disputes"), json_array_size(all));
     dispute_rows(&b, r, e, all, -1, 1);
     json_decref(all);

@@ -42,7 +42,7 @@ enum MHD_Result urne_page_send(urne_req *r, unsigned status, urne_buf *b) {
     int64_t seq = 0;
     char hash[URNE_AUDIT_HASH_HEX] = "";
     urne_app_read_begin(&r->srv->app);
-    urne_store_audit_head(r->srv->app.store, &seq, hash);
+    urne_app_audit_head(&r->srv->app, &seq, hash);
     urne_app_read_end(&r->srv->app);
     urne_html(b, "</main><footer>%s <code>#%lld %s</code> · urne</footer></body></html>",
                     L(r, "Tête du journal d'audit :", "Audit log head:"), (long long)seq, hash);

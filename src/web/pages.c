@@ -109,9 +109,9 @@ static enum MHD_Result page_audit(urne_req *r) {
     urne_app_read_begin(&r->srv->app);
     int64_t seq;
     char hash[URNE_AUDIT_HASH_HEX];
-    urne_store_audit_head(r->srv->app.store, &seq, hash);
+    urne_app_audit_head(&r->srv->app, &seq, hash);
     int64_t from = seq > 200 ? seq - 199 : 1;
-    json_t *a = urne_audit_json(r->srv->app.store, from, 200);
+    json_t *a = urne_audit_json(&r->srv->app, from, 200);
     urne_app_read_end(&r->srv->app);
     urne_html(&b, "<table class=audit><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                         "<th>%s</th></tr></thead><tbody>",

@@ -53,9 +53,9 @@ static int audit_row(const urne_audit_entry *e, void *ctx) {
     return 0;
 }
 
-json_t *urne_audit_json(urne_store *store, int64_t from, size_t limit) {
+json_t *urne_audit_json(urne_app *app, int64_t from, size_t limit) {
     list_ctx c = {json_array(), limit};
-    urne_store_audit_each(store, from, audit_row, &c);
+    urne_app_audit_each(app, from, audit_row, &c);
     return c.array;
 }
 
@@ -66,9 +66,9 @@ static int user_row(const urne_user *u, void *ctx) {
     return 0;
 }
 
-json_t *urne_users_json(urne_store *store) {
+json_t *urne_users_json(urne_app *app) {
     list_ctx c = {json_array(), 0};
-    urne_store_user_each(store, user_row, &c);
+    urne_app_users_each(app, user_row, &c);
     return c.array;
 }
 
@@ -92,8 +92,8 @@ static int dispute_row(const urne_dispute *d, void *ctx) {
     return 0;
 }
 
-json_t *urne_disputes_json(urne_store *store, int64_t election) {
+json_t *urne_disputes_json(urne_app *app, int64_t election) {
     list_ctx c = {json_array(), 0};
-    urne_store_dispute_each(store, election, dispute_row, &c);
+    urne_app_disputes_each(app, election, dispute_row, &c);
     return c.array;
 }
