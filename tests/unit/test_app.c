@@ -1,0 +1,310 @@
+/*
+ * The application layer's use cases, each allowed and refused, on a real SQLite
+ * store in a temporary directory: who may (login, role, tier, assignment), what
+ * state allows, what input is refused, and that an allowed act is written to the
+ * store, to the audit log and to the election held in memory, while a refused one
+ * changes none of them.
+ */
+#include "helpers.h"
+
+#include <sodium.h>
+#include <unistd.h>
+
+#include "../../src/app/app.h"
+#include "../../src/app/import.h"
+#include "../../src/app/queries.h"
+#include "../../src/app/results_app.h"
+#include "../../src/app/users.h"
+
+static const char ELECTION[] = "# election: Montval test\n"
+                               "# levels: commune, bureau\n"
+                               "commune,bureau,inscrits,votants,blancs,nuls,exprimes,Claire DUVAL,Marc PEYRON\n"
+                               "Montval,1,1210,402,4,2,396,170,226\n"
+                               "Montval,2,1105,,,,,,\n"
+                               "Montval,3,980,,,,,,\n";
+
+#define PASSWORD "correct-horse-battery-77"
+
+typedef struct fixture {
+    char dir[64];
+    urne_store *store;
+    urne_app app;
+    int changes; /* how often the change hook ran */
+    int64_t election;
+    urne_user nobody, admin, sec, sec2, obs, com1, com2;
+} fixture;
+
+static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
+
+static void user(fixture *f, const char *name, urne_role role, int tier, urne_user *out) {
+    char err[300];
+    int64_t id = urne_users_create(f->store, NULL, "system", name, PASSWORD, role, tier, err, sizeof err);
+    if (id <= 0) fail_msg("%s", err);
+    assert_int_equal(urne_store_user_find(f->store, name, out, NULL, 0), 1);
+}
+
+static int setup(void **state) {
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    assert_true(sodium_init() >= 0);
+    snprintf(f->dir, sizeof f->dir, "/tmp/urne-test-app-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    char path[96], err[600];
+    snprintf(path, sizeof path, "%s/app.db", f->dir);
+    f->store = urne_store_open(path, err, sizeof err);
+    if (f->store == NULL) fail_msg("%s", err);
+    urne_import im = {.text = ELECTION, .len = sizeof ELECTION - 1, .source = "test.csv"};
+    f->election = urne_import_election(f->store, "system", &im, err, sizeof err);
+    if (f->election <= 0) fail_msg("%s", err);
+    user(f, "admin", URNE_ROLE_ADMIN, 1, &f->admin);
+    user(f, "sec", URNE_ROLE_SECRETARY, 1, &f->sec);
+    user(f, "sec2", URNE_ROLE_SECRETARY, 1, &f->sec2);
+    user(f, "obs", URNE_ROLE_OBSERVER, 1, &f->obs);
+    user(f, "com1", URNE_ROLE_COMMISSION, 1, &f->com1);
+    user(f, "com2", URNE_ROLE_COMMISSION, 2, &f->com2);
+    f->nobody.role = URNE_ROLE_PUBLIC;
+    if (urne_app_open(&f->app, f->store, err, sizeof err) < 0) fail_msg("%s", err);
+    f->app.changed = count_change;
+    f->app.changed_ctx = f;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    urne_app_close(&f->app);
+    urne_store_close(f->store);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc == 0 ? 0 : -1;
+}
+
+static int64_t audit_seq(fixture *f) {
+    int64_t seq;
+    char hash[URNE_AUDIT_HASH_HEX];
+    assert_int_equal(urne_app_audit_head(&f->app, &seq, hash), 0);
+    return seq;
+}
+
+/* Figures for one bureau of the fixture (2 candidates). */
+static urne_figures figures(int64_t inscrits, int64_t votants, int64_t a, int64_t b) {
+    urne_figures x = {.inscrits = inscrits, .votants = votants, .blancs = 0, .nuls = 0, .exprimes = -1, .nvotes = 2};
+    x.votes[0] = a;
+    x.votes[1] = b;
+    return x;
+}
+
+/* Run a use case expected to be refused with `want`, and check nothing changed. */
+#define REFUSED(f, want, call)                                                                                \
+    do {                                                                                                      \
+        int64_t seq_ = audit_seq(f);                                                                          \
+        int changes_ = (f)->changes;                                                                          \
+        urne_app_outcome o_;                                                                                  \
+        urne_app_status st_ = (call);                                                                         \
+        if (st_ != (want))                                                                                    \
+            fail_msg("%s: got %s, wanted %s (%s)", #call, urne_app_status_name(st_), urne_app_status_name(want), \
+                     o_.detail);                                                                              \
+        assert_int_equal(o_.status, st_);                                                                     \
+        assert_int_equal(audit_seq(f), seq_);                                                                 \
+        assert_int_equal((f)->changes, changes_);                                                             \
+        urne_app_outcome_free(&o_);                                                                           \
+    } while (0)
+
+static void assign(fixture *f, const urne_user *who, int64_t first, int64_t last) {
+    urne_app_outcome o;
+    assert_int_equal(urne_app_bureaux_assign(&f->app, &f->admin, who->name, f->election, first, last, &o), URNE_APP_OK);
+    assert_int_equal(o.number, last - first + 1);
+    urne_app_outcome_free(&o);
+}
+
+static void test_sheet_enter(void **state) {
+    fixture *f = *state;
+    urne_figures ok = figures(1105, 400, 150, 250), bad_count = ok, negative = figures(1105, 400, -1, 401),
+                 over = figures(1105, 1200, 500, 700);
+    bad_count.nvotes = 1;
+    REFUSED(f, URNE_APP_LOGIN_NEEDED, urne_app_sheet_enter(&f->app, &f->nobody, f->election, 1, &ok, 0, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_sheet_enter(&f->app, &f->obs, f->election, 1, &ok, 0, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_sheet_enter(&f->app, &f->admin, f->election, 1, &ok, 0, &o_));
+    REFUSED(f, URNE_APP_NO_ELECTION, urne_app_sheet_enter(&f->app, &f->sec, 99, 1, &ok, 0, &o_));
+    REFUSED(f, URNE_APP_NO_BUREAU, urne_app_sheet_enter(&f->app, &f->sec, f->election, 3, &ok, 0, &o_));
+    REFUSED(f, URNE_APP_NOT_ASSIGNED, urne_app_sheet_enter(&f->app, &f->sec, f->election, 1, &ok, 0, &o_));
+    assign(f, &f->sec, 1, 2);
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_sheet_enter(&f->app, &f->sec, f->election, 1, &bad_count, 0, &o_));
+    REFUSED(f, URNE_APP_IMPOSSIBLE, urne_app_sheet_enter(&f->app, &f->sec, f->election, 1, &negative, 1, &o_));
+    REFUSED(f, URNE_APP_CHECKS_FAILED, urne_app_sheet_enter(&f->app, &f->sec, f->election, 2, &over, 0, &o_));
+
+    /* Allowed: written, logged, held in memory, the hook run. */
+    int64_t seq = audit_seq(f);
+    int changes = f->changes;
+    urne_app_outcome o;
+    assert_int_equal(urne_app_sheet_enter(&f->app, &f->sec, f->election, 1, &ok, 0, &o), URNE_APP_OK);
+    assert_int_equal(o.state, URNE_SHEET_ENTERED);
+    assert_int_equal(o.checks.errors, 0);
+    urne_app_outcome_free(&o);
+    assert_int_equal(audit_seq(f), seq + 1);
+    assert_int_equal(f->changes, changes + 1);
+    urne_election *e = urne_app_election(&f->app, f->election);
+    assert_int_equal(e->info[1].state, URNE_SHEET_ENTERED);
+    assert_int_equal(e->round->sheets[1].votants, 400);
+    assert_int_equal(e->round->sheets[1].votes[1], 250);
+    urne_figures stored;
+    assert_int_equal(urne_store_bureau_figures(f->store, f->election, 1, &stored), 1);
+    assert_true(urne_figures_equal(&stored, &ok));
+
+    /* A sheet that breaks a consistency check is recorded when confirmed. */
+    assert_int_equal(urne_app_sheet_enter(&f->app, &f->sec, f->election, 2, &over, 1, &o), URNE_APP_OK);
+    assert_true(o.checks.errors > 0);
+    urne_app_outcome_free(&o);
+}
+
+/* Bureau 0 is counted from the import; contest it as com1 and return the dispute. */
+static int64_t contest(fixture *f) {
+    urne_app_outcome o;
+    assert_int_equal(urne_app_bureau_contest(&f->app, &f->com1, f->election, 0, "turnout looks wrong", &o),
+                     URNE_APP_OK);
+    assert_int_equal(o.state, URNE_SHEET_CONTESTED);
+    assert_int_equal(o.dispute.tier, 1);
+    assert_string_equal(o.dispute.state, "open");
+    assert_true(o.dispute.deadline[0] != 0);
+    int64_t id = o.dispute.id;
+    urne_app_outcome_free(&o);
+    return id;
+}
+
+static void test_contest_decide_escalate(void **state) {
+    fixture *f = *state;
+    REFUSED(f, URNE_APP_LOGIN_NEEDED, urne_app_bureau_contest(&f->app, &f->nobody, f->election, 0, "why not", &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_bureau_contest(&f->app, &f->sec, f->election, 0, "why not", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_bureau_contest(&f->app, &f->com1, f->election, 0, "", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_bureau_contest(&f->app, &f->com1, f->election, 0, NULL, &o_));
+    REFUSED(f, URNE_APP_STATE, urne_app_bureau_contest(&f->app, &f->com1, f->election, 1, "not counted yet", &o_));
+    int64_t d = contest(f);
+    REFUSED(f, URNE_APP_STATE, urne_app_bureau_contest(&f->app, &f->com1, f->election, 0, "once more", &o_));
+    REFUSED(f, URNE_APP_STATE, urne_app_election_publish(&f->app, &f->admin, f->election, &o_));
+
+    /* Decide: role, dispute, input, then allowed. */
+    urne_figures wrong = figures(1210, 402, 100, 100);
+    REFUSED(f, URNE_APP_FORBIDDEN,
+            urne_app_dispute_decide(&f->app, &f->admin, f->election, d, URNE_DECIDE_VALIDATE, NULL, "fine", &o_));
+    REFUSED(f, URNE_APP_NO_DISPUTE,
+            urne_app_dispute_decide(&f->app, &f->com1, f->election, d + 10, URNE_DECIDE_VALIDATE, NULL, "fine", &o_));
+    REFUSED(f, URNE_APP_CHECKS_FAILED,
+            urne_app_dispute_decide(&f->app, &f->com1, f->election, d, URNE_DECIDE_CORRECT, &wrong, "typo", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT,
+            urne_app_dispute_decide(&f->app, &f->com1, f->election, d, URNE_DECIDE_CORRECT, NULL, "typo", &o_));
+    urne_app_outcome o;
+    assert_int_equal(urne_app_dispute_decide(&f->app, &f->com1, f->election, d, URNE_DECIDE_VALIDATE, NULL,
+                                             "the sheet is right", &o),
+                     URNE_APP_OK);
+    assert_int_equal(o.state, URNE_SHEET_VALIDATED);
+    assert_string_equal(o.dispute.decision, "validate");
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_election(&f->app, f->election)->info[0].state, URNE_SHEET_VALIDATED);
+    REFUSED(f, URNE_APP_STATE,
+            urne_app_dispute_decide(&f->app, &f->com1, f->election, d, URNE_DECIDE_ANNUL, NULL, "again", &o_));
+
+    /* Escalate to the higher commission, which alone decides the appeal. */
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_dispute_escalate(&f->app, &f->sec, f->election, d, "appeal", &o_));
+    assert_int_equal(urne_app_dispute_escalate(&f->app, &f->admin, f->election, d, "appeal by the list", &o),
+                     URNE_APP_OK);
+    int64_t up = o.dispute.id;
+    assert_int_equal(o.dispute.tier, 2);
+    assert_int_equal(o.dispute.escalated_from, d);
+    urne_app_outcome_free(&o);
+    REFUSED(f, URNE_APP_STATE, urne_app_dispute_escalate(&f->app, &f->com1, f->election, up, "again", &o_));
+    REFUSED(f, URNE_APP_TIER,
+            urne_app_dispute_decide(&f->app, &f->com1, f->election, up, URNE_DECIDE_ANNUL, NULL, "annul", &o_));
+    assert_int_equal(urne_app_dispute_decide(&f->app, &f->com2, f->election, up, URNE_DECIDE_ANNUL, NULL,
+                                             "the count cannot be trusted", &o),
+                     URNE_APP_OK);
+    assert_int_equal(o.state, URNE_SHEET_ANNULLED);
+    urne_app_outcome_free(&o);
+    urne_election *e = urne_app_election(&f->app, f->election);
+    assert_int_equal(e->info[0].state, URNE_SHEET_ANNULLED);
+    assert_int_equal(e->round->sheets[0].votants, 0); /* annulled: reported, with no votes */
+    assert_int_equal(e->round->sheets[0].inscrits, 1210);
+}
+
+static void test_publish(void **state) {
+    fixture *f = *state;
+    REFUSED(f, URNE_APP_LOGIN_NEEDED, urne_app_election_publish(&f->app, &f->nobody, f->election, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_election_publish(&f->app, &f->com2, f->election, &o_));
+    REFUSED(f, URNE_APP_NO_ELECTION, urne_app_election_publish(&f->app, &f->admin, 42, &o_));
+    urne_app_outcome o;
+    assert_int_equal(urne_app_election_publish(&f->app, &f->admin, f->election, &o), URNE_APP_OK);
+    assert_int_equal(strlen(o.digest), 64);
+    urne_election *e = urne_app_election(&f->app, f->election);
+    assert_string_equal(e->meta.published_digest, o.digest);
+    assert_int_equal(o.number, URNE_UNIT_PARTIAL); /* two bureaux still missing */
+    urne_app_outcome_free(&o);
+    /* A contest after publication reopens it. */
+    contest(f);
+    assert_true(urne_app_election(&f->app, f->election)->meta.reopened_at[0] != 0);
+}
+
+static void test_assign_and_accounts(void **state) {
+    fixture *f = *state;
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_bureaux_assign(&f->app, &f->sec, "sec", f->election, 0, 0, &o_));
+    REFUSED(f, URNE_APP_NO_USER, urne_app_bureaux_assign(&f->app, &f->admin, "ghost", f->election, 0, 0, &o_));
+    REFUSED(f, URNE_APP_STATE, urne_app_bureaux_assign(&f->app, &f->admin, "com1", f->election, 0, 0, &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_bureaux_assign(&f->app, &f->admin, "sec", f->election, 0, 3, &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_bureaux_assign(&f->app, &f->admin, "sec", f->election, 2, 1, &o_));
+    assign(f, &f->sec2, 0, 2);
+    assert_int_equal(urne_app_is_assigned(&f->app, f->sec2.id, f->election, 2), 1);
+    assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 2), 0);
+
+    REFUSED(f, URNE_APP_FORBIDDEN,
+            urne_app_user_create(&f->app, &f->com1, "newbie", PASSWORD, URNE_ROLE_OBSERVER, 1, &o_));
+    REFUSED(f, URNE_APP_TAKEN, urne_app_user_create(&f->app, &f->admin, "sec", PASSWORD, URNE_ROLE_OBSERVER, 1, &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT,
+            urne_app_user_create(&f->app, &f->admin, "two words", PASSWORD, URNE_ROLE_OBSERVER, 1, &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT,
+            urne_app_user_create(&f->app, &f->admin, "newbie", "password", URNE_ROLE_OBSERVER, 1, &o_));
+    urne_app_outcome o;
+    assert_int_equal(urne_app_user_create(&f->app, &f->admin, "newbie", PASSWORD, URNE_ROLE_OBSERVER, 1, &o),
+                     URNE_APP_OK);
+    assert_true(o.id > 0);
+    urne_app_outcome_free(&o);
+    urne_user u;
+    assert_int_equal(urne_store_user_find(f->store, "newbie", &u, NULL, 0), 1);
+    assert_int_equal(u.role, URNE_ROLE_OBSERVER);
+}
+
+static void test_import(void **state) {
+    fixture *f = *state;
+    urne_import good = {.text = ELECTION, .len = sizeof ELECTION - 1, .source = "again.csv"};
+    static const char broken[] = "commune,bureau,inscrits,votants,blancs,nuls,exprimes,A\nX,1,10,20,0,0,20,20\n";
+    urne_import bad = {.text = broken, .len = sizeof broken - 1, .source = "broken.csv"};
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_election_import(&f->app, &f->com1, &good, &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_election_import(&f->app, &f->admin, &bad, &o_));
+    size_t before = f->app.nelections;
+    urne_app_outcome o;
+    assert_int_equal(urne_app_election_import(&f->app, &f->admin, &good, &o), URNE_APP_OK);
+    assert_non_null(urne_app_election(&f->app, o.id));
+    assert_int_equal(f->app.nelections, before + 1);
+    urne_app_outcome_free(&o);
+}
+
+static void test_status_names(void **state) {
+    (void)state;
+    for (urne_app_status s = URNE_APP_OK; s < URNE_APP_NSTATUSES; s++) {
+        assert_string_not_equal(urne_app_status_name(s), "?");
+        for (urne_app_status t = URNE_APP_OK; t < s; t++)
+            assert_string_not_equal(urne_app_status_name(s), urne_app_status_name(t));
+    }
+    assert_string_equal(urne_app_status_name(URNE_APP_NSTATUSES), "?");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sheet_enter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contest_decide_escalate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_assign_and_accounts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import, setup, teardown),
+        cmocka_unit_test(test_status_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
