@@ -41,6 +41,16 @@ static urne_app_status check_reason(const char *reason, urne_app_outcome *out) {
     return URNE_APP_OK;
 }
 
+/* What every récolement act checks first, before the lock: who may, and the
+ * reason given. Clears *out. */
+static urne_app_status begin_act(urne_app *app, const urne_user *actor, urne_action action, int64_t election,
+                                 const char *reason, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_app_status st = urne_app_may(app, actor, action, election, out);
+    if (st == URNE_APP_OK) st = check_reason(reason, out);
+    return out->status = st;
+}
+
 static void deadline_after(const char *at, int hours, char out[24]) {
     struct tm tm = {0};
     if (strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL) {
@@ -143,10 +153,8 @@ static urne_app_status contest_locked(urne_app *app, const urne_user *actor, int
 
 urne_app_status urne_app_bureau_contest(urne_app *app, const urne_user *actor, int64_t id, size_t bureau,
                                         const char *reason, urne_app_outcome *out) {
-    urne_app_outcome_init(out);
-    urne_app_status st = urne_app_may(app, actor, URNE_ACT_CONTEST, id, out);
-    if (st == URNE_APP_OK) st = check_reason(reason, out);
-    if (st != URNE_APP_OK) return out->status = st;
+    urne_app_status st = begin_act(app, actor, URNE_ACT_CONTEST, id, reason, out);
+    if (st != URNE_APP_OK) return st;
     pthread_mutex_lock(&app->lock);
     st = contest_locked(app, actor, id, bureau, reason, out);
     pthread_mutex_unlock(&app->lock);
@@ -265,10 +273,8 @@ static urne_app_status decide_locked(urne_app *app, const urne_user *actor, int6
 urne_app_status urne_app_dispute_decide(urne_app *app, const urne_user *actor, int64_t id, int64_t dispute,
                                         urne_decision decision, const urne_figures *corrected, const char *reason,
                                         urne_app_outcome *out) {
-    urne_app_outcome_init(out);
-    urne_app_status st = urne_app_may(app, actor, URNE_ACT_DECIDE, id, out);
-    if (st == URNE_APP_OK) st = check_reason(reason, out);
-    if (st != URNE_APP_OK) return out->status = st;
+    urne_app_status st = begin_act(app, actor, URNE_ACT_DECIDE, id, reason, out);
+    if (st != URNE_APP_OK) return st;
     pthread_mutex_lock(&app->lock);
     st = decide_locked(app, actor, id, dispute, decision, corrected, reason, out);
     pthread_mutex_unlock(&app->lock);
@@ -308,10 +314,8 @@ static urne_app_status escalate_locked(urne_app *app, const urne_user *actor, in
 
 urne_app_status urne_app_dispute_escalate(urne_app *app, const urne_user *actor, int64_t id, int64_t dispute,
                                           const char *reason, urne_app_outcome *out) {
-    urne_app_outcome_init(out);
-    urne_app_status st = urne_app_may(app, actor, URNE_ACT_ESCALATE, id, out);
-    if (st == URNE_APP_OK) st = check_reason(reason, out);
-    if (st != URNE_APP_OK) return out->status = st;
+    urne_app_status st = begin_act(app, actor, URNE_ACT_ESCALATE, id, reason, out);
+    if (st != URNE_APP_OK) return st;
     pthread_mutex_lock(&app->lock);
     st = escalate_locked(app, actor, id, dispute, reason, out);
     pthread_mutex_unlock(&app->lock);
