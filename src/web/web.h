@@ -1,8 +1,9 @@
 /*
  * web: the urne server's insides, shared by its files.
  *
- *   server.c    libmicrohttpd, requests, sessions, CSRF, throttling, access log,
- *               the page cache and the route table
+ *   server.c    libmicrohttpd: a request's life (CSRF, dispatch, access log), start
+ *               and stop; beside it, one concept each (server.h lists them): addr.c,
+ *               conns.c, clean.c, cache.c, throttle.c, request.c, session.c, reply.c
  *   actions.c   every change, as the application layer's use cases (app/): the
  *               request's fields in, the outcome's status out as an HTTP code and
  *               words in French and English
@@ -46,7 +47,7 @@ typedef struct urne_server {
     FILE *access_log;
     pthread_mutex_t log_lock;
     int secure_cookies;
-    struct urne_proxies *proxies; /* --trusted-proxy (server.c) */
+    struct urne_proxies *proxies; /* --trusted-proxy (addr.h) */
     struct urne_deadlines *deadlines; /* the header deadline's watchdog (deadline.h) */
 } urne_server;
 
@@ -60,7 +61,7 @@ json_t *urne_disputes_json(urne_app *app, int64_t election);
  * two, stored in *a then *b). 1 when the whole url matches. */
 int urne_route(const char *url, const char *pattern, int64_t *a, int64_t *b);
 
-/* ---- requests (server.c) ---- */
+/* ---- requests (server.c; request.c, session.c, reply.c, throttle.c, addr.c, cache.c) ---- */
 
 #define URNE_LANG_FR 0
 #define URNE_LANG_EN 1
@@ -86,7 +87,7 @@ typedef struct urne_req {
     int lang;
     int cacheable;           /* an anonymous GET: the response may be cached */
     unsigned long cache_gen; /* the cache's generation when the request began */
-    unsigned query_read;     /* the query arguments the handler read (server.c's cache keys on them) */
+    unsigned query_read;     /* the query arguments the handler read (cache.c keys on them) */
     int status;              /* for the access log */
     size_t sent;
     double started;

@@ -1,0 +1,379 @@
+/*
+ * cache: the response cache (what it keeps and when is in cache.h).
+ *
+ * A hash table of entries threaded on one least-recently-used list, under one
+ * mutex. An entry is either a response (its key: "R", the language, the path,
+ * then each noted query argument with its value, length-prefixed, or marked
+ * absent) or a path's record ("P", the language, the path), which says which
+ * arguments the responses of that path are keyed on; urne_cache_serve looks up the
+ * record first, builds the response's key from it, then looks that up. Both kinds
+ * count against the budget and age the same way.
+ *
+ * The query argument names the handlers read are numbered once, process-wide, so
+ * that a request carries them as a bit set (r->query_read).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cache.h"
+#include "reply.h"
+#include "server.h"
+
+/* The query arguments handlers read, by name: a request's query_read has bit i
+ * for query_names[i]. Handlers read a handful ("level", "unit"); a name beyond
+ * QUERY_NAMES makes the request uncacheable rather than mis-keyed. */
+#define QUERY_NAMES 16
+static char query_names[QUERY_NAMES][32];
+static size_t nquery_names;
+static pthread_mutex_t query_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int query_index(const char *name) {
+    int found = -1;
+    pthread_mutex_lock(&query_lock);
+    for (size_t i = 0; i < nquery_names && found < 0; i++)
+        if (strcmp(query_names[i], name) == 0) found = (int)i;
+    if (found < 0 && nquery_names < QUERY_NAMES && strlen(name) < sizeof query_names[0]) {
+        snprintf(query_names[nquery_names], sizeof query_names[0], "%s", name);
+        found = (int)nquery_names++;
+    }
+    pthread_mutex_unlock(&query_lock);
+    return found;
+}
+
+static const char *query_name(unsigned i) {
+    pthread_mutex_lock(&query_lock);
+    const char *n = i < nquery_names ? query_names[i] : "";
+    pthread_mutex_unlock(&query_lock);
+    return n; /* names are never changed once added */
+}
+
+void urne_cache_note_query(urne_req *r, const char *key) {
+    if (r->cacheable && strcmp(key, "lang") != 0) {
+        int i = query_index(key);
+        if (i < 0)
+            r->cacheable = 0;
+        else
+            r->query_read |= 1u << i;
+    }
+}
+
+/* A cached body, shared by the cache and the responses being sent from it. */
+typedef struct cache_blob {
+    atomic_uint refs;
+    size_t len;
+    char data[];
+} cache_blob;
+
+static void blob_release(cache_blob *b) {
+    if (b && atomic_fetch_sub(&b->refs, 1) == 1) free(b);
+}
+
+/* libmicrohttpd's callback when it is done with a response's body. */
+static void blob_release_data(void *data) { blob_release((cache_blob *)((char *)data - offsetof(cache_blob, data))); }
+
+/* An entry is a response (body set), or a path's record (body NULL): the query
+ * arguments the path's handler read, which the responses' keys are made of. Key,
+ * type and extra headers ("name\0value\0" pairs) are stored after the struct. */
+typedef struct cache_entry {
+    struct cache_entry *next;          /* in its bucket */
+    struct cache_entry *newer, *older; /* least recently used last */
+    size_t hash, bytes, keylen;
+    cache_blob *body;
+    unsigned names;
+    const char *key, *type, *headers;
+    size_t nheaders;
+} cache_entry;
+
+struct urne_cache {
+    pthread_mutex_t lock;
+    unsigned long gen;
+    size_t budget, used, count, nbuckets;
+    cache_entry **buckets;
+    cache_entry *newest, *oldest;
+};
+
+/* What an entry costs beyond its bytes: the struct, allocator overhead. */
+#define CACHE_OVERHEAD (sizeof(cache_entry) + 64)
+
+static size_t key_hash(const char *k, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 31));
+}
+
+/* A growable string for keys. */
+typedef struct keybuf {
+    char *s;
+    size_t len, cap;
+    int failed;
+} keybuf;
+
+static void kb_add(keybuf *k, const char *s, size_t n) {
+    if (k->failed) return;
+    if (k->len + n + 1 > k->cap) {
+        size_t cap = k->cap ? k->cap : 256;
+        while (cap < k->len + n + 1) cap *= 2;
+        char *p = realloc(k->s, cap);
+        if (p == NULL) {
+            k->failed = 1;
+            return;
+        }
+        k->s = p;
+        k->cap = cap;
+    }
+    memcpy(k->s + k->len, s, n);
+    k->len += n;
+    k->s[k->len] = 0;
+}
+
+/* The key of a path's record ("P", language, path) or of a response ("R",
+ * language, path, then each argument in `names` with its value, length-prefixed,
+ * or marked absent). malloc'ed; NULL when out of memory. */
+static char *cache_key(const urne_req *r, int record, unsigned names, size_t *len) {
+    keybuf k = {0};
+    char head[32];
+    snprintf(head, sizeof head, "%c%d|", record ? 'P' : 'R', r->lang);
+    kb_add(&k, head, strlen(head));
+    kb_add(&k, r->url, strlen(r->url));
+    for (unsigned i = 0; !record && i < QUERY_NAMES; i++) {
+        if (!(names & (1u << i))) continue;
+        const char *name = query_name(i);
+        const char *v = urne_server_mhd.lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+        char n[48];
+        snprintf(n, sizeof n, "\x1f%s", name);
+        kb_add(&k, n, strlen(n));
+        if (v) {
+            snprintf(n, sizeof n, "=%zu:", strlen(v));
+            kb_add(&k, n, strlen(n));
+            kb_add(&k, v, strlen(v));
+        } else
+            kb_add(&k, "!", 1);
+    }
+    if (k.failed) {
+        free(k.s);
+        return NULL;
+    }
+    *len = k.len;
+    return k.s;
+}
+
+static cache_entry *cache_find(urne_cache *c, const char *key, size_t len, size_t hash) {
+    if (c->nbuckets == 0) return NULL;
+    for (cache_entry *e = c->buckets[hash & (c->nbuckets - 1)]; e; e = e->next)
+        if (e->hash == hash && e->keylen == len && memcmp(e->key, key, len) == 0) return e;
+    return NULL;
+}
+
+static void lru_unlink(urne_cache *c, cache_entry *e) {
+    if (e->newer) e->newer->older = e->older; else c->newest = e->older;
+    if (e->older) e->older->newer = e->newer; else c->oldest = e->newer;
+    e->newer = e->older = NULL;
+}
+
+static void lru_front(urne_cache *c, cache_entry *e) {
+    e->older = c->newest;
+    e->newer = NULL;
+    if (c->newest) c->newest->newer = e;
+    c->newest = e;
+    if (c->oldest == NULL) c->oldest = e;
+}
+
+static void cache_touch(urne_cache *c, cache_entry *e) {
+    if (c->newest == e) return;
+    lru_unlink(c, e);
+    lru_front(c, e);
+}
+
+static void cache_remove(urne_cache *c, cache_entry *e) {
+    cache_entry **p = &c->buckets[e->hash & (c->nbuckets - 1)];
+    while (*p != e) p = &(*p)->next;
+    *p = e->next;
+    lru_unlink(c, e);
+    c->used -= e->bytes;
+    c->count--;
+    blob_release(e->body);
+    free(e);
+}
+
+/* Add e (not yet in the cache); grows the buckets to keep chains short. */
+static void cache_insert(urne_cache *c, cache_entry *e) {
+    if (c->count + 1 > c->nbuckets) {
+        size_t n = c->nbuckets ? c->nbuckets * 2 : 1024;
+        cache_entry **b = calloc(n, sizeof *b);
+        if (b) {
+            for (size_t i = 0; i < c->nbuckets; i++)
+                for (cache_entry *x = c->buckets[i], *next; x; x = next) {
+                    next = x->next;
+                    x->next = b[x->hash & (n - 1)];
+                    b[x->hash & (n - 1)] = x;
+                }
+            free(c->buckets);
+            c->buckets = b;
+            c->nbuckets = n;
+        }
+    }
+    if (c->nbuckets == 0) {
+        blob_release(e->body);
+        free(e);
+        return;
+    }
+    e->next = c->buckets[e->hash & (c->nbuckets - 1)];
+    c->buckets[e->hash & (c->nbuckets - 1)] = e;
+    lru_front(c, e);
+    c->used += e->bytes;
+    c->count++;
+    while (c->used > c->budget && c->oldest && c->oldest != e) cache_remove(c, c->oldest);
+}
+
+/* A new entry for key, owning body (may be NULL), with type and headers copied. */
+static cache_entry *entry_new(const char *key, size_t keylen, cache_blob *body, const char *type,
+                              const char *const *headers) {
+    size_t tlen = type ? strlen(type) + 1 : 1, hlen = 0, nh = 0;
+    for (size_t i = 0; headers && headers[i]; i += 2, nh++) hlen += strlen(headers[i]) + strlen(headers[i + 1]) + 2;
+    cache_entry *e = malloc(sizeof *e + keylen + 1 + tlen + hlen + 1);
+    if (e == NULL) return NULL;
+    memset(e, 0, sizeof *e);
+    char *p = (char *)(e + 1);
+    memcpy(p, key, keylen + 1);
+    e->key = p;
+    e->keylen = keylen;
+    e->hash = key_hash(key, keylen);
+    p += keylen + 1;
+    memcpy(p, type ? type : "", tlen);
+    e->type = p;
+    p += tlen;
+    e->headers = p;
+    e->nheaders = nh;
+    for (size_t i = 0; headers && headers[i]; i += 2)
+        for (int k = 0; k < 2; k++) {
+            size_t n = strlen(headers[i + k]) + 1;
+            memcpy(p, headers[i + k], n);
+            p += n;
+        }
+    e->body = body;
+    e->bytes = CACHE_OVERHEAD + keylen + tlen + hlen + (body ? sizeof *body + body->len : 0);
+    return e;
+}
+
+int urne_cache_serve(urne_req *r, enum MHD_Result *ret) {
+    urne_cache *c = r->srv->cache;
+    pthread_mutex_lock(&c->lock);
+    r->cache_gen = c->gen;
+    int off = c->budget == 0;
+    pthread_mutex_unlock(&c->lock);
+    if (off) return 0;
+    /* ?lang=fr|en on a page sets the language cookie: rendered, not cached. */
+    const char *lang = urne_server_mhd.lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "lang");
+    if (lang && (strcmp(lang, "fr") == 0 || strcmp(lang, "en") == 0) && strncmp(r->url, "/api/", 5) != 0) return 0;
+    size_t plen, klen;
+    char *pkey = cache_key(r, 1, 0, &plen);
+    if (pkey == NULL) return 0;
+    pthread_mutex_lock(&c->lock);
+    cache_entry *p = cache_find(c, pkey, plen, key_hash(pkey, plen));
+    unsigned names = p ? p->names : 0;
+    if (p) cache_touch(c, p);
+    pthread_mutex_unlock(&c->lock);
+    free(pkey);
+    if (p == NULL) return 0;
+    char *key = cache_key(r, 0, names, &klen);
+    if (key == NULL) return 0;
+    struct MHD_Response *resp = NULL;
+    size_t len = 0;
+    pthread_mutex_lock(&c->lock);
+    cache_entry *e = c->gen == r->cache_gen ? cache_find(c, key, klen, key_hash(key, klen)) : NULL;
+    if (e && e->body) {
+        cache_touch(c, e);
+        atomic_fetch_add(&e->body->refs, 1);
+        resp = urne_server_mhd.create_response_from_buffer_with_free_callback(e->body->len, e->body->data,
+                                                                              blob_release_data);
+        if (resp == NULL)
+            blob_release(e->body);
+        else {
+            urne_reply_headers(resp, e->type, 1, NULL, e->headers, e->nheaders);
+            urne_server_mhd.add_response_header(resp, "X-Cache", "hit"); /* for operators and tests */
+            len = e->body->len;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    free(key);
+    if (resp == NULL) return 0;
+    *ret = urne_server_mhd.queue_response(r->conn, 200, resp);
+    urne_server_mhd.destroy_response(resp);
+    r->status = 200;
+    r->sent = len;
+    return 1;
+}
+
+void urne_cache_store(urne_req *r, const char *type, const char *body, size_t len, const char *const *headers) {
+    urne_cache *c = r->srv->cache;
+    for (size_t i = 0; headers && headers[i]; i += 2)
+        if (strcasecmp(headers[i], "Set-Cookie") == 0) return;
+    if (c->budget == 0 || len > c->budget / 8) return;
+    size_t plen, klen;
+    cache_blob *b = malloc(sizeof *b + (len ? len : 1));
+    if (b == NULL) return;
+    atomic_init(&b->refs, 1);
+    b->len = len;
+    memcpy(b->data, body, len);
+    char *pkey = cache_key(r, 1, 0, &plen), *key = cache_key(r, 0, r->query_read, &klen);
+    cache_entry *rec = pkey ? entry_new(pkey, plen, NULL, NULL, NULL) : NULL;
+    cache_entry *e = key ? entry_new(key, klen, b, type, headers) : NULL;
+    free(pkey);
+    free(key);
+    if (rec == NULL || e == NULL) {
+        free(rec);
+        free(e);
+        free(b);
+        return;
+    }
+    rec->names = r->query_read;
+    pthread_mutex_lock(&c->lock);
+    if (c->gen == r->cache_gen) {
+        cache_entry *old = cache_find(c, rec->key, rec->keylen, rec->hash);
+        if (old) {
+            old->names = rec->names; /* what the handler reads now */
+            cache_touch(c, old);
+            free(rec);
+        } else
+            cache_insert(c, rec);
+        rec = NULL;
+        if (cache_find(c, e->key, e->keylen, e->hash) == NULL) {
+            cache_insert(c, e);
+            e = NULL;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    free(rec);
+    if (e) {
+        blob_release(e->body);
+        free(e);
+    }
+}
+
+void urne_cache_clear(urne_server *srv) {
+    urne_cache *c = srv->cache;
+    pthread_mutex_lock(&c->lock);
+    while (c->oldest) cache_remove(c, c->oldest);
+    c->gen++;
+    pthread_mutex_unlock(&c->lock);
+}
+
+urne_cache *urne_cache_new(size_t budget) {
+    urne_cache *c = calloc(1, sizeof *c);
+    if (c == NULL) return NULL;
+    pthread_mutex_init(&c->lock, NULL);
+    c->budget = budget;
+    return c;
+}
+
+void urne_cache_free(urne_cache *c) {
+    if (c == NULL) return;
+    free(c->buckets);
+    free(c);
+}

@@ -1,0 +1,49 @@
+/*
+ * cache: anonymous GET responses, kept whole.
+ *
+ * On election night the results pages are read far more than they change, so a
+ * response to a GET made without a session (no cookie, no Authorization) is kept
+ * and sent again as it is, with `X-Cache: hit`, until anything changes: every
+ * committed change clears the whole cache (urne_cache_clear, in web.h, through the
+ * application's change hook). A generation number, taken when the request begins,
+ * keeps a page rendered before a change from being stored after it.
+ *
+ * The key is the request as its handler saw it: the language, the path, and the
+ * query arguments the handler read for that path (each path has a record of them,
+ * kept in the cache too), so that `?format=f1`, `?format=f2`... all find the one
+ * page, and an argument the handler never read cannot multiply the entries.
+ *
+ * The cache holds at most its budget in bytes, dropping the least recently used
+ * entries; a body is shared with the responses being sent from it (reference
+ * counted), not copied. A budget of 0 turns it off.
+ */
+#ifndef URNE_WEB_CACHE_H
+#define URNE_WEB_CACHE_H
+
+#include "web.h"
+
+/* A cache of at most budget bytes (0: off), empty. NULL when out of memory. */
+urne_cache *urne_cache_new(size_t budget);
+/* Free c and what it holds; responses still being sent keep their bodies. */
+void urne_cache_free(urne_cache *c);
+
+/* Send r's cached response if there is one: 1 when sent (*ret set, r's status and
+ * sent bytes filled), else 0 and the caller renders it. Records the cache's
+ * generation in r either way, for urne_cache_store. For a request marked
+ * cacheable only; a page asked with ?lang=fr|en sets the language cookie, so it
+ * is never served from the cache. */
+int urne_cache_serve(urne_req *r, enum MHD_Result *ret);
+
+/* Keep a 200 response to a cacheable request, with its type and its headers (a
+ * NULL-ended array of name, value; copied), unless the cache changed since the
+ * request began, a header sets a cookie, or it would take more than an eighth of
+ * the budget. The body is copied. */
+void urne_cache_store(urne_req *r, const char *type, const char *body, size_t len, const char *const *headers);
+
+/* Note that r's handler read query argument key (urne_req_query): the response's
+ * key will hold its value. "lang" is not noted (the language is in every key); a
+ * name beyond the sixteen the cache can tell apart makes r uncacheable rather
+ * than mis-keyed. Does nothing for a request that is not cacheable. */
+void urne_cache_note_query(urne_req *r, const char *key);
+
+#endif

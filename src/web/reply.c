@@ -1,0 +1,97 @@
+/*
+ * reply: sending a response, whoever builds it.
+ *
+ * Every response (a page, the API's JSON, an error, a redirect, a cached page)
+ * gets its headers from one function, urne_reply_headers: the type, a
+ * Content-Security-Policy that allows no inline script or style and no framing,
+ * nosniff, DENY and the referrer policy, then "Cache-Control: no-store" unless
+ * the response may be cached, then the handler's own. There is no second way to
+ * send a response that could forget them.
+ *
+ * A 200 answer to a cacheable request (an anonymous GET) is handed to the cache
+ * (cache.h) as it is sent. Redirects and JSON errors are never cached.
+ */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "reply.h"
+#include "server.h"
+
+/* Sent with every response (urne_reply_headers). No inline script or style, nothing
+ * from elsewhere, no framing by another site, forms posted only here. */
+static const char *const security_headers[][2] = {
+    {"Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
+    {"Referrer-Policy", "same-origin"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+};
+
+void urne_reply_headers(struct MHD_Response *resp, const char *type, int cacheable, const char *const *extra,
+                        const char *packed, size_t npacked) {
+    urne_server_mhd.add_response_header(resp, "Content-Type", type);
+    for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+        urne_server_mhd.add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+    if (!cacheable) urne_server_mhd.add_response_header(resp, "Cache-Control", "no-store");
+    for (size_t i = 0; extra && extra[i]; i += 2) urne_server_mhd.add_response_header(resp, extra[i], extra[i + 1]);
+    for (size_t i = 0; packed && i < npacked; i++) {
+        const char *name = packed, *value = name + strlen(name) + 1;
+        urne_server_mhd.add_response_header(resp, name, value);
+        packed = value + strlen(value) + 1;
+    }
+}
+
+enum MHD_Result urne_reply_full(urne_req *r, unsigned status, const char *type, const char *body, size_t len,
+                                const char *const *headers) {
+    struct MHD_Response *resp = urne_server_mhd.create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (resp == NULL) return MHD_NO;
+    urne_reply_headers(resp, type, r->cacheable, headers, NULL, 0);
+    enum MHD_Result ret = urne_server_mhd.queue_response(r->conn, status, resp);
+    urne_server_mhd.destroy_response(resp);
+    r->status = (int)status;
+    r->sent = len;
+    if (r->cacheable && status == 200) urne_cache_store(r, type, body, len, headers);
+    return ret;
+}
+
+enum MHD_Result urne_reply(urne_req *r, unsigned status, const char *type, const char *body, size_t len) {
+    return urne_reply_full(r, status, type, body, len, NULL);
+}
+
+enum MHD_Result urne_redirect(urne_req *r, const char *location, const char *set_cookie) {
+    const char *h[] = {"Location", location, set_cookie ? "Set-Cookie" : NULL, set_cookie, NULL};
+    r->cacheable = 0;
+    return urne_reply_full(r, 303, "text/plain; charset=utf-8", "", 0, h);
+}
+
+enum MHD_Result urne_reply_json_error(urne_req *r, unsigned status, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *o = json_pack("{s:s, s:i}", "error", msg, "status", (int)status);
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    r->cacheable = 0;
+    enum MHD_Result ret = urne_reply(r, status, "application/json", text ? text : "{}", text ? strlen(text) : 2);
+    free(text);
+    return ret;
+}
+
+enum MHD_Result urne_reply_refuse(urne_req *r, unsigned status, const char *msg) {
+    if (strncmp(r->url, "/api/", 5) == 0) return urne_reply_json_error(r, status, "%s", msg);
+    urne_buf b = {0};
+    urne_buf_puts(&b, "<!doctype html><meta charset=utf-8><title>urne</title><p>");
+    urne_buf_html(&b, msg);
+    urne_buf_puts(&b, "</p><p><a href=\"/\">urne</a></p>");
+    size_t len;
+    char *body = urne_buf_take(&b, &len);
+    enum MHD_Result ret = urne_reply(r, status, "text/html; charset=utf-8", body ? body : "", body ? len : 0);
+    free(body);
+    return ret;
+}

@@ -1,0 +1,23 @@
+/*
+ * reply.h: the response helpers the server's own files share. What handlers call
+ * (urne_reply, urne_reply_full, urne_redirect, urne_reply_json_error) is in web.h;
+ * why every response goes through urne_reply_headers is in reply.c.
+ */
+#ifndef URNE_WEB_REPLY_H
+#define URNE_WEB_REPLY_H
+
+#include "web.h"
+
+/* Set the headers of a response, the cache's included: Content-Type type, the
+ * security headers, "Cache-Control: no-store" unless cacheable, then the
+ * handler's own, given as a NULL-ended array of name, value (extra, may be NULL)
+ * or as npacked "name\0value\0" pairs one after the other (packed, from the
+ * cache; may be NULL). */
+void urne_reply_headers(struct MHD_Response *resp, const char *type, int cacheable, const char *const *extra,
+                        const char *packed, size_t npacked);
+
+/* Refuse r with status and msg (one sentence, in r's language): a JSON error for
+ * the API (/api/...), else a short HTML page with msg, escaped, and a link home. */
+enum MHD_Result urne_reply_refuse(urne_req *r, unsigned status, const char *msg);
+
+#endif

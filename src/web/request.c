@@ -1,0 +1,206 @@
+/*
+ * request: what a request says, read once for its handler: the body's fields, the
+ * query arguments and the language.
+ *
+ * A body is a form (application/x-www-form-urlencoded) or a JSON object; either
+ * way it is flattened into one list of fields, names and values as text, so that
+ * a page's form and an API client's JSON go through the same handler and the same
+ * checks. A JSON array becomes key.0, key.1...; a boolean becomes "true" or
+ * "false", never 1 or 0, so that a figure sent as true is refused as not a whole
+ * number rather than counted. Nested objects and arrays of arrays are refused:
+ * nothing in urne takes them. Every name and value must be clean text (clean.h)
+ * and every name appear once: a repeated field is refused, not silently shadowed.
+ * Any other type of body (text/csv, an imported file) is kept as it is.
+ *
+ * The query is libmicrohttpd's, already unescaped and checked (clean.h); reading
+ * an argument through urne_req_query also tells the cache (cache.h) what the
+ * response depends on.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cache.h"
+#include "clean.h"
+#include "request.h"
+#include "server.h"
+
+const char *urne_req_param(const urne_req *r, const char *key) {
+    for (size_t i = 0; i < r->nparams; i++)
+        if (strcmp(r->params[i].key, key) == 0) return r->params[i].value;
+    return NULL;
+}
+
+const char *urne_req_query(const urne_req *r, const char *key) {
+    /* The cache keys a response on the arguments its handler read: note them
+     * (the language is the request's already). The request is ours to change: the
+     * const is the handlers' promise, not the object's. */
+    urne_cache_note_query((urne_req *)r, key);
+    return urne_server_mhd.lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/* Add a body field. A field's name is clean one-line text and its value clean text
+ * (line breaks allowed), each given once: a broken byte or a repeated field is
+ * refused (400) rather than stored, cut at a NUL, or silently shadowed. 0, or -1
+ * with the reason in why. */
+static int add_param(urne_req *r, const char *k, size_t klen, const char *v, size_t vlen, char *why, size_t size) {
+    if (r->nparams >= 4096) {
+        snprintf(why, size, "too many fields (at most 4096)");
+        return -1;
+    }
+    if (!urne_clean_text((const unsigned char *)k, klen, 0)) {
+        snprintf(why, size, "a field's name holds a control character or is not UTF-8");
+        return -1;
+    }
+    if (!urne_clean_text((const unsigned char *)v, vlen, 1)) {
+        snprintf(why, size, "field '%.*s': a control character or bytes that are not UTF-8",
+                 (int)(klen < 64 ? klen : 64), k);
+        return -1;
+    }
+    for (size_t i = 0; i < r->nparams; i++)
+        if (strlen(r->params[i].key) == klen && memcmp(r->params[i].key, k, klen) == 0) {
+            snprintf(why, size, "field '%.*s' is given twice", (int)(klen < 64 ? klen : 64), k);
+            return -1;
+        }
+    urne_param *p = realloc(r->params, (r->nparams + 1) * sizeof *p);
+    if (p == NULL) return -1;
+    r->params = p;
+    char *key = strndup(k, klen), *value = strndup(v, vlen);
+    if (key == NULL || value == NULL) {
+        free(key);
+        free(value);
+        snprintf(why, size, "out of memory");
+        return -1;
+    }
+    r->params[r->nparams++] = (urne_param){key, value};
+    return 0;
+}
+
+/* Decode a form's %XX and '+' in place; (size_t)-1 when a '%' is not followed by
+ * two hexadecimal digits. */
+static size_t url_decode(char *s, size_t n) {
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+')
+            s[o++] = ' ';
+        else if (s[i] == '%') {
+            int hi = i + 1 < n ? urne_clean_hex(s[i + 1]) : -1, lo = i + 2 < n ? urne_clean_hex(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0) return (size_t)-1;
+            s[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else
+            s[o++] = s[i];
+    }
+    return o;
+}
+
+static int parse_form(urne_req *r, char *why, size_t size) {
+    char *p = r->body, *end = r->body + r->body_len;
+    while (p < end) {
+        char *amp = memchr(p, '&', (size_t)(end - p));
+        if (amp == NULL) amp = end;
+        char *eq = memchr(p, '=', (size_t)(amp - p));
+        char *kend = eq ? eq : amp;
+        size_t klen = url_decode(p, (size_t)(kend - p));
+        size_t vlen = eq ? url_decode(eq + 1, (size_t)(amp - eq - 1)) : 0;
+        if (klen == (size_t)-1 || vlen == (size_t)-1) {
+            snprintf(why, size, "the form holds a '%%' not followed by two hexadecimal digits");
+            return -1;
+        }
+        if (klen && add_param(r, p, klen, eq ? eq + 1 : "", vlen, why, size) < 0) return -1;
+        p = amp + 1;
+    }
+    return 0;
+}
+
+/* A JSON body's member as fields: strings as they are, numbers written out,
+ * booleans as "true"/"false" (so that a figure given as true is refused as not a
+ * whole number, not counted as 1), arrays flattened to key.0, key.1... 0, or -1
+ * with the reason in why. */
+static int add_json_value(urne_req *r, const char *key, json_t *v, char *why, size_t size) {
+    char num[32];
+    size_t klen = strlen(key);
+    if (json_is_string(v)) return add_param(r, key, klen, json_string_value(v), json_string_length(v), why, size);
+    if (json_is_integer(v)) {
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+        return add_param(r, key, klen, num, strlen(num), why, size);
+    }
+    if (json_is_real(v)) {
+        snprintf(num, sizeof num, "%.17g", json_real_value(v));
+        return add_param(r, key, klen, num, strlen(num), why, size);
+    }
+    if (json_is_boolean(v)) {
+        const char *t = json_is_true(v) ? "true" : "false";
+        return add_param(r, key, klen, t, strlen(t), why, size);
+    }
+    if (json_is_null(v)) return add_param(r, key, klen, "", 0, why, size);
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) {
+            size_t kcap = klen + 24;
+            char *k = malloc(kcap);
+            if (k == NULL) {
+                snprintf(why, size, "out of memory");
+                return -1;
+            }
+            snprintf(k, kcap, "%s.%zu", key, i); /* fits: 20 digits at most */
+            int rc = json_is_array(x) || json_is_object(x) ? -2 : add_json_value(r, k, x, why, size);
+            free(k);
+            if (rc == -2) snprintf(why, size, "field '%.64s': nested arrays and objects are not accepted", key);
+            if (rc < 0) return -1;
+        }
+        return 0;
+    }
+    snprintf(why, size, "field '%.64s': nested objects are not accepted", key);
+    return -1;
+}
+
+int urne_req_parse_body(urne_req *r, char *why, size_t size) {
+    const char *type = urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    if (r->body_len == 0 || type == NULL) return 0;
+    if (strncasecmp(type, "application/json", 16) == 0) {
+        json_error_t err;
+        json_t *o = json_loadb(r->body, r->body_len, 0, &err);
+        r->is_json = 1;
+        if (!json_is_object(o)) {
+            snprintf(why, size, "the body is not a JSON object (line %d, column %d: %s)", err.line, err.column,
+                     o ? "expected an object" : err.text);
+            json_decref(o);
+            return -1;
+        }
+        const char *k;
+        json_t *v;
+        json_object_foreach(o, k, v) {
+            if (add_json_value(r, k, v, why, size) < 0) {
+                json_decref(o);
+                return -1;
+            }
+        }
+        json_decref(o);
+        return 0;
+    }
+    if (strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0) {
+        if (parse_form(r, why, size) < 0) return -1;
+    }
+    return 0; /* any other type (text/csv): the body is kept as it is, for imports */
+}
+
+void urne_req_pick_lang(urne_req *r) {
+    const char *q = urne_req_query(r, "lang");
+    const char *c = urne_server_mhd.lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_lang");
+    const char *a = urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Language");
+    const char *pick = q ? q : c ? c : NULL;
+    /* Pages speak French unless asked otherwise; the API speaks English, like the
+     * rest of urne's programming surface, unless the client prefers French. */
+    int api = strncmp(r->url, "/api/", 5) == 0;
+    if (pick)
+        r->lang = strncmp(pick, "en", 2) == 0 ? URNE_LANG_EN : URNE_LANG_FR;
+    else if (a)
+        r->lang = strncmp(a, "fr", 2) == 0 ? URNE_LANG_FR : strncmp(a, "en", 2) == 0 ? URNE_LANG_EN
+                                                        : api ? URNE_LANG_EN : URNE_LANG_FR;
+    else
+        r->lang = api ? URNE_LANG_EN : URNE_LANG_FR;
+}

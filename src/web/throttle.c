@@ -1,0 +1,190 @@
+/*
+ * throttle: failed logins, counted and made to wait (the rule is in web.h, at
+ * urne_throttle_blocked).
+ *
+ * Guessing passwords is slowed per (account, address) pair, not per account: an
+ * attacker who fails on someone's account from elsewhere must not lock its owner
+ * out, so the owner's own pair, which has not failed, is never held back. An
+ * address is counted too, across all the accounts it tries, so that one address
+ * spraying many accounts soon waits after each failure.
+ *
+ * The counts live in fixed tables (struct urne_throttle below): memory does not
+ * grow with the attack, and a full set forgets its longest idle slot, preferring
+ * one that is not holding a wait.
+ *
+ * Starting a wait, and the first refusal during it, are logged on standard error
+ * (the server's own log); every refusal is in the access log as a 429.
+ */
+#include <pthread.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+#include "throttle.h"
+
+#define PAIR_FAILURES 5     /* failures of one (account, address) pair before it waits */
+#define ADDR_FAILURES 30    /* failures from one address before its failed pairs wait after one */
+#define THROTTLE_PAUSE 60   /* the first wait, doubled at each further failure... */
+#define THROTTLE_MAX 900    /* ...up to this */
+#define THROTTLE_QUIET 900  /* failures are forgotten after this long without one */
+#define THROTTLE_WAYS 8
+#define PAIR_SETS 4096
+#define ADDR_SETS 1024
+
+/* A pair or an address, by a keyed hash of its text (0: an empty slot). */
+typedef struct throttle_slot {
+    uint64_t key;
+    int failures;
+    int told; /* a refusal during the current wait was logged: once is enough */
+    double last, blocked_until;
+} throttle_slot;
+
+/* Set-associative tables: a key lives in one set of THROTTLE_WAYS slots, chosen by
+ * a hash keyed with a secret, so nobody can aim at the set of someone else's pair
+ * to push it out. A full set gives up its longest-idle slot not held back. */
+struct urne_throttle {
+    pthread_mutex_t lock;
+    unsigned char secret[crypto_shorthash_KEYBYTES];
+    throttle_slot pairs[PAIR_SETS][THROTTLE_WAYS];
+    throttle_slot addrs[ADDR_SETS][THROTTLE_WAYS];
+};
+
+urne_throttle *urne_throttle_new(void) {
+    urne_throttle *t = calloc(1, sizeof *t);
+    if (t == NULL) return NULL;
+    pthread_mutex_init(&t->lock, NULL);
+    randombytes_buf(t->secret, sizeof t->secret);
+    return t;
+}
+
+void urne_throttle_free(urne_throttle *t) { free(t); }
+
+static uint64_t throttle_key(const urne_throttle *t, const char *addr, const char *name) {
+    size_t a = strlen(addr), n = name ? strlen(name) : 0;
+    unsigned char h[crypto_shorthash_BYTES];
+    char *text = malloc(a + n + 2);
+    if (text == NULL) return 1;
+    memcpy(text, addr, a + 1);
+    if (name) memcpy(text + a + 1, name, n + 1);
+    crypto_shorthash(h, (const unsigned char *)text, name ? a + n + 2 : a, t->secret);
+    free(text);
+    uint64_t k;
+    memcpy(&k, h, sizeof k);
+    return k ? k : 1;
+}
+
+static throttle_slot *throttle_find(throttle_slot (*sets)[THROTTLE_WAYS], size_t nsets, uint64_t key, int create,
+                                    double now) {
+    throttle_slot *set = sets[(key >> 7) % nsets], *victim = NULL;
+    for (size_t i = 0; i < THROTTLE_WAYS; i++)
+        if (set[i].key == key) return &set[i];
+    if (!create) return NULL;
+    for (size_t i = 0; i < THROTTLE_WAYS; i++) {
+        throttle_slot *s = &set[i];
+        if (s->key == 0) {
+            victim = s;
+            break;
+        }
+        int held = s->blocked_until > now;
+        if (victim == NULL || (victim->blocked_until > now && !held) ||
+            ((victim->blocked_until > now) == held && s->last < victim->last))
+            victim = s;
+    }
+    memset(victim, 0, sizeof *victim);
+    victim->key = key;
+    return victim;
+}
+
+/* The failures a slot still counts (forgotten after a quiet spell). */
+static int throttle_failures(const throttle_slot *s, double now) {
+    if (s == NULL) return 0;
+    return s->blocked_until <= now && now - s->last > THROTTLE_QUIET ? 0 : s->failures;
+}
+
+/* Count a failure; returns the wait it starts (0: none). */
+static double throttle_fail(throttle_slot *s, int limit, double now) {
+    s->failures = throttle_failures(s, now) + 1;
+    s->last = now;
+    s->told = 0;
+    if (s->failures < limit) return 0;
+    double pause = THROTTLE_PAUSE;
+    for (int i = limit; i < s->failures && pause < THROTTLE_MAX; i++) pause *= 2;
+    if (pause > THROTTLE_MAX) pause = THROTTLE_MAX;
+    s->blocked_until = now + pause;
+    return pause;
+}
+
+/* A name from a request, fit for a log line: printable ASCII without quotes or
+ * backslashes, at most 64 bytes. */
+static void log_safe(const char *in, char *out, size_t size) {
+    size_t o = 0;
+    for (; in && *in && o + 1 < size && o < 64; in++)
+        out[o++] = (unsigned char)*in >= 0x20 && (unsigned char)*in < 0x7f && *in != '"' && *in != '\\' ? *in : '?';
+    out[o] = 0;
+}
+
+/* One line on standard error, the server's own log (the access log keeps one line
+ * per request; a refused login is there too, as a 429):
+ *   urne: login throttled: address 10.0.0.7, account "obs", 5 failures, wait 60 s
+ * The event is "login throttled" (a pair starts a wait), "login refused" (the
+ * first attempt during a wait; the next ones are only in the access log, as 429s)
+ * or "address throttled" (the address's failed pairs now wait after one failure). */
+static void throttle_log(urne_server *srv, const char *event, const char *addr, const char *name, int failures,
+                         int wait) {
+    char who[80], at[24];
+    log_safe(name, who, sizeof who);
+    urne_store_now(at);
+    pthread_mutex_lock(&srv->log_lock);
+    if (*who)
+        fprintf(stderr, "urne: %s %s: address %s, account \"%s\", %d failure%s, wait %d s\n", at, event,
+                addr ? addr : "?", who, failures, failures == 1 ? "" : "s", wait);
+    else
+        fprintf(stderr, "urne: %s %s: address %s, %d failure%s, wait %d s\n", at, event, addr ? addr : "?", failures,
+                failures == 1 ? "" : "s", wait);
+    fflush(stderr);
+    pthread_mutex_unlock(&srv->log_lock);
+}
+
+int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, int *retry_after) {
+    urne_throttle *t = srv->throttle;
+    addr = addr ? addr : "?";
+    uint64_t kp = throttle_key(t, addr, name ? name : ""), ka = throttle_key(t, addr, NULL);
+    double now = urne_server_now(), wait = 0;
+    pthread_mutex_lock(&t->lock);
+    throttle_slot *p = throttle_find(t->pairs, PAIR_SETS, kp, 0, now);
+    throttle_slot *a = throttle_find(t->addrs, ADDR_SETS, ka, 0, now);
+    int failures = throttle_failures(p, now), tell = 0;
+    if (p && p->blocked_until > now) wait = p->blocked_until - now;
+    if (failures > 0 && a && a->blocked_until > now && a->blocked_until - now > wait) wait = a->blocked_until - now;
+    if (wait > 0 && !p->told) tell = p->told = 1;
+    pthread_mutex_unlock(&t->lock);
+    *retry_after = wait > 0 ? (int)wait + 1 : 0;
+    if (tell) throttle_log(srv, "login refused", addr, name, failures, *retry_after);
+    return wait > 0;
+}
+
+void urne_throttle_record(urne_server *srv, const char *name, const char *addr, int success) {
+    urne_throttle *t = srv->throttle;
+    addr = addr ? addr : "?";
+    uint64_t kp = throttle_key(t, addr, name ? name : ""), ka = throttle_key(t, addr, NULL);
+    double now = urne_server_now(), pair_wait = 0, addr_wait = 0;
+    int failures = 0, addr_failures = 0;
+    pthread_mutex_lock(&t->lock);
+    if (success) {
+        throttle_slot *p = throttle_find(t->pairs, PAIR_SETS, kp, 0, now);
+        if (p) memset(p, 0, sizeof *p);
+    } else {
+        throttle_slot *p = throttle_find(t->pairs, PAIR_SETS, kp, 1, now);
+        throttle_slot *a = throttle_find(t->addrs, ADDR_SETS, ka, 1, now);
+        pair_wait = throttle_fail(p, PAIR_FAILURES, now);
+        addr_wait = throttle_fail(a, ADDR_FAILURES, now);
+        failures = p->failures;
+        addr_failures = a->failures;
+    }
+    pthread_mutex_unlock(&t->lock);
+    if (pair_wait > 0) throttle_log(srv, "login throttled", addr, name, failures, (int)pair_wait);
+    if (addr_wait > 0) throttle_log(srv, "address throttled", addr, NULL, addr_failures, (int)addr_wait);
+}
