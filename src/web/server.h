@@ -8,7 +8,7 @@
  * (session.c) and writing a response (reply.c). What handlers may call is in
  * web.h; what the server's files call of each other is in the file's own header.
  * This one holds the two things all of them use: libmicrohttpd's functions and a
- * clock.
+ * clock. (serve.h is the other side: the one thing the command line sees.)
  */
 #ifndef URNE_WEB_SERVER_H
 #define URNE_WEB_SERVER_H
