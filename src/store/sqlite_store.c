@@ -72,6 +72,9 @@ static const char *const migrations[] = {
     "ALTER TABLE elections ADD COLUMN previous_digest TEXT;"
     "ALTER TABLE elections ADD COLUMN previous_reopened_at TEXT;"
     "ALTER TABLE elections ADD COLUMN previous_reopened_reason TEXT;",
+    /* 3: the notices (the example component) */
+    "CREATE TABLE notices(id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
+    "  published_at TEXT NOT NULL, published_by TEXT NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -269,4 +272,5 @@ const urne_store_ops urne_sqlite_ops = {
     .elections = &urne_sqlite_election_ops,
     .disputes = &urne_sqlite_dispute_ops,
     .audit = &urne_sqlite_audit_ops,
+    .notices = &urne_sqlite_notice_ops,
 };

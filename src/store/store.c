@@ -256,6 +256,21 @@ int urne_store_reopen(urne_store *s, int64_t election, const char *at, const cha
     return s->ops->elections->reopen(s, election, at, reason);
 }
 
+/* ---- notices ---- */
+
+int64_t urne_store_notice_put(urne_store *s, const urne_notice *n) {
+    assert(n != NULL);
+    if (FIELD(s, n, title, "a notice's title") < 0 || FIELD(s, n, body, "a notice's body") < 0 ||
+        FIELD(s, n, published_at, "a notice's time") < 0 || FIELD(s, n, published_by, "a notice's author") < 0)
+        return -1;
+    return s->ops->notices->put(s, n);
+}
+
+int urne_store_notice_each(urne_store *s, int (*fn)(const urne_notice *n, void *ctx), void *ctx) {
+    assert(fn != NULL);
+    return s->ops->notices->each(s, fn, ctx);
+}
+
 /* ---- disputes ---- */
 
 /* The texts of d a dispute's row receives when it opens. */

@@ -17,6 +17,7 @@
  *   store_disputes.h   the commission's disputes (récolement)
  *   store_audit.h      the audit log, what its entries record, and the rows as
  *                      stored for `urne audit verify`
+ *   store_notices.h    the notices administrators publish (the example component)
  *
  * Transactions: every mutation runs between urne_store_begin and urne_store_commit
  * (or urne_store_rollback), and appends its audit entry inside the same
@@ -42,6 +43,7 @@ typedef struct urne_store urne_store;
 #include "store_audit.h"
 #include "store_disputes.h"
 #include "store_elections.h"
+#include "store_notices.h"
 #include "store_users.h"
 
 /* Open the store at `where`, creating and migrating it as needed:

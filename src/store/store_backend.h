@@ -3,7 +3,7 @@
  * functions share with it. Not part of the interface callers see (store.h).
  *
  * A backend is a table of functions, one per operation, grouped by domain as the
- * headers are (core, users, elections, disputes, audit). urne_store_open chooses
+ * headers are (core, users, elections, disputes, audit, notices). urne_store_open chooses
  * the backend from what it is given and calls its open function, which returns a
  * store whose first member is the `struct urne_store` below (the backend's own
  * handle follows it). The public urne_store_* functions (store.c) check their
@@ -70,6 +70,11 @@ typedef struct urne_store_dispute_ops {
     int (*each)(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx), void *ctx);
 } urne_store_dispute_ops;
 
+typedef struct urne_store_notice_ops {
+    int64_t (*put)(urne_store *s, const urne_notice *n);
+    int (*each)(urne_store *s, int (*fn)(const urne_notice *n, void *ctx), void *ctx);
+} urne_store_notice_ops;
+
 typedef int (*urne_store_sheet_fn)(int64_t election, size_t bureau, const char *key, const char *label,
                                    const urne_audit_sheet *sheet, void *ctx);
 typedef int (*urne_store_typed_fn)(int64_t election, size_t bureau, const char *key, const char *label,
@@ -96,6 +101,7 @@ typedef struct urne_store_ops {
     const urne_store_election_ops *elections;
     const urne_store_dispute_ops *disputes;
     const urne_store_audit_ops *audit;
+    const urne_store_notice_ops *notices;
 } urne_store_ops;
 
 /* What every store starts with. */

@@ -20,6 +20,7 @@ void urne_page_begin(urne_buf *b, urne_req *r, const char *title) {
                          "<script src=\"/static/urne.js\" defer></script></head><body><header>"
                      "<a class=brand href=\"/\">urne</a><nav>");
     urne_html(b, "<a href=\"/\">%s</a>", L(r, "Élections", "Elections"));
+    urne_html(b, "<a href=\"/notices\">%s</a>", L(r, "Annonces", "Notices"));
     urne_role role = r->user.role;
     if (urne_page_may(r, URNE_ACT_READ_REVIEW, 0))
         urne_html(b, "<a href=\"/audit\">%s</a>", L(r, "Journal d'audit", "Audit log"));
