@@ -20,21 +20,18 @@
 #include <string.h>
 
 #include "../io/results_io.h"
-#include "web.h"
+#include "../app/import.h"
+#include "../app/results_app.h"
+#include "../app/users.h"
+#include "actions.h"
+#include "addr.h"
+#include "throttle.h"
 
 void urne_result_free(urne_result *res) {
     free(res->json);
     res->json = NULL;
 }
 
-static void set(urne_result *res, unsigned status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set(urne_result *res, unsigned status, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(res->message, sizeof res->message, fmt, ap);
-    va_end(ap);
-    res->status = status;
-}
 
 static void set_json(urne_result *res, json_t *o) {
     free(res->json);
@@ -140,119 +137,12 @@ static int yes_field(const urne_req *r, const char *key) {
     return v && (strcmp(v, "1") == 0 || strcmp(v, "on") == 0 || strcmp(v, "true") == 0);
 }
 
-/* ---- outcomes into responses ---- */
-
-static unsigned status_http(urne_app_status s) {
-    switch (s) {
-    case URNE_APP_OK: return 200;
-    case URNE_APP_LOGIN_NEEDED: return 401;
-    case URNE_APP_FORBIDDEN:
-    case URNE_APP_TIER:
-    case URNE_APP_NOT_ASSIGNED: return 403;
-    case URNE_APP_NO_ELECTION:
-    case URNE_APP_NO_BUREAU:
-    case URNE_APP_NO_DISPUTE:
-    case URNE_APP_NO_USER: return 404;
-    case URNE_APP_STATE:
-    case URNE_APP_TAKEN: return 409;
-    case URNE_APP_BAD_INPUT: return 400;
-    case URNE_APP_CHECKS_FAILED:
-    case URNE_APP_IMPOSSIBLE: return 422;
-    case URNE_APP_STORE:
-    case URNE_APP_NO_MEMORY:
-    case URNE_APP_NSTATUSES: break;
-    }
-    return 500;
-}
-
 static json_t *checks_json(const urne_diags *d) {
     json_t *a = json_array();
     for (size_t i = 0; i < d->count; i++)
         json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "rule", d->items[i].rule, "field", d->items[i].field,
                                            "message", d->items[i].message));
     return a;
-}
-
-/* The words of a STATE refusal. */
-static void word_state(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
-    const char *why = o->why ? o->why : "";
-    if (strcmp(why, URNE_WHY_DISPUTE_CLOSED) == 0)
-        set(res, 409, L(r, "Cette contestation est déjà %s.", "This dispute is already %s."), o->detail);
-    else if (strcmp(why, URNE_WHY_NOT_FIRST_DECISION) == 0)
-        set(res, 409, "%s",
-            L(r, "Seule une décision de la première commission peut être portée devant la commission supérieure.",
-              "Only a decision of the first commission can be escalated to the higher commission."));
-    else if (strcmp(why, URNE_WHY_ALREADY_CONTESTED) == 0)
-        set(res, 409, "%s", L(r, "Ce bureau est déjà contesté.", "This bureau is already contested."));
-    else if (strcmp(why, URNE_WHY_FROZEN) == 0)
-        set(res, 409, L(r, "%lld bureau(x) contesté(s) : la commission doit décider avant toute publication.",
-                        "%lld bureau(x) contested: the commission must decide before anything is published."),
-            (long long)o->number);
-    else if (strcmp(why, URNE_WHY_NOT_SECRETARY) == 0)
-        set(res, 409, "'%s' is not a section secretary (role %s)", o->detail, urne_role_name(o->role));
-    else
-        set(res, 409, "%s", why); /* the récolement engine's own reason */
-}
-
-/* The words of a BAD_INPUT refusal. */
-static void word_input(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
-    const char *why = o->why ? o->why : "";
-    if (strcmp(why, URNE_WHY_CANDIDATES) == 0)
-        set(res, 400, "field '%s': this contest has %lld candidates (votes.0 to votes.%lld)", o->field,
-            (long long)o->number, o->number > 0 ? (long long)o->number - 1 : 0LL);
-    else if (strcmp(why, URNE_WHY_REASON_LONG) == 0)
-        set(res, 400, L(r, "Champ « reason » : %s octets, plus que les %lld permis ; abrégez.",
-                        "Field 'reason': %s bytes, more than the %lld allowed; shorten it."),
-            o->detail, (long long)o->number);
-    else if (strcmp(why, URNE_WHY_BUREAUX) == 0)
-        set(res, 400, "%s", o->detail);
-    else
-        set(res, 400, "field '%s': %s%s%s", o->field, why, o->detail[0] ? ": " : "", o->detail);
-}
-
-/* Word an outcome that is not OK (the caller words its own OK, and any refusal
- * whose words depend on the act, before calling this). */
-static void word_refusal(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
-    unsigned http = status_http(o->status);
-    switch (o->status) {
-    case URNE_APP_LOGIN_NEEDED: set(res, http, "%s", L(r, "Connectez-vous d'abord.", "Log in first.")); break;
-    case URNE_APP_FORBIDDEN:
-        set(res, http, L(r, "Le rôle « %s » ne permet pas cette action (il faut : %s).",
-                         "The role '%s' may not do this (it needs: %s)."),
-            urne_role_name(r->user.role), urne_role_name(o->role));
-        break;
-    case URNE_APP_TIER:
-        set(res, http, "%s",
-            L(r, "Cette contestation relève de la commission supérieure.",
-              "This dispute is for the higher commission to decide."));
-        break;
-    case URNE_APP_NOT_ASSIGNED:
-        set(res, http, "%s", L(r, "Ce bureau ne vous est pas attribué.", "This bureau is not assigned to you."));
-        break;
-    case URNE_APP_NO_ELECTION:
-        set(res, http, L(r, "Pas d'élection %lld.", "No election %lld."), (long long)o->number);
-        break;
-    case URNE_APP_NO_BUREAU:
-        set(res, http, L(r, "L'élection %lld n'a pas de bureau %lld.", "Election %lld has no bureau %lld."),
-            (long long)o->id, (long long)o->number);
-        break;
-    case URNE_APP_NO_DISPUTE:
-        set(res, http, L(r, "Pas de contestation %lld dans cette élection.", "No dispute %lld in this election."),
-            (long long)o->number);
-        break;
-    case URNE_APP_NO_USER: set(res, http, "no user '%s'", o->detail); break;
-    case URNE_APP_STATE: word_state(r, o, res); break;
-    case URNE_APP_BAD_INPUT: word_input(r, o, res); break;
-    case URNE_APP_TAKEN: set(res, http, "%s", o->detail); break;
-    case URNE_APP_CHECKS_FAILED:
-    case URNE_APP_IMPOSSIBLE:
-        set(res, http, "%s: %s", L(r, "Les chiffres ne passent pas les contrôles", "The figures fail their checks"),
-            o->checks.count ? o->checks.items[0].message : "");
-        break;
-    case URNE_APP_NO_MEMORY: set(res, http, "out of memory; nothing was written"); break;
-    case URNE_APP_STORE:
-    default: set(res, http, "the store refused the change, nothing was written: %s", o->detail); break;
-    }
 }
 
 /* May the request's user do `action` on election `election` (0: the site)? 1, or
@@ -262,7 +152,7 @@ static int may(urne_req *r, urne_action action, int64_t election, urne_result *r
     urne_app_outcome o;
     urne_app_outcome_init(&o);
     int ok = urne_app_may(&r->srv->app, actor(r), action, election, &o) == URNE_APP_OK;
-    if (!ok) word_refusal(r, &o, res);
+    if (!ok) urne_outcome_word(r, &o, res);
     urne_app_outcome_free(&o);
     return ok;
 }
@@ -271,7 +161,7 @@ static int may(urne_req *r, urne_action action, int64_t election, urne_result *r
 static int typed_figures(urne_req *r, urne_figures *f, urne_result *res) {
     char msg[300];
     if (urne_figures_from_params(r, f, msg, sizeof msg) == 0) return 1;
-    set(res, 400, "%s", msg);
+    urne_result_set(res, 400, "%s", msg);
     return 0;
 }
 
@@ -289,12 +179,12 @@ void urne_action_login(urne_req *r, urne_result *res, char token_out[65]) {
     urne_req_addr(r, addr, sizeof addr);
     token_out[0] = 0;
     if (name == NULL || password == NULL || !*name) {
-        set(res, 400, "%s", L(r, "Indiquez le nom d'utilisateur et le mot de passe.", "Give the user name and password."));
+        urne_result_set(res, 400, "%s", L(r, "Indiquez le nom d'utilisateur et le mot de passe.", "Give the user name and password."));
         return;
     }
     int retry;
     if (urne_throttle_blocked(r->srv, name, addr, &retry)) {
-        set(res, 429,
+        urne_result_set(res, 429,
             L(r, "Trop d'essais infructueux : réessayez dans %d s.", "Too many failed attempts: try again in %d s."),
             retry);
         set_json(res, json_pack("{s:i}", "retry_after", retry));
@@ -318,14 +208,14 @@ void urne_action_login(urne_req *r, urne_result *res, char token_out[65]) {
     }
     urne_throttle_record(r->srv, name, addr, ok);
     if (!ok) {
-        set(res, 401, "%s", L(r, "Nom d'utilisateur ou mot de passe incorrect.", "Wrong user name or password."));
+        urne_result_set(res, 401, "%s", L(r, "Nom d'utilisateur ou mot de passe incorrect.", "Wrong user name or password."));
         return;
     }
     if (urne_session_open(r, &u, token_out) < 0) {
-        set(res, 500, "%s", L(r, "Impossible d'ouvrir une session (le stockage l'a refusée) ; réessayez.", "Could not open a session (the store refused it); try again."));
+        urne_result_set(res, 500, "%s", L(r, "Impossible d'ouvrir une session (le stockage l'a refusée) ; réessayez.", "Could not open a session (the store refused it); try again."));
         return;
     }
-    set(res, 200, L(r, "Connecté en tant que %s.", "Logged in as %s."), u.name);
+    urne_result_set(res, 200, L(r, "Connecté en tant que %s.", "Logged in as %s."), u.name);
     set_json(res, json_pack("{s:s, s:s, s:i, s:s, s:s}", "user", u.name, "role", urne_role_name(u.role), "tier",
                             u.tier, "token", token_out, "csrf", r->csrf));
 }
@@ -334,7 +224,7 @@ void urne_action_logout(urne_req *r, urne_result *res) {
     if (r->user.role != URNE_ROLE_PUBLIC) {
         urne_app_session_delete(&r->srv->app, r->token_hash);
     }
-    set(res, 200, "%s", L(r, "Déconnecté.", "Logged out."));
+    urne_result_set(res, 200, "%s", L(r, "Déconnecté.", "Logged out."));
 }
 
 /* ---- entering a sheet ---- */
@@ -343,7 +233,7 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
     urne_figures f;
     urne_app_outcome o;
     if (!typed_figures(r, &f, res)) { /* unless a refusal comes first */
-        if (urne_app_sheet_may_enter(&r->srv->app, actor(r), id, bureau, &o) != URNE_APP_OK) word_refusal(r, &o, res);
+        if (urne_app_sheet_may_enter(&r->srv->app, actor(r), id, bureau, &o) != URNE_APP_OK) urne_outcome_word(r, &o, res);
         urne_app_outcome_free(&o);
         return;
     }
@@ -357,31 +247,31 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
             if (o.checks.items[i].severity == URNE_DIAG_ERROR &&
                 !urne_recolement_rule_confirmable(o.checks.items[i].rule))
                 bad = &o.checks.items[i];
-        set(res, 422, L(r, "Chiffre impossible, refusé même confirmé : %s [%s]",
+        urne_result_set(res, 422, L(r, "Chiffre impossible, refusé même confirmé : %s [%s]",
                         "Impossible figure, refused even when confirmed: %s [%s]"),
             bad ? bad->message : "", bad ? bad->rule : "");
     } else if (st == URNE_APP_CHECKS_FAILED)
-        set(res, 422, "%s",
+        urne_result_set(res, 422, "%s",
             L(r, "Le procès-verbal ne passe pas les contrôles ; corrigez-le, ou confirmez qu'il porte bien ces chiffres.",
               "The sheet fails its checks: correct it, or confirm that the procès-verbal really says so."));
     else if (st != URNE_APP_OK) {
-        word_refusal(r, &o, res);
+        urne_outcome_word(r, &o, res);
         json_decref(out);
         out = NULL;
     } else {
         json_object_set_new(out, "state", json_string(urne_sheet_state_name(o.state)));
         if (o.state == URNE_SHEET_MISMATCH) {
             json_object_set_new(out, "differences", json_string(o.detail));
-            set(res, 200,
+            urne_result_set(res, 200,
                 L(r, "Enregistré, mais la double saisie diffère de l'autre saisie (autre / vôtre) : %s",
                   "Recorded, but the double entry differs from the other one (other / yours): %s"),
                 o.detail);
         } else if (o.state == URNE_SHEET_PENDING)
-            set(res, 200, "%s",
+            urne_result_set(res, 200, "%s",
                 L(r, "Enregistré ; en attente de la seconde saisie par une autre personne.",
                   "Recorded; waiting for the second entry by another person."));
         else
-            set(res, 200, "%s", L(r, "Procès-verbal enregistré et compté.", "Sheet recorded and counted."));
+            urne_result_set(res, 200, "%s", L(r, "Procès-verbal enregistré et compté.", "Sheet recorded and counted."));
     }
     if (out) set_json(res, out);
     urne_app_outcome_free(&o);
@@ -393,9 +283,9 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
 static void word_reason(const urne_req *r, const urne_app_outcome *o, const char *fr, const char *en,
                         urne_result *res) {
     if (o->status == URNE_APP_BAD_INPUT && o->why && strcmp(o->why, URNE_WHY_REASON_MISSING) == 0)
-        set(res, 400, "%s", L(r, fr, en));
+        urne_result_set(res, 400, "%s", L(r, fr, en));
     else
-        word_refusal(r, o, res);
+        urne_outcome_word(r, o, res);
 }
 
 void urne_action_contest(urne_req *r, int64_t id, size_t bureau, urne_result *res) {
@@ -403,7 +293,7 @@ void urne_action_contest(urne_req *r, int64_t id, size_t bureau, urne_result *re
     if (urne_app_bureau_contest(&r->srv->app, actor(r), id, bureau, urne_req_param(r, "reason"), &o) != URNE_APP_OK)
         word_reason(r, &o, "Indiquez le motif de la contestation.", "Give the reason for contesting.", res);
     else {
-        set(res, 200, L(r, "Bureau contesté ; les résultats au-dessus sont gelés jusqu'à la décision (avant le %s).",
+        urne_result_set(res, 200, L(r, "Bureau contesté ; les résultats au-dessus sont gelés jusqu'à la décision (avant le %s).",
                         "Bureau contested; the results above it are frozen until the decision (due by %s)."),
             o.dispute.deadline);
         set_json(res, dispute_json(&o.dispute));
@@ -416,7 +306,7 @@ void urne_action_decide(urne_req *r, int64_t id, int64_t dispute, urne_result *r
     const char *dname = urne_req_param(r, "decision");
     urne_decision decision;
     if (dname == NULL || urne_decision_parse(dname, &decision) < 0) {
-        set(res, 400, "field 'decision': expected validate, correct, annul or revote");
+        urne_result_set(res, 400, "field 'decision': expected validate, correct, annul or revote");
         return;
     }
     urne_figures f;
@@ -426,14 +316,14 @@ void urne_action_decide(urne_req *r, int64_t id, int64_t dispute, urne_result *r
                                                  decision == URNE_DECIDE_CORRECT ? &f : NULL,
                                                  urne_req_param(r, "reason"), &o);
     if (st == URNE_APP_CHECKS_FAILED) {
-        set(res, 422, "%s: %s",
+        urne_result_set(res, 422, "%s: %s",
             L(r, "Les chiffres corrigés ne passent pas les contrôles", "The corrected figures fail their checks"),
             o.checks.count ? o.checks.items[0].message : "");
         set_json(res, json_pack("{s:o}", "checks", checks_json(&o.checks)));
     } else if (st != URNE_APP_OK)
         word_reason(r, &o, "Motivez la décision.", "Give the reasons for the decision.", res);
     else {
-        set(res, 200, L(r, "Décision enregistrée : %s.", "Decision recorded: %s."), o.dispute.decision);
+        urne_result_set(res, 200, L(r, "Décision enregistrée : %s.", "Decision recorded: %s."), o.dispute.decision);
         json_t *j = dispute_json(&o.dispute);
         json_object_set_new(j, "decision", json_string(o.dispute.decision));
         json_object_set_new(j, "bureau_state", json_string(urne_sheet_state_name(o.state)));
@@ -448,7 +338,7 @@ void urne_action_escalate(urne_req *r, int64_t id, int64_t dispute, urne_result 
         URNE_APP_OK)
         word_reason(r, &o, "Indiquez le motif du recours.", "Give the reason for the appeal.", res);
     else {
-        set(res, 200, "%s",
+        urne_result_set(res, 200, "%s",
             L(r, "Décision portée devant la commission supérieure ; le bureau est de nouveau gelé.",
               "Decision escalated to the higher commission; the bureau is frozen again."));
         set_json(res, dispute_json(&o.dispute));
@@ -461,9 +351,9 @@ void urne_action_escalate(urne_req *r, int64_t id, int64_t dispute, urne_result 
 void urne_action_publish(urne_req *r, int64_t id, urne_result *res) {
     urne_app_outcome o;
     if (urne_app_election_publish(&r->srv->app, actor(r), id, &o) != URNE_APP_OK)
-        word_refusal(r, &o, res);
+        urne_outcome_word(r, &o, res);
     else {
-        set(res, 200, L(r, "Résultats publiés ; empreinte SHA-256 %s.", "Results published; SHA-256 digest %s."),
+        urne_result_set(res, 200, L(r, "Résultats publiés ; empreinte SHA-256 %s.", "Results published; SHA-256 digest %s."),
             o.digest);
         set_json(res, json_pack("{s:s, s:s, s:s}", "digest", o.digest, "at", o.at, "state",
                                 urne_unit_state_name((urne_unit_state)o.number)));
@@ -479,13 +369,13 @@ void urne_action_user_create(urne_req *r, urne_result *res) {
                *role = urne_req_param(r, "role");
     urne_role ro;
     if (name == NULL || password == NULL || role == NULL || urne_role_parse(role, &ro) < 0 || ro == URNE_ROLE_PUBLIC) {
-        set(res, 400, "fields 'name', 'password' and 'role' (observer, secretary, commission, admin) are required");
+        urne_result_set(res, 400, "fields 'name', 'password' and 'role' (observer, secretary, commission, admin) are required");
         return;
     }
     int64_t t64 = 1;
     int trc = int_field(r, "tier", &t64);
     if (trc < -1 || (trc == 0 && t64 != 1 && t64 != 2)) {
-        set(res, 400, "field 'tier': 1 (first commission) or 2 (higher commission)");
+        urne_result_set(res, 400, "field 'tier': 1 (first commission) or 2 (higher commission)");
         return;
     }
     int t = (int)t64;
@@ -494,14 +384,14 @@ void urne_action_user_create(urne_req *r, urne_result *res) {
     int64_t id = o.id;
     if (st != URNE_APP_OK) {
         if (st == URNE_APP_BAD_INPUT)
-            set(res, 400, "%s", o.detail); /* the reason names the field */
+            urne_result_set(res, 400, "%s", o.detail); /* the reason names the field */
         else
-            word_refusal(r, &o, res);
+            urne_outcome_word(r, &o, res);
         urne_app_outcome_free(&o);
         return;
     }
     urne_app_outcome_free(&o);
-    set(res, 200, L(r, "Compte %s créé (%s).", "Account %s created (%s)."), name, role);
+    urne_result_set(res, 200, L(r, "Compte %s créé (%s).", "Account %s created (%s)."), name, role);
     set_json(res, json_pack("{s:I, s:s, s:s, s:i}", "id", (json_int_t)id, "name", name, "role", role, "tier", t));
 }
 
@@ -511,15 +401,15 @@ void urne_action_assign(urne_req *r, urne_result *res) {
     const char *uname = urne_req_param(r, "user");
     int64_t election, first, last;
     if (uname == NULL || int_field(r, "election", &election) < 0 || int_field(r, "first", &first) < 0) {
-        set(res, 400, "fields 'user', 'election' and 'first' (a bureau number; 'last' for a range) are required");
+        urne_result_set(res, 400, "fields 'user', 'election' and 'first' (a bureau number; 'last' for a range) are required");
         return;
     }
     if (int_field(r, "last", &last) < 0) last = first;
     urne_app_outcome o;
     if (urne_app_bureaux_assign(&r->srv->app, actor(r), uname, election, first, last, &o) != URNE_APP_OK)
-        word_refusal(r, &o, res);
+        urne_outcome_word(r, &o, res);
     else {
-        set(res, 200, L(r, "%lld bureau(x) attribué(s) à %s.", "%lld bureau(x) assigned to %s."),
+        urne_result_set(res, 200, L(r, "%lld bureau(x) attribué(s) à %s.", "%lld bureau(x) assigned to %s."),
             (long long)o.number, uname);
         set_json(res, json_pack("{s:I, s:I, s:I}", "election", (json_int_t)election, "first", (json_int_t)first,
                                 "last", (json_int_t)last));

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "web.h"
+
 struct MHD_Connection;
 
 /* An address as 16 bytes: IPv6, or IPv4 mapped into it (::ffff:a.b.c.d). */
@@ -52,5 +54,10 @@ void urne_proxies_free(urne_proxies *p);
 
 /* 1 when a is in one of p's networks (p may be NULL: none), else 0. */
 int urne_proxies_trusted(const urne_proxies *p, const urne_addr *a);
+
+/* The client's address as text: the connection's peer, or, when the peer is one
+ * of the --trusted-proxy addresses, the right-most X-Forwarded-For address that is
+ * not itself a trusted proxy. */
+void urne_req_addr(const urne_req *r, char *out, size_t size);
 
 #endif

@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/queries.h"
+#include "../app/results_view.h"
+#include "actions.h"
 #include "api.h"
+#include "view.h"
 #include "routes.h"
 
 static enum MHD_Result send_json(urne_req *r, unsigned status, json_t *o) {

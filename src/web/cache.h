@@ -46,4 +46,7 @@ void urne_cache_store(urne_req *r, const char *type, const char *body, size_t le
  * than mis-keyed. Does nothing for a request that is not cacheable. */
 void urne_cache_note_query(urne_req *r, const char *key);
 
+/* Forget every cached response (after any change). */
+void urne_cache_clear(urne_server *srv);
+
 #endif

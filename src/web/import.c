@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "../io/results_io.h"
+#include "../app/import.h"
+#include "actions.h"
 #include "web.h"
 
 static void trim(char *s) {

@@ -17,99 +17,74 @@
  *     publish twice); refused, the page is shown again with the message and what
  *     was typed.
  *
- * The statuses are mapped as actions.c maps them for the results component
- * (401 log in, 403 role, 400 input, 500 store); only the ones publishing a
- * notice can answer are worded here.
+ * The notice's own reasons (its engine's rules) are worded here; every other
+ * status goes to urne_outcome_word (actions.h), which maps and words them the
+ * same for every component.
  */
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../app/notice.h"
+#include "actions.h"
 #include "page_parts.h"
 #include "routes.h"
 
 /* ---- the outcome in words ---- */
 
-typedef struct notice_result {
-    unsigned status;
-    char message[512];
-    int64_t id;
-} notice_result;
-
-static void say(notice_result *res, unsigned status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void say(notice_result *res, unsigned status, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(res->message, sizeof res->message, fmt, ap);
-    va_end(ap);
-    res->status = status;
-}
-
 /* The words of a BAD_INPUT outcome: the engine's rule, for its field. Both
  * languages name the field as the API and the form send it. */
-static void word_input(const urne_req *r, const urne_app_outcome *o, notice_result *res) {
+static void word_input(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
     const char *why = o->why ? o->why : "", *field = o->field;
     long long n = (long long)o->number;
     if (strcmp(why, URNE_NOTICE_TITLE_LENGTH) == 0 || strcmp(why, URNE_NOTICE_BODY_LENGTH) == 0) {
         if (strcmp(o->detail, "0") == 0)
-            say(res, 400, L(r, "Champ « %s » : vide ; il faut de 1 à %lld octets.",
+            urne_result_set(res, 400, L(r, "Champ « %s » : vide ; il faut de 1 à %lld octets.",
                             "Field '%s': empty; it takes 1 to %lld bytes."), field, n);
         else
-            say(res, 400, L(r, "Champ « %s » : %s octets, plus que les %lld permis ; abrégez.",
+            urne_result_set(res, 400, L(r, "Champ « %s » : %s octets, plus que les %lld permis ; abrégez.",
                             "Field '%s': %s bytes, more than the %lld allowed; shorten it."), field, o->detail, n);
     } else if (strcmp(why, URNE_NOTICE_TITLE_UTF8) == 0 || strcmp(why, URNE_NOTICE_BODY_UTF8) == 0)
-        say(res, 400, L(r, "Champ « %s » : pas de l'UTF-8 valide (octet %lld).",
+        urne_result_set(res, 400, L(r, "Champ « %s » : pas de l'UTF-8 valide (octet %lld).",
                         "Field '%s': not valid UTF-8 (byte %lld)."), field, n);
     else if (strcmp(why, URNE_NOTICE_TITLE_CONTROL) == 0)
-        say(res, 400, L(r, "Champ « %s » : caractère de contrôle à l'octet %lld (le titre tient sur une ligne).",
+        urne_result_set(res, 400, L(r, "Champ « %s » : caractère de contrôle à l'octet %lld (le titre tient sur une ligne).",
                         "Field '%s': a control character at byte %lld (the title is one line)."), field, n);
     else if (strcmp(why, URNE_NOTICE_BODY_CONTROL) == 0)
-        say(res, 400, L(r, "Champ « %s » : caractère de contrôle à l'octet %lld (seuls les retours à la ligne "
+        urne_result_set(res, 400, L(r, "Champ « %s » : caractère de contrôle à l'octet %lld (seuls les retours à la ligne "
                            "sont permis).",
                         "Field '%s': a control character at byte %lld (only line breaks are allowed)."), field, n);
     else
-        say(res, 400, "field '%s': %s", field, why);
+        urne_result_set(res, 400, "field '%s': %s", field, why);
 }
 
 /* Publish the notice the request carries (fields "title" and "body", from JSON
  * or a form) and word the outcome into *res, the rule's code into *rule (NULL
  * when none). */
-static void publish(urne_req *r, notice_result *res, const char **rule, char field[64]) {
+static void publish(urne_req *r, urne_result *res, int64_t *id, const char **rule, char field[64]) {
     const char *title = urne_req_param(r, "title"), *body = urne_req_param(r, "body");
     *rule = NULL;
     field[0] = 0;
     /* A browser ends a textarea's lines with "\r\n": the engine wants "\n". */
     char *lines = body ? strdup(body) : NULL;
     if (body && lines == NULL) {
-        say(res, 500, "out of memory; nothing was written");
+        urne_result_set(res, 500, "out of memory; nothing was written");
         return;
     }
     if (lines) urne_notice_newlines(lines);
     urne_app_outcome o;
     urne_app_status st = urne_app_notice_publish(&r->srv->app, &r->user, title, lines, &o);
     free(lines);
-    switch (st) {
-    case URNE_APP_OK:
-        res->id = o.id;
-        say(res, 201, L(r, "Annonce n° %lld publiée.", "Notice %lld published."), (long long)o.id);
-        break;
-    case URNE_APP_LOGIN_NEEDED: say(res, 401, "%s", L(r, "Connectez-vous d'abord.", "Log in first.")); break;
-    case URNE_APP_FORBIDDEN:
-        say(res, 403, L(r, "Le rôle « %s » ne permet pas cette action (il faut : %s).",
-                        "The role '%s' may not do this (it needs: %s)."),
-            urne_role_name(r->user.role), urne_role_name(o.role));
-        break;
-    case URNE_APP_BAD_INPUT:
+    if (st == URNE_APP_OK) {
+        *id = o.id;
+        urne_result_set(res, 201, L(r, "Annonce n° %lld publiée.", "Notice %lld published."), (long long)o.id);
+    } else if (st == URNE_APP_BAD_INPUT) { /* the notice's own rules */
         word_input(r, &o, res);
         *rule = o.why;
         snprintf(field, 64, "%s", o.field);
-        break;
-    case URNE_APP_NO_MEMORY: say(res, 500, "out of memory; nothing was written"); break;
-    default: say(res, 500, "the store refused the change, nothing was written: %s", o.detail); break;
-    }
+    } else
+        urne_outcome_word(r, &o, res); /* the platform's statuses, worded as everywhere */
     urne_app_outcome_free(&o);
 }
 
@@ -185,13 +160,14 @@ static enum MHD_Result get_page(urne_req *r, int64_t a, int64_t b) {
 }
 
 static enum MHD_Result post_form(urne_req *r, int64_t a, int64_t b) {
-    notice_result res = {0};
+    urne_result res = {0};
+    int64_t id = 0;
     const char *rule;
     char field[64];
-    publish(r, &res, &rule, field);
+    publish(r, &res, &id, &rule, field);
     if (res.status == 201) {
         char location[64];
-        snprintf(location, sizeof location, "/notices?published=%lld", (long long)res.id);
+        snprintf(location, sizeof location, "/notices?published=%lld", (long long)id);
         return urne_redirect(r, location, NULL);
     }
     return notices_page(r, res.status, res.message, urne_req_param(r, "title"), urne_req_param(r, "body"));
@@ -224,11 +200,12 @@ static enum MHD_Result api_list(urne_req *r, int64_t a, int64_t b) {
 }
 
 static enum MHD_Result api_publish(urne_req *r, int64_t a, int64_t b) {
-    notice_result res = {0};
+    urne_result res = {0};
+    int64_t id = 0;
     const char *rule;
     char field[64];
-    publish(r, &res, &rule, field);
-    json_t *o = res.status == 201 ? json_pack("{s:I, s:s}", "id", (json_int_t)res.id, "message", res.message)
+    publish(r, &res, &id, &rule, field);
+    json_t *o = res.status == 201 ? json_pack("{s:I, s:s}", "id", (json_int_t)id, "message", res.message)
                                   : json_pack("{s:s, s:i}", "error", res.message, "status", (int)res.status);
     if (o && rule) {
         json_object_set_new(o, "field", json_string(field));

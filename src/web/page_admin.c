@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/queries.h"
+#include "../app/results_view.h"
 #include "page_parts.h"
+#include "view.h"
 
 enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *message) {
     if (!urne_page_may(r, URNE_ACT_MANAGE_ELECTIONS, 0)) return urne_page_denied(r);

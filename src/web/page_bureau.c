@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/queries.h"
+#include "../app/results_view.h"
+#include "actions.h"
 #include "page_parts.h"
+#include "view.h"
 
 /* The figures fields of a sheet, prefilled from f (NULL: empty). */
 static void figures_fields(urne_buf *b, const urne_req *r, const urne_election *e, size_t contest,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../core/urne_num.h"
+#include "../app/queries.h"
 #include "page_parts.h"
 
 void urne_page_csrf(urne_buf *b, const urne_req *r) {

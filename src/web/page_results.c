@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/queries.h"
+#include "../app/results_view.h"
 #include "page_parts.h"
+#include "view.h"
 
 static void unit_link(urne_buf *b, int64_t id, size_t level, const char *key, const char *label) {
     urne_html(b, "<a href=\"/e/%lld?level=%zu&amp;unit=", (long long)id, level);

@@ -13,7 +13,11 @@
 #include <string.h>
 
 #include "api.h"
+#include "../app/queries.h"
+#include "../app/results_view.h"
+#include "actions.h"
 #include "page_parts.h"
+#include "view.h"
 #include "routes.h"
 
 /* ---- elections list ---- */

@@ -7,6 +7,7 @@
  * with the action's message; the API sends the action's outcome as JSON (api.c).
  */
 #include "api.h"
+#include "actions.h"
 #include "page_parts.h"
 #include "routes.h"
 

@@ -11,6 +11,7 @@
 
 #include "page_parts.h"
 #include "routes.h"
+#include "view.h"
 
 /* Every component's routes, one line each. */
 static const urne_route_table *const tables[] = {

@@ -46,6 +46,7 @@
 #include "reply.h"
 #include "request.h"
 #include "server.h"
+#include "serve.h"
 #include "session.h"
 #include "throttle.h"
 #include "web.h"

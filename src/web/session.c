@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "server.h"
+#include "../app/users.h"
 #include "session.h"
 
 #define SESSION_SECONDS (12 * 3600)

@@ -13,4 +13,15 @@
 urne_throttle *urne_throttle_new(void);
 void urne_throttle_free(urne_throttle *t);
 
+/* Login throttling, per (account, client address) pair. 1 when a login to `name`
+ * from `addr` must wait (*retry_after seconds; the refusal is logged), else 0. A
+ * pair is only ever held back after failures of its own: five in a row, or one
+ * while its address has failed thirty times in all, and the wait doubles with
+ * each further failure (60 s, 120 s... at most 15 min). So a correct password is
+ * never refused from an address that did not fail, whatever others do. */
+int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, int *retry_after);
+/* Count a login attempt: a success clears the pair, a failure counts for the pair
+ * and the address (and is logged when it starts a wait). */
+void urne_throttle_record(urne_server *srv, const char *name, const char *addr, int success);
+
 #endif

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "../io/results_io.h"
+#include "../app/queries.h"
+#include "view.h"
 #include "web.h"
 
 int urne_route(const char *url, const char *pattern, int64_t *a, int64_t *b) {

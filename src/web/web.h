@@ -1,20 +1,24 @@
 /*
- * web: the urne server's insides, shared by its files.
+ * web: the request and the server's state, which every file of the server shares;
+ * nothing else. Each other concern has its own header, included by the files
+ * that need it, and none of them includes another's: a handler sees requests
+ * (this header), the page writer (html.h, page_parts.h), the actions (actions.h:
+ * use cases in, HTTP answers out) or the listings (view.h), and the use cases
+ * themselves through app/.
  *
- *   server.c    libmicrohttpd: a request's life (CSRF, dispatch, access log), start
- *               and stop; beside it, one concept each (server.h lists them): addr.c,
- *               conns.c, clean.c, cache.c, throttle.c, request.c, session.c, reply.c
- *   actions.c   every change, as the application layer's use cases (app/): the
- *               request's fields in, the outcome's status out as an HTTP code and
- *               words in French and English
- *   view.c      the route matcher and the store's listings as JSON
- *   pages.c     the HTML pages, in French and English
- *   api.c       the same as JSON (docs/API.md)
+ *   server.c    a request's life (CSRF, dispatch, access log), start and stop;
+ *               beside it, one concept each: addr.c, conns.c, clean.c, cache.c,
+ *               throttle.c, request.c, session.c, reply.c
+ *   routes.c    the dispatcher over the route tables, one per component
+ *               (results_routes.c, notice_routes.c, grant_routes.c, pages.c)
+ *   actions.c   the results component's acts; account_actions in the same file
+ *               (log in, out, accounts); outcome.c maps every status to HTTP
+ *   api.c, pages.c, page_*.c   JSON and HTML, in French and English
  *
  * Concurrency: the application (app/app.h) holds the one mutex that covers the
- * store and the elections held in memory; its use cases take it, and pages take
- * it for their reads through urne_app_read_begin/end. Password hashing runs
- * outside it.
+ * store and the elections held in memory; its use cases and queries take it, and
+ * pages hold it for their reads through urne_app_read_begin/end. Password
+ * hashing runs outside it.
  */
 #ifndef URNE_WEB_H
 #define URNE_WEB_H
@@ -23,17 +27,8 @@
 #include <pthread.h>
 #include <stdio.h>
 
-#include "../results/recolement.h"
-#include "../results/results.h"
 #include "../app/app.h"
-#include "../app/import.h"
-#include "../app/queries.h"
-#include "../app/results_app.h"
-#include "../app/results_view.h"
-#include "../store/store.h"
 #include "../core/urne_buf.h"
-
-#include "serve.h"
 
 /* ---- the server's state ---- */
 
@@ -50,16 +45,6 @@ typedef struct urne_server {
     struct urne_proxies *proxies; /* --trusted-proxy (addr.h) */
     struct urne_deadlines *deadlines; /* the header deadline's watchdog (deadline.h) */
 } urne_server;
-
-/* Listings as jansson arrays (the API sends them; pages read them). */
-#include <jansson.h>
-json_t *urne_audit_json(urne_app *app, int64_t from, size_t limit);
-json_t *urne_users_json(urne_app *app);
-json_t *urne_disputes_json(urne_app *app, int64_t election);
-
-/* Match url against pattern, where each '*' stands for a decimal number (at most
- * two, stored in *a then *b). 1 when the whole url matches. */
-int urne_route(const char *url, const char *pattern, int64_t *a, int64_t *b);
 
 /* ---- requests (server.c; request.c, session.c, reply.c, throttle.c, addr.c, cache.c) ---- */
 
@@ -117,60 +102,6 @@ enum MHD_Result urne_reply_json_error(urne_req *r, unsigned status, const char *
 int urne_session_open(urne_req *r, const urne_user *u, char token_out[65]);
 /* The Set-Cookie value for token (NULL token: clearing the cookie). */
 void urne_session_cookie(const urne_req *r, const char *token, char *out, size_t size);
-
-/* Login throttling, per (account, client address) pair. 1 when a login to `name`
- * from `addr` must wait (*retry_after seconds; the refusal is logged), else 0. A
- * pair is only ever held back after failures of its own: five in a row, or one
- * while its address has failed thirty times in all, and the wait doubles with
- * each further failure (60 s, 120 s... at most 15 min). So a correct password is
- * never refused from an address that did not fail, whatever others do. */
-int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, int *retry_after);
-/* Count a login attempt: a success clears the pair, a failure counts for the pair
- * and the address (and is logged when it starts a wait). */
-void urne_throttle_record(urne_server *srv, const char *name, const char *addr, int success);
-
-/* The client's address as text: the connection's peer, or, when the peer is one
- * of the --trusted-proxy addresses, the right-most X-Forwarded-For address that is
- * not itself a trusted proxy. */
-void urne_req_addr(const urne_req *r, char *out, size_t size);
-
-/* Forget every cached response (after any change). */
-void urne_cache_clear(urne_server *srv);
-
-/* ---- actions (actions.c) ---- */
-
-/* The outcome of an action: an HTTP status and a message for people, plus an
- * optional JSON payload (owned; the API sends it, the pages read it). */
-typedef struct urne_result {
-    unsigned status;
-    char message[1024];
-    char *json;
-} urne_result;
-
-void urne_result_free(urne_result *res);
-
-void urne_action_login(urne_req *r, urne_result *res, char token_out[65]);
-void urne_action_logout(urne_req *r, urne_result *res);
-void urne_action_enter(urne_req *r, int64_t election, size_t bureau, urne_result *res);
-void urne_action_contest(urne_req *r, int64_t election, size_t bureau, urne_result *res);
-void urne_action_decide(urne_req *r, int64_t election, int64_t dispute, urne_result *res);
-void urne_action_escalate(urne_req *r, int64_t election, int64_t dispute, urne_result *res);
-void urne_action_publish(urne_req *r, int64_t election, urne_result *res);
-void urne_action_user_create(urne_req *r, urne_result *res);
-void urne_action_assign(urne_req *r, urne_result *res);
-/* Create an election from a file's text (the body, or the `file` field) in a
- * results format, or from the form's fields (title, rules, levels, candidates,
- * bureaux). */
-void urne_action_election_create(urne_req *r, urne_result *res);
-
-/* Creating accounts is the application layer's: app/users.h. */
-#include "../app/users.h"
-
-/* Parse the figures of a sheet from a request's fields (inscrits, votants, blancs,
- * nuls, exprimes, and votes.0..votes.N-1 for N candidates, none left out). 0, or -1
- * with a message naming the field. Whether N is the contest's number of
- * candidates is the use case's to check. */
-int urne_figures_from_params(const urne_req *r, urne_figures *f, char *why, size_t size);
 
 /* ---- pages and API ---- */
 
