@@ -6,8 +6,9 @@
  *              [--connection-timeout S] [--cache-size MIB] [--trusted-proxy ADDR]...
  *   urne admin create --db PATH --user NAME [--role ROLE] [--tier 1|2]
  *                     (the password is read from standard input, never argv)
+ *   urne admin grant --db PATH --user NAME --space SPACE --role ROLE [--tier 1|2]
  *   urne election import --db PATH FILE [--format F] [--title T] [--rules P]
- *                     [--set K=V;...] [--double-entry] [--deadline ISO]
+ *                     [--set K=V;...] [--double-entry] [--deadline ISO] [--space S]
  *   urne backup --db PATH DEST
  *   urne audit verify --db PATH   (the chain, then the stored rows against the log)
  */
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "../io/io_file.h"
+#include "../app/grants.h"
 #include "../app/import.h"
 #include "../app/users.h"
 #include "../web/serve.h"
@@ -206,16 +208,59 @@ static int admin_create(int argc, char **argv) {
     return URNE_EXIT_OK;
 }
 
+/* urne admin grant: a role in a space, given by the operator (app/grants.h). */
+static int admin_grant(int argc, char **argv) {
+    const char *db = NULL, *user = NULL, *space = NULL, *role = NULL;
+    int tier = 1;
+    static const struct option longs[] = {{"db", required_argument, 0, 'd'},    {"user", required_argument, 0, 'u'},
+                                          {"space", required_argument, 0, 's'}, {"role", required_argument, 0, 'r'},
+                                          {"tier", required_argument, 0, 't'},  {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'u': user = optarg; break;
+        case 's': space = optarg; break;
+        case 'r': role = optarg; break;
+        case 't': tier = atoi(optarg); break;
+        default: return URNE_EXIT_USAGE;
+        }
+    }
+    urne_role ro;
+    if (user == NULL || space == NULL || role == NULL || urne_role_parse(role, &ro) < 0) {
+        fprintf(stderr, "urne admin grant: --user NAME, --space SPACE and --role ROLE are required\n");
+        return URNE_EXIT_USAGE;
+    }
+    urne_store *s = open_db("admin grant", db);
+    if (s == NULL) return URNE_EXIT_REJECTED;
+    urne_app_outcome o;
+    urne_app_status st = urne_grants_put(s, "system", user, space, ro, tier, &o);
+    urne_store_close(s);
+    if (st != URNE_APP_OK) {
+        fprintf(stderr, "urne admin grant: %s%s%s%s\n", o.field[0] ? o.field : urne_app_status_name(st),
+                o.field[0] || o.detail[0] ? ": " : "", st == URNE_APP_NO_USER ? "no user " : "", o.detail);
+        urne_app_outcome_free(&o);
+        return URNE_EXIT_REJECTED;
+    }
+    urne_app_outcome_free(&o);
+    printf("urne: '%s' is %s (tier %d) in %s\n", user, role, tier, space);
+    return URNE_EXIT_OK;
+}
+
 int urne_cli_admin(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "create") == 0) return admin_create(argc - 1, argv + 1);
-    fprintf(stderr, "Usage: urne admin create --db PATH --user NAME [--role ROLE] [--tier N]\n");
+    if (argc >= 2 && strcmp(argv[1], "grant") == 0) return admin_grant(argc - 1, argv + 1);
+    fprintf(stderr, "Usage: urne admin create --db PATH --user NAME [--role ROLE] [--tier N]\n"
+                    "       urne admin grant --db PATH --user NAME --space SPACE --role ROLE [--tier N]\n");
     return URNE_EXIT_USAGE;
 }
 
 int urne_cli_election(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "import") != 0) {
         fprintf(stderr, "Usage: urne election import --db PATH FILE [--format F] [--title T] [--rules P]\n"
-                        "                            [--set K=V;...] [--double-entry] [--deadline ISO-UTC]\n");
+                        "                            [--set K=V;...] [--double-entry] [--deadline ISO-UTC]\n"
+                        "                            [--space org/NAME]\n");
         return URNE_EXIT_USAGE;
     }
     argc--;
@@ -227,7 +272,7 @@ int urne_cli_election(int argc, char **argv) {
         {"title", required_argument, 0, 't'},   {"rules", required_argument, 0, 'r'},
         {"set", required_argument, 0, 's'},     {"double-entry", no_argument, 0, 'e'},
         {"deadline", required_argument, 0, 'l'}, {"round", required_argument, 0, 'n'},
-        {0, 0, 0, 0}};
+        {"space", required_argument, 0, 'p'},   {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
@@ -240,6 +285,7 @@ int urne_cli_election(int argc, char **argv) {
         case 'e': im.double_entry = 1; break;
         case 'l': im.deadline = optarg; break;
         case 'n': im.round = atoi(optarg); break;
+        case 'p': im.space = optarg; break;
         default: return URNE_EXIT_USAGE;
         }
     }

@@ -72,6 +72,12 @@ static const char *const migrations[] = {
     "ALTER TABLE elections ADD COLUMN previous_digest TEXT;"
     "ALTER TABLE elections ADD COLUMN previous_reopened_at TEXT;"
     "ALTER TABLE elections ADD COLUMN previous_reopened_reason TEXT;",
+    /* 3: roles held in spaces below the site, and the space an election belongs to */
+    "CREATE TABLE grants(user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  space TEXT NOT NULL CHECK(space <> ''),"
+    "  role TEXT NOT NULL CHECK(role IN ('observer','secretary','commission','admin')),"
+    "  tier INTEGER NOT NULL DEFAULT 1 CHECK(tier IN (1,2)), PRIMARY KEY(user_id, space));"
+    "ALTER TABLE elections ADD COLUMN space TEXT NOT NULL DEFAULT '';",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -269,4 +275,5 @@ const urne_store_ops urne_sqlite_ops = {
     .elections = &urne_sqlite_election_ops,
     .disputes = &urne_sqlite_dispute_ops,
     .audit = &urne_sqlite_audit_ops,
+    .grants = &urne_sqlite_grant_ops,
 };

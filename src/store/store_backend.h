@@ -70,6 +70,13 @@ typedef struct urne_store_dispute_ops {
     int (*each)(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx), void *ctx);
 } urne_store_dispute_ops;
 
+typedef struct urne_store_grant_ops {
+    int (*put)(urne_store *s, int64_t user, const char *space, urne_role role, int tier);
+    int (*del)(urne_store *s, int64_t user, const char *space);
+    int (*get)(urne_store *s, int64_t user, const char *space, urne_store_grant *out);
+    int (*each)(urne_store *s, int64_t user, int (*fn)(const urne_store_grant *g, void *ctx), void *ctx);
+} urne_store_grant_ops;
+
 typedef int (*urne_store_sheet_fn)(int64_t election, size_t bureau, const char *key, const char *label,
                                    const urne_audit_sheet *sheet, void *ctx);
 typedef int (*urne_store_typed_fn)(int64_t election, size_t bureau, const char *key, const char *label,
@@ -96,6 +103,7 @@ typedef struct urne_store_ops {
     const urne_store_election_ops *elections;
     const urne_store_dispute_ops *disputes;
     const urne_store_audit_ops *audit;
+    const urne_store_grant_ops *grants;
 } urne_store_ops;
 
 /* What every store starts with. */

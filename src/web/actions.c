@@ -255,6 +255,8 @@ static void word_refusal(const urne_req *r, const urne_app_outcome *o, urne_resu
     }
 }
 
+void urne_result_refusal(const urne_req *r, const urne_app_outcome *o, urne_result *res) { word_refusal(r, o, res); }
+
 /* May the request's user do `action` on election `election` (0: the site)? 1, or
  * 0 after the refusal: asked before the request's input is read, so that who may
  * is answered first (401, 403) whatever was sent. */

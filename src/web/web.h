@@ -162,6 +162,10 @@ void urne_action_assign(urne_req *r, urne_result *res);
  * bureaux). */
 void urne_action_election_create(urne_req *r, urne_result *res);
 
+/* Word a use case's refusal (any status but OK) into res: the HTTP status and
+ * the message every action gives for it (for components' own handlers). */
+void urne_result_refusal(const urne_req *r, const urne_app_outcome *o, urne_result *res);
+
 /* Creating accounts is the application layer's: app/users.h. */
 #include "../app/users.h"
 
