@@ -110,4 +110,24 @@ check(p.returncode != 0 and "space" in p.stderr, f"urne admin grant refuses a ba
 p = run("audit", "verify", "--db", srv.db, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state matches the log" in p.stdout
       and "not compared:" not in p.stdout, f"verify after grants: {p.returncode} {p.stdout} {p.stderr}")
+check("2 grant(s) compared" in p.stdout, f"the grants are compared: {p.stdout}")
+
+# Grants changed behind the log's back, each on a copy: verify names them.
+import shutil
+import sqlite3
+for what, sql, expect in (
+        ("a tier raised", "UPDATE grants SET tier = 2 WHERE space = 'org/b' AND user_id = 3",
+         "grant in: org/b: stored secretary, tier 2, logged secretary, tier 1"),
+        ("a grant added", "INSERT INTO grants VALUES (2, 'org/b', 'admin', 1)",
+         "grant in: org/b: stored admin, tier 1, logged (no row)"),
+        ("a grant removed", "DELETE FROM grants WHERE user_id = 4",
+         "grant in: org/b: stored (no row), logged commission, tier 1")):
+    copy = os.path.join(srv.dir, "tampered.db")
+    shutil.copy(srv.db, copy)
+    db = sqlite3.connect(copy)
+    db.execute(sql)
+    db.commit()
+    db.close()
+    p = run("audit", "verify", "--db", copy, ok=False)
+    check(p.returncode == 1 and expect in p.stderr, f"{what}: verify names it: {p.returncode} {p.stderr}")
 done()
