@@ -5,7 +5,9 @@
  * changes one patches it after its commit (or reloads it), so the pages read them
  * without SQL. Authorisation goes through authz.h's one policy; an account's role
  * is its grant over the whole site (space ""), and the grants it holds in
- * narrower spaces are read from the store (store_users.h) when they exist.
+ * narrower spaces are read from the store (store_grants.h) at each decision that
+ * needs an account, under the lock, so that a grant given or taken back holds
+ * from the next request on.
  */
 #include <assert.h>
 #include <stdarg.h>
@@ -179,37 +181,55 @@ int urne_app_election_reload(urne_app *app, int64_t id) {
 
 /* ---- authorisation ---- */
 
-urne_app_status urne_app_may(urne_app *app, const urne_user *actor, urne_action action, int64_t election,
-                             urne_app_outcome *out) {
+urne_app_status urne_app_authorize_election(urne_app *app, const urne_user *actor, urne_action action,
+                                            int64_t election, int tier, urne_app_outcome *out) {
     char own[32];
-    const char *chain[2] = {own, ""};
+    const char *chain[3] = {own, "", ""};
     pthread_mutex_lock(&app->lock);
     urne_app_status st;
     if (election <= 0)
-        st = urne_app_authorize(app, actor, action, chain + 1, 1, 0, out);
+        st = urne_app_authorize(app, actor, action, chain + 2, 1, tier, out);
     else {
         snprintf(own, sizeof own, "election/%lld", (long long)election);
-        st = urne_app_authorize(app, actor, action, chain, 2, 0, out);
+        /* The election's own space, then the one it belongs to (when not the site). */
+        const urne_election *e = urne_app_election(app, election);
+        size_t n = 2; /* {own, ""} */
+        if (e && e->meta.space[0]) {
+            chain[1] = e->meta.space; /* {own, its space, ""} */
+            n = 3;
+        }
+        st = urne_app_authorize(app, actor, action, chain, n, tier, out);
     }
     pthread_mutex_unlock(&app->lock);
     return st;
 }
 
-urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_action action,
-                                   const char *const *chain, size_t nchain, int tier, urne_app_outcome *out) {
-    (void)app; /* grants in narrower spaces join here when the store keeps them */
-    assert(actor != NULL);
-    int logged_in = actor->id > 0 && actor->role != URNE_ROLE_PUBLIC;
-    urne_grant site = {"", actor->role, actor->tier};
-    urne_authz_object object = {chain, nchain, tier};
-    urne_authz_decision d = urne_authz_decide(&site, logged_in ? 1 : 0, logged_in, action, &object, NULL);
-    switch (d) {
-    case URNE_AUTHZ_ALLOWED: return URNE_APP_OK;
-    case URNE_AUTHZ_LOGIN_NEEDED: return urne_app_fail(out, URNE_APP_LOGIN_NEEDED, NULL);
-    case URNE_AUTHZ_TIER: return urne_app_fail(out, URNE_APP_TIER, NULL);
-    case URNE_AUTHZ_FORBIDDEN: break;
+urne_app_status urne_app_may(urne_app *app, const urne_user *actor, urne_action action, int64_t election,
+                             urne_app_outcome *out) {
+    return urne_app_authorize_election(app, actor, action, election, 0, out);
+}
+
+/* The grants an actor holds, gathered for one decision. */
+typedef struct held {
+    urne_store_grant *rows; /* the store's, whose spaces the grants below point into */
+    size_t nrows, cap;
+} held;
+
+static int held_add(const urne_store_grant *g, void *ctx) {
+    held *h = ctx;
+    if (h->nrows == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 8;
+        urne_store_grant *rows = realloc(h->rows, cap * sizeof *rows);
+        if (rows == NULL) return 1; /* out of memory: stops the walk */
+        h->rows = rows;
+        h->cap = cap;
     }
-    /* Name one role that would do, for the message: the first the policy allows. */
+    h->rows[h->nrows++] = *g;
+    return 0;
+}
+
+/* Name one role that would do, for the message: the first the policy allows. */
+static urne_app_status forbidden(urne_action action, urne_app_outcome *out) {
     unsigned roles = urne_authz_roles(action);
     out->role = URNE_ROLE_ADMIN;
     for (urne_role r = URNE_ROLE_OBSERVER; r <= URNE_ROLE_ADMIN; r++)
@@ -218,4 +238,42 @@ urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_a
             break;
         }
     return urne_app_fail(out, URNE_APP_FORBIDDEN, NULL);
+}
+
+urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_action action,
+                                   const char *const *chain, size_t nchain, int tier, urne_app_outcome *out) {
+    assert(actor != NULL && chain != NULL && nchain > 0);
+    urne_authz_object object = {chain, nchain, tier};
+    /* An account with no role over the site ("none") is still logged in: its
+     * grants, if any, are in narrower spaces. */
+    int logged_in = actor->id > 0;
+    if (!logged_in || (urne_authz_roles(action) & (1u << URNE_ROLE_PUBLIC))) {
+        /* Nothing to gather: the public holds no grant, and an act open to anyone
+         * needs none (the pages' reads ask here and never reach the store). */
+        urne_authz_decision d = urne_authz_decide(NULL, 0, logged_in, action, &object, NULL);
+        return d == URNE_AUTHZ_ALLOWED ? URNE_APP_OK : urne_app_fail(out, URNE_APP_LOGIN_NEEDED, NULL);
+    }
+    held h = {0};
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_store_grant_each(app->store, actor->id, held_add, &h);
+    pthread_mutex_unlock(&app->lock);
+    urne_grant *grants = rc == 0 ? malloc((h.nrows + 1) * sizeof *grants) : NULL;
+    if (grants == NULL) {
+        free(h.rows);
+        return rc < 0 ? urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(app->store))
+                      : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    }
+    size_t n = 0;
+    if (actor->role != URNE_ROLE_PUBLIC) grants[n++] = (urne_grant){"", actor->role, actor->tier}; /* the site's */
+    for (size_t i = 0; i < h.nrows; i++) grants[n++] = (urne_grant){h.rows[i].space, h.rows[i].role, h.rows[i].tier};
+    urne_authz_decision d = urne_authz_decide(grants, n, logged_in, action, &object, NULL);
+    free(grants);
+    free(h.rows);
+    switch (d) {
+    case URNE_AUTHZ_ALLOWED: return URNE_APP_OK;
+    case URNE_AUTHZ_LOGIN_NEEDED: return urne_app_fail(out, URNE_APP_LOGIN_NEEDED, NULL);
+    case URNE_AUTHZ_TIER: return urne_app_fail(out, URNE_APP_TIER, NULL);
+    case URNE_AUTHZ_FORBIDDEN: break;
+    }
+    return forbidden(action, out);
 }

@@ -50,7 +50,7 @@ typedef struct urne_election {
 } urne_election;
 
 typedef struct urne_app {
-    pthread_mutex_t lock; /* covers the store and the elections below; recursive */
+    pthread_mutex_t lock; /* covers the store and the elections below; recursive (see urne_app_authorize) */
     urne_store *store;
     urne_election **elections;
     size_t nelections;
@@ -91,6 +91,7 @@ const char *urne_app_status_name(urne_app_status s);
 #define URNE_WHY_ALREADY_CONTESTED "already-contested"
 #define URNE_WHY_FROZEN "frozen"                           /* outcome.number: bureaux contested */
 #define URNE_WHY_NOT_SECRETARY "not-secretary"             /* outcome.detail: the user, role: theirs */
+#define URNE_WHY_SPACE "space-name" /* BAD_INPUT, field "space": not a space name (outcome.detail: why) */
 
 /* The outcome of a use case: its status and the parameters the adapters word.
  * Zero it (or let the use case do so: every urne_app_* function starts by
@@ -135,17 +136,34 @@ int urne_app_election_reload(urne_app *app, int64_t id);
 
 /* ---- shared by the use cases (app_internal: not for adapters) ---- */
 
+/* The lock and authorisation: urne_app_authorize, urne_app_authorize_election
+ * and urne_app_may take the lock themselves around what they read (the actor's
+ * grants in the store, the election's space held in memory). The lock is
+ * recursive, so they may be called with it held (a use case, a page's reads) or
+ * without (an adapter asking before it reads a request): one rule, no caller has
+ * to know which. The grants are read at every decision that needs an account, so
+ * a grant given or taken back counts from the next decision on. */
+
 /* May `actor` (a user; id 0 for the public) do `action` to the object whose space
- * chain is given (nearest first, ending with "")? URNE_APP_OK, or the refusal in
- * *out. `tier` is what the object requires of a commission (0: nothing). */
+ * chain is given (nearest first, ending with "")? The actor's grants are its
+ * account's role over the site (unless it has none: role public) and the grants
+ * the store holds for it in narrower spaces (store_grants.h). URNE_APP_OK, or the
+ * refusal in *out (STORE, NO_MEMORY when its grants could not be read). `tier`
+ * is what the object requires of a commission (0: nothing). */
 urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_action action,
                                    const char *const *chain, size_t nchain, int tier, urne_app_outcome *out);
 
+/* urne_app_authorize on election `election`, whose chain is {"election/<id>", the
+ * space it belongs to (when not the site), ""}; {"election/<id>", ""} when no such
+ * election is held; the site alone ({""}) when election is 0. */
+urne_app_status urne_app_authorize_election(urne_app *app, const urne_user *actor, urne_action action,
+                                            int64_t election, int tier, urne_app_outcome *out);
+
 /* May `actor` do `action` on election `election` (0: on the site as a whole)?
- * The first decision every use case takes; adapters may ask it too, to refuse
- * before they read a request's input, and pages to decide which forms to show.
- * URNE_APP_OK, or the refusal in *out (which this does not clear). Takes the lock
- * (which is recursive: it may be called with the lock held). */
+ * urne_app_authorize_election with no tier. The first decision every use case
+ * takes; adapters may ask it too, to refuse before they read a request's input,
+ * and pages to decide which forms to show. URNE_APP_OK, or the refusal in *out
+ * (which this does not clear). */
 urne_app_status urne_app_may(urne_app *app, const urne_user *actor, urne_action action, int64_t election,
                              urne_app_outcome *out);
 

@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../store/store.h" /* urne_role */
+#include "../core/urne_role.h"
 
 /* Every action a route or a command can ask for. */
 typedef enum {

@@ -91,7 +91,8 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
     urne_election_meta m = {0};
     const char *title = im->title && *im->title ? im->title : round->election ? round->election : im->source;
     if (!fits("title", title, m.title, sizeof m.title, err, errsize) ||
-        !fits("deadline", im->deadline ? im->deadline : "", m.deadline, sizeof m.deadline, err, errsize)) {
+        !fits("deadline", im->deadline ? im->deadline : "", m.deadline, sizeof m.deadline, err, errsize) ||
+        !fits("space", im->space ? im->space : "", m.space, sizeof m.space, err, errsize)) {
         urne_round_free(round);
         return -1;
     }
@@ -162,6 +163,11 @@ urne_app_status urne_app_election_import(urne_app *app, const urne_user *actor, 
                                          urne_app_outcome *out) {
     urne_app_outcome_init(out);
     if (urne_app_may(app, actor, URNE_ACT_MANAGE_ELECTIONS, 0, out) != URNE_APP_OK) return out->status;
+    if (im->space && !urne_space_valid(im->space, out->detail, sizeof out->detail)) {
+        snprintf(out->field, sizeof out->field, "space");
+        out->why = URNE_WHY_SPACE;
+        return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+    }
     pthread_mutex_lock(&app->lock);
     int64_t id = urne_import_election(app->store, actor->name, im, out->detail, sizeof out->detail);
     if (id <= 0) {

@@ -20,6 +20,7 @@ typedef struct urne_import {
     const char *preset;   /* NULL: the file's rules, else the format's default */
     const char *settings; /* "key=value;..." adjustments, may be NULL */
     const char *deadline; /* entry deadline, ISO UTC, may be NULL */
+    const char *space;    /* the space it belongs to ("org/NAME"); NULL or "": the site */
     int round;            /* 0: the file's */
     int double_entry;
 } urne_import;
@@ -30,7 +31,9 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
 
 /* The use case: an administrator (MANAGE_ELECTIONS) creates an election from a
  * file's text. OK with outcome.id (the election is then held in memory too);
- * BAD_INPUT (field "file", the file's errors with their lines in outcome.detail);
+ * BAD_INPUT (field "space" when im->space is not a space name, why
+ * URNE_WHY_SPACE; else field "file", the file's errors with their lines in
+ * outcome.detail);
  * STORE when it was stored but could not be loaded back; the refusals of
  * urne_app_may. */
 urne_app_status urne_app_election_import(urne_app *app, const urne_user *actor, const urne_import *im,

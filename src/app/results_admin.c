@@ -75,7 +75,13 @@ static urne_app_status assign_locked(urne_app *app, const urne_user *actor, cons
     int found = urne_store_user_find(app->store, uname, &u, NULL, 0);
     if (found < 0) return urne_app_store_failed(app, out);
     if (found == 0) return urne_app_fail(out, URNE_APP_NO_USER, "%s", uname);
-    if (u.role != URNE_ROLE_SECRETARY) {
+    /* A secretary of this election: over the site, or granted in its space. */
+    urne_app_outcome as_secretary;
+    urne_app_outcome_init(&as_secretary);
+    int secretary = urne_app_authorize_election(app, &u, URNE_ACT_ENTER_SHEET, election, 0, &as_secretary) ==
+                    URNE_APP_OK;
+    urne_app_outcome_free(&as_secretary);
+    if (!secretary) {
         out->why = URNE_WHY_NOT_SECRETARY;
         out->role = u.role;
         return urne_app_fail(out, URNE_APP_STATE, "%s", uname);

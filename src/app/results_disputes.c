@@ -208,10 +208,7 @@ static urne_app_status decide_locked(urne_app *app, const urne_user *actor, int6
         out->why = URNE_WHY_DISPUTE_CLOSED;
         return urne_app_fail(out, URNE_APP_STATE, "%s", d->state);
     }
-    char own[32];
-    const char *chain[2] = {own, ""};
-    snprintf(own, sizeof own, "election/%lld", (long long)id);
-    urne_app_status st = urne_app_authorize(app, actor, URNE_ACT_DECIDE, chain, 2, d->tier, out);
+    urne_app_status st = urne_app_authorize_election(app, actor, URNE_ACT_DECIDE, id, d->tier, out);
     if (st != URNE_APP_OK) return st;
     size_t bureau = (size_t)d->bureau;
     urne_sheet *sheet = &e->round->sheets[bureau];

@@ -6,8 +6,9 @@
  *              [--connection-timeout S] [--cache-size MIB] [--trusted-proxy ADDR]...
  *   urne admin create --db PATH --user NAME [--role ROLE] [--tier 1|2]
  *                     (the password is read from standard input, never argv)
+ *   urne admin grant --db PATH --user NAME --space SPACE --role ROLE [--tier 1|2]
  *   urne election import --db PATH FILE [--format F] [--title T] [--rules P]
- *                     [--set K=V;...] [--double-entry] [--deadline ISO]
+ *                     [--set K=V;...] [--double-entry] [--deadline ISO] [--space S]
  *   urne backup --db PATH DEST
  *   urne audit verify --db PATH   (the chain, then the stored rows against the log)
  */
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "../io/io_file.h"
+#include "../app/grants.h"
 #include "../app/import.h"
 #include "../app/users.h"
 #include "../web/serve.h"
@@ -206,16 +208,59 @@ static int admin_create(int argc, char **argv) {
     return URNE_EXIT_OK;
 }
 
+/* urne admin grant: a role in a space, given by the operator (app/grants.h). */
+static int admin_grant(int argc, char **argv) {
+    const char *db = NULL, *user = NULL, *space = NULL, *role = NULL;
+    int tier = 1;
+    static const struct option longs[] = {{"db", required_argument, 0, 'd'},    {"user", required_argument, 0, 'u'},
+                                          {"space", required_argument, 0, 's'}, {"role", required_argument, 0, 'r'},
+                                          {"tier", required_argument, 0, 't'},  {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'u': user = optarg; break;
+        case 's': space = optarg; break;
+        case 'r': role = optarg; break;
+        case 't': tier = atoi(optarg); break;
+        default: return URNE_EXIT_USAGE;
+        }
+    }
+    urne_role ro;
+    if (user == NULL || space == NULL || role == NULL || urne_role_parse(role, &ro) < 0) {
+        fprintf(stderr, "urne admin grant: --user NAME, --space SPACE and --role ROLE are required\n");
+        return URNE_EXIT_USAGE;
+    }
+    urne_store *s = open_db("admin grant", db);
+    if (s == NULL) return URNE_EXIT_REJECTED;
+    urne_app_outcome o;
+    urne_app_status st = urne_grants_put(s, "system", user, space, ro, tier, &o);
+    urne_store_close(s);
+    if (st != URNE_APP_OK) {
+        fprintf(stderr, "urne admin grant: %s%s%s%s\n", o.field[0] ? o.field : urne_app_status_name(st),
+                o.field[0] || o.detail[0] ? ": " : "", st == URNE_APP_NO_USER ? "no user " : "", o.detail);
+        urne_app_outcome_free(&o);
+        return URNE_EXIT_REJECTED;
+    }
+    urne_app_outcome_free(&o);
+    printf("urne: '%s' is %s (tier %d) in %s\n", user, role, tier, space);
+    return URNE_EXIT_OK;
+}
+
 int urne_cli_admin(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "create") == 0) return admin_create(argc - 1, argv + 1);
-    fprintf(stderr, "Usage: urne admin create --db PATH --user NAME [--role ROLE] [--tier N]\n");
+    if (argc >= 2 && strcmp(argv[1], "grant") == 0) return admin_grant(argc - 1, argv + 1);
+    fprintf(stderr, "Usage: urne admin create --db PATH --user NAME [--role ROLE] [--tier N]\n"
+                    "       urne admin grant --db PATH --user NAME --space SPACE --role ROLE [--tier N]\n");
     return URNE_EXIT_USAGE;
 }
 
 int urne_cli_election(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "import") != 0) {
         fprintf(stderr, "Usage: urne election import --db PATH FILE [--format F] [--title T] [--rules P]\n"
-                        "                            [--set K=V;...] [--double-entry] [--deadline ISO-UTC]\n");
+                        "                            [--set K=V;...] [--double-entry] [--deadline ISO-UTC]\n"
+                        "                            [--space org/NAME]\n");
         return URNE_EXIT_USAGE;
     }
     argc--;
@@ -227,7 +272,7 @@ int urne_cli_election(int argc, char **argv) {
         {"title", required_argument, 0, 't'},   {"rules", required_argument, 0, 'r'},
         {"set", required_argument, 0, 's'},     {"double-entry", no_argument, 0, 'e'},
         {"deadline", required_argument, 0, 'l'}, {"round", required_argument, 0, 'n'},
-        {0, 0, 0, 0}};
+        {"space", required_argument, 0, 'p'},   {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
@@ -240,6 +285,7 @@ int urne_cli_election(int argc, char **argv) {
         case 'e': im.double_entry = 1; break;
         case 'l': im.deadline = optarg; break;
         case 'n': im.round = atoi(optarg); break;
+        case 'p': im.space = optarg; break;
         default: return URNE_EXIT_USAGE;
         }
     }
@@ -315,11 +361,16 @@ static int check_entry(const urne_audit_entry *e, void *ctx) { return urne_audit
  * (so that a difference names it). */
 typedef struct verify {
     urne_audit_replay *replay;
+    urne_audit_grants *grants;
     const char *db, *keys, *label;
+    char why[300];   /* why a grant's entry could not be folded */
+    size_t grant_diffs;
 } verify;
 
 static int fold_entry(const urne_audit_entry *e, void *ctx) {
-    return urne_audit_fold(((verify *)ctx)->replay, e) < 0 ? 1 : 0;
+    verify *v = ctx;
+    if (urne_audit_fold(v->replay, e) < 0) return 1;
+    return urne_audit_fold_grant(v->grants, e, v->why, sizeof v->why) < 0 ? 2 : 0;
 }
 
 /* One line per differing field: where, which field, the stored value, the logged one. */
@@ -330,6 +381,8 @@ static void print_diff(const urne_audit_diff *d, void *ctx) {
         snprintf(where, sizeof where, "election %lld", (long long)d->election);
     else if (strcmp(d->table, "user") == 0)
         snprintf(where, sizeof where, "account %lld", (long long)d->id);
+    else if (strcmp(d->table, "grant") == 0)
+        snprintf(where, sizeof where, "account %lld, grant in", (long long)d->id);
     else if ((strcmp(d->table, "bureau") == 0 || strcmp(d->table, "entry") == 0) && v->keys)
         snprintf(where, sizeof where, "election %lld, bureau %lld (%.300s%s%.300s)", (long long)d->election,
                  (long long)d->id, v->keys, v->label && *v->label ? ", " : "", v->label ? v->label : "");
@@ -385,6 +438,15 @@ static int cmp_assignment(int64_t user, int64_t election, size_t bureau, void *c
     return 0;
 }
 
+static int cmp_grant(const urne_store_grant *g, void *ctx) {
+    verify *v = ctx;
+    urne_audit_grant x = {.user = g->user, .tier = g->tier};
+    snprintf(x.space, sizeof x.space, "%s", g->space);
+    snprintf(x.role, sizeof x.role, "%s", urne_role_name(g->role));
+    v->grant_diffs += urne_audit_grants_compare(v->grants, &x, print_diff, v);
+    return 0;
+}
+
 static int cmp_user(const urne_audit_user *u, void *ctx) {
     urne_audit_replay_compare_user(((verify *)ctx)->replay, u, print_diff, ctx);
     return 0;
@@ -393,28 +455,36 @@ static int cmp_user(const urne_audit_user *u, void *ctx) {
 /* Replay the (intact) log and compare every row the store holds with it. Prints
  * each difference and what could not be compared; returns the exit status. */
 static int verify_state(urne_store *s, const char *db, int64_t entries, const char *head) {
-    verify v = {.replay = urne_audit_replay_new(), .db = db};
-    if (v.replay == NULL) {
+    verify v = {.replay = urne_audit_replay_new(), .grants = urne_audit_grants_new(), .db = db};
+    if (v.replay == NULL || v.grants == NULL) {
         fprintf(stderr, "urne audit verify: out of memory\n");
+        urne_audit_replay_free(v.replay);
+        urne_audit_grants_free(v.grants);
         return URNE_EXIT_REJECTED;
     }
     int rc = urne_store_audit_each(s, 1, fold_entry, &v);
     if (rc != 0) {
         fprintf(stderr, "urne audit verify: %s: the log is intact but cannot be replayed: %s\n", db,
-                rc > 0 ? urne_audit_replay_error(v.replay) : urne_store_error(s));
+                rc == 1 ? urne_audit_replay_error(v.replay) : rc == 2 ? v.why : urne_store_error(s));
         urne_audit_replay_free(v.replay);
+        urne_audit_grants_free(v.grants);
         return URNE_EXIT_REJECTED;
     }
     if (urne_store_audit_elections(s, cmp_election, &v) < 0 || urne_store_audit_sheets(s, cmp_sheet, &v) < 0 ||
         urne_store_audit_typed(s, cmp_typed, &v) < 0 || urne_store_audit_disputes(s, cmp_dispute, &v) < 0 ||
-        urne_store_audit_users(s, cmp_user, &v) < 0 || urne_store_audit_assignments(s, cmp_assignment, &v) < 0) {
+        urne_store_audit_users(s, cmp_user, &v) < 0 || urne_store_audit_assignments(s, cmp_assignment, &v) < 0 ||
+        urne_store_grant_each(s, 0, cmp_grant, &v) < 0) {
         fprintf(stderr, "urne audit verify: %s: %s\n", db, urne_store_error(s));
         urne_audit_replay_free(v.replay);
+        urne_audit_grants_free(v.grants);
         return URNE_EXIT_REJECTED;
     }
     urne_audit_replay_stats st;
     urne_audit_replay_finish(v.replay, print_diff, print_note, &v, &st);
     urne_audit_replay_free(v.replay);
+    size_t grants;
+    st.differences += v.grant_diffs + urne_audit_grants_finish(v.grants, print_diff, &v, &grants);
+    urne_audit_grants_free(v.grants);
     if (st.differences) {
         fprintf(stderr,
                 "urne audit verify: %s: the audit log is intact (%lld entries, head %s) but the store differs from "
@@ -424,9 +494,9 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
     }
     printf("urne: %s: audit log intact, %lld entries, head %s\n", db, (long long)entries, head);
     printf("urne: %s: the stored state matches the log%s: %zu election(s), %zu bureau(x), %zu typed entr%s, "
-           "%zu dispute(s), %zu account(s), %zu assignment(s) compared",
+           "%zu dispute(s), %zu account(s), %zu assignment(s), %zu grant(s) compared",
            db, st.not_compared ? " where the log records it" : "", st.elections, st.sheets, st.entries,
-           st.entries == 1 ? "y" : "ies", st.disputes, st.users, st.assignments);
+           st.entries == 1 ? "y" : "ies", st.disputes, st.users, st.assignments, grants);
     if (st.not_compared) printf("; %zu row(s) not compared (above)", st.not_compared);
     printf("\n");
     return URNE_EXIT_OK;

@@ -493,6 +493,11 @@ int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e) {
          * compares (results, disputes, accounts), so there is nothing to fold;
          * its entry records the whole row, for a replay of notices to come. */
         rc = 0;
+    else if ((strcmp(act, "user.grant") == 0 || strcmp(act, "user.ungrant") == 0) && kind == OBJ_USER)
+        /* A role in a space (app/grants.c) changes a grants row, not the account's:
+         * the account stays comparable. The grants rows are replayed apart, by
+         * urne_audit_fold_grant (audit_grants_json.c, audit/replay_grants.h). */
+        rc = 0;
     else
         rc = fold_unknown(r, e, kind, election, id);
     json_decref(a);

@@ -75,6 +75,12 @@ static const char *const migrations[] = {
     /* 3: the notices (the example component) */
     "CREATE TABLE notices(id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
     "  published_at TEXT NOT NULL, published_by TEXT NOT NULL);",
+    /* 4: roles held in spaces below the site, and the space an election belongs to */
+    "CREATE TABLE grants(user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  space TEXT NOT NULL CHECK(space <> ''),"
+    "  role TEXT NOT NULL CHECK(role IN ('observer','secretary','commission','admin')),"
+    "  tier INTEGER NOT NULL DEFAULT 1 CHECK(tier IN (1,2)), PRIMARY KEY(user_id, space));"
+    "ALTER TABLE elections ADD COLUMN space TEXT NOT NULL DEFAULT '';",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -273,4 +279,5 @@ const urne_store_ops urne_sqlite_ops = {
     .disputes = &urne_sqlite_dispute_ops,
     .audit = &urne_sqlite_audit_ops,
     .notices = &urne_sqlite_notice_ops,
+    .grants = &urne_sqlite_grant_ops,
 };

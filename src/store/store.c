@@ -10,7 +10,7 @@
  * contract states. Reading is the backend's side: it copies every fixed-size text
  * through urne_store_copy below, which refuses instead of cutting too.
  *
- * What does not depend on a backend is here too: roles' names, the time as the
+ * What does not depend on a backend is here too: the time as the
  * store writes it, and the audit entry's stamping (the backend seals it on its
  * head, under its own lock).
  */
@@ -126,19 +126,6 @@ void urne_store_now(char out[24]) {
 
 /* ---- users and sessions ---- */
 
-static const char *const role_names[] = {"public", "observer", "secretary", "commission", "admin"};
-
-const char *urne_role_name(urne_role r) { return (unsigned)r <= URNE_ROLE_ADMIN ? role_names[r] : "?"; }
-
-int urne_role_parse(const char *name, urne_role *out) {
-    for (int i = 0; i <= URNE_ROLE_ADMIN; i++)
-        if (strcmp(name, role_names[i]) == 0) {
-            *out = (urne_role)i;
-            return 0;
-        }
-    return -1;
-}
-
 int64_t urne_store_user_create(urne_store *s, const char *name, const char *pw_hash, urne_role role, int tier) {
     assert(name && pw_hash);
     if (fits(s, name, sizeof ((urne_user *)0)->name, "a user's name") < 0 ||
@@ -176,14 +163,71 @@ int urne_store_session_delete(urne_store *s, const char *token_hash) {
     return s->ops->users->session_delete(s, token_hash);
 }
 
+/* ---- grants in spaces (store_grants.h) ---- */
+
+/* 0 when space is a grant's space (valid, not the site), else -1 saying why. */
+static int grant_space(urne_store *s, const char *space) {
+    char why[160];
+    if (space == NULL || space[0] == 0)
+        return urne_store_fail(s, "a grant's space is not the site (\"\"): the site's role is the account's own");
+    if (!urne_space_valid(space, why, sizeof why)) return urne_store_fail(s, "space '%.100s': %s", space, why);
+    return 0;
+}
+
+int urne_store_grant_put(urne_store *s, int64_t user, const char *space, urne_role role, int tier) {
+    if (grant_space(s, space) < 0) return -1;
+    if (role <= URNE_ROLE_PUBLIC || role > URNE_ROLE_ADMIN)
+        return urne_store_fail(s, "a grant's role is observer, secretary, commission or admin");
+    if (tier != 1 && tier != 2) return urne_store_fail(s, "a grant's tier is 1 or 2");
+    return s->ops->grants->put(s, user, space, role, tier);
+}
+
+int urne_store_grant_delete(urne_store *s, int64_t user, const char *space) {
+    return grant_space(s, space) < 0 ? -1 : s->ops->grants->del(s, user, space);
+}
+
+int urne_store_grant_get(urne_store *s, int64_t user, const char *space, urne_store_grant *out) {
+    assert(out);
+    return grant_space(s, space) < 0 ? -1 : s->ops->grants->get(s, user, space, out);
+}
+
+int urne_store_grant_each(urne_store *s, int64_t user, int (*fn)(const urne_store_grant *g, void *ctx), void *ctx) {
+    assert(fn);
+    return s->ops->grants->each(s, user, fn, ctx);
+}
+
+typedef struct grant_list {
+    urne_store_grant *out;
+    size_t cap;
+    long n;
+} grant_list;
+
+static int grant_list_one(const urne_store_grant *g, void *ctx) {
+    grant_list *l = ctx;
+    if ((size_t)l->n < l->cap) l->out[l->n] = *g;
+    l->n++;
+    return 0;
+}
+
+long urne_store_grant_list(urne_store *s, int64_t user, urne_store_grant *out, size_t cap) {
+    assert(out || cap == 0);
+    assert(user > 0);
+    grant_list l = {out, cap, 0};
+    return s->ops->grants->each(s, user, grant_list_one, &l) != 0 ? -1 : l.n;
+}
+
 /* ---- elections ---- */
 
 int64_t urne_store_election_create(urne_store *s, const urne_election_meta *m, const urne_round *round,
                                    const urne_sheet_state *states) {
     assert(m && round);
     if (FIELD(s, m, title, "an election's title") < 0 || FIELD(s, m, preset, "an election's rules") < 0 ||
-        FIELD(s, m, settings, "an election's settings") < 0 || FIELD(s, m, deadline, "an election's deadline") < 0)
+        FIELD(s, m, settings, "an election's settings") < 0 || FIELD(s, m, deadline, "an election's deadline") < 0 ||
+        FIELD(s, m, space, "an election's space") < 0)
         return -1;
+    char why[160];
+    if (!urne_space_valid(m->space, why, sizeof why))
+        return urne_store_fail(s, "an election's space '%s': %s", m->space, why);
     return s->ops->elections->create(s, m, round, states);
 }
 

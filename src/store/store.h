@@ -15,6 +15,7 @@
  *   store_elections.h  elections, bureaux and their figures, typed entries,
  *                      assignments, publication; the figures' JSON
  *   store_disputes.h   the commission's disputes (récolement)
+ *   store_grants.h     the roles accounts hold in spaces below the site
  *   store_audit.h      the audit log, what its entries record, and the rows as
  *                      stored for `urne audit verify`
  *   store_notices.h    the notices administrators publish (the example component)
@@ -44,6 +45,7 @@ typedef struct urne_store urne_store;
 #include "store_disputes.h"
 #include "store_elections.h"
 #include "store_notices.h"
+#include "store_grants.h"
 #include "store_users.h"
 
 /* Open the store at `where`, creating and migrating it as needed:

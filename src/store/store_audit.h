@@ -45,6 +45,7 @@
 
 #include "../audit/audit.h"
 #include "../audit/replay.h"
+#include "../audit/replay_grants.h"
 #include "store_disputes.h"
 #include "store_elections.h"
 
@@ -89,6 +90,10 @@ char *urne_audit_created_record(const urne_election_meta *m, const urne_round *r
  * 0, or -1 with the reason in urne_audit_replay_error(r) when the entry cannot be
  * replayed (a text longer than the replay holds among them: never cut). */
 int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e);
+/* The same for the grants (audit/replay_grants.h): folds a "user.grant" or
+ * "user.ungrant" entry into g; any other entry is left alone. 0, or -1 with why
+ * (the entry's record malformed, or out of memory). audit_grants_json.c. */
+int urne_audit_fold_grant(urne_audit_grants *g, const urne_audit_entry *e, char *why, size_t size);
 
 /* ---- the rows as stored, for urne_audit_replay_compare_* ----
  *

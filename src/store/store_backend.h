@@ -74,6 +74,12 @@ typedef struct urne_store_notice_ops {
     int64_t (*put)(urne_store *s, const urne_notice *n);
     int (*each)(urne_store *s, int (*fn)(const urne_notice *n, void *ctx), void *ctx);
 } urne_store_notice_ops;
+typedef struct urne_store_grant_ops {
+    int (*put)(urne_store *s, int64_t user, const char *space, urne_role role, int tier);
+    int (*del)(urne_store *s, int64_t user, const char *space);
+    int (*get)(urne_store *s, int64_t user, const char *space, urne_store_grant *out);
+    int (*each)(urne_store *s, int64_t user, int (*fn)(const urne_store_grant *g, void *ctx), void *ctx);
+} urne_store_grant_ops;
 
 typedef int (*urne_store_sheet_fn)(int64_t election, size_t bureau, const char *key, const char *label,
                                    const urne_audit_sheet *sheet, void *ctx);
@@ -102,6 +108,7 @@ typedef struct urne_store_ops {
     const urne_store_dispute_ops *disputes;
     const urne_store_audit_ops *audit;
     const urne_store_notice_ops *notices;
+    const urne_store_grant_ops *grants;
 } urne_store_ops;
 
 /* What every store starts with. */

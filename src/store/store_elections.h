@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "../results/recolement.h"
+#include "../core/urne_role.h" /* URNE_SPACE_MAX */
 #include "../results/results.h"
 
 typedef struct urne_store urne_store;
@@ -47,6 +48,9 @@ typedef struct urne_election_meta {
     char previous_digest[65];
     char previous_reopened_at[32];
     char previous_reopened_reason[1024];
+    /* The space the election belongs to (core/urne_role.h), its parent: grants
+     * held there hold in the election; "" is the site. Set at creation. */
+    char space[URNE_SPACE_MAX + 1];
 } urne_election_meta;
 
 /* What the round does not hold about each bureau. */
@@ -58,8 +62,8 @@ typedef struct urne_bureau_info {
     int changed_after_validation; /* its figures changed after a validation */
 } urne_bureau_info;
 
-/* Store a new election (inside a transaction): meta's title, preset, settings and
- * deadline, its structure from `round` (levels, contests, candidates, colleges,
+/* Store a new election (inside a transaction): meta's title, preset, settings,
+ * deadline and space (a valid space name, "" the site), its structure from `round` (levels, contests, candidates, colleges,
  * one bureau per sheet) and each sheet's figures, counted when states[i] counts
  * (imported results; NULL: all missing). Returns the new id, or -1. */
 int64_t urne_store_election_create(urne_store *s, const urne_election_meta *meta, const urne_round *round,

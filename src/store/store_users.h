@@ -13,20 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/urne_role.h" /* urne_role */
+
 typedef struct urne_store urne_store;
 
-typedef enum {
-    URNE_ROLE_PUBLIC,     /* not logged in */
-    URNE_ROLE_OBSERVER,   /* reads everything, changes nothing */
-    URNE_ROLE_SECRETARY,  /* enters the sheets of the bureaux assigned to them */
-    URNE_ROLE_COMMISSION, /* contests and decides (tier 1), or overrules (tier 2) */
-    URNE_ROLE_ADMIN,
-} urne_role;
-
-/* "public", "observer", ...; "?" for a value out of range. */
-const char *urne_role_name(urne_role r);
-/* 0 with the role named, or -1 when name is none. */
-int urne_role_parse(const char *name, urne_role *out);
 
 typedef struct urne_user {
     int64_t id;

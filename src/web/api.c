@@ -70,6 +70,7 @@ static json_t *election_summary(const urne_election *e) {
                           "double_entry", e->meta.double_entry, "bureaux", (json_int_t)e->round->nsheets, "state",
                           urne_unit_state_name(st), "sheets", states);
     json_object_set_new(o, "deadline", e->meta.deadline[0] ? json_string(e->meta.deadline) : json_null());
+    json_object_set_new(o, "space", json_string(e->meta.space)); /* "" for the site */
     json_object_set_new(o, "published", publication_json(&e->meta));
     return o;
 }

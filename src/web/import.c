@@ -115,6 +115,7 @@ void urne_action_election_create(urne_req *r, urne_result *res) {
     im.preset = FIELD("rules");
     im.settings = FIELD("set");
     im.deadline = FIELD("deadline");
+    im.space = FIELD("space");
     const char *de = FIELD("double_entry"), *rn = FIELD("round");
     im.double_entry = de && (strcmp(de, "1") == 0 || strcmp(de, "on") == 0 || strcmp(de, "true") == 0);
     if (rn && *rn && !(strcmp(rn, "1") == 0 || strcmp(rn, "2") == 0)) {
@@ -150,8 +151,12 @@ void urne_action_election_create(urne_req *r, urne_result *res) {
     urne_app_status st = urne_app_election_import(&r->srv->app, &r->user, &im, &o);
     urne_buf_free(&form);
     if (st != URNE_APP_OK) {
-        res->status = st == URNE_APP_BAD_INPUT ? 422 : 500;
-        snprintf(res->message, sizeof res->message, "%s", o.detail);
+        int space = st == URNE_APP_BAD_INPUT && strcmp(o.field, "space") == 0; /* a field, not the file */
+        res->status = space ? 400 : st == URNE_APP_BAD_INPUT ? 422 : 500;
+        if (space)
+            snprintf(res->message, sizeof res->message, "field 'space': %.900s", o.detail); /* a sentence */
+        else
+            snprintf(res->message, sizeof res->message, "%s", o.detail);
         urne_app_outcome_free(&o);
         return;
     }

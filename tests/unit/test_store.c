@@ -3,7 +3,7 @@
  * directory: opening, migrating and reopening (and refusing a newer schema or a
  * backend not built in), users and sessions, an election's round trip, bureaux,
  * typed entries, assignments, disputes, publication and its reopening, the audit
- * log, backup, and the lengths: a value too long for its field is refused when
+ * log, backup, grants in spaces and an election's space, and the lengths: a value too long for its field is refused when
  * written and, written behind the store's back, when read, never cut.
  */
 #include <setjmp.h>
@@ -518,6 +518,122 @@ static void test_too_long_refused_in_the_log(void **state) {
 }
 
 /* Any figures' JSON fits a dispute's fields: 64 votes of the widest counts. */
+/* Grants in spaces: put, replace, list (never cut: the count says when the array
+ * was too small), take back; the space's name checked on every call. */
+static int count_grant(const urne_store_grant *g, void *ctx) {
+    ++*(int *)ctx;
+    return 0;
+}
+
+static void test_grants(void **state) {
+    urne_store *s = open_ok(":memory:");
+    assert_int_equal(urne_store_schema_version(s), 4); /* 3: notices, 4: grants */
+    assert_int_equal(urne_store_begin(s), 0);
+    int64_t ana = urne_store_user_create(s, "ana", "h", URNE_ROLE_OBSERVER, 1);
+    int64_t bob = urne_store_user_create(s, "bob", "h", URNE_ROLE_OBSERVER, 1);
+    assert_int_equal(urne_store_grant_put(s, ana, "org/federation-nord", URNE_ROLE_COMMISSION, 1), 0);
+    assert_int_equal(urne_store_grant_put(s, ana, "org/b", URNE_ROLE_SECRETARY, 1), 0);
+    assert_int_equal(urne_store_grant_put(s, bob, "election/3", URNE_ROLE_ADMIN, 1), 0);
+    assert_int_equal(urne_store_commit(s), 0);
+
+    urne_store_grant g;
+    assert_int_equal(urne_store_grant_get(s, ana, "org/federation-nord", &g), 1);
+    assert_int_equal(g.role, URNE_ROLE_COMMISSION);
+    assert_int_equal(g.tier, 1);
+    assert_int_equal(g.user, ana);
+    assert_int_equal(urne_store_grant_get(s, ana, "org/c", &g), 0);
+    /* Again in the same space: replaced, not added. */
+    assert_int_equal(urne_store_grant_put(s, ana, "org/federation-nord", URNE_ROLE_COMMISSION, 2), 0);
+    assert_int_equal(urne_store_grant_get(s, ana, "org/federation-nord", &g), 1);
+    assert_int_equal(g.tier, 2);
+
+    urne_store_grant list[4];
+    assert_int_equal(urne_store_grant_list(s, ana, list, 4), 2);
+    assert_string_equal(list[0].space, "org/b"); /* in order of space */
+    assert_string_equal(list[1].space, "org/federation-nord");
+    assert_int_equal(urne_store_grant_list(s, ana, list, 1), 2); /* more than cap: said, not cut */
+    assert_int_equal(urne_store_grant_list(s, ana, NULL, 0), 2);
+    int n = 0;
+    assert_int_equal(urne_store_grant_each(s, 0, count_grant, &n), 0);
+    assert_int_equal(n, 3);
+    n = 0;
+    assert_int_equal(urne_store_grant_each(s, bob, count_grant, &n), 0);
+    assert_int_equal(n, 1);
+
+    assert_int_equal(urne_store_grant_delete(s, ana, "org/b"), 1);
+    assert_int_equal(urne_store_grant_delete(s, ana, "org/b"), 0);
+    assert_int_equal(urne_store_grant_list(s, ana, list, 4), 1);
+
+    /* Refused: the site, bad names, too long, no role, a tier out of range, nobody. */
+    assert_int_equal(urne_store_grant_put(s, ana, "", URNE_ROLE_ADMIN, 1), -1);
+    contains(urne_store_error(s), "the site's role is the account's own");
+    assert_int_equal(urne_store_grant_put(s, ana, "Org/A", URNE_ROLE_ADMIN, 1), -1);
+    contains(urne_store_error(s), "a-z, 0-9");
+    assert_int_equal(urne_store_grant_put(s, ana, "org/a b", URNE_ROLE_ADMIN, 1), -1);
+    char longest[URNE_SPACE_MAX + 2];
+    memset(longest, 'a', URNE_SPACE_MAX);
+    longest[URNE_SPACE_MAX] = 0;
+    assert_int_equal(urne_store_grant_put(s, ana, longest, URNE_ROLE_OBSERVER, 1), 0); /* 95 bytes: kept */
+    assert_int_equal(urne_store_grant_get(s, ana, longest, &g), 1);
+    assert_string_equal(g.space, longest);
+    longest[URNE_SPACE_MAX] = 'a';
+    longest[URNE_SPACE_MAX + 1] = 0;
+    assert_int_equal(urne_store_grant_put(s, ana, longest, URNE_ROLE_OBSERVER, 1), -1); /* 96: refused */
+    contains(urne_store_error(s), "at most 95 bytes");
+    assert_int_equal(urne_store_grant_delete(s, ana, longest), -1);
+    assert_int_equal(urne_store_grant_put(s, ana, "org/a", URNE_ROLE_PUBLIC, 1), -1);
+    assert_int_equal(urne_store_grant_put(s, ana, "org/a", URNE_ROLE_COMMISSION, 3), -1);
+    assert_int_equal(urne_store_grant_put(s, 999, "org/a", URNE_ROLE_COMMISSION, 1), -1);
+    contains(urne_store_error(s), "no user 999");
+    urne_store_close(s);
+}
+
+/* A grant written behind the store's back with a space that is not one is an
+ * error naming the row when read, not a grant somewhere unexpected. */
+static void test_grants_bad_row_refused_on_read(void **state) {
+    const char *path = fresh("grants.db");
+    urne_store *s = open_ok(path);
+    assert_int_equal(urne_store_begin(s), 0);
+    int64_t ana = urne_store_user_create(s, "ana", "h", URNE_ROLE_OBSERVER, 1);
+    assert_int_equal(urne_store_commit(s), 0);
+    urne_store_close(s);
+    raw(path, "INSERT INTO grants(user_id, space, role, tier) VALUES (1, 'Org/Upper', 'admin', 1)");
+    s = open_ok(path);
+    urne_store_grant list[2];
+    assert_int_equal(urne_store_grant_list(s, ana, list, 2), -1);
+    contains(urne_store_error(s), "grants.space of user 1's grant 'Org/Upper' is not a space");
+    urne_store_close(s);
+}
+
+/* An election's space: kept at creation, read back, checked. */
+static void test_election_space(void **state) {
+    urne_store *s = open_ok(":memory:");
+    static const char *const names[] = {"Claire DUVAL"};
+    urne_round *r = test_round(1, names);
+    test_sheet(r, "0001", 500, 3, 2, (const int64_t[]){495});
+    urne_election_meta m = {.round = 1};
+    snprintf(m.title, sizeof m.title, "Fédération Nord");
+    snprintf(m.preset, sizeof m.preset, "municipal");
+    snprintf(m.space, sizeof m.space, "org/federation-nord");
+    assert_int_equal(urne_store_begin(s), 0);
+    int64_t id = urne_store_election_create(s, &m, r, NULL);
+    assert_true(id > 0);
+    snprintf(m.space, sizeof m.space, "org/Nord");
+    assert_int_equal(urne_store_election_create(s, &m, r, NULL), -1);
+    contains(urne_store_error(s), "an election's space 'org/Nord'");
+    m.space[0] = 0; /* the site */
+    int64_t site = urne_store_election_create(s, &m, r, NULL);
+    assert_true(site > 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    urne_election_meta back;
+    assert_int_equal(urne_store_election_meta(s, id, &back), 1);
+    assert_string_equal(back.space, "org/federation-nord");
+    assert_int_equal(urne_store_election_meta(s, site, &back), 1);
+    assert_string_equal(back.space, "");
+    urne_round_free(r);
+    urne_store_close(s);
+}
+
 static void test_figures_json_bound(void **state) {
     urne_figures f = {.inscrits = INT64_MIN, .votants = INT64_MIN, .blancs = INT64_MIN, .nuls = INT64_MIN,
                       .exprimes = INT64_MAX, .nvotes = URNE_MAX_VOTES}; /* exprimes < 0: null */
@@ -548,6 +664,9 @@ int main(void) {
         cmocka_unit_test(test_too_long_refused_on_read),
         cmocka_unit_test(test_too_long_refused_in_the_log),
         cmocka_unit_test(test_figures_json_bound),
+        cmocka_unit_test(test_grants),
+        cmocka_unit_test(test_grants_bad_row_refused_on_read),
+        cmocka_unit_test(test_election_space),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }

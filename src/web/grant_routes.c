@@ -1,0 +1,90 @@
+/*
+ * grant_routes: the routes of the grants, an account's roles in spaces below
+ * the site (app/grants.h): give one, take one back, list an account's.
+ *
+ * An adapter like actions.c: each handler reads the request's fields, calls the
+ * use case and answers its outcome as the API does ({"message"} or {"error",
+ * "status"}, with the act's JSON). Only administrators of the site reach them
+ * (URNE_ACT_MANAGE_USERS); the use case asks again.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app/grants.h"
+#include "actions.h"
+#include "routes.h"
+
+static enum MHD_Result send_json(urne_req *r, unsigned status, json_t *o) {
+    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(o);
+    if (text == NULL) return urne_reply_json_error(r, 500, "out of memory");
+    enum MHD_Result ret = urne_reply(r, status, "application/json", text, strlen(text));
+    free(text);
+    return ret;
+}
+
+/* Answer a use case's outcome: `ok` (owned) when it succeeded, else its refusal. */
+static enum MHD_Result answer(urne_req *r, const urne_app_outcome *o, const char *space, json_t *ok) {
+    if (o->status == URNE_APP_OK) return send_json(r, 200, ok);
+    json_decref(ok);
+    urne_result res = {0};
+    if (o->status == URNE_APP_STATE && o->why && strcmp(o->why, URNE_WHY_NO_GRANT) == 0) {
+        res.status = 409;
+        snprintf(res.message, sizeof res.message, "no grant in '%.100s' to take back", space ? space : "");
+    } else
+        urne_outcome_word(r, o, &res);
+    urne_result_free(&res);
+    return send_json(r, res.status, json_pack("{s:s, s:i}", "error", res.message, "status", (int)res.status));
+}
+
+static enum MHD_Result post_grant(urne_req *r, int64_t a, int64_t b) {
+    const char *user = urne_req_param(r, "user"), *space = urne_req_param(r, "space"),
+               *role = urne_req_param(r, "role"), *tier = urne_req_param(r, "tier");
+    urne_role ro = URNE_ROLE_PUBLIC; /* refused by the use case, after who may */
+    if (role) urne_role_parse(role, &ro);
+    int t = tier == NULL || *tier == 0 ? 1 : strcmp(tier, "1") == 0 ? 1 : strcmp(tier, "2") == 0 ? 2 : 0;
+    urne_app_outcome o;
+    urne_app_grant_put(&r->srv->app, &r->user, user, space, ro, t, &o);
+    json_t *ok = o.status == URNE_APP_OK
+                     ? json_pack("{s:s, s:I, s:s, s:s, s:i, s:b}", "user", user, "id", (json_int_t)o.id, "space",
+                                 space, "role", urne_role_name(ro), "tier", t, "replaced", (int)o.number)
+                     : NULL;
+    enum MHD_Result ret = answer(r, &o, space, ok);
+    urne_app_outcome_free(&o);
+    return ret;
+}
+
+static enum MHD_Result post_ungrant(urne_req *r, int64_t a, int64_t b) {
+    const char *user = urne_req_param(r, "user"), *space = urne_req_param(r, "space");
+    urne_app_outcome o;
+    urne_app_grant_delete(&r->srv->app, &r->user, user, space, &o);
+    json_t *ok = o.status == URNE_APP_OK
+                     ? json_pack("{s:s, s:I, s:s}", "user", user, "id", (json_int_t)o.id, "space", space)
+                     : NULL;
+    enum MHD_Result ret = answer(r, &o, space, ok);
+    urne_app_outcome_free(&o);
+    return ret;
+}
+
+static enum MHD_Result get_grants(urne_req *r, int64_t a, int64_t b) {
+    const char *user = urne_req_query(r, "user");
+    urne_app_outcome o;
+    json_t *list = urne_app_grants_json(&r->srv->app, user, &o);
+    enum MHD_Result ret = answer(r, &o, NULL, list ? json_pack("{s:s, s:o}", "user", user, "grants", list) : NULL);
+    urne_app_outcome_free(&o);
+    return ret;
+}
+
+#define USERS URNE_ACT_MANAGE_USERS
+
+static const urne_route_def grants[] = {
+    {"GET", "/api/grants", USERS, NULL, "an account's roles in spaces (?user=NAME)", get_grants},
+    {"POST", "/api/grants", USERS, NULL, "give an account a role in a space (user, space, role, tier)", post_grant},
+    {"POST", "/api/grants/delete", USERS, NULL, "take back an account's role in a space (user, space)",
+     post_ungrant},
+    {NULL, NULL, URNE_ACT_COUNT, NULL, NULL, NULL},
+};
+
+const urne_route_table urne_grant_routes = {"grants", grants};

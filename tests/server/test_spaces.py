@@ -1,0 +1,133 @@
+"""Roles held per space: two elections, in org/a and org/b. An account granted the
+commission in org/a contests and decides in election A and gets 403 in B; a
+secretary granted in org/b is assigned and enters B's bureaux, not A's; an
+administrator grants and takes back (the grant stops holding at once); a
+non-administrator cannot grant; a bad space name is 400 naming the field; then
+`urne audit verify` passes on the database."""
+import os
+
+from lib import *
+
+FED = os.path.join(EXAMPLES, "federation-designation.csv")
+srv = Server()
+admin_db(srv)
+run("election", "import", "--db", srv.db, "--space", "org/a", "--title", "A", FED)
+run("election", "import", "--db", srv.db, "--space", "org/b", "--title", "B", FED)
+p = run("election", "import", "--db", srv.db, "--space", "Org/B", FED, ok=False)
+check(p.returncode != 0 and "space" in p.stderr, f"the command line refuses a bad space: {p.returncode} {p.stderr}")
+srv.start()
+try:
+    admin = srv.client()
+    admin.login("admin", bearer=True)
+    st, els = admin.get("/api/elections")
+    check(st == 200 and [e["space"] for e in els] == ["org/a", "org/b"], f"elections in their spaces: {els}")
+    # Accounts whose site-wide role gives them no récolement right.
+    make_users(admin, {"coma": ("observer", 1), "secb": ("observer", 1), "plain": ("secretary", 1)})
+    coma, secb, plain = srv.client(), srv.client(), srv.client()
+    for c, n in ((coma, "coma"), (secb, "secb"), (plain, "plain")):
+        check(c.login(n, bearer=True)[0] == 200, f"{n} logs in")
+
+    # Before any grant: the observer may not contest anywhere.
+    st, d = coma.post("/api/elections/1/bureaux/0/contest", {"reason": "écart signalé"})
+    check(st == 403, f"no grant yet: 403, got {st} {d}")
+
+    # A non-administrator cannot grant.
+    st, d = plain.post("/api/grants", {"user": "plain", "space": "org/a", "role": "admin"})
+    check(st == 403, f"a secretary cannot grant: {st} {d}")
+    st, d = coma.post("/api/grants", {"user": "coma", "space": "org/a", "role": "commission"})
+    check(st == 403, f"an observer cannot grant: {st} {d}")
+
+    # Bad input names its field.
+    for space in ("Org/A", "org/a b", "x" * 96, ""):
+        st, d = admin.post("/api/grants", {"user": "coma", "space": space, "role": "commission"})
+        check(st == 400 and "space" in d.get("error", ""), f"bad space {space[:20]!r}: 400 naming the field: {st} {d}")
+    st, d = admin.post("/api/grants", {"user": "coma", "space": "org/a", "role": "emperor"})
+    check(st == 400 and "role" in d.get("error", ""), f"bad role: {st} {d}")
+    st, d = admin.post("/api/grants", {"user": "coma", "space": "org/a", "role": "commission", "tier": "3"})
+    check(st == 400 and "tier" in d.get("error", ""), f"bad tier: {st} {d}")
+    st, d = admin.post("/api/grants", {"user": "nobody", "space": "org/a", "role": "commission"})
+    check(st == 404, f"unknown user: {st} {d}")
+
+    # The grants.
+    st, d = admin.post("/api/grants", {"user": "coma", "space": "org/a", "role": "commission", "tier": 1})
+    check(st == 200 and d.get("space") == "org/a" and d.get("replaced") is False, f"grant coma: {st} {d}")
+    st, d = admin.post("/api/grants", {"user": "secb", "space": "org/b", "role": "secretary"})
+    check(st == 200, f"grant secb: {st} {d}")
+    st, d = admin.get("/api/grants?user=coma")
+    check(st == 200 and d.get("grants") == [{"space": "org/a", "role": "commission", "tier": 1}],
+          f"coma's grants: {st} {d}")
+
+    # The commission of org/a: election A yes, election B no.
+    st, d = coma.post("/api/elections/1/bureaux/0/contest", {"reason": "écart signalé"})
+    check(st == 200, f"commission in org/a contests in A: {st} {d}")
+    st, d = coma.post("/api/elections/2/bureaux/0/contest", {"reason": "écart signalé"})
+    check(st == 403, f"commission in org/a contests in B: 403, got {st} {d}")
+    st, d = coma.post("/api/elections/1/disputes/1/decide", {"decision": "validate", "reason": "le PV fait foi"})
+    check(st == 200, f"commission in org/a decides in A: {st} {d}")
+    st, d = coma.get("/api/elections/1/disputes")
+    check(st == 200, f"and reads A's disputes: {st}")
+
+    # The secretary of org/b: assigned in B, enters there; A is not theirs.
+    st, d = admin.post("/api/assignments", {"user": "secb", "election": 2, "first": 5})
+    check(st == 200, f"assign a bureau of B to secb: {st} {d}")
+    st, d = admin.post("/api/assignments", {"user": "secb", "election": 1, "first": 5})
+    check(st == 409, f"secb is no secretary in A: 409, got {st} {d}")
+    sheet = {"inscrits": 90, "votants": 61, "blancs": 1, "nuls": 1, "votes": [20, 21, 18]}
+    st, d = secb.post("/api/elections/2/bureaux/5/sheet", sheet)
+    check(st == 200 and d.get("state") == "entered", f"secretary in org/b enters in B: {st} {d}")
+    st, d = secb.post("/api/elections/1/bureaux/5/sheet", sheet)
+    check(st == 403, f"secretary in org/b enters in A: 403, got {st} {d}")
+    st, d = secb.post("/api/elections/2/bureaux/0/contest", {"reason": "écart signalé"})
+    check(st == 403, f"secretary in org/b may not contest in B: {st} {d}")
+
+    # Replaced, then taken back: it stops holding at once.
+    st, d = admin.post("/api/grants", {"user": "coma", "space": "org/a", "role": "commission", "tier": 2})
+    check(st == 200 and d.get("replaced") is True, f"grant replaced: {st} {d}")
+    st, d = plain.post("/api/grants/delete", {"user": "coma", "space": "org/a"})
+    check(st == 403, f"a secretary cannot take a grant back: {st} {d}")
+    st, d = admin.post("/api/grants/delete", {"user": "coma", "space": "org/a"})
+    check(st == 200, f"take back coma's grant: {st} {d}")
+    st, d = admin.post("/api/grants/delete", {"user": "coma", "space": "org/a"})
+    check(st == 409, f"nothing left to take back: {st} {d}")
+    st, d = coma.post("/api/elections/1/bureaux/1/contest", {"reason": "écart signalé"})
+    check(st == 403, f"after the grant is taken back: 403, got {st} {d}")
+
+    st, log = admin.get("/api/audit")
+    acts = [e["action"] for e in log]
+    check(acts.count("user.grant") == 3 and acts.count("user.ungrant") == 1, f"grants in the log: {acts}")
+    ungrant = [e for e in log if e["action"] == "user.ungrant"]
+    check(ungrant and ungrant[0]["before"] == {"space": "org/a", "role": "commission", "tier": 2},
+          f"the ungrant records the grant taken back: {ungrant}")
+finally:
+    check(srv.stop() == 0, "server stops cleanly")
+
+# The command line grants too.
+p = run("admin", "grant", "--db", srv.db, "--user", "plain", "--space", "org/b", "--role", "commission", ok=False)
+check(p.returncode == 0, f"urne admin grant: {p.returncode} {p.stderr}")
+p = run("admin", "grant", "--db", srv.db, "--user", "plain", "--space", "org/B", "--role", "commission", ok=False)
+check(p.returncode != 0 and "space" in p.stderr, f"urne admin grant refuses a bad space: {p.stderr}")
+
+p = run("audit", "verify", "--db", srv.db, ok=False)
+check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state matches the log" in p.stdout
+      and "not compared:" not in p.stdout, f"verify after grants: {p.returncode} {p.stdout} {p.stderr}")
+check("2 grant(s) compared" in p.stdout, f"the grants are compared: {p.stdout}")
+
+# Grants changed behind the log's back, each on a copy: verify names them.
+import shutil
+import sqlite3
+for what, sql, expect in (
+        ("a tier raised", "UPDATE grants SET tier = 2 WHERE space = 'org/b' AND user_id = 3",
+         "grant in: org/b: stored secretary, tier 2, logged secretary, tier 1"),
+        ("a grant added", "INSERT INTO grants VALUES (2, 'org/b', 'admin', 1)",
+         "grant in: org/b: stored admin, tier 1, logged (no row)"),
+        ("a grant removed", "DELETE FROM grants WHERE user_id = 4",
+         "grant in: org/b: stored (no row), logged commission, tier 1")):
+    copy = os.path.join(srv.dir, "tampered.db")
+    shutil.copy(srv.db, copy)
+    db = sqlite3.connect(copy)
+    db.execute(sql)
+    db.commit()
+    db.close()
+    p = run("audit", "verify", "--db", copy, ok=False)
+    check(p.returncode == 1 and expect in p.stderr, f"{what}: verify names it: {p.returncode} {p.stderr}")
+done()
