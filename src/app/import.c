@@ -73,21 +73,6 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
         return -1;
     }
     urne_diags_free(&diags);
-    /* A sheet held by the server keeps one vote per candidate in a fixed place
-     * (URNE_MAX_VOTES): a contest with more candidates is refused here, whole,
-     * rather than stored with its last candidates' votes dropped. */
-    for (size_t c = 0; c < round->ncontests; c++)
-        if (round->contests[c].ncand > URNE_MAX_VOTES) {
-            snprintf(err, errsize,
-                     "%s: contest '%s' has %zu candidates; the server holds at most %d per contest "
-                     "(the command line, urne results tally, counts any number)",
-                     im->source, round->contests[c].label ? round->contests[c].label
-                     : round->contests[c].key ? round->contests[c].key
-                                              : "?",
-                     round->contests[c].ncand, URNE_MAX_VOTES);
-            urne_round_free(round);
-            return -1;
-        }
     urne_election_meta m = {0};
     const char *title = im->title && *im->title ? im->title : round->election ? round->election : im->source;
     if (!fits("title", title, m.title, sizeof m.title, err, errsize) ||

@@ -26,8 +26,9 @@ int urne_app_dispute_open_for(urne_app *app, int64_t election, size_t bureau, ur
 int urne_app_is_assigned(urne_app *app, int64_t user, int64_t election, size_t bureau);
 long urne_app_assigned_list(urne_app *app, int64_t user, int64_t election, size_t *out, size_t cap);
 /* The two latest typings of a double-entered bureau as `user` sees them: the other
- * person's into *other and user's own into *mine. 1 when both exist, 0 when not, -1
- * when the store failed. */
+ * person's into *other and user's own into *mine (valid values, zeroed or owned:
+ * replaced; the caller frees both with urne_figures_free). 1 when both exist, 0
+ * when not, -1 when the store failed. */
 int urne_app_entry_pair(urne_app *app, int64_t election, size_t bureau, int64_t user, urne_figures *other,
                         urne_figures *mine);
 

@@ -89,16 +89,43 @@ static urne_app_status reopen_publication(urne_app *app, const urne_user *actor,
     return st;
 }
 
+/* Figures f (NULL: none, "") as the text of a dispute's figures field (size
+ * bytes). OK; NO_MEMORY; or STORE when the text is longer than the field holds
+ * (refused, never cut: figures cut would no longer parse). Rolls back the
+ * store's transaction when it fails. */
+static urne_app_status dispute_figures(urne_app *app, const urne_figures *f, char *field, size_t size,
+                                       urne_app_outcome *out) {
+    field[0] = 0;
+    if (f == NULL) return URNE_APP_OK;
+    char *fig = urne_figures_json(f);
+    size_t n = fig ? strlen(fig) : 0;
+    urne_app_status st = URNE_APP_OK;
+    if (fig == NULL)
+        st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    else if (n >= size)
+        st = urne_app_fail(out, URNE_APP_STORE,
+                           "a dispute's figures (%zu bytes for %zu candidates) are longer than the %zu bytes the store"
+                           " holds for them (refused, not cut)",
+                           n, f->nvotes, size - 1);
+    else
+        memcpy(field, fig, n + 1);
+    free(fig);
+    if (st != URNE_APP_OK) urne_store_rollback(app->store);
+    return st;
+}
+
 /* The election's record read again after a commit (publication, reopening). */
 static void refresh_meta(urne_app *app, urne_election *e) {
     urne_election_meta m;
     if (urne_store_election_meta(app->store, e->meta.id, &m) == 1) e->meta = m;
 }
 
-/* Open a dispute on a bureau at `tier`, freezing it, into out->dispute and *next.
+/* Open a dispute on a bureau at `tier`, freezing it, into out->dispute and *next,
+ * with f the bureau's figures (a valid value, filled here: the caller frees it).
  * Inside a transaction the caller commits. */
 static urne_app_status open_dispute(urne_app *app, const urne_user *actor, urne_election *e, size_t bureau, int tier,
-                                    const char *reason, int64_t from, urne_bureau_info *next, urne_app_outcome *out) {
+                                    const char *reason, int64_t from, urne_bureau_info *next, urne_figures *f,
+                                    urne_app_outcome *out) {
     urne_dispute *d = &out->dispute;
     memset(d, 0, sizeof *d);
     d->election = e->meta.id;
@@ -110,23 +137,24 @@ static urne_app_status open_dispute(urne_app *app, const urne_user *actor, urne_
     snprintf(d->opened_by, sizeof d->opened_by, "%s", actor->name);
     urne_store_now(d->opened_at);
     deadline_after(d->opened_at, URNE_DISPUTE_HOURS, d->deadline);
-    urne_figures f;
-    urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &f);
-    char *fig = urne_figures_json(&f);
-    snprintf(d->figures_before, sizeof d->figures_before, "%s", fig ? fig : "");
-    free(fig);
+    if (urne_figures_from_sheet(e->round, &e->round->sheets[bureau], f) < 0) {
+        urne_store_rollback(app->store);
+        return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    }
+    urne_app_status st = dispute_figures(app, f, d->figures_before, sizeof d->figures_before, out);
+    if (st != URNE_APP_OK) return st;
     *next = e->info[bureau];
     next->state = URNE_SHEET_CONTESTED;
     d->id = urne_store_dispute_open(app->store, d);
-    if (d->id < 0 || urne_store_bureau_set(app->store, e->meta.id, bureau, next, &f) < 0)
+    if (d->id < 0 || urne_store_bureau_set(app->store, e->meta.id, bureau, next, f) < 0)
         return urne_app_store_failed(app, out);
     char object[96];
     snprintf(object, sizeof object, "election/%lld/bureau/%zu", (long long)e->meta.id, bureau);
-    char *before = urne_results_state_json(&e->info[bureau], &f),
-         *after = urne_audit_json_add(urne_audit_dispute_record(d), "sheet", urne_audit_sheet_record(bureau, next, &f));
-    urne_app_status st = before && after ? urne_results_audit(app, actor, from ? "bureau.escalate" : "bureau.contest",
-                                                              object, before, after, out)
-                                         : urne_app_store_failed(app, out);
+    char *before = urne_results_state_json(&e->info[bureau], f),
+         *after = urne_audit_json_add(urne_audit_dispute_record(d), "sheet", urne_audit_sheet_record(bureau, next, f));
+    st = before && after ? urne_results_audit(app, actor, from ? "bureau.escalate" : "bureau.contest", object, before,
+                                              after, out)
+                         : urne_app_store_failed(app, out);
     free(before);
     free(after);
     if (st != URNE_APP_OK) return st;
@@ -141,7 +169,9 @@ static urne_app_status contest_locked(urne_app *app, const urne_user *actor, int
     if (!urne_recolement_may_contest(e->info[bureau].state, &out->why)) return urne_app_fail(out, URNE_APP_STATE, NULL);
     urne_bureau_info next;
     if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
-    urne_app_status st = open_dispute(app, actor, e, bureau, actor->tier, reason, 0, &next, out);
+    urne_figures f = {0};
+    urne_app_status st = open_dispute(app, actor, e, bureau, actor->tier, reason, 0, &next, &f, out);
+    urne_figures_free(&f);
     if (st != URNE_APP_OK) return st;
     if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
     e->info[bureau] = next;
@@ -198,9 +228,11 @@ static char *decision_after(size_t bureau, const urne_bureau_info *next, const u
     return urne_audit_json_add(text, "dispute", urne_audit_dispute_record(d));
 }
 
-static urne_app_status decide_locked(urne_app *app, const urne_user *actor, int64_t id, int64_t dispute,
-                                     urne_decision decision, const urne_figures *corrected, const char *reason,
-                                     urne_app_outcome *out) {
+/* decide_locked with the figures it works on: f, the figures decided, and old_f,
+ * the bureau's before (valid values, filled here: the caller frees them). */
+static urne_app_status decide_figures(urne_app *app, const urne_user *actor, int64_t id, int64_t dispute,
+                                      urne_decision decision, const urne_figures *corrected, const char *reason,
+                                      urne_figures *f, urne_figures *old_f, urne_app_outcome *out) {
     urne_election *e = find_dispute(app, actor, URNE_ACT_DECIDE, id, dispute, out);
     if (e == NULL) return out->status;
     urne_dispute *d = &out->dispute;
@@ -212,9 +244,8 @@ static urne_app_status decide_locked(urne_app *app, const urne_user *actor, int6
     if (st != URNE_APP_OK) return st;
     size_t bureau = (size_t)d->bureau;
     urne_sheet *sheet = &e->round->sheets[bureau];
-    urne_figures f, old_f;
-    urne_figures_from_sheet(e->round, sheet, &old_f);
-    f = old_f;
+    if (urne_figures_from_sheet(e->round, sheet, old_f) < 0 || urne_figures_copy(f, old_f) < 0)
+        return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     if (decision == URNE_DECIDE_CORRECT) {
         if (corrected == NULL) {
             snprintf(out->field, sizeof out->field, "votes.0");
@@ -225,11 +256,11 @@ static urne_app_status decide_locked(urne_app *app, const urne_user *actor, int6
         st = urne_results_check_figures(e, bureau, corrected, out);
         if (st == URNE_APP_IMPOSSIBLE) out->status = st = URNE_APP_CHECKS_FAILED; /* a correction confirms nothing */
         if (st != URNE_APP_OK) return st;
-        f = *corrected;
+        if (urne_figures_copy(f, corrected) < 0) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     }
     urne_sheet_state after = urne_recolement_after_decision(decision);
     int counts = urne_sheet_state_counts(after) == 1;
-    const urne_figures *fp = counts || decision == URNE_DECIDE_ANNUL ? &f : NULL;
+    const urne_figures *fp = counts || decision == URNE_DECIDE_ANNUL ? f : NULL;
     urne_bureau_info next = e->info[bureau], before_info = next;
     next.state = after;
     if (decision == URNE_DECIDE_CORRECT && next.validated_once) next.changed_after_validation = 1;
@@ -240,30 +271,38 @@ static urne_app_status decide_locked(urne_app *app, const urne_user *actor, int6
     snprintf(d->decided_by, sizeof d->decided_by, "%s", actor->name);
     urne_store_now(d->decided_at);
     snprintf(out->at, sizeof out->at, "%s", d->decided_at);
-    char *fig = fp ? urne_figures_json(fp) : NULL;
-    snprintf(d->figures_after, sizeof d->figures_after, "%s", fig ? fig : "");
-    free(fig);
+    if ((st = dispute_figures(app, fp, d->figures_after, sizeof d->figures_after, out)) != URNE_APP_OK) return st;
     char object[96];
     snprintf(object, sizeof object, "election/%lld/dispute/%lld", (long long)id, (long long)dispute);
-    char *before = urne_results_state_json(&before_info, &old_f);
-    char *after_text = decision_after(bureau, &next, fp, counts ? &f : NULL, d);
+    char *before = urne_results_state_json(&before_info, old_f);
+    char *after_text = decision_after(bureau, &next, fp, counts ? f : NULL, d);
     /* Annulled and re-voted bureaux keep their old figures in the dispute only. */
     if (before == NULL || after_text == NULL)
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     else if (urne_store_begin(app->store) < 0 || urne_store_dispute_update(app->store, d) < 0 ||
-             urne_store_bureau_set(app->store, id, bureau, &next, counts ? &f : NULL) < 0)
+             urne_store_bureau_set(app->store, id, bureau, &next, counts ? f : NULL) < 0)
         st = urne_app_store_failed(app, out);
     else if ((st = urne_results_audit(app, actor, "dispute.decide", object, before, after_text, out)) != URNE_APP_OK)
         ;
     else if (urne_store_commit(app->store) < 0)
         st = urne_app_store_failed(app, out);
     else {
-        urne_results_apply(e, bureau, &next, counts ? &f : NULL);
+        urne_results_apply(e, bureau, &next, counts ? f : NULL);
         urne_app_changed(app);
         out->state = after;
     }
     free(before);
     free(after_text);
+    return st;
+}
+
+static urne_app_status decide_locked(urne_app *app, const urne_user *actor, int64_t id, int64_t dispute,
+                                     urne_decision decision, const urne_figures *corrected, const char *reason,
+                                     urne_app_outcome *out) {
+    urne_figures f = {0}, old_f = {0};
+    urne_app_status st = decide_figures(app, actor, id, dispute, decision, corrected, reason, &f, &old_f, out);
+    urne_figures_free(&f);
+    urne_figures_free(&old_f);
     return st;
 }
 
@@ -296,13 +335,17 @@ static urne_app_status escalate_locked(urne_app *app, const urne_user *actor, in
     snprintf(d.state, sizeof d.state, "escalated");
     if (urne_store_begin(app->store) < 0 || urne_store_dispute_update(app->store, &d) < 0)
         return urne_app_store_failed(app, out);
-    urne_app_status st = open_dispute(app, actor, e, bureau, 2, reason, d.id, &next, out);
-    if (st != URNE_APP_OK) return st;
-    if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
+    urne_figures f = {0};
+    urne_app_status st = open_dispute(app, actor, e, bureau, 2, reason, d.id, &next, &f, out);
+    if (st == URNE_APP_OK && urne_store_commit(app->store) < 0) st = urne_app_store_failed(app, out);
+    if (st != URNE_APP_OK) {
+        urne_figures_free(&f);
+        return st;
+    }
     /* A re-voted or annulled bureau is counted again provisionally while the appeal runs. */
-    urne_figures f;
     int has = urne_store_bureau_figures(app->store, id, bureau, &f);
     urne_results_apply(e, bureau, &next, has == 1 ? &f : NULL);
+    urne_figures_free(&f);
     refresh_meta(app, e);
     urne_app_changed(app);
     out->state = next.state;

@@ -43,8 +43,13 @@ char *urne_results_state_json(const urne_bureau_info *b, const urne_figures *f) 
     json_object_set_new(o, "state", json_string(urne_sheet_state_name(b->state)));
     if (f) {
         char *fig = urne_figures_json(f);
-        json_object_set_new(o, "figures", fig ? json_loads(fig, 0, NULL) : json_null());
+        json_t *v = fig ? json_loads(fig, 0, NULL) : NULL;
         free(fig);
+        if (v == NULL) { /* out of memory: no text rather than one without the figures */
+            json_decref(o);
+            return NULL;
+        }
+        json_object_set_new(o, "figures", v);
     }
     char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
@@ -100,9 +105,11 @@ static urne_app_status enter_write(urne_app *app, const urne_user *actor, urne_e
     int counts = urne_sheet_state_counts(next->state);
     char object[96];
     snprintf(object, sizeof object, "election/%lld/bureau/%zu", (long long)e->meta.id, bureau);
-    urne_figures before_f;
-    urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &before_f);
-    char *before = urne_results_state_json(old, urne_sheet_state_counts(old->state) ? &before_f : NULL);
+    urne_figures before_f = {0};
+    char *before = urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &before_f) < 0
+                       ? NULL
+                       : urne_results_state_json(old, urne_sheet_state_counts(old->state) ? &before_f : NULL);
+    urne_figures_free(&before_f);
     char *after = urne_audit_json_add(urne_results_state_json(next, f), "sheet",
                                       urne_audit_sheet_record(bureau, next, counts ? f : NULL));
     urne_app_status st;
@@ -161,23 +168,28 @@ static urne_app_status sheet_enter_locked(urne_app *app, const urne_user *actor,
     if (st != URNE_APP_OK) return st;
 
     urne_bureau_info next = e->info[bureau];
-    urne_figures other;
+    urne_figures other = {0};
     int64_t other_author = 0;
     int have_other = 0, agrees = 0;
     if (e->meta.double_entry) {
         have_other = urne_store_entry_other(app->store, id, bureau, actor->id, &other_author, &other);
-        if (have_other < 0) return urne_app_store_failed(app, out);
+        if (have_other < 0) {
+            urne_figures_free(&other);
+            return urne_app_store_failed(app, out);
+        }
         agrees = have_other && urne_figures_equal(f, &other);
     }
     next.state = urne_recolement_after_entry(e->meta.double_entry, have_other, agrees);
     urne_store_now(next.entered_at);
     snprintf(out->at, sizeof out->at, "%s", next.entered_at);
     next.entered_by = actor->id;
-    if ((st = enter_write(app, actor, e, bureau, f, &next, out)) != URNE_APP_OK) return st;
-    out->state = next.state;
-    if (next.state == URNE_SHEET_MISMATCH)
-        urne_figures_diff(e->round, e->round->sheets[bureau].contest, &other, f, out->detail, sizeof out->detail);
-    return URNE_APP_OK;
+    if ((st = enter_write(app, actor, e, bureau, f, &next, out)) == URNE_APP_OK) {
+        out->state = next.state;
+        if (next.state == URNE_SHEET_MISMATCH)
+            urne_figures_diff(e->round, e->round->sheets[bureau].contest, &other, f, out->detail, sizeof out->detail);
+    }
+    urne_figures_free(&other);
+    return st;
 }
 
 urne_app_status urne_app_sheet_enter(urne_app *app, const urne_user *actor, int64_t id, size_t bureau,

@@ -81,12 +81,65 @@ struct urne_audit_replay {
 
 urne_audit_replay *urne_audit_replay_new(void) { return calloc(1, sizeof(urne_audit_replay)); }
 
+void urne_audit_sheet_free(urne_audit_sheet *s) {
+    if (s) urne_figures_free(&s->figures);
+}
+
+void urne_audit_typed_free(urne_audit_typed *t) {
+    if (t) urne_figures_free(&t->figures);
+}
+
+void urne_audit_dispute_free(urne_audit_dispute *d) {
+    if (d == NULL) return;
+    urne_figures_free(&d->before);
+    urne_figures_free(&d->after);
+}
+
+/* *dst = *src with its own figures (dst's old ones freed). 0, or -1 when out of
+ * memory, dst then unchanged. */
+static int sheet_copy(urne_audit_sheet *dst, const urne_audit_sheet *src) {
+    urne_figures f = {0};
+    if (urne_figures_copy(&f, &src->figures) < 0) return -1;
+    urne_audit_sheet_free(dst);
+    *dst = *src;
+    dst->figures = f;
+    return 0;
+}
+
+static int typed_copy(urne_audit_typed *dst, const urne_audit_typed *src) {
+    urne_figures f = {0};
+    if (urne_figures_copy(&f, &src->figures) < 0) return -1;
+    urne_audit_typed_free(dst);
+    *dst = *src;
+    dst->figures = f;
+    return 0;
+}
+
+static int dispute_copy(urne_audit_dispute *dst, const urne_audit_dispute *src) {
+    urne_figures before = {0}, after = {0};
+    if (urne_figures_copy(&before, &src->before) < 0 || urne_figures_copy(&after, &src->after) < 0) {
+        urne_figures_free(&before);
+        return -1;
+    }
+    urne_audit_dispute_free(dst);
+    *dst = *src;
+    dst->before = before;
+    dst->after = after;
+    return 0;
+}
+
 void urne_audit_replay_free(urne_audit_replay *r) {
     if (r == NULL) return;
     for (size_t i = 0; i < r->nel; i++) {
-        for (size_t b = 0; r->el[i].sheets && b < r->el[i].m.nbureaux; b++) free(r->el[i].sheets[b].typed);
+        for (size_t b = 0; r->el[i].sheets && b < r->el[i].m.nbureaux; b++) {
+            xsheet *x = &r->el[i].sheets[b];
+            for (size_t k = 0; k < x->ntyped; k++) urne_audit_typed_free(&x->typed[k].t);
+            free(x->typed);
+            urne_audit_sheet_free(&x->s);
+        }
         free(r->el[i].sheets);
     }
+    for (size_t i = 0; i < r->ndis; i++) urne_audit_dispute_free(&r->dis[i].d);
     free(r->as);
     free(r->el);
     free(r->dis);
@@ -167,7 +220,7 @@ int urne_audit_replay_created(urne_audit_replay *r, int64_t seq, const urne_audi
         xsheet *x = &e->sheets[i];
         x->seq = seq;
         x->why = sheets ? KNOWN : CREATED_UNRECORDED;
-        if (sheets) x->s = sheets[i];
+        if (sheets && sheet_copy(&x->s, &sheets[i]) < 0) return fail(r, seq, "out of memory%.0lld%.0lld", 0, 0);
     }
     return 0;
 }
@@ -176,9 +229,9 @@ int urne_audit_replay_sheet(urne_audit_replay *r, int64_t seq, int64_t election,
                             const urne_audit_sheet *s) {
     xsheet *x = sheet_of(r, seq, election, bureau);
     if (x == NULL) return -1;
+    if (s && sheet_copy(&x->s, s) < 0) return fail(r, seq, "out of memory%.0lld%.0lld", 0, 0);
     x->seq = seq;
     x->why = s ? KNOWN : CHANGED_UNRECORDED;
-    if (s) x->s = *s;
     return 0;
 }
 
@@ -197,7 +250,10 @@ int urne_audit_replay_typed(urne_audit_replay *r, int64_t seq, int64_t election,
         x->typed = p;
         x->cap = cap;
     }
-    x->typed[x->ntyped++] = (xtyped){.t = *t, .seq = seq};
+    xtyped *n = &x->typed[x->ntyped];
+    *n = (xtyped){.seq = seq};
+    if (typed_copy(&n->t, t) < 0) return fail(r, seq, "out of memory%.0lld%.0lld", 0, 0);
+    x->ntyped++;
     return 0;
 }
 
@@ -211,10 +267,10 @@ int urne_audit_replay_dispute(urne_audit_replay *r, int64_t seq, int64_t electio
     if (x->present && (x->d.election != election || x->d.bureau != (int64_t)bureau))
         return fail(r, seq, "it moves dispute %lld to another bureau than entry %lld gave it", id, x->seq);
     int opened = !x->present;
+    if (d && dispute_copy(&x->d, d) < 0) return fail(r, seq, "out of memory%.0lld%.0lld", 0, 0);
     x->present = 1;
     x->seq = seq;
     x->known = d != NULL;
-    if (d) x->d = *d;
     x->d.id = id;
     x->d.election = election;
     x->d.bureau = (int64_t)bureau;
@@ -392,6 +448,8 @@ static void describe_figures(int has, const urne_figures *f, char *out, size_t s
                                    (long long)f->nuls, exprimes);
     for (size_t j = 0; j < f->nvotes && used < size; j++)
         used += (size_t)snprintf(out + used, size - used, " %lld", (long long)f->votes[j]);
+    if (used >= size && size > sizeof "…") /* cut: say that it goes on (the text is ASCII) */
+        memcpy(out + size - sizeof "…", "…", sizeof "…");
 }
 
 static void cmp_figures(emit *e, const char *name, int hs, const urne_figures *s, int hl, const urne_figures *l) {

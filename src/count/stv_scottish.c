@@ -54,6 +54,10 @@ typedef struct count_state {
     int64_t *votes;
     char *state;
     int64_t *surplus;       /* pending surplus of elected candidates, -1 when none */
+    /* Lists of candidates, ncand each, on the heap (a contest may have up to 65,535
+     * candidates: too many for the stack of a server thread): those reaching the
+     * quota, those continuing, those with a surplus to transfer. */
+    size_t *cands, *hopeful, *pending;
     int64_t nontransferable;
     int64_t quota;
     size_t nelected;
@@ -110,7 +114,7 @@ static urne_count_stage *stage(count_state *s, const char *action) {
 /* Elect every hopeful at or above the quota, most votes first. Appends to `note`. */
 static int elect_by_quota(count_state *s, char *note, size_t size) {
     for (;;) {
-        size_t cands[s->b->ncand > 0 ? s->b->ncand : 1], n = 0;
+        size_t *cands = s->cands, n = 0;
         for (size_t c = 0; c < s->b->ncand; c++)
             if (s->state[c] == URNE_HOPEFUL && s->votes[c] >= s->quota) cands[n++] = c;
         if (n == 0 || s->nelected == s->seats) return 0;
@@ -180,7 +184,7 @@ static int run(count_state *s) {
     memcpy(st->state, s->state, ncand);
 
     while (s->nelected < s->seats) {
-        size_t hopeful[ncand > 0 ? ncand : 1], nh = 0, pending[ncand > 0 ? ncand : 1], np = 0;
+        size_t *hopeful = s->hopeful, nh = 0, *pending = s->pending, np = 0;
         for (size_t c = 0; c < ncand; c++) {
             if (s->state[c] == URNE_HOPEFUL) hopeful[nh++] = c;
             if (s->state[c] == URNE_ELECTED && s->surplus[c] > 0) pending[np++] = c;
@@ -257,8 +261,11 @@ static int count_wigm(const urne_ballots *b, size_t seats, uint64_t seed, const 
     s.votes = calloc(b->ncand ? b->ncand : 1, sizeof *s.votes);
     s.surplus = malloc((b->ncand ? b->ncand : 1) * sizeof *s.surplus);
     s.state = malloc(b->ncand + 1);
+    s.cands = malloc((b->ncand ? b->ncand : 1) * sizeof *s.cands);
+    s.hopeful = malloc((b->ncand ? b->ncand : 1) * sizeof *s.hopeful);
+    s.pending = malloc((b->ncand ? b->ncand : 1) * sizeof *s.pending);
     int rc = -1;
-    if (s.parcels && s.piles && s.votes && s.surplus && s.state) {
+    if (s.parcels && s.piles && s.votes && s.surplus && s.state && s.cands && s.hopeful && s.pending) {
         for (size_t c = 0; c < b->ncand; c++) s.state[c] = URNE_HOPEFUL, s.surplus[c] = -1;
         rc = run(&s);
     }
@@ -268,6 +275,9 @@ static int count_wigm(const urne_ballots *b, size_t seats, uint64_t seed, const 
     free(s.votes);
     free(s.surplus);
     free(s.state);
+    free(s.cands);
+    free(s.hopeful);
+    free(s.pending);
     if (rc == 0) return 0;
 oom:
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory counting");

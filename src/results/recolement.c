@@ -51,6 +51,43 @@ int urne_decision_parse(const char *name, urne_decision *out) {
     return -1;
 }
 
+int urne_figures_alloc(urne_figures *f, size_t n) {
+    assert(f);
+    free(f->votes);
+    f->votes = NULL;
+    f->nvotes = 0;
+    if (n == 0) return 0;
+    f->votes = calloc(n, sizeof *f->votes);
+    if (f->votes == NULL) return -1;
+    f->nvotes = n;
+    return 0;
+}
+
+int urne_figures_copy(urne_figures *dst, const urne_figures *src) {
+    assert(dst && src);
+    if (dst == src) return 0;
+    assert(src->nvotes == 0 || src->votes);
+    int64_t *votes = NULL;
+    if (src->nvotes) {
+        votes = malloc(src->nvotes * sizeof *votes);
+        if (votes == NULL) {
+            urne_figures_free(dst);
+            return -1;
+        }
+        memcpy(votes, src->votes, src->nvotes * sizeof *votes);
+    }
+    free(dst->votes);
+    *dst = *src;
+    dst->votes = votes;
+    return 0;
+}
+
+void urne_figures_free(urne_figures *f) {
+    if (f == NULL) return;
+    free(f->votes);
+    memset(f, 0, sizeof *f);
+}
+
 int urne_figures_equal(const urne_figures *a, const urne_figures *b) {
     if (a->inscrits != b->inscrits || a->votants != b->votants || a->blancs != b->blancs || a->nuls != b->nuls ||
         a->exprimes != b->exprimes || a->nvotes != b->nvotes)
@@ -69,16 +106,19 @@ void urne_figures_to_sheet(const urne_figures *f, urne_sheet *s) {
     for (size_t j = 0; j < f->nvotes; j++) s->votes[j] = f->votes[j];
 }
 
-void urne_figures_from_sheet(const urne_round *round, const urne_sheet *s, urne_figures *f) {
+int urne_figures_from_sheet(const urne_round *round, const urne_sheet *s, urne_figures *f) {
     size_t n = round->contests[s->contest].ncand;
+    if (urne_figures_alloc(f, n) < 0) {
+        urne_figures_free(f);
+        return -1;
+    }
     f->inscrits = s->inscrits;
     f->votants = s->votants;
     f->blancs = s->blancs;
     f->nuls = s->nuls;
     f->exprimes = s->exprimes_stated;
-    assert(n <= URNE_MAX_VOTES); /* the server refuses larger contests at import */
-    f->nvotes = n < URNE_MAX_VOTES ? n : URNE_MAX_VOTES;
-    for (size_t j = 0; j < f->nvotes; j++) f->votes[j] = s->votes[j];
+    for (size_t j = 0; j < n; j++) f->votes[j] = s->votes[j];
+    return 0;
 }
 
 /* The description is built whole in memory, then copied into the caller's buffer:

@@ -45,20 +45,35 @@ typedef enum { URNE_DECIDE_VALIDATE, URNE_DECIDE_CORRECT, URNE_DECIDE_ANNUL, URN
 const char *urne_decision_name(urne_decision d);
 int urne_decision_parse(const char *name, urne_decision *out);
 
-/* The figures of one sheet as typed: counts and one vote per candidate. */
-#define URNE_MAX_VOTES 64
+/* The figures of one sheet as typed: counts and one vote per candidate, as many
+ * as the sheet's contest has (no bound of its own). The votes are owned by the
+ * figures: a zeroed urne_figures ({0}) is a valid empty value, and every
+ * function below that fills figures takes a valid value (empty or owned) and
+ * replaces it, freeing what it held. Release with urne_figures_free; copy with
+ * urne_figures_copy, never with a struct assignment (both would own the votes). */
 typedef struct urne_figures {
     int64_t inscrits, votants, blancs, nuls, exprimes; /* exprimes -1 when not stated */
     size_t nvotes;
-    int64_t votes[URNE_MAX_VOTES];
+    int64_t *votes; /* nvotes counts, malloc'ed; NULL when nvotes is 0 */
 } urne_figures;
+
+/* Give f room for n votes, all 0 (its counts are kept, its old votes freed).
+ * 0, or -1 when out of memory: f then holds no votes (nvotes 0). */
+int urne_figures_alloc(urne_figures *f, size_t n);
+/* Make dst a deep copy of src (dst's old votes freed). 0, or -1 when out of
+ * memory: dst is then empty (zeroed). dst == src is a no-op. */
+int urne_figures_copy(urne_figures *dst, const urne_figures *src);
+/* Free f's votes and leave it empty (zeroed). NULL, or an empty value: no-op. */
+void urne_figures_free(urne_figures *f);
 
 int urne_figures_equal(const urne_figures *a, const urne_figures *b);
 
 /* Copy figures into a sheet of the round (which must have f->nvotes candidates)
- * and from it. */
+ * and from it: urne_figures_from_sheet fills f (a valid value, replaced) with one
+ * vote per candidate of the sheet's contest; 0, or -1 when out of memory (f
+ * empty). */
 void urne_figures_to_sheet(const urne_figures *f, urne_sheet *s);
-void urne_figures_from_sheet(const urne_round *round, const urne_sheet *s, urne_figures *f);
+int urne_figures_from_sheet(const urne_round *round, const urne_sheet *s, urne_figures *f);
 
 /* Bring sheet `sheet` of round (held in memory) to `state` with the figures f:
  * what the totals must count after an entry or a decision. A sheet reports when

@@ -36,10 +36,12 @@ static json_t *figures_object(const urne_figures *f) {
     return o;
 }
 
-/* Lenient, as the store has always read its own column: absent counts read 0. */
+/* Lenient, as the store has always read its own column: absent counts read 0.
+ * out (a valid value) is replaced. 0; -1 when o is not an object; -2 when out of
+ * memory. */
 static int figures_from_object(const json_t *o, urne_figures *out) {
+    urne_figures_free(out);
     if (!json_is_object(o)) return -1;
-    memset(out, 0, sizeof *out);
     json_t *e = json_object_get(o, "exprimes");
     out->inscrits = json_integer_value(json_object_get(o, "inscrits"));
     out->votants = json_integer_value(json_object_get(o, "votants"));
@@ -48,8 +50,7 @@ static int figures_from_object(const json_t *o, urne_figures *out) {
     out->exprimes = json_is_integer(e) ? json_integer_value(e) : -1;
     json_t *v = json_object_get(o, "votes");
     size_t n = json_array_size(v);
-    if (n > URNE_MAX_VOTES) return -1; /* more votes than figures hold: not figures, never cut */
-    out->nvotes = n;
+    if (urne_figures_alloc(out, n) < 0) return -2;
     for (size_t j = 0; j < n; j++) out->votes[j] = json_integer_value(json_array_get(v, j));
     return 0;
 }
@@ -61,9 +62,9 @@ static char *dump(json_t *o) {
 }
 
 char *urne_figures_json(const urne_figures *f) {
-    assert(f->nvotes <= URNE_MAX_VOTES);
+    assert(f->nvotes == 0 || f->votes);
     char *text = dump(figures_object(f));
-    assert(text == NULL || strlen(text) <= URNE_FIGURES_JSON_MAX); /* what the disputes' fields hold */
+    assert(text == NULL || strlen(text) <= URNE_FIGURES_JSON_MAX(f->nvotes));
     return text;
 }
 
@@ -159,9 +160,12 @@ static void put_text(text *t, const char *fmt, long long v, const char *s) {
 /* ,"sheets":[[state,inscrits,votants,blancs,nuls,exprimes|null,votes...],...] */
 static void put_sheets(text *t, const urne_round *round, const urne_sheet_state *states) {
     put_text(t, "%s", 0, ",\"sheets\":[");
+    urne_figures f = {0};
     for (size_t i = 0; i < round->nsheets; i++) {
-        urne_figures f;
-        urne_figures_from_sheet(round, &round->sheets[i], &f);
+        if (urne_figures_from_sheet(round, &round->sheets[i], &f) < 0) {
+            t->failed = 1;
+            break;
+        }
         put_text(t, "%s", 0, i ? ",[\"" : "[\"");
         put_text(t, "%s\"", 0, urne_sheet_state_name(states ? states[i] : URNE_SHEET_MISSING));
         const int64_t counts[] = {f.inscrits, f.votants, f.blancs, f.nuls};
@@ -173,6 +177,7 @@ static void put_sheets(text *t, const urne_round *round, const urne_sheet_state 
         for (size_t j = 0; j < f.nvotes; j++) put_text(t, ",%lld", (long long)f.votes[j], NULL);
         put_text(t, "%s", 0, "]");
     }
+    urne_figures_free(&f);
     put_text(t, "%s", 0, "]}");
 }
 
@@ -271,7 +276,7 @@ static int get_int(const json_t *o, const char *key, int64_t *out) {
 static int figures_value_read(const json_t *v, int *has, urne_figures *f) {
     if (json_is_null(v)) {
         *has = 0;
-        memset(f, 0, sizeof *f);
+        urne_figures_free(f);
         return 0;
     }
     *has = 1;
@@ -327,19 +332,19 @@ static int read_dispute(const json_t *o, urne_audit_dispute *d) {
 static int read_created_sheet(const json_t *a, const char *created_at, urne_audit_sheet *s) {
     size_t n = json_array_size(a);
     memset(s, 0, sizeof *s);
-    if (!json_is_array(a) || n < 6 || n - 6 > URNE_MAX_VOTES || !json_is_string(json_array_get(a, 0)) ||
+    if (!json_is_array(a) || n < 6 || !json_is_string(json_array_get(a, 0)) ||
         strlen(json_string_value(json_array_get(a, 0))) >= sizeof s->state || strlen(created_at) >= sizeof s->entered_at)
         return -1;
     snprintf(s->state, sizeof s->state, "%s", json_string_value(json_array_get(a, 0)));
     for (size_t k = 1; k < n; k++)
         if (!json_is_integer(json_array_get(a, k)) && !(k == 5 && json_is_null(json_array_get(a, k)))) return -1;
+    if (urne_figures_alloc(&s->figures, n - 6) < 0) return -1;
     s->has_figures = 1;
     s->figures.inscrits = json_integer_value(json_array_get(a, 1));
     s->figures.votants = json_integer_value(json_array_get(a, 2));
     s->figures.blancs = json_integer_value(json_array_get(a, 3));
     s->figures.nuls = json_integer_value(json_array_get(a, 4));
     s->figures.exprimes = json_is_null(json_array_get(a, 5)) ? -1 : json_integer_value(json_array_get(a, 5));
-    s->figures.nvotes = n - 6;
     for (size_t j = 0; j < n - 6; j++) s->figures.votes[j] = json_integer_value(json_array_get(a, 6 + j));
     urne_sheet_state st;
     if (urne_sheet_state_parse(s->state, &st) == 0 && urne_sheet_state_counts(st))
@@ -370,13 +375,16 @@ static int fold_created(urne_audit_replay *r, const urne_audit_entry *e, int64_t
     }
     if (urne_audit_replay_created(r, e->seq, &m, NULL) < 0) return -1;
     for (size_t i = 0; sheets && i < (size_t)n; i++) {
-        urne_audit_sheet s;
+        urne_audit_sheet s = {0};
         if (read_created_sheet(json_array_get(sheets, i), m.created_at, &s) < 0) {
+            urne_audit_sheet_free(&s);
             char what[80];
             snprintf(what, sizeof what, "its record of bureau %zu is malformed", i);
             return bad(r, e, what);
         }
-        if (urne_audit_replay_sheet(r, e->seq, election, i, &s) < 0) return -1;
+        int rc = urne_audit_replay_sheet(r, e->seq, election, i, &s);
+        urne_audit_sheet_free(&s);
+        if (rc < 0) return -1;
     }
     return 0;
 }
@@ -394,20 +402,27 @@ static int fold_bureau(urne_audit_replay *r, const urne_audit_entry *e, int64_t 
         if (urne_audit_replay_dispute(r, e->seq, election, bureau, id, NULL) < 0) return -1;
         return appeal ? urne_audit_replay_appeal_unrecorded(r, e->seq, election, bureau) : 0;
     }
-    urne_audit_sheet s;
+    urne_audit_sheet s = {0};
     size_t b;
-    if (read_sheet(sheet, &b, &s) < 0 || b != bureau) return bad(r, e, "its \"sheet\" record is malformed");
-    if (urne_audit_replay_sheet(r, e->seq, election, bureau, &s) < 0) return -1;
+    int rc = read_sheet(sheet, &b, &s) < 0 || b != bureau ? bad(r, e, "its \"sheet\" record is malformed")
+                                                         : urne_audit_replay_sheet(r, e->seq, election, bureau, &s);
+    int64_t typist = s.entered_by;
+    urne_audit_sheet_free(&s);
+    if (rc < 0) return -1;
     if (!opens) { /* the typed entry: who (the sheet's entered_by) typed what ("figures") */
-        urne_audit_typed t = {.user = s.entered_by, .has_figures = 1};
-        if (figures_from_object(json_object_get(a, "figures"), &t.figures) < 0)
-            return bad(r, e, "its record of the typed figures is malformed");
-        return urne_audit_replay_typed(r, e->seq, election, bureau, &t);
+        urne_audit_typed t = {.user = typist, .has_figures = 1};
+        rc = figures_from_object(json_object_get(a, "figures"), &t.figures) < 0
+                 ? bad(r, e, "its record of the typed figures is malformed")
+                 : urne_audit_replay_typed(r, e->seq, election, bureau, &t);
+        urne_figures_free(&t.figures);
+        return rc;
     }
-    urne_audit_dispute d;
-    if (read_dispute(a, &d) < 0 || d.election != election || d.bureau != (int64_t)bureau)
-        return bad(r, e, "its record of the dispute is malformed");
-    return urne_audit_replay_dispute(r, e->seq, election, bureau, d.id, &d);
+    urne_audit_dispute d = {0};
+    rc = read_dispute(a, &d) < 0 || d.election != election || d.bureau != (int64_t)bureau
+             ? bad(r, e, "its record of the dispute is malformed")
+             : urne_audit_replay_dispute(r, e->seq, election, bureau, d.id, &d);
+    urne_audit_dispute_free(&d);
+    return rc;
 }
 
 /* dispute.decide on election/E/dispute/D. */
@@ -421,14 +436,20 @@ static int fold_decide(urne_audit_replay *r, const urne_audit_entry *e, int64_t 
         if (urne_audit_replay_sheet(r, e->seq, election, bureau, NULL) < 0) return -1;
         return urne_audit_replay_dispute(r, e->seq, election, bureau, id, NULL);
     }
-    urne_audit_sheet s;
-    urne_audit_dispute d;
+    urne_audit_sheet s = {0};
+    urne_audit_dispute d = {0};
     size_t b;
+    int rc;
     if (read_sheet(sheet, &b, &s) < 0 || read_dispute(dispute, &d) < 0 || d.id != id || d.election != election ||
         d.bureau != (int64_t)b)
-        return bad(r, e, "its \"sheet\" or \"dispute\" record is malformed");
-    if (urne_audit_replay_sheet(r, e->seq, election, b, &s) < 0) return -1;
-    return urne_audit_replay_dispute(r, e->seq, election, b, id, &d);
+        rc = bad(r, e, "its \"sheet\" or \"dispute\" record is malformed");
+    else
+        rc = urne_audit_replay_sheet(r, e->seq, election, b, &s) < 0
+                 ? -1
+                 : urne_audit_replay_dispute(r, e->seq, election, b, id, &d);
+    urne_audit_sheet_free(&s);
+    urne_audit_dispute_free(&d);
+    return rc;
 }
 
 /* An action this urne does not know: whatever it names is no longer comparable. */

@@ -132,13 +132,16 @@ static int walk(urne_store *s, const char *sql, const char *what, int (*row)(sql
     return stop ? stop : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* A figures column: 1 with the figures, 0 when NULL or empty, -1 when the text is
- * not figures JSON. */
-static int figures_col(sqlite3_stmt *st, int i, urne_figures *f) {
-    memset(f, 0, sizeof *f);
+/* A figures column into f (a valid value, replaced): 1 with the figures, 0 when
+ * NULL or empty, -1 when the text is not figures JSON, -2 when out of memory
+ * (said on the store). */
+static int figures_col(urne_store *s, sqlite3_stmt *st, int i, urne_figures *f) {
+    urne_figures_free(f);
     const char *t = col(st, i);
     if (!*t) return 0;
-    return urne_figures_parse_json(t, f) == 0 ? 1 : -1;
+    int rc = urne_figures_parse_json(t, f);
+    if (rc == -2) urne_store_fail(s, "out of memory");
+    return rc == 0 ? 1 : rc;
 }
 
 /* An election's row, its columns found by name: the columns a later migration adds
@@ -230,15 +233,19 @@ static int sheet_row(sqlite3_stmt *st, const walker *w) {
         urne_sql_col(w->store, st, 6, sh.entered_at, sizeof sh.entered_at, "bureaux", "entered_at",
                      "election %lld, bureau %lld", (long long)election, (long long)idx) < 0)
         return -1;
-    sh.has_figures = figures_col(st, 5, &sh.figures);
+    sh.has_figures = figures_col(w->store, st, 5, &sh.figures);
     sh.entered_by = sqlite3_column_int64(st, 7);
     sh.validated_once = sqlite3_column_int(st, 8);
     sh.changed_after_validation = sqlite3_column_int(st, 9);
     names n;
-    if (names_of(w->store, st, 2, 3, &n) < 0) return -1;
+    if (sh.has_figures == -2 || names_of(w->store, st, 2, 3, &n) < 0) {
+        urne_audit_sheet_free(&sh);
+        return -1;
+    }
     int rc = w->sheet(election, idx >= 0 ? (size_t)idx : SIZE_MAX, n.key, n.label, &sh, w->ctx);
     free(n.key);
     free(n.label);
+    urne_audit_sheet_free(&sh);
     return rc;
 }
 
@@ -251,13 +258,17 @@ static int sq_audit_sheets(urne_store *s, urne_store_sheet_fn fn, void *ctx) {
 
 static int typed_row(sqlite3_stmt *st, const walker *w) {
     urne_audit_typed t = {.user = sqlite3_column_int64(st, 2)};
-    t.has_figures = figures_col(st, 3, &t.figures);
+    t.has_figures = figures_col(w->store, st, 3, &t.figures);
     names n;
-    if (names_of(w->store, st, 4, 5, &n) < 0) return -1;
+    if (t.has_figures == -2 || names_of(w->store, st, 4, 5, &n) < 0) {
+        urne_audit_typed_free(&t);
+        return -1;
+    }
     int64_t idx = sqlite3_column_int64(st, 1);
     int rc = w->typed(sqlite3_column_int64(st, 0), idx >= 0 ? (size_t)idx : SIZE_MAX, n.key, n.label, &t, w->ctx);
     free(n.key);
     free(n.label);
+    urne_audit_typed_free(&t);
     return rc;
 }
 
@@ -290,10 +301,12 @@ static int dispute_row(sqlite3_stmt *st, const walker *w) {
         if (urne_sql_col(w->store, st, texts[k].i, texts[k].out, texts[k].size, "disputes", texts[k].name,
                          "dispute %lld", (long long)d.id) < 0)
             return -1;
-    d.has_before = figures_col(st, 13, &d.before);
-    d.has_after = figures_col(st, 14, &d.after);
+    d.has_before = figures_col(w->store, st, 13, &d.before);
+    d.has_after = figures_col(w->store, st, 14, &d.after);
     d.escalated_from = sqlite3_column_int64(st, 15);
-    return w->dispute(&d, w->ctx);
+    int rc = d.has_before == -2 || d.has_after == -2 ? -1 : w->dispute(&d, w->ctx);
+    urne_audit_dispute_free(&d);
+    return rc;
 }
 
 static int sq_audit_disputes(urne_store *s, int (*fn)(const urne_audit_dispute *d, void *ctx), void *ctx) {

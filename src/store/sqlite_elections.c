@@ -118,9 +118,13 @@ static int insert_bureaux(urne_store *s, int64_t id, const urne_round *r, const 
         urne_sheet_state state = states ? states[i] : URNE_SHEET_MISSING;
         sqlite3_bind_text(st, 8, urne_sheet_state_name(state), -1, SQLITE_STATIC);
         /* Figures are kept even for a bureau not counted yet: its inscrits are known. */
-        urne_figures f;
-        urne_figures_from_sheet(r, sh, &f);
-        char *fig = urne_figures_json(&f);
+        urne_figures f = {0};
+        char *fig = urne_figures_from_sheet(r, sh, &f) == 0 ? urne_figures_json(&f) : NULL;
+        urne_figures_free(&f);
+        if (fig == NULL) {
+            rc = urne_store_fail(s, "bureau %zu: out of memory", i + 1);
+            break;
+        }
         /* Bound for every bureau: a reset statement keeps the last bureau's bindings. */
         if (urne_sheet_state_counts(state))
             sqlite3_bind_text(st, 10, at, -1, SQLITE_TRANSIENT);
@@ -292,9 +296,11 @@ static int bureau_row(urne_store *s, sqlite3_stmt *st, int64_t id, size_t i, urn
         return urne_store_fail(s, "election %lld: bureau %zu could not be read back", (long long)id, i + 1);
     if (urne_sheet_state_parse(col_str(st, 5) ? col_str(st, 5) : "", &b->state) < 0) b->state = URNE_SHEET_MISSING;
     sh->exprimes_stated = -1;
-    urne_figures f;
-    if (col_str(st, 6) && urne_figures_parse_json(col_str(st, 6), &f) == 0 && f.nvotes == r->contests[contest].ncand)
-        urne_figures_to_sheet(&f, sh);
+    urne_figures f = {0};
+    int parsed = col_str(st, 6) ? urne_figures_parse_json(col_str(st, 6), &f) : -1;
+    if (parsed == 0 && f.nvotes == r->contests[contest].ncand) urne_figures_to_sheet(&f, sh);
+    urne_figures_free(&f);
+    if (parsed == -2) return urne_store_fail(s, "election %lld, bureau %zu: out of memory", (long long)id, i + 1);
     int counts = urne_sheet_state_counts(b->state);
     sh->reported = counts != 0;
     if (counts == 2) { /* annulled: the bureau is in, its votes are not */
@@ -399,6 +405,7 @@ static int sq_bureau_set(urne_store *s, int64_t election, size_t bureau, const u
                                         " WHERE election_id = ? AND idx = ?");
     if (st == NULL) return -1;
     char *fig = figures ? urne_figures_json(figures) : NULL;
+    if (figures && fig == NULL) return urne_store_fail(s, "out of memory");
     sqlite3_bind_text(st, 1, urne_sheet_state_name(b->state), -1, SQLITE_STATIC);
     urne_sql_bind_text(st, 2, fig);
     urne_sql_bind_text(st, 3, b->entered_at);
@@ -424,9 +431,10 @@ static int sq_bureau_figures(urne_store *s, int64_t election, size_t bureau, urn
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, election);
     sqlite3_bind_int64(st, 2, (int64_t)bureau);
-    int rc = sqlite3_step(st), found = 0;
-    if (rc == SQLITE_ROW && col_str(st, 0)) found = urne_figures_parse_json(col_str(st, 0), out) == 0;
+    int rc = sqlite3_step(st), found = 0, parsed = 0;
+    if (rc == SQLITE_ROW && col_str(st, 0)) found = (parsed = urne_figures_parse_json(col_str(st, 0), out)) == 0;
     sqlite3_reset(st);
+    if (parsed == -2) return urne_store_fail(s, "out of memory");
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : urne_sql_fail(s, "reading a sheet");
 }
 
@@ -437,6 +445,7 @@ static int sq_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t 
                                         " VALUES (?, ?, ?, ?, ?)");
     if (st == NULL) return -1;
     char *fig = urne_figures_json(f);
+    if (fig == NULL) return urne_store_fail(s, "out of memory");
     sqlite3_bind_int64(st, 1, election);
     sqlite3_bind_int64(st, 2, (int64_t)bureau);
     sqlite3_bind_int64(st, 3, user);
@@ -455,12 +464,13 @@ static int sq_entry_other(urne_store *s, int64_t election, size_t bureau, int64_
     sqlite3_bind_int64(st, 1, election);
     sqlite3_bind_int64(st, 2, (int64_t)bureau);
     sqlite3_bind_int64(st, 3, user);
-    int rc = sqlite3_step(st), found = 0;
+    int rc = sqlite3_step(st), found = 0, parsed = 0;
     if (rc == SQLITE_ROW) {
         *author = sqlite3_column_int64(st, 0);
-        found = urne_figures_parse_json(col_str(st, 1), out) == 0;
+        found = (parsed = urne_figures_parse_json(col_str(st, 1), out)) == 0;
     }
     sqlite3_reset(st);
+    if (parsed == -2) return urne_store_fail(s, "out of memory");
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : urne_sql_fail(s, "reading entries");
 }
 

@@ -250,7 +250,7 @@ int urne_store_structure_digest(urne_store *s, int64_t election, char out[65]) {
 
 int urne_store_bureau_set(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
                           const urne_figures *figures) {
-    assert(info && (figures == NULL || figures->nvotes <= URNE_MAX_VOTES));
+    assert(info && (figures == NULL || figures->nvotes == 0 || figures->votes));
     if (FIELD(s, info, entered_at, "a bureau's entry time") < 0) return -1;
     return s->ops->elections->bureau_set(s, election, bureau, info, figures);
 }
@@ -260,7 +260,7 @@ int urne_store_bureau_figures(urne_store *s, int64_t election, size_t bureau, ur
 }
 
 int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f) {
-    assert(f && f->nvotes <= URNE_MAX_VOTES);
+    assert(f && (f->nvotes == 0 || f->votes));
     return s->ops->elections->entry_add(s, election, bureau, user, f);
 }
 

@@ -26,13 +26,18 @@ typedef struct urne_dispute {
     char reason[512];
     char opened_by[64], opened_at[24], deadline[24];
     char decision[16], decision_reason[512], decided_by[64], decided_at[24];
-    /* urne_figures_json's text, "" when none: any figures fit (the assertion
-     * below), so the web layer's copies never cut one. */
+    /* urne_figures_json's text, "" when none. Any figures of up to
+     * URNE_DISPUTE_FIGURES_VOTES candidates fit whatever their counts (the
+     * assertion below); larger contests fit as long as their text does (some
+     * 150 candidates at the highest counts the server accepts, 300 and more at
+     * a bureau's real ones). The application refuses figures whose text does
+     * not fit, with the sizes, never storing them cut. */
     char figures_before[2048], figures_after[2048];
 } urne_dispute;
 
-_Static_assert(URNE_FIGURES_JSON_MAX < sizeof ((urne_dispute *)0)->figures_before,
-               "a dispute's figures fields must hold any figures' JSON");
+#define URNE_DISPUTE_FIGURES_VOTES 89
+_Static_assert(URNE_FIGURES_JSON_MAX(URNE_DISPUTE_FIGURES_VOTES) < sizeof ((urne_dispute *)0)->figures_before,
+               "a dispute's figures fields must hold any figures' JSON of URNE_DISPUTE_FIGURES_VOTES votes");
 
 /* Open a dispute (inside a transaction) from d's election, bureau, tier, reason,
  * opened_by, opened_at, deadline, figures_before and escalated_from (0: none); its

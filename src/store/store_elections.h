@@ -88,13 +88,15 @@ int urne_store_structure_digest(urne_store *s, int64_t election, char out[65]);
  * election has no such bureau. */
 int urne_store_bureau_set(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
                           const urne_figures *figures);
-/* The figures stored for a bureau: 1 when it has some, 0 when not, -1. */
+/* The figures stored for a bureau into out (a valid value, replaced: the caller
+ * frees it): 1 when it has some, 0 when not, -1. */
 int urne_store_bureau_figures(urne_store *s, int64_t election, size_t bureau, urne_figures *out);
 
 /* Keep one typing of a bureau's sheet by user, stamped now. 0 or -1. */
 int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f);
 /* The latest entry for the bureau by someone other than `user`: 1 with its author
- * and figures, 0 when none, -1. */
+ * and figures (out: a valid value, replaced; the caller frees it), 0 when none,
+ * -1. */
 int urne_store_entry_other(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                            urne_figures *out);
 
@@ -117,16 +119,19 @@ int urne_store_reopen(urne_store *s, int64_t election, const char *at, const cha
 
 /* ---- figures as JSON (also what the audit log records) ---- */
 
-/* The longest text urne_figures_json can write, without its NUL: six keys, 64
- * votes, every count of 20 characters (any int64, far beyond the 10^10 the
- * server accepts). The disputes' figures fields hold it (store_disputes.h). */
-#define URNE_FIGURES_JSON_MAX (sizeof "{\"inscrits\":,\"votants\":,\"blancs\":,\"nuls\":,\"exprimes\":,\"votes\":[]}" - 1 \
-                               + 5 * 20 + URNE_MAX_VOTES * 21)
+/* The longest text urne_figures_json can write for figures of n votes, without
+ * its NUL: six keys, every count of 20 characters (any int64, far beyond the
+ * 10^10 the server accepts) and a comma between votes. */
+#define URNE_FIGURES_JSON_MAX(n) (sizeof "{\"inscrits\":,\"votants\":,\"blancs\":,\"nuls\":,\"exprimes\":,\"votes\":[]}" - 1 \
+                                  + 5 * 20 + (size_t)(n) * 21)
 
 /* {"inscrits":..,"votants":..,"blancs":..,"nuls":..,"exprimes":..,"votes":[..]};
- * malloc'ed, NULL when out of memory; never longer than URNE_FIGURES_JSON_MAX. */
+ * malloc'ed, NULL when out of memory; never longer than
+ * URNE_FIGURES_JSON_MAX(f->nvotes). */
 char *urne_figures_json(const urne_figures *f);
-/* 0, or -1 when the text is not such an object. */
+/* Parse such a text into out (a valid value, urne_figures {0} or owned: replaced;
+ * free it with urne_figures_free, also after a failure). 0; -1 when the text is
+ * not such an object; -2 when out of memory. Any number of votes. */
 int urne_figures_parse_json(const char *text, urne_figures *out);
 
 #endif

@@ -11,6 +11,7 @@
  * state that forbids the act now, 400 for malformed input, 422 for figures that
  * fail their checks, 500 when the store failed (nothing was written).
  */
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -80,7 +81,7 @@ static long long vote_index(const char *k) {
 }
 
 int urne_figures_from_params(const urne_req *r, urne_figures *f, char *why, size_t size) {
-    memset(f, 0, sizeof *f);
+    urne_figures_free(f);
     struct { const char *name; int64_t *v; int optional; } fields[] = {
         {"inscrits", &f->inscrits, 0}, {"votants", &f->votants, 0}, {"blancs", &f->blancs, 0},
         {"nuls", &f->nuls, 0},         {"exprimes", &f->exprimes, 1},
@@ -101,8 +102,10 @@ int urne_figures_from_params(const urne_req *r, urne_figures *f, char *why, size
             return -1;
         }
     }
-    /* The votes: votes.0 to votes.N-1, none left out (a gap would count as no vote). */
-    size_t n = 0;
+    /* The votes: votes.0 to votes.N-1, none left out (a gap would count as no vote).
+     * N is bounded by the fields themselves: with fewer votes.* fields than N there
+     * is a gap, found below before anything is allocated for a far index. */
+    size_t n = 0, present = 0;
     for (size_t i = 0; i < r->nparams; i++) {
         const char *k = r->params[i].key;
         if (strncmp(k, "votes.", 6) != 0) continue;
@@ -111,23 +114,27 @@ int urne_figures_from_params(const urne_req *r, urne_figures *f, char *why, size
             snprintf(why, size, "field '%.60s': not a candidate's number (votes.0, votes.1, ...)", k);
             return -1;
         }
+        present++;
         if ((size_t)j + 1 > n) n = (size_t)j + 1;
     }
-    if (n > URNE_MAX_VOTES) {
-        snprintf(why, size, "field 'votes.%zu': this urne enters at most %d candidates per sheet", n - 1,
-                 URNE_MAX_VOTES);
-        return -1;
+    if (n <= present && urne_figures_alloc(f, n) < 0) {
+        urne_figures_free(f);
+        snprintf(why, size, "out of memory");
+        return -2;
     }
-    f->nvotes = n;
     for (size_t j = 0; j < n; j++) {
         char key[32];
+        int64_t v;
         snprintf(key, sizeof key, "votes.%zu", j);
-        int rc = int_field(r, key, &f->votes[j]);
+        int rc = int_field(r, key, &v);
         if (rc < 0) {
             snprintf(why, size, "field '%s' (candidate %zu): %s", key, j + 1, int_field_error(rc));
+            urne_figures_free(f);
             return -1;
         }
+        if (j < f->nvotes) f->votes[j] = v;
     }
+    assert(f->nvotes == n); /* no gap: then n <= present, and the votes were allocated */
     return 0;
 }
 
@@ -157,11 +164,16 @@ static int may(urne_req *r, urne_action action, int64_t election, urne_result *r
     return ok;
 }
 
-/* The figures typed in the request, or 0 after a 400. */
+/* The figures typed in the request (f: a valid value, replaced; the caller frees
+ * it), or 0 after a 400 (or the answer to running out of memory). */
 static int typed_figures(urne_req *r, urne_figures *f, urne_result *res) {
     char msg[300];
-    if (urne_figures_from_params(r, f, msg, sizeof msg) == 0) return 1;
-    urne_result_set(res, 400, "%s", msg);
+    int rc = urne_figures_from_params(r, f, msg, sizeof msg);
+    if (rc == 0) return 1;
+    if (rc == -2)
+        urne_result_set(res, urne_outcome_http(URNE_APP_NO_MEMORY), "out of memory; nothing was written");
+    else
+        urne_result_set(res, 400, "%s", msg);
     return 0;
 }
 
@@ -230,7 +242,7 @@ void urne_action_logout(urne_req *r, urne_result *res) {
 /* ---- entering a sheet ---- */
 
 void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res) {
-    urne_figures f;
+    urne_figures f = {0};
     urne_app_outcome o;
     if (!typed_figures(r, &f, res)) { /* unless a refusal comes first */
         if (urne_app_sheet_may_enter(&r->srv->app, actor(r), id, bureau, &o) != URNE_APP_OK) urne_outcome_word(r, &o, res);
@@ -238,6 +250,7 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
         return;
     }
     urne_app_status st = urne_app_sheet_enter(&r->srv->app, actor(r), id, bureau, &f, yes_field(r, "confirm"), &o);
+    urne_figures_free(&f);
     json_t *out = json_object();
     json_object_set_new(out, "bureau", json_integer((json_int_t)bureau));
     json_object_set_new(out, "checks", checks_json(&o.checks));
@@ -309,12 +322,13 @@ void urne_action_decide(urne_req *r, int64_t id, int64_t dispute, urne_result *r
         urne_result_set(res, 400, "field 'decision': expected validate, correct, annul or revote");
         return;
     }
-    urne_figures f;
+    urne_figures f = {0};
     if (decision == URNE_DECIDE_CORRECT && !typed_figures(r, &f, res)) return;
     urne_app_outcome o;
     urne_app_status st = urne_app_dispute_decide(&r->srv->app, actor(r), id, dispute, decision,
                                                  decision == URNE_DECIDE_CORRECT ? &f : NULL,
                                                  urne_req_param(r, "reason"), &o);
+    urne_figures_free(&f);
     if (st == URNE_APP_CHECKS_FAILED) {
         urne_result_set(res, 422, "%s: %s",
             L(r, "Les chiffres corrigés ne passent pas les contrôles", "The corrected figures fail their checks"),

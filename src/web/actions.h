@@ -52,9 +52,10 @@ void urne_action_assign(urne_req *r, urne_result *res);
 void urne_action_election_create(urne_req *r, urne_result *res);
 
 /* Parse the figures of a sheet from a request's fields (inscrits, votants, blancs,
- * nuls, exprimes, and votes.0..votes.N-1 for N candidates, none left out). 0, or -1
- * with a message naming the field. Whether N is the contest's number of
- * candidates is the use case's to check. */
+ * nuls, exprimes, and votes.0..votes.N-1 for N candidates, none left out, any N)
+ * into f (a valid value, urne_figures {0} or owned: replaced; the caller frees
+ * it). 0; -1 with a message naming the field; -2 when out of memory (f empty).
+ * Whether N is the contest's number of candidates is the use case's to check. */
 int urne_figures_from_params(const urne_req *r, urne_figures *f, char *why, size_t size);
 
 #endif

@@ -107,9 +107,9 @@ static json_t *bureau_json(urne_server *srv, const urne_election *e, size_t b) {
     json_t *o = json_pack("{s:I, s:s, s:o, s:I, s:s}", "index", (json_int_t)b, "name", name, "units", units,
                           "contest", (json_int_t)s->contest, "state", urne_sheet_state_name(e->info[b].state));
     if (urne_sheet_state_counts(e->info[b].state)) {
-        urne_figures f;
-        urne_figures_from_sheet(r, s, &f);
-        char *fig = urne_figures_json(&f);
+        urne_figures f = {0};
+        char *fig = urne_figures_from_sheet(r, s, &f) == 0 ? urne_figures_json(&f) : NULL;
+        urne_figures_free(&f);
         json_object_set_new(o, "figures", fig ? json_loads(fig, 0, NULL) : json_null());
         free(fig);
     } else

@@ -109,9 +109,10 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
                             L(r, "valider", "validate"), L(r, "corriger", "correct"), L(r, "annuler le bureau", "annul the bureau"),
                             L(r, "ordonner un nouveau vote", "order a new vote"), L(r, "Motifs", "Reasons"),
                             L(r, "Pour corriger, indiquez les nouveaux chiffres :", "To correct, give the new figures:"));
-            urne_figures f;
-            urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &f);
-            figures_fields(b, r, e, e->round->sheets[bureau].contest, &f);
+            urne_figures f = {0}; /* out of memory: the fields are left empty */
+            int have = urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &f) == 0;
+            figures_fields(b, r, e, e->round->sheets[bureau].contest, have ? &f : NULL);
+            urne_figures_free(&f);
             urne_html(b, "<button>%s</button></form></details>", L(r, "Décider", "Decide"));
         }
         if (forms && urne_page_may(r, URNE_ACT_ESCALATE, e->meta.id) && strcmp(state, "decided") == 0 && tier == 1 && e->info[bureau].state != URNE_SHEET_CONTESTED) {
@@ -204,14 +205,14 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
     if (urne_page_may(r, URNE_ACT_ENTER_SHEET, id) && urne_app_is_assigned(&srv->app, r->user.id, id, bi) == 1) {
         const char *why;
         if (urne_recolement_may_enter(info->state, &why)) {
-            urne_figures typed, *pre = NULL;
+            urne_figures typed = {0}, *pre = NULL;
             char err[300];
             if (message && status >= 400 && urne_req_param(r, "votants") &&
                 urne_figures_from_params(r, &typed, err, sizeof err) == 0 &&
                 typed.nvotes == rd->contests[s->contest].ncand)
                 pre = &typed;
             if (info->state == URNE_SHEET_MISMATCH) {
-                urne_figures mine, other;
+                urne_figures mine = {0}, other = {0};
                 if (urne_app_entry_pair(&srv->app, id, bi, r->user.id, &other, &mine) == 1) {
                     char diff[900];
                     urne_figures_diff(rd, s->contest, &other, &mine, diff, sizeof diff);
@@ -221,8 +222,11 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
                     urne_html_text(&b, diff);
                     urne_html_trusted(&b, "</p>");
                 }
+                urne_figures_free(&mine);
+                urne_figures_free(&other);
             }
             sheet_form(&b, r, e, bi, pre, status == 422);
+            urne_figures_free(&typed);
         } else
             urne_html(&b, "<p class=meta>%s</p>", why);
     }

@@ -88,9 +88,13 @@ static int64_t audit_seq(fixture *f) {
     return seq;
 }
 
-/* Figures for one bureau of the fixture (2 candidates). */
+/* Figures for one bureau of the fixture (2 candidates); the caller frees them. */
 static urne_figures figures(int64_t inscrits, int64_t votants, int64_t a, int64_t b) {
-    urne_figures x = {.inscrits = inscrits, .votants = votants, .blancs = 0, .nuls = 0, .exprimes = -1, .nvotes = 2};
+    urne_figures x = {0};
+    assert_int_equal(urne_figures_alloc(&x, 2), 0);
+    x.inscrits = inscrits;
+    x.votants = votants;
+    x.exprimes = -1;
     x.votes[0] = a;
     x.votes[1] = b;
     return x;
@@ -121,9 +125,9 @@ static void assign(fixture *f, const urne_user *who, int64_t first, int64_t last
 
 static void test_sheet_enter(void **state) {
     fixture *f = *state;
-    urne_figures ok = figures(1105, 400, 150, 250), bad_count = ok, negative = figures(1105, 400, -1, 401),
-                 over = figures(1105, 1200, 500, 700);
-    bad_count.nvotes = 1;
+    urne_figures ok = figures(1105, 400, 150, 250), bad_count = figures(1105, 400, 150, 250),
+                 negative = figures(1105, 400, -1, 401), over = figures(1105, 1200, 500, 700);
+    bad_count.nvotes = 1; /* the second vote left out */
     REFUSED(f, URNE_APP_LOGIN_NEEDED, urne_app_sheet_enter(&f->app, &f->nobody, f->election, 1, &ok, 0, &o_));
     REFUSED(f, URNE_APP_FORBIDDEN, urne_app_sheet_enter(&f->app, &f->obs, f->election, 1, &ok, 0, &o_));
     REFUSED(f, URNE_APP_FORBIDDEN, urne_app_sheet_enter(&f->app, &f->admin, f->election, 1, &ok, 0, &o_));
@@ -149,14 +153,20 @@ static void test_sheet_enter(void **state) {
     assert_int_equal(e->info[1].state, URNE_SHEET_ENTERED);
     assert_int_equal(e->round->sheets[1].votants, 400);
     assert_int_equal(e->round->sheets[1].votes[1], 250);
-    urne_figures stored;
+    urne_figures stored = {0};
     assert_int_equal(urne_store_bureau_figures(f->store, f->election, 1, &stored), 1);
     assert_true(urne_figures_equal(&stored, &ok));
+    urne_figures_free(&stored);
 
     /* A sheet that breaks a consistency check is recorded when confirmed. */
     assert_int_equal(urne_app_sheet_enter(&f->app, &f->sec, f->election, 2, &over, 1, &o), URNE_APP_OK);
     assert_true(o.checks.errors > 0);
     urne_app_outcome_free(&o);
+    bad_count.nvotes = 2; /* so that it frees what it holds */
+    urne_figures_free(&ok);
+    urne_figures_free(&bad_count);
+    urne_figures_free(&negative);
+    urne_figures_free(&over);
 }
 
 /* Bureau 0 is counted from the import; contest it as com1 and return the dispute. */
@@ -202,6 +212,7 @@ static void test_contest_decide_escalate(void **state) {
     assert_string_equal(o.dispute.decision, "validate");
     urne_app_outcome_free(&o);
     assert_int_equal(urne_app_election(&f->app, f->election)->info[0].state, URNE_SHEET_VALIDATED);
+    urne_figures_free(&wrong);
     REFUSED(f, URNE_APP_STATE,
             urne_app_dispute_decide(&f->app, &f->com1, f->election, d, URNE_DECIDE_ANNUL, NULL, "again", &o_));
 

@@ -68,11 +68,12 @@ static void test_figures_diff_and_sheet(void **state) {
     urne_round *r = test_round(2, names);
     int64_t v[] = {170, 226};
     urne_sheet *s = test_sheet(r, "1", 1210, 4, 2, v);
-    urne_figures a, b;
-    urne_figures_from_sheet(r, s, &a);
+    urne_figures a = {0}, b = {0};
+    assert_int_equal(urne_figures_from_sheet(r, s, &a), 0);
     assert_int_equal(a.votants, 402);
     assert_int_equal(a.nvotes, 2);
-    b = a;
+    assert_int_equal(urne_figures_copy(&b, &a), 0);
+    assert_ptr_not_equal(a.votes, b.votes); /* a deep copy: b's votes are its own */
     assert_true(urne_figures_equal(&a, &b));
     b.votes[1] = 227;
     b.votants = 403;
@@ -99,8 +100,61 @@ static void test_figures_diff_and_sheet(void **state) {
             assert_memory_equal(small, diff, n - 3);
         }
     }
+    assert_int_equal(a.votes[1], 226);
     urne_figures_to_sheet(&b, s);
     assert_int_equal(s->votes[1], 227);
+    urne_figures_free(&a);
+    urne_figures_free(&b);
+    urne_round_free(r);
+}
+
+/* Figures hold as many votes as the contest has candidates, and own them. */
+static void test_figures_lifetime(void **state) {
+    (void)state;
+    urne_figures f = {0}, g = {0};
+    urne_figures_free(&f); /* a zeroed value is empty: freeing it does nothing */
+    urne_figures_free(NULL);
+    assert_int_equal(urne_figures_alloc(&f, 0), 0);
+    assert_null(f.votes);
+    assert_int_equal(f.nvotes, 0);
+    f.inscrits = 9;
+    assert_int_equal(urne_figures_alloc(&f, 300), 0); /* far beyond the 64 of old */
+    assert_int_equal(f.nvotes, 300);
+    assert_int_equal(f.inscrits, 9); /* the counts are kept */
+    for (size_t j = 0; j < 300; j++) assert_int_equal(f.votes[j], 0);
+    for (size_t j = 0; j < 300; j++) f.votes[j] = (int64_t)j;
+    assert_int_equal(urne_figures_copy(&g, &f), 0);
+    assert_true(urne_figures_equal(&f, &g));
+    assert_int_equal(urne_figures_copy(&g, &g), 0); /* onto itself: unchanged */
+    assert_true(urne_figures_equal(&f, &g));
+    g.votes[299] = 1;
+    assert_false(urne_figures_equal(&f, &g));
+    assert_int_equal(urne_figures_alloc(&g, 2), 0); /* shrinking frees the old votes */
+    assert_int_equal(g.nvotes, 2);
+    urne_figures empty = {0};
+    assert_int_equal(urne_figures_copy(&g, &empty), 0);
+    assert_int_equal(g.nvotes, 0);
+    assert_null(g.votes);
+
+    /* A contest of 200 candidates, to the sheet and back. */
+    static const char *names[200];
+    static char buf[200][8];
+    for (size_t j = 0; j < 200; j++) {
+        snprintf(buf[j], sizeof buf[j], "C%zu", j);
+        names[j] = buf[j];
+    }
+    urne_round *r = test_round(200, names);
+    int64_t v[200];
+    for (size_t j = 0; j < 200; j++) v[j] = (int64_t)j;
+    urne_sheet *s = test_sheet(r, "1", 30000, 0, 0, v);
+    assert_int_equal(urne_figures_from_sheet(r, s, &g), 0);
+    assert_int_equal(g.nvotes, 200);
+    assert_int_equal(g.votes[199], 199);
+    g.votes[150] = 7;
+    urne_figures_to_sheet(&g, s);
+    assert_int_equal(s->votes[150], 7);
+    urne_figures_free(&f);
+    urne_figures_free(&g);
     urne_round_free(r);
 }
 
@@ -192,7 +246,9 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_state_names_round_trip), cmocka_unit_test(test_entry_transitions),
         cmocka_unit_test(test_contest_and_decisions),  cmocka_unit_test(test_unit_states),
-        cmocka_unit_test(test_figures_diff_and_sheet), cmocka_unit_test(test_turnout_outlier),
+        cmocka_unit_test(test_figures_diff_and_sheet),
+        cmocka_unit_test(test_figures_lifetime),
+        cmocka_unit_test(test_turnout_outlier),
         cmocka_unit_test(test_audit_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

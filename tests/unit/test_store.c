@@ -224,7 +224,7 @@ static void test_bureaux_entries_assignments(void **state) {
     fixture f;
     setup_election(&f, "bureaux.db");
     urne_figures fig = {.inscrits = 400, .votants = 300, .blancs = 10, .nuls = 5, .exprimes = 285, .nvotes = 2,
-                        .votes = {185, 100}};
+                        .votes = (int64_t[]){185, 100}};
     urne_bureau_info b = {.state = URNE_SHEET_PENDING, .entered_by = f.ana};
     urne_store_now(b.entered_at);
     assert_int_equal(urne_store_begin(f.s), 0);
@@ -234,7 +234,7 @@ static void test_bureaux_entries_assignments(void **state) {
     contains(urne_store_error(f.s), "has no bureau 7");
     assert_int_equal(urne_store_commit(f.s), 0);
 
-    urne_figures got;
+    urne_figures got = {0};
     assert_int_equal(urne_store_bureau_figures(f.s, f.election, 1, &got), 1);
     assert_true(urne_figures_equal(&got, &fig));
     int64_t author = 0;
@@ -242,6 +242,7 @@ static void test_bureaux_entries_assignments(void **state) {
     assert_int_equal(author, f.ana);
     assert_true(urne_figures_equal(&got, &fig));
     assert_int_equal(urne_store_entry_other(f.s, f.election, 1, f.ana, &author, &got), 0); /* only her own */
+    urne_figures_free(&got);
 
     assert_int_equal(urne_store_assign(f.s, f.bob, f.election, 1), 0);
     assert_int_equal(urne_store_assign(f.s, f.bob, f.election, 1), 0); /* again: nothing changes */
@@ -265,7 +266,7 @@ static void test_disputes(void **state) {
     fixture f;
     setup_election(&f, "disputes.db");
     urne_figures before = {.inscrits = 500, .votants = 355, .blancs = 3, .nuls = 2, .exprimes = 350, .nvotes = 2,
-                           .votes = {200, 150}};
+                           .votes = (int64_t[]){200, 150}};
     char *json = urne_figures_json(&before);
     urne_dispute d = {.election = f.election, .bureau = 0, .tier = 1};
     snprintf(d.reason, sizeof d.reason, "les votes de Marc PEYRON ont été comptés deux fois");
@@ -517,7 +518,6 @@ static void test_too_long_refused_in_the_log(void **state) {
     urne_audit_replay_free(r);
 }
 
-/* Any figures' JSON fits a dispute's fields: 64 votes of the widest counts. */
 /* Grants in spaces: put, replace, list (never cut: the count says when the array
  * was too small), take back; the space's name checked on every call. */
 static int count_grant(const urne_store_grant *g, void *ctx) {
@@ -634,18 +634,134 @@ static void test_election_space(void **state) {
     urne_store_close(s);
 }
 
+/* The figures' JSON stays within its bound, and any figures of up to
+ * URNE_DISPUTE_FIGURES_VOTES votes of the widest counts fit a dispute's fields. */
 static void test_figures_json_bound(void **state) {
     urne_figures f = {.inscrits = INT64_MIN, .votants = INT64_MIN, .blancs = INT64_MIN, .nuls = INT64_MIN,
-                      .exprimes = INT64_MAX, .nvotes = URNE_MAX_VOTES}; /* exprimes < 0: null */
-    for (size_t j = 0; j < URNE_MAX_VOTES; j++) f.votes[j] = INT64_MIN;
+                      .exprimes = INT64_MAX}; /* exprimes < 0: null */
+    assert_int_equal(urne_figures_alloc(&f, URNE_DISPUTE_FIGURES_VOTES), 0);
+    for (size_t j = 0; j < f.nvotes; j++) f.votes[j] = INT64_MIN;
     char *json = urne_figures_json(&f);
     assert_non_null(json);
-    assert_true(strlen(json) <= URNE_FIGURES_JSON_MAX);
+    assert_true(strlen(json) <= URNE_FIGURES_JSON_MAX(f.nvotes));
     assert_true(strlen(json) < sizeof ((urne_dispute *)0)->figures_before);
-    urne_figures back;
+    urne_figures back = {0};
     assert_int_equal(urne_figures_parse_json(json, &back), 0);
     assert_true(urne_figures_equal(&f, &back));
+    assert_int_equal(urne_figures_parse_json("[1,2]", &back), -1); /* not an object: emptied */
+    assert_int_equal(back.nvotes, 0);
     free(json);
+    urne_figures_free(&f);
+    urne_figures_free(&back);
+}
+
+/* A contest of 200 candidates (beyond the 64 urne once held): the figures' JSON
+ * both ways, the store's bureaux and typed entries, the election read back, and
+ * the audit records folded into the replay. */
+static void test_many_candidates(void **state) {
+    enum { N = 200 };
+    static char buf[N][16];
+    static const char *names[N];
+    int64_t votes[N];
+    for (size_t j = 0; j < N; j++) {
+        snprintf(buf[j], sizeof buf[j], "Candidat %zu", j + 1);
+        names[j] = buf[j];
+        votes[j] = (int64_t)(j % 7);
+    }
+    urne_round *r = test_round(N, names);
+    test_sheet(r, "0001", 5000, 1, 2, votes);
+    test_sheet(r, "0002", 4000, 0, 0, votes);
+
+    /* JSON both ways. */
+    urne_figures fig = {0}, got = {0};
+    assert_int_equal(urne_figures_from_sheet(r, &r->sheets[0], &fig), 0);
+    assert_int_equal(fig.nvotes, N);
+    fig.votes[N - 1] = 4321;
+    char *json = urne_figures_json(&fig);
+    assert_non_null(json);
+    assert_true(strlen(json) <= URNE_FIGURES_JSON_MAX(N));
+    assert_int_equal(urne_figures_parse_json(json, &got), 0);
+    assert_int_equal(got.nvotes, N);
+    assert_int_equal(got.votes[N - 1], 4321);
+    assert_true(urne_figures_equal(&fig, &got));
+    assert_int_equal(urne_figures_parse_json(json, &got), 0); /* again into owned figures: replaced, no leak */
+    assert_true(urne_figures_equal(&fig, &got));
+    free(json);
+
+    /* The store. */
+    fixture f;
+    snprintf(f.path, sizeof f.path, "%s", fresh("many.db"));
+    f.s = open_ok(f.path);
+    urne_election_meta m = {.round = 1, .double_entry = 1};
+    snprintf(m.title, sizeof m.title, "Deux cents candidats");
+    snprintf(m.preset, sizeof m.preset, "primary");
+    urne_sheet_state states[] = {URNE_SHEET_ENTERED, URNE_SHEET_MISSING};
+    assert_int_equal(urne_store_begin(f.s), 0);
+    f.ana = urne_store_user_create(f.s, "ana", "h", URNE_ROLE_SECRETARY, 1);
+    f.election = urne_store_election_create(f.s, &m, r, states);
+    assert_true(f.election > 0);
+    urne_bureau_info b = {.state = URNE_SHEET_ENTERED, .entered_by = f.ana};
+    urne_store_now(b.entered_at);
+    assert_int_equal(urne_store_bureau_set(f.s, f.election, 1, &b, &fig), 0);
+    assert_int_equal(urne_store_entry_add(f.s, f.election, 1, f.ana, &fig), 0);
+    assert_int_equal(urne_store_commit(f.s), 0);
+    assert_int_equal(urne_store_bureau_figures(f.s, f.election, 1, &got), 1);
+    assert_true(urne_figures_equal(&got, &fig));
+    int64_t author = 0;
+    assert_int_equal(urne_store_entry_other(f.s, f.election, 1, 0, &author, &got), 1);
+    assert_int_equal(author, f.ana);
+    assert_true(urne_figures_equal(&got, &fig));
+    urne_bureau_info *info;
+    urne_round *back = urne_store_election_load(f.s, f.election, &m, &info);
+    assert_non_null(back);
+    assert_int_equal(back->contests[0].ncand, N);
+    assert_int_equal(back->sheets[0].votes[N - 2], votes[N - 2]);
+    assert_int_equal(back->sheets[1].votes[N - 1], 4321);
+    urne_round_free(back);
+    free(info);
+
+    /* A dispute's figures of 200 candidates at a bureau's counts fit its fields. */
+    char *text = urne_figures_json(&fig);
+    assert_non_null(text);
+    assert_true(strlen(text) < sizeof ((urne_dispute *)0)->figures_before);
+    free(text);
+
+    /* The audit records: the election as created, then a typed sheet, folded and
+     * compared. */
+    char *created = urne_audit_created_record(&m, r, states, "many.csv", "00", "");
+    assert_non_null(created);
+    urne_audit_entry e = {.seq = 1, .at = "2026-03-15T20:00:00Z", .actor = "system", .action = "election.create",
+                          .before = "null", .after = created};
+    char object[64];
+    snprintf(object, sizeof object, "election/%lld", (long long)f.election);
+    e.object = object;
+    urne_audit_replay *rp = urne_audit_replay_new();
+    assert_non_null(rp);
+    assert_int_equal(urne_audit_fold(rp, &e), 0);
+    char *after = urne_audit_json_add(urne_audit_json_add(strdup("{\"state\":\"entered\"}"), "sheet",
+                                                          urne_audit_sheet_record(1, &b, &fig)),
+                                      "figures", urne_figures_json(&fig));
+    assert_non_null(after);
+    snprintf(object, sizeof object, "election/%lld/bureau/1", (long long)f.election);
+    e = (urne_audit_entry){.seq = 2, .at = "2026-03-15T20:01:00Z", .actor = "ana", .action = "sheet.enter",
+                           .object = object, .before = "null", .after = after};
+    assert_int_equal(urne_audit_fold(rp, &e), 0);
+    urne_audit_sheet stored = {.has_figures = 1, .figures = fig, .entered_by = b.entered_by};
+    snprintf(stored.state, sizeof stored.state, "entered");
+    snprintf(stored.entered_at, sizeof stored.entered_at, "%s", b.entered_at);
+    size_t ndiff = urne_audit_replay_compare_sheet(rp, f.election, 1, &stored, NULL, NULL);
+    assert_int_equal(ndiff, 0);
+    stored.figures.votes[N - 1] = 1; /* changed behind the log's back: the 200th vote named */
+    ndiff = urne_audit_replay_compare_sheet(rp, f.election, 1, &stored, NULL, NULL);
+    assert_int_equal(ndiff, 1);
+    urne_audit_replay_free(rp);
+    free(created);
+    free(after);
+
+    urne_figures_free(&fig);
+    urne_figures_free(&got);
+    urne_round_free(r);
+    urne_store_close(f.s);
 }
 
 int main(void) {
@@ -667,6 +783,7 @@ int main(void) {
         cmocka_unit_test(test_grants),
         cmocka_unit_test(test_grants_bad_row_refused_on_read),
         cmocka_unit_test(test_election_space),
+        cmocka_unit_test(test_many_candidates),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }
