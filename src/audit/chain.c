@@ -1,6 +1,7 @@
 /*
  * chain: hashing and checking the audit log's entries (see audit.h).
  */
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,10 +35,27 @@ void urne_audit_hash(const urne_audit_entry *e, char out[URNE_AUDIT_HASH_HEX]) {
     sodium_bin2hex(out, URNE_AUDIT_HASH_HEX, digest, sizeof digest);
 }
 
+#ifndef NDEBUG
+/* Does the entry just sealed link to the one before it? Its seq follows prev_seq, its
+ * prev is the previous hash whole (not cut by the buffer), and the checker of
+ * `urne audit verify` accepts it as that entry's successor. For asserts only: the
+ * program builds these links itself, so a break here is a bug, never tampering. */
+static int sealed_links(const urne_audit_entry *e, int64_t prev_seq, const char *prev_hash) {
+    const char *link = prev_hash ? prev_hash : URNE_AUDIT_GENESIS;
+    if (e->seq != prev_seq + 1 || strcmp(e->prev, link) != 0) return 0;
+    urne_audit_check c;
+    urne_audit_check_init(&c);
+    c.next_seq = e->seq;
+    memcpy(c.last_hash, e->prev, sizeof c.last_hash);
+    return urne_audit_check_next(&c, e) == 0;
+}
+#endif
+
 void urne_audit_seal(urne_audit_entry *e, int64_t prev_seq, const char *prev_hash) {
     e->seq = prev_seq + 1;
     snprintf(e->prev, sizeof e->prev, "%s", prev_hash ? prev_hash : URNE_AUDIT_GENESIS);
     urne_audit_hash(e, e->hash);
+    assert(sealed_links(e, prev_seq, prev_hash));
 }
 
 void urne_audit_check_init(urne_audit_check *c) {

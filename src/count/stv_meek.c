@@ -12,6 +12,7 @@
  * Unlike Gregory methods, every transfer reaches later preferences exactly as if the
  * excluded had never stood.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ typedef struct meek {
     int64_t *keep, *votes;
     char *state;
     int64_t excess, quota;
+    int64_t total;          /* the ballots' weights: the valid vote, in whole votes */
     urne_lot lot;
     urne_count_result *out;
 } meek;
@@ -52,8 +54,26 @@ static void distribute(meek *m) {
         }
         m->excess += weight * w;
     }
+    m->total = total;
     m->quota = (total * UNIT - m->excess) / (int64_t)(m->seats + 1) + 1;
 }
+
+#ifndef NDEBUG
+/* Is the vote conserved? Every ballot's unit of value is split between the candidates
+ * whose keep factors take a share (rounded down) and what is left at the end of its
+ * ranking, which distribute() counts as excess; so the votes of all candidates
+ * (hopeful, elected, excluded: these keep nothing, so hold 0) and the excess, fractions
+ * lost to rounding included, add up to the valid vote exactly, in units of 10^-9.
+ * O(candidates): called once per stage, in asserts only. */
+static int meek_conserved(const meek *m) {
+    int64_t held = m->excess;
+    for (size_t c = 0; c < m->b->ncand; c++) {
+        if (m->keep[c] == 0 && m->votes[c] != 0) return 0;
+        held += m->votes[c];
+    }
+    return held == m->total * UNIT;
+}
+#endif
 
 /* A stage's note; a long list of names may be cut, which is fine for a note. */
 static void notef(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -131,6 +151,7 @@ static int run(meek *m) {
                     m->state[c] = URNE_DEFEATED;
                 }
             }
+            assert(meek_conserved(m));
             st = urne_count_stage_add(m->out, action, m->votes, m->excess, m->state);
             if (st == NULL) return -1;
             notef(st->note, sizeof st->note, "%sQuota %lld.%09lld after %d iterations.", note,
@@ -140,6 +161,7 @@ static int run(meek *m) {
         int elected_now = note[0] != '\0';
         size_t x = URNE_COUNT_NONE;
         if (!elected_now) x = pick(m, hopeful, nh, 0);
+        assert(meek_conserved(m));
         st = urne_count_stage_add(m->out, action, m->votes, m->excess, m->state);
         if (st == NULL) return -1;
         if (x != URNE_COUNT_NONE) {

@@ -24,6 +24,7 @@
  * Papers with no continuing preference left are non-transferable; fractions lost by
  * truncation are in no one's total, as in the official count.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,11 +60,29 @@ typedef struct count_state {
      * quota, those continuing, those with a surplus to transfer. */
     size_t *cands, *hopeful, *pending;
     int64_t nontransferable;
+    int64_t valid;          /* papers counted at first preferences, x unit: the total */
+    int64_t lost;           /* value lost to truncated transfer values, in no one's total */
     int64_t quota;
     size_t nelected;
     urne_lot lot;
     urne_count_result *out;
 } count_state;
+
+#ifndef NDEBUG
+/* Is the vote conserved? A paper's value is always somewhere: with a continuing or an
+ * elected candidate (who keeps exactly the quota once their surplus has moved on), with
+ * the non-transferable papers, or lost to the truncation of transfer values; an
+ * excluded candidate holds nothing. So those add up to the valid papers x unit exactly.
+ * O(candidates): once per stage, in asserts only. */
+static int scottish_conserved(const count_state *s) {
+    int64_t held = s->nontransferable + s->lost;
+    for (size_t c = 0; c < s->b->ncand; c++) {
+        if (s->state[c] == URNE_DEFEATED && s->votes[c] != 0) return 0;
+        held += s->votes[c];
+    }
+    return s->lost >= 0 && held == s->valid;
+}
+#endif
 
 static int pile_push(pile *p, uint32_t id) {
     if (p->n == p->cap) {
@@ -108,6 +127,7 @@ static int move_on(count_state *s, uint32_t id, int64_t value) {
 static const char *name(const count_state *s, size_t c) { return s->b->names[c] ? s->b->names[c] : "?"; }
 
 static urne_count_stage *stage(count_state *s, const char *action) {
+    assert(scottish_conserved(s));
     return urne_count_stage_add(s->out, action, s->votes, s->nontransferable, s->state);
 }
 
@@ -129,19 +149,21 @@ static int elect_by_quota(count_state *s, char *note, size_t size) {
 }
 
 static int transfer_surplus(count_state *s, size_t c) {
-    int64_t surplus = s->surplus[c], total = s->votes[c];
+    int64_t surplus = s->surplus[c], total = s->votes[c], moved = 0;
     pile moving = s->piles[c];
     memset(&s->piles[c], 0, sizeof s->piles[c]);
     for (size_t k = 0; k < moving.n; k++) {
         const parcel *p = &s->parcels[moving.ids[k]];
         /* (surplus x value) / total, truncated: 128 bits, as the product can pass 2^63 */
         int64_t value = (int64_t)(((__int128)surplus * p->value) / total);
+        moved += p->weight * value;
         if (move_on(s, moving.ids[k], value) != 0) {
             free(moving.ids);
             return -1;
         }
     }
     free(moving.ids);
+    s->lost += surplus - moved;
     s->surplus[c] = -1;
     s->votes[c] = s->quota;
     return 0;
@@ -173,6 +195,7 @@ static int run(count_state *s) {
         if (pile_push(&s->piles[b->prefs[b->start[k]]], (uint32_t)s->nparcels++) != 0) return -1;
         valid += b->weight[k];
     }
+    s->valid = valid * s->unit;
     s->quota = (valid / (int64_t)(s->seats + 1) + 1) * s->unit;
     s->out->quota = s->quota;
     recount(s);

@@ -83,6 +83,78 @@ static size_t split_parts(urne_span v, urne_span *parts, size_t max) {
     return n;
 }
 
+/* "# set: KEY=VALUE": check the setting on a preset and keep it in the round. 0 or -1. */
+static int meta_set(urne_span val, long ln, urne_round *round, urne_diags *diags) {
+    char kv[128], why[200], k[64];
+    copy_span(kv, sizeof kv, val);
+    const char *eq = strchr(kv, '=');
+    urne_rules probe;
+    urne_rules_preset("party", &probe);
+    if (eq != NULL) snprintf(k, sizeof k, "%.*s", (int)(eq - kv), kv);
+    if (eq == NULL || urne_rules_set(&probe, k, eq + 1, why, sizeof why) != 0 ||
+        round->nrule_settings == sizeof round->rule_settings / sizeof round->rule_settings[0]) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "set", "metadata", "'%s': %s", kv,
+                       eq == NULL ? "a setting reads '# set: KEY=VALUE'" : why);
+        return -1;
+    }
+    round->rule_settings[round->nrule_settings++] = urne_round_intern(round, kv, strlen(kv));
+    return 0;
+}
+
+/* "# levels: a, b, c": the level names, top first. 0 or -1. */
+static int meta_levels(urne_span val, long ln, meta *m, urne_diags *diags) {
+    m->nlevels = 0;
+    m->levels_line = ln;
+    const char *p = val.p, *end = val.p + val.len;
+    while (p <= end) {
+        const char *q = memchr(p, ',', (size_t)(end - p));
+        const char *stop = q ? q : end;
+        urne_span lv = trim_span(p, (size_t)(stop - p));
+        if (lv.len == 0 || m->nlevels == URNE_MAX_LEVELS) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "levels", "metadata",
+                           "levels are 1 to %d names separated by commas", URNE_MAX_LEVELS);
+            return -1;
+        }
+        copy_span(m->levels[m->nlevels++], sizeof m->levels[0], lv);
+        if (!q) break;
+        p = q + 1;
+    }
+    return 0;
+}
+
+/* "# candidate: NAME; born YYYY-MM-DD; group LABEL": one declared candidate. 0 or -1. */
+static int meta_declare(urne_span val, long ln, meta *m, urne_diags *diags) {
+    urne_span parts[4];
+    size_t n = split_parts(val, parts, 4);
+    if (parts[0].len == 0 || m->ncands == MAX_META_CANDIDATES) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "candidate", "metadata",
+                       "a candidate line reads '# candidate: NAME; born YYYY-MM-DD; group LABEL'");
+        return -1;
+    }
+    meta_candidate *c = &m->cands[m->ncands++];
+    memset(c, 0, sizeof *c);
+    c->line = ln;
+    copy_span(c->name, sizeof c->name, parts[0]);
+    for (size_t i = 1; i < n; i++) {
+        if (parts[i].len > 5 && strncasecmp(parts[i].p, "born ", 5) == 0) {
+            copy_span(c->born, sizeof c->born, trim_span(parts[i].p + 5, parts[i].len - 5));
+            if (!valid_date(c->born)) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "born", "metadata",
+                               "birth date '%s' is not YYYY-MM-DD", c->born);
+                return -1;
+            }
+        } else if (parts[i].len > 6 && strncasecmp(parts[i].p, "group ", 6) == 0) {
+            copy_span(c->group, sizeof c->group, trim_span(parts[i].p + 6, parts[i].len - 6));
+        } else {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "candidate", "metadata",
+                           "'%.*s' is neither 'born YYYY-MM-DD' nor 'group LABEL'", (int)parts[i].len,
+                           parts[i].p);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Handle one "# key: value" line. Returns -1 on a malformed known key. */
 static int read_meta(urne_span line, long ln, meta *m, urne_round *round, urne_diags *diags) {
     urne_span body = trim_span(line.p + 1, line.len - 1);
@@ -117,65 +189,11 @@ static int read_meta(urne_span line, long ln, meta *m, urne_round *round, urne_d
         }
         round->blank_recognised_hint = !urne_span_eq_nocase(val, "not recognised");
     } else if (urne_span_eq_nocase(key, "set")) {
-        char kv[128], why[200], k[64];
-        copy_span(kv, sizeof kv, val);
-        const char *eq = strchr(kv, '=');
-        urne_rules probe;
-        urne_rules_preset("party", &probe);
-        if (eq != NULL) snprintf(k, sizeof k, "%.*s", (int)(eq - kv), kv);
-        if (eq == NULL || urne_rules_set(&probe, k, eq + 1, why, sizeof why) != 0 ||
-            round->nrule_settings == sizeof round->rule_settings / sizeof round->rule_settings[0]) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "set", "metadata", "'%s': %s", kv,
-                           eq == NULL ? "a setting reads '# set: KEY=VALUE'" : why);
-            return -1;
-        }
-        round->rule_settings[round->nrule_settings++] = urne_round_intern(round, kv, strlen(kv));
+        return meta_set(val, ln, round, diags);
     } else if (urne_span_eq_nocase(key, "levels")) {
-        m->nlevels = 0;
-        m->levels_line = ln;
-        const char *p = val.p, *end = val.p + val.len;
-        while (p <= end) {
-            const char *q = memchr(p, ',', (size_t)(end - p));
-            const char *stop = q ? q : end;
-            urne_span lv = trim_span(p, (size_t)(stop - p));
-            if (lv.len == 0 || m->nlevels == URNE_MAX_LEVELS) {
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "levels", "metadata",
-                               "levels are 1 to %d names separated by commas", URNE_MAX_LEVELS);
-                return -1;
-            }
-            copy_span(m->levels[m->nlevels++], sizeof m->levels[0], lv);
-            if (!q) break;
-            p = q + 1;
-        }
+        return meta_levels(val, ln, m, diags);
     } else if (urne_span_eq_nocase(key, "candidate")) {
-        urne_span parts[4];
-        size_t n = split_parts(val, parts, 4);
-        if (parts[0].len == 0 || m->ncands == MAX_META_CANDIDATES) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "candidate", "metadata",
-                           "a candidate line reads '# candidate: NAME; born YYYY-MM-DD; group LABEL'");
-            return -1;
-        }
-        meta_candidate *c = &m->cands[m->ncands++];
-        memset(c, 0, sizeof *c);
-        c->line = ln;
-        copy_span(c->name, sizeof c->name, parts[0]);
-        for (size_t i = 1; i < n; i++) {
-            if (parts[i].len > 5 && strncasecmp(parts[i].p, "born ", 5) == 0) {
-                copy_span(c->born, sizeof c->born, trim_span(parts[i].p + 5, parts[i].len - 5));
-                if (!valid_date(c->born)) {
-                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, "born", "metadata",
-                                   "birth date '%s' is not YYYY-MM-DD", c->born);
-                    return -1;
-                }
-            } else if (parts[i].len > 6 && strncasecmp(parts[i].p, "group ", 6) == 0) {
-                copy_span(c->group, sizeof c->group, trim_span(parts[i].p + 6, parts[i].len - 6));
-            } else {
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "candidate", "metadata",
-                               "'%.*s' is neither 'born YYYY-MM-DD' nor 'group LABEL'", (int)parts[i].len,
-                               parts[i].p);
-                return -1;
-            }
-        }
+        return meta_declare(val, ln, m, diags);
     } else if (urne_span_eq_nocase(key, "college")) {
         urne_span parts[2];
         size_t n = split_parts(val, parts, 2);
@@ -200,237 +218,256 @@ typedef struct column {
     size_t index; /* level, count or candidate index */
 } column;
 
-urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc, urne_diags *diags) {
-    urne_lines it;
-    urne_lines_init_encoded(&it, text, len, enc);
-    urne_round *round = urne_round_new();
+/* What the parser knows once the header is read. */
+typedef struct native {
+    urne_round *round;
     meta m;
-    memset(&m, 0, sizeof m);
-    m.round = 1;
-    m.cands = calloc(MAX_META_CANDIDATES, sizeof *m.cands);
-    urne_span *f = malloc(URNE_MAX_FIELDS * sizeof *f);
-    column *cols = malloc(URNE_MAX_FIELDS * sizeof *cols);
-    if (round == NULL || m.cands == NULL || f == NULL || cols == NULL) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
-        goto fail;
+    urne_span *f;          /* the fields of the line at hand */
+    column *cols;          /* what each column of the header is */
+    char sep;
+    long ncols, header_line;
+    long level_col[URNE_MAX_LEVELS], count_col[K_NCOUNTS], college_col;
+    size_t ncand_cols;
+    const char *national;
+} native;
+
+/* Say what header column i (f[i]) is: a level, a count, the college or a candidate
+ * (declared by metadata when any is). 0, or -1 when out of memory. */
+static int header_column(native *nt, long i, long ln, urne_diags *diags) {
+    meta *m = &nt->m;
+    urne_span *f = nt->f;
+    column *cols = nt->cols;
+    char folded[128];
+    urne_text_fold_header(f[i], folded, sizeof folded);
+    int done = 0;
+    for (size_t l = 0; l < m->nlevels && !done; l++) {
+        char lf[64];
+        urne_span ls = {m->levels[l], strlen(m->levels[l]), 0};
+        urne_text_fold_header(ls, lf, sizeof lf);
+        if (strcmp(folded, lf) == 0) cols[i].kind = COL_LEVEL, cols[i].index = l, nt->level_col[l] = i, done = 1;
     }
-    urne_span line;
-    int have_header = 0;
-    char sep = ',';
-    long ncols = 0, header_line = 0;
-    long level_col[URNE_MAX_LEVELS], count_col[K_NCOUNTS], college_col = -1;
-    size_t ncand_cols = 0;
-    const char *national = NULL;
-    while (urne_lines_next(&it, &line)) {
-        long ln = it.lineno;
-        if (urne_span_blank(line)) continue;
-        if (line.p[0] == '#') {
-            if (have_header) continue; /* comments between rows */
-            if (read_meta(line, ln, &m, round, diags) != 0) goto fail;
-            continue;
-        }
-        if (!have_header) {
-            /* The header: settle separator, levels and columns, then the candidates. */
-            size_t semis = 0, commas = 0;
-            for (size_t i = 0; i < line.len; i++) semis += line.p[i] == ';', commas += line.p[i] == ',';
-            sep = semis > commas ? ';' : ',';
-            ncols = urne_fields_split(line, sep, f, URNE_MAX_FIELDS);
-            header_line = ln;
-            if (ncols < 0 || ncols > URNE_MAX_FIELDS) {
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER, "the header line cannot be read");
-                goto fail;
-            }
-            if (m.nlevels == 0) {
-                strcpy(m.levels[0], "total");
-                strcpy(m.levels[1], "bureau");
-                m.nlevels = 2;
-            }
-            const char *names[URNE_MAX_LEVELS];
-            for (size_t l = 0; l < m.nlevels; l++) names[l] = m.levels[l], level_col[l] = -1;
-            if (urne_round_set_levels(round, names, m.nlevels, 0) != 0) goto fail;
-            for (int k = 0; k < K_NCOUNTS; k++) count_col[k] = -1;
-            const char *title = m.election[0] ? m.election : "Total";
-            if (urne_round_add_contest(round, "total", title) == URNE_NONE) goto fail;
-            for (long i = 0; i < ncols; i++) {
-                char folded[128];
-                urne_text_fold_header(f[i], folded, sizeof folded);
-                int done = 0;
-                for (size_t l = 0; l < m.nlevels && !done; l++) {
-                    char lf[64];
-                    urne_span ls = {m.levels[l], strlen(m.levels[l]), 0};
-                    urne_text_fold_header(ls, lf, sizeof lf);
-                    if (strcmp(folded, lf) == 0) cols[i].kind = COL_LEVEL, cols[i].index = l, level_col[l] = i, done = 1;
-                }
-                for (int k = 0; k < K_NCOUNTS && !done; k++)
-                    if (strcmp(folded, count_names[k]) == 0) cols[i].kind = COL_COUNT, cols[i].index = (size_t)k, count_col[k] = i, done = 1;
-                if (strcmp(folded, "college") == 0) {
-                    college_col = i; /* may also be a level: an assembly's colleges are its units */
-                    if (!done) cols[i].kind = COL_COLLEGE, done = 1;
-                }
-                if (done) continue;
-                if (f[i].len == 0) {
-                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER, "column %ld has no name", i + 1);
-                    goto fail;
-                }
-                char name[256];
-                copy_span(name, sizeof name, f[i]);
-                const meta_candidate *mc = NULL;
-                for (size_t k = 0; k < m.ncands; k++)
-                    if (strcmp(m.cands[k].name, name) == 0) mc = &m.cands[k], m.cands[k].seen = 1;
-                if (m.ncands > 0 && mc == NULL) {
-                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, name, URNE_RULE_UNKNOWN_CANDIDATE,
-                                   "column '%s' is neither a level, a count nor a declared candidate", name);
-                    continue;
-                }
-                if (urne_round_find_candidate(round, 0, name, strlen(name)) != URNE_NONE) {
-                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, name, URNE_RULE_HEADER,
-                                   "candidate '%s' has two columns", name);
-                    continue;
-                }
-                cols[i].kind = COL_CANDIDATE;
-                cols[i].index = urne_round_add_candidate(round, name, mc && mc->group[0] ? mc->group : NULL, NULL,
-                                                         mc && mc->born[0] ? mc->born : NULL, 0);
-                if (cols[i].index == URNE_NONE) goto fail;
-                ncand_cols++;
-            }
-            int missing = 0;
-            for (int k = 0; k < K_EXPRIMES; k++) missing += count_col[k] < 0;
-            if (missing > 1) {
-                /* Not one column forgotten: not a tally-sheet file at all. */
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER,
-                               "not a tally-sheet file urne knows: this header has %d of the columns inscrits, "
-                               "votants, blancs, nuls (native format, see README), and is not a Ministry file "
-                               "(--format ministry|legislative)", K_EXPRIMES - missing);
-                goto fail;
-            }
-            for (int k = 0; k < K_EXPRIMES; k++)
-                if (count_col[k] < 0)
-                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, count_names[k], URNE_RULE_HEADER,
-                                   "the header has no '%s' column", count_names[k]);
-            for (size_t k = 0; k < m.ncands; k++)
-                if (!m.cands[k].seen)
-                    urne_diags_add(diags, URNE_DIAG_ERROR, m.cands[k].line, m.cands[k].name, URNE_RULE_HEADER,
-                                   "candidate '%s' is declared but has no column in the header (line %ld)",
-                                   m.cands[k].name, ln);
-            if (ncand_cols == 0)
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER,
-                               "the header names no candidate column");
-            if (round->ncolleges > 0 && college_col < 0)
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", URNE_RULE_HEADER,
-                               "colleges are declared but the header has no 'college' column");
-            if (round->ncolleges == 0 && college_col >= 0)
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", URNE_RULE_HEADER,
-                               "a 'college' column, but no '# college: NAME; weight N' line declares them");
-            if (diags->errors > 0) goto fail;
-            national = urne_round_intern(round, m.levels[0], strlen(m.levels[0]));
-            have_header = 1;
-            continue;
-        }
-        long n = urne_fields_split(line, sep, f, URNE_MAX_FIELDS);
-        if (n < 0) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
-                           "a quote is left open: the line is truncated");
-            continue;
-        }
-        if (n != ncols) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
-                           "%ld fields, but the header (line %ld) has %ld%s", n, header_line, ncols,
-                           n < ncols ? " (truncated line?)" : "");
-            continue;
-        }
-        /* Figures: all empty (not yet counted; inscrits may be known already) or all present. */
-        size_t filled = 0;
-        for (long i = 0; i < n; i++)
-            if ((cols[i].kind == COL_COUNT && cols[i].index != K_INSCRITS) || cols[i].kind == COL_CANDIDATE)
-                filled += f[i].len > 0;
-        int reported = filled > 0;
-        int bad = 0;
-        int64_t counts[K_NCOUNTS] = {0, 0, 0, 0, -1};
-        urne_sheet tmp;
-        memset(&tmp, 0, sizeof tmp);
-        tmp.college = URNE_NONE;
-        int64_t votes[URNE_MAX_FIELDS];
-        for (long i = 0; i < n; i++) {
-            switch (cols[i].kind) {
-            case COL_COUNT:
-            case COL_CANDIDATE: {
-                const char *fname = cols[i].kind == COL_COUNT ? count_names[cols[i].index]
-                                                              : round->candidates[cols[i].index].name;
-                if (!reported && !(cols[i].kind == COL_COUNT && cols[i].index == K_INSCRITS && f[i].len > 0))
-                    break;
-                if (f[i].len == 0) {
-                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, fname, URNE_RULE_COUNT_FORMAT,
-                                   "is empty while other figures of the sheet are filled in (leave every figure "
-                                   "empty for a bureau not yet counted)");
-                    bad = 1;
-                    break;
-                }
-                int64_t v;
-                if (urne_parse_count(f[i], ln, fname, &v, diags) != 0) {
-                    bad = 1;
-                    break;
-                }
-                if (cols[i].kind == COL_COUNT)
-                    counts[cols[i].index] = v;
-                else
-                    votes[cols[i].index] = v;
+    for (int k = 0; k < K_NCOUNTS && !done; k++)
+        if (strcmp(folded, count_names[k]) == 0) cols[i].kind = COL_COUNT, cols[i].index = (size_t)k, nt->count_col[k] = i, done = 1;
+    if (strcmp(folded, "college") == 0) {
+        nt->college_col = i; /* may also be a level: an assembly's colleges are its units */
+        if (!done) cols[i].kind = COL_COLLEGE, done = 1;
+    }
+    if (done) return 0;
+    if (f[i].len == 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER, "column %ld has no name", i + 1);
+        return -1;
+    }
+    char name[256];
+    copy_span(name, sizeof name, f[i]);
+    const meta_candidate *mc = NULL;
+    for (size_t k = 0; k < m->ncands; k++)
+        if (strcmp(m->cands[k].name, name) == 0) mc = &m->cands[k], m->cands[k].seen = 1;
+    if (m->ncands > 0 && mc == NULL) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, name, URNE_RULE_UNKNOWN_CANDIDATE,
+                       "column '%s' is neither a level, a count nor a declared candidate", name);
+        return 0;
+    }
+    if (urne_round_find_candidate(nt->round, 0, name, strlen(name)) != URNE_NONE) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, name, URNE_RULE_HEADER, "candidate '%s' has two columns", name);
+        return 0;
+    }
+    cols[i].kind = COL_CANDIDATE;
+    cols[i].index = urne_round_add_candidate(nt->round, name, mc && mc->group[0] ? mc->group : NULL, NULL,
+                                             mc && mc->born[0] ? mc->born : NULL, 0);
+    if (cols[i].index == URNE_NONE) return -1;
+    nt->ncand_cols++;
+    return 0;
+}
+
+/* After the header's columns: the counts, declared candidates and colleges it lacks
+ * (or has without their declaration). 0, or -1 when it is no tally-sheet file at all. */
+static int header_complete(native *nt, long ln, urne_diags *diags) {
+    int missing = 0;
+    for (int k = 0; k < K_EXPRIMES; k++) missing += nt->count_col[k] < 0;
+    if (missing > 1) {
+        /* Not one column forgotten: not a tally-sheet file at all. */
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER,
+                       "not a tally-sheet file urne knows: this header has %d of the columns inscrits, "
+                       "votants, blancs, nuls (native format, see README), and is not a Ministry file "
+                       "(--format ministry|legislative)", K_EXPRIMES - missing);
+        return -1;
+    }
+    for (int k = 0; k < K_EXPRIMES; k++)
+        if (nt->count_col[k] < 0)
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, count_names[k], URNE_RULE_HEADER,
+                           "the header has no '%s' column", count_names[k]);
+    for (size_t k = 0; k < nt->m.ncands; k++)
+        if (!nt->m.cands[k].seen)
+            urne_diags_add(diags, URNE_DIAG_ERROR, nt->m.cands[k].line, nt->m.cands[k].name, URNE_RULE_HEADER,
+                           "candidate '%s' is declared but has no column in the header (line %ld)",
+                           nt->m.cands[k].name, ln);
+    if (nt->ncand_cols == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER, "the header names no candidate column");
+    if (nt->round->ncolleges > 0 && nt->college_col < 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", URNE_RULE_HEADER,
+                       "colleges are declared but the header has no 'college' column");
+    if (nt->round->ncolleges == 0 && nt->college_col >= 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", URNE_RULE_HEADER,
+                       "a 'college' column, but no '# college: NAME; weight N' line declares them");
+    return 0;
+}
+
+/* The header: settle separator, levels and columns, then the candidates. 0, or -1 to
+ * give up (errors added, or none when out of memory). */
+static int read_header(native *nt, urne_span line, long ln, urne_diags *diags) {
+    meta *m = &nt->m;
+    size_t semis = 0, commas = 0;
+    for (size_t i = 0; i < line.len; i++) semis += line.p[i] == ';', commas += line.p[i] == ',';
+    nt->sep = semis > commas ? ';' : ',';
+    nt->ncols = urne_fields_split(line, nt->sep, nt->f, URNE_MAX_FIELDS);
+    nt->header_line = ln;
+    if (nt->ncols < 0 || nt->ncols > URNE_MAX_FIELDS) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_HEADER, "the header line cannot be read");
+        return -1;
+    }
+    if (m->nlevels == 0) {
+        strcpy(m->levels[0], "total");
+        strcpy(m->levels[1], "bureau");
+        m->nlevels = 2;
+    }
+    const char *names[URNE_MAX_LEVELS];
+    for (size_t l = 0; l < m->nlevels; l++) names[l] = m->levels[l], nt->level_col[l] = -1;
+    if (urne_round_set_levels(nt->round, names, m->nlevels, 0) != 0) return -1;
+    for (int k = 0; k < K_NCOUNTS; k++) nt->count_col[k] = -1;
+    const char *title = m->election[0] ? m->election : "Total";
+    if (urne_round_add_contest(nt->round, "total", title) == URNE_NONE) return -1;
+    for (long i = 0; i < nt->ncols; i++)
+        if (header_column(nt, i, ln, diags) != 0) return -1;
+    if (header_complete(nt, ln, diags) != 0 || diags->errors > 0) return -1;
+    nt->national = urne_round_intern(nt->round, m->levels[0], strlen(m->levels[0]));
+    return 0;
+}
+
+/* A row's figures (n fields in nt->f) into counts and votes, and its college into
+ * *college; `reported` when any figure but inscrits is filled in. 1 when the row is
+ * sound, 0 when an error was added for it. */
+static int row_figures(native *nt, long n, long ln, int reported, int64_t *counts, int64_t *votes, size_t *college,
+                       urne_diags *diags) {
+    urne_span *f = nt->f;
+    column *cols = nt->cols;
+    int bad = 0;
+    for (long i = 0; i < n; i++) {
+        switch (cols[i].kind) {
+        case COL_COUNT:
+        case COL_CANDIDATE: {
+            const char *fname = cols[i].kind == COL_COUNT ? count_names[cols[i].index]
+                                                          : nt->round->candidates[cols[i].index].name;
+            if (!reported && !(cols[i].kind == COL_COUNT && cols[i].index == K_INSCRITS && f[i].len > 0))
+                break;
+            if (f[i].len == 0) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, fname, URNE_RULE_COUNT_FORMAT,
+                               "is empty while other figures of the sheet are filled in (leave every figure "
+                               "empty for a bureau not yet counted)");
+                bad = 1;
                 break;
             }
-            case COL_LEVEL:
-                if (f[i].len == 0) {
-                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, m.levels[cols[i].index], URNE_RULE_COUNT_FORMAT,
-                                   "the %s is empty: every row names its units", m.levels[cols[i].index]);
-                    bad = 1;
-                }
-                break;
-            case COL_COLLEGE:
+            int64_t v;
+            if (urne_parse_count(f[i], ln, fname, &v, diags) != 0) {
+                bad = 1;
                 break;
             }
+            if (cols[i].kind == COL_COUNT)
+                counts[cols[i].index] = v;
+            else
+                votes[cols[i].index] = v;
+            break;
         }
-        if (college_col >= 0) {
-            urne_span cf = f[college_col];
-            {
-                for (size_t g = 0; g < round->ncolleges; g++)
-                    if (strlen(round->colleges[g].name) == cf.len &&
-                        strncasecmp(round->colleges[g].name, cf.p, cf.len) == 0)
-                        tmp.college = g;
-                if (tmp.college == URNE_NONE) {
-                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", URNE_RULE_MISSING_COLLEGE,
-                                   "'%.*s' is not a declared college", (int)cf.len, cf.p);
-                    bad = 1;
-                }
+        case COL_LEVEL:
+            if (f[i].len == 0) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, nt->m.levels[cols[i].index], URNE_RULE_COUNT_FORMAT,
+                               "the %s is empty: every row names its units", nt->m.levels[cols[i].index]);
+                bad = 1;
             }
-        }
-        if (bad) continue;
-        urne_sheet *s = urne_round_add_sheet(round, 0);
-        if (s == NULL) goto fail;
-        s->line = ln;
-        s->reported = reported;
-        s->college = tmp.college;
-        urne_sheet_set_counts(s, counts); /* K_INSCRITS .. K_EXPRIMES, in that order */
-        if (count_col[K_EXPRIMES] < 0 || !reported) s->exprimes_stated = -1;
-        if (reported)
-            for (size_t c = 0; c < round->ncandidates; c++) s->votes[c] = votes[c];
-        /* Keys are paths: "Villeurbanne/3" cannot collide with "Lyon/3". */
-        char key[512] = "";
-        size_t klen = 0;
-        for (size_t l = 0; l < m.nlevels; l++) {
-            urne_span code = level_col[l] >= 0 ? f[level_col[l]]
-                                               : (urne_span){m.levels[l], strlen(m.levels[l]), 0};
-            if (l == 0 && level_col[0] < 0) {
-                s->key[0] = national;
-                s->label[0] = round->contests[0].label;
-                continue;
-            }
-            int w = snprintf(key + klen, sizeof key - klen, "%s%.*s", klen ? "/" : "", (int)code.len, code.p);
-            if (w > 0) klen = klen + (size_t)w < sizeof key ? klen + (size_t)w : sizeof key - 1;
-            s->key[l] = urne_round_intern(round, key, klen);
-            s->code[l] = s->label[l] = urne_parse_intern(round, code);
-            if (s->key[l] == NULL || s->label[l] == NULL) goto fail;
+            break;
+        case COL_COLLEGE:
+            break;
         }
     }
-    if (it.lineno < 0) goto fail;
-    urne_lines_free(&it);
+    if (nt->college_col >= 0) {
+        urne_span cf = f[nt->college_col];
+        for (size_t g = 0; g < nt->round->ncolleges; g++)
+            if (strlen(nt->round->colleges[g].name) == cf.len &&
+                strncasecmp(nt->round->colleges[g].name, cf.p, cf.len) == 0)
+                *college = g;
+        if (*college == URNE_NONE) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", URNE_RULE_MISSING_COLLEGE,
+                           "'%.*s' is not a declared college", (int)cf.len, cf.p);
+            bad = 1;
+        }
+    }
+    return !bad;
+}
+
+/* The sheet's keys, codes and labels, one per level, from the row's fields. Keys are
+ * paths: "Villeurbanne/3" cannot collide with "Lyon/3". 0, or -1 when out of memory. */
+static int row_keys(native *nt, urne_sheet *s) {
+    const meta *m = &nt->m;
+    char key[512] = "";
+    size_t klen = 0;
+    for (size_t l = 0; l < m->nlevels; l++) {
+        urne_span code = nt->level_col[l] >= 0 ? nt->f[nt->level_col[l]]
+                                               : (urne_span){m->levels[l], strlen(m->levels[l]), 0};
+        if (l == 0 && nt->level_col[0] < 0) {
+            s->key[0] = nt->national;
+            s->label[0] = nt->round->contests[0].label;
+            continue;
+        }
+        int w = snprintf(key + klen, sizeof key - klen, "%s%.*s", klen ? "/" : "", (int)code.len, code.p);
+        if (w > 0) klen = klen + (size_t)w < sizeof key ? klen + (size_t)w : sizeof key - 1;
+        s->key[l] = urne_round_intern(nt->round, key, klen);
+        s->code[l] = s->label[l] = urne_parse_intern(nt->round, code);
+        if (s->key[l] == NULL || s->label[l] == NULL) return -1;
+    }
+    return 0;
+}
+
+/* One row after the header: a sheet added to the round, or errors added and the row
+ * skipped. 0, or -1 when out of memory. */
+static int read_row(native *nt, urne_span line, long ln, urne_diags *diags) {
+    urne_span *f = nt->f;
+    long n = urne_fields_split(line, nt->sep, f, URNE_MAX_FIELDS);
+    if (n < 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                       "a quote is left open: the line is truncated");
+        return 0;
+    }
+    if (n != nt->ncols) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                       "%ld fields, but the header (line %ld) has %ld%s", n, nt->header_line, nt->ncols,
+                       n < nt->ncols ? " (truncated line?)" : "");
+        return 0;
+    }
+    /* Figures: all empty (not yet counted; inscrits may be known already) or all present. */
+    size_t filled = 0;
+    for (long i = 0; i < n; i++)
+        if ((nt->cols[i].kind == COL_COUNT && nt->cols[i].index != K_INSCRITS) || nt->cols[i].kind == COL_CANDIDATE)
+            filled += f[i].len > 0;
+    int reported = filled > 0;
+    int64_t counts[K_NCOUNTS] = {0, 0, 0, 0, -1};
+    int64_t votes[URNE_MAX_FIELDS];
+    size_t college = URNE_NONE;
+    if (!row_figures(nt, n, ln, reported, counts, votes, &college, diags)) return 0;
+    urne_round *round = nt->round;
+    urne_sheet *s = urne_round_add_sheet(round, 0);
+    if (s == NULL) return -1;
+    s->line = ln;
+    s->reported = reported;
+    s->college = college;
+    urne_sheet_set_counts(s, counts); /* K_INSCRITS .. K_EXPRIMES, in that order */
+    if (nt->count_col[K_EXPRIMES] < 0 || !reported) s->exprimes_stated = -1;
+    if (reported)
+        for (size_t c = 0; c < round->ncandidates; c++) s->votes[c] = votes[c];
+    return row_keys(nt, s);
+}
+
+/* After the last line: an empty file, a header without rows, too many sheets. */
+static void check_end(const native *nt, int have_header, urne_diags *diags) {
+    urne_round *round = nt->round;
     if (!have_header && diags->errors == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY,
                        "the file is empty: no header line (see README, 'Native tally sheets')");
@@ -438,20 +475,59 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no tally sheet after the header line");
     else if (round->nsheets > URNE_SHEETS_MAX)
         urne_results_check_sheet_count(round->nsheets, round->sheets[URNE_SHEETS_MAX].line, diags);
+}
+
+urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc, urne_diags *diags) {
+    urne_lines it;
+    urne_lines_init_encoded(&it, text, len, enc);
+    native nt;
+    memset(&nt, 0, sizeof nt);
+    nt.round = urne_round_new();
+    nt.m.round = 1;
+    nt.m.cands = calloc(MAX_META_CANDIDATES, sizeof *nt.m.cands);
+    nt.f = malloc(URNE_MAX_FIELDS * sizeof *nt.f);
+    nt.cols = malloc(URNE_MAX_FIELDS * sizeof *nt.cols);
+    nt.sep = ',';
+    nt.college_col = -1;
+    urne_round *round = nt.round;
+    if (round == NULL || nt.m.cands == NULL || nt.f == NULL || nt.cols == NULL) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+        goto fail;
+    }
+    urne_span line;
+    int have_header = 0;
+    while (urne_lines_next(&it, &line)) {
+        long ln = it.lineno;
+        if (urne_span_blank(line)) continue;
+        if (line.p[0] == '#') {
+            if (have_header) continue; /* comments between rows */
+            if (read_meta(line, ln, &nt.m, round, diags) != 0) goto fail;
+            continue;
+        }
+        if (!have_header) {
+            if (read_header(&nt, line, ln, diags) != 0) goto fail;
+            have_header = 1;
+            continue;
+        }
+        if (read_row(&nt, line, ln, diags) != 0) goto fail;
+    }
+    if (it.lineno < 0) goto fail;
+    urne_lines_free(&it);
+    check_end(&nt, have_header, diags);
     if (diags->errors > 0) goto fail;
-    round->number = m.round;
-    if (m.election[0]) round->election = urne_round_intern(round, m.election, strlen(m.election));
-    if (m.rules[0]) round->rules_hint = urne_round_intern(round, m.rules, strlen(m.rules));
-    free(m.cands);
-    free(f);
-    free(cols);
+    round->number = nt.m.round;
+    if (nt.m.election[0]) round->election = urne_round_intern(round, nt.m.election, strlen(nt.m.election));
+    if (nt.m.rules[0]) round->rules_hint = urne_round_intern(round, nt.m.rules, strlen(nt.m.rules));
+    free(nt.m.cands);
+    free(nt.f);
+    free(nt.cols);
     return round;
 fail:
     if (diags->errors == 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
     urne_lines_free(&it);
     urne_round_free(round);
-    free(m.cands);
-    free(f);
-    free(cols);
+    free(nt.m.cands);
+    free(nt.f);
+    free(nt.cols);
     return NULL;
 }

@@ -55,46 +55,41 @@ void urne_tally_free(urne_tally *tally) {
     tally->nunits = 0;
 }
 
-int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *out) {
-    memset(out, 0, sizeof *out);
-    urne_arena_init(&out->arena);
-    out->level = level;
-    if (level >= round->nlevels) return -1;
+/* How lines of multi-contest units merge: by group when every candidate has one, else
+ * by name; id[c] is candidate c's merged line, name[i] the label of merged line i. */
+typedef struct merging {
+    int by_group;
+    size_t *id;
+    const char **name;
+    size_t n;
+} merging;
 
-    /* Merge ids for lines of multi-contest units: by group when all have one. */
-    int by_group = round->ncandidates > 0;
-    for (size_t i = 0; i < round->ncandidates; i++)
-        if (round->candidates[i].group == NULL) by_group = 0;
-    size_t *merge_id = malloc((round->ncandidates + 1) * sizeof *merge_id);
-    const char **merge_name = malloc((round->ncandidates + 1) * sizeof *merge_name);
-    ptr_map ids, units;
-    size_t nmerge = 0;
-    if (!merge_id || !merge_name || map_init(&ids, round->ncandidates + 1) ||
-        map_init(&units, round->nsheets + 1)) {
-        free(merge_id);
-        free(merge_name);
-        return -1;
-    }
+/* Give every candidate its merge id (ids: an empty map of ncandidates + 1 slots). */
+static void merge_ids(const urne_round *round, ptr_map *ids, merging *mg) {
     for (size_t i = 0; i < round->ncandidates; i++) {
-        const char *k = by_group ? round->candidates[i].group : round->candidates[i].name;
-        size_t h = map_slot(&ids, k);
-        if (ids.keys[h] == NULL) {
-            ids.keys[h] = k;
-            ids.vals[h] = nmerge;
-            merge_name[nmerge++] = k;
+        const char *k = mg->by_group ? round->candidates[i].group : round->candidates[i].name;
+        size_t h = map_slot(ids, k);
+        if (ids->keys[h] == NULL) {
+            ids->keys[h] = k;
+            ids->vals[h] = mg->n;
+            mg->name[mg->n++] = k;
         }
-        merge_id[i] = ids.vals[h];
+        mg->id[i] = ids->vals[h];
     }
+}
 
-    /* Pass 1: the units, their sheet counts and whether they span contests. */
+/* Pass 1: the units of `level` in order of first appearance (into out->units, and
+ * `units` from key to index), their sheet counts and whether they span contests.
+ * 0, or -1 when out of memory. */
+static int find_units(const urne_round *round, size_t level, ptr_map *units, urne_tally *out) {
     size_t cap = 64;
     out->units = malloc(cap * sizeof *out->units);
-    int failed = out->units == NULL;
+    if (out->units == NULL) return -1;
     /* Consecutive sheets mostly share their unit (a commune's bureaux follow each
      * other): the last one found is tried before the map. */
     const char *last_key = NULL;
     size_t last_unit = 0;
-    for (size_t i = 0; i < round->nsheets && !failed; i++) {
+    for (size_t i = 0; i < round->nsheets; i++) {
         const urne_sheet *s = &round->sheets[i];
         const char *key = s->key[level] ? s->key[level] : "";
         if (key == last_key) {
@@ -103,19 +98,16 @@ int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *ou
             if (u->contest != s->contest) u->contest = MULTI_CONTEST;
             continue;
         }
-        size_t h = map_slot(&units, key);
-        if (units.keys[h] == NULL) {
+        size_t h = map_slot(units, key);
+        if (units->keys[h] == NULL) {
             if (out->nunits == cap) {
                 urne_unit *n = realloc(out->units, cap * 2 * sizeof *n);
-                if (n == NULL) {
-                    failed = 1;
-                    break;
-                }
+                if (n == NULL) return -1;
                 out->units = n;
                 cap *= 2;
             }
-            units.keys[h] = key;
-            units.vals[h] = out->nunits;
+            units->keys[h] = key;
+            units->vals[h] = out->nunits;
             urne_unit *u = &out->units[out->nunits++];
             memset(u, 0, sizeof *u);
             u->key = key;
@@ -124,31 +116,28 @@ int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *ou
             u->contest = s->contest;
         }
         last_key = key;
-        last_unit = units.vals[h];
+        last_unit = units->vals[h];
         urne_unit *u = &out->units[last_unit];
         u->sheets_expected++;
         if (u->contest != s->contest) u->contest = MULTI_CONTEST;
     }
-    /* Above the contest level every unit speaks in groups, even one that happens to
-     * hold a single contest (a département with one circonscription). */
-    if (level < round->contest_level && by_group)
-        for (size_t k = 0; k < out->nunits; k++) out->units[k].contest = MULTI_CONTEST;
+    return 0;
+}
 
-    /* Lines: a contest's candidates, or one slot per merge id (compacted below). */
-    for (size_t k = 0; k < out->nunits && !failed; k++) {
+/* Every unit's lines: its contest's candidates, or one slot per merge id (not present,
+ * voix -1, until a sheet of the unit has it; compacted after the sums). 0 or -1. */
+static int make_lines(const urne_round *round, const merging *mg, urne_tally *out) {
+    for (size_t k = 0; k < out->nunits; k++) {
         urne_unit *u = &out->units[k];
-        size_t n = u->contest == MULTI_CONTEST ? nmerge : round->contests[u->contest].ncand;
+        size_t n = u->contest == MULTI_CONTEST ? mg->n : round->contests[u->contest].ncand;
         u->lines = urne_arena_alloc(&out->arena, (n ? n : 1) * sizeof *u->lines);
-        if (u->lines == NULL) {
-            failed = 1;
-            break;
-        }
+        if (u->lines == NULL) return -1;
         u->nlines = n;
         for (size_t j = 0; j < n; j++) {
             urne_line *l = &u->lines[j];
             if (u->contest == MULTI_CONTEST) {
-                l->name = merge_name[j];
-                l->group = by_group ? merge_name[j] : NULL;
+                l->name = mg->name[j];
+                l->group = mg->by_group ? mg->name[j] : NULL;
                 l->candidate = URNE_NONE;
                 l->voix = -1; /* not present until a sheet of the unit has it */
             } else {
@@ -159,21 +148,27 @@ int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *ou
             }
         }
     }
+    return 0;
+}
 
-    /* Pass 2: sum. */
-    last_key = NULL;
+/* Pass 2: add every reported sheet into its unit. 0, or -1 when a sum passes int64. */
+static int sum_sheets(const urne_round *round, size_t level, const ptr_map *units, const merging *mg,
+                      urne_tally *out) {
+    const char *last_key = NULL;
+    size_t last_unit = 0;
+    int failed = 0;
     for (size_t i = 0; i < round->nsheets && !failed; i++) {
         const urne_sheet *s = &round->sheets[i];
         const char *key = s->key[level] ? s->key[level] : "";
         if (key != last_key) {
             last_key = key;
-            last_unit = units.vals[map_slot(&units, key)];
+            last_unit = units->vals[map_slot(units, key)];
         }
         urne_unit *u = &out->units[last_unit];
         const urne_contest *c = &round->contests[s->contest];
         if (u->contest == MULTI_CONTEST) /* mark the unit's groups present even with no votes */
             for (size_t j = 0; j < c->ncand; j++) {
-                urne_line *l = &u->lines[merge_id[c->cand_first + j]];
+                urne_line *l = &u->lines[mg->id[c->cand_first + j]];
                 if (l->voix < 0) l->voix = 0;
             }
         if (!s->reported) continue;
@@ -184,11 +179,17 @@ int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *ou
         failed |= __builtin_add_overflow(u->nuls, s->nuls, &u->nuls);
         for (size_t j = 0; j < c->ncand; j++) {
             failed |= __builtin_add_overflow(u->exprimes, s->votes[j], &u->exprimes);
-            size_t line = u->contest == MULTI_CONTEST ? merge_id[c->cand_first + j] : j;
+            size_t line = u->contest == MULTI_CONTEST ? mg->id[c->cand_first + j] : j;
             failed |= __builtin_add_overflow(u->lines[line].voix, s->votes[j], &u->lines[line].voix);
         }
     }
-    for (size_t k = 0; k < out->nunits && !failed; k++) {
+    return failed ? -1 : 0;
+}
+
+/* Multi-contest units keep only the lines some sheet of theirs has, and say they
+ * span contests (URNE_NONE). */
+static void compact_lines(urne_tally *out) {
+    for (size_t k = 0; k < out->nunits; k++) {
         urne_unit *u = &out->units[k];
         if (u->contest != MULTI_CONTEST) continue;
         u->contest = URNE_NONE;
@@ -197,10 +198,38 @@ int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *ou
             if (u->lines[j].voix >= 0) u->lines[w++] = u->lines[j];
         u->nlines = w;
     }
+}
+
+int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *out) {
+    memset(out, 0, sizeof *out);
+    urne_arena_init(&out->arena);
+    out->level = level;
+    if (level >= round->nlevels) return -1;
+
+    /* Merge ids for lines of multi-contest units: by group when all have one. */
+    merging mg = {round->ncandidates > 0, NULL, NULL, 0};
+    for (size_t i = 0; i < round->ncandidates; i++)
+        if (round->candidates[i].group == NULL) mg.by_group = 0;
+    mg.id = malloc((round->ncandidates + 1) * sizeof *mg.id);
+    mg.name = malloc((round->ncandidates + 1) * sizeof *mg.name);
+    ptr_map ids, units;
+    if (!mg.id || !mg.name || map_init(&ids, round->ncandidates + 1) || map_init(&units, round->nsheets + 1)) {
+        free(mg.id);
+        free(mg.name);
+        return -1;
+    }
+    merge_ids(round, &ids, &mg);
+    int failed = find_units(round, level, &units, out) != 0;
+    /* Above the contest level every unit speaks in groups, even one that happens to
+     * hold a single contest (a département with one circonscription). */
+    if (!failed && level < round->contest_level && mg.by_group)
+        for (size_t k = 0; k < out->nunits; k++) out->units[k].contest = MULTI_CONTEST;
+    failed = failed || make_lines(round, &mg, out) != 0 || sum_sheets(round, level, &units, &mg, out) != 0;
+    if (!failed) compact_lines(out);
     map_free(&ids);
     map_free(&units);
-    free(merge_id);
-    free(merge_name);
+    free(mg.id);
+    free(mg.name);
     if (failed) {
         urne_tally_free(out);
         return -1;

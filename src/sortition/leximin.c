@@ -377,28 +377,6 @@ out:
     return rc;
 }
 
-#ifndef NDEBUG
-/* Does panel x (seats per type) meet every quota and seat k? For asserts only: the
- * searches check their panels with urne_search_valid; this checks the result again
- * from the pool alone. */
-static int meets_quotas(const urne_pool *p, const int64_t *x, int64_t k) {
-    int64_t size = 0;
-    for (size_t t = 0; t < p->ntypes; t++) {
-        if (x[t] < 0 || x[t] > p->type_size[t]) return 0;
-        size += x[t];
-    }
-    if (size != k) return 0;
-    for (size_t c = 0; c < p->ncat; c++)
-        for (size_t f = 0; f < p->nfeat[c]; f++) {
-            int64_t have = 0;
-            for (size_t t = 0; t < p->ntypes; t++)
-                if (p->type_feature[t * p->ncat + c] == f) have += x[t];
-            if (have < p->min[c][f] || have > p->max[c][f]) return 0;
-        }
-    return 1;
-}
-#endif
-
 /* Move the distribution into `out`: panels with positive probability only, and each
  * type's probability from them. */
 int urne_sortition_result_set(urne_sortition_result *out, const urne_pool *p, urne_panels *panels, const double *prob) {
@@ -430,7 +408,7 @@ int urne_sortition_result_set(urne_sortition_result *out, const urne_pool *p, ur
         double weights = 0, seats = 0;
         for (size_t t = 0; t < T; t++) k += out->panels[t];
         for (size_t q = 0; q < kept; q++) {
-            assert(meets_quotas(p, out->panels + q * T, k));
+            assert(urne_pool_counts_valid(p, out->panels + q * T, k));
             weights += out->panel_prob[q];
         }
         for (size_t t = 0; t < T; t++) seats += out->type_prob[t] * (double)p->type_size[t];

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sortition.h"
+#include "sortition_internal.h"
 
 int urne_pool_types(urne_pool *pool) {
     size_t n = pool->n, c = pool->ncat;
@@ -51,6 +51,23 @@ void urne_sortition_result_free(urne_sortition_result *r) {
     free(r->panel_prob);
     free(r->type_prob);
     memset(r, 0, sizeof *r);
+}
+
+int urne_pool_counts_valid(const urne_pool *p, const int64_t *x, int64_t k) {
+    int64_t size = 0;
+    for (size_t t = 0; t < p->ntypes; t++) {
+        if (x[t] < 0 || x[t] > p->type_size[t]) return 0;
+        size += x[t];
+    }
+    if (size != k) return 0;
+    for (size_t c = 0; c < p->ncat; c++)
+        for (size_t f = 0; f < p->nfeat[c]; f++) {
+            int64_t have = 0;
+            for (size_t t = 0; t < p->ntypes; t++)
+                if (p->type_feature[t * p->ncat + c] == f) have += x[t];
+            if (have < p->min[c][f] || have > p->max[c][f]) return 0;
+        }
+    return 1;
 }
 
 int urne_pool_panel_valid(const urne_pool *p, int64_t k, const char *selected) {

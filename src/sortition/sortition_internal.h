@@ -235,4 +235,11 @@ int urne_sortition_legacy(const urne_pool *pool, int64_t k, const urne_sortition
  * `out`). */
 int urne_sortition_result_set(urne_sortition_result *out, const urne_pool *p, urne_panels *panels, const double *prob);
 
+/* Does panel x (seats per type, ntypes entries) seat exactly k, no type more than it
+ * has, every (category, feature) count within its quota [min, max]? Households are not
+ * looked at (urne_pool_panel_valid does, per person). Reads only; 1 or 0. For asserts:
+ * the searches check their panels with urne_search_valid; this checks them again from
+ * the pool alone. O(ntypes x features). */
+int urne_pool_counts_valid(const urne_pool *p, const int64_t *x, int64_t k);
+
 #endif
