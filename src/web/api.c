@@ -14,22 +14,13 @@
 #include "view.h"
 #include "routes.h"
 
-static enum MHD_Result send_json(urne_req *r, unsigned status, json_t *o) {
-    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(o);
-    if (text == NULL) return urne_reply_json_error(r, 500, "out of memory");
-    enum MHD_Result ret = urne_reply(r, status, "application/json", text, strlen(text));
-    free(text);
-    return ret;
-}
-
 static enum MHD_Result send_result(urne_req *r, urne_result *res) {
     json_t *o = res->json ? json_loads(res->json, 0, NULL) : NULL;
     if (o == NULL) o = json_object();
     json_object_set_new(o, res->status < 300 ? "message" : "error", json_string(res->message));
     if (res->status >= 300) json_object_set_new(o, "status", json_integer(res->status));
     urne_result_free(res);
-    return send_json(r, res->status, o);
+    return urne_reply_json(r, res->status, o);
 }
 
 static json_t *head_json(urne_server *srv) {
@@ -154,7 +145,7 @@ static json_t *results_json(urne_server *srv, const urne_election *e, size_t lev
 /* ---- the shell: sessions, the audit log, accounts ---- */
 
 enum MHD_Result urne_api_me(urne_req *r, int64_t a, int64_t b) {
-    return send_json(r, 200, json_pack("{s:s, s:s, s:i, s:s}", "user", r->user.name, "role",
+    return urne_reply_json(r, 200, json_pack("{s:s, s:s, s:i, s:s}", "user", r->user.name, "role",
                                        urne_role_name(r->user.role), "tier", r->user.tier, "csrf", r->csrf));
 }
 
@@ -162,7 +153,7 @@ enum MHD_Result urne_api_audit_head(urne_req *r, int64_t a, int64_t b) {
     urne_app_read_begin(&r->srv->app);
     json_t *o = head_json(r->srv);
     urne_app_read_end(&r->srv->app);
-    return send_json(r, 200, o);
+    return urne_reply_json(r, 200, o);
 }
 
 enum MHD_Result urne_api_audit(urne_req *r, int64_t a, int64_t b) {
@@ -170,14 +161,14 @@ enum MHD_Result urne_api_audit(urne_req *r, int64_t a, int64_t b) {
     urne_app_read_begin(&r->srv->app);
     json_t *o = urne_audit_json(&r->srv->app, from ? atoll(from) : 1, 1000);
     urne_app_read_end(&r->srv->app);
-    return send_json(r, 200, o);
+    return urne_reply_json(r, 200, o);
 }
 
 enum MHD_Result urne_api_users(urne_req *r, int64_t a, int64_t b) {
     urne_app_read_begin(&r->srv->app);
     json_t *o = urne_users_json(&r->srv->app);
     urne_app_read_end(&r->srv->app);
-    return send_json(r, 200, o);
+    return urne_reply_json(r, 200, o);
 }
 
 enum MHD_Result urne_api_login(urne_req *r, int64_t a, int64_t b) {
@@ -237,7 +228,7 @@ enum MHD_Result urne_api_elections(urne_req *r, int64_t a, int64_t b) {
     json_t *arr = json_array();
     for (size_t i = 0; i < srv->app.nelections; i++) json_array_append_new(arr, election_summary(srv->app.elections[i]));
     urne_app_read_end(&srv->app);
-    return send_json(r, 200, arr);
+    return urne_reply_json(r, 200, arr);
 }
 
 /* The election `id` under the lock, or NULL after a 404 (the lock then released). */
@@ -257,7 +248,7 @@ enum MHD_Result urne_api_election(urne_req *r, int64_t id, int64_t b) {
     if (e == NULL) return ret;
     json_t *o = election_detail(e);
     urne_app_read_end(&r->srv->app);
-    return send_json(r, 200, o);
+    return urne_reply_json(r, 200, o);
 }
 
 enum MHD_Result urne_api_bureau(urne_req *r, int64_t id, int64_t x) {
@@ -270,7 +261,7 @@ enum MHD_Result urne_api_bureau(urne_req *r, int64_t id, int64_t x) {
     }
     json_t *o = bureau_json(r->srv, e, (size_t)x);
     urne_app_read_end(&r->srv->app);
-    return send_json(r, 200, o);
+    return urne_reply_json(r, 200, o);
 }
 
 static enum MHD_Result results(urne_req *r, int64_t id, int csv) {
@@ -293,7 +284,7 @@ static enum MHD_Result results(urne_req *r, int64_t id, int csv) {
     }
     json_t *o = results_json(r->srv, e, level);
     urne_app_read_end(&r->srv->app);
-    return o ? send_json(r, 200, o) : urne_reply_json_error(r, 500, "the results could not be computed");
+    return o ? urne_reply_json(r, 200, o) : urne_reply_json_error(r, 500, "the results could not be computed");
 }
 
 enum MHD_Result urne_api_results(urne_req *r, int64_t id, int64_t b) { return results(r, id, 0); }
@@ -314,7 +305,7 @@ enum MHD_Result urne_api_anomalies(urne_req *r, int64_t id, int64_t b) {
     }
     free(an);
     urne_app_read_end(&r->srv->app);
-    return send_json(r, 200, arr);
+    return urne_reply_json(r, 200, arr);
 }
 
 enum MHD_Result urne_api_disputes(urne_req *r, int64_t id, int64_t b) {
@@ -323,7 +314,7 @@ enum MHD_Result urne_api_disputes(urne_req *r, int64_t id, int64_t b) {
     if (e == NULL) return ret;
     json_t *o = urne_disputes_json(&r->srv->app, id);
     urne_app_read_end(&r->srv->app);
-    return send_json(r, 200, o);
+    return urne_reply_json(r, 200, o);
 }
 
 /* The POSTs: each runs its action and sends the outcome. */

@@ -16,18 +16,9 @@
 #include "actions.h"
 #include "routes.h"
 
-static enum MHD_Result send_json(urne_req *r, unsigned status, json_t *o) {
-    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(o);
-    if (text == NULL) return urne_reply_json_error(r, 500, "out of memory");
-    enum MHD_Result ret = urne_reply(r, status, "application/json", text, strlen(text));
-    free(text);
-    return ret;
-}
-
 /* Answer a use case's outcome: `ok` (owned) when it succeeded, else its refusal. */
 static enum MHD_Result answer(urne_req *r, const urne_app_outcome *o, const char *space, json_t *ok) {
-    if (o->status == URNE_APP_OK) return send_json(r, 200, ok);
+    if (o->status == URNE_APP_OK) return urne_reply_json(r, 200, ok);
     json_decref(ok);
     urne_result res = {0};
     if (o->status == URNE_APP_STATE && o->why && strcmp(o->why, URNE_WHY_NO_GRANT) == 0) {
@@ -36,7 +27,7 @@ static enum MHD_Result answer(urne_req *r, const urne_app_outcome *o, const char
     } else
         urne_outcome_word(r, o, &res);
     urne_result_free(&res);
-    return send_json(r, res.status, json_pack("{s:s, s:i}", "error", res.message, "status", (int)res.status));
+    return urne_reply_json(r, res.status, json_pack("{s:s, s:i}", "error", res.message, "status", (int)res.status));
 }
 
 static enum MHD_Result post_grant(urne_req *r, int64_t a, int64_t b) {

@@ -175,15 +175,6 @@ static enum MHD_Result post_form(urne_req *r, int64_t a, int64_t b) {
 
 /* ---- the API ---- */
 
-static enum MHD_Result send_json(urne_req *r, unsigned status, json_t *o) {
-    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(o);
-    if (text == NULL) return urne_reply_json_error(r, 500, "out of memory");
-    enum MHD_Result ret = urne_reply(r, status, "application/json", text, strlen(text));
-    free(text);
-    return ret;
-}
-
 static int notice_json(const urne_notice *n, void *ctx) {
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)n->id, "title", n->title, "body", n->body,
                           "published_at", n->published_at, "published_by", n->published_by);
@@ -196,7 +187,7 @@ static enum MHD_Result api_list(urne_req *r, int64_t a, int64_t b) {
         json_decref(all);
         return urne_reply_json_error(r, 500, "the notices could not be read");
     }
-    return send_json(r, 200, all);
+    return urne_reply_json(r, 200, all);
 }
 
 static enum MHD_Result api_publish(urne_req *r, int64_t a, int64_t b) {
@@ -211,7 +202,7 @@ static enum MHD_Result api_publish(urne_req *r, int64_t a, int64_t b) {
         json_object_set_new(o, "field", json_string(field));
         json_object_set_new(o, "rule", json_string(rule));
     }
-    return send_json(r, res.status, o);
+    return urne_reply_json(r, res.status, o);
 }
 
 /* ---- the table ---- */

@@ -95,3 +95,12 @@ enum MHD_Result urne_reply_refuse(urne_req *r, unsigned status, const char *msg)
     free(body);
     return ret;
 }
+
+enum MHD_Result urne_reply_json(urne_req *r, unsigned status, json_t *o) {
+    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(o);
+    if (text == NULL) return urne_reply_json_error(r, 500, "out of memory");
+    enum MHD_Result ret = urne_reply(r, status, "application/json", text, strlen(text));
+    free(text);
+    return ret;
+}

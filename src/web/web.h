@@ -23,6 +23,7 @@
 #ifndef URNE_WEB_H
 #define URNE_WEB_H
 
+#include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -93,6 +94,9 @@ enum MHD_Result urne_reply_full(urne_req *r, unsigned status, const char *type, 
                                 const char *const *headers);
 /* 303 See Other to location. */
 enum MHD_Result urne_redirect(urne_req *r, const char *location, const char *set_cookie);
+/* Send the JSON value o (taken: freed here; NULL, or one that cannot be written,
+ * answers 500 "out of memory") with status. */
+enum MHD_Result urne_reply_json(urne_req *r, unsigned status, json_t *o);
 /* A JSON error {"error": message, "status": status}. */
 enum MHD_Result urne_reply_json_error(urne_req *r, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
