@@ -12,7 +12,7 @@ FUZZ_SECONDS ?= 8
 FUZZ_TARGET ?=
 
 # Debian packages needed to build and test (DEPS) and only to benchmark (BENCH_DEPS).
-DEPS       = build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev libjansson-dev python3 \
+DEPS       = build-essential cmake pkg-config gettext clang libclang-rt-14-dev libcmocka-dev libjansson-dev python3 \
              coinor-libcbc-dev coinor-libclp-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev curl sqlite3 \
              libopenblas0-serial libopenblas-serial-dev libcrack2-dev cracklib-runtime
 BENCH_DEPS = python3-pandas time wrk

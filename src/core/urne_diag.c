@@ -14,21 +14,28 @@ void urne_diags_init(urne_diags *diags, const char *file) {
     diags->file = file;
 }
 
-void urne_diags_add(urne_diags *diags, urne_severity severity, long line, const char *field,
-                    const char *rule, const char *fmt, ...) {
+/* Count one diagnostic of `severity` and return a slot to keep it in, or NULL
+ * when the cap or memory says it is only counted. */
+static urne_diag *slot(urne_diags *diags, urne_severity severity) {
     if (severity == URNE_DIAG_ERROR)
         diags->errors++;
     else
         diags->warnings++;
-    if (diags->count >= URNE_DIAG_MAX_KEPT) return;
+    if (diags->count >= URNE_DIAG_MAX_KEPT) return NULL;
     if (diags->count == diags->cap) {
         size_t ncap = diags->cap ? diags->cap * 2 : 16;
         urne_diag *n = realloc(diags->items, ncap * sizeof *n);
-        if (n == NULL) return;
+        if (n == NULL) return NULL;
         diags->items = n;
         diags->cap = ncap;
     }
-    urne_diag *d = &diags->items[diags->count++];
+    return &diags->items[diags->count++];
+}
+
+void urne_diags_add(urne_diags *diags, urne_severity severity, long line, const char *field,
+                    const char *rule, const char *fmt, ...) {
+    urne_diag *d = slot(diags, severity);
+    if (d == NULL) return;
     d->severity = severity;
     d->line = line;
     snprintf(d->field, sizeof d->field, "%s", field ? field : "");
@@ -36,6 +43,9 @@ void urne_diags_add(urne_diags *diags, urne_severity severity, long line, const 
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(d->message, sizeof d->message, fmt, ap);
+    va_end(ap);
+    va_start(ap, fmt);
+    urne_phrase_vset(&d->phrase, fmt, ap);
     va_end(ap);
 }
 
@@ -61,8 +71,9 @@ void urne_diags_append(urne_diags *into, const urne_diags *from) {
             kept_errors++;
         else
             kept_warnings++;
-        /* Through urne_diags_add, so the cap and the counts behave as if added here. */
-        urne_diags_add(into, d->severity, d->line, d->field, d->rule, "%s", d->message);
+        /* Through slot(), so the cap and the counts behave as if added here. */
+        urne_diag *kept = slot(into, d->severity);
+        if (kept) *kept = *d;
     }
     into->errors += from->errors - kept_errors;
     into->warnings += from->warnings - kept_warnings;

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "urne_phrase.h"
+
 typedef enum { URNE_DIAG_ERROR, URNE_DIAG_WARNING } urne_severity;
 
 typedef struct urne_diag {
@@ -19,7 +21,8 @@ typedef struct urne_diag {
     long line;          /* 1-based source line, 0 when not tied to one */
     char field[64];     /* the column or figure at fault, "" when none */
     char rule[48];      /* stable identifier of the rule broken, e.g. "votants-le-inscrits" */
-    char message[400];  /* one sentence with the numbers involved */
+    char message[400];  /* one sentence with the numbers involved, in English */
+    urne_phrase phrase; /* the same as a code with parameters, for adapters that word it (i18n/) */
 } urne_diag;
 
 /* At most this many diagnostics are kept; the rest are only counted. */

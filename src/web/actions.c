@@ -191,13 +191,13 @@ void urne_action_login(urne_req *r, urne_result *res, char token_out[65]) {
     urne_req_addr(r, addr, sizeof addr);
     token_out[0] = 0;
     if (name == NULL || password == NULL || !*name) {
-        urne_result_set(res, 400, "%s", L(r, "Indiquez le nom d'utilisateur et le mot de passe.", "Give the user name and password."));
+        urne_result_set(res, 400, "%s", _(r, "Give the user name and password."));
         return;
     }
     int retry;
     if (urne_throttle_blocked(r->srv, name, addr, &retry)) {
         urne_result_set(res, 429,
-            L(r, "Trop d'essais infructueux : réessayez dans %d s.", "Too many failed attempts: try again in %d s."),
+            _(r, "Too many failed attempts: try again in %d s."),
             retry);
         set_json(res, json_pack("{s:i}", "retry_after", retry));
         return;
@@ -220,14 +220,14 @@ void urne_action_login(urne_req *r, urne_result *res, char token_out[65]) {
     }
     urne_throttle_record(r->srv, name, addr, ok);
     if (!ok) {
-        urne_result_set(res, 401, "%s", L(r, "Nom d'utilisateur ou mot de passe incorrect.", "Wrong user name or password."));
+        urne_result_set(res, 401, "%s", _(r, "Wrong user name or password."));
         return;
     }
     if (urne_session_open(r, &u, token_out) < 0) {
-        urne_result_set(res, 500, "%s", L(r, "Impossible d'ouvrir une session (le stockage l'a refusée) ; réessayez.", "Could not open a session (the store refused it); try again."));
+        urne_result_set(res, 500, "%s", _(r, "Could not open a session (the store refused it); try again."));
         return;
     }
-    urne_result_set(res, 200, L(r, "Connecté en tant que %s.", "Logged in as %s."), u.name);
+    urne_result_set(res, 200, _(r, "Logged in as %s."), u.name);
     set_json(res, json_pack("{s:s, s:s, s:i, s:s, s:s}", "user", u.name, "role", urne_role_name(u.role), "tier",
                             u.tier, "token", token_out, "csrf", r->csrf));
 }
@@ -236,7 +236,7 @@ void urne_action_logout(urne_req *r, urne_result *res) {
     if (r->user.role != URNE_ROLE_PUBLIC) {
         urne_app_session_delete(&r->srv->app, r->token_hash);
     }
-    urne_result_set(res, 200, "%s", L(r, "Déconnecté.", "Logged out."));
+    urne_result_set(res, 200, "%s", _(r, "Logged out."));
 }
 
 /* ---- entering a sheet ---- */
@@ -260,13 +260,11 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
             if (o.checks.items[i].severity == URNE_DIAG_ERROR &&
                 !urne_recolement_rule_confirmable(o.checks.items[i].rule))
                 bad = &o.checks.items[i];
-        urne_result_set(res, 422, L(r, "Chiffre impossible, refusé même confirmé : %s [%s]",
-                        "Impossible figure, refused even when confirmed: %s [%s]"),
+        urne_result_set(res, 422, _(r, "Impossible figure, refused even when confirmed: %s [%s]"),
             bad ? bad->message : "", bad ? bad->rule : "");
     } else if (st == URNE_APP_CHECKS_FAILED)
         urne_result_set(res, 422, "%s",
-            L(r, "Le procès-verbal ne passe pas les contrôles ; corrigez-le, ou confirmez qu'il porte bien ces chiffres.",
-              "The sheet fails its checks: correct it, or confirm that the procès-verbal really says so."));
+            _(r, "The sheet fails its checks: correct it, or confirm that the procès-verbal really says so."));
     else if (st != URNE_APP_OK) {
         urne_outcome_word(r, &o, res);
         json_decref(out);
@@ -276,15 +274,13 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
         if (o.state == URNE_SHEET_MISMATCH) {
             json_object_set_new(out, "differences", json_string(o.detail));
             urne_result_set(res, 200,
-                L(r, "Enregistré, mais la double saisie diffère de l'autre saisie (autre / vôtre) : %s",
-                  "Recorded, but the double entry differs from the other one (other / yours): %s"),
+                _(r, "Recorded, but the double entry differs from the other one (other / yours): %s"),
                 o.detail);
         } else if (o.state == URNE_SHEET_PENDING)
             urne_result_set(res, 200, "%s",
-                L(r, "Enregistré ; en attente de la seconde saisie par une autre personne.",
-                  "Recorded; waiting for the second entry by another person."));
+                _(r, "Recorded; waiting for the second entry by another person."));
         else
-            urne_result_set(res, 200, "%s", L(r, "Procès-verbal enregistré et compté.", "Sheet recorded and counted."));
+            urne_result_set(res, 200, "%s", _(r, "Sheet recorded and counted."));
     }
     if (out) set_json(res, out);
     urne_app_outcome_free(&o);
@@ -293,10 +289,9 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
 /* ---- récolement ---- */
 
 /* The words of a missing reason, which depend on the act. */
-static void word_reason(const urne_req *r, const urne_app_outcome *o, const char *fr, const char *en,
-                        urne_result *res) {
+static void word_reason(const urne_req *r, const urne_app_outcome *o, const char *en, urne_result *res) {
     if (o->status == URNE_APP_BAD_INPUT && o->why && strcmp(o->why, URNE_WHY_REASON_MISSING) == 0)
-        urne_result_set(res, 400, "%s", L(r, fr, en));
+        urne_result_set(res, 400, "%s", _(r, en));
     else
         urne_outcome_word(r, o, res);
 }
@@ -304,10 +299,9 @@ static void word_reason(const urne_req *r, const urne_app_outcome *o, const char
 void urne_action_contest(urne_req *r, int64_t id, size_t bureau, urne_result *res) {
     urne_app_outcome o;
     if (urne_app_bureau_contest(&r->srv->app, actor(r), id, bureau, urne_req_param(r, "reason"), &o) != URNE_APP_OK)
-        word_reason(r, &o, "Indiquez le motif de la contestation.", "Give the reason for contesting.", res);
+        word_reason(r, &o, N_("Give the reason for contesting."), res);
     else {
-        urne_result_set(res, 200, L(r, "Bureau contesté ; les résultats au-dessus sont gelés jusqu'à la décision (avant le %s).",
-                        "Bureau contested; the results above it are frozen until the decision (due by %s)."),
+        urne_result_set(res, 200, _(r, "Bureau contested; the results above it are frozen until the decision (due by %s)."),
             o.dispute.deadline);
         set_json(res, dispute_json(&o.dispute));
     }
@@ -331,13 +325,13 @@ void urne_action_decide(urne_req *r, int64_t id, int64_t dispute, urne_result *r
     urne_figures_free(&f);
     if (st == URNE_APP_CHECKS_FAILED) {
         urne_result_set(res, 422, "%s: %s",
-            L(r, "Les chiffres corrigés ne passent pas les contrôles", "The corrected figures fail their checks"),
+            _(r, "The corrected figures fail their checks"),
             o.checks.count ? o.checks.items[0].message : "");
         set_json(res, json_pack("{s:o}", "checks", checks_json(&o.checks)));
     } else if (st != URNE_APP_OK)
-        word_reason(r, &o, "Motivez la décision.", "Give the reasons for the decision.", res);
+        word_reason(r, &o, N_("Give the reasons for the decision."), res);
     else {
-        urne_result_set(res, 200, L(r, "Décision enregistrée : %s.", "Decision recorded: %s."), o.dispute.decision);
+        urne_result_set(res, 200, _(r, "Decision recorded: %s."), o.dispute.decision);
         json_t *j = dispute_json(&o.dispute);
         json_object_set_new(j, "decision", json_string(o.dispute.decision));
         json_object_set_new(j, "bureau_state", json_string(urne_sheet_state_name(o.state)));
@@ -350,11 +344,10 @@ void urne_action_escalate(urne_req *r, int64_t id, int64_t dispute, urne_result 
     urne_app_outcome o;
     if (urne_app_dispute_escalate(&r->srv->app, actor(r), id, dispute, urne_req_param(r, "reason"), &o) !=
         URNE_APP_OK)
-        word_reason(r, &o, "Indiquez le motif du recours.", "Give the reason for the appeal.", res);
+        word_reason(r, &o, N_("Give the reason for the appeal."), res);
     else {
         urne_result_set(res, 200, "%s",
-            L(r, "Décision portée devant la commission supérieure ; le bureau est de nouveau gelé.",
-              "Decision escalated to the higher commission; the bureau is frozen again."));
+            _(r, "Decision escalated to the higher commission; the bureau is frozen again."));
         set_json(res, dispute_json(&o.dispute));
     }
     urne_app_outcome_free(&o);
@@ -367,7 +360,7 @@ void urne_action_publish(urne_req *r, int64_t id, urne_result *res) {
     if (urne_app_election_publish(&r->srv->app, actor(r), id, &o) != URNE_APP_OK)
         urne_outcome_word(r, &o, res);
     else {
-        urne_result_set(res, 200, L(r, "Résultats publiés ; empreinte SHA-256 %s.", "Results published; SHA-256 digest %s."),
+        urne_result_set(res, 200, _(r, "Results published; SHA-256 digest %s."),
             o.digest);
         set_json(res, json_pack("{s:s, s:s, s:s}", "digest", o.digest, "at", o.at, "state",
                                 urne_unit_state_name((urne_unit_state)o.number)));
@@ -405,7 +398,7 @@ void urne_action_user_create(urne_req *r, urne_result *res) {
         return;
     }
     urne_app_outcome_free(&o);
-    urne_result_set(res, 200, L(r, "Compte %s créé (%s).", "Account %s created (%s)."), name, role);
+    urne_result_set(res, 200, _(r, "Account %s created (%s)."), name, role);
     set_json(res, json_pack("{s:I, s:s, s:s, s:i}", "id", (json_int_t)id, "name", name, "role", role, "tier", t));
 }
 
@@ -423,7 +416,7 @@ void urne_action_assign(urne_req *r, urne_result *res) {
     if (urne_app_bureaux_assign(&r->srv->app, actor(r), uname, election, first, last, &o) != URNE_APP_OK)
         urne_outcome_word(r, &o, res);
     else {
-        urne_result_set(res, 200, L(r, "%lld bureau(x) attribué(s) à %s.", "%lld bureau(x) assigned to %s."),
+        urne_result_set(res, 200, _(r, "%lld bureau(x) assigned to %s."),
             (long long)o.number, uname);
         set_json(res, json_pack("{s:I, s:I, s:I}", "election", (json_int_t)election, "first", (json_int_t)first,
                                 "last", (json_int_t)last));

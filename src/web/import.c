@@ -100,7 +100,7 @@ void urne_action_election_create(urne_req *r, urne_result *res) {
         /* Asked before the file is read: who may comes first. */
         res->status = may.status == URNE_APP_LOGIN_NEEDED ? 401 : 403;
         snprintf(res->message, sizeof res->message, "%s",
-                 L(r, "Seul un administrateur crée des élections.", "Only an administrator creates elections."));
+                 _(r, "Only an administrator creates elections."));
         urne_app_outcome_free(&may);
         return;
     }
@@ -163,7 +163,7 @@ void urne_action_election_create(urne_req *r, urne_result *res) {
     int64_t id = o.id;
     urne_app_outcome_free(&o);
     res->status = 201;
-    snprintf(res->message, sizeof res->message, L(r, "Élection %lld créée.", "Election %lld created."),
+    snprintf(res->message, sizeof res->message, _(r, "Election %lld created."),
              (long long)id);
     json_t *j = json_pack("{s:I}", "id", (json_int_t)id);
     res->json = json_dumps(j, JSON_COMPACT);

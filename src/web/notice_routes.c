@@ -40,21 +40,15 @@ static void word_input(const urne_req *r, const urne_app_outcome *o, urne_result
     long long n = (long long)o->number;
     if (strcmp(why, URNE_NOTICE_TITLE_LENGTH) == 0 || strcmp(why, URNE_NOTICE_BODY_LENGTH) == 0) {
         if (strcmp(o->detail, "0") == 0)
-            urne_result_set(res, 400, L(r, "Champ « %s » : vide ; il faut de 1 à %lld octets.",
-                            "Field '%s': empty; it takes 1 to %lld bytes."), field, n);
+            urne_result_set(res, 400, _(r, "Field '%s': empty; it takes 1 to %lld bytes."), field, n);
         else
-            urne_result_set(res, 400, L(r, "Champ « %s » : %s octets, plus que les %lld permis ; abrégez.",
-                            "Field '%s': %s bytes, more than the %lld allowed; shorten it."), field, o->detail, n);
+            urne_result_set(res, 400, _(r, "Field '%s': %s bytes, more than the %lld allowed; shorten it."), field, o->detail, n);
     } else if (strcmp(why, URNE_NOTICE_TITLE_UTF8) == 0 || strcmp(why, URNE_NOTICE_BODY_UTF8) == 0)
-        urne_result_set(res, 400, L(r, "Champ « %s » : pas de l'UTF-8 valide (octet %lld).",
-                        "Field '%s': not valid UTF-8 (byte %lld)."), field, n);
+        urne_result_set(res, 400, _(r, "Field '%s': not valid UTF-8 (byte %lld)."), field, n);
     else if (strcmp(why, URNE_NOTICE_TITLE_CONTROL) == 0)
-        urne_result_set(res, 400, L(r, "Champ « %s » : caractère de contrôle à l'octet %lld (le titre tient sur une ligne).",
-                        "Field '%s': a control character at byte %lld (the title is one line)."), field, n);
+        urne_result_set(res, 400, _(r, "Field '%s': a control character at byte %lld (the title is one line)."), field, n);
     else if (strcmp(why, URNE_NOTICE_BODY_CONTROL) == 0)
-        urne_result_set(res, 400, L(r, "Champ « %s » : caractère de contrôle à l'octet %lld (seuls les retours à la ligne "
-                           "sont permis).",
-                        "Field '%s': a control character at byte %lld (only line breaks are allowed)."), field, n);
+        urne_result_set(res, 400, _(r, "Field '%s': a control character at byte %lld (only line breaks are allowed)."), field, n);
     else
         urne_result_set(res, 400, "field '%s': %s", field, why);
 }
@@ -78,7 +72,7 @@ static void publish(urne_req *r, urne_result *res, int64_t *id, const char **rul
     free(lines);
     if (st == URNE_APP_OK) {
         *id = o.id;
-        urne_result_set(res, 201, L(r, "Annonce n° %lld publiée.", "Notice %lld published."), (long long)o.id);
+        urne_result_set(res, 201, _(r, "Notice %lld published."), (long long)o.id);
     } else if (st == URNE_APP_BAD_INPUT) { /* the notice's own rules */
         word_input(r, &o, res);
         *rule = o.why;
@@ -100,7 +94,7 @@ typedef struct page_ctx {
 static int notice_html(const urne_notice *n, void *ctx) {
     page_ctx *p = ctx;
     urne_html(p->b, "<article class=card id=\"notice-%lld\"><h2>%s</h2><p class=meta>%s %s · %s</p><p>",
-              (long long)n->id, n->title, L(p->r, "Publiée le", "Published on"), n->published_at, n->published_by);
+              (long long)n->id, n->title, _(p->r, "Published on"), n->published_at, n->published_by);
     for (const char *line = n->body;;) {
         const char *nl = strchr(line, '\n');
         size_t len = nl ? (size_t)(nl - line) : strlen(line);
@@ -119,7 +113,7 @@ static int notice_html(const urne_notice *n, void *ctx) {
 static enum MHD_Result notices_page(urne_req *r, unsigned status, const char *message, const char *title,
                                     const char *body) {
     urne_buf b = {0};
-    const char *heading = L(r, "Annonces", "Notices");
+    const char *heading = _(r, "Notices");
     urne_page_begin(&b, r, heading);
     urne_html(&b, "<h1>%s</h1>", heading);
     if (message) urne_page_flash(&b, status, message);
@@ -129,16 +123,16 @@ static enum MHD_Result notices_page(urne_req *r, unsigned status, const char *me
         urne_html(&b, "<h3>%s</h3><label>%s<input name=title required maxlength=%d value=\"%s\"></label>"
                       "<label>%s<textarea name=body required rows=5 maxlength=%d>%s</textarea></label>"
                       "<button>%s</button></form>",
-                  L(r, "Nouvelle annonce", "New notice"), L(r, "Titre", "Title"), URNE_NOTICE_TITLE_MAX,
-                  title ? title : "", L(r, "Texte", "Text"), URNE_NOTICE_BODY_MAX, body ? body : "",
-                  L(r, "Publier", "Publish"));
+                  _(r, "New notice"), _(r, "Title"), URNE_NOTICE_TITLE_MAX,
+                  title ? title : "", _(r, "Text"), URNE_NOTICE_BODY_MAX, body ? body : "",
+                  _(r, "Publish"));
     }
     page_ctx p = {&b, r, 0};
     if (urne_app_notices_each(&r->srv->app, notice_html, &p) < 0) {
         status = 500;
-        urne_page_flash(&b, status, L(r, "Les annonces n'ont pu être lues.", "The notices could not be read."));
+        urne_page_flash(&b, status, _(r, "The notices could not be read."));
     } else if (p.count == 0)
-        urne_html(&b, "<p>%s</p>", L(r, "Aucune annonce pour l'instant.", "No notice yet."));
+        urne_html(&b, "<p>%s</p>", _(r, "No notice yet."));
     return urne_page_send(r, status, &b);
 }
 
@@ -152,7 +146,7 @@ static enum MHD_Result get_page(urne_req *r, int64_t a, int64_t b) {
         char *end;
         long long id = strtoll(published, &end, 10);
         if (*published && *end == 0 && id > 0) {
-            snprintf(message, sizeof message, L(r, "Annonce n° %lld publiée.", "Notice %lld published."), id);
+            snprintf(message, sizeof message, _(r, "Notice %lld published."), id);
             return notices_page(r, 200, message, NULL, NULL);
         }
     }

@@ -51,16 +51,14 @@ unsigned urne_outcome_http(urne_app_status s) {
 static void word_state(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
     const char *why = o->why ? o->why : "";
     if (strcmp(why, URNE_WHY_DISPUTE_CLOSED) == 0)
-        urne_result_set(res, 409, L(r, "Cette contestation est déjà %s.", "This dispute is already %s."), o->detail);
+        urne_result_set(res, 409, _(r, "This dispute is already %s."), o->detail);
     else if (strcmp(why, URNE_WHY_NOT_FIRST_DECISION) == 0)
         urne_result_set(res, 409, "%s",
-            L(r, "Seule une décision de la première commission peut être portée devant la commission supérieure.",
-              "Only a decision of the first commission can be escalated to the higher commission."));
+            _(r, "Only a decision of the first commission can be escalated to the higher commission."));
     else if (strcmp(why, URNE_WHY_ALREADY_CONTESTED) == 0)
-        urne_result_set(res, 409, "%s", L(r, "Ce bureau est déjà contesté.", "This bureau is already contested."));
+        urne_result_set(res, 409, "%s", _(r, "This bureau is already contested."));
     else if (strcmp(why, URNE_WHY_FROZEN) == 0)
-        urne_result_set(res, 409, L(r, "%lld bureau(x) contesté(s) : la commission doit décider avant toute publication.",
-                        "%lld bureau(x) contested: the commission must decide before anything is published."),
+        urne_result_set(res, 409, _(r, "%lld bureau(x) contested: the commission must decide before anything is published."),
             (long long)o->number);
     else if (strcmp(why, URNE_WHY_NOT_SECRETARY) == 0)
         urne_result_set(res, 409, "'%s' is not a section secretary (role %s)", o->detail, urne_role_name(o->role));
@@ -75,8 +73,7 @@ static void word_input(const urne_req *r, const urne_app_outcome *o, urne_result
         urne_result_set(res, 400, "field '%s': this contest has %lld candidates (votes.0 to votes.%lld)", o->field,
             (long long)o->number, o->number > 0 ? (long long)o->number - 1 : 0LL);
     else if (strcmp(why, URNE_WHY_REASON_LONG) == 0)
-        urne_result_set(res, 400, L(r, "Champ « reason » : %s octets, plus que les %lld permis ; abrégez.",
-                        "Field 'reason': %s bytes, more than the %lld allowed; shorten it."),
+        urne_result_set(res, 400, _(r, "Field 'reason': %s bytes, more than the %lld allowed; shorten it."),
             o->detail, (long long)o->number);
     else if (strcmp(why, URNE_WHY_BUREAUX) == 0)
         urne_result_set(res, 400, "%s", o->detail);
@@ -87,29 +84,27 @@ static void word_input(const urne_req *r, const urne_app_outcome *o, urne_result
 void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
     unsigned http = urne_outcome_http(o->status);
     switch (o->status) {
-    case URNE_APP_LOGIN_NEEDED: urne_result_set(res, http, "%s", L(r, "Connectez-vous d'abord.", "Log in first.")); break;
+    case URNE_APP_LOGIN_NEEDED: urne_result_set(res, http, "%s", _(r, "Log in first.")); break;
     case URNE_APP_FORBIDDEN:
-        urne_result_set(res, http, L(r, "Le rôle « %s » ne permet pas cette action (il faut : %s).",
-                         "The role '%s' may not do this (it needs: %s)."),
+        urne_result_set(res, http, _(r, "The role '%s' may not do this (it needs: %s)."),
             urne_role_name(r->user.role), urne_role_name(o->role));
         break;
     case URNE_APP_TIER:
         urne_result_set(res, http, "%s",
-            L(r, "Cette contestation relève de la commission supérieure.",
-              "This dispute is for the higher commission to decide."));
+            _(r, "This dispute is for the higher commission to decide."));
         break;
     case URNE_APP_NOT_ASSIGNED:
-        urne_result_set(res, http, "%s", L(r, "Ce bureau ne vous est pas attribué.", "This bureau is not assigned to you."));
+        urne_result_set(res, http, "%s", _(r, "This bureau is not assigned to you."));
         break;
     case URNE_APP_NO_ELECTION:
-        urne_result_set(res, http, L(r, "Pas d'élection %lld.", "No election %lld."), (long long)o->number);
+        urne_result_set(res, http, _(r, "No election %lld."), (long long)o->number);
         break;
     case URNE_APP_NO_BUREAU:
-        urne_result_set(res, http, L(r, "L'élection %lld n'a pas de bureau %lld.", "Election %lld has no bureau %lld."),
+        urne_result_set(res, http, _(r, "Election %lld has no bureau %lld."),
             (long long)o->id, (long long)o->number);
         break;
     case URNE_APP_NO_DISPUTE:
-        urne_result_set(res, http, L(r, "Pas de contestation %lld dans cette élection.", "No dispute %lld in this election."),
+        urne_result_set(res, http, _(r, "No dispute %lld in this election."),
             (long long)o->number);
         break;
     case URNE_APP_NO_USER: urne_result_set(res, http, "no user '%s'", o->detail); break;
@@ -118,7 +113,7 @@ void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result
     case URNE_APP_TAKEN: urne_result_set(res, http, "%s", o->detail); break;
     case URNE_APP_CHECKS_FAILED:
     case URNE_APP_IMPOSSIBLE:
-        urne_result_set(res, http, "%s: %s", L(r, "Les chiffres ne passent pas les contrôles", "The figures fail their checks"),
+        urne_result_set(res, http, "%s: %s", _(r, "The figures fail their checks"),
             o->checks.count ? o->checks.items[0].message : "");
         break;
     case URNE_APP_NO_MEMORY: urne_result_set(res, http, "out of memory; nothing was written"); break;

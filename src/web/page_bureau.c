@@ -20,16 +20,16 @@ static void figures_fields(urne_buf *b, const urne_req *r, const urne_election *
                            const urne_figures *f) {
     const urne_round *rd = e->round;
     const urne_contest *c = &rd->contests[contest];
-    struct { const char *name, *fr, *en; int64_t v; } rows[] = {
-        {"inscrits", "Inscrits", "Registered", f ? f->inscrits : -1},
-        {"votants", "Votants", "Voters", f ? f->votants : -1},
-        {"blancs", "Blancs", "Blank", f ? f->blancs : -1},
-        {"nuls", "Nuls", "Void", f ? f->nuls : -1},
-        {"exprimes", "Exprimés (facultatif)", "Valid votes (optional)", f ? f->exprimes : -1},
+    struct { const char *name, *en; int64_t v; } rows[] = {
+        {"inscrits", N_("Registered"), f ? f->inscrits : -1},
+        {"votants", N_("Voters"), f ? f->votants : -1},
+        {"blancs", N_("Blank"), f ? f->blancs : -1},
+        {"nuls", N_("Void"), f ? f->nuls : -1},
+        {"exprimes", N_("Valid votes (optional)"), f ? f->exprimes : -1},
     };
     urne_html_trusted(b, "<fieldset class=figures>");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        urne_html(b, "<label>%s<input name=%s inputmode=numeric pattern=\"[0-9]*\" value=\"", L(r, rows[i].fr, rows[i].en),
+        urne_html(b, "<label>%s<input name=%s inputmode=numeric pattern=\"[0-9]*\" value=\"", _(r, rows[i].en),
                         rows[i].name);
         if (rows[i].v >= 0) urne_html(b, "%lld", (long long)rows[i].v);
         urne_html(b, "\"%s></label>", i < 4 ? " required" : "");
@@ -49,26 +49,25 @@ static void sheet_form(urne_buf *b, const urne_req *r, const urne_election *e, s
     urne_html(b, "<form method=post class=\"card sheet\" action=\"/e/%lld/b/%zu/sheet\" data-m1=\"%s\" "
                        "data-m2=\"%s\" data-m3=\"%s\"><h2>%s</h2>",
                     (long long)e->meta.id, bureau,
-                    L(r, "Votants (%1) supérieurs aux inscrits (%2)", "Voters (%1) exceed registered (%2)"),
-                    L(r, "Blancs + nuls + voix = %1, mais votants = %2", "Blank + void + votes = %1, but voters = %2"),
-                    L(r, "Exprimés indiqués %1, mais les voix font %2", "Valid votes given as %1, but the votes sum to %2"),
-                    L(r, "Saisir le procès-verbal", "Enter the tally sheet"));
+                    _(r, "Voters (%1) exceed registered (%2)"),
+                    _(r, "Blank + void + votes = %1, but voters = %2"),
+                    _(r, "Valid votes given as %1, but the votes sum to %2"),
+                    _(r, "Enter the tally sheet"));
     urne_page_csrf(b, r);
     figures_fields(b, r, e, e->round->sheets[bureau].contest, pre);
     urne_html_trusted(b, "<ul class=\"live checks\" aria-live=polite></ul>");
     if (ask_confirm)
         urne_html(b, "<label class=confirm><input type=checkbox name=confirm value=1> %s</label>",
-                        L(r, "Le procès-verbal porte bien ces chiffres : l'enregistrer malgré les anomalies",
-                          "The procès-verbal really says so: record it despite the anomalies"));
-    urne_html(b, "<button>%s</button></form>", L(r, "Enregistrer", "Record"));
+                        _(r, "The procès-verbal really says so: record it despite the anomalies"));
+    urne_html(b, "<button>%s</button></form>", _(r, "Record"));
 }
 
 static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e, json_t *disputes, int64_t only_bureau,
                          int forms) {
     urne_html(b, "<table class=disputes><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                        "<th>%s</th><th>%s</th></tr></thead><tbody>",
-                    L(r, "Bureau", "Bureau"), L(r, "Commission", "Commission"), L(r, "Motif", "Reason"),
-                    L(r, "Ouverte", "Opened"), L(r, "Échéance", "Deadline"), L(r, "Décision", "Decision"));
+                    _(r, "Bureau"), _(r, "Commission"), _(r, "Reason"),
+                    _(r, "Opened"), _(r, "Deadline"), _(r, "Decision"));
     size_t i;
     json_t *d;
     json_array_foreach(disputes, i, d) {
@@ -82,7 +81,7 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
         urne_html(b, "<tr class=\"d-%s\"><td>%lld</td><td><a href=\"/e/%lld/b/%lld\">", state, (long long)did,
                         (long long)e->meta.id, (long long)bureau);
         urne_html_text(b, name);
-        urne_html(b, "</a></td><td>%s</td><td>", tier == 2 ? L(r, "supérieure", "higher") : L(r, "première", "first"));
+        urne_html(b, "</a></td><td>%s</td><td>", tier == 2 ? _(r, "higher") : _(r, "first"));
         urne_html_text(b, json_string_value(json_object_get(d, "reason")));
         urne_html_trusted(b, "<br><small>");
         urne_html_text(b, json_string_value(json_object_get(d, "opened_by")));
@@ -95,33 +94,33 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
             urne_html(b, "<strong>%s</strong> ", json_string_value(json_object_get(d, "decision")));
             urne_html_text(b, json_string_value(json_object_get(d, "decision_reason")));
             if (strcmp(state, "escalated") == 0)
-                urne_html(b, " <em>(%s)</em>", L(r, "portée en appel", "escalated"));
+                urne_html(b, " <em>(%s)</em>", _(r, "escalated"));
         }
         if (forms && strcmp(state, "open") == 0 && r->user.tier >= tier &&
             urne_page_may(r, URNE_ACT_DECIDE, e->meta.id)) {
             urne_html(b, "<details><summary>%s</summary><form method=post class=decide "
                                "action=\"/e/%lld/disputes/%lld/decide\">",
-                            L(r, "Décider", "Decide"), (long long)e->meta.id, (long long)did);
+                            _(r, "Decide"), (long long)e->meta.id, (long long)did);
             urne_page_csrf(b, r);
             urne_html(b, "<select name=decision><option value=validate>%s</option><option value=correct>%s</option>"
                                "<option value=annul>%s</option><option value=revote>%s</option></select>"
                                "<label>%s<input name=reason required></label><p><small>%s</small></p>",
-                            L(r, "valider", "validate"), L(r, "corriger", "correct"), L(r, "annuler le bureau", "annul the bureau"),
-                            L(r, "ordonner un nouveau vote", "order a new vote"), L(r, "Motifs", "Reasons"),
-                            L(r, "Pour corriger, indiquez les nouveaux chiffres :", "To correct, give the new figures:"));
+                            _(r, "validate"), _(r, "correct"), _(r, "annul the bureau"),
+                            _(r, "order a new vote"), _(r, "Reasons"),
+                            _(r, "To correct, give the new figures:"));
             urne_figures f = {0}; /* out of memory: the fields are left empty */
             int have = urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &f) == 0;
             figures_fields(b, r, e, e->round->sheets[bureau].contest, have ? &f : NULL);
             urne_figures_free(&f);
-            urne_html(b, "<button>%s</button></form></details>", L(r, "Décider", "Decide"));
+            urne_html(b, "<button>%s</button></form></details>", _(r, "Decide"));
         }
         if (forms && urne_page_may(r, URNE_ACT_ESCALATE, e->meta.id) && strcmp(state, "decided") == 0 && tier == 1 && e->info[bureau].state != URNE_SHEET_CONTESTED) {
             urne_html(b, "<form method=post class=inline action=\"/e/%lld/disputes/%lld/escalate\">",
                             (long long)e->meta.id, (long long)did);
             urne_page_csrf(b, r);
             urne_html(b, "<input name=reason required placeholder=\"%s\"><button>%s</button></form>",
-                            L(r, "motif du recours", "reason for the appeal"),
-                            L(r, "Porter devant la commission supérieure", "Escalate to the higher commission"));
+                            _(r, "reason for the appeal"),
+                            _(r, "Escalate to the higher commission"));
         }
         urne_html_trusted(b, "</td></tr>");
     }
@@ -178,13 +177,13 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         urne_html_trusted(&b, "</ul>");
     }
     if (urne_sheet_state_counts(info->state) == 1) {
-        urne_html(&b, "<table class=figures><tbody><tr><th>%s</th><td class=num>", L(r, "Inscrits", "Registered"));
+        urne_html(&b, "<table class=figures><tbody><tr><th>%s</th><td class=num>", _(r, "Registered"));
         urne_page_int(&b, s->inscrits);
-        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Votants", "Voters"));
+        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Voters"));
         urne_page_int(&b, s->votants);
-        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Blancs", "Blank"));
+        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Blank"));
         urne_page_int(&b, s->blancs);
-        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Nuls", "Void"));
+        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Void"));
         urne_page_int(&b, s->nuls);
         urne_html_trusted(&b, "</td></tr>");
         const urne_contest *c = &rd->contests[s->contest];
@@ -197,9 +196,9 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         }
         urne_html_trusted(&b, "</tbody></table>");
     }
-    if (info->entered_at[0]) urne_html(&b, "<p class=meta>%s %s</p>", L(r, "Saisi le", "Entered on"), info->entered_at);
+    if (info->entered_at[0]) urne_html(&b, "<p class=meta>%s %s</p>", _(r, "Entered on"), info->entered_at);
     if (e->meta.deadline[0])
-        urne_html(&b, "<p class=meta>%s %s</p>", L(r, "Date limite de saisie :", "Entry deadline:"), e->meta.deadline);
+        urne_html(&b, "<p class=meta>%s %s</p>", _(r, "Entry deadline:"), e->meta.deadline);
 
     /* The secretary's form, prefilled with what they typed when it was refused. */
     if (urne_page_may(r, URNE_ACT_ENTER_SHEET, id) && urne_app_is_assigned(&srv->app, r->user.id, id, bi) == 1) {
@@ -217,8 +216,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
                     char diff[900];
                     urne_figures_diff(rd, s->contest, &other, &mine, diff, sizeof diff);
                     urne_html(&b, "<p class=\"flash bad\">%s ",
-                                    L(r, "Les deux saisies diffèrent (autre saisie / la vôtre) :",
-                                      "The two entries differ (other entry / yours):"));
+                                    _(r, "The two entries differ (other entry / yours):"));
                     urne_html_text(&b, diff);
                     urne_html_trusted(&b, "</p>");
                 }
@@ -234,15 +232,15 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         const char *why;
         if (urne_recolement_may_contest(info->state, &why)) {
             urne_html(&b, "<form method=post class=card action=\"/e/%lld/b/%zu/contest\"><h2>%s</h2>", (long long)id, bi,
-                            L(r, "Contester ce bureau", "Contest this bureau"));
+                            _(r, "Contest this bureau"));
             urne_page_csrf(&b, r);
             urne_html(&b, "<label>%s<textarea name=reason required></textarea></label><button>%s</button></form>",
-                            L(r, "Motif", "Reason"), L(r, "Contester", "Contest"));
+                            _(r, "Reason"), _(r, "Contest"));
         }
     }
     if (urne_page_may(r, URNE_ACT_READ_REVIEW, id)) {
         json_t *all = urne_disputes_json(&srv->app, id);
-        urne_html(&b, "<h2>%s</h2>", L(r, "Contestations", "Disputes"));
+        urne_html(&b, "<h2>%s</h2>", _(r, "Disputes"));
         dispute_rows(&b, r, e, all, bureau, 1);
         json_decref(all);
     }
@@ -264,8 +262,8 @@ enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
     size_t *mine = malloc(cap * sizeof *mine);
     long n = mine ? urne_app_assigned_list(&srv->app, r->user.id, id, mine, cap) : -1;
     urne_buf b = {0};
-    urne_page_begin(&b, r, L(r, "Mes bureaux", "My bureaux"));
-    urne_html(&b, "<h1>%s</h1><p>", L(r, "Mes bureaux", "My bureaux"));
+    urne_page_begin(&b, r, _(r, "My bureaux"));
+    urne_html(&b, "<h1>%s</h1><p>", _(r, "My bureaux"));
     urne_html_text(&b, e->meta.title);
     urne_html_trusted(&b, "</p><ul class=units>");
     for (long i = 0; i < n; i++) {
@@ -277,7 +275,7 @@ enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
         urne_page_sheet_badge(&b, r, e->info[mine[i]].state);
         urne_html_trusted(&b, "</li>");
     }
-    if (n <= 0) urne_html(&b, "<li>%s</li>", L(r, "Aucun bureau ne vous est attribué.", "No bureau is assigned to you."));
+    if (n <= 0) urne_html(&b, "<li>%s</li>", _(r, "No bureau is assigned to you."));
     urne_html_trusted(&b, "</ul>");
     free(mine);
     urne_app_read_end(&srv->app);
@@ -294,22 +292,22 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
         return urne_page_not_found(r);
     }
     urne_buf b = {0};
-    urne_page_begin(&b, r, L(r, "Récolement", "Récolement"));
+    urne_page_begin(&b, r, _(r, "Récolement"));
     urne_html(&b, "<nav class=crumbs><a href=\"/e/%lld\">", (long long)id);
     urne_html_text(&b, e->meta.title);
-    urne_html(&b, "</a></nav><h1>%s</h1>", L(r, "Récolement", "Récolement"));
+    urne_html(&b, "</a></nav><h1>%s</h1>", _(r, "Récolement"));
     urne_page_publication(&b, r, &e->meta);
     if (message) urne_page_flash(&b, status, message);
     json_t *all = urne_disputes_json(&srv->app, id);
-    urne_html(&b, "<h2>%s (%zu)</h2>", L(r, "Contestations", "Disputes"), json_array_size(all));
+    urne_html(&b, "<h2>%s (%zu)</h2>", _(r, "Disputes"), json_array_size(all));
     dispute_rows(&b, r, e, all, -1, 1);
     json_decref(all);
     size_t n;
     urne_anomaly *an = urne_election_anomalies(e, &n);
     urne_html(&b, "<h2>%s (%zu)</h2><table class=anomalies><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
                         "</tr></thead><tbody>",
-                    L(r, "Anomalies", "Anomalies"), n, L(r, "Bureau", "Bureau"), L(r, "Type", "Kind"),
-                    L(r, "Détail", "Detail"));
+                    _(r, "Anomalies"), n, _(r, "Bureau"), _(r, "Kind"),
+                    _(r, "Detail"));
     for (size_t i = 0; i < n && i < 500; i++) {
         char name[200];
         urne_election_bureau_name(e, an[i].bureau, name, sizeof name);

@@ -15,27 +15,27 @@ void urne_page_csrf(urne_buf *b, const urne_req *r) {
 void urne_page_begin(urne_buf *b, urne_req *r, const char *title) {
     urne_html(b, "<!doctype html><html lang=%s><head><meta charset=utf-8>"
                        "<meta name=viewport content=\"width=device-width, initial-scale=1\"><title>",
-                    L(r, "fr", "en"));
+                    _(r, "en"));
     urne_html_text(b, title);
     urne_html_trusted(b, " — urne</title><link rel=stylesheet href=\"/static/urne.css\">"
                          "<script src=\"/static/urne.js\" defer></script></head><body><header>"
                      "<a class=brand href=\"/\">urne</a><nav>");
-    urne_html(b, "<a href=\"/\">%s</a>", L(r, "Élections", "Elections"));
-    urne_html(b, "<a href=\"/notices\">%s</a>", L(r, "Annonces", "Notices"));
+    urne_html(b, "<a href=\"/\">%s</a>", _(r, "Elections"));
+    urne_html(b, "<a href=\"/notices\">%s</a>", _(r, "Notices"));
     urne_role role = r->user.role;
     if (urne_page_may(r, URNE_ACT_READ_REVIEW, 0))
-        urne_html(b, "<a href=\"/audit\">%s</a>", L(r, "Journal d'audit", "Audit log"));
-    if (urne_page_may(r, URNE_ACT_MANAGE_ELECTIONS, 0)) urne_html(b, "<a href=\"/admin\">%s</a>", L(r, "Administration", "Administration"));
+        urne_html(b, "<a href=\"/audit\">%s</a>", _(r, "Audit log"));
+    if (urne_page_may(r, URNE_ACT_MANAGE_ELECTIONS, 0)) urne_html(b, "<a href=\"/admin\">%s</a>", _(r, "Administration"));
     urne_html_trusted(b, "</nav><div class=who>");
-    urne_html(b, "<a href=\"?lang=%s\">%s</a> ", L(r, "en", "fr"), L(r, "English", "Français"));
+    urne_html(b, "<a href=\"?lang=%s\">%s</a> ", _(r, "fr"), _(r, "Français"));
     if (role == URNE_ROLE_PUBLIC)
-        urne_html(b, "<a href=\"/login\">%s</a>", L(r, "Connexion", "Log in"));
+        urne_html(b, "<a href=\"/login\">%s</a>", C_(r, "nav", "Log in"));
     else {
         urne_html_trusted(b, "<span class=user>");
         urne_html_text(b, r->user.name);
         urne_html(b, " (%s)</span><form method=post action=\"/logout\" class=inline>", urne_role_name(role));
         urne_page_csrf(b, r);
-        urne_html(b, "<button class=link>%s</button></form>", L(r, "Déconnexion", "Log out"));
+        urne_html(b, "<button class=link>%s</button></form>", _(r, "Log out"));
     }
     urne_html_trusted(b, "</div></header><main>");
 }
@@ -47,7 +47,7 @@ enum MHD_Result urne_page_send(urne_req *r, unsigned status, urne_buf *b) {
     urne_app_audit_head(&r->srv->app, &seq, hash);
     urne_app_read_end(&r->srv->app);
     urne_html(b, "</main><footer>%s <code>#%lld %s</code> · urne</footer></body></html>",
-                    L(r, "Tête du journal d'audit :", "Audit log head:"), (long long)seq, hash);
+                    _(r, "Audit log head:"), (long long)seq, hash);
     size_t len;
     char *body = urne_buf_take(b, &len);
     if (body == NULL) return urne_reply(r, 500, "text/plain; charset=utf-8", "out of memory", 13);
@@ -72,35 +72,32 @@ void urne_page_flash(urne_buf *b, unsigned status, const char *message) {
 }
 
 void urne_page_state_badge(urne_buf *b, const urne_req *r, urne_unit_state st) {
-    static const char *fr[] = {"définitif", "partiel", "gelé"}, *en[] = {"final", "partial", "frozen"};
-    urne_html(b, "<span class=\"badge %s\">%s</span>", urne_unit_state_name(st), L(r, fr[st], en[st]));
+    static const char *en[] = {N_("final"), N_("partial"), N_("frozen")};
+    urne_html(b, "<span class=\"badge %s\">%s</span>", urne_unit_state_name(st), _(r, en[st]));
 }
 
 void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st) {
-    static const char *fr[] = {"manquant", "en attente de 2e saisie", "saisies divergentes", "saisi", "validé",
-                               "contesté", "annulé", "nouveau vote"};
-    static const char *en[] = {"missing", "awaiting 2nd entry", "entries differ", "entered", "validated",
-                               "contested", "annulled", "new vote"};
-    urne_html(b, "<span class=\"badge s-%s\">%s</span>", urne_sheet_state_name(st), L(r, fr[st], en[st]));
+    static const char *en[] = {N_("missing"),   N_("awaiting 2nd entry"), N_("entries differ"), N_("entered"),
+                               N_("validated"), N_("contested"),          N_("annulled"),       N_("new vote")};
+    urne_html(b, "<span class=\"badge s-%s\">%s</span>", urne_sheet_state_name(st), _(r, en[st]));
 }
 
 void urne_page_publication(urne_buf *b, const urne_req *r, const urne_election_meta *m) {
     if (!m->published_at[0]) return;
     if (m->reopened_at[0]) {
         urne_html(b, "<div class=\"reopened\" role=alert><p><strong>%s</strong> %s %s (SHA-256 <code>%s</code>), %s %s. ",
-                  L(r, "Publication rouverte.", "Publication reopened."), L(r, "Publié le", "Published on"),
-                  m->published_at, m->published_digest, L(r, "rouvert le", "reopened on"), m->reopened_at);
-        urne_html(b, "%s %s</p><p>%s</p></div>", L(r, "Motif : contestation du", "Reason: contest of"),
+                  _(r, "Publication reopened."), C_(r, "results", "Published on"),
+                  m->published_at, m->published_digest, C_(r, "results", "reopened on"), m->reopened_at);
+        urne_html(b, "%s %s</p><p>%s</p></div>", _(r, "Reason: contest of"),
                   m->reopened_reason,
-                  L(r, "Les résultats publiés ne sont plus définitifs jusqu'à la décision et une nouvelle publication.",
-                    "The published results are no longer final until the decision and a new publication."));
+                  _(r, "The published results are no longer final until the decision and a new publication."));
     } else
-        urne_html(b, "<p class=published>%s %s · SHA-256 <code>%s</code></p>", L(r, "Publié le", "Published on"),
+        urne_html(b, "<p class=published>%s %s · SHA-256 <code>%s</code></p>", C_(r, "results", "Published on"),
                   m->published_at, m->published_digest);
     if (m->previous_published_at[0])
         urne_html(b, "<p class=meta>%s %s (SHA-256 <code>%s</code>), %s %s : %s</p>",
-                  L(r, "Publication précédente :", "Previous publication:"), m->previous_published_at,
-                  m->previous_digest, L(r, "rouverte le", "reopened on"), m->previous_reopened_at,
+                  _(r, "Previous publication:"), m->previous_published_at,
+                  m->previous_digest, C_(r, "results", "reopened on"), m->previous_reopened_at,
                   m->previous_reopened_reason);
 }
 
@@ -129,16 +126,15 @@ static enum MHD_Result simple(urne_req *r, unsigned status, const char *title, c
 
 enum MHD_Result urne_page_denied(urne_req *r) {
     if (r->user.role == URNE_ROLE_PUBLIC)
-        return simple(r, 401, L(r, "Connexion requise", "Login required"),
-                      L(r, "Cette page demande d'être connecté : <a href=\"/login\">connexion</a>.",
-                        "This page needs you to be logged in: <a href=\"/login\">log in</a>."));
-    return simple(r, 403, L(r, "Accès refusé", "Access denied"),
-                  L(r, "Votre rôle ne donne pas accès à cette page.", "Your role does not give access to this page."));
+        return simple(r, 401, _(r, "Login required"),
+                      _(r, "This page needs you to be logged in: <a href=\"/login\">log in</a>."));
+    return simple(r, 403, _(r, "Access denied"),
+                  _(r, "Your role does not give access to this page."));
 }
 
 enum MHD_Result urne_page_not_found(urne_req *r) {
-    return simple(r, 404, L(r, "Page introuvable", "Page not found"),
-                  L(r, "Cette adresse ne correspond à rien ici.", "Nothing here at this address."));
+    return simple(r, 404, _(r, "Page not found"),
+                  _(r, "Nothing here at this address."));
 }
 
 int urne_page_may(const urne_req *r, urne_action action, int64_t election) {

@@ -27,7 +27,7 @@ static void bar_chart(urne_buf *b, const urne_req *r, const urne_unit *u, int64_
         if (u->lines[j].voix > max) max = u->lines[j].voix;
     int row = 28, width = 640, label_w = 220, bar_w = width - label_w - 80;
     urne_html(b, "<svg class=chart role=img viewBox=\"0 0 %d %zu\" width=\"100%%\"><title>%s</title>", width,
-                    (size_t)row * u->nlines + 4, L(r, "Voix par candidat", "Votes per candidate"));
+                    (size_t)row * u->nlines + 4, _(r, "Votes per candidate"));
     for (size_t j = 0; j < u->nlines; j++) {
         const urne_line *l = &u->lines[j];
         int y = (int)j * row + 2;
@@ -44,17 +44,17 @@ static void bar_chart(urne_buf *b, const urne_req *r, const urne_unit *u, int64_
 }
 
 static void figures_table(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis) {
-    struct { const char *fr, *en; int64_t v, den; } rows[] = {
-        {"Inscrits", "Registered", u->inscrits, 0},
-        {"Votants", "Voters", u->votants, u->inscrits},
-        {"Abstentions", "Abstentions", u->inscrits - u->votants, u->inscrits},
-        {"Blancs", "Blank", u->blancs, u->votants},
-        {"Nuls", "Void", u->nuls, u->votants},
-        {"Exprimés", "Valid votes", basis, u->votants},
+    struct { const char *en; int64_t v, den; } rows[] = {
+        {N_("Registered"), u->inscrits, 0},
+        {N_("Voters"), u->votants, u->inscrits},
+        {N_("Abstentions"), u->inscrits - u->votants, u->inscrits},
+        {N_("Blank"), u->blancs, u->votants},
+        {N_("Void"), u->nuls, u->votants},
+        {N_("Valid votes"), basis, u->votants},
     };
     urne_html_trusted(b, "<table class=figures><tbody>");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        urne_html(b, "<tr><th>%s</th><td class=num>", L(r, rows[i].fr, rows[i].en));
+        urne_html(b, "<tr><th>%s</th><td class=num>", _(r, rows[i].en));
         urne_page_int(b, rows[i].v);
         urne_html_trusted(b, "</td><td class=num>");
         if (rows[i].den) urne_page_pct(b, r, rows[i].v, rows[i].den);
@@ -66,8 +66,8 @@ static void figures_table(urne_buf *b, const urne_req *r, const urne_unit *u, in
 static void candidates_table(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis) {
     urne_html(b, "<table class=results><thead><tr><th>%s</th><th>%s</th><th class=num>%s</th>"
                        "<th class=num>%s</th><th class=num>%s</th></tr></thead><tbody>",
-                    L(r, "Candidat", "Candidate"), L(r, "Nuance", "Group"), L(r, "Voix", "Votes"),
-                    L(r, "% exprimés", "% valid"), L(r, "% inscrits", "% registered"));
+                    _(r, "Candidate"), _(r, "Group"), _(r, "Votes"),
+                    _(r, "% valid"), _(r, "% registered"));
     for (size_t j = 0; j < u->nlines; j++) {
         const urne_line *l = &u->lines[j];
         urne_html_trusted(b, "<tr><td>");
@@ -102,14 +102,12 @@ static void outcome_box(urne_buf *b, const urne_req *r, const urne_election *e, 
     if (urne_results_decide(rd, &e->rules, &out, &d) == 0) {
         const urne_outcome *o = &out[contest];
         urne_html(b, "<section class=\"outcome %s\"><h2>%s</h2>", urne_unit_state_name(st),
-                        L(r, "Issue", "Outcome"));
+                        _(r, "Outcome"));
         if (st != URNE_UNIT_FINAL)
             urne_html(b, "<p class=warn>%s</p>",
                             st == URNE_UNIT_FROZEN
-                                ? L(r, "Résultat gelé : un bureau est contesté devant la commission. Rien n'est définitif.",
-                                    "Result frozen: a bureau is contested before the commission. Nothing is final.")
-                                : L(r, "Résultat partiel : tous les bureaux ne sont pas comptés.",
-                                    "Partial result: not every bureau is counted."));
+                                ? _(r, "Result frozen: a bureau is contested before the commission. Nothing is final.")
+                                : _(r, "Partial result: not every bureau is counted."));
         static const char *kind_fr[] = {"élu", "second tour", "scrutin nul", "égalité", "indécis"};
         urne_html(b, "<p><strong>%s</strong>",
                         r->lang == URNE_LANG_EN ? urne_outcome_kind_name(o->kind) : kind_fr[o->kind]);
@@ -180,7 +178,7 @@ static void missing(urne_buf *b, const urne_req *r, const urne_election *e, size
             n++;
     if (n == 0) return;
     urne_html(b, "<section><h2>%s (%zu)</h2><ul class=missing>",
-                    L(r, "Bureaux pas encore comptés", "Bureaux not counted yet"), n);
+                    _(r, "Bureaux not counted yet"), n);
     size_t shown = 0;
     for (size_t i = 0; i < rd->nsheets && shown < 100; i++)
         if (!urne_sheet_state_counts(e->info[i].state) && rd->sheets[i].key[level] &&
@@ -194,7 +192,7 @@ static void missing(urne_buf *b, const urne_req *r, const urne_election *e, size
             urne_html_trusted(b, "</li>");
             shown++;
         }
-    if (n > shown) urne_html(b, "<li>… %zu %s</li>", n - shown, L(r, "de plus", "more"));
+    if (n > shown) urne_html(b, "<li>… %zu %s</li>", n - shown, _(r, "more"));
     urne_html_trusted(b, "</ul></section>");
 }
 
@@ -234,12 +232,12 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     urne_html(&b, " <small>%s</small> ", rd->levels[level]);
     urne_page_state_badge(&b, r, st);
     urne_html_trusted(&b, "</h1>");
-    urne_html(&b, "<p class=meta>%s %d · %s ", L(r, "Tour", "Round"), e->meta.round, L(r, "bureaux comptés :", "bureaux counted:"));
+    urne_html(&b, "<p class=meta>%s %d · %s ", _(r, "Round"), e->meta.round, _(r, "bureaux counted:"));
     urne_page_int(&b, (int64_t)u->sheets_reported);
     urne_html_trusted(&b, " / ");
     urne_page_int(&b, (int64_t)u->sheets_expected);
     if (by[URNE_SHEET_CONTESTED])
-        urne_html(&b, " · <strong>%zu %s</strong>", by[URNE_SHEET_CONTESTED], L(r, "contesté(s)", "contested"));
+        urne_html(&b, " · <strong>%zu %s</strong>", by[URNE_SHEET_CONTESTED], _(r, "contested"));
     urne_html_trusted(&b, "</p>");
     urne_page_publication(&b, r, &e->meta);
     urne_html_trusted(&b, "<div class=cols><div>");
@@ -251,23 +249,23 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     outcome_box(&b, r, e, u, level, st);
     urne_html(&b, "<p class=downloads>%s <a href=\"/api/elections/%lld/results.csv?level=%zu\">CSV</a> · "
                         "<a href=\"/api/elections/%lld/results?level=%zu\">JSON</a></p>",
-                    L(r, "Télécharger ce niveau :", "Download this level:"), (long long)id, level, (long long)id,
+                    _(r, "Download this level:"), (long long)id, level, (long long)id,
                     level);
     if (level + 1 == rd->nlevels) {
         for (size_t i = 0; i < rd->nsheets; i++)
             if (rd->sheets[i].key[level] == u->first->key[level]) {
                 urne_html(&b, "<p><a href=\"/e/%lld/b/%zu\">%s</a></p>", (long long)id, i,
-                                L(r, "Fiche du bureau (saisie, contestation)", "Bureau's page (entry, disputes)"));
+                                _(r, "Bureau's page (entry, disputes)"));
                 break;
             }
     }
     children(&b, r, e, level, u->key);
     missing(&b, r, e, level, u->key);
     if (urne_page_may(r, URNE_ACT_ENTER_SHEET, id))
-        urne_html(&b, "<p><a href=\"/e/%lld/entry\">%s</a></p>", (long long)id, L(r, "Mes bureaux", "My bureaux"));
+        urne_html(&b, "<p><a href=\"/e/%lld/entry\">%s</a></p>", (long long)id, _(r, "My bureaux"));
     if (urne_page_may(r, URNE_ACT_READ_REVIEW, id))
         urne_html(&b, "<p><a href=\"/e/%lld/recolement\">%s</a></p>", (long long)id,
-                        L(r, "Récolement : anomalies et contestations", "Récolement: anomalies and disputes"));
+                        _(r, "Récolement: anomalies and disputes"));
     urne_tally_free(&tally);
     urne_app_read_end(&srv->app);
     return urne_page_send(r, 200, &b);

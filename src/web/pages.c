@@ -25,15 +25,15 @@
 static enum MHD_Result page_home(urne_req *r) {
     urne_buf b = {0};
     urne_server *srv = r->srv;
-    urne_page_begin(&b, r, L(r, "Élections", "Elections"));
-    urne_html(&b, "<h1>%s</h1>", L(r, "Élections", "Elections"));
+    urne_page_begin(&b, r, _(r, "Elections"));
+    urne_html(&b, "<h1>%s</h1>", _(r, "Elections"));
     urne_app_read_begin(&srv->app);
     if (srv->app.nelections == 0)
-        urne_html(&b, "<p>%s</p>", L(r, "Aucune élection pour l'instant.", "No election yet."));
+        urne_html(&b, "<p>%s</p>", _(r, "No election yet."));
     else {
         urne_html(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-                        L(r, "Scrutin", "Election"), L(r, "Tour", "Round"), L(r, "Bureaux", "Bureaux"),
-                        L(r, "État", "State"));
+                        _(r, "Election"), _(r, "Round"), _(r, "Bureaux"),
+                        _(r, "State"));
         for (size_t i = 0; i < srv->app.nelections; i++) {
             const urne_election *e = srv->app.elections[i];
             size_t by[URNE_SHEET_NSTATES];
@@ -48,7 +48,7 @@ static enum MHD_Result page_home(urne_req *r) {
             urne_page_state_badge(&b, r, st);
             if (e->meta.reopened_at[0])
                 urne_html(&b, " <span class=\"badge frozen\">%s</span>",
-                          L(r, "publication rouverte", "publication reopened"));
+                          _(r, "publication reopened"));
             urne_html_trusted(&b, "</td></tr>");
         }
         urne_html_trusted(&b, "</tbody></table>");
@@ -61,15 +61,15 @@ static enum MHD_Result page_home(urne_req *r) {
 
 static enum MHD_Result page_login(urne_req *r, unsigned status, const char *message) {
     urne_buf b = {0};
-    urne_page_begin(&b, r, L(r, "Connexion", "Log in"));
-    urne_html(&b, "<h1>%s</h1>", L(r, "Connexion", "Log in"));
+    urne_page_begin(&b, r, _(r, "Log in"));
+    urne_html(&b, "<h1>%s</h1>", _(r, "Log in"));
     if (message) urne_page_flash(&b, status, message);
     urne_html(&b,
                     "<form method=post action=\"/login\" class=card><label>%s<input name=user autocomplete=username "
                     "required></label><label>%s<input name=password type=password autocomplete=current-password "
                     "required></label><button>%s</button></form>",
-                    L(r, "Nom d'utilisateur", "User name"), L(r, "Mot de passe", "Password"),
-                    L(r, "Se connecter", "Log in"));
+                    _(r, "User name"), _(r, "Password"),
+                    _(r, "Log in"));
     return urne_page_send(r, status, &b);
 }
 
@@ -103,13 +103,11 @@ static enum MHD_Result do_logout(urne_req *r) {
 static enum MHD_Result page_audit(urne_req *r) {
     if (!urne_page_may(r, URNE_ACT_READ_REVIEW, 0)) return urne_page_denied(r);
     urne_buf b = {0};
-    urne_page_begin(&b, r, L(r, "Journal d'audit", "Audit log"));
+    urne_page_begin(&b, r, _(r, "Audit log"));
     urne_html(&b, "<h1>%s</h1><p>%s <code>urne audit verify --db urne.db</code> %s</p>",
-              L(r, "Journal d'audit", "Audit log"),
-              L(r, "Chaque modification est chaînée à la précédente par son empreinte SHA-256.",
-                "Every change is chained to the previous one by its SHA-256 hash."),
-              L(r, "recalcule la chaîne et la compare à l'état enregistré.",
-                "recomputes the chain and compares it with the stored state."));
+              _(r, "Audit log"),
+              _(r, "Every change is chained to the previous one by its SHA-256 hash."),
+              _(r, "recomputes the chain and compares it with the stored state."));
     urne_app_read_begin(&r->srv->app);
     int64_t seq;
     char hash[URNE_AUDIT_HASH_HEX];
@@ -119,8 +117,8 @@ static enum MHD_Result page_audit(urne_req *r) {
     urne_app_read_end(&r->srv->app);
     urne_html(&b, "<table class=audit><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                         "<th>%s</th></tr></thead><tbody>",
-                    L(r, "Date", "Time"), L(r, "Qui", "Who"), L(r, "Action", "Action"), L(r, "Objet", "Object"),
-                    L(r, "Après", "After"));
+                    _(r, "Time"), _(r, "Who"), _(r, "Action"), _(r, "Object"),
+                    _(r, "After"));
     for (size_t i = json_array_size(a); i-- > 0;) {
         json_t *e = json_array_get(a, i);
         char *after = json_dumps(json_object_get(e, "after"), JSON_COMPACT | JSON_ENCODE_ANY);
@@ -143,7 +141,7 @@ static enum MHD_Result page_audit(urne_req *r) {
         urne_html(&b, "%.*s", (int)shown, after ? after : "");
         if (shown < len)
             urne_html(&b, "</code> <em>… (%zu %s <a href=\"/api/audit?from=%lld\">/api/audit</a>)</em><code>", len,
-                      L(r, "octets en tout : voir", "bytes in all: see"),
+                      _(r, "bytes in all: see"),
                       (long long)json_integer_value(json_object_get(e, "seq")));
         urne_html_trusted(&b, "</code></td></tr>");
         free(after);

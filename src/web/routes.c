@@ -37,9 +37,8 @@ static enum MHD_Result refuse_role(urne_req *r) {
     if (!is_api(r->url)) return urne_page_denied(r);
     unsigned status = r->user.role == URNE_ROLE_PUBLIC ? 401 : 403;
     return urne_reply_json_error(r, status, "%s", r->user.role == URNE_ROLE_PUBLIC
-                                                      ? L(r, "Connectez-vous d'abord.", "Log in first.")
-                                                      : L(r, "Votre rôle ne permet pas cette action.",
-                                                          "Your role may not do this."));
+                                                      ? _(r, "Log in first.")
+                                                      : _(r, "Your role may not do this."));
 }
 
 /* The election a route acts on: the first number of a pattern under /e/ or

@@ -70,7 +70,7 @@ static int is_import(const char *url, const char *method) {
 
 static enum MHD_Result dispatch(urne_req *r) {
     urne_req_pick_lang(r);
-    if (r->too_large) return urne_reply_refuse(r, 413, L(r, "Requête trop grande.", "Request too large."));
+    if (r->too_large) return urne_reply_refuse(r, 413, _(r, "Request too large."));
     int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
     int has_cookie = urne_server_mhd.lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_session") != NULL ||
                      urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization") != NULL;
@@ -80,7 +80,7 @@ static enum MHD_Result dispatch(urne_req *r) {
         if (urne_cache_serve(r, &ret)) return ret;
     }
     if (!is_get && strcmp(r->method, "POST") != 0)
-        return urne_reply_refuse(r, 405, L(r, "Méthode non permise.", "Method not allowed."));
+        return urne_reply_refuse(r, 405, _(r, "Method not allowed."));
     char why[300];
     if (urne_req_parse_body(r, why, sizeof why) < 0) return urne_reply_refuse(r, 400, why);
     urne_session_find(r);
@@ -90,8 +90,7 @@ static enum MHD_Result dispatch(urne_req *r) {
         if (t == NULL) t = urne_req_param(r, "csrf");
         if (t == NULL || strlen(t) != strlen(r->csrf) || sodium_memcmp(t, r->csrf, strlen(r->csrf)) != 0)
             return urne_reply_refuse(r, 403,
-                                     L(r, "Jeton CSRF absent ou invalide : rechargez la page et recommencez.",
-                                       "Missing or invalid CSRF token: reload the page and try again."));
+                                     _(r, "Missing or invalid CSRF token: reload the page and try again."));
     }
     if (strncmp(r->url, "/api/", 5) == 0) return urne_api_handle(r);
     return urne_pages_handle(r);
@@ -117,9 +116,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             x->bad_url = 0;
             urne_req_pick_lang(r);
             return urne_reply_refuse(r, 400,
-                                     L(r, "Adresse invalide : caractère de contrôle ou UTF-8 incorrect dans le "
-                                          "chemin ou la requête.",
-                                       "Bad address: a control character or invalid UTF-8 in the path or query."));
+                                     _(r, "Bad address: a control character or invalid UTF-8 in the path or query."));
         }
         const char *cl = urne_server_mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         size_t limit = is_import(url, method) ? IMPORT_LIMIT : BODY_LIMIT;

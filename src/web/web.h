@@ -30,6 +30,7 @@
 
 #include "../app/app.h"
 #include "../core/urne_buf.h"
+#include "../i18n/i18n.h"
 
 /* ---- the server's state ---- */
 
@@ -49,8 +50,6 @@ typedef struct urne_server {
 
 /* ---- requests (server.c; request.c, session.c, reply.c, throttle.c, addr.c, cache.c) ---- */
 
-#define URNE_LANG_FR 0
-#define URNE_LANG_EN 1
 
 typedef struct urne_param {
     char *key, *value;
@@ -70,7 +69,7 @@ typedef struct urne_req {
     char csrf[65];           /* the session's CSRF token */
     char token_hash[65];
     int bearer;              /* authenticated by an Authorization header, not a cookie */
-    int lang;
+    urne_lang lang;
     int cacheable;           /* an anonymous GET: the response may be cached */
     unsigned long cache_gen; /* the cache's generation when the request began */
     unsigned query_read;     /* the query arguments the handler read (cache.c keys on them) */
@@ -84,8 +83,10 @@ const char *urne_req_param(const urne_req *r, const char *key);
 /* A query argument, or NULL. */
 const char *urne_req_query(const urne_req *r, const char *key);
 
-/* French or English, by the request's language. */
-#define L(r, fr, en) ((r)->lang == URNE_LANG_EN ? (en) : (fr))
+/* A message in the request's language (i18n/i18n.h): _(r, "English text"); with
+ * a context where one English text has two French ones: C_(r, "nav", "Log in"). */
+#define _(r, en) urne_i18n_text((r)->lang, en)
+#define C_(r, ctx, en) urne_i18n_ctext((r)->lang, ctx, en)
 
 /* Send a response; the body is copied. extra_header may be NULL ("Name: value"
  * pairs are set one per call via urne_reply_full). Returns an MHD result. */

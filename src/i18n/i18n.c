@@ -1,0 +1,273 @@
+/*
+ * i18n: lookups in a compiled gettext catalogue, and numbers and moments as
+ * French and English readers write them.
+ *
+ * The catalogue is msgfmt's .mo file, built into the program as bytes
+ * (catalog_fr.c, generated at build). Its table of original strings is sorted, so
+ * a lookup is a binary search over it, in place: nothing is parsed at start, nothing
+ * is allocated, and any number of threads may look up at once.
+ *
+ * Moments: the store keeps UTC; a French page shows the time of the place where
+ * the vote is held. The few zones French elections use are known here with their
+ * rules, rather than read from the machine's tzdata (which a minimal server may
+ * lack, and which localtime() would read through the process-wide TZ).
+ */
+#define _DEFAULT_SOURCE /* timegm */
+#include "i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+extern const unsigned char urne_catalog_fr[];
+extern const size_t urne_catalog_fr_size;
+
+/* ---- the .mo catalogue ---- */
+
+#define MO_MAGIC 0x950412deU
+#define MO_MAGIC_SWAPPED 0xde120495U
+
+static uint32_t word_at(const unsigned char *mo, size_t off, int swapped) {
+    uint32_t w;
+    memcpy(&w, mo + off, sizeof w);
+    if (swapped) w = (w >> 24) | ((w >> 8) & 0xff00U) | ((w << 8) & 0xff0000U) | (w << 24);
+    return w;
+}
+
+/* The translation of key (a msgid) in the catalogue mo[0..size), and its length
+ * (the bytes may hold several NUL-separated plural forms); NULL when absent or
+ * when the catalogue is damaged. */
+static const char *mo_find(const unsigned char *mo, size_t size, const char *key, uint32_t *len) {
+    if (size < 28) return NULL;
+    uint32_t magic;
+    memcpy(&magic, mo, sizeof magic);
+    if (magic != MO_MAGIC && magic != MO_MAGIC_SWAPPED) return NULL;
+    int swapped = magic == MO_MAGIC_SWAPPED;
+    uint32_t n = word_at(mo, 8, swapped), originals = word_at(mo, 12, swapped),
+             translations = word_at(mo, 16, swapped);
+    if ((uint64_t)originals + 8ULL * n > size || (uint64_t)translations + 8ULL * n > size) return NULL;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint32_t olen = word_at(mo, originals + 8 * mid, swapped), ooff = word_at(mo, originals + 8 * mid + 4, swapped);
+        if ((uint64_t)ooff + olen >= size) return NULL;
+        int cmp = strcmp(key, (const char *)mo + ooff);
+        if (cmp == 0) {
+            uint32_t tlen = word_at(mo, translations + 8 * mid, swapped),
+                     toff = word_at(mo, translations + 8 * mid + 4, swapped);
+            if ((uint64_t)toff + tlen >= size || tlen == 0) return NULL;
+            *len = tlen;
+            return (const char *)mo + toff;
+        }
+        if (cmp < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+const char *urne_i18n_text(urne_lang lang, const char *msgid) {
+    if (lang != URNE_LANG_FR || msgid == NULL || msgid[0] == '\0') return msgid;
+    uint32_t len;
+    const char *t = mo_find(urne_catalog_fr, urne_catalog_fr_size, msgid, &len);
+    return t ? t : msgid;
+}
+
+const char *urne_i18n_ctext(urne_lang lang, const char *ctx, const char *msgid) {
+    if (lang != URNE_LANG_FR || msgid == NULL || msgid[0] == '\0') return msgid;
+    /* A context's key in the .mo is "ctx\004msgid". */
+    char key[512];
+    int n = snprintf(key, sizeof key, "%s\004%s", ctx, msgid);
+    if (n < 0 || (size_t)n >= sizeof key) return msgid;
+    uint32_t len;
+    const char *t = mo_find(urne_catalog_fr, urne_catalog_fr_size, key, &len);
+    return t ? t : msgid;
+}
+
+const char *urne_i18n_plural(urne_lang lang, const char *singular, const char *plural, unsigned long n) {
+    if (lang != URNE_LANG_FR) return n == 1 ? singular : plural;
+    uint32_t len;
+    const char *t = mo_find(urne_catalog_fr, urne_catalog_fr_size, singular, &len);
+    if (t == NULL) return n == 1 ? singular : plural;
+    /* French: one form for 0 and 1, the other beyond (Plural-Forms: plural=(n > 1)). */
+    if (n > 1) {
+        size_t first = strlen(t);
+        if (first + 1 < len) return t + first + 1;
+    }
+    return t;
+}
+
+/* ---- languages ---- */
+
+int urne_i18n_parse(const char *tag, urne_lang *lang) {
+    if (tag == NULL) return -1;
+    while (*tag == ' ') tag++;
+    if (strncasecmp(tag, "fr", 2) == 0 && !((tag[2] >= 'a' && tag[2] <= 'z') || (tag[2] >= 'A' && tag[2] <= 'Z'))) {
+        *lang = URNE_LANG_FR;
+        return 0;
+    }
+    if (strncasecmp(tag, "en", 2) == 0 && !((tag[2] >= 'a' && tag[2] <= 'z') || (tag[2] >= 'A' && tag[2] <= 'Z'))) {
+        *lang = URNE_LANG_EN;
+        return 0;
+    }
+    return -1;
+}
+
+urne_lang urne_i18n_from_env(const char *language, const char *lc_all, const char *lc_messages, const char *lang) {
+    urne_lang l;
+    /* LANGUAGE is a colon-separated list of preferences: the first urne speaks wins. */
+    if (language && *language) {
+        const char *s = language;
+        while (*s) {
+            if (urne_i18n_parse(s, &l) == 0) return l;
+            const char *colon = strchr(s, ':');
+            if (colon == NULL) break;
+            s = colon + 1;
+        }
+    }
+    const char *order[] = {lc_all, lc_messages, lang};
+    for (size_t i = 0; i < 3; i++)
+        if (order[i] && *order[i]) return urne_i18n_parse(order[i], &l) == 0 ? l : URNE_LANG_EN;
+    return URNE_LANG_EN;
+}
+
+/* ---- numbers ---- */
+
+static const urne_phrase_style french = {"\u202f", ","};
+static const urne_phrase_style english = {",", "."};
+
+const urne_phrase_style *urne_i18n_style(urne_lang lang) { return lang == URNE_LANG_FR ? &french : &english; }
+
+size_t urne_i18n_phrase(urne_lang lang, const urne_phrase *p, char *buf, size_t size) {
+    return urne_phrase_write(p, urne_i18n_text(lang, p->fmt), urne_i18n_style(lang), buf, size);
+}
+
+char *urne_i18n_int(urne_lang lang, int64_t n, char *buf, size_t size) {
+    urne_phrase p;
+    urne_phrase_set(&p, "%lld", (long long)n);
+    urne_phrase_write(&p, NULL, urne_i18n_style(lang), buf, size);
+    return buf;
+}
+
+char *urne_i18n_decimal(urne_lang lang, const char *decimal, char *buf, size_t size) {
+    urne_phrase p;
+    urne_phrase_set(&p, "%s", decimal);
+    urne_phrase_write(&p, NULL, urne_i18n_style(lang), buf, size);
+    return buf;
+}
+
+void urne_i18n_diag(urne_lang lang, const urne_diags *diags, const urne_diag *d, char *buf, size_t size) {
+    char where[320], message[600];
+    const char *file = diags->file ? diags->file : "<input>";
+    if (d->line > 0)
+        snprintf(where, sizeof where, "%s:%ld", file, d->line);
+    else
+        snprintf(where, sizeof where, "%s", file);
+    if (d->phrase.fmt)
+        urne_phrase_write(&d->phrase, urne_i18n_text(lang, d->phrase.fmt), NULL, message, sizeof message);
+    else
+        snprintf(message, sizeof message, "%s", d->message);
+    const char *sev = d->severity == URNE_DIAG_ERROR ? urne_i18n_text(lang, "error") : urne_i18n_text(lang, "warning");
+    if (d->field[0] != '\0')
+        snprintf(buf, size, urne_i18n_text(lang, "%s: %s: field '%s': %s [%s]"), where, sev, d->field, message,
+                 d->rule);
+    else
+        snprintf(buf, size, "%s: %s: %s [%s]", where, sev, message, d->rule);
+}
+
+/* ---- moments ---- */
+
+/* Seconds since the epoch of the n-th (1-based; 0 = last) Sunday of month (1-12)
+ * of year, at hour:00 UTC. */
+static time_t sunday_utc(int year, int month, int nth, int hour) {
+    struct tm t = {0};
+    t.tm_year = year - 1900;
+    t.tm_mon = month - 1;
+    t.tm_mday = 1;
+    t.tm_hour = hour;
+    time_t first = timegm(&t);
+    struct tm g;
+    gmtime_r(&first, &g);
+    int first_sunday = 1 + (7 - g.tm_wday) % 7;
+    int day;
+    if (nth > 0) {
+        day = first_sunday + 7 * (nth - 1);
+    } else {
+        static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int last = days[month - 1] + (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0));
+        day = first_sunday;
+        while (day + 7 <= last) day += 7;
+    }
+    return first + (time_t)(day - 1) * 86400;
+}
+
+typedef struct zone {
+    const char *name;
+    long standard;  /* seconds east of UTC */
+    char rule;      /* 'E' EU summer time, 'A' North American, 0 none */
+} zone;
+
+static const zone zones[] = {
+    {"Europe/Paris", 3600, 'E'},      {"UTC", 0, 0},                    {"Etc/UTC", 0, 0},
+    {"America/Guadeloupe", -14400, 0}, {"America/Martinique", -14400, 0}, {"America/St_Barthelemy", -14400, 0},
+    {"America/Marigot", -14400, 0},   {"America/Cayenne", -10800, 0},   {"America/Miquelon", -10800, 'A'},
+    {"Indian/Reunion", 14400, 0},     {"Indian/Mayotte", 10800, 0},     {"Pacific/Noumea", 39600, 0},
+    {"Pacific/Tahiti", -36000, 0},    {"Pacific/Wallis", 43200, 0},
+};
+
+long urne_i18n_zone_offset(const char *name, time_t utc, int *known) {
+    const zone *z = &zones[0];
+    *known = 0;
+    for (size_t i = 0; name && i < sizeof zones / sizeof zones[0]; i++)
+        if (strcmp(zones[i].name, name) == 0) {
+            z = &zones[i];
+            *known = 1;
+        }
+    if (name == NULL) *known = 1;
+    struct tm g;
+    gmtime_r(&utc, &g);
+    int year = g.tm_year + 1900;
+    if (z->rule == 'E' && utc >= sunday_utc(year, 3, 0, 1) && utc < sunday_utc(year, 10, 0, 1))
+        return z->standard + 3600;
+    /* North America: 2:00 local standard time on March's second Sunday to 2:00 local
+     * summer time on November's first Sunday (UTC-3 zone: 05:00 and 04:00 UTC). */
+    if (z->rule == 'A' && utc >= sunday_utc(year, 3, 2, 2) - z->standard &&
+        utc < sunday_utc(year, 11, 1, 2) - z->standard - 3600)
+        return z->standard + 3600;
+    return z->standard;
+}
+
+char *urne_i18n_moment(urne_lang lang, const char *iso, const char *zone_name, char *buf, size_t size) {
+    int y, mo, d, h, mi, s = 0;
+    char sep;
+    if (iso == NULL || sscanf(iso, "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &sep, &h, &mi, &s) < 6 ||
+        (sep != 'T' && sep != ' ') || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) {
+        snprintf(buf, size, "%s", iso ? iso : "");
+        return buf;
+    }
+    struct tm t = {0};
+    t.tm_year = y - 1900;
+    t.tm_mon = mo - 1;
+    t.tm_mday = d;
+    t.tm_hour = h;
+    t.tm_min = mi;
+    t.tm_sec = s;
+    time_t utc = timegm(&t);
+    int known;
+    time_t local = utc + urne_i18n_zone_offset(zone_name, utc, &known);
+    struct tm l;
+    gmtime_r(&local, &l);
+    static const char *fr_months[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
+                                      "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+    static const char *en_months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                      "July",    "August",   "September", "October", "November", "December"};
+    if (lang == URNE_LANG_FR)
+        snprintf(buf, size, "%d%s %s %d à %d h %02d", l.tm_mday, l.tm_mday == 1 ? "er" : "", fr_months[l.tm_mon],
+                 l.tm_year + 1900, l.tm_hour, l.tm_min);
+    else
+        snprintf(buf, size, "%d %s %d, %02d:%02d", l.tm_mday, en_months[l.tm_mon], l.tm_year + 1900, l.tm_hour,
+                 l.tm_min);
+    return buf;
+}
