@@ -20,11 +20,14 @@ static int fail(urne_diags *diags, const char *rule, const char *msg) {
 /* Divisor for a list holding s seats: D'Hondt s+1, Sainte-Laguë 2s+1. */
 static int64_t divisor(urne_seat_method m, int64_t s) { return m == URNE_SEATS_SAINTE_LAGUE ? 2 * s + 1 : s + 1; }
 
-/* Give `n` more seats by highest average among `eligible` lists. */
+/* Give `n` more seats by highest average among `eligible` lists. `pool` is room for nl
+ * list indices (the lists tied for a seat), given by the caller: not on the stack,
+ * whose size a file with many lists could pass. */
 static void highest_average(const int64_t *v, const char *eligible, size_t nl, urne_seat_method m, size_t n,
-                            int64_t *won, urne_lot *lot, urne_count_result *out, const char *const *names) {
+                            int64_t *won, size_t *pool, urne_lot *lot, urne_count_result *out,
+                            const char *const *names) {
     for (size_t k = 0; k < n; k++) {
-        size_t pool[nl ? nl : 1], np = 0;
+        size_t np = 0;
         for (size_t i = 0; i < nl; i++) {
             if (!eligible[i]) continue;
             if (np == 0) {
@@ -57,7 +60,8 @@ int urne_count_seats(const urne_ballots *b, urne_seat_method method, size_t seat
     int64_t *v = urne_arena_alloc(&out->arena, (nl ? nl : 1) * sizeof *v);
     int64_t *won = urne_arena_alloc(&out->arena, (nl ? nl : 1) * sizeof *won);
     char *eligible = urne_arena_alloc(&out->arena, nl ? nl : 1);
-    if (!v || !won || !eligible) return fail(diags, "memory", "out of memory");
+    size_t *pool = urne_arena_alloc(&out->arena, (nl ? nl : 1) * sizeof *pool); /* lists tied for a seat */
+    if (!v || !won || !eligible || !pool) return fail(diags, "memory", "out of memory");
     if (seats == 0) return fail(diags, "seats", "there must be at least one seat to fill");
     /* List votes: each ballot's single first preference. */
     int64_t valid = 0;
@@ -89,7 +93,7 @@ int urne_count_seats(const urne_ballots *b, urne_seat_method method, size_t seat
         for (size_t i = 0; i < nl; i++)
             if (eligible[i]) given += (size_t)(won[i] = (int64_t)((__int128)v[i] * (int64_t)seats / evalid));
         for (; given < seats; given++) {
-            size_t pool[nl ? nl : 1], np = 0;
+            size_t np = 0;
             __int128 rbest = -1;
             for (size_t i = 0; i < nl; i++) {
                 if (!eligible[i] || extra[i]) continue;
@@ -122,12 +126,12 @@ int urne_count_seats(const urne_ballots *b, urne_seat_method method, size_t seat
                                       "candidates (L262), which the ballots cannot tell");
         size_t bonus = seats > 4 ? (seats + 1) / 2 : seats / 2; /* four seats: two, either way */
         /* The rest is shared as if there were no bonus: the bonus stays out of the divisors. */
-        highest_average(v, eligible, nl, URNE_SEATS_DHONDT, seats - bonus, won, &lot, out, b->names);
+        highest_average(v, eligible, nl, URNE_SEATS_DHONDT, seats - bonus, won, pool, &lot, out, b->names);
         won[first] += (int64_t)bonus;
         snprintf(note, sizeof note, "%s receives the majority bonus of %zu seats; the other %zu by highest average "
                                     "among the lists with at least 5 %%.", b->names[first], bonus, seats - bonus);
     } else {
-        highest_average(v, eligible, nl, method, seats, won, &lot, out, b->names);
+        highest_average(v, eligible, nl, method, seats, won, pool, &lot, out, b->names);
         snprintf(note, sizeof note, "Highest averages, divisors %s.",
                  method == URNE_SEATS_DHONDT ? "1, 2, 3..." : "1, 3, 5...");
     }
