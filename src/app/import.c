@@ -53,15 +53,18 @@ static int fits(const char *field, const char *value, char *dst, size_t size, ch
     return 0;
 }
 
-int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, char *err, size_t errsize) {
+/* The file parsed into a round; *fmt is the format asked (URNE_FMT_AUTO: guessed).
+ * NULL with the reasons in err: an unknown format, or the file's first errors with
+ * their lines. */
+static urne_round *import_parse(const urne_import *im, urne_results_format *fmt, char *err, size_t errsize) {
+    *fmt = URNE_FMT_AUTO;
+    if (im->format && *im->format && strcmp(im->format, "auto") != 0 && urne_io_format_parse(im->format, fmt) < 0) {
+        snprintf(err, errsize, "format '%s': expected ministry, legislative or native", im->format);
+        return NULL;
+    }
     urne_diags diags;
     urne_diags_init(&diags, im->source);
-    urne_results_format fmt = URNE_FMT_AUTO;
-    if (im->format && *im->format && strcmp(im->format, "auto") != 0 && urne_io_format_parse(im->format, &fmt) < 0) {
-        snprintf(err, errsize, "format '%s': expected ministry, legislative or native", im->format);
-        return -1;
-    }
-    urne_round *round = urne_io_results_parse(im->text, im->len, fmt, URNE_ENC_AUTO, &diags);
+    urne_round *round = urne_io_results_parse(im->text, im->len, *fmt, URNE_ENC_AUTO, &diags);
     if (round == NULL) {
         size_t used = (size_t)snprintf(err, errsize, "%zu error(s) in %s:", diags.errors, im->source);
         for (size_t i = 0; i < diags.count && i < 8 && used < errsize; i++) {
@@ -69,19 +72,16 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
             urne_diag_format(&diags, &diags.items[i], line, sizeof line);
             used += (size_t)snprintf(err + used, errsize - used, "\n%s", line);
         }
-        urne_diags_free(&diags);
-        return -1;
     }
     urne_diags_free(&diags);
-    urne_election_meta m = {0};
-    const char *title = im->title && *im->title ? im->title : round->election ? round->election : im->source;
-    if (!fits("title", title, m.title, sizeof m.title, err, errsize) ||
-        !fits("deadline", im->deadline ? im->deadline : "", m.deadline, sizeof m.deadline, err, errsize) ||
-        !fits("space", im->space ? im->space : "", m.space, sizeof m.space, err, errsize)) {
-        urne_round_free(round);
-        return -1;
-    }
-    m.round = im->round ? im->round : round->number;
+    return round;
+}
+
+/* The rules' preset and settings of the election's record: those asked, else the
+ * file's, else the format's default; the file's settings first, then those asked.
+ * 0, or -1 with the reason in err. */
+static int import_rules(const urne_import *im, const urne_round *round, urne_results_format fmt,
+                        urne_election_meta *m, char *err, size_t errsize) {
     const char *preset = im->preset && *im->preset ? im->preset
                          : round->rules_hint       ? round->rules_hint
                          : round->contest_level > 0 ? "legislative"
@@ -92,22 +92,38 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
     if (round->blank_recognised_hint) urne_buf_puts(&settings, "blank=recognised;");
     if (im->settings) urne_buf_puts(&settings, im->settings);
     char *all_settings = urne_buf_take(&settings, NULL);
-    int ok = all_settings && fits("rules", preset, m.preset, sizeof m.preset, err, errsize) &&
-             fits("settings", all_settings, m.settings, sizeof m.settings, err, errsize);
+    int ok = all_settings && fits("rules", preset, m->preset, sizeof m->preset, err, errsize) &&
+             fits("settings", all_settings, m->settings, sizeof m->settings, err, errsize);
     if (all_settings == NULL) snprintf(err, errsize, "out of memory");
     free(all_settings);
-    if (!ok) {
-        urne_round_free(round);
+    return ok ? 0 : -1;
+}
+
+/* The election's record from the file and what the import asks. 0, or -1 with the
+ * reason in err: a field too long for its place, or rules the engine refuses. */
+static int import_meta(const urne_import *im, const urne_round *round, urne_results_format fmt,
+                       urne_election_meta *m, char *err, size_t errsize) {
+    const char *title = im->title && *im->title ? im->title : round->election ? round->election : im->source;
+    if (!fits("title", title, m->title, sizeof m->title, err, errsize) ||
+        !fits("deadline", im->deadline ? im->deadline : "", m->deadline, sizeof m->deadline, err, errsize) ||
+        !fits("space", im->space ? im->space : "", m->space, sizeof m->space, err, errsize))
         return -1;
-    }
-    m.double_entry = im->double_entry;
+    m->round = im->round ? im->round : round->number;
+    if (import_rules(im, round, fmt, m, err, errsize) < 0) return -1;
+    m->double_entry = im->double_entry;
     urne_rules rules;
     char why[300];
-    if (urne_election_rules(&m, &rules, why, sizeof why) < 0) {
+    if (urne_election_rules(m, &rules, why, sizeof why) < 0) {
         snprintf(err, errsize, "%s", why);
-        urne_round_free(round);
         return -1;
     }
+    return 0;
+}
+
+/* Store the election and its audit entry in one transaction. Its id, or -1 with the
+ * reason in err (the transaction rolled back). */
+static int64_t import_store(urne_store *store, const char *actor, const urne_import *im, const urne_election_meta *m,
+                            const urne_round *round, char *err, size_t errsize) {
     urne_sheet_state *states = malloc((round->nsheets ? round->nsheets : 1) * sizeof *states);
     for (size_t i = 0; states && i < round->nsheets; i++)
         states[i] = round->sheets[i].reported ? URNE_SHEET_ENTERED : URNE_SHEET_MISSING;
@@ -117,7 +133,7 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
     sodium_bin2hex(digest, sizeof digest, h, sizeof h);
     int64_t id = -1;
     if (states && urne_store_begin(store) == 0) {
-        id = urne_store_election_create(store, &m, round, states);
+        id = urne_store_election_create(store, m, round, states);
         char object[64];
         snprintf(object, sizeof object, "election/%lld", (long long)id);
         /* The election as stored (its creation time included) and every bureau's state
@@ -140,6 +156,16 @@ int64_t urne_import_election(urne_store *store, const char *actor, const urne_im
     } else
         snprintf(err, errsize, "%s", states ? urne_store_error(store) : "out of memory");
     free(states);
+    return id;
+}
+
+int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, char *err, size_t errsize) {
+    urne_results_format fmt;
+    urne_round *round = import_parse(im, &fmt, err, errsize);
+    if (round == NULL) return -1;
+    urne_election_meta m = {0};
+    int64_t id = import_meta(im, round, fmt, &m, err, errsize) < 0 ? -1
+                 : import_store(store, actor, im, &m, round, err, errsize);
     urne_round_free(round);
     return id;
 }

@@ -110,7 +110,88 @@ static int count_mj(const char *file, urne_encoding enc, uint64_t seed, int json
     return rc;
 }
 
-int urne_cli_count(int argc, char **argv) {
+/* What the command line asks for. */
+typedef struct count_opts {
+    const char *method, *rule, *file;
+    long long seats; /* 0: not given */
+    unsigned long long seed;
+    int json, round;
+    int64_t threshold_bp;
+    urne_ballot_format fmt;
+    urne_encoding enc;
+} count_opts;
+
+/* The method named by --method, resolved: exactly one of these is set. */
+typedef struct count_method {
+    single_fn single;
+    int stv;
+    int seat_method; /* an urne_seat_method, or -1 */
+    int mj;
+} count_method;
+
+#define PARSED -1 /* not an exit status: the command line was read, go on */
+
+/* One option's argument into o. PARSED, or the exit status when the command ends
+ * here (--help, or a bad argument, said on standard error). */
+static int count_option(int c, const char *arg, char **argv, count_opts *o) {
+    char *end;
+    switch (c) {
+    case 'm': o->method = arg; break;
+    case 'r': o->rule = arg; break;
+    case 's':
+        o->seats = strtoll(arg, &end, 10);
+        if (*end || o->seats < 1) {
+            fprintf(stderr, "urne count: --seats takes a whole number >= 1, not '%s'\n", arg);
+            return URNE_EXIT_USAGE;
+        }
+        break;
+    case 'f':
+        if (urne_io_ballot_format_parse(arg, &o->fmt) != 0) {
+            fprintf(stderr, "urne count: unknown format '%s' (blt, hil, soc, soi, toc, toi, debian)\n", arg);
+            return URNE_EXIT_USAGE;
+        }
+        break;
+    case 'e':
+        if (urne_text_encoding_parse(arg, &o->enc) != 0) {
+            fprintf(stderr, "urne count: unknown encoding '%s' (auto, utf8, latin1)\n", arg);
+            return URNE_EXIT_USAGE;
+        }
+        break;
+    case 'S':
+        o->seed = strtoull(arg, &end, 10);
+        if (*end || !*arg) {
+            fprintf(stderr, "urne count: --seed takes a whole number, not '%s'\n", arg);
+            return URNE_EXIT_USAGE;
+        }
+        break;
+    case 'j': o->json = 1; break;
+    case 't': {
+        double pct = strtod(arg, &end);
+        if (*end || pct < 0 || pct > 100) {
+            fprintf(stderr, "urne count: --threshold takes a percentage from 0 to 100, not '%s'\n", arg);
+            return URNE_EXIT_USAGE;
+        }
+        o->threshold_bp = (int64_t)(pct * 100 + 0.5); /* basis points: 5 -> 500, 3.5 -> 350 */
+        break;
+    }
+    case 'R':
+        if (strcmp(arg, "1") != 0 && strcmp(arg, "2") != 0) {
+            fprintf(stderr, "urne count: --round takes 1 or 2, not '%s'\n", arg);
+            return URNE_EXIT_USAGE;
+        }
+        o->round = arg[0] - '0';
+        break;
+    case 'h': count_usage(stdout); return URNE_EXIT_OK;
+    default:
+        fprintf(stderr, "urne count: unknown or incomplete option '%s'\n\n", argv[optind - 1]);
+        count_usage(stderr);
+        return URNE_EXIT_USAGE;
+    }
+    return PARSED;
+}
+
+/* The command line into o: PARSED, or the exit status when the command ends here. */
+static int count_parse(int argc, char **argv, count_opts *o) {
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'}, {"rule", required_argument, 0, 'r'},
         {"seats", required_argument, 0, 's'},  {"format", required_argument, 0, 'f'},
@@ -119,109 +200,90 @@ int urne_cli_count(int argc, char **argv) {
         {"threshold", required_argument, 0, 't'}, {"round", required_argument, 0, 'R'},
         {0, 0, 0, 0},
     };
-    const char *method = NULL, *rule = NULL;
-    long long seats = 0;
-    unsigned long long seed = 1;
-    int json = 0, round = 1;
-    int64_t threshold_bp = 0;
-    urne_ballot_format fmt = URNE_BFMT_AUTO;
-    urne_encoding enc = URNE_ENC_AUTO;
+    memset(o, 0, sizeof *o);
+    o->seed = 1;
+    o->round = 1;
+    o->fmt = URNE_BFMT_AUTO;
+    o->enc = URNE_ENC_AUTO;
     optind = 1;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        char *end;
-        switch (c) {
-        case 'm': method = optarg; break;
-        case 'r': rule = optarg; break;
-        case 's':
-            seats = strtoll(optarg, &end, 10);
-            if (*end || seats < 1) {
-                fprintf(stderr, "urne count: --seats takes a whole number >= 1, not '%s'\n", optarg);
-                return URNE_EXIT_USAGE;
-            }
-            break;
-        case 'f':
-            if (urne_io_ballot_format_parse(optarg, &fmt) != 0) {
-                fprintf(stderr, "urne count: unknown format '%s' (blt, hil, soc, soi, toc, toi, debian)\n", optarg);
-                return URNE_EXIT_USAGE;
-            }
-            break;
-        case 'e':
-            if (urne_text_encoding_parse(optarg, &enc) != 0) {
-                fprintf(stderr, "urne count: unknown encoding '%s' (auto, utf8, latin1)\n", optarg);
-                return URNE_EXIT_USAGE;
-            }
-            break;
-        case 'S':
-            seed = strtoull(optarg, &end, 10);
-            if (*end || !*optarg) {
-                fprintf(stderr, "urne count: --seed takes a whole number, not '%s'\n", optarg);
-                return URNE_EXIT_USAGE;
-            }
-            break;
-        case 'j': json = 1; break;
-        case 't': {
-            double pct = strtod(optarg, &end);
-            if (*end || pct < 0 || pct > 100) {
-                fprintf(stderr, "urne count: --threshold takes a percentage from 0 to 100, not '%s'\n", optarg);
-                return URNE_EXIT_USAGE;
-            }
-            threshold_bp = (int64_t)(pct * 100 + 0.5); /* basis points: 5 -> 500, 3.5 -> 350 */
-            break;
-        }
-        case 'R':
-            if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0) {
-                fprintf(stderr, "urne count: --round takes 1 or 2, not '%s'\n", optarg);
-                return URNE_EXIT_USAGE;
-            }
-            round = optarg[0] - '0';
-            break;
-        case 'h': count_usage(stdout); return URNE_EXIT_OK;
-        default:
-            fprintf(stderr, "urne count: unknown or incomplete option '%s'\n\n", argv[optind - 1]);
-            count_usage(stderr);
-            return URNE_EXIT_USAGE;
-        }
+        int rc = count_option(c, optarg, argv, o);
+        if (rc != PARSED) return rc;
     }
-    if (optind != argc - 1 || method == NULL) {
-        fprintf(stderr, "urne count: %s\n\n", method == NULL ? "--method is required" : "expected one FILE");
+    if (optind != argc - 1 || o->method == NULL) {
+        fprintf(stderr, "urne count: %s\n\n", o->method == NULL ? "--method is required" : "expected one FILE");
         count_usage(stderr);
         return URNE_EXIT_USAGE;
     }
-    single_fn fn = NULL;
-    int stv = strcmp(method, "stv") == 0;
+    o->file = argv[optind];
+    return PARSED;
+}
+
+/* --method (with --rule and --seats, which depend on it) into m: PARSED, or
+ * URNE_EXIT_USAGE when they do not go together (said on standard error). */
+static int count_resolve(const count_opts *o, count_method *m) {
     static const struct { const char *name; urne_seat_method m; } seat_methods[] = {
         {"dhondt", URNE_SEATS_DHONDT}, {"sainte-lague", URNE_SEATS_SAINTE_LAGUE},
         {"hare", URNE_SEATS_HARE},     {"municipal", URNE_SEATS_MUNICIPAL},
     };
-    int seat_method = -1;
+    const char *method = o->method, *rule = o->rule;
+    m->single = NULL;
+    m->stv = strcmp(method, "stv") == 0;
+    m->seat_method = -1;
     for (size_t i = 0; i < sizeof seat_methods / sizeof seat_methods[0]; i++)
-        if (strcmp(method, seat_methods[i].name) == 0) seat_method = (int)seat_methods[i].m;
+        if (strcmp(method, seat_methods[i].name) == 0) m->seat_method = (int)seat_methods[i].m;
     for (size_t i = 0; i < sizeof single_methods / sizeof single_methods[0]; i++)
-        if (strcmp(method, single_methods[i].name) == 0) fn = single_methods[i].fn;
-    int mj = strcmp(method, "mj") == 0;
-    if (!fn && !stv && seat_method < 0 && !mj) {
+        if (strcmp(method, single_methods[i].name) == 0) m->single = single_methods[i].fn;
+    m->mj = strcmp(method, "mj") == 0;
+    if (!m->single && !m->stv && m->seat_method < 0 && !m->mj) {
         fprintf(stderr, "urne count: unknown method '%s' (see urne count --help)\n", method);
         return URNE_EXIT_USAGE;
     }
-    if (stv && rule && strcmp(rule, "scottish") != 0 && strcmp(rule, "meek") != 0 && strcmp(rule, "wigm") != 0) {
+    if (m->stv && rule && strcmp(rule, "scottish") != 0 && strcmp(rule, "meek") != 0 && strcmp(rule, "wigm") != 0) {
         fprintf(stderr, "urne count: unknown STV rule '%s' (scottish, meek, wigm)\n", rule);
         return URNE_EXIT_USAGE;
     }
-    if (!stv && rule) {
+    if (!m->stv && rule) {
         fprintf(stderr, "urne count: --rule applies to stv only\n");
         return URNE_EXIT_USAGE;
     }
-    if (seat_method >= 0 && seats == 0) {
+    if (m->seat_method >= 0 && o->seats == 0) {
         fprintf(stderr, "urne count: --method %s needs --seats N\n", method);
         return URNE_EXIT_USAGE;
     }
-    const char *file = argv[optind];
-    if (fmt == URNE_BFMT_AUTO) fmt = urne_io_ballot_format_from_name(file);
-    if (mj) return count_mj(file, enc, seed, json);
+    return PARSED;
+}
+
+/* Count parsed ballots by the method asked; *shown is how many winners the report
+ * shows. 0, or -1 with the reasons in diags. */
+static int count_ballots(const count_opts *o, const count_method *m, const urne_ballots *b, urne_count_result *r,
+                         size_t *shown, urne_diags *diags) {
+    size_t n = o->seats ? (size_t)o->seats : (m->stv && b->seats ? b->seats : 1);
+    *shown = m->stv || m->seat_method >= 0 ? n : 1;
+    if (m->stv) {
+        int (*stv_fn)(const urne_ballots *, size_t, uint64_t, urne_count_result *, urne_diags *) =
+            o->rule == NULL || strcmp(o->rule, "scottish") == 0 ? urne_count_stv_scottish
+            : strcmp(o->rule, "meek") == 0                      ? urne_count_stv_meek
+                                                                : urne_count_stv_wigm;
+        return stv_fn(b, n, o->seed, r, diags);
+    }
+    if (m->seat_method >= 0)
+        return urne_count_seats(b, (urne_seat_method)m->seat_method, n, o->threshold_bp, o->round, o->seed, r, diags);
+    return m->single(b, o->seed, r, diags);
+}
+
+int urne_cli_count(int argc, char **argv) {
+    count_opts o;
+    count_method m;
+    int rc = count_parse(argc, argv, &o);
+    if (rc == PARSED) rc = count_resolve(&o, &m);
+    if (rc != PARSED) return rc;
+    if (o.fmt == URNE_BFMT_AUTO) o.fmt = urne_io_ballot_format_from_name(o.file);
+    if (m.mj) return count_mj(o.file, o.enc, o.seed, o.json);
     urne_diags diags;
-    urne_diags_init(&diags, file);
+    urne_diags_init(&diags, o.file);
     urne_io_buffer in;
     urne_ballots b;
     urne_count_result r;
@@ -229,23 +291,12 @@ int urne_cli_count(int argc, char **argv) {
     size_t shown = 1;
     memset(&b, 0, sizeof b);
     memset(&r, 0, sizeof r);
-    if (urne_io_read_file(file, &in, &diags) == 0) {
-        int parsed = urne_io_parse_ballots(in.data, in.len, fmt, enc, &b, &diags);
+    if (urne_io_read_file(o.file, &in, &diags) == 0) {
+        int parsed = urne_io_parse_ballots(in.data, in.len, o.fmt, o.enc, &b, &diags);
         urne_io_buffer_free(&in);
-        if (parsed == 0) {
-            size_t n = seats ? (size_t)seats : (stv && b.seats ? b.seats : 1);
-            int (*stv_fn)(const urne_ballots *, size_t, uint64_t, urne_count_result *, urne_diags *) =
-                rule == NULL || strcmp(rule, "scottish") == 0 ? urne_count_stv_scottish
-                : strcmp(rule, "meek") == 0                   ? urne_count_stv_meek
-                                                              : urne_count_stv_wigm;
-            counted = stv                ? stv_fn(&b, n, seed, &r, &diags)
-                      : seat_method >= 0 ? urne_count_seats(&b, (urne_seat_method)seat_method, n, threshold_bp, round,
-                                                            seed, &r, &diags)
-                                         : fn(&b, seed, &r, &diags);
-            shown = stv || seat_method >= 0 ? n : 1;
-        }
+        if (parsed == 0) counted = count_ballots(&o, &m, &b, &r, &shown, &diags);
     }
-    int rc = finish(file, counted, json, &b, &r, shown, &diags);
+    rc = finish(o.file, counted, o.json, &b, &r, shown, &diags);
     urne_count_result_free(&r);
     urne_ballots_free(&b);
     urne_diags_free(&diags);

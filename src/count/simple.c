@@ -15,10 +15,12 @@ static int fail_oom(urne_diags *diags) {
 }
 
 /* Index of the highest of v over the `allowed` candidates (NULL: all); ties among the
- * highest by lot, noted in out->tiebreak. */
-static size_t top(const int64_t *v, const char *allowed, size_t n, urne_lot *lot, urne_count_result *out,
-                  const char *const *names, const char *what) {
-    size_t pool[n ? n : 1], m = 0;
+ * highest by lot, noted in out->tiebreak. `pool` is the caller's room for n indices:
+ * on the heap, since a contest may have thousands of candidates (and Borda calls this
+ * once per candidate, so it is allocated once per count, not per call). */
+static size_t top(const int64_t *v, const char *allowed, size_t n, size_t *pool, urne_lot *lot,
+                  urne_count_result *out, const char *const *names, const char *what) {
+    size_t m = 0;
     int64_t best = INT64_MIN;
     for (size_t i = 0; i < n; i++) {
         if (allowed && !allowed[i]) continue;
@@ -59,15 +61,19 @@ int urne_count_plurality(const urne_ballots *b, uint64_t seed, urne_count_result
     if (urne_count_result_init(out, b->ncand, "plurality", NULL, 0) != 0) return fail_oom(diags);
     if (urne_count_check_ballots(b, 1, "plurality", diags) != 0) return -1;
     int64_t *v = calloc(b->ncand ? b->ncand : 1, sizeof *v), none;
-    if (v == NULL) return fail_oom(diags);
+    size_t *pool = malloc((b->ncand ? b->ncand : 1) * sizeof *pool);
+    if (v == NULL || pool == NULL) {
+        free(v), free(pool);
+        return fail_oom(diags);
+    }
     first_preferences(b, NULL, v, &none);
     urne_lot lot;
     urne_lot_init(&lot, seed);
-    size_t w = top(v, NULL, b->ncand, &lot, out, b->names, "plurality");
+    size_t w = top(v, NULL, b->ncand, pool, &lot, out, b->names, "plurality");
     urne_count_stage *st = urne_count_stage_add(out, "first preferences", v, none, NULL);
     int rc = st && w != URNE_COUNT_NONE ? urne_count_winner_add(out, w) : -1;
     if (st) snprintf(st->note, sizeof st->note, "%s has the most first preferences.", b->names[w]);
-    free(v);
+    free(v), free(pool);
     return rc == 0 ? 0 : fail_oom(diags);
 }
 
@@ -77,8 +83,9 @@ int urne_count_two_round(const urne_ballots *b, uint64_t seed, urne_count_result
     size_t n = b->ncand;
     int64_t *v = calloc(n ? n : 1, sizeof *v), none;
     char *cont = calloc(n ? n : 1, 1);
-    if (v == NULL || cont == NULL) {
-        free(v), free(cont);
+    size_t *pool = malloc((n ? n : 1) * sizeof *pool);
+    if (v == NULL || cont == NULL || pool == NULL) {
+        free(v), free(cont), free(pool);
         return fail_oom(diags);
     }
     first_preferences(b, NULL, v, &none);
@@ -86,7 +93,7 @@ int urne_count_two_round(const urne_ballots *b, uint64_t seed, urne_count_result
     for (size_t i = 0; i < n; i++) valid += v[i];
     urne_lot lot;
     urne_lot_init(&lot, seed);
-    size_t first = top(v, NULL, n, &lot, out, b->names, "round 1, first place");
+    size_t first = top(v, NULL, n, pool, &lot, out, b->names, "round 1, first place");
     urne_count_stage *st = urne_count_stage_add(out, "round 1", v, none, NULL);
     int rc = st ? 0 : -1;
     if (rc == 0 && 2 * v[first] > valid) {
@@ -95,19 +102,19 @@ int urne_count_two_round(const urne_ballots *b, uint64_t seed, urne_count_result
         rc = urne_count_winner_add(out, first);
     } else if (rc == 0 && n > 1) {
         for (size_t i = 0; i < n; i++) cont[i] = i != first;
-        size_t second = top(v, cont, n, &lot, out, b->names, "round 1, second place");
+        size_t second = top(v, cont, n, pool, &lot, out, b->names, "round 1, second place");
         memset(cont, 0, n);
         cont[first] = cont[second] = 1;
         snprintf(st->note, sizeof st->note, "No majority: %s and %s go to round 2.", b->names[first], b->names[second]);
         first_preferences(b, cont, v, &none);
-        size_t w = top(v, cont, n, &lot, out, b->names, "round 2");
+        size_t w = top(v, cont, n, pool, &lot, out, b->names, "round 2");
         st = urne_count_stage_add(out, "round 2", v, none, NULL);
         if (st) snprintf(st->note, sizeof st->note, "%s wins round 2.", b->names[w]);
         rc = st ? urne_count_winner_add(out, w) : -1;
     } else if (rc == 0) {
         rc = urne_count_winner_add(out, first);
     }
-    free(v), free(cont);
+    free(v), free(cont), free(pool);
     return rc == 0 ? 0 : fail_oom(diags);
 }
 
@@ -137,16 +144,17 @@ int urne_count_borda(const urne_ballots *b, uint64_t seed, urne_count_result *ou
     urne_lot_init(&lot, seed);
     /* Rank every candidate: repeatedly take the top of those left. */
     char *left = malloc(n ? n : 1);
-    int rc = left ? 0 : -1;
-    for (size_t i = 0; i < n; i++) left[i] = 1;
+    size_t *pool = malloc((n ? n : 1) * sizeof *pool);
+    int rc = left && pool ? 0 : -1;
+    for (size_t i = 0; left && i < n; i++) left[i] = 1;
     for (size_t r = 0; r < n && rc == 0; r++) {
-        size_t w = top(score, left, n, &lot, out, b->names, r == 0 ? "Borda winner" : "Borda ranking");
+        size_t w = top(score, left, n, pool, &lot, out, b->names, r == 0 ? "Borda winner" : "Borda ranking");
         left[w] = 0;
         rc = urne_count_winner_add(out, w);
     }
     urne_count_stage *st = rc == 0 ? urne_count_stage_add(out, "borda scores", score, 0, NULL) : NULL;
     if (st) snprintf(st->note, sizeof st->note, "Votes: twice each candidate's Borda score.");
-    free(left), free(score);
+    free(left), free(score), free(pool);
     return st ? 0 : fail_oom(diags);
 }
 
@@ -156,8 +164,9 @@ int urne_count_irv(const urne_ballots *b, uint64_t seed, urne_count_result *out,
     size_t n = b->ncand;
     int64_t *v = calloc(n ? n : 1, sizeof *v), exhausted;
     char *cont = malloc(n ? n : 1), *state = malloc(n ? n : 1);
-    if (!v || !cont || !state) {
-        free(v), free(cont), free(state);
+    size_t *pool = malloc((n ? n : 1) * sizeof *pool);
+    if (!v || !cont || !state || !pool) {
+        free(v), free(cont), free(state), free(pool);
         return fail_oom(diags);
     }
     for (size_t i = 0; i < n; i++) cont[i] = 1, state[i] = URNE_HOPEFUL;
@@ -187,7 +196,7 @@ int urne_count_irv(const urne_ballots *b, uint64_t seed, urne_count_result *out,
         }
         /* Exclude the lowest: ties by the earliest round they differed, then lot. The
          * current round is recorded already, so history starts from the first. */
-        size_t pool[n ? n : 1], m = 0;
+        size_t m = 0;
         for (size_t i = 0; i < n; i++)
             if (cont[i]) pool[m++] = i;
         size_t x = urne_count_pick(out, v, pool, m, 0, &lot, b->names, "exclusion");
@@ -196,7 +205,7 @@ int urne_count_irv(const urne_ballots *b, uint64_t seed, urne_count_result *out,
         snprintf(st->note, sizeof st->note, "No majority of the %lld ballots still counting: %s, with fewest, is excluded.",
                  (long long)counting, b->names[x]);
     }
-    free(v), free(cont), free(state);
+    free(v), free(cont), free(state), free(pool);
     return rc == 0 ? 0 : fail_oom(diags);
 }
 
@@ -206,8 +215,9 @@ int urne_count_approval(const urne_ballots *b, uint64_t seed, urne_count_result 
     size_t n = b->ncand;
     int64_t *v = calloc(n ? n : 1, sizeof *v), none = 0;
     char *left = malloc(n ? n : 1);
-    if (v == NULL || left == NULL) {
-        free(v), free(left);
+    size_t *pool = malloc((n ? n : 1) * sizeof *pool);
+    if (v == NULL || left == NULL || pool == NULL) {
+        free(v), free(left), free(pool);
         return fail_oom(diags);
     }
     for (size_t k = 0; k < b->n; k++) {
@@ -220,7 +230,7 @@ int urne_count_approval(const urne_ballots *b, uint64_t seed, urne_count_result 
     int rc = 0;
     for (size_t i = 0; i < n; i++) left[i] = 1;
     for (size_t r = 0; r < n && rc == 0; r++) {
-        size_t w = top(v, left, n, &lot, out, b->names, r == 0 ? "approval winner" : "approval ranking");
+        size_t w = top(v, left, n, pool, &lot, out, b->names, r == 0 ? "approval winner" : "approval ranking");
         left[w] = 0;
         rc = urne_count_winner_add(out, w);
     }
@@ -228,6 +238,6 @@ int urne_count_approval(const urne_ballots *b, uint64_t seed, urne_count_result 
     if (st)
         snprintf(st->note, sizeof st->note, "Approvals of %lld ballots (%lld approving no one).", (long long)b->total,
                  (long long)none);
-    free(v), free(left);
+    free(v), free(left), free(pool);
     return st ? 0 : fail_oom(diags);
 }

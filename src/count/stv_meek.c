@@ -29,6 +29,7 @@ typedef struct meek {
     size_t seats, nelected;
     int64_t *keep, *votes;
     char *state;
+    size_t *pool, *hopeful; /* room for ncand candidates each: those reaching the quota, those hopeful */
     int64_t excess, quota;
     int64_t total;          /* the ballots' weights: the valid vote, in whole votes */
     urne_lot lot;
@@ -123,18 +124,18 @@ static int run(meek *m) {
         char note[320] = "";
         /* Elect everyone at or above the quota, most votes first. */
         for (;;) {
-            size_t pool[n ? n : 1], np = 0;
+            size_t np = 0;
             for (size_t c = 0; c < n; c++)
-                if (m->state[c] == URNE_HOPEFUL && m->votes[c] >= m->quota) pool[np++] = c;
+                if (m->state[c] == URNE_HOPEFUL && m->votes[c] >= m->quota) m->pool[np++] = c;
             if (np == 0 || m->nelected == m->seats) break;
-            size_t c = pick(m, pool, np, 1);
+            size_t c = pick(m, m->pool, np, 1);
             m->state[c] = URNE_ELECTED;
             m->nelected++;
             if (urne_count_winner_add(m->out, c) != 0) return -1;
             size_t used = strlen(note);
             snprintf(note + used, sizeof note - used, "%s is elected. ", name(m, c));
         }
-        size_t hopeful[n ? n : 1], nh = 0;
+        size_t *hopeful = m->hopeful, nh = 0;
         for (size_t c = 0; c < n; c++)
             if (m->state[c] == URNE_HOPEFUL) hopeful[nh++] = c;
         const char *action = stage == 0 ? "first preferences" : "iteration";
@@ -190,8 +191,11 @@ int urne_count_stv_meek(const urne_ballots *b, size_t seats, uint64_t seed, urne
     m.keep = malloc((b->ncand ? b->ncand : 1) * sizeof *m.keep);
     m.votes = calloc(b->ncand ? b->ncand : 1, sizeof *m.votes);
     m.state = malloc(b->ncand + 1);
+    /* on the heap, not the stack: a contest may have thousands of candidates */
+    m.pool = malloc((b->ncand ? b->ncand : 1) * sizeof *m.pool);
+    m.hopeful = malloc((b->ncand ? b->ncand : 1) * sizeof *m.hopeful);
     int rc = -1;
-    if (m.keep && m.votes && m.state) {
+    if (m.keep && m.votes && m.state && m.pool && m.hopeful) {
         for (size_t c = 0; c < b->ncand; c++) m.keep[c] = UNIT, m.state[c] = URNE_HOPEFUL;
         out->quota = 0;
         rc = run(&m);
@@ -200,6 +204,8 @@ int urne_count_stv_meek(const urne_ballots *b, size_t seats, uint64_t seed, urne
     free(m.keep);
     free(m.votes);
     free(m.state);
+    free(m.pool);
+    free(m.hopeful);
     if (rc == 0) return 0;
 oom:
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory counting");

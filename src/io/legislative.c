@@ -79,6 +79,88 @@ static long count_groups(const urne_span *f, long n, long fixed, long width, lon
     return groups;
 }
 
+/* Each candidate's Voix of a row into votes. 0, or -1 when one is unreadable or a
+ * candidate has no name (reported). */
+static int circo_votes(const urne_span *f, long groups, long ln, int64_t *votes, urne_diags *diags) {
+    int bad = 0;
+    for (long g = 0; g < groups; g++) {
+        char field[48];
+        snprintf(field, sizeof field, "Voix (candidate %ld)", g + 1);
+        if (urne_parse_count(f[CIRCO_FIXED + g * CIRCO_GROUP + 5], ln, field, &votes[g], diags)) bad = 1;
+        if (f[CIRCO_FIXED + g * CIRCO_GROUP + 2].len == 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "Nom", URNE_RULE_CANDIDATE_GROUPS,
+                           "candidate %ld has no name", g + 1);
+            bad = 1;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+/* The row's candidates into the round (its last contest). 0, or -1 when out of
+ * memory. */
+static int circo_candidates(urne_round *round, const urne_span *f, long groups) {
+    int bad = 0;
+    for (long g = 0; g < groups; g++) {
+        const urne_span *cg = &f[CIRCO_FIXED + g * CIRCO_GROUP];
+        char name[256], first[128], last[128], sex[8], nuance[32];
+        snprintf(first, sizeof first, "%.*s", (int)cg[3].len, cg[3].p);
+        snprintf(last, sizeof last, "%.*s", (int)cg[2].len, cg[2].p);
+        snprintf(name, sizeof name, "%s%s%s", first, first[0] ? " " : "", last);
+        snprintf(sex, sizeof sex, "%.*s", (int)cg[1].len, cg[1].p);
+        snprintf(nuance, sizeof nuance, "%.*s", (int)cg[4].len, cg[4].p);
+        int64_t panel = 0;
+        urne_num_parse_count(cg[0].p, cg[0].len, &panel);
+        if (panel > INT32_MAX) panel = 0; /* unknown, as an unreadable one is, never cut to int */
+        size_t idx = urne_round_add_candidate(round, name, nuance[0] ? nuance : "(none)", sex[0] ? sex : NULL, NULL,
+                                              (int)panel);
+        if (idx == URNE_NONE || urne_round_set_names(round, idx, first, last) != 0) bad = 1;
+    }
+    return bad ? -1 : 0;
+}
+
+/* What read_circo tells the loop over the file's rows. */
+enum { ROW_NEXT, ROW_STOP };
+
+/* A circonscription row: its contest, candidates and sheet, under the national
+ * total whose interned key and label are `national`. ROW_NEXT (read, or refused with
+ * its errors), or ROW_STOP when out of memory. */
+static int read_circo(urne_round *round, const char *const national[2], const urne_span *f, long n, long ln,
+                      urne_diags *diags) {
+    long groups = count_groups(f, n, CIRCO_FIXED, CIRCO_GROUP, ln, diags);
+    int64_t c[5];
+    if (groups < 0 || read_counts(f, 4, ln, c, diags) != 0) return ROW_NEXT;
+    int64_t *votes = malloc((size_t)groups * sizeof *votes);
+    if (votes == NULL) return ROW_STOP;
+    if (circo_votes(f, groups, ln, votes, diags) != 0) {
+        free(votes);
+        return ROW_NEXT;
+    }
+    urne_span parts[2] = {f[0], f[2]};
+    char key[128], label[256];
+    urne_parse_join(key, sizeof key, parts, 2);
+    snprintf(label, sizeof label, "%.*s, %.*s", (int)f[1].len, f[1].p, (int)f[3].len, f[3].p);
+    size_t contest = urne_round_add_contest(round, key, label);
+    urne_sheet *s = contest == URNE_NONE || circo_candidates(round, f, groups) != 0
+                        ? NULL
+                        : urne_round_add_sheet(round, contest);
+    if (s == NULL) {
+        free(votes);
+        return ROW_STOP;
+    }
+    s->line = ln;
+    urne_sheet_set_counts(s, c);
+    memcpy(s->votes, votes, (size_t)groups * sizeof *votes);
+    free(votes);
+    s->key[0] = national[0];
+    s->label[0] = national[1];
+    s->key[1] = s->code[1] = urne_parse_intern(round, f[0]);
+    s->label[1] = urne_parse_intern(round, f[1]);
+    s->key[2] = round->contests[contest].key;
+    s->code[2] = urne_parse_intern(round, f[2]);
+    s->label[2] = round->contests[contest].label;
+    return ROW_NEXT;
+}
+
 urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encoding enc, urne_diags *diags) {
     urne_round *round = urne_round_new();
     urne_span *f = malloc(URNE_MAX_FIELDS * sizeof *f);
@@ -89,8 +171,7 @@ urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encodin
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
         return NULL;
     }
-    const char *national = urne_round_intern(round, "national", 8);
-    const char *national_label = urne_round_intern(round, "Total", 5);
+    const char *national[2] = {urne_round_intern(round, "national", 8), urne_round_intern(round, "Total", 5)};
     urne_lines it;
     urne_span line;
     urne_lines_init_encoded(&it, text, len, enc);
@@ -116,66 +197,7 @@ urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encodin
                            "--compare FILE");
             break;
         }
-        long groups = count_groups(f, n, CIRCO_FIXED, CIRCO_GROUP, ln, diags);
-        int64_t c[5];
-        if (groups < 0 || read_counts(f, 4, ln, c, diags) != 0) continue;
-        int64_t *votes = malloc((size_t)groups * sizeof *votes);
-        if (votes == NULL) break;
-        int bad = 0;
-        for (long g = 0; g < groups; g++) {
-            char field[48];
-            snprintf(field, sizeof field, "Voix (candidate %ld)", g + 1);
-            if (urne_parse_count(f[CIRCO_FIXED + g * CIRCO_GROUP + 5], ln, field, &votes[g], diags)) bad = 1;
-            if (f[CIRCO_FIXED + g * CIRCO_GROUP + 2].len == 0) {
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "Nom", URNE_RULE_CANDIDATE_GROUPS,
-                               "candidate %ld has no name", g + 1);
-                bad = 1;
-            }
-        }
-        if (bad) {
-            free(votes);
-            continue;
-        }
-        urne_span parts[2] = {f[0], f[2]};
-        char key[128], label[256];
-        urne_parse_join(key, sizeof key, parts, 2);
-        snprintf(label, sizeof label, "%.*s, %.*s", (int)f[1].len, f[1].p, (int)f[3].len, f[3].p);
-        size_t contest = urne_round_add_contest(round, key, label);
-        if (contest == URNE_NONE) {
-            free(votes);
-            break;
-        }
-        for (long g = 0; g < groups; g++) {
-            const urne_span *cg = &f[CIRCO_FIXED + g * CIRCO_GROUP];
-            char name[256], first[128], last[128], sex[8], nuance[32];
-            snprintf(first, sizeof first, "%.*s", (int)cg[3].len, cg[3].p);
-            snprintf(last, sizeof last, "%.*s", (int)cg[2].len, cg[2].p);
-            snprintf(name, sizeof name, "%s%s%s", first, first[0] ? " " : "", last);
-            snprintf(sex, sizeof sex, "%.*s", (int)cg[1].len, cg[1].p);
-            snprintf(nuance, sizeof nuance, "%.*s", (int)cg[4].len, cg[4].p);
-            int64_t panel = 0;
-            urne_num_parse_count(cg[0].p, cg[0].len, &panel);
-            if (panel > INT32_MAX) panel = 0; /* unknown, as an unreadable one is, never cut to int */
-            size_t idx = urne_round_add_candidate(round, name, nuance[0] ? nuance : "(none)", sex[0] ? sex : NULL,
-                                                  NULL, (int)panel);
-            if (idx == URNE_NONE || urne_round_set_names(round, idx, first, last) != 0) bad = 1;
-        }
-        urne_sheet *s = bad ? NULL : urne_round_add_sheet(round, contest);
-        if (s == NULL) {
-            free(votes);
-            break;
-        }
-        s->line = ln;
-        urne_sheet_set_counts(s, c);
-        memcpy(s->votes, votes, (size_t)groups * sizeof *votes);
-        free(votes);
-        s->key[0] = national;
-        s->label[0] = national_label;
-        s->key[1] = s->code[1] = urne_parse_intern(round, f[0]);
-        s->label[1] = urne_parse_intern(round, f[1]);
-        s->key[2] = round->contests[contest].key;
-        s->code[2] = urne_parse_intern(round, f[2]);
-        s->label[2] = round->contests[contest].label;
+        if (read_circo(round, national, f, n, ln, diags) == ROW_STOP) break;
     }
     free(f);
     if (it.lineno < 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");

@@ -229,102 +229,142 @@ static int meta(urne_span line, const char *key, urne_span *value) {
     return 1;
 }
 
-int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
-    memset(out, 0, sizeof *out);
-    urne_lines it;
-    if (urne_parse_open(buf, len, enc, &it, diags) != 0) return -1;
-    names ns = {calloc(MAX_NAMES, sizeof(char *)), 0, 0};
-    char title[256] = "";
-    int64_t seats = 0;
-    build bd = {&ns, malloc(MAX_NAMES * sizeof(uint16_t)), malloc(MAX_NAMES), 0, diags};
+/* What the file says before its ballots are read (pass 1), and the room a ballot
+ * line is placed in (pass 2). */
+typedef struct text_file {
+    names ns;
+    build bd;
+    colleges *cs;
+    char title[256];
+    int64_t seats;
+} text_file;
+
+/* "# candidates: A, B, C": each name not seen yet. 0, or -1 when out of memory. */
+static int read_candidates(names *ns, urne_span value) {
+    const char *p = value.p, *end = value.p + value.len;
+    while (p < end) {
+        const char *q = memchr(p, ',', (size_t)(end - p));
+        if (q == NULL) q = end;
+        urne_span name = trimmed(p, q);
+        if (name.len && find_name(ns, name) < 0 && add_name(ns, name) != 0) return -1;
+        p = q + 1;
+    }
+    ns->declared = 1;
+    return 0;
+}
+
+/* "# college: NAME; weight N" */
+static void read_college(colleges *cs, urne_span value, long ln, urne_diags *diags) {
+    const char *semi = memchr(value.p, ';', value.len);
+    urne_span name = trimmed(value.p, semi ? semi : value.p + value.len), w = {"", 0, 0};
+    if (semi) w = trimmed(semi + 1, value.p + value.len);
+    int64_t weight = 0;
+    if (name.len == 0 || w.len < 7 || strncasecmp(w.p, "weight ", 7) != 0 ||
+        urne_num_parse_count(w.p + 7, w.len - 7, &weight) != URNE_NUM_OK || weight <= 0 || cs->n == MAX_COLLEGES) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", RULE_TEXT,
+                       "a college line reads '# college: NAME; weight N' with N a whole number > 0");
+        return;
+    }
+    snprintf(cs->name[cs->n], sizeof cs->name[0], "%.*s", (int)name.len, name.p);
+    cs->weight[cs->n++] = weight;
+}
+
+/* A ballot line in pass 1: its college and count are checked (and reported), its
+ * names collected when no candidates are declared, its count added to its
+ * college's voters. */
+static void scan_ballot(text_file *tf, urne_span line, long ln, urne_diags *diags) {
+    colleges *cs = tf->cs;
+    int64_t count;
+    urne_span rest;
+    long college;
+    if (split_college(&line, cs, &college, ln, diags) != 0) return;
+    if (cs->n > 0 && college < 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "college", RULE_TEXT,
+                       "colleges are declared: every ballot line starts with its [college]");
+        return;
+    }
+    if (split_count(line, &count, &rest, ln, diags) != 0) return;
+    walk(rest, ln, NULL, collect, &tf->ns);
+    /* both at most the bound: their sum fits, and is checked against it */
+    if (college >= 0 && (cs->voters[college] += count) > URNE_BALLOTS_WEIGHT_MAX) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "count", URNE_RULE_WEIGHT_BOUND,
+                       "the college's voters add up to more than %lld", (long long)URNE_BALLOTS_WEIGHT_MAX);
+        cs->voters[college] = 1; /* reported once; the file is rejected */
+    }
+}
+
+/* Pass 1: the metadata, the colleges and the candidates' names. 0, or -1 when out of
+ * memory; errors in the file go to diags. */
+static int read_header(text_file *tf, urne_lines *it, urne_diags *diags) {
     urne_span line, value;
-    int rc = -1;
-    colleges *cs = calloc(1, sizeof *cs);
-    if (!ns.items || !bd.prefs || !bd.tied || !cs) goto oom;
-    /* Pass 1: metadata and names. */
-    while (urne_lines_next(&it, &line)) {
+    while (urne_lines_next(it, &line)) {
         if (meta(line, "title", &value)) {
-            snprintf(title, sizeof title, "%.*s", (int)value.len, value.p);
+            snprintf(tf->title, sizeof tf->title, "%.*s", (int)value.len, value.p);
         } else if (meta(line, "seats", &value)) {
-            if (urne_num_parse_count(value.p, value.len, &seats) != URNE_NUM_OK || seats < 1)
-                urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "seats", RULE_TEXT, "seats is a whole number >= 1");
+            if (urne_num_parse_count(value.p, value.len, &tf->seats) != URNE_NUM_OK || tf->seats < 1)
+                urne_diags_add(diags, URNE_DIAG_ERROR, it->lineno, "seats", RULE_TEXT, "seats is a whole number >= 1");
         } else if (meta(line, "candidates", &value)) {
-            const char *p = value.p, *end = value.p + value.len;
-            while (p < end) {
-                const char *q = memchr(p, ',', (size_t)(end - p));
-                if (q == NULL) q = end;
-                urne_span name = trimmed(p, q);
-                if (name.len && find_name(&ns, name) < 0 && add_name(&ns, name) != 0) goto oom;
-                p = q + 1;
-            }
-            ns.declared = 1;
+            if (read_candidates(&tf->ns, value) != 0) return -1;
         } else if (meta(line, "college", &value)) {
-            const char *semi = memchr(value.p, ';', value.len);
-            urne_span name = trimmed(value.p, semi ? semi : value.p + value.len), w = {"", 0, 0};
-            if (semi) w = trimmed(semi + 1, value.p + value.len);
-            int64_t weight = 0;
-            if (name.len == 0 || w.len < 7 || strncasecmp(w.p, "weight ", 7) != 0 ||
-                urne_num_parse_count(w.p + 7, w.len - 7, &weight) != URNE_NUM_OK || weight <= 0 || cs->n == MAX_COLLEGES) {
-                urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "college", RULE_TEXT,
-                               "a college line reads '# college: NAME; weight N' with N a whole number > 0");
-                continue;
-            }
-            snprintf(cs->name[cs->n], sizeof cs->name[0], "%.*s", (int)name.len, name.p);
-            cs->weight[cs->n++] = weight;
+            read_college(tf->cs, value, it->lineno, diags);
         } else if (!urne_span_blank(line) && line.p[0] != '#') {
-            int64_t count;
-            urne_span rest;
-            long college;
-            if (split_college(&line, cs, &college, it.lineno, diags) != 0) continue;
-            if (cs->n > 0 && college < 0) {
-                urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "college", RULE_TEXT,
-                               "colleges are declared: every ballot line starts with its [college]");
-                continue;
-            }
-            if (split_count(line, &count, &rest, it.lineno, diags) == 0) {
-                walk(rest, it.lineno, NULL, collect, &ns);
-                /* both at most the bound: their sum fits, and is checked against it */
-                if (college >= 0 && (cs->voters[college] += count) > URNE_BALLOTS_WEIGHT_MAX) {
-                    urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "count", URNE_RULE_WEIGHT_BOUND,
-                                   "the college's voters add up to more than %lld", (long long)URNE_BALLOTS_WEIGHT_MAX);
-                    cs->voters[college] = 1; /* reported once; the file is rejected */
-                }
-            }
+            scan_ballot(tf, line, it->lineno, diags);
         }
     }
-    if (cs->n > 0 && college_factors(cs) != 0)
+    if (tf->cs->n > 0 && college_factors(tf->cs) != 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, "college", "exact-arithmetic",
                        "the colleges' sizes are too large to weigh their ballots exactly");
-    if (ns.n == 0) {
-        if (diags->errors == 0)
-            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no candidate and no ballot in the file");
-        goto done;
-    }
-    if (urne_ballots_init(out, ns.n, (const char *const *)ns.items) != 0) goto oom;
-    if (title[0] && urne_ballots_title(out, title) != 0) goto oom;
-    out->seats = (size_t)seats;
-    /* Pass 2: the ballots. */
-    urne_lines_rewind(&it);
-    while (urne_lines_next(&it, &line)) {
+    return 0;
+}
+
+/* Pass 2: every ballot line into out, weighted by its college. 0, or -1 when out of
+ * memory; errors in the file go to diags. */
+static int read_ballots(text_file *tf, urne_lines *it, urne_ballots *out, urne_diags *diags) {
+    const colleges *cs = tf->cs;
+    urne_span line;
+    urne_lines_rewind(it);
+    while (urne_lines_next(it, &line)) {
         if (urne_span_blank(line) || line.p[0] == '#') continue;
         int64_t count, weight;
         urne_span rest;
         long college;
         /* the line's college and count were reported in pass 1 when wrong */
-        if (split_college(&line, cs, &college, it.lineno, NULL) != 0 || (cs->n > 0 && college < 0)) continue;
-        if (split_count(line, &count, &rest, it.lineno, NULL) != 0) continue;
-        bd.n = 0;
-        if (walk(rest, it.lineno, diags, place, &bd) != 0) continue;
+        if (split_college(&line, cs, &college, it->lineno, NULL) != 0 || (cs->n > 0 && college < 0)) continue;
+        if (split_count(line, &count, &rest, it->lineno, NULL) != 0) continue;
+        tf->bd.n = 0;
+        if (walk(rest, it->lineno, diags, place, &tf->bd) != 0) continue;
         if (college >= 0 && __builtin_mul_overflow(count, cs->factor[college], &weight)) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, it.lineno, "college", "exact-arithmetic",
+            urne_diags_add(diags, URNE_DIAG_ERROR, it->lineno, "college", "exact-arithmetic",
                            "the college's weighting overflows");
             continue;
         }
-        if (urne_parse_add_ballot(out, college >= 0 ? weight : count, bd.prefs, bd.tied, bd.n, it.lineno,
-                                  college >= 0 ? "weight" : "count", diags) != 0)
-            goto oom;
+        if (urne_parse_add_ballot(out, college >= 0 ? weight : count, tf->bd.prefs, tf->bd.tied, tf->bd.n,
+                                  it->lineno, college >= 0 ? "weight" : "count", diags) != 0)
+            return -1;
         out->voters += count; /* each count is at most its weight (factors are >= 1): within the bound */
     }
+    return 0;
+}
+
+int urne_io_parse_text_ballots(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
+    memset(out, 0, sizeof *out);
+    urne_lines it;
+    if (urne_parse_open(buf, len, enc, &it, diags) != 0) return -1;
+    text_file tf = {.ns = {calloc(MAX_NAMES, sizeof(char *)), 0, 0}};
+    tf.bd = (build){&tf.ns, malloc(MAX_NAMES * sizeof(uint16_t)), malloc(MAX_NAMES), 0, diags};
+    tf.cs = calloc(1, sizeof *tf.cs);
+    int rc = -1;
+    if (!tf.ns.items || !tf.bd.prefs || !tf.bd.tied || !tf.cs) goto oom;
+    if (read_header(&tf, &it, diags) != 0) goto oom;
+    if (tf.ns.n == 0) {
+        if (diags->errors == 0)
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no candidate and no ballot in the file");
+        goto done;
+    }
+    if (urne_ballots_init(out, tf.ns.n, (const char *const *)tf.ns.items) != 0) goto oom;
+    if (tf.title[0] && urne_ballots_title(out, tf.title) != 0) goto oom;
+    out->seats = (size_t)tf.seats;
+    if (read_ballots(&tf, &it, out, diags) != 0) goto oom;
     if (diags->errors == 0 && out->total == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no ballot in the file");
     rc = diags->errors ? -1 : 0;
@@ -335,10 +375,10 @@ oom:
     urne_ballots_free(out);
 done:
     urne_lines_free(&it);
-    for (size_t i = 0; ns.items && i < ns.n; i++) free(ns.items[i]);
-    free(ns.items);
-    free(bd.prefs);
-    free(bd.tied);
-    free(cs);
+    for (size_t i = 0; tf.ns.items && i < tf.ns.n; i++) free(tf.ns.items[i]);
+    free(tf.ns.items);
+    free(tf.bd.prefs);
+    free(tf.bd.tied);
+    free(tf.cs);
     return rc;
 }

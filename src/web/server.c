@@ -300,115 +300,146 @@ static void say_serving(const urne_serve_options *opt, const urne_server *srv, u
 /* The application's change hook: every committed change drops the cache. */
 static void cache_changed(void *ctx) { urne_cache_clear(ctx); }
 
-int urne_web_serve(const urne_serve_options *opt) {
+/* Everything urne_web_serve sets up, so that one function (serve_close) takes down
+ * whatever was set up, after a failed step as after SIGTERM: what was not set up
+ * is NULL or 0. */
+typedef struct serving {
+    urne_server srv;          /* the daemon's threads and the app's hook hold its address */
+    urne_store *store;
+    struct MHD_Daemon *daemon;
+    int app_open;             /* urne_app_open succeeded (it closes the app itself when it fails) */
+    sigset_t sigs;            /* SIGTERM and SIGINT: blocked, waited for by sigwait */
+    unsigned max_conn, timeout, threads;
+    size_t cache_bytes;
+} serving;
+
+/* The listening address and the trusted proxies, checked before anything starts:
+ * 0, or the exit status (2: a usage error; 1: out of memory), said on standard
+ * error. */
+static int serve_check(const urne_serve_options *opt, struct sockaddr_in *sa, urne_proxies **proxies) {
     char err[600];
-    struct sockaddr_in sa;
-    if (parse_listen(opt->listen, &sa, err, sizeof err) < 0) {
+    if (parse_listen(opt->listen, sa, err, sizeof err) < 0) {
         fprintf(stderr, "urne serve: %s\n", err);
         return 2;
     }
     size_t bad;
-    urne_proxies *proxies = urne_proxies_new(opt->trusted_proxies, opt->ntrusted_proxies, &bad);
-    if (proxies == NULL && bad == opt->ntrusted_proxies) {
+    *proxies = urne_proxies_new(opt->trusted_proxies, opt->ntrusted_proxies, &bad);
+    if (*proxies == NULL && bad == opt->ntrusted_proxies) {
         fprintf(stderr, "urne serve: out of memory\n");
         return 1;
     }
-    if (proxies == NULL) {
+    if (*proxies == NULL) {
         fprintf(stderr, "urne serve: --trusted-proxy %s: expected an IPv4 or IPv6 address, or ADDRESS/BITS\n",
                 opt->trusted_proxies[bad]);
         return 2;
     }
+    return 0;
+}
 
-    /* Connections: the file limit decides how many can be open at once. */
-    unsigned max_conn = connection_limit(opt->max_connections);
-    unsigned timeout = opt->connection_timeout ? opt->connection_timeout : URNE_SERVE_TIMEOUT;
-    size_t cache_bytes = opt->cache_bytes == (size_t)-1 ? (size_t)URNE_SERVE_CACHE_MIB << 20 : opt->cache_bytes;
-    int conns_ready = urne_conns_init(opt->max_per_address, max_conn);
-
+/* Libraries, the store, the elections it holds, the cache, the access log. 0, or -1
+ * (said on standard error); serve_close takes down what was opened. */
+static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready) {
+    char err[600];
     if (sodium_init() < 0) {
         fprintf(stderr, "urne serve: libsodium could not start\n");
-        urne_proxies_free(proxies);
-        return 1;
+        return -1;
     }
     if (urne_mhd_open(&urne_server_mhd, err, sizeof err) != 0) {
         fprintf(stderr, "urne serve: %s\n", err);
-        urne_proxies_free(proxies);
-        return 1;
+        return -1;
     }
-    urne_server srv = {0};
-    pthread_mutex_init(&srv.log_lock, NULL);
-    srv.secure_cookies = opt->secure_cookies;
-    srv.proxies = proxies;
-    urne_store *store = urne_store_open(opt->db, err, sizeof err);
-    if (store == NULL) {
+    s->store = urne_store_open(opt->db, err, sizeof err);
+    if (s->store == NULL) {
         fprintf(stderr, "urne serve: %s\n", err);
-        urne_proxies_free(proxies);
-        return 1;
+        return -1;
     }
-    srv.cache = urne_cache_new(cache_bytes);
-    srv.throttle = urne_throttle_new();
-    if (srv.cache == NULL || srv.throttle == NULL || conns_ready < 0) {
+    s->srv.cache = urne_cache_new(s->cache_bytes);
+    s->srv.throttle = urne_throttle_new();
+    if (s->srv.cache == NULL || s->srv.throttle == NULL || conns_ready < 0) {
         fprintf(stderr, "urne serve: out of memory\n");
-        urne_store_close(store);
-        return 1;
+        return -1;
     }
-    if (urne_app_open(&srv.app, store, err, sizeof err) < 0) {
+    if (urne_app_open(&s->srv.app, s->store, err, sizeof err) < 0) {
         fprintf(stderr, "urne serve: %s: %s\n", opt->db, err);
-        urne_store_close(store);
-        return 1;
+        return -1;
     }
-    srv.app.changed = cache_changed;
-    srv.app.changed_ctx = &srv;
-    if (open_access_log(opt->access_log, &srv.access_log) < 0) {
-        urne_app_close(&srv.app);
-        urne_store_close(store);
-        return 1;
-    }
+    s->app_open = 1;
+    s->srv.app.changed = cache_changed;
+    s->srv.app.changed_ctx = &s->srv;
+    return open_access_log(opt->access_log, &s->srv.access_log);
+}
 
-    /* The threads libmicrohttpd starts inherit this mask: signals reach sigwait only. */
-    sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+/* The header deadline's watchdog and libmicrohttpd's threads, with SIGTERM and
+ * SIGINT blocked first so that every thread inherits the mask and the signals
+ * reach sigwait only. 0, or -1 (said on standard error). */
+static int serve_start(serving *s, const urne_serve_options *opt, struct sockaddr_in *sa) {
+    sigemptyset(&s->sigs);
+    sigaddset(&s->sigs, SIGTERM);
+    sigaddset(&s->sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &s->sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = opt->threads ? opt->threads : (unsigned)(cores > 0 ? cores : 2);
-    srv.deadlines = urne_deadlines_start(timeout); /* headers within the same time as idleness */
-    if (srv.deadlines == NULL) {
+    s->threads = opt->threads ? opt->threads : (unsigned)(cores > 0 ? cores : 2);
+    s->srv.deadlines = urne_deadlines_start(s->timeout); /* headers within the same time as idleness */
+    if (s->srv.deadlines == NULL) {
         fprintf(stderr, "urne serve: cannot start the header deadline's watchdog\n");
-        urne_app_close(&srv.app);
-        urne_store_close(store);
-        return 1;
+        return -1;
     }
-    struct MHD_Daemon *d = start_daemon(&srv, &sa, threads, timeout, max_conn);
-    if (d == NULL) {
+    s->daemon = start_daemon(&s->srv, sa, s->threads, s->timeout, s->max_conn);
+    if (s->daemon == NULL) {
         fprintf(stderr, "urne serve: cannot listen on %s (in use, or not an address of this machine)\n",
                 opt->listen);
-        urne_deadlines_stop(srv.deadlines);
-        urne_app_close(&srv.app);
-        urne_store_close(store);
+        return -1;
+    }
+    return 0;
+}
+
+/* Stop and free what serve_open and serve_start set up, in the order that lets
+ * requests in flight finish first: the daemon, then what its threads used. */
+static void serve_close(serving *s) {
+    if (s->daemon) urne_server_mhd.stop_daemon(s->daemon);
+    urne_deadlines_stop(s->srv.deadlines);
+    if (s->srv.cache) urne_cache_clear(&s->srv);
+    urne_mhd_close(&urne_server_mhd); /* also when it was never opened */
+    if (s->app_open) urne_app_close(&s->srv.app);
+    urne_store_close(s->store);
+    if (s->srv.access_log && s->srv.access_log != stderr) fclose(s->srv.access_log);
+    urne_cache_free(s->srv.cache);
+    urne_throttle_free(s->srv.throttle);
+    urne_proxies_free(s->srv.proxies);
+    urne_conns_free();
+    pthread_mutex_destroy(&s->srv.log_lock);
+}
+
+int urne_web_serve(const urne_serve_options *opt) {
+    struct sockaddr_in sa;
+    urne_proxies *proxies;
+    int rc = serve_check(opt, &sa, &proxies);
+    if (rc != 0) return rc;
+
+    serving s = {0};
+    pthread_mutex_init(&s.srv.log_lock, NULL);
+    s.srv.secure_cookies = opt->secure_cookies;
+    s.srv.proxies = proxies;
+    /* Connections: the file limit decides how many can be open at once. */
+    s.max_conn = connection_limit(opt->max_connections);
+    s.timeout = opt->connection_timeout ? opt->connection_timeout : URNE_SERVE_TIMEOUT;
+    s.cache_bytes = opt->cache_bytes == (size_t)-1 ? (size_t)URNE_SERVE_CACHE_MIB << 20 : opt->cache_bytes;
+    int conns_ready = urne_conns_init(opt->max_per_address, s.max_conn);
+    if (serve_open(&s, opt, conns_ready) < 0 || serve_start(&s, opt, &sa) < 0) {
+        serve_close(&s);
         return 1;
     }
-    say_serving(opt, &srv, threads, max_conn, timeout, cache_bytes);
+
+    say_serving(opt, &s.srv, s.threads, s.max_conn, s.timeout, s.cache_bytes);
     int sig = 0;
-    sigwait(&sigs, &sig);
+    sigwait(&s.sigs, &sig);
     if (!opt->quiet) {
         printf("urne: %s received, finishing the requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         fflush(stdout);
     }
-    urne_server_mhd.stop_daemon(d);
-    urne_deadlines_stop(srv.deadlines);
-    urne_cache_clear(&srv);
-    urne_mhd_close(&urne_server_mhd);
-    urne_app_close(&srv.app);
-    urne_store_close(store);
-    if (srv.access_log && srv.access_log != stderr) fclose(srv.access_log);
-    urne_cache_free(srv.cache);
-    urne_throttle_free(srv.throttle);
-    urne_proxies_free(proxies);
-    urne_conns_free();
+    serve_close(&s);
     if (!opt->quiet) printf("urne: stopped cleanly\n");
     return 0;
 }
