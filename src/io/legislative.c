@@ -52,8 +52,8 @@ static int read_counts(const urne_span *f, long base, long line, int64_t out[5],
  * circonscription row has its number and its name. */
 static int is_summary_row(const urne_span *f, long n) {
     int64_t v;
-    return n > 4 && urne_num_parse_count(f[2].p, f[2].len, &v) == URNE_NUM_OK &&
-           urne_num_parse_count(f[3].p, f[3].len, &v) == URNE_NUM_OK;
+    return n > 4 && urne_num_parse_grouped(f[2].p, f[2].len, &v) == URNE_NUM_OK &&
+           urne_num_parse_grouped(f[3].p, f[3].len, &v) == URNE_NUM_OK;
 }
 
 /* Count the groups of `width` after `fixed` fields; -1 with an error if the row is malformed. */

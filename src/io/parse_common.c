@@ -3,12 +3,35 @@
  */
 #include "parse_common.h"
 
+#include <stdio.h>
 #include <string.h>
 
+/* "write 1234 or 1 234": the count as its digits say, plain and grouped by three. */
+static void grouping_advice(urne_span s, char *out, size_t size) {
+    char digits[64], groups[96], grouped[96];
+    urne_num_grouping_parts(s.p, s.len, digits, sizeof digits, groups, sizeof groups);
+    size_t n = strlen(digits), j = 0;
+    for (size_t i = 0; i < n && j + 2 < sizeof grouped; i++) {
+        if (i > 0 && (n - i) % 3 == 0) grouped[j++] = ' ';
+        grouped[j++] = digits[i];
+    }
+    grouped[j] = 0;
+    snprintf(out, size,
+             "groups its digits %s, but a thousands separator (a space or a no-break space) must leave groups of "
+             "exactly 3 digits after the first; write %s or %s",
+             groups, digits, grouped);
+}
+
 int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags) {
-    urne_num_status st = urne_num_parse_count(s.p, s.len, out);
+    urne_num_status st = urne_num_parse_grouped(s.p, s.len, out);
     if (st == URNE_NUM_OK) return 0;
     int shown = (int)(s.len > 40 ? 40 : s.len);
+    if (st == URNE_NUM_GROUPING) {
+        char advice[400];
+        grouping_advice(s, advice, sizeof advice);
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_COUNT_FORMAT, "'%.*s' %s", shown, s.p, advice);
+        return -1;
+    }
     if (st == URNE_NUM_OVERFLOW) { /* beyond int64: refused here, never wrapped */
         urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_COUNT_BOUND,
                        "'%.*s' is too large: it does not fit in a 64-bit count (at most %lld)", shown, s.p,
@@ -24,11 +47,11 @@ int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, ur
 
 int urne_parse_weight(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags) {
     int64_t v = 0;
-    urne_num_status st = urne_num_parse_count(s.p, s.len, &v);
+    urne_num_status st = urne_num_parse_grouped(s.p, s.len, &v);
     int shown = (int)(s.len > 40 ? 40 : s.len);
     while (shown > 0 && (s.p[0] == ' ' || s.p[0] == '\t')) s.p++, s.len--, shown--; /* quoted as written, unpadded */
     while (shown > 0 && (s.p[shown - 1] == ' ' || s.p[shown - 1] == '\t')) shown--;
-    if (st == URNE_NUM_EMPTY || st == URNE_NUM_INVALID) return -2;
+    if (st == URNE_NUM_EMPTY || st == URNE_NUM_INVALID || st == URNE_NUM_GROUPING) return -2;
     if (st == URNE_NUM_NEGATIVE || (st == URNE_NUM_OK && v < 1)) {
         if (diags)
             urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_POSITIVE_WEIGHT,

@@ -18,11 +18,13 @@
 /* At most this many fields on one line. */
 #define URNE_MAX_FIELDS 1024
 
-/* Parse a count; on failure add an error naming `field` at `line`, return -1. */
+/* Parse a count, plain or grouped by thousands ("1 210", with a space or a no-break
+ * space: urne_num_parse_grouped); on failure add an error naming `field` at `line`
+ * and saying what to write instead, return -1. */
 int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags);
 
 /* Parse a ballot's weight (a count of voters): a whole number from 1 to
- * URNE_BALLOTS_WEIGHT_MAX. Returns 0 with *out set; -1 after adding an error naming
+ * URNE_BALLOTS_WEIGHT_MAX, plain or grouped by thousands. Returns 0 with *out set; -1 after adding an error naming
  * `field` at `line` (negative or zero: rule positive-weight; too large, even beyond
  * int64: rule count-bound); -2 when `s` is not a number at all, reported by nobody,
  * since each format says what its lines look like. With `diags` NULL nothing is

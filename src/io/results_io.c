@@ -51,8 +51,8 @@ static urne_results_format guess_from_line(urne_lines *it) {
     /* No header: a legislative file starts with a département code, a name, then a
      * circonscription number and name and counts (or, for the per-département summary,
      * counts right away). */
-    if (n > 4 && (urne_num_parse_count(f[4].p, f[4].len, &v) == URNE_NUM_OK ||
-                  urne_num_parse_count(f[2].p, f[2].len, &v) == URNE_NUM_OK))
+    if (n > 4 && (urne_num_parse_grouped(f[4].p, f[4].len, &v) == URNE_NUM_OK ||
+                  urne_num_parse_grouped(f[2].p, f[2].len, &v) == URNE_NUM_OK))
         return URNE_FMT_LEGISLATIVE;
     return URNE_FMT_NATIVE;
 }

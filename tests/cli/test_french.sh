@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# What French spreadsheets write, read as written: counts grouped by thousands (a space,
+# U+00A0 or U+202F between groups), ';' separators. Every file of tests/cli/french is
+# counted, and gives the very figures of the same file with its separators taken out.
+# Refusals, with their exact messages, are in tests/bad and tests/bad-ballots.
+set -u
+urne=$(realpath "$1")
+src=$2
+fr=$src/tests/cli/french
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+
+# plain IN OUT : IN with its thousands separators between digits taken out (UTF-8 or latin-1)
+plain() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+b = open(sys.argv[1], 'rb').read()
+b = re.sub(rb'(?<=[0-9])(?: |\xc2\xa0|\xe2\x80\xaf|\xa0)(?=[0-9]{3})', b'', b)
+open(sys.argv[2], 'wb').write(b)
+PY
+}
+
+# same_json FILE ARGS... : FILE and its plain copy give the same JSON but for 'source'
+same_json() {
+  local f=$1; shift
+  plain "$f" "$tmp/plain.${f##*.}"
+  if cmp -s "$f" "$tmp/plain.${f##*.}"; then ko "$f has no thousands separator to test"; return; fi
+  "$urne" results tally "$f" --json "$@" >"$tmp/a.json" 2>"$tmp/err" || { ko "$f rejected: $(head -2 "$tmp/err")"; return; }
+  "$urne" results tally "$tmp/plain.${f##*.}" --json "$@" >"$tmp/b.json" 2>/dev/null
+  if python3 -c "
+import json,sys
+a,b=(json.load(open(p)) for p in sys.argv[1:])
+for d in (a,b): d.pop('source',None)
+sys.exit(a!=b)" "$tmp/a.json" "$tmp/b.json"; then ok; else ko "$f: grouped and plain figures differ"; fi
+}
+
+# Counts grouped by thousands, in each results format.
+same_json "$fr/native-thousands.csv" --level bureau
+same_json "$fr/ministry-thousands.txt" --level bureau
+same_json "$fr/legislative-thousands.csv" --level circonscription
+expect_rc 0 results tally "$fr/native-thousands.csv" --level commune --json
+json "[(u['label'], u['inscrits'], u['votants'], u['exprimes']) for u in d['units']]" \
+     "[('Montval', 4554, 3676, 3619), ('Ribes', 875, 640, 630)]"
+json "[(c['name'], c['voix']) for c in d['units'][0]['candidates']]" "[('Claire DUVAL', 1913), ('Marc PEYRON', 1706)]"
+expect_rc 0 results tally "$fr/ministry-thousands.txt" --json
+json "d['units'][0]['inscrits'], d['units'][0]['abstentions']" "(1259, 1029)"
+expect_rc 0 results tally "$fr/legislative-thousands.csv" --json
+json "d['units'][0]['inscrits'], d['units'][0]['exprimes'], d['units'][0]['candidates'][0]['voix']" "(82694, 39931, 13534)"
+
+# A CSV of approvals whose count column is grouped.
+expect_rc 0 count --method approval "$fr/approval-thousands.csv" --json
+json "d['ballots'], d['winners']" "(2234, ['Alice'])"
+
+summary "cli french"
