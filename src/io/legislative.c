@@ -96,7 +96,7 @@ urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encodin
     urne_lines_init_encoded(&it, text, len, enc);
     while (urne_lines_next(&it, &line)) {
         long ln = it.lineno;
-        if (urne_span_blank(line)) continue;
+        if (urne_span_blank(line) || urne_span_only_separators(line, ';')) continue; /* empty rows */
         long n = urne_fields_split(line, ';', f, URNE_MAX_FIELDS);
         if (n < 0) {
             urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
@@ -189,12 +189,18 @@ int urne_io_stated_parse(const char *buf, size_t len, urne_encoding enc, urne_ta
     out->level = 1;
     size_t skip;
     urne_encoding used;
-    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
+    char *owned;
+    if (urne_parse_prepare(buf, len, &enc, &owned, &buf, &len, diags) != 0) return -1;
+    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) {
+        free(owned);
+        return -1;
+    }
     urne_span *f = malloc(URNE_MAX_FIELDS * sizeof *f);
     size_t cap = 128;
     out->units = malloc(cap * sizeof *out->units);
     if (f == NULL || out->units == NULL) {
         free(f);
+        free(owned);
         urne_tally_free(out);
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
         return -1;
@@ -204,7 +210,7 @@ int urne_io_stated_parse(const char *buf, size_t len, urne_encoding enc, urne_ta
     urne_lines_init_encoded(&it, buf + skip, len - skip, used);
     while (urne_lines_next(&it, &line)) {
         long ln = it.lineno;
-        if (urne_span_blank(line)) continue;
+        if (urne_span_blank(line) || urne_span_only_separators(line, ';')) continue; /* empty rows */
         long n = urne_fields_split(line, ';', f, URNE_MAX_FIELDS);
         if (n > 0 && ln == 1 && is_header(f[0])) continue;
         if (n < DEPT_FIXED || n > URNE_MAX_FIELDS) {
@@ -248,6 +254,7 @@ int urne_io_stated_parse(const char *buf, size_t len, urne_encoding enc, urne_ta
     free(f);
     if (it.lineno < 0) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
     urne_lines_free(&it);
+    free(owned); /* the units keep copies (urne_span_dup) */
     if (diags->errors == 0 && out->nunits == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file has no département row");
     if (diags->errors > 0) {

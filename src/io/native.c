@@ -11,8 +11,9 @@
  *   Villeurbanne,1,1040,372,3,2,367,151,216
  *
  * Lines starting with '#' are metadata when they read "# key: value" with a known key
- * (election, round, rules, blank, set, levels, candidate, college), comments otherwise. The
- * separator is ',' or ';' (whichever the header uses). Columns are found by name:
+ * (election, round, rules, blank, set, levels, candidate, college), comments otherwise;
+ * the empty cells a spreadsheet pads them with (";;;") are dropped. The separator is
+ * ',', ';' or a tab (whichever the header uses most); a row of empty cells is skipped. Columns are found by name:
  * one per level (a level without a column is a single unit), inscrits, votants,
  * blancs, nuls, optionally exprimes and college, and every other column is a
  * candidate. A row whose figures are all empty (but inscrits, which may be known
@@ -157,6 +158,7 @@ static int meta_declare(urne_span val, long ln, meta *m, urne_diags *diags) {
 
 /* Handle one "# key: value" line. Returns -1 on a malformed known key. */
 static int read_meta(urne_span line, long ln, meta *m, urne_round *round, urne_diags *diags) {
+    line = urne_span_trim_padding(line); /* "# levels: commune, bureau;;;;" as a spreadsheet saves it */
     urne_span body = trim_span(line.p + 1, line.len - 1);
     const char *colon = memchr(body.p, ':', body.len);
     if (colon == NULL) return 0;
@@ -316,9 +318,9 @@ static int header_complete(native *nt, long ln, urne_diags *diags) {
  * give up (errors added, or none when out of memory). */
 static int read_header(native *nt, urne_span line, long ln, urne_diags *diags) {
     meta *m = &nt->m;
-    size_t semis = 0, commas = 0;
-    for (size_t i = 0; i < line.len; i++) semis += line.p[i] == ';', commas += line.p[i] == ',';
-    nt->sep = semis > commas ? ';' : ',';
+    size_t semis = 0, commas = 0, tabs = 0;
+    for (size_t i = 0; i < line.len; i++) semis += line.p[i] == ';', commas += line.p[i] == ',', tabs += line.p[i] == '\t';
+    nt->sep = tabs > semis && tabs > commas ? '\t' : semis > commas ? ';' : ',';
     nt->ncols = urne_fields_split(line, nt->sep, nt->f, URNE_MAX_FIELDS);
     nt->header_line = ln;
     if (nt->ncols < 0 || nt->ncols > URNE_MAX_FIELDS) {
@@ -509,6 +511,7 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc
             have_header = 1;
             continue;
         }
+        if (urne_span_only_separators(line, nt.sep)) continue; /* an empty row of the spreadsheet */
         if (read_row(&nt, line, ln, diags) != 0) goto fail;
     }
     if (it.lineno < 0) goto fail;

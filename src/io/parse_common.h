@@ -51,6 +51,17 @@ urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, const char *
  * the error in diags (then `it` needs no freeing). */
 int urne_parse_open(const char *buf, size_t len, urne_encoding enc, urne_lines *it, urne_diags *diags);
 
+/* What a results reader does first with a file's bytes, for the files spreadsheets
+ * save: text in UTF-16 with its byte-order mark (Excel's "Texte Unicode") converted to
+ * UTF-8 (then *enc is URNE_ENC_UTF8), and a table whose first row (the first line
+ * neither blank nor '#') is separated by tabs rewritten with ';' (a cell holding ';'
+ * put in double quotes; '#' lines keep their text, tabs turned to ';'), so that
+ * every reader of ';' files reads it, line for line. The text to read is
+ * *text[0..*text_len): buf itself, or *owned (malloc'ed; the caller frees it).
+ * 0, or -1 with the error in diags. */
+int urne_parse_prepare(const char *buf, size_t len, urne_encoding *enc, char **owned, const char **text,
+                       size_t *text_len, urne_diags *diags);
+
 /* Intern a span (NULL span pointer -> NULL). */
 const char *urne_parse_intern(urne_round *round, urne_span s);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What French spreadsheets write, read as written: counts grouped by thousands (a space,
-# U+00A0 or U+202F between groups), ';' separators. Every file of tests/cli/french is
+# U+00A0 or U+202F between groups), ';' separators, Excel's "Texte Unicode" (UTF-16 with
+# its mark, tabs), lines padded with empty cells. Every file of tests/cli/french is
 # counted, and gives the very figures of the same file with its separators taken out.
 # Refusals, with their exact messages, are in tests/bad and tests/bad-ballots.
 set -u
@@ -51,5 +52,30 @@ json "d['units'][0]['inscrits'], d['units'][0]['exprimes'], d['units'][0]['candi
 # A CSV of approvals whose count column is grouped.
 expect_rc 0 count --method approval "$fr/approval-thousands.csv" --json
 json "d['ballots'], d['winners']" "(2234, ['Alice'])"
+
+# Saved by Excel as "Texte Unicode": UTF-16 with its mark (both byte orders), tabs, CRLF,
+# '#' lines padded with empty cells, an empty row, a cell holding ';'.
+for f in native-texte-unicode.txt native-texte-unicode-be.txt; do
+  expect_rc 0 results tally "$fr/$f" --level bureau --json
+  json "d['election'], [(u['label'], u['inscrits'], u['votants']) for u in d['units']]" \
+       "('Montval, municipales (Texte Unicode)', [('1', 1210, 1005), ('2', 2340, 1872), ('1', 875, 640)])"
+  expect_rc 0 results tally "$fr/$f" --level commune --json
+  json "[u['label'] for u in d['units']]" "['Montval', 'Saint-Jean; hameau']"
+done
+expect_rc 0 results tally "$fr/ministry-texte-unicode.txt" --json
+json "d['units'][0]['inscrits'], d['units'][0]['exprimes'], d['rules']['preset']" "(1259, 227, 'presidential')"
+json "[(c['name'], c['voix']) for c in d['units'][0]['candidates']][:2]" \
+     "[('Nicolas DUPONT-AIGNAN', 15), ('Marine LE PEN', 75)]"
+# Saved as "Texte (séparateur : tabulation)": Windows-1252, tabs, no quotes.
+expect_rc 0 results tally "$fr/legislative-tabs.txt" --json
+json "d['units'][0]['inscrits'], d['outcomes'][0]['label'], d['units'][0]['candidates'][0]['voix']" \
+     "(82694, 'Ain, 1ère circonscription', 13534)"
+# Saved as French Excel's "CSV UTF-8": the mark, ';', every line padded to the widest.
+expect_rc 0 results tally "$fr/native-excel-semicolon.csv" --json
+json "d['election'], d['units'][0]['inscrits'], [(c['name'], c['group']) for c in d['units'][0]['candidates']]" \
+     "('Montval (CSV UTF-8)', 1210, [('Claire DUVAL', 'DVG'), ('Marc PEYRON', None)])"
+# Ballots: approvals saved as "Texte Unicode" (.txt: the tabs say it is a table).
+expect_rc 0 count --method approval "$fr/approval-texte-unicode.txt" --json
+json "d['title'], d['ballots'], d['winners']" "('Budget participatif', 2050, ['Jardin partagé'])"
 
 summary "cli french"
