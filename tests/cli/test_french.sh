@@ -78,4 +78,16 @@ json "d['election'], d['units'][0]['inscrits'], [(c['name'], c['group']) for c i
 expect_rc 0 count --method approval "$fr/approval-texte-unicode.txt" --json
 json "d['title'], d['ballots'], d['winners']" "('Budget participatif', 2050, ['Jardin partagé'])"
 
+# A level column no one declared: the message says which '# levels:' line to write,
+# and with that line (in place of the file's own) the file is counted.
+bad=$src/tests/bad
+for f in native-level-not-declared.csv native-level-not-declared-candidates-declared.csv; do
+  expect_rc 1 results tally "$bad/$f"
+  advice=$(grep -o "'# levels: [^']*'" "$tmp/err" | head -1 | tr -d "'")
+  if [ -n "$advice" ]; then ok; else ko "$f: no '# levels:' advice in $(cat "$tmp/err")"; fi
+  { echo "$advice"; grep -v '^# levels:' "$bad/$f"; } > "$tmp/fixed.csv"
+  expect_rc 0 results tally "$tmp/fixed.csv" --level commune --json
+  json "d['units'][0]['label'], d['units'][0]['inscrits']" "('Montval', 220)"
+done
+
 summary "cli french"
