@@ -78,6 +78,54 @@ json "d['election'], d['units'][0]['inscrits'], [(c['name'], c['group']) for c i
 expect_rc 0 count --method approval "$fr/approval-texte-unicode.txt" --json
 json "d['title'], d['ballots'], d['winners']" "('Budget participatif', 2050, ['Jardin partagé'])"
 
+# excel FILE OUT ENCODING : FILE (';' separated) as Excel saves it as "Texte Unicode" with
+# French number formats: UTF-16 LE with its mark, tabs, CRLF, whole numbers of 1,000 and
+# more grouped by U+202F.
+excel() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import csv, io, re, sys
+text = open(sys.argv[1], encoding=sys.argv[3], newline='').read()
+out = []
+for row in csv.reader(io.StringIO(text), delimiter=';'):
+    cells = []
+    for c in row:
+        if re.fullmatch(r'[0-9]{4,}', c):
+            c = re.sub(r'(?<=[0-9])(?=(?:[0-9]{3})+$)', '\u202f', c)
+        cells.append('"' + c.replace('"', '""') + '"' if re.search('[\t"\n]', c) else c)
+    out.append('\t'.join(cells))
+open(sys.argv[2], 'wb').write(b'\xff\xfe' + ('\r\n'.join(out) + '\r\n').encode('utf-16-le'))
+PY
+}
+
+# same_as FILE COPY ARGS... : the JSON of FILE and of COPY are the same but for the file names
+same_as() {
+  local a=$1 b=$2; shift 2
+  "$urne" results tally "$a" --json "$@" >"$tmp/a.json" 2>/dev/null
+  "$urne" results tally "$b" --json "$@" >"$tmp/b.json" 2>"$tmp/err" || { ko "$b rejected: $(head -2 "$tmp/err")"; return; }
+  if python3 -c "
+import json,sys
+a,b=(json.load(open(p)) for p in sys.argv[1:])
+for d in (a,b):
+    d.pop('source',None)
+    for w in d.get('warnings', []): w.pop('file', None)
+sys.exit(a!=b or not a['units'])" "$tmp/a.json" "$tmp/b.json"; then ok; else ko "$a and its Excel copy differ"; fi
+}
+
+# The real files, saved by Excel: the same figures, outcomes and discrepancies.
+data=$src/../shared/data
+rhone=$data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
+leg=$data/fr_leg2017_t1_circonscriptions
+excel "$rhone" "$tmp/rhone.txt" latin-1
+same_as "$rhone" "$tmp/rhone.txt" --level commune
+excel "$leg/Legislatives_2017_Resultats_T1_Circonscription.csv" "$tmp/circo.txt" utf-8
+excel "$leg/Legislatives_2017_Resultats_T1_Departement.csv" "$tmp/dept.txt" utf-8
+same_as "$leg/Legislatives_2017_Resultats_T1_Circonscription.csv" "$tmp/circo.txt" --level departement
+same_as "$leg/Legislatives_2017_Resultats_T1_Circonscription.csv" "$tmp/circo.txt" \
+        --compare "$leg/Legislatives_2017_Resultats_T1_Departement.csv"
+expect_rc 0 results tally "$tmp/circo.txt" --compare "$tmp/dept.txt" --json
+json "[(w['field'], w['rule']) for w in d['warnings']]" "[('blancs', 'stated-total'), ('nuls', 'stated-total')]"
+has err "states 8533, the sum of its parts is 8532 (difference +1)"
+
 # A level column no one declared: the message says which '# levels:' line to write,
 # and with that line (in place of the file's own) the file is counted.
 bad=$src/tests/bad
