@@ -249,10 +249,10 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     urne_html_trusted(&b, "</div></div>");
     candidates_table(&b, r, u, basis);
     outcome_box(&b, r, e, u, level, st);
-    urne_html(&b, "<p class=downloads>%s <a href=\"/api/elections/%lld/results.csv?level=%zu\">CSV</a> · "
+    urne_html(&b, "<p class=downloads>%s <a href=\"/api/elections/%lld/results.csv?level=%zu&amp;format=excel&amp;lang=%s\">CSV</a> · "
                         "<a href=\"/api/elections/%lld/results?level=%zu\">JSON</a></p>",
-                    L(r, "Télécharger ce niveau :", "Download this level:"), (long long)id, level, (long long)id,
-                    level);
+                    L(r, "Télécharger ce niveau :", "Download this level:"), (long long)id, level, L(r, "fr", "en"),
+                    (long long)id, level);
     if (level + 1 == rd->nlevels) {
         for (size_t i = 0; i < rd->nsheets; i++)
             if (rd->sheets[i].key[level] == u->first->key[level]) {

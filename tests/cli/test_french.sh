@@ -138,4 +138,23 @@ for f in native-level-not-declared.csv native-level-not-declared-candidates-decl
   json "d['units'][0]['label'], d['units'][0]['inscrits']" "('Montval', 220)"
 done
 
+# --excel: the Ministry's CSV with UTF-8's byte-order mark first; --csv stays as it was.
+expect_rc 0 results tally "$fr/native-thousands.csv" --level bureau --csv
+cp "$tmp/out" "$tmp/plain.csv"
+if [ "$(head -c 3 "$tmp/plain.csv" | od -An -tx1 | tr -d ' ')" != "efbbbf" ]; then ok; else ko "--csv has a BOM"; fi
+expect_rc 0 results tally "$fr/native-thousands.csv" --level bureau --excel --output "$tmp/excel.csv"
+if [ "$(head -c 3 "$tmp/excel.csv" | od -An -tx1 | tr -d ' ')" = "efbbbf" ]; then ok; else ko "--excel has no BOM"; fi
+if [ "$(tail -c +4 "$tmp/excel.csv")" = "$(cat "$tmp/plain.csv")" ]; then ok; else ko "--excel is not --csv after its BOM"; fi
+if [ ! -s "$tmp/out" ]; then ok; else ko "--excel --output wrote to stdout"; fi
+python3 -c "
+import sys
+b = open(sys.argv[1], 'rb').read()
+lines = b[3:].split(b'\r\n')
+assert lines[-1] == b'' and all(b'\n' not in l for l in lines), 'CRLF line ends'
+head, montval = lines[0].decode().split(';'), lines[1].decode().split(';')
+assert head[:3] == ['Code du b.vote', 'Inscrits', 'Abstentions'], head[:3]
+assert dict(zip(head, montval))['% Vot/Ins'] == '83,06', montval
+" "$tmp/excel.csv" && ok || ko "--excel: ';', decimal commas, CRLF"
+expect_rc 2 results tally "$fr/native-thousands.csv" --excel --json; has err "choose --json or --csv (--excel)"
+
 summary "cli french"
