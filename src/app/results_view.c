@@ -161,6 +161,10 @@ urne_anomaly *urne_election_anomalies(const urne_election *e, size_t *n) {
 }
 
 char *urne_election_report(const urne_election *e, size_t level, int csv, size_t *len) {
+    return urne_election_report_csv(e, level, csv ? &(urne_csv_style){0, ','} : NULL, len);
+}
+
+char *urne_election_report_csv(const urne_election *e, size_t level, const urne_csv_style *csv, size_t *len) {
     urne_tally tally;
     urne_outcome *outcomes = NULL;
     urne_diags diags;
@@ -173,7 +177,7 @@ char *urne_election_report(const urne_election *e, size_t level, int csv, size_t
         FILE *f = open_memstream(&text, &size);
         if (f) {
             urne_report rep = {e->round, &e->rules, &tally, outcomes, &diags, e->meta.title};
-            int rc = csv ? urne_io_write_ministry_csv(f, &rep) : urne_io_write_json(f, &rep);
+            int rc = csv ? urne_io_write_ministry_csv_styled(f, &rep, csv) : urne_io_write_json(f, &rep);
             fclose(f);
             if (rc < 0) {
                 free(text);

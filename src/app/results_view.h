@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "../io/results_io.h"
 #include "app.h"
 
 /* Sheets of unit `key` at `level` (every sheet when level is URNE_NONE), counted
@@ -36,6 +37,10 @@ urne_anomaly *urne_election_anomalies(const urne_election *e, size_t *n);
 /* The report as the results engine writes it (JSON, or Ministry CSV when csv),
  * for level; malloc'ed with its length in *len, NULL when it cannot be computed. */
 char *urne_election_report(const urne_election *e, size_t level, int csv, size_t *len);
+
+/* urne_election_report as CSV in `csv`'s style (the BOM, the decimal separator), or
+ * JSON when csv is NULL. */
+char *urne_election_report_csv(const urne_election *e, size_t level, const urne_csv_style *csv, size_t *len);
 
 /* The level a query names (its name or its number; the top level when q is NULL),
  * or URNE_NONE. */

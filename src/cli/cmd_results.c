@@ -37,7 +37,9 @@ static void results_usage(FILE *out) {
             "                      tie=older|report, final-majority=yes|no, blank=recognised|not-recognised\n"
             "  --compare FILE      compare with stated totals (the legislative per-département file)\n"
             "  --json              print JSON instead of a table\n"
-            "  --csv               print CSV in the Ministry's layout\n"
+            "  --csv               print CSV in the Ministry's layout (';', decimal commas, CRLF)\n"
+            "  --excel             the same CSV for a spreadsheet: UTF-8's byte-order mark first,\n"
+            "                      so that Excel reads accents right\n"
             "  --output FILE       write to FILE (whole or not at all) instead of standard output\n"
             "  -h, --help          this help\n\n"
             "Examples:\n"
@@ -56,7 +58,7 @@ typedef struct tally_opts {
     int nsets;
     urne_results_format format;
     urne_encoding encoding;
-    int round, blank, json, csv, check_only;
+    int round, blank, json, csv, excel, check_only;
 } tally_opts;
 
 /* Apply "KEY=VALUE" to rules. */
@@ -79,6 +81,7 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
         {"compare", required_argument, 0, 'c'}, {"json", no_argument, 0, 'j'},
         {"csv", no_argument, 0, 'C'},          {"output", required_argument, 0, 'o'},
         {"set", required_argument, 0, 's'},    {"help", no_argument, 0, 'h'},
+        {"excel", no_argument, 0, 'E'},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -126,6 +129,7 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
         case 'c': o->compare = optarg; break;
         case 'j': o->json = 1; break;
         case 'C': o->csv = 1; break;
+        case 'E': o->csv = o->excel = 1; break;
         case 'o': o->output = optarg; break;
         case 'h': results_usage(stdout); return -1;
         default:
@@ -140,7 +144,7 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
         return URNE_EXIT_USAGE;
     }
     if (o->json && o->csv) {
-        fprintf(stderr, "urne results: choose --json or --csv, not both\n");
+        fprintf(stderr, "urne results: choose --json or --csv (--excel), not both\n");
         return URNE_EXIT_USAGE;
     }
     o->file = argv[optind];
@@ -175,7 +179,8 @@ static int write_report(const tally_opts *o, const urne_report *rep) {
         }
     }
     int rc = o->json ? urne_io_write_json(out, rep)
-                     : (o->csv ? urne_io_write_ministry_csv(out, rep) : urne_io_write_table(out, rep));
+                     : (o->csv ? urne_io_write_ministry_csv_styled(out, rep, &(urne_csv_style){o->excel, ','})
+                               : urne_io_write_table(out, rep));
     if (fflush(out) != 0) rc = -1;
     if (o->output) {
         if (fclose(out) != 0) rc = -1;

@@ -20,12 +20,27 @@ typedef enum {
     URNE_NUM_EMPTY,     /* only blanks */
     URNE_NUM_INVALID,   /* not a whole number */
     URNE_NUM_NEGATIVE,  /* a whole number below zero */
-    URNE_NUM_OVERFLOW   /* does not fit in int64 */
+    URNE_NUM_OVERFLOW,  /* does not fit in int64 */
+    URNE_NUM_GROUPING   /* digits and thousands separators, but not in groups of three */
 } urne_num_status;
 
 /* Parse s[0..len) as a non-negative decimal count, surrounding spaces allowed.
  * On URNE_NUM_OK stores the value in *out; otherwise *out is left unchanged. */
 urne_num_status urne_num_parse_count(const char *s, size_t len, int64_t *out);
+
+/* urne_num_parse_count, also accepting the digits grouped by thousands as French
+ * spreadsheets write them: "1 210", "1 155 604", with a space, a no-break space
+ * (U+00A0) or a narrow no-break space (U+202F, UTF-8 encoded) between groups; the
+ * first group has 1 to 3 digits, every other exactly 3. Digits and separators that
+ * do not group that way ("12 34", "1  210") give URNE_NUM_GROUPING; no-break spaces
+ * around the number are blanks. For counts read from files; the syntax of options
+ * and metadata stays urne_num_parse_count's. */
+urne_num_status urne_num_parse_grouped(const char *s, size_t len, int64_t *out);
+
+/* The digits of a grouped number s[0..len) (its sign and separators dropped) into
+ * out, NUL-terminated; and the size of each group, "2 + 2", into groups. For
+ * messages about URNE_NUM_GROUPING. */
+void urne_num_grouping_parts(const char *s, size_t len, char *digits, size_t dsize, char *groups, size_t gsize);
 
 /* Human name of a parse status, e.g. "is not a whole number". */
 const char *urne_num_status_text(urne_num_status status);

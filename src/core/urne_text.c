@@ -135,10 +135,14 @@ void urne_text_survey_join(urne_text_survey *acc, const urne_text_survey *next, 
 
 int urne_text_decide(const char *buf, size_t len, urne_encoding requested, const urne_text_survey *survey,
                      urne_encoding *used, urne_diags *diags) {
-    (void)len;
     if (survey->nul != SIZE_MAX) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, survey->nul), NULL, "text-file",
-                       "contains a NUL byte: this is not a text file");
+        /* Every other byte NUL from the start: UTF-16 whose mark was lost. */
+        const unsigned char *u = (const unsigned char *)buf;
+        int utf16 = len >= 4 && ((u[0] && !u[1] && u[2] && !u[3]) || (!u[0] && u[1] && !u[2] && u[3]));
+        urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, survey->nul), NULL, "text-file", "%s",
+                       utf16 ? "contains NUL bytes between its characters: it looks like UTF-16 without its "
+                               "byte-order mark; save it again as 'Texte Unicode' (UTF-16 with its mark) or 'CSV UTF-8'"
+                             : "contains a NUL byte: this is not a text file");
         return -1;
     }
     if (requested == URNE_ENC_LATIN1) {
@@ -170,6 +174,74 @@ int urne_text_detect(const char *buf, size_t len, urne_encoding requested, size_
     urne_text_survey survey;
     urne_text_survey_part(buf + *skip, len - *skip, requested != URNE_ENC_LATIN1, &survey);
     return urne_text_decide(buf + *skip, len - *skip, requested, &survey, used, diags);
+}
+
+/* Where the UTF-16 text went wrong: the line of unit `at` (LF units before it). */
+static long utf16_line(const unsigned char *u, size_t at, int le) {
+    long line = 1;
+    for (size_t k = 0; k < at; k++) line += (le ? (u[2 * k] == '\n' && u[2 * k + 1] == 0) : (u[2 * k] == 0 && u[2 * k + 1] == '\n'));
+    return line;
+}
+
+int urne_text_utf16_to_utf8(const char *buf, size_t len, char **out, size_t *out_len, urne_diags *diags) {
+    const unsigned char *u = (const unsigned char *)buf;
+    int le;
+    if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE) le = 1;
+    else if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF) le = 0;
+    else return 0;
+    const char *name = le ? "UTF-16 LE" : "UTF-16 BE";
+    u += 2;
+    size_t n = (len - 2) / 2;
+    if ((len - 2) % 2 != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, utf16_line(u, n, le), NULL, "encoding",
+                       "the file is %s (it starts with that byte-order mark) but ends with half a character, an odd "
+                       "number of bytes: it was cut short; save it again whole",
+                       name);
+        return -1;
+    }
+    unsigned char *o = malloc(3 * n + 1); /* a unit is at most 3 bytes of UTF-8, a pair of units 4 */
+    if (o == NULL) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory converting from %s", name);
+        return -1;
+    }
+    size_t j = 0;
+    for (size_t k = 0; k < n; k++) {
+        unsigned c = le ? (unsigned)u[2 * k] | (unsigned)u[2 * k + 1] << 8 : (unsigned)u[2 * k] << 8 | u[2 * k + 1];
+        if (c >= 0xD800 && c <= 0xDFFF) {
+            unsigned lo = 0;
+            if (c <= 0xDBFF && k + 1 < n)
+                lo = le ? (unsigned)u[2 * k + 2] | (unsigned)u[2 * k + 3] << 8 : (unsigned)u[2 * k + 2] << 8 | u[2 * k + 3];
+            if (c > 0xDBFF || lo < 0xDC00 || lo > 0xDFFF) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, utf16_line(u, k, le), NULL, "encoding",
+                               "invalid %s: the unit 0x%04X is half of a character whose other half is missing "
+                               "(an unpaired surrogate); save the file again from the spreadsheet",
+                               name, c);
+                free(o);
+                return -1;
+            }
+            c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+            k++;
+        }
+        if (c < 0x80) {
+            o[j++] = (unsigned char)c;
+        } else if (c < 0x800) {
+            o[j++] = (unsigned char)(0xC0 | (c >> 6));
+            o[j++] = (unsigned char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            o[j++] = (unsigned char)(0xE0 | (c >> 12));
+            o[j++] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            o[j++] = (unsigned char)(0x80 | (c & 0x3F));
+        } else {
+            o[j++] = (unsigned char)(0xF0 | (c >> 18));
+            o[j++] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+            o[j++] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            o[j++] = (unsigned char)(0x80 | (c & 0x3F));
+        }
+    }
+    o[j] = 0;
+    *out = (char *)o;
+    *out_len = j;
+    return 1;
 }
 
 static size_t latin1_to_utf8(const unsigned char *u, size_t len, unsigned char *out) {
@@ -255,6 +327,8 @@ void urne_lines_free(urne_lines *it) {
     free(it->scratch);
     it->scratch = NULL;
     it->scratch_cap = 0;
+    free(it->owned);
+    it->owned = NULL;
 }
 
 static urne_span trim(const char *p, size_t len) {
@@ -390,7 +464,7 @@ static long split_quoted(urne_span line, char sep, urne_span *fields, size_t max
     for (;;) {
         urne_span f;
         const char *q = p;
-        while (q < end && (*q == ' ' || *q == '\t')) q++;
+        while (q < end && (*q == ' ' || *q == '\t') && *q != sep) q++; /* a tab may be the separator */
         if (q < end && *q == '"') {
             const char *start = ++q;
             for (;;) {
@@ -448,6 +522,17 @@ void urne_text_plural(const char *word, char *out, size_t size) {
     int eau = n >= 3 && strcmp(word + n - 3, "eau") == 0;
     int s = n >= 1 && (word[n - 1] == 's' || word[n - 1] == 'x');
     snprintf(out, size, "%s%s", word, eau ? "x" : (s ? "" : "s"));
+}
+
+urne_span urne_span_trim_padding(urne_span s) {
+    while (s.len > 0 && s.p[s.len - 1] != 0 && strchr(" \t;,", s.p[s.len - 1]) != NULL) s.len--;
+    return s;
+}
+
+int urne_span_only_separators(urne_span s, char sep) {
+    for (size_t i = 0; i < s.len; i++)
+        if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != sep) return 0;
+    return 1;
 }
 
 int urne_span_blank(urne_span s) {

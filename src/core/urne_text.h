@@ -58,6 +58,14 @@ void urne_text_survey_join(urne_text_survey *acc, const urne_text_survey *next, 
 int urne_text_decide(const char *buf, size_t len, urne_encoding requested, const urne_text_survey *survey,
                      urne_encoding *used, urne_diags *diags);
 
+/* Text saved as UTF-16 with its byte-order mark (FF FE little-endian, FE FF
+ * big-endian: what Excel writes as "Texte Unicode"), converted to UTF-8 into a
+ * malloc'ed, NUL-terminated *out of *out_len bytes (free it): returns 1. Returns 0,
+ * allocating nothing, when buf starts with no such mark, and -1 after adding an error
+ * naming the line to diags when it is not valid UTF-16 (a surrogate left unpaired, an
+ * odd number of bytes: a file cut short) or memory runs out. */
+int urne_text_utf16_to_utf8(const char *buf, size_t len, char **out, size_t *out_len, urne_diags *diags);
+
 /* urne_text_detect, then the whole text as UTF-8 in *text / *text_len: buf itself
  * when it already is, else a converted copy allocated in `arena`. 0 or -1. */
 int urne_text_decode(const char *buf, size_t len, urne_encoding requested, urne_arena *arena,
@@ -84,6 +92,8 @@ typedef struct urne_lines {
     int latin1;         /* convert each line from latin-1 */
     char *scratch;      /* the converted line, owned */
     size_t scratch_cap;
+    char *owned;        /* the text itself when the iterator owns it (a file converted
+                           from UTF-16): freed by urne_lines_free, else NULL */
 } urne_lines;
 
 /* Iterate a UTF-8 text. */
@@ -99,7 +109,7 @@ int urne_lines_next(urne_lines *it, urne_span *line);
 /* Start again from the first line (for parsers that read a file twice). */
 void urne_lines_rewind(urne_lines *it);
 
-/* Release the conversion buffer. */
+/* Release the conversion buffer (and the text, when owned). */
 void urne_lines_free(urne_lines *it);
 
 /* Split `line` on `sep`, honouring double quotes around a field. Fills at most `max`
@@ -154,6 +164,15 @@ void urne_text_plural(const char *word, char *out, size_t size);
  * sees that it goes on (when not even the mark fits, out is ""). Returns 1 when
  * the text was cut. */
 int urne_text_fit(const char *text, size_t len, char *out, size_t size);
+
+/* The span without what a spreadsheet pads a short row with: trailing blanks, and
+ * the ';', ',' and tabs of the empty cells after it ("# levels: commune, bureau;;;"
+ * as Excel saves a line of one cell in a table of many). */
+urne_span urne_span_trim_padding(urne_span s);
+
+/* True when the line holds nothing but blanks and `sep`: a row of empty cells, as
+ * spreadsheets save an empty row of a table. */
+int urne_span_only_separators(urne_span s, char sep);
 
 /* True when the span, trimmed, is empty. */
 int urne_span_blank(urne_span s);

@@ -2,6 +2,7 @@
  * ballots_io: choosing the ballot reader — from the name of the format, the file's
  * extension, or its first lines. See ballots_io.h.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ballots_io.h"
@@ -53,9 +54,34 @@ urne_ballot_format urne_io_ballot_format_guess(const char *buf, size_t len) {
     return numbers == 2 ? URNE_BFMT_BLT : URNE_BFMT_TEXT;
 }
 
+/* A table a spreadsheet saved as tab-separated text (Excel's "Texte Unicode"): its
+ * first line neither blank nor '#' has a tab, and no ':' or '>' of a ballot line. */
+static int tab_table(const char *buf, size_t len) {
+    size_t i = 0;
+    while (i < len) {
+        const char *nl = memchr(buf + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - buf) : len, k = i;
+        while (k < end && (buf[k] == ' ' || buf[k] == '\r')) k++;
+        if (k < end && buf[k] != '#')
+            return memchr(buf + i, '\t', end - i) && !memchr(buf + i, ':', end - i) && !memchr(buf + i, '>', end - i);
+        i = end + 1;
+    }
+    return 0;
+}
+
 int urne_io_parse_ballots(const char *buf, size_t len, urne_ballot_format fmt, urne_encoding enc, urne_ballots *out,
                           urne_diags *diags) {
-    if (fmt == URNE_BFMT_AUTO) fmt = urne_io_ballot_format_guess(buf, len);
+    if (fmt == URNE_BFMT_AUTO) {
+        /* Guessed from the text itself when the file is UTF-16 (each parser converts it again). */
+        char *utf8 = NULL;
+        size_t n = 0;
+        if (urne_text_utf16_to_utf8(buf, len, &utf8, &n, diags) < 0) return -1;
+        const char *text = utf8 ? utf8 : buf;
+        if (utf8 == NULL) n = len;
+        fmt = urne_io_ballot_format_guess(text, n);
+        if (fmt == URNE_BFMT_TEXT && tab_table(text, n)) fmt = URNE_BFMT_CSV; /* what text is by default */
+        free(utf8);
+    }
     switch (fmt) {
     case URNE_BFMT_PREFLIB: return urne_io_parse_preflib(buf, len, enc, out, diags);
     case URNE_BFMT_DEBIAN: return urne_io_parse_debian(buf, len, enc, out, diags);

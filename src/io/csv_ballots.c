@@ -8,7 +8,9 @@
  *   1;Excellent;;Passable
  *
  * A header of candidate names (an optional 'count' column gives each row's number of
- * voters), then one row per voter or kind of vote, ',' or ';' separated. With '# grades:'
+ * voters), then one row per voter or kind of vote, ',', ';' or tab separated (a row of
+ * empty cells is skipped; a file in UTF-16 with its mark, Excel's "Texte Unicode", is read
+ * as well). With '# grades:'
  * (best first) the cells are grades, matched regardless of case and accents, an empty
  * cell the worst grade (no opinion counts as
  * rejection, as majority judgment prescribes); without it the cells are approvals:
@@ -71,6 +73,7 @@ static int read_head(urne_lines *it, csv_read *c, urne_diags *diags) {
     while (urne_lines_next(it, &line)) {
         if (urne_span_blank(line)) continue;
         if (line.p[0] == '#') {
+            line = urne_span_trim_padding(line); /* "# grades: ...;;;" as a spreadsheet saves it */
             urne_span body = trim((urne_span){line.p + 1, line.len - 1, 0});
             if (body.len > 6 && strncasecmp(body.p, "title:", 6) == 0) {
                 urne_span v = trim((urne_span){body.p + 6, body.len - 6, 0});
@@ -92,9 +95,10 @@ static int read_head(urne_lines *it, csv_read *c, urne_diags *diags) {
             }
             continue;
         }
-        size_t semis = 0, commas = 0;
-        for (size_t i = 0; i < line.len; i++) semis += line.p[i] == ';', commas += line.p[i] == ',';
-        c->sep = semis > commas ? ';' : ',';
+        size_t semis = 0, commas = 0, tabs = 0;
+        for (size_t i = 0; i < line.len; i++)
+            semis += line.p[i] == ';', commas += line.p[i] == ',', tabs += line.p[i] == '\t';
+        c->sep = tabs > semis && tabs > commas ? '\t' : semis > commas ? ';' : ',';
         urne_span f[MAX_COLS];
         long n = urne_fields_split(line, c->sep, f, MAX_COLS);
         if (n < 1 || n > MAX_COLS) {
@@ -134,7 +138,7 @@ static int each_row(urne_lines *it, const csv_read *c, urne_diags *diags, row_fn
     urne_span line, *f = malloc(MAX_COLS * sizeof *f);
     if (f == NULL) return -1;
     while (urne_lines_next(it, &line)) {
-        if (urne_span_blank(line) || line.p[0] == '#') continue;
+        if (urne_span_blank(line) || line.p[0] == '#' || urne_span_only_separators(line, c->sep)) continue;
         long n = urne_fields_split(line, c->sep, f, MAX_COLS);
         if (n != c->ncols) {
             urne_diags_add(diags, URNE_DIAG_ERROR, it->lineno, NULL, URNE_RULE_FIELD_COUNT,

@@ -326,8 +326,7 @@ int ministry_read_sheet(row_reader *rd, urne_span line, long ln, urne_sheet *des
             /* Name the field only when it is wrong: this loop runs for every vote. */
             char field[160];
             snprintf(field, sizeof field, "Voix (group %zu, %s)", g + 1, round->candidates[g].last_name);
-            count_raw(voix, enc, ln, field, &votes[g], diags);
-            bad = 1;
+            if (count_raw(voix, enc, ln, field, &votes[g], diags) != 0) bad = 1; /* "1 210" is read */
         }
         /* Usually the same candidate as on the first sheet, at the same place. */
         if (ministry_same_span(nom, mf->raw_last[g]) && ministry_same_span(prenom, mf->raw_first[g])) {

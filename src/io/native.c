@@ -11,8 +11,9 @@
  *   Villeurbanne,1,1040,372,3,2,367,151,216
  *
  * Lines starting with '#' are metadata when they read "# key: value" with a known key
- * (election, round, rules, blank, set, levels, candidate, college), comments otherwise. The
- * separator is ',' or ';' (whichever the header uses). Columns are found by name:
+ * (election, round, rules, blank, set, levels, candidate, college), comments otherwise;
+ * the empty cells a spreadsheet pads them with (";;;") are dropped. The separator is
+ * ',', ';' or a tab (whichever the header uses most); a row of empty cells is skipped. Columns are found by name:
  * one per level (a level without a column is a single unit), inscrits, votants,
  * blancs, nuls, optionally exprimes and college, and every other column is a
  * candidate. A row whose figures are all empty (but inscrits, which may be known
@@ -157,6 +158,7 @@ static int meta_declare(urne_span val, long ln, meta *m, urne_diags *diags) {
 
 /* Handle one "# key: value" line. Returns -1 on a malformed known key. */
 static int read_meta(urne_span line, long ln, meta *m, urne_round *round, urne_diags *diags) {
+    line = urne_span_trim_padding(line); /* "# levels: commune, bureau;;;;" as a spreadsheet saves it */
     urne_span body = trim_span(line.p + 1, line.len - 1);
     const char *colon = memchr(body.p, ':', body.len);
     if (colon == NULL) return 0;
@@ -211,11 +213,17 @@ static int read_meta(urne_span line, long ln, meta *m, urne_round *round, urne_d
     return 0;
 }
 
-enum col_kind { COL_LEVEL, COL_COUNT, COL_COLLEGE, COL_CANDIDATE };
+enum col_kind { COL_LEVEL, COL_COUNT, COL_COLLEGE, COL_CANDIDATE, COL_UNKNOWN };
+
+#define RULE_UNDECLARED_LEVEL "undeclared-level"
 
 typedef struct column {
     enum col_kind kind;
-    size_t index; /* level, count or candidate index */
+    size_t index;     /* level, count or candidate index */
+    const char *name; /* as the header writes it (interned) */
+    int level_like;   /* a candidate, or an unknown column, that may be a level no one
+                         declared: before the first count, or named like one (commune) */
+    int reported;     /* its values were said to be names, once */
 } column;
 
 /* What the parser knows once the header is read. */
@@ -225,11 +233,66 @@ typedef struct native {
     urne_span *f;          /* the fields of the line at hand */
     column *cols;          /* what each column of the header is */
     char sep;
-    long ncols, header_line;
+    long ncols, header_line, first_count_col;
     long level_col[URNE_MAX_LEVELS], count_col[K_NCOUNTS], college_col;
     size_t ncand_cols;
     const char *national;
 } native;
+
+/* A name that usually names units rather than a candidate. */
+static int level_word(const char *folded) {
+    static const char *const words[] = {"commune", "bureau", "bureau de vote", "circonscription", "departement",
+                                        "region", "canton", "section", "federation", "arrondissement",
+                                        "ville", "quartier", NULL};
+    for (size_t i = 0; words[i]; i++)
+        if (strcmp(folded, words[i]) == 0) return 1;
+    return 0;
+}
+
+/* The '# levels:' line the header asks for: the declared levels that have no column
+ * (but the default top, 'total'), then, in the header's order, the columns that are
+ * levels or look like levels no one declared. */
+static void levels_advice(const native *nt, char *out, size_t size) {
+    const meta *m = &nt->m;
+    size_t used = (size_t)snprintf(out, size, "'# levels: ");
+    int first = 1;
+    for (size_t l = 0; l < m->nlevels; l++) {
+        if (nt->level_col[l] >= 0 || (l == 0 && m->levels_line == 0)) continue;
+        if (used < size) used += (size_t)snprintf(out + used, size - used, "%s%s", first ? "" : ", ", m->levels[l]);
+        first = 0;
+    }
+    for (long i = 0; i < nt->ncols; i++) {
+        const column *c = &nt->cols[i];
+        const char *name = c->kind == COL_LEVEL ? m->levels[c->index]
+                           : (c->kind == COL_CANDIDATE || c->kind == COL_UNKNOWN) && c->level_like ? c->name
+                                                                                                 : NULL;
+        if (name == NULL || used >= size) continue;
+        used += (size_t)snprintf(out + used, size - used, "%s%s", first ? "" : ", ", name);
+        first = 0;
+    }
+    if (used < size) snprintf(out + used, size - used, "'");
+}
+
+/* The columns that matched no declared candidate, said once the header is read: with
+ * how to declare the column as a level when it may be one. */
+static void unknown_columns(const native *nt, long ln, urne_diags *diags) {
+    for (long i = 0; i < nt->ncols; i++) {
+        const column *c = &nt->cols[i];
+        if (c->kind != COL_UNKNOWN) continue;
+        if (!c->level_like) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, c->name, URNE_RULE_UNKNOWN_CANDIDATE,
+                           "column '%s' is neither a level, a count nor a declared candidate", c->name);
+            continue;
+        }
+        char advice[600];
+        levels_advice(nt, advice, sizeof advice);
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, c->name, URNE_RULE_UNKNOWN_CANDIDATE,
+                       "column '%s' is neither a level, a count nor a declared candidate; if it names units, "
+                       "declare the levels above the header, top level first: %s; if it is a candidate, "
+                       "declare it: '# candidate: %s'",
+                       c->name, advice, c->name);
+    }
+}
 
 /* Say what header column i (f[i]) is: a level, a count, the college or a candidate
  * (declared by metadata when any is). 0, or -1 when out of memory. */
@@ -259,12 +322,13 @@ static int header_column(native *nt, long i, long ln, urne_diags *diags) {
     }
     char name[256];
     copy_span(name, sizeof name, f[i]);
+    if ((cols[i].name = urne_round_intern(nt->round, name, strlen(name))) == NULL) return -1;
+    cols[i].level_like = (nt->first_count_col >= 0 && i < nt->first_count_col) || level_word(folded);
     const meta_candidate *mc = NULL;
     for (size_t k = 0; k < m->ncands; k++)
         if (strcmp(m->cands[k].name, name) == 0) mc = &m->cands[k], m->cands[k].seen = 1;
     if (m->ncands > 0 && mc == NULL) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, ln, name, URNE_RULE_UNKNOWN_CANDIDATE,
-                       "column '%s' is neither a level, a count nor a declared candidate", name);
+        cols[i].kind = COL_UNKNOWN; /* said once the whole header is known (unknown_columns) */
         return 0;
     }
     if (urne_round_find_candidate(nt->round, 0, name, strlen(name)) != URNE_NONE) {
@@ -316,9 +380,9 @@ static int header_complete(native *nt, long ln, urne_diags *diags) {
  * give up (errors added, or none when out of memory). */
 static int read_header(native *nt, urne_span line, long ln, urne_diags *diags) {
     meta *m = &nt->m;
-    size_t semis = 0, commas = 0;
-    for (size_t i = 0; i < line.len; i++) semis += line.p[i] == ';', commas += line.p[i] == ',';
-    nt->sep = semis > commas ? ';' : ',';
+    size_t semis = 0, commas = 0, tabs = 0;
+    for (size_t i = 0; i < line.len; i++) semis += line.p[i] == ';', commas += line.p[i] == ',', tabs += line.p[i] == '\t';
+    nt->sep = tabs > semis && tabs > commas ? '\t' : semis > commas ? ';' : ',';
     nt->ncols = urne_fields_split(line, nt->sep, nt->f, URNE_MAX_FIELDS);
     nt->header_line = ln;
     if (nt->ncols < 0 || nt->ncols > URNE_MAX_FIELDS) {
@@ -336,8 +400,18 @@ static int read_header(native *nt, urne_span line, long ln, urne_diags *diags) {
     for (int k = 0; k < K_NCOUNTS; k++) nt->count_col[k] = -1;
     const char *title = m->election[0] ? m->election : "Total";
     if (urne_round_add_contest(nt->round, "total", title) == URNE_NONE) return -1;
-    for (long i = 0; i < nt->ncols; i++)
+    nt->first_count_col = -1; /* where the figures start: columns before it may be levels */
+    for (long i = 0; i < nt->ncols && nt->first_count_col < 0; i++) {
+        char folded[128];
+        urne_text_fold_header(nt->f[i], folded, sizeof folded);
+        for (int k = 0; k < K_NCOUNTS; k++)
+            if (strcmp(folded, count_names[k]) == 0) nt->first_count_col = i;
+    }
+    for (long i = 0; i < nt->ncols; i++) {
+        nt->cols[i] = (column){COL_CANDIDATE, 0, NULL, 0, 0};
         if (header_column(nt, i, ln, diags) != 0) return -1;
+    }
+    unknown_columns(nt, ln, diags);
     if (header_complete(nt, ln, diags) != 0 || diags->errors > 0) return -1;
     nt->national = urne_round_intern(nt->round, m->levels[0], strlen(m->levels[0]));
     return 0;
@@ -367,6 +441,19 @@ static int row_figures(native *nt, long n, long ln, int reported, int64_t *count
                 break;
             }
             int64_t v;
+            if (cols[i].kind == COL_CANDIDATE && cols[i].level_like &&
+                urne_num_parse_grouped(f[i].p, f[i].len, &v) == URNE_NUM_INVALID) {
+                bad = 1;
+                if (cols[i].reported) break; /* said once for the column */
+                cols[i].reported = 1;
+                char advice[600];
+                levels_advice(nt, advice, sizeof advice);
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, fname, RULE_UNDECLARED_LEVEL,
+                               "'%.*s' is not a number of votes: column '%s' is read as a candidate because '%s' "
+                               "is not a declared level; declare the levels above the header, top level first: %s",
+                               (int)(f[i].len > 40 ? 40 : f[i].len), f[i].p, fname, fname, advice);
+                break;
+            }
             if (urne_parse_count(f[i], ln, fname, &v, diags) != 0) {
                 bad = 1;
                 break;
@@ -385,6 +472,7 @@ static int row_figures(native *nt, long n, long ln, int reported, int64_t *count
             }
             break;
         case COL_COLLEGE:
+        case COL_UNKNOWN: /* refused with the header: no row is read */
             break;
         }
     }
@@ -509,6 +597,7 @@ urne_round *urne_io_parse_native(const char *text, size_t len, urne_encoding enc
             have_header = 1;
             continue;
         }
+        if (urne_span_only_separators(line, nt.sep)) continue; /* an empty row of the spreadsheet */
         if (read_row(&nt, line, ln, diags) != 0) goto fail;
     }
     if (it.lineno < 0) goto fail;

@@ -3,12 +3,36 @@
  */
 #include "parse_common.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+/* "write 1234 or 1 234": the count as its digits say, plain and grouped by three. */
+static void grouping_advice(urne_span s, char *out, size_t size) {
+    char digits[64], groups[96], grouped[96];
+    urne_num_grouping_parts(s.p, s.len, digits, sizeof digits, groups, sizeof groups);
+    size_t n = strlen(digits), j = 0;
+    for (size_t i = 0; i < n && j + 2 < sizeof grouped; i++) {
+        if (i > 0 && (n - i) % 3 == 0) grouped[j++] = ' ';
+        grouped[j++] = digits[i];
+    }
+    grouped[j] = 0;
+    snprintf(out, size,
+             "groups its digits %s, but a thousands separator (a space or a no-break space) must leave groups of "
+             "exactly 3 digits after the first; write %s or %s",
+             groups, digits, grouped);
+}
+
 int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags) {
-    urne_num_status st = urne_num_parse_count(s.p, s.len, out);
+    urne_num_status st = urne_num_parse_grouped(s.p, s.len, out);
     if (st == URNE_NUM_OK) return 0;
     int shown = (int)(s.len > 40 ? 40 : s.len);
+    if (st == URNE_NUM_GROUPING) {
+        char advice[400];
+        grouping_advice(s, advice, sizeof advice);
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_COUNT_FORMAT, "'%.*s' %s", shown, s.p, advice);
+        return -1;
+    }
     if (st == URNE_NUM_OVERFLOW) { /* beyond int64: refused here, never wrapped */
         urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_COUNT_BOUND,
                        "'%.*s' is too large: it does not fit in a 64-bit count (at most %lld)", shown, s.p,
@@ -24,11 +48,11 @@ int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, ur
 
 int urne_parse_weight(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags) {
     int64_t v = 0;
-    urne_num_status st = urne_num_parse_count(s.p, s.len, &v);
+    urne_num_status st = urne_num_parse_grouped(s.p, s.len, &v);
     int shown = (int)(s.len > 40 ? 40 : s.len);
     while (shown > 0 && (s.p[0] == ' ' || s.p[0] == '\t')) s.p++, s.len--, shown--; /* quoted as written, unpadded */
     while (shown > 0 && (s.p[shown - 1] == ' ' || s.p[shown - 1] == '\t')) shown--;
-    if (st == URNE_NUM_EMPTY || st == URNE_NUM_INVALID) return -2;
+    if (st == URNE_NUM_EMPTY || st == URNE_NUM_INVALID || st == URNE_NUM_GROUPING) return -2;
     if (st == URNE_NUM_NEGATIVE || (st == URNE_NUM_OK && v < 1)) {
         if (diags)
             urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_POSITIVE_WEIGHT,
@@ -106,7 +130,122 @@ int urne_parse_open(const char *buf, size_t len, urne_encoding enc, urne_lines *
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
         return -1;
     }
-    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) return -1;
+    char *utf8 = NULL;
+    size_t utf8_len = 0;
+    int conv = urne_text_utf16_to_utf8(buf, len, &utf8, &utf8_len, diags);
+    if (conv < 0) return -1;
+    if (conv == 1) buf = utf8, len = utf8_len, enc = URNE_ENC_UTF8;
+    if (urne_text_detect(buf, len, enc, &skip, &used, diags) != 0) {
+        free(utf8);
+        return -1;
+    }
     urne_lines_init_encoded(it, buf + skip, len - skip, used);
+    it->owned = utf8; /* freed with the iterator */
+    return 0;
+}
+
+/* The first row of a table (its first line neither blank nor '#', after a UTF-8
+ * mark) is separated by tabs: more tabs than ';' and than ','. */
+static int tab_separated(const char *t, size_t len) {
+    size_t i = len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < len) {
+        const char *nl = memchr(t + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - t) : len, k = i;
+        while (k < end && (t[k] == ' ' || t[k] == '\r')) k++;
+        if (k < end && t[k] != '#') {
+            size_t tabs = 0, semis = 0, commas = 0;
+            for (size_t c = i; c < end; c++) tabs += t[c] == '\t', semis += t[c] == ';', commas += t[c] == ',';
+            return tabs > 0 && tabs > semis && tabs > commas;
+        }
+        i = end + 1;
+    }
+    return 0;
+}
+
+/* Rewrite a tab-separated text with ';' into out (room for 3 * len + 1 bytes); the
+ * length written. Cells in double quotes are copied as they are (their tabs, line
+ * breaks and doubled quotes included); a bare cell holding ';' gets quotes, its own
+ * quotes doubled; a '#' line keeps its text, its tabs turned to ';'. */
+static size_t tabs_to_semicolons(const char *t, size_t len, char *out) {
+    size_t i = 0, j = 0;
+    int line_start = 1;
+    if (len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) /* the UTF-8 mark stays where the detection looks */
+        for (; i < 3; i++) out[j++] = t[i];
+    while (i < len) {
+        if (line_start && t[i] == '#') { /* metadata or a comment: one cell, or cells joined by ';' */
+            for (; i < len && t[i] != '\n'; i++) out[j++] = t[i] == '\t' ? ';' : t[i];
+            continue;
+        }
+        line_start = 0;
+        if (t[i] == '\n') {
+            out[j++] = t[i++];
+            line_start = 1;
+            continue;
+        }
+        if (t[i] == '\t') {
+            out[j++] = ';';
+            i++;
+            continue;
+        }
+        if (t[i] == '"') { /* a quoted cell, through its closing quote */
+            out[j++] = t[i++];
+            while (i < len) {
+                if (t[i] == '"' && i + 1 < len && t[i + 1] == '"') {
+                    out[j++] = t[i++];
+                    out[j++] = t[i++];
+                } else if (t[i] == '"') {
+                    out[j++] = t[i++];
+                    break;
+                } else {
+                    out[j++] = t[i++];
+                }
+            }
+            continue;
+        }
+        size_t end = i; /* a bare cell: up to the next tab or line end */
+        while (end < len && t[end] != '\t' && t[end] != '\n') end++;
+        size_t stop = end > i && t[end - 1] == '\r' && (end == len || t[end] == '\n') ? end - 1 : end;
+        if (memchr(t + i, ';', stop - i) != NULL) {
+            out[j++] = '"';
+            for (size_t k = i; k < stop; k++) {
+                if (t[k] == '"') out[j++] = '"';
+                out[j++] = t[k];
+            }
+            out[j++] = '"';
+            i = stop;
+        }
+        for (; i < end; i++) out[j++] = t[i];
+    }
+    return j;
+}
+
+int urne_parse_prepare(const char *buf, size_t len, urne_encoding *enc, char **owned, const char **text,
+                       size_t *text_len, urne_diags *diags) {
+    *owned = NULL;
+    *text = buf;
+    *text_len = len;
+    char *utf8 = NULL;
+    size_t utf8_len = 0;
+    int conv = urne_text_utf16_to_utf8(buf, len, &utf8, &utf8_len, diags);
+    if (conv < 0) return -1;
+    if (conv == 1) {
+        *owned = utf8;
+        *text = utf8;
+        *text_len = utf8_len;
+        *enc = URNE_ENC_UTF8;
+    }
+    if (!tab_separated(*text, *text_len)) return 0;
+    char *semi = malloc(3 * *text_len + 1);
+    if (semi == NULL) {
+        free(*owned);
+        *owned = NULL;
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
+        return -1;
+    }
+    *text_len = tabs_to_semicolons(*text, *text_len, semi);
+    semi[*text_len] = 0;
+    free(*owned);
+    *owned = semi;
+    *text = semi;
     return 0;
 }

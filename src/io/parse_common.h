@@ -18,11 +18,13 @@
 /* At most this many fields on one line. */
 #define URNE_MAX_FIELDS 1024
 
-/* Parse a count; on failure add an error naming `field` at `line`, return -1. */
+/* Parse a count, plain or grouped by thousands ("1 210", with a space or a no-break
+ * space: urne_num_parse_grouped); on failure add an error naming `field` at `line`
+ * and saying what to write instead, return -1. */
 int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags);
 
 /* Parse a ballot's weight (a count of voters): a whole number from 1 to
- * URNE_BALLOTS_WEIGHT_MAX. Returns 0 with *out set; -1 after adding an error naming
+ * URNE_BALLOTS_WEIGHT_MAX, plain or grouped by thousands. Returns 0 with *out set; -1 after adding an error naming
  * `field` at `line` (negative or zero: rule positive-weight; too large, even beyond
  * int64: rule count-bound); -2 when `s` is not a number at all, reported by nobody,
  * since each format says what its lines look like. With `diags` NULL nothing is
@@ -48,6 +50,17 @@ urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, const char *
  * detected (or checked), and `it` is set to iterate the lines as UTF-8. 0, or -1 with
  * the error in diags (then `it` needs no freeing). */
 int urne_parse_open(const char *buf, size_t len, urne_encoding enc, urne_lines *it, urne_diags *diags);
+
+/* What a results reader does first with a file's bytes, for the files spreadsheets
+ * save: text in UTF-16 with its byte-order mark (Excel's "Texte Unicode") converted to
+ * UTF-8 (then *enc is URNE_ENC_UTF8), and a table whose first row (the first line
+ * neither blank nor '#') is separated by tabs rewritten with ';' (a cell holding ';'
+ * put in double quotes; '#' lines keep their text, tabs turned to ';'), so that
+ * every reader of ';' files reads it, line for line. The text to read is
+ * *text[0..*text_len): buf itself, or *owned (malloc'ed; the caller frees it).
+ * 0, or -1 with the error in diags. */
+int urne_parse_prepare(const char *buf, size_t len, urne_encoding *enc, char **owned, const char **text,
+                       size_t *text_len, urne_diags *diags);
 
 /* Intern a span (NULL span pointer -> NULL). */
 const char *urne_parse_intern(urne_round *round, urne_span s);

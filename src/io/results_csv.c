@@ -6,7 +6,10 @@
  * Prénom;Voix;% Voix/Ins;% Voix/Exp) or, for totals by nuance, Nuance;Voix;% Voix/Ins;
  * % Voix/Exp. Like the official file, the header names the first group only.
  * Levels that do not nest in the one asked for are left out (a commune's row names
- * no circonscription, since Lyon spans several).
+ * no circonscription, since Lyon spans several). Lines end with CRLF. The style adds
+ * what a spreadsheet needs to open the file right by a double click: UTF-8's
+ * byte-order mark (without it Excel reads the bytes in the machine's code page, and
+ * "Prénom" becomes "PrÃ©nom"), and the decimal separator of the reader's language.
  */
 #include <string.h>
 
@@ -36,9 +39,9 @@ static void cell(FILE *out, const char *s) { cell_at(out, s, 0); }
 
 static void count(FILE *out, int64_t v) { fprintf(out, ";%lld", (long long)v); }
 
-static void percent(FILE *out, urne_wide num, urne_wide den) {
+static void percent(FILE *out, urne_wide num, urne_wide den, char decimal) {
     char p[48];
-    urne_num_pct(num, den, ',', p, sizeof p);
+    urne_num_pct(num, den, decimal, p, sizeof p);
     fprintf(out, ";%s", p);
 }
 
@@ -60,7 +63,13 @@ static void level_names(const char *level, const char **code, const char **label
 }
 
 int urne_io_write_ministry_csv(FILE *out, const urne_report *rep) {
+    return urne_io_write_ministry_csv_styled(out, rep, &(urne_csv_style){0, ','});
+}
+
+int urne_io_write_ministry_csv_styled(FILE *out, const urne_report *rep, const urne_csv_style *style) {
     const urne_round *r = rep->round;
+    char dec = style->decimal == '.' ? '.' : ',';
+    if (style->bom) fputs("\xEF\xBB\xBF", out); /* Excel then reads UTF-8, not the machine's code page */
     size_t L = rep->tally->level;
     int keep[URNE_MAX_LEVELS] = {0};
     int any_col = 0;
@@ -102,18 +111,18 @@ int urne_io_write_ministry_csv(FILE *out, const urne_report *rep) {
         int64_t basis = urne_results_basis(u, rep->rules);
         count(out, u->inscrits);
         count(out, u->inscrits - u->votants);
-        percent(out, u->inscrits - u->votants, u->inscrits);
+        percent(out, u->inscrits - u->votants, u->inscrits, dec);
         count(out, u->votants);
-        percent(out, u->votants, u->inscrits);
+        percent(out, u->votants, u->inscrits, dec);
         count(out, u->blancs);
-        percent(out, u->blancs, u->inscrits);
-        percent(out, u->blancs, u->votants);
+        percent(out, u->blancs, u->inscrits, dec);
+        percent(out, u->blancs, u->votants, dec);
         count(out, u->nuls);
-        percent(out, u->nuls, u->inscrits);
-        percent(out, u->nuls, u->votants);
+        percent(out, u->nuls, u->inscrits, dec);
+        percent(out, u->nuls, u->votants, dec);
         count(out, basis);
-        percent(out, basis, u->inscrits);
-        percent(out, basis, u->votants);
+        percent(out, basis, u->inscrits, dec);
+        percent(out, basis, u->votants, dec);
         for (size_t j = 0; j < u->nlines; j++) {
             const urne_line *ln = &u->lines[j];
             if (by_group) {
@@ -127,8 +136,8 @@ int urne_io_write_ministry_csv(FILE *out, const urne_report *rep) {
                 cell(out, c->first_name);
             }
             count(out, ln->voix);
-            percent(out, ln->voix, u->inscrits);
-            percent(out, ln->voix, basis);
+            percent(out, ln->voix, u->inscrits, dec);
+            percent(out, ln->voix, basis, dec);
         }
         fputs("\r\n", out);
     }

@@ -4,6 +4,7 @@
 #include "results_io.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parallel.h"
@@ -51,8 +52,8 @@ static urne_results_format guess_from_line(urne_lines *it) {
     /* No header: a legislative file starts with a département code, a name, then a
      * circonscription number and name and counts (or, for the per-département summary,
      * counts right away). */
-    if (n > 4 && (urne_num_parse_count(f[4].p, f[4].len, &v) == URNE_NUM_OK ||
-                  urne_num_parse_count(f[2].p, f[2].len, &v) == URNE_NUM_OK))
+    if (n > 4 && (urne_num_parse_grouped(f[4].p, f[4].len, &v) == URNE_NUM_OK ||
+                  urne_num_parse_grouped(f[2].p, f[2].len, &v) == URNE_NUM_OK))
         return URNE_FMT_LEGISLATIVE;
     return URNE_FMT_NATIVE;
 }
@@ -102,8 +103,13 @@ urne_round *urne_io_results_parse(const char *buf, size_t len, urne_results_form
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file is empty");
         return NULL;
     }
+    char *owned;
+    if (urne_parse_prepare(buf, len, &enc, &owned, &buf, &len, diags) != 0) return NULL;
     urne_io_parts parts;
-    if (detect(buf, len, enc, &skip, &used, &parts, diags) != 0) return NULL;
+    if (detect(buf, len, enc, &skip, &used, &parts, diags) != 0) {
+        free(owned);
+        return NULL;
+    }
     buf += skip;
     len -= skip;
     if (fmt == URNE_FMT_AUTO) fmt = urne_io_guess_format(buf, len, used);
@@ -118,6 +124,7 @@ urne_round *urne_io_results_parse(const char *buf, size_t len, urne_results_form
     case URNE_FMT_NATIVE:
     case URNE_FMT_AUTO: round = urne_io_parse_native(buf, len, used, diags); break;
     }
+    free(owned); /* the round keeps copies of its strings */
     if (round != NULL && !checked && urne_results_check(round, diags) > 0) {
         urne_round_free(round);
         round = NULL;

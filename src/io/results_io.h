@@ -79,7 +79,17 @@ int urne_io_write_table(FILE *out, const urne_report *report);
 /* Write the report as JSON (see README for the schema). 0 or -1. */
 int urne_io_write_json(FILE *out, const urne_report *report);
 
-/* Write the units as CSV in the Ministry's layout (';', comma decimals). 0 or -1. */
+/* Write the units as CSV in the Ministry's layout (';', comma decimals, CRLF). 0 or -1. */
 int urne_io_write_ministry_csv(FILE *out, const urne_report *report);
+
+/* How a CSV is written for a spreadsheet: the same layout and ';', with or without
+ * UTF-8's byte-order mark first, with ',' (French) or '.' decimals. */
+typedef struct urne_csv_style {
+    int bom;      /* start with EF BB BF: Excel reads UTF-8 only when it is there */
+    char decimal; /* ',' or '.' */
+} urne_csv_style;
+
+/* urne_io_write_ministry_csv in a style; the plain one is {0, ','}. 0 or -1. */
+int urne_io_write_ministry_csv_styled(FILE *out, const urne_report *report, const urne_csv_style *style);
 
 #endif

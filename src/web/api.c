@@ -4,6 +4,7 @@
  * account. Errors are {"error": "...", "status": N} with the HTTP status.
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "../app/results_view.h"
 #include "actions.h"
 #include "api.h"
+#include "download.h"
 #include "view.h"
 #include "routes.h"
 
@@ -274,10 +276,31 @@ static enum MHD_Result results(urne_req *r, int64_t id, int csv) {
         return urne_reply_json_error(r, 400, "unknown level '%s'", urne_req_query(r, "level"));
     }
     if (csv) {
+        /* ?format=excel: the download a spreadsheet opens right by a double click (the
+         * BOM, the decimal separator of the request's language) and a browser saves
+         * under the election's and the level's name; without it, the plain CSV. */
+        const char *format = urne_req_query(r, "format");
+        int excel = format && strcmp(format, "excel") == 0;
+        if (format && !excel && strcmp(format, "csv") != 0) {
+            urne_app_read_end(&r->srv->app);
+            return urne_reply_json_error(r, 400, "unknown format '%s': csv (the default) or excel", format);
+        }
+        urne_csv_style style = {excel, excel && r->lang == URNE_LANG_EN ? '.' : ','};
+        char disposition[640], name[400], plural[64], fallback[32];
+        if (level == 0) /* one unit: "Présidentielle 2017 - national" */
+            snprintf(plural, sizeof plural, "%s", e->round->levels[0]);
+        else /* "Présidentielle 2017 - communes" */
+            urne_text_plural(e->round->levels[level], plural, sizeof plural);
+        snprintf(fallback, sizeof fallback, "election-%lld", (long long)id);
+        char slug[96]; /* a title of no letter or digit ("« — »") gives way to the number */
+        snprintf(name, sizeof name, "%s - %s",
+                 urne_download_slug(e->meta.title, slug, sizeof slug) ? e->meta.title : fallback, plural);
+        urne_download_disposition(name, fallback, ".csv", disposition, sizeof disposition);
         size_t len;
-        char *text = urne_election_report(e, level, 1, &len);
+        char *text = urne_election_report_csv(e, level, &style, &len);
         urne_app_read_end(&r->srv->app);
-        ret = text ? urne_reply(r, 200, "text/csv; charset=utf-8", text, len)
+        const char *h[] = {"Content-Disposition", disposition, NULL};
+        ret = text ? urne_reply_full(r, 200, "text/csv; charset=utf-8", text, len, excel ? h : NULL)
                    : urne_reply_json_error(r, 500, "the results could not be computed");
         free(text);
         return ret;

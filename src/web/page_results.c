@@ -247,10 +247,10 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     urne_html_trusted(&b, "</div></div>");
     candidates_table(&b, r, u, basis);
     outcome_box(&b, r, e, u, level, st);
-    urne_html(&b, "<p class=downloads>%s <a href=\"/api/elections/%lld/results.csv?level=%zu\">CSV</a> · "
+    urne_html(&b, "<p class=downloads>%s <a href=\"/api/elections/%lld/results.csv?level=%zu&amp;format=excel&amp;lang=%s\">CSV</a> · "
                         "<a href=\"/api/elections/%lld/results?level=%zu\">JSON</a></p>",
-                    _(r, "Download this level:"), (long long)id, level, (long long)id,
-                    level);
+                    _(r, "Download this level:"), (long long)id, level, r->lang == URNE_LANG_EN ? "en" : "fr",
+                    (long long)id, level);
     if (level + 1 == rd->nlevels) {
         for (size_t i = 0; i < rd->nsheets; i++)
             if (rd->sheets[i].key[level] == u->first->key[level]) {

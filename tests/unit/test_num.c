@@ -32,6 +32,52 @@ static void test_parse_count(void **state) {
     assert_int_equal(v, 5); /* untouched on failure */
 }
 
+static void grouped_is(const char *s, urne_num_status want, int64_t value) {
+    int64_t v = -7;
+    urne_num_status st = urne_num_parse_grouped(s, strlen(s), &v);
+    if (st != want) fail_msg("'%s': status %d, expected %d", s, (int)st, (int)want);
+    assert_true(v == (want == URNE_NUM_OK ? value : -7)); /* untouched on failure */
+}
+
+/* Thousands separators as French spreadsheets write them: a space, U+00A0, U+202F. */
+static void test_parse_grouped(void **state) {
+    (void)state;
+    grouped_is("1210", URNE_NUM_OK, 1210);
+    grouped_is("1 210", URNE_NUM_OK, 1210);
+    grouped_is("1\xC2\xA0" "210", URNE_NUM_OK, 1210);          /* no-break space */
+    grouped_is("1\xE2\x80\xAF" "210", URNE_NUM_OK, 1210);      /* narrow no-break space */
+    grouped_is("47 571 220", URNE_NUM_OK, 47571220);
+    grouped_is("47\xE2\x80\xAF" "571\xE2\x80\xAF" "220", URNE_NUM_OK, 47571220);
+    grouped_is(" 999 999 ", URNE_NUM_OK, 999999);
+    grouped_is("\xC2\xA0" "12 000\xC2\xA0", URNE_NUM_OK, 12000); /* no-break blanks around it */
+    grouped_is("0", URNE_NUM_OK, 0);
+    grouped_is("9 223 372 036 854 775 807", URNE_NUM_OK, INT64_MAX);
+    grouped_is("9 223 372 036 854 775 808", URNE_NUM_OVERFLOW, 0);
+    grouped_is("-1 210", URNE_NUM_NEGATIVE, 0);
+    grouped_is("12 34", URNE_NUM_GROUPING, 0);
+    grouped_is("1 2345", URNE_NUM_GROUPING, 0);
+    grouped_is("1234 567", URNE_NUM_GROUPING, 0);
+    grouped_is("1  210", URNE_NUM_GROUPING, 0);
+    grouped_is("1 21", URNE_NUM_GROUPING, 0);
+    grouped_is("1 21a", URNE_NUM_INVALID, 0);
+    grouped_is("Montval", URNE_NUM_INVALID, 0);
+    grouped_is("Saint Priest", URNE_NUM_INVALID, 0);
+    grouped_is("1,210", URNE_NUM_INVALID, 0); /* a decimal comma is no count */
+    grouped_is("1\xC3\xA9", URNE_NUM_INVALID, 0);
+    grouped_is("", URNE_NUM_EMPTY, 0);
+    grouped_is("\xC2\xA0", URNE_NUM_EMPTY, 0);
+    /* The strict reader is unchanged: options and metadata keep plain digits. */
+    int64_t v;
+    assert_int_equal(urne_num_parse_count("1 210", 5, &v), URNE_NUM_INVALID);
+    char digits[32], groups[64];
+    urne_num_grouping_parts("12\xC2\xA0" "34", 6, digits, sizeof digits, groups, sizeof groups);
+    assert_string_equal(digits, "1234");
+    assert_string_equal(groups, "2 + 2");
+    urne_num_grouping_parts("-1 2345", 7, digits, sizeof digits, groups, sizeof groups);
+    assert_string_equal(digits, "12345");
+    assert_string_equal(groups, "1 + 4");
+}
+
 static void test_pct_official_figures(void **state) {
     (void)state;
     /* 2017 presidential round 1, France entière (Ministry): 24.01 and 21.30. */
@@ -78,6 +124,7 @@ static void test_group(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_count),
+        cmocka_unit_test(test_parse_grouped),
         cmocka_unit_test(test_pct_official_figures),
         cmocka_unit_test(test_pct_half_up),
         cmocka_unit_test(test_group),

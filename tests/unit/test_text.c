@@ -132,6 +132,62 @@ static void test_scan_line(void **state) {
     }
 }
 
+/* Excel's "Texte Unicode": UTF-16 with its mark, both byte orders, pairs of surrogates. */
+static void test_utf16(void **state) {
+    (void)state;
+    urne_diags d;
+    urne_diags_init(&d, "t.txt");
+    char *out = NULL;
+    size_t n = 0;
+    /* "é;€\n😀" little-endian: 2, 3 and 4 bytes of UTF-8 */
+    static const char le[] = "\xFF\xFE\xE9\x00;\x00\xAC\x20\n\x00\x3D\xD8\x00\xDE";
+    assert_int_equal(urne_text_utf16_to_utf8(le, sizeof le - 1, &out, &n, &d), 1);
+    assert_int_equal(n, 2 + 1 + 3 + 1 + 4);
+    assert_string_equal(out, "é;€\n\xF0\x9F\x98\x80");
+    free(out);
+    static const char be[] = "\xFE\xFF\x00\x31\x00\xA0\x00\x32";
+    assert_int_equal(urne_text_utf16_to_utf8(be, sizeof be - 1, &out, &n, &d), 1);
+    assert_string_equal(out, "1\xC2\xA0" "2");
+    free(out);
+    out = NULL;
+    /* Not UTF-16: nothing converted, nothing allocated; UTF-8's own mark is not UTF-16's. */
+    assert_int_equal(urne_text_utf16_to_utf8("\xEF\xBB\xBF" "abc", 6, &out, &n, &d), 0);
+    assert_int_equal(urne_text_utf16_to_utf8("a", 1, &out, &n, &d), 0);
+    assert_null(out);
+    assert_int_equal(d.errors, 0);
+    /* A low surrogate alone, a high one at the end, an odd length: refused with the line. */
+    static const char lone[] = "\xFF\xFE" "a\x00\n\x00\x00\xDC" "b\x00";
+    assert_int_equal(urne_text_utf16_to_utf8(lone, sizeof lone - 1, &out, &n, &d), -1);
+    assert_int_equal(d.items[0].line, 2);
+    assert_non_null(strstr(d.items[0].message, "unpaired surrogate"));
+    static const char high_end[] = "\xFF\xFE\x3D\xD8";
+    assert_int_equal(urne_text_utf16_to_utf8(high_end, sizeof high_end - 1, &out, &n, &d), -1);
+    assert_int_equal(urne_text_utf16_to_utf8("\xFF\xFE" "a\x00b", 5, &out, &n, &d), -1);
+    assert_non_null(strstr(d.items[2].message, "cut short"));
+    assert_int_equal(d.errors, 3);
+    assert_null(out);
+    urne_diags_free(&d);
+}
+
+/* What spreadsheets pad a row with, and a row of empty cells. */
+static void test_padding(void **state) {
+    (void)state;
+    urne_span s = urne_span_trim_padding((urne_span){"# levels: commune, bureau;;;\t ,", 31, 0});
+    assert_int_equal(s.len, 25);
+    s = urne_span_trim_padding((urne_span){";;;", 3, 0});
+    assert_int_equal(s.len, 0);
+    assert_true(urne_span_only_separators((urne_span){";; ;", 4, 0}, ';'));
+    assert_true(urne_span_only_separators((urne_span){"\t\t", 2, 0}, '\t'));
+    assert_false(urne_span_only_separators((urne_span){";;0;", 4, 0}, ';'));
+    assert_false(urne_span_only_separators((urne_span){",,", 2, 0}, ';'));
+    /* With a tab for separator, an empty cell before a quoted one stays a cell. */
+    urne_span f[4];
+    assert_int_equal(urne_fields_split((urne_span){"a\t\t\"b;c\"", 9, 0}, '\t', f, 4), 3);
+    assert_int_equal(f[1].len, 0);
+    assert_int_equal(f[2].len, 3);
+    assert_memory_equal(f[2].p, "b;c", 3);
+}
+
 static void test_fold(void **state) {
     (void)state;
     char out[64];
@@ -156,6 +212,8 @@ int main(void) {
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_scan_line),
         cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_padding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
