@@ -21,7 +21,7 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
     if (message) urne_page_flash(&b, status, message);
     urne_app_read_begin(&srv->app);
     json_t *users = urne_users_json(&srv->app);
-    urne_html(&b, "<section><h2>%s</h2><table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+    urne_html(&b, "<section><h2>%s</h2><table class=stack><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                     L(r, "Comptes", "Accounts"), L(r, "Nom", "Name"), L(r, "Rôle", "Role"),
                     L(r, "Commission", "Commission"));
     size_t i;
@@ -29,8 +29,9 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
     json_array_foreach(users, i, u) {
         urne_html_trusted(&b, "<tr><td>");
         urne_html_text(&b, json_string_value(json_object_get(u, "name")));
-        urne_html(&b, "</td><td>%s</td><td>%lld</td></tr>", json_string_value(json_object_get(u, "role")),
-                        (long long)json_integer_value(json_object_get(u, "tier")));
+        urne_html(&b, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%lld</td></tr>", L(r, "Rôle", "Role"),
+                  json_string_value(json_object_get(u, "role")), L(r, "Commission", "Commission"),
+                  (long long)json_integer_value(json_object_get(u, "tier")));
     }
     json_decref(users);
     urne_html_trusted(&b, "</tbody></table>");
@@ -57,18 +58,22 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
                     L(r, "Élection n°", "Election #"), L(r, "Premier bureau n°", "First bureau #"),
                     L(r, "Dernier bureau n°", "Last bureau #"), L(r, "Attribuer", "Assign"));
 
-    urne_html(&b, "<section><h2>%s</h2><table><thead><tr><th>#</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
-                    L(r, "Élections", "Elections"), L(r, "Scrutin", "Election"), L(r, "Publication", "Publication"));
+    urne_html(&b, "<section><h2>%s</h2><table class=stack><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+                  "<tbody>",
+                    L(r, "Élections", "Elections"), L(r, "Scrutin", "Election"), L(r, "Publication", "Publication"),
+                    L(r, "Publier", "Publish"));
     for (size_t k = 0; k < srv->app.nelections; k++) {
         const urne_election *e = srv->app.elections[k];
-        urne_html(&b, "<tr><td>%lld</td><td><a href=\"/e/%lld\">", (long long)e->meta.id, (long long)e->meta.id);
+        urne_html(&b, "<tr><td>#%lld</td><td data-label=\"%s\"><a href=\"/e/%lld\">", (long long)e->meta.id,
+                  L(r, "Scrutin", "Election"), (long long)e->meta.id);
         urne_html_text(&b, e->meta.title);
-        urne_html_trusted(&b, "</a></td><td>");
+        urne_html(&b, "</a></td><td data-label=\"%s\">", L(r, "Publication", "Publication"));
         if (e->meta.published_at[0])
             urne_html(&b, "%s <code>%.16s…</code>", e->meta.published_at, e->meta.published_digest);
         if (e->meta.reopened_at[0])
             urne_html(&b, " <strong class=warn>%s %s</strong>", L(r, "rouverte le", "reopened on"), e->meta.reopened_at);
-        urne_html(&b, "</td><td><form method=post class=inline action=\"/e/%lld/publish\">", (long long)e->meta.id);
+        urne_html(&b, "</td><td data-label=\"%s\"><form method=post class=inline action=\"/e/%lld/publish\">",
+                  L(r, "Publier", "Publish"), (long long)e->meta.id);
         urne_page_csrf(&b, r);
         urne_html(&b, "<button>%s</button></form></td></tr>", L(r, "Publier", "Publish"));
     }

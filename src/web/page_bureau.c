@@ -65,7 +65,7 @@ static void sheet_form(urne_buf *b, const urne_req *r, const urne_election *e, s
 
 static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e, json_t *disputes, int64_t only_bureau,
                          int forms) {
-    urne_html(b, "<table class=disputes><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+    urne_html(b, "<table class=\"disputes stack\"><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                        "<th>%s</th><th>%s</th></tr></thead><tbody>",
                     L(r, "Bureau", "Bureau"), L(r, "Commission", "Commission"), L(r, "Motif", "Reason"),
                     L(r, "Ouverte", "Opened"), L(r, "Échéance", "Deadline"), L(r, "Décision", "Decision"));
@@ -79,18 +79,19 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
         const char *state = json_string_value(json_object_get(d, "state"));
         char name[200];
         urne_election_bureau_name(e, (size_t)bureau, name, sizeof name);
-        urne_html(b, "<tr class=\"d-%s\"><td>%lld</td><td><a href=\"/e/%lld/b/%lld\">", state, (long long)did,
-                        (long long)e->meta.id, (long long)bureau);
+        urne_html(b, "<tr class=\"d-%s\"><td>#%lld</td><td data-label=\"%s\"><a href=\"/e/%lld/b/%lld\">", state,
+                  (long long)did, L(r, "Bureau", "Bureau"), (long long)e->meta.id, (long long)bureau);
         urne_html_text(b, name);
-        urne_html(b, "</a></td><td>%s</td><td>", tier == 2 ? L(r, "supérieure", "higher") : L(r, "première", "first"));
+        urne_html(b, "</a></td><td data-label=\"%s\">%s</td><td data-label=\"%s\">", L(r, "Commission", "Commission"),
+                  tier == 2 ? L(r, "supérieure", "higher") : L(r, "première", "first"), L(r, "Motif", "Reason"));
         urne_html_text(b, json_string_value(json_object_get(d, "reason")));
         urne_html_trusted(b, "<br><small>");
         urne_html_text(b, json_string_value(json_object_get(d, "opened_by")));
-        urne_html_trusted(b, "</small></td><td>");
+        urne_html(b, "</small></td><td data-label=\"%s\">", L(r, "Ouverte", "Opened"));
         urne_html_text(b, json_string_value(json_object_get(d, "opened_at")));
-        urne_html_trusted(b, "</td><td>");
+        urne_html(b, "</td><td data-label=\"%s\">", L(r, "Échéance", "Deadline"));
         urne_html_text(b, json_string_value(json_object_get(d, "deadline")));
-        urne_html_trusted(b, "</td><td>");
+        urne_html(b, "</td><td data-label=\"%s\">", L(r, "Décision", "Decision"));
         if (strcmp(state, "open") != 0) {
             urne_html(b, "<strong>%s</strong> ", json_string_value(json_object_get(d, "decision")));
             urne_html_text(b, json_string_value(json_object_get(d, "decision_reason")));
@@ -179,20 +180,20 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
     }
     if (urne_sheet_state_counts(info->state) == 1) {
         urne_html(&b, "<table class=figures><tbody><tr><th>%s</th><td class=num>", L(r, "Inscrits", "Registered"));
-        urne_page_int(&b, s->inscrits);
+        urne_page_int(&b, r, s->inscrits);
         urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Votants", "Voters"));
-        urne_page_int(&b, s->votants);
+        urne_page_int(&b, r, s->votants);
         urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Blancs", "Blank"));
-        urne_page_int(&b, s->blancs);
+        urne_page_int(&b, r, s->blancs);
         urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", L(r, "Nuls", "Void"));
-        urne_page_int(&b, s->nuls);
+        urne_page_int(&b, r, s->nuls);
         urne_html_trusted(&b, "</td></tr>");
         const urne_contest *c = &rd->contests[s->contest];
         for (size_t k = 0; k < c->ncand; k++) {
             urne_html_trusted(&b, "<tr><th>");
             urne_html_text(&b, rd->candidates[c->cand_first + k].name);
             urne_html_trusted(&b, "</th><td class=num>");
-            urne_page_int(&b, s->votes[k]);
+            urne_page_int(&b, r, s->votes[k]);
             urne_html_trusted(&b, "</td></tr>");
         }
         urne_html_trusted(&b, "</tbody></table>");
@@ -306,7 +307,7 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
     json_decref(all);
     size_t n;
     urne_anomaly *an = urne_election_anomalies(e, &n);
-    urne_html(&b, "<h2>%s (%zu)</h2><table class=anomalies><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+    urne_html(&b, "<h2>%s (%zu)</h2><table class=\"anomalies stack\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
                         "</tr></thead><tbody>",
                     L(r, "Anomalies", "Anomalies"), n, L(r, "Bureau", "Bureau"), L(r, "Type", "Kind"),
                     L(r, "Détail", "Detail"));
@@ -315,9 +316,9 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
         urne_election_bureau_name(e, an[i].bureau, name, sizeof name);
         urne_html(&b, "<tr><td><a href=\"/e/%lld/b/%zu\">", (long long)id, an[i].bureau);
         urne_html_text(&b, name);
-        urne_html_trusted(&b, "</a></td><td><code>");
+        urne_html(&b, "</a></td><td data-label=\"%s\"><code>", L(r, "Type", "Kind"));
         urne_html_text(&b, an[i].kind);
-        urne_html_trusted(&b, "</code></td><td>");
+        urne_html(&b, "</code></td><td data-label=\"%s\">", L(r, "Détail", "Detail"));
         urne_html_text(&b, an[i].message);
         urne_html_trusted(&b, "</td></tr>");
     }
