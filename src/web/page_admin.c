@@ -27,10 +27,12 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
     size_t i;
     json_t *u;
     json_array_foreach(users, i, u) {
+        const char *role = json_string_value(json_object_get(u, "role"));
+        urne_role ro;
         urne_html_trusted(&b, "<tr><td>");
         urne_html_text(&b, json_string_value(json_object_get(u, "name")));
         urne_html(&b, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%lld</td></tr>", L(r, "Rôle", "Role"),
-                  json_string_value(json_object_get(u, "role")), L(r, "Commission", "Commission"),
+                  role && urne_role_parse(role, &ro) == 0 ? urne_page_role(r, ro) : role, L(r, "Commission", "Commission"),
                   (long long)json_integer_value(json_object_get(u, "tier")));
     }
     json_decref(users);

@@ -88,9 +88,9 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
         urne_html_trusted(b, "<br><small>");
         urne_html_text(b, json_string_value(json_object_get(d, "opened_by")));
         urne_html(b, "</small></td><td data-label=\"%s\">", L(r, "Ouverte", "Opened"));
-        urne_html_text(b, json_string_value(json_object_get(d, "opened_at")));
+        urne_page_time(b, r, json_string_value(json_object_get(d, "opened_at")));
         urne_html(b, "</td><td data-label=\"%s\">", L(r, "Échéance", "Deadline"));
-        urne_html_text(b, json_string_value(json_object_get(d, "deadline")));
+        urne_page_time(b, r, json_string_value(json_object_get(d, "deadline")));
         urne_html(b, "</td><td data-label=\"%s\">", L(r, "Décision", "Decision"));
         if (strcmp(state, "open") != 0) {
             urne_html(b, "<strong>%s</strong> ", json_string_value(json_object_get(d, "decision")));
@@ -198,7 +198,11 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         }
         urne_html_trusted(&b, "</tbody></table>");
     }
-    if (info->entered_at[0]) urne_html(&b, "<p class=meta>%s %s</p>", L(r, "Saisi le", "Entered on"), info->entered_at);
+    if (info->entered_at[0]) {
+        urne_html(&b, "<p class=meta>%s ", L(r, "Saisi le", "Entered on"));
+        urne_page_time(&b, r, info->entered_at);
+        urne_html_trusted(&b, "</p>");
+    }
     if (e->meta.deadline[0])
         urne_html(&b, "<p class=meta>%s %s</p>", L(r, "Date limite de saisie :", "Entry deadline:"), e->meta.deadline);
 

@@ -51,7 +51,7 @@ void urne_page_begin(urne_buf *b, urne_req *r, const char *title) {
     else {
         urne_html_trusted(b, "<span class=user>");
         urne_html_text(b, r->user.name);
-        urne_html(b, " (%s)</span><form method=post action=\"/logout\" class=inline>", urne_role_name(role));
+        urne_html(b, " (%s)</span><form method=post action=\"/logout\" class=inline>", urne_page_role(r, role));
         urne_page_csrf(b, r);
         urne_html(b, "<button class=link>%s</button></form>", L(r, "Déconnexion", "Log out"));
     }
@@ -141,6 +141,36 @@ void urne_page_int(urne_buf *b, const urne_req *r, int64_t v) {
             urne_html_trusted(b, "\u202f");
         else
             urne_html(b, "%c", *p);
+}
+
+const char *urne_page_role(const urne_req *r, urne_role role) {
+    switch (role) {
+    case URNE_ROLE_OBSERVER: return L(r, "observateur", "observer");
+    case URNE_ROLE_SECRETARY: return L(r, "secrétaire", "secretary");
+    case URNE_ROLE_COMMISSION: return L(r, "commission", "commission");
+    case URNE_ROLE_ADMIN: return L(r, "administrateur", "administrator");
+    default: return L(r, "public", "public");
+    }
+}
+
+void urne_page_time(urne_buf *b, const urne_req *r, const char *iso) {
+    static const char *fr[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+                               "août", "septembre", "octobre", "novembre", "décembre"};
+    static const char *en[] = {"January", "February", "March", "April", "May", "June", "July",
+                               "August", "September", "October", "November", "December"};
+    int y, mo, d, h, mi;
+    char z[2] = "";
+    if (iso == NULL || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%*2d%1[Z]", &y, &mo, &d, &h, &mi, z) != 6 || mo < 1 ||
+        mo > 12) {
+        urne_html_text(b, iso ? iso : "");
+        return;
+    }
+    urne_html(b, "<time datetime=\"%s\">", iso);
+    if (r->lang == URNE_LANG_EN)
+        urne_html(b, "%d %s %d, %02d:%02d UTC", d, en[mo - 1], y, h, mi);
+    else
+        urne_html(b, "%d%s %s %d à %02d:%02d UTC", d, d == 1 ? "er" : "", fr[mo - 1], y, h, mi);
+    urne_html_trusted(b, "</time>");
 }
 
 /* A page with a title and one paragraph of markup, always a literal of this file. */

@@ -24,6 +24,12 @@ void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st);
  * (when and why: the results published are no longer final), and the publication
  * before it when that one was reopened. Nothing when never published. */
 void urne_page_publication(urne_buf *b, const urne_req *r, const urne_election_meta *m);
+/* A role's name for people, in the page's language ("secrétaire"). */
+const char *urne_page_role(const urne_req *r, urne_role role);
+/* A UTC time the store wrote ("2026-12-05T06:13:45Z") as people read it, in the
+ * page's language ("5 décembre 2026 à 06:13 UTC"), in a <time> element that keeps
+ * the exact value; any other text as it is (escaped). */
+void urne_page_time(urne_buf *b, const urne_req *r, const char *iso);
 /* A hidden CSRF field for forms. */
 void urne_page_csrf(urne_buf *b, const urne_req *r);
 /* A percentage as people read it in the page's language ("24,01 %"), the sign

@@ -27,24 +27,6 @@
 #include "page_parts.h"
 #include "view.h"
 
-/* An ISO UTC time ("2026-12-05T06:13:45Z") as people write it, in the page's
- * language ("5 décembre 2026 à 06:13 UTC"); anything else as it is. */
-static void human_time(urne_buf *b, const urne_req *r, const char *iso) {
-    static const char *fr[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-                               "août", "septembre", "octobre", "novembre", "décembre"};
-    static const char *en[] = {"January", "February", "March", "April", "May", "June", "July",
-                               "August", "September", "October", "November", "December"};
-    int y, mo, d, h, mi;
-    if (iso == NULL || sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) != 5 || mo < 1 || mo > 12) {
-        urne_html_text(b, iso ? iso : "");
-        return;
-    }
-    if (r->lang == URNE_LANG_EN)
-        urne_html(b, "%d %s %d, %02d:%02d UTC", d, en[mo - 1], y, h, mi);
-    else
-        urne_html(b, "%d%s %s %d à %02d:%02d UTC", d, d == 1 ? "er" : "", fr[mo - 1], y, h, mi);
-}
-
 /* The SHA-256 of the election's results report as publishing computes it (the
  * JSON report of the top level), in hex; "" when it cannot be computed. */
 static void report_digest(const urne_election *e, char hex[65]) {
@@ -167,17 +149,17 @@ enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
     urne_page_int(&b, r, (int64_t)u->sheets_expected);
     if (by[URNE_SHEET_CONTESTED]) urne_html(&b, " (%zu %s)", by[URNE_SHEET_CONTESTED], L(r, "contesté(s)", "contested"));
     urne_html(&b, "</dd><dt>%s</dt><dd>", L(r, "Chiffres arrêtés au", "Figures as of"));
-    human_time(&b, r, json_string_value(json_object_get(json_array_get(last, 0), "at")));
+    urne_page_time(&b, r, json_string_value(json_object_get(json_array_get(last, 0), "at")));
     urne_html(&b, " (%s %lld)</dd><dt>%s</dt><dd>", L(r, "entrée du journal d'audit n°", "audit log entry"), (long long)seq,
               L(r, "Publication", "Publication"));
     if (!m->published_at[0])
         urne_html(&b, "%s", L(r, "résultats non publiés", "results not published"));
     else {
         urne_html(&b, "%s ", L(r, "publiés le", "published on"));
-        human_time(&b, r, m->published_at);
+        urne_page_time(&b, r, m->published_at);
         if (m->reopened_at[0]) {
             urne_html(&b, " ; %s ", L(r, "publication rouverte le", "publication reopened on"));
-            human_time(&b, r, m->reopened_at);
+            urne_page_time(&b, r, m->reopened_at);
         }
     }
     urne_html_trusted(&b, "</dd></dl>");

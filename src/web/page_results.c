@@ -28,7 +28,7 @@ static void bar_chart(urne_buf *b, const urne_req *r, const urne_unit *u, int64_
     int64_t max = 1;
     for (size_t j = 0; j < u->nlines; j++)
         if (u->lines[j].voix > max) max = u->lines[j].voix;
-    int row = 38, width = 400, bar_w = width - 72;
+    int row = 38, width = 360, bar_w = width - 72;
     urne_html(b, "<svg class=chart role=img viewBox=\"0 0 %d %zu\" width=\"100%%\"><title>%s</title>", width,
                     (size_t)row * u->nlines + 4, L(r, "Voix par candidat", "Votes per candidate"));
     for (size_t j = 0; j < u->nlines; j++) {
@@ -265,7 +265,7 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
                         "<a href=\"/api/elections/%lld/results?level=%zu\">JSON</a></p>",
                     L(r, "Télécharger ce niveau :", "Download this level:"), (long long)id, level, (long long)id,
                     level);
-    urne_html(&b, "<p class=no-print><a class=pv href=\"/e/%lld/pv?level=%zu&amp;unit=", (long long)id, level);
+    urne_html(&b, "<p class=no-print><a class=pv-link href=\"/e/%lld/pv?level=%zu&amp;unit=", (long long)id, level);
     urne_html_url(&b, u->key);
     urne_html(&b, "\">%s</a></p>", L(r, "Procès-verbal de ce résultat, à imprimer", "Procès-verbal of this result, to print"));
     if (level + 1 == rd->nlevels) {

@@ -43,9 +43,12 @@ static enum MHD_Result page_home(urne_req *r) {
                 if (urne_sheet_state_counts((urne_sheet_state)s)) counted += by[s];
             urne_html(&b, "<tr><td><a href=\"/e/%lld\">", (long long)e->meta.id);
             urne_html_text(&b, e->meta.title);
-            urne_html(&b, "</a></td><td data-label=\"%s\">%d</td><td data-label=\"%s\">%zu / %zu</td><td data-label=\"%s\">",
-                      L(r, "Tour", "Round"), e->meta.round, L(r, "Bureaux", "Bureaux"), counted, e->round->nsheets,
-                      L(r, "État", "State"));
+            urne_html(&b, "</a></td><td data-label=\"%s\">%d</td><td data-label=\"%s\">", L(r, "Tour", "Round"),
+                      e->meta.round, L(r, "Bureaux", "Bureaux"));
+            urne_page_int(&b, r, (int64_t)counted);
+            urne_html_trusted(&b, " / ");
+            urne_page_int(&b, r, (int64_t)e->round->nsheets);
+            urne_html(&b, "</td><td data-label=\"%s\">", L(r, "État", "State"));
             urne_page_state_badge(&b, r, st);
             if (e->meta.reopened_at[0])
                 urne_html(&b, " <span class=\"badge frozen\">%s</span>",
@@ -127,7 +130,7 @@ static enum MHD_Result page_audit(urne_req *r) {
         char *after = json_dumps(json_object_get(e, "after"), JSON_COMPACT | JSON_ENCODE_ANY);
         urne_html(&b, "<tr><td>#%lld</td><td data-label=\"%s\">", (long long)json_integer_value(json_object_get(e, "seq")),
                   L(r, "Date", "Time"));
-        urne_html_text(&b, json_string_value(json_object_get(e, "at")));
+        urne_page_time(&b, r, json_string_value(json_object_get(e, "at")));
         urne_html(&b, "</td><td data-label=\"%s\">", L(r, "Qui", "Who"));
         urne_html_text(&b, json_string_value(json_object_get(e, "actor")));
         urne_html(&b, "</td><td data-label=\"%s\">", L(r, "Action", "Action"));

@@ -76,7 +76,7 @@ try {
   const commune = await firstUnit(scout, await firstUnit(scout, dept)); // a commune and its bureaux
   check(circ && section && dept && commune, `the demo's units are found: ${circ} ${section} ${dept} ${commune}`);
   await scout.goto(base + circ);
-  const pvLink = await (await scout.$('a.pv'))?.getAttribute('href') ?? null;
+  const pvLink = await (await scout.$('a.pv-link'))?.getAttribute('href') ?? null;
   check(pvLink !== null, `the results page links to its procès-verbal: ${pvLink}`);
   await scout.context().close();
 

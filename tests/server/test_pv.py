@@ -108,7 +108,7 @@ try:
     check(re.search(r"Empreinte SHA-256 des résultats de l&#39;élection</dt><dd><code>[0-9a-f]{64}</code>", page),
           "the results' SHA-256")
     st, results = public.get(f"/e/1?level=1&unit={unit}")
-    check(f'<a class=pv href="/e/1/pv?level=1&amp;unit={unit}">' in results, "the results page links to it")
+    check(f'<a class=pv-link href="/e/1/pv?level=1&amp;unit={unit}">' in results, "the results page links to it")
     check(f'href="?lang=en&amp;level=1&amp;unit={unit}" lang=en hreflang=en>English</a>' in page,
           "the language link stays on this unit")
 
