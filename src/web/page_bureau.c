@@ -104,10 +104,10 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
                                "action=\"/e/%lld/disputes/%lld/decide\">",
                             L(r, "Décider", "Decide"), (long long)e->meta.id, (long long)did);
             urne_page_csrf(b, r);
-            urne_html(b, "<select name=decision><option value=validate>%s</option><option value=correct>%s</option>"
-                               "<option value=annul>%s</option><option value=revote>%s</option></select>"
+            urne_html(b, "<label>%s<select name=decision><option value=validate>%s</option><option value=correct>%s</option>"
+                               "<option value=annul>%s</option><option value=revote>%s</option></select></label>"
                                "<label>%s<input name=reason required></label><p><small>%s</small></p>",
-                            L(r, "valider", "validate"), L(r, "corriger", "correct"), L(r, "annuler le bureau", "annul the bureau"),
+                            L(r, "Décision", "Decision"), L(r, "valider", "validate"), L(r, "corriger", "correct"), L(r, "annuler le bureau", "annul the bureau"),
                             L(r, "ordonner un nouveau vote", "order a new vote"), L(r, "Motifs", "Reasons"),
                             L(r, "Pour corriger, indiquez les nouveaux chiffres :", "To correct, give the new figures:"));
             urne_figures f = {0}; /* out of memory: the fields are left empty */

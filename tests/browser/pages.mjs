@@ -113,6 +113,8 @@ try {
         for (const width of WIDTHS) {
           await page.setViewportSize({ width, height: width === 360 ? 740 : 900 });
           await page.goto(url);
+          // The forms folded in <details> (a commission's decision) are checked open.
+          await page.evaluate(() => document.querySelectorAll('details').forEach(d => { d.open = true; }));
           const m = await page.evaluate(() => ({
             lang: document.documentElement.lang,
             scroll: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
