@@ -49,7 +49,7 @@ browser-deps: deps
 	$(call install_missing,$(BROWSER_DEPS))
 	@command -v npm >/dev/null || { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; }
-	@cd tests/browser && [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent
+	@cd tests/browser && [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm install --no-audit --no-fund --silent
 
 bench-deps: deps
 	$(call install_missing,$(BENCH_DEPS))

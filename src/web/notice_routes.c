@@ -120,7 +120,7 @@ static enum MHD_Result notices_page(urne_req *r, unsigned status, const char *me
     if (urne_page_may(r, URNE_ACT_PUBLISH_NOTICE, 0)) {
         urne_html_trusted(&b, "<form method=post action=\"/notices\" class=card>");
         urne_page_csrf(&b, r);
-        urne_html(&b, "<h3>%s</h3><label>%s<input name=title required maxlength=%d value=\"%s\"></label>"
+        urne_html(&b, "<h2>%s</h2><label>%s<input name=title required maxlength=%d value=\"%s\"></label>"
                       "<label>%s<textarea name=body required rows=5 maxlength=%d>%s</textarea></label>"
                       "<button>%s</button></form>",
                   _(r, "New notice"), _(r, "Title"), URNE_NOTICE_TITLE_MAX,

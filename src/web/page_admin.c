@@ -21,16 +21,19 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
     if (message) urne_page_flash(&b, status, message);
     urne_app_read_begin(&srv->app);
     json_t *users = urne_users_json(&srv->app);
-    urne_html(&b, "<section><h2>%s</h2><table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+    urne_html(&b, "<section><h2>%s</h2><table class=stack><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                     _(r, "Accounts"), _(r, "Name"), _(r, "Role"),
                     _(r, "Commission"));
     size_t i;
     json_t *u;
     json_array_foreach(users, i, u) {
+        const char *role = json_string_value(json_object_get(u, "role"));
+        urne_role ro;
         urne_html_trusted(&b, "<tr><td>");
         urne_html_text(&b, json_string_value(json_object_get(u, "name")));
-        urne_html(&b, "</td><td>%s</td><td>%lld</td></tr>", json_string_value(json_object_get(u, "role")),
-                        (long long)json_integer_value(json_object_get(u, "tier")));
+        urne_html(&b, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%lld</td></tr>", _(r, "Role"),
+                  role && urne_role_parse(role, &ro) == 0 ? urne_page_role(r, ro) : role, _(r, "Commission"),
+                  (long long)json_integer_value(json_object_get(u, "tier")));
     }
     json_decref(users);
     urne_html_trusted(&b, "</tbody></table>");
@@ -57,18 +60,22 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
                     _(r, "Election #"), _(r, "First bureau #"),
                     _(r, "Last bureau #"), _(r, "Assign"));
 
-    urne_html(&b, "<section><h2>%s</h2><table><thead><tr><th>#</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
-                    _(r, "Elections"), _(r, "Election"), _(r, "Publication"));
+    urne_html(&b, "<section><h2>%s</h2><table class=stack><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+                  "<tbody>",
+                    _(r, "Elections"), _(r, "Election"), _(r, "Publication"),
+                    _(r, "Publish"));
     for (size_t k = 0; k < srv->app.nelections; k++) {
         const urne_election *e = srv->app.elections[k];
-        urne_html(&b, "<tr><td>%lld</td><td><a href=\"/e/%lld\">", (long long)e->meta.id, (long long)e->meta.id);
+        urne_html(&b, "<tr><td>#%lld</td><td data-label=\"%s\"><a href=\"/e/%lld\">", (long long)e->meta.id,
+                  _(r, "Election"), (long long)e->meta.id);
         urne_html_text(&b, e->meta.title);
-        urne_html_trusted(&b, "</a></td><td>");
+        urne_html(&b, "</a></td><td data-label=\"%s\">", _(r, "Publication"));
         if (e->meta.published_at[0])
             urne_html(&b, "%s <code>%.16s…</code>", e->meta.published_at, e->meta.published_digest);
         if (e->meta.reopened_at[0])
             urne_html(&b, " <strong class=warn>%s %s</strong>", _(r, "reopened on"), e->meta.reopened_at);
-        urne_html(&b, "</td><td><form method=post class=inline action=\"/e/%lld/publish\">", (long long)e->meta.id);
+        urne_html(&b, "</td><td data-label=\"%s\"><form method=post class=inline action=\"/e/%lld/publish\">",
+                  _(r, "Publish"), (long long)e->meta.id);
         urne_page_csrf(&b, r);
         urne_html(&b, "<button>%s</button></form></td></tr>", _(r, "Publish"));
     }

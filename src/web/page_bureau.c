@@ -64,7 +64,7 @@ static void sheet_form(urne_buf *b, const urne_req *r, const urne_election *e, s
 
 static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e, json_t *disputes, int64_t only_bureau,
                          int forms) {
-    urne_html(b, "<table class=disputes><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+    urne_html(b, "<table class=\"disputes stack\"><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                        "<th>%s</th><th>%s</th></tr></thead><tbody>",
                     _(r, "Bureau"), _(r, "Commission"), _(r, "Reason"),
                     _(r, "Opened"), _(r, "Deadline"), _(r, "Decision"));
@@ -78,18 +78,19 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
         const char *state = json_string_value(json_object_get(d, "state"));
         char name[200];
         urne_election_bureau_name(e, (size_t)bureau, name, sizeof name);
-        urne_html(b, "<tr class=\"d-%s\"><td>%lld</td><td><a href=\"/e/%lld/b/%lld\">", state, (long long)did,
-                        (long long)e->meta.id, (long long)bureau);
+        urne_html(b, "<tr class=\"d-%s\"><td>#%lld</td><td data-label=\"%s\"><a href=\"/e/%lld/b/%lld\">", state,
+                  (long long)did, _(r, "Bureau"), (long long)e->meta.id, (long long)bureau);
         urne_html_text(b, name);
-        urne_html(b, "</a></td><td>%s</td><td>", tier == 2 ? _(r, "higher") : _(r, "first"));
+        urne_html(b, "</a></td><td data-label=\"%s\">%s</td><td data-label=\"%s\">", _(r, "Commission"),
+                  tier == 2 ? _(r, "higher") : _(r, "first"), _(r, "Reason"));
         urne_html_text(b, json_string_value(json_object_get(d, "reason")));
         urne_html_trusted(b, "<br><small>");
         urne_html_text(b, json_string_value(json_object_get(d, "opened_by")));
-        urne_html_trusted(b, "</small></td><td>");
-        urne_html_text(b, json_string_value(json_object_get(d, "opened_at")));
-        urne_html_trusted(b, "</td><td>");
-        urne_html_text(b, json_string_value(json_object_get(d, "deadline")));
-        urne_html_trusted(b, "</td><td>");
+        urne_html(b, "</small></td><td data-label=\"%s\">", _(r, "Opened"));
+        urne_page_time(b, r, json_string_value(json_object_get(d, "opened_at")));
+        urne_html(b, "</td><td data-label=\"%s\">", _(r, "Deadline"));
+        urne_page_time(b, r, json_string_value(json_object_get(d, "deadline")));
+        urne_html(b, "</td><td data-label=\"%s\">", _(r, "Decision"));
         if (strcmp(state, "open") != 0) {
             urne_html(b, "<strong>%s</strong> ", json_string_value(json_object_get(d, "decision")));
             urne_html_text(b, json_string_value(json_object_get(d, "decision_reason")));
@@ -102,10 +103,10 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
                                "action=\"/e/%lld/disputes/%lld/decide\">",
                             _(r, "Decide"), (long long)e->meta.id, (long long)did);
             urne_page_csrf(b, r);
-            urne_html(b, "<select name=decision><option value=validate>%s</option><option value=correct>%s</option>"
-                               "<option value=annul>%s</option><option value=revote>%s</option></select>"
+            urne_html(b, "<label>%s<select name=decision><option value=validate>%s</option><option value=correct>%s</option>"
+                               "<option value=annul>%s</option><option value=revote>%s</option></select></label>"
                                "<label>%s<input name=reason required></label><p><small>%s</small></p>",
-                            _(r, "validate"), _(r, "correct"), _(r, "annul the bureau"),
+                            _(r, "Decision"), _(r, "validate"), _(r, "correct"), _(r, "annul the bureau"),
                             _(r, "order a new vote"), _(r, "Reasons"),
                             _(r, "To correct, give the new figures:"));
             urne_figures f = {0}; /* out of memory: the fields are left empty */
@@ -178,25 +179,29 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
     }
     if (urne_sheet_state_counts(info->state) == 1) {
         urne_html(&b, "<table class=figures><tbody><tr><th>%s</th><td class=num>", _(r, "Registered"));
-        urne_page_int(&b, s->inscrits);
+        urne_page_int(&b, r, s->inscrits);
         urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Voters"));
-        urne_page_int(&b, s->votants);
+        urne_page_int(&b, r, s->votants);
         urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Blank"));
-        urne_page_int(&b, s->blancs);
+        urne_page_int(&b, r, s->blancs);
         urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Void"));
-        urne_page_int(&b, s->nuls);
+        urne_page_int(&b, r, s->nuls);
         urne_html_trusted(&b, "</td></tr>");
         const urne_contest *c = &rd->contests[s->contest];
         for (size_t k = 0; k < c->ncand; k++) {
             urne_html_trusted(&b, "<tr><th>");
             urne_html_text(&b, rd->candidates[c->cand_first + k].name);
             urne_html_trusted(&b, "</th><td class=num>");
-            urne_page_int(&b, s->votes[k]);
+            urne_page_int(&b, r, s->votes[k]);
             urne_html_trusted(&b, "</td></tr>");
         }
         urne_html_trusted(&b, "</tbody></table>");
     }
-    if (info->entered_at[0]) urne_html(&b, "<p class=meta>%s %s</p>", _(r, "Entered on"), info->entered_at);
+    if (info->entered_at[0]) {
+        urne_html(&b, "<p class=meta>%s ", _(r, "Entered on"));
+        urne_page_time(&b, r, info->entered_at);
+        urne_html_trusted(&b, "</p>");
+    }
     if (e->meta.deadline[0])
         urne_html(&b, "<p class=meta>%s %s</p>", _(r, "Entry deadline:"), e->meta.deadline);
 
@@ -304,7 +309,7 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
     json_decref(all);
     size_t n;
     urne_anomaly *an = urne_election_anomalies(e, &n);
-    urne_html(&b, "<h2>%s (%zu)</h2><table class=anomalies><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+    urne_html(&b, "<h2>%s (%zu)</h2><table class=\"anomalies stack\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
                         "</tr></thead><tbody>",
                     _(r, "Anomalies"), n, _(r, "Bureau"), _(r, "Kind"),
                     _(r, "Detail"));
@@ -313,9 +318,9 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
         urne_election_bureau_name(e, an[i].bureau, name, sizeof name);
         urne_html(&b, "<tr><td><a href=\"/e/%lld/b/%zu\">", (long long)id, an[i].bureau);
         urne_html_text(&b, name);
-        urne_html_trusted(&b, "</a></td><td><code>");
+        urne_html(&b, "</a></td><td data-label=\"%s\"><code>", _(r, "Kind"));
         urne_html_text(&b, an[i].kind);
-        urne_html_trusted(&b, "</code></td><td>");
+        urne_html(&b, "</code></td><td data-label=\"%s\">", _(r, "Detail"));
         urne_html_text(&b, an[i].message);
         urne_html_trusted(&b, "</td></tr>");
     }

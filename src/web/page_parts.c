@@ -12,14 +12,32 @@ void urne_page_csrf(urne_buf *b, const urne_req *r) {
     urne_html(b, "<input type=hidden name=csrf value=\"%s\">", r->csrf);
 }
 
+/* The other language's link, on the same page: the unit a results page shows
+ * (level, unit) is kept; the link's text is in the language it leads to. */
+static void lang_link(urne_buf *b, urne_req *r) {
+    const char *other = _(r, "fr"), *level = urne_req_query(r, "level"), *unit = urne_req_query(r, "unit");
+    urne_html(b, "<a href=\"?lang=%s", other);
+    if (level) {
+        urne_html_trusted(b, "&amp;level=");
+        urne_html_url(b, level);
+    }
+    if (unit) {
+        urne_html_trusted(b, "&amp;unit=");
+        urne_html_url(b, unit);
+    }
+    urne_html(b, "\" lang=%s hreflang=%s>%s</a> ", other, other, _(r, "Français"));
+}
+
 void urne_page_begin(urne_buf *b, urne_req *r, const char *title) {
     urne_html(b, "<!doctype html><html lang=%s><head><meta charset=utf-8>"
                        "<meta name=viewport content=\"width=device-width, initial-scale=1\"><title>",
                     _(r, "en"));
     urne_html_text(b, title);
-    urne_html_trusted(b, " — urne</title><link rel=stylesheet href=\"/static/urne.css\">"
-                         "<script src=\"/static/urne.js\" defer></script></head><body><header>"
-                     "<a class=brand href=\"/\">urne</a><nav>");
+    urne_html_trusted(b, " — urne</title><link rel=icon href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
+                         "<link rel=stylesheet href=\"/static/urne.css\">"
+                         "<script src=\"/static/urne.js\" defer></script></head><body>");
+    urne_html(b, "<a class=skip href=\"#main\">%s</a><header><a class=brand href=\"/\">urne</a><nav aria-label=\"%s\">",
+              _(r, "Skip to content"), _(r, "Main navigation"));
     urne_html(b, "<a href=\"/\">%s</a>", _(r, "Elections"));
     urne_html(b, "<a href=\"/notices\">%s</a>", _(r, "Notices"));
     urne_role role = r->user.role;
@@ -27,17 +45,17 @@ void urne_page_begin(urne_buf *b, urne_req *r, const char *title) {
         urne_html(b, "<a href=\"/audit\">%s</a>", _(r, "Audit log"));
     if (urne_page_may(r, URNE_ACT_MANAGE_ELECTIONS, 0)) urne_html(b, "<a href=\"/admin\">%s</a>", _(r, "Administration"));
     urne_html_trusted(b, "</nav><div class=who>");
-    urne_html(b, "<a href=\"?lang=%s\">%s</a> ", _(r, "fr"), _(r, "Français"));
+    lang_link(b, r);
     if (role == URNE_ROLE_PUBLIC)
         urne_html(b, "<a href=\"/login\">%s</a>", C_(r, "nav", "Log in"));
     else {
         urne_html_trusted(b, "<span class=user>");
         urne_html_text(b, r->user.name);
-        urne_html(b, " (%s)</span><form method=post action=\"/logout\" class=inline>", urne_role_name(role));
+        urne_html(b, " (%s)</span><form method=post action=\"/logout\" class=inline>", urne_page_role(r, role));
         urne_page_csrf(b, r);
         urne_html(b, "<button class=link>%s</button></form>", _(r, "Log out"));
     }
-    urne_html_trusted(b, "</div></header><main>");
+    urne_html_trusted(b, "</div></header><main id=main>");
 }
 
 enum MHD_Result urne_page_send(urne_req *r, unsigned status, urne_buf *b) {
@@ -77,8 +95,7 @@ void urne_page_state_badge(urne_buf *b, const urne_req *r, urne_unit_state st) {
 }
 
 void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st) {
-    static const char *en[] = {N_("missing"),   N_("awaiting 2nd entry"), N_("entries differ"), N_("entered"),
-                               N_("validated"), N_("contested"),          N_("annulled"),       N_("new vote")};
+    static const char *en[] = {N_("missing"), N_("awaiting 2nd entry"), N_("entries differ"), N_("entered"), N_("validated"), N_("contested"), N_("annulled"), N_("new vote")};
     urne_html(b, "<span class=\"badge s-%s\">%s</span>", urne_sheet_state_name(st), _(r, en[st]));
 }
 
@@ -104,13 +121,42 @@ void urne_page_publication(urne_buf *b, const urne_req *r, const urne_election_m
 void urne_page_pct(urne_buf *b, const urne_req *r, int64_t num, int64_t den) {
     char buf[48];
     urne_num_pct(num, den, r->lang == URNE_LANG_EN ? '.' : ',', buf, sizeof buf);
-    urne_html(b, "%s %%", buf);
+    urne_html(b, "%s\u00a0%%", buf); /* a no-break space: the sign never starts a line */
 }
 
-void urne_page_int(urne_buf *b, int64_t v) {
+void urne_page_int(urne_buf *b, const urne_req *r, int64_t v) {
     char buf[40];
     urne_num_group(v, buf, sizeof buf);
-    urne_html_text(b, buf);
+    if (r->lang == URNE_LANG_EN) {
+        urne_html_text(b, buf);
+        return;
+    }
+    /* French groups digits with a narrow no-break space (U+202F): "1 155 604". */
+    for (const char *p = buf; *p; p++)
+        if (*p == ',')
+            urne_html_trusted(b, "\u202f");
+        else
+            urne_html(b, "%c", *p);
+}
+
+const char *urne_page_role(const urne_req *r, urne_role role) {
+    switch (role) {
+    case URNE_ROLE_OBSERVER: return _(r, "observer");
+    case URNE_ROLE_SECRETARY: return _(r, "secretary");
+    case URNE_ROLE_COMMISSION: return _(r, "commission");
+    case URNE_ROLE_ADMIN: return _(r, "administrator");
+    default: return _(r, "public");
+    }
+}
+
+void urne_page_time(urne_buf *b, const urne_req *r, const char *iso) {
+    char when[80];
+    urne_i18n_moment(r->lang, iso, NULL, when, sizeof when);
+    if (iso == NULL || strcmp(when, iso) == 0) {
+        urne_html_text(b, iso ? iso : "");
+        return;
+    }
+    urne_html(b, "<time datetime=\"%s\">%s</time>", iso, when);
 }
 
 /* A page with a title and one paragraph of markup, always a literal of this file. */

@@ -24,12 +24,20 @@ void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st);
  * (when and why: the results published are no longer final), and the publication
  * before it when that one was reopened. Nothing when never published. */
 void urne_page_publication(urne_buf *b, const urne_req *r, const urne_election_meta *m);
+/* A role's name for people, in the page's language ("secrétaire"). */
+const char *urne_page_role(const urne_req *r, urne_role role);
+/* A UTC time the store wrote ("2026-12-05T06:13:45Z") as people read it, in the
+ * page's language ("5 décembre 2026 à 06:13 UTC"), in a <time> element that keeps
+ * the exact value; any other text as it is (escaped). */
+void urne_page_time(urne_buf *b, const urne_req *r, const char *iso);
 /* A hidden CSRF field for forms. */
 void urne_page_csrf(urne_buf *b, const urne_req *r);
-/* A percentage as people read it in the page's language ("24,01 %"). */
+/* A percentage as people read it in the page's language ("24,01 %"), the sign
+ * after a no-break space. */
 void urne_page_pct(urne_buf *b, const urne_req *r, int64_t num, int64_t den);
-/* An integer with thin-space grouping ("12 345"). */
-void urne_page_int(urne_buf *b, int64_t v);
+/* An integer grouped as the page's language does: "12 345" (a narrow no-break
+ * space) in French, "12,345" in English. */
+void urne_page_int(urne_buf *b, const urne_req *r, int64_t v);
 
 enum MHD_Result urne_page_denied(urne_req *r);
 /* May the request's user do `action` on election `election` (0: the site)? 1 or
@@ -39,6 +47,14 @@ int urne_page_may(const urne_req *r, urne_action action, int64_t election);
 enum MHD_Result urne_page_not_found(urne_req *r);
 
 enum MHD_Result urne_page_results(urne_req *r, int64_t election);
+/* A unit's candidates (votes, % of exprimés, % of inscrits) as a table, and its
+ * outcome as a section when the unit is where the contest is decided or within it
+ * (1 when written, 0 when not); page_results.c. */
+void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis);
+int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, const urne_unit *u, size_t level,
+                      urne_unit_state st);
+/* A unit's procès-verbal, to print (page_pv.c). */
+enum MHD_Result urne_page_pv(urne_req *r, int64_t election);
 enum MHD_Result urne_page_bureau(urne_req *r, int64_t election, int64_t bureau, unsigned status, const char *message,
                                  const char *json);
 enum MHD_Result urne_page_entry_list(urne_req *r, int64_t election);

@@ -21,22 +21,25 @@ static void unit_link(urne_buf *b, int64_t id, size_t level, const char *key, co
     urne_html_trusted(b, "</a>");
 }
 
+/* One bar per candidate, its name above it and its share after it: the chart
+ * reads the same at 360 px wide as on a desktop (the SVG scales; its text stays
+ * about the page's size). */
 static void bar_chart(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis) {
     int64_t max = 1;
     for (size_t j = 0; j < u->nlines; j++)
         if (u->lines[j].voix > max) max = u->lines[j].voix;
-    int row = 28, width = 640, label_w = 220, bar_w = width - label_w - 80;
+    int row = 38, width = 360, bar_w = width - 72;
     urne_html(b, "<svg class=chart role=img viewBox=\"0 0 %d %zu\" width=\"100%%\"><title>%s</title>", width,
                     (size_t)row * u->nlines + 4, _(r, "Votes per candidate"));
     for (size_t j = 0; j < u->nlines; j++) {
         const urne_line *l = &u->lines[j];
         int y = (int)j * row + 2;
         double w = (double)bar_w * (double)l->voix / (double)max;
-        urne_html(b, "<text x=\"%d\" y=\"%d\" text-anchor=end>", label_w - 8, y + 18);
+        urne_html(b, "<text x=\"0\" y=\"%d\">", y + 13);
         urne_html_text(b, l->name);
-        urne_html(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=bar%zu></rect>"
+        urne_html(b, "</text><rect x=\"0\" y=\"%d\" width=\"%.1f\" height=\"14\" class=bar%zu></rect>"
                            "<text x=\"%.1f\" y=\"%d\">",
-                        label_w, y + 4, w, row - 8, j % 8, label_w + w + 6, y + 18);
+                        y + 18, w, j % 8, w + 6, y + 30);
         urne_page_pct(b, r, l->voix, basis);
         urne_html_trusted(b, "</text>");
     }
@@ -55,7 +58,7 @@ static void figures_table(urne_buf *b, const urne_req *r, const urne_unit *u, in
     urne_html_trusted(b, "<table class=figures><tbody>");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         urne_html(b, "<tr><th>%s</th><td class=num>", _(r, rows[i].en));
-        urne_page_int(b, rows[i].v);
+        urne_page_int(b, r, rows[i].v);
         urne_html_trusted(b, "</td><td class=num>");
         if (rows[i].den) urne_page_pct(b, r, rows[i].v, rows[i].den);
         urne_html_trusted(b, "</td></tr>");
@@ -63,30 +66,36 @@ static void figures_table(urne_buf *b, const urne_req *r, const urne_unit *u, in
     urne_html_trusted(b, "</tbody></table>");
 }
 
-static void candidates_table(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis) {
-    urne_html(b, "<table class=results><thead><tr><th>%s</th><th>%s</th><th class=num>%s</th>"
-                       "<th class=num>%s</th><th class=num>%s</th></tr></thead><tbody>",
-                    _(r, "Candidate"), _(r, "Group"), _(r, "Votes"),
-                    _(r, "% valid"), _(r, "% registered"));
+void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis) {
+    int groups = 0; /* the nuance column only when some line has one */
+    for (size_t j = 0; j < u->nlines; j++)
+        if (u->lines[j].group && u->lines[j].group[0]) groups = 1;
+    urne_html(b, "<table class=\"results stack\"><thead><tr><th scope=col>%s</th>", _(r, "Candidate"));
+    if (groups) urne_html(b, "<th scope=col>%s</th>", _(r, "Group"));
+    urne_html(b, "<th scope=col class=num>%s</th><th scope=col class=num>%s</th><th scope=col class=num>%s</th></tr>"
+                 "</thead><tbody>",
+              _(r, "Votes"), _(r, "% valid"), _(r, "% registered"));
     for (size_t j = 0; j < u->nlines; j++) {
         const urne_line *l = &u->lines[j];
         urne_html_trusted(b, "<tr><td>");
         urne_html_text(b, l->name);
-        urne_html_trusted(b, "</td><td>");
-        urne_html_text(b, l->group ? l->group : "");
-        urne_html_trusted(b, "</td><td class=num>");
-        urne_page_int(b, l->voix);
-        urne_html_trusted(b, "</td><td class=num>");
+        if (groups) {
+            urne_html(b, "</td><td data-label=\"%s\">", _(r, "Group"));
+            urne_html_text(b, l->group ? l->group : "");
+        }
+        urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "Votes"));
+        urne_page_int(b, r, l->voix);
+        urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "% valid"));
         urne_page_pct(b, r, l->voix, basis);
-        urne_html_trusted(b, "</td><td class=num>");
+        urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "% registered"));
         urne_page_pct(b, r, l->voix, u->inscrits);
         urne_html_trusted(b, "</td></tr>");
     }
     urne_html_trusted(b, "</tbody></table>");
 }
 
-static void outcome_box(urne_buf *b, const urne_req *r, const urne_election *e, const urne_unit *u, size_t level,
-                        urne_unit_state st) {
+int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, const urne_unit *u, size_t level,
+                      urne_unit_state st) {
     const urne_round *rd = e->round;
     size_t contest = URNE_NONE;
     if (level == rd->contest_level) {
@@ -94,9 +103,10 @@ static void outcome_box(urne_buf *b, const urne_req *r, const urne_election *e, 
             if (rd->contests[c].key && strcmp(rd->contests[c].key, u->key) == 0) contest = c;
     } else if (rd->ncontests == 1 && level < rd->contest_level)
         contest = 0;
-    if (contest == URNE_NONE && !(rd->ncontests == 1 && level <= rd->contest_level)) return;
+    if (contest == URNE_NONE && !(rd->ncontests == 1 && level <= rd->contest_level)) return 0;
     if (contest == URNE_NONE) contest = 0;
     urne_outcome *out = NULL;
+    int written = 0;
     urne_diags d;
     urne_diags_init(&d, NULL);
     if (urne_results_decide(rd, &e->rules, &out, &d) == 0) {
@@ -119,8 +129,10 @@ static void outcome_box(urne_buf *b, const urne_req *r, const urne_election *e, 
         urne_html_text(b, o->reason);
         urne_html_trusted(b, "</p></section>");
         urne_outcomes_free(out, rd->ncontests);
+        written = 1;
     }
     urne_diags_free(&d);
+    return written;
 }
 
 /* The units at level+1 within unit `key` at `level`, in order of first sheet. */
@@ -233,9 +245,9 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     urne_page_state_badge(&b, r, st);
     urne_html_trusted(&b, "</h1>");
     urne_html(&b, "<p class=meta>%s %d · %s ", _(r, "Round"), e->meta.round, _(r, "bureaux counted:"));
-    urne_page_int(&b, (int64_t)u->sheets_reported);
+    urne_page_int(&b, r, (int64_t)u->sheets_reported);
     urne_html_trusted(&b, " / ");
-    urne_page_int(&b, (int64_t)u->sheets_expected);
+    urne_page_int(&b, r, (int64_t)u->sheets_expected);
     if (by[URNE_SHEET_CONTESTED])
         urne_html(&b, " · <strong>%zu %s</strong>", by[URNE_SHEET_CONTESTED], _(r, "contested"));
     urne_html_trusted(&b, "</p>");
@@ -245,12 +257,15 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     urne_html_trusted(&b, "</div><div>");
     bar_chart(&b, r, u, basis);
     urne_html_trusted(&b, "</div></div>");
-    candidates_table(&b, r, u, basis);
-    outcome_box(&b, r, e, u, level, st);
+    urne_page_candidates(&b, r, u, basis);
+    urne_page_outcome(&b, r, e, u, level, st);
     urne_html(&b, "<p class=downloads>%s <a href=\"/api/elections/%lld/results.csv?level=%zu&amp;format=excel&amp;lang=%s\">CSV</a> · "
                         "<a href=\"/api/elections/%lld/results?level=%zu\">JSON</a></p>",
                     _(r, "Download this level:"), (long long)id, level, r->lang == URNE_LANG_EN ? "en" : "fr",
                     (long long)id, level);
+    urne_html(&b, "<p class=no-print><a class=pv-link href=\"/e/%lld/pv?level=%zu&amp;unit=", (long long)id, level);
+    urne_html_url(&b, u->key);
+    urne_html(&b, "\">%s</a></p>", _(r, "Procès-verbal of this result, to print"));
     if (level + 1 == rd->nlevels) {
         for (size_t i = 0; i < rd->nsheets; i++)
             if (rd->sheets[i].key[level] == u->first->key[level]) {

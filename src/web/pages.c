@@ -31,7 +31,7 @@ static enum MHD_Result page_home(urne_req *r) {
     if (srv->app.nelections == 0)
         urne_html(&b, "<p>%s</p>", _(r, "No election yet."));
     else {
-        urne_html(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+        urne_html(&b, "<table class=stack><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                         _(r, "Election"), _(r, "Round"), _(r, "Bureaux"),
                         _(r, "State"));
         for (size_t i = 0; i < srv->app.nelections; i++) {
@@ -43,8 +43,12 @@ static enum MHD_Result page_home(urne_req *r) {
                 if (urne_sheet_state_counts((urne_sheet_state)s)) counted += by[s];
             urne_html(&b, "<tr><td><a href=\"/e/%lld\">", (long long)e->meta.id);
             urne_html_text(&b, e->meta.title);
-            urne_html(&b, "</a></td><td>%d</td><td>%zu / %zu</td><td>", e->meta.round, counted,
-                            e->round->nsheets);
+            urne_html(&b, "</a></td><td data-label=\"%s\">%d</td><td data-label=\"%s\">", _(r, "Round"),
+                      e->meta.round, _(r, "Bureaux"));
+            urne_page_int(&b, r, (int64_t)counted);
+            urne_html_trusted(&b, " / ");
+            urne_page_int(&b, r, (int64_t)e->round->nsheets);
+            urne_html(&b, "</td><td data-label=\"%s\">", _(r, "State"));
             urne_page_state_badge(&b, r, st);
             if (e->meta.reopened_at[0])
                 urne_html(&b, " <span class=\"badge frozen\">%s</span>",
@@ -115,22 +119,23 @@ static enum MHD_Result page_audit(urne_req *r) {
     int64_t from = seq > 200 ? seq - 199 : 1;
     json_t *a = urne_audit_json(&r->srv->app, from, 200);
     urne_app_read_end(&r->srv->app);
-    urne_html(&b, "<table class=audit><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+    urne_html(&b, "<table class=\"audit stack\"><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                         "<th>%s</th></tr></thead><tbody>",
                     _(r, "Time"), _(r, "Who"), _(r, "Action"), _(r, "Object"),
                     _(r, "After"));
     for (size_t i = json_array_size(a); i-- > 0;) {
         json_t *e = json_array_get(a, i);
         char *after = json_dumps(json_object_get(e, "after"), JSON_COMPACT | JSON_ENCODE_ANY);
-        urne_html(&b, "<tr><td>%lld</td><td>", (long long)json_integer_value(json_object_get(e, "seq")));
-        urne_html_text(&b, json_string_value(json_object_get(e, "at")));
-        urne_html_trusted(&b, "</td><td>");
+        urne_html(&b, "<tr><td>#%lld</td><td data-label=\"%s\">", (long long)json_integer_value(json_object_get(e, "seq")),
+                  _(r, "Time"));
+        urne_page_time(&b, r, json_string_value(json_object_get(e, "at")));
+        urne_html(&b, "</td><td data-label=\"%s\">", _(r, "Who"));
         urne_html_text(&b, json_string_value(json_object_get(e, "actor")));
-        urne_html_trusted(&b, "</td><td>");
+        urne_html(&b, "</td><td data-label=\"%s\">", _(r, "Action"));
         urne_html_text(&b, json_string_value(json_object_get(e, "action")));
-        urne_html_trusted(&b, "</td><td>");
+        urne_html(&b, "</td><td data-label=\"%s\">", _(r, "Object"));
         urne_html_text(&b, json_string_value(json_object_get(e, "object")));
-        urne_html_trusted(&b, "</td><td><code>");
+        urne_html(&b, "</td><td data-label=\"%s\"><code>", _(r, "After"));
         /* An import's entry holds every bureau (megabytes for a national file): the
          * page shows its start and says where the rest is, never a silent cut. */
         size_t len = after ? strlen(after) : 0, shown = len;
@@ -159,6 +164,9 @@ static const char css[] =
 static const char js[] =
 #include "urne_js.inc"
     ;
+static const char favicon[] =
+#include "urne_favicon.inc"
+    ;
 
 /* ---- the shell's routes ---- */
 
@@ -170,6 +178,13 @@ static enum MHD_Result get_css(urne_req *r, int64_t a, int64_t b) {
 static enum MHD_Result get_js(urne_req *r, int64_t a, int64_t b) {
     const char *h[] = {"Cache-Control", "public, max-age=3600", NULL};
     return urne_reply_full(r, 200, "text/javascript; charset=utf-8", js, sizeof js - 1, h);
+}
+
+/* The icon (src/web/favicon.svg), at its own address and at the one browsers and
+ * feed readers ask for by habit; a day in any cache. */
+static enum MHD_Result get_favicon(urne_req *r, int64_t a, int64_t b) {
+    const char *h[] = {"Cache-Control", "public, max-age=86400", NULL};
+    return urne_reply_full(r, 200, "image/svg+xml", favicon, sizeof favicon - 1, h);
 }
 
 static enum MHD_Result get_home(urne_req *r, int64_t a, int64_t b) { return page_home(r); }
@@ -196,6 +211,8 @@ static const urne_route_def core[] = {
     {"GET", "/", ANYONE, NULL, "the elections", get_home},
     {"GET", "/static/urne.css", ANYONE, NULL, "the style sheet", get_css},
     {"GET", "/static/urne.js", ANYONE, NULL, "the only script (checks a sheet as it is typed)", get_js},
+    {"GET", "/static/favicon.svg", ANYONE, NULL, "the icon (SVG)", get_favicon},
+    {"GET", "/favicon.ico", ANYONE, NULL, "the same icon, where browsers look for it", get_favicon},
     {"GET", "/login", ANYONE, NULL, "the login form", get_login},
     {"POST", "/login", ANYONE, NULL, "log in (form)", post_login},
     {"POST", "/logout", ANYONE, NULL, "log out (form)", post_logout},

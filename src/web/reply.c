@@ -5,7 +5,8 @@
  * gets its headers from one function, urne_reply_headers: the type, a
  * Content-Security-Policy that allows no inline script or style and no framing,
  * nosniff, DENY and the referrer policy, then "Cache-Control: no-store" unless
- * the response may be cached, then the handler's own. There is no second way to
+ * the response may be cached or the handler sets its own Cache-Control (the
+ * static files, the same for everyone), then the handler's own. There is no second way to
  * send a response that could forget them.
  *
  * A 200 answer to a cacheable request (an anonymous GET) is handed to the cache
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cache.h"
 #include "reply.h"
@@ -36,7 +38,10 @@ void urne_reply_headers(struct MHD_Response *resp, const char *type, int cacheab
     urne_server_mhd.add_response_header(resp, "Content-Type", type);
     for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
         urne_server_mhd.add_response_header(resp, security_headers[i][0], security_headers[i][1]);
-    if (!cacheable) urne_server_mhd.add_response_header(resp, "Cache-Control", "no-store");
+    int own = 0; /* the handler says how long it may be kept: the one Cache-Control sent */
+    for (size_t i = 0; extra && extra[i]; i += 2)
+        if (strcasecmp(extra[i], "Cache-Control") == 0) own = 1;
+    if (!cacheable && !own) urne_server_mhd.add_response_header(resp, "Cache-Control", "no-store");
     for (size_t i = 0; extra && extra[i]; i += 2) urne_server_mhd.add_response_header(resp, extra[i], extra[i + 1]);
     for (size_t i = 0; packed && i < npacked; i++) {
         const char *name = packed, *value = name + strlen(name) + 1;

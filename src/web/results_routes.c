@@ -12,6 +12,7 @@
 #include "routes.h"
 
 static enum MHD_Result get_results(urne_req *r, int64_t id, int64_t b) { return urne_page_results(r, id); }
+static enum MHD_Result get_pv(urne_req *r, int64_t id, int64_t b) { return urne_page_pv(r, id); }
 static enum MHD_Result get_entry(urne_req *r, int64_t id, int64_t b) { return urne_page_entry_list(r, id); }
 static enum MHD_Result get_recolement(urne_req *r, int64_t id, int64_t b) {
     return urne_page_recolement(r, id, 200, NULL);
@@ -86,6 +87,7 @@ static const char tier[] = "a commission of the dispute's tier or higher";
 static const urne_route_def results[] = {
     /* pages */
     {"GET", "/e/*", ANYONE, NULL, "an election's results at a level and unit (?level=, ?unit=)", get_results},
+    {"GET", "/e/*/pv", ANYONE, NULL, "a unit's procès-verbal, to print (?level=, ?unit=, as the results)", get_pv},
     {"GET", "/e/*/entry", URNE_ACT_ENTER_SHEET, NULL, "a secretary's bureaux to enter", get_entry},
     {"GET", "/e/*/recolement", REVIEW, NULL, "anomalies and disputes", get_recolement},
     {"GET", "/e/*/b/*", ANYONE, NULL, "a bureau: its sheet, entries, disputes and forms", get_bureau},

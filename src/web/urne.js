@@ -38,3 +38,9 @@ document.querySelectorAll('input[type=file][data-into]').forEach(function (i) {
     rd.readAsText(f);
   });
 });
+
+/* The procès-verbal's print button: shown only where a script can print. */
+document.querySelectorAll('button[data-print]').forEach(function (b) {
+  b.hidden = false;
+  b.addEventListener('click', function () { window.print(); });
+});

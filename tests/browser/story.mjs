@@ -52,7 +52,7 @@ try {
 
   // The secretary enters Brignais with votants above inscrits.
   await logIn('secretaire');
-  check(await page.isVisible('text=secretaire (secretary)'), 'secretary is logged in');
+  check(await page.isVisible('text=secretaire (secrétaire)'), 'secretary is logged in (the role in French)');
   await page.goto(base + '/e/1/b/5');
   await page.fill('input[name=inscrits]', '90');
   await page.fill('input[name=votants]', '95');
