@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* One conversion of a format: fmt[start..end) is "%...c". */
@@ -21,6 +22,7 @@ typedef struct conversion {
     int star_width, star_precision;
     char length[3];  /* "", "hh", "h", "l", "ll", "z", "j", "t", "L" */
     char conv;       /* the conversion character; '%' for "%%" */
+    int position;    /* n of "%n$...", a translation's reordering; 0 for the next argument */
 } conversion;
 
 /* Find the next conversion at or after fmt[from]; 0 when there is none. */
@@ -30,6 +32,12 @@ static int next_conversion(const char *fmt, size_t from, conversion *c) {
     memset(c, 0, sizeof *c);
     c->start = (size_t)(s - fmt);
     s++;
+    const char *digits = s;
+    while (*s >= '0' && *s <= '9') s++;
+    if (s > digits && *s == '$')
+        c->position = atoi(digits), s++;
+    else
+        s = digits;
     while (*s && strchr("-+ #0'", *s)) s++;
     if (*s == '*') {
         c->star_width = 1;
@@ -55,6 +63,7 @@ static int next_conversion(const char *fmt, size_t from, conversion *c) {
 
 /* Keep arg in p's text as argument number p->nargs, cut to the room left. */
 static void keep(urne_phrase *p, const char *arg, char kind) {
+    assert(p->nargs < URNE_PHRASE_MAX_ARGS); /* a message with more arguments needs a larger bound */
     if (p->nargs >= URNE_PHRASE_MAX_ARGS) return;
     size_t used = p->nargs ? p->at[p->nargs - 1] + strlen(p->text + p->at[p->nargs - 1]) + 1 : 0;
     size_t room = sizeof p->text - used;
@@ -121,7 +130,17 @@ static void render(urne_phrase *p, const char *fmt, const conversion *c, va_list
         break;
     case 's': {
         const char *s = va_arg(*ap, const char *);
-        snprintf(out, sizeof out, plain, s ? s : "");
+        int need = snprintf(out, sizeof out, plain, s ? s : "");
+        if (need >= (int)sizeof out) {
+            /* Longer than a phrase keeps: written whole, then cut by keep() with its mark. */
+            char *whole = malloc((size_t)need + 1);
+            if (whole) {
+                snprintf(whole, (size_t)need + 1, plain, s ? s : "");
+                keep(p, whole, kind);
+                free(whole);
+                return;
+            }
+        }
         break;
     }
     default:
@@ -225,8 +244,9 @@ size_t urne_phrase_write(const urne_phrase *p, const char *wording, const urne_p
             continue;
         }
         if (c.conv == '\0') break;
-        if (arg < p->nargs) put_arg(&o, p, arg, style);
-        arg++;
+        /* "%2$s": a translation that needs the arguments in another order names them. */
+        size_t which = c.position > 0 ? (size_t)c.position - 1 : arg++;
+        if (which < p->nargs) put_arg(&o, p, which, style);
     }
     put(&o, w + at, strlen(w + at));
     if (size > 0) buf[o.len < size ? o.len : size - 1] = '\0';

@@ -8,8 +8,9 @@
  * the gettext catalogue (po/fr.po); the arguments are rendered to text once, when
  * the engine speaks, and kept beside it. An adapter then writes the phrase with
  * the wording of its language: the catalogue's translation of fmt, whose
- * conversions take the same arguments in the same order (msgfmt --check-format
- * holds the translations to that).
+ * conversions take the same arguments, in the same order or named by position
+ * ("%2$s", as gettext translators write when their language needs another order;
+ * msgfmt --check-format holds the translations to that).
  *
  * Each argument remembers whether it was a whole number, so that the adapter can
  * group its digits the way its readers do ("1 155 604" in French, "1,155,604" in
@@ -24,7 +25,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#define URNE_PHRASE_MAX_ARGS 8
+#define URNE_PHRASE_MAX_ARGS 12
 #define URNE_PHRASE_ARG_BYTES 320
 
 typedef struct urne_phrase {

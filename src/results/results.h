@@ -299,6 +299,9 @@ typedef struct urne_standing {
     urne_wide share;   /* share = share / outcome.share_den of the counted suffrages */
 } urne_standing;
 
+/* At most this many sentences explain an outcome (decide_one says at most four). */
+#define URNE_OUTCOME_PHRASES 5
+
 typedef struct urne_outcome {
     size_t contest;
     urne_outcome_kind kind;
@@ -310,7 +313,9 @@ typedef struct urne_outcome {
     urne_standing *ranked;    /* every candidate, best first; ties keep ballot order */
     size_t nchosen;
     size_t *chosen;           /* elected (1), qualified, or tied candidates */
-    char reason[600];         /* the rule applied, in one or two sentences */
+    char reason[600];         /* the rule applied, in one or two sentences, in English */
+    size_t nphrases;          /* the same sentences as codes with parameters, for adapters to word */
+    urne_phrase phrases[URNE_OUTCOME_PHRASES];
 } urne_outcome;
 
 /* Decide every contest of the round under `rules` (round->number tells which round

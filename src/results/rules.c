@@ -21,6 +21,7 @@
  * All comparisons are exact: shares are integers over one common denominator per
  * contest (for colleges, the weight total times the lcm of the colleges' exprimés).
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,14 +161,37 @@ static int add_chosen(urne_outcome *o, size_t candidate) {
     return 0;
 }
 
-/* Append to o->reason. */
+/* Say one whole sentence of the outcome's reason: appended to o->reason in English
+ * and kept as a phrase (a code with parameters) for adapters to word. A sentence is
+ * never built from pieces, so that each can be translated whole. */
 static void say(urne_outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(urne_outcome *o, const char *fmt, ...) {
-    size_t used = strlen(o->reason);
+    /* The English reason groups digits as English readers do ("1,155 of 1,287"). */
+    static const urne_phrase_style english = {",", NULL};
+    urne_phrase p;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(o->reason + used, sizeof o->reason - used, fmt, ap);
+    urne_phrase_vset(&p, fmt, ap);
     va_end(ap);
+    size_t used = strlen(o->reason);
+    if (used > 0 && used + 1 < sizeof o->reason) {
+        o->reason[used++] = ' ';
+        o->reason[used] = '\0';
+    }
+    urne_phrase_write(&p, NULL, &english, o->reason + used, sizeof o->reason - used);
+    assert(o->nphrases < URNE_OUTCOME_PHRASES);
+    if (o->nphrases < URNE_OUTCOME_PHRASES) o->phrases[o->nphrases++] = p;
+}
+
+/* The names of o->chosen, joined by ", ". */
+static void chosen_names(const urne_round *r, const urne_outcome *o, char *buf, size_t size) {
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < o->nchosen && used < size; i++) {
+        int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", r->candidates[o->chosen[i]].name);
+        if (n < 0) break;
+        used += (size_t)n;
+    }
 }
 
 static const char *cname(const urne_round *r, size_t c) { return r->candidates[c].name; }
@@ -194,7 +218,7 @@ static void settle_tie(const urne_round *r, const urne_rules *rules, urne_outcom
                 r->candidates[o->ranked[oldest].candidate].birth_date);
             return;
         }
-        say(o, "The rules give a tie to the older candidate, but a birth date is missing. ");
+        say(o, "The rules give a tie to the older candidate, but a birth date is missing.");
     }
     o->kind = URNE_OUTCOME_TIE;
     for (size_t i = 0; i < n; i++) add_chosen(o, o->ranked[i].candidate);
@@ -205,11 +229,9 @@ static void settle_tie(const urne_round *r, const urne_rules *rules, urne_outcom
 static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcome *o) {
     char p[48];
     if (o->sheets_reported < o->sheets_expected) {
-        char a[32], b[32], unit[64];
-        urne_num_group((int64_t)o->sheets_reported, a, sizeof a);
-        urne_num_group((int64_t)o->sheets_expected, b, sizeof b);
+        char unit[64];
         urne_text_plural(r->nlevels ? r->levels[r->nlevels - 1] : "bureau", unit, sizeof unit);
-        say(o, "Partial: %s of %s %s. ", a, b, unit);
+        say(o, "Partial: %zu of %zu %s.", o->sheets_reported, o->sheets_expected, unit);
     }
     if (o->share_den == 0 || o->nranked == 0) {
         o->kind = URNE_OUTCOME_UNDECIDED;
@@ -235,31 +257,39 @@ static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcom
         } else {
             o->kind = URNE_OUTCOME_ELECTED;
             add_chosen(o, top->candidate);
-            say(o, "%s is elected with %s %% of exprimés (%s).", cname(r, top->candidate), p,
-                majority ? "absolute majority" : "relative majority");
+            if (majority)
+                say(o, "%s is elected with %s %% of exprimés (absolute majority).", cname(r, top->candidate), p);
+            else
+                say(o, "%s is elected with %s %% of exprimés (relative majority).", cname(r, top->candidate), p);
         }
     } else if (majority && (rules->win_inscrits_den == 0 || (urne_wide)top->voix * rules->win_inscrits_den >= o->inscrits)) {
         o->kind = URNE_OUTCOME_ELECTED;
         add_chosen(o, top->candidate);
-        say(o, "%s is elected in round %d with %s %% of exprimés (absolute majority)", cname(r, top->candidate),
-            r->number, p);
         if (rules->win_inscrits_den) {
             char q[48];
             urne_num_pct(top->voix, o->inscrits, '.', q, sizeof q);
-            say(o, " and %s %% of inscrits (at least 1/%lld needed)", q, (long long)rules->win_inscrits_den);
+            say(o, "%s is elected in round %d with %s %% of exprimés (absolute majority) and %s %% of inscrits "
+                   "(at least 1/%lld needed).",
+                cname(r, top->candidate), r->number, p, q, (long long)rules->win_inscrits_den);
+        } else {
+            say(o, "%s is elected in round %d with %s %% of exprimés (absolute majority).", cname(r, top->candidate),
+                r->number, p);
         }
-        say(o, ".");
     } else if (final) {
         o->kind = URNE_OUTCOME_UNDECIDED;
-        say(o, "No absolute majority: %s leads with %s %% of exprimés%s, the rules need more than half.",
-            cname(r, top->candidate), p, rules->colleges ? " (weighted by college)" : "");
+        if (rules->colleges)
+            say(o, "No absolute majority: %s leads with %s %% of exprimés (weighted by college), the rules need "
+                   "more than half.", cname(r, top->candidate), p);
+        else
+            say(o, "No absolute majority: %s leads with %s %% of exprimés, the rules need more than half.",
+                cname(r, top->candidate), p);
     } else {
         /* Round 2: everyone over the inscrits threshold, and at least the top N. */
         if (majority)
-            say(o, "%s has %s %% of exprimés but fewer than 1/%lld of inscrits: no election in round 1. ",
+            say(o, "%s has %s %% of exprimés but fewer than 1/%lld of inscrits: no election in round 1.",
                 cname(r, top->candidate), p, (long long)rules->win_inscrits_den);
         else
-            say(o, "No absolute majority (%s leads with %s %% of exprimés). ", cname(r, top->candidate), p);
+            say(o, "No absolute majority (%s leads with %s %% of exprimés).", cname(r, top->candidate), p);
         size_t sure = 0;
         if (rules->qualify_inscrits_den)
             for (size_t i = 0; i < o->nranked; i++)
@@ -290,17 +320,17 @@ static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcom
                 (long long)o->ranked[need - 1].voix);
         } else {
             o->kind = URNE_OUTCOME_SECOND_ROUND;
-            say(o, "Qualified for round 2:");
-            for (size_t i = 0; i < o->nchosen; i++) say(o, "%s %s", i ? "," : "", cname(r, o->chosen[i]));
+            char names[sizeof o->reason];
+            chosen_names(r, o, names, sizeof names);
             if (rules->qualify_inscrits_den)
-                say(o, " (at least 1/%lld of inscrits, and at least the top %d).",
+                say(o, "Qualified for round 2: %s (at least 1/%lld of inscrits, and at least the top %d).", names,
                     (long long)rules->qualify_inscrits_den, rules->qualify_top);
             else
-                say(o, " (the top %d).", rules->qualify_top);
+                say(o, "Qualified for round 2: %s (the top %d).", names, rules->qualify_top);
         }
     }
     if (o->sheets_reported < o->sheets_expected && o->kind != URNE_OUTCOME_VOID) {
-        say(o, " Provisional until every %s is in.", r->nlevels ? r->levels[r->nlevels - 1] : "bureau");
+        say(o, "Provisional until every %s is in.", r->nlevels ? r->levels[r->nlevels - 1] : "bureau");
         o->kind = URNE_OUTCOME_UNDECIDED;
     }
 }

@@ -53,6 +53,10 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t election);
 void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis);
 int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, const urne_unit *u, size_t level,
                       urne_unit_state st);
+/* An outcome's kind ("elected", "second round"...) and its reason, sentence by
+ * sentence, in the page's language (the engine's phrases worded here). */
+const char *urne_page_outcome_kind(const urne_req *r, urne_outcome_kind kind);
+void urne_page_outcome_reason(urne_buf *b, const urne_req *r, const urne_outcome *o);
 /* A unit's procès-verbal, to print (page_pv.c). */
 enum MHD_Result urne_page_pv(urne_req *r, int64_t election);
 enum MHD_Result urne_page_bureau(urne_req *r, int64_t election, int64_t bureau, unsigned status, const char *message,

@@ -94,6 +94,20 @@ void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, in
     urne_html_trusted(b, "</tbody></table>");
 }
 
+const char *urne_page_outcome_kind(const urne_req *r, urne_outcome_kind kind) {
+    static const char *const words[] = {N_("elected"), N_("second round"), N_("round void"), N_("tie"),
+                                        N_("undecided")};
+    return (size_t)kind < sizeof words / sizeof words[0] ? _(r, words[kind]) : urne_outcome_kind_name(kind);
+}
+
+void urne_page_outcome_reason(urne_buf *b, const urne_req *r, const urne_outcome *o) {
+    char sentence[1024];
+    for (size_t i = 0; i < o->nphrases; i++) {
+        urne_i18n_phrase(r->lang, &o->phrases[i], sentence, sizeof sentence);
+        urne_html(b, "%s%s", i ? " " : "", sentence);
+    }
+}
+
 int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, const urne_unit *u, size_t level,
                       urne_unit_state st) {
     const urne_round *rd = e->round;
@@ -118,15 +132,13 @@ int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, co
                             st == URNE_UNIT_FROZEN
                                 ? _(r, "Result frozen: a bureau is contested before the commission. Nothing is final.")
                                 : _(r, "Partial result: not every bureau is counted."));
-        static const char *kind_fr[] = {"élu", "second tour", "scrutin nul", "égalité", "indécis"};
-        urne_html(b, "<p><strong>%s</strong>",
-                        r->lang == URNE_LANG_EN ? urne_outcome_kind_name(o->kind) : kind_fr[o->kind]);
+        urne_html(b, "<p><strong>%s</strong>", urne_page_outcome_kind(r, o->kind));
         for (size_t k = 0; k < o->nchosen; k++) {
-            urne_html_trusted(b, k ? ", " : " : ");
+            urne_html_text(b, k ? ", " : _(r, ": "));
             urne_html_text(b, rd->candidates[o->chosen[k]].name);
         }
         urne_html_trusted(b, "</p><p class=reason>");
-        urne_html_text(b, o->reason);
+        urne_page_outcome_reason(b, r, o);
         urne_html_trusted(b, "</p></section>");
         urne_outcomes_free(out, rd->ncontests);
         written = 1;

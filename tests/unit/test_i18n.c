@@ -1,0 +1,183 @@
+/* Phrases (codes with parameters) and their wording; the built-in French catalogue;
+ * numbers and moments the French and the English way; diagnostics in French. */
+#include "helpers.h"
+
+#include "../../src/core/urne_phrase.h"
+#include "../../src/i18n/i18n.h"
+
+#define NNBSP "\u202f"
+
+static void test_phrase_keeps_arguments(void **state) {
+    (void)state;
+    urne_phrase p;
+    urne_phrase_set(&p, "%s: votants (%lld) exceed inscrits (%lld) in %zu of %d, %.*s|%5.1f|%c|%x", "Bureau 3",
+                    1234567LL, 90LL, (size_t)12, -4, 3, "abcdef", 2.25, 'z', 255);
+    assert_int_equal(p.nargs, 9);
+    char out[256];
+    urne_phrase_write(&p, NULL, NULL, out, sizeof out);
+    /* With no style, exactly what printf writes. */
+    char expect[256];
+    snprintf(expect, sizeof expect, "%s: votants (%lld) exceed inscrits (%lld) in %zu of %d, %.*s|%5.1f|%c|%x",
+             "Bureau 3", 1234567LL, 90LL, (size_t)12, -4, 3, "abcdef", 2.25, 'z', 255);
+    assert_string_equal(out, expect);
+    assert_int_equal(p.kinds[1], 'i');
+    assert_int_equal(p.kinds[0], 's');
+    assert_int_equal(p.kinds[8], 's'); /* hexadecimal is not a count to group */
+}
+
+static void test_phrase_styles_numbers(void **state) {
+    (void)state;
+    urne_phrase p;
+    urne_phrase_set(&p, "%lld of %lld, %s %%, %s, %s", 1155604LL, -1000LL, "26.58", "1.2.3", "Macron");
+    char out[256];
+    urne_phrase_write(&p, "%lld sur %lld, %s %%, %s, %s", urne_i18n_style(URNE_LANG_FR), out, sizeof out);
+    assert_string_equal(out, "1" NNBSP "155" NNBSP "604 sur -1" NNBSP "000, 26,58 %, 1.2.3, Macron");
+    urne_phrase_write(&p, NULL, urne_i18n_style(URNE_LANG_EN), out, sizeof out);
+    assert_string_equal(out, "1,155,604 of -1,000, 26.58 %, 1.2.3, Macron");
+    /* Small numbers have no separator. */
+    urne_phrase_set(&p, "%d", 999);
+    urne_phrase_write(&p, NULL, urne_i18n_style(URNE_LANG_FR), out, sizeof out);
+    assert_string_equal(out, "999");
+}
+
+static void test_phrase_positions_and_limits(void **state) {
+    (void)state;
+    urne_phrase p;
+    urne_phrase_set(&p, "Partial: %zu of %zu %s.", (size_t)3, (size_t)7, "bureaux");
+    char out[64];
+    urne_phrase_write(&p, "Partiel : %1$zu %3$s sur %2$zu.", NULL, out, sizeof out);
+    assert_string_equal(out, "Partiel : 3 bureaux sur 7.");
+    /* A wording with more conversions than arguments writes nothing for them. */
+    urne_phrase_write(&p, "%zu %zu %s %s!", NULL, out, sizeof out);
+    assert_string_equal(out, "3 7 bureaux !");
+    /* A small buffer: cut, terminated, and the length needed returned. */
+    size_t need = urne_phrase_write(&p, NULL, NULL, out, 8);
+    assert_int_equal(need, strlen("Partial: 3 of 7 bureaux."));
+    assert_string_equal(out, "Partial");
+    /* An argument longer than the room is cut on a character boundary, marked "...". */
+    char big[600];
+    memset(big, 'a', sizeof big);
+    memcpy(big + URNE_PHRASE_ARG_BYTES - 6, "\xc3\xa9\xc3\xa9", 4);
+    big[sizeof big - 1] = '\0';
+    urne_phrase_set(&p, "%s", big);
+    const char *kept = p.text + p.at[0];
+    assert_true(strlen(kept) < URNE_PHRASE_ARG_BYTES);
+    assert_string_equal(kept + strlen(kept) - 3, "...");
+    size_t n = strlen(kept) - 3;
+    assert_int_equal((unsigned char)kept[n - 1], 0xa9); /* the last whole "é", not half of the next one */
+    assert_int_equal((unsigned char)kept[n - 2], 0xc3);
+}
+
+static void test_catalogue(void **state) {
+    (void)state;
+    assert_string_equal(urne_i18n_text(URNE_LANG_FR, "Registered"), "Inscrits");
+    assert_string_equal(urne_i18n_text(URNE_LANG_EN, "Registered"), "Registered");
+    /* A message the catalogue lacks comes back as it is. */
+    const char *absent = "no such message in any catalogue";
+    assert_ptr_equal(urne_i18n_text(URNE_LANG_FR, absent), absent);
+    /* One English text, two French ones by context. */
+    assert_string_equal(urne_i18n_ctext(URNE_LANG_FR, "nav", "Log in"), "Connexion");
+    assert_string_equal(urne_i18n_text(URNE_LANG_FR, "Log in"), "Se connecter");
+    assert_string_equal(urne_i18n_ctext(URNE_LANG_EN, "nav", "Log in"), "Log in");
+    /* French plurals: 0 and 1 singular. */
+    assert_string_equal(urne_i18n_plural(URNE_LANG_EN, "a", "b", 0), "b");
+    assert_string_equal(urne_i18n_plural(URNE_LANG_FR, "a-absent", "b-absent", 0), "b-absent");
+}
+
+static void test_languages(void **state) {
+    (void)state;
+    urne_lang l = URNE_LANG_EN;
+    assert_int_equal(urne_i18n_parse("fr_FR.UTF-8", &l), 0);
+    assert_int_equal(l, URNE_LANG_FR);
+    assert_int_equal(urne_i18n_parse("en-GB", &l), 0);
+    assert_int_equal(l, URNE_LANG_EN);
+    assert_int_equal(urne_i18n_parse("fry", &l), -1);
+    assert_int_equal(urne_i18n_parse("de", &l), -1);
+    assert_int_equal(urne_i18n_parse(NULL, &l), -1);
+    assert_int_equal(urne_i18n_from_env("de:fr", NULL, NULL, "en_US.UTF-8"), URNE_LANG_FR);
+    assert_int_equal(urne_i18n_from_env(NULL, NULL, NULL, "fr_FR.UTF-8"), URNE_LANG_FR);
+    assert_int_equal(urne_i18n_from_env("", "C", NULL, "fr_FR.UTF-8"), URNE_LANG_EN);
+    assert_int_equal(urne_i18n_from_env(NULL, NULL, NULL, NULL), URNE_LANG_EN);
+}
+
+static void test_numbers(void **state) {
+    (void)state;
+    char buf[48];
+    assert_string_equal(urne_i18n_int(URNE_LANG_FR, 36054394, buf, sizeof buf), "36" NNBSP "054" NNBSP "394");
+    assert_string_equal(urne_i18n_int(URNE_LANG_EN, 36054394, buf, sizeof buf), "36,054,394");
+    assert_string_equal(urne_i18n_int(URNE_LANG_FR, INT64_MIN, buf, sizeof buf),
+                        "-9" NNBSP "223" NNBSP "372" NNBSP "036" NNBSP "854" NNBSP "775" NNBSP "808");
+    assert_string_equal(urne_i18n_decimal(URNE_LANG_FR, "24.01", buf, sizeof buf), "24,01");
+    assert_string_equal(urne_i18n_decimal(URNE_LANG_EN, "24.01", buf, sizeof buf), "24.01");
+}
+
+static void test_moments(void **state) {
+    (void)state;
+    char buf[80];
+    /* Winter: Paris is UTC+1; summer: UTC+2 (EU rule, last Sundays of March and October at 01:00 UTC). */
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-12-04T14:02:00Z", NULL, buf, sizeof buf),
+                        "4 décembre 2026 à 15 h 02");
+    assert_string_equal(urne_i18n_moment(URNE_LANG_EN, "2026-12-04T14:02:00Z", NULL, buf, sizeof buf),
+                        "4 December 2026, 15:02");
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2017-05-07T18:00:00Z", "Europe/Paris", buf, sizeof buf),
+                        "7 mai 2017 à 20 h 00");
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-03-29T00:59:59Z", NULL, buf, sizeof buf),
+                        "29 mars 2026 à 1 h 59");
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-03-29T01:00:00Z", NULL, buf, sizeof buf),
+                        "29 mars 2026 à 3 h 00");
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-10-25T00:59:00Z", NULL, buf, sizeof buf),
+                        "25 octobre 2026 à 2 h 59");
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-10-25T01:00:00Z", NULL, buf, sizeof buf),
+                        "25 octobre 2026 à 2 h 00");
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-12-31T23:30:00Z", NULL, buf, sizeof buf),
+                        "1er janvier 2027 à 0 h 30");
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-12-04 14:02:00", "Pacific/Noumea", buf, sizeof buf),
+                        "5 décembre 2026 à 1 h 02");
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-07-01T12:00:00Z", "America/Miquelon", buf, sizeof buf),
+                        "1er juillet 2026 à 10 h 00");
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-01-01T12:00:00Z", "America/Miquelon", buf, sizeof buf),
+                        "1er janvier 2026 à 9 h 00");
+    /* Not a moment: written back as it is. */
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "demain", NULL, buf, sizeof buf), "demain");
+    int known;
+    urne_i18n_zone_offset("Mars/Olympus", 0, &known);
+    assert_int_equal(known, 0);
+    assert_int_equal(urne_i18n_zone_offset("Indian/Reunion", 0, &known), 4 * 3600);
+    assert_int_equal(known, 1);
+}
+
+static void test_diag_in_french(void **state) {
+    (void)state;
+    urne_diags d;
+    urne_diags_init(&d, "pv.csv");
+    urne_diags_add(&d, URNE_DIAG_ERROR, 12, "votants", "votants-le-inscrits", "%s: votants (%lld) exceed inscrits (%lld)",
+                   "Bureau 1", 95LL, 90LL);
+    char buf[512];
+    urne_diag_format(&d, &d.items[0], buf, sizeof buf);
+    assert_string_equal(buf, "pv.csv:12: error: field 'votants': Bureau 1: votants (95) exceed inscrits (90) "
+                             "[votants-le-inscrits]");
+    urne_i18n_diag(URNE_LANG_EN, &d, &d.items[0], buf, sizeof buf);
+    assert_string_equal(buf, "pv.csv:12: error: field 'votants': Bureau 1: votants (95) exceed inscrits (90) "
+                             "[votants-le-inscrits]");
+    urne_i18n_diag(URNE_LANG_FR, &d, &d.items[0], buf, sizeof buf);
+    assert_non_null(strstr(buf, "pv.csv:12 : erreur : champ « votants » : "));
+    assert_non_null(strstr(buf, "[votants-le-inscrits]"));
+    /* Appended diagnostics keep their phrase. */
+    urne_diags into;
+    urne_diags_init(&into, "pv.csv");
+    urne_diags_append(&into, &d);
+    assert_ptr_equal(into.items[0].phrase.fmt, d.items[0].phrase.fmt);
+    assert_int_equal(into.items[0].phrase.nargs, 3);
+    urne_diags_free(&into);
+    urne_diags_free(&d);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_phrase_keeps_arguments), cmocka_unit_test(test_phrase_styles_numbers),
+        cmocka_unit_test(test_phrase_positions_and_limits), cmocka_unit_test(test_catalogue),
+        cmocka_unit_test(test_languages), cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_moments), cmocka_unit_test(test_diag_in_french),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
