@@ -10,7 +10,7 @@ out=${2:-$src/po/urne.pot}
 cd "$src"
 # shellcheck disable=SC2046
 xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --package-name=urne -o "$out" \
-  -k -k_:1,1t -k_:2,2t -kC_:2c,3 -kN_ \
+  -k -k_:1,1t -k_:2,2t -kC_:2c,3 -kN_ -kNC_:1c,2 \
   -kurne_i18n_text:2 -kurne_i18n_ctext:2c,3 -kurne_i18n_plural:2,3 \
   -kurne_diags_add:6 --flag=urne_diags_add:6:c-format \
   -kurne_phrase_set:2 --flag=urne_phrase_set:2:c-format \

@@ -30,6 +30,8 @@ typedef enum { URNE_LANG_FR = 0, URNE_LANG_EN = 1 } urne_lang;
 
 /* Marks a message for extraction without translating it here. */
 #define N_(s) (s)
+/* The same, with the context its C_() lookup will give (xgettext: NC_:1c,2). */
+#define NC_(ctx, s) (s)
 
 /* The language a tag names: "fr", "fr-FR", "fr_FR.UTF-8" are French, "en..."
  * English. Returns 0 and sets *lang, or -1 for any other language or NULL. */

@@ -50,9 +50,18 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t election);
 /* A unit's candidates (votes, % of exprimés, % of inscrits) as a table, and its
  * outcome as a section when the unit is where the contest is decided or within it
  * (1 when written, 0 when not); page_results.c. */
-void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis);
+/* order: the lines' order from urne_page_line_order, each with its chart colour's
+ * swatch; NULL: the ballot's order, no swatch (the procès-verbal). */
+void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis, const size_t *order);
+/* The order of u's lines to show: by votes, most first, ties in ballot order, or
+ * the ballot's order with ?order=ballot. malloc'd (the caller frees); NULL when out
+ * of memory, which the writers above take as the ballot's order. */
+size_t *urne_page_line_order(const urne_req *r, const urne_unit *u);
 int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, const urne_unit *u, size_t level,
                       urne_unit_state st);
+/* A level's name ("departement" in a file) as the page's readers say it: "département",
+ * "départements" (plural != 0); an unknown level as the file names it (page_words.c). */
+const char *urne_page_level(const urne_req *r, const char *code, int plural);
 /* An outcome's kind ("elected", "second round"...) and its reason, sentence by
  * sentence, in the page's language (the engine's phrases worded here). */
 const char *urne_page_outcome_kind(const urne_req *r, urne_outcome_kind kind);

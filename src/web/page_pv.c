@@ -169,7 +169,7 @@ enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
     if (e->rules.blank_recognised)
         urne_html(&b, "<p class=meta>%s</p>", _(r, "Blank vote recognised: blank ballots count among the valid votes."));
     urne_html(&b, "<h2>%s</h2>", _(r, "Votes cast for each candidate"));
-    urne_page_candidates(&b, r, u, exprimes);
+    urne_page_candidates(&b, r, u, exprimes, NULL); /* a procès-verbal keeps the ballot's order */
     if (!urne_page_outcome(&b, r, e, u, level, st))
         urne_html(&b, "<p class=meta>%s %s.</p>", _(r, "The outcome is decided at the level:"),
                   rd->levels[rd->contest_level]);

@@ -5,6 +5,7 @@
  * within it, the bureaux still missing, and the downloads in the results
  * engine's formats.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,25 +22,57 @@ static void unit_link(urne_buf *b, int64_t id, size_t level, const char *key, co
     urne_html_trusted(b, "</a>");
 }
 
+/* The order lines are shown in: by votes, most first, ties in ballot order (the
+ * default, as results are read), or the ballot's own order (?order=ballot). Returns
+ * a malloc'd array of u->nlines indices, or NULL when out of memory (then the
+ * ballot order is used). */
+static int by_votes(const void *a, const void *b, void *unit) {
+    const urne_unit *sorting = unit;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int64_t vi = sorting->lines[i].voix, vj = sorting->lines[j].voix;
+    if (vi != vj) return vi > vj ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+size_t *urne_page_line_order(const urne_req *r, const urne_unit *u) {
+    size_t *order = malloc((u->nlines ? u->nlines : 1) * sizeof *order);
+    if (order == NULL) return NULL;
+    for (size_t j = 0; j < u->nlines; j++) order[j] = j;
+    const char *q = urne_req_query(r, "order");
+    if (q == NULL || strcmp(q, "ballot") != 0) {
+        qsort_r(order, u->nlines, sizeof *order, by_votes, (void *)u);
+    }
+    return order;
+}
+
+/* A line's colour: its candidate's place on the ballot, so that a candidate keeps
+ * their colour from one unit and one order to the next. Sixteen distinct colours
+ * (urne.css .bar0 to .bar15). */
+static size_t line_colour(const urne_unit *u, size_t j) {
+    size_t c = u->lines[j].candidate != URNE_NONE ? u->lines[j].candidate : j;
+    return c % 16;
+}
+
 /* One bar per candidate, its name above it and its share after it: the chart
  * reads the same at 360 px wide as on a desktop (the SVG scales; its text stays
  * about the page's size). */
-static void bar_chart(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis) {
+static void bar_chart(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis, const size_t *order) {
     int64_t max = 1;
     for (size_t j = 0; j < u->nlines; j++)
         if (u->lines[j].voix > max) max = u->lines[j].voix;
     int row = 38, width = 360, bar_w = width - 72;
     urne_html(b, "<svg class=chart role=img viewBox=\"0 0 %d %zu\" width=\"100%%\"><title>%s</title>", width,
                     (size_t)row * u->nlines + 4, _(r, "Votes per candidate"));
-    for (size_t j = 0; j < u->nlines; j++) {
+    for (size_t k = 0; k < u->nlines; k++) {
+        size_t j = order ? order[k] : k;
         const urne_line *l = &u->lines[j];
-        int y = (int)j * row + 2;
+        int y = (int)k * row + 2;
         double w = (double)bar_w * (double)l->voix / (double)max;
         urne_html(b, "<text x=\"0\" y=\"%d\">", y + 13);
         urne_html_text(b, l->name);
         urne_html(b, "</text><rect x=\"0\" y=\"%d\" width=\"%.1f\" height=\"14\" class=bar%zu></rect>"
                            "<text x=\"%.1f\" y=\"%d\">",
-                        y + 18, w, j % 8, w + 6, y + 30);
+                        y + 18, w, line_colour(u, j), w + 6, y + 30);
         urne_page_pct(b, r, l->voix, basis);
         urne_html_trusted(b, "</text>");
     }
@@ -66,7 +99,7 @@ static void figures_table(urne_buf *b, const urne_req *r, const urne_unit *u, in
     urne_html_trusted(b, "</tbody></table>");
 }
 
-void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis) {
+void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, int64_t basis, const size_t *order) {
     int groups = 0; /* the nuance column only when some line has one */
     for (size_t j = 0; j < u->nlines; j++)
         if (u->lines[j].group && u->lines[j].group[0]) groups = 1;
@@ -75,9 +108,11 @@ void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, in
     urne_html(b, "<th scope=col class=num>%s</th><th scope=col class=num>%s</th><th scope=col class=num>%s</th></tr>"
                  "</thead><tbody>",
               _(r, "Votes"), _(r, "% valid"), _(r, "% registered"));
-    for (size_t j = 0; j < u->nlines; j++) {
+    for (size_t k = 0; k < u->nlines; k++) {
+        size_t j = order ? order[k] : k;
         const urne_line *l = &u->lines[j];
         urne_html_trusted(b, "<tr><td>");
+        if (order) urne_html(b, "<span class=\"key bar%zu\" aria-hidden=true></span>", line_colour(u, j));
         urne_html_text(b, l->name);
         if (groups) {
             urne_html(b, "</td><td data-label=\"%s\">", _(r, "Group"));
@@ -147,6 +182,48 @@ int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, co
     return written;
 }
 
+/* The label of the one unit that everything under u belongs to, descending while
+ * each level below holds a single unit (a national total over one département is
+ * that département), with its level in *level; NULL when u has several children. */
+static const char *only_unit_below(const urne_round *rd, const urne_unit *u, size_t *level) {
+    const char *label = NULL;
+    size_t top = *level;
+    /* Never down to the last level: a bureau is never the whole of a result. */
+    for (size_t l = top + 1; l + 1 < rd->nlevels; l++) {
+        const char *key = NULL, *name = NULL;
+        int several = 0;
+        for (size_t i = 0; i < rd->nsheets && !several; i++) {
+            const urne_sheet *s = &rd->sheets[i];
+            if (s->key[top] != u->key && (s->key[top] == NULL || strcmp(s->key[top], u->key) != 0)) continue;
+            if (key == NULL) {
+                key = s->key[l];
+                name = s->label[l] ? s->label[l] : s->key[l];
+            } else if (s->key[l] != key && (s->key[l] == NULL || strcmp(s->key[l], key) != 0)) {
+                several = 1;
+            }
+        }
+        if (key == NULL || several) break;
+        label = name;
+        *level = l;
+    }
+    return label;
+}
+
+/* Links between the two orders of the candidates. */
+static void order_switch(urne_buf *b, const urne_req *r, int64_t id, size_t level, const char *key) {
+    const char *q = urne_req_query(r, "order");
+    int ballot = q && strcmp(q, "ballot") == 0;
+    urne_html(b, "<p class=\"order no-print\">%s ", _(r, "Order:"));
+    if (ballot) urne_html(b, "<a href=\"/e/%lld?level=%zu&amp;unit=", (long long)id, level);
+    if (ballot) urne_html_url(b, key);
+    urne_html(b, ballot ? "\">%s</a>" : "<strong>%s</strong>", _(r, "by votes"));
+    urne_html_trusted(b, " · ");
+    if (!ballot) urne_html(b, "<a href=\"/e/%lld?level=%zu&amp;order=ballot&amp;unit=", (long long)id, level);
+    if (!ballot) urne_html_url(b, key);
+    urne_html(b, !ballot ? "\">%s</a>" : "<strong>%s</strong>", _(r, "ballot order"));
+    urne_html_trusted(b, "</p>");
+}
+
 /* The units at level+1 within unit `key` at `level`, in order of first sheet. */
 static void children(urne_buf *b, const urne_req *r, const urne_election *e, size_t level, const char *key) {
     const urne_round *rd = e->round;
@@ -175,7 +252,7 @@ static void children(urne_buf *b, const urne_req *r, const urne_election *e, siz
     urne_tally below;
     urne_unit_state *states = NULL;
     if (urne_results_aggregate(rd, level + 1, &below) == 0) states = urne_election_unit_states(e, &below);
-    urne_html(b, "<section><h2>%s (%zu)</h2><ul class=units>", rd->levels[level + 1], n);
+    urne_html(b, "<section><h2>%s (%zu)</h2><ul class=units>", urne_page_level(r, rd->levels[level + 1], n != 1), n);
     for (size_t k = 0; states && k < n; k++) {
         const urne_sheet *s = &rd->sheets[first[k]];
         size_t u = 0;
@@ -252,11 +329,15 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
         unit_link(&b, id, l, u->first->key[l], u->first->label[l]);
     }
     urne_html_trusted(&b, "</nav><h1>");
-    urne_html_text(&b, u->label ? u->label : u->key);
-    urne_html(&b, " <small>%s</small> ", rd->levels[level]);
+    /* A file of one département has a "national" total that is that département's:
+     * the title names the level the data really has. */
+    size_t named = level;
+    const char *title = only_unit_below(rd, u, &named);
+    urne_html_text(&b, title ? title : u->label ? u->label : u->key);
+    urne_html(&b, " <small>%s</small> ", urne_page_level(r, rd->levels[named], 0));
     urne_page_state_badge(&b, r, st);
     urne_html_trusted(&b, "</h1>");
-    urne_html(&b, "<p class=meta>%s %d · %s ", _(r, "Round"), e->meta.round, _(r, "bureaux counted:"));
+    urne_html(&b, "<p class=meta>%s %d · %s ", _(r, "Round"), e->meta.round, _(r, "polling stations counted:"));
     urne_page_int(&b, r, (int64_t)u->sheets_reported);
     urne_html_trusted(&b, " / ");
     urne_page_int(&b, r, (int64_t)u->sheets_expected);
@@ -267,9 +348,12 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     urne_html_trusted(&b, "<div class=cols><div>");
     figures_table(&b, r, u, basis);
     urne_html_trusted(&b, "</div><div>");
-    bar_chart(&b, r, u, basis);
+    size_t *order = urne_page_line_order(r, u);
+    bar_chart(&b, r, u, basis, order);
     urne_html_trusted(&b, "</div></div>");
-    urne_page_candidates(&b, r, u, basis);
+    order_switch(&b, r, id, level, u->key);
+    urne_page_candidates(&b, r, u, basis, order);
+    free(order);
     urne_page_outcome(&b, r, e, u, level, st);
     urne_html(&b, "<p class=downloads>%s <a href=\"/api/elections/%lld/results.csv?level=%zu&amp;format=excel&amp;lang=%s\">CSV</a> · "
                         "<a href=\"/api/elections/%lld/results?level=%zu\">JSON</a></p>",
