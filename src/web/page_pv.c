@@ -87,6 +87,48 @@ static void signatures(urne_buf *b, const urne_req *r, int bureau) {
     urne_html_trusted(b, "</div></section>");
 }
 
+/* When and how far: bureaux counted, the audit entry the figures stand at, the publication. */
+static void record_facts(urne_buf *bp, const urne_req *r, const urne_election_meta *m, const urne_unit *u,
+                         const size_t *by, json_t *last, int64_t seq) {
+    urne_html(bp, "<dl><dt>%s</dt><dd>", _(r, "Bureaux counted"));
+    urne_page_int(bp, r, (int64_t)u->sheets_reported);
+    urne_html(bp, " %s ", _(r, "of"));
+    urne_page_int(bp, r, (int64_t)u->sheets_expected);
+    if (by[URNE_SHEET_CONTESTED]) urne_html(bp, " (%zu %s)", by[URNE_SHEET_CONTESTED], _(r, "contested"));
+    urne_html(bp, "</dd><dt>%s</dt><dd>", _(r, "Figures as of"));
+    urne_page_time(bp, r, json_string_value(json_object_get(json_array_get(last, 0), "at")));
+    urne_html(bp, " (%s %lld)</dd><dt>%s</dt><dd>", _(r, "audit log entry"), (long long)seq,
+              _(r, "Publication"));
+    if (!m->published_at[0])
+        urne_html(bp, "%s", _(r, "results not published"));
+    else {
+        urne_html(bp, "%s ", _(r, "published on"));
+        urne_page_time(bp, r, m->published_at);
+        if (m->reopened_at[0]) {
+            urne_html(bp, " ; %s ", _(r, "publication reopened on"));
+            urne_page_time(bp, r, m->reopened_at);
+        }
+    }
+    urne_html_trusted(bp, "</dd></dl>");
+
+}
+
+/* The digest of the results and the audit log's head, with how to check them. */
+static void integrity(urne_buf *bp, const urne_req *r, const urne_election_meta *m, int64_t id, const char *digest,
+                      int64_t seq, const char *head) {
+    urne_html(bp, "<section class=integrity><h2>%s</h2><dl>", _(r, "Verification"));
+    urne_html(bp, "<dt>%s</dt><dd><code>%s</code>", _(r, "SHA-256 of the election's results"), digest);
+    if (m->published_at[0] && !m->reopened_at[0])
+        urne_html(bp, "<br>%s", strcmp(digest, m->published_digest) == 0
+                                   ? _(r, "the same as the published digest")
+                                   : _(r, "different from the published digest"));
+    urne_html(bp, "</dd><dt>%s</dt><dd><code>#%lld %s</code></dd></dl>", _(r, "Audit log head"),
+              (long long)seq, head);
+    urne_html(bp, "<p class=meta>%s <code>/api/elections/%lld</code> %s <code>urne audit verify</code>.</p>",
+              _(r, "The digest is computed as publishing computes and records it (see"),
+              (long long)id, _(r, "and the audit log); the log's chain is checked by"));
+}
+
 enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
     urne_server *srv = r->srv;
     urne_app_read_begin(&srv->app);
@@ -143,27 +185,7 @@ enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
                       ? _(r, "Result frozen: a bureau is contested before the commission. This document is not a proclamation.")
                       : _(r, "Partial result: not every bureau is counted. This document is not a proclamation."));
 
-    urne_html(&b, "<dl><dt>%s</dt><dd>", _(r, "Bureaux counted"));
-    urne_page_int(&b, r, (int64_t)u->sheets_reported);
-    urne_html(&b, " %s ", _(r, "of"));
-    urne_page_int(&b, r, (int64_t)u->sheets_expected);
-    if (by[URNE_SHEET_CONTESTED]) urne_html(&b, " (%zu %s)", by[URNE_SHEET_CONTESTED], _(r, "contested"));
-    urne_html(&b, "</dd><dt>%s</dt><dd>", _(r, "Figures as of"));
-    urne_page_time(&b, r, json_string_value(json_object_get(json_array_get(last, 0), "at")));
-    urne_html(&b, " (%s %lld)</dd><dt>%s</dt><dd>", _(r, "audit log entry"), (long long)seq,
-              _(r, "Publication"));
-    if (!m->published_at[0])
-        urne_html(&b, "%s", _(r, "results not published"));
-    else {
-        urne_html(&b, "%s ", _(r, "published on"));
-        urne_page_time(&b, r, m->published_at);
-        if (m->reopened_at[0]) {
-            urne_html(&b, " ; %s ", _(r, "publication reopened on"));
-            urne_page_time(&b, r, m->reopened_at);
-        }
-    }
-    urne_html_trusted(&b, "</dd></dl>");
-
+    record_facts(&b, r, m, u, by, last, seq);
     urne_html(&b, "<h2>%s</h2>", _(r, "Results of the vote"));
     figures(&b, r, u, exprimes);
     if (e->rules.blank_recognised)
@@ -176,17 +198,7 @@ enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
 
     signatures(&b, r, bureau);
 
-    urne_html(&b, "<section class=integrity><h2>%s</h2><dl>", _(r, "Verification"));
-    urne_html(&b, "<dt>%s</dt><dd><code>%s</code>", _(r, "SHA-256 of the election's results"), digest);
-    if (m->published_at[0] && !m->reopened_at[0])
-        urne_html(&b, "<br>%s", strcmp(digest, m->published_digest) == 0
-                                   ? _(r, "the same as the published digest")
-                                   : _(r, "different from the published digest"));
-    urne_html(&b, "</dd><dt>%s</dt><dd><code>#%lld %s</code></dd></dl>", _(r, "Audit log head"),
-              (long long)seq, head);
-    urne_html(&b, "<p class=meta>%s <code>/api/elections/%lld</code> %s <code>urne audit verify</code>.</p>",
-              _(r, "The digest is computed as publishing computes and records it (see"),
-              (long long)id, _(r, "and the audit log); the log's chain is checked by"));
+    integrity(&b, r, m, id, digest, seq, head);
     urne_html_trusted(&b, "</section></article>");
     json_decref(last);
     urne_tally_free(&tally);
