@@ -216,10 +216,31 @@ static int is_whole(const char *s) {
     return *s == '\0';
 }
 
+/* True for "-?[0-9]{1,3}(,[0-9]{3})+": a whole number the engine grouped the English
+ * way before it became an argument (urne_num_group). */
+static int is_grouped(const char *s) {
+    if (*s == '-') s++;
+    size_t lead = 0;
+    while (s[lead] >= '0' && s[lead] <= '9') lead++;
+    if (lead == 0 || lead > 3 || s[lead] != ',') return 0;
+    for (s += lead; *s; s += 4)
+        if (s[0] != ',' || !(s[1] >= '0' && s[1] <= '9') || !(s[2] >= '0' && s[2] <= '9') ||
+            !(s[3] >= '0' && s[3] <= '9'))
+            return 0;
+    return 1;
+}
+
 static void put_arg(out *o, const urne_phrase *p, size_t i, const urne_phrase_style *style) {
     const char *a = p->text + p->at[i];
     if (style && style->thousands && p->kinds[i] == 'i' && is_whole(a)) {
         put_grouped(o, a, style->thousands);
+    } else if (style && style->thousands && p->kinds[i] == 's' && is_grouped(a)) {
+        char digits[32];
+        size_t j = 0;
+        for (const char *c = a; *c && j + 1 < sizeof digits; c++)
+            if (*c != ',') digits[j++] = *c;
+        digits[j] = '\0';
+        put_grouped(o, digits, style->thousands);
     } else if (style && style->decimal && p->kinds[i] == 's' && is_decimal(a)) {
         const char *dot = strchr(a, '.');
         put(o, a, (size_t)(dot - a));

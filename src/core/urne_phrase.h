@@ -15,7 +15,9 @@
  * Each argument remembers whether it was a whole number, so that the adapter can
  * group its digits the way its readers do ("1 155 604" in French, "1,155,604" in
  * English), and a string argument that is a decimal number ("26.58", as the
- * engines write percentages) takes the reader's decimal separator.
+ * engines write percentages) takes the reader's decimal separator; one that is a
+ * whole number already grouped the English way ("1,155,604", urne_num_group) is
+ * grouped again the reader's way.
  *
  * Plain data, fixed size, no allocation: a phrase can be copied with `=`.
  */

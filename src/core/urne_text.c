@@ -139,10 +139,13 @@ int urne_text_decide(const char *buf, size_t len, urne_encoding requested, const
         /* Every other byte NUL from the start: UTF-16 whose mark was lost. */
         const unsigned char *u = (const unsigned char *)buf;
         int utf16 = len >= 4 && ((u[0] && !u[1] && u[2] && !u[3]) || (!u[0] && u[1] && !u[2] && u[3]));
-        urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, survey->nul), NULL, "text-file", "%s",
-                       utf16 ? "contains NUL bytes between its characters: it looks like UTF-16 without its "
-                               "byte-order mark; save it again as 'Texte Unicode' (UTF-16 with its mark) or 'CSV UTF-8'"
-                             : "contains a NUL byte: this is not a text file");
+        if (utf16)
+            urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, survey->nul), NULL, "text-file",
+                           "contains NUL bytes between its characters: it looks like UTF-16 without its "
+                           "byte-order mark; save it again as 'Texte Unicode' (UTF-16 with its mark) or 'CSV UTF-8'");
+        else
+            urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, survey->nul), NULL, "text-file",
+                           "contains a NUL byte: this is not a text file");
         return -1;
     }
     if (requested == URNE_ENC_LATIN1) {
@@ -158,10 +161,15 @@ int urne_text_decide(const char *buf, size_t len, urne_encoding requested, const
         const unsigned char *u = (const unsigned char *)buf;
         size_t ls = first_bad;
         while (ls > 0 && buf[ls - 1] != '\n') ls--;
-        urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, first_bad), NULL, "encoding",
-                       "invalid encoding: byte 0x%02X at column %zu is not UTF-8%s", u[first_bad], first_bad - ls + 1,
-                       requested == URNE_ENC_UTF8 ? " (the file was declared UTF-8)"
-                                                  : " although earlier text is UTF-8: the file mixes two encodings");
+        if (requested == URNE_ENC_UTF8)
+            urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, first_bad), NULL, "encoding",
+                           "invalid encoding: byte 0x%02X at column %zu is not UTF-8 (the file was declared UTF-8)",
+                           u[first_bad], first_bad - ls + 1);
+        else
+            urne_diags_add(diags, URNE_DIAG_ERROR, line_of(buf, first_bad), NULL, "encoding",
+                           "invalid encoding: byte 0x%02X at column %zu is not UTF-8 although earlier text is UTF-8: "
+                           "the file mixes two encodings",
+                           u[first_bad], first_bad - ls + 1);
         return -1;
     }
     *used = URNE_ENC_LATIN1;

@@ -12,8 +12,8 @@
 
 #include "count.h"
 
-static int fail(urne_diags *diags, const char *rule, const char *msg) {
-    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, rule, "%s", msg);
+static int out_of_memory(urne_diags *diags) {
+    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
     return -1;
 }
 
@@ -121,12 +121,17 @@ static int municipal(apportion *a, int round, char *note, size_t size, urne_diag
         if (v[i] > v[first]) first = i;
     size_t equal = 0;
     for (size_t i = 0; i < nl; i++) equal += v[i] == v[first];
-    if (round == 1 && 2 * v[first] <= a->valid)
-        return fail(diags, "no-majority",
-                    "no list has an absolute majority of the votes in round 1: a second round is needed");
-    if (equal > 1) /* L262: equal votes, the list whose candidates are older on average; we have no ages */
-        return fail(diags, "tie", "two lists lead with equal votes: the bonus goes to the list with the older "
-                                  "candidates (L262), which the ballots cannot tell");
+    if (round == 1 && 2 * v[first] <= a->valid) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "no-majority",
+                       "no list has an absolute majority of the votes in round 1: a second round is needed");
+        return -1;
+    }
+    if (equal > 1) { /* L262: equal votes, the list whose candidates are older on average; we have no ages */
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "tie",
+                       "two lists lead with equal votes: the bonus goes to the list with the older candidates "
+                       "(L262), which the ballots cannot tell");
+        return -1;
+    }
     size_t bonus = seats > 4 ? (seats + 1) / 2 : seats / 2; /* four seats: two, either way */
     /* The rest is shared as if there were no bonus: the bonus stays out of the divisors. */
     highest_average(v, a->eligible, nl, URNE_SEATS_DHONDT, seats - bonus, a->won, a->pool, &a->lot, a->out,
@@ -158,7 +163,7 @@ int urne_count_seats(const urne_ballots *b, urne_seat_method method, size_t seat
                      uint64_t seed, urne_count_result *out, urne_diags *diags) {
     static const char *names_of[] = {"dhondt", "sainte-lague", "hare", "municipal"};
     size_t nl = b->ncand;
-    if (urne_count_result_init(out, nl, names_of[method], NULL, 0) != 0) return fail(diags, "memory", "out of memory");
+    if (urne_count_result_init(out, nl, names_of[method], NULL, 0) != 0) return out_of_memory(diags);
     /* Lists' votes and their doubles (2 x v, the absolute majority) stay within 2 x total. */
     if (urne_count_check_ballots(b, 2, names_of[method], diags) != 0) return -1;
     apportion a = {.b = b, .nl = nl, .seats = seats, .out = out};
@@ -166,22 +171,31 @@ int urne_count_seats(const urne_ballots *b, urne_seat_method method, size_t seat
     a.won = urne_arena_alloc(&out->arena, (nl ? nl : 1) * sizeof *a.won);
     a.eligible = urne_arena_alloc(&out->arena, nl ? nl : 1);
     a.pool = urne_arena_alloc(&out->arena, (nl ? nl : 1) * sizeof *a.pool); /* not the stack: lists may be many */
-    if (!a.v || !a.won || !a.eligible || !a.pool) return fail(diags, "memory", "out of memory");
-    if (seats == 0) return fail(diags, "seats", "there must be at least one seat to fill");
+    if (!a.v || !a.won || !a.eligible || !a.pool) return out_of_memory(diags);
+    if (seats == 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "seats", "there must be at least one seat to fill");
+        return -1;
+    }
     int64_t *v = a.v, valid = a.valid = list_votes(b, v);
-    if (valid == 0) return fail(diags, "no-votes", "no valid vote for any list");
+    if (valid == 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "no-votes", "no valid vote for any list");
+        return -1;
+    }
     int64_t bp = method == URNE_SEATS_MUNICIPAL ? 500 : threshold_bp;
     size_t neligible = 0;
     for (size_t i = 0; i < nl; i++) neligible += a.eligible[i] = (char)((__int128)v[i] * 10000 >= (__int128)valid * bp);
     urne_count_stage *st = urne_count_stage_add(out, "votes", v, 0, NULL);
-    if (st == NULL) return fail(diags, "memory", "out of memory");
+    if (st == NULL) return out_of_memory(diags);
     snprintf(st->note, sizeof st->note, "%lld valid votes; %zu of %zu lists reach %lld.%02lld %% of them.",
              (long long)valid, neligible, nl, (long long)(bp / 100), (long long)(bp % 100));
-    if (neligible == 0) return fail(diags, "threshold", "no list reaches the threshold: no seat can be given");
+    if (neligible == 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "threshold", "no list reaches the threshold: no seat can be given");
+        return -1;
+    }
     urne_lot_init(&a.lot, seed);
     char note[320] = "";
     if (method == URNE_SEATS_HARE) {
-        if (largest_remainder(&a, note, sizeof note) != 0) return fail(diags, "memory", "out of memory");
+        if (largest_remainder(&a, note, sizeof note) != 0) return out_of_memory(diags);
     } else if (method == URNE_SEATS_MUNICIPAL) {
         if (municipal(&a, round, note, sizeof note, diags) != 0) return -1;
     } else {
@@ -190,7 +204,7 @@ int urne_count_seats(const urne_ballots *b, urne_seat_method method, size_t seat
                  method == URNE_SEATS_DHONDT ? "1, 2, 3..." : "1, 3, 5...");
     }
     st = urne_count_stage_add(out, "seats", a.won, 0, NULL);
-    if (st == NULL) return fail(diags, "memory", "out of memory");
+    if (st == NULL) return out_of_memory(diags);
     memcpy(st->note, note, sizeof st->note);
     out->seats_won = st->votes;
     rank_winners(&a);

@@ -144,16 +144,20 @@ size_t urne_i18n_phrase(urne_lang lang, const urne_phrase *p, char *buf, size_t 
     return urne_phrase_write(p, urne_i18n_text(lang, p->fmt), urne_i18n_style(lang), buf, size);
 }
 
+/* A number alone, as a phrase of one argument: not a message, so kept out of the
+ * catalogue (po/extract.sh takes urne_phrase_set's literal formats as messages). */
+static const char number_only[] = "%lld", text_only[] = "%s";
+
 char *urne_i18n_int(urne_lang lang, int64_t n, char *buf, size_t size) {
     urne_phrase p;
-    urne_phrase_set(&p, "%lld", (long long)n);
+    urne_phrase_set(&p, number_only, (long long)n);
     urne_phrase_write(&p, NULL, urne_i18n_style(lang), buf, size);
     return buf;
 }
 
 char *urne_i18n_decimal(urne_lang lang, const char *decimal, char *buf, size_t size) {
     urne_phrase p;
-    urne_phrase_set(&p, "%s", decimal);
+    urne_phrase_set(&p, text_only, decimal);
     urne_phrase_write(&p, NULL, urne_i18n_style(lang), buf, size);
     return buf;
 }
@@ -165,8 +169,12 @@ void urne_i18n_diag(urne_lang lang, const urne_diags *diags, const urne_diag *d,
         snprintf(where, sizeof where, "%s:%ld", file, d->line);
     else
         snprintf(where, sizeof where, "%s", file);
+    /* English: the engine's own text, exactly as urne_diag_format writes it. French:
+     * the translation, its numbers grouped and its decimals written as French readers
+     * write them ("1 155 604", "26,58"). */
     if (d->phrase.fmt)
-        urne_phrase_write(&d->phrase, urne_i18n_text(lang, d->phrase.fmt), NULL, message, sizeof message);
+        urne_phrase_write(&d->phrase, urne_i18n_text(lang, d->phrase.fmt), lang == URNE_LANG_FR ? &french : NULL,
+                          message, sizeof message);
     else
         snprintf(message, sizeof message, "%s", d->message);
     const char *sev = d->severity == URNE_DIAG_ERROR ? urne_i18n_text(lang, "error") : urne_i18n_text(lang, "warning");
@@ -174,7 +182,7 @@ void urne_i18n_diag(urne_lang lang, const urne_diags *diags, const urne_diag *d,
         snprintf(buf, size, urne_i18n_text(lang, "%s: %s: field '%s': %s [%s]"), where, sev, d->field, message,
                  d->rule);
     else
-        snprintf(buf, size, "%s: %s: %s [%s]", where, sev, message, d->rule);
+        snprintf(buf, size, urne_i18n_text(lang, "%s: %s: %s [%s]"), where, sev, message, d->rule);
 }
 
 /* ---- moments ---- */

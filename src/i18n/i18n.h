@@ -62,7 +62,9 @@ const urne_phrase_style *urne_i18n_style(urne_lang lang);
 size_t urne_i18n_phrase(urne_lang lang, const urne_phrase *p, char *buf, size_t size);
 
 /* Write a diagnostic as the CLI prints it, "FILE:LINE: error: field 'F': message [rule]",
- * in lang (the rule, a stable code, stays as it is). */
+ * in lang (the rule, a stable code, stays as it is). English is exactly what
+ * urne_diag_format writes; French is the catalogue's wording, with numbers grouped
+ * and decimals written the French way ("1 155 604", "26,58"). */
 void urne_i18n_diag(urne_lang lang, const urne_diags *diags, const urne_diag *d, char *buf, size_t size);
 
 /* n with its digits grouped the way lang reads them ("1 155 604", "1,155,604").

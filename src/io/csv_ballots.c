@@ -141,8 +141,12 @@ static int each_row(urne_lines *it, const csv_read *c, urne_diags *diags, row_fn
         if (urne_span_blank(line) || line.p[0] == '#' || urne_span_only_separators(line, c->sep)) continue;
         long n = urne_fields_split(line, c->sep, f, MAX_COLS);
         if (n != c->ncols) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, it->lineno, NULL, URNE_RULE_FIELD_COUNT,
-                           "%ld fields, but the header has %ld%s", n, c->ncols, n >= 0 && n < c->ncols ? " (truncated line?)" : "");
+            if (n >= 0 && n < c->ncols)
+                urne_diags_add(diags, URNE_DIAG_ERROR, it->lineno, NULL, URNE_RULE_FIELD_COUNT,
+                               "%ld fields, but the header has %ld (truncated line?)", n, c->ncols);
+            else
+                urne_diags_add(diags, URNE_DIAG_ERROR, it->lineno, NULL, URNE_RULE_FIELD_COUNT,
+                               "%ld fields, but the header has %ld", n, c->ncols);
             continue;
         }
         int64_t count = 1;

@@ -52,7 +52,15 @@ int urne_io_read_file(const char *path, urne_io_buffer *out, urne_diags *diags) 
     int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "readable-file", "cannot open: %s", strerror(errno));
+        int e = errno;
+        /* The two common causes as whole messages, which can be translated; the C
+         * library's words for the rest. */
+        if (e == ENOENT)
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "readable-file", "cannot open: No such file or directory");
+        else if (e == EACCES)
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "readable-file", "cannot open: Permission denied");
+        else
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "readable-file", "cannot open: %s", strerror(e));
         if (fd > 0) close(fd);
         return -1;
     }

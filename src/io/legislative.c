@@ -59,9 +59,15 @@ static int is_summary_row(const urne_span *f, long n) {
 /* Count the groups of `width` after `fixed` fields; -1 with an error if the row is malformed. */
 static long count_groups(const urne_span *f, long n, long fixed, long width, long line, urne_diags *diags) {
     if (n < fixed || (n - fixed) % width != 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, line, NULL, URNE_RULE_FIELD_COUNT,
-                       "%ld fields: a row has %ld fixed fields then candidate groups of %ld%s", n, fixed, width,
-                       n < fixed ? " (truncated line?)" : ", and this row ends inside a group");
+        if (n < fixed)
+            urne_diags_add(diags, URNE_DIAG_ERROR, line, NULL, URNE_RULE_FIELD_COUNT,
+                           "%ld fields: a row has %ld fixed fields then candidate groups of %ld (truncated line?)", n,
+                           fixed, width);
+        else
+            urne_diags_add(diags, URNE_DIAG_ERROR, line, NULL, URNE_RULE_FIELD_COUNT,
+                           "%ld fields: a row has %ld fixed fields then candidate groups of %ld, and this row ends "
+                           "inside a group",
+                           n, fixed, width);
         return -1;
     }
     long groups = 0;
@@ -208,7 +214,7 @@ urne_round *urne_io_parse_legislative(const char *text, size_t len, urne_encodin
     free(cr.f);
     if (it.lineno < 0 || rc == ROW_NO_MEMORY) urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
     urne_lines_free(&it);
-    return urne_parse_finish(cr.round, diags, "the file has no circonscription row");
+    return urne_parse_finish(cr.round, diags, URNE_PARSE_NO_CIRCONSCRIPTION);
 }
 
 /* One row of the per-département summary (fields f[0..n)) into the next unit of out,

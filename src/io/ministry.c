@@ -224,17 +224,26 @@ static long row_groups(const ministry_layout *lay, const ministry_row *rw, long 
     long n = rw->nfields;
     if (!lay->repeating) {
         if (n == lay->header_fields) return (long)lay->ngroups;
-        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT, "%ld fields, but the header has %ld%s",
-                       n, lay->header_fields, n < lay->header_fields ? " (truncated line?)" : "");
+        if (n < lay->header_fields)
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                           "%ld fields, but the header has %ld (truncated line?)", n, lay->header_fields);
+        else
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT, "%ld fields, but the header has %ld",
+                           n, lay->header_fields);
         return -1;
     }
     long rest = n - lay->block_start;
     if (rest < lay->block_width || rest % lay->block_width != 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
-                       "%ld fields: a sheet has %ld fixed fields then candidate groups of %ld fields, so %ld after "
-                       "the fixed ones is %s",
-                       n, lay->block_start, lay->block_width, rest < 0 ? 0 : rest,
-                       rest < lay->block_width ? "too few (truncated line?)" : "not a whole number of groups");
+        if (rest < lay->block_width)
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                           "%ld fields: a sheet has %ld fixed fields then candidate groups of %ld fields, so %ld after "
+                           "the fixed ones is too few (truncated line?)",
+                           n, lay->block_start, lay->block_width, rest < 0 ? 0 : rest);
+        else
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                           "%ld fields: a sheet has %ld fixed fields then candidate groups of %ld fields, so %ld after "
+                           "the fixed ones is not a whole number of groups",
+                           n, lay->block_start, lay->block_width, rest);
         return -1;
     }
     if (rest / lay->block_width > MAX_GROUPS) {
@@ -288,6 +297,21 @@ const unit_entry *ministry_unit(row_reader *rd, int k, urne_span dept, urne_span
     return &c->recent[0];
 }
 
+/* A sheet with another number of candidate groups than the first (which has at least one). */
+static void other_groups(size_t ngroups, long nfields, size_t first, long ln, urne_diags *diags) {
+    if (ngroups == 1)
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
+                       "%zu candidate group (%ld fields), but the first sheet has %zu: the line looks truncated",
+                       ngroups, nfields, first);
+    else if (ngroups < first)
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
+                       "%zu candidate groups (%ld fields), but the first sheet has %zu: the line looks truncated",
+                       ngroups, nfields, first);
+    else
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
+                       "%zu candidate groups (%ld fields), but the first sheet has %zu", ngroups, nfields, first);
+}
+
 int ministry_read_sheet(row_reader *rd, urne_span line, long ln, urne_sheet *dest, leaf_ref *leaf) {
     const ministry_file *mf = rd->file;
     const ministry_layout *lay = mf->lay;
@@ -304,10 +328,7 @@ int ministry_read_sheet(row_reader *rd, urne_span line, long ln, urne_sheet *des
     if (got < 0) return 0;
     size_t ngroups = (size_t)got;
     if (ngroups != mf->ngroups) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_CANDIDATE_GROUPS,
-                       "%zu candidate group%s (%ld fields), but the first sheet has %zu%s", ngroups,
-                       ngroups == 1 ? "" : "s", rw->nfields, mf->ngroups,
-                       ngroups < mf->ngroups ? ": the line looks truncated" : "");
+        other_groups(ngroups, rw->nfields, mf->ngroups, ln, diags);
         return 0;
     }
     int64_t counts[R_G_PANEL];
@@ -426,7 +447,7 @@ urne_round *urne_io_parse_ministry_with(const char *text, size_t len, urne_encod
     if (!more) {
         free(rd);
         free(mf);
-        return urne_parse_finish(round, diags, "no tally sheet after the header line");
+        return urne_parse_finish(round, diags, URNE_PARSE_NO_SHEET);
     }
     long first_line = it.lineno;
     size_t body = (size_t)(line.p - text);
@@ -439,7 +460,7 @@ urne_round *urne_io_parse_ministry_with(const char *text, size_t len, urne_encod
     if (got < 0 || setup_round(round, &lay, &rd->rw, (size_t)got, first_line, enc, diags) != 0) {
         free(rd);
         free(mf);
-        return urne_parse_finish(round, diags, "no tally sheet after the header line");
+        return urne_parse_finish(round, diags, URNE_PARSE_NO_SHEET);
     }
     mf->ngroups = (size_t)got;
     for (size_t g = 0; g < mf->ngroups; g++) { /* the names as the file writes them */
@@ -452,7 +473,7 @@ urne_round *urne_io_parse_ministry_with(const char *text, size_t len, urne_encod
     rd = NULL;
     if (ministry_read_rows(mf, text + body, len - body, first_line, how, diags) != 0) goto oom;
     free(mf);
-    return urne_parse_finish(round, diags, "no tally sheet after the header line");
+    return urne_parse_finish(round, diags, URNE_PARSE_NO_SHEET);
 oom:
     free(rd);
     free(mf);

@@ -92,10 +92,18 @@ static int meta_set(urne_span val, long ln, urne_round *round, urne_diags *diags
     urne_rules probe;
     urne_rules_preset("party", &probe);
     if (eq != NULL) snprintf(k, sizeof k, "%.*s", (int)(eq - kv), kv);
-    if (eq == NULL || urne_rules_set(&probe, k, eq + 1, why, sizeof why) != 0 ||
-        round->nrule_settings == sizeof round->rule_settings / sizeof round->rule_settings[0]) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "set", "metadata", "'%s': %s", kv,
-                       eq == NULL ? "a setting reads '# set: KEY=VALUE'" : why);
+    size_t max = sizeof round->rule_settings / sizeof round->rule_settings[0];
+    if (eq == NULL) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "set", "metadata", "'%s': a setting reads '# set: KEY=VALUE'", kv);
+        return -1;
+    }
+    if (urne_rules_set(&probe, k, eq + 1, why, sizeof why) != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "set", "metadata", "'%s': %s", kv, why);
+        return -1;
+    }
+    if (round->nrule_settings == max) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "set", "metadata", "'%s': a file holds at most %zu '# set:' lines",
+                       kv, max);
         return -1;
     }
     round->rule_settings[round->nrule_settings++] = urne_round_intern(round, kv, strlen(kv));
@@ -525,9 +533,13 @@ static int read_row(native *nt, urne_span line, long ln, urne_diags *diags) {
         return 0;
     }
     if (n != nt->ncols) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
-                       "%ld fields, but the header (line %ld) has %ld%s", n, nt->header_line, nt->ncols,
-                       n < nt->ncols ? " (truncated line?)" : "");
+        if (n < nt->ncols)
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                           "%ld fields, but the header (line %ld) has %ld (truncated line?)", n, nt->header_line,
+                           nt->ncols);
+        else
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, URNE_RULE_FIELD_COUNT,
+                           "%ld fields, but the header (line %ld) has %ld", n, nt->header_line, nt->ncols);
         return 0;
     }
     /* Figures: all empty (not yet counted; inscrits may be known already) or all present. */

@@ -7,43 +7,73 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "write 1234 or 1 234": the count as its digits say, plain and grouped by three. */
-static void grouping_advice(urne_span s, char *out, size_t size) {
-    char digits[64], groups[96], grouped[96];
-    urne_num_grouping_parts(s.p, s.len, digits, sizeof digits, groups, sizeof groups);
+/* A count whose digits are grouped wrongly: how it groups them ("2 + 3") and the
+ * count as its digits say, plain ("12345") and grouped by three ("12 345"). */
+static void grouping_parts(urne_span s, char *digits, size_t dsize, char *groups, size_t gsize, char *grouped,
+                           size_t size) {
+    urne_num_grouping_parts(s.p, s.len, digits, dsize, groups, gsize);
     size_t n = strlen(digits), j = 0;
-    for (size_t i = 0; i < n && j + 2 < sizeof grouped; i++) {
+    for (size_t i = 0; i < n && j + 2 < size; i++) {
         if (i > 0 && (n - i) % 3 == 0) grouped[j++] = ' ';
         grouped[j++] = digits[i];
     }
     grouped[j] = 0;
-    snprintf(out, size,
-             "groups its digits %s, but a thousands separator (a space or a no-break space) must leave groups of "
-             "exactly 3 digits after the first; write %s or %s",
-             groups, digits, grouped);
 }
 
 int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags) {
     urne_num_status st = urne_num_parse_grouped(s.p, s.len, out);
     if (st == URNE_NUM_OK) return 0;
     int shown = (int)(s.len > 40 ? 40 : s.len);
+    const char *rule = st == URNE_NUM_NEGATIVE ? URNE_RULE_NEGATIVE : URNE_RULE_COUNT_FORMAT;
     if (st == URNE_NUM_GROUPING) {
-        char advice[400];
-        grouping_advice(s, advice, sizeof advice);
-        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_COUNT_FORMAT, "'%.*s' %s", shown, s.p, advice);
-        return -1;
-    }
-    if (st == URNE_NUM_OVERFLOW) { /* beyond int64: refused here, never wrapped */
+        char digits[64], groups[96], grouped[96];
+        grouping_parts(s, digits, sizeof digits, groups, sizeof groups, grouped, sizeof grouped);
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, rule,
+                       "'%.*s' groups its digits %s, but a thousands separator (a space or a no-break space) must "
+                       "leave groups of exactly 3 digits after the first; write %s or %s",
+                       shown, s.p, groups, digits, grouped);
+    } else if (st == URNE_NUM_OVERFLOW) { /* beyond int64: refused here, never wrapped */
         urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_COUNT_BOUND,
                        "'%.*s' is too large: it does not fit in a 64-bit count (at most %lld)", shown, s.p,
                        (long long)INT64_MAX);
-        return -1;
+    } else if (st == URNE_NUM_NEGATIVE) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, rule, "'%.*s' is negative; a count cannot be negative",
+                       shown, s.p);
+    } else if (st == URNE_NUM_EMPTY) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, rule, "'%.*s' is empty; a count is a whole number >= 0",
+                       shown, s.p);
+    } else {
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, rule,
+                       "'%.*s' is not a whole number; a count is a whole number >= 0", shown, s.p);
     }
-    urne_diags_add(diags, URNE_DIAG_ERROR, line, field,
-                   st == URNE_NUM_NEGATIVE ? URNE_RULE_NEGATIVE : URNE_RULE_COUNT_FORMAT, "'%.*s' %s%s", shown,
-                   s.p, urne_num_status_text(st),
-                   st == URNE_NUM_NEGATIVE ? "; a count cannot be negative" : "; a count is a whole number >= 0");
     return -1;
+}
+
+/* Why a weight is refused, each message whole for each field so that it can be
+ * translated (po/fr.po): it is negative, zero, or else too large. */
+static void weight_error(urne_span s, int shown, long line, const char *field, int negative, int zero,
+                         urne_diags *diags) {
+    int weight = strcmp(field, "weight") == 0;
+    long long max = (long long)URNE_BALLOTS_WEIGHT_MAX;
+    const char *rule = negative || zero ? URNE_RULE_POSITIVE_WEIGHT : URNE_RULE_WEIGHT_BOUND;
+    if (negative && weight)
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, rule,
+                       "weight '%.*s' is negative: a ballot's weight is a whole number of at least 1", shown, s.p);
+    else if (negative)
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, rule,
+                       "count '%.*s' is negative: a ballot's count is a whole number of at least 1", shown, s.p);
+    else if (zero && weight)
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, rule,
+                       "weight '%.*s' is zero: a ballot's weight is a whole number of at least 1", shown, s.p);
+    else if (zero)
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, rule,
+                       "count '%.*s' is zero: a ballot's count is a whole number of at least 1", shown, s.p);
+    else if (weight)
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, rule,
+                       "weight '%.*s' is too large: a ballot's weight is at most %lld", shown, s.p, max);
+    else
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, rule,
+                       "count '%.*s' is too large: a ballot's count is at most %lld", shown, s.p, max);
 }
 
 int urne_parse_weight(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags) {
@@ -53,18 +83,9 @@ int urne_parse_weight(urne_span s, long line, const char *field, int64_t *out, u
     while (shown > 0 && (s.p[0] == ' ' || s.p[0] == '\t')) s.p++, s.len--, shown--; /* quoted as written, unpadded */
     while (shown > 0 && (s.p[shown - 1] == ' ' || s.p[shown - 1] == '\t')) shown--;
     if (st == URNE_NUM_EMPTY || st == URNE_NUM_INVALID || st == URNE_NUM_GROUPING) return -2;
-    if (st == URNE_NUM_NEGATIVE || (st == URNE_NUM_OK && v < 1)) {
-        if (diags)
-            urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_POSITIVE_WEIGHT,
-                           "%s '%.*s' is %s: a ballot's %s is a whole number of at least 1", field, shown, s.p,
-                           st == URNE_NUM_NEGATIVE ? "negative" : "zero", field);
-        return -1;
-    }
-    if (st == URNE_NUM_OVERFLOW || v > URNE_BALLOTS_WEIGHT_MAX) {
-        if (diags)
-            urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_WEIGHT_BOUND,
-                           "%s '%.*s' is too large: a ballot's %s is at most %lld", field, shown, s.p, field,
-                           (long long)URNE_BALLOTS_WEIGHT_MAX);
+    int negative = st == URNE_NUM_NEGATIVE, zero = st == URNE_NUM_OK && v < 1;
+    if (negative || zero || st == URNE_NUM_OVERFLOW || v > URNE_BALLOTS_WEIGHT_MAX) {
+        if (diags) weight_error(s, shown, line, field, negative, zero, diags);
         return -1;
     }
     *out = v;
@@ -76,13 +97,27 @@ int urne_parse_add_ballot(urne_ballots *b, int64_t weight, const uint16_t *prefs
     int rc = urne_ballots_add(b, weight, prefs, tied, n);
     if (rc == 0) return 0;
     if (rc == -1) return -1; /* the parser says it, once, on its way out */
-    if (rc == -4)
+    /* The words of urne_ballots_add_error, each message whole so that it can be translated. */
+    if (rc == -4 && strcmp(field, "weight") == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_WEIGHT_BOUND,
-                       "with this line the ballots' %ss add up to more than %lld, the most one file may hold",
-                       field, (long long)URNE_BALLOTS_WEIGHT_MAX);
+                       "with this line the ballots' weights add up to more than %lld, the most one file may hold",
+                       (long long)URNE_BALLOTS_WEIGHT_MAX);
+    else if (rc == -4 && strcmp(field, "vote") == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_WEIGHT_BOUND,
+                       "with this line the ballots' votes add up to more than %lld, the most one file may hold",
+                       (long long)URNE_BALLOTS_WEIGHT_MAX);
+    else if (rc == -4)
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_WEIGHT_BOUND,
+                       "with this line the ballots' counts add up to more than %lld, the most one file may hold",
+                       (long long)URNE_BALLOTS_WEIGHT_MAX);
+    else if (rc == -3)
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, URNE_RULE_POSITIVE_WEIGHT,
+                       "a ballot's weight must be a whole number of at least 1");
+    else if (rc == -2)
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, "unknown-candidate",
+                       "a candidate is out of range or ranked twice");
     else
-        urne_diags_add(diags, URNE_DIAG_ERROR, line, field,
-                       rc == -3 ? URNE_RULE_POSITIVE_WEIGHT : "unknown-candidate", "%s", urne_ballots_add_error(rc));
+        urne_diags_add(diags, URNE_DIAG_ERROR, line, field, "unknown-candidate", "the ballot is invalid");
     return 0;
 }
 
@@ -111,11 +146,13 @@ const char *urne_parse_intern(urne_round *round, urne_span s) {
     return urne_round_intern(round, tmp, j);
 }
 
-urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, const char *empty_message) {
+urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, urne_parse_empty empty) {
     if (round->nsheets > URNE_SHEETS_MAX)
         urne_results_check_sheet_count(round->nsheets, round->sheets[URNE_SHEETS_MAX].line, diags);
-    if (diags->errors == 0 && round->nsheets == 0)
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "%s", empty_message);
+    if (diags->errors == 0 && round->nsheets == 0 && empty == URNE_PARSE_NO_CIRCONSCRIPTION)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file has no circonscription row");
+    else if (diags->errors == 0 && round->nsheets == 0)
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no tally sheet after the header line");
     if (diags->errors > 0) {
         urne_round_free(round);
         return NULL;

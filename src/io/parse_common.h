@@ -24,7 +24,8 @@
 int urne_parse_count(urne_span s, long line, const char *field, int64_t *out, urne_diags *diags);
 
 /* Parse a ballot's weight (a count of voters): a whole number from 1 to
- * URNE_BALLOTS_WEIGHT_MAX, plain or grouped by thousands. Returns 0 with *out set; -1 after adding an error naming
+ * URNE_BALLOTS_WEIGHT_MAX, plain or grouped by thousands. `field` is "weight" or
+ * "count", as the format calls it. Returns 0 with *out set; -1 after adding an error naming
  * `field` at `line` (negative or zero: rule positive-weight; too large, even beyond
  * int64: rule count-bound); -2 when `s` is not a number at all, reported by nobody,
  * since each format says what its lines look like. With `diags` NULL nothing is
@@ -33,7 +34,7 @@ int urne_parse_weight(urne_span s, long line, const char *field, int64_t *out, u
 
 /* urne_ballots_add, with an error naming `field` at `line` when the ballot is
  * refused (a weight below 1, the file's total beyond URNE_BALLOTS_WEIGHT_MAX, a
- * candidate out of range). Returns 0 when added or reported, -1 when out of memory
+ * candidate out of range); `field` is "weight", "count" or "vote". Returns 0 when added or reported, -1 when out of memory
  * (not reported: the parser's own way out says it): the parser stops only then, so
  * that every bad line is named. */
 int urne_parse_add_ballot(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n,
@@ -42,9 +43,16 @@ int urne_parse_add_ballot(urne_ballots *b, int64_t weight, const uint16_t *prefs
 /* Join parts with '-' into buf (truncating safely); returns the length. */
 size_t urne_parse_join(char *buf, size_t size, const urne_span *parts, size_t n);
 
-/* The end of every tally parser: a file with no sheet is an error, and so is one
- * with more than URNE_SHEETS_MAX; a round with errors is freed. Returns the round, or NULL when diags holds errors. */
-urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, const char *empty_message);
+/* What a tally file without any sheet is said to lack. */
+typedef enum {
+    URNE_PARSE_NO_SHEET,           /* "no tally sheet after the header line" */
+    URNE_PARSE_NO_CIRCONSCRIPTION  /* "the file has no circonscription row" */
+} urne_parse_empty;
+
+/* The end of every tally parser: a file with no sheet is an error (said as `empty`
+ * says), and so is one with more than URNE_SHEETS_MAX; a round with errors is freed.
+ * Returns the round, or NULL when diags holds errors. */
+urne_round *urne_parse_finish(urne_round *round, urne_diags *diags, urne_parse_empty empty);
 
 /* The start of every ballot parser: an empty file is an error, the encoding is
  * detected (or checked), and `it` is set to iterate the lines as UTF-8. 0, or -1 with

@@ -91,11 +91,16 @@ static int quota_row_read(urne_span line, char sep, const long *col, long ln, qu
         urne_parse_count(f[col[Q_MAX_FLEX]], ln, "max_flex", &fmx, d))
         return -1;
     if (fmn > mn || fmx < mx) {
-        urne_diags_add(d, URNE_DIAG_ERROR, ln, fmn > mn ? "min_flex" : "max_flex", RULE_QUOTA,
-                       "%.*s/%.*s: %s %lld is %s %s %lld (the flex bounds say how far the quota may be relaxed)",
-                       (int)cat.len, cat.p, (int)feat.len, feat.p, fmn > mn ? "min_flex" : "max_flex",
-                       (long long)(fmn > mn ? fmn : fmx), fmn > mn ? "above" : "below", fmn > mn ? "min" : "max",
-                       (long long)(fmn > mn ? mn : mx));
+        if (fmn > mn)
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, "min_flex", RULE_QUOTA,
+                           "%.*s/%.*s: min_flex %lld is above min %lld (the flex bounds say how far the quota may "
+                           "be relaxed)",
+                           (int)cat.len, cat.p, (int)feat.len, feat.p, (long long)fmn, (long long)mn);
+        else
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, "max_flex", RULE_QUOTA,
+                           "%.*s/%.*s: max_flex %lld is below max %lld (the flex bounds say how far the quota may "
+                           "be relaxed)",
+                           (int)cat.len, cat.p, (int)feat.len, feat.p, (long long)fmx, (long long)mx);
         return -1;
     }
     if (mn > mx) {
@@ -276,11 +281,12 @@ static void household_columns(pool_reader *r, const char *households, long n, lo
         long col = -1;
         for (long i = 0; i < n && i < MAX_POOL_FIELDS; i++)
             if (trim(r->f[i]).len == name.len && strncasecmp(trim(r->f[i]).p, name.p, name.len) == 0) col = i;
-        if (col < 0 || r->nhh == MAX_HOUSEHOLD_COLUMNS)
+        if (col < 0)
             urne_diags_add(r->d, URNE_DIAG_ERROR, ln, "households", URNE_RULE_HEADER,
-                           col < 0 ? "the pool has no column '%.*s' (named by --households)"
-                                   : "more than %d household columns",
-                           col < 0 ? (int)name.len : MAX_HOUSEHOLD_COLUMNS, name.p);
+                           "the pool has no column '%.*s' (named by --households)", (int)name.len, name.p);
+        else if (r->nhh == MAX_HOUSEHOLD_COLUMNS)
+            urne_diags_add(r->d, URNE_DIAG_ERROR, ln, "households", URNE_RULE_HEADER, "more than %d household columns",
+                           MAX_HOUSEHOLD_COLUMNS);
         else
             r->hh_col[r->nhh++] = col;
         h = comma ? comma + 1 : h + strlen(h);
@@ -378,11 +384,15 @@ static int pool_row(pool_reader *r, urne_span line, long ln) {
 static void pool_check(const pool_reader *r, int header, urne_diags *qd) {
     const urne_pool *p = r->p;
     for (size_t c = 0; header && c < p->ncat; c++)
-        for (size_t k = 0; k < p->nfeat[c]; k++)
-            if (r->seen[c * MAXF + k] == 0)
-                urne_diags_add(qd, p->min[c][k] > 0 ? URNE_DIAG_ERROR : URNE_DIAG_WARNING, 0, p->cat_names[c],
-                               "unused-feature", "no volunteer has %s/%s%s", p->cat_names[c], p->feat_names[c][k],
-                               p->min[c][k] > 0 ? ", whose minimum is above 0" : "");
+        for (size_t k = 0; k < p->nfeat[c]; k++) {
+            if (r->seen[c * MAXF + k] != 0) continue;
+            if (p->min[c][k] > 0)
+                urne_diags_add(qd, URNE_DIAG_ERROR, 0, p->cat_names[c], "unused-feature",
+                               "no volunteer has %s/%s, whose minimum is above 0", p->cat_names[c], p->feat_names[c][k]);
+            else
+                urne_diags_add(qd, URNE_DIAG_WARNING, 0, p->cat_names[c], "unused-feature", "no volunteer has %s/%s",
+                               p->cat_names[c], p->feat_names[c][k]);
+        }
     if (r->id_col >= 0) /* duplicate ids: quadratic in the worst case, over pools of thousands */
         for (size_t i = 0; i < p->n; i++)
             for (size_t j = i + 1; j < p->n; j++)

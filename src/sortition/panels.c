@@ -114,10 +114,11 @@ int urne_panels_start(urne_panels *ps, urne_search *s, int64_t *x, size_t seeds,
     s->nodes = nodes;
     free(w);
     if (first != URNE_SEARCH_FOUND) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, first == URNE_SEARCH_INFEASIBLE ? "infeasible" : "solver",
-                       first == URNE_SEARCH_INFEASIBLE ? "no panel of %lld meets every quota"
-                                                       : "the MIP solver (CBC) failed",
-                       (long long)s->k);
+        if (first == URNE_SEARCH_INFEASIBLE)
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "infeasible", "no panel of %lld meets every quota",
+                           (long long)s->k);
+        else
+            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "solver", "the MIP solver (CBC) failed");
         return -1;
     }
     if (urne_panels_add(ps, x) < 0 || urne_panels_seed(ps, s, x, seeds) != 0 ||
