@@ -160,7 +160,8 @@ static void test_diag_in_french(void **state) {
     assert_string_equal(buf, "pv.csv:12: error: field 'votants': Bureau 1: votants (95) exceed inscrits (90) "
                              "[votants-le-inscrits]");
     urne_i18n_diag(URNE_LANG_FR, &d, &d.items[0], buf, sizeof buf);
-    assert_non_null(strstr(buf, "pv.csv:12 : erreur : champ « votants » : "));
+    /* French typography: a no-break space before the colon and inside the guillemets. */
+    assert_non_null(strstr(buf, "pv.csv:12\u00a0: erreur\u00a0: champ «\u00a0votants\u00a0»\u00a0: "));
     assert_non_null(strstr(buf, "[votants-le-inscrits]"));
     /* Appended diagnostics keep their phrase. */
     urne_diags into;
