@@ -47,6 +47,11 @@ int urne_page_may(const urne_req *r, urne_action action, int64_t election);
 enum MHD_Result urne_page_not_found(urne_req *r);
 
 enum MHD_Result urne_page_results(urne_req *r, int64_t election);
+/* The unit a results page shows (?level=, ?unit=; the level's first unit without
+ * ?unit=), with its election, level and tally. On success the app's read lock is
+ * held and tally filled: the caller frees the tally and ends the read. NULL when
+ * the election, level or unit does not exist (nothing held then). */
+const urne_unit *urne_page_unit_open(urne_req *r, int64_t id, urne_election **e, size_t *level, urne_tally *tally);
 /* A unit's candidates (votes, % of exprimés, % of inscrits) as a table, and its
  * outcome as a section when the unit is where the contest is decided or within it
  * (1 when written, 0 when not); page_results.c. */

@@ -131,21 +131,11 @@ static void integrity(urne_buf *bp, const urne_req *r, const urne_election_meta 
 
 enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
     urne_server *srv = r->srv;
-    urne_app_read_begin(&srv->app);
-    urne_election *e = urne_app_election(&srv->app, id);
-    size_t level = e ? urne_election_level(e, urne_req_query(r, "level")) : URNE_NONE;
+    urne_election *e;
+    size_t level;
     urne_tally tally;
-    if (e == NULL || level == URNE_NONE || urne_results_aggregate(e->round, level, &tally) < 0) {
-        urne_app_read_end(&srv->app);
-        return urne_page_not_found(r);
-    }
-    const char *q = urne_req_query(r, "unit");
-    const urne_unit *u = q ? urne_tally_find(&tally, q) : (tally.nunits ? &tally.units[0] : NULL);
-    if (u == NULL) {
-        urne_tally_free(&tally);
-        urne_app_read_end(&srv->app);
-        return urne_page_not_found(r);
-    }
+    const urne_unit *u = urne_page_unit_open(r, id, &e, &level, &tally);
+    if (u == NULL) return urne_page_not_found(r);
     const urne_round *rd = e->round;
     const urne_election_meta *m = &e->meta;
     int bureau = level + 1 == rd->nlevels;

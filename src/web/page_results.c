@@ -297,24 +297,31 @@ static void missing(urne_buf *b, const urne_req *r, const urne_election *e, size
     urne_html_trusted(b, "</ul></section>");
 }
 
+const urne_unit *urne_page_unit_open(urne_req *r, int64_t id, urne_election **e, size_t *level, urne_tally *tally) {
+    urne_app_read_begin(&r->srv->app);
+    *e = urne_app_election(&r->srv->app, id);
+    *level = *e ? urne_election_level(*e, urne_req_query(r, "level")) : URNE_NONE;
+    if (*e == NULL || *level == URNE_NONE || urne_results_aggregate((*e)->round, *level, tally) < 0) {
+        urne_app_read_end(&r->srv->app);
+        return NULL;
+    }
+    const char *q = urne_req_query(r, "unit");
+    const urne_unit *u = q ? urne_tally_find(tally, q) : (tally->nunits ? &tally->units[0] : NULL);
+    if (u == NULL) {
+        urne_tally_free(tally);
+        urne_app_read_end(&r->srv->app);
+    }
+    return u;
+}
+
 enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     urne_server *srv = r->srv;
     urne_buf b = {0};
-    urne_app_read_begin(&srv->app);
-    urne_election *e = urne_app_election(&srv->app, id);
-    size_t level = e ? urne_election_level(e, urne_req_query(r, "level")) : URNE_NONE;
+    urne_election *e;
+    size_t level;
     urne_tally tally;
-    if (e == NULL || level == URNE_NONE || urne_results_aggregate(e->round, level, &tally) < 0) {
-        urne_app_read_end(&srv->app);
-        return urne_page_not_found(r);
-    }
-    const char *q = urne_req_query(r, "unit");
-    const urne_unit *u = q ? urne_tally_find(&tally, q) : (tally.nunits ? &tally.units[0] : NULL);
-    if (u == NULL) {
-        urne_tally_free(&tally);
-        urne_app_read_end(&srv->app);
-        return urne_page_not_found(r);
-    }
+    const urne_unit *u = urne_page_unit_open(r, id, &e, &level, &tally);
+    if (u == NULL) return urne_page_not_found(r);
     const urne_round *rd = e->round;
     size_t by[URNE_SHEET_NSTATES];
     urne_unit_state st = urne_election_unit_state(e, level, u->key, by);
