@@ -130,6 +130,22 @@ static void render(urne_phrase *p, const char *fmt, const conversion *c, va_list
         break;
     case 's': {
         const char *s = va_arg(*ap, const char *);
+        char *bounded = NULL;
+        if (s && c->star_precision && precision >= 0) {
+            /* "%.*s" reads a span that need not end in '\0' (a field at the very end of
+             * a file's buffer): copy at most precision bytes, never one past, so that no
+             * printf (nor a sanitizer's, which reads a precision of 0 as none) looks further. */
+            size_t k = 0;
+            while (k < (size_t)precision && s[k]) k++;
+            bounded = malloc(k + 1);
+            if (bounded == NULL) {
+                keep(p, "?", kind);
+                return;
+            }
+            memcpy(bounded, s, k);
+            bounded[k] = '\0';
+            s = bounded;
+        }
         int need = snprintf(out, sizeof out, plain, s ? s : "");
         if (need >= (int)sizeof out) {
             /* Longer than a phrase keeps: written whole, then cut by keep() with its mark. */
@@ -138,9 +154,11 @@ static void render(urne_phrase *p, const char *fmt, const conversion *c, va_list
                 snprintf(whole, (size_t)need + 1, plain, s ? s : "");
                 keep(p, whole, kind);
                 free(whole);
+                free(bounded);
                 return;
             }
         }
+        free(bounded);
         break;
     }
     default:

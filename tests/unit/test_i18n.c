@@ -68,6 +68,23 @@ static void test_phrase_positions_and_limits(void **state) {
     assert_int_equal((unsigned char)kept[n - 2], 0xc3);
 }
 
+/* "%.*s" over a span that does not end in '\0' (a field at the very end of a
+ * file's buffer) reads at most the precision, even a precision of 0: found by
+ * fuzz_legislative on an empty count in the last bytes of a file. The buffer is
+ * the exact size, so a sanitizer build reports a read one byte past it. */
+static void test_phrase_bounded_span(void **state) {
+    (void)state;
+    char *span = malloc(3);
+    assert_non_null(span);
+    memcpy(span, "abc", 3);
+    urne_phrase p;
+    urne_phrase_set(&p, "'%.*s' then '%.*s' then '%.*s'", 0, span + 3, 2, span, 3, span);
+    char out[64];
+    urne_phrase_write(&p, NULL, NULL, out, sizeof out);
+    assert_string_equal(out, "'' then 'ab' then 'abc'");
+    free(span);
+}
+
 static void test_catalogue(void **state) {
     (void)state;
     assert_string_equal(urne_i18n_text(URNE_LANG_FR, "Registered"), "Inscrits");
@@ -176,7 +193,8 @@ static void test_diag_in_french(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_phrase_keeps_arguments), cmocka_unit_test(test_phrase_styles_numbers),
-        cmocka_unit_test(test_phrase_positions_and_limits), cmocka_unit_test(test_catalogue),
+        cmocka_unit_test(test_phrase_positions_and_limits),
+        cmocka_unit_test(test_phrase_bounded_span), cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_languages), cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_moments), cmocka_unit_test(test_diag_in_french),
     };
