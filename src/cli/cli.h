@@ -7,6 +7,7 @@
 #define URNE_CLI_H
 
 #include "../core/urne_diag.h"
+#include "../i18n/i18n.h"
 
 #define URNE_EXIT_OK 0
 #define URNE_EXIT_REJECTED 1
@@ -24,8 +25,21 @@ int urne_cli_backup(int argc, char **argv);
 int urne_cli_audit(int argc, char **argv);
 int urne_cli_routes(int argc, char **argv);
 
-/* Print the diagnostics of a list to stderr: every error and warning kept, then a
- * count of those not kept. */
+/* Print the diagnostics of a list to stderr, in the CLI's language: every error and
+ * warning kept, then a count of those not kept. */
 void urne_cli_print_diags(const urne_diags *diags);
+
+/* The language the CLI speaks: chosen once, when main() starts, from the gettext
+ * environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: urne_i18n_from_env); English
+ * unless it asks for French. */
+urne_lang urne_cli_lang(void);
+
+/* A message of the CLI's own, in its language: its English text is the msgid that
+ * po/extract.sh extracts and po/fr.po translates. (cmd_routes.c gets web.h's
+ * two-argument _() with the route table; the CLI's replaces it.) */
+#ifdef _
+#undef _
+#endif
+#define _(s) urne_i18n_text(urne_cli_lang(), s)
 
 #endif

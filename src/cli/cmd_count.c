@@ -20,46 +20,46 @@ static const struct {
     single_fn fn;
     const char *summary;
 } single_methods[] = {
-    {"plurality", urne_count_plurality, "most first preferences"},
-    {"approval", urne_count_approval, "most approvals (a ballot approves its first rank: all tied first)"},
-    {"two-round", urne_count_two_round, "majority, else the top two meet, from the same ballots"},
-    {"borda", urne_count_borda, "n-1 points for a first place, n-2 for a second..."},
-    {"irv", urne_count_irv, "instant-runoff: exclude the last until a majority"},
-    {"schulze", urne_count_schulze, "Condorcet, strongest paths (winning votes)"},
-    {"ranked-pairs", urne_count_ranked_pairs, "Condorcet, lock majorities strongest first (Tideman)"},
-    {"copeland", urne_count_copeland, "Condorcet, most pairwise wins"},
-    {"minimax", urne_count_minimax, "Condorcet, smallest worst defeat"},
+    {"plurality", urne_count_plurality, N_("most first preferences")},
+    {"approval", urne_count_approval, N_("most approvals (a ballot approves its first rank: all tied first)")},
+    {"two-round", urne_count_two_round, N_("majority, else the top two meet, from the same ballots")},
+    {"borda", urne_count_borda, N_("n-1 points for a first place, n-2 for a second...")},
+    {"irv", urne_count_irv, N_("instant-runoff: exclude the last until a majority")},
+    {"schulze", urne_count_schulze, N_("Condorcet, strongest paths (winning votes)")},
+    {"ranked-pairs", urne_count_ranked_pairs, N_("Condorcet, lock majorities strongest first (Tideman)")},
+    {"copeland", urne_count_copeland, N_("Condorcet, most pairwise wins")},
+    {"minimax", urne_count_minimax, N_("Condorcet, smallest worst defeat")},
 };
 
 static void count_usage(FILE *out) {
-    fprintf(out, "Usage: urne count --method METHOD [options] FILE\n\nMethods:\n");
+    fprintf(out, _("Usage: urne count --method METHOD [options] FILE\n\nMethods:\n"));
     for (size_t i = 0; i < sizeof single_methods / sizeof single_methods[0]; i++)
-        fprintf(out, "  %-13s %s\n", single_methods[i].name, single_methods[i].summary);
+        fprintf(out, "  %-13s %s\n", single_methods[i].name, _(single_methods[i].summary));
     fprintf(out,
-            "  %-13s single transferable vote, --rule scottish (the 2007 Scottish rules, default),\n"
-            "                meek (Meek's method, New Zealand arithmetic) or wigm (Gregory, 9 decimals)\n"
-            "  %-13s majority judgment, from a CSV of grades ('# grades: best, ..., worst')\n"
-            "  %-13s seats for lists by highest average, divisors 1, 2, 3...\n"
-            "  %-13s seats for lists by highest average, divisors 1, 3, 5...\n"
-            "  %-13s seats for lists by largest remainder (Hare quota)\n"
-            "  %-13s French municipal rule: majority bonus, then highest average among lists >= 5 %%\n\n"
-            "Options:\n"
-            "  --method METHOD   how to count (required)\n"
-            "  --rule RULE       STV rule: scottish (default), meek, wigm\n"
-            "  --seats N         seats to fill (default: the file's, else 1)\n"
-            "  --threshold PCT   seat methods: lists under PCT %% of valid votes take no seat (e.g. 5, 3.5)\n"
-            "  --round 1|2       municipal: round 1 needs an absolute majority for the bonus (default 1)\n"
-            "  --format FMT      blt, hil, soc, soi, toc, toi, cat, debian, text, csv (default: the\n"
-            "                    file's extension, else guessed from its content)\n"
-            "  --encoding E      auto, utf8, latin1 (default: auto)\n"
-            "  --seed S          seed for ties the rules leave to lot (default 1; reported)\n"
-            "  --json            print the report as JSON\n"
-            "  -h, --help        this help\n\n"
-            "Examples:\n"
-            "  urne count --method stv --rule scottish Anderston-City-2007.blt\n"
-            "  urne count --method schulze leader2006_tally.txt\n"
-            "  urne count --method irv --json 00005-00000002.toi\n"
-            "  urne count --method municipal --seats 29 lists.txt   (lines such as '1520: Liste A')\n",
+            _("  %-13s single transferable vote, --rule scottish (the 2007 Scottish rules, default),\n"
+              "                meek (Meek's method, New Zealand arithmetic) or wigm (Gregory, 9 decimals)\n"
+              "  %-13s majority judgment, from a CSV of grades ('# grades: best, ..., worst')\n"
+              "  %-13s seats for lists by highest average, divisors 1, 2, 3...\n"
+              "  %-13s seats for lists by highest average, divisors 1, 3, 5...\n"
+              "  %-13s seats for lists by largest remainder (Hare quota)\n"
+              "  %-13s French municipal rule: majority bonus, then highest average among lists >= 5 %%\n\n"
+              "Options:\n"
+              "  --method METHOD   how to count (required)\n"
+              "  --rule RULE       STV rule: scottish (default), meek, wigm\n"
+              "  --seats N         seats to fill (default: the file's, else 1)\n"
+              "  --threshold PCT   seat methods: lists under PCT %% of valid votes take no seat (e.g. 5, 3.5)\n"
+              "  --round 1|2       municipal: round 1 needs an absolute majority for the bonus (default 1)\n"
+              "  --format FMT      blt, hil, soc, soi, toc, toi, cat, debian, text, csv (default: the\n"
+              "                    file's extension, else guessed from its content)\n"
+              "  --encoding E      auto, utf8, latin1 (default: auto)\n"
+              "  --seed S          seed for ties the rules leave to lot (default 1; reported)\n"
+              "  --json            print the report as JSON\n"
+              "  -h, --help        this help\n\n"
+              "Examples:\n"
+              "  urne count --method stv --rule scottish Anderston-City-2007.blt\n"
+              "  urne count --method schulze leader2006_tally.txt\n"
+              "  urne count --method irv --json 00005-00000002.toi\n"
+              "  urne count --method municipal --seats 29 lists.txt   (lines such as '1520: Liste A')\n"),
             "stv", "mj", "dhondt", "sainte-lague", "hare", "municipal");
 }
 
@@ -74,8 +74,10 @@ static int finish(const char *file, int counted, int json, const urne_ballots *b
     if (rc != URNE_EXIT_OK) {
         urne_cli_print_diags(diags);
         if (diags->errors)
-            fprintf(stderr, "%s: rejected: %zu error%s; nothing was counted\n", file, diags->errors,
-                    diags->errors == 1 ? "" : "s");
+            fprintf(stderr,
+                    urne_i18n_plural(urne_cli_lang(), "%s: rejected: %zu error; nothing was counted\n",
+                                     "%s: rejected: %zu errors; nothing was counted\n", diags->errors),
+                    file, diags->errors);
     }
     return rc;
 }
@@ -141,26 +143,26 @@ static int count_option(int c, const char *arg, char **argv, count_opts *o) {
     case 's':
         o->seats = strtoll(arg, &end, 10);
         if (*end || o->seats < 1) {
-            fprintf(stderr, "urne count: --seats takes a whole number >= 1, not '%s'\n", arg);
+            fprintf(stderr, _("urne count: --seats takes a whole number >= 1, not '%s'\n"), arg);
             return URNE_EXIT_USAGE;
         }
         break;
     case 'f':
         if (urne_io_ballot_format_parse(arg, &o->fmt) != 0) {
-            fprintf(stderr, "urne count: unknown format '%s' (blt, hil, soc, soi, toc, toi, debian)\n", arg);
+            fprintf(stderr, _("urne count: unknown format '%s' (blt, hil, soc, soi, toc, toi, debian)\n"), arg);
             return URNE_EXIT_USAGE;
         }
         break;
     case 'e':
         if (urne_text_encoding_parse(arg, &o->enc) != 0) {
-            fprintf(stderr, "urne count: unknown encoding '%s' (auto, utf8, latin1)\n", arg);
+            fprintf(stderr, _("urne count: unknown encoding '%s' (auto, utf8, latin1)\n"), arg);
             return URNE_EXIT_USAGE;
         }
         break;
     case 'S':
         o->seed = strtoull(arg, &end, 10);
         if (*end || !*arg) {
-            fprintf(stderr, "urne count: --seed takes a whole number, not '%s'\n", arg);
+            fprintf(stderr, _("urne count: --seed takes a whole number, not '%s'\n"), arg);
             return URNE_EXIT_USAGE;
         }
         break;
@@ -168,7 +170,7 @@ static int count_option(int c, const char *arg, char **argv, count_opts *o) {
     case 't': {
         double pct = strtod(arg, &end);
         if (*end || pct < 0 || pct > 100) {
-            fprintf(stderr, "urne count: --threshold takes a percentage from 0 to 100, not '%s'\n", arg);
+            fprintf(stderr, _("urne count: --threshold takes a percentage from 0 to 100, not '%s'\n"), arg);
             return URNE_EXIT_USAGE;
         }
         o->threshold_bp = (int64_t)(pct * 100 + 0.5); /* basis points: 5 -> 500, 3.5 -> 350 */
@@ -176,14 +178,14 @@ static int count_option(int c, const char *arg, char **argv, count_opts *o) {
     }
     case 'R':
         if (strcmp(arg, "1") != 0 && strcmp(arg, "2") != 0) {
-            fprintf(stderr, "urne count: --round takes 1 or 2, not '%s'\n", arg);
+            fprintf(stderr, _("urne count: --round takes 1 or 2, not '%s'\n"), arg);
             return URNE_EXIT_USAGE;
         }
         o->round = arg[0] - '0';
         break;
     case 'h': count_usage(stdout); return URNE_EXIT_OK;
     default:
-        fprintf(stderr, "urne count: unknown or incomplete option '%s'\n\n", argv[optind - 1]);
+        fprintf(stderr, _("urne count: unknown or incomplete option '%s'\n\n"), argv[optind - 1]);
         count_usage(stderr);
         return URNE_EXIT_USAGE;
     }
@@ -213,7 +215,10 @@ static int count_parse(int argc, char **argv, count_opts *o) {
         if (rc != PARSED) return rc;
     }
     if (optind != argc - 1 || o->method == NULL) {
-        fprintf(stderr, "urne count: %s\n\n", o->method == NULL ? "--method is required" : "expected one FILE");
+        if (o->method == NULL)
+            fputs(_("urne count: --method is required\n\n"), stderr);
+        else
+            fputs(_("urne count: expected one FILE\n\n"), stderr);
         count_usage(stderr);
         return URNE_EXIT_USAGE;
     }
@@ -238,19 +243,19 @@ static int count_resolve(const count_opts *o, count_method *m) {
         if (strcmp(method, single_methods[i].name) == 0) m->single = single_methods[i].fn;
     m->mj = strcmp(method, "mj") == 0;
     if (!m->single && !m->stv && m->seat_method < 0 && !m->mj) {
-        fprintf(stderr, "urne count: unknown method '%s' (see urne count --help)\n", method);
+        fprintf(stderr, _("urne count: unknown method '%s' (see urne count --help)\n"), method);
         return URNE_EXIT_USAGE;
     }
     if (m->stv && rule && strcmp(rule, "scottish") != 0 && strcmp(rule, "meek") != 0 && strcmp(rule, "wigm") != 0) {
-        fprintf(stderr, "urne count: unknown STV rule '%s' (scottish, meek, wigm)\n", rule);
+        fprintf(stderr, _("urne count: unknown STV rule '%s' (scottish, meek, wigm)\n"), rule);
         return URNE_EXIT_USAGE;
     }
     if (!m->stv && rule) {
-        fprintf(stderr, "urne count: --rule applies to stv only\n");
+        fprintf(stderr, _("urne count: --rule applies to stv only\n"));
         return URNE_EXIT_USAGE;
     }
     if (m->seat_method >= 0 && o->seats == 0) {
-        fprintf(stderr, "urne count: --method %s needs --seats N\n", method);
+        fprintf(stderr, _("urne count: --method %s needs --seats N\n"), method);
         return URNE_EXIT_USAGE;
     }
     return PARSED;

@@ -19,34 +19,34 @@
 
 static void results_usage(FILE *out) {
     fprintf(out,
-            "Usage: urne results tally FILE [options]   count the sheets, print results and outcome\n"
-            "       urne results check FILE [options]   only check the sheets\n\n"
-            "Options:\n"
-            "  --format ministry|legislative|native  input format (default: guessed from the file)\n"
-            "  --encoding auto|utf8|latin1   input encoding (default: auto)\n"
-            "  --level LEVEL       level to show: national, departement, circonscription,\n"
-            "                      commune, bureau, or the levels a native file declares\n"
-            "                      (default: the top level)\n"
-            "  --rules PRESET      %s\n"
-            "                      (default: the file's own '# rules:', else presidential for\n"
-            "                      Ministry files, legislative for legislative files, party)\n"
-            "  --round N           which round the file is (1 or 2; default: the file's, else 1)\n"
-            "  --blank-recognised  blank ballots count among exprimés; a blank majority voids the round\n"
-            "  --set KEY=VALUE     adjust the rules (repeatable): rounds=1|2, qualify-top=N,\n"
-            "                      win-inscrits=N (1/N of inscrits, 0 none), qualify-inscrits=N,\n"
-            "                      tie=older|report, final-majority=yes|no, blank=recognised|not-recognised\n"
-            "  --compare FILE      compare with stated totals (the legislative per-département file)\n"
-            "  --json              print JSON instead of a table\n"
-            "  --csv               print CSV in the Ministry's layout (';', decimal commas, CRLF)\n"
-            "  --excel             the same CSV for a spreadsheet: UTF-8's byte-order mark first,\n"
-            "                      so that Excel reads accents right\n"
-            "  --output FILE       write to FILE (whole or not at all) instead of standard output\n"
-            "  -h, --help          this help\n\n"
-            "Examples:\n"
-            "  urne results tally PR17_BVot_T1_dept69.txt --level departement\n"
-            "  urne results tally Legislatives_2017_Resultats_T1_Circonscription.csv --format legislative \\\n"
-            "      --compare Legislatives_2017_Resultats_T1_Departement.csv\n"
-            "  urne results tally examples/primary-round2.csv --json\n",
+            _("Usage: urne results tally FILE [options]   count the sheets, print results and outcome\n"
+              "       urne results check FILE [options]   only check the sheets\n\n"
+              "Options:\n"
+              "  --format ministry|legislative|native  input format (default: guessed from the file)\n"
+              "  --encoding auto|utf8|latin1   input encoding (default: auto)\n"
+              "  --level LEVEL       level to show: national, departement, circonscription,\n"
+              "                      commune, bureau, or the levels a native file declares\n"
+              "                      (default: the top level)\n"
+              "  --rules PRESET      %s\n"
+              "                      (default: the file's own '# rules:', else presidential for\n"
+              "                      Ministry files, legislative for legislative files, party)\n"
+              "  --round N           which round the file is (1 or 2; default: the file's, else 1)\n"
+              "  --blank-recognised  blank ballots count among exprimés; a blank majority voids the round\n"
+              "  --set KEY=VALUE     adjust the rules (repeatable): rounds=1|2, qualify-top=N,\n"
+              "                      win-inscrits=N (1/N of inscrits, 0 none), qualify-inscrits=N,\n"
+              "                      tie=older|report, final-majority=yes|no, blank=recognised|not-recognised\n"
+              "  --compare FILE      compare with stated totals (the legislative per-département file)\n"
+              "  --json              print JSON instead of a table\n"
+              "  --csv               print CSV in the Ministry's layout (';', decimal commas, CRLF)\n"
+              "  --excel             the same CSV for a spreadsheet: UTF-8's byte-order mark first,\n"
+              "                      so that Excel reads accents right\n"
+              "  --output FILE       write to FILE (whole or not at all) instead of standard output\n"
+              "  -h, --help          this help\n\n"
+              "Examples:\n"
+              "  urne results tally PR17_BVot_T1_dept69.txt --level departement\n"
+              "  urne results tally Legislatives_2017_Resultats_T1_Circonscription.csv --format legislative \\\n"
+              "      --compare Legislatives_2017_Resultats_T1_Departement.csv\n"
+              "  urne results tally examples/primary-round2.csv --json\n"),
             urne_rules_preset_names());
 }
 
@@ -65,7 +65,7 @@ typedef struct tally_opts {
 static int apply_set(urne_rules *rules, const char *kv, char *why, size_t size) {
     const char *eq = strchr(kv, '=');
     if (eq == NULL || eq == kv) {
-        snprintf(why, size, "expected KEY=VALUE");
+        snprintf(why, size, "%s", _("expected KEY=VALUE"));
         return -1;
     }
     char key[64];
@@ -91,13 +91,13 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
         switch (c) {
         case 'f':
             if (urne_io_format_parse(optarg, &o->format) != 0) {
-                fprintf(stderr, "urne results: unknown format '%s' (ministry, legislative, native)\n", optarg);
+                fprintf(stderr, _("urne results: unknown format '%s' (ministry, legislative, native)\n"), optarg);
                 return URNE_EXIT_USAGE;
             }
             break;
         case 'e':
             if (urne_text_encoding_parse(optarg, &o->encoding) != 0) {
-                fprintf(stderr, "urne results: unknown encoding '%s' (auto, utf8, latin1)\n", optarg);
+                fprintf(stderr, _("urne results: unknown encoding '%s' (auto, utf8, latin1)\n"), optarg);
                 return URNE_EXIT_USAGE;
             }
             break;
@@ -105,7 +105,7 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
         case 'r': o->rules = optarg; break;
         case 'n':
             if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0) {
-                fprintf(stderr, "urne results: --round takes 1 or 2, not '%s'\n", optarg);
+                fprintf(stderr, _("urne results: --round takes 1 or 2, not '%s'\n"), optarg);
                 return URNE_EXIT_USAGE;
             }
             o->round = atoi(optarg);
@@ -116,11 +116,11 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
             char why[200];
             urne_rules_preset("presidential", &probe);
             if (o->nsets == MAX_SETS) {
-                fprintf(stderr, "urne results: at most %d --set options\n", MAX_SETS);
+                fprintf(stderr, _("urne results: at most %d --set options\n"), MAX_SETS);
                 return URNE_EXIT_USAGE;
             }
             if (apply_set(&probe, optarg, why, sizeof why) != 0) {
-                fprintf(stderr, "urne results: --set %s: %s\n", optarg, why);
+                fprintf(stderr, _("urne results: --set %s: %s\n"), optarg, why);
                 return URNE_EXIT_USAGE;
             }
             o->sets[o->nsets++] = optarg;
@@ -133,25 +133,25 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
         case 'o': o->output = optarg; break;
         case 'h': results_usage(stdout); return -1;
         default:
-            fprintf(stderr, "urne results: unknown or incomplete option '%s'\n\n", argv[optind - 1]);
+            fprintf(stderr, _("urne results: unknown or incomplete option '%s'\n\n"), argv[optind - 1]);
             results_usage(stderr);
             return URNE_EXIT_USAGE;
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "urne results: expected one FILE, got %d\n\n", argc - optind);
+        fprintf(stderr, _("urne results: expected one FILE, got %d\n\n"), argc - optind);
         results_usage(stderr);
         return URNE_EXIT_USAGE;
     }
     if (o->json && o->csv) {
-        fprintf(stderr, "urne results: choose --json or --csv (--excel), not both\n");
+        fprintf(stderr, _("urne results: choose --json or --csv (--excel), not both\n"));
         return URNE_EXIT_USAGE;
     }
     o->file = argv[optind];
     if (o->rules) {
         urne_rules probe;
         if (urne_rules_preset(o->rules, &probe) != 0) {
-            fprintf(stderr, "urne results: unknown rules '%s' (known: %s)\n", o->rules, urne_rules_preset_names());
+            fprintf(stderr, _("urne results: unknown rules '%s' (known: %s)\n"), o->rules, urne_rules_preset_names());
             return URNE_EXIT_USAGE;
         }
     }
@@ -174,7 +174,7 @@ static int write_report(const tally_opts *o, const urne_report *rep) {
         snprintf(tmp, sizeof tmp, "%s.tmp.%ld", o->output, (long)getpid());
         out = fopen(tmp, "w");
         if (out == NULL) {
-            fprintf(stderr, "urne results: cannot write %s: %s\n", o->output, strerror(errno));
+            fprintf(stderr, _("urne results: cannot write %s: %s\n"), o->output, strerror(errno));
             return URNE_EXIT_REJECTED;
         }
     }
@@ -186,7 +186,7 @@ static int write_report(const tally_opts *o, const urne_report *rep) {
         if (fclose(out) != 0) rc = -1;
         if (rc == 0 && rename(tmp, o->output) != 0) rc = -1;
         if (rc != 0) {
-            fprintf(stderr, "urne results: cannot write %s: %s\n", o->output, strerror(errno));
+            fprintf(stderr, _("urne results: cannot write %s: %s\n"), o->output, strerror(errno));
             remove(tmp);
         }
     }
@@ -223,7 +223,7 @@ static void resolve_rules(const tally_opts *o, urne_round *round, urne_rules *ru
         round->number = o->round;
     } else if (o->format != URNE_FMT_NATIVE && round_from_name(o->file) == 2) {
         round->number = 2;
-        fprintf(stderr, "%s: counted as round 2, as its name says (use --round to override)\n", o->file);
+        fprintf(stderr, _("%s: counted as round 2, as its name says (use --round to override)\n"), o->file);
     }
 }
 
@@ -231,7 +231,7 @@ static void resolve_rules(const tally_opts *o, urne_round *round, urne_rules *ru
 static int compare_stated(const tally_opts *o, const urne_round *round, urne_diags *diags) {
     size_t dlevel = urne_round_level(round, "departement");
     if (dlevel == URNE_NONE) {
-        fprintf(stderr, "urne results: --compare needs a file with a 'departement' level\n");
+        fprintf(stderr, _("urne results: --compare needs a file with a 'departement' level\n"));
         return URNE_EXIT_USAGE;
     }
     urne_diags cdiags;
@@ -252,7 +252,7 @@ static int compare_stated(const tally_opts *o, const urne_round *round, urne_dia
     }
     if (rc != URNE_EXIT_OK) {
         urne_cli_print_diags(&cdiags);
-        fprintf(stderr, "%s: rejected as stated totals\n", o->compare);
+        fprintf(stderr, _("%s: rejected as stated totals\n"), o->compare);
     }
     urne_diags_free(&cdiags);
     return rc;
@@ -284,8 +284,10 @@ static int tally(const tally_opts *o) {
     urne_round *round = load(o, &diags);
     if (round == NULL) {
         urne_cli_print_diags(&diags);
-        fprintf(stderr, "%s: rejected: %zu error%s; nothing was counted\n", o->file, diags.errors,
-                diags.errors == 1 ? "" : "s");
+        fprintf(stderr,
+                urne_i18n_plural(urne_cli_lang(), "%s: rejected: %zu error; nothing was counted\n",
+                                 "%s: rejected: %zu errors; nothing was counted\n", diags.errors),
+                o->file, diags.errors);
         urne_diags_free(&diags);
         return URNE_EXIT_REJECTED;
     }
@@ -293,7 +295,7 @@ static int tally(const tally_opts *o) {
     if (o->check_only) {
         urne_results_missing(round, &diags);
         urne_cli_print_diags(&diags);
-        printf("%s: %zu sheets pass every check (%zu candidates, %zu contests)\n", o->file, round->nsheets,
+        printf(_("%s: %zu sheets pass every check (%zu candidates, %zu contests)\n"), o->file, round->nsheets,
                round->ncandidates, round->ncontests);
         urne_round_free(round);
         urne_diags_free(&diags);
@@ -301,7 +303,7 @@ static int tally(const tally_opts *o) {
     }
     size_t level = 0;
     if (o->level && (level = urne_round_level(round, o->level)) == URNE_NONE) {
-        fprintf(stderr, "urne results: %s has no level '%s'; its levels are:", o->file, o->level);
+        fprintf(stderr, _("urne results: %s has no level '%s'; its levels are:"), o->file, o->level);
         for (size_t l = 0; l < round->nlevels; l++) fprintf(stderr, "%s %s", l ? "," : "", round->levels[l]);
         fprintf(stderr, "\n");
         urne_round_free(round);
@@ -328,7 +330,7 @@ static int tally(const tally_opts *o) {
     urne_diags_append(&diags, &job.diags);
     urne_diags_free(&job.diags);
     if (agg_rc != 0) {
-        fprintf(stderr, "urne: out of memory\n");
+        fprintf(stderr, _("urne: out of memory\n"));
         urne_outcomes_free(outcomes, round->ncontests);
         urne_round_free(round);
         urne_diags_free(&diags);
@@ -361,7 +363,7 @@ int urne_cli_results(int argc, char **argv) {
     if (strcmp(argv[1], "check") == 0)
         o.check_only = 1;
     else if (strcmp(argv[1], "tally") != 0) {
-        fprintf(stderr, "urne results: unknown subcommand '%s' (tally, check)\n\n", argv[1]);
+        fprintf(stderr, _("urne results: unknown subcommand '%s' (tally, check)\n\n"), argv[1]);
         results_usage(stderr);
         return URNE_EXIT_USAGE;
     }

@@ -31,13 +31,13 @@ static int print_line(const char *component, const urne_route_def *d, void *ctx)
 int urne_cli_routes(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "--help") == 0 || strcmp(mode, "-h") == 0) {
-        printf("Usage: urne routes [--json | --markdown]\n\n"
-               "List every route of the server (pages and API), the roles that may use it\n"
-               "and any narrower scope its handler checks.\n");
+        printf(_("Usage: urne routes [--json | --markdown]\n\n"
+                 "List every route of the server (pages and API), the roles that may use it\n"
+                 "and any narrower scope its handler checks.\n"));
         return URNE_EXIT_OK;
     }
     if (argc > 2 || (*mode && strcmp(mode, "--json") != 0 && strcmp(mode, "--markdown") != 0)) {
-        fprintf(stderr, "urne routes: unknown option '%s' (see urne routes --help)\n", argc > 2 ? argv[2] : mode);
+        fprintf(stderr, _("urne routes: unknown option '%s' (see urne routes --help)\n"), argc > 2 ? argv[2] : mode);
         return URNE_EXIT_USAGE;
     }
     if (strcmp(mode, "--json") == 0) {

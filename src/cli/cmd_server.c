@@ -30,11 +30,11 @@
 static urne_store *open_db(const char *cmd, const char *db) {
     char err[600];
     if (db == NULL) {
-        fprintf(stderr, "urne %s: --db PATH is required\n", cmd);
+        fprintf(stderr, _("urne %s: --db PATH is required\n"), cmd);
         return NULL;
     }
     urne_store *s = urne_store_open(db, err, sizeof err);
-    if (s == NULL) fprintf(stderr, "urne %s: %s\n", cmd, err);
+    if (s == NULL) fprintf(stderr, _("urne %s: %s\n"), cmd, err);
     return s;
 }
 
@@ -43,7 +43,7 @@ static long serve_number(const char *name, const char *text, long lo, long hi) {
     char *end;
     long v = strtol(text, &end, 10);
     if (*text == 0 || *end || v < lo || v > hi) {
-        fprintf(stderr, "urne serve: --%s %s: expected a whole number from %ld to %ld\n", name, text, lo, hi);
+        fprintf(stderr, _("urne serve: --%s %s: expected a whole number from %ld to %ld\n"), name, text, lo, hi);
         return -1;
     }
     return v;
@@ -98,7 +98,7 @@ int urne_cli_serve(int argc, char **argv) {
             break;
         case 'x':
             if (o.ntrusted_proxies == SERVE_MAX_PROXIES) {
-                fprintf(stderr, "urne serve: at most %d --trusted-proxy (give a network: ADDRESS/BITS)\n",
+                fprintf(stderr, _("urne serve: at most %d --trusted-proxy (give a network: ADDRESS/BITS)\n"),
                         SERVE_MAX_PROXIES);
                 return URNE_EXIT_USAGE;
             }
@@ -106,32 +106,32 @@ int urne_cli_serve(int argc, char **argv) {
             o.trusted_proxies = proxies;
             break;
         case 'h':
-            printf("Usage: urne serve [--db PATH] [--listen ADDR:PORT] [--access-log PATH|-|none] [--threads N]\n"
-                   "                  [--secure-cookies] [--quiet] [--max-connections N]\n"
-                   "                  [--max-connections-per-address N] [--connection-timeout S]\n"
-                   "                  [--cache-size MIB] [--trusted-proxy ADDR[/BITS]]...\n\n"
-                   "Serve the web interface and the JSON API (docs/API.md) from the database PATH\n"
-                   "(default urne.db, created when missing). The access log gets one JSON line per\n"
-                   "request (default: standard error); logins held back are told on standard error.\n"
-                   "--secure-cookies when behind HTTPS. SIGTERM or Ctrl-C stops after the requests\n"
-                   "in flight.\n\n"
-                   "So that one client cannot starve the others:\n"
-                   "  --max-connections N              connections open at once, all clients together\n"
-                   "                                   (default: %d, or fewer if the open-file limit,\n"
-                   "                                   raised to its hard limit at start, allows fewer)\n"
-                   "  --max-connections-per-address N  at once from one client address (default %d;\n"
-                   "                                   0: no limit; trusted proxies are not limited)\n"
-                   "  --connection-timeout S           close a connection idle or half-sent for S seconds\n"
-                   "                                   (default %d)\n"
-                   "  --cache-size MIB                 memory for cached anonymous pages, least recently\n"
-                   "                                   used dropped first (default %d; 0: no cache)\n"
-                   "  --trusted-proxy ADDR[/BITS]      a reverse proxy in front of urne (repeatable): for\n"
-                   "                                   requests from it, the client is the right-most\n"
-                   "                                   X-Forwarded-For address that is not a trusted proxy;\n"
-                   "                                   from anyone else, X-Forwarded-For is ignored\n\n"
-                   "Failed logins are held back per account and client address, with waits that double\n"
-                   "(60 s to 15 min): after 5 failures of the pair, or after 1 once the address has failed\n"
-                   "30 times. A correct password from an address that did not fail is never refused.\n",
+            printf(_("Usage: urne serve [--db PATH] [--listen ADDR:PORT] [--access-log PATH|-|none] [--threads N]\n"
+                     "                  [--secure-cookies] [--quiet] [--max-connections N]\n"
+                     "                  [--max-connections-per-address N] [--connection-timeout S]\n"
+                     "                  [--cache-size MIB] [--trusted-proxy ADDR[/BITS]]...\n\n"
+                     "Serve the web interface and the JSON API (docs/API.md) from the database PATH\n"
+                     "(default urne.db, created when missing). The access log gets one JSON line per\n"
+                     "request (default: standard error); logins held back are told on standard error.\n"
+                     "--secure-cookies when behind HTTPS. SIGTERM or Ctrl-C stops after the requests\n"
+                     "in flight.\n\n"
+                     "So that one client cannot starve the others:\n"
+                     "  --max-connections N              connections open at once, all clients together\n"
+                     "                                   (default: %d, or fewer if the open-file limit,\n"
+                     "                                   raised to its hard limit at start, allows fewer)\n"
+                     "  --max-connections-per-address N  at once from one client address (default %d;\n"
+                     "                                   0: no limit; trusted proxies are not limited)\n"
+                     "  --connection-timeout S           close a connection idle or half-sent for S seconds\n"
+                     "                                   (default %d)\n"
+                     "  --cache-size MIB                 memory for cached anonymous pages, least recently\n"
+                     "                                   used dropped first (default %d; 0: no cache)\n"
+                     "  --trusted-proxy ADDR[/BITS]      a reverse proxy in front of urne (repeatable): for\n"
+                     "                                   requests from it, the client is the right-most\n"
+                     "                                   X-Forwarded-For address that is not a trusted proxy;\n"
+                     "                                   from anyone else, X-Forwarded-For is ignored\n\n"
+                     "Failed logins are held back per account and client address, with waits that double\n"
+                     "(60 s to 15 min): after 5 failures of the pair, or after 1 once the address has failed\n"
+                     "30 times. A correct password from an address that did not fail is never refused.\n"),
                    URNE_SERVE_MAX_CONNECTIONS, URNE_SERVE_PER_ADDRESS, URNE_SERVE_TIMEOUT, URNE_SERVE_CACHE_MIB);
             return URNE_EXIT_OK;
         default: return URNE_EXIT_USAGE;
@@ -146,7 +146,7 @@ static int read_password(char *out, size_t size) {
     struct termios saved, quiet;
     int tty = isatty(0) && tcgetattr(0, &saved) == 0;
     if (tty) {
-        fprintf(stderr, "Password (at least 8 characters): ");
+        fprintf(stderr, _("Password (at least 8 characters): "));
         quiet = saved;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         tcsetattr(0, TCSAFLUSH, &quiet);
@@ -176,22 +176,22 @@ static int admin_create(int argc, char **argv) {
         case 'r': role = optarg; break;
         case 't': tier = atoi(optarg); break;
         case 'h':
-            printf("Usage: urne admin create --db PATH --user NAME [--role admin|commission|secretary|observer]\n"
-                   "                         [--tier 1|2]\n\nCreate an account (by default the first administrator). "
-                   "The password is read\nfrom standard input, never from the command line.\n");
+            printf(_("Usage: urne admin create --db PATH --user NAME [--role admin|commission|secretary|observer]\n"
+                     "                         [--tier 1|2]\n\nCreate an account (by default the first administrator). "
+                     "The password is read\nfrom standard input, never from the command line.\n"));
             return URNE_EXIT_OK;
         default: return URNE_EXIT_USAGE;
         }
     }
     urne_role ro;
     if (user == NULL || urne_role_parse(role, &ro) < 0 || ro == URNE_ROLE_PUBLIC) {
-        fprintf(stderr, "urne admin create: --user NAME is required; --role is admin, commission, secretary or observer\n");
+        fprintf(stderr, _("urne admin create: --user NAME is required; --role is admin, commission, secretary or observer\n"));
         return URNE_EXIT_USAGE;
     }
     if (sodium_init() < 0) return URNE_EXIT_REJECTED;
     char password[512];
     if (read_password(password, sizeof password) < 0) {
-        fprintf(stderr, "urne admin create: no password on standard input\n");
+        fprintf(stderr, _("urne admin create: no password on standard input\n"));
         return URNE_EXIT_USAGE;
     }
     urne_store *s = open_db("admin create", db);
@@ -201,10 +201,10 @@ static int admin_create(int argc, char **argv) {
     sodium_memzero(password, sizeof password);
     urne_store_close(s);
     if (id <= 0) {
-        fprintf(stderr, "urne admin create: %s\n", err);
+        fprintf(stderr, _("urne admin create: %s\n"), err);
         return URNE_EXIT_REJECTED;
     }
-    printf("urne: account '%s' (%s) created in %s\n", user, role, db);
+    printf(_("urne: account '%s' (%s) created in %s\n"), user, role, db);
     return URNE_EXIT_OK;
 }
 
@@ -229,7 +229,7 @@ static int admin_grant(int argc, char **argv) {
     }
     urne_role ro;
     if (user == NULL || space == NULL || role == NULL || urne_role_parse(role, &ro) < 0) {
-        fprintf(stderr, "urne admin grant: --user NAME, --space SPACE and --role ROLE are required\n");
+        fprintf(stderr, _("urne admin grant: --user NAME, --space SPACE and --role ROLE are required\n"));
         return URNE_EXIT_USAGE;
     }
     urne_store *s = open_db("admin grant", db);
@@ -238,29 +238,34 @@ static int admin_grant(int argc, char **argv) {
     urne_app_status st = urne_grants_put(s, "system", user, space, ro, tier, &o);
     urne_store_close(s);
     if (st != URNE_APP_OK) {
-        fprintf(stderr, "urne admin grant: %s%s%s%s\n", o.field[0] ? o.field : urne_app_status_name(st),
-                o.field[0] || o.detail[0] ? ": " : "", st == URNE_APP_NO_USER ? "no user " : "", o.detail);
+        const char *what = o.field[0] ? o.field : urne_app_status_name(st);
+        if (st == URNE_APP_NO_USER)
+            fprintf(stderr, _("urne admin grant: %s: no user %s\n"), what, o.detail);
+        else if (o.field[0] || o.detail[0])
+            fprintf(stderr, _("urne admin grant: %s: %s\n"), what, o.detail);
+        else
+            fprintf(stderr, _("urne admin grant: %s\n"), what);
         urne_app_outcome_free(&o);
         return URNE_EXIT_REJECTED;
     }
     urne_app_outcome_free(&o);
-    printf("urne: '%s' is %s (tier %d) in %s\n", user, role, tier, space);
+    printf(_("urne: '%s' is %s (tier %d) in %s\n"), user, role, tier, space);
     return URNE_EXIT_OK;
 }
 
 int urne_cli_admin(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "create") == 0) return admin_create(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "grant") == 0) return admin_grant(argc - 1, argv + 1);
-    fprintf(stderr, "Usage: urne admin create --db PATH --user NAME [--role ROLE] [--tier N]\n"
-                    "       urne admin grant --db PATH --user NAME --space SPACE --role ROLE [--tier N]\n");
+    fprintf(stderr, _("Usage: urne admin create --db PATH --user NAME [--role ROLE] [--tier N]\n"
+                      "       urne admin grant --db PATH --user NAME --space SPACE --role ROLE [--tier N]\n"));
     return URNE_EXIT_USAGE;
 }
 
 int urne_cli_election(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "import") != 0) {
-        fprintf(stderr, "Usage: urne election import --db PATH FILE [--format F] [--title T] [--rules P]\n"
-                        "                            [--set K=V;...] [--double-entry] [--deadline ISO-UTC]\n"
-                        "                            [--space org/NAME]\n");
+        fprintf(stderr, _("Usage: urne election import --db PATH FILE [--format F] [--title T] [--rules P]\n"
+                          "                            [--set K=V;...] [--double-entry] [--deadline ISO-UTC]\n"
+                          "                            [--space org/NAME]\n"));
         return URNE_EXIT_USAGE;
     }
     argc--;
@@ -290,7 +295,7 @@ int urne_cli_election(int argc, char **argv) {
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "urne election import: give one FILE\n");
+        fprintf(stderr, _("urne election import: give one FILE\n"));
         return URNE_EXIT_USAGE;
     }
     if (sodium_init() < 0) return URNE_EXIT_REJECTED;
@@ -316,10 +321,10 @@ int urne_cli_election(int argc, char **argv) {
     urne_store_close(s);
     urne_io_buffer_free(&in);
     if (id < 0) {
-        fprintf(stderr, "urne election import: %s\n", err);
+        fprintf(stderr, _("urne election import: %s\n"), err);
         return URNE_EXIT_REJECTED;
     }
-    printf("urne: election %lld imported from %s\n", (long long)id, argv[optind]);
+    printf(_("urne: election %lld imported from %s\n"), (long long)id, argv[optind]);
     return URNE_EXIT_OK;
 }
 
@@ -339,19 +344,19 @@ int urne_cli_backup(int argc, char **argv) {
     const char *db = NULL;
     if (db_option(argc, argv, &db) < 0) return URNE_EXIT_USAGE;
     if (optind != argc - 1) {
-        fprintf(stderr, "Usage: urne backup --db PATH DEST   (a consistent copy, even while the server runs)\n");
+        fprintf(stderr, _("Usage: urne backup --db PATH DEST   (a consistent copy, even while the server runs)\n"));
         return URNE_EXIT_USAGE;
     }
     if (access(argv[optind], F_OK) == 0) {
-        fprintf(stderr, "urne backup: %s exists; choose a new file name\n", argv[optind]);
+        fprintf(stderr, _("urne backup: %s exists; choose a new file name\n"), argv[optind]);
         return URNE_EXIT_REJECTED;
     }
     urne_store *s = open_db("backup", db);
     if (s == NULL) return URNE_EXIT_REJECTED;
     int rc = urne_store_backup(s, argv[optind]);
-    if (rc < 0) fprintf(stderr, "urne backup: %s\n", urne_store_error(s));
+    if (rc < 0) fprintf(stderr, _("urne backup: %s\n"), urne_store_error(s));
     urne_store_close(s);
-    if (rc == 0) printf("urne: %s backed up to %s\n", db, argv[optind]);
+    if (rc == 0) printf(_("urne: %s backed up to %s\n"), db, argv[optind]);
     return rc == 0 ? URNE_EXIT_OK : URNE_EXIT_REJECTED;
 }
 
@@ -378,29 +383,29 @@ static void print_diff(const urne_audit_diff *d, void *ctx) {
     const verify *v = ctx;
     char where[700], seq[48] = "";
     if (strcmp(d->table, "election") == 0)
-        snprintf(where, sizeof where, "election %lld", (long long)d->election);
+        snprintf(where, sizeof where, _("election %lld"), (long long)d->election);
     else if (strcmp(d->table, "user") == 0)
-        snprintf(where, sizeof where, "account %lld", (long long)d->id);
+        snprintf(where, sizeof where, _("account %lld"), (long long)d->id);
     else if (strcmp(d->table, "grant") == 0)
-        snprintf(where, sizeof where, "account %lld, grant in", (long long)d->id);
+        snprintf(where, sizeof where, _("account %lld, grant in"), (long long)d->id);
     else if ((strcmp(d->table, "bureau") == 0 || strcmp(d->table, "entry") == 0) && v->keys)
-        snprintf(where, sizeof where, "election %lld, bureau %lld (%.300s%s%.300s)", (long long)d->election,
+        snprintf(where, sizeof where, _("election %lld, bureau %lld (%.300s%s%.300s)"), (long long)d->election,
                  (long long)d->id, v->keys, v->label && *v->label ? ", " : "", v->label ? v->label : "");
     else if (strcmp(d->table, "entry") == 0 || strcmp(d->table, "bureau") == 0 ||
              strcmp(d->table, "assignment") == 0)
-        snprintf(where, sizeof where, "election %lld, bureau %lld", (long long)d->election, (long long)d->id);
+        snprintf(where, sizeof where, _("election %lld, bureau %lld"), (long long)d->election, (long long)d->id);
     else
-        snprintf(where, sizeof where, "election %lld, %s %lld", (long long)d->election, d->table, (long long)d->id);
+        snprintf(where, sizeof where, _("election %lld, %s %lld"), (long long)d->election, d->table, (long long)d->id);
     size_t used = strlen(where);
-    if (strcmp(d->table, "entry") == 0) snprintf(where + used, sizeof where - used, ", typed entry %zu", d->nth);
-    if (strcmp(d->table, "assignment") == 0) snprintf(where + used, sizeof where - used, ", assignment");
-    if (d->seq) snprintf(seq, sizeof seq, " (as of entry %lld)", (long long)d->seq);
-    fprintf(stderr, "urne audit verify: %s: %s: %s: stored %s, logged %s%s\n", v->db, where, d->field, d->stored,
+    if (strcmp(d->table, "entry") == 0) snprintf(where + used, sizeof where - used, _(", typed entry %zu"), d->nth);
+    if (strcmp(d->table, "assignment") == 0) snprintf(where + used, sizeof where - used, "%s", _(", assignment"));
+    if (d->seq) snprintf(seq, sizeof seq, _(" (as of entry %lld)"), (long long)d->seq);
+    fprintf(stderr, _("urne audit verify: %s: %s: %s: stored %s, logged %s%s\n"), v->db, where, d->field, d->stored,
             d->logged, seq);
 }
 
 static void print_note(const char *sentence, void *ctx) {
-    printf("urne: %s: not compared: %s\n", ((const verify *)ctx)->db, sentence);
+    printf(_("urne: %s: not compared: %s\n"), ((const verify *)ctx)->db, sentence);
 }
 
 static int cmp_election(const urne_audit_election *m, void *ctx) {
@@ -457,14 +462,14 @@ static int cmp_user(const urne_audit_user *u, void *ctx) {
 static int verify_state(urne_store *s, const char *db, int64_t entries, const char *head) {
     verify v = {.replay = urne_audit_replay_new(), .grants = urne_audit_grants_new(), .db = db};
     if (v.replay == NULL || v.grants == NULL) {
-        fprintf(stderr, "urne audit verify: out of memory\n");
+        fprintf(stderr, _("urne audit verify: out of memory\n"));
         urne_audit_replay_free(v.replay);
         urne_audit_grants_free(v.grants);
         return URNE_EXIT_REJECTED;
     }
     int rc = urne_store_audit_each(s, 1, fold_entry, &v);
     if (rc != 0) {
-        fprintf(stderr, "urne audit verify: %s: the log is intact but cannot be replayed: %s\n", db,
+        fprintf(stderr, _("urne audit verify: %s: the log is intact but cannot be replayed: %s\n"), db,
                 rc == 1 ? urne_audit_replay_error(v.replay) : rc == 2 ? v.why : urne_store_error(s));
         urne_audit_replay_free(v.replay);
         urne_audit_grants_free(v.grants);
@@ -474,7 +479,7 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
         urne_store_audit_typed(s, cmp_typed, &v) < 0 || urne_store_audit_disputes(s, cmp_dispute, &v) < 0 ||
         urne_store_audit_users(s, cmp_user, &v) < 0 || urne_store_audit_assignments(s, cmp_assignment, &v) < 0 ||
         urne_store_grant_each(s, 0, cmp_grant, &v) < 0) {
-        fprintf(stderr, "urne audit verify: %s: %s\n", db, urne_store_error(s));
+        fprintf(stderr, _("urne audit verify: %s: %s\n"), db, urne_store_error(s));
         urne_audit_replay_free(v.replay);
         urne_audit_grants_free(v.grants);
         return URNE_EXIT_REJECTED;
@@ -487,26 +492,40 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
     urne_audit_grants_free(v.grants);
     if (st.differences) {
         fprintf(stderr,
-                "urne audit verify: %s: the audit log is intact (%lld entries, head %s) but the store differs from "
-                "it: %zu difference(s) above\n",
+                _("urne audit verify: %s: the audit log is intact (%lld entries, head %s) but the store differs from "
+                  "it: %zu difference(s) above\n"),
                 db, (long long)entries, head, st.differences);
         return URNE_EXIT_REJECTED;
     }
-    printf("urne: %s: audit log intact, %lld entries, head %s\n", db, (long long)entries, head);
-    printf("urne: %s: the stored state matches the log%s: %zu election(s), %zu bureau(x), %zu typed entr%s, "
-           "%zu dispute(s), %zu account(s), %zu assignment(s), %zu grant(s) compared",
-           db, st.not_compared ? " where the log records it" : "", st.elections, st.sheets, st.entries,
-           st.entries == 1 ? "y" : "ies", st.disputes, st.users, st.assignments, grants);
-    if (st.not_compared) printf("; %zu row(s) not compared (above)", st.not_compared);
+    printf(_("urne: %s: audit log intact, %lld entries, head %s\n"), db, (long long)entries, head);
+    if (st.not_compared)
+        printf(urne_i18n_plural(urne_cli_lang(),
+                                "urne: %s: the stored state matches the log where the log records it: %zu election(s), "
+                                "%zu bureau(x), %zu typed entry, %zu dispute(s), %zu account(s), %zu assignment(s), "
+                                "%zu grant(s) compared",
+                                "urne: %s: the stored state matches the log where the log records it: %zu election(s), "
+                                "%zu bureau(x), %zu typed entries, %zu dispute(s), %zu account(s), %zu assignment(s), "
+                                "%zu grant(s) compared",
+                                st.entries),
+               db, st.elections, st.sheets, st.entries, st.disputes, st.users, st.assignments, grants);
+    else
+        printf(urne_i18n_plural(urne_cli_lang(),
+                                "urne: %s: the stored state matches the log: %zu election(s), %zu bureau(x), %zu typed "
+                                "entry, %zu dispute(s), %zu account(s), %zu assignment(s), %zu grant(s) compared",
+                                "urne: %s: the stored state matches the log: %zu election(s), %zu bureau(x), %zu typed "
+                                "entries, %zu dispute(s), %zu account(s), %zu assignment(s), %zu grant(s) compared",
+                                st.entries),
+               db, st.elections, st.sheets, st.entries, st.disputes, st.users, st.assignments, grants);
+    if (st.not_compared) printf(_("; %zu row(s) not compared (above)"), st.not_compared);
     printf("\n");
     return URNE_EXIT_OK;
 }
 
 int urne_cli_audit(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-        fprintf(stderr, "Usage: urne audit verify --db PATH\n"
-                        "  Recompute the audit chain, then replay the log and compare what it says with the\n"
-                        "  figures, states, decisions, publications and accounts the database holds.\n");
+        fprintf(stderr, _("Usage: urne audit verify --db PATH\n"
+                          "  Recompute the audit chain, then replay the log and compare what it says with the\n"
+                          "  figures, states, decisions, publications and accounts the database holds.\n"));
         return URNE_EXIT_USAGE;
     }
     argc--;
@@ -517,7 +536,7 @@ int urne_cli_audit(int argc, char **argv) {
     urne_store *s = open_db("audit verify", db);
     if (s == NULL) return URNE_EXIT_REJECTED;
     if (urne_store_read_begin(s) < 0) { /* the log and the rows of one moment, even while serving */
-        fprintf(stderr, "urne audit verify: %s\n", urne_store_error(s));
+        fprintf(stderr, _("urne audit verify: %s\n"), urne_store_error(s));
         urne_store_close(s);
         return URNE_EXIT_REJECTED;
     }
@@ -527,7 +546,7 @@ int urne_cli_audit(int argc, char **argv) {
     int64_t head_seq = 0;
     char head[URNE_AUDIT_HASH_HEX] = "";
     if (rc < 0) {
-        fprintf(stderr, "urne audit verify: %s\n", urne_store_error(s));
+        fprintf(stderr, _("urne audit verify: %s\n"), urne_store_error(s));
         urne_store_read_end(s);
         urne_store_close(s);
         return URNE_EXIT_REJECTED;
@@ -535,7 +554,7 @@ int urne_cli_audit(int argc, char **argv) {
     urne_store_audit_head(s, &head_seq, head);
     if (chk.bad_seq == 0) urne_audit_check_end(&chk, head_seq, head);
     if (chk.bad_seq) {
-        fprintf(stderr, "urne audit verify: %s: the chain is broken at entry %lld: %s\n", db, (long long)chk.bad_seq,
+        fprintf(stderr, _("urne audit verify: %s: the chain is broken at entry %lld: %s\n"), db, (long long)chk.bad_seq,
                 chk.why);
         urne_store_read_end(s);
         urne_store_close(s);

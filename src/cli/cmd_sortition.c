@@ -30,31 +30,31 @@
 
 static void sortition_usage(FILE *out) {
     fprintf(out,
-            "Usage: urne sortition check --pool P.csv --quotas Q.csv --size K   is any panel possible?\n"
-            "       urne sortition draw  --pool P.csv --quotas Q.csv --size K [options]\n\n"
-            "Options:\n"
-            "  --pool FILE        volunteers: a header, one column per quota category, other columns kept\n"
-            "  --quotas FILE      category,feature,min,max\n"
-            "  --size K           panel size\n"
-            "  --id COLUMN        the volunteers' id column (default: 'id', else the row number)\n"
-            "  --method M         leximin (default), maximin, nash, or legacy (the former greedy method)\n"
-            "  --households COLS  at most one person per address: the pool's address columns, e.g. street,zip\n"
-            "  --seed TEXT        the seed published in advance, e.g. digits drawn in public (default 1)\n"
-            "  --panels M         equally likely panels the distribution is rounded to (default 1000)\n"
-            "  --out DIR          where to write panel.csv, alternates.csv, probabilities.csv, panels.csv,\n"
-            "                     report.json\n"
-            "                     (default: sortition-out)\n"
-            "  --time-limit S     stop after S seconds with the best distribution found, and say so\n"
-            "                     (what is found by then depends on the machine's speed)\n"
-            "  --budget N         stop after N panel searches with the best distribution found, and say\n"
-            "                     so: the same N stops at the same place on every machine (default 20000)\n"
-            "  --column-generation\n"
-            "                     LEXIMIN by the paper's column generation alone, without first trying\n"
-            "                     the quotas' LP relaxation (much slower; for comparison)\n"
-            "  --json             print report.json\n"
-            "  -h, --help         this help\n\n"
-            "Example:\n"
-            "  urne sortition draw --pool respondents.csv --quotas categories.csv --size 20 --seed 20261123\n");
+            _("Usage: urne sortition check --pool P.csv --quotas Q.csv --size K   is any panel possible?\n"
+              "       urne sortition draw  --pool P.csv --quotas Q.csv --size K [options]\n\n"
+              "Options:\n"
+              "  --pool FILE        volunteers: a header, one column per quota category, other columns kept\n"
+              "  --quotas FILE      category,feature,min,max\n"
+              "  --size K           panel size\n"
+              "  --id COLUMN        the volunteers' id column (default: 'id', else the row number)\n"
+              "  --method M         leximin (default), maximin, nash, or legacy (the former greedy method)\n"
+              "  --households COLS  at most one person per address: the pool's address columns, e.g. street,zip\n"
+              "  --seed TEXT        the seed published in advance, e.g. digits drawn in public (default 1)\n"
+              "  --panels M         equally likely panels the distribution is rounded to (default 1000)\n"
+              "  --out DIR          where to write panel.csv, alternates.csv, probabilities.csv, panels.csv,\n"
+              "                     report.json\n"
+              "                     (default: sortition-out)\n"
+              "  --time-limit S     stop after S seconds with the best distribution found, and say so\n"
+              "                     (what is found by then depends on the machine's speed)\n"
+              "  --budget N         stop after N panel searches with the best distribution found, and say\n"
+              "                     so: the same N stops at the same place on every machine (default 20000)\n"
+              "  --column-generation\n"
+              "                     LEXIMIN by the paper's column generation alone, without first trying\n"
+              "                     the quotas' LP relaxation (much slower; for comparison)\n"
+              "  --json             print report.json\n"
+              "  -h, --help         this help\n\n"
+              "Example:\n"
+              "  urne sortition draw --pool respondents.csv --quotas categories.csv --size 20 --seed 20261123\n"));
 }
 
 typedef struct opts {
@@ -91,10 +91,14 @@ static void progress(void *ctx, const urne_sortition_progress_info *i) {
     double t = now();
     if (t - c->last_line < 1.0 && i->round == c->last_round && i->phase == c->last_phase) return;
     c->last_line = t, c->last_round = i->round, c->last_phase = i->phase;
+    char secs[48], shown[48];
+    snprintf(secs, sizeof secs, "%.1f", t - c->start);
+    fputc('\r', stderr); /* back to the start of the progress line */
     fprintf(stderr,
-            "\rsortition (%s): round %zu, %zu of %zu types fixed, %zu panels, %zu LP / %zu MIP solves, %zu searches, %.1f s   ",
+            _("sortition (%s): round %zu, %zu of %zu types fixed, %zu panels, %zu LP / %zu MIP solves, %zu searches, "
+              "%s s   "),
             i->phase, i->round, i->fixed, i->ntypes, i->panels, i->lp_solves, i->mip_solves, i->panel_searches,
-            t - c->start);
+            urne_i18n_decimal(urne_cli_lang(), secs, shown, sizeof shown));
     fflush(stderr);
 }
 
@@ -128,7 +132,7 @@ static int close_out(FILE *f, const char *dir, const char *name, const char *tmp
     snprintf(final, sizeof final, "%s/%s", dir, name);
     int rc = ferror(f) | fclose(f);
     if (rc == 0) rc = rename(tmp, final);
-    if (rc != 0) fprintf(stderr, "urne sortition: cannot write %s: %s\n", final, strerror(errno));
+    if (rc != 0) fprintf(stderr, _("urne sortition: cannot write %s: %s\n"), final, strerror(errno));
     return rc;
 }
 
@@ -156,7 +160,7 @@ static int write_outputs(const opts *o, const urne_pool *p, const urne_sortition
                          const urne_sortition_draw_result *dr, const urne_sortition_alternates_list *alt,
                          json_t *report) {
     if (mkdir(o->out, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "urne sortition: cannot create %s: %s\n", o->out, strerror(errno));
+        fprintf(stderr, _("urne sortition: cannot create %s: %s\n"), o->out, strerror(errno));
         return -1;
     }
     char tmp[4096];
@@ -293,26 +297,39 @@ static int check_quotas(const opts *o, const urne_pool *p, urne_diags *d) {
     }
     int rc = fe.feasible;
     if (!fe.feasible) {
-        fprintf(stderr, "%s: no panel of %lld meets every quota of %s.\n", o->pool, o->size, o->quotas);
+        fprintf(stderr, _("%s: no panel of %lld meets every quota of %s.\n"), o->pool, o->size, o->quotas);
         if (fe.size_impossible) {
-            fprintf(stderr, "  No relaxation of the quotas helps: the pool%s cannot fill %lld seats.\n",
-                    p->nhouseholds ? " (one person per household)" : "", o->size);
+            if (p->nhouseholds)
+                fprintf(stderr,
+                        _("  No relaxation of the quotas helps: the pool (one person per household) cannot fill "
+                          "%lld seats.\n"),
+                        o->size);
+            else
+                fprintf(stderr, _("  No relaxation of the quotas helps: the pool cannot fill %lld seats.\n"), o->size);
         } else {
-            fprintf(stderr, "  The quotas in conflict, and the smallest relaxation that makes panels possible%s:\n",
-                    fe.within_flex ? "" : " (beyond min_flex/max_flex: none within them does)");
+            if (fe.within_flex)
+                fputs(_("  The quotas in conflict, and the smallest relaxation that makes panels possible:\n"), stderr);
+            else
+                fputs(_("  The quotas in conflict, and the smallest relaxation that makes panels possible (beyond "
+                        "min_flex/max_flex: none within them does):\n"),
+                      stderr);
             for (size_t i = 0; i < fe.nrelax; i++) {
                 const urne_sortition_relax *x = &fe.relax[i];
                 if (x->new_min != x->min)
-                    fprintf(stderr, "    %s/%s: minimum %lld -> %lld\n", p->cat_names[x->cat], p->feat_names[x->cat][x->feat],
+                    fprintf(stderr, _("    %s/%s: minimum %lld -> %lld\n"), p->cat_names[x->cat], p->feat_names[x->cat][x->feat],
                             (long long)x->min, (long long)x->new_min);
                 if (x->new_max != x->max)
-                    fprintf(stderr, "    %s/%s: maximum %lld -> %lld\n", p->cat_names[x->cat], p->feat_names[x->cat][x->feat],
+                    fprintf(stderr, _("    %s/%s: maximum %lld -> %lld\n"), p->cat_names[x->cat], p->feat_names[x->cat][x->feat],
                             (long long)x->max, (long long)x->new_max);
             }
         }
     } else if (fe.nuncovered) {
-        fprintf(stderr, "%s: warning: %zu volunteer%s on no panel that meets the quotas (probability 0):", o->pool,
-                fe.nuncovered, fe.nuncovered > 1 ? "s are" : " is");
+        fprintf(stderr,
+                urne_i18n_plural(urne_cli_lang(),
+                                 "%s: warning: %zu volunteer is on no panel that meets the quotas (probability 0):",
+                                 "%s: warning: %zu volunteers are on no panel that meets the quotas (probability 0):",
+                                 fe.nuncovered),
+                o->pool, fe.nuncovered);
         size_t shown = 0;
         for (size_t i = 0; i < p->n && shown < 20; i++)
             if (!fe.covered[p->type_of[i]]) fprintf(stderr, "%s %s", shown++ ? "," : "", p->ids[i]);
@@ -339,14 +356,18 @@ static int run(const opts *o, urne_sortition_method method) {
     urne_cli_print_diags(&pd);
     if (!have_pool) goto out;
     if (o->size > (long long)p.n) {
-        fprintf(stderr, "urne sortition: a panel of %lld from a pool of %zu is impossible\n", o->size, p.n);
+        fprintf(stderr, _("urne sortition: a panel of %lld from a pool of %zu is impossible\n"), o->size, p.n);
         goto out;
     }
     int feasible = check_quotas(o, &p, &d);
     if (feasible != 1) goto out;
     if (!o->draw) {
-        printf("%s: %zu volunteers in %zu types%s; panels of %lld meeting every quota exist\n", o->pool, p.n, p.ntypes,
-               p.nhouseholds ? " (households apart)" : "", o->size);
+        if (p.nhouseholds)
+            printf(_("%s: %zu volunteers in %zu types (households apart); panels of %lld meeting every quota exist\n"),
+                   o->pool, p.n, p.ntypes, o->size);
+        else
+            printf(_("%s: %zu volunteers in %zu types; panels of %lld meeting every quota exist\n"), o->pool, p.n,
+                   p.ntypes, o->size);
         rc = URNE_EXIT_OK;
         goto out;
     }
@@ -369,10 +390,10 @@ static int run(const opts *o, urne_sortition_method method) {
     }
     fputc('\n', stderr);
     if (r.stopped == URNE_SORTITION_STOP_CALLER)
-        fprintf(stderr, "urne sortition: time limit reached: the distribution is the best found, not the %s optimum\n",
+        fprintf(stderr, _("urne sortition: time limit reached: the distribution is the best found, not the %s optimum\n"),
                 method_names[method]);
     else if (r.stopped != URNE_SORTITION_COMPLETE)
-        fprintf(stderr, "urne sortition: %s: the distribution is the best found, not proven the %s optimum\n",
+        fprintf(stderr, _("urne sortition: %s: the distribution is the best found, not proven the %s optimum\n"),
                 urne_sortition_stop_name(r.stopped), method_names[method]);
     urne_sortition_draw_result dr;
     urne_sortition_alternates_list alt;
@@ -387,9 +408,12 @@ static int run(const opts *o, urne_sortition_method method) {
                     fputc('\n', stdout);
                 } else {
                     size_t len = strlen(o->out);
-                    printf("Panel drawn: ticket %zu of %zu; minimum probability %.4f %%; %zu alternates; written to %s%s\n",
-                           dr.ticket + 1, dr.m, 100 * r.min_prob, alt.n, o->out,
-                           len && o->out[len - 1] == '/' ? "" : "/");
+                    char pct[48], shown[48];
+                    snprintf(pct, sizeof pct, "%.4f", 100 * r.min_prob);
+                    printf(_("Panel drawn: ticket %zu of %zu; minimum probability %s %%; %zu alternates; written to "
+                             "%s%s\n"),
+                           dr.ticket + 1, dr.m, urne_i18n_decimal(urne_cli_lang(), pct, shown, sizeof shown), alt.n,
+                           o->out, len && o->out[len - 1] == '/' ? "" : "/");
                 }
                 rc = URNE_EXIT_OK;
             }
@@ -418,7 +442,7 @@ int urne_cli_sortition(int argc, char **argv) {
     if (strcmp(argv[1], "draw") == 0)
         o.draw = 1;
     else if (strcmp(argv[1], "check") != 0) {
-        fprintf(stderr, "urne sortition: unknown subcommand '%s' (check, draw)\n", argv[1]);
+        fprintf(stderr, _("urne sortition: unknown subcommand '%s' (check, draw)\n"), argv[1]);
         return URNE_EXIT_USAGE;
     }
     static const struct option longopts[] = {
@@ -450,7 +474,7 @@ int urne_cli_sortition(int argc, char **argv) {
         case 'B': {
             long long v = strtoll(optarg, &end, 10);
             if (*end || v < 1) {
-                fprintf(stderr, "urne sortition: --%s takes a whole number >= 1, not '%s'\n",
+                fprintf(stderr, _("urne sortition: --%s takes a whole number >= 1, not '%s'\n"),
                         c == 'k' ? "size" : c == 'P' ? "panels" : "budget", optarg);
                 return URNE_EXIT_USAGE;
             }
@@ -462,25 +486,25 @@ int urne_cli_sortition(int argc, char **argv) {
         case 't':
             o.seconds = strtod(optarg, &end);
             if (*end || o.seconds <= 0) {
-                fprintf(stderr, "urne sortition: --time-limit takes seconds > 0, not '%s'\n", optarg);
+                fprintf(stderr, _("urne sortition: --time-limit takes seconds > 0, not '%s'\n"), optarg);
                 return URNE_EXIT_USAGE;
             }
             break;
         case 'H': o.households = optarg; break;
         case 'h': sortition_usage(stdout); return URNE_EXIT_OK;
         default:
-            fprintf(stderr, "urne sortition: unknown or incomplete option '%s'\n\n", argv[optind]);
+            fprintf(stderr, _("urne sortition: unknown or incomplete option '%s'\n\n"), argv[optind]);
             sortition_usage(stderr);
             return URNE_EXIT_USAGE;
         }
     }
     if (!o.pool || !o.quotas || !o.size || optind != argc - 1) {
-        fprintf(stderr, "urne sortition: --pool, --quotas and --size are required, and nothing else\n\n");
+        fprintf(stderr, _("urne sortition: --pool, --quotas and --size are required, and nothing else\n\n"));
         sortition_usage(stderr);
         return URNE_EXIT_USAGE;
     }
     for (int m = 0; m < 4; m++)
         if (strcmp(o.method, method_names[m]) == 0) return run(&o, (urne_sortition_method)m);
-    fprintf(stderr, "urne sortition: unknown method '%s' (leximin, maximin, nash, legacy)\n", o.method);
+    fprintf(stderr, _("urne sortition: unknown method '%s' (leximin, maximin, nash, legacy)\n"), o.method);
     return URNE_EXIT_USAGE;
 }

@@ -253,7 +253,7 @@ static void put_arg(out *o, const urne_phrase *p, size_t i, const urne_phrase_st
     if (style && style->thousands && p->kinds[i] == 'i' && is_whole(a)) {
         put_grouped(o, a, style->thousands);
     } else if (style && style->thousands && p->kinds[i] == 's' && is_grouped(a)) {
-        char digits[32];
+        char digits[URNE_PHRASE_ARG_BYTES]; /* as long as any argument: nothing is cut */
         size_t j = 0;
         for (const char *c = a; *c && j + 1 < sizeof digits; c++)
             if (*c != ',') digits[j++] = *c;
