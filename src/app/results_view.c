@@ -114,6 +114,29 @@ static void add_diags(anomalies *a, const urne_diags *d, size_t bureau_or_none) 
     }
 }
 
+/* Turnout against the rest of the unit just above the bureau (the commune, the
+ * section's circonscription) and against the rest of the contest, among the
+ * bureaux whose figures count: an annulled bureau counts as reported with no
+ * votes, a turnout of 0 that says nothing of its voters (nor of its unit's). */
+static void turnout_outliers(const urne_election *e, anomalies *a) {
+    const urne_round *r = e->round;
+    if (r->nlevels < 2) return;
+    unsigned char *among = malloc(r->nsheets ? r->nsheets : 1);
+    if (among == NULL) return;
+    for (size_t i = 0; i < r->nsheets; i++) among[i] = urne_sheet_state_counts(e->info[i].state) == 1;
+    size_t levels[2] = {r->nlevels - 2, r->contest_level};
+    for (int k = 0; k < 2; k++) {
+        if (k == 1 && levels[1] == levels[0]) break;
+        if (levels[k] >= r->nlevels - 1) continue;
+        urne_diags d;
+        urne_diags_init(&d, NULL);
+        urne_results_turnout_outliers_among(r, levels[k], 15, among, &d);
+        add_diags(a, &d, URNE_NONE);
+        urne_diags_free(&d);
+    }
+    free(among);
+}
+
 urne_anomaly *urne_election_anomalies(const urne_election *e, size_t *n) {
     const urne_round *r = e->round;
     anomalies a = {0};
@@ -142,20 +165,7 @@ urne_anomaly *urne_election_anomalies(const urne_election *e, size_t *n) {
             add_anomaly(&a, i, "changed-after-validation", msg);
         }
     }
-    /* Turnout against the rest of the unit just above the bureau (the commune, the
-     * section's circonscription) and against the rest of the contest. */
-    if (r->nlevels >= 2) {
-        size_t levels[2] = {r->nlevels - 2, r->contest_level};
-        for (int k = 0; k < 2; k++) {
-            if (k == 1 && levels[1] == levels[0]) break;
-            if (levels[k] >= r->nlevels - 1) continue;
-            urne_diags d;
-            urne_diags_init(&d, NULL);
-            urne_results_turnout_outliers(r, levels[k], 15, &d);
-            add_diags(&a, &d, URNE_NONE);
-            urne_diags_free(&d);
-        }
-    }
+    turnout_outliers(e, &a);
     *n = a.n;
     return a.items;
 }

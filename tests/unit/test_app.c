@@ -14,6 +14,7 @@
 #include "../../src/app/import.h"
 #include "../../src/app/queries.h"
 #include "../../src/app/results_app.h"
+#include "../../src/app/results_view.h"
 #include "../../src/app/users.h"
 
 static const char ELECTION[] = "# election: Montval test\n"
@@ -298,6 +299,57 @@ static void test_import(void **state) {
     urne_app_outcome_free(&o);
 }
 
+/* Four bureaux near 50 % turnout: one annulled by the commission counts as
+ * reported with no votes, and is not a turnout outlier for that. */
+static const char TURNOUT[] = "# election: Turnout test\n"
+                              "# levels: commune, bureau\n"
+                              "commune,bureau,inscrits,votants,blancs,nuls,exprimes,A,B\n"
+                              "Val,1,1000,500,0,0,500,250,250\n"
+                              "Val,2,1000,510,0,0,510,260,250\n"
+                              "Val,3,1000,490,0,0,490,240,250\n"
+                              "Val,4,1000,505,0,0,505,255,250\n";
+
+static size_t outliers(const urne_election *e, size_t bureau) {
+    size_t n, found = 0;
+    urne_anomaly *an = urne_election_anomalies(e, &n);
+    for (size_t i = 0; i < n; i++)
+        if (an[i].bureau == bureau && strcmp(an[i].kind, URNE_RULE_TURNOUT_OUTLIER) == 0) found++;
+    free(an);
+    return found;
+}
+
+static void test_annulled_not_outlier(void **state) {
+    fixture *f = *state;
+    urne_import im = {.text = TURNOUT, .len = sizeof TURNOUT - 1, .source = "turnout.csv"};
+    urne_app_outcome o;
+    assert_int_equal(urne_app_election_import(&f->app, &f->admin, &im, &o), URNE_APP_OK);
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    urne_election *e = urne_app_election(&f->app, id);
+    assert_int_equal(outliers(e, 3), 0);
+    assert_int_equal(urne_app_bureau_contest(&f->app, &f->com1, id, 3, "ballots burnt", &o), URNE_APP_OK);
+    int64_t d = o.dispute.id;
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_dispute_decide(&f->app, &f->com1, id, d, URNE_DECIDE_ANNUL, NULL, "no count", &o),
+                     URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    e = urne_app_election(&f->app, id);
+    assert_int_equal(e->info[3].state, URNE_SHEET_ANNULLED);
+    assert_int_equal(e->round->sheets[3].votants, 0); /* a turnout of 0 % against 50 % around it */
+    assert_int_equal(outliers(e, 3), 0);
+    /* The others are still judged: one far from the rest is flagged. */
+    assert_int_equal(urne_app_bureau_contest(&f->app, &f->com1, id, 0, "recount", &o), URNE_APP_OK);
+    d = o.dispute.id;
+    urne_app_outcome_free(&o);
+    urne_figures high = figures(1000, 900, 450, 450);
+    assert_int_equal(urne_app_dispute_decide(&f->app, &f->com1, id, d, URNE_DECIDE_CORRECT, &high, "recounted", &o),
+                     URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    urne_figures_free(&high);
+    assert_int_equal(outliers(urne_app_election(&f->app, id), 0), 1);
+    assert_int_equal(outliers(urne_app_election(&f->app, id), 3), 0);
+}
+
 static void test_status_names(void **state) {
     (void)state;
     for (urne_app_status s = URNE_APP_OK; s < URNE_APP_NSTATUSES; s++) {
@@ -315,6 +367,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assign_and_accounts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_annulled_not_outlier, setup, teardown),
         cmocka_unit_test(test_status_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
