@@ -1,6 +1,6 @@
 /*
  * page_admin: the administrator's pages: accounts, elections (publication, and
- * new ones by form or by importing a results file) on /admin, and the
+ * new ones by form or by importing a results file), roles in spaces on /admin, and the
  * assignment of an election's bureaux to secretaries on /admin/assign.
  *
  * A form that succeeded has sent the browser on with its message (flash.h); one
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/grants.h"
 #include "../app/queries.h"
 #include "../app/results_view.h"
 #include "page_parts.h"
@@ -64,6 +65,65 @@ static void account_form(urne_buf *b, urne_req *r) {
     urne_html(b, "<label>%s<select name=tier><option value=1>1</option><option value=2%s>2</option></select></label>"
                  "<button>%s</button></form></section>",
               _(r, "Commission (1: federation, 2: national)"), sel(tier, "2"), _(r, "Create"));
+}
+
+/* The roles accounts hold in spaces below the site, each with the button that
+ * takes it back, then the form that gives one. */
+static void grants_section(urne_buf *b, urne_req *r) {
+    json_t *users = urne_users_json(&r->srv->app);
+    urne_html(b, "<section id=grants><h2>%s</h2><p class=meta>%s</p>", _(r, "Roles in spaces"),
+              _(r, "A role in a space (an organisation, org/NAME, or an election, election/N) holds there only, "
+                   "besides the account's own role over the site."));
+    size_t i, rows = 0;
+    json_t *u;
+    json_array_foreach(users, i, u) {
+        const char *name = json_string_value(json_object_get(u, "name"));
+        urne_app_outcome o;
+        json_t *grants = urne_app_grants_json(&r->srv->app, name, &o);
+        urne_app_outcome_free(&o);
+        size_t k;
+        json_t *g;
+        json_array_foreach(grants, k, g) {
+            const char *role = json_string_value(json_object_get(g, "role")), *space = json_string_value(json_object_get(g, "space"));
+            urne_role ro;
+            if (rows++ == 0)
+                urne_html(b, "<table class=stack><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+                             "<tbody>",
+                          _(r, "Account"), _(r, "Space"), _(r, "Role"), _(r, "Take back"));
+            urne_html(b, "<tr><td>%s</td><td data-label=\"%s\"><code>%s</code></td><td data-label=\"%s\">%s (%lld)</td>"
+                         "<td data-label=\"%s\"><form method=post class=inline action=\"/admin/grants/delete\">",
+                      name, _(r, "Space"), space, _(r, "Role"),
+                      role && urne_role_parse(role, &ro) == 0 ? urne_page_role(r, ro) : role,
+                      (long long)json_integer_value(json_object_get(g, "tier")), _(r, "Take back"));
+            urne_page_csrf(b, r);
+            urne_html(b, "<input type=hidden name=user value=\"%s\"><input type=hidden name=space value=\"%s\">"
+                         "<button>%s</button></form></td></tr>",
+                      name, space, _(r, "Take back"));
+        }
+        json_decref(grants);
+    }
+    if (rows) urne_html_trusted(b, "</tbody></table>");
+    else urne_html(b, "<p>%s</p>", _(r, "No account holds a role in a space."));
+    const char *who = typed(r, "/admin/grants", "user"), *role = typed(r, "/admin/grants", "role");
+    urne_html_trusted(b, "<form method=post action=\"/admin/grants\" class=card>");
+    urne_page_csrf(b, r);
+    urne_html(b, "<h3>%s</h3><label>%s<select name=user required><option value=\"\">%s</option>", _(r, "Give a role in a space"),
+              _(r, "Account"), _(r, "Choose an account"));
+    json_array_foreach(users, i, u) {
+        const char *name = json_string_value(json_object_get(u, "name"));
+        urne_html(b, "<option value=\"%s\"%s>%s</option>", name, sel(who, name), name);
+    }
+    urne_html(b, "</select></label><label>%s<input name=space required placeholder=\"org/federation-nord\" value=\"%s\">"
+                 "</label><label>%s<select name=role><option value=secretary%s>%s</option><option value=commission%s>%s"
+                 "</option><option value=observer%s>%s</option><option value=admin%s>%s</option></select></label>",
+              _(r, "Space"), typed(r, "/admin/grants", "space"), _(r, "Role"), sel(role, "secretary"),
+              _(r, "section secretary"), sel(role, "commission"), _(r, "commission member"), sel(role, "observer"),
+              _(r, "observer"), sel(role, "admin"), _(r, "administrator"));
+    urne_html(b, "<label>%s<select name=tier><option value=1>1</option><option value=2%s>2</option></select></label>"
+                 "<button>%s</button></form></section>",
+              _(r, "Commission (1: federation, 2: national)"), sel(typed(r, "/admin/grants", "tier"), "2"),
+              _(r, "Give"));
+    json_decref(users);
 }
 
 /* One election's row: its counted sheets, its publication, where to assign its
@@ -175,6 +235,9 @@ enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *messag
     urne_app_read_end(&r->srv->app);
     election_form(&b, r);
     import_form(&b, r);
+    urne_app_read_begin(&r->srv->app);
+    grants_section(&b, r);
+    urne_app_read_end(&r->srv->app);
     return urne_page_send(r, status, &b);
 }
 

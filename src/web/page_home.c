@@ -4,8 +4,8 @@
  *
  *   - a secretary, the bureaux assigned to them, by election, each with its
  *     state ("to enter" while nobody has typed its sheet);
- *   - a commission member, the open disputes of the elections they may decide,
- *     nearest deadline first, with the figures under dispute beside those a
+ *   - a commission member, the open disputes they may decide (of their tier or
+ *     below), nearest deadline first, with the figures under dispute beside those a
  *     secretary typed;
  *   - an administrator, what waits in each election: sheets to enter, double
  *     entries, open disputes, results not published (or changed since).
@@ -139,6 +139,17 @@ static void dispute_item(urne_buf *b, urne_req *r, const urne_election *e, const
               _(r, "Decide"));
 }
 
+/* May the account decide this dispute: a commission of the election, of the
+ * dispute's tier or higher (the decision's own check). */
+static int may_decide(const urne_req *r, const urne_dispute *d) {
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    int ok = urne_app_authorize_election(&r->srv->app, &r->user, URNE_ACT_DECIDE, d->election, d->tier, &o) ==
+             URNE_APP_OK;
+    urne_app_outcome_free(&o);
+    return ok;
+}
+
 static void commission_section(urne_buf *b, urne_req *r) {
     urne_app *app = &r->srv->app;
     urne_app_open_dispute *d;
@@ -157,7 +168,7 @@ static void commission_section(urne_buf *b, urne_req *r) {
     if (n < 0) urne_page_flash(b, 500, _(r, "The disputes could not be read."));
     for (long i = 0; i < n; i++) {
         const urne_election *e = urne_app_election(app, d[i].dispute.election);
-        if (e == NULL || !urne_page_may(r, URNE_ACT_DECIDE, e->meta.id)) continue;
+        if (e == NULL || !may_decide(r, &d[i].dispute)) continue; /* an appeal is the higher commission's */
         dispute_item(b, r, e, &d[i], now);
         shown++;
     }
