@@ -117,7 +117,7 @@ class Client:
         self.csrf = None
         self.token = None
         self.last_headers = {}
-        self.cookies = {}  # every other cookie the server set (the flash of a form: urne_flash)
+        self.cookies = {}  # the flash of a form (urne_flash), kept like a browser (not urne_lang: tests pick theirs)
         self.location = None  # the last answer's Location, if any
 
     def request(self, method, path, body=None, headers=None, raw=None, content_type=None):
@@ -147,7 +147,7 @@ class Client:
             if k.lower() == "set-cookie" and v.startswith("urne_session="):
                 val = v.split(";")[0]
                 self.cookie = None if val == "urne_session=" else val
-            elif k.lower() == "set-cookie":
+            elif k.lower() == "set-cookie" and v.startswith("urne_flash="):
                 name, _, value = v.split(";")[0].partition("=")
                 if value and "max-age=0" not in v.lower():
                     self.cookies[name] = value
