@@ -67,44 +67,74 @@ urne_app_status urne_app_election_publish(urne_app *app, const urne_user *actor,
     return out->status = st;
 }
 
-static urne_app_status assign_locked(urne_app *app, const urne_user *actor, const char *uname, int64_t election,
-                                     int64_t first, int64_t last, urne_app_outcome *out) {
-    urne_election *e = urne_results_find(app, actor, URNE_ACT_MANAGE_ELECTIONS, election, URNE_NONE, out);
-    if (e == NULL) return out->status;
-    urne_user u;
-    int found = urne_store_user_find(app->store, uname, &u, NULL, 0);
+/* Who may assign, to whom: the election, the actor's right, the account named
+ * `uname`, and that it is a secretary of this election (over the site, or
+ * granted in its space). The election into *e and the account into *u. */
+static urne_app_status assign_to(urne_app *app, const urne_user *actor, const char *uname, int64_t election,
+                                 urne_election **e, urne_user *u, urne_app_outcome *out) {
+    *e = urne_results_find(app, actor, URNE_ACT_MANAGE_ELECTIONS, election, URNE_NONE, out);
+    if (*e == NULL) return out->status;
+    int found = urne_store_user_find(app->store, uname ? uname : "", u, NULL, 0);
     if (found < 0) return urne_app_store_failed(app, out);
-    if (found == 0) return urne_app_fail(out, URNE_APP_NO_USER, "%s", uname);
-    /* A secretary of this election: over the site, or granted in its space. */
+    if (found == 0) return urne_app_fail(out, URNE_APP_NO_USER, "%s", uname ? uname : "");
     urne_app_outcome as_secretary;
     urne_app_outcome_init(&as_secretary);
-    int secretary = urne_app_authorize_election(app, &u, URNE_ACT_ENTER_SHEET, election, 0, &as_secretary) ==
+    int secretary = urne_app_authorize_election(app, u, URNE_ACT_ENTER_SHEET, election, 0, &as_secretary) ==
                     URNE_APP_OK;
     urne_app_outcome_free(&as_secretary);
     if (!secretary) {
         out->why = URNE_WHY_NOT_SECRETARY;
-        out->role = u.role;
+        out->role = u->role;
         return urne_app_fail(out, URNE_APP_STATE, "%s", uname);
     }
+    return URNE_APP_OK;
+}
+
+/* Write the assignments of bureaux[0..n-1] (ascending, distinct) to u, with one
+ * audit entry per run of consecutive bureaux ("user.assign": election, first,
+ * last, as the replay folds it), in one transaction. */
+static urne_app_status assign_write(urne_app *app, const urne_user *actor, const urne_user *u, int64_t election,
+                                    const int64_t *bureaux, size_t n, urne_app_outcome *out) {
+    char object[96], after[128];
+    snprintf(object, sizeof object, "user/%lld", (long long)u->id);
+    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && bureaux[j + 1] == bureaux[j] + 1) j++;
+        for (size_t k = i; k <= j; k++)
+            if (urne_store_assign(app->store, u->id, election, (size_t)bureaux[k]) < 0)
+                return urne_app_store_failed(app, out);
+        snprintf(after, sizeof after, "{\"election\":%lld,\"first\":%lld,\"last\":%lld}", (long long)election,
+                 (long long)bureaux[i], (long long)bureaux[j]);
+        urne_app_status st = urne_results_audit(app, actor, "user.assign", object, NULL, after, out);
+        if (st != URNE_APP_OK) return st;
+        i = j + 1;
+    }
+    if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
+    urne_app_changed(app);
+    out->number = (int64_t)n;
+    return URNE_APP_OK;
+}
+
+static urne_app_status assign_locked(urne_app *app, const urne_user *actor, const char *uname, int64_t election,
+                                     int64_t first, int64_t last, urne_app_outcome *out) {
+    urne_election *e;
+    urne_user u;
+    urne_app_status st = assign_to(app, actor, uname, election, &e, &u, out);
+    if (st != URNE_APP_OK) return st;
     if (first < 0 || last < first || (uint64_t)last >= e->round->nsheets) {
         snprintf(out->field, sizeof out->field, "%s", first < 0 || last < first ? "first" : "last");
         out->why = URNE_WHY_BUREAUX;
         return urne_app_fail(out, URNE_APP_BAD_INPUT, "bureaux %lld..%lld: election %lld has bureaux 0..%zu",
                              (long long)first, (long long)last, (long long)election, e->round->nsheets - 1);
     }
-    char object[96], after[128];
-    snprintf(object, sizeof object, "user/%lld", (long long)u.id);
-    snprintf(after, sizeof after, "{\"election\":%lld,\"first\":%lld,\"last\":%lld}", (long long)election,
-             (long long)first, (long long)last);
-    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
-    for (int64_t b = first; b <= last; b++)
-        if (urne_store_assign(app->store, u.id, election, (size_t)b) < 0) return urne_app_store_failed(app, out);
-    urne_app_status st = urne_results_audit(app, actor, "user.assign", object, NULL, after, out);
-    if (st != URNE_APP_OK) return st;
-    if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
-    urne_app_changed(app);
-    out->number = last - first + 1;
-    return URNE_APP_OK;
+    size_t n = (size_t)(last - first + 1);
+    int64_t *list = malloc(n * sizeof *list);
+    if (list == NULL) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    for (size_t i = 0; i < n; i++) list[i] = first + (int64_t)i;
+    st = assign_write(app, actor, &u, election, list, n, out);
+    free(list);
+    return st;
 }
 
 urne_app_status urne_app_bureaux_assign(urne_app *app, const urne_user *actor, const char *user, int64_t election,
@@ -112,6 +142,49 @@ urne_app_status urne_app_bureaux_assign(urne_app *app, const urne_user *actor, c
     urne_app_outcome_init(out);
     pthread_mutex_lock(&app->lock);
     urne_app_status st = assign_locked(app, actor, user, election, first, last, out);
+    pthread_mutex_unlock(&app->lock);
+    return out->status = st;
+}
+
+static int by_value(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static urne_app_status assign_list_locked(urne_app *app, const urne_user *actor, const char *uname,
+                                          int64_t election, const int64_t *bureaux, size_t n,
+                                          urne_app_outcome *out) {
+    urne_election *e;
+    urne_user u;
+    urne_app_status st = assign_to(app, actor, uname, election, &e, &u, out);
+    if (st != URNE_APP_OK) return st;
+    snprintf(out->field, sizeof out->field, "bureaux");
+    out->why = URNE_WHY_BUREAUX;
+    if (n == 0) return urne_app_fail(out, URNE_APP_BAD_INPUT, "no bureau chosen");
+    for (size_t i = 0; i < n; i++)
+        if (bureaux[i] < 0 || (uint64_t)bureaux[i] >= e->round->nsheets)
+            return urne_app_fail(out, URNE_APP_BAD_INPUT, "bureau %lld: election %lld has bureaux 0..%zu",
+                                 (long long)bureaux[i], (long long)election, e->round->nsheets - 1);
+    int64_t *list = malloc(n * sizeof *list);
+    if (list == NULL) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    memcpy(list, bureaux, n * sizeof *list);
+    qsort(list, n, sizeof *list, by_value);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || list[i] != list[m - 1]) list[m++] = list[i];
+    out->field[0] = 0;
+    out->why = NULL;
+    st = assign_write(app, actor, &u, election, list, m, out);
+    free(list);
+    return st;
+}
+
+urne_app_status urne_app_bureaux_assign_list(urne_app *app, const urne_user *actor, const char *user,
+                                             int64_t election, const int64_t *bureaux, size_t n,
+                                             urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = assign_list_locked(app, actor, user, election, bureaux, n, out);
     pthread_mutex_unlock(&app->lock);
     return out->status = st;
 }

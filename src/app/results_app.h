@@ -26,7 +26,7 @@
 #define URNE_WHY_CANDIDATES "candidate-count" /* votes for more or fewer candidates than the contest has */
 #define URNE_WHY_REASON_MISSING "reason-missing" /* a récolement act needs its reason (3 bytes or more) */
 #define URNE_WHY_REASON_LONG "reason-too-long"   /* outcome.number: the most the store keeps */
-#define URNE_WHY_BUREAUX "bureau-range"          /* assign: outside 0..nsheets-1 */
+#define URNE_WHY_BUREAUX "bureau-range"          /* assign: outside 0..nsheets-1, or none */
 
 /* A secretary enters the figures read on bureau `bureau`'s procès-verbal.
  * `confirmed`: the person states that the sheet really says so, which records a
@@ -72,5 +72,14 @@ urne_app_status urne_app_election_publish(urne_app *app, const urne_user *actor,
  * OK with outcome.number the bureaux assigned. */
 urne_app_status urne_app_bureaux_assign(urne_app *app, const urne_user *actor, const char *user, int64_t election,
                                         int64_t first, int64_t last, urne_app_outcome *out);
+
+/* Assign the bureaux listed (bureaux[0..n-1], in any order, a repeat counted
+ * once) to the secretary named `user`: every one or none (BAD_INPUT, field
+ * "bureaux", URNE_WHY_BUREAUX, when the list is empty or names a bureau the
+ * election does not have). Logged as one "user.assign" entry per run of
+ * consecutive bureaux. OK with outcome.number the bureaux assigned. */
+urne_app_status urne_app_bureaux_assign_list(urne_app *app, const urne_user *actor, const char *user,
+                                             int64_t election, const int64_t *bureaux, size_t n,
+                                             urne_app_outcome *out);
 
 #endif

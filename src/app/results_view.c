@@ -86,6 +86,80 @@ void urne_election_bureau_name(const urne_election *e, size_t bureau, char *out,
     urne_buf_free(&name);
 }
 
+/* ---- finding bureaux by name ---- */
+
+/* The base letter of U+00C0..U+00FF ('?': kept as it is; Æ æ ß are two letters). */
+static const char latin1[] = "aaaaaa?ceeeeiiiidnooooo?ouuuuy??"
+                             "aaaaaa?ceeeeiiiidnooooo?ouuuuy?y";
+
+/* text folded for the comparison (lower case, without accents), into out (size
+ * bytes, NUL-terminated; cut at a character when it does not fit). */
+static size_t fold(const char *text, char *out, size_t size) {
+    size_t n = 0;
+    if (size == 0) return 0;
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p;) {
+        char put[4] = {0};
+        size_t len = 1, plen;
+        if (*p < 0x80)
+            put[0] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        else if (p[0] == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) {
+            unsigned c = p[1] - 0x80 + 0xC0; /* U+00C0.. */
+            len = 2;
+            if (c == 0xC6 || c == 0xE6) memcpy(put, "ae", 2);
+            else if (c == 0xDF) memcpy(put, "ss", 2);
+            else if (latin1[c - 0xC0] != '?') put[0] = latin1[c - 0xC0];
+            else memcpy(put, p, 2);
+        } else if (p[0] == 0xC5 && (p[1] == 0x92 || p[1] == 0x93)) { /* Œ œ */
+            len = 2;
+            memcpy(put, "oe", 2);
+        } else if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99) { /* ’ */
+            len = 3;
+            put[0] = '\'';
+        } else { /* any other character, whole */
+            len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
+            for (size_t k = 0; k < len; k++)
+                if (p[k] == 0) len = k ? k : 1;
+            memcpy(put, p, len);
+        }
+        plen = strnlen(put, sizeof put);
+        if (n + plen >= size) break;
+        memcpy(out + n, put, plen);
+        n += plen;
+        p += len;
+    }
+    out[n] = 0;
+    return n;
+}
+
+static int holds(const char *text, const char *folded_q) {
+    char t[400];
+    if (text == NULL) return 0;
+    fold(text, t, sizeof t);
+    return strstr(t, folded_q) != NULL;
+}
+
+size_t urne_election_bureaux_find(const urne_election *e, const char *q, size_t *out, size_t cap) {
+    const urne_round *r = e->round;
+    char fq[200];
+    fold(q, fq, sizeof fq);
+    size_t n = 0;
+    for (size_t i = 0; i < r->nsheets; i++) {
+        const urne_sheet *s = &r->sheets[i];
+        int match = fq[0] == 0;
+        if (!match) {
+            char name[200];
+            urne_election_bureau_name(e, i, name, sizeof name);
+            match = holds(name, fq);
+        }
+        for (size_t l = 0; l < r->nlevels && !match; l++)
+            match = holds(s->key[l], fq) || holds(s->code[l], fq) || holds(s->label[l], fq);
+        if (!match) continue;
+        if (n < cap) out[n] = i;
+        n++;
+    }
+    return n;
+}
+
 /* ---- anomalies ---- */
 
 typedef struct anomalies {
@@ -112,6 +186,29 @@ static void add_diags(anomalies *a, const urne_diags *d, size_t bureau_or_none) 
         size_t b = bureau_or_none != URNE_NONE ? bureau_or_none : (size_t)(d->items[i].line - 1);
         add_anomaly(a, b, d->items[i].rule, d->items[i].message);
     }
+}
+
+/* Turnout against the rest of the unit just above the bureau (the commune, the
+ * section's circonscription) and against the rest of the contest, among the
+ * bureaux whose figures count: an annulled bureau counts as reported with no
+ * votes, a turnout of 0 that says nothing of its voters (nor of its unit's). */
+static void turnout_outliers(const urne_election *e, anomalies *a) {
+    const urne_round *r = e->round;
+    if (r->nlevels < 2) return;
+    unsigned char *among = malloc(r->nsheets ? r->nsheets : 1);
+    if (among == NULL) return;
+    for (size_t i = 0; i < r->nsheets; i++) among[i] = urne_sheet_state_counts(e->info[i].state) == 1;
+    size_t levels[2] = {r->nlevels - 2, r->contest_level};
+    for (int k = 0; k < 2; k++) {
+        if (k == 1 && levels[1] == levels[0]) break;
+        if (levels[k] >= r->nlevels - 1) continue;
+        urne_diags d;
+        urne_diags_init(&d, NULL);
+        urne_results_turnout_outliers_among(r, levels[k], 15, among, &d);
+        add_diags(a, &d, URNE_NONE);
+        urne_diags_free(&d);
+    }
+    free(among);
 }
 
 urne_anomaly *urne_election_anomalies(const urne_election *e, size_t *n) {
@@ -142,20 +239,7 @@ urne_anomaly *urne_election_anomalies(const urne_election *e, size_t *n) {
             add_anomaly(&a, i, "changed-after-validation", msg);
         }
     }
-    /* Turnout against the rest of the unit just above the bureau (the commune, the
-     * section's circonscription) and against the rest of the contest. */
-    if (r->nlevels >= 2) {
-        size_t levels[2] = {r->nlevels - 2, r->contest_level};
-        for (int k = 0; k < 2; k++) {
-            if (k == 1 && levels[1] == levels[0]) break;
-            if (levels[k] >= r->nlevels - 1) continue;
-            urne_diags d;
-            urne_diags_init(&d, NULL);
-            urne_results_turnout_outliers(r, levels[k], 15, &d);
-            add_diags(&a, &d, URNE_NONE);
-            urne_diags_free(&d);
-        }
-    }
+    turnout_outliers(e, &a);
     *n = a.n;
     return a.items;
 }

@@ -24,6 +24,13 @@ urne_unit_state *urne_election_unit_states(const urne_election *e, const urne_ta
  * longer name is cut at a character and ends with "…"). */
 void urne_election_bureau_name(const urne_election *e, size_t bureau, char *out, size_t size);
 
+/* The bureaux whose name for people (urne_election_bureau_name) or whose name,
+ * code or label at any level holds `q`, ignoring case and the accents of French
+ * letters ("ecully" finds "Écully", "OE" finds "Œ"): their indices in order into
+ * out (at most cap). Every bureau when q is NULL or empty. Returns how many match,
+ * which may exceed cap. */
+size_t urne_election_bureaux_find(const urne_election *e, const char *q, size_t *out, size_t cap);
+
 /* One anomaly for the récolement list. */
 typedef struct urne_anomaly {
     size_t bureau;

@@ -252,13 +252,18 @@ static int far(int64_t v, int64_t i, int64_t rv, int64_t ri, int p) {
 }
 
 size_t urne_results_turnout_outliers(const urne_round *round, size_t level, int points, urne_diags *diags) {
+    return urne_results_turnout_outliers_among(round, level, points, NULL, diags);
+}
+
+size_t urne_results_turnout_outliers_among(const urne_round *round, size_t level, int points,
+                                           const unsigned char *among, urne_diags *diags) {
     if (level >= round->nlevels || round->nsheets == 0) return 0;
     size_t n = 0, found = 0;
     size_t *idx = malloc(round->nsheets * sizeof *idx);
     if (idx == NULL) return 0;
     for (size_t i = 0; i < round->nsheets; i++) {
         const urne_sheet *s = &round->sheets[i];
-        if (s->reported && s->inscrits > 0 && s->votants >= 0) idx[n++] = i;
+        if (s->reported && s->inscrits > 0 && s->votants >= 0 && (among == NULL || among[i])) idx[n++] = i;
     }
     const void *ctx[2] = {round, &level};
     qsort_r(idx, n, sizeof *idx, by_key, ctx);

@@ -126,5 +126,11 @@ urne_unit_state urne_recolement_unit_state(const size_t count_by_state[URNE_SHEE
  * turnouts; the line field carries the sheet index + 1. Returns how many. */
 #define URNE_RULE_TURNOUT_OUTLIER "turnout-outlier"
 size_t urne_results_turnout_outliers(const urne_round *round, size_t level, int points, urne_diags *diags);
+/* The same among the sheets `among` keeps (among[i] nonzero; NULL: every reported
+ * sheet, as above). A sheet left out is neither judged nor counted in the rest of
+ * its unit: an annulled bureau, reported with no votes, is no outlier, and its 0
+ * votants do not lower its unit's turnout for the others. */
+size_t urne_results_turnout_outliers_among(const urne_round *round, size_t level, int points,
+                                           const unsigned char *among, urne_diags *diags);
 
 #endif

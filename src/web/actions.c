@@ -403,23 +403,74 @@ void urne_action_user_create(urne_req *r, urne_result *res) {
 }
 
 
+/* The bureaux a request lists: every "bureaux.*" field's value (a JSON array
+ * arrives as bureaux.0, bureaux.1...; the form's boxes are named by their bureau,
+ * bureaux.17=17), into *out (malloc'ed; the caller frees it). The count; -1 after
+ * a 400 (a value that is not a bureau's number), -2 when out of memory. */
+static long listed_bureaux(const urne_req *r, int64_t **out, urne_result *res) {
+    size_t n = 0;
+    *out = NULL;
+    for (size_t i = 0; i < r->nparams; i++)
+        if (strncmp(r->params[i].key, "bureaux.", 8) == 0) n++;
+    if (n == 0) return 0;
+    int64_t *list = malloc(n * sizeof *list);
+    if (list == NULL) return -2;
+    size_t k = 0;
+    for (size_t i = 0; i < r->nparams; i++) {
+        const char *key = r->params[i].key;
+        if (strncmp(key, "bureaux.", 8) != 0) continue;
+        int rc = int_field(r, key, &list[k]);
+        if (rc < 0) {
+            urne_result_set(res, 400, "field '%.60s': %s", key, int_field_error(rc));
+            free(list);
+            return -1;
+        }
+        k++;
+    }
+    *out = list;
+    return (long)n;
+}
+
+/* Assign bureaux to a secretary: those listed (bureaux), or a range (first,
+ * last). */
 void urne_action_assign(urne_req *r, urne_result *res) {
     if (!may(r, URNE_ACT_MANAGE_ELECTIONS, 0, res)) return;
     const char *uname = urne_req_param(r, "user");
-    int64_t election, first, last;
-    if (uname == NULL || int_field(r, "election", &election) < 0 || int_field(r, "first", &first) < 0) {
-        urne_result_set(res, 400, "fields 'user', 'election' and 'first' (a bureau number; 'last' for a range) are required");
+    int64_t election, first = 0, last = 0, *list;
+    long n = listed_bureaux(r, &list, res);
+    if (n == -1) return;
+    if (n == -2) {
+        urne_result_set(res, 500, "out of memory; nothing was written");
         return;
     }
-    if (int_field(r, "last", &last) < 0) last = first;
+    if (uname == NULL || !*uname || int_field(r, "election", &election) < 0 ||
+        (n == 0 && int_field(r, "first", &first) < 0)) {
+        free(list);
+        urne_result_set(res, 400, "%s",
+                        _(r, "Choose the secretary, the election and the bureaux (fields 'user', 'election', and "
+                             "'bureaux', a list, or 'first' and 'last', a range)."));
+        return;
+    }
+    if (n == 0 && int_field(r, "last", &last) < 0) last = first;
     urne_app_outcome o;
-    if (urne_app_bureaux_assign(&r->srv->app, actor(r), uname, election, first, last, &o) != URNE_APP_OK)
+    urne_app_status st = n ? urne_app_bureaux_assign_list(&r->srv->app, actor(r), uname, election, list, (size_t)n, &o)
+                           : urne_app_bureaux_assign(&r->srv->app, actor(r), uname, election, first, last, &o);
+    if (st != URNE_APP_OK)
         urne_outcome_word(r, &o, res);
     else {
         urne_result_set(res, 200, _(r, "%lld bureau(x) assigned to %s."),
             (long long)o.number, uname);
-        set_json(res, json_pack("{s:I, s:I, s:I}", "election", (json_int_t)election, "first", (json_int_t)first,
-                                "last", (json_int_t)last));
+        json_t *j = json_pack("{s:I, s:I}", "election", (json_int_t)election, "assigned", (json_int_t)o.number);
+        if (n) {
+            json_t *a = json_array();
+            for (long i = 0; i < n; i++) json_array_append_new(a, json_integer(list[i]));
+            json_object_set_new(j, "bureaux", a);
+        } else {
+            json_object_set_new(j, "first", json_integer(first));
+            json_object_set_new(j, "last", json_integer(last));
+        }
+        set_json(res, j);
     }
+    free(list);
     urne_app_outcome_free(&o);
 }

@@ -108,6 +108,8 @@ static json_t *bureau_json(urne_server *srv, const urne_election *e, size_t b) {
     } else
         json_object_set_new(o, "inscrits", json_integer(s->inscrits));
     json_object_set_new(o, "entered_at", e->info[b].entered_at[0] ? json_string(e->info[b].entered_at) : json_null());
+    /* Counted from an imported file and typed by nobody: entered_at is the import's time. */
+    json_object_set_new(o, "imported", json_boolean(e->info[b].state == URNE_SHEET_ENTERED && e->info[b].entered_by <= 0));
     json_object_set_new(o, "published", publication_json(&e->meta));
     urne_dispute d;
     if (urne_app_dispute_open_for(&srv->app, e->meta.id, b, &d) == 1)

@@ -4,8 +4,11 @@
  *
  * An adapter like actions.c: each handler reads the request's fields, calls the
  * use case and answers its outcome as the API does ({"message"} or {"error",
- * "status"}, with the act's JSON). Only administrators of the site reach them
- * (URNE_ACT_MANAGE_USERS); the use case asks again.
+ * "status"}, with the act's JSON). The administration page's forms post to
+ * /admin/grants and /admin/grants/delete: done, the browser goes back to /admin
+ * with the message (flash.h); refused, the page is shown again with it and what
+ * was typed. Only administrators of the site reach them (URNE_ACT_MANAGE_USERS);
+ * the use case asks again.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -14,6 +17,8 @@
 
 #include "../app/grants.h"
 #include "actions.h"
+#include "flash.h"
+#include "page_parts.h"
 #include "routes.h"
 
 /* Answer a use case's outcome: `ok` (owned) when it succeeded, else its refusal. */
@@ -68,6 +73,52 @@ static enum MHD_Result get_grants(urne_req *r, int64_t a, int64_t b) {
     return ret;
 }
 
+/* ---- the administrator's forms (page_admin.c shows them) ---- */
+
+/* The words of a grant's outcome, done or refused, into res. */
+static void word_grant(urne_req *r, const urne_app_outcome *o, const char *user, const char *space,
+                       const char *role, int taken_back, urne_result *res) {
+    if (o->status == URNE_APP_OK && taken_back)
+        urne_result_set(res, 200, _(r, "%s no longer holds a role in %s."), user, space);
+    else if (o->status == URNE_APP_OK)
+        urne_result_set(res, 200, _(r, "%s is now %s in %s."), user, role, space);
+    else if (o->status == URNE_APP_STATE && o->why && strcmp(o->why, URNE_WHY_NO_GRANT) == 0)
+        urne_result_set(res, 409, _(r, "%s holds no role in %s to take back."), user ? user : "", space ? space : "");
+    else
+        urne_outcome_word(r, o, res);
+}
+
+static enum MHD_Result form_done(urne_req *r, urne_result *res) {
+    enum MHD_Result ret = res->status < 300 ? urne_flash_redirect(r, "/admin", res->status, res->message, NULL)
+                                            : urne_page_admin(r, res->status, res->message);
+    urne_result_free(res);
+    return ret;
+}
+
+static enum MHD_Result form_grant(urne_req *r, int64_t a, int64_t b) {
+    const char *user = urne_req_param(r, "user"), *space = urne_req_param(r, "space"),
+               *role = urne_req_param(r, "role"), *tier = urne_req_param(r, "tier");
+    urne_role ro = URNE_ROLE_PUBLIC;
+    if (role) urne_role_parse(role, &ro);
+    int t = tier == NULL || *tier == 0 ? 1 : strcmp(tier, "1") == 0 ? 1 : strcmp(tier, "2") == 0 ? 2 : 0;
+    urne_app_outcome o;
+    urne_app_grant_put(&r->srv->app, &r->user, user, space, ro, t, &o);
+    urne_result res = {0};
+    word_grant(r, &o, user, space, urne_page_role(r, ro), 0, &res);
+    urne_app_outcome_free(&o);
+    return form_done(r, &res);
+}
+
+static enum MHD_Result form_ungrant(urne_req *r, int64_t a, int64_t b) {
+    const char *user = urne_req_param(r, "user"), *space = urne_req_param(r, "space");
+    urne_app_outcome o;
+    urne_app_grant_delete(&r->srv->app, &r->user, user, space, &o);
+    urne_result res = {0};
+    word_grant(r, &o, user, space, NULL, 1, &res);
+    urne_app_outcome_free(&o);
+    return form_done(r, &res);
+}
+
 #define USERS URNE_ACT_MANAGE_USERS
 
 static const urne_route_def grants[] = {
@@ -75,6 +126,8 @@ static const urne_route_def grants[] = {
     {"POST", "/api/grants", USERS, NULL, "give an account a role in a space (user, space, role, tier)", post_grant},
     {"POST", "/api/grants/delete", USERS, NULL, "take back an account's role in a space (user, space)",
      post_ungrant},
+    {"POST", "/admin/grants", USERS, NULL, "give an account a role in a space (form)", form_grant},
+    {"POST", "/admin/grants/delete", USERS, NULL, "take back an account's role in a space (form)", form_ungrant},
     {NULL, NULL, URNE_ACT_COUNT, NULL, NULL, NULL},
 };
 

@@ -62,6 +62,58 @@ static void sheet_form(urne_buf *b, const urne_req *r, const urne_election *e, s
     urne_html(b, "<button>%s</button></form>", _(r, "Record"));
 }
 
+/* What was typed in field `key` of a refused form posted to `url`; "" otherwise. */
+static const char *refused_at(const urne_req *r, const char *url, const char *key) {
+    if (strcmp(r->method, "POST") != 0 || strcmp(r->url, url) != 0) return "";
+    const char *v = urne_req_param(r, key);
+    return v ? v : "";
+}
+
+/* The same for the form of this page's address followed by `tail` ("/contest"). */
+static const char *refused_field(const urne_req *r, const char *tail, const char *key) {
+    size_t n = strlen(r->url), t = strlen(tail);
+    if (strcmp(r->method, "POST") != 0 || n < t || strcmp(r->url + n - t, tail) != 0) return "";
+    const char *v = urne_req_param(r, key);
+    return v ? v : "";
+}
+
+/* Where a dispute's form leads back: its bureau's page, or the récolement. */
+static void back_fields(urne_buf *b, size_t bureau, int recolement) {
+    if (recolement)
+        urne_html_trusted(b, "<input type=hidden name=back value=recolement>");
+    else
+        urne_html(b, "<input type=hidden name=bureau value=%zu>", bureau);
+}
+
+/* The commission's decision on dispute `did`, folded; refused, open again with
+ * what was typed. */
+static void decide_form(urne_buf *b, const urne_req *r, const urne_election *e, size_t bureau, int64_t did,
+                        int recolement) {
+    char url[96];
+    snprintf(url, sizeof url, "/e/%lld/disputes/%lld/decide", (long long)e->meta.id, (long long)did);
+    const char *decision = refused_at(r, url, "decision");
+    static const char *const values[] = {"validate", "correct", "annul", "revote"};
+    const char *words[] = {_(r, "validate"), _(r, "correct"), _(r, "annul the bureau"), _(r, "order a new vote")};
+    urne_html(b, "<details%s><summary>%s</summary><form method=post class=decide action=\"%s\">",
+              strcmp(r->method, "POST") == 0 && strcmp(r->url, url) == 0 ? " open" : "", _(r, "Decide"), url);
+    urne_page_csrf(b, r);
+    back_fields(b, bureau, recolement);
+    urne_html(b, "<label>%s<select name=decision>", _(r, "Decision"));
+    for (size_t i = 0; i < 4; i++)
+        urne_html(b, "<option value=%s%s>%s</option>", values[i], strcmp(decision, values[i]) == 0 ? " selected" : "",
+                  words[i]);
+    urne_html(b, "</select></label><label>%s<input name=reason required value=\"%s\"></label><p><small>%s</small></p>",
+              _(r, "Reasons"), refused_at(r, url, "reason"), _(r, "To correct, give the new figures:"));
+    urne_figures f = {0}; /* out of memory: the fields are left empty */
+    char err[300];
+    int have = *refused_at(r, url, "votants") ? urne_figures_from_params(r, &f, err, sizeof err) == 0 &&
+                                                    f.nvotes == e->round->contests[e->round->sheets[bureau].contest].ncand
+                                              : urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &f) == 0;
+    figures_fields(b, r, e, e->round->sheets[bureau].contest, have ? &f : NULL);
+    urne_figures_free(&f);
+    urne_html(b, "<button>%s</button></form></details>", _(r, "Decide"));
+}
+
 static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e, json_t *disputes, int64_t only_bureau,
                          int forms) {
     urne_html(b, "<table class=\"disputes stack\"><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
@@ -98,29 +150,17 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
                 urne_html(b, " <em>(%s)</em>", _(r, "escalated"));
         }
         if (forms && strcmp(state, "open") == 0 && r->user.tier >= tier &&
-            urne_page_may(r, URNE_ACT_DECIDE, e->meta.id)) {
-            urne_html(b, "<details><summary>%s</summary><form method=post class=decide "
-                               "action=\"/e/%lld/disputes/%lld/decide\">",
-                            _(r, "Decide"), (long long)e->meta.id, (long long)did);
-            urne_page_csrf(b, r);
-            urne_html(b, "<label>%s<select name=decision><option value=validate>%s</option><option value=correct>%s</option>"
-                               "<option value=annul>%s</option><option value=revote>%s</option></select></label>"
-                               "<label>%s<input name=reason required></label><p><small>%s</small></p>",
-                            _(r, "Decision"), _(r, "validate"), _(r, "correct"), _(r, "annul the bureau"),
-                            _(r, "order a new vote"), _(r, "Reasons"),
-                            _(r, "To correct, give the new figures:"));
-            urne_figures f = {0}; /* out of memory: the fields are left empty */
-            int have = urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &f) == 0;
-            figures_fields(b, r, e, e->round->sheets[bureau].contest, have ? &f : NULL);
-            urne_figures_free(&f);
-            urne_html(b, "<button>%s</button></form></details>", _(r, "Decide"));
-        }
+            urne_page_may(r, URNE_ACT_DECIDE, e->meta.id))
+            decide_form(b, r, e, (size_t)bureau, did, only_bureau < 0);
         if (forms && urne_page_may(r, URNE_ACT_ESCALATE, e->meta.id) && strcmp(state, "decided") == 0 && tier == 1 && e->info[bureau].state != URNE_SHEET_CONTESTED) {
-            urne_html(b, "<form method=post class=inline action=\"/e/%lld/disputes/%lld/escalate\">",
-                            (long long)e->meta.id, (long long)did);
+            char url[96];
+            snprintf(url, sizeof url, "/e/%lld/disputes/%lld/escalate", (long long)e->meta.id, (long long)did);
+            urne_html(b, "<form method=post class=inline action=\"%s\">", url);
             urne_page_csrf(b, r);
-            urne_html(b, "<input name=reason required placeholder=\"%s\"><button>%s</button></form>",
-                            _(r, "reason for the appeal"),
+            back_fields(b, (size_t)bureau, only_bureau < 0);
+            urne_html(b, "<input name=reason required placeholder=\"%s\" aria-label=\"%s\" value=\"%s\"><button>%s</button>"
+                         "</form>",
+                            _(r, "reason for the appeal"), _(r, "reason for the appeal"), refused_at(r, url, "reason"),
                             _(r, "Escalate to the higher commission"));
         }
         urne_html_trusted(b, "</td></tr>");
@@ -158,7 +198,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
     urne_html_trusted(&b, "</nav><h1>");
     urne_html_text(&b, name);
     urne_html_trusted(&b, " ");
-    urne_page_sheet_badge(&b, r, info->state);
+    urne_page_bureau_badge(&b, r, info);
     urne_html_trusted(&b, "</h1>");
     urne_page_publication(&b, r, &e->meta);
     if (message) urne_page_flash(&b, status, message);
@@ -197,11 +237,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         }
         urne_html_trusted(&b, "</tbody></table>");
     }
-    if (info->entered_at[0]) {
-        urne_html(&b, "<p class=meta>%s ", _(r, "Entered on"));
-        urne_page_time(&b, r, info->entered_at);
-        urne_html_trusted(&b, "</p>");
-    }
+    urne_page_entered(&b, r, info);
     if (e->meta.deadline[0])
         urne_html(&b, "<p class=meta>%s %s</p>", _(r, "Entry deadline:"), e->meta.deadline);
 
@@ -239,8 +275,8 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
             urne_html(&b, "<form method=post class=card action=\"/e/%lld/b/%zu/contest\"><h2>%s</h2>", (long long)id, bi,
                             _(r, "Contest this bureau"));
             urne_page_csrf(&b, r);
-            urne_html(&b, "<label>%s<textarea name=reason required></textarea></label><button>%s</button></form>",
-                            _(r, "Reason"), _(r, "Contest"));
+            urne_html(&b, "<label>%s<textarea name=reason required>%s</textarea></label><button>%s</button></form>",
+                            _(r, "Reason"), refused_field(r, "/contest", "reason"), _(r, "Contest"));
         }
     }
     if (urne_page_may(r, URNE_ACT_READ_REVIEW, id)) {
@@ -277,7 +313,7 @@ enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
         urne_html(&b, "<li><a href=\"/e/%lld/b/%zu\">", (long long)id, mine[i]);
         urne_html_text(&b, name);
         urne_html_trusted(&b, "</a> ");
-        urne_page_sheet_badge(&b, r, e->info[mine[i]].state);
+        urne_page_entry_badge(&b, r, &e->info[mine[i]]);
         urne_html_trusted(&b, "</li>");
     }
     if (n <= 0) urne_html(&b, "<li>%s</li>", _(r, "No bureau is assigned to you."));

@@ -6,6 +6,7 @@
 
 #include "../core/urne_num.h"
 #include "../app/queries.h"
+#include "flash.h"
 #include "page_parts.h"
 
 void urne_page_csrf(urne_buf *b, const urne_req *r) {
@@ -56,6 +57,10 @@ void urne_page_begin(urne_buf *b, urne_req *r, const char *title) {
         urne_html(b, "<button class=link>%s</button></form>", _(r, "Log out"));
     }
     urne_html_trusted(b, "</div></header><main id=main>");
+    /* The message of the form this browser just sent, if it led here (flash.h). */
+    unsigned status;
+    char message[1024];
+    if (urne_flash_take(r, &status, message, sizeof message)) urne_page_flash(b, status, message);
 }
 
 enum MHD_Result urne_page_send(urne_req *r, unsigned status, urne_buf *b) {
@@ -69,16 +74,21 @@ enum MHD_Result urne_page_send(urne_req *r, unsigned status, urne_buf *b) {
     size_t len;
     char *body = urne_buf_take(b, &len);
     if (body == NULL) return urne_reply(r, 500, "text/plain; charset=utf-8", "out of memory", 13);
-    const char *lang = urne_req_query(r, "lang");
-    enum MHD_Result ret;
+    const char *lang = urne_req_query(r, "lang"), *h[5] = {NULL};
+    size_t n = 0;
+    char cookie[80];
     if (lang && (strcmp(lang, "fr") == 0 || strcmp(lang, "en") == 0)) {
-        char cookie[80];
         snprintf(cookie, sizeof cookie, "urne_lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", lang);
-        const char *h[] = {"Set-Cookie", cookie, NULL};
-        r->cacheable = 0;
-        ret = urne_reply_full(r, status, "text/html; charset=utf-8", body, len, h);
-    } else
-        ret = urne_reply(r, status, "text/html; charset=utf-8", body, len);
+        h[n++] = "Set-Cookie";
+        h[n++] = cookie;
+    }
+    const char *clear = urne_flash_clear(r); /* shown, or not this session's: gone either way */
+    if (clear) {
+        h[n++] = "Set-Cookie";
+        h[n++] = clear;
+    }
+    if (n) r->cacheable = 0;
+    enum MHD_Result ret = urne_reply_full(r, status, "text/html; charset=utf-8", body, len, n ? h : NULL);
     free(body);
     return ret;
 }
@@ -95,8 +105,36 @@ void urne_page_state_badge(urne_buf *b, const urne_req *r, urne_unit_state st) {
 }
 
 void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st) {
-    static const char *en[] = {N_("missing"), N_("awaiting 2nd entry"), N_("entries differ"), N_("entered"), N_("validated"), N_("contested"), N_("annulled"), N_("new vote")};
+    static const char *en[] = {N_("to enter"), N_("awaiting 2nd entry"), N_("entries differ"), N_("entered"), N_("validated"), N_("contested"), N_("annulled"), N_("new vote")};
     urne_html(b, "<span class=\"badge s-%s\">%s</span>", urne_sheet_state_name(st), _(r, en[st]));
+}
+
+/* Counted from the file it was imported from, and typed by nobody since. */
+static int imported(const urne_bureau_info *info) {
+    return info->state == URNE_SHEET_ENTERED && info->entered_by <= 0;
+}
+
+void urne_page_bureau_badge(urne_buf *b, const urne_req *r, const urne_bureau_info *info) {
+    if (imported(info))
+        urne_html(b, "<span class=\"badge s-entered s-imported\">%s</span>", _(r, "imported"));
+    else
+        urne_page_sheet_badge(b, r, info->state);
+}
+
+void urne_page_entry_badge(urne_buf *b, const urne_req *r, const urne_bureau_info *info) {
+    if (info->entered_by <= 0 && (info->state == URNE_SHEET_MISSING || info->state == URNE_SHEET_ENTERED))
+        urne_html(b, "<span class=\"badge s-missing\">%s</span>", _(r, "to enter"));
+    else
+        urne_page_sheet_badge(b, r, info->state);
+}
+
+void urne_page_entered(urne_buf *b, const urne_req *r, const urne_bureau_info *info) {
+    int typed = info->state == URNE_SHEET_PENDING || info->state == URNE_SHEET_MISMATCH ||
+                urne_sheet_state_counts(info->state) == 1;
+    if (!typed || !info->entered_at[0]) return; /* never entered, or a new vote to enter */
+    urne_html(b, "<p class=meta>%s ", info->entered_by > 0 ? _(r, "Entered on") : _(r, "Imported from a file on"));
+    urne_page_time(b, r, info->entered_at);
+    urne_html_trusted(b, "</p>");
 }
 
 void urne_page_publication(urne_buf *b, const urne_req *r, const urne_election_meta *m) {

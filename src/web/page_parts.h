@@ -20,6 +20,15 @@ enum MHD_Result urne_page_send(urne_req *r, unsigned status, urne_buf *b);
 void urne_page_flash(urne_buf *b, unsigned status, const char *message);
 void urne_page_state_badge(urne_buf *b, const urne_req *r, urne_unit_state st);
 void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st);
+/* A bureau's state for everyone: its sheet's, but "imported" for figures counted
+ * from an imported file that nobody has typed. */
+void urne_page_bureau_badge(urne_buf *b, const urne_req *r, const urne_bureau_info *info);
+/* A bureau's state for the secretary who enters it: "to enter" while nobody has
+ * typed its sheet (missing, or figures only imported), else its sheet's. */
+void urne_page_entry_badge(urne_buf *b, const urne_req *r, const urne_bureau_info *info);
+/* When its figures were entered ("Entered on ..."), or imported from a file when
+ * nobody typed them; nothing for a bureau never entered or whose new vote waits. */
+void urne_page_entered(urne_buf *b, const urne_req *r, const urne_bureau_info *info);
 /* Where the election's publication stands: published (date, digest), reopened
  * (when and why: the results published are no longer final), and the publication
  * before it when that one was reopened. Nothing when never published. */
@@ -77,6 +86,14 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t election, int64_t bureau, 
                                  const char *json);
 enum MHD_Result urne_page_entry_list(urne_req *r, int64_t election);
 enum MHD_Result urne_page_recolement(urne_req *r, int64_t election, unsigned status, const char *message);
+/* The administrator's page; refused, a form of it is shown again with the
+ * message and what was typed (page_admin.c). */
 enum MHD_Result urne_page_admin(urne_req *r, unsigned status, const char *message);
+/* Assigning an election's bureaux (?election=), found by name (?q=), to a
+ * secretary picked from the accounts; refused, shown again as it was sent. */
+enum MHD_Result urne_page_assign(urne_req *r, unsigned status, const char *message);
+/* Each role's home page: a secretary's bureaux, a commission's open disputes,
+ * what waits for an administrator, then the elections (page_home.c). */
+enum MHD_Result urne_page_home(urne_req *r);
 
 #endif

@@ -5,8 +5,10 @@
  * makes again on submit.
  *
  * Each handler reads under the server's lock and renders into a buffer; forms post
- * to the same actions as the API (actions.c) and the page is shown again with the
- * action's message.
+ * to the same actions as the API (actions.c). A form that succeeded sends the
+ * browser on (303) to the page its act concerns, which shows the message once
+ * (flash.h); one that failed shows its page again (4xx) with the message and
+ * what was typed.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -16,67 +18,31 @@
 #include "../app/queries.h"
 #include "../app/results_view.h"
 #include "actions.h"
+#include "flash.h"
 #include "page_parts.h"
 #include "view.h"
 #include "routes.h"
 
-/* ---- elections list ---- */
-
-static enum MHD_Result page_home(urne_req *r) {
-    urne_buf b = {0};
-    urne_server *srv = r->srv;
-    urne_page_begin(&b, r, _(r, "Elections"));
-    urne_html(&b, "<h1>%s</h1>", _(r, "Elections"));
-    urne_app_read_begin(&srv->app);
-    if (srv->app.nelections == 0)
-        urne_html(&b, "<p>%s</p>", _(r, "No election yet."));
-    else {
-        urne_html(&b, "<table class=stack><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-                        _(r, "Election"), _(r, "Round"), _(r, "Bureaux"),
-                        _(r, "State"));
-        for (size_t i = 0; i < srv->app.nelections; i++) {
-            const urne_election *e = srv->app.elections[i];
-            size_t by[URNE_SHEET_NSTATES];
-            urne_unit_state st = urne_election_unit_state(e, URNE_NONE, NULL, by);
-            size_t counted = 0;
-            for (int s = 0; s < URNE_SHEET_NSTATES; s++)
-                if (urne_sheet_state_counts((urne_sheet_state)s)) counted += by[s];
-            urne_html(&b, "<tr><td><a href=\"/e/%lld\">", (long long)e->meta.id);
-            urne_html_text(&b, e->meta.title);
-            urne_html(&b, "</a></td><td data-label=\"%s\">%d</td><td data-label=\"%s\">", _(r, "Round"),
-                      e->meta.round, _(r, "Bureaux"));
-            urne_page_int(&b, r, (int64_t)counted);
-            urne_html_trusted(&b, " / ");
-            urne_page_int(&b, r, (int64_t)e->round->nsheets);
-            urne_html(&b, "</td><td data-label=\"%s\">", _(r, "State"));
-            urne_page_state_badge(&b, r, st);
-            if (e->meta.reopened_at[0])
-                urne_html(&b, " <span class=\"badge frozen\">%s</span>",
-                          _(r, "publication reopened"));
-            urne_html_trusted(&b, "</td></tr>");
-        }
-        urne_html_trusted(&b, "</tbody></table>");
-    }
-    urne_app_read_end(&srv->app);
-    return urne_page_send(r, 200, &b);
-}
-
 /* ---- log in ---- */
 
+/* The login form; refused, with the message and the name typed (never the
+ * password). */
 static enum MHD_Result page_login(urne_req *r, unsigned status, const char *message) {
     urne_buf b = {0};
+    const char *typed = message ? urne_req_param(r, "user") : NULL;
     urne_page_begin(&b, r, _(r, "Log in"));
     urne_html(&b, "<h1>%s</h1>", _(r, "Log in"));
     if (message) urne_page_flash(&b, status, message);
     urne_html(&b,
                     "<form method=post action=\"/login\" class=card><label>%s<input name=user autocomplete=username "
-                    "required></label><label>%s<input name=password type=password autocomplete=current-password "
-                    "required></label><button>%s</button></form>",
-                    _(r, "User name"), _(r, "Password"),
+                    "required value=\"%s\"></label><label>%s<input name=password type=password "
+                    "autocomplete=current-password required></label><button>%s</button></form>",
+                    _(r, "User name"), typed ? typed : "", _(r, "Password"),
                     _(r, "Log in"));
     return urne_page_send(r, status, &b);
 }
 
+/* Logged in: to the home page of the account's role, which says so. */
 static enum MHD_Result do_login(urne_req *r) {
     urne_result res = {0};
     char token[65];
@@ -86,10 +52,11 @@ static enum MHD_Result do_login(urne_req *r) {
         urne_result_free(&res);
         return ret;
     }
-    urne_result_free(&res);
     char cookie[256];
     urne_session_cookie(r, token, cookie, sizeof cookie);
-    return urne_redirect(r, "/", cookie);
+    enum MHD_Result ret = urne_flash_redirect(r, "/", res.status, res.message, cookie);
+    urne_result_free(&res);
+    return ret;
 }
 
 static enum MHD_Result do_logout(urne_req *r) {
@@ -97,7 +64,10 @@ static enum MHD_Result do_logout(urne_req *r) {
     urne_action_logout(r, &res);
     char cookie[256];
     urne_session_cookie(r, NULL, cookie, sizeof cookie);
-    return urne_redirect(r, "/", cookie);
+    r->token_hash[0] = 0; /* the message is for the browser, now without a session */
+    enum MHD_Result ret = urne_flash_redirect(r, "/", res.status, res.message, cookie);
+    urne_result_free(&res);
+    return ret;
 }
 
 /* ---- audit log ---- */
@@ -187,7 +157,7 @@ static enum MHD_Result get_favicon(urne_req *r, int64_t a, int64_t b) {
     return urne_reply_full(r, 200, "image/svg+xml", favicon, sizeof favicon - 1, h);
 }
 
-static enum MHD_Result get_home(urne_req *r, int64_t a, int64_t b) { return page_home(r); }
+static enum MHD_Result get_home(urne_req *r, int64_t a, int64_t b) { return urne_page_home(r); }
 static enum MHD_Result get_login(urne_req *r, int64_t a, int64_t b) { return page_login(r, 200, NULL); }
 static enum MHD_Result post_login(urne_req *r, int64_t a, int64_t b) { return do_login(r); }
 static enum MHD_Result post_logout(urne_req *r, int64_t a, int64_t b) { return do_logout(r); }
@@ -197,7 +167,8 @@ static enum MHD_Result get_admin(urne_req *r, int64_t a, int64_t b) { return urn
 static enum MHD_Result post_user(urne_req *r, int64_t a, int64_t b) {
     urne_result res = {0};
     urne_action_user_create(r, &res);
-    enum MHD_Result ret = urne_page_admin(r, res.status, res.message);
+    enum MHD_Result ret = res.status < 300 ? urne_flash_redirect(r, "/admin", res.status, res.message, NULL)
+                                           : urne_page_admin(r, res.status, res.message);
     urne_result_free(&res);
     return ret;
 }
@@ -208,16 +179,17 @@ static enum MHD_Result post_user(urne_req *r, int64_t a, int64_t b) {
 
 /* The site's shell: static files, sessions, the audit log, accounts. */
 static const urne_route_def core[] = {
-    {"GET", "/", ANYONE, NULL, "the elections", get_home},
+    {"GET", "/", ANYONE, NULL, "the elections, under each account's work (its bureaux, disputes, what waits)",
+     get_home},
     {"GET", "/static/urne.css", ANYONE, NULL, "the style sheet", get_css},
-    {"GET", "/static/urne.js", ANYONE, NULL, "the only script (checks a sheet as it is typed)", get_js},
+    {"GET", "/static/urne.js", ANYONE, NULL, "the only script (checks a sheet as it is typed, narrows a list as a name is)", get_js},
     {"GET", "/static/favicon.svg", ANYONE, NULL, "the icon (SVG)", get_favicon},
     {"GET", "/favicon.ico", ANYONE, NULL, "the same icon, where browsers look for it", get_favicon},
     {"GET", "/login", ANYONE, NULL, "the login form", get_login},
     {"POST", "/login", ANYONE, NULL, "log in (form)", post_login},
     {"POST", "/logout", ANYONE, NULL, "log out (form)", post_logout},
     {"GET", "/audit", REVIEW, NULL, "the audit log's last entries", get_audit},
-    {"GET", "/admin", URNE_ACT_MANAGE_ELECTIONS, NULL, "accounts, assignments, elections, publication", get_admin},
+    {"GET", "/admin", URNE_ACT_MANAGE_ELECTIONS, NULL, "accounts, elections, publication, roles in spaces", get_admin},
     {"POST", "/admin/users", USERS, NULL, "create an account (form)", post_user},
     {"POST", "/api/login", ANYONE, NULL, "log in: a session token and its CSRF token", urne_api_login},
     {"POST", "/api/logout", ANYONE, NULL, "end the session", urne_api_logout},

@@ -43,6 +43,7 @@
 #include "clean.h"
 #include "conns.h"
 #include "deadline.h"
+#include "flash.h"
 #include "reply.h"
 #include "request.h"
 #include "server.h"
@@ -73,7 +74,8 @@ static enum MHD_Result dispatch(urne_req *r) {
     if (r->too_large) return urne_reply_refuse(r, 413, _(r, "Request too large."));
     int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
     int has_cookie = urne_server_mhd.lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_session") != NULL ||
-                     urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization") != NULL;
+                     urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization") != NULL ||
+                     urne_flash_carried(r); /* a form's message to show: the page is this browser's */
     if (is_get && !has_cookie) {
         r->cacheable = 1;
         enum MHD_Result ret;
@@ -355,7 +357,8 @@ static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready
     }
     s->srv.cache = urne_cache_new(s->cache_bytes);
     s->srv.throttle = urne_throttle_new();
-    if (s->srv.cache == NULL || s->srv.throttle == NULL || conns_ready < 0) {
+    s->srv.flashes = urne_flashes_new();
+    if (s->srv.cache == NULL || s->srv.throttle == NULL || s->srv.flashes == NULL || conns_ready < 0) {
         fprintf(stderr, "urne serve: out of memory\n");
         return -1;
     }
@@ -407,6 +410,7 @@ static void serve_close(serving *s) {
     if (s->srv.access_log && s->srv.access_log != stderr) fclose(s->srv.access_log);
     urne_cache_free(s->srv.cache);
     urne_throttle_free(s->srv.throttle);
+    urne_flashes_free(s->srv.flashes);
     urne_proxies_free(s->srv.proxies);
     urne_conns_free();
     pthread_mutex_destroy(&s->srv.log_lock);

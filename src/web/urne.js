@@ -44,3 +44,24 @@ document.querySelectorAll('button[data-print]').forEach(function (b) {
   b.hidden = false;
   b.addEventListener('click', function () { window.print(); });
 });
+
+/* The assignment page's search: the list of bureaux narrowed as the name is
+ * typed, ignoring case and accents as the server does when the search is sent
+ * (which is what happens without a script). */
+function urneFold(s) {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/æ/g, 'ae').replace(/œ/g, 'oe').replace(/ß/g, 'ss').replace(/\u2019/g, "'");
+}
+document.querySelectorAll('input[data-filter]').forEach(function (i) {
+  var list = document.getElementById(i.dataset.filter);
+  if (!list) return;
+  function run() {
+    var q = urneFold(i.value.trim());
+    list.querySelectorAll('li').forEach(function (li) {
+      li.hidden = q !== '' && urneFold(li.dataset.find || li.textContent).indexOf(q) < 0;
+    });
+  }
+  i.addEventListener('input', run);
+  /* When the page lists every bureau, Enter need not ask the server again. */
+  i.form.addEventListener('submit', function (ev) { if (list.dataset.complete) { ev.preventDefault(); run(); } });
+});

@@ -8,7 +8,8 @@
  *
  *   server.c    a request's life (CSRF, dispatch, access log), start and stop;
  *               beside it, one concept each: addr.c, conns.c, clean.c, cache.c,
- *               throttle.c, request.c, session.c, reply.c
+ *               throttle.c, request.c, session.c, reply.c, flash.c (a form's
+ *               message for the page its redirect leads to)
  *   routes.c    the dispatcher over the route tables, one per component
  *               (results_routes.c, notice_routes.c, grant_routes.c, pages.c)
  *   actions.c   the results component's acts; account_actions in the same file
@@ -36,11 +37,13 @@
 
 typedef struct urne_throttle urne_throttle;
 typedef struct urne_cache urne_cache;
+typedef struct urne_flashes urne_flashes;
 
 typedef struct urne_server {
     urne_app app;            /* the store, the elections held in memory, their lock (app/app.h) */
     urne_cache *cache;       /* anonymous GET responses, cleared on every change */
     urne_throttle *throttle; /* failed logins */
+    urne_flashes *flashes;   /* the messages of forms that succeeded, for the page they lead to (flash.h) */
     FILE *access_log;
     pthread_mutex_t log_lock;
     int secure_cookies;

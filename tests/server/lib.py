@@ -117,11 +117,14 @@ class Client:
         self.csrf = None
         self.token = None
         self.last_headers = {}
+        self.cookies = {}  # the flash of a form (urne_flash), kept like a browser (not urne_lang: tests pick theirs)
+        self.location = None  # the last answer's Location, if any
 
     def request(self, method, path, body=None, headers=None, raw=None, content_type=None):
         h = dict(headers or {})
-        if self.cookie:
-            h["Cookie"] = self.cookie
+        jar = ([self.cookie] if self.cookie else []) + [f"{k}={v}" for k, v in self.cookies.items()]
+        if jar:
+            h["Cookie"] = "; ".join(jar)
         if self.token:
             h["Authorization"] = "Bearer " + self.token
         data = raw
@@ -139,15 +142,41 @@ class Client:
         text = r.read().decode("utf-8", "replace")
         c.close()
         self.last_headers = {k.lower(): v for k, v in r.getheaders()}
+        self.location = self.last_headers.get("location")
         for k, v in r.getheaders():
             if k.lower() == "set-cookie" and v.startswith("urne_session="):
                 val = v.split(";")[0]
                 self.cookie = None if val == "urne_session=" else val
+            elif k.lower() == "set-cookie" and v.startswith("urne_flash="):
+                name, _, value = v.split(";")[0].partition("=")
+                if value and "max-age=0" not in v.lower():
+                    self.cookies[name] = value
+                else:
+                    self.cookies.pop(name, None)
         try:
             data = json.loads(text)
         except ValueError:
             data = text
         return r.status, data
+
+    def form(self, path, fields, csrf=True):
+        """POST an HTML form as a browser does (urlencoded, the CSRF token as the
+        form's field, not a header). Returns (status, body)."""
+        import urllib.parse
+        data = dict(fields)
+        if csrf and self.csrf:
+            data.setdefault("csrf", self.csrf)
+        token, self.csrf = self.csrf, None  # the field, not the header
+        try:
+            return self.request("POST", path, raw=urllib.parse.urlencode(data).encode(),
+                                content_type="application/x-www-form-urlencoded")
+        finally:
+            self.csrf = token
+
+    def follow(self):
+        """GET the last answer's Location (a 303 after a form), as a browser does,
+        with the cookies it set. Returns (status, body)."""
+        return self.get(self.location)
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)

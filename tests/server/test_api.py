@@ -96,6 +96,8 @@ try:
     check(st == 403, f"form POST without its csrf field refused: {st}")
     st, d = b.request("POST", "/e/1/b/1/contest", raw=f"reason=recount+asked&csrf={token}".encode(),
                       content_type="application/x-www-form-urlencoded", headers={"X-CSRF-Token": token})
+    check(st == 303 and b.location == "/e/1/b/1", f"form POST with its token accepted, sent on: {st} {b.location}")
+    st, d = b.follow()
     check(st == 200 and "gelés" in d, f"form POST with its token accepted: {st}")
 
     # Sessions: a forged or closed session is nobody.

@@ -14,6 +14,7 @@
 #include "../../src/app/import.h"
 #include "../../src/app/queries.h"
 #include "../../src/app/results_app.h"
+#include "../../src/app/results_view.h"
 #include "../../src/app/users.h"
 
 static const char ELECTION[] = "# election: Montval test\n"
@@ -298,6 +299,218 @@ static void test_import(void **state) {
     urne_app_outcome_free(&o);
 }
 
+/* Four bureaux near 50 % turnout: one annulled by the commission counts as
+ * reported with no votes, and is not a turnout outlier for that. */
+static const char TURNOUT[] = "# election: Turnout test\n"
+                              "# levels: commune, bureau\n"
+                              "commune,bureau,inscrits,votants,blancs,nuls,exprimes,A,B\n"
+                              "Val,1,1000,500,0,0,500,250,250\n"
+                              "Val,2,1000,510,0,0,510,260,250\n"
+                              "Val,3,1000,490,0,0,490,240,250\n"
+                              "Val,4,1000,505,0,0,505,255,250\n";
+
+static size_t outliers(const urne_election *e, size_t bureau) {
+    size_t n, found = 0;
+    urne_anomaly *an = urne_election_anomalies(e, &n);
+    for (size_t i = 0; i < n; i++)
+        if (an[i].bureau == bureau && strcmp(an[i].kind, URNE_RULE_TURNOUT_OUTLIER) == 0) found++;
+    free(an);
+    return found;
+}
+
+static void test_annulled_not_outlier(void **state) {
+    fixture *f = *state;
+    urne_import im = {.text = TURNOUT, .len = sizeof TURNOUT - 1, .source = "turnout.csv"};
+    urne_app_outcome o;
+    assert_int_equal(urne_app_election_import(&f->app, &f->admin, &im, &o), URNE_APP_OK);
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    urne_election *e = urne_app_election(&f->app, id);
+    assert_int_equal(outliers(e, 3), 0);
+    assert_int_equal(urne_app_bureau_contest(&f->app, &f->com1, id, 3, "ballots burnt", &o), URNE_APP_OK);
+    int64_t d = o.dispute.id;
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_dispute_decide(&f->app, &f->com1, id, d, URNE_DECIDE_ANNUL, NULL, "no count", &o),
+                     URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    e = urne_app_election(&f->app, id);
+    assert_int_equal(e->info[3].state, URNE_SHEET_ANNULLED);
+    assert_int_equal(e->round->sheets[3].votants, 0); /* a turnout of 0 % against 50 % around it */
+    assert_int_equal(outliers(e, 3), 0);
+    /* The others are still judged: one far from the rest is flagged. */
+    assert_int_equal(urne_app_bureau_contest(&f->app, &f->com1, id, 0, "recount", &o), URNE_APP_OK);
+    d = o.dispute.id;
+    urne_app_outcome_free(&o);
+    urne_figures high = figures(1000, 900, 450, 450);
+    assert_int_equal(urne_app_dispute_decide(&f->app, &f->com1, id, d, URNE_DECIDE_CORRECT, &high, "recounted", &o),
+                     URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    urne_figures_free(&high);
+    assert_int_equal(outliers(urne_app_election(&f->app, id), 0), 1);
+    assert_int_equal(outliers(urne_app_election(&f->app, id), 3), 0);
+}
+
+static void test_assign_list(void **state) {
+    fixture *f = *state;
+    int64_t none[1] = {0}, outside[] = {0, 3}, some[] = {2, 0, 2};
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_bureaux_assign_list(&f->app, &f->sec, "sec", f->election, some, 3, &o_));
+    REFUSED(f, URNE_APP_NO_ELECTION, urne_app_bureaux_assign_list(&f->app, &f->admin, "sec", 99, some, 3, &o_));
+    REFUSED(f, URNE_APP_NO_USER, urne_app_bureaux_assign_list(&f->app, &f->admin, "ghost", f->election, some, 3, &o_));
+    REFUSED(f, URNE_APP_STATE, urne_app_bureaux_assign_list(&f->app, &f->admin, "com1", f->election, some, 3, &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_bureaux_assign_list(&f->app, &f->admin, "sec", f->election, none, 0, &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT,
+            urne_app_bureaux_assign_list(&f->app, &f->admin, "sec", f->election, outside, 2, &o_));
+    assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 0), 0); /* none of a refused list */
+    int64_t seq = audit_seq(f);
+    urne_app_outcome o;
+    assert_int_equal(urne_app_bureaux_assign_list(&f->app, &f->admin, "sec", f->election, some, 3, &o), URNE_APP_OK);
+    assert_int_equal(o.number, 2); /* 2 given twice counts once */
+    urne_app_outcome_free(&o);
+    assert_int_equal(audit_seq(f), seq + 2); /* one entry per run: 0..0 and 2..2 */
+    assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 0), 1);
+    assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 1), 0);
+    assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 2), 1);
+
+    /* Every assignment of the election, by bureau then name. */
+    assign(f, &f->sec2, 0, 1);
+    urne_app_assignment *all;
+    assert_int_equal(urne_app_assignments(&f->app, f->election, &all), 4);
+    static const struct { size_t bureau; const char *name; } want[] = {{0, "sec"}, {0, "sec2"}, {1, "sec2"}, {2, "sec"}};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(all[i].bureau, want[i].bureau);
+        assert_string_equal(all[i].name, want[i].name);
+    }
+    assert_int_equal(all[1].user, f->sec2.id);
+    free(all);
+    assert_int_equal(urne_app_assignments(&f->app, 99, &all), 0);
+    assert_null(all);
+
+    /* A secretary's bureaux across elections, by election then bureau. */
+    urne_import im = {.text = ELECTION, .len = sizeof ELECTION - 1, .source = "second.csv"};
+    assert_int_equal(urne_app_election_import(&f->app, &f->admin, &im, &o), URNE_APP_OK);
+    int64_t second = o.id;
+    urne_app_outcome_free(&o);
+    int64_t one[] = {1};
+    assert_int_equal(urne_app_bureaux_assign_list(&f->app, &f->admin, "sec", second, one, 1, &o), URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    urne_app_assigned *mine;
+    assert_int_equal(urne_app_assigned_all(&f->app, f->sec.id, &mine), 3);
+    assert_true(mine[0].election == f->election && mine[0].bureau == 0);
+    assert_true(mine[1].election == f->election && mine[1].bureau == 2);
+    assert_true(mine[2].election == second && mine[2].bureau == 1);
+    free(mine);
+    assert_int_equal(urne_app_assigned_all(&f->app, f->obs.id, &mine), 0);
+    assert_null(mine);
+}
+
+static void test_bureaux_find(void **state) {
+    fixture *f = *state;
+    static const char accents[] = "# election: Accents\n"
+                                  "# levels: commune, bureau\n"
+                                  "commune,bureau,inscrits,votants,blancs,nuls,exprimes,A\n"
+                                  "Écully,1,100,,,,,\n"
+                                  "Saint-Genis-l’Argentière,2,100,,,,,\n"
+                                  "Lyon,3,100,,,,,\n";
+    urne_import im = {.text = accents, .len = sizeof accents - 1, .source = "accents.csv"};
+    urne_app_outcome o;
+    assert_int_equal(urne_app_election_import(&f->app, &f->admin, &im, &o), URNE_APP_OK);
+    const urne_election *e = urne_app_election(&f->app, o.id);
+    urne_app_outcome_free(&o);
+    size_t out[4];
+    assert_int_equal(urne_election_bureaux_find(e, NULL, out, 4), 3);
+    assert_int_equal(urne_election_bureaux_find(e, "", out, 4), 3);
+    assert_int_equal(urne_election_bureaux_find(e, "ECULLY", out, 4), 1);
+    assert_int_equal(out[0], 0);
+    assert_int_equal(urne_election_bureaux_find(e, "écu", out, 4), 1);
+    assert_int_equal(urne_election_bureaux_find(e, "l'argentiere", out, 4), 1);
+    assert_int_equal(out[0], 1);
+    assert_int_equal(urne_election_bureaux_find(e, "3", out, 4), 1); /* the bureau's code */
+    assert_int_equal(out[0], 2);
+    assert_int_equal(urne_election_bureaux_find(e, "bureau", out, 1), 3); /* the count beyond cap */
+    assert_int_equal(out[0], 0);
+    assert_int_equal(urne_election_bureaux_find(e, "marseille", out, 4), 0);
+}
+
+/* What each role's home page lists: the commission's open disputes with the
+ * figures to compare, and what waits for an administrator. */
+static void test_home_queries(void **state) {
+    fixture *f = *state;
+    urne_app_waiting *w;
+    assert_int_equal(urne_app_waiting_all(&f->app, &f->com1, &w), 0); /* nothing it manages */
+    assert_null(w);
+    assert_int_equal(urne_app_waiting_all(&f->app, &f->admin, &w), 1);
+    assert_int_equal(w[0].election, f->election);
+    assert_int_equal(w[0].missing, 2);
+    assert_int_equal(w[0].open_disputes, 0);
+    assert_int_equal(w[0].publication, 0);
+    assert_int_equal(w[0].state, URNE_UNIT_PARTIAL);
+    free(w);
+    urne_app_outcome o;
+    assert_int_equal(urne_app_election_publish(&f->app, &f->admin, f->election, &o), URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_waiting_all(&f->app, &f->admin, &w), 1);
+    assert_int_equal(w[0].publication, 1);
+    free(w);
+    sleep(1); /* the times are to the second: the entry comes after the publication */
+    assign(f, &f->sec, 1, 1);
+    urne_figures typed = figures(1105, 400, 150, 250);
+    assert_int_equal(urne_app_sheet_enter(&f->app, &f->sec, f->election, 1, &typed, 0, &o), URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    urne_figures_free(&typed);
+    assert_int_equal(urne_app_waiting_all(&f->app, &f->admin, &w), 1);
+    assert_int_equal(w[0].missing, 1);
+    assert_int_equal(w[0].publication, 3); /* published, then changed */
+    free(w);
+
+    urne_app_open_dispute *d;
+    assert_int_equal(urne_app_open_disputes(&f->app, &f->com1, &d), 0);
+    assert_null(d);
+    contest(f); /* bureau 0, counted from the import: nobody typed it */
+    assert_int_equal(urne_app_bureau_contest(&f->app, &f->com1, f->election, 1, "figures look swapped", &o),
+                     URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    long n = urne_app_open_disputes(&f->app, &f->com1, &d);
+    assert_int_equal(n, 2);
+    assert_int_equal(d[0].dispute.bureau, 0); /* the nearer deadline first */
+    assert_true(d[0].has_contested);
+    assert_int_equal(d[0].contested.votants, 402);
+    assert_false(d[0].has_entered);
+    assert_int_equal(d[1].dispute.bureau, 1);
+    assert_true(d[1].has_entered);
+    assert_int_equal(d[1].entered.votants, 400);
+    assert_int_equal(d[1].entered.votes[1], 250);
+    assert_true(strcmp(d[0].dispute.deadline, d[1].dispute.deadline) <= 0);
+    urne_app_open_disputes_free(d, n);
+    assert_int_equal(urne_app_open_disputes(&f->app, &f->sec, &d), 0); /* a secretary reviews nothing */
+    assert_int_equal(urne_app_waiting_all(&f->app, &f->admin, &w), 1);
+    assert_int_equal(w[0].open_disputes, 2);
+    assert_int_equal(w[0].publication, 2); /* reopened by the contest */
+    assert_int_equal(w[0].state, URNE_UNIT_FROZEN);
+    free(w);
+    /* Decided, a dispute is no longer open. */
+    int64_t first = 0;
+    n = urne_app_open_disputes(&f->app, &f->com1, &d);
+    first = d[0].dispute.id;
+    urne_app_open_disputes_free(d, n);
+    assert_int_equal(urne_app_dispute_decide(&f->app, &f->com1, f->election, first, URNE_DECIDE_VALIDATE, NULL,
+                                             "checked", &o),
+                     URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    n = urne_app_open_disputes(&f->app, &f->com1, &d);
+    assert_int_equal(n, 1);
+    assert_int_equal(d[0].dispute.bureau, 1);
+    urne_app_open_disputes_free(d, n);
+
+    /* The latest typing of a bureau, by anyone. */
+    urne_figures latest = {0};
+    int64_t author = 0;
+    assert_int_equal(urne_app_entry_latest(&f->app, f->election, 1, &author, &latest), 1);
+    assert_int_equal(author, f->sec.id);
+    assert_int_equal(latest.votants, 400);
+    assert_int_equal(urne_app_entry_latest(&f->app, f->election, 0, &author, &latest), 0);
+    urne_figures_free(&latest);
+}
+
 static void test_status_names(void **state) {
     (void)state;
     for (urne_app_status s = URNE_APP_OK; s < URNE_APP_NSTATUSES; s++) {
@@ -315,6 +528,10 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assign_and_accounts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_annulled_not_outlier, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_assign_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bureaux_find, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_home_queries, setup, teardown),
         cmocka_unit_test(test_status_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

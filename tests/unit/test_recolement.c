@@ -181,6 +181,41 @@ static void test_turnout_outlier(void **state) {
     urne_round_free(r);
 }
 
+/* A bureau left out (annulled: reported with no votes) is neither judged nor part
+ * of the rest of its unit. */
+static void test_turnout_outlier_among(void **state) {
+    static const char *const names[] = {"A", "B"};
+    urne_round *r = test_round(2, names);
+    int64_t normal[] = {240, 250}, none[] = {0, 0};
+    test_sheet(r, "1", 1000, 5, 5, normal);
+    test_sheet(r, "2", 1000, 5, 5, normal);
+    test_sheet(r, "3", 1000, 5, 5, normal);
+    test_sheet(r, "4", 1000, 0, 0, none); /* annulled: 0 votants */
+    urne_diags d;
+    urne_diags_init(&d, NULL);
+    /* Judged, it is flagged, and its 0 % drags the rest down to 33.33 %: the
+     * three others at 50 % are flagged too. */
+    assert_int_equal(urne_results_turnout_outliers(r, 0, 15, &d), 4);
+    urne_diags_free(&d);
+    unsigned char among[] = {1, 1, 1, 0};
+    urne_diags_init(&d, NULL);
+    assert_int_equal(urne_results_turnout_outliers_among(r, 0, 15, among, &d), 0);
+    assert_int_equal(d.count, 0);
+    urne_diags_free(&d);
+    /* Left out of the rest too: with it, bureau 5 at 90 % stands 52.5 points above
+     * the others' 37.5 %; without it, 40 points above 50 %. */
+    int64_t high[] = {440, 450};
+    test_sheet(r, "5", 1000, 5, 5, high);
+    unsigned char among5[] = {1, 1, 1, 0, 1};
+    urne_diags_init(&d, NULL);
+    assert_int_equal(urne_results_turnout_outliers_among(r, 0, 45, among5, &d), 0);
+    urne_diags_free(&d);
+    urne_diags_init(&d, NULL);
+    assert_int_equal(urne_results_turnout_outliers_among(r, 0, 45, NULL, &d), 2); /* 5 and the annulled 4 */
+    urne_diags_free(&d);
+    urne_round_free(r);
+}
+
 /* ---- audit chain ---- */
 
 static void make_chain(urne_audit_entry *e, char bodies[][32], size_t n) {
@@ -249,6 +284,7 @@ int main(void) {
         cmocka_unit_test(test_figures_diff_and_sheet),
         cmocka_unit_test(test_figures_lifetime),
         cmocka_unit_test(test_turnout_outlier),
+        cmocka_unit_test(test_turnout_outlier_among),
         cmocka_unit_test(test_audit_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
