@@ -167,24 +167,27 @@ typedef struct anomalies {
     size_t n, cap;
 } anomalies;
 
-static void add_anomaly(anomalies *a, size_t bureau, const char *kind, const char *message) {
+static urne_anomaly *add_anomaly(anomalies *a, size_t bureau, const char *kind, const urne_phrase *what) {
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 32;
         urne_anomaly *items = realloc(a->items, cap * sizeof *items);
-        if (items == NULL) return;
+        if (items == NULL) return NULL;
         a->items = items;
         a->cap = cap;
     }
     urne_anomaly *x = &a->items[a->n++];
     x->bureau = bureau;
     snprintf(x->kind, sizeof x->kind, "%s", kind);
-    snprintf(x->message, sizeof x->message, "%s", message);
+    x->what = *what;
+    urne_phrase_write(what, NULL, NULL, x->message, sizeof x->message);
+    x->entered_at[0] = x->deadline[0] = '\0';
+    return x;
 }
 
 static void add_diags(anomalies *a, const urne_diags *d, size_t bureau_or_none) {
     for (size_t i = 0; i < d->count; i++) {
         size_t b = bureau_or_none != URNE_NONE ? bureau_or_none : (size_t)(d->items[i].line - 1);
-        add_anomaly(a, b, d->items[i].rule, d->items[i].message);
+        add_anomaly(a, b, d->items[i].rule, &d->items[i].phrase);
     }
 }
 
@@ -216,7 +219,8 @@ urne_anomaly *urne_election_anomalies(const urne_election *e, size_t *n) {
     anomalies a = {0};
     for (size_t i = 0; i < r->nsheets; i++) {
         const urne_bureau_info *b = &e->info[i];
-        char who[200], msg[400];
+        char who[200];
+        urne_phrase what;
         urne_election_bureau_name(e, i, who, sizeof who);
         if (urne_sheet_state_counts(b->state) == 1) {
             urne_diags d;
@@ -226,17 +230,20 @@ urne_anomaly *urne_election_anomalies(const urne_election *e, size_t *n) {
             urne_diags_free(&d);
         }
         if (b->state == URNE_SHEET_MISMATCH) {
-            snprintf(msg, sizeof msg, "%s: the two entries of the double entry differ", who);
-            add_anomaly(&a, i, "mismatch", msg);
+            urne_phrase_set(&what, "%s: the two entries of the double entry differ", who);
+            add_anomaly(&a, i, "mismatch", &what);
         }
         if (e->meta.deadline[0] && b->entered_at[0] && strcmp(b->entered_at, e->meta.deadline) > 0) {
-            snprintf(msg, sizeof msg, "%s: entered at %s, after the deadline %s", who, b->entered_at,
-                     e->meta.deadline);
-            add_anomaly(&a, i, "late", msg);
+            urne_phrase_set(&what, "%s: entered at %s, after the deadline %s", who, b->entered_at, e->meta.deadline);
+            urne_anomaly *x = add_anomaly(&a, i, "late", &what);
+            if (x) {
+                snprintf(x->entered_at, sizeof x->entered_at, "%s", b->entered_at);
+                snprintf(x->deadline, sizeof x->deadline, "%s", e->meta.deadline);
+            }
         }
         if (b->changed_after_validation) {
-            snprintf(msg, sizeof msg, "%s: its figures changed after they were validated", who);
-            add_anomaly(&a, i, "changed-after-validation", msg);
+            urne_phrase_set(&what, "%s: its figures changed after they were validated", who);
+            add_anomaly(&a, i, "changed-after-validation", &what);
         }
     }
     turnout_outliers(e, &a);

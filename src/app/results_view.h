@@ -6,6 +6,7 @@
 #ifndef URNE_RESULTS_VIEW_H
 #define URNE_RESULTS_VIEW_H
 
+#include "../core/urne_phrase.h"
 #include <stddef.h>
 
 #include "../io/results_io.h"
@@ -35,7 +36,9 @@ size_t urne_election_bureaux_find(const urne_election *e, const char *q, size_t 
 typedef struct urne_anomaly {
     size_t bureau;
     char kind[48];     /* a check's rule, "turnout-outlier", "late", "changed-after-validation", "mismatch" */
-    char message[400];
+    char message[400]; /* in English, for the API and logs */
+    urne_phrase what;  /* the same as a code with parameters, for adapters to word */
+    char entered_at[32], deadline[32]; /* "late": the two moments (ISO UTC), for adapters to word */
 } urne_anomaly;
 
 /* Every anomaly of an election, malloc'ed; *n set. NULL with *n = 0 when none. */

@@ -180,7 +180,7 @@ static int write_report(const tally_opts *o, const urne_report *rep) {
     }
     int rc = o->json ? urne_io_write_json(out, rep)
                      : (o->csv ? urne_io_write_ministry_csv_styled(out, rep, &(urne_csv_style){o->excel, ','})
-                               : urne_io_write_table(out, rep));
+                               : urne_io_write_table(out, rep, urne_cli_lang()));
     if (fflush(out) != 0) rc = -1;
     if (o->output) {
         if (fclose(out) != 0) rc = -1;

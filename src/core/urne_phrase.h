@@ -2,7 +2,7 @@
  * urne_phrase: a message as a code with parameters, worded later by an adapter.
  *
  * Engines and parsers must not know which language their reader speaks, yet what
- * they say ("votants (95) exceed inscrits (90)", "No absolute majority...") has to
+ * they say ("voters (95) exceed registered voters (90)", "No absolute majority...") has to
  * reach a French page in French. A phrase keeps the two halves apart: `fmt` is the
  * message's code, a printf format written in English that is also the msgid of
  * the gettext catalogue (po/fr.po); the arguments are rendered to text once, when

@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "../core/urne_text.h"
+#include "../i18n/i18n.h"
 #include "../results/results.h"
 
 typedef enum { URNE_FMT_AUTO, URNE_FMT_MINISTRY, URNE_FMT_LEGISLATIVE, URNE_FMT_NATIVE } urne_results_format;
@@ -73,8 +74,10 @@ typedef struct urne_report {
     const char *source;            /* the input's name */
 } urne_report;
 
-/* Write the report as a table for people. Returns 0 or -1 on write error. */
-int urne_io_write_table(FILE *out, const urne_report *report);
+/* Write the report as a table for people, in lang (words from the catalogue, numbers
+ * grouped and percentages written the reader's way, the outcome worded from its
+ * phrases). Returns 0 or -1 on write error. */
+int urne_io_write_table(FILE *out, const urne_report *report, urne_lang lang);
 
 /* Write the report as JSON (see README for the schema). 0 or -1. */
 int urne_io_write_json(FILE *out, const urne_report *report);

@@ -101,16 +101,16 @@ size_t urne_results_check_sheet(const urne_round *round, const urne_sheet *s, ur
     if (negative || huge) return diags->errors - before;
     if (s->votants > s->inscrits)
         urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "votants", URNE_RULE_VOTANTS_LE_INSCRITS,
-                       "%s: votants (%lld) exceed inscrits (%lld)", who, (long long)s->votants,
+                       "%s: voters (%lld) exceed registered voters (%lld)", who, (long long)s->votants,
                        (long long)s->inscrits);
     if (cast != s->votants)
         urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "votants", URNE_RULE_VOTANTS_BALANCE,
-                       "%s: blancs (%lld) + nuls (%lld) + votes for candidates (%lld) = %lld, but votants = %lld",
+                       "%s: blank (%lld) + void (%lld) + votes for candidates (%lld) = %lld, but voters = %lld",
                        who, (long long)s->blancs, (long long)s->nuls, (long long)sum, (long long)cast,
                        (long long)s->votants);
     if (s->exprimes_stated >= 0 && s->exprimes_stated != sum)
         urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "exprimes", URNE_RULE_EXPRIMES_SUM,
-                       "%s: exprimés stated as %lld, but the candidates' votes sum to %lld", who,
+                       "%s: valid votes stated as %lld, but the candidates' votes sum to %lld", who,
                        (long long)s->exprimes_stated, (long long)sum);
     if (round->ncolleges > 0 && s->college >= round->ncolleges)
         urne_diags_add(diags, URNE_DIAG_ERROR, s->line, "college", URNE_RULE_MISSING_COLLEGE,

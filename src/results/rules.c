@@ -235,13 +235,13 @@ static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcom
     }
     if (o->share_den == 0 || o->nranked == 0) {
         o->kind = URNE_OUTCOME_UNDECIDED;
-        say(o, "No suffrages exprimés: nothing to decide.");
+        say(o, "No valid votes: nothing to decide.");
         return;
     }
     if (rules->blank_recognised && 2 * o->blank_share > o->share_den) {
         pct_of(o, o->blank_share, p);
         o->kind = URNE_OUTCOME_VOID;
-        say(o, "Blank ballots hold %s %% of exprimés, an absolute majority: the round is void and must be "
+        say(o, "Blank ballots hold %s %% of valid votes, an absolute majority: the round is void and must be "
                "run again with new candidates.", p);
         return;
     }
@@ -258,9 +258,9 @@ static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcom
             o->kind = URNE_OUTCOME_ELECTED;
             add_chosen(o, top->candidate);
             if (majority)
-                say(o, "%s is elected with %s %% of exprimés (absolute majority).", cname(r, top->candidate), p);
+                say(o, "%s is elected with %s %% of valid votes (absolute majority).", cname(r, top->candidate), p);
             else
-                say(o, "%s is elected with %s %% of exprimés (relative majority).", cname(r, top->candidate), p);
+                say(o, "%s is elected with %s %% of valid votes (relative majority).", cname(r, top->candidate), p);
         }
     } else if (majority && (rules->win_inscrits_den == 0 || (urne_wide)top->voix * rules->win_inscrits_den >= o->inscrits)) {
         o->kind = URNE_OUTCOME_ELECTED;
@@ -268,28 +268,28 @@ static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcom
         if (rules->win_inscrits_den) {
             char q[48];
             urne_num_pct(top->voix, o->inscrits, '.', q, sizeof q);
-            say(o, "%s is elected in round %d with %s %% of exprimés (absolute majority) and %s %% of inscrits "
+            say(o, "%s is elected in round %d with %s %% of valid votes (absolute majority) and %s %% of registered voters "
                    "(at least 1/%lld needed).",
                 cname(r, top->candidate), r->number, p, q, (long long)rules->win_inscrits_den);
         } else {
-            say(o, "%s is elected in round %d with %s %% of exprimés (absolute majority).", cname(r, top->candidate),
+            say(o, "%s is elected in round %d with %s %% of valid votes (absolute majority).", cname(r, top->candidate),
                 r->number, p);
         }
     } else if (final) {
         o->kind = URNE_OUTCOME_UNDECIDED;
         if (rules->colleges)
-            say(o, "No absolute majority: %s leads with %s %% of exprimés (weighted by college), the rules need "
+            say(o, "No absolute majority: %s leads with %s %% of valid votes (weighted by college), the rules need "
                    "more than half.", cname(r, top->candidate), p);
         else
-            say(o, "No absolute majority: %s leads with %s %% of exprimés, the rules need more than half.",
+            say(o, "No absolute majority: %s leads with %s %% of valid votes, the rules need more than half.",
                 cname(r, top->candidate), p);
     } else {
         /* Round 2: everyone over the inscrits threshold, and at least the top N. */
         if (majority)
-            say(o, "%s has %s %% of exprimés but fewer than 1/%lld of inscrits: no election in round 1.",
+            say(o, "%s has %s %% of valid votes but fewer than 1/%lld of registered voters: no election in round 1.",
                 cname(r, top->candidate), p, (long long)rules->win_inscrits_den);
         else
-            say(o, "No absolute majority (%s leads with %s %% of exprimés).", cname(r, top->candidate), p);
+            say(o, "No absolute majority (%s leads with %s %% of valid votes).", cname(r, top->candidate), p);
         size_t sure = 0;
         if (rules->qualify_inscrits_den)
             for (size_t i = 0; i < o->nranked; i++)
@@ -323,7 +323,7 @@ static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcom
             char names[sizeof o->reason];
             chosen_names(r, o, names, sizeof names);
             if (rules->qualify_inscrits_den)
-                say(o, "Qualified for round 2: %s (at least 1/%lld of inscrits, and at least the top %d).", names,
+                say(o, "Qualified for round 2: %s (at least 1/%lld of registered voters, and at least the top %d).", names,
                     (long long)rules->qualify_inscrits_den, rules->qualify_top);
             else
                 say(o, "Qualified for round 2: %s (the top %d).", names, rules->qualify_top);

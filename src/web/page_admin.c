@@ -172,18 +172,21 @@ static void elections_table(urne_buf *b, urne_req *r) {
     urne_html_trusted(b, "</tbody></table>");
 }
 
+/* The rules presets a form offers, most used first (src/results/rules.c). */
+static const char *const presets[] = {"party", "primary", "legislative", "presidential", "coop", "single"};
+
 static void election_form(urne_buf *b, urne_req *r) {
     /* The two forms post to the same address: the candidates say it was this one. */
     int mine = urne_req_param(r, "candidates") != NULL;
 #define T(k) (mine ? typed(r, "/admin/elections", k) : "")
     const char *rules = T("rules");
-    static const char *const presets[] = {"party", "primary", "legislative", "presidential", "coop", "single"};
     urne_html_trusted(b, "<form method=post action=\"/admin/elections\" class=card>");
     urne_page_csrf(b, r);
     urne_html(b, "<h3>%s</h3><label>%s<input name=title required value=\"%s\"></label><label>%s<select name=rules>",
               _(r, "New election"), _(r, "Title"), T("title"), _(r, "Rules"));
     for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
-        urne_html(b, "<option%s>%s</option>", sel(rules, presets[i]), presets[i]);
+        urne_html(b, "<option value=%s%s>%s (%s)</option>", presets[i], sel(rules, presets[i]),
+                  urne_words_preset(r->lang, presets[i]), urne_words_preset_rule(r->lang, presets[i]));
     urne_html(b, "</select></label><label>%s<input name=round value=\"%s\"></label><label>%s<input name=levels "
                  "value=\"%s\"></label><label>%s<textarea name=candidates required>%s</textarea></label>",
               _(r, "Round"), mine ? T("round") : "1", _(r, "Levels, top to bottom"),
@@ -208,16 +211,22 @@ static void import_form(urne_buf *b, urne_req *r) {
     urne_page_csrf(b, r);
     urne_html(b, "<h3>%s</h3><label>%s<input type=file data-into=file accept=\".csv,.txt\"></label>"
                  "<textarea name=file hidden>%s</textarea><input type=hidden name=source value=\"%s\">"
-                 "<label>%s<select name=format><option value=auto>auto</option>",
+                 "<label>%s<select name=format><option value=auto>%s</option>",
               _(r, "Import a results file"), _(r, "File"), strlen(file) <= IMPORT_KEPT ? file : "", T("source"),
-              _(r, "Format"));
+              _(r, "Format"), urne_words_format(r->lang, "auto"));
     static const char *const formats[] = {"ministry", "legislative", "native"};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-        urne_html(b, "<option%s>%s</option>", sel(format, formats[i]), formats[i]);
-    urne_html(b, "</select></label><label>%s<input name=title value=\"%s\"></label><label>%s<input name=rules "
-                 "value=\"%s\"></label><label><input type=checkbox name=double_entry value=1%s> %s</label>"
+        urne_html(b, "<option value=%s%s>%s</option>", formats[i], sel(format, formats[i]),
+                  urne_words_format(r->lang, formats[i]));
+    const char *rules = T("rules");
+    urne_html(b, "</select></label><label>%s<input name=title value=\"%s\"></label><label>%s<select name=rules>"
+                 "<option value=\"\">%s</option>",
+              _(r, "Title (optional)"), T("title"), _(r, "Rules"), _(r, "as the file says (else by its shape)"));
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+        urne_html(b, "<option value=%s%s>%s (%s)</option>", presets[i], sel(rules, presets[i]),
+                  urne_words_preset(r->lang, presets[i]), urne_words_preset_rule(r->lang, presets[i]));
+    urne_html(b, "</select></label><label><input type=checkbox name=double_entry value=1%s> %s</label>"
                  "<button>%s</button></form></section>",
-              _(r, "Title (optional)"), T("title"), _(r, "Rules (optional)"), T("rules"),
               *T("double_entry") ? " checked" : "", _(r, "Double entry"), _(r, "Import"));
 #undef T
 }

@@ -323,6 +323,21 @@ enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
     return urne_page_send(r, 200, &b);
 }
 
+/* What an anomaly says, in the page's language: a late entry with its two moments
+ * in the election's time, anything else from its phrase. */
+static void anomaly_detail(urne_buf *b, const urne_req *r, const urne_anomaly *a) {
+    if (a->entered_at[0] && a->deadline[0]) {
+        urne_html(b, "%s ", _(r, "entered on"));
+        urne_page_time(b, r, a->entered_at);
+        urne_html(b, ", %s ", _(r, "after the deadline of"));
+        urne_page_time(b, r, a->deadline);
+        return;
+    }
+    char text[1024];
+    urne_i18n_phrase(r->lang, &a->what, text, sizeof text);
+    urne_html_text(b, text);
+}
+
 enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, const char *message) {
     if (!urne_page_may(r, URNE_ACT_READ_REVIEW, id)) return urne_page_denied(r);
     urne_server *srv = r->srv;
@@ -354,10 +369,10 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
         urne_election_bureau_name(e, an[i].bureau, name, sizeof name);
         urne_html(&b, "<tr><td><a href=\"/e/%lld/b/%zu\">", (long long)id, an[i].bureau);
         urne_html_text(&b, name);
-        urne_html(&b, "</a></td><td data-label=\"%s\"><code>", _(r, "Kind"));
-        urne_html_text(&b, an[i].kind);
-        urne_html(&b, "</code></td><td data-label=\"%s\">", _(r, "Detail"));
-        urne_html_text(&b, an[i].message);
+        urne_html(&b, "</a></td><td data-label=\"%s\">", _(r, "Kind"));
+        urne_html_text(&b, urne_words_anomaly(r->lang, an[i].kind));
+        urne_html(&b, "</td><td data-label=\"%s\">", _(r, "Detail"));
+        anomaly_detail(&b, r, &an[i]);
         urne_html_trusted(&b, "</td></tr>");
     }
     urne_html_trusted(&b, "</tbody></table>");

@@ -6,6 +6,7 @@
 #ifndef URNE_PAGE_PARTS_H
 #define URNE_PAGE_PARTS_H
 
+#include "../i18n/words.h"
 #include "web.h"
 
 /* Pages are written through html.h only: the raw appenders are poisoned here. */
@@ -73,12 +74,10 @@ void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, in
 size_t *urne_page_line_order(const urne_req *r, const urne_unit *u);
 int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, const urne_unit *u, size_t level,
                       urne_unit_state st);
-/* A level's name ("departement" in a file) as the page's readers say it: "département",
- * "départements" (plural != 0); an unknown level as the file names it (page_words.c). */
-const char *urne_page_level(const urne_req *r, const char *code, int plural);
-/* An outcome's kind ("elected", "second round"...) and its reason, sentence by
- * sentence, in the page's language (the engine's phrases worded here). */
-const char *urne_page_outcome_kind(const urne_req *r, urne_outcome_kind kind);
+/* Codes (levels, outcome kinds, presets, anomalies, audit actions) are worded by
+ * src/i18n/words.h in the page's language: urne_words_level(r->lang, ...). */
+/* An outcome's reason, sentence by sentence, in the page's language (the engine's
+ * phrases worded here). */
 void urne_page_outcome_reason(urne_buf *b, const urne_req *r, const urne_outcome *o);
 /* A unit's procès-verbal, to print (page_pv.c). */
 enum MHD_Result urne_page_pv(urne_req *r, int64_t election);

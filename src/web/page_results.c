@@ -129,12 +129,6 @@ void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, in
     urne_html_trusted(b, "</tbody></table>");
 }
 
-const char *urne_page_outcome_kind(const urne_req *r, urne_outcome_kind kind) {
-    static const char *const words[] = {N_("elected"), N_("second round"), N_("round void"), N_("tie"),
-                                        N_("undecided")};
-    return (size_t)kind < sizeof words / sizeof words[0] ? _(r, words[kind]) : urne_outcome_kind_name(kind);
-}
-
 void urne_page_outcome_reason(urne_buf *b, const urne_req *r, const urne_outcome *o) {
     char sentence[1024];
     for (size_t i = 0; i < o->nphrases; i++) {
@@ -167,7 +161,7 @@ int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, co
                             st == URNE_UNIT_FROZEN
                                 ? _(r, "Result frozen: a bureau is contested before the commission. Nothing is final.")
                                 : _(r, "Partial result: not every bureau is counted."));
-        urne_html(b, "<p><strong>%s</strong>", urne_page_outcome_kind(r, o->kind));
+        urne_html(b, "<p><strong>%s</strong>", urne_words_outcome(r->lang, o->kind));
         for (size_t k = 0; k < o->nchosen; k++) {
             urne_html_text(b, k ? ", " : _(r, ": "));
             urne_html_text(b, rd->candidates[o->chosen[k]].name);
@@ -252,7 +246,7 @@ static void children(urne_buf *b, const urne_req *r, const urne_election *e, siz
     urne_tally below;
     urne_unit_state *states = NULL;
     if (urne_results_aggregate(rd, level + 1, &below) == 0) states = urne_election_unit_states(e, &below);
-    urne_html(b, "<section><h2>%s (%zu)</h2><ul class=units>", urne_page_level(r, rd->levels[level + 1], n != 1), n);
+    urne_html(b, "<section><h2>%s (%zu)</h2><ul class=units>", urne_words_level(r->lang, rd->levels[level + 1], n != 1), n);
     for (size_t k = 0; states && k < n; k++) {
         const urne_sheet *s = &rd->sheets[first[k]];
         size_t u = 0;
@@ -341,7 +335,7 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     size_t named = level;
     const char *title = only_unit_below(rd, u, &named);
     urne_html_text(&b, title ? title : u->label ? u->label : u->key);
-    urne_html(&b, " <small>%s</small> ", urne_page_level(r, rd->levels[named], 0));
+    urne_html(&b, " <small>%s</small> ", urne_words_level(r->lang, rd->levels[named], 0));
     urne_page_state_badge(&b, r, st);
     urne_html_trusted(&b, "</h1>");
     urne_html(&b, "<p class=meta>%s %d · %s ", _(r, "Round"), e->meta.round, _(r, "polling stations counted:"));

@@ -100,9 +100,15 @@ static enum MHD_Result page_audit(urne_req *r) {
                   _(r, "Time"));
         urne_page_time(&b, r, json_string_value(json_object_get(e, "at")));
         urne_html(&b, "</td><td data-label=\"%s\">", _(r, "Who"));
-        urne_html_text(&b, json_string_value(json_object_get(e, "actor")));
+        const char *actor = json_string_value(json_object_get(e, "actor"));
+        urne_html_text(&b, actor && strcmp(actor, "system") == 0 ? _(r, "command line (server administrator)") : actor);
         urne_html(&b, "</td><td data-label=\"%s\">", _(r, "Action"));
-        urne_html_text(&b, json_string_value(json_object_get(e, "action")));
+        /* The action worded, its code kept beside it: what `urne audit` and the API show. */
+        const char *action = json_string_value(json_object_get(e, "action"));
+        urne_html_text(&b, urne_words_action(r->lang, action));
+        urne_html(&b, " <code class=code>");
+        urne_html_text(&b, action);
+        urne_html_trusted(&b, "</code>");
         urne_html(&b, "</td><td data-label=\"%s\">", _(r, "Object"));
         urne_html_text(&b, json_string_value(json_object_get(e, "object")));
         urne_html(&b, "</td><td data-label=\"%s\"><code>", _(r, "After"));

@@ -92,7 +92,7 @@ run_in "${fr[@]}" -- results tally ministry-votants-exceed-inscrits.txt
 want_rc 1
 line err "ministry-votants-exceed-inscrits.txt:3${nb}: erreur${nb}: champ «${nb}votants${nb}»${nb}: bureau 69-002-0001 (Aigueperse)${nb}: les votants (177) sont plus nombreux que les inscrits (170) [votants-le-inscrits]"
 line err "ministry-votants-exceed-inscrits.txt${nb}: rejeté${nb}: 1 erreur${nb}; rien n'a été dépouillé"
-lacks err "exceed inscrits"
+lacks err "exceed registered voters"
 run_in "${fr[@]}" -- results tally ministry-count-bound.txt
 want_rc 1
 line err "ministry-count-bound.txt:3${nb}: erreur${nb}: champ «${nb}Nicolas DUPONT-AIGNAN${nb}»${nb}: bureau 69-002-0001 (Aigueperse)${nb}: Nicolas DUPONT-AIGNAN a 10${nnb}000${nnb}000${nnb}001 voix${nb}; aucun chiffre d'un procès-verbal ne peut dépasser 10${nnb}000${nnb}000${nnb}000 [count-bound]"

@@ -51,7 +51,7 @@ has out "69;Rhône;1155604;249073;21,55;906531;78,45;13460;1,16;1,48;4559;0,39;0
 # Round 2 recognised from the Ministry's file name.
 expect_rc 0 results tally "$data/fr_pres2017_2022_rhone69_bureaux/2017-pres-t2-commune-rhone-69-bronze.csv"
 has err "counted as round 2, as its name says"
-has out "Emmanuel MACRON is elected with 73.59 % of exprimés"
+has out "Emmanuel MACRON is elected with 73.59 % of valid votes"
 expect_rc 0 results tally "$data/fr_pres2017_2022_rhone69_bureaux/2017-pres-t2-commune-rhone-69-bronze.csv" --round 1
 has out "in round 1"
 
@@ -72,7 +72,7 @@ expect_rc 0 results tally "$src/examples/primary-round2.csv" --json
 json "d['units'][0]['votants'], [c['voix'] for c in d['units'][0]['candidates']], d['units'][0]['blancs']+d['units'][0]['nuls']" "(1473, [611, 842], 20)"
 json "d['outcomes'][0]['outcome'], d['outcomes'][0]['chosen'], d['round'], d['rules']['preset']" "('elected', ['Marc PEYRON'], 2, 'primary')"
 expect_rc 0 results tally "$src/examples/section-designation.csv" --level section
-has out "Yves LE GALL is elected in round 1 with 53.57 % of exprimés"
+has out "Yves LE GALL is elected in round 1 with 53.57 % of valid votes"
 has out "126"
 expect_rc 0 results tally "$src/examples/federation-designation.csv" --json
 has err "warning: partial: 5 of 6 sections"

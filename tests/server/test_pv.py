@@ -2,7 +2,7 @@
 
 The procès-verbal shows, for the unit the results page shows, the figures the API
 gives (inscrits, abstentions, votants, blancs, nuls, exprimés; each candidate's
-votes, % of exprimés and % of inscrits) as French or English write them, the outcome
+votes, % of valid votes and % of inscrits) as French or English write them, the outcome
 where the contest is decided, the signature block (the commission's president above
 a bureau, the bureau's below), the results' SHA-256 (the published digest, once
 published) and the audit log's head; a result that is not final says it is no

@@ -25,7 +25,7 @@ static void test_votants_above_inscrits(void **state) {
     test_sheet(r, "1", 60, 2, 1, (int64_t[]){40, 30}); /* 73 votants, 60 inscrits */
     urne_diags d;
     assert_int_equal(check(r, &d), 1);
-    assert_true(test_has_diag(&d, URNE_RULE_VOTANTS_LE_INSCRITS, "votants (73) exceed inscrits (60)"));
+    assert_true(test_has_diag(&d, URNE_RULE_VOTANTS_LE_INSCRITS, "voters (73) exceed registered voters (60)"));
     assert_string_equal(d.items[0].field, "votants");
     assert_int_equal(d.items[0].line, 1);
     urne_diags_free(&d);
@@ -49,7 +49,7 @@ static void test_balance(void **state) {
     s->votants = 74;
     urne_diags d;
     assert_int_equal(check(r, &d), 1);
-    assert_true(test_has_diag(&d, URNE_RULE_VOTANTS_BALANCE, "= 73, but votants = 74"));
+    assert_true(test_has_diag(&d, URNE_RULE_VOTANTS_BALANCE, "= 73, but voters = 74"));
     urne_diags_free(&d);
     urne_round_free(r);
 }

@@ -12,14 +12,14 @@
 static void test_phrase_keeps_arguments(void **state) {
     (void)state;
     urne_phrase p;
-    urne_phrase_set(&p, "%s: votants (%lld) exceed inscrits (%lld) in %zu of %d, %.*s|%5.1f|%c|%x", "Bureau 3",
+    urne_phrase_set(&p, "%s: voters (%lld) exceed registered voters (%lld) in %zu of %d, %.*s|%5.1f|%c|%x", "Bureau 3",
                     1234567LL, 90LL, (size_t)12, -4, 3, "abcdef", 2.25, 'z', 255);
     assert_int_equal(p.nargs, 9);
     char out[256];
     urne_phrase_write(&p, NULL, NULL, out, sizeof out);
     /* With no style, exactly what printf writes. */
     char expect[256];
-    snprintf(expect, sizeof expect, "%s: votants (%lld) exceed inscrits (%lld) in %zu of %d, %.*s|%5.1f|%c|%x",
+    snprintf(expect, sizeof expect, "%s: voters (%lld) exceed registered voters (%lld) in %zu of %d, %.*s|%5.1f|%c|%x",
              "Bureau 3", 1234567LL, 90LL, (size_t)12, -4, 3, "abcdef", 2.25, 'z', 255);
     assert_string_equal(out, expect);
     assert_int_equal(p.kinds[1], 'i');
@@ -169,14 +169,14 @@ static void test_diag_in_french(void **state) {
     (void)state;
     urne_diags d;
     urne_diags_init(&d, "pv.csv");
-    urne_diags_add(&d, URNE_DIAG_ERROR, 12, "votants", "votants-le-inscrits", "%s: votants (%lld) exceed inscrits (%lld)",
+    urne_diags_add(&d, URNE_DIAG_ERROR, 12, "votants", "votants-le-inscrits", "%s: voters (%lld) exceed registered voters (%lld)",
                    "Bureau 1", 95LL, 90LL);
     char buf[512];
     urne_diag_format(&d, &d.items[0], buf, sizeof buf);
-    assert_string_equal(buf, "pv.csv:12: error: field 'votants': Bureau 1: votants (95) exceed inscrits (90) "
+    assert_string_equal(buf, "pv.csv:12: error: field 'votants': Bureau 1: voters (95) exceed registered voters (90) "
                              "[votants-le-inscrits]");
     urne_i18n_diag(URNE_LANG_EN, &d, &d.items[0], buf, sizeof buf);
-    assert_string_equal(buf, "pv.csv:12: error: field 'votants': Bureau 1: votants (95) exceed inscrits (90) "
+    assert_string_equal(buf, "pv.csv:12: error: field 'votants': Bureau 1: voters (95) exceed registered voters (90) "
                              "[votants-le-inscrits]");
     urne_i18n_diag(URNE_LANG_FR, &d, &d.items[0], buf, sizeof buf);
     /* French typography: a no-break space before the colon and inside the guillemets. */
@@ -206,7 +206,7 @@ static void test_diag_languages(void **state) {
     (void)state;
     urne_diags d;
     urne_diags_init(&d, "pv.csv");
-    urne_diags_add(&d, URNE_DIAG_ERROR, 3, "votants", "votants-le-inscrits", "%s: votants (%lld) exceed inscrits (%lld)",
+    urne_diags_add(&d, URNE_DIAG_ERROR, 3, "votants", "votants-le-inscrits", "%s: voters (%lld) exceed registered voters (%lld)",
                    "bureau 0101", 1155604LL, 90LL);
     urne_diags_add(&d, URNE_DIAG_WARNING, 0, NULL, "partial", "partial: %s of %s %s", "1,234", "1,500", "bureaux");
     urne_diags_add(&d, URNE_DIAG_ERROR, 0, NULL, "readable-file", "cannot open: No such file or directory");

@@ -43,7 +43,7 @@ static void test_presidential_majority(void **state) {
     urne_round *r = one(3, 1000, 0, (int64_t[]){51, 30, 19}, 1);
     EXPECT(r, &p, URNE_OUTCOME_ELECTED, "Alice");
     urne_round_free(r);
-    /* Exactly 50 % of exprimés is not an absolute majority. */
+    /* Exactly 50 % of valid votes is not an absolute majority. */
     r = one(3, 1000, 0, (int64_t[]){50, 30, 20}, 1);
     EXPECT(r, &p, URNE_OUTCOME_SECOND_ROUND, "Alice, Bruno");
     urne_round_free(r);
