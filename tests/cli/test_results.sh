@@ -31,7 +31,7 @@ expect_rc 1 results tally "$tmp";         has err "is a directory"
 # The official Rhône file.
 rhone=$data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
 expect_rc 0 results tally "$rhone"
-has out "Inscrits          1,155,604"
+has out "Registered        1,155,604"
 has out "Emmanuel MACRON            236,137       26.58       20.43"
 has out "second-round — Emmanuel MACRON, François FILLON"
 expect_rc 2 results tally "$rhone" --level canton
