@@ -33,7 +33,7 @@ rhone=$data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
 expect_rc 0 results tally "$rhone"
 has out "Registered        1,155,604"
 has out "Emmanuel MACRON            236,137       26.58       20.43"
-has out "second-round — Emmanuel MACRON, François FILLON"
+has out "second round — Emmanuel MACRON, François FILLON"
 expect_rc 2 results tally "$rhone" --level canton
 has err "has no level 'canton'; its levels are: national, departement, circonscription, commune, bureau"
 expect_rc 0 results tally "$rhone" --level national --json
@@ -64,8 +64,8 @@ json "[(w['field'], w['rule']) for w in d['warnings']]" "[('blancs', 'stated-tot
 has err "departement 76 (Seine-Maritime)"
 has err "states 8533, the sum of its parts is 8532 (difference +1)"
 expect_rc 0 results tally "$leg/Legislatives_2017_Resultats_T1_Circonscription.csv" --level circonscription
-has out "Aube, 1ère circonscription: second-round — Grégory BESSON-MOREAU, Nicolas DHUICQ, Bruno SUBTIL"
-has out "In all: 577 contests — 4 elected 573 second-round"
+has out "Aube, 1ère circonscription: second round — Grégory BESSON-MOREAU, Nicolas DHUICQ, Bruno SUBTIL"
+has out "In all: 577 contests — 4 elected 573 second round"
 
 # The examples.
 expect_rc 0 results tally "$src/examples/primary-round2.csv" --json
@@ -91,7 +91,7 @@ expect_rc 0 results tally "$src/examples/federation-designation.csv" --set round
 json "d['rules']['rounds'], d['rules']['qualify_top'], d['rules']['tie']" "(1, 3, 'report')"
 json "d['outcomes'][0]['chosen']" "['Yves LE GALL']"
 expect_rc 0 results tally "$src/examples/federation-designation.csv" --set rounds=1
-has out "Outcome under the party rules (adjusted), round 1"
+has out "Outcome under the party vote rules (adjusted), round 1"
 printf '# rules: legislative\n# set: win-inscrits=0\nbureau,inscrits,votants,blancs,nuls,A,B\n1,404,160,0,0,100,60\n' > "$tmp/adj.csv"
 expect_rc 0 results tally "$tmp/adj.csv" --json
 json "d['outcomes'][0]['outcome'], d['rules']['win_inscrits'], d['rules']['qualify_inscrits']" "('elected', None, 8)"
