@@ -364,18 +364,27 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
                         "</tr></thead><tbody>",
                     _(r, "Anomalies"), n, _(r, "Bureau"), _(r, "Kind"),
                     _(r, "Detail"));
-    for (size_t i = 0; i < n && i < 500; i++) {
+    /* A page of thousands of rows helps nobody; the cap is said, never silent. */
+    const size_t shown_max = 500;
+    for (size_t i = 0; i < n && i < shown_max; i++) {
         char name[200];
         urne_election_bureau_name(e, an[i].bureau, name, sizeof name);
         urne_html(&b, "<tr><td><a href=\"/e/%lld/b/%zu\">", (long long)id, an[i].bureau);
         urne_html_text(&b, name);
-        urne_html(&b, "</a></td><td data-label=\"%s\">", _(r, "Kind"));
+        /* The code rides along in data-kind: stable for scripts whatever the language. */
+        urne_html(&b, "</a></td><td data-label=\"%s\" data-kind=\"%s\">", _(r, "Kind"), an[i].kind);
         urne_html_text(&b, urne_words_anomaly(r->lang, an[i].kind));
         urne_html(&b, "</td><td data-label=\"%s\">", _(r, "Detail"));
         anomaly_detail(&b, r, &an[i]);
         urne_html_trusted(&b, "</td></tr>");
     }
     urne_html_trusted(&b, "</tbody></table>");
+    if (n > shown_max) {
+        char more[300];
+        snprintf(more, sizeof more, _(r, "The first %zu of %zu anomalies are shown; all of them are listed at /api/elections/%lld/anomalies."),
+                 shown_max, n, (long long)id);
+        urne_html(&b, "<p class=note>%s</p>", more);
+    }
     free(an);
     urne_app_read_end(&srv->app);
     return urne_page_send(r, status, &b);
