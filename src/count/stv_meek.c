@@ -11,7 +11,25 @@
  * Then the count moves: elect whoever reaches the quota, or exclude the lowest.
  * Unlike Gregory methods, every transfer reaches later preferences exactly as if the
  * excluded had never stood.
+ *
+ * Speed, without changing a digit. A count distributes every ballot once per
+ * iteration, and a stage takes a handful of iterations (Meath 2002: 25,101 distinct
+ * rankings, about 80 iterations in all, one stage running 1,000). Three things make
+ * that cheap:
+ *   - The rankings are laid out once as a tree of their prefixes (sorted, in preorder).
+ *     What a ballot gives a candidate depends only on the candidates before it, so
+ *     the tree computes it once per prefix and credits it times the prefix's weight;
+ *     and since a hopeful candidate keeps everything, the walk stops there: an
+ *     iteration visits only the prefixes made of elected and excluded candidates.
+ *   - The products value x keep factor are at most 10^18 and fit in int64: no 128-bit
+ *     division per preference, only a division by the constant 10^9.
+ *   - When rounded-up keep factors can no longer bring the surplus under OMEGA they
+ *     repeat in a cycle until the guard of 1,000 iterations; converge() finds the
+ *     cycle and skips whole turns of it (see there).
+ * Every sum is of the same integers as a ballot-by-ballot walk, so votes, excess,
+ * quota, keep factors and the number of iterations are exactly the same.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +42,18 @@
 #define OMEGA 10000LL         /* 0.00001: the surplus at which keep factors have converged */
 #define MAX_ITERATIONS 1000   /* convergence is reached long before; a guard, reported */
 
+/* One node of the ranking tree: the rankings that begin with the same candidates
+ * share the path of those candidates, so the work of a distribution is done once per
+ * distinct prefix instead of once per ranking. Nodes are stored in preorder: a node's
+ * subtree is the nodes from it up to `end`, its children start right after it. */
+typedef struct rank_node {
+    uint32_t cand;     /* the candidate at this place of the ranking */
+    uint32_t depth;    /* 0 for a first preference */
+    uint32_t end;      /* index past the last node of the subtree */
+    int64_t through;   /* weight of the rankings passing through (or ending at) this node */
+    int64_t ending;    /* weight of the rankings ending here */
+} rank_node;
+
 typedef struct meek {
     const urne_ballots *b;
     size_t seats, nelected;
@@ -32,31 +62,101 @@ typedef struct meek {
     size_t *pool, *hopeful; /* room for ncand candidates each: those reaching the quota, those hopeful */
     int64_t excess, quota;
     int64_t total;          /* the ballots' weights: the valid vote, in whole votes */
+    rank_node *nodes;       /* the ranking tree, in preorder */
+    size_t nnodes;
+    int64_t empty;          /* weight of the empty rankings: all excess */
+    int64_t *value;         /* per depth: the value a ballot still carries at that place */
+    int64_t *saved;         /* keep factors saved to find a cycle (converge) */
+    int cycled;             /* converge skipped cycles of keep factors */
     urne_lot lot;
     urne_count_result *out;
 } meek;
 
-/* Distribute every ballot by the keep factors; sets votes, excess and quota. */
-static void distribute(meek *m) {
+/* qsort_r comparison of two rankings (indices into b), lexicographically. */
+static int ranking_cmp(const void *x, const void *y, void *ctx) {
+    const urne_ballots *b = ctx;
+    uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
+    const uint16_t *p = b->prefs + b->start[i], *q = b->prefs + b->start[j];
+    size_t n = b->len[i] < b->len[j] ? b->len[i] : b->len[j];
+    for (size_t k = 0; k < n; k++)
+        if (p[k] != q[k]) return p[k] < q[k] ? -1 : 1;
+    return (b->len[i] > b->len[j]) - (b->len[i] < b->len[j]);
+}
+
+/* Build the ranking tree: sort the rankings, then walk them keeping the path of the
+ * previous one; a ranking shares the nodes of its common prefix with it. 0 or -1. */
+static int build_tree(meek *m) {
     const urne_ballots *b = m->b;
-    memset(m->votes, 0, b->ncand * sizeof *m->votes);
-    m->excess = 0;
-    int64_t total = 0;
-    for (size_t k = 0; k < b->n; k++) {
-        int64_t w = UNIT, weight = b->weight[k];
+    uint32_t *order = malloc((b->n ? b->n : 1) * sizeof *order);
+    uint32_t *path = malloc((b->ncand + 1) * sizeof *path);
+    m->nodes = malloc((b->nprefs ? b->nprefs : 1) * sizeof *m->nodes);
+    m->value = malloc((b->ncand + 1) * sizeof *m->value);
+    if (order == NULL || path == NULL || m->nodes == NULL || m->value == NULL) {
+        free(order);
+        free(path);
+        return -1;
+    }
+    for (size_t k = 0; k < b->n; k++) order[k] = (uint32_t)k;
+    qsort_r(order, b->n, sizeof *order, ranking_cmp, (void *)b);
+    size_t depth = 0, nn = 0; /* path[0..depth): the previous ranking's nodes */
+    const uint16_t *prev = NULL;
+    for (size_t i = 0; i < b->n; i++) {
+        uint32_t k = order[i];
         const uint16_t *p = b->prefs + b->start[k];
-        total += weight;
-        for (size_t i = 0; i < b->len[k] && w > 0; i++) {
-            int64_t kf = m->keep[p[i]];
-            if (kf == 0) continue;
-            int64_t give = (int64_t)((__int128)w * kf / UNIT); /* rounded down */
-            m->votes[p[i]] += weight * give;
+        size_t len = b->len[k], common = 0;
+        while (common < depth && common < len && prev[common] == p[common]) common++;
+        while (depth > common) m->nodes[path[--depth]].end = (uint32_t)nn;
+        for (; depth < len; depth++) {
+            assert(nn < b->nprefs);
+            rank_node *t = &m->nodes[nn];
+            t->cand = p[depth];
+            t->depth = (uint32_t)depth;
+            t->through = t->ending = 0;
+            path[depth] = (uint32_t)nn++;
+        }
+        for (size_t d = 0; d < len; d++) m->nodes[path[d]].through += b->weight[k];
+        if (len) m->nodes[path[len - 1]].ending += b->weight[k];
+        else m->empty += b->weight[k];
+        m->total += b->weight[k];
+        prev = p;
+    }
+    while (depth > 0) m->nodes[path[--depth]].end = (uint32_t)nn;
+    m->nnodes = nn;
+    free(order);
+    free(path);
+    return 0;
+}
+
+/* Distribute every ballot by the keep factors; sets votes, excess and quota.
+ * A ballot reaching a candidate with value w gives them floor(w x keep), keeps the rest;
+ * since hopeful candidates keep everything, the walk stops at the first one, and a
+ * subtree whose value is spent is skipped whole. keep and w are at most UNIT, so
+ * their product (10^18) fits in int64 and the division by the constant is cheap. */
+static void distribute(meek *m) {
+    memset(m->votes, 0, m->b->ncand * sizeof *m->votes);
+    int64_t excess = m->empty * UNIT;
+    const rank_node *nodes = m->nodes;
+    int64_t *value = m->value;
+    value[0] = UNIT;
+    for (size_t i = 0; i < m->nnodes;) {
+        const rank_node *t = &nodes[i];
+        int64_t w = value[t->depth], kf = m->keep[t->cand];
+        assert(w > 0 && kf >= 0 && kf <= UNIT);
+        if (kf != 0) {
+            int64_t give = w * kf / UNIT; /* rounded down */
+            m->votes[t->cand] += t->through * give;
             w -= give;
         }
-        m->excess += weight * w;
+        excess += t->ending * w;
+        if (w == 0) {
+            i = t->end;
+            continue;
+        }
+        value[t->depth + 1] = w;
+        i++;
     }
-    m->total = total;
-    m->quota = (total * UNIT - m->excess) / (int64_t)(m->seats + 1) + 1;
+    m->excess = excess;
+    m->quota = (m->total * UNIT - m->excess) / (int64_t)(m->seats + 1) + 1;
 }
 
 #ifndef NDEBUG
@@ -92,17 +192,27 @@ static size_t pick(meek *m, size_t *pool, size_t n, int highest) {
                            highest ? "order of election" : "exclusion");
 }
 
-/* Iterate keep factors until the surplus is under OMEGA. Returns the iterations. */
+/* Iterate keep factors until the surplus is under OMEGA. Returns the iterations.
+ *
+ * Keep factors are rounded up to 10^-9, so they may never bring the surplus under
+ * OMEGA: they then cycle through the same values until the guard of MAX_ITERATIONS
+ * stops them. The step from one set of keep factors to the next depends on nothing
+ * else (the candidates' states are fixed here), so once a set recurs the rest of the
+ * iterations repeat; whole cycles are skipped, which leaves the keep factors, votes
+ * and count of iterations exactly those of running them all. A cycle is found by
+ * Brent's method: compare with a saved set, saved anew at each power of two. */
 static int converge(meek *m) {
-    int it = 0;
+    size_t n = m->b->ncand;
+    int it = 0, since_saved = 0, power = 1;
+    memcpy(m->saved, m->keep, n * sizeof *m->keep);
     for (; it < MAX_ITERATIONS; it++) {
         distribute(m);
         int64_t surplus = 0;
-        for (size_t c = 0; c < m->b->ncand; c++)
+        for (size_t c = 0; c < n; c++)
             if (m->state[c] == URNE_ELECTED && m->votes[c] > m->quota) surplus += m->votes[c] - m->quota;
         if (surplus < OMEGA) break;
         int changed = 0;
-        for (size_t c = 0; c < m->b->ncand; c++) {
+        for (size_t c = 0; c < n; c++) {
             if (m->state[c] != URNE_ELECTED || m->votes[c] == 0) continue;
             /* k x quota / votes, rounded up */
             __int128 num = (__int128)m->keep[c] * m->quota;
@@ -112,6 +222,17 @@ static int converge(meek *m) {
             m->keep[c] = k;
         }
         if (!changed) break;
+        since_saved++;
+        if (memcmp(m->keep, m->saved, n * sizeof *m->keep) == 0) {
+            /* the keep factors after iteration `it` recur every `since_saved` iterations */
+            int left = MAX_ITERATIONS - 1 - it;
+            it += left / since_saved * since_saved;
+            m->cycled = 1;
+        } else if (since_saved == power) {
+            memcpy(m->saved, m->keep, n * sizeof *m->keep);
+            power *= 2;
+            since_saved = 0;
+        }
     }
     return it + 1;
 }
@@ -194,8 +315,9 @@ int urne_count_stv_meek(const urne_ballots *b, size_t seats, uint64_t seed, urne
     /* on the heap, not the stack: a contest may have thousands of candidates */
     m.pool = malloc((b->ncand ? b->ncand : 1) * sizeof *m.pool);
     m.hopeful = malloc((b->ncand ? b->ncand : 1) * sizeof *m.hopeful);
+    m.saved = malloc((b->ncand ? b->ncand : 1) * sizeof *m.saved);
     int rc = -1;
-    if (m.keep && m.votes && m.state && m.pool && m.hopeful) {
+    if (m.keep && m.votes && m.state && m.pool && m.hopeful && m.saved && build_tree(&m) == 0) {
         for (size_t c = 0; c < b->ncand; c++) m.keep[c] = UNIT, m.state[c] = URNE_HOPEFUL;
         out->quota = 0;
         rc = run(&m);
@@ -206,6 +328,9 @@ int urne_count_stv_meek(const urne_ballots *b, size_t seats, uint64_t seed, urne
     free(m.state);
     free(m.pool);
     free(m.hopeful);
+    free(m.nodes);
+    free(m.saved);
+    free(m.value);
     if (rc == 0) return 0;
 oom:
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory counting");
