@@ -67,7 +67,7 @@ typedef struct meek {
     int64_t empty;          /* weight of the empty rankings: all excess */
     int64_t *value;         /* per depth: the value a ballot still carries at that place */
     int64_t *saved;         /* keep factors saved to find a cycle (converge) */
-    int cycled;             /* converge skipped cycles of keep factors */
+    int64_t surplus;        /* the elected candidates' surplus left by the last iteration */
     urne_lot lot;
     urne_count_result *out;
 } meek;
@@ -210,6 +210,7 @@ static int converge(meek *m) {
         int64_t surplus = 0;
         for (size_t c = 0; c < n; c++)
             if (m->state[c] == URNE_ELECTED && m->votes[c] > m->quota) surplus += m->votes[c] - m->quota;
+        m->surplus = surplus;
         if (surplus < OMEGA) break;
         int changed = 0;
         for (size_t c = 0; c < n; c++) {
@@ -227,7 +228,6 @@ static int converge(meek *m) {
             /* the keep factors after iteration `it` recur every `since_saved` iterations */
             int left = MAX_ITERATIONS - 1 - it;
             it += left / since_saved * since_saved;
-            m->cycled = 1;
         } else if (since_saved == power) {
             memcpy(m->saved, m->keep, n * sizeof *m->keep);
             power *= 2;
@@ -237,63 +237,140 @@ static int converge(meek *m) {
     return it + 1;
 }
 
+/* "1234.000000060" into buf (room for 32). */
+static const char *dec9(char *buf, int64_t v) {
+    snprintf(buf, 32, "%s%lld.%09lld", v < 0 ? "-" : "", (long long)(v < 0 ? -v : v) / UNIT,
+             (long long)(v < 0 ? -v : v) % UNIT);
+    return buf;
+}
+
+/* Append to the stage's note, and to the result's summary of ties and close calls. */
+static void close_call(meek *m, char *note, size_t size, int stage, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void close_call(meek *m, char *note, size_t size, int stage, const char *fmt, ...) {
+    char text[240];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    size_t used = strlen(note);
+    snprintf(note + used, size - used, " %s", text);
+    char *tb = m->out->tiebreak;
+    used = strlen(tb);
+    size_t len = strlen(text);
+    if (len && text[len - 1] == '.') text[--len] = '\0'; /* the summary is a list, ended by its writer */
+    snprintf(tb + used, sizeof m->out->tiebreak - used, "%sstage %d: %s", used ? "; " : "", stage + 1, text);
+}
+
+/* The precision of a stage's figures: the keep factors stop when the surplus left is
+ * under OMEGA, so a candidate's votes may still move by up to that much (by the
+ * surplus left, when they stopped at the guard). A margin under it is a close call:
+ * the decision rests on where the iteration stopped and on rounding at nine decimals,
+ * not on the ballots alone (Wichmann, 'The computational accuracy using the Meek
+ * algorithm', Voting matters 12, 2000). Such decisions are said, not hidden. */
+static int64_t precision(const meek *m) { return m->surplus > OMEGA ? m->surplus : OMEGA; }
+
+/* Say which hopefuls are within the precision of the quota (elected or not). */
+static void note_quota_calls(meek *m, char *note, size_t size, int stage) {
+    char a[32], b[32];
+    for (size_t c = 0; c < m->b->ncand; c++) {
+        int64_t d = m->votes[c] - m->quota;
+        int just = m->state[c] == URNE_ELECTED && m->keep[c] == UNIT && d >= 0 && d < precision(m);
+        if (just || (m->state[c] == URNE_HOPEFUL && d < 0 && -d < precision(m)))
+            close_call(m, note, size, stage,
+                       "%s is %s %s the quota, less than the count's precision (%s): %s by the votes as "
+                       "computed at nine decimals.",
+                       name(m, c), dec9(a, d < 0 ? -d : d), d < 0 ? "below" : "above", dec9(b, precision(m)),
+                       just ? "elected" : "not elected");
+    }
+}
+
+/* Elect everyone at or above the quota, most votes first. Appends to note. 0 or -1. */
+static int elect_by_quota(meek *m, char *note, size_t size) {
+    for (;;) {
+        size_t np = 0;
+        for (size_t c = 0; c < m->b->ncand; c++)
+            if (m->state[c] == URNE_HOPEFUL && m->votes[c] >= m->quota) m->pool[np++] = c;
+        if (np == 0 || m->nelected == m->seats) return 0;
+        size_t c = pick(m, m->pool, np, 1);
+        m->state[c] = URNE_ELECTED;
+        m->nelected++;
+        if (urne_count_winner_add(m->out, c) != 0) return -1;
+        size_t used = strlen(note);
+        snprintf(note + used, size - used, "%s is elected. ", name(m, c));
+    }
+}
+
+/* The last stage: the seats are filled, or as many hopefuls are left as seats. */
+static int last_stage(meek *m, const char *action, char *note, size_t size, int iterations) {
+    for (size_t i = 0; i < m->b->ncand; i++) {
+        if (m->state[i] != URNE_HOPEFUL) continue;
+        if (m->nelected < m->seats) {
+            m->state[i] = URNE_ELECTED;
+            m->nelected++;
+            if (urne_count_winner_add(m->out, i) != 0) return -1;
+            size_t used = strlen(note);
+            snprintf(note + used, size - used, "%s is elected (as many left as seats). ", name(m, i));
+        } else {
+            m->state[i] = URNE_DEFEATED;
+        }
+    }
+    assert(meek_conserved(m));
+    urne_count_stage *st = urne_count_stage_add(m->out, action, m->votes, m->excess, m->state);
+    if (st == NULL) return -1;
+    notef(st->note, sizeof st->note, "%sQuota %lld.%09lld after %d iterations.", note, (long long)(m->quota / UNIT),
+          (long long)(m->quota % UNIT), iterations);
+    return 0;
+}
+
 static int run(meek *m) {
     size_t n = m->b->ncand;
     urne_count_stage *st;
+    char a[32], b[32];
     for (int stage = 0;; stage++) {
         int iterations = converge(m);
-        char note[320] = "";
-        /* Elect everyone at or above the quota, most votes first. */
-        for (;;) {
-            size_t np = 0;
-            for (size_t c = 0; c < n; c++)
-                if (m->state[c] == URNE_HOPEFUL && m->votes[c] >= m->quota) m->pool[np++] = c;
-            if (np == 0 || m->nelected == m->seats) break;
-            size_t c = pick(m, m->pool, np, 1);
-            m->state[c] = URNE_ELECTED;
-            m->nelected++;
-            if (urne_count_winner_add(m->out, c) != 0) return -1;
-            size_t used = strlen(note);
-            snprintf(note + used, sizeof note - used, "%s is elected. ", name(m, c));
-        }
+        char note[320] = "", calls[320] = "";
+        if (m->surplus >= OMEGA)
+            close_call(m, calls, sizeof calls, stage,
+                       "The keep factors stopped with a surplus of %s, not under 0.000010000 (%s).",
+                       dec9(a, m->surplus),
+                       iterations > MAX_ITERATIONS ? "the guard of 1000 iterations" : "they no longer change");
+        if (elect_by_quota(m, note, sizeof note) != 0) return -1;
+        note_quota_calls(m, calls, sizeof calls, stage);
         size_t *hopeful = m->hopeful, nh = 0;
         for (size_t c = 0; c < n; c++)
             if (m->state[c] == URNE_HOPEFUL) hopeful[nh++] = c;
         const char *action = stage == 0 ? "first preferences" : "iteration";
         if (m->nelected == m->seats || nh + m->nelected <= m->seats) {
-            for (size_t i = 0; i < nh; i++) {
-                size_t c = hopeful[i];
-                if (m->nelected < m->seats) {
-                    m->state[c] = URNE_ELECTED;
-                    m->nelected++;
-                    if (urne_count_winner_add(m->out, c) != 0) return -1;
-                    size_t used = strlen(note);
-                    snprintf(note + used, sizeof note - used, "%s is elected (as many left as seats). ", name(m, c));
-                } else {
-                    m->state[c] = URNE_DEFEATED;
-                }
-            }
-            assert(meek_conserved(m));
-            st = urne_count_stage_add(m->out, action, m->votes, m->excess, m->state);
-            if (st == NULL) return -1;
-            notef(st->note, sizeof st->note, "%sQuota %lld.%09lld after %d iterations.", note,
-                     (long long)(m->quota / UNIT), (long long)(m->quota % UNIT), iterations);
-            return 0;
+            size_t used = strlen(note);
+            snprintf(note + used, sizeof note - used, "%s", calls[0] ? calls + 1 : "");
+            if (calls[0]) snprintf(note + strlen(note), sizeof note - strlen(note), " ");
+            return last_stage(m, action, note, sizeof note, iterations);
         }
-        int elected_now = note[0] != '\0';
         size_t x = URNE_COUNT_NONE;
-        if (!elected_now) x = pick(m, hopeful, nh, 0);
+        if (note[0] == '\0') { /* nobody elected: exclude the lowest */
+            x = pick(m, hopeful, nh, 0);
+            int64_t next = INT64_MAX;
+            for (size_t i = 0; i < nh; i++)
+                if (hopeful[i] != x && m->votes[hopeful[i]] < next) next = m->votes[hopeful[i]];
+            if (next != INT64_MAX && next > m->votes[x] && next - m->votes[x] < precision(m))
+                close_call(m, calls, sizeof calls, stage,
+                           "%s has %s fewer votes than the next, less than the count's precision (%s): "
+                           "excluded by the votes as computed at nine decimals.",
+                           name(m, x), dec9(a, next - m->votes[x]), dec9(b, precision(m)));
+        }
         assert(meek_conserved(m));
         st = urne_count_stage_add(m->out, action, m->votes, m->excess, m->state);
         if (st == NULL) return -1;
         if (x != URNE_COUNT_NONE) {
-            snprintf(st->note, sizeof st->note, "Quota %lld.%09lld after %d iterations; %s, with the fewest votes, is "
-                     "excluded.", (long long)(m->quota / UNIT), (long long)(m->quota % UNIT), iterations, name(m, x));
+            notef(st->note, sizeof st->note, "Quota %lld.%09lld after %d iterations; %s, with the fewest votes, is "
+                  "excluded.%s", (long long)(m->quota / UNIT), (long long)(m->quota % UNIT), iterations, name(m, x),
+                  calls);
             m->state[x] = st->state[x] = URNE_DEFEATED;
             m->keep[x] = 0;
         } else {
-            notef(st->note, sizeof st->note, "%sQuota %lld.%09lld after %d iterations.", note,
-                     (long long)(m->quota / UNIT), (long long)(m->quota % UNIT), iterations);
+            notef(st->note, sizeof st->note, "%sQuota %lld.%09lld after %d iterations.%s", note,
+                  (long long)(m->quota / UNIT), (long long)(m->quota % UNIT), iterations, calls);
         }
     }
 }
