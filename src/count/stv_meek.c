@@ -396,9 +396,13 @@ int urne_count_stv_meek(const urne_ballots *b, size_t seats, uint64_t seed, urne
     int rc = -1;
     if (m.keep && m.votes && m.state && m.pool && m.hopeful && m.saved && build_tree(&m) == 0) {
         for (size_t c = 0; c < b->ncand; c++) m.keep[c] = UNIT, m.state[c] = URNE_HOPEFUL;
+        for (size_t c = 0; b->withdrawn && c < b->ncand; c++)
+            if (b->withdrawn[c]) m.keep[c] = 0, m.state[c] = URNE_DEFEATED;
+        out->tie_order = b->tie_order;
         out->quota = 0;
         rc = run(&m);
         out->quota = m.quota;
+        out->tie_order = NULL; /* b's: used while counting only */
     }
     free(m.keep);
     free(m.votes);

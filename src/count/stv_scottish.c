@@ -283,8 +283,11 @@ static int count_wigm(const urne_ballots *b, size_t seats, uint64_t seed, const 
     s.pending = malloc((b->ncand ? b->ncand : 1) * sizeof *s.pending);
     int rc = -1;
     if (s.parcels && s.piles && s.votes && s.surplus && s.state && s.cands && s.hopeful && s.pending) {
-        for (size_t c = 0; c < b->ncand; c++) s.state[c] = URNE_HOPEFUL, s.surplus[c] = -1;
+        for (size_t c = 0; c < b->ncand; c++)
+            s.state[c] = b->withdrawn && b->withdrawn[c] ? URNE_DEFEATED : URNE_HOPEFUL, s.surplus[c] = -1;
+        out->tie_order = b->tie_order;
         rc = run(&s);
+        out->tie_order = NULL; /* b's: used while counting only */
     }
     for (size_t c = 0; s.piles && c < b->ncand; c++) free(s.piles[c].ids);
     free(s.parcels);
