@@ -284,23 +284,26 @@ static void id_evidence(const char *p, const char *end, int *droop, int *openstv
 }
 
 /* Settle the file's dialect of ballot ids at its first id line (p to end, line ln)
- * from all its id lines, reading ahead to the line "0" and coming back: done only
+ * from all its id lines, read ahead to the line "0" on a copy of the iterator: only
  * for files with ids. IDS_*, or -1 with the error added. */
-static int ballot_id_dialect(urne_lines *it, const char *p, const char *end, long ln, urne_diags *diags) {
-    size_t pos = it->pos;
-    long lineno = it->lineno;
+static int ballot_id_dialect(const urne_lines *it, const char *p, const char *end, long ln, urne_diags *diags) {
+    /* A copy of the iterator with its own room for converted lines: the line p points
+     * into (it->scratch, for a latin-1 file) stays as it is. */
+    urne_lines ahead = *it;
+    ahead.scratch = NULL;
+    ahead.scratch_cap = 0;
+    ahead.owned = NULL;
     int droop = 0, openstv = 0;
     id_evidence(p, end, &droop, &openstv);
     urne_span line;
-    while (urne_lines_next(it, &line)) {
+    while (urne_lines_next(&ahead, &line)) {
         line = uncomment(line);
         const char *q = line.p, *qend = line.p + line.len;
         while (q < qend && (*q == ' ' || *q == '\t')) q++;
         if (q < qend && *q == '0' && rest_blank(q + 1, qend)) break;
         if (q < qend && *q == '(') id_evidence(q, qend, &droop, &openstv);
     }
-    it->pos = pos;
-    it->lineno = lineno;
+    free(ahead.scratch);
     if (droop != openstv) return droop ? IDS_DROOP : IDS_OPENSTV;
     urne_diags_add(diags, URNE_DIAG_ERROR, ln, "id", RULE_BLT,
                    droop ? "ballot ids are followed by a weight on some lines (OpenSTV) and not on others (droop)"
