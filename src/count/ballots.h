@@ -46,6 +46,12 @@ typedef struct urne_ballots {
     size_t nprefs, prefs_cap;
     int64_t total;           /* sum of weights, empty ballots included; <= URNE_BALLOTS_WEIGHT_MAX */
     int64_t voters;          /* voters when weights are not one per voter (colleges), else 0 */
+    /* From the ballot file (BLT options), NULL when it says nothing; in the arena:
+     * tie_order[c] is candidate c's place (0 first) in the order in which the file says
+     * ties are broken instead of by lot ([tie]); withdrawn[c] is nonzero for a candidate
+     * withdrawn before the count (skipped where ranked, never elected). */
+    uint32_t *tie_order;
+    uint8_t *withdrawn;
     /* merge table: ranking -> index, open addressing */
     uint32_t *slots;
     size_t slot_cap;

@@ -48,7 +48,8 @@ typedef struct urne_count_result {
     size_t condorcet_winner;  /* URNE_COUNT_NONE when there is none */
     size_t nsmith;
     size_t *smith;            /* the Smith set, or NULL */
-    char tiebreak[320];       /* how ties were broken, "" when none arose */
+    char tiebreak[640];       /* how ties (and, for Meek, close calls) were settled, "" when none arose */
+    const uint32_t *tie_order; /* the ballots' tie-break order (urne_ballots.tie_order), used instead of lot; or NULL */
     int64_t *seats_won;       /* seat methods: seats per list, else NULL */
     const char **labels;      /* per candidate, shown instead of the last stage's votes (MJ: grades), or NULL */
 } urne_count_result;
@@ -79,7 +80,8 @@ uint64_t urne_lot_below(urne_lot *lot, uint64_t n);
 
 /* Choose among candidates pool[0..n): the highest (or lowest) in `now`; among those
  * tied, the highest (lowest) at the earliest recorded stage of `r` at which they differ;
- * then by lot, noted in r->tiebreak under `what`. Returns the candidate. */
+ * then by lot — or, when r->tie_order is set, the first of them in that order —
+ * noted in r->tiebreak under `what`. Returns the candidate. */
 size_t urne_count_pick(urne_count_result *r, const int64_t *now, const size_t *pool, size_t n, int highest,
                        urne_lot *lot, const char *const *names, const char *what);
 

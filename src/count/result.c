@@ -95,12 +95,19 @@ size_t urne_count_pick(urne_count_result *r, const int64_t *now, const size_t *p
         if (nb <= 1 || s >= r->nstages) break;
         row = r->stages[s].votes; /* then the earliest stage, the next, ... */
     }
-    size_t c = nb > 1 ? best[urne_lot_below(lot, nb)] : best[0];
+    size_t c = best[0];
+    if (nb > 1 && r->tie_order) {
+        for (size_t i = 1; i < nb; i++)
+            if (r->tie_order[best[i]] < r->tie_order[c]) c = best[i];
+    } else if (nb > 1) {
+        c = best[urne_lot_below(lot, nb)];
+    }
     if (tied_now) {
         size_t used = strlen(r->tiebreak);
         snprintf(r->tiebreak + used, sizeof r->tiebreak - used, "%s%s: %s chosen %s", used ? "; " : "", what,
                  names[c] ? names[c] : "?",
-                 nb > 1 ? "by lot" : "by the earliest stage at which the tied candidates differed");
+                 nb > 1 ? (r->tie_order ? "by the tie order of the ballot file" : "by lot")
+                        : "by the earliest stage at which the tied candidates differed");
     }
     free(best);
     return c;

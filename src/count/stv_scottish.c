@@ -23,6 +23,10 @@
  * earliest stage at which the tied candidates differed, then by lot.
  * Papers with no continuing preference left are non-transferable; fractions lost by
  * truncation are in no one's total, as in the official count.
+ *
+ * For speed, a parcel is a distinct ranking (not a paper), and a candidate's votes are
+ * updated as parcels arrive instead of being summed again over every pile at every
+ * stage.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -96,19 +100,9 @@ static int pile_push(pile *p, uint32_t id) {
     return 0;
 }
 
-static void recount(count_state *s) {
-    for (size_t c = 0; c < s->b->ncand; c++) {
-        if (s->state[c] == URNE_ELECTED && s->surplus[c] < 0) continue; /* holds the quota */
-        int64_t v = 0;
-        for (size_t k = 0; k < s->piles[c].n; k++) {
-            const parcel *p = &s->parcels[s->piles[c].ids[k]];
-            v += p->weight * p->value;
-        }
-        s->votes[c] = v;
-    }
-}
-
-/* Move parcel `id` on to its next continuing preference at `value`. */
+/* Move parcel `id` on to its next continuing preference at `value`, whose votes it
+ * joins. Votes are kept up to date as parcels arrive rather than summed again over
+ * every pile at every stage: the same integer sums, without the O(parcels) pass. */
 static int move_on(count_state *s, uint32_t id, int64_t value) {
     parcel *p = &s->parcels[id];
     const uint16_t *prefs = s->b->prefs + s->b->start[p->ballot];
@@ -117,6 +111,7 @@ static int move_on(count_state *s, uint32_t id, int64_t value) {
     for (size_t i = p->pos + 1; i < len; i++)
         if (s->state[prefs[i]] == URNE_HOPEFUL) {
             p->pos = (uint32_t)i;
+            s->votes[prefs[i]] += p->weight * value;
             return pile_push(&s->piles[prefs[i]], id);
         }
     p->pos = (uint32_t)len;
@@ -192,13 +187,13 @@ static int run(count_state *s) {
         p->pos = 0;
         p->weight = b->weight[k];
         p->value = s->unit;
+        s->votes[b->prefs[b->start[k]]] += p->weight * p->value;
         if (pile_push(&s->piles[b->prefs[b->start[k]]], (uint32_t)s->nparcels++) != 0) return -1;
         valid += b->weight[k];
     }
     s->valid = valid * s->unit;
     s->quota = (valid / (int64_t)(s->seats + 1) + 1) * s->unit;
     s->out->quota = s->quota;
-    recount(s);
     urne_count_stage *st = stage(s, "first preferences");
     if (st == NULL) return -1;
     snprintf(st->note, sizeof st->note, "%lld valid ballots, %zu seats: quota %lld.", (long long)valid, s->seats,
@@ -247,7 +242,6 @@ static int run(count_state *s) {
             if (exclude(s, c) != 0) return -1;
             action = "exclusion";
         }
-        recount(s);
         if (elect_by_quota(s, note, sizeof note) != 0) return -1;
         st = stage(s, action);
         if (st == NULL) return -1;
@@ -289,8 +283,11 @@ static int count_wigm(const urne_ballots *b, size_t seats, uint64_t seed, const 
     s.pending = malloc((b->ncand ? b->ncand : 1) * sizeof *s.pending);
     int rc = -1;
     if (s.parcels && s.piles && s.votes && s.surplus && s.state && s.cands && s.hopeful && s.pending) {
-        for (size_t c = 0; c < b->ncand; c++) s.state[c] = URNE_HOPEFUL, s.surplus[c] = -1;
+        for (size_t c = 0; c < b->ncand; c++)
+            s.state[c] = b->withdrawn && b->withdrawn[c] ? URNE_DEFEATED : URNE_HOPEFUL, s.surplus[c] = -1;
+        out->tie_order = b->tie_order;
         rc = run(&s);
+        out->tie_order = NULL; /* b's: used while counting only */
     }
     for (size_t c = 0; s.piles && c < b->ncand; c++) free(s.piles[c].ids);
     free(s.parcels);

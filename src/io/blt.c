@@ -9,7 +9,28 @@
  *   "Nina Baker" ...      the names, quoted, one or several a line
  *   "ANDERSTON-CITY"      the title
  *
- * A withdrawn candidate is skipped where ranked (the next preference counts).
+ * A withdrawn candidate is skipped where ranked (the next preference counts), and
+ * never elected (urne_ballots.withdrawn).
+ *
+ * Dialects in use, all read (droop's and OpenSTV's documentation and loaders):
+ *   [tie 3 2 1]           droop: the order in which ties are broken instead of by lot
+ *                         (every candidate once), kept in urne_ballots.tie_order
+ *   [withdrawn 4]         droop: withdrawn candidates, like the negative numbers
+ *   [droop ...]           droop's own options (its rule, its arithmetic): not urne's,
+ *                         which counts by the rule it is given; said in a warning
+ *   (id) 1 2 3 0          a ballot identifier. OpenSTV writes "(id) 1 2 3 0" with the
+ *                         weight 1 after the id; droop "(id) 2 3 0", the id standing
+ *                         for weight 1. The file's id lines settle which: a line whose
+ *                         first number is not 1 can only be droop's, a candidate
+ *                         ranked twice only OpenSTV's; if neither settles it, the file
+ *                         is refused rather than read one way by guess. Either every
+ *                         ballot has an id or none.
+ *   1 2 - 3 0             OpenSTV: a skipped rank, the next preference counts
+ *   # ...                 a comment to the end of the line (both), where a word starts
+ * Option lines come after the first line and before the first ballot, one or more
+ * bracketed options a line. droop's [nick] (ballots naming candidates by nickname),
+ * [undeclared] (Minneapolis write-ins) and block comments (slash-star) are refused with
+ * their line, not guessed at.
  *
  * A weight is a whole number from 1 to URNE_BALLOTS_WEIGHT_MAX. Negative numbers
  * name withdrawn candidates only on their own line, right after the first: a line
@@ -26,10 +47,21 @@
 #include "ballots_io.h"
 
 #define RULE_BLT "blt-format"
+#define RULE_OPTION "blt-option"
 
 static int rest_blank(const char *p, const char *end) {
     while (p < end && (*p == ' ' || *p == '\t')) p++;
     return p >= end;
+}
+
+/* The line without its comment: '#' where a word starts, to the end of the line. */
+static urne_span uncomment(urne_span line) {
+    for (size_t i = 0; i < line.len; i++)
+        if (line.p[i] == '#' && (i == 0 || line.p[i - 1] == ' ' || line.p[i - 1] == '\t')) {
+            line.len = i;
+            break;
+        }
+    return line;
 }
 
 /* Parse an integer token at *p (skipping blanks): 1 and *out on success; 2 when it is
@@ -97,6 +129,84 @@ static void read_withdrawn(const char *p, const char *end, long ln, long long nc
     }
 }
 
+/* One option "[name n n ...]" at p (at its '['); *p moves past its ']'. Numbers are
+ * candidates, 1-based. 0, or -1 with the error added. */
+static int read_option(const char **pp, const char *end, long ln, long long ncand, uint8_t *withdrawn,
+                       urne_ballots *out, urne_diags *diags) {
+    const char *p = *pp + 1, *name = p;
+    while (p < end && *p != ' ' && *p != '\t' && *p != ']') p++;
+    int nlen = (int)(p - name);
+    int is_tie = nlen == 3 && memcmp(name, "tie", 3) == 0, is_wd = nlen == 9 && memcmp(name, "withdrawn", 9) == 0;
+    int is_droop = nlen == 5 && memcmp(name, "droop", 5) == 0;
+    const char *args = p, *close = memchr(p, ']', (size_t)(end - p));
+    if (close == NULL) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "option", RULE_OPTION, "option [%.*s has no closing ']' on its line",
+                       nlen, name);
+        return -1;
+    }
+    *pp = close + 1;
+    if (is_droop) {
+        urne_diags_add(diags, URNE_DIAG_WARNING, ln, "option", RULE_OPTION,
+                       "droop's options [droop%.*s] are not urne's: the count follows the rule it is given",
+                       (int)(close - args), args);
+        return 0;
+    }
+    if (!is_tie && !is_wd) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "option", RULE_OPTION,
+                       "option [%.*s] is not read by urne (it reads [tie], [withdrawn] and [droop]): counting without "
+                       "it would not be the file's count",
+                       nlen, name);
+        return -1;
+    }
+    uint32_t *order = NULL;
+    if (is_tie) {
+        order = urne_arena_alloc(&out->arena, (size_t)ncand * sizeof *order);
+        if (order == NULL) return -1;
+        for (long long c = 0; c < ncand; c++) order[c] = UINT32_MAX;
+    }
+    long long c, listed = 0;
+    int r, twice = 0;
+    while ((r = next_int(&args, close, &c)) != 0) {
+        if (r != 1 || c < 1 || c > ncand) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "option", RULE_OPTION,
+                           "option [%.*s]: candidate %lld does not exist: the file has %lld candidates", nlen, name,
+                           r == 1 ? c : 0, ncand);
+            return -1;
+        }
+        if (is_tie && order[c - 1] == UINT32_MAX) order[c - 1] = (uint32_t)listed;
+        else if (is_tie) twice = 1;
+        if (is_wd) withdrawn[c - 1] = 1;
+        listed++;
+    }
+    if (!rest_blank(args, close)) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "option", RULE_OPTION,
+                       "option [%.*s] takes candidate numbers (nicknames from [nick] are not read)", nlen, name);
+        return -1;
+    }
+    if (is_tie && (twice || listed != ncand)) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "option", RULE_OPTION,
+                       "option [tie] must list each of the %lld candidates exactly once", ncand);
+        return -1;
+    }
+    if (is_tie) out->tie_order = order;
+    return 0;
+}
+
+/* A line of options: "[tie 3 2 1] [withdrawn 4]". 0, or -1 with the error added. */
+static int read_option_line(const char *p, const char *end, long ln, long long ncand, uint8_t *withdrawn,
+                            urne_ballots *out, urne_diags *diags) {
+    for (;;) {
+        while (p < end && (*p == ' ' || *p == '\t')) p++;
+        if (p >= end) return 0;
+        if (*p != '[') {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "option", RULE_OPTION,
+                           "a line of options holds only bracketed options, '[name ...]'");
+            return -1;
+        }
+        if (read_option(&p, end, ln, ncand, withdrawn, out, diags) != 0) return -1;
+    }
+}
+
 /* Read a ballot's preferences from p to end (line ln) into prefs and tied, skipping
  * withdrawn candidates; sets *n. 0, or -1 with the error added. */
 static int read_preferences(const char *p, const char *end, long ln, long long ncand, const uint8_t *withdrawn,
@@ -108,6 +218,10 @@ static int read_preferences(const char *p, const char *end, long ln, long long n
         while (p < end && (*p == ' ' || *p == '\t')) p++;
         if (p < end && *p == '=') {
             next_tied = 1;
+            p++;
+            continue;
+        }
+        if (p < end && *p == '-' && (p + 1 == end || p[1] == ' ' || p[1] == '\t')) { /* OpenSTV: a skipped rank */
             p++;
             continue;
         }
@@ -150,67 +264,168 @@ static int read_preferences(const char *p, const char *end, long ln, long long n
     return 0;
 }
 
-/* The lines after the header up to the line "0": withdrawn candidates and ballots,
- * added to out. Sets *ended when the "0" was met. 0, or -1 when out of memory (the
- * error added); errors in the lines are added and reading goes on. */
-static int read_ballots(urne_lines *it, long long ncand, urne_ballots *out, int *ended, urne_diags *diags) {
-    uint16_t *prefs = malloc((size_t)ncand * sizeof *prefs);
-    uint8_t *tied = malloc((size_t)ncand);
-    uint8_t *withdrawn = calloc((size_t)ncand, 1);
-    int rc = -1, ballots_seen = 0;
-    urne_span line;
-    if (prefs == NULL || tied == NULL || withdrawn == NULL) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
-        goto out;
+/* How a file's ballot ids read: none, OpenSTV's "(id) 1 prefs 0" (weight 1 after the
+ * id) or droop's "(id) prefs 0" (the id stands for weight 1). */
+enum { IDS_NONE, IDS_OPENSTV, IDS_DROOP };
+
+/* What an id line "(id) n ..." (p at its '(') says of the dialect. */
+static void id_evidence(const char *p, const char *end, int *droop, int *openstv) {
+    const char *close = memchr(p, ')', (size_t)(end - p));
+    long long v;
+    if (close == NULL) return;
+    p = close + 1;
+    if (next_int(&p, end, &v) != 1) return;
+    if (v != 1) {
+        *droop = 1; /* OpenSTV writes weight 1 after every id */
+        return;
     }
+    while (next_int(&p, end, &v) == 1)
+        if (v == 1) *openstv = 1; /* droop would read candidate 1 ranked twice */
+}
+
+/* Settle the file's dialect of ballot ids at its first id line (p to end, line ln)
+ * from all its id lines, read ahead to the line "0" on a copy of the iterator: only
+ * for files with ids. IDS_*, or -1 with the error added. */
+static int ballot_id_dialect(const urne_lines *it, const char *p, const char *end, long ln, urne_diags *diags) {
+    /* A copy of the iterator with its own room for converted lines: the line p points
+     * into (it->scratch, for a latin-1 file) stays as it is. */
+    urne_lines ahead = *it;
+    ahead.scratch = NULL;
+    ahead.scratch_cap = 0;
+    ahead.owned = NULL;
+    int droop = 0, openstv = 0;
+    id_evidence(p, end, &droop, &openstv);
+    urne_span line;
+    while (urne_lines_next(&ahead, &line)) {
+        line = uncomment(line);
+        const char *q = line.p, *qend = line.p + line.len;
+        while (q < qend && (*q == ' ' || *q == '\t')) q++;
+        if (q < qend && *q == '0' && rest_blank(q + 1, qend)) break;
+        if (q < qend && *q == '(') id_evidence(q, qend, &droop, &openstv);
+    }
+    free(ahead.scratch);
+    if (droop != openstv) return droop ? IDS_DROOP : IDS_OPENSTV;
+    urne_diags_add(diags, URNE_DIAG_ERROR, ln, "id", RULE_BLT,
+                   droop ? "ballot ids are followed by a weight on some lines (OpenSTV) and not on others (droop)"
+                         : "every ballot id is followed by 1: OpenSTV's weight 1, or droop's first preference for "
+                           "candidate 1? Nothing in the file settles it");
+    return -1;
+}
+
+typedef struct blt_ballots {
+    long long ncand;
+    int ids;            /* IDS_* */
+    int seen, with_id;  /* ballots read; of them, with an id */
+    uint16_t *prefs;
+    uint8_t *tied, *withdrawn;
+} blt_ballots;
+
+/* One ballot line, p at its start (past blanks). 0, or -1 when out of memory; errors in
+ * the line are added. */
+static int read_ballot_line(blt_ballots *r, const char *p, const char *end, long ln, urne_ballots *out,
+                            urne_diags *diags) {
+    int has_id = *p == '(';
+    if (has_id) {
+        const char *close = memchr(p, ')', (size_t)(end - p));
+        if (close == NULL) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "id", RULE_BLT, "a ballot id opened with '(' is not closed");
+            return 0;
+        }
+        p = close + 1;
+    }
+    if (r->seen && has_id != r->with_id) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "id", RULE_BLT,
+                       "either every ballot line starts with an id in parentheses or none does");
+        return 0;
+    }
+    r->seen = 1;
+    r->with_id = has_id;
+    int64_t wv = 1;
+    if (!has_id || r->ids == IDS_OPENSTV) {
+        while (p < end && (*p == ' ' || *p == '\t')) p++;
+        const char *wtok = p;
+        long long weight;
+        if (next_int(&p, end, &weight) == 0) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "weight", RULE_BLT,
+                           "a ballot line starts with its weight (a whole number), then preferences, then 0");
+            return 0;
+        }
+        urne_span wspan = {wtok, (size_t)(p - wtok), 0};
+        if (urne_parse_weight(wspan, ln, "weight", &wv, diags) != 0) return 0;
+        if (has_id && wv != 1) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "weight", RULE_BLT,
+                           "a ballot with an id is one ballot: its weight is 1, not %lld", (long long)wv);
+            return 0;
+        }
+    }
+    size_t n;
+    if (read_preferences(p, end, ln, r->ncand, r->withdrawn, r->prefs, r->tied, &n, diags) != 0) return 0;
+    if (urne_parse_add_ballot(out, wv, r->prefs, r->tied, n, ln, "weight", diags) != 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, "memory", "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Keep the withdrawn candidates in out (arena), when there are any. 0 or -1. */
+static int keep_withdrawn(const blt_ballots *r, urne_ballots *out) {
+    int any = 0;
+    for (long long c = 0; c < r->ncand; c++) any |= r->withdrawn[c];
+    if (!any) return 0;
+    out->withdrawn = urne_arena_alloc(&out->arena, (size_t)r->ncand);
+    if (out->withdrawn == NULL) return -1;
+    memcpy(out->withdrawn, r->withdrawn, (size_t)r->ncand);
+    return 0;
+}
+
+/* The lines after the header up to the line "0": options, withdrawn candidates and
+ * ballots, added to out. Sets *ended when the "0" was met. 0, or -1 when out of memory
+ * (the error added); errors in the lines are added and reading goes on. */
+static int read_ballots(urne_lines *it, long long ncand, urne_ballots *out, int *ended, urne_diags *diags) {
+    blt_ballots r = {ncand, IDS_NONE, 0, 0, malloc((size_t)ncand * sizeof *r.prefs), malloc((size_t)ncand),
+                     calloc((size_t)ncand, 1)};
+    int rc = -1;
+    urne_span line;
+    if (r.prefs == NULL || r.tied == NULL || r.withdrawn == NULL) goto oom;
     while (!*ended && urne_lines_next(it, &line)) {
         long ln = it->lineno;
+        line = uncomment(line);
         if (urne_span_blank(line)) continue;
         const char *p = line.p, *end = line.p + line.len;
         while (p < end && (*p == ' ' || *p == '\t')) p++;
-        if (*p == '(') { /* an optional ballot id: "(17) 1 2 3 0" */
-            const char *close = memchr(p, ')', (size_t)(end - p));
-            if (close) p = close + 1;
-        }
-        long long weight = 0;
-        while (p < end && (*p == ' ' || *p == '\t')) p++;
-        const char *wtok = p;
-        int wr = next_int(&p, end, &weight);
-        if (wr == 0) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "weight", RULE_BLT,
-                           "a ballot line starts with its weight (a whole number), then preferences, then 0");
-            continue;
-        }
-        if (wr == 1 && weight == 0 && rest_blank(p, end)) {
+        long long first = 0;
+        const char *q = p;
+        int fr = next_int(&q, end, &first);
+        if (fr == 1 && first == 0 && rest_blank(q, end)) {
             *ended = 1;
             break;
         }
-        if (wr == 1 && weight < 0 && only_negatives(wtok, end)) { /* withdrawn candidates */
-            if (ballots_seen)
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "withdrawn", RULE_BLT,
-                               "withdrawn candidates (negative numbers) are listed right after the first line, "
-                               "before any ballot");
-            else
-                read_withdrawn(wtok, end, ln, ncand, withdrawn, diags);
-            continue;
-        }
-        ballots_seen = 1;
-        /* Anything else is a ballot, whose weight must be 1 or more (and within the bound). */
-        int64_t wv;
-        urne_span wspan = {wtok, (size_t)(p - wtok), 0};
-        if (urne_parse_weight(wspan, ln, "weight", &wv, diags) != 0) continue;
-        size_t n;
-        if (read_preferences(p, end, ln, ncand, withdrawn, prefs, tied, &n, diags) != 0) continue;
-        if (urne_parse_add_ballot(out, wv, prefs, tied, n, ln, "weight", diags) != 0) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, ln, NULL, "memory", "out of memory");
+        int negatives = fr == 1 && first < 0 && only_negatives(p, end);
+        if (*p == '(' && !r.seen && (r.ids = ballot_id_dialect(it, p, end, ln, diags)) < 0) break;
+        if (negatives && r.seen) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "withdrawn", RULE_BLT,
+                           "withdrawn candidates (negative numbers) are listed right after the first line, before "
+                           "any ballot");
+        } else if (*p == '[' && r.seen) {
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "option", RULE_OPTION,
+                           "options are listed right after the first line, before any ballot");
+        } else if (*p == '[') {
+            read_option_line(p, end, ln, ncand, r.withdrawn, out, diags);
+        } else if (negatives) {
+            read_withdrawn(p, end, ln, ncand, r.withdrawn, diags);
+        } else if (read_ballot_line(&r, p, end, ln, out, diags) != 0) {
             goto out;
         }
     }
+    if (keep_withdrawn(&r, out) != 0) goto oom;
     rc = 0;
+    goto out;
+oom:
+    urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
 out:
-    free(prefs);
-    free(tied);
-    free(withdrawn);
+    free(r.prefs);
+    free(r.tied);
+    free(r.withdrawn);
     return rc;
 }
 

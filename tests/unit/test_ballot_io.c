@@ -78,8 +78,9 @@ static void preflib_refused(const char *text, const char *expect) {
 /* ---- BLT ---- */
 
 /* Four candidates, two seats; the same ranking "1 2" on two lines is one ranking of
- * weight 3 + 3 = 6; "2=4 1" ties B and D first; a ballot id in brackets is skipped;
- * names may share a line. Total: 3 + 2 + 1 + 3 + 4 = 13. */
+ * weight 3 + 3 = 6; "2=4 1" ties B and D first; a comment after '#' is no part of the
+ * line; names may share a line. Total: 3 + 2 + 1 + 3 + 4 = 13. (Ballot ids, which
+ * this test once skipped in front of a weight, have their own test: blt_dialects.) */
 static void test_blt_small(void **state) {
     (void)state;
     urne_ballots b;
@@ -88,7 +89,7 @@ static void test_blt_small(void **state) {
                                "3 1 2 0\n"
                                "2 3 0\n"
                                "1 2=4 1 0\n"
-                               "(17) 3 1 2 0\n"
+                               "3 1 2 0 # again\n"
                                "4 4 3 2 1 0\n"
                                "0\n"
                                "\"Ann\" \"Bob\"\n"
@@ -144,6 +145,84 @@ static void test_blt_withdrawn(void **state) {
     assert_int_equal(weight_of(&b, "D"), 8);
     urne_ballots_free(&b);
     urne_diags_free(&d);
+}
+
+/* The dialects of droop and OpenSTV. droop: options "[tie ...]" and "[withdrawn ...]",
+ * ids standing for weight 1 ("(a) 3 1 0" ranks C then A); OpenSTV: ids followed by the
+ * weight 1, '-' for a skipped rank. */
+static void test_blt_dialects(void **state) {
+    (void)state;
+    urne_ballots b;
+    urne_diags d;
+    assert_int_equal(parse_blt("3 2\n[tie 3 2 1 ] # droop's 42t.blt\n[withdrawn 2]\n4 1 2 0\n2 3 0\n0\n"
+                               "\"Castor\" \"Pollux\" \"Helen\" \"T\"\n", &b, &d), 0);
+    assert_non_null(b.tie_order);
+    assert_int_equal(b.tie_order[2], 0);
+    assert_int_equal(b.tie_order[1], 1);
+    assert_int_equal(b.tie_order[0], 2);
+    assert_non_null(b.withdrawn);
+    assert_true(b.withdrawn[1] && !b.withdrawn[0] && !b.withdrawn[2]);
+    assert_int_equal(weight_of(&b, "A"), 4); /* "1 2": B withdrawn */
+    urne_ballots_free(&b);
+    urne_diags_free(&d);
+
+    assert_int_equal(parse_blt("3 1\n(a) 3 1 0\n(b b) 2 0\n(c) 3 1 0\n0\n\"A\" \"B\" \"C\" \"T\"\n", &b, &d), 0);
+    assert_int_equal(weight_of(&b, "CA"), 2);
+    assert_int_equal(weight_of(&b, "B"), 1);
+    assert_null(b.tie_order);
+    assert_null(b.withdrawn);
+    urne_ballots_free(&b);
+    urne_diags_free(&d);
+
+    /* OpenSTV: "(id) 1 ..." with candidate 1 ranked later settles the weight reading */
+    assert_int_equal(parse_blt("3 1\n(1) 1 2 - 1 0\n(2) 1 3 0\n(3) 1 1 0\n0\n\"A\" \"B\" \"C\" \"T\"\n", &b, &d), 0);
+    assert_int_equal(weight_of(&b, "BA"), 1);
+    assert_int_equal(weight_of(&b, "C"), 1);
+    assert_int_equal(weight_of(&b, "A"), 1);
+    assert_int_equal(b.total, 3);
+    urne_ballots_free(&b);
+    urne_diags_free(&d);
+
+    /* [droop ...] is droop's, not urne's: read, with a warning */
+    assert_int_equal(parse_blt("2 1\n[droop meek precision=9]\n1 1 0\n0\n\"A\" \"B\" \"T\"\n", &b, &d), 0);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 1);
+    urne_ballots_free(&b);
+    urne_diags_free(&d);
+}
+
+/* Option lines that cannot be honoured are refused with file, line, field and rule. */
+static void test_blt_bad_options(void **state) {
+    (void)state;
+    blt_refused("3 1\n[tie 1 2]\n1 1 0\n0\n\"A\" \"B\" \"C\" \"T\"\n",
+                "t.blt:2: error: field 'option': option [tie] must list each of the 3 candidates exactly once "
+                "[blt-option]");
+    blt_refused("3 1\n[tie 1 2 2]\n1 1 0\n0\n\"A\" \"B\" \"C\" \"T\"\n",
+                "t.blt:2: error: field 'option': option [tie] must list each of the 3 candidates exactly once "
+                "[blt-option]");
+    blt_refused("3 1\n[withdrawn 4]\n1 1 0\n0\n\"A\" \"B\" \"C\" \"T\"\n",
+                "t.blt:2: error: field 'option': option [withdrawn]: candidate 4 does not exist: the file has 3 "
+                "candidates [blt-option]");
+    blt_refused("3 1\n[tie 3 2 1\n1 1 0\n0\n\"A\" \"B\" \"C\" \"T\"\n",
+                "t.blt:2: error: field 'option': option [tie has no closing ']' on its line [blt-option]");
+    blt_refused("3 1\n[nick a b c]\n1 1 0\n0\n\"A\" \"B\" \"C\" \"T\"\n",
+                "t.blt:2: error: field 'option': option [nick] is not read by urne (it reads [tie], [withdrawn] and "
+                "[droop]): counting without it would not be the file's count [blt-option]");
+    blt_refused("3 1\n[tie a b c]\n1 1 0\n0\n\"A\" \"B\" \"C\" \"T\"\n",
+                "t.blt:2: error: field 'option': option [tie] takes candidate numbers (nicknames from [nick] are not "
+                "read) [blt-option]");
+    blt_refused("3 1\n1 1 0\n[tie 1 2 3]\n0\n\"A\" \"B\" \"C\" \"T\"\n",
+                "t.blt:3: error: field 'option': options are listed right after the first line, before any ballot "
+                "[blt-option]");
+    blt_refused("3 1\n(a) 1 2 0\n(b) 1 3 0\n0\n\"A\" \"B\" \"C\" \"T\"\n",
+                "t.blt:2: error: field 'id': every ballot id is followed by 1: OpenSTV's weight 1, or droop's first "
+                "preference for candidate 1? Nothing in the file settles it [blt-format]");
+    blt_refused("3 1\n(a) 2 1 0\n1 3 0\n0\n\"A\" \"B\" \"C\" \"T\"\n",
+                "t.blt:3: error: field 'id': either every ballot line starts with an id in parentheses or none does "
+                "[blt-format]");
+    blt_refused("3 1\n(a) 1 2 1 0\n(b) 2 3 0\n0\n\"A\" \"B\" \"C\" \"T\"\n",
+                "t.blt:2: error: field 'id': ballot ids are followed by a weight on some lines (OpenSTV) and not on "
+                "others (droop) [blt-format]");
 }
 
 /* Each broken file gets one error naming its line, field and rule, worded as
@@ -548,6 +627,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_blt_small),
         cmocka_unit_test(test_blt_withdrawn),
+        cmocka_unit_test(test_blt_dialects),
+        cmocka_unit_test(test_blt_bad_options),
         cmocka_unit_test(test_blt_malformed),
         cmocka_unit_test(test_preflib_small),
         cmocka_unit_test(test_preflib_malformed),

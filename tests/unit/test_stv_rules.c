@@ -101,6 +101,83 @@ static int irv_fn(const urne_ballots *b, size_t seats, uint64_t seed, urne_count
     return urne_count_irv(b, seed, r, d);
 }
 
+/* Wichmann's example (Voting matters 12): Z is excluded by a margin far under the
+ * count's precision (0.00001). The count says so, in the stage's note and in the
+ * summary, and the margin it names is the one in its own figures. */
+static void test_meek_close_call_reported(void **state) {
+    (void)state;
+    urne_ballots b;
+    load(URNE_SOURCE_DIR "/tests/stv/voting_matters_12.blt", &b);
+    urne_diags d;
+    urne_diags_init(&d, "t");
+    urne_count_result r;
+    assert_int_equal(urne_count_stv_meek(&b, 3, 1, &r, &d), 0);
+    assert_int_equal(r.nstages, 3);
+    const urne_count_stage *st = &r.stages[1];
+    assert_int_equal(st->state[4], URNE_DEFEATED); /* Z */
+    int64_t margin = st->votes[3] - st->votes[4]; /* Y over Z, 10^-9 */
+    assert_true(margin > 0 && margin < 10000);
+    char expect[160];
+    snprintf(expect, sizeof expect, "Z has 0.%09lld fewer votes than the next, less than the count's precision",
+             (long long)margin);
+    if (strstr(st->note, expect) == NULL) fail_msg("stage 2 note: %s", st->note);
+    if (strstr(r.tiebreak, "stage 2: Z has") == NULL) fail_msg("summary: %s", r.tiebreak);
+    /* A and B both reach the quota with 1,001: their order is a tie, broken by lot */
+    if (strstr(r.tiebreak, "order of election") == NULL) fail_msg("summary: %s", r.tiebreak);
+    urne_count_result_free(&r);
+    urne_diags_free(&d);
+    urne_ballots_free(&b);
+}
+
+/* A file's [tie] order replaces the lot, as in droop: the first of the tied in that
+ * order is the one picked, to elect or to exclude. With order 3 2 1, Helen is out
+ * first; Castor and Pollux then tie at 2 for exclusion, and Pollux, before Castor in
+ * the order, goes: Castor wins under every rule and every seed, and the count says
+ * how the tie was broken. */
+static void test_tie_order_from_file(void **state) {
+    (void)state;
+    static const char blt[] = "3 1\n[tie 3 2 1]\n2 1 0\n2 2 0\n1 3 0\n0\n\"Castor\" \"Pollux\" \"Helen\" \"t\"\n";
+    stv_fn rules[] = {urne_count_stv_scottish, urne_count_stv_wigm, urne_count_stv_meek};
+    for (size_t i = 0; i < 3; i++) {
+        for (uint64_t seed = 1; seed <= 8; seed++) {
+            urne_ballots b;
+            urne_diags d;
+            urne_diags_init(&d, "t.blt");
+            assert_int_equal(urne_io_parse_ballots(blt, sizeof blt - 1, URNE_BFMT_BLT, URNE_ENC_AUTO, &b, &d), 0);
+            urne_count_result r;
+            assert_int_equal(rules[i](&b, 1, seed, &r, &d), 0);
+            if (strstr(r.tiebreak, "exclusion: Pollux chosen by the tie order of the ballot file") == NULL)
+                fail_msg("%s: %s", r.rule, r.tiebreak);
+            assert_int_equal(r.nwinners, 1);
+            assert_int_equal(r.winners[0], 0);
+            urne_count_result_free(&r);
+            urne_diags_free(&d);
+            urne_ballots_free(&b);
+        }
+    }
+}
+
+/* A withdrawn candidate ([withdrawn] or a negative number) is never elected, even
+ * when as many are left as seats. */
+static void test_withdrawn_not_elected(void **state) {
+    (void)state;
+    static const char blt[] = "3 2\n[withdrawn 2]\n4 1 2 0\n2 3 0\n0\n\"A\" \"B\" \"C\" \"t\"\n";
+    stv_fn rules[] = {urne_count_stv_scottish, urne_count_stv_wigm, urne_count_stv_meek};
+    for (size_t i = 0; i < 3; i++) {
+        urne_ballots b;
+        urne_diags d;
+        urne_diags_init(&d, "t.blt");
+        assert_int_equal(urne_io_parse_ballots(blt, sizeof blt - 1, URNE_BFMT_BLT, URNE_ENC_AUTO, &b, &d), 0);
+        urne_count_result r;
+        assert_int_equal(rules[i](&b, 2, 1, &r, &d), 0);
+        assert_int_equal(r.nwinners, 2);
+        for (size_t w = 0; w < r.nwinners; w++) assert_int_not_equal(r.winners[w], 1);
+        urne_count_result_free(&r);
+        urne_diags_free(&d);
+        urne_ballots_free(&b);
+    }
+}
+
 /* For one seat, Meek and WIGM elect the IRV winner (where no lot is drawn). */
 static void test_one_seat_is_irv(void **state) {
     (void)state;
@@ -132,7 +209,8 @@ static void test_one_seat_is_irv(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_irish_2002),       cmocka_unit_test(test_meek_a1),
-        cmocka_unit_test(test_meek_conservation), cmocka_unit_test(test_one_seat_is_irv),
+        cmocka_unit_test(test_meek_conservation), cmocka_unit_test(test_meek_close_call_reported),
+        cmocka_unit_test(test_tie_order_from_file), cmocka_unit_test(test_withdrawn_not_elected), cmocka_unit_test(test_one_seat_is_irv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
