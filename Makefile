@@ -15,7 +15,7 @@ FUZZ_TARGET ?=
 DEPS       = build-essential cmake pkg-config gettext clang libclang-rt-14-dev libcmocka-dev libjansson-dev python3 \
              coinor-libcbc-dev coinor-libclp-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev curl sqlite3 \
              libopenblas0-serial libopenblas-serial-dev libcrack2-dev cracklib-runtime
-BENCH_DEPS = python3-pandas time wrk
+BENCH_DEPS = python3-pandas time wrk php-cli php-mbstring
 # The browser tests: Debian's chromium, and playwright-core from npm to drive it.
 BROWSER_DEPS = chromium
 
