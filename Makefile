@@ -15,7 +15,9 @@ FUZZ_TARGET ?=
 DEPS       = build-essential cmake pkg-config gettext clang libclang-rt-14-dev libcmocka-dev libjansson-dev python3 \
              coinor-libcbc-dev coinor-libclp-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev curl sqlite3 \
              libopenblas0-serial libopenblas-serial-dev libcrack2-dev cracklib-runtime
-BENCH_DEPS = python3-pandas time wrk
+BENCH_DEPS = python3-pandas time wrk php-cli php-mbstring
+# The benchmark areas (make bench-AREA), in the order `make bench` runs them.
+BENCH_AREAS = results count sortition server postgres initiative forum match
 # The browser tests: Debian's chromium, and playwright-core from npm to drive it.
 BROWSER_DEPS = chromium
 
@@ -24,7 +26,8 @@ MAKEFLAGS += --no-print-directory
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 
-.PHONY: all build run cli-demo check test browser-deps asan fuzz bench deps bench-deps clean demo release
+.PHONY: all build run cli-demo check test browser-deps asan fuzz bench deps bench-deps clean demo release \
+        $(addprefix bench-,$(BENCH_AREAS))
 
 all: build
 
@@ -99,11 +102,16 @@ release: deps
 check: test asan fuzz release
 	@echo "make check: all passed"
 
+# Benchmarks: each target prints one line, 'BENCH <area> <what>: <figure> (<peer figure,
+# same run>) target <goal>: met|not met' (details on standard error). `make bench` runs
+# every area, `make bench-AREA` one: bench/AREA.sh, then any bench/AREA-*.sh
+# (bench/area.sh). The count peer needs CONDORCET_DIR, a local copy of the Condorcet PHP
+# library (bench/count.sh says how); without it urne's figure is printed alone.
 bench: build bench-deps
-	@./bench/run.sh $(BUILD)/urne
-	@./bench/count.sh $(BUILD)/urne
-	@./bench/sortition.sh $(BUILD)/urne
-	@./bench/server.sh $(BUILD)/urne
+	@for a in $(BENCH_AREAS); do ./bench/area.sh $$a $(BUILD)/urne || exit 1; done
+
+$(addprefix bench-,$(BENCH_AREAS)): bench-%: build bench-deps
+	@./bench/area.sh $* $(BUILD)/urne
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(RELEASE_BUILD)-gcc $(RELEASE_BUILD)-clang bench/out

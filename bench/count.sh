@@ -1,45 +1,76 @@
 #!/usr/bin/env bash
-# make bench, part 2: the count engine, end to end through the CLI (parse included).
-#   10 candidates x 100,000 ballots: Schulze, Ranked Pairs, IRV, Scottish STV (3 seats), Borda
-#   the same with 1,000,000 ballots
-#   200 candidates x 10,000 ballots: the Condorcet methods
-# Targets (issue 3): the 100,000-ballot set through every method in under 0.5 s in total,
-# 1,000,000 in under 3 s; memory growing with distinct ballots rather than ballots.
+# make bench-count: the count engine, file to result through `urne count` (reading and
+# parsing included), on seeded ballots from bench/gen_ballots.py (Plackett-Luce
+# rankings, 40 % truncated, one BLT line per voter).
+#   1. 10 candidates x 100,000 ballots: Schulze, Ranked Pairs, IRV, STV (3 seats,
+#      Scottish), Borda, one process per method; the peer, the Condorcet PHP library
+#      (bench/condorcet_peer.php, the library from $CONDORCET_DIR), the same five,
+#      file to result, one process each, in the same run. Target (issue 16): at least
+#      300x the peer; without the peer, 0.08 s (300x the 23.8 s it took for issue 16).
+#   2. The same five from one read (`urne count --method a,b,c`), the same target.
+#   3. 10 x 1,000,000, one process per method: target (issue 3) under 3 s.
+# Medians of RUNS runs (default 5) for urne; the peer once (tens of seconds).
 set -eu
 urne=$(realpath "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-out=$here/out
-mkdir -p "$out"
-py=/usr/bin/python3
-gen() { [ -s "$out/$4" ] || "$py" "$here/gen_ballots.py" "$1" "$2" "$3" 20261123 "$out/$4"; }
+. "$(dirname "$0")/lib.sh"
+out=$BENCH_OUT
+runs=${RUNS:-5}
+gen() { [ -s "$out/$4" ] || "$BENCH_PY" "$BENCH_HERE/gen_ballots.py" "$1" "$2" "$3" 20261123 "$out/$4"; }
 gen 10 100000 3 b10x100k.blt
 gen 10 1000000 3 b10x1m.blt
-gen 200 10000 1 b200x10k.blt
+echo "bench: count — $(bench_machine)" >&2
 
-one() { # one FILE METHOD... -> wall seconds and max RSS in KB
-  /usr/bin/time -f "%e %M" -o "$out/t.one" "$urne" count "$@" >/dev/null 2>>"$out/count.stderr"
-  cat "$out/t.one"
-}
-suite() { # suite LABEL FILE TARGET METHODS...
-  local label=$1 file=$2 target=$3; shift 3
-  local total=0 peak=0
-  for m in "$@"; do
-    set -- $m
-    read -r s kb < <(one --method "$@" "$file")
-    printf "bench: %-22s %-28s %6.3f s %6d MB\n" "$label" "$m" "$s" $((kb / 1024))
-    total=$(awk -v a="$total" -v b="$s" 'BEGIN {print a + b}')
-    [ "$kb" -gt "$peak" ] && peak=$kb
+methods=("schulze" "ranked-pairs" "irv" "stv --rule scottish --seats 3" "borda")
+# five FILE: the five methods' medians added up, one process each
+five() {
+  local total=0 m s
+  for m in "${methods[@]}"; do
+    # shellcheck disable=SC2086
+    s=$(bench_median "$runs" "$urne" count --method $m "$1")
+    echo "bench: urne count --method $m $(basename "$1"): median $s s" >&2
+    total=$(bench_calc "$total + $s" %.6f)
   done
-  if [ "$target" = "-" ]; then
-    printf "bench: %-22s %-28s %6.3f s %6d MB peak (no target)\n" "$label" "TOTAL" "$total" $((peak / 1024))
+  echo "$total"
+}
+
+peer_goal=0.08 # 300x the peer's 23.8 s of issue 16, when the peer is not run
+peer="peer absent: CONDORCET_DIR unset (a local copy of julien-boudry/Condorcet 4.5, its src/ or the repository)"
+peer_s=
+if [ -n "${CONDORCET_DIR:-}" ]; then
+  src=$CONDORCET_DIR
+  [ -d "$src/src" ] && src=$src/src
+  if ! command -v php >/dev/null; then
+    peer="peer absent: php not installed (make bench-deps)"
   else
-    printf "bench: %-22s %-28s %6.3f s %6d MB peak -> target %s s: %s\n" "$label" "TOTAL" "$total" $((peak / 1024)) \
-      "$target" "$(awk -v t="$total" -v g="$target" 'BEGIN {print (t < g ? "met" : "NOT met")}')"
+    peer_s=0
+    for m in schulze ranked-pairs irv stv borda; do
+      start=$(date +%s.%N)
+      php "$BENCH_HERE/condorcet_peer.php" "$src" "$m" "$out/b10x100k.blt" > "$out/peer.$m" 2>>"$out/peer.err"
+      end=$(date +%s.%N)
+      echo "bench: Condorcet PHP $m: $(bench_calc "$end - $start") s, $(cat "$out/peer.$m")" >&2
+      peer_s=$(bench_calc "$peer_s + $end - $start" %.3f)
+    done
+    peer="Condorcet PHP $peer_s s"
+  fi
+fi
+verdict() { # verdict URNE_SECONDS: the goal and met (1) or not (0)
+  if [ -n "$peer_s" ]; then
+    echo "at least 300x the peer ($(bench_calc "$peer_s / $1" %.0f)x)" "$(bench_ok "$peer_s / $1 >= 300")"
+  else
+    echo "$peer_goal s (300x the peer's 23.8 s)" "$(bench_ok "$1 <= $peer_goal")"
   fi
 }
-methods10=("schulze" "ranked-pairs" "irv" "stv --rule scottish --seats 3" "borda")
-suite "10 x 100,000" "$out/b10x100k.blt" 0.5 "${methods10[@]}"
-suite "10 x 1,000,000" "$out/b10x1m.blt" 3 "${methods10[@]}"
-suite "200 x 10,000" "$out/b200x10k.blt" - "schulze" "ranked-pairs" "copeland" "minimax"
-distinct=$("$urne" count --method plurality --json "$out/b10x1m.blt" | "$py" -c "import json,sys; d=json.load(sys.stdin); print(d['distinct_ballots'], d['ballots'])")
-echo "bench: 10 x 1,000,000: distinct rankings / ballots = $distinct"
+line() { # line WHAT SECONDS
+  local v goal met
+  v=$(verdict "$2"); met=${v##* }; goal=${v% *}
+  bench_line count "$1" "$(bench_calc "$2") s" "$peer" "$goal" "$met"
+}
+
+t=$(five "$out/b10x100k.blt")
+line "10 x 100,000, five methods, one process each" "$t"
+list=schulze,ranked-pairs,irv,stv,borda
+one=$(bench_median "$runs" "$urne" count --method "$list" --rule scottish --seats 3 "$out/b10x100k.blt")
+line "10 x 100,000, five methods from one read" "$one"
+t=$(five "$out/b10x1m.blt")
+bench_line count "10 x 1,000,000, five methods, one process each" "$(bench_calc "$t") s" "no peer run at this size" \
+  "under 3 s" "$(bench_ok "$t < 3")"

@@ -55,6 +55,7 @@ typedef struct urne_ballots {
     /* merge table: ranking -> index, open addressing */
     uint32_t *slots;
     size_t slot_cap;
+    uint32_t *hash;          /* per ranking: its hash, so that probes and rehashes need not read it */
 } urne_ballots;
 
 /* Start with `ncand` candidates named by `names` (copied; may be NULL to name them

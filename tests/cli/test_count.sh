@@ -124,4 +124,29 @@ json "d['tiebreak'] is not None and 'by lot' in d['tiebreak']" "True"
 expect_rc 0 count --method plurality --seed 7 "$tmp/tie.blt" --json
 if cmp -s "$tmp/out" "$tmp/first.json"; then ok; else ko "the same seed gave another count"; fi
 
+# Several methods from one reading: each report what its single run prints, in the
+# order asked; a JSON array with --json; usage errors for a bad list; nothing printed
+# when one method rejects the ballots.
+l=$d/leader2007_tally.txt
+: > "$tmp/singles"
+for m in schulze irv borda; do
+  [ -s "$tmp/singles" ] && echo >> "$tmp/singles"
+  "$urne" count --method $m "$l" >> "$tmp/singles"
+done
+expect_rc 0 count --method schulze,irv,borda "$l"
+if cmp -s "$tmp/out" "$tmp/singles"; then ok; else ko "--method schulze,irv,borda differs from the three single runs"; fi
+"$urne" count --method irv --json "$l" > "$tmp/irv.json"
+expect_rc 0 count --method schulze,irv,borda --json "$l"
+json "[r['method'] for r in d]" "['schulze', 'irv', 'borda']"
+json "d[1] == json.load(open('$tmp/irv.json'))" "True"
+expect_rc 0 count --method irv,stv --rule meek --seats 2 "$data/tideman_ers_hil/A1.HIL" --json
+json "[r['method'] for r in d], d[1]['rule'], len(d[1]['winners'])" "(['irv', 'stv'], 'meek', 2)"
+expect_rc 2 count --method schulze,schulze "$l"; has err "method 'schulze' is named twice"
+expect_rc 2 count --method schulze,,irv "$l";   has err "method names separated by commas"
+expect_rc 2 count --method schulze,mj "$l";     has err "mj reads grades, not rankings"
+expect_rc 2 count --method irv,nope "$l";       has err "unknown method 'nope'"
+expect_rc 2 count --method irv,dhondt "$l";     has err "--method dhondt needs --seats N"
+expect_rc 1 count --method plurality,stv "$tmp/tied.txt"; has err "Scottish STV counts strict rankings only"
+if [ -s "$tmp/out" ]; then ko "a list with a rejected method printed a report"; else ok; fi
+
 summary "cli count"

@@ -89,9 +89,91 @@ static void test_ballot_order_changes_nothing(void **state) {
     assert_true(compared > 600 * 12); /* every method counted nearly every election */
 }
 
+/* Merging identical rankings (count/ballots.c keeps hashes and checks candidates
+ * against a bitmap): on random rankings with ties, over 3 to 130 candidates (beyond a
+ * 64-bit word), the merged rankings are exactly those a plain search finds, each
+ * with its weight; a repeated or unknown candidate is refused and changes nothing. */
+static void test_merge_matches_plain_search(void **state) {
+    (void)state;
+    urne_lot lot;
+    urne_lot_init(&lot, 16);
+    for (int e = 0; e < 60; e++) {
+        size_t ncand = 3 + (size_t)urne_lot_below(&lot, 128);
+        urne_ballots b;
+        assert_int_equal(urne_ballots_init(&b, ncand, NULL), 0);
+        enum { N = 400 };
+        static uint16_t prefs[N][140];
+        static uint8_t tied[N][140];
+        size_t len[N];
+        int64_t weight[N];
+        for (int k = 0; k < N; k++) {
+            int copy = k > 0 && urne_lot_below(&lot, 3) == 0; /* a third repeat an earlier ballot */
+            size_t from = copy ? (size_t)urne_lot_below(&lot, (uint64_t)k) : 0;
+            if (copy) {
+                len[k] = len[from];
+                memcpy(prefs[k], prefs[from], sizeof prefs[k]);
+                memcpy(tied[k], tied[from], sizeof tied[k]);
+                tied[k][0] = (uint8_t)urne_lot_below(&lot, 2); /* the first mark means nothing */
+            } else {
+                len[k] = (size_t)urne_lot_below(&lot, ncand < 6 ? ncand + 1 : 6);
+                for (size_t i = 0; i < len[k]; i++) {
+                    uint16_t c;
+                    int again;
+                    do { /* distinct candidates */
+                        c = (uint16_t)urne_lot_below(&lot, ncand);
+                        again = 0;
+                        for (size_t j = 0; j < i; j++) again |= prefs[k][j] == c;
+                    } while (again);
+                    prefs[k][i] = c;
+                    tied[k][i] = (uint8_t)(urne_lot_below(&lot, 4) == 0);
+                }
+            }
+            weight[k] = 1 + (int64_t)urne_lot_below(&lot, 5);
+            assert_int_equal(urne_ballots_add(&b, weight[k], prefs[k], tied[k], len[k]), 0);
+        }
+        /* every ballot's ranking is found, with the weight of every ballot equal to it */
+        int64_t total = 0;
+        for (size_t r = 0; r < b.n; r++) total += b.weight[r];
+        assert_int_equal(total, b.total);
+        size_t distinct = 0;
+        for (int k = 0; k < N; k++) {
+            int first = 1;
+            int64_t want = 0;
+            for (int j = 0; j < N; j++) {
+                int eq = len[j] == len[k];
+                for (size_t i = 0; eq && i < len[k]; i++)
+                    eq = prefs[j][i] == prefs[k][i] && (i == 0 || !tied[j][i] == !tied[k][i]);
+                if (eq && j < k) first = 0;
+                if (eq) want += weight[j];
+            }
+            distinct += first;
+            size_t found = 0;
+            for (size_t r = 0; r < b.n; r++) {
+                int eq = b.len[r] == len[k];
+                for (size_t i = 0; eq && i < len[k]; i++)
+                    eq = b.prefs[b.start[r] + i] == prefs[k][i] && b.tied[b.start[r] + i] == (i && tied[k][i] ? 1 : 0);
+                if (eq) found++, assert_int_equal(b.weight[r], want);
+            }
+            if (found != 1) fail_msg("election %d, ballot %d: its ranking is held %zu times", e, k, found);
+        }
+        assert_int_equal(b.n, distinct);
+        /* refused: a candidate twice (far apart), a candidate beyond the last */
+        size_t n = b.n;
+        int64_t before = b.total;
+        uint16_t bad[3] = {(uint16_t)(ncand - 1), 0, (uint16_t)(ncand - 1)};
+        assert_int_equal(urne_ballots_add(&b, 1, bad, NULL, 3), -2);
+        bad[2] = (uint16_t)ncand;
+        assert_int_equal(urne_ballots_add(&b, 1, bad, NULL, 3), -2);
+        assert_int_equal(b.n, n);
+        assert_int_equal(b.total, before);
+        urne_ballots_free(&b);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ballot_order_changes_nothing),
+        cmocka_unit_test(test_merge_matches_plain_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

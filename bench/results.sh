@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: the results engine at national scale, against pandas, in the same run.
+# make bench-results: the results engine at national scale, against pandas, in the same run.
 #
 # Builds a per-bureau file in the Ministry's official layout with ~70,000 bureaux and
 # 11 candidates (the Rhône's 1,287 bureaux under 55 département codes), then:
@@ -9,18 +9,20 @@
 #      process, and pandas' own read_csv + sums as it reports them), side by side,
 #      median of RUNS (default 15);
 #   3. prints peak memory (max RSS) of both.
+# Targets (issue 2): under 0.5 s, and at least 20x pandas, end to end: one BENCH line
+# each; the rest on standard error.
 set -eu
 urne=$(realpath "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-out=$here/out
+. "$(dirname "$0")/lib.sh"
+here=$BENCH_HERE
+out=$BENCH_OUT
 runs=${RUNS:-15}
-py=/usr/bin/python3   # Debian's, where python3-pandas is installed
-mkdir -p "$out"
+py=$BENCH_PY
 src=$here/../../shared/data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
 file=$out/national.txt
 [ -s "$file" ] || "$here/make_national.sh" "$src" "$file" 55
 bureaux=$(($(wc -l < "$file") - 1))
-echo "bench: $file — $bureaux bureaux, $(du -m "$file" | cut -f1) MB, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "bench: $file — $bureaux bureaux, $(du -m "$file" | cut -f1) MB, $(bench_machine)" >&2
 
 # 1. Same answer.
 "$urne" results tally "$file" --level national --json > "$out/urne.json"
@@ -34,7 +36,7 @@ mine.update({c["name"]: c["voix"] for c in u["candidates"]})
 bad = [k for k in p if int(p[k]) != mine.get(k)]
 if bad:
     sys.exit(f"bench: urne and pandas disagree on {bad}")
-print(f"bench: same totals from urne and pandas ({len(p)} figures; inscrits {mine['inscrits']:,})")
+print(f"bench: same totals from urne and pandas ({len(p)} figures; inscrits {mine['inscrits']:,})", file=sys.stderr)
 PY
 
 # 2 and 3. Times and memory, both tools side by side in the same runs (bench/timeit.py:
@@ -45,10 +47,13 @@ PY
 read -r _ urne_s urne_min urne_rss < <(grep '^urne ' "$out/timeit.txt")
 read -r _ pandas_s pandas_min pandas_rss < <(grep '^pandas ' "$out/timeit.txt")
 pandas_inner=$(grep -o 'pandas_read_sum_s;[0-9.]*' "$out/timeit.runs" | cut -d';' -f2 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-printf "bench: %-28s median %7.4f s (fastest %.4f) over %d runs, peak memory %4d MB\n" "urne results tally" "$urne_s" "$urne_min" "$runs" "$urne_rss"
-printf "bench: %-28s median %7.4f s (fastest %.4f) over %d runs, peak memory %4d MB\n" "pandas (python3 process)" "$pandas_s" "$pandas_min" "$runs" "$pandas_rss"
-printf "bench: %-28s median %7.3f s (read_csv + sums, as pandas itself times them)\n" "pandas inside" "$pandas_inner"
-awk -v u="$urne_s" -v p="$pandas_s" -v i="$pandas_inner" 'BEGIN {
-  printf "bench: urne is %.1fx faster than pandas end to end, %.1fx faster than pandas read_csv+sums alone\n", p/u, i/u
-  printf "bench: targets: under 0.5 s -> %s; 20x pandas -> %s\n", (u < 0.5 ? "met" : "NOT met"), (p/u >= 20 ? "met" : "NOT met")
-}'
+{
+  printf "bench: urne results tally: median %.4f s (fastest %.4f) over %d runs, peak memory %d MB\n" "$urne_s" "$urne_min" "$runs" "$urne_rss"
+  printf "bench: pandas (python3 process): median %.4f s (fastest %.4f), peak memory %d MB; read_csv + sums inside: %.3f s\n" \
+    "$pandas_s" "$pandas_min" "$pandas_rss" "$pandas_inner"
+} >&2
+bench_line results "national tally, $bureaux bureaux, file to result" "$(bench_calc "$urne_s" %.4f) s" \
+  "pandas $(bench_calc "$pandas_s" %.3f) s" "under 0.5 s" "$(bench_ok "$urne_s < 0.5")"
+bench_line results "national tally against pandas" "$(bench_calc "$pandas_s / $urne_s" %.1f)x pandas" \
+  "pandas $(bench_calc "$pandas_s" %.3f) s, urne $(bench_calc "$urne_s" %.4f) s" "at least 20x pandas" \
+  "$(bench_ok "$pandas_s / $urne_s >= 20")"

@@ -1,0 +1,39 @@
+# bench/lib.sh: what every benchmark script shares. Sourced by bench/<area>.sh.
+#
+# The project's rule: each target prints exactly one line on standard output,
+#   BENCH <area> <what>: <figure> (<peer figure, same run>) target <goal>: met|not met
+# and everything else a script has to say (checks, per-run figures, details) goes to
+# standard error or to a file under bench/out, so that `make bench | grep ^BENCH`
+# is the whole verdict.
+
+BENCH_PY=/usr/bin/python3   # Debian's, where python3-pandas is installed
+BENCH_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH_OUT=$BENCH_HERE/out
+mkdir -p "$BENCH_OUT"
+
+# bench_line AREA WHAT FIGURE PEER GOAL MET: print the one line of a target. MET is
+# 1 (met) or 0 (not met); PEER is the peer's figure of the same run, or why there is
+# none.
+bench_line() {
+  local verdict="not met"
+  [ "$6" = 1 ] && verdict="met"
+  printf 'BENCH %s %s: %s (%s) target %s: %s\n' "$1" "$2" "$3" "$4" "$5" "$verdict"
+}
+
+# bench_ok EXPR: 1 when the awk expression EXPR holds, else 0 ("a < 0.5").
+bench_ok() { awk "BEGIN { print (($1) ? 1 : 0) }"; }
+
+# bench_calc EXPR [FORMAT]: the awk expression EXPR, printed with FORMAT (%.3f).
+bench_calc() { awk -v f="${2:-%.3f}" "BEGIN { printf f, $1 }"; }
+
+# bench_median RUNS CMD...: the median wall time of CMD in seconds over RUNS runs
+# (bench/timeit.py: a nanosecond clock around each process; its output discarded).
+bench_median() {
+  local runs=$1; shift
+  "$BENCH_PY" "$BENCH_HERE/timeit.py" "$runs" cmd -- "$@" 2>>"$BENCH_OUT/timeit.runs" | awk '{print $2}'
+}
+
+# bench_cores: the machine, for the lines on standard error.
+bench_machine() {
+  echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+}
