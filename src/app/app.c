@@ -17,6 +17,7 @@
 
 #include "app.h"
 #include "import.h"
+#include "results_live.h"
 
 static const char *const status_names[URNE_APP_NSTATUSES] = {
     [URNE_APP_OK] = "ok",
@@ -68,6 +69,7 @@ urne_app_status urne_app_store_failed(urne_app *app, urne_app_outcome *out) {
 }
 
 void urne_app_changed(urne_app *app) {
+    urne_live_changed(app);
     if (app->changed) app->changed(app->changed_ctx);
 }
 
@@ -135,6 +137,12 @@ int urne_app_open(urne_app *app, urne_store *store, char *err, size_t errsize) {
     pthread_mutex_init(&app->lock, &attr);
     pthread_mutexattr_destroy(&attr);
     app->store = store;
+    app->live = urne_live_new();
+    if (app->live == NULL) {
+        snprintf(err, errsize, "out of memory");
+        pthread_mutex_destroy(&app->lock);
+        return -1;
+    }
     load_ctx c = {app, err, errsize};
     err[0] = 0;
     if (urne_store_election_each(store, load_one, &c) != 0) {
@@ -142,10 +150,13 @@ int urne_app_open(urne_app *app, urne_store *store, char *err, size_t errsize) {
         urne_app_close(app);
         return -1;
     }
+    urne_live_changed(app); /* the audit log's head */
     return 0;
 }
 
 void urne_app_close(urne_app *app) {
+    urne_live_free(app->live);
+    app->live = NULL;
     for (size_t i = 0; i < app->nelections; i++) election_free(app->elections[i]);
     free(app->elections);
     app->elections = NULL;
@@ -168,6 +179,7 @@ int urne_app_election_reload(urne_app *app, int64_t id) {
     if (fresh == NULL) return -1;
     for (size_t i = 0; i < app->nelections; i++)
         if (app->elections[i]->meta.id == id) {
+            urne_live_drop(app, id); /* what it kept points into the old round */
             election_free(app->elections[i]);
             app->elections[i] = fresh;
             return 0;

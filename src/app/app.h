@@ -58,6 +58,7 @@ typedef struct urne_app {
      * its cached pages. May be NULL. */
     void (*changed)(void *ctx);
     void *changed_ctx;
+    struct urne_live *live; /* each level's report kept up to date, read without the lock (results_live.h) */
 } urne_app;
 
 /* What a use case answers. Adapters map each to their own terms (HTTP codes). */

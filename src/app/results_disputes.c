@@ -20,6 +20,7 @@
 
 #include "../io/results_io.h"
 #include "results_internal.h"
+#include "results_live.h"
 #include "results_view.h"
 
 /* The reason every récolement act must give: OK, or BAD_INPUT. Disputes keep
@@ -174,7 +175,9 @@ static urne_app_status contest_locked(urne_app *app, const urne_user *actor, int
     urne_figures_free(&f);
     if (st != URNE_APP_OK) return st;
     if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
+    urne_live_sheet_before(app, e, bureau); /* its state, and so its units', changes */
     e->info[bureau] = next;
+    urne_live_sheet_after(app, e, bureau);
     refresh_meta(app, e);
     urne_app_changed(app);
     out->state = next.state;
@@ -287,7 +290,7 @@ static urne_app_status decide_figures(urne_app *app, const urne_user *actor, int
     else if (urne_store_commit(app->store) < 0)
         st = urne_app_store_failed(app, out);
     else {
-        urne_results_apply(e, bureau, &next, counts ? f : NULL);
+        urne_results_apply(app, e, bureau, &next, counts ? f : NULL);
         urne_app_changed(app);
         out->state = after;
     }
@@ -344,7 +347,7 @@ static urne_app_status escalate_locked(urne_app *app, const urne_user *actor, in
     }
     /* A re-voted or annulled bureau is counted again provisionally while the appeal runs. */
     int has = urne_store_bureau_figures(app->store, id, bureau, &f);
-    urne_results_apply(e, bureau, &next, has == 1 ? &f : NULL);
+    urne_results_apply(app, e, bureau, &next, has == 1 ? &f : NULL);
     urne_figures_free(&f);
     refresh_meta(app, e);
     urne_app_changed(app);

@@ -16,6 +16,7 @@
 
 #include "../io/results_io.h"
 #include "results_internal.h"
+#include "results_live.h"
 
 /* ---- shared by the results use cases ---- */
 
@@ -63,9 +64,12 @@ urne_app_status urne_results_audit(urne_app *app, const urne_user *actor, const 
     return URNE_APP_OK;
 }
 
-void urne_results_apply(urne_election *e, size_t bureau, const urne_bureau_info *info, const urne_figures *f) {
+void urne_results_apply(urne_app *app, urne_election *e, size_t bureau, const urne_bureau_info *info,
+                        const urne_figures *f) {
+    urne_live_sheet_before(app, e, bureau);
     e->info[bureau] = *info;
     urne_recolement_apply(e->round, bureau, info->state, f);
+    urne_live_sheet_after(app, e, bureau);
 }
 
 urne_app_status urne_results_check_figures(const urne_election *e, size_t bureau, const urne_figures *f,
@@ -124,7 +128,7 @@ static urne_app_status enter_write(urne_app *app, const urne_user *actor, urne_e
     else if (urne_store_commit(app->store) < 0)
         st = urne_app_store_failed(app, out);
     else {
-        urne_results_apply(e, bureau, next, counts ? f : NULL);
+        urne_results_apply(app, e, bureau, next, counts ? f : NULL);
         urne_app_changed(app);
     }
     free(before);

@@ -23,8 +23,10 @@ urne_app_status urne_results_audit(urne_app *app, const urne_user *actor, const 
                                    const char *before, const char *after, urne_app_outcome *out);
 
 /* Update bureau `bureau` of e in memory after a commit: its info and, through the
- * récolement engine, its figures in the round. */
-void urne_results_apply(urne_election *e, size_t bureau, const urne_bureau_info *info, const urne_figures *f);
+ * récolement engine, its figures in the round; the live reports follow
+ * (results_live.h). */
+void urne_results_apply(urne_app *app, urne_election *e, size_t bureau, const urne_bureau_info *info,
+                        const urne_figures *f);
 
 /* Check figures against the sheet they are for: the candidate count (BAD_INPUT),
  * then every check of the results engine into out->checks. OK when all pass,

@@ -22,6 +22,7 @@
 
 #include "../core/urne_text.h"
 #include "../i18n/i18n.h"
+#include "../core/urne_buf.h"
 #include "../results/results.h"
 
 typedef enum { URNE_FMT_AUTO, URNE_FMT_MINISTRY, URNE_FMT_LEGISLATIVE, URNE_FMT_NATIVE } urne_results_format;
@@ -79,8 +80,25 @@ typedef struct urne_report {
  * phrases). Returns 0 or -1 on write error. */
 int urne_io_write_table(FILE *out, const urne_report *report, urne_lang lang);
 
-/* Write the report as JSON (see README for the schema). 0 or -1. */
+/* Write the report as JSON (see README for the schema), indented by two spaces.
+ * 0 or -1. */
 int urne_io_write_json(FILE *out, const urne_report *report);
+
+/* The same report, compact (no space, no line break), in pieces that a server
+ * keeps apart and sends one after the other (check b->oom after each):
+ *   urne_io_json_head      '{"source":...,"level":"bureau","units":['
+ *   urne_io_json_unit      one unit's object; with `status` (not NULL) a last key
+ *                          "status" holding it; units are separated by ","
+ *   urne_io_json_outcomes  '],"outcomes":[...],"warnings":['
+ *   urne_io_json_warning   one warning's object (its file: `file`), "," between
+ * and then ']' and '}', or more keys before it. Only report->round, rules and, for
+ * the head, source and tally->level are read by the pieces that need them. */
+void urne_io_json_head(urne_buf *b, const urne_report *report);
+void urne_io_json_unit(urne_buf *b, const urne_report *report, const urne_unit *u, const char *status);
+void urne_io_json_outcomes(urne_buf *b, const urne_report *report);
+void urne_io_json_warning(urne_buf *b, const char *file, const urne_diag *d);
+/* A JSON string as the pieces write them, in double quotes; null for NULL. */
+void urne_io_json_string(urne_buf *b, const char *s);
 
 /* Write the units as CSV in the Ministry's layout (';', comma decimals, CRLF). 0 or -1. */
 int urne_io_write_ministry_csv(FILE *out, const urne_report *report);

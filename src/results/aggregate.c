@@ -14,6 +14,7 @@
  * INT64_MAX): the check costs a branch never taken, and a round built without the
  * checks gets -1, not a total that wrapped.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,41 @@ int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *ou
         return -1;
     }
     return 0;
+}
+
+/* The line of unit u a candidate's votes go to: its place in the contest's list,
+ * or the merged line of a unit spanning contests (its group when lines are merged
+ * by group, else its name), found by the interned string aggregate gave the line;
+ * URNE_NONE when the unit has no such line. */
+static size_t line_of(const urne_unit *u, const urne_round *round, const urne_contest *c, size_t j) {
+    if (u->contest != URNE_NONE) return u->contest == (size_t)(c - round->contests) && j < u->nlines ? j : URNE_NONE;
+    const urne_candidate *k = &round->candidates[c->cand_first + j];
+    for (size_t l = 0; l < u->nlines; l++)
+        if (u->lines[l].name == (u->lines[l].group ? k->group : k->name)) return l;
+    return URNE_NONE;
+}
+
+int urne_tally_sheet(urne_tally *tally, const urne_round *round, size_t unit, const urne_sheet *sheet, int sign) {
+    assert(unit < tally->nunits && (sign == 1 || sign == -1));
+    if (!sheet->reported) return 0;
+    urne_unit *u = &tally->units[unit];
+    const urne_contest *c = &round->contests[sheet->contest];
+    int failed = 0;
+#define ADD(acc, v) \
+    (failed |= sign > 0 ? __builtin_add_overflow((acc), (v), &(acc)) : __builtin_sub_overflow((acc), (v), &(acc)))
+    u->sheets_reported += (size_t)(ptrdiff_t)sign;
+    ADD(u->inscrits, sheet->inscrits);
+    ADD(u->votants, sheet->votants);
+    ADD(u->blancs, sheet->blancs);
+    ADD(u->nuls, sheet->nuls);
+    for (size_t j = 0; j < c->ncand; j++) {
+        size_t l = line_of(u, round, c, j);
+        if (l == URNE_NONE) return -1; /* not a tally of this round */
+        ADD(u->exprimes, sheet->votes[j]);
+        ADD(u->lines[l].voix, sheet->votes[j]);
+    }
+#undef ADD
+    return failed ? -1 : 0;
 }
 
 int urne_results_nests(const urne_round *round, size_t upper, size_t lower) {

@@ -170,19 +170,29 @@ size_t urne_results_check_duplicates(const urne_round *round, urne_diags *diags)
     return diags->errors - before;
 }
 
-size_t urne_results_missing(const urne_round *round, urne_diags *diags) {
-    size_t missing = 0;
-    for (size_t i = 0; i < round->nsheets; i++) missing += !round->sheets[i].reported;
-    if (missing == 0 || round->nlevels == 0) return missing;
+void urne_results_missing_count(const urne_round *round, size_t missing, urne_diags *diags) {
+    if (missing == 0 || round->nlevels == 0) return;
     const char *level = round->levels[round->nlevels - 1];
     char a[32], b[32], unit[64];
     urne_num_group((int64_t)(round->nsheets - missing), a, sizeof a);
     urne_num_group((int64_t)round->nsheets, b, sizeof b);
     urne_text_plural(level, unit, sizeof unit);
     urne_diags_add(diags, URNE_DIAG_WARNING, 0, NULL, URNE_RULE_PARTIAL, "partial: %s of %s %s", a, b, unit);
+}
+
+void urne_results_missing_one(const urne_round *round, size_t sheet, urne_diags *diags) {
+    if (round->nlevels == 0) return;
+    const char *level = round->levels[round->nlevels - 1];
+    urne_diags_add(diags, URNE_DIAG_WARNING, round->sheets[sheet].line, level, URNE_RULE_PARTIAL,
+                   "%s %s: no figures yet", level, round->sheets[sheet].key[round->nlevels - 1]);
+}
+
+size_t urne_results_missing(const urne_round *round, urne_diags *diags) {
+    size_t missing = 0;
+    for (size_t i = 0; i < round->nsheets; i++) missing += !round->sheets[i].reported;
+    if (missing == 0 || round->nlevels == 0) return missing;
+    urne_results_missing_count(round, missing, diags);
     for (size_t i = 0; i < round->nsheets; i++)
-        if (!round->sheets[i].reported)
-            urne_diags_add(diags, URNE_DIAG_WARNING, round->sheets[i].line, level, URNE_RULE_PARTIAL,
-                           "%s %s: no figures yet", level, round->sheets[i].key[round->nlevels - 1]);
+        if (!round->sheets[i].reported) urne_results_missing_one(round, i, diags);
     return missing;
 }

@@ -192,6 +192,10 @@ int urne_results_check_sheet_count(size_t nsheets, long line, urne_diags *diags)
  * ("partial: 5 of 6 sections"), then one per missing bureau with its line. Returns
  * how many are missing. */
 size_t urne_results_missing(const urne_round *round, urne_diags *diags);
+/* Its two warnings, for who keeps them sheet by sheet: the count (nothing when
+ * `missing` is 0), and the one for sheet `sheet`. */
+void urne_results_missing_count(const urne_round *round, size_t missing, urne_diags *diags);
+void urne_results_missing_one(const urne_round *round, size_t sheet, urne_diags *diags);
 
 /* ---- aggregation (aggregate.c) ---- */
 
@@ -228,6 +232,15 @@ typedef struct urne_tally {
 int urne_results_aggregate(const urne_round *round, size_t level, urne_tally *out);
 
 void urne_tally_free(urne_tally *tally);
+
+/* Add (sign 1) or take away (sign -1) one sheet's figures in unit `unit` of a tally
+ * that urne_results_aggregate made from `round` (the sheet's unit at the tally's
+ * level; its sheets_expected is left alone): what a sheet changed in place does to
+ * the sums, taken away before the change and added after, without summing the
+ * round again. A sheet not reported adds nothing. Returns 0, or -1 when a sum
+ * would pass int64 or the sheet has a candidate the unit has no line for (the
+ * tally is then wrong and must be made again). */
+int urne_tally_sheet(urne_tally *tally, const urne_round *round, size_t unit, const urne_sheet *sheet, int sign);
 
 /* 1 when every unit of level `lower` lies within a single unit of level `upper`
  * (bureaux within communes), 0 when some straddle (Lyon's communes across
@@ -326,5 +339,27 @@ int urne_results_decide(const urne_round *round, const urne_rules *rules, urne_o
                         urne_diags *diags);
 
 void urne_outcomes_free(urne_outcome *outcomes, size_t n);
+
+/* What deciding sums over the sheets, kept apart so that a sheet changed in place
+ * is taken away and added again instead of summing the round anew:
+ * urne_results_decide is urne_decision_sums_init then urne_results_decide_sums. */
+typedef struct urne_decision_sums {
+    size_t ncolleges;     /* the colleges weighed (0 without) */
+    urne_outcome *outs;   /* per contest: sheets and the five counts only */
+    int64_t *voix;        /* per candidate */
+    int64_t *cvoix, *basis, *blank; /* with colleges: per candidate and college, per contest and college */
+    int overflow;         /* a sum passed int64: deciding refuses (count-bound) */
+} urne_decision_sums;
+
+/* Sums of every sheet of the round under rules. 0, or -1 when out of memory. */
+int urne_decision_sums_init(const urne_round *round, const urne_rules *rules, urne_decision_sums *sums);
+/* Add (sign 1) or take away (sign -1) one sheet. 0, or -1 once a sum overflowed. */
+int urne_decision_sums_sheet(urne_decision_sums *sums, const urne_round *round, const urne_rules *rules,
+                             const urne_sheet *sheet, int sign);
+void urne_decision_sums_free(urne_decision_sums *sums);
+/* urne_results_decide on sums kept for round under the same rules (sums may be
+ * NULL only when rules weigh colleges the round lacks: the error is then added). */
+int urne_results_decide_sums(const urne_round *round, const urne_rules *rules, const urne_decision_sums *sums,
+                             urne_outcome **out, urne_diags *diags);
 
 #endif

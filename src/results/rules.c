@@ -382,51 +382,111 @@ static int college_shares(const urne_round *r, urne_outcome *o, const urne_conte
     return 0;
 }
 
+int urne_decision_sums_init(const urne_round *r, const urne_rules *rules, urne_decision_sums *s) {
+    memset(s, 0, sizeof *s);
+    size_t G = rules->colleges ? r->ncolleges : 0;
+    s->ncolleges = G;
+    s->outs = calloc(r->ncontests ? r->ncontests : 1, sizeof *s->outs);
+    s->voix = calloc(r->ncandidates ? r->ncandidates : 1, sizeof *s->voix);
+    s->cvoix = G ? calloc(r->ncandidates * G + 1, sizeof *s->cvoix) : NULL;
+    s->basis = G ? calloc(r->ncontests * G, sizeof *s->basis) : NULL;
+    s->blank = G ? calloc(r->ncontests * G, sizeof *s->blank) : NULL;
+    if (s->outs == NULL || s->voix == NULL || (G && (!s->cvoix || !s->basis || !s->blank))) {
+        urne_decision_sums_free(s);
+        return -1;
+    }
+    for (size_t i = 0; i < r->nsheets && !s->overflow; i++) urne_decision_sums_sheet(s, r, rules, &r->sheets[i], 1);
+    return 0;
+}
+
+void urne_decision_sums_free(urne_decision_sums *s) {
+    free(s->outs);
+    free(s->voix);
+    free(s->cvoix);
+    free(s->basis);
+    free(s->blank);
+    memset(s, 0, sizeof *s);
+}
+
+/* acc += sign * v, overflow-checked: a sum that passes int64 sets s->overflow.
+ * Taking away what was added never overflows. */
+static void add_signed(urne_decision_sums *s, int64_t *acc, int64_t v, int sign) {
+    if (sign > 0)
+        s->overflow |= __builtin_add_overflow(*acc, v, acc);
+    else
+        s->overflow |= __builtin_sub_overflow(*acc, v, acc);
+}
+
+int urne_decision_sums_sheet(urne_decision_sums *s, const urne_round *r, const urne_rules *rules,
+                             const urne_sheet *sheet, int sign) {
+    assert(sign == 1 || sign == -1);
+    urne_outcome *o = &s->outs[sheet->contest];
+    const urne_contest *c = &r->contests[sheet->contest];
+    size_t G = s->ncolleges;
+    o->sheets_expected += (size_t)(ptrdiff_t)sign;
+    if (!sheet->reported) return s->overflow ? -1 : 0;
+    o->sheets_reported += (size_t)(ptrdiff_t)sign;
+    add_signed(s, &o->inscrits, sheet->inscrits, sign);
+    add_signed(s, &o->votants, sheet->votants, sign);
+    add_signed(s, &o->blancs, sheet->blancs, sign);
+    add_signed(s, &o->nuls, sheet->nuls, sign);
+    size_t g = sheet->college;
+    for (size_t j = 0; j < c->ncand; j++) {
+        add_signed(s, &o->exprimes, sheet->votes[j], sign);
+        add_signed(s, &s->voix[c->cand_first + j], sheet->votes[j], sign);
+        if (G && g < G) {
+            add_signed(s, &s->cvoix[(c->cand_first + j) * G + g], sheet->votes[j], sign);
+            add_signed(s, &s->basis[sheet->contest * G + g], sheet->votes[j], sign);
+        }
+    }
+    if (G && g < G) {
+        add_signed(s, &s->blank[sheet->contest * G + g], sheet->blancs, sign);
+        if (rules->blank_recognised) add_signed(s, &s->basis[sheet->contest * G + g], sheet->blancs, sign);
+    }
+    return s->overflow ? -1 : 0;
+}
+
 int urne_results_decide(const urne_round *r, const urne_rules *rules, urne_outcome **out, urne_diags *diags) {
+    *out = NULL;
+    if (rules->colleges && r->ncolleges == 0) /* the error is decide_sums's */
+        return urne_results_decide_sums(r, rules, NULL, out, diags);
+    urne_decision_sums s;
+    if (urne_decision_sums_init(r, rules, &s) < 0) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory deciding the outcome");
+        return -1;
+    }
+    int rc = urne_results_decide_sums(r, rules, &s, out, diags);
+    urne_decision_sums_free(&s);
+    return rc;
+}
+
+int urne_results_decide_sums(const urne_round *r, const urne_rules *rules, const urne_decision_sums *sums,
+                             urne_outcome **out, urne_diags *diags) {
     *out = NULL;
     if (rules->colleges && r->ncolleges == 0) {
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, "college", URNE_RULE_MISSING_COLLEGE,
                        "the %s rules weigh colleges, but the election declares none", rules->preset);
         return -1;
     }
-    size_t G = rules->colleges ? r->ncolleges : 0;
+    size_t G = sums->ncolleges;
+    assert(G == (rules->colleges ? r->ncolleges : 0));
     urne_outcome *outs = calloc(r->ncontests ? r->ncontests : 1, sizeof *outs);
-    int64_t *voix = calloc(r->ncandidates ? r->ncandidates : 1, sizeof *voix);
-    int64_t *cvoix = G ? calloc(r->ncandidates * G + 1, sizeof *cvoix) : NULL;
-    int64_t *basis = G ? calloc(r->ncontests * G, sizeof *basis) : NULL;
-    int64_t *blank = G ? calloc(r->ncontests * G, sizeof *blank) : NULL;
-    int failed = outs == NULL || voix == NULL || (G && (!cvoix || !basis || !blank));
+    int failed = outs == NULL;
     /* Checked sheets keep every sum below 10^18 (URNE_SHEETS_MAX sheets of figures at
      * most URNE_COUNT_MAX); the sums are overflow-checked all the same, so that a round
      * that skipped the checks is refused (count-bound), never decided on wrapped totals. */
-    int overflow = 0;
-#define ADD(acc, v) (overflow |= __builtin_add_overflow((acc), (v), &(acc)))
-    for (size_t i = 0; i < r->nsheets && !failed && !overflow; i++) {
-        const urne_sheet *s = &r->sheets[i];
-        urne_outcome *o = &outs[s->contest];
-        const urne_contest *c = &r->contests[s->contest];
-        o->sheets_expected++;
-        if (!s->reported) continue;
-        o->sheets_reported++;
-        ADD(o->inscrits, s->inscrits);
-        ADD(o->votants, s->votants);
-        ADD(o->blancs, s->blancs);
-        ADD(o->nuls, s->nuls);
-        size_t g = s->college;
-        for (size_t j = 0; j < c->ncand; j++) {
-            ADD(o->exprimes, s->votes[j]);
-            ADD(voix[c->cand_first + j], s->votes[j]);
-            if (G && g < G) {
-                ADD(cvoix[(c->cand_first + j) * G + g], s->votes[j]);
-                ADD(basis[s->contest * G + g], s->votes[j]);
-            }
-        }
-        if (G && g < G) {
-            ADD(blank[s->contest * G + g], s->blancs);
-            if (rules->blank_recognised) ADD(basis[s->contest * G + g], s->blancs);
-        }
+    int overflow = sums->overflow;
+    for (size_t k = 0; k < r->ncontests && !failed; k++) {
+        const urne_outcome *o = &sums->outs[k];
+        outs[k].sheets_expected = o->sheets_expected;
+        outs[k].sheets_reported = o->sheets_reported;
+        outs[k].inscrits = o->inscrits;
+        outs[k].votants = o->votants;
+        outs[k].blancs = o->blancs;
+        outs[k].nuls = o->nuls;
+        outs[k].exprimes = o->exprimes;
     }
-#undef ADD
+    const int64_t *voix = sums->voix, *cvoix = sums->cvoix, *basis = sums->basis, *blank = sums->blank;
     /* exprimés + blancs, the basis of shares below, must fit as well */
     for (size_t k = 0; k < r->ncontests && !failed && !overflow; k++) {
         int64_t sum;
@@ -467,10 +527,6 @@ int urne_results_decide(const urne_round *r, const urne_rules *rules, urne_outco
         qsort(o->ranked, o->nranked, sizeof *o->ranked, by_share_desc);
         decide_one(r, rules, o);
     }
-    free(voix);
-    free(cvoix);
-    free(basis);
-    free(blank);
     if (failed) {
         urne_outcomes_free(outs, r->ncontests);
         if (diags->errors == 0)

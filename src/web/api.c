@@ -9,10 +9,13 @@
 #include <string.h>
 
 #include "../app/queries.h"
+#include "../app/results_live.h"
 #include "../app/results_view.h"
 #include "actions.h"
 #include "api.h"
 #include "download.h"
+#include "reply.h"
+#include "server.h"
 #include "view.h"
 #include "routes.h"
 
@@ -118,32 +121,96 @@ static json_t *bureau_json(urne_server *srv, const urne_election *e, size_t b) {
     return o;
 }
 
-/* The results engine's report for a level, with each unit's récolement state. */
-static json_t *results_json(urne_server *srv, const urne_election *e, size_t level) {
-    size_t len;
-    char *text = urne_election_report(e, level, 0, &len);
-    json_t *o = text ? json_loadb(text, len, 0, NULL) : NULL;
-    free(text);
-    if (o == NULL) return NULL;
-    /* The report lists the units of the tally in the tally's order. */
-    urne_tally tally;
-    urne_unit_state *states = NULL;
-    if (urne_results_aggregate(e->round, level, &tally) == 0) {
-        states = urne_election_unit_states(e, &tally);
-        json_t *units = json_object_get(o, "units");
-        for (size_t i = 0; states && i < tally.nunits && i < json_array_size(units); i++)
-            json_object_set_new(json_array_get(units, i), "status", json_string(urne_unit_state_name(states[i])));
-        urne_tally_free(&tally);
+/* The results of a level with each unit's récolement state, as the application
+ * keeps them (app/results_live.h): sent from its pieces, copied block by block
+ * into the response's buffer as the connection takes them (a list of 140,000
+ * pieces is more than libmicrohttpd's vectored sending keeps per connection), and
+ * given back when the response is done. */
+typedef struct live_reply {
+    urne_app *app;
+    urne_live_report report;
+    size_t span, offset; /* where the next block starts: a span, and bytes into it */
+    uint64_t pos;        /* the body's bytes given so far */
+} live_reply;
+
+/* Each response has a buffer of this size, filled again for each send. */
+#define LIVE_BLOCK (256 * 1024)
+
+static void live_reply_free(void *cls) {
+    live_reply *x = cls;
+    urne_live_report_release(x->app, &x->report);
+    free(x);
+}
+
+static ssize_t live_read(void *cls, uint64_t pos, char *buf, size_t max) {
+    live_reply *x = cls;
+    if (pos != x->pos) return MHD_CONTENT_READER_END_WITH_ERROR; /* read in order only, as it is */
+    size_t n = 0, nspans = x->report.nspans;
+    while (n < max && x->span <= nspans) {
+        const char *data = x->span < nspans ? x->report.spans[x->span].data : x->report.tail;
+        size_t len = x->span < nspans ? x->report.spans[x->span].len : x->report.tail_len;
+        size_t take = len - x->offset < max - n ? len - x->offset : max - n;
+        memcpy(buf + n, data + x->offset, take);
+        n += take;
+        x->offset += take;
+        if (x->offset == len) {
+            x->span++;
+            x->offset = 0;
+        }
     }
-    if (states == NULL) {
-        json_decref(o);
-        return NULL;
+    x->pos += n;
+    return n ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+/* A report small enough to keep is sent in one piece, through the page cache like
+ * any anonymous answer (the next reads until a change are hits, taking no lock);
+ * a larger one streams from its pieces, never copied whole. */
+#define LIVE_WHOLE (8u << 20)
+
+static enum MHD_Result send_live(urne_req *r, live_reply *x) {
+    size_t bytes = x->report.bytes;
+    x->span = x->offset = 0;
+    x->pos = 0;
+    if (bytes <= LIVE_WHOLE) {
+        char *body = malloc(bytes ? bytes : 1);
+        if (body && live_read(x, 0, body, bytes) == (ssize_t)bytes) {
+            live_reply_free(x);
+            enum MHD_Result ret = urne_reply(r, 200, "application/json", body, bytes);
+            free(body);
+            return ret;
+        }
+        free(body);
+        x->span = x->offset = 0;
     }
-    free(states);
-    json_object_set_new(o, "election_id", json_integer(e->meta.id));
-    json_object_set_new(o, "published", publication_json(&e->meta));
-    json_object_set_new(o, "audit_head", head_json(srv));
-    return o;
+    x->span = x->offset = 0;
+    x->pos = 0;
+    struct MHD_Response *resp = urne_server_mhd.create_response_from_callback(
+        bytes, bytes < LIVE_BLOCK ? (bytes ? bytes : 1) : LIVE_BLOCK, live_read, x, live_reply_free);
+    if (resp == NULL) {
+        live_reply_free(x);
+        return urne_reply_json_error(r, 500, "out of memory");
+    }
+    urne_reply_headers(resp, "application/json", r->cacheable, NULL, NULL, 0);
+    enum MHD_Result ret = urne_server_mhd.queue_response(r->conn, 200, resp);
+    urne_server_mhd.destroy_response(resp);
+    r->status = 200;
+    r->sent = bytes;
+    return ret;
+}
+
+static enum MHD_Result results_live(urne_req *r, int64_t id) {
+    const char *q = urne_req_query(r, "level");
+    live_reply *x = malloc(sizeof *x);
+    if (x == NULL) return urne_reply_json_error(r, 500, "out of memory");
+    x->app = &r->srv->app;
+    switch (urne_live_report_get(&r->srv->app, id, q, &x->report)) {
+    case URNE_LIVE_OK: return send_live(r, x);
+    case URNE_LIVE_NO_ELECTION: free(x); return urne_reply_json_error(r, 404, "no election %lld", (long long)id);
+    case URNE_LIVE_NO_LEVEL: free(x); return urne_reply_json_error(r, 400, "unknown level '%s'", q);
+    case URNE_LIVE_FAILED: break;
+    }
+    free(x);
+    return urne_reply_json_error(r, 500, "the results could not be computed");
 }
 
 /* ---- the shell: sessions, the audit log, accounts ---- */
@@ -269,6 +336,7 @@ enum MHD_Result urne_api_bureau(urne_req *r, int64_t id, int64_t x) {
 }
 
 static enum MHD_Result results(urne_req *r, int64_t id, int csv) {
+    if (!csv) return results_live(r, id);
     enum MHD_Result ret;
     urne_election *e = election_or_404(r, id, &ret);
     if (e == NULL) return ret;
@@ -277,7 +345,7 @@ static enum MHD_Result results(urne_req *r, int64_t id, int csv) {
         urne_app_read_end(&r->srv->app);
         return urne_reply_json_error(r, 400, "unknown level '%s'", urne_req_query(r, "level"));
     }
-    if (csv) {
+    {
         /* ?format=excel: the download a spreadsheet opens right by a double click (the
          * BOM, the decimal separator of the request's language) and a browser saves
          * under the election's and the level's name; without it, the plain CSV. */
@@ -307,9 +375,6 @@ static enum MHD_Result results(urne_req *r, int64_t id, int csv) {
         free(text);
         return ret;
     }
-    json_t *o = results_json(r->srv, e, level);
-    urne_app_read_end(&r->srv->app);
-    return o ? urne_reply_json(r, 200, o) : urne_reply_json_error(r, 500, "the results could not be computed");
 }
 
 enum MHD_Result urne_api_results(urne_req *r, int64_t id, int64_t b) { return results(r, id, 0); }

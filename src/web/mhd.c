@@ -35,6 +35,7 @@ int urne_mhd_open(urne_mhd *api, char *why, size_t size) {
         {"MHD_create_response_from_buffer_with_free_callback",
          (void **)&api->create_response_from_buffer_with_free_callback},
         {"MHD_get_connection_values", (void **)&api->get_connection_values},
+        {"MHD_create_response_from_callback", (void **)&api->create_response_from_callback},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         *fns[i].slot = dlsym(api->handle, fns[i].name);

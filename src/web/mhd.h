@@ -4,7 +4,7 @@
  * Linked the usual way, libmicrohttpd and the GnuTLS stack behind it (nine shared
  * libraries) were loaded and relocated at the start of every urne command: 1.4 ms
  * that `urne results tally` paid on a national file it counts in 35 ms, and that
- * every other command paid for nothing. So the server calls the ten functions it
+ * every other command paid for nothing. So the server calls the eleven functions it
  * uses through this table, filled by dlopen when `urne serve` starts; the types and
  * constants still come from microhttpd.h, checked by the compiler as before.
  */
@@ -34,6 +34,11 @@ typedef struct urne_mhd {
     /* The cache's responses: the body is shared, and crfc(buffer) releases it. */
     struct MHD_Response *(*create_response_from_buffer_with_free_callback)(size_t size, void *buffer,
                                                                           MHD_ContentReaderFreeCallback crfc);
+    /* The live results (api.c): a body in many pieces, copied block by block into
+     * the response's buffer as it is sent; crfc(crc_cls) when done with. */
+    struct MHD_Response *(*create_response_from_callback)(uint64_t size, size_t block_size,
+                                                          MHD_ContentReaderCallback crc, void *crc_cls,
+                                                          MHD_ContentReaderFreeCallback crfc);
     /* Every header of a kind (X-Forwarded-For may come on several lines). */
     int (*get_connection_values)(struct MHD_Connection *connection, enum MHD_ValueKind kind,
                                  MHD_KeyValueIterator iterator, void *iterator_cls);
