@@ -41,7 +41,7 @@
  * way considered: readers would still wait for every writer's commit (a writer
  * holds the lock for its transaction), and the store's one SQLite connection and
  * its prepared statements cannot be shared by readers at once, so reads of the
- * store would need a lock of their own anyway (bench/RESULTS-server.md).
+ * store would need a lock of their own anyway (bench/RESULTS.md, "Server at the limit").
  *
  * The audit log's head and the publication, which the answer ends with, change
  * without any sheet: they are read again after every committed change
