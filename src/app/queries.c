@@ -32,6 +32,37 @@ int urne_app_users_each(urne_app *app, int (*fn)(const urne_user *u, void *ctx),
     return rc;
 }
 
+typedef struct accounts {
+    urne_user *items;
+    size_t n, cap;
+} accounts;
+
+static int account_add(const urne_user *u, void *ctx) {
+    accounts *a = ctx;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 16;
+        urne_user *p = realloc(a->items, cap * sizeof *p);
+        if (p == NULL) return -1;
+        a->items = p;
+        a->cap = cap;
+    }
+    a->items[a->n++] = *u;
+    return 0;
+}
+
+int urne_app_users_list(urne_app *app, urne_user **out, size_t *n) {
+    accounts a = {0};
+    *out = NULL;
+    *n = 0;
+    if (urne_app_users_each(app, account_add, &a) != 0) {
+        free(a.items);
+        return -1;
+    }
+    *out = a.items;
+    *n = a.n;
+    return 0;
+}
+
 int urne_app_disputes_each(urne_app *app, int64_t election, int (*fn)(const urne_dispute *d, void *ctx), void *ctx) {
     pthread_mutex_lock(&app->lock);
     int rc = urne_store_dispute_each(app->store, election, fn, ctx);
@@ -85,24 +116,6 @@ int urne_app_entry_latest(urne_app *app, int64_t election, size_t bureau, int64_
 
 /* ---- an election's assignments ---- */
 
-typedef struct accounts {
-    urne_user *items;
-    size_t n, cap;
-} accounts;
-
-static int account_add(const urne_user *u, void *ctx) {
-    accounts *a = ctx;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        urne_user *p = realloc(a->items, cap * sizeof *p);
-        if (p == NULL) return -1;
-        a->items = p;
-        a->cap = cap;
-    }
-    a->items[a->n++] = *u;
-    return 0;
-}
-
 static int by_bureau_then_name(const void *x, const void *y) {
     const urne_app_assignment *a = x, *b = y;
     if (a->bureau != b->bureau) return a->bureau < b->bureau ? -1 : 1;
@@ -112,12 +125,9 @@ static int by_bureau_then_name(const void *x, const void *y) {
 static long assignments(urne_app *app, int64_t election, urne_app_assignment **out) {
     urne_election *e = urne_app_election(app, election);
     size_t nsheets = e ? e->round->nsheets : 0;
-    accounts a = {0};
     if (e == NULL || nsheets == 0) return 0;
-    if (urne_store_user_each(app->store, account_add, &a) != 0) {
-        free(a.items);
-        return -1;
-    }
+    accounts a = {0};
+    if (urne_app_users_list(app, &a.items, &a.n) != 0) return -1;
     size_t *mine = malloc(nsheets * sizeof *mine);
     urne_app_assignment *all = NULL;
     size_t n = 0, cap = 0;

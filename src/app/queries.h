@@ -19,6 +19,10 @@ int urne_app_audit_head(urne_app *app, int64_t *seq, char hash[URNE_AUDIT_HASH_H
 int urne_app_audit_each(urne_app *app, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx);
 /* Every account (urne_store_user_each). */
 int urne_app_users_each(urne_app *app, int (*fn)(const urne_user *u, void *ctx), void *ctx);
+/* Every account as one array, in the store's order: 0 with *out (malloc'ed, the
+ * caller frees it; NULL when there is none) and *n set; -1 when the store failed or
+ * memory ran out, with *out NULL and *n 0: a partial list is never returned. */
+int urne_app_users_list(urne_app *app, urne_user **out, size_t *n);
 /* Every dispute of an election (urne_store_dispute_each). */
 int urne_app_disputes_each(urne_app *app, int64_t election, int (*fn)(const urne_dispute *d, void *ctx), void *ctx);
 /* The open dispute of a bureau (urne_store_dispute_open_for). */

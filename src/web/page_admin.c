@@ -275,35 +275,22 @@ static void election_picker(urne_buf *b, urne_req *r, int64_t chosen) {
     urne_html(b, "</select></label><button>%s</button></form>", _(r, "Choose"));
 }
 
-typedef struct eligible {
-    urne_user *items;
-    size_t n, cap;
-} eligible;
-
-static int eligible_add(const urne_user *u, void *ctx) {
-    eligible *a = ctx;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        urne_user *p = realloc(a->items, cap * sizeof *p);
-        if (p == NULL) return -1;
-        a->items = p;
-        a->cap = cap;
-    }
-    a->items[a->n++] = *u;
-    return 0;
-}
-
 /* The accounts that may enter this election's sheets, as a list to pick from:
- * the refused form's choice kept. 0 when there is none. */
-static size_t secretary_select(urne_buf *b, urne_req *r, int64_t election) {
-    eligible all = {0};
-    urne_app_users_each(&r->srv->app, eligible_add, &all);
+ * the refused form's choice kept. How many there are; -1, said on the page, when
+ * the accounts could not be read. */
+static long secretary_select(urne_buf *b, urne_req *r, int64_t election) {
+    urne_user *all;
+    size_t nall;
+    if (urne_app_users_list(&r->srv->app, &all, &nall) != 0) {
+        urne_html(b, "<p class=\"flash bad\" role=alert>%s</p>", _(r, "The accounts could not be read; try again."));
+        return -1;
+    }
     const char *chosen = typed(r, "/admin/assign", "user");
-    size_t shown = 0;
+    long shown = 0;
     urne_html(b, "<label>%s<select name=user required><option value=\"\">%s</option>", _(r, "Secretary"),
               _(r, "Choose an account"));
-    for (size_t i = 0; i < all.n; i++) {
-        urne_user *u = &all.items[i];
+    for (size_t i = 0; i < nall; i++) {
+        urne_user *u = &all[i];
         urne_app_outcome o;
         urne_app_outcome_init(&o);
         int may = urne_app_may(&r->srv->app, u, URNE_ACT_ENTER_SHEET, election, &o) == URNE_APP_OK;
@@ -314,7 +301,7 @@ static size_t secretary_select(urne_buf *b, urne_req *r, int64_t election) {
         shown++;
     }
     urne_html_trusted(b, "</select></label>");
-    free(all.items);
+    free(all);
     return shown;
 }
 

@@ -383,7 +383,7 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
         char more[300];
         snprintf(more, sizeof more, _(r, "The first %zu of %zu anomalies are shown; all of them are listed at /api/elections/%lld/anomalies."),
                  shown_max, n, (long long)id);
-        urne_html(&b, "<p class=note>%s</p>", more);
+        urne_html(&b, "<p class=\"flash bad\" role=status>%s</p>", more);
     }
     free(an);
     urne_app_read_end(&srv->app);
