@@ -1,5 +1,12 @@
 # Helpers for the command-line tests: run urne, check its exit status, its output and
-# its JSON. Sourced after setting $urne (the binary) and $tmp (a scratch directory).
+# its JSON. Sourced with the test's own arguments, `. lib.sh "$@"` (the urne binary,
+# the source tree): sets $urne, $src, $data (the shared real files) and $tmp (a
+# scratch directory, removed on exit).
+urne=$(realpath "$1")
+src=$2
+data=$src/../shared/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
 ok() { passed=$((passed+1)); }
 ko() { echo "FAIL: $*"; failed=$((failed+1)); }

@@ -5,12 +5,7 @@
 # both languages: each French line is checked whole where it is one message, and the
 # English run must give back exactly what the English tests expect.
 set -u
-urne=$(realpath "$1")
-src=$2
-data=$src/../shared/data
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" "$@"
 
 nb=$'\u00a0'    # the no-break space French puts before : ; ? ! % and inside « »
 nnb=$'\u202f'   # the narrow no-break space between groups of digits

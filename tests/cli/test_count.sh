@@ -2,12 +2,7 @@
 # `urne count` as a user runs it: help, usage errors, every method on real files,
 # JSON reports, replayable lots.
 set -u
-urne=$(realpath "$1")
-src=$2
-data=$src/../shared/data
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" "$@"
 
 expect_rc 0 count --help;                 has out "ranked-pairs"
 expect_rc 2 count x;                      has err "--method is required"

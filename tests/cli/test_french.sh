@@ -5,12 +5,8 @@
 # counted, and gives the very figures of the same file with its separators taken out.
 # Refusals, with their exact messages, are in tests/bad and tests/bad-ballots.
 set -u
-urne=$(realpath "$1")
-src=$2
+. "$(dirname "$0")/lib.sh" "$@"
 fr=$src/tests/cli/french
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-. "$(dirname "$0")/lib.sh"
 
 # plain IN OUT : IN with its thousands separators between digits taken out (UTF-8 or latin-1)
 plain() {

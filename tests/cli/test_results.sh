@@ -2,12 +2,7 @@
 # The urne command as a user runs it: help, exit statuses, tables, JSON and CSV on the
 # examples and the real files, atomic --output.
 set -u
-urne=$(realpath "$1")
-src=$2
-data=$src/../shared/data
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" "$@"
 
 # Help and usage.
 expect_rc 0 --help;                       has out "results"

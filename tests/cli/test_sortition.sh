@@ -2,12 +2,8 @@
 # `urne sortition` as organisers run it: the paper's instances, a replay from the same
 # seed, and the mistakes the issue names, each with its message.
 set -u
-urne=$(realpath "$1")
-src=$2
-data=$src/../shared/data/sortition
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh" "$@"
+data=$data/sortition
 
 expect_rc 0 sortition --help;         has out "--quotas FILE"
 expect_rc 2 sortition;                has err "Usage: urne sortition"
