@@ -198,6 +198,24 @@ def admin_db(server, name="admin"):
     run("admin", "create", "--db", server.db, "--user", name, stdin=PASSWORD + "\n")
 
 
+def federation_server(double_entry=False):
+    """A started server with the account "admin" and the federation example imported
+    as election 1 (typed twice before it counts when double_entry)."""
+    srv = Server()
+    admin_db(srv)
+    extra = ("--double-entry",) if double_entry else ()
+    run("election", "import", "--db", srv.db, *extra, os.path.join(EXAMPLES, "federation-designation.csv"))
+    srv.start()
+    return srv
+
+
+def admin_client(srv):
+    """A client logged in as "admin" with a bearer token (checked)."""
+    admin = srv.client()
+    check(admin.login("admin", bearer=True)[0] == 200, "admin logs in")
+    return admin
+
+
 def make_users(admin, roles):
     """Create users name -> (role, tier) through the API."""
     for name, (role, tier) in roles.items():

@@ -4,13 +4,9 @@ import os
 
 from lib import *
 
-srv = Server()
-admin_db(srv)
-run("election", "import", "--db", srv.db, os.path.join(EXAMPLES, "federation-designation.csv"))
-srv.start()
+srv = federation_server()
 try:
-    admin = srv.client()
-    check(admin.login("admin", bearer=True)[0] == 200, "admin logs in")
+    admin = admin_client(srv)
     make_users(admin, {"sec": ("secretary", 1), "other": ("secretary", 1), "com": ("commission", 1),
                        "nat": ("commission", 2), "obs": ("observer", 1)})
     st, d = admin.post("/api/assignments", {"user": "sec", "election": 1, "first": 5})

@@ -14,13 +14,9 @@ from lib import *
 
 INT64_MAX = 9223372036854775807
 
-srv = Server()
-admin_db(srv)
-run("election", "import", "--db", srv.db, os.path.join(EXAMPLES, "federation-designation.csv"))
-srv.start()
+srv = federation_server()
 try:
-    admin = srv.client()
-    admin.login("admin", bearer=True)
+    admin = admin_client(srv)
     make_users(admin, {"alice": ("secretary", 1), "com": ("commission", 1)})
     st, _ = admin.post("/api/assignments", {"user": "alice", "election": 1, "first": 0, "last": 5})
     check(st == 200, "assign every section to alice")

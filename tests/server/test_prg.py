@@ -29,13 +29,9 @@ def sent_on(c, st, where, message, what):
     return page
 
 
-srv = Server()
-admin_db(srv)
-run("election", "import", "--db", srv.db, os.path.join(EXAMPLES, "federation-designation.csv"))
-srv.start()
+srv = federation_server()
 try:
-    api = srv.client()
-    api.login("admin", bearer=True)
+    api = admin_client(srv)
     make_users(api, {"sec": ("secretary", 1), "com": ("commission", 1), "nat": ("commission", 2)})
 
     # ---- logging in and out ----

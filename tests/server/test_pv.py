@@ -47,13 +47,9 @@ check(("GET", "/e/*/pv") in roles, "the route table has GET /e/*/pv")
 check(roles.get(("GET", "/e/*/pv")) == roles.get(("GET", "/e/*")),
       f"the procès-verbal has the results page's readers: {roles.get(('GET', '/e/*/pv'))} {roles.get(('GET', '/e/*'))}")
 
-srv = Server()
-admin_db(srv)
-run("election", "import", "--db", srv.db, os.path.join(EXAMPLES, "federation-designation.csv"))
-srv.start()
+srv = federation_server()
 try:
-    admin = srv.client()
-    check(admin.login("admin", bearer=True)[0] == 200, "admin logs in")
+    admin = admin_client(srv)
     make_users(admin, {"sec": ("secretary", 1), "com": ("commission", 1), "obs": ("observer", 1)})
     st, _ = admin.post("/api/assignments", {"user": "sec", "election": 1, "first": 5})
     check(st == 200, f"the secretary gets Brignais: {st}")

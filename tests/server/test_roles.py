@@ -21,13 +21,9 @@ def item(page, href):
     return m.group(0) if m else ""
 
 
-srv = Server()
-admin_db(srv)
-run("election", "import", "--db", srv.db, os.path.join(EXAMPLES, "federation-designation.csv"))
-srv.start()
+srv = federation_server()
 try:
-    api = srv.client()
-    api.login("admin", bearer=True)
+    api = admin_client(srv)
     make_users(api, {"sec": ("secretary", 1), "com": ("commission", 1), "nat": ("commission", 2),
                      "obs": ("observer", 1)})
     admin, sec, com, nat, obs = (srv.client() for _ in range(5))

@@ -23,13 +23,9 @@ markdown = run("routes", "--markdown").stdout
 check(block is not None and block.group(1) == markdown,
       "docs/API.md's role table is `urne routes --markdown` (regenerate it with that command)")
 
-srv = Server()
-admin_db(srv)
-run("election", "import", "--db", srv.db, os.path.join(EXAMPLES, "federation-designation.csv"))
-srv.start()
+srv = federation_server()
 try:
-    admin = srv.client()
-    check(admin.login("admin", bearer=True)[0] == 200, "admin logs in")
+    admin = admin_client(srv)
     make_users(admin, {"sec": ("secretary", 1), "com": ("commission", 1), "obs": ("observer", 1)})
     st, _ = admin.post("/api/assignments", {"user": "sec", "election": 1, "first": 5})
     check(st == 200, "assign a bureau to the secretary")

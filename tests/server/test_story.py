@@ -7,13 +7,9 @@ import sqlite3
 
 from lib import *
 
-srv = Server()
-admin_db(srv)
-run("election", "import", "--db", srv.db, "--double-entry", os.path.join(EXAMPLES, "federation-designation.csv"))
-srv.start()
+srv = federation_server(double_entry=True)
 try:
-    admin = srv.client()
-    admin.login("admin", bearer=True)
+    admin = admin_client(srv)
     make_users(admin, {"alice": ("secretary", 1), "bruno": ("secretary", 1), "com": ("commission", 1),
                        "nat": ("commission", 2)})
     for who in ("alice", "bruno"):
