@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../i18n/i18n.h"
 #include "../io/results_io.h"
 #include "../core/urne_buf.h"
 #include "import.h"
@@ -105,9 +106,18 @@ static int import_meta(const urne_import *im, const urne_round *round, urne_resu
                        urne_election_meta *m, char *err, size_t errsize) {
     const char *title = im->title && *im->title ? im->title : round->election ? round->election : im->source;
     if (!fits("title", title, m->title, sizeof m->title, err, errsize) ||
-        !fits("deadline", im->deadline ? im->deadline : "", m->deadline, sizeof m->deadline, err, errsize) ||
         !fits("space", im->space ? im->space : "", m->space, sizeof m->space, err, errsize))
         return -1;
+    /* Kept in UTC as every moment of the store, so that entries compare with it; a
+     * time without its offset is the French mainland's, as the pages show it. */
+    m->deadline[0] = '\0';
+    if (im->deadline && *im->deadline && urne_i18n_moment_utc(im->deadline, NULL, m->deadline) < 0) {
+        snprintf(err, errsize,
+                 "field 'deadline': '%.100s' is not a moment; write it 2027-04-10T20:00 (Paris time) or "
+                 "2027-04-10T18:00:00Z (UTC)",
+                 im->deadline);
+        return -1;
+    }
     m->round = im->round ? im->round : round->number;
     if (import_rules(im, round, fmt, m, err, errsize) < 0) return -1;
     m->double_entry = im->double_entry;

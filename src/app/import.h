@@ -19,7 +19,7 @@ typedef struct urne_import {
     const char *title;    /* NULL: the file's own title, else its name */
     const char *preset;   /* NULL: the file's rules, else the format's default */
     const char *settings; /* "key=value;..." adjustments, may be NULL */
-    const char *deadline; /* entry deadline, ISO UTC, may be NULL */
+    const char *deadline; /* entry deadline as urne_i18n_moment_utc reads it (kept in UTC), may be NULL */
     const char *space;    /* the space it belongs to ("org/NAME"); NULL or "": the site */
     int round;            /* 0: the file's */
     int double_entry;

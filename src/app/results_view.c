@@ -70,6 +70,9 @@ void urne_election_bureau_name(const urne_election *e, size_t bureau, char *out,
             place = s->label[l];
             break;
         }
+    /* Without a name of its own, a bureau is placed by the unit above it: "bureau 1
+     * (Montval)" and "bureau 1 (Ribes)", never two "bureau 1". */
+    if (place == NULL && last > 0) place = s->label[last - 1] ? s->label[last - 1] : s->key[last - 1];
     const char *code = s->code[last] ? s->code[last] : s->key[last];
     /* A name longer than the caller's buffer is cut at a character, never inside one
      * (a cut UTF-8 sequence would make the JSON and the audit entry that carry the
@@ -233,7 +236,11 @@ urne_anomaly *urne_election_anomalies(const urne_election *e, size_t *n) {
             urne_phrase_set(&what, "%s: the two entries of the double entry differ", who);
             add_anomaly(&a, i, "mismatch", &what);
         }
-        if (e->meta.deadline[0] && b->entered_at[0] && strcmp(b->entered_at, e->meta.deadline) > 0) {
+        /* Late is a sheet typed after the deadline; figures imported with the election
+         * (entered by nobody) came with their file, whenever it was sent. Both moments
+         * are the store's UTC text, which compares as it reads. */
+        if (e->meta.deadline[0] && b->entered_by > 0 && b->entered_at[0] &&
+            strcmp(b->entered_at, e->meta.deadline) > 0) {
             urne_phrase_set(&what, "%s: entered at %s, after the deadline %s", who, b->entered_at, e->meta.deadline);
             urne_anomaly *x = add_anomaly(&a, i, "late", &what);
             if (x) {

@@ -8,7 +8,7 @@
  *                     (the password is read from standard input, never argv)
  *   urne admin grant --db PATH --user NAME --space SPACE --role ROLE [--tier 1|2]
  *   urne election import --db PATH FILE [--format F] [--title T] [--rules P]
- *                     [--set K=V;...] [--double-entry] [--deadline ISO] [--space S]
+ *                     [--set K=V;...] [--double-entry] [--deadline WHEN] [--space S]
  *   urne backup --db PATH DEST
  *   urne audit verify --db PATH   (the chain, then the stored rows against the log)
  */
@@ -264,7 +264,7 @@ int urne_cli_admin(int argc, char **argv) {
 int urne_cli_election(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "import") != 0) {
         fprintf(stderr, _("Usage: urne election import --db PATH FILE [--format F] [--title T] [--rules P]\n"
-                          "                            [--set K=V;...] [--double-entry] [--deadline ISO-UTC]\n"
+                          "                            [--set K=V;...] [--double-entry] [--deadline WHEN]\n"
                           "                            [--space org/NAME]\n"));
         return URNE_EXIT_USAGE;
     }

@@ -279,3 +279,57 @@ char *urne_i18n_moment(urne_lang lang, const char *iso, const char *zone_name, c
                  l.tm_min);
     return buf;
 }
+
+int urne_i18n_moment_utc(const char *text, const char *zone_name, char out[24]) {
+    int y, mo, d, h, mi, sec = 0, used = 0;
+    char sep;
+    out[0] = '\0';
+    if (text == NULL || sscanf(text, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &used) != 6 ||
+        (sep != 'T' && sep != ' '))
+        return -1;
+    const char *rest = text + used;
+    if (rest[0] == ':') {
+        int more = 0;
+        if (sscanf(rest, ":%2d%n", &sec, &more) != 1 || more != 3) return -1;
+        rest += more;
+    }
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
+        sec > 59)
+        return -1;
+    struct tm t = {0};
+    t.tm_year = y - 1900;
+    t.tm_mon = mo - 1;
+    t.tm_mday = d;
+    t.tm_hour = h;
+    t.tm_min = mi;
+    t.tm_sec = sec;
+    time_t wall = timegm(&t); /* the written clock reading, as if it were UTC */
+    struct tm back;
+    gmtime_r(&wall, &back);
+    if (back.tm_mday != d || back.tm_mon != mo - 1) return -1; /* 31 April, 29 February 2027 */
+    time_t utc;
+    if (rest[0] == 'Z' && rest[1] == '\0') {
+        utc = wall;
+    } else if ((rest[0] == '+' || rest[0] == '-') && strlen(rest) <= 6) {
+        int oh, om, n = 0;
+        if (!(sscanf(rest + 1, "%2d:%2d%n", &oh, &om, &n) == 2 && n == 5) &&
+            !(sscanf(rest + 1, "%2d%2d%n", &oh, &om, &n) == 2 && n == 4))
+            return -1;
+        if (oh > 14 || om > 59) return -1;
+        long offset = (oh * 3600L + om * 60L) * (rest[0] == '-' ? -1 : 1);
+        utc = wall - offset;
+    } else if (rest[0] == '\0') {
+        int known;
+        /* The offset at the instant the reading would be an hour before, then again at
+         * the instant that gives: right everywhere but in the hour summer time moves. */
+        long offset = urne_i18n_zone_offset(zone_name, wall - 3600, &known);
+        offset = urne_i18n_zone_offset(zone_name, wall - offset, &known);
+        utc = wall - offset;
+    } else {
+        return -1;
+    }
+    struct tm u;
+    gmtime_r(&utc, &u);
+    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &u);
+    return 0;
+}

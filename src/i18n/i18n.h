@@ -81,6 +81,15 @@ char *urne_i18n_decimal(urne_lang lang, const char *decimal, char *buf, size_t s
  * Z optional); anything else is written back as it is. Returns buf. */
 char *urne_i18n_moment(urne_lang lang, const char *iso, const char *zone, char *buf, size_t size);
 
+/* The moment a person wrote, in the store's UTC form "2027-04-10T18:00:00Z"
+ * (out holds 21 bytes and its NUL). "2027-04-10T20:00", with ":SS" or with a
+ * space for the T (what a form's datetime-local field sends), is a local time in
+ * `zone` (NULL or unknown: Europe/Paris); a trailing "Z" or "+02:00" / "-0400"
+ * gives the offset instead. 0, or -1 (out "") when text is no such moment: another
+ * shape, a day its month lacks, an hour past 23, trailing text. A local time that
+ * summer time skips or repeats is read with the offset in force an hour before. */
+int urne_i18n_moment_utc(const char *text, const char *zone, char out[24]);
+
 /* Offset from UTC in seconds of zone at utc (Europe/Paris follows the EU's
  * summer time rule; the French overseas zones are fixed, Saint-Pierre-et-Miquelon
  * follows North America's). -1 sets *known to 0 for a zone urne does not know. */

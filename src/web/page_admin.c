@@ -192,10 +192,10 @@ static void election_form(urne_buf *b, urne_req *r) {
               _(r, "Round"), mine ? T("round") : "1", _(r, "Levels, top to bottom"),
               mine ? T("levels") : "commune, bureau", _(r, "Candidates, one per line"), T("candidates"));
     urne_html(b, "<label>%s<textarea name=bureaux required placeholder=\"Montval;1;1210\">%s</textarea></label>"
-                 "<label><input type=checkbox name=double_entry value=1%s> %s</label><label>%s<input name=deadline "
-                 "placeholder=\"2027-04-10T20:00:00Z\" value=\"%s\"></label><button>%s</button></form>",
+                 "<label><input type=checkbox name=double_entry value=1%s> %s</label><label>%s<input "
+                 "type=datetime-local name=deadline value=\"%s\"></label><button>%s</button></form>",
               _(r, "Bureaux, one per line: one name per level separated by ';', then the registered voters"),
-              T("bureaux"), *T("double_entry") ? " checked" : "", _(r, "Double entry"), _(r, "Entry deadline (UTC)"),
+              T("bureaux"), *T("double_entry") ? " checked" : "", _(r, "Double entry"), _(r, "Entry deadline (Paris time)"),
               T("deadline"), _(r, "Create"));
 #undef T
 }

@@ -238,8 +238,11 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         urne_html_trusted(&b, "</tbody></table>");
     }
     urne_page_entered(&b, r, info);
-    if (e->meta.deadline[0])
-        urne_html(&b, "<p class=meta>%s %s</p>", _(r, "Entry deadline:"), e->meta.deadline);
+    if (e->meta.deadline[0]) {
+        urne_html(&b, "<p class=meta>%s ", _(r, "Entry deadline:"));
+        urne_page_time(&b, r, e->meta.deadline);
+        urne_html_trusted(&b, "</p>");
+    }
 
     /* The secretary's form, prefilled with what they typed when it was refused. */
     if (urne_page_may(r, URNE_ACT_ENTER_SHEET, id) && urne_app_is_assigned(&srv->app, r->user.id, id, bi) == 1) {

@@ -165,6 +165,42 @@ static void test_moments(void **state) {
     assert_int_equal(known, 1);
 }
 
+/* What people write for a deadline, read back as the store's UTC moment. */
+static void test_moments_written(void **state) {
+    (void)state;
+    char out[24];
+    /* Paris in winter (UTC+1) and in summer (UTC+2), as a form's datetime-local sends it. */
+    assert_int_equal(urne_i18n_moment_utc("2027-01-10T20:00", NULL, out), 0);
+    assert_string_equal(out, "2027-01-10T19:00:00Z");
+    assert_int_equal(urne_i18n_moment_utc("2027-04-10T20:00", "Europe/Paris", out), 0);
+    assert_string_equal(out, "2027-04-10T18:00:00Z");
+    assert_int_equal(urne_i18n_moment_utc("2027-04-10 20:00:30", NULL, out), 0);
+    assert_string_equal(out, "2027-04-10T18:00:30Z");
+    /* Either side of the autumn change (2026-10-25, 3:00 summer time becomes 2:00). */
+    assert_int_equal(urne_i18n_moment_utc("2026-10-25T01:30", NULL, out), 0);
+    assert_string_equal(out, "2026-10-24T23:30:00Z");
+    assert_int_equal(urne_i18n_moment_utc("2026-10-25T04:00", NULL, out), 0);
+    assert_string_equal(out, "2026-10-25T03:00:00Z");
+    /* Other zones, and offsets written out. */
+    assert_int_equal(urne_i18n_moment_utc("2027-04-10T20:00", "Pacific/Noumea", out), 0);
+    assert_string_equal(out, "2027-04-10T09:00:00Z");
+    assert_int_equal(urne_i18n_moment_utc("2027-04-10T18:00:00Z", "Pacific/Noumea", out), 0);
+    assert_string_equal(out, "2027-04-10T18:00:00Z");
+    assert_int_equal(urne_i18n_moment_utc("2027-04-10T20:00+02:00", NULL, out), 0);
+    assert_string_equal(out, "2027-04-10T18:00:00Z");
+    assert_int_equal(urne_i18n_moment_utc("2027-04-10T14:00-0400", NULL, out), 0);
+    assert_string_equal(out, "2027-04-10T18:00:00Z");
+    /* Refused: not a moment, a day the month lacks, an hour past 23, trailing text. */
+    const char *bad[] = {"demain", "", "2027-04-31T20:00", "2027-02-29T20:00", "2027-04-10T24:00",
+                         "2027-04-10T20:00 ", "2027-04-10T20:00Zz", "2027-04-10", "10/04/2027 20:00",
+                         "2027-04-10T20:00+25:00", "2027-04-10T20:00:60"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(urne_i18n_moment_utc(bad[i], NULL, out), -1);
+        assert_string_equal(out, "");
+    }
+    assert_int_equal(urne_i18n_moment_utc(NULL, NULL, out), -1);
+}
+
 static void test_diag_in_french(void **state) {
     (void)state;
     urne_diags d;
@@ -261,7 +297,8 @@ int main(void) {
         cmocka_unit_test(test_phrase_positions_and_limits),
         cmocka_unit_test(test_phrase_bounded_span), cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_languages), cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_moments), cmocka_unit_test(test_diag_in_french),
+        cmocka_unit_test(test_moments), cmocka_unit_test(test_moments_written),
+        cmocka_unit_test(test_diag_in_french),
         cmocka_unit_test(test_diag_languages), cmocka_unit_test(test_phrase_grouped_strings),
         cmocka_unit_test(test_language_from_environment),
     };
