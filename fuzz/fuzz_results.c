@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             urne_tally t;
             if (urne_results_aggregate(r, l, &t) != 0) abort();
             urne_report rep = {r, &rules, &t, o, &d, "fuzz"};
-            urne_io_write_table(sink, &rep);
+            urne_io_write_table(sink, &rep, (urne_lang)(p & 1)); /* both languages */
             urne_io_write_json(sink, &rep);
             urne_io_write_ministry_csv(sink, &rep);
             urne_tally_free(&t);
