@@ -113,6 +113,15 @@ static int grow_rankings(urne_ballots *b) {
  * the candidates need cleared: linear in n where comparing every pair was quadratic. */
 static int valid_candidates(const urne_ballots *b, const uint16_t *prefs, size_t n) {
     if (n > b->ncand || n > UINT16_MAX) return -2;
+    if (b->ncand <= 64) { /* nearly every count: the bitmap is one word, in a register */
+        uint64_t seen = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint16_t c = prefs[i];
+            if (c >= b->ncand || (seen >> c & 1)) return -2;
+            seen |= UINT64_C(1) << c;
+        }
+        return 0;
+    }
     uint64_t seen[(UINT16_MAX + 1) / 64];
     size_t words = ((b->ncand < UINT16_MAX + 1 ? b->ncand : UINT16_MAX + 1) + 63) / 64;
     memset(seen, 0, (words ? words : 1) * sizeof *seen);
@@ -156,7 +165,9 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     b->len[k] = (uint16_t)n;
     b->hash[k] = h;
     if (n) memcpy(b->prefs + b->nprefs, prefs, n * sizeof *prefs);
-    for (size_t i = 0; i < n; i++) b->tied[b->nprefs + i] = (uint8_t)(tied && i && tied[i] ? 1 : 0);
+    uint8_t *t = b->tied + b->nprefs;
+    if (tied == NULL) memset(t, 0, n);
+    for (size_t i = 0; tied && i < n; i++) t[i] = (uint8_t)(i && tied[i] ? 1 : 0);
     b->nprefs += n;
     b->slots[j] = k;
     b->total = total;
