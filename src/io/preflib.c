@@ -70,6 +70,74 @@ static long preflib_header(urne_lines *it, urne_span *first_data, char names[][2
     return n;
 }
 
+/* What the plain path needs from line to line: the candidates, and per candidate the
+ * stamp of the last plain line ranking it, so that a candidate ranked twice is seen
+ * without comparing it with the ones before it. */
+typedef struct plain_orders {
+    uint32_t ncand;
+    uint32_t stamp;      /* the plain line being read, counted from 1 */
+    uint32_t *ranked_on; /* ncand stamps */
+    uint16_t *prefs;
+} plain_orders;
+
+static int is_digit(char c) { return (unsigned char)(c - '0') < 10; }
+
+/* The plain data line of an ordinal file, the one it holds by the thousand:
+ * "COUNT: c,c,...", the count of 1 to 12 digits (no leading zero, so within
+ * URNE_BALLOTS_WEIGHT_MAX) right before the ':', candidates of 1 to 5 digits, each
+ * 1..ncand and once, separated (and followed) by runs of ',' and ' ', then "\n" or
+ * "\r\n". Read in one pass over the line at p (the text ends at end), the '\n' found
+ * first so that it stops every loop after. Returns 1 with the count, the ranking in
+ * r->prefs (no ties) and *eol at the '\n'; 0 for any other line — ties in braces, a
+ * comment, an error, the last line of a text without its '\n' — which the general
+ * reader then reads, and words its errors, as it always has: so this path accepts a
+ * subset of what the general one does, and makes of it the same ballot. */
+static int read_plain_order(plain_orders *r, const char *p, const char *end, int64_t *count, size_t *n,
+                            const char **eol) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p)), *digits;
+    if (nl == NULL || *p < '1' || *p > '9') return 0;
+    int64_t w = 0;
+    for (digits = p; is_digit(*p) && p - digits < 12; p++) w = w * 10 + (*p - '0');
+    if (*p++ != ':') return 0;
+    uint32_t stamp = ++r->stamp, *ranked_on = r->ranked_on, ncand = r->ncand;
+    if (stamp == 0) { /* once in 2^32 lines: forget every stamp */
+        memset(ranked_on, 0, ncand * sizeof *ranked_on);
+        stamp = r->stamp = 1;
+    }
+    size_t k = 0;
+    for (;;) {
+        while (*p == ' ' || *p == ',') p++;
+        if (!is_digit(*p)) break;
+        uint32_t c = 0;
+        for (digits = p; is_digit(*p); p++) c = c * 10 + (uint32_t)(*p - '0');
+        if (p - digits > 5 || c < 1 || c > ncand || ranked_on[c - 1] == stamp) return 0;
+        ranked_on[c - 1] = stamp;
+        r->prefs[k++] = (uint16_t)(c - 1);
+    }
+    if (*p == '\r') p++;
+    if (p != nl) return 0;
+    *count = w;
+    *n = k;
+    *eol = nl;
+    return 1;
+}
+
+/* Read the next line of it when it is a plain data line (read_plain_order), and add
+ * its ballot to out: 1 when read (it has moved past the line, its line number
+ * counted, as urne_lines_next would have), -1 when out of memory (not reported: the
+ * caller's way out says it), 0 when the line is not plain (it has not moved). The
+ * bytes are read where they lie, without urne_lines_next's copy: a plain line is
+ * ASCII, the same in a latin-1 text as converted. */
+static int next_plain_order(plain_orders *r, urne_lines *it, urne_ballots *out, urne_diags *diags) {
+    const char *eol;
+    int64_t count;
+    size_t n;
+    if (!read_plain_order(r, it->text + it->pos, it->text + it->len, &count, &n, &eol)) return 0;
+    it->pos = (size_t)(eol + 1 - it->text);
+    it->lineno++;
+    return urne_parse_add_ballot(out, count, r->prefs, NULL, n, it->lineno, "count", diags) != 0 ? -1 : 1;
+}
+
 int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
     memset(out, 0, sizeof *out);
     urne_lines it;
@@ -78,6 +146,7 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
     char(*names)[256] = calloc(MAXC, 256);
     uint16_t *prefs = malloc(MAXC * sizeof *prefs);
     uint8_t *tied = malloc(MAXC);
+    plain_orders plain = {0, 0, NULL, prefs};
     urne_span line;
     long n = -1;
     int categories = 0;
@@ -93,7 +162,12 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
         if (names[i][0] == '\0') snprintf(names[i], 256, "Alternative %ld", i + 1);
         if (urne_ballots_name(out, (size_t)i, names[i]) != 0) goto oom;
     }
-    int have = line.p != NULL;
+    /* The plain path for ordinal files only: a categorical one leaves its last group
+     * unranked, which only the general reader knows. */
+    plain.ncand = (uint32_t)n;
+    plain.ranked_on = categories ? NULL : calloc((size_t)n, sizeof *plain.ranked_on);
+    if (!categories && plain.ranked_on == NULL) goto oom;
+    int have = line.p != NULL, read;
     while (have) {
         long ln = it.lineno;
         if (!urne_span_blank(line) && line.p[0] != '#') {
@@ -150,8 +224,13 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
                     goto oom;
             }
         }
+        /* Plain data lines one pass each; any other line as it always was read. */
+        while (!categories && (read = next_plain_order(&plain, &it, out, diags)) == 1) continue;
+        if (!categories && read < 0) goto oom;
         have = urne_lines_next(&it, &line);
     }
+    free(plain.ranked_on);
+    plain.ranked_on = NULL;
     if (diags->errors == 0 && out->n == 0)
         urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no ballot after the header");
     if (diags->errors > 0) goto fail;
@@ -161,6 +240,7 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
 oom:
     urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory");
 fail:
+    free(plain.ranked_on);
     free(names), free(prefs), free(tied);
     urne_lines_free(&it);
     urne_ballots_free(out);
