@@ -80,8 +80,9 @@ static int same_ranking(const urne_ballots *b, uint32_t k, const uint16_t *prefs
     return 1;
 }
 
-static int grow_rankings(urne_ballots *b) {
-    size_t cap = b->cap ? b->cap * 2 : 256;
+/* Room for `cap` rankings in the per-ranking arrays (cap >= b->n). 0 or -1 (what was
+ * there is kept). */
+static int resize_rankings(urne_ballots *b, size_t cap) {
     int64_t *w = realloc(b->weight, cap * sizeof *w);
     if (w) b->weight = w;
     uint32_t *s = realloc(b->start, cap * sizeof *s);
@@ -92,8 +93,12 @@ static int grow_rankings(urne_ballots *b) {
     if (hs) b->hash = hs;
     if (!w || !s || !l || !hs) return -1;
     b->cap = cap;
-    /* rehash into a table twice as large as the rankings can become, from the kept hashes */
-    size_t scap = cap * 2;
+    return 0;
+}
+
+/* A table of `scap` slots (a power of two, more than twice b->n), filled again from the
+ * kept hashes. 0 or -1 (the old table kept). */
+static int rehash(urne_ballots *b, size_t scap) {
     uint32_t *slots = malloc(scap * sizeof *slots);
     if (slots == NULL) return -1;
     memset(slots, 0xFF, scap * sizeof *slots);
@@ -105,6 +110,35 @@ static int grow_rankings(urne_ballots *b) {
     free(b->slots);
     b->slots = slots;
     b->slot_cap = scap;
+    return 0;
+}
+
+/* Room for one ranking more: the arrays doubled when full, the table doubled when it
+ * would be half full. The two grow apart, so that the arrays may be reserved large
+ * (urne_ballots_reserve) while the table, which every probe reads at random, stays as
+ * small as the rankings met allow. */
+static int grow_rankings(urne_ballots *b) {
+    if (b->n == b->cap && resize_rankings(b, b->cap ? b->cap * 2 : 256) != 0) return -1;
+    if (2 * (b->n + 1) > b->slot_cap && rehash(b, b->slot_cap ? b->slot_cap * 2 : 512) != 0) return -1;
+    return 0;
+}
+
+/* Room for `cap` preferences in prefs and tied. 0 or -1 (what was there is kept). */
+static int resize_prefs(urne_ballots *b, size_t cap) {
+    uint16_t *p = realloc(b->prefs, cap * sizeof *p);
+    if (p) b->prefs = p;
+    uint8_t *t = realloc(b->tied, cap);
+    if (t) b->tied = t;
+    if (!p || !t) return -1;
+    b->prefs_cap = cap;
+    return 0;
+}
+
+int urne_ballots_reserve(urne_ballots *b, size_t rankings, size_t prefs) {
+    if (rankings > UINT32_MAX) rankings = UINT32_MAX;
+    if (prefs > UINT32_MAX) prefs = UINT32_MAX;
+    if (rankings > b->cap && resize_rankings(b, rankings) != 0) return -1;
+    if (prefs > b->prefs_cap && resize_prefs(b, prefs) != 0) return -1;
     return 0;
 }
 
@@ -139,7 +173,7 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     int64_t total;
     if (__builtin_add_overflow(b->total, weight, &total) || total > URNE_BALLOTS_WEIGHT_MAX) return -4;
     if (valid_candidates(b, prefs, n) != 0) return -2;
-    if (b->n == b->cap && grow_rankings(b) != 0) return -1;
+    if ((b->n == b->cap || 2 * (b->n + 1) > b->slot_cap) && grow_rankings(b) != 0) return -1;
     uint32_t h = hash_ranking(prefs, tied, n);
     size_t j = h & (b->slot_cap - 1);
     for (; b->slots[j] != UINT32_MAX; j = (j + 1) & (b->slot_cap - 1))
@@ -152,12 +186,7 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     if (b->nprefs + n > b->prefs_cap) {
         size_t cap = b->prefs_cap ? b->prefs_cap * 2 : 1024;
         while (cap < b->nprefs + n) cap *= 2;
-        uint16_t *p = realloc(b->prefs, cap * sizeof *p);
-        if (p) b->prefs = p;
-        uint8_t *t = realloc(b->tied, cap);
-        if (t) b->tied = t;
-        if (!p || !t) return -1;
-        b->prefs_cap = cap;
+        if (resize_prefs(b, cap) != 0) return -1;
     }
     uint32_t k = (uint32_t)b->n++;
     b->weight[k] = weight;

@@ -557,6 +557,9 @@ int urne_io_parse_blt(const char *buf, size_t len, urne_encoding enc, urne_ballo
         goto fail;
     }
     out->seats = (size_t)seats;
+    /* A ballot line takes 6 bytes at least ("1 2 0\n"), a preference 2 ("2 "): room
+     * for as many, so that the arrays are never copied as they grow (a hint). */
+    urne_ballots_reserve(out, len / 6 + 1, len / 2 + 1);
     int ended = 0;
     if (read_ballots(&it, ncand, out, &ended, diags) != 0) goto fail;
     if (!ended && diags->errors == 0)

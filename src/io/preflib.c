@@ -138,14 +138,75 @@ static int next_plain_order(plain_orders *r, urne_lines *it, urne_ballots *out, 
     return urne_parse_add_ballot(out, count, r->prefs, NULL, n, it->lineno, "count", diags) != 0 ? -1 : 1;
 }
 
+/* A data line (line ln) in general: "count: a,b,{c,d}", with ties in braces, blanks
+ * and commas in any number, read into prefs and tied (room for n + 1 each: a candidate
+ * ranked twice is stored before it is refused) and added to out; errors in the line
+ * are added. 0, or -1 when out of memory (not reported). */
+static int read_data_line(urne_span line, long ln, long n, int categories, uint16_t *prefs, uint8_t *tied,
+                          urne_ballots *out, urne_diags *diags) {
+    const char *p = line.p, *end = line.p + line.len;
+    const char *colon = memchr(p, ':', (size_t)(end - p));
+    int64_t count = 0;
+    int wr = colon ? urne_parse_weight((urne_span){p, (size_t)(colon - p), 0}, ln, "count", &count, diags) : -2;
+    if (wr == -2) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "count", RULE_PREFLIB,
+                       "a data line reads 'count: a,b,{c,d}' with count a whole number");
+    } else if (wr == 0) {
+        size_t k = 0;
+        int in_brace = 0, first_in_brace = 0, bad = 0;
+        /* .cat: each top-level group is a category, best first; the last
+         * (the "No" of approval ballots) is left unranked. */
+        size_t last_group_at = 0;
+        for (p = colon + 1; p < end && !bad;) {
+            while (p < end && (*p == ' ' || *p == ',')) p++;
+            if (p >= end) break;
+            if (*p == '{') {
+                in_brace = 1, first_in_brace = 1, p++;
+                last_group_at = k;
+                continue;
+            }
+            if (*p == '}') {
+                in_brace = 0, p++;
+                continue;
+            }
+            int64_t c;
+            const char *q = p;
+            while (q < end && *q >= '0' && *q <= '9') q++;
+            if (q == p || urne_num_parse_count(p, (size_t)(q - p), &c) != URNE_NUM_OK || c < 1 || c > n) {
+                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "alternative", "unknown-candidate",
+                               "'%.*s' is not an alternative (1 to %ld)", (int)(q > p ? q - p : 1), p, n);
+                bad = 1;
+                break;
+            }
+            for (size_t i = 0; i < k; i++)
+                if (prefs[i] == c - 1) {
+                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, "alternative", "repeated-rank",
+                                   "alternative %lld is ranked twice", (long long)c);
+                    bad = 1;
+                }
+            if (!in_brace) last_group_at = k;
+            tied[k] = (uint8_t)(in_brace && !first_in_brace);
+            first_in_brace = 0;
+            prefs[k++] = (uint16_t)(c - 1);
+            p = q;
+        }
+        if (!bad && in_brace)
+            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "alternative", RULE_PREFLIB, "a '{' is left open");
+        else if (!bad && urne_parse_add_ballot(out, count, prefs, tied, categories ? last_group_at : k, ln,
+                                               "count", diags) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_ballots *out, urne_diags *diags) {
     memset(out, 0, sizeof *out);
     urne_lines it;
     if (urne_parse_open(buf, len, enc, &it, diags) != 0) return -1;
     enum { MAXC = 4096 };
     char(*names)[256] = calloc(MAXC, 256);
-    uint16_t *prefs = malloc(MAXC * sizeof *prefs);
-    uint8_t *tied = malloc(MAXC);
+    uint16_t *prefs = malloc((MAXC + 1) * sizeof *prefs);
+    uint8_t *tied = malloc(MAXC + 1);
     plain_orders plain = {0, 0, NULL, prefs};
     urne_span line;
     long n = -1;
@@ -158,6 +219,9 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
         goto fail;
     }
     if (urne_ballots_init(out, (size_t)n, NULL) != 0) goto oom;
+    /* A data line takes 4 bytes at least ("1:2\n"), a preference 2 ("2,"): room for as
+     * many, so that the arrays are never copied as they grow (a hint). */
+    urne_ballots_reserve(out, len / 4 + 1, len / 2 + 1);
     for (long i = 0; i < n; i++) {
         if (names[i][0] == '\0') snprintf(names[i], 256, "Alternative %ld", i + 1);
         if (urne_ballots_name(out, (size_t)i, names[i]) != 0) goto oom;
@@ -169,61 +233,9 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
     if (!categories && plain.ranked_on == NULL) goto oom;
     int have = line.p != NULL, read;
     while (have) {
-        long ln = it.lineno;
-        if (!urne_span_blank(line) && line.p[0] != '#') {
-            const char *p = line.p, *end = line.p + line.len;
-            const char *colon = memchr(p, ':', (size_t)(end - p));
-            int64_t count = 0;
-            int wr = colon ? urne_parse_weight((urne_span){p, (size_t)(colon - p), 0}, ln, "count", &count, diags) : -2;
-            if (wr == -2) {
-                urne_diags_add(diags, URNE_DIAG_ERROR, ln, "count", RULE_PREFLIB,
-                               "a data line reads 'count: a,b,{c,d}' with count a whole number");
-            } else if (wr == 0) {
-                size_t k = 0;
-                int in_brace = 0, first_in_brace = 0, bad = 0;
-                /* .cat: each top-level group is a category, best first; the last
-                 * (the "No" of approval ballots) is left unranked. */
-                size_t last_group_at = 0;
-                for (p = colon + 1; p < end && !bad;) {
-                    while (p < end && (*p == ' ' || *p == ',')) p++;
-                    if (p >= end) break;
-                    if (*p == '{') {
-                        in_brace = 1, first_in_brace = 1, p++;
-                        last_group_at = k;
-                        continue;
-                    }
-                    if (*p == '}') {
-                        in_brace = 0, p++;
-                        continue;
-                    }
-                    int64_t c;
-                    const char *q = p;
-                    while (q < end && *q >= '0' && *q <= '9') q++;
-                    if (q == p || urne_num_parse_count(p, (size_t)(q - p), &c) != URNE_NUM_OK || c < 1 || c > n) {
-                        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "alternative", "unknown-candidate",
-                                       "'%.*s' is not an alternative (1 to %ld)", (int)(q > p ? q - p : 1), p, n);
-                        bad = 1;
-                        break;
-                    }
-                    for (size_t i = 0; i < k; i++)
-                        if (prefs[i] == c - 1) {
-                            urne_diags_add(diags, URNE_DIAG_ERROR, ln, "alternative", "repeated-rank",
-                                           "alternative %lld is ranked twice", (long long)c);
-                            bad = 1;
-                        }
-                    if (!in_brace) last_group_at = k;
-                    tied[k] = (uint8_t)(in_brace && !first_in_brace);
-                    first_in_brace = 0;
-                    prefs[k++] = (uint16_t)(c - 1);
-                    p = q;
-                }
-                if (!bad && in_brace)
-                    urne_diags_add(diags, URNE_DIAG_ERROR, ln, "alternative", RULE_PREFLIB, "a '{' is left open");
-                else if (!bad && urne_parse_add_ballot(out, count, prefs, tied, categories ? last_group_at : k, ln,
-                                                       "count", diags) != 0)
-                    goto oom;
-            }
-        }
+        if (!urne_span_blank(line) && line.p[0] != '#' &&
+            read_data_line(line, it.lineno, n, categories, prefs, tied, out, diags) != 0)
+            goto oom;
         /* Plain data lines one pass each; any other line as it always was read. */
         while (!categories && (read = next_plain_order(&plain, &it, out, diags)) == 1) continue;
         if (!categories && read < 0) goto oom;
