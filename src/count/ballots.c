@@ -6,7 +6,13 @@
  * For speed (every ballot of a file passes here once, 100,000 of them in the count
  * benchmark): each ranking keeps its hash, so that a probe compares hashes before
  * rankings and growing the table rehashes nothing; a ballot's candidates are checked
- * against a bitmap rather than against one another.
+ * against a bitmap rather than against one another, a bitmap of one word, kept in a
+ * register, when there are at most 64 candidates (nearly every count); a strict
+ * ranking (tied NULL) has its tie marks cleared at once. A reader that can bound
+ * the rankings from its file's size reserves the arrays (urne_ballots_reserve): pages
+ * never written are never touched, and nothing is copied as the rankings come. The
+ * merge table grows apart from the arrays, with the rankings met, since every probe
+ * reads it at random and each page of it touched costs a page fault.
  *
  * The weight bound is kept here, where every ballot enters: a weight below 1 or a
  * total above URNE_BALLOTS_WEIGHT_MAX is refused before anything changes, so the

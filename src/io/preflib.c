@@ -13,6 +13,15 @@
  * PrefLib defines a count as the number of voters who cast that order: a positive
  * integer. A count of 0 or below is refused with its line (it is an impossible line,
  * not a ballot to skip), and so is one above URNE_BALLOTS_WEIGHT_MAX.
+ *
+ * For speed (Meath 2002, 25,101 data lines, is counted by Scottish STV in a fraction
+ * of the time reading it took): the plain ordinal line, "N: a,b,c" with no braces,
+ * is read on a path of its own (read_plain_order) in one pass over its bytes where
+ * they lie, the line's end found first with memchr, digits folded in as they come,
+ * a candidate ranked twice seen by a per-candidate stamp instead of a comparison with
+ * every one before it. Any other line goes to the general reader (read_data_line),
+ * unchanged, which words every message as before; categorical files are read by it
+ * alone. The ballot arrays are reserved from the file's size (urne_ballots_reserve).
  */
 #include <stdio.h>
 #include <stdlib.h>
