@@ -66,8 +66,8 @@ static uint32_t hash_ranking(const uint16_t *prefs, const uint8_t *tied, size_t 
         h = (h ^ w) * mult;
         h ^= h >> 32;
     }
-    w = 0;
-    memcpy(&w, prefs + i, (n - i) * sizeof *prefs);
+    w = 0; /* the last one to three, as memcpy would lay them in a little-endian word */
+    for (unsigned shift = 0; i < n; i++, shift += 16) w |= (uint64_t)prefs[i] << shift;
     h = (h ^ w) * mult;
     uint64_t ties = 0;
     for (i = 1; tied && i < n; i++) ties += (uint64_t)(tied[i] != 0) * ((uint64_t)i * 0x9e3779b97f4a7c15ULL);

@@ -44,9 +44,10 @@
  * a function call per number, a copy of each line, a comment search, and a check of
  * each candidate against the ones before it): the plain ballot line, "W c c ... 0"
  * with nothing else, which is what files hold by the thousand, is read on a path of
- * its own (read_plain_ballot) in one pass over its bytes where they lie, its end found
- * first with memchr so that no loop compares with the end of the text, digits folded
- * in as they come, a candidate ranked twice seen by a per-candidate stamp. Any line
+ * its own (read_plain_ballot) in one pass over its bytes where they lie (a line before
+ * the text's last newline ends in a newline of its own, which stops every loop, so no
+ * byte is compared with the end of the text), digits folded in as they come, a
+ * candidate ranked twice seen by a per-candidate stamp. Any line
  * that is not plain — options, ids, ties, comments, the end line, every error — goes
  * to the general reader, unchanged, which words every message as before: the plain
  * path only accepts lines the general one reads to the same ballot. The ballot arrays
@@ -334,6 +335,7 @@ typedef struct blt_ballots {
     uint8_t *tied, *withdrawn;
     uint32_t *ranked_on; /* per candidate: the last plain line (its stamp) ranking it */
     uint32_t stamp;      /* the plain line being read, counted from 1 */
+    const char *last_nl; /* the text's last '\n', NULL when it has none */
 } blt_ballots;
 
 static int is_blank(char c) { return c == ' ' || c == '\t'; }
@@ -343,8 +345,9 @@ static int is_digit(char c) { return (unsigned char)(c - '0') < 10; }
  * weight of 1 to 12 digits (no leading zero, so at most 10^12 - 1, within
  * URNE_BALLOTS_WEIGHT_MAX), candidates of 1 to 5 digits, each 1..ncand and once,
  * blanks between, blanks after the 0, then "\n" or "\r\n". Read in one pass over
- * the line at p (the text ends at end): the '\n' found first (memchr) stops every
- * loop that follows, so that no byte is compared with the end of the text; digits are
+ * the line at p: a line that starts before the text's last '\n' has a '\n' of its own,
+ * which stops every loop (neither a digit nor a blank), so that no byte is compared
+ * with the end of the text and the line's end need not be searched for; digits are
  * folded in as they come; each candidate is checked against ranked_on (the stamp of
  * the last line ranking it) rather than against the candidates before it. Returns 1
  * with the weight, the ballot in r->prefs (withdrawn candidates skipped, no ties) and
@@ -353,10 +356,9 @@ static int is_digit(char c) { return (unsigned char)(c - '0') < 10; }
  * nothing is changed but ranked_on: the general reader reads the line, and words its
  * errors, as it always has. So this path accepts a subset of what the general one
  * does, and makes of it the same ballot. */
-static int read_plain_ballot(blt_ballots *r, const char *p, const char *end, int64_t *weight, size_t *n,
-                             const char **eol) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p)), *digits;
-    if (nl == NULL) return 0;
+static int read_plain_ballot(blt_ballots *r, const char *p, int64_t *weight, size_t *n, const char **eol) {
+    const char *digits;
+    if (r->last_nl == NULL || p > r->last_nl) return 0;
     while (is_blank(*p)) p++;
     if (*p < '1' || *p > '9') return 0;
     int64_t w = 0;
@@ -385,10 +387,10 @@ static int read_plain_ballot(blt_ballots *r, const char *p, const char *end, int
     }
     while (is_blank(*p)) p++;
     if (*p == '\r') p++;
-    if (p != nl) return 0;
+    if (*p != '\n') return 0;
     *weight = w;
     *n = k;
-    *eol = nl;
+    *eol = p;
     return 1;
 }
 
@@ -399,10 +401,10 @@ static int read_plain_ballot(blt_ballots *r, const char *p, const char *end, int
  * urne_lines_next's copy: a plain line is ASCII, the same in a latin-1 text as
  * converted. */
 static int next_plain_ballot(blt_ballots *r, urne_lines *it, urne_ballots *out, urne_diags *diags) {
-    const char *line = it->text + it->pos, *end = it->text + it->len, *eol;
+    const char *eol;
     int64_t weight;
     size_t n;
-    if (r->with_id || !read_plain_ballot(r, line, end, &weight, &n, &eol)) return 0;
+    if (r->with_id || !read_plain_ballot(r, it->text + it->pos, &weight, &n, &eol)) return 0;
     it->pos = (size_t)(eol + 1 - it->text);
     it->lineno++;
     r->seen = 1;
@@ -476,10 +478,12 @@ static int keep_withdrawn(const blt_ballots *r, urne_ballots *out) {
  * (the error added); errors in the lines are added and reading goes on. */
 static int read_ballots(urne_lines *it, long long ncand, urne_ballots *out, int *ended, urne_diags *diags) {
     blt_ballots r = {ncand, IDS_NONE, 0, 0, malloc((size_t)ncand * sizeof *r.prefs), malloc((size_t)ncand),
-                     calloc((size_t)ncand, 1), calloc((size_t)ncand, sizeof *r.ranked_on), 0};
+                     calloc((size_t)ncand, 1), calloc((size_t)ncand, sizeof *r.ranked_on), 0, NULL};
     int rc = -1, plain;
     urne_span line;
     if (r.prefs == NULL || r.tied == NULL || r.withdrawn == NULL || r.ranked_on == NULL) goto oom;
+    for (size_t i = it->len; i > it->pos && r.last_nl == NULL; i--)
+        if (it->text[i - 1] == '\n') r.last_nl = it->text + i - 1;
     for (;;) {
         /* Plain ballot lines one pass each; any other line as it always was read. */
         while ((plain = next_plain_ballot(&r, it, out, diags)) == 1) continue;

@@ -17,7 +17,8 @@
  * For speed (Meath 2002, 25,101 data lines, is counted by Scottish STV in a fraction
  * of the time reading it took): the plain ordinal line, "N: a,b,c" with no braces,
  * is read on a path of its own (read_plain_order) in one pass over its bytes where
- * they lie, the line's end found first with memchr, digits folded in as they come,
+ * they lie (a line before the text's last newline ends in one of its own, which stops
+ * every loop, so no byte is compared with the end of the text), digits folded in,
  * a candidate ranked twice seen by a per-candidate stamp instead of a comparison with
  * every one before it. Any other line goes to the general reader (read_data_line),
  * unchanged, which words every message as before; categorical files are read by it
@@ -87,6 +88,7 @@ typedef struct plain_orders {
     uint32_t stamp;      /* the plain line being read, counted from 1 */
     uint32_t *ranked_on; /* ncand stamps */
     uint16_t *prefs;
+    const char *last_nl; /* the text's last '\n', NULL when it has none */
 } plain_orders;
 
 static int is_digit(char c) { return (unsigned char)(c - '0') < 10; }
@@ -95,16 +97,15 @@ static int is_digit(char c) { return (unsigned char)(c - '0') < 10; }
  * "COUNT: c,c,...", the count of 1 to 12 digits (no leading zero, so within
  * URNE_BALLOTS_WEIGHT_MAX) right before the ':', candidates of 1 to 5 digits, each
  * 1..ncand and once, separated (and followed) by runs of ',' and ' ', then "\n" or
- * "\r\n". Read in one pass over the line at p (the text ends at end), the '\n' found
- * first so that it stops every loop after. Returns 1 with the count, the ranking in
- * r->prefs (no ties) and *eol at the '\n'; 0 for any other line — ties in braces, a
- * comment, an error, the last line of a text without its '\n' — which the general
- * reader then reads, and words its errors, as it always has: so this path accepts a
- * subset of what the general one does, and makes of it the same ballot. */
-static int read_plain_order(plain_orders *r, const char *p, const char *end, int64_t *count, size_t *n,
-                            const char **eol) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p)), *digits;
-    if (nl == NULL || *p < '1' || *p > '9') return 0;
+ * "\r\n". Read in one pass over the line at p: a line that starts before the text's
+ * last '\n' has a '\n' of its own, which stops every loop. Returns 1 with the count,
+ * the ranking in r->prefs (no ties) and *eol at the '\n'; 0 for any other line — ties
+ * in braces, a comment, an error, the last line of a text without its '\n' — which
+ * the general reader then reads, and words its errors, as it always has: so this path
+ * accepts a subset of what the general one does, and makes of it the same ballot. */
+static int read_plain_order(plain_orders *r, const char *p, int64_t *count, size_t *n, const char **eol) {
+    const char *digits;
+    if (r->last_nl == NULL || p > r->last_nl || *p < '1' || *p > '9') return 0;
     int64_t w = 0;
     for (digits = p; is_digit(*p) && p - digits < 12; p++) w = w * 10 + (*p - '0');
     if (*p++ != ':') return 0;
@@ -124,10 +125,10 @@ static int read_plain_order(plain_orders *r, const char *p, const char *end, int
         r->prefs[k++] = (uint16_t)(c - 1);
     }
     if (*p == '\r') p++;
-    if (p != nl) return 0;
+    if (*p != '\n') return 0;
     *count = w;
     *n = k;
-    *eol = nl;
+    *eol = p;
     return 1;
 }
 
@@ -141,7 +142,7 @@ static int next_plain_order(plain_orders *r, urne_lines *it, urne_ballots *out, 
     const char *eol;
     int64_t count;
     size_t n;
-    if (!read_plain_order(r, it->text + it->pos, it->text + it->len, &count, &n, &eol)) return 0;
+    if (!read_plain_order(r, it->text + it->pos, &count, &n, &eol)) return 0;
     it->pos = (size_t)(eol + 1 - it->text);
     it->lineno++;
     return urne_parse_add_ballot(out, count, r->prefs, NULL, n, it->lineno, "count", diags) != 0 ? -1 : 1;
@@ -216,7 +217,7 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
     char(*names)[256] = calloc(MAXC, 256);
     uint16_t *prefs = malloc((MAXC + 1) * sizeof *prefs);
     uint8_t *tied = malloc(MAXC + 1);
-    plain_orders plain = {0, 0, NULL, prefs};
+    plain_orders plain = {0, 0, NULL, prefs, NULL};
     urne_span line;
     long n = -1;
     int categories = 0;
@@ -240,6 +241,8 @@ int urne_io_parse_preflib(const char *buf, size_t len, urne_encoding enc, urne_b
     plain.ncand = (uint32_t)n;
     plain.ranked_on = categories ? NULL : calloc((size_t)n, sizeof *plain.ranked_on);
     if (!categories && plain.ranked_on == NULL) goto oom;
+    for (size_t i = it.len; i > it.pos && plain.last_nl == NULL; i--)
+        if (it.text[i - 1] == '\n') plain.last_nl = it.text + i - 1;
     int have = line.p != NULL, read;
     while (have) {
         if (!urne_span_blank(line) && line.p[0] != '#' &&
