@@ -1,12 +1,18 @@
 /*
  * ballots: see ballots.h. Rankings are hashed (a word-wide multiply-shift mix over
  * candidates and tie marks) into an open-addressing table of indices that is kept
- * under half full.
+ * under three quarters full (TABLE_FULL).
  *
  * For speed (every ballot of a file passes here once, 100,000 of them in the count
  * benchmark): each ranking keeps its hash, so that a probe compares hashes before
  * rankings and growing the table rehashes nothing; a ballot's candidates are checked
- * against a bitmap rather than against one another.
+ * against a bitmap rather than against one another, a bitmap of one word, kept in a
+ * register, when there are at most 64 candidates (nearly every count); a strict
+ * ranking (tied NULL) has its tie marks cleared at once. A reader that can bound
+ * the rankings from its file's size reserves the arrays (urne_ballots_reserve): pages
+ * never written are never touched, and nothing is copied as the rankings come. The
+ * merge table grows apart from the arrays, with the rankings met, since every probe
+ * reads it at random and each page of it touched costs a page fault.
  *
  * The weight bound is kept here, where every ballot enters: a weight below 1 or a
  * total above URNE_BALLOTS_WEIGHT_MAX is refused before anything changes, so the
@@ -60,8 +66,8 @@ static uint32_t hash_ranking(const uint16_t *prefs, const uint8_t *tied, size_t 
         h = (h ^ w) * mult;
         h ^= h >> 32;
     }
-    w = 0;
-    memcpy(&w, prefs + i, (n - i) * sizeof *prefs);
+    w = 0; /* the last one to three, as memcpy would lay them in a little-endian word */
+    for (unsigned shift = 0; i < n; i++, shift += 16) w |= (uint64_t)prefs[i] << shift;
     h = (h ^ w) * mult;
     uint64_t ties = 0;
     for (i = 1; tied && i < n; i++) ties += (uint64_t)(tied[i] != 0) * ((uint64_t)i * 0x9e3779b97f4a7c15ULL);
@@ -80,8 +86,9 @@ static int same_ranking(const urne_ballots *b, uint32_t k, const uint16_t *prefs
     return 1;
 }
 
-static int grow_rankings(urne_ballots *b) {
-    size_t cap = b->cap ? b->cap * 2 : 256;
+/* Room for `cap` rankings in the per-ranking arrays (cap >= b->n). 0 or -1 (what was
+ * there is kept). */
+static int resize_rankings(urne_ballots *b, size_t cap) {
     int64_t *w = realloc(b->weight, cap * sizeof *w);
     if (w) b->weight = w;
     uint32_t *s = realloc(b->start, cap * sizeof *s);
@@ -92,8 +99,19 @@ static int grow_rankings(urne_ballots *b) {
     if (hs) b->hash = hs;
     if (!w || !s || !l || !hs) return -1;
     b->cap = cap;
-    /* rehash into a table twice as large as the rankings can become, from the kept hashes */
-    size_t scap = cap * 2;
+    return 0;
+}
+
+/* The merge table is grown before it would be three quarters full: at most 3/4 and at
+ * least 3/8 after growing, where "under half" kept it at 1/4 to 1/2 and twice the
+ * size. Linear probing at 3/4 costs a few probes more, each a comparison of kept
+ * hashes; a table twice the size cost a page fault for every 1,024 slots, a fault
+ * costing more than a thousand probes (100,000 ballots: 256 pages fewer). */
+#define TABLE_FULL(b) (4 * ((b)->n + 1) > 3 * (b)->slot_cap)
+
+/* A table of `scap` slots (a power of two, more than 4/3 of b->n), filled again from the
+ * kept hashes. 0 or -1 (the old table kept). */
+static int rehash(urne_ballots *b, size_t scap) {
     uint32_t *slots = malloc(scap * sizeof *slots);
     if (slots == NULL) return -1;
     memset(slots, 0xFF, scap * sizeof *slots);
@@ -108,11 +126,49 @@ static int grow_rankings(urne_ballots *b) {
     return 0;
 }
 
+/* Room for one ranking more: the arrays doubled when full, the table doubled when it
+ * would be half full. The two grow apart, so that the arrays may be reserved large
+ * (urne_ballots_reserve) while the table, which every probe reads at random, stays as
+ * small as the rankings met allow. */
+static int grow_rankings(urne_ballots *b) {
+    if (b->n == b->cap && resize_rankings(b, b->cap ? b->cap * 2 : 256) != 0) return -1;
+    if (TABLE_FULL(b) && rehash(b, b->slot_cap ? b->slot_cap * 2 : 512) != 0) return -1;
+    return 0;
+}
+
+/* Room for `cap` preferences in prefs and tied. 0 or -1 (what was there is kept). */
+static int resize_prefs(urne_ballots *b, size_t cap) {
+    uint16_t *p = realloc(b->prefs, cap * sizeof *p);
+    if (p) b->prefs = p;
+    uint8_t *t = realloc(b->tied, cap);
+    if (t) b->tied = t;
+    if (!p || !t) return -1;
+    b->prefs_cap = cap;
+    return 0;
+}
+
+int urne_ballots_reserve(urne_ballots *b, size_t rankings, size_t prefs) {
+    if (rankings > UINT32_MAX) rankings = UINT32_MAX;
+    if (prefs > UINT32_MAX) prefs = UINT32_MAX;
+    if (rankings > b->cap && resize_rankings(b, rankings) != 0) return -1;
+    if (prefs > b->prefs_cap && resize_prefs(b, prefs) != 0) return -1;
+    return 0;
+}
+
 /* 0 when prefs[0..n) are candidates of b, each at most once; -2 otherwise. One bit
  * per candidate (prefs are uint16, so 1,024 words cover any file), only the words
  * the candidates need cleared: linear in n where comparing every pair was quadratic. */
 static int valid_candidates(const urne_ballots *b, const uint16_t *prefs, size_t n) {
     if (n > b->ncand || n > UINT16_MAX) return -2;
+    if (b->ncand <= 64) { /* nearly every count: the bitmap is one word, in a register */
+        uint64_t seen = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint16_t c = prefs[i];
+            if (c >= b->ncand || (seen >> c & 1)) return -2;
+            seen |= UINT64_C(1) << c;
+        }
+        return 0;
+    }
     uint64_t seen[(UINT16_MAX + 1) / 64];
     size_t words = ((b->ncand < UINT16_MAX + 1 ? b->ncand : UINT16_MAX + 1) + 63) / 64;
     memset(seen, 0, (words ? words : 1) * sizeof *seen);
@@ -130,7 +186,7 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     int64_t total;
     if (__builtin_add_overflow(b->total, weight, &total) || total > URNE_BALLOTS_WEIGHT_MAX) return -4;
     if (valid_candidates(b, prefs, n) != 0) return -2;
-    if (b->n == b->cap && grow_rankings(b) != 0) return -1;
+    if ((b->n == b->cap || TABLE_FULL(b)) && grow_rankings(b) != 0) return -1;
     uint32_t h = hash_ranking(prefs, tied, n);
     size_t j = h & (b->slot_cap - 1);
     for (; b->slots[j] != UINT32_MAX; j = (j + 1) & (b->slot_cap - 1))
@@ -143,12 +199,7 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     if (b->nprefs + n > b->prefs_cap) {
         size_t cap = b->prefs_cap ? b->prefs_cap * 2 : 1024;
         while (cap < b->nprefs + n) cap *= 2;
-        uint16_t *p = realloc(b->prefs, cap * sizeof *p);
-        if (p) b->prefs = p;
-        uint8_t *t = realloc(b->tied, cap);
-        if (t) b->tied = t;
-        if (!p || !t) return -1;
-        b->prefs_cap = cap;
+        if (resize_prefs(b, cap) != 0) return -1;
     }
     uint32_t k = (uint32_t)b->n++;
     b->weight[k] = weight;
@@ -156,7 +207,9 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     b->len[k] = (uint16_t)n;
     b->hash[k] = h;
     if (n) memcpy(b->prefs + b->nprefs, prefs, n * sizeof *prefs);
-    for (size_t i = 0; i < n; i++) b->tied[b->nprefs + i] = (uint8_t)(tied && i && tied[i] ? 1 : 0);
+    uint8_t *t = b->tied + b->nprefs;
+    if (tied == NULL) memset(t, 0, n);
+    for (size_t i = 0; tied && i < n; i++) t[i] = (uint8_t)(i && tied[i] ? 1 : 0);
     b->nprefs += n;
     b->slots[j] = k;
     b->total = total;

@@ -62,6 +62,14 @@ typedef struct urne_ballots {
  * later with urne_ballots_name). Returns 0, or -1 when out of memory. */
 int urne_ballots_init(urne_ballots *b, size_t ncand, const char *const *names);
 
+/* Make room for `rankings` distinct rankings and `prefs` preferences in all, so that
+ * adding up to that many moves nothing: a reader that can bound them from its file's
+ * size says so before adding. A bound far above what comes costs address space only
+ * (the pages never written are never touched), and the merge table still grows with
+ * the rankings met. A hint: 0, or -1 when the room cannot be had, and then nothing
+ * has changed and the ballots grow as they are added. */
+int urne_ballots_reserve(urne_ballots *b, size_t rankings, size_t prefs);
+
 /* Name candidate i (copied). 0 or -1. */
 int urne_ballots_name(urne_ballots *b, size_t i, const char *name);
 

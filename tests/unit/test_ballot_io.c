@@ -287,6 +287,44 @@ static void test_blt_malformed(void **state) {
     urne_diags_free(&d);
 }
 
+/* Two sets of ballots are the same, ranking for ranking, in the same order. */
+static void assert_same_ballots(const urne_ballots *a, const urne_ballots *b) {
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->total, b->total);
+    for (size_t k = 0; k < a->n; k++) {
+        assert_int_equal(a->weight[k], b->weight[k]);
+        assert_int_equal(a->len[k], b->len[k]);
+        assert_memory_equal(a->prefs + a->start[k], b->prefs + b->start[k], a->len[k] * sizeof *a->prefs);
+        assert_memory_equal(a->tied + a->start[k], b->tied + b->start[k], a->len[k]);
+    }
+}
+
+/* blt.c reads plain ballot lines ("W c c 0") on a path of their own, and every other
+ * line as before: the same ballots written plainly and in the forms only the general
+ * reader takes (blanks before and inside, tabs, a comment, CRLF, a withdrawn
+ * candidate, a 12-digit weight, the last line read by both) must give the same
+ * rankings, with the same weights, in the same order: A B of weight 2 + 2 + 999,999,999,990,
+ * C, B (candidate 3 withdrawn: "1 3 0" is the empty ballot, "4 2 3 0" is B). */
+static void test_blt_plain_and_general(void **state) {
+    (void)state;
+    urne_ballots plain, general;
+    urne_diags d1, d2;
+    const char *names = "0\n\"Ann\" \"Bob\" \"Cat\" \"T\"\n";
+    char t1[300], t2[300];
+    snprintf(t1, sizeof t1, "3 1\n-3\n2 1 2 0\n1 3 0\n2 1 2 0\n4 2 3 0\n999999999990 1 2 0\n%s", names);
+    snprintf(t2, sizeof t2, "3 1\n-3\n  2 1\t2 0 # again\n1 3 0 \r\n2 1  2\t 0\n4 2 3 0\t\n999999999990 1 2 0 #\n%s",
+             names);
+    assert_int_equal(parse_blt(t1, &plain, &d1), 0);
+    assert_int_equal(parse_blt(t2, &general, &d2), 0);
+    assert_int_equal(plain.n, 3);
+    assert_int_equal(weight_of(&plain, "AB"), 999999999994);
+    assert_int_equal(weight_of(&plain, ""), 1);
+    assert_int_equal(weight_of(&plain, "B"), 4);
+    assert_same_ballots(&plain, &general);
+    urne_ballots_free(&plain), urne_ballots_free(&general);
+    urne_diags_free(&d1), urne_diags_free(&d2);
+}
+
 /* ---- PrefLib ---- */
 
 /* Three alternatives; counts are voters: 5 + 2 + 1 = 8; {1,2} ties A and B; the
@@ -328,6 +366,55 @@ static void test_preflib_small(void **state) {
     assert_int_equal(weight_of(&b, "B"), 4);
     urne_ballots_free(&b);
     urne_diags_free(&d);
+}
+
+/* preflib.c reads plain data lines ("N: a,b,c") on a path of their own: the same
+ * orders written plainly and in forms only the general reader takes (a group of one
+ * in braces, a comment line, CRLF, blanks after the colon) give the same rankings in
+ * the same order: A B C of weight 5 + 1, C A of weight 2. */
+static void test_preflib_plain_and_general(void **state) {
+    (void)state;
+    urne_ballots plain, general;
+    urne_diags d1, d2;
+    assert_int_equal(parse_preflib("# NUMBER ALTERNATIVES: 3\n5: 1,2,3\n2: 3,1\n1: 1,2,3\n", &plain, &d1), 0);
+    assert_int_equal(parse_preflib("# NUMBER ALTERNATIVES: 3\n5: {1},2,3\n# between\n2:  3, 1\r\n1: 1,{2},3", &general,
+                                   &d2),
+                     0);
+    assert_int_equal(plain.n, 2);
+    assert_int_equal(weight_of(&plain, "ABC"), 6);
+    assert_int_equal(weight_of(&plain, "CA"), 2);
+    assert_same_ballots(&plain, &general);
+    urne_ballots_free(&plain), urne_ballots_free(&general);
+    urne_diags_free(&d1), urne_diags_free(&d2);
+}
+
+/* Room reserved (urne_ballots_reserve) changes no ballot: 3,000 rankings of 6
+ * candidates, each added twice (the second time merged), with and without a reserve
+ * far beyond them and one below them, give the same rankings in the same order. */
+static void test_ballots_reserve(void **state) {
+    (void)state;
+    urne_ballots b[3];
+    for (int v = 0; v < 3; v++) {
+        assert_int_equal(urne_ballots_init(&b[v], 6, NULL), 0);
+        if (v == 1) assert_int_equal(urne_ballots_reserve(&b[v], 1000000, 3000000), 0);
+        if (v == 2) assert_int_equal(urne_ballots_reserve(&b[v], 100, 50), 0);
+        for (int round = 0; round < 2; round++)
+            for (uint32_t r = 0; r < 3000; r++) {
+                uint16_t prefs[6] = {0, 1, 2, 3, 4, 5};
+                uint32_t x = r;
+                for (int i = 5; i > 0; i--) { /* the r-th permutation, by its digits in factorial base */
+                    int j = (int)(x % (uint32_t)(i + 1));
+                    x /= (uint32_t)(i + 1);
+                    uint16_t t = prefs[i];
+                    prefs[i] = prefs[j], prefs[j] = t;
+                }
+                assert_int_equal(urne_ballots_add(&b[v], 1 + round, prefs, NULL, 1 + r % 6), 0);
+            }
+        assert_int_equal(b[v].total, 3000 * 3);
+    }
+    assert_same_ballots(&b[0], &b[1]);
+    assert_same_ballots(&b[0], &b[2]);
+    for (int v = 0; v < 3; v++) urne_ballots_free(&b[v]);
 }
 
 static void test_preflib_malformed(void **state) {
@@ -631,6 +718,9 @@ int main(void) {
         cmocka_unit_test(test_blt_bad_options),
         cmocka_unit_test(test_blt_malformed),
         cmocka_unit_test(test_preflib_small),
+        cmocka_unit_test(test_blt_plain_and_general),
+        cmocka_unit_test(test_preflib_plain_and_general),
+        cmocka_unit_test(test_ballots_reserve),
         cmocka_unit_test(test_preflib_malformed),
         cmocka_unit_test(test_preflib_dublin_west),
         cmocka_unit_test(test_blt_anderston),
