@@ -106,6 +106,12 @@ struct urne_live {
     live_election **elections;
     size_t n;
     char head[160]; /* the audit log's head, JSON */
+    /* What changed since the last committed change (the change's scope): the one
+     * election whose sheets changed, or `touched_unknown` when an election was
+     * reloaded or dropped, or sheets of several changed. */
+    int64_t touched;
+    int touched_unknown;
+    int64_t scope; /* the last committed change's: an election's id, or 0 */
 };
 
 urne_live *urne_live_new(void) {
@@ -407,9 +413,16 @@ static int view_build(live_election *le, const urne_election *e, size_t level) {
 
 /* ---- writers ---- */
 
+/* A change within election id (under the module's lock). */
+static void touch(urne_live *l, int64_t id) {
+    if (l->touched != 0 && l->touched != id) l->touched_unknown = 1;
+    l->touched = id;
+}
+
 void urne_live_sheet_before(urne_app *app, const urne_election *e, size_t sheet) {
     urne_live *l = app->live;
     pthread_mutex_lock(&l->lock);
+    touch(l, e->meta.id);
     live_election *le = find(l, e->meta.id);
     const urne_sheet *s = &e->round->sheets[sheet];
     int failed = 0;
@@ -457,6 +470,7 @@ void urne_live_sheet_after(urne_app *app, const urne_election *e, size_t sheet) 
 
 void urne_live_drop(urne_app *app, int64_t id) {
     pthread_mutex_lock(&app->live->lock);
+    app->live->touched_unknown = 1; /* reloaded: anything of it, or the list, may have changed */
     drop_locked(app->live, id);
     pthread_mutex_unlock(&app->live->lock);
 }
@@ -471,6 +485,9 @@ void urne_live_changed(urne_app *app) {
         snprintf(head, sizeof head, "null");
     pthread_mutex_lock(&l->lock);
     memcpy(l->head, head, sizeof head);
+    l->scope = l->touched_unknown ? 0 : l->touched;
+    l->touched = 0;
+    l->touched_unknown = 0;
     for (size_t i = 0; i < l->n;) {
         live_election *le = l->elections[i];
         const urne_election *e = urne_app_election(app, le->id);
@@ -495,6 +512,13 @@ void urne_live_changed(urne_app *app) {
         i++;
     }
     pthread_mutex_unlock(&l->lock);
+}
+
+int64_t urne_live_changed_scope(urne_app *app) {
+    pthread_mutex_lock(&app->live->lock);
+    int64_t id = app->live->scope;
+    pthread_mutex_unlock(&app->live->lock);
+    return id;
 }
 
 /* ---- readers ---- */

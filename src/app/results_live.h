@@ -55,6 +55,15 @@ void urne_live_drop(urne_app *app, int64_t id);
 /* A change was committed: the audit log's head and each election's publication
  * are read again. Under the application's lock. */
 void urne_live_changed(urne_app *app);
+/* The scope of the change urne_live_changed last recorded: the id of the one
+ * election whose sheets it changed, when sheets of that election are all that
+ * changed (the commit's audit entry aside: the use cases that change sheets,
+ * entries, contests, decisions and appeals, change nothing outside the sheet's
+ * election, whose meta they may read again); 0 when anything else changed (an
+ * election reloaded or added, accounts, grants, notices, publication), so that
+ * anything may have. The page cache keeps other elections' pages on that word
+ * (web/cache.c). Under the application's lock, after urne_live_changed. */
+int64_t urne_live_changed_scope(urne_app *app);
 
 typedef enum {
     URNE_LIVE_OK,
