@@ -36,6 +36,10 @@ typedef struct urne_live_report {
     char *tail;
     size_t tail_len;
     size_t bytes; /* the spans' and the tail's together */
+    /* Made by urne_live_report_gzip, freed by urne_live_report_release. */
+    urne_live_span *gz_spans;
+    char **owned;
+    size_t nowned;
 } urne_live_report;
 
 /* An empty store of live reports; NULL when out of memory. */
@@ -77,6 +81,17 @@ typedef enum {
  * is asked for after the election was loaded (it is then made from the round).
  * On URNE_LIVE_OK release *out with urne_live_report_release. */
 urne_live_status urne_live_report_get(urne_app *app, int64_t id, const char *level, urne_live_report *out);
+/* The report compressed as one gzip stream (RFC 1952), in place of its bytes
+ * (its spans, then no tail; `bytes` the compressed length). The units are kept
+ * compressed by chunks, made again only when one of their units changed (the
+ * first gzip read after, outside the lock, keeps them for the reads after), so a
+ * read compresses little more than what changed since the last; the rest of the
+ * report (head, outcomes, warnings, tail) is compressed for each read, and a
+ * report whose rest is over URNE_LIVE_GZIP_REST bytes (many missing sheets'
+ * warnings) is not compressed. 0, or -1 (out of memory, or too much to
+ * compress): the report is then as it was. Any thread, without the lock. */
+#define URNE_LIVE_GZIP_REST ((size_t)4 << 20)
+int urne_live_report_gzip(urne_app *app, urne_live_report *report);
 /* Give a report back (any thread). */
 void urne_live_report_release(urne_app *app, urne_live_report *report);
 
