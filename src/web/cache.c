@@ -18,8 +18,8 @@
  * change it depends on came after that. What a page depends on is told by its
  * path: /e/N... and /api/elections/N... show election N and nothing of another
  * (their navigation is the anonymous one; their footer, the audit log's head, is
- * dealt with below); every other path (the home page, the list of elections,
- * notices, the audit log) may show anything. The application says of each change
+ * dealt with below); /static/... shows no state; every other path (the home
+ * page, the list of elections, notices, the audit log) may show anything. The application says of each change
  * whether it was within one election (urne_live_changed_scope: a sheet entered,
  * contested, decided), so that an entry into election 2 drops election 2's pages
  * and the pages of no election, and leaves election 1's; any other change drops
@@ -152,9 +152,14 @@ struct urne_cache {
     cache_entry *newest, *oldest;
 };
 
-/* The election a path shows alone: N for /e/N, /e/N/..., /api/elections/N and
- * /api/elections/N/...; 0 for any other path (it may show anything). */
+/* What a path's page depends on: the election it shows alone, N for /e/N,
+ * /e/N/..., /api/elections/N and /api/elections/N/...; STATIC_PATH for the files
+ * under /static/, which no change alters; 0 for any other path (it may show
+ * anything). */
+#define STATIC_PATH ((int64_t)-1)
+
 static int64_t path_election(const char *url) {
+    if (strncmp(url, "/static/", 8) == 0) return STATIC_PATH;
     const char *p = strncmp(url, "/e/", 3) == 0 ? url + 3
                     : strncmp(url, "/api/elections/", 15) == 0 ? url + 15 : NULL;
     if (p == NULL || *p < '1' || *p > '9') return 0;
@@ -170,7 +175,7 @@ static int64_t path_election(const char *url) {
 static unsigned long changed_since(const urne_cache *c, int64_t election) {
     if (election == 0) return c->version;
     unsigned long v = c->all_since;
-    for (size_t i = 0; i < c->nchanges; i++)
+    for (size_t i = 0; election != STATIC_PATH && i < c->nchanges; i++)
         if (c->changes[i].id == election && c->changes[i].version > v) v = c->changes[i].version;
     return v;
 }

@@ -1,6 +1,7 @@
 """The page cache keeps what a change did not touch (web/cache.c): a sheet entered
 into one election drops that election's pages and the pages of no election (the
-home page, the lists), and keeps every other election's, whose footer then shows
+home page, the lists), and keeps every other election's (and the static files),
+whose footer then shows
 the audit log's new head, written into the kept bytes. A kept page must be the
 very bytes a fresh rendering gives (a request with a cookie, never cached, is
 rendered afresh: the anonymous page, as no session matches it). Any other change
@@ -46,7 +47,7 @@ try:
     sec.login("sec", bearer=True)
     anon = srv.client()
     pages = [f"/e/{one}", f"/e/{one}?level=1", f"/api/elections/{one}/results", f"/api/elections/{one}", "/",
-             f"/e/{two}", f"/e/{one}/pv"]
+             f"/e/{two}", f"/e/{one}/pv", "/static/urne.css"]
     for p in pages:
         get(anon, p)
     for p in pages:
@@ -66,6 +67,7 @@ try:
     enter(two, 0, [10, 10])
     page_head, json_head = head(anon)
     # The other election's pages: kept, with the new head, as a fresh rendering.
+    check(get(anon, "/static/urne.css")[1] == "hit", "the style sheet: kept across an entry")
     for p in (f"/e/{one}", f"/e/{one}?level=1", f"/api/elections/{one}/results"):
         kept, how = get(anon, p)
         fresh, how_fresh = get(anon, p, FRESH)
@@ -91,7 +93,7 @@ try:
     for p in pages:
         get(anon, p)
     make_users(admin, {"obs": ("observer", 1)})
-    for p in pages:
+    for p in pages[:-1]:
         now, how = get(anon, p)
         check(how != "hit", f"{p}: not kept across an account made ({how})")
     check(head(anon)[0] in get(anon, f"/e/{two}")[0], "the head after the account made")
