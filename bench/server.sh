@@ -17,7 +17,8 @@
 #   4. 70,000 sheets entered through the JSON API as fast as 4 clients go.
 # wrk, the clients entering sheets and the server share the machine's cores, as
 # they would on a small host. Every answer is checked to be 200 (wrk's non-2xx).
-# THREADS: the server's threads (default: its own, one per core).
+# THREADS: the server's threads (default: its own, one per core). wrk and the
+# entering clients all come from 127.0.0.1: no per-address connection limit.
 set -eu
 urne=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,7 +47,8 @@ with open(path, "w") as f:
         f.write(f"FR;{i // 50};{i};1500;;;;;" + ";" * 10 + "\n")
 PY
 "$urne" election import --db "$db" "$out/empty.csv" >/dev/null
-"$urne" serve --db "$db" --listen "127.0.0.1:$port" --access-log "$out/access.log" --quiet ${THREADS:+--threads $THREADS} &
+"$urne" serve --db "$db" --listen "127.0.0.1:$port" --access-log "$out/access.log" --quiet \
+  --max-connections-per-address 0 ${THREADS:+--threads $THREADS} &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/audit/head" >/dev/null && break; sleep 0.1; done
