@@ -1,12 +1,11 @@
 """The page cache keeps what a change did not touch (web/cache.c): a sheet entered
 into one election drops that election's pages and the pages of no election (the
 home page, the lists), and keeps every other election's (and the static files),
-whose footer then shows
-the audit log's new head, written into the kept bytes. A kept page must be the
-very bytes a fresh rendering gives (a request with a cookie, never cached, is
-rendered afresh: the anonymous page, as no session matches it). Any other change
-(an account made) drops everything; a page showing the head twice (the
-procès-verbal) is never kept across a change."""
+whose footer then shows the audit log's new head, written into the kept bytes.
+A kept page must be the very bytes a fresh rendering gives (a request with a
+cookie, never cached, is rendered afresh: the anonymous page, as no session
+matches it). Any other change (an account made) drops everything; a page showing
+the head twice (the procès-verbal) is never kept across a change."""
 import os
 
 from lib import *
