@@ -46,6 +46,24 @@
  * The audit log's head and the publication, which the answer ends with, change
  * without any sheet: they are read again after every committed change
  * (urne_live_changed, from urne_app_changed) and written into each answer's tail.
+ *
+ * Compressed answers. 112 MB of JSON take longer to move through a socket than
+ * to make; the API sends a gzip stream to clients that take it. Compressing 112
+ * MB at each read would take a second, so each level keeps its units compressed
+ * by chunks of GZ_UNITS units, each chunk a raw deflate stream ended by a sync
+ * flush (byte-aligned, not the last block) with its CRC-32 and length: such
+ * chunks laid end to end are one deflate stream, and their CRCs combine
+ * (crc32_combine) into the gzip trailer's. A sheet that changes drops its unit's
+ * chunk at each level; the next gzip read makes the chunks missing from its
+ * snapshot outside the module's lock, and keeps each for the reads after when
+ * the level still has the very unit pieces it was made from (the snapshot holds
+ * them, so an address cannot have been reused). The rest of the answer (head,
+ * outcomes, missing sheets' warnings, tail) is compressed at each read.
+ *
+ * The scope of a change. Between two committed changes this module sees which
+ * elections' sheets changed (sheet_before) and which were reloaded (drop);
+ * urne_live_changed_scope tells the page cache whether the change was within
+ * one election's sheets, so that the other elections' pages are kept.
  */
 #include <assert.h>
 #include <pthread.h>
@@ -58,55 +76,7 @@
 #include "../io/results_io.h"
 #include "results_view.h"
 #include "results_live.h"
-
-/* A piece of a report: compact JSON, never changed once made. Unit and warning
- * pieces start with the ',' that separates them, which the first one skips. */
-typedef struct piece {
-    size_t len;
-    uint64_t born; /* the election's snapshot count when it was made */
-    char data[];
-} piece;
-
-struct urne_live_snap {
-    size_t refs;                 /* readers, the level that shows it, the older snapshot, the election */
-    urne_live_snap *next;        /* the next newer snapshot of the election, held */
-    piece **garbage;             /* pieces replaced while this was the newest */
-    size_t ngarbage, capgarbage;
-    urne_live_span *spans;
-    size_t nspans, bytes;
-};
-
-typedef struct level_view {
-    int built;
-    urne_tally tally;
-    size_t *sheet_unit;                     /* per sheet */
-    size_t (*by_state)[URNE_SHEET_NSTATES]; /* per unit */
-    piece **units;                          /* per unit */
-    piece *head;
-    urne_live_snap *current; /* held; NULL when a piece changed since */
-} level_view;
-
-typedef struct live_election {
-    int64_t id;
-    size_t nlevels, nsheets;
-    char *levels[URNE_MAX_LEVELS];
-    level_view views[URNE_MAX_LEVELS];
-    urne_decision_sums sums;
-    piece *outcomes;  /* '],"outcomes":[...],"warnings":[' */
-    piece **missing;  /* per sheet: its warning, NULL when reported */
-    size_t nmissing;
-    piece *count;     /* the warning counting the missing sheets, NULL when none */
-    char *published;  /* the publication, JSON */
-    uint64_t nsnaps;
-    urne_live_snap *latest; /* held */
-} live_election;
-
-struct urne_live {
-    pthread_mutex_t lock;
-    live_election **elections;
-    size_t n;
-    char head[160]; /* the audit log's head, JSON */
-};
+#include "results_live_internal.h"
 
 urne_live *urne_live_new(void) {
     urne_live *l = calloc(1, sizeof *l);
@@ -156,6 +126,7 @@ static void snap_release(urne_live_snap *s) {
         for (size_t i = 0; i < s->ngarbage; i++) free(s->garbage[i]);
         free(s->garbage);
         free(s->spans);
+        free(s->chunks);
         free(s);
         s = next;
     }
@@ -171,6 +142,8 @@ static void views_stale(live_election *le) {
 static void view_free(live_election *le, level_view *v) {
     if (!v->built) return;
     for (size_t u = 0; u < v->tally.nunits; u++) piece_retire(le, v->units[u]);
+    for (size_t c = 0; v->chunks && c < chunks_of(v->tally.nunits); c++) piece_retire(le, v->chunks[c]);
+    free(v->chunks);
     piece_retire(le, v->head);
     snap_release(v->current);
     free(v->units);
@@ -203,7 +176,7 @@ void urne_live_free(urne_live *l) {
     free(l);
 }
 
-static live_election *find(urne_live *l, int64_t id) {
+live_election *urne_live_find(urne_live *l, int64_t id) {
     for (size_t i = 0; i < l->n; i++)
         if (l->elections[i]->id == id) return l->elections[i];
     return NULL;
@@ -397,7 +370,8 @@ static int view_build(live_election *le, const urne_election *e, size_t level) {
     v->sheet_unit = malloc((r->nsheets ? r->nsheets : 1) * sizeof *v->sheet_unit);
     v->by_state = calloc(n ? n : 1, sizeof *v->by_state);
     v->units = calloc(n ? n : 1, sizeof *v->units);
-    int failed = !v->sheet_unit || !v->by_state || !v->units || map_sheets(r, v) < 0;
+    v->chunks = calloc(chunks_of(n) ? chunks_of(n) : 1, sizeof *v->chunks);
+    int failed = !v->sheet_unit || !v->by_state || !v->units || !v->chunks || map_sheets(r, v) < 0;
     for (size_t i = 0; i < r->nsheets && !failed; i++) v->by_state[v->sheet_unit[i]][e->info[i].state]++;
     for (size_t u = 0; u < n && !failed; u++) failed = (v->units[u] = unit_piece(le, e, v, u)) == NULL;
     failed = failed || (v->head = head_piece(le, e, v)) == NULL;
@@ -407,10 +381,17 @@ static int view_build(live_election *le, const urne_election *e, size_t level) {
 
 /* ---- writers ---- */
 
+/* A change within election id (under the module's lock). */
+static void touch(urne_live *l, int64_t id) {
+    if (l->touched != 0 && l->touched != id) l->touched_unknown = 1;
+    l->touched = id;
+}
+
 void urne_live_sheet_before(urne_app *app, const urne_election *e, size_t sheet) {
     urne_live *l = app->live;
     pthread_mutex_lock(&l->lock);
-    live_election *le = find(l, e->meta.id);
+    touch(l, e->meta.id);
+    live_election *le = urne_live_find(l, e->meta.id);
     const urne_sheet *s = &e->round->sheets[sheet];
     int failed = 0;
     for (size_t k = 0; le && k < le->nlevels; k++) {
@@ -428,7 +409,7 @@ void urne_live_sheet_before(urne_app *app, const urne_election *e, size_t sheet)
 void urne_live_sheet_after(urne_app *app, const urne_election *e, size_t sheet) {
     urne_live *l = app->live;
     pthread_mutex_lock(&l->lock);
-    live_election *le = find(l, e->meta.id);
+    live_election *le = urne_live_find(l, e->meta.id);
     const urne_sheet *s = &e->round->sheets[sheet];
     int failed = 0;
     for (size_t k = 0; le && k < le->nlevels; k++) {
@@ -442,6 +423,8 @@ void urne_live_sheet_after(urne_app *app, const urne_election *e, size_t sheet) 
         if (p) {
             piece_retire(le, v->units[u]);
             v->units[u] = p;
+            piece_retire(le, v->chunks[u / GZ_UNITS]);
+            v->chunks[u / GZ_UNITS] = NULL;
         }
     }
     if (le) {
@@ -457,6 +440,7 @@ void urne_live_sheet_after(urne_app *app, const urne_election *e, size_t sheet) 
 
 void urne_live_drop(urne_app *app, int64_t id) {
     pthread_mutex_lock(&app->live->lock);
+    app->live->touched_unknown = 1; /* reloaded: anything of it, or the list, may have changed */
     drop_locked(app->live, id);
     pthread_mutex_unlock(&app->live->lock);
 }
@@ -471,6 +455,9 @@ void urne_live_changed(urne_app *app) {
         snprintf(head, sizeof head, "null");
     pthread_mutex_lock(&l->lock);
     memcpy(l->head, head, sizeof head);
+    l->scope = l->touched_unknown ? 0 : l->touched;
+    l->touched = 0;
+    l->touched_unknown = 0;
     for (size_t i = 0; i < l->n;) {
         live_election *le = l->elections[i];
         const urne_election *e = urne_app_election(app, le->id);
@@ -495,6 +482,13 @@ void urne_live_changed(urne_app *app) {
         i++;
     }
     pthread_mutex_unlock(&l->lock);
+}
+
+int64_t urne_live_changed_scope(urne_app *app) {
+    pthread_mutex_lock(&app->live->lock);
+    int64_t id = app->live->scope;
+    pthread_mutex_unlock(&app->live->lock);
+    return id;
 }
 
 /* ---- readers ---- */
@@ -531,6 +525,13 @@ static urne_live_snap *snap_take(live_election *le, level_view *v) {
     s->spans = sp;
     s->nspans = k;
     s->bytes = bytes;
+    s->id = le->id;
+    s->level = (size_t)(v - le->views);
+    s->seq = le->nsnaps;
+    s->nunits = n;
+    s->nchunks = chunks_of(n);
+    s->chunks = malloc((s->nchunks ? s->nchunks : 1) * sizeof *s->chunks);
+    if (s->chunks) memcpy(s->chunks, v->chunks, s->nchunks * sizeof *s->chunks);
     s->refs = 2; /* the level's, and the older snapshot's or the election's */
     if (le->latest) {
         le->latest->next = s; /* the older holds the newer; the election's hold moves */
@@ -573,7 +574,7 @@ static urne_live_status get_slow(urne_app *app, int64_t id, const char *q, urne_
     size_t level = e ? urne_election_level(e, q) : URNE_NONE;
     urne_live_status st = e == NULL ? URNE_LIVE_NO_ELECTION : level == URNE_NONE ? URNE_LIVE_NO_LEVEL : URNE_LIVE_OK;
     pthread_mutex_lock(&l->lock);
-    live_election *le = st == URNE_LIVE_OK ? find(l, id) : NULL;
+    live_election *le = st == URNE_LIVE_OK ? urne_live_find(l, id) : NULL;
     if (st == URNE_LIVE_OK && le == NULL) {
         live_election **all = realloc(l->elections, (l->n + 1) * sizeof *all);
         if (all) l->elections = all;
@@ -592,7 +593,7 @@ urne_live_status urne_live_report_get(urne_app *app, int64_t id, const char *q, 
     urne_live *l = app->live;
     memset(out, 0, sizeof *out);
     pthread_mutex_lock(&l->lock);
-    live_election *le = find(l, id);
+    live_election *le = urne_live_find(l, id);
     size_t level = le ? level_of(le, q) : URNE_NONE;
     urne_live_status st = URNE_LIVE_FAILED;
     int ready = le && level != URNE_NONE && le->views[level].built;
@@ -607,5 +608,8 @@ void urne_live_report_release(urne_app *app, urne_live_report *report) {
     snap_release(report->snap);
     pthread_mutex_unlock(&app->live->lock);
     free(report->tail);
+    for (size_t i = 0; i < report->nowned; i++) free(report->owned[i]);
+    free(report->owned);
+    free(report->gz_spans);
     memset(report, 0, sizeof *report);
 }

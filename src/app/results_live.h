@@ -36,6 +36,10 @@ typedef struct urne_live_report {
     char *tail;
     size_t tail_len;
     size_t bytes; /* the spans' and the tail's together */
+    /* Made by urne_live_report_gzip, freed by urne_live_report_release. */
+    urne_live_span *gz_spans;
+    char **owned;
+    size_t nowned;
 } urne_live_report;
 
 /* An empty store of live reports; NULL when out of memory. */
@@ -55,6 +59,15 @@ void urne_live_drop(urne_app *app, int64_t id);
 /* A change was committed: the audit log's head and each election's publication
  * are read again. Under the application's lock. */
 void urne_live_changed(urne_app *app);
+/* The scope of the change urne_live_changed last recorded: the id of the one
+ * election whose sheets it changed, when sheets of that election are all that
+ * changed (the commit's audit entry aside: the use cases that change sheets,
+ * entries, contests, decisions and appeals, change nothing outside the sheet's
+ * election, whose meta they may read again); 0 when anything else changed (an
+ * election reloaded or added, accounts, grants, notices, publication), so that
+ * anything may have. The page cache keeps other elections' pages on that word
+ * (web/cache.c). Under the application's lock, after urne_live_changed. */
+int64_t urne_live_changed_scope(urne_app *app);
 
 typedef enum {
     URNE_LIVE_OK,
@@ -68,6 +81,17 @@ typedef enum {
  * is asked for after the election was loaded (it is then made from the round).
  * On URNE_LIVE_OK release *out with urne_live_report_release. */
 urne_live_status urne_live_report_get(urne_app *app, int64_t id, const char *level, urne_live_report *out);
+/* The report compressed as one gzip stream (RFC 1952), in place of its bytes
+ * (its spans, then no tail; `bytes` the compressed length). The units are kept
+ * compressed by chunks, made again only when one of their units changed (the
+ * first gzip read after, outside the lock, keeps them for the reads after), so a
+ * read compresses little more than what changed since the last; the rest of the
+ * report (head, outcomes, warnings, tail) is compressed for each read, and a
+ * report whose rest is over URNE_LIVE_GZIP_REST bytes (many missing sheets'
+ * warnings) is not compressed. 0, or -1 (out of memory, or too much to
+ * compress): the report is then as it was. Any thread, without the lock. */
+#define URNE_LIVE_GZIP_REST ((size_t)4 << 20)
+int urne_live_report_gzip(urne_app *app, urne_live_report *report);
 /* Give a report back (any thread). */
 void urne_live_report_release(urne_app *app, urne_live_report *report);
 

@@ -11,7 +11,34 @@
  *
  * The query argument names the handlers read are numbered once, process-wide, so
  * that a request carries them as a bit set (r->query_read).
+ *
+ * Which changes drop which entries. Every change counts one more `version`; an
+ * entry remembers the version it was rendered at (the one its request began at:
+ * it is stored only when nothing changed while it was made) and is good while no
+ * change it depends on came after that. What a page depends on is told by its
+ * path: /e/N... and /api/elections/N... show election N and nothing of another
+ * (their navigation is the anonymous one; their footer, the audit log's head, is
+ * dealt with below); /static/... shows no state; every other path (the home
+ * page, the list of elections, notices, the audit log) may show anything. The application says of each change
+ * whether it was within one election (urne_live_changed_scope: a sheet entered,
+ * contested, decided), so that an entry into election 2 drops election 2's pages
+ * and the pages of no election, and leaves election 1's; any other change drops
+ * everything. Dropped entries are not searched for: they are found stale when
+ * next looked up (and removed then), or age out; a change costs a few words.
+ *
+ * The audit log's head. Pages end with it ("Audit log head: #SEQ HASH") and the
+ * results JSON with "audit_head", and it moves with every change: kept as they
+ * were rendered, the pages of an election nobody touched would show an old head,
+ * and dropped on every change they would be made again a thousand times a second
+ * while sheets come in. So when a body is kept, the head it shows is found in it
+ * (the 64 hex digits of the hash, which nothing else prints, in the footer's or
+ * the JSON's form, once); when the head has moved since, the next hit writes the
+ * new head in its place (one copy of the body per head, shared by the hits that
+ * follow) and the page is the very bytes a fresh rendering would give. A body
+ * showing the hash more than once, or in another form, is kept only until the
+ * next change of any kind.
  */
+#define _GNU_SOURCE /* memmem */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -77,6 +104,16 @@ static void blob_release(cache_blob *b) {
 /* libmicrohttpd's callback when it is done with a response's body. */
 static void blob_release_data(void *data) { blob_release((cache_blob *)((char *)data - offsetof(cache_blob, data))); }
 
+/* How a kept body shows the audit log's head: not at all; as the page footer
+ * does ("#SEQ HASH"); as the results JSON does ("seq":SEQ,"hash":"HASH"). */
+typedef enum { HEAD_NONE, HEAD_PAGE, HEAD_JSON } head_kind;
+
+static size_t head_format(char *out, size_t size, head_kind kind, int64_t seq, const char *hash) {
+    int n = snprintf(out, size, kind == HEAD_PAGE ? "#%lld %s" : "\"seq\":%lld,\"hash\":\"%s\"", (long long)seq,
+                     hash);
+    return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
 /* An entry is a response (body set), or a path's record (body NULL): the query
  * arguments the path's handler read, which the responses' keys are made of. Key,
  * type and extra headers ("name\0value\0" pairs) are stored after the struct. */
@@ -88,15 +125,64 @@ typedef struct cache_entry {
     unsigned names;
     const char *key, *type, *headers;
     size_t nheaders;
+    int64_t election;            /* what it shows: that election only; 0: anything */
+    unsigned long version;       /* the cache's version it was rendered at */
+    head_kind head;              /* how the body shows the audit log's head */
+    size_t head_at, head_len;    /* where */
+    unsigned long head_version;  /* the cache's head_version the body shows */
 } cache_entry;
+
+/* An election's last change made alone (a change's scope, urne_cache_changed). */
+typedef struct election_change {
+    int64_t id;
+    unsigned long version;
+} election_change;
 
 struct urne_cache {
     pthread_mutex_t lock;
-    unsigned long gen;
+    unsigned long version;    /* one more at every change */
+    unsigned long all_since;  /* the last change that may have touched anything */
+    election_change *changes; /* each election's last change */
+    size_t nchanges, capchanges;
+    int64_t head_seq;         /* the audit log's head now */
+    char head_hash[URNE_AUDIT_HASH_HEX];
+    unsigned long head_version; /* one more each time the head moves */
     size_t budget, used, count, nbuckets;
     cache_entry **buckets;
     cache_entry *newest, *oldest;
 };
+
+/* What a path's page depends on: the election it shows alone, N for /e/N,
+ * /e/N/..., /api/elections/N and /api/elections/N/...; STATIC_PATH for the files
+ * under /static/, which no change alters; 0 for any other path (it may show
+ * anything). */
+#define STATIC_PATH ((int64_t)-1)
+
+static int64_t path_election(const char *url) {
+    if (strncmp(url, "/static/", 8) == 0) return STATIC_PATH;
+    const char *p = strncmp(url, "/e/", 3) == 0 ? url + 3
+                    : strncmp(url, "/api/elections/", 15) == 0 ? url + 15 : NULL;
+    if (p == NULL || *p < '1' || *p > '9') return 0;
+    int64_t id = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (id > (INT64_MAX - 9) / 10) return 0;
+        id = id * 10 + (*p - '0');
+    }
+    return *p == 0 || *p == '/' ? id : 0;
+}
+
+/* The version of the last change that an entry showing `election` depends on. */
+static unsigned long changed_since(const urne_cache *c, int64_t election) {
+    if (election == 0) return c->version;
+    unsigned long v = c->all_since;
+    for (size_t i = 0; election != STATIC_PATH && i < c->nchanges; i++)
+        if (c->changes[i].id == election && c->changes[i].version > v) v = c->changes[i].version;
+    return v;
+}
+
+static int entry_good(const urne_cache *c, const cache_entry *e) {
+    return e->version >= changed_since(c, e->election);
+}
 
 /* What an entry costs beyond its bytes: the struct, allocator overhead. */
 #define CACHE_OVERHEAD (sizeof(cache_entry) + 64)
@@ -261,10 +347,46 @@ static cache_entry *entry_new(const char *key, size_t keylen, cache_blob *body, 
     return e;
 }
 
+/* The body of e with the head as it is now, when it shows the head and the head
+ * moved since it was kept: the new body replaces the old (responses being sent
+ * keep theirs). Under the cache's lock. 0, or -1 when out of memory (e is then
+ * not to be sent). */
+static int head_refresh(urne_cache *c, cache_entry *e) {
+    if (e->head == HEAD_NONE || e->head_version == c->head_version) return 0;
+    char now[160];
+    size_t nlen = head_format(now, sizeof now, e->head, c->head_seq, c->head_hash);
+    const cache_blob *old = e->body;
+    size_t len = old->len - e->head_len + nlen;
+    cache_blob *b = nlen ? malloc(sizeof *b + len) : NULL;
+    if (b == NULL) return -1;
+    atomic_init(&b->refs, 1);
+    b->len = len;
+    memcpy(b->data, old->data, e->head_at);
+    memcpy(b->data + e->head_at, now, nlen);
+    memcpy(b->data + e->head_at + nlen, old->data + e->head_at + e->head_len, old->len - e->head_at - e->head_len);
+    c->used = c->used - old->len + len;
+    e->bytes = e->bytes - old->len + len;
+    blob_release(e->body);
+    e->body = b;
+    e->head_len = nlen;
+    e->head_version = c->head_version;
+    return 0;
+}
+
+/* The entry under key if it is still good; a stale one is removed. */
+static cache_entry *cache_find_good(urne_cache *c, const char *key, size_t len) {
+    cache_entry *e = cache_find(c, key, len, key_hash(key, len));
+    if (e && !entry_good(c, e)) {
+        cache_remove(c, e);
+        e = NULL;
+    }
+    return e;
+}
+
 int urne_cache_serve(urne_req *r, enum MHD_Result *ret) {
     urne_cache *c = r->srv->cache;
     pthread_mutex_lock(&c->lock);
-    r->cache_gen = c->gen;
+    r->cache_gen = c->version;
     int off = c->budget == 0;
     pthread_mutex_unlock(&c->lock);
     if (off) return 0;
@@ -275,7 +397,7 @@ int urne_cache_serve(urne_req *r, enum MHD_Result *ret) {
     char *pkey = cache_key(r, 1, 0, &plen);
     if (pkey == NULL) return 0;
     pthread_mutex_lock(&c->lock);
-    cache_entry *p = cache_find(c, pkey, plen, key_hash(pkey, plen));
+    cache_entry *p = cache_find_good(c, pkey, plen);
     unsigned names = p ? p->names : 0;
     if (p) cache_touch(c, p);
     pthread_mutex_unlock(&c->lock);
@@ -286,8 +408,8 @@ int urne_cache_serve(urne_req *r, enum MHD_Result *ret) {
     struct MHD_Response *resp = NULL;
     size_t len = 0;
     pthread_mutex_lock(&c->lock);
-    cache_entry *e = c->gen == r->cache_gen ? cache_find(c, key, klen, key_hash(key, klen)) : NULL;
-    if (e && e->body) {
+    cache_entry *e = cache_find_good(c, key, klen);
+    if (e && e->body && head_refresh(c, e) == 0) {
         cache_touch(c, e);
         atomic_fetch_add(&e->body->refs, 1);
         resp = urne_server_mhd.create_response_from_buffer_with_free_callback(e->body->len, e->body->data,
@@ -308,6 +430,36 @@ int urne_cache_serve(urne_req *r, enum MHD_Result *ret) {
     r->status = 200;
     r->sent = len;
     return 1;
+}
+
+/* Where e's body shows the head now in c (the one it was rendered with: nothing
+ * changed since), and so what e depends on: the head found once, in one of the
+ * two forms, is written anew when it moves; not found, e does not show it; found
+ * otherwise, e is kept only until the next change (as a page of no election). */
+static void head_find(const urne_cache *c, cache_entry *e) {
+    const char *data = e->body->data, *hash = c->head_hash, *at = NULL;
+    size_t len = e->body->len, hlen = strlen(hash), found = 0;
+    for (const char *p = data; hlen && (p = memmem(p, len - (size_t)(p - data), hash, hlen)) != NULL; p += hlen) {
+        at = p;
+        found++;
+    }
+    e->head = HEAD_NONE;
+    e->head_version = c->head_version;
+    if (hlen == 0) e->election = 0; /* the head is not known: kept until the next change */
+    if (found == 0) return;
+    for (head_kind k = HEAD_PAGE; found == 1 && k <= HEAD_JSON; k++) {
+        char form[160];
+        size_t flen = head_format(form, sizeof form, k, c->head_seq, hash);
+        size_t before = flen - hlen - (k == HEAD_JSON); /* the form's bytes before the hash */
+        if (flen && (size_t)(at - data) >= before && (size_t)(at - data) - before + flen <= len &&
+            memcmp(at - before, form, flen) == 0) {
+            e->head = k;
+            e->head_at = (size_t)(at - data) - before;
+            e->head_len = flen;
+            return;
+        }
+    }
+    e->election = 0;
 }
 
 void urne_cache_store(urne_req *r, const char *type, const char *body, size_t len, const char *const *headers) {
@@ -333,20 +485,19 @@ void urne_cache_store(urne_req *r, const char *type, const char *body, size_t le
         return;
     }
     rec->names = r->query_read;
+    rec->election = e->election = path_election(r->url);
+    rec->version = e->version = r->cache_gen;
     pthread_mutex_lock(&c->lock);
-    if (c->gen == r->cache_gen) {
+    if (c->version == r->cache_gen) { /* nothing changed while it was made */
+        head_find(c, e);
         cache_entry *old = cache_find(c, rec->key, rec->keylen, rec->hash);
-        if (old) {
-            old->names = rec->names; /* what the handler reads now */
-            cache_touch(c, old);
-            free(rec);
-        } else
-            cache_insert(c, rec);
+        if (old) cache_remove(c, old); /* what the handler reads now */
+        cache_insert(c, rec);
         rec = NULL;
-        if (cache_find(c, e->key, e->keylen, e->hash) == NULL) {
-            cache_insert(c, e);
-            e = NULL;
-        }
+        old = cache_find(c, e->key, e->keylen, e->hash);
+        if (old) cache_remove(c, old);
+        cache_insert(c, e);
+        e = NULL;
     }
     pthread_mutex_unlock(&c->lock);
     free(rec);
@@ -356,13 +507,38 @@ void urne_cache_store(urne_req *r, const char *type, const char *body, size_t le
     }
 }
 
-void urne_cache_clear(urne_server *srv) {
+void urne_cache_changed(urne_server *srv, int64_t election, int64_t seq, const char *hash) {
     urne_cache *c = srv->cache;
     pthread_mutex_lock(&c->lock);
-    while (c->oldest) cache_remove(c, c->oldest);
-    c->gen++;
+    c->version++;
+    size_t i = 0;
+    while (election && i < c->nchanges && c->changes[i].id != election) i++;
+    if (election && i == c->nchanges && c->nchanges == c->capchanges) {
+        size_t cap = c->capchanges ? 2 * c->capchanges : 16;
+        election_change *n = realloc(c->changes, cap * sizeof *n);
+        if (n) {
+            c->changes = n;
+            c->capchanges = cap;
+        } else
+            election = 0; /* no room to say which: everything */
+    }
+    if (election == 0) {
+        c->all_since = c->version;
+        c->nchanges = 0; /* all older than all_since now */
+        while (c->oldest) cache_remove(c, c->oldest);
+    } else {
+        if (i == c->nchanges) c->changes[c->nchanges++].id = election;
+        c->changes[i].version = c->version;
+    }
+    if (hash && (seq != c->head_seq || strcmp(hash, c->head_hash) != 0)) {
+        c->head_seq = seq;
+        snprintf(c->head_hash, sizeof c->head_hash, "%s", hash);
+        c->head_version++;
+    }
     pthread_mutex_unlock(&c->lock);
 }
+
+void urne_cache_clear(urne_server *srv) { urne_cache_changed(srv, 0, 0, NULL); }
 
 urne_cache *urne_cache_new(size_t budget) {
     urne_cache *c = calloc(1, sizeof *c);
@@ -374,6 +550,7 @@ urne_cache *urne_cache_new(size_t budget) {
 
 void urne_cache_free(urne_cache *c) {
     if (c == NULL) return;
+    free(c->changes);
     free(c->buckets);
     free(c);
 }

@@ -3,10 +3,15 @@
  *
  * On election night the results pages are read far more than they change, so a
  * response to a GET made without a session (no cookie, no Authorization) is kept
- * and sent again as it is, with `X-Cache: hit`, until anything changes: every
- * committed change clears the whole cache (urne_cache_clear, in web.h, through the
- * application's change hook). A generation number, taken when the request begins,
- * keeps a page rendered before a change from being stored after it.
+ * and sent again as it is, with `X-Cache: hit`, until a change it depends on:
+ * the application's change hook tells the cache of every committed change and of
+ * its scope (urne_cache_changed): a change within one election (a sheet entered,
+ * contested, decided) drops that election's pages and the pages of no election
+ * (the home page, the lists), and keeps every other election's; any other change
+ * drops everything. The audit log's head, which every page's footer shows, is
+ * written anew into a kept page when it moves (cache.c says how). A version
+ * number, taken when the request begins, keeps a page rendered before a change
+ * from being stored after it.
  *
  * The key is the request as its handler saw it: the language, the path, and the
  * query arguments the handler read for that path (each path has a record of them,
@@ -46,7 +51,14 @@ void urne_cache_store(urne_req *r, const char *type, const char *body, size_t le
  * than mis-keyed. Does nothing for a request that is not cacheable. */
 void urne_cache_note_query(urne_req *r, const char *key);
 
-/* Forget every cached response (after any change). */
+/* A change was committed, within election `election` alone (its sheets: the
+ * pages of other elections stay), or 0 when it may have touched anything (every
+ * response is dropped); the audit log's head is now seq, hash (NULL: not known,
+ * then give 0 as the election). Under the application's lock, from its change
+ * hook, so that changes come in the order they were made. */
+void urne_cache_changed(urne_server *srv, int64_t election, int64_t seq, const char *hash);
+
+/* Forget every cached response (urne_cache_changed with 0). */
 void urne_cache_clear(urne_server *srv);
 
 #endif

@@ -38,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../app/queries.h"
+#include "../app/results_live.h"
 #include "addr.h"
 #include "cache.h"
 #include "clean.h"
@@ -299,8 +301,18 @@ static void say_serving(const urne_serve_options *opt, const urne_server *srv, u
     fflush(stdout);
 }
 
-/* The application's change hook: every committed change drops the cache. */
-static void cache_changed(void *ctx) { urne_cache_clear(ctx); }
+/* The application's change hook (under its lock): the cache is told what the
+ * change may have touched (one election's sheets, or anything) and where the
+ * audit log's head is now; when the head cannot be read, everything goes. */
+static void cache_changed(void *ctx) {
+    urne_server *srv = ctx;
+    int64_t seq = 0;
+    char hash[URNE_AUDIT_HASH_HEX];
+    if (urne_app_audit_head(&srv->app, &seq, hash) < 0)
+        urne_cache_changed(srv, 0, 0, NULL);
+    else
+        urne_cache_changed(srv, urne_live_changed_scope(&srv->app), seq, hash);
+}
 
 /* Everything urne_web_serve sets up, so that one function (serve_close) takes down
  * whatever was set up, after a failed step as after SIGTERM: what was not set up
@@ -369,6 +381,9 @@ static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready
     s->app_open = 1;
     s->srv.app.changed = cache_changed;
     s->srv.app.changed_ctx = &s->srv;
+    urne_app_read_begin(&s->srv.app);
+    cache_changed(&s->srv); /* the audit log's head at start, which pages show */
+    urne_app_read_end(&s->srv.app);
     return open_access_log(opt->access_log, &s->srv.access_log);
 }
 
