@@ -58,6 +58,10 @@ const rhone = (await fetch(base + '/api/elections/3')).status === 200;
 if (!rhone) console.log('note: the demo runs without the Rhône election (no ../shared/data): its pages are not visited');
 // The words of each language, and the users' own strings, which the scan leaves out.
 const lists = languageWords(source);
+// The scan finds what it is for: a sentence that mixes the two, each way.
+check(scan('Les résultats of the vote, 1,287 voix, 2026-12-05', 'fr', lists, []).length === 4 &&
+      scan('The results de la circonscription: 1\u202F287, 26,58 %', 'en', lists, []).length === 5,
+      `the language scan finds mixed words and numbers (${lists.en.size} English words, ${lists.fr.size} French)`);
 
 const login = async (user) => {
   const r = await fetch(base + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -110,7 +114,7 @@ try {
     secretaire: { 'e1-entry': '/e/1/entry', 'e2-entry': '/e/2/entry', denied: '/admin' },
     commission: review,
     nationale: { 'e2-recolement': '/e/2/recolement' },
-    admin: { ...review, admin: '/admin' },
+    admin: { ...review, admin: '/admin', assign: '/admin/assign?election=2' },
   };
 
   for (const [account, own] of Object.entries(accounts)) {
