@@ -226,9 +226,11 @@ static urne_lang accept_language(const char *header, urne_lang fallback) {
         int lang = primary == 2 && strncasecmp(tag, "fr", 2) == 0 ? URNE_LANG_FR
                  : primary == 2 && strncasecmp(tag, "en", 2) == 0 ? URNE_LANG_EN
                                                                   : -1;
-        if (lang >= 0 && q > weight[lang]) weight[lang] = q;
-        if (lang >= 0 && first[lang] < 0) first[lang] = at;
-        if (primary == 1 && tag[0] == '*' && q > star) star = q, star_at = at;
+        if (q >= 0 && lang >= 0) { /* a range with a malformed weight is ignored */
+            if (q > weight[lang]) weight[lang] = q;
+            if (first[lang] < 0) first[lang] = at;
+        }
+        if (q >= 0 && primary == 1 && tag[0] == '*' && q > star) star = q, star_at = at;
         p = *end ? end + 1 : end;
     }
     /* A language not named takes the weight of "*", after every named one on a tie. */

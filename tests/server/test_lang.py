@@ -45,6 +45,7 @@ try:
         ("fr;q=0, en;q=0", "fr", "en"),
         ("en;q=2, fr;q=0.1", "fr", "fr"),         # a weight over 1 is no weight: that range is ignored
         ("en;q=abc, fr;q=0.1", "fr", "fr"),
+        ("en;q=abc, *;q=0.5, fr;q=0.4", "en", "en"),  # the ignored range leaves English to "*"
         ("  EN ; Q=0.6 ,FR;q=0.5", "en", "en"),   # spaces and case
     ]
     for header, page, api in cases:
