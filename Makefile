@@ -18,8 +18,9 @@ DEPS       = build-essential cmake pkg-config gettext clang libclang-rt-14-dev l
 BENCH_DEPS = python3-pandas time wrk php-cli php-mbstring
 # The benchmark areas (make bench-AREA), in the order `make bench` runs them.
 BENCH_AREAS = results count sortition server postgres initiative forum match
-# The browser tests: Debian's chromium, and playwright-core from npm to drive it.
-BROWSER_DEPS = chromium
+# The browser tests: Debian's chromium, and playwright-core from npm to drive it; the French
+# and British word lists that tell which words of a page belong to which language (pages.mjs).
+BROWSER_DEPS = chromium wfrench wbritish
 
 MAKEFLAGS += --no-print-directory
 

@@ -86,10 +86,19 @@ typedef struct urne_app_open_dispute {
 long urne_app_open_disputes(urne_app *app, const urne_user *actor, urne_app_open_dispute **out);
 void urne_app_open_disputes_free(urne_app_open_dispute *d, long n);
 
+/* Is there typing left on this sheet for the secretaries: nobody typed it (missing,
+ * or its figures only imported), or a new vote was ordered? The one rule of "to
+ * enter" for a secretary's list and an administrator's count (a double entry's
+ * second typing and differences are counted apart). */
+int urne_app_sheet_to_type(const urne_bureau_info *info);
+
 /* What waits in an election before its results are final and published. */
 typedef struct urne_app_waiting {
     int64_t election;
-    size_t missing;       /* sheets nobody has entered yet, new votes ordered included */
+    /* sheets to type (urne_app_sheet_to_type): missing, new votes ordered, and
+     * imported ones a secretary is assigned to type (an import nobody is to type,
+     * a ministry's results, waits for nothing) */
+    size_t missing;
     size_t double_entry;  /* double entries waiting for their second typing, or differing */
     size_t open_disputes; /* disputes not decided yet */
     urne_unit_state state;

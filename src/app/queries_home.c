@@ -148,6 +148,30 @@ void urne_app_open_disputes_free(urne_app_open_dispute *d, long n) {
 
 /* ---- what waits, for an administrator ---- */
 
+int urne_app_sheet_to_type(const urne_bureau_info *info) {
+    if (info->entered_by <= 0 && (info->state == URNE_SHEET_MISSING || info->state == URNE_SHEET_ENTERED)) return 1;
+    return info->state == URNE_SHEET_REVOTE;
+}
+
+/* The imported, never typed bureaux of an election that a secretary is assigned. */
+typedef struct assigned_ctx {
+    const urne_election *e;
+    unsigned char *counted; /* one per sheet: already counted (two secretaries, one bureau) */
+    size_t n;
+} assigned_ctx;
+
+static int count_assigned_import(int64_t user, int64_t election, size_t bureau, void *ctx) {
+    (void)user;
+    assigned_ctx *c = ctx;
+    if (election != c->e->meta.id || bureau >= c->e->round->nsheets || c->counted[bureau]) return 0;
+    const urne_bureau_info *info = &c->e->info[bureau];
+    if (info->state == URNE_SHEET_ENTERED && urne_app_sheet_to_type(info)) {
+        c->counted[bureau] = 1;
+        c->n++;
+    }
+    return 0;
+}
+
 typedef struct waiting_ctx {
     urne_app_waiting *w;
     const char *published_at; /* "" when never published */
@@ -167,6 +191,13 @@ static int waiting_one(urne_app *app, const urne_election *e, urne_app_waiting *
     size_t by[URNE_SHEET_NSTATES];
     w->state = urne_election_unit_state(e, URNE_NONE, NULL, by);
     w->missing = by[URNE_SHEET_MISSING] + by[URNE_SHEET_REVOTE];
+    assigned_ctx a = {e, calloc(e->round->nsheets ? e->round->nsheets : 1, 1), 0};
+    if (a.counted == NULL || urne_store_audit_assignments(app->store, count_assigned_import, &a) < 0) {
+        free(a.counted);
+        return -1;
+    }
+    free(a.counted);
+    w->missing += a.n;
     w->double_entry = by[URNE_SHEET_PENDING] + by[URNE_SHEET_MISMATCH];
     const urne_election_meta *m = &e->meta;
     w->publication = !m->published_at[0] ? 0 : m->reopened_at[0] ? 2 : 1;

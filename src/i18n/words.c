@@ -25,7 +25,7 @@ static const coded *find(const coded *table, size_t n, const char *code) {
 static const coded levels[] = {
     {"national", NC_("level", "national"), NC_("level", "national")},
     {"region", NC_("level", "region"), NC_("level", "regions")},
-    {"departement", NC_("level", "département"), NC_("level", "départements")},
+    {"departement", NC_("level", "department"), NC_("level", "departments")},
     {"circonscription", NC_("level", "constituency"), NC_("level", "constituencies")},
     {"canton", NC_("level", "canton"), NC_("level", "cantons")},
     {"arrondissement", NC_("level", "arrondissement"), NC_("level", "arrondissements")},

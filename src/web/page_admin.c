@@ -71,9 +71,13 @@ static void account_form(urne_buf *b, urne_req *r) {
  * takes it back, then the form that gives one. */
 static void grants_section(urne_buf *b, urne_req *r) {
     json_t *users = urne_users_json(&r->srv->app);
-    urne_html(b, "<section id=grants><h2>%s</h2><p class=meta>%s</p>", _(r, "Roles in spaces"),
-              _(r, "A role in a space (an organisation, org/NAME, or an election, election/N) holds there only, "
-                   "besides the account's own role over the site."));
+    urne_html(b, "<section id=grants><h2>%s</h2><p class=meta>", _(r, "Roles in spaces"));
+    const char *const spaces[] = {_(r, "org/NAME"), "election/N"};
+    urne_page_text_codes(b,
+                         _(r, "A role in a space (an organisation, %s, or an election, %s) holds there only, "
+                              "besides the account's own role over the site."),
+                         spaces, 2);
+    urne_html_trusted(b, "</p>");
     size_t i, rows = 0;
     json_t *u;
     json_array_foreach(users, i, u) {

@@ -351,10 +351,10 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
         return urne_page_not_found(r);
     }
     urne_buf b = {0};
-    urne_page_begin(&b, r, _(r, "Récolement"));
+    urne_page_begin(&b, r, _(r, "Review (récolement)"));
     urne_html(&b, "<nav class=crumbs><a href=\"/e/%lld\">", (long long)id);
     urne_html_text(&b, e->meta.title);
-    urne_html(&b, "</a></nav><h1>%s</h1>", _(r, "Récolement"));
+    urne_html(&b, "</a></nav><h1>%s</h1>", _(r, "Review (récolement)"));
     urne_page_publication(&b, r, &e->meta);
     if (message) urne_page_flash(&b, status, message);
     json_t *all = urne_disputes_json(&srv->app, id);

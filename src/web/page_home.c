@@ -23,11 +23,10 @@
 
 /* ---- a secretary's bureaux ---- */
 
-/* Is there typing left for the secretary: nobody typed the sheet yet (missing,
- * or figures only imported), a new vote's, or a double entry that differs? */
+/* Is there typing left for the secretary: a sheet to type (urne_app_sheet_to_type,
+ * as the administrator counts them), or a double entry that differs? */
 static int to_enter(const urne_bureau_info *info) {
-    if (info->entered_by <= 0 && (info->state == URNE_SHEET_MISSING || info->state == URNE_SHEET_ENTERED)) return 1;
-    return info->state == URNE_SHEET_REVOTE || info->state == URNE_SHEET_MISMATCH;
+    return urne_app_sheet_to_type(info) || info->state == URNE_SHEET_MISMATCH;
 }
 
 /* One election's bureaux: a heading with what is left to enter, then each

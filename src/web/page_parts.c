@@ -1,6 +1,7 @@
 /*
  * page_parts: the layout and small pieces every page uses (see page_parts.h).
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,6 +161,17 @@ void urne_page_pct(urne_buf *b, const urne_req *r, int64_t num, int64_t den) {
     char buf[48];
     urne_num_pct(num, den, r->lang == URNE_LANG_EN ? '.' : ',', buf, sizeof buf);
     urne_html(b, "%s\u00a0%%", buf); /* a no-break space: the sign never starts a line */
+}
+
+void urne_page_text_codes(urne_buf *b, const char *fmt, const char *const *codes, size_t n) {
+    size_t used = 0;
+    for (const char *at; (at = strstr(fmt, "%s")) != NULL; fmt = at + 2) {
+        assert(used < n);
+        urne_html(b, "%.*s<code>%s</code>", (int)(at - fmt), fmt, used < n ? codes[used] : "");
+        used++;
+    }
+    assert(used == n && strchr(fmt, '%') == NULL);
+    urne_html_text(b, fmt);
 }
 
 void urne_page_int(urne_buf *b, const urne_req *r, int64_t v) {

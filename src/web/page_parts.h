@@ -48,6 +48,11 @@ void urne_page_pct(urne_buf *b, const urne_req *r, int64_t num, int64_t den);
 /* An integer grouped as the page's language does: "12 345" (a narrow no-break
  * space) in French, "12,345" in English. */
 void urne_page_int(urne_buf *b, const urne_req *r, int64_t v);
+/* Append the sentence fmt as text (escaped), each %s in it replaced by the next of
+ * codes written as <code> (escaped too): an identifier a translated sentence names
+ * ("org/NAME") stays code in every language. fmt holds exactly n "%s" and no other
+ * conversion (asserted). */
+void urne_page_text_codes(urne_buf *b, const char *fmt, const char *const *codes, size_t n);
 
 enum MHD_Result urne_page_denied(urne_req *r);
 /* May the request's user do `action` on election `election` (0: the site)? 1 or

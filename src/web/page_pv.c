@@ -151,14 +151,14 @@ enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
 
     urne_buf b = {0};
     char title[600];
-    snprintf(title, sizeof title, "%s — %s", _(r, "Procès-verbal"), unit);
+    snprintf(title, sizeof title, "%s — %s", _(r, "Official report (procès-verbal)"), unit);
     urne_page_begin(&b, r, title);
     urne_html(&b, "<nav class=crumbs aria-label=\"%s\"><a href=\"/e/%lld?level=%zu&amp;unit=",
               _(r, "Breadcrumb"), (long long)id, level);
     urne_html_url(&b, u->key);
     urne_html(&b, "\">%s</a></nav>", _(r, "Back to the results"));
     urne_html(&b, "<p class=no-print><button type=button data-print hidden>%s</button></p>",
-              _(r, "Print this procès-verbal"));
+              _(r, "Print this official report"));
 
     urne_html_trusted(&b, "<article class=pv><div class=doc-head>");
     urne_html(&b, "<p><strong>%s</strong></p>",
@@ -166,8 +166,10 @@ enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
                      : _(r, "Record of the count and proclamation of the results (procès-verbal)"));
     urne_html(&b, "<h1>%s</h1><p>", m->title);
     for (size_t l = 1; l < level && u->first; l++) /* the units above, from the top one down */
-        urne_html(&b, "%s %s › ", rd->levels[l], u->first->label[l] ? u->first->label[l] : u->first->key[l]);
-    urne_html(&b, "%s <strong>%s</strong> · %s %d</p></div>", rd->levels[level], unit, _(r, "round"), m->round);
+        urne_html(&b, "%s %s › ", urne_words_level(r->lang, rd->levels[l], 0),
+                  u->first->label[l] ? u->first->label[l] : u->first->key[l]);
+    urne_html(&b, "%s <strong>%s</strong> · %s %d</p></div>", urne_words_level(r->lang, rd->levels[level], 0), unit,
+              _(r, "round"), m->round);
 
     if (st != URNE_UNIT_FINAL)
         urne_html(&b, "<p class=status role=note>%s</p>",
@@ -184,7 +186,7 @@ enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
     urne_page_candidates(&b, r, u, exprimes, NULL); /* a procès-verbal keeps the ballot's order */
     if (!urne_page_outcome(&b, r, e, u, level, st))
         urne_html(&b, "<p class=meta>%s %s.</p>", _(r, "The outcome is decided at the level:"),
-                  rd->levels[rd->contest_level]);
+                  urne_words_level(r->lang, rd->levels[rd->contest_level], 0));
 
     signatures(&b, r, bureau);
 

@@ -109,9 +109,9 @@ static enum MHD_Result page_audit(urne_req *r) {
         urne_html(&b, " <code class=code>");
         urne_html_text(&b, action);
         urne_html_trusted(&b, "</code>");
-        urne_html(&b, "</td><td data-label=\"%s\">", _(r, "Object"));
+        urne_html(&b, "</td><td data-label=\"%s\"><code>", _(r, "Object")); /* an identifier: election/2/bureau/0 */
         urne_html_text(&b, json_string_value(json_object_get(e, "object")));
-        urne_html(&b, "</td><td data-label=\"%s\"><code>", _(r, "After"));
+        urne_html(&b, "</code></td><td data-label=\"%s\"><code>", _(r, "After"));
         /* An import's entry holds every bureau (megabytes for a national file): the
          * page shows its start and says where the rest is, never a silent cut. */
         size_t len = after ? strlen(after) : 0, shown = len;

@@ -15,6 +15,15 @@
  * The query is libmicrohttpd's, already unescaped and checked (clean.h); reading
  * an argument through urne_req_query also tells the cache (cache.h) what the
  * response depends on.
+ *
+ * The language is ?lang=, else the urne_lang cookie, else the Accept-Language
+ * header read as RFC 9110 (12.5.4) says: a list of language ranges, each with an
+ * optional weight q from 0 to 1 (1 when absent; 0 means "not this one"). French
+ * and English each take the highest weight of the ranges whose primary subtag is
+ * theirs (fr-CA is French), else the weight of "*"; the heavier wins, on a tie
+ * the one named first (a named one before one "*" stands for), and the page's
+ * default (French; English for the API) when neither is acceptable or both only
+ * through "*". So "en;q=0.5, fr" is French, "fr;q=0, *" English.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -188,6 +197,52 @@ int urne_req_parse_body(urne_req *r, char *why, size_t size) {
     return 0; /* any other type (text/csv): the body is kept as it is, for imports */
 }
 
+/* The weight of one "q=..." parameter (RFC 9110's qvalue: 0 to 1, three decimals
+ * at most), or -1 when it is not one: a malformed weight makes its range ignored. */
+static int qvalue(const char *p, const char *end) {
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    if (end - p < 2 || (p[0] != 'q' && p[0] != 'Q') || p[1] != '=') return -1;
+    p += 2;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) end--;
+    if (p == end || (*p != '0' && *p != '1')) return -1;
+    int q = (*p++ - '0') * 1000, scale = 100;
+    if (p < end && *p == '.') {
+        for (p++; p < end && scale > 0 && *p >= '0' && *p <= '9'; p++, scale /= 10) q += (*p - '0') * scale;
+    }
+    return p == end && q <= 1000 ? q : -1;
+}
+
+/* The language an Accept-Language header asks for, `fallback` when it names
+ * neither French nor English acceptably (see the top of this file). */
+static urne_lang accept_language(const char *header, urne_lang fallback) {
+    int weight[2] = {-1, -1}, first[2] = {-1, -1}, star = -1, star_at = -1, at = 0;
+    for (const char *p = header; *p; at++) {
+        const char *end = p + strcspn(p, ","), *semi = memchr(p, ';', (size_t)(end - p));
+        const char *tag = p, *tag_end = semi ? semi : end;
+        while (tag < tag_end && (*tag == ' ' || *tag == '\t')) tag++;
+        int q = semi ? qvalue(semi + 1, end) : 1000;
+        size_t primary = strcspn(tag, "-;, \t");
+        if (tag + primary > tag_end) primary = (size_t)(tag_end - tag);
+        int lang = primary == 2 && strncasecmp(tag, "fr", 2) == 0 ? URNE_LANG_FR
+                 : primary == 2 && strncasecmp(tag, "en", 2) == 0 ? URNE_LANG_EN
+                                                                  : -1;
+        if (q >= 0 && lang >= 0) { /* a range with a malformed weight is ignored */
+            if (q > weight[lang]) weight[lang] = q;
+            if (first[lang] < 0) first[lang] = at;
+        }
+        if (q >= 0 && primary == 1 && tag[0] == '*' && q > star) star = q, star_at = at;
+        p = *end ? end + 1 : end;
+    }
+    /* A language not named takes the weight of "*", after every named one on a tie. */
+    for (int l = 0; l < 2; l++)
+        if (first[l] < 0) weight[l] = star, first[l] = star < 0 ? -1 : at + star_at;
+    int fr = weight[URNE_LANG_FR], en = weight[URNE_LANG_EN];
+    if (fr <= 0 && en <= 0) return fallback;
+    if (fr != en) return fr > en ? URNE_LANG_FR : URNE_LANG_EN;
+    if (first[URNE_LANG_FR] == first[URNE_LANG_EN]) return fallback; /* both from "*" */
+    return first[URNE_LANG_FR] < first[URNE_LANG_EN] ? URNE_LANG_FR : URNE_LANG_EN;
+}
+
 void urne_req_pick_lang(urne_req *r) {
     const char *q = urne_req_query(r, "lang");
     const char *c = urne_server_mhd.lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_lang");
@@ -196,11 +251,9 @@ void urne_req_pick_lang(urne_req *r) {
     /* Pages speak French unless asked otherwise; the API speaks English, like the
      * rest of urne's programming surface, unless the client prefers French. */
     int api = strncmp(r->url, "/api/", 5) == 0;
+    urne_lang fallback = api ? URNE_LANG_EN : URNE_LANG_FR;
     if (pick)
         r->lang = strncmp(pick, "en", 2) == 0 ? URNE_LANG_EN : URNE_LANG_FR;
-    else if (a)
-        r->lang = strncmp(a, "fr", 2) == 0 ? URNE_LANG_FR : strncmp(a, "en", 2) == 0 ? URNE_LANG_EN
-                                                        : api ? URNE_LANG_EN : URNE_LANG_FR;
     else
-        r->lang = api ? URNE_LANG_EN : URNE_LANG_FR;
+        r->lang = a ? accept_language(a, fallback) : fallback;
 }

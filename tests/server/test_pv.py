@@ -92,7 +92,7 @@ try:
         cells = re.findall(r"<td[^>]*>([^<]*)</td>", section(cands, f"<tr><td>{c['name']}</td>", "</tr>"))
         want = [c["name"], str(c["voix"]), fr_pct(c["pct_exprimes"]), fr_pct(c["pct_inscrits"])]
         check(cells == want, f"{c['name']}: {cells} == {want}")
-    check("L&#39;issue du scrutin se décide au niveau : federation." in page,
+    check("L&#39;issue du scrutin se décide au niveau : fédération." in page,
           "a circonscription of a federal contest says where the outcome is decided")
     check("Le président de la commission de recensement" in page and "Le secrétaire" in page
           and all(f"Assesseur {i}" in page for i in (1, 2, 3, 4)) and "Fait à <span class=blank>" in page,
@@ -113,7 +113,7 @@ try:
     check(st == 200 and page.startswith("<!doctype html><html lang=en>") and "Record of the voting operations" in page
           and "The president of the polling station" in page and "Assessor 4" in page,
           f"a section's procès-verbal in English: {st}")
-    check("circonscription 1re › section <strong>Presqu&#39;île</strong>" in page,
+    check("constituency 1re › section <strong>Presqu&#39;île</strong>" in page,
           "the unit's path, its name escaped (an apostrophe)")
     check(re.search(r"<th scope=row>Registered</th><td[^>]*>187</td><td[^>]*></td><td[^>]*></td>", page),
           "the figures in English")
