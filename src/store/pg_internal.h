@@ -18,7 +18,7 @@
 
 #include "store_backend.h"
 
-#define URNE_PG_NPREPARED 64
+#define URNE_PG_NPREPARED 96
 #define URNE_PG_MAXPARAMS 16
 
 typedef struct urne_pg {

@@ -6,9 +6,11 @@
  *
  * A role is stored by its name and constrained by the schema to the four that
  * can log in; a row whose role is none of them reads as the public role, which
- * can do nothing. A name already taken is the unique constraint refusing the row:
- * 0, as on SQLite (the transaction is then aborted, and the caller rolls it
- * back). Names and CSRF tokens are read into fixed fields: a stored one too long
+ * can do nothing. A name already taken inserts nothing (ON CONFLICT DO NOTHING):
+ * 0, and the transaction goes on, as on SQLite, where the constraint undoes the
+ * statement only. Another constraint refusing the row (a role or tier the schema
+ * does not allow) is 0 too, as on SQLite, but PostgreSQL has then aborted the
+ * transaction: the caller rolls it back. Names and CSRF tokens are read into fixed fields: a stored one too long
  * is refused with the row named, never cut.
  */
 #include <stdio.h>
@@ -27,10 +29,10 @@ static int64_t pg_user_create(urne_store *s, const char *name, const char *pw_ha
     urne_pg_text(&p, at);
     PGresult *r = urne_pg_run(s,
                               "INSERT INTO users(name, pw_hash, role, tier, created_at) VALUES ($1, $2, $3, $4, $5)"
-                              " RETURNING id",
+                              " ON CONFLICT(name) DO NOTHING RETURNING id",
                               &p, "creating a user");
     if (r == NULL) return urne_pg_constraint_failed(s) ? 0 : -1;
-    int64_t id = urne_pg_int64(r, 0, 0);
+    int64_t id = PQntuples(r) ? urne_pg_int64(r, 0, 0) : 0; /* none: the name is taken */
     PQclear(r);
     return id;
 }
