@@ -25,6 +25,8 @@ typedef struct urne_pg {
     urne_store base; /* first: a urne_store * of this backend points to its urne_pg */
     PGconn *conn;
     int in_write; /* between begin and commit/rollback */
+    int in_read;  /* between read_begin and read_end */
+    char where[256]; /* the store as messages name it (urne_store_where_safe) */
     /* Statements prepared on the connection, by the address of their text. */
     const char *prepared[URNE_PG_NPREPARED];
     /* The SQLSTATE of the last failed statement ("" when none). */

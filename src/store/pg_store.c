@@ -9,6 +9,11 @@
  * (postgresql://user@host/dbname) or a libpq keyword string (service=NAME,
  * host=... dbname=...), so ~/.pgpass, PGPASSWORD and pg_service.conf work as for
  * psql. Messages name the store by urne_store_where_safe: never its password.
+ * A connection found lost after a statement failed outside any transaction (the
+ * database restarted) is opened again, with one line on standard error, and the
+ * statement tried once more; inside a transaction the failure stands (the
+ * transaction went with the connection) and the caller rolls back. Statements
+ * prepared on the old session are prepared again on the new one.
  *
  * Transactions: a write transaction (begin) takes a transaction-level advisory
  * lock, one for all of urne, before anything else, so that writers follow one
@@ -160,16 +165,44 @@ static PGresult *checked(urne_store *s, PGresult *r, const char *what) {
     return NULL;
 }
 
-PGresult *urne_pg_run_once(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
+/* Set the session up: UTF-8, no notices. 0 or -1. */
+static int session_setup(urne_store *s);
+
+/* After a failure outside any transaction, when the connection turns out to be
+ * lost (the server restarted, a network cut): open it again, with one line on
+ * standard error, so that the statement can be tried once more. 1 when it is open
+ * again. Inside a transaction the failure stands: the transaction is gone with
+ * the connection, and its caller rolls back. */
+static int revived(urne_store *s) {
+    urne_pg *q = urne_pgq(s);
+    if (PQstatus(q->conn) != CONNECTION_BAD || q->in_write || q->in_read) return 0;
+    char keep[sizeof s->error];
+    snprintf(keep, sizeof keep, "%s", s->error);
+    PQreset(q->conn);
+    memset(q->prepared, 0, sizeof q->prepared); /* they went with the old session */
+    if (PQstatus(q->conn) != CONNECTION_OK || session_setup(s) < 0) {
+        snprintf(s->error, sizeof s->error, "%s", keep);
+        return 0;
+    }
+    fprintf(stderr, "urne: the connection to PostgreSQL (%s) was lost; it is open again\n", q->where);
+    return 1;
+}
+
+static PGresult *run_once(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
     urne_pg *q = urne_pgq(s);
     return checked(s, PQexecParams(q->conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0), what);
 }
 
-PGresult *urne_pg_run(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
+PGresult *urne_pg_run_once(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
+    PGresult *r = run_once(s, sql, p, what);
+    return r == NULL && revived(s) ? run_once(s, sql, p, what) : r;
+}
+
+static PGresult *run_prepared(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
     urne_pg *q = urne_pgq(s);
     int i = 0;
     while (i < URNE_PG_NPREPARED && q->prepared[i] && q->prepared[i] != sql) i++;
-    if (i == URNE_PG_NPREPARED) return urne_pg_run_once(s, sql, p, what); /* all kept: run it as is */
+    if (i == URNE_PG_NPREPARED) return run_once(s, sql, p, what); /* all kept: run it as is */
     char name[16];
     snprintf(name, sizeof name, "urne%d", i);
     if (q->prepared[i] == NULL) {
@@ -179,6 +212,11 @@ PGresult *urne_pg_run(urne_store *s, const char *sql, const urne_pg_params *p, c
         q->prepared[i] = sql;
     }
     return checked(s, PQexecPrepared(q->conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0), what);
+}
+
+PGresult *urne_pg_run(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
+    PGresult *r = run_prepared(s, sql, p, what);
+    return r == NULL && revived(s) ? run_prepared(s, sql, p, what) : r;
 }
 
 int urne_pg_do(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, long *changed) {
@@ -207,6 +245,14 @@ int urne_pg_col(urne_store *s, const PGresult *r, int row, int col, char *out, s
 /* Run sql (no parameters, several statements allowed): 0, or -1 naming what. */
 static int exec(urne_store *s, const char *sql, const char *what) {
     PGresult *r = checked(s, PQexec(urne_pgq(s)->conn, sql), what);
+    if (r == NULL && revived(s)) r = checked(s, PQexec(urne_pgq(s)->conn, sql), what);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+static int session_setup(urne_store *s) {
+    if (PQsetClientEncoding(urne_pgq(s)->conn, "UTF8") != 0) return urne_store_fail(s, "the server cannot speak UTF-8");
+    PGresult *r = checked(s, PQexec(urne_pgq(s)->conn, "SET client_min_messages = warning"), "setting the session");
     PQclear(r);
     return r ? 0 : -1;
 }
@@ -246,7 +292,10 @@ static int migrate_in(urne_store *s) {
 
 static int migrate(urne_store *s) {
     if (exec(s, "BEGIN", "starting the migrations") < 0) return -1;
-    if (migrate_in(s) < 0) {
+    urne_pgq(s)->in_write = 1; /* a statement of it is never retried on its own */
+    int rc = migrate_in(s);
+    urne_pgq(s)->in_write = 0;
+    if (rc < 0) {
         char keep[sizeof s->error];
         snprintf(keep, sizeof keep, "%s", s->error);
         exec(s, "ROLLBACK", "rolling back the migrations");
@@ -285,13 +334,13 @@ static void quiet(void *arg, const char *message) {
 }
 
 urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize) {
-    char safe[256];
-    urne_store_where_safe(conninfo, safe, sizeof safe);
     urne_pg *q = calloc(1, sizeof *q);
     if (q == NULL) {
         snprintf(err, errsize, "out of memory");
         return NULL;
     }
+    urne_store_where_safe(conninfo, q->where, sizeof q->where);
+    const char *safe = q->where;
     q->base.ops = &urne_pg_ops;
     urne_store *s = &q->base;
     q->conn = PQconnectdb(conninfo);
@@ -304,10 +353,8 @@ urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize) {
         free(q);
         return NULL;
     }
-    PQsetNoticeProcessor(q->conn, quiet, NULL);
-    if (PQsetClientEncoding(q->conn, "UTF8") != 0) urne_store_fail(s, "the server cannot speak UTF-8");
-    if (s->error[0] || exec(s, "SET client_min_messages = warning", "setting the session") < 0 || migrate(s) < 0 ||
-        urne_pg_load_head(s, 0) < 0) {
+    PQsetNoticeProcessor(q->conn, quiet, NULL); /* kept by PQreset */
+    if (session_setup(s) < 0 || migrate(s) < 0 || urne_pg_load_head(s, 0) < 0) {
         snprintf(err, errsize, "%s: %s", safe, s->error);
         pg_close(s);
         return NULL;
@@ -359,14 +406,18 @@ static int pg_commit(urne_store *s) {
 
 /* A read transaction: its snapshot is taken at its first query, made here. */
 static int pg_read_begin(urne_store *s) {
-    return exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT count(*) FROM audit_head",
-                "starting a read");
+    if (exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT count(*) FROM audit_head",
+             "starting a read") < 0)
+        return -1;
+    urne_pgq(s)->in_read = 1;
+    return 0;
 }
 
 static void pg_read_end(urne_store *s) {
     char keep[sizeof s->error];
     snprintf(keep, sizeof keep, "%s", s->error);
     exec(s, "COMMIT", "ending a read");
+    urne_pgq(s)->in_read = 0;
     snprintf(s->error, sizeof s->error, "%s", keep);
 }
 

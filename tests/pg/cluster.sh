@@ -5,6 +5,8 @@
 #                                    DIR/data, start it listening on a Unix socket in DIR
 #                                    only (no TCP), and print the URL of its "postgres"
 #                                    database: postgresql://urne@/postgres?host=DIR
+#   tests/pg/cluster.sh restart DIR  stop it (fast: its sessions are cut) and start it
+#                                    again with the same options
 #   tests/pg/cluster.sh stop DIR     stop it (immediately) and remove DIR; a DIR with no
 #                                    running cluster is removed all the same
 #
@@ -49,6 +51,13 @@ start() {
     echo "postgresql://urne@/postgres?host=$dir"
 }
 
+restart() {
+    dir=$1
+    bin=$(pg_bin)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null ||
+        { cat "$dir/server.log" >&2; return 1; }
+}
+
 stop() {
     dir=$1
     [ -d "$dir" ] || return 0
@@ -61,6 +70,7 @@ stop() {
 
 case "${1:-}" in
 start) start "$2" ;;
+restart) restart "$2" ;;
 stop) stop "$2" ;;
-*) echo "usage: cluster.sh start|stop DIR" >&2; exit 2 ;;
+*) echo "usage: cluster.sh start|restart|stop DIR" >&2; exit 2 ;;
 esac

@@ -9,7 +9,8 @@ throwaway cluster and sets URNE_TEST_DB_URL):
 - several processes writing at once (a server taking entries, `urne admin create`
   beside it): the chain stays one chain, and verify while they write sees one moment;
 - a database newer than this urne refused; `urne backup` pointing at pg_dump; the
-  URNE_DB variable; a password never echoed."""
+  URNE_DB variable; a password never echoed;
+- the database restarted under a running server: it reconnects by itself."""
 import os
 import shutil
 import subprocess
@@ -219,5 +220,25 @@ check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state
 actions = psql(live.db, "SELECT count(*) FROM audit WHERE action = 'user.create'")
 check(actions == "10", f"2 + 8 accounts, each logged once: {actions}")
 shutil.rmtree(live.dir, ignore_errors=True)
+
+# The database restarted under a running server (its sessions cut): the server opens
+# its connection again by itself, says so once, and goes on serving and writing.
+cluster = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(TEST_DB_URL).query))["host"]
+back = federation_server()
+try:
+    a = admin_client(back)
+    check(a.get("/api/users")[0] == 200, "the accounts are served before the restart")
+    subprocess.run(["sh", os.path.join(SOURCE, "tests", "pg", "cluster.sh"), "restart", cluster], check=True)
+    after = [a.get("/api/users")[0] for _ in range(3)]
+    check(after == [200, 200, 200], f"served again right after the restart: {after}")
+    st, d = a.post("/api/users", {"name": "after", "password": PASSWORD, "role": "observer", "tier": 1})
+    check(st == 200, f"a write after the restart: {st} {d}")
+finally:
+    check(back.stop() == 0, "the server stops cleanly after the restart")
+said = open(os.path.join(back.dir, "server.log")).read()
+check(said.count("was lost; it is open again") == 1, f"the reconnection said once: {said}")
+p = run("audit", "verify", "--db", back.db, ok=False)
+check(p.returncode == 0 and "audit log intact" in p.stdout, f"the chain across the restart verifies: {p.stderr}")
+shutil.rmtree(back.dir, ignore_errors=True)
 shutil.rmtree(srv.dir, ignore_errors=True)
 done()
