@@ -16,7 +16,8 @@
  * prepared on the old session are prepared again on the new one.
  *
  * Transactions: a write transaction (begin) takes a transaction-level advisory
- * lock, one for all of urne, before anything else, so that writers follow one
+ * lock, one for all of urne, before anything else (waiting for it 10 s at most, as
+ * SQLite waits 5 s for its write lock), so that writers follow one
  * another as they do on SQLite (BEGIN IMMEDIATE): what one reads in its
  * transaction (a sheet's state, the audit head) is not changed by another before
  * it commits, and the audit chain is appended in one order whatever the number of
@@ -60,6 +61,9 @@
 
 /* The advisory lock every writer of an urne database takes: "urne" in ASCII. */
 #define URNE_PG_WRITE_LOCK "1970433637"
+/* How long a writer waits for another (seconds) before it gives up, as SQLite's
+ * busy timeout does: a little more, since a large import takes longer here. */
+#define URNE_PG_LOCK_WAIT "10"
 
 static const char *const migrations[] = {
     /* 1: the first schema */
@@ -252,7 +256,9 @@ static int exec(urne_store *s, const char *sql, const char *what) {
 
 static int session_setup(urne_store *s) {
     if (PQsetClientEncoding(urne_pgq(s)->conn, "UTF8") != 0) return urne_store_fail(s, "the server cannot speak UTF-8");
-    PGresult *r = checked(s, PQexec(urne_pgq(s)->conn, "SET client_min_messages = warning"), "setting the session");
+    PGresult *r = checked(s, PQexec(urne_pgq(s)->conn, "SET client_min_messages = warning; SET lock_timeout = '"
+                                                       URNE_PG_LOCK_WAIT "s'"),
+                          "setting the session");
     PQclear(r);
     return r ? 0 : -1;
 }
@@ -290,7 +296,30 @@ static int migrate_in(urne_store *s) {
                       NULL);
 }
 
+/* The schema's version as it is, without waiting for the writers: 0 when there
+ * is no urne_schema yet, -1 on failure. */
+static int current_version(urne_store *s) {
+    PGresult *r = urne_pg_run(s, "SELECT to_regclass('urne_schema') IS NOT NULL", NULL, "reading the schema version");
+    if (r == NULL) return -1;
+    int exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if (!exists) return 0;
+    r = urne_pg_run(s, "SELECT version FROM urne_schema WHERE id = 1", NULL, "reading the schema version");
+    if (r == NULL) return -1;
+    int v = PQntuples(r) ? (int)urne_pg_int64(r, 0, 0) : 0;
+    PQclear(r);
+    return v;
+}
+
+/* Bring the schema up to date: nothing to do (the usual case) is seen without
+ * the lock; else the migrations run under it, the version read again there. */
 static int migrate(urne_store *s) {
+    int v = current_version(s);
+    if (v < 0) return -1;
+    if (v > NMIGRATIONS)
+        return urne_store_fail(s, "the database is at schema version %d, newer than this urne knows (%d): upgrade urne",
+                               v, NMIGRATIONS);
+    if (v == NMIGRATIONS) return 0;
     if (exec(s, "BEGIN", "starting the migrations") < 0) return -1;
     urne_pgq(s)->in_write = 1; /* a statement of it is never retried on its own */
     int rc = migrate_in(s);
@@ -383,6 +412,9 @@ static void pg_rollback(urne_store *s) {
 
 static int pg_begin(urne_store *s) {
     if (exec(s, "BEGIN; SELECT pg_advisory_xact_lock(" URNE_PG_WRITE_LOCK ")", "starting a write") < 0) {
+        if (strcmp(urne_pgq(s)->sqlstate, "55P03") == 0) /* lock_not_available: lock_timeout ran out */
+            urne_store_fail(s, "starting a write: another writer has held the database for more than " URNE_PG_LOCK_WAIT
+                               " s; nothing was written, try again");
         pg_rollback(s);
         return -1;
     }
