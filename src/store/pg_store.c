@@ -31,8 +31,12 @@
  * The schema is versioned by the one row of urne_schema (SQLite keeps it in PRAGMA
  * user_version). The numbered migrations are SQLite's, in PostgreSQL's dialect
  * (below), applied at open all in one transaction under the same advisory lock
- * (two servers starting on an empty database migrate it once); a database at a
- * version newer than this urne knows is refused, not opened.
+ * (two servers starting on an empty database migrate it once; an open with
+ * nothing to migrate does not wait for the writers); a database at a version
+ * newer than this urne knows is refused, not opened.
+ *
+ * Texts: PostgreSQL holds UTF-8 only and refuses a text that is not (SQLite keeps
+ * any bytes): such a write fails, named, and nothing is written.
  *
  * Why the SQL texts are PostgreSQL's own rather than shared with sqlite_*.c: the
  * SQLite backend binds `?` parameters, which PostgreSQL does not accept, so no
