@@ -86,9 +86,10 @@ static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
     return 0;
 }
 
-/* One bureau of a new election, its levels joined in joined[3]. 0 or -1. */
-static int insert_bureau(urne_store *s, int64_t id, const urne_round *r, size_t i, char *const joined[3],
-                         urne_sheet_state state, const char *at) {
+/* One bureau of a new election, its levels joined in joined[3], sent on batch b.
+ * 0 or -1. */
+static int insert_bureau(urne_store *s, urne_pg_batch *b, int64_t id, const urne_round *r, size_t i,
+                         char *const joined[3], urne_sheet_state state, const char *at) {
     const urne_sheet *sh = &r->sheets[i];
     /* Figures are kept even for a bureau not counted yet: its inscrits are known. */
     urne_figures f = {0};
@@ -107,17 +108,21 @@ static int insert_bureau(urne_store *s, int64_t id, const urne_round *r, size_t 
     urne_pg_text(&p, urne_sheet_state_name(state));
     urne_pg_opt(&p, fig);
     urne_pg_text(&p, urne_sheet_state_counts(state) ? at : NULL);
-    int rc = urne_pg_do(s,
-                        "INSERT INTO bureaux(election_id, idx, contest_idx, college_idx, keys, codes, labels, state,"
-                        " figures, entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                        &p, "storing a bureau", NULL);
+    int rc = urne_pg_batch_add(b, &p); /* libpq has copied the values: fig can go */
     free(fig);
     return rc;
 }
 
-/* The bureaux of a new election: one row per sheet, with its figures. */
+/* The bureaux of a new election: one row per sheet, with its figures, pipelined
+ * (70,000 bureaux without 70,000 round trips). */
 static int insert_bureaux(urne_store *s, int64_t id, const urne_round *r, const urne_sheet_state *states,
                           const char *at) {
+    urne_pg_batch b;
+    if (urne_pg_batch_begin(s, &b,
+                            "INSERT INTO bureaux(election_id, idx, contest_idx, college_idx, keys, codes, labels,"
+                            " state, figures, entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                            "storing a bureau") < 0)
+        return -1;
     char *joined[3] = {NULL, NULL, NULL};
     size_t cap[3] = {0, 0, 0};
     int rc = 0;
@@ -128,10 +133,14 @@ static int insert_bureaux(urne_store *s, int64_t id, const urne_round *r, const 
             join_levels(sh->label, r->nlevels, &joined[2], &cap[2]) < 0)
             rc = urne_store_fail(s, "bureau %zu: out of memory", i + 1);
         else
-            rc = insert_bureau(s, id, r, i, joined, states ? states[i] : URNE_SHEET_MISSING, at);
+            rc = insert_bureau(s, &b, id, r, i, joined, states ? states[i] : URNE_SHEET_MISSING, at);
     }
     for (int k = 0; k < 3; k++) free(joined[k]);
-    return rc;
+    char keep[sizeof s->error];
+    snprintf(keep, sizeof keep, "%s", s->error);
+    int ended = urne_pg_batch_end(&b);
+    if (rc < 0) snprintf(s->error, sizeof s->error, "%s", keep); /* the first failure is the one to say */
+    return rc < 0 ? -1 : ended;
 }
 
 static int64_t pg_election_create(urne_store *s, const urne_election_meta *m, const urne_round *r,

@@ -76,6 +76,26 @@ PGresult *urne_pg_run_once(urne_store *s, const char *sql, const urne_pg_params 
  * NULL) receives the number of rows it changed. */
 int urne_pg_do(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, long *changed);
 
+/* One statement run for many rows (an election's bureaux), pipelined: the rows
+ * are sent without waiting for each answer, and the answers read every
+ * URNE_PG_BATCH rows and at the end, so that a row costs no round trip of its
+ * own. Inside a write transaction only (a failure leaves it to roll back). */
+#define URNE_PG_BATCH 512
+typedef struct urne_pg_batch {
+    urne_store *s;
+    const char *sql, *what;
+    char name[16]; /* the prepared statement's */
+    int pending;   /* rows sent since the answers were last read */
+    int failed;
+} urne_pg_batch;
+/* Start a batch of sql (a literal, as for urne_pg_run). 0, or -1 naming what. */
+int urne_pg_batch_begin(urne_store *s, urne_pg_batch *b, const char *sql, const char *what);
+/* Send one row's parameters. 0, or -1 once the batch has failed (the first
+ * failure's message on the store). */
+int urne_pg_batch_add(urne_pg_batch *b, const urne_pg_params *p);
+/* Read the last answers and leave pipeline mode: 0, or -1 when any row failed. */
+int urne_pg_batch_end(urne_pg_batch *b);
+
 /* 1 when the last failure was a constraint the schema holds (SQLSTATE class 23:
  * unique, check, foreign key, not null), as SQLITE_CONSTRAINT is for SQLite. */
 int urne_pg_constraint_failed(urne_store *s);

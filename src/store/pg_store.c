@@ -35,6 +35,14 @@
  * nothing to migrate does not wait for the writers); a database at a version
  * newer than this urne knows is refused, not opened.
  *
+ * Ids: an identity column draws from a sequence, which a rollback does not give
+ * back, so an id may be skipped after a failed write (SQLite would reuse it);
+ * nothing in urne takes ids to be consecutive.
+ *
+ * Many rows of one statement (an election's bureaux) go through a batch
+ * (urne_pg_batch): libpq's pipeline mode, the answers read every 512 rows, so
+ * that an import of 70,000 bureaux does not wait 70,000 round trips.
+ *
  * Texts: PostgreSQL holds UTF-8 only and refuses a text that is not (SQLite keeps
  * any bytes): such a write fails, named, and nothing is written.
  *
@@ -196,6 +204,23 @@ static int revived(urne_store *s) {
     return 1;
 }
 
+/* The index of sql's prepared statement, prepared now if it was not yet; -1 when
+ * all slots are taken, -2 when it cannot be prepared (said on s). */
+static int prepared(urne_store *s, const char *sql, const char *what, char name[16]) {
+    urne_pg *q = urne_pgq(s);
+    int i = 0;
+    while (i < URNE_PG_NPREPARED && q->prepared[i] && q->prepared[i] != sql) i++;
+    if (i == URNE_PG_NPREPARED) return -1;
+    snprintf(name, 16, "urne%d", i);
+    if (q->prepared[i] == NULL) {
+        PGresult *r = checked(s, PQprepare(q->conn, name, sql, 0, NULL), what);
+        if (r == NULL) return -2;
+        PQclear(r);
+        q->prepared[i] = sql;
+    }
+    return i;
+}
+
 static PGresult *run_once(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
     urne_pg *q = urne_pgq(s);
     return checked(s, PQexecParams(q->conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0), what);
@@ -207,24 +232,82 @@ PGresult *urne_pg_run_once(urne_store *s, const char *sql, const urne_pg_params 
 }
 
 static PGresult *run_prepared(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
-    urne_pg *q = urne_pgq(s);
-    int i = 0;
-    while (i < URNE_PG_NPREPARED && q->prepared[i] && q->prepared[i] != sql) i++;
-    if (i == URNE_PG_NPREPARED) return run_once(s, sql, p, what); /* all kept: run it as is */
     char name[16];
-    snprintf(name, sizeof name, "urne%d", i);
-    if (q->prepared[i] == NULL) {
-        PGresult *r = checked(s, PQprepare(q->conn, name, sql, 0, NULL), what);
-        if (r == NULL) return NULL;
-        PQclear(r);
-        q->prepared[i] = sql;
-    }
-    return checked(s, PQexecPrepared(q->conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0), what);
+    int i = prepared(s, sql, what, name);
+    if (i == -2) return NULL;
+    if (i == -1) return run_once(s, sql, p, what); /* all kept: run it as is */
+    return checked(s, PQexecPrepared(urne_pgq(s)->conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0),
+                   what);
 }
 
 PGresult *urne_pg_run(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
     PGresult *r = run_prepared(s, sql, p, what);
     return r == NULL && revived(s) ? run_prepared(s, sql, p, what) : r;
+}
+
+int urne_pg_batch_begin(urne_store *s, urne_pg_batch *b, const char *sql, const char *what) {
+    assert(urne_pgq(s)->in_write);
+    *b = (urne_pg_batch){.s = s, .sql = sql, .what = what};
+    int i = prepared(s, sql, what, b->name);
+    if (i == -2) return -1;
+    if (i == -1) return urne_store_fail(s, "%s: no room left to prepare its statement", what);
+    if (PQenterPipelineMode(urne_pgq(s)->conn) != 1) return urne_store_fail(s, "%s: cannot pipeline", what);
+    return 0;
+}
+
+/* Sync and read every answer sent since the last: 0, or -1 (the first failure
+ * said, the rows after it answered "aborted" by PostgreSQL and passed over). */
+static int batch_drain(urne_pg_batch *b) {
+    PGconn *conn = urne_pgq(b->s)->conn;
+    if (PQpipelineSync(conn) != 1) {
+        b->failed = 1;
+        return urne_store_fail(b->s, "%s: %s", b->what, PQerrorMessage(conn));
+    }
+    for (;;) {
+        PGresult *r = PQgetResult(conn);
+        if (r == NULL) { /* between two rows' answers; none more on a lost connection */
+            if (PQstatus(conn) == CONNECTION_BAD) break;
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (st == PGRES_COMMAND_OK || st == PGRES_PIPELINE_ABORTED)
+            PQclear(r);
+        else if (!b->failed) {
+            b->failed = 1;
+            checked(b->s, r, b->what); /* says it, and clears r */
+        } else
+            PQclear(r);
+    }
+    if (PQstatus(conn) == CONNECTION_BAD && !b->failed) {
+        b->failed = 1;
+        urne_store_fail(b->s, "%s: the connection to PostgreSQL was lost", b->what);
+    }
+    b->pending = 0;
+    return b->failed ? -1 : 0;
+}
+
+int urne_pg_batch_add(urne_pg_batch *b, const urne_pg_params *p) {
+    if (b->failed) return -1;
+    PGconn *conn = urne_pgq(b->s)->conn;
+    if (PQsendQueryPrepared(conn, b->name, p->n, p->values, NULL, NULL, 0) != 1) {
+        b->failed = 1;
+        return urne_store_fail(b->s, "%s: %s", b->what, PQerrorMessage(conn));
+    }
+    return ++b->pending < URNE_PG_BATCH ? 0 : batch_drain(b);
+}
+
+int urne_pg_batch_end(urne_pg_batch *b) {
+    PGconn *conn = urne_pgq(b->s)->conn;
+    if (b->pending > 0) batch_drain(b); /* the last answers; after a failure, read and dropped */
+    if (PQexitPipelineMode(conn) != 1 && !b->failed) {
+        b->failed = 1;
+        urne_store_fail(b->s, "%s: %s", b->what, PQerrorMessage(conn));
+    }
+    return b->failed ? -1 : 0;
 }
 
 int urne_pg_do(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, long *changed) {

@@ -160,6 +160,26 @@ check(p.returncode == 1 and "schema version 99, newer than this urne knows (4): 
       f"a newer database refused: {p.stderr}")
 check(psql(url, "SELECT version FROM urne_schema") == "99", "and left as it was")
 
+# An import whose bureaux are sent pipelined, one of them refused past the first
+# batch (a constraint added by hand): the import fails naming it, and nothing of it
+# is written; without the constraint the same file imports and verifies.
+rhone = os.path.join(SOURCE, "..", "shared", "data", "fr_pres2017_2022_rhone69_bureaux", "PR17_BVot_T1_dept69.txt")
+url = copy_of(srv.db, dbname(srv.db) + "_import")
+before = psql(url, "SELECT count(*) FROM elections") + "/" + psql(url, "SELECT count(*) FROM audit")
+psql(url, "ALTER TABLE bureaux ADD CONSTRAINT below_1000 CHECK (election_id = 1 OR idx < 1000)")
+p = run("election", "import", "--db", url, rhone, ok=False)
+check(p.returncode == 1 and "storing a bureau" in p.stderr and "below_1000" in p.stderr,
+      f"a refused bureau fails the import, named: {p.stderr[:300]}")
+after = psql(url, "SELECT count(*) FROM elections") + "/" + psql(url, "SELECT count(*) FROM audit")
+check(after == before and psql(url, "SELECT count(*) FROM bureaux WHERE election_id = 2") == "0",
+      f"nothing of it written: {before} then {after}")
+psql(url, "ALTER TABLE bureaux DROP CONSTRAINT below_1000")
+p = run("election", "import", "--db", url, rhone, ok=False)
+check(p.returncode == 0 and psql(url, "SELECT count(*) FROM bureaux WHERE election_id = 3") == "1287",
+      f"the 1,287 bureaux imported: {p.stderr}")
+p = run("audit", "verify", "--db", url, ok=False)
+check(p.returncode == 0 and "2 election(s), 1293 bureau(x)" in p.stdout, f"and verified: {p.stdout} {p.stderr}")
+
 # Backup: pg_dump's job. URNE_DB stands for --db. A password is never echoed.
 p = run("backup", "--db", srv.db, os.path.join(srv.dir, "copy.db"), ok=False)
 check(p.returncode == 1 and "pg_dump" in p.stderr and not os.path.exists(os.path.join(srv.dir, "copy.db")),
