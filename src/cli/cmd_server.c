@@ -27,13 +27,30 @@
 #include "../web/serve.h"
 #include "cli.h"
 
-static urne_store *open_db(const char *cmd, const char *db) {
+/* The store a command works on: --db when given, else the URNE_DB environment
+ * variable (when set and not empty), else NULL. */
+static const char *db_of(const char *db) {
+    const char *env = getenv("URNE_DB");
+    return db ? db : env && env[0] ? env : NULL;
+}
+
+/* db as messages show it: a PostgreSQL password replaced by *** (valid until the
+ * next call). */
+static const char *shown(const char *db) {
+    static char buf[512];
+    urne_store_where_safe(db, buf, sizeof buf);
+    return buf;
+}
+
+/* Open the store of --db (*db) or URNE_DB, which *db then points to. */
+static urne_store *open_db(const char *cmd, const char **db) {
     char err[600];
-    if (db == NULL) {
-        fprintf(stderr, _("urne %s: --db PATH is required\n"), cmd);
+    *db = db_of(*db);
+    if (*db == NULL) {
+        fprintf(stderr, _("urne %s: --db PATH (or the URNE_DB environment variable) is required\n"), cmd);
         return NULL;
     }
-    urne_store *s = urne_store_open(db, err, sizeof err);
+    urne_store *s = urne_store_open(*db, err, sizeof err);
     if (s == NULL) fprintf(stderr, _("urne %s: %s\n"), cmd, err);
     return s;
 }
@@ -52,7 +69,7 @@ static long serve_number(const char *name, const char *text, long lo, long hi) {
 #define SERVE_MAX_PROXIES 64
 
 int urne_cli_serve(int argc, char **argv) {
-    urne_serve_options o = {.db = "urne.db",
+    urne_serve_options o = {.db = db_of(NULL) ? db_of(NULL) : "urne.db",
                             .listen = "127.0.0.1:8080",
                             .access_log = "-",
                             .max_per_address = URNE_SERVE_PER_ADDRESS,
@@ -194,7 +211,7 @@ static int admin_create(int argc, char **argv) {
         fprintf(stderr, _("urne admin create: no password on standard input\n"));
         return URNE_EXIT_USAGE;
     }
-    urne_store *s = open_db("admin create", db);
+    urne_store *s = open_db("admin create", &db);
     if (s == NULL) return URNE_EXIT_REJECTED;
     char err[400];
     int64_t id = urne_users_create(s, NULL, "system", user, password, ro, tier, err, sizeof err);
@@ -204,7 +221,7 @@ static int admin_create(int argc, char **argv) {
         fprintf(stderr, _("urne admin create: %s\n"), err);
         return URNE_EXIT_REJECTED;
     }
-    printf(_("urne: account '%s' (%s) created in %s\n"), user, role, db);
+    printf(_("urne: account '%s' (%s) created in %s\n"), user, role, shown(db));
     return URNE_EXIT_OK;
 }
 
@@ -232,7 +249,7 @@ static int admin_grant(int argc, char **argv) {
         fprintf(stderr, _("urne admin grant: --user NAME, --space SPACE and --role ROLE are required\n"));
         return URNE_EXIT_USAGE;
     }
-    urne_store *s = open_db("admin grant", db);
+    urne_store *s = open_db("admin grant", &db);
     if (s == NULL) return URNE_EXIT_REJECTED;
     urne_app_outcome o;
     urne_app_status st = urne_grants_put(s, "system", user, space, ro, tier, &o);
@@ -311,7 +328,7 @@ int urne_cli_election(int argc, char **argv) {
     im.text = in.data;
     im.len = in.len;
     im.source = argv[optind];
-    urne_store *s = open_db("election import", db);
+    urne_store *s = open_db("election import", &db);
     if (s == NULL) {
         urne_io_buffer_free(&in);
         return URNE_EXIT_REJECTED;
@@ -351,12 +368,12 @@ int urne_cli_backup(int argc, char **argv) {
         fprintf(stderr, _("urne backup: %s exists; choose a new file name\n"), argv[optind]);
         return URNE_EXIT_REJECTED;
     }
-    urne_store *s = open_db("backup", db);
+    urne_store *s = open_db("backup", &db);
     if (s == NULL) return URNE_EXIT_REJECTED;
     int rc = urne_store_backup(s, argv[optind]);
     if (rc < 0) fprintf(stderr, _("urne backup: %s\n"), urne_store_error(s));
     urne_store_close(s);
-    if (rc == 0) printf(_("urne: %s backed up to %s\n"), db, argv[optind]);
+    if (rc == 0) printf(_("urne: %s backed up to %s\n"), shown(db), argv[optind]);
     return rc == 0 ? URNE_EXIT_OK : URNE_EXIT_REJECTED;
 }
 
@@ -533,7 +550,7 @@ int urne_cli_audit(int argc, char **argv) {
     const char *db = NULL;
     if (db_option(argc, argv, &db) < 0) return URNE_EXIT_USAGE;
     if (sodium_init() < 0) return URNE_EXIT_REJECTED;
-    urne_store *s = open_db("audit verify", db);
+    urne_store *s = open_db("audit verify", &db);
     if (s == NULL) return URNE_EXIT_REJECTED;
     if (urne_store_read_begin(s) < 0) { /* the log and the rows of one moment, even while serving */
         fprintf(stderr, _("urne audit verify: %s\n"), urne_store_error(s));
@@ -554,13 +571,13 @@ int urne_cli_audit(int argc, char **argv) {
     urne_store_audit_head(s, &head_seq, head);
     if (chk.bad_seq == 0) urne_audit_check_end(&chk, head_seq, head);
     if (chk.bad_seq) {
-        fprintf(stderr, _("urne audit verify: %s: the chain is broken at entry %lld: %s\n"), db, (long long)chk.bad_seq,
+        fprintf(stderr, _("urne audit verify: %s: the chain is broken at entry %lld: %s\n"), shown(db), (long long)chk.bad_seq,
                 chk.why);
         urne_store_read_end(s);
         urne_store_close(s);
         return URNE_EXIT_REJECTED;
     }
-    rc = verify_state(s, db, head_seq, head);
+    rc = verify_state(s, shown(db), head_seq, head);
     urne_store_read_end(s);
     urne_store_close(s);
     return rc;

@@ -86,16 +86,69 @@ urne_store *urne_store_open(const char *where, char *err, size_t errsize) {
     if (n == 6 && strncasecmp(where, "sqlite", 6) == 0) return urne_sqlite_open(where + 7, err, errsize);
     if ((n == 10 && strncasecmp(where, "postgresql", 10) == 0) ||
         (n == 8 && strncasecmp(where, "postgres", 8) == 0)) {
-        snprintf(err, errsize, "PostgreSQL is not built into this urne yet: give the path of a SQLite database "
-                               "(or sqlite:PATH)");
+        if (strncmp(where + n, "://", 3) == 0) return urne_pg_open(where, err, errsize);
+        snprintf(err, errsize, "'%.*s:...' is not a PostgreSQL URL: write %.*s://[USER@]HOST[:PORT]/DBNAME",
+                 (int)n, where, (int)n, where);
         return NULL;
     }
     if (n > 0 && strncmp(where + n, "://", 3) == 0) {
-        snprintf(err, errsize, "unknown store backend '%.*s': this urne stores in SQLite (a path, or sqlite:PATH)",
+        snprintf(err, errsize,
+                 "unknown store backend '%.*s': this urne stores in SQLite (a path, or sqlite:PATH) or in "
+                 "PostgreSQL (postgresql://..., or a libpq service=NAME)",
                  (int)(n < 32 ? n : 32), where);
         return NULL;
     }
+    if (urne_pg_is_conninfo(where)) return urne_pg_open(where, err, errsize);
     return urne_sqlite_open(where, err, errsize);
+}
+
+/* The end of the value that starts at p in a libpq keyword string ('quoted',
+ * with backslash escapes, or up to a blank) or a URL query (up to '&' or '#'). */
+static const char *value_end(const char *p, int url) {
+    if (!url && *p == '\'') {
+        for (p++; *p && *p != '\''; p++)
+            if (*p == '\\' && p[1]) p++;
+        return *p ? p + 1 : p;
+    }
+    while (*p && (url ? *p != '&' && *p != '#' : !isspace((unsigned char)*p))) p++;
+    return p;
+}
+
+void urne_store_where_safe(const char *where, char *out, size_t size) {
+    assert(where && out && size > 0);
+    size_t n = scheme_length(where), k = 0;
+    int url = n > 0 && strncmp(where + n, "://", 3) == 0;
+    if (!url && !urne_pg_is_conninfo(where)) { /* a path: said as it is */
+        snprintf(out, size, "%s", where);
+        return;
+    }
+    const char *p = where, *at = NULL, *colon = NULL;
+    if (url) { /* the password of the user part: scheme://user:PASSWORD@host */
+        const char *auth = where + n + 3, *end = auth + strcspn(auth, "/?#");
+        at = memchr(auth, '@', (size_t)(end - auth));
+        colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    }
+    while (*p && k + 1 < size) {
+        if (p == colon) {
+            k += (size_t)snprintf(out + k, size - k, ":***");
+            p = at;
+            continue;
+        }
+        /* password=VALUE, in a keyword string or a URL's query */
+        if (strncasecmp(p, "password", 8) == 0) { /* sslpassword too */
+            const char *q = p + 8;
+            while (!url && *q == ' ') q++;
+            if (*q == '=') {
+                for (q++; !url && *q == ' ';) q++;
+                k += (size_t)snprintf(out + k, size - k, "password=***");
+                p = value_end(q, url);
+                continue;
+            }
+        }
+        out[k++] = *p++;
+    }
+    if (k >= size) k = size - 1;
+    out[k] = 0;
 }
 
 void urne_store_close(urne_store *s) {

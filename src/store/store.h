@@ -6,9 +6,9 @@
  * functions (store_backend.h) chosen when the store is opened: the backend. The
  * public functions below and in the domain headers keep one contract whatever the
  * backend; they check what they are given (lengths against the fields that will
- * hold them) and dispatch. The one backend built today is SQLite (sqlite_*.c); a
- * PostgreSQL backend will fill the same table, and several servers will then share
- * one database.
+ * hold them) and dispatch. Two backends fill the table: SQLite (sqlite_*.c), the
+ * embedded default, and PostgreSQL (pg_*.c), for the hosts that need a database
+ * server; several urne processes may then share one database.
  *
  * The interface is split by domain, one header each, all included here:
  *   store_users.h      accounts, roles and sessions
@@ -50,24 +50,32 @@ typedef struct urne_store urne_store;
 
 /* Open the store at `where`, creating and migrating it as needed:
  *   a plain path, or "sqlite:PATH"   the SQLite backend on that file;
- *   "postgresql://..." (or postgres) refused for now: PostgreSQL is not built
- *                                    into this urne yet;
+ *   "postgresql://..." or            the PostgreSQL backend, through libpq: a URL
+ *   "postgres://..."                 (postgresql://USER@HOST:PORT/DBNAME?...), the
+ *                                    database existing already;
+ *   "service=NAME", "host=... ..."   the same, from a libpq keyword string (one that
+ *                                    starts with a keyword libpq knows and '=');
  *   any other "scheme://..."         refused as an unknown backend.
- * NULL with a message in err (never echoing a URL, which may hold a password)
- * when it cannot be opened or is from a newer urne. */
+ * NULL with a message in err when it cannot be opened or is from a newer urne;
+ * the message names the store as urne_store_where_safe does, never its password. */
 urne_store *urne_store_open(const char *where, char *err, size_t errsize);
+/* `where` as messages may show it (into out, of size bytes, cut when longer): a
+ * path as it is; a PostgreSQL URL or keyword string with its password, if any,
+ * replaced by *** (user:***@host, password=***). */
+void urne_store_where_safe(const char *where, char *out, size_t size);
 /* Close the store (NULL: nothing), rolling back a transaction left open. */
 void urne_store_close(urne_store *s);
 /* The message of the last failure ("" when none yet); valid until the next call. */
 const char *urne_store_error(const urne_store *s);
-/* The backend's name: "SQLite". */
+/* The backend's name: "SQLite" or "PostgreSQL". */
 const char *urne_store_backend(const urne_store *s);
 
 /* The schema version the store is at (for tests and `urne --version`), or -1. */
 int urne_store_schema_version(urne_store *s);
 
 /* Copy the whole store to the file dest, consistently even while it is written
- * (for SQLite, a database file). 0, or -1 naming dest. */
+ * (for SQLite, a database file). 0, or -1 naming dest. On PostgreSQL: -1, saying
+ * to use pg_dump (which does the same there). */
 int urne_store_backup(urne_store *s, const char *dest);
 
 /* A write transaction: begin takes the write lock (waiting a few seconds for

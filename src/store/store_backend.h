@@ -131,4 +131,13 @@ int urne_store_vcopy(urne_store *s, char *out, size_t size, const char *value, c
 /* The SQLite backend (sqlite_store.c): open the database file at path. */
 urne_store *urne_sqlite_open(const char *path, char *err, size_t errsize);
 
+/* The PostgreSQL backend (pg_store.c): connect with conninfo (a postgresql://
+ * URL or a libpq keyword string) and migrate. NULL with a message in err that
+ * names the store without its password. */
+urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize);
+/* 1 when `where` is a libpq keyword string (service=NAME, host=... dbname=...):
+ * it starts with one of libpq's keywords and '='. A file of such a name is
+ * opened as sqlite:PATH. */
+int urne_pg_is_conninfo(const char *where);
+
 #endif

@@ -46,11 +46,27 @@ def run(*args, stdin=None, ok=True):
     return p
 
 
+# URNE_TEST_DB_URL: the URL of a PostgreSQL database (tests/pg/run.sh sets it to the
+# "postgres" database of its throwaway cluster). When set, each Server without a db
+# of its own stores in a fresh database of that cluster instead of a SQLite file.
+TEST_DB_URL = os.environ.get("URNE_TEST_DB_URL")
+
+
+def fresh_pg_database():
+    """A new, empty database beside TEST_DB_URL's; its URL."""
+    import urllib.parse
+    import uuid
+    name = "urne_" + uuid.uuid4().hex[:16]
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", TEST_DB_URL, "-c", f"CREATE DATABASE {name}"],
+                   check=True, capture_output=True)
+    return urllib.parse.urlsplit(TEST_DB_URL)._replace(path="/" + name).geturl()
+
+
 class Server:
     def __init__(self, db=None, args=()):
         """args: more options for `urne serve` (e.g. ["--trusted-proxy", "127.0.0.1"])."""
         self.dir = tempfile.mkdtemp(prefix="urne-test-")
-        self.db = db or os.path.join(self.dir, "urne.db")
+        self.db = db or (fresh_pg_database() if TEST_DB_URL else os.path.join(self.dir, "urne.db"))
         self.port = None
         self.proc = None
         self.args = list(args)

@@ -1,7 +1,7 @@
 /*
  * test_store: the store's interface on its SQLite backend, in a temporary
- * directory: opening, migrating and reopening (and refusing a newer schema or a
- * backend not built in), users and sessions, an election's round trip, bureaux,
+ * directory: opening, migrating and reopening (and refusing a newer schema, an
+ * unknown backend, or a PostgreSQL that is not there without echoing its password), users and sessions, an election's round trip, bureaux,
  * typed entries, assignments, disputes, publication and its reopening, the audit
  * log, backup, grants in spaces and an election's space, and the lengths: a value too long for its field is refused when
  * written and, written behind the store's back, when read, never cut.
@@ -92,12 +92,15 @@ static void test_newer_schema_refused(void **state) {
 }
 
 static void test_backends_not_built_refused(void **state) {
-    char err[600];
-    assert_null(urne_store_open("postgresql://urne:secret@db.example/urne", err, sizeof err));
-    contains(err, "PostgreSQL is not built into this urne yet");
+    char err[600], shown[200];
+    /* PostgreSQL is built in: a cluster that is not there is said, the password never echoed. */
+    assert_null(urne_store_open("postgresql://urne:secret@/urne?host=/nonexistent-urne-dir", err, sizeof err));
+    contains(err, "postgresql://urne:***@/urne?host=/nonexistent-urne-dir: cannot connect to PostgreSQL");
     assert_null(strstr(err, "secret")); /* a URL may hold a password: never echoed */
-    assert_null(urne_store_open("postgres://db.example/urne", err, sizeof err));
-    contains(err, "PostgreSQL is not built into this urne yet");
+    assert_null(urne_store_open("host=/nonexistent-urne-dir password='a b' dbname=urne", err, sizeof err));
+    contains(err, "password=*** dbname=urne: cannot connect to PostgreSQL");
+    urne_store_where_safe("postgres://u:p@h/d?password=q&sslmode=disable", shown, sizeof shown);
+    assert_string_equal(shown, "postgres://u:***@h/d?password=***&sslmode=disable");
     assert_null(urne_store_open("mysql://db.example/urne", err, sizeof err));
     contains(err, "unknown store backend 'mysql'");
     urne_store *s = open_ok(":memory:"); /* a path, for SQLite */

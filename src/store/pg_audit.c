@@ -1,0 +1,361 @@
+/*
+ * pg_audit: the audit log on PostgreSQL, and the rows as stored that `urne audit
+ * verify` compares with it (store_audit.h holds the contracts, audit/replay.h says
+ * why). The same queries as sqlite_audit.c (pg_store.c says why the texts are not
+ * shared yet).
+ *
+ * The log is the table `audit`, one row per entry, and `audit_head` holds the last
+ * seq and hash. The chain's order under concurrent writers (several processes on
+ * one database) is held twice: every write transaction has taken urne's advisory
+ * lock at its begin (pg_store.c), and an append reads the head with SELECT ... FOR
+ * UPDATE, which locks its row until the transaction ends, so that two appends
+ * never seal on the same head: the second waits, then reads the head the first
+ * left (READ COMMITTED rereads the row it waited for). The first append of all
+ * creates the head's row; two of them at once would collide on its primary key,
+ * the loser failing rather than forking the chain.
+ *
+ * The readers for verify do not go through the loaders the server uses: a
+ * tampered row must be seen as written, never repaired or skipped on the way. A
+ * text too long for the field it is read into fails the read, naming the table,
+ * the column and the row.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_internal.h"
+
+/* ---- the log ---- */
+
+int urne_pg_load_head(urne_store *s, int lock) {
+    urne_pg *q = urne_pgq(s);
+    PGresult *r = lock ? urne_pg_run(s, "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", NULL,
+                                     "locking the audit head")
+                       : urne_pg_run(s, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL,
+                                     "reading the audit head");
+    if (r == NULL) return -1;
+    q->head_seq = 0;
+    snprintf(q->head_hash, sizeof q->head_hash, "%s", URNE_AUDIT_GENESIS);
+    int ok = 0;
+    if (PQntuples(r) > 0) {
+        q->head_seq = urne_pg_int64(r, 0, 0);
+        ok = urne_pg_col(s, r, 0, 1, q->head_hash, sizeof q->head_hash, "audit_head", "hash", "the head");
+    }
+    PQclear(r);
+    return ok;
+}
+
+static int pg_audit_append(urne_store *s, urne_audit_entry *e) {
+    urne_pg *q = urne_pgq(s);
+    if (!q->in_write || PQtransactionStatus(q->conn) != PQTRANS_INTRANS)
+        return urne_store_fail(s, "an audit entry is appended inside the transaction of its change");
+    if (urne_pg_load_head(s, 1) < 0) return -1;
+    urne_audit_seal(e, q->head_seq, q->head_hash);
+    urne_pg_params p = {0};
+    urne_pg_int(&p, e->seq);
+    const char *texts[] = {e->at, e->actor, e->action, e->object, e->before, e->after, e->prev, e->hash};
+    for (int i = 0; i < 8; i++) urne_pg_text(&p, texts[i]);
+    if (urne_pg_do(s,
+                   "INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
+                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                   &p, "appending to the audit log", NULL) < 0)
+        return -1;
+    urne_pg_params h = {0};
+    urne_pg_int(&h, e->seq);
+    urne_pg_text(&h, e->hash);
+    if (urne_pg_do(s,
+                   "INSERT INTO audit_head(id, seq, hash) VALUES (1, $1, $2)"
+                   " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                   &h, "moving the audit head", NULL) < 0)
+        return -1;
+    q->head_seq = e->seq;
+    memcpy(q->head_hash, e->hash, sizeof q->head_hash);
+    return 0;
+}
+
+static int pg_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
+    if (urne_pg_load_head(s, 0) < 0) return -1;
+    *seq = urne_pgq(s)->head_seq;
+    memcpy(hash, urne_pgq(s)->head_hash, URNE_AUDIT_HASH_HEX);
+    return 0;
+}
+
+static int pg_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, from);
+    PGresult *r = urne_pg_run(s,
+                              "SELECT seq, at, actor, action, object, before, after, prev, hash FROM audit"
+                              " WHERE seq >= $1 ORDER BY seq",
+                              &p, "reading the audit log");
+    if (r == NULL) return -1;
+    int stop = 0;
+    for (int i = 0; !stop && i < PQntuples(r); i++) {
+        urne_audit_entry e = {
+            .seq = urne_pg_int64(r, i, 0),
+            .at = urne_pg_val(r, i, 1),
+            .actor = urne_pg_val(r, i, 2),
+            .action = urne_pg_val(r, i, 3),
+            .object = urne_pg_val(r, i, 4),
+            .before = urne_pg_val(r, i, 5),
+            .after = urne_pg_val(r, i, 6),
+        };
+        if (urne_pg_col(s, r, i, 7, e.prev, sizeof e.prev, "audit", "prev", "entry %lld", (long long)e.seq) < 0 ||
+            urne_pg_col(s, r, i, 8, e.hash, sizeof e.hash, "audit", "hash", "entry %lld", (long long)e.seq) < 0)
+            stop = -1;
+        else
+            stop = fn(&e, ctx);
+    }
+    PQclear(r);
+    return stop;
+}
+
+/* ---- the rows as stored ---- */
+
+static const char *col(const PGresult *r, int i, int c) {
+    const char *t = urne_pg_val(r, i, c);
+    return t ? t : "";
+}
+
+/* The caller's callback, the one of them that is set. */
+typedef struct walker {
+    int (*election)(const urne_audit_election *m, void *ctx);
+    urne_store_sheet_fn sheet;
+    urne_store_typed_fn typed;
+    int (*dispute)(const urne_audit_dispute *d, void *ctx);
+    int (*user)(const urne_audit_user *u, void *ctx);
+    int (*assignment)(int64_t user, int64_t election, size_t bureau, void *ctx);
+    void *ctx;
+    urne_store *store; /* for the messages and the elections' structure digests */
+} walker;
+
+/* Every row of sql, calling row(r, i, w) on each; its return value stops the
+ * walk when non-zero. */
+static int walk(urne_store *s, const char *sql, const char *what, int (*row)(const PGresult *r, int i, const walker *w),
+                const walker *w) {
+    PGresult *r = urne_pg_run(s, sql, NULL, what);
+    if (r == NULL) return -1;
+    int stop = 0;
+    for (int i = 0; !stop && i < PQntuples(r); i++) stop = row(r, i, w);
+    PQclear(r);
+    return stop;
+}
+
+/* A figures column into f (a valid value, replaced): 1 with the figures, 0 when
+ * NULL or empty, -1 when the text is not figures JSON, -2 when out of memory
+ * (said on the store). */
+static int figures_col(urne_store *s, const PGresult *r, int i, int c, urne_figures *f) {
+    urne_figures_free(f);
+    const char *t = col(r, i, c);
+    if (!*t) return 0;
+    int rc = urne_figures_parse_json(t, f);
+    if (rc == -2) urne_store_fail(s, "out of memory");
+    return rc == 0 ? 1 : rc;
+}
+
+/* An election's row, its columns found by name, as on SQLite. */
+static int election_row(const PGresult *r, int i, const walker *w) {
+    urne_audit_election m = {.full = 1};
+    struct { const char *name; char *out; size_t size; } texts[] = {
+        {"title", m.title, sizeof m.title},
+        {"preset", m.preset, sizeof m.preset},
+        {"settings", m.settings, sizeof m.settings},
+        {"deadline", m.deadline, sizeof m.deadline},
+        {"created_at", m.created_at, sizeof m.created_at},
+        {"published_at", m.published_at, sizeof m.published_at},
+        {"published_digest", m.published_digest, sizeof m.published_digest},
+        {"reopened_at", m.reopened_at, sizeof m.reopened_at},
+        {"reopened_reason", m.reopened_reason, sizeof m.reopened_reason},
+        {"previous_published_at", m.previous_published_at, sizeof m.previous_published_at},
+        {"previous_digest", m.previous_digest, sizeof m.previous_digest},
+        {"previous_reopened_at", m.previous_reopened_at, sizeof m.previous_reopened_at},
+        {"previous_reopened_reason", m.previous_reopened_reason, sizeof m.previous_reopened_reason},
+    };
+    for (int c = 0; c < PQnfields(r); c++) {
+        const char *name = PQfname(r, c);
+        if (strcmp(name, "id") == 0) m.id = urne_pg_int64(r, i, c);
+        if (strcmp(name, "round") == 0) m.round = (int)urne_pg_int64(r, i, c);
+        if (strcmp(name, "double_entry") == 0) m.double_entry = (int)urne_pg_int64(r, i, c);
+        if (strcmp(name, "nbureaux") == 0) m.nbureaux = (size_t)urne_pg_int64(r, i, c);
+        for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+            if (strcmp(name, texts[k].name) == 0 &&
+                urne_pg_col(w->store, r, i, c, texts[k].out, texts[k].size, "elections", name, "election %lld",
+                            (long long)m.id) < 0)
+                return -1;
+    }
+    if (urne_store_structure_digest(w->store, m.id, m.structure) < 0) return -1;
+    return w->election(&m, w->ctx);
+}
+
+static int pg_audit_elections(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx) {
+    /* id first: the messages of the texts after it name the election. */
+    return walk(s,
+                "SELECT e.*, (SELECT count(*) FROM bureaux b WHERE b.election_id = e.id) AS nbureaux"
+                " FROM elections e ORDER BY id",
+                "reading elections", election_row, &(walker){.election = fn, .ctx = ctx, .store = s});
+}
+
+/* The last non-empty part of a SEP-joined text (a bureau's key or label at the
+ * deepest level that has one), malloc'ed; NULL when out of memory. */
+static char *last_part(const char *text) {
+    const char *best = text;
+    size_t n = 0;
+    for (const char *p = text;;) {
+        size_t k = strcspn(p, "\x1f");
+        if (k) {
+            best = p;
+            n = k;
+        }
+        if (p[k] == 0) break;
+        p += k + 1;
+    }
+    char *out = malloc(n + 1);
+    if (out) {
+        memcpy(out, best, n);
+        out[n] = 0;
+    }
+    return out;
+}
+
+/* A bureau's name: its key and label at the deepest level that has one,
+ * malloc'ed from the SEP-joined columns ki and li. 0, or -1 when out of memory. */
+typedef struct names {
+    char *key, *label;
+} names;
+
+static int names_of(urne_store *s, const PGresult *r, int i, int ki, int li, names *n) {
+    n->key = last_part(col(r, i, ki));
+    n->label = last_part(col(r, i, li));
+    if (n->key && n->label) return 0;
+    free(n->key);
+    free(n->label);
+    return urne_store_fail(s, "out of memory");
+}
+
+static int sheet_row(const PGresult *r, int i, const walker *w) {
+    urne_audit_sheet sh = {0};
+    int64_t election = urne_pg_int64(r, i, 0), idx = urne_pg_int64(r, i, 1);
+    if (urne_pg_col(w->store, r, i, 4, sh.state, sizeof sh.state, "bureaux", "state", "election %lld, bureau %lld",
+                    (long long)election, (long long)idx) < 0 ||
+        urne_pg_col(w->store, r, i, 6, sh.entered_at, sizeof sh.entered_at, "bureaux", "entered_at",
+                    "election %lld, bureau %lld", (long long)election, (long long)idx) < 0)
+        return -1;
+    sh.has_figures = figures_col(w->store, r, i, 5, &sh.figures);
+    sh.entered_by = urne_pg_int64(r, i, 7);
+    sh.validated_once = (int)urne_pg_int64(r, i, 8);
+    sh.changed_after_validation = (int)urne_pg_int64(r, i, 9);
+    names n;
+    if (sh.has_figures == -2 || names_of(w->store, r, i, 2, 3, &n) < 0) {
+        urne_audit_sheet_free(&sh);
+        return -1;
+    }
+    int rc = w->sheet(election, idx >= 0 ? (size_t)idx : SIZE_MAX, n.key, n.label, &sh, w->ctx);
+    free(n.key);
+    free(n.label);
+    urne_audit_sheet_free(&sh);
+    return rc;
+}
+
+static int pg_audit_sheets(urne_store *s, urne_store_sheet_fn fn, void *ctx) {
+    return walk(s,
+                "SELECT election_id, idx, keys, labels, state, figures, entered_at, entered_by, validated_once,"
+                " changed_after_validation FROM bureaux ORDER BY election_id, idx",
+                "reading bureaux", sheet_row, &(walker){.sheet = fn, .ctx = ctx, .store = s});
+}
+
+static int typed_row(const PGresult *r, int i, const walker *w) {
+    urne_audit_typed t = {.user = urne_pg_int64(r, i, 2)};
+    t.has_figures = figures_col(w->store, r, i, 3, &t.figures);
+    names n;
+    if (t.has_figures == -2 || names_of(w->store, r, i, 4, 5, &n) < 0) {
+        urne_audit_typed_free(&t);
+        return -1;
+    }
+    int64_t idx = urne_pg_int64(r, i, 1);
+    int rc = w->typed(urne_pg_int64(r, i, 0), idx >= 0 ? (size_t)idx : SIZE_MAX, n.key, n.label, &t, w->ctx);
+    free(n.key);
+    free(n.label);
+    urne_audit_typed_free(&t);
+    return rc;
+}
+
+static int pg_audit_typed(urne_store *s, urne_store_typed_fn fn, void *ctx) {
+    return walk(s,
+                "SELECT e.election_id, e.bureau_idx, e.user_id, e.figures, b.keys, b.labels FROM entries e"
+                " LEFT JOIN bureaux b ON b.election_id = e.election_id AND b.idx = e.bureau_idx"
+                " ORDER BY e.election_id, e.bureau_idx, e.id",
+                "reading typed entries", typed_row, &(walker){.typed = fn, .ctx = ctx, .store = s});
+}
+
+static int dispute_row(const PGresult *r, int i, const walker *w) {
+    urne_audit_dispute d = {0};
+    d.id = urne_pg_int64(r, i, 0);
+    d.election = urne_pg_int64(r, i, 1);
+    d.bureau = urne_pg_int64(r, i, 2);
+    d.tier = (int)urne_pg_int64(r, i, 3);
+    struct { int c; const char *name; char *out; size_t size; } texts[] = {
+        {4, "state", d.state, sizeof d.state},
+        {5, "reason", d.reason, sizeof d.reason},
+        {6, "opened_by", d.opened_by, sizeof d.opened_by},
+        {7, "opened_at", d.opened_at, sizeof d.opened_at},
+        {8, "deadline", d.deadline, sizeof d.deadline},
+        {9, "decision", d.decision, sizeof d.decision},
+        {10, "decision_reason", d.decision_reason, sizeof d.decision_reason},
+        {11, "decided_by", d.decided_by, sizeof d.decided_by},
+        {12, "decided_at", d.decided_at, sizeof d.decided_at},
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        if (urne_pg_col(w->store, r, i, texts[k].c, texts[k].out, texts[k].size, "disputes", texts[k].name,
+                        "dispute %lld", (long long)d.id) < 0)
+            return -1;
+    d.has_before = figures_col(w->store, r, i, 13, &d.before);
+    d.has_after = figures_col(w->store, r, i, 14, &d.after);
+    d.escalated_from = urne_pg_int64(r, i, 15);
+    int rc = d.has_before == -2 || d.has_after == -2 ? -1 : w->dispute(&d, w->ctx);
+    urne_audit_dispute_free(&d);
+    return rc;
+}
+
+static int pg_audit_disputes(urne_store *s, int (*fn)(const urne_audit_dispute *d, void *ctx), void *ctx) {
+    return walk(s,
+                "SELECT id, election_id, bureau_idx, tier, state, reason, opened_by, opened_at, deadline, decision,"
+                " decision_reason, decided_by, decided_at, figures_before, figures_after, escalated_from"
+                " FROM disputes ORDER BY id",
+                "reading disputes", dispute_row, &(walker){.dispute = fn, .ctx = ctx, .store = s});
+}
+
+static int user_row(const PGresult *r, int i, const walker *w) {
+    urne_audit_user u = {.id = urne_pg_int64(r, i, 0), .tier = (int)urne_pg_int64(r, i, 3)};
+    if (urne_pg_col(w->store, r, i, 1, u.name, sizeof u.name, "users", "name", "user %lld", (long long)u.id) < 0 ||
+        urne_pg_col(w->store, r, i, 2, u.role, sizeof u.role, "users", "role", "user %lld", (long long)u.id) < 0)
+        return -1;
+    return w->user(&u, w->ctx);
+}
+
+static int pg_audit_users(urne_store *s, int (*fn)(const urne_audit_user *u, void *ctx), void *ctx) {
+    return walk(s, "SELECT id, name, role, tier FROM users ORDER BY id", "reading accounts", user_row,
+                &(walker){.user = fn, .ctx = ctx, .store = s});
+}
+
+static int assignment_row(const PGresult *r, int i, const walker *w) {
+    int64_t idx = urne_pg_int64(r, i, 2);
+    return w->assignment(urne_pg_int64(r, i, 0), urne_pg_int64(r, i, 1), idx >= 0 ? (size_t)idx : SIZE_MAX, w->ctx);
+}
+
+static int pg_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx),
+                                void *ctx) {
+    return walk(s, "SELECT user_id, election_id, bureau_idx FROM assignments ORDER BY user_id, election_id, bureau_idx",
+                "reading assignments", assignment_row, &(walker){.assignment = fn, .ctx = ctx, .store = s});
+}
+
+const urne_store_audit_ops urne_pg_audit_ops = {
+    .append = pg_audit_append,
+    .head = pg_audit_head,
+    .each = pg_audit_each,
+    .elections = pg_audit_elections,
+    .sheets = pg_audit_sheets,
+    .typed = pg_audit_typed,
+    .disputes = pg_audit_disputes,
+    .users = pg_audit_users,
+    .assignments = pg_audit_assignments,
+};

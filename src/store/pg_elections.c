@@ -1,0 +1,602 @@
+/*
+ * pg_elections: elections, their bureaux and sheets, typed entries, assignments
+ * and publication, on PostgreSQL (store_elections.h holds the contracts; store.c
+ * has checked the lengths of what is written). The same queries as
+ * sqlite_elections.c, column for column (pg_store.c says why the texts are not
+ * shared yet), and the same layout: a bureau's keys, codes and labels at every
+ * level joined by the ASCII unit separator (0x1F), its sheet's state and figures
+ * (JSON) on its row; the meta's texts read into fixed fields, a stored one too
+ * long refused with the election named.
+ *
+ * The structure digest hashes the same columns in the same order as SQLite's,
+ * each value as text preceded by its length ("-" for NULL): PostgreSQL's text of
+ * an integer is SQLite's, so an election has one digest whichever store holds it.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_internal.h"
+
+#define SEP '\x1f'
+
+/* Join the strings of one sheet's levels with SEP ("" for NULL) into *buf, grown
+ * as needed (*cap bytes). 0, or -1 when out of memory. */
+static int join_levels(const char *const *v, size_t n, char **buf, size_t *cap) {
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) len += (v[i] ? strlen(v[i]) : 0) + 1;
+    if (len > *cap) {
+        char *p = realloc(*buf, len);
+        if (p == NULL) return -1;
+        *buf = p;
+        *cap = len;
+    }
+    char *p = *buf;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = v[i] ? strlen(v[i]) : 0;
+        if (i) *p++ = SEP;
+        memcpy(p, v[i] ? v[i] : "", k);
+        p += k;
+    }
+    *p = 0;
+    return 0;
+}
+
+static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
+    for (size_t c = 0; c < r->ncontests; c++) {
+        urne_pg_params p = {0};
+        urne_pg_int(&p, id);
+        urne_pg_int(&p, (int64_t)c);
+        urne_pg_text(&p, r->contests[c].key ? r->contests[c].key : "");
+        urne_pg_opt(&p, r->contests[c].label);
+        if (urne_pg_do(s, "INSERT INTO contests(election_id, idx, key, label) VALUES ($1, $2, $3, $4)", &p,
+                       "storing a contest", NULL) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < r->ncandidates; i++) {
+        const urne_candidate *c = &r->candidates[i];
+        urne_pg_params p = {0};
+        urne_pg_int(&p, id);
+        urne_pg_int(&p, (int64_t)i);
+        urne_pg_int(&p, (int64_t)c->contest);
+        urne_pg_text(&p, c->name);
+        urne_pg_opt(&p, c->group);
+        urne_pg_opt(&p, c->sex);
+        urne_pg_opt(&p, c->birth_date);
+        urne_pg_int(&p, c->panel);
+        urne_pg_opt(&p, c->first_name);
+        urne_pg_opt(&p, c->last_name);
+        if (urne_pg_do(s,
+                       "INSERT INTO candidates(election_id, idx, contest_idx, name, grp, sex, birth_date, panel,"
+                       " first_name, last_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                       &p, "storing a candidate", NULL) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < r->ncolleges; i++) {
+        urne_pg_params p = {0};
+        urne_pg_int(&p, id);
+        urne_pg_int(&p, (int64_t)i);
+        urne_pg_text(&p, r->colleges[i].name);
+        urne_pg_int(&p, r->colleges[i].weight);
+        if (urne_pg_do(s, "INSERT INTO colleges(election_id, idx, name, weight) VALUES ($1, $2, $3, $4)", &p,
+                       "storing a college", NULL) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* One bureau of a new election, its levels joined in joined[3], sent on batch b.
+ * 0 or -1. */
+static int insert_bureau(urne_store *s, urne_pg_batch *b, int64_t id, const urne_round *r, size_t i,
+                         char *const joined[3], urne_sheet_state state, const char *at) {
+    const urne_sheet *sh = &r->sheets[i];
+    /* Figures are kept even for a bureau not counted yet: its inscrits are known. */
+    urne_figures f = {0};
+    char *fig = urne_figures_from_sheet(r, sh, &f) == 0 ? urne_figures_json(&f) : NULL;
+    urne_figures_free(&f);
+    if (fig == NULL) return urne_store_fail(s, "bureau %zu: out of memory", i + 1);
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    urne_pg_int(&p, (int64_t)i);
+    urne_pg_int(&p, (int64_t)sh->contest);
+    if (sh->college != URNE_NONE)
+        urne_pg_int(&p, (int64_t)sh->college);
+    else
+        urne_pg_null(&p);
+    for (int k = 0; k < 3; k++) urne_pg_text(&p, joined[k]);
+    urne_pg_text(&p, urne_sheet_state_name(state));
+    urne_pg_opt(&p, fig);
+    urne_pg_text(&p, urne_sheet_state_counts(state) ? at : NULL);
+    int rc = urne_pg_batch_add(b, &p); /* libpq has copied the values: fig can go */
+    free(fig);
+    return rc;
+}
+
+/* The bureaux of a new election: one row per sheet, with its figures, pipelined
+ * (70,000 bureaux without 70,000 round trips). */
+static int insert_bureaux(urne_store *s, int64_t id, const urne_round *r, const urne_sheet_state *states,
+                          const char *at) {
+    urne_pg_batch b;
+    if (urne_pg_batch_begin(s, &b,
+                            "INSERT INTO bureaux(election_id, idx, contest_idx, college_idx, keys, codes, labels,"
+                            " state, figures, entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                            "storing a bureau") < 0)
+        return -1;
+    char *joined[3] = {NULL, NULL, NULL};
+    size_t cap[3] = {0, 0, 0};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < r->nsheets; i++) {
+        const urne_sheet *sh = &r->sheets[i];
+        if (join_levels(sh->key, r->nlevels, &joined[0], &cap[0]) < 0 ||
+            join_levels(sh->code, r->nlevels, &joined[1], &cap[1]) < 0 ||
+            join_levels(sh->label, r->nlevels, &joined[2], &cap[2]) < 0)
+            rc = urne_store_fail(s, "bureau %zu: out of memory", i + 1);
+        else
+            rc = insert_bureau(s, &b, id, r, i, joined, states ? states[i] : URNE_SHEET_MISSING, at);
+    }
+    for (int k = 0; k < 3; k++) free(joined[k]);
+    char keep[sizeof s->error];
+    snprintf(keep, sizeof keep, "%s", s->error);
+    int ended = urne_pg_batch_end(&b);
+    if (rc < 0) snprintf(s->error, sizeof s->error, "%s", keep); /* the first failure is the one to say */
+    return rc < 0 ? -1 : ended;
+}
+
+static int64_t pg_election_create(urne_store *s, const urne_election_meta *m, const urne_round *r,
+                                  const urne_sheet_state *states) {
+    char *levels = NULL, at[24];
+    size_t cap = 0;
+    if (join_levels(r->levels, r->nlevels, &levels, &cap) < 0) return urne_store_fail(s, "out of memory");
+    for (char *p = levels; *p; p++)
+        if (*p == SEP) *p = ',';
+    urne_store_now(at);
+    urne_pg_params p = {0};
+    urne_pg_text(&p, m->title);
+    urne_pg_int(&p, m->round);
+    urne_pg_text(&p, m->preset);
+    urne_pg_text(&p, m->settings);
+    urne_pg_text(&p, levels);
+    urne_pg_int(&p, (int64_t)r->contest_level);
+    urne_pg_int(&p, m->double_entry);
+    urne_pg_opt(&p, m->deadline);
+    urne_pg_text(&p, at);
+    urne_pg_text(&p, m->space); /* '' for the site, never NULL */
+    PGresult *res = urne_pg_run(s,
+                                "INSERT INTO elections(title, round, preset, settings, levels, contest_level,"
+                                " double_entry, deadline, created_at, space)"
+                                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                &p, "storing an election");
+    free(levels);
+    if (res == NULL) return -1;
+    int64_t id = urne_pg_int64(res, 0, 0);
+    PQclear(res);
+    if (insert_structure(s, id, r) < 0 || insert_bureaux(s, id, r, states, at) < 0) return -1;
+    return id;
+}
+
+#define META_COLS                                                                                         \
+    "SELECT id, title, round, preset, settings, double_entry, deadline, created_at, published_at,"       \
+    " published_digest, levels, contest_level, reopened_at, reopened_reason, previous_published_at,"     \
+    " previous_digest, previous_reopened_at, previous_reopened_reason, space FROM elections"
+
+/* An election's record from META_COLS's columns of row i. 0, or -1 when a text does not fit. */
+static int meta_row(urne_store *s, const PGresult *r, int i, urne_election_meta *m) {
+    memset(m, 0, sizeof *m);
+    m->id = urne_pg_int64(r, i, 0);
+    m->round = (int)urne_pg_int64(r, i, 2);
+    m->double_entry = (int)urne_pg_int64(r, i, 5);
+    struct { int col; const char *name; char *out; size_t size; } texts[] = {
+        {1, "title", m->title, sizeof m->title},
+        {3, "preset", m->preset, sizeof m->preset},
+        {4, "settings", m->settings, sizeof m->settings},
+        {6, "deadline", m->deadline, sizeof m->deadline},
+        {7, "created_at", m->created_at, sizeof m->created_at},
+        {8, "published_at", m->published_at, sizeof m->published_at},
+        {9, "published_digest", m->published_digest, sizeof m->published_digest},
+        {12, "reopened_at", m->reopened_at, sizeof m->reopened_at},
+        {13, "reopened_reason", m->reopened_reason, sizeof m->reopened_reason},
+        {14, "previous_published_at", m->previous_published_at, sizeof m->previous_published_at},
+        {15, "previous_digest", m->previous_digest, sizeof m->previous_digest},
+        {16, "previous_reopened_at", m->previous_reopened_at, sizeof m->previous_reopened_at},
+        {17, "previous_reopened_reason", m->previous_reopened_reason, sizeof m->previous_reopened_reason},
+        {18, "space", m->space, sizeof m->space},
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        if (urne_pg_col(s, r, i, texts[k].col, texts[k].out, texts[k].size, "elections", texts[k].name,
+                        "election %lld", (long long)m->id) < 0)
+            return -1;
+    return 0;
+}
+
+static int pg_election_each(urne_store *s, int (*fn)(const urne_election_meta *m, void *ctx), void *ctx) {
+    PGresult *r = urne_pg_run(s, META_COLS " ORDER BY id", NULL, "listing elections");
+    if (r == NULL) return -1;
+    int stop = 0;
+    for (int i = 0; !stop && i < PQntuples(r); i++) {
+        urne_election_meta m;
+        stop = meta_row(s, r, i, &m) < 0 ? -1 : fn(&m, ctx);
+    }
+    PQclear(r);
+    return stop;
+}
+
+static int pg_election_meta(urne_store *s, int64_t id, urne_election_meta *out) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    PGresult *r = urne_pg_run(s, META_COLS " WHERE id = $1", &p, "reading an election");
+    if (r == NULL) return -1;
+    int found = PQntuples(r) > 0, ok = found ? meta_row(s, r, 0, out) : 0;
+    PQclear(r);
+    return ok < 0 ? -1 : found;
+}
+
+/* Split a SEP-joined text into n interned strings ("" becomes NULL). */
+static int split_levels(urne_round *r, const char *text, size_t n, const char **out) {
+    const char *p = text ? text : "";
+    for (size_t i = 0; i < n; i++) {
+        const char *e = strchr(p, SEP);
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        out[i] = len ? urne_round_intern(r, p, len) : NULL;
+        if (len && out[i] == NULL) return -1;
+        p = e ? e + 1 : p + len;
+    }
+    return 0;
+}
+
+static int load_structure(urne_store *s, int64_t id, urne_round *r) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    PGresult *res = urne_pg_run(s,
+                                "SELECT c.idx, c.key, c.label, k.name, k.grp, k.sex, k.birth_date, k.panel,"
+                                " k.first_name, k.last_name FROM contests c LEFT JOIN candidates k"
+                                " ON k.election_id = c.election_id AND k.contest_idx = c.idx"
+                                " WHERE c.election_id = $1 ORDER BY c.idx, k.idx",
+                                &p, "reading candidates");
+    if (res == NULL) return -1;
+    int64_t last = -1;
+    int ok = 0;
+    for (int i = 0; ok == 0 && i < PQntuples(res); i++) {
+        int64_t c = urne_pg_int64(res, i, 0);
+        if (c != last && urne_round_add_contest(r, urne_pg_val(res, i, 1), urne_pg_val(res, i, 2)) == URNE_NONE)
+            ok = -1;
+        last = c;
+        if (ok < 0 || PQgetisnull(res, i, 3)) continue;
+        size_t k = urne_round_add_candidate(r, urne_pg_val(res, i, 3), urne_pg_val(res, i, 4), urne_pg_val(res, i, 5),
+                                            urne_pg_val(res, i, 6), (int)urne_pg_int64(res, i, 7));
+        if (k == URNE_NONE) ok = -1;
+        else if (urne_pg_val(res, i, 8)) urne_round_set_names(r, k, urne_pg_val(res, i, 8), urne_pg_val(res, i, 9));
+    }
+    PQclear(res);
+    if (ok < 0) return urne_store_fail(s, "election %lld: its candidates could not be read back", (long long)id);
+    res = urne_pg_run(s, "SELECT name, weight FROM colleges WHERE election_id = $1 ORDER BY idx", &p,
+                      "reading colleges");
+    if (res == NULL) return -1;
+    for (int i = 0; ok == 0 && i < PQntuples(res); i++)
+        if (urne_round_add_college(r, urne_pg_val(res, i, 0), urne_pg_int64(res, i, 1)) == URNE_NONE) ok = -1;
+    PQclear(res);
+    return ok < 0 ? urne_store_fail(s, "election %lld: its colleges could not be read back", (long long)id) : 0;
+}
+
+/* Row i of load_bureaux's columns into a new sheet of r and info b. 0, or -1
+ * naming the row when it cannot be read back. */
+static int bureau_row(urne_store *s, const PGresult *res, int i, int64_t id, urne_round *r, urne_bureau_info *b) {
+    size_t contest = (size_t)urne_pg_int64(res, i, 0);
+    urne_sheet *sh = contest < r->ncontests ? urne_round_add_sheet(r, contest) : NULL;
+    if (sh == NULL) return urne_store_fail(s, "election %lld: bureau %d could not be read back", (long long)id, i + 1);
+    sh->college = PQgetisnull(res, i, 1) ? URNE_NONE : (size_t)urne_pg_int64(res, i, 1);
+    sh->line = (long)i + 1;
+    if (split_levels(r, urne_pg_val(res, i, 2), r->nlevels, sh->key) < 0 ||
+        split_levels(r, urne_pg_val(res, i, 3), r->nlevels, sh->code) < 0 ||
+        split_levels(r, urne_pg_val(res, i, 4), r->nlevels, sh->label) < 0)
+        return urne_store_fail(s, "election %lld: bureau %d could not be read back", (long long)id, i + 1);
+    const char *state = urne_pg_val(res, i, 5), *figures = urne_pg_val(res, i, 6);
+    if (urne_sheet_state_parse(state ? state : "", &b->state) < 0) b->state = URNE_SHEET_MISSING;
+    sh->exprimes_stated = -1;
+    urne_figures f = {0};
+    int parsed = figures ? urne_figures_parse_json(figures, &f) : -1;
+    if (parsed == 0 && f.nvotes == r->contests[contest].ncand) urne_figures_to_sheet(&f, sh);
+    urne_figures_free(&f);
+    if (parsed == -2) return urne_store_fail(s, "election %lld, bureau %d: out of memory", (long long)id, i + 1);
+    int counts = urne_sheet_state_counts(b->state);
+    sh->reported = counts != 0;
+    if (counts == 2) { /* annulled: the bureau is in, its votes are not */
+        sh->votants = sh->blancs = sh->nuls = 0;
+        sh->exprimes_stated = -1;
+        memset(sh->votes, 0, r->contests[contest].ncand * sizeof *sh->votes);
+    }
+    if (urne_pg_col(s, res, i, 7, b->entered_at, sizeof b->entered_at, "bureaux", "entered_at",
+                    "election %lld, bureau %d", (long long)id, i) < 0)
+        return -1;
+    b->entered_by = urne_pg_int64(res, i, 8);
+    b->validated_once = (int)urne_pg_int64(res, i, 9);
+    b->changed_after_validation = (int)urne_pg_int64(res, i, 10);
+    return 0;
+}
+
+static int load_bureaux(urne_store *s, int64_t id, urne_round *r, urne_bureau_info *info, size_t n) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    PGresult *res = urne_pg_run(s,
+                                "SELECT contest_idx, college_idx, keys, codes, labels, state, figures, entered_at,"
+                                " entered_by, validated_once, changed_after_validation FROM bureaux"
+                                " WHERE election_id = $1 ORDER BY idx",
+                                &p, "reading bureaux");
+    if (res == NULL) return -1;
+    int ok = 0;
+    size_t i = 0;
+    while (ok == 0 && i < n && (int)i < PQntuples(res)) {
+        ok = bureau_row(s, res, (int)i, id, r, &info[i]);
+        i += ok == 0;
+    }
+    PQclear(res);
+    if (ok < 0) return -1;
+    if (i != n) return urne_store_fail(s, "election %lld: bureau %zu could not be read back", (long long)id, i + 1);
+    return 0;
+}
+
+/* The levels' names (a malloc'ed copy into *levels), contest level and number
+ * of bureaux of election id: 1, 0 when there is no such election, -1. */
+static int load_shape(urne_store *s, int64_t id, char **levels, size_t *contest_level, size_t *n) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    PGresult *r = urne_pg_run(s,
+                              "SELECT levels, contest_level, (SELECT count(*) FROM bureaux"
+                              " WHERE election_id = e.id) FROM elections e WHERE id = $1",
+                              &p, "reading an election");
+    if (r == NULL) return -1;
+    int found = PQntuples(r) > 0;
+    if (found) {
+        const char *v = urne_pg_val(r, 0, 0);
+        *levels = strdup(v ? v : "");
+        *contest_level = (size_t)urne_pg_int64(r, 0, 1);
+        *n = (size_t)urne_pg_int64(r, 0, 2);
+    }
+    PQclear(r);
+    if (!found) return 0;
+    return *levels ? 1 : urne_store_fail(s, "out of memory");
+}
+
+static urne_round *pg_election_load(urne_store *s, int64_t id, urne_election_meta *meta, urne_bureau_info **info) {
+    *info = NULL;
+    char *levels = NULL;
+    size_t contest_level = 0, n = 0;
+    int found = load_shape(s, id, &levels, &contest_level, &n);
+    if (found == 0) urne_store_fail(s, "no election %lld", (long long)id);
+    if (found <= 0 || pg_election_meta(s, id, meta) != 1) {
+        free(levels);
+        return NULL;
+    }
+    const char *names[URNE_MAX_LEVELS];
+    size_t nlevels = 0;
+    for (char *p = levels, *save = NULL, *t; (t = strtok_r(p, ",", &save)) && nlevels < URNE_MAX_LEVELS; p = NULL)
+        names[nlevels++] = t;
+    urne_round *r = urne_round_new();
+    *info = calloc(n ? n : 1, sizeof **info);
+    /* urne_round_set_levels interns the names: levels can go after it. */
+    if (r == NULL || *info == NULL || urne_round_set_levels(r, names, nlevels, contest_level) < 0 ||
+        urne_round_reserve_sheets(r, n) < 0) {
+        urne_store_fail(s, "election %lld: out of memory or bad levels", (long long)id);
+        goto fail;
+    }
+    r->election = urne_round_intern(r, meta->title, strlen(meta->title));
+    r->number = meta->round;
+    r->rules_hint = urne_round_intern(r, meta->preset, strlen(meta->preset));
+    if (load_structure(s, id, r) < 0 || load_bureaux(s, id, r, *info, n) < 0) goto fail;
+    free(levels);
+    return r;
+fail:
+    free(levels);
+    urne_round_free(r);
+    free(*info);
+    *info = NULL;
+    return NULL;
+}
+
+static int pg_bureau_set(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *b,
+                         const urne_figures *figures) {
+    char *fig = figures ? urne_figures_json(figures) : NULL;
+    if (figures && fig == NULL) return urne_store_fail(s, "out of memory");
+    urne_pg_params p = {0};
+    urne_pg_text(&p, urne_sheet_state_name(b->state));
+    urne_pg_opt(&p, fig);
+    urne_pg_opt(&p, b->entered_at);
+    if (b->entered_by > 0)
+        urne_pg_int(&p, b->entered_by);
+    else
+        urne_pg_null(&p);
+    urne_pg_int(&p, b->validated_once);
+    urne_pg_int(&p, b->changed_after_validation);
+    urne_pg_int(&p, election);
+    urne_pg_int(&p, (int64_t)bureau);
+    long changed = 0;
+    int rc = urne_pg_do(s,
+                        "UPDATE bureaux SET state = $1, figures = $2, entered_at = $3, entered_by = $4,"
+                        " validated_once = $5, changed_after_validation = $6 WHERE election_id = $7 AND idx = $8",
+                        &p, "updating a bureau", &changed);
+    free(fig);
+    if (rc == 0 && changed != 1)
+        return urne_store_fail(s, "election %lld has no bureau %zu", (long long)election, bureau);
+    return rc;
+}
+
+static int pg_bureau_figures(urne_store *s, int64_t election, size_t bureau, urne_figures *out) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, election);
+    urne_pg_int(&p, (int64_t)bureau);
+    PGresult *r = urne_pg_run(s, "SELECT figures FROM bureaux WHERE election_id = $1 AND idx = $2", &p,
+                              "reading a sheet");
+    if (r == NULL) return -1;
+    int found = 0, parsed = 0;
+    if (PQntuples(r) > 0 && urne_pg_val(r, 0, 0))
+        found = (parsed = urne_figures_parse_json(urne_pg_val(r, 0, 0), out)) == 0;
+    PQclear(r);
+    return parsed == -2 ? urne_store_fail(s, "out of memory") : found;
+}
+
+static int pg_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f) {
+    char at[24];
+    urne_store_now(at);
+    char *fig = urne_figures_json(f);
+    if (fig == NULL) return urne_store_fail(s, "out of memory");
+    urne_pg_params p = {0};
+    urne_pg_int(&p, election);
+    urne_pg_int(&p, (int64_t)bureau);
+    urne_pg_int(&p, user);
+    urne_pg_opt(&p, fig);
+    urne_pg_text(&p, at);
+    int rc = urne_pg_do(s,
+                        "INSERT INTO entries(election_id, bureau_idx, user_id, figures, at) VALUES ($1, $2, $3, $4, $5)",
+                        &p, "recording an entry", NULL);
+    free(fig);
+    return rc;
+}
+
+static int pg_entry_other(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
+                          urne_figures *out) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, election);
+    urne_pg_int(&p, (int64_t)bureau);
+    urne_pg_int(&p, user);
+    PGresult *r = urne_pg_run(s,
+                              "SELECT user_id, figures FROM entries WHERE election_id = $1 AND bureau_idx = $2"
+                              " AND user_id != $3 ORDER BY id DESC LIMIT 1",
+                              &p, "reading entries");
+    if (r == NULL) return -1;
+    int found = 0, parsed = 0;
+    if (PQntuples(r) > 0) {
+        *author = urne_pg_int64(r, 0, 0);
+        const char *fig = urne_pg_val(r, 0, 1);
+        found = (parsed = urne_figures_parse_json(fig ? fig : "", out)) == 0;
+    }
+    PQclear(r);
+    return parsed == -2 ? urne_store_fail(s, "out of memory") : found;
+}
+
+static int pg_assign(urne_store *s, int64_t user, int64_t election, size_t bureau) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, user);
+    urne_pg_int(&p, election);
+    urne_pg_int(&p, (int64_t)bureau);
+    return urne_pg_do(s,
+                      "INSERT INTO assignments(user_id, election_id, bureau_idx) VALUES ($1, $2, $3)"
+                      " ON CONFLICT DO NOTHING",
+                      &p, "assigning a bureau", NULL);
+}
+
+static int pg_is_assigned(urne_store *s, int64_t user, int64_t election, size_t bureau) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, user);
+    urne_pg_int(&p, election);
+    urne_pg_int(&p, (int64_t)bureau);
+    PGresult *r = urne_pg_run(s, "SELECT 1 FROM assignments WHERE user_id = $1 AND election_id = $2 AND bureau_idx = $3",
+                              &p, "reading assignments");
+    if (r == NULL) return -1;
+    int found = PQntuples(r) > 0;
+    PQclear(r);
+    return found;
+}
+
+static long pg_assigned_list(urne_store *s, int64_t user, int64_t election, size_t *out, size_t cap) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, user);
+    urne_pg_int(&p, election);
+    PGresult *r = urne_pg_run(s,
+                              "SELECT bureau_idx FROM assignments WHERE user_id = $1 AND election_id = $2"
+                              " ORDER BY bureau_idx",
+                              &p, "reading assignments");
+    if (r == NULL) return -1;
+    long n = 0;
+    for (int i = 0; i < PQntuples(r); i++)
+        if ((size_t)n < cap) out[n++] = (size_t)urne_pg_int64(r, i, 0);
+    PQclear(r);
+    return n;
+}
+
+static int pg_publish(urne_store *s, int64_t election, const char *at, const char *digest) {
+    urne_pg_params p = {0};
+    urne_pg_text(&p, at);
+    urne_pg_text(&p, digest);
+    urne_pg_int(&p, election);
+    /* Every right-hand side reads the row as it was before the update (in both dialects). */
+    return urne_pg_do(
+        s,
+        "UPDATE elections SET"
+        " previous_published_at = CASE WHEN reopened_at IS NULL THEN previous_published_at ELSE published_at END,"
+        " previous_digest = CASE WHEN reopened_at IS NULL THEN previous_digest ELSE published_digest END,"
+        " previous_reopened_at = CASE WHEN reopened_at IS NULL THEN previous_reopened_at ELSE reopened_at END,"
+        " previous_reopened_reason = CASE WHEN reopened_at IS NULL THEN previous_reopened_reason"
+        "   ELSE reopened_reason END,"
+        " reopened_at = NULL, reopened_reason = NULL, published_at = $1, published_digest = $2 WHERE id = $3",
+        &p, "publishing", NULL);
+}
+
+static int pg_reopen(urne_store *s, int64_t election, const char *at, const char *reason) {
+    urne_pg_params p = {0};
+    urne_pg_text(&p, at);
+    urne_pg_text(&p, reason);
+    urne_pg_int(&p, election);
+    long changed = 0;
+    if (urne_pg_do(s,
+                   "UPDATE elections SET reopened_at = $1, reopened_reason = $2 WHERE id = $3"
+                   " AND published_at IS NOT NULL AND reopened_at IS NULL",
+                   &p, "reopening a publication", &changed) < 0)
+        return -1;
+    return changed > 0;
+}
+
+/* Absorb every column of every row of sql (with the election as $1) into h. */
+static int absorb_rows(urne_store *s, crypto_hash_sha256_state *h, const char *sql, int64_t election) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, election);
+    PGresult *r = urne_pg_run(s, sql, &p, "reading the structure");
+    if (r == NULL) return -1;
+    for (int i = 0; i < PQntuples(r); i++)
+        for (int c = 0; c < PQnfields(r); c++) {
+            char len[32];
+            int null = PQgetisnull(r, i, c), n = PQgetlength(r, i, c);
+            int k = null ? snprintf(len, sizeof len, "-") : snprintf(len, sizeof len, "%d:", n);
+            crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
+            if (!null) crypto_hash_sha256_update(h, (const unsigned char *)PQgetvalue(r, i, c), (unsigned long long)n);
+        }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_structure_digest(urne_store *s, int64_t election, char out[65]) {
+    static const char *const parts[] = {
+        "SELECT levels, contest_level FROM elections WHERE id = $1",
+        "SELECT idx, key, label FROM contests WHERE election_id = $1 ORDER BY idx",
+        ("SELECT idx, contest_idx, name, grp, sex, birth_date, panel, first_name, last_name FROM candidates"
+         " WHERE election_id = $1 ORDER BY idx"),
+        "SELECT idx, name, weight FROM colleges WHERE election_id = $1 ORDER BY idx",
+        "SELECT idx, contest_idx, college_idx, keys, codes, labels FROM bureaux WHERE election_id = $1 ORDER BY idx",
+    };
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        crypto_hash_sha256_update(&h, (const unsigned char *)"|", 1); /* tables apart */
+        if (absorb_rows(s, &h, parts[i], election) < 0) return -1;
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, digest);
+    sodium_bin2hex(out, 65, digest, sizeof digest);
+    return 0;
+}
+
+const urne_store_election_ops urne_pg_election_ops = {
+    .create = pg_election_create,
+    .each = pg_election_each,
+    .meta = pg_election_meta,
+    .load = pg_election_load,
+    .structure_digest = pg_structure_digest,
+    .bureau_set = pg_bureau_set,
+    .bureau_figures = pg_bureau_figures,
+    .entry_add = pg_entry_add,
+    .entry_other = pg_entry_other,
+    .assign = pg_assign,
+    .is_assigned = pg_is_assigned,
+    .assigned_list = pg_assigned_list,
+    .publish = pg_publish,
+    .reopen = pg_reopen,
+};

@@ -1,0 +1,119 @@
+/*
+ * pg_internal: what the PostgreSQL backend's files share: its handle, its tables
+ * of functions (one per domain, assembled in pg_store.c), and the helpers around
+ * libpq: parameters, statements, values. Not part of the store's interface.
+ *
+ * Parameters travel as text in libpq's text format, $1, $2... in the order they
+ * are added to a urne_pg_params (an int64 as its decimal digits: nothing is
+ * narrowed on the way); results come back as text too. Every fixed-size text is
+ * read through urne_pg_col, which refuses a value too long for its field (naming
+ * the table, the column and the row) instead of cutting it, as urne_sql_col does
+ * for SQLite.
+ */
+#ifndef URNE_PG_INTERNAL_H
+#define URNE_PG_INTERNAL_H
+
+#include <assert.h>
+#include <libpq-fe.h>
+
+#include "store_backend.h"
+
+#define URNE_PG_NPREPARED 96
+#define URNE_PG_MAXPARAMS 16
+
+typedef struct urne_pg {
+    urne_store base; /* first: a urne_store * of this backend points to its urne_pg */
+    PGconn *conn;
+    int in_write; /* between begin and commit/rollback */
+    int in_read;  /* between read_begin and read_end */
+    char where[256]; /* the store as messages name it (urne_store_where_safe) */
+    /* Statements prepared on the connection, by the address of their text. */
+    const char *prepared[URNE_PG_NPREPARED];
+    /* The SQLSTATE of the last failed statement ("" when none). */
+    char sqlstate[6];
+    /* The audit head, read at open and by each append (under the head's row lock). */
+    int64_t head_seq;
+    char head_hash[URNE_AUDIT_HASH_HEX];
+} urne_pg;
+
+extern const urne_store_ops urne_pg_ops;
+extern const urne_store_user_ops urne_pg_user_ops;
+extern const urne_store_election_ops urne_pg_election_ops;
+extern const urne_store_dispute_ops urne_pg_dispute_ops;
+extern const urne_store_audit_ops urne_pg_audit_ops;
+extern const urne_store_notice_ops urne_pg_notice_ops;
+extern const urne_store_grant_ops urne_pg_grant_ops;
+
+/* The PostgreSQL store behind s (which must be one). */
+static inline urne_pg *urne_pgq(urne_store *s) {
+    assert(s && s->ops == &urne_pg_ops);
+    return (urne_pg *)s;
+}
+
+/* The parameters of one statement, $1 first. Texts are not copied: they must
+ * live until the statement has run. */
+typedef struct urne_pg_params {
+    int n;
+    const char *values[URNE_PG_MAXPARAMS];
+    char ints[URNE_PG_MAXPARAMS][24];
+} urne_pg_params;
+
+/* Add an integer, a text (NULL: SQL NULL), a text that is NULL when empty (as the
+ * SQLite backend binds optional texts), or NULL. */
+void urne_pg_int(urne_pg_params *p, int64_t v);
+void urne_pg_text(urne_pg_params *p, const char *v);
+void urne_pg_opt(urne_pg_params *p, const char *v);
+void urne_pg_null(urne_pg_params *p);
+
+/* Run sql with p's parameters (p NULL: none). sql must be a string literal (or
+ * static): it is prepared once on the connection and kept, by its address. The
+ * result (PGRES_COMMAND_OK or PGRES_TUPLES_OK; PQclear it), or NULL with
+ * "what: PostgreSQL's message" in the store's error and the SQLSTATE kept. */
+PGresult *urne_pg_run(urne_store *s, const char *sql, const urne_pg_params *p, const char *what);
+/* The same for a text built at run time: not prepared, not kept. */
+PGresult *urne_pg_run_once(urne_store *s, const char *sql, const urne_pg_params *p, const char *what);
+/* urne_pg_run of a statement that returns no rows: 0, or -1. *changed (when not
+ * NULL) receives the number of rows it changed. */
+int urne_pg_do(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, long *changed);
+
+/* One statement run for many rows (an election's bureaux), pipelined: the rows
+ * are sent without waiting for each answer, and the answers read every
+ * URNE_PG_BATCH rows and at the end, so that a row costs no round trip of its
+ * own. Inside a write transaction only (a failure leaves it to roll back). */
+#define URNE_PG_BATCH 512
+typedef struct urne_pg_batch {
+    urne_store *s;
+    const char *sql, *what;
+    char name[16]; /* the prepared statement's */
+    int pending;   /* rows sent since the answers were last read */
+    int failed;
+} urne_pg_batch;
+/* Start a batch of sql (a literal, as for urne_pg_run). 0, or -1 naming what. */
+int urne_pg_batch_begin(urne_store *s, urne_pg_batch *b, const char *sql, const char *what);
+/* Send one row's parameters. 0, or -1 once the batch has failed (the first
+ * failure's message on the store). */
+int urne_pg_batch_add(urne_pg_batch *b, const urne_pg_params *p);
+/* Read the last answers and leave pipeline mode: 0, or -1 when any row failed. */
+int urne_pg_batch_end(urne_pg_batch *b);
+
+/* 1 when the last failure was a constraint the schema holds (SQLSTATE class 23:
+ * unique, check, foreign key, not null), as SQLITE_CONSTRAINT is for SQLite. */
+int urne_pg_constraint_failed(urne_store *s);
+
+/* Value (row, col) as text, NULL when NULL. */
+static inline const char *urne_pg_val(const PGresult *r, int row, int col) {
+    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+/* Value (row, col) as an integer: 0 when NULL (as sqlite3_column_int64). */
+int64_t urne_pg_int64(const PGresult *r, int row, int col);
+
+/* Copy value (row, col) as text ("" for NULL) into out of size bytes: 0, or -1
+ * naming table.column and the row (row_fmt...) when it does not fit. Never cuts. */
+int urne_pg_col(urne_store *s, const PGresult *r, int row, int col, char *out, size_t size, const char *table,
+                const char *column, const char *row_fmt, ...) __attribute__((format(printf, 9, 10)));
+
+/* Read the audit head into the handle (pg_audit.c); `lock` takes the head's row
+ * lock until the transaction ends (an append). 0 or -1. */
+int urne_pg_load_head(urne_store *s, int lock);
+
+#endif

@@ -1,0 +1,51 @@
+#!/bin/sh
+# store.postgres: the server test suite against the PostgreSQL store.
+#
+#   tests/pg/run.sh URNE SOURCE_DIR
+#
+# Starts a throwaway PostgreSQL cluster (tests/pg/cluster.sh), points the server
+# tests at it through URNE_TEST_DB_URL (tests/server/lib.py then gives each server
+# a fresh database of its own), runs the scripts below, then tests/pg/test_pg.py
+# (the audit chain verified and tampered with on PostgreSQL, several writers at
+# once). The cluster is stopped and removed whatever happens: a trap on exit and
+# on the signals that stop a test.
+#
+# test_story.py and test_audit.py are not in the list: their second half tampers
+# with SQLite copies made by `urne backup` (which on PostgreSQL says to use
+# pg_dump) through Python's sqlite3. Their first half, the story and `urne audit
+# verify`, and their tamperings, done in SQL on copies of a PostgreSQL database,
+# are test_pg.py's. test_spaces.py tampers through sqlite3 too.
+set -u
+urne=$1
+src=$2
+tests="roles integrity api crash notice prg live"
+dir=$(mktemp -u "${TMPDIR:-/tmp}/urne-pg.XXXXXX")
+log=$(mktemp "${TMPDIR:-/tmp}/urne-pg-log.XXXXXX")
+cleanup() {
+    sh "$src/tests/pg/cluster.sh" stop "$dir"
+    rm -f "$log"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+url=$(sh "$src/tests/pg/cluster.sh" start "$dir") || { echo "store.postgres: the cluster did not start"; exit 1; }
+export URNE_TEST_DB_URL="$url"
+failed=""
+for t in $tests; do
+    if python3 "$src/tests/server/test_$t.py" "$urne" "$src" >"$log" 2>&1; then
+        echo "store.postgres: test_$t.py passed"
+    else
+        echo "store.postgres: test_$t.py FAILED:"
+        cat "$log"
+        failed="$failed $t"
+    fi
+done
+if python3 "$src/tests/pg/test_pg.py" "$urne" "$src" >"$log" 2>&1; then
+    echo "store.postgres: test_pg.py passed"
+else
+    echo "store.postgres: test_pg.py FAILED:"
+    cat "$log"
+    failed="$failed pg"
+fi
+[ -z "$failed" ] || { echo "store.postgres: failed:$failed"; exit 1; }
+echo "store.postgres: all passed"

@@ -1,0 +1,264 @@
+"""The PostgreSQL store on its own ground (run by tests/pg/run.sh, which starts the
+throwaway cluster and sets URNE_TEST_DB_URL):
+
+- the récolement story of tests/server/test_audit.py through the API, then `urne
+  audit verify` intact on PostgreSQL;
+- rows changed by hand behind the log's back, each on a copy of the database
+  (CREATE DATABASE ... TEMPLATE: what `urne backup` and sqlite3 do in the SQLite
+  tests, which cannot run here): verify exits 1 and names the row, as on SQLite;
+- several processes writing at once (a server taking entries, `urne admin create`
+  beside it): the chain stays one chain, and verify while they write sees one moment;
+- a database newer than this urne refused; `urne backup` pointing at pg_dump; the
+  URNE_DB variable; a password never echoed;
+- the database restarted under a running server: it reconnects by itself."""
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.parse
+
+sys.path.insert(0, os.path.join(sys.argv[2] if len(sys.argv) > 2 else ".", "tests", "server"))
+from lib import *  # noqa: E402,F403
+
+if not TEST_DB_URL:
+    print("FAIL: URNE_TEST_DB_URL is not set: run this through tests/pg/run.sh, which starts PostgreSQL")
+    sys.exit(1)
+
+
+def psql(url, *statements):
+    """Run statements on the database at url (as the cluster's superuser); the output."""
+    args = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", url]
+    for s in statements:
+        args += ["-c", s]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def dbname(url):
+    return urllib.parse.urlsplit(url).path.lstrip("/")
+
+
+def copy_of(url, name):
+    """A copy of the (idle) database at url, named name; its URL."""
+    psql(TEST_DB_URL, f"CREATE DATABASE {name} TEMPLATE {dbname(url)}")
+    return urllib.parse.urlsplit(url)._replace(path="/" + name).geturl()
+
+
+def story(srv):
+    """test_audit.py's story: double entry, contests, decisions, an appeal, two
+    publications around a reopening. The digests of the publications."""
+    admin = admin_client(srv)
+    make_users(admin, {"alice": ("secretary", 1), "bruno": ("secretary", 1), "com": ("commission", 1),
+                       "nat": ("commission", 2)})
+    for who in ("alice", "bruno"):
+        check(admin.post("/api/assignments", {"user": who, "election": 1, "first": 5})[0] == 200, f"assign {who}")
+    alice, bruno, com, nat = (srv.client() for _ in range(4))
+    for c, n in ((alice, "alice"), (bruno, "bruno"), (com, "com"), (nat, "nat")):
+        c.login(n)
+    sheet = {"inscrits": 90, "votants": 61, "blancs": 1, "nuls": 1, "votes": [20, 21, 18]}
+    st, d = alice.post("/api/elections/1/bureaux/5/sheet", sheet)
+    check(st == 200 and d["state"] == "pending", f"first entry: {st} {d}")
+    st, d = bruno.post("/api/elections/1/bureaux/5/sheet", dict(sheet, votes=[21, 20, 18]))
+    check(st == 200 and d["state"] == "mismatch", f"second entry differs: {st} {d}")
+    st, d = bruno.post("/api/elections/1/bureaux/5/sheet", sheet)
+    check(st == 200 and d["state"] == "entered", f"entries agree: {st} {d}")
+    for b in (0, 1):
+        check(com.post(f"/api/elections/1/bureaux/{b}/contest", {"reason": "écart signalé"})[0] == 200,
+              f"contest bureau {b}")
+    st, d = com.post("/api/elections/1/disputes/1/decide",
+                     {"decision": "correct", "reason": "recompte", "inscrits": 212, "votants": 148, "blancs": 2,
+                      "nuls": 1, "votes": [58, 55, 32]})
+    check(st == 200, f"correct bureau 0: {st} {d}")
+    st, d = com.post("/api/elections/1/disputes/2/decide", {"decision": "annul", "reason": "PV non signé"})
+    check(st == 200 and d["bureau_state"] == "annulled", f"annul bureau 1: {st} {d}")
+    check(com.post("/api/elections/1/disputes/1/escalate", {"reason": "appel"})[0] == 200, "escalate")
+    st, d = nat.post("/api/elections/1/disputes/3/decide", {"decision": "validate", "reason": "le PV fait foi"})
+    check(st == 200, f"the higher commission validates: {st} {d}")
+    st, d = admin.post("/api/elections/1/publish")
+    check(st == 200, f"publish: {st} {d}")
+    check(com.post("/api/elections/1/bureaux/2/contest", {"reason": "réclamation tardive"})[0] == 200,
+          "contest after publication")
+    check(com.post("/api/elections/1/disputes/4/decide", {"decision": "validate", "reason": "PV conforme"})[0] == 200,
+          "validate bureau 2")
+    st, d = admin.post("/api/elections/1/publish")
+    check(st == 200, f"publish again: {st} {d}")
+    return d.get("digest", "")
+
+
+srv = federation_server(double_entry=True)
+try:
+    digest = story(srv)
+    st, log = admin_client(srv).get("/api/audit")
+    check(st == 200 and len(log) > 10, f"the log is served: {st}")
+finally:
+    check(srv.stop() == 0, "server stops cleanly")
+
+p = run("audit", "verify", "--db", srv.db, ok=False)
+check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state matches the log" in p.stdout
+      and "4 dispute(s)" in p.stdout and "3 typed entries" in p.stdout and "2 assignment(s)" in p.stdout,
+      f"the story verifies on PostgreSQL: {p.returncode} {p.stdout} {p.stderr}")
+seq = int(psql(srv.db, "SELECT seq FROM audit_head"))
+check(seq == len(log) and psql(srv.db, "SELECT count(*) FROM audit") == str(seq),
+      f"the head is the last of {len(log)} entries: {seq}")
+check(psql(srv.db, "SELECT version FROM urne_schema") == "4", "the schema is at the last migration")
+
+n = 0
+
+
+def tampered(statements):
+    """A copy of the story's database with statements run on it by hand; verify's result."""
+    global n
+    n += 1
+    url = copy_of(srv.db, f"{dbname(srv.db)}_t{n}")
+    psql(url, *statements)
+    return run("audit", "verify", "--db", url, ok=False)
+
+
+p = tampered(["UPDATE bureaux SET figures = replace(figures, '\"votants\":61', '\"votants\":71')"
+              " WHERE election_id = 1 AND idx = 5"])
+check(p.returncode == 1 and "election 1, bureau 5 (" in p.stderr and "Brignais" in p.stderr and
+      "figures.votants: stored 71, logged 61" in p.stderr and "1 difference(s)" in p.stderr
+      and "chain is broken" not in p.stderr, f"altered figures named: {p.returncode} {p.stderr}")
+p = tampered(["UPDATE bureaux SET state = 'entered' WHERE election_id = 1 AND idx = 1"])
+check(p.returncode == 1 and 'state: stored "entered", logged "annulled"' in p.stderr, f"altered state: {p.stderr}")
+p = tampered(["UPDATE disputes SET decision = 'revote' WHERE id = 3"])
+check(p.returncode == 1 and 'election 1, dispute 3: decision: stored "revote", logged "validate"' in p.stderr,
+      f"altered decision named: {p.stderr}")
+p = tampered(["DELETE FROM entries WHERE id = (SELECT min(id) FROM entries)"])
+check(p.returncode == 1 and "typed entry 1: row: stored (no row), logged by user 2: inscrits 90, votants 61" in p.stderr,
+      f"deleted typed entry named: {p.stderr}")
+p = tampered(["UPDATE elections SET published_digest = 'x', title = 'Autre' WHERE id = 1",
+              "UPDATE users SET role = 'admin' WHERE name = 'alice'"])
+check(p.returncode == 1 and f'published_digest: stored "x", logged "{digest}"' in p.stderr and
+      'title: stored "Autre"' in p.stderr and 'role: stored "admin", logged "secretary"' in p.stderr and
+      "3 difference(s)" in p.stderr, f"publication, title and role named: {p.stderr}")
+p = tampered(["UPDATE candidates SET name = CASE idx WHEN 0 THEN (SELECT name FROM candidates WHERE idx = 1)"
+              " ELSE (SELECT name FROM candidates WHERE idx = 0) END WHERE election_id = 1 AND idx IN (0, 1)"])
+check(p.returncode == 1 and "election 1: structure (levels, contests, candidates, colleges, bureau names): stored"
+      in p.stderr, f"swapped names caught: {p.stderr}")
+p = tampered(["INSERT INTO assignments(user_id, election_id, bureau_idx) VALUES (2, 1, 0)",
+              "DELETE FROM assignments WHERE user_id = 3"])
+check(p.returncode == 1 and "election 1, bureau 0, assignment: user 2: stored assigned, logged (no row)" in p.stderr
+      and "2 difference(s)" in p.stderr, f"assignments named: {p.stderr}")
+# Foreign keys hold on PostgreSQL: a superuser's replica session skips them, as a hand would.
+p = tampered(["SET session_replication_role = replica; DELETE FROM bureaux WHERE election_id = 1 AND idx = 2"])
+check(p.returncode == 1 and "election 1, bureau 2: row: stored (no row), logged validated" in p.stderr,
+      f"deleted bureau named: {p.stderr}")
+last = int(psql(srv.db, "SELECT seq FROM audit WHERE action = 'dispute.decide' ORDER BY seq LIMIT 1"))
+p = tampered([f"UPDATE audit SET after = replace(after, '58', '59') WHERE seq = {last}"])
+check(p.returncode == 1 and f"entry {last} was altered" in p.stderr, f"altered entry named: {p.stderr}")
+p = tampered(["DELETE FROM audit WHERE seq = 4"])
+check(p.returncode == 1 and "entry 4 was removed" in p.stderr, f"removed entry named: {p.stderr}")
+p = tampered(["DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)"])
+check(p.returncode == 1 and "removed from the end" in p.stderr, f"truncated log caught: {p.stderr}")
+
+# A database from a newer urne is refused, not opened; the original is untouched.
+url = copy_of(srv.db, dbname(srv.db) + "_newer")
+psql(url, "UPDATE urne_schema SET version = 99")
+p = run("audit", "verify", "--db", url, ok=False)
+check(p.returncode == 1 and "schema version 99, newer than this urne knows (4): upgrade urne" in p.stderr,
+      f"a newer database refused: {p.stderr}")
+check(psql(url, "SELECT version FROM urne_schema") == "99", "and left as it was")
+
+# An import whose bureaux are sent pipelined, one of them refused past the first
+# batch (a constraint added by hand): the import fails naming it, and nothing of it
+# is written; without the constraint the same file imports and verifies.
+rhone = os.path.join(SOURCE, "..", "shared", "data", "fr_pres2017_2022_rhone69_bureaux", "PR17_BVot_T1_dept69.txt")
+url = copy_of(srv.db, dbname(srv.db) + "_import")
+before = psql(url, "SELECT count(*) FROM elections") + "/" + psql(url, "SELECT count(*) FROM audit")
+psql(url, "ALTER TABLE bureaux ADD CONSTRAINT below_1000 CHECK (election_id = 1 OR idx < 1000)")
+p = run("election", "import", "--db", url, rhone, ok=False)
+check(p.returncode == 1 and "storing a bureau" in p.stderr and "below_1000" in p.stderr,
+      f"a refused bureau fails the import, named: {p.stderr[:300]}")
+after = psql(url, "SELECT count(*) FROM elections") + "/" + psql(url, "SELECT count(*) FROM audit")
+check(after == before and psql(url, "SELECT count(*) FROM bureaux WHERE election_id = 2") == "0",
+      f"nothing of it written: {before} then {after}")
+psql(url, "ALTER TABLE bureaux DROP CONSTRAINT below_1000")
+p = run("election", "import", "--db", url, rhone, ok=False)
+check(p.returncode == 0 and psql(url, "SELECT count(*) FROM bureaux WHERE election_id = 3") == "1287",
+      f"the 1,287 bureaux imported: {p.stderr}")
+p = run("audit", "verify", "--db", url, ok=False)
+check(p.returncode == 0 and "2 election(s), 1293 bureau(x)" in p.stdout, f"and verified: {p.stdout} {p.stderr}")
+
+# Backup: pg_dump's job. URNE_DB stands for --db. A password is never echoed.
+p = run("backup", "--db", srv.db, os.path.join(srv.dir, "copy.db"), ok=False)
+check(p.returncode == 1 and "pg_dump" in p.stderr and not os.path.exists(os.path.join(srv.dir, "copy.db")),
+      f"backup points at pg_dump: {p.stderr}")
+env = dict(os.environ, URNE_DB=srv.db)
+q = subprocess.run([URNE, "audit", "verify"], capture_output=True, text=True, env=env)
+check(q.returncode == 0 and "audit log intact" in q.stdout, f"URNE_DB opens the store: {q.stdout} {q.stderr}")
+secret = urllib.parse.urlsplit(srv.db)._replace(netloc="urne:s3cr3t-pw@", path="/no_such_db").geturl()
+p = run("audit", "verify", "--db", secret, ok=False)
+check(p.returncode == 1 and "s3cr3t-pw" not in p.stderr + p.stdout and "urne:***@" in p.stderr and
+      "no_such_db" in p.stderr, f"the connection failure is named without the password: {p.stderr}")
+
+# Several writers at once: a server taking entries, `urne admin create` processes
+# beside it, verify reading while they write; the chain is one chain at the end.
+live = Server()
+admin_db(live)
+run("election", "import", "--db", live.db, os.path.join(EXAMPLES, "primary-round2.csv"))
+live.start()
+busy, made = [], []
+try:
+    a = live.client()
+    a.login("admin", bearer=True)
+    make_users(a, {"alice": ("secretary", 1)})
+    a.post("/api/assignments", {"user": "alice", "election": 1, "first": 0, "last": 3})
+    w = live.client()
+    w.login("alice", bearer=True)
+    stop = threading.Event()
+
+    def writer():
+        i = 0
+        while not stop.is_set():
+            v = 170 + i % 7
+            w.post(f"/api/elections/1/bureaux/{i % 4}/sheet",
+                   {"inscrits": 1210, "votants": 402, "blancs": 4, "nuls": 2, "votes": [v, 396 - v]})
+            i += 1
+
+    t = threading.Thread(target=writer)
+    t.start()
+    procs = [subprocess.Popen([URNE, "admin", "create", "--db", live.db, "--user", f"op{k}", "--role", "observer"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for k in range(8)]
+    for k, pr in enumerate(procs):
+        out, err = pr.communicate(PASSWORD + "\n", timeout=120)
+        made.append(pr.returncode == 0 or f"op{k}: {err}")
+    for _ in range(5):
+        p = run("audit", "verify", "--db", live.db, ok=False)
+        if p.returncode != 0:
+            busy.append(p.stderr)
+    stop.set()
+    t.join()
+finally:
+    check(live.stop() == 0, "the busy server stops cleanly")
+check(all(m is True for m in made), f"every account created beside the server: {made}")
+check(not busy, f"verify while several write: {len(busy)} false alarm(s): {busy[:1]}")
+p = run("audit", "verify", "--db", live.db, ok=False)
+check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state matches the log" in p.stdout,
+      f"the chain of several writers verifies: {p.stdout} {p.stderr}")
+actions = psql(live.db, "SELECT count(*) FROM audit WHERE action = 'user.create'")
+check(actions == "10", f"2 + 8 accounts, each logged once: {actions}")
+shutil.rmtree(live.dir, ignore_errors=True)
+
+# The database restarted under a running server (its sessions cut): the server opens
+# its connection again by itself, says so once, and goes on serving and writing.
+cluster = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(TEST_DB_URL).query))["host"]
+back = federation_server()
+try:
+    a = admin_client(back)
+    check(a.get("/api/users")[0] == 200, "the accounts are served before the restart")
+    subprocess.run(["sh", os.path.join(SOURCE, "tests", "pg", "cluster.sh"), "restart", cluster], check=True)
+    after = [a.get("/api/users")[0] for _ in range(3)]
+    check(after == [200, 200, 200], f"served again right after the restart: {after}")
+    st, d = a.post("/api/users", {"name": "after", "password": PASSWORD, "role": "observer", "tier": 1})
+    check(st == 200, f"a write after the restart: {st} {d}")
+finally:
+    check(back.stop() == 0, "the server stops cleanly after the restart")
+said = open(os.path.join(back.dir, "server.log")).read()
+check(said.count("was lost; it is open again") == 1, f"the reconnection said once: {said}")
+p = run("audit", "verify", "--db", back.db, ok=False)
+check(p.returncode == 0 and "audit log intact" in p.stdout, f"the chain across the restart verifies: {p.stderr}")
+shutil.rmtree(back.dir, ignore_errors=True)
+shutil.rmtree(srv.dir, ignore_errors=True)
+done()
