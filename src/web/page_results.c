@@ -362,7 +362,7 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
                     (long long)id, level);
     urne_html(&b, "<p class=no-print><a class=pv-link href=\"/e/%lld/pv?level=%zu&amp;unit=", (long long)id, level);
     urne_html_url(&b, u->key);
-    urne_html(&b, "\">%s</a></p>", _(r, "Procès-verbal of this result, to print"));
+    urne_html(&b, "\">%s</a></p>", _(r, "Official report (procès-verbal) of this result, to print"));
     if (level + 1 == rd->nlevels) {
         for (size_t i = 0; i < rd->nsheets; i++)
             if (rd->sheets[i].key[level] == u->first->key[level]) {
@@ -377,7 +377,7 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
         urne_html(&b, "<p><a href=\"/e/%lld/entry\">%s</a></p>", (long long)id, _(r, "My bureaux"));
     if (urne_page_may(r, URNE_ACT_READ_REVIEW, id))
         urne_html(&b, "<p><a href=\"/e/%lld/recolement\">%s</a></p>", (long long)id,
-                        _(r, "Récolement: anomalies and disputes"));
+                        _(r, "Review (récolement): anomalies and disputes"));
     urne_tally_free(&tally);
     urne_app_read_end(&srv->app);
     return urne_page_send(r, 200, &b);

@@ -293,7 +293,9 @@ static void say_serving(const urne_serve_options *opt, const urne_server *srv, u
     char per[32] = "no limit";
     if (opt->max_per_address) snprintf(per, sizeof per, "%u", opt->max_per_address);
     size_t nproxies = urne_proxies_count(srv->proxies);
-    printf("urne: serving %s on http://%s/ (%zu election%s, %u threads); SIGTERM or Ctrl-C stops\n", opt->db,
+    char where[512]; /* the store as said: never its password */
+    urne_store_where_safe(opt->db, where, sizeof where);
+    printf("urne: serving %s on http://%s/ (%zu election%s, %u threads); SIGTERM or Ctrl-C stops\n", where,
            opt->listen, srv->app.nelections, srv->app.nelections == 1 ? "" : "s", threads);
     printf("urne: at most %u connections (per address: %s), idle ones closed after %u s; page cache %zu MiB; "
            "%zu trusted prox%s\n",
@@ -375,7 +377,9 @@ static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready
         return -1;
     }
     if (urne_app_open(&s->srv.app, s->store, err, sizeof err) < 0) {
-        fprintf(stderr, "urne serve: %s: %s\n", opt->db, err);
+        char where[512];
+        urne_store_where_safe(opt->db, where, sizeof where);
+        fprintf(stderr, "urne serve: %s: %s\n", where, err);
         return -1;
     }
     s->app_open = 1;
