@@ -56,8 +56,10 @@ static int fits(const char *field, const char *value, char *dst, size_t size, ch
 
 /* The file parsed into a round; *fmt is the format asked (URNE_FMT_AUTO: guessed).
  * NULL with the reasons in err: an unknown format, or the file's first errors with
- * their lines. */
-static urne_round *import_parse(const urne_import *im, urne_results_format *fmt, char *err, size_t errsize) {
+ * their lines (in English), and those errors appended to *problems when it is not
+ * NULL, for the adapter to word in its reader's language. */
+static urne_round *import_parse(const urne_import *im, urne_results_format *fmt, urne_diags *problems, char *err,
+                                size_t errsize) {
     *fmt = URNE_FMT_AUTO;
     if (im->format && *im->format && strcmp(im->format, "auto") != 0 && urne_io_format_parse(im->format, fmt) < 0) {
         snprintf(err, errsize, "format '%s': expected ministry, legislative or native", im->format);
@@ -67,11 +69,10 @@ static urne_round *import_parse(const urne_import *im, urne_results_format *fmt,
     urne_diags_init(&diags, im->source);
     urne_round *round = urne_io_results_parse(im->text, im->len, *fmt, URNE_ENC_AUTO, &diags);
     if (round == NULL) {
-        size_t used = (size_t)snprintf(err, errsize, "%zu error(s) in %s:", diags.errors, im->source);
-        for (size_t i = 0; i < diags.count && i < 8 && used < errsize; i++) {
-            char line[600];
-            urne_diag_format(&diags, &diags.items[i], line, sizeof line);
-            used += (size_t)snprintf(err + used, errsize - used, "\n%s", line);
+        urne_i18n_diags_text(URNE_LANG_EN, &diags, URNE_IMPORT_SHOWN, err, errsize);
+        if (problems) {
+            problems->file = im->source;
+            urne_diags_append(problems, &diags);
         }
     }
     urne_diags_free(&diags);
@@ -169,9 +170,10 @@ static int64_t import_store(urne_store *store, const char *actor, const urne_imp
     return id;
 }
 
-int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, char *err, size_t errsize) {
+int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, urne_diags *problems,
+                             char *err, size_t errsize) {
     urne_results_format fmt;
-    urne_round *round = import_parse(im, &fmt, err, errsize);
+    urne_round *round = import_parse(im, &fmt, problems, err, errsize);
     if (round == NULL) return -1;
     urne_election_meta m = {0};
     int64_t id = import_meta(im, round, fmt, &m, err, errsize) < 0 ? -1
@@ -190,7 +192,7 @@ urne_app_status urne_app_election_import(urne_app *app, const urne_user *actor, 
         return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
     }
     pthread_mutex_lock(&app->lock);
-    int64_t id = urne_import_election(app->store, actor->name, im, out->detail, sizeof out->detail);
+    int64_t id = urne_import_election(app->store, actor->name, im, &out->checks, out->detail, sizeof out->detail);
     if (id <= 0) {
         snprintf(out->field, sizeof out->field, "file");
         out->status = URNE_APP_BAD_INPUT;

@@ -25,9 +25,17 @@ typedef struct urne_import {
     int double_entry;
 } urne_import;
 
+/* How many of a refused file's errors its message lists (the rest are counted). */
+#define URNE_IMPORT_SHOWN 8
+
 /* Parse, check and store the election with its audit entry, in one transaction.
- * Returns its id, or -1 with the reasons (the file's errors, with lines) in err. */
-int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, char *err, size_t errsize);
+ * Returns its id, or -1 with the reasons in err, in English: the file's first
+ * errors with their lines, or what else was refused. When the file itself was
+ * refused, its errors are also appended to *problems (unless NULL; its file set to
+ * im->source), so that an adapter words them in its reader's language
+ * (urne_i18n_diags_text); *problems stays empty when the refusal was elsewhere. */
+int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, urne_diags *problems,
+                             char *err, size_t errsize);
 
 /* The use case: an administrator (MANAGE_ELECTIONS) creates an election from a
  * file's text. OK with outcome.id (the election is then held in memory too);

@@ -334,8 +334,13 @@ int urne_cli_election(int argc, char **argv) {
         return URNE_EXIT_REJECTED;
     }
     char err[4096];
-    int64_t id = urne_import_election(s, "system", &im, err, sizeof err);
+    urne_diags problems;
+    urne_diags_init(&problems, NULL);
+    int64_t id = urne_import_election(s, "system", &im, &problems, err, sizeof err);
     urne_store_close(s);
+    if (id < 0 && problems.count > 0) /* the file's own errors, in the reader's language */
+        urne_i18n_diags_text(urne_cli_lang(), &problems, URNE_IMPORT_SHOWN, err, sizeof err);
+    urne_diags_free(&problems);
     urne_io_buffer_free(&in);
     if (id < 0) {
         fprintf(stderr, _("urne election import: %s\n"), err);

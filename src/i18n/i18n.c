@@ -185,6 +185,29 @@ void urne_i18n_diag(urne_lang lang, const urne_diags *diags, const urne_diag *d,
         snprintf(buf, size, urne_i18n_text(lang, "%s: %s: %s [%s]"), where, sev, message, d->rule);
 }
 
+size_t urne_i18n_diags_text(urne_lang lang, const urne_diags *diags, size_t max, char *buf, size_t size) {
+    size_t used = 0;
+    char part[700];
+#define ADD(...)                                                                  \
+    do {                                                                          \
+        int k = snprintf(part, sizeof part, __VA_ARGS__);                         \
+        if (k > 0 && used < size) snprintf(buf + used, size - used, "%s", part); \
+        used += k > 0 ? (size_t)k : 0;                                            \
+    } while (0)
+    if (size) buf[0] = '\0';
+    ADD(urne_i18n_text(lang, "%zu error(s) in %s:"), diags->errors, diags->file ? diags->file : "<input>");
+    size_t shown = 0;
+    for (size_t i = 0; i < diags->count && shown < max; i++, shown++) {
+        char line[600];
+        urne_i18n_diag(lang, diags, &diags->items[i], line, sizeof line);
+        ADD("\n%s", line);
+    }
+    if (diags->errors + diags->warnings > shown)
+        ADD(urne_i18n_text(lang, "\n(and %zu more)"), diags->errors + diags->warnings - shown);
+#undef ADD
+    return used;
+}
+
 /* ---- moments ---- */
 
 /* Seconds since the epoch of the n-th (1-based; 0 = last) Sunday of month (1-12)

@@ -67,6 +67,11 @@ size_t urne_i18n_phrase(urne_lang lang, const urne_phrase *p, char *buf, size_t 
  * and decimals written the French way ("1 155 604", "26,58"). */
 void urne_i18n_diag(urne_lang lang, const urne_diags *diags, const urne_diag *d, char *buf, size_t size);
 
+/* A refused file's diagnostics as one text in lang: "N error(s) in FILE:" then its
+ * first `max` diagnostics a line each, as urne_i18n_diag writes them, and how many
+ * more there are. Always NUL-terminated in buf[size]; returns the length it needed. */
+size_t urne_i18n_diags_text(urne_lang lang, const urne_diags *diags, size_t max, char *buf, size_t size);
+
 /* n with its digits grouped the way lang reads them ("1 155 604", "1,155,604").
  * size >= 40. Returns buf. */
 char *urne_i18n_int(urne_lang lang, int64_t n, char *buf, size_t size);

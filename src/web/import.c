@@ -155,6 +155,8 @@ void urne_action_election_create(urne_req *r, urne_result *res) {
         res->status = space ? 400 : st == URNE_APP_BAD_INPUT ? 422 : 500;
         if (space)
             snprintf(res->message, sizeof res->message, "field 'space': %.900s", o.detail); /* a sentence */
+        else if (o.checks.count > 0) /* the file's own errors, in the page's language */
+            urne_i18n_diags_text(r->lang, &o.checks, URNE_IMPORT_SHOWN, res->message, sizeof res->message);
         else
             snprintf(res->message, sizeof res->message, "%s", o.detail);
         urne_app_outcome_free(&o);

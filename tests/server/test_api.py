@@ -161,6 +161,11 @@ try:
                           content_type="text/csv")
     check(st == 422 and "broken.csv:3" in d["error"] and "votants-le-inscrits" in d["error"],
           f"a broken file is refused with its line and rule: {st} {d}")
+    st, d = admin.request("POST", "/api/elections?format=native&source=broken.csv", raw=broken,
+                          content_type="text/csv", headers={"Accept-Language": "fr"})
+    check(st == 422 and d["error"].startswith("1 erreur(s) dans broken.csv\u00a0:") and "broken.csv:3" in d["error"]
+          and "erreur" in d["error"].split("\n")[1] and "votants-le-inscrits" in d["error"],
+          f"the same refusal in French for a French reader: {st} {d}")
     st, all_e = admin.get("/api/elections")
     check(len(all_e) == 3, "nothing of the broken file was kept")
 

@@ -543,7 +543,7 @@ static void test_store_import_replays(void **state) {
     char path[64], err[600];
     urne_store *st = temp_store(path);
     urne_import im = {.text = primary, .len = sizeof primary - 1, .source = "primary.csv", .format = "native"};
-    int64_t id = urne_import_election(st, "system", &im, err, sizeof err);
+    int64_t id = urne_import_election(st, "system", &im, NULL, err, sizeof err);
     assert_int_equal(id, 1);
     verify v;
     urne_audit_replay_stats stats = replay_store(st, &v);
@@ -641,7 +641,7 @@ static void test_fold_unknown_and_malformed(void **state) {
     char path[64], err[600];
     urne_store *st = temp_store(path);
     urne_import im = {.text = primary, .len = sizeof primary - 1, .source = "primary.csv", .format = "native"};
-    assert_int_equal(urne_import_election(st, "system", &im, err, sizeof err), 1);
+    assert_int_equal(urne_import_election(st, "system", &im, NULL, err, sizeof err), 1);
     /* An action this urne does not know, on the election: its metadata is no longer vouched for. */
     assert_int_equal(urne_store_begin(st), 0);
     assert_int_equal(urne_store_audit(st, "admin", "election.archive", "election/1", NULL, "{\"at\":\"x\"}"), 0);
