@@ -234,6 +234,19 @@ static time_t sunday_utc(int year, int month, int nth, int hour) {
     return first + (time_t)(day - 1) * 86400;
 }
 
+/* Seconds since the epoch of a clock reading taken as UTC (out-of-range fields
+ * roll over, as timegm does). */
+static time_t clock_as_utc(int year, int month, int day, int hour, int minute, int second) {
+    struct tm t = {0};
+    t.tm_year = year - 1900;
+    t.tm_mon = month - 1;
+    t.tm_mday = day;
+    t.tm_hour = hour;
+    t.tm_min = minute;
+    t.tm_sec = second;
+    return timegm(&t);
+}
+
 typedef struct zone {
     const char *name;
     long standard;  /* seconds east of UTC */
@@ -278,14 +291,7 @@ char *urne_i18n_moment(urne_lang lang, const char *iso, const char *zone_name, c
         snprintf(buf, size, "%s", iso ? iso : "");
         return buf;
     }
-    struct tm t = {0};
-    t.tm_year = y - 1900;
-    t.tm_mon = mo - 1;
-    t.tm_mday = d;
-    t.tm_hour = h;
-    t.tm_min = mi;
-    t.tm_sec = s;
-    time_t utc = timegm(&t);
+    time_t utc = clock_as_utc(y, mo, d, h, mi, s);
     int known;
     time_t local = utc + urne_i18n_zone_offset(zone_name, utc, &known);
     struct tm l;
@@ -319,14 +325,7 @@ int urne_i18n_moment_utc(const char *text, const char *zone_name, char out[24]) 
     if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
         sec > 59)
         return -1;
-    struct tm t = {0};
-    t.tm_year = y - 1900;
-    t.tm_mon = mo - 1;
-    t.tm_mday = d;
-    t.tm_hour = h;
-    t.tm_min = mi;
-    t.tm_sec = sec;
-    time_t wall = timegm(&t); /* the written clock reading, as if it were UTC */
+    time_t wall = clock_as_utc(y, mo, d, h, mi, sec); /* the written clock reading, as if it were UTC */
     struct tm back;
     gmtime_r(&wall, &back);
     if (back.tm_mday != d || back.tm_mon != mo - 1) return -1; /* 31 April, 29 February 2027 */
