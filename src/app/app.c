@@ -254,6 +254,29 @@ static urne_app_status forbidden(urne_action action, urne_app_outcome *out) {
     return urne_app_fail(out, URNE_APP_FORBIDDEN, NULL);
 }
 
+/* Every grant the actor holds: its account's role over the site (unless none)
+ * and the store's grants in narrower spaces, into *grants (malloc'ed, its spaces
+ * pointing into h->rows: free both). URNE_APP_OK, or STORE / NO_MEMORY in *out. */
+static urne_app_status actor_grants(urne_app *app, const urne_user *actor, held *h, urne_grant **grants, size_t *n,
+                                    urne_app_outcome *out) {
+    *h = (held){0};
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_store_grant_each(app->store, actor->id, held_add, h);
+    pthread_mutex_unlock(&app->lock);
+    *grants = rc == 0 ? malloc((h->nrows + 1) * sizeof **grants) : NULL;
+    if (*grants == NULL) {
+        free(h->rows);
+        h->rows = NULL;
+        return rc < 0 ? urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(app->store))
+                      : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    }
+    *n = 0;
+    if (actor->role != URNE_ROLE_PUBLIC) (*grants)[(*n)++] = (urne_grant){"", actor->role, actor->tier}; /* the site's */
+    for (size_t i = 0; i < h->nrows; i++)
+        (*grants)[(*n)++] = (urne_grant){h->rows[i].space, h->rows[i].role, h->rows[i].tier};
+    return URNE_APP_OK;
+}
+
 urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_action action,
                                    const char *const *chain, size_t nchain, int tier, urne_app_outcome *out) {
     assert(actor != NULL && chain != NULL && nchain > 0);
@@ -274,19 +297,10 @@ urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_a
         urne_grant site = {"", actor->role, actor->tier};
         if (urne_authz_decide(&site, 1, logged_in, action, &object, NULL) == URNE_AUTHZ_ALLOWED) return URNE_APP_OK;
     }
-    held h = {0};
-    pthread_mutex_lock(&app->lock);
-    int rc = urne_store_grant_each(app->store, actor->id, held_add, &h);
-    pthread_mutex_unlock(&app->lock);
-    urne_grant *grants = rc == 0 ? malloc((h.nrows + 1) * sizeof *grants) : NULL;
-    if (grants == NULL) {
-        free(h.rows);
-        return rc < 0 ? urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(app->store))
-                      : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    }
-    size_t n = 0;
-    if (actor->role != URNE_ROLE_PUBLIC) grants[n++] = (urne_grant){"", actor->role, actor->tier}; /* the site's */
-    for (size_t i = 0; i < h.nrows; i++) grants[n++] = (urne_grant){h.rows[i].space, h.rows[i].role, h.rows[i].tier};
+    held h;
+    urne_grant *grants;
+    size_t n;
+    if (actor_grants(app, actor, &h, &grants, &n, out) != URNE_APP_OK) return out->status;
     urne_authz_decision d = urne_authz_decide(grants, n, logged_in, action, &object, NULL);
     free(grants);
     free(h.rows);
@@ -297,4 +311,44 @@ urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_a
     case URNE_AUTHZ_FORBIDDEN: break;
     }
     return forbidden(action, out);
+}
+
+urne_app_status urne_app_authorize_somewhere(urne_app *app, const urne_user *actor, urne_action action,
+                                             urne_app_outcome *out) {
+    assert(actor != NULL);
+    if (urne_authz_roles(action) & (1u << URNE_ROLE_PUBLIC)) return URNE_APP_OK;
+    if (actor->id <= 0) return urne_app_fail(out, URNE_APP_LOGIN_NEEDED, NULL);
+    held h;
+    urne_grant *grants;
+    size_t n;
+    if (actor_grants(app, actor, &h, &grants, &n, out) != URNE_APP_OK) return out->status;
+    int some = urne_authz_somewhere(grants, n, action);
+    free(grants);
+    free(h.rows);
+    return some ? URNE_APP_OK : forbidden(action, out);
+}
+
+urne_app_status urne_app_authorize_space(urne_app *app, const urne_user *actor, urne_action action,
+                                         const char *space, urne_app_outcome *out) {
+    assert(space != NULL);
+    /* The space's chain up to the site: an election's passes through the space it
+     * belongs to; any other space is just below the site (spaces nest one level:
+     * core/urne_role.h). A name that is no space gets {name, ""}: only the site's
+     * role covers it, so whoever may not act there is refused before its input is. */
+    const char *chain[3] = {space, "", ""};
+    size_t n = space[0] ? 2 : 1;
+    pthread_mutex_lock(&app->lock);
+    long long id = 0;
+    int end = 0;
+    if (strncmp(space, "election/", 9) == 0 && space[9] >= '1' && space[9] <= '9' &&
+        sscanf(space, "election/%lld%n", &id, &end) == 1 && space[end] == 0) {
+        const urne_election *e = urne_app_election(app, id);
+        if (e && e->meta.space[0]) {
+            chain[1] = e->meta.space;
+            n = 3;
+        }
+    }
+    urne_app_status st = urne_app_authorize(app, actor, action, n == 1 ? chain + 1 : chain, n, 0, out);
+    pthread_mutex_unlock(&app->lock);
+    return st;
 }

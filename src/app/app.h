@@ -160,6 +160,19 @@ urne_app_status urne_app_authorize(urne_app *app, const urne_user *actor, urne_a
 urne_app_status urne_app_authorize_election(urne_app *app, const urne_user *actor, urne_action action,
                                             int64_t election, int tier, urne_app_outcome *out);
 
+/* urne_app_authorize on the space named (its chain built here: "election/<id>"
+ * passes through the space the election belongs to; "org/NAME" is just below the
+ * site; "" is the site). Under the lock, taken here. */
+urne_app_status urne_app_authorize_space(urne_app *app, const urne_user *actor, urne_action action,
+                                         const char *space, urne_app_outcome *out);
+
+/* May `actor` do `action` in some space, whichever? For a route whose object's
+ * space is a field of the request (a grant's): the dispatcher asks this, and the
+ * use case then decides for the space named (urne_app_authorize_space).
+ * URNE_APP_OK, or LOGIN_NEEDED / FORBIDDEN / STORE / NO_MEMORY in *out. */
+urne_app_status urne_app_authorize_somewhere(urne_app *app, const urne_user *actor, urne_action action,
+                                             urne_app_outcome *out);
+
 /* May `actor` do `action` on election `election` (0: on the site as a whole)?
  * urne_app_authorize_election with no tier. The first decision every use case
  * takes; adapters may ask it too, to refuse before they read a request's input,

@@ -22,7 +22,8 @@
 static const struct {
     const char *name;
     unsigned roles;
-    int needs_tier; /* the grant's tier must be at least the object's */
+    int needs_tier;       /* the grant's tier must be at least the object's */
+    int space_in_request; /* the object's space is a field of the request */
 } policy[URNE_ACT_COUNT] = {
     [URNE_ACT_READ_PUBLIC] = {"read-public", ANYONE, 0},
     [URNE_ACT_READ_SELF] = {"read-self", USERS, 0},
@@ -35,6 +36,7 @@ static const struct {
     [URNE_ACT_MANAGE_ELECTIONS] = {"manage-elections", BIT(URNE_ROLE_ADMIN), 0},
     [URNE_ACT_MANAGE_USERS] = {"manage-users", BIT(URNE_ROLE_ADMIN), 0},
     [URNE_ACT_PUBLISH_NOTICE] = {"publish-notice", BIT(URNE_ROLE_ADMIN), 0},
+    [URNE_ACT_GRANT_ROLES] = {"grant-roles", BIT(URNE_ROLE_ADMIN), 0, 1},
 };
 
 const char *urne_action_name(urne_action a) {
@@ -49,6 +51,19 @@ unsigned urne_authz_roles(urne_action action) {
 int urne_authz_covers(const char *grant_space, const urne_authz_object *object) {
     for (size_t i = 0; i < object->nchain; i++)
         if (strcmp(object->chain[i], grant_space) == 0) return 1;
+    return 0;
+}
+
+int urne_authz_space_in_request(urne_action action) {
+    assert((unsigned)action < URNE_ACT_COUNT);
+    return (unsigned)action < URNE_ACT_COUNT && policy[action].space_in_request;
+}
+
+int urne_authz_somewhere(const urne_grant *grants, size_t n, urne_action action) {
+    assert((unsigned)action < URNE_ACT_COUNT);
+    if ((unsigned)action >= URNE_ACT_COUNT) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (policy[action].roles & BIT(grants[i].role)) return 1;
     return 0;
 }
 

@@ -41,6 +41,7 @@ typedef enum {
     URNE_ACT_MANAGE_ELECTIONS, /* create or import an election, assign bureaux */
     URNE_ACT_MANAGE_USERS,     /* accounts and grants */
     URNE_ACT_PUBLISH_NOTICE,   /* the notice component: an administrator's announcement */
+    URNE_ACT_GRANT_ROLES,      /* give or take back a role in a space: its administrators, or the site's */
     URNE_ACT_COUNT
 } urne_action;
 
@@ -84,5 +85,15 @@ unsigned urne_authz_roles(urne_action action);
 /* 1 when a grant in `grant_space` holds for the object: the space is one of the
  * object's chain (the object's own space, one above it, or the site ""). */
 int urne_authz_covers(const char *grant_space, const urne_authz_object *object);
+
+/* 1 when some grant of the n would allow `action` in its own space (whatever the
+ * object): what a route whose object's space is a field of the request asks
+ * before reading it ("may this actor grant roles anywhere?"). The use case then
+ * decides for the space named, with urne_authz_decide. */
+int urne_authz_somewhere(const urne_grant *grants, size_t n, urne_action action);
+
+/* 1 when the action's object is named by the request rather than by its path (a
+ * grant's space): a route asks urne_authz_somewhere, its use case the space. */
+int urne_authz_space_in_request(urne_action action);
 
 #endif

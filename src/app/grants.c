@@ -113,8 +113,10 @@ urne_app_status urne_grants_delete(urne_store *store, const char *actor, const c
 urne_app_status urne_app_grant_put(urne_app *app, const urne_user *actor, const char *user_name,
                                    const char *space, urne_role role, int tier, urne_app_outcome *out) {
     urne_app_outcome_init(out);
-    /* Who may comes first: no refusal of the input is told to whoever may not grant. */
-    if (urne_app_may(app, actor, URNE_ACT_MANAGE_USERS, 0, out) != URNE_APP_OK) return out->status;
+    /* Who may comes first: no refusal of the input is told to whoever may not grant
+     * there. An administrator of a space grants in it and in the elections it holds. */
+    if (urne_app_authorize_space(app, actor, URNE_ACT_GRANT_ROLES, space ? space : "", out) != URNE_APP_OK)
+        return out->status;
     pthread_mutex_lock(&app->lock);
     urne_app_status st = urne_grants_put(app->store, actor->name, user_name, space, role, tier, out);
     if (st == URNE_APP_OK) urne_app_changed(app);
@@ -125,7 +127,8 @@ urne_app_status urne_app_grant_put(urne_app *app, const urne_user *actor, const 
 urne_app_status urne_app_grant_delete(urne_app *app, const urne_user *actor, const char *user_name,
                                       const char *space, urne_app_outcome *out) {
     urne_app_outcome_init(out);
-    if (urne_app_may(app, actor, URNE_ACT_MANAGE_USERS, 0, out) != URNE_APP_OK) return out->status;
+    if (urne_app_authorize_space(app, actor, URNE_ACT_GRANT_ROLES, space ? space : "", out) != URNE_APP_OK)
+        return out->status;
     pthread_mutex_lock(&app->lock);
     urne_app_status st = urne_grants_delete(app->store, actor->name, user_name, space, out);
     if (st == URNE_APP_OK) urne_app_changed(app);
@@ -138,24 +141,45 @@ static int grant_json_one(const urne_store_grant *g, void *ctx) {
                                                 urne_role_name(g->role), "tier", g->tier)) < 0;
 }
 
-json_t *urne_app_grants_json(urne_app *app, const char *user_name, urne_app_outcome *out) {
+/* Keep in `list` the grants whose space `actor` administers. After the store's
+ * walk, not inside it: deciding reads the actor's own grants from the store. */
+static urne_app_status keep_administered(urne_app *app, const urne_user *actor, json_t *list, urne_app_outcome *out) {
+    for (size_t i = 0; i < json_array_size(list);) {
+        const char *space = json_string_value(json_object_get(json_array_get(list, i), "space"));
+        urne_app_outcome o;
+        urne_app_outcome_init(&o);
+        urne_app_status st = urne_app_authorize_space(app, actor, URNE_ACT_GRANT_ROLES, space ? space : "", &o);
+        urne_app_outcome_free(&o);
+        if (st == URNE_APP_FORBIDDEN || st == URNE_APP_TIER)
+            json_array_remove(list, i); /* not the actor's to see */
+        else if (st != URNE_APP_OK)
+            return urne_app_fail(out, st, "%s", urne_store_error(app->store));
+        else
+            i++;
+    }
+    return URNE_APP_OK;
+}
+
+json_t *urne_app_grants_json(urne_app *app, const urne_user *actor, const char *user_name, urne_app_outcome *out) {
     urne_app_outcome_init(out);
-    json_t *arr = json_array();
-    if (arr == NULL) {
+    if (urne_app_authorize_somewhere(app, actor, URNE_ACT_GRANT_ROLES, out) != URNE_APP_OK) return NULL;
+    json_t *list = json_array();
+    if (list == NULL) {
         urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
         return NULL;
     }
     pthread_mutex_lock(&app->lock);
     urne_user u;
     int found = user_name ? urne_store_user_find(app->store, user_name, &u, NULL, 0) : 0;
-    int rc = found == 1 ? urne_store_grant_each(app->store, u.id, grant_json_one, arr) : 0;
+    int rc = found == 1 ? urne_store_grant_each(app->store, u.id, grant_json_one, list) : 0;
     if (found < 0 || rc < 0) urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(app->store));
     else if (found == 0) urne_app_fail(out, URNE_APP_NO_USER, "%s", user_name ? user_name : "");
     else if (rc > 0) urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    else keep_administered(app, actor, list, out);
     pthread_mutex_unlock(&app->lock);
     if (out->status != URNE_APP_OK) {
-        json_decref(arr);
+        json_decref(list);
         return NULL;
     }
-    return arr;
+    return list;
 }

@@ -13,13 +13,14 @@
 /* The reason these use cases give in outcome.why besides app.h's (URNE_WHY_SPACE). */
 #define URNE_WHY_NO_GRANT "no-grant" /* STATE: the account holds no grant in that space */
 
-/* An administrator (MANAGE_USERS, over the site) gives the account named
+/* An administrator (MANAGE_USERS) of the space, of the space above it (an
+ * election's organisation) or of the site gives the account named
  * `user_name` `role` with `tier` in `space` (a space name, not the site: the
  * site's role is the account's own), replacing what it held there, with an audit
  * entry "user.grant" on "user/<id>" (before: the grant replaced or null; after:
  * {"space", "role", "tier"}) in the same transaction. OK with outcome.id the
  * account's id and outcome.number 1 when a grant was replaced, else 0. Refusals:
- * those of urne_app_may; BAD_INPUT with outcome.field "space" (URNE_WHY_SPACE),
+ * those of urne_app_authorize_space; BAD_INPUT with outcome.field "space" (URNE_WHY_SPACE),
  * "role" (public is not a role to grant) or "tier" (1 or 2); NO_USER (detail: the
  * name); STORE (nothing written). Takes the lock. */
 urne_app_status urne_app_grant_put(urne_app *app, const urne_user *actor, const char *user_name,
@@ -42,10 +43,12 @@ urne_app_status urne_grants_put(urne_store *store, const char *actor, const char
 urne_app_status urne_grants_delete(urne_store *store, const char *actor, const char *user_name, const char *space,
                                    urne_app_outcome *out);
 
-/* The grants the account named `user_name` holds, as JSON
- * [{"space", "role", "tier"}] (the caller json_decref's it), or NULL with
- * NO_USER, STORE or NO_MEMORY in *out. Takes the lock; no authorisation (the
- * caller asks urne_app_may first). */
-json_t *urne_app_grants_json(urne_app *app, const char *user_name, urne_app_outcome *out);
+/* The grants the account named `user_name` holds that `actor` administers (all
+ * of them for an administrator of the site; those in its spaces and their
+ * elections for an administrator of a space), as JSON [{"space", "role", "tier"}]
+ * (the caller json_decref's it), or NULL with the refusal of
+ * urne_app_authorize_somewhere, NO_USER, STORE or NO_MEMORY in *out. Takes the
+ * lock. */
+json_t *urne_app_grants_json(urne_app *app, const urne_user *actor, const char *user_name, urne_app_outcome *out);
 
 #endif

@@ -226,6 +226,57 @@ static void settle_tie(const urne_round *r, const urne_rules *rules, urne_outcom
         (long long)o->ranked[0].voix);
 }
 
+/* Not elected in a round before the last: who goes to round 2 (everyone over
+ * the inscrits threshold, and at least the top N; a tie across the last place
+ * leaves it open). `p` is the leader's share as written. */
+static void decide_round_two(const urne_round *r, const urne_rules *rules, urne_outcome *o, int majority,
+                             const char *p) {
+    const urne_standing *top = &o->ranked[0];
+    if (majority)
+        say(o, "%s has %s %% of valid votes but fewer than 1/%lld of registered voters: no election in round 1.",
+            cname(r, top->candidate), p, (long long)rules->win_inscrits_den);
+    else
+        say(o, "No absolute majority (%s leads with %s %% of valid votes).", cname(r, top->candidate), p);
+    size_t sure = 0;
+    if (rules->qualify_inscrits_den)
+        for (size_t i = 0; i < o->nranked; i++)
+            if (o->ranked[i].voix > 0 && (urne_wide)o->ranked[i].voix * rules->qualify_inscrits_den >= o->inscrits) {
+                add_chosen(o, o->ranked[i].candidate);
+                sure++;
+            }
+    size_t need = (size_t)rules->qualify_top;
+    if (need > o->nranked) need = o->nranked;
+    size_t boundary_tie = 0;
+    if (sure < need) {
+        /* Top `need` by rank; a tie across the last place leaves it open. */
+        urne_wide last = o->ranked[need - 1].share;
+        size_t first_tied = need - 1, end_tied = need;
+        while (first_tied > 0 && o->ranked[first_tied - 1].share == last) first_tied--;
+        while (end_tied < o->nranked && o->ranked[end_tied].share == last) end_tied++;
+        for (size_t i = 0; i < first_tied; i++) add_chosen(o, o->ranked[i].candidate);
+        if (end_tied > need) {
+            boundary_tie = end_tied - first_tied;
+            for (size_t i = first_tied; i < end_tied; i++) add_chosen(o, o->ranked[i].candidate);
+        } else {
+            for (size_t i = first_tied; i < need; i++) add_chosen(o, o->ranked[i].candidate);
+        }
+    }
+    if (boundary_tie) {
+        o->kind = URNE_OUTCOME_TIE;
+        say(o, "%zu candidates tie with %lld votes for the last place in round 2.", boundary_tie,
+            (long long)o->ranked[need - 1].voix);
+    } else {
+        o->kind = URNE_OUTCOME_SECOND_ROUND;
+        char names[sizeof o->reason];
+        chosen_names(r, o, names, sizeof names);
+        if (rules->qualify_inscrits_den)
+            say(o, "Qualified for round 2: %s (at least 1/%lld of registered voters, and at least the top %d).", names,
+                (long long)rules->qualify_inscrits_den, rules->qualify_top);
+        else
+            say(o, "Qualified for round 2: %s (the top %d).", names, rules->qualify_top);
+    }
+}
+
 static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcome *o) {
     char p[48];
     if (o->sheets_reported < o->sheets_expected) {
@@ -284,50 +335,7 @@ static void decide_one(const urne_round *r, const urne_rules *rules, urne_outcom
             say(o, "No absolute majority: %s leads with %s %% of valid votes, the rules need more than half.",
                 cname(r, top->candidate), p);
     } else {
-        /* Round 2: everyone over the inscrits threshold, and at least the top N. */
-        if (majority)
-            say(o, "%s has %s %% of valid votes but fewer than 1/%lld of registered voters: no election in round 1.",
-                cname(r, top->candidate), p, (long long)rules->win_inscrits_den);
-        else
-            say(o, "No absolute majority (%s leads with %s %% of valid votes).", cname(r, top->candidate), p);
-        size_t sure = 0;
-        if (rules->qualify_inscrits_den)
-            for (size_t i = 0; i < o->nranked; i++)
-                if (o->ranked[i].voix > 0 && (urne_wide)o->ranked[i].voix * rules->qualify_inscrits_den >= o->inscrits) {
-                    add_chosen(o, o->ranked[i].candidate);
-                    sure++;
-                }
-        size_t need = (size_t)rules->qualify_top;
-        if (need > o->nranked) need = o->nranked;
-        size_t boundary_tie = 0;
-        if (sure < need) {
-            /* Top `need` by rank; a tie across the last place leaves it open. */
-            urne_wide last = o->ranked[need - 1].share;
-            size_t first_tied = need - 1, end_tied = need;
-            while (first_tied > 0 && o->ranked[first_tied - 1].share == last) first_tied--;
-            while (end_tied < o->nranked && o->ranked[end_tied].share == last) end_tied++;
-            for (size_t i = 0; i < first_tied; i++) add_chosen(o, o->ranked[i].candidate);
-            if (end_tied > need) {
-                boundary_tie = end_tied - first_tied;
-                for (size_t i = first_tied; i < end_tied; i++) add_chosen(o, o->ranked[i].candidate);
-            } else {
-                for (size_t i = first_tied; i < need; i++) add_chosen(o, o->ranked[i].candidate);
-            }
-        }
-        if (boundary_tie) {
-            o->kind = URNE_OUTCOME_TIE;
-            say(o, "%zu candidates tie with %lld votes for the last place in round 2.", boundary_tie,
-                (long long)o->ranked[need - 1].voix);
-        } else {
-            o->kind = URNE_OUTCOME_SECOND_ROUND;
-            char names[sizeof o->reason];
-            chosen_names(r, o, names, sizeof names);
-            if (rules->qualify_inscrits_den)
-                say(o, "Qualified for round 2: %s (at least 1/%lld of registered voters, and at least the top %d).", names,
-                    (long long)rules->qualify_inscrits_den, rules->qualify_top);
-            else
-                say(o, "Qualified for round 2: %s (the top %d).", names, rules->qualify_top);
-        }
+        decide_round_two(r, rules, o, majority, p);
     }
     if (o->sheets_reported < o->sheets_expected && o->kind != URNE_OUTCOME_VOID) {
         say(o, "Provisional until every %s is in.", r->nlevels ? r->levels[r->nlevels - 1] : "bureau");

@@ -7,8 +7,11 @@
  * "status"}, with the act's JSON). The administration page's forms post to
  * /admin/grants and /admin/grants/delete: done, the browser goes back to /admin
  * with the message (flash.h); refused, the page is shown again with it and what
- * was typed. Only administrators of the site reach them (URNE_ACT_MANAGE_USERS);
- * the use case asks again.
+ * was typed. The space is a field of the request, so the dispatcher lets through
+ * whoever administers some space (URNE_ACT_GRANT_ROLES) and the use case
+ * decides for the space named: an organisation's administrator grants roles in it
+ * and in its elections, nowhere else. The administration page's forms stay the
+ * site's administrators' (they answer with the whole page).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -67,7 +70,7 @@ static enum MHD_Result post_ungrant(urne_req *r, int64_t a, int64_t b) {
 static enum MHD_Result get_grants(urne_req *r, int64_t a, int64_t b) {
     const char *user = urne_req_query(r, "user");
     urne_app_outcome o;
-    json_t *list = urne_app_grants_json(&r->srv->app, user, &o);
+    json_t *list = urne_app_grants_json(&r->srv->app, &r->user, user, &o);
     enum MHD_Result ret = answer(r, &o, NULL, list ? json_pack("{s:s, s:o}", "user", user, "grants", list) : NULL);
     urne_app_outcome_free(&o);
     return ret;
@@ -120,12 +123,16 @@ static enum MHD_Result form_ungrant(urne_req *r, int64_t a, int64_t b) {
 }
 
 #define USERS URNE_ACT_MANAGE_USERS
+#define GRANT URNE_ACT_GRANT_ROLES
+#define SCOPE "administrators of the space named, of its organisation or of the site"
 
 static const urne_route_def grants[] = {
-    {"GET", "/api/grants", USERS, NULL, "an account's roles in spaces (?user=NAME)", get_grants},
-    {"POST", "/api/grants", USERS, NULL, "give an account a role in a space (user, space, role, tier)", post_grant},
-    {"POST", "/api/grants/delete", USERS, NULL, "take back an account's role in a space (user, space)",
+    {"GET", "/api/grants", GRANT, SCOPE, "an account's roles in spaces (?user=NAME)", get_grants},
+    {"POST", "/api/grants", GRANT, SCOPE, "give an account a role in a space (user, space, role, tier)", post_grant},
+    {"POST", "/api/grants/delete", GRANT, SCOPE, "take back an account's role in a space (user, space)",
      post_ungrant},
+    /* The forms stay the site's administrators': they answer with the whole
+     * administration page. A space's administrator grants through the API. */
     {"POST", "/admin/grants", USERS, NULL, "give an account a role in a space (form)", form_grant},
     {"POST", "/admin/grants/delete", USERS, NULL, "take back an account's role in a space (form)", form_ungrant},
     {NULL, NULL, URNE_ACT_COUNT, NULL, NULL, NULL},

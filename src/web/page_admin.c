@@ -83,7 +83,7 @@ static void grants_section(urne_buf *b, urne_req *r) {
     json_array_foreach(users, i, u) {
         const char *name = json_string_value(json_object_get(u, "name"));
         urne_app_outcome o;
-        json_t *grants = urne_app_grants_json(&r->srv->app, name, &o);
+        json_t *grants = urne_app_grants_json(&r->srv->app, &r->user, name, &o);
         urne_app_outcome_free(&o);
         size_t k;
         json_t *g;

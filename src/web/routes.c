@@ -84,10 +84,15 @@ enum MHD_Result urne_routes_dispatch(urne_req *r) {
         return urne_page_not_found(r);
     }
     /* The application layer decides, with the actor's grants and the object's
-     * space: a route under an election acts on that election. */
+     * space: a route under an election acts on that election. When the space is
+     * a field of the request (a grant's), only whether the actor may act in some
+     * space is asked here; the use case decides for the space named. */
     urne_app_outcome o;
     urne_app_outcome_init(&o);
-    urne_app_status st = urne_app_may(&r->srv->app, &r->user, f.found->action, route_election(f.found->pattern, f.a), &o);
+    urne_app_status st =
+        urne_authz_space_in_request(f.found->action)
+            ? urne_app_authorize_somewhere(&r->srv->app, &r->user, f.found->action, &o)
+            : urne_app_may(&r->srv->app, &r->user, f.found->action, route_election(f.found->pattern, f.a), &o);
     urne_app_outcome_free(&o);
     if (st != URNE_APP_OK) return refuse_role(r);
     return f.found->handler(r, f.a, f.b);

@@ -1,8 +1,9 @@
 """Roles held per space: two elections, in org/a and org/b. An account granted the
 commission in org/a contests and decides in election A and gets 403 in B; a
 secretary granted in org/b is assigned and enters B's bureaux, not A's; an
-administrator grants and takes back (the grant stops holding at once); a
-non-administrator cannot grant; a bad space name is 400 naming the field; then
+administrator grants and takes back (the grant stops holding at once); an
+administrator of org/a grants in org/a and its elections only, and sees only
+those grants; a non-administrator cannot grant; a bad space name is 400 naming the field; then
 `urne audit verify` passes on the database."""
 import os
 
@@ -98,6 +99,38 @@ try:
     ungrant = [e for e in log if e["action"] == "user.ungrant"]
     check(ungrant and ungrant[0]["before"] == {"space": "org/a", "role": "commission", "tier": 2},
           f"the ungrant records the grant taken back: {ungrant}")
+
+    # An administrator of org/a grants in org/a and its elections, nowhere else,
+    # and sees only the grants it administers.
+    make_users(admin, {"adma": ("observer", 1)})
+    st, d = admin.post("/api/grants", {"user": "adma", "space": "org/a", "role": "admin"})
+    check(st == 200, f"adma administers org/a: {st} {d}")
+    adma = srv.client()
+    check(adma.login("adma", bearer=True)[0] == 200, "adma logs in")
+    for space, want in (("org/a", 200), ("election/1", 200), ("org/b", 403), ("election/2", 403),
+                        ("election/99", 403), ("Org/A", 403)):
+        st, d = adma.post("/api/grants", {"user": "coma", "space": space, "role": "commission"})
+        check(st == want, f"org/a's administrator grants in {space}: {want}, got {st} {d}")
+    st, d = coma.post("/api/elections/1/bureaux/2/contest", {"reason": "écart signalé"})
+    check(st == 200, f"the commission granted by org/a's administrator contests in A: {st} {d}")
+    st, d = adma.get("/api/grants?user=coma")
+    check(st == 200 and sorted(g["space"] for g in d.get("grants", [])) == ["election/1", "org/a"],
+          f"adma sees coma's grants in org/a: {st} {d}")
+    st, d = adma.get("/api/grants?user=secb")
+    check(st == 200 and d.get("grants") == [], f"adma does not see secb's grant in org/b: {st} {d}")
+    st, d = admin.get("/api/grants?user=secb")
+    check(st == 200 and len(d.get("grants", [])) == 1, f"the site's administrator does: {st} {d}")
+    st, d = adma.post("/api/grants/delete", {"user": "secb", "space": "org/b"})
+    check(st == 403, f"adma cannot take back a grant in org/b: {st} {d}")
+    for space in ("election/1", "org/a"):
+        st, d = adma.post("/api/grants/delete", {"user": "coma", "space": space})
+        check(st == 200, f"adma takes back coma's grant in {space}: {st} {d}")
+    st, d = coma.post("/api/grants", {"user": "coma", "space": "org/a", "role": "admin"})
+    check(st == 403, f"a commission member of nowhere cannot grant: {st} {d}")
+    st, d = adma.post("/api/users", {"name": "intrus", "password": "a-long-password-1", "role": "admin"})
+    check(st == 403, f"org/a's administrator creates no account over the site: {st} {d}")
+    st, d = adma.post("/admin/grants", {"user": "coma", "space": "org/a", "role": "commission"})
+    check(st == 403, f"the administration page's forms stay the site's: {st}")
 finally:
     check(srv.stop() == 0, "server stops cleanly")
 
@@ -110,7 +143,7 @@ check(p.returncode != 0 and "space" in p.stderr, f"urne admin grant refuses a ba
 p = run("audit", "verify", "--db", srv.db, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state matches the log" in p.stdout
       and "not compared:" not in p.stdout, f"verify after grants: {p.returncode} {p.stdout} {p.stderr}")
-check("2 grant(s) compared" in p.stdout, f"the grants are compared: {p.stdout}")
+check("3 grant(s) compared" in p.stdout, f"the grants are compared: {p.stdout}")
 
 # Grants changed behind the log's back, each on a copy: verify names them.
 import shutil

@@ -20,7 +20,7 @@ static const struct {
     {URNE_ACT_READ_PUBLIC, "yyyyy"},      {URNE_ACT_READ_SELF, "-yyyy"},     {URNE_ACT_READ_REVIEW, "-y-yy"},
     {URNE_ACT_ENTER_SHEET, "--y--"},      {URNE_ACT_CONTEST, "---y-"},       {URNE_ACT_DECIDE, "---y-"},
     {URNE_ACT_ESCALATE, "---yy"},         {URNE_ACT_PUBLISH, "----y"},       {URNE_ACT_MANAGE_ELECTIONS, "----y"},
-    {URNE_ACT_MANAGE_USERS, "----y"},     {URNE_ACT_PUBLISH_NOTICE, "----y"},
+    {URNE_ACT_MANAGE_USERS, "----y"},     {URNE_ACT_PUBLISH_NOTICE, "----y"}, {URNE_ACT_GRANT_ROLES, "----y"},
 };
 
 static const urne_role roles[] = {URNE_ROLE_PUBLIC, URNE_ROLE_OBSERVER, URNE_ROLE_SECRETARY, URNE_ROLE_COMMISSION,
@@ -51,6 +51,28 @@ static void test_policy_table(void **state) {
     }
     assert_int_equal(cells, 5 * URNE_ACT_COUNT);
     assert_null(urne_action_name(URNE_ACT_COUNT));
+}
+
+/* A grant's space is named by the request: the route asks whether the actor
+ * administers some space, the use case asks for the space named. */
+static void test_space_in_request(void **state) {
+    for (size_t a = 0; a < URNE_ACT_COUNT; a++)
+        assert_int_equal(urne_authz_space_in_request((urne_action)a), a == URNE_ACT_GRANT_ROLES);
+    urne_grant admin_a = {"org/a", URNE_ROLE_ADMIN, 0}, com_a = {"org/a", URNE_ROLE_COMMISSION, 1},
+               site_sec = {"", URNE_ROLE_SECRETARY, 0};
+    assert_true(urne_authz_somewhere(&admin_a, 1, URNE_ACT_GRANT_ROLES));
+    assert_false(urne_authz_somewhere(&com_a, 1, URNE_ACT_GRANT_ROLES));
+    assert_false(urne_authz_somewhere(NULL, 0, URNE_ACT_GRANT_ROLES));
+    urne_grant both[] = {site_sec, admin_a};
+    assert_true(urne_authz_somewhere(both, 2, URNE_ACT_GRANT_ROLES));
+    assert_false(urne_authz_somewhere(both, 1, URNE_ACT_GRANT_ROLES));
+    /* Then the space: org/a and its elections, not org/b, not the site. */
+    static const char *const in_a[] = {"election/4", "org/a", ""}, *const in_b[] = {"org/b", ""}, *const site[] = {""};
+    urne_authz_object ea = {in_a, 3, 0}, ob = {in_b, 2, 0}, s = {site, 1, 0};
+    assert_int_equal(urne_authz_decide(&admin_a, 1, 1, URNE_ACT_GRANT_ROLES, &ea, NULL), URNE_AUTHZ_ALLOWED);
+    assert_int_equal(urne_authz_decide(&admin_a, 1, 1, URNE_ACT_GRANT_ROLES, &ob, NULL), URNE_AUTHZ_FORBIDDEN);
+    assert_int_equal(urne_authz_decide(&admin_a, 1, 1, URNE_ACT_GRANT_ROLES, &s, NULL), URNE_AUTHZ_FORBIDDEN);
+    (void)state;
 }
 
 static void test_spaces(void **state) {
@@ -105,6 +127,7 @@ static void test_tiers(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_policy_table),
+        cmocka_unit_test(test_space_in_request),
         cmocka_unit_test(test_spaces),
         cmocka_unit_test(test_tiers),
     };
