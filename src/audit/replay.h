@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/urne_role.h"
 #include "../results/recolement.h"
 
 /* A bureau's row: its sheet's state and figures. */
@@ -57,6 +58,8 @@ typedef struct urne_audit_election {
     int double_entry;
     char deadline[32];
     char created_at[32];
+    char space[URNE_SPACE_MAX + 1]; /* the space it belongs to, "" the site */
+    int has_space;                  /* 0 when the log did not record it (entries before it did): not compared */
     char structure[65];        /* SHA-256 of its names: contests, candidates, bureaux (store.h); "" when
                                 * the log did not record it (not compared) */
     char published_at[32];     /* "" when not published */

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_backend.h"
 
 /* ---- figures ---- */
 
@@ -185,7 +186,8 @@ char *urne_audit_created_record(const urne_election_meta *m, const urne_round *r
                                 const char *source, const char *sha256, const char *structure) {
     size_t imported = 0;
     for (size_t i = 0; states && i < round->nsheets; i++) imported += states[i] == URNE_SHEET_ENTERED;
-    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:i, s:s, s:s, s:s}", "title", m->title, "rules",
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:i, s:s, s:s, s:s}", "title", m->title,
+                          "space", m->space, "rules",
                           m->preset, "source", source ? source : "", "bureaux", (json_int_t)round->nsheets,
                           "imported", (json_int_t)imported, "sha256", sha256, "round", m->round, "settings",
                           m->settings, "double_entry", m->double_entry, "deadline", m->deadline, "created_at",
@@ -369,6 +371,12 @@ static int fold_created(urne_audit_replay *r, const urne_audit_entry *e, int64_t
         /* Absent from the first entries that recorded sheets: the names are then not compared. */
         if (json_object_get(a, "structure") && copy_str(a, "structure", m.structure, sizeof m.structure) < 0)
             return bad(r, e, "its digest of the election's names is malformed");
+        /* Absent from the entries written before the space was recorded: then not compared. */
+        if (json_object_get(a, "space")) {
+            if (copy_str(a, "space", m.space, sizeof m.space) < 0)
+                return bad(r, e, "its record of the election's space is malformed");
+            m.has_space = 1;
+        }
         m.full = 1;
         m.round = (int)round;
         m.double_entry = (int)de;
@@ -523,4 +531,29 @@ int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e) {
         rc = fold_unknown(r, e, kind, election, id);
     json_decref(a);
     return rc;
+}
+
+char *urne_audit_election_text(urne_audit_election *m, const char *column, size_t *size) {
+    struct { const char *name; char *out; size_t size; } texts[] = {
+        {"title", m->title, sizeof m->title},
+        {"space", m->space, sizeof m->space},
+        {"preset", m->preset, sizeof m->preset},
+        {"settings", m->settings, sizeof m->settings},
+        {"deadline", m->deadline, sizeof m->deadline},
+        {"created_at", m->created_at, sizeof m->created_at},
+        {"published_at", m->published_at, sizeof m->published_at},
+        {"published_digest", m->published_digest, sizeof m->published_digest},
+        {"reopened_at", m->reopened_at, sizeof m->reopened_at},
+        {"reopened_reason", m->reopened_reason, sizeof m->reopened_reason},
+        {"previous_published_at", m->previous_published_at, sizeof m->previous_published_at},
+        {"previous_digest", m->previous_digest, sizeof m->previous_digest},
+        {"previous_reopened_at", m->previous_reopened_at, sizeof m->previous_reopened_at},
+        {"previous_reopened_reason", m->previous_reopened_reason, sizeof m->previous_reopened_reason},
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        if (strcmp(column, texts[k].name) == 0) {
+            *size = texts[k].size;
+            return texts[k].out;
+        }
+    return NULL;
 }

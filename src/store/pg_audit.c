@@ -155,33 +155,17 @@ static int figures_col(urne_store *s, const PGresult *r, int i, int c, urne_figu
 
 /* An election's row, its columns found by name, as on SQLite. */
 static int election_row(const PGresult *r, int i, const walker *w) {
-    urne_audit_election m = {.full = 1};
-    struct { const char *name; char *out; size_t size; } texts[] = {
-        {"title", m.title, sizeof m.title},
-        {"preset", m.preset, sizeof m.preset},
-        {"settings", m.settings, sizeof m.settings},
-        {"deadline", m.deadline, sizeof m.deadline},
-        {"created_at", m.created_at, sizeof m.created_at},
-        {"published_at", m.published_at, sizeof m.published_at},
-        {"published_digest", m.published_digest, sizeof m.published_digest},
-        {"reopened_at", m.reopened_at, sizeof m.reopened_at},
-        {"reopened_reason", m.reopened_reason, sizeof m.reopened_reason},
-        {"previous_published_at", m.previous_published_at, sizeof m.previous_published_at},
-        {"previous_digest", m.previous_digest, sizeof m.previous_digest},
-        {"previous_reopened_at", m.previous_reopened_at, sizeof m.previous_reopened_at},
-        {"previous_reopened_reason", m.previous_reopened_reason, sizeof m.previous_reopened_reason},
-    };
+    urne_audit_election m = {.full = 1, .has_space = 1};
     for (int c = 0; c < PQnfields(r); c++) {
         const char *name = PQfname(r, c);
         if (strcmp(name, "id") == 0) m.id = urne_pg_int64(r, i, c);
         if (strcmp(name, "round") == 0) m.round = (int)urne_pg_int64(r, i, c);
         if (strcmp(name, "double_entry") == 0) m.double_entry = (int)urne_pg_int64(r, i, c);
         if (strcmp(name, "nbureaux") == 0) m.nbureaux = (size_t)urne_pg_int64(r, i, c);
-        for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
-            if (strcmp(name, texts[k].name) == 0 &&
-                urne_pg_col(w->store, r, i, c, texts[k].out, texts[k].size, "elections", name, "election %lld",
-                            (long long)m.id) < 0)
-                return -1;
+        size_t size;
+        char *text = urne_audit_election_text(&m, name, &size);
+        if (text && urne_pg_col(w->store, r, i, c, text, size, "elections", name, "election %lld", (long long)m.id) < 0)
+            return -1;
     }
     if (urne_store_structure_digest(w->store, m.id, m.structure) < 0) return -1;
     return w->election(&m, w->ctx);

@@ -128,6 +128,12 @@ int urne_store_copy(urne_store *s, char *out, size_t size, const char *value, co
 int urne_store_vcopy(urne_store *s, char *out, size_t size, const char *value, const char *table,
                      const char *column, const char *row_fmt, va_list ap);
 
+/* The text of an election's audit record that the stored column `column` fills,
+ * with its size in *size; NULL for a column that is none of them. The backends'
+ * readers of election rows share it, so that a column added to the record is
+ * added once. */
+char *urne_audit_election_text(urne_audit_election *m, const char *column, size_t *size);
+
 /* The SQLite backend (sqlite_store.c): open the database file at path. */
 urne_store *urne_sqlite_open(const char *path, char *err, size_t errsize);
 

@@ -154,7 +154,9 @@ for what, sql, expect in (
         ("a grant added", "INSERT INTO grants VALUES (2, 'org/b', 'admin', 1)",
          "grant in: org/b: stored admin, tier 1, logged (no row)"),
         ("a grant removed", "DELETE FROM grants WHERE user_id = 4",
-         "grant in: org/b: stored (no row), logged commission, tier 1")):
+         "grant in: org/b: stored (no row), logged commission, tier 1"),
+        ("an election moved to another space", "UPDATE elections SET space = 'org/b' WHERE id = 1",
+         "election 1: space: stored \"org/b\", logged \"org/a\"")):
     copy = os.path.join(srv.dir, "tampered.db")
     shutil.copy(srv.db, copy)
     db = sqlite3.connect(copy)
