@@ -98,7 +98,8 @@ typedef struct urne_audit_typed {
 
 /* One field of one row that differs between the store and the log. */
 typedef struct urne_audit_diff {
-    const char *table; /* "election", "bureau", "entry" (a typed entry), "assignment", "dispute", "user" */
+    const char *table; /* "election", "bureau", "entry" (a typed entry), "assignment", "dispute", "user",
+                        * "grant", "notice" */
     int64_t election;  /* the election, 0 for a user */
     int64_t id;        /* bureau index (also for "entry", "assignment"), dispute id, user id; the election
                         * id for "election" */

@@ -389,15 +389,17 @@ static int check_entry(const urne_audit_entry *e, void *ctx) { return urne_audit
 typedef struct verify {
     urne_audit_replay *replay;
     urne_audit_grants *grants;
+    urne_audit_notices *notices;
     const char *db, *keys, *label;
-    char why[300];   /* why a grant's entry could not be folded */
-    size_t grant_diffs;
+    char why[300];   /* why a grant's or a notice's entry could not be folded */
+    size_t grant_diffs, notice_diffs;
 } verify;
 
 static int fold_entry(const urne_audit_entry *e, void *ctx) {
     verify *v = ctx;
     if (urne_audit_fold(v->replay, e) < 0) return 1;
-    return urne_audit_fold_grant(v->grants, e, v->why, sizeof v->why) < 0 ? 2 : 0;
+    if (urne_audit_fold_grant(v->grants, e, v->why, sizeof v->why) < 0) return 2;
+    return urne_audit_fold_notice(v->notices, e, v->why, sizeof v->why) < 0 ? 2 : 0;
 }
 
 /* One line per differing field: where, which field, the stored value, the logged one. */
@@ -410,6 +412,8 @@ static void print_diff(const urne_audit_diff *d, void *ctx) {
         snprintf(where, sizeof where, _("account %lld"), (long long)d->id);
     else if (strcmp(d->table, "grant") == 0)
         snprintf(where, sizeof where, _("account %lld, grant in"), (long long)d->id);
+    else if (strcmp(d->table, "notice") == 0)
+        snprintf(where, sizeof where, _("notice %lld"), (long long)d->id);
     else if ((strcmp(d->table, "bureau") == 0 || strcmp(d->table, "entry") == 0) && v->keys)
         snprintf(where, sizeof where, _("election %lld, bureau %lld (%.300s%s%.300s)"), (long long)d->election,
                  (long long)d->id, v->keys, v->label && *v->label ? ", " : "", v->label ? v->label : "");
@@ -474,44 +478,66 @@ static int cmp_grant(const urne_store_grant *g, void *ctx) {
     return 0;
 }
 
+static int cmp_notice(const urne_notice *n, void *ctx) {
+    verify *v = ctx;
+    urne_audit_notice x;
+    memset(&x, 0, sizeof x);
+    x.id = n->id;
+    /* The fields are the same sizes (store_notices.h, replay_notices.h): never cut. */
+    _Static_assert(sizeof x.title == sizeof n->title && sizeof x.body == sizeof n->body &&
+                       sizeof x.published_at == sizeof n->published_at &&
+                       sizeof x.published_by == sizeof n->published_by,
+                   "a stored notice fits its replayed row");
+    memcpy(x.title, n->title, sizeof x.title);
+    memcpy(x.body, n->body, sizeof x.body);
+    memcpy(x.published_at, n->published_at, sizeof x.published_at);
+    memcpy(x.published_by, n->published_by, sizeof x.published_by);
+    v->notice_diffs += urne_audit_notices_compare(v->notices, &x, print_diff, v);
+    return 0;
+}
+
 static int cmp_user(const urne_audit_user *u, void *ctx) {
     urne_audit_replay_compare_user(((verify *)ctx)->replay, u, print_diff, ctx);
     return 0;
 }
 
+static void verify_free(verify *v) {
+    urne_audit_replay_free(v->replay);
+    urne_audit_grants_free(v->grants);
+    urne_audit_notices_free(v->notices);
+}
+
 /* Replay the (intact) log and compare every row the store holds with it. Prints
  * each difference and what could not be compared; returns the exit status. */
 static int verify_state(urne_store *s, const char *db, int64_t entries, const char *head) {
-    verify v = {.replay = urne_audit_replay_new(), .grants = urne_audit_grants_new(), .db = db};
-    if (v.replay == NULL || v.grants == NULL) {
+    verify v = {.replay = urne_audit_replay_new(), .grants = urne_audit_grants_new(),
+                .notices = urne_audit_notices_new(), .db = db};
+    if (v.replay == NULL || v.grants == NULL || v.notices == NULL) {
         fprintf(stderr, _("urne audit verify: out of memory\n"));
-        urne_audit_replay_free(v.replay);
-        urne_audit_grants_free(v.grants);
+        verify_free(&v);
         return URNE_EXIT_REJECTED;
     }
     int rc = urne_store_audit_each(s, 1, fold_entry, &v);
     if (rc != 0) {
         fprintf(stderr, _("urne audit verify: %s: the log is intact but cannot be replayed: %s\n"), db,
                 rc == 1 ? urne_audit_replay_error(v.replay) : rc == 2 ? v.why : urne_store_error(s));
-        urne_audit_replay_free(v.replay);
-        urne_audit_grants_free(v.grants);
+        verify_free(&v);
         return URNE_EXIT_REJECTED;
     }
     if (urne_store_audit_elections(s, cmp_election, &v) < 0 || urne_store_audit_sheets(s, cmp_sheet, &v) < 0 ||
         urne_store_audit_typed(s, cmp_typed, &v) < 0 || urne_store_audit_disputes(s, cmp_dispute, &v) < 0 ||
         urne_store_audit_users(s, cmp_user, &v) < 0 || urne_store_audit_assignments(s, cmp_assignment, &v) < 0 ||
-        urne_store_grant_each(s, 0, cmp_grant, &v) < 0) {
+        urne_store_grant_each(s, 0, cmp_grant, &v) < 0 || urne_store_notice_each(s, cmp_notice, &v) < 0) {
         fprintf(stderr, _("urne audit verify: %s: %s\n"), db, urne_store_error(s));
-        urne_audit_replay_free(v.replay);
-        urne_audit_grants_free(v.grants);
+        verify_free(&v);
         return URNE_EXIT_REJECTED;
     }
     urne_audit_replay_stats st;
     urne_audit_replay_finish(v.replay, print_diff, print_note, &v, &st);
-    urne_audit_replay_free(v.replay);
-    size_t grants;
+    size_t grants, notices;
     st.differences += v.grant_diffs + urne_audit_grants_finish(v.grants, print_diff, &v, &grants);
-    urne_audit_grants_free(v.grants);
+    st.differences += v.notice_diffs + urne_audit_notices_finish(v.notices, print_diff, &v, &notices);
+    verify_free(&v);
     if (st.differences) {
         fprintf(stderr,
                 _("urne audit verify: %s: the audit log is intact (%lld entries, head %s) but the store differs from "
@@ -538,6 +564,7 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
                                 "entries, %zu dispute(s), %zu account(s), %zu assignment(s), %zu grant(s) compared",
                                 st.entries),
                db, st.elections, st.sheets, st.entries, st.disputes, st.users, st.assignments, grants);
+    if (notices) printf(_(", %zu notice(s) compared"), notices);
     if (st.not_compared) printf(_("; %zu row(s) not compared (above)"), st.not_compared);
     printf("\n");
     return URNE_EXIT_OK;

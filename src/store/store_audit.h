@@ -46,6 +46,7 @@
 #include "../audit/audit.h"
 #include "../audit/replay.h"
 #include "../audit/replay_grants.h"
+#include "../audit/replay_notices.h"
 #include "store_disputes.h"
 #include "store_elections.h"
 
@@ -94,6 +95,11 @@ int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e);
  * "user.ungrant" entry into g; any other entry is left alone. 0, or -1 with why
  * (the entry's record malformed, or out of memory). audit_grants_json.c. */
 int urne_audit_fold_grant(urne_audit_grants *g, const urne_audit_entry *e, char *why, size_t size);
+/* The same for the notices (audit/replay_notices.h): folds a "notice.publish"
+ * entry; 0 (also for any other entry), or -1 with a sentence in why (the entry's
+ * record malformed, a notice published twice, or out of memory).
+ * audit_notices_json.c. */
+int urne_audit_fold_notice(urne_audit_notices *n, const urne_audit_entry *e, char *why, size_t size);
 
 /* ---- the rows as stored, for urne_audit_replay_compare_* ----
  *

@@ -2,9 +2,11 @@
 (French and English) and /api/notices; an administrator publishes by the API and by
 the page's form (CSRF, then sent back to the page with a flash); other roles are
 refused (403; 401 when not logged in); the engine's rules come back as 400 naming
-the field and the rule; what was typed is escaped on the page; and `urne audit
-verify` still passes on a database with notices."""
+the field and the rule; what was typed is escaped on the page; `urne audit
+verify` passes on a database with notices, compares them with the log, and names
+a notice rewritten, removed or added behind its back."""
 import html
+import os
 import re
 import urllib.parse
 
@@ -114,4 +116,27 @@ finally:
 p = run("audit", "verify", "--db", srv.db, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state matches the log" in p.stdout,
       f"urne audit verify passes with notices: {p.returncode} {p.stdout} {p.stderr}")
+check(", 4 notice(s) compared" in p.stdout, f"the notices are compared with the log: {p.stdout}")
+
+# Notices changed behind the log's back, each on a copy: verify names them.
+import shutil
+import sqlite3
+for what, sql, expect in (
+        ("a title rewritten", "UPDATE notices SET title = 'Dépouillement annulé' WHERE id = 1",
+         'notice 1: title: stored "Dépouillement annulé", logged "Dépouillement à 20 h"'),
+        ("an author changed", "UPDATE notices SET published_by = 'observateur' WHERE id = 1",
+         'notice 1: published_by: stored "observateur", logged "admin"'),
+        ("a notice removed", "DELETE FROM notices WHERE id = 1",
+         'notice 1: row: stored (no row), logged "Dépouillement à 20 h"'),
+        ("a notice added", "INSERT INTO notices(title, body, published_at, published_by)"
+                           " VALUES ('Faux', 'x', '2026-12-05T10:00:00Z', 'admin')",
+         'notice 5: row: stored "Faux", logged (no row)')):
+    copy = os.path.join(srv.dir, "tampered.db")
+    shutil.copy(srv.db, copy)
+    db = sqlite3.connect(copy)
+    db.execute(sql)
+    db.commit()
+    db.close()
+    p = run("audit", "verify", "--db", copy, ok=False)
+    check(p.returncode == 1 and expect in p.stderr, f"{what}: verify names it: {p.returncode} {p.stderr}")
 done()
