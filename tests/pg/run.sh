@@ -10,15 +10,13 @@
 # once). The cluster is stopped and removed whatever happens: a trap on exit and
 # on the signals that stop a test.
 #
-# test_story.py and test_audit.py are not in the list: their second half tampers
-# with SQLite copies made by `urne backup` (which on PostgreSQL says to use
-# pg_dump) through Python's sqlite3. Their first half, the story and `urne audit
-# verify`, and their tamperings, done in SQL on copies of a PostgreSQL database,
-# are test_pg.py's. test_spaces.py tampers through sqlite3 too.
+# Every server test script runs here: those that change rows by hand do it through
+# lib.py's tampered, on a copy made from the database as a template.
 set -u
 urne=$1
 src=$2
-tests="roles integrity api crash notice prg live"
+tests="roles integrity api crash notice prg live deadline cache gzip lang download pv outlier many_candidates
+       routes security spaces story audit"
 dir=$(mktemp -u "${TMPDIR:-/tmp}/urne-pg.XXXXXX")
 log=$(mktemp "${TMPDIR:-/tmp}/urne-pg-log.XXXXXX")
 cleanup() {

@@ -3,9 +3,9 @@ throwaway cluster and sets URNE_TEST_DB_URL):
 
 - the récolement story of tests/server/test_audit.py through the API, then `urne
   audit verify` intact on PostgreSQL;
-- rows changed by hand behind the log's back, each on a copy of the database
-  (CREATE DATABASE ... TEMPLATE: what `urne backup` and sqlite3 do in the SQLite
-  tests, which cannot run here): verify exits 1 and names the row, as on SQLite;
+- (rows changed by hand behind the log's back are test_audit.py's, test_story.py's,
+  test_spaces.py's and test_notice.py's, which run.sh runs here too: lib.py's
+  tampered copies a PostgreSQL database as a template);
 - several processes writing at once (a server taking entries, `urne admin create`
   beside it): the chain stays one chain, and verify while they write sees one moment;
 - a database newer than this urne refused; `urne backup` pointing at pg_dump; the
@@ -102,55 +102,6 @@ check(seq == len(log) and psql(srv.db, "SELECT count(*) FROM audit") == str(seq)
       f"the head is the last of {len(log)} entries: {seq}")
 check(psql(srv.db, "SELECT version FROM urne_schema") == "4", "the schema is at the last migration")
 
-n = 0
-
-
-def tampered(statements):
-    """A copy of the story's database with statements run on it by hand; verify's result."""
-    global n
-    n += 1
-    url = copy_of(srv.db, f"{dbname(srv.db)}_t{n}")
-    psql(url, *statements)
-    return run("audit", "verify", "--db", url, ok=False)
-
-
-p = tampered(["UPDATE bureaux SET figures = replace(figures, '\"votants\":61', '\"votants\":71')"
-              " WHERE election_id = 1 AND idx = 5"])
-check(p.returncode == 1 and "election 1, bureau 5 (" in p.stderr and "Brignais" in p.stderr and
-      "figures.votants: stored 71, logged 61" in p.stderr and "1 difference(s)" in p.stderr
-      and "chain is broken" not in p.stderr, f"altered figures named: {p.returncode} {p.stderr}")
-p = tampered(["UPDATE bureaux SET state = 'entered' WHERE election_id = 1 AND idx = 1"])
-check(p.returncode == 1 and 'state: stored "entered", logged "annulled"' in p.stderr, f"altered state: {p.stderr}")
-p = tampered(["UPDATE disputes SET decision = 'revote' WHERE id = 3"])
-check(p.returncode == 1 and 'election 1, dispute 3: decision: stored "revote", logged "validate"' in p.stderr,
-      f"altered decision named: {p.stderr}")
-p = tampered(["DELETE FROM entries WHERE id = (SELECT min(id) FROM entries)"])
-check(p.returncode == 1 and "typed entry 1: row: stored (no row), logged by user 2: inscrits 90, votants 61" in p.stderr,
-      f"deleted typed entry named: {p.stderr}")
-p = tampered(["UPDATE elections SET published_digest = 'x', title = 'Autre' WHERE id = 1",
-              "UPDATE users SET role = 'admin' WHERE name = 'alice'"])
-check(p.returncode == 1 and f'published_digest: stored "x", logged "{digest}"' in p.stderr and
-      'title: stored "Autre"' in p.stderr and 'role: stored "admin", logged "secretary"' in p.stderr and
-      "3 difference(s)" in p.stderr, f"publication, title and role named: {p.stderr}")
-p = tampered(["UPDATE candidates SET name = CASE idx WHEN 0 THEN (SELECT name FROM candidates WHERE idx = 1)"
-              " ELSE (SELECT name FROM candidates WHERE idx = 0) END WHERE election_id = 1 AND idx IN (0, 1)"])
-check(p.returncode == 1 and "election 1: structure (levels, contests, candidates, colleges, bureau names): stored"
-      in p.stderr, f"swapped names caught: {p.stderr}")
-p = tampered(["INSERT INTO assignments(user_id, election_id, bureau_idx) VALUES (2, 1, 0)",
-              "DELETE FROM assignments WHERE user_id = 3"])
-check(p.returncode == 1 and "election 1, bureau 0, assignment: user 2: stored assigned, logged (no row)" in p.stderr
-      and "2 difference(s)" in p.stderr, f"assignments named: {p.stderr}")
-# Foreign keys hold on PostgreSQL: a superuser's replica session skips them, as a hand would.
-p = tampered(["SET session_replication_role = replica; DELETE FROM bureaux WHERE election_id = 1 AND idx = 2"])
-check(p.returncode == 1 and "election 1, bureau 2: row: stored (no row), logged validated" in p.stderr,
-      f"deleted bureau named: {p.stderr}")
-last = int(psql(srv.db, "SELECT seq FROM audit WHERE action = 'dispute.decide' ORDER BY seq LIMIT 1"))
-p = tampered([f"UPDATE audit SET after = replace(after, '58', '59') WHERE seq = {last}"])
-check(p.returncode == 1 and f"entry {last} was altered" in p.stderr, f"altered entry named: {p.stderr}")
-p = tampered(["DELETE FROM audit WHERE seq = 4"])
-check(p.returncode == 1 and "entry 4 was removed" in p.stderr, f"removed entry named: {p.stderr}")
-p = tampered(["DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)"])
-check(p.returncode == 1 and "removed from the end" in p.stderr, f"truncated log caught: {p.stderr}")
 
 # A database from a newer urne is refused, not opened; the original is untouched.
 url = copy_of(srv.db, dbname(srv.db) + "_newer")

@@ -62,6 +62,74 @@ def fresh_pg_database():
     return urllib.parse.urlsplit(TEST_DB_URL)._replace(path="/" + name).geturl()
 
 
+# ---- the store by hand, as someone with the database would (either backend) ----
+
+def sql_text(value):
+    """value as an SQL string literal (both dialects: quotes doubled)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _psql(url, *statements, query=False):
+    args = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"]
+    if query:
+        args += ["-F", "\x1f", "-R", "\x1e", "-P", "null=\x1d"]
+    args.append(url)
+    for st in statements:
+        args += ["-c", st]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def store_copy(srv, name):
+    """A copy of the (idle) store of srv, named name ([a-z0-9_]): a SQLite file made
+    by `urne backup`, or on PostgreSQL a database made from it as a template. Its
+    --db."""
+    if not srv.db.startswith("postgresql:"):
+        path = os.path.join(srv.dir, name + ".db")
+        run("backup", "--db", srv.db, path)
+        return path
+    import urllib.parse
+    url = urllib.parse.urlsplit(srv.db)
+    copy = url.path.lstrip("/") + "_" + name
+    _psql(TEST_DB_URL, f"CREATE DATABASE {copy} TEMPLATE {url.path.lstrip('/')}")
+    return url._replace(path="/" + copy).geturl()
+
+
+def store_sql(db, *statements):
+    """Run statements on the store db by hand, in one session, foreign keys not
+    enforced (a plain sqlite3 session does not; on PostgreSQL a superuser's replica
+    session skips them, as a hand would)."""
+    if db.startswith("postgresql:"):
+        _psql(db, "SET session_replication_role = replica", *statements)
+        return
+    import sqlite3
+    con = sqlite3.connect(db)
+    for st in statements:
+        con.execute(st)
+    con.commit()
+    con.close()
+
+
+def store_query(db, sql):
+    """The rows of a query on the store db, each a tuple of strings (None: NULL)."""
+    if db.startswith("postgresql:"):
+        out = _psql(db, sql, query=True).rstrip("\n")
+        return [tuple(None if v == "\x1d" else v for v in rec.split("\x1f"))
+                for rec in out.split("\x1e") if rec.strip("\n")]
+    import sqlite3
+    con = sqlite3.connect(db)
+    rows = [tuple(None if v is None else str(v) for v in r) for r in con.execute(sql)]
+    con.close()
+    return rows
+
+
+def tampered(srv, name, statements):
+    """A copy of srv's store with statements run on it by hand; `urne audit verify`'s
+    result on the copy."""
+    copy = store_copy(srv, name)
+    store_sql(copy, *statements)
+    return run("audit", "verify", "--db", copy, ok=False)
+
+
 class Server:
     def __init__(self, db=None, args=()):
         """args: more options for `urne serve` (e.g. ["--trusted-proxy", "127.0.0.1"])."""

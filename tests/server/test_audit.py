@@ -1,13 +1,12 @@
 """What the audit log covers: the state the server serves. Sheets entered (double
 entry), contested, decided, appealed and published through the API; then `urne
-audit verify` says intact; then rows changed with sqlite3 behind the log's back,
-each on a copy of the database: verify exits 1 and names the row, the field, the
+audit verify` says intact; then rows changed by hand behind the log's back (SQL
+on a copy of the store, SQLite or PostgreSQL: lib.py's tampered): verify exits 1 and names the row, the field, the
 stored value and the logged one; the untouched database still verifies."""
 import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import threading
 
 from lib import *
@@ -75,20 +74,8 @@ check("4 dispute(s)" in p.stdout and "3 typed entries" in p.stdout and "2 assign
       f"every dispute and typed entry compared: {p.stdout}")
 
 
-def tampered(name, statements):
-    """A copy of the database with statements run on it by hand; verify's result."""
-    path = os.path.join(srv.dir, name + ".db")
-    run("backup", "--db", srv.db, path)
-    db = sqlite3.connect(path)
-    for s in statements:
-        db.execute(s)
-    db.commit()
-    db.close()
-    return run("audit", "verify", "--db", path, ok=False)
-
-
 # Figures: the served votants of Brignais (bureau 5).
-p = tampered("figures", ["UPDATE bureaux SET figures = replace(figures, '\"votants\":61', '\"votants\":71')"
+p = tampered(srv, "figures", ["UPDATE bureaux SET figures = replace(figures, '\"votants\":61', '\"votants\":71')"
                          " WHERE election_id = 1 AND idx = 5"])
 check(p.returncode == 1 and "election 1, bureau 5 (" in p.stderr and "Brignais" in p.stderr and
       "figures.votants: stored 71, logged 61" in p.stderr and "1 difference(s)" in p.stderr,
@@ -96,54 +83,54 @@ check(p.returncode == 1 and "election 1, bureau 5 (" in p.stderr and "Brignais" 
 check("chain is broken" not in p.stderr, "the chain itself is intact")
 
 # A state: an annulled bureau counted again.
-p = tampered("state", ["UPDATE bureaux SET state = 'entered' WHERE election_id = 1 AND idx = 1"])
+p = tampered(srv, "state", ["UPDATE bureaux SET state = 'entered' WHERE election_id = 1 AND idx = 1"])
 check(p.returncode == 1 and "election 1, bureau 1 (" in p.stderr and
       'state: stored "entered", logged "annulled"' in p.stderr, f"altered state named: {p.stderr}")
 
 # A decision rewritten.
-p = tampered("decision", ["UPDATE disputes SET decision = 'revote' WHERE id = 3"])
+p = tampered(srv, "decision", ["UPDATE disputes SET decision = 'revote' WHERE id = 3"])
 check(p.returncode == 1 and 'election 1, dispute 3: decision: stored "revote", logged "validate"' in p.stderr,
       f"altered decision named: {p.stderr}")
 
 # A typed entry deleted: the double entry's record of who typed what.
-p = tampered("entry", ["DELETE FROM entries WHERE id = (SELECT min(id) FROM entries)"])
+p = tampered(srv, "entry", ["DELETE FROM entries WHERE id = (SELECT min(id) FROM entries)"])
 check(p.returncode == 1 and "election 1, bureau 5 (" in p.stderr and
       "typed entry 1: row: stored (no row), logged by user 2: inscrits 90, votants 61" in p.stderr and
       "1 difference(s)" in p.stderr, f"deleted typed entry named: {p.stderr}")
 
 # The reopened publication kept as the previous one.
-p = tampered("previous", ["UPDATE elections SET previous_digest = 'y', previous_reopened_reason = NULL"])
+p = tampered(srv, "previous", ["UPDATE elections SET previous_digest = 'y', previous_reopened_reason = NULL"])
 check(p.returncode == 1 and f'previous_digest: stored "y", logged "{first_digest}"' in p.stderr and
       'previous_reopened_reason: stored "", logged "' in p.stderr and "réclamation tardive" in p.stderr,
       f"previous publication named: {p.stderr}")
 
 # The publication's digest, an account's role, the election's title.
-p = tampered("meta", ["UPDATE elections SET published_digest = 'x', title = 'Autre' WHERE id = 1",
+p = tampered(srv, "meta", ["UPDATE elections SET published_digest = 'x', title = 'Autre' WHERE id = 1",
                       "UPDATE users SET role = 'admin' WHERE name = 'alice'"])
 check(p.returncode == 1 and f'published_digest: stored "x", logged "{digest}"' in p.stderr and
       'title: stored "Autre"' in p.stderr and 'role: stored "admin", logged "secretary"' in p.stderr and
       "3 difference(s)" in p.stderr, f"publication, title and role named: {p.stderr}")
 
 # Two candidates' names swapped: their votes would change hands.
-p = tampered("names", ["UPDATE candidates SET name = CASE idx WHEN 0 THEN (SELECT name FROM candidates WHERE idx = 1)"
+p = tampered(srv, "names", ["UPDATE candidates SET name = CASE idx WHEN 0 THEN (SELECT name FROM candidates WHERE idx = 1)"
                        " ELSE (SELECT name FROM candidates WHERE idx = 0) END WHERE election_id = 1 AND idx IN (0, 1)"])
 check(p.returncode == 1 and "election 1: structure (levels, contests, candidates, colleges, bureau names): stored"
       in p.stderr, f"swapped names caught: {p.stderr}")
 
 # A bureau assigned by hand, another unassigned: who may enter what.
-p = tampered("assigned", ["INSERT INTO assignments(user_id, election_id, bureau_idx) VALUES (2, 1, 0)",
+p = tampered(srv, "assigned", ["INSERT INTO assignments(user_id, election_id, bureau_idx) VALUES (2, 1, 0)",
                           "DELETE FROM assignments WHERE user_id = 3"])
 check(p.returncode == 1 and "election 1, bureau 0, assignment: user 2: stored assigned, logged (no row)" in p.stderr
       and "election 1, bureau 5, assignment: user 3: stored (no row), logged assigned (as of entry" in p.stderr
       and "2 difference(s)" in p.stderr, f"assignments named: {p.stderr}")
 
-# A bureau's row deleted (foreign keys are off in a plain sqlite3 session).
-p = tampered("deleted", ["DELETE FROM bureaux WHERE election_id = 1 AND idx = 2"])
+# A bureau's row deleted (foreign keys not enforced by a hand: lib.py's store_sql).
+p = tampered(srv, "deleted", ["DELETE FROM bureaux WHERE election_id = 1 AND idx = 2"])
 check(p.returncode == 1 and "election 1, bureau 2: row: stored (no row), logged validated" in p.stderr,
       f"deleted bureau named: {p.stderr}")
 
 # An audit entry deleted: the chain says so first, as before.
-p = tampered("chain", ["DELETE FROM audit WHERE seq = 3"])
+p = tampered(srv, "chain", ["DELETE FROM audit WHERE seq = 3"])
 check(p.returncode == 1 and "entry 3 was removed" in p.stderr, f"removed entry: {p.stderr}")
 
 # An old database: the same story as the previous urne logged it (no resulting rows),
@@ -161,24 +148,20 @@ def seal(rows):
     return out
 
 
-old = os.path.join(srv.dir, "old.db")
-run("backup", "--db", srv.db, old)
-db = sqlite3.connect(old)
+old = store_copy(srv, "old")
 rows = []
-for seq, at, actor, action, obj, before, after in db.execute(
-        "SELECT seq, at, actor, action, object, before, after FROM audit ORDER BY seq"):
+for seq, at, actor, action, obj, before, after in store_query(
+        old, "SELECT seq, at, actor, action, object, before, after FROM audit ORDER BY seq"):
     a = json.loads(after)
     if isinstance(a, dict):
         for k in ("sheet", "dispute", "sheets", "round", "settings", "double_entry", "deadline", "created_at"):
             a.pop(k, None)
         after = json.dumps(a, ensure_ascii=False, separators=(",", ":"))
     rows.append((seq, at, actor, action, obj, before, after))
-for seq, after, prev, h in seal(rows):
-    db.execute("UPDATE audit SET after = ?, prev = ?, hash = ? WHERE seq = ?", (after, prev, h, seq))
-db.execute("UPDATE audit_head SET hash = ?", (h,))
-db.execute("UPDATE bureaux SET figures = replace(figures, '\"votants\":61', '\"votants\":71') WHERE idx = 5")
-db.commit()
-db.close()
+resealed = [f"UPDATE audit SET after = {sql_text(after)}, prev = '{prev}', hash = '{h}' WHERE seq = {seq}"
+            for seq, after, prev, h in seal(rows)]
+store_sql(old, *resealed, f"UPDATE audit_head SET hash = '{seal(rows)[-1][3]}'",
+          "UPDATE bureaux SET figures = replace(figures, '\"votants\":61', '\"votants\":71') WHERE idx = 5")
 p = run("audit", "verify", "--db", old, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout, f"an old log verifies: {p.stdout} {p.stderr}")
 check("not compared: election 1: created by entry 2 before urne recorded imported figures in the log" in p.stdout

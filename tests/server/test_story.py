@@ -3,7 +3,6 @@ disagreement, contest, freeze, decision, escalation, publication; then the audit
 chain verifies, and fails on a hand-altered row and on a removed one."""
 import os
 import shutil
-import sqlite3
 
 from lib import *
 
@@ -110,35 +109,17 @@ finally:
 p = run("audit", "verify", "--db", srv.db, ok=False)
 check(p.returncode == 0 and "intact" in p.stdout, f"audit verifies: {p.stdout} {p.stderr}")
 
-# Alter one row by hand: verify names it.
-altered = os.path.join(srv.dir, "altered.db")
-run("backup", "--db", srv.db, altered)
-db = sqlite3.connect(altered)
-seq = db.execute("SELECT seq FROM audit WHERE action = 'dispute.decide' ORDER BY seq LIMIT 1").fetchone()[0]
-db.execute("UPDATE audit SET after = replace(after, '58', '59') WHERE seq = ?", (seq,))
-db.commit()
-db.close()
-p = run("audit", "verify", "--db", altered, ok=False)
+# Alter one row by hand (on a copy of the store, SQLite or PostgreSQL): verify names it.
+seq = store_query(srv.db, "SELECT seq FROM audit WHERE action = 'dispute.decide' ORDER BY seq LIMIT 1")[0][0]
+p = tampered(srv, "altered", [f"UPDATE audit SET after = replace(after, '58', '59') WHERE seq = {seq}"])
 check(p.returncode == 1 and f"entry {seq} was altered" in p.stderr, f"altered row named: {p.stderr}")
 
 # Remove one row: verify names it.
-removed = os.path.join(srv.dir, "removed.db")
-run("backup", "--db", srv.db, removed)
-db = sqlite3.connect(removed)
-db.execute("DELETE FROM audit WHERE seq = 4")
-db.commit()
-db.close()
-p = run("audit", "verify", "--db", removed, ok=False)
+p = tampered(srv, "removed", ["DELETE FROM audit WHERE seq = 4"])
 check(p.returncode == 1 and "entry 4 was removed" in p.stderr, f"removed row named: {p.stderr}")
 
 # Remove the last row: the recorded head catches it.
-tail = os.path.join(srv.dir, "tail.db")
-run("backup", "--db", srv.db, tail)
-db = sqlite3.connect(tail)
-db.execute("DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)")
-db.commit()
-db.close()
-p = run("audit", "verify", "--db", tail, ok=False)
+p = tampered(srv, "tail", ["DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)"])
 check(p.returncode == 1 and "removed from the end" in p.stderr, f"truncated log caught: {p.stderr}")
 shutil.rmtree(srv.dir, ignore_errors=True)
 done()
