@@ -2,7 +2,7 @@
 // urne server. A secretary logs in and enters a sheet with an error and sees the
 // message (as typed, and from the server); a commission member contests a bureau;
 // the public page then shows the frozen state. Screenshots go to OUT.
-// Usage: node story.mjs URNE SOURCE_DIR OUT_DIR
+// Usage: node story.mjs URNE SOURCE_DIR OUT_DIR (on PostgreSQL when URNE_TEST_DB_URL is set)
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
@@ -18,7 +18,16 @@ const check = (cond, what) => { if (!cond) { failures++; console.log('FAIL:', wh
 const port = await new Promise(res => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
 const dir = mkdtempSync(join(tmpdir(), 'urne-browser-'));
 mkdirSync(out, { recursive: true });
-const db = join(dir, 'urne.db');
+// URNE_TEST_DB_URL (tests/pg/run.sh): a fresh PostgreSQL database of its cluster
+// instead of a SQLite file, so that the browser's story runs on both stores.
+const fresh = () => {
+  const url = process.env.URNE_TEST_DB_URL; // postgresql://user@/postgres?host=DIR: not a WHATWG URL
+  const name = 'urne_browser_' + process.pid;
+  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url, '-c', `CREATE DATABASE ${name}`]);
+  const [head, query] = url.split('?');
+  return head.slice(0, head.lastIndexOf('/')) + '/' + name + (query ? '?' + query : '');
+};
+const db = process.env.URNE_TEST_DB_URL ? fresh() : join(dir, 'urne.db');
 execFileSync(urne, ['admin', 'create', '--db', db, '--user', 'admin'], { input: PASS + '\n' });
 execFileSync(urne, ['election', 'import', '--db', db, join(source, 'examples/federation-designation.csv')]);
 const server = spawn(urne, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--access-log', 'none', '--quiet'], { stdio: 'inherit' });

@@ -1,7 +1,7 @@
 #!/bin/sh
 # store.postgres: the server test suite against the PostgreSQL store.
 #
-#   tests/pg/run.sh URNE SOURCE_DIR
+#   tests/pg/run.sh URNE SOURCE_DIR [SCREENSHOT_DIR]
 #
 # Starts a throwaway PostgreSQL cluster (tests/pg/cluster.sh), points the server
 # tests at it through URNE_TEST_DB_URL (tests/server/lib.py then gives each server
@@ -12,9 +12,12 @@
 #
 # Every server test script runs here: those that change rows by hand do it through
 # lib.py's tampered, on a copy made from the database as a template.
+# With SCREENSHOT_DIR (the normal build; the sanitizer build has no browser), the
+# browser's story (tests/browser/story.mjs) runs on PostgreSQL too.
 set -u
 urne=$1
 src=$2
+shots=${3:-}
 tests="roles integrity api crash notice prg live deadline cache gzip lang download pv outlier many_candidates
        routes security spaces story audit"
 dir=$(mktemp -u "${TMPDIR:-/tmp}/urne-pg.XXXXXX")
@@ -38,6 +41,15 @@ for t in $tests; do
         failed="$failed $t"
     fi
 done
+if [ -n "$shots" ]; then
+    if node "$src/tests/browser/story.mjs" "$urne" "$src" "$shots" >"$log" 2>&1; then
+        echo "store.postgres: browser story passed"
+    else
+        echo "store.postgres: browser story FAILED:"
+        cat "$log"
+        failed="$failed browser"
+    fi
+fi
 if python3 "$src/tests/pg/test_pg.py" "$urne" "$src" >"$log" 2>&1; then
     echo "store.postgres: test_pg.py passed"
 else
