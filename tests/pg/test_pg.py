@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import urllib.parse
 
 sys.path.insert(0, os.path.join(sys.argv[2] if len(sys.argv) > 2 else ".", "tests", "server"))
@@ -145,30 +144,10 @@ check(p.returncode == 1 and "s3cr3t-pw" not in p.stderr + p.stdout and "urne:***
 
 # Several writers at once: a server taking entries, `urne admin create` processes
 # beside it, verify reading while they write; the chain is one chain at the end.
-live = Server()
-admin_db(live)
-run("election", "import", "--db", live.db, os.path.join(EXAMPLES, "primary-round2.csv"))
-live.start()
+live, w = primary_writer_server()
 busy, made = [], []
 try:
-    a = live.client()
-    a.login("admin", bearer=True)
-    make_users(a, {"alice": ("secretary", 1)})
-    a.post("/api/assignments", {"user": "alice", "election": 1, "first": 0, "last": 3})
-    w = live.client()
-    w.login("alice", bearer=True)
-    stop = threading.Event()
-
-    def writer():
-        i = 0
-        while not stop.is_set():
-            v = 170 + i % 7
-            w.post(f"/api/elections/1/bureaux/{i % 4}/sheet",
-                   {"inscrits": 1210, "votants": 402, "blancs": 4, "nuls": 2, "votes": [v, 396 - v]})
-            i += 1
-
-    t = threading.Thread(target=writer)
-    t.start()
+    stream = EntryStream(w).start()
     procs = [subprocess.Popen([URNE, "admin", "create", "--db", live.db, "--user", f"op{k}", "--role", "observer"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for k in range(8)]
@@ -179,11 +158,11 @@ try:
         p = run("audit", "verify", "--db", live.db, ok=False)
         if p.returncode != 0:
             busy.append(p.stderr)
-    stop.set()
-    t.join()
 finally:
+    sent = stream.stop()
     check(live.stop() == 0, "the busy server stops cleanly")
 check(all(m is True for m in made), f"every account created beside the server: {made}")
+check(sent > 0, f"the stream entered sheets meanwhile: {sent}")
 check(not busy, f"verify while several write: {len(busy)} false alarm(s): {busy[:1]}")
 p = run("audit", "verify", "--db", live.db, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state matches the log" in p.stdout,

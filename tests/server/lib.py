@@ -306,3 +306,49 @@ def make_users(admin, roles):
         st, d = admin.post("/api/users", {"name": name, "password": PASSWORD, "role": role, "tier": tier})
         if st != 200:
             raise RuntimeError(f"creating {name}: {st} {d}")
+
+
+def primary_writer_server():
+    """A started server with the account "admin", the primary's second round as
+    election 1, and the secretary "alice" assigned its bureaux 0 to 3; the server
+    and a client logged in as alice (bearer)."""
+    live = Server()
+    admin_db(live)
+    run("election", "import", "--db", live.db, os.path.join(EXAMPLES, "primary-round2.csv"))
+    live.start()
+    a = live.client()
+    a.login("admin", bearer=True)
+    make_users(a, {"alice": ("secretary", 1)})
+    a.post("/api/assignments", {"user": "alice", "election": 1, "first": 0, "last": 3})
+    w = live.client()
+    w.login("alice", bearer=True)
+    return live, w
+
+
+class EntryStream:
+    """Sheets entered without pause by `client` (primary_writer_server's alice) on
+    bureaux 0 to 3 of election 1, in a thread, from start() until stop()."""
+
+    def __init__(self, client):
+        import threading
+        self.client, self.done, self.sent = client, threading.Event(), 0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self.done.is_set():
+            v = 170 + self.sent % 7
+            self.client.post(f"/api/elections/1/bureaux/{self.sent % 4}/sheet",
+                             {"inscrits": 1210, "votants": 402, "blancs": 4, "nuls": 2, "votes": [v, 396 - v]})
+            self.sent += 1
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        """Stop and wait; the number of sheets sent. Safe to call twice."""
+        self.done.set()
+        if self.thread.is_alive():
+            self.thread.join()
+        return self.sent
+

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import shutil
-import threading
 
 from lib import *
 
@@ -170,38 +169,18 @@ check("not compared: election 1: created by entry 2 before urne recorded importe
 
 # Verify while the server writes: the log and the rows are read as of one moment, so
 # an entry committed in between is not taken for tampering (nor the head for a cut log).
-live = Server()
-admin_db(live)
-run("election", "import", "--db", live.db, os.path.join(EXAMPLES, "primary-round2.csv"))
-live.start()
+live, w = primary_writer_server()
 busy = []
 try:
-    a = live.client()
-    a.login("admin", bearer=True)
-    make_users(a, {"alice": ("secretary", 1)})
-    a.post("/api/assignments", {"user": "alice", "election": 1, "first": 0, "last": 3})
-    w = live.client()
-    w.login("alice", bearer=True)
-    stop = threading.Event()
-
-    def writer():
-        i = 0
-        while not stop.is_set():
-            v = 170 + i % 7
-            w.post(f"/api/elections/1/bureaux/{i % 4}/sheet",
-                   {"inscrits": 1210, "votants": 402, "blancs": 4, "nuls": 2, "votes": [v, 396 - v]})
-            i += 1
-
-    t = threading.Thread(target=writer)
-    t.start()
+    stream = EntryStream(w).start()
     for _ in range(10):
         p = run("audit", "verify", "--db", live.db, ok=False)
         if p.returncode != 0:
             busy.append(p.stderr)
-    stop.set()
-    t.join()
 finally:
+    sent = stream.stop()
     live.stop()
+check(sent > 0, f"the stream entered sheets meanwhile: {sent}")
 check(not busy, f"verify while the server writes: {len(busy)} false alarm(s): {busy[:1]}")
 shutil.rmtree(live.dir, ignore_errors=True)
 
