@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "../../src/app/app.h"
+#include "../../src/app/grants.h"
 #include "../../src/app/import.h"
+#include "../../src/app/notice.h"
 #include "../../src/app/queries.h"
 #include "../../src/app/results_app.h"
 #include "../../src/app/results_view.h"
@@ -511,6 +513,159 @@ static void test_home_queries(void **state) {
     urne_figures_free(&latest);
 }
 
+/* The fixture's election imported again into `space`; its id. */
+static int64_t import_in(fixture *f, const char *space) {
+    urne_import im = {.text = ELECTION, .len = sizeof ELECTION - 1, .source = "a.csv", .space = space};
+    urne_app_outcome o;
+    assert_int_equal(urne_app_election_import(&f->app, &f->admin, &im, &o), URNE_APP_OK);
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    assert_true(id > f->election);
+    return id;
+}
+
+/* Grants: the site's administrator grants anywhere below the site; an
+ * administrator of org/a in org/a and its elections only; nobody else. */
+static void test_grants(void **state) {
+    fixture *f = *state;
+    int64_t ea = import_in(f, "org/a");
+    urne_app_outcome o;
+    /* The site's administrator makes obs the administrator of org/a. */
+    assert_int_equal(urne_app_grant_put(&f->app, &f->admin, "obs", "org/a", URNE_ROLE_ADMIN, 1, &o), URNE_APP_OK);
+    assert_int_equal(o.id, f->obs.id);
+    assert_int_equal(o.number, 0); /* nothing replaced */
+    urne_app_outcome_free(&o);
+    REFUSED(f, URNE_APP_LOGIN_NEEDED, urne_app_grant_put(&f->app, &f->nobody, "sec", "org/a", URNE_ROLE_SECRETARY, 1, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_grant_put(&f->app, &f->com1, "sec", "org/a", URNE_ROLE_SECRETARY, 1, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_grant_put(&f->app, &f->obs, "sec", "org/b", URNE_ROLE_SECRETARY, 1, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_grant_put(&f->app, &f->obs, "sec", "", URNE_ROLE_SECRETARY, 1, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_grant_put(&f->app, &f->obs, "sec", "Org/A", URNE_ROLE_SECRETARY, 1, &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_grant_put(&f->app, &f->admin, "sec", "Org/A", URNE_ROLE_SECRETARY, 1, &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_grant_put(&f->app, &f->admin, "sec", "", URNE_ROLE_SECRETARY, 1, &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_grant_put(&f->app, &f->obs, "sec", "org/a", URNE_ROLE_PUBLIC, 1, &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_grant_put(&f->app, &f->obs, "sec", "org/a", URNE_ROLE_COMMISSION, 3, &o_));
+    REFUSED(f, URNE_APP_NO_USER, urne_app_grant_put(&f->app, &f->obs, "ghost", "org/a", URNE_ROLE_SECRETARY, 1, &o_));
+    /* The administrator of org/a grants in org/a and in its election. */
+    char own[32];
+    snprintf(own, sizeof own, "election/%lld", (long long)ea);
+    int64_t seq = audit_seq(f);
+    assert_int_equal(urne_app_grant_put(&f->app, &f->obs, "com1", "org/a", URNE_ROLE_COMMISSION, 2, &o), URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_grant_put(&f->app, &f->obs, "sec", own, URNE_ROLE_SECRETARY, 1, &o), URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    assert_int_equal(audit_seq(f), seq + 2);
+    /* but not in the site's election. */
+    snprintf(own, sizeof own, "election/%lld", (long long)f->election);
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_grant_put(&f->app, &f->obs, "sec", own, URNE_ROLE_SECRETARY, 1, &o_));
+    /* Listing: the site's administrator sees every grant, obs those it administers. */
+    json_t *all = urne_app_grants_json(&f->app, &f->admin, "obs", &o);
+    assert_non_null(all);
+    assert_int_equal(json_array_size(all), 1);
+    json_decref(all);
+    urne_app_outcome_free(&o);
+    all = urne_app_grants_json(&f->app, &f->obs, "com1", &o);
+    assert_non_null(all);
+    assert_int_equal(json_array_size(all), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(all, 0), "space")), "org/a");
+    json_decref(all);
+    urne_app_outcome_free(&o);
+    assert_null(urne_app_grants_json(&f->app, &f->com1, "com1", &o));
+    assert_int_equal(o.status, URNE_APP_FORBIDDEN);
+    urne_app_outcome_free(&o);
+    assert_null(urne_app_grants_json(&f->app, &f->obs, "ghost", &o));
+    assert_int_equal(o.status, URNE_APP_NO_USER);
+    urne_app_outcome_free(&o);
+    /* Taking back: only what is there, only where the actor administers. */
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_grant_delete(&f->app, &f->obs, "obs", "org/b", &o_));
+    REFUSED(f, URNE_APP_STATE, urne_app_grant_delete(&f->app, &f->obs, "sec2", "org/a", &o_));
+    assert_int_equal(urne_app_grant_delete(&f->app, &f->obs, "com1", "org/a", &o), URNE_APP_OK);
+    assert_int_equal(o.id, f->com1.id);
+    urne_app_outcome_free(&o);
+    /* Its administrator's own grant taken back by the site: obs administers nothing now. */
+    assert_int_equal(urne_app_grant_delete(&f->app, &f->admin, "obs", "org/a", &o), URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_grant_put(&f->app, &f->obs, "sec", "org/a", URNE_ROLE_SECRETARY, 1, &o_));
+}
+
+/* May: a site role, a grant in a space, an election's chain through its space. */
+static void test_authorize_spaces(void **state) {
+    fixture *f = *state;
+    int64_t ea = import_in(f, "org/a");
+    urne_app_outcome o;
+    assert_int_equal(urne_app_grant_put(&f->app, &f->admin, "obs", "org/a", URNE_ROLE_COMMISSION, 1, &o), URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    urne_app_outcome_init(&o);
+    assert_int_equal(urne_app_may(&f->app, &f->obs, URNE_ACT_CONTEST, ea, &o), URNE_APP_OK);
+    assert_int_equal(urne_app_may(&f->app, &f->obs, URNE_ACT_CONTEST, f->election, &o), URNE_APP_FORBIDDEN);
+    urne_app_outcome_free(&o);
+    urne_app_outcome_init(&o);
+    assert_int_equal(urne_app_authorize_space(&f->app, &f->obs, URNE_ACT_CONTEST, "org/a", &o), URNE_APP_OK);
+    assert_int_equal(urne_app_authorize_space(&f->app, &f->obs, URNE_ACT_CONTEST, "org/b", &o), URNE_APP_FORBIDDEN);
+    urne_app_outcome_free(&o);
+    urne_app_outcome_init(&o);
+    assert_int_equal(urne_app_authorize_somewhere(&f->app, &f->obs, URNE_ACT_GRANT_ROLES, &o), URNE_APP_FORBIDDEN);
+    urne_app_outcome_free(&o);
+    urne_app_outcome_init(&o);
+    assert_int_equal(urne_app_authorize_somewhere(&f->app, &f->admin, URNE_ACT_GRANT_ROLES, &o), URNE_APP_OK);
+    assert_int_equal(urne_app_authorize_somewhere(&f->app, &f->nobody, URNE_ACT_GRANT_ROLES, &o),
+                     URNE_APP_LOGIN_NEEDED);
+    urne_app_outcome_free(&o);
+}
+
+static int count_notice(const urne_notice *n, void *ctx) {
+    (void)n;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* The example component: an administrator publishes; nobody else; the engine's
+ * rules refuse with the field. */
+static void test_notice_publish(void **state) {
+    fixture *f = *state;
+    REFUSED(f, URNE_APP_LOGIN_NEEDED, urne_app_notice_publish(&f->app, &f->nobody, "Dépouillement", "Salle.", &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, urne_app_notice_publish(&f->app, &f->sec, "Dépouillement", "Salle.", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_notice_publish(&f->app, &f->admin, "", "Salle.", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, urne_app_notice_publish(&f->app, &f->admin, "Titre", "", &o_));
+    int n = 0;
+    assert_int_equal(urne_app_notices_each(&f->app, count_notice, &n), 0);
+    assert_int_equal(n, 0);
+    urne_app_outcome o;
+    int64_t seq = audit_seq(f);
+    assert_int_equal(urne_app_notice_publish(&f->app, &f->admin, "Dépouillement", "Salle des fêtes.", &o), URNE_APP_OK);
+    assert_true(o.id > 0);
+    urne_app_outcome_free(&o);
+    assert_int_equal(audit_seq(f), seq + 1);
+    assert_int_equal(urne_app_notices_each(&f->app, count_notice, &n), 0);
+    assert_int_equal(n, 1);
+}
+
+/* Sessions and the account list, through the lock. */
+static void test_sessions_and_accounts(void **state) {
+    fixture *f = *state;
+    urne_user u;
+    char hash[256], csrf[URNE_STORE_TOKEN_SIZE];
+    assert_int_equal(urne_app_login_find(&f->app, "sec", &u, hash, sizeof hash), 1);
+    assert_int_equal(u.id, f->sec.id);
+    assert_true(strncmp(hash, "$argon2id$", 10) == 0);
+    assert_int_equal(urne_app_login_find(&f->app, "ghost", &u, hash, sizeof hash), 0);
+    const char token[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    assert_int_equal(urne_app_session_put(&f->app, token, f->sec.id, "csrf-token-1", 2000), 0);
+    assert_int_equal(urne_app_session_get(&f->app, token, 1000, &u, csrf), 1);
+    assert_int_equal(u.id, f->sec.id);
+    assert_string_equal(csrf, "csrf-token-1");
+    assert_int_equal(urne_app_session_get(&f->app, token, 3000, &u, csrf), 0); /* expired */
+    assert_int_equal(urne_app_session_delete(&f->app, token), 0);
+    assert_int_equal(urne_app_session_get(&f->app, token, 1000, &u, csrf), 0);
+    urne_user *all = NULL;
+    size_t n = 0;
+    assert_int_equal(urne_app_users_list(&f->app, &all, &n), 0);
+    assert_int_equal(n, 6);
+    int seen_admin = 0;
+    for (size_t i = 0; i < n; i++) seen_admin |= strcmp(all[i].name, "admin") == 0;
+    assert_true(seen_admin);
+    free(all);
+}
+
 static void test_status_names(void **state) {
     (void)state;
     for (urne_app_status s = URNE_APP_OK; s < URNE_APP_NSTATUSES; s++) {
@@ -532,6 +687,10 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_assign_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bureaux_find, setup, teardown),
         cmocka_unit_test_setup_teardown(test_home_queries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grants, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_authorize_spaces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_notice_publish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sessions_and_accounts, setup, teardown),
         cmocka_unit_test(test_status_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
