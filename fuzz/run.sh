@@ -19,7 +19,7 @@ data=$root/../shared/data
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-mkdir -p "$work/ministry" "$work/legislative" "$work/native" "$work/blt" "$work/preflib" "$work/debian" "$work/text" "$work/csv"
+mkdir -p "$work/ministry" "$work/legislative" "$work/native" "$work/blt" "$work/preflib" "$work/debian" "$work/text" "$work/csv" "$work/forum"
 # Seeds: small real pieces (large files slow the fuzzer down), examples, broken files.
 head -c 4000 "$data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt" > "$work/ministry/official"
 head -c 4000 "$data/fr_pres2017_2022_rhone69_bureaux/2017-pres-t2-commune-rhone-69-bronze.csv" > "$work/ministry/t2"
@@ -37,6 +37,8 @@ cp "$root"/tests/bad-ballots/text-* "$work/text/"
 printf '# title: t\n# seats: 2\n12: Alice > Bruno = Chloé\nBruno > Alice\n3: Chloé\n' > "$work/text/ok"
 cp "$root"/examples/budget-mj.csv "$root"/tests/bad-ballots/*.csv "$work/csv/"
 printf 'count,A,B,C\n5,1,x,0\n3,,oui,yes\n' > "$work/csv/approval"
+printf 'Bonjour {{tout}} le {monde}\n\n<quote>Il a dit <q>non</q>.</quote>\n[le site->https://a.fr] [x->javascript:y]\n<code>{{x}}</code> <del>a</del><ins>b</ins>' > "$work/forum/grammar"
+printf '{{{x}}} {{a {b}} c} <del>a <q>b</del> c</q> [->mailto:a@b.fr] <quote><quote>x</quote>' > "$work/forum/broken"
 
 # A sanitizer or libFuzzer report anywhere in a log, even one that did not end the run.
 reported() {
@@ -45,7 +47,7 @@ reported() {
 failed() { tail -60 "$1"; echo "fuzz: $2 FAILED"; exit 1; }
 
 ran=0
-for fmt in ministry legislative native blt preflib debian text csv; do
+for fmt in ministry legislative native blt preflib debian text csv forum; do
   [ -z "$only" ] || [ "$only" = "$fmt" ] || continue
   log=$work/$fmt.log
   regress=$root/fuzz/corpus/$fmt

@@ -25,17 +25,17 @@ static const struct {
     int needs_tier;       /* the grant's tier must be at least the object's */
     int space_in_request; /* the object's space is a field of the request */
 } policy[URNE_ACT_COUNT] = {
-    [URNE_ACT_READ_PUBLIC] = {"read-public", ANYONE, 0},
-    [URNE_ACT_READ_SELF] = {"read-self", USERS, 0},
-    [URNE_ACT_READ_REVIEW] = {"read-review", REVIEW, 0},
-    [URNE_ACT_ENTER_SHEET] = {"enter-sheet", BIT(URNE_ROLE_SECRETARY), 0},
-    [URNE_ACT_CONTEST] = {"contest", BIT(URNE_ROLE_COMMISSION), 0},
-    [URNE_ACT_DECIDE] = {"decide", BIT(URNE_ROLE_COMMISSION), 1},
-    [URNE_ACT_ESCALATE] = {"escalate", BIT(URNE_ROLE_COMMISSION) | BIT(URNE_ROLE_ADMIN), 0},
-    [URNE_ACT_PUBLISH] = {"publish", BIT(URNE_ROLE_ADMIN), 0},
-    [URNE_ACT_MANAGE_ELECTIONS] = {"manage-elections", BIT(URNE_ROLE_ADMIN), 0},
-    [URNE_ACT_MANAGE_USERS] = {"manage-users", BIT(URNE_ROLE_ADMIN), 0},
-    [URNE_ACT_PUBLISH_NOTICE] = {"publish-notice", BIT(URNE_ROLE_ADMIN), 0},
+    [URNE_ACT_READ_PUBLIC] = {"read-public", ANYONE, 0, 0},
+    [URNE_ACT_READ_SELF] = {"read-self", USERS, 0, 0},
+    [URNE_ACT_READ_REVIEW] = {"read-review", REVIEW, 0, 0},
+    [URNE_ACT_ENTER_SHEET] = {"enter-sheet", BIT(URNE_ROLE_SECRETARY), 0, 0},
+    [URNE_ACT_CONTEST] = {"contest", BIT(URNE_ROLE_COMMISSION), 0, 0},
+    [URNE_ACT_DECIDE] = {"decide", BIT(URNE_ROLE_COMMISSION), 1, 0},
+    [URNE_ACT_ESCALATE] = {"escalate", BIT(URNE_ROLE_COMMISSION) | BIT(URNE_ROLE_ADMIN), 0, 0},
+    [URNE_ACT_PUBLISH] = {"publish", BIT(URNE_ROLE_ADMIN), 0, 0},
+    [URNE_ACT_MANAGE_ELECTIONS] = {"manage-elections", BIT(URNE_ROLE_ADMIN), 0, 0},
+    [URNE_ACT_MANAGE_USERS] = {"manage-users", BIT(URNE_ROLE_ADMIN), 0, 0},
+    [URNE_ACT_PUBLISH_NOTICE] = {"publish-notice", BIT(URNE_ROLE_ADMIN), 0, 0},
     [URNE_ACT_GRANT_ROLES] = {"grant-roles", BIT(URNE_ROLE_ADMIN), 0, 1},
 };
 

@@ -22,6 +22,7 @@ static const struct {
     {"backup", urne_cli_backup, N_("copy a server's database consistently, even while it runs")},
     {"audit", urne_cli_audit, N_("verify the audit log's hash chain")},
     {"routes", urne_cli_routes, N_("list the server's routes and the roles that may use each")},
+    {"forum", urne_cli_forum, N_("render a forum message to HTML, as the forum will show it")},
 };
 
 static urne_lang cli_lang = URNE_LANG_EN;
