@@ -15,7 +15,7 @@ FUZZ_TARGET ?=
 DEPS       = build-essential cmake pkg-config gettext clang libclang-rt-14-dev libcmocka-dev libjansson-dev python3 \
              coinor-libcbc-dev coinor-libclp-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev curl sqlite3 \
              libopenblas0-serial libopenblas-serial-dev libcrack2-dev cracklib-runtime zlib1g-dev libpq-dev postgresql
-BENCH_DEPS = python3-pandas time wrk php-cli php-mbstring
+BENCH_DEPS = python3-pandas time wrk php-cli php-mbstring cmark
 # The benchmark areas (make bench-AREA), in the order `make bench` runs them.
 BENCH_AREAS = results count sortition server postgres initiative forum match
 # The browser tests: Debian's chromium, and playwright-core from npm to drive it; the French

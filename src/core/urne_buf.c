@@ -23,6 +23,8 @@ static int grow(urne_buf *b, size_t more) {
     return 0;
 }
 
+void urne_buf_reserve(urne_buf *b, size_t n) { (void)grow(b, n); }
+
 void urne_buf_put(urne_buf *b, const char *s, size_t n) {
     if (grow(b, n) < 0) return;
     memcpy(b->data + b->len, s, n);

@@ -23,6 +23,9 @@ void urne_buf_html(urne_buf *b, const char *s);
 void urne_buf_html_n(urne_buf *b, const char *s, size_t n);
 /* Append s percent-encoded for a URL query value. */
 void urne_buf_url(urne_buf *b, const char *s);
+/* Make room for n more bytes at once (a writer that knows its size avoids the
+ * copies of growing step by step); on failure the buffer is marked oom. */
+void urne_buf_reserve(urne_buf *b, size_t n);
 /* Take the contents (caller frees) and reset the buffer. */
 char *urne_buf_take(urne_buf *b, size_t *len);
 void urne_buf_free(urne_buf *b);

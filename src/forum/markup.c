@@ -5,7 +5,9 @@
  *
  * 1. The text made clean: "\r\n" becomes "\n", and every byte that is not valid
  *    UTF-8, every control character but newline and tab, becomes U+FFFD. After
- *    this the renderer reasons on characters it can print as they are.
+ *    this the renderer reasons on characters it can print as they are. For speed,
+ *    printable ASCII is checked eight bytes at a time, and a text that needs no
+ *    cleaning (nearly every message) is read in place, not copied.
  * 2. The block markers: every <code>...</code> span (its content is never read as
  *    markup, blank lines in it included) and every <quote> and </quote>, paired
  *    with a stack. A marker that finds no partner is left in the text, where it
@@ -22,7 +24,8 @@
  * A link's text is rendered the same way, alone and without links inside. A
  * link is looked for up to the next "[" or "]" only, so that a message full of
  * "[" costs no more than one pass. Everything between markers is escaped (& < > "
- * ') as text, the link's address too, inside its attribute.
+ * ') as text, the link's address too, inside its attribute. The output's room is
+ * reserved once, from the text's length, rather than grown step by step.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -60,25 +63,56 @@ static size_t printable_utf8(const unsigned char *s, size_t n) {
     return need;
 }
 
-static void clean(const char *text, size_t len, urne_buf *out, size_t *replaced) {
+/* 1 when the eight bytes at s are all printable ASCII (0x20 to 0x7e). */
+static int word_plain(const unsigned char *s) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    uint64_t high = w & 0x8080808080808080u;                        /* a byte >= 0x80 */
+    uint64_t low = (w - 0x2020202020202020u) & ~w & 0x8080808080808080u; /* a byte < 0x20 */
+    uint64_t x = w ^ 0x7f7f7f7f7f7f7f7fu;
+    uint64_t del = (x - 0x0101010101010101u) & ~x & 0x8080808080808080u; /* a byte == 0x7f */
+    return !(high | low | del);
+}
+
+/* How many bytes at the start of s are printable ASCII or newline: the common
+ * case, checked eight at a time, one at a time only around an odd byte. */
+static size_t plain_prefix(const unsigned char *s, size_t n) {
+    size_t i = 0;
+    for (;;) {
+        while (i + 8 <= n && word_plain(s + i)) i += 8;
+        size_t stop = i + 8 < n ? i + 8 : n;
+        for (; i < stop; i++)
+            if (!((s[i] >= 0x20 && s[i] < 0x7f) || s[i] == '\n')) return i;
+        if (i >= n) return n;
+    }
+}
+
+/* The length of the longest start of the text that needs no cleaning. */
+static size_t clean_prefix(const unsigned char *s, size_t len) {
+    size_t i = 0;
+    while (i < len) {
+        i += plain_prefix(s + i, len - i);
+        if (i == len) break;
+        size_t k = s[i] == '\t' ? 1 : printable_utf8(s + i, len - i);
+        if (k == 0) break;
+        i += k;
+    }
+    return i;
+}
+
+/* The text made clean into out, from byte `from` on (what comes before is clean). */
+static void clean(const char *text, size_t len, size_t from, urne_buf *out, size_t *replaced) {
     const unsigned char *s = (const unsigned char *)text;
-    for (size_t i = 0; i < len;) {
-        if (s[i] == '\n' || s[i] == '\t') {
-            urne_buf_put(out, (const char *)s + i, 1);
-            i++;
-            continue;
-        }
+    urne_buf_reserve(out, len + len / 8 + 16);
+    urne_buf_put(out, text, from);
+    for (size_t i = from; i < len;) {
+        size_t j = i + clean_prefix(s + i, len - i);
+        urne_buf_put(out, (const char *)s + i, j - i);
+        i = j;
+        if (i == len) break;
         if (s[i] == '\r') { /* "\r\n" is one line break, a lone "\r" too */
             urne_buf_put(out, "\n", 1);
             i += i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
-            continue;
-        }
-        size_t k = printable_utf8(s + i, len - i);
-        if (k) {
-            size_t j = i + k; /* a run of printable characters at once */
-            while (j < len && (k = printable_utf8(s + j, len - j)) != 0) j += k;
-            urne_buf_put(out, (const char *)s + i, j - i);
-            i = j;
         } else {
             urne_buf_put(out, "\xef\xbf\xbd", 3);
             ++*replaced;
@@ -309,6 +343,9 @@ static int find_link(renderer *r, size_t i, size_t b, size_t k, token *out) {
     return 1;
 }
 
+/* The bytes that may start an inline marker. */
+static const unsigned char special[256] = {['{'] = 1, ['}'] = 1, ['<'] = 1, ['['] = 1};
+
 /* The inline markers of [a, b) read into tk: 0, or -1 when memory ran out. */
 static int read_inline(renderer *r, size_t a, size_t b, int links, tokens *tk) {
     const char *t = r->t;
@@ -322,6 +359,13 @@ static int read_inline(renderer *r, size_t a, size_t b, int links, tokens *tk) {
             continue;
         }
         char c = t[i];
+        if (!special[(unsigned char)c]) { /* a run of ordinary text: to the next marker or code span */
+            size_t limit = k < r->nev && r->ev[k].pos < b ? r->ev[k].pos : b;
+            do
+                i++;
+            while (i < limit && !special[(unsigned char)t[i]]);
+            continue;
+        }
         token link;
         if (c == '{') {
             int two = i + 1 < b && t[i + 1] == '{';
@@ -432,10 +476,15 @@ static void paragraphs(renderer *r, size_t a, size_t b) {
             i = r->ev[k].end;
             continue;
         }
-        if (r->t[i] != '\n') {
-            i++;
+        /* To the next line break, or the next code span if it comes first. */
+        size_t limit = k < r->nev && r->ev[k].pos < b ? r->ev[k].pos : b;
+        if (limit <= i) limit = i + 1; /* a quote marker here, left as text: step over it */
+        const char *nl = memchr(r->t + i, '\n', limit - i);
+        if (nl == NULL) {
+            i = limit;
             continue;
         }
+        i = (size_t)(nl - r->t);
         size_t j = i + 1;
         while (j < b && (r->t[j] == ' ' || r->t[j] == '\t')) j++;
         if (j < b && r->t[j] == '\n') {
@@ -452,10 +501,19 @@ char *urne_forum_render(const char *text, size_t len, size_t *out_len, urne_foru
     assert(text != NULL || len == 0);
     renderer r = {0};
     urne_buf src = {0};
-    clean(text ? text : "", len, &src, &r.info.replaced);
-    r.t = src.data ? src.data : "";
-    r.n = src.len;
-    r.oom = src.oom;
+    if (text == NULL) text = "";
+    /* A text that needs no cleaning (nearly all) is read where it is. */
+    size_t ok = clean_prefix((const unsigned char *)text, len);
+    if (ok == len) {
+        r.t = text;
+        r.n = len;
+    } else {
+        clean(text, len, ok, &src, &r.info.replaced);
+        r.t = src.data ? src.data : "";
+        r.n = src.len;
+        r.oom = src.oom;
+    }
+    urne_buf_reserve(&r.out, r.n + r.n / 4 + 64);
     if (!r.oom) find_blocks(&r);
     size_t start = 0;
     for (size_t k = 0; k < r.nev && !r.oom; k++) {
@@ -474,7 +532,13 @@ char *urne_forum_render(const char *text, size_t len, size_t *out_len, urne_foru
     }
     if (info) *info = r.info;
     size_t n = 0;
-    char *html = r.out.len ? urne_buf_take(&r.out, &n) : calloc(1, 1);
+    char *html;
+    if (r.out.len)
+        html = urne_buf_take(&r.out, &n);
+    else { /* an empty fragment (the room reserved goes) */
+        urne_buf_free(&r.out);
+        html = calloc(1, 1);
+    }
     if (out_len) *out_len = html ? n : 0;
     return html;
 }
