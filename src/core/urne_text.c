@@ -623,3 +623,29 @@ int urne_text_fit(const char *text, size_t len, char *out, size_t size) {
     out[keep] = 0;
     return 1;
 }
+
+size_t urne_text_utf8_char(const char *text, size_t n, unsigned *cp) {
+    const unsigned char *s = (const unsigned char *)text;
+    if (n == 0) return 0;
+    unsigned c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    unsigned min;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80, c &= 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800, c &= 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000, c &= 0x07;
+    else return 0; /* a continuation byte, C0/C1 (overlong), or F5..FF */
+    if (n < len) return 0;
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80) return 0;
+        c = (c << 6) | (s[k] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+    *cp = c;
+    return len;
+}
+
+int urne_text_is_control(unsigned cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }

@@ -71,6 +71,14 @@ int urne_text_utf16_to_utf8(const char *buf, size_t len, char **out, size_t *out
 int urne_text_decode(const char *buf, size_t len, urne_encoding requested, urne_arena *arena,
                      const char **text, size_t *text_len, urne_encoding *used, urne_diags *diags);
 
+/* The code point of the strict UTF-8 sequence at s (n bytes available) in *cp,
+ * and its length (1 to 4); 0 when s starts no valid sequence: a continuation byte,
+ * an overlong form, a surrogate, beyond U+10FFFF, or cut short. For the checks of
+ * what people type (a notice, a forum message), one decoder for all of them. */
+size_t urne_text_utf8_char(const char *s, size_t n, unsigned *cp);
+/* 1 for a control character: C0 (U+0000..U+001F), DEL and C1 (U+007F..U+009F). */
+int urne_text_is_control(unsigned cp);
+
 /* A slice of the decoded text. `quoted` tells that the field was in double quotes
  * (its doubled quotes still need unescaping: see urne_span_dup). */
 typedef struct urne_span {
