@@ -14,11 +14,13 @@
 # with SQLite copies made by `urne backup` (which on PostgreSQL says to use
 # pg_dump) through Python's sqlite3. Their first half, the story and `urne audit
 # verify`, and their tamperings, done in SQL on copies of a PostgreSQL database,
-# are test_pg.py's. test_spaces.py tampers through sqlite3 too.
+# are test_pg.py's. test_spaces.py tampers through sqlite3 too. test_store_copy.py
+# here copies its SQLite store to PostgreSQL and back (in the normal suite, SQLite
+# to SQLite).
 set -u
 urne=$1
 src=$2
-tests="roles integrity api crash notice prg live"
+tests="roles integrity api crash notice prg live store_copy"
 dir=$(mktemp -u "${TMPDIR:-/tmp}/urne-pg.XXXXXX")
 log=$(mktemp "${TMPDIR:-/tmp}/urne-pg-log.XXXXXX")
 cleanup() {
