@@ -122,17 +122,18 @@ static urne_store_rows_writer *pg_rows_put_begin(urne_store *s, const urne_store
         urne_store_fail(s, "%s: statement too long", t->name);
         return NULL;
     }
+    pg_writer *w = calloc(1, sizeof *w); /* before the COPY starts: nothing to end when it fails */
+    if (w == NULL) {
+        urne_store_fail(s, "out of memory");
+        return NULL;
+    }
     PGresult *r = PQexec(urne_pgq(s)->conn, sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
+        free(w);
         pg_fail(s, r, t->name);
         return NULL;
     }
     PQclear(r);
-    pg_writer *w = calloc(1, sizeof *w);
-    if (w == NULL) {
-        urne_store_fail(s, "out of memory"); /* the COPY is left open: the write is rolled back */
-        return NULL;
-    }
     w->base.s = s;
     w->base.t = t;
     return &w->base;
