@@ -4,7 +4,8 @@ A SQLite store is filled through the server (accounts, a grant, assignments, dou
 entry with a mismatch, contests, decisions, an appeal, two publications around a
 reopening, a notice), then copied: to PostgreSQL and back to SQLite when
 URNE_TEST_DB_URL is set (tests/pg/run.sh, with its throwaway cluster), else SQLite
-to SQLite twice. At each copy: the API answers the same (elections, results,
+to SQLite twice. Back in SQLite, every table holds the source's rows, value for
+value. At each copy: the API answers the same (elections, results,
 disputes, bureaux, accounts, grants, notices, the audit log and its head), `urne
 audit verify` says the same, the old passwords log in, and the server writes on
 after the copy (new ids follow the copied ones, the chain goes on). Then: a copy
@@ -128,6 +129,15 @@ check("sessions" not in counts, "sessions are not copied")
 db.close()
 check(counts.get("audit") == len(want["/api/audit"][1]) and counts.get("entries", 0) >= 3, f"counts: {counts}")
 check(copied(middle, back) == counts, "the copy back reports the same counts")
+# Back in SQLite, every copied table holds the source's rows, value for value and type for type.
+a, b = sqlite3.connect(source), sqlite3.connect(back)
+for table in counts:
+    q = f"SELECT * FROM {table} ORDER BY 1, 2"
+    typed = f"SELECT {', '.join(f'typeof({c[1]})' for c in a.execute(f'PRAGMA table_info({table})'))} FROM {table}"
+    check(a.execute(q).fetchall() == b.execute(q).fetchall(), f"{table}: the same rows after the round trip")
+    check(sorted(a.execute(typed).fetchall()) == sorted(b.execute(typed).fetchall()), f"{table}: the same types")
+a.close()
+b.close()
 for db in (middle, back):
     check(verified(db) == want_verify, f"audit verify says the same on {db}")
     got = snapshot(db)
