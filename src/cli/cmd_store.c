@@ -79,12 +79,24 @@ static void say_counts(const urne_store_transfer_stats *st, const char *from, co
     printf(_("urne: sessions are not copied: people log in again on the destination\n"));
 }
 
-/* The file of a SQLite source (sqlite:PATH, or a plain path: no URL scheme, no
- * libpq keyword), or NULL. Opening creates a missing file, which a source must
- * not be: a mistyped name is refused before it is made. */
+/* The file of a SQLite store (sqlite:PATH, or a plain path: no URL scheme, no
+ * libpq keyword), or NULL. Opening creates a missing file: a source must exist (a
+ * mistyped name is refused before it is made), and a destination the copy made is
+ * removed when the copy fails. */
 static const char *sqlite_file(const char *where) {
     if (strncmp(where, "sqlite:", 7) == 0) return where + 7;
     return strstr(where, "://") || strchr(where, '=') ? NULL : where;
+}
+
+/* Remove the SQLite file path and its WAL files (after a failed copy made them:
+ * they hold an empty store, not a copy). */
+static void remove_sqlite(const char *path) {
+    char side[4096];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
 }
 
 /* Open both stores and copy. The exit status. */
@@ -103,10 +115,13 @@ static int copy(const char *from, const char *to) {
         fprintf(stderr, _("urne store copy: the source: %s\n"), err);
         return URNE_EXIT_REJECTED;
     }
+    const char *dst_file = sqlite_file(to);
+    int made = dst_file && access(dst_file, F_OK) != 0; /* this copy makes the file: removed if it fails */
     urne_store *dst = urne_store_open(to, err, sizeof err);
     if (dst == NULL) {
         fprintf(stderr, _("urne store copy: the destination: %s\n"), err);
         urne_store_close(src);
+        if (made) remove_sqlite(dst_file);
         return URNE_EXIT_REJECTED;
     }
     progress p = {.tty = isatty(2)};
@@ -118,6 +133,7 @@ static int copy(const char *from, const char *to) {
         say_failure(rc, &st, to_shown, err);
     urne_store_close(dst);
     urne_store_close(src);
+    if (rc != 0 && made) remove_sqlite(dst_file);
     return rc == 0 ? URNE_EXIT_OK : URNE_EXIT_REJECTED;
 }
 

@@ -11,7 +11,7 @@ audit verify` says the same, the old passwords log in, and the server writes on
 after the copy (new ids follow the copied ones, the chain goes on). Then: a copy
 into a store that is not empty is refused and leaves it as it was; a copy that
 fails half-way (a row the destination refuses, a row the source cannot read)
-leaves the destination empty; a bad destination, a missing source, an empty
+leaves the destination empty (a SQLite file it made, removed); a bad destination, a missing source, an empty
 source are refused with a message."""
 import os
 import re
@@ -186,6 +186,7 @@ for n, statement in enumerate(["UPDATE entries SET user_id = 999 WHERE id = (SEL
     p = run("store", "copy", "--from", bad, "--to", dst, ok=False)
     check(p.returncode == 1 and "nothing was written" in p.stderr, f"copy of bad{n} refused: {p.returncode} {p.stderr}")
     check(("validated_once" in p.stderr) == (n == 1), f"the failure named: {p.stderr}")
+    check(TEST_DB_URL or not os.path.exists(dst), "a SQLite file the failed copy made is removed")
     counts = copied(source, dst)  # only an empty store takes a copy
     check(counts.get("audit") == len(want["/api/audit"][1]), f"the failed copy left {dst} empty")
 
