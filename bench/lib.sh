@@ -37,3 +37,31 @@ bench_median() {
 bench_machine() {
   echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 }
+
+# bench_entry_election PATH N: write the entry benchmark's election, N empty bureaux
+# (50 a commune, 11 candidates), as urne election import reads it. bench/server.sh
+# and bench/postgres.sh enter their 70,000 sheets into it.
+bench_entry_election() {
+  "$BENCH_PY" - "$1" "$2" <<'PY'
+import sys
+path, n = sys.argv[1], int(sys.argv[2])
+with open(path, "w") as f:
+    f.write("# election: Entry benchmark\n# levels: national, commune, bureau\n")
+    f.write("national;commune;bureau;inscrits;votants;blancs;nuls;exprimes;" + ";".join(f"C{j}" for j in range(11)) + "\n")
+    for i in range(n):
+        f.write(f"FR;{i // 50};{i};1500;;;;;" + ";" * 10 + "\n")
+PY
+}
+
+# bench_wait_server PORT: wait (up to 10 s) until urne serve answers on PORT.
+bench_wait_server() {
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$1/api/audit/head" >/dev/null && return 0; sleep 0.1; done
+  echo "bench: the server on port $1 did not start" >&2
+  return 1
+}
+
+# bench_login PORT USER PASSWORD: a bearer token for USER.
+bench_login() {
+  curl -fsS -H 'Content-Type: application/json' -d "{\"user\":\"$2\",\"password\":\"$3\"}" \
+    "http://127.0.0.1:$1/api/login" | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/'
+}

@@ -22,6 +22,7 @@
 set -eu
 urne=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 out=$here/out/server
 rm -rf "$out" && mkdir -p "$out"
 db=$out/bench.db
@@ -37,15 +38,7 @@ echo "$pass" | "$urne" admin create --db "$db" --user sec --role secretary >/dev
 "$urne" election import --db "$db" --title "Présidentielle 2017, 1er tour — Rhône" "$rhone" >/dev/null
 "$urne" election import --db "$db" --title "Présidentielle 2017, 1er tour — 55 × Rhône" "$national" >/dev/null
 n=${ENTRIES:-70000}
-/usr/bin/python3 - "$out/empty.csv" "$n" <<'PY'
-import sys
-path, n = sys.argv[1], int(sys.argv[2])
-with open(path, "w") as f:
-    f.write("# election: Entry benchmark\n# levels: national, commune, bureau\n")
-    f.write("national;commune;bureau;inscrits;votants;blancs;nuls;exprimes;" + ";".join(f"C{j}" for j in range(11)) + "\n")
-    for i in range(n):
-        f.write(f"FR;{i // 50};{i};1500;;;;;" + ";" * 10 + "\n")
-PY
+bench_entry_election "$out/empty.csv" "$n"
 "$urne" election import --db "$db" "$out/empty.csv" >/dev/null
 "$urne" serve --db "$db" --listen "127.0.0.1:$port" --access-log "$out/access.log" --quiet \
   --max-connections-per-address 0 ${THREADS:+--threads $THREADS} &

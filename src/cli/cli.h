@@ -23,6 +23,7 @@ int urne_cli_admin(int argc, char **argv);
 int urne_cli_election(int argc, char **argv);
 int urne_cli_backup(int argc, char **argv);
 int urne_cli_audit(int argc, char **argv);
+int urne_cli_store(int argc, char **argv);
 int urne_cli_routes(int argc, char **argv);
 int urne_cli_forum(int argc, char **argv);
 

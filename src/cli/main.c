@@ -21,6 +21,7 @@ static const struct {
     {"election", urne_cli_election, N_("import an election into a server's database")},
     {"backup", urne_cli_backup, N_("copy a server's database consistently, even while it runs")},
     {"audit", urne_cli_audit, N_("verify the audit log's hash chain")},
+    {"store", urne_cli_store, N_("copy a whole store into an empty one (SQLite to PostgreSQL and back)")},
     {"routes", urne_cli_routes, N_("list the server's routes and the roles that may use each")},
     {"forum", urne_cli_forum, N_("render a forum message to HTML, as the forum will show it")},
 };

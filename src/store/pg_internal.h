@@ -43,6 +43,7 @@ extern const urne_store_dispute_ops urne_pg_dispute_ops;
 extern const urne_store_audit_ops urne_pg_audit_ops;
 extern const urne_store_notice_ops urne_pg_notice_ops;
 extern const urne_store_grant_ops urne_pg_grant_ops;
+extern const urne_store_row_ops urne_pg_row_ops;
 
 /* The PostgreSQL store behind s (which must be one). */
 static inline urne_pg *urne_pgq(urne_store *s) {

@@ -560,4 +560,5 @@ const urne_store_ops urne_pg_ops = {
     .audit = &urne_pg_audit_ops,
     .notices = &urne_pg_notice_ops,
     .grants = &urne_pg_grant_ops,
+    .rows = &urne_pg_row_ops,
 };

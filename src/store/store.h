@@ -19,6 +19,7 @@
  *   store_audit.h      the audit log, what its entries record, and the rows as
  *                      stored for `urne audit verify`
  *   store_notices.h    the notices administrators publish (the example component)
+ *   store_rows.h       the whole store as rows, for `urne store copy`
  *
  * Transactions: every mutation runs between urne_store_begin and urne_store_commit
  * (or urne_store_rollback), and appends its audit entry inside the same
@@ -47,6 +48,7 @@ typedef struct urne_store urne_store;
 #include "store_notices.h"
 #include "store_grants.h"
 #include "store_users.h"
+#include "store_rows.h"
 
 /* Open the store at `where`, creating and migrating it as needed:
  *   a plain path, or "sqlite:PATH"   the SQLite backend on that file;

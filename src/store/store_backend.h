@@ -100,6 +100,35 @@ typedef struct urne_store_audit_ops {
     int (*assignments)(urne_store *s, int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx), void *ctx);
 } urne_store_audit_ops;
 
+/* store_rows.h: a table's rows read as texts, and inserted as such. A backend's
+ * writer starts with the struct below (its own state follows it), so that the
+ * public functions find the store's table of functions from the writer. */
+struct urne_store_rows_writer {
+    urne_store *s;
+    const urne_store_table *t;
+    int64_t rows;   /* put so far */
+    int failed;
+};
+
+/* The statements both backends run for a table's rows (store_rows.c): the
+ * SELECT of its columns in the order of its key, and the INSERT of one row with
+ * $1, $2... in the order of its columns (SQLite and PostgreSQL both read these).
+ * 0, or -1 when out (of size bytes) is too small. */
+int urne_store_rows_select_sql(const urne_store_table *t, char *out, size_t size);
+int urne_store_rows_insert_sql(const urne_store_table *t, char *out, size_t size);
+/* 0 when names (the n columns the table has in the store) are exactly t's, in
+ * any order; -1 naming the first one t lacks, or the count, otherwise. */
+int urne_store_rows_check_columns(urne_store *s, const urne_store_table *t, const char *const *names, int n);
+
+typedef struct urne_store_row_ops {
+    int (*count)(urne_store *s, const urne_store_table *t, int64_t *n);
+    int (*each)(urne_store *s, const urne_store_table *t, urne_store_row_fn fn, void *ctx);
+    urne_store_rows_writer *(*put_begin)(urne_store *s, const urne_store_table *t);
+    int (*put)(urne_store_rows_writer *w, const char *const *values);
+    int (*put_end)(urne_store_rows_writer *w); /* frees w */
+    int (*settle)(urne_store *s);
+} urne_store_row_ops;
+
 typedef struct urne_store_ops {
     const char *name; /* "SQLite" */
     const urne_store_core_ops *core;
@@ -109,6 +138,7 @@ typedef struct urne_store_ops {
     const urne_store_audit_ops *audit;
     const urne_store_notice_ops *notices;
     const urne_store_grant_ops *grants;
+    const urne_store_row_ops *rows;
 } urne_store_ops;
 
 /* What every store starts with. */

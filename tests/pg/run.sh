@@ -12,6 +12,8 @@
 #
 # Every server test script runs here: those that change rows by hand do it through
 # lib.py's tampered, on a copy made from the database as a template.
+# test_store_copy.py here copies its SQLite store to PostgreSQL and back (in the
+# normal suite, SQLite to SQLite).
 # With SCREENSHOT_DIR (the normal build; the sanitizer build has no browser), the
 # browser's story (tests/browser/story.mjs) runs on PostgreSQL too.
 set -u
@@ -19,7 +21,7 @@ urne=$1
 src=$2
 shots=${3:-}
 tests="roles integrity api crash notice prg live deadline cache gzip lang download pv outlier many_candidates
-       routes security spaces story audit"
+       routes security spaces story audit store_copy"
 dir=$(mktemp -u "${TMPDIR:-/tmp}/urne-pg.XXXXXX")
 log=$(mktemp "${TMPDIR:-/tmp}/urne-pg-log.XXXXXX")
 cleanup() {

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# bench/postgres.sh path/to/urne — the PostgreSQL store (issue 17) beside SQLite, in one run.
+#
+# For each store, SQLite (a file) then PostgreSQL (a throwaway cluster from
+# tests/pg/cluster.sh, on a Unix socket: the same one the tests use), the same
+# steps as bench/server.sh's, with its tools:
+#   1. the published results page (the Rhône 2017, 1,287 bureaux, /e/1) under wrk
+#      (-t2 -c64, SECONDS_EACH s), anonymous: requests/s; no entries streaming
+#      (bench/server.sh measures the page under a stream, on SQLite);
+#   2. 70,000 sheets (ENTRIES) entered through the JSON API by 4 clients as fast as
+#      they go (bench/enter_sheets.py, into bench_entry_election's election): seconds;
+# then `urne audit verify` on each store, and the time `urne store copy` takes to
+# copy the SQLite store after its run into PostgreSQL (standard error).
+# One BENCH line per figure, PostgreSQL's, with SQLite's of the same run as the peer.
+#
+# One server per store: several `urne serve` on one PostgreSQL database need the
+# servers to tell each other of changes (LISTEN/NOTIFY), which this branch does not
+# have; the target (two servers on PostgreSQL at least as fast as one on SQLite) is
+# judged on one server here, and the line says so.
+#
+# The cluster runs with fsync off (tests/pg/cluster.sh: a throwaway one); SQLite runs
+# as urne opens it (WAL, synchronous=NORMAL: no fsync at commit either, only at
+# checkpoints), so neither pays a disk flush per entry. wrk, the clients, the server
+# and PostgreSQL share the machine's cores.
+set -eu
+urne=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+src=$(cd "$here/.." && pwd)
+out=$here/out/postgres
+rm -rf "$out" && mkdir -p "$out"
+port=${PORT:-18090}
+pass=bench-pass-1
+secs=${SECONDS_EACH:-10}
+n=${ENTRIES:-70000}
+rhone=$here/../../shared/data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
+cluster=$(mktemp -u "${TMPDIR:-/tmp}/urne-bench-pg.XXXXXX")
+server=
+cleanup() {
+  [ -n "$server" ] && { kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+  sh "$src/tests/pg/cluster.sh" stop "$cluster"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+echo "bench: postgres — $(bench_machine), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+url=$(sh "$src/tests/pg/cluster.sh" start "$cluster")
+psql -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE urne_bench"
+pgdb=$(echo "$url" | sed 's#/postgres?#/urne_bench?#')
+bench_entry_election "$out/empty.csv" "$n"
+
+# measure NAME DB: the page's requests/s and the entries' seconds on DB, as "RPS SECS"
+# on standard output (run in this shell, so that the trap stops its server).
+measure() {
+  local name=$1 db=$2
+  echo "$pass" | "$urne" admin create --db "$db" --user admin >/dev/null
+  echo "$pass" | "$urne" admin create --db "$db" --user sec --role secretary >/dev/null
+  "$urne" election import --db "$db" --title "Présidentielle 2017, 1er tour — Rhône" "$rhone" >/dev/null
+  "$urne" election import --db "$db" "$out/empty.csv" >/dev/null
+  "$urne" serve --db "$db" --listen "127.0.0.1:$port" --access-log "$out/access-$name.log" --quiet \
+    --max-connections-per-address 0 ${THREADS:+--threads $THREADS} 2>"$out/server-$name.log" &
+  server=$!
+  bench_wait_server "$port"
+  local base=http://127.0.0.1:$port admin sec
+  admin=$(bench_login "$port" admin "$pass")
+  curl -fsS -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{}' \
+    "$base/api/elections/1/publish" >/dev/null
+  curl -fsS -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    -d "{\"user\":\"sec\",\"election\":2,\"first\":0,\"last\":$((n - 1))}" "$base/api/assignments" >/dev/null
+  sec=$(bench_login "$port" sec "$pass")
+  curl -fs "$base/e/1" >/dev/null # the first read renders it
+  wrk -t2 -c64 -d"${secs}s" --latency "$base/e/1" >"$out/wrk-$name.txt"
+  awk '/Non-2xx|Socket errors/ {print "  '"$name"': " $0}' "$out/wrk-$name.txt" >&2
+  local rps entry taken
+  rps=$(awk '/Requests\/sec/ {printf "%d", $2}' "$out/wrk-$name.txt")
+  entry=$("$BENCH_PY" "$here/enter_sheets.py" "$port" 2 "$n" 4 "$sec")
+  taken=$(echo "$entry" | sed 's/.* in \([0-9.]*\) s .*/\1/')
+  echo "bench: $name: published page $rps requests/s; $entry" >&2
+  kill -TERM "$server" && wait "$server" || true
+  server=
+  "$urne" audit verify --db "$db" | sed "s/^/bench: $name after the run: /" >&2
+  echo "$rps $taken"
+}
+
+measure sqlite "$out/bench.db" >"$out/sqlite.figures"
+measure postgresql "$pgdb" >"$out/postgresql.figures"
+# Besides (standard error): the SQLite store, after its run, copied into PostgreSQL.
+psql -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE urne_copy"
+t0=$(date +%s.%N)
+"$urne" store copy --from "$out/bench.db" --to "$(echo "$url" | sed 's#/postgres?#/urne_copy?#')" >"$out/copy.txt"
+echo "bench: urne store copy of the SQLite store after its run ($(awk '/ rows$/ {print $(NF-1)}' "$out/copy.txt") rows) into PostgreSQL: $(bench_calc "$(date +%s.%N) - $t0" %.1f) s" >&2
+read -r sq_rps sq_secs <"$out/sqlite.figures"
+read -r pg_rps pg_secs <"$out/postgresql.figures"
+bench_line postgres "$n sheets through the API, 1 server (a second needs LISTEN/NOTIFY, not on this branch)" \
+  "$pg_secs s" "SQLite, 1 server: $sq_secs s" "two servers on PostgreSQL at least as fast as one on SQLite" \
+  "$(bench_ok "$pg_secs <= $sq_secs")"
+bench_line postgres "published page, 1 server" "$pg_rps requests/s" "SQLite: $sq_rps requests/s" \
+  "20000 requests/s" "$(bench_ok "$pg_rps >= 20000")"
