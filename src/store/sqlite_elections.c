@@ -362,42 +362,6 @@ static int load_shape(urne_store *s, int64_t id, char **levels, size_t *contest_
     return *levels ? 1 : urne_store_fail(s, "out of memory");
 }
 
-static urne_round *sq_election_load(urne_store *s, int64_t id, urne_election_meta *meta, urne_bureau_info **info) {
-    *info = NULL;
-    char *levels = NULL;
-    size_t contest_level = 0, n = 0;
-    int found = load_shape(s, id, &levels, &contest_level, &n);
-    if (found == 0) urne_store_fail(s, "no election %lld", (long long)id);
-    if (found <= 0 || sq_election_meta(s, id, meta) != 1) {
-        free(levels);
-        return NULL;
-    }
-    const char *names[URNE_MAX_LEVELS];
-    size_t nlevels = 0;
-    for (char *p = levels, *save = NULL, *t; (t = strtok_r(p, ",", &save)) && nlevels < URNE_MAX_LEVELS; p = NULL)
-        names[nlevels++] = t;
-    urne_round *r = urne_round_new();
-    *info = calloc(n ? n : 1, sizeof **info);
-    /* urne_round_set_levels interns the names: levels can go after it. */
-    if (r == NULL || *info == NULL || urne_round_set_levels(r, names, nlevels, contest_level) < 0 ||
-        urne_round_reserve_sheets(r, n) < 0) {
-        urne_store_fail(s, "election %lld: out of memory or bad levels", (long long)id);
-        goto fail;
-    }
-    r->election = urne_round_intern(r, meta->title, strlen(meta->title));
-    r->number = meta->round;
-    r->rules_hint = urne_round_intern(r, meta->preset, strlen(meta->preset));
-    if (load_structure(s, id, r) < 0 || load_bureaux(s, id, r, *info, n) < 0) goto fail;
-    free(levels);
-    return r;
-fail:
-    free(levels);
-    urne_round_free(r);
-    free(*info);
-    *info = NULL;
-    return NULL;
-}
-
 static int sq_bureau_set(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *b,
                           const urne_figures *figures) {
     sqlite3_stmt *st = urne_sql_stmt(s, "UPDATE bureaux SET state = ?, figures = ?, entered_at = ?, entered_by = ?,"
@@ -581,7 +545,9 @@ const urne_store_election_ops urne_sqlite_election_ops = {
     .create = sq_election_create,
     .each = sq_election_each,
     .meta = sq_election_meta,
-    .load = sq_election_load,
+    .load_shape = load_shape,
+    .load_structure = load_structure,
+    .load_bureaux = load_bureaux,
     .structure_digest = sq_structure_digest,
     .bureau_set = sq_bureau_set,
     .bureau_figures = sq_bureau_figures,

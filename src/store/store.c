@@ -292,9 +292,44 @@ int urne_store_election_meta(urne_store *s, int64_t id, urne_election_meta *out)
     return s->ops->elections->meta(s, id, out);
 }
 
+/* The backends read the parts (the election's shape, its structure, its bureaux);
+ * the round is put together here, once for both. */
 urne_round *urne_store_election_load(urne_store *s, int64_t id, urne_election_meta *meta, urne_bureau_info **info) {
     assert(meta && info);
-    return s->ops->elections->load(s, id, meta, info);
+    const urne_store_election_ops *ops = s->ops->elections;
+    *info = NULL;
+    char *levels = NULL;
+    size_t contest_level = 0, n = 0;
+    int found = ops->load_shape(s, id, &levels, &contest_level, &n);
+    if (found == 0) urne_store_fail(s, "no election %lld", (long long)id);
+    if (found <= 0 || ops->meta(s, id, meta) != 1) {
+        free(levels);
+        return NULL;
+    }
+    const char *names[URNE_MAX_LEVELS];
+    size_t nlevels = 0;
+    for (char *p = levels, *save = NULL, *t; (t = strtok_r(p, ",", &save)) && nlevels < URNE_MAX_LEVELS; p = NULL)
+        names[nlevels++] = t;
+    urne_round *r = urne_round_new();
+    *info = calloc(n ? n : 1, sizeof **info);
+    /* urne_round_set_levels interns the names: levels can go after it. */
+    if (r == NULL || *info == NULL || urne_round_set_levels(r, names, nlevels, contest_level) < 0 ||
+        urne_round_reserve_sheets(r, n) < 0) {
+        urne_store_fail(s, "election %lld: out of memory or bad levels", (long long)id);
+        goto fail;
+    }
+    r->election = urne_round_intern(r, meta->title, strlen(meta->title));
+    r->number = meta->round;
+    r->rules_hint = urne_round_intern(r, meta->preset, strlen(meta->preset));
+    if (ops->load_structure(s, id, r) < 0 || ops->load_bureaux(s, id, r, *info, n) < 0) goto fail;
+    free(levels);
+    return r;
+fail:
+    free(levels);
+    urne_round_free(r);
+    free(*info);
+    *info = NULL;
+    return NULL;
 }
 
 int urne_store_structure_digest(urne_store *s, int64_t election, char out[65]) {

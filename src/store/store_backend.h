@@ -47,7 +47,14 @@ typedef struct urne_store_election_ops {
                       const urne_sheet_state *states);
     int (*each)(urne_store *s, int (*fn)(const urne_election_meta *m, void *ctx), void *ctx);
     int (*meta)(urne_store *s, int64_t id, urne_election_meta *out);
-    urne_round *(*load)(urne_store *s, int64_t id, urne_election_meta *meta, urne_bureau_info **info);
+    /* An election's loading, in three parts the backends answer and store.c puts
+     * together (urne_store_election_load): its levels (a malloc'ed "a,b,c" into
+     * *levels), contest level and number of bureaux (1, 0 when no such election,
+     * -1); its contests, candidates and colleges into r; its n bureaux into r and
+     * info. */
+    int (*load_shape)(urne_store *s, int64_t id, char **levels, size_t *contest_level, size_t *n);
+    int (*load_structure)(urne_store *s, int64_t id, urne_round *r);
+    int (*load_bureaux)(urne_store *s, int64_t id, urne_round *r, urne_bureau_info *info, size_t n);
     int (*structure_digest)(urne_store *s, int64_t election, char out[65]);
     int (*bureau_set)(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
                       const urne_figures *figures);
