@@ -82,8 +82,9 @@ static const char *fold(unsigned cp, char one[2]) {
     return one[0] = c, one;
 }
 
-urne_initiative_name_status urne_initiative_name_normalise(const char *s, size_t len, char *out, size_t size,
-                                                           size_t *at) {
+/* Normalise a name, or with `digits` a place (a commune's code, "2A004", or name). */
+static urne_initiative_name_status normalise(const char *s, size_t len, int digits, char *out, size_t size,
+                                             size_t *at) {
     assert(s != NULL && out != NULL && size >= 1 && at != NULL);
     const unsigned char *u = (const unsigned char *)s;
     size_t w = 0;
@@ -93,9 +94,9 @@ urne_initiative_name_status urne_initiative_name_normalise(const char *s, size_t
     for (size_t i = 0; i < len;) {
         unsigned cp;
         size_t n = utf8_decode(u + i, len - i, &cp);
-        if (n == 0) return *at = i, URNE_INITIATIVE_NAME_UTF8;
-        char one[2];
-        const char *letters = is_separator(cp) ? NULL : fold(cp, one);
+        if (n == 0) return out[0] = 0, *at = i, URNE_INITIATIVE_NAME_UTF8;
+        char one[2] = {(char)cp, 0};
+        const char *letters = is_separator(cp) ? NULL : digits && cp >= '0' && cp <= '9' ? one : fold(cp, one);
         if (is_separator(cp)) {
             pending_space = w > 0;
         } else if (letters == NULL) {
@@ -113,6 +114,16 @@ urne_initiative_name_status urne_initiative_name_normalise(const char *s, size_t
     }
     out[w] = 0;
     return w == 0 ? URNE_INITIATIVE_NAME_EMPTY : URNE_INITIATIVE_NAME_OK;
+}
+
+urne_initiative_name_status urne_initiative_name_normalise(const char *s, size_t len, char *out, size_t size,
+                                                           size_t *at) {
+    return normalise(s, len, 0, out, size, at);
+}
+
+urne_initiative_name_status urne_initiative_place_normalise(const char *s, size_t len, char *out, size_t size,
+                                                            size_t *at) {
+    return normalise(s, len, 1, out, size, at);
 }
 
 int urne_initiative_name_same(const char *a, const char *b) {
@@ -137,7 +148,8 @@ int urne_initiative_given_fits(const char *signer, const char *roll) {
 static int make_field(const char *text, const char *field, char *out, urne_initiative_identity_fault *f) {
     size_t at;
     const char *t = text ? text : "";
-    urne_initiative_name_status st = urne_initiative_name_normalise(t, strlen(t), out, URNE_INITIATIVE_NAME_MAX, &at);
+    urne_initiative_name_status st = normalise(t, strlen(t), strcmp(field, "commune") == 0, out,
+                                               URNE_INITIATIVE_NAME_MAX, &at);
     f->field = field;
     f->at = at;
     switch (st) {

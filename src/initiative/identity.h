@@ -58,6 +58,11 @@ typedef enum urne_initiative_name_status {
 urne_initiative_name_status urne_initiative_name_normalise(const char *s, size_t len, char *out, size_t size,
                                                            size_t *at);
 
+/* The same for a place: a commune's name or its code, whose digits are kept
+ * ("2A004", "75056"). The identity's commune is normalised this way. */
+urne_initiative_name_status urne_initiative_place_normalise(const char *s, size_t len, char *out, size_t size,
+                                                            size_t *at);
+
 /* 1 when normalised names a and b are the same but for spaces. */
 int urne_initiative_name_same(const char *a, const char *b);
 
