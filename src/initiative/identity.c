@@ -156,19 +156,19 @@ static int make_field(const char *text, const char *field, char *out, urne_initi
     case URNE_INITIATIVE_NAME_OK: return 0;
     case URNE_INITIATIVE_NAME_EMPTY:
         f->rule = URNE_INITIATIVE_ID_EMPTY;
-        urne_phrase_set(&f->why, "%s is empty", field);
+        urne_phrase_set(&f->why, "this field is empty");
         break;
     case URNE_INITIATIVE_NAME_UTF8:
         f->rule = URNE_INITIATIVE_ID_UTF8;
-        urne_phrase_set(&f->why, "%s is not valid UTF-8 at byte %zu", field, at + 1);
+        urne_phrase_set(&f->why, "this field is not valid UTF-8 at byte %zu", at + 1);
         break;
     case URNE_INITIATIVE_NAME_CHARACTER:
         f->rule = URNE_INITIATIVE_ID_CHARACTER;
-        urne_phrase_set(&f->why, "%s has a character that is not a letter of a name at byte %zu", field, at + 1);
+        urne_phrase_set(&f->why, "this field has a character that is not a letter of a name at byte %zu", at + 1);
         break;
     case URNE_INITIATIVE_NAME_TOO_LONG:
         f->rule = URNE_INITIATIVE_ID_TOO_LONG;
-        urne_phrase_set(&f->why, "%s is longer than %d letters", field, URNE_INITIATIVE_NAME_MAX - 1);
+        urne_phrase_set(&f->why, "this field is longer than %d letters", URNE_INITIATIVE_NAME_MAX - 1);
         break;
     }
     return -1;

@@ -91,7 +91,8 @@ typedef struct urne_initiative_identity_fault {
     const char *field; /* "name", "given", "birth", "commune" */
     const char *rule;  /* one of the codes above */
     size_t at;         /* the offending byte's offset in the field, when one is */
-    urne_phrase why;   /* the same as a phrase with its parameters */
+    urne_phrase why;   /* the same as a phrase with its parameters (the field is not in
+                        * it: a form shows it beside the field, a file names `field`) */
 } urne_initiative_identity_fault;
 
 /* Build an identity from what a signer (or a roll line) gives: four
