@@ -4,7 +4,9 @@
  * The allowed moves are one table of (from, event): read top-down it is the
  * diagram in the header, and a move not in it is URNE_INITIATIVE_WRONG_STATE.
  * What a move needs beyond its state (reasons, the window, the tally) is checked
- * after, in one place, so that the order of refusals is the header's.
+ * after, in one place, so that the order of refusals is the header's. The names
+ * are arrays of chars, not of pointers, so that they stay read-only data even in
+ * position-independent code (tests/unit/initiative_pure.sh checks it).
  */
 #include <assert.h>
 #include <stddef.h>
@@ -69,18 +71,18 @@ urne_initiative_refusal urne_initiative_transition(urne_initiative_state from, u
 }
 
 const char *urne_initiative_state_name(urne_initiative_state s) {
-    static const char *const names[] = {"draft",    "submitted", "admissible",  "inadmissible", "collecting",
+    static const char names[][16] = {"draft",    "submitted", "admissible",  "inadmissible", "collecting",
                                         "reached",  "expired",   "transmitted", "answered"};
     return s >= 0 && s < URNE_INITIATIVE_STATES ? names[s] : "?";
 }
 
 const char *urne_initiative_event_name(urne_initiative_event e) {
-    static const char *const names[] = {"submit", "admit", "reject", "open", "reach", "close", "transmit", "answer"};
+    static const char names[][16] = {"submit", "admit", "reject", "open", "reach", "close", "transmit", "answer"};
     return e >= 0 && e < URNE_INITIATIVE_EVENTS ? names[e] : "?";
 }
 
 const char *urne_initiative_refusal_name(urne_initiative_refusal r) {
-    static const char *const names[] = {"allowed",      "wrong-state", "no-reasons",  "no-window",     "not-yet-open",
+    static const char names[][16] = {"allowed",      "wrong-state", "no-reasons",  "no-window",     "not-yet-open",
                                         "window-over",  "still-open",  "not-reached", "runs-full-term"};
     return r >= 0 && r <= URNE_INITIATIVE_RUNS_FULL_TERM ? names[r] : "?";
 }

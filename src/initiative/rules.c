@@ -42,7 +42,7 @@ static urne_initiative_threshold absolute(int64_t count) {
     return t;
 }
 
-static const char *const preset_names[] = {"49-3-citoyen", "rip", "local-petition", "eci", "territories"};
+static const char preset_names[][16] = {"49-3-citoyen", "rip", "local-petition", "eci", "territories"};
 #define NPRESETS (sizeof preset_names / sizeof preset_names[0])
 
 const char *urne_initiative_preset_name(size_t i) { return i < NPRESETS ? preset_names[i] : NULL; }

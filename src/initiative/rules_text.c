@@ -119,7 +119,7 @@ static int parse_text(span v, char *out) {
     return 0;
 }
 
-static const char *const keys[] = {"preset", "national", "territory", "territories", "opens", "closes", "window",
+static const char keys[][20] = {"preset", "national", "territory", "territories", "opens", "closes", "window",
                                    "stop-at-threshold", "age-min", "roll", "organisation", "supporters"};
 #define NKEYS (sizeof keys / sizeof keys[0])
 
