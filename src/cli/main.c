@@ -22,6 +22,7 @@ static const struct {
     {"backup", urne_cli_backup, N_("copy a server's database consistently, even while it runs")},
     {"audit", urne_cli_audit, N_("verify the audit log's hash chain")},
     {"routes", urne_cli_routes, N_("list the server's routes and the roles that may use each")},
+    {"initiative", urne_cli_initiative, N_("a citizens' initiative's rules and whether its counts reach them")},
 };
 
 static urne_lang cli_lang = URNE_LANG_EN;
