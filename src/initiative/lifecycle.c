@@ -41,8 +41,7 @@ static urne_initiative_refusal conditions(urne_initiative_event event, const urn
     switch (event) {
     case URNE_INITIATIVE_REJECT: return c->has_reasons ? URNE_INITIATIVE_ALLOWED : URNE_INITIATIVE_NO_REASONS;
     case URNE_INITIATIVE_OPEN:
-        if (c->opens_at == 0 || c->closes_at == 0) return URNE_INITIATIVE_NO_WINDOW;
-        assert(c->opens_at < c->closes_at);
+        if (c->opens_at == 0 || c->closes_at == 0 || c->closes_at <= c->opens_at) return URNE_INITIATIVE_NO_WINDOW;
         if (c->now < c->opens_at) return URNE_INITIATIVE_NOT_YET_OPEN;
         if (c->now >= c->closes_at) return URNE_INITIATIVE_WINDOW_OVER;
         return URNE_INITIATIVE_ALLOWED;

@@ -54,7 +54,7 @@ typedef enum urne_initiative_refusal {
     URNE_INITIATIVE_ALLOWED = 0,
     URNE_INITIATIVE_WRONG_STATE,    /* the event cannot happen in this state */
     URNE_INITIATIVE_NO_REASONS,     /* REJECT without reasons */
-    URNE_INITIATIVE_NO_WINDOW,      /* OPEN without opens_at and closes_at set */
+    URNE_INITIATIVE_NO_WINDOW,      /* OPEN without opens_at and closes_at set, closes_at first */
     URNE_INITIATIVE_NOT_YET_OPEN,   /* OPEN before opens_at */
     URNE_INITIATIVE_WINDOW_OVER,    /* OPEN or REACH at or after closes_at */
     URNE_INITIATIVE_STILL_OPEN,     /* CLOSE before closes_at */

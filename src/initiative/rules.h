@@ -23,12 +23,16 @@
  *   49-3-citoyen    1 % of the electorate; 12 months (the proposal names no
  *                   period: a choice of urne's, to adjust); stops at the threshold;
  *   rip             10 % of the electorate (art. 11 of the Constitution); 9
- *                   months (organic law 2013-1114, art. 5); supporters public
- *                   (the 2019 list was published); runs its full period;
+ *                   months (organic law 2013-1114); supporters public (the 2019
+ *                   list was published); runs its full period;
  *   local-petition  a fifth of the commune's electors (CGCT art. L1112-16); 12
- *                   months (the article's "dans un délai d'un an");
- *   eci             1,000,000 and 7 member states each above MEPs x 720; 12
- *                   months (Regulation 2019/788, art. 8); confidential;
+ *                   months (the article lets an elector sign one such request a
+ *                   year; the window itself is urne's choice, to adjust);
+ *   eci             1,000,000 and 7 member states (a quarter of the 27, rounded
+ *                   up) each above MEPs x 720; at most 12 months (Regulation
+ *                   2019/788, art. 8); confidential. The minimums are computed
+ *                   from each state's seats, given with its counts, not from a
+ *                   table kept here;
  *   territories     1 % nationally and 1 % in each territory, in at least half of
  *                   the territories (urne's choice of figures, to adjust).
  * Every preset asks electors of 18 or more, on a roll, confidential unless said.

@@ -99,6 +99,8 @@ static void test_conditions(void **state) {
         {"admit without reasons", SUB, URNE_INITIATIVE_ADMIT, {0, 0, 0, 0, 0, 0}, URNE_INITIATIVE_ALLOWED,
          URNE_INITIATIVE_ADMISSIBLE},
         {"open without a window", ADM, URNE_INITIATIVE_OPEN, {OPENS, OPENS, 0, 0, 0, 0}, URNE_INITIATIVE_NO_WINDOW, 0},
+        {"open a window that closes as it opens", ADM, URNE_INITIATIVE_OPEN, {OPENS, OPENS, OPENS, 0, 0, 0},
+         URNE_INITIATIVE_NO_WINDOW, 0},
         {"open a second early", ADM, URNE_INITIATIVE_OPEN, {OPENS - 1, OPENS, CLOSES, 0, 0, 0},
          URNE_INITIATIVE_NOT_YET_OPEN, 0},
         {"open at the opening", ADM, URNE_INITIATIVE_OPEN, {OPENS, OPENS, CLOSES, 0, 0, 0}, URNE_INITIATIVE_ALLOWED,
