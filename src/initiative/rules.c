@@ -24,6 +24,7 @@
 #define RULE_LENGTH "window-out-of-range"       /* months or days negative or absurd */
 #define RULE_AGE "age-out-of-range"
 #define RULE_FLAG "not-a-flag"
+#define RULE_TEXT "text-character"              /* a roll or organisation the rules text cannot hold */
 
 static void text_copy(char *dst, const char *src) {
     size_t n = strlen(src);
@@ -155,6 +156,17 @@ static int check_window(const urne_initiative_rules *r, urne_diags *d) {
     return bad;
 }
 
+/* A roll's or an organisation's name as the rules text holds it: no control
+ * character, no '#' (a comment there), no blank at either end (trimmed there). */
+static void check_text(const char *text, const char *field, urne_diags *d) {
+    size_t n = strlen(text);
+    int bad = n > 0 && (text[0] == ' ' || text[n - 1] == ' ');
+    for (size_t i = 0; i < n; i++) bad |= (unsigned char)text[i] < 0x20 || text[i] == 0x7F || text[i] == '#';
+    if (bad)
+        urne_diags_add(d, URNE_DIAG_ERROR, 0, field, RULE_TEXT,
+                       "%s must not hold a control character or '#', nor begin or end with a space", field);
+}
+
 int urne_initiative_rules_check(const urne_initiative_rules *r, urne_diags *d) {
     assert(r != NULL && d != NULL);
     size_t before = d->errors;
@@ -176,6 +188,8 @@ int urne_initiative_rules_check(const urne_initiative_rules *r, urne_diags *d) {
     if (r->stop_at_threshold != 0 && r->stop_at_threshold != 1)
         urne_diags_add(d, URNE_DIAG_ERROR, 0, "stop-at-threshold", RULE_FLAG, "%s must be yes or no",
                        "stop-at-threshold");
+    check_text(r->roll_territory, "roll", d);
+    check_text(r->organisation, "organisation", d);
     return d->errors == before ? 0 : -1;
 }
 

@@ -128,13 +128,19 @@ int urne_initiative_rules_close(const urne_initiative_rules *r, int64_t opens_at
  *   territory = none | N | P% | A/B | N per-seat | given
  *   territories = none | N | P% | A/B       (P% and A/B of the territories counted)
  *   opens, closes = YYYY-MM-DD | YYYY-MM-DDTHH:MM:SSZ
- *   window = N months | N days | N years
+ *   window = N months | N days | N years | N months N days
  *   stop-at-threshold = yes | no;  age-min = N;  roll = TEXT;  organisation = TEXT
  *   supporters = public | confidential
  * Every fault is an error in d with its line, the key as field and the rule; the
  * rules are then checked as urne_initiative_rules_check does. 0 with *out set
  * when sound; -1 otherwise (*out then holds what was read, not to be used). */
 int urne_initiative_rules_parse(const char *text, size_t len, urne_initiative_rules *out, urne_diags *d);
+
+/* Write checked rules r as the text urne_initiative_rules_parse reads back into the
+ * same rules (the store and the API keep rules as this text): the preset when r
+ * has one, then every rule. buf NUL-terminated when size > 0; returns the length
+ * the whole text needs, as snprintf does. */
+size_t urne_initiative_rules_write(const urne_initiative_rules *r, char *buf, size_t size);
 
 /* Write t as the rules text writes it ("10%", "1/5", "1000000", "720 per-seat",
  * "given", "none") into buf (size >= 48). */

@@ -97,18 +97,32 @@ static int parse_threshold(span v, int territory, urne_initiative_threshold *t) 
     return parse_count(v, &t->count);
 }
 
-/* "N months", "N month", "N days", "N years" added to the window. 0 or -1. */
+/* The next word of *v (up to a space), *v advanced past it and its spaces. */
+static span next_word(span *v) {
+    size_t k = 0;
+    while (k < v->n && v->s[k] != ' ') k++;
+    span w = {v->s, k};
+    *v = trim(v->s + k, v->n - k);
+    return w;
+}
+
+/* "N months", "N years", "N days", or "N months N days" (also "month", "year",
+ * "day"): the window's length. 0 or -1. */
 static int parse_window(span v, urne_initiative_rules *r) {
-    const char *sp = memchr(v.s, ' ', v.n);
-    if (!sp) return -1;
-    int64_t n;
-    if (parse_count(trim(v.s, (size_t)(sp - v.s)), &n) < 0 || n > 36600) return -1;
-    span unit = trim(sp + 1, v.n - (size_t)(sp - v.s) - 1);
-    r->window_months = r->window_days = 0;
-    if (is(unit, "months") || is(unit, "month")) r->window_months = (int)n;
-    else if (is(unit, "years") || is(unit, "year")) r->window_months = (int)n * 12;
-    else if (is(unit, "days") || is(unit, "day")) r->window_days = (int)n;
-    else return -1;
+    int64_t months = 0, days = 0;
+    int parts = 0;
+    while (v.n > 0) {
+        span number = next_word(&v), unit = next_word(&v);
+        int64_t n;
+        if (unit.n == 0 || parse_count(number, &n) < 0 || n > 36600 || ++parts > 2) return -1;
+        if (is(unit, "months") || is(unit, "month")) months += n;
+        else if (is(unit, "years") || is(unit, "year")) months += n * 12;
+        else if (is(unit, "days") || is(unit, "day")) days += n;
+        else return -1;
+    }
+    if (parts == 0 || months > 36600 * 12 || days > 36600) return -1;
+    r->window_months = (int)months; /* out of range for the rules, but an int: urne_initiative_rules_check says */
+    r->window_days = (int)days;
     return 0;
 }
 
@@ -223,4 +237,72 @@ int urne_initiative_rules_parse(const char *text, size_t len, urne_initiative_ru
     }
     if (d->errors != before) return -1;
     return urne_initiative_rules_check(out, d);
+}
+
+/* Append text to the writer's buffer; the writer counts what it needed. */
+typedef struct writer {
+    char *buf;
+    size_t size, len;
+} writer;
+
+static void put(writer *w, const char *text) {
+    for (; *text; text++, w->len++)
+        if (w->len + 1 < w->size) w->buf[w->len] = *text;
+    if (w->size) w->buf[w->len < w->size ? w->len : w->size - 1] = 0;
+}
+
+static void put_int(writer *w, int64_t v) {
+    char digits[24];
+    size_t n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do digits[n++] = (char)('0' + u % 10), u /= 10;
+    while (u);
+    if (v < 0) put(w, "-");
+    char one[2] = {0, 0};
+    while (n) one[0] = digits[--n], put(w, one);
+}
+
+static void put_padded(writer *w, int v, int width) {
+    char d[8] = {0};
+    for (int i = width - 1; i >= 0; i--, v /= 10) d[i] = (char)('0' + v % 10);
+    put(w, d);
+}
+
+static void put_moment(writer *w, const char *key, int64_t t) {
+    urne_initiative_date d = urne_initiative_date_of(t);
+    int64_t s = t - urne_initiative_date_moment(d);
+    put(w, key);
+    put(w, " = ");
+    put_padded(w, d.year, 4), put(w, "-"), put_padded(w, d.month, 2), put(w, "-"), put_padded(w, d.day, 2);
+    put(w, "T"), put_padded(w, (int)(s / 3600), 2), put(w, ":"), put_padded(w, (int)(s / 60 % 60), 2);
+    put(w, ":"), put_padded(w, (int)(s % 60), 2), put(w, "Z\n");
+}
+
+static void put_threshold(writer *w, const char *key, const urne_initiative_threshold *t) {
+    char text[64];
+    urne_initiative_threshold_text(t, text, sizeof text);
+    put(w, key), put(w, " = "), put(w, text), put(w, "\n");
+}
+
+size_t urne_initiative_rules_write(const urne_initiative_rules *r, char *buf, size_t size) {
+    assert(r != NULL && (buf != NULL || size == 0));
+    writer w = {buf, size, 0};
+    if (r->preset[0]) put(&w, "preset = "), put(&w, r->preset), put(&w, "\n");
+    put_threshold(&w, "national", &r->national);
+    put_threshold(&w, "territory", &r->territory);
+    put_threshold(&w, "territories", &r->territories);
+    if (r->opens_at) put_moment(&w, "opens", r->opens_at);
+    if (r->closes_at) put_moment(&w, "closes", r->closes_at);
+    if (r->window_months || r->window_days) {
+        put(&w, "window =");
+        if (r->window_months) put(&w, " "), put_int(&w, r->window_months), put(&w, " months");
+        if (r->window_days) put(&w, " "), put_int(&w, r->window_days), put(&w, " days");
+        put(&w, "\n");
+    }
+    put(&w, r->stop_at_threshold ? "stop-at-threshold = yes\n" : "stop-at-threshold = no\n");
+    put(&w, "age-min = "), put_int(&w, r->age_min), put(&w, "\n");
+    if (r->roll_territory[0]) put(&w, "roll = "), put(&w, r->roll_territory), put(&w, "\n");
+    if (r->organisation[0]) put(&w, "organisation = "), put(&w, r->organisation), put(&w, "\n");
+    put(&w, r->supporters == URNE_INITIATIVE_PUBLIC ? "supporters = public\n" : "supporters = confidential\n");
+    return w.len;
 }

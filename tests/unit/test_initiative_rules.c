@@ -332,6 +332,11 @@ static void test_rules_text(void **state) {
     parse_case("preset = rip\nwindow = 3 months\nwindow = 4 months\n", 3, "window", "key-repeated", &r);
     parse_case("preset = rip\njust words\n", 2, "", "line-syntax", &r);
     parse_case("preset = rip\nwindow = 9 weeks\n", 2, "window", "bad-value", &r);
+    parse_case("preset = rip\nwindow = 9 months 9\n", 2, "window", "bad-value", &r);
+    parse_case("preset = rip\nwindow = 1 month 2 days 3 days\n", 2, "window", "bad-value", &r);
+    parse_case("preset = rip\nwindow = 1 year 15 days\n", 0, NULL, NULL, &r);
+    assert_int_equal(r.window_months, 12);
+    assert_int_equal(r.window_days, 15);
     parse_case("preset = rip\nopens = 2026-02-30\n", 2, "opens", "bad-date", &r);
     parse_case("preset = rip\nage-min = 131\n", 2, "age-min", "bad-value", &r);
     parse_case("preset = rip\nsupporters = secret\n", 2, "supporters", "bad-value", &r);
@@ -381,12 +386,67 @@ static void test_threshold_text(void **state) {
     }
 }
 
+static int same_threshold(const urne_initiative_threshold *a, const urne_initiative_threshold *b) {
+    return a->basis == b->basis && a->count == b->count && a->num == b->num && a->den == b->den;
+}
+
+/* Field by field: a struct's padding is not its value. */
+static int same_rules(const urne_initiative_rules *a, const urne_initiative_rules *b) {
+    return strcmp(a->preset, b->preset) == 0 && same_threshold(&a->national, &b->national) &&
+           same_threshold(&a->territory, &b->territory) && same_threshold(&a->territories, &b->territories) &&
+           a->opens_at == b->opens_at && a->closes_at == b->closes_at && a->window_months == b->window_months &&
+           a->window_days == b->window_days && a->stop_at_threshold == b->stop_at_threshold &&
+           a->age_min == b->age_min && strcmp(a->roll_territory, b->roll_territory) == 0 &&
+           strcmp(a->organisation, b->organisation) == 0 && a->supporters == b->supporters;
+}
+
+/* Every preset, and adjusted rules, written and read back into the same rules. */
+static void test_rules_write(void **state) {
+    (void)state;
+    for (size_t i = 0; urne_initiative_preset_name(i); i++) {
+        urne_initiative_rules r = preset(urne_initiative_preset_name(i)), back;
+        if (i == 1) { /* adjusted: every key with a value of its own */
+            r.opens_at = at("2026-01-31T09:30:05Z");
+            r.closes_at = at("2026-11-01");
+            r.window_months = 2, r.window_days = 10;
+            strcpy(r.roll_territory, "FR-75");
+            strcpy(r.organisation, "Les Amis de la Terre");
+            r.territory.basis = URNE_INITIATIVE_GIVEN;
+            r.territories.basis = URNE_INITIATIVE_SHARE, r.territories.num = 3, r.territories.den = 7;
+        }
+        char text[1024];
+        size_t n = urne_initiative_rules_write(&r, text, sizeof text);
+        assert_int_equal(n, strlen(text));
+        assert_int_equal(urne_initiative_rules_write(&r, NULL, 0), n);
+        urne_diags d;
+        urne_diags_init(&d, NULL);
+        if (urne_initiative_rules_parse(text, n, &back, &d) != 0)
+            fail_msg("%s: its text is refused: %s\n%s", r.preset, d.items[0].message, text);
+        urne_diags_free(&d);
+        if (!same_rules(&r, &back)) fail_msg("%s: read back as other rules:\n%s", r.preset, text);
+        /* cut short: still terminated, the length still the whole */
+        char small[16];
+        assert_int_equal(urne_initiative_rules_write(&r, small, sizeof small), n);
+        assert_int_equal(strlen(small), sizeof small - 1);
+    }
+    /* A name the text could not hold is refused by the checks. */
+    urne_initiative_rules r = preset("rip");
+    strcpy(r.organisation, "Attac #1");
+    urne_diags d;
+    urne_diags_init(&d, NULL);
+    assert_int_equal(urne_initiative_rules_check(&r, &d), -1);
+    assert_string_equal(d.items[0].field, "organisation");
+    assert_string_equal(d.items[0].rule, "text-character");
+    urne_diags_free(&d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_presets_national), cmocka_unit_test(test_eci),
         cmocka_unit_test(test_territories),      cmocka_unit_test(test_tally_refusals),
         cmocka_unit_test(test_percentages),      cmocka_unit_test(test_calendar_and_window),
         cmocka_unit_test(test_rules_text),       cmocka_unit_test(test_threshold_text),
+        cmocka_unit_test(test_rules_write),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
