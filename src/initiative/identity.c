@@ -95,14 +95,18 @@ static urne_initiative_name_status normalise(const char *s, size_t len, int digi
         unsigned cp;
         size_t n = utf8_decode(u + i, len - i, &cp);
         if (n == 0) return out[0] = 0, *at = i, URNE_INITIATIVE_NAME_UTF8;
-        char one[2] = {(char)cp, 0};
-        const char *letters = is_separator(cp) ? NULL : digits && cp >= '0' && cp <= '9' ? one : fold(cp, one);
+        i += n;
         if (is_separator(cp)) {
-            pending_space = w > 0;
-        } else if (letters == NULL) {
+            pending_space = w > 0; /* none before the first letter */
+            continue;
+        }
+        char one[2] = {(char)cp, 0};
+        const char *letters = digits && cp >= '0' && cp <= '9' ? one : fold(cp, one);
+        if (letters == NULL) {
             out[0] = 0;
-            return *at = i, URNE_INITIATIVE_NAME_CHARACTER;
-        } else if (letters[0]) {
+            return *at = i - n, URNE_INITIATIVE_NAME_CHARACTER;
+        }
+        if (letters[0]) { /* "" for a combining accent: dropped */
             size_t k = strlen(letters);
             if (w + pending_space + k + 1 > size) return out[0] = 0, URNE_INITIATIVE_NAME_TOO_LONG;
             if (pending_space) out[w++] = ' ';
@@ -110,7 +114,6 @@ static urne_initiative_name_status normalise(const char *s, size_t len, int digi
             w += k;
             pending_space = 0;
         }
-        i += n;
     }
     out[w] = 0;
     return w == 0 ? URNE_INITIATIVE_NAME_EMPTY : URNE_INITIATIVE_NAME_OK;
