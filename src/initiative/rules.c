@@ -223,7 +223,9 @@ static size_t write_i64(int64_t v, char *out) {
     return k;
 }
 
-/* den a power of ten of 100 or more: num/den as a percentage with decimals. */
+/* den a power of ten of 100 or more: num/den as a percentage with as many decimals
+ * as den has zeros past 100, trailing zeros kept ("5.0%" is 50/1000), so that the
+ * text reads back into the same num and den. */
 static int write_percent(int64_t num, int64_t den, char *out) {
     int decimals = -2;
     int64_t p = den;
@@ -235,8 +237,6 @@ static int write_percent(int64_t num, int64_t den, char *out) {
         out[k++] = '.';
         int64_t frac = num % scale;
         for (int64_t s = scale / 10; s > 0; s /= 10) out[k++] = (char)('0' + frac / s % 10);
-        while (out[k - 1] == '0') k--; /* "0.50" -> "0.5" */
-        if (out[k - 1] == '.') k--;
     }
     out[k++] = '%';
     out[k] = 0;

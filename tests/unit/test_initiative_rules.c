@@ -358,7 +358,7 @@ static void test_threshold_text(void **state) {
     } cases[] = {
         {{URNE_INITIATIVE_SHARE, 0, 1, 100}, "1%"},       {{URNE_INITIATIVE_SHARE, 0, 10, 100}, "10%"},
         {{URNE_INITIATIVE_SHARE, 0, 5, 1000}, "0.5%"},    {{URNE_INITIATIVE_SHARE, 0, 125, 10000}, "1.25%"},
-        {{URNE_INITIATIVE_SHARE, 0, 50, 1000}, "5%"},     {{URNE_INITIATIVE_SHARE, 0, 1, 5}, "1/5"},
+        {{URNE_INITIATIVE_SHARE, 0, 50, 1000}, "5.0%"},     {{URNE_INITIATIVE_SHARE, 0, 1, 5}, "1/5"},
         {{URNE_INITIATIVE_ABSOLUTE, 1000000, 0, 0}, "1000000"},
         {{URNE_INITIATIVE_PER_SEAT, 720, 0, 0}, "720 per-seat"},
         {{URNE_INITIATIVE_GIVEN, 0, 0, 0}, "given"},      {{URNE_INITIATIVE_NONE, 0, 0, 0}, "none"},
@@ -380,7 +380,8 @@ static void test_threshold_text(void **state) {
             assert_int_equal(rc, 0);
             assert_int_equal(r.territory.basis, cases[i].t.basis);
             assert_int_equal(r.territory.count, cases[i].t.count);
-            assert_true(r.territory.num * cases[i].t.den == cases[i].t.num * r.territory.den);
+            assert_int_equal(r.territory.num, cases[i].t.num); /* the same fraction, not only its value */
+            assert_int_equal(r.territory.den, cases[i].t.den);
         }
         urne_diags_free(&d);
     }
