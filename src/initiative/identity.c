@@ -251,6 +251,19 @@ size_t urne_initiative_identity_key(const urne_initiative_identity *id, char *bu
     return k;
 }
 
+size_t urne_initiative_identity_index_key(const urne_initiative_identity *id, char *buf, size_t size) {
+    assert(id != NULL && buf != NULL && size >= URNE_INITIATIVE_KEY_MAX);
+    size_t k = 0;
+    for (const char *p = id->name; *p; p++)
+        if (*p != ' ') buf[k++] = *p;
+    buf[k++] = '|';
+    size_t c = strlen(id->commune);
+    memcpy(buf + k, id->commune, c);
+    k += c;
+    buf[k] = 0;
+    return k;
+}
+
 urne_initiative_match urne_initiative_roll_match(const urne_initiative_identity *signer,
                                                  const urne_initiative_identity *roll, size_t n) {
     assert(signer != NULL && (n == 0 || roll != NULL));

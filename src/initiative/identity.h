@@ -109,6 +109,13 @@ int urne_initiative_identity_make(const char *name, const char *given, const cha
 #define URNE_INITIATIVE_KEY_MAX (3 * URNE_INITIATIVE_NAME_MAX + 16)
 size_t urne_initiative_identity_key(const urne_initiative_identity *id, char *buf, size_t size);
 
+/* The key under which a roll is indexed for matching: "NAME|COMMUNE", the name
+ * without its spaces. Every entry urne_initiative_roll_match could find for a
+ * signer (matched, homonym or ambiguous) has the signer's index key, so a store
+ * that groups its roll by this key hands the match only that group. buf's size
+ * >= URNE_INITIATIVE_KEY_MAX. Returns the key's length. */
+size_t urne_initiative_identity_index_key(const urne_initiative_identity *id, char *buf, size_t size);
+
 /* Matching a signer against the roll. */
 typedef enum urne_initiative_match_code {
     URNE_INITIATIVE_MATCHED = 0,  /* exactly one entry: index */

@@ -205,6 +205,22 @@ static void test_match(void **state) {
                      cases[i].code, cases[i].index, cases[i].count);
         assert_non_null(m.why.fmt);
     }
+    /* Every entry a match looks at shares the signer's index key; the others do not. */
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char ks[URNE_INITIATIVE_KEY_MAX], kr[URNE_INITIATIVE_KEY_MAX];
+        urne_initiative_identity_index_key(&cases[i].signer, ks, sizeof ks);
+        size_t same = 0;
+        for (size_t j = 0; j < n; j++) {
+            urne_initiative_identity_index_key(&roll[j], kr, sizeof kr);
+            same += strcmp(ks, kr) == 0;
+        }
+        urne_initiative_match all = urne_initiative_roll_match(&cases[i].signer, roll, n);
+        if (all.code != URNE_INITIATIVE_NOT_ON_ROLL && same < all.count)
+            fail_msg("case %zu: %zu entries share its index key, the match counted %zu", i, same, all.count);
+    }
+    char key[URNE_INITIATIVE_KEY_MAX];
+    urne_initiative_identity_index_key(&cases[8].signer, key, sizeof key);
+    assert_string_equal(key, "NDIAYE|LILLE");
     urne_initiative_match m = urne_initiative_roll_match(&cases[2].signer, roll, n);
     char text[300];
     urne_phrase_write(&m.why, NULL, NULL, text, sizeof text);
