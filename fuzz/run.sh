@@ -19,7 +19,8 @@ data=$root/../shared/data
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-mkdir -p "$work/ministry" "$work/legislative" "$work/native" "$work/blt" "$work/preflib" "$work/debian" "$work/text" "$work/csv" "$work/forum"
+mkdir -p "$work/ministry" "$work/legislative" "$work/native" "$work/blt" "$work/preflib" "$work/debian" "$work/text" "$work/csv" \
+         "$work/initiative" "$work/forum"
 # Seeds: small real pieces (large files slow the fuzzer down), examples, broken files.
 head -c 4000 "$data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt" > "$work/ministry/official"
 head -c 4000 "$data/fr_pres2017_2022_rhone69_bureaux/2017-pres-t2-commune-rhone-69-bronze.csv" > "$work/ministry/t2"
@@ -37,6 +38,9 @@ cp "$root"/tests/bad-ballots/text-* "$work/text/"
 printf '# title: t\n# seats: 2\n12: Alice > Bruno = Chloé\nBruno > Alice\n3: Chloé\n' > "$work/text/ok"
 cp "$root"/examples/budget-mj.csv "$root"/tests/bad-ballots/*.csv "$work/csv/"
 printf 'count,A,B,C\n5,1,x,0\n3,,oui,yes\n' > "$work/csv/approval"
+printf 'preset = eci\nnational = 0,5 %%\nterritory = 720 per-seat\nwindow = 1 year 15 days\nopens = 2026-01-01T10:00:00Z\nroll = FR\n' > "$work/initiative/rules"
+printf 'territory;electorate;signatures;seats;minimum\nDE;60 000 000;69120;96;\nFR;48000000;58320;81;100\n' > "$work/initiative/counts"
+printf 'N\xe2\x80\x99Diaye-\xc5\x93\xc3\xa9 E\xcc\x81\nJean-Pierre\n01/05/1980\n2A004' > "$work/initiative/identity"
 printf 'Bonjour {{tout}} le {monde}\n\n<quote>Il a dit <q>non</q>.</quote>\n[le site->https://a.fr] [x->javascript:y]\n<code>{{x}}</code> <del>a</del><ins>b</ins>' > "$work/forum/grammar"
 printf '{{{x}}} {{a {b}} c} <del>a <q>b</del> c</q> [->mailto:a@b.fr] <quote><quote>x</quote>' > "$work/forum/broken"
 
@@ -47,7 +51,7 @@ reported() {
 failed() { tail -60 "$1"; echo "fuzz: $2 FAILED"; exit 1; }
 
 ran=0
-for fmt in ministry legislative native blt preflib debian text csv forum; do
+for fmt in ministry legislative native blt preflib debian text csv initiative forum; do
   [ -z "$only" ] || [ "$only" = "$fmt" ] || continue
   log=$work/$fmt.log
   regress=$root/fuzz/corpus/$fmt

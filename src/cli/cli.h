@@ -25,6 +25,7 @@ int urne_cli_backup(int argc, char **argv);
 int urne_cli_audit(int argc, char **argv);
 int urne_cli_store(int argc, char **argv);
 int urne_cli_routes(int argc, char **argv);
+int urne_cli_initiative(int argc, char **argv);
 int urne_cli_forum(int argc, char **argv);
 
 /* Print the diagnostics of a list to stderr, in the CLI's language: every error and

@@ -23,6 +23,7 @@ static const struct {
     {"audit", urne_cli_audit, N_("verify the audit log's hash chain")},
     {"store", urne_cli_store, N_("copy a whole store into an empty one (SQLite to PostgreSQL and back)")},
     {"routes", urne_cli_routes, N_("list the server's routes and the roles that may use each")},
+    {"initiative", urne_cli_initiative, N_("a citizens' initiative's rules and whether its counts reach them")},
     {"forum", urne_cli_forum, N_("render a forum message to HTML, as the forum will show it")},
 };
 
