@@ -130,6 +130,17 @@ def tampered(srv, name, statements):
     return run("audit", "verify", "--db", copy, ok=False)
 
 
+def check_tampered(srv, cases):
+    """For each (what, statements, expected) in cases: on its own copy of srv's
+    store, changed by hand, `urne audit verify` exits 1 and its errors hold
+    `expected` (a text or a list of texts)."""
+    for n, (what, statements, expected) in enumerate(cases):
+        p = tampered(srv, f"t{n}", [statements] if isinstance(statements, str) else statements)
+        wanted = [expected] if isinstance(expected, str) else expected
+        check(p.returncode == 1 and all(w in p.stderr for w in wanted),
+              f"{what}: verify names it: {p.returncode} {p.stderr}")
+
+
 class Server:
     def __init__(self, db=None, args=()):
         """args: more options for `urne serve` (e.g. ["--trusted-proxy", "127.0.0.1"])."""

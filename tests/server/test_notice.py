@@ -119,7 +119,7 @@ check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state
 check(", 4 notice(s) compared" in p.stdout, f"the notices are compared with the log: {p.stdout}")
 
 # Notices changed behind the log's back, each on a copy: verify names them.
-for n, (what, sql, expect) in enumerate((
+check_tampered(srv, (
         ("a title rewritten", "UPDATE notices SET title = 'Dépouillement annulé' WHERE id = 1",
          'notice 1: title: stored "Dépouillement annulé", logged "Dépouillement à 20 h"'),
         ("an author changed", "UPDATE notices SET published_by = 'observateur' WHERE id = 1",
@@ -128,7 +128,5 @@ for n, (what, sql, expect) in enumerate((
          'notice 1: row: stored (no row), logged "Dépouillement à 20 h"'),
         ("a notice added", "INSERT INTO notices(title, body, published_at, published_by)"
                            " VALUES ('Faux', 'x', '2026-12-05T10:00:00Z', 'admin')",
-         'notice 5: row: stored "Faux", logged (no row)'))):
-    p = tampered(srv, f"t{n}", [sql])
-    check(p.returncode == 1 and expect in p.stderr, f"{what}: verify names it: {p.returncode} {p.stderr}")
+         'notice 5: row: stored "Faux", logged (no row)')))
 done()

@@ -146,7 +146,7 @@ check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state
 check("3 grant(s) compared" in p.stdout, f"the grants are compared: {p.stdout}")
 
 # Grants changed behind the log's back, each on a copy: verify names them.
-for n, (what, sql, expect) in enumerate((
+check_tampered(srv, (
         ("a tier raised", "UPDATE grants SET tier = 2 WHERE space = 'org/b' AND user_id = 3",
          "grant in: org/b: stored secretary, tier 2, logged secretary, tier 1"),
         ("a grant added", "INSERT INTO grants VALUES (2, 'org/b', 'admin', 1)",
@@ -154,7 +154,5 @@ for n, (what, sql, expect) in enumerate((
         ("a grant removed", "DELETE FROM grants WHERE user_id = 4",
          "grant in: org/b: stored (no row), logged commission, tier 1"),
         ("an election moved to another space", "UPDATE elections SET space = 'org/b' WHERE id = 1",
-         "election 1: space: stored \"org/b\", logged \"org/a\""))):
-    p = tampered(srv, f"t{n}", [sql])
-    check(p.returncode == 1 and expect in p.stderr, f"{what}: verify names it: {p.returncode} {p.stderr}")
+         "election 1: space: stored \"org/b\", logged \"org/a\"")))
 done()
