@@ -2,21 +2,23 @@
 threads, each with one keep-alive connection and a slice of the bureaux. Without
 RATE, as fast as they can; with RATE, at RATE sheets a second in all (each thread
 keeps to its share of a steady pace), for the figures read while entries stream in.
-Prints the wall time and the rate.
-Usage: enter_sheets.py PORT ELECTION N T TOKEN [RATE]"""
+Prints the wall time and the rate. PORT may be a comma-separated list (several
+servers on one database): thread k talks to the (k mod count)-th.
+Usage: enter_sheets.py PORT[,PORT...] ELECTION N T TOKEN [RATE]"""
 import http.client
 import json
 import sys
 import threading
 import time
 
-port, election, n, nthreads, token = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+ports = [int(p) for p in sys.argv[1].split(",")]
+election, n, nthreads, token = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 rate = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0
 errors = []
 
 
 def worker(k, t0):
-    c = http.client.HTTPConnection("127.0.0.1", port)
+    c = http.client.HTTPConnection("127.0.0.1", ports[k % len(ports)])
     h = {"Content-Type": "application/json", "Authorization": "Bearer " + token}
     for i in range(k, n, nthreads):
         if rate:

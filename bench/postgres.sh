@@ -13,10 +13,10 @@
 # copy the SQLite store after its run into PostgreSQL (standard error).
 # One BENCH line per figure, PostgreSQL's, with SQLite's of the same run as the peer.
 #
-# One server per store: several `urne serve` on one PostgreSQL database need the
-# servers to tell each other of changes (LISTEN/NOTIFY), which this branch does not
-# have; the target (two servers on PostgreSQL at least as fast as one on SQLite) is
-# judged on one server here, and the line says so.
+# Then two servers on one PostgreSQL database (ports PORT and PORT+1, kept in step by
+# LISTEN/NOTIFY): each one's published page under wrk in turn, and the 70,000 sheets
+# with the clients split between them. The target: two servers on PostgreSQL at least
+# as fast as one on SQLite for entries, and 20,000 requests/s from each for pages.
 #
 # The cluster runs with fsync off (tests/pg/cluster.sh: a throwaway one); SQLite runs
 # as urne opens it (WAL, synchronous=NORMAL: no fsync at commit either, only at
@@ -35,9 +35,10 @@ secs=${SECONDS_EACH:-10}
 n=${ENTRIES:-70000}
 rhone=$here/../../shared/data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
 cluster=$(mktemp -u "${TMPDIR:-/tmp}/urne-bench-pg.XXXXXX")
-server=
+server= server2=
 cleanup() {
   [ -n "$server" ] && { kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+  [ -n "$server2" ] && { kill -TERM "$server2" 2>/dev/null || true; wait "$server2" 2>/dev/null || true; }
   sh "$src/tests/pg/cluster.sh" stop "$cluster"
 }
 trap cleanup EXIT
@@ -82,8 +83,49 @@ measure() {
   echo "$rps $taken"
 }
 
+# measure_two DB: two servers on DB, as "RPS_A RPS_B SECS".
+measure_two() {
+  local db=$1 p2=$((port + 1))
+  echo "$pass" | "$urne" admin create --db "$db" --user admin >/dev/null
+  echo "$pass" | "$urne" admin create --db "$db" --user sec --role secretary >/dev/null
+  "$urne" election import --db "$db" --title "Présidentielle 2017, 1er tour — Rhône" "$rhone" >/dev/null
+  "$urne" election import --db "$db" "$out/empty.csv" >/dev/null
+  "$urne" serve --db "$db" --listen "127.0.0.1:$port" --access-log "$out/access-two-a.log" --quiet \
+    --max-connections-per-address 0 ${THREADS:+--threads $THREADS} 2>"$out/server-two-a.log" &
+  server=$!
+  "$urne" serve --db "$db" --listen "127.0.0.1:$p2" --access-log "$out/access-two-b.log" --quiet \
+    --max-connections-per-address 0 ${THREADS:+--threads $THREADS} 2>"$out/server-two-b.log" &
+  server2=$!
+  bench_wait_server "$port"
+  bench_wait_server "$p2"
+  local base=http://127.0.0.1:$port admin sec
+  admin=$(bench_login "$port" admin "$pass")
+  curl -fsS -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{}' \
+    "$base/api/elections/1/publish" >/dev/null
+  curl -fsS -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    -d "{\"user\":\"sec\",\"election\":2,\"first\":0,\"last\":$((n - 1))}" "$base/api/assignments" >/dev/null
+  sec=$(bench_login "$port" sec "$pass")
+  sleep 2 # the publication heard by the second server (LISTEN/NOTIFY, well under a second)
+  local rps_a rps_b entry taken
+  curl -fs "$base/e/1" >/dev/null
+  curl -fs "http://127.0.0.1:$p2/e/1" >/dev/null
+  wrk -t2 -c64 -d"${secs}s" --latency "$base/e/1" >"$out/wrk-two-a.txt"
+  wrk -t2 -c64 -d"${secs}s" --latency "http://127.0.0.1:$p2/e/1" >"$out/wrk-two-b.txt"
+  rps_a=$(awk '/Requests\/sec/ {printf "%d", $2}' "$out/wrk-two-a.txt")
+  rps_b=$(awk '/Requests\/sec/ {printf "%d", $2}' "$out/wrk-two-b.txt")
+  entry=$("$BENCH_PY" "$here/enter_sheets.py" "$port,$p2" 2 "$n" 4 "$sec")
+  taken=$(echo "$entry" | sed 's/.* in \([0-9.]*\) s .*/\1/')
+  echo "bench: two servers: published page $rps_a and $rps_b requests/s; $entry" >&2
+  kill -TERM "$server" "$server2" && wait "$server" "$server2" || true
+  server= server2=
+  "$urne" audit verify --db "$db" | sed "s/^/bench: two servers after the run: /" >&2
+  echo "$rps_a $rps_b $taken"
+}
+
 measure sqlite "$out/bench.db" >"$out/sqlite.figures"
 measure postgresql "$pgdb" >"$out/postgresql.figures"
+psql -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE urne_bench_two"
+measure_two "$(echo "$url" | sed 's#/postgres?#/urne_bench_two?#')" >"$out/two.figures"
 # Besides (standard error): the SQLite store, after its run, copied into PostgreSQL.
 psql -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE urne_copy"
 t0=$(date +%s.%N)
@@ -91,8 +133,11 @@ t0=$(date +%s.%N)
 echo "bench: urne store copy of the SQLite store after its run ($(awk '/ rows$/ {print $(NF-1)}' "$out/copy.txt") rows) into PostgreSQL: $(bench_calc "$(date +%s.%N) - $t0" %.1f) s" >&2
 read -r sq_rps sq_secs <"$out/sqlite.figures"
 read -r pg_rps pg_secs <"$out/postgresql.figures"
-bench_line postgres "$n sheets through the API, 1 server (a second needs LISTEN/NOTIFY, not on this branch)" \
-  "$pg_secs s" "SQLite, 1 server: $sq_secs s" "two servers on PostgreSQL at least as fast as one on SQLite" \
-  "$(bench_ok "$pg_secs <= $sq_secs")"
+read -r two_a two_b two_secs <"$out/two.figures"
+bench_line postgres "$n sheets through the API, 2 servers on one database" "$two_secs s" \
+  "SQLite, 1 server: $sq_secs s; PostgreSQL, 1 server: $pg_secs s" \
+  "two servers on PostgreSQL at least as fast as one on SQLite" "$(bench_ok "$two_secs <= $sq_secs")"
 bench_line postgres "published page, 1 server" "$pg_rps requests/s" "SQLite: $sq_rps requests/s" \
   "20000 requests/s" "$(bench_ok "$pg_rps >= 20000")"
+bench_line postgres "published page, each of 2 servers" "$two_a and $two_b requests/s" "SQLite, 1 server: $sq_rps requests/s" \
+  "20000 requests/s from each" "$(bench_ok "$two_a >= 20000 && $two_b >= 20000")"
