@@ -59,6 +59,7 @@ typedef struct urne_app {
     void (*changed)(void *ctx);
     void *changed_ctx;
     struct urne_live *live; /* each level's report kept up to date, read without the lock (results_live.h) */
+    struct urne_app_watch *watch; /* the other servers' changes heard (watch.h); NULL: none */
 } urne_app;
 
 /* What a use case answers. Adapters map each to their own terms (HTTP codes). */

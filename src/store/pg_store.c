@@ -169,7 +169,16 @@ static PGresult *checked(urne_store *s, PGresult *r, const char *what) {
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         q->sqlstate[0] = 0;
+        urne_store_set_unavailable(s, 0);
         return r;
+    }
+    if (PQstatus(q->conn) == CONNECTION_BAD && !urne_store_unavailable(s)) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(q->conn));
+        one_line(msg);
+        fprintf(stderr, "urne: the connection to PostgreSQL (%s) is lost (%s); requests get 503 until it is open again\n",
+                q->where, msg[0] ? msg : "no message");
+        urne_store_set_unavailable(s, 1);
     }
     const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     snprintf(q->sqlstate, sizeof q->sqlstate, "%s", code ? code : "");
@@ -201,6 +210,7 @@ static int revived(urne_store *s) {
         return 0;
     }
     fprintf(stderr, "urne: the connection to PostgreSQL (%s) was lost; it is open again\n", q->where);
+    urne_store_set_unavailable(s, 0);
     return 1;
 }
 
@@ -440,6 +450,7 @@ int urne_pg_is_conninfo(const char *where) {
 static void pg_close(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     PQfinish(q->conn); /* the server rolls back a transaction left open */
+    free(q->conninfo);
     free(q);
 }
 
@@ -459,6 +470,13 @@ urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize) {
     const char *safe = q->where;
     q->base.ops = &urne_pg_ops;
     urne_store *s = &q->base;
+    q->conninfo = strdup(conninfo);
+    if (q->conninfo == NULL) {
+        snprintf(err, errsize, "out of memory");
+        free(q);
+        return NULL;
+    }
+    urne_pg_origin(q->origin, sizeof q->origin);
     q->conn = PQconnectdb(conninfo);
     if (q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK) {
         char msg[400];
@@ -466,6 +484,7 @@ urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize) {
         one_line(msg);
         snprintf(err, errsize, "%s: cannot connect to PostgreSQL: %s", safe, msg);
         PQfinish(q->conn);
+        free(q->conninfo);
         free(q);
         return NULL;
     }
@@ -560,4 +579,5 @@ const urne_store_ops urne_pg_ops = {
     .audit = &urne_pg_audit_ops,
     .notices = &urne_pg_notice_ops,
     .grants = &urne_pg_grant_ops,
+    .watch = &urne_pg_watch_ops,
 };

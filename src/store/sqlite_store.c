@@ -280,4 +280,5 @@ const urne_store_ops urne_sqlite_ops = {
     .audit = &urne_sqlite_audit_ops,
     .notices = &urne_sqlite_notice_ops,
     .grants = &urne_sqlite_grant_ops,
+    .watch = NULL, /* one process owns the file: nothing to watch */
 };

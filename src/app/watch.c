@@ -1,0 +1,184 @@
+/*
+ * watch: several urne servers on one PostgreSQL database, each keeping its own
+ * elections in memory and its own page cache, see one another's changes.
+ *
+ * The store announces every committed change (store.h: a NOTIFY sent in the
+ * change's transaction, on the channel of its kind, naming its audit object) and
+ * gives a watch, a connection of its own that hears them. This file decides what
+ * a change means for what the server holds, which is the application's business,
+ * not the store's: one thread waits on the watch without the lock, and for each
+ * batch of changes it takes the application's lock and
+ *
+ *   - reloads each election the changes name ("election/N...": a sheet entered,
+ *     a dispute opened, decided or escalated, a publication, an election created
+ *     or imported), once per batch however many of its sheets changed;
+ *   - then runs the change hook once (urne_app_changed), which reads the audit
+ *     log's head again and drops the cached pages (a reload counts as a change
+ *     of any scope: every cached page goes);
+ *   - accounts, grants, sessions and notices need no reload: they are read from
+ *     the store at each request; only the cached pages that show them go.
+ *
+ * Own changes are not heard (the store skips its own origin): the use case that
+ * made them already patched memory after its commit.
+ *
+ * When the watch's connection is lost, a line says so once, and the watch tries
+ * again every second; when it is open again, a notification may have been missed
+ * (PostgreSQL keeps none for a session that was not listening), so every election
+ * is reloaded, with a line saying why. A reload that fails (the database gone
+ * again) is tried again at the next turn, until one succeeds.
+ *
+ * What it does not guarantee: a change is applied here some milliseconds after
+ * its commit elsewhere (the measured delay is in README.md), and a use case on
+ * this server in between decides on what it holds; the write itself is
+ * serialised with the other servers' by the store's write lock, and the audit
+ * chain stays one chain.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "watch.h"
+
+#define BATCH 64        /* changes read per turn */
+#define TURN_MS 200     /* how long a turn waits: the delay to stop the thread */
+
+struct urne_app_watch {
+    urne_app *app;
+    urne_store_watch *w;
+    pthread_t thread;
+    int stop; /* __atomic */
+};
+
+/* The election an object names ("election/N" or "election/N/..."), or 0. */
+static int64_t object_election(const char *object) {
+    if (strncmp(object, "election/", 9) != 0) return 0;
+    char *end;
+    long long id = strtoll(object + 9, &end, 10);
+    return id > 0 && (*end == 0 || *end == '/') ? (int64_t)id : 0;
+}
+
+/* Apply one batch under the lock: 0, or -1 when an election could not be read
+ * again (everything is then reloaded at the next turn). */
+static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
+    int64_t ids[BATCH];
+    size_t nids = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t id = object_election(ch[i].object);
+        size_t k = 0;
+        while (k < nids && ids[k] != id) k++;
+        if (id > 0 && k == nids && nids < BATCH) ids[nids++] = id;
+    }
+    int rc = 0;
+    pthread_mutex_lock(&app->lock);
+    for (size_t k = 0; k < nids; k++)
+        if (urne_app_election_reload(app, ids[k]) < 0) {
+            fprintf(stderr, "urne: election %lld, changed by another server, could not be read again (%s); "
+                            "everything will be reloaded\n",
+                    (long long)ids[k], urne_store_error(app->store));
+            rc = -1;
+            break;
+        }
+    urne_app_changed(app);
+    pthread_mutex_unlock(&app->lock);
+    return rc;
+}
+
+typedef struct ids {
+    int64_t *v;
+    size_t n, cap;
+} ids;
+
+static int collect_id(const urne_election_meta *m, void *ctx) {
+    ids *all = ctx;
+    if (all->n == all->cap) {
+        size_t cap = all->cap ? 2 * all->cap : 16;
+        int64_t *v = realloc(all->v, cap * sizeof *v);
+        if (v == NULL) return 1; /* stops the walk */
+        all->v = v;
+        all->cap = cap;
+    }
+    all->v[all->n++] = m->id;
+    return 0;
+}
+
+/* Reload every election the store holds (those another server created too). 0 or
+ * -1 (said on standard error when `say`). */
+static int reload_all(urne_app *app, int say) {
+    ids all = {0};
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_store_election_each(app->store, collect_id, &all) == 0 ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < all.n; i++) rc = urne_app_election_reload(app, all.v[i]);
+    if (rc < 0 && say)
+        fprintf(stderr, "urne: the elections could not be reloaded (%s); trying again\n",
+                urne_store_error(app->store));
+    urne_app_changed(app);
+    pthread_mutex_unlock(&app->lock);
+    free(all.v);
+    return rc;
+}
+
+static void *watch_main(void *arg) {
+    struct urne_app_watch *aw = arg;
+    urne_app *app = aw->app;
+    int was_lost = 0, resync = 0, failed = 0; /* failed: the last reload of everything */
+    urne_store_change ch[BATCH];
+    while (!__atomic_load_n(&aw->stop, __ATOMIC_RELAXED)) {
+        size_t n = 0;
+        switch (urne_store_watch_wait(aw->w, TURN_MS, ch, BATCH, &n)) {
+        case URNE_WATCH_QUIET: break;
+        case URNE_WATCH_CHANGES:
+            if (apply(app, ch, n) < 0) resync = 1;
+            break;
+        case URNE_WATCH_LOST:
+            if (!was_lost)
+                fprintf(stderr, "urne: %s; the other servers' changes are not heard until it is open again "
+                                "(tried every second)\n",
+                        urne_store_watch_error(aw->w));
+            was_lost = 1;
+            break;
+        case URNE_WATCH_RESYNC:
+            fprintf(stderr, "urne: the connection that hears the other servers' changes is open again; "
+                            "reloading every election, since a change may have been missed\n");
+            was_lost = 0;
+            resync = 1;
+            break;
+        }
+        if (resync && !was_lost) failed = resync = reload_all(app, !failed) < 0;
+    }
+    return NULL;
+}
+
+int urne_app_watch_start(urne_app *app, char *err, size_t errsize) {
+    app->watch = NULL;
+    if (!urne_store_can_watch(app->store)) return 0;
+    struct urne_app_watch *aw = calloc(1, sizeof *aw);
+    if (aw == NULL) {
+        snprintf(err, errsize, "out of memory");
+        return -1;
+    }
+    aw->app = app;
+    aw->w = urne_store_watch_open(app->store, err, errsize);
+    if (aw->w == NULL) {
+        free(aw);
+        return -1;
+    }
+    if (pthread_create(&aw->thread, NULL, watch_main, aw) != 0) {
+        snprintf(err, errsize, "cannot start the thread that hears the other servers' changes");
+        urne_store_watch_close(aw->w);
+        free(aw);
+        return -1;
+    }
+    app->watch = aw;
+    return 0;
+}
+
+void urne_app_watch_stop(urne_app *app) {
+    struct urne_app_watch *aw = app->watch;
+    if (aw == NULL) return;
+    __atomic_store_n(&aw->stop, 1, __ATOMIC_RELAXED);
+    pthread_join(aw->thread, NULL);
+    urne_store_watch_close(aw->w);
+    free(aw);
+    app->watch = NULL;
+}
