@@ -13,7 +13,20 @@
  * database restarted) is opened again, with one line on standard error, and the
  * statement tried once more; inside a transaction the failure stands (the
  * transaction went with the connection) and the caller rolls back. Statements
- * prepared on the old session are prepared again on the new one.
+ * prepared on the old session are prepared again on the new one. While it cannot
+ * be opened again (the database down), the store says it is unavailable
+ * (urne_store_unavailable, with one line on standard error when it is first
+ * found lost): the server answers 503 with Retry-After instead of 500, and the
+ * next request tries to connect again.
+ *
+ * Why one connection and no pool: the server uses its store under the
+ * application's one lock (app.h), which also covers the elections held in memory
+ * that every write patches after its commit, and every write transaction takes
+ * the one advisory lock besides; a pool would let reads overlap, but the reads
+ * that matter (pages, the results) are served from memory without the store, so
+ * connections beyond one would sit idle behind the lock. Several servers on one
+ * database (pg_watch.c) are the way to more writers' throughput in flight: each
+ * has its connection, plus the one its watch listens on.
  *
  * Transactions: a write transaction (begin) takes a transaction-level advisory
  * lock, one for all of urne, before anything else (waiting for it 10 s at most, as
