@@ -312,6 +312,11 @@ int urne_store_bureau_figures(urne_store *s, int64_t election, size_t bureau, ur
     return s->ops->elections->bureau_figures(s, election, bureau, out);
 }
 
+int urne_store_bureau_get(urne_store *s, int64_t election, size_t bureau, urne_bureau_info *info, urne_figures *out) {
+    assert(info && out);
+    return s->ops->elections->bureau_get(s, election, bureau, info, out);
+}
+
 int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f) {
     assert(f && (f->nvotes == 0 || f->votes));
     return s->ops->elections->entry_add(s, election, bureau, user, f);

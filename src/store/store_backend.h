@@ -52,6 +52,7 @@ typedef struct urne_store_election_ops {
     int (*bureau_set)(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
                       const urne_figures *figures);
     int (*bureau_figures)(urne_store *s, int64_t election, size_t bureau, urne_figures *out);
+    int (*bureau_get)(urne_store *s, int64_t election, size_t bureau, urne_bureau_info *info, urne_figures *out);
     int (*entry_add)(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f);
     int (*entry_other)(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                        urne_figures *out);

@@ -11,7 +11,8 @@ database:
   Retry-After (anonymous pages are still served from memory); once it is back,
   both serve and write again without a restart, and B, whose listener was cut,
   reloads everything and hears A again;
-- kill -9 of A during a stream of entries: B holds every entry A acknowledged.
+- kill -9 of A during a stream of entries: B holds every entry A acknowledged, and
+  its results, patched sheet by sheet from what it heard, are a fresh server's.
 
 Every wait is a poll with a deadline of a few seconds: what is asserted is that the
 change arrives, not how fast."""
@@ -188,6 +189,15 @@ try:
     check(all_there and not missing, f"every entry A acknowledged is on B ({len(missing)} missing: {missing[:5]})")
     st, d = sec_b.post(f"/api/elections/1/bureaux/{N - 1}/sheet", sheet_for(N - 1))
     check(st == 200, f"B still takes entries: {st} {d}")
+
+    # What B patched sheet by sheet is what a server started now loads whole.
+    c = Server(db=a.db).start()
+    try:
+        fresh = c.client().get("/api/elections/1/results")
+        same, _ = poll(lambda: b.client().get("/api/elections/1/results") == fresh)
+        check(fresh[0] == 200 and same, "B's results, patched from the changes heard, equal a fresh server's")
+    finally:
+        check(c.stop() == 0, "C stops cleanly")
 finally:
     a.stop()
     check(b.stop() == 0, "B stops cleanly")
