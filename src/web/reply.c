@@ -11,6 +11,11 @@
  *
  * A 200 answer to a cacheable request (an anonymous GET) is handed to the cache
  * (cache.h) as it is sent. Redirects and JSON errors are never cached.
+ *
+ * The database out of reach (a PostgreSQL store restarting, store.h's
+ * urne_store_unavailable): an answer of 500 or more given meanwhile becomes 503
+ * (urne_reply_unavailable), and every 503 carries Retry-After, so that a client
+ * or a proxy tries again instead of reporting a failure.
  */
 #include <jansson.h>
 #include <stdarg.h>
@@ -57,6 +62,9 @@ enum MHD_Result urne_reply_full(urne_req *r, unsigned status, const char *type, 
     struct MHD_Response *resp = urne_server_mhd.create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (resp == NULL) return MHD_NO;
     urne_reply_headers(resp, type, r->cacheable, headers, NULL, 0);
+    int retry = 0; /* every 503 says when to try again */
+    for (size_t i = 0; headers && headers[i]; i += 2) retry |= strcasecmp(headers[i], "Retry-After") == 0;
+    if (status == 503 && !retry) urne_server_mhd.add_response_header(resp, "Retry-After", URNE_REPLY_RETRY_AFTER);
     enum MHD_Result ret = urne_server_mhd.queue_response(r->conn, status, resp);
     urne_server_mhd.destroy_response(resp);
     r->status = (int)status;

@@ -4,6 +4,7 @@ database:
 
 - a sheet entered through A appears on B, in its memory and in its page cache
   (a cached anonymous page is dropped); the delay is printed, never asserted;
+- an election imported by `urne election import` beside them shows on both;
 - a dispute opened on A freezes the bureau on B: an entry there is refused;
 - entries through both at once: every one lands, each server sees them all, and
   `urne audit verify` finds one intact chain;
@@ -102,6 +103,13 @@ try:
           f"max {max(delays) * 1000:.1f} ms")
     got, _ = poll(lambda: public_b.get("/api/elections/1")[1]["sheets"].get("entered", 0) == before + 20)
     check(got, f"B's cached election page counts A's entries: {public_b.get('/api/elections/1')[1]['sheets']}")
+
+    # An election imported by the command line beside the servers shows on both.
+    run("election", "import", "--db", a.db, os.path.join(EXAMPLES, "federation-designation.csv"))
+    admin_b = admin_client(b)
+    for who, c in (("A", admin), ("B", admin_b)):
+        shown, _ = poll(lambda: len(c.get("/api/elections")[1]) == 2)
+        check(shown, f"{who} lists the election the command line imported: {c.get('/api/elections')[1]}")
 
     # 2. A dispute opened on A freezes the bureau on B.
     check(sec_a.post("/api/elections/1/bureaux/25/sheet", sheet_for(25))[0] == 200, "bureau 25 entered on A")
