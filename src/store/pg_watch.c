@@ -45,7 +45,7 @@ typedef struct pg_watch {
     char *conninfo;
     char origin[64];
     char where[256];
-    char error[512];
+    char error[1024]; /* room for where, what and PostgreSQL's message, never cut */
     int lost;         /* the connection is lost: open it again */
     double last_try;  /* when it was last tried (monotonic seconds) */
 } pg_watch;
