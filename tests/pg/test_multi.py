@@ -18,6 +18,7 @@ database:
 Every wait is a poll with a deadline of a few seconds: what is asserted is that the
 change arrives, not how fast."""
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -206,9 +207,13 @@ try:
         check(fresh[0] == 200 and same, "B's results, patched from the changes heard, equal a fresh server's")
     finally:
         check(c.stop() == 0, "C stops cleanly")
+        shutil.rmtree(c.dir, ignore_errors=True)
 finally:
     a.stop()
     check(b.stop() == 0, "B stops cleanly")
 p = run("audit", "verify", "--db", a.db, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout, f"the chain verifies at the end: {p.stdout}{p.stderr}")
+if not failures:  # kept for a look when something failed
+    shutil.rmtree(a.dir, ignore_errors=True)
+    shutil.rmtree(b.dir, ignore_errors=True)
 done()
