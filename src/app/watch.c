@@ -35,11 +35,14 @@
  * is reloaded, with a line saying why. A reload that fails (the database gone
  * again) is tried again at the next turn, until one succeeds.
  *
- * What it does not guarantee: a change is applied here some milliseconds after
- * its commit elsewhere (the measured delay is in README.md), and a use case on
- * this server in between decides on what it holds; the write itself is
- * serialised with the other servers' by the store's write lock, and the audit
- * chain stays one chain.
+ * A change is applied here some milliseconds after its commit elsewhere (the
+ * measured delay is in README.md). What is decided in between on a sheet does
+ * not rest on that: entering a sheet reads the sheet's row again once the
+ * store's write lock is held (urne_results_sheet_current) and, when another
+ * server changed it, patches memory and decides again. Not yet so for the other
+ * use cases (contest, decide, escalate, publish): they decide on what this server
+ * holds; their writes are still serialised with the other servers' by the write
+ * lock, and the audit chain stays one chain.
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -5,7 +5,9 @@ database:
 - a sheet entered through A appears on B, in its memory and in its page cache
   (a cached anonymous page is dropped); the delay is printed, never asserted;
 - an election imported by `urne election import` beside them shows on both;
-- a dispute opened on A freezes the bureau on B: an entry there is refused;
+- a dispute opened on A freezes the bureau on B: an entry there is refused, even
+  when B has not heard of the change (made in SQL): it reads the sheet again
+  under the write lock;
 - entries through both at once: every one lands, each server sees them all, and
   `urne audit verify` finds one intact chain;
 - the cluster stopped under them: requests that need the database get 503 with
@@ -123,6 +125,24 @@ try:
     check(st == 409, f"an entry on the contested bureau is refused on B: {st} {d}")
     check(bureau(sec_a, 25).get("figures", {}).get("votes") == sheet_for(25)["votes"],
           "bureau 25 keeps the figures it was contested with")
+
+    # A change B cannot have heard (made in SQL, with no notification): B's entry
+    # reads the sheet again under the write lock and decides on what is stored.
+    def sql(statement):
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", a.db, "-c", statement], check=True,
+                       capture_output=True)
+
+    check(sec_a.post("/api/elections/1/bureaux/40/sheet", sheet_for(40))[0] == 200, "bureau 40 entered on A")
+    check(poll(lambda: entered(sec_b, 40, sheet_for(40)))[0], "B sees bureau 40 entered")
+    sql("UPDATE bureaux SET state = 'contested' WHERE election_id = 1 AND idx = 40")
+    st, d = sec_b.post("/api/elections/1/bureaux/40/sheet", sheet_for(40))
+    check(st == 409, f"B refuses an entry on a sheet contested behind its back: {st} {d}")
+    check(bureau(sec_b, 40).get("state") == "contested", "B now holds the sheet as stored")
+    sql("UPDATE bureaux SET state = 'entered' WHERE election_id = 1 AND idx = 40;"
+        "SELECT pg_notify('urne_sheet', 'by-hand election/1/bureau/40')")  # announced as urne does
+    check(poll(lambda: bureau(sec_b, 40).get("state") == "entered")[0], "B hears the sheet entered again")
+    st, d = sec_b.post("/api/elections/1/bureaux/40/sheet", sheet_for(40))
+    check(st == 200 and d["state"] == "entered", f"and takes it once the sheet is entered again: {st} {d}")
 
     # 3. Entries through both at once: all land, both see all, one chain.
     results = {"a": [], "b": []}
