@@ -36,6 +36,7 @@ static const char *const status_names[URNE_APP_NSTATUSES] = {
     [URNE_APP_TAKEN] = "taken",
     [URNE_APP_STORE] = "store",
     [URNE_APP_NO_MEMORY] = "no-memory",
+    [URNE_APP_UNAVAILABLE] = "unavailable",
 };
 
 const char *urne_app_status_name(urne_app_status s) {
@@ -63,9 +64,10 @@ urne_app_status urne_app_fail(urne_app_outcome *out, urne_app_status status, con
 }
 
 urne_app_status urne_app_store_failed(urne_app *app, urne_app_outcome *out) {
-    urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(app->store));
+    urne_app_status st = urne_store_unavailable(app->store) ? URNE_APP_UNAVAILABLE : URNE_APP_STORE;
+    urne_app_fail(out, st, "%s", urne_store_error(app->store));
     urne_store_rollback(app->store);
-    return URNE_APP_STORE;
+    return st;
 }
 
 void urne_app_changed(urne_app *app) {

@@ -59,6 +59,7 @@ typedef struct urne_app {
     void (*changed)(void *ctx);
     void *changed_ctx;
     struct urne_live *live; /* each level's report kept up to date, read without the lock (results_live.h) */
+    struct urne_app_watch *watch; /* the other servers' changes heard (watch.h); NULL: none */
 } urne_app;
 
 /* What a use case answers. Adapters map each to their own terms (HTTP codes). */
@@ -79,6 +80,7 @@ typedef enum {
     URNE_APP_TAKEN,         /* a name already used (outcome.detail) */
     URNE_APP_STORE,         /* the store failed; nothing was written; outcome.detail says why */
     URNE_APP_NO_MEMORY,
+    URNE_APP_UNAVAILABLE,   /* the database was out of reach (urne_store_unavailable); nothing was written */
     URNE_APP_NSTATUSES
 } urne_app_status;
 
@@ -181,7 +183,9 @@ urne_app_status urne_app_authorize_somewhere(urne_app *app, const urne_user *act
 urne_app_status urne_app_may(urne_app *app, const urne_user *actor, urne_action action, int64_t election,
                              urne_app_outcome *out);
 
-/* Set out to URNE_APP_STORE with the store's error and roll back. Returns the status. */
+/* Set out to URNE_APP_STORE with the store's error (URNE_APP_UNAVAILABLE when the
+ * database was out of reach, so that the request can be told to try again even
+ * when the rollback finds it back) and roll back. Returns the status. */
 urne_app_status urne_app_store_failed(urne_app *app, urne_app_outcome *out);
 
 /* Set a status with an optional detail (printf-style). Returns the status. */

@@ -100,6 +100,27 @@ urne_app_status urne_results_check_figures(const urne_election *e, size_t bureau
     return out->checks.errors ? urne_app_fail(out, URNE_APP_CHECKS_FAILED, NULL) : URNE_APP_OK;
 }
 
+int urne_results_sheet_current(urne_app *app, urne_election *e, size_t bureau) {
+    if (!urne_store_can_watch(app->store)) return 1; /* one process: memory is the store */
+    urne_bureau_info row;
+    urne_figures stored = {0}, held = {0};
+    int rc = urne_store_bureau_get(app->store, e->meta.id, bureau, &row, &stored);
+    const urne_bureau_info *mem = &e->info[bureau];
+    int counts = rc >= 0 ? urne_sheet_state_counts(row.state) : 0;
+    int same = rc >= 0 && row.state == mem->state && strcmp(row.entered_at, mem->entered_at) == 0 &&
+               row.entered_by == mem->entered_by && row.validated_once == mem->validated_once &&
+               row.changed_after_validation == mem->changed_after_validation;
+    if (same && counts == 1) /* the figures, where memory holds them as stored */
+        same = rc == 1 && urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &held) == 0 &&
+               urne_figures_equal(&stored, &held);
+    size_t ncand = e->round->contests[e->round->sheets[bureau].contest].ncand;
+    if (rc >= 0 && !same && counts && (rc != 1 || stored.nvotes != ncand)) rc = -2;
+    if (rc >= 0 && !same) urne_results_apply(app, e, bureau, &row, counts ? &stored : NULL);
+    urne_figures_free(&stored);
+    urne_figures_free(&held);
+    return rc < 0 ? rc : same;
+}
+
 /* ---- entering a sheet ---- */
 
 /* Write the entry, the bureau's new state and the audit entry; then memory. */
@@ -117,10 +138,20 @@ static urne_app_status enter_write(urne_app *app, const urne_user *actor, urne_e
     char *after = urne_audit_json_add(urne_results_state_json(next, f), "sheet",
                                       urne_audit_sheet_record(bureau, next, counts ? f : NULL));
     urne_app_status st;
+    int current = 1;
     if (before == NULL || after == NULL)
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    else if (urne_store_begin(app->store) < 0 ||
-             urne_store_entry_add(app->store, e->meta.id, bureau, actor->id, f) < 0 ||
+    else if (urne_store_begin(app->store) < 0 || (current = urne_results_sheet_current(app, e, bureau)) == -1)
+        st = urne_app_store_failed(app, out);
+    else if (current == -2) {
+        urne_store_rollback(app->store);
+        st = urne_app_fail(out, URNE_APP_STORE, "election %lld, bureau %zu: its stored figures do not fit its contest",
+                           (long long)e->meta.id, bureau);
+    } else if (current == 0) { /* another server changed the sheet: decide again */
+        urne_store_rollback(app->store);
+        urne_app_changed(app);
+        st = URNE_RESULTS_STALE;
+    } else if (urne_store_entry_add(app->store, e->meta.id, bureau, actor->id, f) < 0 ||
              urne_store_bureau_set(app->store, e->meta.id, bureau, next, counts ? f : NULL) < 0)
         st = urne_app_store_failed(app, out);
     else if ((st = urne_results_audit(app, actor, "sheet.enter", object, before, after, out)) != URNE_APP_OK)
@@ -201,6 +232,15 @@ urne_app_status urne_app_sheet_enter(urne_app *app, const urne_user *actor, int6
     urne_app_outcome_init(out);
     pthread_mutex_lock(&app->lock);
     urne_app_status st = sheet_enter_locked(app, actor, id, bureau, f, confirmed, out);
+    for (int tries = 1; st == URNE_RESULTS_STALE && tries < URNE_RESULTS_TRIES; tries++) {
+        urne_app_outcome_free(out);
+        urne_app_outcome_init(out);
+        st = sheet_enter_locked(app, actor, id, bureau, f, confirmed, out);
+    }
+    if (st == URNE_RESULTS_STALE)
+        st = urne_app_fail(out, URNE_APP_STORE, "the sheet was changed by another server while this entry was "
+                                                "made, %d times; nothing was written, try again",
+                           URNE_RESULTS_TRIES);
     pthread_mutex_unlock(&app->lock);
     return out->status = st;
 }

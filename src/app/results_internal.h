@@ -28,6 +28,22 @@ urne_app_status urne_results_audit(urne_app *app, const urne_user *actor, const 
 void urne_results_apply(urne_app *app, urne_election *e, size_t bureau, const urne_bureau_info *info,
                         const urne_figures *f);
 
+/* On a store several servers write (urne_store_can_watch), read bureau `bureau`
+ * of e as stored, inside the write transaction just begun (so under the store's
+ * write lock: no other server can change it before the commit), and compare it
+ * with what memory holds: 1 when they agree (the decision taken on memory
+ * stands), 0 when another server changed it and this one has not heard yet
+ * (memory is then patched from the row, and the caller rolls back, runs the
+ * change hook and decides again), -1 on failure (the store's error), -2 when the
+ * stored figures do not fit the sheet's contest. 1 at once on SQLite, whose one
+ * process holds its file. */
+int urne_results_sheet_current(urne_app *app, urne_election *e, size_t bureau);
+/* What a use case's step answers when urne_results_sheet_current said 0: decide
+ * again. Never returned to an adapter. */
+#define URNE_RESULTS_STALE ((urne_app_status)URNE_APP_NSTATUSES)
+/* How many times a use case decides again before it gives up (STORE). */
+#define URNE_RESULTS_TRIES 3
+
 /* Check figures against the sheet they are for: the candidate count (BAD_INPUT),
  * then every check of the results engine into out->checks. OK when all pass,
  * IMPOSSIBLE when a figure no confirmation records fails, CHECKS_FAILED when only

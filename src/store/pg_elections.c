@@ -398,6 +398,42 @@ static int pg_bureau_figures(urne_store *s, int64_t election, size_t bureau, urn
     return parsed == -2 ? urne_store_fail(s, "out of memory") : found;
 }
 
+static int pg_bureau_get(urne_store *s, int64_t election, size_t bureau, urne_bureau_info *info, urne_figures *out) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, election);
+    urne_pg_int(&p, (int64_t)bureau);
+    PGresult *r = urne_pg_run(s,
+                              "SELECT state, figures, entered_at, entered_by, validated_once, changed_after_validation"
+                              " FROM bureaux WHERE election_id = $1 AND idx = $2",
+                              &p, "reading a sheet");
+    if (r == NULL) return -1;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return urne_store_fail(s, "election %lld has no bureau %zu", (long long)election, bureau);
+    }
+    memset(info, 0, sizeof *info);
+    const char *state = urne_pg_val(r, 0, 0), *figures = urne_pg_val(r, 0, 1);
+    int rc = 0;
+    if (urne_sheet_state_parse(state ? state : "", &info->state) < 0)
+        rc = urne_store_fail(s, "election %lld, bureau %zu: state '%s' is none urne knows", (long long)election,
+                             bureau, state ? state : "");
+    else if (urne_pg_col(s, r, 0, 2, info->entered_at, sizeof info->entered_at, "bureaux", "entered_at",
+                         "election %lld, bureau %zu", (long long)election, bureau) < 0)
+        rc = -1;
+    else if (figures) {
+        int parsed = urne_figures_parse_json(figures, out);
+        rc = parsed == 0    ? 1
+             : parsed == -2 ? urne_store_fail(s, "out of memory")
+                            : urne_store_fail(s, "election %lld, bureau %zu: its figures are not figures",
+                                              (long long)election, bureau);
+    }
+    info->entered_by = urne_pg_int64(r, 0, 3);
+    info->validated_once = (int)urne_pg_int64(r, 0, 4);
+    info->changed_after_validation = (int)urne_pg_int64(r, 0, 5);
+    PQclear(r);
+    return rc;
+}
+
 static int pg_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f) {
     char at[24];
     urne_store_now(at);
@@ -558,6 +594,7 @@ const urne_store_election_ops urne_pg_election_ops = {
     .structure_digest = pg_structure_digest,
     .bureau_set = pg_bureau_set,
     .bureau_figures = pg_bureau_figures,
+    .bureau_get = pg_bureau_get,
     .entry_add = pg_entry_add,
     .entry_other = pg_entry_other,
     .assign = pg_assign,

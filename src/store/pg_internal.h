@@ -27,6 +27,8 @@ typedef struct urne_pg {
     int in_write; /* between begin and commit/rollback */
     int in_read;  /* between read_begin and read_end */
     char where[256]; /* the store as messages name it (urne_store_where_safe) */
+    char *conninfo;  /* as given, for the watch's own connection (pg_watch.c) */
+    char origin[64]; /* this handle among the processes: the payload's first word */
     /* Statements prepared on the connection, by the address of their text. */
     const char *prepared[URNE_PG_NPREPARED];
     /* The SQLSTATE of the last failed statement ("" when none). */
@@ -44,6 +46,13 @@ extern const urne_store_audit_ops urne_pg_audit_ops;
 extern const urne_store_notice_ops urne_pg_notice_ops;
 extern const urne_store_grant_ops urne_pg_grant_ops;
 extern const urne_store_row_ops urne_pg_row_ops;
+extern const urne_store_watch_ops urne_pg_watch_ops;
+
+/* The channels changes are announced on, "urne_" and the audit action's first
+ * word; an action of another kind goes on urne_other (pg_watch.c). */
+extern const char *const urne_pg_channels[];
+/* A name for a new handle no other process holds: host, process id, clock. */
+void urne_pg_origin(char *out, size_t size);
 
 /* The PostgreSQL store behind s (which must be one). */
 static inline urne_pg *urne_pgq(urne_store *s) {

@@ -13,7 +13,20 @@
  * database restarted) is opened again, with one line on standard error, and the
  * statement tried once more; inside a transaction the failure stands (the
  * transaction went with the connection) and the caller rolls back. Statements
- * prepared on the old session are prepared again on the new one.
+ * prepared on the old session are prepared again on the new one. While it cannot
+ * be opened again (the database down), the store says it is unavailable
+ * (urne_store_unavailable, with one line on standard error when it is first
+ * found lost): the server answers 503 with Retry-After instead of 500, and the
+ * next request tries to connect again.
+ *
+ * Why one connection and no pool: the server uses its store under the
+ * application's one lock (app.h), which also covers the elections held in memory
+ * that every write patches after its commit, and every write transaction takes
+ * the one advisory lock besides; a pool would let reads overlap, but the reads
+ * that matter (pages, the results) are served from memory without the store, so
+ * connections beyond one would sit idle behind the lock. Several servers on one
+ * database (pg_watch.c) are the way to more writers' throughput in flight: each
+ * has its connection, plus the one its watch listens on.
  *
  * Transactions: a write transaction (begin) takes a transaction-level advisory
  * lock, one for all of urne, before anything else (waiting for it 10 s at most, as
@@ -169,7 +182,16 @@ static PGresult *checked(urne_store *s, PGresult *r, const char *what) {
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         q->sqlstate[0] = 0;
+        urne_store_set_unavailable(s, 0);
         return r;
+    }
+    if (PQstatus(q->conn) == CONNECTION_BAD && !urne_store_unavailable(s)) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(q->conn));
+        one_line(msg);
+        fprintf(stderr, "urne: the connection to PostgreSQL (%s) is lost (%s); requests get 503 until it is open again\n",
+                q->where, msg[0] ? msg : "no message");
+        urne_store_set_unavailable(s, 1);
     }
     const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     snprintf(q->sqlstate, sizeof q->sqlstate, "%s", code ? code : "");
@@ -201,6 +223,7 @@ static int revived(urne_store *s) {
         return 0;
     }
     fprintf(stderr, "urne: the connection to PostgreSQL (%s) was lost; it is open again\n", q->where);
+    urne_store_set_unavailable(s, 0);
     return 1;
 }
 
@@ -440,6 +463,7 @@ int urne_pg_is_conninfo(const char *where) {
 static void pg_close(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     PQfinish(q->conn); /* the server rolls back a transaction left open */
+    free(q->conninfo);
     free(q);
 }
 
@@ -459,6 +483,13 @@ urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize) {
     const char *safe = q->where;
     q->base.ops = &urne_pg_ops;
     urne_store *s = &q->base;
+    q->conninfo = strdup(conninfo);
+    if (q->conninfo == NULL) {
+        snprintf(err, errsize, "out of memory");
+        free(q);
+        return NULL;
+    }
+    urne_pg_origin(q->origin, sizeof q->origin);
     q->conn = PQconnectdb(conninfo);
     if (q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK) {
         char msg[400];
@@ -466,6 +497,7 @@ urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize) {
         one_line(msg);
         snprintf(err, errsize, "%s: cannot connect to PostgreSQL: %s", safe, msg);
         PQfinish(q->conn);
+        free(q->conninfo);
         free(q);
         return NULL;
     }
@@ -561,4 +593,5 @@ const urne_store_ops urne_pg_ops = {
     .notices = &urne_pg_notice_ops,
     .grants = &urne_pg_grant_ops,
     .rows = &urne_pg_row_ops,
+    .watch = &urne_pg_watch_ops,
 };

@@ -402,6 +402,41 @@ static int sq_bureau_figures(urne_store *s, int64_t election, size_t bureau, urn
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : urne_sql_fail(s, "reading a sheet");
 }
 
+static int sq_bureau_get(urne_store *s, int64_t election, size_t bureau, urne_bureau_info *info, urne_figures *out) {
+    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT state, figures, entered_at, entered_by, validated_once,"
+                                        " changed_after_validation FROM bureaux WHERE election_id = ? AND idx = ?");
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, election);
+    sqlite3_bind_int64(st, 2, (int64_t)bureau);
+    int step = sqlite3_step(st), rc = 0;
+    memset(info, 0, sizeof *info);
+    if (step != SQLITE_ROW) {
+        rc = step == SQLITE_DONE ? urne_store_fail(s, "election %lld has no bureau %zu", (long long)election, bureau)
+                                 : urne_sql_fail(s, "reading a sheet");
+        sqlite3_reset(st);
+        return rc;
+    }
+    const char *state = col_str(st, 0), *figures = col_str(st, 1);
+    if (urne_sheet_state_parse(state ? state : "", &info->state) < 0)
+        rc = urne_store_fail(s, "election %lld, bureau %zu: state '%s' is none urne knows", (long long)election,
+                             bureau, state ? state : "");
+    else if (urne_store_copy(s, info->entered_at, sizeof info->entered_at, col_str(st, 2), "bureaux", "entered_at",
+                             "election %lld, bureau %zu", (long long)election, bureau) < 0)
+        rc = -1;
+    else if (figures) {
+        int parsed = urne_figures_parse_json(figures, out);
+        rc = parsed == 0    ? 1
+             : parsed == -2 ? urne_store_fail(s, "out of memory")
+                            : urne_store_fail(s, "election %lld, bureau %zu: its figures are not figures",
+                                              (long long)election, bureau);
+    }
+    info->entered_by = sqlite3_column_int64(st, 3);
+    info->validated_once = sqlite3_column_int(st, 4);
+    info->changed_after_validation = sqlite3_column_int(st, 5);
+    sqlite3_reset(st);
+    return rc;
+}
+
 static int sq_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f) {
     char at[24];
     urne_store_now(at);
@@ -551,6 +586,7 @@ const urne_store_election_ops urne_sqlite_election_ops = {
     .structure_digest = sq_structure_digest,
     .bureau_set = sq_bureau_set,
     .bureau_figures = sq_bureau_figures,
+    .bureau_get = sq_bureau_get,
     .entry_add = sq_entry_add,
     .entry_other = sq_entry_other,
     .assign = sq_assign,

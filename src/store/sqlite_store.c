@@ -281,4 +281,5 @@ const urne_store_ops urne_sqlite_ops = {
     .notices = &urne_sqlite_notice_ops,
     .grants = &urne_sqlite_grant_ops,
     .rows = &urne_sqlite_row_ops,
+    .watch = NULL, /* one process owns the file: nothing to watch */
 };

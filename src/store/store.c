@@ -347,6 +347,11 @@ int urne_store_bureau_figures(urne_store *s, int64_t election, size_t bureau, ur
     return s->ops->elections->bureau_figures(s, election, bureau, out);
 }
 
+int urne_store_bureau_get(urne_store *s, int64_t election, size_t bureau, urne_bureau_info *info, urne_figures *out) {
+    assert(info && out);
+    return s->ops->elections->bureau_get(s, election, bureau, info, out);
+}
+
 int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f) {
     assert(f && (f->nvotes == 0 || f->votes));
     return s->ops->elections->entry_add(s, election, bureau, user, f);
@@ -459,7 +464,9 @@ int urne_store_audit(urne_store *s, const char *actor, const char *action, const
     urne_store_now(at);
     urne_audit_entry e = {.at = at, .actor = actor, .action = action, .object = object,
                           .before = before ? before : "null", .after = after ? after : "null"};
-    return s->ops->audit->append(s, &e);
+    if (s->ops->audit->append(s, &e) < 0) return -1;
+    /* The change is announced with its record, in its transaction (store.h). */
+    return s->ops->watch ? s->ops->watch->announce(s, action, object) : 0;
 }
 
 int urne_store_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {

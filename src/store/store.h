@@ -96,4 +96,59 @@ void urne_store_read_end(urne_store *s);
 /* The current time as the store writes it: "2026-11-23T20:05:07Z". */
 void urne_store_now(char out[24]);
 
+/* 1 when the last failure came from the database being out of reach (the
+ * connection lost and not yet open again), so that a request can be answered
+ * "try again later" (503) rather than "failed" (500); cleared by the next
+ * statement that succeeds. SQLite: always 0. Any thread, without the lock (the
+ * flag is read atomically). */
+int urne_store_unavailable(const urne_store *s);
+
+/* ---- watching the changes other processes make (store_watch.c) ----
+ *
+ * Several servers may share one PostgreSQL database. Every change appends an
+ * audit entry inside its transaction (store_audit.h), and that append also
+ * announces the change, in the same transaction, so that it is announced if and
+ * only if it is committed: on PostgreSQL a NOTIFY on the channel of its kind
+ * (urne_sheet, urne_bureau, urne_dispute, urne_election, urne_user,
+ * urne_notice: the audit action's first word), the payload the store's origin
+ * and the audit object ("election/3/bureau/12"). A watch is a connection of its
+ * own that listens to them all. SQLite has no watch: one process owns its file. */
+typedef struct urne_store_watch urne_store_watch;
+
+/* One change another process committed: its kind (the audit action's first word:
+ * "sheet", "dispute"...) and its object ("election/3/bureau/12", "user/4"). */
+typedef struct urne_store_change {
+    char kind[16];
+    char object[96];
+} urne_store_change;
+
+/* 1 when the backend can watch (PostgreSQL), 0 when it has nothing to watch. */
+int urne_store_can_watch(const urne_store *s);
+
+/* Open a watch on s's database: a connection of its own, listening. Changes made
+ * through s itself are not reported (the process knows them already). NULL with
+ * a message in err (the store named without its password). The watch belongs to
+ * one thread; s may be used meanwhile by others (the watch shares nothing with it
+ * after opening). */
+urne_store_watch *urne_store_watch_open(urne_store *s, char *err, size_t errsize);
+
+typedef enum {
+    URNE_WATCH_QUIET = 0, /* nothing came within the time given */
+    URNE_WATCH_CHANGES,   /* out[0..*n) are changes (in the order committed); more may follow */
+    URNE_WATCH_RESYNC,    /* the connection was lost and is open again: a change may
+                             have been missed, so the caller reloads everything */
+    URNE_WATCH_LOST       /* the connection is lost and could not be opened again yet
+                             (urne_store_watch_error says why); call again later */
+} urne_store_watch_event;
+
+/* Wait up to timeout_ms for changes, and return what came (at most cap of them in
+ * out, their number in *n). A lost connection is opened again here (at most once
+ * a second): URNE_WATCH_LOST until it is, then URNE_WATCH_RESYNC once. */
+urne_store_watch_event urne_store_watch_wait(urne_store_watch *w, int timeout_ms, urne_store_change *out, size_t cap,
+                                             size_t *n);
+/* The last failure's message (the store named without its password). */
+const char *urne_store_watch_error(const urne_store_watch *w);
+/* Close the watch (NULL: nothing). */
+void urne_store_watch_close(urne_store_watch *w);
+
 #endif

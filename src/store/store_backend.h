@@ -59,6 +59,7 @@ typedef struct urne_store_election_ops {
     int (*bureau_set)(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
                       const urne_figures *figures);
     int (*bureau_figures)(urne_store *s, int64_t election, size_t bureau, urne_figures *out);
+    int (*bureau_get)(urne_store *s, int64_t election, size_t bureau, urne_bureau_info *info, urne_figures *out);
     int (*entry_add)(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f);
     int (*entry_other)(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                        urne_figures *out);
@@ -136,6 +137,24 @@ typedef struct urne_store_row_ops {
     int (*settle)(urne_store *s);
 } urne_store_row_ops;
 
+/* What every watch starts with (the backend's own handle follows it). */
+struct urne_store_watch {
+    const struct urne_store_watch_ops *ops;
+};
+
+/* Optional: a backend that several processes share announces each change and
+ * lets them watch (store.h). NULL for SQLite. */
+typedef struct urne_store_watch_ops {
+    /* Announce, inside the open write transaction, the change that audit entry
+     * (action, object) records. 0 or -1. */
+    int (*announce)(urne_store *s, const char *action, const char *object);
+    urne_store_watch *(*open)(urne_store *s, char *err, size_t errsize);
+    urne_store_watch_event (*wait)(urne_store_watch *w, int timeout_ms, urne_store_change *out, size_t cap,
+                                   size_t *n);
+    const char *(*error)(const urne_store_watch *w);
+    void (*close)(urne_store_watch *w);
+} urne_store_watch_ops;
+
 typedef struct urne_store_ops {
     const char *name; /* "SQLite" */
     const urne_store_core_ops *core;
@@ -146,13 +165,20 @@ typedef struct urne_store_ops {
     const urne_store_notice_ops *notices;
     const urne_store_grant_ops *grants;
     const urne_store_row_ops *rows;
+    const urne_store_watch_ops *watch; /* NULL: nothing to watch (one process) */
 } urne_store_ops;
 
 /* What every store starts with. */
 struct urne_store {
     const urne_store_ops *ops;
     char error[512];
+    int unavailable; /* urne_store_unavailable: set and read with __atomic builtins */
 };
+
+/* Say whether the database is out of reach (urne_store_unavailable). */
+static inline void urne_store_set_unavailable(urne_store *s, int down) {
+    __atomic_store_n(&s->unavailable, down, __ATOMIC_RELAXED);
+}
 
 /* Put a message in s->error; returns -1. */
 int urne_store_fail(urne_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -92,6 +92,12 @@ int urne_store_bureau_set(urne_store *s, int64_t election, size_t bureau, const 
  * frees it): 1 when it has some, 0 when not, -1. */
 int urne_store_bureau_figures(urne_store *s, int64_t election, size_t bureau, urne_figures *out);
 
+/* A bureau's row as stored: its info into *info and its figures into out (a
+ * valid value, replaced: the caller frees it). 1 when it has figures, 0 when not,
+ * -1 on failure (also when the election has no such bureau). For a server that
+ * applies a change another made to one sheet (app/watch.c). */
+int urne_store_bureau_get(urne_store *s, int64_t election, size_t bureau, urne_bureau_info *info, urne_figures *out);
+
 /* Keep one typing of a bureau's sheet by user, stamped now. 0 or -1. */
 int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f);
 /* The latest entry for the bureau by someone other than `user`: 1 with its author

@@ -39,6 +39,7 @@ unsigned urne_outcome_http(urne_app_status s) {
     case URNE_APP_BAD_INPUT: return 400;
     case URNE_APP_CHECKS_FAILED:
     case URNE_APP_IMPOSSIBLE: return 422;
+    case URNE_APP_UNAVAILABLE: return 503; /* with Retry-After (reply.c) */
     case URNE_APP_STORE:
     case URNE_APP_NO_MEMORY:
     case URNE_APP_NSTATUSES: break;
@@ -117,6 +118,10 @@ void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result
             o->checks.count ? o->checks.items[0].message : "");
         break;
     case URNE_APP_NO_MEMORY: urne_result_set(res, http, "out of memory; nothing was written"); break;
+    case URNE_APP_UNAVAILABLE:
+        urne_result_set(res, http, "%s",
+            _(r, "The database cannot be reached just now; nothing was done. Try again in a few seconds."));
+        break;
     case URNE_APP_STORE:
     default: urne_result_set(res, http, "the store refused the change, nothing was written: %s", o->detail); break;
     }

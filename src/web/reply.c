@@ -11,6 +11,11 @@
  *
  * A 200 answer to a cacheable request (an anonymous GET) is handed to the cache
  * (cache.h) as it is sent. Redirects and JSON errors are never cached.
+ *
+ * The database out of reach (a PostgreSQL store restarting, store.h's
+ * urne_store_unavailable): an answer of 500 or more given meanwhile becomes 503
+ * (urne_reply_unavailable), and every 503 carries Retry-After, so that a client
+ * or a proxy tries again instead of reporting a failure.
  */
 #include <jansson.h>
 #include <stdarg.h>
@@ -52,9 +57,14 @@ void urne_reply_headers(struct MHD_Response *resp, const char *type, int cacheab
 
 enum MHD_Result urne_reply_full(urne_req *r, unsigned status, const char *type, const char *body, size_t len,
                                 const char *const *headers) {
+    /* A failure while the database is out of reach: "try again", not "failed". */
+    if (status >= 500 && status != 503 && urne_store_unavailable(r->srv->app.store)) return urne_reply_unavailable(r);
     struct MHD_Response *resp = urne_server_mhd.create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (resp == NULL) return MHD_NO;
     urne_reply_headers(resp, type, r->cacheable, headers, NULL, 0);
+    int retry = 0; /* every 503 says when to try again */
+    for (size_t i = 0; headers && headers[i]; i += 2) retry |= strcasecmp(headers[i], "Retry-After") == 0;
+    if (status == 503 && !retry) urne_server_mhd.add_response_header(resp, "Retry-After", URNE_REPLY_RETRY_AFTER);
     enum MHD_Result ret = urne_server_mhd.queue_response(r->conn, status, resp);
     urne_server_mhd.destroy_response(resp);
     r->status = (int)status;
@@ -106,6 +116,31 @@ enum MHD_Result urne_reply_json(urne_req *r, unsigned status, json_t *o) {
     json_decref(o);
     if (text == NULL) return urne_reply_json_error(r, 500, "out of memory");
     enum MHD_Result ret = urne_reply(r, status, "application/json", text, strlen(text));
+    free(text);
+    return ret;
+}
+
+enum MHD_Result urne_reply_unavailable(urne_req *r) {
+    const char *msg = _(r, "The database cannot be reached just now; nothing was done. Try again in a few seconds.");
+    const char *h[] = {"Retry-After", URNE_REPLY_RETRY_AFTER, NULL};
+    r->cacheable = 0;
+    char *text = NULL;
+    urne_buf b = {0};
+    size_t len = 0;
+    if (strncmp(r->url, "/api/", 5) == 0) {
+        json_t *o = json_pack("{s:s, s:i}", "error", msg, "status", 503);
+        text = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        len = text ? strlen(text) : 0;
+    } else {
+        urne_buf_puts(&b, "<!doctype html><meta charset=utf-8><title>urne</title><p>");
+        urne_buf_html(&b, msg);
+        urne_buf_puts(&b, "</p><p><a href=\"/\">urne</a></p>");
+        text = urne_buf_take(&b, &len);
+    }
+    int api = strncmp(r->url, "/api/", 5) == 0;
+    enum MHD_Result ret = urne_reply_full(r, 503, api ? "application/json" : "text/html; charset=utf-8",
+                                          text ? text : "", text ? len : 0, h);
     free(text);
     return ret;
 }

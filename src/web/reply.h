@@ -20,4 +20,12 @@ void urne_reply_headers(struct MHD_Response *resp, const char *type, int cacheab
  * the API (/api/...), else a short HTML page with msg, escaped, and a link home. */
 enum MHD_Result urne_reply_refuse(urne_req *r, unsigned status, const char *msg);
 
+/* Seconds a client is told to wait (Retry-After) when the database is out of reach. */
+#define URNE_REPLY_RETRY_AFTER "5"
+/* Answer 503 with Retry-After: the database is out of reach (urne_store_unavailable),
+ * nothing was done; a JSON error for the API, else a short HTML page. Every answer
+ * of 500 or more made while the database is out of reach becomes this one
+ * (urne_reply_full), so that no handler has to tell the two apart. */
+enum MHD_Result urne_reply_unavailable(urne_req *r);
+
 #endif

@@ -40,6 +40,7 @@
 
 #include "../app/queries.h"
 #include "../app/results_live.h"
+#include "../app/watch.h"
 #include "addr.h"
 #include "cache.h"
 #include "clean.h"
@@ -87,7 +88,8 @@ static enum MHD_Result dispatch(urne_req *r) {
         return urne_reply_refuse(r, 405, _(r, "Method not allowed."));
     char why[300];
     if (urne_req_parse_body(r, why, sizeof why) < 0) return urne_reply_refuse(r, 400, why);
-    urne_session_find(r);
+    /* The database out of reach: try again later, rather than act as the public. */
+    if (urne_session_find(r) < 0 && urne_store_unavailable(r->srv->app.store)) return urne_reply_unavailable(r);
     /* A POST carried by a cookie must prove it comes from our own page or script. */
     if (!is_get && r->user.role != URNE_ROLE_PUBLIC && !r->bearer) {
         const char *t = urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
@@ -388,6 +390,11 @@ static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready
     urne_app_read_begin(&s->srv.app);
     cache_changed(&s->srv); /* the audit log's head at start, which pages show */
     urne_app_read_end(&s->srv.app);
+    /* On a database other servers share: hear their changes (app/watch.c). */
+    if (urne_app_watch_start(&s->srv.app, err, sizeof err) < 0) {
+        fprintf(stderr, "urne serve: %s\n", err);
+        return -1;
+    }
     return open_access_log(opt->access_log, &s->srv.access_log);
 }
 
@@ -422,6 +429,7 @@ static int serve_start(serving *s, const urne_serve_options *opt, struct sockadd
 static void serve_close(serving *s) {
     if (s->daemon) urne_server_mhd.stop_daemon(s->daemon);
     urne_deadlines_stop(s->srv.deadlines);
+    if (s->app_open) urne_app_watch_stop(&s->srv.app); /* before the cache and the app it changes */
     if (s->srv.cache) urne_cache_clear(&s->srv);
     urne_mhd_close(&urne_server_mhd); /* also when it was never opened */
     if (s->app_open) urne_app_close(&s->srv.app);

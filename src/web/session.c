@@ -31,7 +31,7 @@ static void token_hash(const char *token, char out[65]) {
     sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-void urne_session_find(urne_req *r) {
+int urne_session_find(urne_req *r) {
     r->user.role = URNE_ROLE_PUBLIC;
     const char *token = urne_server_mhd.lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_session");
     const char *auth = urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
@@ -39,11 +39,12 @@ void urne_session_find(urne_req *r) {
         token = auth + 7;
         r->bearer = 1;
     }
-    if (token == NULL || strlen(token) != 64) return;
+    if (token == NULL || strlen(token) != 64) return 0;
     token_hash(token, r->token_hash);
     urne_user u;
     int found = urne_app_session_get(&r->srv->app, r->token_hash, (int64_t)time(NULL), &u, r->csrf);
     if (found == 1) r->user = u;
+    return found < 0 ? -1 : 0;
 }
 
 void urne_session_cookie(const urne_req *r, const char *token, char *out, size_t size) {

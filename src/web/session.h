@@ -11,7 +11,8 @@
 /* Set r->user to the user of r's session (the urne_session cookie, or an
  * "Authorization: Bearer" token, which sets r->bearer), with r->csrf and
  * r->token_hash, when the session exists and has not expired; else r->user is
- * public (URNE_ROLE_PUBLIC). */
-void urne_session_find(urne_req *r);
+ * public (URNE_ROLE_PUBLIC). 0, or -1 when the store could not be read (r->user
+ * is then public too). */
+int urne_session_find(urne_req *r);
 
 #endif

@@ -7,6 +7,8 @@
 #                                    database: postgresql://urne@/postgres?host=DIR
 #   tests/pg/cluster.sh restart DIR  stop it (fast: its sessions are cut) and start it
 #                                    again with the same options
+#   tests/pg/cluster.sh halt DIR     stop it (fast) and leave it stopped, DIR kept
+#   tests/pg/cluster.sh resume DIR   start a halted cluster again, same options
 #   tests/pg/cluster.sh stop DIR     stop it (immediately) and remove DIR; a DIR with no
 #                                    running cluster is removed all the same
 #
@@ -43,12 +45,27 @@ start() {
     [ "$(id -u)" = 0 ] && chown "${URNE_PG_USER:-nobody}" "$dir"
     as_owner "$bin/initdb" -D "$dir/data" -U urne --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync \
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+    run_server "$dir" "$bin" || return 1
+    echo "postgresql://urne@/postgres?host=$dir"
+}
+
+# Start the server of the cluster in DIR (made by start).
+run_server() {
+    dir=$1
+    bin=$2
     # fsync off: a throwaway cluster needs no durability, and the tests run faster.
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c full_page_writes=off \
 -c synchronous_commit=off -c max_connections=200" start >/dev/null ||
         { cat "$dir/server.log" >&2; return 1; }
-    echo "postgresql://urne@/postgres?host=$dir"
+}
+
+# Stop the server (fast: its sessions are cut), keeping DIR for resume.
+halt() {
+    dir=$1
+    bin=$(pg_bin)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null ||
+        { cat "$dir/server.log" >&2; return 1; }
 }
 
 restart() {
@@ -71,6 +88,8 @@ stop() {
 case "${1:-}" in
 start) start "$2" ;;
 restart) restart "$2" ;;
+halt) halt "$2" ;;
+resume) run_server "$2" "$(pg_bin)" ;;
 stop) stop "$2" ;;
-*) echo "usage: cluster.sh start|restart|stop DIR" >&2; exit 2 ;;
+*) echo "usage: cluster.sh start|restart|halt|resume|stop DIR" >&2; exit 2 ;;
 esac

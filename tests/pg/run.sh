@@ -52,12 +52,15 @@ if [ -n "$shots" ]; then
         failed="$failed browser"
     fi
 fi
-if python3 "$src/tests/pg/test_pg.py" "$urne" "$src" >"$log" 2>&1; then
-    echo "store.postgres: test_pg.py passed"
-else
-    echo "store.postgres: test_pg.py FAILED:"
-    cat "$log"
-    failed="$failed pg"
-fi
+for t in pg multi; do
+    if python3 "$src/tests/pg/test_$t.py" "$urne" "$src" >"$log" 2>&1; then
+        echo "store.postgres: test_$t.py passed"
+        grep -E "^propagation" "$log" || true
+    else
+        echo "store.postgres: test_$t.py FAILED:"
+        cat "$log"
+        failed="$failed $t"
+    fi
+done
 [ -z "$failed" ] || { echo "store.postgres: failed:$failed"; exit 1; }
 echo "store.postgres: all passed"

@@ -245,6 +245,15 @@ static void test_bureaux_entries_assignments(void **state) {
     assert_int_equal(author, f.ana);
     assert_true(urne_figures_equal(&got, &fig));
     assert_int_equal(urne_store_entry_other(f.s, f.election, 1, f.ana, &author, &got), 0); /* only her own */
+    /* The row as a server hearing the change reads it (app/watch.c). */
+    urne_bureau_info row;
+    assert_int_equal(urne_store_bureau_get(f.s, f.election, 1, &row, &got), 1);
+    assert_true(urne_figures_equal(&got, &fig));
+    assert_int_equal(row.state, URNE_SHEET_PENDING);
+    assert_int_equal(row.entered_by, f.ana);
+    assert_string_equal(row.entered_at, b.entered_at);
+    assert_int_equal(urne_store_bureau_get(f.s, f.election, 7, &row, &got), -1);
+    contains(urne_store_error(f.s), "has no bureau 7");
     urne_figures_free(&got);
 
     assert_int_equal(urne_store_assign(f.s, f.bob, f.election, 1), 0);

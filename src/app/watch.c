@@ -1,0 +1,258 @@
+/*
+ * watch: several urne servers on one PostgreSQL database, each keeping its own
+ * elections in memory and its own page cache, see one another's changes.
+ *
+ * The store announces every committed change (store.h: a NOTIFY sent in the
+ * change's transaction, on the channel of its kind, naming its audit object) and
+ * gives a watch, a connection of its own that hears them. This file decides what
+ * a change means for what the server holds, which is the application's business,
+ * not the store's: one thread waits on the watch without the lock, and for each
+ * batch of changes it takes the application's lock and
+ *
+ *   - patches each sheet a change names ("election/N/bureau/B", or the bureau of
+ *     "election/N/dispute/D": a sheet entered, contested, decided, escalated):
+ *     one row read again, applied as the use case that made it applied it after
+ *     its commit (results_live's sums patched, not rebuilt), and the election's
+ *     record read again (a contest may reopen its publication); so that a server
+ *     taking thousands of entries a minute through another costs each of the
+ *     others one small query per sheet, not a reload of 70,000 bureaux;
+ *   - reloads whole, once per batch, each election named otherwise (a
+ *     publication, an election created or imported, an assignment) or whose
+ *     sheet could not be patched;
+ *   - then runs the change hook once (urne_app_changed), which reads the audit
+ *     log's head again and drops the cached pages: only that election's (and
+ *     the lists) when sheets of one election were patched, every page after a
+ *     reload;
+ *   - accounts, grants, sessions and notices need no reload: they are read from
+ *     the store at each request; only the cached pages that show them go.
+ *
+ * Own changes are not heard (the store skips its own origin): the use case that
+ * made them already patched memory after its commit.
+ *
+ * When the watch's connection is lost, a line says so once, and the watch tries
+ * again every second; when it is open again, a notification may have been missed
+ * (PostgreSQL keeps none for a session that was not listening), so every election
+ * is reloaded, with a line saying why. A reload that fails (the database gone
+ * again) is tried again at the next turn, until one succeeds.
+ *
+ * A change is applied here some milliseconds after its commit elsewhere (the
+ * measured delay is in README.md). What is decided in between on a sheet does
+ * not rest on that: entering a sheet reads the sheet's row again once the
+ * store's write lock is held (urne_results_sheet_current) and, when another
+ * server changed it, patches memory and decides again. Not yet so for the other
+ * use cases (contest, decide, escalate, publish): they decide on what this server
+ * holds; their writes are still serialised with the other servers' by the write
+ * lock, and the audit chain stays one chain.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results_internal.h"
+#include "watch.h"
+
+#define BATCH 64        /* changes read per turn */
+#define TURN_MS 200     /* how long a turn waits: the delay to stop the thread */
+
+struct urne_app_watch {
+    urne_app *app;
+    urne_store_watch *w;
+    pthread_t thread;
+    int stop; /* __atomic */
+};
+
+/* The election an object names ("election/N" or "election/N/..."), or 0; *rest
+ * the part after the id. */
+static int64_t object_election(const char *object, const char **rest) {
+    if (strncmp(object, "election/", 9) != 0) return 0;
+    char *end;
+    long long id = strtoll(object + 9, &end, 10);
+    *rest = end;
+    return id > 0 && (*end == 0 || *end == '/') ? (int64_t)id : 0;
+}
+
+/* Read one sheet of e again from the store and patch it in memory as a use case
+ * does after its commit (results_live's sums included). 0, or -1 (then the
+ * election is reloaded whole). */
+static int patch_sheet(urne_app *app, urne_election *e, size_t bureau) {
+    if (bureau >= e->round->nsheets) return -1;
+    urne_bureau_info info;
+    urne_figures f = {0};
+    int rc = urne_store_bureau_get(app->store, e->meta.id, bureau, &info, &f);
+    size_t ncand = e->round->contests[e->round->sheets[bureau].contest].ncand;
+    int counts = rc == 1 && urne_sheet_state_counts(info.state);
+    if (rc >= 0 && (!counts || f.nvotes == ncand))
+        urne_results_apply(app, e, bureau, &info, counts ? &f : NULL);
+    else
+        rc = -1;
+    urne_figures_free(&f);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The bureau a change's object names within its election ("/bureau/B", or the
+ * bureau of "/dispute/D"): 1 with it in *bureau, 0 when it names none. */
+static int object_bureau(urne_app *app, const char *rest, size_t *bureau) {
+    char *end;
+    if (strncmp(rest, "/bureau/", 8) == 0) {
+        unsigned long long b = strtoull(rest + 8, &end, 10);
+        *bureau = (size_t)b;
+        return end != rest + 8 && *end == 0;
+    }
+    if (strncmp(rest, "/dispute/", 9) == 0) {
+        long long id = strtoll(rest + 9, &end, 10);
+        urne_dispute d;
+        if (end == rest + 9 || *end || urne_store_dispute_get(app->store, id, &d) != 1) return 0;
+        *bureau = d.bureau;
+        return 1;
+    }
+    return 0;
+}
+
+/* Add id to the set (of at most BATCH). */
+static void set_add(int64_t *set, size_t *n, int64_t id) {
+    for (size_t k = 0; k < *n; k++)
+        if (set[k] == id) return;
+    if (*n < BATCH) set[(*n)++] = id;
+}
+
+/* Apply one batch under the lock: a change to one sheet (entered, contested,
+ * decided: its object names the bureau or the dispute) is patched in place, one
+ * row read, and the election's record read again (a contest may reopen its
+ * publication); anything else about an election reloads it whole. 0, or -1 when
+ * an election could not be read again (everything is then reloaded at the next
+ * turn). */
+static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
+    int64_t reload[BATCH], patched[BATCH];
+    size_t nreload = 0, npatched = 0;
+    int rc = 0;
+    pthread_mutex_lock(&app->lock);
+    for (size_t i = 0; i < n; i++) {
+        const char *rest = "";
+        int64_t id = object_election(ch[i].object, &rest);
+        if (id == 0) continue; /* accounts, grants, notices: read from the store at each request */
+        urne_election *e = urne_app_election(app, id);
+        size_t bureau;
+        if (e && object_bureau(app, rest, &bureau) && patch_sheet(app, e, bureau) == 0)
+            set_add(patched, &npatched, id);
+        else
+            set_add(reload, &nreload, id);
+    }
+    for (size_t k = 0; k < nreload && rc == 0; k++)
+        if (urne_app_election_reload(app, reload[k]) < 0) {
+            fprintf(stderr, "urne: election %lld, changed by another server, could not be read again (%s); "
+                            "everything will be reloaded\n",
+                    (long long)reload[k], urne_store_error(app->store));
+            rc = -1;
+        }
+    for (size_t k = 0; k < npatched && rc == 0; k++) {
+        urne_election *e = urne_app_election(app, patched[k]);
+        urne_election_meta meta;
+        if (e && urne_store_election_meta(app->store, patched[k], &meta) == 1)
+            e->meta = meta;
+        else
+            rc = -1;
+    }
+    urne_app_changed(app);
+    pthread_mutex_unlock(&app->lock);
+    return rc;
+}
+
+typedef struct ids {
+    int64_t *v;
+    size_t n, cap;
+} ids;
+
+static int collect_id(const urne_election_meta *m, void *ctx) {
+    ids *all = ctx;
+    if (all->n == all->cap) {
+        size_t cap = all->cap ? 2 * all->cap : 16;
+        int64_t *v = realloc(all->v, cap * sizeof *v);
+        if (v == NULL) return 1; /* stops the walk */
+        all->v = v;
+        all->cap = cap;
+    }
+    all->v[all->n++] = m->id;
+    return 0;
+}
+
+/* Reload every election the store holds (those another server created too). 0 or
+ * -1 (said on standard error when `say`). */
+static int reload_all(urne_app *app, int say) {
+    ids all = {0};
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_store_election_each(app->store, collect_id, &all) == 0 ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < all.n; i++) rc = urne_app_election_reload(app, all.v[i]);
+    if (rc < 0 && say)
+        fprintf(stderr, "urne: the elections could not be reloaded (%s); trying again\n",
+                urne_store_error(app->store));
+    urne_app_changed(app);
+    pthread_mutex_unlock(&app->lock);
+    free(all.v);
+    return rc;
+}
+
+static void *watch_main(void *arg) {
+    struct urne_app_watch *aw = arg;
+    urne_app *app = aw->app;
+    int was_lost = 0, resync = 0, failed = 0; /* failed: the last reload of everything */
+    urne_store_change ch[BATCH];
+    while (!__atomic_load_n(&aw->stop, __ATOMIC_RELAXED)) {
+        size_t n = 0;
+        switch (urne_store_watch_wait(aw->w, TURN_MS, ch, BATCH, &n)) {
+        case URNE_WATCH_QUIET: break;
+        case URNE_WATCH_CHANGES:
+            if (apply(app, ch, n) < 0) resync = 1;
+            break;
+        case URNE_WATCH_LOST:
+            if (!was_lost)
+                fprintf(stderr, "urne: %s; the other servers' changes are not heard until it is open again "
+                                "(tried every second)\n",
+                        urne_store_watch_error(aw->w));
+            was_lost = 1;
+            break;
+        case URNE_WATCH_RESYNC:
+            fprintf(stderr, "urne: the connection that hears the other servers' changes is open again; "
+                            "reloading every election, since a change may have been missed\n");
+            was_lost = 0;
+            resync = 1;
+            break;
+        }
+        if (resync && !was_lost) failed = resync = reload_all(app, !failed) < 0;
+    }
+    return NULL;
+}
+
+int urne_app_watch_start(urne_app *app, char *err, size_t errsize) {
+    app->watch = NULL;
+    if (!urne_store_can_watch(app->store)) return 0;
+    struct urne_app_watch *aw = calloc(1, sizeof *aw);
+    if (aw == NULL) {
+        snprintf(err, errsize, "out of memory");
+        return -1;
+    }
+    aw->app = app;
+    aw->w = urne_store_watch_open(app->store, err, errsize);
+    if (aw->w == NULL) {
+        free(aw);
+        return -1;
+    }
+    if (pthread_create(&aw->thread, NULL, watch_main, aw) != 0) {
+        snprintf(err, errsize, "cannot start the thread that hears the other servers' changes");
+        urne_store_watch_close(aw->w);
+        free(aw);
+        return -1;
+    }
+    app->watch = aw;
+    return 0;
+}
+
+void urne_app_watch_stop(urne_app *app) {
+    struct urne_app_watch *aw = app->watch;
+    if (aw == NULL) return;
+    __atomic_store_n(&aw->stop, 1, __ATOMIC_RELAXED);
+    pthread_join(aw->thread, NULL);
+    urne_store_watch_close(aw->w);
+    free(aw);
+    app->watch = NULL;
+}

@@ -1,0 +1,208 @@
+/*
+ * pg_watch: the changes several urne servers make to one PostgreSQL database,
+ * announced by the one that makes them and heard by the others (store.h).
+ *
+ * Announcing: every change appends its audit entry inside its transaction, and
+ * urne_store_audit then calls announce, which runs pg_notify on the channel of the
+ * change's kind (urne_sheet, urne_bureau, urne_dispute, urne_election, urne_user,
+ * urne_notice: the audit action's first word; any other kind, one day, on
+ * urne_other, so that no change goes unheard). PostgreSQL delivers a
+ * notification when, and only when, its transaction commits, in the order of the
+ * commits: a change rolled back is never announced, and a change committed always
+ * is. The payload is "ORIGIN OBJECT": the origin names the store handle that made
+ * the change (host, process, clock: urne_pg_origin), so that a server skips its
+ * own changes, which it applied itself after its commit; the object is the audit
+ * entry's ("election/3/bureau/12", "user/4").
+ *
+ * Hearing: a watch is a connection of its own, opened with the store's conninfo,
+ * which LISTENs to every channel, and whose socket its one thread polls
+ * (urne_store_watch_wait). It never shares the store's connection, which the
+ * requests use under the application's lock: the thread waits on the socket
+ * without the lock, and takes it only to apply what it heard (app/watch.c).
+ *
+ * A lost connection (the database restarted, a network cut) is seen as the socket
+ * turning readable with nothing to read; the watch then tries to connect again at
+ * most once a second. Notifications sent meanwhile are lost for good (PostgreSQL
+ * keeps them only for sessions listening at the commit), so after reconnecting
+ * the watch says URNE_WATCH_RESYNC once, and the caller reloads everything.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pg_internal.h"
+
+const char *const urne_pg_channels[] = {"urne_sheet", "urne_bureau", "urne_dispute", "urne_election",
+                                        "urne_user",  "urne_notice", "urne_other",   NULL};
+
+typedef struct pg_watch {
+    urne_store_watch base; /* first */
+    PGconn *conn;
+    char *conninfo;
+    char origin[64];
+    char where[256];
+    char error[1024]; /* room for where, what and PostgreSQL's message, never cut */
+    int lost;         /* the connection is lost: open it again */
+    double last_try;  /* when it was last tried (monotonic seconds) */
+} pg_watch;
+
+void urne_pg_origin(char *out, size_t size) {
+    char host[32] = "";
+    if (gethostname(host, sizeof host) != 0) host[0] = 0;
+    host[sizeof host - 1] = 0;
+    for (char *c = host; *c; c++)
+        if (*c == ' ') *c = '_'; /* the payload's first word */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(out, size, "%s/%ld/%lld.%09ld", host[0] ? host : "host", (long)getpid(), (long long)ts.tv_sec,
+             ts.tv_nsec);
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* PostgreSQL's message on one line, into w->error after `what`. */
+static void watch_fail(pg_watch *w, const char *what) {
+    char msg[400];
+    snprintf(msg, sizeof msg, "%s", w->conn ? PQerrorMessage(w->conn) : "out of memory");
+    for (char *p = msg; *p; p++)
+        if (*p == '\n' || *p == '\t') *p = ' ';
+    size_t n = strlen(msg);
+    while (n > 0 && msg[n - 1] == ' ') msg[--n] = 0;
+    snprintf(w->error, sizeof w->error, "%s: %s: %s", w->where, what, msg[0] ? msg : "no message");
+}
+
+/* Connect and LISTEN to every channel: 0, or -1 with w->error said. */
+static int watch_connect(pg_watch *w) {
+    PQfinish(w->conn);
+    w->last_try = now_s();
+    w->conn = PQconnectdb(w->conninfo);
+    if (w->conn == NULL || PQstatus(w->conn) != CONNECTION_OK) {
+        watch_fail(w, "cannot connect to PostgreSQL to listen for changes");
+        return -1;
+    }
+    char sql[256] = "";
+    for (int i = 0; urne_pg_channels[i]; i++) {
+        size_t len = strlen(sql);
+        snprintf(sql + len, sizeof sql - len, "LISTEN %s;", urne_pg_channels[i]);
+    }
+    PGresult *r = PQexec(w->conn, sql);
+    int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) {
+        watch_fail(w, "cannot listen for changes");
+        return -1;
+    }
+    return 0;
+}
+
+static int pg_announce(urne_store *s, const char *action, const char *object) {
+    urne_pg *q = urne_pgq(s);
+    size_t kind = strcspn(action, ".");
+    char channel[32] = "urne_other";
+    for (int i = 0; urne_pg_channels[i]; i++)
+        if (strlen(urne_pg_channels[i]) == 5 + kind && strncmp(urne_pg_channels[i] + 5, action, kind) == 0)
+            snprintf(channel, sizeof channel, "%s", urne_pg_channels[i]);
+    char payload[256];
+    snprintf(payload, sizeof payload, "%s %s", q->origin, object);
+    urne_pg_params p = {0};
+    urne_pg_text(&p, channel);
+    urne_pg_text(&p, payload);
+    PGresult *r = urne_pg_run(s, "SELECT pg_notify($1, $2)", &p, "announcing the change to the other servers");
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
+static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize) {
+    urne_pg *q = urne_pgq(s);
+    pg_watch *w = calloc(1, sizeof *w);
+    if (w == NULL || (w->conninfo = strdup(q->conninfo)) == NULL) {
+        free(w);
+        snprintf(err, errsize, "out of memory");
+        return NULL;
+    }
+    w->base.ops = &urne_pg_watch_ops;
+    snprintf(w->origin, sizeof w->origin, "%s", q->origin);
+    snprintf(w->where, sizeof w->where, "%s", q->where);
+    if (watch_connect(w) < 0) {
+        snprintf(err, errsize, "%s", w->error);
+        PQfinish(w->conn);
+        free(w->conninfo);
+        free(w);
+        return NULL;
+    }
+    return &w->base;
+}
+
+/* Move the notifications libpq holds into out (the process's own skipped). */
+static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) {
+    PGnotify *nt;
+    while (*n < cap && (nt = PQnotifies(w->conn)) != NULL) {
+        const char *payload = nt->extra ? nt->extra : "";
+        size_t olen = strcspn(payload, " ");
+        int own = olen == strlen(w->origin) && strncmp(payload, w->origin, olen) == 0;
+        if (!own && strncmp(nt->relname, "urne_", 5) == 0) {
+            urne_store_change *c = &out[(*n)++];
+            snprintf(c->kind, sizeof c->kind, "%s", nt->relname + 5);
+            snprintf(c->object, sizeof c->object, "%s", payload[olen] ? payload + olen + 1 : "");
+        }
+        PQfreemem(nt);
+    }
+}
+
+/* The connection is found lost: say so once. */
+static urne_store_watch_event lost(pg_watch *w, const char *what) {
+    watch_fail(w, what);
+    w->lost = 1;
+    return URNE_WATCH_LOST;
+}
+
+static urne_store_watch_event pg_watch_wait(urne_store_watch *base, int timeout_ms, urne_store_change *out, size_t cap,
+                                            size_t *n) {
+    pg_watch *w = (pg_watch *)base;
+    if (w->lost) {
+        double wait = w->last_try + 1.0 - now_s(); /* at most one try a second */
+        if (wait > 0) {
+            int ms = (int)(wait * 1000) + 1;
+            poll(NULL, 0, ms < timeout_ms ? ms : timeout_ms);
+            return URNE_WATCH_LOST;
+        }
+        if (watch_connect(w) < 0) return URNE_WATCH_LOST;
+        w->lost = 0;
+        return URNE_WATCH_RESYNC;
+    }
+    collect(w, out, cap, n);
+    if (*n) return URNE_WATCH_CHANGES;
+    struct pollfd pfd = {.fd = PQsocket(w->conn), .events = POLLIN};
+    if (pfd.fd < 0) return lost(w, "the connection that listens for changes is closed");
+    int rc = poll(&pfd, 1, timeout_ms);
+    if (rc < 0 && errno != EINTR) return lost(w, "waiting for changes");
+    if (rc > 0 && PQconsumeInput(w->conn) == 0) return lost(w, "the connection that listens for changes was lost");
+    if (PQstatus(w->conn) == CONNECTION_BAD) return lost(w, "the connection that listens for changes was lost");
+    collect(w, out, cap, n);
+    return *n ? URNE_WATCH_CHANGES : URNE_WATCH_QUIET;
+}
+
+static const char *pg_watch_error(const urne_store_watch *base) { return ((const pg_watch *)base)->error; }
+
+static void pg_watch_close(urne_store_watch *base) {
+    pg_watch *w = (pg_watch *)base;
+    PQfinish(w->conn);
+    free(w->conninfo);
+    free(w);
+}
+
+const urne_store_watch_ops urne_pg_watch_ops = {
+    .announce = pg_announce,
+    .open = pg_watch_open,
+    .wait = pg_watch_wait,
+    .error = pg_watch_error,
+    .close = pg_watch_close,
+};

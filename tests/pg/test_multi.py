@@ -1,0 +1,239 @@
+"""Several servers on one PostgreSQL database (run by tests/pg/run.sh, which starts
+the throwaway cluster and sets URNE_TEST_DB_URL). Two `urne serve`, A and B, on one
+database:
+
+- a sheet entered through A appears on B, in its memory and in its page cache
+  (a cached anonymous page is dropped); the delay is printed, never asserted;
+- an election imported by `urne election import` beside them shows on both;
+- a dispute opened on A freezes the bureau on B: an entry there is refused, even
+  when B has not heard of the change (made in SQL): it reads the sheet again
+  under the write lock;
+- entries through both at once: every one lands, each server sees them all, and
+  `urne audit verify` finds one intact chain;
+- the cluster stopped under them: requests that need the database get 503 with
+  Retry-After (anonymous pages are still served from memory); once it is back,
+  both serve and write again without a restart, and B, whose listener was cut,
+  reloads everything and hears A again;
+- kill -9 of A during a stream of entries: B holds every entry A acknowledged, and
+  its results, patched sheet by sheet from what it heard, are a fresh server's.
+
+Every wait is a poll with a deadline of a few seconds: what is asserted is that the
+change arrives, not how fast."""
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.join(sys.argv[2] if len(sys.argv) > 2 else ".", "tests", "server"))
+from lib import *  # noqa: E402,F403
+
+if not TEST_DB_URL:
+    print("FAIL: URNE_TEST_DB_URL is not set: run this through tests/pg/run.sh, which starts PostgreSQL")
+    sys.exit(1)
+
+N = 600  # bureaux
+CLUSTER = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(TEST_DB_URL).query))["host"]
+
+
+def cluster(what):
+    subprocess.run(["sh", os.path.join(SOURCE, "tests", "pg", "cluster.sh"), what, CLUSTER], check=True)
+
+
+def poll(fn, seconds=5.0):
+    """Call fn until it returns a true value or the deadline passes; (value, seconds taken)."""
+    start = time.monotonic()
+    while True:
+        v = fn()
+        if v or time.monotonic() - start > seconds:
+            return v, time.monotonic() - start
+        time.sleep(0.005)
+
+
+def sheet_for(i):
+    return {"inscrits": 1000, "votants": 500 + i % 100, "blancs": 1, "nuls": 1, "votes": [300, 198 + i % 100]}
+
+
+def bureau(client, i):
+    st, d = client.get(f"/api/elections/1/bureaux/{i}")
+    return d if st == 200 else {}
+
+
+def entered(client, i, sheet):
+    d = bureau(client, i)
+    return d.get("state") == "entered" and d.get("figures", {}).get("votes") == sheet["votes"]
+
+
+a = Server()
+admin_db(a)
+native = os.path.join(a.dir, "town.csv")
+with open(native, "w") as f:
+    f.write("# election: Two servers\n# levels: commune, bureau\n")
+    f.write("commune;bureau;inscrits;votants;blancs;nuls;exprimes;A;B\n")
+    for i in range(N):
+        f.write(f"T{i // 100};{i};1000;;;;;;\n")
+run("election", "import", "--db", a.db, native)
+a.start()
+b = Server(db=a.db).start()
+try:
+    admin = admin_client(a)
+    # Accounts made through A log in on B: they are read from the store at each request.
+    make_users(admin, {"sec": ("secretary", 1), "com": ("commission", 1)})
+    st, _ = admin.post("/api/assignments", {"user": "sec", "election": 1, "first": 0, "last": N - 1})
+    check(st == 200, "assign every bureau")
+    sec_a, sec_b, com_a, public_b = a.client(), b.client(), a.client(), b.client()
+    check(sec_a.login("sec", bearer=True)[0] == 200, "sec logs in on A")
+    check(sec_b.login("sec", bearer=True)[0] == 200, "sec, created through A, logs in on B")
+    check(com_a.login("com", bearer=True)[0] == 200, "com logs in on A")
+
+    # 1. A sheet entered through A appears on B, and B's cached page is dropped.
+    for _ in range(2):
+        st, d = public_b.get("/api/elections/1")
+    check(st == 200 and public_b.last_headers.get("x-cache") == "hit", "B serves the election from its cache")
+    before = d["sheets"].get("entered", 0)
+    delays = []
+    for i in range(20):
+        st, d = sec_a.post(f"/api/elections/1/bureaux/{i}/sheet", sheet_for(i))
+        check(st == 200 and d["state"] == "entered", f"entry {i} through A: {st} {d}")
+        seen, took = poll(lambda: entered(sec_b, i, sheet_for(i)))
+        check(seen, f"bureau {i} entered through A is seen on B")
+        delays.append(took)
+    print(f"propagation A -> B over {len(delays)} entries: median {statistics.median(delays) * 1000:.1f} ms, "
+          f"max {max(delays) * 1000:.1f} ms")
+    got, _ = poll(lambda: public_b.get("/api/elections/1")[1]["sheets"].get("entered", 0) == before + 20)
+    check(got, f"B's cached election page counts A's entries: {public_b.get('/api/elections/1')[1]['sheets']}")
+
+    # An election imported by the command line beside the servers shows on both.
+    run("election", "import", "--db", a.db, os.path.join(EXAMPLES, "federation-designation.csv"))
+    admin_b = admin_client(b)
+    for who, c in (("A", admin), ("B", admin_b)):
+        shown, _ = poll(lambda: len(c.get("/api/elections")[1]) == 2)
+        check(shown, f"{who} lists the election the command line imported: {c.get('/api/elections')[1]}")
+
+    # 2. A dispute opened on A freezes the bureau on B.
+    check(sec_a.post("/api/elections/1/bureaux/25/sheet", sheet_for(25))[0] == 200, "bureau 25 entered on A")
+    st, d = com_a.post("/api/elections/1/bureaux/25/contest", {"reason": "procès-verbal illisible"})
+    check(st == 200, f"contest bureau 25 on A: {st} {d}")
+    frozen, _ = poll(lambda: bureau(sec_b, 25).get("state") == "contested")
+    check(frozen, f"B sees bureau 25 contested: {bureau(sec_b, 25)}")
+    other = dict(sheet_for(25), votes=[299, 199 + 25])
+    st, d = sec_b.post("/api/elections/1/bureaux/25/sheet", other)
+    check(st == 409, f"an entry on the contested bureau is refused on B: {st} {d}")
+    check(bureau(sec_a, 25).get("figures", {}).get("votes") == sheet_for(25)["votes"],
+          "bureau 25 keeps the figures it was contested with")
+
+    # A change B cannot have heard (made in SQL, with no notification): B's entry
+    # reads the sheet again under the write lock and decides on what is stored.
+    def sql(statement):
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", a.db, "-c", statement], check=True,
+                       capture_output=True)
+
+    check(sec_a.post("/api/elections/1/bureaux/40/sheet", sheet_for(40))[0] == 200, "bureau 40 entered on A")
+    check(poll(lambda: entered(sec_b, 40, sheet_for(40)))[0], "B sees bureau 40 entered")
+    sql("UPDATE bureaux SET state = 'contested' WHERE election_id = 1 AND idx = 40")
+    st, d = sec_b.post("/api/elections/1/bureaux/40/sheet", sheet_for(40))
+    check(st == 409, f"B refuses an entry on a sheet contested behind its back: {st} {d}")
+    check(bureau(sec_b, 40).get("state") == "contested", "B now holds the sheet as stored")
+    sql("UPDATE bureaux SET state = 'entered' WHERE election_id = 1 AND idx = 40;"
+        "SELECT pg_notify('urne_sheet', 'by-hand election/1/bureau/40')")  # announced as urne does
+    check(poll(lambda: bureau(sec_b, 40).get("state") == "entered")[0], "B hears the sheet entered again")
+    st, d = sec_b.post("/api/elections/1/bureaux/40/sheet", sheet_for(40))
+    check(st == 200 and d["state"] == "entered", f"and takes it once the sheet is entered again: {st} {d}")
+
+    # 3. Entries through both at once: all land, both see all, one chain.
+    results = {"a": [], "b": []}
+
+    def stream(name, client, first, last):
+        for i in range(first, last):
+            st, _ = client.post(f"/api/elections/1/bureaux/{i}/sheet", sheet_for(i))
+            results[name].append(st)
+
+    threads = [threading.Thread(target=stream, args=("a", sec_a, 100, 200)),
+               threading.Thread(target=stream, args=("b", sec_b, 200, 300))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(results["a"] == [200] * 100 and results["b"] == [200] * 100,
+          f"every concurrent entry acknowledged: {set(results['a'])} {set(results['b'])}")
+    for who, c in (("A", sec_a), ("B", sec_b)):
+        ok, _ = poll(lambda: all(entered(c, i, sheet_for(i)) for i in (100, 150, 199, 200, 250, 299)))
+        check(ok, f"{who} sees the entries made through both")
+    p = run("audit", "verify", "--db", a.db, ok=False)
+    check(p.returncode == 0 and "audit log intact" in p.stdout, f"the chain of concurrent entries verifies: {p.stderr}")
+
+    # 4. The cluster stopped under both servers, then started again.
+    cluster("halt")
+    try:
+        st, d = sec_a.post("/api/elections/1/bureaux/300/sheet", sheet_for(300))
+        check(st == 503 and sec_a.last_headers.get("retry-after"), f"an entry while the database is down: {st} {d}")
+        st, d = sec_b.get("/api/elections/1/anomalies")
+        check(st == 503 and sec_b.last_headers.get("retry-after"), f"a logged-in read on B meanwhile: {st} {d}")
+        st, d = public_b.get("/api/elections/1")
+        check(st == 200, f"anonymous pages are still served from memory meanwhile: {st}")
+        check(a.proc.poll() is None and b.proc.poll() is None, "both servers are still running")
+    finally:
+        cluster("resume")
+    back, _ = poll(lambda: sec_a.post("/api/elections/1/bureaux/300/sheet", sheet_for(300))[0] == 200, 10)
+    check(back, "A takes entries again once the database is back")
+    back, _ = poll(lambda: sec_b.post("/api/elections/1/bureaux/301/sheet", sheet_for(301))[0] == 200, 10)
+    check(back, "B takes entries again once the database is back")
+    for i in (302, 303):
+        check(sec_a.post(f"/api/elections/1/bureaux/{i}/sheet", sheet_for(i))[0] == 200, f"entry {i} through A")
+    heard, _ = poll(lambda: entered(sec_b, 303, sheet_for(303)) and entered(sec_a, 301, sheet_for(301)), 10)
+    check(heard, "after the outage, each server hears the other's entries again")
+    said_a, said_b = (open(os.path.join(s.dir, "server.log")).read() for s in (a, b))
+    check("requests get 503 until it is open again" in said_a, f"A said the connection was lost: {said_a}")
+    check("reloading every election" in said_b, f"B said it reloads everything after its listener's cut: {said_b}")
+
+    # 5. kill -9 of A during a stream of entries: B holds every acknowledged one.
+    acked, stop = [], threading.Event()
+
+    def killed_stream():
+        for i in range(320, N):
+            if stop.is_set():
+                return
+            try:
+                st, _ = sec_a.post(f"/api/elections/1/bureaux/{i}/sheet", sheet_for(i))
+            except OSError:
+                return  # A died under us: this entry was not acknowledged
+            if st == 200:
+                acked.append(i)
+
+    t = threading.Thread(target=killed_stream)
+    t.start()
+    poll(lambda: len(acked) >= 60 or not t.is_alive(), 30)
+    a.proc.send_signal(signal.SIGKILL)
+    a.proc.wait()
+    stop.set()
+    t.join()
+    print(f"{len(acked)} entries acknowledged by A before kill -9")
+    check(60 <= len(acked) < N - 320, f"the kill came mid-stream ({len(acked)})")
+    all_there, _ = poll(lambda: all(entered(sec_b, i, sheet_for(i)) for i in acked), 10)
+    missing = [i for i in acked if not entered(sec_b, i, sheet_for(i))]
+    check(all_there and not missing, f"every entry A acknowledged is on B ({len(missing)} missing: {missing[:5]})")
+    st, d = sec_b.post(f"/api/elections/1/bureaux/{N - 1}/sheet", sheet_for(N - 1))
+    check(st == 200, f"B still takes entries: {st} {d}")
+
+    # What B patched sheet by sheet is what a server started now loads whole.
+    c = Server(db=a.db).start()
+    try:
+        fresh = c.client().get("/api/elections/1/results")
+        same, _ = poll(lambda: b.client().get("/api/elections/1/results") == fresh)
+        check(fresh[0] == 200 and same, "B's results, patched from the changes heard, equal a fresh server's")
+    finally:
+        check(c.stop() == 0, "C stops cleanly")
+        shutil.rmtree(c.dir, ignore_errors=True)
+finally:
+    a.stop()
+    check(b.stop() == 0, "B stops cleanly")
+p = run("audit", "verify", "--db", a.db, ok=False)
+check(p.returncode == 0 and "audit log intact" in p.stdout, f"the chain verifies at the end: {p.stdout}{p.stderr}")
+if not failures:  # kept for a look when something failed
+    shutil.rmtree(a.dir, ignore_errors=True)
+    shutil.rmtree(b.dir, ignore_errors=True)
+done()
