@@ -34,7 +34,8 @@ unsigned urne_outcome_http(urne_app_status s);
  * and calls this for the rest. */
 void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result *res);
 
-/* ---- the acts (actions.c: results, account_actions.c: log in, out, accounts; import.c) ---- */
+/* ---- the acts (actions.c: the results component's, and logging in and out and creating accounts;
+ * import.c: creating an election) ---- */
 
 
 void urne_action_login(urne_req *r, urne_result *res, char token_out[65]);

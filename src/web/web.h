@@ -12,7 +12,7 @@
  *               message for the page its redirect leads to)
  *   routes.c    the dispatcher over the route tables, one per component
  *               (results_routes.c, notice_routes.c, grant_routes.c, pages.c)
- *   actions.c   the results component's acts; account_actions in the same file
+ *   actions.c   the results component's acts, and logging in and out, accounts
  *               (log in, out, accounts); outcome.c maps every status to HTTP
  *   api.c, pages.c, page_*.c   JSON and HTML, in French and English
  *
