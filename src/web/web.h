@@ -12,8 +12,8 @@
  *               message for the page its redirect leads to)
  *   routes.c    the dispatcher over the route tables, one per component
  *               (results_routes.c, notice_routes.c, grant_routes.c, pages.c)
- *   actions.c   the results component's acts, and logging in and out, accounts
- *               (log in, out, accounts); outcome.c maps every status to HTTP
+ *   actions.c   the results component's acts, and logging in and out and creating
+ *               accounts; outcome.c maps every status to HTTP
  *   api.c, pages.c, page_*.c   JSON and HTML, in French and English
  *
  * Concurrency: the application (app/app.h) holds the one mutex that covers the
