@@ -48,9 +48,20 @@ unsigned urne_authz_roles(urne_action action) {
     return (unsigned)action < URNE_ACT_COUNT ? policy[action].roles : 0;
 }
 
+/* 1 when `space` is `outer` or nested in it: "org" holds for "org/a" and "org/a/b",
+ * so a federation's commission reaches its sections' elections. An election's own
+ * space ("election/N") is a leaf reached only by its own name: a grant in a space
+ * called "election" must not hold for every election. */
+static int space_within(const char *space, const char *outer) {
+    if (strcmp(space, outer) == 0) return 1;
+    if (strncmp(space, "election/", 9) == 0) return 0;
+    size_t n = strlen(outer);
+    return n > 0 && strncmp(space, outer, n) == 0 && space[n] == '/';
+}
+
 int urne_authz_covers(const char *grant_space, const urne_authz_object *object) {
     for (size_t i = 0; i < object->nchain; i++)
-        if (strcmp(object->chain[i], grant_space) == 0) return 1;
+        if (space_within(object->chain[i], grant_space)) return 1;
     return 0;
 }
 

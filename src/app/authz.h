@@ -83,7 +83,9 @@ urne_authz_decision urne_authz_decide(const urne_grant *grants, size_t n, int lo
 unsigned urne_authz_roles(urne_action action);
 
 /* 1 when a grant in `grant_space` holds for the object: the space is one of the
- * object's chain (the object's own space, one above it, or the site ""). */
+ * object's chain (the object's own space, one above it, or the site ""), or a
+ * space that one of them is nested in ("org" holds for "org/a/b"). An election's
+ * own space "election/N" is held only by a grant in that very space. */
 int urne_authz_covers(const char *grant_space, const urne_authz_object *object);
 
 /* 1 when some grant of the n would allow `action` in its own space (whatever the

@@ -168,6 +168,107 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
     urne_html_trusted(b, "</tbody></table>");
 }
 
+/* The trail from the election down to the bureau's own unit, each a link to its page. */
+static void bureau_crumbs(urne_buf *b, int64_t id, const urne_election *e, const urne_sheet *s) {
+    urne_html(b, "<nav class=crumbs><a href=\"/e/%lld\">", (long long)id);
+    urne_html_text(b, e->meta.title);
+    urne_html_trusted(b, "</a>");
+    for (size_t l = 1; l < e->round->nlevels; l++) {
+        urne_html(b, " › <a href=\"/e/%lld?level=%zu&amp;unit=", (long long)id, l);
+        urne_html_url(b, s->key[l]);
+        urne_html_trusted(b, "\">");
+        urne_html_text(b, s->label[l] ? s->label[l] : s->key[l]);
+        urne_html_trusted(b, "</a>");
+    }
+    urne_html_trusted(b, "</nav>");
+}
+
+/* The checks a refused entry broke, as the entry use case listed them (json's "checks"). */
+static void refused_checks(urne_buf *b, json_t *j) {
+    json_t *checks = json_object_get(j, "checks");
+    if (json_array_size(checks) == 0) return;
+    urne_html(b, "<ul class=\"checks server\" role=alert>");
+    size_t i;
+    json_t *c;
+    json_array_foreach(checks, i, c) {
+        urne_html_trusted(b, "<li>");
+        urne_html_text(b, json_string_value(json_object_get(c, "message")));
+        urne_html_trusted(b, " <code>");
+        urne_html_text(b, json_string_value(json_object_get(c, "rule")));
+        urne_html_trusted(b, "</code></li>");
+    }
+    urne_html_trusted(b, "</ul>");
+}
+
+/* The sheet's figures, shown only when they count (entered, validated, ...). */
+static void figures_table(urne_buf *b, const urne_req *r, const urne_round *rd, const urne_sheet *s) {
+    urne_html(b, "<table class=figures><tbody><tr><th>%s</th><td class=num>", _(r, "Registered"));
+    urne_page_int(b, r, s->inscrits);
+    urne_html(b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Voters"));
+    urne_page_int(b, r, s->votants);
+    urne_html(b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Blank"));
+    urne_page_int(b, r, s->blancs);
+    urne_html(b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Void"));
+    urne_page_int(b, r, s->nuls);
+    urne_html_trusted(b, "</td></tr>");
+    const urne_contest *c = &rd->contests[s->contest];
+    for (size_t k = 0; k < c->ncand; k++) {
+        urne_html_trusted(b, "<tr><th>");
+        urne_html_text(b, rd->candidates[c->cand_first + k].name);
+        urne_html_trusted(b, "</th><td class=num>");
+        urne_page_int(b, r, s->votes[k]);
+        urne_html_trusted(b, "</td></tr>");
+    }
+    urne_html_trusted(b, "</tbody></table>");
+}
+
+/* The secretary's form, prefilled with what they typed when it was refused; after
+ * a second entry that disagrees, the two entries side by side. Shown only to a
+ * secretary assigned to the bureau, and only while the state lets them enter. */
+static void entry_section(urne_buf *b, urne_req *r, int64_t id, const urne_election *e, size_t bi, unsigned status,
+                          const char *message) {
+    urne_server *srv = r->srv;
+    const urne_round *rd = e->round;
+    const urne_sheet *s = &rd->sheets[bi];
+    const urne_bureau_info *info = &e->info[bi];
+    if (!urne_page_may(r, URNE_ACT_ENTER_SHEET, id) || urne_app_is_assigned(&srv->app, r->user.id, id, bi) != 1) return;
+    const char *why;
+    if (!urne_recolement_may_enter(info->state, &why)) {
+        urne_html(b, "<p class=meta>%s</p>", why);
+        return;
+    }
+    urne_figures typed = {0}, *pre = NULL;
+    char err[300];
+    if (message && status >= 400 && urne_req_param(r, "votants") &&
+        urne_figures_from_params(r, &typed, err, sizeof err) == 0 && typed.nvotes == rd->contests[s->contest].ncand)
+        pre = &typed;
+    if (info->state == URNE_SHEET_MISMATCH) {
+        urne_figures mine = {0}, other = {0};
+        if (urne_app_entry_pair(&srv->app, id, bi, r->user.id, &other, &mine) == 1) {
+            char diff[900];
+            urne_figures_diff(rd, s->contest, &other, &mine, diff, sizeof diff);
+            urne_html(b, "<p class=\"flash bad\">%s ", _(r, "The two entries differ (other entry / yours):"));
+            urne_html_text(b, diff);
+            urne_html_trusted(b, "</p>");
+        }
+        urne_figures_free(&mine);
+        urne_figures_free(&other);
+    }
+    sheet_form(b, r, e, bi, pre, status == 422);
+    urne_figures_free(&typed);
+}
+
+/* The commission's form to contest the bureau, while its state allows it. */
+static void contest_form(urne_buf *b, const urne_req *r, int64_t id, const urne_bureau_info *info, size_t bi) {
+    const char *why;
+    if (!urne_page_may(r, URNE_ACT_CONTEST, id) || !urne_recolement_may_contest(info->state, &why)) return;
+    urne_html(b, "<form method=post class=card action=\"/e/%lld/b/%zu/contest\"><h2>%s</h2>", (long long)id, bi,
+              _(r, "Contest this bureau"));
+    urne_page_csrf(b, r);
+    urne_html(b, "<label>%s<textarea name=reason required>%s</textarea></label><button>%s</button></form>",
+              _(r, "Reason"), refused_field(r, "/contest", "reason"), _(r, "Contest"));
+}
+
 enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsigned status, const char *message,
                                  const char *json) {
     urne_server *srv = r->srv;
@@ -178,24 +279,14 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
         return urne_page_not_found(r);
     }
     size_t bi = (size_t)bureau;
-    const urne_round *rd = e->round;
-    const urne_sheet *s = &rd->sheets[bi];
+    const urne_sheet *s = &e->round->sheets[bi];
     const urne_bureau_info *info = &e->info[bi];
     char name[200];
     urne_election_bureau_name(e, bi, name, sizeof name);
     urne_buf b = {0};
     urne_page_begin(&b, r, name);
-    urne_html(&b, "<nav class=crumbs><a href=\"/e/%lld\">", (long long)id);
-    urne_html_text(&b, e->meta.title);
-    urne_html_trusted(&b, "</a>");
-    for (size_t l = 1; l < rd->nlevels; l++) {
-        urne_html(&b, " › <a href=\"/e/%lld?level=%zu&amp;unit=", (long long)id, l);
-        urne_html_url(&b, s->key[l]);
-        urne_html_trusted(&b, "\">");
-        urne_html_text(&b, s->label[l] ? s->label[l] : s->key[l]);
-        urne_html_trusted(&b, "</a>");
-    }
-    urne_html_trusted(&b, "</nav><h1>");
+    bureau_crumbs(&b, id, e, s);
+    urne_html_trusted(&b, "<h1>");
     urne_html_text(&b, name);
     urne_html_trusted(&b, " ");
     urne_page_bureau_badge(&b, r, info);
@@ -203,92 +294,23 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
     urne_page_publication(&b, r, &e->meta);
     if (message) urne_page_flash(&b, status, message);
     json_t *j = json ? json_loads(json, 0, NULL) : NULL;
-    json_t *checks = json_object_get(j, "checks");
-    if (json_array_size(checks)) {
-        urne_html(&b, "<ul class=\"checks server\" role=alert>");
-        size_t i;
-        json_t *c;
-        json_array_foreach(checks, i, c) {
-            urne_html_trusted(&b, "<li>");
-            urne_html_text(&b, json_string_value(json_object_get(c, "message")));
-            urne_html_trusted(&b, " <code>");
-            urne_html_text(&b, json_string_value(json_object_get(c, "rule")));
-            urne_html_trusted(&b, "</code></li>");
-        }
-        urne_html_trusted(&b, "</ul>");
-    }
-    if (urne_sheet_state_counts(info->state) == 1) {
-        urne_html(&b, "<table class=figures><tbody><tr><th>%s</th><td class=num>", _(r, "Registered"));
-        urne_page_int(&b, r, s->inscrits);
-        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Voters"));
-        urne_page_int(&b, r, s->votants);
-        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Blank"));
-        urne_page_int(&b, r, s->blancs);
-        urne_html(&b, "</td></tr><tr><th>%s</th><td class=num>", _(r, "Void"));
-        urne_page_int(&b, r, s->nuls);
-        urne_html_trusted(&b, "</td></tr>");
-        const urne_contest *c = &rd->contests[s->contest];
-        for (size_t k = 0; k < c->ncand; k++) {
-            urne_html_trusted(&b, "<tr><th>");
-            urne_html_text(&b, rd->candidates[c->cand_first + k].name);
-            urne_html_trusted(&b, "</th><td class=num>");
-            urne_page_int(&b, r, s->votes[k]);
-            urne_html_trusted(&b, "</td></tr>");
-        }
-        urne_html_trusted(&b, "</tbody></table>");
-    }
+    refused_checks(&b, j);
+    json_decref(j);
+    if (urne_sheet_state_counts(info->state) == 1) figures_table(&b, r, e->round, s);
     urne_page_entered(&b, r, info);
     if (e->meta.deadline[0]) {
         urne_html(&b, "<p class=meta>%s ", _(r, "Entry deadline:"));
         urne_page_time(&b, r, e->meta.deadline);
         urne_html_trusted(&b, "</p>");
     }
-
-    /* The secretary's form, prefilled with what they typed when it was refused. */
-    if (urne_page_may(r, URNE_ACT_ENTER_SHEET, id) && urne_app_is_assigned(&srv->app, r->user.id, id, bi) == 1) {
-        const char *why;
-        if (urne_recolement_may_enter(info->state, &why)) {
-            urne_figures typed = {0}, *pre = NULL;
-            char err[300];
-            if (message && status >= 400 && urne_req_param(r, "votants") &&
-                urne_figures_from_params(r, &typed, err, sizeof err) == 0 &&
-                typed.nvotes == rd->contests[s->contest].ncand)
-                pre = &typed;
-            if (info->state == URNE_SHEET_MISMATCH) {
-                urne_figures mine = {0}, other = {0};
-                if (urne_app_entry_pair(&srv->app, id, bi, r->user.id, &other, &mine) == 1) {
-                    char diff[900];
-                    urne_figures_diff(rd, s->contest, &other, &mine, diff, sizeof diff);
-                    urne_html(&b, "<p class=\"flash bad\">%s ",
-                                    _(r, "The two entries differ (other entry / yours):"));
-                    urne_html_text(&b, diff);
-                    urne_html_trusted(&b, "</p>");
-                }
-                urne_figures_free(&mine);
-                urne_figures_free(&other);
-            }
-            sheet_form(&b, r, e, bi, pre, status == 422);
-            urne_figures_free(&typed);
-        } else
-            urne_html(&b, "<p class=meta>%s</p>", why);
-    }
-    if (urne_page_may(r, URNE_ACT_CONTEST, id)) {
-        const char *why;
-        if (urne_recolement_may_contest(info->state, &why)) {
-            urne_html(&b, "<form method=post class=card action=\"/e/%lld/b/%zu/contest\"><h2>%s</h2>", (long long)id, bi,
-                            _(r, "Contest this bureau"));
-            urne_page_csrf(&b, r);
-            urne_html(&b, "<label>%s<textarea name=reason required>%s</textarea></label><button>%s</button></form>",
-                            _(r, "Reason"), refused_field(r, "/contest", "reason"), _(r, "Contest"));
-        }
-    }
+    entry_section(&b, r, id, e, bi, status, message);
+    contest_form(&b, r, id, info, bi);
     if (urne_page_may(r, URNE_ACT_READ_REVIEW, id)) {
         json_t *all = urne_disputes_json(&srv->app, id);
         urne_html(&b, "<h2>%s</h2>", _(r, "Disputes"));
         dispute_rows(&b, r, e, all, bureau, 1);
         json_decref(all);
     }
-    json_decref(j);
     urne_app_read_end(&srv->app);
     return urne_page_send(r, status ? status : 200, &b);
 }

@@ -3,7 +3,8 @@ commission in org/a contests and decides in election A and gets 403 in B; a
 secretary granted in org/b is assigned and enters B's bureaux, not A's; an
 administrator grants and takes back (the grant stops holding at once); an
 administrator of org/a grants in org/a and its elections only, and sees only
-those grants; a non-administrator cannot grant; a bad space name is 400 naming the field; then
+those grants; spaces nest (a grant in org/a holds in org/a/nord, never in
+org/ab); a non-administrator cannot grant; a bad space name is 400 naming the field; then
 `urne audit verify` passes on the database."""
 import os
 
@@ -14,6 +15,8 @@ srv = Server()
 admin_db(srv)
 run("election", "import", "--db", srv.db, "--space", "org/a", "--title", "A", FED)
 run("election", "import", "--db", srv.db, "--space", "org/b", "--title", "B", FED)
+run("election", "import", "--db", srv.db, "--space", "org/a/nord", "--title", "A Nord", FED)
+run("election", "import", "--db", srv.db, "--space", "org/ab", "--title", "AB", FED)
 p = run("election", "import", "--db", srv.db, "--space", "Org/B", FED, ok=False)
 check(p.returncode != 0 and "space" in p.stderr, f"the command line refuses a bad space: {p.returncode} {p.stderr}")
 srv.start()
@@ -21,7 +24,7 @@ try:
     admin = srv.client()
     admin.login("admin", bearer=True)
     st, els = admin.get("/api/elections")
-    check(st == 200 and [e["space"] for e in els] == ["org/a", "org/b"], f"elections in their spaces: {els}")
+    check(st == 200 and [e["space"] for e in els] == ["org/a", "org/b", "org/a/nord", "org/ab"], f"elections in their spaces: {els}")
     # Accounts whose site-wide role gives them no récolement right.
     make_users(admin, {"coma": ("observer", 1), "secb": ("observer", 1), "plain": ("secretary", 1)})
     coma, secb, plain = srv.client(), srv.client(), srv.client()
@@ -63,6 +66,10 @@ try:
     check(st == 200, f"commission in org/a contests in A: {st} {d}")
     st, d = coma.post("/api/elections/2/bureaux/0/contest", {"reason": "écart signalé"})
     check(st == 403, f"commission in org/a contests in B: 403, got {st} {d}")
+    st, d = coma.post("/api/elections/3/bureaux/0/contest", {"reason": "écart signalé"})
+    check(st == 200, f"commission in org/a contests in org/a/nord, nested in it: {st} {d}")
+    st, d = coma.post("/api/elections/4/bureaux/0/contest", {"reason": "écart signalé"})
+    check(st == 403, f"commission in org/a contests in org/ab, a name that merely begins the same: {st} {d}")
     st, d = coma.post("/api/elections/1/disputes/1/decide", {"decision": "validate", "reason": "le PV fait foi"})
     check(st == 200, f"commission in org/a decides in A: {st} {d}")
     st, d = coma.get("/api/elections/1/disputes")
@@ -107,14 +114,15 @@ try:
     check(st == 200, f"adma administers org/a: {st} {d}")
     adma = srv.client()
     check(adma.login("adma", bearer=True)[0] == 200, "adma logs in")
-    for space, want in (("org/a", 200), ("election/1", 200), ("org/b", 403), ("election/2", 403),
-                        ("election/99", 403), ("Org/A", 403)):
+    for space, want in (("org/a", 200), ("election/1", 200), ("org/a/nord", 200), ("election/3", 200),
+                        ("org/b", 403), ("election/2", 403), ("org/ab", 403), ("election/4", 403),
+                        ("org", 403), ("election/99", 403), ("Org/A", 403)):
         st, d = adma.post("/api/grants", {"user": "coma", "space": space, "role": "commission"})
         check(st == want, f"org/a's administrator grants in {space}: {want}, got {st} {d}")
     st, d = coma.post("/api/elections/1/bureaux/2/contest", {"reason": "écart signalé"})
     check(st == 200, f"the commission granted by org/a's administrator contests in A: {st} {d}")
     st, d = adma.get("/api/grants?user=coma")
-    check(st == 200 and sorted(g["space"] for g in d.get("grants", [])) == ["election/1", "org/a"],
+    check(st == 200 and sorted(g["space"] for g in d.get("grants", [])) == ["election/1", "election/3", "org/a", "org/a/nord"],
           f"adma sees coma's grants in org/a: {st} {d}")
     st, d = adma.get("/api/grants?user=secb")
     check(st == 200 and d.get("grants") == [], f"adma does not see secb's grant in org/b: {st} {d}")
@@ -122,7 +130,7 @@ try:
     check(st == 200 and len(d.get("grants", [])) == 1, f"the site's administrator does: {st} {d}")
     st, d = adma.post("/api/grants/delete", {"user": "secb", "space": "org/b"})
     check(st == 403, f"adma cannot take back a grant in org/b: {st} {d}")
-    for space in ("election/1", "org/a"):
+    for space in ("election/1", "election/3", "org/a", "org/a/nord"):
         st, d = adma.post("/api/grants/delete", {"user": "coma", "space": space})
         check(st == 200, f"adma takes back coma's grant in {space}: {st} {d}")
     st, d = coma.post("/api/grants", {"user": "coma", "space": "org/a", "role": "admin"})

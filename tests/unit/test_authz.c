@@ -111,6 +111,33 @@ static void test_spaces(void **state) {
     assert_false(urne_authz_covers("org/1/x", &in_org1));
 }
 
+/* Spaces nest by their names: a federation's grant reaches its sections' elections,
+ * never a sibling, a longer name that merely begins the same, or every election. */
+static void test_nested_spaces(void **state) {
+    static const char *const in_section[] = {"election/9", "fed/nord/lille", ""};
+    urne_authz_object e9 = {in_section, 3, 0};
+    assert_true(urne_authz_covers("fed", &e9));
+    assert_true(urne_authz_covers("fed/nord", &e9));
+    assert_true(urne_authz_covers("fed/nord/lille", &e9));
+    assert_false(urne_authz_covers("fed/nor", &e9));       /* a prefix of a name, not a parent */
+    assert_false(urne_authz_covers("fed/nord/lille/x", &e9)); /* below the object, not above */
+    assert_false(urne_authz_covers("fed/sud", &e9));
+    assert_false(urne_authz_covers("feder", &e9));
+    assert_false(urne_authz_covers("election", &e9));    /* an election is a leaf */
+    assert_false(urne_authz_covers("election/9/x", &e9));
+    assert_true(urne_authz_covers("election/9", &e9));
+    urne_grant fed_com = {"fed", URNE_ROLE_COMMISSION, 1}, sud_com = {"fed/sud", URNE_ROLE_COMMISSION, 1};
+    assert_int_equal(urne_authz_decide(&fed_com, 1, 1, URNE_ACT_CONTEST, &e9, NULL), URNE_AUTHZ_ALLOWED);
+    assert_int_equal(urne_authz_decide(&sud_com, 1, 1, URNE_ACT_CONTEST, &e9, NULL), URNE_AUTHZ_FORBIDDEN);
+    /* A federation's administrator grants roles in its sections, not in its parent. */
+    urne_grant fed_admin = {"fed/nord", URNE_ROLE_ADMIN, 0};
+    static const char *const section[] = {"fed/nord/lille", ""}, *const parent[] = {"fed", ""};
+    urne_authz_object sec = {section, 2, 0}, par = {parent, 2, 0};
+    assert_int_equal(urne_authz_decide(&fed_admin, 1, 1, URNE_ACT_GRANT_ROLES, &sec, NULL), URNE_AUTHZ_ALLOWED);
+    assert_int_equal(urne_authz_decide(&fed_admin, 1, 1, URNE_ACT_GRANT_ROLES, &par, NULL), URNE_AUTHZ_FORBIDDEN);
+    (void)state;
+}
+
 static void test_tiers(void **state) {
     static const char *const chain[] = {"election/3", "org/1", ""};
     urne_authz_object tier2 = {chain, 3, 2};
@@ -129,6 +156,7 @@ int main(void) {
         cmocka_unit_test(test_policy_table),
         cmocka_unit_test(test_space_in_request),
         cmocka_unit_test(test_spaces),
+        cmocka_unit_test(test_nested_spaces),
         cmocka_unit_test(test_tiers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
