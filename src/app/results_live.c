@@ -141,7 +141,7 @@ static void views_stale(live_election *le) {
 
 static void view_free(live_election *le, level_view *v) {
     if (!v->built) return;
-    for (size_t u = 0; u < v->tally.nunits; u++) piece_retire(le, v->units[u]);
+    for (size_t u = 0; v->units && u < v->tally.nunits; u++) piece_retire(le, v->units[u]);
     for (size_t c = 0; v->chunks && c < chunks_of(v->tally.nunits); c++) piece_retire(le, v->chunks[c]);
     free(v->chunks);
     piece_retire(le, v->head);
@@ -212,9 +212,9 @@ static piece *head_piece(live_election *le, const urne_election *e, const level_
     return piece_take(le, &b);
 }
 
-/* The outcomes from the sums, into le->outcomes. 0, or -1 when they cannot be
- * decided (the report cannot be made: the old one is dropped). */
-static int write_outcomes(live_election *le, const urne_election *e) {
+/* The outcomes from the sums, into le->outcomes: NULL when they cannot be decided
+ * (the API's report cannot be made then; the pages still show the figures). */
+static void write_outcomes(live_election *le, const urne_election *e) {
     urne_outcome *outcomes = NULL;
     urne_diags d;
     urne_diags_init(&d, NULL);
@@ -230,7 +230,6 @@ static int write_outcomes(live_election *le, const urne_election *e) {
     urne_diags_free(&d);
     piece_retire(le, le->outcomes);
     le->outcomes = p;
-    return p ? 0 : -1;
 }
 
 /* The warning of sheet i when it is missing, and the count. 0 or -1. */
@@ -321,7 +320,8 @@ static live_election *election_make(const urne_election *e) {
     le->nsheets = r->nsheets;
     int failed = (le->missing = calloc(r->nsheets ? r->nsheets : 1, sizeof *le->missing)) == NULL;
     for (size_t l = 0; l < r->nlevels && !failed; l++, le->nlevels++) failed = !(le->levels[l] = strdup(r->levels[l]));
-    failed = failed || urne_decision_sums_init(r, &e->rules, &le->sums) < 0 || write_outcomes(le, e) < 0;
+    failed = failed || urne_decision_sums_init(r, &e->rules, &le->sums) < 0;
+    if (!failed) write_outcomes(le, e);
     for (size_t i = 0; i < r->nsheets && !failed; i++) failed = write_missing(le, e, i) < 0;
     failed = failed || write_count(le, e) < 0 || (le->published = published_json(&e->meta)) == NULL;
     if (failed) {
@@ -359,7 +359,10 @@ static int map_sheets(const urne_round *r, level_view *v) {
     return failed || next != n ? -1 : 0;
 }
 
-/* Level `level` of e, made from the round into le->views[level]. 0 or -1. */
+/* Level `level` of e, made from the round into le->views[level]: its tally, each
+ * sheet's unit and each unit's sheets by state, what a page needs. The JSON
+ * pieces, which only the API needs (112 MB at the bureau level of a national
+ * election), are made apart by view_pieces, when the API first asks. 0 or -1. */
 static int view_build(live_election *le, const urne_election *e, size_t level) {
     const urne_round *r = e->round;
     level_view *v = &le->views[level];
@@ -369,10 +372,20 @@ static int view_build(live_election *le, const urne_election *e, size_t level) {
     size_t n = v->tally.nunits;
     v->sheet_unit = malloc((r->nsheets ? r->nsheets : 1) * sizeof *v->sheet_unit);
     v->by_state = calloc(n ? n : 1, sizeof *v->by_state);
+    int failed = !v->sheet_unit || !v->by_state || map_sheets(r, v) < 0;
+    for (size_t i = 0; i < r->nsheets && !failed; i++) v->by_state[v->sheet_unit[i]][e->info[i].state]++;
+    if (failed) view_free(le, v);
+    return failed ? -1 : 0;
+}
+
+/* The JSON pieces of a built level: one per unit, the head, room for the
+ * compressed chunks. 0 or -1 (the level is then dropped whole). */
+static int view_pieces(live_election *le, const urne_election *e, level_view *v) {
+    assert(v->built && v->units == NULL);
+    size_t n = v->tally.nunits;
     v->units = calloc(n ? n : 1, sizeof *v->units);
     v->chunks = calloc(chunks_of(n) ? chunks_of(n) : 1, sizeof *v->chunks);
-    int failed = !v->sheet_unit || !v->by_state || !v->units || !v->chunks || map_sheets(r, v) < 0;
-    for (size_t i = 0; i < r->nsheets && !failed; i++) v->by_state[v->sheet_unit[i]][e->info[i].state]++;
+    int failed = !v->units || !v->chunks;
     for (size_t u = 0; u < n && !failed; u++) failed = (v->units[u] = unit_piece(le, e, v, u)) == NULL;
     failed = failed || (v->head = head_piece(le, e, v)) == NULL;
     if (failed) view_free(le, v);
@@ -418,6 +431,7 @@ void urne_live_sheet_after(urne_app *app, const urne_election *e, size_t sheet) 
         size_t u = v->sheet_unit[sheet];
         failed |= urne_tally_sheet(&v->tally, e->round, u, s, 1) < 0;
         v->by_state[u][e->info[sheet].state]++;
+        if (v->units == NULL) continue; /* a level only pages read: no JSON kept */
         piece *p = failed ? NULL : unit_piece(le, e, v, u);
         failed |= p == NULL;
         if (p) {
@@ -428,8 +442,8 @@ void urne_live_sheet_after(urne_app *app, const urne_election *e, size_t sheet) 
         }
     }
     if (le) {
-        failed = failed || urne_decision_sums_sheet(&le->sums, e->round, &e->rules, s, 1) < 0 ||
-                 write_outcomes(le, e) < 0;
+        failed = failed || urne_decision_sums_sheet(&le->sums, e->round, &e->rules, s, 1) < 0;
+        if (!failed) write_outcomes(le, e);
         size_t before = le->nmissing;
         failed = failed || write_missing(le, e, sheet) < 0 || (le->nmissing != before && write_count(le, e) < 0);
         views_stale(le);
@@ -467,7 +481,7 @@ void urne_live_changed(urne_app *app) {
         int same = pub != NULL;
         for (size_t k = 0; same && k < le->nlevels; k++) {
             level_view *v = &le->views[k];
-            if (!v->built) continue;
+            if (!v->built || v->head == NULL) continue;
             piece *h = head_piece(le, e, v);
             same = h && h->len == v->head->len && memcmp(h->data, v->head->data, h->len) == 0;
             free(h);
@@ -547,6 +561,7 @@ static urne_live_snap *snap_take(live_election *le, level_view *v) {
 /* Under the module's lock: the report of le at level, into out. */
 static urne_live_status take(urne_live *l, live_election *le, size_t level, urne_live_report *out) {
     level_view *v = &le->views[level];
+    if (le->outcomes == NULL) return URNE_LIVE_FAILED; /* not decidable: no report */
     urne_live_snap *s = v->current ? v->current : snap_take(le, v);
     if (s == NULL) return URNE_LIVE_FAILED;
     urne_buf b = {0};
@@ -581,12 +596,35 @@ static urne_live_status get_slow(urne_app *app, int64_t id, const char *q, urne_
         le = all ? election_make(e) : NULL;
         if (le) l->elections[l->n++] = le;
     }
-    if (st == URNE_LIVE_OK && (le == NULL || (!le->views[level].built && view_build(le, e, level) < 0)))
+    if (st == URNE_LIVE_OK && (le == NULL || (!le->views[level].built && view_build(le, e, level) < 0) ||
+                               (le->views[level].units == NULL && view_pieces(le, e, &le->views[level]) < 0)))
         st = URNE_LIVE_FAILED;
     if (st == URNE_LIVE_OK) st = take(l, le, level, out);
     pthread_mutex_unlock(&l->lock);
     urne_app_read_end(app);
     return st;
+}
+
+int urne_live_level_view(urne_app *app, const urne_election *e, size_t level, urne_live_level *out) {
+    urne_live *l = app->live;
+    memset(out, 0, sizeof *out);
+    if (level >= e->round->nlevels) return -1;
+    pthread_mutex_lock(&l->lock);
+    live_election *le = urne_live_find(l, e->meta.id);
+    if (le == NULL) {
+        live_election **all = realloc(l->elections, (l->n + 1) * sizeof *all);
+        if (all) l->elections = all;
+        le = all ? election_make(e) : NULL;
+        if (le) l->elections[l->n++] = le;
+    }
+    int rc = le == NULL || (!le->views[level].built && view_build(le, e, level) < 0) ? -1 : 0;
+    if (rc == 0) {
+        const level_view *v = &le->views[level];
+        *out = (urne_live_level){&v->tally, (const size_t(*)[URNE_SHEET_NSTATES])v->by_state, v->sheet_unit,
+                                 &le->sums};
+    }
+    pthread_mutex_unlock(&l->lock);
+    return rc;
 }
 
 urne_live_status urne_live_report_get(urne_app *app, int64_t id, const char *q, urne_live_report *out) {
@@ -596,7 +634,7 @@ urne_live_status urne_live_report_get(urne_app *app, int64_t id, const char *q, 
     live_election *le = urne_live_find(l, id);
     size_t level = le ? level_of(le, q) : URNE_NONE;
     urne_live_status st = URNE_LIVE_FAILED;
-    int ready = le && level != URNE_NONE && le->views[level].built;
+    int ready = le && level != URNE_NONE && le->views[level].built && le->views[level].units;
     if (ready) st = take(l, le, level, out);
     else if (le && level == URNE_NONE) st = URNE_LIVE_NO_LEVEL, ready = 1;
     pthread_mutex_unlock(&l->lock);

@@ -76,6 +76,25 @@ typedef enum {
     URNE_LIVE_FAILED       /* out of memory, or the results could not be computed */
 } urne_live_status;
 
+/* A level of an election as it is kept here, for the pages: the level's tally
+ * (units in the order of their first sheet, as urne_results_aggregate makes
+ * them), each unit's sheets counted by récolement state, each sheet's unit, and
+ * the sums that decide the outcomes (urne_results_decide_sums). */
+typedef struct urne_live_level {
+    const urne_tally *tally;
+    const size_t (*by_state)[URNE_SHEET_NSTATES]; /* per unit of tally */
+    const size_t *sheet_unit;                     /* per sheet of the round */
+    const urne_decision_sums *sums;
+} urne_live_level;
+
+/* Level `level` of election e, into *out: made from the round the first time
+ * (one pass over the sheets), then kept up to date sheet by sheet by the writers,
+ * so a page reads it without summing 70,000 sheets again. Under the application's
+ * lock, which every writer of a kept level holds: what *out points to stays valid
+ * and unchanged until the lock is let go, not after. 0, or -1 (level out of
+ * range, or out of memory). */
+int urne_live_level_view(urne_app *app, const urne_election *e, size_t level, urne_live_level *out);
+
 /* The report of election `id` at `level` (a level's name or number, NULL for the
  * top), into *out. Without the application's lock, except the first time a level
  * is asked for after the election was loaded (it is then made from the round).

@@ -66,7 +66,7 @@ static piece *gz_chunk(const urne_live_snap *s, size_t c) {
 static level_view *gz_same(urne_live *l, const urne_live_snap *s, size_t c) {
     live_election *le = urne_live_find(l, s->id);
     level_view *v = le ? &le->views[s->level] : NULL;
-    if (v == NULL || !v->built || v->tally.nunits != s->nunits) return NULL;
+    if (v == NULL || !v->built || v->units == NULL || v->tally.nunits != s->nunits) return NULL;
     for (size_t u = c * GZ_UNITS; u < s->nunits && u < (c + 1) * GZ_UNITS; u++)
         if (v->units[u]->data + (u == 0) != s->spans[1 + u].data) return NULL;
     return v;

@@ -6,6 +6,7 @@
 #ifndef URNE_PAGE_PARTS_H
 #define URNE_PAGE_PARTS_H
 
+#include "../app/results_live.h"
 #include "../i18n/words.h"
 #include "web.h"
 
@@ -62,11 +63,22 @@ int urne_page_may(const urne_req *r, urne_action action, int64_t election);
 enum MHD_Result urne_page_not_found(urne_req *r);
 
 enum MHD_Result urne_page_results(urne_req *r, int64_t election);
-/* The unit a results page shows (?level=, ?unit=; the level's first unit without
- * ?unit=), with its election, level and tally. On success the app's read lock is
- * held and tally filled: the caller frees the tally and ends the read. NULL when
- * the election, level or unit does not exist (nothing held then). */
-const urne_unit *urne_page_unit_open(urne_req *r, int64_t id, urne_election **e, size_t *level, urne_tally *tally);
+/* What a results page shows: a unit of a level of an election, read from the
+ * level results_live keeps (app/results_live.h), never summed again per request. */
+typedef struct urne_page_unit {
+    urne_election *e;
+    size_t level;
+    urne_live_level view; /* the level: its tally, states, sheets' units, sums */
+    size_t index;         /* the unit's place in view.tally */
+    const urne_unit *u;
+    size_t by[URNE_SHEET_NSTATES]; /* the unit's sheets by récolement state */
+    urne_unit_state state;
+} urne_page_unit;
+/* The unit a results page asks for (?level=, ?unit=; the level's first unit
+ * without ?unit=), into *pu. 0 with the app's read lock held: the caller ends the
+ * read (urne_app_read_end), and pu points into what the lock keeps. -1 when the
+ * election, level or unit does not exist or cannot be read (nothing held then). */
+int urne_page_unit_open(urne_req *r, int64_t id, urne_page_unit *pu);
 /* A unit's candidates (votes, % of exprimés, % of inscrits) as a table, and its
  * outcome as a section when the unit is where the contest is decided or within it
  * (1 when written, 0 when not); page_results.c. */
@@ -77,7 +89,8 @@ void urne_page_candidates(urne_buf *b, const urne_req *r, const urne_unit *u, in
  * the ballot's order with ?order=ballot. malloc'd (the caller frees); NULL when out
  * of memory, which the writers above take as the ballot's order. */
 size_t *urne_page_line_order(const urne_req *r, const urne_unit *u);
-int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, const urne_unit *u, size_t level,
+int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, const urne_decision_sums *sums,
+                      const urne_unit *u, size_t level,
                       urne_unit_state st);
 /* Codes (levels, outcome kinds, presets, anomalies, audit actions) are worded by
  * src/i18n/words.h in the page's language: urne_words_level(r->lang, ...). */

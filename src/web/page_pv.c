@@ -131,16 +131,16 @@ static void integrity(urne_buf *bp, const urne_req *r, const urne_election_meta 
 
 enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
     urne_server *srv = r->srv;
-    urne_election *e;
-    size_t level;
-    urne_tally tally;
-    const urne_unit *u = urne_page_unit_open(r, id, &e, &level, &tally);
-    if (u == NULL) return urne_page_not_found(r);
+    urne_page_unit pu;
+    if (urne_page_unit_open(r, id, &pu) < 0) return urne_page_not_found(r);
+    urne_election *e = pu.e;
+    size_t level = pu.level;
+    const urne_unit *u = pu.u;
     const urne_round *rd = e->round;
     const urne_election_meta *m = &e->meta;
     int bureau = level + 1 == rd->nlevels;
-    size_t by[URNE_SHEET_NSTATES];
-    urne_unit_state st = urne_election_unit_state(e, level, u->key, by);
+    const size_t *by = pu.by;
+    urne_unit_state st = pu.state;
     int64_t exprimes = urne_results_basis(u, &e->rules);
     const char *unit = u->label ? u->label : u->key;
     int64_t seq = 0;
@@ -184,7 +184,7 @@ enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
         urne_html(&b, "<p class=meta>%s</p>", _(r, "Blank vote recognised: blank ballots count among the valid votes."));
     urne_html(&b, "<h2>%s</h2>", _(r, "Votes cast for each candidate"));
     urne_page_candidates(&b, r, u, exprimes, NULL); /* a procès-verbal keeps the ballot's order */
-    if (!urne_page_outcome(&b, r, e, u, level, st))
+    if (!urne_page_outcome(&b, r, e, pu.view.sums, u, level, st))
         urne_html(&b, "<p class=meta>%s %s.</p>", _(r, "The outcome is decided at the level:"),
                   urne_words_level(r->lang, rd->levels[rd->contest_level], 0));
 
@@ -193,7 +193,6 @@ enum MHD_Result urne_page_pv(urne_req *r, int64_t id) {
     integrity(&b, r, m, id, digest, seq, head);
     urne_html_trusted(&b, "</section></article>");
     json_decref(last);
-    urne_tally_free(&tally);
     urne_app_read_end(&srv->app);
     return urne_page_send(r, 200, &b);
 }

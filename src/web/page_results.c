@@ -137,8 +137,8 @@ void urne_page_outcome_reason(urne_buf *b, const urne_req *r, const urne_outcome
     }
 }
 
-int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, const urne_unit *u, size_t level,
-                      urne_unit_state st) {
+int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, const urne_decision_sums *sums,
+                      const urne_unit *u, size_t level, urne_unit_state st) {
     const urne_round *rd = e->round;
     size_t contest = URNE_NONE;
     if (level == rd->contest_level) {
@@ -152,7 +152,7 @@ int urne_page_outcome(urne_buf *b, const urne_req *r, const urne_election *e, co
     int written = 0;
     urne_diags d;
     urne_diags_init(&d, NULL);
-    if (urne_results_decide(rd, &e->rules, &out, &d) == 0) {
+    if (urne_results_decide_sums(rd, &e->rules, sums, &out, &d) == 0) {
         const urne_outcome *o = &out[contest];
         urne_html(b, "<section class=\"outcome %s\"><h2>%s</h2>", urne_unit_state_name(st),
                         _(r, "Outcome"));
@@ -218,66 +218,52 @@ static void order_switch(urne_buf *b, const urne_req *r, int64_t id, size_t leve
     urne_html_trusted(b, "</p>");
 }
 
-/* The units at level+1 within unit `key` at `level`, in order of first sheet. */
-static void children(urne_buf *b, const urne_req *r, const urne_election *e, size_t level, const char *key) {
+/* The units at level+1 that hold sheets of the page's unit, in the order of their
+ * first sheet in it (levels need not nest: a commune may straddle two
+ * circonscriptions, and is then a child of both), each with its state: read from
+ * the level below as results_live keeps it. */
+static void children(urne_buf *b, const urne_req *r, urne_app *app, const urne_page_unit *pu) {
+    const urne_election *e = pu->e;
     const urne_round *rd = e->round;
-    if (level + 1 >= rd->nlevels) return;
-    size_t cap = 64, n = 0;
-    const char **seen = malloc(cap * sizeof *seen);
-    size_t *first = malloc(cap * sizeof *first);
-    for (size_t i = 0; seen && first && i < rd->nsheets; i++) {
-        const urne_sheet *s = &rd->sheets[i];
-        if (s->key[level] != key && (s->key[level] == NULL || strcmp(s->key[level], key) != 0)) continue;
-        size_t k = 0;
-        while (k < n && seen[k] != s->key[level + 1]) k++;
-        if (k < n) continue;
-        if (n == cap) {
-            cap *= 2;
-            const char **ns = realloc(seen, cap * sizeof *seen);
-            size_t *nf = realloc(first, cap * sizeof *first);
-            if (ns) seen = ns;
-            if (nf) first = nf;
-            if (!ns || !nf) break;
-        }
-        seen[n] = s->key[level + 1];
-        first[n++] = i;
+    size_t level = pu->level;
+    urne_live_level below;
+    if (level + 1 >= rd->nlevels || urne_live_level_view(app, e, level + 1, &below) < 0) return;
+    size_t nbelow = below.tally->nunits, n = 0;
+    size_t *order = malloc((nbelow ? nbelow : 1) * sizeof *order);
+    unsigned char *seen = calloc(nbelow ? nbelow : 1, 1);
+    for (size_t i = 0; order && seen && i < rd->nsheets; i++) {
+        size_t k = below.sheet_unit[i];
+        if (pu->view.sheet_unit[i] != pu->index || seen[k]) continue;
+        seen[k] = 1;
+        order[n++] = k;
     }
-    /* The children's states in one pass over the sheets, not one pass per child. */
-    urne_tally below;
-    urne_unit_state *states = NULL;
-    if (urne_results_aggregate(rd, level + 1, &below) == 0) states = urne_election_unit_states(e, &below);
     urne_html(b, "<section><h2>%s (%zu)</h2><ul class=units>", urne_words_level(r->lang, rd->levels[level + 1], n != 1), n);
-    for (size_t k = 0; states && k < n; k++) {
-        const urne_sheet *s = &rd->sheets[first[k]];
-        size_t u = 0;
-        while (u < below.nunits && below.units[u].key != seen[k]) u++;
+    for (size_t j = 0; j < n; j++) {
+        const urne_unit *c = &below.tally->units[order[j]];
         urne_html_trusted(b, "<li>");
-        unit_link(b, e->meta.id, level + 1, seen[k], s->label[level + 1]);
+        unit_link(b, e->meta.id, level + 1, c->key, c->first->label[level + 1]);
         urne_html_trusted(b, " ");
-        if (u < below.nunits) urne_page_state_badge(b, r, states[u]);
+        urne_page_state_badge(b, r, urne_recolement_unit_state(below.by_state[order[j]]));
         urne_html_trusted(b, "</li>");
     }
     urne_html_trusted(b, "</ul></section>");
-    urne_tally_free(&below); /* aggregate zeroes it first, so this is safe even after a failure */
-    free(states);
+    free(order);
     free(seen);
-    free(first);
 }
 
-static void missing(urne_buf *b, const urne_req *r, const urne_election *e, size_t level, const char *key) {
+/* The bureaux of the page's unit not counted yet: the first hundred, named. */
+static void missing(urne_buf *b, const urne_req *r, const urne_page_unit *pu) {
+    const urne_election *e = pu->e;
     const urne_round *rd = e->round;
     size_t n = 0;
-    for (size_t i = 0; i < rd->nsheets; i++)
-        if (!urne_sheet_state_counts(e->info[i].state) && rd->sheets[i].key[level] &&
-            strcmp(rd->sheets[i].key[level], key) == 0)
-            n++;
+    for (size_t by = 0; by < URNE_SHEET_NSTATES; by++)
+        if (!urne_sheet_state_counts((urne_sheet_state)by)) n += pu->by[by];
     if (n == 0) return;
     urne_html(b, "<section><h2>%s (%zu)</h2><ul class=missing>",
                     _(r, "Bureaux not counted yet"), n);
     size_t shown = 0;
     for (size_t i = 0; i < rd->nsheets && shown < 100; i++)
-        if (!urne_sheet_state_counts(e->info[i].state) && rd->sheets[i].key[level] &&
-            strcmp(rd->sheets[i].key[level], key) == 0) {
+        if (!urne_sheet_state_counts(e->info[i].state) && pu->view.sheet_unit[i] == pu->index) {
             char name[200];
             urne_election_bureau_name(e, i, name, sizeof name);
             urne_html(b, "<li><a href=\"/e/%lld/b/%zu\">", (long long)e->meta.id, i);
@@ -291,34 +277,36 @@ static void missing(urne_buf *b, const urne_req *r, const urne_election *e, size
     urne_html_trusted(b, "</ul></section>");
 }
 
-const urne_unit *urne_page_unit_open(urne_req *r, int64_t id, urne_election **e, size_t *level, urne_tally *tally) {
-    urne_app_read_begin(&r->srv->app);
-    *e = urne_app_election(&r->srv->app, id);
-    *level = *e ? urne_election_level(*e, urne_req_query(r, "level")) : URNE_NONE;
-    if (*e == NULL || *level == URNE_NONE || urne_results_aggregate((*e)->round, *level, tally) < 0) {
-        urne_app_read_end(&r->srv->app);
-        return NULL;
-    }
+int urne_page_unit_open(urne_req *r, int64_t id, urne_page_unit *pu) {
+    memset(pu, 0, sizeof *pu);
+    urne_app *app = &r->srv->app;
+    urne_app_read_begin(app);
+    pu->e = urne_app_election(app, id);
+    pu->level = pu->e ? urne_election_level(pu->e, urne_req_query(r, "level")) : URNE_NONE;
     const char *q = urne_req_query(r, "unit");
-    const urne_unit *u = q ? urne_tally_find(tally, q) : (tally->nunits ? &tally->units[0] : NULL);
-    if (u == NULL) {
-        urne_tally_free(tally);
-        urne_app_read_end(&r->srv->app);
+    if (pu->level != URNE_NONE && urne_live_level_view(app, pu->e, pu->level, &pu->view) == 0)
+        pu->u = q ? urne_tally_find(pu->view.tally, q) : pu->view.tally->nunits ? &pu->view.tally->units[0] : NULL;
+    if (pu->u == NULL) {
+        urne_app_read_end(app);
+        return -1;
     }
-    return u;
+    pu->index = (size_t)(pu->u - pu->view.tally->units);
+    memcpy(pu->by, pu->view.by_state[pu->index], sizeof pu->by);
+    pu->state = urne_recolement_unit_state(pu->by);
+    return 0;
 }
 
 enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     urne_server *srv = r->srv;
     urne_buf b = {0};
-    urne_election *e;
-    size_t level;
-    urne_tally tally;
-    const urne_unit *u = urne_page_unit_open(r, id, &e, &level, &tally);
-    if (u == NULL) return urne_page_not_found(r);
+    urne_page_unit pu;
+    if (urne_page_unit_open(r, id, &pu) < 0) return urne_page_not_found(r);
+    urne_election *e = pu.e;
+    size_t level = pu.level;
+    const urne_unit *u = pu.u;
     const urne_round *rd = e->round;
-    size_t by[URNE_SHEET_NSTATES];
-    urne_unit_state st = urne_election_unit_state(e, level, u->key, by);
+    const size_t *by = pu.by;
+    urne_unit_state st = pu.state;
     int64_t basis = urne_results_basis(u, &e->rules);
     urne_page_begin(&b, r, e->meta.title);
     urne_html_trusted(&b, "<nav class=crumbs>");
@@ -355,7 +343,7 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
     order_switch(&b, r, id, level, u->key);
     urne_page_candidates(&b, r, u, basis, order);
     free(order);
-    urne_page_outcome(&b, r, e, u, level, st);
+    urne_page_outcome(&b, r, e, pu.view.sums, u, level, st);
     urne_html(&b, "<p class=downloads>%s <a href=\"/api/elections/%lld/results.csv?level=%zu&amp;format=excel&amp;lang=%s\">CSV</a> · "
                         "<a href=\"/api/elections/%lld/results?level=%zu\">JSON</a></p>",
                     _(r, "Download this level:"), (long long)id, level, r->lang == URNE_LANG_EN ? "en" : "fr",
@@ -371,14 +359,13 @@ enum MHD_Result urne_page_results(urne_req *r, int64_t id) {
                 break;
             }
     }
-    children(&b, r, e, level, u->key);
-    missing(&b, r, e, level, u->key);
+    children(&b, r, &srv->app, &pu);
+    missing(&b, r, &pu);
     if (urne_page_may(r, URNE_ACT_ENTER_SHEET, id))
         urne_html(&b, "<p><a href=\"/e/%lld/entry\">%s</a></p>", (long long)id, _(r, "My bureaux"));
     if (urne_page_may(r, URNE_ACT_READ_REVIEW, id))
         urne_html(&b, "<p><a href=\"/e/%lld/recolement\">%s</a></p>", (long long)id,
                         _(r, "Review (récolement): anomalies and disputes"));
-    urne_tally_free(&tally);
     urne_app_read_end(&srv->app);
     return urne_page_send(r, 200, &b);
 }
