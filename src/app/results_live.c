@@ -580,6 +580,19 @@ static urne_live_status take(urne_live *l, live_election *le, size_t level, urne
     return URNE_LIVE_OK;
 }
 
+/* What is kept of election e, made from its round when nothing is yet. Under the
+ * application's lock and the module's. NULL when out of memory. */
+static live_election *election_kept(urne_live *l, const urne_election *e) {
+    live_election *le = urne_live_find(l, e->meta.id);
+    if (le == NULL) {
+        live_election **all = realloc(l->elections, (l->n + 1) * sizeof *all);
+        if (all) l->elections = all;
+        le = all ? election_make(e) : NULL;
+        if (le) l->elections[l->n++] = le;
+    }
+    return le;
+}
+
 /* The first read of a level since the election was loaded: made from the round,
  * under the application's lock. */
 static urne_live_status get_slow(urne_app *app, int64_t id, const char *q, urne_live_report *out) {
@@ -589,13 +602,7 @@ static urne_live_status get_slow(urne_app *app, int64_t id, const char *q, urne_
     size_t level = e ? urne_election_level(e, q) : URNE_NONE;
     urne_live_status st = e == NULL ? URNE_LIVE_NO_ELECTION : level == URNE_NONE ? URNE_LIVE_NO_LEVEL : URNE_LIVE_OK;
     pthread_mutex_lock(&l->lock);
-    live_election *le = st == URNE_LIVE_OK ? urne_live_find(l, id) : NULL;
-    if (st == URNE_LIVE_OK && le == NULL) {
-        live_election **all = realloc(l->elections, (l->n + 1) * sizeof *all);
-        if (all) l->elections = all;
-        le = all ? election_make(e) : NULL;
-        if (le) l->elections[l->n++] = le;
-    }
+    live_election *le = st == URNE_LIVE_OK ? election_kept(l, e) : NULL;
     if (st == URNE_LIVE_OK && (le == NULL || (!le->views[level].built && view_build(le, e, level) < 0) ||
                                (le->views[level].units == NULL && view_pieces(le, e, &le->views[level]) < 0)))
         st = URNE_LIVE_FAILED;
@@ -610,13 +617,7 @@ int urne_live_level_view(urne_app *app, const urne_election *e, size_t level, ur
     memset(out, 0, sizeof *out);
     if (level >= e->round->nlevels) return -1;
     pthread_mutex_lock(&l->lock);
-    live_election *le = urne_live_find(l, e->meta.id);
-    if (le == NULL) {
-        live_election **all = realloc(l->elections, (l->n + 1) * sizeof *all);
-        if (all) l->elections = all;
-        le = all ? election_make(e) : NULL;
-        if (le) l->elections[l->n++] = le;
-    }
+    live_election *le = election_kept(l, e);
     int rc = le == NULL || (!le->views[level].built && view_build(le, e, level) < 0) ? -1 : 0;
     if (rc == 0) {
         const level_view *v = &le->views[level];
