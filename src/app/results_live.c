@@ -43,6 +43,15 @@
  * its prepared statements cannot be shared by readers at once, so reads of the
  * store would need a lock of their own anyway (bench/RESULTS.md, "Server at the limit").
  *
+ * The pages read the same levels (urne_live_level_view): a results page of the
+ * national election is a unit's line of the kept tally, the units below it with
+ * their states from the next level kept, the bureaux not counted from each sheet's
+ * unit, the outcome from the kept sums; 0.3 ms instead of 18 ms of summing per
+ * render, which matters for the pages of an election being entered (each sheet
+ * changes them, so the page cache cannot hold them) and for logged-in pages
+ * (never cached). A level asked only by pages keeps no JSON pieces (112 MB at the
+ * bureau level of a national election); they are made when the API first asks.
+ *
  * The audit log's head and the publication, which the answer ends with, change
  * without any sheet: they are read again after every committed change
  * (urne_live_changed, from urne_app_changed) and written into each answer's tail.
