@@ -16,6 +16,17 @@
 #include "results_internal.h"
 #include "results_view.h"
 
+/* The store refused a publication for a bureau contested, when memory holds
+ * none: another server contested it a moment ago. Roll back, read the election
+ * again (the change hook run), and decide again: STALE, or STORE when it cannot
+ * be read. */
+static urne_app_status publish_stale(urne_app *app, int64_t id, urne_app_outcome *out) {
+    urne_store_rollback(app->store);
+    int rc = urne_app_election_reload(app, id);
+    urne_app_changed(app);
+    return rc < 0 ? urne_app_store_failed(app, out) : URNE_RESULTS_STALE;
+}
+
 static urne_app_status publish_locked(urne_app *app, const urne_user *actor, int64_t id, urne_app_outcome *out) {
     urne_election *e = urne_results_find(app, actor, URNE_ACT_PUBLISH, id, URNE_NONE, out);
     if (e == NULL) return out->status;
@@ -42,10 +53,14 @@ static urne_app_status publish_locked(urne_app *app, const urne_user *actor, int
     char *after = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(aj);
     urne_app_status st;
+    int published = 1;
     if (after == NULL)
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    else if (urne_store_begin(app->store) < 0 || urne_store_publish(app->store, id, out->at, out->digest) < 0)
+    else if (urne_store_begin(app->store) < 0 ||
+             (published = urne_store_publish(app->store, id, out->at, out->digest)) < 0)
         st = urne_app_store_failed(app, out);
+    else if (published == 0) /* a bureau contested as stored, which this server has not heard of yet */
+        st = publish_stale(app, id, out);
     else if ((st = urne_results_audit(app, actor, "election.publish", object, NULL, after, out)) != URNE_APP_OK)
         ;
     else if (urne_store_commit(app->store) < 0)
@@ -63,6 +78,12 @@ urne_app_status urne_app_election_publish(urne_app *app, const urne_user *actor,
     urne_app_outcome_init(out);
     pthread_mutex_lock(&app->lock);
     urne_app_status st = publish_locked(app, actor, id, out);
+    for (int tries = 1; st == URNE_RESULTS_STALE && tries < URNE_RESULTS_TRIES; tries++) {
+        urne_app_outcome_free(out);
+        urne_app_outcome_init(out);
+        st = publish_locked(app, actor, id, out);
+    }
+    if (st == URNE_RESULTS_STALE) st = urne_results_stale_failed(out);
     pthread_mutex_unlock(&app->lock);
     return out->status = st;
 }

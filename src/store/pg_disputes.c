@@ -59,13 +59,17 @@ static int64_t pg_dispute_open(urne_store *s, const urne_dispute *d) {
         urne_pg_int(&p, d->escalated_from);
     else
         urne_pg_null(&p);
+    /* Nothing when the bureau has an open dispute already (store_disputes.h). The
+     * casts: a parameter in a SELECT's list would be taken for a text. */
     PGresult *r = urne_pg_run(s,
                               "INSERT INTO disputes(election_id, bureau_idx, tier, state, reason, opened_by,"
                               " opened_at, deadline, figures_before, escalated_from)"
-                              " VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9) RETURNING id",
+                              " SELECT $1::bigint, $2::bigint, $3::integer, 'open', $4::text, $5::text, $6::text,"
+                              " $7::text, $8::text, $9::bigint WHERE NOT EXISTS (SELECT 1 FROM disputes"
+                              " WHERE election_id = $1 AND bureau_idx = $2 AND state = 'open') RETURNING id",
                               &p, "opening a dispute");
     if (r == NULL) return -1;
-    int64_t id = urne_pg_int64(r, 0, 0);
+    int64_t id = PQntuples(r) > 0 ? urne_pg_int64(r, 0, 0) : 0;
     PQclear(r);
     return id;
 }
@@ -95,7 +99,7 @@ static int pg_dispute_open_for(urne_store *s, int64_t election, size_t bureau, u
                          &p, out);
 }
 
-static int pg_dispute_update(urne_store *s, const urne_dispute *d) {
+static int pg_dispute_update(urne_store *s, const urne_dispute *d, const char *expected) {
     urne_pg_params p = {0};
     urne_pg_text(&p, d->state);
     urne_pg_opt(&p, d->decision);
@@ -104,10 +108,14 @@ static int pg_dispute_update(urne_store *s, const urne_dispute *d) {
     urne_pg_opt(&p, d->decided_at);
     urne_pg_opt(&p, d->figures_after);
     urne_pg_int(&p, d->id);
-    return urne_pg_do(s,
-                      "UPDATE disputes SET state = $1, decision = $2, decision_reason = $3, decided_by = $4,"
-                      " decided_at = $5, figures_after = $6 WHERE id = $7",
-                      &p, "updating a dispute", NULL);
+    urne_pg_text(&p, expected);
+    long changed = 0;
+    if (urne_pg_do(s,
+                   "UPDATE disputes SET state = $1, decision = $2, decision_reason = $3, decided_by = $4,"
+                   " decided_at = $5, figures_after = $6 WHERE id = $7 AND state = $8",
+                   &p, "updating a dispute", &changed) < 0)
+        return -1;
+    return changed > 0;
 }
 
 static int pg_dispute_each(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx),

@@ -46,9 +46,12 @@ static int dispute_row(urne_store *s, sqlite3_stmt *st, urne_dispute *d) {
 }
 
 static int64_t sq_dispute_open(urne_store *s, const urne_dispute *d) {
+    /* Nothing when the bureau has an open dispute already (store_disputes.h). */
     sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO disputes(election_id, bureau_idx, tier, state, reason, opened_by,"
                                         " opened_at, deadline, figures_before, escalated_from)"
-                                        " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)");
+                                        " SELECT ?1, ?2, ?3, 'open', ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS"
+                                        " (SELECT 1 FROM disputes WHERE election_id = ?1 AND bureau_idx = ?2"
+                                        " AND state = 'open')");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, d->election);
     sqlite3_bind_int64(st, 2, d->bureau);
@@ -63,7 +66,7 @@ static int64_t sq_dispute_open(urne_store *s, const urne_dispute *d) {
     else
         sqlite3_bind_null(st, 9);
     if (urne_sql_step_done(s, st, "opening a dispute") < 0) return -1;
-    return sqlite3_last_insert_rowid(urne_sql_db(s));
+    return sqlite3_changes(urne_sql_db(s)) > 0 ? sqlite3_last_insert_rowid(urne_sql_db(s)) : 0;
 }
 
 /* The first dispute of dispute_cols followed by `where`, bound to a (and b when
@@ -93,9 +96,10 @@ static int sq_dispute_open_for(urne_store *s, int64_t election, size_t bureau, u
                          election, (int64_t)bureau, out);
 }
 
-static int sq_dispute_update(urne_store *s, const urne_dispute *d) {
+static int sq_dispute_update(urne_store *s, const urne_dispute *d, const char *expected) {
     sqlite3_stmt *st = urne_sql_stmt(s, "UPDATE disputes SET state = ?, decision = ?, decision_reason = ?,"
-                                        " decided_by = ?, decided_at = ?, figures_after = ? WHERE id = ?");
+                                        " decided_by = ?, decided_at = ?, figures_after = ? WHERE id = ?"
+                                        " AND state = ?");
     if (st == NULL) return -1;
     sqlite3_bind_text(st, 1, d->state, -1, SQLITE_TRANSIENT);
     urne_sql_bind_text(st, 2, d->decision);
@@ -104,7 +108,9 @@ static int sq_dispute_update(urne_store *s, const urne_dispute *d) {
     urne_sql_bind_text(st, 5, d->decided_at);
     urne_sql_bind_text(st, 6, d->figures_after);
     sqlite3_bind_int64(st, 7, d->id);
-    return urne_sql_step_done(s, st, "updating a dispute");
+    sqlite3_bind_text(st, 8, expected, -1, SQLITE_TRANSIENT);
+    if (urne_sql_step_done(s, st, "updating a dispute") < 0) return -1;
+    return sqlite3_changes(urne_sql_db(s)) > 0;
 }
 
 static int sq_dispute_each(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx),
