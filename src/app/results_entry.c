@@ -113,8 +113,11 @@ int urne_results_sheet_current(urne_app *app, urne_election *e, size_t bureau) {
         same = rc == 1 && urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &held) == 0 &&
                urne_figures_equal(&stored, &held);
     size_t ncand = e->round->contests[e->round->sheets[bureau].contest].ncand;
-    if (rc >= 0 && !same && counts && (rc != 1 || stored.nvotes != ncand)) rc = -2;
-    if (rc >= 0 && !same) urne_results_apply(app, e, bureau, &row, counts ? &stored : NULL);
+    /* As app/watch.c patches a sheet: figures counted must fit the contest; an
+     * annulled bureau's (kept or not) only give its inscrits. */
+    int fits = rc == 1 && stored.nvotes == ncand;
+    if (rc >= 0 && !same && counts == 1 && !fits) rc = -2;
+    if (rc >= 0 && !same) urne_results_apply(app, e, bureau, &row, counts && fits ? &stored : NULL);
     urne_figures_free(&stored);
     urne_figures_free(&held);
     return rc < 0 ? rc : same;

@@ -8,6 +8,12 @@ database:
 - a dispute opened on A freezes the bureau on B: an entry there is refused, even
   when B has not heard of the change (made in SQL): it reads the sheet again
   under the write lock;
+- the same act through both at the same moment, round after round (two
+  commission members contesting one bureau, deciding one dispute, escalating one
+  decision; a contest on A while B publishes): exactly one is recorded, the other
+  is refused (409) with nothing written (one audit entry and one dispute each),
+  never a publication standing while a bureau is contested, and the chain
+  verifies;
 - entries through both at once: every one lands, each server sees them all, and
   `urne audit verify` finds one intact chain;
 - the cluster stopped under them: requests that need the database get 503 with
@@ -82,7 +88,7 @@ b = Server(db=a.db).start()
 try:
     admin = admin_client(a)
     # Accounts made through A log in on B: they are read from the store at each request.
-    make_users(admin, {"sec": ("secretary", 1), "com": ("commission", 1)})
+    make_users(admin, {"sec": ("secretary", 1), "com": ("commission", 1), "nat": ("commission", 2)})
     st, _ = admin.post("/api/assignments", {"user": "sec", "election": 1, "first": 0, "last": N - 1})
     check(st == 200, "assign every bureau")
     sec_a, sec_b, com_a, public_b = a.client(), b.client(), a.client(), b.client()
@@ -118,6 +124,7 @@ try:
     check(sec_a.post("/api/elections/1/bureaux/25/sheet", sheet_for(25))[0] == 200, "bureau 25 entered on A")
     st, d = com_a.post("/api/elections/1/bureaux/25/contest", {"reason": "procès-verbal illisible"})
     check(st == 200, f"contest bureau 25 on A: {st} {d}")
+    dispute25 = d["id"]
     frozen, _ = poll(lambda: bureau(sec_b, 25).get("state") == "contested")
     check(frozen, f"B sees bureau 25 contested: {bureau(sec_b, 25)}")
     other = dict(sheet_for(25), votes=[299, 199 + 25])
@@ -143,6 +150,85 @@ try:
     check(poll(lambda: bureau(sec_b, 40).get("state") == "entered")[0], "B hears the sheet entered again")
     st, d = sec_b.post("/api/elections/1/bureaux/40/sheet", sheet_for(40))
     check(st == 200 and d["state"] == "entered", f"and takes it once the sheet is entered again: {st} {d}")
+
+    # 2b. The same act through both servers at the same moment: one recorded, one refused.
+    def query(statement):
+        return subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", a.db, "-c", statement],
+                              check=True, capture_output=True, text=True).stdout.strip()
+
+    def at_once(*calls):
+        """Run the calls in threads released together; their (status, body) in order."""
+        barrier, out = threading.Barrier(len(calls)), [None] * len(calls)
+
+        def go(k):
+            barrier.wait()
+            out[k] = calls[k]()
+
+        threads = [threading.Thread(target=go, args=(k,)) for k in range(len(calls))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return out
+
+    def one_won(results, what):
+        check(sorted(st for st, _ in results) == [200, 409],
+              f"{what}: exactly one of the two is recorded, the other refused: {results}")
+        return next((d for st, d in results if st == 200), {})
+
+    def logged(action, obj):
+        return int(query(f"SELECT count(*) FROM audit WHERE action = '{action}' AND object = '{obj}'"))
+
+    def published_while_frozen():
+        return query("SELECT count(*) FROM elections e WHERE id = 1 AND published_at IS NOT NULL AND reopened_at"
+                     " IS NULL AND EXISTS (SELECT 1 FROM bureaux WHERE election_id = 1 AND state = 'contested')")
+
+    com_b, nat_a = b.client(), a.client()
+    check(com_b.login("com", bearer=True)[0] == 200, "com logs in on B")
+    check(nat_a.login("nat", bearer=True)[0] == 200, "nat (second commission) logs in on A")
+    st, d = com_a.post(f"/api/elections/1/disputes/{dispute25}/decide", {"decision": "validate", "reason": "lisible"})
+    check(st == 200, f"bureau 25's dispute decided: {st} {d}")
+    rounds, published = 30, 0
+    for k in range(rounds):
+        i = 50 + k
+        check(sec_a.post(f"/api/elections/1/bureaux/{i}/sheet", sheet_for(i))[0] == 200, f"bureau {i} entered")
+        check(poll(lambda: entered(sec_b, i, sheet_for(i)))[0], f"B sees bureau {i} entered")
+        contest = lambda c, why: lambda: c.post(f"/api/elections/1/bureaux/{i}/contest", {"reason": why})
+        if 5 <= k < 10:  # a contest on A while B publishes: either order, never both standing frozen
+            check(poll(lambda: not any(bureau(sec_b, j).get("state") == "contested" for j in (25, i - 1)))[0],
+                  "B has heard the last decisions")
+            late = 0.01 * (k - 5)  # the contest a little later each round, so that both orders come
+            (cst, cd), (pst, pd) = at_once(lambda: time.sleep(late) or contest(com_a, "chiffres douteux")(),
+                                           lambda: admin_b.post("/api/elections/1/publish"))
+            check(cst == 200 and pst in (200, 409), f"round {k}: contest {cst} {cd}, publish {pst} {pd}")
+            published += pst == 200
+            check(published_while_frozen() == "0", f"round {k}: a publication stands while bureau {i} is contested")
+            dispute = cd["id"]
+        else:
+            dispute = one_won(at_once(contest(com_a, "chiffres douteux"), contest(com_b, "chiffres faux")),
+                              f"round {k}: contest of bureau {i} through both").get("id")
+        check(poll(lambda: bureau(sec_b, i).get("state") == "contested")[0], f"B sees bureau {i} contested")
+        decide = lambda c, what: lambda: c.post(f"/api/elections/1/disputes/{dispute}/decide",
+                                                {"decision": what, "reason": "après recomptage"})
+        won = one_won(at_once(decide(com_a, "validate"), decide(com_b, "annul")),
+                      f"round {k}: decision of dispute {dispute} through both")
+        check(poll(lambda: bureau(sec_a, i).get("state") == bureau(sec_b, i).get("state") == won.get("bureau_state"))[0],
+              f"both servers hold bureau {i} as decided ({won.get('bureau_state')})")
+        check(logged("bureau.contest", f"election/1/bureau/{i}") == 1, f"one contest of bureau {i} logged")
+        check(logged("dispute.decide", f"election/1/dispute/{dispute}") == 1, f"one decision of {dispute} logged")
+        if k < 5:  # the decision taken to the higher commission through both
+            escalate = lambda c: lambda: c.post(f"/api/elections/1/disputes/{dispute}/escalate", {"reason": "appel"})
+            up = one_won(at_once(escalate(admin), escalate(admin_b)), f"round {k}: escalation through both")
+            check(logged("bureau.escalate", f"election/1/bureau/{i}") == 1, f"one escalation of bureau {i} logged")
+            st, d = nat_a.post(f"/api/elections/1/disputes/{up.get('id')}/decide",
+                               {"decision": "validate", "reason": "confirmé en appel"})
+            check(st == 200, f"round {k}: the appeal decided: {st} {d}")
+    opened = query("SELECT bureau_idx, count(*) FROM disputes WHERE election_id = 1 AND bureau_idx BETWEEN 50 AND 79"
+                   " AND tier = 1 GROUP BY bureau_idx HAVING count(*) <> 1")
+    check(opened == "", f"one first-tier dispute per bureau, never two: {opened}")
+    print(f"{rounds} rounds of the same act through both servers; publications during a contest: {published}")
+    p = run("audit", "verify", "--db", a.db, ok=False)
+    check(p.returncode == 0 and "audit log intact" in p.stdout, f"the chain of simultaneous acts verifies: {p.stderr}")
 
     # 3. Entries through both at once: all land, both see all, one chain.
     results = {"a": [], "b": []}
