@@ -65,10 +65,14 @@ static void deadline_after(const char *at, int hours, char out[24]) {
 
 /* A bureau contested after the results were published reopens the publication.
  * The publication's date and digest are kept; the next publication moves them to
- * "previous". Inside the caller's transaction. */
+ * "previous". Inside the caller's transaction, on the election's record as
+ * stored (another server may have published a moment ago, unheard of yet). */
 static urne_app_status reopen_publication(urne_app *app, const urne_user *actor, urne_election *e, size_t bureau,
                                           const char *reason, const char *at, urne_app_outcome *out) {
-    if (!e->meta.published_at[0] || e->meta.reopened_at[0]) return URNE_APP_OK;
+    urne_election_meta m;
+    int found = urne_store_election_meta(app->store, e->meta.id, &m);
+    if (found < 0) return urne_app_store_failed(app, out);
+    if (found == 0 || !m.published_at[0] || m.reopened_at[0]) return URNE_APP_OK;
     char name[200], why[1024], object[64];
     urne_election_bureau_name(e, bureau, name, sizeof name);
     snprintf(why, sizeof why, "%s — %s", name, reason); /* words of no language: the pages word it */
@@ -76,9 +80,9 @@ static urne_app_status reopen_publication(urne_app *app, const urne_user *actor,
     if (rc < 0) return urne_app_store_failed(app, out);
     if (rc == 0) return URNE_APP_OK;
     snprintf(object, sizeof object, "election/%lld", (long long)e->meta.id);
-    json_t *bj = json_pack("{s:s, s:s}", "published_at", e->meta.published_at, "digest", e->meta.published_digest);
-    json_t *aj = json_pack("{s:s, s:s, s:s, s:s}", "published_at", e->meta.published_at, "digest",
-                           e->meta.published_digest, "reopened_at", at, "reason", why);
+    json_t *bj = json_pack("{s:s, s:s}", "published_at", m.published_at, "digest", m.published_digest);
+    json_t *aj = json_pack("{s:s, s:s, s:s, s:s}", "published_at", m.published_at, "digest", m.published_digest,
+                           "reopened_at", at, "reason", why);
     char *before = json_dumps(bj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     char *after = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(bj);

@@ -16,10 +16,14 @@ database:
   verifies;
 - entries through both at once: every one lands, each server sees them all, and
   `urne audit verify` finds one intact chain;
+- A's connection cut in the middle of an entry's transaction: 503 with
+  Retry-After, nothing of it written nor held in memory;
 - the cluster stopped under them: requests that need the database get 503 with
-  Retry-After (anonymous pages are still served from memory); once it is back,
-  both serve and write again without a restart, and B, whose listener was cut,
-  reloads everything and hears A again;
+  Retry-After (an entry, a contest, a logged-in read; anonymous pages are still
+  served from memory), and nothing of the writes is found once it is back; then
+  both serve and write again without a restart (the same requests sent again
+  land, once), and B, whose listener was cut, reloads everything and hears A
+  again;
 - kill -9 of A during a stream of entries: B holds every entry A acknowledged, and
   its results, patched sheet by sheet from what it heard, are a fresh server's.
 
@@ -252,11 +256,45 @@ try:
     p = run("audit", "verify", "--db", a.db, ok=False)
     check(p.returncode == 0 and "audit log intact" in p.stdout, f"the chain of concurrent entries verifies: {p.stderr}")
 
-    # 4. The cluster stopped under both servers, then started again.
+    # 4. A's connection cut in the middle of an entry's transaction (its bureau's
+    # row locked here, so that the entry's insert waits); then the cluster stopped under both servers, writes
+    # and reads sent while it is down, and started again.
+    def untouched(i):
+        """Nothing of a write to bureau i in the store: no entry, no dispute, no audit entry, the row as before."""
+        return query(f"SELECT (SELECT count(*) FROM entries WHERE election_id = 1 AND bureau_idx = {i}),"
+                     f" (SELECT count(*) FROM disputes WHERE election_id = 1 AND bureau_idx = {i}),"
+                     f" (SELECT count(*) FROM audit WHERE object = 'election/1/bureau/{i}'),"
+                     f" (SELECT state FROM bureaux WHERE election_id = 1 AND idx = {i})")
+
+    check(untouched(304) == "0|0|0|missing" and untouched(40) == "2|0|2|entered", "bureaux 304 and 40 as expected")
+    holder = subprocess.Popen(["psql", "-X", "-q", a.db, "-c", "BEGIN", "-c", "SELECT 1 FROM bureaux WHERE"
+                               " election_id = 1 AND idx = 304 FOR UPDATE", "-c", "SELECT pg_sleep(60)"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    waiting = {}
+    try:
+        check(poll(lambda: query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'"
+                                 " AND state = 'active'") == "1")[0], "bureau 304's row is locked here")
+        t = threading.Thread(target=lambda: waiting.update(
+            reply=sec_a.post("/api/elections/1/bureaux/304/sheet", sheet_for(304)),
+            retry=sec_a.last_headers.get("retry-after")))
+        t.start()
+        check(poll(lambda: query("SELECT count(*) FROM pg_locks WHERE NOT granted") == "1")[0],
+              "A's entry waits for the row in its transaction")
+        query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE NOT granted")
+        t.join(30)
+    finally:
+        holder.kill()
+        holder.wait()
+    check(waiting.get("reply", (0,))[0] == 503 and waiting.get("retry"),
+          f"the entry whose transaction the cut ended: 503 with Retry-After: {waiting}")
+    check(untouched(304) == "0|0|0|missing" and bureau(sec_a, 304).get("state") == "missing",
+          f"nothing of it written, nor held by A: {untouched(304)}")
     cluster("halt")
     try:
         st, d = sec_a.post("/api/elections/1/bureaux/300/sheet", sheet_for(300))
         check(st == 503 and sec_a.last_headers.get("retry-after"), f"an entry while the database is down: {st} {d}")
+        st, d = com_a.post("/api/elections/1/bureaux/40/contest", {"reason": "procès-verbal raturé"})
+        check(st == 503 and com_a.last_headers.get("retry-after"), f"a contest while the database is down: {st} {d}")
         st, d = sec_b.get("/api/elections/1/anomalies")
         check(st == 503 and sec_b.last_headers.get("retry-after"), f"a logged-in read on B meanwhile: {st} {d}")
         st, d = public_b.get("/api/elections/1")
@@ -264,8 +302,19 @@ try:
         check(a.proc.poll() is None and b.proc.poll() is None, "both servers are still running")
     finally:
         cluster("resume")
+    for i, before in ((304, "0|0|0|missing"), (300, "0|0|0|missing"), (40, "2|0|2|entered")):
+        got, _ = poll(lambda: untouched(i) == before, 10)  # the first queries may meet the database starting
+        check(got, f"nothing of the cut writes to bureau {i} was written: {untouched(i)}")
+    check(bureau(sec_b, 40).get("state") == "entered" and bureau(com_a, 40).get("state") == "entered",
+          "both servers still hold bureau 40 entered")
     back, _ = poll(lambda: sec_a.post("/api/elections/1/bureaux/300/sheet", sheet_for(300))[0] == 200, 10)
     check(back, "A takes entries again once the database is back")
+    st, d = sec_a.post("/api/elections/1/bureaux/304/sheet", sheet_for(304))
+    check(st == 200, f"the entry the cut ended, sent again, lands: {st} {d}")
+    st, d = com_a.post("/api/elections/1/bureaux/40/contest", {"reason": "procès-verbal raturé"})
+    check(st == 200, f"the contest sent again lands: {st} {d}")
+    check(untouched(40).startswith("2|1|3|contested"), f"one dispute on bureau 40, logged once: {untouched(40)}")
+    check(poll(lambda: bureau(sec_b, 40).get("state") == "contested")[0], "B hears bureau 40 contested")
     back, _ = poll(lambda: sec_b.post("/api/elections/1/bureaux/301/sheet", sheet_for(301))[0] == 200, 10)
     check(back, "B takes entries again once the database is back")
     for i in (302, 303):
