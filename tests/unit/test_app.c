@@ -357,6 +357,57 @@ static void test_changed_elsewhere(void **state) {
     urne_store_close(store2);
 }
 
+/* The SHA-256 (hex) of election id's report as a server started now on path
+ * would publish it. */
+static void fresh_digest(const char *path, int64_t id, char out[65]) {
+    char err[600];
+    urne_store *s = urne_store_open(path, err, sizeof err);
+    if (s == NULL) fail_msg("%s", err);
+    urne_app fresh;
+    if (urne_app_open(&fresh, s, err, sizeof err) < 0) fail_msg("%s", err);
+    size_t len;
+    char *report = urne_election_report(urne_app_election(&fresh, id), 0, 0, &len);
+    assert_non_null(report);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)report, len);
+    sodium_bin2hex(out, 65, h, sizeof h);
+    free(report);
+    urne_app_close(&fresh);
+    urne_store_close(s);
+}
+
+/* A sheet entered through another server, unheard of here: a publication here
+ * publishes the store's results (the digest a fresh server computes), and
+ * memory then holds the sheet. */
+static void test_publish_what_is_stored(void **state) {
+    fixture *f = *state;
+    char path[96], err[600], want[65];
+    snprintf(path, sizeof path, "%s/app.db", f->dir);
+    urne_store *store2 = urne_store_open(path, err, sizeof err);
+    if (store2 == NULL) fail_msg("%s", err);
+    urne_app other;
+    if (urne_app_open(&other, store2, err, sizeof err) < 0) fail_msg("%s", err);
+    assign(f, &f->sec, 1, 2);
+    urne_figures ok = figures(1105, 400, 150, 250);
+    urne_app_outcome o;
+    assert_int_equal(urne_app_sheet_enter(&other, &f->sec, f->election, 1, &ok, 0, &o), URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    urne_figures_free(&ok);
+    assert_int_equal(urne_app_election(&f->app, f->election)->info[1].state, URNE_SHEET_MISSING); /* unaware */
+    fresh_digest(path, f->election, want);
+    int changes = f->changes;
+    assert_int_equal(urne_app_election_publish(&f->app, &f->admin, f->election, &o), URNE_APP_OK);
+    assert_string_equal(o.digest, want);
+    urne_app_outcome_free(&o);
+    urne_election *e = urne_app_election(&f->app, f->election);
+    assert_int_equal(e->info[1].state, URNE_SHEET_ENTERED);
+    assert_int_equal(e->round->sheets[1].votes[1], 250);
+    assert_string_equal(e->meta.published_digest, want);
+    assert_true(f->changes >= changes + 2); /* read again, then published */
+    urne_app_close(&other);
+    urne_store_close(store2);
+}
+
 static void test_assign_and_accounts(void **state) {
     fixture *f = *state;
     REFUSED(f, URNE_APP_FORBIDDEN, urne_app_bureaux_assign(&f->app, &f->sec, "sec", f->election, 0, 0, &o_));
@@ -781,6 +832,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_contest_decide_escalate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_elsewhere, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_publish_what_is_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assign_and_accounts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_annulled_not_outlier, setup, teardown),
