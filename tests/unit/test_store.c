@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "../../src/store/store.h"
+#include "../../src/store/store_sql.h"
 #include "helpers.h"
 
 static char dir[64];
@@ -382,6 +383,23 @@ static void test_state_changed_elsewhere(void **state) {
     assert_int_equal(urne_store_election_meta(f.s, f.election, &m), 1);
     assert_string_equal(m.published_digest, "d");
     urne_store_close(f.s);
+}
+
+/* The texts both backends share bind alike in both: their parameters first
+ * appear as $1, $2, $3... (SQLite numbers them in that order, PostgreSQL by the
+ * number written). The check itself refuses a text that would bind otherwise. */
+static void test_shared_sql_ordered(void **state) {
+    int n = 0;
+    for (const char *const *t = urne_store_sql_texts; *t; t++, n++)
+        if (!urne_store_sql_ordered(*t)) fail_msg("a shared text binds otherwise in SQLite: %s", *t);
+    assert_true(n >= 4);
+    assert_int_equal(urne_store_sql_ordered("UPDATE t SET a = $1 WHERE id = $2 AND b = $1"), 1);
+    assert_int_equal(urne_store_sql_ordered("SELECT 1"), 1);
+    assert_int_equal(urne_store_sql_ordered("UPDATE t SET a = $2 WHERE id = $1"), 0); /* SQLite: a gets the 1st */
+    assert_int_equal(urne_store_sql_ordered("SELECT $1, $3"), 0);                     /* $2 skipped */
+    assert_int_equal(urne_store_sql_ordered("SELECT $0"), 0);
+    assert_int_equal(urne_store_sql_ordered("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11"), 1);
+    assert_int_equal(urne_store_sql_ordered("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10"), 0);
 }
 
 static void test_publish_and_reopen(void **state) {
@@ -848,6 +866,7 @@ int main(void) {
         cmocka_unit_test(test_bureaux_entries_assignments),
         cmocka_unit_test(test_disputes),
         cmocka_unit_test(test_state_changed_elsewhere),
+        cmocka_unit_test(test_shared_sql_ordered),
         cmocka_unit_test(test_publish_and_reopen),
         cmocka_unit_test(test_audit_log),
         cmocka_unit_test(test_backup),

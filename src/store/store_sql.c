@@ -1,0 +1,49 @@
+/*
+ * store_sql: the SQL texts SQLite and PostgreSQL share, and the check that they
+ * bind alike in both (store_sql.h says why it is needed).
+ */
+#include "store_sql.h"
+
+#include <stdlib.h>
+
+#include "store_disputes.h"
+
+/* ---- disputes ---- */
+
+const char urne_sql_dispute_get[] = URNE_SQL_DISPUTE_COLS " WHERE id = $1";
+const char urne_sql_dispute_open_for[] =
+    URNE_SQL_DISPUTE_COLS " WHERE election_id = $1 AND bureau_idx = $2 AND state = 'open' ORDER BY id DESC LIMIT 1";
+const char urne_sql_dispute_update[] = "UPDATE disputes SET state = $1, decision = $2, decision_reason = $3,"
+                                       " decided_by = $4, decided_at = $5, figures_after = $6"
+                                       " WHERE id = $7 AND state = $8";
+const char urne_sql_dispute_each[] = URNE_SQL_DISPUTE_COLS " WHERE election_id = $1 ORDER BY id";
+
+#define TEXT(c, field) {c, #field, offsetof(urne_dispute, field), sizeof ((urne_dispute *)0)->field}
+const urne_store_text_col urne_sql_dispute_texts[] = {
+    TEXT(4, state),           TEXT(5, reason),     TEXT(6, opened_by),       TEXT(7, opened_at),
+    TEXT(8, deadline),        TEXT(9, decision),   TEXT(10, decision_reason), TEXT(11, decided_by),
+    TEXT(12, decided_at),     TEXT(13, figures_before), TEXT(14, figures_after),
+};
+#undef TEXT
+const size_t urne_sql_dispute_ntexts = sizeof urne_sql_dispute_texts / sizeof urne_sql_dispute_texts[0];
+
+/* ---- the check ---- */
+
+const char *const urne_store_sql_texts[] = {
+    urne_sql_dispute_get, urne_sql_dispute_open_for, urne_sql_dispute_update, urne_sql_dispute_each, NULL,
+};
+
+int urne_store_sql_ordered(const char *sql) {
+    long next = 1; /* the number a parameter not seen yet must have */
+    for (const char *p = sql; *p; p++) {
+        if (*p != '$' || p[1] < '0' || p[1] > '9') continue;
+        char *end;
+        long n = strtol(p + 1, &end, 10);
+        if (n == next)
+            next++;
+        else if (n <= 0 || n > next)
+            return 0; /* a number skipped, or $0 */
+        p = end - 1;
+    }
+    return 1;
+}
