@@ -6,7 +6,7 @@
 
 #include <stdlib.h>
 
-#include "store_disputes.h"
+#include "store_backend.h"
 
 /* ---- disputes ---- */
 
@@ -27,10 +27,29 @@ const urne_store_text_col urne_sql_dispute_texts[] = {
 #undef TEXT
 const size_t urne_sql_dispute_ntexts = sizeof urne_sql_dispute_texts / sizeof urne_sql_dispute_texts[0];
 
+/* ---- grants ---- */
+
+const char urne_sql_grant_put[] = "INSERT INTO grants(user_id, space, role, tier) VALUES ($1, $2, $3, $4)"
+                                  " ON CONFLICT(user_id, space) DO UPDATE SET role = excluded.role,"
+                                  " tier = excluded.tier";
+const char urne_sql_grant_del[] = "DELETE FROM grants WHERE user_id = $1 AND space = $2";
+const char urne_sql_grant_get[] = "SELECT user_id, space, role, tier FROM grants WHERE user_id = $1 AND space = $2";
+
+int urne_store_grant_row_check(urne_store *s, urne_store_grant *g, const char *role) {
+    char why[160];
+    if (!urne_space_valid(g->space, why, sizeof why) || g->space[0] == 0)
+        return urne_store_fail(s, "grants.space of user %lld's grant '%s' is not a space: %s", (long long)g->user,
+                               g->space, g->space[0] ? why : "it is empty");
+    if (role == NULL || urne_role_parse(role, &g->role) < 0 || g->role == URNE_ROLE_PUBLIC)
+        return urne_store_fail(s, "grants.role of user %lld in '%s' is not a role", (long long)g->user, g->space);
+    return 0;
+}
+
 /* ---- the check ---- */
 
 const char *const urne_store_sql_texts[] = {
-    urne_sql_dispute_get, urne_sql_dispute_open_for, urne_sql_dispute_update, urne_sql_dispute_each, NULL,
+    urne_sql_dispute_get, urne_sql_dispute_open_for, urne_sql_dispute_update, urne_sql_dispute_each,
+    urne_sql_grant_put,   urne_sql_grant_del,        urne_sql_grant_get,      NULL,
 };
 
 int urne_store_sql_ordered(const char *sql) {

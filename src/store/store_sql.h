@@ -16,15 +16,21 @@
  *     has one open dispute at a time): PostgreSQL takes a parameter in a SELECT's
  *     list for a text unless cast ($1::bigint), a cast SQLite cannot read; and the
  *     new id comes back by RETURNING id there, by sqlite3_last_insert_rowid here.
+ * The grants' variant:
+ *   - listing them: PostgreSQL orders texts by the cluster's locale unless told
+ *     COLLATE "C" (SQLite's byte order, which SQLite cannot be told by that
+ *     name), and takes "$1 = 0" for a text comparison unless cast.
  * pg_store.c says where else the dialects differ (the schema, locks, ids).
  *
- * Domains moved here so far: disputes. The others still keep a text per backend
+ * Domains moved here so far: disputes, grants. The others still keep a text per backend
  * (the same query, column for column), to move one domain at a time.
  */
 #ifndef URNE_STORE_SQL_H
 #define URNE_STORE_SQL_H
 
 #include <stddef.h>
+
+#include "store.h"
 
 /* ---- disputes ---- */
 
@@ -56,6 +62,20 @@ typedef struct urne_store_text_col {
 /* The text columns of URNE_SQL_DISPUTE_COLS and the urne_dispute fields they fill. */
 extern const urne_store_text_col urne_sql_dispute_texts[];
 extern const size_t urne_sql_dispute_ntexts;
+
+/* ---- grants ---- */
+
+/* $1 user, $2 space, $3 role, $4 tier: put again, it replaces the role and tier. */
+extern const char urne_sql_grant_put[];
+/* $1 user, $2 space. */
+extern const char urne_sql_grant_del[];
+/* $1 user, $2 space: columns user_id, space, role, tier. */
+extern const char urne_sql_grant_get[];
+
+/* Check a grant's row as read (g's user and space filled, role the role
+ * column's text, NULL when NULL) and set g->role: 0, or -1 with a message naming
+ * the row when its space is not one or its role not a role that logs in. */
+int urne_store_grant_row_check(urne_store *s, urne_store_grant *g, const char *role);
 
 /* ---- the check ---- */
 
