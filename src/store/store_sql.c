@@ -45,11 +45,25 @@ int urne_store_grant_row_check(urne_store *s, urne_store_grant *g, const char *r
     return 0;
 }
 
+/* ---- notices ---- */
+
+const char urne_sql_notice_put[] = "INSERT INTO notices(title, body, published_at, published_by)"
+                                   " VALUES ($1, $2, $3, $4) RETURNING id";
+const char urne_sql_notice_each[] = "SELECT id, title, body, published_at, published_by FROM notices ORDER BY id DESC";
+
+#define TEXT(c, field) {c, #field, offsetof(urne_notice, field), sizeof ((urne_notice *)0)->field}
+const urne_store_text_col urne_sql_notice_texts[] = {
+    TEXT(1, title), TEXT(2, body), TEXT(3, published_at), TEXT(4, published_by),
+};
+#undef TEXT
+const size_t urne_sql_notice_ntexts = sizeof urne_sql_notice_texts / sizeof urne_sql_notice_texts[0];
+
 /* ---- the check ---- */
 
 const char *const urne_store_sql_texts[] = {
     urne_sql_dispute_get, urne_sql_dispute_open_for, urne_sql_dispute_update, urne_sql_dispute_each,
-    urne_sql_grant_put,   urne_sql_grant_del,        urne_sql_grant_get,      NULL,
+    urne_sql_grant_put,   urne_sql_grant_del,        urne_sql_grant_get,      urne_sql_notice_put,
+    urne_sql_notice_each, NULL,
 };
 
 int urne_store_sql_ordered(const char *sql) {

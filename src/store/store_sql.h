@@ -21,8 +21,10 @@
  *     COLLATE "C" (SQLite's byte order, which SQLite cannot be told by that
  *     name), and takes "$1 = 0" for a text comparison unless cast.
  * pg_store.c says where else the dialects differ (the schema, locks, ids).
+ * A new row's id comes back by RETURNING id in both (SQLite since 3.35, which
+ * sqlite_store.c requires), where the statement is otherwise the same.
  *
- * Domains moved here so far: disputes, grants. The others still keep a text per backend
+ * Domains moved here so far: disputes, grants, notices. The others still keep a text per backend
  * (the same query, column for column), to move one domain at a time.
  */
 #ifndef URNE_STORE_SQL_H
@@ -76,6 +78,16 @@ extern const char urne_sql_grant_get[];
  * column's text, NULL when NULL) and set g->role: 0, or -1 with a message naming
  * the row when its space is not one or its role not a role that logs in. */
 int urne_store_grant_row_check(urne_store *s, urne_store_grant *g, const char *role);
+
+/* ---- notices ---- */
+
+/* $1 title, $2 body, $3 published_at, $4 published_by: RETURNING id. */
+extern const char urne_sql_notice_put[];
+/* Columns id, title, body, published_at, published_by, newest first. */
+extern const char urne_sql_notice_each[];
+/* The text columns of urne_sql_notice_each and the urne_notice fields they fill. */
+extern const urne_store_text_col urne_sql_notice_texts[];
+extern const size_t urne_sql_notice_ntexts;
 
 /* ---- the check ---- */
 
