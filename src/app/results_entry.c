@@ -129,7 +129,8 @@ urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t
     if (current == -1) return urne_app_store_failed(app, out);
     if (current == -2) {
         urne_store_rollback(app->store);
-        return urne_app_fail(out, URNE_APP_STORE, "election %lld, bureau %zu: its stored figures do not fit its contest",
+        return urne_app_fail(out, URNE_APP_STORE,
+                             "election %lld, bureau %zu: its stored figures do not fit its contest",
                              (long long)e->meta.id, bureau);
     }
     if (current == 0) { /* another server changed the sheet: memory now holds it as stored */

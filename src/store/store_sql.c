@@ -58,12 +58,25 @@ const urne_store_text_col urne_sql_notice_texts[] = {
 #undef TEXT
 const size_t urne_sql_notice_ntexts = sizeof urne_sql_notice_texts / sizeof urne_sql_notice_texts[0];
 
+/* ---- users and sessions ---- */
+
+const char urne_sql_user_find[] = "SELECT id, name, role, tier, pw_hash FROM users WHERE name = $1";
+const char urne_sql_user_get[] = "SELECT id, name, role, tier FROM users WHERE id = $1";
+const char urne_sql_user_count[] = "SELECT count(*) FROM users";
+const char urne_sql_user_each[] = "SELECT id, name, role, tier FROM users ORDER BY id";
+const char urne_sql_session_put[] =
+    "INSERT INTO sessions(token_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)";
+const char urne_sql_session_get[] = "SELECT u.id, u.name, u.role, u.tier, s.csrf FROM sessions s"
+                                    " JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2";
+const char urne_sql_session_delete[] = "DELETE FROM sessions WHERE token_hash = $1";
+
 /* ---- the check ---- */
 
 const char *const urne_store_sql_texts[] = {
     urne_sql_dispute_get, urne_sql_dispute_open_for, urne_sql_dispute_update, urne_sql_dispute_each,
     urne_sql_grant_put,   urne_sql_grant_del,        urne_sql_grant_get,      urne_sql_notice_put,
-    urne_sql_notice_each, NULL,
+    urne_sql_notice_each, urne_sql_user_find,         urne_sql_user_get,        urne_sql_user_count,
+    urne_sql_user_each,   urne_sql_session_put,       urne_sql_session_get,     urne_sql_session_delete, NULL,
 };
 
 int urne_store_sql_ordered(const char *sql) {

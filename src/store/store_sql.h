@@ -24,7 +24,13 @@
  * A new row's id comes back by RETURNING id in both (SQLite since 3.35, which
  * sqlite_store.c requires), where the statement is otherwise the same.
  *
- * Domains moved here so far: disputes, grants, notices. The others still keep a text per backend
+ * The users' variant:
+ *   - creating an account: a name taken inserts nothing, answering 0; PostgreSQL
+ *     says so by ON CONFLICT DO NOTHING RETURNING id (a failed constraint would
+ *     abort the whole transaction there), SQLite by SQLITE_CONSTRAINT, which
+ *     undoes the statement only.
+ *
+ * Domains moved here so far: disputes, grants, notices, users and sessions. The others still keep a text per backend
  * (the same query, column for column), to move one domain at a time.
  */
 #ifndef URNE_STORE_SQL_H
@@ -88,6 +94,23 @@ extern const char urne_sql_notice_each[];
 /* The text columns of urne_sql_notice_each and the urne_notice fields they fill. */
 extern const urne_store_text_col urne_sql_notice_texts[];
 extern const size_t urne_sql_notice_ntexts;
+
+/* ---- users and sessions ---- */
+
+/* $1 name: columns id, name, role, tier, pw_hash. */
+extern const char urne_sql_user_find[];
+/* $1 id: columns id, name, role, tier. */
+extern const char urne_sql_user_get[];
+/* How many accounts. */
+extern const char urne_sql_user_count[];
+/* Columns id, name, role, tier, in order of id. */
+extern const char urne_sql_user_each[];
+/* $1 token_hash, $2 user, $3 csrf, $4 expires_at. */
+extern const char urne_sql_session_put[];
+/* $1 token_hash, $2 now: the account's id, name, role, tier, and the session's csrf. */
+extern const char urne_sql_session_get[];
+/* $1 token_hash. */
+extern const char urne_sql_session_delete[];
 
 /* ---- the check ---- */
 

@@ -4,7 +4,8 @@
  * unknown backend, or a PostgreSQL that is not there without echoing its password), users and sessions, an election's round trip, bureaux,
  * typed entries, assignments, disputes, publication and its reopening, the writes
  * that check a state another server may have changed (a second open dispute, a
- * second decision, a publication while a bureau is contested: 0, nothing written), the audit
+ * second decision, a publication while a bureau is contested: 0, nothing
+ * written), the SQL texts both backends share (their parameters in order), the audit
  * log, backup, grants in spaces and an election's space, and the lengths: a value too long for its field is refused when
  * written and, written behind the store's back, when read, never cut.
  */
