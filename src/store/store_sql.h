@@ -30,8 +30,9 @@
  *     abort the whole transaction there), SQLite by SQLITE_CONSTRAINT, which
  *     undoes the statement only.
  *
- * Domains moved here so far: disputes, grants, notices, users and sessions. The others still keep a text per backend
- * (the same query, column for column), to move one domain at a time.
+ * Domains moved here so far: disputes, grants, notices, users and sessions.
+ * Elections and the audit log still keep a text per backend (the same query,
+ * column for column, the SQLite one with `?`), to move one domain at a time.
  */
 #ifndef URNE_STORE_SQL_H
 #define URNE_STORE_SQL_H
