@@ -6,6 +6,14 @@
  * moment goes into the election's record and the audit log, so anyone holding the
  * published file can check it against both. Nothing is published while a bureau
  * is contested: a frozen result is never shown as final.
+ *
+ * Several servers may share the database, each holding the elections in memory
+ * and hearing the others' changes some milliseconds late (watch.c): a
+ * publication compares what it holds with the store inside its write
+ * transaction (every bureau; publishing is rare) and, when another server
+ * changed a sheet meanwhile, reads the election again and decides again, so
+ * that the digest is the report of what is stored; the store also refuses it
+ * while a bureau is contested as stored (store_elections.h).
  */
 #include <jansson.h>
 #include <sodium.h>
@@ -16,18 +24,64 @@
 #include "results_internal.h"
 #include "results_view.h"
 
+/* Memory is not the store's (another server changed a sheet a moment ago, unheard
+ * of yet), or the store refused a publication for a bureau contested when memory
+ * holds none. Roll back, read the election again (the change hook run), and
+ * decide again: STALE, or STORE when it cannot be read. */
+static urne_app_status publish_stale(urne_app *app, int64_t id, urne_app_outcome *out) {
+    urne_store_rollback(app->store);
+    int rc = urne_app_election_reload(app, id);
+    urne_app_changed(app);
+    return rc < 0 ? urne_app_store_failed(app, out) : URNE_RESULTS_STALE;
+}
+
+/* 1 when every bureau of e in memory is as stored (its info, whether it is
+ * reported, its figures where they count), 0 when not, -1 on failure. Inside the
+ * publication's transaction: what is published is the store's, not what this
+ * server has heard of so far. */
+static int held_as_stored(urne_app *app, const urne_election *e) {
+    urne_election_meta m;
+    urne_bureau_info *info = NULL;
+    urne_round *r = urne_store_election_load(app->store, e->meta.id, &m, &info);
+    if (r == NULL) return -1;
+    urne_figures a = {0}, b = {0};
+    int same = r->nsheets == e->round->nsheets;
+    for (size_t i = 0; same && i < r->nsheets; i++) {
+        const urne_bureau_info *x = &info[i], *y = &e->info[i];
+        same = x->state == y->state && strcmp(x->entered_at, y->entered_at) == 0 && x->entered_by == y->entered_by &&
+               x->validated_once == y->validated_once && x->changed_after_validation == y->changed_after_validation &&
+               r->sheets[i].reported == e->round->sheets[i].reported;
+        if (same && urne_sheet_state_counts(x->state) == 1)
+            same = urne_figures_from_sheet(r, &r->sheets[i], &a) == 0 &&
+                   urne_figures_from_sheet(e->round, &e->round->sheets[i], &b) == 0 && urne_figures_equal(&a, &b);
+    }
+    urne_figures_free(&a);
+    urne_figures_free(&b);
+    urne_round_free(r);
+    free(info);
+    return same;
+}
+
 static urne_app_status publish_locked(urne_app *app, const urne_user *actor, int64_t id, urne_app_outcome *out) {
     urne_election *e = urne_results_find(app, actor, URNE_ACT_PUBLISH, id, URNE_NONE, out);
     if (e == NULL) return out->status;
+    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    int current = held_as_stored(app, e);
+    if (current < 0) return urne_app_store_failed(app, out);
+    if (current == 0) return publish_stale(app, id, out); /* changed by another server: decide again */
     size_t by_state[URNE_SHEET_NSTATES];
     if (urne_election_unit_state(e, URNE_NONE, NULL, by_state) == URNE_UNIT_FROZEN) {
+        urne_store_rollback(app->store);
         out->why = URNE_WHY_FROZEN;
         out->number = (int64_t)by_state[URNE_SHEET_CONTESTED];
         return urne_app_fail(out, URNE_APP_STATE, NULL);
     }
     size_t len;
     char *report = urne_election_report(e, 0, 0, &len);
-    if (report == NULL) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    if (report == NULL) {
+        urne_store_rollback(app->store);
+        return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    }
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(h, (const unsigned char *)report, len);
     sodium_bin2hex(out->digest, sizeof out->digest, h, sizeof h);
@@ -42,10 +96,14 @@ static urne_app_status publish_locked(urne_app *app, const urne_user *actor, int
     char *after = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(aj);
     urne_app_status st;
-    if (after == NULL)
+    int published = 1;
+    if (after == NULL) {
+        urne_store_rollback(app->store);
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    else if (urne_store_begin(app->store) < 0 || urne_store_publish(app->store, id, out->at, out->digest) < 0)
+    } else if ((published = urne_store_publish(app->store, id, out->at, out->digest)) < 0)
         st = urne_app_store_failed(app, out);
+    else if (published == 0) /* a bureau contested as stored, which this server has not heard of yet */
+        st = publish_stale(app, id, out);
     else if ((st = urne_results_audit(app, actor, "election.publish", object, NULL, after, out)) != URNE_APP_OK)
         ;
     else if (urne_store_commit(app->store) < 0)
@@ -63,6 +121,12 @@ urne_app_status urne_app_election_publish(urne_app *app, const urne_user *actor,
     urne_app_outcome_init(out);
     pthread_mutex_lock(&app->lock);
     urne_app_status st = publish_locked(app, actor, id, out);
+    for (int tries = 1; st == URNE_RESULTS_STALE && tries < URNE_RESULTS_TRIES; tries++) {
+        urne_app_outcome_free(out);
+        urne_app_outcome_init(out);
+        st = publish_locked(app, actor, id, out);
+    }
+    if (st == URNE_RESULTS_STALE) st = urne_results_stale_failed(out);
     pthread_mutex_unlock(&app->lock);
     return out->status = st;
 }

@@ -65,10 +65,14 @@ static void deadline_after(const char *at, int hours, char out[24]) {
 
 /* A bureau contested after the results were published reopens the publication.
  * The publication's date and digest are kept; the next publication moves them to
- * "previous". Inside the caller's transaction. */
+ * "previous". Inside the caller's transaction, on the election's record as
+ * stored (another server may have published a moment ago, unheard of yet). */
 static urne_app_status reopen_publication(urne_app *app, const urne_user *actor, urne_election *e, size_t bureau,
                                           const char *reason, const char *at, urne_app_outcome *out) {
-    if (!e->meta.published_at[0] || e->meta.reopened_at[0]) return URNE_APP_OK;
+    urne_election_meta m;
+    int found = urne_store_election_meta(app->store, e->meta.id, &m);
+    if (found < 0) return urne_app_store_failed(app, out);
+    if (found == 0 || !m.published_at[0] || m.reopened_at[0]) return URNE_APP_OK;
     char name[200], why[1024], object[64];
     urne_election_bureau_name(e, bureau, name, sizeof name);
     snprintf(why, sizeof why, "%s — %s", name, reason); /* words of no language: the pages word it */
@@ -76,9 +80,9 @@ static urne_app_status reopen_publication(urne_app *app, const urne_user *actor,
     if (rc < 0) return urne_app_store_failed(app, out);
     if (rc == 0) return URNE_APP_OK;
     snprintf(object, sizeof object, "election/%lld", (long long)e->meta.id);
-    json_t *bj = json_pack("{s:s, s:s}", "published_at", e->meta.published_at, "digest", e->meta.published_digest);
-    json_t *aj = json_pack("{s:s, s:s, s:s, s:s}", "published_at", e->meta.published_at, "digest",
-                           e->meta.published_digest, "reopened_at", at, "reason", why);
+    json_t *bj = json_pack("{s:s, s:s}", "published_at", m.published_at, "digest", m.published_digest);
+    json_t *aj = json_pack("{s:s, s:s, s:s, s:s}", "published_at", m.published_at, "digest", m.published_digest,
+                           "reopened_at", at, "reason", why);
     char *before = json_dumps(bj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     char *after = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(bj);
@@ -147,6 +151,11 @@ static urne_app_status open_dispute(urne_app *app, const urne_user *actor, urne_
     *next = e->info[bureau];
     next->state = URNE_SHEET_CONTESTED;
     d->id = urne_store_dispute_open(app->store, d);
+    if (d->id == 0) { /* the store holds an open dispute on the bureau already */
+        urne_store_rollback(app->store);
+        out->why = URNE_WHY_ALREADY_CONTESTED;
+        return urne_app_fail(out, URNE_APP_STATE, NULL);
+    }
     if (d->id < 0 || urne_store_bureau_set(app->store, e->meta.id, bureau, next, f) < 0)
         return urne_app_store_failed(app, out);
     char object[96];
@@ -163,15 +172,23 @@ static urne_app_status open_dispute(urne_app *app, const urne_user *actor, urne_
     return reopen_publication(app, actor, e, bureau, reason, d->opened_at, out);
 }
 
+/* out cleared for a use case's next try (URNE_RESULTS_STALE). */
+static urne_app_outcome *again(urne_app_outcome *out) {
+    urne_app_outcome_free(out);
+    urne_app_outcome_init(out);
+    return out;
+}
+
 static urne_app_status contest_locked(urne_app *app, const urne_user *actor, int64_t id, size_t bureau,
                                       const char *reason, urne_app_outcome *out) {
     urne_election *e = urne_results_find(app, actor, URNE_ACT_CONTEST, id, bureau, out);
     if (e == NULL) return out->status;
     if (!urne_recolement_may_contest(e->info[bureau].state, &out->why)) return urne_app_fail(out, URNE_APP_STATE, NULL);
     urne_bureau_info next;
-    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    urne_app_status st = urne_results_begin_sheet(app, e, bureau, out);
+    if (st != URNE_APP_OK) return st; /* STALE: contested or changed elsewhere, decide again */
     urne_figures f = {0};
-    urne_app_status st = open_dispute(app, actor, e, bureau, actor->tier, reason, 0, &next, &f, out);
+    st = open_dispute(app, actor, e, bureau, actor->tier, reason, 0, &next, &f, out);
     urne_figures_free(&f);
     if (st != URNE_APP_OK) return st;
     if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
@@ -190,12 +207,15 @@ urne_app_status urne_app_bureau_contest(urne_app *app, const urne_user *actor, i
     if (st != URNE_APP_OK) return st;
     pthread_mutex_lock(&app->lock);
     st = contest_locked(app, actor, id, bureau, reason, out);
+    for (int tries = 1; st == URNE_RESULTS_STALE && tries < URNE_RESULTS_TRIES; tries++)
+        st = contest_locked(app, actor, id, bureau, reason, again(out));
+    if (st == URNE_RESULTS_STALE) st = urne_results_stale_failed(out);
     pthread_mutex_unlock(&app->lock);
     return out->status = st;
 }
 
-/* The dispute `dispute` of election `id`, into out->dispute; the election, or
- * NULL with out set. */
+/* The dispute `dispute` of election `id`, as stored, into out->dispute, its
+ * sheet in memory brought up to the store; the election, or NULL with out set. */
 static urne_election *find_dispute(urne_app *app, const urne_user *actor, urne_action action, int64_t id,
                                    int64_t dispute, urne_app_outcome *out) {
     urne_election *e = urne_results_find(app, actor, action, id, URNE_NONE, out);
@@ -212,6 +232,14 @@ static urne_election *find_dispute(urne_app *app, const urne_user *actor, urne_a
         urne_app_fail(out, URNE_APP_NO_DISPUTE, NULL);
         return NULL;
     }
+    /* The dispute is as stored: so must its sheet be, which another server may
+     * have decided or escalated a moment ago (memory patched when it differs). */
+    int current = urne_results_sheet_current(app, e, (size_t)d->bureau);
+    if (current == -1) {
+        urne_app_store_failed(app, out);
+        return NULL;
+    }
+    if (current == 0) urne_app_changed(app);
     return e;
 }
 
@@ -229,6 +257,32 @@ static char *decision_after(size_t bureau, const urne_bureau_info *next, const u
     json_decref(aj);
     text = urne_audit_json_add(text, "sheet", urne_audit_sheet_record(bureau, next, stored));
     return urne_audit_json_add(text, "dispute", urne_audit_dispute_record(d));
+}
+
+/* Write a decision (out->dispute, decided) on bureau `bureau` of e, its new
+ * state next and figures f (NULL: none), with its audit entry, in one
+ * transaction that first checks the sheet and the dispute as stored: STALE when
+ * another server changed either meanwhile (decide again); then memory. */
+static urne_app_status decide_write(urne_app *app, const urne_user *actor, urne_election *e, size_t bureau,
+                                    const urne_bureau_info *next, const urne_figures *f, const char *before,
+                                    const char *after, urne_app_outcome *out) {
+    const urne_dispute *d = &out->dispute;
+    char object[96];
+    snprintf(object, sizeof object, "election/%lld/dispute/%lld", (long long)e->meta.id, (long long)d->id);
+    urne_app_status st = urne_results_begin_sheet(app, e, bureau, out);
+    if (st != URNE_APP_OK) return st;
+    int updated = urne_store_dispute_update(app->store, d, "open");
+    if (updated == 0) { /* decided by another server a moment ago: the next try reads it so */
+        urne_store_rollback(app->store);
+        return URNE_RESULTS_STALE;
+    }
+    if (updated < 0 || urne_store_bureau_set(app->store, e->meta.id, bureau, next, f) < 0)
+        return urne_app_store_failed(app, out);
+    if ((st = urne_results_audit(app, actor, "dispute.decide", object, before, after, out)) != URNE_APP_OK) return st;
+    if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
+    urne_results_apply(app, e, bureau, next, f);
+    urne_app_changed(app);
+    return URNE_APP_OK;
 }
 
 /* decide_locked with the figures it works on: f, the figures decided, and old_f,
@@ -275,25 +329,14 @@ static urne_app_status decide_figures(urne_app *app, const urne_user *actor, int
     urne_store_now(d->decided_at);
     snprintf(out->at, sizeof out->at, "%s", d->decided_at);
     if ((st = dispute_figures(app, fp, d->figures_after, sizeof d->figures_after, out)) != URNE_APP_OK) return st;
-    char object[96];
-    snprintf(object, sizeof object, "election/%lld/dispute/%lld", (long long)id, (long long)dispute);
+    /* Annulled and re-voted bureaux keep their old figures in the dispute only. */
     char *before = urne_results_state_json(&before_info, old_f);
     char *after_text = decision_after(bureau, &next, fp, counts ? f : NULL, d);
-    /* Annulled and re-voted bureaux keep their old figures in the dispute only. */
     if (before == NULL || after_text == NULL)
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    else if (urne_store_begin(app->store) < 0 || urne_store_dispute_update(app->store, d) < 0 ||
-             urne_store_bureau_set(app->store, id, bureau, &next, counts ? f : NULL) < 0)
-        st = urne_app_store_failed(app, out);
-    else if ((st = urne_results_audit(app, actor, "dispute.decide", object, before, after_text, out)) != URNE_APP_OK)
-        ;
-    else if (urne_store_commit(app->store) < 0)
-        st = urne_app_store_failed(app, out);
-    else {
-        urne_results_apply(app, e, bureau, &next, counts ? f : NULL);
-        urne_app_changed(app);
+    else if ((st = decide_write(app, actor, e, bureau, &next, counts ? f : NULL, before, after_text, out)) ==
+             URNE_APP_OK)
         out->state = after;
-    }
     free(before);
     free(after_text);
     return st;
@@ -316,6 +359,9 @@ urne_app_status urne_app_dispute_decide(urne_app *app, const urne_user *actor, i
     if (st != URNE_APP_OK) return st;
     pthread_mutex_lock(&app->lock);
     st = decide_locked(app, actor, id, dispute, decision, corrected, reason, out);
+    for (int tries = 1; st == URNE_RESULTS_STALE && tries < URNE_RESULTS_TRIES; tries++)
+        st = decide_locked(app, actor, id, dispute, decision, corrected, reason, again(out));
+    if (st == URNE_RESULTS_STALE) st = urne_results_stale_failed(out);
     pthread_mutex_unlock(&app->lock);
     return out->status = st;
 }
@@ -336,10 +382,16 @@ static urne_app_status escalate_locked(urne_app *app, const urne_user *actor, in
     }
     urne_bureau_info next;
     snprintf(d.state, sizeof d.state, "escalated");
-    if (urne_store_begin(app->store) < 0 || urne_store_dispute_update(app->store, &d) < 0)
-        return urne_app_store_failed(app, out);
+    urne_app_status st = urne_results_begin_sheet(app, e, bureau, out);
+    if (st != URNE_APP_OK) return st;
+    int updated = urne_store_dispute_update(app->store, &d, "decided");
+    if (updated < 0) return urne_app_store_failed(app, out);
+    if (updated == 0) { /* escalated by another server a moment ago: the next try reads it so */
+        urne_store_rollback(app->store);
+        return URNE_RESULTS_STALE;
+    }
     urne_figures f = {0};
-    urne_app_status st = open_dispute(app, actor, e, bureau, 2, reason, d.id, &next, &f, out);
+    st = open_dispute(app, actor, e, bureau, 2, reason, d.id, &next, &f, out);
     if (st == URNE_APP_OK && urne_store_commit(app->store) < 0) st = urne_app_store_failed(app, out);
     if (st != URNE_APP_OK) {
         urne_figures_free(&f);
@@ -361,6 +413,9 @@ urne_app_status urne_app_dispute_escalate(urne_app *app, const urne_user *actor,
     if (st != URNE_APP_OK) return st;
     pthread_mutex_lock(&app->lock);
     st = escalate_locked(app, actor, id, dispute, reason, out);
+    for (int tries = 1; st == URNE_RESULTS_STALE && tries < URNE_RESULTS_TRIES; tries++)
+        st = escalate_locked(app, actor, id, dispute, reason, again(out));
+    if (st == URNE_RESULTS_STALE) st = urne_results_stale_failed(out);
     pthread_mutex_unlock(&app->lock);
     return out->status = st;
 }

@@ -101,7 +101,6 @@ urne_app_status urne_results_check_figures(const urne_election *e, size_t bureau
 }
 
 int urne_results_sheet_current(urne_app *app, urne_election *e, size_t bureau) {
-    if (!urne_store_can_watch(app->store)) return 1; /* one process: memory is the store */
     urne_bureau_info row;
     urne_figures stored = {0}, held = {0};
     int rc = urne_store_bureau_get(app->store, e->meta.id, bureau, &row, &stored);
@@ -114,11 +113,39 @@ int urne_results_sheet_current(urne_app *app, urne_election *e, size_t bureau) {
         same = rc == 1 && urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &held) == 0 &&
                urne_figures_equal(&stored, &held);
     size_t ncand = e->round->contests[e->round->sheets[bureau].contest].ncand;
-    if (rc >= 0 && !same && counts && (rc != 1 || stored.nvotes != ncand)) rc = -2;
-    if (rc >= 0 && !same) urne_results_apply(app, e, bureau, &row, counts ? &stored : NULL);
+    /* As app/watch.c patches a sheet: figures counted must fit the contest; an
+     * annulled bureau's (kept or not) only give its inscrits. */
+    int fits = rc == 1 && stored.nvotes == ncand;
+    if (rc >= 0 && !same && counts == 1 && !fits) rc = -2;
+    if (rc >= 0 && !same) urne_results_apply(app, e, bureau, &row, counts && fits ? &stored : NULL);
     urne_figures_free(&stored);
     urne_figures_free(&held);
     return rc < 0 ? rc : same;
+}
+
+urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t bureau, urne_app_outcome *out) {
+    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    int current = urne_results_sheet_current(app, e, bureau);
+    if (current == -1) return urne_app_store_failed(app, out);
+    if (current == -2) {
+        urne_store_rollback(app->store);
+        return urne_app_fail(out, URNE_APP_STORE,
+                             "election %lld, bureau %zu: its stored figures do not fit its contest",
+                             (long long)e->meta.id, bureau);
+    }
+    if (current == 0) { /* another server changed the sheet: memory now holds it as stored */
+        urne_store_rollback(app->store);
+        urne_app_changed(app);
+        return URNE_RESULTS_STALE;
+    }
+    return URNE_APP_OK;
+}
+
+urne_app_status urne_results_stale_failed(urne_app_outcome *out) {
+    return urne_app_fail(out, URNE_APP_STORE,
+                         "the sheet was changed by another server while this act was made, %d times; nothing was "
+                         "written, try again",
+                         URNE_RESULTS_TRIES);
 }
 
 /* ---- entering a sheet ---- */
@@ -138,20 +165,11 @@ static urne_app_status enter_write(urne_app *app, const urne_user *actor, urne_e
     char *after = urne_audit_json_add(urne_results_state_json(next, f), "sheet",
                                       urne_audit_sheet_record(bureau, next, counts ? f : NULL));
     urne_app_status st;
-    int current = 1;
     if (before == NULL || after == NULL)
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    else if (urne_store_begin(app->store) < 0 || (current = urne_results_sheet_current(app, e, bureau)) == -1)
-        st = urne_app_store_failed(app, out);
-    else if (current == -2) {
-        urne_store_rollback(app->store);
-        st = urne_app_fail(out, URNE_APP_STORE, "election %lld, bureau %zu: its stored figures do not fit its contest",
-                           (long long)e->meta.id, bureau);
-    } else if (current == 0) { /* another server changed the sheet: decide again */
-        urne_store_rollback(app->store);
-        urne_app_changed(app);
-        st = URNE_RESULTS_STALE;
-    } else if (urne_store_entry_add(app->store, e->meta.id, bureau, actor->id, f) < 0 ||
+    else if ((st = urne_results_begin_sheet(app, e, bureau, out)) != URNE_APP_OK)
+        ; /* STALE: another server changed the sheet, decide again */
+    else if (urne_store_entry_add(app->store, e->meta.id, bureau, actor->id, f) < 0 ||
              urne_store_bureau_set(app->store, e->meta.id, bureau, next, counts ? f : NULL) < 0)
         st = urne_app_store_failed(app, out);
     else if ((st = urne_results_audit(app, actor, "sheet.enter", object, before, after, out)) != URNE_APP_OK)
@@ -237,10 +255,7 @@ urne_app_status urne_app_sheet_enter(urne_app *app, const urne_user *actor, int6
         urne_app_outcome_init(out);
         st = sheet_enter_locked(app, actor, id, bureau, f, confirmed, out);
     }
-    if (st == URNE_RESULTS_STALE)
-        st = urne_app_fail(out, URNE_APP_STORE, "the sheet was changed by another server while this entry was "
-                                                "made, %d times; nothing was written, try again",
-                           URNE_RESULTS_TRIES);
+    if (st == URNE_RESULTS_STALE) st = urne_results_stale_failed(out);
     pthread_mutex_unlock(&app->lock);
     return out->status = st;
 }

@@ -28,21 +28,32 @@ urne_app_status urne_results_audit(urne_app *app, const urne_user *actor, const 
 void urne_results_apply(urne_app *app, urne_election *e, size_t bureau, const urne_bureau_info *info,
                         const urne_figures *f);
 
-/* On a store several servers write (urne_store_can_watch), read bureau `bureau`
- * of e as stored, inside the write transaction just begun (so under the store's
- * write lock: no other server can change it before the commit), and compare it
- * with what memory holds: 1 when they agree (the decision taken on memory
- * stands), 0 when another server changed it and this one has not heard yet
- * (memory is then patched from the row, and the caller rolls back, runs the
- * change hook and decides again), -1 on failure (the store's error), -2 when the
- * stored figures do not fit the sheet's contest. 1 at once on SQLite, whose one
- * process holds its file. */
+/* Read bureau `bureau` of e as stored, inside the write transaction just begun
+ * (so under the store's write lock: no other server or process can change it
+ * before the commit), and compare it with what memory holds: 1 when they agree
+ * (the decision taken on memory stands), 0 when another server changed it and
+ * this one has not heard yet (memory is then patched from the row, and the
+ * caller rolls back, runs the change hook and decides again), -1 on failure (the
+ * store's error), -2 when the stored figures do not fit the sheet's contest. On
+ * both backends alike: on SQLite another process (a second server, the command
+ * line) may have written the file too, and a use case behaves the same whichever
+ * store it runs on. */
 int urne_results_sheet_current(urne_app *app, urne_election *e, size_t bureau);
-/* What a use case's step answers when urne_results_sheet_current said 0: decide
- * again. Never returned to an adapter. */
+/* What a use case's step answers when the sheet it decided on was changed by
+ * another server (urne_results_begin_sheet, a publication the store refused for
+ * a contest unheard of): decide again on memory as now patched. Never returned
+ * to an adapter. */
 #define URNE_RESULTS_STALE ((urne_app_status)URNE_APP_NSTATUSES)
 /* How many times a use case decides again before it gives up (STORE). */
 #define URNE_RESULTS_TRIES 3
+/* Begin the write transaction of an act on bureau `bureau` of e and check the
+ * sheet as stored against memory (urne_results_sheet_current): OK with the
+ * transaction open; STALE after rolling back and running the change hook (memory
+ * patched: decide again); STORE or UNAVAILABLE, rolled back, otherwise. */
+urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t bureau, urne_app_outcome *out);
+/* The failure when a use case found its sheet changed URNE_RESULTS_TRIES times
+ * in a row: STORE, saying nothing was written. */
+urne_app_status urne_results_stale_failed(urne_app_outcome *out);
 
 /* Check figures against the sheet they are for: the candidate count (BAD_INPUT),
  * then every check of the results engine into out->checks. OK when all pass,

@@ -36,13 +36,15 @@
  * again) is tried again at the next turn, until one succeeds.
  *
  * A change is applied here some milliseconds after its commit elsewhere (the
- * measured delay is in README.md). What is decided in between on a sheet does
- * not rest on that: entering a sheet reads the sheet's row again once the
- * store's write lock is held (urne_results_sheet_current) and, when another
- * server changed it, patches memory and decides again. Not yet so for the other
- * use cases (contest, decide, escalate, publish): they decide on what this server
- * holds; their writes are still serialised with the other servers' by the write
- * lock, and the audit chain stays one chain.
+ * measured delay is in README.md). What is decided in between does not rest on
+ * that: entering, contesting, deciding and escalating read the sheet's row again
+ * once the store's write lock is held (urne_results_begin_sheet) and, when
+ * another server changed it, patch memory and decide again, so that the act is
+ * refused as its state refuses it (a bureau contested, a dispute decided) with
+ * nothing written; and the store's writes that rest on a state check it in the
+ * statement that writes (one open dispute per bureau, a decision only of an open
+ * dispute, an escalation only of a decided one, no publication while a bureau is
+ * contested: store_disputes.h, store_elections.h).
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /*
  * pg_disputes: the commission's disputes on PostgreSQL (store_disputes.h holds
- * the contracts; store.c has checked the lengths of what is written). The same
- * queries as sqlite_disputes.c (pg_store.c says why the texts are not shared
- * yet); each is one literal here, so that all are prepared once and kept.
+ * the contracts; store.c has checked the lengths of what is written). The texts
+ * of its queries are shared with SQLite's (store_sql.h), but the opening's; each
+ * is one static text, so that all are prepared once and kept.
  *
  * One row per dispute, an escalation being a new row that points at the one it
  * appeals (escalated_from). Every text is read into the dispute's fixed fields, a
@@ -12,36 +12,22 @@
 #include <string.h>
 
 #include "pg_internal.h"
+#include "store_sql.h"
 
-#define DISPUTE_COLS                                                                                         \
-    "SELECT id, election_id, bureau_idx, tier, state, reason, opened_by, opened_at, deadline, decision,"    \
-    " decision_reason, decided_by, decided_at, figures_before, figures_after, escalated_from FROM disputes"
-
-/* A dispute from DISPUTE_COLS's columns of row i. 0, or -1 when a text does not fit. */
+/* A dispute from URNE_SQL_DISPUTE_COLS's columns of row i. 0, or -1 when a text does not fit. */
 static int dispute_row(urne_store *s, const PGresult *r, int i, urne_dispute *d) {
     memset(d, 0, sizeof *d);
-    d->id = urne_pg_int64(r, i, 0);
-    d->election = urne_pg_int64(r, i, 1);
-    d->bureau = (size_t)urne_pg_int64(r, i, 2);
-    d->tier = (int)urne_pg_int64(r, i, 3);
-    d->escalated_from = urne_pg_int64(r, i, 15);
-    struct { int col; const char *name; char *out; size_t size; } texts[] = {
-        {4, "state", d->state, sizeof d->state},
-        {5, "reason", d->reason, sizeof d->reason},
-        {6, "opened_by", d->opened_by, sizeof d->opened_by},
-        {7, "opened_at", d->opened_at, sizeof d->opened_at},
-        {8, "deadline", d->deadline, sizeof d->deadline},
-        {9, "decision", d->decision, sizeof d->decision},
-        {10, "decision_reason", d->decision_reason, sizeof d->decision_reason},
-        {11, "decided_by", d->decided_by, sizeof d->decided_by},
-        {12, "decided_at", d->decided_at, sizeof d->decided_at},
-        {13, "figures_before", d->figures_before, sizeof d->figures_before},
-        {14, "figures_after", d->figures_after, sizeof d->figures_after},
-    };
-    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
-        if (urne_pg_col(s, r, i, texts[k].col, texts[k].out, texts[k].size, "disputes", texts[k].name,
-                        "dispute %lld", (long long)d->id) < 0)
+    d->id = urne_pg_int64(r, i, URNE_SQL_DISPUTE_ID);
+    d->election = urne_pg_int64(r, i, URNE_SQL_DISPUTE_ELECTION);
+    d->bureau = (size_t)urne_pg_int64(r, i, URNE_SQL_DISPUTE_BUREAU);
+    d->tier = (int)urne_pg_int64(r, i, URNE_SQL_DISPUTE_TIER);
+    d->escalated_from = urne_pg_int64(r, i, URNE_SQL_DISPUTE_FROM);
+    for (size_t k = 0; k < urne_sql_dispute_ntexts; k++) {
+        const urne_store_text_col *c = &urne_sql_dispute_texts[k];
+        if (urne_pg_col(s, r, i, c->col, (char *)d + c->offset, c->size, "disputes", c->name, "dispute %lld",
+                        (long long)d->id) < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -59,13 +45,18 @@ static int64_t pg_dispute_open(urne_store *s, const urne_dispute *d) {
         urne_pg_int(&p, d->escalated_from);
     else
         urne_pg_null(&p);
+    /* PostgreSQL's variant (store_sql.h says why): nothing when the bureau has an
+     * open dispute already (store_disputes.h). The casts: a parameter in a
+     * SELECT's list would be taken for a text. */
     PGresult *r = urne_pg_run(s,
                               "INSERT INTO disputes(election_id, bureau_idx, tier, state, reason, opened_by,"
                               " opened_at, deadline, figures_before, escalated_from)"
-                              " VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9) RETURNING id",
+                              " SELECT $1::bigint, $2::bigint, $3::integer, 'open', $4::text, $5::text, $6::text,"
+                              " $7::text, $8::text, $9::bigint WHERE NOT EXISTS (SELECT 1 FROM disputes"
+                              " WHERE election_id = $1 AND bureau_idx = $2 AND state = 'open') RETURNING id",
                               &p, "opening a dispute");
     if (r == NULL) return -1;
-    int64_t id = urne_pg_int64(r, 0, 0);
+    int64_t id = PQntuples(r) > 0 ? urne_pg_int64(r, 0, 0) : 0;
     PQclear(r);
     return id;
 }
@@ -82,20 +73,17 @@ static int dispute_query(urne_store *s, const char *sql, const urne_pg_params *p
 static int pg_dispute_get(urne_store *s, int64_t id, urne_dispute *out) {
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
-    return dispute_query(s, DISPUTE_COLS " WHERE id = $1", &p, out);
+    return dispute_query(s, urne_sql_dispute_get, &p, out);
 }
 
 static int pg_dispute_open_for(urne_store *s, int64_t election, size_t bureau, urne_dispute *out) {
     urne_pg_params p = {0};
     urne_pg_int(&p, election);
     urne_pg_int(&p, (int64_t)bureau);
-    return dispute_query(s,
-                         DISPUTE_COLS " WHERE election_id = $1 AND bureau_idx = $2 AND state = 'open'"
-                                      " ORDER BY id DESC LIMIT 1",
-                         &p, out);
+    return dispute_query(s, urne_sql_dispute_open_for, &p, out);
 }
 
-static int pg_dispute_update(urne_store *s, const urne_dispute *d) {
+static int pg_dispute_update(urne_store *s, const urne_dispute *d, const char *expected) {
     urne_pg_params p = {0};
     urne_pg_text(&p, d->state);
     urne_pg_opt(&p, d->decision);
@@ -104,17 +92,18 @@ static int pg_dispute_update(urne_store *s, const urne_dispute *d) {
     urne_pg_opt(&p, d->decided_at);
     urne_pg_opt(&p, d->figures_after);
     urne_pg_int(&p, d->id);
-    return urne_pg_do(s,
-                      "UPDATE disputes SET state = $1, decision = $2, decision_reason = $3, decided_by = $4,"
-                      " decided_at = $5, figures_after = $6 WHERE id = $7",
-                      &p, "updating a dispute", NULL);
+    urne_pg_text(&p, expected);
+    long changed = 0;
+    if (urne_pg_do(s, urne_sql_dispute_update, &p, "updating a dispute", &changed) < 0)
+        return -1;
+    return changed > 0;
 }
 
 static int pg_dispute_each(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx),
                            void *ctx) {
     urne_pg_params p = {0};
     urne_pg_int(&p, election);
-    PGresult *r = urne_pg_run(s, DISPUTE_COLS " WHERE election_id = $1 ORDER BY id", &p, "listing disputes");
+    PGresult *r = urne_pg_run(s, urne_sql_dispute_each, &p, "listing disputes");
     if (r == NULL) return -1;
     int stop = 0;
     for (int i = 0; !stop && i < PQntuples(r); i++) {

@@ -518,8 +518,10 @@ static int pg_publish(urne_store *s, int64_t election, const char *at, const cha
     urne_pg_text(&p, at);
     urne_pg_text(&p, digest);
     urne_pg_int(&p, election);
-    /* Every right-hand side reads the row as it was before the update (in both dialects). */
-    return urne_pg_do(
+    /* Every right-hand side reads the row as it was before the update (in both
+     * dialects). No row changed: a bureau contested (store_elections.h). */
+    long changed = 0;
+    if (urne_pg_do(
         s,
         "UPDATE elections SET"
         " previous_published_at = CASE WHEN reopened_at IS NULL THEN previous_published_at ELSE published_at END,"
@@ -527,8 +529,11 @@ static int pg_publish(urne_store *s, int64_t election, const char *at, const cha
         " previous_reopened_at = CASE WHEN reopened_at IS NULL THEN previous_reopened_at ELSE reopened_at END,"
         " previous_reopened_reason = CASE WHEN reopened_at IS NULL THEN previous_reopened_reason"
         "   ELSE reopened_reason END,"
-        " reopened_at = NULL, reopened_reason = NULL, published_at = $1, published_digest = $2 WHERE id = $3",
-        &p, "publishing", NULL);
+        " reopened_at = NULL, reopened_reason = NULL, published_at = $1, published_digest = $2 WHERE id = $3"
+        " AND NOT EXISTS (SELECT 1 FROM bureaux WHERE election_id = $3 AND state = 'contested')",
+        &p, "publishing", &changed) < 0)
+        return -1;
+    return changed > 0;
 }
 
 static int pg_reopen(urne_store *s, int64_t election, const char *at, const char *reason) {

@@ -1,8 +1,8 @@
 /*
  * pg_grants: the roles accounts hold in spaces below the site, on PostgreSQL
  * (store_grants.h holds the contracts; store.c has checked the space's name, the
- * role and the tier). The same queries as sqlite_grants.c (pg_store.c says why the
- * texts are not shared yet).
+ * role and the tier). The texts of its queries and the check of a row read are
+ * shared with SQLite's (store_sql.h), but the listing's.
  *
  * One row per (user, space): putting a grant again replaces it (INSERT ... ON
  * CONFLICT DO UPDATE, which both dialects write alike). Listings are in order of
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "pg_internal.h"
+#include "store_sql.h"
 
 static int pg_grant_put(urne_store *s, int64_t user, const char *space, urne_role role, int tier) {
     urne_pg_params p = {0};
@@ -22,10 +23,7 @@ static int pg_grant_put(urne_store *s, int64_t user, const char *space, urne_rol
     urne_pg_text(&p, space);
     urne_pg_text(&p, urne_role_name(role));
     urne_pg_int(&p, tier);
-    if (urne_pg_do(s,
-                   "INSERT INTO grants(user_id, space, role, tier) VALUES ($1, $2, $3, $4)"
-                   " ON CONFLICT(user_id, space) DO UPDATE SET role = excluded.role, tier = excluded.tier",
-                   &p, "granting a role", NULL) == 0)
+    if (urne_pg_do(s, urne_sql_grant_put, &p, "granting a role", NULL) == 0)
         return 0;
     if (urne_pg_constraint_failed(s))
         return urne_store_fail(s, "granting a role in '%s': no user %lld, or a grant the schema refuses", space,
@@ -38,7 +36,7 @@ static int pg_grant_del(urne_store *s, int64_t user, const char *space) {
     urne_pg_int(&p, user);
     urne_pg_text(&p, space);
     long changed = 0;
-    if (urne_pg_do(s, "DELETE FROM grants WHERE user_id = $1 AND space = $2", &p, "taking back a grant", &changed) < 0)
+    if (urne_pg_do(s, urne_sql_grant_del, &p, "taking back a grant", &changed) < 0)
         return -1;
     return changed > 0 ? 1 : 0;
 }
@@ -50,13 +48,7 @@ static int grant_row(urne_store *s, const PGresult *r, int i, urne_store_grant *
     if (urne_pg_col(s, r, i, 1, g->space, sizeof g->space, "grants", "space", "user %lld's grant",
                     (long long)g->user) < 0)
         return -1;
-    char why[160];
-    if (!urne_space_valid(g->space, why, sizeof why) || g->space[0] == 0)
-        return urne_store_fail(s, "grants.space of user %lld's grant '%s' is not a space: %s", (long long)g->user,
-                               g->space, g->space[0] ? why : "it is empty");
-    const char *role = urne_pg_val(r, i, 2);
-    if (role == NULL || urne_role_parse(role, &g->role) < 0 || g->role == URNE_ROLE_PUBLIC)
-        return urne_store_fail(s, "grants.role of user %lld in '%s' is not a role", (long long)g->user, g->space);
+    if (urne_store_grant_row_check(s, g, urne_pg_val(r, i, 2)) < 0) return -1;
     g->tier = (int)urne_pg_int64(r, i, 3);
     return 0;
 }
@@ -65,8 +57,7 @@ static int pg_grant_get(urne_store *s, int64_t user, const char *space, urne_sto
     urne_pg_params p = {0};
     urne_pg_int(&p, user);
     urne_pg_text(&p, space);
-    PGresult *r = urne_pg_run(s, "SELECT user_id, space, role, tier FROM grants WHERE user_id = $1 AND space = $2", &p,
-                              "reading a grant");
+    PGresult *r = urne_pg_run(s, urne_sql_grant_get, &p, "reading a grant");
     if (r == NULL) return -1;
     int found = PQntuples(r) > 0, ok = found ? grant_row(s, r, 0, out) : 0;
     PQclear(r);
@@ -76,6 +67,7 @@ static int pg_grant_get(urne_store *s, int64_t user, const char *space, urne_sto
 static int pg_grant_each(urne_store *s, int64_t user, int (*fn)(const urne_store_grant *g, void *ctx), void *ctx) {
     urne_pg_params p = {0};
     urne_pg_int(&p, user);
+    /* PostgreSQL's variant (store_sql.h says why). */
     PGresult *r = urne_pg_run(s,
                               "SELECT user_id, space, role, tier FROM grants WHERE $1::bigint = 0 OR user_id = $1"
                               " ORDER BY user_id, space COLLATE \"C\"",

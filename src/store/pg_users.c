@@ -1,8 +1,7 @@
 /*
  * pg_users: accounts and sessions on PostgreSQL (store_users.h holds the
- * contracts; store.c has checked the lengths of what is written). The same
- * queries as sqlite_users.c, in PostgreSQL's parameters (pg_store.c says why the
- * texts are not shared yet).
+ * contracts; store.c has checked the lengths of what is written). The texts of
+ * its queries are shared with SQLite's (store_sql.h), but the account's creation.
  *
  * A role is stored by its name and constrained by the schema to the four that
  * can log in; a row whose role is none of them reads as the public role, which
@@ -17,6 +16,7 @@
 #include <string.h>
 
 #include "pg_internal.h"
+#include "store_sql.h"
 
 static int64_t pg_user_create(urne_store *s, const char *name, const char *pw_hash, urne_role role, int tier) {
     char at[24];
@@ -27,6 +27,7 @@ static int64_t pg_user_create(urne_store *s, const char *name, const char *pw_ha
     urne_pg_text(&p, urne_role_name(role));
     urne_pg_int(&p, tier);
     urne_pg_text(&p, at);
+    /* PostgreSQL's variant (store_sql.h says why). */
     PGresult *r = urne_pg_run(s,
                               "INSERT INTO users(name, pw_hash, role, tier, created_at) VALUES ($1, $2, $3, $4, $5)"
                               " ON CONFLICT(name) DO NOTHING RETURNING id",
@@ -51,8 +52,7 @@ static int user_row(urne_store *s, const PGresult *r, int i, urne_user *u) {
 static int pg_user_find(urne_store *s, const char *name, urne_user *out, char *pw_hash, size_t pw_size) {
     urne_pg_params p = {0};
     urne_pg_text(&p, name);
-    PGresult *r = urne_pg_run(s, "SELECT id, name, role, tier, pw_hash FROM users WHERE name = $1", &p,
-                              "finding a user");
+    PGresult *r = urne_pg_run(s, urne_sql_user_find, &p, "finding a user");
     if (r == NULL) return -1;
     int found = PQntuples(r) > 0, ok = 0;
     if (found) {
@@ -67,7 +67,7 @@ static int pg_user_find(urne_store *s, const char *name, urne_user *out, char *p
 static int pg_user_get(urne_store *s, int64_t id, urne_user *out) {
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
-    PGresult *r = urne_pg_run(s, "SELECT id, name, role, tier FROM users WHERE id = $1", &p, "reading a user");
+    PGresult *r = urne_pg_run(s, urne_sql_user_get, &p, "reading a user");
     if (r == NULL) return -1;
     int found = PQntuples(r) > 0, ok = found ? user_row(s, r, 0, out) : 0;
     PQclear(r);
@@ -75,7 +75,7 @@ static int pg_user_get(urne_store *s, int64_t id, urne_user *out) {
 }
 
 static int pg_user_count(urne_store *s) {
-    PGresult *r = urne_pg_run(s, "SELECT count(*) FROM users", NULL, "counting users");
+    PGresult *r = urne_pg_run(s, urne_sql_user_count, NULL, "counting users");
     if (r == NULL) return -1;
     int n = (int)urne_pg_int64(r, 0, 0);
     PQclear(r);
@@ -83,7 +83,7 @@ static int pg_user_count(urne_store *s) {
 }
 
 static int pg_user_each(urne_store *s, int (*fn)(const urne_user *u, void *ctx), void *ctx) {
-    PGresult *r = urne_pg_run(s, "SELECT id, name, role, tier FROM users ORDER BY id", NULL, "listing users");
+    PGresult *r = urne_pg_run(s, urne_sql_user_each, NULL, "listing users");
     if (r == NULL) return -1;
     int stop = 0;
     for (int i = 0; !stop && i < PQntuples(r); i++) {
@@ -100,18 +100,14 @@ static int pg_session_put(urne_store *s, const char *token_hash, int64_t user, c
     urne_pg_int(&p, user);
     urne_pg_text(&p, csrf);
     urne_pg_int(&p, expires);
-    return urne_pg_do(s, "INSERT INTO sessions(token_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)", &p,
-                      "opening a session", NULL);
+    return urne_pg_do(s, urne_sql_session_put, &p, "opening a session", NULL);
 }
 
 static int pg_session_get(urne_store *s, const char *token_hash, int64_t now, urne_user *user, char *csrf) {
     urne_pg_params p = {0};
     urne_pg_text(&p, token_hash);
     urne_pg_int(&p, now);
-    PGresult *r = urne_pg_run(s,
-                              "SELECT u.id, u.name, u.role, u.tier, s.csrf FROM sessions s"
-                              " JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
-                              &p, "reading a session");
+    PGresult *r = urne_pg_run(s, urne_sql_session_get, &p, "reading a session");
     if (r == NULL) return -1;
     int found = PQntuples(r) > 0, ok = 0;
     if (found) {
@@ -127,7 +123,7 @@ static int pg_session_get(urne_store *s, const char *token_hash, int64_t now, ur
 static int pg_session_delete(urne_store *s, const char *token_hash) {
     urne_pg_params p = {0};
     urne_pg_text(&p, token_hash);
-    return urne_pg_do(s, "DELETE FROM sessions WHERE token_hash = $1", &p, "closing a session", NULL);
+    return urne_pg_do(s, urne_sql_session_delete, &p, "closing a session", NULL);
 }
 
 const urne_store_user_ops urne_pg_user_ops = {

@@ -1,6 +1,7 @@
 /*
  * sqlite_disputes: the commission's disputes on SQLite (store_disputes.h holds
- * the contracts; store.c has checked the lengths of what is written).
+ * the contracts; store.c has checked the lengths of what is written). The texts
+ * of its queries are shared with PostgreSQL's (store_sql.h), but the opening's.
  *
  * One row per dispute, an escalation being a new row that points at the one it
  * appeals (escalated_from). The figures before and after are the figures' JSON;
@@ -12,43 +13,33 @@
 #include <string.h>
 
 #include "sqlite_internal.h"
+#include "store_sql.h"
 
-static const char *const dispute_cols =
-    "SELECT id, election_id, bureau_idx, tier, state, reason, opened_by, opened_at, deadline, decision,"
-    " decision_reason, decided_by, decided_at, figures_before, figures_after, escalated_from FROM disputes";
-
-/* A dispute from dispute_cols's columns. 0, or -1 when a text does not fit. */
+/* A dispute from URNE_SQL_DISPUTE_COLS's columns. 0, or -1 when a text does not fit. */
 static int dispute_row(urne_store *s, sqlite3_stmt *st, urne_dispute *d) {
     memset(d, 0, sizeof *d);
-    d->id = sqlite3_column_int64(st, 0);
-    d->election = sqlite3_column_int64(st, 1);
-    d->bureau = sqlite3_column_int64(st, 2);
-    d->tier = sqlite3_column_int(st, 3);
-    d->escalated_from = sqlite3_column_int64(st, 15);
-    struct { int col; const char *name; char *out; size_t size; } texts[] = {
-        {4, "state", d->state, sizeof d->state},
-        {5, "reason", d->reason, sizeof d->reason},
-        {6, "opened_by", d->opened_by, sizeof d->opened_by},
-        {7, "opened_at", d->opened_at, sizeof d->opened_at},
-        {8, "deadline", d->deadline, sizeof d->deadline},
-        {9, "decision", d->decision, sizeof d->decision},
-        {10, "decision_reason", d->decision_reason, sizeof d->decision_reason},
-        {11, "decided_by", d->decided_by, sizeof d->decided_by},
-        {12, "decided_at", d->decided_at, sizeof d->decided_at},
-        {13, "figures_before", d->figures_before, sizeof d->figures_before},
-        {14, "figures_after", d->figures_after, sizeof d->figures_after},
-    };
-    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
-        if (urne_sql_col(s, st, texts[k].col, texts[k].out, texts[k].size, "disputes", texts[k].name, "dispute %lld",
+    d->id = sqlite3_column_int64(st, URNE_SQL_DISPUTE_ID);
+    d->election = sqlite3_column_int64(st, URNE_SQL_DISPUTE_ELECTION);
+    d->bureau = sqlite3_column_int64(st, URNE_SQL_DISPUTE_BUREAU);
+    d->tier = sqlite3_column_int(st, URNE_SQL_DISPUTE_TIER);
+    d->escalated_from = sqlite3_column_int64(st, URNE_SQL_DISPUTE_FROM);
+    for (size_t k = 0; k < urne_sql_dispute_ntexts; k++) {
+        const urne_store_text_col *c = &urne_sql_dispute_texts[k];
+        if (urne_sql_col(s, st, c->col, (char *)d + c->offset, c->size, "disputes", c->name, "dispute %lld",
                          (long long)d->id) < 0)
             return -1;
+    }
     return 0;
 }
 
 static int64_t sq_dispute_open(urne_store *s, const urne_dispute *d) {
+    /* SQLite's variant (store_sql.h says why): nothing when the bureau has an open
+     * dispute already (store_disputes.h). */
     sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO disputes(election_id, bureau_idx, tier, state, reason, opened_by,"
                                         " opened_at, deadline, figures_before, escalated_from)"
-                                        " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)");
+                                        " SELECT ?1, ?2, ?3, 'open', ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS"
+                                        " (SELECT 1 FROM disputes WHERE election_id = ?1 AND bureau_idx = ?2"
+                                        " AND state = 'open')");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, d->election);
     sqlite3_bind_int64(st, 2, d->bureau);
@@ -63,16 +54,12 @@ static int64_t sq_dispute_open(urne_store *s, const urne_dispute *d) {
     else
         sqlite3_bind_null(st, 9);
     if (urne_sql_step_done(s, st, "opening a dispute") < 0) return -1;
-    return sqlite3_last_insert_rowid(urne_sql_db(s));
+    return sqlite3_changes(urne_sql_db(s)) > 0 ? sqlite3_last_insert_rowid(urne_sql_db(s)) : 0;
 }
 
-/* The first dispute of dispute_cols followed by `where`, bound to a (and b when
- * where has a second parameter): 1, 0 when none, -1. */
-static int dispute_query(urne_store *s, const char *where, int64_t a, int64_t b, urne_dispute *out) {
-    char sql[768];
-    int k = snprintf(sql, sizeof sql, "%s %s", dispute_cols, where);
-    assert(k > 0 && (size_t)k < sizeof sql); /* fixed texts: never cut */
-    (void)k;
+/* The first dispute that sql (a shared text: store_sql.h) returns, bound to a
+ * (and b when sql has a second parameter): 1, 0 when none, -1. */
+static int dispute_query(urne_store *s, const char *sql, int64_t a, int64_t b, urne_dispute *out) {
     sqlite3_stmt *st = urne_sql_prepare(s, sql, "reading disputes");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, a);
@@ -85,17 +72,15 @@ static int dispute_query(urne_store *s, const char *where, int64_t a, int64_t b,
 }
 
 static int sq_dispute_get(urne_store *s, int64_t id, urne_dispute *out) {
-    return dispute_query(s, "WHERE id = ?", id, 0, out);
+    return dispute_query(s, urne_sql_dispute_get, id, 0, out);
 }
 
 static int sq_dispute_open_for(urne_store *s, int64_t election, size_t bureau, urne_dispute *out) {
-    return dispute_query(s, "WHERE election_id = ? AND bureau_idx = ? AND state = 'open' ORDER BY id DESC LIMIT 1",
-                         election, (int64_t)bureau, out);
+    return dispute_query(s, urne_sql_dispute_open_for, election, (int64_t)bureau, out);
 }
 
-static int sq_dispute_update(urne_store *s, const urne_dispute *d) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "UPDATE disputes SET state = ?, decision = ?, decision_reason = ?,"
-                                        " decided_by = ?, decided_at = ?, figures_after = ? WHERE id = ?");
+static int sq_dispute_update(urne_store *s, const urne_dispute *d, const char *expected) {
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_dispute_update);
     if (st == NULL) return -1;
     sqlite3_bind_text(st, 1, d->state, -1, SQLITE_TRANSIENT);
     urne_sql_bind_text(st, 2, d->decision);
@@ -104,16 +89,14 @@ static int sq_dispute_update(urne_store *s, const urne_dispute *d) {
     urne_sql_bind_text(st, 5, d->decided_at);
     urne_sql_bind_text(st, 6, d->figures_after);
     sqlite3_bind_int64(st, 7, d->id);
-    return urne_sql_step_done(s, st, "updating a dispute");
+    sqlite3_bind_text(st, 8, expected, -1, SQLITE_TRANSIENT);
+    if (urne_sql_step_done(s, st, "updating a dispute") < 0) return -1;
+    return sqlite3_changes(urne_sql_db(s)) > 0;
 }
 
 static int sq_dispute_each(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx),
                            void *ctx) {
-    char sql[768];
-    int k = snprintf(sql, sizeof sql, "%s WHERE election_id = ? ORDER BY id", dispute_cols);
-    assert(k > 0 && (size_t)k < sizeof sql);
-    (void)k;
-    sqlite3_stmt *st = urne_sql_prepare(s, sql, "listing disputes");
+    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_dispute_each, "listing disputes");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, election);
     int rc, stop = 0;

@@ -518,12 +518,14 @@ static int sq_publish(urne_store *s, int64_t election, const char *at, const cha
            " previous_reopened_at = CASE WHEN reopened_at IS NULL THEN previous_reopened_at ELSE reopened_at END,"
            " previous_reopened_reason = CASE WHEN reopened_at IS NULL THEN previous_reopened_reason"
            "   ELSE reopened_reason END,"
-           " reopened_at = NULL, reopened_reason = NULL, published_at = ?, published_digest = ? WHERE id = ?");
+           " reopened_at = NULL, reopened_reason = NULL, published_at = ?1, published_digest = ?2 WHERE id = ?3"
+           " AND NOT EXISTS (SELECT 1 FROM bureaux WHERE election_id = ?3 AND state = 'contested')");
     if (st == NULL) return -1;
     sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, digest, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 3, election);
-    return urne_sql_step_done(s, st, "publishing");
+    if (urne_sql_step_done(s, st, "publishing") < 0) return -1;
+    return sqlite3_changes(urne_sql_db(s)) > 0; /* 0: a bureau contested (store_elections.h) */
 }
 
 static int sq_reopen(urne_store *s, int64_t election, const char *at, const char *reason) {

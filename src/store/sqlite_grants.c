@@ -1,7 +1,9 @@
 /*
  * sqlite_grants: the roles accounts hold in spaces below the site, on SQLite
  * (store_grants.h holds the contracts; store.c has checked the space's name, the
- * role and the tier before anything is written).
+ * role and the tier before anything is written). The texts of its queries and the
+ * check of a row read are shared with PostgreSQL's (store_sql.h), but the
+ * listing's.
  *
  * One row per (user, space), the primary key: putting a grant again replaces it
  * (INSERT ... ON CONFLICT DO UPDATE), so an account never holds two roles in one
@@ -15,11 +17,10 @@
 #include <string.h>
 
 #include "sqlite_internal.h"
+#include "store_sql.h"
 
 static int sq_grant_put(urne_store *s, int64_t user, const char *space, urne_role role, int tier) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO grants(user_id, space, role, tier) VALUES (?, ?, ?, ?)"
-                                        " ON CONFLICT(user_id, space) DO UPDATE SET role = excluded.role,"
-                                        " tier = excluded.tier");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_grant_put);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, user);
     sqlite3_bind_text(st, 2, space, -1, SQLITE_TRANSIENT);
@@ -34,7 +35,7 @@ static int sq_grant_put(urne_store *s, int64_t user, const char *space, urne_rol
 }
 
 static int sq_grant_del(urne_store *s, int64_t user, const char *space) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "DELETE FROM grants WHERE user_id = ? AND space = ?");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_grant_del);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, user);
     sqlite3_bind_text(st, 2, space, -1, SQLITE_TRANSIENT);
@@ -49,20 +50,13 @@ static int grant_row(urne_store *s, sqlite3_stmt *st, urne_store_grant *g) {
     if (urne_sql_col(s, st, 1, g->space, sizeof g->space, "grants", "space", "user %lld's grant",
                      (long long)g->user) < 0)
         return -1;
-    char why[160];
-    if (!urne_space_valid(g->space, why, sizeof why) || g->space[0] == 0)
-        return urne_store_fail(s, "grants.space of user %lld's grant '%s' is not a space: %s", (long long)g->user,
-                               g->space, g->space[0] ? why : "it is empty");
-    const char *role = urne_sql_text(st, 2);
-    if (role == NULL || urne_role_parse(role, &g->role) < 0 || g->role == URNE_ROLE_PUBLIC)
-        return urne_store_fail(s, "grants.role of user %lld in '%s' is not a role", (long long)g->user, g->space);
+    if (urne_store_grant_row_check(s, g, urne_sql_text(st, 2)) < 0) return -1;
     g->tier = sqlite3_column_int(st, 3);
     return 0;
 }
 
 static int sq_grant_get(urne_store *s, int64_t user, const char *space, urne_store_grant *out) {
-    sqlite3_stmt *st =
-        urne_sql_stmt(s, "SELECT user_id, space, role, tier FROM grants WHERE user_id = ? AND space = ?");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_grant_get);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, user);
     sqlite3_bind_text(st, 2, space, -1, SQLITE_TRANSIENT);
@@ -74,6 +68,7 @@ static int sq_grant_get(urne_store *s, int64_t user, const char *space, urne_sto
 }
 
 static int sq_grant_each(urne_store *s, int64_t user, int (*fn)(const urne_store_grant *g, void *ctx), void *ctx) {
+    /* SQLite's variant (store_sql.h says why). */
     sqlite3_stmt *st = urne_sql_prepare(s,
                                         "SELECT user_id, space, role, tier FROM grants WHERE ?1 = 0 OR user_id = ?1"
                                         " ORDER BY user_id, space",

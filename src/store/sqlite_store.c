@@ -25,6 +25,12 @@
 
 #include "sqlite_internal.h"
 
+/* RETURNING: a new row's id comes back so in texts shared with PostgreSQL
+ * (store_sql.h). */
+#if SQLITE_VERSION_NUMBER < 3035000
+#error "urne needs SQLite 3.35 or later (RETURNING)"
+#endif
+
 static const char *const migrations[] = {
     /* 1: the first schema */
     "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, pw_hash TEXT NOT NULL,"

@@ -1,6 +1,8 @@
 /*
  * sqlite_users: accounts and sessions on SQLite (store_users.h holds the
- * contracts; store.c has checked the lengths of what is written).
+ * contracts; store.c has checked the lengths of what is written). The texts of
+ * its queries are shared with PostgreSQL's (store_sql.h), but the account's
+ * creation.
  *
  * A role is stored by its name and constrained by the schema to the four that
  * can log in; a row whose role is none of them reads as the public role, which
@@ -12,10 +14,12 @@
 #include <string.h>
 
 #include "sqlite_internal.h"
+#include "store_sql.h"
 
 static int64_t sq_user_create(urne_store *s, const char *name, const char *pw_hash, urne_role role, int tier) {
     char at[24];
     urne_store_now(at);
+    /* SQLite's variant (store_sql.h says why). */
     sqlite3_stmt *st =
         urne_sql_stmt(s, "INSERT INTO users(name, pw_hash, role, tier, created_at) VALUES (?, ?, ?, ?, ?)");
     if (st == NULL) return -1;
@@ -43,7 +47,7 @@ static int user_row(urne_store *s, sqlite3_stmt *st, urne_user *u) {
 }
 
 static int sq_user_find(urne_store *s, const char *name, urne_user *out, char *pw_hash, size_t pw_size) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT id, name, role, tier, pw_hash FROM users WHERE name = ?");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_user_find);
     if (st == NULL) return -1;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st), ok = 0;
@@ -58,7 +62,7 @@ static int sq_user_find(urne_store *s, const char *name, urne_user *out, char *p
 }
 
 static int sq_user_get(urne_store *s, int64_t id, urne_user *out) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT id, name, role, tier FROM users WHERE id = ?");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_user_get);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st), ok = 0;
@@ -69,7 +73,7 @@ static int sq_user_get(urne_store *s, int64_t id, urne_user *out) {
 }
 
 static int sq_user_count(urne_store *s) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT count(*) FROM users");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_user_count);
     if (st == NULL) return -1;
     int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : urne_sql_fail(s, "counting users");
     sqlite3_reset(st);
@@ -77,7 +81,7 @@ static int sq_user_count(urne_store *s) {
 }
 
 static int sq_user_each(urne_store *s, int (*fn)(const urne_user *u, void *ctx), void *ctx) {
-    sqlite3_stmt *st = urne_sql_prepare(s, "SELECT id, name, role, tier FROM users ORDER BY id", "listing users");
+    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_user_each, "listing users");
     if (st == NULL) return -1;
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -90,8 +94,7 @@ static int sq_user_each(urne_store *s, int (*fn)(const urne_user *u, void *ctx),
 }
 
 static int sq_session_put(urne_store *s, const char *token_hash, int64_t user, const char *csrf, int64_t expires) {
-    sqlite3_stmt *st =
-        urne_sql_stmt(s, "INSERT INTO sessions(token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_session_put);
     if (st == NULL) return -1;
     sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, user);
@@ -101,8 +104,7 @@ static int sq_session_put(urne_store *s, const char *token_hash, int64_t user, c
 }
 
 static int sq_session_get(urne_store *s, const char *token_hash, int64_t now, urne_user *user, char *csrf) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT u.id, u.name, u.role, u.tier, s.csrf FROM sessions s"
-                                        " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_session_get);
     if (st == NULL) return -1;
     sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, now);
@@ -119,7 +121,7 @@ static int sq_session_get(urne_store *s, const char *token_hash, int64_t now, ur
 }
 
 static int sq_session_delete(urne_store *s, const char *token_hash) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "DELETE FROM sessions WHERE token_hash = ?");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_session_delete);
     if (st == NULL) return -1;
     sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
     return urne_sql_step_done(s, st, "closing a session");

@@ -445,10 +445,10 @@ int urne_store_dispute_open_for(urne_store *s, int64_t election, size_t bureau, 
     return s->ops->disputes->open_for(s, election, bureau, out);
 }
 
-int urne_store_dispute_update(urne_store *s, const urne_dispute *d) {
-    assert(d);
+int urne_store_dispute_update(urne_store *s, const urne_dispute *d, const char *expected) {
+    assert(d && expected);
     if (dispute_decision_fits(s, d) < 0) return -1;
-    return s->ops->disputes->update(s, d);
+    return s->ops->disputes->update(s, d, expected);
 }
 
 int urne_store_dispute_each(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx), void *ctx) {

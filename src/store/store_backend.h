@@ -74,7 +74,7 @@ typedef struct urne_store_dispute_ops {
     int64_t (*open)(urne_store *s, const urne_dispute *d);
     int (*get)(urne_store *s, int64_t id, urne_dispute *out);
     int (*open_for)(urne_store *s, int64_t election, size_t bureau, urne_dispute *out);
-    int (*update)(urne_store *s, const urne_dispute *d);
+    int (*update)(urne_store *s, const urne_dispute *d, const char *expected);
     int (*each)(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx), void *ctx);
 } urne_store_dispute_ops;
 

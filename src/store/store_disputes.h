@@ -41,15 +41,21 @@ _Static_assert(URNE_FIGURES_JSON_MAX(URNE_DISPUTE_FIGURES_VOTES) < sizeof ((urne
 
 /* Open a dispute (inside a transaction) from d's election, bureau, tier, reason,
  * opened_by, opened_at, deadline, figures_before and escalated_from (0: none); its
- * state is "open". Returns the new id, or -1. */
+ * state is "open". Returns the new id; 0 when the bureau has an open dispute
+ * already (a bureau has one at a time: nothing written, the store checks it in
+ * the statement that would write, so that a dispute another server opened a
+ * moment before, unheard of yet, is not opened twice); -1 on failure. */
 int64_t urne_store_dispute_open(urne_store *s, const urne_dispute *d);
 /* The dispute of that id: 1, 0 when none, -1. */
 int urne_store_dispute_get(urne_store *s, int64_t id, urne_dispute *out);
 /* The open dispute of a bureau (the latest): 1 with it, 0 when none, -1. */
 int urne_store_dispute_open_for(urne_store *s, int64_t election, size_t bureau, urne_dispute *out);
 /* Record d's state, decision, decision_reason, decided_by, decided_at and
- * figures_after on dispute d->id. 0 or -1. */
-int urne_store_dispute_update(urne_store *s, const urne_dispute *d);
+ * figures_after on dispute d->id, provided its stored state is `expected` ("open"
+ * for a decision, "decided" for an escalation): 1 when written; 0 when its state
+ * is another (another server decided or escalated it a moment before: nothing
+ * written); -1 on failure. */
+int urne_store_dispute_update(urne_store *s, const urne_dispute *d, const char *expected);
 /* Call fn on every dispute of the election in order of id; stops when fn returns
  * non-zero and returns that value; 0 when all were passed, -1 on failure. */
 int urne_store_dispute_each(urne_store *s, int64_t election, int (*fn)(const urne_dispute *d, void *ctx), void *ctx);

@@ -116,7 +116,11 @@ long urne_store_assigned_list(urne_store *s, int64_t user, int64_t election, siz
 
 /* Record a publication at `at` (at most 31 bytes) with the report's digest (at
  * most 64). When the publication before it had been reopened, it is kept as the
- * previous one (date, digest, when and why it was reopened). 0 or -1. */
+ * previous one (date, digest, when and why it was reopened). 1 when published; 0
+ * when a bureau of the election is contested as stored (nothing is published
+ * while a result is frozen: checked in the statement that writes, so that a
+ * contest another server made a moment before counts) or there is no such
+ * election; -1 on failure. */
 int urne_store_publish(urne_store *s, int64_t election, const char *at, const char *digest);
 /* Mark the current publication reopened at `at` because of `reason` (at most
  * 1023 bytes: longer is refused). 1 when a publication was reopened, 0 when there

@@ -8,12 +8,22 @@ database:
 - a dispute opened on A freezes the bureau on B: an entry there is refused, even
   when B has not heard of the change (made in SQL): it reads the sheet again
   under the write lock;
+- the same act through both at the same moment, round after round (two
+  commission members contesting one bureau, deciding one dispute, escalating one
+  decision; a contest on A while B publishes): exactly one is recorded, the other
+  is refused (409) with nothing written (one audit entry and one dispute each),
+  never a publication standing while a bureau is contested, and the chain
+  verifies;
 - entries through both at once: every one lands, each server sees them all, and
   `urne audit verify` finds one intact chain;
+- A's connection cut in the middle of an entry's transaction: 503 with
+  Retry-After, nothing of it written nor held in memory;
 - the cluster stopped under them: requests that need the database get 503 with
-  Retry-After (anonymous pages are still served from memory); once it is back,
-  both serve and write again without a restart, and B, whose listener was cut,
-  reloads everything and hears A again;
+  Retry-After (an entry, a contest, a logged-in read; anonymous pages are still
+  served from memory), and nothing of the writes is found once it is back; then
+  both serve and write again without a restart (the same requests sent again
+  land, once), and B, whose listener was cut, reloads everything and hears A
+  again;
 - kill -9 of A during a stream of entries: B holds every entry A acknowledged, and
   its results, patched sheet by sheet from what it heard, are a fresh server's.
 
@@ -82,7 +92,7 @@ b = Server(db=a.db).start()
 try:
     admin = admin_client(a)
     # Accounts made through A log in on B: they are read from the store at each request.
-    make_users(admin, {"sec": ("secretary", 1), "com": ("commission", 1)})
+    make_users(admin, {"sec": ("secretary", 1), "com": ("commission", 1), "nat": ("commission", 2)})
     st, _ = admin.post("/api/assignments", {"user": "sec", "election": 1, "first": 0, "last": N - 1})
     check(st == 200, "assign every bureau")
     sec_a, sec_b, com_a, public_b = a.client(), b.client(), a.client(), b.client()
@@ -118,6 +128,7 @@ try:
     check(sec_a.post("/api/elections/1/bureaux/25/sheet", sheet_for(25))[0] == 200, "bureau 25 entered on A")
     st, d = com_a.post("/api/elections/1/bureaux/25/contest", {"reason": "procès-verbal illisible"})
     check(st == 200, f"contest bureau 25 on A: {st} {d}")
+    dispute25 = d["id"]
     frozen, _ = poll(lambda: bureau(sec_b, 25).get("state") == "contested")
     check(frozen, f"B sees bureau 25 contested: {bureau(sec_b, 25)}")
     other = dict(sheet_for(25), votes=[299, 199 + 25])
@@ -144,6 +155,85 @@ try:
     st, d = sec_b.post("/api/elections/1/bureaux/40/sheet", sheet_for(40))
     check(st == 200 and d["state"] == "entered", f"and takes it once the sheet is entered again: {st} {d}")
 
+    # 2b. The same act through both servers at the same moment: one recorded, one refused.
+    def query(statement):
+        return subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", a.db, "-c", statement],
+                              check=True, capture_output=True, text=True).stdout.strip()
+
+    def at_once(*calls):
+        """Run the calls in threads released together; their (status, body) in order."""
+        barrier, out = threading.Barrier(len(calls)), [None] * len(calls)
+
+        def go(k):
+            barrier.wait()
+            out[k] = calls[k]()
+
+        threads = [threading.Thread(target=go, args=(k,)) for k in range(len(calls))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return out
+
+    def one_won(results, what):
+        check(sorted(st for st, _ in results) == [200, 409],
+              f"{what}: exactly one of the two is recorded, the other refused: {results}")
+        return next((d for st, d in results if st == 200), {})
+
+    def logged(action, obj):
+        return int(query(f"SELECT count(*) FROM audit WHERE action = '{action}' AND object = '{obj}'"))
+
+    def published_while_frozen():
+        return query("SELECT count(*) FROM elections e WHERE id = 1 AND published_at IS NOT NULL AND reopened_at"
+                     " IS NULL AND EXISTS (SELECT 1 FROM bureaux WHERE election_id = 1 AND state = 'contested')")
+
+    com_b, nat_a = b.client(), a.client()
+    check(com_b.login("com", bearer=True)[0] == 200, "com logs in on B")
+    check(nat_a.login("nat", bearer=True)[0] == 200, "nat (second commission) logs in on A")
+    st, d = com_a.post(f"/api/elections/1/disputes/{dispute25}/decide", {"decision": "validate", "reason": "lisible"})
+    check(st == 200, f"bureau 25's dispute decided: {st} {d}")
+    rounds, published = 30, 0
+    for k in range(rounds):
+        i = 50 + k
+        check(sec_a.post(f"/api/elections/1/bureaux/{i}/sheet", sheet_for(i))[0] == 200, f"bureau {i} entered")
+        check(poll(lambda: entered(sec_b, i, sheet_for(i)))[0], f"B sees bureau {i} entered")
+        contest = lambda c, why: lambda: c.post(f"/api/elections/1/bureaux/{i}/contest", {"reason": why})
+        if 5 <= k < 10:  # a contest on A while B publishes: either order, never both standing frozen
+            check(poll(lambda: not any(bureau(sec_b, j).get("state") == "contested" for j in (25, i - 1)))[0],
+                  "B has heard the last decisions")
+            late = 0.01 * (k - 5)  # the contest a little later each round, so that both orders come
+            (cst, cd), (pst, pd) = at_once(lambda: time.sleep(late) or contest(com_a, "chiffres douteux")(),
+                                           lambda: admin_b.post("/api/elections/1/publish"))
+            check(cst == 200 and pst in (200, 409), f"round {k}: contest {cst} {cd}, publish {pst} {pd}")
+            published += pst == 200
+            check(published_while_frozen() == "0", f"round {k}: a publication stands while bureau {i} is contested")
+            dispute = cd["id"]
+        else:
+            dispute = one_won(at_once(contest(com_a, "chiffres douteux"), contest(com_b, "chiffres faux")),
+                              f"round {k}: contest of bureau {i} through both").get("id")
+        check(poll(lambda: bureau(sec_b, i).get("state") == "contested")[0], f"B sees bureau {i} contested")
+        decide = lambda c, what: lambda: c.post(f"/api/elections/1/disputes/{dispute}/decide",
+                                                {"decision": what, "reason": "après recomptage"})
+        won = one_won(at_once(decide(com_a, "validate"), decide(com_b, "annul")),
+                      f"round {k}: decision of dispute {dispute} through both")
+        check(poll(lambda: bureau(sec_a, i).get("state") == bureau(sec_b, i).get("state") == won.get("bureau_state"))[0],
+              f"both servers hold bureau {i} as decided ({won.get('bureau_state')})")
+        check(logged("bureau.contest", f"election/1/bureau/{i}") == 1, f"one contest of bureau {i} logged")
+        check(logged("dispute.decide", f"election/1/dispute/{dispute}") == 1, f"one decision of {dispute} logged")
+        if k < 5:  # the decision taken to the higher commission through both
+            escalate = lambda c: lambda: c.post(f"/api/elections/1/disputes/{dispute}/escalate", {"reason": "appel"})
+            up = one_won(at_once(escalate(admin), escalate(admin_b)), f"round {k}: escalation through both")
+            check(logged("bureau.escalate", f"election/1/bureau/{i}") == 1, f"one escalation of bureau {i} logged")
+            st, d = nat_a.post(f"/api/elections/1/disputes/{up.get('id')}/decide",
+                               {"decision": "validate", "reason": "confirmé en appel"})
+            check(st == 200, f"round {k}: the appeal decided: {st} {d}")
+    opened = query("SELECT bureau_idx, count(*) FROM disputes WHERE election_id = 1 AND bureau_idx BETWEEN 50 AND 79"
+                   " AND tier = 1 GROUP BY bureau_idx HAVING count(*) <> 1")
+    check(opened == "", f"one first-tier dispute per bureau, never two: {opened}")
+    print(f"{rounds} rounds of the same act through both servers; publications during a contest: {published}")
+    p = run("audit", "verify", "--db", a.db, ok=False)
+    check(p.returncode == 0 and "audit log intact" in p.stdout, f"the chain of simultaneous acts verifies: {p.stderr}")
+
     # 3. Entries through both at once: all land, both see all, one chain.
     results = {"a": [], "b": []}
 
@@ -166,11 +256,45 @@ try:
     p = run("audit", "verify", "--db", a.db, ok=False)
     check(p.returncode == 0 and "audit log intact" in p.stdout, f"the chain of concurrent entries verifies: {p.stderr}")
 
-    # 4. The cluster stopped under both servers, then started again.
+    # 4. A's connection cut in the middle of an entry's transaction (its bureau's
+    # row locked here, so that the entry's insert waits); then the cluster stopped under both servers, writes
+    # and reads sent while it is down, and started again.
+    def untouched(i):
+        """Nothing of a write to bureau i in the store: no entry, no dispute, no audit entry, the row as before."""
+        return query(f"SELECT (SELECT count(*) FROM entries WHERE election_id = 1 AND bureau_idx = {i}),"
+                     f" (SELECT count(*) FROM disputes WHERE election_id = 1 AND bureau_idx = {i}),"
+                     f" (SELECT count(*) FROM audit WHERE object = 'election/1/bureau/{i}'),"
+                     f" (SELECT state FROM bureaux WHERE election_id = 1 AND idx = {i})")
+
+    check(untouched(304) == "0|0|0|missing" and untouched(40) == "2|0|2|entered", "bureaux 304 and 40 as expected")
+    holder = subprocess.Popen(["psql", "-X", "-q", a.db, "-c", "BEGIN", "-c", "SELECT 1 FROM bureaux WHERE"
+                               " election_id = 1 AND idx = 304 FOR UPDATE", "-c", "SELECT pg_sleep(60)"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    waiting = {}
+    try:
+        check(poll(lambda: query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'"
+                                 " AND state = 'active'") == "1")[0], "bureau 304's row is locked here")
+        t = threading.Thread(target=lambda: waiting.update(
+            reply=sec_a.post("/api/elections/1/bureaux/304/sheet", sheet_for(304)),
+            retry=sec_a.last_headers.get("retry-after")))
+        t.start()
+        check(poll(lambda: query("SELECT count(*) FROM pg_locks WHERE NOT granted") == "1")[0],
+              "A's entry waits for the row in its transaction")
+        query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE NOT granted")
+        t.join(30)
+    finally:
+        holder.kill()
+        holder.wait()
+    check(waiting.get("reply", (0,))[0] == 503 and waiting.get("retry"),
+          f"the entry whose transaction the cut ended: 503 with Retry-After: {waiting}")
+    check(untouched(304) == "0|0|0|missing" and bureau(sec_a, 304).get("state") == "missing",
+          f"nothing of it written, nor held by A: {untouched(304)}")
     cluster("halt")
     try:
         st, d = sec_a.post("/api/elections/1/bureaux/300/sheet", sheet_for(300))
         check(st == 503 and sec_a.last_headers.get("retry-after"), f"an entry while the database is down: {st} {d}")
+        st, d = com_a.post("/api/elections/1/bureaux/40/contest", {"reason": "procès-verbal raturé"})
+        check(st == 503 and com_a.last_headers.get("retry-after"), f"a contest while the database is down: {st} {d}")
         st, d = sec_b.get("/api/elections/1/anomalies")
         check(st == 503 and sec_b.last_headers.get("retry-after"), f"a logged-in read on B meanwhile: {st} {d}")
         st, d = public_b.get("/api/elections/1")
@@ -178,8 +302,19 @@ try:
         check(a.proc.poll() is None and b.proc.poll() is None, "both servers are still running")
     finally:
         cluster("resume")
+    for i, before in ((304, "0|0|0|missing"), (300, "0|0|0|missing"), (40, "2|0|2|entered")):
+        got, _ = poll(lambda: untouched(i) == before, 10)  # the first queries may meet the database starting
+        check(got, f"nothing of the cut writes to bureau {i} was written: {untouched(i)}")
+    check(bureau(sec_b, 40).get("state") == "entered" and bureau(com_a, 40).get("state") == "entered",
+          "both servers still hold bureau 40 entered")
     back, _ = poll(lambda: sec_a.post("/api/elections/1/bureaux/300/sheet", sheet_for(300))[0] == 200, 10)
     check(back, "A takes entries again once the database is back")
+    st, d = sec_a.post("/api/elections/1/bureaux/304/sheet", sheet_for(304))
+    check(st == 200, f"the entry the cut ended, sent again, lands: {st} {d}")
+    st, d = com_a.post("/api/elections/1/bureaux/40/contest", {"reason": "procès-verbal raturé"})
+    check(st == 200, f"the contest sent again lands: {st} {d}")
+    check(untouched(40).startswith("2|1|3|contested"), f"one dispute on bureau 40, logged once: {untouched(40)}")
+    check(poll(lambda: bureau(sec_b, 40).get("state") == "contested")[0], "B hears bureau 40 contested")
     back, _ = poll(lambda: sec_b.post("/api/elections/1/bureaux/301/sheet", sheet_for(301))[0] == 200, 10)
     check(back, "B takes entries again once the database is back")
     for i in (302, 303):

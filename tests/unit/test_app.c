@@ -258,6 +258,156 @@ static void test_publish(void **state) {
     assert_true(urne_app_election(&f->app, f->election)->meta.reopened_at[0] != 0);
 }
 
+static int count_dispute(const urne_dispute *d, void *ctx) {
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* The state one of them acts on changed by another server, this one unaware (a
+ * second application on the same file, as two servers share a database): a
+ * contest, a decision, an escalation or a publication decided on memory is
+ * checked again against the store in its write transaction; when it no longer
+ * holds, the act is refused as its state refuses it (nothing written, no audit
+ * entry), memory now holds what is stored, and the change hook has run. */
+static void test_changed_elsewhere(void **state) {
+    fixture *f = *state;
+    char path[96], err[600];
+    snprintf(path, sizeof path, "%s/app.db", f->dir);
+    urne_store *store2 = urne_store_open(path, err, sizeof err);
+    if (store2 == NULL) fail_msg("%s", err);
+    urne_app other;
+    if (urne_app_open(&other, store2, err, sizeof err) < 0) fail_msg("%s", err);
+    urne_election *e = urne_app_election(&f->app, f->election);
+    urne_app_outcome o;
+
+    /* Contested through the other: a publication here is refused as frozen. */
+    assert_int_equal(urne_app_bureau_contest(&other, &f->com1, f->election, 0, "turnout looks wrong", &o), URNE_APP_OK);
+    int64_t d1 = o.dispute.id;
+    urne_app_outcome_free(&o);
+    assert_int_equal(e->info[0].state, URNE_SHEET_ENTERED); /* unaware */
+    int64_t seq = audit_seq(f);
+    int changes = f->changes;
+    assert_int_equal(urne_app_election_publish(&f->app, &f->admin, f->election, &o), URNE_APP_STATE);
+    assert_string_equal(o.why, URNE_WHY_FROZEN);
+    assert_int_equal(o.number, 1);
+    urne_app_outcome_free(&o);
+    e = urne_app_election(&f->app, f->election); /* read again whole */
+    assert_int_equal(e->info[0].state, URNE_SHEET_CONTESTED);
+    assert_string_equal(e->meta.published_at, "");
+    assert_int_equal(audit_seq(f), seq);
+    assert_true(f->changes > changes);
+    urne_election_meta m;
+    assert_int_equal(urne_store_election_meta(f->store, f->election, &m), 1);
+    assert_string_equal(m.published_at, "");
+
+    /* Decided through the other: deciding it here again is refused, and the sheet
+     * here is the decided one. */
+    assert_int_equal(urne_app_dispute_decide(&other, &f->com1, f->election, d1, URNE_DECIDE_VALIDATE, NULL,
+                                             "the sheet is right", &o),
+                     URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    seq = audit_seq(f);
+    assert_int_equal(urne_app_dispute_decide(&f->app, &f->com1, f->election, d1, URNE_DECIDE_ANNUL, NULL,
+                                             "the count cannot be trusted", &o),
+                     URNE_APP_STATE);
+    assert_string_equal(o.why, URNE_WHY_DISPUTE_CLOSED);
+    urne_app_outcome_free(&o);
+    assert_int_equal(e->info[0].state, URNE_SHEET_VALIDATED);
+    assert_int_equal(audit_seq(f), seq);
+
+    /* Contested again through the other: a contest here is refused (one dispute). */
+    assert_int_equal(urne_app_bureau_contest(&other, &f->com1, f->election, 0, "a second doubt", &o), URNE_APP_OK);
+    int64_t d2 = o.dispute.id;
+    urne_app_outcome_free(&o);
+    assert_int_equal(e->info[0].state, URNE_SHEET_VALIDATED); /* unaware */
+    seq = audit_seq(f);
+    changes = f->changes;
+    assert_int_equal(urne_app_bureau_contest(&f->app, &f->com1, f->election, 0, "the same doubt", &o), URNE_APP_STATE);
+    urne_app_outcome_free(&o);
+    assert_int_equal(e->info[0].state, URNE_SHEET_CONTESTED);
+    assert_int_equal(audit_seq(f), seq);
+    assert_true(f->changes > changes);
+    int n = 0;
+    assert_int_equal(urne_store_dispute_each(f->store, f->election, count_dispute, &n), 0);
+    assert_int_equal(n, 2);
+
+    /* Decided through the other again: here, unaware, the bureau looks contested;
+     * an escalation reads the sheet as stored and goes ahead; the other, unaware
+     * of the escalation, is refused. */
+    assert_int_equal(urne_app_dispute_decide(&other, &f->com1, f->election, d2, URNE_DECIDE_VALIDATE, NULL,
+                                             "right again", &o),
+                     URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    assert_int_equal(e->info[0].state, URNE_SHEET_CONTESTED); /* unaware */
+    assert_int_equal(urne_app_dispute_escalate(&f->app, &f->admin, f->election, d2, "appeal by the list", &o),
+                     URNE_APP_OK);
+    assert_int_equal(o.dispute.tier, 2);
+    urne_app_outcome_free(&o);
+    seq = audit_seq(f);
+    assert_int_equal(urne_app_dispute_escalate(&other, &f->admin, f->election, d2, "appeal again", &o),
+                     URNE_APP_STATE);
+    assert_string_equal(o.why, URNE_WHY_NOT_FIRST_DECISION);
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_election(&other, f->election)->info[0].state, URNE_SHEET_CONTESTED);
+    assert_int_equal(audit_seq(f), seq);
+    n = 0;
+    assert_int_equal(urne_store_dispute_each(f->store, f->election, count_dispute, &n), 0);
+    assert_int_equal(n, 3);
+    urne_app_close(&other);
+    urne_store_close(store2);
+}
+
+/* The SHA-256 (hex) of election id's report as a server started now on path
+ * would publish it. */
+static void fresh_digest(const char *path, int64_t id, char out[65]) {
+    char err[600];
+    urne_store *s = urne_store_open(path, err, sizeof err);
+    if (s == NULL) fail_msg("%s", err);
+    urne_app fresh;
+    if (urne_app_open(&fresh, s, err, sizeof err) < 0) fail_msg("%s", err);
+    size_t len;
+    char *report = urne_election_report(urne_app_election(&fresh, id), 0, 0, &len);
+    assert_non_null(report);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)report, len);
+    sodium_bin2hex(out, 65, h, sizeof h);
+    free(report);
+    urne_app_close(&fresh);
+    urne_store_close(s);
+}
+
+/* A sheet entered through another server, unheard of here: a publication here
+ * publishes the store's results (the digest a fresh server computes), and
+ * memory then holds the sheet. */
+static void test_publish_what_is_stored(void **state) {
+    fixture *f = *state;
+    char path[96], err[600], want[65];
+    snprintf(path, sizeof path, "%s/app.db", f->dir);
+    urne_store *store2 = urne_store_open(path, err, sizeof err);
+    if (store2 == NULL) fail_msg("%s", err);
+    urne_app other;
+    if (urne_app_open(&other, store2, err, sizeof err) < 0) fail_msg("%s", err);
+    assign(f, &f->sec, 1, 2);
+    urne_figures ok = figures(1105, 400, 150, 250);
+    urne_app_outcome o;
+    assert_int_equal(urne_app_sheet_enter(&other, &f->sec, f->election, 1, &ok, 0, &o), URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    urne_figures_free(&ok);
+    assert_int_equal(urne_app_election(&f->app, f->election)->info[1].state, URNE_SHEET_MISSING); /* unaware */
+    fresh_digest(path, f->election, want);
+    int changes = f->changes;
+    assert_int_equal(urne_app_election_publish(&f->app, &f->admin, f->election, &o), URNE_APP_OK);
+    assert_string_equal(o.digest, want);
+    urne_app_outcome_free(&o);
+    urne_election *e = urne_app_election(&f->app, f->election);
+    assert_int_equal(e->info[1].state, URNE_SHEET_ENTERED);
+    assert_int_equal(e->round->sheets[1].votes[1], 250);
+    assert_string_equal(e->meta.published_digest, want);
+    assert_true(f->changes >= changes + 2); /* read again, then published */
+    urne_app_close(&other);
+    urne_store_close(store2);
+}
+
 static void test_assign_and_accounts(void **state) {
     fixture *f = *state;
     REFUSED(f, URNE_APP_FORBIDDEN, urne_app_bureaux_assign(&f->app, &f->sec, "sec", f->election, 0, 0, &o_));
@@ -681,6 +831,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_sheet_enter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contest_decide_escalate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changed_elsewhere, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_publish_what_is_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assign_and_accounts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_annulled_not_outlier, setup, teardown),

@@ -2,7 +2,10 @@
  * test_store: the store's interface on its SQLite backend, in a temporary
  * directory: opening, migrating and reopening (and refusing a newer schema, an
  * unknown backend, or a PostgreSQL that is not there without echoing its password), users and sessions, an election's round trip, bureaux,
- * typed entries, assignments, disputes, publication and its reopening, the audit
+ * typed entries, assignments, disputes, publication and its reopening, the writes
+ * that check a state another server may have changed (a second open dispute, a
+ * second decision, a publication while a bureau is contested: 0, nothing
+ * written), the SQL texts both backends share (their parameters in order), the audit
  * log, backup, grants in spaces and an election's space, and the lengths: a value too long for its field is refused when
  * written and, written behind the store's back, when read, never cut.
  */
@@ -18,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "../../src/store/store.h"
+#include "../../src/store/store_sql.h"
 #include "helpers.h"
 
 static char dir[64];
@@ -308,7 +312,7 @@ static void test_disputes(void **state) {
     char *after = urne_figures_json(&before);
     snprintf(d.figures_after, sizeof d.figures_after, "%s", after);
     assert_int_equal(urne_store_begin(f.s), 0);
-    assert_int_equal(urne_store_dispute_update(f.s, &d), 0);
+    assert_int_equal(urne_store_dispute_update(f.s, &d, "open"), 1);
     assert_int_equal(urne_store_commit(f.s), 0);
     assert_int_equal(urne_store_dispute_get(f.s, d.id, &got), 1);
     assert_string_equal(got.decision, "correct");
@@ -322,13 +326,90 @@ static void test_disputes(void **state) {
     urne_store_close(f.s);
 }
 
+/* What another server may have written a moment before, unheard of yet: the
+ * writes that depend on a state check it in the statement that writes, and
+ * answer 0 with nothing written. */
+static void test_state_changed_elsewhere(void **state) {
+    fixture f;
+    setup_election(&f, "elsewhere.db");
+    urne_dispute d = {.election = f.election, .bureau = 0, .tier = 1}, again, got;
+    snprintf(d.reason, sizeof d.reason, "illisible");
+    snprintf(d.opened_by, sizeof d.opened_by, "ana");
+    urne_store_now(d.opened_at);
+    assert_int_equal(urne_store_begin(f.s), 0);
+    d.id = urne_store_dispute_open(f.s, &d);
+    assert_true(d.id > 0);
+    again = d;
+    snprintf(again.opened_by, sizeof again.opened_by, "bob");
+    assert_int_equal(urne_store_dispute_open(f.s, &again), 0); /* one open dispute per bureau */
+    urne_bureau_info b = {.state = URNE_SHEET_CONTESTED};
+    assert_int_equal(urne_store_bureau_set(f.s, f.election, 0, &b, NULL), 0);
+    /* Nothing is published while a bureau is contested as stored. */
+    assert_int_equal(urne_store_publish(f.s, f.election, "2026-03-15T21:00:00Z", "d"), 0);
+    assert_int_equal(urne_store_commit(f.s), 0);
+    int n = 0;
+    assert_int_equal(urne_store_dispute_each(f.s, f.election, count_dispute, &n), 0);
+    assert_int_equal(n, 1);
+    urne_election_meta m;
+    assert_int_equal(urne_store_election_meta(f.s, f.election, &m), 1);
+    assert_string_equal(m.published_at, "");
+    assert_string_equal(m.published_digest, "");
+
+    /* Decided once: a second decision, which expected it open, writes nothing. */
+    snprintf(d.state, sizeof d.state, "decided");
+    snprintf(d.decision, sizeof d.decision, "validate");
+    snprintf(d.decided_by, sizeof d.decided_by, "ana");
+    assert_int_equal(urne_store_begin(f.s), 0);
+    assert_int_equal(urne_store_dispute_update(f.s, &d, "open"), 1);
+    urne_dispute other = d;
+    snprintf(other.decision, sizeof other.decision, "annul");
+    snprintf(other.decided_by, sizeof other.decided_by, "bob");
+    assert_int_equal(urne_store_dispute_update(f.s, &other, "open"), 0);
+    snprintf(other.state, sizeof other.state, "escalated");
+    assert_int_equal(urne_store_dispute_update(f.s, &other, "escalated"), 0); /* nor one expecting another state */
+    assert_int_equal(urne_store_commit(f.s), 0);
+    assert_int_equal(urne_store_dispute_get(f.s, d.id, &got), 1);
+    assert_string_equal(got.state, "decided");
+    assert_string_equal(got.decision, "validate");
+    assert_string_equal(got.decided_by, "ana");
+
+    /* Once the bureau is no longer contested: a new dispute opens, and it publishes. */
+    b.state = URNE_SHEET_VALIDATED;
+    assert_int_equal(urne_store_begin(f.s), 0);
+    assert_int_equal(urne_store_bureau_set(f.s, f.election, 0, &b, NULL), 0);
+    assert_int_equal(urne_store_publish(f.s, f.election, "2026-03-15T21:00:00Z", "d"), 1);
+    again.id = urne_store_dispute_open(f.s, &again);
+    assert_true(again.id > d.id);
+    assert_int_equal(urne_store_commit(f.s), 0);
+    assert_int_equal(urne_store_election_meta(f.s, f.election, &m), 1);
+    assert_string_equal(m.published_digest, "d");
+    urne_store_close(f.s);
+}
+
+/* The texts both backends share bind alike in both: their parameters first
+ * appear as $1, $2, $3... (SQLite numbers them in that order, PostgreSQL by the
+ * number written). The check itself refuses a text that would bind otherwise. */
+static void test_shared_sql_ordered(void **state) {
+    int n = 0;
+    for (const char *const *t = urne_store_sql_texts; *t; t++, n++)
+        if (!urne_store_sql_ordered(*t)) fail_msg("a shared text binds otherwise in SQLite: %s", *t);
+    assert_true(n >= 4);
+    assert_int_equal(urne_store_sql_ordered("UPDATE t SET a = $1 WHERE id = $2 AND b = $1"), 1);
+    assert_int_equal(urne_store_sql_ordered("SELECT 1"), 1);
+    assert_int_equal(urne_store_sql_ordered("UPDATE t SET a = $2 WHERE id = $1"), 0); /* SQLite: a gets the 1st */
+    assert_int_equal(urne_store_sql_ordered("SELECT $1, $3"), 0);                     /* $2 skipped */
+    assert_int_equal(urne_store_sql_ordered("SELECT $0"), 0);
+    assert_int_equal(urne_store_sql_ordered("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11"), 1);
+    assert_int_equal(urne_store_sql_ordered("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10"), 0);
+}
+
 static void test_publish_and_reopen(void **state) {
     fixture f;
     setup_election(&f, "publish.db");
     urne_election_meta m;
     assert_int_equal(urne_store_begin(f.s), 0);
     assert_int_equal(urne_store_reopen(f.s, f.election, "2026-03-15T20:00:00Z", "nothing published"), 0);
-    assert_int_equal(urne_store_publish(f.s, f.election, "2026-03-15T21:00:00Z", "d1"), 0);
+    assert_int_equal(urne_store_publish(f.s, f.election, "2026-03-15T21:00:00Z", "d1"), 1);
     assert_int_equal(urne_store_reopen(f.s, f.election, "2026-03-16T09:00:00Z", "bureau 0001 contested: doubt"), 1);
     assert_int_equal(urne_store_reopen(f.s, f.election, "2026-03-16T10:00:00Z", "again"), 0); /* already */
     assert_int_equal(urne_store_commit(f.s), 0);
@@ -339,7 +420,7 @@ static void test_publish_and_reopen(void **state) {
     assert_string_equal(m.previous_published_at, "");
 
     assert_int_equal(urne_store_begin(f.s), 0);
-    assert_int_equal(urne_store_publish(f.s, f.election, "2026-03-17T12:00:00Z", "d2"), 0);
+    assert_int_equal(urne_store_publish(f.s, f.election, "2026-03-17T12:00:00Z", "d2"), 1);
     assert_int_equal(urne_store_commit(f.s), 0);
     assert_int_equal(urne_store_election_meta(f.s, f.election, &m), 1);
     assert_string_equal(m.published_at, "2026-03-17T12:00:00Z");
@@ -460,7 +541,7 @@ static void test_too_long_refused_on_write(void **state) {
     contains(urne_store_error(f.s), "a user's name is longer than the 63 bytes the store holds");
     name[63] = 0; /* 63 bytes fit */
     assert_true(urne_store_user_create(f.s, name, "h", URNE_ROLE_OBSERVER, 1) > 0);
-    assert_int_equal(urne_store_publish(f.s, f.election, "2026-03-15T21:00:00Z", "d"), 0);
+    assert_int_equal(urne_store_publish(f.s, f.election, "2026-03-15T21:00:00Z", "d"), 1);
     assert_int_equal(urne_store_reopen(f.s, f.election, "2026-03-16T09:00:00Z", reason), -1);
     contains(urne_store_error(f.s), "longer than the 1023 bytes");
     reason[1023] = 0;
@@ -785,6 +866,8 @@ int main(void) {
         cmocka_unit_test(test_election_round_trip),
         cmocka_unit_test(test_bureaux_entries_assignments),
         cmocka_unit_test(test_disputes),
+        cmocka_unit_test(test_state_changed_elsewhere),
+        cmocka_unit_test(test_shared_sql_ordered),
         cmocka_unit_test(test_publish_and_reopen),
         cmocka_unit_test(test_audit_log),
         cmocka_unit_test(test_backup),

@@ -1,0 +1,125 @@
+/*
+ * store_sql: the SQL texts both backends run, one text per query where SQLite's
+ * and PostgreSQL's dialects agree, and what their readers of a row share (which
+ * column fills which field). Not part of the store's interface (store.h).
+ *
+ * Parameters are written $1, $2...: PostgreSQL binds them by number, SQLite by
+ * order of first appearance in the text, so the two bind a text alike only when
+ * its parameters first appear as $1, $2, $3... in that order, none skipped.
+ * urne_store_sql_ordered checks it, and tests/unit/test_store.c runs it on every
+ * text of urne_store_sql_texts: a shared text written otherwise fails there,
+ * never binds a value to the wrong column in one backend only.
+ *
+ * A query stays in its backend's file, as a variant, where the dialects do not
+ * agree; each says why beside its text. The disputes' variant:
+ *   - opening a dispute (INSERT ... SELECT ... WHERE NOT EXISTS, so that a bureau
+ *     has one open dispute at a time): PostgreSQL takes a parameter in a SELECT's
+ *     list for a text unless cast ($1::bigint), a cast SQLite cannot read; and the
+ *     new id comes back by RETURNING id there, by sqlite3_last_insert_rowid here.
+ * The grants' variant:
+ *   - listing them: PostgreSQL orders texts by the cluster's locale unless told
+ *     COLLATE "C" (SQLite's byte order, which SQLite cannot be told by that
+ *     name), and takes "$1 = 0" for a text comparison unless cast.
+ * pg_store.c says where else the dialects differ (the schema, locks, ids).
+ * A new row's id comes back by RETURNING id in both (SQLite since 3.35, which
+ * sqlite_store.c requires), where the statement is otherwise the same.
+ *
+ * The users' variant:
+ *   - creating an account: a name taken inserts nothing, answering 0; PostgreSQL
+ *     says so by ON CONFLICT DO NOTHING RETURNING id (a failed constraint would
+ *     abort the whole transaction there), SQLite by SQLITE_CONSTRAINT, which
+ *     undoes the statement only.
+ *
+ * Domains moved here so far: disputes, grants, notices, users and sessions.
+ * Elections and the audit log still keep a text per backend (the same query,
+ * column for column, the SQLite one with `?`), to move one domain at a time.
+ */
+#ifndef URNE_STORE_SQL_H
+#define URNE_STORE_SQL_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+/* ---- disputes ---- */
+
+/* The columns every dispute's SELECT reads, in this order (then FROM disputes). */
+#define URNE_SQL_DISPUTE_COLS                                                                                \
+    "SELECT id, election_id, bureau_idx, tier, state, reason, opened_by, opened_at, deadline, decision,"    \
+    " decision_reason, decided_by, decided_at, figures_before, figures_after, escalated_from FROM disputes"
+/* Integer columns of URNE_SQL_DISPUTE_COLS. */
+enum { URNE_SQL_DISPUTE_ID = 0, URNE_SQL_DISPUTE_ELECTION = 1, URNE_SQL_DISPUTE_BUREAU = 2, URNE_SQL_DISPUTE_TIER = 3,
+       URNE_SQL_DISPUTE_FROM = 15 };
+
+/* $1 id. */
+extern const char urne_sql_dispute_get[];
+/* $1 election, $2 bureau: its latest open dispute. */
+extern const char urne_sql_dispute_open_for[];
+/* $1 state, $2 decision, $3 decision_reason, $4 decided_by, $5 decided_at,
+ * $6 figures_after, $7 id, $8 the state expected (no row changed otherwise). */
+extern const char urne_sql_dispute_update[];
+/* $1 election: its disputes in order of id. */
+extern const char urne_sql_dispute_each[];
+
+/* A text column of a SELECT and the field of a struct it fills. */
+typedef struct urne_store_text_col {
+    int col;
+    const char *name;
+    size_t offset, size;
+} urne_store_text_col;
+
+/* The text columns of URNE_SQL_DISPUTE_COLS and the urne_dispute fields they fill. */
+extern const urne_store_text_col urne_sql_dispute_texts[];
+extern const size_t urne_sql_dispute_ntexts;
+
+/* ---- grants ---- */
+
+/* $1 user, $2 space, $3 role, $4 tier: put again, it replaces the role and tier. */
+extern const char urne_sql_grant_put[];
+/* $1 user, $2 space. */
+extern const char urne_sql_grant_del[];
+/* $1 user, $2 space: columns user_id, space, role, tier. */
+extern const char urne_sql_grant_get[];
+
+/* Check a grant's row as read (g's user and space filled, role the role
+ * column's text, NULL when NULL) and set g->role: 0, or -1 with a message naming
+ * the row when its space is not one or its role not a role that logs in. */
+int urne_store_grant_row_check(urne_store *s, urne_store_grant *g, const char *role);
+
+/* ---- notices ---- */
+
+/* $1 title, $2 body, $3 published_at, $4 published_by: RETURNING id. */
+extern const char urne_sql_notice_put[];
+/* Columns id, title, body, published_at, published_by, newest first. */
+extern const char urne_sql_notice_each[];
+/* The text columns of urne_sql_notice_each and the urne_notice fields they fill. */
+extern const urne_store_text_col urne_sql_notice_texts[];
+extern const size_t urne_sql_notice_ntexts;
+
+/* ---- users and sessions ---- */
+
+/* $1 name: columns id, name, role, tier, pw_hash. */
+extern const char urne_sql_user_find[];
+/* $1 id: columns id, name, role, tier. */
+extern const char urne_sql_user_get[];
+/* How many accounts. */
+extern const char urne_sql_user_count[];
+/* Columns id, name, role, tier, in order of id. */
+extern const char urne_sql_user_each[];
+/* $1 token_hash, $2 user, $3 csrf, $4 expires_at. */
+extern const char urne_sql_session_put[];
+/* $1 token_hash, $2 now: the account's id, name, role, tier, and the session's csrf. */
+extern const char urne_sql_session_get[];
+/* $1 token_hash. */
+extern const char urne_sql_session_delete[];
+
+/* ---- the check ---- */
+
+/* Every shared text, NULL last. */
+extern const char *const urne_store_sql_texts[];
+
+/* 1 when sql's parameters first appear as $1, $2, $3... in that order, none
+ * skipped (so that SQLite and PostgreSQL bind them alike), 0 otherwise. */
+int urne_store_sql_ordered(const char *sql);
+
+#endif
