@@ -100,4 +100,19 @@ int urne_i18n_moment_utc(const char *text, const char *zone, char out[24]);
  * follows North America's). -1 sets *known to 0 for a zone urne does not know. */
 long urne_i18n_zone_offset(const char *zone, time_t utc, int *known);
 
+/* The default zone of an election, and of every moment shown without one. */
+#define URNE_ZONE_DEFAULT "Europe/Paris"
+
+/* 1 when urne knows the zone `name` (an IANA name: "Europe/Paris",
+ * "Pacific/Noumea"...), else 0 (NULL too). */
+int urne_i18n_zone_known(const char *name);
+
+/* The i-th zone urne knows (Europe/Paris first), NULL past the last: for a form's
+ * list and a message listing them. */
+const char *urne_i18n_zone_at(size_t i);
+
+/* How a page of lang names a zone's time ("heure de Nouméa", "Nouméa time"), or
+ * NULL for a zone urne does not know. */
+const char *urne_i18n_zone_label(urne_lang lang, const char *name);
+
 #endif

@@ -57,8 +57,10 @@ static int setup(void **state) {
     f->store = urne_store_open(path, err, sizeof err);
     if (f->store == NULL) fail_msg("%s", err);
     urne_import im = {.text = ELECTION, .len = sizeof ELECTION - 1, .source = "test.csv"};
-    f->election = urne_import_election(f->store, "system", &im, NULL, err, sizeof err);
-    if (f->election <= 0) fail_msg("%s", err);
+    urne_app_outcome import_out;
+    f->election = urne_import_election(f->store, "system", &im, &import_out);
+    if (f->election <= 0) fail_msg("%s", import_out.detail);
+    urne_app_outcome_free(&import_out);
     user(f, "admin", URNE_ROLE_ADMIN, 1, &f->admin);
     user(f, "sec", URNE_ROLE_SECRETARY, 1, &f->sec);
     user(f, "sec2", URNE_ROLE_SECRETARY, 1, &f->sec2);

@@ -540,10 +540,12 @@ static void sql(const char *path, const char *statement) {
 }
 
 static void test_store_import_replays(void **state) {
-    char path[64], err[600];
+    char path[64];
     urne_store *st = temp_store(path);
     urne_import im = {.text = primary, .len = sizeof primary - 1, .source = "primary.csv", .format = "native"};
-    int64_t id = urne_import_election(st, "system", &im, NULL, err, sizeof err);
+    urne_app_outcome o;
+    int64_t id = urne_import_election(st, "system", &im, &o);
+    urne_app_outcome_free(&o);
     assert_int_equal(id, 1);
     verify v;
     urne_audit_replay_stats stats = replay_store(st, &v);
@@ -638,10 +640,12 @@ static void test_store_old_log_not_compared(void **state) {
 static int fold_all(const urne_audit_entry *e, void *ctx) { return urne_audit_fold(ctx, e) < 0; }
 
 static void test_fold_unknown_and_malformed(void **state) {
-    char path[64], err[600];
+    char path[64];
     urne_store *st = temp_store(path);
     urne_import im = {.text = primary, .len = sizeof primary - 1, .source = "primary.csv", .format = "native"};
-    assert_int_equal(urne_import_election(st, "system", &im, NULL, err, sizeof err), 1);
+    urne_app_outcome o;
+    assert_int_equal(urne_import_election(st, "system", &im, &o), 1);
+    urne_app_outcome_free(&o);
     /* An action this urne does not know, on the election: its metadata is no longer vouched for. */
     assert_int_equal(urne_store_begin(st), 0);
     assert_int_equal(urne_store_audit(st, "admin", "election.archive", "election/1", NULL, "{\"at\":\"x\"}"), 0);

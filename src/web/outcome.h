@@ -1,0 +1,24 @@
+/*
+ * outcome: the words of the platform's refusals (app.h's URNE_WHY_* reasons of a
+ * BAD_INPUT outcome), in a language, for every adapter: the pages and the API
+ * through urne_outcome_word (actions.h), the command line directly. The
+ * application layer gives a code and its parameters; the sentence is made here
+ * from the catalogue (po/fr.po), so both adapters say the same in French and in
+ * English.
+ */
+#ifndef URNE_OUTCOME_H
+#define URNE_OUTCOME_H
+
+#include <stddef.h>
+
+#include "../app/app.h"
+#include "../i18n/i18n.h"
+
+/* The sentence of a BAD_INPUT outcome whose reason (o->why) is one of the
+ * platform's: a space name, a field too long, a deadline, a time zone, a results
+ * format, rules, a file's errors (the first URNE_IMPORT_SHOWN of them), in lang,
+ * into buf (always NUL-terminated). 1 when worded, 0 when the reason is another
+ * (buf then untouched). */
+int urne_outcome_input_text(urne_lang lang, const urne_app_outcome *o, char *buf, size_t size);
+
+#endif
