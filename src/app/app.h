@@ -105,6 +105,18 @@ const char *urne_app_status_name(urne_app_status s);
 #define URNE_WHY_FORMAT "format"     /* not a results format: detail the name (cut to fit) */
 #define URNE_WHY_RULES "rules"       /* rules the engine refuses: detail its reason, in English */
 #define URNE_WHY_FILE "file"         /* the file's errors, in outcome.checks (file set to its source) */
+/* An account's (users.h, password.h): field "name", "password" or "role". */
+#define URNE_WHY_USER_NAME_LENGTH "user-name-length" /* not 1 to 63 bytes (number: 63) */
+#define URNE_WHY_USER_NAME_CHARS "user-name-chars"   /* a blank, a quote or a backslash (detail: the name) */
+#define URNE_WHY_ROLE "role"                         /* not observer, secretary, commission or admin; or tier not 1 or 2 */
+#define URNE_WHY_TIER "tier"                         /* a grant's tier: not 1 or 2 */
+#define URNE_WHY_PASSWORD_SHORT "password-short"     /* number: the fewest bytes */
+#define URNE_WHY_PASSWORD_LONG "password-long"       /* number: the most bytes */
+#define URNE_WHY_PASSWORD_BLANK "password-blank"     /* only blanks */
+#define URNE_WHY_PASSWORD_NAME "password-name"       /* the user's name, or it backwards */
+#define URNE_WHY_PASSWORD_NAME_BASED "password-name-based" /* cracklib: based on the user's name */
+#define URNE_WHY_PASSWORD_WEAK "password-weak"       /* cracklib's verdict in detail, in its English */
+#define URNE_WHY_PASSWORD_UNCHECKED "password-unchecked" /* cracklib could not check it: detail says why */
 
 /* The outcome of a use case: its status and the parameters the adapters word.
  * Zero it (or let the use case do so: every urne_app_* function starts by

@@ -75,9 +75,8 @@ urne_app_status urne_grants_put(urne_store *store, const char *actor, const char
     if (role <= URNE_ROLE_PUBLIC || role > URNE_ROLE_ADMIN || (tier != 1 && tier != 2)) {
         int bad_role = role <= URNE_ROLE_PUBLIC || role > URNE_ROLE_ADMIN;
         snprintf(out->field, sizeof out->field, "%s", bad_role ? "role" : "tier");
-        out->why = "invalid";
-        return urne_app_fail(out, URNE_APP_BAD_INPUT, "%s",
-                             bad_role ? "observer, secretary, commission or admin" : "1 or 2");
+        out->why = bad_role ? URNE_WHY_ROLE : URNE_WHY_TIER;
+        return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
     }
     urne_user u;
     urne_store_grant before, g = {.role = role, .tier = tier};

@@ -214,10 +214,15 @@ static int admin_create(int argc, char **argv) {
     }
     urne_store *s = open_db("admin create", &db);
     if (s == NULL) return URNE_EXIT_REJECTED;
-    char err[400];
-    int64_t id = urne_users_create(s, NULL, "system", user, password, ro, tier, err, sizeof err);
+    char err[1200];
+    urne_app_outcome o;
+    int64_t id = urne_users_create(s, NULL, "system", user, password, ro, tier, &o);
     sodium_memzero(password, sizeof password);
     urne_store_close(s);
+    /* A refusal's code in the reader's language; the store's own reason as it is. */
+    if (id <= 0 && !urne_outcome_text(urne_cli_lang(), &o, err, sizeof err))
+        snprintf(err, sizeof err, "%s", o.detail[0] ? o.detail : urne_app_status_name(o.status));
+    urne_app_outcome_free(&o);
     if (id <= 0) {
         fprintf(stderr, _("urne admin create: %s\n"), err);
         return URNE_EXIT_REJECTED;
@@ -258,7 +263,7 @@ static int admin_grant(int argc, char **argv) {
     if (st != URNE_APP_OK) {
         const char *what = o.field[0] ? o.field : urne_app_status_name(st);
         char words[600];
-        if (st == URNE_APP_BAD_INPUT && urne_outcome_input_text(urne_cli_lang(), &o, words, sizeof words))
+        if (urne_outcome_text(urne_cli_lang(), &o, words, sizeof words))
             fprintf(stderr, _("urne admin grant: %s\n"), words);
         else if (st == URNE_APP_NO_USER)
             fprintf(stderr, _("urne admin grant: %s: no user %s\n"), what, o.detail);
@@ -344,7 +349,7 @@ int urne_cli_election(int argc, char **argv) {
     int64_t id = urne_import_election(s, "system", &im, &o);
     urne_store_close(s);
     /* A refusal's code in the reader's language; the store's own reason as it is. */
-    if (id < 0 && !(o.status == URNE_APP_BAD_INPUT && urne_outcome_input_text(urne_cli_lang(), &o, err, sizeof err)))
+    if (id < 0 && !urne_outcome_text(urne_cli_lang(), &o, err, sizeof err))
         snprintf(err, sizeof err, "%s", o.detail[0] ? o.detail : urne_app_status_name(o.status));
     urne_app_outcome_free(&o);
     urne_io_buffer_free(&in);

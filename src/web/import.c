@@ -32,7 +32,8 @@ static int form_to_native(const urne_req *r, urne_buf *out, char *why, size_t si
                *cands = urne_req_param(r, "candidates"), *bureaux = urne_req_param(r, "bureaux"),
                *round = urne_req_param(r, "round");
     if (!title || !*title || !levels || !*levels || !cands || !*cands || !bureaux || !*bureaux) {
-        snprintf(why, size, "fields 'title', 'levels', 'candidates' and 'bureaux' are required (or send a file)");
+        snprintf(why, size, "%s",
+                 _(r, "Fields 'title', 'levels', 'candidates' and 'bureaux' are required (or send a file)."));
         return -1;
     }
     /* These fields become lines of the native file: a line break in one would add
@@ -41,7 +42,7 @@ static int form_to_native(const urne_req *r, urne_buf *out, char *why, size_t si
     for (size_t i = 0; i < sizeof one_line / sizeof one_line[0]; i++)
         for (const char *c = one_line[i][1]; c && *c; c++)
             if ((unsigned char)*c < ' ') {
-                snprintf(why, size, "field '%s': a control character (code %d) at byte %zu; it must be one line",
+                snprintf(why, size, _(r, "Field '%s': a control character (code %d) at byte %zu; it must be one line."),
                          one_line[i][0], *c, (size_t)(c - one_line[i][1]) + 1);
                 return -1;
             }
@@ -62,7 +63,7 @@ static int form_to_native(const urne_req *r, urne_buf *out, char *why, size_t si
         trim(t);
         if (!*t) continue;
         if (strchr(t, ';')) {
-            snprintf(why, size, "candidate '%s': a name may not contain ';'", t);
+            snprintf(why, size, _(r, "Candidate '%s': a name may not contain ';'."), t);
             free(copy);
             free(lv);
             urne_buf_free(&header);

@@ -14,11 +14,12 @@
 #include "../app/app.h"
 #include "../i18n/i18n.h"
 
-/* The sentence of a BAD_INPUT outcome whose reason (o->why) is one of the
- * platform's: a space name, a field too long, a deadline, a time zone, a results
- * format, rules, a file's errors (the first URNE_IMPORT_SHOWN of them), in lang,
- * into buf (always NUL-terminated). 1 when worded, 0 when the reason is another
- * (buf then untouched). */
-int urne_outcome_input_text(urne_lang lang, const urne_app_outcome *o, char *buf, size_t size);
+/* The sentence of an outcome the platform gives, in lang, into buf (always
+ * NUL-terminated): BAD_INPUT whose reason (o->why) is one of app.h's (a space
+ * name, a field too long, a deadline, a time zone, a results format, rules, a
+ * file's errors (the first URNE_IMPORT_SHOWN of them), an account's name,
+ * password or role), and TAKEN (a user name). 1 when worded, 0 otherwise (buf
+ * then untouched). */
+int urne_outcome_text(urne_lang lang, const urne_app_outcome *o, char *buf, size_t size);
 
 #endif

@@ -270,7 +270,7 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
             sheet_form(&b, r, e, bi, pre, status == 422);
             urne_figures_free(&typed);
         } else
-            urne_html(&b, "<p class=meta>%s</p>", why);
+            urne_html(&b, "<p class=meta>%s</p>", urne_i18n_text(r->lang, why)); /* a sentence of the engine's table */
     }
     if (urne_page_may(r, URNE_ACT_CONTEST, id)) {
         const char *why;

@@ -209,7 +209,7 @@ void urne_page_time(urne_buf *b, const urne_req *r, const char *iso, const char 
     /* Paris time goes without saying; any other zone is named. */
     const char *label = zone && strcmp(zone, URNE_ZONE_DEFAULT) != 0 ? urne_i18n_zone_label(r->lang, zone) : NULL;
     if (label)
-        urne_html(b, "<time datetime=\"%s\">%s <small class=zone>(%s)</small></time>", iso, when, label);
+        urne_html(b, "<time datetime=\"%s\">%s</time> <small class=zone>(%s)</small>", iso, when, label);
     else
         urne_html(b, "<time datetime=\"%s\">%s</time>", iso, when);
 }

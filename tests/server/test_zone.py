@@ -63,14 +63,14 @@ try:
 
     # Its pages write the deadline in Nouméa's time, and say so; in each language.
     st, page = srv.client().get(f"/e/{nou}/b/0?lang=fr")
-    check(st == 200 and '<time datetime="2027-04-10T09:00:00Z">10 avril 2027 à 20 h 00 '
-          '<small class=zone>(heure de Nouméa)</small></time>' in page,
+    check(st == 200 and '<time datetime="2027-04-10T09:00:00Z">10 avril 2027 à 20 h 00</time> '
+          '<small class=zone>(heure de Nouméa)</small>' in page,
           "the French bureau page gives the deadline in Nouméa's time, named")
     st, page_en = srv.client().get(f"/e/{nou}/b/0?lang=en")
-    check(st == 200 and '>10 April 2027, 20:00 <small class=zone>(Nouméa time)</small></time>' in page_en,
+    check(st == 200 and '>10 April 2027, 20:00</time> <small class=zone>(Nouméa time)</small>' in page_en,
           "the English bureau page gives the deadline in Nouméa's time, named")
     # The figures imported with the election: their time too.
-    check(created and f'<time datetime="{created}">{french(created, 11)} <small class=zone>' in page,
+    check(created and f'<time datetime="{created}">{french(created, 11)}</time> <small class=zone>' in page,
           f"the import's time in Nouméa's time ({created}, {french(created, 11) if created else ''})")
     check("heure de Paris" not in page, "no Paris time on Nouméa's page")
 
@@ -101,7 +101,7 @@ try:
     check(d.get("zone") == "America/Cayenne" and d.get("deadline") == "2027-04-10T23:00:00Z",
           f"the form's 20:00 is Cayenne's (UTC-3): {d.get('zone')} {d.get('deadline')}")
     st, page = srv.client().get(f"/e/{cay}/b/0?lang=fr")
-    check(">10 avril 2027 à 20 h 00 <small class=zone>(heure de la Guyane)</small></time>" in page,
+    check(">10 avril 2027 à 20 h 00</time> <small class=zone>(heure de la Guyane)</small>" in page,
           "Cayenne's bureau page gives the deadline in Guyane's time")
 
     # A zone urne does not know: refused, the field, the value and the zones named, nothing created.
@@ -157,6 +157,42 @@ try:
     check(st == 400 and "n'est pas un nom d'espace" in d.get("error", ""), f"a grant's bad space (fr): {st} {d}")
     st, d = admin.request("POST", "/api/grants", {"user": "coma", "space": "", "role": "commission"}, headers=EN)
     check(st == 400 and "give a space below the site" in d.get("error", ""), f"a grant's empty space (en): {st} {d}")
+
+    # An account refused, in each language: a short password, a guessable one, a name taken.
+    for headers, short, weak, taken in (
+            (EN, "The password must have at least 8 characters.",
+             "The password is too easy to guess: it is based on a dictionary word.",
+             "A user named 'coma' already exists."),
+            (FR, "Le mot de passe doit avoir au moins 8 caractères.",
+             "Le mot de passe est trop facile à deviner\u00a0: il est fondé sur un mot du dictionnaire.",
+             "Un utilisateur nommé «\u00a0coma\u00a0» existe déjà.")):
+        lang = headers["Accept-Language"][:2]
+        for pw, want, status in (("short", short, 400), ("azertyuiop", weak, 400)):
+            st, d = admin.request("POST", "/api/users", {"name": "zoe", "password": pw, "role": "observer"},
+                                  headers=headers)
+            check(st == status and d.get("error") == want, f"password {pw!r} refused ({lang}): {st} {d}")
+        st, d = admin.request("POST", "/api/users", {"name": "coma", "password": PASSWORD, "role": "observer"},
+                              headers=headers)
+        check(st == 409 and d.get("error") == taken, f"a name taken ({lang}): {st} {d}")
+
+    # Bureaux the election does not have, and a count that is no whole number, in French.
+    make_users(admin, {"sec": ("secretary", 1)})
+    st, d = admin.request("POST", "/api/assignments", {"user": "sec", "election": nou, "first": 0, "last": 7},
+                          headers=FR)
+    check(st == 400 and d.get("error") == f"Bureaux 0..7\u00a0: l'élection {nou} n'a que les bureaux 0 à 1.",
+          f"bureaux out of range (fr): {st} {d}")
+    st, d = admin.request("POST", "/api/assignments", {"user": "sec", "election": nou, "first": 1, "last": 1},
+                          headers=FR)
+    check(st == 200, f"bureau 1 assigned: {st} {d}")
+    sec = srv.client()
+    sec.login("sec")
+    sheet = {"inscrits": 875, "votants": 640, "blancs": 1.5, "nuls": 5, "votes": [330, 300]}
+    st, d = sec.request("POST", f"/api/elections/{nou}/bureaux/1/sheet", sheet, headers=FR)
+    check(st == 400 and d.get("error") == "Champ «\u00a0blancs\u00a0»\u00a0: pas un nombre entier (des chiffres "
+          "seulement).", f"1.5 blank ballots refused in French: {st} {d}")
+    st, d = sec.request("POST", f"/api/elections/{nou}/bureaux/1/sheet", sheet, headers=EN)
+    check(st == 400 and d.get("error") == "Field 'blancs': not a whole number (digits only).",
+          f"1.5 blank ballots refused in English: {st} {d}")
 
     # An election that does not exist, in each language.
     st, d = srv.client().request("GET", "/api/elections/999", headers=FR)

@@ -40,9 +40,10 @@ typedef struct fixture {
 static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
 
 static void user(fixture *f, const char *name, urne_role role, int tier, urne_user *out) {
-    char err[300];
-    int64_t id = urne_users_create(f->store, NULL, "system", name, PASSWORD, role, tier, err, sizeof err);
-    if (id <= 0) fail_msg("%s", err);
+    urne_app_outcome o;
+    int64_t id = urne_users_create(f->store, NULL, "system", name, PASSWORD, role, tier, &o);
+    if (id <= 0) fail_msg("%s %s", o.why ? o.why : "", o.detail);
+    urne_app_outcome_free(&o);
     assert_int_equal(urne_store_user_find(f->store, name, out, NULL, 0), 1);
 }
 
