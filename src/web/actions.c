@@ -22,6 +22,7 @@
 
 #include "../io/results_io.h"
 #include "../app/import.h"
+#include "outcome.h"
 #include "../app/results_app.h"
 #include "../app/users.h"
 #include "actions.h"
@@ -274,8 +275,10 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
             if (o.checks.items[i].severity == URNE_DIAG_ERROR &&
                 !urne_recolement_rule_confirmable(o.checks.items[i].rule))
                 bad = &o.checks.items[i];
-        urne_result_set(res, 422, _(r, "Impossible figure, refused even when confirmed: %s [%s]"),
-            bad ? bad->message : "", bad ? bad->rule : "");
+        char check[512] = "";
+        if (bad) urne_outcome_check(r->lang, bad, check, sizeof check);
+        urne_result_set(res, 422, _(r, "Impossible figure, refused even when confirmed: %s [%s]"), check,
+            bad ? bad->rule : "");
     } else if (st == URNE_APP_CHECKS_FAILED)
         urne_result_set(res, 422, "%s",
             _(r, "The sheet fails its checks: correct it, or confirm that the procès-verbal really says so."));
@@ -310,13 +313,33 @@ static void word_reason(const urne_req *r, const urne_app_outcome *o, const char
         urne_outcome_word(r, o, res);
 }
 
+/* A moment of election id as its pages write it: in the reader's language and the
+ * election's zone, named when it is not Paris ("7 décembre 2026 à 15 h 02 (heure
+ * de Nouméa)"). */
+static void election_moment(urne_req *r, int64_t id, const char *iso, char *buf, size_t size) {
+    char zone[48] = "";
+    urne_app_read_begin(&r->srv->app);
+    const urne_election *e = urne_app_election(&r->srv->app, id);
+    if (e) snprintf(zone, sizeof zone, "%s", e->meta.zone);
+    urne_app_read_end(&r->srv->app);
+    char when[80];
+    urne_i18n_moment(r->lang, iso, zone[0] ? zone : NULL, when, sizeof when);
+    const char *label = zone[0] && strcmp(zone, URNE_ZONE_DEFAULT) != 0 ? urne_i18n_zone_label(r->lang, zone) : NULL;
+    if (label)
+        snprintf(buf, size, "%s (%s)", when, label);
+    else
+        snprintf(buf, size, "%s", when);
+}
+
 void urne_action_contest(urne_req *r, int64_t id, size_t bureau, urne_result *res) {
     urne_app_outcome o;
     if (urne_app_bureau_contest(&r->srv->app, actor(r), id, bureau, urne_req_param(r, "reason"), &o) != URNE_APP_OK)
         word_reason(r, &o, N_("Give the reason for contesting."), res);
     else {
+        char due[160];
+        election_moment(r, id, o.dispute.deadline, due, sizeof due);
         urne_result_set(res, 200, _(r, "Bureau contested; the results above it are frozen until the decision (due by %s)."),
-            o.dispute.deadline);
+            due);
         set_json(res, dispute_json(&o.dispute));
     }
     urne_app_outcome_free(&o);
@@ -338,9 +361,9 @@ void urne_action_decide(urne_req *r, int64_t id, int64_t dispute, urne_result *r
                                                  urne_req_param(r, "reason"), &o);
     urne_figures_free(&f);
     if (st == URNE_APP_CHECKS_FAILED) {
-        urne_result_set(res, 422, "%s: %s",
-            _(r, "The corrected figures fail their checks"),
-            o.checks.count ? o.checks.items[0].message : "");
+        char check[512] = "";
+        if (o.checks.count) urne_outcome_check(r->lang, &o.checks.items[0], check, sizeof check);
+        urne_result_set(res, 422, _(r, "The corrected figures fail their checks: %s"), check);
         set_json(res, json_pack("{s:o}", "checks", checks_json(&o.checks)));
     } else if (st != URNE_APP_OK)
         word_reason(r, &o, N_("Give the reasons for the decision."), res);

@@ -71,6 +71,14 @@ static void word_state(const urne_req *r, const urne_app_outcome *o, urne_result
         urne_result_set(res, 409, "%s", urne_i18n_text(r->lang, why));
 }
 
+const char *urne_outcome_check(urne_lang lang, const urne_diag *d, char *buf, size_t size) {
+    if (d->phrase.fmt)
+        urne_i18n_phrase(lang, &d->phrase, buf, size);
+    else
+        snprintf(buf, size, "%s", d->message);
+    return buf;
+}
+
 /* The zones urne knows, "Europe/Paris, UTC, ...", into buf. */
 static void zone_list(char *buf, size_t size) {
     size_t n = 0;
@@ -238,8 +246,12 @@ void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result
         break;
     case URNE_APP_CHECKS_FAILED:
     case URNE_APP_IMPOSSIBLE:
-        urne_result_set(res, http, "%s: %s", _(r, "The figures fail their checks"),
-            o->checks.count ? o->checks.items[0].message : "");
+        if (o->checks.count) {
+            char check[512];
+            urne_outcome_check(r->lang, &o->checks.items[0], check, sizeof check);
+            urne_result_set(res, http, _(r, "The figures fail their checks: %s"), check);
+        } else
+            urne_result_set(res, http, "%s", _(r, "The figures fail their checks"));
         break;
     case URNE_APP_NO_MEMORY: urne_result_set(res, http, "%s", _(r, "Out of memory; nothing was written.")); break;
     case URNE_APP_UNAVAILABLE:

@@ -22,4 +22,8 @@
  * then untouched). */
 int urne_outcome_text(urne_lang lang, const urne_app_outcome *o, char *buf, size_t size);
 
+/* A check's sentence (a diagnostic the engines gave) in lang, from its phrase,
+ * into buf; its English message when it has no phrase. Returns buf. */
+const char *urne_outcome_check(urne_lang lang, const urne_diag *d, char *buf, size_t size);
+
 #endif

@@ -194,6 +194,19 @@ try:
     check(st == 400 and d.get("error") == "Field 'blancs': not a whole number (digits only).",
           f"1.5 blank ballots refused in English: {st} {d}")
 
+    # A contest: its deadline, in the message and on the page, in Nouméa's time.
+    make_users(admin, {"com": ("commission", 1)})
+    com = srv.client()
+    com.login("com")
+    st, _ = com.form(f"/e/{nou}/b/0/contest?lang=fr", {"reason": "Procès-verbal illisible"})
+    st, page = com.follow()
+    rows = store_query(srv.db, f"SELECT deadline FROM disputes WHERE election_id = {nou}")
+    due = rows[0][0] if rows else ""
+    check(due and f"(avant le {french(due, 11)} (heure de Nouméa))" in page,
+          f"the contest's message gives its deadline in Nouméa's time: {due}")
+    check(due and f'<time datetime="{due}">{french(due, 11)}</time> <small class=zone>(heure de Nouméa)</small>'
+          in page, "the dispute's deadline on the bureau page, in Nouméa's time")
+
     # An election that does not exist, in each language.
     st, d = srv.client().request("GET", "/api/elections/999", headers=FR)
     check(st == 404 and d.get("error") == "aucune élection 999", f"no election 999 (fr): {st} {d}")
