@@ -327,7 +327,8 @@ char *urne_i18n_moment(urne_lang lang, const char *iso, const char *zone_name, c
     static const char *en_months[] = {"January", "February", "March",     "April",   "May",      "June",
                                       "July",    "August",   "September", "October", "November", "December"};
     if (lang == URNE_LANG_FR)
-        snprintf(buf, size, "%d%s %s %d à %d h %02d", l.tm_mday, l.tm_mday == 1 ? "er" : "", fr_months[l.tm_mon],
+        /* The hour never cut at a line's end: no-break spaces around its "h". */
+        snprintf(buf, size, "%d%s %s %d à %d\u00a0h\u00a0%02d", l.tm_mday, l.tm_mday == 1 ? "er" : "", fr_months[l.tm_mon],
                  l.tm_year + 1900, l.tm_hour, l.tm_min);
     else
         snprintf(buf, size, "%d %s %d, %02d:%02d", l.tm_mday, en_months[l.tm_mon], l.tm_year + 1900, l.tm_hour,

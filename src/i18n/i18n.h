@@ -81,8 +81,8 @@ char *urne_i18n_int(urne_lang lang, int64_t n, char *buf, size_t size);
 char *urne_i18n_decimal(urne_lang lang, const char *decimal, char *buf, size_t size);
 
 /* A moment as people read it in lang, in the time zone `zone` (an IANA name;
- * NULL or unknown: Europe/Paris): "4 décembre 2026 à 15 h 02", "4 December 2026,
- * 15:02". `iso` is the store's UTC form "2026-12-04T14:02:00Z" (seconds and the
+ * NULL or unknown: Europe/Paris): "4 décembre 2026 à 15 h 02" (no-break spaces
+ * around the "h"), "4 December 2026, 15:02". `iso` is the store's UTC form "2026-12-04T14:02:00Z" (seconds and the
  * Z optional); anything else is written back as it is. Returns buf. */
 char *urne_i18n_moment(urne_lang lang, const char *iso, const char *zone, char *buf, size_t size);
 

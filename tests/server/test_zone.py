@@ -37,7 +37,7 @@ def french(iso, hours):
     """The French words of a UTC moment at a fixed offset of `hours`."""
     t = datetime.datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(hours=hours)
     day = "1er" if t.day == 1 else str(t.day)
-    return f"{day} {MONTHS_FR[t.month - 1]} {t.year} à {t.hour} h {t.minute:02d}"
+    return f"{day} {MONTHS_FR[t.month - 1]} {t.year} à {t.hour}\u00a0h\u00a0{t.minute:02d}"
 
 
 def cli(lang, *args):
@@ -63,7 +63,7 @@ try:
 
     # Its pages write the deadline in Nouméa's time, and say so; in each language.
     st, page = srv.client().get(f"/e/{nou}/b/0?lang=fr")
-    check(st == 200 and '<time datetime="2027-04-10T09:00:00Z">10 avril 2027 à 20 h 00</time> '
+    check(st == 200 and '<time datetime="2027-04-10T09:00:00Z">10 avril 2027 à 20\u00a0h\u00a000</time> '
           '<small class=zone>(heure de Nouméa)</small>' in page,
           "the French bureau page gives the deadline in Nouméa's time, named")
     st, page_en = srv.client().get(f"/e/{nou}/b/0?lang=en")
@@ -81,7 +81,7 @@ try:
     check(d.get("zone") == "Europe/Paris" and d.get("deadline") == "2027-01-10T19:00:00Z",
           f"Europe/Paris by default, the deadline read there: {d.get('zone')} {d.get('deadline')}")
     st, page = srv.client().get(f"/e/{paris}/b/0?lang=fr")
-    check('<time datetime="2027-01-10T19:00:00Z">10 janvier 2027 à 20 h 00</time>' in page,
+    check('<time datetime="2027-01-10T19:00:00Z">10 janvier 2027 à 20\u00a0h\u00a000</time>' in page,
           "a Paris election's page gives its times without naming the zone")
 
     # The administrator's form: the zones as places, the deadline read in the zone chosen.
@@ -101,7 +101,7 @@ try:
     check(d.get("zone") == "America/Cayenne" and d.get("deadline") == "2027-04-10T23:00:00Z",
           f"the form's 20:00 is Cayenne's (UTC-3): {d.get('zone')} {d.get('deadline')}")
     st, page = srv.client().get(f"/e/{cay}/b/0?lang=fr")
-    check(">10 avril 2027 à 20 h 00</time> <small class=zone>(heure de la Guyane)</small>" in page,
+    check(">10 avril 2027 à 20\u00a0h\u00a000</time> <small class=zone>(heure de la Guyane)</small>" in page,
           "Cayenne's bureau page gives the deadline in Guyane's time")
 
     # A zone urne does not know: refused, the field, the value and the zones named, nothing created.
