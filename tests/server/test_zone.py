@@ -207,6 +207,12 @@ try:
     check(due and f'<time datetime="{due}">{french(due, 11)}</time> <small class=zone>(heure de Nouméa)</small>'
           in page, "the dispute's deadline on the bureau page, in Nouméa's time")
 
+    # A body the server cannot read, in each language.
+    for headers, want in ((FR, "Champ «\u00a0user\u00a0» donné deux fois."), (EN, "Field 'user' is given twice.")):
+        st, d = srv.client().request("POST", "/api/login", raw=b"user=a&user=b", headers=headers,
+                                     content_type="application/x-www-form-urlencoded")
+        check(st == 400 and d.get("error") == want, f"a field given twice ({headers['Accept-Language'][:2]}): {st} {d}")
+
     # An election that does not exist, in each language.
     st, d = srv.client().request("GET", "/api/elections/999", headers=FR)
     check(st == 404 and d.get("error") == "aucune élection 999", f"no election 999 (fr): {st} {d}")
