@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: urne's server on a fresh demo database, on its embedded default
-# (SQLite). It holds a primary in one town, a party federation's designation whose
+# (SQLite). It holds a primary in one town (held overseas, in Cayenne's time zone,
+# with an entry deadline, so that the pages show both), a party federation's designation whose
 # 1re circonscription is frozen because two sections are contested, and the Rhône
 # bureaux of the 2017 presidential election. Everything is set up through the same
 # commands and API a federation would use; the address and accounts are printed.
@@ -15,7 +16,8 @@ pass=demo-pass-2026
 
 rm -rf "$dir" && mkdir -p "$dir"
 echo "$pass" | "$urne" admin create --db "$db" --user admin >/dev/null
-"$urne" election import --db "$db" --double-entry "$root/examples/primary-round2.csv" >/dev/null
+"$urne" election import --db "$db" --double-entry --zone America/Cayenne --deadline 2030-06-14T20:00 \
+  "$root/examples/primary-round2.csv" >/dev/null
 "$urne" election import --db "$db" "$root/examples/federation-designation.csv" >/dev/null
 rhone=$data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
 if [ -n "$data" ] && [ -f "$rhone" ]; then

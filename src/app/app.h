@@ -94,7 +94,29 @@ const char *urne_app_status_name(urne_app_status s);
 #define URNE_WHY_ALREADY_CONTESTED "already-contested"
 #define URNE_WHY_FROZEN "frozen"                           /* outcome.number: bureaux contested */
 #define URNE_WHY_NOT_SECRETARY "not-secretary"             /* outcome.detail: the user, role: theirs */
-#define URNE_WHY_SPACE "space-name" /* BAD_INPUT, field "space": not a space name (outcome.detail: why) */
+/* The reasons of a BAD_INPUT outcome the platform gives (outcome.field names the
+ * field); the adapters word them (web/outcome.h), never a sentence here. */
+#define URNE_WHY_SPACE "space-name"  /* not a space name: detail the name (cut to fit), number the offset of
+                                      * its first byte not allowed, -1 when longer than URNE_SPACE_MAX */
+#define URNE_WHY_SPACE_SITE "space-site" /* a grant's space is empty: the site's role is the account's own */
+#define URNE_WHY_TOO_LONG "too-long" /* detail: the value's length in bytes, number: the most the field holds */
+#define URNE_WHY_DEADLINE "deadline" /* not a moment: detail the text (cut to fit) */
+#define URNE_WHY_ZONE "zone"         /* not a time zone urne knows (i18n.h): detail the name (cut to fit) */
+#define URNE_WHY_FORMAT "format"     /* not a results format: detail the name (cut to fit) */
+#define URNE_WHY_RULES "rules"       /* rules the engine refuses: detail its reason, in English */
+#define URNE_WHY_FILE "file"         /* the file's errors, in outcome.checks (file set to its source) */
+/* An account's (users.h, password.h): field "name", "password" or "role". */
+#define URNE_WHY_USER_NAME_LENGTH "user-name-length" /* not 1 to 63 bytes (number: 63) */
+#define URNE_WHY_USER_NAME_CHARS "user-name-chars"   /* a blank, a quote or a backslash (detail: the name) */
+#define URNE_WHY_ROLE "role"                         /* not observer, secretary, commission or admin; or tier not 1 or 2 */
+#define URNE_WHY_TIER "tier"                         /* a grant's tier: not 1 or 2 */
+#define URNE_WHY_PASSWORD_SHORT "password-short"     /* number: the fewest bytes */
+#define URNE_WHY_PASSWORD_LONG "password-long"       /* number: the most bytes */
+#define URNE_WHY_PASSWORD_BLANK "password-blank"     /* only blanks */
+#define URNE_WHY_PASSWORD_NAME "password-name"       /* the user's name, or it backwards */
+#define URNE_WHY_PASSWORD_NAME_BASED "password-name-based" /* cracklib: based on the user's name */
+#define URNE_WHY_PASSWORD_WEAK "password-weak"       /* cracklib's verdict in detail, in its English */
+#define URNE_WHY_PASSWORD_UNCHECKED "password-unchecked" /* cracklib could not check it: detail says why */
 
 /* The outcome of a use case: its status and the parameters the adapters word.
  * Zero it (or let the use case do so: every urne_app_* function starts by

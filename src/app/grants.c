@@ -29,14 +29,12 @@ static char *grant_text(const char *space, const urne_store_grant *g) {
 /* The checks both acts share: the space, then the account. OK with it in *u. */
 static urne_app_status grant_target(urne_store *store, const char *user_name, const char *space, urne_user *u,
                                     urne_app_outcome *out) {
-    char why[160];
-    if (space == NULL || space[0] == 0 || !urne_space_valid(space, why, sizeof why)) {
+    long at = space && space[0] ? urne_space_fault(space) : URNE_SPACE_OK;
+    if (space == NULL || space[0] == 0 || at != URNE_SPACE_OK) {
         snprintf(out->field, sizeof out->field, "space");
-        out->why = URNE_WHY_SPACE;
-        return urne_app_fail(out, URNE_APP_BAD_INPUT, "%s",
-                             space && space[0] ? why
-                                               : "a space below the site, such as org/NAME (the site's role is "
-                                                 "the account's own)");
+        out->why = space && space[0] ? URNE_WHY_SPACE : URNE_WHY_SPACE_SITE;
+        out->number = at;
+        return urne_app_fail(out, URNE_APP_BAD_INPUT, "%.200s", space ? space : "");
     }
     int found = user_name ? urne_store_user_find(store, user_name, u, NULL, 0) : 0;
     if (found < 0) return urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
@@ -77,9 +75,8 @@ urne_app_status urne_grants_put(urne_store *store, const char *actor, const char
     if (role <= URNE_ROLE_PUBLIC || role > URNE_ROLE_ADMIN || (tier != 1 && tier != 2)) {
         int bad_role = role <= URNE_ROLE_PUBLIC || role > URNE_ROLE_ADMIN;
         snprintf(out->field, sizeof out->field, "%s", bad_role ? "role" : "tier");
-        out->why = "invalid";
-        return urne_app_fail(out, URNE_APP_BAD_INPUT, "%s",
-                             bad_role ? "observer, secretary, commission or admin" : "1 or 2");
+        out->why = bad_role ? URNE_WHY_ROLE : URNE_WHY_TIER;
+        return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
     }
     urne_user u;
     urne_store_grant before, g = {.role = role, .tier = tier};

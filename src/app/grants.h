@@ -20,7 +20,7 @@
  * entry "user.grant" on "user/<id>" (before: the grant replaced or null; after:
  * {"space", "role", "tier"}) in the same transaction. OK with outcome.id the
  * account's id and outcome.number 1 when a grant was replaced, else 0. Refusals:
- * those of urne_app_authorize_space; BAD_INPUT with outcome.field "space" (URNE_WHY_SPACE),
+ * those of urne_app_authorize_space; BAD_INPUT with outcome.field "space" (URNE_WHY_SPACE, or URNE_WHY_SPACE_SITE for ""),
  * "role" (public is not a role to grant) or "tier" (1 or 2); NO_USER (detail: the
  * name); STORE (nothing written). Takes the lock. */
 urne_app_status urne_app_grant_put(urne_app *app, const urne_user *actor, const char *user_name,

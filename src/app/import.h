@@ -19,7 +19,10 @@ typedef struct urne_import {
     const char *title;    /* NULL: the file's own title, else its name */
     const char *preset;   /* NULL: the file's rules, else the format's default */
     const char *settings; /* "key=value;..." adjustments, may be NULL */
-    const char *deadline; /* entry deadline as urne_i18n_moment_utc reads it (kept in UTC), may be NULL */
+    const char *deadline; /* entry deadline as urne_i18n_moment_utc reads it (kept in UTC), may be NULL;
+                           * without an offset, a time in the election's zone */
+    const char *zone;     /* the time zone of the place where the vote is held (IANA name urne knows,
+                           * i18n.h); NULL or "": Europe/Paris */
     const char *space;    /* the space it belongs to ("org/NAME"); NULL or "": the site */
     int round;            /* 0: the file's */
     int double_entry;
@@ -29,21 +32,21 @@ typedef struct urne_import {
 #define URNE_IMPORT_SHOWN 8
 
 /* Parse, check and store the election with its audit entry, in one transaction.
- * Returns its id, or -1 with the reasons in err, in English: the file's first
- * errors with their lines, or what else was refused. When the file itself was
- * refused, its errors are also appended to *problems (unless NULL; its file set to
- * im->source), so that an adapter words them in its reader's language
- * (urne_i18n_diags_text); *problems stays empty when the refusal was elsewhere. */
-int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, urne_diags *problems,
-                             char *err, size_t errsize);
+ * Returns its id, or -1 with the refusal in *out (initialised here; the caller
+ * frees it), a code for the adapters to word, never a sentence:
+ *   BAD_INPUT, out->field the field at fault and out->why:
+ *     URNE_WHY_SPACE (field "space"), URNE_WHY_FORMAT ("format"),
+ *     URNE_WHY_FILE ("file": the file's errors in out->checks, its file set to
+ *       im->source, and their English text in out->detail for the log),
+ *     URNE_WHY_TOO_LONG ("title", "space", "rules", "set"), URNE_WHY_ZONE ("zone"),
+ *     URNE_WHY_DEADLINE ("deadline"), URNE_WHY_RULES ("rules");
+ *   STORE (out->detail the store's reason) or NO_MEMORY: nothing was written. */
+int64_t urne_import_election(urne_store *store, const char *actor, const urne_import *im, urne_app_outcome *out);
 
 /* The use case: an administrator (MANAGE_ELECTIONS) creates an election from a
- * file's text. OK with outcome.id (the election is then held in memory too);
- * BAD_INPUT (field "space" when im->space is not a space name, why
- * URNE_WHY_SPACE; else field "file", the file's errors with their lines in
- * outcome.detail);
- * STORE when it was stored but could not be loaded back; the refusals of
- * urne_app_may. */
+ * file's text. OK with outcome.id (the election is then held in memory too); the
+ * refusals of urne_import_election; STORE when it was stored but could not be
+ * loaded back; the refusals of urne_app_may. */
 urne_app_status urne_app_election_import(urne_app *app, const urne_user *actor, const urne_import *im,
                                          urne_app_outcome *out);
 

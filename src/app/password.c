@@ -13,6 +13,8 @@
  */
 #include "password.h"
 
+#include "app.h"
+
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -35,49 +37,34 @@ static int same_as_name(const char *s, const char *name, int reverse) {
     return 1;
 }
 
-int urne_password_acceptable(const char *password, const char *user_name, char *why, size_t why_size) {
+const char *urne_password_fault(const char *password, const char *user_name, char *detail, size_t detail_size) {
     size_t len = password ? strlen(password) : 0;
-    if (len < URNE_PASSWORD_MIN) {
-        snprintf(why, why_size, "the password must have at least %d characters", URNE_PASSWORD_MIN);
-        return 0;
-    }
-    if (len > URNE_PASSWORD_MAX) {
-        snprintf(why, why_size, "the password must have at most %d characters", URNE_PASSWORD_MAX);
-        return 0;
-    }
+    detail[0] = 0;
+    if (len < URNE_PASSWORD_MIN) return URNE_WHY_PASSWORD_SHORT;
+    if (len > URNE_PASSWORD_MAX) return URNE_WHY_PASSWORD_LONG;
     size_t blanks = 0;
     for (size_t i = 0; i < len; i++) blanks += isspace((unsigned char)password[i]) != 0;
-    if (blanks == len) {
-        snprintf(why, why_size, "the password is only blanks: choose one with letters, digits or signs");
-        return 0;
-    }
-    if (user_name && (same_as_name(password, user_name, 0) || same_as_name(password, user_name, 1))) {
-        snprintf(why, why_size, "the password is the user name: anyone who knows the account can guess it");
-        return 0;
-    }
+    if (blanks == len) return URNE_WHY_PASSWORD_BLANK;
+    if (user_name && (same_as_name(password, user_name, 0) || same_as_name(password, user_name, 1)))
+        return URNE_WHY_PASSWORD_NAME;
     const char *dict = GetDefaultCracklibDict();
     char pwd[512];
     snprintf(pwd, sizeof pwd, "%s.pwd", dict);
     if (access(pwd, R_OK) != 0) {
-        snprintf(why, why_size,
-                 "the password cannot be checked: cracklib's dictionary %s is missing (install Debian's "
-                 "cracklib-runtime)",
-                 pwd);
-        return 0;
+        snprintf(detail, detail_size, "cracklib's dictionary %s is missing (install Debian's cracklib-runtime)", pwd);
+        return URNE_WHY_PASSWORD_UNCHECKED;
     }
     pthread_mutex_lock(&crack_lock);
     const char *verdict = FascistCheckUser(password, dict, user_name && *user_name ? user_name : NULL, NULL);
     char copy[200] = "";
     if (verdict) snprintf(copy, sizeof copy, "%s", verdict);
     pthread_mutex_unlock(&crack_lock);
-    if (verdict) {
-        if (strncasecmp(copy, "error", 5) == 0)
-            snprintf(why, why_size, "the password cannot be checked: cracklib: %s", copy);
-        else if (strstr(copy, "username"))
-            snprintf(why, why_size, "the password is too easy to guess: it is based on the user name");
-        else
-            snprintf(why, why_size, "the password is too easy to guess: %s", copy);
-        return 0;
+    if (verdict == NULL) return NULL;
+    if (strncasecmp(copy, "error", 5) == 0) {
+        snprintf(detail, detail_size, "cracklib: %s", copy);
+        return URNE_WHY_PASSWORD_UNCHECKED;
     }
-    return 1;
+    if (strstr(copy, "username")) return URNE_WHY_PASSWORD_NAME_BASED;
+    snprintf(detail, detail_size, "%s", copy);
+    return URNE_WHY_PASSWORD_WEAK;
 }

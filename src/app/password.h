@@ -17,11 +17,14 @@
 #define URNE_PASSWORD_MIN 8
 #define URNE_PASSWORD_MAX 1024
 
-/* 1 when password may be given to the account user_name; else 0 with the reason,
- * one sentence for people ("the password is based on a dictionary word"), in why.
- * Thread-safe. When cracklib's dictionary cannot be read, every password is
- * refused with a reason naming the package to install, rather than accepted
- * unchecked. user_name may be NULL. */
-int urne_password_acceptable(const char *password, const char *user_name, char *why, size_t why_size);
+/* NULL when password may be given to the account user_name; else the reason's
+ * code (app.h's URNE_WHY_PASSWORD_*), for the adapters to word, with what it
+ * names in detail (detail_size bytes): cracklib's verdict for
+ * URNE_WHY_PASSWORD_WEAK ("it is based on a dictionary word", its own English:
+ * the adapters translate the verdicts they know), the dictionary missing or
+ * cracklib's error for URNE_WHY_PASSWORD_UNCHECKED, "" otherwise. Thread-safe.
+ * When cracklib's dictionary cannot be read, every password is refused rather
+ * than accepted unchecked. user_name may be NULL. */
+const char *urne_password_fault(const char *password, const char *user_name, char *detail, size_t detail_size);
 
 #endif

@@ -189,8 +189,9 @@ static urne_app_status assign_locked(urne_app *app, const urne_user *actor, cons
     if (first < 0 || last < first || (uint64_t)last >= e->round->nsheets) {
         snprintf(out->field, sizeof out->field, "%s", first < 0 || last < first ? "first" : "last");
         out->why = URNE_WHY_BUREAUX;
-        return urne_app_fail(out, URNE_APP_BAD_INPUT, "bureaux %lld..%lld: election %lld has bureaux 0..%zu",
-                             (long long)first, (long long)last, (long long)election, e->round->nsheets - 1);
+        out->id = election;
+        out->number = (int64_t)e->round->nsheets - 1;
+        return urne_app_fail(out, URNE_APP_BAD_INPUT, "%lld..%lld", (long long)first, (long long)last);
     }
     size_t n = (size_t)(last - first + 1);
     int64_t *list = malloc(n * sizeof *list);
@@ -224,11 +225,12 @@ static urne_app_status assign_list_locked(urne_app *app, const urne_user *actor,
     if (st != URNE_APP_OK) return st;
     snprintf(out->field, sizeof out->field, "bureaux");
     out->why = URNE_WHY_BUREAUX;
-    if (n == 0) return urne_app_fail(out, URNE_APP_BAD_INPUT, "no bureau chosen");
+    out->id = election;
+    out->number = (int64_t)e->round->nsheets - 1;
+    if (n == 0) return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL); /* detail "": none chosen */
     for (size_t i = 0; i < n; i++)
         if (bureaux[i] < 0 || (uint64_t)bureaux[i] >= e->round->nsheets)
-            return urne_app_fail(out, URNE_APP_BAD_INPUT, "bureau %lld: election %lld has bureaux 0..%zu",
-                                 (long long)bureaux[i], (long long)election, e->round->nsheets - 1);
+            return urne_app_fail(out, URNE_APP_BAD_INPUT, "%lld", (long long)bureaux[i]);
     int64_t *list = malloc(n * sizeof *list);
     if (list == NULL) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     memcpy(list, bureaux, n * sizeof *list);

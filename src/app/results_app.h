@@ -26,7 +26,9 @@
 #define URNE_WHY_CANDIDATES "candidate-count" /* votes for more or fewer candidates than the contest has */
 #define URNE_WHY_REASON_MISSING "reason-missing" /* a récolement act needs its reason (3 bytes or more) */
 #define URNE_WHY_REASON_LONG "reason-too-long"   /* outcome.number: the most the store keeps */
-#define URNE_WHY_BUREAUX "bureau-range"          /* assign: outside 0..nsheets-1, or none */
+#define URNE_WHY_BUREAUX "bureau-range"          /* assign: outside 0..nsheets-1 (detail: the bureaux asked,
+                                                  * "7" or "3..9"; "" when none; number: the last bureau
+                                                  * the election has, id: the election) */
 
 /* A secretary enters the figures read on bureau `bureau`'s procès-verbal.
  * `confirmed`: the person states that the sheet really says so, which records a

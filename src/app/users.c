@@ -15,49 +15,59 @@
 #include "users.h"
 
 static int64_t store_user(urne_store *store, const char *actor, const char *name, const char *hash, urne_role role,
-                          int tier, char *err, size_t errsize);
+                          int tier, urne_app_outcome *out);
+
+/* A refused argument: BAD_INPUT on field for the reason why. -1. */
+static int64_t refuse(urne_app_outcome *out, const char *field, const char *why, const char *detail, int64_t number) {
+    out->status = URNE_APP_BAD_INPUT;
+    out->why = why;
+    out->number = number;
+    snprintf(out->field, sizeof out->field, "%s", field);
+    if (detail != out->detail) snprintf(out->detail, sizeof out->detail, "%.200s", detail ? detail : "");
+    return -1;
+}
 
 int64_t urne_users_create(urne_store *store, pthread_mutex_t *lock, const char *actor, const char *name,
-                          const char *password, urne_role role, int tier, char *err, size_t errsize) {
+                          const char *password, urne_role role, int tier, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
     size_t n = strlen(name);
-    if (n == 0 || n >= 64) {
-        snprintf(err, errsize, "a user name has 1 to 63 characters");
-        return -1;
-    }
+    if (n == 0 || n >= 64) return refuse(out, "name", URNE_WHY_USER_NAME_LENGTH, NULL, 63);
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)name[i] <= ' ' || name[i] == '"' || name[i] == '\\') {
-            snprintf(err, errsize, "user name '%s': no spaces, quotes or backslashes", name);
-            return -1;
-        }
-    if (!urne_password_acceptable(password, name, err, errsize)) return -1; /* password.h */
-    if (role == URNE_ROLE_PUBLIC || (tier != 1 && tier != 2)) {
-        snprintf(err, errsize, "role must be observer, secretary, commission or admin; tier 1 or 2");
-        return -1;
-    }
+        if ((unsigned char)name[i] <= ' ' || name[i] == '"' || name[i] == '\\')
+            return refuse(out, "name", URNE_WHY_USER_NAME_CHARS, name, 0);
+    const char *weak = urne_password_fault(password, name, out->detail, sizeof out->detail); /* password.h */
+    if (weak)
+        return refuse(out, "password", weak, out->detail,
+                      strcmp(weak, URNE_WHY_PASSWORD_LONG) == 0 ? URNE_PASSWORD_MAX : URNE_PASSWORD_MIN);
+    if (role == URNE_ROLE_PUBLIC || (tier != 1 && tier != 2)) return refuse(out, "role", URNE_WHY_ROLE, NULL, 0);
     char hash[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-        snprintf(err, errsize, "out of memory while hashing the password");
+        urne_app_fail(out, URNE_APP_NO_MEMORY, "out of memory while hashing the password");
         return -1;
     }
     if (lock) pthread_mutex_lock(lock);
-    int64_t id = store_user(store, actor, name, hash, role, tier, err, errsize);
+    int64_t id = store_user(store, actor, name, hash, role, tier, out);
     if (lock) pthread_mutex_unlock(lock);
     return id;
 }
 
+/* The account and its audit entry in one transaction: its id, or -1 with TAKEN
+ * (detail: the name) or STORE in out. */
 static int64_t store_user(urne_store *store, const char *actor, const char *name, const char *hash, urne_role role,
-                          int tier, char *err, size_t errsize) {
+                          int tier, urne_app_outcome *out) {
     if (urne_store_begin(store) < 0) {
-        snprintf(err, errsize, "%s", urne_store_error(store));
-        return -2;
+        urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
+        return -1;
     }
     int64_t id = urne_store_user_create(store, name, hash, role, tier);
     if (id <= 0) {
-        snprintf(err, errsize, id == 0 ? "a user named '%s' already exists" : "%s",
-                 id == 0 ? name : urne_store_error(store));
+        if (id == 0)
+            urne_app_fail(out, URNE_APP_TAKEN, "%s", name);
+        else
+            urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
         urne_store_rollback(store);
-        return id == 0 ? 0 : -2;
+        return -1;
     }
     char object[96];
     snprintf(object, sizeof object, "user/%lld", (long long)id);
@@ -67,9 +77,9 @@ static int64_t store_user(urne_store *store, const char *actor, const char *name
     int rc = urne_store_audit(store, actor, "user.create", object, NULL, after);
     free(after);
     if (rc < 0 || urne_store_commit(store) < 0) {
-        snprintf(err, errsize, "%s", urne_store_error(store));
+        urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
         urne_store_rollback(store);
-        return -2;
+        return -1;
     }
     return id;
 }
@@ -78,14 +88,10 @@ urne_app_status urne_app_user_create(urne_app *app, const urne_user *actor, cons
                                      urne_role role, int tier, urne_app_outcome *out) {
     urne_app_outcome_init(out);
     if (urne_app_may(app, actor, URNE_ACT_MANAGE_USERS, 0, out) != URNE_APP_OK) return out->status;
-    char err[300];
-    int64_t id = urne_users_create(app->store, &app->lock, actor->name, name, password, role, tier, err, sizeof err);
-    if (id == -2) return urne_app_fail(out, URNE_APP_STORE, "%s", err);
+    int64_t id = urne_users_create(app->store, &app->lock, actor->name, name, password, role, tier, out);
     if (id <= 0) {
-        /* Which field: the checks run in the order name, password, role. */
-        const char *field = strstr(err, "user name") ? "name" : strstr(err, "role must be") ? "role" : "password";
-        snprintf(out->field, sizeof out->field, "%s", field);
-        return urne_app_fail(out, id == 0 ? URNE_APP_TAKEN : URNE_APP_BAD_INPUT, "%s", err);
+        if (out->status == URNE_APP_STORE && urne_store_unavailable(app->store)) out->status = URNE_APP_UNAVAILABLE;
+        return out->status;
     }
     pthread_mutex_lock(&app->lock);
     urne_app_changed(app);

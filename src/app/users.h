@@ -12,17 +12,19 @@
 
 /* Create a user (from a request, `urne admin create`, the demo), with its audit
  * entry. The name has 1 to 63 bytes without blanks, quotes or backslashes; the
- * password must pass urne_password_acceptable (password.h); role is not public and
+ * password must pass urne_password_fault (password.h); role is not public and
  * tier is 1 or 2. The password is hashed with Argon2id first; `lock`, when not NULL,
- * is held only around the write. Returns the id, 0 when the name is taken (err
- * says so), -1 when an argument is refused and -2 when the store failed (nothing
- * written), with the reason in err. */
+ * is held only around the write. Returns the id, or -1 with the refusal in *out
+ * (initialised here; the caller frees it), codes for the adapters to word:
+ * BAD_INPUT (out->field "name", "password" or "role", out->why one of app.h's
+ * URNE_WHY_USER_NAME_*, URNE_WHY_PASSWORD_*, URNE_WHY_ROLE), TAKEN (out->detail:
+ * the name), NO_MEMORY, STORE (out->detail: the store's reason; nothing written). */
 int64_t urne_users_create(urne_store *store, pthread_mutex_t *lock, const char *actor, const char *name,
-                          const char *password, urne_role role, int tier, char *err, size_t errsize);
+                          const char *password, urne_role role, int tier, urne_app_outcome *out);
 
 /* The use case: an administrator (MANAGE_USERS) creates an account. OK with
- * outcome.id; BAD_INPUT (outcome.field "name", "password" or "role", the reason in
- * outcome.detail), TAKEN, STORE; the refusals of urne_app_may. The bootstrap (the
+ * outcome.id; the refusals of urne_users_create (UNAVAILABLE for STORE when the
+ * database was out of reach); the refusals of urne_app_may. The bootstrap (the
  * first administrator, from the command line) calls urne_users_create. */
 urne_app_status urne_app_user_create(urne_app *app, const urne_user *actor, const char *name, const char *password,
                                      urne_role role, int tier, urne_app_outcome *out);

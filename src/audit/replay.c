@@ -497,6 +497,7 @@ size_t urne_audit_replay_compare_election(urne_audit_replay *r, const urne_audit
         cmp_str(&e, "deadline", stored->deadline, l->deadline);
         cmp_str(&e, "created_at", stored->created_at, l->created_at);
         if (l->has_space) cmp_str(&e, "space", stored->space, l->space);
+        cmp_str(&e, "zone", stored->zone, l->zone);
         if (l->structure[0]) /* else said by finish */
             cmp_str(&e, "structure (levels, contests, candidates, colleges, bureau names)", stored->structure,
                     l->structure);

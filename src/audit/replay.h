@@ -60,6 +60,7 @@ typedef struct urne_audit_election {
     char created_at[32];
     char space[URNE_SPACE_MAX + 1]; /* the space it belongs to, "" the site */
     int has_space;                  /* 0 when the log did not record it (entries before it did): not compared */
+    char zone[48];                  /* its time zone (IANA name); entries before it was recorded: Europe/Paris */
     char structure[65];        /* SHA-256 of its names: contests, candidates, bureaux (store.h); "" when
                                 * the log did not record it (not compared) */
     char published_at[32];     /* "" when not published */

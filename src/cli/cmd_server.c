@@ -8,7 +8,7 @@
  *                     (the password is read from standard input, never argv)
  *   urne admin grant --db PATH --user NAME --space SPACE --role ROLE [--tier 1|2]
  *   urne election import --db PATH FILE [--format F] [--title T] [--rules P]
- *                     [--set K=V;...] [--double-entry] [--deadline WHEN] [--space S]
+ *                     [--set K=V;...] [--double-entry] [--deadline WHEN] [--space S] [--zone Z]
  *   urne backup --db PATH DEST
  *   urne audit verify --db PATH   (the chain, then the stored rows against the log)
  */
@@ -23,6 +23,7 @@
 #include "../io/io_file.h"
 #include "../app/grants.h"
 #include "../app/import.h"
+#include "../web/outcome.h"
 #include "../app/users.h"
 #include "../web/serve.h"
 #include "cli.h"
@@ -213,10 +214,15 @@ static int admin_create(int argc, char **argv) {
     }
     urne_store *s = open_db("admin create", &db);
     if (s == NULL) return URNE_EXIT_REJECTED;
-    char err[400];
-    int64_t id = urne_users_create(s, NULL, "system", user, password, ro, tier, err, sizeof err);
+    char err[1200];
+    urne_app_outcome o;
+    int64_t id = urne_users_create(s, NULL, "system", user, password, ro, tier, &o);
     sodium_memzero(password, sizeof password);
     urne_store_close(s);
+    /* A refusal's code in the reader's language; the store's own reason as it is. */
+    if (id <= 0 && !urne_outcome_text(urne_cli_lang(), &o, err, sizeof err))
+        snprintf(err, sizeof err, "%s", o.detail[0] ? o.detail : urne_app_status_name(o.status));
+    urne_app_outcome_free(&o);
     if (id <= 0) {
         fprintf(stderr, _("urne admin create: %s\n"), err);
         return URNE_EXIT_REJECTED;
@@ -256,7 +262,10 @@ static int admin_grant(int argc, char **argv) {
     urne_store_close(s);
     if (st != URNE_APP_OK) {
         const char *what = o.field[0] ? o.field : urne_app_status_name(st);
-        if (st == URNE_APP_NO_USER)
+        char words[600];
+        if (urne_outcome_text(urne_cli_lang(), &o, words, sizeof words))
+            fprintf(stderr, _("urne admin grant: %s\n"), words);
+        else if (st == URNE_APP_NO_USER)
             fprintf(stderr, _("urne admin grant: %s: no user %s\n"), what, o.detail);
         else if (o.field[0] || o.detail[0])
             fprintf(stderr, _("urne admin grant: %s: %s\n"), what, o.detail);
@@ -282,7 +291,7 @@ int urne_cli_election(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "import") != 0) {
         fprintf(stderr, _("Usage: urne election import --db PATH FILE [--format F] [--title T] [--rules P]\n"
                           "                            [--set K=V;...] [--double-entry] [--deadline WHEN]\n"
-                          "                            [--space org/NAME]\n"));
+                          "                            [--space org/NAME] [--zone ZONE]\n"));
         return URNE_EXIT_USAGE;
     }
     argc--;
@@ -294,7 +303,8 @@ int urne_cli_election(int argc, char **argv) {
         {"title", required_argument, 0, 't'},   {"rules", required_argument, 0, 'r'},
         {"set", required_argument, 0, 's'},     {"double-entry", no_argument, 0, 'e'},
         {"deadline", required_argument, 0, 'l'}, {"round", required_argument, 0, 'n'},
-        {"space", required_argument, 0, 'p'},   {0, 0, 0, 0}};
+        {"space", required_argument, 0, 'p'},   {"zone", required_argument, 0, 'z'},
+        {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
@@ -308,6 +318,7 @@ int urne_cli_election(int argc, char **argv) {
         case 'l': im.deadline = optarg; break;
         case 'n': im.round = atoi(optarg); break;
         case 'p': im.space = optarg; break;
+        case 'z': im.zone = optarg; break;
         default: return URNE_EXIT_USAGE;
         }
     }
@@ -334,13 +345,13 @@ int urne_cli_election(int argc, char **argv) {
         return URNE_EXIT_REJECTED;
     }
     char err[4096];
-    urne_diags problems;
-    urne_diags_init(&problems, NULL);
-    int64_t id = urne_import_election(s, "system", &im, &problems, err, sizeof err);
+    urne_app_outcome o;
+    int64_t id = urne_import_election(s, "system", &im, &o);
     urne_store_close(s);
-    if (id < 0 && problems.count > 0) /* the file's own errors, in the reader's language */
-        urne_i18n_diags_text(urne_cli_lang(), &problems, URNE_IMPORT_SHOWN, err, sizeof err);
-    urne_diags_free(&problems);
+    /* A refusal's code in the reader's language; the store's own reason as it is. */
+    if (id < 0 && !urne_outcome_text(urne_cli_lang(), &o, err, sizeof err))
+        snprintf(err, sizeof err, "%s", o.detail[0] ? o.detail : urne_app_status_name(o.status));
+    urne_app_outcome_free(&o);
     urne_io_buffer_free(&in);
     if (id < 0) {
         fprintf(stderr, _("urne election import: %s\n"), err);

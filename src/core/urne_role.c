@@ -23,20 +23,24 @@ int urne_role_parse(const char *name, urne_role *out) {
     return -1;
 }
 
-int urne_space_valid(const char *space, char *why, size_t size) {
+long urne_space_fault(const char *space) {
     assert(space);
     size_t n = strnlen(space, URNE_SPACE_MAX + 1);
-    if (n > URNE_SPACE_MAX) {
-        if (why) snprintf(why, size, "a space name has at most %d bytes", URNE_SPACE_MAX);
-        return 0;
-    }
+    if (n > URNE_SPACE_MAX) return -1;
     for (size_t i = 0; i < n; i++) {
         char c = space[i];
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '_' || c == '-') continue;
-        if (why)
-            snprintf(why, size, "a space name is made of a-z, 0-9, '/', '_' and '-' (byte %zu is code %d)", i,
-                     (unsigned char)c);
-        return 0;
+        return (long)i;
     }
-    return 1;
+    return URNE_SPACE_OK;
+}
+
+int urne_space_valid(const char *space, char *why, size_t size) {
+    long at = urne_space_fault(space);
+    if (at == URNE_SPACE_OK) return 1;
+    if (why && at < 0) snprintf(why, size, "a space name has at most %d bytes", URNE_SPACE_MAX);
+    if (why && at >= 0)
+        snprintf(why, size, "a space name is made of a-z, 0-9, '/', '_' and '-' (byte %ld is code %d)", at,
+                 (unsigned char)space[at]);
+    return 0;
 }

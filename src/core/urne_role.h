@@ -33,7 +33,14 @@ int urne_role_parse(const char *name, urne_role *out);
 #define URNE_SPACE_MAX 95
 
 /* 1 when `space` is a valid space name ("" the site included), else 0 with a
- * sentence saying why in why (size bytes; may be NULL). */
+ * sentence saying why in why (size bytes; may be NULL), in English: for the
+ * store's and the log's messages. */
 int urne_space_valid(const char *space, char *why, size_t size);
+
+/* What is wrong with a space name, as a code an adapter words: -1 when `space` is
+ * longer than URNE_SPACE_MAX, the offset of its first byte that is not a-z, 0-9,
+ * '/', '_' or '-', or URNE_SPACE_OK when it is a valid name ("" included). */
+#define URNE_SPACE_OK (-2)
+long urne_space_fault(const char *space);
 
 #endif

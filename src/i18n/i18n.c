@@ -251,25 +251,51 @@ typedef struct zone {
     const char *name;
     long standard;  /* seconds east of UTC */
     char rule;      /* 'E' EU summer time, 'A' North American, 0 none */
+    const char *fr, *en; /* how a page names its time */
 } zone;
 
 static const zone zones[] = {
-    {"Europe/Paris", 3600, 'E'},      {"UTC", 0, 0},                    {"Etc/UTC", 0, 0},
-    {"America/Guadeloupe", -14400, 0}, {"America/Martinique", -14400, 0}, {"America/St_Barthelemy", -14400, 0},
-    {"America/Marigot", -14400, 0},   {"America/Cayenne", -10800, 0},   {"America/Miquelon", -10800, 'A'},
-    {"Indian/Reunion", 14400, 0},     {"Indian/Mayotte", 10800, 0},     {"Pacific/Noumea", 39600, 0},
-    {"Pacific/Tahiti", -36000, 0},    {"Pacific/Wallis", 43200, 0},
+    {"Europe/Paris", 3600, 'E', "heure de Paris", "Paris time"},
+    {"UTC", 0, 0, "temps universel (UTC)", "UTC"},
+    {"Etc/UTC", 0, 0, "temps universel (UTC)", "UTC"},
+    {"America/Guadeloupe", -14400, 0, "heure de la Guadeloupe", "Guadeloupe time"},
+    {"America/Martinique", -14400, 0, "heure de la Martinique", "Martinique time"},
+    {"America/St_Barthelemy", -14400, 0, "heure de Saint-Barthélemy", "Saint-Barthélemy time"},
+    {"America/Marigot", -14400, 0, "heure de Saint-Martin", "Saint-Martin time"},
+    {"America/Cayenne", -10800, 0, "heure de la Guyane", "French Guiana time"},
+    {"America/Miquelon", -10800, 'A', "heure de Saint-Pierre-et-Miquelon", "Saint-Pierre and Miquelon time"},
+    {"Indian/Reunion", 14400, 0, "heure de La Réunion", "Réunion time"},
+    {"Indian/Mayotte", 10800, 0, "heure de Mayotte", "Mayotte time"},
+    {"Pacific/Noumea", 39600, 0, "heure de Nouméa", "Nouméa time"},
+    {"Pacific/Tahiti", -36000, 0, "heure de Tahiti", "Tahiti time"},
+    {"Pacific/Wallis", 43200, 0, "heure de Wallis-et-Futuna", "Wallis and Futuna time"},
 };
+#define NZONES (sizeof zones / sizeof zones[0])
+
+/* The zone named, or NULL. */
+static const zone *zone_find(const char *name) {
+    for (size_t i = 0; name && i < NZONES; i++)
+        if (strcmp(zones[i].name, name) == 0) return &zones[i];
+    return NULL;
+}
+
+int urne_i18n_zone_known(const char *name) {
+    return zone_find(name) != NULL;
+}
+
+const char *urne_i18n_zone_at(size_t i) {
+    return i < NZONES ? zones[i].name : NULL;
+}
+
+const char *urne_i18n_zone_label(urne_lang lang, const char *name) {
+    const zone *z = zone_find(name);
+    return z == NULL ? NULL : lang == URNE_LANG_FR ? z->fr : z->en;
+}
 
 long urne_i18n_zone_offset(const char *name, time_t utc, int *known) {
-    const zone *z = &zones[0];
-    *known = 0;
-    for (size_t i = 0; name && i < sizeof zones / sizeof zones[0]; i++)
-        if (strcmp(zones[i].name, name) == 0) {
-            z = &zones[i];
-            *known = 1;
-        }
-    if (name == NULL) *known = 1;
+    const zone *z = zone_find(name);
+    *known = z != NULL || name == NULL;
+    if (z == NULL) z = &zones[0];
     struct tm g;
     gmtime_r(&utc, &g);
     int year = g.tm_year + 1900;
@@ -301,7 +327,8 @@ char *urne_i18n_moment(urne_lang lang, const char *iso, const char *zone_name, c
     static const char *en_months[] = {"January", "February", "March",     "April",   "May",      "June",
                                       "July",    "August",   "September", "October", "November", "December"};
     if (lang == URNE_LANG_FR)
-        snprintf(buf, size, "%d%s %s %d à %d h %02d", l.tm_mday, l.tm_mday == 1 ? "er" : "", fr_months[l.tm_mon],
+        /* The hour never cut at a line's end: no-break spaces around its "h". */
+        snprintf(buf, size, "%d%s %s %d à %d\u00a0h\u00a0%02d", l.tm_mday, l.tm_mday == 1 ? "er" : "", fr_months[l.tm_mon],
                  l.tm_year + 1900, l.tm_hour, l.tm_min);
     else
         snprintf(buf, size, "%d %s %d, %02d:%02d", l.tm_mday, en_months[l.tm_mon], l.tm_year + 1900, l.tm_hour,

@@ -81,8 +81,8 @@ char *urne_i18n_int(urne_lang lang, int64_t n, char *buf, size_t size);
 char *urne_i18n_decimal(urne_lang lang, const char *decimal, char *buf, size_t size);
 
 /* A moment as people read it in lang, in the time zone `zone` (an IANA name;
- * NULL or unknown: Europe/Paris): "4 décembre 2026 à 15 h 02", "4 December 2026,
- * 15:02". `iso` is the store's UTC form "2026-12-04T14:02:00Z" (seconds and the
+ * NULL or unknown: Europe/Paris): "4 décembre 2026 à 15 h 02" (no-break spaces
+ * around the "h"), "4 December 2026, 15:02". `iso` is the store's UTC form "2026-12-04T14:02:00Z" (seconds and the
  * Z optional); anything else is written back as it is. Returns buf. */
 char *urne_i18n_moment(urne_lang lang, const char *iso, const char *zone, char *buf, size_t size);
 
@@ -99,5 +99,20 @@ int urne_i18n_moment_utc(const char *text, const char *zone, char out[24]);
  * summer time rule; the French overseas zones are fixed, Saint-Pierre-et-Miquelon
  * follows North America's). -1 sets *known to 0 for a zone urne does not know. */
 long urne_i18n_zone_offset(const char *zone, time_t utc, int *known);
+
+/* The default zone of an election, and of every moment shown without one. */
+#define URNE_ZONE_DEFAULT "Europe/Paris"
+
+/* 1 when urne knows the zone `name` (an IANA name: "Europe/Paris",
+ * "Pacific/Noumea"...), else 0 (NULL too). */
+int urne_i18n_zone_known(const char *name);
+
+/* The i-th zone urne knows (Europe/Paris first), NULL past the last: for a form's
+ * list and a message listing them. */
+const char *urne_i18n_zone_at(size_t i);
+
+/* How a page of lang names a zone's time ("heure de Nouméa", "Nouméa time"), or
+ * NULL for a zone urne does not know. */
+const char *urne_i18n_zone_label(urne_lang lang, const char *name);
 
 #endif

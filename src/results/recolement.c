@@ -11,6 +11,9 @@
 #include "../core/urne_text.h"
 #include "recolement.h"
 
+/* The reasons below are a table's entries the adapters translate (xgettext's N_). */
+#define N_(s) (s)
+
 static const char *const state_names[URNE_SHEET_NSTATES] = {
     "missing", "pending", "mismatch", "entered", "validated", "contested", "annulled", "revote",
 };
@@ -188,13 +191,13 @@ int urne_recolement_rule_confirmable(const char *rule) {
 int urne_recolement_may_enter(urne_sheet_state s, const char **why) {
     switch (s) {
     case URNE_SHEET_VALIDATED:
-        *why = "the commission has validated this sheet: only the commission can change it now";
+        *why = N_("the commission has validated this sheet: only the commission can change it now");
         return 0;
     case URNE_SHEET_CONTESTED:
-        *why = "this bureau is contested: its figures are frozen until the commission decides";
+        *why = N_("this bureau is contested: its figures are frozen until the commission decides");
         return 0;
     case URNE_SHEET_ANNULLED:
-        *why = "the commission has annulled this bureau's votes";
+        *why = N_("the commission has annulled this bureau's votes");
         return 0;
     default: return 1;
     }
@@ -209,9 +212,9 @@ urne_sheet_state urne_recolement_after_entry(int double_entry, int have_other, i
 int urne_recolement_may_contest(urne_sheet_state s, const char **why) {
     if (s == URNE_SHEET_ENTERED || s == URNE_SHEET_VALIDATED) return 1;
     if (s == URNE_SHEET_CONTESTED)
-        *why = "this bureau is already contested";
+        *why = N_("this bureau is already contested");
     else
-        *why = "only a counted sheet (entered or validated) can be contested";
+        *why = N_("only a counted sheet (entered or validated) can be contested");
     return 0;
 }
 

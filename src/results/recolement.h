@@ -91,7 +91,8 @@ size_t urne_figures_diff(const urne_round *round, size_t contest, const urne_fig
                          char *out, size_t size);
 
 /* May a secretary enter figures for a sheet in state s? 1, or 0 with the reason in
- * *why (a sentence). Sheets under the commission's review or already validated are
+ * *why (an English sentence of a fixed table, in the catalogue: adapters look it
+ * up in their reader's language). Sheets under the commission's review or already validated are
  * the commission's to change. */
 int urne_recolement_may_enter(urne_sheet_state s, const char **why);
 
@@ -107,7 +108,8 @@ urne_sheet_state urne_recolement_after_entry(int double_entry, int have_other, i
  * confirmable: 0 for every other rule. */
 int urne_recolement_rule_confirmable(const char *rule);
 
-/* May a commission member contest a sheet in state s? (Only counted sheets.) */
+/* May a commission member contest a sheet in state s? (Only counted sheets.) 1, or
+ * 0 with the reason in *why, as urne_recolement_may_enter gives it. */
 int urne_recolement_may_contest(urne_sheet_state s, const char **why);
 
 /* The state after a decision. */

@@ -186,8 +186,8 @@ char *urne_audit_created_record(const urne_election_meta *m, const urne_round *r
                                 const char *source, const char *sha256, const char *structure) {
     size_t imported = 0;
     for (size_t i = 0; states && i < round->nsheets; i++) imported += states[i] == URNE_SHEET_ENTERED;
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:i, s:s, s:s, s:s}", "title", m->title,
-                          "space", m->space, "rules",
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:i, s:s, s:s, s:s}", "title",
+                          m->title, "space", m->space, "zone", m->zone, "rules",
                           m->preset, "source", source ? source : "", "bureaux", (json_int_t)round->nsheets,
                           "imported", (json_int_t)imported, "sha256", sha256, "round", m->round, "settings",
                           m->settings, "double_entry", m->double_entry, "deadline", m->deadline, "created_at",
@@ -377,6 +377,11 @@ static int fold_created(urne_audit_replay *r, const urne_audit_entry *e, int64_t
                 return bad(r, e, "its record of the election's space is malformed");
             m.has_space = 1;
         }
+        /* Absent from the entries written before an election had a zone: all were
+         * then held in Europe/Paris, as migration 5 records them. */
+        snprintf(m.zone, sizeof m.zone, "Europe/Paris");
+        if (json_object_get(a, "zone") && (copy_str(a, "zone", m.zone, sizeof m.zone) < 0 || m.zone[0] == 0))
+            return bad(r, e, "its record of the election's time zone is malformed");
         m.full = 1;
         m.round = (int)round;
         m.double_entry = (int)de;
@@ -537,6 +542,7 @@ char *urne_audit_election_text(urne_audit_election *m, const char *column, size_
     struct { const char *name; char *out; size_t size; } texts[] = {
         {"title", m->title, sizeof m->title},
         {"space", m->space, sizeof m->space},
+        {"zone", m->zone, sizeof m->zone},
         {"preset", m->preset, sizeof m->preset},
         {"settings", m->settings, sizeof m->settings},
         {"deadline", m->deadline, sizeof m->deadline},

@@ -162,10 +162,11 @@ static int64_t pg_election_create(urne_store *s, const urne_election_meta *m, co
     urne_pg_opt(&p, m->deadline);
     urne_pg_text(&p, at);
     urne_pg_text(&p, m->space); /* '' for the site, never NULL */
+    urne_pg_text(&p, m->zone[0] ? m->zone : "Europe/Paris");
     PGresult *res = urne_pg_run(s,
                                 "INSERT INTO elections(title, round, preset, settings, levels, contest_level,"
-                                " double_entry, deadline, created_at, space)"
-                                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                " double_entry, deadline, created_at, space, zone)"
+                                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                                 &p, "storing an election");
     free(levels);
     if (res == NULL) return -1;
@@ -178,7 +179,7 @@ static int64_t pg_election_create(urne_store *s, const urne_election_meta *m, co
 #define META_COLS                                                                                         \
     "SELECT id, title, round, preset, settings, double_entry, deadline, created_at, published_at,"       \
     " published_digest, levels, contest_level, reopened_at, reopened_reason, previous_published_at,"     \
-    " previous_digest, previous_reopened_at, previous_reopened_reason, space FROM elections"
+    " previous_digest, previous_reopened_at, previous_reopened_reason, space, zone FROM elections"
 
 /* An election's record from META_COLS's columns of row i. 0, or -1 when a text does not fit. */
 static int meta_row(urne_store *s, const PGresult *r, int i, urne_election_meta *m) {
@@ -201,6 +202,7 @@ static int meta_row(urne_store *s, const PGresult *r, int i, urne_election_meta 
         {16, "previous_reopened_at", m->previous_reopened_at, sizeof m->previous_reopened_at},
         {17, "previous_reopened_reason", m->previous_reopened_reason, sizeof m->previous_reopened_reason},
         {18, "space", m->space, sizeof m->space},
+        {19, "zone", m->zone, sizeof m->zone},
     };
     for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
         if (urne_pg_col(s, r, i, texts[k].col, texts[k].out, texts[k].size, "elections", texts[k].name,

@@ -147,7 +147,8 @@ static int64_t sq_election_create(urne_store *s, const urne_election_meta *m, co
         if (*p == SEP) *p = ',';
     urne_store_now(at);
     sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO elections(title, round, preset, settings, levels, contest_level,"
-                                        " double_entry, deadline, created_at, space) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                        " double_entry, deadline, created_at, space, zone)"
+                                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (st == NULL) {
         free(levels);
         return -1;
@@ -162,6 +163,7 @@ static int64_t sq_election_create(urne_store *s, const urne_election_meta *m, co
     urne_sql_bind_text(st, 8, m->deadline);
     sqlite3_bind_text(st, 9, at, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 10, m->space, -1, SQLITE_TRANSIENT); /* '' for the site, never NULL */
+    sqlite3_bind_text(st, 11, m->zone[0] ? m->zone : "Europe/Paris", -1, SQLITE_TRANSIENT);
     int rc = urne_sql_step_done(s, st, "storing an election");
     free(levels);
     if (rc < 0) return -1;
@@ -173,7 +175,7 @@ static int64_t sq_election_create(urne_store *s, const urne_election_meta *m, co
 static const char *const meta_sql = "SELECT id, title, round, preset, settings, double_entry, deadline, created_at,"
                                     " published_at, published_digest, levels, contest_level, reopened_at,"
                                     " reopened_reason, previous_published_at, previous_digest,"
-                                    " previous_reopened_at, previous_reopened_reason, space FROM elections";
+                                    " previous_reopened_at, previous_reopened_reason, space, zone FROM elections";
 
 /* An election's record from meta_sql's columns. 0, or -1 when a text does not fit. */
 static int meta_row(urne_store *s, sqlite3_stmt *st, urne_election_meta *m) {
@@ -196,6 +198,7 @@ static int meta_row(urne_store *s, sqlite3_stmt *st, urne_election_meta *m) {
         {16, "previous_reopened_at", m->previous_reopened_at, sizeof m->previous_reopened_at},
         {17, "previous_reopened_reason", m->previous_reopened_reason, sizeof m->previous_reopened_reason},
         {18, "space", m->space, sizeof m->space},
+        {19, "zone", m->zone, sizeof m->zone},
     };
     for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
         if (urne_sql_col(s, st, texts[k].col, texts[k].out, texts[k].size, "elections", texts[k].name,

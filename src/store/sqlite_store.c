@@ -87,6 +87,8 @@ static const char *const migrations[] = {
     "  role TEXT NOT NULL CHECK(role IN ('observer','secretary','commission','admin')),"
     "  tier INTEGER NOT NULL DEFAULT 1 CHECK(tier IN (1,2)), PRIMARY KEY(user_id, space));"
     "ALTER TABLE elections ADD COLUMN space TEXT NOT NULL DEFAULT '';",
+    /* 5: the time zone of the place where an election is held (IANA name) */
+    "ALTER TABLE elections ADD COLUMN zone TEXT NOT NULL DEFAULT 'Europe/Paris' CHECK(zone <> '');",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -276,7 +276,7 @@ int64_t urne_store_election_create(urne_store *s, const urne_election_meta *m, c
     assert(m && round);
     if (FIELD(s, m, title, "an election's title") < 0 || FIELD(s, m, preset, "an election's rules") < 0 ||
         FIELD(s, m, settings, "an election's settings") < 0 || FIELD(s, m, deadline, "an election's deadline") < 0 ||
-        FIELD(s, m, space, "an election's space") < 0)
+        FIELD(s, m, space, "an election's space") < 0 || FIELD(s, m, zone, "an election's time zone") < 0)
         return -1;
     char why[160];
     if (!urne_space_valid(m->space, why, sizeof why))

@@ -51,6 +51,11 @@ typedef struct urne_election_meta {
     /* The space the election belongs to (core/urne_role.h), its parent: grants
      * held there hold in the election; "" is the site. Set at creation. */
     char space[URNE_SPACE_MAX + 1];
+    /* The time zone of the place where the vote is held, an IANA name urne knows
+     * (i18n.h: "Europe/Paris", "Pacific/Noumea"...): the pages write the
+     * election's moments in it and read a deadline typed without an offset in it.
+     * Set at creation; "" there is Europe/Paris. */
+    char zone[48];
 } urne_election_meta;
 
 /* What the round does not hold about each bureau. */
@@ -63,7 +68,8 @@ typedef struct urne_bureau_info {
 } urne_bureau_info;
 
 /* Store a new election (inside a transaction): meta's title, preset, settings,
- * deadline and space (a valid space name, "" the site), its structure from `round` (levels, contests, candidates, colleges,
+ * deadline, space (a valid space name, "" the site) and zone ("" stored as
+ * "Europe/Paris"; the application checks it is one urne knows), its structure from `round` (levels, contests, candidates, colleges,
  * one bureau per sheet) and each sheet's figures, counted when states[i] counts
  * (imported results; NULL: all missing). Returns the new id, or -1. */
 int64_t urne_store_election_create(urne_store *s, const urne_election_meta *meta, const urne_round *round,

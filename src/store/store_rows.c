@@ -27,10 +27,10 @@
 const urne_store_table urne_store_tables[] = {
     {"users", 6, {"id", "name", "pw_hash", "role", "tier", "created_at"}, I(0) | I(4), "id", "id"},
     {"elections",
-     19,
+     20,
      {"id", "title", "round", "preset", "settings", "levels", "contest_level", "double_entry", "deadline",
       "created_at", "published_at", "published_digest", "reopened_at", "reopened_reason", "previous_published_at",
-      "previous_digest", "previous_reopened_at", "previous_reopened_reason", "space"},
+      "previous_digest", "previous_reopened_at", "previous_reopened_reason", "space", "zone"},
      I(0) | I(2) | I(6) | I(7),
      "id",
      "id"},

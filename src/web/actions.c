@@ -22,6 +22,7 @@
 
 #include "../io/results_io.h"
 #include "../app/import.h"
+#include "outcome.h"
 #include "../app/results_app.h"
 #include "../app/users.h"
 #include "actions.h"
@@ -64,10 +65,24 @@ static int int_field(const urne_req *r, const char *key, int64_t *out) {
     return 0;
 }
 
-static const char *int_field_error(int rc) {
-    return rc == -1   ? "missing (a whole number is required)"
-           : rc == -3 ? "beyond any count (the largest a sheet may hold is 10,000,000,000)"
-                      : "not a whole number (digits only)";
+/* Why a count's field was refused (int_field's rc), one sentence in the request's
+ * language; `key` the field, `candidate` its candidate's number (0: not a vote). */
+static void int_field_error(const urne_req *r, int rc, const char *key, size_t candidate, char *why, size_t size) {
+    char most[48];
+    urne_i18n_int(r->lang, URNE_COUNT_MAX, most, sizeof most);
+    if (candidate == 0 && rc == -1)
+        snprintf(why, size, _(r, "Field '%s': missing (a whole number is required)."), key);
+    else if (candidate == 0 && rc == -3)
+        snprintf(why, size, _(r, "Field '%s': beyond any count (the largest a sheet may hold is %s)."), key, most);
+    else if (candidate == 0)
+        snprintf(why, size, _(r, "Field '%s': not a whole number (digits only)."), key);
+    else if (rc == -1)
+        snprintf(why, size, _(r, "Field '%s' (candidate %zu): missing (a whole number is required)."), key, candidate);
+    else if (rc == -3)
+        snprintf(why, size, _(r, "Field '%s' (candidate %zu): beyond any count (the largest a sheet may hold is %s)."),
+                 key, candidate, most);
+    else
+        snprintf(why, size, _(r, "Field '%s' (candidate %zu): not a whole number (digits only)."), key, candidate);
 }
 
 /* The index N of a "votes.N" field, written one way only; -1 when the key is not
@@ -93,12 +108,12 @@ int urne_figures_from_params(const urne_req *r, urne_figures *f, char *why, size
             continue;
         }
         if (rc < 0) {
-            snprintf(why, size, "field '%s': %s", fields[i].name, int_field_error(rc));
+            int_field_error(r, rc, fields[i].name, 0, why, size);
             return -1;
         }
         if (fields[i].optional && *fields[i].v < 0) { /* -1 would read as "not stated" */
-            snprintf(why, size, "field '%s': %lld; a count cannot be negative [no-negative-count]", fields[i].name,
-                     (long long)*fields[i].v);
+            snprintf(why, size, _(r, "Field '%s': %lld; a count cannot be negative [no-negative-count]."),
+                     fields[i].name, (long long)*fields[i].v);
             return -1;
         }
     }
@@ -111,7 +126,7 @@ int urne_figures_from_params(const urne_req *r, urne_figures *f, char *why, size
         if (strncmp(k, "votes.", 6) != 0) continue;
         long long j = vote_index(k);
         if (j < 0) {
-            snprintf(why, size, "field '%.60s': not a candidate's number (votes.0, votes.1, ...)", k);
+            snprintf(why, size, _(r, "Field '%.60s': not a candidate's number (votes.0, votes.1, ...)."), k);
             return -1;
         }
         present++;
@@ -119,7 +134,7 @@ int urne_figures_from_params(const urne_req *r, urne_figures *f, char *why, size
     }
     if (n <= present && urne_figures_alloc(f, n) < 0) {
         urne_figures_free(f);
-        snprintf(why, size, "out of memory");
+        snprintf(why, size, "%s", _(r, "Out of memory; nothing was written."));
         return -2;
     }
     for (size_t j = 0; j < n; j++) {
@@ -128,7 +143,7 @@ int urne_figures_from_params(const urne_req *r, urne_figures *f, char *why, size
         snprintf(key, sizeof key, "votes.%zu", j);
         int rc = int_field(r, key, &v);
         if (rc < 0) {
-            snprintf(why, size, "field '%s' (candidate %zu): %s", key, j + 1, int_field_error(rc));
+            int_field_error(r, rc, key, j + 1, why, size);
             urne_figures_free(f);
             return -1;
         }
@@ -260,8 +275,10 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
             if (o.checks.items[i].severity == URNE_DIAG_ERROR &&
                 !urne_recolement_rule_confirmable(o.checks.items[i].rule))
                 bad = &o.checks.items[i];
-        urne_result_set(res, 422, _(r, "Impossible figure, refused even when confirmed: %s [%s]"),
-            bad ? bad->message : "", bad ? bad->rule : "");
+        char check[512] = "";
+        if (bad) urne_outcome_check(r->lang, bad, check, sizeof check);
+        urne_result_set(res, 422, _(r, "Impossible figure, refused even when confirmed: %s [%s]"), check,
+            bad ? bad->rule : "");
     } else if (st == URNE_APP_CHECKS_FAILED)
         urne_result_set(res, 422, "%s",
             _(r, "The sheet fails its checks: correct it, or confirm that the procès-verbal really says so."));
@@ -296,13 +313,33 @@ static void word_reason(const urne_req *r, const urne_app_outcome *o, const char
         urne_outcome_word(r, o, res);
 }
 
+/* A moment of election id as its pages write it: in the reader's language and the
+ * election's zone, named when it is not Paris ("7 décembre 2026 à 15 h 02 (heure
+ * de Nouméa)"). */
+static void election_moment(urne_req *r, int64_t id, const char *iso, char *buf, size_t size) {
+    char zone[48] = "";
+    urne_app_read_begin(&r->srv->app);
+    const urne_election *e = urne_app_election(&r->srv->app, id);
+    if (e) snprintf(zone, sizeof zone, "%s", e->meta.zone);
+    urne_app_read_end(&r->srv->app);
+    char when[80];
+    urne_i18n_moment(r->lang, iso, zone[0] ? zone : NULL, when, sizeof when);
+    const char *label = zone[0] && strcmp(zone, URNE_ZONE_DEFAULT) != 0 ? urne_i18n_zone_label(r->lang, zone) : NULL;
+    if (label)
+        snprintf(buf, size, "%s (%s)", when, label);
+    else
+        snprintf(buf, size, "%s", when);
+}
+
 void urne_action_contest(urne_req *r, int64_t id, size_t bureau, urne_result *res) {
     urne_app_outcome o;
     if (urne_app_bureau_contest(&r->srv->app, actor(r), id, bureau, urne_req_param(r, "reason"), &o) != URNE_APP_OK)
         word_reason(r, &o, N_("Give the reason for contesting."), res);
     else {
+        char due[160];
+        election_moment(r, id, o.dispute.deadline, due, sizeof due);
         urne_result_set(res, 200, _(r, "Bureau contested; the results above it are frozen until the decision (due by %s)."),
-            o.dispute.deadline);
+            due);
         set_json(res, dispute_json(&o.dispute));
     }
     urne_app_outcome_free(&o);
@@ -324,9 +361,9 @@ void urne_action_decide(urne_req *r, int64_t id, int64_t dispute, urne_result *r
                                                  urne_req_param(r, "reason"), &o);
     urne_figures_free(&f);
     if (st == URNE_APP_CHECKS_FAILED) {
-        urne_result_set(res, 422, "%s: %s",
-            _(r, "The corrected figures fail their checks"),
-            o.checks.count ? o.checks.items[0].message : "");
+        char check[512] = "";
+        if (o.checks.count) urne_outcome_check(r->lang, &o.checks.items[0], check, sizeof check);
+        urne_result_set(res, 422, _(r, "The corrected figures fail their checks: %s"), check);
         set_json(res, json_pack("{s:o}", "checks", checks_json(&o.checks)));
     } else if (st != URNE_APP_OK)
         word_reason(r, &o, N_("Give the reasons for the decision."), res);
@@ -376,13 +413,15 @@ void urne_action_user_create(urne_req *r, urne_result *res) {
                *role = urne_req_param(r, "role");
     urne_role ro;
     if (name == NULL || password == NULL || role == NULL || urne_role_parse(role, &ro) < 0 || ro == URNE_ROLE_PUBLIC) {
-        urne_result_set(res, 400, "fields 'name', 'password' and 'role' (observer, secretary, commission, admin) are required");
+        urne_result_set(res, 400, "%s",
+                        _(r, "Fields 'name', 'password' and 'role' (observer, secretary, commission, admin) are "
+                             "required."));
         return;
     }
     int64_t t64 = 1;
     int trc = int_field(r, "tier", &t64);
     if (trc < -1 || (trc == 0 && t64 != 1 && t64 != 2)) {
-        urne_result_set(res, 400, "field 'tier': 1 (first commission) or 2 (higher commission)");
+        urne_result_set(res, 400, "%s", _(r, "Field 'tier': 1 (first commission) or 2 (higher commission)."));
         return;
     }
     int t = (int)t64;
@@ -390,10 +429,7 @@ void urne_action_user_create(urne_req *r, urne_result *res) {
     urne_app_status st = urne_app_user_create(&r->srv->app, actor(r), name, password, ro, t, &o);
     int64_t id = o.id;
     if (st != URNE_APP_OK) {
-        if (st == URNE_APP_BAD_INPUT)
-            urne_result_set(res, 400, "%s", o.detail); /* the reason names the field */
-        else
-            urne_outcome_word(r, &o, res);
+        urne_outcome_word(r, &o, res); /* the reason names the field */
         urne_app_outcome_free(&o);
         return;
     }
@@ -421,7 +457,10 @@ static long listed_bureaux(const urne_req *r, int64_t **out, urne_result *res) {
         if (strncmp(key, "bureaux.", 8) != 0) continue;
         int rc = int_field(r, key, &list[k]);
         if (rc < 0) {
-            urne_result_set(res, 400, "field '%.60s': %s", key, int_field_error(rc));
+            char key60[64];
+            snprintf(key60, sizeof key60, "%.60s", key);
+            int_field_error(r, rc, key60, 0, res->message, sizeof res->message);
+            res->status = 400;
             free(list);
             return -1;
         }

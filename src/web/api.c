@@ -67,6 +67,7 @@ static json_t *election_summary(const urne_election *e) {
                           urne_unit_state_name(st), "sheets", states);
     json_object_set_new(o, "deadline", e->meta.deadline[0] ? json_string(e->meta.deadline) : json_null());
     json_object_set_new(o, "space", json_string(e->meta.space)); /* "" for the site */
+    json_object_set_new(o, "zone", json_string(e->meta.zone));   /* IANA name: the pages' times */
     json_object_set_new(o, "published", publication_json(&e->meta));
     return o;
 }

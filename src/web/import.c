@@ -32,7 +32,8 @@ static int form_to_native(const urne_req *r, urne_buf *out, char *why, size_t si
                *cands = urne_req_param(r, "candidates"), *bureaux = urne_req_param(r, "bureaux"),
                *round = urne_req_param(r, "round");
     if (!title || !*title || !levels || !*levels || !cands || !*cands || !bureaux || !*bureaux) {
-        snprintf(why, size, "fields 'title', 'levels', 'candidates' and 'bureaux' are required (or send a file)");
+        snprintf(why, size, "%s",
+                 _(r, "Fields 'title', 'levels', 'candidates' and 'bureaux' are required (or send a file)."));
         return -1;
     }
     /* These fields become lines of the native file: a line break in one would add
@@ -41,7 +42,7 @@ static int form_to_native(const urne_req *r, urne_buf *out, char *why, size_t si
     for (size_t i = 0; i < sizeof one_line / sizeof one_line[0]; i++)
         for (const char *c = one_line[i][1]; c && *c; c++)
             if ((unsigned char)*c < ' ') {
-                snprintf(why, size, "field '%s': a control character (code %d) at byte %zu; it must be one line",
+                snprintf(why, size, _(r, "Field '%s': a control character (code %d) at byte %zu; it must be one line."),
                          one_line[i][0], *c, (size_t)(c - one_line[i][1]) + 1);
                 return -1;
             }
@@ -62,7 +63,7 @@ static int form_to_native(const urne_req *r, urne_buf *out, char *why, size_t si
         trim(t);
         if (!*t) continue;
         if (strchr(t, ';')) {
-            snprintf(why, size, "candidate '%s': a name may not contain ';'", t);
+            snprintf(why, size, _(r, "Candidate '%s': a name may not contain ';'."), t);
             free(copy);
             free(lv);
             urne_buf_free(&header);
@@ -116,11 +117,12 @@ void urne_action_election_create(urne_req *r, urne_result *res) {
     im.settings = FIELD("set");
     im.deadline = FIELD("deadline");
     im.space = FIELD("space");
+    im.zone = FIELD("zone");
     const char *de = FIELD("double_entry"), *rn = FIELD("round");
     im.double_entry = de && (strcmp(de, "1") == 0 || strcmp(de, "on") == 0 || strcmp(de, "true") == 0);
     if (rn && *rn && !(strcmp(rn, "1") == 0 || strcmp(rn, "2") == 0)) {
         res->status = 400;
-        snprintf(res->message, sizeof res->message, "field 'round': 1 or 2");
+        snprintf(res->message, sizeof res->message, "%s", _(r, "Field 'round': 1 or 2."));
         return;
     }
     im.round = rn && *rn ? rn[0] - '0' : 0;
@@ -151,14 +153,11 @@ void urne_action_election_create(urne_req *r, urne_result *res) {
     urne_app_status st = urne_app_election_import(&r->srv->app, &r->user, &im, &o);
     urne_buf_free(&form);
     if (st != URNE_APP_OK) {
-        int space = st == URNE_APP_BAD_INPUT && strcmp(o.field, "space") == 0; /* a field, not the file */
-        res->status = space ? 400 : st == URNE_APP_BAD_INPUT ? 422 : 500;
-        if (space)
-            snprintf(res->message, sizeof res->message, "field 'space': %.900s", o.detail); /* a sentence */
-        else if (o.checks.count > 0) /* the file's own errors, in the page's language */
-            urne_i18n_diags_text(r->lang, &o.checks, URNE_IMPORT_SHOWN, res->message, sizeof res->message);
-        else
-            snprintf(res->message, sizeof res->message, "%s", o.detail);
+        /* The space, asked of the request alone, is 400; what the election's record
+         * or its file refuse (a field that does not fit, a deadline, a zone, the
+         * file's errors), 422. */
+        urne_outcome_word(r, &o, res);
+        if (st == URNE_APP_BAD_INPUT && strcmp(o.field, "space") != 0) res->status = 422;
         urne_app_outcome_free(&o);
         return;
     }

@@ -11,8 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../app/import.h"
 #include "../app/results_app.h"
 #include "actions.h"
+#include "outcome.h"
+#include "page_parts.h"
 
 void urne_result_set(urne_result *res, unsigned status, const char *fmt, ...) {
     va_list ap;
@@ -62,22 +65,148 @@ static void word_state(const urne_req *r, const urne_app_outcome *o, urne_result
         urne_result_set(res, 409, _(r, "%lld bureau(x) contested: the commission must decide before anything is published."),
             (long long)o->number);
     else if (strcmp(why, URNE_WHY_NOT_SECRETARY) == 0)
-        urne_result_set(res, 409, "'%s' is not a section secretary (role %s)", o->detail, urne_role_name(o->role));
+        urne_result_set(res, 409, _(r, "'%s' is not a section secretary (role %s)."), o->detail,
+                        urne_page_role(r, o->role));
+    else /* the récolement engine's own reason: a sentence of its table, in the catalogue */
+        urne_result_set(res, 409, "%s", urne_i18n_text(r->lang, why));
+}
+
+const char *urne_outcome_check(urne_lang lang, const urne_diag *d, char *buf, size_t size) {
+    if (d->phrase.fmt)
+        urne_i18n_phrase(lang, &d->phrase, buf, size);
     else
-        urne_result_set(res, 409, "%s", why); /* the récolement engine's own reason */
+        snprintf(buf, size, "%s", d->message);
+    return buf;
+}
+
+/* The zones urne knows, "Europe/Paris, UTC, ...", into buf. */
+static void zone_list(char *buf, size_t size) {
+    size_t n = 0;
+    buf[0] = 0;
+    for (size_t i = 0; urne_i18n_zone_at(i) && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", urne_i18n_zone_at(i));
+}
+
+/* A space name refused (URNE_WHY_SPACE, URNE_WHY_SPACE_SITE). */
+static void space_text(urne_lang lang, const urne_app_outcome *o, char *buf, size_t size) {
+    if (strcmp(o->why, URNE_WHY_SPACE_SITE) == 0)
+        snprintf(buf, size,
+                 urne_i18n_text(lang, "Field '%s': give a space below the site, such as org/NAME (the site's role "
+                                      "is the account's own)."),
+                 o->field);
+    else if (o->number < 0 || (size_t)o->number >= strlen(o->detail))
+        snprintf(buf, size, urne_i18n_text(lang, "Field '%s': a space name has at most %d bytes."), o->field,
+                 URNE_SPACE_MAX);
+    else
+        snprintf(buf, size,
+                 urne_i18n_text(lang, "Field '%s': '%s' is not a space name: use a-z, 0-9, '/', '_' and '-' (byte "
+                                      "%lld is code %d)."),
+                 o->field, o->detail, (long long)o->number, (unsigned char)o->detail[o->number]);
+}
+
+/* cracklib's verdicts (FascistCheck's English), for the catalogue: a verdict
+ * urne does not know is shown as cracklib wrote it. */
+static const char *const cracklib_verdicts[] = {
+    N_("it is WAY too short"), N_("it is too short"), N_("it does not contain enough DIFFERENT characters"),
+    N_("it is all whitespace"), N_("it is too simplistic/systematic"), N_("it looks like a National Insurance number."),
+    N_("it is based on a dictionary word"), N_("it is based on a (reversed) dictionary word"),
+};
+
+/* An account's name, password or role refused (users.h). 1 when worded. */
+static int account_text(urne_lang lang, const urne_app_outcome *o, char *buf, size_t size) {
+    const char *why = o->why;
+    if (strcmp(why, URNE_WHY_USER_NAME_LENGTH) == 0)
+        snprintf(buf, size, urne_i18n_text(lang, "Field '%s': a user name has 1 to %lld bytes."), o->field,
+                 (long long)o->number);
+    else if (strcmp(why, URNE_WHY_USER_NAME_CHARS) == 0)
+        snprintf(buf, size, urne_i18n_text(lang, "Field '%s': '%s' holds a blank, a quote or a backslash."), o->field,
+                 o->detail);
+    else if (strcmp(why, URNE_WHY_TIER) == 0)
+        snprintf(buf, size, urne_i18n_text(lang, "Field '%s': 1 or 2."), o->field);
+    else if (strcmp(why, URNE_WHY_ROLE) == 0)
+        snprintf(buf, size,
+                 urne_i18n_text(lang, "Field '%s': observer, secretary, commission or admin, tier 1 or 2."), o->field);
+    else if (strcmp(why, URNE_WHY_PASSWORD_SHORT) == 0)
+        snprintf(buf, size, urne_i18n_text(lang, "The password must have at least %lld characters."),
+                 (long long)o->number);
+    else if (strcmp(why, URNE_WHY_PASSWORD_LONG) == 0)
+        snprintf(buf, size, urne_i18n_text(lang, "The password must have at most %lld characters."),
+                 (long long)o->number);
+    else if (strcmp(why, URNE_WHY_PASSWORD_BLANK) == 0)
+        snprintf(buf, size, "%s",
+                 urne_i18n_text(lang, "The password is only blanks: choose one with letters, digits or signs."));
+    else if (strcmp(why, URNE_WHY_PASSWORD_NAME) == 0)
+        snprintf(buf, size, "%s",
+                 urne_i18n_text(lang, "The password is the user name: anyone who knows the account can guess it."));
+    else if (strcmp(why, URNE_WHY_PASSWORD_NAME_BASED) == 0)
+        snprintf(buf, size, "%s", urne_i18n_text(lang, "The password is too easy to guess: it is based on the user name."));
+    else if (strcmp(why, URNE_WHY_PASSWORD_WEAK) == 0) {
+        const char *verdict = o->detail;
+        for (size_t i = 0; i < sizeof cracklib_verdicts / sizeof cracklib_verdicts[0]; i++)
+            if (strcmp(o->detail, cracklib_verdicts[i]) == 0) verdict = urne_i18n_text(lang, cracklib_verdicts[i]);
+        snprintf(buf, size, urne_i18n_text(lang, "The password is too easy to guess: %s."), verdict);
+    } else if (strcmp(why, URNE_WHY_PASSWORD_UNCHECKED) == 0)
+        snprintf(buf, size, urne_i18n_text(lang, "The password cannot be checked: %s."), o->detail);
+    else
+        return 0;
+    return 1;
+}
+
+int urne_outcome_text(urne_lang lang, const urne_app_outcome *o, char *buf, size_t size) {
+    if (o->status == URNE_APP_TAKEN) {
+        snprintf(buf, size, urne_i18n_text(lang, "A user named '%s' already exists."), o->detail);
+        return 1;
+    }
+    if (o->status != URNE_APP_BAD_INPUT) return 0;
+    const char *why = o->why ? o->why : "";
+    if (strcmp(why, URNE_WHY_SPACE) == 0 || strcmp(why, URNE_WHY_SPACE_SITE) == 0)
+        space_text(lang, o, buf, size);
+    else if (strcmp(why, URNE_WHY_TOO_LONG) == 0)
+        snprintf(buf, size, urne_i18n_text(lang, "Field '%s': %s bytes, more than the %lld allowed; shorten it."),
+                 o->field, o->detail, (long long)o->number);
+    else if (strcmp(why, URNE_WHY_DEADLINE) == 0)
+        snprintf(buf, size,
+                 urne_i18n_text(lang, "Field '%s': '%s' is not a moment; write it 2027-04-10T20:00 (the election's "
+                                      "local time) or 2027-04-10T18:00:00Z (UTC)."),
+                 o->field, o->detail);
+    else if (strcmp(why, URNE_WHY_ZONE) == 0) {
+        char zones[600];
+        zone_list(zones, sizeof zones);
+        snprintf(buf, size, urne_i18n_text(lang, "Field '%s': '%s' is not a time zone urne knows; choose one of: %s."),
+                 o->field, o->detail, zones);
+    } else if (strcmp(why, URNE_WHY_FORMAT) == 0)
+        snprintf(buf, size,
+                 urne_i18n_text(lang, "Field '%s': '%s' is not a results format; expected ministry, legislative or "
+                                      "native."),
+                 o->field, o->detail);
+    else if (strcmp(why, URNE_WHY_RULES) == 0)
+        snprintf(buf, size, urne_i18n_text(lang, "Field '%s': the rules are refused: %s"), o->field, o->detail);
+    else if (strcmp(why, URNE_WHY_FILE) == 0 && o->checks.count > 0)
+        urne_i18n_diags_text(lang, &o->checks, URNE_IMPORT_SHOWN, buf, size);
+    else
+        return account_text(lang, o, buf, size);
+    return 1;
 }
 
 /* The words of a BAD_INPUT refusal. */
 static void word_input(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
     const char *why = o->why ? o->why : "";
     if (strcmp(why, URNE_WHY_CANDIDATES) == 0)
-        urne_result_set(res, 400, "field '%s': this contest has %lld candidates (votes.0 to votes.%lld)", o->field,
+        urne_result_set(res, 400, _(r, "Field '%s': this contest has %lld candidates (votes.0 to votes.%lld)."), o->field,
             (long long)o->number, o->number > 0 ? (long long)o->number - 1 : 0LL);
     else if (strcmp(why, URNE_WHY_REASON_LONG) == 0)
         urne_result_set(res, 400, _(r, "Field 'reason': %s bytes, more than the %lld allowed; shorten it."),
             o->detail, (long long)o->number);
+    else if (strcmp(why, URNE_WHY_BUREAUX) == 0 && !o->detail[0])
+        urne_result_set(res, 400, "%s", _(r, "No bureau chosen."));
+    else if (strcmp(why, URNE_WHY_BUREAUX) == 0 && strstr(o->detail, ".."))
+        urne_result_set(res, 400, _(r, "Bureaux %s: election %lld has bureaux 0 to %lld only."), o->detail,
+                        (long long)o->id, (long long)o->number);
     else if (strcmp(why, URNE_WHY_BUREAUX) == 0)
-        urne_result_set(res, 400, "%s", o->detail);
+        urne_result_set(res, 400, _(r, "Election %lld has no bureau %s (its bureaux are 0 to %lld)."),
+                        (long long)o->id, o->detail, (long long)o->number);
+    else if (urne_outcome_text(r->lang, o, res->message, sizeof res->message))
+        res->status = 400;
     else
         urne_result_set(res, 400, "field '%s': %s%s%s", o->field, why, o->detail[0] ? ": " : "", o->detail);
 }
@@ -88,7 +217,7 @@ void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result
     case URNE_APP_LOGIN_NEEDED: urne_result_set(res, http, "%s", _(r, "Log in first.")); break;
     case URNE_APP_FORBIDDEN:
         urne_result_set(res, http, _(r, "The role '%s' may not do this (it needs: %s)."),
-            urne_role_name(r->user.role), urne_role_name(o->role));
+            urne_page_role(r, r->user.role), urne_page_role(r, o->role));
         break;
     case URNE_APP_TIER:
         urne_result_set(res, http, "%s",
@@ -108,21 +237,30 @@ void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result
         urne_result_set(res, http, _(r, "No dispute %lld in this election."),
             (long long)o->number);
         break;
-    case URNE_APP_NO_USER: urne_result_set(res, http, "no user '%s'", o->detail); break;
+    case URNE_APP_NO_USER: urne_result_set(res, http, _(r, "No user '%s'."), o->detail); break;
     case URNE_APP_STATE: word_state(r, o, res); break;
     case URNE_APP_BAD_INPUT: word_input(r, o, res); break;
-    case URNE_APP_TAKEN: urne_result_set(res, http, "%s", o->detail); break;
+    case URNE_APP_TAKEN:
+        urne_outcome_text(r->lang, o, res->message, sizeof res->message);
+        res->status = http;
+        break;
     case URNE_APP_CHECKS_FAILED:
     case URNE_APP_IMPOSSIBLE:
-        urne_result_set(res, http, "%s: %s", _(r, "The figures fail their checks"),
-            o->checks.count ? o->checks.items[0].message : "");
+        if (o->checks.count) {
+            char check[512];
+            urne_outcome_check(r->lang, &o->checks.items[0], check, sizeof check);
+            urne_result_set(res, http, _(r, "The figures fail their checks: %s"), check);
+        } else
+            urne_result_set(res, http, "%s", _(r, "The figures fail their checks"));
         break;
-    case URNE_APP_NO_MEMORY: urne_result_set(res, http, "out of memory; nothing was written"); break;
+    case URNE_APP_NO_MEMORY: urne_result_set(res, http, "%s", _(r, "Out of memory; nothing was written.")); break;
     case URNE_APP_UNAVAILABLE:
         urne_result_set(res, http, "%s",
             _(r, "The database cannot be reached just now; nothing was done. Try again in a few seconds."));
         break;
     case URNE_APP_STORE:
-    default: urne_result_set(res, http, "the store refused the change, nothing was written: %s", o->detail); break;
+    default:
+        urne_result_set(res, http, _(r, "The store refused the change, nothing was written: %s"), o->detail);
+        break;
     }
 }

@@ -147,13 +147,13 @@ static void election_row(urne_buf *b, urne_req *r, const urne_election *e) {
     urne_html(b, " <a href=\"/admin/assign?election=%lld\">%s</a></td><td data-label=\"%s\">", id,
               _(r, "Assign bureaux"), _(r, "Publication"));
     if (e->meta.published_at[0]) {
-        urne_page_time(b, r, e->meta.published_at);
+        urne_page_time(b, r, e->meta.published_at, e->meta.zone);
         urne_html(b, " <code>%.16s…</code>", e->meta.published_digest);
     } else
         urne_html(b, "%s", _(r, "not published"));
     if (e->meta.reopened_at[0]) {
         urne_html(b, " <strong class=warn>%s ", _(r, "reopened on"));
-        urne_page_time(b, r, e->meta.reopened_at);
+        urne_page_time(b, r, e->meta.reopened_at, e->meta.zone);
         urne_html_trusted(b, "</strong>");
     }
     urne_html(b, "</td><td data-label=\"%s\"><form method=post class=inline action=\"/e/%lld/publish\">",
@@ -179,6 +179,18 @@ static void elections_table(urne_buf *b, urne_req *r) {
 /* The rules presets a form offers, most used first (src/results/rules.c). */
 static const char *const presets[] = {"party", "primary", "legislative", "presidential", "coop", "single"};
 
+/* The zones an election may be held in, as a form's choice named by their place
+ * ("heure de Nouméa"), Europe/Paris first and chosen unless `typed` says another. */
+static void zone_select(urne_buf *b, urne_req *r, const char *typed) {
+    urne_html(b, "<label>%s<select name=zone>", _(r, "Time zone of the vote"));
+    for (size_t i = 0; urne_i18n_zone_at(i); i++) {
+        const char *z = urne_i18n_zone_at(i);
+        if (strcmp(z, "Etc/UTC") == 0) continue; /* UTC's other name: one choice is enough */
+        urne_html(b, "<option value=\"%s\"%s>%s</option>", z, sel(typed, z), urne_i18n_zone_label(r->lang, z));
+    }
+    urne_html_trusted(b, "</select></label>");
+}
+
 static void election_form(urne_buf *b, urne_req *r) {
     /* The two forms post to the same address: the candidates say it was this one. */
     int mine = urne_req_param(r, "candidates") != NULL;
@@ -196,11 +208,12 @@ static void election_form(urne_buf *b, urne_req *r) {
               _(r, "Round"), mine ? T("round") : "1", _(r, "Levels, top to bottom"),
               mine ? T("levels") : "commune, bureau", _(r, "Candidates, one per line"), T("candidates"));
     urne_html(b, "<label>%s<textarea name=bureaux required placeholder=\"Montval;1;1210\">%s</textarea></label>"
-                 "<label><input type=checkbox name=double_entry value=1%s> %s</label><label>%s<input "
-                 "type=datetime-local name=deadline value=\"%s\"></label><button>%s</button></form>",
+                 "<label><input type=checkbox name=double_entry value=1%s> %s</label>",
               _(r, "Bureaux, one per line: one name per level separated by ';', then the registered voters"),
-              T("bureaux"), *T("double_entry") ? " checked" : "", _(r, "Double entry"), _(r, "Entry deadline (Paris time)"),
-              T("deadline"), _(r, "Create"));
+              T("bureaux"), *T("double_entry") ? " checked" : "", _(r, "Double entry"));
+    zone_select(b, r, T("zone"));
+    urne_html(b, "<label>%s<input type=datetime-local name=deadline value=\"%s\"></label><button>%s</button></form>",
+              _(r, "Entry deadline (the vote's local time)"), T("deadline"), _(r, "Create"));
 #undef T
 }
 
@@ -229,9 +242,12 @@ static void import_form(urne_buf *b, urne_req *r) {
     for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
         urne_html(b, "<option value=%s%s>%s (%s)</option>", presets[i], sel(rules, presets[i]),
                   urne_words_preset(r->lang, presets[i]), urne_words_preset_rule(r->lang, presets[i]));
-    urne_html(b, "</select></label><label><input type=checkbox name=double_entry value=1%s> %s</label>"
+    urne_html(b, "</select></label><label><input type=checkbox name=double_entry value=1%s> %s</label>",
+              *T("double_entry") ? " checked" : "", _(r, "Double entry"));
+    zone_select(b, r, T("zone"));
+    urne_html(b, "<label>%s<input type=datetime-local name=deadline value=\"%s\"></label>"
                  "<button>%s</button></form></section>",
-              *T("double_entry") ? " checked" : "", _(r, "Double entry"), _(r, "Import"));
+              _(r, "Entry deadline (the vote's local time)"), T("deadline"), _(r, "Import"));
 #undef T
 }
 

@@ -139,9 +139,9 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
         urne_html_trusted(b, "<br><small>");
         urne_html_text(b, json_string_value(json_object_get(d, "opened_by")));
         urne_html(b, "</small></td><td data-label=\"%s\">", _(r, "Opened"));
-        urne_page_time(b, r, json_string_value(json_object_get(d, "opened_at")));
+        urne_page_time(b, r, json_string_value(json_object_get(d, "opened_at")), e->meta.zone);
         urne_html(b, "</td><td data-label=\"%s\">", _(r, "Deadline"));
-        urne_page_time(b, r, json_string_value(json_object_get(d, "deadline")));
+        urne_page_time(b, r, json_string_value(json_object_get(d, "deadline")), e->meta.zone);
         urne_html(b, "</td><td data-label=\"%s\">", _(r, "Decision"));
         if (strcmp(state, "open") != 0) {
             urne_html(b, "<strong>%s</strong> ", json_string_value(json_object_get(d, "decision")));
@@ -234,7 +234,7 @@ static void entry_section(urne_buf *b, urne_req *r, int64_t id, const urne_elect
     if (!urne_page_may(r, URNE_ACT_ENTER_SHEET, id) || urne_app_is_assigned(&srv->app, r->user.id, id, bi) != 1) return;
     const char *why;
     if (!urne_recolement_may_enter(info->state, &why)) {
-        urne_html(b, "<p class=meta>%s</p>", why);
+        urne_html(b, "<p class=meta>%s</p>", urne_i18n_text(r->lang, why)); /* a sentence of the engine's table */
         return;
     }
     urne_figures typed = {0}, *pre = NULL;
@@ -297,10 +297,10 @@ enum MHD_Result urne_page_bureau(urne_req *r, int64_t id, int64_t bureau, unsign
     refused_checks(&b, j);
     json_decref(j);
     if (urne_sheet_state_counts(info->state) == 1) figures_table(&b, r, e->round, s);
-    urne_page_entered(&b, r, info);
+    urne_page_entered(&b, r, info, e->meta.zone);
     if (e->meta.deadline[0]) {
         urne_html(&b, "<p class=meta>%s ", _(r, "Entry deadline:"));
-        urne_page_time(&b, r, e->meta.deadline);
+        urne_page_time(&b, r, e->meta.deadline, e->meta.zone);
         urne_html_trusted(&b, "</p>");
     }
     entry_section(&b, r, id, e, bi, status, message);
@@ -350,12 +350,12 @@ enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
 
 /* What an anomaly says, in the page's language: a late entry with its two moments
  * in the election's time, anything else from its phrase. */
-static void anomaly_detail(urne_buf *b, const urne_req *r, const urne_anomaly *a) {
+static void anomaly_detail(urne_buf *b, const urne_req *r, const urne_anomaly *a, const char *zone) {
     if (a->entered_at[0] && a->deadline[0]) {
         urne_html(b, "%s ", _(r, "entered on"));
-        urne_page_time(b, r, a->entered_at);
+        urne_page_time(b, r, a->entered_at, zone);
         urne_html(b, ", %s ", _(r, "after the deadline of"));
-        urne_page_time(b, r, a->deadline);
+        urne_page_time(b, r, a->deadline, zone);
         return;
     }
     char text[1024];
@@ -400,7 +400,7 @@ enum MHD_Result urne_page_recolement(urne_req *r, int64_t id, unsigned status, c
         urne_html(&b, "</a></td><td data-label=\"%s\" data-kind=\"%s\">", _(r, "Kind"), an[i].kind);
         urne_html_text(&b, urne_words_anomaly(r->lang, an[i].kind));
         urne_html(&b, "</td><td data-label=\"%s\">", _(r, "Detail"));
-        anomaly_detail(&b, r, &an[i]);
+        anomaly_detail(&b, r, &an[i], e->meta.zone);
         urne_html_trusted(&b, "</td></tr>");
     }
     urne_html_trusted(&b, "</tbody></table>");

@@ -131,7 +131,7 @@ static void dispute_item(urne_buf *b, urne_req *r, const urne_election *e, const
     urne_html_trusted(b, ")</small></p>");
     int late = strcmp(x->deadline, now) < 0;
     urne_html(b, "<p class=\"deadline%s\">%s ", late ? " warn" : "", late ? _(r, "Overdue since") : _(r, "To decide by"));
-    urne_page_time(b, r, x->deadline);
+    urne_page_time(b, r, x->deadline, e->meta.zone);
     urne_html_trusted(b, "</p>");
     compare(b, r, e, d);
     urne_html(b, "<p><a href=\"/e/%lld/b/%lld\">%s</a></p></article>", (long long)x->election, (long long)x->bureau,

@@ -129,12 +129,12 @@ void urne_page_entry_badge(urne_buf *b, const urne_req *r, const urne_bureau_inf
         urne_page_sheet_badge(b, r, info->state);
 }
 
-void urne_page_entered(urne_buf *b, const urne_req *r, const urne_bureau_info *info) {
+void urne_page_entered(urne_buf *b, const urne_req *r, const urne_bureau_info *info, const char *zone) {
     int typed = info->state == URNE_SHEET_PENDING || info->state == URNE_SHEET_MISMATCH ||
                 urne_sheet_state_counts(info->state) == 1;
     if (!typed || !info->entered_at[0]) return; /* never entered, or a new vote to enter */
     urne_html(b, "<p class=meta>%s ", info->entered_by > 0 ? _(r, "Entered on") : _(r, "Imported from a file on"));
-    urne_page_time(b, r, info->entered_at);
+    urne_page_time(b, r, info->entered_at, zone);
     urne_html_trusted(b, "</p>");
 }
 
@@ -199,14 +199,19 @@ const char *urne_page_role(const urne_req *r, urne_role role) {
     }
 }
 
-void urne_page_time(urne_buf *b, const urne_req *r, const char *iso) {
+void urne_page_time(urne_buf *b, const urne_req *r, const char *iso, const char *zone) {
     char when[80];
-    urne_i18n_moment(r->lang, iso, NULL, when, sizeof when);
+    urne_i18n_moment(r->lang, iso, zone, when, sizeof when);
     if (iso == NULL || strcmp(when, iso) == 0) {
         urne_html_text(b, iso ? iso : "");
         return;
     }
-    urne_html(b, "<time datetime=\"%s\">%s</time>", iso, when);
+    /* Paris time goes without saying; any other zone is named. */
+    const char *label = zone && strcmp(zone, URNE_ZONE_DEFAULT) != 0 ? urne_i18n_zone_label(r->lang, zone) : NULL;
+    if (label)
+        urne_html(b, "<time datetime=\"%s\">%s</time> <small class=zone>(%s)</small>", iso, when, label);
+    else
+        urne_html(b, "<time datetime=\"%s\">%s</time>", iso, when);
 }
 
 /* A page with a title and one paragraph of markup, always a literal of this file. */

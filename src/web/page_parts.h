@@ -29,8 +29,9 @@ void urne_page_bureau_badge(urne_buf *b, const urne_req *r, const urne_bureau_in
  * typed its sheet (missing, or figures only imported), else its sheet's. */
 void urne_page_entry_badge(urne_buf *b, const urne_req *r, const urne_bureau_info *info);
 /* When its figures were entered ("Entered on ..."), or imported from a file when
- * nobody typed them; nothing for a bureau never entered or whose new vote waits. */
-void urne_page_entered(urne_buf *b, const urne_req *r, const urne_bureau_info *info);
+ * nobody typed them, in the election's `zone` (urne_page_time); nothing for a
+ * bureau never entered or whose new vote waits. */
+void urne_page_entered(urne_buf *b, const urne_req *r, const urne_bureau_info *info, const char *zone);
 /* Where the election's publication stands: published (date, digest), reopened
  * (when and why: the results published are no longer final), and the publication
  * before it when that one was reopened. Nothing when never published. */
@@ -38,9 +39,11 @@ void urne_page_publication(urne_buf *b, const urne_req *r, const urne_election_m
 /* A role's name for people, in the page's language ("secrétaire"). */
 const char *urne_page_role(const urne_req *r, urne_role role);
 /* A UTC time the store wrote ("2026-12-05T06:13:45Z") as people read it, in the
- * page's language ("5 décembre 2026 à 06:13 UTC"), in a <time> element that keeps
- * the exact value; any other text as it is (escaped). */
-void urne_page_time(urne_buf *b, const urne_req *r, const char *iso);
+ * page's language and in `zone` (the election's, i18n.h; NULL: Europe/Paris):
+ * "5 décembre 2026 à 7 h 13", followed by the zone's name when it is not
+ * Europe/Paris ("(heure de Nouméa)"), in a <time> element that keeps the exact
+ * value; any other text as it is (escaped). */
+void urne_page_time(urne_buf *b, const urne_req *r, const char *iso, const char *zone);
 /* A hidden CSRF field for forms. */
 void urne_page_csrf(urne_buf *b, const urne_req *r);
 /* A percentage as people read it in the page's language ("24,01 %"), the sign

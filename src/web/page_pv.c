@@ -96,17 +96,17 @@ static void record_facts(urne_buf *bp, const urne_req *r, const urne_election_me
     urne_page_int(bp, r, (int64_t)u->sheets_expected);
     if (by[URNE_SHEET_CONTESTED]) urne_html(bp, " (%zu %s)", by[URNE_SHEET_CONTESTED], _(r, "contested"));
     urne_html(bp, "</dd><dt>%s</dt><dd>", _(r, "Figures as of"));
-    urne_page_time(bp, r, json_string_value(json_object_get(json_array_get(last, 0), "at")));
+    urne_page_time(bp, r, json_string_value(json_object_get(json_array_get(last, 0), "at")), m->zone);
     urne_html(bp, " (%s %lld)</dd><dt>%s</dt><dd>", _(r, "audit log entry"), (long long)seq,
               _(r, "Publication"));
     if (!m->published_at[0])
         urne_html(bp, "%s", _(r, "results not published"));
     else {
         urne_html(bp, "%s ", _(r, "published on"));
-        urne_page_time(bp, r, m->published_at);
+        urne_page_time(bp, r, m->published_at, m->zone);
         if (m->reopened_at[0]) {
             urne_html(bp, " ; %s ", _(r, "publication reopened on"));
-            urne_page_time(bp, r, m->reopened_at);
+            urne_page_time(bp, r, m->reopened_at, m->zone);
         }
     }
     urne_html_trusted(bp, "</dd></dl>");

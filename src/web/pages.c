@@ -98,7 +98,7 @@ static enum MHD_Result page_audit(urne_req *r) {
         char *after = json_dumps(json_object_get(e, "after"), JSON_COMPACT | JSON_ENCODE_ANY);
         urne_html(&b, "<tr><td>#%lld</td><td data-label=\"%s\">", (long long)json_integer_value(json_object_get(e, "seq")),
                   _(r, "Time"));
-        urne_page_time(&b, r, json_string_value(json_object_get(e, "at")));
+        urne_page_time(&b, r, json_string_value(json_object_get(e, "at")), NULL); /* the site's log: Paris */
         urne_html(&b, "</td><td data-label=\"%s\">", _(r, "Who"));
         const char *actor = json_string_value(json_object_get(e, "actor"));
         urne_html_text(&b, actor && strcmp(actor, "system") == 0 ? _(r, "command line (server administrator)") : actor);

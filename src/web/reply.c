@@ -87,7 +87,7 @@ enum MHD_Result urne_reply_json_error(urne_req *r, unsigned status, const char *
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, urne_i18n_text(r->lang, fmt), ap); /* in the client's language */
     va_end(ap);
     json_t *o = json_pack("{s:s, s:i}", "error", msg, "status", (int)status);
     char *text = json_dumps(o, JSON_COMPACT);

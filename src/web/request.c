@@ -56,21 +56,21 @@ const char *urne_req_query(const urne_req *r, const char *key) {
  * with the reason in why. */
 static int add_param(urne_req *r, const char *k, size_t klen, const char *v, size_t vlen, char *why, size_t size) {
     if (r->nparams >= 4096) {
-        snprintf(why, size, "too many fields (at most 4096)");
+        snprintf(why, size, "%s", _(r, "Too many fields (at most 4096)."));
         return -1;
     }
     if (!urne_clean_text((const unsigned char *)k, klen, 0)) {
-        snprintf(why, size, "a field's name holds a control character or is not UTF-8");
+        snprintf(why, size, "%s", _(r, "A field's name holds a control character or is not UTF-8."));
         return -1;
     }
     if (!urne_clean_text((const unsigned char *)v, vlen, 1)) {
-        snprintf(why, size, "field '%.*s': a control character or bytes that are not UTF-8",
+        snprintf(why, size, _(r, "Field '%.*s': a control character or bytes that are not UTF-8."),
                  (int)(klen < 64 ? klen : 64), k);
         return -1;
     }
     for (size_t i = 0; i < r->nparams; i++)
         if (strlen(r->params[i].key) == klen && memcmp(r->params[i].key, k, klen) == 0) {
-            snprintf(why, size, "field '%.*s' is given twice", (int)(klen < 64 ? klen : 64), k);
+            snprintf(why, size, _(r, "Field '%.*s' is given twice."), (int)(klen < 64 ? klen : 64), k);
             return -1;
         }
     urne_param *p = realloc(r->params, (r->nparams + 1) * sizeof *p);
@@ -80,7 +80,7 @@ static int add_param(urne_req *r, const char *k, size_t klen, const char *v, siz
     if (key == NULL || value == NULL) {
         free(key);
         free(value);
-        snprintf(why, size, "out of memory");
+        snprintf(why, size, "%s", _(r, "Out of memory; nothing was written."));
         return -1;
     }
     r->params[r->nparams++] = (urne_param){key, value};
@@ -115,7 +115,7 @@ static int parse_form(urne_req *r, char *why, size_t size) {
         size_t klen = url_decode(p, (size_t)(kend - p));
         size_t vlen = eq ? url_decode(eq + 1, (size_t)(amp - eq - 1)) : 0;
         if (klen == (size_t)-1 || vlen == (size_t)-1) {
-            snprintf(why, size, "the form holds a '%%' not followed by two hexadecimal digits");
+            snprintf(why, size, "%s", _(r, "The form holds a percent sign not followed by two hexadecimal digits."));
             return -1;
         }
         if (klen && add_param(r, p, klen, eq ? eq + 1 : "", vlen, why, size) < 0) return -1;
@@ -152,18 +152,18 @@ static int add_json_value(urne_req *r, const char *key, json_t *v, char *why, si
             size_t kcap = klen + 24;
             char *k = malloc(kcap);
             if (k == NULL) {
-                snprintf(why, size, "out of memory");
+                snprintf(why, size, "%s", _(r, "Out of memory; nothing was written."));
                 return -1;
             }
             snprintf(k, kcap, "%s.%zu", key, i); /* fits: 20 digits at most */
             int rc = json_is_array(x) || json_is_object(x) ? -2 : add_json_value(r, k, x, why, size);
             free(k);
-            if (rc == -2) snprintf(why, size, "field '%.64s': nested arrays and objects are not accepted", key);
+            if (rc == -2) snprintf(why, size, _(r, "Field '%.64s': nested arrays and objects are not accepted."), key);
             if (rc < 0) return -1;
         }
         return 0;
     }
-    snprintf(why, size, "field '%.64s': nested objects are not accepted", key);
+    snprintf(why, size, _(r, "Field '%.64s': nested objects are not accepted."), key);
     return -1;
 }
 
@@ -175,8 +175,11 @@ int urne_req_parse_body(urne_req *r, char *why, size_t size) {
         json_t *o = json_loadb(r->body, r->body_len, 0, &err);
         r->is_json = 1;
         if (!json_is_object(o)) {
-            snprintf(why, size, "the body is not a JSON object (line %d, column %d: %s)", err.line, err.column,
-                     o ? "expected an object" : err.text);
+            if (o)
+                snprintf(why, size, "%s", _(r, "The body is not a JSON object."));
+            else /* jansson's own words for what it could not read */
+                snprintf(why, size, _(r, "The body is not JSON (line %d, column %d: %s)."), err.line, err.column,
+                         err.text);
             json_decref(o);
             return -1;
         }

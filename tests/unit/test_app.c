@@ -40,9 +40,10 @@ typedef struct fixture {
 static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
 
 static void user(fixture *f, const char *name, urne_role role, int tier, urne_user *out) {
-    char err[300];
-    int64_t id = urne_users_create(f->store, NULL, "system", name, PASSWORD, role, tier, err, sizeof err);
-    if (id <= 0) fail_msg("%s", err);
+    urne_app_outcome o;
+    int64_t id = urne_users_create(f->store, NULL, "system", name, PASSWORD, role, tier, &o);
+    if (id <= 0) fail_msg("%s %s", o.why ? o.why : "", o.detail);
+    urne_app_outcome_free(&o);
     assert_int_equal(urne_store_user_find(f->store, name, out, NULL, 0), 1);
 }
 
@@ -57,8 +58,10 @@ static int setup(void **state) {
     f->store = urne_store_open(path, err, sizeof err);
     if (f->store == NULL) fail_msg("%s", err);
     urne_import im = {.text = ELECTION, .len = sizeof ELECTION - 1, .source = "test.csv"};
-    f->election = urne_import_election(f->store, "system", &im, NULL, err, sizeof err);
-    if (f->election <= 0) fail_msg("%s", err);
+    urne_app_outcome import_out;
+    f->election = urne_import_election(f->store, "system", &im, &import_out);
+    if (f->election <= 0) fail_msg("%s", import_out.detail);
+    urne_app_outcome_free(&import_out);
     user(f, "admin", URNE_ROLE_ADMIN, 1, &f->admin);
     user(f, "sec", URNE_ROLE_SECRETARY, 1, &f->sec);
     user(f, "sec2", URNE_ROLE_SECRETARY, 1, &f->sec2);

@@ -540,10 +540,12 @@ static void sql(const char *path, const char *statement) {
 }
 
 static void test_store_import_replays(void **state) {
-    char path[64], err[600];
+    char path[64];
     urne_store *st = temp_store(path);
     urne_import im = {.text = primary, .len = sizeof primary - 1, .source = "primary.csv", .format = "native"};
-    int64_t id = urne_import_election(st, "system", &im, NULL, err, sizeof err);
+    urne_app_outcome o;
+    int64_t id = urne_import_election(st, "system", &im, &o);
+    urne_app_outcome_free(&o);
     assert_int_equal(id, 1);
     verify v;
     urne_audit_replay_stats stats = replay_store(st, &v);
@@ -635,13 +637,47 @@ static void test_store_old_log_not_compared(void **state) {
     drop_store(st, path);
 }
 
+/* The election's zone: recorded at creation, compared with the row; an entry from
+ * before zones were recorded means Europe/Paris. */
+static void test_store_zone_replays(void **state) {
+    (void)state;
+    char path[64];
+    urne_store *st = temp_store(path);
+    urne_import im = {.text = primary, .len = sizeof primary - 1, .source = "primary.csv", .format = "native",
+                      .zone = "Pacific/Noumea"};
+    urne_app_outcome o;
+    assert_int_equal(urne_import_election(st, "system", &im, &o), 1);
+    urne_app_outcome_free(&o);
+    verify v;
+    assert_int_equal(replay_store(st, &v).differences, 0);
+    sql(path, "UPDATE elections SET zone = 'Europe/Paris'");
+    urne_audit_replay_stats stats = replay_store(st, &v);
+    assert_int_equal(stats.differences, 1);
+    assert_string_equal(v.s.d[0].table, "election");
+    assert_string_equal(v.s.d[0].field, "zone");
+    assert_string_equal(v.s.d[0].stored, "\"Europe/Paris\"");
+    assert_string_equal(v.s.d[0].logged, "\"Pacific/Noumea\"");
+    /* The same entry without its zone, as urne wrote it before: Europe/Paris. */
+    sql(path, "UPDATE audit SET after = json_remove(after, '$.zone') WHERE action = 'election.create'");
+    stats = replay_store(st, &v);
+    assert_int_equal(stats.differences, 0);
+    sql(path, "UPDATE elections SET zone = 'America/Cayenne'");
+    stats = replay_store(st, &v);
+    assert_int_equal(stats.differences, 1);
+    assert_string_equal(v.s.d[0].field, "zone");
+    assert_string_equal(v.s.d[0].logged, "\"Europe/Paris\"");
+    drop_store(st, path);
+}
+
 static int fold_all(const urne_audit_entry *e, void *ctx) { return urne_audit_fold(ctx, e) < 0; }
 
 static void test_fold_unknown_and_malformed(void **state) {
-    char path[64], err[600];
+    char path[64];
     urne_store *st = temp_store(path);
     urne_import im = {.text = primary, .len = sizeof primary - 1, .source = "primary.csv", .format = "native"};
-    assert_int_equal(urne_import_election(st, "system", &im, NULL, err, sizeof err), 1);
+    urne_app_outcome o;
+    assert_int_equal(urne_import_election(st, "system", &im, &o), 1);
+    urne_app_outcome_free(&o);
     /* An action this urne does not know, on the election: its metadata is no longer vouched for. */
     assert_int_equal(urne_store_begin(st), 0);
     assert_int_equal(urne_store_audit(st, "admin", "election.archive", "election/1", NULL, "{\"at\":\"x\"}"), 0);
@@ -679,7 +715,7 @@ int main(void) {
         cmocka_unit_test(test_replay_reopened_publication),
         cmocka_unit_test(test_replay_assignments),
         cmocka_unit_test(test_replay_old_entries_not_compared),
-        cmocka_unit_test(test_store_import_replays),
+        cmocka_unit_test(test_store_import_replays), cmocka_unit_test(test_store_zone_replays),
         cmocka_unit_test(test_store_old_log_not_compared),
         cmocka_unit_test(test_fold_unknown_and_malformed),
     };

@@ -135,27 +135,27 @@ static void test_moments(void **state) {
     char buf[80];
     /* Winter: Paris is UTC+1; summer: UTC+2 (EU rule, last Sundays of March and October at 01:00 UTC). */
     assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-12-04T14:02:00Z", NULL, buf, sizeof buf),
-                        "4 décembre 2026 à 15 h 02");
+                        "4 décembre 2026 à 15\u00a0h\u00a002");
     assert_string_equal(urne_i18n_moment(URNE_LANG_EN, "2026-12-04T14:02:00Z", NULL, buf, sizeof buf),
                         "4 December 2026, 15:02");
     assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2017-05-07T18:00:00Z", "Europe/Paris", buf, sizeof buf),
-                        "7 mai 2017 à 20 h 00");
+                        "7 mai 2017 à 20\u00a0h\u00a000");
     assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-03-29T00:59:59Z", NULL, buf, sizeof buf),
-                        "29 mars 2026 à 1 h 59");
+                        "29 mars 2026 à 1\u00a0h\u00a059");
     assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-03-29T01:00:00Z", NULL, buf, sizeof buf),
-                        "29 mars 2026 à 3 h 00");
+                        "29 mars 2026 à 3\u00a0h\u00a000");
     assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-10-25T00:59:00Z", NULL, buf, sizeof buf),
-                        "25 octobre 2026 à 2 h 59");
+                        "25 octobre 2026 à 2\u00a0h\u00a059");
     assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-10-25T01:00:00Z", NULL, buf, sizeof buf),
-                        "25 octobre 2026 à 2 h 00");
+                        "25 octobre 2026 à 2\u00a0h\u00a000");
     assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-12-31T23:30:00Z", NULL, buf, sizeof buf),
-                        "1er janvier 2027 à 0 h 30");
+                        "1er janvier 2027 à 0\u00a0h\u00a030");
     assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-12-04 14:02:00", "Pacific/Noumea", buf, sizeof buf),
-                        "5 décembre 2026 à 1 h 02");
+                        "5 décembre 2026 à 1\u00a0h\u00a002");
     assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-07-01T12:00:00Z", "America/Miquelon", buf, sizeof buf),
-                        "1er juillet 2026 à 10 h 00");
+                        "1er juillet 2026 à 10\u00a0h\u00a000");
     assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-01-01T12:00:00Z", "America/Miquelon", buf, sizeof buf),
-                        "1er janvier 2026 à 9 h 00");
+                        "1er janvier 2026 à 9\u00a0h\u00a000");
     /* Not a moment: written back as it is. */
     assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "demain", NULL, buf, sizeof buf), "demain");
     int known;
@@ -163,6 +163,39 @@ static void test_moments(void **state) {
     assert_int_equal(known, 0);
     assert_int_equal(urne_i18n_zone_offset("Indian/Reunion", 0, &known), 4 * 3600);
     assert_int_equal(known, 1);
+}
+
+/* The zones an election may be held in: known by name, listed, named on a page. */
+static void test_zones(void **state) {
+    (void)state;
+    assert_int_equal(urne_i18n_zone_known("Europe/Paris"), 1);
+    assert_int_equal(urne_i18n_zone_known("Pacific/Noumea"), 1);
+    assert_int_equal(urne_i18n_zone_known("America/Cayenne"), 1);
+    assert_int_equal(urne_i18n_zone_known("Mars/Olympus"), 0);
+    assert_int_equal(urne_i18n_zone_known("europe/paris"), 0); /* IANA names are written as they are */
+    assert_int_equal(urne_i18n_zone_known(""), 0);
+    assert_int_equal(urne_i18n_zone_known(NULL), 0);
+    /* The list starts with the default, holds every zone once, and each is known and named. */
+    assert_string_equal(urne_i18n_zone_at(0), URNE_ZONE_DEFAULT);
+    size_t n = 0;
+    for (const char *z; (z = urne_i18n_zone_at(n)); n++) {
+        assert_int_equal(urne_i18n_zone_known(z), 1);
+        assert_non_null(urne_i18n_zone_label(URNE_LANG_FR, z));
+        assert_non_null(urne_i18n_zone_label(URNE_LANG_EN, z));
+        for (size_t k = 0; k < n; k++) assert_string_not_equal(urne_i18n_zone_at(k), z);
+    }
+    assert_int_equal(n, 14);
+    assert_null(urne_i18n_zone_at(n));
+    assert_string_equal(urne_i18n_zone_label(URNE_LANG_FR, "Pacific/Noumea"), "heure de Nouméa");
+    assert_string_equal(urne_i18n_zone_label(URNE_LANG_EN, "Pacific/Noumea"), "Nouméa time");
+    assert_string_equal(urne_i18n_zone_label(URNE_LANG_FR, "America/Cayenne"), "heure de la Guyane");
+    assert_null(urne_i18n_zone_label(URNE_LANG_FR, "Mars/Olympus"));
+    /* Cayenne is UTC-3 all year, Nouméa UTC+11. */
+    char buf[80];
+    assert_string_equal(urne_i18n_moment(URNE_LANG_FR, "2026-12-04T14:02:00Z", "America/Cayenne", buf, sizeof buf),
+                        "4 décembre 2026 à 11\u00a0h\u00a002");
+    assert_string_equal(urne_i18n_moment(URNE_LANG_EN, "2026-12-04T14:02:00Z", "Pacific/Noumea", buf, sizeof buf),
+                        "5 December 2026, 01:02");
 }
 
 /* What people write for a deadline, read back as the store's UTC moment. */
@@ -297,7 +330,7 @@ int main(void) {
         cmocka_unit_test(test_phrase_positions_and_limits),
         cmocka_unit_test(test_phrase_bounded_span), cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_languages), cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_moments), cmocka_unit_test(test_moments_written),
+        cmocka_unit_test(test_moments), cmocka_unit_test(test_moments_written), cmocka_unit_test(test_zones),
         cmocka_unit_test(test_diag_in_french),
         cmocka_unit_test(test_diag_languages), cmocka_unit_test(test_phrase_grouped_strings),
         cmocka_unit_test(test_language_from_environment),
