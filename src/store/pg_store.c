@@ -86,6 +86,7 @@
 #include <string.h>
 
 #include "pg_internal.h"
+#include "pq_lazy.h"
 
 /* The advisory lock every writer of an urne database takes: "urne" in ASCII. */
 #define URNE_PG_WRITE_LOCK "1970433637"
@@ -498,7 +499,7 @@ urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize) {
     q->conn = PQconnectdb(conninfo);
     if (q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK) {
         char msg[400];
-        snprintf(msg, sizeof msg, "%s", q->conn ? PQerrorMessage(q->conn) : "out of memory");
+        snprintf(msg, sizeof msg, "%s", q->conn ? PQerrorMessage(q->conn) : urne_pq_why_null());
         one_line(msg);
         snprintf(err, errsize, "%s: cannot connect to PostgreSQL: %s", safe, msg);
         PQfinish(q->conn);
