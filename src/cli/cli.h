@@ -27,6 +27,7 @@ int urne_cli_store(int argc, char **argv);
 int urne_cli_routes(int argc, char **argv);
 int urne_cli_initiative(int argc, char **argv);
 int urne_cli_forum(int argc, char **argv);
+int urne_cli_match(int argc, char **argv);
 
 /* Print the diagnostics of a list to stderr, in the CLI's language: every error and
  * warning kept, then a count of those not kept. */

@@ -24,6 +24,7 @@ static const struct {
     {"store", urne_cli_store, N_("copy a whole store into an empty one (SQLite to PostgreSQL and back)")},
     {"routes", urne_cli_routes, N_("list the server's routes and the roles that may use each")},
     {"initiative", urne_cli_initiative, N_("a citizens' initiative's rules and whether its counts reach them")},
+    {"match", urne_cli_match, N_("place pupils with host organisations, fairly, and check a placement")},
     {"forum", urne_cli_forum, N_("render a forum message to HTML, as the forum will show it")},
 };
 

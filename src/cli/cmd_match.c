@@ -1,0 +1,450 @@
+/*
+ * cmd_match: `urne match run|check`, the command line's view of the matching
+ * engine (src/match, issue 20).
+ *
+ *   urne match run --pupils P.csv --hosts H.csv [--host-rankings R.csv]
+ *       [--method da|ttc|serial] [--tie-break single|multiple] [--seed S] --out DIR [--json]
+ *     places the pupils and writes in DIR: assignment.csv (pupil, host, the
+ *     wish's rank; an empty host when unplaced), host_lists.csv (each host's
+ *     pupils, best placed first), explanations.csv (for each wish above the one
+ *     obtained, why: the host's cutoff, or the week, or the host's ranking), and
+ *     report.json (placed, unplaced, ranks obtained, priority pupils against the
+ *     others, the seed, the inputs' SHA-256). --json prints the report too.
+ *   urne match check --pupils P.csv --hosts H.csv [--host-rankings R.csv]
+ *       --assignment A.csv [--method da|ttc|serial]
+ *     verifies an assignment on its own: hosts wished and taking the pupil,
+ *     places, and for da no blocking pair and the pupil-optimal stable result.
+ *
+ * The seed: given, or drawn from the system's randomness and reported, so that
+ * the lottery can be replayed. Files are written beside their final names and
+ * renamed once all are complete: a run cut short leaves no half output.
+ * Exit status: 0 done (check: no fault), 1 input refused or faults found, 2 usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../io/io_file.h"
+#include "../io/match_io.h"
+#include "cli.h"
+
+static void match_usage(FILE *out) {
+    fprintf(out, _("Usage: urne match run --pupils P.csv --hosts H.csv [--host-rankings R.csv]\n"
+                   "           [--method da|ttc|serial] [--tie-break single|multiple] [--seed S] --out DIR [--json]\n"
+                   "       urne match check --pupils P.csv --hosts H.csv [--host-rankings R.csv] --assignment A.csv\n"
+                   "           [--method da|ttc|serial]\n"));
+}
+
+typedef struct opts {
+    const char *pupils, *hosts, *rankings, *out, *assignment;
+    urne_match_method method;
+    urne_match_tie tie;
+    uint64_t seed;
+    int seed_given, json;
+} opts;
+
+static int parse_opts(int argc, char **argv, opts *o) {
+    static const struct option longs[] = {
+        {"pupils", required_argument, 0, 'p'}, {"hosts", required_argument, 0, 'H'},
+        {"host-rankings", required_argument, 0, 'r'}, {"method", required_argument, 0, 'm'},
+        {"tie-break", required_argument, 0, 't'}, {"seed", required_argument, 0, 's'},
+        {"out", required_argument, 0, 'o'}, {"json", no_argument, 0, 'j'},
+        {"assignment", required_argument, 0, 'a'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'p': o->pupils = optarg; break;
+        case 'H': o->hosts = optarg; break;
+        case 'r': o->rankings = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'a': o->assignment = optarg; break;
+        case 'j': o->json = 1; break;
+        case 'm':
+            if (strcmp(optarg, "da") == 0) o->method = URNE_MATCH_DA;
+            else if (strcmp(optarg, "ttc") == 0) o->method = URNE_MATCH_TTC;
+            else if (strcmp(optarg, "serial") == 0) o->method = URNE_MATCH_SERIAL;
+            else return fprintf(stderr, _("urne match: --method is da, ttc or serial, not %s\n"), optarg), URNE_EXIT_USAGE;
+            break;
+        case 't':
+            if (strcmp(optarg, "single") == 0) o->tie = URNE_MATCH_TIE_SINGLE;
+            else if (strcmp(optarg, "multiple") == 0) o->tie = URNE_MATCH_TIE_MULTIPLE;
+            else return fprintf(stderr, _("urne match: --tie-break is single or multiple, not %s\n"), optarg), URNE_EXIT_USAGE;
+            break;
+        case 's':
+            errno = 0;
+            o->seed = strtoull(optarg, &end, 10);
+            if (errno || *end || optarg[0] == '-' || optarg[0] == '\0')
+                return fprintf(stderr, _("urne match: --seed is a whole number from 0 to 18446744073709551615, not %s\n"),
+                               optarg), URNE_EXIT_USAGE;
+            o->seed_given = 1;
+            break;
+        case 'h': match_usage(stdout); return -1;
+        default: match_usage(stderr); return URNE_EXIT_USAGE;
+        }
+    }
+    if (!o->pupils || !o->hosts) return match_usage(stderr), URNE_EXIT_USAGE;
+    if (o->tie == URNE_MATCH_TIE_MULTIPLE && o->method != URNE_MATCH_DA)
+        return fprintf(stderr, _("urne match: --tie-break multiple applies to da only; ttc and serial use one order\n")),
+               URNE_EXIT_USAGE;
+    return 0;
+}
+
+/* The three files read and checked, the lottery drawn when not given. */
+typedef struct loaded {
+    urne_io_buffer buf[3];
+    urne_match_input input;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+} loaded;
+
+static int load(const opts *o, loaded *l) {
+    memset(l, 0, sizeof *l);
+    const char *paths[3] = {o->hosts, o->pupils, o->rankings};
+    urne_diags d[3];
+    int bad = 0;
+    crypto_hash_sha256_state sha;
+    crypto_hash_sha256_init(&sha);
+    for (int i = 0; i < 3; i++) {
+        urne_diags_init(&d[i], paths[i]);
+        if (paths[i] && urne_io_read_file(paths[i], &l->buf[i], &d[i]) < 0) bad = 1;
+        if (paths[i] && !bad) {
+            unsigned char len[8];
+            for (int k = 0; k < 8; k++) len[k] = (unsigned char)((uint64_t)l->buf[i].len >> (8 * k));
+            crypto_hash_sha256_update(&sha, len, sizeof len); /* lengths first: no two inputs hash alike */
+            crypto_hash_sha256_update(&sha, (const unsigned char *)l->buf[i].data, l->buf[i].len);
+        }
+    }
+    crypto_hash_sha256_final(&sha, l->digest);
+    if (!bad && urne_io_match_read(l->buf[0].data, l->buf[0].len, &d[0], l->buf[1].data, l->buf[1].len, &d[1],
+                                   o->rankings ? l->buf[2].data : NULL, l->buf[2].len, &d[2], &l->input) < 0)
+        bad = 1;
+    for (int i = 0; i < 3; i++) urne_cli_print_diags(&d[i]), urne_diags_free(&d[i]);
+    return bad ? -1 : 0;
+}
+
+static void unload(loaded *l) {
+    urne_match_input_free(&l->input);
+    for (int i = 0; i < 3; i++) urne_io_buffer_free(&l->buf[i]);
+}
+
+/* Draw the lottery when the pupils file gave none. 0, or -1 (memory). */
+static int draw_lottery(loaded *l, uint64_t seed) {
+    if (l->input.lottery_given) return 0;
+    size_t n = l->input.in.npupils;
+    int64_t *lot = malloc((n ? n : 1) * sizeof *lot);
+    if (lot == NULL) return -1;
+    urne_match_draw(l->input.pupils, n, seed, lot);
+    for (size_t p = 0; p < n; p++) l->input.pupils[p].lottery = lot[p];
+    free(lot);
+    return n && l->input.pupils[0].lottery == 0 ? -1 : 0;
+}
+
+/* ---- run: the four files ---- */
+
+static void csv_field(FILE *f, const char *s) {
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void write_assignment(FILE *f, const urne_match_input *in, const urne_match_result *r) {
+    fputs("pupil,host,wish,priority,lottery\n", f);
+    for (size_t p = 0; p < in->in.npupils; p++) {
+        csv_field(f, in->pupils[p].id);
+        fputc(',', f);
+        if (r->host_of[p] != URNE_MATCH_NONE) csv_field(f, in->hosts[r->host_of[p]].id);
+        if (r->wish_of[p]) fprintf(f, ",%u", r->wish_of[p]);
+        else fputc(',', f);
+        fprintf(f, ",%lld,%lld\n", (long long)in->pupils[p].priority, (long long)in->pupils[p].lottery);
+    }
+}
+
+typedef struct placed_pupil {
+    uint32_t host;
+    urne_match_key key;
+    uint32_t pupil;
+} placed_pupil;
+
+static int by_host_key(const void *a, const void *b) {
+    const placed_pupil *x = a, *y = b;
+    if (x->host != y->host) return x->host < y->host ? -1 : 1;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int write_host_lists(FILE *f, const urne_match_prep *prep, const urne_match_input *in, const urne_match_result *r) {
+    size_t n = 0;
+    placed_pupil *v = malloc((in->in.npupils ? in->in.npupils : 1) * sizeof *v);
+    if (v == NULL) return -1;
+    for (size_t p = 0; p < in->in.npupils; p++)
+        if (r->host_of[p] != URNE_MATCH_NONE)
+            v[n++] = (placed_pupil){r->host_of[p], urne_match_key_of(prep, (uint32_t)p, r->host_of[p]), (uint32_t)p};
+    qsort(v, n, sizeof *v, by_host_key);
+    fputs("host,pupil,wish,priority,lottery\n", f);
+    for (size_t i = 0; i < n; i++) {
+        csv_field(f, in->hosts[v[i].host].id);
+        fputc(',', f);
+        csv_field(f, in->pupils[v[i].pupil].id);
+        fprintf(f, ",%u,%lld,%lld\n", r->wish_of[v[i].pupil], (long long)in->pupils[v[i].pupil].priority,
+                (long long)in->pupils[v[i].pupil].lottery);
+    }
+    free(v);
+    return 0;
+}
+
+static const char *why_code(urne_match_why w) {
+    static const char *const codes[] = {"full", "week-not-offered", "not-ranked-by-host", "no-places", "taken-before"};
+    return codes[w];
+}
+
+/* One reason, worded in the CLI's language. */
+static void word_reason(char *buf, size_t size, const urne_match_input *in, const urne_match_reason *r) {
+    const char *host = in->hosts[r->host].id;
+    switch (r->why) {
+    case URNE_MATCH_WHY_FULL:
+        if (r->cutoff_pupil == URNE_MATCH_NONE) snprintf(buf, size, _("%s had no place left for you"), host);
+        else if (r->by_rank)
+            snprintf(buf, size, _("%s ranked you %lld; its last pupil admitted was ranked %lld"), host,
+                     (long long)r->own_priority, (long long)r->cutoff_priority);
+        else
+            snprintf(buf, size, _("%s was full: its last pupil admitted had priority %lld and lottery number %lld; "
+                                  "you have priority %lld and lottery number %lld"),
+                     host, (long long)r->cutoff_priority, (long long)r->cutoff_lottery, (long long)r->own_priority,
+                     (long long)r->own_lottery);
+        break;
+    case URNE_MATCH_WHY_WEEK: snprintf(buf, size, _("%s does not offer the week you are available"), host); break;
+    case URNE_MATCH_WHY_NOT_RANKED: snprintf(buf, size, _("%s ranks its applicants and did not rank you"), host); break;
+    case URNE_MATCH_WHY_NO_PLACES: snprintf(buf, size, _("%s has no places"), host); break;
+    case URNE_MATCH_WHY_TRADED: snprintf(buf, size, _("%s's places were taken before your turn"), host); break;
+    }
+}
+
+static int write_explanations(FILE *f, const urne_match_prep *prep, const opts *o, const urne_match_input *in,
+                              const urne_match_result *r) {
+    urne_match_cutoffs c;
+    size_t max = 0;
+    for (size_t p = 0; p < in->in.npupils; p++)
+        if (in->pupils[p].nwishes > max) max = in->pupils[p].nwishes;
+    urne_match_reason *why = malloc((max ? max : 1) * sizeof *why);
+    if (why == NULL || urne_match_cutoffs_make(prep, r->host_of, &c) < 0) return free(why), -1;
+    fputs("pupil,wish,host,reason,cutoff_pupil,cutoff_priority,cutoff_lottery,own_priority,own_lottery,explanation\n", f);
+    for (size_t p = 0; p < in->in.npupils; p++) {
+        size_t n = urne_match_explain(prep, o->method, r, &c, (uint32_t)p, why, max);
+        for (size_t i = 0; i < n; i++) {
+            char text[600];
+            csv_field(f, in->pupils[p].id);
+            fprintf(f, ",%u,", why[i].wish);
+            csv_field(f, in->hosts[why[i].host].id);
+            fprintf(f, ",%s,", why_code(why[i].why));
+            if (why[i].cutoff_pupil != URNE_MATCH_NONE) {
+                csv_field(f, in->pupils[why[i].cutoff_pupil].id);
+                fprintf(f, ",%lld,%lld,%lld,%lld,", (long long)why[i].cutoff_priority, (long long)why[i].cutoff_lottery,
+                        (long long)why[i].own_priority, (long long)why[i].own_lottery);
+            } else
+                fputs(",,,,,", f);
+            word_reason(text, sizeof text, in, &why[i]);
+            csv_field(f, text);
+            fputc('\n', f);
+        }
+    }
+    urne_match_cutoffs_free(&c);
+    free(why);
+    return 0;
+}
+
+static void write_report(FILE *f, const opts *o, const loaded *l, const urne_match_result *r) {
+    const urne_match_input *in = &l->input;
+    static const char *const methods[] = {"da", "ttc", "serial"};
+    size_t maxw = 0, placed = 0, prio = 0, prio_placed = 0, prio_first = 0, first = 0;
+    for (size_t p = 0; p < in->in.npupils; p++) maxw = in->pupils[p].nwishes > maxw ? in->pupils[p].nwishes : maxw;
+    size_t *ranks = calloc(maxw + 1, sizeof *ranks);
+    for (size_t p = 0; p < in->in.npupils; p++) {
+        int is_prio = in->pupils[p].priority > 0, got = r->wish_of[p] != 0;
+        placed += got, first += r->wish_of[p] == 1;
+        prio += is_prio, prio_placed += is_prio && got, prio_first += is_prio && r->wish_of[p] == 1;
+        if (ranks && got) ranks[r->wish_of[p]]++;
+    }
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, l->digest, sizeof l->digest);
+    fprintf(f, "{\n  \"method\": \"%s\",\n  \"tie_break\": \"%s\",\n  \"seed\": %llu,\n  \"lottery\": \"%s\",\n",
+            methods[o->method], o->tie == URNE_MATCH_TIE_MULTIPLE ? "multiple" : "single", (unsigned long long)o->seed,
+            in->lottery_given ? "given" : "drawn");
+    fprintf(f, "  \"inputs_sha256\": \"%s\",\n  \"pupils\": %zu,\n  \"hosts\": %zu,\n  \"placed\": %zu,\n  \"unplaced\": %zu,\n",
+            hex, in->in.npupils, in->in.nhosts, placed, in->in.npupils - placed);
+    fputs("  \"rank_distribution\": [", f);
+    for (size_t w = 1; ranks && w <= maxw; w++) fprintf(f, "%s%zu", w > 1 ? ", " : "", ranks[w]);
+    fprintf(f, "],\n  \"priority_pupils\": {\"pupils\": %zu, \"placed\": %zu, \"first_wish\": %zu},\n", prio, prio_placed,
+            prio_first);
+    fprintf(f, "  \"other_pupils\": {\"pupils\": %zu, \"placed\": %zu, \"first_wish\": %zu}\n}\n", in->in.npupils - prio,
+            placed - prio_placed, first - prio_first);
+    free(ranks);
+}
+
+enum { F_ASSIGNMENT, F_HOSTS, F_EXPLANATIONS, F_REPORT, NFILES };
+static const char *const out_names[NFILES] = {"assignment.csv", "host_lists.csv", "explanations.csv", "report.json"};
+
+/* Write the four files under temporary names, then rename them all. */
+static int write_outputs(const opts *o, const loaded *l, const urne_match_prep *prep, const urne_match_result *r) {
+    if (mkdir(o->out, 0777) < 0 && errno != EEXIST) {
+        fprintf(stderr, _("urne match: cannot make the directory %s: %s\n"), o->out, strerror(errno));
+        return -1;
+    }
+    char tmp[NFILES][4096], final[NFILES][4096];
+    int bad = 0;
+    for (int i = 0; i < NFILES && !bad; i++) {
+        snprintf(final[i], sizeof final[i], "%s/%s", o->out, out_names[i]);
+        snprintf(tmp[i], sizeof tmp[i], "%s/.%s.tmp", o->out, out_names[i]);
+        FILE *f = fopen(tmp[i], "w");
+        if (f == NULL) {
+            fprintf(stderr, _("urne match: cannot write %s: %s\n"), tmp[i], strerror(errno));
+            bad = 1;
+            break;
+        }
+        if (i == F_ASSIGNMENT) write_assignment(f, &l->input, r);
+        else if (i == F_HOSTS) bad = write_host_lists(f, prep, &l->input, r) < 0;
+        else if (i == F_EXPLANATIONS) bad = write_explanations(f, prep, o, &l->input, r) < 0;
+        else write_report(f, o, l, r);
+        if (ferror(f) | (fclose(f) != 0)) bad = 1;
+        if (bad) fprintf(stderr, _("urne match: cannot write %s: %s\n"), tmp[i], strerror(errno));
+    }
+    for (int i = 0; i < NFILES; i++)
+        if (bad) remove(tmp[i]);
+        else if (rename(tmp[i], final[i]) < 0) {
+            fprintf(stderr, _("urne match: cannot write %s: %s\n"), final[i], strerror(errno));
+            bad = 1;
+        }
+    return bad ? -1 : 0;
+}
+
+static int match_run(const opts *o, loaded *l) {
+    urne_match_prep prep;
+    urne_match_result r;
+    if (urne_match_prepare(&l->input.in, &prep) < 0) return fprintf(stderr, _("urne match: out of memory\n")), URNE_EXIT_REJECTED;
+    if (urne_match_run(&prep, o->method, &r) < 0) {
+        urne_match_prep_free(&prep);
+        return fprintf(stderr, _("urne match: out of memory\n")), URNE_EXIT_REJECTED;
+    }
+    int st = write_outputs(o, l, &prep, &r) < 0 ? URNE_EXIT_REJECTED : URNE_EXIT_OK;
+    if (st == URNE_EXIT_OK && o->json) write_report(stdout, o, l, &r);
+    if (st == URNE_EXIT_OK && !o->json) {
+        size_t placed = 0;
+        for (size_t p = 0; p < l->input.in.npupils; p++) placed += r.host_of[p] != URNE_MATCH_NONE;
+        printf(_("%zu of %zu pupils placed (seed %llu); written in %s\n"), placed, l->input.in.npupils,
+               (unsigned long long)o->seed, o->out);
+    }
+    urne_match_result_free(&r);
+    urne_match_prep_free(&prep);
+    return st;
+}
+
+/* ---- check ---- */
+
+static void word_fault(const urne_match_input *in, const urne_match_fault *f) {
+    const char *pupil = f->pupil < in->in.npupils ? in->pupils[f->pupil].id : "?";
+    const char *host = f->host < in->in.nhosts ? in->hosts[f->host].id : "?";
+    switch (f->kind) {
+    case URNE_MATCH_BAD_HOST: fprintf(stderr, _("pupil %s: placed at a host that does not exist\n"), pupil); break;
+    case URNE_MATCH_NOT_WISHED: fprintf(stderr, _("pupil %s: placed at %s, which they did not wish\n"), pupil, host); break;
+    case URNE_MATCH_INELIGIBLE:
+        fprintf(stderr, _("pupil %s: placed at %s, which does not take them (week or ranking)\n"), pupil, host);
+        break;
+    case URNE_MATCH_OVER_CAPACITY:
+        fprintf(stderr, _("host %s: %lld pupils for %lld places\n"), host, (long long)f->count, (long long)f->limit);
+        break;
+    case URNE_MATCH_BLOCKING_PAIR:
+        fprintf(stderr, _("pupil %s and host %s would both rather have each other (a blocking pair)\n"), pupil, host);
+        break;
+    case URNE_MATCH_NOT_OPTIMAL:
+        fprintf(stderr, _("pupil %s: deferred acceptance places them at %s instead\n"), pupil,
+                f->host == URNE_MATCH_NONE ? _("no host") : host);
+        break;
+    }
+}
+
+/* The assignment read; the lottery it was made with taken from it when the
+ * pupils file has none (the numbers urne match run writes beside each pupil),
+ * else drawn from --seed, which is then required. */
+static int read_assignment(const opts *o, loaded *l, uint32_t *host_of) {
+    urne_match_input *in = &l->input;
+    urne_io_buffer buf;
+    urne_diags d;
+    urne_diags_init(&d, o->assignment);
+    size_t n = in->in.npupils ? in->in.npupils : 1;
+    int64_t *lot = malloc(n * sizeof *lot);
+    int got = -1;
+    if (lot && urne_io_read_file(o->assignment, &buf, &d) == 0) {
+        got = urne_io_match_assignment(in, buf.data, buf.len, host_of, in->lottery_given ? NULL : lot, &d);
+        urne_io_buffer_free(&buf);
+    }
+    urne_cli_print_diags(&d);
+    urne_diags_free(&d);
+    if (got == 1)
+        for (size_t p = 0; p < in->in.npupils; p++) in->pupils[p].lottery = lot[p];
+    free(lot);
+    if (got == 0 && !in->lottery_given && !o->seed_given) {
+        fprintf(stderr, _("urne match: the pupils have no lottery numbers, nor the assignment: give the run's --seed\n"));
+        return -1;
+    }
+    if (got == 0 && !in->lottery_given && draw_lottery(l, o->seed) < 0) return -1;
+    return got < 0 ? -1 : 0;
+}
+
+static int match_check(const opts *o, loaded *l) {
+    const urne_match_input *in = &l->input;
+    uint32_t *host_of = malloc((in->in.npupils ? in->in.npupils : 1) * sizeof *host_of);
+    int bad = host_of == NULL || read_assignment(o, l, host_of) < 0;
+    urne_match_prep prep;
+    if (bad || urne_match_prepare(&in->in, &prep) < 0) return free(host_of), URNE_EXIT_REJECTED;
+    urne_match_faults f = {0};
+    int da = o->method == URNE_MATCH_DA;
+    long n = urne_match_check(&prep, host_of, da, da, &f);
+    for (size_t i = 0; i < f.n; i++) word_fault(in, &f.items[i]);
+    if (n > 0 && f.total > f.n) fprintf(stderr, _("(and %zu more)\n"), f.total - f.n);
+    if (n == 0) printf(da ? _("the assignment holds: places, wishes, no blocking pair, the pupil-optimal stable result\n")
+                          : _("the assignment holds: places and wishes\n"));
+    if (n < 0) fprintf(stderr, _("urne match: out of memory\n"));
+    urne_match_faults_free(&f);
+    urne_match_prep_free(&prep);
+    free(host_of);
+    return n == 0 ? URNE_EXIT_OK : URNE_EXIT_REJECTED;
+}
+
+int urne_cli_match(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        match_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? URNE_EXIT_USAGE : URNE_EXIT_OK;
+    }
+    int check = strcmp(argv[1], "check") == 0;
+    if (!check && strcmp(argv[1], "run") != 0) {
+        fprintf(stderr, _("urne match: unknown subcommand %s (run, check)\n"), argv[1]);
+        return URNE_EXIT_USAGE;
+    }
+    opts o;
+    int st = parse_opts(argc - 1, argv + 1, &o);
+    if (st) return st < 0 ? URNE_EXIT_OK : st;
+    if (check ? !o.assignment : !o.out) return match_usage(stderr), URNE_EXIT_USAGE;
+    if (sodium_init() < 0) return URNE_EXIT_REJECTED;
+    if (!o.seed_given && !check) randombytes_buf(&o.seed, sizeof o.seed);
+    loaded l;
+    if (load(&o, &l) < 0) return unload(&l), URNE_EXIT_REJECTED;
+    l.input.in.tie = o.tie, l.input.in.seed = o.seed;
+    if (!check && draw_lottery(&l, o.seed) < 0) {
+        fprintf(stderr, _("urne match: out of memory\n"));
+        return unload(&l), URNE_EXIT_REJECTED;
+    }
+    st = check ? match_check(&o, &l) : match_run(&o, &l);
+    unload(&l);
+    return st;
+}

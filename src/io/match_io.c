@@ -1,0 +1,495 @@
+/*
+ * match_io: the matching's input files (see match_io.h).
+ *
+ * A département's files are a hundred thousand pupils with ten wishes each, so
+ * every wish is looked up in an open-addressed table of host ids (a hash of the
+ * bytes, linear probing) rather than compared with every host; the same kind of
+ * table finds a pupil named twice. Wishes are kept in one array, each pupil
+ * pointing at its slice, and a pupil's rankings the same way per host, sorted
+ * by pupil as the engine searches them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match_io.h"
+#include "../core/urne_num.h"
+#include "parse_common.h"
+
+enum { H_ID, H_CAPACITY, H_RESERVED, H_WEEKS, NH };
+static const char *const host_cols[NH] = {"id", "capacity", "reserved", "weeks"};
+enum { P_ID, P_WISHES, P_PRIORITY, P_LOTTERY, P_WEEK, NP };
+static const char *const pupil_cols[NP] = {"id", "wishes", "priority", "lottery", "week"};
+enum { R_HOST, R_PUPIL, R_RANK, NR };
+static const char *const ranking_cols[NR] = {"host", "pupil", "rank"};
+
+/* ---- the id tables ---- */
+
+static uint64_t hash_bytes(const char *s, size_t n) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
+}
+
+static uint32_t *slots_make(size_t n, size_t *nslots) {
+    size_t s = 16;
+    while (s < 2 * n + 2) s *= 2;
+    uint32_t *t = malloc(s * sizeof *t);
+    if (t) memset(t, 0xff, s * sizeof *t);
+    *nslots = s;
+    return t;
+}
+
+/* The slot of `key` among ids[] (found, or the empty slot where it would go). */
+static size_t slot_of(const uint32_t *slots, size_t nslots, const char *key, size_t len, const char *(*id)(const void *, uint32_t),
+                      const void *ctx) {
+    size_t i = hash_bytes(key, len) & (nslots - 1);
+    for (; slots[i] != URNE_MATCH_NONE; i = (i + 1) & (nslots - 1)) {
+        const char *s = id(ctx, slots[i]);
+        if (strncmp(s, key, len) == 0 && s[len] == '\0') break;
+    }
+    return i;
+}
+
+static const char *host_id(const void *ctx, uint32_t i) { return ((const urne_match_input *)ctx)->hosts[i].id; }
+static const char *pupil_id(const void *ctx, uint32_t i) { return ((const urne_match_input *)ctx)->pupils[i].id; }
+
+uint32_t urne_io_match_host(const urne_match_input *in, const char *id) {
+    return in->host_slots[slot_of(in->host_slots, in->nhost_slots, id, strlen(id), host_id, in)];
+}
+
+uint32_t urne_io_match_pupil(const urne_match_input *in, const char *id) {
+    return in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, id, strlen(id), pupil_id, in)];
+}
+
+/* ---- lines and columns ---- */
+
+typedef struct table {
+    const char *const *names;
+    int ncols, nrequired;
+    long col[8];
+    char sep;
+    urne_lines it;
+    urne_diags *d;
+} table;
+
+static char separator(urne_span header) {
+    size_t semis = 0, commas = 0;
+    for (size_t i = 0; i < header.len; i++) semis += header.p[i] == ';', commas += header.p[i] == ',';
+    return semis > commas ? ';' : ',';
+}
+
+/* Open a file and read its header: 0, or -1 with the errors added. */
+static int table_open(table *t, const char *buf, size_t len, urne_diags *d) {
+    t->d = d;
+    if (urne_parse_open(buf, len, URNE_ENC_AUTO, &t->it, d) < 0) return -1;
+    urne_span line;
+    while (urne_lines_next(&t->it, &line))
+        if (!urne_span_blank(line) && line.p[0] != '#') {
+            t->sep = separator(line);
+            urne_span f[URNE_MAX_FIELDS];
+            long nf = urne_fields_split(line, t->sep, f, URNE_MAX_FIELDS);
+            for (int c = 0; c < t->ncols; c++) t->col[c] = -1;
+            for (long i = 0; i < nf && i < URNE_MAX_FIELDS; i++)
+                for (int c = 0; c < t->ncols; c++)
+                    if (t->col[c] < 0 && urne_span_eq_nocase(f[i], t->names[c])) t->col[c] = i;
+            int bad = 0;
+            for (int c = 0; c < t->nrequired; c++)
+                if (t->col[c] < 0) {
+                    urne_diags_add(d, URNE_DIAG_ERROR, t->it.lineno, t->names[c], URNE_RULE_HEADER,
+                                   "the header has no column '%s'", t->names[c]);
+                    bad = -1;
+                }
+            if (bad) urne_lines_free(&t->it);
+            return bad;
+        }
+    urne_diags_add(d, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "the file has no header line");
+    urne_lines_free(&t->it);
+    return -1;
+}
+
+/* The next data line's fields by column (absent columns empty): 1, or 0 at the
+ * end. A line with too few fields is reported and skipped (the read fails). */
+static int table_next(table *t, urne_span *cell) {
+    urne_span line, f[URNE_MAX_FIELDS];
+    while (urne_lines_next(&t->it, &line)) {
+        if (urne_span_blank(line) || line.p[0] == '#') continue;
+        long nf = urne_fields_split(line, t->sep, f, URNE_MAX_FIELDS), need = 0;
+        for (int c = 0; c < t->ncols; c++)
+            if (t->col[c] + 1 > need) need = t->col[c] + 1;
+        if (nf < need || nf > URNE_MAX_FIELDS) {
+            urne_diags_add(t->d, URNE_DIAG_ERROR, t->it.lineno, NULL, URNE_RULE_FIELD_COUNT,
+                           nf < 0 ? "a quote is left open" : "%ld fields, but the header names %ld columns", nf, need);
+            continue;
+        }
+        for (int c = 0; c < t->ncols; c++) cell[c] = t->col[c] >= 0 ? f[t->col[c]] : (urne_span){"", 0, 0};
+        return 1;
+    }
+    return 0;
+}
+
+/* A whole number in [lo, hi], possibly negative, plain or grouped by thousands.
+ * 0, or -1 with the error added. */
+static int parse_integer(urne_span s, long line, const char *field, int64_t lo, int64_t hi, int64_t *out,
+                         urne_diags *d) {
+    urne_span t = urne_span_trim_padding(s);
+    int neg = t.len > 0 && t.p[0] == '-';
+    if (t.len == (size_t)neg || urne_num_parse_grouped(t.p + neg, t.len - (size_t)neg, out) != URNE_NUM_OK) {
+        urne_diags_add(d, URNE_DIAG_ERROR, line, field, URNE_RULE_COUNT_FORMAT,
+                       "%s '%.*s' is not a whole number from %lld to %lld", field, (int)t.len, t.p, (long long)lo,
+                       (long long)hi);
+        return -1;
+    }
+    if (neg) *out = -*out;
+    if (*out < lo || *out > hi) {
+        urne_diags_add(d, URNE_DIAG_ERROR, line, field, "out-of-range", "%s is %lld; it must be from %lld to %lld", field,
+                       (long long)*out, (long long)lo, (long long)hi);
+        return -1;
+    }
+    return 0;
+}
+
+/* The bit of a week label, made when first met. -1 past 64 labels (reported). */
+static int week_bit(urne_match_input *in, urne_span label, long line, const char *field, urne_diags *d) {
+    for (size_t i = 0; i < in->nweeks; i++)
+        if (strncmp(in->weeks[i], label.p, label.len) == 0 && in->weeks[i][label.len] == '\0') return (int)i;
+    if (in->nweeks == URNE_MATCH_MAX_WEEKS) {
+        urne_diags_add(d, URNE_DIAG_ERROR, line, field, "too-many-weeks", "more than %d different weeks",
+                       URNE_MATCH_MAX_WEEKS);
+        return -1;
+    }
+    in->weeks[in->nweeks] = urne_span_dup(&in->arena, label);
+    return in->weeks[in->nweeks] ? (int)in->nweeks++ : -1;
+}
+
+/* Split s on `sep` into trimmed pieces; calls each(piece) and stops at its first -1. */
+static urne_span piece_at(urne_span *rest, char sep) {
+    size_t i = 0;
+    while (i < rest->len && rest->p[i] != sep) i++;
+    urne_span piece = urne_span_trim_padding((urne_span){rest->p, i, 0});
+    while (piece.len && (piece.p[0] == ' ' || piece.p[0] == '\t')) piece.p++, piece.len--;
+    while (piece.len && (piece.p[piece.len - 1] == ' ' || piece.p[piece.len - 1] == '\t')) piece.len--;
+    *rest = i < rest->len ? (urne_span){rest->p + i + 1, rest->len - i - 1, 0} : (urne_span){rest->p + i, 0, 0};
+    return piece;
+}
+
+/* Room for one more element in *v (of `size` bytes each, count n, room *cap). */
+static int grow(void **v, size_t size, size_t n, size_t *cap) {
+    if (n < *cap) return 0;
+    size_t ncap = *cap ? *cap * 2 : 256;
+    void *nv = realloc(*v, ncap * size);
+    if (nv == NULL) return -1;
+    *v = nv, *cap = ncap;
+    return 0;
+}
+
+#define GROW(arr, n, cap) grow((void **)&(arr), sizeof *(arr), (n), &(cap))
+
+/* Put every id in its table; an id met twice is an error at its second line. */
+static int index_ids(urne_match_input *in, int hosts, urne_diags *d) {
+    size_t n = hosts ? in->in.nhosts : in->in.npupils, nslots;
+    uint32_t *slots = slots_make(n, &nslots);
+    if (slots == NULL) return -1;
+    int bad = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const char *id = hosts ? in->hosts[i].id : in->pupils[i].id;
+        size_t s = slot_of(slots, nslots, id, strlen(id), hosts ? host_id : pupil_id, in);
+        if (slots[s] == URNE_MATCH_NONE) {
+            slots[s] = i;
+            continue;
+        }
+        long first = hosts ? in->host_line[slots[s]] : in->pupil_line[slots[s]];
+        if (hosts)
+            urne_diags_add(d, URNE_DIAG_ERROR, in->host_line[i], "id", "duplicate-host", "host %s is already at line %ld",
+                           id, first);
+        else
+            urne_diags_add(d, URNE_DIAG_ERROR, in->pupil_line[i], "id", "duplicate-pupil",
+                           "pupil %s is already at line %ld", id, first);
+        bad = -1;
+    }
+    if (hosts) in->host_slots = slots, in->nhost_slots = nslots;
+    else in->pupil_slots = slots, in->npupil_slots = nslots;
+    return bad;
+}
+
+/* One host's line into *h: 0, or -1 with the errors added. */
+static int host_line(urne_match_input *in, const urne_span *cell, long ln, urne_match_host *h, urne_diags *d) {
+    memset(h, 0, sizeof *h);
+    int bad = 0;
+    if (urne_span_blank(cell[H_ID])) {
+        urne_diags_add(d, URNE_DIAG_ERROR, ln, "id", "id-empty", "the host has no id");
+        bad = -1;
+    } else if ((h->id = urne_span_dup(&in->arena, cell[H_ID])) == NULL)
+        return -1;
+    if (parse_integer(cell[H_CAPACITY], ln, "capacity", 0, URNE_MATCH_PRIORITY_MAX, &h->capacity, d) < 0) bad = -1;
+    if (!urne_span_blank(cell[H_RESERVED]) &&
+        parse_integer(cell[H_RESERVED], ln, "reserved", 0, URNE_MATCH_PRIORITY_MAX, &h->reserved, d) < 0)
+        bad = -1;
+    else if (bad == 0 && h->reserved > h->capacity) {
+        urne_diags_add(d, URNE_DIAG_ERROR, ln, "reserved", "reserved-le-capacity",
+                       "%lld places reserved, but the host has %lld", (long long)h->reserved, (long long)h->capacity);
+        bad = -1;
+    }
+    for (urne_span rest = cell[H_WEEKS]; rest.len > 0;) {
+        urne_span label = piece_at(&rest, '|');
+        if (label.len == 0) continue;
+        int bit = week_bit(in, label, ln, "weeks", d);
+        if (bit < 0) return -1;
+        h->weeks |= 1ULL << bit;
+    }
+    return bad;
+}
+
+static int read_hosts(urne_match_input *in, const char *buf, size_t len, urne_diags *d) {
+    table t = {.names = host_cols, .ncols = NH, .nrequired = 2};
+    if (table_open(&t, buf, len, d) < 0) return -1;
+    size_t before = d->errors, cap = 0, lcap = 0;
+    urne_span cell[NH];
+    while (table_next(&t, cell)) {
+        urne_match_host h;
+        if (host_line(in, cell, t.it.lineno, &h, d) < 0) continue;
+        if (GROW(in->hosts, in->in.nhosts, cap) < 0 || GROW(in->host_line, in->in.nhosts, lcap) < 0) {
+            urne_diags_add(d, URNE_DIAG_ERROR, t.it.lineno, NULL, "memory", "out of memory reading the hosts");
+            break;
+        }
+        in->host_line[in->in.nhosts] = t.it.lineno;
+        in->hosts[in->in.nhosts++] = h;
+    }
+    urne_lines_free(&t.it);
+    if (d->errors == before && in->in.nhosts == 0)
+        urne_diags_add(d, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no host after the header line");
+    if (index_ids(in, 1, d) < 0 && d->errors == before) /* every host named twice, even beside other faults */
+        urne_diags_add(d, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory reading the hosts");
+    return d->errors == before ? 0 : -1;
+}
+
+/* A pupil's wishes, appended to in->wishes; stamp[] marks each host with the
+ * line that last wished it, so that a repeated wish is found without a search. 0, or -1 with errors added. */
+static int pupil_wishes(urne_match_input *in, urne_span list, long ln, uint32_t line_stamp, uint32_t *stamp,
+                        size_t *nwishes_total, size_t *cap, size_t *count, urne_diags *d) {
+    int bad = 0;
+    *count = 0;
+    for (urne_span rest = list; rest.len > 0;) {
+        urne_span id = piece_at(&rest, '>');
+        if (id.len == 0) {
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, "wishes", "wish-empty", "an empty wish between two '>'");
+            bad = -1;
+            continue;
+        }
+        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, id.p, id.len, host_id, in)];
+        if (h == URNE_MATCH_NONE) {
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, "wishes", "unknown-host", "no host %.*s in the hosts file", (int)id.len,
+                           id.p);
+            bad = -1;
+        } else if (stamp[h] == line_stamp) {
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, "wishes", "repeated-wish", "host %.*s is wished twice", (int)id.len,
+                           id.p);
+            bad = -1;
+        } else if (GROW(in->wishes, *nwishes_total, *cap) < 0)
+            return -1;
+        else {
+            stamp[h] = line_stamp;
+            in->wishes[(*nwishes_total)++] = h;
+            (*count)++;
+        }
+    }
+    return bad;
+}
+
+typedef struct pupil_read {
+    uint32_t *stamp;
+    size_t *wish_at;                 /* pupil -> its first wish in in->wishes */
+    size_t nwishes, wcap, pcap, lcap, acap;
+    size_t lotteries;                /* pupils whose line gave a lottery number */
+} pupil_read;
+
+/* One pupil's line. 0, or -1 with the errors added (-2: out of memory). */
+static int pupil_line(urne_match_input *in, const urne_span *cell, long ln, pupil_read *r, urne_diags *d) {
+    uint32_t p = (uint32_t)in->in.npupils;
+    if (GROW(in->pupils, p, r->pcap) < 0 || GROW(in->pupil_line, p, r->lcap) < 0 || GROW(r->wish_at, p, r->acap) < 0)
+        return -2;
+    urne_match_pupil *pu = &in->pupils[p];
+    memset(pu, 0, sizeof *pu);
+    int bad = 0;
+    if (urne_span_blank(cell[P_ID])) {
+        urne_diags_add(d, URNE_DIAG_ERROR, ln, "id", "id-empty", "the pupil has no id");
+        bad = -1;
+    } else if ((pu->id = urne_span_dup(&in->arena, cell[P_ID])) == NULL)
+        return -2;
+    r->wish_at[p] = r->nwishes;
+    size_t count;
+    int w = pupil_wishes(in, cell[P_WISHES], ln, (uint32_t)ln, r->stamp, &r->nwishes, &r->wcap, &count, d);
+    if (w < 0) bad = -1;
+    pu->nwishes = count;
+    if (!urne_span_blank(cell[P_PRIORITY]) && parse_integer(cell[P_PRIORITY], ln, "priority", -URNE_MATCH_PRIORITY_MAX,
+                                                          URNE_MATCH_PRIORITY_MAX, &pu->priority, d) < 0)
+        bad = -1;
+    if (!urne_span_blank(cell[P_LOTTERY])) {
+        if (parse_integer(cell[P_LOTTERY], ln, "lottery", -INT64_MAX, INT64_MAX, &pu->lottery, d) < 0) bad = -1;
+        r->lotteries++;
+    }
+    pu->week = -1;
+    if (!urne_span_blank(cell[P_WEEK]) && (pu->week = week_bit(in, urne_span_trim_padding(cell[P_WEEK]), ln, "week", d)) < 0)
+        bad = -1;
+    in->pupil_line[p] = ln;
+    if (bad == 0) in->in.npupils++;
+    return bad;
+}
+
+static int read_pupils(urne_match_input *in, const char *buf, size_t len, urne_diags *d) {
+    table t = {.names = pupil_cols, .ncols = NP, .nrequired = 2};
+    if (table_open(&t, buf, len, d) < 0) return -1;
+    pupil_read r = {0};
+    r.stamp = malloc((in->in.nhosts ? in->in.nhosts : 1) * sizeof *r.stamp);
+    size_t before = d->errors, lines = 0;
+    if (r.stamp) memset(r.stamp, 0xff, (in->in.nhosts ? in->in.nhosts : 1) * sizeof *r.stamp);
+    urne_span cell[NP];
+    while (r.stamp && table_next(&t, cell)) {
+        lines++;
+        if (pupil_line(in, cell, t.it.lineno, &r, d) == -2) {
+            urne_diags_add(d, URNE_DIAG_ERROR, t.it.lineno, NULL, "memory", "out of memory reading the pupils");
+            break;
+        }
+    }
+    urne_lines_free(&t.it);
+    if (r.stamp == NULL) urne_diags_add(d, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory reading the pupils");
+    if (d->errors == before && lines == 0)
+        urne_diags_add(d, URNE_DIAG_ERROR, 0, NULL, URNE_RULE_EMPTY, "no pupil after the header line");
+    if (d->errors == before && t.col[P_LOTTERY] >= 0 && r.lotteries != in->in.npupils)
+        urne_diags_add(d, URNE_DIAG_ERROR, 0, "lottery", "lottery-all-or-none",
+                       "%zu of %zu pupils have a lottery number; give one to every pupil, or none (drawn from the seed)",
+                       r.lotteries, in->in.npupils);
+    in->lottery_given = t.col[P_LOTTERY] >= 0;
+    for (size_t p = 0; p < in->in.npupils; p++) in->pupils[p].wishes = in->wishes + r.wish_at[p];
+    free(r.stamp), free(r.wish_at);
+    if (index_ids(in, 0, d) < 0 && d->errors == before)
+        urne_diags_add(d, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory reading the pupils");
+    return d->errors == before ? 0 : -1;
+}
+
+typedef struct ranking {
+    uint32_t host, pupil, rank;
+    long line;
+} ranking;
+
+static int by_host_pupil(const void *a, const void *b) {
+    const ranking *x = a, *y = b;
+    if (x->host != y->host) return x->host < y->host ? -1 : 1;
+    return (x->pupil > y->pupil) - (x->pupil < y->pupil);
+}
+
+/* The rankings, sorted by host then pupil, into each host's slices. */
+static int place_rankings(urne_match_input *in, ranking *v, size_t n, urne_diags *d) {
+    qsort(v, n, sizeof *v, by_host_pupil);
+    in->ranked = malloc((n ? n : 1) * sizeof *in->ranked);
+    in->ranks = malloc((n ? n : 1) * sizeof *in->ranks);
+    if (!in->ranked || !in->ranks) return -1;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && v[i].host == v[i - 1].host && v[i].pupil == v[i - 1].pupil) {
+            urne_diags_add(d, URNE_DIAG_ERROR, v[i].line, "pupil", "duplicate-ranking",
+                           "host %s already ranks pupil %s (line %ld)", in->hosts[v[i].host].id,
+                           in->pupils[v[i].pupil].id, v[i - 1].line);
+            bad = -1;
+        }
+        urne_match_host *h = &in->hosts[v[i].host];
+        if (!h->ranks_own) h->ranks_own = 1, h->ranked_pupils = in->ranked + i, h->ranks = in->ranks + i;
+        in->ranked[i] = v[i].pupil, in->ranks[i] = v[i].rank;
+        h->nranked++;
+    }
+    return bad;
+}
+
+static int read_rankings(urne_match_input *in, const char *buf, size_t len, urne_diags *d) {
+    table t = {.names = ranking_cols, .ncols = NR, .nrequired = NR};
+    if (table_open(&t, buf, len, d) < 0) return -1;
+    ranking *v = NULL;
+    size_t n = 0, cap = 0, before = d->errors;
+    urne_span cell[NR];
+    while (table_next(&t, cell)) {
+        long ln = t.it.lineno;
+        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[R_HOST].p, cell[R_HOST].len, host_id, in)];
+        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[R_PUPIL].p, cell[R_PUPIL].len, pupil_id, in)];
+        int64_t rank = 0;
+        if (h == URNE_MATCH_NONE)
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, "host", "unknown-host", "no host %.*s in the hosts file",
+                           (int)cell[R_HOST].len, cell[R_HOST].p);
+        if (p == URNE_MATCH_NONE)
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, "pupil", "unknown-pupil", "no pupil %.*s in the pupils file",
+                           (int)cell[R_PUPIL].len, cell[R_PUPIL].p);
+        if (parse_integer(cell[R_RANK], ln, "rank", 0, URNE_MATCH_PRIORITY_MAX, &rank, d) < 0 || h == URNE_MATCH_NONE ||
+            p == URNE_MATCH_NONE)
+            continue;
+        if (GROW(v, n, cap) < 0) {
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, NULL, "memory", "out of memory reading the rankings");
+            break;
+        }
+        v[n++] = (ranking){h, p, (uint32_t)rank, ln};
+    }
+    urne_lines_free(&t.it);
+    if (place_rankings(in, v, n, d) < 0 && d->errors == before) /* ranked twice: said beside other faults too */
+        urne_diags_add(d, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory reading the rankings");
+    free(v);
+    return d->errors == before ? 0 : -1;
+}
+
+void urne_match_input_free(urne_match_input *in) {
+    free(in->hosts), free(in->pupils), free(in->host_line), free(in->pupil_line), free(in->wishes);
+    free(in->ranked), free(in->ranks), free(in->host_slots), free(in->pupil_slots);
+    urne_arena_free(&in->arena);
+    memset(in, 0, sizeof *in);
+}
+
+int urne_io_match_read(const char *hosts, size_t hosts_len, urne_diags *hd, const char *pupils, size_t pupils_len,
+                       urne_diags *pd, const char *rankings, size_t rankings_len, urne_diags *rd,
+                       urne_match_input *out) {
+    memset(out, 0, sizeof *out);
+    urne_arena_init(&out->arena);
+    int bad = read_hosts(out, hosts, hosts_len, hd);
+    if (bad == 0) bad = read_pupils(out, pupils, pupils_len, pd);
+    if (bad == 0 && rankings) bad = read_rankings(out, rankings, rankings_len, rd);
+    if (bad < 0) {
+        urne_match_input_free(out);
+        return -1;
+    }
+    out->in.hosts = out->hosts, out->in.pupils = out->pupils;
+    return 0;
+}
+
+int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t len, uint32_t *host_of, int64_t *lottery,
+                             urne_diags *d) {
+    static const char *const cols[3] = {"pupil", "host", "lottery"};
+    table t = {.names = cols, .ncols = 3, .nrequired = 2};
+    if (table_open(&t, buf, len, d) < 0) return -1;
+    size_t before = d->errors;
+    for (size_t p = 0; p < in->in.npupils; p++) host_of[p] = URNE_MATCH_NONE;
+    uint8_t *seen = calloc(in->in.npupils ? in->in.npupils : 1, 1);
+    urne_span cell[3];
+    size_t lotteries = 0;
+    while (seen && table_next(&t, cell)) {
+        long ln = t.it.lineno;
+        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[0].p, cell[0].len, pupil_id, in)];
+        if (p == URNE_MATCH_NONE) {
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, "pupil", "unknown-pupil", "no pupil %.*s in the pupils file",
+                           (int)cell[0].len, cell[0].p);
+            continue;
+        }
+        if (seen[p]++) {
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, "pupil", "duplicate-pupil", "pupil %s is placed twice", in->pupils[p].id);
+            continue;
+        }
+        if (lottery && !urne_span_blank(cell[2]) &&
+            parse_integer(cell[2], ln, "lottery", -INT64_MAX, INT64_MAX, &lottery[p], d) == 0)
+            lotteries++;
+        if (urne_span_blank(cell[1])) continue;
+        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[1].p, cell[1].len, host_id, in)];
+        if (h == URNE_MATCH_NONE)
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, "host", "unknown-host", "no host %.*s in the hosts file",
+                           (int)cell[1].len, cell[1].p);
+        host_of[p] = h;
+    }
+    if (seen == NULL) urne_diags_add(d, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory reading the assignment");
+    free(seen);
+    urne_lines_free(&t.it);
+    if (d->errors != before) return -1;
+    return lottery && lotteries == in->in.npupils ? 1 : 0;
+}

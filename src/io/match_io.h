@@ -1,0 +1,67 @@
+/*
+ * match_io: the matching's input files (issue 20), read into an engine instance.
+ *
+ *   hosts.csv          id, capacity [, reserved] [, weeks] and any columns of the
+ *                      host's own (name, commune, domain...), kept but not read;
+ *                      `weeks` lists the weeks offered separated by '|', empty for
+ *                      any week; `reserved` the places held for priority pupils.
+ *   pupils.csv         id, wishes [, priority] [, lottery] [, week] and columns of
+ *                      their own; `wishes` are host ids best first separated by
+ *                      '>'; `priority` an integer, higher first (2 for REP+, 1 for
+ *                      REP); `lottery` an integer, lower first, given for every
+ *                      pupil or for none (then drawn from the seed); `week` the
+ *                      week the pupil is available, empty for any.
+ *   host_rankings.csv  host, pupil, rank: a host that ranks its applicants itself,
+ *                      lower first; it then takes only the pupils it ranked.
+ *
+ * Columns are found by name in the header, in any order, separated by ',' or ';'.
+ * Every fault is an error naming the file, the line, the column and the rule (an
+ * unknown host in a wish, a wish repeated, a capacity below zero, a pupil or a
+ * host twice, reserved places beyond capacity, a priority beyond +-10^9, an empty
+ * file); nothing is returned half-read.
+ */
+#ifndef URNE_MATCH_IO_H
+#define URNE_MATCH_IO_H
+
+#include <stddef.h>
+
+#include "../core/urne_arena.h"
+#include "../core/urne_diag.h"
+#include "../match/match.h"
+
+typedef struct urne_match_input {
+    urne_match_instance in;       /* points into the members below */
+    urne_match_host *hosts;
+    urne_match_pupil *pupils;
+    long *host_line, *pupil_line; /* each one's line in its file */
+    uint32_t *wishes;             /* every pupil's wishes, one after another */
+    uint32_t *ranked, *ranks;     /* the rankings, host after host */
+    const char *weeks[URNE_MATCH_MAX_WEEKS]; /* the week labels, in the order first met */
+    size_t nweeks;
+    int lottery_given;            /* 1: the pupils file gave every lottery number */
+    uint32_t *host_slots, *pupil_slots; /* open-addressed tables of ids, power-of-two sized */
+    size_t nhost_slots, npupil_slots;
+    urne_arena arena;             /* the ids and labels */
+} urne_match_input;
+
+/* Read the hosts (required), then the pupils (required), then the optional
+ * rankings (NULL buffer: none) into *out, which needs no freeing on failure.
+ * Errors go to the diags of the file at fault. 0, or -1. */
+int urne_io_match_read(const char *hosts, size_t hosts_len, urne_diags *hd, const char *pupils, size_t pupils_len,
+                       urne_diags *pd, const char *rankings, size_t rankings_len, urne_diags *rd,
+                       urne_match_input *out);
+
+/* Read an assignment (columns pupil, host; an empty host: unplaced; a pupil not
+ * listed: unplaced) into host_of[npupils], and its optional `lottery` column
+ * (what urne match run writes) into lottery[npupils] when lottery is not NULL.
+ * 1 when every pupil had a lottery number, 0 when not, -1 with the errors in d. */
+int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t len, uint32_t *host_of, int64_t *lottery,
+                             urne_diags *d);
+
+void urne_match_input_free(urne_match_input *in);
+
+/* The host or pupil with this id, or URNE_MATCH_NONE. */
+uint32_t urne_io_match_host(const urne_match_input *in, const char *id);
+uint32_t urne_io_match_pupil(const urne_match_input *in, const char *id);
+
+#endif
