@@ -5,7 +5,7 @@ hosts.csv and pupils.csv in OUT_DIR.
   gen_match.py PUPILS HOSTS WISHES SEED OUT_DIR
 
 Host popularity follows a Zipf law (a few hosts most pupils want, as real wishes
-are), capacities 1 to 8, a fifth of the hosts offering two of six weeks, one in
+are), capacities drawn so that there are about 1.1 places per pupil in all, a fifth of the hosts offering two of six weeks, one in
 ten holding a place for priority pupils; a quarter of the pupils are from REP
 (priority 1) or REP+ (priority 2) schools; each pupil has a week or none.
 Names and communes are kept columns, as the issue's files have them.
@@ -22,10 +22,11 @@ def main():
     rng = random.Random(seed)
     os.makedirs(out, exist_ok=True)
     weeks = ["2027-W%02d" % w for w in range(3, 9)]
+    mean = max(1.0, 1.1 * npupils / nhosts)
     with open(os.path.join(out, "hosts.csv"), "w") as f:
         f.write("id,capacity,reserved,weeks,name,commune,domain\n")
         for h in range(nhosts):
-            cap = rng.randint(1, 8)
+            cap = rng.randint(1, max(1, int(2 * mean - 1)))
             res = 1 if rng.random() < 0.1 else 0
             wk = "|".join(sorted(rng.sample(weeks, 2))) if rng.random() < 0.2 else ""
             f.write("H%06d,%d,%d,%s,Structure %d,Commune %d,%s\n" % (h, cap, res, wk, h, h % 300,

@@ -148,8 +148,10 @@ static int draw_lottery(loaded *l, uint64_t seed) {
 /* ---- run: the four files ---- */
 
 static void csv_field(FILE *f, const char *s) {
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, f);
+    size_t n = 0;
+    while (s[n] && s[n] != ',' && s[n] != '"' && s[n] != '\n' && s[n] != '\r') n++; /* ids are short: no strpbrk setup */
+    if (s[n] == '\0') {
+        fwrite(s, 1, n, f);
         return;
     }
     fputc('"', f);
@@ -231,6 +233,57 @@ static void word_reason(char *buf, size_t size, const urne_match_input *in, cons
     }
 }
 
+/* A whole number written into buf (20 digits and a sign at most); returns its length. */
+static size_t put_int(char *buf, int64_t v) {
+    char tmp[24];
+    size_t n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do tmp[n++] = (char)('0' + u % 10), u /= 10;
+    while (u);
+    size_t k = 0;
+    if (v < 0) buf[k++] = '-';
+    while (n) buf[k++] = tmp[--n];
+    return k;
+}
+
+/* One explanation line: the codes and figures, then the sentence, always quoted
+ * (it is ours, but a host's id inside it may hold a comma). fprintf would cost
+ * more than the matching itself on a département's half a million lines. */
+static void explanation_line(FILE *f, const urne_match_input *in, const urne_match_pupil *pupil,
+                             const urne_match_reason *r) {
+    char line[1400], text[600];
+    size_t n = 0;
+    csv_field(f, pupil->id);
+    line[n++] = ',';
+    n += put_int(line + n, r->wish);
+    line[n++] = ',';
+    fwrite(line, 1, n, f);
+    csv_field(f, in->hosts[r->host].id);
+    n = 0;
+    line[n++] = ',';
+    const char *code = why_code(r->why);
+    size_t clen = strlen(code);
+    memcpy(line + n, code, clen), n += clen;
+    line[n++] = ',';
+    fwrite(line, 1, n, f);
+    n = 0;
+    if (r->cutoff_pupil != URNE_MATCH_NONE) {
+        csv_field(f, in->pupils[r->cutoff_pupil].id);
+        const int64_t v[4] = {r->cutoff_priority, r->cutoff_lottery, r->own_priority, r->own_lottery};
+        for (int i = 0; i < 4; i++) line[n++] = ',', n += put_int(line + n, v[i]);
+        line[n++] = ',';
+    } else
+        memcpy(line, ",,,,,", 5), n = 5;
+    word_reason(text, sizeof text, in, r);
+    line[n++] = '"';
+    for (const char *t = text; *t && n < sizeof line - 4; t++) {
+        if (*t == '"') line[n++] = '"';
+        line[n++] = *t;
+    }
+    line[n++] = '"', line[n++] = '\n';
+    fwrite(line, 1, n, f);
+}
+
 static int write_explanations(FILE *f, const urne_match_prep *prep, const opts *o, const urne_match_input *in,
                               const urne_match_result *r) {
     urne_match_cutoffs c;
@@ -242,22 +295,7 @@ static int write_explanations(FILE *f, const urne_match_prep *prep, const opts *
     fputs("pupil,wish,host,reason,cutoff_pupil,cutoff_priority,cutoff_lottery,own_priority,own_lottery,explanation\n", f);
     for (size_t p = 0; p < in->in.npupils; p++) {
         size_t n = urne_match_explain(prep, o->method, r, &c, (uint32_t)p, why, max);
-        for (size_t i = 0; i < n; i++) {
-            char text[600];
-            csv_field(f, in->pupils[p].id);
-            fprintf(f, ",%u,", why[i].wish);
-            csv_field(f, in->hosts[why[i].host].id);
-            fprintf(f, ",%s,", why_code(why[i].why));
-            if (why[i].cutoff_pupil != URNE_MATCH_NONE) {
-                csv_field(f, in->pupils[why[i].cutoff_pupil].id);
-                fprintf(f, ",%lld,%lld,%lld,%lld,", (long long)why[i].cutoff_priority, (long long)why[i].cutoff_lottery,
-                        (long long)why[i].own_priority, (long long)why[i].own_lottery);
-            } else
-                fputs(",,,,,", f);
-            word_reason(text, sizeof text, in, &why[i]);
-            csv_field(f, text);
-            fputc('\n', f);
-        }
+        for (size_t i = 0; i < n; i++) explanation_line(f, in, &in->pupils[p], &why[i]);
     }
     urne_match_cutoffs_free(&c);
     free(why);
@@ -307,6 +345,7 @@ static int write_outputs(const opts *o, const loaded *l, const urne_match_prep *
         snprintf(final[i], sizeof final[i], "%s/%s", o->out, out_names[i]);
         snprintf(tmp[i], sizeof tmp[i], "%s/.%s.tmp", o->out, out_names[i]);
         FILE *f = fopen(tmp[i], "w");
+        if (f) setvbuf(f, NULL, _IOFBF, 1 << 20);
         if (f == NULL) {
             fprintf(stderr, _("urne match: cannot write %s: %s\n"), tmp[i], strerror(errno));
             bad = 1;

@@ -27,38 +27,55 @@ static const char *const ranking_cols[NR] = {"host", "pupil", "rank"};
 static uint64_t hash_bytes(const char *s, size_t n) {
     uint64_t h = 0xcbf29ce484222325ULL;
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-    return h ^ (h >> 29);
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL; /* FNV's low bits are weak: mix before masking */
+    return h ^ (h >> 32);
 }
 
-static uint32_t *slots_make(size_t n, size_t *nslots) {
+/* A table of 2^k slots, each an index into the ids (URNE_MATCH_NONE: empty) with
+ * the top 32 bits of its id's hash beside, so that a probe compares strings only
+ * when the hashes agree: ten million wishes are ten million probes. */
+typedef struct id_slot {
+    uint32_t index, tag;
+} id_slot;
+
+static id_slot *slots_make(size_t n, size_t *nslots) {
     size_t s = 16;
     while (s < 2 * n + 2) s *= 2;
-    uint32_t *t = malloc(s * sizeof *t);
+    id_slot *t = malloc(s * sizeof *t);
     if (t) memset(t, 0xff, s * sizeof *t);
     *nslots = s;
     return t;
 }
 
-/* The slot of `key` among ids[] (found, or the empty slot where it would go). */
-static size_t slot_of(const uint32_t *slots, size_t nslots, const char *key, size_t len, const char *(*id)(const void *, uint32_t),
-                      const void *ctx) {
-    size_t i = hash_bytes(key, len) & (nslots - 1);
-    for (; slots[i] != URNE_MATCH_NONE; i = (i + 1) & (nslots - 1)) {
-        const char *s = id(ctx, slots[i]);
+/* The slot of `key` among the ids (found, or the empty slot where it would go). */
+static size_t slot_of(const id_slot *slots, size_t nslots, const char *key, size_t len,
+                      const char *(*id)(const void *, uint32_t), const void *ctx) {
+    uint64_t h = hash_bytes(key, len);
+    uint32_t tag = (uint32_t)(h >> 32);
+    size_t i = h & (nslots - 1);
+    for (; slots[i].index != URNE_MATCH_NONE; i = (i + 1) & (nslots - 1)) {
+        if (slots[i].tag != tag) continue;
+        const char *s = id(ctx, slots[i].index);
         if (strncmp(s, key, len) == 0 && s[len] == '\0') break;
     }
     return i;
+}
+
+/* Put index i (of that key) in the empty slot s found by slot_of. */
+static void slot_put(id_slot *slots, size_t s, const char *key, size_t len, uint32_t i) {
+    slots[s] = (id_slot){i, (uint32_t)(hash_bytes(key, len) >> 32)};
 }
 
 static const char *host_id(const void *ctx, uint32_t i) { return ((const urne_match_input *)ctx)->hosts[i].id; }
 static const char *pupil_id(const void *ctx, uint32_t i) { return ((const urne_match_input *)ctx)->pupils[i].id; }
 
 uint32_t urne_io_match_host(const urne_match_input *in, const char *id) {
-    return in->host_slots[slot_of(in->host_slots, in->nhost_slots, id, strlen(id), host_id, in)];
+    return in->host_slots[slot_of(in->host_slots, in->nhost_slots, id, strlen(id), host_id, in)].index;
 }
 
 uint32_t urne_io_match_pupil(const urne_match_input *in, const char *id) {
-    return in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, id, strlen(id), pupil_id, in)];
+    return in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, id, strlen(id), pupil_id, in)].index;
 }
 
 /* ---- lines and columns ---- */
@@ -187,17 +204,17 @@ static int grow(void **v, size_t size, size_t n, size_t *cap) {
 /* Put every id in its table; an id met twice is an error at its second line. */
 static int index_ids(urne_match_input *in, int hosts, urne_diags *d) {
     size_t n = hosts ? in->in.nhosts : in->in.npupils, nslots;
-    uint32_t *slots = slots_make(n, &nslots);
+    id_slot *slots = slots_make(n, &nslots);
     if (slots == NULL) return -1;
     int bad = 0;
     for (uint32_t i = 0; i < n; i++) {
         const char *id = hosts ? in->hosts[i].id : in->pupils[i].id;
         size_t s = slot_of(slots, nslots, id, strlen(id), hosts ? host_id : pupil_id, in);
-        if (slots[s] == URNE_MATCH_NONE) {
-            slots[s] = i;
+        if (slots[s].index == URNE_MATCH_NONE) {
+            slot_put(slots, s, id, strlen(id), i);
             continue;
         }
-        long first = hosts ? in->host_line[slots[s]] : in->pupil_line[slots[s]];
+        long first = hosts ? in->host_line[slots[s].index] : in->pupil_line[slots[s].index];
         if (hosts)
             urne_diags_add(d, URNE_DIAG_ERROR, in->host_line[i], "id", "duplicate-host", "host %s is already at line %ld",
                            id, first);
@@ -275,7 +292,7 @@ static int pupil_wishes(urne_match_input *in, urne_span list, long ln, uint32_t 
             bad = -1;
             continue;
         }
-        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, id.p, id.len, host_id, in)];
+        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, id.p, id.len, host_id, in)].index;
         if (h == URNE_MATCH_NONE) {
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "wishes", "unknown-host", "no host %.*s in the hosts file", (int)id.len,
                            id.p);
@@ -407,8 +424,8 @@ static int read_rankings(urne_match_input *in, const char *buf, size_t len, urne
     urne_span cell[NR];
     while (table_next(&t, cell)) {
         long ln = t.it.lineno;
-        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[R_HOST].p, cell[R_HOST].len, host_id, in)];
-        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[R_PUPIL].p, cell[R_PUPIL].len, pupil_id, in)];
+        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[R_HOST].p, cell[R_HOST].len, host_id, in)].index;
+        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[R_PUPIL].p, cell[R_PUPIL].len, pupil_id, in)].index;
         int64_t rank = 0;
         if (h == URNE_MATCH_NONE)
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "host", "unknown-host", "no host %.*s in the hosts file",
@@ -467,7 +484,7 @@ int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t
     size_t lotteries = 0;
     while (seen && table_next(&t, cell)) {
         long ln = t.it.lineno;
-        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[0].p, cell[0].len, pupil_id, in)];
+        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[0].p, cell[0].len, pupil_id, in)].index;
         if (p == URNE_MATCH_NONE) {
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "pupil", "unknown-pupil", "no pupil %.*s in the pupils file",
                            (int)cell[0].len, cell[0].p);
@@ -481,7 +498,7 @@ int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t
             parse_integer(cell[2], ln, "lottery", -INT64_MAX, INT64_MAX, &lottery[p], d) == 0)
             lotteries++;
         if (urne_span_blank(cell[1])) continue;
-        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[1].p, cell[1].len, host_id, in)];
+        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[1].p, cell[1].len, host_id, in)].index;
         if (h == URNE_MATCH_NONE)
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "host", "unknown-host", "no host %.*s in the hosts file",
                            (int)cell[1].len, cell[1].p);

@@ -39,7 +39,7 @@ typedef struct urne_match_input {
     const char *weeks[URNE_MATCH_MAX_WEEKS]; /* the week labels, in the order first met */
     size_t nweeks;
     int lottery_given;            /* 1: the pupils file gave every lottery number */
-    uint32_t *host_slots, *pupil_slots; /* open-addressed tables of ids, power-of-two sized */
+    struct id_slot *host_slots, *pupil_slots; /* open-addressed tables of ids (match_io.c) */
     size_t nhost_slots, npupil_slots;
     urne_arena arena;             /* the ids and labels */
 } urne_match_input;
