@@ -40,7 +40,7 @@ p4,A,1
 CSV
 then ok; else ko "assignment: $(cat "$tmp/o1/assignment.csv")"; fi
 grep -q '^p3,1,B,week-not-offered,' "$tmp/o1/explanations.csv" && ok || ko "p3's week at B not explained"
-grep -q '^p1,1,A,full,p4,2,4,0,1,A was full: its last pupil admitted had priority 2 and lottery number 4' \
+grep -q '^p1,1,A,full,p4,2,4,0,1,"A was full: its last pupil admitted had priority 2 and lottery number 4' \
   "$tmp/o1/explanations.csv" && ok || ko "p1's cutoff at A: $(grep ^p1 "$tmp/o1/explanations.csv")"
 grep -q '^C,p1,3,0,1$' "$tmp/o1/host_lists.csv" && ok || ko "C's list"
 python3 - "$tmp/o1/report.json" <<'PY' && ok || ko "report.json"
