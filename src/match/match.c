@@ -91,7 +91,8 @@ int urne_match_prepare(const urne_match_instance *in, urne_match_prep *prep) {
     prep->pupil_hash = malloc(n * sizeof *prep->pupil_hash);
     uint64_t *lot = calloc(n, sizeof *lot); /* zeroes: the identifiers' order alone first */
     int bad = !prep->id_rank || !prep->lottery_rank || !prep->host_hash || !prep->pupil_hash || !lot;
-    if (!bad) bad = rank_pupils(in->pupils, in->npupils, lot, prep->id_rank) < 0;
+    /* the identifiers' order only breaks the hosts' own draws (multiple tie-breaking) */
+    if (!bad && in->tie == URNE_MATCH_TIE_MULTIPLE) bad = rank_pupils(in->pupils, in->npupils, lot, prep->id_rank) < 0;
     if (!bad) {
         /* lottery numbers may be negative: shift them to order as unsigned */
         for (size_t i = 0; i < in->npupils; i++) lot[i] = (uint64_t)in->pupils[i].lottery ^ (1ULL << 63);

@@ -85,7 +85,7 @@ typedef struct urne_match_instance {
  * and in the lottery, each host's identifier hash. Made once per instance. */
 typedef struct urne_match_prep {
     const urne_match_instance *in;
-    uint32_t *id_rank;       /* pupil -> position of its id in byte order */
+    uint32_t *id_rank;       /* pupil -> position of its id in byte order (multiple tie-breaking only) */
     uint32_t *lottery_rank;  /* pupil -> position by (lottery, id) */
     uint64_t *host_hash;     /* host -> hash of its id and the seed */
     uint64_t *pupil_hash;    /* pupil -> hash of its id */
