@@ -3,7 +3,8 @@
  * engine (src/match, issue 20).
  *
  *   urne match run --pupils P.csv --hosts H.csv [--host-rankings R.csv]
- *       [--method da|ttc|serial] [--tie-break single|multiple] [--seed S] --out DIR [--json]
+ *       [--distances D.csv --max-km N] [--method da|ttc|serial]
+ *       [--tie-break single|multiple] [--seed S] --out DIR [--json]
  *     places the pupils and writes in DIR: assignment.csv (pupil, host, the
  *     wish's rank; an empty host when unplaced), host_lists.csv (each host's
  *     pupils, best placed first), explanations.csv (for each wish above the one
@@ -34,13 +35,15 @@
 
 static void match_usage(FILE *out) {
     fprintf(out, _("Usage: urne match run --pupils P.csv --hosts H.csv [--host-rankings R.csv]\n"
-                   "           [--method da|ttc|serial] [--tie-break single|multiple] [--seed S] --out DIR [--json]\n"
-                   "       urne match check --pupils P.csv --hosts H.csv [--host-rankings R.csv] --assignment A.csv\n"
-                   "           [--method da|ttc|serial]\n"));
+                   "           [--distances D.csv --max-km N] [--method da|ttc|serial] [--tie-break single|multiple]\n"
+                   "           [--seed S] --out DIR [--json]\n"
+                   "       urne match check --pupils P.csv --hosts H.csv [--host-rankings R.csv]\n"
+                   "           [--distances D.csv --max-km N] --assignment A.csv [--method da|ttc|serial] [--seed S]\n"));
 }
 
 typedef struct opts {
-    const char *pupils, *hosts, *rankings, *out, *assignment;
+    const char *pupils, *hosts, *rankings, *out, *assignment, *distances;
+    int64_t max_km;
     urne_match_method method;
     urne_match_tie tie;
     uint64_t seed;
@@ -53,8 +56,10 @@ static int parse_opts(int argc, char **argv, opts *o) {
         {"host-rankings", required_argument, 0, 'r'}, {"method", required_argument, 0, 'm'},
         {"tie-break", required_argument, 0, 't'}, {"seed", required_argument, 0, 's'},
         {"out", required_argument, 0, 'o'}, {"json", no_argument, 0, 'j'},
-        {"assignment", required_argument, 0, 'a'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"assignment", required_argument, 0, 'a'}, {"distances", required_argument, 0, 'd'},
+        {"max-km", required_argument, 0, 'k'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
+    o->max_km = -1;
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
@@ -65,6 +70,14 @@ static int parse_opts(int argc, char **argv, opts *o) {
         case 'r': o->rankings = optarg; break;
         case 'o': o->out = optarg; break;
         case 'a': o->assignment = optarg; break;
+        case 'd': o->distances = optarg; break;
+        case 'k':
+            errno = 0;
+            o->max_km = strtoll(optarg, &end, 10);
+            if (errno || *end || optarg[0] == '\0' || o->max_km < 0)
+                return fprintf(stderr, _("urne match: --max-km is a whole number of kilometres, not %s\n"), optarg),
+                       URNE_EXIT_USAGE;
+            break;
         case 'j': o->json = 1; break;
         case 'm':
             if (strcmp(optarg, "da") == 0) o->method = URNE_MATCH_DA;
@@ -90,6 +103,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
         }
     }
     if (!o->pupils || !o->hosts) return match_usage(stderr), URNE_EXIT_USAGE;
+    if ((o->distances != NULL) != (o->max_km >= 0))
+        return fprintf(stderr, _("urne match: --distances and --max-km go together\n")), URNE_EXIT_USAGE;
     if (o->tie == URNE_MATCH_TIE_MULTIPLE && o->method != URNE_MATCH_DA)
         return fprintf(stderr, _("urne match: --tie-break multiple applies to da only; ttc and serial use one order\n")),
                URNE_EXIT_USAGE;
@@ -98,19 +113,19 @@ static int parse_opts(int argc, char **argv, opts *o) {
 
 /* The three files read and checked, the lottery drawn when not given. */
 typedef struct loaded {
-    urne_io_buffer buf[3];
+    urne_io_buffer buf[4];
     urne_match_input input;
     unsigned char digest[crypto_hash_sha256_BYTES];
 } loaded;
 
 static int load(const opts *o, loaded *l) {
     memset(l, 0, sizeof *l);
-    const char *paths[3] = {o->hosts, o->pupils, o->rankings};
-    urne_diags d[3];
+    const char *paths[4] = {o->hosts, o->pupils, o->rankings, o->distances};
+    urne_diags d[4];
     int bad = 0;
     crypto_hash_sha256_state sha;
     crypto_hash_sha256_init(&sha);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         urne_diags_init(&d[i], paths[i]);
         if (paths[i] && urne_io_read_file(paths[i], &l->buf[i], &d[i]) < 0) bad = 1;
         if (paths[i] && !bad) {
@@ -124,13 +139,15 @@ static int load(const opts *o, loaded *l) {
     if (!bad && urne_io_match_read(l->buf[0].data, l->buf[0].len, &d[0], l->buf[1].data, l->buf[1].len, &d[1],
                                    o->rankings ? l->buf[2].data : NULL, l->buf[2].len, &d[2], &l->input) < 0)
         bad = 1;
-    for (int i = 0; i < 3; i++) urne_cli_print_diags(&d[i]), urne_diags_free(&d[i]);
+    if (!bad && o->distances && urne_io_match_distances(&l->input, l->buf[3].data, l->buf[3].len, &d[3]) < 0) bad = 1;
+    l->input.in.max_km = o->max_km;
+    for (int i = 0; i < 4; i++) urne_cli_print_diags(&d[i]), urne_diags_free(&d[i]);
     return bad ? -1 : 0;
 }
 
 static void unload(loaded *l) {
     urne_match_input_free(&l->input);
-    for (int i = 0; i < 3; i++) urne_io_buffer_free(&l->buf[i]);
+    for (int i = 0; i < 4; i++) urne_io_buffer_free(&l->buf[i]);
 }
 
 /* Draw the lottery when the pupils file gave none. 0, or -1 (memory). */
@@ -207,7 +224,7 @@ static int write_host_lists(FILE *f, const urne_match_prep *prep, const urne_mat
 }
 
 static const char *why_code(urne_match_why w) {
-    static const char *const codes[] = {"full", "week-not-offered", "not-ranked-by-host", "no-places", "taken-before"};
+    static const char *const codes[] = {"full", "week-not-offered", "not-ranked-by-host", "no-places", "taken-before", "too-far"};
     return codes[w];
 }
 
@@ -230,6 +247,7 @@ static void word_reason(char *buf, size_t size, const urne_match_input *in, cons
     case URNE_MATCH_WHY_NOT_RANKED: snprintf(buf, size, _("%s ranks its applicants and did not rank you"), host); break;
     case URNE_MATCH_WHY_NO_PLACES: snprintf(buf, size, _("%s has no places"), host); break;
     case URNE_MATCH_WHY_TRADED: snprintf(buf, size, _("%s's places were taken before your turn"), host); break;
+    case URNE_MATCH_WHY_TOO_FAR: snprintf(buf, size, _("%s is further from your commune than the maximum distance"), host); break;
     }
 }
 

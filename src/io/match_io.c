@@ -15,10 +15,10 @@
 #include "../core/urne_num.h"
 #include "parse_common.h"
 
-enum { H_ID, H_CAPACITY, H_RESERVED, H_WEEKS, NH };
-static const char *const host_cols[NH] = {"id", "capacity", "reserved", "weeks"};
-enum { P_ID, P_WISHES, P_PRIORITY, P_LOTTERY, P_WEEK, NP };
-static const char *const pupil_cols[NP] = {"id", "wishes", "priority", "lottery", "week"};
+enum { H_ID, H_CAPACITY, H_RESERVED, H_WEEKS, H_COMMUNE, NH };
+static const char *const host_cols[NH] = {"id", "capacity", "reserved", "weeks", "commune"};
+enum { P_ID, P_WISHES, P_PRIORITY, P_LOTTERY, P_WEEK, P_COMMUNE, NP };
+static const char *const pupil_cols[NP] = {"id", "wishes", "priority", "lottery", "week", "commune"};
 enum { R_HOST, R_PUPIL, R_RANK, NR };
 static const char *const ranking_cols[NR] = {"host", "pupil", "rank"};
 
@@ -178,6 +178,35 @@ static int week_bit(urne_match_input *in, urne_span label, long line, const char
     return in->weeks[in->nweeks] ? (int)in->nweeks++ : -1;
 }
 
+static const char *commune_name(const void *ctx, uint32_t i) { return ((const urne_match_input *)ctx)->communes[i]; }
+
+/* The index of a commune's name, made when first met; -1 when blank, -2 when
+ * memory runs out. The table doubles before it is half full. */
+static int32_t commune_index(urne_match_input *in, urne_span name) {
+    name = urne_span_trim_padding(name);
+    if (urne_span_blank(name)) return -1;
+    if (2 * (in->ncommunes + 1) >= in->ncommune_slots) {
+        size_t nslots;
+        id_slot *t = slots_make(in->ncommunes + 1, &nslots);
+        char **v = realloc(in->communes, (2 * in->ncommunes + 16) * sizeof *v);
+        if (v) in->communes = v;
+        if (!t || !v) return free(t), -2;
+        for (uint32_t i = 0; i < in->ncommunes; i++) {
+            size_t len = strlen(in->communes[i]);
+            slot_put(t, slot_of(t, nslots, in->communes[i], len, commune_name, in), in->communes[i], len, i);
+        }
+        free(in->commune_slots);
+        in->commune_slots = t, in->ncommune_slots = nslots;
+    }
+    size_t s = slot_of(in->commune_slots, in->ncommune_slots, name.p, name.len, commune_name, in);
+    if (in->commune_slots[s].index != URNE_MATCH_NONE) return (int32_t)in->commune_slots[s].index;
+    char *copy = urne_span_dup(&in->arena, name);
+    if (copy == NULL) return -2;
+    in->communes[in->ncommunes] = copy;
+    slot_put(in->commune_slots, s, name.p, name.len, (uint32_t)in->ncommunes);
+    return (int32_t)in->ncommunes++;
+}
+
 /* Split s on `sep` into trimmed pieces; calls each(piece) and stops at its first -1. */
 static urne_span piece_at(urne_span *rest, char sep) {
     size_t i = 0;
@@ -232,6 +261,7 @@ static int index_ids(urne_match_input *in, int hosts, urne_diags *d) {
 static int host_line(urne_match_input *in, const urne_span *cell, long ln, urne_match_host *h, urne_diags *d) {
     memset(h, 0, sizeof *h);
     int bad = 0;
+    if ((h->commune = commune_index(in, cell[H_COMMUNE])) == -2) return -1;
     if (urne_span_blank(cell[H_ID])) {
         urne_diags_add(d, URNE_DIAG_ERROR, ln, "id", "id-empty", "the host has no id");
         bad = -1;
@@ -345,6 +375,7 @@ static int pupil_line(urne_match_input *in, const urne_span *cell, long ln, pupi
         r->lotteries++;
     }
     pu->week = -1;
+    if ((pu->commune = commune_index(in, cell[P_COMMUNE])) == -2) return -2;
     if (!urne_span_blank(cell[P_WEEK]) && (pu->week = week_bit(in, urne_span_trim_padding(cell[P_WEEK]), ln, "week", d)) < 0)
         bad = -1;
     in->pupil_line[p] = ln;
@@ -449,7 +480,66 @@ static int read_rankings(urne_match_input *in, const char *buf, size_t len, urne
     return d->errors == before ? 0 : -1;
 }
 
+typedef struct distance_line {
+    urne_match_distance d;
+    long line;
+} distance_line;
+
+static int by_pair(const void *x, const void *y) {
+    const distance_line *a = x, *b = y;
+    if (a->d.a != b->d.a) return a->d.a < b->d.a ? -1 : 1;
+    if (a->d.b != b->d.b) return a->d.b < b->d.b ? -1 : 1;
+    return (a->line > b->line) - (a->line < b->line);
+}
+
+/* The pairs sorted into in->distances; a pair given twice named at its second line. */
+static int place_distances(urne_match_input *in, distance_line *v, size_t n, urne_diags *d) {
+    qsort(v, n, sizeof *v, by_pair);
+    in->distances = malloc((n ? n : 1) * sizeof *in->distances);
+    if (in->distances == NULL) return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && v[i].d.a == v[i - 1].d.a && v[i].d.b == v[i - 1].d.b)
+            urne_diags_add(d, URNE_DIAG_ERROR, v[i].line, "commune_b", "duplicate-distance",
+                           "the distance between %s and %s is already given at line %ld", in->communes[v[i].d.a],
+                           in->communes[v[i].d.b], v[i - 1].line);
+        in->distances[i] = v[i].d;
+    }
+    in->in.distances = in->distances, in->in.ndistances = n;
+    return 0;
+}
+
+int urne_io_match_distances(urne_match_input *in, const char *buf, size_t len, urne_diags *d) {
+    static const char *const cols[3] = {"commune_a", "commune_b", "km"};
+    table t = {.names = cols, .ncols = 3, .nrequired = 3};
+    if (table_open(&t, buf, len, d) < 0) return -1;
+    size_t n = 0, cap = 0, before = d->errors;
+    distance_line *v = NULL;
+    urne_span cell[3];
+    while (table_next(&t, cell)) {
+        long ln = t.it.lineno;
+        int64_t km;
+        int32_t a = commune_index(in, cell[0]), b = commune_index(in, cell[1]);
+        if (a == -1 || b == -1) {
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, a == -1 ? "commune_a" : "commune_b", "commune-empty",
+                           "a commune is missing");
+            continue;
+        }
+        if (parse_integer(cell[2], ln, "km", 0, URNE_MATCH_PRIORITY_MAX, &km, d) < 0) continue;
+        if (a == -2 || b == -2 || GROW(v, n, cap) < 0) {
+            urne_diags_add(d, URNE_DIAG_ERROR, ln, NULL, "memory", "out of memory reading the distances");
+            break;
+        }
+        v[n++] = (distance_line){{(uint32_t)(a < b ? a : b), (uint32_t)(a < b ? b : a), km}, ln};
+    }
+    urne_lines_free(&t.it);
+    if (place_distances(in, v, n, d) < 0)
+        urne_diags_add(d, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory reading the distances");
+    free(v);
+    return d->errors == before ? 0 : -1;
+}
+
 void urne_match_input_free(urne_match_input *in) {
+    free(in->communes), free(in->commune_slots), free(in->distances);
     free(in->hosts), free(in->pupils), free(in->host_line), free(in->pupil_line), free(in->wishes);
     free(in->ranked), free(in->ranks), free(in->host_slots), free(in->pupil_slots);
     urne_arena_free(&in->arena);
@@ -468,7 +558,7 @@ int urne_io_match_read(const char *hosts, size_t hosts_len, urne_diags *hd, cons
         urne_match_input_free(out);
         return -1;
     }
-    out->in.hosts = out->hosts, out->in.pupils = out->pupils;
+    out->in.hosts = out->hosts, out->in.pupils = out->pupils, out->in.max_km = -1;
     return 0;
 }
 

@@ -13,6 +13,8 @@
  *                      week the pupil is available, empty for any.
  *   host_rankings.csv  host, pupil, rank: a host that ranks its applicants itself,
  *                      lower first; it then takes only the pupils it ranked.
+ *   distances.csv      commune_a, commune_b, km: with a maximum distance, a pupil
+ *                      is placed only with a host whose `commune` is near theirs.
  *
  * Columns are found by name in the header, in any order, separated by ',' or ';'.
  * Every fault is an error naming the file, the line, the column and the rule (an
@@ -39,7 +41,11 @@ typedef struct urne_match_input {
     const char *weeks[URNE_MATCH_MAX_WEEKS]; /* the week labels, in the order first met */
     size_t nweeks;
     int lottery_given;            /* 1: the pupils file gave every lottery number */
-    struct id_slot *host_slots, *pupil_slots; /* open-addressed tables of ids (match_io.c) */
+    struct id_slot *host_slots, *pupil_slots, *commune_slots; /* open-addressed tables of names (match_io.c) */
+    size_t ncommune_slots;
+    char **communes;              /* commune names (the `commune` columns), in the order first met */
+    size_t ncommunes;
+    urne_match_distance *distances;
     size_t nhost_slots, npupil_slots;
     urne_arena arena;             /* the ids and labels */
 } urne_match_input;
@@ -57,6 +63,11 @@ int urne_io_match_read(const char *hosts, size_t hosts_len, urne_diags *hd, cons
  * 1 when every pupil had a lottery number, 0 when not, -1 with the errors in d. */
 int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t len, uint32_t *host_of, int64_t *lottery,
                              urne_diags *d);
+
+/* Read the distances between communes (columns commune_a, commune_b, km, a whole
+ * number) into in->distances, after the hosts and pupils. A pair given twice, in
+ * either order, is an error. 0, or -1 with the errors in d. */
+int urne_io_match_distances(urne_match_input *in, const char *buf, size_t len, urne_diags *d);
 
 void urne_match_input_free(urne_match_input *in);
 

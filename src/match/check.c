@@ -113,6 +113,7 @@ size_t urne_match_explain(const urne_match_prep *prep, urne_match_method method,
         r->host = h, r->wish = (uint32_t)w + 1, r->cutoff_pupil = URNE_MATCH_NONE;
         if (host->capacity == 0) r->why = URNE_MATCH_WHY_NO_PLACES;
         else if (host->weeks && pupil->week >= 0 && !((host->weeks >> pupil->week) & 1)) r->why = URNE_MATCH_WHY_WEEK;
+        else if (!urne_match_near(prep->in, p, h)) r->why = URNE_MATCH_WHY_TOO_FAR;
         else if (!urne_match_eligible(prep, p, h)) r->why = URNE_MATCH_WHY_NOT_RANKED;
         else if (method != URNE_MATCH_DA) r->why = URNE_MATCH_WHY_TRADED;
         else {

@@ -119,12 +119,27 @@ static int64_t own_rank(const urne_match_host *host, uint32_t p) {
     return lo < host->nranked && host->ranked_pupils[lo] == p ? (int64_t)host->ranks[lo] : -1;
 }
 
+int urne_match_near(const urne_match_instance *in, uint32_t p, uint32_t h) {
+    int32_t x = in->pupils[p].commune, y = in->hosts[h].commune;
+    if (in->max_km < 0 || x < 0 || y < 0 || x == y) return 1;
+    uint32_t a = (uint32_t)(x < y ? x : y), b = (uint32_t)(x < y ? y : x);
+    size_t lo = 0, hi = in->ndistances;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const urne_match_distance *d = &in->distances[mid];
+        if (d->a < a || (d->a == a && d->b < b)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < in->ndistances && in->distances[lo].a == a && in->distances[lo].b == b &&
+           in->distances[lo].km <= in->max_km;
+}
+
 int urne_match_eligible(const urne_match_prep *prep, uint32_t p, uint32_t h) {
     const urne_match_host *host = &prep->in->hosts[h];
     const urne_match_pupil *pupil = &prep->in->pupils[p];
     if (host->weeks && pupil->week >= 0 && !((host->weeks >> pupil->week) & 1)) return 0;
     if (host->ranks_own && own_rank(host, p) < 0) return 0;
-    return 1;
+    return urne_match_near(prep->in, p, h);
 }
 
 urne_match_key urne_match_key_of(const urne_match_prep *prep, uint32_t p, uint32_t h) {

@@ -61,6 +61,7 @@ typedef struct urne_match_host {
     const uint32_t *ranks;
     size_t nranked;
     int ranks_own;           /* 1: the host ranks its applicants (even if none) */
+    int32_t commune;         /* index into the communes, or -1: not given */
 } urne_match_host;
 
 typedef struct urne_match_pupil {
@@ -70,7 +71,14 @@ typedef struct urne_match_pupil {
     int64_t priority;        /* higher first; > 0 makes a priority pupil */
     int64_t lottery;         /* lower first (single tie-breaking) */
     int week;                /* the week available (bit index), or -1: any */
+    int32_t commune;         /* index into the communes, or -1: not given */
 } urne_match_pupil;
+
+/* The distance between two communes (a < b), in kilometres. */
+typedef struct urne_match_distance {
+    uint32_t a, b;
+    int64_t km;
+} urne_match_distance;
 
 typedef struct urne_match_instance {
     const urne_match_host *hosts;
@@ -79,6 +87,13 @@ typedef struct urne_match_instance {
     size_t npupils;
     urne_match_tie tie;
     uint64_t seed;           /* for multiple tie-breaking (and urne_match_draw) */
+    /* A maximum distance between the pupil's commune and the host's: max_km < 0
+     * for none. The table is sorted by (a, b); a pair of different communes it
+     * does not hold counts as too far. A pupil or host without a commune is not
+     * held to it. */
+    int64_t max_km;
+    const urne_match_distance *distances;
+    size_t ndistances;
 } urne_match_instance;
 
 /* The engine's own view of an instance: each pupil's rank among the identifiers
@@ -104,7 +119,8 @@ typedef enum {
     URNE_MATCH_WHY_WEEK,        /* the host does not offer the pupil's week */
     URNE_MATCH_WHY_NOT_RANKED,  /* the host ranks its applicants and did not rank this one */
     URNE_MATCH_WHY_NO_PLACES,   /* the host has no places at all */
-    URNE_MATCH_WHY_TRADED       /* ttc/serial: the places were gone when the pupil's turn came */
+    URNE_MATCH_WHY_TRADED,      /* ttc/serial: the places were gone when the pupil's turn came */
+    URNE_MATCH_WHY_TOO_FAR      /* the host is further than the maximum distance (or the distance is not known) */
 } urne_match_why;
 
 typedef struct urne_match_reason {
@@ -122,7 +138,7 @@ typedef struct urne_match_reason {
 typedef enum {
     URNE_MATCH_BAD_HOST,       /* a pupil placed at a host index that does not exist */
     URNE_MATCH_NOT_WISHED,     /* placed at a host they did not ask for */
-    URNE_MATCH_INELIGIBLE,     /* placed where their week or the host's ranking forbids */
+    URNE_MATCH_INELIGIBLE,     /* placed where their week, the host's ranking or the distance forbids */
     URNE_MATCH_OVER_CAPACITY,  /* a host with more pupils than places */
     URNE_MATCH_BLOCKING_PAIR,  /* pupil and host prefer each other to what they got */
     URNE_MATCH_NOT_OPTIMAL     /* stable, but a pupil gets less than the pupil-optimal stable result */
@@ -146,7 +162,8 @@ typedef struct urne_match_faults {
 int urne_match_prepare(const urne_match_instance *in, urne_match_prep *prep);
 void urne_match_prep_free(urne_match_prep *prep);
 
-/* Whether host h would take pupil p at all (week offered, ranked when it ranks). */
+/* Whether host h would take pupil p at all (week offered, ranked when it
+ * ranks, near enough). */
 int urne_match_eligible(const urne_match_prep *prep, uint32_t p, uint32_t h);
 
 /* Draw a lottery number for every pupil (1..n, a permutation) from the seed, the
@@ -192,6 +209,10 @@ size_t urne_match_explain(const urne_match_prep *prep, urne_match_method method,
 long urne_match_check(const urne_match_prep *prep, const uint32_t *host_of, int stable, int optimal,
                       urne_match_faults *faults);
 void urne_match_faults_free(urne_match_faults *f);
+
+/* Whether the host is within the maximum distance of the pupil (1 when no
+ * maximum applies). */
+int urne_match_near(const urne_match_instance *in, uint32_t p, uint32_t h);
 
 /* The internal order: a host's key for a pupil, lower first; unique per pupil at
  * a host. Exposed for the checker and the tests. */

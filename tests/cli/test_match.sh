@@ -109,6 +109,38 @@ expect_rc 0 match run --pupils "$tmp/pupils.csv" --hosts "$tmp/hosts.csv" --host
 grep -q '^p1,A,1' "$tmp/o2/assignment.csv" && ok || ko "A's ranking not followed: $(cat "$tmp/o2/assignment.csv")"
 grep -q '^p2,1,A,not-ranked-by-host' "$tmp/o2/explanations.csv" && ok || ko "p2 not ranked by A not explained"
 
+# A maximum distance: p1 (Lyon) may not go to A (Villeurbanne, 35 km) nor to C
+# (Bron, a distance the table does not know); with 40 km A is near enough.
+cat >"$tmp/hd.csv" <<'CSV'
+id,capacity,commune
+A,1,Villeurbanne
+B,1,Lyon
+C,1,Bron
+CSV
+printf 'id,wishes,commune\np1,A>C>B,Lyon\np2,C>B,\n' >"$tmp/pd.csv"
+printf 'commune_a;commune_b;km\nVilleurbanne;Lyon;35\n' >"$tmp/dist.csv"
+expect_rc 0 match run --pupils "$tmp/pd.csv" --hosts "$tmp/hd.csv" --distances "$tmp/dist.csv" --max-km 30 --seed 1 --out "$tmp/o3"
+grep -q '^p1,B,3' "$tmp/o3/assignment.csv" && ok || ko "distance: $(cat "$tmp/o3/assignment.csv")"
+grep -q '^p2,C,1' "$tmp/o3/assignment.csv" && ok || ko "a pupil without a commune is not held to the distance"
+grep -q '^p1,1,A,too-far,' "$tmp/o3/explanations.csv" && ok || ko "too far not explained"
+grep -q '^p1,2,C,too-far,' "$tmp/o3/explanations.csv" && ok || ko "an unknown distance is too far"
+expect_rc 0 match check --pupils "$tmp/pd.csv" --hosts "$tmp/hd.csv" --distances "$tmp/dist.csv" --max-km 30 \
+  --assignment "$tmp/o3/assignment.csv"
+printf 'pupil,host,lottery\np1,A,1\np2,B,2\n' >"$tmp/far.csv"
+expect_rc 1 match check --pupils "$tmp/pd.csv" --hosts "$tmp/hd.csv" --distances "$tmp/dist.csv" --max-km 30 \
+  --assignment "$tmp/far.csv"
+has err "pupil p1: placed at A, which does not take them"
+expect_rc 0 match run --pupils "$tmp/pd.csv" --hosts "$tmp/hd.csv" --distances "$tmp/dist.csv" --max-km 40 --seed 1 --out "$tmp/o4"
+grep -q '^p1,A,1' "$tmp/o4/assignment.csv" && ok || ko "40 km: $(cat "$tmp/o4/assignment.csv")"
+expect_rc 2 match run --pupils "$tmp/pd.csv" --hosts "$tmp/hd.csv" --distances "$tmp/dist.csv" --out "$tmp/bad"
+has err "--distances and --max-km go together"
+expect_rc 2 match run --pupils "$tmp/pd.csv" --hosts "$tmp/hd.csv" --max-km far --out "$tmp/bad"; has err "--max-km is a whole number"
+printf 'commune_a,commune_b,km\nLyon,Villeurbanne,35\nVilleurbanne,Lyon,36\n,Bron,3\nLyon,Bron,-2\n' >"$tmp/bd.csv"
+expect_rc 1 match run --pupils "$tmp/pd.csv" --hosts "$tmp/hd.csv" --distances "$tmp/bd.csv" --max-km 30 --out "$tmp/bad"
+has err "bd.csv:3: error: field 'commune_b': the distance between Villeurbanne and Lyon is already given at line 2"
+has err "bd.csv:4: error: field 'commune_a': a commune is missing"
+has err "bd.csv:5: error: field 'km': km is -2"
+
 # Bad input: each fault named with its file and line, exit 1, nothing written.
 printf 'id,capacity,reserved\nA,-1,\nB,1,2\nC,1,\nC,2,\n,3,\n' >"$tmp/bh.csv"
 expect_rc 1 match run --pupils "$tmp/pupils.csv" --hosts "$tmp/bh.csv" --out "$tmp/bad"

@@ -28,19 +28,20 @@ typedef struct inst {
     char pid[MAXP][8], hid[MAXH][8];
     uint32_t wishes[MAXP][MAXH];
     uint32_t ranked[MAXH][MAXP], ranks[MAXH][MAXP];
+    urne_match_distance dist[6]; /* between communes 0..3, sorted */
 } inst;
 
 static void inst_init(inst *t, size_t np, size_t nh) {
     memset(t, 0, sizeof *t);
     for (size_t p = 0; p < np; p++) {
         snprintf(t->pid[p], sizeof t->pid[p], "p%02zu", p);
-        t->pupils[p] = (urne_match_pupil){t->pid[p], t->wishes[p], 0, 0, (int64_t)p + 1, -1};
+        t->pupils[p] = (urne_match_pupil){t->pid[p], t->wishes[p], 0, 0, (int64_t)p + 1, -1, -1};
     }
     for (size_t h = 0; h < nh; h++) {
         snprintf(t->hid[h], sizeof t->hid[h], "h%02zu", h);
-        t->hosts[h] = (urne_match_host){t->hid[h], 1, 0, 0, t->ranked[h], t->ranks[h], 0, 0};
+        t->hosts[h] = (urne_match_host){t->hid[h], 1, 0, 0, t->ranked[h], t->ranks[h], 0, 0, -1};
     }
-    t->in = (urne_match_instance){t->hosts, nh, t->pupils, np, URNE_MATCH_TIE_SINGLE, 1};
+    t->in = (urne_match_instance){t->hosts, nh, t->pupils, np, URNE_MATCH_TIE_SINGLE, 1, -1, NULL, 0};
 }
 
 /* Pupil p's wishes from a string of host letters, 'a' for host 0. */
@@ -185,6 +186,43 @@ static void test_eligibility(void **state) {
     urne_match_prep_free(&prep);
 }
 
+/* A maximum distance: a host further than it, or at a distance the table does
+ * not know, does not take the pupil; the same commune is always near. */
+static void test_distance(void **state) {
+    (void)state;
+    inst t;
+    inst_init(&t, 2, 3);
+    wish(&t, 0, "abc"), wish(&t, 1, "abc");
+    const urne_match_distance table[] = {{0, 1, 12}, {0, 2, 40}};
+    t.in.distances = table, t.in.ndistances = 2, t.in.max_km = 30;
+    t.pupils[0].commune = 0, t.pupils[1].commune = 2;
+    t.hosts[0].commune = 2, t.hosts[1].commune = 1, t.hosts[2].commune = 0;
+    /* pupil 0 (commune 0): a is 40 km away, b 12 km, c in its commune;
+     * pupil 1 (commune 2): a in its commune, b at an unknown distance, c 40 km */
+    urne_match_prep prep;
+    assert_int_equal(urne_match_prepare(&t.in, &prep), 0);
+    assert_false(urne_match_eligible(&prep, 0, 0));
+    assert_true(urne_match_eligible(&prep, 0, 1));
+    assert_true(urne_match_eligible(&prep, 0, 2));
+    assert_true(urne_match_eligible(&prep, 1, 0));
+    assert_false(urne_match_eligible(&prep, 1, 1));
+    assert_false(urne_match_eligible(&prep, 1, 2));
+    urne_match_result r;
+    assert_int_equal(urne_match_run(&prep, URNE_MATCH_DA, &r), 0);
+    assert_int_equal(r.host_of[0], 1);
+    assert_int_equal(r.host_of[1], 0);
+    urne_match_cutoffs c;
+    assert_int_equal(urne_match_cutoffs_make(&prep, r.host_of, &c), 0);
+    urne_match_reason why[3];
+    assert_int_equal(urne_match_explain(&prep, URNE_MATCH_DA, &r, &c, 0, why, 3), 1);
+    assert_int_equal(why[0].why, URNE_MATCH_WHY_TOO_FAR);
+    t.in.max_km = 50; /* now a is near enough for pupil 0 */
+    assert_true(urne_match_eligible(&prep, 0, 0));
+    urne_match_cutoffs_free(&c);
+    urne_match_result_free(&r);
+    urne_match_prep_free(&prep);
+}
+
 /* A place held for priority pupils: the priority pupil with the worse lottery
  * gets it over a better-drawn pupil without priority, and only softly: with no
  * priority pupil asking, the place goes to anyone. */
@@ -275,6 +313,15 @@ static void random_instance(inst *t, uint64_t seed, int with_rankings) {
         t->pupils[p].nwishes = k;
         t->pupils[p].priority = rnd(3) == 0 ? 1 + rnd(2) : 0;
         t->pupils[p].week = rnd(4) == 0 ? -1 : (int)rnd(3);
+    }
+    if (seed % 4 == 0) { /* four communes, some pairs too far or unknown */
+        size_t n = 0;
+        for (uint32_t a = 0; a < 4; a++)
+            for (uint32_t b = a + 1; b < 4; b++)
+                if (rnd(4) != 0) t->dist[n++] = (urne_match_distance){a, b, rnd(60)};
+        t->in.distances = t->dist, t->in.ndistances = n, t->in.max_km = 30;
+        for (size_t p = 0; p < np; p++) t->pupils[p].commune = rnd(5) == 0 ? -1 : (int32_t)rnd(4);
+        for (size_t h = 0; h < nh; h++) t->hosts[h].commune = (int32_t)rnd(4);
     }
     int64_t lot[MAXP];
     urne_match_draw(t->pupils, np, seed, lot);
@@ -383,6 +430,8 @@ static void test_order_free(void **state) {
         size_t np = t.in.npupils, nh = t.in.nhosts;
         inst_init(&u, np, nh);
         u.in.tie = t.in.tie, u.in.seed = t.in.seed;
+        memcpy(u.dist, t.dist, sizeof u.dist);
+        u.in.distances = t.in.distances ? u.dist : NULL, u.in.ndistances = t.in.ndistances, u.in.max_km = t.in.max_km;
         for (size_t h = 0; h < nh; h++) {
             size_t g = nh - 1 - h;
             u.hosts[g] = t.hosts[h];
@@ -465,7 +514,7 @@ static void test_draw(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_textbook_da), cmocka_unit_test(test_explain),   cmocka_unit_test(test_eligibility),
+        cmocka_unit_test(test_textbook_da), cmocka_unit_test(test_explain),   cmocka_unit_test(test_eligibility), cmocka_unit_test(test_distance),
         cmocka_unit_test(test_reserved),    cmocka_unit_test(test_textbook_ttc), cmocka_unit_test(test_random_properties),
         cmocka_unit_test(test_order_free),  cmocka_unit_test(test_tie_breaking), cmocka_unit_test(test_draw),
     };
