@@ -36,13 +36,13 @@
 static void match_usage(FILE *out) {
     fprintf(out, _("Usage: urne match run --pupils P.csv --hosts H.csv [--host-rankings R.csv]\n"
                    "           [--distances D.csv --max-km N] [--method da|ttc|serial] [--tie-break single|multiple]\n"
-                   "           [--seed S] --out DIR [--json]\n"
+                   "           [--keep A.csv [--refused R.csv]] [--seed S] --out DIR [--json]\n"
                    "       urne match check --pupils P.csv --hosts H.csv [--host-rankings R.csv]\n"
                    "           [--distances D.csv --max-km N] --assignment A.csv [--method da|ttc|serial] [--seed S]\n"));
 }
 
 typedef struct opts {
-    const char *pupils, *hosts, *rankings, *out, *assignment, *distances;
+    const char *pupils, *hosts, *rankings, *out, *assignment, *distances, *keep, *refused;
     int64_t max_km;
     urne_match_method method;
     urne_match_tie tie;
@@ -57,7 +57,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
         {"tie-break", required_argument, 0, 't'}, {"seed", required_argument, 0, 's'},
         {"out", required_argument, 0, 'o'}, {"json", no_argument, 0, 'j'},
         {"assignment", required_argument, 0, 'a'}, {"distances", required_argument, 0, 'd'},
-        {"max-km", required_argument, 0, 'k'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"max-km", required_argument, 0, 'k'}, {"keep", required_argument, 0, 'K'},
+        {"refused", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->max_km = -1;
     optind = 1;
@@ -71,6 +72,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
         case 'o': o->out = optarg; break;
         case 'a': o->assignment = optarg; break;
         case 'd': o->distances = optarg; break;
+        case 'K': o->keep = optarg; break;
+        case 'R': o->refused = optarg; break;
         case 'k':
             errno = 0;
             o->max_km = strtoll(optarg, &end, 10);
@@ -112,20 +115,79 @@ static int parse_opts(int argc, char **argv, opts *o) {
 }
 
 /* The three files read and checked, the lottery drawn when not given. */
+static void word_fault(const urne_match_input *in, const urne_match_fault *f) {
+    const char *pupil = f->pupil < in->in.npupils ? in->pupils[f->pupil].id : "?";
+    const char *host = f->host < in->in.nhosts ? in->hosts[f->host].id : "?";
+    switch (f->kind) {
+    case URNE_MATCH_BAD_HOST: fprintf(stderr, _("pupil %s: placed at a host that does not exist\n"), pupil); break;
+    case URNE_MATCH_NOT_WISHED: fprintf(stderr, _("pupil %s: placed at %s, which they did not wish\n"), pupil, host); break;
+    case URNE_MATCH_INELIGIBLE:
+        fprintf(stderr, _("pupil %s: placed at %s, which does not take them (week or ranking)\n"), pupil, host);
+        break;
+    case URNE_MATCH_OVER_CAPACITY:
+        fprintf(stderr, _("host %s: %lld pupils for %lld places\n"), host, (long long)f->count, (long long)f->limit);
+        break;
+    case URNE_MATCH_BLOCKING_PAIR:
+        fprintf(stderr, _("pupil %s and host %s would both rather have each other (a blocking pair)\n"), pupil, host);
+        break;
+    case URNE_MATCH_KEPT_CHANGED:
+        fprintf(stderr, _("pupil %s: kept their place from an earlier round, but is placed elsewhere\n"), pupil);
+        break;
+    case URNE_MATCH_ABSENT_PLACED: fprintf(stderr, _("pupil %s: takes no part in this round, but is placed\n"), pupil); break;
+    case URNE_MATCH_NOT_OPTIMAL:
+        fprintf(stderr, _("pupil %s: deferred acceptance places them at %s instead\n"), pupil,
+                f->host == URNE_MATCH_NONE ? _("no host") : host);
+        break;
+    }
+}
+
+enum { IN_HOSTS, IN_PUPILS, IN_RANKINGS, IN_DISTANCES, IN_KEEP, IN_REFUSED, NIN };
+
+/* The files read and checked, the lottery drawn when not given. */
 typedef struct loaded {
-    urne_io_buffer buf[4];
+    urne_io_buffer buf[NIN];
     urne_match_input input;
+    uint32_t *kept;   /* a later round: the places kept from the earlier one, or NULL */
+    uint8_t *absent;  /* the pupils who refused theirs, or NULL */
     unsigned char digest[crypto_hash_sha256_BYTES];
 } loaded;
 
+/* A later round's files: the assignment whose places are kept (but for the
+ * pupils who refused theirs, who take no part), checked to fit the hosts. */
+static int load_round(const opts *o, loaded *l, urne_diags *d) {
+    urne_match_input *in = &l->input;
+    size_t n = in->in.npupils ? in->in.npupils : 1;
+    if ((l->absent = calloc(n, 1)) == NULL) return -1;
+    in->in.absent = l->absent;
+    if (o->refused && urne_io_match_pupil_list(in, l->buf[IN_REFUSED].data, l->buf[IN_REFUSED].len, l->absent,
+                                               &d[IN_REFUSED]) < 0)
+        return -1;
+    if (!o->keep) return 0;
+    if ((l->kept = malloc(n * sizeof *l->kept)) == NULL ||
+        urne_io_match_assignment(in, l->buf[IN_KEEP].data, l->buf[IN_KEEP].len, l->kept, NULL, &d[IN_KEEP]) < 0)
+        return -1;
+    for (size_t p = 0; p < in->in.npupils; p++)
+        if (l->absent[p]) l->kept[p] = URNE_MATCH_NONE; /* a refused place is freed */
+    urne_match_prep prep;
+    urne_match_faults f = {0};
+    if (urne_match_prepare(&in->in, &prep) < 0) return -1;
+    long faults = urne_match_check(&prep, l->kept, 0, 0, &f); /* places, wishes, eligibility of what is kept */
+    urne_match_prep_free(&prep);
+    if (faults != 0) fprintf(stderr, _("urne match: the places kept from %s do not fit:\n"), o->keep);
+    for (size_t i = 0; i < f.n; i++) word_fault(in, &f.items[i]);
+    urne_match_faults_free(&f);
+    in->in.kept = l->kept;
+    return faults == 0 ? 0 : -1;
+}
+
 static int load(const opts *o, loaded *l) {
     memset(l, 0, sizeof *l);
-    const char *paths[4] = {o->hosts, o->pupils, o->rankings, o->distances};
-    urne_diags d[4];
+    const char *paths[NIN] = {o->hosts, o->pupils, o->rankings, o->distances, o->keep, o->refused};
+    urne_diags d[NIN];
     int bad = 0;
     crypto_hash_sha256_state sha;
     crypto_hash_sha256_init(&sha);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < NIN; i++) {
         urne_diags_init(&d[i], paths[i]);
         if (paths[i] && urne_io_read_file(paths[i], &l->buf[i], &d[i]) < 0) bad = 1;
         if (paths[i] && !bad) {
@@ -141,13 +203,16 @@ static int load(const opts *o, loaded *l) {
         bad = 1;
     if (!bad && o->distances && urne_io_match_distances(&l->input, l->buf[3].data, l->buf[3].len, &d[3]) < 0) bad = 1;
     l->input.in.max_km = o->max_km;
-    for (int i = 0; i < 4; i++) urne_cli_print_diags(&d[i]), urne_diags_free(&d[i]);
+    if (!bad && (o->keep || o->refused) && load_round(o, l, d) < 0) bad = 1;
+    for (int i = 0; i < NIN; i++) urne_cli_print_diags(&d[i]), urne_diags_free(&d[i]);
     return bad ? -1 : 0;
 }
 
 static void unload(loaded *l) {
     urne_match_input_free(&l->input);
-    for (int i = 0; i < 4; i++) urne_io_buffer_free(&l->buf[i]);
+    free(l->kept);
+    free(l->absent);
+    for (int i = 0; i < NIN; i++) urne_io_buffer_free(&l->buf[i]);
 }
 
 /* Draw the lottery when the pupils file gave none. 0, or -1 (memory). */
@@ -343,8 +408,15 @@ static void write_report(FILE *f, const opts *o, const loaded *l, const urne_mat
     for (size_t w = 1; ranks && w <= maxw; w++) fprintf(f, "%s%zu", w > 1 ? ", " : "", ranks[w]);
     fprintf(f, "],\n  \"priority_pupils\": {\"pupils\": %zu, \"placed\": %zu, \"first_wish\": %zu},\n", prio, prio_placed,
             prio_first);
-    fprintf(f, "  \"other_pupils\": {\"pupils\": %zu, \"placed\": %zu, \"first_wish\": %zu}\n}\n", in->in.npupils - prio,
+    fprintf(f, "  \"other_pupils\": {\"pupils\": %zu, \"placed\": %zu, \"first_wish\": %zu},\n", in->in.npupils - prio,
             placed - prio_placed, first - prio_first);
+    size_t kept = 0, absent = 0;
+    for (size_t p = 0; p < in->in.npupils; p++) {
+        kept += l->kept && l->kept[p] != URNE_MATCH_NONE;
+        absent += l->absent && l->absent[p];
+    }
+    fprintf(f, "  \"round\": {\"later\": %s, \"kept\": %zu, \"refused\": %zu}\n}\n", l->kept || l->absent ? "true" : "false",
+            kept, absent);
     free(ranks);
 }
 
@@ -407,28 +479,6 @@ static int match_run(const opts *o, loaded *l) {
 }
 
 /* ---- check ---- */
-
-static void word_fault(const urne_match_input *in, const urne_match_fault *f) {
-    const char *pupil = f->pupil < in->in.npupils ? in->pupils[f->pupil].id : "?";
-    const char *host = f->host < in->in.nhosts ? in->hosts[f->host].id : "?";
-    switch (f->kind) {
-    case URNE_MATCH_BAD_HOST: fprintf(stderr, _("pupil %s: placed at a host that does not exist\n"), pupil); break;
-    case URNE_MATCH_NOT_WISHED: fprintf(stderr, _("pupil %s: placed at %s, which they did not wish\n"), pupil, host); break;
-    case URNE_MATCH_INELIGIBLE:
-        fprintf(stderr, _("pupil %s: placed at %s, which does not take them (week or ranking)\n"), pupil, host);
-        break;
-    case URNE_MATCH_OVER_CAPACITY:
-        fprintf(stderr, _("host %s: %lld pupils for %lld places\n"), host, (long long)f->count, (long long)f->limit);
-        break;
-    case URNE_MATCH_BLOCKING_PAIR:
-        fprintf(stderr, _("pupil %s and host %s would both rather have each other (a blocking pair)\n"), pupil, host);
-        break;
-    case URNE_MATCH_NOT_OPTIMAL:
-        fprintf(stderr, _("pupil %s: deferred acceptance places them at %s instead\n"), pupil,
-                f->host == URNE_MATCH_NONE ? _("no host") : host);
-        break;
-    }
-}
 
 /* The assignment read; the lottery it was made with taken from it when the
  * pupils file has none (the numbers urne match run writes beside each pupil),

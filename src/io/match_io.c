@@ -600,3 +600,21 @@ int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t
     if (d->errors != before) return -1;
     return lottery && lotteries == in->in.npupils ? 1 : 0;
 }
+
+int urne_io_match_pupil_list(const urne_match_input *in, const char *buf, size_t len, uint8_t *flags, urne_diags *d) {
+    static const char *const cols[1] = {"pupil"};
+    table t = {.names = cols, .ncols = 1, .nrequired = 1};
+    if (table_open(&t, buf, len, d) < 0) return -1;
+    size_t before = d->errors;
+    urne_span cell[1];
+    while (table_next(&t, cell)) {
+        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[0].p, cell[0].len, pupil_id, in)].index;
+        if (p == URNE_MATCH_NONE)
+            urne_diags_add(d, URNE_DIAG_ERROR, t.it.lineno, "pupil", "unknown-pupil", "no pupil %.*s in the pupils file",
+                           (int)cell[0].len, cell[0].p);
+        else
+            flags[p] = 1;
+    }
+    urne_lines_free(&t.it);
+    return d->errors == before ? 0 : -1;
+}

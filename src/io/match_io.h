@@ -69,6 +69,10 @@ int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t
  * either order, is an error. 0, or -1 with the errors in d. */
 int urne_io_match_distances(urne_match_input *in, const char *buf, size_t len, urne_diags *d);
 
+/* Read a list of pupils (a column `pupil`; other columns ignored): flags[p] = 1
+ * for each pupil listed. 0, or -1 with the errors in d (an unknown pupil). */
+int urne_io_match_pupil_list(const urne_match_input *in, const char *buf, size_t len, uint8_t *flags, urne_diags *d);
+
 void urne_match_input_free(urne_match_input *in);
 
 /* The host or pupil with this id, or URNE_MATCH_NONE. */

@@ -40,7 +40,7 @@ int urne_match_cutoffs_make(const urne_match_prep *prep, const uint32_t *host_of
     size_t m = in->nhosts ? in->nhosts : 1, placed = 0;
     c->reserved_worst = malloc(m * sizeof *c->reserved_worst), c->open_worst = malloc(m * sizeof *c->open_worst);
     c->reserved_held = calloc(m, sizeof *c->reserved_held), c->held = calloc(m, sizeof *c->held);
-    for (size_t p = 0; p < in->npupils; p++) placed += host_of[p] != URNE_MATCH_NONE;
+    for (size_t p = 0; p < in->npupils; p++) placed += host_of[p] != URNE_MATCH_NONE && urne_match_in_round(in, (uint32_t)p);
     held_entry *v = malloc((placed ? placed : 1) * sizeof *v);
     if (!c->reserved_worst || !c->open_worst || !c->reserved_held || !c->held || !v) {
         free(v);
@@ -49,7 +49,7 @@ int urne_match_cutoffs_make(const urne_match_prep *prep, const uint32_t *host_of
     }
     size_t k = 0;
     for (size_t p = 0; p < in->npupils; p++)
-        if (host_of[p] != URNE_MATCH_NONE)
+        if (host_of[p] != URNE_MATCH_NONE && urne_match_in_round(in, (uint32_t)p)) /* the kept are not in competition */
             v[k++] = (held_entry){host_of[p], urne_match_key_of(prep, (uint32_t)p, host_of[p]), (uint32_t)p};
     qsort(v, placed, sizeof *v, by_host_then_key);
     for (size_t h = 0; h < in->nhosts; h++) c->reserved_worst[h] = c->open_worst[h] = URNE_MATCH_NONE;
@@ -58,7 +58,7 @@ int urne_match_cutoffs_make(const urne_match_prep *prep, const uint32_t *host_of
     for (size_t i = 0; i < placed; i++) {
         uint32_t h = v[i].host, p = v[i].pupil;
         c->held[h]++;
-        if (in->pupils[p].priority > 0 && c->reserved_held[h] < in->hosts[h].reserved) {
+        if (in->pupils[p].priority > 0 && c->reserved_held[h] < prep->reserved_room[h]) {
             c->reserved_held[h]++;
             c->reserved_worst[h] = p;
         } else
@@ -75,9 +75,9 @@ static int before(const urne_match_prep *prep, uint32_t p, uint32_t q, uint32_t 
 int urne_match_would_take(const urne_match_prep *prep, const urne_match_cutoffs *c, uint32_t p, uint32_t h) {
     const urne_match_host *host = &prep->in->hosts[h];
     if (!urne_match_eligible(prep, p, h) || host->capacity == 0) return 0;
-    if (c->held[h] < host->capacity) return 1;
+    if (c->held[h] < prep->room[h]) return 1;
     if (prep->in->pupils[p].priority > 0) {
-        if (c->reserved_held[h] < host->reserved) return 1;
+        if (c->reserved_held[h] < prep->reserved_room[h]) return 1;
         if (c->reserved_worst[h] != URNE_MATCH_NONE && before(prep, p, c->reserved_worst[h], h)) return 1;
     }
     return c->open_worst[h] != URNE_MATCH_NONE && before(prep, p, c->open_worst[h], h);
@@ -103,6 +103,7 @@ static uint32_t cutoff_for(const urne_match_prep *prep, const urne_match_cutoffs
 size_t urne_match_explain(const urne_match_prep *prep, urne_match_method method, const urne_match_result *result,
                           const urne_match_cutoffs *c, uint32_t p, urne_match_reason *reasons, size_t max) {
     const urne_match_pupil *pupil = &prep->in->pupils[p];
+    if (!urne_match_in_round(prep->in, p)) return 0; /* placed (or not) in an earlier round */
     size_t upto = result->wish_of[p] ? result->wish_of[p] - 1 : pupil->nwishes, n = 0;
     for (size_t w = 0; w < upto; w++, n++) {
         if (n >= max) continue;
@@ -153,8 +154,17 @@ static int check_placements(const urne_match_prep *prep, const uint32_t *host_of
     int oom = 0;
     for (size_t p = 0; p < in->npupils && !oom; p++) {
         uint32_t h = host_of[p];
+        urne_match_fault x = {URNE_MATCH_KEPT_CHANGED, (uint32_t)p, h, 0, 0};
+        if (in->absent && in->absent[p]) {
+            if (h != URNE_MATCH_NONE) x.kind = URNE_MATCH_ABSENT_PLACED, oom = add_fault(f, x) < 0;
+            continue;
+        }
+        if (in->kept && in->kept[p] != URNE_MATCH_NONE && h != in->kept[p]) {
+            oom = add_fault(f, x) < 0;
+            continue;
+        }
         if (h == URNE_MATCH_NONE) continue;
-        urne_match_fault x = {URNE_MATCH_BAD_HOST, (uint32_t)p, h, 0, 0};
+        x.kind = URNE_MATCH_BAD_HOST;
         if (h >= in->nhosts) {
             oom = add_fault(f, x) < 0;
             continue;
@@ -180,6 +190,7 @@ static int check_blocking(const urne_match_prep *prep, const uint32_t *host_of, 
     int oom = 0;
     for (size_t p = 0; p < prep->in->npupils && !oom; p++) {
         const urne_match_pupil *pupil = &prep->in->pupils[p];
+        if (!urne_match_in_round(prep->in, (uint32_t)p)) continue; /* kept places are not reopened */
         for (size_t w = 0; w < pupil->nwishes && pupil->wishes[w] != host_of[p] && !oom; w++)
             if (urne_match_would_take(prep, &c, (uint32_t)p, pupil->wishes[w]))
                 oom = add_fault(f, (urne_match_fault){URNE_MATCH_BLOCKING_PAIR, (uint32_t)p, pupil->wishes[w], 0, 0}) < 0;

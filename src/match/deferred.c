@@ -26,29 +26,30 @@
 typedef struct host_state {
     urne_match_heap reserved, open;
     size_t reserved_room; /* min(reserved places, applicants) */
-    int64_t capacity;
+    int64_t capacity;     /* the places open in this round */
 } host_state;
 
 /* Give every host its two heaps, sized by what can reach them: no more than its
  * applicants, so that a host announcing a million places costs nothing. */
-static urne_match_held *make_hosts(const urne_match_instance *in, host_state *hs) {
+static urne_match_held *make_hosts(const urne_match_prep *prep, host_state *hs) {
+    const urne_match_instance *in = prep->in;
     size_t *applicants = calloc(in->nhosts ? in->nhosts : 1, sizeof *applicants);
     if (applicants == NULL) return NULL;
     for (size_t p = 0; p < in->npupils; p++)
         for (size_t w = 0; w < in->pupils[p].nwishes; w++) applicants[in->pupils[p].wishes[w]]++;
     size_t total = 0;
     for (size_t h = 0; h < in->nhosts; h++) {
-        size_t cap = (uint64_t)in->hosts[h].capacity < applicants[h] ? (size_t)in->hosts[h].capacity : applicants[h];
-        size_t res = (uint64_t)in->hosts[h].reserved < cap ? (size_t)in->hosts[h].reserved : cap;
+        size_t cap = (uint64_t)prep->room[h] < applicants[h] ? (size_t)prep->room[h] : applicants[h];
+        size_t res = (uint64_t)prep->reserved_room[h] < cap ? (size_t)prep->reserved_room[h] : cap;
         total += cap + 1 + res + 1;
     }
     urne_match_held *pool = malloc(total * sizeof *pool);
     if (pool) {
         size_t at = 0;
         for (size_t h = 0; h < in->nhosts; h++) {
-            size_t cap = (uint64_t)in->hosts[h].capacity < applicants[h] ? (size_t)in->hosts[h].capacity : applicants[h];
-            size_t res = (uint64_t)in->hosts[h].reserved < cap ? (size_t)in->hosts[h].reserved : cap;
-            hs[h] = (host_state){{pool + at, 0}, {pool + at + res + 1, 0}, res, in->hosts[h].capacity};
+            size_t cap = (uint64_t)prep->room[h] < applicants[h] ? (size_t)prep->room[h] : applicants[h];
+            size_t res = (uint64_t)prep->reserved_room[h] < cap ? (size_t)prep->reserved_room[h] : cap;
+            hs[h] = (host_state){{pool + at, 0}, {pool + at + res + 1, 0}, res, prep->room[h]};
             at += cap + 1 + res + 1;
         }
     }
@@ -78,14 +79,15 @@ int urne_match_da(const urne_match_prep *prep, urne_match_result *out) {
     host_state *hs = malloc((in->nhosts ? in->nhosts : 1) * sizeof *hs);
     uint32_t *next = calloc(in->npupils ? in->npupils : 1, sizeof *next);
     uint32_t *free_pupils = malloc((in->npupils ? in->npupils : 1) * sizeof *free_pupils);
-    urne_match_held *pool = hs ? make_hosts(in, hs) : NULL;
+    urne_match_held *pool = hs ? make_hosts(prep, hs) : NULL;
     if (!hs || !next || !free_pupils || !pool) {
         free(hs), free(next), free(free_pupils), free(pool);
         urne_match_result_free(out);
         return -1;
     }
     size_t nfree = 0;
-    for (size_t p = in->npupils; p-- > 0;) free_pupils[nfree++] = (uint32_t)p; /* the first pupil asks first */
+    for (size_t p = in->npupils; p-- > 0;) /* the first pupil asks first */
+        if (urne_match_in_round(in, (uint32_t)p)) free_pupils[nfree++] = (uint32_t)p;
     while (nfree > 0) {
         uint32_t p = free_pupils[--nfree];
         const urne_match_pupil *pupil = &in->pupils[p];

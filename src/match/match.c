@@ -78,6 +78,8 @@ void urne_match_prep_free(urne_match_prep *prep) {
     free(prep->lottery_rank);
     free(prep->host_hash);
     free(prep->pupil_hash);
+    free(prep->room);
+    free(prep->reserved_room);
     memset(prep, 0, sizeof *prep);
 }
 
@@ -89,8 +91,11 @@ int urne_match_prepare(const urne_match_instance *in, urne_match_prep *prep) {
     prep->lottery_rank = malloc(n * sizeof *prep->lottery_rank);
     prep->host_hash = malloc(m * sizeof *prep->host_hash);
     prep->pupil_hash = malloc(n * sizeof *prep->pupil_hash);
+    prep->room = malloc(m * sizeof *prep->room);
+    prep->reserved_room = malloc(m * sizeof *prep->reserved_room);
     uint64_t *lot = calloc(n, sizeof *lot); /* zeroes: the identifiers' order alone first */
-    int bad = !prep->id_rank || !prep->lottery_rank || !prep->host_hash || !prep->pupil_hash || !lot;
+    int bad = !prep->id_rank || !prep->lottery_rank || !prep->host_hash || !prep->pupil_hash || !prep->room ||
+              !prep->reserved_room || !lot;
     /* the identifiers' order only breaks the hosts' own draws (multiple tie-breaking) */
     if (!bad && in->tie == URNE_MATCH_TIE_MULTIPLE) bad = rank_pupils(in->pupils, in->npupils, lot, prep->id_rank) < 0;
     if (!bad) {
@@ -105,6 +110,19 @@ int urne_match_prepare(const urne_match_instance *in, urne_match_prep *prep) {
     }
     for (size_t h = 0; h < in->nhosts; h++) prep->host_hash[h] = hash_id(in->hosts[h].id, in->seed);
     for (size_t p = 0; p < in->npupils; p++) prep->pupil_hash[p] = hash_id(in->pupils[p].id, 0);
+    for (size_t h = 0; h < in->nhosts; h++) prep->room[h] = in->hosts[h].capacity, prep->reserved_room[h] = in->hosts[h].reserved;
+    for (size_t p = 0; in->kept && p < in->npupils; p++) {
+        uint32_t h = in->kept[p];
+        if (h == URNE_MATCH_NONE || (in->absent && in->absent[p])) continue;
+        assert(h < in->nhosts);
+        prep->room[h]--;
+        if (in->pupils[p].priority > 0) prep->reserved_room[h]--;
+    }
+    for (size_t h = 0; h < in->nhosts; h++) {
+        if (prep->room[h] < 0) prep->room[h] = 0; /* more kept than places: io refuses it; stay defined */
+        if (prep->reserved_room[h] < 0) prep->reserved_room[h] = 0;
+        if (prep->reserved_room[h] > prep->room[h]) prep->reserved_room[h] = prep->room[h];
+    }
     return 0;
 }
 
@@ -117,6 +135,10 @@ static int64_t own_rank(const urne_match_host *host, uint32_t p) {
         else hi = mid;
     }
     return lo < host->nranked && host->ranked_pupils[lo] == p ? (int64_t)host->ranks[lo] : -1;
+}
+
+int urne_match_in_round(const urne_match_instance *in, uint32_t p) {
+    return !(in->absent && in->absent[p]) && !(in->kept && in->kept[p] != URNE_MATCH_NONE);
 }
 
 int urne_match_near(const urne_match_instance *in, uint32_t p, uint32_t h) {
@@ -165,7 +187,8 @@ int urne_match_da(const urne_match_prep *prep, urne_match_result *out);
 int urne_match_ttc(const urne_match_prep *prep, urne_match_result *out);
 int urne_match_serial(const urne_match_prep *prep, urne_match_result *out);
 
-/* Allocate the result's arrays, every pupil unplaced. 0, or -1. */
+/* Allocate the result's arrays, every pupil unplaced but those who keep a place
+ * from an earlier round. 0, or -1. */
 int urne_match_result_init(const urne_match_instance *in, urne_match_result *out) {
     size_t n = in->npupils ? in->npupils : 1, m = in->nhosts ? in->nhosts : 1;
     out->host_of = malloc(n * sizeof *out->host_of);
@@ -176,7 +199,15 @@ int urne_match_result_init(const urne_match_instance *in, urne_match_result *out
         urne_match_result_free(out);
         return -1;
     }
-    for (size_t p = 0; p < in->npupils; p++) out->host_of[p] = URNE_MATCH_NONE;
+    for (size_t p = 0; p < in->npupils; p++) {
+        out->host_of[p] = URNE_MATCH_NONE;
+        if (!in->kept || in->kept[p] == URNE_MATCH_NONE || (in->absent && in->absent[p])) continue;
+        size_t w = 0;
+        while (w < in->pupils[p].nwishes && in->pupils[p].wishes[w] != in->kept[p]) w++;
+        out->host_of[p] = in->kept[p];
+        out->wish_of[p] = w < in->pupils[p].nwishes ? (uint32_t)w + 1 : 0;
+        out->filled[in->kept[p]]++;
+    }
     return 0;
 }
 

@@ -94,6 +94,12 @@ typedef struct urne_match_instance {
     int64_t max_km;
     const urne_match_distance *distances;
     size_t ndistances;
+    /* A later round: kept[p] is the host pupil p accepted in an earlier round
+     * (URNE_MATCH_NONE: none), who keeps it and is not displaced; absent[p] != 0
+     * for a pupil who takes no part (refused their place, or left). Either NULL:
+     * none. A host's places in the round are its capacity less those kept. */
+    const uint32_t *kept;
+    const uint8_t *absent;
 } urne_match_instance;
 
 /* The engine's own view of an instance: each pupil's rank among the identifiers
@@ -104,6 +110,8 @@ typedef struct urne_match_prep {
     uint32_t *lottery_rank;  /* pupil -> position by (lottery, id) */
     uint64_t *host_hash;     /* host -> hash of its id and the seed */
     uint64_t *pupil_hash;    /* pupil -> hash of its id */
+    int64_t *room;           /* host -> places open in this round (capacity less those kept) */
+    int64_t *reserved_room;  /* host -> reserved places open (reserved less priority pupils kept) */
 } urne_match_prep;
 
 typedef struct urne_match_result {
@@ -141,7 +149,9 @@ typedef enum {
     URNE_MATCH_INELIGIBLE,     /* placed where their week, the host's ranking or the distance forbids */
     URNE_MATCH_OVER_CAPACITY,  /* a host with more pupils than places */
     URNE_MATCH_BLOCKING_PAIR,  /* pupil and host prefer each other to what they got */
-    URNE_MATCH_NOT_OPTIMAL     /* stable, but a pupil gets less than the pupil-optimal stable result */
+    URNE_MATCH_NOT_OPTIMAL,    /* stable, but a pupil gets less than the pupil-optimal stable result */
+    URNE_MATCH_KEPT_CHANGED,   /* a pupil who kept a place from an earlier round is elsewhere */
+    URNE_MATCH_ABSENT_PLACED   /* a pupil who takes no part in the round is placed */
 } urne_match_fault_kind;
 
 typedef struct urne_match_fault {
@@ -161,6 +171,9 @@ typedef struct urne_match_faults {
  * instance must be valid (urne_match_validate returns 0) and outlive prep. */
 int urne_match_prepare(const urne_match_instance *in, urne_match_prep *prep);
 void urne_match_prep_free(urne_match_prep *prep);
+
+/* Whether pupil p is placed in this round (neither kept from an earlier one nor absent). */
+int urne_match_in_round(const urne_match_instance *in, uint32_t p);
 
 /* Whether host h would take pupil p at all (week offered, ranked when it
  * ranks, near enough). */

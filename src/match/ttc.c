@@ -63,6 +63,7 @@ int urne_match_serial(const urne_match_prep *prep, urne_match_result *out) {
     for (size_t i = 0; i < in->npupils; i++) {
         uint32_t p = order[i];
         const urne_match_pupil *pupil = &in->pupils[p];
+        if (!urne_match_in_round(in, p)) continue;
         for (size_t w = 0; w < pupil->nwishes; w++) {
             uint32_t h = pupil->wishes[w];
             if (out->filled[h] < in->hosts[h].capacity && urne_match_eligible(prep, p, h)) {
@@ -188,7 +189,9 @@ static int ttc_init(ttc *t, const urne_match_prep *prep, urne_match_result *out)
         return ttc_free(t), -1;
     for (size_t i = 0; i < t->n; i++) t->position[t->order[i]] = (uint32_t)i;
     for (size_t i = 0; i <= t->n; i++) t->skip[i] = (uint32_t)i;
-    for (size_t h = 0; h < t->m; h++) t->left[h] = in->hosts[h].capacity;
+    for (size_t h = 0; h < t->m; h++) t->left[h] = prep->room[h];
+    for (size_t p = 0; p < t->n; p++)
+        if (!urne_match_in_round(in, (uint32_t)p)) leave(t, (uint32_t)p); /* kept or absent: not in the game */
     for (size_t v = 0; v < nodes; v++) t->path_index[v] = UINT32_MAX;
     return 0;
 }

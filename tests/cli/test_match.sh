@@ -109,6 +109,37 @@ expect_rc 0 match run --pupils "$tmp/pupils.csv" --hosts "$tmp/hosts.csv" --host
 grep -q '^p1,A,1' "$tmp/o2/assignment.csv" && ok || ko "A's ranking not followed: $(cat "$tmp/o2/assignment.csv")"
 grep -q '^p2,1,A,not-ranked-by-host' "$tmp/o2/explanations.csv" && ok || ko "p2 not ranked by A not explained"
 
+# A later round: p2 refuses B; p1 and p4 keep theirs; p5 joins late. B goes to the
+# next in line among those taking part (p5, the only one asking); p2 is not placed.
+(cat "$tmp/pupils.csv"; echo 'p5;B>C;0;5;w1') >"$tmp/pupils_late.csv"
+printf 'pupil\np2\n' >"$tmp/refused.csv"
+expect_rc 0 match run --pupils "$tmp/pupils_late.csv" --hosts "$tmp/hosts.csv" --keep "$tmp/o1/assignment.csv" \
+  --refused "$tmp/refused.csv" --seed 5 --out "$tmp/r2"
+if diff <(cut -d, -f1-2 "$tmp/r2/assignment.csv") - >/dev/null <<'CSV'
+pupil,host
+p1,C
+p2,
+p3,C
+p4,A
+p5,B
+CSV
+then ok; else ko "second round: $(cat "$tmp/r2/assignment.csv")"; fi
+python3 -c "import json,sys; r=json.load(open('$tmp/r2/report.json'))['round']; sys.exit(r != {'later': True, 'kept': 3, 'refused': 1})" \
+  && ok || ko "report's round: $(cat "$tmp/r2/report.json")"
+expect_rc 0 match check --pupils "$tmp/pupils_late.csv" --hosts "$tmp/hosts.csv" --keep "$tmp/o1/assignment.csv" \
+  --refused "$tmp/refused.csv" --assignment "$tmp/r2/assignment.csv"
+sed 's/^p4,A,1/p4,,/' "$tmp/r2/assignment.csv" >"$tmp/r2bad.csv"
+expect_rc 1 match check --pupils "$tmp/pupils_late.csv" --hosts "$tmp/hosts.csv" --keep "$tmp/o1/assignment.csv" \
+  --refused "$tmp/refused.csv" --assignment "$tmp/r2bad.csv"
+has err "pupil p4: kept their place from an earlier round, but is placed elsewhere"
+# kept places that do not fit the hosts are refused before anything runs
+printf 'pupil,host\np1,A\np4,A\n' >"$tmp/keep_over.csv"
+expect_rc 1 match run --pupils "$tmp/pupils.csv" --hosts "$tmp/hosts.csv" --keep "$tmp/keep_over.csv" --out "$tmp/bad"
+has err "the places kept from"; has err "host A: 2 pupils for 1 places"
+printf 'pupil\np9\n' >"$tmp/refused_bad.csv"
+expect_rc 1 match run --pupils "$tmp/pupils.csv" --hosts "$tmp/hosts.csv" --refused "$tmp/refused_bad.csv" --out "$tmp/bad"
+has err "refused_bad.csv:2: error: field 'pupil': no pupil p9 in the pupils file"
+
 # A maximum distance: p1 (Lyon) may not go to A (Villeurbanne, 35 km) nor to C
 # (Bron, a distance the table does not know); with 40 km A is near enough.
 cat >"$tmp/hd.csv" <<'CSV'

@@ -41,7 +41,7 @@ static void inst_init(inst *t, size_t np, size_t nh) {
         snprintf(t->hid[h], sizeof t->hid[h], "h%02zu", h);
         t->hosts[h] = (urne_match_host){t->hid[h], 1, 0, 0, t->ranked[h], t->ranks[h], 0, 0, -1};
     }
-    t->in = (urne_match_instance){t->hosts, nh, t->pupils, np, URNE_MATCH_TIE_SINGLE, 1, -1, NULL, 0};
+    t->in = (urne_match_instance){t->hosts, nh, t->pupils, np, URNE_MATCH_TIE_SINGLE, 1, -1, NULL, 0, NULL, NULL};
 }
 
 /* Pupil p's wishes from a string of host letters, 'a' for host 0. */
@@ -221,6 +221,68 @@ static void test_distance(void **state) {
     urne_match_cutoffs_free(&c);
     urne_match_result_free(&r);
     urne_match_prep_free(&prep);
+}
+
+/* A later round: pupil 0 keeps host a although pupil 2, before it in a's order,
+ * now asks for a; pupil 1 refused b, so b goes to the next in line (pupil 2). */
+static void test_later_round(void **state) {
+    (void)state;
+    inst t;
+    inst_init(&t, 3, 2);
+    wish(&t, 0, "a"), wish(&t, 1, "b"), wish(&t, 2, "ab");
+    rank(&t, 0, "201"), rank(&t, 1, "120");
+    uint32_t kept[3] = {0, 1, URNE_MATCH_NONE};
+    uint8_t absent[3] = {0, 1, 0};
+    t.in.kept = kept, t.in.absent = absent;
+    for (int m = 0; m < 3; m++) {
+        urne_match_result r;
+        run(&t, (urne_match_method)m, &r);
+        assert_int_equal(r.host_of[0], 0);
+        assert_int_equal(r.host_of[1], URNE_MATCH_NONE);
+        assert_int_equal(r.host_of[2], 1);
+        assert_int_equal(r.wish_of[0], 1);
+        urne_match_faults f;
+        assert_int_equal(check(&t, r.host_of, m == 0, m == 0, &f), 0);
+        urne_match_faults_free(&f);
+        urne_match_result_free(&r);
+    }
+    uint32_t moved[3] = {URNE_MATCH_NONE, 1, 0}; /* the kept pupil dropped, the absent one placed */
+    urne_match_faults f;
+    assert_int_equal(check(&t, moved, 1, 0, &f), 2);
+    assert_int_equal(f.items[0].kind, URNE_MATCH_KEPT_CHANGED);
+    assert_int_equal(f.items[1].kind, URNE_MATCH_ABSENT_PLACED);
+    urne_match_faults_free(&f);
+}
+
+/* Random later rounds: after a first round, some pupils refuse their place and
+ * the rest keep theirs; the second round keeps every kept place, places nobody
+ * absent, and is stable among the pupils taking part. */
+static void random_instance(inst *t, uint64_t seed, int with_rankings);
+static void test_random_rounds(void **state) {
+    (void)state;
+    for (uint64_t seed = 1; seed <= 1000; seed++) {
+        inst t;
+        random_instance(&t, seed, seed % 2);
+        urne_match_result first, second;
+        run(&t, URNE_MATCH_DA, &first);
+        uint32_t kept[MAXP];
+        uint8_t absent[MAXP];
+        for (size_t p = 0; p < t.in.npupils; p++) {
+            absent[p] = first.host_of[p] != URNE_MATCH_NONE && (seed + p) % 3 == 0;
+            kept[p] = absent[p] ? URNE_MATCH_NONE : first.host_of[p];
+        }
+        t.in.kept = kept, t.in.absent = absent;
+        run(&t, URNE_MATCH_DA, &second);
+        for (size_t p = 0; p < t.in.npupils; p++) {
+            if (kept[p] != URNE_MATCH_NONE) assert_int_equal(second.host_of[p], kept[p]);
+            if (absent[p]) assert_int_equal(second.host_of[p], URNE_MATCH_NONE);
+        }
+        urne_match_faults f;
+        assert_int_equal(check(&t, second.host_of, 1, 1, &f), 0);
+        urne_match_faults_free(&f);
+        urne_match_result_free(&first);
+        urne_match_result_free(&second);
+    }
 }
 
 /* A place held for priority pupils: the priority pupil with the worse lottery
@@ -514,7 +576,7 @@ static void test_draw(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_textbook_da), cmocka_unit_test(test_explain),   cmocka_unit_test(test_eligibility), cmocka_unit_test(test_distance),
+        cmocka_unit_test(test_textbook_da), cmocka_unit_test(test_explain),   cmocka_unit_test(test_eligibility), cmocka_unit_test(test_distance), cmocka_unit_test(test_later_round), cmocka_unit_test(test_random_rounds),
         cmocka_unit_test(test_reserved),    cmocka_unit_test(test_textbook_ttc), cmocka_unit_test(test_random_properties),
         cmocka_unit_test(test_order_free),  cmocka_unit_test(test_tie_breaking), cmocka_unit_test(test_draw),
     };
