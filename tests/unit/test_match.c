@@ -481,6 +481,52 @@ static void test_random_properties(void **state) {
     assert_true(manipulations > 1000);
 }
 
+/* Pupil-optimality checked by brute force on small instances: every assignment
+ * (each pupil unplaced or at one of its wishes) that the checker finds feasible
+ * and stable is compared with deferred acceptance's, which every pupil must like
+ * at least as well; and deferred acceptance's is among them. */
+static void test_pupil_optimal_brute_force(void **state) {
+    (void)state;
+    size_t compared = 0;
+    for (uint64_t seed = 1; seed <= 400; seed++) {
+        inst t;
+        random_instance(&t, seed, seed % 2);
+        if (t.in.npupils > 6) t.in.npupils = 6;
+        for (size_t p = 0; p < t.in.npupils; p++)
+            if (t.pupils[p].nwishes > 3) t.pupils[p].nwishes = 3;
+        urne_match_result da;
+        run(&t, URNE_MATCH_DA, &da);
+        size_t np = t.in.npupils, total = 1;
+        for (size_t p = 0; p < np; p++) total *= t.pupils[p].nwishes + 1;
+        int da_seen = 0;
+        for (size_t code = 0; code < total; code++) {
+            uint32_t host_of[MAXP], rank_of[MAXP];
+            size_t c = code;
+            for (size_t p = 0; p < np; p++) {
+                size_t k = c % (t.pupils[p].nwishes + 1);
+                c /= t.pupils[p].nwishes + 1;
+                host_of[p] = k == 0 ? URNE_MATCH_NONE : t.wishes[p][k - 1];
+                rank_of[p] = k == 0 ? UINT32_MAX : (uint32_t)k;
+            }
+            urne_match_faults f;
+            long faults = check(&t, host_of, 1, 0, &f);
+            urne_match_faults_free(&f);
+            if (faults != 0) continue;
+            compared++;
+            int same = 1;
+            for (size_t p = 0; p < np; p++) {
+                uint32_t mine = da.wish_of[p] ? da.wish_of[p] : UINT32_MAX;
+                assert_true(mine <= rank_of[p]);
+                same &= host_of[p] == da.host_of[p];
+            }
+            da_seen |= same;
+        }
+        assert_true(da_seen);
+        urne_match_result_free(&da);
+    }
+    assert_true(compared > 400);
+}
+
 /* The rows' order never matters: the same instance with pupils and hosts reversed
  * gives every pupil the same host, by identifier. */
 static void test_order_free(void **state) {
@@ -576,7 +622,7 @@ static void test_draw(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_textbook_da), cmocka_unit_test(test_explain),   cmocka_unit_test(test_eligibility), cmocka_unit_test(test_distance), cmocka_unit_test(test_later_round), cmocka_unit_test(test_random_rounds),
+        cmocka_unit_test(test_textbook_da), cmocka_unit_test(test_explain),   cmocka_unit_test(test_eligibility), cmocka_unit_test(test_distance), cmocka_unit_test(test_later_round), cmocka_unit_test(test_random_rounds), cmocka_unit_test(test_pupil_optimal_brute_force),
         cmocka_unit_test(test_reserved),    cmocka_unit_test(test_textbook_ttc), cmocka_unit_test(test_random_properties),
         cmocka_unit_test(test_order_free),  cmocka_unit_test(test_tie_breaking), cmocka_unit_test(test_draw),
     };
