@@ -25,7 +25,7 @@ typedef struct inst {
     urne_match_instance in;
     urne_match_pupil pupils[MAXP];
     urne_match_host hosts[MAXH];
-    char pid[MAXP][8], hid[MAXH][8];
+    char pid[MAXP][24], hid[MAXH][24];
     uint32_t wishes[MAXP][MAXH];
     uint32_t ranked[MAXH][MAXP], ranks[MAXH][MAXP];
     urne_match_distance dist[6]; /* between communes 0..3, sorted */
