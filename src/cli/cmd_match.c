@@ -330,42 +330,71 @@ static size_t put_int(char *buf, int64_t v) {
     return k;
 }
 
-/* One explanation line: the codes and figures, then the sentence, always quoted
- * (it is ours, but a host's id inside it may hold a comma). fprintf would cost
- * more than the matching itself on a département's half a million lines. */
-static void explanation_line(FILE *f, const urne_match_input *in, const urne_match_pupil *pupil,
-                             const urne_match_reason *r) {
-    char line[1400], text[600];
-    size_t n = 0;
-    csv_field(f, pupil->id);
-    line[n++] = ',';
-    n += put_int(line + n, r->wish);
-    line[n++] = ',';
-    fwrite(line, 1, n, f);
-    csv_field(f, in->hosts[r->host].id);
-    n = 0;
-    line[n++] = ',';
-    const char *code = why_code(r->why);
-    size_t clen = strlen(code);
-    memcpy(line + n, code, clen), n += clen;
-    line[n++] = ',';
-    fwrite(line, 1, n, f);
-    n = 0;
-    if (r->cutoff_pupil != URNE_MATCH_NONE) {
-        csv_field(f, in->pupils[r->cutoff_pupil].id);
-        const int64_t v[4] = {r->cutoff_priority, r->cutoff_lottery, r->own_priority, r->own_lottery};
-        for (int i = 0; i < 4; i++) line[n++] = ',', n += put_int(line + n, v[i]);
-        line[n++] = ',';
-    } else
-        memcpy(line, ",,,,,", 5), n = 5;
-    word_reason(text, sizeof text, in, r);
-    line[n++] = '"';
-    for (const char *t = text; *t && n < sizeof line - 4; t++) {
-        if (*t == '"') line[n++] = '"';
-        line[n++] = *t;
+/* Output gathered in a buffer and handed to stdio in large pieces: a
+ * département's explanations are millions of short fields. */
+typedef struct out_buf {
+    FILE *f;
+    size_t n;
+    char b[8192];
+} out_buf;
+
+static void out_put(out_buf *o, const char *s, size_t len) {
+    if (o->n + len > sizeof o->b) {
+        fwrite(o->b, 1, o->n, o->f);
+        o->n = 0;
+        if (len > sizeof o->b) {
+            fwrite(s, 1, len, o->f);
+            return;
+        }
     }
-    line[n++] = '"', line[n++] = '\n';
-    fwrite(line, 1, n, f);
+    memcpy(o->b + o->n, s, len);
+    o->n += len;
+}
+
+static void out_int(out_buf *o, int64_t v) {
+    char tmp[24];
+    out_put(o, tmp, put_int(tmp, v));
+}
+
+/* A CSV field: quoted, its quotes doubled, when it holds a separator, a quote or
+ * a line break (or always, when `quote`). */
+static void out_field(out_buf *o, const char *s, int quote) {
+    size_t n = 0;
+    while (s[n] && s[n] != ',' && s[n] != '"' && s[n] != '\n' && s[n] != '\r') n++;
+    if (s[n] == '\0' && !quote) {
+        out_put(o, s, n);
+        return;
+    }
+    out_put(o, "\"", 1);
+    for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) out_put(o, s, (size_t)(q - s) + 1), out_put(o, "\"", 1);
+    out_put(o, s, strlen(s));
+    out_put(o, "\"", 1);
+}
+
+/* One explanation line: the codes and figures, then the sentence, always quoted
+ * (it is ours, but a host's id inside it may hold a comma). */
+static void explanation_line(out_buf *o, const urne_match_input *in, const urne_match_pupil *pupil,
+                             const urne_match_reason *r) {
+    char text[1200];
+    out_field(o, pupil->id, 0);
+    out_put(o, ",", 1);
+    out_int(o, r->wish);
+    out_put(o, ",", 1);
+    out_field(o, in->hosts[r->host].id, 0);
+    out_put(o, ",", 1);
+    const char *code = why_code(r->why);
+    out_put(o, code, strlen(code));
+    out_put(o, ",", 1);
+    if (r->cutoff_pupil != URNE_MATCH_NONE) {
+        out_field(o, in->pupils[r->cutoff_pupil].id, 0);
+        const int64_t v[4] = {r->cutoff_priority, r->cutoff_lottery, r->own_priority, r->own_lottery};
+        for (int i = 0; i < 4; i++) out_put(o, ",", 1), out_int(o, v[i]);
+        out_put(o, ",", 1);
+    } else
+        out_put(o, ",,,,,", 5);
+    word_reason(text, sizeof text, in, r);
+    out_field(o, text, 1);
+    out_put(o, "\n", 1);
 }
 
 static int write_explanations(FILE *f, const urne_match_prep *prep, const opts *o, const urne_match_input *in,
@@ -377,10 +406,15 @@ static int write_explanations(FILE *f, const urne_match_prep *prep, const opts *
     urne_match_reason *why = malloc((max ? max : 1) * sizeof *why);
     if (why == NULL || urne_match_cutoffs_make(prep, r->host_of, &c) < 0) return free(why), -1;
     fputs("pupil,wish,host,reason,cutoff_pupil,cutoff_priority,cutoff_lottery,own_priority,own_lottery,explanation\n", f);
+    out_buf *ob = malloc(sizeof *ob);
+    if (ob == NULL) return urne_match_cutoffs_free(&c), free(why), -1;
+    ob->f = f, ob->n = 0;
     for (size_t p = 0; p < in->in.npupils; p++) {
         size_t n = urne_match_explain(prep, o->method, r, &c, (uint32_t)p, why, max);
-        for (size_t i = 0; i < n; i++) explanation_line(f, in, &in->pupils[p], &why[i]);
+        for (size_t i = 0; i < n; i++) explanation_line(ob, in, &in->pupils[p], &why[i]);
     }
+    fwrite(ob->b, 1, ob->n, f);
+    free(ob);
     urne_match_cutoffs_free(&c);
     free(why);
     return 0;

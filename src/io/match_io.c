@@ -36,6 +36,8 @@ static uint64_t hash_bytes(const char *s, size_t n) {
  * the top 32 bits of its id's hash beside, so that a probe compares strings only
  * when the hashes agree: ten million wishes are ten million probes. */
 typedef struct id_slot {
+    uint64_t head; /* the id's first 8 bytes, zero-padded: a short id is compared here alone */
+    const char *id;
     uint32_t index, tag;
 } id_slot;
 
@@ -43,39 +45,45 @@ static id_slot *slots_make(size_t n, size_t *nslots) {
     size_t s = 16;
     while (s < 2 * n + 2) s *= 2;
     id_slot *t = malloc(s * sizeof *t);
-    if (t) memset(t, 0xff, s * sizeof *t);
+    for (size_t i = 0; t && i < s; i++) t[i] = (id_slot){0, NULL, URNE_MATCH_NONE, 0};
     *nslots = s;
     return t;
 }
 
-/* The slot of `key` among the ids (found, or the empty slot where it would go). */
-static size_t slot_of(const id_slot *slots, size_t nslots, const char *key, size_t len,
-                      const char *(*id)(const void *, uint32_t), const void *ctx) {
-    uint64_t h = hash_bytes(key, len);
+static uint64_t head_of(const char *key, size_t len) {
+    uint64_t head = 0;
+    memcpy(&head, key, len < 8 ? len : 8);
+    return head;
+}
+
+/* The slot of `key` among the ids (found, or the empty slot where it would go).
+ * Most ids are codes of a few characters: tag and head settle them without
+ * reading the id elsewhere in memory, which is what a probe costs. */
+static size_t slot_of(const id_slot *slots, size_t nslots, const char *key, size_t len) {
+    uint64_t h = hash_bytes(key, len), head = head_of(key, len);
     uint32_t tag = (uint32_t)(h >> 32);
     size_t i = h & (nslots - 1);
     for (; slots[i].index != URNE_MATCH_NONE; i = (i + 1) & (nslots - 1)) {
-        if (slots[i].tag != tag) continue;
-        const char *s = id(ctx, slots[i].index);
-        if (strncmp(s, key, len) == 0 && s[len] == '\0') break;
+        if (slots[i].tag != tag || slots[i].head != head) continue;
+        if (len < 8) break; /* equal heads, zero-padded past len: the stored id ends there too */
+        const char *s = slots[i].id;
+        if (strncmp(s + 8, key + 8, len - 8) == 0 && s[len] == '\0') break;
     }
     return i;
 }
 
-/* Put index i (of that key) in the empty slot s found by slot_of. */
-static void slot_put(id_slot *slots, size_t s, const char *key, size_t len, uint32_t i) {
-    slots[s] = (id_slot){i, (uint32_t)(hash_bytes(key, len) >> 32)};
+/* Put index i (its id, NUL-terminated, of length len) in the empty slot s found by slot_of. */
+static void slot_put(id_slot *slots, size_t s, const char *id, size_t len, uint32_t i) {
+    slots[s] = (id_slot){head_of(id, len), id, i, (uint32_t)(hash_bytes(id, len) >> 32)};
 }
 
-static const char *host_id(const void *ctx, uint32_t i) { return ((const urne_match_input *)ctx)->hosts[i].id; }
-static const char *pupil_id(const void *ctx, uint32_t i) { return ((const urne_match_input *)ctx)->pupils[i].id; }
 
 uint32_t urne_io_match_host(const urne_match_input *in, const char *id) {
-    return in->host_slots[slot_of(in->host_slots, in->nhost_slots, id, strlen(id), host_id, in)].index;
+    return in->host_slots[slot_of(in->host_slots, in->nhost_slots, id, strlen(id))].index;
 }
 
 uint32_t urne_io_match_pupil(const urne_match_input *in, const char *id) {
-    return in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, id, strlen(id), pupil_id, in)].index;
+    return in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, id, strlen(id))].index;
 }
 
 /* ---- lines and columns ---- */
@@ -178,8 +186,6 @@ static int week_bit(urne_match_input *in, urne_span label, long line, const char
     return in->weeks[in->nweeks] ? (int)in->nweeks++ : -1;
 }
 
-static const char *commune_name(const void *ctx, uint32_t i) { return ((const urne_match_input *)ctx)->communes[i]; }
-
 /* The index of a commune's name, made when first met; -1 when blank, -2 when
  * memory runs out. The table doubles before it is half full. */
 static int32_t commune_index(urne_match_input *in, urne_span name) {
@@ -193,17 +199,17 @@ static int32_t commune_index(urne_match_input *in, urne_span name) {
         if (!t || !v) return free(t), -2;
         for (uint32_t i = 0; i < in->ncommunes; i++) {
             size_t len = strlen(in->communes[i]);
-            slot_put(t, slot_of(t, nslots, in->communes[i], len, commune_name, in), in->communes[i], len, i);
+            slot_put(t, slot_of(t, nslots, in->communes[i], len), in->communes[i], len, i);
         }
         free(in->commune_slots);
         in->commune_slots = t, in->ncommune_slots = nslots;
     }
-    size_t s = slot_of(in->commune_slots, in->ncommune_slots, name.p, name.len, commune_name, in);
+    size_t s = slot_of(in->commune_slots, in->ncommune_slots, name.p, name.len);
     if (in->commune_slots[s].index != URNE_MATCH_NONE) return (int32_t)in->commune_slots[s].index;
     char *copy = urne_span_dup(&in->arena, name);
     if (copy == NULL) return -2;
     in->communes[in->ncommunes] = copy;
-    slot_put(in->commune_slots, s, name.p, name.len, (uint32_t)in->ncommunes);
+    slot_put(in->commune_slots, s, copy, strlen(copy), (uint32_t)in->ncommunes);
     return (int32_t)in->ncommunes++;
 }
 
@@ -238,7 +244,7 @@ static int index_ids(urne_match_input *in, int hosts, urne_diags *d) {
     int bad = 0;
     for (uint32_t i = 0; i < n; i++) {
         const char *id = hosts ? in->hosts[i].id : in->pupils[i].id;
-        size_t s = slot_of(slots, nslots, id, strlen(id), hosts ? host_id : pupil_id, in);
+        size_t s = slot_of(slots, nslots, id, strlen(id));
         if (slots[s].index == URNE_MATCH_NONE) {
             slot_put(slots, s, id, strlen(id), i);
             continue;
@@ -264,6 +270,10 @@ static int host_line(urne_match_input *in, const urne_span *cell, long ln, urne_
     if ((h->commune = commune_index(in, cell[H_COMMUNE])) == -2) return -1;
     if (urne_span_blank(cell[H_ID])) {
         urne_diags_add(d, URNE_DIAG_ERROR, ln, "id", "id-empty", "the host has no id");
+        bad = -1;
+    } else if (cell[H_ID].len > URNE_MATCH_ID_MAX) {
+        urne_diags_add(d, URNE_DIAG_ERROR, ln, "id", "id-too-long", "the id has %zu bytes; at most %d", cell[H_ID].len,
+                       URNE_MATCH_ID_MAX);
         bad = -1;
     } else if ((h->id = urne_span_dup(&in->arena, cell[H_ID])) == NULL)
         return -1;
@@ -322,7 +332,7 @@ static int pupil_wishes(urne_match_input *in, urne_span list, long ln, uint32_t 
             bad = -1;
             continue;
         }
-        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, id.p, id.len, host_id, in)].index;
+        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, id.p, id.len)].index;
         if (h == URNE_MATCH_NONE) {
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "wishes", "unknown-host", "no host %.*s in the hosts file", (int)id.len,
                            id.p);
@@ -359,6 +369,10 @@ static int pupil_line(urne_match_input *in, const urne_span *cell, long ln, pupi
     int bad = 0;
     if (urne_span_blank(cell[P_ID])) {
         urne_diags_add(d, URNE_DIAG_ERROR, ln, "id", "id-empty", "the pupil has no id");
+        bad = -1;
+    } else if (cell[P_ID].len > URNE_MATCH_ID_MAX) {
+        urne_diags_add(d, URNE_DIAG_ERROR, ln, "id", "id-too-long", "the id has %zu bytes; at most %d", cell[P_ID].len,
+                       URNE_MATCH_ID_MAX);
         bad = -1;
     } else if ((pu->id = urne_span_dup(&in->arena, cell[P_ID])) == NULL)
         return -2;
@@ -455,8 +469,8 @@ static int read_rankings(urne_match_input *in, const char *buf, size_t len, urne
     urne_span cell[NR];
     while (table_next(&t, cell)) {
         long ln = t.it.lineno;
-        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[R_HOST].p, cell[R_HOST].len, host_id, in)].index;
-        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[R_PUPIL].p, cell[R_PUPIL].len, pupil_id, in)].index;
+        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[R_HOST].p, cell[R_HOST].len)].index;
+        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[R_PUPIL].p, cell[R_PUPIL].len)].index;
         int64_t rank = 0;
         if (h == URNE_MATCH_NONE)
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "host", "unknown-host", "no host %.*s in the hosts file",
@@ -574,7 +588,7 @@ int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t
     size_t lotteries = 0;
     while (seen && table_next(&t, cell)) {
         long ln = t.it.lineno;
-        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[0].p, cell[0].len, pupil_id, in)].index;
+        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[0].p, cell[0].len)].index;
         if (p == URNE_MATCH_NONE) {
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "pupil", "unknown-pupil", "no pupil %.*s in the pupils file",
                            (int)cell[0].len, cell[0].p);
@@ -588,7 +602,7 @@ int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t
             parse_integer(cell[2], ln, "lottery", -INT64_MAX, INT64_MAX, &lottery[p], d) == 0)
             lotteries++;
         if (urne_span_blank(cell[1])) continue;
-        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[1].p, cell[1].len, host_id, in)].index;
+        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[1].p, cell[1].len)].index;
         if (h == URNE_MATCH_NONE)
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "host", "unknown-host", "no host %.*s in the hosts file",
                            (int)cell[1].len, cell[1].p);
@@ -608,7 +622,7 @@ int urne_io_match_pupil_list(const urne_match_input *in, const char *buf, size_t
     size_t before = d->errors;
     urne_span cell[1];
     while (table_next(&t, cell)) {
-        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[0].p, cell[0].len, pupil_id, in)].index;
+        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[0].p, cell[0].len)].index;
         if (p == URNE_MATCH_NONE)
             urne_diags_add(d, URNE_DIAG_ERROR, t.it.lineno, "pupil", "unknown-pupil", "no pupil %.*s in the pupils file",
                            (int)cell[0].len, cell[0].p);

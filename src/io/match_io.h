@@ -19,7 +19,7 @@
  * Columns are found by name in the header, in any order, separated by ',' or ';'.
  * Every fault is an error naming the file, the line, the column and the rule (an
  * unknown host in a wish, a wish repeated, a capacity below zero, a pupil or a
- * host twice, reserved places beyond capacity, a priority beyond +-10^9, an empty
+ * host twice, an id over 200 bytes, reserved places beyond capacity, a priority beyond +-10^9, an empty
  * file); nothing is returned half-read.
  */
 #ifndef URNE_MATCH_IO_H
@@ -30,6 +30,10 @@
 #include "../core/urne_arena.h"
 #include "../core/urne_diag.h"
 #include "../match/match.h"
+
+/* The longest id of a host or a pupil, in bytes: explanations quote them in
+ * sentences of bounded length. */
+#define URNE_MATCH_ID_MAX 200
 
 typedef struct urne_match_input {
     urne_match_instance in;       /* points into the members below */

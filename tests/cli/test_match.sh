@@ -140,6 +140,20 @@ printf 'pupil\np9\n' >"$tmp/refused_bad.csv"
 expect_rc 1 match run --pupils "$tmp/pupils.csv" --hosts "$tmp/hosts.csv" --refused "$tmp/refused_bad.csv" --out "$tmp/bad"
 has err "refused_bad.csv:2: error: field 'pupil': no pupil p9 in the pupils file"
 
+# Ids that share their first bytes, short and long, are told apart.
+printf 'id,capacity\nSTRUCTURE-1,1\nSTRUCTURE-2,1\nAB,1\nABC,1\nSTRUCTUR,1\n' >"$tmp/hl.csv"
+printf 'id,wishes\nx,STRUCTURE-2\ny,ABC>AB\nz,AB\nw,STRUCTUR>STRUCTURE-1\nv,STRUCTURE-1\n' >"$tmp/pl.csv"
+expect_rc 0 match run --pupils "$tmp/pl.csv" --hosts "$tmp/hl.csv" --seed 1 --out "$tmp/ol"
+if diff <(cut -d, -f1-3 "$tmp/ol/assignment.csv") - >/dev/null <<'CSV'
+pupil,host,wish
+x,STRUCTURE-2,1
+y,ABC,1
+z,AB,1
+w,STRUCTUR,1
+v,STRUCTURE-1,1
+CSV
+then ok; else ko "ids sharing a prefix: $(cat "$tmp/ol/assignment.csv")"; fi
+
 # A maximum distance: p1 (Lyon) may not go to A (Villeurbanne, 35 km) nor to C
 # (Bron, a distance the table does not know); with 40 km A is near enough.
 cat >"$tmp/hd.csv" <<'CSV'
@@ -190,6 +204,9 @@ has err "bp.csv:6: error: field 'priority': priority is 5000000000"
 printf 'id,wishes,lottery\np1,A,1\np2,B,\n' >"$tmp/bl.csv"
 expect_rc 1 match run --pupils "$tmp/bl.csv" --hosts "$tmp/hosts.csv" --out "$tmp/bad"
 has err "1 of 2 pupils have a lottery number; give one to every pupil, or none"
+(printf 'id,capacity\n'; printf 'H%0201d,1\n' 0) >"$tmp/longid.csv"
+expect_rc 1 match run --pupils "$tmp/pupils.csv" --hosts "$tmp/longid.csv" --out "$tmp/bad"
+has err "longid.csv:2: error: field 'id': the id has 202 bytes; at most 200 [id-too-long]"
 printf 'id,capacity\n' >"$tmp/nohost.csv"
 expect_rc 1 match run --pupils "$tmp/pupils.csv" --hosts "$tmp/nohost.csv" --out "$tmp/bad"; has err "no host after the header line"
 : >"$tmp/empty.csv"
