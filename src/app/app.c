@@ -96,7 +96,9 @@ static urne_election *election_load(urne_store *store, int64_t id, char *err, si
         election_free(e);
         return NULL;
     }
-    if (urne_election_rules(&e->meta, &e->rules, err, size) < 0) {
+    urne_phrase why;
+    if (urne_election_rules(&e->meta, &e->rules, &why) < 0) {
+        urne_phrase_write(&why, NULL, NULL, err, size);
         election_free(e);
         return NULL;
     }

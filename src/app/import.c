@@ -22,9 +22,9 @@
 #include "../core/urne_buf.h"
 #include "import.h"
 
-int urne_election_rules(const urne_election_meta *m, urne_rules *out, char *why, size_t size) {
+int urne_election_rules(const urne_election_meta *m, urne_rules *out, urne_phrase *why) {
     if (urne_rules_preset(m->preset, out) < 0) {
-        snprintf(why, size, "unknown rules preset '%s' (expected one of %s)", m->preset, urne_rules_preset_names());
+        urne_phrase_set(why, "unknown rules preset '%s' (expected one of %s)", m->preset, urne_rules_preset_names());
         return -1;
     }
     char settings[sizeof m->settings];
@@ -32,11 +32,11 @@ int urne_election_rules(const urne_election_meta *m, urne_rules *out, char *why,
     for (char *p = settings, *save = NULL, *kv; (kv = strtok_r(p, ";", &save)); p = NULL) {
         char *eq = strchr(kv, '=');
         if (eq == NULL) {
-            snprintf(why, size, "rule setting '%s': expected KEY=VALUE", kv);
+            urne_phrase_set(why, "rule setting '%s': expected KEY=VALUE", kv);
             return -1;
         }
         *eq = 0;
-        if (urne_rules_set(out, kv, eq + 1, why, size) < 0) return -1;
+        if (urne_rules_set(out, kv, eq + 1, why) < 0) return -1;
     }
     return 0;
 }
@@ -133,10 +133,9 @@ static int import_meta(const urne_import *im, const urne_round *round, urne_resu
     if (import_rules(im, round, fmt, m, out) < 0) return -1;
     m->double_entry = im->double_entry;
     urne_rules rules;
-    char why[300];
-    if (urne_election_rules(m, &rules, why, sizeof why) < 0) {
+    if (urne_election_rules(m, &rules, &out->reason) < 0) {
         refuse(out, "rules", URNE_WHY_RULES, NULL, 0);
-        snprintf(out->detail, sizeof out->detail, "%s", why);
+        urne_phrase_write(&out->reason, NULL, NULL, out->detail, sizeof out->detail);
         return -1;
     }
     return 0;

@@ -238,8 +238,11 @@ static urne_app_status sheet_enter_locked(urne_app *app, const urne_user *actor,
     next.entered_by = actor->id;
     if ((st = enter_write(app, actor, e, bureau, f, &next, out)) == URNE_APP_OK) {
         out->state = next.state;
-        if (next.state == URNE_SHEET_MISMATCH)
-            urne_figures_diff(e->round, e->round->sheets[bureau].contest, &other, f, out->detail, sizeof out->detail);
+        if (next.state == URNE_SHEET_MISMATCH) {
+            size_t contest = e->round->sheets[bureau].contest;
+            urne_figures_diff(e->round, contest, &other, f, out->detail, sizeof out->detail);
+            out->ndiffs = urne_figures_differences(e->round, contest, &other, f, out->diffs, URNE_OUTCOME_DIFFS);
+        }
     }
     urne_figures_free(&other);
     return st;

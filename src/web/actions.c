@@ -289,10 +289,12 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
     } else {
         json_object_set_new(out, "state", json_string(urne_sheet_state_name(o.state)));
         if (o.state == URNE_SHEET_MISMATCH) {
+            char diff[900];
+            size_t shown = o.ndiffs < URNE_OUTCOME_DIFFS ? o.ndiffs : URNE_OUTCOME_DIFFS;
             json_object_set_new(out, "differences", json_string(o.detail));
+            urne_outcome_diff(r->lang, o.diffs, shown, o.ndiffs, diff, sizeof diff);
             urne_result_set(res, 200,
-                _(r, "Recorded, but the double entry differs from the other one (other / yours): %s"),
-                o.detail);
+                _(r, "Recorded, but the double entry differs from the other one (other / yours): %s"), diff);
         } else if (o.state == URNE_SHEET_PENDING)
             urne_result_set(res, 200, "%s",
                 _(r, "Recorded; waiting for the second entry by another person."));

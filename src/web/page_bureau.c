@@ -12,6 +12,7 @@
 #include "../app/queries.h"
 #include "../app/results_view.h"
 #include "actions.h"
+#include "outcome.h"
 #include "page_parts.h"
 #include "view.h"
 
@@ -246,7 +247,9 @@ static void entry_section(urne_buf *b, urne_req *r, int64_t id, const urne_elect
         urne_figures mine = {0}, other = {0};
         if (urne_app_entry_pair(&srv->app, id, bi, r->user.id, &other, &mine) == 1) {
             char diff[900];
-            urne_figures_diff(rd, s->contest, &other, &mine, diff, sizeof diff);
+            urne_figure_diff d[URNE_OUTCOME_DIFFS];
+            size_t n = urne_figures_differences(rd, s->contest, &other, &mine, d, URNE_OUTCOME_DIFFS);
+            urne_outcome_diff(r->lang, d, n < URNE_OUTCOME_DIFFS ? n : URNE_OUTCOME_DIFFS, n, diff, sizeof diff);
             urne_html(b, "<p class=\"flash bad\">%s ", _(r, "The two entries differ (other entry / yours):"));
             urne_html_text(b, diff);
             urne_html_trusted(b, "</p>");

@@ -52,6 +52,18 @@ run_in "${fr[@]}" -- count --method stv --seats 0 "$data/glasgow2007_stv_blt/And
 want_rc 2
 line err "urne count${nb}: --seats attend un nombre entier >= 1, pas «${nb}0${nb}»"
 
+# A rules setting refused, on the command line and in a file: named and worded in French.
+run_in "${fr[@]}" -- results tally x --set tie=coin
+want_rc 2
+line err "urne results${nb}: --set «${nb}tie=coin${nb}»${nb}: tie (égalité) vaut «${nb}older${nb}» (le plus âgé l'emporte) ou «${nb}report${nb}» (l'égalité est le résultat)"
+run_in "${en[@]}" -- results tally x --set tie=coin
+line err "urne results: --set 'tie=coin': tie is 'older' (the older candidate wins) or 'report' (the tie is the outcome)"
+printf '# set: rounds=3\nbureau,inscrits,votants,blancs,nuls,A\n1,10,5,0,0,5\n' >"$tmp/set.csv"
+run_in "${fr[@]}" -- results check "$tmp/set.csv"
+want_rc 1
+has err "«${nb}rounds=3${nb}»${nb}: rounds (nombre de tours) vaut 1 ou 2"
+lacks err "rounds is 1 or 2"
+
 # A real file, checked and tallied at a level it lacks.
 run_in "${fr[@]}" -- results check "$rhone"
 want_rc 0

@@ -38,8 +38,21 @@ try:
     st, d = bruno.post("/api/elections/1/bureaux/5/sheet", wrong)
     check(st == 200 and d["state"] == "mismatch" and "Amina BENALI: 20 / 21" in d.get("differences", ""),
           f"second entry differs, differences named: {d}")
-    st, page = alice.get("/e/1/b/5")
+    st, page = alice.get("/e/1/b/5?lang=en")
     check("Amina BENALI: 21 / 20" in page, "the differences are shown to the first secretary too")
+    # In French, worded the French way (the figure's label, a no-break space before the colon).
+    st, page = alice.get("/e/1/b/5?lang=fr")
+    check("Les deux saisies diffèrent" in page and "Amina BENALI\u00a0: 21 / 20" in page
+          and "Amina BENALI:" not in page, "the differences are worded in French on a French page")
+    big = dict(sheet, inscrits=1500, votants=1200, votes=[600, 580, 18])
+    st, d = alice.post("/api/elections/1/bureaux/5/sheet", big, headers={"Accept-Language": "fr"})
+    msg = d.get("message", "") if isinstance(d, dict) else ""
+    check(st == 200 and d.get("state") == "mismatch" and "Inscrits\u00a0: 90 / 1\u202f500" in msg
+          and "Votants\u00a0: 61 / 1\u202f200" in msg and "\u00a0; " in msg,
+          f"the API's message words the differences in French, numbers grouped: {d}")
+    check("inscrits: 90 / 1500" in d.get("differences", ""), f"the API's differences stay data-like: {d}")
+    st, d = alice.post("/api/elections/1/bureaux/5/sheet", sheet)
+    check(st == 200 and d["state"] == "mismatch", f"alice back to her first figures: {d}")
     check(unit_status("federation", "Rhône") == "partial", "a mismatch does not count")
     st, d = bruno.post("/api/elections/1/bureaux/5/sheet", sheet)
     check(st == 200 and d["state"] == "entered", f"agreeing entries count: {d}")

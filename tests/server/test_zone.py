@@ -133,6 +133,13 @@ try:
         ("an unknown format", {"format": "excel"},
          "Field 'format': 'excel' is not a results format; expected ministry, legislative or native.",
          "Champ «\u00a0format\u00a0»\u00a0: «\u00a0excel\u00a0» n'est pas un format de résultats"),
+        ("a rules setting refused", {"set": "rounds=3"},
+         "Field 'rules': the rules are refused: 'rounds=3': rounds is 1 or 2",
+         "Champ «\u00a0rules\u00a0»\u00a0: règles refusées\u00a0: «\u00a0rounds=3\u00a0»\u00a0: rounds (nombre de tours) "
+         "vaut 1 ou 2"),
+        ("an unknown rules preset", {"rules": "plurality"},
+         "Field 'rules': the rules are refused: unknown rules preset 'plurality'",
+         "Champ «\u00a0rules\u00a0»\u00a0: règles refusées\u00a0: jeu de règles «\u00a0plurality\u00a0» inconnu"),
     ]
     for what, fields, en, fr in refusals:
         fields = {"title": "Refusée", **fields}
