@@ -168,15 +168,16 @@ static int64_t import_store(urne_store *store, const char *actor, const urne_imp
                           : NULL;
         if (id < 0 || after == NULL || urne_store_audit(store, actor, "election.create", object, NULL, after) < 0 ||
             urne_store_commit(store) < 0) {
-            urne_app_fail(out, URNE_APP_STORE, "%s",
-                          id > 0 && after == NULL ? "the import could not be recorded in the audit log"
-                                                  : urne_store_error(store));
+            if (id > 0 && after == NULL)
+                urne_app_store_fail(out, "the import could not be recorded in the audit log");
+            else
+                urne_app_store_error(out, store);
             urne_store_rollback(store);
             id = -1;
         }
         free(after);
     } else if (states)
-        urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
+        urne_app_store_error(out, store);
     else
         urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     free(states);
@@ -207,7 +208,7 @@ urne_app_status urne_app_election_import(urne_app *app, const urne_user *actor, 
     if (id <= 0)
         ; /* refused: out says why */
     else if (urne_app_election_reload(app, id) < 0)
-        urne_app_fail(out, URNE_APP_STORE, "election %lld was stored but could not be loaded back", (long long)id);
+        urne_app_store_fail(out, "election %lld was stored but could not be loaded back", (long long)id);
     else {
         out->id = id;
         urne_app_changed(app);

@@ -129,7 +129,7 @@ urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t
     if (current == -1) return urne_app_store_failed(app, out);
     if (current == -2) {
         urne_store_rollback(app->store);
-        return urne_app_fail(out, URNE_APP_STORE,
+        return urne_app_store_fail(out,
                              "election %lld, bureau %zu: its stored figures do not fit its contest",
                              (long long)e->meta.id, bureau);
     }
@@ -142,7 +142,7 @@ urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t
 }
 
 urne_app_status urne_results_stale_failed(urne_app_outcome *out) {
-    return urne_app_fail(out, URNE_APP_STORE,
+    return urne_app_store_fail(out,
                          "the sheet was changed by another server while this act was made, %d times; nothing was "
                          "written, try again",
                          URNE_RESULTS_TRIES);

@@ -267,9 +267,13 @@ void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result
             _(r, "The database cannot be reached just now; nothing was done. Try again in a few seconds."));
         break;
     case URNE_APP_STORE:
-    default:
-        urne_result_set(res, http, _(r, "The store refused the change, nothing was written: %s"), o->detail);
+    default: {
+        char why[600];
+        if (o->reason.fmt) urne_i18n_phrase(r->lang, &o->reason, why, sizeof why);
+        urne_result_set(res, http, _(r, "The store refused the change, nothing was written: %s"),
+                        o->reason.fmt ? why : o->detail);
         break;
+    }
     }
 }
 

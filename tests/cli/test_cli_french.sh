@@ -64,6 +64,12 @@ want_rc 1
 has err "«${nb}rounds=3${nb}»${nb}: rounds (nombre de tours) vaut 1 ou 2"
 lacks err "rounds is 1 or 2"
 
+# A store's failure, worded in French (what SQLite says stays a parameter, in its words).
+run_in "${fr[@]}" -- backup --db "$tmp/backup.db" /nonexistent-dir/copy.db
+want_rc 1
+has err "urne backup${nb}: /nonexistent-dir/copy.db${nb}: ouverture impossible${nb}: "
+lacks err "cannot open"
+
 # A real file, checked and tallied at a level it lacks.
 run_in "${fr[@]}" -- results check "$rhone"
 want_rc 0
