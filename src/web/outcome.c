@@ -215,8 +215,10 @@ static void word_input(const urne_req *r, const urne_app_outcome *o, urne_result
                         (long long)o->id, o->detail, (long long)o->number);
     else if (urne_outcome_text(r->lang, o, res->message, sizeof res->message))
         res->status = 400;
+    else if (o->detail[0]) /* a reason no adapter words: its code, and what it concerns */
+        urne_result_set(res, 400, _(r, "field '%s': %s: %s"), o->field, why, o->detail);
     else
-        urne_result_set(res, 400, "field '%s': %s%s%s", o->field, why, o->detail[0] ? ": " : "", o->detail);
+        urne_result_set(res, 400, _(r, "field '%s': %s"), o->field, why);
 }
 
 void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result *res) {

@@ -145,7 +145,8 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
         urne_page_time(b, r, json_string_value(json_object_get(d, "deadline")), e->meta.zone);
         urne_html(b, "</td><td data-label=\"%s\">", _(r, "Decision"));
         if (strcmp(state, "open") != 0) {
-            urne_html(b, "<strong>%s</strong> ", json_string_value(json_object_get(d, "decision")));
+            urne_html(b, "<strong>%s</strong> ",
+                      urne_words_decision(r->lang, json_string_value(json_object_get(d, "decision"))));
             urne_html_text(b, json_string_value(json_object_get(d, "decision_reason")));
             if (strcmp(state, "escalated") == 0)
                 urne_html(b, " <em>(%s)</em>", _(r, "escalated"));

@@ -29,6 +29,10 @@ try:
     st, d = alice.post("/api/elections/1/bureaux/5/sheet", bad)
     rules = [c["rule"] for c in d.get("checks", [])]
     check(st == 422 and "votants-le-inscrits" in rules, f"votants > inscrits refused: {st} {rules}")
+    st, d = alice.post("/api/elections/1/bureaux/5/sheet", bad, headers={"Accept-Language": "fr"})
+    msgs = [c.get("message", "") for c in d.get("checks", [])]
+    check(st == 422 and any("les votants (95) sont plus nombreux que les inscrits (90)" in m for m in msgs)
+          and not any("exceed" in m for m in msgs), f"the checks' messages in the client's language: {msgs}")
 
     # Double entry: alice, then bruno disagrees, then bruno corrects.
     sheet = {"inscrits": 90, "votants": 61, "blancs": 1, "nuls": 1, "votes": [20, 21, 18]}
@@ -75,6 +79,10 @@ try:
     # Decide: correct bureau 0 (old figures kept), annul... no: validate bureau 1.
     new = {"decision": "correct", "reason": "recompte : 3 voix reportées à tort",
            "inscrits": 212, "votants": 148, "blancs": 2, "nuls": 1, "votes": [58, 55, 32]}
+    st, d = com.post("/api/elections/1/disputes/1/decide", {"decision": "frobnicate", "reason": "x"},
+                     headers={"Accept-Language": "fr"})
+    check(st == 400 and d.get("error") == "champ «\u00a0decision\u00a0»\u00a0: attendu validate, correct, annul ou revote",
+          f"an unknown decision refused in French: {st} {d}")
     st, d = com.post("/api/elections/1/disputes/1/decide", new)
     check(st == 200 and d["bureau_state"] == "validated", f"correct bureau 0: {st} {d}")
     st, d = com.post("/api/elections/1/disputes/2/decide", {"decision": "validate", "reason": "PV conforme"})
