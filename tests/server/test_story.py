@@ -23,6 +23,9 @@ try:
         return {u["key"]: u["status"] for u in d["units"]}.get(key)
 
     check(unit_status("federation", "Rhône") == "partial", "before entry the federation is partial")
+    st, page = srv.client().get("/e/1?lang=fr")
+    check("Provisoire tant que les résultats de chaque section ne sont pas tous arrivés." in page,
+          "a partial result says so in French that agrees with any level's gender")
 
     # A sheet failing its checks is refused with the rule named, then accepted when confirmed.
     bad = {"inscrits": 90, "votants": 95, "blancs": 1, "nuls": 1, "votes": [30, 30, 33]}
@@ -67,6 +70,9 @@ try:
         st, d = com.post(f"/api/elections/1/bureaux/{b}/contest", {"reason": reason})
         check(st == 200 and d["deadline"] > d["opened_at"], f"contest bureau {b}: {st} {d}")
     check(unit_status("circonscription", "Rhône/1re") == "frozen", "1re circonscription frozen")
+    st, page = srv.client().get("/e/1/b/0?lang=fr")
+    check('<span class="badge s-contested">contesté</span>' in page,
+          "one contested bureau's badge says « contesté », not « contesté(s) »")
     check(unit_status("circonscription", "Rhône/3e") == "final", "3e circonscription untouched")
     check(unit_status("federation", "Rhône") == "frozen", "the federation is frozen, never final")
     st, d = admin.post("/api/elections/1/publish")
