@@ -72,6 +72,8 @@ try:
                                             "votes.0": 30, "votes.1": 30, "votes.2": 33})
     check(st == 422 and sec.location is None and 'name=votants inputmode=numeric pattern="[0-9]*" value="95"' in page,
           f"a sheet failing its checks: 422, shown again as typed: {st}")
+    check("les votants (95) sont plus nombreux que les inscrits (90)" in page and "exceed" not in page,
+          "the checks broken are listed in the page's language")
     st, _ = sec.form("/e/1/b/5/sheet", {"inscrits": 90, "votants": 61, "blancs": 1, "nuls": 1,
                                          "votes.0": 20, "votes.1": 21, "votes.2": 18})
     sent_on(sec, st, "/e/1/b/5", "Procès-verbal enregistré et compté.", "sheet")
