@@ -274,8 +274,11 @@ static int admin_grant(int argc, char **argv) {
         if (urne_outcome_text(urne_cli_lang(), &o, words, sizeof words))
             fprintf(stderr, _("urne admin grant: %s\n"), words);
         else if (st == URNE_APP_NO_USER)
-            fprintf(stderr, _("urne admin grant: %s: no user %s\n"), what, o.detail);
-        else if (o.field[0] || o.detail[0])
+            fprintf(stderr, _("urne admin grant: no user '%s'\n"), o.detail);
+        else if (o.reason.fmt) { /* the store's failure, worded */
+            urne_i18n_phrase(urne_cli_lang(), &o.reason, words, sizeof words);
+            fprintf(stderr, _("urne admin grant: %s\n"), words);
+        } else if (o.field[0] || o.detail[0])
             fprintf(stderr, _("urne admin grant: %s: %s\n"), what, o.detail);
         else
             fprintf(stderr, _("urne admin grant: %s\n"), what);

@@ -70,6 +70,11 @@ want_rc 1
 has err "urne backup${nb}: /nonexistent-dir/copy.db${nb}: ouverture impossible${nb}: "
 lacks err "cannot open"
 
+# An operator's grant to an account that does not exist: said in French, no status code.
+run_in "${fr[@]}" -- admin grant --db "$tmp/grant.db" --user nobody --space org/a --role admin
+want_rc 1
+line err "urne admin grant${nb}: aucun utilisateur «${nb}nobody${nb}»"
+
 # A real file, checked and tallied at a level it lacks.
 run_in "${fr[@]}" -- results check "$rhone"
 want_rc 0
