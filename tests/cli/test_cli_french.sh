@@ -45,6 +45,11 @@ run_in "${fr[@]}" -- results tally --help
 want_rc 0
 has out "Utilisation${nb}: urne results tally FICHIER [options]"
 has out "  --compare FICHIER   compare aux totaux indiqués"
+for cmd in "store copy" "forum" "initiative"; do  # every command's usage says « Utilisation »
+  run_in "${fr[@]}" -- $cmd
+  if grep -q "^Utilisation${nb}: urne " "$tmp/err" "$tmp/out" && ! grep -q "^Usage" "$tmp/err" "$tmp/out"; then ok
+  else ko "urne $cmd in French: $(head -1 "$tmp/err") $(head -1 "$tmp/out")"; fi
+done
 run_in "${fr[@]}" -- frobnicate
 want_rc 2
 line err "urne${nb}: commande «${nb}frobnicate${nb}» inconnue"
