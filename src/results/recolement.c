@@ -315,6 +315,7 @@ size_t urne_results_turnout_outliers_among(const urne_round *round, size_t level
                 char own[48], rest[48];
                 urne_num_pct(s->votants, s->inscrits, '.', own, sizeof own);
                 urne_num_pct(rv, ri, '.', rest, sizeof rest);
+                /* arguments 0 and 4 are level names: pages word them (page_bureau.c) */
                 urne_diags_add(diags, URNE_DIAG_WARNING, (long)idx[k] + 1, "votants", URNE_RULE_TURNOUT_OUTLIER,
                                "%s %s: turnout %s%%, against %s%% in the rest of %s %s", round->levels[bureau],
                                s->key[bureau], own, rest, round->levels[level],

@@ -362,8 +362,15 @@ static void anomaly_detail(urne_buf *b, const urne_req *r, const urne_anomaly *a
         urne_page_time(b, r, a->deadline, zone);
         return;
     }
+    urne_phrase what = a->what;
+    if (strcmp(a->kind, URNE_RULE_TURNOUT_OUTLIER) == 0 && what.nargs == 6) {
+        /* recolement.c's "%s %s: turnout ... in the rest of %s %s": arguments 0 and 4
+         * are level names, which the page words (departement: département) */
+        urne_phrase_replace(&what, 0, urne_words_level(r->lang, what.text + what.at[0], 0), &what);
+        urne_phrase_replace(&what, 4, urne_words_level(r->lang, what.text + what.at[4], 0), &what);
+    }
     char text[1024];
-    urne_i18n_phrase(r->lang, &a->what, text, sizeof text);
+    urne_i18n_phrase(r->lang, &what, text, sizeof text);
     urne_html_text(b, text);
 }
 
