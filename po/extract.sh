@@ -18,4 +18,6 @@ xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --package-name=
   -kurne_result_set:3 --flag=urne_result_set:3:c-format \
   -kurne_reply_json_error:3 --flag=urne_reply_json_error:3:c-format \
   -kurne_cli_error:1 --flag=urne_cli_error:1:c-format \
+  -kurne_store_fail:2 --flag=urne_store_fail:2:c-format \
+  -kurne_app_store_fail:2 --flag=urne_app_store_fail:2:c-format \
   $(find src -name '*.c' | LC_ALL=C sort)

@@ -63,9 +63,28 @@ urne_app_status urne_app_fail(urne_app_outcome *out, urne_app_status status, con
     return status;
 }
 
+urne_app_status urne_app_store_error(urne_app_outcome *out, const urne_store *store) {
+    urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
+    out->reason = *urne_store_error_phrase(store);
+    return URNE_APP_STORE;
+}
+
+urne_app_status urne_app_store_fail(urne_app_outcome *out, const char *fmt, ...) {
+    out->status = URNE_APP_STORE;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->detail, sizeof out->detail, fmt, ap);
+    va_end(ap);
+    va_start(ap, fmt);
+    urne_phrase_vset(&out->reason, fmt, ap);
+    va_end(ap);
+    return URNE_APP_STORE;
+}
+
 urne_app_status urne_app_store_failed(urne_app *app, urne_app_outcome *out) {
     urne_app_status st = urne_store_unavailable(app->store) ? URNE_APP_UNAVAILABLE : URNE_APP_STORE;
-    urne_app_fail(out, st, "%s", urne_store_error(app->store));
+    urne_app_store_error(out, app->store);
+    out->status = st;
     urne_store_rollback(app->store);
     return st;
 }
@@ -96,7 +115,9 @@ static urne_election *election_load(urne_store *store, int64_t id, char *err, si
         election_free(e);
         return NULL;
     }
-    if (urne_election_rules(&e->meta, &e->rules, err, size) < 0) {
+    urne_phrase why;
+    if (urne_election_rules(&e->meta, &e->rules, &why) < 0) {
+        urne_phrase_write(&why, NULL, NULL, err, size);
         election_free(e);
         return NULL;
     }
@@ -269,7 +290,7 @@ static urne_app_status actor_grants(urne_app *app, const urne_user *actor, held 
     if (*grants == NULL) {
         free(h->rows);
         h->rows = NULL;
-        return rc < 0 ? urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(app->store))
+        return rc < 0 ? urne_app_store_error(out, app->store)
                       : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     }
     *n = 0;

@@ -103,7 +103,7 @@ const char *urne_app_status_name(urne_app_status s);
 #define URNE_WHY_DEADLINE "deadline" /* not a moment: detail the text (cut to fit) */
 #define URNE_WHY_ZONE "zone"         /* not a time zone urne knows (i18n.h): detail the name (cut to fit) */
 #define URNE_WHY_FORMAT "format"     /* not a results format: detail the name (cut to fit) */
-#define URNE_WHY_RULES "rules"       /* rules the engine refuses: detail its reason, in English */
+#define URNE_WHY_RULES "rules"       /* rules the engine refuses: outcome.reason its reason (detail: in English) */
 #define URNE_WHY_FILE "file"         /* the file's errors, in outcome.checks (file set to its source) */
 /* An account's (users.h, password.h): field "name", "password" or "role". */
 #define URNE_WHY_USER_NAME_LENGTH "user-name-length" /* not 1 to 63 bytes (number: 63) */
@@ -121,11 +121,16 @@ const char *urne_app_status_name(urne_app_status s);
 /* The outcome of a use case: its status and the parameters the adapters word.
  * Zero it (or let the use case do so: every urne_app_* function starts by
  * clearing it); free it with urne_app_outcome_free. */
+#define URNE_OUTCOME_DIFFS 12 /* differences of a double entry kept for adapters to word */
+
 typedef struct urne_app_outcome {
     urne_app_status status;
     const char *why;        /* STATE, BAD_INPUT: a rule's name or the engine's reason */
     char field[64];         /* BAD_INPUT: the field at fault */
     char detail[1024];      /* the store's error, a name, a double entry's differences */
+    urne_phrase reason;     /* BAD_INPUT RULES, STORE: the reason as a code with parameters (fmt NULL: none) */
+    urne_figure_diff diffs[URNE_OUTCOME_DIFFS]; /* an entry's MISMATCH: the first differences, as data */
+    size_t ndiffs;          /* how many figures differ in all (detail: them all in English) */
     int64_t number;         /* an id or a count, as the status says */
     urne_role role;         /* FORBIDDEN: a role that would be allowed; NOT_SECRETARY: the user's */
     urne_diags checks;      /* entering or correcting a sheet: every check that failed */
@@ -209,6 +214,14 @@ urne_app_status urne_app_may(urne_app *app, const urne_user *actor, urne_action 
  * database was out of reach, so that the request can be told to try again even
  * when the rollback finds it back) and roll back. Returns the status. */
 urne_app_status urne_app_store_failed(urne_app *app, urne_app_outcome *out);
+
+/* Set out to URNE_APP_STORE with the store's error, as detail (English, for the
+ * log) and as reason (a phrase the adapters word); no rollback. Returns STORE. */
+urne_app_status urne_app_store_error(urne_app_outcome *out, const urne_store *store);
+
+/* Set out to URNE_APP_STORE for a reason of the application's own, fmt and its
+ * arguments: as detail (English) and as reason (a phrase). Returns STORE. */
+urne_app_status urne_app_store_fail(urne_app_outcome *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Set a status with an optional detail (printf-style). Returns the status. */
 urne_app_status urne_app_fail(urne_app_outcome *out, urne_app_status status, const char *fmt, ...)

@@ -37,7 +37,7 @@ static urne_app_status grant_target(urne_store *store, const char *user_name, co
         return urne_app_fail(out, URNE_APP_BAD_INPUT, "%.200s", space ? space : "");
     }
     int found = user_name ? urne_store_user_find(store, user_name, u, NULL, 0) : 0;
-    if (found < 0) return urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
+    if (found < 0) return urne_app_store_error(out, store);
     if (found == 0) return urne_app_fail(out, URNE_APP_NO_USER, "%s", user_name ? user_name : "");
     return URNE_APP_OK;
 }
@@ -61,7 +61,7 @@ static urne_app_status grant_write(urne_store *store, const char *actor, const u
     free(b);
     free(a);
     if (rc < 0 || urne_store_commit(store) < 0) {
-        urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
+        urne_app_store_error(out, store);
         urne_store_rollback(store);
         return URNE_APP_STORE;
     }
@@ -83,7 +83,7 @@ urne_app_status urne_grants_put(urne_store *store, const char *actor, const char
     urne_app_status st = grant_target(store, user_name, space, &u, out);
     if (st != URNE_APP_OK) return st;
     int had = urne_store_grant_get(store, u.id, space, &before);
-    if (had < 0) return urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
+    if (had < 0) return urne_app_store_error(out, store);
     snprintf(g.space, sizeof g.space, "%s", space);
     g.user = u.id;
     st = grant_write(store, actor, &u, space, &g, had ? &before : NULL, out);
@@ -99,7 +99,7 @@ urne_app_status urne_grants_delete(urne_store *store, const char *actor, const c
     urne_app_status st = grant_target(store, user_name, space, &u, out);
     if (st != URNE_APP_OK) return st;
     int had = urne_store_grant_get(store, u.id, space, &before);
-    if (had < 0) return urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
+    if (had < 0) return urne_app_store_error(out, store);
     if (had == 0) {
         out->why = URNE_WHY_NO_GRANT;
         return urne_app_fail(out, URNE_APP_STATE, "%s", space);
@@ -149,8 +149,10 @@ static urne_app_status keep_administered(urne_app *app, const urne_user *actor, 
         urne_app_outcome_free(&o);
         if (st == URNE_APP_FORBIDDEN || st == URNE_APP_TIER)
             json_array_remove(list, i); /* not the actor's to see */
-        else if (st != URNE_APP_OK)
-            return urne_app_fail(out, st, "%s", urne_store_error(app->store));
+        else if (st != URNE_APP_OK) {
+            urne_app_store_error(out, app->store);
+            return out->status = st;
+        }
         else
             i++;
     }
@@ -169,7 +171,7 @@ json_t *urne_app_grants_json(urne_app *app, const urne_user *actor, const char *
     urne_user u;
     int found = user_name ? urne_store_user_find(app->store, user_name, &u, NULL, 0) : 0;
     int rc = found == 1 ? urne_store_grant_each(app->store, u.id, grant_json_one, list) : 0;
-    if (found < 0 || rc < 0) urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(app->store));
+    if (found < 0 || rc < 0) urne_app_store_error(out, app->store);
     else if (found == 0) urne_app_fail(out, URNE_APP_NO_USER, "%s", user_name ? user_name : "");
     else if (rc > 0) urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     else keep_administered(app, actor, list, out);

@@ -22,9 +22,9 @@
 #include "../core/urne_buf.h"
 #include "import.h"
 
-int urne_election_rules(const urne_election_meta *m, urne_rules *out, char *why, size_t size) {
+int urne_election_rules(const urne_election_meta *m, urne_rules *out, urne_phrase *why) {
     if (urne_rules_preset(m->preset, out) < 0) {
-        snprintf(why, size, "unknown rules preset '%s' (expected one of %s)", m->preset, urne_rules_preset_names());
+        urne_phrase_set(why, "unknown rules preset '%s' (expected one of %s)", m->preset, urne_rules_preset_names());
         return -1;
     }
     char settings[sizeof m->settings];
@@ -32,11 +32,11 @@ int urne_election_rules(const urne_election_meta *m, urne_rules *out, char *why,
     for (char *p = settings, *save = NULL, *kv; (kv = strtok_r(p, ";", &save)); p = NULL) {
         char *eq = strchr(kv, '=');
         if (eq == NULL) {
-            snprintf(why, size, "rule setting '%s': expected KEY=VALUE", kv);
+            urne_phrase_set(why, "rule setting '%s': expected KEY=VALUE", kv);
             return -1;
         }
         *eq = 0;
-        if (urne_rules_set(out, kv, eq + 1, why, size) < 0) return -1;
+        if (urne_rules_set(out, kv, eq + 1, why) < 0) return -1;
     }
     return 0;
 }
@@ -133,10 +133,9 @@ static int import_meta(const urne_import *im, const urne_round *round, urne_resu
     if (import_rules(im, round, fmt, m, out) < 0) return -1;
     m->double_entry = im->double_entry;
     urne_rules rules;
-    char why[300];
-    if (urne_election_rules(m, &rules, why, sizeof why) < 0) {
+    if (urne_election_rules(m, &rules, &out->reason) < 0) {
         refuse(out, "rules", URNE_WHY_RULES, NULL, 0);
-        snprintf(out->detail, sizeof out->detail, "%s", why);
+        urne_phrase_write(&out->reason, NULL, NULL, out->detail, sizeof out->detail);
         return -1;
     }
     return 0;
@@ -169,15 +168,16 @@ static int64_t import_store(urne_store *store, const char *actor, const urne_imp
                           : NULL;
         if (id < 0 || after == NULL || urne_store_audit(store, actor, "election.create", object, NULL, after) < 0 ||
             urne_store_commit(store) < 0) {
-            urne_app_fail(out, URNE_APP_STORE, "%s",
-                          id > 0 && after == NULL ? "the import could not be recorded in the audit log"
-                                                  : urne_store_error(store));
+            if (id > 0 && after == NULL)
+                urne_app_store_fail(out, "the import could not be recorded in the audit log");
+            else
+                urne_app_store_error(out, store);
             urne_store_rollback(store);
             id = -1;
         }
         free(after);
     } else if (states)
-        urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
+        urne_app_store_error(out, store);
     else
         urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     free(states);
@@ -208,7 +208,7 @@ urne_app_status urne_app_election_import(urne_app *app, const urne_user *actor, 
     if (id <= 0)
         ; /* refused: out says why */
     else if (urne_app_election_reload(app, id) < 0)
-        urne_app_fail(out, URNE_APP_STORE, "election %lld was stored but could not be loaded back", (long long)id);
+        urne_app_store_fail(out, "election %lld was stored but could not be loaded back", (long long)id);
     else {
         out->id = id;
         urne_app_changed(app);

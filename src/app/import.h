@@ -51,8 +51,8 @@ urne_app_status urne_app_election_import(urne_app *app, const urne_user *actor, 
                                          urne_app_outcome *out);
 
 /* The rules of an election from its preset and its settings ("key=value;...").
- * 0, or -1 with why: an unknown preset, a setting that is not KEY=VALUE, or one the
- * results engine refuses. */
-int urne_election_rules(const urne_election_meta *m, urne_rules *out, char *why, size_t size);
+ * 0, or -1 with why, a phrase for the adapter to word: an unknown preset, a setting
+ * that is not KEY=VALUE, or one the results engine refuses. */
+int urne_election_rules(const urne_election_meta *m, urne_rules *out, urne_phrase *why);
 
 #endif

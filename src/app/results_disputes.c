@@ -108,7 +108,7 @@ static urne_app_status dispute_figures(urne_app *app, const urne_figures *f, cha
     if (fig == NULL)
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     else if (n >= size)
-        st = urne_app_fail(out, URNE_APP_STORE,
+        st = urne_app_store_fail(out,
                            "a dispute's figures (%zu bytes for %zu candidates) are longer than the %zu bytes the store"
                            " holds for them (refused, not cut)",
                            n, f->nvotes, size - 1);

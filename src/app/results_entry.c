@@ -129,7 +129,7 @@ urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t
     if (current == -1) return urne_app_store_failed(app, out);
     if (current == -2) {
         urne_store_rollback(app->store);
-        return urne_app_fail(out, URNE_APP_STORE,
+        return urne_app_store_fail(out,
                              "election %lld, bureau %zu: its stored figures do not fit its contest",
                              (long long)e->meta.id, bureau);
     }
@@ -142,7 +142,7 @@ urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t
 }
 
 urne_app_status urne_results_stale_failed(urne_app_outcome *out) {
-    return urne_app_fail(out, URNE_APP_STORE,
+    return urne_app_store_fail(out,
                          "the sheet was changed by another server while this act was made, %d times; nothing was "
                          "written, try again",
                          URNE_RESULTS_TRIES);
@@ -238,8 +238,11 @@ static urne_app_status sheet_enter_locked(urne_app *app, const urne_user *actor,
     next.entered_by = actor->id;
     if ((st = enter_write(app, actor, e, bureau, f, &next, out)) == URNE_APP_OK) {
         out->state = next.state;
-        if (next.state == URNE_SHEET_MISMATCH)
-            urne_figures_diff(e->round, e->round->sheets[bureau].contest, &other, f, out->detail, sizeof out->detail);
+        if (next.state == URNE_SHEET_MISMATCH) {
+            size_t contest = e->round->sheets[bureau].contest;
+            urne_figures_diff(e->round, contest, &other, f, out->detail, sizeof out->detail);
+            out->ndiffs = urne_figures_differences(e->round, contest, &other, f, out->diffs, URNE_OUTCOME_DIFFS);
+        }
     }
     urne_figures_free(&other);
     return st;

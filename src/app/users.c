@@ -57,7 +57,7 @@ int64_t urne_users_create(urne_store *store, pthread_mutex_t *lock, const char *
 static int64_t store_user(urne_store *store, const char *actor, const char *name, const char *hash, urne_role role,
                           int tier, urne_app_outcome *out) {
     if (urne_store_begin(store) < 0) {
-        urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
+        urne_app_store_error(out, store);
         return -1;
     }
     int64_t id = urne_store_user_create(store, name, hash, role, tier);
@@ -65,7 +65,7 @@ static int64_t store_user(urne_store *store, const char *actor, const char *name
         if (id == 0)
             urne_app_fail(out, URNE_APP_TAKEN, "%s", name);
         else
-            urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
+            urne_app_store_error(out, store);
         urne_store_rollback(store);
         return -1;
     }
@@ -77,7 +77,7 @@ static int64_t store_user(urne_store *store, const char *actor, const char *name
     int rc = urne_store_audit(store, actor, "user.create", object, NULL, after);
     free(after);
     if (rc < 0 || urne_store_commit(store) < 0) {
-        urne_app_fail(out, URNE_APP_STORE, "%s", urne_store_error(store));
+        urne_app_store_error(out, store);
         urne_store_rollback(store);
         return -1;
     }

@@ -61,16 +61,20 @@ typedef struct tally_opts {
     int round, blank, json, csv, excel, check_only;
 } tally_opts;
 
-/* Apply "KEY=VALUE" to rules. */
+/* Apply "KEY=VALUE" to rules; -1 with the reason in why, in the CLI's language (each
+ * reason names the setting at fault). */
 static int apply_set(urne_rules *rules, const char *kv, char *why, size_t size) {
     const char *eq = strchr(kv, '=');
+    urne_phrase reason;
     if (eq == NULL || eq == kv) {
-        snprintf(why, size, "%s", _("expected KEY=VALUE"));
-        return -1;
+        urne_phrase_set(&reason, "rule setting '%s': expected KEY=VALUE", kv);
+    } else {
+        char key[64];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
+        if (urne_rules_set(rules, key, eq + 1, &reason) == 0) return 0;
     }
-    char key[64];
-    snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
-    return urne_rules_set(rules, key, eq + 1, why, size);
+    urne_i18n_phrase(urne_cli_lang(), &reason, why, size);
+    return -1;
 }
 
 static int parse_opts(int argc, char **argv, tally_opts *o) {
@@ -113,14 +117,14 @@ static int parse_opts(int argc, char **argv, tally_opts *o) {
         case 'b': o->blank = 1; break;
         case 's': {
             urne_rules probe;
-            char why[200];
+            char why[400];
             urne_rules_preset("presidential", &probe);
             if (o->nsets == MAX_SETS) {
                 fprintf(stderr, _("urne results: at most %d --set options\n"), MAX_SETS);
                 return URNE_EXIT_USAGE;
             }
             if (apply_set(&probe, optarg, why, sizeof why) != 0) {
-                fprintf(stderr, _("urne results: --set %s: %s\n"), optarg, why);
+                fprintf(stderr, _("urne results: --set %s\n"), why);
                 return URNE_EXIT_USAGE;
             }
             o->sets[o->nsets++] = optarg;
@@ -216,7 +220,7 @@ static const char *default_rules(const urne_round *round, urne_results_format fm
 static void resolve_rules(const tally_opts *o, urne_round *round, urne_rules *rules) {
     urne_rules_preset(o->rules ? o->rules : default_rules(round, o->format), rules);
     if (o->blank || round->blank_recognised_hint) rules->blank_recognised = 1;
-    char why[200]; /* every setting was checked when it was read */
+    char why[400]; /* every setting was checked when it was read */
     for (size_t i = 0; i < round->nrule_settings; i++) apply_set(rules, round->rule_settings[i], why, sizeof why);
     for (int i = 0; i < o->nsets; i++) apply_set(rules, o->sets[i], why, sizeof why);
     if (o->round) {

@@ -43,6 +43,14 @@ static const char *shown(const char *db) {
     return buf;
 }
 
+/* The store's last failure in the CLI's language (one process, one thread: a static buffer). */
+static const char *store_words(const urne_store *s) {
+    static char words[600];
+    if (urne_store_error_phrase(s)->fmt == NULL) return urne_store_error(s);
+    urne_i18n_phrase(urne_cli_lang(), urne_store_error_phrase(s), words, sizeof words);
+    return words;
+}
+
 /* Open the store of --db (*db) or URNE_DB, which *db then points to. */
 static urne_store *open_db(const char *cmd, const char **db) {
     char err[600];
@@ -266,8 +274,11 @@ static int admin_grant(int argc, char **argv) {
         if (urne_outcome_text(urne_cli_lang(), &o, words, sizeof words))
             fprintf(stderr, _("urne admin grant: %s\n"), words);
         else if (st == URNE_APP_NO_USER)
-            fprintf(stderr, _("urne admin grant: %s: no user %s\n"), what, o.detail);
-        else if (o.field[0] || o.detail[0])
+            fprintf(stderr, _("urne admin grant: no user '%s'\n"), o.detail);
+        else if (o.reason.fmt) { /* the store's failure, worded */
+            urne_i18n_phrase(urne_cli_lang(), &o.reason, words, sizeof words);
+            fprintf(stderr, _("urne admin grant: %s\n"), words);
+        } else if (o.field[0] || o.detail[0])
             fprintf(stderr, _("urne admin grant: %s: %s\n"), what, o.detail);
         else
             fprintf(stderr, _("urne admin grant: %s\n"), what);
@@ -387,7 +398,7 @@ int urne_cli_backup(int argc, char **argv) {
     urne_store *s = open_db("backup", &db);
     if (s == NULL) return URNE_EXIT_REJECTED;
     int rc = urne_store_backup(s, argv[optind]);
-    if (rc < 0) fprintf(stderr, _("urne backup: %s\n"), urne_store_error(s));
+    if (rc < 0) fprintf(stderr, _("urne backup: %s\n"), store_words(s));
     urne_store_close(s);
     if (rc == 0) printf(_("urne: %s backed up to %s\n"), shown(db), argv[optind]);
     return rc == 0 ? URNE_EXIT_OK : URNE_EXIT_REJECTED;
@@ -531,7 +542,7 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
     int rc = urne_store_audit_each(s, 1, fold_entry, &v);
     if (rc != 0) {
         fprintf(stderr, _("urne audit verify: %s: the log is intact but cannot be replayed: %s\n"), db,
-                rc == 1 ? urne_audit_replay_error(v.replay) : rc == 2 ? v.why : urne_store_error(s));
+                rc == 1 ? urne_audit_replay_error(v.replay) : rc == 2 ? v.why : store_words(s));
         verify_free(&v);
         return URNE_EXIT_REJECTED;
     }
@@ -539,7 +550,7 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
         urne_store_audit_typed(s, cmp_typed, &v) < 0 || urne_store_audit_disputes(s, cmp_dispute, &v) < 0 ||
         urne_store_audit_users(s, cmp_user, &v) < 0 || urne_store_audit_assignments(s, cmp_assignment, &v) < 0 ||
         urne_store_grant_each(s, 0, cmp_grant, &v) < 0 || urne_store_notice_each(s, cmp_notice, &v) < 0) {
-        fprintf(stderr, _("urne audit verify: %s: %s\n"), db, urne_store_error(s));
+        fprintf(stderr, _("urne audit verify: %s: %s\n"), db, store_words(s));
         verify_free(&v);
         return URNE_EXIT_REJECTED;
     }
@@ -596,7 +607,7 @@ int urne_cli_audit(int argc, char **argv) {
     urne_store *s = open_db("audit verify", &db);
     if (s == NULL) return URNE_EXIT_REJECTED;
     if (urne_store_read_begin(s) < 0) { /* the log and the rows of one moment, even while serving */
-        fprintf(stderr, _("urne audit verify: %s\n"), urne_store_error(s));
+        fprintf(stderr, _("urne audit verify: %s\n"), store_words(s));
         urne_store_close(s);
         return URNE_EXIT_REJECTED;
     }
@@ -606,7 +617,7 @@ int urne_cli_audit(int argc, char **argv) {
     int64_t head_seq = 0;
     char head[URNE_AUDIT_HASH_HEX] = "";
     if (rc < 0) {
-        fprintf(stderr, _("urne audit verify: %s\n"), urne_store_error(s));
+        fprintf(stderr, _("urne audit verify: %s\n"), store_words(s));
         urne_store_read_end(s);
         urne_store_close(s);
         return URNE_EXIT_REJECTED;

@@ -49,6 +49,18 @@ void urne_diags_add(urne_diags *diags, urne_severity severity, long line, const 
     va_end(ap);
 }
 
+void urne_diags_add_phrase(urne_diags *diags, urne_severity severity, long line, const char *field,
+                           const char *rule, const urne_phrase *phrase) {
+    urne_diag *d = slot(diags, severity);
+    if (d == NULL) return;
+    d->severity = severity;
+    d->line = line;
+    snprintf(d->field, sizeof d->field, "%s", field ? field : "");
+    snprintf(d->rule, sizeof d->rule, "%s", rule ? rule : "");
+    urne_phrase_write(phrase, NULL, NULL, d->message, sizeof d->message);
+    d->phrase = *phrase;
+}
+
 void urne_diag_format(const urne_diags *diags, const urne_diag *d, char *buf, size_t size) {
     char where[320];
     const char *file = diags->file ? diags->file : "<input>";

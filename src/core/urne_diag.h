@@ -46,6 +46,11 @@ void urne_diags_add(urne_diags *diags, urne_severity severity, long line, const 
                     const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* Append one diagnostic whose message is a phrase another engine made (its English
+ * writing in message, the phrase itself kept for adapters to word). */
+void urne_diags_add_phrase(urne_diags *diags, urne_severity severity, long line, const char *field,
+                           const char *rule, const urne_phrase *phrase);
+
 /* Write "FILE:LINE: error: field 'F': message [rule]" into buf (always NUL-terminated). */
 void urne_diag_format(const urne_diags *diags, const urne_diag *d, char *buf, size_t size);
 

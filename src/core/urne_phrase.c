@@ -269,6 +269,14 @@ static void put_arg(out *o, const urne_phrase *p, size_t i, const urne_phrase_st
     }
 }
 
+void urne_phrase_replace(const urne_phrase *p, size_t i, const char *text, urne_phrase *dst) {
+    urne_phrase q;
+    memset(&q, 0, sizeof q);
+    q.fmt = p->fmt;
+    for (size_t k = 0; k < p->nargs; k++) keep(&q, k == i ? text : p->text + p->at[k], p->kinds[k]);
+    *dst = q;
+}
+
 size_t urne_phrase_write(const urne_phrase *p, const char *wording, const urne_phrase_style *style, char *buf,
                          size_t size) {
     const char *w = wording ? wording : (p->fmt ? p->fmt : "");

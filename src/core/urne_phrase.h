@@ -53,6 +53,11 @@ typedef struct urne_phrase_style {
 void urne_phrase_set(urne_phrase *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void urne_phrase_vset(urne_phrase *p, const char *fmt, va_list ap);
 
+/* *dst = p with its argument i replaced by text (kept as p kept it: cut to the room
+ * left), for an adapter that words an argument the engine gave as a code (a
+ * level's name). dst may be p. */
+void urne_phrase_replace(const urne_phrase *p, size_t i, const char *text, urne_phrase *dst);
+
 /* Write p into buf (always NUL-terminated when size > 0) using `wording`, a
  * format with the same conversions as p->fmt in the same order (NULL: p->fmt),
  * each conversion replaced by the argument's text, with `style` applied to

@@ -124,3 +124,15 @@ const char *urne_words_format(urne_lang lang, const char *code) {
     const coded *c = find(formats, COUNT(formats), code);
     return c ? urne_i18n_ctext(lang, "format", c->one) : code ? code : "";
 }
+
+static const coded decisions[] = {
+    {"validate", NC_("decision", "figures validated"), NULL},
+    {"correct", NC_("decision", "figures corrected"), NULL},
+    {"annul", NC_("decision", "bureau annulled"), NULL},
+    {"revote", NC_("decision", "new vote ordered"), NULL},
+};
+
+const char *urne_words_decision(urne_lang lang, const char *code) {
+    const coded *c = find(decisions, COUNT(decisions), code);
+    return c ? urne_i18n_ctext(lang, "decision", c->one) : code ? code : "";
+}

@@ -37,6 +37,9 @@ const char *urne_words_anomaly(urne_lang lang, const char *code);
 /* An audit log action ("sheet.enter": "tally sheet entered"). */
 const char *urne_words_action(urne_lang lang, const char *code);
 
+/* A commission's decision on a dispute, as taken ("validate": "figures validated"). */
+const char *urne_words_decision(urne_lang lang, const char *code);
+
 /* An input format of results files ("ministry", "native", "legislative", "auto"). */
 const char *urne_words_format(urne_lang lang, const char *code);
 

@@ -86,7 +86,8 @@ static size_t split_parts(urne_span v, urne_span *parts, size_t max) {
 
 /* "# set: KEY=VALUE": check the setting on a preset and keep it in the round. 0 or -1. */
 static int meta_set(urne_span val, long ln, urne_round *round, urne_diags *diags) {
-    char kv[128], why[200], k[64];
+    char kv[128], k[64];
+    urne_phrase why;
     copy_span(kv, sizeof kv, val);
     const char *eq = strchr(kv, '=');
     urne_rules probe;
@@ -97,8 +98,8 @@ static int meta_set(urne_span val, long ln, urne_round *round, urne_diags *diags
         urne_diags_add(diags, URNE_DIAG_ERROR, ln, "set", "metadata", "'%s': a setting reads '# set: KEY=VALUE'", kv);
         return -1;
     }
-    if (urne_rules_set(&probe, k, eq + 1, why, sizeof why) != 0) {
-        urne_diags_add(diags, URNE_DIAG_ERROR, ln, "set", "metadata", "'%s': %s", kv, why);
+    if (urne_rules_set(&probe, k, eq + 1, &why) != 0) {
+        urne_diags_add_phrase(diags, URNE_DIAG_ERROR, ln, "set", "metadata", &why);
         return -1;
     }
     if (round->nrule_settings == max) {

@@ -183,6 +183,34 @@ size_t urne_figures_diff(const urne_round *round, size_t contest, const urne_fig
     return n;
 }
 
+static size_t difference(urne_figure_diff *out, size_t max, size_t n, const char *field, const char *name,
+                         int64_t a, int64_t b) {
+    if (a == b) return 0;
+    if (n < max) {
+        urne_figure_diff *d = &out[n];
+        d->field = field;
+        d->name[0] = '\0';
+        if (name) urne_text_fit(name, strlen(name), d->name, sizeof d->name);
+        d->a = a;
+        d->b = b;
+    }
+    return 1;
+}
+
+size_t urne_figures_differences(const urne_round *round, size_t contest, const urne_figures *a, const urne_figures *b,
+                                urne_figure_diff *out, size_t max) {
+    size_t n = 0;
+    n += difference(out, max, n, "inscrits", NULL, a->inscrits, b->inscrits);
+    n += difference(out, max, n, "votants", NULL, a->votants, b->votants);
+    n += difference(out, max, n, "blancs", NULL, a->blancs, b->blancs);
+    n += difference(out, max, n, "nuls", NULL, a->nuls, b->nuls);
+    n += difference(out, max, n, "exprimes", NULL, a->exprimes, b->exprimes);
+    const urne_contest *c = &round->contests[contest];
+    for (size_t j = 0; j < a->nvotes && j < b->nvotes && j < c->ncand; j++)
+        n += difference(out, max, n, NULL, round->candidates[c->cand_first + j].name, a->votes[j], b->votes[j]);
+    return n;
+}
+
 int urne_recolement_rule_confirmable(const char *rule) {
     return rule && (strcmp(rule, URNE_RULE_VOTANTS_LE_INSCRITS) == 0 || strcmp(rule, URNE_RULE_VOTANTS_BALANCE) == 0 ||
                     strcmp(rule, URNE_RULE_EXPRIMES_SUM) == 0);
@@ -287,6 +315,7 @@ size_t urne_results_turnout_outliers_among(const urne_round *round, size_t level
                 char own[48], rest[48];
                 urne_num_pct(s->votants, s->inscrits, '.', own, sizeof own);
                 urne_num_pct(rv, ri, '.', rest, sizeof rest);
+                /* arguments 0 and 4 are level names: pages word them (page_bureau.c) */
                 urne_diags_add(diags, URNE_DIAG_WARNING, (long)idx[k] + 1, "votants", URNE_RULE_TURNOUT_OUTLIER,
                                "%s %s: turnout %s%%, against %s%% in the rest of %s %s", round->levels[bureau],
                                s->key[bureau], own, rest, round->levels[level],

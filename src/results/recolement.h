@@ -83,8 +83,25 @@ int urne_figures_from_sheet(const urne_round *round, const urne_sheet *s, urne_f
  * candidates. */
 void urne_recolement_apply(urne_round *round, size_t sheet, urne_sheet_state state, const urne_figures *f);
 
-/* Describe how b differs from a, field by field ("votants: 148 / 149; Yves LE GALL:
- * 52 / 53"), naming candidates from contest `contest` of round, into out (size
+/* One figure on which two entries of a sheet differ, as data for the adapters to
+ * word in their reader's language: a fixed figure (field "inscrits", "votants",
+ * "blancs", "nuls" or "exprimes") or a candidate's votes (field NULL, name the
+ * candidate's, cut to fit), and the two values. */
+typedef struct urne_figure_diff {
+    const char *field; /* a static string, or NULL for a candidate */
+    char name[96];     /* the candidate's name when field is NULL */
+    int64_t a, b;
+} urne_figure_diff;
+
+/* The figures on which b differs from a, in the order of the form (the fixed ones,
+ * then the candidates of contest `contest` of round): at most max of them into out.
+ * Returns how many differ in all (more than max when some were left out). */
+size_t urne_figures_differences(const urne_round *round, size_t contest, const urne_figures *a, const urne_figures *b,
+                                urne_figure_diff *out, size_t max);
+
+/* Describe how b differs from a, field by field, in English for the API and the log
+ * ("votants: 148 / 149; Yves LE GALL: 52 / 53"; pages word urne_figures_differences
+ * in their reader's language), naming candidates from contest `contest` of round, into out (size
  * bytes, always NUL-terminated when size > 0). A description too long for out ends
  * with "…" at a character boundary. Returns the number of fields that differ. */
 size_t urne_figures_diff(const urne_round *round, size_t contest, const urne_figures *a, const urne_figures *b,

@@ -286,8 +286,9 @@ int urne_rules_preset(const char *name, urne_rules *out);
  * `qualify-inscrits` (round 2 also open to voix >= inscrits/N; 0 = none), `tie`
  * (`older` or `report`), `final-majority` (`yes`/`no`: the last round also needs more
  * than half), `blank` (`recognised` or `not-recognised`).
- * Returns 0, or -1 with a sentence in `why` (size bytes) saying what is accepted. */
-int urne_rules_set(urne_rules *rules, const char *key, const char *value, char *why, size_t size);
+ * Returns 0, or -1 with `why` set: a phrase (a code with parameters, for the adapter
+ * to word) naming the setting and saying what is accepted. */
+int urne_rules_set(urne_rules *rules, const char *key, const char *value, urne_phrase *why);
 
 /* 1 when both rules decide alike (every field but the preset's name), else 0. */
 int urne_rules_equal(const urne_rules *a, const urne_rules *b);

@@ -63,34 +63,39 @@ static int parse_small(const char *v, int64_t lo, int64_t hi, int64_t *out) {
     return 0;
 }
 
-int urne_rules_set(urne_rules *r, const char *key, const char *value, char *why, size_t size) {
+/* Each refusal is one phrase naming the setting at fault and what is accepted:
+ * a code with its parameters, worded by the adapter in its reader's language. */
+int urne_rules_set(urne_rules *r, const char *key, const char *value, urne_phrase *why) {
     int64_t n;
     if (strcmp(key, "rounds") == 0) {
         if (parse_small(value, 1, 2, &n) == 0) return r->rounds = (int)n, 0;
-        snprintf(why, size, "rounds is 1 or 2");
+        urne_phrase_set(why, "'rounds=%s': rounds is 1 or 2", value);
     } else if (strcmp(key, "qualify-top") == 0) {
         if (parse_small(value, 1, 1000, &n) == 0) return r->qualify_top = (int)n, 0;
-        snprintf(why, size, "qualify-top is a whole number from 1 to 1000");
+        urne_phrase_set(why, "'qualify-top=%s': qualify-top is a whole number from 1 to 1000", value);
     } else if (strcmp(key, "win-inscrits") == 0) {
         if (parse_small(value, 0, 1000, &n) == 0) return r->win_inscrits_den = n, 0;
-        snprintf(why, size, "win-inscrits is N in 'at least 1/N of inscrits' (4 for 25 %%), or 0 for none");
+        urne_phrase_set(why, "'win-inscrits=%s': win-inscrits is N in 'at least 1/N of inscrits' (4 for 25 %%), "
+                             "or 0 for none", value);
     } else if (strcmp(key, "qualify-inscrits") == 0) {
         if (parse_small(value, 0, 1000, &n) == 0) return r->qualify_inscrits_den = n, 0;
-        snprintf(why, size, "qualify-inscrits is N in 'at least 1/N of inscrits' (8 for 12.5 %%), or 0 for none");
+        urne_phrase_set(why, "'qualify-inscrits=%s': qualify-inscrits is N in 'at least 1/N of inscrits' "
+                             "(8 for 12.5 %%), or 0 for none", value);
     } else if (strcmp(key, "tie") == 0) {
         if (strcmp(value, "older") == 0) return r->tie = URNE_TIE_OLDER, 0;
         if (strcmp(value, "report") == 0) return r->tie = URNE_TIE_REPORT, 0;
-        snprintf(why, size, "tie is 'older' (the older candidate wins) or 'report' (the tie is the outcome)");
+        urne_phrase_set(why, "'tie=%s': tie is 'older' (the older candidate wins) or 'report' (the tie is the "
+                             "outcome)", value);
     } else if (strcmp(key, "final-majority") == 0) {
         if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) return r->final_needs_majority = value[0] == 'y', 0;
-        snprintf(why, size, "final-majority is 'yes' or 'no'");
+        urne_phrase_set(why, "'final-majority=%s': final-majority is 'yes' or 'no'", value);
     } else if (strcmp(key, "blank") == 0) {
         if (strcmp(value, "recognised") == 0 || strcmp(value, "not-recognised") == 0)
             return r->blank_recognised = value[0] == 'r', 0;
-        snprintf(why, size, "blank is 'recognised' or 'not-recognised'");
+        urne_phrase_set(why, "'blank=%s': blank is 'recognised' or 'not-recognised'", value);
     } else {
-        snprintf(why, size, "unknown rule '%s' (rounds, qualify-top, win-inscrits, qualify-inscrits, tie, "
-                            "final-majority, blank)", key);
+        urne_phrase_set(why, "unknown rule '%s' (rounds, qualify-top, win-inscrits, qualify-inscrits, tie, "
+                             "final-majority, blank)", key);
     }
     return -1;
 }

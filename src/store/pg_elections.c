@@ -136,10 +136,10 @@ static int insert_bureaux(urne_store *s, int64_t id, const urne_round *r, const 
             rc = insert_bureau(s, &b, id, r, i, joined, states ? states[i] : URNE_SHEET_MISSING, at);
     }
     for (int k = 0; k < 3; k++) free(joined[k]);
-    char keep[sizeof s->error];
-    snprintf(keep, sizeof keep, "%s", s->error);
+    urne_store_said keep;
+    urne_store_keep(s, &keep);
     int ended = urne_pg_batch_end(&b);
-    if (rc < 0) snprintf(s->error, sizeof s->error, "%s", keep); /* the first failure is the one to say */
+    if (rc < 0) urne_store_restore(s, &keep); /* the first failure is the one to say */
     return rc < 0 ? -1 : ended;
 }
 

@@ -100,11 +100,11 @@ static int pg_rows_each(urne_store *s, const urne_store_table *t, urne_store_row
     if (r == NULL) return -1;
     PQclear(r);
     int rc = fetch_all(s, t, fn, ctx);
-    char keep[sizeof s->error];
-    snprintf(keep, sizeof keep, "%s", s->error);
+    urne_store_said keep;
+    urne_store_keep(s, &keep);
     r = urne_pg_run_once(s, "CLOSE urne_rows", NULL, "closing the cursor");
     PQclear(r);
-    if (rc != 0) snprintf(s->error, sizeof s->error, "%s", keep);
+    if (rc != 0) urne_store_restore(s, &keep);
     return r == NULL && rc == 0 ? -1 : rc;
 }
 

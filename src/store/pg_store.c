@@ -220,12 +220,12 @@ static int session_setup(urne_store *s);
 static int revived(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (PQstatus(q->conn) != CONNECTION_BAD || q->in_write || q->in_read) return 0;
-    char keep[sizeof s->error];
-    snprintf(keep, sizeof keep, "%s", s->error);
+    urne_store_said keep;
+    urne_store_keep(s, &keep);
     PQreset(q->conn);
     memset(q->prepared, 0, sizeof q->prepared); /* they went with the old session */
     if (PQstatus(q->conn) != CONNECTION_OK || session_setup(s) < 0) {
-        snprintf(s->error, sizeof s->error, "%s", keep);
+        urne_store_restore(s, &keep);
         return 0;
     }
     fprintf(stderr, "urne: the connection to PostgreSQL (%s) was lost; it is open again\n", q->where);
@@ -441,10 +441,10 @@ static int migrate(urne_store *s) {
     int rc = migrate_in(s);
     urne_pgq(s)->in_write = 0;
     if (rc < 0) {
-        char keep[sizeof s->error];
-        snprintf(keep, sizeof keep, "%s", s->error);
+        urne_store_said keep;
+        urne_store_keep(s, &keep);
         exec(s, "ROLLBACK", "rolling back the migrations");
-        snprintf(s->error, sizeof s->error, "%s", keep);
+        urne_store_restore(s, &keep);
         return -1;
     }
     return exec(s, "COMMIT", "committing the migrations");
@@ -527,19 +527,19 @@ static int pg_backup(urne_store *s, const char *dest) {
 
 static void pg_rollback(urne_store *s) {
     urne_pg *q = urne_pgq(s);
-    char keep[sizeof s->error];
-    snprintf(keep, sizeof keep, "%s", s->error);
+    urne_store_said keep;
+    urne_store_keep(s, &keep);
     exec(s, "ROLLBACK", "rolling back");
     q->in_write = 0;
     urne_pg_load_head(s, 0);
-    snprintf(s->error, sizeof s->error, "%s", keep);
+    urne_store_restore(s, &keep);
 }
 
 static int pg_begin(urne_store *s) {
     if (exec(s, "BEGIN; SELECT pg_advisory_xact_lock(" URNE_PG_WRITE_LOCK ")", "starting a write") < 0) {
         if (strcmp(urne_pgq(s)->sqlstate, "55P03") == 0) /* lock_not_available: lock_timeout ran out */
-            urne_store_fail(s, "starting a write: another writer has held the database for more than " URNE_PG_LOCK_WAIT
-                               " s; nothing was written, try again");
+            urne_store_fail(s, "starting a write: another writer has held the database for more than %s s; nothing "
+                               "was written, try again", URNE_PG_LOCK_WAIT);
         pg_rollback(s);
         return -1;
     }
@@ -571,11 +571,11 @@ static int pg_read_begin(urne_store *s) {
 }
 
 static void pg_read_end(urne_store *s) {
-    char keep[sizeof s->error];
-    snprintf(keep, sizeof keep, "%s", s->error);
+    urne_store_said keep;
+    urne_store_keep(s, &keep);
     exec(s, "COMMIT", "ending a read");
     urne_pgq(s)->in_read = 0;
-    snprintf(s->error, sizeof s->error, "%s", keep);
+    urne_store_restore(s, &keep);
 }
 
 static const urne_store_core_ops core_ops = {

@@ -178,10 +178,10 @@ static int migrate(urne_store *s) {
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
         if (exec(s, "BEGIN IMMEDIATE") < 0) return -1;
         if (exec(s, migrations[v]) < 0 || exec(s, pragma) < 0) {
-            char keep[sizeof s->error];
-            snprintf(keep, sizeof keep, "%s", s->error);
+            urne_store_said keep;
+            urne_store_keep(s, &keep);
             exec(s, "ROLLBACK");
-            return urne_store_fail(s, "migration %d: %.480s", v + 1, keep);
+            return urne_store_fail(s, "migration %d: %.480s", v + 1, keep.error);
         }
         if (exec(s, "COMMIT") < 0) return -1;
     }
@@ -242,11 +242,11 @@ static int sq_backup(urne_store *s, const char *dest) {
 static int sq_begin(urne_store *s) { return exec(s, "BEGIN IMMEDIATE"); }
 
 static void sq_rollback(urne_store *s) {
-    char keep[sizeof s->error];
-    snprintf(keep, sizeof keep, "%s", s->error);
+    urne_store_said keep;
+    urne_store_keep(s, &keep);
     exec(s, "ROLLBACK");
     urne_sqlite_load_head(s);
-    snprintf(s->error, sizeof s->error, "%s", keep);
+    urne_store_restore(s, &keep);
 }
 
 static int sq_commit(urne_store *s) {

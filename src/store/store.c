@@ -34,6 +34,9 @@ int urne_store_fail(urne_store *s, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(s->error, sizeof s->error, fmt, ap);
     va_end(ap);
+    va_start(ap, fmt);
+    urne_phrase_vset(&s->why, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
@@ -156,6 +159,7 @@ void urne_store_close(urne_store *s) {
 }
 
 const char *urne_store_error(const urne_store *s) { return s->error; }
+const urne_phrase *urne_store_error_phrase(const urne_store *s) { return &s->why; }
 const char *urne_store_backend(const urne_store *s) { return s->ops->name; }
 int urne_store_schema_version(urne_store *s) { return s->ops->core->schema_version(s); }
 

@@ -42,6 +42,7 @@
 
 typedef struct urne_store urne_store;
 
+#include "../core/urne_phrase.h"
 #include "store_audit.h"
 #include "store_disputes.h"
 #include "store_elections.h"
@@ -69,6 +70,10 @@ void urne_store_where_safe(const char *where, char *out, size_t size);
 void urne_store_close(urne_store *s);
 /* The message of the last failure ("" when none yet); valid until the next call. */
 const char *urne_store_error(const urne_store *s);
+/* The same message as a code with parameters, for adapters to word in their
+ * reader's language (i18n/): what the database itself says (SQLite's or
+ * PostgreSQL's message) stays a parameter, in the database's words. */
+const urne_phrase *urne_store_error_phrase(const urne_store *s);
 /* The backend's name: "SQLite" or "PostgreSQL". */
 const char *urne_store_backend(const urne_store *s);
 

@@ -17,6 +17,7 @@
 #define URNE_STORE_BACKEND_H
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "store.h"
 
@@ -172,6 +173,7 @@ typedef struct urne_store_ops {
 struct urne_store {
     const urne_store_ops *ops;
     char error[512];
+    urne_phrase why; /* the same failure as a code with parameters (urne_store_error_phrase) */
     int unavailable; /* urne_store_unavailable: set and read with __atomic builtins */
 };
 
@@ -180,7 +182,24 @@ static inline void urne_store_set_unavailable(urne_store *s, int down) {
     __atomic_store_n(&s->unavailable, down, __ATOMIC_RELAXED);
 }
 
-/* Put a message in s->error; returns -1. */
+/* A failure said, kept while a rollback may say another (urne_store_keep), then
+ * put back (urne_store_restore): the first failure is the one to tell. */
+typedef struct urne_store_said {
+    char error[512];
+    urne_phrase why;
+} urne_store_said;
+
+static inline void urne_store_keep(const urne_store *s, urne_store_said *k) {
+    memcpy(k->error, s->error, sizeof k->error);
+    k->why = s->why;
+}
+
+static inline void urne_store_restore(urne_store *s, const urne_store_said *k) {
+    memcpy(s->error, k->error, sizeof s->error);
+    s->why = k->why;
+}
+
+/* Put a message in s->error, and the same as a phrase in s->why; returns -1. */
 int urne_store_fail(urne_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Copy the stored text value (NULL: "") into out, of size bytes: 0, or -1 with a

@@ -25,6 +25,7 @@
 #include "outcome.h"
 #include "../app/results_app.h"
 #include "../app/users.h"
+#include "../i18n/words.h"
 #include "actions.h"
 #include "addr.h"
 #include "throttle.h"
@@ -159,11 +160,15 @@ static int yes_field(const urne_req *r, const char *key) {
     return v && (strcmp(v, "1") == 0 || strcmp(v, "on") == 0 || strcmp(v, "true") == 0);
 }
 
-static json_t *checks_json(const urne_diags *d) {
+/* The checks that failed, each with its message in the request's language. */
+static json_t *checks_json(const urne_req *r, const urne_diags *d) {
     json_t *a = json_array();
-    for (size_t i = 0; i < d->count; i++)
+    for (size_t i = 0; i < d->count; i++) {
+        char message[512];
+        urne_outcome_check(r->lang, &d->items[i], message, sizeof message);
         json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "rule", d->items[i].rule, "field", d->items[i].field,
-                                           "message", d->items[i].message));
+                                           "message", message));
+    }
     return a;
 }
 
@@ -268,7 +273,7 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
     urne_figures_free(&f);
     json_t *out = json_object();
     json_object_set_new(out, "bureau", json_integer((json_int_t)bureau));
-    json_object_set_new(out, "checks", checks_json(&o.checks));
+    json_object_set_new(out, "checks", checks_json(r, &o.checks));
     if (st == URNE_APP_IMPOSSIBLE) {
         const urne_diag *bad = NULL;
         for (size_t i = 0; i < o.checks.count && !bad; i++)
@@ -289,10 +294,12 @@ void urne_action_enter(urne_req *r, int64_t id, size_t bureau, urne_result *res)
     } else {
         json_object_set_new(out, "state", json_string(urne_sheet_state_name(o.state)));
         if (o.state == URNE_SHEET_MISMATCH) {
+            char diff[900];
+            size_t shown = o.ndiffs < URNE_OUTCOME_DIFFS ? o.ndiffs : URNE_OUTCOME_DIFFS;
             json_object_set_new(out, "differences", json_string(o.detail));
+            urne_outcome_diff(r->lang, o.diffs, shown, o.ndiffs, diff, sizeof diff);
             urne_result_set(res, 200,
-                _(r, "Recorded, but the double entry differs from the other one (other / yours): %s"),
-                o.detail);
+                _(r, "Recorded, but the double entry differs from the other one (other / yours): %s"), diff);
         } else if (o.state == URNE_SHEET_PENDING)
             urne_result_set(res, 200, "%s",
                 _(r, "Recorded; waiting for the second entry by another person."));
@@ -350,7 +357,7 @@ void urne_action_decide(urne_req *r, int64_t id, int64_t dispute, urne_result *r
     const char *dname = urne_req_param(r, "decision");
     urne_decision decision;
     if (dname == NULL || urne_decision_parse(dname, &decision) < 0) {
-        urne_result_set(res, 400, "field 'decision': expected validate, correct, annul or revote");
+        urne_result_set(res, 400, "%s", _(r, "field 'decision': expected validate, correct, annul or revote"));
         return;
     }
     urne_figures f = {0};
@@ -364,11 +371,11 @@ void urne_action_decide(urne_req *r, int64_t id, int64_t dispute, urne_result *r
         char check[512] = "";
         if (o.checks.count) urne_outcome_check(r->lang, &o.checks.items[0], check, sizeof check);
         urne_result_set(res, 422, _(r, "The corrected figures fail their checks: %s"), check);
-        set_json(res, json_pack("{s:o}", "checks", checks_json(&o.checks)));
+        set_json(res, json_pack("{s:o}", "checks", checks_json(r, &o.checks)));
     } else if (st != URNE_APP_OK)
         word_reason(r, &o, N_("Give the reasons for the decision."), res);
     else {
-        urne_result_set(res, 200, _(r, "Decision recorded: %s."), o.dispute.decision);
+        urne_result_set(res, 200, _(r, "Decision recorded: %s."), urne_words_decision(r->lang, o.dispute.decision));
         json_t *j = dispute_json(&o.dispute);
         json_object_set_new(j, "decision", json_string(o.dispute.decision));
         json_object_set_new(j, "bureau_state", json_string(urne_sheet_state_name(o.state)));
@@ -479,7 +486,7 @@ void urne_action_assign(urne_req *r, urne_result *res) {
     long n = listed_bureaux(r, &list, res);
     if (n == -1) return;
     if (n == -2) {
-        urne_result_set(res, 500, "out of memory; nothing was written");
+        urne_result_set(res, 500, "%s", _(r, "out of memory; nothing was written"));
         return;
     }
     if (uname == NULL || !*uname || int_field(r, "election", &election) < 0 ||

@@ -29,10 +29,9 @@ static enum MHD_Result answer(urne_req *r, const urne_app_outcome *o, const char
     if (o->status == URNE_APP_OK) return urne_reply_json(r, 200, ok);
     json_decref(ok);
     urne_result res = {0};
-    if (o->status == URNE_APP_STATE && o->why && strcmp(o->why, URNE_WHY_NO_GRANT) == 0) {
-        res.status = 409;
-        snprintf(res.message, sizeof res.message, "no grant in '%.100s' to take back", space ? space : "");
-    } else
+    if (o->status == URNE_APP_STATE && o->why && strcmp(o->why, URNE_WHY_NO_GRANT) == 0)
+        urne_result_set(&res, 409, _(r, "no grant in '%.100s' to take back"), space ? space : "");
+    else
         urne_outcome_word(r, o, &res);
     urne_result_free(&res);
     return urne_reply_json(r, res.status, json_pack("{s:s, s:i}", "error", res.message, "status", (int)res.status));

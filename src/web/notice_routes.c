@@ -50,7 +50,7 @@ static void word_input(const urne_req *r, const urne_app_outcome *o, urne_result
     else if (strcmp(why, URNE_NOTICE_BODY_CONTROL) == 0)
         urne_result_set(res, 400, _(r, "Field '%s': a control character at byte %lld (only line breaks are allowed)."), field, n);
     else
-        urne_result_set(res, 400, "field '%s': %s", field, why);
+        urne_result_set(res, 400, _(r, "field '%s': %s"), field, why);
 }
 
 /* Publish the notice the request carries (fields "title" and "body", from JSON
@@ -63,7 +63,7 @@ static void publish(urne_req *r, urne_result *res, int64_t *id, const char **rul
     /* A browser ends a textarea's lines with "\r\n": the engine wants "\n". */
     char *lines = body ? strdup(body) : NULL;
     if (body && lines == NULL) {
-        urne_result_set(res, 500, "out of memory; nothing was written");
+        urne_result_set(res, 500, "%s", _(r, "out of memory; nothing was written"));
         return;
     }
     if (lines) urne_notice_newlines(lines);

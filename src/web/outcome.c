@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../app/import.h"
+#include "../core/urne_text.h"
 #include "../app/results_app.h"
 #include "actions.h"
 #include "outcome.h"
@@ -152,6 +153,13 @@ static int account_text(urne_lang lang, const urne_app_outcome *o, char *buf, si
     return 1;
 }
 
+/* Rules the engine refused: its reason (a phrase) worded in lang. */
+static void rules_text(urne_lang lang, const urne_app_outcome *o, char *buf, size_t size) {
+    char reason[600];
+    urne_i18n_phrase(lang, &o->reason, reason, sizeof reason);
+    snprintf(buf, size, urne_i18n_text(lang, "Field '%s': the rules are refused: %s"), o->field, reason);
+}
+
 int urne_outcome_text(urne_lang lang, const urne_app_outcome *o, char *buf, size_t size) {
     if (o->status == URNE_APP_TAKEN) {
         snprintf(buf, size, urne_i18n_text(lang, "A user named '%s' already exists."), o->detail);
@@ -180,7 +188,7 @@ int urne_outcome_text(urne_lang lang, const urne_app_outcome *o, char *buf, size
                                       "native."),
                  o->field, o->detail);
     else if (strcmp(why, URNE_WHY_RULES) == 0)
-        snprintf(buf, size, urne_i18n_text(lang, "Field '%s': the rules are refused: %s"), o->field, o->detail);
+        rules_text(lang, o, buf, size);
     else if (strcmp(why, URNE_WHY_FILE) == 0 && o->checks.count > 0)
         urne_i18n_diags_text(lang, &o->checks, URNE_IMPORT_SHOWN, buf, size);
     else
@@ -207,8 +215,10 @@ static void word_input(const urne_req *r, const urne_app_outcome *o, urne_result
                         (long long)o->id, o->detail, (long long)o->number);
     else if (urne_outcome_text(r->lang, o, res->message, sizeof res->message))
         res->status = 400;
+    else if (o->detail[0]) /* a reason no adapter words: its code, and what it concerns */
+        urne_result_set(res, 400, _(r, "field '%s': %s: %s"), o->field, why, o->detail);
     else
-        urne_result_set(res, 400, "field '%s': %s%s%s", o->field, why, o->detail[0] ? ": " : "", o->detail);
+        urne_result_set(res, 400, _(r, "field '%s': %s"), o->field, why);
 }
 
 void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
@@ -259,8 +269,41 @@ void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result
             _(r, "The database cannot be reached just now; nothing was done. Try again in a few seconds."));
         break;
     case URNE_APP_STORE:
-    default:
-        urne_result_set(res, http, _(r, "The store refused the change, nothing was written: %s"), o->detail);
+    default: {
+        char why[600];
+        if (o->reason.fmt) urne_i18n_phrase(r->lang, &o->reason, why, sizeof why);
+        urne_result_set(res, http, _(r, "The store refused the change, nothing was written: %s"),
+                        o->reason.fmt ? why : o->detail);
         break;
     }
+    }
+}
+
+/* The entry form's label of a fixed figure (page_bureau.c's), untranslated. */
+static const char *figure_label(const char *field) {
+    static const struct { const char *field, *label; } labels[] = {
+        {"inscrits", N_("Registered")}, {"votants", N_("Voters")}, {"blancs", N_("Blank")},
+        {"nuls", N_("Void")},           {"exprimes", N_("Valid votes")},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(field, labels[i].field) == 0) return labels[i].label;
+    return field;
+}
+
+const char *urne_outcome_diff(urne_lang lang, const urne_figure_diff *d, size_t n, size_t total, char *buf,
+                              size_t size) {
+    char all[4096]; /* URNE_OUTCOME_DIFFS names of at most 96 bytes and their figures fit */
+    size_t used = 0;
+    all[0] = '\0';
+    for (size_t i = 0; i < n && used < sizeof all; i++) {
+        char a[40], b[40];
+        const char *name = d[i].field ? urne_i18n_text(lang, figure_label(d[i].field)) : d[i].name;
+        const char *sep = i > 0 ? urne_i18n_ctext(lang, "between the differences of two entries", "; ") : "";
+        int w = snprintf(all + used, sizeof all - used, urne_i18n_text(lang, "%s%s: %s / %s"), sep, name,
+                         urne_i18n_int(lang, d[i].a, a, sizeof a), urne_i18n_int(lang, d[i].b, b, sizeof b));
+        used += w > 0 ? (size_t)w : 0;
+    }
+    if (used < sizeof all && total > n) used += (size_t)snprintf(all + used, sizeof all - used, "…");
+    if (size > 0) urne_text_fit(all, used < sizeof all ? used : strlen(all), buf, size);
+    return buf;
 }

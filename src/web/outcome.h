@@ -26,4 +26,11 @@ int urne_outcome_text(urne_lang lang, const urne_app_outcome *o, char *buf, size
  * into buf; its English message when it has no phrase. Returns buf. */
 const char *urne_outcome_check(urne_lang lang, const urne_diag *d, char *buf, size_t size);
 
+/* How two entries of a sheet differ, in lang, into buf (always NUL-terminated):
+ * "Voters: 148 / 149; Yves LE GALL: 52 / 53", each figure named as the entry form
+ * names it and its numbers written the reader's way; shown are the first n of the
+ * total that differ, "…" ending the list when some are left out. Returns buf. */
+const char *urne_outcome_diff(urne_lang lang, const urne_figure_diff *d, size_t n, size_t total, char *buf,
+                              size_t size);
+
 #endif

@@ -12,6 +12,7 @@
 #include "../app/queries.h"
 #include "../app/results_view.h"
 #include "actions.h"
+#include "outcome.h"
 #include "page_parts.h"
 #include "view.h"
 
@@ -144,7 +145,8 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
         urne_page_time(b, r, json_string_value(json_object_get(d, "deadline")), e->meta.zone);
         urne_html(b, "</td><td data-label=\"%s\">", _(r, "Decision"));
         if (strcmp(state, "open") != 0) {
-            urne_html(b, "<strong>%s</strong> ", json_string_value(json_object_get(d, "decision")));
+            urne_html(b, "<strong>%s</strong> ",
+                      urne_words_decision(r->lang, json_string_value(json_object_get(d, "decision"))));
             urne_html_text(b, json_string_value(json_object_get(d, "decision_reason")));
             if (strcmp(state, "escalated") == 0)
                 urne_html(b, " <em>(%s)</em>", _(r, "escalated"));
@@ -246,7 +248,9 @@ static void entry_section(urne_buf *b, urne_req *r, int64_t id, const urne_elect
         urne_figures mine = {0}, other = {0};
         if (urne_app_entry_pair(&srv->app, id, bi, r->user.id, &other, &mine) == 1) {
             char diff[900];
-            urne_figures_diff(rd, s->contest, &other, &mine, diff, sizeof diff);
+            urne_figure_diff d[URNE_OUTCOME_DIFFS];
+            size_t n = urne_figures_differences(rd, s->contest, &other, &mine, d, URNE_OUTCOME_DIFFS);
+            urne_outcome_diff(r->lang, d, n < URNE_OUTCOME_DIFFS ? n : URNE_OUTCOME_DIFFS, n, diff, sizeof diff);
             urne_html(b, "<p class=\"flash bad\">%s ", _(r, "The two entries differ (other entry / yours):"));
             urne_html_text(b, diff);
             urne_html_trusted(b, "</p>");
@@ -358,8 +362,15 @@ static void anomaly_detail(urne_buf *b, const urne_req *r, const urne_anomaly *a
         urne_page_time(b, r, a->deadline, zone);
         return;
     }
+    urne_phrase what = a->what;
+    if (strcmp(a->kind, URNE_RULE_TURNOUT_OUTLIER) == 0 && what.nargs == 6) {
+        /* recolement.c's "%s %s: turnout ... in the rest of %s %s": arguments 0 and 4
+         * are level names, which the page words (departement: département) */
+        urne_phrase_replace(&what, 0, urne_words_level(r->lang, what.text + what.at[0], 0), &what);
+        urne_phrase_replace(&what, 4, urne_words_level(r->lang, what.text + what.at[4], 0), &what);
+    }
     char text[1024];
-    urne_i18n_phrase(r->lang, &a->what, text, sizeof text);
+    urne_i18n_phrase(r->lang, &what, text, sizeof text);
     urne_html_text(b, text);
 }
 

@@ -106,8 +106,12 @@ void urne_page_state_badge(urne_buf *b, const urne_req *r, urne_unit_state st) {
 }
 
 void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st) {
-    static const char *en[] = {N_("to enter"), N_("awaiting 2nd entry"), N_("entries differ"), N_("entered"), N_("validated"), N_("contested"), N_("annulled"), N_("new vote")};
-    urne_html(b, "<span class=\"badge s-%s\">%s</span>", urne_sheet_state_name(st), _(r, en[st]));
+    /* One bureau's state: "contesté", where a count of them says "contesté(s)". */
+    static const char *en[] = {NC_("sheet state", "to enter"),  NC_("sheet state", "awaiting 2nd entry"),
+                               NC_("sheet state", "entries differ"), NC_("sheet state", "entered"),
+                               NC_("sheet state", "validated"), NC_("sheet state", "contested"),
+                               NC_("sheet state", "annulled"), NC_("sheet state", "new vote")};
+    urne_html(b, "<span class=\"badge s-%s\">%s</span>", urne_sheet_state_name(st), C_(r, "sheet state", en[st]));
 }
 
 /* Counted from the file it was imported from, and typed by nobody since. */

@@ -74,7 +74,8 @@ try {
   await page.screenshot({ path: join(out, 'entry-live-check.png'), fullPage: true });
   await page.click('form.sheet button');
   const server_msg = await page.textContent('ul.checks.server');
-  check(server_msg.includes('voters (95) exceed registered voters (90)') && server_msg.includes('votants-le-inscrits'),
+  check(server_msg.includes('les votants (95) sont plus nombreux que les inscrits (90)') &&
+        !server_msg.includes('exceed') && server_msg.includes('votants-le-inscrits'),
         `the server refuses it with the rule: "${server_msg.trim()}"`);
   check(await page.inputValue('input[name=votants]') === '95', 'what was typed is kept');
   await page.screenshot({ path: join(out, 'entry-refused.png'), fullPage: true });

@@ -45,12 +45,40 @@ run_in "${fr[@]}" -- results tally --help
 want_rc 0
 has out "Utilisation${nb}: urne results tally FICHIER [options]"
 has out "  --compare FICHIER   compare aux totaux indiqués"
+for cmd in "store copy" "forum" "initiative"; do  # every command's usage says « Utilisation »
+  run_in "${fr[@]}" -- $cmd
+  if grep -q "^Utilisation${nb}: urne " "$tmp/err" "$tmp/out" && ! grep -q "^Usage" "$tmp/err" "$tmp/out"; then ok
+  else ko "urne $cmd in French: $(head -1 "$tmp/err") $(head -1 "$tmp/out")"; fi
+done
 run_in "${fr[@]}" -- frobnicate
 want_rc 2
 line err "urne${nb}: commande «${nb}frobnicate${nb}» inconnue"
 run_in "${fr[@]}" -- count --method stv --seats 0 "$data/glasgow2007_stv_blt/Anderston-City-2007.blt"
 want_rc 2
 line err "urne count${nb}: --seats attend un nombre entier >= 1, pas «${nb}0${nb}»"
+
+# A rules setting refused, on the command line and in a file: named and worded in French.
+run_in "${fr[@]}" -- results tally x --set tie=coin
+want_rc 2
+line err "urne results${nb}: --set «${nb}tie=coin${nb}»${nb}: tie (égalité) vaut «${nb}older${nb}» (le plus âgé l'emporte) ou «${nb}report${nb}» (l'égalité est le résultat)"
+run_in "${en[@]}" -- results tally x --set tie=coin
+line err "urne results: --set 'tie=coin': tie is 'older' (the older candidate wins) or 'report' (the tie is the outcome)"
+printf '# set: rounds=3\nbureau,inscrits,votants,blancs,nuls,A\n1,10,5,0,0,5\n' >"$tmp/set.csv"
+run_in "${fr[@]}" -- results check "$tmp/set.csv"
+want_rc 1
+has err "«${nb}rounds=3${nb}»${nb}: rounds (nombre de tours) vaut 1 ou 2"
+lacks err "rounds is 1 or 2"
+
+# A store's failure, worded in French (what SQLite says stays a parameter, in its words).
+run_in "${fr[@]}" -- backup --db "$tmp/backup.db" /nonexistent-dir/copy.db
+want_rc 1
+has err "urne backup${nb}: /nonexistent-dir/copy.db${nb}: ouverture impossible${nb}: "
+lacks err "cannot open"
+
+# An operator's grant to an account that does not exist: said in French, no status code.
+run_in "${fr[@]}" -- admin grant --db "$tmp/grant.db" --user nobody --space org/a --role admin
+want_rc 1
+line err "urne admin grant${nb}: aucun utilisateur «${nb}nobody${nb}»"
 
 # A real file, checked and tallied at a level it lacks.
 run_in "${fr[@]}" -- results check "$rhone"

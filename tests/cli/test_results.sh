@@ -80,7 +80,7 @@ expect_rc 0 results tally "$src/examples/blank-majority.csv" --rules presidentia
 json "d['units'][0]['exprimes']" "393"
 
 # Adjusted rules, from the command line and the file.
-expect_rc 2 results tally x --set tie=coin; has err "--set tie=coin: tie is 'older'"
+expect_rc 2 results tally x --set tie=coin; has err "--set 'tie=coin': tie is 'older'"
 expect_rc 2 results tally x --set nokey;    has err "expected KEY=VALUE"
 expect_rc 0 results tally "$src/examples/federation-designation.csv" --set rounds=1 --set qualify-top=3 --json
 json "d['rules']['rounds'], d['rules']['qualify_top'], d['rules']['tie']" "(1, 3, 'report')"

@@ -79,7 +79,7 @@ try:
     st, d = admin.post("/api/notices", {"title": "t", "body": "a\tb"})
     check(st == 400 and d.get("rule") == "body-control", f"a tab in the body: 400: {st} {d}")
     st, d = admin.post("/api/notices", {"title": "t", "body": ""}, headers={"Accept-Language": "fr"})
-    check(st == 400 and "« body »" in d.get("error", ""), f"the refusal in French: {d}")
+    check(st == 400 and "«\u00a0body\u00a0»\u00a0: vide" in d.get("error", ""), f"the refusal in French: {d}")
 
     # The form, as a browser: cookie and CSRF token; sent back to the page with a flash.
     browser = srv.client()
@@ -101,7 +101,7 @@ try:
           f"the page's flash and the notice, its lines made \\n: {st}")
     form = urllib.parse.urlencode({"title": "", "body": "kept <i>"}).encode()
     st, page = browser.request("POST", "/notices", raw=form, content_type="application/x-www-form-urlencoded")
-    check(st == 400 and "flash bad" in page and "« title »" in page and "kept &lt;i&gt;" in page,
+    check(st == 400 and "flash bad" in page and "«\u00a0title\u00a0»" in page and "kept &lt;i&gt;" in page,
           f"a refused form: 400, the message and what was typed, escaped: {st}")
     st, d = public.get("/api/notices")
     check(st == 200 and len(d) == 4 and d[0]["body"] == "Ligne 1\nLigne 2", f"four notices: {len(d)}")

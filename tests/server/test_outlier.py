@@ -54,6 +54,12 @@ try:
     check(outliers() == [0], f"bureau 1 at 75 % against 50 %: flagged, and only it: {outliers()}")
     st, html = page.get(f"/e/{eid}/recolement")
     check(html.count('data-kind="turnout-outlier"') == 1, "listed once on the récolement page")
+    # Its level names worded as the page's language names levels, not as the file's codes.
+    st, html = page.get(f"/e/{eid}/recolement?lang=en")
+    check("turnout 75.00%, against 50.00% in the rest of municipality Val" in html,
+          f"in English, 'commune' is a municipality: {re.findall(r'turnout [^<]*', html)}")
+    st, html = page.get(f"/e/{eid}/recolement?lang=fr")
+    check("dans le reste de «\u00a0commune Val\u00a0»" in html, "in French, a commune")
 finally:
     srv.stop()
 done()

@@ -72,6 +72,8 @@ try:
                                             "votes.0": 30, "votes.1": 30, "votes.2": 33})
     check(st == 422 and sec.location is None and 'name=votants inputmode=numeric pattern="[0-9]*" value="95"' in page,
           f"a sheet failing its checks: 422, shown again as typed: {st}")
+    check("les votants (95) sont plus nombreux que les inscrits (90)" in page and "exceed" not in page,
+          "the checks broken are listed in the page's language")
     st, _ = sec.form("/e/1/b/5/sheet", {"inscrits": 90, "votants": 61, "blancs": 1, "nuls": 1,
                                          "votes.0": 20, "votes.1": 21, "votes.2": 18})
     sent_on(sec, st, "/e/1/b/5", "Procès-verbal enregistré et compté.", "sheet")
@@ -92,7 +94,7 @@ try:
     check("Récolement" in page, "on the page the form came from (the récolement)")
     fields.update({"votants": 62, "votes.0": 21, "votes.1": 21, "votes.2": 18})
     st, _ = com.form(f"/e/1/disputes/{did}/decide", fields)
-    sent_on(com, st, "/e/1/recolement", "Décision enregistrée : correct.", "decide, from the récolement")
+    sent_on(com, st, "/e/1/recolement", "Décision enregistrée\u00a0: chiffres corrigés.", "decide, from the récolement")
     st, _ = com.form(f"/e/1/disputes/{did}/escalate", {"bureau": "5", "reason": "appel"})
     sent_on(com, st, "/e/1/b/5", "la commission supérieure", "escalate, from the bureau's page")
     st, d = api.get("/api/elections/1/disputes")
@@ -100,7 +102,9 @@ try:
     nat = srv.client()
     nat.login("nat")
     st, _ = nat.form(f"/e/1/disputes/{up}/decide", {"bureau": "5", "decision": "validate", "reason": "conforme"})
-    sent_on(nat, st, "/e/1/b/5", "Décision enregistrée : validate.", "decide, from the bureau's page")
+    page = sent_on(nat, st, "/e/1/b/5", "Décision enregistrée\u00a0: chiffres validés.", "decide, from the bureau's page")
+    check("<strong>chiffres validés</strong>" in page and "<strong>chiffres corrigés</strong>" in page
+          and "<strong>validate</strong>" not in page, "the disputes' decisions are worded in French, not as codes")
 
     # ---- the administrator's forms ----
     admin = srv.client()
@@ -147,7 +151,7 @@ try:
 
     st, page = admin.form("/e/2/publish", {})
     digest = api.get("/api/elections/2")[1].get("published", {}).get("digest", "?")
-    sent_on(admin, st, "/admin", f"Résultats publiés ; empreinte SHA-256 {digest}.", "publish")
+    sent_on(admin, st, "/admin", f"Résultats publiés\u00a0; empreinte SHA-256 {digest}.", "publish")
 
     # ---- logging out: the message for a browser without a session, never cached ----
     st, _ = sec.form("/logout", {})

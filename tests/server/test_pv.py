@@ -92,7 +92,7 @@ try:
         cells = re.findall(r"<td[^>]*>([^<]*)</td>", section(cands, f"<tr><td>{c['name']}</td>", "</tr>"))
         want = [c["name"], str(c["voix"]), fr_pct(c["pct_exprimes"]), fr_pct(c["pct_inscrits"])]
         check(cells == want, f"{c['name']}: {cells} == {want}")
-    check("L&#39;issue du scrutin se décide au niveau : fédération." in page,
+    check("L&#39;issue du scrutin se décide au niveau\u00a0: fédération." in page,
           "a circonscription of a federal contest says where the outcome is decided")
     check("Le président de la commission de recensement" in page and "Le secrétaire" in page
           and all(f"Assesseur {i}" in page for i in (1, 2, 3, 4)) and "Fait à <span class=blank>" in page,
@@ -120,7 +120,7 @@ try:
 
     # The top: partial (Brignais has not sent its sheet), then final once it is in.
     st, page = public.get("/e/1/pv")
-    check(st == 200 and "Résultat partiel : tous les bureaux ne sont pas comptés. Ce document n&#39;est pas une "
+    check(st == 200 and "Résultat partiel\u00a0: tous les bureaux ne sont pas comptés. Ce document n&#39;est pas une "
           "proclamation." in page, "a partial result is no proclamation")
     check("<h2>Issue</h2>" in page and "<strong>indécis</strong>" in page, "the outcome, where it is decided: undecided")
     st, d = clients["sec"].post("/api/elections/1/bureaux/5/sheet",

@@ -55,7 +55,7 @@ try:
     st, page = admin.follow()
     check(st == 200 and "2 bureau(x) attribué(s) à sec." in page, f"the message shown there: {st}")
     li = re.search(r'<li data-find="section Brignais[^"]*">.*?</li>', page, re.S)
-    check(li is not None and "attribué à : sec" in li.group(0), "Brignais shows who has it")
+    check(li is not None and "attribué à\u00a0: sec" in li.group(0), "Brignais shows who has it")
 
     st, d = api.post("/api/assignments", {"user": "sec", "election": 1, "bureaux": [3, 3]})
     check(st == 200 and d.get("assigned") == 1 and d.get("bureaux") == [3, 3],

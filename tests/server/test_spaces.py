@@ -96,7 +96,10 @@ try:
     st, d = admin.post("/api/grants/delete", {"user": "coma", "space": "org/a"})
     check(st == 200, f"take back coma's grant: {st} {d}")
     st, d = admin.post("/api/grants/delete", {"user": "coma", "space": "org/a"})
-    check(st == 409, f"nothing left to take back: {st} {d}")
+    check(st == 409 and d.get("error") == "no grant in 'org/a' to take back", f"nothing left to take back: {st} {d}")
+    st, d = admin.request("POST", "/api/grants/delete", body={"user": "coma", "space": "org/a"},
+                          headers={"Accept-Language": "fr"})
+    check(st == 409 and d.get("error") == "aucun rôle dans «\u00a0org/a\u00a0» à retirer", f"the same in French: {st} {d}")
     st, d = coma.post("/api/elections/1/bureaux/1/contest", {"reason": "écart signalé"})
     check(st == 403, f"after the grant is taken back: 403, got {st} {d}")
 

@@ -23,12 +23,19 @@ try:
         return {u["key"]: u["status"] for u in d["units"]}.get(key)
 
     check(unit_status("federation", "Rhône") == "partial", "before entry the federation is partial")
+    st, page = srv.client().get("/e/1?lang=fr")
+    check("Provisoire tant que les résultats de chaque section ne sont pas tous arrivés." in page,
+          "a partial result says so in French that agrees with any level's gender")
 
     # A sheet failing its checks is refused with the rule named, then accepted when confirmed.
     bad = {"inscrits": 90, "votants": 95, "blancs": 1, "nuls": 1, "votes": [30, 30, 33]}
     st, d = alice.post("/api/elections/1/bureaux/5/sheet", bad)
     rules = [c["rule"] for c in d.get("checks", [])]
     check(st == 422 and "votants-le-inscrits" in rules, f"votants > inscrits refused: {st} {rules}")
+    st, d = alice.post("/api/elections/1/bureaux/5/sheet", bad, headers={"Accept-Language": "fr"})
+    msgs = [c.get("message", "") for c in d.get("checks", [])]
+    check(st == 422 and any("les votants (95) sont plus nombreux que les inscrits (90)" in m for m in msgs)
+          and not any("exceed" in m for m in msgs), f"the checks' messages in the client's language: {msgs}")
 
     # Double entry: alice, then bruno disagrees, then bruno corrects.
     sheet = {"inscrits": 90, "votants": 61, "blancs": 1, "nuls": 1, "votes": [20, 21, 18]}
@@ -38,8 +45,21 @@ try:
     st, d = bruno.post("/api/elections/1/bureaux/5/sheet", wrong)
     check(st == 200 and d["state"] == "mismatch" and "Amina BENALI: 20 / 21" in d.get("differences", ""),
           f"second entry differs, differences named: {d}")
-    st, page = alice.get("/e/1/b/5")
+    st, page = alice.get("/e/1/b/5?lang=en")
     check("Amina BENALI: 21 / 20" in page, "the differences are shown to the first secretary too")
+    # In French, worded the French way (the figure's label, a no-break space before the colon).
+    st, page = alice.get("/e/1/b/5?lang=fr")
+    check("Les deux saisies diffèrent" in page and "Amina BENALI\u00a0: 21 / 20" in page
+          and "Amina BENALI:" not in page, "the differences are worded in French on a French page")
+    big = dict(sheet, inscrits=1500, votants=1200, votes=[600, 580, 18])
+    st, d = alice.post("/api/elections/1/bureaux/5/sheet", big, headers={"Accept-Language": "fr"})
+    msg = d.get("message", "") if isinstance(d, dict) else ""
+    check(st == 200 and d.get("state") == "mismatch" and "Inscrits\u00a0: 90 / 1\u202f500" in msg
+          and "Votants\u00a0: 61 / 1\u202f200" in msg and "\u00a0; " in msg,
+          f"the API's message words the differences in French, numbers grouped: {d}")
+    check("inscrits: 90 / 1500" in d.get("differences", ""), f"the API's differences stay data-like: {d}")
+    st, d = alice.post("/api/elections/1/bureaux/5/sheet", sheet)
+    check(st == 200 and d["state"] == "mismatch", f"alice back to her first figures: {d}")
     check(unit_status("federation", "Rhône") == "partial", "a mismatch does not count")
     st, d = bruno.post("/api/elections/1/bureaux/5/sheet", sheet)
     check(st == 200 and d["state"] == "entered", f"agreeing entries count: {d}")
@@ -50,6 +70,9 @@ try:
         st, d = com.post(f"/api/elections/1/bureaux/{b}/contest", {"reason": reason})
         check(st == 200 and d["deadline"] > d["opened_at"], f"contest bureau {b}: {st} {d}")
     check(unit_status("circonscription", "Rhône/1re") == "frozen", "1re circonscription frozen")
+    st, page = srv.client().get("/e/1/b/0?lang=fr")
+    check('<span class="badge s-contested">contesté</span>' in page,
+          "one contested bureau's badge says « contesté », not « contesté(s) »")
     check(unit_status("circonscription", "Rhône/3e") == "final", "3e circonscription untouched")
     check(unit_status("federation", "Rhône") == "frozen", "the federation is frozen, never final")
     st, d = admin.post("/api/elections/1/publish")
@@ -62,6 +85,10 @@ try:
     # Decide: correct bureau 0 (old figures kept), annul... no: validate bureau 1.
     new = {"decision": "correct", "reason": "recompte : 3 voix reportées à tort",
            "inscrits": 212, "votants": 148, "blancs": 2, "nuls": 1, "votes": [58, 55, 32]}
+    st, d = com.post("/api/elections/1/disputes/1/decide", {"decision": "frobnicate", "reason": "x"},
+                     headers={"Accept-Language": "fr"})
+    check(st == 400 and d.get("error") == "champ «\u00a0decision\u00a0»\u00a0: attendu validate, correct, annul ou revote",
+          f"an unknown decision refused in French: {st} {d}")
     st, d = com.post("/api/elections/1/disputes/1/decide", new)
     check(st == 200 and d["bureau_state"] == "validated", f"correct bureau 0: {st} {d}")
     st, d = com.post("/api/elections/1/disputes/2/decide", {"decision": "validate", "reason": "PV conforme"})

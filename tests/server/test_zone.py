@@ -7,6 +7,7 @@ And the refusals of an import or an API read worded in the reader's language:
 French for a French reader, English for an English one."""
 import datetime
 import os
+import re
 import subprocess
 import urllib.parse
 
@@ -133,6 +134,13 @@ try:
         ("an unknown format", {"format": "excel"},
          "Field 'format': 'excel' is not a results format; expected ministry, legislative or native.",
          "Champ «\u00a0format\u00a0»\u00a0: «\u00a0excel\u00a0» n'est pas un format de résultats"),
+        ("a rules setting refused", {"set": "rounds=3"},
+         "Field 'rules': the rules are refused: 'rounds=3': rounds is 1 or 2",
+         "Champ «\u00a0rules\u00a0»\u00a0: règles refusées\u00a0: «\u00a0rounds=3\u00a0»\u00a0: rounds (nombre de tours) "
+         "vaut 1 ou 2"),
+        ("an unknown rules preset", {"rules": "plurality"},
+         "Field 'rules': the rules are refused: unknown rules preset 'plurality'",
+         "Champ «\u00a0rules\u00a0»\u00a0: règles refusées\u00a0: jeu de règles «\u00a0plurality\u00a0» inconnu"),
     ]
     for what, fields, en, fr in refusals:
         fields = {"title": "Refusée", **fields}
@@ -220,6 +228,21 @@ try:
     check(st == 404 and d.get("error") == "no election 999", f"no election 999 (en): {st} {d}")
     st, d = srv.client().request("GET", "/api/elections/999/results", headers=FR)
     check(st == 404 and "aucune élection 999" in d.get("error", ""), f"no election 999's results (fr): {st} {d}")
+
+    # The site's audit log: every entry's time in Paris's (the site's zone), even those of
+    # Nouméa's election, the French way in French and the English way in English.
+    from zoneinfo import ZoneInfo
+    st, entries = admin.get("/api/audit")
+    at = entries[-1]["at"] if st == 200 and entries else ""
+    t = datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    hours = int(t.astimezone(ZoneInfo("Europe/Paris")).utcoffset().total_seconds() // 3600)
+    st, page = admin.get("/audit?lang=fr")
+    check(st == 200 and f'<time datetime="{at}">{french(at, hours)}</time></td>' in page,
+          f"the audit page gives {at} in Paris's time, in French")
+    check(re.search(r">\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<", page) is None and "heure de" not in page,
+          "no raw UTC time, and no zone named, on the French audit page")
+    st, page = admin.get("/audit?lang=en")
+    check(st == 200 and f'<time datetime="{at}">' in page and " à " not in page, "the English audit page too")
 finally:
     srv.stop()
 

@@ -266,7 +266,8 @@ static void test_single_round(void **state) {
 
 static void test_rules_set(void **state) {
     (void)state;
-    char why[200];
+    char why[400];
+    urne_phrase reason;
     urne_rules r = preset("legislative"), base = preset("legislative");
     assert_true(urne_rules_equal(&r, &base));
     struct { const char *key, *value; int ok; } cases[] = {
@@ -278,9 +279,14 @@ static void test_rules_set(void **state) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         why[0] = '\0';
-        int rc = urne_rules_set(&r, cases[i].key, cases[i].value, why, sizeof why);
+        memset(&reason, 0, sizeof reason);
+        int rc = urne_rules_set(&r, cases[i].key, cases[i].value, &reason);
         assert_int_equal(rc, cases[i].ok ? 0 : -1);
-        if (!cases[i].ok) assert_true(strlen(why) > 10); /* says what is accepted */
+        if (!cases[i].ok) { /* a code with parameters, saying what is accepted */
+            assert_non_null(reason.fmt);
+            urne_phrase_write(&reason, NULL, NULL, why, sizeof why);
+            assert_true(strlen(why) > 10);
+        }
     }
     assert_int_equal(r.rounds, 1);
     assert_int_equal(r.qualify_top, 3);
@@ -291,6 +297,11 @@ static void test_rules_set(void **state) {
     assert_true(r.blank_recognised);
     assert_false(urne_rules_equal(&r, &base));
     assert_true(strstr(why, "unknown rule 'colour'") != NULL);
+    /* The setting refused is a parameter, not part of the code (the format). */
+    assert_int_equal(urne_rules_set(&r, "tie", "coin", &reason), -1);
+    assert_null(strstr(reason.fmt, "coin"));
+    urne_phrase_write(&reason, NULL, NULL, why, sizeof why);
+    assert_string_equal(why, "'tie=coin': tie is 'older' (the older candidate wins) or 'report' (the tie is the outcome)");
 }
 
 /* Adjusted rules change outcomes as they say. */
@@ -298,24 +309,24 @@ static void test_adjusted_rules_decide(void **state) {
     (void)state;
     /* Legislative without the quarter-of-inscrits condition: elected with a majority alone. */
     urne_rules l = preset("legislative");
-    char why[200];
+    urne_phrase reason;
     urne_round *r = one(2, 404, 0, (int64_t[]){100, 60}, 1);
     EXPECT(r, &l, URNE_OUTCOME_SECOND_ROUND, "Alice, Bruno");
-    assert_int_equal(urne_rules_set(&l, "win-inscrits", "0", why, sizeof why), 0);
+    assert_int_equal(urne_rules_set(&l, "win-inscrits", "0", &reason), 0);
     EXPECT(r, &l, URNE_OUTCOME_ELECTED, "Alice");
     urne_round_free(r);
     /* Three go on when qualify-top is 3. */
     urne_rules p = preset("presidential");
-    assert_int_equal(urne_rules_set(&p, "qualify-top", "3", why, sizeof why), 0);
+    assert_int_equal(urne_rules_set(&p, "qualify-top", "3", &reason), 0);
     r = one(4, 1000, 0, (int64_t[]){40, 30, 20, 10}, 1);
     EXPECT(r, &p, URNE_OUTCOME_SECOND_ROUND, "Alice, Bruno, Chloé");
     urne_round_free(r);
     /* One round: relative majority; with final-majority, none. */
     urne_rules one_round = preset("presidential");
-    assert_int_equal(urne_rules_set(&one_round, "rounds", "1", why, sizeof why), 0);
+    assert_int_equal(urne_rules_set(&one_round, "rounds", "1", &reason), 0);
     r = one(3, 1000, 0, (int64_t[]){40, 35, 25}, 1);
     EXPECT(r, &one_round, URNE_OUTCOME_ELECTED, "Alice");
-    assert_int_equal(urne_rules_set(&one_round, "final-majority", "yes", why, sizeof why), 0);
+    assert_int_equal(urne_rules_set(&one_round, "final-majority", "yes", &reason), 0);
     EXPECT(r, &one_round, URNE_OUTCOME_UNDECIDED, "");
     urne_round_free(r);
 }

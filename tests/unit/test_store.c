@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "../../src/i18n/i18n.h"
 #include "../../src/store/store.h"
 #include "../../src/store/store_sql.h"
 #include "helpers.h"
@@ -239,6 +240,11 @@ static void test_bureaux_entries_assignments(void **state) {
     assert_int_equal(urne_store_entry_add(f.s, f.election, 1, f.ana, &fig), 0);
     assert_int_equal(urne_store_bureau_set(f.s, f.election, 7, &b, &fig), -1);
     contains(urne_store_error(f.s), "has no bureau 7");
+    /* The same failure as a code with parameters, which a French page words in French. */
+    assert_string_equal(urne_store_error_phrase(f.s)->fmt, "election %lld has no bureau %zu");
+    char fr[300];
+    urne_i18n_phrase(URNE_LANG_FR, urne_store_error_phrase(f.s), fr, sizeof fr);
+    contains(fr, "n'a pas de bureau 7");
     assert_int_equal(urne_store_commit(f.s), 0);
 
     urne_figures got = {0};
