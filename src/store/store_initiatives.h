@@ -31,6 +31,7 @@ typedef struct urne_store urne_store;
 #define URNE_STORE_INITIATIVE_TITLE_MAX 200
 #define URNE_STORE_INITIATIVE_RULES_MAX 2048 /* the rules text (urne_initiative_rules_write) */
 #define URNE_STORE_INITIATIVE_TEXT_MAX 4000  /* the committee's reasons, the authority's answer */
+#define URNE_STORE_INITIATIVE_REASON_MAX 1000 /* an invalidation's reason */
 #define URNE_STORE_INITIATIVE_HASH 65        /* 32 bytes in hex, NUL */
 #define URNE_STORE_INITIATIVE_SEALED 1400    /* a sealed identity in base64, NUL */
 
@@ -54,7 +55,7 @@ typedef struct urne_initiative_row {
 typedef struct urne_initiative_roll_entry {
     char key_hash[URNE_STORE_INITIATIVE_HASH];
     char index_hash[URNE_STORE_INITIATIVE_HASH];
-    char territory[96];
+    char territory[64];
     char sealed[URNE_STORE_INITIATIVE_SEALED];
 } urne_initiative_roll_entry;
 
@@ -63,12 +64,12 @@ typedef struct urne_initiative_signature {
     int64_t id;
     int64_t initiative;
     char dedup[URNE_STORE_INITIATIVE_HASH];   /* the signer's key_hash on the roll */
-    char territory[96];
+    char territory[64];
     char sealed[URNE_STORE_INITIATIVE_SEALED];
     char receipt[URNE_STORE_INITIATIVE_HASH]; /* SHA-256 of the receipt code, hex */
     char signed_at[24];
     char marks[128];                          /* abuse marks for the authority, "" none */
-    char invalid[URNE_STORE_INITIATIVE_TEXT_MAX + 1]; /* the invalidation's reason, "" valid */
+    char invalid[URNE_STORE_INITIATIVE_REASON_MAX + 1]; /* the invalidation's reason, "" valid */
 } urne_initiative_signature;
 
 /* Add an initiative (inside a transaction); i->id ignored. The new id, or -1. */
