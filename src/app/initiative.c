@@ -22,7 +22,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "../initiative/tally.h"
 #include "initiative_internal.h"
 
 int64_t urne_app_initiative_now(urne_app *app) {
@@ -102,21 +101,32 @@ int urne_app_initiative_count(urne_initiative_held *h, const char *name, int64_t
     return 0;
 }
 
-int urne_app_initiative_reached(const urne_initiative_held *h) {
-    if (h->nterritories == 0) return 0;
+urne_initiative_tally_status urne_app_initiative_figures(const urne_initiative_held *h, urne_initiative_tally *t,
+                                                         urne_initiative_territory_result **per) {
+    memset(t, 0, sizeof *t);
+    *per = NULL;
+    if (h->nterritories == 0) return t->status = URNE_INITIATIVE_TALLY_NO_TERRITORIES;
     urne_initiative_count *c = calloc(h->nterritories, sizeof *c);
-    urne_initiative_territory_result *res = calloc(h->nterritories, sizeof *res);
-    int reached = 0;
-    if (c && res) {
-        for (size_t i = 0; i < h->nterritories; i++)
-            c[i] = (urne_initiative_count){h->territories[i].name, h->territories[i].electors,
-                                           h->territories[i].signatures, -1, -1};
-        urne_initiative_tally t;
-        reached = urne_initiative_tally_evaluate(&h->rules, c, h->nterritories, res, &t) == URNE_INITIATIVE_TALLY_OK &&
-                  t.reached;
+    *per = calloc(h->nterritories, sizeof **per);
+    if (c == NULL || *per == NULL) {
+        free(c);
+        free(*per);
+        *per = NULL;
+        return t->status = URNE_INITIATIVE_TALLY_OVERFLOW;
     }
+    for (size_t i = 0; i < h->nterritories; i++)
+        c[i] = (urne_initiative_count){h->territories[i].name, h->territories[i].electors,
+                                       h->territories[i].signatures, -1, -1};
+    urne_initiative_tally_status st = urne_initiative_tally_evaluate(&h->rules, c, h->nterritories, *per, t);
     free(c);
-    free(res);
+    return st;
+}
+
+int urne_app_initiative_reached(const urne_initiative_held *h) {
+    urne_initiative_tally t;
+    urne_initiative_territory_result *per;
+    int reached = urne_app_initiative_figures(h, &t, &per) == URNE_INITIATIVE_TALLY_OK && t.reached;
+    free(per);
     return reached;
 }
 

@@ -36,6 +36,7 @@
 
 #include "../initiative/lifecycle.h"
 #include "../initiative/rules.h"
+#include "../initiative/tally.h"
 #include "../store/store_initiatives.h"
 #include "app.h"
 
@@ -156,6 +157,14 @@ urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *a
 const urne_initiative_held *urne_app_initiative(urne_app *app, int64_t id);
 /* Every initiative held, in order of id: fn's non-zero return stops. Under the lock. */
 int urne_app_initiatives_each(urne_app *app, int (*fn)(const urne_initiative_held *i, void *ctx), void *ctx);
+
+/* What the tally engine says of h's counts (initiative/tally.h), for the pages
+ * and the API: *t, and per territory (in the order of h->territories) a malloc'ed
+ * array in *per (NULL when h has none; the caller frees it). The tally's status:
+ * URNE_INITIATIVE_TALLY_OK, NO_TERRITORIES before a roll, or its fault; -1 as
+ * URNE_INITIATIVE_TALLY_OVERFLOW when memory lacks. Under the lock. */
+urne_initiative_tally_status urne_app_initiative_figures(const urne_initiative_held *h, urne_initiative_tally *t,
+                                                         urne_initiative_territory_result **per);
 
 /* Load every initiative and rebuild its counts from the store (urne_app_open):
  * 0, or -1 with the reason in err. Free with urne_app_initiatives_free. */

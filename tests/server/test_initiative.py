@@ -1,0 +1,177 @@
+"""The initiative component (issue 18) through the server: an administrator
+creates an initiative from its rules and imports its roll (a bad roll refused
+whole, naming line, field and rule); the committee (a commission) declares it
+admissible; it opens; anyone signs: matched on the roll, answered a receipt code,
+the same elector a second time refused and counted once (also from 20
+connections at once); the receipt checks; the counts per territory on the API
+and on the live counter page, in French and English, escaped, under the CSP; the
+committee invalidates a signature and the counts follow; every role refused what
+is not its own (401, 403); `urne audit verify` passes; the counts are the same
+after a restart (rebuilt from the rows)."""
+import html
+import threading
+
+from lib import *
+
+KEY = "11" * 32  # any 32 bytes are a Curve25519 public key to seal to
+RULES = "preset = territories\nnational = 3\nterritory = 1\nterritories = 2\n" \
+        "opens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n"
+ROLL = ("nom;prenoms;naissance;commune;territoire\n"
+        "Dupont;Jean Pierre;1970-03-04;Montval;Nord\n"
+        "N'Diaye;Awa;02/01/1990;Lille;Nord\n"
+        "Lefèvre;Élodie;1985-12-31;Arras;Pas-de-Calais\n"
+        "Martin;Paul;1960-06-01;Arras;Pas-de-Calais\n")
+TITLE = "Eau en régie <script>alert(1)</script>"
+
+srv = Server()
+admin_db(srv)
+srv.start()
+try:
+    public = srv.client()
+    st, page = public.get("/initiatives")
+    check(st == 200 and "<h1>Initiatives citoyennes</h1>" in page and "Aucune initiative" in page,
+          f"GET /initiatives in French: {st}")
+    check('href="/initiatives"' in page, "the navigation links to /initiatives")
+    st, page = public.get("/initiatives?lang=en")
+    check(st == 200 and "<h1>Citizens&#39; initiatives</h1>" in page, f"?lang=en: {st}")
+
+    admin = admin_client(srv)
+    make_users(admin, {"obs": ("observer", 1), "sec": ("secretary", 1), "com": ("commission", 1)})
+    com = srv.client()
+    check(com.login("com", bearer=True)[0] == 200, "com logs in")
+
+    create = {"title": TITLE, "rules": RULES, "authority_key": KEY}
+    for name in ("obs", "sec", "com"):
+        c = srv.client()
+        c.login(name, bearer=True)
+        st, d = c.post("/api/initiatives", create)
+        check(st == 403, f"{name} may not create an initiative: {st} {d}")
+    st, d = public.post("/api/initiatives", create)
+    check(st == 401, f"nobody logged in: 401: {st} {d}")
+    st, d = admin.post("/api/initiatives", dict(create, rules="preset = rip\nnational = 120%\n"))
+    check(st == 400 and d.get("field") == "rules", f"rules the engine refuses: 400 naming the field: {st} {d}")
+    st, d = admin.post("/api/initiatives", dict(create, authority_key="abc"))
+    check(st == 400 and d.get("field") == "authority_key" and d.get("rule") == "authority-key",
+          f"a bad authority key: 400: {st} {d}")
+    st, d = admin.post("/api/initiatives", create)
+    check(st == 201 and d.get("id") == 1, f"admin creates initiative 1: {st} {d}")
+
+    bad = "name,given,birth,commune\nMartin,Paul,1960-06-01,Arras\nDurand,Zoé,2090-01-01,Lille\n"
+    st, d = admin.post("/api/initiatives/1/roll", {"csv": bad})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and errs and errs[0]["line"] == 3 and errs[0]["field"] == "birth"
+          and errs[0]["rule"] == "birth-future", f"a roll with a birth in 2090: 400 naming line, field, rule: {st} {d}")
+    st, d = admin.get("/api/initiatives/1")
+    check(st == 200 and d["territories"] == [], f"nothing of the bad roll written: {d}")
+    st, d = com.post("/api/initiatives/1/roll", {"csv": ROLL})
+    check(st == 403, f"the committee does not import rolls: {st}")
+    st, d = admin.post("/api/initiatives/1/roll", {"csv": ROLL})
+    check(st == 200 and d.get("electors") == 4, f"the roll imported: {st} {d}")
+
+    signer = {"name": "dupont", "given": "jean-pierre", "birth": "1970-03-04", "commune": "MONTVAL"}
+    st, d = public.post("/api/initiatives/1/signatures", signer)
+    check(st == 409 and d.get("rule") == "not-collecting", f"no signature in draft: {st} {d}")
+
+    st, d = admin.post("/api/initiatives/1/transition", {"event": "submit"})
+    check(st == 200 and d.get("state") == "submitted", f"submitted: {st} {d}")
+    st, d = admin.post("/api/initiatives/1/decision", {"decision": "admit"})
+    check(st == 403, f"an administrator is not the committee: {st}")
+    st, d = com.post("/api/initiatives/1/decision", {"decision": "reject"})
+    check(st == 409 and d.get("rule") == "no-reasons", f"inadmissible without reasons: 409: {st} {d}")
+    st, d = com.post("/api/initiatives/1/decision", {"decision": "admit", "reasons": "Conforme."})
+    check(st == 200 and d.get("state") == "admissible", f"admissible: {st} {d}")
+    st, d = com.post("/api/initiatives/1/transition", {"event": "open"})
+    check(st == 403, f"the committee does not open the collection: {st}")
+    st, d = admin.post("/api/initiatives/1/transition", {"event": "launch"})
+    check(st == 400 and d.get("rule") == "event", f"an unknown event: 400: {st} {d}")
+    st, d = admin.post("/api/initiatives/1/transition", {"event": "open"})
+    check(st == 200 and d.get("state") == "collecting", f"collecting: {st} {d}")
+
+    st, d = public.post("/api/initiatives/1/signatures", signer)
+    check(st == 201 and len(d.get("receipt", "")) == 23 and d.get("territory") == "Nord",
+          f"signed, a receipt code answered: {st} {d}")
+    receipt = d.get("receipt", "")
+    st, d = public.post("/api/initiatives/1/signatures", dict(signer, name="DUPONT", given="Jean Pierre"))
+    check(st == 409 and d.get("rule") == "already-signed", f"the same elector again: 409: {st} {d}")
+    st, d = public.post("/api/initiatives/1/signatures", dict(signer, name="Durand"))
+    check(st == 400 and d.get("rule") == "not-on-roll", f"not on the roll: 400: {st} {d}")
+    st, d = public.post("/api/initiatives/1/signatures", dict(signer, birth="2090-01-01"))
+    check(st == 400 and d.get("field") == "birth" and d.get("rule") == "birth-future", f"born in 2090: {st} {d}")
+    st, d = public.post("/api/initiatives/1/signatures", dict(signer, birth="1971-03-04"),
+                        headers={"Accept-Language": "fr"})
+    check(st == 400 and d.get("rule") == "homonym" and "prénoms" in d.get("error", ""),
+          f"a homonym, told in French: {st} {d}")
+    st, d = public.post("/api/initiatives/1/signatures", {"name": "Martin"})
+    check(st == 400 and d.get("field") == "given", f"missing fields: 400 naming the first: {st} {d}")
+
+    # One elector from 20 connections at once: one signature.
+    answers = []
+    def sign_once():
+        answers.append(srv.client().post("/api/initiatives/1/signatures",
+                                         {"name": "N-Diaye", "given": "awa", "birth": "1990-01-02",
+                                          "commune": "lille"})[0])
+    threads = [threading.Thread(target=sign_once) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(sorted(answers) == [201] + [409] * 19, f"20 connections, one signature: {sorted(answers)}")
+
+    st, d = public.post("/api/initiatives/1/receipt", {"code": receipt.lower()})
+    check(st == 200 and d.get("counted") is True and d.get("territory") == "Nord", f"the receipt checks: {st} {d}")
+    st, d = public.post("/api/initiatives/1/receipt", {"code": "AAAAA-AAAAA-AAAAA-AAAAA"})
+    check(st == 400 and d.get("rule") == "unknown-receipt", f"an unknown receipt: 400: {st} {d}")
+
+    st, d = public.get("/api/initiatives/1")
+    nord = [t for t in d.get("territories", []) if t["name"] == "Nord"]
+    check(st == 200 and d["signatures"] == 2 and d["threshold"] == 3 and d["state"] == "collecting"
+          and nord and nord[0]["signatures"] == 2 and nord[0]["electors"] == 2 and nord[0]["reached"] is True
+          and d["reached"] is False, f"the counts: {d}")
+
+    st, page = public.get("/initiatives/1")
+    check(st == 200 and "<script>alert(1)</script>" not in page and html.escape(TITLE, quote=True) in page,
+          f"the counter page escapes the title: {st}")
+    check("en collecte" in page and "Pas-de-Calais" in page and "<progress" in page, "the counter in French")
+    csp = public.last_headers.get("content-security-policy", "")
+    check("script-src 'self'" in csp and "unsafe-inline" not in csp, f"the page's CSP: {csp}")
+    st, page = public.get("/initiatives/1?lang=en")
+    check(st == 200 and "collecting signatures" in page and "The threshold is not reached yet." in page,
+          "the counter in English")
+    st, page = public.get("/initiatives/9")
+    check(st == 404, f"no initiative 9: {st}")
+
+    st, d = admin.post("/api/initiatives/1/signatures/1/invalidate", {"reason": "x"})
+    check(st == 403, f"an administrator does not invalidate: {st}")
+    st, d = com.post("/api/initiatives/1/signatures/1/invalidate", {"reason": ""})
+    check(st == 400 and d.get("rule") == "reason", f"an invalidation without its reason: {st} {d}")
+    st, d = com.post("/api/initiatives/1/signatures/1/invalidate", {"reason": "Signature contestée."})
+    check(st == 200, f"the committee invalidates signature 1: {st} {d}")
+    st, d = public.post("/api/initiatives/1/receipt", {"code": receipt})
+    check(st == 200 and d.get("counted") is False and d.get("invalidated") == "Signature contestée.",
+          f"the receipt says it is not counted, and why: {d}")
+    st, d = public.get("/api/initiatives/1")
+    check(d["signatures"] == 1 and d["invalidated"] == 1, f"the counts follow: {d}")
+
+    st, d = admin.post("/api/initiatives/1/transition", {"event": "close"})
+    check(st == 409 and d.get("rule") == "still-open", f"no close before the window ends: {st} {d}")
+
+    st, log = admin.get("/api/audit")
+    acts = [e["action"] for e in log if e["action"].startswith("initiative.")]
+    check(acts[:6] == ["initiative.create", "initiative.roll", "initiative.submit", "initiative.admit",
+                       "initiative.open", "initiative.invalidate"] or sorted(acts) == sorted(
+        ["initiative.create", "initiative.roll", "initiative.submit", "initiative.admit", "initiative.open",
+         "initiative.invalidate"]), f"each transition is in the audit log: {acts}")
+finally:
+    check(srv.stop() == 0, "server stops cleanly")
+
+p = run("audit", "verify", "--db", srv.db, ok=False)
+check(p.returncode == 0 and "audit log intact" in p.stdout, f"urne audit verify passes: {p.stdout} {p.stderr}")
+
+srv.start()
+try:
+    st, d = srv.client().get("/api/initiatives/1")
+    check(st == 200 and d["signatures"] == 1 and d["invalidated"] == 1 and d["state"] == "collecting",
+          f"after a restart, the counts rebuilt from the rows: {d}")
+finally:
+    check(srv.stop() == 0, "server stops cleanly")
+done()
