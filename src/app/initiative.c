@@ -253,6 +253,15 @@ int urne_app_initiatives_load(urne_app *app, char *err, size_t errsize) {
     return 0;
 }
 
+int urne_app_initiative_signatures_each(urne_app *app, int64_t id,
+                                        int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx) {
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_app_initiative_find(app, id, NULL) ? urne_store_initiative_signatures_each(app->store, id, fn, ctx)
+                                                     : -2;
+    pthread_mutex_unlock(&app->lock);
+    return rc;
+}
+
 /* 1 when a and b hold the same counts. */
 static int same_counts(const urne_initiative_held *a, const urne_initiative_held *b) {
     if (a->signatures != b->signatures || a->invalid != b->invalid || a->nterritories != b->nterritories) return 0;

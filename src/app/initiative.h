@@ -166,6 +166,13 @@ int urne_app_initiatives_each(urne_app *app, int (*fn)(const urne_initiative_hel
 urne_initiative_tally_status urne_app_initiative_figures(const urne_initiative_held *h, urne_initiative_tally *t,
                                                          urne_initiative_territory_result **per);
 
+/* Every signature of initiative `id` as the store keeps it (sealed), in order
+ * of id, under the lock: for the authority's export. fn's non-zero return
+ * stops and is returned; -1 when the store fails, -2 when there is no such
+ * initiative. */
+int urne_app_initiative_signatures_each(urne_app *app, int64_t id,
+                                        int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx);
+
 /* Load every initiative and rebuild its counts from the store (urne_app_open):
  * 0, or -1 with the reason in err. Free with urne_app_initiatives_free. */
 int urne_app_initiatives_load(urne_app *app, char *err, size_t errsize);

@@ -26,13 +26,13 @@
 #include "../app/initiative.h"
 #include "../initiative/identity.h"
 #include "actions.h"
+#include "initiative_words.h"
 #include "page_parts.h"
 #include "routes.h"
 
 /* ---- words ---- */
 
-const char *urne_initiative_state_words(const urne_req *r, urne_initiative_state s);
-const char *urne_initiative_state_words(const urne_req *r, urne_initiative_state s) {
+static const char *state_words(const urne_req *r, urne_initiative_state s) {
     switch (s) {
     case URNE_INITIATIVE_DRAFT: return C_(r, "initiative", "draft");
     case URNE_INITIATIVE_SUBMITTED: return C_(r, "initiative", "submitted");
@@ -48,8 +48,7 @@ const char *urne_initiative_state_words(const urne_req *r, urne_initiative_state
     return "?";
 }
 
-/* A lifecycle refusal's words (lifecycle.h's names). NULL when `why` is none. */
-static const char *refusal_words(const urne_req *r, const char *why) {
+const char *urne_initiative_why_text(urne_lang lang, const char *why) {
     static const struct {
         const char *name, *en;
     } t[] = {
@@ -74,13 +73,13 @@ static const char *refusal_words(const urne_req *r, const char *why) {
         {URNE_INITIATIVE_ID_BIRTH_PAST, N_("Birth date: more than 130 years ago.")},
     };
     for (size_t i = 0; why && i < sizeof t / sizeof t[0]; i++)
-        if (strcmp(why, t[i].name) == 0) return urne_i18n_text(r->lang, t[i].en);
+        if (strcmp(why, t[i].name) == 0) return urne_i18n_text(lang, t[i].en);
     return NULL;
 }
 
 /* The outcome of an initiative's use case in words, into res. */
 static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
-    const char *why = o->why ? o->why : "", *words = refusal_words(r, why);
+    const char *why = o->why ? o->why : "", *words = urne_initiative_why_text(r->lang, why);
     unsigned http = urne_outcome_http(o->status);
     long long n = (long long)o->number;
     if (o->status == URNE_APP_STATE && strcmp(why, "wrong-state") == 0) {
@@ -88,7 +87,7 @@ static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res)
         for (int k = 0; k < URNE_INITIATIVE_STATES; k++)
             if (strcmp(o->detail, urne_initiative_state_name((urne_initiative_state)k)) == 0)
                 s = (urne_initiative_state)k;
-        urne_result_set(res, http, _(r, "Not possible while the initiative is %s."), urne_initiative_state_words(r, s));
+        urne_result_set(res, http, _(r, "Not possible while the initiative is %s."), state_words(r, s));
     } else if (words && (o->status == URNE_APP_STATE || o->status == URNE_APP_BAD_INPUT || o->status == URNE_APP_TAKEN))
         urne_result_set(res, http, "%s", words);
     else if (o->status != URNE_APP_BAD_INPUT)
@@ -321,7 +320,7 @@ static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_h
     urne_initiative_territory_result *per;
     urne_initiative_tally_status st = urne_app_initiative_figures(h, &t, &per);
     urne_html(b, "<h1>%s</h1><p class=meta>%s</p><section class=card aria-labelledby=count><h2 id=count>%s</h2><p>",
-              h->row.title, urne_initiative_state_words(r, h->state), _(r, "Signatures"));
+              h->row.title, state_words(r, h->state), _(r, "Signatures"));
     if (st == URNE_INITIATIVE_TALLY_OK && t.national_threshold > 0) {
         count_of(b, r, h->signatures, t.national_threshold);
         urne_html(b, " <progress max=\"%lld\" value=\"%lld\"></progress>", (long long)t.national_threshold,
@@ -370,7 +369,7 @@ static int list_item(const urne_initiative_held *h, void *ctx) {
     urne_buf *b = ((void **)ctx)[0];
     const urne_req *r = ((void **)ctx)[1];
     urne_html(b, "<li><a href=\"/initiatives/%lld\">%s</a> — %s, ", (long long)h->row.id, h->row.title,
-              urne_initiative_state_words(r, h->state));
+              state_words(r, h->state));
     urne_page_int(b, r, h->signatures);
     urne_html(b, " %s</li>", _(r, "signatures"));
     return 0;

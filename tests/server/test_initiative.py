@@ -9,11 +9,12 @@ committee invalidates a signature and the counts follow; every role refused what
 is not its own (401, 403); `urne audit verify` passes; the counts are the same
 after a restart (rebuilt from the rows)."""
 import html
+import os
+import subprocess
 import threading
 
 from lib import *
 
-KEY = "11" * 32  # any 32 bytes are a Curve25519 public key to seal to
 RULES = "preset = territories\nnational = 3\nterritory = 1\nterritories = 2\n" \
         "opens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n"
 ROLL = ("nom;prenoms;naissance;commune;territoire\n"
@@ -25,6 +26,8 @@ TITLE = "Eau en régie <script>alert(1)</script>"
 
 srv = Server()
 admin_db(srv)
+SECRET = os.path.join(srv.dir, "authority.key")
+KEY = run("initiative", "keygen", "--secret-key", SECRET).stdout.strip()  # the authority's, kept off the server
 srv.start()
 try:
     public = srv.client()
@@ -166,6 +169,24 @@ finally:
 
 p = run("audit", "verify", "--db", srv.db, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout, f"urne audit verify passes: {p.stdout} {p.stderr}")
+
+# The command line on the same store: the authority's export, sealed and opened
+# with its secret key (offline); a recount from the rows; a receipt.
+p = run("initiative", "export", "--db", srv.db, "--id", "1")
+check(p.stdout.startswith("id,territory,signed_at,marks,invalid,sealed\n") and "NDIAYE" not in p.stdout
+      and len(p.stdout.splitlines()) == 3, f"the export without the key: sealed: {p.stdout}")
+p = run("initiative", "export", "--db", srv.db, "--id", "1", "--secret-key", SECRET)
+check('"Signature contestée."' in p.stdout and '"DUPONT","JEAN PIERRE","1970-03-04","MONTVAL"' in p.stdout
+      and '"AWA","1990-01-02","LILLE"' in p.stdout, f"the export opened with the authority's key: {p.stdout}")
+p = run("initiative", "recount", "--db", srv.db, "--id", "1")
+check("1 valid signature(s), 1 invalidated" in p.stdout and "Nord: 1 signature(s), 2 elector(s)" in p.stdout,
+      f"the recount: {p.stdout}")
+p = run("initiative", "receipt", "--db", srv.db, "--id", "1", receipt)
+check(p.returncode == 0 and "invalidated, not counted: Signature contestée." in p.stdout, f"the receipt: {p.stdout}")
+p = subprocess.run([URNE, "initiative", "import-roll", "--db", srv.db, "--user", "admin", "--id", "1", SECRET],
+                   capture_output=True, text=True, env=dict(os.environ, LANGUAGE="en", LC_ALL="C.UTF-8"))
+check(p.returncode == 1 and "The roll cannot change once the collection has opened." in p.stderr,
+      f"no roll once collecting, from the command line either: {p.returncode} {p.stderr}")
 
 srv.start()
 try:
