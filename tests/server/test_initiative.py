@@ -168,7 +168,19 @@ finally:
     check(srv.stop() == 0, "server stops cleanly")
 
 p = run("audit", "verify", "--db", srv.db, ok=False)
-check(p.returncode == 0 and "audit log intact" in p.stdout, f"urne audit verify passes: {p.stdout} {p.stderr}")
+check(p.returncode == 0 and "audit log intact" in p.stdout and ", 1 initiative(s) compared" in p.stdout,
+      f"urne audit verify passes, the initiative compared with the log: {p.stdout} {p.stderr}")
+
+# Rows changed behind the log's back, each on a copy: verify names them.
+check_tampered(srv, (
+        ("a state rewritten", "UPDATE initiatives SET state = 'reached' WHERE id = 1",
+         'initiative 1: state: stored "reached", logged "collecting"'),
+        ("the committee's reasons rewritten", "UPDATE initiatives SET reasons = 'Non conforme.' WHERE id = 1",
+         'initiative 1: reasons: stored "Non conforme.", logged "Conforme."'),
+        ("a signature invalidated by hand", "UPDATE initiative_signatures SET invalid = 'fraude' WHERE invalid = ''",
+         ['initiative 1, signature ', ': invalid: stored "fraude", logged (valid)']),
+        ("an invalidation undone by hand", "UPDATE initiative_signatures SET invalid = '' WHERE id = 1",
+         'initiative 1, signature 1: invalid: stored (valid), logged "Signature contestée."')))
 
 # The command line on the same store: the authority's export, sealed and opened
 # with its secret key (offline); a recount from the rows; a receipt.
