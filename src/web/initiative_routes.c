@@ -26,6 +26,7 @@
 #include "../app/initiative.h"
 #include "../initiative/identity.h"
 #include "actions.h"
+#include "flash.h"
 #include "initiative_words.h"
 #include "page_parts.h"
 #include "routes.h"
@@ -351,7 +352,38 @@ static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_h
     free(per);
 }
 
-static enum MHD_Result page_one(urne_req *r, int64_t id, int64_t b) {
+/* What a refused form had typed, shown again (NULL: nothing). */
+typedef struct typed {
+    const char *name, *given, *birth, *commune, *code;
+} typed;
+
+/* The signing form (while collecting) and the receipt's check. */
+static void forms_html(urne_buf *b, const urne_req *r, const urne_initiative_held *h, const typed *t) {
+    long long id = (long long)h->row.id;
+    if (h->state == URNE_INITIATIVE_COLLECTING) {
+        urne_html(b, "<form method=post action=\"/initiatives/%lld/sign\" class=card>", id);
+        urne_page_csrf(b, r);
+        urne_html(b, "<h2>%s</h2><p>%s</p>", _(r, "Sign this initiative"),
+                  _(r, "As the electoral roll writes you: every given name, your birth date and your commune."));
+        urne_html(b, "<label>%s<input name=name required maxlength=120 autocomplete=family-name value=\"%s\"></label>",
+                  _(r, "Family name"), t->name ? t->name : "");
+        urne_html(b, "<label>%s<input name=given required maxlength=120 autocomplete=given-name value=\"%s\"></label>",
+                  _(r, "Given names"), t->given ? t->given : "");
+        urne_html(b, "<label>%s<input name=birth type=date required value=\"%s\"></label>", _(r, "Birth date"),
+                  t->birth ? t->birth : "");
+        urne_html(b, "<label>%s<input name=commune required maxlength=120 value=\"%s\"></label><button>%s</button>"
+                     "</form>",
+                  _(r, "Commune"), t->commune ? t->commune : "", _(r, "Sign"));
+    }
+    urne_html(b, "<form method=post action=\"/initiatives/%lld/receipt\" class=card>", id);
+    urne_page_csrf(b, r);
+    urne_html(b, "<h2>%s</h2><label>%s<input name=code required maxlength=40 autocomplete=off value=\"%s\"></label>"
+                 "<button>%s</button></form>",
+              _(r, "Check a signature"), _(r, "Receipt code"), t->code ? t->code : "", _(r, "Check"));
+}
+
+/* Initiative id's page, with a message (NULL: none) and what was typed. */
+static enum MHD_Result counter_page(urne_req *r, int64_t id, unsigned status, const char *message, const typed *t) {
     urne_buf buf = {0};
     urne_app_read_begin(&r->srv->app);
     const urne_initiative_held *h = urne_app_initiative(&r->srv->app, id);
@@ -360,9 +392,51 @@ static enum MHD_Result page_one(urne_req *r, int64_t id, int64_t b) {
         return urne_page_not_found(r);
     }
     urne_page_begin(&buf, r, h->row.title);
+    if (message) urne_page_flash(&buf, status, message);
     counter_html(&buf, r, h);
+    forms_html(&buf, r, h, t);
     urne_app_read_end(&r->srv->app);
-    return urne_page_send(r, 200, &buf);
+    return urne_page_send(r, status, &buf);
+}
+
+static enum MHD_Result page_one(urne_req *r, int64_t id, int64_t b) {
+    typed none = {0};
+    return counter_page(r, id, 200, NULL, &none);
+}
+
+static enum MHD_Result form_sign(urne_req *r, int64_t id, int64_t b) {
+    typed t = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
+               urne_req_param(r, "commune"), NULL};
+    urne_initiative_signer s = {t.name, t.given, t.birth, t.commune, ""};
+    urne_app_outcome o;
+    urne_result res = {0};
+    if (urne_app_initiative_sign(&r->srv->app, &r->user, id, &s, &o) == URNE_APP_OK) {
+        urne_result_set(&res, 201, _(r, "Signature recorded. Your receipt code: %s. Keep it to check your signature "
+                                        "later: it is shown only once."),
+                        o.detail);
+        urne_app_outcome_free(&o);
+        char location[64];
+        snprintf(location, sizeof location, "/initiatives/%lld", (long long)id);
+        return urne_flash_redirect(r, location, res.status, res.message, NULL);
+    }
+    word(r, &o, &res);
+    urne_app_outcome_free(&o);
+    return counter_page(r, id, res.status, res.message, &t);
+}
+
+static enum MHD_Result form_receipt(urne_req *r, int64_t id, int64_t b) {
+    typed t = {.code = urne_req_param(r, "code")};
+    urne_app_outcome o;
+    urne_result res = {0};
+    if (urne_app_initiative_receipt(&r->srv->app, &r->user, id, t.code, &o) != URNE_APP_OK)
+        word(r, &o, &res);
+    else if (o.detail[0])
+        urne_result_set(&res, 200, _(r, "This receipt is signature %lld, invalidated by the committee: %s"),
+                        (long long)o.id, o.detail);
+    else
+        urne_result_set(&res, 200, _(r, "This receipt is signature %lld: it is counted."), (long long)o.id);
+    urne_app_outcome_free(&o);
+    return counter_page(r, id, res.status, res.message, &t);
 }
 
 static int list_item(const urne_initiative_held *h, void *ctx) {
@@ -408,6 +482,9 @@ static const urne_route_def initiatives[] = {
      page_list},
     {"GET", "/initiatives/*", URNE_ACT_READ_PUBLIC, NULL,
      "an initiative's live counter: the national count and each territory's against its minimum", page_one},
+    {"POST", "/initiatives/*/sign", URNE_ACT_SIGN_INITIATIVE, NULL, "sign (form): sent back to the page with the receipt",
+     form_sign},
+    {"POST", "/initiatives/*/receipt", URNE_ACT_SIGN_INITIATIVE, NULL, "check a receipt code (form)", form_receipt},
     {"GET", "/api/initiatives", URNE_ACT_READ_PUBLIC, NULL, "every initiative with its figures", api_list},
     {"GET", "/api/initiatives/*", URNE_ACT_READ_PUBLIC, NULL, "an initiative's figures, per territory", api_get},
     {"POST", "/api/initiatives", URNE_ACT_MANAGE_INITIATIVES, "in the space named",

@@ -10,6 +10,7 @@ is not its own (401, 403); `urne audit verify` passes; the counts are the same
 after a restart (rebuilt from the rows)."""
 import html
 import os
+import re
 import subprocess
 import threading
 
@@ -155,6 +156,30 @@ try:
     st, d = public.get("/api/initiatives/1")
     check(d["signatures"] == 1 and d["invalidated"] == 1, f"the counts follow: {d}")
 
+    # The page's forms, as a browser without an account: signing, sent back to the
+    # page whose flash shows the receipt once; a refusal shown with what was typed.
+    browser = srv.client()
+    st, page = browser.get("/initiatives/1")
+    check('action="/initiatives/1/sign"' in page and 'action="/initiatives/1/receipt"' in page,
+          "the counter page has the signing and receipt forms while collecting")
+    st, page = browser.form("/initiatives/1/sign", {"name": "<b>Martin", "given": "Paul", "birth": "1960-06-01",
+                                                     "commune": "Arras"})
+    check(st == 400 and "flash bad" in page and "&lt;b&gt;Martin" in page and "<b>Martin" not in page,
+          f"a refused form: 400, the reason and what was typed, escaped: {st}")
+    st, _ = browser.form("/initiatives/1/sign", {"name": "Martin", "given": "Paul", "birth": "1960-06-01",
+                                                 "commune": "Arras"})
+    check(st == 303 and browser.location == "/initiatives/1", f"signed by the form, sent back: {st} {browser.location}")
+    st, page = browser.follow()
+    m = re.search(r"récépissé\u00a0: ([0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5})", page)
+    check(st == 200 and "flash ok" in page and m, f"the page shows the receipt once: {st}")
+    st, page = browser.get("/initiatives/1")
+    check(m is None or m.group(1) not in page, "and not again")
+    st, page = browser.form("/initiatives/1/receipt", {"code": m.group(1) if m else "x"})
+    check(st == 200 and "comptée" in page, f"the receipt checked by the form: {st}")
+    st, page = browser.form("/initiatives/1/sign", {"name": "MARTIN", "given": "paul", "birth": "01/06/1960",
+                                                    "commune": "ARRAS"})
+    check(st == 409 and "déjà signé" in page, f"the same elector by the form: 409: {st}")
+
     st, d = admin.post("/api/initiatives/1/transition", {"event": "close"})
     check(st == 409 and d.get("rule") == "still-open", f"no close before the window ends: {st} {d}")
 
@@ -186,12 +211,13 @@ check_tampered(srv, (
 # with its secret key (offline); a recount from the rows; a receipt.
 p = run("initiative", "export", "--db", srv.db, "--id", "1")
 check(p.stdout.startswith("id,territory,signed_at,marks,invalid,sealed\n") and "NDIAYE" not in p.stdout
-      and len(p.stdout.splitlines()) == 3, f"the export without the key: sealed: {p.stdout}")
+      and len(p.stdout.splitlines()) == 4, f"the export without the key: sealed: {p.stdout}")
 p = run("initiative", "export", "--db", srv.db, "--id", "1", "--secret-key", SECRET)
 check('"Signature contestée."' in p.stdout and '"DUPONT","JEAN PIERRE","1970-03-04","MONTVAL"' in p.stdout
       and '"AWA","1990-01-02","LILLE"' in p.stdout, f"the export opened with the authority's key: {p.stdout}")
 p = run("initiative", "recount", "--db", srv.db, "--id", "1")
-check("1 valid signature(s), 1 invalidated" in p.stdout and "Nord: 1 signature(s), 2 elector(s)" in p.stdout,
+check("2 valid signature(s), 1 invalidated" in p.stdout and "Nord: 1 signature(s), 2 elector(s)" in p.stdout
+      and "Pas-de-Calais: 1 signature(s), 2 elector(s)" in p.stdout,
       f"the recount: {p.stdout}")
 p = run("initiative", "receipt", "--db", srv.db, "--id", "1", receipt)
 check(p.returncode == 0 and "invalidated, not counted: Signature contestée." in p.stdout, f"the receipt: {p.stdout}")
@@ -203,7 +229,7 @@ check(p.returncode == 1 and "The roll cannot change once the collection has open
 srv.start()
 try:
     st, d = srv.client().get("/api/initiatives/1")
-    check(st == 200 and d["signatures"] == 1 and d["invalidated"] == 1 and d["state"] == "collecting",
+    check(st == 200 and d["signatures"] == 2 and d["invalidated"] == 1 and d["state"] == "collecting",
           f"after a restart, the counts rebuilt from the rows: {d}")
 finally:
     check(srv.stop() == 0, "server stops cleanly")
