@@ -134,6 +134,7 @@ int urne_app_initiative_reached(const urne_initiative_held *h) {
 
 static void held_free(urne_initiative_held *h) {
     if (h == NULL) return;
+    free(h->bursts);
     free(h->territories);
     free(h);
 }

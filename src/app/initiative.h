@@ -67,6 +67,20 @@ typedef struct urne_initiative_territory_held {
     int64_t signatures; /* valid signatures */
 } urne_initiative_territory_held;
 
+/* Bursts marked for the authority, never refused (as the UK Parliament's
+ * petitions site does): more than this many signing attempts in one minute of
+ * the clock from one address, or from one network (an IPv4 /24, an IPv6 /48),
+ * mark the signatures that follow in that minute "burst-address",
+ * "burst-network". The counters are held for the current minute only. */
+#define URNE_INITIATIVE_BURST_ADDRESS 10
+#define URNE_INITIATIVE_BURST_NETWORK 50
+#define URNE_INITIATIVE_BURST_SLOTS 1024
+
+typedef struct urne_initiative_burst {
+    char key[48];  /* "a:ADDRESS" or "n:NETWORK", "" a free slot */
+    int64_t count; /* attempts this minute */
+} urne_initiative_burst;
+
 /* An initiative held in memory (under the application's lock). */
 typedef struct urne_initiative_held {
     urne_initiative_row row;
@@ -78,6 +92,8 @@ typedef struct urne_initiative_held {
     size_t nterritories;
     int64_t signatures; /* valid, all territories */
     int64_t invalid;    /* invalidated */
+    int64_t burst_minute;            /* the minute the counters below are of */
+    urne_initiative_burst *bursts;   /* URNE_INITIATIVE_BURST_SLOTS, open addressing; NULL until an origin */
 } urne_initiative_held;
 
 /* A new initiative: its title (1..200 bytes), the space it belongs to ("" the

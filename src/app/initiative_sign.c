@@ -225,6 +225,47 @@ static int receipt_hash(const char *code, char out[URNE_STORE_INITIATIVE_HASH]) 
     return 0;
 }
 
+/* ---- abuse marks ---- */
+
+/* The attempts counted under key this minute, this one included; 0 when the
+ * table is full (not counted: never a mark by accident). */
+static int64_t burst_count(urne_initiative_burst *t, const char *key) {
+    uint32_t hash = 2166136261u;
+    for (const char *p = key; *p; p++) hash = (hash ^ (unsigned char)*p) * 16777619u;
+    for (size_t k = 0; k < URNE_INITIATIVE_BURST_SLOTS; k++) {
+        urne_initiative_burst *b = &t[(hash + k) % URNE_INITIATIVE_BURST_SLOTS];
+        if (b->key[0] == 0) snprintf(b->key, sizeof b->key, "%s", key);
+        if (strcmp(b->key, key) == 0) return ++b->count;
+    }
+    return 0;
+}
+
+/* The marks of an attempt from `origin` at `now` into marks (size bytes): ""
+ * when none, or "burst-address", "burst-network", both comma-separated. */
+static void burst_marks(urne_initiative_held *h, const char *origin, int64_t now, char *marks, size_t size) {
+    marks[0] = 0;
+    if (origin == NULL || !origin[0] || strlen(origin) > 40) return;
+    if (h->bursts == NULL && (h->bursts = calloc(URNE_INITIATIVE_BURST_SLOTS, sizeof *h->bursts)) == NULL) return;
+    if (now / 60 != h->burst_minute) {
+        memset(h->bursts, 0, URNE_INITIATIVE_BURST_SLOTS * sizeof *h->bursts);
+        h->burst_minute = now / 60;
+    }
+    char key[48], net[48];
+    snprintf(key, sizeof key, "a:%s", origin);
+    /* The network: an IPv6 address to its third ':', an IPv4 one without its last byte. */
+    size_t len = strlen(origin), colons = 0, end = len;
+    if (strchr(origin, ':')) {
+        for (size_t i = 0; i < len && end == len; i++)
+            if (origin[i] == ':' && ++colons == 3) end = i;
+    } else if (strrchr(origin, '.'))
+        end = (size_t)(strrchr(origin, '.') - origin);
+    snprintf(net, sizeof net, "n:%.*s", (int)end, origin);
+    int64_t a = burst_count(h->bursts, key), n = burst_count(h->bursts, net);
+    snprintf(marks, size, "%s%s%s", a > URNE_INITIATIVE_BURST_ADDRESS ? "burst-address" : "",
+             a > URNE_INITIATIVE_BURST_ADDRESS && n > URNE_INITIATIVE_BURST_NETWORK ? "," : "",
+             n > URNE_INITIATIVE_BURST_NETWORK ? "burst-network" : "");
+}
+
 /* ---- signing ---- */
 
 static urne_app_status bad(urne_app_outcome *out, const char *field, const char *why, int64_t number) {
@@ -308,6 +349,7 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
         out->why = URNE_WHY_WINDOW;
         return urne_app_fail(out, URNE_APP_STATE, "%s", h->row.state);
     }
+    burst_marks(h, in->origin, now, sig->marks, sizeof sig->marks);
     if ((st = signer_check(h, app->store, in, now, sig, out)) != URNE_APP_OK)
         return st == URNE_APP_STORE ? urne_app_store_failed(app, out) : st;
     char code[24];

@@ -26,6 +26,7 @@
 #include "../app/initiative.h"
 #include "../initiative/identity.h"
 #include "actions.h"
+#include "addr.h"
 #include "flash.h"
 #include "initiative_words.h"
 #include "page_parts.h"
@@ -254,8 +255,10 @@ static enum MHD_Result api_decision(urne_req *r, int64_t id, int64_t b) {
 }
 
 static enum MHD_Result api_sign(urne_req *r, int64_t id, int64_t b) {
+    char origin[64];
+    urne_req_addr(r, origin, sizeof origin);
     urne_initiative_signer s = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
-                                urne_req_param(r, "commune"), ""};
+                                urne_req_param(r, "commune"), origin};
     urne_app_outcome o;
     urne_app_initiative_sign(&r->srv->app, &r->user, id, &s, &o);
     json_t *extra = o.status == URNE_APP_OK ? json_pack("{s:s, s:s, s:s}", "receipt", o.detail, "territory", o.field,
@@ -407,7 +410,9 @@ static enum MHD_Result page_one(urne_req *r, int64_t id, int64_t b) {
 static enum MHD_Result form_sign(urne_req *r, int64_t id, int64_t b) {
     typed t = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
                urne_req_param(r, "commune"), NULL};
-    urne_initiative_signer s = {t.name, t.given, t.birth, t.commune, ""};
+    char origin[64];
+    urne_req_addr(r, origin, sizeof origin);
+    urne_initiative_signer s = {t.name, t.given, t.birth, t.commune, origin};
     urne_app_outcome o;
     urne_result res = {0};
     if (urne_app_initiative_sign(&r->srv->app, &r->user, id, &s, &o) == URNE_APP_OK) {

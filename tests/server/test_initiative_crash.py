@@ -75,6 +75,8 @@ finally:
     check(srv.stop() == 0, "clean stop after restart")
 p = run("initiative", "recount", "--db", srv.db, "--id", "1")
 check(f"{counted} valid signature(s)" in p.stdout, f"a recount from the rows agrees: {p.stdout}")
+p = run("initiative", "export", "--db", srv.db, "--id", "1")
+check('"burst-address"' in p.stdout, "signatures in a burst from one address are marked for the authority")
 p = run("audit", "verify", "--db", srv.db, ok=False)
 check(p.returncode == 0, f"audit chain verifies after the crash: {p.stdout}{p.stderr}")
 done()

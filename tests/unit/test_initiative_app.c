@@ -441,6 +441,48 @@ static void test_reached(void **state) {
     act(f, &f->admin, id, URNE_INITIATIVE_ANSWER, "Le conseil inscrit la question à l'ordre du jour.", "answered");
 }
 
+static urne_app_status sign_from(fixture *f, int64_t id, const char *origin, const char *name, const char *given,
+                                 const char *birth, const char *commune, urne_app_outcome *o) {
+    urne_initiative_signer s = {name, given, birth, commune, origin};
+    return urne_app_initiative_sign(&f->app, &f->nobody, id, &s, o);
+}
+
+static const char *marks_of(fixture *f, int64_t id, int64_t sig, urne_initiative_signature *row) {
+    assert_int_equal(urne_store_initiative_signature_get(f->store, id, sig, row), 1);
+    return row->marks;
+}
+
+/* Bursts are marked, never refused: the 11th attempt of a minute from one
+ * address, the 51st from one network. */
+static void test_burst_marks(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f);
+    urne_app_outcome o;
+    urne_initiative_signature row;
+    for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
+        REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
+                sign_from(f, id, "192.0.2.7", "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    assert_string_equal(marks_of(f, id, o.id, &row), "burst-address");
+    urne_app_outcome_free(&o);
+    test_now += 60; /* the next minute: counted afresh */
+    OK(sign_from(f, id, "192.0.2.7", "Lefevre", "Elodie", "1985-12-31", "Arras", &o));
+    assert_string_equal(marks_of(f, id, o.id, &row), "");
+    urne_app_outcome_free(&o);
+    for (int i = 0; i < URNE_INITIATIVE_BURST_NETWORK - 1; i++) {
+        char addr[32];
+        snprintf(addr, sizeof addr, "198.51.100.%d", i + 1);
+        REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id, addr, "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    }
+    OK(sign_from(f, id, "2001:db8:1:2::5", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    assert_string_equal(marks_of(f, id, o.id, &row), ""); /* another network */
+    urne_app_outcome_free(&o);
+    REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id, "198.51.100.200", "Durand", "P", "1970-01-01", "X", &o_));
+    OK(sign_from(f, id, "198.51.100.201", "Dupont", "Jean Pierre Marie", "1970-03-04", "Montval", &o));
+    assert_string_equal(marks_of(f, id, o.id, &row), "burst-network");
+    urne_app_outcome_free(&o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
@@ -449,6 +491,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_sign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalidate_and_reload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reached, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_burst_marks, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
