@@ -310,7 +310,7 @@ static void territories_table(urne_buf *b, const urne_req *r, const urne_initiat
         urne_html_trusted(b, "</td><td class=num>");
         if (per && per[i].minimum > 0) {
             urne_page_int(b, r, per[i].minimum);
-            urne_html(b, " <progress max=\"%lld\" value=\"%lld\"></progress>", (long long)per[i].minimum,
+            urne_html(b, " <progress aria-hidden=true max=\"%lld\" value=\"%lld\"></progress>", (long long)per[i].minimum,
                       (long long)(t->signatures < per[i].minimum ? t->signatures : per[i].minimum));
         } else
             urne_html_trusted(b, "—");
@@ -327,7 +327,7 @@ static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_h
               h->row.title, state_words(r, h->state), _(r, "Signatures"));
     if (st == URNE_INITIATIVE_TALLY_OK && t.national_threshold > 0) {
         count_of(b, r, h->signatures, t.national_threshold);
-        urne_html(b, " <progress max=\"%lld\" value=\"%lld\"></progress>", (long long)t.national_threshold,
+        urne_html(b, " <progress aria-hidden=true max=\"%lld\" value=\"%lld\"></progress>", (long long)t.national_threshold,
                   (long long)(h->signatures < t.national_threshold ? h->signatures : t.national_threshold));
     } else
         urne_page_int(b, r, h->signatures);
