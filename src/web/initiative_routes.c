@@ -175,6 +175,8 @@ static json_t *figures_json(const urne_initiative_held *h) {
         json_object_set_new(j, "reached", json_boolean(t.reached));
     }
     if (j) json_object_set_new(j, "rules", json_string(h->row.rules));
+    if (j) json_object_set_new(j, "reasons", json_string(h->row.reasons));
+    if (j) json_object_set_new(j, "answer", json_string(h->row.answer));
     return j;
 }
 
@@ -297,24 +299,25 @@ static void count_of(urne_buf *b, const urne_req *r, int64_t count, int64_t of) 
 
 static void territories_table(urne_buf *b, const urne_req *r, const urne_initiative_held *h,
                               const urne_initiative_territory_result *per) {
-    urne_html(b, "<table><caption>%s</caption><thead><tr><th scope=col>%s</th><th scope=col>%s</th>"
+    urne_html(b, "<table class=stack><caption>%s</caption><thead><tr><th scope=col>%s</th><th scope=col>%s</th>"
                  "<th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
               _(r, "Territories"), _(r, "Territory"), _(r, "Electors"), _(r, "Signatures"), _(r, "Minimum"),
               _(r, "Reached"));
     for (size_t i = 0; i < h->nterritories; i++) {
         const urne_initiative_territory_held *t = &h->territories[i];
-        urne_html(b, "<tr><th scope=row>%s</th><td class=num>", t->name);
+        urne_html(b, "<tr><td>%s</td><td class=num data-label=\"%s\">", t->name, _(r, "Electors"));
         urne_page_int(b, r, t->electors);
-        urne_html_trusted(b, "</td><td class=num>");
+        urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "Signatures"));
         urne_page_int(b, r, t->signatures);
-        urne_html_trusted(b, "</td><td class=num>");
+        urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "Minimum"));
         if (per && per[i].minimum > 0) {
             urne_page_int(b, r, per[i].minimum);
             urne_html(b, " <progress aria-hidden=true max=\"%lld\" value=\"%lld\"></progress>", (long long)per[i].minimum,
                       (long long)(t->signatures < per[i].minimum ? t->signatures : per[i].minimum));
         } else
             urne_html_trusted(b, "—");
-        urne_html(b, "</td><td>%s</td></tr>", per && per[i].reached ? _(r, "yes") : _(r, "no"));
+        urne_html(b, "</td><td data-label=\"%s\">%s</td></tr>", _(r, "Reached"),
+                  per && per[i].reached ? _(r, "yes") : _(r, "no"));
     }
     urne_html_trusted(b, "</tbody></table>");
 }
