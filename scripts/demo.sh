@@ -26,6 +26,11 @@ else
   echo "urne: ../shared/data is not beside this checkout: the demo runs without the Rhône election"
 fi
 
+key=$("$urne" initiative keygen --secret-key "$dir/authority.key")
+"$urne" initiative create --db "$db" --user admin --title "Eau en régie publique" \
+  --rules "$root/examples/initiative-rules.txt" --authority-key "$key" >/dev/null
+"$urne" initiative import-roll --db "$db" --user admin --id 1 "$root/examples/initiative-roll.csv" >/dev/null
+
 "$urne" serve --db "$db" --listen "$listen" --access-log "$dir/access.log" --quiet &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM
@@ -50,6 +55,15 @@ api "$admin" /api/assignments '{"user":"secretaire2","election":1,"first":0,"las
 commission=$(login commission)
 api "$commission" /api/elections/2/bureaux/0/contest '{"reason":"Écart de 3 voix signalé par un assesseur"}'
 api "$commission" /api/elections/2/bureaux/1/contest '{"reason":"Signatures manquantes sur le procès-verbal"}'
+
+api "$admin" /api/initiatives/1/transition '{"event":"submit"}'
+api "$commission" /api/initiatives/1/decision '{"decision":"admit","reasons":"Conforme à la loi."}'
+api "$admin" /api/initiatives/1/transition '{"event":"open"}'
+for signer in '"Dupont","given":"Jean Pierre","birth":"1970-03-04","commune":"Montval"' \
+              '"Moreau","given":"Léa","birth":"1999-11-20","commune":"Amiens"'; do # the public: no account
+  curl -fsS -H 'Content-Type: application/json' -d "{\"name\":$signer}" \
+    "http://$listen/api/initiatives/1/signatures" >/dev/null
+done
 
 cat <<EOT
 

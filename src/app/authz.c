@@ -37,6 +37,12 @@ static const struct {
     [URNE_ACT_MANAGE_USERS] = {"manage-users", BIT(URNE_ROLE_ADMIN), 0, 0},
     [URNE_ACT_PUBLISH_NOTICE] = {"publish-notice", BIT(URNE_ROLE_ADMIN), 0, 0},
     [URNE_ACT_GRANT_ROLES] = {"grant-roles", BIT(URNE_ROLE_ADMIN), 0, 1},
+    /* An initiative's space is named by the request (its id: "initiative/N", in the
+     * space it was created in), so the dispatcher asks "somewhere" and the use
+     * case decides on the initiative's chain. */
+    [URNE_ACT_MANAGE_INITIATIVES] = {"manage-initiatives", BIT(URNE_ROLE_ADMIN), 0, 1},
+    [URNE_ACT_DECIDE_INITIATIVE] = {"decide-initiative", BIT(URNE_ROLE_COMMISSION), 0, 1},
+    [URNE_ACT_SIGN_INITIATIVE] = {"sign-initiative", ANYONE, 0, 0},
 };
 
 const char *urne_action_name(urne_action a) {

@@ -42,6 +42,9 @@ typedef enum {
     URNE_ACT_MANAGE_USERS,     /* accounts and grants */
     URNE_ACT_PUBLISH_NOTICE,   /* the notice component: an administrator's announcement */
     URNE_ACT_GRANT_ROLES,      /* give or take back a role in a space: its administrators, or the site's */
+    URNE_ACT_MANAGE_INITIATIVES, /* create an initiative, import its roll, move it along its life */
+    URNE_ACT_DECIDE_INITIATIVE,  /* its committee: admissibility, invalidating signatures */
+    URNE_ACT_SIGN_INITIATIVE,    /* sign one, check a receipt: anyone (the roll decides who counts) */
     URNE_ACT_COUNT
 } urne_action;
 

@@ -26,6 +26,9 @@ int urne_cli_audit(int argc, char **argv);
 int urne_cli_store(int argc, char **argv);
 int urne_cli_routes(int argc, char **argv);
 int urne_cli_initiative(int argc, char **argv);
+/* The initiative subcommands on a store (cmd_initiative_store.c): the exit
+ * status, or -1 when `sub` is none of them. */
+int urne_cli_initiative_store(const char *sub, int argc, char **argv);
 int urne_cli_forum(int argc, char **argv);
 int urne_cli_match(int argc, char **argv);
 

@@ -29,7 +29,14 @@
 
 static void initiative_usage(FILE *out) {
     fprintf(out, _("Usage: urne initiative rules (--preset NAME | --rules FILE) [--electorate N] [--opens DATE]\n"
-                   "       urne initiative tally (--preset NAME | --rules FILE) --counts FILE.csv\n\n"
+                   "       urne initiative tally (--preset NAME | --rules FILE) --counts FILE.csv\n"
+                   "       urne initiative keygen --secret-key FILE\n"
+                   "       urne initiative create --db DB --user NAME --title T --rules FILE --authority-key HEX\n"
+                   "                              [--space S]\n"
+                   "       urne initiative import-roll --db DB --user NAME --id N FILE.csv\n"
+                   "       urne initiative export --db DB --id N [--secret-key FILE]\n"
+                   "       urne initiative recount --db DB --id N\n"
+                   "       urne initiative receipt --db DB --id N CODE\n\n"
                    "Presets: 49-3-citoyen, rip, local-petition, eci, territories.\n"
                    "A rules file has one 'key = value' a line, starting with 'preset = NAME' to adjust one.\n"
                    "The counts file has the columns territory,electorate,signatures and, when the rules\n"
@@ -239,8 +246,11 @@ int urne_cli_initiative(int argc, char **argv) {
         return argc < 2 ? URNE_EXIT_USAGE : URNE_EXIT_OK;
     }
     const char *sub = argv[1];
+    int stored = urne_cli_initiative_store(sub, argc - 1, argv + 1);
+    if (stored >= 0) return stored;
     if (strcmp(sub, "rules") != 0 && strcmp(sub, "tally") != 0) {
-        fprintf(stderr, _("urne initiative: unknown subcommand '%s' (rules, tally)\n"), sub);
+        fprintf(stderr, _("urne initiative: unknown subcommand '%s' (rules, tally, keygen, create, import-roll, "
+                          "export, recount, receipt)\n"), sub);
         return URNE_EXIT_USAGE;
     }
     opts o;

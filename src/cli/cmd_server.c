@@ -412,15 +412,18 @@ typedef struct verify {
     urne_audit_replay *replay;
     urne_audit_grants *grants;
     urne_audit_notices *notices;
+    urne_audit_initiatives *initiatives;
+    urne_store *store;
     const char *db, *keys, *label;
-    char why[300];   /* why a grant's or a notice's entry could not be folded */
-    size_t grant_diffs, notice_diffs;
+    char why[300];   /* why a grant's, a notice's or an initiative's entry could not be folded */
+    size_t grant_diffs, notice_diffs, initiative_diffs;
 } verify;
 
 static int fold_entry(const urne_audit_entry *e, void *ctx) {
     verify *v = ctx;
     if (urne_audit_fold(v->replay, e) < 0) return 1;
     if (urne_audit_fold_grant(v->grants, e, v->why, sizeof v->why) < 0) return 2;
+    if (urne_audit_fold_initiative(v->initiatives, e, v->why, sizeof v->why) < 0) return 2;
     return urne_audit_fold_notice(v->notices, e, v->why, sizeof v->why) < 0 ? 2 : 0;
 }
 
@@ -436,6 +439,10 @@ static void print_diff(const urne_audit_diff *d, void *ctx) {
         snprintf(where, sizeof where, _("account %lld, grant in"), (long long)d->id);
     else if (strcmp(d->table, "notice") == 0)
         snprintf(where, sizeof where, _("notice %lld"), (long long)d->id);
+    else if (strcmp(d->table, "initiative") == 0)
+        snprintf(where, sizeof where, _("initiative %lld"), (long long)d->id);
+    else if (strcmp(d->table, "signature") == 0)
+        snprintf(where, sizeof where, _("initiative %lld, signature %lld"), (long long)d->election, (long long)d->id);
     else if ((strcmp(d->table, "bureau") == 0 || strcmp(d->table, "entry") == 0) && v->keys)
         snprintf(where, sizeof where, _("election %lld, bureau %lld (%.300s%s%.300s)"), (long long)d->election,
                  (long long)d->id, v->keys, v->label && *v->label ? ", " : "", v->label ? v->label : "");
@@ -518,6 +525,38 @@ static int cmp_notice(const urne_notice *n, void *ctx) {
     return 0;
 }
 
+static int cmp_signature(const urne_initiative_signature *sig, void *ctx) {
+    verify *v = ctx;
+    v->initiative_diffs +=
+        urne_audit_initiatives_compare_signature(v->initiatives, sig->initiative, sig->id, sig->invalid, print_diff, v);
+    return 0;
+}
+
+static int cmp_initiative(const urne_initiative_row *i, void *ctx) {
+    verify *v = ctx;
+    urne_audit_initiative *x = calloc(1, sizeof *x);
+    if (x == NULL) return -1;
+    /* The fields are the same sizes (store_initiatives.h, replay_initiatives.h): never cut. */
+    _Static_assert(sizeof x->title == sizeof i->title && sizeof x->rules == sizeof i->rules &&
+                       sizeof x->reasons == sizeof i->reasons && sizeof x->answer == sizeof i->answer &&
+                       sizeof x->space == sizeof i->space && sizeof x->state == sizeof i->state,
+                   "a stored initiative fits its replayed row");
+    x->id = i->id;
+    memcpy(x->title, i->title, sizeof x->title);
+    memcpy(x->space, i->space, sizeof x->space);
+    memcpy(x->rules, i->rules, sizeof x->rules);
+    memcpy(x->state, i->state, sizeof x->state);
+    memcpy(x->authority_key, i->authority_key, sizeof x->authority_key);
+    memcpy(x->created_at, i->created_at, sizeof x->created_at);
+    memcpy(x->created_by, i->created_by, sizeof x->created_by);
+    memcpy(x->changed_at, i->changed_at, sizeof x->changed_at);
+    memcpy(x->reasons, i->reasons, sizeof x->reasons);
+    memcpy(x->answer, i->answer, sizeof x->answer);
+    v->initiative_diffs += urne_audit_initiatives_compare(v->initiatives, x, print_diff, v);
+    free(x);
+    return urne_store_initiative_signatures_each(v->store, i->id, cmp_signature, v);
+}
+
 static int cmp_user(const urne_audit_user *u, void *ctx) {
     urne_audit_replay_compare_user(((verify *)ctx)->replay, u, print_diff, ctx);
     return 0;
@@ -527,14 +566,15 @@ static void verify_free(verify *v) {
     urne_audit_replay_free(v->replay);
     urne_audit_grants_free(v->grants);
     urne_audit_notices_free(v->notices);
+    urne_audit_initiatives_free(v->initiatives);
 }
 
 /* Replay the (intact) log and compare every row the store holds with it. Prints
  * each difference and what could not be compared; returns the exit status. */
 static int verify_state(urne_store *s, const char *db, int64_t entries, const char *head) {
     verify v = {.replay = urne_audit_replay_new(), .grants = urne_audit_grants_new(),
-                .notices = urne_audit_notices_new(), .db = db};
-    if (v.replay == NULL || v.grants == NULL || v.notices == NULL) {
+                .notices = urne_audit_notices_new(), .initiatives = urne_audit_initiatives_new(), .store = s, .db = db};
+    if (v.replay == NULL || v.grants == NULL || v.notices == NULL || v.initiatives == NULL) {
         fprintf(stderr, _("urne audit verify: out of memory\n"));
         verify_free(&v);
         return URNE_EXIT_REJECTED;
@@ -549,16 +589,18 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
     if (urne_store_audit_elections(s, cmp_election, &v) < 0 || urne_store_audit_sheets(s, cmp_sheet, &v) < 0 ||
         urne_store_audit_typed(s, cmp_typed, &v) < 0 || urne_store_audit_disputes(s, cmp_dispute, &v) < 0 ||
         urne_store_audit_users(s, cmp_user, &v) < 0 || urne_store_audit_assignments(s, cmp_assignment, &v) < 0 ||
-        urne_store_grant_each(s, 0, cmp_grant, &v) < 0 || urne_store_notice_each(s, cmp_notice, &v) < 0) {
+        urne_store_grant_each(s, 0, cmp_grant, &v) < 0 || urne_store_notice_each(s, cmp_notice, &v) < 0 ||
+        urne_store_initiative_each(s, cmp_initiative, &v) != 0) {
         fprintf(stderr, _("urne audit verify: %s: %s\n"), db, store_words(s));
         verify_free(&v);
         return URNE_EXIT_REJECTED;
     }
     urne_audit_replay_stats st;
     urne_audit_replay_finish(v.replay, print_diff, print_note, &v, &st);
-    size_t grants, notices;
+    size_t grants, notices, initiatives;
     st.differences += v.grant_diffs + urne_audit_grants_finish(v.grants, print_diff, &v, &grants);
     st.differences += v.notice_diffs + urne_audit_notices_finish(v.notices, print_diff, &v, &notices);
+    st.differences += v.initiative_diffs + urne_audit_initiatives_finish(v.initiatives, print_diff, &v, &initiatives);
     verify_free(&v);
     if (st.differences) {
         fprintf(stderr,
@@ -587,6 +629,7 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
                                 st.entries),
                db, st.elections, st.sheets, st.entries, st.disputes, st.users, st.assignments, grants);
     if (notices) printf(_(", %zu notice(s) compared"), notices);
+    if (initiatives) printf(_(", %zu initiative(s) compared"), initiatives);
     if (st.not_compared) printf(_("; %zu row(s) not compared (above)"), st.not_compared);
     printf("\n");
     return URNE_EXIT_OK;

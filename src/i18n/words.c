@@ -106,6 +106,17 @@ static const coded actions[] = {
     {"user.grant", NC_("action", "role given in a space"), NULL},
     {"user.ungrant", NC_("action", "role withdrawn in a space"), NULL},
     {"notice.publish", NC_("action", "notice published"), NULL},
+    {"initiative.create", NC_("action", "initiative created"), NULL},
+    {"initiative.roll", NC_("action", "electoral roll imported"), NULL},
+    {"initiative.submit", NC_("action", "initiative submitted"), NULL},
+    {"initiative.admit", NC_("action", "initiative declared admissible"), NULL},
+    {"initiative.reject", NC_("action", "initiative declared inadmissible"), NULL},
+    {"initiative.open", NC_("action", "collection opened"), NULL},
+    {"initiative.reach", NC_("action", "threshold reached"), NULL},
+    {"initiative.close", NC_("action", "collection closed"), NULL},
+    {"initiative.transmit", NC_("action", "initiative transmitted"), NULL},
+    {"initiative.answer", NC_("action", "answer published"), NULL},
+    {"initiative.invalidate", NC_("action", "signature invalidated"), NULL},
 };
 
 const char *urne_words_action(urne_lang lang, const char *code) {

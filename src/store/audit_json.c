@@ -527,6 +527,12 @@ int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e) {
          * compares (results, disputes, accounts), so there is nothing to fold;
          * its entry records the whole row, for a replay of notices to come. */
         rc = 0;
+    else if (strncmp(act, "initiative.", 11) == 0)
+        /* An initiative's entries (app/initiative.h: create, roll, each transition,
+         * invalidate) change none of the rows this replay compares (results,
+         * disputes, accounts); the initiatives' own replay folds them
+         * (urne_audit_fold_initiative). */
+        rc = 0;
     else if ((strcmp(act, "user.grant") == 0 || strcmp(act, "user.ungrant") == 0) && kind == OBJ_USER)
         /* A role in a space (app/grants.c) changes a grants row, not the account's:
          * the account stays comparable. The grants rows are replayed apart, by

@@ -89,6 +89,19 @@ static const char *const migrations[] = {
     "ALTER TABLE elections ADD COLUMN space TEXT NOT NULL DEFAULT '';",
     /* 5: the time zone of the place where an election is held (IANA name) */
     "ALTER TABLE elections ADD COLUMN zone TEXT NOT NULL DEFAULT 'Europe/Paris' CHECK(zone <> '');",
+    /* 6: citizens' initiatives, their rolls and signatures (store_initiatives.h) */
+    "CREATE TABLE initiatives(id INTEGER PRIMARY KEY, title TEXT NOT NULL, space TEXT NOT NULL DEFAULT '',"
+    "  rules TEXT NOT NULL, state TEXT NOT NULL, authority_key TEXT NOT NULL, hash_key TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, created_by TEXT NOT NULL, changed_at TEXT NOT NULL,"
+    "  reasons TEXT NOT NULL DEFAULT '', answer TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE initiative_roll(initiative_id INTEGER NOT NULL REFERENCES initiatives(id),"
+    "  key_hash TEXT NOT NULL, index_hash TEXT NOT NULL, territory TEXT NOT NULL, sealed TEXT NOT NULL,"
+    "  PRIMARY KEY(initiative_id, key_hash));"
+    "CREATE INDEX initiative_roll_index ON initiative_roll(initiative_id, index_hash);"
+    "CREATE TABLE initiative_signatures(id INTEGER PRIMARY KEY, initiative_id INTEGER NOT NULL"
+    "  REFERENCES initiatives(id), dedup TEXT NOT NULL, territory TEXT NOT NULL, sealed TEXT NOT NULL,"
+    "  receipt TEXT NOT NULL, signed_at TEXT NOT NULL, marks TEXT NOT NULL DEFAULT '',"
+    "  invalid TEXT NOT NULL DEFAULT '', UNIQUE(initiative_id, dedup), UNIQUE(initiative_id, receipt));",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -287,6 +300,7 @@ const urne_store_ops urne_sqlite_ops = {
     .disputes = &urne_sqlite_dispute_ops,
     .audit = &urne_sqlite_audit_ops,
     .notices = &urne_sqlite_notice_ops,
+    .initiatives = &urne_sqlite_initiative_ops,
     .grants = &urne_sqlite_grant_ops,
     .rows = &urne_sqlite_row_ops,
     .watch = NULL, /* one process owns the file: nothing to watch */

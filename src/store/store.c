@@ -505,3 +505,87 @@ int urne_store_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t 
                                  void *ctx) {
     return s->ops->audit->assignments(s, fn, ctx);
 }
+
+/* ---- initiatives ---- */
+
+int64_t urne_store_initiative_put(urne_store *s, const urne_initiative_row *i) {
+    assert(i != NULL);
+    if (FIELD(s, i, title, "an initiative's title") < 0 || FIELD(s, i, space, "an initiative's space") < 0 ||
+        FIELD(s, i, rules, "an initiative's rules") < 0 || FIELD(s, i, state, "an initiative's state") < 0 ||
+        FIELD(s, i, authority_key, "an authority's key") < 0 || FIELD(s, i, hash_key, "an initiative's key") < 0 ||
+        FIELD(s, i, created_at, "an initiative's time") < 0 || FIELD(s, i, created_by, "an initiative's author") < 0 ||
+        FIELD(s, i, changed_at, "an initiative's time") < 0 || FIELD(s, i, reasons, "a committee's reasons") < 0 ||
+        FIELD(s, i, answer, "an authority's answer") < 0)
+        return -1;
+    return s->ops->initiatives->put(s, i);
+}
+
+int urne_store_initiative_get(urne_store *s, int64_t id, urne_initiative_row *out) {
+    assert(out != NULL);
+    return s->ops->initiatives->get(s, id, out);
+}
+
+int urne_store_initiative_update(urne_store *s, const urne_initiative_row *i, const char *expected) {
+    assert(i && expected);
+    if (FIELD(s, i, state, "an initiative's state") < 0 || FIELD(s, i, changed_at, "an initiative's time") < 0 ||
+        FIELD(s, i, reasons, "a committee's reasons") < 0 || FIELD(s, i, answer, "an authority's answer") < 0)
+        return -1;
+    return s->ops->initiatives->update(s, i, expected);
+}
+
+int urne_store_initiative_each(urne_store *s, int (*fn)(const urne_initiative_row *i, void *ctx), void *ctx) {
+    assert(fn != NULL);
+    return s->ops->initiatives->each(s, fn, ctx);
+}
+
+int urne_store_initiative_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_entry *e) {
+    assert(e != NULL);
+    if (FIELD(s, e, key_hash, "a roll entry's hash") < 0 || FIELD(s, e, index_hash, "a roll entry's hash") < 0 ||
+        FIELD(s, e, territory, "a roll entry's territory") < 0 || FIELD(s, e, sealed, "a roll entry's sealed box") < 0)
+        return -1;
+    return s->ops->initiatives->roll_put(s, id, e);
+}
+
+int urne_store_initiative_roll_find(urne_store *s, int64_t id, const char *key_hash, const char *index_hash,
+                                    urne_initiative_roll_entry *out, int64_t *homonyms) {
+    assert(key_hash && index_hash && out && homonyms);
+    return s->ops->initiatives->roll_find(s, id, key_hash, index_hash, out, homonyms);
+}
+
+int urne_store_initiative_roll_counts(urne_store *s, int64_t id,
+                                      int (*fn)(const char *territory, int64_t electors, void *ctx), void *ctx) {
+    assert(fn != NULL);
+    return s->ops->initiatives->roll_counts(s, id, fn, ctx);
+}
+
+int64_t urne_store_initiative_sign(urne_store *s, const urne_initiative_signature *sig) {
+    assert(sig != NULL);
+    if (FIELD(s, sig, dedup, "a signature's hash") < 0 || FIELD(s, sig, territory, "a signature's territory") < 0 ||
+        FIELD(s, sig, sealed, "a signature's sealed box") < 0 || FIELD(s, sig, receipt, "a receipt's hash") < 0 ||
+        FIELD(s, sig, signed_at, "a signature's time") < 0 || FIELD(s, sig, marks, "a signature's marks") < 0)
+        return -1;
+    return s->ops->initiatives->sign(s, sig);
+}
+
+int urne_store_initiative_receipt(urne_store *s, int64_t id, const char *receipt, urne_initiative_signature *out) {
+    assert(receipt && out);
+    return s->ops->initiatives->receipt(s, id, receipt, out);
+}
+
+int urne_store_initiative_signature_get(urne_store *s, int64_t id, int64_t sig, urne_initiative_signature *out) {
+    assert(out != NULL);
+    return s->ops->initiatives->signature_get(s, id, sig, out);
+}
+
+int urne_store_initiative_invalidate(urne_store *s, int64_t id, int64_t sig, const char *reason) {
+    assert(reason && reason[0]);
+    const urne_initiative_signature *x = NULL;
+    if (fits(s, reason, sizeof x->invalid, "an invalidation's reason") < 0) return -1;
+    return s->ops->initiatives->invalidate(s, id, sig, reason);
+}
+
+int urne_store_initiative_signatures_each(urne_store *s, int64_t id,
+                                          int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx) {
+    assert(fn != NULL);
+    return s->ops->initiatives->signatures_each(s, id, fn, ctx);
+}

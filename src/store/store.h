@@ -19,6 +19,7 @@
  *   store_audit.h      the audit log, what its entries record, and the rows as
  *                      stored for `urne audit verify`
  *   store_notices.h    the notices administrators publish (the example component)
+ *   store_initiatives.h  citizens' initiatives, their rolls and signatures
  *   store_rows.h       the whole store as rows, for `urne store copy`
  *
  * Transactions: every mutation runs between urne_store_begin and urne_store_commit
@@ -46,6 +47,7 @@ typedef struct urne_store urne_store;
 #include "store_audit.h"
 #include "store_disputes.h"
 #include "store_elections.h"
+#include "store_initiatives.h"
 #include "store_notices.h"
 #include "store_grants.h"
 #include "store_users.h"

@@ -46,6 +46,7 @@
 #include "../audit/audit.h"
 #include "../audit/replay.h"
 #include "../audit/replay_grants.h"
+#include "../audit/replay_initiatives.h"
 #include "../audit/replay_notices.h"
 #include "store_disputes.h"
 #include "store_elections.h"
@@ -100,6 +101,11 @@ int urne_audit_fold_grant(urne_audit_grants *g, const urne_audit_entry *e, char 
  * record malformed, a notice published twice, or out of memory).
  * audit_notices_json.c. */
 int urne_audit_fold_notice(urne_audit_notices *n, const urne_audit_entry *e, char *why, size_t size);
+/* The same for the initiatives (audit/replay_initiatives.h): folds every
+ * "initiative.*" entry, ignores the others; 0, or -1 with why said (a record
+ * malformed or contradicting the log before it, or out of memory).
+ * audit_initiatives_json.c. */
+int urne_audit_fold_initiative(urne_audit_initiatives *n, const urne_audit_entry *e, char *why, size_t size);
 
 /* ---- the rows as stored, for urne_audit_replay_compare_* ----
  *

@@ -83,6 +83,23 @@ typedef struct urne_store_notice_ops {
     int64_t (*put)(urne_store *s, const urne_notice *n);
     int (*each)(urne_store *s, int (*fn)(const urne_notice *n, void *ctx), void *ctx);
 } urne_store_notice_ops;
+typedef struct urne_store_initiative_ops {
+    int64_t (*put)(urne_store *s, const urne_initiative_row *i);
+    int (*get)(urne_store *s, int64_t id, urne_initiative_row *out);
+    int (*update)(urne_store *s, const urne_initiative_row *i, const char *expected);
+    int (*each)(urne_store *s, int (*fn)(const urne_initiative_row *i, void *ctx), void *ctx);
+    int (*roll_put)(urne_store *s, int64_t id, const urne_initiative_roll_entry *e);
+    int (*roll_find)(urne_store *s, int64_t id, const char *key_hash, const char *index_hash,
+                     urne_initiative_roll_entry *out, int64_t *homonyms);
+    int (*roll_counts)(urne_store *s, int64_t id, int (*fn)(const char *territory, int64_t electors, void *ctx),
+                       void *ctx);
+    int64_t (*sign)(urne_store *s, const urne_initiative_signature *sig);
+    int (*receipt)(urne_store *s, int64_t id, const char *receipt, urne_initiative_signature *out);
+    int (*signature_get)(urne_store *s, int64_t id, int64_t sig, urne_initiative_signature *out);
+    int (*invalidate)(urne_store *s, int64_t id, int64_t sig, const char *reason);
+    int (*signatures_each)(urne_store *s, int64_t id, int (*fn)(const urne_initiative_signature *sig, void *ctx),
+                           void *ctx);
+} urne_store_initiative_ops;
 typedef struct urne_store_grant_ops {
     int (*put)(urne_store *s, int64_t user, const char *space, urne_role role, int tier);
     int (*del)(urne_store *s, int64_t user, const char *space);
@@ -165,6 +182,7 @@ typedef struct urne_store_ops {
     const urne_store_audit_ops *audit;
     const urne_store_notice_ops *notices;
     const urne_store_grant_ops *grants;
+    const urne_store_initiative_ops *initiatives;
     const urne_store_row_ops *rows;
     const urne_store_watch_ops *watch; /* NULL: nothing to watch (one process) */
 } urne_store_ops;

@@ -58,6 +58,53 @@ const urne_store_text_col urne_sql_notice_texts[] = {
 #undef TEXT
 const size_t urne_sql_notice_ntexts = sizeof urne_sql_notice_texts / sizeof urne_sql_notice_texts[0];
 
+/* ---- initiatives ---- */
+
+const char urne_sql_initiative_put[] =
+    "INSERT INTO initiatives(title, space, rules, state, authority_key, hash_key, created_at, created_by,"
+    " changed_at, reasons, answer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+const char urne_sql_initiative_get[] = URNE_SQL_INITIATIVE_COLS " WHERE id = $1";
+const char urne_sql_initiative_update[] =
+    "UPDATE initiatives SET state = $1, changed_at = $2, reasons = $3, answer = $4 WHERE id = $5 AND state = $6";
+const char urne_sql_initiative_each[] = URNE_SQL_INITIATIVE_COLS " ORDER BY id";
+
+#define TEXT(c, field) {c, #field, offsetof(urne_initiative_row, field), sizeof ((urne_initiative_row *)0)->field}
+const urne_store_text_col urne_sql_initiative_texts[] = {
+    TEXT(1, title),      TEXT(2, space),      TEXT(3, rules),   TEXT(4, state),  TEXT(5, authority_key),
+    TEXT(6, hash_key),   TEXT(7, created_at), TEXT(8, created_by), TEXT(9, changed_at), TEXT(10, reasons),
+    TEXT(11, answer),
+};
+#undef TEXT
+const size_t urne_sql_initiative_ntexts = sizeof urne_sql_initiative_texts / sizeof urne_sql_initiative_texts[0];
+
+const char urne_sql_initiative_roll_put[] =
+    "INSERT INTO initiative_roll(initiative_id, key_hash, index_hash, territory, sealed)"
+    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (initiative_id, key_hash) DO NOTHING";
+const char urne_sql_initiative_roll_find[] =
+    "SELECT key_hash, index_hash, territory, sealed FROM initiative_roll WHERE initiative_id = $1 AND key_hash = $2";
+const char urne_sql_initiative_roll_homonyms[] =
+    "SELECT count(*) FROM initiative_roll WHERE initiative_id = $1 AND index_hash = $2";
+const char urne_sql_initiative_roll_counts[] =
+    "SELECT territory, count(*) FROM initiative_roll WHERE initiative_id = $1 GROUP BY territory";
+
+const char urne_sql_initiative_sign[] =
+    "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (initiative_id, dedup) DO NOTHING RETURNING id";
+const char urne_sql_initiative_receipt[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND receipt = $2";
+const char urne_sql_initiative_signature_get[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND id = $2";
+const char urne_sql_initiative_invalidate[] =
+    "UPDATE initiative_signatures SET invalid = $1 WHERE initiative_id = $2 AND id = $3 AND invalid = ''";
+const char urne_sql_initiative_signatures_each[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 ORDER BY id";
+
+#define TEXT(c, field)                                                                                       \
+    {c, #field, offsetof(urne_initiative_signature, field), sizeof ((urne_initiative_signature *)0)->field}
+const urne_store_text_col urne_sql_signature_texts[] = {
+    TEXT(2, dedup), TEXT(3, territory), TEXT(4, sealed), TEXT(5, receipt), TEXT(6, signed_at), TEXT(7, marks),
+    TEXT(8, invalid),
+};
+#undef TEXT
+const size_t urne_sql_signature_ntexts = sizeof urne_sql_signature_texts / sizeof urne_sql_signature_texts[0];
+
 /* ---- users and sessions ---- */
 
 const char urne_sql_user_find[] = "SELECT id, name, role, tier, pw_hash FROM users WHERE name = $1";
@@ -76,7 +123,11 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_dispute_get, urne_sql_dispute_open_for, urne_sql_dispute_update, urne_sql_dispute_each,
     urne_sql_grant_put,   urne_sql_grant_del,        urne_sql_grant_get,      urne_sql_notice_put,
     urne_sql_notice_each, urne_sql_user_find,         urne_sql_user_get,        urne_sql_user_count,
-    urne_sql_user_each,   urne_sql_session_put,       urne_sql_session_get,     urne_sql_session_delete, NULL,
+    urne_sql_user_each,   urne_sql_session_put,       urne_sql_session_get,     urne_sql_session_delete,
+    urne_sql_initiative_put, urne_sql_initiative_get, urne_sql_initiative_update, urne_sql_initiative_each,
+    urne_sql_initiative_roll_put, urne_sql_initiative_roll_find, urne_sql_initiative_roll_homonyms,
+    urne_sql_initiative_roll_counts, urne_sql_initiative_sign, urne_sql_initiative_receipt,
+    urne_sql_initiative_signature_get, urne_sql_initiative_invalidate, urne_sql_initiative_signatures_each, NULL,
 };
 
 int urne_store_sql_ordered(const char *sql) {

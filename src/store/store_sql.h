@@ -30,7 +30,8 @@
  *     abort the whole transaction there), SQLite by SQLITE_CONSTRAINT, which
  *     undoes the statement only.
  *
- * Domains moved here so far: disputes, grants, notices, users and sessions.
+ * Domains moved here so far: disputes, grants, notices, users and sessions,
+ * initiatives (their every query).
  * Elections and the audit log still keep a text per backend (the same query,
  * column for column, the SQLite one with `?`), to move one domain at a time.
  */
@@ -95,6 +96,54 @@ extern const char urne_sql_notice_each[];
 /* The text columns of urne_sql_notice_each and the urne_notice fields they fill. */
 extern const urne_store_text_col urne_sql_notice_texts[];
 extern const size_t urne_sql_notice_ntexts;
+
+/* ---- initiatives ---- */
+
+/* The columns every initiative's SELECT reads (id first), then FROM initiatives. */
+#define URNE_SQL_INITIATIVE_COLS                                                                              \
+    "SELECT id, title, space, rules, state, authority_key, hash_key, created_at, created_by, changed_at,"    \
+    " reasons, answer FROM initiatives"
+/* $1 title .. $11 answer, in the order of the columns after id. */
+extern const char urne_sql_initiative_put[];
+/* $1 id. */
+extern const char urne_sql_initiative_get[];
+/* $1 state, $2 changed_at, $3 reasons, $4 answer, $5 id, $6 the state expected. */
+extern const char urne_sql_initiative_update[];
+extern const char urne_sql_initiative_each[];
+/* The text columns of URNE_SQL_INITIATIVE_COLS and the urne_initiative_row fields they fill. */
+extern const urne_store_text_col urne_sql_initiative_texts[];
+extern const size_t urne_sql_initiative_ntexts;
+
+/* $1 initiative, $2 key_hash, $3 index_hash, $4 territory, $5 sealed; an entry
+ * already there inserts nothing (ON CONFLICT DO NOTHING: no statement fails, so
+ * PostgreSQL's transaction goes on). */
+extern const char urne_sql_initiative_roll_put[];
+/* $1 initiative, $2 key_hash: key_hash, index_hash, territory, sealed. */
+extern const char urne_sql_initiative_roll_find[];
+/* $1 initiative, $2 index_hash: count(*). */
+extern const char urne_sql_initiative_roll_homonyms[];
+/* $1 initiative: territory, count(*), unordered (the caller sorts: the two
+ * backends order texts differently). */
+extern const char urne_sql_initiative_roll_counts[];
+
+/* The columns every signature's SELECT reads, then FROM initiative_signatures. */
+#define URNE_SQL_SIGNATURE_COLS                                                                               \
+    "SELECT id, initiative_id, dedup, territory, sealed, receipt, signed_at, marks, invalid"                 \
+    " FROM initiative_signatures"
+/* $1 initiative, $2 dedup, $3 territory, $4 sealed, $5 receipt, $6 signed_at, $7
+ * marks: RETURNING id, no row when the dedup hash is already there. */
+extern const char urne_sql_initiative_sign[];
+/* $1 initiative, $2 receipt. */
+extern const char urne_sql_initiative_receipt[];
+/* $1 initiative, $2 id. */
+extern const char urne_sql_initiative_signature_get[];
+/* $1 reason, $2 initiative, $3 id; only a valid signature. */
+extern const char urne_sql_initiative_invalidate[];
+/* $1 initiative. */
+extern const char urne_sql_initiative_signatures_each[];
+/* The text columns of URNE_SQL_SIGNATURE_COLS and the fields they fill. */
+extern const urne_store_text_col urne_sql_signature_texts[];
+extern const size_t urne_sql_signature_ntexts;
 
 /* ---- users and sessions ---- */
 

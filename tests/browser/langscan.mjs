@@ -25,7 +25,8 @@
 // (urne, UTC), on English pages a French legal term in brackets right after its
 // English ("Official report (procès-verbal)", "Review (récolement)"), and the
 // users' own data — election titles, candidate, unit and bureau names, dispute
-// reasons, account names — taken from the JSON API and removed from the text as
+// reasons, account names, initiatives' titles, territories, the committee's reasons
+// and the authority's answer — taken from the JSON API and removed from the text as
 // whole words before it is scanned.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,6 +108,10 @@ export const userStrings = async (base, token) => {
     for (const d of await get(`/api/elections/${e.id}/disputes`) || []) { add(d.reason); add(d.opened_by); }
   }
   for (const u of await get('/api/users') || []) add(u.name);
+  for (const i of await get('/api/initiatives') || []) {
+    add(i.title); add(i.space); add(i.reasons); add(i.answer);
+    for (const t of i.territories || []) add(t.name);
+  }
   return [...out].sort((a, b) => b.length - a.length);
 };
 

@@ -7,7 +7,7 @@ set -u
 
 expect_rc 0 initiative --help;  has out "urne initiative tally"
 expect_rc 2 initiative;         has err "Usage: urne initiative"
-expect_rc 2 initiative vote;    has err "unknown subcommand 'vote' (rules, tally)"
+expect_rc 2 initiative vote;    has err "unknown subcommand 'vote' (rules, tally, keygen, create, import-roll, export, recount, receipt)"
 expect_rc 2 initiative rules;   has err "give either --preset or --rules"
 expect_rc 2 initiative rules --preset referendum; has err "unknown preset 'referendum'"
 expect_rc 2 initiative rules --preset rip --electorate many; has err "--electorate needs a whole number, not 'many'"

@@ -21,6 +21,7 @@ static const struct {
     {URNE_ACT_ENTER_SHEET, "--y--"},      {URNE_ACT_CONTEST, "---y-"},       {URNE_ACT_DECIDE, "---y-"},
     {URNE_ACT_ESCALATE, "---yy"},         {URNE_ACT_PUBLISH, "----y"},       {URNE_ACT_MANAGE_ELECTIONS, "----y"},
     {URNE_ACT_MANAGE_USERS, "----y"},     {URNE_ACT_PUBLISH_NOTICE, "----y"}, {URNE_ACT_GRANT_ROLES, "----y"},
+    {URNE_ACT_MANAGE_INITIATIVES, "----y"}, {URNE_ACT_DECIDE_INITIATIVE, "---y-"}, {URNE_ACT_SIGN_INITIATIVE, "yyyyy"},
 };
 
 static const urne_role roles[] = {URNE_ROLE_PUBLIC, URNE_ROLE_OBSERVER, URNE_ROLE_SECRETARY, URNE_ROLE_COMMISSION,
@@ -57,7 +58,8 @@ static void test_policy_table(void **state) {
  * administers some space, the use case asks for the space named. */
 static void test_space_in_request(void **state) {
     for (size_t a = 0; a < URNE_ACT_COUNT; a++)
-        assert_int_equal(urne_authz_space_in_request((urne_action)a), a == URNE_ACT_GRANT_ROLES);
+        assert_int_equal(urne_authz_space_in_request((urne_action)a), a == URNE_ACT_GRANT_ROLES || a == URNE_ACT_MANAGE_INITIATIVES ||
+                                                                    a == URNE_ACT_DECIDE_INITIATIVE);
     urne_grant admin_a = {"org/a", URNE_ROLE_ADMIN, 0}, com_a = {"org/a", URNE_ROLE_COMMISSION, 1},
                site_sec = {"", URNE_ROLE_SECRETARY, 0};
     assert_true(urne_authz_somewhere(&admin_a, 1, URNE_ACT_GRANT_ROLES));

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# bench/initiative.sh path/to/urne — citizens' initiatives (issue 18), BENCH lines:
+#   1. a generated roll of ELECTORS electors (default 1,000,000; 100 territories,
+#      500 communes) imported by `urne initiative import-roll`: each line's identity
+#      normalised, hashed twice and sealed to the authority (crypto_box_seal), all in
+#      one transaction: seconds;
+#   2. signatures over HTTP from keep-alive clients (wrk, bench/sign.lua: every
+#      request a different elector) for SECONDS_EACH seconds: acknowledged durable
+#      signatures per second and p99, while the live counter page is read by another
+#      wrk: its requests per second;
+#   3. the server's memory (RSS) before and after, per million signatures;
+#   4. `urne initiative recount` (the counts rebuilt from the rows, as at start).
+# wrk, the server and the generator share the machine's cores.
+set -eu
+urne=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+out=$here/out/initiative
+rm -rf "$out" && mkdir -p "$out"
+db=$out/bench.db
+port=${PORT:-18090}
+pass=bench-pass-1
+n=${ELECTORS:-1000000}
+secs=${SECONDS_EACH:-10}
+echo "bench: initiative — $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "$pass" | "$urne" admin create --db "$db" --user admin >/dev/null
+echo "$pass" | "$urne" admin create --db "$db" --user com --role commission >/dev/null
+key=$("$urne" initiative keygen --secret-key "$out/authority.key")
+printf 'preset = territories\nopens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n' > "$out/rules.txt"
+"$urne" initiative create --db "$db" --user admin --title "Bench" --rules "$out/rules.txt" --authority-key "$key" >/dev/null
+/usr/bin/python3 - "$n" > "$out/roll.csv" <<'PY'
+import sys
+n = int(sys.argv[1])
+w = sys.stdout.write
+w("name,given,birth,commune,territory\n")
+for i in range(n):
+    s, k = "", i
+    for _ in range(5):
+        s += chr(65 + k % 26)
+        k //= 26
+    w(f"Nom{s},Jean,1970-01-01,C{i % 500},T{i % 100}\n")
+PY
+t0=$(date +%s.%N)
+"$urne" initiative import-roll --db "$db" --user admin --id 1 "$out/roll.csv" >/dev/null
+t1=$(date +%s.%N)
+imp=$(bench_calc "$t1 - $t0" "%.1f")
+bench_line initiative "roll of $n electors imported (normalised, hashed, sealed)" "$imp s" "no peer" \
+  "none set" "$(bench_ok "$imp > 0")"
+
+"$urne" serve --db "$db" --listen "127.0.0.1:$port" --access-log "$out/access.log" --quiet \
+  --max-connections-per-address 0 ${THREADS:+--threads $THREADS} &
+server=$!
+trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+bench_wait_server "$port"
+admin=$(bench_login "$port" admin "$pass")
+com=$(bench_login "$port" com "$pass")
+api() { curl -fsS -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3" \
+          "http://127.0.0.1:$port$2" >/dev/null; }
+api "$admin" /api/initiatives/1/transition '{"event":"submit"}'
+api "$com" /api/initiatives/1/decision '{"decision":"admit"}'
+api "$admin" /api/initiatives/1/transition '{"event":"open"}'
+rss0=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+
+ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) x = v / 1000; else if (v ~ /ms$/) x = v + 0; else x = v * 1000; printf "%.1f", x }'; }
+wrk -t1 -c16 -d"${secs}s" --latency "http://127.0.0.1:$port/initiatives/1" > "$out/wrk-page.txt" &
+page=$!
+N=$n THREADS=2 wrk -t2 -c32 -d"${secs}s" --timeout 10s --latency -s "$here/sign.lua" "http://127.0.0.1:$port" \
+  > "$out/wrk-sign.txt"
+wait $page
+signed=$(curl -fsS "http://127.0.0.1:$port/api/initiatives/1" |
+  /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["signatures"])')
+rate=$(bench_calc "$signed / $secs" "%d")
+p99=$(ms "$(awk '$1 == "99%" {print $2}' "$out/wrk-sign.txt")")
+prps=$(awk '/Requests\/sec/ {printf "%d", $2}' "$out/wrk-page.txt")
+rss1=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+bench_line initiative "acknowledged durable signatures over HTTP (p99 $p99 ms)" "$rate/s" "no peer" \
+  "20000/s, p99 under 50 ms" "$(bench_ok "$rate >= 20000 && $p99 < 50")"
+bench_line initiative "live counter page while signing" "$prps requests/s" "no peer" "20000 requests/s" \
+  "$(bench_ok "$prps >= 20000")"
+per=$(bench_calc "($rss1 - $rss0) / 1024 * 1000000 / ($signed > 0 ? $signed : 1)" "%.0f")
+echo "bench: server RSS $((rss0 / 1024)) MB before, $((rss1 / 1024)) MB after $signed signatures: $per MB per million (counts are per territory, not per signature)" >&2
+kill -TERM $server; wait $server 2>/dev/null || true
+trap - EXIT
+t0=$(date +%s.%N)
+"$urne" initiative recount --db "$db" --id 1 > "$out/recount.txt"
+t1=$(date +%s.%N)
+rc=$(bench_calc "$t1 - $t0" "%.2f")
+bench_line initiative "recount of $signed signatures from disk" "$rc s" "no peer" "10,000,000 in under 10 s" \
+  "$(bench_ok "$rc * 10000000 / ($signed > 0 ? $signed : 1) < 10")"

@@ -1,0 +1,204 @@
+/*
+ * initiative (app): the citizens' initiatives' use cases (issue 18): create one
+ * from its rules, import its roll, move it along its life (submit, admit or
+ * reject, open, close, transmit, answer), sign it, check a receipt, invalidate a
+ * signature, and read its counts.
+ *
+ * Each use case is app.h's shape: who may (authz: URNE_ACT_MANAGE_INITIATIVES for
+ * the organisers, administrators of the initiative's space; URNE_ACT_DECIDE_
+ * INITIATIVE for its committee, a commission there; URNE_ACT_SIGN_INITIATIVE for
+ * anyone), the engine's say (initiative/: the rules, the lifecycle's table, the
+ * identity's normalisation and checks, the tally), then the rows and the audit
+ * entry in one transaction, and what is held in memory patched after the commit.
+ *
+ * Held in memory, per initiative: its row, its rules, and per territory the
+ * electors on its roll and the valid signatures. The counts are never a row of
+ * the store updated per signature (the hot row that brought the UK petitions
+ * site down): each signature is its own row, inserted once, and the counts are
+ * rebuilt from the rows when the application opens (urne_app_open).
+ *
+ * A signature: the identity made and checked by the engine (names normalised,
+ * a birth date in 2090 refused), hashed with the initiative's key into the key by
+ * which the roll is searched and the signature deduplicated, sealed to the
+ * verification authority's public key (libsodium's crypto_box_seal: the server
+ * cannot read it back), inserted (the UNIQUE (initiative, hash) constraint:
+ * the same elector twice is one row, whatever the connections), committed, and
+ * only then counted and answered with a receipt code; the store keeps only the
+ * code's SHA-256. Signatures write no audit entry of their own (each is a row
+ * that never changes but by an audited invalidation); every transition, roll
+ * import and invalidation does.
+ *
+ * Time: `now` is the clock (time(NULL)) unless the caller sets
+ * urne_app_initiative_clock (the tests).
+ */
+#ifndef URNE_APP_INITIATIVE_H
+#define URNE_APP_INITIATIVE_H
+
+#include "../initiative/lifecycle.h"
+#include "../initiative/rules.h"
+#include "../initiative/tally.h"
+#include "../store/store_initiatives.h"
+#include "app.h"
+
+/* The reasons of a STATE or BAD_INPUT outcome (outcome.why), besides the
+ * lifecycle's refusal names (urne_initiative_refusal_name: "wrong-state",
+ * "no-reasons", "still-open"...) and the identity engine's rule codes
+ * (URNE_INITIATIVE_ID_*, with outcome.field the field and outcome.number the
+ * byte's offset). */
+#define URNE_WHY_INITIATIVE_KEY "authority-key"       /* not 64 hex digits of a public key */
+#define URNE_WHY_NOT_COLLECTING "not-collecting"      /* signing outside the collection (detail: the state) */
+#define URNE_WHY_WINDOW "outside-window"              /* signing before it opens or from its close on */
+#define URNE_WHY_NOT_ON_ROLL "not-on-roll"            /* no elector of that identity on the roll */
+#define URNE_WHY_HOMONYM "homonym"                    /* electors of that name there, none of that identity
+                                                       * (given names all as on the roll, birth date)
+                                                       * (number: how many) */
+#define URNE_WHY_UNDER_AGE "under-age"                /* number: the age the rules ask */
+#define URNE_WHY_OTHER_ROLL "other-roll"              /* detail: the roll the rules ask */
+#define URNE_WHY_ALREADY_SIGNED "already-signed"      /* TAKEN: this elector has signed; nothing counted */
+#define URNE_WHY_ROLL_STATE "roll-closed"             /* a roll imported once the collection opened */
+#define URNE_WHY_REASON "reason"                      /* an invalidation or a decision without its text */
+#define URNE_WHY_NO_SIGNATURE "no-signature"          /* number: the signature's id */
+#define URNE_WHY_ALREADY_INVALID "already-invalid"    /* STATE: that signature is already invalidated */
+
+/* One territory's figures, held. */
+typedef struct urne_initiative_territory_held {
+    char name[64];
+    int64_t electors;   /* entries on the roll */
+    int64_t signatures; /* valid signatures */
+} urne_initiative_territory_held;
+
+/* Bursts marked for the authority, never refused (as the UK Parliament's
+ * petitions site does): more than this many signing attempts in one minute of
+ * the clock from one address, or from one network (an IPv4 /24, an IPv6 /48),
+ * mark the signatures that follow in that minute "burst-address",
+ * "burst-network". The counters are held for the current minute only. */
+#define URNE_INITIATIVE_BURST_ADDRESS 10
+#define URNE_INITIATIVE_BURST_NETWORK 50
+#define URNE_INITIATIVE_BURST_SLOTS 1024
+
+typedef struct urne_initiative_burst {
+    char key[48];  /* "a:ADDRESS" or "n:NETWORK", "" a free slot */
+    int64_t count; /* attempts this minute */
+} urne_initiative_burst;
+
+/* An initiative held in memory (under the application's lock). */
+typedef struct urne_initiative_held {
+    urne_initiative_row row;
+    urne_initiative_rules rules;
+    urne_initiative_state state;
+    unsigned char hash_key[32];
+    unsigned char authority_key[32];
+    urne_initiative_territory_held *territories; /* sorted by name (strcmp) */
+    size_t nterritories;
+    int64_t signatures; /* valid, all territories */
+    int64_t invalid;    /* invalidated */
+    int64_t burst_minute;            /* the minute the counters below are of */
+    urne_initiative_burst *bursts;   /* URNE_INITIATIVE_BURST_SLOTS, open addressing; NULL until an origin */
+} urne_initiative_held;
+
+/* A new initiative: its title (1..200 bytes), the space it belongs to ("" the
+ * site), its rules as text (rules.h: "preset = rip", then adjustments), and the
+ * verification authority's public key (crypto_box, 64 hex digits). */
+typedef struct urne_initiative_new {
+    const char *title, *space, *rules, *authority_key;
+} urne_initiative_new;
+
+/* Create an initiative in state draft. In order: LOGIN_NEEDED, FORBIDDEN (the
+ * manage-initiatives policy in `space`); BAD_INPUT with field "title" (why
+ * too-long or "empty"), "space" (URNE_WHY_SPACE), "rules" (URNE_WHY_RULES, the
+ * first fault's line in number and its rule in detail), "authority_key"
+ * (URNE_WHY_INITIATIVE_KEY); STORE, NO_MEMORY (nothing written). OK with
+ * outcome.id. Audit: "initiative.create" on "initiative/<id>" with the row (its
+ * hashing key left out). */
+urne_app_status urne_app_initiative_create(urne_app *app, const urne_user *actor, const urne_initiative_new *in,
+                                           urne_app_outcome *out);
+
+/* Import the roll of initiative `id` from CSV text (io/initiative_roll.h), named
+ * `source` in its errors: every line or none. NO_INITIATIVE; LOGIN_NEEDED,
+ * FORBIDDEN (manage-initiatives); STATE URNE_WHY_ROLL_STATE once collecting;
+ * BAD_INPUT URNE_WHY_FILE with every error in outcome.checks (file, line, field,
+ * rule; an elector already on the roll is rule "duplicate-elector"); STORE. OK
+ * with outcome.number the entries added. Audit: "initiative.roll" with the
+ * count per territory. */
+urne_app_status urne_app_initiative_roll(urne_app *app, const urne_user *actor, int64_t id, const char *text,
+                                         size_t len, const char *source, urne_app_outcome *out);
+
+/* Move initiative `id` by `event` (lifecycle.h). SUBMIT, OPEN, CLOSE, TRANSMIT,
+ * ANSWER are the organisers' (manage-initiatives), ADMIT and REJECT the
+ * committee's (decide-initiative). `text` is the committee's reasons (REJECT
+ * requires them) or the authority's answer (ANSWER requires it); NULL or "" for
+ * the others. REACH is not asked: CLOSE leads to reached or expired by the
+ * tally, and a signature that reaches the threshold under rules that stop there
+ * ends the collection itself. NO_INITIATIVE; LOGIN_NEEDED, FORBIDDEN; BAD_INPUT
+ * field "text" (URNE_WHY_REASON, URNE_WHY_TOO_LONG); STATE with why the
+ * lifecycle's refusal name; STORE. OK with outcome.detail the new state's name.
+ * Audit: "initiative.<event>" with the state before and after, and the text. */
+urne_app_status urne_app_initiative_act(urne_app *app, const urne_user *actor, int64_t id,
+                                        urne_initiative_event event, const char *text, urne_app_outcome *out);
+
+/* What a signer gives: the four parts of an identity (identity.h) and, for the
+ * authority's abuse marks, where the request came from ("" unknown). */
+typedef struct urne_initiative_signer {
+    const char *name, *given, *birth, *commune;
+    const char *origin;
+} urne_initiative_signer;
+
+/* Sign initiative `id`. NO_INITIATIVE; STATE URNE_WHY_NOT_COLLECTING or
+ * URNE_WHY_WINDOW; BAD_INPUT with field and the identity engine's rule,
+ * URNE_WHY_NOT_ON_ROLL, URNE_WHY_HOMONYM, URNE_WHY_UNDER_AGE, URNE_WHY_OTHER_ROLL;
+ * TAKEN URNE_WHY_ALREADY_SIGNED (nothing written, nothing counted); STORE (nothing
+ * written). OK once the signature is committed: outcome.detail the receipt code
+ * (shown once, never stored), outcome.id the signature's id, outcome.field its
+ * territory, outcome.at its time. */
+urne_app_status urne_app_initiative_sign(urne_app *app, const urne_user *actor, int64_t id,
+                                         const urne_initiative_signer *signer, urne_app_outcome *out);
+
+/* Check a receipt code: NO_INITIATIVE; BAD_INPUT field "receipt" (URNE_WHY_NOT_ON_ROLL
+ * never: why "unknown-receipt" when no signature has it); OK with outcome.id the
+ * signature, outcome.at its time, outcome.field its territory, outcome.detail ""
+ * when counted or the invalidation's reason. Anyone may. */
+#define URNE_WHY_UNKNOWN_RECEIPT "unknown-receipt"
+urne_app_status urne_app_initiative_receipt(urne_app *app, const urne_user *actor, int64_t id, const char *code,
+                                            urne_app_outcome *out);
+
+/* The committee invalidates signature `sig` with `reason`: NO_INITIATIVE;
+ * LOGIN_NEEDED, FORBIDDEN (decide-initiative); BAD_INPUT URNE_WHY_REASON,
+ * URNE_WHY_NO_SIGNATURE; STATE URNE_WHY_ALREADY_INVALID; STORE. OK: the counts
+ * follow. Audit: "initiative.invalidate" on "initiative/<id>/signature/<sig>". */
+urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *actor, int64_t id, int64_t sig,
+                                               const char *reason, urne_app_outcome *out);
+
+/* The initiative held with that id, or NULL; under the lock
+ * (urne_app_read_begin). */
+const urne_initiative_held *urne_app_initiative(urne_app *app, int64_t id);
+/* Every initiative held, in order of id: fn's non-zero return stops. Under the lock. */
+int urne_app_initiatives_each(urne_app *app, int (*fn)(const urne_initiative_held *i, void *ctx), void *ctx);
+
+/* What the tally engine says of h's counts (initiative/tally.h), for the pages
+ * and the API: *t, and per territory (in the order of h->territories) a malloc'ed
+ * array in *per (NULL when h has none; the caller frees it). The tally's status:
+ * URNE_INITIATIVE_TALLY_OK, NO_TERRITORIES before a roll, or its fault; -1 as
+ * URNE_INITIATIVE_TALLY_OVERFLOW when memory lacks. Under the lock. */
+urne_initiative_tally_status urne_app_initiative_figures(const urne_initiative_held *h, urne_initiative_tally *t,
+                                                         urne_initiative_territory_result **per);
+
+/* Every signature of initiative `id` as the store keeps it (sealed), in order
+ * of id, under the lock: for the authority's export. fn's non-zero return
+ * stops and is returned; -1 when the store fails, -2 when there is no such
+ * initiative. */
+int urne_app_initiative_signatures_each(urne_app *app, int64_t id,
+                                        int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx);
+
+/* Load every initiative and rebuild its counts from the store (urne_app_open):
+ * 0, or -1 with the reason in err. Free with urne_app_initiatives_free. */
+int urne_app_initiatives_load(urne_app *app, char *err, size_t errsize);
+void urne_app_initiatives_free(urne_app *app);
+/* Recount initiative `id` from its rows (the CLI's recount): 0, or -1 with the
+ * reason in err. Under the lock, taken here. *changed set to 1 when the counts
+ * held differed. */
+int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, char *err, size_t errsize);
+
+/* The clock the use cases read (NULL: time(NULL)). For the tests. */
+void urne_app_initiative_clock(urne_app *app, int64_t (*now)(void));
+
+#endif

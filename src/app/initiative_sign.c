@@ -1,0 +1,478 @@
+/*
+ * initiative_sign (app): an initiative's roll, its signatures, their receipts
+ * and their invalidation (initiative.h says what each use case answers).
+ *
+ * Identities are handled here only as the engine makes them and as the store
+ * keeps them: the normalised key "NAME|GIVEN|BIRTH|COMMUNE" and the index key
+ * "NAME|COMMUNE" hashed with the initiative's key (BLAKE2b, crypto_generichash),
+ * and the identity as JSON sealed to the authority's public key
+ * (crypto_box_seal, base64). The roll is imported in one transaction: a file with
+ * one error writes nothing. A signature is committed before it is counted and
+ * answered; the store's unique index is the deduplication, so a second signature
+ * by the same elector, from however many connections at once, finds the row of
+ * the first and is answered TAKEN, counted never.
+ *
+ * The roll is searched by the hash of the whole identity, so a signer gives
+ * every given name the roll writes ("Jean Pierre Marie"; "Jean" alone finds the
+ * entries of that name and commune and is answered URNE_WHY_HOMONYM, to give them
+ * all and the birth date): the engine's matching of leading given names
+ * (urne_initiative_roll_match) needs the names in clear, which the store never
+ * holds.
+ *
+ * A receipt code is 20 characters of Crockford's base32 from 100 random bits,
+ * grouped by 5; the store keeps its SHA-256, so a stolen database gives no
+ * codes to check signatures with.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../initiative/identity.h"
+#include "../io/initiative_roll.h"
+#include "initiative_internal.h"
+
+/* hex of BLAKE2b-256 of text under the 32-byte key. */
+static void keyed_hash(const unsigned char key[32], const char *text, char out[URNE_STORE_INITIATIVE_HASH]) {
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text), key, 32);
+    sodium_bin2hex(out, URNE_STORE_INITIATIVE_HASH, h, sizeof h);
+}
+
+/* The identity (and the elector's number) sealed to the authority's key, base64
+ * into out. 0, or -1 when it would not fit or memory lacks. */
+static int seal(const unsigned char pk[32], const urne_initiative_identity *id, const char *territory,
+                const char *elector, char *out, size_t size) {
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", id->name, "given", id->given, "birth", "",
+                          "commune", id->commune, "territory", territory, "elector", elector ? elector : "");
+    char birth[16];
+    snprintf(birth, sizeof birth, "%04d-%02d-%02d", id->birth.year, id->birth.month, id->birth.day);
+    if (j) json_object_set_new(j, "birth", json_string(birth));
+    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(j);
+    if (text == NULL) return -1;
+    size_t n = strlen(text), boxed = n + crypto_box_SEALBYTES;
+    unsigned char *box = malloc(boxed);
+    int rc = -1;
+    if (box && crypto_box_seal(box, (const unsigned char *)text, n, pk) == 0 &&
+        sodium_base64_encoded_len(boxed, sodium_base64_VARIANT_ORIGINAL) <= size) {
+        sodium_bin2base64(out, size, box, boxed, sodium_base64_VARIANT_ORIGINAL);
+        rc = 0;
+    }
+    sodium_memzero(text, n);
+    free(text);
+    free(box);
+    return rc;
+}
+
+/* ---- the roll ---- */
+
+/* Every line of the roll written, or the first failure: 0; -1 store failure;
+ * -2 lines already on the roll, each an error in d. */
+static int roll_write(urne_app *app, const urne_initiative_held *h, const urne_roll *roll, urne_diags *d) {
+    urne_initiative_roll_entry *e = malloc(sizeof *e);
+    if (e == NULL) return -1;
+    int rc = 0;
+    for (size_t i = 0; i < roll->n && rc != -1; i++) {
+        const urne_roll_line *l = &roll->items[i];
+        char key[URNE_INITIATIVE_KEY_MAX];
+        memset(e, 0, sizeof *e);
+        urne_initiative_identity_key(&l->id, key, sizeof key);
+        keyed_hash(h->hash_key, key, e->key_hash);
+        urne_initiative_identity_index_key(&l->id, key, sizeof key);
+        keyed_hash(h->hash_key, key, e->index_hash);
+        snprintf(e->territory, sizeof e->territory, "%s", l->territory);
+        if (seal(h->authority_key, &l->id, l->territory, l->elector, e->sealed, sizeof e->sealed) < 0) {
+            urne_diags_add(d, URNE_DIAG_ERROR, l->line, "name", "too-long", "the identity is too long to seal");
+            rc = -2;
+            continue;
+        }
+        int put = urne_store_initiative_roll_put(app->store, h->row.id, e);
+        if (put < 0) rc = -1;
+        if (put == 0) {
+            urne_diags_add(d, URNE_DIAG_ERROR, l->line, "name", "duplicate-elector",
+                           "this elector (same name, given names, birth date and commune) is already on the roll");
+            rc = -2;
+        }
+    }
+    free(e);
+    return rc;
+}
+
+/* The log's record of a roll: the entries per territory. */
+static json_t *roll_json(const urne_initiative_held *h, const urne_roll *roll) {
+    json_t *per = json_object();
+    for (size_t i = 0; per && i < roll->n; i++) {
+        json_t *c = json_object_get(per, roll->items[i].territory);
+        json_object_set_new(per, roll->items[i].territory, json_integer(c ? json_integer_value(c) + 1 : 1));
+    }
+    return json_pack("{s:I, s:I, s:o}", "id", (json_int_t)h->row.id, "entries", (json_int_t)roll->n, "territories",
+                     per ? per : json_null());
+}
+
+static urne_app_status roll_commit(urne_app *app, const urne_user *actor, urne_initiative_held *h,
+                                   const urne_roll *roll, const char *source, urne_app_outcome *out) {
+    urne_diags d;
+    urne_diags_init(&d, source);
+    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    int rc = roll_write(app, h, roll, &d);
+    char object[48];
+    snprintf(object, sizeof object, "initiative/%lld", (long long)h->row.id);
+    int oom = 0;
+    if (rc == 0 && urne_app_initiative_audit(app, actor->name, "initiative.roll", object, roll_json(h, roll), &oom) < 0)
+        rc = oom ? -3 : -1;
+    urne_app_status st = URNE_APP_OK;
+    if (rc == -1 || (rc == 0 && urne_store_commit(app->store) < 0))
+        st = urne_app_store_failed(app, out);
+    else if (rc < 0) {
+        urne_store_rollback(app->store);
+        st = rc == -3 ? urne_app_fail(out, URNE_APP_NO_MEMORY, NULL) : URNE_APP_BAD_INPUT;
+        if (rc == -2) {
+            snprintf(out->field, sizeof out->field, "file");
+            out->why = URNE_WHY_FILE;
+            out->number = (int64_t)d.count;
+            out->checks.file = source;
+            urne_diags_append(&out->checks, &d);
+            out->status = st;
+        }
+    }
+    urne_diags_free(&d);
+    return st;
+}
+
+static urne_app_status roll_locked(urne_app *app, const urne_user *actor, int64_t id, const char *text, size_t len,
+                                   const char *source, urne_app_outcome *out) {
+    urne_initiative_held *h = urne_app_initiative_find(app, id, out);
+    if (h == NULL) return out->status;
+    urne_app_status st = urne_app_initiative_may(app, actor, URNE_ACT_MANAGE_INITIATIVES, h, out);
+    if (st != URNE_APP_OK) return st;
+    if (h->state != URNE_INITIATIVE_DRAFT && h->state != URNE_INITIATIVE_SUBMITTED &&
+        h->state != URNE_INITIATIVE_ADMISSIBLE) {
+        out->why = URNE_WHY_ROLL_STATE;
+        return urne_app_fail(out, URNE_APP_STATE, "%s", h->row.state);
+    }
+    urne_roll roll;
+    urne_diags d;
+    urne_diags_init(&d, source);
+    if (urne_io_parse_roll(text, len, urne_app_initiative_now(app), &roll, &d) < 0) {
+        snprintf(out->field, sizeof out->field, "file");
+        out->why = URNE_WHY_FILE;
+        out->number = (int64_t)d.count;
+        out->checks.file = source;
+        urne_diags_append(&out->checks, &d);
+        urne_diags_free(&d);
+        return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+    }
+    urne_diags_free(&d);
+    st = roll_commit(app, actor, h, &roll, source, out);
+    for (size_t i = 0; st == URNE_APP_OK && i < roll.n; i++)
+        if (urne_app_initiative_count(h, roll.items[i].territory, 1, 0) < 0)
+            st = urne_app_fail(out, URNE_APP_NO_MEMORY, "the roll is written; restart to count it");
+    if (st == URNE_APP_OK) {
+        out->number = (int64_t)roll.n;
+        out->id = id;
+        urne_app_changed(app);
+    }
+    urne_roll_free(&roll);
+    return st;
+}
+
+urne_app_status urne_app_initiative_roll(urne_app *app, const urne_user *actor, int64_t id, const char *text,
+                                         size_t len, const char *source, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = roll_locked(app, actor, id, text ? text : "", text ? len : 0, source, out);
+    pthread_mutex_unlock(&app->lock);
+    return out->status = st;
+}
+
+/* ---- receipts ---- */
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/* A new receipt code, "XXXXX-XXXXX-XXXXX-XXXXX" (24 bytes with its NUL). */
+static void receipt_new(char code[24]) {
+    unsigned char r[13];
+    randombytes_buf(r, sizeof r);
+    size_t k = 0;
+    for (int i = 0; i < 20; i++) {
+        unsigned bit = (unsigned)i * 5, v = 0;
+        for (int b = 0; b < 5; b++, bit++) v = v << 1 | ((r[bit / 8] >> (7 - bit % 8)) & 1u);
+        if (i && i % 5 == 0) code[k++] = '-';
+        code[k++] = crockford[v];
+    }
+    code[k] = 0;
+}
+
+/* The hash the store keeps of a code as a signer types it back: capitals,
+ * dashes and blanks dropped, O read as 0 and I, L as 1 (Crockford's reading).
+ * 0, or -1 when it is not 20 such characters. */
+static int receipt_hash(const char *code, char out[URNE_STORE_INITIATIVE_HASH]) {
+    char norm[21];
+    size_t n = 0;
+    for (const char *p = code; *p; p++) {
+        char c = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+        if (c == '-' || c == ' ') continue;
+        if (c == 'O') c = '0';
+        if (c == 'I' || c == 'L') c = '1';
+        if (n == 20 || c == 0 || strchr(crockford, c) == NULL) return -1;
+        norm[n++] = c;
+    }
+    if (n != 20) return -1;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)norm, n);
+    sodium_bin2hex(out, URNE_STORE_INITIATIVE_HASH, h, sizeof h);
+    return 0;
+}
+
+/* ---- abuse marks ---- */
+
+/* The attempts counted under key this minute, this one included; 0 when the
+ * table is full (not counted: never a mark by accident). */
+static int64_t burst_count(urne_initiative_burst *t, const char *key) {
+    uint32_t hash = 2166136261u;
+    for (const char *p = key; *p; p++) hash = (hash ^ (unsigned char)*p) * 16777619u;
+    for (size_t k = 0; k < URNE_INITIATIVE_BURST_SLOTS; k++) {
+        urne_initiative_burst *b = &t[(hash + k) % URNE_INITIATIVE_BURST_SLOTS];
+        if (b->key[0] == 0) snprintf(b->key, sizeof b->key, "%s", key);
+        if (strcmp(b->key, key) == 0) return ++b->count;
+    }
+    return 0;
+}
+
+/* The marks of an attempt from `origin` at `now` into marks (size bytes): ""
+ * when none, or "burst-address", "burst-network", both comma-separated. */
+static void burst_marks(urne_initiative_held *h, const char *origin, int64_t now, char *marks, size_t size) {
+    marks[0] = 0;
+    if (origin == NULL || !origin[0] || strlen(origin) > 40) return;
+    if (h->bursts == NULL && (h->bursts = calloc(URNE_INITIATIVE_BURST_SLOTS, sizeof *h->bursts)) == NULL) return;
+    if (now / 60 != h->burst_minute) {
+        memset(h->bursts, 0, URNE_INITIATIVE_BURST_SLOTS * sizeof *h->bursts);
+        h->burst_minute = now / 60;
+    }
+    char key[48], net[48];
+    snprintf(key, sizeof key, "a:%s", origin);
+    /* The network: an IPv6 address to its third ':', an IPv4 one without its last byte. */
+    size_t len = strlen(origin), colons = 0, end = len;
+    if (strchr(origin, ':')) {
+        for (size_t i = 0; i < len && end == len; i++)
+            if (origin[i] == ':' && ++colons == 3) end = i;
+    } else if (strrchr(origin, '.'))
+        end = (size_t)(strrchr(origin, '.') - origin);
+    snprintf(net, sizeof net, "n:%.*s", (int)end, origin);
+    int64_t a = burst_count(h->bursts, key), n = burst_count(h->bursts, net);
+    snprintf(marks, size, "%s%s%s", a > URNE_INITIATIVE_BURST_ADDRESS ? "burst-address" : "",
+             a > URNE_INITIATIVE_BURST_ADDRESS && n > URNE_INITIATIVE_BURST_NETWORK ? "," : "",
+             n > URNE_INITIATIVE_BURST_NETWORK ? "burst-network" : "");
+}
+
+/* ---- signing ---- */
+
+static urne_app_status bad(urne_app_outcome *out, const char *field, const char *why, int64_t number) {
+    snprintf(out->field, sizeof out->field, "%s", field);
+    out->why = why;
+    out->number = number;
+    return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+}
+
+/* The signer's identity checked and found on h's roll, the signature made ready
+ * (all but its receipt). OK or the refusal. */
+static urne_app_status signer_check(const urne_initiative_held *h, urne_store *store,
+                                    const urne_initiative_signer *in, int64_t now, urne_initiative_signature *sig,
+                                    urne_app_outcome *out) {
+    urne_initiative_identity id;
+    urne_initiative_identity_fault fault;
+    if (urne_initiative_identity_make(in->name, in->given, in->birth, in->commune, now, &id, &fault) < 0)
+        return bad(out, fault.field, fault.rule, (int64_t)fault.at);
+    char key[URNE_INITIATIVE_KEY_MAX], index[URNE_STORE_INITIATIVE_HASH];
+    urne_initiative_identity_key(&id, key, sizeof key);
+    keyed_hash(h->hash_key, key, sig->dedup);
+    urne_initiative_identity_index_key(&id, key, sizeof key);
+    keyed_hash(h->hash_key, key, index);
+    urne_initiative_roll_entry entry;
+    int64_t homonyms = 0;
+    int found = urne_store_initiative_roll_find(store, h->row.id, sig->dedup, index, &entry, &homonyms);
+    if (found < 0) return URNE_APP_STORE;
+    if (found == 0 && homonyms > 0) return bad(out, "birth", URNE_WHY_HOMONYM, homonyms);
+    if (found == 0) return bad(out, "name", URNE_WHY_NOT_ON_ROLL, 0);
+    switch (urne_initiative_eligible(&h->rules, &id, entry.territory, 1, now)) {
+    case URNE_INITIATIVE_UNDER_AGE: return bad(out, "birth", URNE_WHY_UNDER_AGE, h->rules.age_min);
+    case URNE_INITIATIVE_OTHER_ROLL:
+        snprintf(out->detail, sizeof out->detail, "%s", h->rules.roll_territory);
+        return bad(out, "commune", URNE_WHY_OTHER_ROLL, 0);
+    case URNE_INITIATIVE_NOT_MEMBER: /* the initiative's roll is its organisation's members: not reached */
+    case URNE_INITIATIVE_ELIGIBLE: break;
+    }
+    sig->initiative = h->row.id;
+    snprintf(sig->territory, sizeof sig->territory, "%s", entry.territory);
+    urne_app_initiative_iso(now, sig->signed_at);
+    if (seal(h->authority_key, &id, entry.territory, "", sig->sealed, sizeof sig->sealed) < 0)
+        return bad(out, "name", URNE_WHY_TOO_LONG, 0);
+    return URNE_APP_OK;
+}
+
+/* Under rules that stop at the threshold, the signature that reaches it ends the
+ * collection: its own transaction, after the signature's commit (which stands
+ * whatever happens here: the organisers' close then ends it). */
+static void reach_if_met(urne_app *app, urne_initiative_held *h) {
+    if (!h->rules.stop_at_threshold || !urne_app_initiative_reached(h)) return;
+    urne_initiative_row *row = malloc(sizeof *row);
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    urne_initiative_state to;
+    if (row && urne_store_begin(app->store) == 0) {
+        if (urne_app_initiative_step(app, "system", h, URNE_INITIATIVE_REACH, NULL, row, &to, &o) == URNE_APP_OK &&
+            urne_store_commit(app->store) == 0) {
+            h->row = *row;
+            h->state = to;
+        } else
+            urne_store_rollback(app->store);
+    }
+    urne_app_outcome_free(&o);
+    free(row);
+}
+
+static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_t id,
+                                   const urne_initiative_signer *in, urne_initiative_signature *sig,
+                                   urne_app_outcome *out) {
+    urne_initiative_held *h = urne_app_initiative_find(app, id, out);
+    if (h == NULL) return out->status;
+    urne_app_status st = urne_app_initiative_may(app, actor, URNE_ACT_SIGN_INITIATIVE, h, out);
+    if (st != URNE_APP_OK) return st;
+    if (h->state != URNE_INITIATIVE_COLLECTING) {
+        out->why = URNE_WHY_NOT_COLLECTING;
+        return urne_app_fail(out, URNE_APP_STATE, "%s", h->row.state);
+    }
+    int64_t now = urne_app_initiative_now(app), opens, closes;
+    urne_app_initiative_window(h, &opens, &closes);
+    if (now < opens || now >= closes) {
+        out->why = URNE_WHY_WINDOW;
+        return urne_app_fail(out, URNE_APP_STATE, "%s", h->row.state);
+    }
+    burst_marks(h, in->origin, now, sig->marks, sizeof sig->marks);
+    if ((st = signer_check(h, app->store, in, now, sig, out)) != URNE_APP_OK)
+        return st == URNE_APP_STORE ? urne_app_store_failed(app, out) : st;
+    char code[24];
+    receipt_new(code);
+    receipt_hash(code, sig->receipt);
+    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    int64_t sid = urne_store_initiative_sign(app->store, sig);
+    if (sid < 0 || (sid > 0 && urne_store_commit(app->store) < 0)) return urne_app_store_failed(app, out);
+    if (sid == 0) {
+        urne_store_rollback(app->store);
+        out->why = URNE_WHY_ALREADY_SIGNED;
+        return urne_app_fail(out, URNE_APP_TAKEN, NULL);
+    }
+    /* Durable: counted, then answered. */
+    if (urne_app_initiative_count(h, sig->territory, 0, 1) < 0)
+        return urne_app_fail(out, URNE_APP_NO_MEMORY, "signed and kept; restart to count it");
+    snprintf(out->detail, sizeof out->detail, "%s", code);
+    snprintf(out->field, sizeof out->field, "%s", sig->territory);
+    memcpy(out->at, sig->signed_at, sizeof out->at);
+    out->id = sid;
+    reach_if_met(app, h);
+    urne_app_changed(app);
+    return URNE_APP_OK;
+}
+
+urne_app_status urne_app_initiative_sign(urne_app *app, const urne_user *actor, int64_t id,
+                                         const urne_initiative_signer *signer, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_initiative_signature *sig = calloc(1, sizeof *sig);
+    if (sig == NULL) return out->status = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = sign_locked(app, actor, id, signer, sig, out);
+    pthread_mutex_unlock(&app->lock);
+    free(sig);
+    return out->status = st;
+}
+
+/* ---- checking a receipt ---- */
+
+urne_app_status urne_app_initiative_receipt(urne_app *app, const urne_user *actor, int64_t id, const char *code,
+                                            urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_initiative_signature *sig = calloc(1, sizeof *sig);
+    if (sig == NULL) return out->status = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    pthread_mutex_lock(&app->lock);
+    urne_initiative_held *h = urne_app_initiative_find(app, id, out);
+    urne_app_status st = h ? urne_app_initiative_may(app, actor, URNE_ACT_SIGN_INITIATIVE, h, out) : out->status;
+    char hash[URNE_STORE_INITIATIVE_HASH];
+    if (st == URNE_APP_OK && receipt_hash(code ? code : "", hash) < 0)
+        st = bad(out, "receipt", URNE_WHY_UNKNOWN_RECEIPT, 0);
+    int found = st == URNE_APP_OK ? urne_store_initiative_receipt(app->store, id, hash, sig) : 1;
+    if (found < 0)
+        st = urne_app_store_failed(app, out);
+    else if (found == 0)
+        st = bad(out, "receipt", URNE_WHY_UNKNOWN_RECEIPT, 0);
+    else if (st == URNE_APP_OK) {
+        out->id = sig->id;
+        memcpy(out->at, sig->signed_at, sizeof out->at);
+        snprintf(out->field, sizeof out->field, "%s", sig->territory);
+        snprintf(out->detail, sizeof out->detail, "%s", sig->invalid);
+    }
+    pthread_mutex_unlock(&app->lock);
+    free(sig);
+    return out->status = st;
+}
+
+/* ---- invalidating ---- */
+
+static urne_app_status invalidate_locked(urne_app *app, const urne_user *actor, urne_initiative_held *h, int64_t sid,
+                                         const char *reason, urne_initiative_signature *sig, urne_app_outcome *out) {
+    urne_app_status st = urne_app_initiative_may(app, actor, URNE_ACT_DECIDE_INITIATIVE, h, out);
+    if (st != URNE_APP_OK) return st;
+    if (reason == NULL || !reason[0]) return bad(out, "reason", URNE_WHY_REASON, 0);
+    if (strlen(reason) > URNE_STORE_INITIATIVE_REASON_MAX)
+        return bad(out, "reason", URNE_WHY_TOO_LONG, URNE_STORE_INITIATIVE_REASON_MAX);
+    int found = urne_store_initiative_signature_get(app->store, h->row.id, sid, sig);
+    if (found < 0) return urne_app_store_failed(app, out);
+    if (found == 0) return bad(out, "signature", URNE_WHY_NO_SIGNATURE, sid);
+    if (sig->invalid[0]) {
+        out->why = URNE_WHY_ALREADY_INVALID;
+        return urne_app_fail(out, URNE_APP_STATE, "%.900s", sig->invalid);
+    }
+    char object[80], at[24];
+    snprintf(object, sizeof object, "initiative/%lld/signature/%lld", (long long)h->row.id, (long long)sid);
+    urne_app_initiative_iso(urne_app_initiative_now(app), at);
+    json_t *after = json_pack("{s:I, s:I, s:s, s:s, s:s}", "id", (json_int_t)h->row.id, "signature", (json_int_t)sid,
+                              "territory", sig->territory, "reason", reason, "at", at);
+    int oom = 0;
+    if (urne_store_begin(app->store) < 0) {
+        json_decref(after);
+        return urne_app_store_failed(app, out);
+    }
+    int rc = urne_store_initiative_invalidate(app->store, h->row.id, sid, reason);
+    if (rc == 0) {
+        json_decref(after);
+        urne_store_rollback(app->store);
+        out->why = URNE_WHY_ALREADY_INVALID;
+        return urne_app_fail(out, URNE_APP_STATE, NULL);
+    }
+    if (rc < 0 || urne_app_initiative_audit(app, actor->name, "initiative.invalidate", object, after, &oom) < 0) {
+        if (rc < 0) json_decref(after);
+        if (!oom) return urne_app_store_failed(app, out);
+        urne_store_rollback(app->store);
+        return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    }
+    if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
+    if (urne_app_initiative_count(h, sig->territory, 0, -1) < 0 || __builtin_add_overflow(h->invalid, 1, &h->invalid))
+        return urne_app_fail(out, URNE_APP_NO_MEMORY, "invalidated; restart to count it");
+    memcpy(out->at, at, sizeof out->at);
+    out->id = sid;
+    urne_app_changed(app);
+    return URNE_APP_OK;
+}
+
+urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *actor, int64_t id, int64_t sig,
+                                               const char *reason, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_initiative_signature *buf = calloc(1, sizeof *buf);
+    if (buf == NULL) return out->status = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    pthread_mutex_lock(&app->lock);
+    urne_initiative_held *h = urne_app_initiative_find(app, id, out);
+    urne_app_status st = h ? invalidate_locked(app, actor, h, sig, reason, buf, out) : out->status;
+    pthread_mutex_unlock(&app->lock);
+    free(buf);
+    return out->status = st;
+}

@@ -1,0 +1,240 @@
+/*
+ * pg_initiatives: the citizens' initiatives on PostgreSQL (store_initiatives.h
+ * holds the contracts; store.c has checked the lengths of what is written). The
+ * texts of its queries, and which column fills which field, are shared with
+ * SQLite's (store_sql.h).
+ *
+ * A roll entry or a signature already there inserts nothing (ON CONFLICT DO
+ * NOTHING), answering 0: a failed constraint would abort the whole transaction
+ * here, so the duplicate is never let fail. Fifty sessions signing for one
+ * elector at once: the unique index makes all but one wait and then insert
+ * nothing. Rows are read into their fixed fields through urne_pg_col, which
+ * refuses a text too long.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_internal.h"
+#include "store_sql.h"
+
+/* Read row i's text columns cols[0..n) into the struct at base. 0 or -1. */
+static int read_texts(urne_store *s, const PGresult *r, int i, const urne_store_text_col *cols, size_t n, void *base,
+                      const char *table, int64_t id) {
+    for (size_t k = 0; k < n; k++)
+        if (urne_pg_col(s, r, i, cols[k].col, (char *)base + cols[k].offset, cols[k].size, table, cols[k].name,
+                        "%lld", (long long)id) < 0)
+            return -1;
+    return 0;
+}
+
+static int read_initiative(urne_store *s, const PGresult *r, int i, void *out) {
+    urne_initiative_row *row = out;
+    memset(row, 0, sizeof *row);
+    row->id = urne_pg_int64(r, i, 0);
+    return read_texts(s, r, i, urne_sql_initiative_texts, urne_sql_initiative_ntexts, row, "initiatives", row->id);
+}
+
+static int read_signature(urne_store *s, const PGresult *r, int i, void *out) {
+    urne_initiative_signature *sig = out;
+    memset(sig, 0, sizeof *sig);
+    sig->id = urne_pg_int64(r, i, 0);
+    sig->initiative = urne_pg_int64(r, i, 1);
+    return read_texts(s, r, i, urne_sql_signature_texts, urne_sql_signature_ntexts, sig, "initiative_signatures",
+                      sig->id);
+}
+
+static int read_entry(urne_store *s, const PGresult *r, int i, void *out) {
+    urne_initiative_roll_entry *e = out;
+    memset(e, 0, sizeof *e);
+    char *f[] = {e->key_hash, e->index_hash, e->territory, e->sealed};
+    size_t z[] = {sizeof e->key_hash, sizeof e->index_hash, sizeof e->territory, sizeof e->sealed};
+    const char *names[] = {"key_hash", "index_hash", "territory", "sealed"};
+    for (int k = 0; k < 4; k++)
+        if (urne_pg_col(s, r, i, k, f[k], z[k], "initiative_roll", names[k], "%s", PQgetvalue(r, i, 0)) < 0)
+            return -1;
+    return 0;
+}
+
+/* The first row of sql run with p read by `read` into out: 1, 0 when none, -1. */
+static int get_one(urne_store *s, const char *sql, const urne_pg_params *p, const char *what,
+                   int (*read)(urne_store *, const PGresult *, int, void *), void *out) {
+    PGresult *r = urne_pg_run(s, sql, p, what);
+    if (r == NULL) return -1;
+    int found = PQntuples(r) > 0 ? (read(s, r, 0, out) < 0 ? -1 : 1) : 0;
+    PQclear(r);
+    return found;
+}
+
+/* Every row of sql run with p, read by `read` into one buffer of `size` and
+ * passed to fn; fn's non-zero return stops and is returned. */
+static int each(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, size_t size,
+                int (*read)(urne_store *, const PGresult *, int, void *), int (*fn)(const void *, void *), void *ctx) {
+    PGresult *r = urne_pg_run(s, sql, p, what);
+    if (r == NULL) return -1;
+    void *buf = malloc(size);
+    int stop = buf ? 0 : urne_store_fail(s, "out of memory %s", what);
+    for (int i = 0; !stop && i < PQntuples(r); i++) stop = read(s, r, i, buf) < 0 ? -1 : fn(buf, ctx);
+    free(buf);
+    PQclear(r);
+    return stop;
+}
+
+static int64_t pg_put(urne_store *s, const urne_initiative_row *i) {
+    urne_pg_params p = {0};
+    const char *v[] = {i->title,      i->space,      i->rules,      i->state,   i->authority_key, i->hash_key,
+                       i->created_at, i->created_by, i->changed_at, i->reasons, i->answer};
+    for (int k = 0; k < 11; k++) urne_pg_text(&p, v[k]);
+    PGresult *r = urne_pg_run(s, urne_sql_initiative_put, &p, "adding an initiative");
+    if (r == NULL) return -1;
+    int64_t id = urne_pg_int64(r, 0, 0);
+    PQclear(r);
+    return id;
+}
+
+static int pg_get(urne_store *s, int64_t id, urne_initiative_row *out) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    return get_one(s, urne_sql_initiative_get, &p, "reading an initiative", read_initiative, out);
+}
+
+static int pg_update(urne_store *s, const urne_initiative_row *i, const char *expected) {
+    urne_pg_params p = {0};
+    urne_pg_text(&p, i->state);
+    urne_pg_text(&p, i->changed_at);
+    urne_pg_text(&p, i->reasons);
+    urne_pg_text(&p, i->answer);
+    urne_pg_int(&p, i->id);
+    urne_pg_text(&p, expected);
+    long changed = 0;
+    if (urne_pg_do(s, urne_sql_initiative_update, &p, "changing an initiative's state", &changed) < 0) return -1;
+    return changed > 0 ? 1 : 0;
+}
+
+/* The callers' callbacks, called with the row each() read. */
+typedef struct initiative_fn {
+    int (*fn)(const urne_initiative_row *i, void *ctx);
+    void *ctx;
+} initiative_fn;
+typedef struct signature_fn {
+    int (*fn)(const urne_initiative_signature *sig, void *ctx);
+    void *ctx;
+} signature_fn;
+static int call_initiative(const void *row, void *ctx) {
+    initiative_fn *f = ctx;
+    return f->fn(row, f->ctx);
+}
+static int call_signature(const void *row, void *ctx) {
+    signature_fn *f = ctx;
+    return f->fn(row, f->ctx);
+}
+
+static int pg_each(urne_store *s, int (*fn)(const urne_initiative_row *i, void *ctx), void *ctx) {
+    initiative_fn f = {fn, ctx};
+    return each(s, urne_sql_initiative_each, NULL, "listing initiatives", sizeof(urne_initiative_row),
+                read_initiative, call_initiative, &f);
+}
+
+static int pg_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_entry *e) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    urne_pg_text(&p, e->key_hash);
+    urne_pg_text(&p, e->index_hash);
+    urne_pg_text(&p, e->territory);
+    urne_pg_text(&p, e->sealed);
+    long changed = 0;
+    if (urne_pg_do(s, urne_sql_initiative_roll_put, &p, "adding a roll entry", &changed) < 0) return -1;
+    return changed > 0 ? 1 : 0;
+}
+
+static int read_count(urne_store *s, const PGresult *r, int i, void *out) {
+    (void)s;
+    *(int64_t *)out = urne_pg_int64(r, i, 0);
+    return 0;
+}
+
+static int pg_roll_find(urne_store *s, int64_t id, const char *key_hash, const char *index_hash,
+                        urne_initiative_roll_entry *out, int64_t *homonyms) {
+    *homonyms = 0;
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    urne_pg_text(&p, key_hash);
+    int rc = get_one(s, urne_sql_initiative_roll_find, &p, "reading the roll", read_entry, out);
+    if (rc != 0) return rc;
+    urne_pg_params q = {0};
+    urne_pg_int(&q, id);
+    urne_pg_text(&q, index_hash);
+    rc = get_one(s, urne_sql_initiative_roll_homonyms, &q, "reading the roll", read_count, homonyms);
+    return rc < 0 ? -1 : 0;
+}
+
+static int pg_roll_counts(urne_store *s, int64_t id, int (*fn)(const char *territory, int64_t electors, void *ctx),
+                          void *ctx) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    PGresult *r = urne_pg_run(s, urne_sql_initiative_roll_counts, &p, "counting the roll");
+    if (r == NULL) return -1;
+    int stop = 0;
+    for (int i = 0; !stop && i < PQntuples(r); i++) stop = fn(PQgetvalue(r, i, 0), urne_pg_int64(r, i, 1), ctx);
+    PQclear(r);
+    return stop;
+}
+
+static int64_t pg_sign(urne_store *s, const urne_initiative_signature *sig) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, sig->initiative);
+    const char *v[] = {sig->dedup, sig->territory, sig->sealed, sig->receipt, sig->signed_at, sig->marks};
+    for (int k = 0; k < 6; k++) urne_pg_text(&p, v[k]);
+    PGresult *r = urne_pg_run(s, urne_sql_initiative_sign, &p, "adding a signature");
+    if (r == NULL) return -1;
+    int64_t id = PQntuples(r) > 0 ? urne_pg_int64(r, 0, 0) : 0; /* no row: a signature of that hash was there */
+    PQclear(r);
+    return id;
+}
+
+static int pg_receipt(urne_store *s, int64_t id, const char *receipt, urne_initiative_signature *out) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    urne_pg_text(&p, receipt);
+    return get_one(s, urne_sql_initiative_receipt, &p, "reading a receipt", read_signature, out);
+}
+
+static int pg_signature_get(urne_store *s, int64_t id, int64_t sig, urne_initiative_signature *out) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    urne_pg_int(&p, sig);
+    return get_one(s, urne_sql_initiative_signature_get, &p, "reading a signature", read_signature, out);
+}
+
+static int pg_invalidate(urne_store *s, int64_t id, int64_t sig, const char *reason) {
+    urne_pg_params p = {0};
+    urne_pg_text(&p, reason);
+    urne_pg_int(&p, id);
+    urne_pg_int(&p, sig);
+    long changed = 0;
+    if (urne_pg_do(s, urne_sql_initiative_invalidate, &p, "invalidating a signature", &changed) < 0) return -1;
+    return changed > 0 ? 1 : 0;
+}
+
+static int pg_signatures_each(urne_store *s, int64_t id, int (*fn)(const urne_initiative_signature *sig, void *ctx),
+                              void *ctx) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    signature_fn f = {fn, ctx};
+    return each(s, urne_sql_initiative_signatures_each, &p, "listing signatures", sizeof(urne_initiative_signature),
+                read_signature, call_signature, &f);
+}
+
+const urne_store_initiative_ops urne_pg_initiative_ops = {
+    .put = pg_put,
+    .get = pg_get,
+    .update = pg_update,
+    .each = pg_each,
+    .roll_put = pg_roll_put,
+    .roll_find = pg_roll_find,
+    .roll_counts = pg_roll_counts,
+    .sign = pg_sign,
+    .receipt = pg_receipt,
+    .signature_get = pg_signature_get,
+    .invalidate = pg_invalidate,
+    .signatures_each = pg_signatures_each,
+};

@@ -1,0 +1,226 @@
+/*
+ * sqlite_initiatives: the citizens' initiatives on SQLite (store_initiatives.h
+ * holds the contracts; store.c has checked the lengths of what is written). The
+ * texts of its queries, and which column fills which field, are shared with
+ * PostgreSQL's (store_sql.h).
+ *
+ * The tables are migration 6 (sqlite_store.c). A roll entry or a signature
+ * already there inserts nothing (ON CONFLICT DO NOTHING), answering 0: the
+ * deduplication is the UNIQUE constraint, decided by the database inside the
+ * writer's transaction, never by a read before the write. Texts are bound as
+ * given, "" included (the columns are NOT NULL DEFAULT ''), and read into their
+ * fixed fields through urne_sql_col, which refuses one too long.
+ */
+#include <string.h>
+
+#include "sqlite_internal.h"
+#include "store_sql.h"
+
+static void bind(sqlite3_stmt *st, int i, const char *v) { sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT); }
+
+/* Read row st's text columns cols[0..n) into the struct at base. 0 or -1. */
+static int read_texts(urne_store *s, sqlite3_stmt *st, const urne_store_text_col *cols, size_t n, void *base,
+                      const char *table, int64_t id) {
+    for (size_t k = 0; k < n; k++)
+        if (urne_sql_col(s, st, cols[k].col, (char *)base + cols[k].offset, cols[k].size, table, cols[k].name,
+                         "%lld", (long long)id) < 0)
+            return -1;
+    return 0;
+}
+
+static int read_initiative(urne_store *s, sqlite3_stmt *st, urne_initiative_row *out) {
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(st, 0);
+    return read_texts(s, st, urne_sql_initiative_texts, urne_sql_initiative_ntexts, out, "initiatives", out->id);
+}
+
+static int read_signature(urne_store *s, sqlite3_stmt *st, urne_initiative_signature *out) {
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(st, 0);
+    out->initiative = sqlite3_column_int64(st, 1);
+    return read_texts(s, st, urne_sql_signature_texts, urne_sql_signature_ntexts, out, "initiative_signatures",
+                      out->id);
+}
+
+static int64_t sq_put(urne_store *s, const urne_initiative_row *i) {
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_put);
+    if (st == NULL) return -1;
+    const char *v[] = {i->title,      i->space,      i->rules,      i->state,   i->authority_key, i->hash_key,
+                       i->created_at, i->created_by, i->changed_at, i->reasons, i->answer};
+    for (int k = 0; k < 11; k++) bind(st, k + 1, v[k]);
+    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    if (id < 0 || sqlite3_step(st) != SQLITE_DONE) id = urne_sql_fail(s, "adding an initiative");
+    sqlite3_reset(st);
+    return id;
+}
+
+/* One row of sql bound to (a, b or text t) read by `read` into out: 1, 0, -1. */
+static int get_one(urne_store *s, const char *sql, int64_t a, int64_t b, const char *t, const char *what,
+                   int (*read)(urne_store *, sqlite3_stmt *, void *), void *out) {
+    sqlite3_stmt *st = urne_sql_stmt(s, sql);
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, a);
+    if (t)
+        bind(st, 2, t);
+    else if (b >= 0)
+        sqlite3_bind_int64(st, 2, b);
+    int rc = sqlite3_step(st), found;
+    if (rc == SQLITE_ROW)
+        found = read(s, st, out) < 0 ? -1 : 1;
+    else
+        found = rc == SQLITE_DONE ? 0 : urne_sql_fail(s, what);
+    sqlite3_reset(st);
+    return found;
+}
+
+static int read_initiative_v(urne_store *s, sqlite3_stmt *st, void *out) { return read_initiative(s, st, out); }
+static int read_signature_v(urne_store *s, sqlite3_stmt *st, void *out) { return read_signature(s, st, out); }
+
+static int sq_get(urne_store *s, int64_t id, urne_initiative_row *out) {
+    return get_one(s, urne_sql_initiative_get, id, -1, NULL, "reading an initiative", read_initiative_v, out);
+}
+
+static int sq_update(urne_store *s, const urne_initiative_row *i, const char *expected) {
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_update);
+    if (st == NULL) return -1;
+    bind(st, 1, i->state);
+    bind(st, 2, i->changed_at);
+    bind(st, 3, i->reasons);
+    bind(st, 4, i->answer);
+    sqlite3_bind_int64(st, 5, i->id);
+    bind(st, 6, expected);
+    if (urne_sql_step_done(s, st, "changing an initiative's state") < 0) return -1;
+    return sqlite3_changes(urne_sql_db(s)) > 0 ? 1 : 0;
+}
+
+static int sq_each(urne_store *s, int (*fn)(const urne_initiative_row *i, void *ctx), void *ctx) {
+    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_initiative_each, "listing initiatives");
+    if (st == NULL) return -1;
+    int rc, stop = 0;
+    urne_initiative_row *row = sqlite3_malloc(sizeof *row);
+    if (row == NULL) stop = urne_store_fail(s, "out of memory listing initiatives");
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) stop = read_initiative(s, st, row) < 0 ? -1 : fn(row, ctx);
+    if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, "listing initiatives");
+    sqlite3_free(row);
+    sqlite3_finalize(st);
+    return stop;
+}
+
+static int sq_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_entry *e) {
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_roll_put);
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    bind(st, 2, e->key_hash);
+    bind(st, 3, e->index_hash);
+    bind(st, 4, e->territory);
+    bind(st, 5, e->sealed);
+    if (urne_sql_step_done(s, st, "adding a roll entry") < 0) return -1;
+    return sqlite3_changes(urne_sql_db(s)) > 0 ? 1 : 0;
+}
+
+static int read_entry(urne_store *s, sqlite3_stmt *st, void *out) {
+    urne_initiative_roll_entry *e = out;
+    memset(e, 0, sizeof *e);
+    char *f[] = {e->key_hash, e->index_hash, e->territory, e->sealed};
+    size_t z[] = {sizeof e->key_hash, sizeof e->index_hash, sizeof e->territory, sizeof e->sealed};
+    const char *names[] = {"key_hash", "index_hash", "territory", "sealed"};
+    for (int k = 0; k < 4; k++)
+        if (urne_sql_col(s, st, k, f[k], z[k], "initiative_roll", names[k], "%s", urne_sql_text(st, 0)) < 0)
+            return -1;
+    return 0;
+}
+
+static int read_count(urne_store *s, sqlite3_stmt *st, void *out) {
+    (void)s;
+    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    return 0;
+}
+
+static int sq_roll_find(urne_store *s, int64_t id, const char *key_hash, const char *index_hash,
+                        urne_initiative_roll_entry *out, int64_t *homonyms) {
+    *homonyms = 0;
+    int rc = get_one(s, urne_sql_initiative_roll_find, id, -1, key_hash, "reading the roll", read_entry, out);
+    if (rc != 0) return rc;
+    rc = get_one(s, urne_sql_initiative_roll_homonyms, id, -1, index_hash, "reading the roll", read_count, homonyms);
+    return rc < 0 ? -1 : 0;
+}
+
+static int sq_roll_counts(urne_store *s, int64_t id, int (*fn)(const char *territory, int64_t electors, void *ctx),
+                          void *ctx) {
+    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_initiative_roll_counts, "counting the roll");
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = urne_sql_text(st, 0);
+        stop = fn(t ? t : "", sqlite3_column_int64(st, 1), ctx);
+    }
+    if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, "counting the roll");
+    sqlite3_finalize(st);
+    return stop;
+}
+
+static int64_t sq_sign(urne_store *s, const urne_initiative_signature *sig) {
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_sign);
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, sig->initiative);
+    const char *v[] = {sig->dedup, sig->territory, sig->sealed, sig->receipt, sig->signed_at, sig->marks};
+    for (int k = 0; k < 6; k++) bind(st, k + 2, v[k]);
+    int rc = sqlite3_step(st);
+    int64_t id = 0; /* no row: a signature of that hash was there */
+    if (rc == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_DONE) id = urne_sql_fail(s, "adding a signature");
+    sqlite3_reset(st);
+    return id;
+}
+
+static int sq_receipt(urne_store *s, int64_t id, const char *receipt, urne_initiative_signature *out) {
+    return get_one(s, urne_sql_initiative_receipt, id, -1, receipt, "reading a receipt", read_signature_v, out);
+}
+
+static int sq_signature_get(urne_store *s, int64_t id, int64_t sig, urne_initiative_signature *out) {
+    return get_one(s, urne_sql_initiative_signature_get, id, sig, NULL, "reading a signature", read_signature_v, out);
+}
+
+static int sq_invalidate(urne_store *s, int64_t id, int64_t sig, const char *reason) {
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_invalidate);
+    if (st == NULL) return -1;
+    bind(st, 1, reason);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, sig);
+    if (urne_sql_step_done(s, st, "invalidating a signature") < 0) return -1;
+    return sqlite3_changes(urne_sql_db(s)) > 0 ? 1 : 0;
+}
+
+static int sq_signatures_each(urne_store *s, int64_t id, int (*fn)(const urne_initiative_signature *sig, void *ctx),
+                              void *ctx) {
+    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_initiative_signatures_each, "listing signatures");
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc, stop = 0;
+    urne_initiative_signature *sig = sqlite3_malloc(sizeof *sig);
+    if (sig == NULL) stop = urne_store_fail(s, "out of memory listing signatures");
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) stop = read_signature(s, st, sig) < 0 ? -1 : fn(sig, ctx);
+    if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, "listing signatures");
+    sqlite3_free(sig);
+    sqlite3_finalize(st);
+    return stop;
+}
+
+const urne_store_initiative_ops urne_sqlite_initiative_ops = {
+    .put = sq_put,
+    .get = sq_get,
+    .update = sq_update,
+    .each = sq_each,
+    .roll_put = sq_roll_put,
+    .roll_find = sq_roll_find,
+    .roll_counts = sq_roll_counts,
+    .sign = sq_sign,
+    .receipt = sq_receipt,
+    .signature_get = sq_signature_get,
+    .invalidate = sq_invalidate,
+    .signatures_each = sq_signatures_each,
+};

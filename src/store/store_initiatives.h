@@ -1,0 +1,110 @@
+/*
+ * store_initiatives: the citizens' initiatives' rows (issue 18): the
+ * initiatives, the electoral roll each is signed against, and the signatures
+ * (initiative/ has the engine, app/initiative.h the use cases).
+ *
+ * Privacy is the shape of these tables. The store never holds a signer's name in
+ * clear: a roll entry and a signature keep
+ *   - a keyed hash (BLAKE2b with the initiative's key, hex) of the normalised
+ *     identity, "NAME|GIVEN|BIRTH|COMMUNE" (initiative/identity.h), by which a
+ *     signer is matched and deduplicated without the name being read;
+ *   - a keyed hash of the index key "NAME|COMMUNE", by which a signer whose date or
+ *     given names differ is told "a homonym" rather than "not on the roll";
+ *   - the identity itself sealed to the verification authority's public key
+ *     (libsodium's crypto_box_seal, base64): only the authority, offline, opens it.
+ * A signature is unique per initiative and identity hash (the UNIQUE constraint
+ * is the deduplication, so fifty connections signing for one elector at once
+ * insert one row: urne_store_initiative_sign answers 0 to the others). Counts are
+ * not kept here: the application counts in memory and rebuilds from the rows.
+ *
+ * The rows change only as the use cases say: an initiative's state (with its
+ * reasons or answer), a signature's invalidation (once, with its reason). Part of
+ * the store's interface (store.h); return values as store.h says.
+ */
+#ifndef URNE_STORE_INITIATIVES_H
+#define URNE_STORE_INITIATIVES_H
+
+#include <stdint.h>
+
+typedef struct urne_store urne_store;
+
+#define URNE_STORE_INITIATIVE_TITLE_MAX 200
+#define URNE_STORE_INITIATIVE_RULES_MAX 2048 /* the rules text (urne_initiative_rules_write) */
+#define URNE_STORE_INITIATIVE_TEXT_MAX 4000  /* the committee's reasons, the authority's answer */
+#define URNE_STORE_INITIATIVE_REASON_MAX 1000 /* an invalidation's reason */
+#define URNE_STORE_INITIATIVE_HASH 65        /* 32 bytes in hex, NUL */
+#define URNE_STORE_INITIATIVE_SEALED 1400    /* a sealed identity in base64, NUL */
+
+/* An initiative. Every text is NUL-terminated within its field. */
+typedef struct urne_initiative_row {
+    int64_t id;
+    char title[URNE_STORE_INITIATIVE_TITLE_MAX + 1];
+    char space[96];         /* the space it belongs to ("" the site, "org/nord"...) */
+    char rules[URNE_STORE_INITIATIVE_RULES_MAX];
+    char state[16];         /* urne_initiative_state_name */
+    char authority_key[URNE_STORE_INITIATIVE_HASH]; /* the authority's public key, hex */
+    char hash_key[URNE_STORE_INITIATIVE_HASH];      /* the key of the identity hashes, hex */
+    char created_at[24];
+    char created_by[64];
+    char changed_at[24];    /* the last transition */
+    char reasons[URNE_STORE_INITIATIVE_TEXT_MAX + 1]; /* the committee's, "" none */
+    char answer[URNE_STORE_INITIATIVE_TEXT_MAX + 1];  /* the authority's, "" none */
+} urne_initiative_row;
+
+/* A roll entry: an elector who may sign, as hashes and a sealed box. */
+typedef struct urne_initiative_roll_entry {
+    char key_hash[URNE_STORE_INITIATIVE_HASH];
+    char index_hash[URNE_STORE_INITIATIVE_HASH];
+    char territory[64];
+    char sealed[URNE_STORE_INITIATIVE_SEALED];
+} urne_initiative_roll_entry;
+
+/* A signature. */
+typedef struct urne_initiative_signature {
+    int64_t id;
+    int64_t initiative;
+    char dedup[URNE_STORE_INITIATIVE_HASH];   /* the signer's key_hash on the roll */
+    char territory[64];
+    char sealed[URNE_STORE_INITIATIVE_SEALED];
+    char receipt[URNE_STORE_INITIATIVE_HASH]; /* SHA-256 of the receipt code, hex */
+    char signed_at[24];
+    char marks[128];                          /* abuse marks for the authority, "" none */
+    char invalid[URNE_STORE_INITIATIVE_REASON_MAX + 1]; /* the invalidation's reason, "" valid */
+} urne_initiative_signature;
+
+/* Add an initiative (inside a transaction); i->id ignored. The new id, or -1. */
+int64_t urne_store_initiative_put(urne_store *s, const urne_initiative_row *i);
+/* Initiative `id` into *out: 1, 0 when there is none, -1. */
+int urne_store_initiative_get(urne_store *s, int64_t id, urne_initiative_row *out);
+/* Write i's state, changed_at, reasons and answer when its stored state is still
+ * `expected` (inside a transaction): 1, 0 when it was not (nothing written), -1. */
+int urne_store_initiative_update(urne_store *s, const urne_initiative_row *i, const char *expected);
+/* Every initiative in order of id; fn's non-zero return stops and is returned. */
+int urne_store_initiative_each(urne_store *s, int (*fn)(const urne_initiative_row *i, void *ctx), void *ctx);
+
+/* Add a roll entry to initiative `id` (inside a transaction): 1, 0 when an entry
+ * of that key_hash is already on its roll (nothing written), -1. */
+int urne_store_initiative_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_entry *e);
+/* The roll entry of that key_hash: 1 with *out set; 0 when none, with *homonyms
+ * the entries sharing index_hash; -1. */
+int urne_store_initiative_roll_find(urne_store *s, int64_t id, const char *key_hash, const char *index_hash,
+                                    urne_initiative_roll_entry *out, int64_t *homonyms);
+/* fn(territory, electors) for each territory of the roll, in order of name. */
+int urne_store_initiative_roll_counts(urne_store *s, int64_t id,
+                                      int (*fn)(const char *territory, int64_t electors, void *ctx), void *ctx);
+
+/* Add a signature (inside a transaction; sig->id ignored): its id (> 0), 0 when
+ * the initiative already has a signature of that dedup hash (nothing written), -1. */
+int64_t urne_store_initiative_sign(urne_store *s, const urne_initiative_signature *sig);
+/* The signature of initiative `id` whose receipt hash is `receipt`: 1, 0, -1. */
+int urne_store_initiative_receipt(urne_store *s, int64_t id, const char *receipt, urne_initiative_signature *out);
+/* Signature `sig` of initiative `id` into *out: 1, 0, -1. */
+int urne_store_initiative_signature_get(urne_store *s, int64_t id, int64_t sig, urne_initiative_signature *out);
+/* Invalidate signature `sig` of initiative `id` with `reason` (not empty), when
+ * it is still valid (inside a transaction): 1, 0 when it is not (nothing written), -1. */
+int urne_store_initiative_invalidate(urne_store *s, int64_t id, int64_t sig, const char *reason);
+/* Every signature of initiative `id` (0: of every initiative) in order of id. */
+int urne_store_initiative_signatures_each(urne_store *s, int64_t id,
+                                          int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx);
+
+#endif

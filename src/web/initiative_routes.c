@@ -1,0 +1,514 @@
+/*
+ * initiative_routes: the citizens' initiatives' routes, pages and API (issue 18;
+ * app/initiative.h has the use cases).
+ *
+ * Pages, for everyone, in French and English: /initiatives lists them, and
+ * /initiatives/N is an initiative's live counter: its state, the national count
+ * against its threshold, and each territory's count against its minimum, as
+ * the tally engine says through the application (urne_app_initiative_figures).
+ * Written through html.h (every %s escaped: a title or a territory is whatever
+ * an organiser typed), no inline script (the server's CSP allows none), a
+ * <progress> element for the bars, so no inline style either.
+ *
+ * The API: an initiative's figures as JSON; creating one, importing its roll,
+ * moving it (the organisers' transitions, the committee's decision), signing,
+ * checking a receipt, invalidating a signature. Each route names its action, so
+ * the dispatcher refuses the wrong roles first; the initiative's own space is
+ * decided by the use case (the policies are asked "somewhere" first, as grants'
+ * are). The reasons of a refusal are worded here, in both languages, and every
+ * other status by urne_outcome_word, as for every component.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app/initiative.h"
+#include "../initiative/identity.h"
+#include "actions.h"
+#include "addr.h"
+#include "flash.h"
+#include "initiative_words.h"
+#include "page_parts.h"
+#include "routes.h"
+
+/* ---- words ---- */
+
+static const char *state_words(const urne_req *r, urne_initiative_state s) {
+    switch (s) {
+    case URNE_INITIATIVE_DRAFT: return C_(r, "initiative", "draft");
+    case URNE_INITIATIVE_SUBMITTED: return C_(r, "initiative", "submitted");
+    case URNE_INITIATIVE_ADMISSIBLE: return C_(r, "initiative", "admissible");
+    case URNE_INITIATIVE_INADMISSIBLE: return C_(r, "initiative", "inadmissible");
+    case URNE_INITIATIVE_COLLECTING: return C_(r, "initiative", "collecting signatures");
+    case URNE_INITIATIVE_REACHED: return C_(r, "initiative", "threshold reached");
+    case URNE_INITIATIVE_EXPIRED: return C_(r, "initiative", "expired");
+    case URNE_INITIATIVE_TRANSMITTED: return C_(r, "initiative", "transmitted");
+    case URNE_INITIATIVE_ANSWERED: return C_(r, "initiative", "answered");
+    case URNE_INITIATIVE_STATES: break;
+    }
+    return "?";
+}
+
+const char *urne_initiative_why_text(urne_lang lang, const char *why) {
+    static const struct {
+        const char *name, *en;
+    } t[] = {
+        {"no-reasons", N_("A decision of inadmissibility must give its reasons.")},
+        {"no-window", N_("The rules give no collection window (opens and closes).")},
+        {"not-yet-open", N_("The collection window has not opened yet.")},
+        {"window-over", N_("The collection window is over.")},
+        {"still-open", N_("The collection window is still open.")},
+        {"not-reached", N_("The threshold is not reached.")},
+        {"runs-full-term", N_("These rules run their full term: the collection ends at the window's close.")},
+        {URNE_WHY_NOT_COLLECTING, N_("This initiative is not collecting signatures.")},
+        {URNE_WHY_WINDOW, N_("The collection is not open at this moment.")},
+        {URNE_WHY_ROLL_STATE, N_("The roll cannot change once the collection has opened.")},
+        {URNE_WHY_ALREADY_INVALID, N_("This signature is already invalidated.")},
+        {URNE_WHY_ALREADY_SIGNED, N_("This elector has already signed this initiative: a signature counts once.")},
+        {URNE_WHY_NOT_ON_ROLL, N_("No elector of that name, given names, birth date and commune is on the roll.")},
+        {URNE_WHY_INITIATIVE_KEY, N_("Field 'authority_key': the authority's public key, 64 hexadecimal digits.")},
+        {URNE_WHY_UNKNOWN_RECEIPT, N_("No signature of this initiative has that receipt code.")},
+        {URNE_INITIATIVE_ID_BIRTH_FORMAT, N_("Birth date: write it YYYY-MM-DD or DD/MM/YYYY.")},
+        {URNE_INITIATIVE_ID_BIRTH_DATE, N_("Birth date: there is no such date.")},
+        {URNE_INITIATIVE_ID_BIRTH_FUTURE, N_("Birth date: after today.")},
+        {URNE_INITIATIVE_ID_BIRTH_PAST, N_("Birth date: more than 130 years ago.")},
+    };
+    for (size_t i = 0; why && i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(why, t[i].name) == 0) return urne_i18n_text(lang, t[i].en);
+    return NULL;
+}
+
+/* The outcome of an initiative's use case in words, into res. */
+static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
+    const char *why = o->why ? o->why : "", *words = urne_initiative_why_text(r->lang, why);
+    unsigned http = urne_outcome_http(o->status);
+    long long n = (long long)o->number;
+    if (o->status == URNE_APP_STATE && strcmp(why, "wrong-state") == 0) {
+        urne_initiative_state s = URNE_INITIATIVE_DRAFT;
+        for (int k = 0; k < URNE_INITIATIVE_STATES; k++)
+            if (strcmp(o->detail, urne_initiative_state_name((urne_initiative_state)k)) == 0)
+                s = (urne_initiative_state)k;
+        urne_result_set(res, http, _(r, "Not possible while the initiative is %s."), state_words(r, s));
+    } else if (words && (o->status == URNE_APP_STATE || o->status == URNE_APP_BAD_INPUT || o->status == URNE_APP_TAKEN))
+        urne_result_set(res, http, "%s", words);
+    else if (o->status != URNE_APP_BAD_INPUT)
+        urne_outcome_word(r, o, res);
+    else if (strcmp(why, URNE_WHY_HOMONYM) == 0)
+        urne_result_set(res, http,
+                        _(r, "%lld elector(s) of that name in that commune are on the roll, none with these given "
+                             "names and birth date: give all your given names as the roll writes them, and check "
+                             "the date."),
+                        n);
+    else if (strcmp(why, URNE_WHY_UNDER_AGE) == 0)
+        urne_result_set(res, http, _(r, "The rules ask signers of %lld years or more."), n);
+    else if (strcmp(why, URNE_WHY_OTHER_ROLL) == 0)
+        urne_result_set(res, http, _(r, "The rules ask signers on the roll of %s."), o->detail);
+    else if (strcmp(why, URNE_WHY_REASON) == 0)
+        urne_result_set(res, http, _(r, "Field '%s': give the reasons (or the answer)."), o->field);
+    else if (strcmp(why, URNE_WHY_NO_SIGNATURE) == 0)
+        urne_result_set(res, http, _(r, "No signature %lld in this initiative."), n);
+    else if (strcmp(why, URNE_INITIATIVE_ID_EMPTY) == 0)
+        urne_result_set(res, http, _(r, "Field '%s': empty."), o->field);
+    else if (strcmp(why, URNE_INITIATIVE_ID_CHARACTER) == 0 || strcmp(why, URNE_INITIATIVE_ID_UTF8) == 0)
+        urne_result_set(res, http, _(r, "Field '%s': byte %lld is not a letter a name may hold."), o->field, n);
+    else if (strcmp(why, URNE_INITIATIVE_ID_TOO_LONG) == 0)
+        urne_result_set(res, http, _(r, "Field '%s': too long."), o->field);
+    else
+        urne_outcome_word(r, o, res);
+}
+
+/* The JSON answer of a use case: {"id", "message"} and extra fields when it
+ * succeeded, {"error", "status", "field", "rule"} otherwise. */
+static enum MHD_Result answer(urne_req *r, urne_app_outcome *o, unsigned ok, const char *ok_message, json_t *extra) {
+    urne_result res = {0};
+    json_t *j;
+    if (o->status == URNE_APP_OK) {
+        urne_result_set(&res, ok, "%s", ok_message);
+        j = json_pack("{s:I, s:s}", "id", (json_int_t)o->id, "message", res.message);
+        if (j && extra) json_object_update(j, extra);
+    } else {
+        word(r, o, &res);
+        j = json_pack("{s:s, s:i, s:s}", "error", res.message, "status", (int)res.status, "status_name",
+                      urne_app_status_name(o->status));
+        if (j && o->field[0]) json_object_set_new(j, "field", json_string(o->field));
+        if (j && o->why) json_object_set_new(j, "rule", json_string(o->why));
+        for (size_t i = 0; j && i < o->checks.count && i < 50; i++) {
+            const urne_diag *d = &o->checks.items[i];
+            json_t *c = json_pack("{s:s, s:I, s:s, s:s, s:s}", "file", o->checks.file ? o->checks.file : "", "line",
+                                  (json_int_t)d->line, "field", d->field, "rule", d->rule, "message", d->message);
+            json_t *all = json_object_get(j, "errors");
+            if (all == NULL) json_object_set_new(j, "errors", all = json_array());
+            json_array_append_new(all, c);
+        }
+    }
+    json_decref(extra);
+    urne_app_outcome_free(o);
+    return urne_reply_json(r, res.status, j);
+}
+
+/* ---- the API ---- */
+
+static json_t *figures_json(const urne_initiative_held *h) {
+    urne_initiative_tally t;
+    urne_initiative_territory_result *per;
+    urne_initiative_tally_status st = urne_app_initiative_figures(h, &t, &per);
+    json_t *terr = json_array();
+    for (size_t i = 0; terr && i < h->nterritories; i++) {
+        const urne_initiative_territory_held *x = &h->territories[i];
+        json_t *o = json_pack("{s:s, s:I, s:I}", "name", x->name, "electors", (json_int_t)x->electors, "signatures",
+                              (json_int_t)x->signatures);
+        if (o && st == URNE_INITIATIVE_TALLY_OK) {
+            json_object_set_new(o, "minimum", json_integer(per[i].minimum));
+            json_object_set_new(o, "reached", json_boolean(per[i].reached));
+        }
+        json_array_append_new(terr, o);
+    }
+    free(per);
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:o}", "id", (json_int_t)h->row.id, "title", h->row.title,
+                          "space", h->row.space, "state", h->row.state, "signatures", (json_int_t)h->signatures,
+                          "invalidated", (json_int_t)h->invalid, "territories", terr ? terr : json_null());
+    if (j && st == URNE_INITIATIVE_TALLY_OK) {
+        json_object_set_new(j, "threshold", json_integer(t.national_threshold));
+        json_object_set_new(j, "territories_needed", json_integer(t.territories_needed));
+        json_object_set_new(j, "territories_reaching", json_integer(t.territories_reaching));
+        json_object_set_new(j, "reached", json_boolean(t.reached));
+    }
+    if (j) json_object_set_new(j, "rules", json_string(h->row.rules));
+    if (j) json_object_set_new(j, "reasons", json_string(h->row.reasons));
+    if (j) json_object_set_new(j, "answer", json_string(h->row.answer));
+    return j;
+}
+
+static int list_json(const urne_initiative_held *h, void *ctx) {
+    json_t *o = figures_json(h);
+    return o == NULL || json_array_append_new(ctx, o) < 0 ? -1 : 0;
+}
+
+static enum MHD_Result api_list(urne_req *r, int64_t a, int64_t b) {
+    json_t *all = json_array();
+    urne_app_read_begin(&r->srv->app);
+    int rc = all ? urne_app_initiatives_each(&r->srv->app, list_json, all) : -1;
+    urne_app_read_end(&r->srv->app);
+    if (rc != 0) {
+        json_decref(all);
+        return urne_reply_json_error(r, 500, "out of memory");
+    }
+    return urne_reply_json(r, 200, all);
+}
+
+static enum MHD_Result api_get(urne_req *r, int64_t id, int64_t b) {
+    urne_app_read_begin(&r->srv->app);
+    const urne_initiative_held *h = urne_app_initiative(&r->srv->app, id);
+    json_t *j = h ? figures_json(h) : NULL;
+    urne_app_read_end(&r->srv->app);
+    if (h == NULL) return urne_reply_json_error(r, 404, _(r, "No initiative %lld."), (long long)id);
+    return j ? urne_reply_json(r, 200, j) : urne_reply_json_error(r, 500, "out of memory");
+}
+
+static enum MHD_Result api_create(urne_req *r, int64_t a, int64_t b) {
+    urne_initiative_new in = {urne_req_param(r, "title"), urne_req_param(r, "space"), urne_req_param(r, "rules"),
+                              urne_req_param(r, "authority_key")};
+    urne_app_outcome o;
+    urne_app_initiative_create(&r->srv->app, &r->user, &in, &o);
+    return answer(r, &o, 201, _(r, "Initiative created."), NULL);
+}
+
+static enum MHD_Result api_roll(urne_req *r, int64_t id, int64_t b) {
+    const char *csv = urne_req_param(r, "csv");
+    urne_app_outcome o;
+    urne_app_initiative_roll(&r->srv->app, &r->user, id, csv, csv ? strlen(csv) : 0, "csv", &o);
+    json_t *extra = json_pack("{s:I}", "electors", (json_int_t)o.number);
+    return answer(r, &o, 200, _(r, "Roll imported."), extra);
+}
+
+static const char *const events[URNE_INITIATIVE_EVENTS] = {"submit", "admit", "reject", "open", "reach",
+                                                         "close", "transmit", "answer"};
+
+/* Event `name` if it is one of `allowed` (a mask of events), else -1. */
+static int event_named(const char *name, unsigned allowed) {
+    for (int e = 0; name && e < URNE_INITIATIVE_EVENTS; e++)
+        if ((allowed & (1u << e)) && strcmp(name, events[e]) == 0) return e;
+    return -1;
+}
+
+static enum MHD_Result transition(urne_req *r, int64_t id, const char *field, unsigned allowed, const char *text) {
+    const char *name = urne_req_param(r, field);
+    int e = event_named(name, allowed);
+    if (e < 0)
+        return urne_reply_json(r, 400, json_pack("{s:s, s:i, s:s, s:s}", "error",
+                                                 _(r, "Unknown event: see the API's documentation."), "status", 400,
+                                                 "field", field, "rule", "event"));
+    urne_app_outcome o;
+    urne_app_initiative_act(&r->srv->app, &r->user, id, (urne_initiative_event)e, text, &o);
+    json_t *extra = json_pack("{s:s}", "state", o.status == URNE_APP_OK ? o.detail : "");
+    return answer(r, &o, 200, _(r, "Done."), extra);
+}
+
+static enum MHD_Result api_transition(urne_req *r, int64_t id, int64_t b) {
+    unsigned organisers = 1u << URNE_INITIATIVE_SUBMIT | 1u << URNE_INITIATIVE_OPEN | 1u << URNE_INITIATIVE_CLOSE |
+                          1u << URNE_INITIATIVE_TRANSMIT | 1u << URNE_INITIATIVE_ANSWER;
+    return transition(r, id, "event", organisers, urne_req_param(r, "text"));
+}
+
+static enum MHD_Result api_decision(urne_req *r, int64_t id, int64_t b) {
+    unsigned committee = 1u << URNE_INITIATIVE_ADMIT | 1u << URNE_INITIATIVE_REJECT;
+    return transition(r, id, "decision", committee, urne_req_param(r, "reasons"));
+}
+
+static enum MHD_Result api_sign(urne_req *r, int64_t id, int64_t b) {
+    char origin[64];
+    urne_req_addr(r, origin, sizeof origin);
+    urne_initiative_signer s = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
+                                urne_req_param(r, "commune"), origin};
+    urne_app_outcome o;
+    urne_app_initiative_sign(&r->srv->app, &r->user, id, &s, &o);
+    json_t *extra = o.status == URNE_APP_OK ? json_pack("{s:s, s:s, s:s}", "receipt", o.detail, "territory", o.field,
+                                                        "signed_at", o.at)
+                                            : NULL;
+    return answer(r, &o, 201, _(r, "Signature recorded: keep your receipt code to check it later."), extra);
+}
+
+static enum MHD_Result api_receipt(urne_req *r, int64_t id, int64_t b) {
+    urne_app_outcome o;
+    urne_app_initiative_receipt(&r->srv->app, &r->user, id, urne_req_param(r, "code"), &o);
+    json_t *extra = o.status == URNE_APP_OK ? json_pack("{s:b, s:s, s:s, s:s}", "counted", !o.detail[0], "territory",
+                                                        o.field, "signed_at", o.at, "invalidated", o.detail)
+                                            : NULL;
+    return answer(r, &o, 200, _(r, "This receipt is a signature of this initiative."), extra);
+}
+
+static enum MHD_Result api_invalidate(urne_req *r, int64_t id, int64_t sig) {
+    urne_app_outcome o;
+    urne_app_initiative_invalidate(&r->srv->app, &r->user, id, sig, urne_req_param(r, "reason"), &o);
+    return answer(r, &o, 200, _(r, "Signature invalidated; the counts follow."), NULL);
+}
+
+/* ---- the pages ---- */
+
+/* "12 345 of 47 000 (26.27 %)" as the page's language writes it. */
+static void count_of(urne_buf *b, const urne_req *r, int64_t count, int64_t of) {
+    urne_page_int(b, r, count);
+    if (of <= 0) return;
+    urne_html(b, " %s ", _(r, "of"));
+    urne_page_int(b, r, of);
+    urne_html_trusted(b, " (");
+    urne_page_pct(b, r, count, of);
+    urne_html_trusted(b, ")");
+}
+
+static void territories_table(urne_buf *b, const urne_req *r, const urne_initiative_held *h,
+                              const urne_initiative_territory_result *per) {
+    urne_html(b, "<table class=stack><caption>%s</caption><thead><tr><th scope=col>%s</th><th scope=col>%s</th>"
+                 "<th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
+              _(r, "Territories"), _(r, "Territory"), _(r, "Electors"), _(r, "Signatures"), _(r, "Minimum"),
+              _(r, "Reached"));
+    for (size_t i = 0; i < h->nterritories; i++) {
+        const urne_initiative_territory_held *t = &h->territories[i];
+        urne_html(b, "<tr><td>%s</td><td class=num data-label=\"%s\">", t->name, _(r, "Electors"));
+        urne_page_int(b, r, t->electors);
+        urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "Signatures"));
+        urne_page_int(b, r, t->signatures);
+        urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "Minimum"));
+        if (per && per[i].minimum > 0) {
+            urne_page_int(b, r, per[i].minimum);
+            urne_html(b, " <progress aria-hidden=true max=\"%lld\" value=\"%lld\"></progress>", (long long)per[i].minimum,
+                      (long long)(t->signatures < per[i].minimum ? t->signatures : per[i].minimum));
+        } else
+            urne_html_trusted(b, "—");
+        urne_html(b, "</td><td data-label=\"%s\">%s</td></tr>", _(r, "Reached"),
+                  per && per[i].reached ? _(r, "yes") : _(r, "no"));
+    }
+    urne_html_trusted(b, "</tbody></table>");
+}
+
+static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_held *h) {
+    urne_initiative_tally t;
+    urne_initiative_territory_result *per;
+    urne_initiative_tally_status st = urne_app_initiative_figures(h, &t, &per);
+    urne_html(b, "<h1>%s</h1><p class=meta>%s</p><section class=card aria-labelledby=count><h2 id=count>%s</h2><p>",
+              h->row.title, state_words(r, h->state), _(r, "Signatures"));
+    if (st == URNE_INITIATIVE_TALLY_OK && t.national_threshold > 0) {
+        count_of(b, r, h->signatures, t.national_threshold);
+        urne_html(b, " <progress aria-hidden=true max=\"%lld\" value=\"%lld\"></progress>", (long long)t.national_threshold,
+                  (long long)(h->signatures < t.national_threshold ? h->signatures : t.national_threshold));
+    } else
+        urne_page_int(b, r, h->signatures);
+    urne_html_trusted(b, "</p>");
+    if (st == URNE_INITIATIVE_TALLY_OK && t.territories_needed > 0) {
+        urne_html(b, "<p>%s ", _(r, "Territories reaching their minimum:"));
+        urne_page_int(b, r, t.territories_reaching);
+        urne_html(b, " %s ", _(r, "of the"));
+        urne_page_int(b, r, t.territories_needed);
+        urne_html(b, " %s</p>", _(r, "needed"));
+    }
+    if (st == URNE_INITIATIVE_TALLY_OK)
+        urne_html(b, "<p><strong>%s</strong></p>",
+                  t.reached ? _(r, "The threshold is reached.") : _(r, "The threshold is not reached yet."));
+    if (h->invalid > 0) {
+        urne_html(b, "<p class=meta>%s ", _(r, "Signatures invalidated by the committee:"));
+        urne_page_int(b, r, h->invalid);
+        urne_html_trusted(b, "</p>");
+    }
+    urne_html_trusted(b, "</section>");
+    if (h->nterritories) territories_table(b, r, h, st == URNE_INITIATIVE_TALLY_OK ? per : NULL);
+    if (h->row.reasons[0]) urne_html(b, "<h2>%s</h2><p>%s</p>", _(r, "The committee's reasons"), h->row.reasons);
+    if (h->row.answer[0]) urne_html(b, "<h2>%s</h2><p>%s</p>", _(r, "The authority's answer"), h->row.answer);
+    urne_html(b, "<p><a href=\"/api/initiatives/%lld\">%s</a></p>", (long long)h->row.id, _(r, "These figures as JSON"));
+    free(per);
+}
+
+/* What a refused form had typed, shown again (NULL: nothing). */
+typedef struct typed {
+    const char *name, *given, *birth, *commune, *code;
+} typed;
+
+/* The signing form (while collecting) and the receipt's check. */
+static void forms_html(urne_buf *b, const urne_req *r, const urne_initiative_held *h, const typed *t) {
+    long long id = (long long)h->row.id;
+    if (h->state == URNE_INITIATIVE_COLLECTING) {
+        urne_html(b, "<form method=post action=\"/initiatives/%lld/sign\" class=card>", id);
+        urne_page_csrf(b, r);
+        urne_html(b, "<h2>%s</h2><p>%s</p>", _(r, "Sign this initiative"),
+                  _(r, "As the electoral roll writes you: every given name, your birth date and your commune."));
+        urne_html(b, "<label>%s<input name=name required maxlength=120 autocomplete=family-name value=\"%s\"></label>",
+                  _(r, "Family name"), t->name ? t->name : "");
+        urne_html(b, "<label>%s<input name=given required maxlength=120 autocomplete=given-name value=\"%s\"></label>",
+                  _(r, "Given names"), t->given ? t->given : "");
+        urne_html(b, "<label>%s<input name=birth type=date required value=\"%s\"></label>", _(r, "Birth date"),
+                  t->birth ? t->birth : "");
+        urne_html(b, "<label>%s<input name=commune required maxlength=120 value=\"%s\"></label><button>%s</button>"
+                     "</form>",
+                  _(r, "Commune"), t->commune ? t->commune : "", _(r, "Sign"));
+    }
+    urne_html(b, "<form method=post action=\"/initiatives/%lld/receipt\" class=card>", id);
+    urne_page_csrf(b, r);
+    urne_html(b, "<h2>%s</h2><label>%s<input name=code required maxlength=40 autocomplete=off value=\"%s\"></label>"
+                 "<button>%s</button></form>",
+              _(r, "Check a signature"), _(r, "Receipt code"), t->code ? t->code : "", _(r, "Check"));
+}
+
+/* Initiative id's page, with a message (NULL: none) and what was typed. */
+static enum MHD_Result counter_page(urne_req *r, int64_t id, unsigned status, const char *message, const typed *t) {
+    urne_buf buf = {0};
+    urne_app_read_begin(&r->srv->app);
+    const urne_initiative_held *h = urne_app_initiative(&r->srv->app, id);
+    if (h == NULL) {
+        urne_app_read_end(&r->srv->app);
+        return urne_page_not_found(r);
+    }
+    urne_page_begin(&buf, r, h->row.title);
+    if (message) urne_page_flash(&buf, status, message);
+    counter_html(&buf, r, h);
+    forms_html(&buf, r, h, t);
+    urne_app_read_end(&r->srv->app);
+    return urne_page_send(r, status, &buf);
+}
+
+static enum MHD_Result page_one(urne_req *r, int64_t id, int64_t b) {
+    typed none = {0};
+    return counter_page(r, id, 200, NULL, &none);
+}
+
+static enum MHD_Result form_sign(urne_req *r, int64_t id, int64_t b) {
+    typed t = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
+               urne_req_param(r, "commune"), NULL};
+    char origin[64];
+    urne_req_addr(r, origin, sizeof origin);
+    urne_initiative_signer s = {t.name, t.given, t.birth, t.commune, origin};
+    urne_app_outcome o;
+    urne_result res = {0};
+    if (urne_app_initiative_sign(&r->srv->app, &r->user, id, &s, &o) == URNE_APP_OK) {
+        urne_result_set(&res, 201, _(r, "Signature recorded. Your receipt code: %s. Keep it to check your signature "
+                                        "later: it is shown only once."),
+                        o.detail);
+        urne_app_outcome_free(&o);
+        char location[64];
+        snprintf(location, sizeof location, "/initiatives/%lld", (long long)id);
+        return urne_flash_redirect(r, location, res.status, res.message, NULL);
+    }
+    word(r, &o, &res);
+    urne_app_outcome_free(&o);
+    return counter_page(r, id, res.status, res.message, &t);
+}
+
+static enum MHD_Result form_receipt(urne_req *r, int64_t id, int64_t b) {
+    typed t = {.code = urne_req_param(r, "code")};
+    urne_app_outcome o;
+    urne_result res = {0};
+    if (urne_app_initiative_receipt(&r->srv->app, &r->user, id, t.code, &o) != URNE_APP_OK)
+        word(r, &o, &res);
+    else if (o.detail[0])
+        urne_result_set(&res, 200, _(r, "This receipt is signature %lld, invalidated by the committee: %s"),
+                        (long long)o.id, o.detail);
+    else
+        urne_result_set(&res, 200, _(r, "This receipt is signature %lld: it is counted."), (long long)o.id);
+    urne_app_outcome_free(&o);
+    return counter_page(r, id, res.status, res.message, &t);
+}
+
+static int list_item(const urne_initiative_held *h, void *ctx) {
+    urne_buf *b = ((void **)ctx)[0];
+    const urne_req *r = ((void **)ctx)[1];
+    urne_html(b, "<li><a href=\"/initiatives/%lld\">%s</a> — %s, ", (long long)h->row.id, h->row.title,
+              state_words(r, h->state));
+    urne_page_int(b, r, h->signatures);
+    urne_html(b, " %s</li>", _(r, "signatures"));
+    return 0;
+}
+
+static int count_one(const urne_initiative_held *h, void *ctx) {
+    (void)h;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+static enum MHD_Result page_list(urne_req *r, int64_t a, int64_t b) {
+    urne_buf buf = {0};
+    const char *title = _(r, "Citizens' initiatives");
+    urne_page_begin(&buf, r, title);
+    urne_html(&buf, "<h1>%s</h1>", title);
+    urne_app_read_begin(&r->srv->app);
+    size_t n = 0;
+    urne_app_initiatives_each(&r->srv->app, count_one, &n);
+    if (n == 0)
+        urne_html(&buf, "<p>%s</p>", _(r, "No initiative yet."));
+    else {
+        void *ctx[2] = {&buf, r};
+        urne_html_trusted(&buf, "<ul>");
+        urne_app_initiatives_each(&r->srv->app, list_item, ctx);
+        urne_html_trusted(&buf, "</ul>");
+    }
+    urne_app_read_end(&r->srv->app);
+    return urne_page_send(r, 200, &buf);
+}
+
+/* ---- the table ---- */
+
+static const urne_route_def initiatives[] = {
+    {"GET", "/initiatives", URNE_ACT_READ_PUBLIC, NULL, "the citizens' initiatives, each with its state and count",
+     page_list},
+    {"GET", "/initiatives/*", URNE_ACT_READ_PUBLIC, NULL,
+     "an initiative's live counter: the national count and each territory's against its minimum", page_one},
+    {"POST", "/initiatives/*/sign", URNE_ACT_SIGN_INITIATIVE, NULL, "sign (form): sent back to the page with the receipt",
+     form_sign},
+    {"POST", "/initiatives/*/receipt", URNE_ACT_SIGN_INITIATIVE, NULL, "check a receipt code (form)", form_receipt},
+    {"GET", "/api/initiatives", URNE_ACT_READ_PUBLIC, NULL, "every initiative with its figures", api_list},
+    {"GET", "/api/initiatives/*", URNE_ACT_READ_PUBLIC, NULL, "an initiative's figures, per territory", api_get},
+    {"POST", "/api/initiatives", URNE_ACT_MANAGE_INITIATIVES, "in the space named",
+     "create an initiative from its rules (preset and adjustments)", api_create},
+    {"POST", "/api/initiatives/*/roll", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
+     "import its electoral roll (CSV; every line or none)", api_roll},
+    {"POST", "/api/initiatives/*/transition", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
+     "submit, open, close, transmit, answer", api_transition},
+    {"POST", "/api/initiatives/*/decision", URNE_ACT_DECIDE_INITIATIVE, "the initiative's space",
+     "the committee declares it admissible or inadmissible (with reasons)", api_decision},
+    {"POST", "/api/initiatives/*/signatures", URNE_ACT_SIGN_INITIATIVE, NULL,
+     "sign: matched on the roll, counted once, a receipt code answered", api_sign},
+    {"POST", "/api/initiatives/*/receipt", URNE_ACT_SIGN_INITIATIVE, NULL, "check a receipt code", api_receipt},
+    {"POST", "/api/initiatives/*/signatures/*/invalidate", URNE_ACT_DECIDE_INITIATIVE, "the initiative's space",
+     "invalidate a signature, with its reason", api_invalidate},
+    {NULL, NULL, URNE_ACT_COUNT, NULL, NULL, NULL},
+};
+
+const urne_route_table urne_initiative_routes = {"initiative", initiatives};

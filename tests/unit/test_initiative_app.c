@@ -1,0 +1,497 @@
+/*
+ * test_initiative_app: the initiatives' use cases (app/initiative.h) on a real
+ * SQLite store, allowed and refused; every refusal writes nothing (no audit
+ * entry, no change hook, no count). The story: created, its roll imported (a
+ * bad roll refused whole, naming line, field and rule), submitted, admitted by
+ * its committee, opened at its date, signed (accents and hyphens folded; not on
+ * the roll, a homonym, under age, a birth in 2090 each refused with its reason),
+ * the same elector twice counted once, a receipt checked, a signature
+ * invalidated and the counts following, closed, and the counts rebuilt equal
+ * from the rows when the application opens again. The clock is the test's.
+ */
+#include "helpers.h"
+
+#include <sodium.h>
+#include <unistd.h>
+
+#include "../../src/app/app.h"
+#include "../../src/app/grants.h"
+#include "../../src/app/initiative.h"
+#include "../../src/app/users.h"
+#include "../../src/initiative/calendar.h"
+
+#define PASSWORD "correct-horse-battery-77"
+
+static int64_t test_now;
+static int64_t clock_now(void) { return test_now; }
+
+static int64_t at(const char *iso) {
+    int64_t t = 0;
+    assert_int_equal(urne_initiative_moment_parse(iso, strlen(iso), &t), 0);
+    return t;
+}
+
+typedef struct fixture {
+    char dir[64];
+    urne_store *store;
+    urne_app app;
+    int changes;
+    urne_user nobody, admin, obs, com1, nord_admin;
+    unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
+    char pk_hex[65];
+} fixture;
+
+static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
+
+static void user(fixture *f, const char *name, urne_role role, urne_user *out) {
+    urne_app_outcome o;
+    int64_t id = urne_users_create(f->store, NULL, "system", name, PASSWORD, role, 1, &o);
+    if (id <= 0) fail_msg("%s %s", o.why ? o.why : "", o.detail);
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_store_user_find(f->store, name, out, NULL, 0), 1);
+}
+
+static void app_open(fixture *f) {
+    char err[600];
+    if (urne_app_open(&f->app, f->store, err, sizeof err) < 0) fail_msg("%s", err);
+    f->app.changed = count_change;
+    f->app.changed_ctx = f;
+    urne_app_initiative_clock(&f->app, clock_now);
+}
+
+static int setup(void **state) {
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    assert_true(sodium_init() >= 0);
+    snprintf(f->dir, sizeof f->dir, "/tmp/urne-test-initiative-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    char path[96], err[600];
+    snprintf(path, sizeof path, "%s/app.db", f->dir);
+    f->store = urne_store_open(path, err, sizeof err);
+    if (f->store == NULL) fail_msg("%s", err);
+    user(f, "admin", URNE_ROLE_ADMIN, &f->admin);
+    user(f, "obs", URNE_ROLE_OBSERVER, &f->obs);
+    user(f, "com1", URNE_ROLE_COMMISSION, &f->com1);
+    user(f, "nordadmin", URNE_ROLE_OBSERVER, &f->nord_admin);
+    f->nobody.role = URNE_ROLE_PUBLIC;
+    app_open(f);
+    urne_app_outcome o;
+    assert_int_equal(urne_app_grant_put(&f->app, &f->admin, "nordadmin", "org/nord", URNE_ROLE_ADMIN, 1, &o),
+                     URNE_APP_OK);
+    urne_app_outcome_free(&o);
+    crypto_box_keypair(f->pk, f->sk);
+    sodium_bin2hex(f->pk_hex, sizeof f->pk_hex, f->pk, sizeof f->pk);
+    test_now = at("2025-12-01");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    urne_app_close(&f->app);
+    urne_store_close(f->store);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc == 0 ? 0 : -1;
+}
+
+static int64_t audit_seq(fixture *f) {
+    int64_t seq;
+    char hash[URNE_AUDIT_HASH_HEX];
+    assert_int_equal(urne_store_audit_head(f->store, &seq, hash), 0);
+    return seq;
+}
+
+/* Run a use case expected to be refused with `want` (and reason `why`, when not
+ * NULL), and check nothing changed. */
+#define REFUSED(f, want, reason, call)                                                                           \
+    do {                                                                                                      \
+        int64_t seq_ = audit_seq(f);                                                                          \
+        int changes_ = (f)->changes;                                                                          \
+        urne_app_outcome o_;                                                                                  \
+        urne_app_status st_ = (call);                                                                         \
+        if (st_ != (want))                                                                                    \
+            fail_msg("%s: got %s, wanted %s (%s %s)", #call, urne_app_status_name(st_), urne_app_status_name(want), \
+                     o_.why ? o_.why : "", o_.detail);                                                        \
+        if ((reason) != NULL) assert_string_equal(o_.why, (const char *)(reason));                                  \
+        assert_int_equal(audit_seq(f), seq_);                                                                 \
+        assert_int_equal((f)->changes, changes_);                                                             \
+        urne_app_outcome_free(&o_);                                                                           \
+    } while (0)
+
+#define OK(call)                                                                                              \
+    do {                                                                                                      \
+        urne_app_status st_ = (call);                                                                         \
+        if (st_ != URNE_APP_OK)                                                                               \
+            fail_msg("%s: %s (%s %s)", #call, urne_app_status_name(st_), o.why ? o.why : "", o.detail);       \
+    } while (0)
+
+static const char RULES[] = "preset = territories\n"
+                            "national = 3\n"
+                            "territory = 1\n"
+                            "territories = 2\n"
+                            "opens = 2026-01-01\n"
+                            "closes = 2026-07-01\n"
+                            "stop-at-threshold = no\n";
+
+static const char ROLL[] = "name;given;birth;commune;territory\n"
+                           "Dupont;Jean Pierre Marie;1970-03-04;Montval;Nord\n"
+                           "DUPONT;Jean-Pierre;1980-05-06;Montval;Nord\n"
+                           "N'Diaye;Awa;02/01/1990;Lille;Nord\n"
+                           "Lefèvre;Élodie;1985-12-31;Arras;Pas-de-Calais\n"
+                           "Petit;Léo;2010-01-01;Arras;Pas-de-Calais\n";
+
+static int64_t create(fixture *f) {
+    urne_initiative_new in = {"Pour l'eau en régie", "", RULES, f->pk_hex};
+    urne_app_outcome o;
+    OK(urne_app_initiative_create(&f->app, &f->admin, &in, &o));
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    return id;
+}
+
+static void test_create(void **state) {
+    fixture *f = *state;
+    urne_initiative_new in = {"Pour l'eau en régie", "", RULES, f->pk_hex};
+    REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_initiative_create(&f->app, &f->nobody, &in, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_create(&f->app, &f->obs, &in, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_create(&f->app, &f->com1, &in, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_create(&f->app, &f->nord_admin, &in, &o_));
+    urne_initiative_new bad = in;
+    bad.rules = "preset = rip\nnational = 200%\n";
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_RULES, urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
+    bad = in;
+    bad.authority_key = "abcd";
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_INITIATIVE_KEY, urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
+    bad = in;
+    bad.title = "";
+    REFUSED(f, URNE_APP_BAD_INPUT, "empty", urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
+    bad = in;
+    bad.space = "Org Nord";
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_SPACE, urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
+
+    /* An organisation's administrator creates in its space, not on the site. */
+    urne_app_outcome o;
+    bad = in;
+    bad.space = "org/nord";
+    OK(urne_app_initiative_create(&f->app, &f->nord_admin, &bad, &o));
+    urne_app_outcome_free(&o);
+    int64_t id = create(f);
+    urne_app_read_begin(&f->app);
+    const urne_initiative_held *h = urne_app_initiative(&f->app, id);
+    assert_non_null(h);
+    assert_string_equal(h->row.state, "draft");
+    assert_string_equal(h->rules.preset, "territories");
+    assert_int_equal(h->rules.national.count, 3);
+    urne_app_read_end(&f->app);
+}
+
+static void import_roll(fixture *f, int64_t id) {
+    urne_app_outcome o;
+    OK(urne_app_initiative_roll(&f->app, &f->admin, id, ROLL, sizeof ROLL - 1, "roll.csv", &o));
+    assert_int_equal(o.number, 5);
+    urne_app_outcome_free(&o);
+}
+
+static void test_roll(void **state) {
+    fixture *f = *state;
+    int64_t id = create(f);
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL,
+            urne_app_initiative_roll(&f->app, &f->com1, id, ROLL, sizeof ROLL - 1, "roll.csv", &o_));
+    REFUSED(f, URNE_APP_NO_INITIATIVE, NULL,
+            urne_app_initiative_roll(&f->app, &f->admin, id + 9, ROLL, sizeof ROLL - 1, "roll.csv", &o_));
+    static const char future[] = "nom;prenoms;naissance;commune\n"
+                                 "Martin;Paul;1970-01-01;Lille\n"
+                                 "Durand;Zoé;2090-01-01;Lille\n";
+    urne_app_outcome o;
+    int64_t seq = audit_seq(f);
+    assert_int_equal(urne_app_initiative_roll(&f->app, &f->admin, id, future, sizeof future - 1, "roll.csv", &o),
+                     URNE_APP_BAD_INPUT);
+    assert_string_equal(o.why, URNE_WHY_FILE);
+    assert_int_equal(o.checks.count, 1);
+    assert_string_equal(o.checks.file, "roll.csv");
+    assert_int_equal(o.checks.items[0].line, 3);
+    assert_string_equal(o.checks.items[0].field, "birth");
+    assert_string_equal(o.checks.items[0].rule, "birth-future");
+    urne_app_outcome_free(&o);
+    static const char twice[] = "name,given,birth,commune\n"
+                                "Martin,Paul,1970-01-01,Lille\n"
+                                "MARTIN,paul,01/01/1970,LILLE\n";
+    assert_int_equal(urne_app_initiative_roll(&f->app, &f->admin, id, twice, sizeof twice - 1, "twice.csv", &o),
+                     URNE_APP_BAD_INPUT);
+    assert_int_equal(o.checks.count, 1);
+    assert_int_equal(o.checks.items[0].line, 3);
+    assert_string_equal(o.checks.items[0].rule, "duplicate-elector");
+    urne_app_outcome_free(&o);
+    static const char noheader[] = "name,given,commune\nMartin,Paul,Lille\n";
+    assert_int_equal(urne_app_initiative_roll(&f->app, &f->admin, id, noheader, sizeof noheader - 1, "h.csv", &o),
+                     URNE_APP_BAD_INPUT);
+    assert_string_equal(o.checks.items[0].field, "birth");
+    assert_string_equal(o.checks.items[0].rule, "header");
+    urne_app_outcome_free(&o);
+    assert_int_equal(audit_seq(f), seq); /* nothing written */
+    urne_app_read_begin(&f->app);
+    assert_int_equal(urne_app_initiative(&f->app, id)->nterritories, 0);
+    urne_app_read_end(&f->app);
+
+    import_roll(f, id);
+    urne_app_read_begin(&f->app);
+    const urne_initiative_held *h = urne_app_initiative(&f->app, id);
+    assert_int_equal(h->nterritories, 2);
+    assert_string_equal(h->territories[0].name, "Nord");
+    assert_int_equal(h->territories[0].electors, 3);
+    assert_int_equal(h->territories[1].electors, 2);
+    urne_app_read_end(&f->app);
+}
+
+static void act(fixture *f, const urne_user *who, int64_t id, urne_initiative_event e, const char *text,
+                const char *state) {
+    urne_app_outcome o;
+    OK(urne_app_initiative_act(&f->app, who, id, e, text, &o));
+    assert_string_equal(o.detail, state);
+    urne_app_outcome_free(&o);
+}
+
+/* Created, its roll imported, submitted, admitted and opened on 2026-03-01. */
+static int64_t collecting(fixture *f) {
+    int64_t id = create(f);
+    import_roll(f, id);
+    act(f, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, "submitted");
+    act(f, &f->com1, id, URNE_INITIATIVE_ADMIT, "Conforme.", "admissible");
+    test_now = at("2026-03-01T10:00:00Z");
+    act(f, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, "collecting");
+    return id;
+}
+
+static void test_lifecycle(void **state) {
+    fixture *f = *state;
+    int64_t id = create(f);
+    import_roll(f, id);
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_act(&f->app, &f->com1, id, URNE_INITIATIVE_SUBMIT, NULL, &o_));
+    REFUSED(f, URNE_APP_STATE, "wrong-state",
+            urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, &o_));
+    act(f, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, "submitted");
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_ADMIT, NULL, &o_));
+    REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL,
+            urne_app_initiative_act(&f->app, &f->nobody, id, URNE_INITIATIVE_ADMIT, NULL, &o_));
+    REFUSED(f, URNE_APP_STATE, "no-reasons",
+            urne_app_initiative_act(&f->app, &f->com1, id, URNE_INITIATIVE_REJECT, "", &o_));
+    act(f, &f->com1, id, URNE_INITIATIVE_ADMIT, "Conforme à l'article 11.", "admissible");
+    REFUSED(f, URNE_APP_STATE, "not-yet-open",
+            urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, &o_));
+    test_now = at("2026-01-01");
+    act(f, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, "collecting");
+    static const char roll[] = "name,given,birth,commune\nMartin,Paul,1970-01-01,Lille\n";
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_ROLL_STATE,
+            urne_app_initiative_roll(&f->app, &f->admin, id, roll, sizeof roll - 1, "late.csv", &o_));
+    test_now = at("2026-06-30T23:59:59Z");
+    REFUSED(f, URNE_APP_STATE, "still-open",
+            urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, &o_));
+    test_now = at("2026-07-01");
+    act(f, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, "expired"); /* no signature: not reached */
+    REFUSED(f, URNE_APP_STATE, "wrong-state",
+            urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_TRANSMIT, NULL, &o_));
+    urne_app_read_begin(&f->app);
+    assert_string_equal(urne_app_initiative(&f->app, id)->row.reasons, "Conforme à l'article 11.");
+    urne_app_read_end(&f->app);
+}
+
+static urne_app_status sign(fixture *f, int64_t id, const char *name, const char *given, const char *birth,
+                            const char *commune, urne_app_outcome *o) {
+    urne_initiative_signer s = {name, given, birth, commune, "192.0.2.1"};
+    return urne_app_initiative_sign(&f->app, &f->nobody, id, &s, o);
+}
+
+static int64_t territory_count(fixture *f, int64_t id, const char *name) {
+    urne_app_read_begin(&f->app);
+    const urne_initiative_held *h = urne_app_initiative(&f->app, id);
+    int64_t n = -1;
+    for (size_t i = 0; i < h->nterritories; i++)
+        if (strcmp(h->territories[i].name, name) == 0) n = h->territories[i].signatures;
+    urne_app_read_end(&f->app);
+    return n;
+}
+
+static void test_sign(void **state) {
+    fixture *f = *state;
+    int64_t id = create(f);
+    import_roll(f, id);
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_NOT_COLLECTING, sign(f, id, "Dupont", "Jean", "1970-03-04", "Montval", &o_));
+    act(f, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, "submitted");
+    act(f, &f->com1, id, URNE_INITIATIVE_ADMIT, NULL, "admissible");
+    test_now = at("2026-03-01T10:00:00Z");
+    act(f, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, "collecting");
+
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL, sign(f, id, "Durand", "Paul", "1970-03-04", "Montval", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_HOMONYM, sign(f, id, "Dupont", "Jean Pierre Marie", "1975-01-01",
+                                                          "Montval", &o_));
+    /* The roll is searched by a hash of the whole identity: given names as the
+     * roll writes them all, else the signer is told to give them all. */
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_HOMONYM, sign(f, id, "Dupont", "Jean", "1970-03-04", "Montval", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNDER_AGE, sign(f, id, "PETIT", "Leo", "2010-01-01", "Arras", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, "birth-future", sign(f, id, "Dupont", "Jean", "2090-01-01", "Montval", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, "empty", sign(f, id, "", "Jean", "1970-03-04", "Montval", &o_));
+    REFUSED(f, URNE_APP_NO_INITIATIVE, NULL, sign(f, id + 5, "Dupont", "Jean", "1970-03-04", "Montval", &o_));
+    assert_int_equal(territory_count(f, id, "Nord"), 0);
+
+    urne_app_outcome o;
+    /* Accents, case and hyphens folded: the roll's "N'Diaye" "Awa" born 02/01/1990. */
+    OK(sign(f, id, "n’diaye", "AWA", "1990-01-02", "lille", &o));
+    assert_true(o.id > 0);
+    assert_string_equal(o.field, "Nord");
+    assert_int_equal(strlen(o.detail), 23); /* XXXXX-XXXXX-XXXXX-XXXXX */
+    char receipt[32];
+    snprintf(receipt, sizeof receipt, "%s", o.detail);
+    int64_t sig = o.id;
+    urne_app_outcome_free(&o);
+    assert_int_equal(territory_count(f, id, "Nord"), 1);
+    REFUSED(f, URNE_APP_TAKEN, URNE_WHY_ALREADY_SIGNED, sign(f, id, "N-DIAYE", "Awa", "02/01/1990", "Lille", &o_));
+    assert_int_equal(territory_count(f, id, "Nord"), 1);
+
+    /* The receipt, as a signer types it back. */
+    for (char *p = receipt; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, receipt, &o));
+    assert_int_equal(o.id, sig);
+    assert_string_equal(o.detail, "");
+    urne_app_outcome_free(&o);
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
+            urne_app_initiative_receipt(&f->app, &f->nobody, id, "AAAAA-AAAAA-AAAAA-AAAAA", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
+            urne_app_initiative_receipt(&f->app, &f->nobody, id, "not a code", &o_));
+
+    /* Only the authority opens what the store keeps of the signer. */
+    urne_initiative_signature row;
+    assert_int_equal(urne_store_initiative_signature_get(f->store, id, sig, &row), 1);
+    assert_null(strstr(row.sealed, "DIAYE"));
+    unsigned char box[1200], plain[1200];
+    size_t boxed = 0;
+    assert_int_equal(sodium_base642bin(box, sizeof box, row.sealed, strlen(row.sealed), NULL, &boxed, NULL,
+                                       sodium_base64_VARIANT_ORIGINAL), 0);
+    assert_int_equal(crypto_box_seal_open(plain, box, boxed, f->pk, f->sk), 0);
+    plain[boxed - crypto_box_SEALBYTES] = 0;
+    assert_non_null(strstr((char *)plain, "\"name\":\"NDIAYE\"") ? (char *)plain
+                                                                  : strstr((char *)plain, "\"name\":\"N DIAYE\""));
+    assert_non_null(strstr((char *)plain, "1990-01-02"));
+}
+
+static void test_invalidate_and_reload(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f);
+    urne_app_outcome o;
+    OK(sign(f, id, "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    int64_t first = o.id;
+    urne_app_outcome_free(&o);
+    OK(sign(f, id, "Lefevre", "Elodie", "31/12/1985", "ARRAS", &o));
+    urne_app_outcome_free(&o);
+    OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(territory_count(f, id, "Nord"), 2);
+    assert_int_equal(territory_count(f, id, "Pas-de-Calais"), 1);
+
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_invalidate(&f->app, &f->admin, id, first, "x", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_REASON,
+            urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NO_SIGNATURE,
+            urne_app_initiative_invalidate(&f->app, &f->com1, id, first + 99, "x", &o_));
+    OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "Signature contestée par l'électeur.", &o));
+    urne_app_outcome_free(&o);
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_ALREADY_INVALID,
+            urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "again", &o_));
+    assert_int_equal(territory_count(f, id, "Nord"), 1);
+
+    /* Three valid signatures were needed: closing leaves it expired. */
+    test_now = at("2026-07-01");
+    act(f, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, "expired");
+
+    /* The counts are rebuilt from the rows when the application opens again. */
+    urne_app_close(&f->app);
+    app_open(f);
+    assert_int_equal(territory_count(f, id, "Nord"), 1);
+    assert_int_equal(territory_count(f, id, "Pas-de-Calais"), 1);
+    urne_app_read_begin(&f->app);
+    const urne_initiative_held *h = urne_app_initiative(&f->app, id);
+    assert_int_equal(h->signatures, 2);
+    assert_int_equal(h->invalid, 1);
+    assert_int_equal(h->state, URNE_INITIATIVE_EXPIRED);
+    urne_app_read_end(&f->app);
+    int changed = 1;
+    char err[300];
+    assert_int_equal(urne_app_initiative_recount(&f->app, id, &changed, err, sizeof err), 0);
+    assert_int_equal(changed, 0);
+}
+
+static void test_reached(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f);
+    urne_app_outcome o;
+    OK(sign(f, id, "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    urne_app_outcome_free(&o);
+    OK(sign(f, id, "Lefevre", "Elodie", "31/12/1985", "ARRAS", &o));
+    urne_app_outcome_free(&o);
+    OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
+    urne_app_outcome_free(&o);
+    test_now = at("2026-07-01");
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_WINDOW, sign(f, id, "N'Diaye", "Awa", "1990-01-02", "Lille", &o_));
+    act(f, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, "reached");
+    act(f, &f->admin, id, URNE_INITIATIVE_TRANSMIT, NULL, "transmitted");
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_REASON,
+            urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_ANSWER, "", &o_));
+    act(f, &f->admin, id, URNE_INITIATIVE_ANSWER, "Le conseil inscrit la question à l'ordre du jour.", "answered");
+}
+
+static urne_app_status sign_from(fixture *f, int64_t id, const char *origin, const char *name, const char *given,
+                                 const char *birth, const char *commune, urne_app_outcome *o) {
+    urne_initiative_signer s = {name, given, birth, commune, origin};
+    return urne_app_initiative_sign(&f->app, &f->nobody, id, &s, o);
+}
+
+static const char *marks_of(fixture *f, int64_t id, int64_t sig, urne_initiative_signature *row) {
+    assert_int_equal(urne_store_initiative_signature_get(f->store, id, sig, row), 1);
+    return row->marks;
+}
+
+/* Bursts are marked, never refused: the 11th attempt of a minute from one
+ * address, the 51st from one network. */
+static void test_burst_marks(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f);
+    urne_app_outcome o;
+    urne_initiative_signature row;
+    for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
+        REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
+                sign_from(f, id, "192.0.2.7", "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    assert_string_equal(marks_of(f, id, o.id, &row), "burst-address");
+    urne_app_outcome_free(&o);
+    test_now += 60; /* the next minute: counted afresh */
+    OK(sign_from(f, id, "192.0.2.7", "Lefevre", "Elodie", "1985-12-31", "Arras", &o));
+    assert_string_equal(marks_of(f, id, o.id, &row), "");
+    urne_app_outcome_free(&o);
+    for (int i = 0; i < URNE_INITIATIVE_BURST_NETWORK - 1; i++) {
+        char addr[32];
+        snprintf(addr, sizeof addr, "198.51.100.%d", i + 1);
+        REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id, addr, "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    }
+    OK(sign_from(f, id, "2001:db8:1:2::5", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    assert_string_equal(marks_of(f, id, o.id, &row), ""); /* another network */
+    urne_app_outcome_free(&o);
+    REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id, "198.51.100.200", "Durand", "P", "1970-01-01", "X", &o_));
+    OK(sign_from(f, id, "198.51.100.201", "Dupont", "Jean Pierre Marie", "1970-03-04", "Montval", &o));
+    assert_string_equal(marks_of(f, id, o.id, &row), "burst-network");
+    urne_app_outcome_free(&o);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_create, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roll, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sign, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalidate_and_reload, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reached, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_burst_marks, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

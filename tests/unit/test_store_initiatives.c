@@ -1,0 +1,184 @@
+/*
+ * test_store_initiatives: the initiatives' rows on SQLite (store_initiatives.h):
+ * an initiative written and read back, its state changed only from the state
+ * expected, a roll whose duplicate inserts nothing, homonyms counted, territories
+ * counted, a signature deduplicated by its hash (the second answers 0 and writes
+ * nothing), found by its receipt, invalidated once, listed in order, and a text
+ * too long refused whole. tests/pg runs the same contracts on PostgreSQL through
+ * the server.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../src/store/store.h"
+
+static urne_store *open_memory(void) {
+    char err[600];
+    urne_store *s = urne_store_open(":memory:", err, sizeof err);
+    if (s == NULL) fail_msg("%s", err);
+    return s;
+}
+
+static int64_t put_initiative(urne_store *s) {
+    urne_initiative_row i;
+    memset(&i, 0, sizeof i);
+    snprintf(i.title, sizeof i.title, "Référendum sur l'eau");
+    snprintf(i.space, sizeof i.space, "org/nord");
+    snprintf(i.rules, sizeof i.rules, "preset = rip\n");
+    snprintf(i.state, sizeof i.state, "draft");
+    memset(i.authority_key, 'a', 64);
+    memset(i.hash_key, 'b', 64);
+    snprintf(i.created_at, sizeof i.created_at, "2026-01-02T03:04:05Z");
+    snprintf(i.changed_at, sizeof i.changed_at, "2026-01-02T03:04:05Z");
+    snprintf(i.created_by, sizeof i.created_by, "ana");
+    assert_int_equal(urne_store_begin(s), 0);
+    int64_t id = urne_store_initiative_put(s, &i);
+    assert_true(id > 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    return id;
+}
+
+static void test_initiative_rows(void **state) {
+    (void)state;
+    urne_store *s = open_memory();
+    int64_t id = put_initiative(s);
+    urne_initiative_row *got = calloc(1, sizeof *got);
+    assert_int_equal(urne_store_initiative_get(s, id, got), 1);
+    assert_string_equal(got->title, "Référendum sur l'eau");
+    assert_string_equal(got->state, "draft");
+    assert_string_equal(got->reasons, "");
+    assert_int_equal(urne_store_initiative_get(s, id + 1, got), 0);
+
+    snprintf(got->state, sizeof got->state, "submitted");
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_initiative_update(s, got, "collecting"), 0); /* not that state: nothing */
+    assert_int_equal(urne_store_initiative_update(s, got, "draft"), 1);
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_initiative_get(s, id, got), 1);
+    assert_string_equal(got->state, "submitted");
+
+    memset(got->title, 'x', sizeof got->title); /* no NUL within the field */
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_initiative_put(s, got), -1);
+    assert_non_null(strstr(urne_store_error(s), "refused, not cut"));
+    urne_store_rollback(s);
+    free(got);
+    urne_store_close(s);
+}
+
+static int count_territory(const char *territory, int64_t electors, void *ctx) {
+    int64_t *c = ctx;
+    if (strcmp(territory, "75") == 0) c[0] = electors;
+    if (strcmp(territory, "2A") == 0) c[1] = electors;
+    return 0;
+}
+
+static void roll_entry(urne_initiative_roll_entry *e, char key, char index, const char *territory) {
+    memset(e, 0, sizeof *e);
+    memset(e->key_hash, key, 64);
+    memset(e->index_hash, index, 64);
+    snprintf(e->territory, sizeof e->territory, "%s", territory);
+    snprintf(e->sealed, sizeof e->sealed, "c2VhbGVk");
+}
+
+static void test_roll(void **state) {
+    (void)state;
+    urne_store *s = open_memory();
+    int64_t id = put_initiative(s);
+    urne_initiative_roll_entry e, got;
+    assert_int_equal(urne_store_begin(s), 0);
+    roll_entry(&e, '1', 'x', "75");
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 0); /* the same identity twice */
+    roll_entry(&e, '2', 'x', "75");                                   /* a homonym born another day */
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    roll_entry(&e, '3', 'y', "2A");
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    assert_int_equal(urne_store_commit(s), 0);
+
+    char key[65] = {0}, index[65] = {0};
+    int64_t homonyms = -1;
+    memset(key, '3', 64);
+    memset(index, 'y', 64);
+    assert_int_equal(urne_store_initiative_roll_find(s, id, key, index, &got, &homonyms), 1);
+    assert_string_equal(got.territory, "2A");
+    memset(key, '4', 64);
+    memset(index, 'x', 64);
+    assert_int_equal(urne_store_initiative_roll_find(s, id, key, index, &got, &homonyms), 0);
+    assert_int_equal(homonyms, 2);
+    memset(index, 'z', 64);
+    assert_int_equal(urne_store_initiative_roll_find(s, id, key, index, &got, &homonyms), 0);
+    assert_int_equal(homonyms, 0);
+    int64_t counts[2] = {0, 0};
+    assert_int_equal(urne_store_initiative_roll_counts(s, id, count_territory, counts), 0);
+    assert_int_equal(counts[0], 2);
+    assert_int_equal(counts[1], 1);
+    urne_store_close(s);
+}
+
+static int count_signature(const urne_initiative_signature *sig, void *ctx) {
+    int64_t *c = ctx;
+    c[0]++;
+    if (sig->invalid[0]) c[1]++;
+    return 0;
+}
+
+static void test_signatures(void **state) {
+    (void)state;
+    urne_store *s = open_memory();
+    int64_t id = put_initiative(s);
+    urne_initiative_signature sig, got;
+    memset(&sig, 0, sizeof sig);
+    sig.initiative = id;
+    memset(sig.dedup, '1', 64);
+    memset(sig.receipt, 'r', 64);
+    snprintf(sig.territory, sizeof sig.territory, "75");
+    snprintf(sig.sealed, sizeof sig.sealed, "c2VhbGVk");
+    snprintf(sig.signed_at, sizeof sig.signed_at, "2026-03-01T10:00:00Z");
+    assert_int_equal(urne_store_begin(s), 0);
+    int64_t first = urne_store_initiative_sign(s, &sig);
+    assert_true(first > 0);
+    memset(sig.receipt, 's', 64);
+    assert_int_equal(urne_store_initiative_sign(s, &sig), 0); /* the same elector again: nothing */
+    memset(sig.dedup, '2', 64);
+    snprintf(sig.marks, sizeof sig.marks, "burst-address");
+    int64_t second = urne_store_initiative_sign(s, &sig);
+    assert_true(second > first);
+    assert_int_equal(urne_store_commit(s), 0);
+
+    char receipt[65] = {0};
+    memset(receipt, 'r', 64);
+    assert_int_equal(urne_store_initiative_receipt(s, id, receipt, &got), 1);
+    assert_int_equal(got.id, first);
+    assert_string_equal(got.invalid, "");
+    memset(receipt, 'q', 64);
+    assert_int_equal(urne_store_initiative_receipt(s, id, receipt, &got), 0);
+    assert_int_equal(urne_store_initiative_signature_get(s, id, second, &got), 1);
+    assert_string_equal(got.marks, "burst-address");
+
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_initiative_invalidate(s, id, second, "not the signer"), 1);
+    assert_int_equal(urne_store_initiative_invalidate(s, id, second, "again"), 0); /* once */
+    assert_int_equal(urne_store_initiative_invalidate(s, id, second + 1, "none"), 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    int64_t c[2] = {0, 0};
+    assert_int_equal(urne_store_initiative_signatures_each(s, id, count_signature, c), 0);
+    assert_int_equal(c[0], 2);
+    assert_int_equal(c[1], 1);
+    urne_store_close(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_initiative_rows),
+        cmocka_unit_test(test_roll),
+        cmocka_unit_test(test_signatures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
