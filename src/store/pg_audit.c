@@ -28,56 +28,69 @@
 
 /* ---- the log ---- */
 
-int urne_pg_load_head(urne_store *s, int lock) {
+const char urne_pg_sql_head_locked[] = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+const char urne_pg_sql_head[] = "SELECT seq, hash FROM audit_head WHERE id = 1";
+
+int urne_pg_head_from(urne_store *s, const PGresult *r) {
     urne_pg *q = urne_pgq(s);
-    PGresult *r = lock ? urne_pg_run(s, "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", NULL,
-                                     "locking the audit head")
-                       : urne_pg_run(s, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL,
-                                     "reading the audit head");
-    if (r == NULL) return -1;
     q->head_seq = 0;
     snprintf(q->head_hash, sizeof q->head_hash, "%s", URNE_AUDIT_GENESIS);
-    int ok = 0;
-    if (PQntuples(r) > 0) {
-        q->head_seq = urne_pg_int64(r, 0, 0);
-        ok = urne_pg_col(s, r, 0, 1, q->head_hash, sizeof q->head_hash, "audit_head", "hash", "the head");
-    }
+    if (PQntuples(r) == 0) return 0;
+    q->head_seq = urne_pg_int64(r, 0, 0);
+    return urne_pg_col(s, r, 0, 1, q->head_hash, sizeof q->head_hash, "audit_head", "hash", "the head");
+}
+
+int urne_pg_load_head(urne_store *s, int lock) {
+    PGresult *r = lock ? urne_pg_run(s, urne_pg_sql_head_locked, NULL, "locking the audit head")
+                       : urne_pg_run(s, urne_pg_sql_head, NULL, "reading the audit head");
+    if (r == NULL) return -1;
+    int ok = urne_pg_head_from(s, r);
     PQclear(r);
     return ok;
 }
 
+/* The head is read under its row lock by the transaction's begin (pg_store.c),
+ * its answer in the pipeline; the entry and the head's move are sent in it too. */
 static int pg_audit_append(urne_store *s, urne_audit_entry *e) {
     urne_pg *q = urne_pgq(s);
-    if (!q->in_write || PQtransactionStatus(q->conn) != PQTRANS_INTRANS)
-        return urne_store_fail(s, "an audit entry is appended inside the transaction of its change");
-    if (urne_pg_load_head(s, 1) < 0) return -1;
+    if (!q->in_write) return urne_store_fail(s, "an audit entry is appended inside the transaction of its change");
+    if (!q->head_in_tx && urne_pg_flush(s) < 0) return -1;
+    if (!q->head_in_tx && urne_pg_load_head(s, 1) < 0) return -1;
+    q->head_in_tx = 1;
     urne_audit_seal(e, q->head_seq, q->head_hash);
     urne_pg_params p = {0};
     urne_pg_int(&p, e->seq);
     const char *texts[] = {e->at, e->actor, e->action, e->object, e->before, e->after, e->prev, e->hash};
     for (int i = 0; i < 8; i++) urne_pg_text(&p, texts[i]);
-    if (urne_pg_do(s,
-                   "INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
-                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                   &p, "appending to the audit log", NULL) < 0)
+    if (urne_pg_write(s,
+                      "INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                      &p, "appending to the audit log", NULL) < 0)
         return -1;
     urne_pg_params h = {0};
     urne_pg_int(&h, e->seq);
     urne_pg_text(&h, e->hash);
-    if (urne_pg_do(s,
-                   "INSERT INTO audit_head(id, seq, hash) VALUES (1, $1, $2)"
-                   " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                   &h, "moving the audit head", NULL) < 0)
+    if (urne_pg_write(s,
+                      "INSERT INTO audit_head(id, seq, hash) VALUES (1, $1, $2)"
+                      " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                      &h, "moving the audit head", NULL) < 0)
         return -1;
     q->head_seq = e->seq;
     memcpy(q->head_hash, e->hash, sizeof q->head_hash);
+    q->appended = 1;
     return 0;
 }
 
+/* Right after this handle's commit, the head read in the commit's round trip
+ * (pg_store.c) is the head, unless a statement has run since or another
+ * process's change has been heard since it was read (`heard`, counted by the
+ * watch's thread): a change committed after that read is heard, by a
+ * notification, before or at the same time as anything else learns of it. */
 static int pg_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
-    if (urne_pg_load_head(s, 0) < 0) return -1;
-    *seq = urne_pgq(s)->head_seq;
-    memcpy(hash, urne_pgq(s)->head_hash, URNE_AUDIT_HASH_HEX);
+    urne_pg *q = urne_pgq(s);
+    if (!(q->head_fresh && q->head_gen == atomic_load(&q->heard)) && urne_pg_load_head(s, 0) < 0) return -1;
+    *seq = q->head_seq;
+    memcpy(hash, q->head_hash, URNE_AUDIT_HASH_HEX);
     return 0;
 }
 

@@ -375,14 +375,13 @@ static int pg_bureau_set(urne_store *s, int64_t election, size_t bureau, const u
     urne_pg_int(&p, b->changed_after_validation);
     urne_pg_int(&p, election);
     urne_pg_int(&p, (int64_t)bureau);
-    long changed = 0;
-    int rc = urne_pg_do(s,
-                        "UPDATE bureaux SET state = $1, figures = $2, entered_at = $3, entered_by = $4,"
-                        " validated_once = $5, changed_after_validation = $6 WHERE election_id = $7 AND idx = $8",
-                        &p, "updating a bureau", &changed);
+    char missing[96];
+    snprintf(missing, sizeof missing, "election %lld has no bureau %zu", (long long)election, bureau);
+    int rc = urne_pg_write(s,
+                           "UPDATE bureaux SET state = $1, figures = $2, entered_at = $3, entered_by = $4,"
+                           " validated_once = $5, changed_after_validation = $6 WHERE election_id = $7 AND idx = $8",
+                           &p, "updating a bureau", missing);
     free(fig);
-    if (rc == 0 && changed != 1)
-        return urne_store_fail(s, "election %lld has no bureau %zu", (long long)election, bureau);
     return rc;
 }
 
@@ -447,9 +446,9 @@ static int pg_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t 
     urne_pg_int(&p, user);
     urne_pg_opt(&p, fig);
     urne_pg_text(&p, at);
-    int rc = urne_pg_do(s,
-                        "INSERT INTO entries(election_id, bureau_idx, user_id, figures, at) VALUES ($1, $2, $3, $4, $5)",
-                        &p, "recording an entry", NULL);
+    int rc = urne_pg_write(s,
+                           "INSERT INTO entries(election_id, bureau_idx, user_id, figures, at) VALUES ($1, $2, $3, $4, $5)",
+                           &p, "recording an entry", NULL);
     free(fig);
     return rc;
 }

@@ -90,9 +90,6 @@
 
 /* The advisory lock every writer of an urne database takes: "urne" in ASCII. */
 #define URNE_PG_WRITE_LOCK "1970433637"
-/* How long a writer waits for another (seconds) before it gives up, as SQLite's
- * busy timeout does: a little more, since a large import takes longer here. */
-#define URNE_PG_LOCK_WAIT "10"
 
 static const char *const migrations[] = {
     /* 1: the first schema */
@@ -183,7 +180,7 @@ static void one_line(char *msg) {
 }
 
 /* The result when it is a success, else NULL with what failed said on s. */
-static PGresult *checked(urne_store *s, PGresult *r, const char *what) {
+PGresult *urne_pg_checked(urne_store *s, PGresult *r, const char *what) {
     urne_pg *q = urne_pgq(s);
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
@@ -242,7 +239,7 @@ static int prepared(urne_store *s, const char *sql, const char *what, char name[
     if (i == URNE_PG_NPREPARED) return -1;
     snprintf(name, 16, "urne%d", i);
     if (q->prepared[i] == NULL) {
-        PGresult *r = checked(s, PQprepare(q->conn, name, sql, 0, NULL), what);
+        PGresult *r = urne_pg_checked(s, PQprepare(q->conn, name, sql, 0, NULL), what);
         if (r == NULL) return -2;
         PQclear(r);
         q->prepared[i] = sql;
@@ -250,9 +247,21 @@ static int prepared(urne_store *s, const char *sql, const char *what, char name[
     return i;
 }
 
+/* sql sent at the end of the write transaction's pipeline, and every answer read:
+ * its result, or NULL (the first failure said). */
+static PGresult *run_piped(urne_store *s, const char *sql, int prepare, const urne_pg_params *p, const char *what) {
+    urne_pg *q = urne_pgq(s);
+    if (urne_pg_send(s, sql, prepare, p, what, URNE_PG_AFTER_KEEP, NULL) < 0 || urne_pg_flush(s) < 0) return NULL;
+    PGresult *r = q->kept;
+    q->kept = NULL;
+    return r;
+}
+
 static PGresult *run_once(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
     urne_pg *q = urne_pgq(s);
-    return checked(s, PQexecParams(q->conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0), what);
+    q->head_fresh = 0;
+    if (q->npipe > 0) return run_piped(s, sql, 0, p, what);
+    return urne_pg_checked(s, PQexecParams(q->conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0), what);
 }
 
 PGresult *urne_pg_run_once(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
@@ -261,11 +270,14 @@ PGresult *urne_pg_run_once(urne_store *s, const char *sql, const urne_pg_params 
 }
 
 static PGresult *run_prepared(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
+    urne_pg *q = urne_pgq(s);
+    q->head_fresh = 0;
+    if (q->npipe > 0) return run_piped(s, sql, 1, p, what);
     char name[16];
     int i = prepared(s, sql, what, name);
     if (i == -2) return NULL;
     if (i == -1) return run_once(s, sql, p, what); /* all kept: run it as is */
-    return checked(s, PQexecPrepared(urne_pgq(s)->conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0),
+    return urne_pg_checked(s, PQexecPrepared(urne_pgq(s)->conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0),
                    what);
 }
 
@@ -277,6 +289,7 @@ PGresult *urne_pg_run(urne_store *s, const char *sql, const urne_pg_params *p, c
 int urne_pg_batch_begin(urne_store *s, urne_pg_batch *b, const char *sql, const char *what) {
     assert(urne_pgq(s)->in_write);
     *b = (urne_pg_batch){.s = s, .sql = sql, .what = what};
+    if (urne_pg_flush(s) < 0) return -1;
     int i = prepared(s, sql, what, b->name);
     if (i == -2) return -1;
     if (i == -1) return urne_store_fail(s, "%s: no room left to prepare its statement", what);
@@ -307,7 +320,7 @@ static int batch_drain(urne_pg_batch *b) {
             PQclear(r);
         else if (!b->failed) {
             b->failed = 1;
-            checked(b->s, r, b->what); /* says it, and clears r */
+            urne_pg_checked(b->s, r, b->what); /* says it, and clears r */
         } else
             PQclear(r);
     }
@@ -364,15 +377,17 @@ int urne_pg_col(urne_store *s, const PGresult *r, int row, int col, char *out, s
 
 /* Run sql (no parameters, several statements allowed): 0, or -1 naming what. */
 static int exec(urne_store *s, const char *sql, const char *what) {
-    PGresult *r = checked(s, PQexec(urne_pgq(s)->conn, sql), what);
-    if (r == NULL && revived(s)) r = checked(s, PQexec(urne_pgq(s)->conn, sql), what);
+    urne_pgq(s)->head_fresh = 0;
+    if (urne_pg_flush(s) < 0) return -1;
+    PGresult *r = urne_pg_checked(s, PQexec(urne_pgq(s)->conn, sql), what);
+    if (r == NULL && revived(s)) r = urne_pg_checked(s, PQexec(urne_pgq(s)->conn, sql), what);
     PQclear(r);
     return r ? 0 : -1;
 }
 
 static int session_setup(urne_store *s) {
     if (PQsetClientEncoding(urne_pgq(s)->conn, "UTF8") != 0) return urne_store_fail(s, "the server cannot speak UTF-8");
-    PGresult *r = checked(s, PQexec(urne_pgq(s)->conn, "SET client_min_messages = warning; SET lock_timeout = '"
+    PGresult *r = urne_pg_checked(s, PQexec(urne_pgq(s)->conn, "SET client_min_messages = warning; SET lock_timeout = '"
                                                        URNE_PG_LOCK_WAIT "s'"),
                           "setting the session");
     PQclear(r);
@@ -529,32 +544,45 @@ static void pg_rollback(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     char keep[sizeof s->error];
     snprintf(keep, sizeof keep, "%s", s->error);
-    exec(s, "ROLLBACK", "rolling back");
-    q->in_write = 0;
+    exec(s, "ROLLBACK", "rolling back"); /* the pipeline's answers read and dropped first */
+    q->in_write = q->head_in_tx = q->appended = 0;
     urne_pg_load_head(s, 0);
     snprintf(s->error, sizeof s->error, "%s", keep);
 }
 
+/* BEGIN, urne's lock and the head's row lock are sent in the transaction's
+ * pipeline (pg_pipeline.c), not waited for: their answers are read with the first
+ * statement that needs its own, and a lock not obtained in time is reported
+ * there, as "another writer has held the database". */
 static int pg_begin(urne_store *s) {
-    if (exec(s, "BEGIN; SELECT pg_advisory_xact_lock(" URNE_PG_WRITE_LOCK ")", "starting a write") < 0) {
-        if (strcmp(urne_pgq(s)->sqlstate, "55P03") == 0) /* lock_not_available: lock_timeout ran out */
-            urne_store_fail(s, "starting a write: another writer has held the database for more than " URNE_PG_LOCK_WAIT
-                               " s; nothing was written, try again");
+    urne_pg *q = urne_pgq(s);
+    if (PQstatus(q->conn) == CONNECTION_BAD) revived(s); /* outside any transaction: open it again */
+    q->in_write = 1;
+    q->head_in_tx = q->appended = q->committed = 0;
+    if (urne_pg_send(s, "BEGIN", 0, NULL, "starting a write", URNE_PG_AFTER_NONE, NULL) < 0 ||
+        urne_pg_send(s, "SELECT pg_advisory_xact_lock(" URNE_PG_WRITE_LOCK ")", 0, NULL, "starting a write",
+                     URNE_PG_AFTER_NONE, NULL) < 0 ||
+        urne_pg_send(s, urne_pg_sql_head_locked, 1, NULL, "locking the audit head", URNE_PG_AFTER_HEAD, NULL) < 0) {
         pg_rollback(s);
         return -1;
     }
-    urne_pgq(s)->in_write = 1;
     return 0;
 }
 
+/* COMMIT, and after it (when the transaction appended) the head read again, so
+ * that the reads of the head that follow a change (the pages' and the cache's)
+ * need no round trip of their own (pg_audit.c). Committed only when COMMIT's own
+ * answer says so. */
 static int pg_commit(urne_store *s) {
-    PGresult *r = checked(s, PQexec(urne_pgq(s)->conn, "COMMIT"), "committing");
-    /* After a failed statement PostgreSQL answers COMMIT with ROLLBACK, not an error. */
-    int ok = r && strcmp(PQcmdStatus(r), "COMMIT") == 0;
-    if (r && !ok) urne_store_fail(s, "committing: the transaction was rolled back, a statement in it having failed");
-    PQclear(r);
-    if (ok) {
-        urne_pgq(s)->in_write = 0;
+    urne_pg *q = urne_pgq(s);
+    unsigned gen = atomic_load(&q->heard);
+    int rc = urne_pg_send(s, "COMMIT", 0, NULL, "committing", URNE_PG_AFTER_COMMIT, NULL);
+    if (rc == 0 && q->appended)
+        rc = urne_pg_send(s, urne_pg_sql_head, 1, NULL, "reading the audit head", URNE_PG_AFTER_FRESH, NULL);
+    if (rc == 0 || q->npipe > 0) urne_pg_flush(s);
+    if (q->committed) { /* the head read after it may have failed: the commit stands */
+        q->in_write = q->head_in_tx = q->appended = q->committed = 0;
+        q->head_gen = gen;
         return 0;
     }
     pg_rollback(s);
