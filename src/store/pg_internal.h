@@ -57,7 +57,8 @@ typedef struct urne_pg {
     const char *prepared[URNE_PG_NPREPARED];
     /* The SQLSTATE of the last failed statement ("" when none). */
     char sqlstate[6];
-    /* The audit head, read at open and by each append (under the head's row lock). */
+    /* The audit head as last read: under its row lock by a write transaction's
+     * begin (then moved by each append), or just after a commit (pg_audit.c). */
     int64_t head_seq;
     char head_hash[URNE_AUDIT_HASH_HEX];
     /* The pipeline of the write transaction (pg_pipeline.c): statements sent and

@@ -120,33 +120,43 @@ static int answered(urne_store *s, urne_pg_pending *e, PGresult *r) {
     return rc;
 }
 
-/* One answer r for the k-th statement sent: its failure said (the first only). */
-static void take(urne_store *s, PGresult *r, int k, int *failed) {
+/* What a flush has read so far: the first failure, said once all is read (a
+ * connection cut is seen only then, and makes it a 503, not a 500). */
+typedef struct reading {
+    int failed;
+    PGresult *bad;   /* the first failed answer, kept until then */
+    const char *what; /* its statement's */
+} reading;
+
+/* One answer r for the k-th statement sent. */
+static void take(urne_store *s, PGresult *r, int k, reading *rd) {
     urne_pg *q = urne_pgq(s);
     urne_pg_pending *e = &q->pipe[k < q->npipe ? k : q->npipe - 1];
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-        if (*failed)
+        if (rd->failed)
             PQclear(r);
         else if (answered(s, e, r) < 0)
-            *failed = 1;
+            rd->failed = 1;
         return;
     }
     if (e->slot >= 0) q->prepared[e->slot] = NULL; /* its PREPARE failed or was skipped */
-    if (st == PGRES_PIPELINE_ABORTED || *failed) {
+    if (st == PGRES_PIPELINE_ABORTED || rd->failed) {
         PQclear(r);
         return;
     }
-    *failed = 1;
-    urne_pg_checked(s, r, e->what); /* says it, and clears r */
+    rd->failed = 1;
+    rd->bad = r;
+    rd->what = e->what;
 }
 
 int urne_pg_flush(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (q->npipe == 0) return 0;
-    int failed = 0, k = 0, synced = PQpipelineSync(q->conn) == 1;
+    reading rd = {0};
+    int k = 0, synced = PQpipelineSync(q->conn) == 1;
     if (!synced) {
-        failed = 1;
+        rd.failed = 1;
         urne_store_fail(s, "%s: %s", q->pipe[0].what, PQerrorMessage(q->conn));
     }
     for (;;) {
@@ -159,25 +169,27 @@ int urne_pg_flush(urne_store *s) {
             PQclear(r);
             break;
         }
-        take(s, r, k++, &failed);
+        take(s, r, k++, &rd);
     }
-    if (PQstatus(q->conn) == CONNECTION_BAD && !failed) {
-        failed = 1;
+    if (rd.bad)
+        urne_pg_checked(s, rd.bad, rd.what); /* says it, and clears it */
+    else if (PQstatus(q->conn) == CONNECTION_BAD && !rd.failed) {
+        rd.failed = 1;
         urne_pg_checked(s, NULL, q->pipe[k < q->npipe ? k : q->npipe - 1].what);
     }
     for (; k < q->npipe; k++) /* not answered: a statement prepared by them is not */
         if (q->pipe[k].slot >= 0) q->prepared[q->pipe[k].slot] = NULL;
     q->npipe = 0;
     PQexitPipelineMode(q->conn);
-    if (failed && strcmp(q->sqlstate, "55P03") == 0) /* lock_not_available: lock_timeout ran out */
+    if (rd.failed && strcmp(q->sqlstate, "55P03") == 0) /* lock_not_available: lock_timeout ran out */
         urne_store_fail(s, "starting a write: another writer has held the database for more than %s s; nothing "
                            "was written, try again",
                         URNE_PG_LOCK_WAIT);
-    if (failed) {
+    if (rd.failed) {
         PQclear(q->kept);
         q->kept = NULL;
     }
-    return failed ? -1 : 0;
+    return rd.failed ? -1 : 0;
 }
 
 int urne_pg_write(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, const char *one_row) {

@@ -546,7 +546,10 @@ static void pg_rollback(urne_store *s) {
     snprintf(keep, sizeof keep, "%s", s->error);
     exec(s, "ROLLBACK", "rolling back"); /* the pipeline's answers read and dropped first */
     q->in_write = q->head_in_tx = q->appended = 0;
-    urne_pg_load_head(s, 0);
+    /* The head the append moved in memory is not read again: every append reads it
+     * in its transaction, every other reader from the store (pg_audit.c). Nor is
+     * the connection opened again here, which would hide from the caller that it
+     * was lost (a 503, not a 500). */
     snprintf(s->error, sizeof s->error, "%s", keep);
 }
 
