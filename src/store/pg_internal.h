@@ -18,6 +18,7 @@
 #include <stdatomic.h>
 
 #include "store_backend.h"
+#include "store_sql.h"
 
 #define URNE_PG_NPREPARED 96
 /* How long a writer waits for another (seconds) before it gives up, as SQLite's
@@ -190,8 +191,8 @@ int urne_pg_col(urne_store *s, const PGresult *r, int row, int col, char *out, s
 /* Read the audit head into the handle (pg_audit.c); `lock` takes the head's row
  * lock until the transaction ends (an append). 0 or -1. */
 int urne_pg_load_head(urne_store *s, int lock);
-/* The head read (locked), and read as it is: the statements' texts (pg_audit.c). */
-extern const char urne_pg_sql_head_locked[], urne_pg_sql_head[];
+/* The head read under its row lock (pg_audit.c; read as it is: store_sql.h's). */
+extern const char urne_pg_sql_head_locked[];
 /* The same from a result of "SELECT seq, hash FROM audit_head ..." already read. */
 int urne_pg_head_from(urne_store *s, const PGresult *r);
 

@@ -581,7 +581,7 @@ static int pg_commit(urne_store *s) {
     unsigned gen = atomic_load(&q->heard);
     int rc = urne_pg_send(s, "COMMIT", 0, NULL, "committing", URNE_PG_AFTER_COMMIT, NULL);
     if (rc == 0 && q->appended)
-        rc = urne_pg_send(s, urne_pg_sql_head, 1, NULL, "reading the audit head", URNE_PG_AFTER_FRESH, NULL);
+        rc = urne_pg_send(s, urne_sql_audit_head, 1, NULL, "reading the audit head", URNE_PG_AFTER_FRESH, NULL);
     if (rc == 0 || q->npipe > 0) urne_pg_flush(s);
     if (q->committed) { /* the head read after it may have failed: the commit stands */
         q->in_write = q->head_in_tx = q->appended = q->committed = 0;

@@ -70,13 +70,94 @@ const char urne_sql_session_get[] = "SELECT u.id, u.name, u.role, u.tier, s.csrf
                                     " JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2";
 const char urne_sql_session_delete[] = "DELETE FROM sessions WHERE token_hash = $1";
 
+/* ---- the audit log ---- */
+
+const char urne_sql_audit_head[] = "SELECT seq, hash FROM audit_head WHERE id = 1";
+const char urne_sql_audit_append[] = "INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
+                                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+const char urne_sql_audit_head_put[] = "INSERT INTO audit_head(id, seq, hash) VALUES (1, $1, $2)"
+                                       " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
+const char urne_sql_audit_each[] =
+    "SELECT seq, at, actor, action, object, before, after, prev, hash FROM audit WHERE seq >= $1 ORDER BY seq";
+
+int urne_store_audit_row(urne_store *s, urne_audit_entry *e, int64_t seq, const char *const cols[9]) {
+    *e = (urne_audit_entry){.seq = seq, .at = cols[1], .actor = cols[2], .action = cols[3], .object = cols[4],
+                            .before = cols[5], .after = cols[6]};
+    if (urne_store_copy(s, e->prev, sizeof e->prev, cols[7], "audit", "prev", "entry %lld", (long long)seq) < 0 ||
+        urne_store_copy(s, e->hash, sizeof e->hash, cols[8], "audit", "hash", "entry %lld", (long long)seq) < 0)
+        return -1;
+    return 0;
+}
+
+const char urne_sql_verify_elections[] =
+    "SELECT e.*, (SELECT count(*) FROM bureaux b WHERE b.election_id = e.id) AS nbureaux FROM elections e ORDER BY id";
+const char urne_sql_verify_sheets[] = "SELECT election_id, idx, keys, labels, state, figures, entered_at, entered_by,"
+                                      " validated_once, changed_after_validation FROM bureaux ORDER BY election_id, idx";
+const char urne_sql_verify_typed[] =
+    "SELECT e.election_id, e.bureau_idx, e.user_id, e.figures, b.keys, b.labels FROM entries e"
+    " LEFT JOIN bureaux b ON b.election_id = e.election_id AND b.idx = e.bureau_idx"
+    " ORDER BY e.election_id, e.bureau_idx, e.id";
+const char urne_sql_verify_disputes[] = URNE_SQL_DISPUTE_COLS " ORDER BY id";
+const char urne_sql_verify_users[] = "SELECT id, name, role, tier FROM users ORDER BY id";
+const char urne_sql_verify_assignments[] =
+    "SELECT user_id, election_id, bureau_idx FROM assignments ORDER BY user_id, election_id, bureau_idx";
+
+static int64_t number(const char *t) { return t ? strtoll(t, NULL, 10) : 0; }
+
+/* A figures column into f: 1 with the figures, 0 when NULL or empty, -1 when the
+ * text is not figures JSON, -2 when out of memory (said on s). */
+static int figures_text(urne_store *s, const char *t, urne_figures *f) {
+    urne_figures_free(f);
+    if (t == NULL || !*t) return 0;
+    int rc = urne_figures_parse_json(t, f);
+    if (rc == -2) urne_store_fail(s, "out of memory");
+    return rc == 0 ? 1 : rc;
+}
+
+int urne_store_audit_dispute_row(urne_store *s, urne_audit_dispute *d, const char *const cols[16]) {
+    d->id = number(cols[0]);
+    d->election = number(cols[1]);
+    d->bureau = number(cols[2]);
+    d->tier = (int)number(cols[3]);
+    struct { int c; const char *name; char *out; size_t size; } texts[] = {
+        {4, "state", d->state, sizeof d->state},
+        {5, "reason", d->reason, sizeof d->reason},
+        {6, "opened_by", d->opened_by, sizeof d->opened_by},
+        {7, "opened_at", d->opened_at, sizeof d->opened_at},
+        {8, "deadline", d->deadline, sizeof d->deadline},
+        {9, "decision", d->decision, sizeof d->decision},
+        {10, "decision_reason", d->decision_reason, sizeof d->decision_reason},
+        {11, "decided_by", d->decided_by, sizeof d->decided_by},
+        {12, "decided_at", d->decided_at, sizeof d->decided_at},
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        if (urne_store_copy(s, texts[k].out, texts[k].size, cols[texts[k].c], "disputes", texts[k].name,
+                            "dispute %lld", (long long)d->id) < 0)
+            return -1;
+    d->has_before = figures_text(s, cols[13], &d->before);
+    d->has_after = figures_text(s, cols[14], &d->after);
+    d->escalated_from = number(cols[15]);
+    return d->has_before == -2 || d->has_after == -2 ? -2 : 0;
+}
+
+int urne_store_audit_user_row(urne_store *s, urne_audit_user *u, const char *const cols[4]) {
+    *u = (urne_audit_user){.id = number(cols[0]), .tier = (int)number(cols[3])};
+    if (urne_store_copy(s, u->name, sizeof u->name, cols[1], "users", "name", "user %lld", (long long)u->id) < 0 ||
+        urne_store_copy(s, u->role, sizeof u->role, cols[2], "users", "role", "user %lld", (long long)u->id) < 0)
+        return -1;
+    return 0;
+}
+
 /* ---- the check ---- */
 
 const char *const urne_store_sql_texts[] = {
     urne_sql_dispute_get, urne_sql_dispute_open_for, urne_sql_dispute_update, urne_sql_dispute_each,
     urne_sql_grant_put,   urne_sql_grant_del,        urne_sql_grant_get,      urne_sql_notice_put,
     urne_sql_notice_each, urne_sql_user_find,         urne_sql_user_get,        urne_sql_user_count,
-    urne_sql_user_each,   urne_sql_session_put,       urne_sql_session_get,     urne_sql_session_delete, NULL,
+    urne_sql_user_each,   urne_sql_session_put,       urne_sql_session_get,     urne_sql_session_delete,
+    urne_sql_audit_head,  urne_sql_audit_append,      urne_sql_audit_head_put,  urne_sql_audit_each,
+    urne_sql_verify_elections, urne_sql_verify_sheets, urne_sql_verify_typed,  urne_sql_verify_disputes,
+    urne_sql_verify_users, urne_sql_verify_assignments, NULL,
 };
 
 int urne_store_sql_ordered(const char *sql) {
