@@ -8,10 +8,12 @@
  * The log is the table `audit`, one row per entry, and `audit_head` holds the last
  * seq and hash. The chain's order under concurrent writers (several processes on
  * one database) is held twice: every write transaction has taken urne's advisory
- * lock at its begin (pg_store.c), and an append reads the head with SELECT ... FOR
+ * lock at its begin (pg_store.c), and then read the head with SELECT ... FOR
  * UPDATE, which locks its row until the transaction ends, so that two appends
  * never seal on the same head: the second waits, then reads the head the first
- * left (READ COMMITTED rereads the row it waited for). The first append of all
+ * left (READ COMMITTED rereads the row it waited for). Both are sent in the
+ * transaction's pipeline (pg_pipeline.c) and answered with its first read; an
+ * append seals on the head so read, and moves it in the handle. The first append of all
  * creates the head's row; two of them at once would collide on its primary key,
  * the loser failing rather than forking the chain.
  *

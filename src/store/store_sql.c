@@ -70,6 +70,81 @@ const char urne_sql_session_get[] = "SELECT u.id, u.name, u.role, u.tier, s.csrf
                                     " JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2";
 const char urne_sql_session_delete[] = "DELETE FROM sessions WHERE token_hash = $1";
 
+/* ---- elections ---- */
+
+const char urne_sql_election_meta_each[] = URNE_SQL_ELECTION_META " ORDER BY id";
+const char urne_sql_election_meta_get[] = URNE_SQL_ELECTION_META " WHERE id = $1";
+
+const char urne_sql_election_contest_put[] =
+    "INSERT INTO contests(election_id, idx, key, label) VALUES ($1, $2, $3, $4)";
+const char urne_sql_election_candidate_put[] =
+    "INSERT INTO candidates(election_id, idx, contest_idx, name, grp, sex, birth_date, panel,"
+    " first_name, last_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const char urne_sql_election_college_put[] =
+    "INSERT INTO colleges(election_id, idx, name, weight) VALUES ($1, $2, $3, $4)";
+const char urne_sql_election_bureau_put[] =
+    "INSERT INTO bureaux(election_id, idx, contest_idx, college_idx, keys, codes, labels, state,"
+    " figures, entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const char urne_sql_election_contests_load[] =
+    "SELECT c.idx, c.key, c.label, k.name, k.grp, k.sex, k.birth_date, k.panel, k.first_name,"
+    " k.last_name FROM contests c LEFT JOIN candidates k ON k.election_id = c.election_id AND"
+    " k.contest_idx = c.idx WHERE c.election_id = $1 ORDER BY c.idx, k.idx";
+const char urne_sql_election_colleges_load[] =
+    "SELECT name, weight FROM colleges WHERE election_id = $1 ORDER BY idx";
+const char urne_sql_election_bureaux_load[] =
+    "SELECT contest_idx, college_idx, keys, codes, labels, state, figures, entered_at,"
+    " entered_by, validated_once, changed_after_validation FROM bureaux WHERE election_id = $1"
+    " ORDER BY idx";
+const char urne_sql_election_shape[] =
+    "SELECT levels, contest_level, (SELECT count(*) FROM bureaux WHERE election_id = e.id) FROM"
+    " elections e WHERE id = $1";
+const char urne_sql_election_bureau_set[] =
+    "UPDATE bureaux SET state = $1, figures = $2, entered_at = $3, entered_by = $4,"
+    " validated_once = $5, changed_after_validation = $6 WHERE election_id = $7 AND idx = $8";
+const char urne_sql_election_bureau_figures[] =
+    "SELECT figures FROM bureaux WHERE election_id = $1 AND idx = $2";
+const char urne_sql_election_bureau_get[] =
+    "SELECT state, figures, entered_at, entered_by, validated_once, changed_after_validation FROM"
+    " bureaux WHERE election_id = $1 AND idx = $2";
+const char urne_sql_election_entry_add[] =
+    "INSERT INTO entries(election_id, bureau_idx, user_id, figures, at) VALUES ($1, $2, $3, $4,"
+    " $5)";
+const char urne_sql_election_entry_other[] =
+    "SELECT user_id, figures FROM entries WHERE election_id = $1 AND bureau_idx = $2 AND user_id"
+    " != $3 ORDER BY id DESC LIMIT 1";
+const char urne_sql_election_assign[] =
+    "INSERT INTO assignments(user_id, election_id, bureau_idx) VALUES ($1, $2, $3) ON CONFLICT DO"
+    " NOTHING";
+const char urne_sql_election_is_assigned[] =
+    "SELECT 1 FROM assignments WHERE user_id = $1 AND election_id = $2 AND bureau_idx = $3";
+const char urne_sql_election_assigned_list[] =
+    "SELECT bureau_idx FROM assignments WHERE user_id = $1 AND election_id = $2 ORDER BY"
+    " bureau_idx";
+const char urne_sql_election_publish[] =
+    "UPDATE elections SET previous_published_at = CASE WHEN reopened_at IS NULL THEN"
+    " previous_published_at ELSE published_at END, previous_digest = CASE WHEN reopened_at IS"
+    " NULL THEN previous_digest ELSE published_digest END, previous_reopened_at = CASE WHEN"
+    " reopened_at IS NULL THEN previous_reopened_at ELSE reopened_at END,"
+    " previous_reopened_reason = CASE WHEN reopened_at IS NULL THEN previous_reopened_reason  "
+    " ELSE reopened_reason END, reopened_at = NULL, reopened_reason = NULL, published_at = $1,"
+    " published_digest = $2 WHERE id = $3 AND NOT EXISTS (SELECT 1 FROM bureaux WHERE election_id"
+    " = $3 AND state = 'contested')";
+const char urne_sql_election_reopen[] =
+    "UPDATE elections SET reopened_at = $1, reopened_reason = $2 WHERE id = $3 AND published_at"
+    " IS NOT NULL AND reopened_at IS NULL";
+const char urne_sql_digest_levels[] =
+    "SELECT levels, contest_level FROM elections WHERE id = $1";
+const char urne_sql_digest_contests[] =
+    "SELECT idx, key, label FROM contests WHERE election_id = $1 ORDER BY idx";
+const char urne_sql_digest_candidates[] =
+    "SELECT idx, contest_idx, name, grp, sex, birth_date, panel, first_name, last_name FROM"
+    " candidates WHERE election_id = $1 ORDER BY idx";
+const char urne_sql_digest_colleges[] =
+    "SELECT idx, name, weight FROM colleges WHERE election_id = $1 ORDER BY idx";
+const char urne_sql_digest_bureaux[] =
+    "SELECT idx, contest_idx, college_idx, keys, codes, labels FROM bureaux WHERE election_id ="
+    " $1 ORDER BY idx";
+
 /* ---- the audit log ---- */
 
 const char urne_sql_audit_head[] = "SELECT seq, hash FROM audit_head WHERE id = 1";
@@ -157,7 +232,8 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_user_each,   urne_sql_session_put,       urne_sql_session_get,     urne_sql_session_delete,
     urne_sql_audit_head,  urne_sql_audit_append,      urne_sql_audit_head_put,  urne_sql_audit_each,
     urne_sql_verify_elections, urne_sql_verify_sheets, urne_sql_verify_typed,  urne_sql_verify_disputes,
-    urne_sql_verify_users, urne_sql_verify_assignments, NULL,
+    urne_sql_verify_users, urne_sql_verify_assignments, urne_sql_election_meta_each, urne_sql_election_meta_get,
+    urne_sql_election_contest_put, urne_sql_election_candidate_put, urne_sql_election_college_put, urne_sql_election_bureau_put, urne_sql_election_contests_load, urne_sql_election_colleges_load, urne_sql_election_bureaux_load, urne_sql_election_shape, urne_sql_election_bureau_set, urne_sql_election_bureau_figures, urne_sql_election_bureau_get, urne_sql_election_entry_add, urne_sql_election_entry_other, urne_sql_election_assign, urne_sql_election_is_assigned, urne_sql_election_assigned_list, urne_sql_election_publish, urne_sql_election_reopen, urne_sql_digest_levels, urne_sql_digest_contests, urne_sql_digest_candidates, urne_sql_digest_colleges, urne_sql_digest_bureaux, NULL,
 };
 
 int urne_store_sql_ordered(const char *sql) {

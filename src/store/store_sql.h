@@ -34,8 +34,10 @@
  *   - reading the head for an append: FOR UPDATE on PostgreSQL (pg_audit.c).
  *
  * Domains moved here so far: disputes, grants, notices, users and sessions, the
- * audit log and what `urne audit verify` reads. The elections still keep a text
- * per backend (the same query, column for column, the SQLite one with `?`).
+ * audit log and what `urne audit verify` reads, and the elections' but one.
+ * The elections' variants:
+ *   - creating one: its id by RETURNING id on PostgreSQL, sqlite3_last_insert_rowid
+ *     on SQLite (the text otherwise the same).
  */
 #ifndef URNE_STORE_SQL_H
 #define URNE_STORE_SQL_H
@@ -115,6 +117,39 @@ extern const char urne_sql_session_put[];
 extern const char urne_sql_session_get[];
 /* $1 token_hash. */
 extern const char urne_sql_session_delete[];
+
+/* ---- elections ----
+ * Each text's parameters and columns are those its caller in sqlite_elections.c
+ * and pg_elections.c binds and reads, in this order (the names say the column). */
+
+/* An election's record: its columns (URNE_SQL_ELECTION_META, in this order), of
+ * every election in order of id, or of one ($1 id). */
+#define URNE_SQL_ELECTION_META                                                                            \
+    "SELECT id, title, round, preset, settings, double_entry, deadline, created_at, published_at,"       \
+    " published_digest, levels, contest_level, reopened_at, reopened_reason, previous_published_at,"     \
+    " previous_digest, previous_reopened_at, previous_reopened_reason, space, zone FROM elections"
+extern const char urne_sql_election_meta_each[], urne_sql_election_meta_get[];
+
+/* Writing an election's structure: $1 election, $2 idx, then the row's columns. */
+extern const char urne_sql_election_contest_put[], urne_sql_election_candidate_put[],
+    urne_sql_election_college_put[], urne_sql_election_bureau_put[];
+/* Loading one ($1 election): its contests with their candidates, colleges,
+ * bureaux; its levels, contest level and number of bureaux. */
+extern const char urne_sql_election_contests_load[], urne_sql_election_colleges_load[],
+    urne_sql_election_bureaux_load[], urne_sql_election_shape[];
+/* A sheet ($1 election, $2 bureau, but bureau_set: its six values first): its row
+ * moved, its figures, its state; a typed entry added; the other person's latest. */
+extern const char urne_sql_election_bureau_set[], urne_sql_election_bureau_figures[],
+    urne_sql_election_bureau_get[], urne_sql_election_entry_add[], urne_sql_election_entry_other[];
+/* Assignments ($1 user, $2 election, $3 bureau): one made (ON CONFLICT DO NOTHING,
+ * which both read alike, in place of SQLite's INSERT OR IGNORE), one checked, a
+ * person's list. */
+extern const char urne_sql_election_assign[], urne_sql_election_is_assigned[], urne_sql_election_assigned_list[];
+/* Publishing ($1 at, $2 digest, $3 id: $3 twice, one index in both) and reopening. */
+extern const char urne_sql_election_publish[], urne_sql_election_reopen[];
+/* What the structure digest hashes ($1 election), in this order. */
+extern const char urne_sql_digest_levels[], urne_sql_digest_contests[], urne_sql_digest_candidates[],
+    urne_sql_digest_colleges[], urne_sql_digest_bureaux[];
 
 /* ---- the audit log ---- */
 
