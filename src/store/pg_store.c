@@ -584,6 +584,7 @@ static int pg_begin(urne_store *s) {
  * answer says so. */
 static int pg_commit(urne_store *s) {
     urne_pg *q = urne_pgq(s);
+    if (!q->in_write) return exec(s, "COMMIT", "committing"); /* none open: as PostgreSQL answers it */
     unsigned gen = atomic_load(&q->heard);
     int rc = urne_pg_send(s, "COMMIT", 0, NULL, "committing", URNE_PG_AFTER_COMMIT, NULL);
     if (rc == 0 && q->appended)
