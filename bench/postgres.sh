@@ -18,10 +18,16 @@
 # with the clients split between them. The target: two servers on PostgreSQL at least
 # as fast as one on SQLite for entries, and 20,000 requests/s from each for pages.
 #
-# The cluster runs with fsync off (tests/pg/cluster.sh: a throwaway one); SQLite runs
-# as urne opens it (WAL, synchronous=NORMAL: no fsync at commit either, only at
-# checkpoints), so neither pays a disk flush per entry. wrk, the clients, the server
-# and PostgreSQL share the machine's cores.
+# The same durability on both sides: SQLite runs as urne opens it (WAL,
+# synchronous=NORMAL: a commit is written to the operating system before it is
+# acknowledged, and flushed to the disk only at checkpoints: it survives the crash of
+# any process, not a power cut); the cluster (tests/pg/cluster.sh, fsync off) gets
+# synchronous_commit = on in the bench's databases, so that a commit waits for its
+# WAL to be written, also without a flush: the same promise. (The tests' cluster
+# runs with synchronous_commit off, which acknowledges a commit before its WAL is
+# written; the figures before 2026-12-06 were taken so.) Group commit
+# (commit_delay, commit_siblings) would matter only with fsync on: left at their
+# defaults. wrk, the clients, the server and PostgreSQL share the machine's cores.
 set -eu
 urne=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,8 +52,17 @@ trap 'exit 1' INT TERM HUP
 
 echo "bench: postgres — $(bench_machine), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 url=$(sh "$src/tests/pg/cluster.sh" start "$cluster")
-psql -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE urne_bench"
-pgdb=$(echo "$url" | sed 's#/postgres?#/urne_bench?#')
+psql -X -qAt "$url" -c "SELECT 'bench: the cluster: ' || string_agg(name || '=' || setting, ', ') FROM pg_settings
+  WHERE name IN ('fsync', 'full_page_writes', 'commit_delay', 'wal_sync_method')" >&2
+# bench_db NAME: a database of the cluster, its commits acknowledged once written
+# (above): its URL on standard output.
+bench_db() {
+  psql -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE $1" -c "ALTER DATABASE $1 SET synchronous_commit = on"
+  psql -X -qAt "$(echo "$url" | sed "s#/postgres?#/$1?#")" \
+    -c "SELECT 'bench: database $1: synchronous_commit=' || current_setting('synchronous_commit')" >&2
+  echo "$url" | sed "s#/postgres?#/$1?#"
+}
+pgdb=$(bench_db urne_bench)
 bench_entry_election "$out/empty.csv" "$n"
 
 # measure NAME DB: the page's requests/s and the entries' seconds on DB, as "RPS SECS"
@@ -124,12 +139,11 @@ measure_two() {
 
 measure sqlite "$out/bench.db" >"$out/sqlite.figures"
 measure postgresql "$pgdb" >"$out/postgresql.figures"
-psql -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE urne_bench_two"
-measure_two "$(echo "$url" | sed 's#/postgres?#/urne_bench_two?#')" >"$out/two.figures"
+measure_two "$(bench_db urne_bench_two)" >"$out/two.figures"
 # Besides (standard error): the SQLite store, after its run, copied into PostgreSQL.
-psql -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE urne_copy"
+copydb=$(bench_db urne_copy)
 t0=$(date +%s.%N)
-"$urne" store copy --from "$out/bench.db" --to "$(echo "$url" | sed 's#/postgres?#/urne_copy?#')" >"$out/copy.txt"
+"$urne" store copy --from "$out/bench.db" --to "$copydb" >"$out/copy.txt"
 echo "bench: urne store copy of the SQLite store after its run ($(awk '/ rows$/ {print $(NF-1)}' "$out/copy.txt") rows) into PostgreSQL: $(bench_calc "$(date +%s.%N) - $t0" %.1f) s" >&2
 read -r sq_rps sq_secs <"$out/sqlite.figures"
 read -r pg_rps pg_secs <"$out/postgresql.figures"

@@ -1,16 +1,19 @@
 /*
  * pg_audit: the audit log on PostgreSQL, and the rows as stored that `urne audit
  * verify` compares with it (store_audit.h holds the contracts, audit/replay.h says
- * why). The same queries as sqlite_audit.c (pg_store.c says why the texts are not
- * shared yet).
+ * why). The texts are store_sql.c's, shared with sqlite_audit.c, but for the one
+ * variant, the head read under its row lock for an append (store_sql.h says why);
+ * an entry's row is decoded by urne_store_audit_row, as on SQLite.
  *
  * The log is the table `audit`, one row per entry, and `audit_head` holds the last
  * seq and hash. The chain's order under concurrent writers (several processes on
  * one database) is held twice: every write transaction has taken urne's advisory
- * lock at its begin (pg_store.c), and an append reads the head with SELECT ... FOR
+ * lock at its begin (pg_store.c), and then read the head with SELECT ... FOR
  * UPDATE, which locks its row until the transaction ends, so that two appends
  * never seal on the same head: the second waits, then reads the head the first
- * left (READ COMMITTED rereads the row it waited for). The first append of all
+ * left (READ COMMITTED rereads the row it waited for). Both are sent in the
+ * transaction's pipeline (pg_pipeline.c) and answered with its first read; an
+ * append seals on the head so read, and moves it in the handle. The first append of all
  * creates the head's row; two of them at once would collide on its primary key,
  * the loser failing rather than forking the chain.
  *
@@ -28,83 +31,77 @@
 
 /* ---- the log ---- */
 
-int urne_pg_load_head(urne_store *s, int lock) {
+/* The variant (store_sql.h): the head read for an append, its row locked. */
+const char urne_pg_sql_head_locked[] = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+
+int urne_pg_head_from(urne_store *s, const PGresult *r) {
     urne_pg *q = urne_pgq(s);
-    PGresult *r = lock ? urne_pg_run(s, "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", NULL,
-                                     "locking the audit head")
-                       : urne_pg_run(s, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL,
-                                     "reading the audit head");
-    if (r == NULL) return -1;
     q->head_seq = 0;
     snprintf(q->head_hash, sizeof q->head_hash, "%s", URNE_AUDIT_GENESIS);
-    int ok = 0;
-    if (PQntuples(r) > 0) {
-        q->head_seq = urne_pg_int64(r, 0, 0);
-        ok = urne_pg_col(s, r, 0, 1, q->head_hash, sizeof q->head_hash, "audit_head", "hash", "the head");
-    }
+    if (PQntuples(r) == 0) return 0;
+    q->head_seq = urne_pg_int64(r, 0, 0);
+    return urne_pg_col(s, r, 0, 1, q->head_hash, sizeof q->head_hash, "audit_head", "hash", "the head");
+}
+
+int urne_pg_load_head(urne_store *s, int lock) {
+    PGresult *r = lock ? urne_pg_run(s, urne_pg_sql_head_locked, NULL, "locking the audit head")
+                       : urne_pg_run(s, urne_sql_audit_head, NULL, "reading the audit head");
+    if (r == NULL) return -1;
+    int ok = urne_pg_head_from(s, r);
     PQclear(r);
     return ok;
 }
 
+/* The head is read under its row lock by the transaction's begin (pg_store.c),
+ * its answer in the pipeline; the entry and the head's move are sent in it too. */
 static int pg_audit_append(urne_store *s, urne_audit_entry *e) {
     urne_pg *q = urne_pgq(s);
-    if (!q->in_write || PQtransactionStatus(q->conn) != PQTRANS_INTRANS)
-        return urne_store_fail(s, "an audit entry is appended inside the transaction of its change");
-    if (urne_pg_load_head(s, 1) < 0) return -1;
+    if (!q->in_write) return urne_store_fail(s, "an audit entry is appended inside the transaction of its change");
+    if (!q->head_in_tx && urne_pg_flush(s) < 0) return -1;
+    if (!q->head_in_tx && urne_pg_load_head(s, 1) < 0) return -1;
+    q->head_in_tx = 1;
     urne_audit_seal(e, q->head_seq, q->head_hash);
     urne_pg_params p = {0};
     urne_pg_int(&p, e->seq);
     const char *texts[] = {e->at, e->actor, e->action, e->object, e->before, e->after, e->prev, e->hash};
     for (int i = 0; i < 8; i++) urne_pg_text(&p, texts[i]);
-    if (urne_pg_do(s,
-                   "INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
-                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                   &p, "appending to the audit log", NULL) < 0)
+    if (urne_pg_write(s, urne_sql_audit_append, &p, "appending to the audit log", NULL) < 0)
         return -1;
     urne_pg_params h = {0};
     urne_pg_int(&h, e->seq);
     urne_pg_text(&h, e->hash);
-    if (urne_pg_do(s,
-                   "INSERT INTO audit_head(id, seq, hash) VALUES (1, $1, $2)"
-                   " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                   &h, "moving the audit head", NULL) < 0)
+    if (urne_pg_write(s, urne_sql_audit_head_put, &h, "moving the audit head", NULL) < 0)
         return -1;
     q->head_seq = e->seq;
     memcpy(q->head_hash, e->hash, sizeof q->head_hash);
+    q->appended = 1;
     return 0;
 }
 
+/* Right after this handle's commit, the head read in the commit's round trip
+ * (pg_store.c) is the head, unless a statement has run since or another
+ * process's change has been heard since it was read (`heard`, counted by the
+ * watch's thread): a change committed after that read is heard, by a
+ * notification, before or at the same time as anything else learns of it. */
 static int pg_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
-    if (urne_pg_load_head(s, 0) < 0) return -1;
-    *seq = urne_pgq(s)->head_seq;
-    memcpy(hash, urne_pgq(s)->head_hash, URNE_AUDIT_HASH_HEX);
+    urne_pg *q = urne_pgq(s);
+    if (!(q->head_fresh && q->head_gen == atomic_load(&q->heard)) && urne_pg_load_head(s, 0) < 0) return -1;
+    *seq = q->head_seq;
+    memcpy(hash, q->head_hash, URNE_AUDIT_HASH_HEX);
     return 0;
 }
 
 static int pg_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx) {
     urne_pg_params p = {0};
     urne_pg_int(&p, from);
-    PGresult *r = urne_pg_run(s,
-                              "SELECT seq, at, actor, action, object, before, after, prev, hash FROM audit"
-                              " WHERE seq >= $1 ORDER BY seq",
-                              &p, "reading the audit log");
+    PGresult *r = urne_pg_run(s, urne_sql_audit_each, &p, "reading the audit log");
     if (r == NULL) return -1;
     int stop = 0;
     for (int i = 0; !stop && i < PQntuples(r); i++) {
-        urne_audit_entry e = {
-            .seq = urne_pg_int64(r, i, 0),
-            .at = urne_pg_val(r, i, 1),
-            .actor = urne_pg_val(r, i, 2),
-            .action = urne_pg_val(r, i, 3),
-            .object = urne_pg_val(r, i, 4),
-            .before = urne_pg_val(r, i, 5),
-            .after = urne_pg_val(r, i, 6),
-        };
-        if (urne_pg_col(s, r, i, 7, e.prev, sizeof e.prev, "audit", "prev", "entry %lld", (long long)e.seq) < 0 ||
-            urne_pg_col(s, r, i, 8, e.hash, sizeof e.hash, "audit", "hash", "entry %lld", (long long)e.seq) < 0)
-            stop = -1;
-        else
-            stop = fn(&e, ctx);
+        const char *cols[9];
+        for (int c = 1; c < 9; c++) cols[c] = urne_pg_val(r, i, c);
+        urne_audit_entry e;
+        stop = urne_store_audit_row(s, &e, urne_pg_int64(r, i, 0), cols) < 0 ? -1 : fn(&e, ctx);
     }
     PQclear(r);
     return stop;
@@ -174,8 +171,7 @@ static int election_row(const PGresult *r, int i, const walker *w) {
 static int pg_audit_elections(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx) {
     /* id first: the messages of the texts after it name the election. */
     return walk(s,
-                "SELECT e.*, (SELECT count(*) FROM bureaux b WHERE b.election_id = e.id) AS nbureaux"
-                " FROM elections e ORDER BY id",
+                urne_sql_verify_elections,
                 "reading elections", election_row, &(walker){.election = fn, .ctx = ctx, .store = s});
 }
 
@@ -242,8 +238,7 @@ static int sheet_row(const PGresult *r, int i, const walker *w) {
 
 static int pg_audit_sheets(urne_store *s, urne_store_sheet_fn fn, void *ctx) {
     return walk(s,
-                "SELECT election_id, idx, keys, labels, state, figures, entered_at, entered_by, validated_once,"
-                " changed_after_validation FROM bureaux ORDER BY election_id, idx",
+                urne_sql_verify_sheets,
                 "reading bureaux", sheet_row, &(walker){.sheet = fn, .ctx = ctx, .store = s});
 }
 
@@ -265,59 +260,41 @@ static int typed_row(const PGresult *r, int i, const walker *w) {
 
 static int pg_audit_typed(urne_store *s, urne_store_typed_fn fn, void *ctx) {
     return walk(s,
-                "SELECT e.election_id, e.bureau_idx, e.user_id, e.figures, b.keys, b.labels FROM entries e"
-                " LEFT JOIN bureaux b ON b.election_id = e.election_id AND b.idx = e.bureau_idx"
-                " ORDER BY e.election_id, e.bureau_idx, e.id",
+                urne_sql_verify_typed,
                 "reading typed entries", typed_row, &(walker){.typed = fn, .ctx = ctx, .store = s});
+}
+
+/* The columns' texts of row i, n of them (NULL when NULL), for store_sql.c's
+ * decoders. */
+static void texts_of(const PGresult *r, int i, const char **cols, int n) {
+    for (int c = 0; c < n; c++) cols[c] = urne_pg_val(r, i, c);
 }
 
 static int dispute_row(const PGresult *r, int i, const walker *w) {
     urne_audit_dispute d = {0};
-    d.id = urne_pg_int64(r, i, 0);
-    d.election = urne_pg_int64(r, i, 1);
-    d.bureau = urne_pg_int64(r, i, 2);
-    d.tier = (int)urne_pg_int64(r, i, 3);
-    struct { int c; const char *name; char *out; size_t size; } texts[] = {
-        {4, "state", d.state, sizeof d.state},
-        {5, "reason", d.reason, sizeof d.reason},
-        {6, "opened_by", d.opened_by, sizeof d.opened_by},
-        {7, "opened_at", d.opened_at, sizeof d.opened_at},
-        {8, "deadline", d.deadline, sizeof d.deadline},
-        {9, "decision", d.decision, sizeof d.decision},
-        {10, "decision_reason", d.decision_reason, sizeof d.decision_reason},
-        {11, "decided_by", d.decided_by, sizeof d.decided_by},
-        {12, "decided_at", d.decided_at, sizeof d.decided_at},
-    };
-    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
-        if (urne_pg_col(w->store, r, i, texts[k].c, texts[k].out, texts[k].size, "disputes", texts[k].name,
-                        "dispute %lld", (long long)d.id) < 0)
-            return -1;
-    d.has_before = figures_col(w->store, r, i, 13, &d.before);
-    d.has_after = figures_col(w->store, r, i, 14, &d.after);
-    d.escalated_from = urne_pg_int64(r, i, 15);
-    int rc = d.has_before == -2 || d.has_after == -2 ? -1 : w->dispute(&d, w->ctx);
+    const char *cols[16];
+    texts_of(r, i, cols, 16);
+    int rc = urne_store_audit_dispute_row(w->store, &d, cols);
+    rc = rc < 0 ? -1 : w->dispute(&d, w->ctx);
     urne_audit_dispute_free(&d);
     return rc;
 }
 
 static int pg_audit_disputes(urne_store *s, int (*fn)(const urne_audit_dispute *d, void *ctx), void *ctx) {
     return walk(s,
-                "SELECT id, election_id, bureau_idx, tier, state, reason, opened_by, opened_at, deadline, decision,"
-                " decision_reason, decided_by, decided_at, figures_before, figures_after, escalated_from"
-                " FROM disputes ORDER BY id",
+                urne_sql_verify_disputes,
                 "reading disputes", dispute_row, &(walker){.dispute = fn, .ctx = ctx, .store = s});
 }
 
 static int user_row(const PGresult *r, int i, const walker *w) {
-    urne_audit_user u = {.id = urne_pg_int64(r, i, 0), .tier = (int)urne_pg_int64(r, i, 3)};
-    if (urne_pg_col(w->store, r, i, 1, u.name, sizeof u.name, "users", "name", "user %lld", (long long)u.id) < 0 ||
-        urne_pg_col(w->store, r, i, 2, u.role, sizeof u.role, "users", "role", "user %lld", (long long)u.id) < 0)
-        return -1;
-    return w->user(&u, w->ctx);
+    urne_audit_user u;
+    const char *cols[4];
+    texts_of(r, i, cols, 4);
+    return urne_store_audit_user_row(w->store, &u, cols) < 0 ? -1 : w->user(&u, w->ctx);
 }
 
 static int pg_audit_users(urne_store *s, int (*fn)(const urne_audit_user *u, void *ctx), void *ctx) {
-    return walk(s, "SELECT id, name, role, tier FROM users ORDER BY id", "reading accounts", user_row,
+    return walk(s, urne_sql_verify_users, "reading accounts", user_row,
                 &(walker){.user = fn, .ctx = ctx, .store = s});
 }
 
@@ -328,7 +305,7 @@ static int assignment_row(const PGresult *r, int i, const walker *w) {
 
 static int pg_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx),
                                 void *ctx) {
-    return walk(s, "SELECT user_id, election_id, bureau_idx FROM assignments ORDER BY user_id, election_id, bureau_idx",
+    return walk(s, urne_sql_verify_assignments,
                 "reading assignments", assignment_row, &(walker){.assignment = fn, .ctx = ctx, .store = s});
 }
 

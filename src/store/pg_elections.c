@@ -1,9 +1,9 @@
 /*
  * pg_elections: elections, their bureaux and sheets, typed entries, assignments
  * and publication, on PostgreSQL (store_elections.h holds the contracts; store.c
- * has checked the lengths of what is written). The same queries as
- * sqlite_elections.c, column for column (pg_store.c says why the texts are not
- * shared yet), and the same layout: a bureau's keys, codes and labels at every
+ * has checked the lengths of what is written). The SQL texts are store_sql.c's,
+ * shared with sqlite_elections.c, but for creating an election (its id comes back
+ * by RETURNING id here; store_sql.h lists the variants); the same layout: a bureau's keys, codes and labels at every
  * level joined by the ASCII unit separator (0x1F), its sheet's state and figures
  * (JSON) on its row; the meta's texts read into fixed fields, a stored one too
  * long refused with the election named.
@@ -50,7 +50,7 @@ static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
         urne_pg_int(&p, (int64_t)c);
         urne_pg_text(&p, r->contests[c].key ? r->contests[c].key : "");
         urne_pg_opt(&p, r->contests[c].label);
-        if (urne_pg_do(s, "INSERT INTO contests(election_id, idx, key, label) VALUES ($1, $2, $3, $4)", &p,
+        if (urne_pg_do(s, urne_sql_election_contest_put, &p,
                        "storing a contest", NULL) < 0)
             return -1;
     }
@@ -68,8 +68,7 @@ static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
         urne_pg_opt(&p, c->first_name);
         urne_pg_opt(&p, c->last_name);
         if (urne_pg_do(s,
-                       "INSERT INTO candidates(election_id, idx, contest_idx, name, grp, sex, birth_date, panel,"
-                       " first_name, last_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                       urne_sql_election_candidate_put,
                        &p, "storing a candidate", NULL) < 0)
             return -1;
     }
@@ -79,7 +78,7 @@ static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
         urne_pg_int(&p, (int64_t)i);
         urne_pg_text(&p, r->colleges[i].name);
         urne_pg_int(&p, r->colleges[i].weight);
-        if (urne_pg_do(s, "INSERT INTO colleges(election_id, idx, name, weight) VALUES ($1, $2, $3, $4)", &p,
+        if (urne_pg_do(s, urne_sql_election_college_put, &p,
                        "storing a college", NULL) < 0)
             return -1;
     }
@@ -119,8 +118,7 @@ static int insert_bureaux(urne_store *s, int64_t id, const urne_round *r, const 
                           const char *at) {
     urne_pg_batch b;
     if (urne_pg_batch_begin(s, &b,
-                            "INSERT INTO bureaux(election_id, idx, contest_idx, college_idx, keys, codes, labels,"
-                            " state, figures, entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                            urne_sql_election_bureau_put,
                             "storing a bureau") < 0)
         return -1;
     char *joined[3] = {NULL, NULL, NULL};
@@ -176,12 +174,7 @@ static int64_t pg_election_create(urne_store *s, const urne_election_meta *m, co
     return id;
 }
 
-#define META_COLS                                                                                         \
-    "SELECT id, title, round, preset, settings, double_entry, deadline, created_at, published_at,"       \
-    " published_digest, levels, contest_level, reopened_at, reopened_reason, previous_published_at,"     \
-    " previous_digest, previous_reopened_at, previous_reopened_reason, space, zone FROM elections"
-
-/* An election's record from META_COLS's columns of row i. 0, or -1 when a text does not fit. */
+/* An election's record from URNE_SQL_ELECTION_META's columns of row i. 0, or -1 when a text does not fit. */
 static int meta_row(urne_store *s, const PGresult *r, int i, urne_election_meta *m) {
     memset(m, 0, sizeof *m);
     m->id = urne_pg_int64(r, i, 0);
@@ -212,7 +205,7 @@ static int meta_row(urne_store *s, const PGresult *r, int i, urne_election_meta 
 }
 
 static int pg_election_each(urne_store *s, int (*fn)(const urne_election_meta *m, void *ctx), void *ctx) {
-    PGresult *r = urne_pg_run(s, META_COLS " ORDER BY id", NULL, "listing elections");
+    PGresult *r = urne_pg_run(s, urne_sql_election_meta_each, NULL, "listing elections");
     if (r == NULL) return -1;
     int stop = 0;
     for (int i = 0; !stop && i < PQntuples(r); i++) {
@@ -226,7 +219,7 @@ static int pg_election_each(urne_store *s, int (*fn)(const urne_election_meta *m
 static int pg_election_meta(urne_store *s, int64_t id, urne_election_meta *out) {
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
-    PGresult *r = urne_pg_run(s, META_COLS " WHERE id = $1", &p, "reading an election");
+    PGresult *r = urne_pg_run(s, urne_sql_election_meta_get, &p, "reading an election");
     if (r == NULL) return -1;
     int found = PQntuples(r) > 0, ok = found ? meta_row(s, r, 0, out) : 0;
     PQclear(r);
@@ -250,10 +243,7 @@ static int load_structure(urne_store *s, int64_t id, urne_round *r) {
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
     PGresult *res = urne_pg_run(s,
-                                "SELECT c.idx, c.key, c.label, k.name, k.grp, k.sex, k.birth_date, k.panel,"
-                                " k.first_name, k.last_name FROM contests c LEFT JOIN candidates k"
-                                " ON k.election_id = c.election_id AND k.contest_idx = c.idx"
-                                " WHERE c.election_id = $1 ORDER BY c.idx, k.idx",
+                                urne_sql_election_contests_load,
                                 &p, "reading candidates");
     if (res == NULL) return -1;
     int64_t last = -1;
@@ -271,7 +261,7 @@ static int load_structure(urne_store *s, int64_t id, urne_round *r) {
     }
     PQclear(res);
     if (ok < 0) return urne_store_fail(s, "election %lld: its candidates could not be read back", (long long)id);
-    res = urne_pg_run(s, "SELECT name, weight FROM colleges WHERE election_id = $1 ORDER BY idx", &p,
+    res = urne_pg_run(s, urne_sql_election_colleges_load, &p,
                       "reading colleges");
     if (res == NULL) return -1;
     for (int i = 0; ok == 0 && i < PQntuples(res); i++)
@@ -320,9 +310,7 @@ static int load_bureaux(urne_store *s, int64_t id, urne_round *r, urne_bureau_in
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
     PGresult *res = urne_pg_run(s,
-                                "SELECT contest_idx, college_idx, keys, codes, labels, state, figures, entered_at,"
-                                " entered_by, validated_once, changed_after_validation FROM bureaux"
-                                " WHERE election_id = $1 ORDER BY idx",
+                                urne_sql_election_bureaux_load,
                                 &p, "reading bureaux");
     if (res == NULL) return -1;
     int ok = 0;
@@ -343,8 +331,7 @@ static int load_shape(urne_store *s, int64_t id, char **levels, size_t *contest_
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
     PGresult *r = urne_pg_run(s,
-                              "SELECT levels, contest_level, (SELECT count(*) FROM bureaux"
-                              " WHERE election_id = e.id) FROM elections e WHERE id = $1",
+                              urne_sql_election_shape,
                               &p, "reading an election");
     if (r == NULL) return -1;
     int found = PQntuples(r) > 0;
@@ -375,14 +362,12 @@ static int pg_bureau_set(urne_store *s, int64_t election, size_t bureau, const u
     urne_pg_int(&p, b->changed_after_validation);
     urne_pg_int(&p, election);
     urne_pg_int(&p, (int64_t)bureau);
-    long changed = 0;
-    int rc = urne_pg_do(s,
-                        "UPDATE bureaux SET state = $1, figures = $2, entered_at = $3, entered_by = $4,"
-                        " validated_once = $5, changed_after_validation = $6 WHERE election_id = $7 AND idx = $8",
-                        &p, "updating a bureau", &changed);
+    char missing[96];
+    snprintf(missing, sizeof missing, "election %lld has no bureau %zu", (long long)election, bureau);
+    int rc = urne_pg_write(s,
+                           urne_sql_election_bureau_set,
+                           &p, "updating a bureau", missing);
     free(fig);
-    if (rc == 0 && changed != 1)
-        return urne_store_fail(s, "election %lld has no bureau %zu", (long long)election, bureau);
     return rc;
 }
 
@@ -390,7 +375,7 @@ static int pg_bureau_figures(urne_store *s, int64_t election, size_t bureau, urn
     urne_pg_params p = {0};
     urne_pg_int(&p, election);
     urne_pg_int(&p, (int64_t)bureau);
-    PGresult *r = urne_pg_run(s, "SELECT figures FROM bureaux WHERE election_id = $1 AND idx = $2", &p,
+    PGresult *r = urne_pg_run(s, urne_sql_election_bureau_figures, &p,
                               "reading a sheet");
     if (r == NULL) return -1;
     int found = 0, parsed = 0;
@@ -405,8 +390,7 @@ static int pg_bureau_get(urne_store *s, int64_t election, size_t bureau, urne_bu
     urne_pg_int(&p, election);
     urne_pg_int(&p, (int64_t)bureau);
     PGresult *r = urne_pg_run(s,
-                              "SELECT state, figures, entered_at, entered_by, validated_once, changed_after_validation"
-                              " FROM bureaux WHERE election_id = $1 AND idx = $2",
+                              urne_sql_election_bureau_get,
                               &p, "reading a sheet");
     if (r == NULL) return -1;
     if (PQntuples(r) != 1) {
@@ -447,9 +431,9 @@ static int pg_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t 
     urne_pg_int(&p, user);
     urne_pg_opt(&p, fig);
     urne_pg_text(&p, at);
-    int rc = urne_pg_do(s,
-                        "INSERT INTO entries(election_id, bureau_idx, user_id, figures, at) VALUES ($1, $2, $3, $4, $5)",
-                        &p, "recording an entry", NULL);
+    int rc = urne_pg_write(s,
+                           urne_sql_election_entry_add,
+                           &p, "recording an entry", NULL);
     free(fig);
     return rc;
 }
@@ -461,8 +445,7 @@ static int pg_entry_other(urne_store *s, int64_t election, size_t bureau, int64_
     urne_pg_int(&p, (int64_t)bureau);
     urne_pg_int(&p, user);
     PGresult *r = urne_pg_run(s,
-                              "SELECT user_id, figures FROM entries WHERE election_id = $1 AND bureau_idx = $2"
-                              " AND user_id != $3 ORDER BY id DESC LIMIT 1",
+                              urne_sql_election_entry_other,
                               &p, "reading entries");
     if (r == NULL) return -1;
     int found = 0, parsed = 0;
@@ -481,8 +464,7 @@ static int pg_assign(urne_store *s, int64_t user, int64_t election, size_t burea
     urne_pg_int(&p, election);
     urne_pg_int(&p, (int64_t)bureau);
     return urne_pg_do(s,
-                      "INSERT INTO assignments(user_id, election_id, bureau_idx) VALUES ($1, $2, $3)"
-                      " ON CONFLICT DO NOTHING",
+                      urne_sql_election_assign,
                       &p, "assigning a bureau", NULL);
 }
 
@@ -491,7 +473,7 @@ static int pg_is_assigned(urne_store *s, int64_t user, int64_t election, size_t 
     urne_pg_int(&p, user);
     urne_pg_int(&p, election);
     urne_pg_int(&p, (int64_t)bureau);
-    PGresult *r = urne_pg_run(s, "SELECT 1 FROM assignments WHERE user_id = $1 AND election_id = $2 AND bureau_idx = $3",
+    PGresult *r = urne_pg_run(s, urne_sql_election_is_assigned,
                               &p, "reading assignments");
     if (r == NULL) return -1;
     int found = PQntuples(r) > 0;
@@ -504,8 +486,7 @@ static long pg_assigned_list(urne_store *s, int64_t user, int64_t election, size
     urne_pg_int(&p, user);
     urne_pg_int(&p, election);
     PGresult *r = urne_pg_run(s,
-                              "SELECT bureau_idx FROM assignments WHERE user_id = $1 AND election_id = $2"
-                              " ORDER BY bureau_idx",
+                              urne_sql_election_assigned_list,
                               &p, "reading assignments");
     if (r == NULL) return -1;
     long n = 0;
@@ -525,14 +506,7 @@ static int pg_publish(urne_store *s, int64_t election, const char *at, const cha
     long changed = 0;
     if (urne_pg_do(
         s,
-        "UPDATE elections SET"
-        " previous_published_at = CASE WHEN reopened_at IS NULL THEN previous_published_at ELSE published_at END,"
-        " previous_digest = CASE WHEN reopened_at IS NULL THEN previous_digest ELSE published_digest END,"
-        " previous_reopened_at = CASE WHEN reopened_at IS NULL THEN previous_reopened_at ELSE reopened_at END,"
-        " previous_reopened_reason = CASE WHEN reopened_at IS NULL THEN previous_reopened_reason"
-        "   ELSE reopened_reason END,"
-        " reopened_at = NULL, reopened_reason = NULL, published_at = $1, published_digest = $2 WHERE id = $3"
-        " AND NOT EXISTS (SELECT 1 FROM bureaux WHERE election_id = $3 AND state = 'contested')",
+        urne_sql_election_publish,
         &p, "publishing", &changed) < 0)
         return -1;
     return changed > 0;
@@ -545,8 +519,7 @@ static int pg_reopen(urne_store *s, int64_t election, const char *at, const char
     urne_pg_int(&p, election);
     long changed = 0;
     if (urne_pg_do(s,
-                   "UPDATE elections SET reopened_at = $1, reopened_reason = $2 WHERE id = $3"
-                   " AND published_at IS NOT NULL AND reopened_at IS NULL",
+                   urne_sql_election_reopen,
                    &p, "reopening a publication", &changed) < 0)
         return -1;
     return changed > 0;
@@ -572,12 +545,11 @@ static int absorb_rows(urne_store *s, crypto_hash_sha256_state *h, const char *s
 
 static int pg_structure_digest(urne_store *s, int64_t election, char out[65]) {
     static const char *const parts[] = {
-        "SELECT levels, contest_level FROM elections WHERE id = $1",
-        "SELECT idx, key, label FROM contests WHERE election_id = $1 ORDER BY idx",
-        ("SELECT idx, contest_idx, name, grp, sex, birth_date, panel, first_name, last_name FROM candidates"
-         " WHERE election_id = $1 ORDER BY idx"),
-        "SELECT idx, name, weight FROM colleges WHERE election_id = $1 ORDER BY idx",
-        "SELECT idx, contest_idx, college_idx, keys, codes, labels FROM bureaux WHERE election_id = $1 ORDER BY idx",
+        urne_sql_digest_levels,
+        urne_sql_digest_contests,
+        (urne_sql_digest_candidates),
+        urne_sql_digest_colleges,
+        urne_sql_digest_bureaux,
     };
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);

@@ -15,11 +15,36 @@
 
 #include <assert.h>
 #include <libpq-fe.h>
+#include <stdatomic.h>
 
 #include "store_backend.h"
+#include "store_sql.h"
 
 #define URNE_PG_NPREPARED 96
+/* How long a writer waits for another (seconds) before it gives up, as SQLite's
+ * busy timeout does: a little more, since a large import takes longer here. */
+#define URNE_PG_LOCK_WAIT "10"
+
 #define URNE_PG_MAXPARAMS 16
+/* Statements a write transaction may hold unsent answers for (pg_pipeline.c). */
+#define URNE_PG_PIPE 24
+
+/* What to do with the answer of a statement sent in a pipeline (pg_pipeline.c). */
+typedef enum urne_pg_after {
+    URNE_PG_AFTER_NONE,    /* nothing: only a failure counts */
+    URNE_PG_AFTER_ONE_ROW, /* it must change exactly one row, or fail with its message */
+    URNE_PG_AFTER_HEAD,    /* the audit head's row, read under its lock: into the handle */
+    URNE_PG_AFTER_COMMIT,  /* COMMIT: the transaction committed, or the failure */
+    URNE_PG_AFTER_FRESH,   /* the audit head read just after a commit: into the handle */
+    URNE_PG_AFTER_KEEP,    /* the result, kept for the caller of urne_pg_run */
+} urne_pg_after;
+
+typedef struct urne_pg_pending {
+    const char *what;
+    urne_pg_after after;
+    int slot;     /* a statement prepared by this send: forgotten if it fails; else -1 */
+    char msg[96]; /* URNE_PG_AFTER_ONE_ROW's failure */
+} urne_pg_pending;
 
 typedef struct urne_pg {
     urne_store base; /* first: a urne_store * of this backend points to its urne_pg */
@@ -33,9 +58,22 @@ typedef struct urne_pg {
     const char *prepared[URNE_PG_NPREPARED];
     /* The SQLSTATE of the last failed statement ("" when none). */
     char sqlstate[6];
-    /* The audit head, read at open and by each append (under the head's row lock). */
+    /* The audit head as last read: under its row lock by a write transaction's
+     * begin (then moved by each append), or just after a commit (pg_audit.c). */
     int64_t head_seq;
     char head_hash[URNE_AUDIT_HASH_HEX];
+    /* The pipeline of the write transaction (pg_pipeline.c): statements sent and
+     * not yet answered, in order. */
+    urne_pg_pending pipe[URNE_PG_PIPE];
+    int npipe;
+    PGresult *kept;   /* URNE_PG_AFTER_KEEP's result, until its caller takes it */
+    int committed;    /* URNE_PG_AFTER_COMMIT's answer was COMMIT */
+    int head_in_tx;   /* the head was read under its row lock in this write transaction */
+    int appended;     /* this write transaction appended to the audit log */
+    int head_fresh;   /* the head was read just after this handle's last commit, and no
+                       * statement has run since (pg_audit.c) */
+    unsigned head_gen; /* `heard` when that read was sent */
+    atomic_uint heard; /* changes of other handles heard by this store's watch (its thread) */
 } urne_pg;
 
 extern const urne_store_ops urne_pg_ops;
@@ -75,6 +113,34 @@ void urne_pg_int(urne_pg_params *p, int64_t v);
 void urne_pg_text(urne_pg_params *p, const char *v);
 void urne_pg_opt(urne_pg_params *p, const char *v);
 void urne_pg_null(urne_pg_params *p);
+
+/* The result when it is a success, else NULL (r cleared) with "what: PostgreSQL's
+ * message" on s, the SQLSTATE kept, and the store marked unavailable when the
+ * connection is found lost. */
+PGresult *urne_pg_checked(urne_store *s, PGresult *r, const char *what);
+
+/* ---- the pipeline of a write transaction (pg_pipeline.c) ----
+ * Inside a write transaction the statements whose answer nobody waits for (the
+ * writes, BEGIN and its locks, COMMIT) are sent without waiting: their answers are
+ * read all at once, in one round trip, by the next statement that needs its own
+ * (urne_pg_run sends it in the same pipeline) or by the commit. A failure is thus
+ * reported by a later call than the one that sent it, naming what failed; every
+ * caller of a write transaction rolls back after any failure, so none is lost. */
+
+/* Send sql (prepared and kept by its address when `prepare`, as urne_pg_run does)
+ * with p, its answer handled as `after` says (msg: URNE_PG_AFTER_ONE_ROW's
+ * failure), inside a write transaction. 0, or -1 (said on s) when it cannot be
+ * sent (a full pipeline is read first). */
+int urne_pg_send(urne_store *s, const char *sql, int prepare, const urne_pg_params *p, const char *what,
+                 urne_pg_after after, const char *msg);
+/* Read every answer the pipeline waits for, and leave pipeline mode: 0, or -1 with
+ * the first failure said on s (the statements after it were not run). Nothing to
+ * read: 0 at once. */
+int urne_pg_flush(urne_store *s);
+/* A write that returns no rows: inside a write transaction, sent in its pipeline
+ * (its failure reported by a later call); outside, run now. one_row: when not
+ * NULL, the write must change exactly one row, else it fails with that message. */
+int urne_pg_write(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, const char *one_row);
 
 /* Run sql with p's parameters (p NULL: none). sql must be a string literal (or
  * static): it is prepared once on the connection and kept, by its address. The
@@ -126,5 +192,9 @@ int urne_pg_col(urne_store *s, const PGresult *r, int row, int col, char *out, s
 /* Read the audit head into the handle (pg_audit.c); `lock` takes the head's row
  * lock until the transaction ends (an append). 0 or -1. */
 int urne_pg_load_head(urne_store *s, int lock);
+/* The head read under its row lock (pg_audit.c; read as it is: store_sql.h's). */
+extern const char urne_pg_sql_head_locked[];
+/* The same from a result of "SELECT seq, hash FROM audit_head ..." already read. */
+int urne_pg_head_from(urne_store *s, const PGresult *r);
 
 #endif

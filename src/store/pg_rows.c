@@ -127,6 +127,10 @@ static urne_store_rows_writer *pg_rows_put_begin(urne_store *s, const urne_store
         urne_store_fail(s, "out of memory");
         return NULL;
     }
+    if (urne_pg_flush(s) < 0) { /* the transaction's pipeline (pg_pipeline.c) read before COPY */
+        free(w);
+        return NULL;
+    }
     PGresult *r = PQexec(urne_pgq(s)->conn, sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
         free(w);

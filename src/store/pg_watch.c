@@ -44,6 +44,7 @@ typedef struct pg_watch {
     PGconn *conn;
     char *conninfo;
     char origin[64];
+    atomic_uint *heard; /* the store's count of changes heard (pg_audit.c): bumped here */
     char where[256];
     char error[1024]; /* room for where, what and PostgreSQL's message, never cut */
     int lost;         /* the connection is lost: open it again */
@@ -115,7 +116,10 @@ static int pg_announce(urne_store *s, const char *action, const char *object) {
     urne_pg_params p = {0};
     urne_pg_text(&p, channel);
     urne_pg_text(&p, payload);
-    PGresult *r = urne_pg_run(s, "SELECT pg_notify($1, $2)", &p, "announcing the change to the other servers");
+    static const char sql[] = "SELECT pg_notify($1, $2)";
+    const char *what = "announcing the change to the other servers";
+    if (q->in_write) return urne_pg_send(s, sql, 1, &p, what, URNE_PG_AFTER_NONE, NULL); /* in its pipeline */
+    PGresult *r = urne_pg_run(s, sql, &p, what);
     PQclear(r);
     return r ? 0 : -1;
 }
@@ -130,6 +134,7 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     }
     w->base.ops = &urne_pg_watch_ops;
     snprintf(w->origin, sizeof w->origin, "%s", q->origin);
+    w->heard = &q->heard;
     snprintf(w->where, sizeof w->where, "%s", q->where);
     if (watch_connect(w) < 0) {
         snprintf(err, errsize, "%s", w->error);
@@ -148,6 +153,7 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
         const char *payload = nt->extra ? nt->extra : "";
         size_t olen = strcspn(payload, " ");
         int own = olen == strlen(w->origin) && strncmp(payload, w->origin, olen) == 0;
+        if (!own) atomic_fetch_add(w->heard, 1);
         if (!own && strncmp(nt->relname, "urne_", 5) == 0) {
             urne_store_change *c = &out[(*n)++];
             snprintf(c->kind, sizeof c->kind, "%s", nt->relname + 5);
@@ -161,6 +167,7 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
 static urne_store_watch_event lost(pg_watch *w, const char *what) {
     watch_fail(w, what);
     w->lost = 1;
+    atomic_fetch_add(w->heard, 1); /* what was missed is unknown */
     return URNE_WATCH_LOST;
 }
 

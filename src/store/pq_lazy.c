@@ -72,6 +72,14 @@
     X(char *, PQresultErrorField, (const PGresult *res, int fieldcode), (res, fieldcode))                     \
     X(char *, PQresultErrorMessage, (const PGresult *res), (res))                                             \
     X(ExecStatusType, PQresultStatus, (const PGresult *res), (res))                                           \
+    X(PGpipelineStatus, PQpipelineStatus, (const PGconn *conn), (conn))                                      \
+    X(int, PQsendPrepare,                                                                                     \
+      (PGconn * conn, const char *stmtName, const char *query, int nParams, const Oid *paramTypes),           \
+      (conn, stmtName, query, nParams, paramTypes))                                                           \
+    X(int, PQsendQueryParams,                                                                                 \
+      (PGconn * conn, const char *command, int nParams, const Oid *paramTypes, const char *const *paramValues, \
+       const int *paramLengths, const int *paramFormats, int resultFormat),                                   \
+      (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat))            \
     X(int, PQsendQueryPrepared,                                                                               \
       (PGconn * conn, const char *stmtName, int nParams, const char *const *paramValues,                      \
        const int *paramLengths, const int *paramFormats, int resultFormat),                                   \

@@ -1,7 +1,8 @@
 /*
  * sqlite_audit: the audit log on SQLite, and the rows as stored that `urne audit
  * verify` compares with it (store_audit.h holds the contracts, audit/replay.h says
- * why).
+ * why). The texts are store_sql.c's, shared with pg_audit.c, and so is the
+ * decoding of an entry's row (urne_store_audit_row).
  *
  * The log is the table `audit`, one row per entry, and `audit_head` holds the last
  * seq and hash. An append reads the head inside its write transaction, under
@@ -21,12 +22,13 @@
 #include <string.h>
 
 #include "sqlite_internal.h"
+#include "store_sql.h"
 
 /* ---- the log ---- */
 
 int urne_sqlite_load_head(urne_store *s) {
     urne_sqlite *q = urne_sq(s);
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT seq, hash FROM audit_head WHERE id = 1");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_audit_head);
     if (st == NULL) return -1;
     q->head_seq = 0;
     snprintf(q->head_hash, sizeof q->head_hash, "%s", URNE_AUDIT_GENESIS);
@@ -46,15 +48,13 @@ static int sq_audit_append(urne_store *s, urne_audit_entry *e) {
         return urne_store_fail(s, "an audit entry is appended inside the transaction of its change");
     if (urne_sqlite_load_head(s) < 0) return -1;
     urne_audit_seal(e, q->head_seq, q->head_hash);
-    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
-                                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_audit_append);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, e->seq);
     const char *texts[] = {e->at, e->actor, e->action, e->object, e->before, e->after, e->prev, e->hash};
     for (int i = 0; i < 8; i++) sqlite3_bind_text(st, 2 + i, texts[i], -1, SQLITE_STATIC);
     if (urne_sql_step_done(s, st, "appending to the audit log") < 0) return -1;
-    st = urne_sql_stmt(s, "INSERT INTO audit_head(id, seq, hash) VALUES (1, ?, ?)"
-                          " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
+    st = urne_sql_stmt(s, urne_sql_audit_head_put);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, e->seq);
     sqlite3_bind_text(st, 2, e->hash, -1, SQLITE_STATIC);
@@ -72,28 +72,15 @@ static int sq_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_
 }
 
 static int sq_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx) {
-    sqlite3_stmt *st = urne_sql_prepare(s,
-                                        "SELECT seq, at, actor, action, object, before, after, prev, hash FROM audit"
-                                        " WHERE seq >= ? ORDER BY seq",
-                                        "reading the audit log");
+    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_audit_each, "reading the audit log");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, from);
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        urne_audit_entry e = {
-            .seq = sqlite3_column_int64(st, 0),
-            .at = urne_sql_text(st, 1),
-            .actor = urne_sql_text(st, 2),
-            .action = urne_sql_text(st, 3),
-            .object = urne_sql_text(st, 4),
-            .before = urne_sql_text(st, 5),
-            .after = urne_sql_text(st, 6),
-        };
-        if (urne_sql_col(s, st, 7, e.prev, sizeof e.prev, "audit", "prev", "entry %lld", (long long)e.seq) < 0 ||
-            urne_sql_col(s, st, 8, e.hash, sizeof e.hash, "audit", "hash", "entry %lld", (long long)e.seq) < 0)
-            stop = -1;
-        else
-            stop = fn(&e, ctx);
+        const char *cols[9];
+        for (int c = 1; c < 9; c++) cols[c] = urne_sql_text(st, c);
+        urne_audit_entry e;
+        stop = urne_store_audit_row(s, &e, sqlite3_column_int64(st, 0), cols) < 0 ? -1 : fn(&e, ctx);
     }
     if (!stop && rc != SQLITE_DONE) urne_sql_fail(s, "reading the audit log");
     sqlite3_finalize(st);
@@ -166,8 +153,7 @@ static int election_row(sqlite3_stmt *st, const walker *w) {
 static int sq_audit_elections(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx) {
     /* id first: the messages of the texts after it name the election. */
     return walk(s,
-                "SELECT e.*, (SELECT count(*) FROM bureaux b WHERE b.election_id = e.id) AS nbureaux"
-                " FROM elections e ORDER BY id",
+                urne_sql_verify_elections,
                 "reading elections", election_row, &(walker){.election = fn, .ctx = ctx, .store = s});
 }
 
@@ -235,8 +221,7 @@ static int sheet_row(sqlite3_stmt *st, const walker *w) {
 
 static int sq_audit_sheets(urne_store *s, urne_store_sheet_fn fn, void *ctx) {
     return walk(s,
-                "SELECT election_id, idx, keys, labels, state, figures, entered_at, entered_by, validated_once,"
-                " changed_after_validation FROM bureaux ORDER BY election_id, idx",
+                urne_sql_verify_sheets,
                 "reading bureaux", sheet_row, &(walker){.sheet = fn, .ctx = ctx, .store = s});
 }
 
@@ -258,59 +243,41 @@ static int typed_row(sqlite3_stmt *st, const walker *w) {
 
 static int sq_audit_typed(urne_store *s, urne_store_typed_fn fn, void *ctx) {
     return walk(s,
-                "SELECT e.election_id, e.bureau_idx, e.user_id, e.figures, b.keys, b.labels FROM entries e"
-                " LEFT JOIN bureaux b ON b.election_id = e.election_id AND b.idx = e.bureau_idx"
-                " ORDER BY e.election_id, e.bureau_idx, e.id",
+                urne_sql_verify_typed,
                 "reading typed entries", typed_row, &(walker){.typed = fn, .ctx = ctx, .store = s});
+}
+
+/* The columns' texts of the row st stands on, n of them (NULL when NULL), for
+ * store_sql.c's decoders. */
+static void texts_of(sqlite3_stmt *st, const char **cols, int n) {
+    for (int c = 0; c < n; c++) cols[c] = urne_sql_text(st, c);
 }
 
 static int dispute_row(sqlite3_stmt *st, const walker *w) {
     urne_audit_dispute d = {0};
-    d.id = sqlite3_column_int64(st, 0);
-    d.election = sqlite3_column_int64(st, 1);
-    d.bureau = sqlite3_column_int64(st, 2);
-    d.tier = sqlite3_column_int(st, 3);
-    struct { int i; const char *name; char *out; size_t size; } texts[] = {
-        {4, "state", d.state, sizeof d.state},
-        {5, "reason", d.reason, sizeof d.reason},
-        {6, "opened_by", d.opened_by, sizeof d.opened_by},
-        {7, "opened_at", d.opened_at, sizeof d.opened_at},
-        {8, "deadline", d.deadline, sizeof d.deadline},
-        {9, "decision", d.decision, sizeof d.decision},
-        {10, "decision_reason", d.decision_reason, sizeof d.decision_reason},
-        {11, "decided_by", d.decided_by, sizeof d.decided_by},
-        {12, "decided_at", d.decided_at, sizeof d.decided_at},
-    };
-    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
-        if (urne_sql_col(w->store, st, texts[k].i, texts[k].out, texts[k].size, "disputes", texts[k].name,
-                         "dispute %lld", (long long)d.id) < 0)
-            return -1;
-    d.has_before = figures_col(w->store, st, 13, &d.before);
-    d.has_after = figures_col(w->store, st, 14, &d.after);
-    d.escalated_from = sqlite3_column_int64(st, 15);
-    int rc = d.has_before == -2 || d.has_after == -2 ? -1 : w->dispute(&d, w->ctx);
+    const char *cols[16];
+    texts_of(st, cols, 16);
+    int rc = urne_store_audit_dispute_row(w->store, &d, cols);
+    rc = rc < 0 ? -1 : w->dispute(&d, w->ctx);
     urne_audit_dispute_free(&d);
     return rc;
 }
 
 static int sq_audit_disputes(urne_store *s, int (*fn)(const urne_audit_dispute *d, void *ctx), void *ctx) {
     return walk(s,
-                "SELECT id, election_id, bureau_idx, tier, state, reason, opened_by, opened_at, deadline, decision,"
-                " decision_reason, decided_by, decided_at, figures_before, figures_after, escalated_from"
-                " FROM disputes ORDER BY id",
+                urne_sql_verify_disputes,
                 "reading disputes", dispute_row, &(walker){.dispute = fn, .ctx = ctx, .store = s});
 }
 
 static int user_row(sqlite3_stmt *st, const walker *w) {
-    urne_audit_user u = {.id = sqlite3_column_int64(st, 0), .tier = sqlite3_column_int(st, 3)};
-    if (urne_sql_col(w->store, st, 1, u.name, sizeof u.name, "users", "name", "user %lld", (long long)u.id) < 0 ||
-        urne_sql_col(w->store, st, 2, u.role, sizeof u.role, "users", "role", "user %lld", (long long)u.id) < 0)
-        return -1;
-    return w->user(&u, w->ctx);
+    urne_audit_user u;
+    const char *cols[4];
+    texts_of(st, cols, 4);
+    return urne_store_audit_user_row(w->store, &u, cols) < 0 ? -1 : w->user(&u, w->ctx);
 }
 
 static int sq_audit_users(urne_store *s, int (*fn)(const urne_audit_user *u, void *ctx), void *ctx) {
-    return walk(s, "SELECT id, name, role, tier FROM users ORDER BY id", "reading accounts", user_row,
+    return walk(s, urne_sql_verify_users, "reading accounts", user_row,
                 &(walker){.user = fn, .ctx = ctx, .store = s});
 }
 
@@ -322,7 +289,7 @@ static int assignment_row(sqlite3_stmt *st, const walker *w) {
 
 static int sq_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx),
                                 void *ctx) {
-    return walk(s, "SELECT user_id, election_id, bureau_idx FROM assignments ORDER BY user_id, election_id, bureau_idx",
+    return walk(s, urne_sql_verify_assignments,
                 "reading assignments", assignment_row, &(walker){.assignment = fn, .ctx = ctx, .store = s});
 }
 

@@ -1,7 +1,9 @@
 /*
  * sqlite_elections: elections, their bureaux and sheets, typed entries,
  * assignments and publication, on SQLite (store_elections.h holds the contracts;
- * store.c has checked the lengths of what is written).
+ * store.c has checked the lengths of what is written). The SQL texts are
+ * store_sql.c's, shared with pg_elections.c, but for creating an election (its id
+ * read by sqlite3_last_insert_rowid here; store_sql.h lists the variants).
  *
  * An election's structure is its round: levels, contests, candidates, colleges,
  * and one row per bureau carrying the bureau's key, code and label at every level
@@ -23,6 +25,7 @@
 #include <string.h>
 
 #include "sqlite_internal.h"
+#include "store_sql.h"
 
 #define SEP '\x1f'
 
@@ -48,7 +51,7 @@ static int join_levels(const char *const *v, size_t n, char **buf, size_t *cap) 
     return 0;
 }
 static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO contests(election_id, idx, key, label) VALUES (?, ?, ?, ?)");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_contest_put);
     if (st == NULL) return -1;
     for (size_t c = 0; c < r->ncontests; c++) {
         sqlite3_reset(st);
@@ -58,8 +61,7 @@ static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
         urne_sql_bind_text(st, 4, r->contests[c].label);
         if (urne_sql_step_done(s, st, "storing a contest") < 0) return -1;
     }
-    st = urne_sql_stmt(s, "INSERT INTO candidates(election_id, idx, contest_idx, name, grp, sex, birth_date, panel,"
-                          " first_name, last_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    st = urne_sql_stmt(s, urne_sql_election_candidate_put);
     if (st == NULL) return -1;
     for (size_t i = 0; i < r->ncandidates; i++) {
         const urne_candidate *c = &r->candidates[i];
@@ -76,7 +78,7 @@ static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
         urne_sql_bind_text(st, 10, c->last_name);
         if (urne_sql_step_done(s, st, "storing a candidate") < 0) return -1;
     }
-    st = urne_sql_stmt(s, "INSERT INTO colleges(election_id, idx, name, weight) VALUES (?, ?, ?, ?)");
+    st = urne_sql_stmt(s, urne_sql_election_college_put);
     if (st == NULL) return -1;
     for (size_t i = 0; i < r->ncolleges; i++) {
         sqlite3_reset(st);
@@ -92,8 +94,7 @@ static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
 /* The bureaux of a new election: one row per sheet, with its figures. */
 static int insert_bureaux(urne_store *s, int64_t id, const urne_round *r, const urne_sheet_state *states,
                           const char *at) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO bureaux(election_id, idx, contest_idx, college_idx, keys, codes,"
-                                        " labels, state, figures, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_bureau_put);
     if (st == NULL) return -1;
     char *joined[3] = {NULL, NULL, NULL};
     size_t cap[3] = {0, 0, 0};
@@ -172,12 +173,7 @@ static int64_t sq_election_create(urne_store *s, const urne_election_meta *m, co
     return id;
 }
 
-static const char *const meta_sql = "SELECT id, title, round, preset, settings, double_entry, deadline, created_at,"
-                                    " published_at, published_digest, levels, contest_level, reopened_at,"
-                                    " reopened_reason, previous_published_at, previous_digest,"
-                                    " previous_reopened_at, previous_reopened_reason, space, zone FROM elections";
-
-/* An election's record from meta_sql's columns. 0, or -1 when a text does not fit. */
+/* An election's record from URNE_SQL_ELECTION_META's columns. 0, or -1 when a text does not fit. */
 static int meta_row(urne_store *s, sqlite3_stmt *st, urne_election_meta *m) {
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(st, 0);
@@ -208,11 +204,7 @@ static int meta_row(urne_store *s, sqlite3_stmt *st, urne_election_meta *m) {
 }
 
 static int sq_election_each(urne_store *s, int (*fn)(const urne_election_meta *m, void *ctx), void *ctx) {
-    char sql[512];
-    int k = snprintf(sql, sizeof sql, "%s ORDER BY id", meta_sql);
-    assert(k > 0 && (size_t)k < sizeof sql); /* fixed texts: never cut */
-    (void)k;
-    sqlite3_stmt *st = urne_sql_prepare(s, sql, "listing elections");
+    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_election_meta_each, "listing elections");
     if (st == NULL) return -1;
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -225,11 +217,7 @@ static int sq_election_each(urne_store *s, int (*fn)(const urne_election_meta *m
 }
 
 static int sq_election_meta(urne_store *s, int64_t id, urne_election_meta *out) {
-    char sql[512];
-    int k = snprintf(sql, sizeof sql, "%s WHERE id = ?", meta_sql);
-    assert(k > 0 && (size_t)k < sizeof sql);
-    (void)k;
-    sqlite3_stmt *st = urne_sql_prepare(s, sql, "reading an election");
+    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_election_meta_get, "reading an election");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st), ok = 0;
@@ -255,9 +243,7 @@ static const char *col_str(sqlite3_stmt *st, int i) { return (const char *)sqlit
 
 static int load_structure(urne_store *s, int64_t id, urne_round *r) {
     sqlite3_stmt *st;
-    const char *sql = "SELECT c.idx, c.key, c.label, k.name, k.grp, k.sex, k.birth_date, k.panel, k.first_name,"
-                      " k.last_name FROM contests c LEFT JOIN candidates k ON k.election_id = c.election_id"
-                      " AND k.contest_idx = c.idx WHERE c.election_id = ? ORDER BY c.idx, k.idx";
+    const char *sql = urne_sql_election_contests_load;
     if (sqlite3_prepare_v2(urne_sql_db(s), sql, -1, &st, NULL) != SQLITE_OK) return urne_sql_fail(s, "reading candidates");
     sqlite3_bind_int64(st, 1, id);
     int64_t last = -1;
@@ -274,7 +260,7 @@ static int load_structure(urne_store *s, int64_t id, urne_round *r) {
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return urne_sql_fail(s, "reading candidates");
-    if (sqlite3_prepare_v2(urne_sql_db(s), "SELECT name, weight FROM colleges WHERE election_id = ? ORDER BY idx", -1, &st,
+    if (sqlite3_prepare_v2(urne_sql_db(s), urne_sql_election_colleges_load, -1, &st,
                            NULL) != SQLITE_OK)
         return urne_sql_fail(s, "reading colleges");
     sqlite3_bind_int64(st, 1, id);
@@ -323,9 +309,7 @@ static int bureau_row(urne_store *s, sqlite3_stmt *st, int64_t id, size_t i, urn
 static int load_bureaux(urne_store *s, int64_t id, urne_round *r, urne_bureau_info *info, size_t n) {
     sqlite3_stmt *st =
         urne_sql_prepare(s,
-                         "SELECT contest_idx, college_idx, keys, codes, labels, state, figures, entered_at,"
-                         " entered_by, validated_once, changed_after_validation FROM bureaux WHERE election_id = ?"
-                         " ORDER BY idx",
+                         urne_sql_election_bureaux_load,
                          "reading bureaux");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -348,8 +332,7 @@ static int load_bureaux(urne_store *s, int64_t id, urne_round *r, urne_bureau_in
  * of bureaux of election id: 1, 0 when there is no such election, -1. */
 static int load_shape(urne_store *s, int64_t id, char **levels, size_t *contest_level, size_t *n) {
     sqlite3_stmt *st = urne_sql_prepare(s,
-                                        "SELECT levels, contest_level, (SELECT count(*) FROM bureaux"
-                                        " WHERE election_id = e.id) FROM elections e WHERE id = ?",
+                                        urne_sql_election_shape,
                                         "reading an election");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -367,9 +350,7 @@ static int load_shape(urne_store *s, int64_t id, char **levels, size_t *contest_
 
 static int sq_bureau_set(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *b,
                           const urne_figures *figures) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "UPDATE bureaux SET state = ?, figures = ?, entered_at = ?, entered_by = ?,"
-                                        " validated_once = ?, changed_after_validation = ?"
-                                        " WHERE election_id = ? AND idx = ?");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_bureau_set);
     if (st == NULL) return -1;
     char *fig = figures ? urne_figures_json(figures) : NULL;
     if (figures && fig == NULL) return urne_store_fail(s, "out of memory");
@@ -394,7 +375,7 @@ static int sq_bureau_set(urne_store *s, int64_t election, size_t bureau, const u
 }
 
 static int sq_bureau_figures(urne_store *s, int64_t election, size_t bureau, urne_figures *out) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT figures FROM bureaux WHERE election_id = ? AND idx = ?");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_bureau_figures);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, election);
     sqlite3_bind_int64(st, 2, (int64_t)bureau);
@@ -406,8 +387,7 @@ static int sq_bureau_figures(urne_store *s, int64_t election, size_t bureau, urn
 }
 
 static int sq_bureau_get(urne_store *s, int64_t election, size_t bureau, urne_bureau_info *info, urne_figures *out) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT state, figures, entered_at, entered_by, validated_once,"
-                                        " changed_after_validation FROM bureaux WHERE election_id = ? AND idx = ?");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_bureau_get);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, election);
     sqlite3_bind_int64(st, 2, (int64_t)bureau);
@@ -443,8 +423,7 @@ static int sq_bureau_get(urne_store *s, int64_t election, size_t bureau, urne_bu
 static int sq_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f) {
     char at[24];
     urne_store_now(at);
-    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO entries(election_id, bureau_idx, user_id, figures, at)"
-                                        " VALUES (?, ?, ?, ?, ?)");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_entry_add);
     if (st == NULL) return -1;
     char *fig = urne_figures_json(f);
     if (fig == NULL) return urne_store_fail(s, "out of memory");
@@ -460,8 +439,7 @@ static int sq_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t 
 
 static int sq_entry_other(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                            urne_figures *out) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT user_id, figures FROM entries WHERE election_id = ? AND bureau_idx = ?"
-                                        " AND user_id != ? ORDER BY id DESC LIMIT 1");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_entry_other);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, election);
     sqlite3_bind_int64(st, 2, (int64_t)bureau);
@@ -477,8 +455,7 @@ static int sq_entry_other(urne_store *s, int64_t election, size_t bureau, int64_
 }
 
 static int sq_assign(urne_store *s, int64_t user, int64_t election, size_t bureau) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "INSERT OR IGNORE INTO assignments(user_id, election_id, bureau_idx)"
-                                        " VALUES (?, ?, ?)");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_assign);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, user);
     sqlite3_bind_int64(st, 2, election);
@@ -487,8 +464,7 @@ static int sq_assign(urne_store *s, int64_t user, int64_t election, size_t burea
 }
 
 static int sq_is_assigned(urne_store *s, int64_t user, int64_t election, size_t bureau) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT 1 FROM assignments WHERE user_id = ? AND election_id = ?"
-                                        " AND bureau_idx = ?");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_is_assigned);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, user);
     sqlite3_bind_int64(st, 2, election);
@@ -499,8 +475,7 @@ static int sq_is_assigned(urne_store *s, int64_t user, int64_t election, size_t 
 }
 
 static long sq_assigned_list(urne_store *s, int64_t user, int64_t election, size_t *out, size_t cap) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "SELECT bureau_idx FROM assignments WHERE user_id = ? AND election_id = ?"
-                                        " ORDER BY bureau_idx");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_assigned_list);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, user);
     sqlite3_bind_int64(st, 2, election);
@@ -515,14 +490,7 @@ static long sq_assigned_list(urne_store *s, int64_t user, int64_t election, size
 static int sq_publish(urne_store *s, int64_t election, const char *at, const char *digest) {
     /* Every right-hand side reads the row as it was before the update. */
     sqlite3_stmt *st = urne_sql_stmt(
-        s, "UPDATE elections SET"
-           " previous_published_at = CASE WHEN reopened_at IS NULL THEN previous_published_at ELSE published_at END,"
-           " previous_digest = CASE WHEN reopened_at IS NULL THEN previous_digest ELSE published_digest END,"
-           " previous_reopened_at = CASE WHEN reopened_at IS NULL THEN previous_reopened_at ELSE reopened_at END,"
-           " previous_reopened_reason = CASE WHEN reopened_at IS NULL THEN previous_reopened_reason"
-           "   ELSE reopened_reason END,"
-           " reopened_at = NULL, reopened_reason = NULL, published_at = ?1, published_digest = ?2 WHERE id = ?3"
-           " AND NOT EXISTS (SELECT 1 FROM bureaux WHERE election_id = ?3 AND state = 'contested')");
+        s, urne_sql_election_publish);
     if (st == NULL) return -1;
     sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, digest, -1, SQLITE_TRANSIENT);
@@ -532,8 +500,7 @@ static int sq_publish(urne_store *s, int64_t election, const char *at, const cha
 }
 
 static int sq_reopen(urne_store *s, int64_t election, const char *at, const char *reason) {
-    sqlite3_stmt *st = urne_sql_stmt(s, "UPDATE elections SET reopened_at = ?, reopened_reason = ? WHERE id = ?"
-                                        " AND published_at IS NOT NULL AND reopened_at IS NULL");
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_reopen);
     if (st == NULL) return -1;
     sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, reason, -1, SQLITE_TRANSIENT);
@@ -562,12 +529,11 @@ static int absorb_rows(urne_store *s, crypto_hash_sha256_state *h, const char *s
 
 static int sq_structure_digest(urne_store *s, int64_t election, char out[65]) {
     static const char *const parts[] = {
-        "SELECT levels, contest_level FROM elections WHERE id = ?",
-        "SELECT idx, key, label FROM contests WHERE election_id = ? ORDER BY idx",
-        ("SELECT idx, contest_idx, name, grp, sex, birth_date, panel, first_name, last_name FROM candidates"
-         " WHERE election_id = ? ORDER BY idx"),
-        "SELECT idx, name, weight FROM colleges WHERE election_id = ? ORDER BY idx",
-        "SELECT idx, contest_idx, college_idx, keys, codes, labels FROM bureaux WHERE election_id = ? ORDER BY idx",
+        urne_sql_digest_levels,
+        urne_sql_digest_contests,
+        (urne_sql_digest_candidates),
+        urne_sql_digest_colleges,
+        urne_sql_digest_bureaux,
     };
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);

@@ -117,6 +117,159 @@ const char urne_sql_session_get[] = "SELECT u.id, u.name, u.role, u.tier, s.csrf
                                     " JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2";
 const char urne_sql_session_delete[] = "DELETE FROM sessions WHERE token_hash = $1";
 
+/* ---- elections ---- */
+
+const char urne_sql_election_meta_each[] = URNE_SQL_ELECTION_META " ORDER BY id";
+const char urne_sql_election_meta_get[] = URNE_SQL_ELECTION_META " WHERE id = $1";
+
+const char urne_sql_election_contest_put[] =
+    "INSERT INTO contests(election_id, idx, key, label) VALUES ($1, $2, $3, $4)";
+const char urne_sql_election_candidate_put[] =
+    "INSERT INTO candidates(election_id, idx, contest_idx, name, grp, sex, birth_date, panel,"
+    " first_name, last_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const char urne_sql_election_college_put[] =
+    "INSERT INTO colleges(election_id, idx, name, weight) VALUES ($1, $2, $3, $4)";
+const char urne_sql_election_bureau_put[] =
+    "INSERT INTO bureaux(election_id, idx, contest_idx, college_idx, keys, codes, labels, state,"
+    " figures, entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const char urne_sql_election_contests_load[] =
+    "SELECT c.idx, c.key, c.label, k.name, k.grp, k.sex, k.birth_date, k.panel, k.first_name,"
+    " k.last_name FROM contests c LEFT JOIN candidates k ON k.election_id = c.election_id AND"
+    " k.contest_idx = c.idx WHERE c.election_id = $1 ORDER BY c.idx, k.idx";
+const char urne_sql_election_colleges_load[] =
+    "SELECT name, weight FROM colleges WHERE election_id = $1 ORDER BY idx";
+const char urne_sql_election_bureaux_load[] =
+    "SELECT contest_idx, college_idx, keys, codes, labels, state, figures, entered_at,"
+    " entered_by, validated_once, changed_after_validation FROM bureaux WHERE election_id = $1"
+    " ORDER BY idx";
+const char urne_sql_election_shape[] =
+    "SELECT levels, contest_level, (SELECT count(*) FROM bureaux WHERE election_id = e.id) FROM"
+    " elections e WHERE id = $1";
+const char urne_sql_election_bureau_set[] =
+    "UPDATE bureaux SET state = $1, figures = $2, entered_at = $3, entered_by = $4,"
+    " validated_once = $5, changed_after_validation = $6 WHERE election_id = $7 AND idx = $8";
+const char urne_sql_election_bureau_figures[] =
+    "SELECT figures FROM bureaux WHERE election_id = $1 AND idx = $2";
+const char urne_sql_election_bureau_get[] =
+    "SELECT state, figures, entered_at, entered_by, validated_once, changed_after_validation FROM"
+    " bureaux WHERE election_id = $1 AND idx = $2";
+const char urne_sql_election_entry_add[] =
+    "INSERT INTO entries(election_id, bureau_idx, user_id, figures, at) VALUES ($1, $2, $3, $4,"
+    " $5)";
+const char urne_sql_election_entry_other[] =
+    "SELECT user_id, figures FROM entries WHERE election_id = $1 AND bureau_idx = $2 AND user_id"
+    " != $3 ORDER BY id DESC LIMIT 1";
+const char urne_sql_election_assign[] =
+    "INSERT INTO assignments(user_id, election_id, bureau_idx) VALUES ($1, $2, $3) ON CONFLICT DO"
+    " NOTHING";
+const char urne_sql_election_is_assigned[] =
+    "SELECT 1 FROM assignments WHERE user_id = $1 AND election_id = $2 AND bureau_idx = $3";
+const char urne_sql_election_assigned_list[] =
+    "SELECT bureau_idx FROM assignments WHERE user_id = $1 AND election_id = $2 ORDER BY"
+    " bureau_idx";
+const char urne_sql_election_publish[] =
+    "UPDATE elections SET previous_published_at = CASE WHEN reopened_at IS NULL THEN"
+    " previous_published_at ELSE published_at END, previous_digest = CASE WHEN reopened_at IS"
+    " NULL THEN previous_digest ELSE published_digest END, previous_reopened_at = CASE WHEN"
+    " reopened_at IS NULL THEN previous_reopened_at ELSE reopened_at END,"
+    " previous_reopened_reason = CASE WHEN reopened_at IS NULL THEN previous_reopened_reason  "
+    " ELSE reopened_reason END, reopened_at = NULL, reopened_reason = NULL, published_at = $1,"
+    " published_digest = $2 WHERE id = $3 AND NOT EXISTS (SELECT 1 FROM bureaux WHERE election_id"
+    " = $3 AND state = 'contested')";
+const char urne_sql_election_reopen[] =
+    "UPDATE elections SET reopened_at = $1, reopened_reason = $2 WHERE id = $3 AND published_at"
+    " IS NOT NULL AND reopened_at IS NULL";
+const char urne_sql_digest_levels[] =
+    "SELECT levels, contest_level FROM elections WHERE id = $1";
+const char urne_sql_digest_contests[] =
+    "SELECT idx, key, label FROM contests WHERE election_id = $1 ORDER BY idx";
+const char urne_sql_digest_candidates[] =
+    "SELECT idx, contest_idx, name, grp, sex, birth_date, panel, first_name, last_name FROM"
+    " candidates WHERE election_id = $1 ORDER BY idx";
+const char urne_sql_digest_colleges[] =
+    "SELECT idx, name, weight FROM colleges WHERE election_id = $1 ORDER BY idx";
+const char urne_sql_digest_bureaux[] =
+    "SELECT idx, contest_idx, college_idx, keys, codes, labels FROM bureaux WHERE election_id ="
+    " $1 ORDER BY idx";
+
+/* ---- the audit log ---- */
+
+const char urne_sql_audit_head[] = "SELECT seq, hash FROM audit_head WHERE id = 1";
+const char urne_sql_audit_append[] = "INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
+                                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+const char urne_sql_audit_head_put[] = "INSERT INTO audit_head(id, seq, hash) VALUES (1, $1, $2)"
+                                       " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
+const char urne_sql_audit_each[] =
+    "SELECT seq, at, actor, action, object, before, after, prev, hash FROM audit WHERE seq >= $1 ORDER BY seq";
+
+int urne_store_audit_row(urne_store *s, urne_audit_entry *e, int64_t seq, const char *const cols[9]) {
+    *e = (urne_audit_entry){.seq = seq, .at = cols[1], .actor = cols[2], .action = cols[3], .object = cols[4],
+                            .before = cols[5], .after = cols[6]};
+    if (urne_store_copy(s, e->prev, sizeof e->prev, cols[7], "audit", "prev", "entry %lld", (long long)seq) < 0 ||
+        urne_store_copy(s, e->hash, sizeof e->hash, cols[8], "audit", "hash", "entry %lld", (long long)seq) < 0)
+        return -1;
+    return 0;
+}
+
+const char urne_sql_verify_elections[] =
+    "SELECT e.*, (SELECT count(*) FROM bureaux b WHERE b.election_id = e.id) AS nbureaux FROM elections e ORDER BY id";
+const char urne_sql_verify_sheets[] = "SELECT election_id, idx, keys, labels, state, figures, entered_at, entered_by,"
+                                      " validated_once, changed_after_validation FROM bureaux ORDER BY election_id, idx";
+const char urne_sql_verify_typed[] =
+    "SELECT e.election_id, e.bureau_idx, e.user_id, e.figures, b.keys, b.labels FROM entries e"
+    " LEFT JOIN bureaux b ON b.election_id = e.election_id AND b.idx = e.bureau_idx"
+    " ORDER BY e.election_id, e.bureau_idx, e.id";
+const char urne_sql_verify_disputes[] = URNE_SQL_DISPUTE_COLS " ORDER BY id";
+const char urne_sql_verify_users[] = "SELECT id, name, role, tier FROM users ORDER BY id";
+const char urne_sql_verify_assignments[] =
+    "SELECT user_id, election_id, bureau_idx FROM assignments ORDER BY user_id, election_id, bureau_idx";
+
+static int64_t number(const char *t) { return t ? strtoll(t, NULL, 10) : 0; }
+
+/* A figures column into f: 1 with the figures, 0 when NULL or empty, -1 when the
+ * text is not figures JSON, -2 when out of memory (said on s). */
+static int figures_text(urne_store *s, const char *t, urne_figures *f) {
+    urne_figures_free(f);
+    if (t == NULL || !*t) return 0;
+    int rc = urne_figures_parse_json(t, f);
+    if (rc == -2) urne_store_fail(s, "out of memory");
+    return rc == 0 ? 1 : rc;
+}
+
+int urne_store_audit_dispute_row(urne_store *s, urne_audit_dispute *d, const char *const cols[16]) {
+    d->id = number(cols[0]);
+    d->election = number(cols[1]);
+    d->bureau = number(cols[2]);
+    d->tier = (int)number(cols[3]);
+    struct { int c; const char *name; char *out; size_t size; } texts[] = {
+        {4, "state", d->state, sizeof d->state},
+        {5, "reason", d->reason, sizeof d->reason},
+        {6, "opened_by", d->opened_by, sizeof d->opened_by},
+        {7, "opened_at", d->opened_at, sizeof d->opened_at},
+        {8, "deadline", d->deadline, sizeof d->deadline},
+        {9, "decision", d->decision, sizeof d->decision},
+        {10, "decision_reason", d->decision_reason, sizeof d->decision_reason},
+        {11, "decided_by", d->decided_by, sizeof d->decided_by},
+        {12, "decided_at", d->decided_at, sizeof d->decided_at},
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        if (urne_store_copy(s, texts[k].out, texts[k].size, cols[texts[k].c], "disputes", texts[k].name,
+                            "dispute %lld", (long long)d->id) < 0)
+            return -1;
+    d->has_before = figures_text(s, cols[13], &d->before);
+    d->has_after = figures_text(s, cols[14], &d->after);
+    d->escalated_from = number(cols[15]);
+    return d->has_before == -2 || d->has_after == -2 ? -2 : 0;
+}
+
+int urne_store_audit_user_row(urne_store *s, urne_audit_user *u, const char *const cols[4]) {
+    *u = (urne_audit_user){.id = number(cols[0]), .tier = (int)number(cols[3])};
+    if (urne_store_copy(s, u->name, sizeof u->name, cols[1], "users", "name", "user %lld", (long long)u->id) < 0 ||
+        urne_store_copy(s, u->role, sizeof u->role, cols[2], "users", "role", "user %lld", (long long)u->id) < 0)
+        return -1;
+    return 0;
+}
+
 /* ---- the check ---- */
 
 const char *const urne_store_sql_texts[] = {
@@ -127,7 +280,11 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_initiative_put, urne_sql_initiative_get, urne_sql_initiative_update, urne_sql_initiative_each,
     urne_sql_initiative_roll_put, urne_sql_initiative_roll_find, urne_sql_initiative_roll_homonyms,
     urne_sql_initiative_roll_counts, urne_sql_initiative_sign, urne_sql_initiative_receipt,
-    urne_sql_initiative_signature_get, urne_sql_initiative_invalidate, urne_sql_initiative_signatures_each, NULL,
+    urne_sql_initiative_signature_get, urne_sql_initiative_invalidate, urne_sql_initiative_signatures_each,
+    urne_sql_audit_head,  urne_sql_audit_append,      urne_sql_audit_head_put,  urne_sql_audit_each,
+    urne_sql_verify_elections, urne_sql_verify_sheets, urne_sql_verify_typed,  urne_sql_verify_disputes,
+    urne_sql_verify_users, urne_sql_verify_assignments, urne_sql_election_meta_each, urne_sql_election_meta_get,
+    urne_sql_election_contest_put, urne_sql_election_candidate_put, urne_sql_election_college_put, urne_sql_election_bureau_put, urne_sql_election_contests_load, urne_sql_election_colleges_load, urne_sql_election_bureaux_load, urne_sql_election_shape, urne_sql_election_bureau_set, urne_sql_election_bureau_figures, urne_sql_election_bureau_get, urne_sql_election_entry_add, urne_sql_election_entry_other, urne_sql_election_assign, urne_sql_election_is_assigned, urne_sql_election_assigned_list, urne_sql_election_publish, urne_sql_election_reopen, urne_sql_digest_levels, urne_sql_digest_contests, urne_sql_digest_candidates, urne_sql_digest_colleges, urne_sql_digest_bureaux, NULL,
 };
 
 int urne_store_sql_ordered(const char *sql) {

@@ -30,10 +30,15 @@
  *     abort the whole transaction there), SQLite by SQLITE_CONSTRAINT, which
  *     undoes the statement only.
  *
+ * The audit log's variant:
+ *   - reading the head for an append: FOR UPDATE on PostgreSQL (pg_audit.c).
+ *
  * Domains moved here so far: disputes, grants, notices, users and sessions,
- * initiatives (their every query).
- * Elections and the audit log still keep a text per backend (the same query,
- * column for column, the SQLite one with `?`), to move one domain at a time.
+ * initiatives (their every query), the audit log and what `urne audit verify`
+ * reads, and the elections' but one.
+ * The elections' variants:
+ *   - creating one: its id by RETURNING id on PostgreSQL, sqlite3_last_insert_rowid
+ *     on SQLite (the text otherwise the same).
  */
 #ifndef URNE_STORE_SQL_H
 #define URNE_STORE_SQL_H
@@ -161,6 +166,78 @@ extern const char urne_sql_session_put[];
 extern const char urne_sql_session_get[];
 /* $1 token_hash. */
 extern const char urne_sql_session_delete[];
+
+/* ---- elections ----
+ * Each text's parameters and columns are those its caller in sqlite_elections.c
+ * and pg_elections.c binds and reads, in this order (the names say the column). */
+
+/* An election's record: its columns (URNE_SQL_ELECTION_META, in this order), of
+ * every election in order of id, or of one ($1 id). */
+#define URNE_SQL_ELECTION_META                                                                            \
+    "SELECT id, title, round, preset, settings, double_entry, deadline, created_at, published_at,"       \
+    " published_digest, levels, contest_level, reopened_at, reopened_reason, previous_published_at,"     \
+    " previous_digest, previous_reopened_at, previous_reopened_reason, space, zone FROM elections"
+extern const char urne_sql_election_meta_each[], urne_sql_election_meta_get[];
+
+/* Writing an election's structure: $1 election, $2 idx, then the row's columns. */
+extern const char urne_sql_election_contest_put[], urne_sql_election_candidate_put[],
+    urne_sql_election_college_put[], urne_sql_election_bureau_put[];
+/* Loading one ($1 election): its contests with their candidates, colleges,
+ * bureaux; its levels, contest level and number of bureaux. */
+extern const char urne_sql_election_contests_load[], urne_sql_election_colleges_load[],
+    urne_sql_election_bureaux_load[], urne_sql_election_shape[];
+/* A sheet ($1 election, $2 bureau, but bureau_set: its six values first): its row
+ * moved, its figures, its state; a typed entry added; the other person's latest. */
+extern const char urne_sql_election_bureau_set[], urne_sql_election_bureau_figures[],
+    urne_sql_election_bureau_get[], urne_sql_election_entry_add[], urne_sql_election_entry_other[];
+/* Assignments ($1 user, $2 election, $3 bureau): one made (ON CONFLICT DO NOTHING,
+ * which both read alike, in place of SQLite's INSERT OR IGNORE), one checked, a
+ * person's list. */
+extern const char urne_sql_election_assign[], urne_sql_election_is_assigned[], urne_sql_election_assigned_list[];
+/* Publishing ($1 at, $2 digest, $3 id: $3 twice, one index in both) and reopening. */
+extern const char urne_sql_election_publish[], urne_sql_election_reopen[];
+/* What the structure digest hashes ($1 election), in this order. */
+extern const char urne_sql_digest_levels[], urne_sql_digest_contests[], urne_sql_digest_candidates[],
+    urne_sql_digest_colleges[], urne_sql_digest_bureaux[];
+
+/* ---- the audit log ---- */
+
+/* The head: columns seq, hash (no row: the chain is empty). PostgreSQL's append
+ * reads it with FOR UPDATE (pg_audit.c): a variant, SQLite having no row locks
+ * (its write lock, taken at BEGIN IMMEDIATE, is the whole database's). */
+extern const char urne_sql_audit_head[];
+/* $1 seq, $2 at, $3 actor, $4 action, $5 object, $6 before, $7 after, $8 prev, $9 hash. */
+extern const char urne_sql_audit_append[];
+/* $1 seq, $2 hash: the head moved (its row made by the first append). */
+extern const char urne_sql_audit_head_put[];
+/* $1 from: the entries from seq `from` on, in order, columns as the append's. */
+extern const char urne_sql_audit_each[];
+/* Fill e from an entry's row of urne_sql_audit_each: seq, and its nine columns'
+ * texts (cols[1] to cols[8]: at, actor, action, object, before, after, prev,
+ * hash; NULL when NULL). The first six are pointed to, prev and hash copied: 0,
+ * or -1 naming the entry when one does not fit (never cut). */
+int urne_store_audit_row(urne_store *s, urne_audit_entry *e, int64_t seq, const char *const cols[9]);
+
+/* What `urne audit verify` reads, each table in order (store_audit.h): the
+ * elections (every column, by name, and nbureaux); the bureaux (election_id, idx,
+ * keys, labels, state, figures, entered_at, entered_by, validated_once,
+ * changed_after_validation); the typed entries (election_id, bureau_idx, user_id,
+ * figures, and their bureau's keys and labels); the disputes (as
+ * URNE_SQL_DISPUTE_COLS); the accounts (id, name, role, tier); the assignments. */
+extern const char urne_sql_verify_elections[], urne_sql_verify_sheets[], urne_sql_verify_typed[],
+    urne_sql_verify_disputes[], urne_sql_verify_users[], urne_sql_verify_assignments[];
+
+/* The rows verify reads, decoded alike on both backends from their columns' texts
+ * (NULL when NULL; an integer column's text is its decimal digits, as both give
+ * it): a text too long for its field fails the row, naming it, never cut. */
+
+/* d (zeroed by the caller, freed by urne_audit_dispute_free whatever the result)
+ * from a row of urne_sql_verify_disputes: 0, -1 when a text does not fit, -2 when
+ * out of memory (said on s). Figures that are not figures JSON are kept as such
+ * (has_before or has_after -1), for verify to report. */
+int urne_store_audit_dispute_row(urne_store *s, urne_audit_dispute *d, const char *const cols[16]);
+/* u from a row of urne_sql_verify_users: 0, or -1 when a text does not fit. */
+int urne_store_audit_user_row(urne_store *s, urne_audit_user *u, const char *const cols[4]);
 
 /* ---- the check ---- */
 
