@@ -102,8 +102,10 @@ void urne_page_flash(urne_buf *b, unsigned status, const char *message) {
 }
 
 void urne_page_state_badge(urne_buf *b, const urne_req *r, urne_unit_state st) {
-    static const char *en[] = {N_("final"), N_("partial"), N_("frozen")};
-    urne_html(b, "<span class=\"badge %s\">%s</span>", urne_unit_state_name(st), _(r, en[st]));
+    /* A unit's result, beside the unit's name: French says « résultat gelé », so
+     * that the adjective agrees whatever the level (« fédération », « bureau »). */
+    static const char *en[] = {NC_("unit state", "final"), NC_("unit state", "partial"), NC_("unit state", "frozen")};
+    urne_html(b, "<span class=\"badge %s\">%s</span>", urne_unit_state_name(st), C_(r, "unit state", en[st]));
 }
 
 void urne_page_sheet_badge(urne_buf *b, const urne_req *r, urne_sheet_state st) {

@@ -99,9 +99,9 @@ try {
   const pub = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
   await pub.goto(base + '/e/1?level=1&unit=' + encodeURIComponent('Rhône/1re'));
   const badge = await pub.textContent('h1 .badge');
-  check(badge === 'gelé', `the 1re circonscription shows frozen: "${badge}"`);
+  check(badge === 'résultat gelé', `the 1re circonscription shows frozen: "${badge}"`);
   await pub.goto(base + '/e/1');
-  check((await pub.textContent('h1 .badge')) === 'gelé', 'the federation is frozen too');
+  check((await pub.textContent('h1 .badge')) === 'résultat gelé', 'the federation is frozen too');
   check(await pub.isVisible('text=Résultat gelé'), 'the outcome says nothing is final');
   await pub.screenshot({ path: join(out, 'public-frozen.png'), fullPage: true });
   await pub.goto(base + '/e/1?lang=en');
