@@ -342,7 +342,7 @@ static void test_sign(void **state) {
     assert_true(o.id > 0);
     assert_string_equal(o.field, "Nord");
     assert_int_equal(strlen(o.detail), 23); /* XXXXX-XXXXX-XXXXX-XXXXX */
-    char receipt[32];
+    char receipt[sizeof o.detail];
     snprintf(receipt, sizeof receipt, "%s", o.detail);
     int64_t sig = o.id;
     urne_app_outcome_free(&o);
