@@ -80,7 +80,7 @@ static int by_territory(const void *a, const void *b) {
 int urne_app_initiative_count(urne_initiative_held *h, const char *name, int64_t electors, int64_t signatures) {
     urne_initiative_territory_held key, *t;
     if (snprintf(key.name, sizeof key.name, "%s", name) >= (int)sizeof key.name) return -1;
-    t = bsearch(&key, h->territories, h->nterritories, sizeof *t, by_territory);
+    t = h->nterritories ? bsearch(&key, h->territories, h->nterritories, sizeof *t, by_territory) : NULL; /* no base yet */
     if (t == NULL) {
         urne_initiative_territory_held *grown = realloc(h->territories, (h->nterritories + 1) * sizeof *grown);
         if (grown == NULL) return -1;
