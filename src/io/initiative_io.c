@@ -100,13 +100,6 @@ static void check_duplicates(const urne_initiative_count *items, const long *lin
     free(v);
 }
 
-/* The header's separator: ';' when it has more of them than ','. */
-static char separator(urne_span header) {
-    size_t semis = 0, commas = 0;
-    for (size_t i = 0; i < header.len; i++) semis += header.p[i] == ';', commas += header.p[i] == ',';
-    return semis > commas ? ';' : ',';
-}
-
 static int grow(urne_initiative_counts *out, long **lines, size_t *cap) {
     if (out->n < *cap) return 0;
     size_t ncap = *cap ? *cap * 2 : 64;
@@ -132,7 +125,7 @@ int urne_io_parse_initiative_counts(const char *buf, size_t len, urne_initiative
     while (urne_lines_next(&it, &line)) {
         if (urne_span_blank(line) || line.p[0] == '#') continue;
         if (!have_header) {
-            sep = separator(line);
+            sep = urne_parse_header_separator(line);
             if (read_header(line, sep, it.lineno, col, d) < 0) break;
             have_header = 1;
             continue;

@@ -22,12 +22,6 @@ static const char *const column_names[NCOLS][3] = {
 };
 #define FIELD_MAX 256 /* bytes of one field, its NUL included */
 
-static char separator(urne_span header) {
-    size_t semis = 0, commas = 0;
-    for (size_t i = 0; i < header.len; i++) semis += header.p[i] == ';', commas += header.p[i] == ',';
-    return semis > commas ? ';' : ',';
-}
-
 /* The header's columns into col[] (-1 when absent). 0, or -1 with the errors added. */
 static int read_header(urne_span line, char sep, long ln, long col[NCOLS], urne_diags *d) {
     urne_span f[64];
@@ -124,7 +118,7 @@ int urne_io_parse_roll(const char *buf, size_t len, int64_t now, urne_roll *out,
     while (urne_lines_next(&it, &line)) {
         if (urne_span_blank(line) || line.p[0] == '#') continue;
         if (!have_header) {
-            sep = separator(line);
+            sep = urne_parse_header_separator(line);
             if (read_header(line, sep, it.lineno, col, d) < 0) break;
             have_header = 1;
             continue;

@@ -97,12 +97,6 @@ typedef struct table {
     urne_diags *d;
 } table;
 
-static char separator(urne_span header) {
-    size_t semis = 0, commas = 0;
-    for (size_t i = 0; i < header.len; i++) semis += header.p[i] == ';', commas += header.p[i] == ',';
-    return semis > commas ? ';' : ',';
-}
-
 /* Open a file and read its header: 0, or -1 with the errors added. */
 static int table_open(table *t, const char *buf, size_t len, urne_diags *d) {
     t->d = d;
@@ -110,7 +104,7 @@ static int table_open(table *t, const char *buf, size_t len, urne_diags *d) {
     urne_span line;
     while (urne_lines_next(&t->it, &line))
         if (!urne_span_blank(line) && line.p[0] != '#') {
-            t->sep = separator(line);
+            t->sep = urne_parse_header_separator(line);
             urne_span f[URNE_MAX_FIELDS];
             long nf = urne_fields_split(line, t->sep, f, URNE_MAX_FIELDS);
             for (int c = 0; c < t->ncols; c++) t->col[c] = -1;

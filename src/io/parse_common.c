@@ -286,3 +286,9 @@ int urne_parse_prepare(const char *buf, size_t len, urne_encoding *enc, char **o
     *text = semi;
     return 0;
 }
+
+char urne_parse_header_separator(urne_span header) {
+    size_t semis = 0, commas = 0;
+    for (size_t i = 0; i < header.len; i++) semis += header.p[i] == ';', commas += header.p[i] == ',';
+    return semis > commas ? ';' : ',';
+}

@@ -15,6 +15,10 @@
 #define URNE_RULE_HEADER "header"
 #define URNE_RULE_EMPTY "empty-file"
 
+/* A CSV header's separator: ';' when it has more of them than ',' (a French
+ * spreadsheet's export), else ','. The header's holds for the whole file. */
+char urne_parse_header_separator(urne_span header);
+
 /* At most this many fields on one line. */
 #define URNE_MAX_FIELDS 1024
 
