@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../core/urne_num.h"
 #include "../io/io_file.h"
 #include "../io/match_io.h"
 #include "cli.h"
@@ -317,19 +318,6 @@ static void word_reason(char *buf, size_t size, const urne_match_input *in, cons
     }
 }
 
-/* A whole number written into buf (20 digits and a sign at most); returns its length. */
-static size_t put_int(char *buf, int64_t v) {
-    char tmp[24];
-    size_t n = 0;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do tmp[n++] = (char)('0' + u % 10), u /= 10;
-    while (u);
-    size_t k = 0;
-    if (v < 0) buf[k++] = '-';
-    while (n) buf[k++] = tmp[--n];
-    return k;
-}
-
 /* Output gathered in a buffer and handed to stdio in large pieces: a
  * département's explanations are millions of short fields. */
 typedef struct out_buf {
@@ -353,7 +341,7 @@ static void out_put(out_buf *o, const char *s, size_t len) {
 
 static void out_int(out_buf *o, int64_t v) {
     char tmp[24];
-    out_put(o, tmp, put_int(tmp, v));
+    out_put(o, tmp, urne_num_write(v, tmp));
 }
 
 /* A CSV field: quoted, its quotes doubled, when it holds a separator, a quote or

@@ -187,3 +187,16 @@ void urne_num_group(int64_t n, char *out, size_t size) {
     }
     out[j] = '\0';
 }
+
+size_t urne_num_write(int64_t v, char *out) {
+    char tmp[24];
+    size_t n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do tmp[n++] = (char)('0' + u % 10), u /= 10;
+    while (u);
+    size_t k = 0;
+    if (v < 0) out[k++] = '-';
+    while (n) out[k++] = tmp[--n];
+    out[k] = 0;
+    return k;
+}

@@ -59,4 +59,9 @@ urne_wide urne_num_basis_points(urne_wide num, urne_wide den);
 /* Write n with a comma every three digits ("1,155,604"), for tables read by people. */
 void urne_num_group(int64_t n, char *out, size_t size);
 
+/* Write v in plain decimal at out (room for 21 bytes: a sign, 19 digits, the
+ * NUL), NUL-terminated; returns its length. For writers of many numbers, where
+ * snprintf's format parsing would cost more than the digits. */
+size_t urne_num_write(int64_t v, char *out);
+
 #endif

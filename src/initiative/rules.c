@@ -209,20 +209,6 @@ int urne_initiative_rules_close(const urne_initiative_rules *r, int64_t opens_at
     return 0;
 }
 
-/* Write v in decimal at out; returns the length. */
-static size_t write_i64(int64_t v, char *out) {
-    char tmp[24];
-    size_t n = 0;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do tmp[n++] = (char)('0' + u % 10), u /= 10;
-    while (u);
-    size_t k = 0;
-    if (v < 0) out[k++] = '-';
-    while (n) out[k++] = tmp[--n];
-    out[k] = 0;
-    return k;
-}
-
 /* den a power of ten of 100 or more: num/den as a percentage with as many decimals
  * as den has zeros past 100, trailing zeros kept ("5.0%" is 50/1000), so that the
  * text reads back into the same num and den. */
@@ -232,7 +218,7 @@ static int write_percent(int64_t num, int64_t den, char *out) {
     while (p % 10 == 0) p /= 10, decimals++;
     if (p != 1 || decimals < 0) return -1;
     int64_t scale = den / 100; /* 10^decimals */
-    size_t k = write_i64(num / scale, out);
+    size_t k = urne_num_write(num / scale, out);
     if (decimals > 0) {
         out[k++] = '.';
         int64_t frac = num % scale;
@@ -249,16 +235,16 @@ void urne_initiative_threshold_text(const urne_initiative_threshold *t, char *bu
     switch (t->basis) {
     case URNE_INITIATIVE_NONE: strcpy(buf, "none"); break;
     case URNE_INITIATIVE_GIVEN: strcpy(buf, "given"); break;
-    case URNE_INITIATIVE_ABSOLUTE: write_i64(t->count, buf); break;
+    case URNE_INITIATIVE_ABSOLUTE: urne_num_write(t->count, buf); break;
     case URNE_INITIATIVE_PER_SEAT:
-        k = write_i64(t->count, buf);
+        k = urne_num_write(t->count, buf);
         strcpy(buf + k, " per-seat");
         break;
     case URNE_INITIATIVE_SHARE:
         if (write_percent(t->num, t->den, buf) == 0) break;
-        k = write_i64(t->num, buf);
+        k = urne_num_write(t->num, buf);
         buf[k++] = '/';
-        write_i64(t->den, buf + k);
+        urne_num_write(t->den, buf + k);
         break;
     }
 }
