@@ -231,93 +231,6 @@ static int draw_lottery(loaded *l, uint64_t seed) {
 
 /* ---- run: the four files ---- */
 
-static void csv_field(FILE *f, const char *s) {
-    size_t n = 0;
-    while (s[n] && s[n] != ',' && s[n] != '"' && s[n] != '\n' && s[n] != '\r') n++; /* ids are short: no strpbrk setup */
-    if (s[n] == '\0') {
-        fwrite(s, 1, n, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void write_assignment(FILE *f, const urne_match_input *in, const urne_match_result *r) {
-    fputs("pupil,host,wish,priority,lottery\n", f);
-    for (size_t p = 0; p < in->in.npupils; p++) {
-        csv_field(f, in->pupils[p].id);
-        fputc(',', f);
-        if (r->host_of[p] != URNE_MATCH_NONE) csv_field(f, in->hosts[r->host_of[p]].id);
-        if (r->wish_of[p]) fprintf(f, ",%u", r->wish_of[p]);
-        else fputc(',', f);
-        fprintf(f, ",%lld,%lld\n", (long long)in->pupils[p].priority, (long long)in->pupils[p].lottery);
-    }
-}
-
-typedef struct placed_pupil {
-    uint32_t host;
-    urne_match_key key;
-    uint32_t pupil;
-} placed_pupil;
-
-static int by_host_key(const void *a, const void *b) {
-    const placed_pupil *x = a, *y = b;
-    if (x->host != y->host) return x->host < y->host ? -1 : 1;
-    return x->key < y->key ? -1 : x->key > y->key;
-}
-
-static int write_host_lists(FILE *f, const urne_match_prep *prep, const urne_match_input *in, const urne_match_result *r) {
-    size_t n = 0;
-    placed_pupil *v = malloc((in->in.npupils ? in->in.npupils : 1) * sizeof *v);
-    if (v == NULL) return -1;
-    for (size_t p = 0; p < in->in.npupils; p++)
-        if (r->host_of[p] != URNE_MATCH_NONE)
-            v[n++] = (placed_pupil){r->host_of[p], urne_match_key_of(prep, (uint32_t)p, r->host_of[p]), (uint32_t)p};
-    qsort(v, n, sizeof *v, by_host_key);
-    fputs("host,pupil,wish,priority,lottery\n", f);
-    for (size_t i = 0; i < n; i++) {
-        csv_field(f, in->hosts[v[i].host].id);
-        fputc(',', f);
-        csv_field(f, in->pupils[v[i].pupil].id);
-        fprintf(f, ",%u,%lld,%lld\n", r->wish_of[v[i].pupil], (long long)in->pupils[v[i].pupil].priority,
-                (long long)in->pupils[v[i].pupil].lottery);
-    }
-    free(v);
-    return 0;
-}
-
-static const char *why_code(urne_match_why w) {
-    static const char *const codes[] = {"full", "week-not-offered", "not-ranked-by-host", "no-places", "taken-before", "too-far"};
-    return codes[w];
-}
-
-/* One reason, worded in the CLI's language. */
-static void word_reason(char *buf, size_t size, const urne_match_input *in, const urne_match_reason *r) {
-    const char *host = in->hosts[r->host].id;
-    switch (r->why) {
-    case URNE_MATCH_WHY_FULL:
-        if (r->cutoff_pupil == URNE_MATCH_NONE) snprintf(buf, size, _("%s had no place left for you"), host);
-        else if (r->by_rank)
-            snprintf(buf, size, _("%s ranked you %lld; its last pupil admitted was ranked %lld"), host,
-                     (long long)r->own_priority, (long long)r->cutoff_priority);
-        else
-            snprintf(buf, size, _("%s was full: its last pupil admitted had priority %lld and lottery number %lld; "
-                                  "you have priority %lld and lottery number %lld"),
-                     host, (long long)r->cutoff_priority, (long long)r->cutoff_lottery, (long long)r->own_priority,
-                     (long long)r->own_lottery);
-        break;
-    case URNE_MATCH_WHY_WEEK: snprintf(buf, size, _("%s does not offer the week you are available"), host); break;
-    case URNE_MATCH_WHY_NOT_RANKED: snprintf(buf, size, _("%s ranks its applicants and did not rank you"), host); break;
-    case URNE_MATCH_WHY_NO_PLACES: snprintf(buf, size, _("%s has no places"), host); break;
-    case URNE_MATCH_WHY_TRADED: snprintf(buf, size, _("%s's places were taken before your turn"), host); break;
-    case URNE_MATCH_WHY_TOO_FAR: snprintf(buf, size, _("%s is further from your commune than the maximum distance"), host); break;
-    }
-}
-
 /* Output gathered in a buffer and handed to stdio in large pieces: a
  * département's explanations are millions of short fields. */
 typedef struct out_buf {
@@ -359,6 +272,95 @@ static void out_field(out_buf *o, const char *s, int quote) {
     out_put(o, "\"", 1);
 }
 
+/* A pupil's wish, priority and lottery, ending their line. */
+static void out_standing(out_buf *o, const urne_match_pupil *pupil, uint32_t wish) {
+    out_put(o, ",", 1);
+    if (wish) out_int(o, wish);
+    out_put(o, ",", 1), out_int(o, pupil->priority);
+    out_put(o, ",", 1), out_int(o, pupil->lottery);
+    out_put(o, "\n", 1);
+}
+
+static int write_assignment(FILE *f, const urne_match_input *in, const urne_match_result *r) {
+    out_buf *o = malloc(sizeof *o);
+    if (o == NULL) return -1;
+    *o = (out_buf){.f = f};
+    fputs("pupil,host,wish,priority,lottery\n", f);
+    for (size_t p = 0; p < in->in.npupils; p++) {
+        out_field(o, in->pupils[p].id, 0);
+        out_put(o, ",", 1);
+        if (r->host_of[p] != URNE_MATCH_NONE) out_field(o, in->hosts[r->host_of[p]].id, 0);
+        out_standing(o, &in->pupils[p], r->wish_of[p]);
+    }
+    fwrite(o->b, 1, o->n, f);
+    free(o);
+    return 0;
+}
+
+typedef struct placed_pupil {
+    uint32_t host;
+    urne_match_key key;
+    uint32_t pupil;
+} placed_pupil;
+
+static int by_host_key(const void *a, const void *b) {
+    const placed_pupil *x = a, *y = b;
+    if (x->host != y->host) return x->host < y->host ? -1 : 1;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int write_host_lists(FILE *f, const urne_match_prep *prep, const urne_match_input *in, const urne_match_result *r) {
+    size_t n = 0;
+    placed_pupil *v = malloc((in->in.npupils ? in->in.npupils : 1) * sizeof *v);
+    if (v == NULL) return -1;
+    for (size_t p = 0; p < in->in.npupils; p++)
+        if (r->host_of[p] != URNE_MATCH_NONE)
+            v[n++] = (placed_pupil){r->host_of[p], urne_match_key_of(prep, (uint32_t)p, r->host_of[p]), (uint32_t)p};
+    qsort(v, n, sizeof *v, by_host_key);
+    out_buf *o = malloc(sizeof *o);
+    if (o == NULL) return free(v), -1;
+    *o = (out_buf){.f = f};
+    fputs("host,pupil,wish,priority,lottery\n", f);
+    for (size_t i = 0; i < n; i++) {
+        out_field(o, in->hosts[v[i].host].id, 0);
+        out_put(o, ",", 1);
+        out_field(o, in->pupils[v[i].pupil].id, 0);
+        out_standing(o, &in->pupils[v[i].pupil], r->wish_of[v[i].pupil]);
+    }
+    fwrite(o->b, 1, o->n, f);
+    free(o);
+    free(v);
+    return 0;
+}
+
+static const char *why_code(urne_match_why w) {
+    static const char *const codes[] = {"full", "week-not-offered", "not-ranked-by-host", "no-places", "taken-before", "too-far"};
+    return codes[w];
+}
+
+/* One reason, worded in the CLI's language. */
+static void word_reason(char *buf, size_t size, const urne_match_input *in, const urne_match_reason *r) {
+    const char *host = in->hosts[r->host].id;
+    switch (r->why) {
+    case URNE_MATCH_WHY_FULL:
+        if (r->cutoff_pupil == URNE_MATCH_NONE) snprintf(buf, size, _("%s had no place left for you"), host);
+        else if (r->by_rank)
+            snprintf(buf, size, _("%s ranked you %lld; its last pupil admitted was ranked %lld"), host,
+                     (long long)r->own_priority, (long long)r->cutoff_priority);
+        else
+            snprintf(buf, size, _("%s was full: its last pupil admitted had priority %lld and lottery number %lld; "
+                                  "you have priority %lld and lottery number %lld"),
+                     host, (long long)r->cutoff_priority, (long long)r->cutoff_lottery, (long long)r->own_priority,
+                     (long long)r->own_lottery);
+        break;
+    case URNE_MATCH_WHY_WEEK: snprintf(buf, size, _("%s does not offer the week you are available"), host); break;
+    case URNE_MATCH_WHY_NOT_RANKED: snprintf(buf, size, _("%s ranks its applicants and did not rank you"), host); break;
+    case URNE_MATCH_WHY_NO_PLACES: snprintf(buf, size, _("%s has no places"), host); break;
+    case URNE_MATCH_WHY_TRADED: snprintf(buf, size, _("%s's places were taken before your turn"), host); break;
+    case URNE_MATCH_WHY_TOO_FAR: snprintf(buf, size, _("%s is further from your commune than the maximum distance"), host); break;
+    }
+}
+
 /* One explanation line: the codes and figures, then the sentence, always quoted
  * (it is ours, but a host's id inside it may hold a comma). */
 static void explanation_line(out_buf *o, const urne_match_input *in, const urne_match_pupil *pupil,
@@ -396,7 +398,7 @@ static int write_explanations(FILE *f, const urne_match_prep *prep, const opts *
     fputs("pupil,wish,host,reason,cutoff_pupil,cutoff_priority,cutoff_lottery,own_priority,own_lottery,explanation\n", f);
     out_buf *ob = malloc(sizeof *ob);
     if (ob == NULL) return urne_match_cutoffs_free(&c), free(why), -1;
-    ob->f = f, ob->n = 0;
+    *ob = (out_buf){.f = f};
     for (size_t p = 0; p < in->in.npupils; p++) {
         size_t n = urne_match_explain(prep, o->method, r, &c, (uint32_t)p, why, max);
         for (size_t i = 0; i < n; i++) explanation_line(ob, in, &in->pupils[p], &why[i]);
@@ -467,7 +469,7 @@ static void *write_one(void *arg) {
         return NULL;
     }
     setvbuf(f, NULL, _IOFBF, 1 << 20);
-    if (j->which == F_ASSIGNMENT) write_assignment(f, &j->l->input, j->r);
+    if (j->which == F_ASSIGNMENT) j->bad = write_assignment(f, &j->l->input, j->r) < 0;
     else if (j->which == F_HOSTS) j->bad = write_host_lists(f, j->prep, &j->l->input, j->r) < 0;
     else if (j->which == F_EXPLANATIONS) j->bad = write_explanations(f, j->prep, j->o, &j->l->input, j->r) < 0;
     else write_report(f, j->o, j->l, j->r);
