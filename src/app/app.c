@@ -105,21 +105,23 @@ static void election_free(urne_election *e) {
     free(e);
 }
 
-static urne_election *election_load(urne_store *store, int64_t id, char *err, size_t size) {
+/* The election `id` read from the store, with its rules; NULL with the reason in
+ * *why (the store's, which names the election, or the rules', which do not: then
+ * *unnamed is set to id; it is left alone otherwise). */
+static urne_election *election_load(urne_store *store, int64_t id, urne_phrase *why, int64_t *unnamed) {
     urne_election *e = calloc(1, sizeof *e);
     if (e == NULL) {
-        snprintf(err, size, "out of memory");
+        urne_phrase_set(why, "out of memory");
         return NULL;
     }
     e->round = urne_store_election_load(store, id, &e->meta, &e->info);
     if (e->round == NULL) {
-        snprintf(err, size, "%s", urne_store_error(store));
+        *why = *urne_store_error_phrase(store);
         election_free(e);
         return NULL;
     }
-    urne_phrase why;
-    if (urne_election_rules(&e->meta, &e->rules, &why) < 0) {
-        urne_phrase_write(&why, NULL, NULL, err, size);
+    if (urne_election_rules(&e->meta, &e->rules, why) < 0) {
+        *unnamed = id;
         election_free(e);
         return NULL;
     }
@@ -136,23 +138,42 @@ static int election_add(urne_app *app, urne_election *e) {
 
 typedef struct load_ctx {
     urne_app *app;
-    char *err;
-    size_t size;
+    urne_app_outcome *out;
 } load_ctx;
+
+/* Set *out to a failure to open: status, the reason as a phrase and in English. */
+static urne_app_status open_failed(urne_app_outcome *out, urne_app_status status, const urne_phrase *why) {
+    out->status = status;
+    out->reason = *why;
+    urne_phrase_write(why, NULL, NULL, out->detail, sizeof out->detail);
+    return status;
+}
 
 static int load_one(const urne_election_meta *m, void *ctx) {
     load_ctx *c = ctx;
-    urne_election *e = election_load(c->app->store, m->id, c->err, c->size);
-    if (e == NULL) return -1;
-    if (election_add(c->app, e) < 0) {
+    urne_phrase why;
+    urne_election *e = election_load(c->app->store, m->id, &why, &c->out->number);
+    if (e == NULL || election_add(c->app, e) < 0) {
+        if (e) urne_phrase_set(&why, "out of memory");
         election_free(e);
-        snprintf(c->err, c->size, "out of memory");
+        open_failed(c->out, URNE_APP_STORE, &why);
         return -1;
     }
     return 0;
 }
 
-int urne_app_open(urne_app *app, urne_store *store, char *err, size_t errsize) {
+/* The initiatives' load failed with err (English): the store's phrase when it is
+ * the store's failure, else err as the one parameter of a phrase that says so. */
+static urne_app_status initiatives_failed(urne_app *app, const char *err, urne_app_outcome *out) {
+    if (strcmp(err, urne_store_error(app->store)) == 0)
+        return open_failed(out, URNE_APP_STORE, urne_store_error_phrase(app->store));
+    urne_phrase why;
+    urne_phrase_set(&why, "the initiatives cannot be loaded: %s", err);
+    return open_failed(out, URNE_APP_STORE, &why);
+}
+
+urne_app_status urne_app_open(urne_app *app, urne_store *store, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
     memset(app, 0, sizeof *app);
     /* Recursive: a page holding the lock for its reads may ask urne_app_may, and a
      * use case holding it asks too; both take it again. */
@@ -163,24 +184,26 @@ int urne_app_open(urne_app *app, urne_store *store, char *err, size_t errsize) {
     pthread_mutexattr_destroy(&attr);
     app->store = store;
     app->live = urne_live_new();
+    urne_phrase why;
     if (app->live == NULL) {
-        snprintf(err, errsize, "out of memory");
         pthread_mutex_destroy(&app->lock);
-        return -1;
+        urne_phrase_set(&why, "out of memory");
+        return open_failed(out, URNE_APP_NO_MEMORY, &why);
     }
-    load_ctx c = {app, err, errsize};
-    err[0] = 0;
+    load_ctx c = {app, out};
     if (urne_store_election_each(store, load_one, &c) != 0) {
-        if (!err[0]) snprintf(err, errsize, "%s", urne_store_error(store));
+        if (out->status == URNE_APP_OK) open_failed(out, URNE_APP_STORE, urne_store_error_phrase(store));
         urne_app_close(app);
-        return -1;
+        return out->status;
     }
-    if (urne_app_initiatives_load(app, err, errsize) < 0) { /* their counts rebuilt from the rows */
+    char err[600];
+    if (urne_app_initiatives_load(app, err, sizeof err) < 0) { /* their counts rebuilt from the rows */
+        initiatives_failed(app, err, out);
         urne_app_close(app);
-        return -1;
+        return out->status;
     }
     urne_live_changed(app); /* the audit log's head */
-    return 0;
+    return URNE_APP_OK;
 }
 
 void urne_app_close(urne_app *app) {
@@ -204,8 +227,9 @@ urne_election *urne_app_election(urne_app *app, int64_t id) {
 }
 
 int urne_app_election_reload(urne_app *app, int64_t id) {
-    char err[512];
-    urne_election *fresh = election_load(app->store, id, err, sizeof err);
+    urne_phrase why; /* not said: the caller reports the reload's failure its own way */
+    int64_t unnamed;
+    urne_election *fresh = election_load(app->store, id, &why, &unnamed);
     if (fresh == NULL) return -1;
     for (size_t i = 0; i < app->nelections; i++)
         if (app->elections[i]->meta.id == id) {

@@ -146,10 +146,14 @@ typedef struct urne_app_outcome {
 void urne_app_outcome_init(urne_app_outcome *o);
 void urne_app_outcome_free(urne_app_outcome *o);
 
-/* Open the application on an open store: loads every election into memory.
- * Returns 0, or -1 with the reason in err (the store is then left open for the
- * caller to close). */
-int urne_app_open(urne_app *app, urne_store *store, char *err, size_t errsize);
+/* Open the application on an open store: loads every election (and initiative)
+ * into memory. URNE_APP_OK, or URNE_APP_STORE / URNE_APP_NO_MEMORY with the
+ * reason in out->reason always (a code with parameters that adapters word with
+ * urne_i18n_phrase; out->detail the same in English) and out->number the id of
+ * the election whose stored rules are refused (0 otherwise: a failure of the
+ * store names the election itself). The application is then closed and the store left open for the
+ * caller to close. */
+urne_app_status urne_app_open(urne_app *app, urne_store *store, urne_app_outcome *out);
 /* Free what the application holds (not the store). */
 void urne_app_close(urne_app *app);
 

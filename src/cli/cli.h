@@ -41,6 +41,12 @@ void urne_cli_print_diags(const urne_diags *diags);
  * unless it asks for French. */
 urne_lang urne_cli_lang(void);
 
+/* urne_store_open for the CLI (cmd_server.c): NULL with why the store cannot be
+ * opened in err, in the CLI's language, after the store's name without its
+ * password ("WHERE: reason"). */
+typedef struct urne_store urne_store;
+urne_store *urne_cli_store_open(const char *where, char *err, size_t errsize);
+
 /* A message of the CLI's own, in its language: its English text is the msgid that
  * po/extract.sh extracts and po/fr.po translates. (cmd_routes.c gets web.h's
  * two-argument _() with the route table; the CLI's replaces it.) */

@@ -92,7 +92,7 @@ static int open_app(const char *cmd, const sopts *o, opened *x, int need_user) {
         return URNE_EXIT_USAGE;
     }
     char err[600];
-    if (sodium_init() < 0 || (x->s = urne_store_open(db, err, sizeof err)) == NULL) {
+    if (sodium_init() < 0 || (x->s = urne_cli_store_open(db, err, sizeof err)) == NULL) {
         fprintf(stderr, _("urne %s: %s\n"), cmd, x->s ? "libsodium" : err);
         return URNE_EXIT_REJECTED;
     }
@@ -102,8 +102,16 @@ static int open_app(const char *cmd, const sopts *o, opened *x, int need_user) {
         urne_store_close(x->s);
         return URNE_EXIT_REJECTED;
     }
-    if (urne_app_open(&x->app, x->s, err, sizeof err) < 0) {
-        fprintf(stderr, _("urne %s: %s\n"), cmd, err);
+    urne_app_outcome why;
+    if (urne_app_open(&x->app, x->s, &why) != URNE_APP_OK) {
+        urne_i18n_phrase(urne_cli_lang(), &why.reason, err, sizeof err);
+        char where[512]; /* the store as said: never its password */
+        urne_store_where_safe(db, where, sizeof where);
+        if (why.number > 0)
+            fprintf(stderr, _("urne %s: %s: election %lld: %s\n"), cmd, where, (long long)why.number, err);
+        else
+            fprintf(stderr, _("urne %s: %s: %s\n"), cmd, where, err);
+        urne_app_outcome_free(&why);
         urne_store_close(x->s);
         return URNE_EXIT_REJECTED;
     }

@@ -51,6 +51,17 @@ static const char *store_words(const urne_store *s) {
     return words;
 }
 
+urne_store *urne_cli_store_open(const char *where, char *err, size_t errsize) {
+    urne_phrase why;
+    urne_store *s = urne_store_open_why(where, &why);
+    if (s == NULL) {
+        char words[600];
+        urne_i18n_phrase(urne_cli_lang(), &why, words, sizeof words);
+        snprintf(err, errsize, _("%s: %s"), shown(where), words);
+    }
+    return s;
+}
+
 /* Open the store of --db (*db) or URNE_DB, which *db then points to. */
 static urne_store *open_db(const char *cmd, const char **db) {
     char err[600];
@@ -59,7 +70,7 @@ static urne_store *open_db(const char *cmd, const char **db) {
         fprintf(stderr, _("urne %s: --db PATH (or the URNE_DB environment variable) is required\n"), cmd);
         return NULL;
     }
-    urne_store *s = urne_store_open(*db, err, sizeof err);
+    urne_store *s = urne_cli_store_open(*db, err, sizeof err);
     if (s == NULL) fprintf(stderr, _("urne %s: %s\n"), cmd, err);
     return s;
 }
@@ -78,7 +89,8 @@ static long serve_number(const char *name, const char *text, long lo, long hi) {
 #define SERVE_MAX_PROXIES 64
 
 int urne_cli_serve(int argc, char **argv) {
-    urne_serve_options o = {.db = db_of(NULL) ? db_of(NULL) : "urne.db",
+    urne_serve_options o = {.lang = urne_cli_lang(),
+                             .db = db_of(NULL) ? db_of(NULL) : "urne.db",
                             .listen = "127.0.0.1:8080",
                             .access_log = "-",
                             .max_per_address = URNE_SERVE_PER_ADDRESS,

@@ -110,14 +110,14 @@ static int copy(const char *from, const char *to) {
     urne_store_where_safe(from, from_shown, sizeof from_shown);
     urne_store_where_safe(to, to_shown, sizeof to_shown);
     if (sodium_init() < 0) return URNE_EXIT_REJECTED;
-    urne_store *src = urne_store_open(from, err, sizeof err);
+    urne_store *src = urne_cli_store_open(from, err, sizeof err);
     if (src == NULL) {
         fprintf(stderr, _("urne store copy: the source: %s\n"), err);
         return URNE_EXIT_REJECTED;
     }
     const char *dst_file = sqlite_file(to);
     int made = dst_file && access(dst_file, F_OK) != 0; /* this copy makes the file: removed if it fails */
-    urne_store *dst = urne_store_open(to, err, sizeof err);
+    urne_store *dst = urne_cli_store_open(to, err, sizeof err);
     if (dst == NULL) {
         fprintf(stderr, _("urne store copy: the destination: %s\n"), err);
         urne_store_close(src);

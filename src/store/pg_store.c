@@ -513,19 +513,18 @@ static void quiet(void *arg, const char *message) {
     (void)message;
 }
 
-urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize) {
+urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
     urne_pg *q = calloc(1, sizeof *q);
     if (q == NULL) {
-        snprintf(err, errsize, "out of memory");
+        urne_phrase_set(why, "out of memory");
         return NULL;
     }
     urne_store_where_safe(conninfo, q->where, sizeof q->where);
-    const char *safe = q->where;
     q->base.ops = &urne_pg_ops;
     urne_store *s = &q->base;
     q->conninfo = strdup(conninfo);
     if (q->conninfo == NULL) {
-        snprintf(err, errsize, "out of memory");
+        urne_phrase_set(why, "out of memory");
         free(q);
         return NULL;
     }
@@ -535,7 +534,7 @@ urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize) {
         char msg[400];
         snprintf(msg, sizeof msg, "%s", q->conn ? PQerrorMessage(q->conn) : urne_pq_why_null());
         one_line(msg);
-        snprintf(err, errsize, "%s: cannot connect to PostgreSQL: %s", safe, msg);
+        urne_phrase_set(why, "cannot connect to PostgreSQL: %s", msg);
         PQfinish(q->conn);
         free(q->conninfo);
         free(q);
@@ -543,7 +542,7 @@ urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize) {
     }
     PQsetNoticeProcessor(q->conn, quiet, NULL); /* kept by PQreset */
     if (session_setup(s) < 0 || migrate(s) < 0 || urne_pg_load_head(s, 0) < 0) {
-        snprintf(err, errsize, "%s: %s", safe, s->error);
+        *why = s->why;
         pg_close(s);
         return NULL;
     }

@@ -209,25 +209,31 @@ static void sq_close(urne_store *s) {
     free(q);
 }
 
-urne_store *urne_sqlite_open(const char *path, char *err, size_t errsize) {
+urne_store *urne_sqlite_open(const char *path, urne_phrase *why) {
     urne_sqlite *q = calloc(1, sizeof *q);
     if (q == NULL) {
-        snprintf(err, errsize, "out of memory");
+        urne_phrase_set(why, "out of memory");
         return NULL;
     }
     q->base.ops = &urne_sqlite_ops;
     urne_store *s = &q->base;
     if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
-        snprintf(err, errsize, "%s: cannot open the database: %s", path, sqlite3_errmsg(q->db));
+        urne_phrase_set(why, "cannot open the database: %s", sqlite3_errmsg(q->db));
         sqlite3_close(q->db);
         free(q);
         return NULL;
     }
     sqlite3_busy_timeout(q->db, 5000);
+    /* A file that is no SQLite database fails at its first statement: said as the open's failure. */
     if (exec(s, "PRAGMA journal_mode = WAL") < 0 || exec(s, "PRAGMA synchronous = NORMAL") < 0 ||
-        exec(s, "PRAGMA foreign_keys = ON") < 0 || migrate(s) < 0 || urne_sqlite_load_head(s) < 0) {
-        snprintf(err, errsize, "%s: %s", path, s->error);
+        exec(s, "PRAGMA foreign_keys = ON") < 0) {
+        urne_phrase_set(why, "cannot open the database: %s", s->error);
+        sq_close(s);
+        return NULL;
+    }
+    if (migrate(s) < 0 || urne_sqlite_load_head(s) < 0) {
+        *why = s->why;
         sq_close(s);
         return NULL;
     }

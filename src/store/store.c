@@ -83,26 +83,41 @@ static size_t scheme_length(const char *where) {
     return n > 0 && isalpha((unsigned char)where[0]) && where[n] == ':' ? n : 0;
 }
 
-urne_store *urne_store_open(const char *where, char *err, size_t errsize) {
-    assert(where && err && errsize > 0);
+urne_store *urne_store_open_why(const char *where, urne_phrase *why) {
+    assert(where && why);
     size_t n = scheme_length(where);
-    if (n == 6 && strncasecmp(where, "sqlite", 6) == 0) return urne_sqlite_open(where + 7, err, errsize);
+    if (n == 6 && strncasecmp(where, "sqlite", 6) == 0) return urne_sqlite_open(where + 7, why);
     if ((n == 10 && strncasecmp(where, "postgresql", 10) == 0) ||
         (n == 8 && strncasecmp(where, "postgres", 8) == 0)) {
-        if (strncmp(where + n, "://", 3) == 0) return urne_pg_open(where, err, errsize);
-        snprintf(err, errsize, "'%.*s:...' is not a PostgreSQL URL: write %.*s://[USER@]HOST[:PORT]/DBNAME",
-                 (int)n, where, (int)n, where);
+        if (strncmp(where + n, "://", 3) == 0) return urne_pg_open(where, why);
+        urne_phrase_set(why, "'%.*s:...' is not a PostgreSQL URL: write %.*s://[USER@]HOST[:PORT]/DBNAME", (int)n,
+                        where, (int)n, where);
         return NULL;
     }
     if (n > 0 && strncmp(where + n, "://", 3) == 0) {
-        snprintf(err, errsize,
-                 "unknown store backend '%.*s': this urne stores in SQLite (a path, or sqlite:PATH) or in "
-                 "PostgreSQL (postgresql://..., or a libpq service=NAME)",
-                 (int)(n < 32 ? n : 32), where);
+        urne_phrase_set(why,
+                        "unknown store backend '%.*s': this urne stores in SQLite (a path, or sqlite:PATH) or in "
+                        "PostgreSQL (postgresql://..., or a libpq service=NAME)",
+                        (int)(n < 32 ? n : 32), where);
         return NULL;
     }
-    if (urne_pg_is_conninfo(where)) return urne_pg_open(where, err, errsize);
-    return urne_sqlite_open(where, err, errsize);
+    if (urne_pg_is_conninfo(where)) return urne_pg_open(where, why);
+    return urne_sqlite_open(where, why);
+}
+
+urne_store *urne_store_open(const char *where, char *err, size_t errsize) {
+    assert(where && err && errsize > 0);
+    urne_phrase why;
+    urne_store *s = urne_store_open_why(where, &why);
+    if (s == NULL) {
+        urne_store_where_safe(where, err, errsize);
+        size_t used = strlen(err);
+        if (used + 2 < errsize) {
+            memcpy(err + used, ": ", 3);
+            urne_phrase_write(&why, NULL, NULL, err + used + 2, errsize - used - 2);
+        }
+    }
+    return s;
 }
 
 /* The end of the value that starts at p in a libpq keyword string ('quoted',

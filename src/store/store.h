@@ -64,6 +64,11 @@ typedef struct urne_store urne_store;
  * NULL with a message in err when it cannot be opened or is from a newer urne;
  * the message names the store as urne_store_where_safe does, never its password. */
 urne_store *urne_store_open(const char *where, char *err, size_t errsize);
+/* The same, with the failure as a code with parameters in *why (for adapters to
+ * word in their reader's language, i18n/): the phrase does not name the store,
+ * which the adapter names itself with urne_store_where_safe. urne_store_open's
+ * message is this phrase in English after the store's safe name and ": ". */
+urne_store *urne_store_open_why(const char *where, urne_phrase *why);
 /* `where` as messages may show it (into out, of size bytes, cut when longer): a
  * path as it is; a PostgreSQL URL or keyword string with its password, if any,
  * replaced by *** (user:***@host, password=***). */

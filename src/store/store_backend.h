@@ -234,13 +234,14 @@ int urne_store_vcopy(urne_store *s, char *out, size_t size, const char *value, c
  * added once. */
 char *urne_audit_election_text(urne_audit_election *m, const char *column, size_t *size);
 
-/* The SQLite backend (sqlite_store.c): open the database file at path. */
-urne_store *urne_sqlite_open(const char *path, char *err, size_t errsize);
+/* The SQLite backend (sqlite_store.c): open the database file at path. NULL with
+ * the reason in *why (not naming the file: urne_store_open_why). */
+urne_store *urne_sqlite_open(const char *path, urne_phrase *why);
 
 /* The PostgreSQL backend (pg_store.c): connect with conninfo (a postgresql://
- * URL or a libpq keyword string) and migrate. NULL with a message in err that
- * names the store without its password. */
-urne_store *urne_pg_open(const char *conninfo, char *err, size_t errsize);
+ * URL or a libpq keyword string) and migrate. NULL with the reason in *why (not
+ * naming the store: urne_store_open_why). */
+urne_store *urne_pg_open(const char *conninfo, urne_phrase *why);
 /* 1 when `where` is a libpq keyword string (service=NAME, host=... dbname=...):
  * it starts with one of libpq's keywords and '='. A file of such a name is
  * opened as sqlite:PATH. */

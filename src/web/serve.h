@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "../i18n/i18n.h"
+
 /* The server's configuration (cli/cmd_server.c fills it). */
 
 typedef struct urne_serve_options {
@@ -23,6 +25,7 @@ typedef struct urne_serve_options {
     size_t cache_bytes;          /* the anonymous page cache's budget; (size_t)-1: the default, 0: none */
     const char *const *trusted_proxies; /* "ADDR" or "ADDR/BITS": peers whose X-Forwarded-For is believed */
     size_t ntrusted_proxies;
+    urne_lang lang;          /* the language of what the server says on its terminal */
 } urne_serve_options;
 
 /* The defaults `urne serve --help` shows. */

@@ -207,7 +207,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---- start and stop ---- */
 
-static int parse_listen(const char *listen, struct sockaddr_in *sa, char *err, size_t size) {
+static int parse_listen(const char *listen, struct sockaddr_in *sa, urne_lang lang, char *err, size_t size) {
     char host[64] = "127.0.0.1";
     const char *colon = strrchr(listen, ':');
     const char *port = colon ? colon + 1 : listen;
@@ -218,7 +218,8 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, char *err, s
     sa->sin_family = AF_INET;
     sa->sin_port = htons((uint16_t)p);
     if (*port == 0 || *end || p < 1 || p > 65535 || inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
-        snprintf(err, size, "--listen %s: expected ADDRESS:PORT with an IPv4 address, e.g. 127.0.0.1:8080", listen);
+        snprintf(err, size, urne_i18n_text(lang, "--listen %s: expected ADDRESS:PORT with an IPv4 address, e.g. 127.0.0.1:8080"),
+                 listen);
         return -1;
     }
     return 0;
@@ -243,14 +244,15 @@ static rlim_t raise_file_limit(void) {
 
 /* How many connections may be open at once: `asked` (--max-connections; 0: the
  * default), never more than the file limit allows (said on standard error). */
-static unsigned connection_limit(unsigned asked) {
+static unsigned connection_limit(unsigned asked, urne_lang lang) {
     rlim_t files = raise_file_limit();
     rlim_t room = files > FILES_RESERVED + 16 ? files - FILES_RESERVED : 16;
     unsigned fit = room < 1000000 ? (unsigned)room : 1000000;
     unsigned max_conn = asked ? asked : fit < URNE_SERVE_MAX_CONNECTIONS ? fit : URNE_SERVE_MAX_CONNECTIONS;
     if (max_conn > fit) {
         fprintf(stderr,
-                "urne serve: --max-connections %u is more than the open-file limit allows (%llu files); using %u\n",
+                urne_i18n_text(lang, "urne serve: --max-connections %u is more than the open-file limit allows (%llu "
+                                     "files); using %u\n"),
                 max_conn, (unsigned long long)files, fit);
         max_conn = fit;
     }
@@ -259,14 +261,14 @@ static unsigned connection_limit(unsigned asked) {
 
 /* The access log: path, "-" for standard error, NULL for none (*out NULL). 0, or
  * -1 when the file cannot be opened (said on standard error). */
-static int open_access_log(const char *path, FILE **out) {
+static int open_access_log(const char *path, urne_lang lang, FILE **out) {
     *out = NULL;
     if (path && strcmp(path, "-") == 0)
         *out = stderr;
     else if (path) {
         *out = fopen(path, "a");
         if (*out == NULL) {
-            fprintf(stderr, "urne serve: %s: cannot open the access log\n", path);
+            fprintf(stderr, urne_i18n_text(lang, "urne serve: %s: cannot open the access log\n"), path);
             return -1;
         }
         setvbuf(*out, NULL, _IOLBF, 0);
@@ -292,16 +294,23 @@ static struct MHD_Daemon *start_daemon(urne_server *srv, struct sockaddr_in *sa,
 static void say_serving(const urne_serve_options *opt, const urne_server *srv, unsigned threads, unsigned max_conn,
                         unsigned timeout, size_t cache_bytes) {
     if (opt->quiet) return;
-    char per[32] = "no limit";
+    char per[64];
+    snprintf(per, sizeof per, "%s", urne_i18n_text(opt->lang, "no limit"));
     if (opt->max_per_address) snprintf(per, sizeof per, "%u", opt->max_per_address);
     size_t nproxies = urne_proxies_count(srv->proxies);
     char where[512]; /* the store as said: never its password */
     urne_store_where_safe(opt->db, where, sizeof where);
-    printf("urne: serving %s on http://%s/ (%zu election%s, %u threads); SIGTERM or Ctrl-C stops\n", where,
-           opt->listen, srv->app.nelections, srv->app.nelections == 1 ? "" : "s", threads);
-    printf("urne: at most %u connections (per address: %s), idle ones closed after %u s; page cache %zu MiB; "
-           "%zu trusted prox%s\n",
-           max_conn, per, timeout, cache_bytes >> 20, nproxies, nproxies == 1 ? "y" : "ies");
+    printf(urne_i18n_plural(opt->lang, "urne: serving %s on http://%s/ (%zu election, %u threads); SIGTERM or Ctrl-C stops\n",
+                            "urne: serving %s on http://%s/ (%zu elections, %u threads); SIGTERM or Ctrl-C stops\n",
+                            srv->app.nelections),
+           where, opt->listen, srv->app.nelections, threads);
+    printf(urne_i18n_plural(opt->lang,
+                            "urne: at most %u connections (per address: %s), idle ones closed after %u s; page cache "
+                            "%zu MiB; %zu trusted proxy\n",
+                            "urne: at most %u connections (per address: %s), idle ones closed after %u s; page cache "
+                            "%zu MiB; %zu trusted proxies\n",
+                            nproxies),
+           max_conn, per, timeout, cache_bytes >> 20, nproxies);
     fflush(stdout);
 }
 
@@ -336,18 +345,20 @@ typedef struct serving {
  * error. */
 static int serve_check(const urne_serve_options *opt, struct sockaddr_in *sa, urne_proxies **proxies) {
     char err[600];
-    if (parse_listen(opt->listen, sa, err, sizeof err) < 0) {
-        fprintf(stderr, "urne serve: %s\n", err);
+    if (parse_listen(opt->listen, sa, opt->lang, err, sizeof err) < 0) {
+        fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s\n"), "serve", err);
         return 2;
     }
     size_t bad;
     *proxies = urne_proxies_new(opt->trusted_proxies, opt->ntrusted_proxies, &bad);
     if (*proxies == NULL && bad == opt->ntrusted_proxies) {
-        fprintf(stderr, "urne serve: out of memory\n");
+        fprintf(stderr, "%s", urne_i18n_text(opt->lang, "urne serve: out of memory\n"));
         return 1;
     }
     if (*proxies == NULL) {
-        fprintf(stderr, "urne serve: --trusted-proxy %s: expected an IPv4 or IPv6 address, or ADDRESS/BITS\n",
+        fprintf(stderr,
+                urne_i18n_text(opt->lang,
+                               "urne serve: --trusted-proxy %s: expected an IPv4 or IPv6 address, or ADDRESS/BITS\n"),
                 opt->trusted_proxies[bad]);
         return 2;
     }
@@ -359,29 +370,38 @@ static int serve_check(const urne_serve_options *opt, struct sockaddr_in *sa, ur
 static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready) {
     char err[600];
     if (sodium_init() < 0) {
-        fprintf(stderr, "urne serve: libsodium could not start\n");
+        fprintf(stderr, "%s", urne_i18n_text(opt->lang, "urne serve: libsodium could not start\n"));
         return -1;
     }
     if (urne_mhd_open(&urne_server_mhd, err, sizeof err) != 0) {
-        fprintf(stderr, "urne serve: %s\n", err);
+        fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s\n"), "serve", err);
         return -1;
     }
-    s->store = urne_store_open(opt->db, err, sizeof err);
+    char where[512]; /* the store as said: never its password */
+    urne_store_where_safe(opt->db, where, sizeof where);
+    urne_phrase why;
+    s->store = urne_store_open_why(opt->db, &why);
     if (s->store == NULL) {
-        fprintf(stderr, "urne serve: %s\n", err);
+        urne_i18n_phrase(opt->lang, &why, err, sizeof err);
+        fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s: %s\n"), "serve", where, err);
         return -1;
     }
     s->srv.cache = urne_cache_new(s->cache_bytes);
     s->srv.throttle = urne_throttle_new();
     s->srv.flashes = urne_flashes_new();
     if (s->srv.cache == NULL || s->srv.throttle == NULL || s->srv.flashes == NULL || conns_ready < 0) {
-        fprintf(stderr, "urne serve: out of memory\n");
+        fprintf(stderr, "%s", urne_i18n_text(opt->lang, "urne serve: out of memory\n"));
         return -1;
     }
-    if (urne_app_open(&s->srv.app, s->store, err, sizeof err) < 0) {
-        char where[512];
-        urne_store_where_safe(opt->db, where, sizeof where);
-        fprintf(stderr, "urne serve: %s: %s\n", where, err);
+    urne_app_outcome opened;
+    if (urne_app_open(&s->srv.app, s->store, &opened) != URNE_APP_OK) {
+        urne_i18n_phrase(opt->lang, &opened.reason, err, sizeof err);
+        if (opened.number > 0)
+            fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s: election %lld: %s\n"), "serve", where,
+                    (long long)opened.number, err);
+        else
+            fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s: %s\n"), "serve", where, err);
+        urne_app_outcome_free(&opened);
         return -1;
     }
     s->app_open = 1;
@@ -392,10 +412,10 @@ static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready
     urne_app_read_end(&s->srv.app);
     /* On a database other servers share: hear their changes (app/watch.c). */
     if (urne_app_watch_start(&s->srv.app, err, sizeof err) < 0) {
-        fprintf(stderr, "urne serve: %s\n", err);
+        fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s\n"), "serve", err);
         return -1;
     }
-    return open_access_log(opt->access_log, &s->srv.access_log);
+    return open_access_log(opt->access_log, opt->lang, &s->srv.access_log);
 }
 
 /* The header deadline's watchdog and libmicrohttpd's threads, with SIGTERM and
@@ -412,12 +432,13 @@ static int serve_start(serving *s, const urne_serve_options *opt, struct sockadd
     s->threads = opt->threads ? opt->threads : (unsigned)(cores > 0 ? cores : 2);
     s->srv.deadlines = urne_deadlines_start(s->timeout); /* headers within the same time as idleness */
     if (s->srv.deadlines == NULL) {
-        fprintf(stderr, "urne serve: cannot start the header deadline's watchdog\n");
+        fprintf(stderr, "%s", urne_i18n_text(opt->lang, "urne serve: cannot start the header deadline's watchdog\n"));
         return -1;
     }
     s->daemon = start_daemon(&s->srv, sa, s->threads, s->timeout, s->max_conn);
     if (s->daemon == NULL) {
-        fprintf(stderr, "urne serve: cannot listen on %s (in use, or not an address of this machine)\n",
+        fprintf(stderr,
+                urne_i18n_text(opt->lang, "urne serve: cannot listen on %s (in use, or not an address of this machine)\n"),
                 opt->listen);
         return -1;
     }
@@ -454,7 +475,7 @@ int urne_web_serve(const urne_serve_options *opt) {
     s.srv.secure_cookies = opt->secure_cookies;
     s.srv.proxies = proxies;
     /* Connections: the file limit decides how many can be open at once. */
-    s.max_conn = connection_limit(opt->max_connections);
+    s.max_conn = connection_limit(opt->max_connections, opt->lang);
     s.timeout = opt->connection_timeout ? opt->connection_timeout : URNE_SERVE_TIMEOUT;
     s.cache_bytes = opt->cache_bytes == (size_t)-1 ? (size_t)URNE_SERVE_CACHE_MIB << 20 : opt->cache_bytes;
     int conns_ready = urne_conns_init(opt->max_per_address, s.max_conn);
@@ -467,10 +488,11 @@ int urne_web_serve(const urne_serve_options *opt) {
     int sig = 0;
     sigwait(&s.sigs, &sig);
     if (!opt->quiet) {
-        printf("urne: %s received, finishing the requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        printf(urne_i18n_text(opt->lang, "urne: %s received, finishing the requests in flight\n"),
+               sig == SIGTERM ? "SIGTERM" : "SIGINT");
         fflush(stdout);
     }
     serve_close(&s);
-    if (!opt->quiet) printf("urne: stopped cleanly\n");
+    if (!opt->quiet) printf("%s", urne_i18n_text(opt->lang, "urne: stopped cleanly\n"));
     return 0;
 }

@@ -69,7 +69,8 @@ static int setup(void **state) {
     user(f, "com1", URNE_ROLE_COMMISSION, 1, &f->com1);
     user(f, "com2", URNE_ROLE_COMMISSION, 2, &f->com2);
     f->nobody.role = URNE_ROLE_PUBLIC;
-    if (urne_app_open(&f->app, f->store, err, sizeof err) < 0) fail_msg("%s", err);
+    urne_app_outcome opened;
+    if (urne_app_open(&f->app, f->store, &opened) != URNE_APP_OK) fail_msg("%s", opened.detail);
     f->app.changed = count_change;
     f->app.changed_ctx = f;
     *state = f;
@@ -279,7 +280,8 @@ static void test_changed_elsewhere(void **state) {
     urne_store *store2 = urne_store_open(path, err, sizeof err);
     if (store2 == NULL) fail_msg("%s", err);
     urne_app other;
-    if (urne_app_open(&other, store2, err, sizeof err) < 0) fail_msg("%s", err);
+    urne_app_outcome opened;
+    if (urne_app_open(&other, store2, &opened) != URNE_APP_OK) fail_msg("%s", opened.detail);
     urne_election *e = urne_app_election(&f->app, f->election);
     urne_app_outcome o;
 
@@ -367,7 +369,8 @@ static void fresh_digest(const char *path, int64_t id, char out[65]) {
     urne_store *s = urne_store_open(path, err, sizeof err);
     if (s == NULL) fail_msg("%s", err);
     urne_app fresh;
-    if (urne_app_open(&fresh, s, err, sizeof err) < 0) fail_msg("%s", err);
+    urne_app_outcome opened;
+    if (urne_app_open(&fresh, s, &opened) != URNE_APP_OK) fail_msg("%s", opened.detail);
     size_t len;
     char *report = urne_election_report(urne_app_election(&fresh, id), 0, 0, &len);
     assert_non_null(report);
@@ -389,7 +392,8 @@ static void test_publish_what_is_stored(void **state) {
     urne_store *store2 = urne_store_open(path, err, sizeof err);
     if (store2 == NULL) fail_msg("%s", err);
     urne_app other;
-    if (urne_app_open(&other, store2, err, sizeof err) < 0) fail_msg("%s", err);
+    urne_app_outcome opened;
+    if (urne_app_open(&other, store2, &opened) != URNE_APP_OK) fail_msg("%s", opened.detail);
     assign(f, &f->sec, 1, 2);
     urne_figures ok = figures(1105, 400, 150, 250);
     urne_app_outcome o;

@@ -52,8 +52,8 @@ static void user(fixture *f, const char *name, urne_role role, urne_user *out) {
 }
 
 static void app_open(fixture *f) {
-    char err[600];
-    if (urne_app_open(&f->app, f->store, err, sizeof err) < 0) fail_msg("%s", err);
+    urne_app_outcome opened;
+    if (urne_app_open(&f->app, f->store, &opened) != URNE_APP_OK) fail_msg("%s", opened.detail);
     f->app.changed = count_change;
     f->app.changed_ctx = f;
     urne_app_initiative_clock(&f->app, clock_now);
