@@ -421,10 +421,16 @@ enum MHD_Result urne_api_anomalies(urne_req *r, int64_t id, int64_t b) {
     urne_anomaly *an = urne_election_anomalies(e, &n);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
-        char name[200];
+        char name[200], message[1024];
         urne_election_bureau_name(e, an[i].bureau, name, sizeof name);
-        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}", "bureau", (json_int_t)an[i].bureau, "name", name,
-                                             "kind", an[i].kind, "message", an[i].message));
+        urne_anomaly_text(r, &an[i], e->meta.zone, message, sizeof message);
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "bureau", (json_int_t)an[i].bureau, "name", name, "kind",
+                              an[i].kind, "message", message);
+        if (an[i].entered_at[0] && an[i].deadline[0]) { /* late: the two moments for programs, ISO UTC */
+            json_object_set_new(o, "entered_at", json_string(an[i].entered_at));
+            json_object_set_new(o, "deadline", json_string(an[i].deadline));
+        }
+        json_array_append_new(arr, o);
     }
     free(an);
     urne_app_read_end(&r->srv->app);

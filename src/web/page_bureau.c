@@ -352,8 +352,8 @@ enum MHD_Result urne_page_entry_list(urne_req *r, int64_t id) {
     return urne_page_send(r, 200, &b);
 }
 
-/* What an anomaly says, in the page's language: a late entry with its two moments
- * in the election's time, anything else from its phrase. */
+/* What an anomaly says, in the page's language (urne_anomaly_text), with a late
+ * entry's two moments marked up as the pages mark moments. */
 static void anomaly_detail(urne_buf *b, const urne_req *r, const urne_anomaly *a, const char *zone) {
     if (a->entered_at[0] && a->deadline[0]) {
         urne_html(b, "%s ", _(r, "entered on"));
@@ -362,15 +362,8 @@ static void anomaly_detail(urne_buf *b, const urne_req *r, const urne_anomaly *a
         urne_page_time(b, r, a->deadline, zone);
         return;
     }
-    urne_phrase what = a->what;
-    if (strcmp(a->kind, URNE_RULE_TURNOUT_OUTLIER) == 0 && what.nargs == 6) {
-        /* recolement.c's "%s %s: turnout ... in the rest of %s %s": arguments 0 and 4
-         * are level names, which the page words (departement: département) */
-        urne_phrase_replace(&what, 0, urne_words_level(r->lang, what.text + what.at[0], 0), &what);
-        urne_phrase_replace(&what, 4, urne_words_level(r->lang, what.text + what.at[4], 0), &what);
-    }
     char text[1024];
-    urne_i18n_phrase(r->lang, &what, text, sizeof text);
+    urne_anomaly_text(r, a, zone, text, sizeof text);
     urne_html_text(b, text);
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../i18n/words.h"
 #include "../io/results_io.h"
 #include "../app/queries.h"
 #include "view.h"
@@ -98,4 +99,33 @@ json_t *urne_disputes_json(urne_app *app, int64_t election) {
     list_ctx c = {json_array(), 0};
     urne_app_disputes_each(app, election, dispute_row, &c);
     return c.array;
+}
+
+/* A moment as text in the request's language, the zone named when not Paris's. */
+static void moment_text(const urne_req *r, const char *iso, const char *zone, char *out, size_t size) {
+    char when[80];
+    urne_i18n_moment(r->lang, iso, zone, when, sizeof when);
+    const char *label = zone && strcmp(zone, URNE_ZONE_DEFAULT) != 0 ? urne_i18n_zone_label(r->lang, zone) : NULL;
+    if (label)
+        snprintf(out, size, "%s (%s)", when, label);
+    else
+        snprintf(out, size, "%s", when);
+}
+
+void urne_anomaly_text(const urne_req *r, const urne_anomaly *a, const char *zone, char *out, size_t size) {
+    if (a->entered_at[0] && a->deadline[0]) {
+        char entered[160], deadline[160];
+        moment_text(r, a->entered_at, zone, entered, sizeof entered);
+        moment_text(r, a->deadline, zone, deadline, sizeof deadline);
+        snprintf(out, size, "%s %s, %s %s", _(r, "entered on"), entered, _(r, "after the deadline of"), deadline);
+        return;
+    }
+    urne_phrase what = a->what;
+    if (strcmp(a->kind, URNE_RULE_TURNOUT_OUTLIER) == 0 && what.nargs == 6) {
+        /* recolement.c's "%s %s: turnout ... in the rest of %s %s": arguments 0 and 4
+         * are level names, which the reader's words name (departement: département) */
+        urne_phrase_replace(&what, 0, urne_words_level(r->lang, what.text + what.at[0], 0), &what);
+        urne_phrase_replace(&what, 4, urne_words_level(r->lang, what.text + what.at[4], 0), &what);
+    }
+    urne_i18n_phrase(r->lang, &what, out, size);
 }

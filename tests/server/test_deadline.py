@@ -83,8 +83,15 @@ try:
                      {"inscrits": 1210, "votants": 1005, "blancs": 12, "nuls": 8, "votes": [512, 473]})
     check(st == 200, f"sheet entered: {st} {d}")
     got = late()
-    check(got is not None and [a["bureau"] for a in got] == [0] and "2020-03-01T19:00:00Z" in got[0]["message"],
-          f"bureau 0 is late, after 19:00 UTC: {got}")
+    check(got is not None and [a["bureau"] for a in got] == [0] and got[0].get("deadline") == "2020-03-01T19:00:00Z"
+          and got[0].get("entered_at", "") > got[0]["deadline"], f"bureau 0 is late, after 19:00 UTC: {got}")
+    check(got and "after the deadline of 1 March 2020, 20:00" in got[0]["message"],
+          f"the API's message says it in English, in Paris time: {got}")
+    st, d = com.get(f"/api/elections/{past}/anomalies?lang=fr")
+    fr = [a for a in d if a.get("kind") == "late"] if st == 200 else []
+    check(fr and fr[0]["message"].startswith("saisi le ")
+          and fr[0]["message"].endswith(", après la date limite du 1er mars 2020 à 20\u00a0h\u00a000"),
+          f"and in French with ?lang=fr: {fr}")
     st, page = com.get(f"/e/{past}/recolement?lang=fr")
     check(st == 200 and 'data-kind="late"' in page and "1er mars 2020 à 20\u00a0h\u00a000" in page,
           "the récolement page lists it, the deadline in Paris time")

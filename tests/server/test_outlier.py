@@ -52,6 +52,16 @@ try:
                       "nuls": 0, "votes": [375, 375]})
     check(st == 200, f"bureau 1 corrected: {st} {d}")
     check(outliers() == [0], f"bureau 1 at 75 % against 50 %: flagged, and only it: {outliers()}")
+    # The API's message in the reader's language, the level named as the pages name it.
+    for lang, want in (("en", "turnout 75.00%, against 50.00% in the rest of municipality Val"),
+                       ("fr", "75,00\u00a0%")):
+        st, d = com.get(f"/api/elections/{eid}/anomalies?lang={lang}")
+        said = [a["message"] for a in d if a["kind"] == "turnout-outlier"] if st == 200 else []
+        check(len(said) == 1 and want in said[0], f"the outlier's message in {lang}: {said}")
+    st, d = com.request("GET", f"/api/elections/{eid}/anomalies", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    said = [a["message"] for a in d if a["kind"] == "turnout-outlier"] if st == 200 else []
+    check(len(said) == 1 and "municipality" not in said[0] and "turnout" not in said[0],
+          f"Accept-Language: fr gives French too: {said}")
     st, html = page.get(f"/e/{eid}/recolement")
     check(html.count('data-kind="turnout-outlier"') == 1, "listed once on the récolement page")
     # Its level names worded as the page's language names levels, not as the file's codes.
