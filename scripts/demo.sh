@@ -4,7 +4,8 @@
 # with an entry deadline, so that the pages show both), a party federation's designation whose
 # 1re circonscription is frozen because two sections are contested, and the Rhône
 # bureaux of the 2017 presidential election. Everything is set up through the same
-# commands and API a federation would use; the address and accounts are printed.
+# commands and API a federation would use; the address and accounts are printed, in
+# French under a French locale (LANGUAGE, LC_ALL, LC_MESSAGES or LANG), else in English.
 set -eu
 urne=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +15,25 @@ dir=${URNE_DEMO_DIR:-$root/build/demo}
 db=$dir/urne-demo.db
 pass=demo-pass-2026
 
+# fr or en: the language urne itself speaks in this environment (the rule of
+# urne_i18n_from_env: LANGUAGE's first preference urne speaks, else the first of
+# LC_ALL, LC_MESSAGES, LANG that is set; French only when it names French).
+speaks() { case $1 in [Ff][Rr] | [Ff][Rr][!A-Za-z]*) echo fr ;; [Ee][Nn] | [Ee][Nn][!A-Za-z]*) echo en ;; *) return 1 ;; esac; }
+demo_lang() {
+  local pref
+  local IFS=:
+  for pref in ${LANGUAGE:-}; do speaks "$pref" && return; done
+  for pref in "${LC_ALL:-}" "${LC_MESSAGES:-}" "${LANG:-}"; do
+    if [ -n "$pref" ]; then speaks "$pref" || echo en; return; fi
+  done
+  echo en
+}
+lang=$(demo_lang)
+# say FRENCH ENGLISH: one line of the demo's own, in its language
+say() { if [ "$lang" = fr ]; then printf '%s\n' "$1"; else printf '%s\n' "$2"; fi; }
+nb=$'\u00a0'   # French's no-break space before : ; ? ! and inside « »
+nnb=$'\u202f'  # and its narrow one between groups of digits
+
 rm -rf "$dir" && mkdir -p "$dir"
 echo "$pass" | "$urne" admin create --db "$db" --user admin >/dev/null
 "$urne" election import --db "$db" --double-entry --zone America/Cayenne --deadline 2030-06-14T20:00 \
@@ -22,8 +42,12 @@ echo "$pass" | "$urne" admin create --db "$db" --user admin >/dev/null
 rhone=$data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
 if [ -n "$data" ] && [ -f "$rhone" ]; then
   "$urne" election import --db "$db" --title "Présidentielle 2017, 1er tour — Rhône" "$rhone" >/dev/null
+  say "               3  Présidentielle 2017, 1er tour — Rhône, 1${nnb}287 bureaux" \
+      "               3  Présidentielle 2017, 1er tour — Rhône, 1,287 bureaux" >"$dir/third"
 else
-  echo "urne: ../shared/data is not beside this checkout: the demo runs without the Rhône election"
+  say "urne${nb}: ../shared/data n'est pas à côté de ce dépôt${nb}: la démo tourne sans l'élection du Rhône" \
+      "urne: ../shared/data is not beside this checkout: the demo runs without the Rhône election"
+  : >"$dir/third"
 fi
 
 key=$("$urne" initiative keygen --secret-key "$dir/authority.key")
@@ -65,17 +89,34 @@ for signer in '"Dupont","given":"Jean Pierre","birth":"1970-03-04","commune":"Mo
     "http://$listen/api/initiatives/1/signatures" >/dev/null
 done
 
-cat <<EOT
+echo
+if [ "$lang" = fr ]; then
+  cat <<EOT
+urne est lancé${nb}: http://$listen/   (Ctrl-C l'arrête)
 
+  Scrutins     1  Primaire ouverte de Montval (second tour, double saisie)
+               2  Désignation fédérale — 1re circonscription gelée${nb}: deux sections contestées
+$(cat "$dir/third")
+  Initiative   «${nb}Eau en régie publique${nb}», en signature${nb}: http://$listen/initiatives/1
+  Comptes      admin, secretaire, secretaire2, commission, nationale, observateur
+  Mot de passe $pass   (le même pour tous)
+  Base         $db
+  Essayez      connectez-vous en «${nb}commission${nb}», ouvrez le scrutin 2 et décidez des contestations${nb};
+               connectez-vous en «${nb}secretaire${nb}» et saisissez la section de Brignais (scrutin 2).
+EOT
+else
+  cat <<EOT
 urne is running: http://$listen/   (Ctrl-C stops it)
 
-  Elections    1  Primaire ouverte de Montval (second tour, double saisie)
-               2  Désignation fédérale — 1re circonscription gelée : deux sections contestées
-               3  Présidentielle 2017, 1er tour — Rhône, 1 287 bureaux
+  Elections    1  Primaire ouverte de Montval (second round, double entry)
+               2  Désignation fédérale — 1re circonscription frozen: two sections contested
+$(cat "$dir/third")
+  Initiative   "Eau en régie publique", collecting signatures: http://$listen/initiatives/1
   Accounts     admin, secretaire, secretaire2, commission, nationale, observateur
   Password     $pass   (all of them)
   Database     $db
-  Try          log in as 'commission', open election 2, décider les contestations;
+  Try          log in as 'commission', open election 2 and decide the disputes;
                log in as 'secretaire' and enter the Brignais section (election 2).
 EOT
+fi
 wait $server

@@ -48,7 +48,7 @@ const demo = spawn('bash', [join(source, 'scripts/demo.sh'), urne], {
 let demoOut = '';
 const started = new Promise((res, rej) => {
   const t = setTimeout(() => rej(new Error('the demo did not start in 120 s:\n' + demoOut)), 120000);
-  demo.stdout.on('data', d => { demoOut += d; if (demoOut.includes('urne is running')) { clearTimeout(t); res(); } });
+  demo.stdout.on('data', d => { demoOut += d; if (/urne is running|urne est lancé/.test(demoOut)) { clearTimeout(t); res(); } });
   demo.on('exit', code => { clearTimeout(t); rej(new Error(`the demo exited (${code}):\n${demoOut}`)); });
 });
 try { await started; } catch (e) { demo.kill('SIGTERM'); throw e; }
