@@ -15,6 +15,7 @@
 #define _DEFAULT_SOURCE /* timegm */
 #include "i18n.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,10 +337,54 @@ char *urne_i18n_moment(urne_lang lang, const char *iso, const char *zone_name, c
     return buf;
 }
 
+/* p past blanks (spaces and no-break spaces, as a French keyboard or a paste gives them). */
+static const char *skip_blanks(const char *p) {
+    for (;;) {
+        if (*p == ' ')
+            p++;
+        else if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0)
+            p += 2; /* U+00A0 */
+        else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0xAF)
+            p += 3; /* U+202F */
+        else
+            return p;
+    }
+}
+
+/* "DD/MM/YYYY[ à| at] HH:MM" (or "HH h MM", "HHhMM") rewritten as "YYYY-MM-DDTHH:MM"
+ * into iso: 0, or -1 when text is not of that shape (its figures are checked
+ * by the ISO reading). */
+static int day_first_as_iso(const char *text, char iso[32]) {
+    int d, mo, y, h, mi, used = 0;
+    if (sscanf(text, "%2d/%2d/%4d%n", &d, &mo, &y, &used) != 3 || used != 10 || d < 0 || mo < 0 || y < 0) return -1;
+    const char *p = skip_blanks(text + used);
+    if (p == text + used) return -1; /* the date and the hour apart */
+    if (strncmp(p, "\xc3\xa0", 2) == 0) p = skip_blanks(p + 2); /* "à" */
+    else if (strncmp(p, "at ", 3) == 0) p = skip_blanks(p + 3);
+    if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1])) return -1;
+    h = (p[0] - '0') * 10 + (p[1] - '0');
+    p += 2;
+    if (*p == ':')
+        p++;
+    else {
+        p = skip_blanks(p);
+        if (*p != 'h' && *p != 'H') return -1;
+        p = skip_blanks(p + 1);
+    }
+    if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) || *skip_blanks(p + 2) != '\0') return -1;
+    mi = (p[0] - '0') * 10 + (p[1] - '0');
+    /* Each figure within its digits (sscanf's widths), said so for the compiler's sake. */
+    snprintf(iso, 32, "%04u-%02u-%02uT%02u:%02u", (unsigned)y % 10000u, (unsigned)mo % 100u, (unsigned)d % 100u,
+             (unsigned)h % 100u, (unsigned)mi % 100u);
+    return 0;
+}
+
 int urne_i18n_moment_utc(const char *text, const char *zone_name, char out[24]) {
     int y, mo, d, h, mi, sec = 0, used = 0;
     char sep;
     out[0] = '\0';
+    char iso[32];
+    if (text && day_first_as_iso(text, iso) == 0) return urne_i18n_moment_utc(iso, zone_name, out);
     if (text == NULL || sscanf(text, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &used) != 6 ||
         (sep != 'T' && sep != ' '))
         return -1;

@@ -92,7 +92,11 @@ char *urne_i18n_moment(urne_lang lang, const char *iso, const char *zone, char *
  * `zone` (NULL or unknown: Europe/Paris); a trailing "Z" or "+02:00" / "-0400"
  * gives the offset instead. 0, or -1 (out "") when text is no such moment: another
  * shape, a day its month lacks, an hour past 23, trailing text. A local time that
- * summer time skips or repeats is read with the offset in force an hour before. */
+ * summer time skips or repeats is read with the offset in force an hour before.
+ * The day may also come first, as people write it in French and British English:
+ * "10/04/2027 20:00", "10/04/2027 à 20 h 00", "10/04/2027 20h00" (two-digit day
+ * and month, one or more spaces, "à" or "at" allowed before the hour), a local
+ * time in `zone` as above. */
 int urne_i18n_moment_utc(const char *text, const char *zone, char out[24]);
 
 /* Offset from UTC in seconds of zone at utc (Europe/Paris follows the EU's

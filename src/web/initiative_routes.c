@@ -375,8 +375,7 @@ static void forms_html(urne_buf *b, const urne_req *r, const urne_initiative_hel
                   _(r, "Family name"), t->name ? t->name : "");
         urne_html(b, "<label>%s<input name=given required maxlength=120 autocomplete=given-name value=\"%s\"></label>",
                   _(r, "Given names"), t->given ? t->given : "");
-        urne_html(b, "<label>%s<input name=birth type=date required value=\"%s\"></label>", _(r, "Birth date"),
-                  t->birth ? t->birth : "");
+        urne_page_date_input(b, r, "birth", "birth", _(r, "Birth date"), 0, 1, t->birth);
         urne_html(b, "<label>%s<input name=commune required maxlength=120 value=\"%s\"></label><button>%s</button>"
                      "</form>",
                   _(r, "Commune"), t->commune ? t->commune : "", _(r, "Sign"));

@@ -175,8 +175,8 @@ int urne_outcome_text(urne_lang lang, const urne_app_outcome *o, char *buf, size
                  o->field, o->detail, (long long)o->number);
     else if (strcmp(why, URNE_WHY_DEADLINE) == 0)
         snprintf(buf, size,
-                 urne_i18n_text(lang, "Field '%s': '%s' is not a moment; write it 2027-04-10T20:00 (the election's "
-                                      "local time) or 2027-04-10T18:00:00Z (UTC)."),
+                 urne_i18n_text(lang, "Field '%s': '%s' is not a moment; write it day first, 10/04/2027 20:00 (the "
+                                      "election's local time), or 2027-04-10T20:00, or 2027-04-10T18:00:00Z (UTC)."),
                  o->field, o->detail);
     else if (strcmp(why, URNE_WHY_ZONE) == 0) {
         char zones[600];

@@ -212,8 +212,9 @@ static void election_form(urne_buf *b, urne_req *r) {
               _(r, "Bureaux, one per line: one name per level separated by ';', then the registered voters"),
               T("bureaux"), *T("double_entry") ? " checked" : "", _(r, "Double entry"));
     zone_select(b, r, T("zone"));
-    urne_html(b, "<label>%s<input type=datetime-local name=deadline value=\"%s\"></label><button>%s</button></form>",
-              _(r, "Entry deadline (the vote's local time)"), T("deadline"), _(r, "Create"));
+    urne_page_date_input(b, r, "deadline", "deadline-new", _(r, "Entry deadline (the vote's local time)"), 1, 0,
+                         T("deadline"));
+    urne_html(b, "<button>%s</button></form>", _(r, "Create"));
 #undef T
 }
 
@@ -245,9 +246,9 @@ static void import_form(urne_buf *b, urne_req *r) {
     urne_html(b, "</select></label><label><input type=checkbox name=double_entry value=1%s> %s</label>",
               *T("double_entry") ? " checked" : "", _(r, "Double entry"));
     zone_select(b, r, T("zone"));
-    urne_html(b, "<label>%s<input type=datetime-local name=deadline value=\"%s\"></label>"
-                 "<button>%s</button></form></section>",
-              _(r, "Entry deadline (the vote's local time)"), T("deadline"), _(r, "Import"));
+    urne_page_date_input(b, r, "deadline", "deadline-import", _(r, "Entry deadline (the vote's local time)"), 1, 0,
+                         T("deadline"));
+    urne_html(b, "<button>%s</button></form></section>", _(r, "Import"));
 #undef T
 }
 

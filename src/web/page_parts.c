@@ -252,3 +252,16 @@ int urne_page_may(const urne_req *r, urne_action action, int64_t election) {
     urne_app_outcome_free(&o);
     return ok;
 }
+
+void urne_page_date_input(urne_buf *b, const urne_req *r, const char *name, const char *id, const char *label,
+                          int with_time, int required, const char *typed) {
+    const char *placeholder = with_time ? _(r, "dd/mm/yyyy hh:mm") : _(r, "dd/mm/yyyy");
+    const char *hint = with_time ? _(r, "Day first, e.g. 14/06/2030 20:00.") : _(r, "Day first, e.g. 04/03/1970.");
+    urne_html(b, "<label>%s<input name=%s id=%s type=text inputmode=%s autocomplete=%s placeholder=\"%s\" "
+                 "aria-describedby=%s-hint",
+              label, name, id, with_time ? "text" : "numeric", with_time ? "off" : "bday", placeholder, id);
+    if (!with_time) /* two-digit day and month, or the ISO form: what the birth date's parser reads */
+        urne_html(b, " pattern=\"[0-9]{2}/[0-9]{2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}\" title=\"%s\"", hint);
+    urne_html(b, "%s value=\"%s\"><small class=hint id=%s-hint>%s</small></label>", required ? " required" : "",
+              typed ? typed : "", id, hint);
+}

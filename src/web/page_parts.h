@@ -44,6 +44,19 @@ const char *urne_page_role(const urne_req *r, urne_role role);
  * Europe/Paris ("(heure de Nouméa)"), in a <time> element that keeps the exact
  * value; any other text as it is (escaped). */
 void urne_page_time(urne_buf *b, const urne_req *r, const char *iso, const char *zone);
+
+/* A date field (a date and time one when with_time) that asks for the day first
+ * in the page's words ("jj/mm/aaaa", "dd/mm/yyyy"): a text input with that
+ * placeholder, a hint below it that the input names (aria-describedby, the hint's
+ * id being ID-hint) and, for a date alone, a pattern that also takes the ISO form.
+ * Not the browser's date control, which follows the browser's locale and not the
+ * page's (mm/dd/yyyy in an American Chromium, on a French page). `id` is the
+ * input's, unique on the page (a page may hold two such forms). The server reads
+ * what is sent (a birth date: the identity's parser; a moment:
+ * urne_i18n_moment_utc), both forms, and refuses anything else naming the field.
+ * `typed`: the value to show again (NULL: none). */
+void urne_page_date_input(urne_buf *b, const urne_req *r, const char *name, const char *id, const char *label,
+                          int with_time, int required, const char *typed);
 /* A hidden CSRF field for forms. */
 void urne_page_csrf(urne_buf *b, const urne_req *r);
 /* A percentage as people read it in the page's language ("24,01 %"), the sign

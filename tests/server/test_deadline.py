@@ -45,14 +45,26 @@ try:
     st, page = srv.client().get(f"/e/{spring}/b/0?lang=en")
     check(st == 200 and ">10 April 2027, 20:00</time>" in page, "the English page says 10 April 2027, 20:00")
 
-    # The administrator's form asks for a local time, and says which.
+    # The same moment written day first, as the form asks for it in either language.
+    for written in ("10/04/2027 20:00", "10/04/2027 à 20 h 00"):
+        st, d = create(admin, "Jour d'abord", written)
+        st, d = admin.get(f"/api/elections/{d.get('id')}")
+        check(d.get("deadline") == "2027-04-10T18:00:00Z", f"{written!r} is 18:00 UTC: {d.get('deadline')}")
+
+    # The administrator's form asks for a local time, day first in the page's words (not
+    # the browser's date control, which follows the browser's locale), and says which.
     st, page = admin.get("/admin?lang=fr")
-    check(st == 200 and "type=datetime-local name=deadline" in page and "heure de Paris" in page,
-          "the form's deadline is a local date and time, named as Paris time")
+    check(st == 200 and 'name=deadline id=deadline-new type=text' in page and 'placeholder="jj/mm/aaaa hh:mm"' in page
+          and "abord, par exemple 14/06/2030 à 20\u00a0h\u00a000.</small>" in page and "heure de Paris" in page
+          and "datetime-local" not in page, "the French form's deadline is a local date and time, day first")
+    st, page = admin.get("/admin?lang=en")
+    check(st == 200 and 'placeholder="dd/mm/yyyy hh:mm"' in page and "aria-describedby=deadline-import-hint" in page
+          and "id=deadline-import-hint>Day first, e.g. 14/06/2030 20:00.</small>" in page,
+          "the English form asks the same, in English")
 
     # Not a moment: refused, the field and the value named, nothing created.
     before = count_elections(admin)
-    for bad in ("demain", "2027-02-29T20:00", "2027-04-10T25:00", "10/04/2027 20:00"):
+    for bad in ("demain", "2027-02-29T20:00", "2027-04-10T25:00", "31/04/2027 20:00", "04/10/2027 8:00 PM"):
         st, d = create(admin, "Refusée", bad)
         msg = d.get("error", "") if isinstance(d, dict) else str(d)
         check(st == 422 and "deadline" in msg and bad in msg, f"deadline {bad!r} refused: {st} {d}")

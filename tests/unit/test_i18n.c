@@ -223,10 +223,22 @@ static void test_moments_written(void **state) {
     assert_string_equal(out, "2027-04-10T18:00:00Z");
     assert_int_equal(urne_i18n_moment_utc("2027-04-10T14:00-0400", NULL, out), 0);
     assert_string_equal(out, "2027-04-10T18:00:00Z");
-    /* Refused: not a moment, a day the month lacks, an hour past 23, trailing text. */
+    /* The day first, as the forms' text field asks for it in French and in English. */
+    const char *day_first[] = {"10/04/2027 20:00", "10/04/2027 à 20 h 00", "10/04/2027 20h00",
+                               "10/04/2027\u00a0à\u00a020\u00a0h\u00a000", "10/04/2027 at 20:00", "10/04/2027  20H00 "};
+    for (size_t i = 0; i < sizeof day_first / sizeof day_first[0]; i++) {
+        assert_int_equal(urne_i18n_moment_utc(day_first[i], NULL, out), 0);
+        assert_string_equal(out, "2027-04-10T18:00:00Z");
+    }
+    assert_int_equal(urne_i18n_moment_utc("14/06/2030 20:00", "America/Cayenne", out), 0);
+    assert_string_equal(out, "2030-06-14T23:00:00Z");
+    /* Refused: not a moment, a day the month lacks, an hour past 23, trailing text,
+     * a day-first moment without its hour or with a one-digit day. */
     const char *bad[] = {"demain", "", "2027-04-31T20:00", "2027-02-29T20:00", "2027-04-10T24:00",
-                         "2027-04-10T20:00 ", "2027-04-10T20:00Zz", "2027-04-10", "10/04/2027 20:00",
-                         "2027-04-10T20:00+25:00", "2027-04-10T20:00:60"};
+                         "2027-04-10T20:00 ", "2027-04-10T20:00Zz", "2027-04-10", "10/04/2027",
+                         "2027-04-10T20:00+25:00", "2027-04-10T20:00:60", "31/04/2027 20:00", "10/04/2027 24:00",
+                         "10/04/2027 20", "10/04/2027 20:00 demain", "1/04/2027 20:00", "10/04/202720:00",
+                         "10/04/2027 à", "04/10/2027 8:00 PM"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(urne_i18n_moment_utc(bad[i], NULL, out), -1);
         assert_string_equal(out, "");
