@@ -42,12 +42,12 @@ echo "$pass" | "$urne" admin create --db "$db" --user admin >/dev/null
 rhone=$data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
 if [ -n "$data" ] && [ -f "$rhone" ]; then
   "$urne" election import --db "$db" --title "Présidentielle 2017, 1er tour — Rhône" "$rhone" >/dev/null
-  say "               3  Présidentielle 2017, 1er tour — Rhône, 1${nnb}287 bureaux" \
-      "               3  Présidentielle 2017, 1er tour — Rhône, 1,287 bureaux" >"$dir/third"
+  third=$'\n'$(say "               3  Présidentielle 2017, 1er tour — Rhône, 1${nnb}287 bureaux" \
+                   "               3  Présidentielle 2017, 1er tour — Rhône, 1,287 bureaux")
 else
   say "urne${nb}: ../shared/data n'est pas à côté de ce dépôt${nb}: la démo tourne sans l'élection du Rhône" \
       "urne: ../shared/data is not beside this checkout: the demo runs without the Rhône election"
-  : >"$dir/third"
+  third=""
 fi
 
 key=$("$urne" initiative keygen --secret-key "$dir/authority.key")
@@ -95,8 +95,7 @@ if [ "$lang" = fr ]; then
 urne est lancé${nb}: http://$listen/   (Ctrl-C l'arrête)
 
   Scrutins     1  Primaire ouverte de Montval (second tour, double saisie)
-               2  Désignation fédérale — 1re circonscription gelée${nb}: deux sections contestées
-$(cat "$dir/third")
+               2  Désignation fédérale — 1re circonscription gelée${nb}: deux sections contestées$third
   Initiative   «${nb}Eau en régie publique${nb}», en signature${nb}: http://$listen/initiatives/1
   Comptes      admin, secretaire, secretaire2, commission, nationale, observateur
   Mot de passe $pass   (le même pour tous)
@@ -109,8 +108,7 @@ else
 urne is running: http://$listen/   (Ctrl-C stops it)
 
   Elections    1  Primaire ouverte de Montval (second round, double entry)
-               2  Désignation fédérale — 1re circonscription frozen: two sections contested
-$(cat "$dir/third")
+               2  Désignation fédérale — 1re circonscription frozen: two sections contested$third
   Initiative   "Eau en régie publique", collecting signatures: http://$listen/initiatives/1
   Accounts     admin, secretaire, secretaire2, commission, nationale, observateur
   Password     $pass   (all of them)
