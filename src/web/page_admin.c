@@ -227,11 +227,20 @@ static void import_form(urne_buf *b, urne_req *r) {
     const char *format = T("format"), *file = T("file");
     urne_html_trusted(b, "<form method=post action=\"/admin/elections\" class=card>");
     urne_page_csrf(b, r);
-    urne_html(b, "<h3>%s</h3><label>%s<input type=file data-into=file accept=\".csv,.txt\"></label>"
-                 "<textarea name=file hidden>%s</textarea><input type=hidden name=source value=\"%s\">"
+    /* The file field's own button and "no file chosen" are the browser's, in the
+     * browser's language ("Choose File" on a French page): the field is hidden
+     * (still focusable, its focus shown on the button) behind a label worded by
+     * the page, and the script writes the chosen file's name beside it. */
+    const char *source = T("source");
+    urne_html(b, "<h3>%s</h3><div class=file-pick><span class=file-label>%s</span><input type=file id=import-file "
+                 "class=file-input data-into=file data-name=import-file-name accept=\".csv,.txt\">"
+                 "<label for=import-file class=pick>%s</label> <span id=import-file-name aria-live=polite>%s</span>"
+                 "</div>",
+              _(r, "Import a results file"), _(r, "File"), _(r, "Choose a file"),
+              source[0] ? source : _(r, "no file chosen"));
+    urne_html(b, "<textarea name=file hidden>%s</textarea><input type=hidden name=source value=\"%s\">"
                  "<label>%s<select name=format><option value=auto>%s</option>",
-              _(r, "Import a results file"), _(r, "File"), strlen(file) <= IMPORT_KEPT ? file : "", T("source"),
-              _(r, "Format"), urne_words_format(r->lang, "auto"));
+              strlen(file) <= IMPORT_KEPT ? file : "", source, _(r, "Format"), urne_words_format(r->lang, "auto"));
     static const char *const formats[] = {"ministry", "legislative", "native"};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         urne_html(b, "<option value=%s%s>%s</option>", formats[i], sel(format, formats[i]),

@@ -34,6 +34,8 @@ document.querySelectorAll('input[type=file][data-into]').forEach(function (i) {
     rd.onload = function () {
       i.form.elements[i.dataset.into].value = rd.result;
       i.form.elements.source.value = f.name;
+      var shown = i.dataset.name && document.getElementById(i.dataset.name);
+      if (shown) shown.textContent = f.name; /* beside the page's own button */
     };
     rd.readAsText(f);
   });

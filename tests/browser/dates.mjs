@@ -4,7 +4,8 @@
 // are asked day first ("jj/mm/aaaa"), with a hint the field names; what is typed that
 // way is read right by the server (14/06/2030 20:00 is 18:00 UTC in Paris's summer),
 // a pattern stops a date of another shape before it is sent, and a date that does
-// not exist is refused by the server naming the field, in French. Screenshots at
+// not exist is refused by the server naming the field, in French. The import's file
+// field is worded by the page too, not by the browser ("Choose File"). Screenshots at
 // 360 px go to OUT. Usage: node dates.mjs URNE SOURCE_DIR OUT_DIR
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -79,6 +80,22 @@ try {
   const made = (Array.isArray(elections) ? elections : []).find(e => e.title === 'Dates à la française');
   const [, e] = made ? await api(admin.token, 'GET', `/api/elections/${made.id}`) : [0, {}];
   check(e.deadline === '2030-06-14T18:00:00Z', `14/06/2030 20:00 typed on the French page is 18:00 UTC: ${e.deadline}`);
+
+  // The import's file field: the browser's own button would say "Choose File" on a
+  // French page; the page's button and the chosen file's name stand in its place.
+  await page.goto(base + '/admin?lang=fr');
+  const pick = 'form:has(input[type=file]) label.pick';
+  check(await page.textContent(pick) === 'Choisir un fichier' &&
+        await page.textContent('#import-file-name') === 'aucun fichier choisi',
+        'the file field is worded by the page: « Choisir un fichier », « aucun fichier choisi »');
+  check(await page.$eval('input[type=file]', el => el.labels.length === 1 && el.labels[0].textContent === 'Choisir un fichier'),
+        'the hidden file field keeps a label naming it');
+  await page.setInputFiles('input[type=file]', join(source, 'examples/primary-round2.csv'));
+  await page.waitForFunction(() => document.getElementById('import-file-name').textContent === 'primary-round2.csv');
+  await page.screenshot({ path: join(out, 'dates-file-fr-360.png'), fullPage: true });
+  await page.click('form:has(input[type=file]) button');
+  const [, after] = await api(admin.token, 'GET', '/api/elections');
+  check(Array.isArray(after) && after.length === 2, `the chosen file is imported: ${Array.isArray(after) ? after.length : after} elections`);
 
   // A signer on the initiative's French page, logged out.
   await page.click('header form button');
