@@ -143,7 +143,8 @@ static void dispute_rows(urne_buf *b, const urne_req *r, const urne_election *e,
         urne_page_time(b, r, json_string_value(json_object_get(d, "opened_at")), e->meta.zone);
         urne_html(b, "</td><td data-label=\"%s\">", _(r, "Deadline"));
         urne_page_time(b, r, json_string_value(json_object_get(d, "deadline")), e->meta.zone);
-        urne_html(b, "</td><td data-label=\"%s\">", _(r, "Decision"));
+        /* On a phone the decision's form takes the row's whole width, its label above it. */
+        urne_html(b, "</td><td class=wide data-label=\"%s\">", _(r, "Decision"));
         if (strcmp(state, "open") != 0) {
             urne_html(b, "<strong>%s</strong> ",
                       urne_words_decision(r->lang, json_string_value(json_object_get(d, "decision"))));
