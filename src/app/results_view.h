@@ -36,7 +36,7 @@ size_t urne_election_bureaux_find(const urne_election *e, const char *q, size_t 
 typedef struct urne_anomaly {
     size_t bureau;
     char kind[48];     /* a check's rule, "turnout-outlier", "late", "changed-after-validation", "mismatch" */
-    char message[400]; /* in English, for the API and logs */
+    char message[400]; /* in English (adapters word `what` in their reader's language: web/view.h) */
     urne_phrase what;  /* the same as a code with parameters, for adapters to word */
     char entered_at[32], deadline[32]; /* "late": the two moments (ISO UTC), for adapters to word */
 } urne_anomaly;
