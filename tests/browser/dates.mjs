@@ -91,7 +91,13 @@ try {
   check(await page.$eval('input[type=file]', el => el.labels.length === 1 && el.labels[0].textContent === 'Choisir un fichier'),
         'the hidden file field keeps a label naming it');
   await page.setInputFiles('input[type=file]', join(source, 'examples/primary-round2.csv'));
-  await page.waitForFunction(() => document.getElementById('import-file-name').textContent === 'primary-round2.csv');
+  // The script reads the file, then names it (polled here: the pages' CSP forbids the eval waitForFunction uses).
+  let named = '';
+  for (let i = 0; i < 100 && named !== 'primary-round2.csv'; i++) {
+    named = await page.textContent('#import-file-name');
+    if (named !== 'primary-round2.csv') await new Promise(r => setTimeout(r, 50));
+  }
+  check(named === 'primary-round2.csv', `the chosen file is named beside the button: "${named}"`);
   await page.screenshot({ path: join(out, 'dates-file-fr-360.png'), fullPage: true });
   await page.click('form:has(input[type=file]) button');
   const [, after] = await api(admin.token, 'GET', '/api/elections');
