@@ -67,10 +67,14 @@ static void new_code(char out[21]) {
 }
 
 void urne_app_match_space_word(const char *name, char out[41]) {
+    /* Latin-1's letters in UTF-8 (0xC3 then 0x80..0xBF), capitals and small
+     * alike, folded to their base letter; x and / for the signs. */
+    static const char latin1[] = "aaaaaaaceeeeiiiidnooooo-ouuuuyty";
     size_t n = 0;
     int dash = 0;
     for (const unsigned char *p = (const unsigned char *)name; *p && n < 40; p++) {
         unsigned char c = *p >= 'A' && *p <= 'Z' ? (unsigned char)(*p - 'A' + 'a') : *p;
+        if (c == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) c = (unsigned char)latin1[*++p & 0x1F];
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
             if (dash && n > 0 && n < 39) out[n++] = '-';
             out[n++] = (char)c;

@@ -144,7 +144,8 @@ urne_app_status urne_app_match_may(urne_app *app, const urne_user *actor, urne_a
                                    const char *sub, urne_app_outcome *out);
 
 /* The space word of a school's or a host's name: lower-case ASCII letters and
- * digits kept, every other run of bytes one '-', at most 40 bytes. */
+ * digits kept (Latin-1 letters folded: é is e), every other run of bytes one
+ * '-', at most 40 bytes. */
 void urne_app_match_space_word(const char *name, char out[41]);
 
 /* The matching's clock, for the tests (NULL: time()). */
