@@ -25,22 +25,6 @@
 
 /* ---- the rows as the files ---- */
 
-static void put_char(urne_buf *b, char c) { urne_buf_put(b, &c, 1); }
-
-/* A CSV field, quoted when it holds a comma, a quote or a line break. */
-static void field(urne_buf *b, const char *s) {
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        urne_buf_puts(b, s);
-        return;
-    }
-    put_char(b, '"');
-    for (; *s; s++) {
-        if (*s == '"') put_char(b, '"');
-        put_char(b, *s);
-    }
-    put_char(b, '"');
-}
-
 typedef struct files {
     urne_buf hosts, pupils, rankings;
     int lottery; /* 1: every pupil has a lottery number, -1 none, 0 none seen yet */
@@ -50,10 +34,10 @@ typedef struct files {
 
 static int host_line(const urne_match_host_row *h, void *ctx) {
     urne_buf *b = &((files *)ctx)->hosts;
-    field(b, h->key);
+    urne_buf_csv(b, h->key);
     urne_buf_printf(b, ",%lld,%lld,", (long long)h->capacity, (long long)h->reserved);
-    field(b, h->weeks);
-    put_char(b, '\n');
+    urne_buf_csv(b, h->weeks);
+    urne_buf_put(b, "\n", 1);
     return 0;
 }
 
@@ -62,20 +46,21 @@ static int pupil_line(const urne_match_pupil_row *p, void *ctx) {
     int has = p->lottery[0] != '\0' ? 1 : -1;
     if (f->lottery && f->lottery != has) f->mixed = 1;
     f->lottery = has;
-    field(&f->pupils, p->key);
-    put_char(&f->pupils, ',');
-    field(&f->pupils, p->wishes);
-    urne_buf_printf(&f->pupils, ",%lld,%s,", (long long)p->priority, p->lottery);
-    field(&f->pupils, p->week);
-    put_char(&f->pupils, '\n');
+    urne_buf_csv(&f->pupils, p->key);
+    urne_buf_put(&f->pupils, ",", 1);
+    urne_buf_csv(&f->pupils, p->wishes);
+    urne_buf_printf(&f->pupils, ",%lld,", (long long)p->priority);
+    if (p->lottery[0]) urne_buf_printf(&f->pupils, "%s,", p->lottery); /* else the header has no lottery column */
+    urne_buf_csv(&f->pupils, p->week);
+    urne_buf_put(&f->pupils, "\n", 1);
     return 0;
 }
 
 static int ranking_line(const urne_match_ranking_row *r, void *ctx) {
     files *f = ctx;
-    field(&f->rankings, r->host);
-    put_char(&f->rankings, ',');
-    field(&f->rankings, r->pupil);
+    urne_buf_csv(&f->rankings, r->host);
+    urne_buf_put(&f->rankings, ",", 1);
+    urne_buf_csv(&f->rankings, r->pupil);
     urne_buf_printf(&f->rankings, ",%lld\n", (long long)r->rank);
     f->nrankings++;
     return 0;

@@ -72,33 +72,9 @@ void urne_match_word(const urne_req *r, const urne_app_outcome *o, urne_result *
         urne_outcome_word(r, o, res);
 }
 
-/* The JSON answer of a use case: {"id", "message"} and extra members when it
- * succeeded, {"error", "status", "field", "rule", "errors"} otherwise. */
+/* The JSON answer of a use case (urne_outcome_answer, in this component's words). */
 static enum MHD_Result answer(urne_req *r, urne_app_outcome *o, unsigned ok, const char *ok_message, json_t *extra) {
-    urne_result res = {0};
-    json_t *j;
-    if (o->status == URNE_APP_OK) {
-        urne_result_set(&res, ok, "%s", ok_message);
-        j = json_pack("{s:I, s:s}", "id", (json_int_t)o->id, "message", res.message);
-        if (j && extra) json_object_update(j, extra);
-    } else {
-        urne_match_word(r, o, &res);
-        j = json_pack("{s:s, s:i, s:s}", "error", res.message, "status", (int)res.status, "status_name",
-                      urne_app_status_name(o->status));
-        if (j && o->field[0]) json_object_set_new(j, "field", json_string(o->field));
-        if (j && o->why) json_object_set_new(j, "rule", json_string(o->why));
-        json_t *all = o->checks.count ? json_array() : NULL;
-        for (size_t i = 0; all && i < o->checks.count && i < 50; i++) {
-            const urne_diag *d = &o->checks.items[i];
-            json_array_append_new(all, json_pack("{s:s, s:I, s:s, s:s, s:s}", "file",
-                                                 o->checks.file ? o->checks.file : "", "line", (json_int_t)d->line,
-                                                 "field", d->field, "rule", d->rule, "message", d->message));
-        }
-        if (j && all) json_object_set_new(j, "errors", all);
-    }
-    json_decref(extra);
-    urne_app_outcome_free(o);
-    return urne_reply_json(r, res.status, j);
+    return urne_outcome_answer(r, o, ok, ok_message, extra, urne_match_word);
 }
 
 /* ---- the API ---- */
@@ -235,22 +211,11 @@ static enum MHD_Result api_answer(urne_req *r, int64_t id, int64_t b) {
 
 /* ---- the assignment as CSV ---- */
 
-static void csv_field(urne_buf *b, const char *s) {
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        urne_buf_puts(b, s);
-        return;
-    }
-    urne_buf_puts(b, "\"");
-    for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) urne_buf_put(b, s, (size_t)(q - s) + 1), urne_buf_puts(b, "\"");
-    urne_buf_puts(b, s);
-    urne_buf_puts(b, "\"");
-}
-
 static int assignment_line(const urne_match_result_row *x, void *ctx) {
     urne_buf *b = ctx;
-    csv_field(b, x->pupil);
+    urne_buf_csv(b, x->pupil);
     urne_buf_puts(b, ",");
-    csv_field(b, x->host);
+    urne_buf_csv(b, x->host);
     urne_buf_printf(b, ",%lld,%lld,%lld\n", (long long)x->wish, (long long)x->round, (long long)x->lottery);
     return 0;
 }

@@ -404,6 +404,32 @@ static void test_story(void **state) {
     (void)o;
 }
 
+/* Pupils without lottery numbers (drawn from the seed) keep their week: a host
+ * that does not offer it is explained so, and the one that does takes them. */
+static void test_drawn_lottery_and_weeks(void **state) {
+    fixture *f = *state;
+    urne_app_outcome o;
+    urne_match_campaign_new in = {.name = "Semaines", .space = "org/nord", .seed = 3};
+    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    static const char hosts[] = "id,capacity,weeks\nA,5,w1\nB,5,w2|w3\n";
+    static const char pupils[] = "id,wishes,priority,week,school\nq1,A>B,0,w2,X\nq2,A,0,w1,X\n";
+    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), NULL, 0, NULL, NULL,
+                             &o));
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    urne_app_outcome_free(&o);
+    urne_match_result_row r;
+    assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q1", &r), 1);
+    assert_string_equal(r.host, "B");
+    assert_int_equal(r.wish, 2);
+    assert_non_null(strstr(r.explanation, "\"why\":\"week-not-offered\""));
+    assert_true(r.lottery == 1 || r.lottery == 2); /* drawn: a permutation of 1..2 */
+    assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q2", &r), 1);
+    assert_string_equal(r.host, "A");
+}
+
 /* The space word of a school or host: accents folded, punctuation one dash. */
 static void test_space_word(void **state) {
     (void)state;
@@ -419,6 +445,7 @@ static void test_space_word(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_story, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drawn_lottery_and_weeks, setup, teardown),
         cmocka_unit_test(test_space_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
