@@ -48,9 +48,20 @@ api /api/match/1/run '{}' > "$out/run.json"
 t2=$(date +%s.%N)
 api /api/match/1/publish '{"deadline":"2099-01-01T00:00"}' >/dev/null
 t3=$(date +%s.%N)
-code=$("$BENCH_PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['codes']['pupils'][0]['code'])" "$out/codes.json")
+# A pupil with an offer: the first of the file whose placement shows one.
+code=$("$BENCH_PY" - "$out/codes.json" "$port" <<'PY'
+import json, sys, urllib.request
+for p in json.load(open(sys.argv[1]))["codes"]["pupils"]:
+    req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[2]}/api/match/1/placement",
+                                 data=json.dumps({"code": p["code"]}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    if "offer" in json.load(urllib.request.urlopen(req)):
+        print(p["code"])
+        break
+PY
+)
 t4=$(date +%s.%N)
-curl -sS -H 'Content-Type: application/json' -d "{\"code\":\"$code\",\"answer\":\"accept\"}" \
+curl -fsS -H 'Content-Type: application/json' -d "{\"code\":\"$code\",\"answer\":\"accept\"}" \
   "http://127.0.0.1:$port/api/match/1/answer" > "$out/answer.json"
 t5=$(date +%s.%N)
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")

@@ -129,17 +129,15 @@ urne_app_status urne_app_match_may(urne_app *app, const urne_user *actor, urne_a
 }
 
 urne_app_status urne_app_match_audit(urne_app *app, const char *by, const char *act, const urne_match_campaign_row *c,
-                                     json_t *extra, urne_app_outcome *out) {
+                                     const urne_match_sum *delta, json_t *extra, urne_app_outcome *out) {
     char digest[URNE_STORE_MATCH_HASH], object[48], action[48];
-    if (urne_store_match_digest(app->store, c->id, digest) < 0) {
-        json_decref(extra);
-        return urne_app_store_failed(app, out);
-    }
+    urne_match_sum none = {{0}};
+    urne_store_match_sum_hex(delta ? delta : &none, digest);
     json_t *a = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)c->id,
                           "name", c->name, "space", c->space, "state", c->state, "method", c->method, "tie", c->tie,
                           "seed", (json_int_t)c->seed, "round", (json_int_t)c->round, "final_round",
                           (json_int_t)c->final_round, "deadline", c->deadline, "created_at", c->created_at,
-                          "created_by", c->created_by, "digest", digest);
+                          "created_by", c->created_by, "rows_delta", digest);
     if (a && extra) json_object_update(a, extra);
     json_decref(extra);
     char *text = a ? json_dumps(a, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
@@ -162,7 +160,7 @@ urne_app_status urne_app_match_commit(urne_app *app, urne_app_outcome *out) {
 /* Write c from state `from` (the state read) and append its entry: OK, or the
  * failure with everything rolled back. */
 static urne_app_status move(urne_app *app, const char *by, const char *act, const urne_match_campaign_row *c,
-                            const char *from, json_t *extra, urne_app_outcome *out) {
+                            const char *from, const urne_match_sum *delta, json_t *extra, urne_app_outcome *out) {
     int rc = urne_store_match_campaign_update(app->store, c, from);
     if (rc < 0) return json_decref(extra), urne_app_store_failed(app, out);
     if (rc == 0) {
@@ -170,7 +168,7 @@ static urne_app_status move(urne_app *app, const char *by, const char *act, cons
         urne_store_rollback(app->store);
         return urne_app_match_wrong_state(out, NULL, "changed elsewhere");
     }
-    return urne_app_match_audit(app, by, act, c, extra, out);
+    return urne_app_match_audit(app, by, act, c, delta, extra, out);
 }
 
 /* ---- creating ---- */
@@ -221,7 +219,7 @@ urne_app_status urne_app_match_create(urne_app *app, const urne_user *actor, con
         c->id = urne_store_match_campaign_put(app->store, c);
         if (c->id < 0) st = urne_app_store_failed(app, out);
     }
-    if (st == URNE_APP_OK) st = urne_app_match_audit(app, actor->name, "create", c, NULL, out);
+    if (st == URNE_APP_OK) st = urne_app_match_audit(app, actor->name, "create", c, NULL, NULL, out);
     if (st == URNE_APP_OK) st = urne_app_match_commit(app, out);
     if (st == URNE_APP_OK) {
         out->id = c->id;
@@ -283,7 +281,7 @@ typedef struct issued {
 /* The read input's rows written (hosts, pupils, rankings), each with a new code
  * into codes[]. OK, BAD_INPUT (a value the store cannot hold) or STORE. */
 static urne_app_status write_rows(urne_app *app, int64_t id, const urne_match_input *in, const kept_rows *hk,
-                                  const kept_rows *pk, issued *codes, urne_app_outcome *out) {
+                                  const kept_rows *pk, issued *codes, urne_match_sum *sum, urne_app_outcome *out) {
     urne_match_host_row *h = calloc(1, sizeof *h);
     urne_match_pupil_row *p = calloc(1, sizeof *p);
     urne_app_status st = h && p ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
@@ -307,6 +305,7 @@ static urne_app_status write_rows(urne_app *app, int64_t id, const urne_match_in
         new_code(c->code);
         urne_app_match_code_hash(c->code, h->code_hash);
         if (urne_store_match_host_put(app->store, h) != 1) st = urne_app_store_failed(app, out);
+        urne_store_match_sum_host(sum, h, 1);
     }
     for (size_t i = 0; st == URNE_APP_OK && i < in->in.npupils; i++) {
         const urne_match_pupil *x = &in->pupils[i];
@@ -330,6 +329,7 @@ static urne_app_status write_rows(urne_app *app, int64_t id, const urne_match_in
         new_code(c->code);
         urne_app_match_code_hash(c->code, p->code_hash);
         if (urne_store_match_pupil_put(app->store, p) != 1) st = urne_app_store_failed(app, out);
+        urne_store_match_sum_pupil(sum, p, 1);
     }
     for (size_t hi = 0; st == URNE_APP_OK && hi < in->in.nhosts; hi++) {
         const urne_match_host *x = &in->hosts[hi];
@@ -338,6 +338,7 @@ static urne_app_status write_rows(urne_app *app, int64_t id, const urne_match_in
             snprintf(k.host, sizeof k.host, "%s", x->id);
             snprintf(k.pupil, sizeof k.pupil, "%s", in->pupils[x->ranked_pupils[r]].id);
             if (urne_store_match_ranking_put(app->store, &k) != 1) st = urne_app_store_failed(app, out);
+            urne_store_match_sum_ranking(sum, &k, 1);
         }
     }
     free(h);
@@ -375,13 +376,14 @@ static urne_app_status import_locked(urne_app *app, const urne_user *actor, urne
     if (st != URNE_APP_OK) return st;
     if (strcmp(c->state, "draft") != 0) return urne_app_match_wrong_state(out, NULL, c->state);
     if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
-    if ((st = write_rows(app, c->id, in, hk, pk, codes, out)) != URNE_APP_OK) {
+    urne_match_sum sum = {{0}};
+    if ((st = write_rows(app, c->id, in, hk, pk, codes, &sum, out)) != URNE_APP_OK) {
         urne_store_rollback(app->store);
         return st;
     }
     snprintf(c->state, sizeof c->state, "collecting");
     json_t *extra = json_pack("{s:I, s:I}", "hosts", (json_int_t)in->in.nhosts, "pupils", (json_int_t)in->in.npupils);
-    if ((st = move(app, actor->name, "import", c, "draft", extra, out)) != URNE_APP_OK) return st;
+    if ((st = move(app, actor->name, "import", c, "draft", &sum, extra, out)) != URNE_APP_OK) return st;
     return urne_app_match_commit(app, out);
 }
 
@@ -453,11 +455,14 @@ static urne_app_status places_locked(urne_app *app, const urne_user *actor, cons
         return urne_app_match_refuse(out, strlen(weeks) >= sizeof h->weeks ? "weeks" : "name", URNE_WHY_TOO_LONG,
                                      (int64_t)(strlen(weeks) >= sizeof h->weeks ? sizeof h->weeks : sizeof h->name) - 1,
                                      NULL);
+    urne_match_sum sum = {{0}};
+    urne_store_match_sum_host(&sum, h, -1);
     h->capacity = in->capacity;
     h->reserved = in->reserved;
     snprintf(h->weeks, sizeof h->weeks, "%s", weeks);
     if (in->name) snprintf(h->name, sizeof h->name, "%s", in->name);
     if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    urne_store_match_sum_host(&sum, h, 1);
     if ((rc = urne_store_match_host_update(app->store, h)) <= 0)
         return rc < 0 ? urne_app_store_failed(app, out)
                       : (urne_store_rollback(app->store), urne_app_match_refuse(out, "host", URNE_WHY_MATCH_HOST, 0, h->key));
@@ -465,7 +470,7 @@ static urne_app_status places_locked(urne_app *app, const urne_user *actor, cons
                               (json_int_t)h->reserved, "weeks", h->weeks);
     char by[80];
     snprintf(by, sizeof by, "%s", in->code && in->code[0] ? "host-code" : actor->name);
-    if ((st = urne_app_match_audit(app, by, "places", c, extra, out)) != URNE_APP_OK) return st;
+    if ((st = urne_app_match_audit(app, by, "places", c, &sum, extra, out)) != URNE_APP_OK) return st;
     return urne_app_match_commit(app, out);
 }
 
@@ -554,14 +559,17 @@ static urne_app_status wishes_locked(urne_app *app, const urne_user *actor, cons
         st = urne_app_match_refuse(out, "wishes", URNE_WHY_TOO_LONG, sizeof p->wishes - 1, len);
     }
     if (st == URNE_APP_OK) st = check_wishes(app, c->id, wishes, h, out);
+    urne_match_sum sum = {{0}};
     if (st == URNE_APP_OK) {
+        urne_store_match_sum_pupil(&sum, p, -1);
         snprintf(p->wishes, sizeof p->wishes, "%s", wishes);
+        urne_store_match_sum_pupil(&sum, p, 1);
         if (urne_store_begin(app->store) < 0 || urne_store_match_pupil_update(app->store, p) != 1)
             st = urne_app_store_failed(app, out);
     }
     if (st == URNE_APP_OK)
-        st = urne_app_match_audit(app, actor->name, "wishes", c, json_pack("{s:s, s:s}", "pupil", key, "wishes", wishes),
-                                  out);
+        st = urne_app_match_audit(app, actor->name, "wishes", c, &sum,
+                                  json_pack("{s:s, s:s}", "pupil", key, "wishes", wishes), out);
     if (st == URNE_APP_OK) st = urne_app_match_commit(app, out);
     free(p);
     free(h);
@@ -598,7 +606,7 @@ urne_app_status urne_app_match_close(urne_app *app, const urne_user *actor, int6
     if (st == URNE_APP_OK && urne_store_begin(app->store) < 0) st = urne_app_store_failed(app, out);
     if (st == URNE_APP_OK) {
         snprintf(c->state, sizeof c->state, "closed");
-        st = move(app, actor->name, "close", c, "published", NULL, out);
+        st = move(app, actor->name, "close", c, "published", NULL, NULL, out);
     }
     if (st == URNE_APP_OK) st = urne_app_match_commit(app, out);
     if (st == URNE_APP_OK) urne_app_changed(app);

@@ -28,12 +28,13 @@ urne_app_status urne_app_match_refuse(urne_app_outcome *out, const char *field, 
 /* STATE with URNE_WHY_MATCH_STATE (or why) and the state in detail. */
 urne_app_status urne_app_match_wrong_state(urne_app_outcome *out, const char *why, const char *state);
 
-/* Append "match.<act>" on "match/ID" by `by`, recording c's row, the digest of
- * the campaign's other rows and `extra`'s members (stolen; may be NULL), inside
- * the caller's transaction. OK, STORE or NO_MEMORY (said in out); the caller
- * rolls back on failure. */
+/* Append "match.<act>" on "match/ID" by `by`, recording c's row, the change the
+ * act made to the digest of the campaign's other rows (delta: the rows it wrote,
+ * less those they replaced; NULL: none) and `extra`'s members (stolen; may be
+ * NULL), inside the caller's transaction. OK, STORE or NO_MEMORY (said in out);
+ * the caller rolls back on failure. */
 urne_app_status urne_app_match_audit(urne_app *app, const char *by, const char *act, const urne_match_campaign_row *c,
-                                     json_t *extra, urne_app_outcome *out);
+                                     const urne_match_sum *delta, json_t *extra, urne_app_outcome *out);
 
 /* Commit, or roll back and say why: OK or STORE. */
 urne_app_status urne_app_match_commit(urne_app *app, urne_app_outcome *out);

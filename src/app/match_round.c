@@ -130,6 +130,7 @@ typedef struct earlier {
     char now[24];
     int64_t nkept, nabsent;
     int failed;
+    urne_match_sum *sum; /* the offers expired, old less new */
 } earlier;
 
 static int fold_offer(const urne_match_offer_row *o, void *ctx) {
@@ -146,6 +147,8 @@ static int fold_offer(const urne_match_offer_row *o, void *ctx) {
         snprintf(x.state, sizeof x.state, "expired");
         snprintf(x.answered_at, sizeof x.answered_at, "%s", e->now);
         if (urne_store_match_offer_update(e->app->store, &x, "offered") < 0) return e->failed = 1, -1;
+        urne_store_match_sum_offer(e->sum, o, -1);
+        urne_store_match_sum_offer(e->sum, &x, 1);
         e->absent[p] = 1;
     } else
         e->absent[p] = 1;
@@ -187,7 +190,7 @@ static urne_match_method method_of(const char *m) {
 /* The round's result stored, one row per pupil taking part. OK or the failure. */
 static urne_app_status store_results(urne_app *app, const urne_match_campaign_row *c, int64_t round,
                                      const urne_match_prep *prep, const urne_match_result *r, const urne_match_input *in,
-                                     int64_t *placed, urne_app_outcome *out) {
+                                     int64_t *placed, urne_match_sum *sum, urne_app_outcome *out) {
     urne_match_cutoffs cut;
     size_t max = 1;
     for (size_t p = 0; p < in->in.npupils; p++)
@@ -217,6 +220,7 @@ static urne_app_status store_results(urne_app *app, const urne_match_campaign_ro
         else {
             memcpy(row->explanation, text, strlen(text) + 1);
             if (urne_store_match_result_put(app->store, row) != 1) st = urne_app_store_failed(app, out);
+            urne_store_match_sum_result(sum, row, 1);
         }
         free(text);
     }
@@ -249,7 +253,8 @@ static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_ma
     urne_app_status st = load_input(app, c, in, out);
     if (st != URNE_APP_OK) return st;
     size_t n = in->in.npupils ? in->in.npupils : 1;
-    earlier e = {.app = app, .in = in, .kept = malloc(n * sizeof(uint32_t)), .absent = calloc(n, 1)};
+    urne_match_sum sum = {{0}};
+    earlier e = {.app = app, .in = in, .kept = malloc(n * sizeof(uint32_t)), .absent = calloc(n, 1), .sum = &sum};
     if (e.kept == NULL || e.absent == NULL) return free(e.kept), free(e.absent), urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     for (size_t p = 0; p < n; p++) e.kept[p] = URNE_MATCH_NONE;
     urne_app_match_iso(urne_app_match_now(app), e.now);
@@ -264,7 +269,7 @@ static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_ma
                                                                        : (prepared = 1, URNE_APP_OK);
     if (st == URNE_APP_OK && (st = compute(c, &prep, &r, out)) == URNE_APP_OK) ran = 1;
     int64_t placed = 0, round = c->round + 1;
-    if (st == URNE_APP_OK) st = store_results(app, c, round, &prep, &r, in, &placed, out);
+    if (st == URNE_APP_OK) st = store_results(app, c, round, &prep, &r, in, &placed, &sum, out);
     if (ran) urne_match_result_free(&r);
     if (prepared) urne_match_prep_free(&prep);
     in->in.kept = NULL;
@@ -282,7 +287,7 @@ static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_ma
                                : (urne_store_rollback(app->store), urne_app_match_wrong_state(out, NULL, "changed elsewhere"));
     json_t *extra = json_pack("{s:I, s:I, s:I, s:b}", "placed", (json_int_t)placed, "kept", (json_int_t)e.nkept,
                               "absent", (json_int_t)e.nabsent, "final", final != 0);
-    if ((st = urne_app_match_audit(app, by, "run", c, extra, out)) != URNE_APP_OK) return st;
+    if ((st = urne_app_match_audit(app, by, "run", c, &sum, extra, out)) != URNE_APP_OK) return st;
     out->id = placed;
     return URNE_APP_OK;
 }
@@ -335,6 +340,7 @@ typedef struct offering {
     const char *deadline;
     int64_t offers;
     int failed;
+    urne_match_sum sum; /* the offers made */
 } offering;
 
 static int offer_one(const urne_match_result_row *r, void *ctx) {
@@ -348,6 +354,7 @@ static int offer_one(const urne_match_result_row *r, void *ctx) {
     snprintf(x.state, sizeof x.state, "offered");
     snprintf(x.deadline, sizeof x.deadline, "%s", o->deadline);
     if (urne_store_match_offer_put(o->app->store, &x) != 1) return o->failed = 1, -1;
+    urne_store_match_sum_offer(&o->sum, &x, 1);
     o->offers++;
     return 0;
 }
@@ -371,7 +378,8 @@ static urne_app_status publish_locked(urne_app *app, const urne_user *actor, urn
     int rc = urne_store_match_campaign_update(app->store, c, "run");
     if (rc <= 0) return rc < 0 ? urne_app_store_failed(app, out)
                                : (urne_store_rollback(app->store), urne_app_match_wrong_state(out, NULL, "changed elsewhere"));
-    st = urne_app_match_audit(app, actor->name, "publish", c, json_pack("{s:I}", "offers", (json_int_t)o.offers), out);
+    st = urne_app_match_audit(app, actor->name, "publish", c, &o.sum, json_pack("{s:I}", "offers", (json_int_t)o.offers),
+                              out);
     if (st == URNE_APP_OK) out->number = o.offers;
     return st == URNE_APP_OK ? urne_app_match_commit(app, out) : st;
 }
@@ -426,7 +434,11 @@ static urne_app_status answer_locked(urne_app *app, urne_match_placement *v, con
                       : (urne_store_rollback(app->store), urne_app_match_wrong_state(out, URNE_WHY_MATCH_OFFER, "answered"));
     json_t *extra = json_pack("{s:s, s:I, s:s, s:s}", "pupil", x.pupil, "offer_round", (json_int_t)x.round, "host",
                               x.host, "answer", x.state);
-    if ((st = urne_app_match_audit(app, "pupil-code", "answer", &v->campaign, extra, out)) != URNE_APP_OK) return st;
+    urne_match_sum sum = {{0}};
+    urne_store_match_sum_offer(&sum, &v->offer, -1);
+    urne_store_match_sum_offer(&sum, &x, 1);
+    if ((st = urne_app_match_audit(app, "pupil-code", "answer", &v->campaign, &sum, extra, out)) != URNE_APP_OK)
+        return st;
     if ((st = urne_app_match_commit(app, out)) == URNE_APP_OK) v->offer = x;
     return st;
 }

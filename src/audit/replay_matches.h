@@ -5,10 +5,11 @@
  * The same idea as replay_initiatives.h. Every act on a campaign ("match.create",
  * "match.import", "match.places", "match.wishes", "match.run", "match.publish",
  * "match.answer", "match.close") records the campaign's row after it and the
- * digest of its other rows (hosts, pupils, rankings, results, offers:
- * store_matches.h's urne_store_match_digest). Folding them gives each
- * campaign's row and digest as of its last entry, to compare with the stored
- * row field by field and with the digest of the stored rows: a state, a round,
+ * change it made to the digest of its other rows (hosts, pupils, rankings,
+ * results, offers: a sum of the rows' hashes, store_matches.h). Folding them
+ * gives each campaign's row as of its last entry and, the changes added up, the
+ * digest its rows must have, to compare with the stored row field by field and
+ * with the digest of the stored rows: a state, a round,
  * a deadline rewritten, a campaign added or removed, a capacity, a wish, a
  * result or an offer changed behind the log's back are each named (the rows by
  * the digest: which campaign, not which row). An act's record must follow from
@@ -35,7 +36,7 @@ typedef struct urne_audit_match {
     char deadline[24];
     char created_at[24];
     char created_by[64];
-    char digest[65];
+    uint64_t rows[4]; /* folded: the entry's change to the rows' digest; compared: the stored rows' digest */
 } urne_audit_match;
 
 typedef struct urne_audit_matches urne_audit_matches;

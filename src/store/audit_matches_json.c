@@ -3,8 +3,8 @@
  * verify` (store_audit.h, urne_audit_fold_match). app/match.c writes them:
  * "match.<act>" on "match/ID", each {"id", "name", "space", "state", "method",
  * "tie", "seed", "round", "final_round", "deadline", "created_at",
- * "created_by", "digest"} (the campaign after the act and the digest of its
- * other rows) and members of the act's own (a host's places, a pupil's wishes,
+ * "created_by", "rows_delta"} (the campaign after the act, and the change it
+ * made to the digest of the campaign's other rows: store_matches.h) and members of the act's own (a host's places, a pupil's wishes,
  * an answer, the figures of a run), which the replay does not need. Beside
  * audit_initiatives_json.c, for the same reason: each component's codec changes
  * apart.
@@ -45,9 +45,12 @@ static int fold(urne_audit_matches *n, const urne_audit_entry *e, const json_t *
         text(a, "state", x.state, sizeof x.state) || text(a, "method", x.method, sizeof x.method) ||
         text(a, "tie", x.tie, sizeof x.tie) || text(a, "deadline", x.deadline, sizeof x.deadline) ||
         text(a, "created_at", x.created_at, sizeof x.created_at) ||
-        text(a, "created_by", x.created_by, sizeof x.created_by) || text(a, "digest", x.digest, sizeof x.digest) ||
+        text(a, "created_by", x.created_by, sizeof x.created_by) ||
         number(a, "seed", &x.seed) || number(a, "round", &x.round) || number(a, "final_round", &x.final_round))
         return -2;
+    urne_match_sum delta;
+    if (urne_store_match_sum_parse(json_string_value(json_object_get(a, "rows_delta")), &delta) < 0) return -2;
+    memcpy(x.rows, delta.w, sizeof x.rows);
     return urne_audit_matches_fold(n, e->seq, &x, strcmp(act, "create") == 0);
 }
 

@@ -321,11 +321,6 @@ int urne_store_match_offer_each(urne_store *s, int64_t campaign, int (*fn)(const
 
 /* ---- the digest ---- */
 
-typedef struct digest {
-    const kind *k;
-    uint64_t sum[4]; /* a 256-bit number, least significant word first */
-} digest;
-
 static void absorb(crypto_hash_sha256_state *st, const void *data, size_t n) {
     unsigned char len[8];
     for (int i = 0; i < 8; i++) len[i] = (unsigned char)((uint64_t)n >> (8 * i));
@@ -333,31 +328,89 @@ static void absorb(crypto_hash_sha256_state *st, const void *data, size_t n) {
     if (n) crypto_hash_sha256_update(st, data, n);
 }
 
-static int add_row(void *row, void *ctx) {
-    digest *d = ctx;
+/* Add (sign > 0) or take away (sign < 0) the SHA-256 of a row of kind k to sum:
+ * 256-bit arithmetic modulo 2^256, least significant word first. */
+static void sum_row(urne_match_sum *sum, const kind *k, const void *row, int sign) {
     crypto_hash_sha256_state st;
     crypto_hash_sha256_init(&st);
-    absorb(&st, d->k->table, strlen(d->k->table));
-    for (int i = 0; i < d->k->nf; i++) {
-        if (strcmp(d->k->f[i].name, "campaign") == 0) continue; /* the campaign digested: its id says nothing */
-        const char *at = (const char *)row + d->k->f[i].offset;
+    absorb(&st, k->table, strlen(k->table));
+    for (int i = 0; i < k->nf; i++) {
+        if (strcmp(k->f[i].name, "campaign") == 0) continue; /* the campaign digested: its id says nothing */
+        const char *at = (const char *)row + k->f[i].offset;
         char num[24];
-        if (d->k->f[i].size == 0) {
+        if (k->f[i].size == 0) {
             int n = snprintf(num, sizeof num, "%lld", (long long)*(const int64_t *)(const void *)at);
             absorb(&st, num, (size_t)n);
         } else
-            absorb(&st, at, strlen(at));
+            absorb(&st, at, strnlen(at, k->f[i].size));
     }
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&st, h);
+    uint64_t v[4];
+    for (int w = 0; w < 4; w++) {
+        v[w] = 0;
+        for (int b = 0; b < 8; b++) v[w] |= (uint64_t)h[8 * w + b] << (8 * b);
+    }
+    if (sign < 0) { /* two's complement: the sum less v */
+        unsigned carry = 1;
+        for (int w = 0; w < 4; w++) {
+            v[w] = ~v[w] + carry;
+            carry = carry && v[w] == 0;
+        }
+    }
+    urne_store_match_sum_words(sum, v);
+}
+
+void urne_store_match_sum_words(urne_match_sum *sum, const uint64_t v[4]) {
     unsigned carry = 0;
     for (int w = 0; w < 4; w++) {
-        uint64_t v = 0;
-        for (int b = 0; b < 8; b++) v |= (uint64_t)h[8 * w + b] << (8 * b);
-        uint64_t before = d->sum[w];
-        d->sum[w] = before + v + carry;
-        carry = d->sum[w] < before || (carry && d->sum[w] == before);
+        uint64_t before = sum->w[w];
+        sum->w[w] = before + v[w] + carry;
+        carry = sum->w[w] < before || (carry && sum->w[w] == before);
     }
+}
+
+void urne_store_match_sum_host(urne_match_sum *sum, const urne_match_host_row *h, int sign) { sum_row(sum, &HOST, h, sign); }
+void urne_store_match_sum_pupil(urne_match_sum *sum, const urne_match_pupil_row *p, int sign) {
+    sum_row(sum, &PUPIL, p, sign);
+}
+void urne_store_match_sum_ranking(urne_match_sum *sum, const urne_match_ranking_row *r, int sign) {
+    sum_row(sum, &RANKING, r, sign);
+}
+void urne_store_match_sum_result(urne_match_sum *sum, const urne_match_result_row *r, int sign) {
+    sum_row(sum, &RESULT, r, sign);
+}
+void urne_store_match_sum_offer(urne_match_sum *sum, const urne_match_offer_row *o, int sign) {
+    sum_row(sum, &OFFER, o, sign);
+}
+
+void urne_store_match_sum_hex(const urne_match_sum *sum, char out[URNE_STORE_MATCH_HASH]) {
+    for (int w = 3, at = 0; w >= 0; w--, at += 16) snprintf(out + at, 17, "%016llx", (unsigned long long)sum->w[w]);
+}
+
+int urne_store_match_sum_parse(const char *hex, urne_match_sum *sum) {
+    if (hex == NULL || strlen(hex) != 64) return -1;
+    for (int w = 3, at = 0; w >= 0; w--, at += 16) {
+        uint64_t v = 0;
+        for (int i = 0; i < 16; i++) {
+            char c = hex[at + i];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (d < 0) return -1;
+            v = v << 4 | (uint64_t)d;
+        }
+        sum->w[w] = v;
+    }
+    return 0;
+}
+
+typedef struct digest {
+    const kind *k;
+    urne_match_sum sum;
+} digest;
+
+static int add_row(void *row, void *ctx) {
+    digest *d = ctx;
+    sum_row(&d->sum, d->k, row, 1);
     return 0;
 }
 
@@ -374,6 +427,6 @@ int urne_store_match_digest(urne_store *s, int64_t campaign, char out[URNE_STORE
         d.k = parts[i].k;
         if (each(s, parts[i].k, parts[i].sql, p, 1, "reading a campaign's rows", add_row, &d) != 0) return -1;
     }
-    for (int w = 3, at = 0; w >= 0; w--, at += 16) snprintf(out + at, 17, "%016llx", (unsigned long long)d.sum[w]);
+    urne_store_match_sum_hex(&d.sum, out);
     return 0;
 }

@@ -163,9 +163,28 @@ int urne_store_match_offer_update(urne_store *s, const urne_match_offer_row *o, 
 int urne_store_match_offer_each(urne_store *s, int64_t campaign, int (*fn)(const urne_match_offer_row *o, void *ctx),
                                 void *ctx);
 
-/* The SHA-256 (hex) of every row the campaign holds beside its own (hosts,
- * pupils, rankings, results, offers), in one canonical order: what an audit
- * entry records after each change, and `urne audit verify` compares. 0 or -1. */
+/* The digest of every row a campaign holds beside its own (hosts, pupils,
+ * rankings, results, offers): the sum, modulo 2^256, of each row's SHA-256 (over
+ * its table's name and its columns but the campaign, each preceded by its
+ * length), so that no order of reading matters and a change is a difference of
+ * two rows' hashes. An act's audit entry records the change it made to the sum
+ * (the rows it added, less those it replaced); `urne audit verify` adds the
+ * changes up and compares them with the digest of the stored rows. */
+typedef struct urne_match_sum {
+    uint64_t w[4]; /* least significant word first */
+} urne_match_sum;
+/* Add (sign 1) or take away (sign -1) a row's hash. */
+void urne_store_match_sum_host(urne_match_sum *sum, const urne_match_host_row *h, int sign);
+void urne_store_match_sum_pupil(urne_match_sum *sum, const urne_match_pupil_row *p, int sign);
+void urne_store_match_sum_ranking(urne_match_sum *sum, const urne_match_ranking_row *r, int sign);
+void urne_store_match_sum_result(urne_match_sum *sum, const urne_match_result_row *r, int sign);
+void urne_store_match_sum_offer(urne_match_sum *sum, const urne_match_offer_row *o, int sign);
+/* Add a sum's words (another sum) to sum. */
+void urne_store_match_sum_words(urne_match_sum *sum, const uint64_t v[4]);
+/* A sum as 64 hex digits, most significant first; and back: 0, or -1. */
+void urne_store_match_sum_hex(const urne_match_sum *sum, char out[URNE_STORE_MATCH_HASH]);
+int urne_store_match_sum_parse(const char *hex, urne_match_sum *sum);
+/* The digest of the campaign's stored rows, read: 0 or -1. */
 int urne_store_match_digest(urne_store *s, int64_t campaign, char out[URNE_STORE_MATCH_HASH]);
 
 #endif

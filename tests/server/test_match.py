@@ -9,7 +9,7 @@ wish's cutoff) in French and English, escaped; a wrong code finds nothing; the
 pupil refuses, and the next round gives the place to the next in the host's
 order; every other role refused (401, 403); assignment.csv downloaded; a
 generated département's files imported and run; `urne audit verify` passes and
-names a capacity changed behind the log's back."""
+names a capacity changed behind the log's back; `urne store copy` carries it all."""
 import os
 import re
 import tempfile
@@ -169,6 +169,13 @@ try:
           f"urne audit verify passes, the campaigns compared with the log: {p.stdout} {p.stderr}")
 finally:
     srv.stop()
+
+# `urne store copy` carries the campaigns' rows: the copy verifies alike.
+copy = os.path.join(tempfile.mkdtemp(prefix="urne-match-copy-"), "copy.db")
+p = run("store", "copy", "--from", srv.db, "--to", copy, ok=False)
+check(p.returncode == 0, f"urne store copy: {p.stdout} {p.stderr}")
+p = run("audit", "verify", "--db", copy, ok=False)
+check(p.returncode == 0 and "2 matching campaign(s) compared" in p.stdout, f"the copy verifies: {p.stdout} {p.stderr}")
 
 check_tampered(srv, [("a capacity changed behind the log's back", ["UPDATE match_hosts SET capacity = 7 WHERE key = 'C'"],
                       ["matching campaign 1", "rows (digest)"])])
