@@ -9,8 +9,8 @@
 #      acceptance, the engine's checker, every pupil's result and explanation
 #      stored, the audit entry with the digest of the campaign's rows);
 #   3. one pupil's answer to the offer (by code), after the round is published:
-#      each act's audit entry digests every row of the campaign, so an answer's
-#      cost grows with the campaign.
+#      the pupil found by their code's hash, their last offer, the answer and its
+#      audit entry (with the change to the campaign's digest: two rows' hashes).
 # SQLite store; the server, curl and the generator share the machine's cores.
 set -eu
 urne=$(realpath "$1")
@@ -72,5 +72,5 @@ bench_line match "import of $n pupils and $h hosts through the API (codes, rows,
   "no peer; the run of the same rows $run s" "none set" "$(bench_ok "$imp > 0")"
 bench_line match "a round of $n pupils run through the API (rows read back, checked, results and explanations stored)" \
   "$run s" "urne match run on the same files: bench/match.sh's line" "none set" "$(bench_ok "$run > 0")"
-bench_line match "one pupil's answer by code, in a campaign of $n pupils (its audit entry digests every row)" \
+bench_line match "one pupil's answer by code, in a campaign of $n pupils (one request, its audit entry)" \
   "$ans s" "no peer" "< 0.1 s" "$(bench_ok "$ans < 0.1")"

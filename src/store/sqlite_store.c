@@ -129,7 +129,8 @@ static const char *const migrations[] = {
     "CREATE TABLE match_offers(campaign_id INTEGER NOT NULL REFERENCES match_campaigns(id), round INTEGER NOT NULL,"
     "  pupil TEXT NOT NULL, host TEXT NOT NULL,"
     "  state TEXT NOT NULL CHECK(state IN ('offered','accepted','refused','expired')),"
-    "  deadline TEXT NOT NULL, answered_at TEXT NOT NULL DEFAULT '', PRIMARY KEY(campaign_id, round, pupil));",
+    "  deadline TEXT NOT NULL, answered_at TEXT NOT NULL DEFAULT '', PRIMARY KEY(campaign_id, round, pupil));"
+    "CREATE INDEX match_offers_pupil ON match_offers(campaign_id, pupil, round);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
