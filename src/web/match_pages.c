@@ -40,11 +40,17 @@ static enum MHD_Result refused_page(urne_req *r, const urne_app_outcome *o, cons
     return urne_page_send(r, res.status, &buf);
 }
 
-static int load(urne_req *r, int64_t id, urne_match_campaign_row *c) {
+/* Campaign id read (the caller frees it), or NULL with *ret the page's answer:
+ * 404 when there is none, 500 when it cannot be read. */
+static urne_match_campaign_row *campaign_or_refusal(urne_req *r, int64_t id, enum MHD_Result *ret) {
+    urne_match_campaign_row *c = malloc(sizeof *c);
     urne_app_read_begin(&r->srv->app);
-    int rc = urne_store_match_campaign_get(r->srv->app.store, id, c);
+    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
     urne_app_read_end(&r->srv->app);
-    return rc;
+    if (rc == 1) return c;
+    free(c);
+    *ret = rc == 0 ? urne_page_not_found(r) : urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
+    return NULL;
 }
 
 /* "12 (34,5 %)" */
@@ -90,7 +96,7 @@ static void figures_html(urne_buf *b, urne_req *r, const urne_match_campaign_row
     urne_page_int(b, r, f.round);
     urne_html(b, "</h2><p>%s ", _(r, "Pupils placed:"));
     count_pct(b, r, f.placed, f.pupils);
-    urne_html(b, "; %s ", _(r, "unplaced:"));
+    urne_html(b, "<br>%s ", _(r, "unplaced:"));
     count_pct(b, r, f.unplaced, f.pupils);
     urne_html(b, "</p><table><caption>%s</caption><thead><tr><th scope=col>%s</th><th scope=col>%s</th></tr></thead>"
                  "<tbody>",
@@ -110,9 +116,9 @@ static void figures_html(urne_buf *b, urne_req *r, const urne_match_campaign_row
     }
     urne_html(b, "</tbody></table><p>%s ", _(r, "Priority pupils (REP, REP+) placed:"));
     count_pct(b, r, f.priority_placed, f.priority_pupils);
-    urne_html(b, "; %s ", _(r, "at their first wish:"));
+    urne_html(b, "<br>%s ", _(r, "at their first wish:"));
     count_pct(b, r, f.priority_first, f.priority_pupils);
-    urne_html(b, "; %s ", _(r, "other pupils at their first wish:"));
+    urne_html(b, "<br>%s ", _(r, "other pupils at their first wish:"));
     count_pct(b, r, f.other_first, f.pupils - f.priority_pupils);
     urne_html_trusted(b, "</p></section>");
 }
@@ -152,9 +158,9 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
 }
 
 static enum MHD_Result campaign_page(urne_req *r, int64_t id, unsigned status, const char *message) {
-    urne_match_campaign_row *c = malloc(sizeof *c);
-    int rc = c ? load(r, id, c) : -1;
-    if (rc != 1) return free(c), rc == 0 ? urne_page_not_found(r) : urne_reply_json_error(r, 500, "out of memory");
+    enum MHD_Result ret;
+    urne_match_campaign_row *c = campaign_or_refusal(r, id, &ret);
+    if (c == NULL) return ret;
     urne_buf buf = {0};
     urne_page_begin(&buf, r, c->name);
     if (message) urne_page_flash(&buf, status, message);
@@ -278,9 +284,9 @@ static int pupil_item(const urne_match_pupil_row *p, void *ctx) {
 }
 
 static enum MHD_Result pupils_page(urne_req *r, int64_t id, unsigned status, const char *message) {
-    urne_match_campaign_row *c = malloc(sizeof *c);
-    int rc = c ? load(r, id, c) : -1;
-    if (rc != 1) return free(c), rc == 0 ? urne_page_not_found(r) : urne_reply_json_error(r, 500, "out of memory");
+    enum MHD_Result ret;
+    urne_match_campaign_row *c = campaign_or_refusal(r, id, &ret);
+    if (c == NULL) return ret;
     urne_buf buf = {0};
     const char *title = _(r, "The pupils' wishes");
     urne_page_begin(&buf, r, title);
@@ -393,7 +399,7 @@ static void reason_html(urne_buf *b, const urne_req *r, json_t *x) {
     long long wish = (long long)json_integer_value(json_object_get(x, "wish"));
     urne_html(b, "<li>%s ", _(r, "Wish"));
     urne_page_int(b, r, wish);
-    urne_html(b, ", %s: ", host ? host : "");
+    urne_html(b, _(r, ", %s: "), host ? host : ""); /* the French colon has its no-break space */
     why = why ? why : "";
     if (strcmp(why, "full") == 0 && json_object_get(x, "cutoff_lottery") && json_is_true(json_object_get(x, "by_rank"))) {
         urne_html(b, "%s ", _(r, "this host ranks its applicants itself; it ranked you"));
@@ -405,7 +411,7 @@ static void reason_html(urne_buf *b, const urne_req *r, json_t *x) {
         urne_page_int(b, r, json_integer_value(json_object_get(x, "cutoff_priority")));
         urne_html(b, " %s ", _(r, "and lottery number"));
         urne_page_int(b, r, json_integer_value(json_object_get(x, "cutoff_lottery")));
-        urne_html(b, "; %s ", _(r, "you have priority"));
+        urne_html(b, ", %s ", _(r, "you have priority"));
         urne_page_int(b, r, json_integer_value(json_object_get(x, "own_priority")));
         urne_html(b, " %s ", _(r, "and lottery number"));
         urne_page_int(b, r, json_integer_value(json_object_get(x, "own_lottery")));
@@ -449,27 +455,27 @@ static void placement_html(urne_buf *b, const urne_req *r, const urne_match_plac
     urne_html_trusted(b, "</section>");
     if (!v->has_offer) return;
     const urne_match_offer_row *o = &v->offer;
-    urne_html(b, "<section class=card><h2>%s</h2><p>%s <strong>%s</strong>: ", _(r, "The offer"), _(r, "Place with"),
-              o->host);
+    urne_html(b, "<section class=card><h2>%s</h2><p>%s <strong>%s</strong></p><p>", _(r, "The offer"),
+              _(r, "Place with"), o->host);
     if (strcmp(o->state, "offered") == 0) {
-        urne_html(b, "%s %s.</p><form method=post action=\"/match/%lld/placement\">", _(r, "to answer before"),
+        urne_html(b, "%s %s.</p><form method=post action=\"/match/%lld/placement\">", _(r, "To answer before"),
                   o->deadline, (long long)o->campaign);
         urne_page_csrf(b, r);
         urne_html(b, "<input type=hidden name=code value=\"%s\"><button name=answer value=accept>%s</button> "
                      "<button name=answer value=refuse>%s</button></form>",
                   code, _(r, "Accept"), _(r, "Refuse"));
     } else
-        urne_html(b, "%s.</p>", strcmp(o->state, "accepted") == 0   ? _(r, "accepted")
-                                : strcmp(o->state, "refused") == 0 ? _(r, "refused: the place goes to the next in line")
-                                                                    : _(r, "expired: the deadline passed"));
+        urne_html(b, "%s</p>", strcmp(o->state, "accepted") == 0   ? _(r, "Accepted.")
+                               : strcmp(o->state, "refused") == 0 ? _(r, "Refused: the place goes to the next in line.")
+                                                                   : _(r, "Expired: the deadline passed."));
     urne_html_trusted(b, "</section>");
 }
 
 enum MHD_Result urne_match_page_placement(urne_req *r, int64_t id, int64_t b) {
     (void)b;
-    urne_match_campaign_row *c = malloc(sizeof *c);
-    int rc = c ? load(r, id, c) : -1;
-    if (rc != 1) return free(c), rc == 0 ? urne_page_not_found(r) : urne_reply_json_error(r, 500, "out of memory");
+    enum MHD_Result ret;
+    urne_match_campaign_row *c = campaign_or_refusal(r, id, &ret);
+    if (c == NULL) return ret;
     urne_buf buf = {0};
     urne_page_begin(&buf, r, _(r, "Your placement"));
     urne_html(&buf, "<h1>%s</h1>", c->name);

@@ -255,7 +255,7 @@ void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result
         if (o->number > 0)
             urne_result_set(res, http, _(r, "No matching campaign %lld."), (long long)o->number);
         else
-            urne_result_set(res, http, "%s", _(r, "No placement has this code."));
+            urne_result_set(res, http, "%s", _(r, "No host or pupil of this campaign has this code."));
         break;
     case URNE_APP_STATE: word_state(r, o, res); break;
     case URNE_APP_BAD_INPUT: word_input(r, o, res); break;
