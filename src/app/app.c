@@ -30,6 +30,7 @@ static const char *const status_names[URNE_APP_NSTATUSES] = {
     [URNE_APP_NO_BUREAU] = "no-bureau",
     [URNE_APP_NO_DISPUTE] = "no-dispute",
     [URNE_APP_NO_INITIATIVE] = "no-initiative",
+    [URNE_APP_NO_CAMPAIGN] = "no-campaign",
     [URNE_APP_NO_USER] = "no-user",
     [URNE_APP_STATE] = "state",
     [URNE_APP_BAD_INPUT] = "bad-input",

@@ -43,6 +43,14 @@ static const struct {
     [URNE_ACT_MANAGE_INITIATIVES] = {"manage-initiatives", BIT(URNE_ROLE_ADMIN), 0, 1},
     [URNE_ACT_DECIDE_INITIATIVE] = {"decide-initiative", BIT(URNE_ROLE_COMMISSION), 0, 1},
     [URNE_ACT_SIGN_INITIATIVE] = {"sign-initiative", ANYONE, 0, 0},
+    /* A matching campaign's grants are held in "match/N" (in the space it was
+     * created in), a teacher's in "match/N/school/SCHOOL", a host account's in
+     * "match/N/host/HOST": the dispatcher asks "somewhere", the use case decides
+     * on the campaign's, school's or host's chain (app/match.h). */
+    [URNE_ACT_MANAGE_MATCHES] = {"manage-matches", BIT(URNE_ROLE_ADMIN), 0, 1},
+    [URNE_ACT_ENTER_WISHES] = {"enter-wishes", BIT(URNE_ROLE_SECRETARY), 0, 1},
+    [URNE_ACT_EDIT_PLACES] = {"edit-places", BIT(URNE_ROLE_ADMIN), 0, 1},
+    [URNE_ACT_ANSWER_PLACEMENT] = {"answer-placement", ANYONE, 0, 0},
 };
 
 const char *urne_action_name(urne_action a) {

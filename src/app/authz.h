@@ -45,6 +45,10 @@ typedef enum {
     URNE_ACT_MANAGE_INITIATIVES, /* create an initiative, import its roll, move it along its life */
     URNE_ACT_DECIDE_INITIATIVE,  /* its committee: admissibility, invalidating signatures */
     URNE_ACT_SIGN_INITIATIVE,    /* sign one, check a receipt: anyone (the roll decides who counts) */
+    URNE_ACT_MANAGE_MATCHES,     /* the matching's coordinator: create a campaign, import, run and publish rounds */
+    URNE_ACT_ENTER_WISHES,       /* a teacher enters their school's pupils' wishes */
+    URNE_ACT_EDIT_PLACES,        /* a host (an account granted in its host's space) edits its places */
+    URNE_ACT_ANSWER_PLACEMENT,   /* a pupil's or a host's private code: anyone (the code decides) */
     URNE_ACT_COUNT
 } urne_action;
 

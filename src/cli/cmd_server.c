@@ -425,10 +425,11 @@ typedef struct verify {
     urne_audit_grants *grants;
     urne_audit_notices *notices;
     urne_audit_initiatives *initiatives;
+    urne_audit_matches *matches;
     urne_store *store;
     const char *db, *keys, *label;
     char why[300];   /* why a grant's, a notice's or an initiative's entry could not be folded */
-    size_t grant_diffs, notice_diffs, initiative_diffs;
+    size_t grant_diffs, notice_diffs, initiative_diffs, match_diffs;
 } verify;
 
 static int fold_entry(const urne_audit_entry *e, void *ctx) {
@@ -436,6 +437,7 @@ static int fold_entry(const urne_audit_entry *e, void *ctx) {
     if (urne_audit_fold(v->replay, e) < 0) return 1;
     if (urne_audit_fold_grant(v->grants, e, v->why, sizeof v->why) < 0) return 2;
     if (urne_audit_fold_initiative(v->initiatives, e, v->why, sizeof v->why) < 0) return 2;
+    if (urne_audit_fold_match(v->matches, e, v->why, sizeof v->why) < 0) return 2;
     return urne_audit_fold_notice(v->notices, e, v->why, sizeof v->why) < 0 ? 2 : 0;
 }
 
@@ -453,6 +455,8 @@ static void print_diff(const urne_audit_diff *d, void *ctx) {
         snprintf(where, sizeof where, _("notice %lld"), (long long)d->id);
     else if (strcmp(d->table, "initiative") == 0)
         snprintf(where, sizeof where, _("initiative %lld"), (long long)d->id);
+    else if (strcmp(d->table, "campaign") == 0)
+        snprintf(where, sizeof where, _("matching campaign %lld"), (long long)d->id);
     else if (strcmp(d->table, "signature") == 0)
         snprintf(where, sizeof where, _("initiative %lld, signature %lld"), (long long)d->election, (long long)d->id);
     else if ((strcmp(d->table, "bureau") == 0 || strcmp(d->table, "entry") == 0) && v->keys)
@@ -569,6 +573,33 @@ static int cmp_initiative(const urne_initiative_row *i, void *ctx) {
     return urne_store_initiative_signatures_each(v->store, i->id, cmp_signature, v);
 }
 
+static int cmp_campaign(const urne_match_campaign_row *c, void *ctx) {
+    verify *v = ctx;
+    urne_audit_match x;
+    memset(&x, 0, sizeof x);
+    /* The fields are the same sizes (store_matches.h, replay_matches.h): never cut. */
+    _Static_assert(sizeof x.name == sizeof c->name && sizeof x.space == sizeof c->space &&
+                       sizeof x.state == sizeof c->state && sizeof x.method == sizeof c->method &&
+                       sizeof x.tie == sizeof c->tie && sizeof x.deadline == sizeof c->deadline &&
+                       sizeof x.created_at == sizeof c->created_at && sizeof x.created_by == sizeof c->created_by,
+                   "a stored campaign fits its replayed row");
+    x.id = c->id, x.seed = c->seed, x.round = c->round, x.final_round = c->final_round;
+    memcpy(x.name, c->name, sizeof x.name);
+    memcpy(x.space, c->space, sizeof x.space);
+    memcpy(x.state, c->state, sizeof x.state);
+    memcpy(x.method, c->method, sizeof x.method);
+    memcpy(x.tie, c->tie, sizeof x.tie);
+    memcpy(x.deadline, c->deadline, sizeof x.deadline);
+    memcpy(x.created_at, c->created_at, sizeof x.created_at);
+    memcpy(x.created_by, c->created_by, sizeof x.created_by);
+    char digest[URNE_STORE_MATCH_HASH];
+    urne_match_sum sum;
+    if (urne_store_match_digest(v->store, c->id, digest) < 0 || urne_store_match_sum_parse(digest, &sum) < 0) return -1;
+    memcpy(x.rows, sum.w, sizeof x.rows);
+    v->match_diffs += urne_audit_matches_compare(v->matches, &x, print_diff, v);
+    return 0;
+}
+
 static int cmp_user(const urne_audit_user *u, void *ctx) {
     urne_audit_replay_compare_user(((verify *)ctx)->replay, u, print_diff, ctx);
     return 0;
@@ -579,14 +610,16 @@ static void verify_free(verify *v) {
     urne_audit_grants_free(v->grants);
     urne_audit_notices_free(v->notices);
     urne_audit_initiatives_free(v->initiatives);
+    urne_audit_matches_free(v->matches);
 }
 
 /* Replay the (intact) log and compare every row the store holds with it. Prints
  * each difference and what could not be compared; returns the exit status. */
 static int verify_state(urne_store *s, const char *db, int64_t entries, const char *head) {
     verify v = {.replay = urne_audit_replay_new(), .grants = urne_audit_grants_new(),
-                .notices = urne_audit_notices_new(), .initiatives = urne_audit_initiatives_new(), .store = s, .db = db};
-    if (v.replay == NULL || v.grants == NULL || v.notices == NULL || v.initiatives == NULL) {
+                .notices = urne_audit_notices_new(), .initiatives = urne_audit_initiatives_new(),
+                .matches = urne_audit_matches_new(), .store = s, .db = db};
+    if (v.replay == NULL || v.grants == NULL || v.notices == NULL || v.initiatives == NULL || v.matches == NULL) {
         fprintf(stderr, _("urne audit verify: out of memory\n"));
         verify_free(&v);
         return URNE_EXIT_REJECTED;
@@ -602,17 +635,18 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
         urne_store_audit_typed(s, cmp_typed, &v) < 0 || urne_store_audit_disputes(s, cmp_dispute, &v) < 0 ||
         urne_store_audit_users(s, cmp_user, &v) < 0 || urne_store_audit_assignments(s, cmp_assignment, &v) < 0 ||
         urne_store_grant_each(s, 0, cmp_grant, &v) < 0 || urne_store_notice_each(s, cmp_notice, &v) < 0 ||
-        urne_store_initiative_each(s, cmp_initiative, &v) != 0) {
+        urne_store_initiative_each(s, cmp_initiative, &v) != 0 || urne_store_match_campaign_each(s, cmp_campaign, &v) != 0) {
         fprintf(stderr, _("urne audit verify: %s: %s\n"), db, store_words(s));
         verify_free(&v);
         return URNE_EXIT_REJECTED;
     }
     urne_audit_replay_stats st;
     urne_audit_replay_finish(v.replay, print_diff, print_note, &v, &st);
-    size_t grants, notices, initiatives;
+    size_t grants, notices, initiatives, campaigns;
     st.differences += v.grant_diffs + urne_audit_grants_finish(v.grants, print_diff, &v, &grants);
     st.differences += v.notice_diffs + urne_audit_notices_finish(v.notices, print_diff, &v, &notices);
     st.differences += v.initiative_diffs + urne_audit_initiatives_finish(v.initiatives, print_diff, &v, &initiatives);
+    st.differences += v.match_diffs + urne_audit_matches_finish(v.matches, print_diff, &v, &campaigns);
     verify_free(&v);
     if (st.differences) {
         fprintf(stderr,
@@ -642,6 +676,7 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
                db, st.elections, st.sheets, st.entries, st.disputes, st.users, st.assignments, grants);
     if (notices) printf(_(", %zu notice(s) compared"), notices);
     if (initiatives) printf(_(", %zu initiative(s) compared"), initiatives);
+    if (campaigns) printf(_(", %zu matching campaign(s) compared"), campaigns);
     if (st.not_compared) printf(_("; %zu row(s) not compared (above)"), st.not_compared);
     printf("\n");
     return URNE_EXIT_OK;

@@ -75,6 +75,17 @@ void urne_buf_html_n(urne_buf *b, const char *s, size_t n) {
     urne_buf_put(b, run, (size_t)(s - run));
 }
 
+void urne_buf_csv(urne_buf *b, const char *s) {
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        urne_buf_puts(b, s);
+        return;
+    }
+    urne_buf_put(b, "\"", 1);
+    for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) urne_buf_put(b, s, (size_t)(q - s) + 1), urne_buf_put(b, "\"", 1);
+    urne_buf_puts(b, s);
+    urne_buf_put(b, "\"", 1);
+}
+
 void urne_buf_url(urne_buf *b, const char *s) {
     static const char hex[] = "0123456789ABCDEF";
     for (; s && *s; s++) {

@@ -21,6 +21,9 @@ void urne_buf_printf(urne_buf *b, const char *fmt, ...) __attribute__((format(pr
  * urne_buf_html_n the same for the n bytes at s. */
 void urne_buf_html(urne_buf *b, const char *s);
 void urne_buf_html_n(urne_buf *b, const char *s, size_t n);
+/* Append s as a CSV field: in double quotes, its quotes doubled, when it holds a
+ * comma, a quote or a line break; as it is otherwise. */
+void urne_buf_csv(urne_buf *b, const char *s);
 /* Append s percent-encoded for a URL query value. */
 void urne_buf_url(urne_buf *b, const char *s);
 /* Make room for n more bytes at once (a writer that knows its size avoids the

@@ -626,3 +626,41 @@ int urne_io_match_pupil_list(const urne_match_input *in, const char *buf, size_t
     urne_lines_free(&t.it);
     return d->errors == before ? 0 : -1;
 }
+
+int urne_io_match_rows(const char *buf, size_t len,
+                       int (*fn)(const char *const *names, const char *const *values, long n, void *ctx), void *ctx) {
+    urne_diags d;
+    urne_diags_init(&d, NULL);
+    urne_lines it;
+    if (urne_parse_open(buf, len, URNE_ENC_AUTO, &it, &d) < 0) return urne_diags_free(&d), -1;
+    urne_diags_free(&d);
+    urne_arena header, row;
+    urne_arena_init(&header);
+    urne_arena_init(&row);
+    const char *names[URNE_MAX_FIELDS], *values[URNE_MAX_FIELDS];
+    long nnames = -1;
+    char sep = ',';
+    int stop = 0;
+    urne_span line, f[URNE_MAX_FIELDS];
+    while (!stop && urne_lines_next(&it, &line)) {
+        if (urne_span_blank(line) || line.p[0] == '#') continue;
+        if (nnames < 0) sep = urne_parse_header_separator(line);
+        long nf = urne_fields_split(line, sep, f, URNE_MAX_FIELDS);
+        if (nf < 0 || nf > URNE_MAX_FIELDS) return urne_lines_free(&it), urne_arena_free(&header), urne_arena_free(&row), -1;
+        urne_arena *a = nnames < 0 ? &header : &row;
+        const char **into = nnames < 0 ? names : values;
+        for (long i = 0; i < nf; i++)
+            if ((into[i] = urne_span_dup(a, f[i])) == NULL) stop = -1;
+        if (nnames < 0) {
+            nnames = nf;
+            continue;
+        }
+        if (!stop) stop = fn(names, values, nf < nnames ? nf : nnames, ctx);
+        urne_arena_free(&row);
+        urne_arena_init(&row);
+    }
+    urne_lines_free(&it);
+    urne_arena_free(&header);
+    urne_arena_free(&row);
+    return stop;
+}

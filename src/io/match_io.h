@@ -77,6 +77,14 @@ int urne_io_match_distances(urne_match_input *in, const char *buf, size_t len, u
  * for each pupil listed. 0, or -1 with the errors in d (an unknown pupil). */
 int urne_io_match_pupil_list(const urne_match_input *in, const char *buf, size_t len, uint8_t *flags, urne_diags *d);
 
+/* Each data line of a matching file urne_io_match_read accepted, in file order,
+ * as the header's names and the line's values (unquoted), n of each: what the
+ * engine does not read (a host's name, a pupil's school, the columns kept) for
+ * those who keep it. fn's non-zero return stops and is returned; -1 when memory
+ * runs out or the file is not the one read. */
+int urne_io_match_rows(const char *buf, size_t len,
+                       int (*fn)(const char *const *names, const char *const *values, long n, void *ctx), void *ctx);
+
 void urne_match_input_free(urne_match_input *in);
 
 /* The host or pupil with this id, or URNE_MATCH_NONE. */

@@ -533,6 +533,11 @@ int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e) {
          * disputes, accounts); the initiatives' own replay folds them
          * (urne_audit_fold_initiative). */
         rc = 0;
+    else if (strncmp(act, "match.", 6) == 0)
+        /* A matching campaign's entries (app/match.h) change none of the rows
+         * this replay compares; the campaigns' own replay folds them
+         * (urne_audit_fold_match). */
+        rc = 0;
     else if ((strcmp(act, "user.grant") == 0 || strcmp(act, "user.ungrant") == 0) && kind == OBJ_USER)
         /* A role in a space (app/grants.c) changes a grants row, not the account's:
          * the account stays comparable. The grants rows are replayed apart, by

@@ -83,6 +83,7 @@ extern const urne_store_dispute_ops urne_pg_dispute_ops;
 extern const urne_store_audit_ops urne_pg_audit_ops;
 extern const urne_store_notice_ops urne_pg_notice_ops;
 extern const urne_store_initiative_ops urne_pg_initiative_ops;
+extern const urne_store_match_ops urne_pg_match_ops;
 extern const urne_store_grant_ops urne_pg_grant_ops;
 extern const urne_store_row_ops urne_pg_row_ops;
 extern const urne_store_watch_ops urne_pg_watch_ops;

@@ -36,6 +36,7 @@ extern const urne_store_dispute_ops urne_sqlite_dispute_ops;
 extern const urne_store_audit_ops urne_sqlite_audit_ops;
 extern const urne_store_notice_ops urne_sqlite_notice_ops;
 extern const urne_store_initiative_ops urne_sqlite_initiative_ops;
+extern const urne_store_match_ops urne_sqlite_match_ops;
 extern const urne_store_grant_ops urne_sqlite_grant_ops;
 extern const urne_store_row_ops urne_sqlite_row_ops;
 

@@ -102,6 +102,35 @@ static const char *const migrations[] = {
     "  REFERENCES initiatives(id), dedup TEXT NOT NULL, territory TEXT NOT NULL, sealed TEXT NOT NULL,"
     "  receipt TEXT NOT NULL, signed_at TEXT NOT NULL, marks TEXT NOT NULL DEFAULT '',"
     "  invalid TEXT NOT NULL DEFAULT '', UNIQUE(initiative_id, dedup), UNIQUE(initiative_id, receipt));",
+    /* 7: the matching's campaigns, hosts, pupils, rankings, rounds' results and
+     * offers (store_matches.h) */
+    "CREATE TABLE match_campaigns(id INTEGER PRIMARY KEY, name TEXT NOT NULL, space TEXT NOT NULL DEFAULT '',"
+    "  state TEXT NOT NULL CHECK(state IN ('draft','collecting','run','published','closed')),"
+    "  method TEXT NOT NULL CHECK(method IN ('da','ttc','serial')),"
+    "  tie TEXT NOT NULL CHECK(tie IN ('single','multiple')), seed INTEGER NOT NULL,"
+    "  round INTEGER NOT NULL DEFAULT 0, final_round INTEGER NOT NULL DEFAULT 0, deadline TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL, created_by TEXT NOT NULL);"
+    "CREATE TABLE match_hosts(campaign_id INTEGER NOT NULL REFERENCES match_campaigns(id), key TEXT NOT NULL,"
+    "  name TEXT NOT NULL DEFAULT '', capacity INTEGER NOT NULL CHECK(capacity >= 0),"
+    "  reserved INTEGER NOT NULL DEFAULT 0 CHECK(reserved >= 0 AND reserved <= capacity),"
+    "  weeks TEXT NOT NULL DEFAULT '', kept TEXT NOT NULL DEFAULT '{}', owner INTEGER NOT NULL DEFAULT 0,"
+    "  code_hash TEXT NOT NULL DEFAULT '', PRIMARY KEY(campaign_id, key));"
+    "CREATE INDEX match_hosts_code ON match_hosts(campaign_id, code_hash);"
+    "CREATE TABLE match_pupils(campaign_id INTEGER NOT NULL REFERENCES match_campaigns(id), key TEXT NOT NULL,"
+    "  school TEXT NOT NULL DEFAULT '', priority INTEGER NOT NULL DEFAULT 0, lottery TEXT NOT NULL DEFAULT '',"
+    "  week TEXT NOT NULL DEFAULT '', kept TEXT NOT NULL DEFAULT '{}', wishes TEXT NOT NULL DEFAULT '',"
+    "  code_hash TEXT NOT NULL, PRIMARY KEY(campaign_id, key));"
+    "CREATE INDEX match_pupils_code ON match_pupils(campaign_id, code_hash);"
+    "CREATE TABLE match_rankings(campaign_id INTEGER NOT NULL REFERENCES match_campaigns(id), host TEXT NOT NULL,"
+    "  pupil TEXT NOT NULL, rank INTEGER NOT NULL, PRIMARY KEY(campaign_id, host, pupil));"
+    "CREATE TABLE match_results(campaign_id INTEGER NOT NULL REFERENCES match_campaigns(id), round INTEGER NOT NULL,"
+    "  pupil TEXT NOT NULL, host TEXT NOT NULL DEFAULT '', wish INTEGER NOT NULL DEFAULT 0,"
+    "  lottery INTEGER NOT NULL DEFAULT 0, explanation TEXT NOT NULL DEFAULT '[]', PRIMARY KEY(campaign_id, round, pupil));"
+    "CREATE TABLE match_offers(campaign_id INTEGER NOT NULL REFERENCES match_campaigns(id), round INTEGER NOT NULL,"
+    "  pupil TEXT NOT NULL, host TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK(state IN ('offered','accepted','refused','expired')),"
+    "  deadline TEXT NOT NULL, answered_at TEXT NOT NULL DEFAULT '', PRIMARY KEY(campaign_id, round, pupil));"
+    "CREATE INDEX match_offers_pupil ON match_offers(campaign_id, pupil, round);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -307,6 +336,7 @@ const urne_store_ops urne_sqlite_ops = {
     .audit = &urne_sqlite_audit_ops,
     .notices = &urne_sqlite_notice_ops,
     .initiatives = &urne_sqlite_initiative_ops,
+    .matches = &urne_sqlite_match_ops,
     .grants = &urne_sqlite_grant_ops,
     .rows = &urne_sqlite_row_ops,
     .watch = NULL, /* one process owns the file: nothing to watch */

@@ -48,6 +48,7 @@ typedef struct urne_store urne_store;
 #include "store_disputes.h"
 #include "store_elections.h"
 #include "store_initiatives.h"
+#include "store_matches.h"
 #include "store_notices.h"
 #include "store_grants.h"
 #include "store_users.h"

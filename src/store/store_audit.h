@@ -47,6 +47,7 @@
 #include "../audit/replay.h"
 #include "../audit/replay_grants.h"
 #include "../audit/replay_initiatives.h"
+#include "../audit/replay_matches.h"
 #include "../audit/replay_notices.h"
 #include "store_disputes.h"
 #include "store_elections.h"
@@ -106,6 +107,9 @@ int urne_audit_fold_notice(urne_audit_notices *n, const urne_audit_entry *e, cha
  * malformed or contradicting the log before it, or out of memory).
  * audit_initiatives_json.c. */
 int urne_audit_fold_initiative(urne_audit_initiatives *n, const urne_audit_entry *e, char *why, size_t size);
+/* The same for the matching's campaigns (audit/replay_matches.h): folds every
+ * "match.*" entry, ignores the others; audit_matches_json.c. */
+int urne_audit_fold_match(urne_audit_matches *n, const urne_audit_entry *e, char *why, size_t size);
 
 /* ---- the rows as stored, for urne_audit_replay_compare_* ----
  *

@@ -173,6 +173,30 @@ typedef struct urne_store_watch_ops {
     void (*close)(urne_store_watch *w);
 } urne_store_watch_ops;
 
+/* The matches' backend part (store_matches.c holds every query, shared): a
+ * parameter is a text, or an integer when t is NULL; a row is read field by
+ * field into a struct, a text through the backend's refusing copy (never cut),
+ * an integer (size 0) as int64_t. */
+typedef struct urne_store_param {
+    const char *t;
+    int64_t i;
+} urne_store_param;
+typedef struct urne_store_field {
+    const char *name;
+    size_t offset, size; /* size 0: an int64_t */
+} urne_store_field;
+typedef struct urne_store_match_ops {
+    /* Run sql (a literal) that returns no rows: 0, or -1 naming what; *changed
+     * the rows it changed. */
+    int (*run)(urne_store *s, const char *sql, const urne_store_param *p, int np, const char *what, long *changed);
+    /* Run sql and read each row's columns, in order, as f[0..nf) says into the
+     * struct at row (zeroed first), then call fn(row, ctx); fn's non-zero return
+     * stops and is returned; -1 on failure (said on s, naming table). */
+    int (*rows)(urne_store *s, const char *sql, const urne_store_param *p, int np, const char *what, const char *table,
+                const urne_store_field *f, int nf, void *row, size_t rowsize, int (*fn)(void *row, void *ctx),
+                void *ctx);
+} urne_store_match_ops;
+
 typedef struct urne_store_ops {
     const char *name; /* "SQLite" */
     const urne_store_core_ops *core;
@@ -183,6 +207,7 @@ typedef struct urne_store_ops {
     const urne_store_notice_ops *notices;
     const urne_store_grant_ops *grants;
     const urne_store_initiative_ops *initiatives;
+    const urne_store_match_ops *matches;
     const urne_store_row_ops *rows;
     const urne_store_watch_ops *watch; /* NULL: nothing to watch (one process) */
 } urne_store_ops;

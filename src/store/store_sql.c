@@ -270,6 +270,55 @@ int urne_store_audit_user_row(urne_store *s, urne_audit_user *u, const char *con
     return 0;
 }
 
+/* ---- the matching's ---- */
+
+const char urne_sql_match_campaign_put[] =
+    "INSERT INTO match_campaigns(name, space, state, method, tie, seed, round, final_round, deadline, created_at,"
+    " created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+const char urne_sql_match_campaign_get[] = URNE_SQL_MATCH_CAMPAIGN_COLS " WHERE id = $1";
+const char urne_sql_match_campaign_update[] = "UPDATE match_campaigns SET state = $1, seed = $2, round = $3,"
+                                              " final_round = $4, deadline = $5 WHERE id = $6 AND state = $7";
+const char urne_sql_match_campaign_each[] = URNE_SQL_MATCH_CAMPAIGN_COLS " ORDER BY id";
+const char urne_sql_match_host_put[] =
+    "INSERT INTO match_hosts(campaign_id, key, name, capacity, reserved, weeks, kept, owner, code_hash)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
+const char urne_sql_match_pupil_put[] =
+    "INSERT INTO match_pupils(campaign_id, key, school, priority, lottery, week, kept, wishes, code_hash)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
+const char urne_sql_match_ranking_put[] =
+    "INSERT INTO match_rankings(campaign_id, host, pupil, rank) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+const char urne_sql_match_result_put[] =
+    "INSERT INTO match_results(campaign_id, round, pupil, host, wish, lottery, explanation)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
+const char urne_sql_match_offer_put[] =
+    "INSERT INTO match_offers(campaign_id, round, pupil, host, state, deadline, answered_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
+const char urne_sql_match_host_get[] = URNE_SQL_MATCH_HOST_COLS " WHERE campaign_id = $1 AND key = $2";
+const char urne_sql_match_host_by_code[] =
+    URNE_SQL_MATCH_HOST_COLS " WHERE campaign_id = $1 AND code_hash = $2 AND code_hash <> ''";
+const char urne_sql_match_pupil_get[] = URNE_SQL_MATCH_PUPIL_COLS " WHERE campaign_id = $1 AND key = $2";
+const char urne_sql_match_pupil_by_code[] =
+    URNE_SQL_MATCH_PUPIL_COLS " WHERE campaign_id = $1 AND code_hash = $2 AND code_hash <> ''";
+const char urne_sql_match_host_update[] =
+    "UPDATE match_hosts SET name = $1, capacity = $2, reserved = $3, weeks = $4 WHERE campaign_id = $5 AND key = $6";
+const char urne_sql_match_pupil_update[] = "UPDATE match_pupils SET wishes = $1 WHERE campaign_id = $2 AND key = $3";
+const char urne_sql_match_host_each[] = URNE_SQL_MATCH_HOST_COLS " WHERE campaign_id = $1 ORDER BY key";
+const char urne_sql_match_pupil_each[] = URNE_SQL_MATCH_PUPIL_COLS " WHERE campaign_id = $1 ORDER BY key";
+const char urne_sql_match_pupil_each_school[] =
+    URNE_SQL_MATCH_PUPIL_COLS " WHERE campaign_id = $1 AND school = $2 ORDER BY key";
+const char urne_sql_match_ranking_each[] =
+    "SELECT campaign_id, host, pupil, rank FROM match_rankings WHERE campaign_id = $1 ORDER BY host, rank, pupil";
+const char urne_sql_match_result_each[] = URNE_SQL_MATCH_RESULT_COLS " WHERE campaign_id = $1 ORDER BY round, pupil";
+const char urne_sql_match_result_round[] =
+    URNE_SQL_MATCH_RESULT_COLS " WHERE campaign_id = $1 AND round = $2 ORDER BY pupil";
+const char urne_sql_match_result_get[] =
+    URNE_SQL_MATCH_RESULT_COLS " WHERE campaign_id = $1 AND round = $2 AND pupil = $3";
+const char urne_sql_match_offer_each[] = URNE_SQL_MATCH_OFFER_COLS " WHERE campaign_id = $1 ORDER BY round, pupil";
+const char urne_sql_match_offer_last[] =
+    URNE_SQL_MATCH_OFFER_COLS " WHERE campaign_id = $1 AND pupil = $2 ORDER BY round DESC LIMIT 1";
+const char urne_sql_match_offer_update[] = "UPDATE match_offers SET state = $1, answered_at = $2"
+                                           " WHERE campaign_id = $3 AND round = $4 AND pupil = $5 AND state = $6";
+
 /* ---- the check ---- */
 
 const char *const urne_store_sql_texts[] = {
@@ -284,7 +333,14 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_audit_head,  urne_sql_audit_append,      urne_sql_audit_head_put,  urne_sql_audit_each,
     urne_sql_verify_elections, urne_sql_verify_sheets, urne_sql_verify_typed,  urne_sql_verify_disputes,
     urne_sql_verify_users, urne_sql_verify_assignments, urne_sql_election_meta_each, urne_sql_election_meta_get,
-    urne_sql_election_contest_put, urne_sql_election_candidate_put, urne_sql_election_college_put, urne_sql_election_bureau_put, urne_sql_election_contests_load, urne_sql_election_colleges_load, urne_sql_election_bureaux_load, urne_sql_election_shape, urne_sql_election_bureau_set, urne_sql_election_bureau_figures, urne_sql_election_bureau_get, urne_sql_election_entry_add, urne_sql_election_entry_other, urne_sql_election_assign, urne_sql_election_is_assigned, urne_sql_election_assigned_list, urne_sql_election_publish, urne_sql_election_reopen, urne_sql_digest_levels, urne_sql_digest_contests, urne_sql_digest_candidates, urne_sql_digest_colleges, urne_sql_digest_bureaux, NULL,
+    urne_sql_election_contest_put, urne_sql_election_candidate_put, urne_sql_election_college_put, urne_sql_election_bureau_put, urne_sql_election_contests_load, urne_sql_election_colleges_load, urne_sql_election_bureaux_load, urne_sql_election_shape, urne_sql_election_bureau_set, urne_sql_election_bureau_figures, urne_sql_election_bureau_get, urne_sql_election_entry_add, urne_sql_election_entry_other, urne_sql_election_assign, urne_sql_election_is_assigned, urne_sql_election_assigned_list, urne_sql_election_publish, urne_sql_election_reopen, urne_sql_digest_levels, urne_sql_digest_contests, urne_sql_digest_candidates, urne_sql_digest_colleges, urne_sql_digest_bureaux,
+    urne_sql_match_campaign_put, urne_sql_match_campaign_get, urne_sql_match_campaign_update, urne_sql_match_campaign_each,
+    urne_sql_match_host_put, urne_sql_match_pupil_put, urne_sql_match_ranking_put, urne_sql_match_result_put,
+    urne_sql_match_offer_put, urne_sql_match_host_get, urne_sql_match_host_by_code, urne_sql_match_pupil_get,
+    urne_sql_match_pupil_by_code, urne_sql_match_host_update, urne_sql_match_pupil_update, urne_sql_match_host_each,
+    urne_sql_match_pupil_each, urne_sql_match_pupil_each_school, urne_sql_match_ranking_each,
+    urne_sql_match_result_each, urne_sql_match_result_round, urne_sql_match_result_get, urne_sql_match_offer_each,
+    urne_sql_match_offer_last, urne_sql_match_offer_update, NULL,
 };
 
 int urne_store_sql_ordered(const char *sql) {

@@ -239,6 +239,44 @@ int urne_store_audit_dispute_row(urne_store *s, urne_audit_dispute *d, const cha
 /* u from a row of urne_sql_verify_users: 0, or -1 when a text does not fit. */
 int urne_store_audit_user_row(urne_store *s, urne_audit_user *u, const char *const cols[4]);
 
+/* ---- the matching's (store_matches.c; every query shared) ---- */
+
+#define URNE_SQL_MATCH_CAMPAIGN_COLS                                                                          \
+    "SELECT id, name, space, state, method, tie, seed, round, final_round, deadline, created_at, created_by"  \
+    " FROM match_campaigns"
+#define URNE_SQL_MATCH_HOST_COLS                                                                              \
+    "SELECT campaign_id, key, name, capacity, reserved, weeks, kept, owner, code_hash FROM match_hosts"
+#define URNE_SQL_MATCH_PUPIL_COLS                                                                             \
+    "SELECT campaign_id, key, school, priority, lottery, week, kept, wishes, code_hash FROM match_pupils"
+#define URNE_SQL_MATCH_RESULT_COLS                                                                            \
+    "SELECT campaign_id, round, pupil, host, wish, lottery, explanation FROM match_results"
+#define URNE_SQL_MATCH_OFFER_COLS                                                                             \
+    "SELECT campaign_id, round, pupil, host, state, deadline, answered_at FROM match_offers"
+/* $1 name ... $11 created_by, in the order of URNE_SQL_MATCH_CAMPAIGN_COLS: RETURNING id. */
+extern const char urne_sql_match_campaign_put[];
+extern const char urne_sql_match_campaign_get[];    /* $1 id */
+/* $1 state, $2 seed, $3 round, $4 final_round, $5 deadline, $6 id, $7 the state expected. */
+extern const char urne_sql_match_campaign_update[];
+extern const char urne_sql_match_campaign_each[];
+/* The columns of each row, in order ($1...); a key taken inserts nothing. */
+extern const char urne_sql_match_host_put[], urne_sql_match_pupil_put[], urne_sql_match_ranking_put[],
+    urne_sql_match_result_put[], urne_sql_match_offer_put[];
+/* $1 campaign, $2 key or code hash. */
+extern const char urne_sql_match_host_get[], urne_sql_match_host_by_code[], urne_sql_match_pupil_get[],
+    urne_sql_match_pupil_by_code[];
+/* $1 name, $2 capacity, $3 reserved, $4 weeks, $5 campaign, $6 key. */
+extern const char urne_sql_match_host_update[];
+/* $1 wishes, $2 campaign, $3 key. */
+extern const char urne_sql_match_pupil_update[];
+/* $1 campaign (then $2 school, $2 round, $2 pupil as named). */
+extern const char urne_sql_match_host_each[], urne_sql_match_pupil_each[], urne_sql_match_pupil_each_school[],
+    urne_sql_match_ranking_each[], urne_sql_match_result_each[], urne_sql_match_result_round[],
+    urne_sql_match_offer_each[], urne_sql_match_offer_last[];
+/* $1 campaign, $2 round, $3 pupil. */
+extern const char urne_sql_match_result_get[];
+/* $1 state, $2 answered_at, $3 campaign, $4 round, $5 pupil, $6 the state expected. */
+extern const char urne_sql_match_offer_update[];
+
 /* ---- the check ---- */
 
 /* Every shared text, NULL last. */

@@ -33,6 +33,14 @@ unsigned urne_outcome_http(urne_app_status s);
  * the request's language. A component words its own reasons (outcome.why) first
  * and calls this for the rest. */
 void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result *res);
+/* A component's use case answered as JSON, and its outcome freed: when it
+ * succeeded, {"id", "message"} (ok, ok_message) and extra's members (taken; may be
+ * NULL); else {"error", "status", "status_name", "field", "rule", "errors": each
+ * of the file's faults with its file, line, field, rule, message} as `word` (the
+ * component's wording, which calls urne_outcome_word for the rest) says. */
+enum MHD_Result urne_outcome_answer(urne_req *r, urne_app_outcome *o, unsigned ok, const char *ok_message,
+                                    json_t *extra,
+                                    void (*word)(const urne_req *r, const urne_app_outcome *o, urne_result *res));
 
 /* ---- the acts (actions.c: the results component's, and logging in and out and creating accounts;
  * import.c: creating an election) ---- */

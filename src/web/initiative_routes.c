@@ -118,33 +118,9 @@ static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res)
         urne_outcome_word(r, o, res);
 }
 
-/* The JSON answer of a use case: {"id", "message"} and extra fields when it
- * succeeded, {"error", "status", "field", "rule"} otherwise. */
+/* The JSON answer of a use case (urne_outcome_answer, in this component's words). */
 static enum MHD_Result answer(urne_req *r, urne_app_outcome *o, unsigned ok, const char *ok_message, json_t *extra) {
-    urne_result res = {0};
-    json_t *j;
-    if (o->status == URNE_APP_OK) {
-        urne_result_set(&res, ok, "%s", ok_message);
-        j = json_pack("{s:I, s:s}", "id", (json_int_t)o->id, "message", res.message);
-        if (j && extra) json_object_update(j, extra);
-    } else {
-        word(r, o, &res);
-        j = json_pack("{s:s, s:i, s:s}", "error", res.message, "status", (int)res.status, "status_name",
-                      urne_app_status_name(o->status));
-        if (j && o->field[0]) json_object_set_new(j, "field", json_string(o->field));
-        if (j && o->why) json_object_set_new(j, "rule", json_string(o->why));
-        for (size_t i = 0; j && i < o->checks.count && i < 50; i++) {
-            const urne_diag *d = &o->checks.items[i];
-            json_t *c = json_pack("{s:s, s:I, s:s, s:s, s:s}", "file", o->checks.file ? o->checks.file : "", "line",
-                                  (json_int_t)d->line, "field", d->field, "rule", d->rule, "message", d->message);
-            json_t *all = json_object_get(j, "errors");
-            if (all == NULL) json_object_set_new(j, "errors", all = json_array());
-            json_array_append_new(all, c);
-        }
-    }
-    json_decref(extra);
-    urne_app_outcome_free(o);
-    return urne_reply_json(r, res.status, j);
+    return urne_outcome_answer(r, o, ok, ok_message, extra, word);
 }
 
 /* ---- the API ---- */

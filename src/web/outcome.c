@@ -39,6 +39,7 @@ unsigned urne_outcome_http(urne_app_status s) {
     case URNE_APP_NO_DISPUTE:
     case URNE_APP_NO_USER:
     case URNE_APP_NO_INITIATIVE: return 404;
+    case URNE_APP_NO_CAMPAIGN: return 404;
     case URNE_APP_STATE:
     case URNE_APP_TAKEN: return 409;
     case URNE_APP_BAD_INPUT: return 400;
@@ -250,6 +251,12 @@ void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result
         break;
     case URNE_APP_NO_USER: urne_result_set(res, http, _(r, "No user '%s'."), o->detail); break;
     case URNE_APP_NO_INITIATIVE: urne_result_set(res, http, _(r, "No initiative %lld."), (long long)o->number); break;
+    case URNE_APP_NO_CAMPAIGN:
+        if (o->number > 0)
+            urne_result_set(res, http, _(r, "No matching campaign %lld."), (long long)o->number);
+        else
+            urne_result_set(res, http, "%s", _(r, "No host or pupil of this campaign has this code."));
+        break;
     case URNE_APP_STATE: word_state(r, o, res); break;
     case URNE_APP_BAD_INPUT: word_input(r, o, res); break;
     case URNE_APP_TAKEN:
@@ -308,4 +315,33 @@ const char *urne_outcome_diff(urne_lang lang, const urne_figure_diff *d, size_t 
     if (used < sizeof all && total > n) used += (size_t)snprintf(all + used, sizeof all - used, "…");
     if (size > 0) urne_text_fit(all, used < sizeof all ? used : strlen(all), buf, size);
     return buf;
+}
+
+enum MHD_Result urne_outcome_answer(urne_req *r, urne_app_outcome *o, unsigned ok, const char *ok_message,
+                                    json_t *extra,
+                                    void (*word)(const urne_req *r, const urne_app_outcome *o, urne_result *res)) {
+    urne_result res = {0};
+    json_t *j;
+    if (o->status == URNE_APP_OK) {
+        urne_result_set(&res, ok, "%s", ok_message);
+        j = json_pack("{s:I, s:s}", "id", (json_int_t)o->id, "message", res.message);
+        if (j && extra) json_object_update(j, extra);
+    } else {
+        word(r, o, &res);
+        j = json_pack("{s:s, s:i, s:s}", "error", res.message, "status", (int)res.status, "status_name",
+                      urne_app_status_name(o->status));
+        if (j && o->field[0]) json_object_set_new(j, "field", json_string(o->field));
+        if (j && o->why) json_object_set_new(j, "rule", json_string(o->why));
+        json_t *all = j && o->checks.count ? json_array() : NULL;
+        for (size_t i = 0; all && i < o->checks.count && i < 50; i++) {
+            const urne_diag *d = &o->checks.items[i];
+            json_array_append_new(all, json_pack("{s:s, s:I, s:s, s:s, s:s}", "file",
+                                                 o->checks.file ? o->checks.file : "", "line", (json_int_t)d->line,
+                                                 "field", d->field, "rule", d->rule, "message", d->message));
+        }
+        if (all) json_object_set_new(j, "errors", all);
+    }
+    json_decref(extra);
+    urne_app_outcome_free(o);
+    return urne_reply_json(r, res.status, j);
 }

@@ -68,8 +68,19 @@ double urne_server_now(void) {
 
 /* ---- the request's life ---- */
 
+/* Whether url ends with suffix. */
+static int ends_with(const char *url, const char *suffix) {
+    size_t n = strlen(url), k = strlen(suffix);
+    return n >= k && strcmp(url + n - k, suffix) == 0;
+}
+
+/* An import: an election's file, or a matching campaign's hosts and pupils
+ * (a département's pupils are megabytes), by the API or the coordinator's form. */
 static int is_import(const char *url, const char *method) {
-    return strcmp(method, "POST") == 0 && (strcmp(url, "/api/elections") == 0 || strcmp(url, "/admin/elections") == 0);
+    if (strcmp(method, "POST") != 0) return 0;
+    if (strcmp(url, "/api/elections") == 0 || strcmp(url, "/admin/elections") == 0) return 1;
+    return (strncmp(url, "/api/match/", 11) == 0 && ends_with(url, "/import")) ||
+           (strncmp(url, "/match/", 7) == 0 && ends_with(url, "/act"));
 }
 
 static enum MHD_Result dispatch(urne_req *r) {

@@ -22,6 +22,8 @@ static const struct {
     {URNE_ACT_ESCALATE, "---yy"},         {URNE_ACT_PUBLISH, "----y"},       {URNE_ACT_MANAGE_ELECTIONS, "----y"},
     {URNE_ACT_MANAGE_USERS, "----y"},     {URNE_ACT_PUBLISH_NOTICE, "----y"}, {URNE_ACT_GRANT_ROLES, "----y"},
     {URNE_ACT_MANAGE_INITIATIVES, "----y"}, {URNE_ACT_DECIDE_INITIATIVE, "---y-"}, {URNE_ACT_SIGN_INITIATIVE, "yyyyy"},
+    {URNE_ACT_MANAGE_MATCHES, "----y"},   {URNE_ACT_ENTER_WISHES, "--y--"},  {URNE_ACT_EDIT_PLACES, "----y"},
+    {URNE_ACT_ANSWER_PLACEMENT, "yyyyy"},
 };
 
 static const urne_role roles[] = {URNE_ROLE_PUBLIC, URNE_ROLE_OBSERVER, URNE_ROLE_SECRETARY, URNE_ROLE_COMMISSION,
@@ -59,7 +61,10 @@ static void test_policy_table(void **state) {
 static void test_space_in_request(void **state) {
     for (size_t a = 0; a < URNE_ACT_COUNT; a++)
         assert_int_equal(urne_authz_space_in_request((urne_action)a), a == URNE_ACT_GRANT_ROLES || a == URNE_ACT_MANAGE_INITIATIVES ||
-                                                                    a == URNE_ACT_DECIDE_INITIATIVE);
+                                                                    a == URNE_ACT_DECIDE_INITIATIVE ||
+                                                                    a == URNE_ACT_MANAGE_MATCHES ||
+                                                                    a == URNE_ACT_ENTER_WISHES ||
+                                                                    a == URNE_ACT_EDIT_PLACES);
     urne_grant admin_a = {"org/a", URNE_ROLE_ADMIN, 0}, com_a = {"org/a", URNE_ROLE_COMMISSION, 1},
                site_sec = {"", URNE_ROLE_SECRETARY, 0};
     assert_true(urne_authz_somewhere(&admin_a, 1, URNE_ACT_GRANT_ROLES));

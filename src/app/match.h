@@ -1,0 +1,154 @@
+/*
+ * match (app): the matching's use cases (issue 20): a coordinator's campaign
+ * placing pupils with host organisations, on the engine of src/match/ and the
+ * rows of store_matches.h.
+ *
+ * Who may (authz.c's rows; grants in spaces, app/grants.h):
+ *   - the coordinator: an administrator of "match/N" (or of a space above it,
+ *     the space the campaign was created in, the site) creates, imports, runs,
+ *     publishes and closes (URNE_ACT_MANAGE_MATCHES);
+ *   - a teacher: a secretary of "match/N/school/SCHOOL" (SCHOOL the pupils'
+ *     school as a space word: urne_app_match_school_space) edits the wishes of
+ *     that school's pupils; a secretary of "match/N" those of every school
+ *     (URNE_ACT_ENTER_WISHES);
+ *   - a host: an administrator of "match/N/host/HOST" edits its places, or
+ *     anyone holding its private link's code (URNE_ACT_EDIT_PLACES);
+ *   - a pupil: anyone holding their code reads the placement and answers the
+ *     offer (URNE_ACT_ANSWER_PLACEMENT). Codes are random, shown once (the
+ *     import hands them to the coordinator, for the teachers), kept as SHA-256.
+ *
+ * The life of a campaign: draft (created) -> collecting (hosts and pupils
+ * imported, every line or none; hosts edit places, teachers wishes) -> run (a
+ * round computed and stored, checked first by the engine's own checker) ->
+ * published (each pupil placed is offered the place, to accept or refuse before
+ * the deadline) -> run again for a later round -> ... -> closed. A later round
+ * keeps the places accepted and those still offered before their deadline;
+ * pupils who refused, or let the deadline pass, take no part; everyone else
+ * (unplaced, or new wishes entered meanwhile) is placed again on the places
+ * left, so a place refused goes to the next in the host's order. A round run as
+ * the final phase is the last: after it only closing. A pupil's wishes may be
+ * edited while collecting, and after a round for a pupil with no place held
+ * (the final phase's wishes on the places left).
+ *
+ * Every act is one transaction with its audit entry ("match.<act>" on
+ * "match/N", recording the campaign's row and the digest of its other rows,
+ * store_matches.h), replayed by `urne audit verify` (audit/replay_matches.h).
+ * Statuses and outcomes only: the adapters word them.
+ */
+#ifndef URNE_APP_MATCH_H
+#define URNE_APP_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+
+/* The reasons of a STATE or BAD_INPUT outcome (outcome.why). */
+#define URNE_WHY_MATCH_STATE "match-state"     /* the campaign's state forbids it: detail the state */
+#define URNE_WHY_MATCH_METHOD "match-method"   /* not da, ttc or serial */
+#define URNE_WHY_MATCH_TIE "match-tie"         /* not single or multiple */
+#define URNE_WHY_MATCH_EMPTY "match-empty"     /* a name, a key, a code left empty */
+#define URNE_WHY_MATCH_HOST "match-host"       /* no such host in the campaign: detail the key */
+#define URNE_WHY_MATCH_PUPIL "match-pupil"     /* no such pupil: detail the key */
+#define URNE_WHY_MATCH_WISH "match-wish"       /* a wish for an unknown host (detail) or repeated */
+#define URNE_WHY_MATCH_CAPACITY "match-capacity" /* capacity below 0, reserved beyond it, or not a number */
+#define URNE_WHY_MATCH_HELD "match-held"       /* the pupil holds a place: wishes are not edited */
+#define URNE_WHY_MATCH_OFFER "match-offer"     /* no offer to answer, already answered, or past its deadline */
+#define URNE_WHY_MATCH_CHECK "match-check"     /* the checker found faults in the engine's result (number) */
+#define URNE_WHY_MATCH_FINAL "match-final"     /* the final phase was run: no later round */
+
+/* A new campaign. NULL texts are "". seed < 0: drawn at random. */
+typedef struct urne_match_campaign_new {
+    const char *name, *space, *method, *tie, *deadline;
+    int64_t seed;
+} urne_match_campaign_new;
+
+/* Create a campaign (draft) in `space`: out->id. Coordinator of that space. */
+urne_app_status urne_app_match_create(urne_app *app, const urne_user *actor, const urne_match_campaign_new *in,
+                                      urne_app_outcome *out);
+
+/* A code made by an import, handed out once: kind "host" or "pupil". */
+typedef void (*urne_app_match_code_fn)(const char *kind, const char *key, const char *school, const char *code,
+                                       void *ctx);
+
+/* Import the hosts, pupils and (optional, NULL) rankings files into campaign
+ * `id` in draft: every line or none (BAD_INPUT URNE_WHY_FILE, out->checks the
+ * first file at fault, named by checks.file). Moves it to collecting; each
+ * host's and pupil's new code goes to fn after the commit. out->number: pupils. */
+urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int64_t id, const char *hosts,
+                                      size_t hosts_len, const char *pupils, size_t pupils_len, const char *rankings,
+                                      size_t rankings_len, urne_app_match_code_fn fn, void *ctx,
+                                      urne_app_outcome *out);
+
+/* A host's places: capacity (>= 0), reserved (0..capacity), weeks ('|'-separated
+ * labels, "" any), name (NULL: unchanged). By a host account or the host's code
+ * (code non-NULL: key may be NULL, the code names the host). */
+typedef struct urne_match_places {
+    const char *key, *code, *name, *weeks;
+    int64_t capacity, reserved;
+} urne_match_places;
+urne_app_status urne_app_match_places(urne_app *app, const urne_user *actor, int64_t id, const urne_match_places *in,
+                                      urne_app_outcome *out);
+
+/* A teacher sets pupil `key`'s wishes ("A>B>C", host keys best first). */
+urne_app_status urne_app_match_wishes(urne_app *app, const urne_user *actor, int64_t id, const char *key,
+                                      const char *wishes, urne_app_outcome *out);
+
+/* Run the next round (final: as the final phase). out->number: the round;
+ * out->id: pupils placed in it. */
+urne_app_status urne_app_match_run(urne_app *app, const urne_user *actor, int64_t id, int final,
+                                   urne_app_outcome *out);
+
+/* Publish the round run: its places offered until `deadline` (ISO UTC, after now). */
+urne_app_status urne_app_match_publish(urne_app *app, const urne_user *actor, int64_t id, const char *deadline,
+                                       urne_app_outcome *out);
+
+/* Close a published campaign. */
+urne_app_status urne_app_match_close(urne_app *app, const urne_user *actor, int64_t id, urne_app_outcome *out);
+
+/* A pupil (by code) accepts (1) or refuses (0) the offer of the last round
+ * published, before its deadline. */
+urne_app_status urne_app_match_answer(urne_app *app, int64_t id, const char *code, int accept,
+                                      urne_app_outcome *out);
+
+/* What a pupil's code shows: their row, the last published round's result
+ * (has_result 0: none yet) and their last offer (has_offer). */
+typedef struct urne_match_placement {
+    urne_match_campaign_row campaign;
+    urne_match_pupil_row pupil;
+    urne_match_result_row result;
+    urne_match_offer_row offer;
+    int has_result, has_offer;
+} urne_match_placement;
+urne_app_status urne_app_match_placement(urne_app *app, int64_t id, const char *code, urne_match_placement *out_view,
+                                         urne_app_outcome *out);
+
+/* The host a code names (for its page): OK, or NO_CAMPAIGN. */
+urne_app_status urne_app_match_host_by_code(urne_app *app, int64_t id, const char *code, urne_match_host_row *host,
+                                            urne_app_outcome *out);
+
+/* A round's figures (round 0: the last run). wish[k] for k in 1..URNE_MATCH_FIG_WISHES-1
+ * the pupils placed at their k-th wish, wish[0] those placed further down. */
+#define URNE_MATCH_FIG_WISHES 11
+typedef struct urne_match_figures {
+    int64_t round, pupils, placed, unplaced;
+    int64_t wish[URNE_MATCH_FIG_WISHES];
+    int64_t priority_pupils, priority_placed, priority_first, other_first;
+} urne_match_figures;
+/* Under the lock (urne_app_read_begin) or not: takes it. 0, or -1 (store). */
+int urne_app_match_figures(urne_app *app, int64_t id, int64_t round, urne_match_figures *f);
+
+/* May the actor act on the campaign (its chain, or a school's, host's below
+ * it: sub NULL for the campaign's own)? OK, NO_CAMPAIGN, or the refusal. */
+urne_app_status urne_app_match_may(urne_app *app, const urne_user *actor, urne_action action, int64_t id,
+                                   const char *sub, urne_app_outcome *out);
+
+/* The space word of a school's or a host's name: lower-case ASCII letters and
+ * digits kept (Latin-1 letters folded: é is e), every other run of bytes one
+ * '-', at most 40 bytes. */
+void urne_app_match_space_word(const char *name, char out[41]);
+
+/* The matching's clock, for the tests (NULL: time()). */
+void urne_app_match_clock(urne_app *app, int64_t (*now)(void));
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * match_internal: what match.c and match_round.c share (match.h's use cases):
+ * the clock, the campaign's lookup and authorisation under the lock, the refusal
+ * helpers, and the audit entry every act appends. Not for adapters.
+ */
+#ifndef URNE_APP_MATCH_INTERNAL_H
+#define URNE_APP_MATCH_INTERNAL_H
+
+#include <jansson.h>
+
+#include "match.h"
+
+/* Now, in UTC seconds (the app's matching clock, else time()). */
+int64_t urne_app_match_now(urne_app *app);
+/* t as "YYYY-MM-DDTHH:MM:SSZ". */
+void urne_app_match_iso(int64_t t, char out[24]);
+
+/* Campaign `id` into *c: OK, NO_CAMPAIGN or STORE (said in out). Under the lock. */
+urne_app_status urne_app_match_load(urne_app *app, int64_t id, urne_match_campaign_row *c, urne_app_outcome *out);
+/* urne_app_match_may on a campaign already read. Under the lock. */
+urne_app_status urne_app_match_may_row(urne_app *app, const urne_user *actor, urne_action action,
+                                       const urne_match_campaign_row *c, const char *sub_kind, const char *sub,
+                                       urne_app_outcome *out);
+
+/* BAD_INPUT with field, why, number and detail; returns it. */
+urne_app_status urne_app_match_refuse(urne_app_outcome *out, const char *field, const char *why, int64_t number,
+                                      const char *detail);
+/* STATE with URNE_WHY_MATCH_STATE (or why) and the state in detail. */
+urne_app_status urne_app_match_wrong_state(urne_app_outcome *out, const char *why, const char *state);
+
+/* Append "match.<act>" on "match/ID" by `by`, recording c's row, the change the
+ * act made to the digest of the campaign's other rows (delta: the rows it wrote,
+ * less those they replaced; NULL: none) and `extra`'s members (stolen; may be
+ * NULL), inside the caller's transaction. OK, STORE or NO_MEMORY (said in out);
+ * the caller rolls back on failure. */
+urne_app_status urne_app_match_audit(urne_app *app, const char *by, const char *act, const urne_match_campaign_row *c,
+                                     const urne_match_sum *delta, json_t *extra, urne_app_outcome *out);
+
+/* Commit, or roll back and say why: OK or STORE. */
+urne_app_status urne_app_match_commit(urne_app *app, urne_app_outcome *out);
+
+/* SHA-256 of a code, hex. */
+void urne_app_match_code_hash(const char *code, char out[URNE_STORE_MATCH_HASH]);
+
+#endif

@@ -1,0 +1,553 @@
+/*
+ * match_round (app): a matching campaign's rounds: running one on the engine,
+ * publishing its offers, a pupil's answer, and what a pupil's code and the
+ * coordinator's figures read (match.h says who may and what each answers).
+ *
+ * A round is run on what the rows hold now, written out as the files the
+ * command line reads and read back by the same reader (io/match_io.h), so the
+ * web's round and `urne match run` on those files are one computation. A later
+ * round keeps the places accepted and the offers still open, leaves out the
+ * pupils who refused or let their deadline pass (their offers marked expired in
+ * the same transaction), and places everyone else on the places left. The
+ * engine's checker runs on the result before anything is stored (capacities,
+ * wishes, eligibility, places kept; for deferred acceptance no blocking pair and
+ * pupil-optimality): a fault refuses the round, with nothing written.
+ */
+#define _GNU_SOURCE 1 /* strptime, timegm */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/urne_buf.h"
+#include "../io/match_io.h"
+#include "match_internal.h"
+
+/* ---- the rows as the files ---- */
+
+typedef struct files {
+    urne_buf hosts, pupils, rankings;
+    int lottery; /* 1: every pupil has a lottery number, -1 none, 0 none seen yet */
+    int mixed;
+    size_t nrankings;
+} files;
+
+static int host_line(const urne_match_host_row *h, void *ctx) {
+    urne_buf *b = &((files *)ctx)->hosts;
+    urne_buf_csv(b, h->key);
+    urne_buf_printf(b, ",%lld,%lld,", (long long)h->capacity, (long long)h->reserved);
+    urne_buf_csv(b, h->weeks);
+    urne_buf_put(b, "\n", 1);
+    return 0;
+}
+
+static int pupil_line(const urne_match_pupil_row *p, void *ctx) {
+    files *f = ctx;
+    int has = p->lottery[0] != '\0' ? 1 : -1;
+    if (f->lottery && f->lottery != has) f->mixed = 1;
+    f->lottery = has;
+    urne_buf_csv(&f->pupils, p->key);
+    urne_buf_put(&f->pupils, ",", 1);
+    urne_buf_csv(&f->pupils, p->wishes);
+    urne_buf_printf(&f->pupils, ",%lld,", (long long)p->priority);
+    if (p->lottery[0]) urne_buf_printf(&f->pupils, "%s,", p->lottery); /* else the header has no lottery column */
+    urne_buf_csv(&f->pupils, p->week);
+    urne_buf_put(&f->pupils, "\n", 1);
+    return 0;
+}
+
+static int ranking_line(const urne_match_ranking_row *r, void *ctx) {
+    files *f = ctx;
+    urne_buf_csv(&f->rankings, r->host);
+    urne_buf_put(&f->rankings, ",", 1);
+    urne_buf_csv(&f->rankings, r->pupil);
+    urne_buf_printf(&f->rankings, ",%lld\n", (long long)r->rank);
+    f->nrankings++;
+    return 0;
+}
+
+static void files_free(files *f) {
+    urne_buf_free(&f->hosts);
+    urne_buf_free(&f->pupils);
+    urne_buf_free(&f->rankings);
+}
+
+/* The campaign's rows read into an engine instance, its lottery drawn from the
+ * seed when the pupils had none. OK, IMPOSSIBLE (the rows do not read back:
+ * detail the first error), STORE or NO_MEMORY. */
+static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *c, urne_match_input *in,
+                                  urne_app_outcome *out) {
+    files f;
+    memset(&f, 0, sizeof f);
+    urne_buf_puts(&f.hosts, "id,capacity,reserved,weeks\n");
+    urne_buf_puts(&f.pupils, "id,wishes,priority,lottery,week\n");
+    urne_buf_puts(&f.rankings, "host,pupil,rank\n");
+    if (urne_store_match_host_each(app->store, c->id, host_line, &f) != 0 ||
+        urne_store_match_pupil_each(app->store, c->id, "", pupil_line, &f) != 0 ||
+        urne_store_match_ranking_each(app->store, c->id, ranking_line, &f) != 0)
+        return files_free(&f), urne_app_store_failed(app, out);
+    if (f.mixed) return files_free(&f), urne_app_fail(out, URNE_APP_IMPOSSIBLE, "some pupils have a lottery number, others not");
+    if (f.lottery < 0) { /* no lottery column at all: drawn below */
+        urne_buf_free(&f.pupils);
+            urne_buf_puts(&f.pupils, "id,wishes,priority,week\n");
+        if (urne_store_match_pupil_each(app->store, c->id, "", pupil_line, &f) != 0)
+            return files_free(&f), urne_app_store_failed(app, out);
+    }
+    if (f.hosts.oom || f.pupils.oom || f.rankings.oom)
+        return files_free(&f), urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    urne_diags d[3];
+    for (int i = 0; i < 3; i++) urne_diags_init(&d[i], i == 0 ? "hosts" : i == 1 ? "pupils" : "rankings");
+    int rc = urne_io_match_read(f.hosts.data, f.hosts.len, &d[0], f.pupils.data,
+                                f.pupils.len, &d[1], f.nrankings ? f.rankings.data : NULL,
+                                f.rankings.len, &d[2], in);
+    urne_app_status st = URNE_APP_OK;
+    for (int i = 0; rc < 0 && i < 3 && st == URNE_APP_OK; i++)
+        if (d[i].count) st = urne_app_fail(out, URNE_APP_IMPOSSIBLE, "%s: line %ld: %s", d[i].file ? d[i].file : "",
+                                           d[i].items[0].line, d[i].items[0].message);
+    if (rc < 0 && st == URNE_APP_OK) st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    for (int i = 0; i < 3; i++) urne_diags_free(&d[i]);
+    files_free(&f);
+    if (st != URNE_APP_OK || in->lottery_given) return st;
+    size_t n = in->in.npupils;
+    int64_t *lot = malloc((n ? n : 1) * sizeof *lot);
+    if (lot == NULL) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    urne_match_draw(in->pupils, n, (uint64_t)c->seed, lot);
+    for (size_t p = 0; p < n; p++) in->pupils[p].lottery = lot[p];
+    free(lot);
+    return URNE_APP_OK;
+}
+
+/* ---- a round ---- */
+
+/* What the earlier rounds leave: the places kept (accepted, or offered and not
+ * yet past the deadline) and the pupils who take no part (refused, or let the
+ * deadline pass: the offer marked expired here, inside the transaction). */
+typedef struct earlier {
+    urne_app *app;
+    const urne_match_input *in;
+    uint32_t *kept;
+    uint8_t *absent;
+    char now[24];
+    int64_t nkept, nabsent;
+    int failed;
+    urne_match_sum *sum; /* the offers expired, old less new */
+} earlier;
+
+static int fold_offer(const urne_match_offer_row *o, void *ctx) {
+    earlier *e = ctx;
+    uint32_t p = urne_io_match_pupil(e->in, o->pupil), h = urne_io_match_host(e->in, o->host);
+    if (p == URNE_MATCH_NONE) return 0; /* cannot happen: pupils are never removed */
+    e->kept[p] = URNE_MATCH_NONE; /* offers come in order of round: the last decides */
+    e->absent[p] = 0;
+    int open = strcmp(o->state, "offered") == 0 && strcmp(e->now, o->deadline) < 0;
+    if (strcmp(o->state, "accepted") == 0 || open)
+        e->kept[p] = h;
+    else if (strcmp(o->state, "offered") == 0) {
+        urne_match_offer_row x = *o;
+        snprintf(x.state, sizeof x.state, "expired");
+        snprintf(x.answered_at, sizeof x.answered_at, "%s", e->now);
+        if (urne_store_match_offer_update(e->app->store, &x, "offered") < 0) return e->failed = 1, -1;
+        urne_store_match_sum_offer(e->sum, o, -1);
+        urne_store_match_sum_offer(e->sum, &x, 1);
+        e->absent[p] = 1;
+    } else
+        e->absent[p] = 1;
+    return 0;
+}
+
+static const char *why_code(urne_match_why w) {
+    static const char *const codes[] = {"full", "week-not-offered", "not-ranked-by-host", "no-places", "taken-before",
+                                        "too-far"};
+    return (unsigned)w < sizeof codes / sizeof codes[0] ? codes[w] : "?";
+}
+
+/* Pupil p's explanation as JSON: for each wish above the one obtained, why. */
+static char *explanation(const urne_match_prep *prep, urne_match_method method, const urne_match_result *r,
+                         const urne_match_cutoffs *cut, const urne_match_input *in, uint32_t p,
+                         urne_match_reason *why, size_t max) {
+    size_t n = urne_match_explain(prep, method, r, cut, p, why, max);
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n && i < max; i++) {
+        json_t *o = json_pack("{s:I, s:s, s:s, s:b}", "wish", (json_int_t)why[i].wish, "host", in->hosts[why[i].host].id,
+                              "why", why_code(why[i].why), "by_rank", why[i].by_rank);
+        if (o && why[i].why == URNE_MATCH_WHY_FULL && why[i].cutoff_pupil != URNE_MATCH_NONE) {
+            json_object_set_new(o, "cutoff_priority", json_integer(why[i].cutoff_priority));
+            json_object_set_new(o, "cutoff_lottery", json_integer(why[i].cutoff_lottery));
+            json_object_set_new(o, "own_priority", json_integer(why[i].own_priority));
+            json_object_set_new(o, "own_lottery", json_integer(why[i].own_lottery));
+        }
+        if (o == NULL || json_array_append_new(a, o) < 0) json_decref(a), a = NULL;
+    }
+    char *text = a ? json_dumps(a, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(a);
+    return text;
+}
+
+static urne_match_method method_of(const char *m) {
+    return strcmp(m, "ttc") == 0 ? URNE_MATCH_TTC : strcmp(m, "serial") == 0 ? URNE_MATCH_SERIAL : URNE_MATCH_DA;
+}
+
+/* The round's result stored, one row per pupil taking part. OK or the failure. */
+static urne_app_status store_results(urne_app *app, const urne_match_campaign_row *c, int64_t round,
+                                     const urne_match_prep *prep, const urne_match_result *r, const urne_match_input *in,
+                                     int64_t *placed, urne_match_sum *sum, urne_app_outcome *out) {
+    urne_match_cutoffs cut;
+    size_t max = 1;
+    for (size_t p = 0; p < in->in.npupils; p++)
+        if (in->pupils[p].nwishes > max) max = in->pupils[p].nwishes;
+    urne_match_reason *why = malloc(max * sizeof *why);
+    urne_match_result_row *row = malloc(sizeof *row);
+    if (why == NULL || row == NULL || urne_match_cutoffs_make(prep, r->host_of, &cut) < 0)
+        return free(why), free(row), urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    urne_app_status st = URNE_APP_OK;
+    for (uint32_t p = 0; st == URNE_APP_OK && p < in->in.npupils; p++) {
+        if (!urne_match_in_round(&in->in, p)) continue;
+        memset(row, 0, sizeof *row);
+        row->campaign = c->id, row->round = round;
+        snprintf(row->pupil, sizeof row->pupil, "%s", in->pupils[p].id);
+        if (r->host_of[p] != URNE_MATCH_NONE) {
+            snprintf(row->host, sizeof row->host, "%s", in->hosts[r->host_of[p]].id);
+            ++*placed;
+        }
+        row->wish = r->wish_of[p];
+        row->lottery = in->pupils[p].lottery;
+        char *text = explanation(prep, method_of(c->method), r, &cut, in, p, why, max);
+        if (text == NULL)
+            st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+        else if (strlen(text) >= sizeof row->explanation)
+            st = urne_app_fail(out, URNE_APP_IMPOSSIBLE, "the explanation of pupil %.200s is %zu bytes, more than %zu",
+                               row->pupil, strlen(text), sizeof row->explanation - 1);
+        else {
+            memcpy(row->explanation, text, strlen(text) + 1);
+            if (urne_store_match_result_put(app->store, row) != 1) st = urne_app_store_failed(app, out);
+            urne_store_match_sum_result(sum, row, 1);
+        }
+        free(text);
+    }
+    urne_match_cutoffs_free(&cut);
+    free(why);
+    free(row);
+    return st;
+}
+
+/* Run the engine on the instance and check its result: OK, or CHECK refused. */
+static urne_app_status compute(const urne_match_campaign_row *c, const urne_match_prep *prep, urne_match_result *r,
+                               urne_app_outcome *out) {
+    urne_match_method m = method_of(c->method);
+    if (urne_match_run(prep, m, r) < 0) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    urne_match_faults f = {0};
+    long faults = urne_match_check(prep, r->host_of, m == URNE_MATCH_DA, m == URNE_MATCH_DA, &f);
+    urne_match_faults_free(&f);
+    if (faults < 0) return urne_match_result_free(r), urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    if (faults > 0) {
+        urne_match_result_free(r);
+        out->why = URNE_WHY_MATCH_CHECK;
+        out->number = faults;
+        return urne_app_fail(out, URNE_APP_IMPOSSIBLE, "the checker found %ld fault(s) in the engine's result", faults);
+    }
+    return URNE_APP_OK;
+}
+
+static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_match_campaign_row *c, int final,
+                                          urne_match_input *in, urne_app_outcome *out) {
+    urne_app_status st = load_input(app, c, in, out);
+    if (st != URNE_APP_OK) return st;
+    size_t n = in->in.npupils ? in->in.npupils : 1;
+    urne_match_sum sum = {{0}};
+    earlier e = {.app = app, .in = in, .kept = malloc(n * sizeof(uint32_t)), .absent = calloc(n, 1), .sum = &sum};
+    if (e.kept == NULL || e.absent == NULL) return free(e.kept), free(e.absent), urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    for (size_t p = 0; p < n; p++) e.kept[p] = URNE_MATCH_NONE;
+    urne_app_match_iso(urne_app_match_now(app), e.now);
+    if (urne_store_match_offer_each(app->store, c->id, fold_offer, &e) != 0) st = urne_app_store_failed(app, out);
+    for (size_t p = 0; p < in->in.npupils; p++) e.nkept += e.kept[p] != URNE_MATCH_NONE, e.nabsent += e.absent[p];
+    in->in.kept = e.kept;
+    in->in.absent = e.absent;
+    urne_match_prep prep;
+    urne_match_result r;
+    int prepared = 0, ran = 0;
+    if (st == URNE_APP_OK) st = urne_match_prepare(&in->in, &prep) < 0 ? urne_app_fail(out, URNE_APP_NO_MEMORY, NULL)
+                                                                       : (prepared = 1, URNE_APP_OK);
+    if (st == URNE_APP_OK && (st = compute(c, &prep, &r, out)) == URNE_APP_OK) ran = 1;
+    int64_t placed = 0, round = c->round + 1;
+    if (st == URNE_APP_OK) st = store_results(app, c, round, &prep, &r, in, &placed, &sum, out);
+    if (ran) urne_match_result_free(&r);
+    if (prepared) urne_match_prep_free(&prep);
+    in->in.kept = NULL;
+    in->in.absent = NULL;
+    free(e.kept);
+    free(e.absent);
+    if (st != URNE_APP_OK) return urne_store_rollback(app->store), st;
+    char from[16];
+    snprintf(from, sizeof from, "%s", c->state);
+    c->round = round;
+    if (final) c->final_round = round;
+    snprintf(c->state, sizeof c->state, "run");
+    int rc = urne_store_match_campaign_update(app->store, c, from);
+    if (rc <= 0) return rc < 0 ? urne_app_store_failed(app, out)
+                               : (urne_store_rollback(app->store), urne_app_match_wrong_state(out, NULL, "changed elsewhere"));
+    json_t *extra = json_pack("{s:I, s:I, s:I, s:b}", "placed", (json_int_t)placed, "kept", (json_int_t)e.nkept,
+                              "absent", (json_int_t)e.nabsent, "final", final != 0);
+    if ((st = urne_app_match_audit(app, by, "run", c, &sum, extra, out)) != URNE_APP_OK) return st;
+    out->id = placed;
+    return URNE_APP_OK;
+}
+
+urne_app_status urne_app_match_run(urne_app *app, const urne_user *actor, int64_t id, int final,
+                                   urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    if (c == NULL) return out->status = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    urne_match_input in;
+    memset(&in, 0, sizeof in);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = urne_app_match_load(app, id, c, out);
+    if (st == URNE_APP_OK) st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    if (st == URNE_APP_OK && c->final_round)
+        st = urne_app_match_wrong_state(out, URNE_WHY_MATCH_FINAL, c->state);
+    else if (st == URNE_APP_OK && strcmp(c->state, "collecting") != 0 && strcmp(c->state, "published") != 0)
+        st = urne_app_match_wrong_state(out, NULL, c->state);
+    if (st == URNE_APP_OK && urne_store_begin(app->store) < 0) st = urne_app_store_failed(app, out);
+    if (st == URNE_APP_OK) st = run_in_transaction(app, actor->name, c, final, &in, out);
+    if (st == URNE_APP_OK) st = urne_app_match_commit(app, out);
+    if (st == URNE_APP_OK) {
+        out->number = c->round;
+        urne_app_changed(app);
+    }
+    pthread_mutex_unlock(&app->lock);
+    urne_match_input_free(&in);
+    free(c);
+    return out->status = st;
+}
+
+/* ---- publishing and answering ---- */
+
+/* A moment written 2027-04-10T18:00, with seconds or not, with a final Z or
+ * not (UTC either way), as "YYYY-MM-DDTHH:MM:SSZ": 0, or -1. */
+static int parse_deadline(const char *text, char out[24]) {
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = text ? strptime(text, "%Y-%m-%dT%H:%M", &tm) : NULL;
+    if (end && *end == ':') end = strptime(end, ":%S", &tm);
+    if (end && *end == 'Z') end++;
+    if (end == NULL || *end != '\0' || tm.tm_year < 100 || tm.tm_year > 1100) return -1;
+    time_t t = timegm(&tm);
+    urne_app_match_iso((int64_t)t, out);
+    return 0;
+}
+
+typedef struct offering {
+    urne_app *app;
+    const char *deadline;
+    int64_t offers;
+    int failed;
+    urne_match_sum sum; /* the offers made */
+} offering;
+
+static int offer_one(const urne_match_result_row *r, void *ctx) {
+    offering *o = ctx;
+    if (!r->host[0]) return 0;
+    urne_match_offer_row x;
+    memset(&x, 0, sizeof x);
+    x.campaign = r->campaign, x.round = r->round;
+    snprintf(x.pupil, sizeof x.pupil, "%s", r->pupil);
+    snprintf(x.host, sizeof x.host, "%s", r->host);
+    snprintf(x.state, sizeof x.state, "offered");
+    snprintf(x.deadline, sizeof x.deadline, "%s", o->deadline);
+    if (urne_store_match_offer_put(o->app->store, &x) != 1) return o->failed = 1, -1;
+    urne_store_match_sum_offer(&o->sum, &x, 1);
+    o->offers++;
+    return 0;
+}
+
+static urne_app_status publish_locked(urne_app *app, const urne_user *actor, urne_match_campaign_row *c,
+                                      const char *deadline, urne_app_outcome *out) {
+    urne_app_status st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    if (st != URNE_APP_OK) return st;
+    if (strcmp(c->state, "run") != 0) return urne_app_match_wrong_state(out, NULL, c->state);
+    char at[24], now[24];
+    if (parse_deadline(deadline, at) < 0)
+        return urne_app_match_refuse(out, "deadline", URNE_WHY_DEADLINE, 0, deadline ? deadline : "");
+    urne_app_match_iso(urne_app_match_now(app), now);
+    if (strcmp(at, now) <= 0) return urne_app_match_refuse(out, "deadline", URNE_WHY_DEADLINE, 1, deadline);
+    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    offering o = {.app = app, .deadline = at};
+    if (urne_store_match_result_each(app->store, c->id, c->round, offer_one, &o) != 0)
+        return urne_app_store_failed(app, out);
+    snprintf(c->state, sizeof c->state, "published");
+    snprintf(c->deadline, sizeof c->deadline, "%s", at);
+    int rc = urne_store_match_campaign_update(app->store, c, "run");
+    if (rc <= 0) return rc < 0 ? urne_app_store_failed(app, out)
+                               : (urne_store_rollback(app->store), urne_app_match_wrong_state(out, NULL, "changed elsewhere"));
+    st = urne_app_match_audit(app, actor->name, "publish", c, &o.sum, json_pack("{s:I}", "offers", (json_int_t)o.offers),
+                              out);
+    if (st == URNE_APP_OK) out->number = o.offers;
+    return st == URNE_APP_OK ? urne_app_match_commit(app, out) : st;
+}
+
+urne_app_status urne_app_match_publish(urne_app *app, const urne_user *actor, int64_t id, const char *deadline,
+                                       urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    if (c == NULL) return out->status = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = urne_app_match_load(app, id, c, out);
+    if (st == URNE_APP_OK) st = publish_locked(app, actor, c, deadline, out);
+    if (st == URNE_APP_OK) {
+        out->id = id;
+        memcpy(out->at, c->deadline, sizeof out->at);
+        urne_app_changed(app);
+    }
+    pthread_mutex_unlock(&app->lock);
+    free(c);
+    return out->status = st;
+}
+
+/* The pupil a code names: OK or NO_CAMPAIGN (the same for a wrong code and a
+ * campaign that does not exist: a code tells nothing of others). */
+static urne_app_status pupil_by_code(urne_app *app, int64_t id, const char *code, urne_match_pupil_row *p,
+                                     urne_app_outcome *out) {
+    char hash[URNE_STORE_MATCH_HASH];
+    urne_app_match_code_hash(code ? code : "", hash);
+    int rc = code && code[0] ? urne_store_match_pupil_get(app->store, id, NULL, hash, p) : 0;
+    if (rc < 0) return urne_app_store_failed(app, out);
+    return rc == 0 ? urne_app_fail(out, URNE_APP_NO_CAMPAIGN, NULL) : URNE_APP_OK;
+}
+
+static urne_app_status answer_locked(urne_app *app, urne_match_placement *v, const char *code, int accept,
+                                     urne_app_outcome *out) {
+    urne_app_status st = urne_app_match_load(app, v->campaign.id, &v->campaign, out);
+    if (st == URNE_APP_OK) st = pupil_by_code(app, v->campaign.id, code, &v->pupil, out);
+    if (st != URNE_APP_OK) return st == URNE_APP_NO_CAMPAIGN ? (out->number = 0, st) : st;
+    if (strcmp(v->campaign.state, "published") != 0) return urne_app_match_wrong_state(out, NULL, v->campaign.state);
+    int rc = urne_store_match_offer_last(app->store, v->campaign.id, v->pupil.key, &v->offer);
+    if (rc < 0) return urne_app_store_failed(app, out);
+    char now[24];
+    urne_app_match_iso(urne_app_match_now(app), now);
+    if (rc == 0 || strcmp(v->offer.state, "offered") != 0 || strcmp(now, v->offer.deadline) >= 0)
+        return urne_app_match_wrong_state(out, URNE_WHY_MATCH_OFFER, rc ? v->offer.state : "none");
+    urne_match_offer_row x = v->offer;
+    snprintf(x.state, sizeof x.state, "%s", accept ? "accepted" : "refused");
+    snprintf(x.answered_at, sizeof x.answered_at, "%s", now);
+    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    if ((rc = urne_store_match_offer_update(app->store, &x, "offered")) <= 0)
+        return rc < 0 ? urne_app_store_failed(app, out)
+                      : (urne_store_rollback(app->store), urne_app_match_wrong_state(out, URNE_WHY_MATCH_OFFER, "answered"));
+    json_t *extra = json_pack("{s:s, s:I, s:s, s:s}", "pupil", x.pupil, "offer_round", (json_int_t)x.round, "host",
+                              x.host, "answer", x.state);
+    urne_match_sum sum = {{0}};
+    urne_store_match_sum_offer(&sum, &v->offer, -1);
+    urne_store_match_sum_offer(&sum, &x, 1);
+    if ((st = urne_app_match_audit(app, "pupil-code", "answer", &v->campaign, &sum, extra, out)) != URNE_APP_OK)
+        return st;
+    if ((st = urne_app_match_commit(app, out)) == URNE_APP_OK) v->offer = x;
+    return st;
+}
+
+urne_app_status urne_app_match_answer(urne_app *app, int64_t id, const char *code, int accept,
+                                      urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_match_placement *v = calloc(1, sizeof *v);
+    if (v == NULL) return out->status = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    v->campaign.id = id;
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = answer_locked(app, v, code, accept, out);
+    if (st == URNE_APP_OK) {
+        out->id = id;
+        snprintf(out->detail, sizeof out->detail, "%s", v->offer.state);
+        memcpy(out->at, v->offer.answered_at, sizeof out->at);
+        urne_app_changed(app);
+    }
+    pthread_mutex_unlock(&app->lock);
+    free(v);
+    return out->status = st;
+}
+
+/* ---- reads ---- */
+
+urne_app_status urne_app_match_placement(urne_app *app, int64_t id, const char *code, urne_match_placement *v,
+                                         urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    memset(v, 0, sizeof *v);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = urne_app_match_load(app, id, &v->campaign, out);
+    if (st == URNE_APP_OK) st = pupil_by_code(app, id, code, &v->pupil, out);
+    if (st == URNE_APP_NO_CAMPAIGN) out->number = 0;
+    /* The last round published: a round run but not published is not shown. */
+    int64_t shown = v->campaign.round - (strcmp(v->campaign.state, "run") == 0);
+    for (int64_t r = shown; st == URNE_APP_OK && r >= 1 && !v->has_result; r--) {
+        int rc = urne_store_match_result_get(app->store, id, r, v->pupil.key, &v->result);
+        if (rc < 0) st = urne_app_store_failed(app, out);
+        v->has_result = rc == 1;
+    }
+    if (st == URNE_APP_OK) {
+        int rc = urne_store_match_offer_last(app->store, id, v->pupil.key, &v->offer);
+        if (rc < 0) st = urne_app_store_failed(app, out);
+        v->has_offer = rc == 1;
+    }
+    pthread_mutex_unlock(&app->lock);
+    return out->status = st;
+}
+
+typedef struct priority_of {
+    char **keys;    /* the priority pupils' keys, sorted */
+    size_t n, cap;
+    int64_t pupils;
+} priority_of;
+
+static int note_priority(const urne_match_pupil_row *p, void *ctx) {
+    priority_of *k = ctx;
+    k->pupils++;
+    if (p->priority <= 0) return 0;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 64;
+        char **a = realloc(k->keys, cap * sizeof *a);
+        if (a == NULL) return -1;
+        k->keys = a, k->cap = cap;
+    }
+    return (k->keys[k->n++] = strdup(p->key)) ? 0 : -1;
+}
+
+static int by_key(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+typedef struct tally {
+    urne_match_figures *f;
+    const priority_of *k;
+} tally;
+
+static int count_result(const urne_match_result_row *r, void *ctx) {
+    tally *t = ctx;
+    const char *key = r->pupil;
+    int priority = t->k->n && bsearch(&key, t->k->keys, t->k->n, sizeof *t->k->keys, by_key) != NULL;
+    urne_match_figures *f = t->f;
+    f->pupils++;
+    if (!r->host[0]) {
+        f->unplaced++;
+        return 0;
+    }
+    f->placed++;
+    f->wish[r->wish > 0 && r->wish < URNE_MATCH_FIG_WISHES ? r->wish : 0]++;
+    if (priority) f->priority_placed++, f->priority_first += r->wish == 1;
+    else f->other_first += r->wish == 1;
+    return 0;
+}
+
+int urne_app_match_figures(urne_app *app, int64_t id, int64_t round, urne_match_figures *f) {
+    memset(f, 0, sizeof *f);
+    priority_of k = {0};
+    tally t = {f, &k};
+    pthread_mutex_lock(&app->lock);
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    int rc = c ? urne_store_match_campaign_get(app->store, id, c) : -1;
+    if (rc == 1) {
+        f->round = round > 0 ? round : c->round;
+        rc = urne_store_match_pupil_each(app->store, id, "", note_priority, &k);
+        if (rc == 0 && k.n) qsort(k.keys, k.n, sizeof *k.keys, by_key);
+        if (rc == 0 && f->round > 0) rc = urne_store_match_result_each(app->store, id, f->round, count_result, &t);
+        f->priority_pupils = (int64_t)k.n;
+    }
+    pthread_mutex_unlock(&app->lock);
+    for (size_t i = 0; i < k.n; i++) free(k.keys[i]);
+    free(k.keys);
+    free(c);
+    return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,34 @@
+/*
+ * match_web: what the matching's routes (match_routes.c: the table, the API,
+ * the words) and its pages (match_pages.c) share. Not for other components.
+ */
+#ifndef URNE_WEB_MATCH_WEB_H
+#define URNE_WEB_MATCH_WEB_H
+
+#include <jansson.h>
+
+#include "../app/match.h"
+#include "actions.h"
+#include "web.h"
+
+/* A campaign's state in the request's language. */
+const char *urne_match_state_words(const urne_req *r, const char *state);
+/* The outcome of a matching use case in words, into res. */
+void urne_match_word(const urne_req *r, const urne_app_outcome *o, urne_result *res);
+/* A campaign's row and figures as JSON (NULL: the store failed). Under the read lock. */
+json_t *urne_match_figures_json(urne_req *r, int64_t id, const urne_match_campaign_row *c);
+/* A pupil's placement as JSON. */
+json_t *urne_match_placement_json(const urne_match_placement *v);
+
+/* The pages (match_pages.c). */
+enum MHD_Result urne_match_page_list(urne_req *r, int64_t a, int64_t b);
+enum MHD_Result urne_match_page_one(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_match_page_pupils(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_match_form_wishes(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_match_page_host(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_match_form_host(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_match_page_placement(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_match_form_placement(urne_req *r, int64_t id, int64_t b);
+
+#endif

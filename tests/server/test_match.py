@@ -1,0 +1,182 @@
+"""The matching component (issue 20) through the server: a coordinator (an
+administrator of org/nord) creates a campaign; a bad pupils file is refused
+whole, naming file, line and rule, nothing stored; the files imported, every
+host and pupil given a code once; a teacher (a secretary of the campaign's
+school) edits a wish, another school's teacher and an observer refused; a host
+edits its capacity by account and by its private link; the round is run and
+published; a pupil's code shows the placement and its explanation (each higher
+wish's cutoff) in French and English, escaped; a wrong code finds nothing; the
+pupil refuses, and the next round gives the place to the next in the host's
+order; every other role refused (401, 403); assignment.csv downloaded; a
+generated département's files imported and run; `urne audit verify` passes and
+names a capacity changed behind the log's back; `urne store copy` carries it all."""
+import os
+import re
+import tempfile
+
+from lib import *
+
+HOSTS = ("id,capacity,weeks,name,commune\n"
+         "A,1,,Ressourcerie <b>du Nord</b>,Lille\n"
+         "B,1,,\"Épicerie, solidaire\",Roubaix\n"
+         "C,1,,Atelier vélo,Lille\n")
+PUPILS = ("id;wishes;priority;lottery;school\n"
+          "p1;A>B;1;1;Collège Jean-Macé\n"
+          "p2;A>C;0;2;Collège Jean-Macé\n"
+          "p3;A;0;3;Collège Verlaine\n")
+
+srv = Server()
+admin_db(srv)
+srv.start()
+try:
+    public = srv.client()
+    st, page = public.get("/match")
+    check(st == 200 and "Affectations" in page and "Aucune campagne" in page, f"GET /match in French: {st}")
+    st, page = public.get("/match?lang=en")
+    check(st == 200 and "No campaign yet." in page, f"GET /match in English: {st}")
+
+    admin = admin_client(srv)
+    make_users(admin, {"coord": ("observer", 1), "teach": ("observer", 1), "teach2": ("observer", 1),
+                       "hostacct": ("observer", 1), "obs": ("observer", 1), "sec": ("secretary", 1)})
+    st, d = admin.post("/api/grants", {"user": "coord", "space": "org/nord", "role": "admin"})
+    check(st == 200, f"coord administers org/nord: {st} {d}")
+    clients = {}
+    for name in ("coord", "teach", "teach2", "hostacct", "obs", "sec"):
+        c = srv.client()
+        check(c.login(name, bearer=True)[0] == 200, f"{name} logs in")
+        clients[name] = c
+    coord, teach, obs = clients["coord"], clients["teach"], clients["obs"]
+
+    create = {"name": "Stages de 3e <i>Nord</i>", "space": "org/nord", "seed": "7"}
+    check(public.post("/api/match", create)[0] == 401, "the public may not create a campaign")
+    for name in ("obs", "sec", "teach"):
+        st, d = clients[name].post("/api/match", create)
+        check(st == 403, f"{name} may not create a campaign: {st} {d}")
+    st, d = coord.post("/api/match", dict(create, space="org/sud"))
+    check(st == 403, f"coord may not create in org/sud: {st} {d}")
+    st, d = coord.post("/api/match", dict(create, method="gale"))
+    check(st == 400 and d.get("rule") == "match-method", f"an unknown method: 400: {st} {d}")
+    st, d = coord.post("/api/match", create)
+    check(st == 201 and d.get("id") == 1, f"coord creates campaign 1: {st} {d}")
+
+    for space, user, role in (("match/1/school/college-jean-mace", "teach", "secretary"),
+                              ("match/1/school/college-verlaine", "teach2", "secretary"),
+                              ("match/1/host/a", "hostacct", "admin")):
+        st, d = admin.post("/api/grants", {"user": user, "space": space, "role": role})
+        check(st == 200, f"{user} is {role} in {space}: {st} {d}")
+
+    bad = "id;wishes\np1;A>Z\np2;A>A\n"
+    st, d = coord.post("/api/match/1/import", {"hosts": HOSTS, "pupils": bad})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and len(errs) >= 2 and errs[0]["file"] == "pupils.csv" and errs[0]["line"] == 2
+          and errs[1]["line"] == 3, f"a bad pupils file: 400 naming file and lines: {st} {d}")
+    st, d = coord.get("/api/match/1")
+    check(st == 200 and d["state"] == "draft", f"nothing of the bad file written: {d}")
+    st, d = obs.post("/api/match/1/import", {"hosts": HOSTS, "pupils": PUPILS})
+    check(st == 403, f"an observer does not import: {st}")
+    st, d = coord.post("/api/match/1/import", {"hosts": HOSTS, "pupils": PUPILS})
+    check(st == 200 and len(d["codes"]["pupils"]) == 3 and len(d["codes"]["hosts"]) == 3,
+          f"imported, the codes answered once: {st} {d}")
+    code = {x["pupil"]: x["code"] for x in d["codes"]["pupils"]}
+    hcode = {x["host"]: x["code"] for x in d["codes"]["hosts"]}
+
+    # A teacher edits their school's pupil; another school's teacher and an observer are refused.
+    st, d = teach.post("/api/match/1/wishes", {"pupil": "p1", "wishes": "A>B>C"})
+    check(st == 200, f"the teacher edits p1's wishes: {st} {d}")
+    st, d = clients["teach2"].post("/api/match/1/wishes", {"pupil": "p1", "wishes": "C"})
+    check(st == 403, f"another school's teacher is refused: {st} {d}")
+    check(obs.post("/api/match/1/wishes", {"pupil": "p1", "wishes": "C"})[0] == 403, "an observer is refused")
+    st, d = teach.post("/api/match/1/wishes", {"pupil": "p2", "wishes": "A>Z"})
+    check(st == 400 and d.get("rule") == "match-wish", f"a wish for an unknown host: 400: {st} {d}")
+    st, page = teach.get("/match/1/pupils")
+    check(st == 200 and "p1" in page and "p3" not in page, f"the teacher's page lists their school's pupils: {st}")
+
+    # A host edits its capacity: by account, and by its private link.
+    st, d = clients["hostacct"].post("/api/match/1/places", {"host": "A", "capacity": "1"})
+    check(st == 200, f"host A's account edits its places: {st} {d}")
+    st, d = clients["hostacct"].post("/api/match/1/places", {"host": "B", "capacity": "3"})
+    check(st == 403, f"host A's account may not edit B: {st} {d}")
+    st, page = public.get("/match/1/host?code=" + hcode["B"])
+    check(st == 200 and "Épicerie, solidaire" in page, f"host B's private link: {st}")
+    st, d = public.post("/api/match/1/host", {"code": hcode["B"], "capacity": "1", "reserved": "2"})
+    check(st == 400 and d.get("rule") == "match-capacity", f"reserved beyond capacity: 400: {st} {d}")
+    st, d = public.post("/api/match/1/host", {"code": hcode["B"], "capacity": "1", "weeks": ""})
+    check(st == 200, f"host B edits its capacity by its link: {st} {d}")
+    st, d = public.post("/api/match/1/host", {"code": "wrong", "capacity": "9"})
+    check(st == 404, f"a wrong host code: 404: {st} {d}")
+
+    # Run and publish.
+    check(teach.post("/api/match/1/run", {})[0] == 403, "a teacher does not run the round")
+    st, d = coord.post("/api/match/1/run", {})
+    check(st == 200 and d["round"] == 1 and d["placed"] == 2, f"round 1: {st} {d}")
+    st, d = coord.post("/api/match/1/publish", {"deadline": "2001-01-01T00:00"})
+    check(st == 400 and d.get("field") == "deadline", f"a deadline past: 400: {st} {d}")
+    st, d = coord.post("/api/match/1/publish", {"deadline": "2099-01-01T00:00"})
+    check(st == 200 and d["offers"] == 2, f"round 1 published: {st} {d}")
+    st, page = coord.get("/match/1")
+    check(st == 200 and "Stages de 3e &lt;i&gt;Nord&lt;/i&gt;" in page and "Élèves affectés\u00a0:" in page,
+          f"the campaign's page in French, escaped, with its figures: {st}")
+    st, page = public.get("/match/1?lang=en")
+    check(st == 200 and "Pupils placed:" in page and "/act" not in page, f"the public sees the figures, no forms: {st}")
+
+    # A pupil's code shows the placement and its explanation.
+    st, d = public.post("/api/match/1/placement", {"code": code["p3"]})
+    check(st == 200 and d["host"] == "" and d["explanation"][0]["host"] == "A"
+          and d["explanation"][0]["cutoff_lottery"] == 1 and d["explanation"][0]["cutoff_priority"] == 1,
+          f"p3 unplaced, A's cutoff explained: {st} {d}")
+    st, page = public.form("/match/1/placement", {"code": code["p3"]}, csrf=False)
+    check(st == 200 and "Vous n’êtes pas affecté" in page and "le numéro de tirage" in page,
+          f"p3's placement page in French: {st} {page[:300] if isinstance(page, str) else page}")
+    st, page = public.form("/match/1/placement?lang=en", {"code": code["p1"]}, csrf=False)
+    check(st == 200 and "You are placed with" in page and "Accept" in page, f"p1's page in English: {st}")
+    st, d = public.post("/api/match/1/placement", {"code": "not-a-code"})
+    check(st == 404, f"a wrong code finds nothing: {st} {d}")
+
+    # p1 refuses; the next round gives A to the next in line, p3.
+    st, page = public.form("/match/1/placement", {"code": code["p1"], "answer": "refuse"}, csrf=False)
+    check(st == 200 and "Votre réponse est enregistrée." in page, f"p1 refuses by the form: {st}")
+    st, d = public.post("/api/match/1/answer", {"code": code["p1"], "answer": "accept"})
+    check(st == 409 and d.get("rule") == "match-offer", f"an offer is answered once: {st} {d}")
+    st, d = coord.post("/api/match/1/run", {})
+    check(st == 200 and d["round"] == 2 and d["placed"] == 1, f"round 2: {st} {d}")
+    check(coord.post("/api/match/1/publish", {"deadline": "2099-02-01T00:00"})[0] == 200, "round 2 published")
+    st, d = public.post("/api/match/1/placement", {"code": code["p3"]})
+    check(st == 200 and d["round"] == 2 and d["host"] == "A" and d["wish"] == 1 and d["offer"]["state"] == "offered",
+          f"A goes to p3 at round 2: {st} {d}")
+
+    st, text = coord.get("/match/1/assignment.csv")
+    check(st == 200 and text.startswith("pupil,host,wish,round,lottery\n") and "p3,A,1,2,3" in text,
+          f"assignment.csv: {st} {text!r}")
+    check(public.get("/match/1/assignment.csv")[0] == 401, "the public may not download the assignment")
+    check(obs.get("/match/1/assignment.csv")[0] == 403, "an observer may not download the assignment")
+
+    # A generated département: imported and run.
+    g = tempfile.mkdtemp(prefix="urne-match-")
+    subprocess.run(["python3", os.path.join(SOURCE, "bench", "gen_match.py"), "300", "30", "5", "4", g], check=True)
+    st, d = coord.post("/api/match", {"name": "Département généré", "space": "org/nord"})
+    check(st == 201 and d["id"] == 2, f"campaign 2: {st} {d}")
+    hosts, pupils = (open(os.path.join(g, f), encoding="utf-8").read() for f in ("hosts.csv", "pupils.csv"))
+    st, d = coord.post("/api/match/2/import", {"hosts": hosts, "pupils": pupils})
+    check(st == 200 and len(d["codes"]["pupils"]) == 300, f"300 pupils imported: {st}")
+    st, d = coord.post("/api/match/2/run", {})
+    check(st == 200 and d["placed"] > 200, f"the generated round placed most pupils: {st} {d}")
+    st, d = coord.get("/api/match/2")
+    check(st == 200 and d["placed"] + d["unplaced"] == 300 and sum(d["placed_at_wish"]) + d["placed_further"] == d["placed"],
+          f"the figures add up: {d}")
+
+    p = run("audit", "verify", "--db", srv.db, ok=False)
+    check(p.returncode == 0 and "2 matching campaign(s) compared" in p.stdout,
+          f"urne audit verify passes, the campaigns compared with the log: {p.stdout} {p.stderr}")
+finally:
+    srv.stop()
+
+# `urne store copy` carries the campaigns' rows: the copy verifies alike.
+copy = os.path.join(tempfile.mkdtemp(prefix="urne-match-copy-"), "copy.db")
+p = run("store", "copy", "--from", srv.db, "--to", copy, ok=False)
+check(p.returncode == 0, f"urne store copy: {p.stdout} {p.stderr}")
+p = run("audit", "verify", "--db", copy, ok=False)
+check(p.returncode == 0 and "2 matching campaign(s) compared" in p.stdout, f"the copy verifies: {p.stdout} {p.stderr}")
+
+check_tampered(srv, [("a capacity changed behind the log's back", ["UPDATE match_hosts SET capacity = 7 WHERE key = 'C'"],
+                      ["matching campaign 1", "rows (digest)"])])
+done()

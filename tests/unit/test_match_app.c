@@ -1,0 +1,456 @@
+/*
+ * test_match_app: the matching's use cases (app/match.h) on a real SQLite
+ * store, each allowed and refused; every refusal writes nothing (no audit
+ * entry, no change hook). The story: a coordinator of org/nord creates a
+ * campaign (the public, an observer, another organisation's space refused);
+ * a bad pupils file refused whole, naming file, line and rule, nothing stored;
+ * the files imported, each pupil and host given a code once; a teacher edits
+ * a wish of their school's pupil (another school's teacher refused, an unknown
+ * or repeated host refused); a host edits its places by account and by its
+ * link's code (a wrong code refused); the round run (a teacher refused) and
+ * published (a deadline past refused); a pupil reads their placement by code
+ * (a wrong code finds nothing), refuses, and the next round gives the place to
+ * the next in the host's order; an offer left past its deadline expires; the
+ * final phase is the last round. The clock is the test's.
+ */
+#include "helpers.h"
+
+#include <sodium.h>
+#include <unistd.h>
+
+#include "../../src/app/app.h"
+#include "../../src/app/grants.h"
+#include "../../src/app/match.h"
+#include "../../src/app/users.h"
+
+#define PASSWORD "correct-horse-battery-77"
+
+static int64_t test_now = 1767225600; /* 2026-01-01T00:00:00Z */
+static int64_t clock_now(void) { return test_now; }
+
+typedef struct fixture {
+    char dir[64];
+    urne_store *store;
+    urne_app app;
+    int changes;
+    urne_user nobody, admin, obs, coord, teach_a, teach_b, host_a;
+    char codes[8][32]; /* pupils p1..p3 then hosts A..C, as the import gave them */
+} fixture;
+
+static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
+
+static void user(fixture *f, const char *name, urne_role role, urne_user *out) {
+    urne_app_outcome o;
+    int64_t id = urne_users_create(f->store, NULL, "system", name, PASSWORD, role, 1, &o);
+    if (id <= 0) fail_msg("%s %s", o.why ? o.why : "", o.detail);
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_store_user_find(f->store, name, out, NULL, 0), 1);
+}
+
+static void grant(fixture *f, const char *name, const char *space, urne_role role) {
+    urne_app_outcome o;
+    assert_int_equal(urne_app_grant_put(&f->app, &f->admin, name, space, role, 1, &o), URNE_APP_OK);
+    urne_app_outcome_free(&o);
+}
+
+static int setup(void **state) {
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    assert_true(sodium_init() >= 0);
+    snprintf(f->dir, sizeof f->dir, "/tmp/urne-test-match-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    char path[96], err[600];
+    snprintf(path, sizeof path, "%s/app.db", f->dir);
+    f->store = urne_store_open(path, err, sizeof err);
+    if (f->store == NULL) fail_msg("%s", err);
+    user(f, "admin", URNE_ROLE_ADMIN, &f->admin);
+    user(f, "obs", URNE_ROLE_OBSERVER, &f->obs);
+    user(f, "coord", URNE_ROLE_OBSERVER, &f->coord);
+    user(f, "teach_a", URNE_ROLE_OBSERVER, &f->teach_a);
+    user(f, "teach_b", URNE_ROLE_OBSERVER, &f->teach_b);
+    user(f, "host_a", URNE_ROLE_OBSERVER, &f->host_a);
+    f->nobody.role = URNE_ROLE_PUBLIC;
+    if (urne_app_open(&f->app, f->store, err, sizeof err) < 0) fail_msg("%s", err);
+    f->app.changed = count_change;
+    f->app.changed_ctx = f;
+    urne_app_match_clock(&f->app, clock_now);
+    grant(f, "coord", "org/nord", URNE_ROLE_ADMIN);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    urne_app_close(&f->app);
+    urne_store_close(f->store);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc == 0 ? 0 : -1;
+}
+
+static int64_t audit_seq(fixture *f) {
+    int64_t seq;
+    char hash[URNE_AUDIT_HASH_HEX];
+    assert_int_equal(urne_store_audit_head(f->store, &seq, hash), 0);
+    return seq;
+}
+
+/* A use case expected to be refused with `want` (and reason `why` when not
+ * NULL), nothing changed. */
+#define REFUSED(f, want, reason, call)                                                                           \
+    do {                                                                                                      \
+        int64_t seq_ = audit_seq(f);                                                                          \
+        int changes_ = (f)->changes;                                                                          \
+        urne_app_outcome o_;                                                                                  \
+        urne_app_status st_ = (call);                                                                         \
+        if (st_ != (want))                                                                                    \
+            fail_msg("%s: got %s, wanted %s (%s %s)", #call, urne_app_status_name(st_), urne_app_status_name(want), \
+                     o_.why ? o_.why : "", o_.detail);                                                        \
+        if ((reason) != NULL) assert_string_equal(o_.why, (const char *)(reason));                            \
+        assert_int_equal(audit_seq(f), seq_);                                                                 \
+        assert_int_equal((f)->changes, changes_);                                                             \
+        urne_app_outcome_free(&o_);                                                                           \
+    } while (0)
+
+#define OK(call)                                                                                              \
+    do {                                                                                                      \
+        urne_app_status st_ = (call);                                                                         \
+        if (st_ != URNE_APP_OK)                                                                               \
+            fail_msg("%s: %s (%s %s)", #call, urne_app_status_name(st_), o.why ? o.why : "", o.detail);       \
+    } while (0)
+
+/* A one place each; p1 (priority) and p2 of Collège A, p3 of Collège B. */
+static const char HOSTS[] = "id,capacity,weeks,name,commune\n"
+                            "A,1,,Ressourcerie,Lille\n"
+                            "B,1,,\"Épicerie, solidaire\",Roubaix\n"
+                            "C,1,,Atelier vélo,Lille\n";
+static const char PUPILS[] = "id;wishes;priority;lottery;school\n"
+                             "p1;A>B;1;1;Collège A\n"
+                             "p2;A>C;0;2;Collège A\n"
+                             "p3;A;0;3;Collège B\n";
+
+static void keep_code(const char *kind, const char *key, const char *school, const char *code, void *ctx) {
+    fixture *f = ctx;
+    (void)school;
+    int at = strcmp(kind, "pupil") == 0 ? key[1] - '1' : 3 + key[0] - 'A';
+    assert_true(at >= 0 && at < 6);
+    assert_int_equal(strlen(code), 20);
+    snprintf(f->codes[at], sizeof f->codes[at], "%s", code);
+}
+
+static int count_pupil(const urne_match_pupil_row *p, void *ctx) {
+    (void)p;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int64_t create(fixture *f) {
+    urne_app_outcome o;
+    urne_match_campaign_new in = {.name = "Stages de 3e", .space = "org/nord", .seed = 7};
+    REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_match_create(&f->app, &f->nobody, &in, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_create(&f->app, &f->obs, &in, &o_));
+    urne_match_campaign_new sud = in;
+    sud.space = "org/sud";
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_create(&f->app, &f->coord, &sud, &o_));
+    urne_match_campaign_new bad = in;
+    bad.method = "gale";
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_METHOD, urne_app_match_create(&f->app, &f->coord, &bad, &o_));
+    bad = in;
+    bad.name = "";
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_EMPTY, urne_app_match_create(&f->app, &f->coord, &bad, &o_));
+    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    int64_t id = o.id;
+    assert_true(id > 0);
+    urne_app_outcome_free(&o);
+    return id;
+}
+
+static void import(fixture *f, int64_t id) {
+    urne_app_outcome o;
+    static const char BAD[] = "id;wishes\np1;A>Z\np2;A>A\n";
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL,
+            urne_app_match_import(&f->app, &f->obs, id, HOSTS, strlen(HOSTS), PUPILS, strlen(PUPILS), NULL, 0, NULL,
+                                  NULL, &o_));
+    int64_t seq = audit_seq(f);
+    assert_int_equal(urne_app_match_import(&f->app, &f->coord, id, HOSTS, strlen(HOSTS), BAD, strlen(BAD), NULL, 0,
+                                           NULL, NULL, &o),
+                     URNE_APP_BAD_INPUT);
+    assert_string_equal(o.why, URNE_WHY_FILE);
+    assert_string_equal(o.checks.file, "pupils.csv");
+    assert_true(o.checks.count >= 2);
+    assert_int_equal(o.checks.items[0].line, 2);
+    assert_int_equal(o.checks.items[1].line, 3);
+    urne_app_outcome_free(&o);
+    assert_int_equal(audit_seq(f), seq);
+    int n = 0;
+    assert_int_equal(urne_store_match_pupil_each(f->store, id, "", count_pupil, &n), 0);
+    assert_int_equal(n, 0); /* nothing stored */
+    OK(urne_app_match_import(&f->app, &f->coord, id, HOSTS, strlen(HOSTS), PUPILS, strlen(PUPILS), NULL, 0,
+                             keep_code, f, &o));
+    assert_int_equal(o.number, 3);
+    urne_app_outcome_free(&o);
+    for (int i = 0; i < 6; i++) assert_int_equal(strlen(f->codes[i]), 20);
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE,
+            urne_app_match_import(&f->app, &f->coord, id, HOSTS, strlen(HOSTS), PUPILS, strlen(PUPILS), NULL, 0, NULL,
+                                  NULL, &o_));
+    urne_match_host_row h;
+    assert_int_equal(urne_store_match_host_get(f->store, id, "B", NULL, &h), 1);
+    assert_string_equal(h.name, "Épicerie, solidaire");
+    assert_string_equal(h.kept, "{\"commune\":\"Roubaix\"}");
+    assert_string_not_equal(h.code_hash, f->codes[4]); /* the hash, never the code */
+    urne_match_pupil_row p;
+    assert_int_equal(urne_store_match_pupil_get(f->store, id, "p3", NULL, &p), 1);
+    assert_string_equal(p.school, "Collège B");
+    assert_int_equal(p.priority, 0);
+    assert_int_equal(urne_store_match_pupil_get(f->store, id, "p1", NULL, &p), 1);
+    assert_int_equal(p.priority, 1);
+}
+
+static void edits(fixture *f, int64_t id) {
+    urne_app_outcome o;
+    char space[64];
+    snprintf(space, sizeof space, "match/%lld/school/college-a", (long long)id);
+    grant(f, "teach_a", space, URNE_ROLE_SECRETARY);
+    snprintf(space, sizeof space, "match/%lld/school/college-b", (long long)id);
+    grant(f, "teach_b", space, URNE_ROLE_SECRETARY);
+    snprintf(space, sizeof space, "match/%lld/host/a", (long long)id);
+    grant(f, "host_a", space, URNE_ROLE_ADMIN);
+
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_wishes(&f->app, &f->teach_b, id, "p2", "C>A", &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_wishes(&f->app, &f->obs, id, "p2", "C>A", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_WISH, urne_app_match_wishes(&f->app, &f->teach_a, id, "p2", "A>Z", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_WISH, urne_app_match_wishes(&f->app, &f->teach_a, id, "p2", "A>C>A", &o_));
+    /* A pupil of no school of theirs: refused as for another school's, so that a
+     * teacher learns nothing of the other pupils. */
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_wishes(&f->app, &f->teach_a, id, "p9", "A", &o_));
+    OK(urne_app_match_wishes(&f->app, &f->teach_a, id, "p2", "A>C", &o)); /* the same, written again */
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_wishes(&f->app, &f->teach_a, id, "p1", "A>B>C", &o));
+    urne_app_outcome_free(&o);
+
+    urne_match_places pl = {.key = "A", .capacity = 1, .weeks = ""};
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_places(&f->app, &f->obs, id, &pl, &o_));
+    pl.reserved = 2;
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_CAPACITY, urne_app_match_places(&f->app, &f->host_a, id, &pl, &o_));
+    pl.reserved = 0;
+    OK(urne_app_match_places(&f->app, &f->host_a, id, &pl, &o));
+    urne_app_outcome_free(&o);
+    urne_match_places other = {.key = "B", .capacity = 3};
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_places(&f->app, &f->host_a, id, &other, &o_));
+    urne_match_places by_code = {.code = "wrong-code", .capacity = 1};
+    REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_places(&f->app, &f->nobody, id, &by_code, &o_));
+    by_code.code = f->codes[4]; /* host B's link */
+    by_code.capacity = 1;
+    by_code.name = "Épicerie solidaire";
+    OK(urne_app_match_places(&f->app, &f->nobody, id, &by_code, &o));
+    assert_string_equal(o.detail, "B");
+    urne_app_outcome_free(&o);
+}
+
+static void rounds(fixture *f, int64_t id) {
+    urne_app_outcome o;
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_run(&f->app, &f->teach_a, id, 0, &o_));
+    REFUSED(f, URNE_APP_STATE, NULL, urne_app_match_publish(&f->app, &f->coord, id, "2026-01-10T12:00", &o_));
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    assert_int_equal(o.number, 1);
+    assert_int_equal(o.id, 2); /* p1 at A, p2 at C; p3 unplaced */
+    urne_app_outcome_free(&o);
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_run(&f->app, &f->coord, id, 0, &o_));
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_wishes(&f->app, &f->teach_b, id, "p3", "A>B", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "2025-12-31T00:00", &o_));
+    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "soon", &o_));
+    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-10T12:00", &o));
+    assert_int_equal(o.number, 2);
+    urne_app_outcome_free(&o);
+
+    urne_match_placement *v = calloc(1, sizeof *v);
+    REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_placement(&f->app, id, "not-a-code", v, &o_));
+    OK(urne_app_match_placement(&f->app, id, f->codes[2], v, &o)); /* p3 */
+    assert_string_equal(v->pupil.key, "p3");
+    assert_int_equal(v->has_result, 1);
+    assert_string_equal(v->result.host, "");
+    assert_non_null(strstr(v->result.explanation, "\"host\":\"A\",\"why\":\"full\""));
+    assert_non_null(strstr(v->result.explanation, "\"cutoff_lottery\":1")); /* p1, the last admitted at A */
+    assert_int_equal(v->has_offer, 0);
+    urne_app_outcome_free(&o);
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[2], 1, &o_));
+    REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_answer(&f->app, id, "not-a-code", 0, &o_));
+    OK(urne_app_match_answer(&f->app, id, f->codes[0], 0, &o)); /* p1 refuses A */
+    assert_string_equal(o.detail, "refused");
+    urne_app_outcome_free(&o);
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[0], 1, &o_));
+
+    /* Round 2: A, refused by p1, goes to p3, the next in its order; p2 keeps C
+     * (offered, not yet answered). */
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    assert_int_equal(o.number, 2);
+    assert_int_equal(o.id, 1);
+    urne_app_outcome_free(&o);
+    urne_match_result_row r;
+    assert_int_equal(urne_store_match_result_get(f->store, id, 2, "p3", &r), 1);
+    assert_string_equal(r.host, "A");
+    assert_int_equal(r.wish, 1);
+    assert_int_equal(urne_store_match_result_get(f->store, id, 2, "p2", &r), 0); /* kept: not in the round */
+    assert_int_equal(urne_store_match_result_get(f->store, id, 2, "p1", &r), 0); /* refused: takes no part */
+    OK(urne_app_match_placement(&f->app, id, f->codes[2], v, &o)); /* round 2 not published yet: round 1 shown */
+    assert_int_equal(v->result.round, 1);
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-20T12:00Z", &o));
+    urne_app_outcome_free(&o);
+
+    urne_match_figures fig;
+    assert_int_equal(urne_app_match_figures(&f->app, id, 1, &fig), 0);
+    assert_int_equal(fig.pupils, 3);
+    assert_int_equal(fig.placed, 2);
+    assert_int_equal(fig.unplaced, 1);
+    assert_int_equal(fig.wish[1], 1);
+    assert_int_equal(fig.wish[2], 1);
+    assert_int_equal(fig.priority_pupils, 1);
+    assert_int_equal(fig.priority_placed, 1);
+    assert_int_equal(fig.priority_first, 1);
+    assert_int_equal(fig.other_first, 0);
+
+    /* p2 lets the deadline of round 1 pass: expired at the next run, C freed. */
+    test_now += 15 * 86400; /* 2026-01-16: past 01-10, before 01-20 */
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[1], 1, &o_));
+    OK(urne_app_match_answer(&f->app, id, f->codes[2], 1, &o)); /* p3 accepts A */
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_run(&f->app, &f->coord, id, 1, &o)); /* the final phase */
+    urne_app_outcome_free(&o);
+    urne_match_offer_row off;
+    assert_int_equal(urne_store_match_offer_last(f->store, id, "p2", &off), 1);
+    assert_string_equal(off.state, "expired");
+    REFUSED(f, URNE_APP_STATE, NULL, urne_app_match_close(&f->app, &f->coord, id, &o_)); /* run, not published */
+    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-30T12:00Z", &o));
+    urne_app_outcome_free(&o);
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_FINAL, urne_app_match_run(&f->app, &f->coord, id, 0, &o_));
+    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_close(&f->app, &f->obs, id, &o_));
+    OK(urne_app_match_close(&f->app, &f->coord, id, &o));
+    urne_app_outcome_free(&o);
+    free(v);
+}
+
+/* The log replayed against the rows (what `urne audit verify` does): no
+ * difference; then a capacity changed behind the log's back is named. */
+typedef struct replay {
+    urne_audit_matches *m;
+    urne_store *store;
+    size_t diffs;
+    char field[96];
+} replay;
+
+static int fold_entry(const urne_audit_entry *e, void *ctx) {
+    char why[300];
+    if (urne_audit_fold_match(((replay *)ctx)->m, e, why, sizeof why) < 0) fail_msg("%s", why);
+    return 0;
+}
+
+static void note_diff(const urne_audit_diff *d, void *ctx) {
+    replay *r = ctx;
+    snprintf(r->field, sizeof r->field, "%s", d->field);
+}
+
+static int compare_campaign(const urne_match_campaign_row *c, void *ctx) {
+    replay *r = ctx;
+    urne_audit_match x;
+    memset(&x, 0, sizeof x);
+    x.id = c->id, x.seed = c->seed, x.round = c->round, x.final_round = c->final_round;
+    snprintf(x.name, sizeof x.name, "%s", c->name);
+    snprintf(x.space, sizeof x.space, "%s", c->space);
+    snprintf(x.state, sizeof x.state, "%s", c->state);
+    snprintf(x.method, sizeof x.method, "%s", c->method);
+    snprintf(x.tie, sizeof x.tie, "%s", c->tie);
+    snprintf(x.deadline, sizeof x.deadline, "%s", c->deadline);
+    snprintf(x.created_at, sizeof x.created_at, "%s", c->created_at);
+    snprintf(x.created_by, sizeof x.created_by, "%s", c->created_by);
+    char digest[URNE_STORE_MATCH_HASH];
+    urne_match_sum sum;
+    assert_int_equal(urne_store_match_digest(r->store, c->id, digest), 0);
+    assert_int_equal(urne_store_match_sum_parse(digest, &sum), 0);
+    memcpy(x.rows, sum.w, sizeof x.rows);
+    r->diffs += urne_audit_matches_compare(r->m, &x, note_diff, r);
+    return 0;
+}
+
+static size_t replay_diffs(fixture *f, char field[96]) {
+    replay r = {.m = urne_audit_matches_new(), .store = f->store};
+    assert_non_null(r.m);
+    assert_int_equal(urne_store_audit_each(f->store, 1, fold_entry, &r), 0);
+    assert_int_equal(urne_store_match_campaign_each(f->store, compare_campaign, &r), 0);
+    size_t compared = 0;
+    r.diffs += urne_audit_matches_finish(r.m, note_diff, &r, &compared);
+    assert_int_equal(compared, 1);
+    urne_audit_matches_free(r.m);
+    snprintf(field, 96, "%s", r.field);
+    return r.diffs;
+}
+
+static void test_story(void **state) {
+    fixture *f = *state;
+    int64_t id = create(f);
+    urne_app_outcome o;
+    REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_run(&f->app, &f->coord, id + 10, 0, &o_));
+    import(f, id);
+    edits(f, id);
+    rounds(f, id);
+    char field[96];
+    assert_int_equal(replay_diffs(f, field), 0);
+    urne_match_host_row h;
+    assert_int_equal(urne_store_match_host_get(f->store, id, "C", NULL, &h), 1);
+    h.capacity = 5;
+    assert_int_equal(urne_store_begin(f->store), 0);
+    assert_int_equal(urne_store_match_host_update(f->store, &h), 1);
+    assert_int_equal(urne_store_commit(f->store), 0);
+    assert_int_equal(replay_diffs(f, field), 1);
+    assert_string_equal(field, "rows (digest)");
+    (void)o;
+}
+
+/* Pupils without lottery numbers (drawn from the seed) keep their week: a host
+ * that does not offer it is explained so, and the one that does takes them. */
+static void test_drawn_lottery_and_weeks(void **state) {
+    fixture *f = *state;
+    urne_app_outcome o;
+    urne_match_campaign_new in = {.name = "Semaines", .space = "org/nord", .seed = 3};
+    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    static const char hosts[] = "id,capacity,weeks\nA,5,w1\nB,5,w2|w3\n";
+    static const char pupils[] = "id,wishes,priority,week,school\nq1,A>B,0,w2,X\nq2,A,0,w1,X\n";
+    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), NULL, 0, NULL, NULL,
+                             &o));
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    urne_app_outcome_free(&o);
+    urne_match_result_row r;
+    assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q1", &r), 1);
+    assert_string_equal(r.host, "B");
+    assert_int_equal(r.wish, 2);
+    assert_non_null(strstr(r.explanation, "\"why\":\"week-not-offered\""));
+    assert_true(r.lottery == 1 || r.lottery == 2); /* drawn: a permutation of 1..2 */
+    assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q2", &r), 1);
+    assert_string_equal(r.host, "A");
+}
+
+/* The space word of a school or host: accents folded, punctuation one dash. */
+static void test_space_word(void **state) {
+    (void)state;
+    char w[41];
+    urne_app_match_space_word("Collège Jean-Macé (REP+)", w);
+    assert_string_equal(w, "college-jean-mace-rep");
+    urne_app_match_space_word("H001", w);
+    assert_string_equal(w, "h001");
+    urne_app_match_space_word("!!!", w);
+    assert_string_equal(w, "-");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_story, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drawn_lottery_and_weeks, setup, teardown),
+        cmocka_unit_test(test_space_word),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
