@@ -70,7 +70,9 @@ static int setup(void **state) {
     user(f, "teach_b", URNE_ROLE_OBSERVER, &f->teach_b);
     user(f, "host_a", URNE_ROLE_OBSERVER, &f->host_a);
     f->nobody.role = URNE_ROLE_PUBLIC;
-    if (urne_app_open(&f->app, f->store, err, sizeof err) < 0) fail_msg("%s", err);
+    urne_app_outcome opened;
+    if (urne_app_open(&f->app, f->store, &opened) != URNE_APP_OK) fail_msg("%s", opened.detail);
+    urne_app_outcome_free(&opened);
     f->app.changed = count_change;
     f->app.changed_ctx = f;
     urne_app_match_clock(&f->app, clock_now);
