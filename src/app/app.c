@@ -276,7 +276,7 @@ static int held_add(const urne_store_grant *g, void *ctx) {
 static urne_app_status forbidden(urne_action action, urne_app_outcome *out) {
     unsigned roles = urne_authz_roles(action);
     out->role = URNE_ROLE_ADMIN;
-    for (urne_role r = URNE_ROLE_OBSERVER; r <= URNE_ROLE_ADMIN; r++)
+    for (urne_role r = URNE_ROLE_OBSERVER; r <= URNE_ROLE_LAST; r++)
         if (roles & (1u << r)) {
             out->role = r;
             break;

@@ -45,6 +45,9 @@ typedef enum {
     URNE_ACT_MANAGE_INITIATIVES, /* create an initiative, import its roll, move it along its life */
     URNE_ACT_DECIDE_INITIATIVE,  /* its committee: admissibility, invalidating signatures */
     URNE_ACT_SIGN_INITIATIVE,    /* sign one, check a receipt: anyone (the roll decides who counts) */
+    URNE_ACT_MANAGE_FORUMS,      /* create a forum, set its mode: administrators */
+    URNE_ACT_MODERATE_FORUM,     /* approve, reject, edit, hide, ban: a forum's moderators (and administrators) */
+    URNE_ACT_POST_FORUM,         /* write in a forum, see one's post's state: anyone (the forum decides) */
     URNE_ACT_COUNT
 } urne_action;
 

@@ -210,7 +210,7 @@ static int admin_create(int argc, char **argv) {
         }
     }
     urne_role ro;
-    if (user == NULL || urne_role_parse(role, &ro) < 0 || ro == URNE_ROLE_PUBLIC) {
+    if (user == NULL || urne_role_parse(role, &ro) < 0 || ro == URNE_ROLE_PUBLIC || ro > URNE_ROLE_ADMIN) {
         fprintf(stderr, _("urne admin create: --user NAME is required; --role is admin, commission, secretary or observer\n"));
         return URNE_EXIT_USAGE;
     }

@@ -25,7 +25,7 @@
  * busy timeout does: a little more, since a large import takes longer here. */
 #define URNE_PG_LOCK_WAIT "10"
 
-#define URNE_PG_MAXPARAMS 16
+#define URNE_PG_MAXPARAMS 24
 /* Statements a write transaction may hold unsent answers for (pg_pipeline.c). */
 #define URNE_PG_PIPE 24
 
@@ -83,6 +83,7 @@ extern const urne_store_dispute_ops urne_pg_dispute_ops;
 extern const urne_store_audit_ops urne_pg_audit_ops;
 extern const urne_store_notice_ops urne_pg_notice_ops;
 extern const urne_store_initiative_ops urne_pg_initiative_ops;
+extern const urne_store_forum_ops urne_pg_forum_ops;
 extern const urne_store_grant_ops urne_pg_grant_ops;
 extern const urne_store_row_ops urne_pg_row_ops;
 extern const urne_store_watch_ops urne_pg_watch_ops;

@@ -15,7 +15,7 @@
 
 #include "store_backend.h"
 
-#define NCACHED 32
+#define NCACHED 64
 
 typedef struct urne_sqlite {
     urne_store base; /* first: a urne_store * of this backend points to its urne_sqlite */
@@ -36,6 +36,7 @@ extern const urne_store_dispute_ops urne_sqlite_dispute_ops;
 extern const urne_store_audit_ops urne_sqlite_audit_ops;
 extern const urne_store_notice_ops urne_sqlite_notice_ops;
 extern const urne_store_initiative_ops urne_sqlite_initiative_ops;
+extern const urne_store_forum_ops urne_sqlite_forum_ops;
 extern const urne_store_grant_ops urne_sqlite_grant_ops;
 extern const urne_store_row_ops urne_sqlite_row_ops;
 

@@ -102,6 +102,37 @@ static const char *const migrations[] = {
     "  REFERENCES initiatives(id), dedup TEXT NOT NULL, territory TEXT NOT NULL, sealed TEXT NOT NULL,"
     "  receipt TEXT NOT NULL, signed_at TEXT NOT NULL, marks TEXT NOT NULL DEFAULT '',"
     "  invalid TEXT NOT NULL DEFAULT '', UNIQUE(initiative_id, dedup), UNIQUE(initiative_id, receipt));",
+    /* 7: forums, their posts and bans (store_forums.h); the moderator's role in grants */
+    "CREATE TABLE forums(id INTEGER PRIMARY KEY, attached TEXT NOT NULL, title TEXT NOT NULL,"
+    "  mode TEXT NOT NULL CHECK(mode IN ('a-priori','a-posteriori','closed')),"
+    "  visitors INTEGER NOT NULL DEFAULT 0 CHECK(visitors IN (0,1)), created_at TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL);"
+    "CREATE TABLE forum_posts(id INTEGER PRIMARY KEY, forum_id INTEGER NOT NULL REFERENCES forums(id),"
+    "  parent_id INTEGER NOT NULL DEFAULT 0, thread_id INTEGER NOT NULL DEFAULT 0, title TEXT NOT NULL DEFAULT '',"
+    "  body TEXT NOT NULL, author_user INTEGER NOT NULL DEFAULT 0, author_key TEXT NOT NULL,"
+    "  author_name TEXT NOT NULL, email TEXT NOT NULL DEFAULT '',"
+    "  state TEXT NOT NULL CHECK(state IN ('waiting','published','rejected','hidden')),"
+    "  flags TEXT NOT NULL DEFAULT '', score INTEGER NOT NULL DEFAULT 0, links INTEGER NOT NULL DEFAULT 0,"
+    "  sent_at INTEGER NOT NULL, decided_by TEXT NOT NULL DEFAULT '', decided_at TEXT NOT NULL DEFAULT '',"
+    "  reason TEXT NOT NULL DEFAULT '', edited_body TEXT NOT NULL DEFAULT '', edit_note TEXT NOT NULL DEFAULT '',"
+    "  token_hash TEXT NOT NULL UNIQUE, address TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX forum_posts_queue ON forum_posts(forum_id, state, id);"
+    "CREATE INDEX forum_posts_threads ON forum_posts(forum_id, parent_id, state, id);"
+    "CREATE INDEX forum_posts_thread ON forum_posts(thread_id, state, id);"
+    "CREATE INDEX forum_posts_state ON forum_posts(state, id);"
+    "CREATE TABLE forum_bans(id INTEGER PRIMARY KEY, forum_id INTEGER NOT NULL DEFAULT 0,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('address','author')), value TEXT NOT NULL CHECK(value <> ''),"
+    "  reason TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, created_by TEXT NOT NULL);"
+    "CREATE INDEX forum_bans_value ON forum_bans(value);"
+    /* SQLite cannot change a CHECK: grants is made again with 'moderator' allowed
+     * (nothing refers to it; the rows copied as they are, in this one transaction). */
+    "CREATE TABLE grants_v7(user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  space TEXT NOT NULL CHECK(space <> ''),"
+    "  role TEXT NOT NULL CHECK(role IN ('observer','secretary','commission','admin','moderator')),"
+    "  tier INTEGER NOT NULL DEFAULT 1 CHECK(tier IN (1,2)), PRIMARY KEY(user_id, space));"
+    "INSERT INTO grants_v7(user_id, space, role, tier) SELECT user_id, space, role, tier FROM grants;"
+    "DROP TABLE grants;"
+    "ALTER TABLE grants_v7 RENAME TO grants;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -301,6 +332,7 @@ const urne_store_ops urne_sqlite_ops = {
     .audit = &urne_sqlite_audit_ops,
     .notices = &urne_sqlite_notice_ops,
     .initiatives = &urne_sqlite_initiative_ops,
+    .forums = &urne_sqlite_forum_ops,
     .grants = &urne_sqlite_grant_ops,
     .rows = &urne_sqlite_row_ops,
     .watch = NULL, /* one process owns the file: nothing to watch */

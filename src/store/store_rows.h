@@ -35,7 +35,7 @@
 #include <stdint.h>
 
 /* The schema version the table descriptions below are written for. */
-#define URNE_STORE_ROWS_SCHEMA 6
+#define URNE_STORE_ROWS_SCHEMA 7
 /* The most columns a table has (elections). */
 #define URNE_STORE_ROWS_MAXCOLS 24
 
@@ -79,7 +79,7 @@ int urne_store_rows_settle(urne_store *s);
 
 /* What a copy did, table by table (indexes as urne_store_tables). */
 typedef struct urne_store_transfer_stats {
-    int64_t rows[16];
+    int64_t rows[24];
     int64_t total;
     int64_t head_seq;                   /* the audit head copied */
     char head_hash[URNE_AUDIT_HASH_HEX];

@@ -202,6 +202,7 @@ const char *urne_page_role(const urne_req *r, urne_role role) {
     case URNE_ROLE_SECRETARY: return _(r, "secretary");
     case URNE_ROLE_COMMISSION: return _(r, "commission");
     case URNE_ROLE_ADMIN: return _(r, "administrator");
+    case URNE_ROLE_MODERATOR: return _(r, "moderator");
     default: return _(r, "public");
     }
 }
