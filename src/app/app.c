@@ -17,6 +17,7 @@
 
 #include "app.h"
 #include "import.h"
+#include "forum.h"
 #include "initiative.h"
 #include "results_live.h"
 
@@ -30,6 +31,8 @@ static const char *const status_names[URNE_APP_NSTATUSES] = {
     [URNE_APP_NO_BUREAU] = "no-bureau",
     [URNE_APP_NO_DISPUTE] = "no-dispute",
     [URNE_APP_NO_INITIATIVE] = "no-initiative",
+    [URNE_APP_NO_FORUM] = "no-forum",
+    [URNE_APP_NO_POST] = "no-post",
     [URNE_APP_NO_USER] = "no-user",
     [URNE_APP_STATE] = "state",
     [URNE_APP_BAD_INPUT] = "bad-input",
@@ -175,7 +178,8 @@ int urne_app_open(urne_app *app, urne_store *store, char *err, size_t errsize) {
         urne_app_close(app);
         return -1;
     }
-    if (urne_app_initiatives_load(app, err, errsize) < 0) { /* their counts rebuilt from the rows */
+    if (urne_app_initiatives_load(app, err, errsize) < 0 || /* their counts rebuilt from the rows */
+        urne_app_forums_open(app, err, errsize) < 0) {
         urne_app_close(app);
         return -1;
     }
@@ -191,6 +195,7 @@ void urne_app_close(urne_app *app) {
     app->elections = NULL;
     app->nelections = 0;
     urne_app_initiatives_free(app);
+    urne_app_forums_free(app);
     pthread_mutex_destroy(&app->lock);
 }
 

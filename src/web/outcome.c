@@ -38,7 +38,9 @@ unsigned urne_outcome_http(urne_app_status s) {
     case URNE_APP_NO_BUREAU:
     case URNE_APP_NO_DISPUTE:
     case URNE_APP_NO_USER:
-    case URNE_APP_NO_INITIATIVE: return 404;
+    case URNE_APP_NO_INITIATIVE:
+    case URNE_APP_NO_FORUM:
+    case URNE_APP_NO_POST: return 404;
     case URNE_APP_STATE:
     case URNE_APP_TAKEN: return 409;
     case URNE_APP_BAD_INPUT: return 400;
@@ -250,6 +252,8 @@ void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result
         break;
     case URNE_APP_NO_USER: urne_result_set(res, http, _(r, "No user '%s'."), o->detail); break;
     case URNE_APP_NO_INITIATIVE: urne_result_set(res, http, _(r, "No initiative %lld."), (long long)o->number); break;
+    case URNE_APP_NO_FORUM: urne_result_set(res, http, _(r, "No forum %lld."), (long long)o->number); break;
+    case URNE_APP_NO_POST: urne_result_set(res, http, _(r, "No such message.")); break;
     case URNE_APP_STATE: word_state(r, o, res); break;
     case URNE_APP_BAD_INPUT: word_input(r, o, res); break;
     case URNE_APP_TAKEN:
