@@ -69,7 +69,7 @@ static int each(urne_store *s, const char *sql, const urne_pg_params *p, const c
     PGresult *r = urne_pg_run(s, sql, p, what);
     if (r == NULL) return -1;
     void *buf = malloc(size);
-    int stop = buf ? 0 : urne_store_fail(s, "out of memory %s", what);
+    int stop = buf ? 0 : urne_store_fail(s, "out of memory reading the store's rows");
     for (int i = 0; !stop && i < PQntuples(r); i++) stop = read(s, r, i, buf) < 0 ? -1 : fn(buf, ctx);
     free(buf);
     PQclear(r);

@@ -84,7 +84,7 @@ static int get_one(urne_store *s, sqlite3_stmt *st, const char *what,
 static int each(urne_store *s, sqlite3_stmt *st, const char *what, size_t size,
                 int (*read)(urne_store *, sqlite3_stmt *, void *), int (*fn)(const void *, void *), void *ctx) {
     void *buf = sqlite3_malloc64(size);
-    int rc = SQLITE_DONE, stop = buf ? 0 : urne_store_fail(s, "out of memory %s", what);
+    int rc = SQLITE_DONE, stop = buf ? 0 : urne_store_fail(s, "out of memory reading the store's rows");
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) stop = read(s, st, buf) < 0 ? -1 : fn(buf, ctx);
     if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, what);
     sqlite3_free(buf);
