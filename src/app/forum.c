@@ -464,12 +464,12 @@ urne_app_status urne_app_forum_waiting(urne_app *app, const urne_user *actor, in
 urne_app_status urne_app_forum_read(urne_app *app, const urne_posts_query *q,
                                     int (*fn)(const urne_post_row *p, void *ctx), void *ctx, urne_app_outcome *out) {
     urne_app_outcome_init(out);
-    if (q->kind != URNE_POSTS_THREADS && q->kind != URNE_POSTS_THREAD)
+    if (q->kind != URNE_POSTS_THREADS && q->kind != URNE_POSTS_THREAD && q->kind != URNE_POSTS_RECENT)
         return bad(out, "kind", URNE_WHY_FORMAT, 0, 0);
     if (q->limit < 1 || q->limit > 1000) return bad(out, "limit", URNE_WHY_TOO_LONG, q->limit, 1000);
     pthread_mutex_lock(&app->lock);
     urne_forum_row f;
-    urne_app_status st = q->kind == URNE_POSTS_THREADS ? urne_app_forum_load(app, q->forum, &f, out) : URNE_APP_OK;
+    urne_app_status st = q->kind != URNE_POSTS_THREAD ? urne_app_forum_load(app, q->forum, &f, out) : URNE_APP_OK;
     if (st == URNE_APP_OK && urne_store_post_page(app->store, q, fn, ctx) < 0)
         st = urne_app_store_error(out, app->store);
     pthread_mutex_unlock(&app->lock);
@@ -486,4 +486,16 @@ urne_app_status urne_app_forum_counts(urne_app *app, int64_t id, int64_t *messag
         st = urne_app_store_error(out, app->store);
     pthread_mutex_unlock(&app->lock);
     return st;
+}
+
+int urne_app_forum_moderator(urne_app *app, const urne_user *actor, int64_t id) {
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    pthread_mutex_lock(&app->lock);
+    urne_forum_row f;
+    int yes = urne_app_forum_load(app, id, &f, &o) == URNE_APP_OK &&
+              urne_app_forum_may(app, actor, URNE_ACT_MODERATE_FORUM, f.id, f.attached, &o) == URNE_APP_OK;
+    pthread_mutex_unlock(&app->lock);
+    urne_app_outcome_free(&o);
+    return yes;
 }

@@ -157,11 +157,14 @@ urne_app_status urne_app_forum_waiting(urne_app *app, const urne_user *actor, in
 
 /* ---- reading ---- */
 
-/* A page of published posts (store_forums.h's URNE_POSTS_THREADS or
- * URNE_POSTS_THREAD), anyone: OK, NO_FORUM (THREADS), STORE. fn runs under the
+/* A page of published posts (store_forums.h's URNE_POSTS_THREADS, _THREAD or
+ * _RECENT), anyone: OK, NO_FORUM (THREADS, RECENT), STORE. fn runs under the
  * lock. */
 urne_app_status urne_app_forum_read(urne_app *app, const urne_posts_query *q,
                                     int (*fn)(const urne_post_row *p, void *ctx), void *ctx, urne_app_outcome *out);
+/* 1 when `actor` moderates forum `id` (a page's forms), else 0. */
+int urne_app_forum_moderator(urne_app *app, const urne_user *actor, int64_t id);
+
 /* Forum `id`'s published posts and their distinct authors. */
 urne_app_status urne_app_forum_counts(urne_app *app, int64_t id, int64_t *messages, int64_t *participants,
                                       urne_app_outcome *out);

@@ -215,11 +215,13 @@ static int pg_post_page(urne_store *s, const urne_posts_query *q, int (*fn)(cons
     case URNE_POSTS_THREADS: sql = urne_sql_post_threads; break;
     case URNE_POSTS_THREAD: sql = urne_sql_post_thread; break;
     case URNE_POSTS_ALL: keyed = 0; sql = urne_sql_post_all; break;
+    case URNE_POSTS_RECENT: sql = urne_sql_post_recent; break;
     }
     if (sql == NULL) return urne_store_fail(s, "no such page of posts (%d)", (int)q->kind);
     urne_pg_params p = {0};
     if (keyed) urne_pg_int(&p, q->kind == URNE_POSTS_THREAD ? q->thread : q->forum);
-    urne_pg_int(&p, q->kind == URNE_POSTS_THREADS && q->after == 0 ? INT64_MAX : q->after);
+    int newest_first = q->kind == URNE_POSTS_THREADS || q->kind == URNE_POSTS_RECENT;
+    urne_pg_int(&p, newest_first && q->after == 0 ? INT64_MAX : q->after);
     urne_pg_int(&p, q->limit);
     typed_fn f = {.post = fn, .ctx = ctx};
     return each(s, sql, &p, "listing posts", sizeof(urne_post_row), read_post, call_post, &f);

@@ -230,6 +230,7 @@ static const char *page_sql(const urne_posts_query *q, int *keyed) {
     case URNE_POSTS_THREADS: return urne_sql_post_threads;
     case URNE_POSTS_THREAD: return urne_sql_post_thread;
     case URNE_POSTS_ALL: *keyed = 0; return urne_sql_post_all;
+    case URNE_POSTS_RECENT: return urne_sql_post_recent;
     }
     return NULL;
 }
@@ -243,7 +244,8 @@ static int sq_post_page(urne_store *s, const urne_posts_query *q, int (*fn)(cons
     if (st == NULL) return -1;
     int i = 1;
     if (keyed) sqlite3_bind_int64(st, i++, q->kind == URNE_POSTS_THREAD ? q->thread : q->forum);
-    int64_t after = q->kind == URNE_POSTS_THREADS && q->after == 0 ? INT64_MAX : q->after;
+    int newest_first = q->kind == URNE_POSTS_THREADS || q->kind == URNE_POSTS_RECENT;
+    int64_t after = newest_first && q->after == 0 ? INT64_MAX : q->after;
     sqlite3_bind_int64(st, i++, after);
     sqlite3_bind_int64(st, i, q->limit);
     typed_fn f = {.post = fn, .ctx = ctx};

@@ -116,6 +116,7 @@ typedef enum {
     URNE_POSTS_THREADS, /* published first posts of `forum`, newest first, id < after (0: from the newest) */
     URNE_POSTS_THREAD,  /* published posts of thread `forum`... (`thread` below), oldest first, id > after */
     URNE_POSTS_ALL,     /* every post of every forum, in order of id, id > after (audit, copies) */
+    URNE_POSTS_RECENT,  /* published posts of `forum`, newest first, id < after (0: from the newest): its feed */
 } urne_posts_kind;
 
 typedef struct urne_posts_query {

@@ -131,7 +131,8 @@ const char urne_sql_post_by_token[] = URNE_SQL_POST_COLS " WHERE token_hash = $1
 const char urne_sql_post_decide[] =
     "UPDATE forum_posts SET state = $1, decided_by = $2, decided_at = $3, reason = $4, edited_body = $5,"
     " edit_note = $6 WHERE id = $7 AND state = $8";
-/* Each page one range of one index: forum_posts_queue (forum_id, state, id),
+/* Each page one range of one index: forum_posts_queue (forum_id, state, id) for
+ * a forum's queue and its recent posts,
  * forum_posts_threads (forum_id, parent_id, state, id), forum_posts_thread
  * (thread_id, state, id), forum_posts_state (state, id). */
 const char urne_sql_post_queue_forum[] =
@@ -140,6 +141,8 @@ const char urne_sql_post_threads[] = URNE_SQL_POST_COLS
     " WHERE forum_id = $1 AND parent_id = 0 AND state = 'published' AND id < $2 ORDER BY id DESC LIMIT $3";
 const char urne_sql_post_thread[] =
     URNE_SQL_POST_COLS " WHERE thread_id = $1 AND state = 'published' AND id > $2 ORDER BY id LIMIT $3";
+const char urne_sql_post_recent[] =
+    URNE_SQL_POST_COLS " WHERE forum_id = $1 AND state = 'published' AND id < $2 ORDER BY id DESC LIMIT $3";
 const char urne_sql_post_queue_all[] = URNE_SQL_POST_COLS " WHERE state = 'waiting' AND id > $1 ORDER BY id LIMIT $2";
 const char urne_sql_post_all[] = URNE_SQL_POST_COLS " WHERE id > $1 ORDER BY id LIMIT $2";
 const char urne_sql_post_waiting_forum[] =
@@ -348,7 +351,7 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_election_contest_put, urne_sql_election_candidate_put, urne_sql_election_college_put, urne_sql_election_bureau_put, urne_sql_election_contests_load, urne_sql_election_colleges_load, urne_sql_election_bureaux_load, urne_sql_election_shape, urne_sql_election_bureau_set, urne_sql_election_bureau_figures, urne_sql_election_bureau_get, urne_sql_election_entry_add, urne_sql_election_entry_other, urne_sql_election_assign, urne_sql_election_is_assigned, urne_sql_election_assigned_list, urne_sql_election_publish, urne_sql_election_reopen, urne_sql_digest_levels, urne_sql_digest_contests, urne_sql_digest_candidates, urne_sql_digest_colleges, urne_sql_digest_bureaux,
     urne_sql_forum_put, urne_sql_forum_get, urne_sql_forum_update, urne_sql_forum_each, urne_sql_forum_counts,
     urne_sql_post_put, urne_sql_post_own_thread, urne_sql_post_get, urne_sql_post_by_token, urne_sql_post_decide,
-    urne_sql_post_queue_forum, urne_sql_post_threads, urne_sql_post_thread, urne_sql_post_queue_all,
+    urne_sql_post_queue_forum, urne_sql_post_threads, urne_sql_post_thread, urne_sql_post_recent, urne_sql_post_queue_all,
     urne_sql_post_all, urne_sql_post_waiting_forum, urne_sql_post_waiting_all, urne_sql_ban_put, urne_sql_ban_find,
     urne_sql_ban_each, NULL,
 };

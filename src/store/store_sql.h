@@ -288,6 +288,7 @@ extern const char urne_sql_post_decide[];
 extern const char urne_sql_post_queue_forum[];
 extern const char urne_sql_post_threads[];
 extern const char urne_sql_post_thread[];
+extern const char urne_sql_post_recent[];
 /* $1 after, $2 limit. */
 extern const char urne_sql_post_queue_all[];
 extern const char urne_sql_post_all[];

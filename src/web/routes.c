@@ -20,6 +20,7 @@ static const urne_route_table *const tables[] = {
     &urne_notice_routes,
     &urne_grant_routes,
     &urne_initiative_routes,
+    &urne_forum_routes,
 };
 
 int urne_routes_each(int (*fn)(const char *component, const urne_route_def *route, void *ctx), void *ctx) {
