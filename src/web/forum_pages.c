@@ -40,10 +40,12 @@ static void iso_of(int64_t t, char out[24]) {
 static void body_html(urne_buf *b, const urne_req *r, const urne_post_row *p) {
     const char *text = p->edited_body[0] ? p->edited_body : p->body;
     char *html = urne_forum_render(text, strlen(text), NULL, NULL);
+    urne_html_trusted(b, "<div class=body>");
     if (html == NULL)
         urne_html(b, "<p>%s</p>", _(r, "out of memory; nothing was written"));
     else
         urne_html_trusted(b, html);
+    urne_html_trusted(b, "</div>");
     free(html);
     if (p->edited_body[0])
         urne_html(b, "<p class=meta>%s %s</p>", _(r, "Edited by the moderators:"), p->edit_note);
