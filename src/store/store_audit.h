@@ -46,6 +46,7 @@
 #include "../audit/audit.h"
 #include "../audit/replay.h"
 #include "../audit/replay_grants.h"
+#include "../audit/replay_forums.h"
 #include "../audit/replay_initiatives.h"
 #include "../audit/replay_notices.h"
 #include "store_disputes.h"
@@ -106,6 +107,11 @@ int urne_audit_fold_notice(urne_audit_notices *n, const urne_audit_entry *e, cha
  * malformed or contradicting the log before it, or out of memory).
  * audit_initiatives_json.c. */
 int urne_audit_fold_initiative(urne_audit_initiatives *n, const urne_audit_entry *e, char *why, size_t size);
+/* The same for the forums (audit/replay_forums.h): folds every "forum.*" and
+ * "post.*" entry, ignores the others; 0, or -1 with why said (a record
+ * malformed, contradicting an earlier one, or out of memory).
+ * audit_forums_json.c. */
+int urne_audit_fold_forum(urne_audit_forums *f, const urne_audit_entry *e, char *why, size_t size);
 
 /* ---- the rows as stored, for urne_audit_replay_compare_* ----
  *

@@ -177,9 +177,29 @@ try:
           f"the feed is XML, its texts escaped: {len(entries)}")
     content = entries[0].find("{http://www.w3.org/2005/Atom}content").text
     check(content == "<p>Texte 34 &amp; &lt;i&gt;</p>", f"the entry's HTML, the <i> typed shown as text: {content!r}")
+    # One message left waiting, as its author wrote it: verify does not compare it.
+    st, d = srv.client().post("/api/forums/1/posts", {"title": "Dernier", "message": "En attente", "name": "Léa",
+                                                      "email": "lea@example.org"})
+    check(st == 201 and d["state"] == "waiting", f"a last message waits: {st} {d}")
+    last_waiting = d["id"]
 finally:
     check(srv.stop() == 0, "server stops cleanly")
 
 p = run("audit", "verify", "--db", srv.db, ok=False)
-check(p.returncode == 0 and "audit log intact" in p.stdout, f"urne audit verify passes: {p.returncode} {p.stdout} {p.stderr}")
+check(p.returncode == 0 and "audit log intact" in p.stdout and "forum row(s) compared" in p.stdout
+      and "not compared" in p.stdout, f"urne audit verify passes, comparing the forums: {p.returncode} {p.stdout} {p.stderr}")
+
+# Rows changed behind the log's back, each on a copy: verify names them.
+check_tampered(srv, (
+    ("a rejected reply published", "UPDATE forum_posts SET state = 'published' WHERE id = 2",
+     'forum message 2: state: stored "published", logged "rejected"'),
+    ("a rejection's reason rewritten", "UPDATE forum_posts SET reason = 'Spam' WHERE id = 2",
+     "forum message 2: reason"),
+    ("a waiting message rejected without an act",
+     f"UPDATE forum_posts SET state = 'rejected' WHERE id = {last_waiting}",
+     f"forum message {last_waiting}: state: stored rejected, logged (no act)"),
+    ("a forum's mode changed", "UPDATE forums SET mode = 'a-posteriori' WHERE id = 1",
+     'forum 1: mode: stored "a-posteriori", logged "a-priori"'),
+    ("a ban removed", "DELETE FROM forum_bans WHERE id = 1", "forum ban 1: row: stored (no row)"),
+))
 done()
