@@ -233,8 +233,10 @@ static enum MHD_Result forum_page(urne_req *r, int64_t id, unsigned status, cons
     if (c.n == THREADS_PER_PAGE)
         urne_html(&b, "<p><a href=\"/forums/%lld?before=%lld\">%s</a></p>", (long long)id, (long long)c.last,
                   _(r, "Older threads"));
-    form_values none = {0};
-    post_form(&b, r, &f, v ? v : &none);
+    if (v) /* a preview, or a message refused: the form again, as typed */
+        post_form(&b, r, &f, v);
+    else
+        urne_html(&b, "<p><a href=\"/forums/%lld/write\">%s</a></p>", (long long)id, _(r, "New thread"));
     urne_app_outcome_free(&o);
     return urne_page_send(r, status, &b);
 }
@@ -265,8 +267,8 @@ static int thread_post(const urne_post_row *p, void *ctx) {
     if (p->title[0]) urne_html(c->b, "<h2>%s</h2>", p->title);
     post_meta(c->b, c->r, p);
     body_html(c->b, c->r, p);
-    urne_html(c->b, "<p><a href=\"/forums/%lld/t/%lld?parent=%lld#write\">%s</a></p>", (long long)c->forum,
-              (long long)p->thread, (long long)p->id, _(c->r, "Reply"));
+    urne_html(c->b, "<p><a href=\"/forums/%lld/write?parent=%lld\">%s</a></p>", (long long)c->forum,
+              (long long)p->id, _(c->r, "Reply"));
     if (c->moderator) {
         urne_html(c->b, "<form method=post action=\"/forums/moderation/%lld\">", (long long)p->id);
         urne_page_csrf(c->b, c->r);
@@ -302,12 +304,32 @@ enum MHD_Result urne_forum_page_thread(urne_req *r, int64_t forum, int64_t threa
         free(b.data);
         return urne_page_not_found(r); /* no published thread of that number */
     }
-    int64_t parent = urne_forum_number(urne_req_query(r, "parent"));
-    form_values v = {.parent = parent > 0 ? parent : thread};
-    post_form(&b, r, &f, &v);
+    urne_html(&b, "<p><a href=\"/forums/%lld/write?parent=%lld\">%s</a></p>", (long long)forum, (long long)thread,
+              _(r, "Reply"));
     free(c);
     urne_app_outcome_free(&o);
     return urne_page_send(r, status, &b);
+}
+
+/* The post form alone (a new thread, or ?parent=ID a reply): never cached, since
+ * it carries the moment it was shown; the pages that are read (a forum's threads,
+ * a thread) link to it and stay cacheable. */
+enum MHD_Result urne_forum_page_write(urne_req *r, int64_t id, int64_t b) {
+    urne_forum_row f;
+    urne_app_outcome o;
+    if (urne_app_forum_get(&r->srv->app, id, &f, &o) != URNE_APP_OK) {
+        urne_app_status st = o.status;
+        urne_app_outcome_free(&o);
+        return st == URNE_APP_NO_FORUM ? urne_page_not_found(r) : urne_reply_unavailable(r);
+    }
+    int64_t parent = urne_forum_number(urne_req_query(r, "parent"));
+    urne_buf buf = {0};
+    urne_page_begin(&buf, r, f.title);
+    urne_html(&buf, "<p><a href=\"/forums/%lld\">%s</a></p>", (long long)id, f.title);
+    form_values v = {.parent = parent > 0 ? parent : 0};
+    post_form(&buf, r, &f, &v);
+    urne_app_outcome_free(&o);
+    return urne_page_send(r, 200, &buf);
 }
 
 /* ---- posting ---- */

@@ -315,15 +315,22 @@ static enum MHD_Result api_queue(urne_req *r, int64_t a, int64_t b) {
     list_ctx l = {json_array(), 0, 1};
     urne_app_outcome o;
     int64_t count = 0, median = 0, oldest = 0;
-    if (urne_app_forum_waiting(&r->srv->app, &r->user, forum > 0 ? forum : 0, &count, &median, &oldest, &o) ==
-        URNE_APP_OK)
+    const char *figures = urne_req_query(r, "figures");
+    int with_figures = figures == NULL || strcmp(figures, "0") != 0; /* ?figures=0: the page alone */
+    if (!with_figures)
+        urne_app_outcome_init(&o);
+    if (!with_figures ||
+        urne_app_forum_waiting(&r->srv->app, &r->user, forum > 0 ? forum : 0, &count, &median, &oldest, &o) ==
+            URNE_APP_OK)
         urne_app_forum_queue(&r->srv->app, &r->user, forum > 0 ? forum : 0, after > 0 ? after : 0,
                              limit > 0 ? limit : 50, post_into, &l, &o);
     json_t *extra = NULL;
     if (o.status == URNE_APP_OK)
-        extra = json_pack("{s:{s:I, s:I, s:I}, s:o, s:o}", "waiting", "count", (json_int_t)count, "median_seconds",
-                          (json_int_t)median, "oldest_seconds", (json_int_t)oldest, "posts", l.posts, "next",
-                          json_array_size(l.posts) > 0 ? json_integer(l.last) : json_null());
+        extra = json_pack("{s:o, s:o, s:o}", "waiting",
+                          with_figures ? json_pack("{s:I, s:I, s:I}", "count", (json_int_t)count, "median_seconds",
+                                                   (json_int_t)median, "oldest_seconds", (json_int_t)oldest)
+                                       : json_null(),
+                          "posts", l.posts, "next", json_array_size(l.posts) > 0 ? json_integer(l.last) : json_null());
     else
         json_decref(l.posts);
     enum MHD_Result ret = answer(r, &o, 200, extra);
@@ -355,6 +362,8 @@ static const urne_route_def forums[] = {
     {"GET", "/forums/*", URNE_ACT_READ_PUBLIC, NULL, "a forum's threads, newest first, paginated", urne_forum_page_forum},
     {"POST", "/forums/*", URNE_ACT_POST_FORUM, "the forum's mode", "post, or preview, a message (form)",
      urne_forum_page_post},
+    {"GET", "/forums/*/write", URNE_ACT_POST_FORUM, "the forum's mode",
+     "the post form (?parent=ID: a reply), carrying the moment it was shown", urne_forum_page_write},
     {"GET", "/forums/*/t/*", URNE_ACT_READ_PUBLIC, NULL, "a thread, its published messages threaded",
      urne_forum_page_thread},
     {"GET", "/forums/*/atom", URNE_ACT_READ_PUBLIC, NULL, "a forum's published messages as an Atom feed",
@@ -364,7 +373,7 @@ static const urne_route_def forums[] = {
     {"GET", "/api/forums/status", URNE_ACT_POST_FORUM, "the private link's token", "a message's state (?t=TOKEN)",
      api_status},
     {"GET", "/api/forums/queue", URNE_ACT_MODERATE_FORUM, "the forums the actor moderates",
-     "the queue (?forum=&after=&limit=) with the waiting figures", api_queue},
+     "the queue (?forum=&after=&limit=) with the waiting figures (?figures=0: without)", api_queue},
     {"GET", "/api/forums/*", URNE_ACT_READ_PUBLIC, NULL, "a forum, its counts, a form stamp and its threads (?before=)",
      api_forum},
     {"POST", "/api/forums/*", URNE_ACT_MANAGE_FORUMS, "the forum's space", "configure a forum", api_configure},

@@ -33,6 +33,7 @@ enum MHD_Result urne_forum_page_index(urne_req *r, int64_t a, int64_t b);
 enum MHD_Result urne_forum_page_create(urne_req *r, int64_t a, int64_t b);
 enum MHD_Result urne_forum_page_forum(urne_req *r, int64_t id, int64_t b);
 enum MHD_Result urne_forum_page_post(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_forum_page_write(urne_req *r, int64_t id, int64_t b);
 enum MHD_Result urne_forum_page_thread(urne_req *r, int64_t forum, int64_t thread);
 enum MHD_Result urne_forum_page_status(urne_req *r, int64_t a, int64_t b);
 enum MHD_Result urne_forum_page_queue(urne_req *r, int64_t a, int64_t b);

@@ -42,8 +42,10 @@ try:
     # A visitor posts through the form, after reading the page (its stamp).
     visitor = srv.client()
     st, page = visitor.get("/forums/1")
+    check(st == 200 and 'href="/forums/1/write"' in page, f"the forum's page links to the form: {st}")
+    st, page = visitor.get("/forums/1/write")
     check(st == 200 and "Qui êtes-vous" in page and 'name=website' in page and 'class=hp' in page,
-          f"the forum's page has the form, the question and the honeypot: {st}")
+          f"the form has the question and the honeypot: {st}")
     stamp = re.search(r'name=stamp value="([^"]+)"', page).group(1)
     time.sleep(3.2)  # a person takes longer than the minimum to fill the form (not a timing assertion)
     fields = {"stamp": stamp, "parent": "0", "title": "L'eau <b>potable</b>", "message": "Bonjour {{à tous}}",
