@@ -10,6 +10,7 @@ title of spaces) is refused naming the field, nothing stored. The spam signals
 (honeypot, too fast, links, duplicate, rate) reach the queue with their
 reasons. The Atom feed is XML with the texts escaped. The threads paginate.
 `urne audit verify` passes after it all."""
+import os
 import re
 import socket
 import time
@@ -190,6 +191,15 @@ finally:
 p = run("audit", "verify", "--db", srv.db, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout and "forum row(s) compared" in p.stdout
       and "not compared" in p.stdout, f"urne audit verify passes, comparing the forums: {p.returncode} {p.stdout} {p.stderr}")
+
+# `urne store copy` carries the forums' tables whole: the copy verifies the same.
+copy_to = os.path.join(srv.dir, "copy.db")
+p = run("store", "copy", "--from", srv.db, "--to", copy_to, ok=False)
+counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"^  (\w+) +(\d+)$", p.stdout, re.M)}
+check(p.returncode == 0 and counts.get("forums") == 2 and counts.get("forum_bans") == 1
+      and counts.get("forum_posts", 0) > 60, f"the copy holds the forums' rows: {p.returncode} {counts} {p.stderr}")
+p2 = run("audit", "verify", "--db", copy_to, ok=False)
+check(p2.returncode == 0 and "forum row(s) compared" in p2.stdout, f"the copy verifies: {p2.stdout} {p2.stderr}")
 
 # Rows changed behind the log's back, each on a copy: verify names them.
 check_tampered(srv, (
