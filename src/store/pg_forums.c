@@ -12,22 +12,12 @@
 #include "pg_internal.h"
 #include "store_sql.h"
 
-/* Read row i's text columns cols[0..n) into the struct at base. 0 or -1. */
-static int read_texts(urne_store *s, const PGresult *r, int i, const urne_store_text_col *cols, size_t n, void *base,
-                      const char *table, int64_t id) {
-    for (size_t k = 0; k < n; k++)
-        if (urne_pg_col(s, r, i, cols[k].col, (char *)base + cols[k].offset, cols[k].size, table, cols[k].name,
-                        "%lld", (long long)id) < 0)
-            return -1;
-    return 0;
-}
-
 static int read_forum(urne_store *s, const PGresult *r, int i, void *out) {
     urne_forum_row *f = out;
     memset(f, 0, sizeof *f);
     f->id = urne_pg_int64(r, i, 0);
     f->visitors = urne_pg_int64(r, i, 4);
-    return read_texts(s, r, i, urne_sql_forum_texts, urne_sql_forum_ntexts, f, "forums", f->id);
+    return urne_pg_cols(s, r, i, urne_sql_forum_texts, urne_sql_forum_ntexts, f, "forums", f->id);
 }
 
 static int read_post(urne_store *s, const PGresult *r, int i, void *out) {
@@ -41,7 +31,7 @@ static int read_post(urne_store *s, const PGresult *r, int i, void *out) {
     p->score = urne_pg_int64(r, i, 12);
     p->links = urne_pg_int64(r, i, 13);
     p->sent_at = urne_pg_int64(r, i, 14);
-    return read_texts(s, r, i, urne_sql_post_texts, urne_sql_post_ntexts, p, "forum_posts", p->id);
+    return urne_pg_cols(s, r, i, urne_sql_post_texts, urne_sql_post_ntexts, p, "forum_posts", p->id);
 }
 
 static int read_ban(urne_store *s, const PGresult *r, int i, void *out) {
@@ -49,7 +39,7 @@ static int read_ban(urne_store *s, const PGresult *r, int i, void *out) {
     memset(b, 0, sizeof *b);
     b->id = urne_pg_int64(r, i, 0);
     b->forum = urne_pg_int64(r, i, 1);
-    return read_texts(s, r, i, urne_sql_ban_texts, urne_sql_ban_ntexts, b, "forum_bans", b->id);
+    return urne_pg_cols(s, r, i, urne_sql_ban_texts, urne_sql_ban_ntexts, b, "forum_bans", b->id);
 }
 
 /* The first row of sql run with p read by `read` into out: 1, 0 when none, -1. */

@@ -189,6 +189,11 @@ int64_t urne_pg_int64(const PGresult *r, int row, int col);
  * naming table.column and the row (row_fmt...) when it does not fit. Never cuts. */
 int urne_pg_col(urne_store *s, const PGresult *r, int row, int col, char *out, size_t size, const char *table,
                 const char *column, const char *row_fmt, ...) __attribute__((format(printf, 9, 10)));
+/* Copy row `row`'s text columns cols[0..n) into the struct at base (each into its
+ * field, urne_pg_col's way, naming table and the row's id): 0 or -1. */
+struct urne_store_text_col;
+int urne_pg_cols(urne_store *s, const PGresult *r, int row, const struct urne_store_text_col *cols, size_t n,
+                 void *base, const char *table, int64_t id);
 
 /* Read the audit head into the handle (pg_audit.c); `lock` takes the head's row
  * lock until the transaction ends (an append). 0 or -1. */

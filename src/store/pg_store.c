@@ -92,6 +92,7 @@
 #include <string.h>
 
 #include "pg_internal.h"
+#include "store_sql.h"
 #include "pq_lazy.h"
 
 /* The advisory lock every writer of an urne database takes: "urne" in ASCII. */
@@ -408,6 +409,15 @@ int urne_pg_constraint_failed(urne_store *s) { return strncmp(urne_pgq(s)->sqlst
 
 int64_t urne_pg_int64(const PGresult *r, int row, int col) {
     return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+int urne_pg_cols(urne_store *s, const PGresult *r, int row, const urne_store_text_col *cols, size_t n, void *base,
+                 const char *table, int64_t id) {
+    for (size_t k = 0; k < n; k++)
+        if (urne_pg_col(s, r, row, cols[k].col, (char *)base + cols[k].offset, cols[k].size, table, cols[k].name,
+                        "%lld", (long long)id) < 0)
+            return -1;
+    return 0;
 }
 
 int urne_pg_col(urne_store *s, const PGresult *r, int row, int col, char *out, size_t size, const char *table,

@@ -18,22 +18,12 @@
 
 static void bind(sqlite3_stmt *st, int i, const char *v) { sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT); }
 
-/* Read row st's text columns cols[0..n) into the struct at base. 0 or -1. */
-static int read_texts(urne_store *s, sqlite3_stmt *st, const urne_store_text_col *cols, size_t n, void *base,
-                      const char *table, int64_t id) {
-    for (size_t k = 0; k < n; k++)
-        if (urne_sql_col(s, st, cols[k].col, (char *)base + cols[k].offset, cols[k].size, table, cols[k].name,
-                         "%lld", (long long)id) < 0)
-            return -1;
-    return 0;
-}
-
 static int read_forum(urne_store *s, sqlite3_stmt *st, void *out) {
     urne_forum_row *f = out;
     memset(f, 0, sizeof *f);
     f->id = sqlite3_column_int64(st, 0);
     f->visitors = sqlite3_column_int64(st, 4);
-    return read_texts(s, st, urne_sql_forum_texts, urne_sql_forum_ntexts, f, "forums", f->id);
+    return urne_sql_cols(s, st, urne_sql_forum_texts, urne_sql_forum_ntexts, f, "forums", f->id);
 }
 
 static int read_post(urne_store *s, sqlite3_stmt *st, void *out) {
@@ -47,7 +37,7 @@ static int read_post(urne_store *s, sqlite3_stmt *st, void *out) {
     p->score = sqlite3_column_int64(st, 12);
     p->links = sqlite3_column_int64(st, 13);
     p->sent_at = sqlite3_column_int64(st, 14);
-    return read_texts(s, st, urne_sql_post_texts, urne_sql_post_ntexts, p, "forum_posts", p->id);
+    return urne_sql_cols(s, st, urne_sql_post_texts, urne_sql_post_ntexts, p, "forum_posts", p->id);
 }
 
 static int read_ban(urne_store *s, sqlite3_stmt *st, void *out) {
@@ -55,7 +45,7 @@ static int read_ban(urne_store *s, sqlite3_stmt *st, void *out) {
     memset(b, 0, sizeof *b);
     b->id = sqlite3_column_int64(st, 0);
     b->forum = sqlite3_column_int64(st, 1);
-    return read_texts(s, st, urne_sql_ban_texts, urne_sql_ban_ntexts, b, "forum_bans", b->id);
+    return urne_sql_cols(s, st, urne_sql_ban_texts, urne_sql_ban_ntexts, b, "forum_bans", b->id);
 }
 
 /* Step a bound INSERT ... RETURNING id: the id, or -1 naming what. */

@@ -68,6 +68,12 @@ static inline const char *urne_sql_text(sqlite3_stmt *st, int i) { return (const
 int urne_sql_col(urne_store *s, sqlite3_stmt *st, int i, char *out, size_t size, const char *table,
                  const char *column, const char *row_fmt, ...) __attribute__((format(printf, 8, 9)));
 
+/* Copy row st's text columns cols[0..n) into the struct at base (each into its
+ * field, urne_sql_col's way, naming table and the row's id): 0 or -1. */
+struct urne_store_text_col;
+int urne_sql_cols(urne_store *s, sqlite3_stmt *st, const struct urne_store_text_col *cols, size_t n, void *base,
+                  const char *table, int64_t id);
+
 /* Run a statement that returns no rows; 0 or -1 naming `what`. */
 int urne_sql_step_done(urne_store *s, sqlite3_stmt *st, const char *what);
 

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "sqlite_internal.h"
+#include "store_sql.h"
 
 /* RETURNING: a new row's id comes back so in texts shared with PostgreSQL
  * (store_sql.h). */
@@ -192,6 +193,15 @@ int urne_sql_col(urne_store *s, sqlite3_stmt *st, int i, char *out, size_t size,
     int rc = urne_store_vcopy(s, out, size, urne_sql_text(st, i), table, column, row_fmt, ap);
     va_end(ap);
     return rc;
+}
+
+int urne_sql_cols(urne_store *s, sqlite3_stmt *st, const urne_store_text_col *cols, size_t n, void *base,
+                  const char *table, int64_t id) {
+    for (size_t k = 0; k < n; k++)
+        if (urne_sql_col(s, st, cols[k].col, (char *)base + cols[k].offset, cols[k].size, table, cols[k].name,
+                         "%lld", (long long)id) < 0)
+            return -1;
+    return 0;
 }
 
 int urne_sql_step_done(urne_store *s, sqlite3_stmt *st, const char *what) {

@@ -59,6 +59,16 @@ static void post_meta(urne_buf *b, const urne_req *r, const urne_post_row *p) {
     urne_html_trusted(b, "</p>");
 }
 
+/* Forum `id` into *f: 1; else 0 with the answer (404, 503) sent in *sent. */
+static int forum_or_answer(urne_req *r, int64_t id, urne_forum_row *f, enum MHD_Result *sent) {
+    urne_app_outcome o;
+    urne_app_status st = urne_app_forum_get(&r->srv->app, id, f, &o);
+    urne_app_outcome_free(&o);
+    if (st == URNE_APP_OK) return 1;
+    *sent = st == URNE_APP_NO_FORUM ? urne_page_not_found(r) : urne_reply_unavailable(r);
+    return 0;
+}
+
 typedef struct form_values {
     const char *title, *message, *name, *email;
     int64_t parent;
@@ -281,11 +291,8 @@ static int thread_post(const urne_post_row *p, void *ctx) {
 enum MHD_Result urne_forum_page_thread(urne_req *r, int64_t forum, int64_t thread) {
     urne_forum_row f;
     urne_app_outcome o;
-    if (urne_app_forum_get(&r->srv->app, forum, &f, &o) != URNE_APP_OK) {
-        urne_app_status st = o.status;
-        urne_app_outcome_free(&o);
-        return st == URNE_APP_NO_FORUM ? urne_page_not_found(r) : urne_reply_unavailable(r);
-    }
+    enum MHD_Result sent;
+    if (!forum_or_answer(r, forum, &f, &sent)) return sent;
     thread_ctx *c = calloc(1, sizeof *c);
     if (c == NULL) return urne_reply_unavailable(r);
     urne_buf b = {0};
@@ -316,19 +323,14 @@ enum MHD_Result urne_forum_page_thread(urne_req *r, int64_t forum, int64_t threa
  * a thread) link to it and stay cacheable. */
 enum MHD_Result urne_forum_page_write(urne_req *r, int64_t id, int64_t b) {
     urne_forum_row f;
-    urne_app_outcome o;
-    if (urne_app_forum_get(&r->srv->app, id, &f, &o) != URNE_APP_OK) {
-        urne_app_status st = o.status;
-        urne_app_outcome_free(&o);
-        return st == URNE_APP_NO_FORUM ? urne_page_not_found(r) : urne_reply_unavailable(r);
-    }
+    enum MHD_Result sent;
+    if (!forum_or_answer(r, id, &f, &sent)) return sent;
     int64_t parent = urne_forum_number(urne_req_query(r, "parent"));
     urne_buf buf = {0};
     urne_page_begin(&buf, r, f.title);
     urne_html(&buf, "<p><a href=\"/forums/%lld\">%s</a></p>", (long long)id, f.title);
     form_values v = {.parent = parent > 0 ? parent : 0};
     post_form(&buf, r, &f, &v);
-    urne_app_outcome_free(&o);
     return urne_page_send(r, 200, &buf);
 }
 
@@ -546,11 +548,8 @@ static int atom_entry(const urne_post_row *p, void *ctx) {
 enum MHD_Result urne_forum_atom(urne_req *r, int64_t id, int64_t b) {
     urne_forum_row f;
     urne_app_outcome o;
-    if (urne_app_forum_get(&r->srv->app, id, &f, &o) != URNE_APP_OK) {
-        urne_app_status st = o.status;
-        urne_app_outcome_free(&o);
-        return st == URNE_APP_NO_FORUM ? urne_page_not_found(r) : urne_reply_unavailable(r);
-    }
+    enum MHD_Result sent;
+    if (!forum_or_answer(r, id, &f, &sent)) return sent;
     urne_buf x = {0};
     char now[24];
     iso_of((int64_t)time(NULL), now);
