@@ -134,7 +134,7 @@ const char urne_sql_post_decide[] =
 /* Each page one range of one index: forum_posts_queue (forum_id, state, id) for
  * a forum's queue and its recent posts,
  * forum_posts_threads (forum_id, parent_id, state, id), forum_posts_thread
- * (thread_id, state, id), forum_posts_state (state, id). */
+ * (thread_id, state, id), forum_posts_state (state, id, forum_id, sent_at). */
 const char urne_sql_post_queue_forum[] =
     URNE_SQL_POST_COLS " WHERE forum_id = $1 AND state = 'waiting' AND id > $2 ORDER BY id LIMIT $3";
 const char urne_sql_post_threads[] = URNE_SQL_POST_COLS
@@ -145,6 +145,8 @@ const char urne_sql_post_recent[] =
     URNE_SQL_POST_COLS " WHERE forum_id = $1 AND state = 'published' AND id < $2 ORDER BY id DESC LIMIT $3";
 const char urne_sql_post_queue_all[] = URNE_SQL_POST_COLS " WHERE state = 'waiting' AND id > $1 ORDER BY id LIMIT $2";
 const char urne_sql_post_all[] = URNE_SQL_POST_COLS " WHERE id > $1 ORDER BY id LIMIT $2";
+/* The waiting times read from the index alone: forum_posts_queue and
+ * forum_posts_state carry sent_at. */
 const char urne_sql_post_waiting_forum[] =
     "SELECT forum_id, sent_at FROM forum_posts WHERE forum_id = $1 AND state = 'waiting'";
 const char urne_sql_post_waiting_all[] = "SELECT forum_id, sent_at FROM forum_posts WHERE state = 'waiting'";
