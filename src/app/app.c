@@ -17,6 +17,7 @@
 
 #include "app.h"
 #include "import.h"
+#include "forum.h"
 #include "initiative.h"
 #include "results_live.h"
 
@@ -31,6 +32,8 @@ static const char *const status_names[URNE_APP_NSTATUSES] = {
     [URNE_APP_NO_DISPUTE] = "no-dispute",
     [URNE_APP_NO_INITIATIVE] = "no-initiative",
     [URNE_APP_NO_CAMPAIGN] = "no-campaign",
+    [URNE_APP_NO_FORUM] = "no-forum",
+    [URNE_APP_NO_POST] = "no-post",
     [URNE_APP_NO_USER] = "no-user",
     [URNE_APP_STATE] = "state",
     [URNE_APP_BAD_INPUT] = "bad-input",
@@ -163,13 +166,17 @@ static int load_one(const urne_election_meta *m, void *ctx) {
     return 0;
 }
 
-/* The initiatives' load failed with err (English): the store's phrase when it is
- * the store's failure, else err as the one parameter of a phrase that says so. */
-static urne_app_status initiatives_failed(urne_app *app, const char *err, urne_app_outcome *out) {
+/* The initiatives' or (forums) the forums' load failed with err (English): the
+ * store's phrase when it is the store's failure, else err as the one parameter of
+ * a phrase that says so. */
+static urne_app_status component_failed(urne_app *app, int forums, const char *err, urne_app_outcome *out) {
     if (strcmp(err, urne_store_error(app->store)) == 0)
         return open_failed(out, URNE_APP_STORE, urne_store_error_phrase(app->store));
     urne_phrase why;
-    urne_phrase_set(&why, "the initiatives cannot be loaded: %s", err);
+    if (forums)
+        urne_phrase_set(&why, "the forums cannot be loaded: %s", err);
+    else
+        urne_phrase_set(&why, "the initiatives cannot be loaded: %s", err);
     return open_failed(out, URNE_APP_STORE, &why);
 }
 
@@ -198,8 +205,10 @@ urne_app_status urne_app_open(urne_app *app, urne_store *store, urne_app_outcome
         return out->status;
     }
     char err[600];
-    if (urne_app_initiatives_load(app, err, sizeof err) < 0) { /* their counts rebuilt from the rows */
-        initiatives_failed(app, err, out);
+    int forums = 0;
+    if (urne_app_initiatives_load(app, err, sizeof err) < 0 || /* their counts rebuilt from the rows */
+        (forums = 1, urne_app_forums_open(app, err, sizeof err) < 0)) {
+        component_failed(app, forums, err, out);
         urne_app_close(app);
         return out->status;
     }
@@ -215,6 +224,7 @@ void urne_app_close(urne_app *app) {
     app->elections = NULL;
     app->nelections = 0;
     urne_app_initiatives_free(app);
+    urne_app_forums_free(app);
     pthread_mutex_destroy(&app->lock);
 }
 
@@ -301,7 +311,7 @@ static int held_add(const urne_store_grant *g, void *ctx) {
 static urne_app_status forbidden(urne_action action, urne_app_outcome *out) {
     unsigned roles = urne_authz_roles(action);
     out->role = URNE_ROLE_ADMIN;
-    for (urne_role r = URNE_ROLE_OBSERVER; r <= URNE_ROLE_ADMIN; r++)
+    for (urne_role r = URNE_ROLE_OBSERVER; r <= URNE_ROLE_LAST; r++)
         if (roles & (1u << r)) {
             out->role = r;
             break;

@@ -62,6 +62,7 @@ typedef struct urne_app {
     struct urne_app_watch *watch; /* the other servers' changes heard (watch.h); NULL: none */
     struct urne_app_initiatives *initiatives; /* each initiative and its counts (initiative.h) */
     int64_t (*match_now)(void); /* the matching's clock (match.h: offers' deadlines); NULL: time() */
+    struct urne_app_forums *forums; /* the forums' rate counters and recent messages (forum.h) */
 } urne_app;
 
 /* What a use case answers. Adapters map each to their own terms (HTTP codes). */
@@ -77,6 +78,8 @@ typedef enum {
     URNE_APP_NO_USER,       /* outcome.detail: the name */
     URNE_APP_NO_INITIATIVE, /* outcome.number: the id */
     URNE_APP_NO_CAMPAIGN,   /* a matching campaign, or a pupil's or host's code, not found: outcome.number the id */
+    URNE_APP_NO_FORUM,      /* outcome.number: the id */
+    URNE_APP_NO_POST,       /* outcome.number: the id (or no post has that private link: 0) */
     URNE_APP_STATE,         /* the object's state forbids the act now; outcome.why says which rule */
     URNE_APP_BAD_INPUT,     /* outcome.field, outcome.why (a rule's name), outcome.detail */
     URNE_APP_CHECKS_FAILED, /* the sheet fails checks that may be confirmed (outcome.checks) */

@@ -15,7 +15,7 @@
 
 #define BIT(role) (1u << (role))
 #define ANYONE (BIT(URNE_ROLE_PUBLIC) | BIT(URNE_ROLE_OBSERVER) | BIT(URNE_ROLE_SECRETARY) | \
-                BIT(URNE_ROLE_COMMISSION) | BIT(URNE_ROLE_ADMIN))
+                BIT(URNE_ROLE_COMMISSION) | BIT(URNE_ROLE_ADMIN) | BIT(URNE_ROLE_MODERATOR))
 #define USERS (ANYONE & ~BIT(URNE_ROLE_PUBLIC))
 #define REVIEW (BIT(URNE_ROLE_OBSERVER) | BIT(URNE_ROLE_COMMISSION) | BIT(URNE_ROLE_ADMIN))
 
@@ -51,6 +51,14 @@ static const struct {
     [URNE_ACT_ENTER_WISHES] = {"enter-wishes", BIT(URNE_ROLE_SECRETARY), 0, 1},
     [URNE_ACT_EDIT_PLACES] = {"edit-places", BIT(URNE_ROLE_ADMIN), 0, 1},
     [URNE_ACT_ANSWER_PLACEMENT] = {"answer-placement", ANYONE, 0, 0},
+    /* A forum's space is "forum/N" within the space of what it is attached to
+     * (app/forum.c builds the chain): a moderator granted in "forum/3" moderates
+     * that forum only; one granted in "org/nord" every forum attached to its
+     * initiatives and elections. Asked "somewhere" by the dispatcher, decided by
+     * the use case on the forum's chain. */
+    [URNE_ACT_MANAGE_FORUMS] = {"manage-forums", BIT(URNE_ROLE_ADMIN), 0, 1},
+    [URNE_ACT_MODERATE_FORUM] = {"moderate-forum", BIT(URNE_ROLE_MODERATOR) | BIT(URNE_ROLE_ADMIN), 0, 1},
+    [URNE_ACT_POST_FORUM] = {"post-forum", ANYONE, 0, 0},
 };
 
 const char *urne_action_name(urne_action a) {
@@ -64,11 +72,11 @@ unsigned urne_authz_roles(urne_action action) {
 
 /* 1 when `space` is `outer` or nested in it: "org" holds for "org/a" and "org/a/b",
  * so a federation's commission reaches its sections' elections. An election's own
- * space ("election/N") is a leaf reached only by its own name: a grant in a space
- * called "election" must not hold for every election. */
+ * space ("election/N"), as a forum's ("forum/N"), is a leaf reached only by its
+ * own name: a grant in a space called "election" must not hold for every election. */
 static int space_within(const char *space, const char *outer) {
     if (strcmp(space, outer) == 0) return 1;
-    if (strncmp(space, "election/", 9) == 0) return 0;
+    if (strncmp(space, "election/", 9) == 0 || strncmp(space, "forum/", 6) == 0) return 0;
     size_t n = strlen(outer);
     return n > 0 && strncmp(space, outer, n) == 0 && space[n] == '/';
 }

@@ -49,6 +49,9 @@ typedef enum {
     URNE_ACT_ENTER_WISHES,       /* a teacher enters their school's pupils' wishes */
     URNE_ACT_EDIT_PLACES,        /* a host (an account granted in its host's space) edits its places */
     URNE_ACT_ANSWER_PLACEMENT,   /* a pupil's or a host's private code: anyone (the code decides) */
+    URNE_ACT_MANAGE_FORUMS,      /* create a forum, set its mode: administrators */
+    URNE_ACT_MODERATE_FORUM,     /* approve, reject, edit, hide, ban: a forum's moderators (and administrators) */
+    URNE_ACT_POST_FORUM,         /* write in a forum, see one's post's state: anyone (the forum decides) */
     URNE_ACT_COUNT
 } urne_action;
 

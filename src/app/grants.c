@@ -72,8 +72,8 @@ static urne_app_status grant_write(urne_store *store, const char *actor, const u
 urne_app_status urne_grants_put(urne_store *store, const char *actor, const char *user_name, const char *space,
                                 urne_role role, int tier, urne_app_outcome *out) {
     urne_app_outcome_init(out);
-    if (role <= URNE_ROLE_PUBLIC || role > URNE_ROLE_ADMIN || (tier != 1 && tier != 2)) {
-        int bad_role = role <= URNE_ROLE_PUBLIC || role > URNE_ROLE_ADMIN;
+    if (role <= URNE_ROLE_PUBLIC || role > URNE_ROLE_LAST || (tier != 1 && tier != 2)) {
+        int bad_role = role <= URNE_ROLE_PUBLIC || role > URNE_ROLE_LAST;
         snprintf(out->field, sizeof out->field, "%s", bad_role ? "role" : "tier");
         out->why = bad_role ? URNE_WHY_ROLE : URNE_WHY_TIER;
         return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);

@@ -16,7 +16,7 @@
 static int print_line(const char *component, const urne_route_def *d, void *ctx) {
     fprintf(stdout, "%-8s %-5s %-44s", component, d->method, d->pattern);
     static const urne_role order[] = {URNE_ROLE_PUBLIC, URNE_ROLE_OBSERVER, URNE_ROLE_SECRETARY,
-                                      URNE_ROLE_COMMISSION, URNE_ROLE_ADMIN};
+                                      URNE_ROLE_COMMISSION, URNE_ROLE_ADMIN, URNE_ROLE_MODERATOR};
     const char *sep = " ";
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         if (urne_authz_roles(d->action) & URNE_ROLE_BIT(order[i])) {

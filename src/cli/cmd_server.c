@@ -222,7 +222,7 @@ static int admin_create(int argc, char **argv) {
         }
     }
     urne_role ro;
-    if (user == NULL || urne_role_parse(role, &ro) < 0 || ro == URNE_ROLE_PUBLIC) {
+    if (user == NULL || urne_role_parse(role, &ro) < 0 || ro == URNE_ROLE_PUBLIC || ro > URNE_ROLE_ADMIN) {
         fprintf(stderr, _("urne admin create: --user NAME is required; --role is admin, commission, secretary or observer\n"));
         return URNE_EXIT_USAGE;
     }
@@ -426,10 +426,12 @@ typedef struct verify {
     urne_audit_notices *notices;
     urne_audit_initiatives *initiatives;
     urne_audit_matches *matches;
+    urne_audit_forums *forums;
     urne_store *store;
     const char *db, *keys, *label;
     char why[300];   /* why a grant's, a notice's or an initiative's entry could not be folded */
-    size_t grant_diffs, notice_diffs, initiative_diffs, match_diffs;
+    size_t grant_diffs, notice_diffs, initiative_diffs, match_diffs, forum_diffs, posts_not_compared;
+    int64_t last_post; /* the keyset of the posts' pages */
 } verify;
 
 static int fold_entry(const urne_audit_entry *e, void *ctx) {
@@ -438,6 +440,7 @@ static int fold_entry(const urne_audit_entry *e, void *ctx) {
     if (urne_audit_fold_grant(v->grants, e, v->why, sizeof v->why) < 0) return 2;
     if (urne_audit_fold_initiative(v->initiatives, e, v->why, sizeof v->why) < 0) return 2;
     if (urne_audit_fold_match(v->matches, e, v->why, sizeof v->why) < 0) return 2;
+    if (urne_audit_fold_forum(v->forums, e, v->why, sizeof v->why) < 0) return 2;
     return urne_audit_fold_notice(v->notices, e, v->why, sizeof v->why) < 0 ? 2 : 0;
 }
 
@@ -457,6 +460,11 @@ static void print_diff(const urne_audit_diff *d, void *ctx) {
         snprintf(where, sizeof where, _("initiative %lld"), (long long)d->id);
     else if (strcmp(d->table, "campaign") == 0)
         snprintf(where, sizeof where, _("matching campaign %lld"), (long long)d->id);
+    else if (strcmp(d->table, "forum") == 0 || strcmp(d->table, "post") == 0 || strcmp(d->table, "ban") == 0)
+        snprintf(where, sizeof where, "%s %lld", strcmp(d->table, "forum") == 0 ? _("forum")
+                                                 : strcmp(d->table, "post") == 0 ? _("forum message")
+                                                                                 : _("forum ban"),
+                 (long long)d->id);
     else if (strcmp(d->table, "signature") == 0)
         snprintf(where, sizeof where, _("initiative %lld, signature %lld"), (long long)d->election, (long long)d->id);
     else if ((strcmp(d->table, "bureau") == 0 || strcmp(d->table, "entry") == 0) && v->keys)
@@ -605,12 +613,65 @@ static int cmp_user(const urne_audit_user *u, void *ctx) {
     return 0;
 }
 
+static int cmp_forum(const urne_forum_row *f, void *ctx) {
+    verify *v = ctx;
+    urne_audit_forum x = {.id = f->id, .visitors = f->visitors};
+    _Static_assert(sizeof x.attached == sizeof f->attached && sizeof x.title == sizeof f->title &&
+                       sizeof x.mode == sizeof f->mode && sizeof x.created_by == sizeof f->created_by,
+                   "a stored forum fits its replayed row");
+    memcpy(x.attached, f->attached, sizeof x.attached);
+    memcpy(x.title, f->title, sizeof x.title);
+    memcpy(x.mode, f->mode, sizeof x.mode);
+    memcpy(x.created_at, f->created_at, sizeof x.created_at);
+    memcpy(x.created_by, f->created_by, sizeof x.created_by);
+    v->forum_diffs += urne_audit_forums_compare_forum(v->forums, &x, print_diff, v);
+    return 0;
+}
+
+static int cmp_post(const urne_post_row *p, void *ctx) {
+    verify *v = ctx;
+    urne_audit_post x = {.id = p->id, .forum = p->forum, .reason = p->reason, .edited_body = p->edited_body,
+                         .edit_note = p->edit_note};
+    snprintf(x.state, sizeof x.state, "%s", p->state);
+    snprintf(x.decided_by, sizeof x.decided_by, "%s", p->decided_by);
+    snprintf(x.decided_at, sizeof x.decided_at, "%s", p->decided_at);
+    v->forum_diffs += urne_audit_forums_compare_post(v->forums, &x, print_diff, v, &v->posts_not_compared);
+    v->last_post = p->id;
+    return 0;
+}
+
+static int cmp_ban(const urne_forum_ban *b, void *ctx) {
+    verify *v = ctx;
+    urne_audit_ban x = {.id = b->id, .forum = b->forum};
+    _Static_assert(sizeof x.value == sizeof b->value && sizeof x.reason == sizeof b->reason,
+                   "a stored ban fits its replayed row");
+    memcpy(x.kind, b->kind, sizeof x.kind);
+    memcpy(x.value, b->value, sizeof x.value);
+    memcpy(x.reason, b->reason, sizeof x.reason);
+    memcpy(x.created_at, b->created_at, sizeof x.created_at);
+    memcpy(x.created_by, b->created_by, sizeof x.created_by);
+    v->forum_diffs += urne_audit_forums_compare_ban(v->forums, &x, print_diff, v);
+    return 0;
+}
+
+/* The forums, their posts (by pages of 1000, in order of id) and bans compared. 0 or -1. */
+static int verify_forums(urne_store *s, verify *v) {
+    if (urne_store_forum_each(s, cmp_forum, v) != 0 || urne_store_forum_ban_each(s, cmp_ban, v) != 0) return -1;
+    for (int64_t before = -1; v->last_post != before;) {
+        before = v->last_post;
+        urne_posts_query q = {URNE_POSTS_ALL, 0, 0, v->last_post, 1000};
+        if (urne_store_post_page(s, &q, cmp_post, v) != 0) return -1;
+    }
+    return 0;
+}
+
 static void verify_free(verify *v) {
     urne_audit_replay_free(v->replay);
     urne_audit_grants_free(v->grants);
     urne_audit_notices_free(v->notices);
     urne_audit_initiatives_free(v->initiatives);
     urne_audit_matches_free(v->matches);
+    urne_audit_forums_free(v->forums);
 }
 
 /* Replay the (intact) log and compare every row the store holds with it. Prints
@@ -618,8 +679,9 @@ static void verify_free(verify *v) {
 static int verify_state(urne_store *s, const char *db, int64_t entries, const char *head) {
     verify v = {.replay = urne_audit_replay_new(), .grants = urne_audit_grants_new(),
                 .notices = urne_audit_notices_new(), .initiatives = urne_audit_initiatives_new(),
-                .matches = urne_audit_matches_new(), .store = s, .db = db};
-    if (v.replay == NULL || v.grants == NULL || v.notices == NULL || v.initiatives == NULL || v.matches == NULL) {
+                .matches = urne_audit_matches_new(), .forums = urne_audit_forums_new(), .store = s, .db = db};
+    if (v.replay == NULL || v.grants == NULL || v.notices == NULL || v.initiatives == NULL || v.matches == NULL ||
+        v.forums == NULL) {
         fprintf(stderr, _("urne audit verify: out of memory\n"));
         verify_free(&v);
         return URNE_EXIT_REJECTED;
@@ -635,18 +697,21 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
         urne_store_audit_typed(s, cmp_typed, &v) < 0 || urne_store_audit_disputes(s, cmp_dispute, &v) < 0 ||
         urne_store_audit_users(s, cmp_user, &v) < 0 || urne_store_audit_assignments(s, cmp_assignment, &v) < 0 ||
         urne_store_grant_each(s, 0, cmp_grant, &v) < 0 || urne_store_notice_each(s, cmp_notice, &v) < 0 ||
-        urne_store_initiative_each(s, cmp_initiative, &v) != 0 || urne_store_match_campaign_each(s, cmp_campaign, &v) != 0) {
+        urne_store_initiative_each(s, cmp_initiative, &v) != 0 || urne_store_match_campaign_each(s, cmp_campaign, &v) != 0 ||
+        verify_forums(s, &v) < 0) {
         fprintf(stderr, _("urne audit verify: %s: %s\n"), db, store_words(s));
         verify_free(&v);
         return URNE_EXIT_REJECTED;
     }
     urne_audit_replay_stats st;
     urne_audit_replay_finish(v.replay, print_diff, print_note, &v, &st);
-    size_t grants, notices, initiatives, campaigns;
+    size_t grants, notices, initiatives, campaigns, forums;
     st.differences += v.grant_diffs + urne_audit_grants_finish(v.grants, print_diff, &v, &grants);
     st.differences += v.notice_diffs + urne_audit_notices_finish(v.notices, print_diff, &v, &notices);
     st.differences += v.initiative_diffs + urne_audit_initiatives_finish(v.initiatives, print_diff, &v, &initiatives);
     st.differences += v.match_diffs + urne_audit_matches_finish(v.matches, print_diff, &v, &campaigns);
+    st.differences += v.forum_diffs + urne_audit_forums_finish(v.forums, print_diff, &v, &forums);
+    size_t posts_not_compared = v.posts_not_compared;
     verify_free(&v);
     if (st.differences) {
         fprintf(stderr,
@@ -677,6 +742,10 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
     if (notices) printf(_(", %zu notice(s) compared"), notices);
     if (initiatives) printf(_(", %zu initiative(s) compared"), initiatives);
     if (campaigns) printf(_(", %zu matching campaign(s) compared"), campaigns);
+    if (forums) printf(_(", %zu forum row(s) compared"), forums);
+    if (posts_not_compared)
+        printf(_(", %zu forum message(s) as their authors wrote them (no act recorded: not compared)"),
+               posts_not_compared);
     if (st.not_compared) printf(_("; %zu row(s) not compared (above)"), st.not_compared);
     printf("\n");
     return URNE_EXIT_OK;

@@ -9,13 +9,13 @@
 
 #include "urne_role.h"
 
-static const char *const role_names[] = {"public", "observer", "secretary", "commission", "admin"};
+static const char *const role_names[] = {"public", "observer", "secretary", "commission", "admin", "moderator"};
 
-const char *urne_role_name(urne_role r) { return (unsigned)r <= URNE_ROLE_ADMIN ? role_names[r] : "?"; }
+const char *urne_role_name(urne_role r) { return (unsigned)r <= URNE_ROLE_LAST ? role_names[r] : "?"; }
 
 int urne_role_parse(const char *name, urne_role *out) {
     assert(name && out);
-    for (int i = 0; i <= URNE_ROLE_ADMIN; i++)
+    for (int i = 0; i <= URNE_ROLE_LAST; i++)
         if (strcmp(name, role_names[i]) == 0) {
             *out = (urne_role)i;
             return 0;

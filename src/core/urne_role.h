@@ -22,7 +22,11 @@ typedef enum {
     URNE_ROLE_SECRETARY,  /* enters the sheets of the bureaux assigned to them */
     URNE_ROLE_COMMISSION, /* contests and decides (tier 1), or overrules (tier 2) */
     URNE_ROLE_ADMIN,
+    URNE_ROLE_MODERATOR,  /* moderates forums: held only through a grant in a space ("forum/N", "org/nord"),
+                           * never as an account's own role over the site */
 } urne_role;
+/* The last role, for loops over them all. */
+#define URNE_ROLE_LAST URNE_ROLE_MODERATOR
 
 /* "public", "observer", ...; "?" for a value out of range. */
 const char *urne_role_name(urne_role r);

@@ -538,6 +538,12 @@ int urne_audit_fold(urne_audit_replay *r, const urne_audit_entry *e) {
          * this replay compares; the campaigns' own replay folds them
          * (urne_audit_fold_match). */
         rc = 0;
+    else if (strncmp(act, "forum.", 6) == 0 || strncmp(act, "post.", 5) == 0)
+        /* A forum's entries (app/forum.h: create, configure, ban, and each
+         * moderator's act on a post) change none of the rows this replay compares
+         * (results, disputes, accounts); the forums' own replay folds them
+         * (urne_audit_fold_forum). */
+        rc = 0;
     else if ((strcmp(act, "user.grant") == 0 || strcmp(act, "user.ungrant") == 0) && kind == OBJ_USER)
         /* A role in a space (app/grants.c) changes a grants row, not the account's:
          * the account stays comparable. The grants rows are replayed apart, by

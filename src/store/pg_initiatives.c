@@ -17,21 +17,11 @@
 #include "pg_internal.h"
 #include "store_sql.h"
 
-/* Read row i's text columns cols[0..n) into the struct at base. 0 or -1. */
-static int read_texts(urne_store *s, const PGresult *r, int i, const urne_store_text_col *cols, size_t n, void *base,
-                      const char *table, int64_t id) {
-    for (size_t k = 0; k < n; k++)
-        if (urne_pg_col(s, r, i, cols[k].col, (char *)base + cols[k].offset, cols[k].size, table, cols[k].name,
-                        "%lld", (long long)id) < 0)
-            return -1;
-    return 0;
-}
-
 static int read_initiative(urne_store *s, const PGresult *r, int i, void *out) {
     urne_initiative_row *row = out;
     memset(row, 0, sizeof *row);
     row->id = urne_pg_int64(r, i, 0);
-    return read_texts(s, r, i, urne_sql_initiative_texts, urne_sql_initiative_ntexts, row, "initiatives", row->id);
+    return urne_pg_cols(s, r, i, urne_sql_initiative_texts, urne_sql_initiative_ntexts, row, "initiatives", row->id);
 }
 
 static int read_signature(urne_store *s, const PGresult *r, int i, void *out) {
@@ -39,7 +29,7 @@ static int read_signature(urne_store *s, const PGresult *r, int i, void *out) {
     memset(sig, 0, sizeof *sig);
     sig->id = urne_pg_int64(r, i, 0);
     sig->initiative = urne_pg_int64(r, i, 1);
-    return read_texts(s, r, i, urne_sql_signature_texts, urne_sql_signature_ntexts, sig, "initiative_signatures",
+    return urne_pg_cols(s, r, i, urne_sql_signature_texts, urne_sql_signature_ntexts, sig, "initiative_signatures",
                       sig->id);
 }
 

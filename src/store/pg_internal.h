@@ -25,7 +25,7 @@
  * busy timeout does: a little more, since a large import takes longer here. */
 #define URNE_PG_LOCK_WAIT "10"
 
-#define URNE_PG_MAXPARAMS 16
+#define URNE_PG_MAXPARAMS 24
 /* Statements a write transaction may hold unsent answers for (pg_pipeline.c). */
 #define URNE_PG_PIPE 24
 
@@ -84,6 +84,7 @@ extern const urne_store_audit_ops urne_pg_audit_ops;
 extern const urne_store_notice_ops urne_pg_notice_ops;
 extern const urne_store_initiative_ops urne_pg_initiative_ops;
 extern const urne_store_match_ops urne_pg_match_ops;
+extern const urne_store_forum_ops urne_pg_forum_ops;
 extern const urne_store_grant_ops urne_pg_grant_ops;
 extern const urne_store_row_ops urne_pg_row_ops;
 extern const urne_store_watch_ops urne_pg_watch_ops;
@@ -189,6 +190,11 @@ int64_t urne_pg_int64(const PGresult *r, int row, int col);
  * naming table.column and the row (row_fmt...) when it does not fit. Never cuts. */
 int urne_pg_col(urne_store *s, const PGresult *r, int row, int col, char *out, size_t size, const char *table,
                 const char *column, const char *row_fmt, ...) __attribute__((format(printf, 9, 10)));
+/* Copy row `row`'s text columns cols[0..n) into the struct at base (each into its
+ * field, urne_pg_col's way, naming table and the row's id): 0 or -1. */
+struct urne_store_text_col;
+int urne_pg_cols(urne_store *s, const PGresult *r, int row, const struct urne_store_text_col *cols, size_t n,
+                 void *base, const char *table, int64_t id);
 
 /* Read the audit head into the handle (pg_audit.c); `lock` takes the head's row
  * lock until the transaction ends (an append). 0 or -1. */

@@ -18,27 +18,17 @@
 
 static void bind(sqlite3_stmt *st, int i, const char *v) { sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT); }
 
-/* Read row st's text columns cols[0..n) into the struct at base. 0 or -1. */
-static int read_texts(urne_store *s, sqlite3_stmt *st, const urne_store_text_col *cols, size_t n, void *base,
-                      const char *table, int64_t id) {
-    for (size_t k = 0; k < n; k++)
-        if (urne_sql_col(s, st, cols[k].col, (char *)base + cols[k].offset, cols[k].size, table, cols[k].name,
-                         "%lld", (long long)id) < 0)
-            return -1;
-    return 0;
-}
-
 static int read_initiative(urne_store *s, sqlite3_stmt *st, urne_initiative_row *out) {
     memset(out, 0, sizeof *out);
     out->id = sqlite3_column_int64(st, 0);
-    return read_texts(s, st, urne_sql_initiative_texts, urne_sql_initiative_ntexts, out, "initiatives", out->id);
+    return urne_sql_cols(s, st, urne_sql_initiative_texts, urne_sql_initiative_ntexts, out, "initiatives", out->id);
 }
 
 static int read_signature(urne_store *s, sqlite3_stmt *st, urne_initiative_signature *out) {
     memset(out, 0, sizeof *out);
     out->id = sqlite3_column_int64(st, 0);
     out->initiative = sqlite3_column_int64(st, 1);
-    return read_texts(s, st, urne_sql_signature_texts, urne_sql_signature_ntexts, out, "initiative_signatures",
+    return urne_sql_cols(s, st, urne_sql_signature_texts, urne_sql_signature_ntexts, out, "initiative_signatures",
                       out->id);
 }
 

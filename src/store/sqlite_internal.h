@@ -15,7 +15,7 @@
 
 #include "store_backend.h"
 
-#define NCACHED 32
+#define NCACHED 64
 
 typedef struct urne_sqlite {
     urne_store base; /* first: a urne_store * of this backend points to its urne_sqlite */
@@ -37,6 +37,7 @@ extern const urne_store_audit_ops urne_sqlite_audit_ops;
 extern const urne_store_notice_ops urne_sqlite_notice_ops;
 extern const urne_store_initiative_ops urne_sqlite_initiative_ops;
 extern const urne_store_match_ops urne_sqlite_match_ops;
+extern const urne_store_forum_ops urne_sqlite_forum_ops;
 extern const urne_store_grant_ops urne_sqlite_grant_ops;
 extern const urne_store_row_ops urne_sqlite_row_ops;
 
@@ -67,6 +68,12 @@ static inline const char *urne_sql_text(sqlite3_stmt *st, int i) { return (const
  * table.column and the row (row_fmt...) when it does not fit. Never cuts. */
 int urne_sql_col(urne_store *s, sqlite3_stmt *st, int i, char *out, size_t size, const char *table,
                  const char *column, const char *row_fmt, ...) __attribute__((format(printf, 8, 9)));
+
+/* Copy row st's text columns cols[0..n) into the struct at base (each into its
+ * field, urne_sql_col's way, naming table and the row's id): 0 or -1. */
+struct urne_store_text_col;
+int urne_sql_cols(urne_store *s, sqlite3_stmt *st, const struct urne_store_text_col *cols, size_t n, void *base,
+                  const char *table, int64_t id);
 
 /* Run a statement that returns no rows; 0 or -1 naming `what`. */
 int urne_sql_step_done(urne_store *s, sqlite3_stmt *st, const char *what);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "sqlite_internal.h"
+#include "store_sql.h"
 
 /* RETURNING: a new row's id comes back so in texts shared with PostgreSQL
  * (store_sql.h). */
@@ -131,6 +132,37 @@ static const char *const migrations[] = {
     "  state TEXT NOT NULL CHECK(state IN ('offered','accepted','refused','expired')),"
     "  deadline TEXT NOT NULL, answered_at TEXT NOT NULL DEFAULT '', PRIMARY KEY(campaign_id, round, pupil));"
     "CREATE INDEX match_offers_pupil ON match_offers(campaign_id, pupil, round);",
+    /* 8: forums, their posts and bans (store_forums.h); the moderator's role in grants */
+    "CREATE TABLE forums(id INTEGER PRIMARY KEY, attached TEXT NOT NULL, title TEXT NOT NULL,"
+    "  mode TEXT NOT NULL CHECK(mode IN ('a-priori','a-posteriori','closed')),"
+    "  visitors INTEGER NOT NULL DEFAULT 0 CHECK(visitors IN (0,1)), created_at TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL);"
+    "CREATE TABLE forum_posts(id INTEGER PRIMARY KEY, forum_id INTEGER NOT NULL REFERENCES forums(id),"
+    "  parent_id INTEGER NOT NULL DEFAULT 0, thread_id INTEGER NOT NULL DEFAULT 0, title TEXT NOT NULL DEFAULT '',"
+    "  body TEXT NOT NULL, author_user INTEGER NOT NULL DEFAULT 0, author_key TEXT NOT NULL,"
+    "  author_name TEXT NOT NULL, email TEXT NOT NULL DEFAULT '',"
+    "  state TEXT NOT NULL CHECK(state IN ('waiting','published','rejected','hidden')),"
+    "  flags TEXT NOT NULL DEFAULT '', score INTEGER NOT NULL DEFAULT 0, links INTEGER NOT NULL DEFAULT 0,"
+    "  sent_at INTEGER NOT NULL, decided_by TEXT NOT NULL DEFAULT '', decided_at TEXT NOT NULL DEFAULT '',"
+    "  reason TEXT NOT NULL DEFAULT '', edited_body TEXT NOT NULL DEFAULT '', edit_note TEXT NOT NULL DEFAULT '',"
+    "  token_hash TEXT NOT NULL UNIQUE, address TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX forum_posts_queue ON forum_posts(forum_id, state, id, sent_at);"
+    "CREATE INDEX forum_posts_threads ON forum_posts(forum_id, parent_id, state, id);"
+    "CREATE INDEX forum_posts_thread ON forum_posts(thread_id, state, id);"
+    "CREATE INDEX forum_posts_state ON forum_posts(state, id, forum_id, sent_at);"
+    "CREATE TABLE forum_bans(id INTEGER PRIMARY KEY, forum_id INTEGER NOT NULL DEFAULT 0,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('address','author')), value TEXT NOT NULL CHECK(value <> ''),"
+    "  reason TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, created_by TEXT NOT NULL);"
+    "CREATE INDEX forum_bans_value ON forum_bans(value);"
+    /* SQLite cannot change a CHECK: grants is made again with 'moderator' allowed
+     * (nothing refers to it; the rows copied as they are, in this one transaction). */
+    "CREATE TABLE grants_v8(user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  space TEXT NOT NULL CHECK(space <> ''),"
+    "  role TEXT NOT NULL CHECK(role IN ('observer','secretary','commission','admin','moderator')),"
+    "  tier INTEGER NOT NULL DEFAULT 1 CHECK(tier IN (1,2)), PRIMARY KEY(user_id, space));"
+    "INSERT INTO grants_v8(user_id, space, role, tier) SELECT user_id, space, role, tier FROM grants;"
+    "DROP TABLE grants;"
+    "ALTER TABLE grants_v8 RENAME TO grants;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -190,6 +222,15 @@ int urne_sql_col(urne_store *s, sqlite3_stmt *st, int i, char *out, size_t size,
     int rc = urne_store_vcopy(s, out, size, urne_sql_text(st, i), table, column, row_fmt, ap);
     va_end(ap);
     return rc;
+}
+
+int urne_sql_cols(urne_store *s, sqlite3_stmt *st, const urne_store_text_col *cols, size_t n, void *base,
+                  const char *table, int64_t id) {
+    for (size_t k = 0; k < n; k++)
+        if (urne_sql_col(s, st, cols[k].col, (char *)base + cols[k].offset, cols[k].size, table, cols[k].name,
+                         "%lld", (long long)id) < 0)
+            return -1;
+    return 0;
 }
 
 int urne_sql_step_done(urne_store *s, sqlite3_stmt *st, const char *what) {
@@ -337,6 +378,7 @@ const urne_store_ops urne_sqlite_ops = {
     .notices = &urne_sqlite_notice_ops,
     .initiatives = &urne_sqlite_initiative_ops,
     .matches = &urne_sqlite_match_ops,
+    .forums = &urne_sqlite_forum_ops,
     .grants = &urne_sqlite_grant_ops,
     .rows = &urne_sqlite_row_ops,
     .watch = NULL, /* one process owns the file: nothing to watch */

@@ -46,6 +46,7 @@
 #include "../audit/audit.h"
 #include "../audit/replay.h"
 #include "../audit/replay_grants.h"
+#include "../audit/replay_forums.h"
 #include "../audit/replay_initiatives.h"
 #include "../audit/replay_matches.h"
 #include "../audit/replay_notices.h"
@@ -110,6 +111,11 @@ int urne_audit_fold_initiative(urne_audit_initiatives *n, const urne_audit_entry
 /* The same for the matching's campaigns (audit/replay_matches.h): folds every
  * "match.*" entry, ignores the others; audit_matches_json.c. */
 int urne_audit_fold_match(urne_audit_matches *n, const urne_audit_entry *e, char *why, size_t size);
+/* The same for the forums (audit/replay_forums.h): folds every "forum.*" and
+ * "post.*" entry, ignores the others; 0, or -1 with why said (a record
+ * malformed, contradicting an earlier one, or out of memory).
+ * audit_forums_json.c. */
+int urne_audit_fold_forum(urne_audit_forums *f, const urne_audit_entry *e, char *why, size_t size);
 
 /* ---- the rows as stored, for urne_audit_replay_compare_* ----
  *

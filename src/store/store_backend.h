@@ -83,6 +83,25 @@ typedef struct urne_store_notice_ops {
     int64_t (*put)(urne_store *s, const urne_notice *n);
     int (*each)(urne_store *s, int (*fn)(const urne_notice *n, void *ctx), void *ctx);
 } urne_store_notice_ops;
+typedef struct urne_store_forum_ops {
+    int64_t (*forum_put)(urne_store *s, const urne_forum_row *f);
+    int (*forum_get)(urne_store *s, int64_t id, urne_forum_row *out);
+    int (*forum_update)(urne_store *s, const urne_forum_row *f);
+    int (*forum_each)(urne_store *s, int (*fn)(const urne_forum_row *f, void *ctx), void *ctx);
+    int (*forum_counts)(urne_store *s, int64_t id, int64_t *messages, int64_t *participants);
+    int64_t (*post_put)(urne_store *s, urne_post_row *p);
+    int (*post_get)(urne_store *s, int64_t id, urne_post_row *out);
+    int (*post_by_token)(urne_store *s, const char *hash, urne_post_row *out);
+    int (*post_decide)(urne_store *s, const urne_post_row *p, const char *expected);
+    int (*post_page)(urne_store *s, const urne_posts_query *q, int (*fn)(const urne_post_row *p, void *ctx),
+                     void *ctx);
+    int (*post_waiting)(urne_store *s, int64_t forum, int (*fn)(int64_t forum, int64_t sent_at, void *ctx),
+                        void *ctx);
+    int64_t (*ban_put)(urne_store *s, const urne_forum_ban *b);
+    int (*banned)(urne_store *s, int64_t forum, const char *address, const char *author_key);
+    int (*ban_each)(urne_store *s, int (*fn)(const urne_forum_ban *b, void *ctx), void *ctx);
+} urne_store_forum_ops;
+
 typedef struct urne_store_initiative_ops {
     int64_t (*put)(urne_store *s, const urne_initiative_row *i);
     int (*get)(urne_store *s, int64_t id, urne_initiative_row *out);
@@ -208,6 +227,7 @@ typedef struct urne_store_ops {
     const urne_store_grant_ops *grants;
     const urne_store_initiative_ops *initiatives;
     const urne_store_match_ops *matches;
+    const urne_store_forum_ops *forums;
     const urne_store_row_ops *rows;
     const urne_store_watch_ops *watch; /* NULL: nothing to watch (one process) */
 } urne_store_ops;

@@ -105,6 +105,72 @@ const urne_store_text_col urne_sql_signature_texts[] = {
 #undef TEXT
 const size_t urne_sql_signature_ntexts = sizeof urne_sql_signature_texts / sizeof urne_sql_signature_texts[0];
 
+/* ---- forums ---- */
+
+const char urne_sql_forum_put[] = "INSERT INTO forums(attached, title, mode, visitors, created_at, created_by)"
+                                  " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+const char urne_sql_forum_get[] = URNE_SQL_FORUM_COLS " WHERE id = $1";
+const char urne_sql_forum_update[] = "UPDATE forums SET title = $1, mode = $2, visitors = $3 WHERE id = $4";
+const char urne_sql_forum_each[] = URNE_SQL_FORUM_COLS " ORDER BY id";
+const char urne_sql_forum_counts[] =
+    "SELECT count(*), count(DISTINCT author_key) FROM forum_posts WHERE forum_id = $1 AND state = 'published'";
+#define TEXT(c, field) {c, #field, offsetof(urne_forum_row, field), sizeof ((urne_forum_row *)0)->field}
+const urne_store_text_col urne_sql_forum_texts[] = {
+    TEXT(1, attached), TEXT(2, title), TEXT(3, mode), TEXT(5, created_at), TEXT(6, created_by),
+};
+#undef TEXT
+const size_t urne_sql_forum_ntexts = sizeof urne_sql_forum_texts / sizeof urne_sql_forum_texts[0];
+
+const char urne_sql_post_put[] =
+    "INSERT INTO forum_posts(forum_id, parent_id, thread_id, title, body, author_user, author_key, author_name,"
+    " email, state, flags, score, links, sent_at, token_hash, address)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
+const char urne_sql_post_own_thread[] = "UPDATE forum_posts SET thread_id = id WHERE id = $1";
+const char urne_sql_post_get[] = URNE_SQL_POST_COLS " WHERE id = $1";
+const char urne_sql_post_by_token[] = URNE_SQL_POST_COLS " WHERE token_hash = $1";
+const char urne_sql_post_decide[] =
+    "UPDATE forum_posts SET state = $1, decided_by = $2, decided_at = $3, reason = $4, edited_body = $5,"
+    " edit_note = $6 WHERE id = $7 AND state = $8";
+/* Each page one range of one index: forum_posts_queue (forum_id, state, id) for
+ * a forum's queue and its recent posts,
+ * forum_posts_threads (forum_id, parent_id, state, id), forum_posts_thread
+ * (thread_id, state, id), forum_posts_state (state, id, forum_id, sent_at). */
+const char urne_sql_post_queue_forum[] =
+    URNE_SQL_POST_COLS " WHERE forum_id = $1 AND state = 'waiting' AND id > $2 ORDER BY id LIMIT $3";
+const char urne_sql_post_threads[] = URNE_SQL_POST_COLS
+    " WHERE forum_id = $1 AND parent_id = 0 AND state = 'published' AND id < $2 ORDER BY id DESC LIMIT $3";
+const char urne_sql_post_thread[] =
+    URNE_SQL_POST_COLS " WHERE thread_id = $1 AND state = 'published' AND id > $2 ORDER BY id LIMIT $3";
+const char urne_sql_post_recent[] =
+    URNE_SQL_POST_COLS " WHERE forum_id = $1 AND state = 'published' AND id < $2 ORDER BY id DESC LIMIT $3";
+const char urne_sql_post_queue_all[] = URNE_SQL_POST_COLS " WHERE state = 'waiting' AND id > $1 ORDER BY id LIMIT $2";
+const char urne_sql_post_all[] = URNE_SQL_POST_COLS " WHERE id > $1 ORDER BY id LIMIT $2";
+/* The waiting times read from the index alone: forum_posts_queue and
+ * forum_posts_state carry sent_at. */
+const char urne_sql_post_waiting_forum[] =
+    "SELECT forum_id, sent_at FROM forum_posts WHERE forum_id = $1 AND state = 'waiting'";
+const char urne_sql_post_waiting_all[] = "SELECT forum_id, sent_at FROM forum_posts WHERE state = 'waiting'";
+#define TEXT(c, field) {c, #field, offsetof(urne_post_row, field), sizeof ((urne_post_row *)0)->field}
+const urne_store_text_col urne_sql_post_texts[] = {
+    TEXT(4, title),       TEXT(5, body),        TEXT(7, author_key), TEXT(8, author_name), TEXT(9, email),
+    TEXT(10, state),      TEXT(11, flags),      TEXT(15, decided_by), TEXT(16, decided_at), TEXT(17, reason),
+    TEXT(18, edited_body), TEXT(19, edit_note), TEXT(20, token_hash), TEXT(21, address),
+};
+#undef TEXT
+const size_t urne_sql_post_ntexts = sizeof urne_sql_post_texts / sizeof urne_sql_post_texts[0];
+
+const char urne_sql_ban_put[] = "INSERT INTO forum_bans(forum_id, kind, value, reason, created_at, created_by)"
+                                " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+const char urne_sql_ban_find[] = "SELECT count(*) FROM forum_bans WHERE (forum_id = $1 OR forum_id = 0) AND"
+                                 " ((kind = 'address' AND value = $2) OR (kind = 'author' AND value = $3))";
+const char urne_sql_ban_each[] = URNE_SQL_BAN_COLS " ORDER BY id";
+#define TEXT(c, field) {c, #field, offsetof(urne_forum_ban, field), sizeof ((urne_forum_ban *)0)->field}
+const urne_store_text_col urne_sql_ban_texts[] = {
+    TEXT(2, kind), TEXT(3, value), TEXT(4, reason), TEXT(5, created_at), TEXT(6, created_by),
+};
+#undef TEXT
+const size_t urne_sql_ban_ntexts = sizeof urne_sql_ban_texts / sizeof urne_sql_ban_texts[0];
+
 /* ---- users and sessions ---- */
 
 const char urne_sql_user_find[] = "SELECT id, name, role, tier, pw_hash FROM users WHERE name = $1";
@@ -340,7 +406,12 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_match_pupil_by_code, urne_sql_match_host_update, urne_sql_match_pupil_update, urne_sql_match_host_each,
     urne_sql_match_pupil_each, urne_sql_match_pupil_each_school, urne_sql_match_ranking_each,
     urne_sql_match_result_each, urne_sql_match_result_round, urne_sql_match_result_get, urne_sql_match_offer_each,
-    urne_sql_match_offer_last, urne_sql_match_offer_update, NULL,
+    urne_sql_match_offer_last, urne_sql_match_offer_update,
+    urne_sql_forum_put, urne_sql_forum_get, urne_sql_forum_update, urne_sql_forum_each, urne_sql_forum_counts,
+    urne_sql_post_put, urne_sql_post_own_thread, urne_sql_post_get, urne_sql_post_by_token, urne_sql_post_decide,
+    urne_sql_post_queue_forum, urne_sql_post_threads, urne_sql_post_thread, urne_sql_post_recent, urne_sql_post_queue_all,
+    urne_sql_post_all, urne_sql_post_waiting_forum, urne_sql_post_waiting_all, urne_sql_ban_put, urne_sql_ban_find,
+    urne_sql_ban_each, NULL,
 };
 
 int urne_store_sql_ordered(const char *sql) {

@@ -34,7 +34,7 @@
  *   - reading the head for an append: FOR UPDATE on PostgreSQL (pg_audit.c).
  *
  * Domains moved here so far: disputes, grants, notices, users and sessions,
- * initiatives (their every query), the audit log and what `urne audit verify`
+ * initiatives and forums (their every query), the audit log and what `urne audit verify`
  * reads, and the elections' but one.
  * The elections' variants:
  *   - creating one: its id by RETURNING id on PostgreSQL, sqlite3_last_insert_rowid
@@ -285,5 +285,64 @@ extern const char *const urne_store_sql_texts[];
 /* 1 when sql's parameters first appear as $1, $2, $3... in that order, none
  * skipped (so that SQLite and PostgreSQL bind them alike), 0 otherwise. */
 int urne_store_sql_ordered(const char *sql);
+
+
+/* ---- forums (store_forums.h) ---- */
+
+#define URNE_SQL_FORUM_COLS "SELECT id, attached, title, mode, visitors, created_at, created_by FROM forums"
+/* $1 attached, $2 title, $3 mode, $4 visitors, $5 created_at, $6 created_by: RETURNING id. */
+extern const char urne_sql_forum_put[];
+/* $1 id. */
+extern const char urne_sql_forum_get[];
+/* $1 title, $2 mode, $3 visitors, $4 id. */
+extern const char urne_sql_forum_update[];
+extern const char urne_sql_forum_each[];
+/* $1 forum: count(*), count(DISTINCT author_key) of its published posts. */
+extern const char urne_sql_forum_counts[];
+extern const urne_store_text_col urne_sql_forum_texts[];
+extern const size_t urne_sql_forum_ntexts;
+
+/* The columns every post's SELECT reads, then FROM forum_posts; integers at
+ * 0 id, 1 forum_id, 2 parent_id, 3 thread_id, 6 author_user, 12 score, 13 links,
+ * 14 sent_at. */
+#define URNE_SQL_POST_COLS                                                                                   \
+    "SELECT id, forum_id, parent_id, thread_id, title, body, author_user, author_key, author_name, email,"  \
+    " state, flags, score, links, sent_at, decided_by, decided_at, reason, edited_body, edit_note,"         \
+    " token_hash, address FROM forum_posts"
+/* $1 forum_id, $2 parent_id, $3 thread_id, $4 title, $5 body, $6 author_user, $7
+ * author_key, $8 author_name, $9 email, $10 state, $11 flags, $12 score, $13 links,
+ * $14 sent_at, $15 token_hash, $16 address: RETURNING id. */
+extern const char urne_sql_post_put[];
+/* $1 id: a first post made its own thread. */
+extern const char urne_sql_post_own_thread[];
+/* $1 id. */
+extern const char urne_sql_post_get[];
+/* $1 token_hash. */
+extern const char urne_sql_post_by_token[];
+/* $1 state, $2 decided_by, $3 decided_at, $4 reason, $5 edited_body, $6 edit_note,
+ * $7 id, $8 the state expected. */
+extern const char urne_sql_post_decide[];
+/* The pages (urne_posts_kind): $1 the forum or thread, $2 after, $3 limit. */
+extern const char urne_sql_post_queue_forum[];
+extern const char urne_sql_post_threads[];
+extern const char urne_sql_post_thread[];
+extern const char urne_sql_post_recent[];
+/* $1 after, $2 limit. */
+extern const char urne_sql_post_queue_all[];
+extern const char urne_sql_post_all[];
+/* $1 forum: forum_id, sent_at of its waiting posts; the other of every forum. */
+extern const char urne_sql_post_waiting_forum[];
+extern const char urne_sql_post_waiting_all[];
+extern const urne_store_text_col urne_sql_post_texts[];
+extern const size_t urne_sql_post_ntexts;
+
+#define URNE_SQL_BAN_COLS "SELECT id, forum_id, kind, value, reason, created_at, created_by FROM forum_bans"
+/* $1 forum_id, $2 kind, $3 value, $4 reason, $5 created_at, $6 created_by: RETURNING id. */
+extern const char urne_sql_ban_put[];
+/* $1 forum, $2 address, $3 author_key: count(*). */
+extern const char urne_sql_ban_find[];
+extern const char urne_sql_ban_each[];
+extern const urne_store_text_col urne_sql_ban_texts[];
+extern const size_t urne_sql_ban_ntexts;
 
 #endif

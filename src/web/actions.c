@@ -419,7 +419,8 @@ void urne_action_user_create(urne_req *r, urne_result *res) {
     const char *name = urne_req_param(r, "name"), *password = urne_req_param(r, "password"),
                *role = urne_req_param(r, "role");
     urne_role ro;
-    if (name == NULL || password == NULL || role == NULL || urne_role_parse(role, &ro) < 0 || ro == URNE_ROLE_PUBLIC) {
+    if (name == NULL || password == NULL || role == NULL || urne_role_parse(role, &ro) < 0 || ro == URNE_ROLE_PUBLIC ||
+        ro > URNE_ROLE_ADMIN) {
         urne_result_set(res, 400, "%s",
                         _(r, "Fields 'name', 'password' and 'role' (observer, secretary, commission, admin) are "
                              "required."));

@@ -38,8 +38,10 @@ unsigned urne_outcome_http(urne_app_status s) {
     case URNE_APP_NO_BUREAU:
     case URNE_APP_NO_DISPUTE:
     case URNE_APP_NO_USER:
-    case URNE_APP_NO_INITIATIVE: return 404;
-    case URNE_APP_NO_CAMPAIGN: return 404;
+    case URNE_APP_NO_INITIATIVE:
+    case URNE_APP_NO_CAMPAIGN:
+    case URNE_APP_NO_FORUM:
+    case URNE_APP_NO_POST: return 404;
     case URNE_APP_STATE:
     case URNE_APP_TAKEN: return 409;
     case URNE_APP_BAD_INPUT: return 400;
@@ -257,6 +259,8 @@ void urne_outcome_word(const urne_req *r, const urne_app_outcome *o, urne_result
         else
             urne_result_set(res, http, "%s", _(r, "No host or pupil of this campaign has this code."));
         break;
+    case URNE_APP_NO_FORUM: urne_result_set(res, http, _(r, "No forum %lld."), (long long)o->number); break;
+    case URNE_APP_NO_POST: urne_result_set(res, http, _(r, "No such message.")); break;
     case URNE_APP_STATE: word_state(r, o, res); break;
     case URNE_APP_BAD_INPUT: word_input(r, o, res); break;
     case URNE_APP_TAKEN:

@@ -43,6 +43,7 @@ void urne_page_begin(urne_buf *b, urne_req *r, const char *title) {
     urne_html(b, "<a href=\"/\">%s</a>", _(r, "Elections"));
     urne_html(b, "<a href=\"/notices\">%s</a>", _(r, "Notices"));
     urne_html(b, "<a href=\"/initiatives\">%s</a>", _(r, "Initiatives"));
+    urne_html(b, "<a href=\"/forums\">%s</a>", _(r, "Forums"));
     urne_role role = r->user.role;
     if (urne_page_may(r, URNE_ACT_READ_REVIEW, 0))
         urne_html(b, "<a href=\"/audit\">%s</a>", _(r, "Audit log"));
@@ -202,6 +203,7 @@ const char *urne_page_role(const urne_req *r, urne_role role) {
     case URNE_ROLE_SECRETARY: return _(r, "secretary");
     case URNE_ROLE_COMMISSION: return _(r, "commission");
     case URNE_ROLE_ADMIN: return _(r, "administrator");
+    case URNE_ROLE_MODERATOR: return _(r, "moderator");
     default: return _(r, "public");
     }
 }

@@ -21,6 +21,7 @@ static const urne_route_table *const tables[] = {
     &urne_grant_routes,
     &urne_initiative_routes,
     &urne_match_routes,
+    &urne_forum_routes,
 };
 
 int urne_routes_each(int (*fn)(const char *component, const urne_route_def *route, void *ctx), void *ctx) {

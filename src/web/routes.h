@@ -53,6 +53,7 @@ extern const urne_route_table urne_notice_routes;  /* notice_routes.c: the examp
 extern const urne_route_table urne_grant_routes;   /* grant_routes.c */
 extern const urne_route_table urne_initiative_routes; /* initiative_routes.c */
 extern const urne_route_table urne_match_routes;      /* match_routes.c */
+extern const urne_route_table urne_forum_routes;      /* forum_routes.c, forum_pages.c */
 
 /* Answer r by the table: 404 when no route matches the path, 405 when only the
  * method differs, 401/403 when the role is not allowed, else the handler's answer. */

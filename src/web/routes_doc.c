@@ -9,7 +9,7 @@
 #include "routes.h"
 
 static const urne_role role_order[] = {URNE_ROLE_PUBLIC, URNE_ROLE_OBSERVER, URNE_ROLE_SECRETARY,
-                                       URNE_ROLE_COMMISSION, URNE_ROLE_ADMIN};
+                                       URNE_ROLE_COMMISSION, URNE_ROLE_ADMIN, URNE_ROLE_MODERATOR};
 #define NROLES (sizeof role_order / sizeof role_order[0])
 
 static const char *role_label(urne_role role) { return role == URNE_ROLE_PUBLIC ? "public" : urne_role_name(role); }
@@ -60,8 +60,8 @@ static int add_markdown(const char *component, const urne_route_def *d, void *ct
 
 char *urne_routes_markdown(void) {
     urne_buf b = {0};
-    urne_buf_puts(&b, "| component | route | public | observer | secretary | commission | admin | what |\n"
-                      "|---|---|---|---|---|---|---|---|\n");
+    urne_buf_puts(&b, "| component | route | public | observer | secretary | commission | admin | moderator | what |\n"
+                      "|---|---|---|---|---|---|---|---|---|\n");
     urne_routes_each(add_markdown, &b);
     return urne_buf_take(&b, NULL);
 }

@@ -12,22 +12,23 @@
 #include "../../src/app/authz.h"
 
 /* The expected policy, written out independently of authz.c: one letter per role
- * in the order public, observer, secretary, commission, admin; 'y' allowed. */
+ * in the order public, observer, secretary, commission, admin, moderator; 'y' allowed. */
 static const struct {
     urne_action action;
     const char *cells;
 } expected[] = {
-    {URNE_ACT_READ_PUBLIC, "yyyyy"},      {URNE_ACT_READ_SELF, "-yyyy"},     {URNE_ACT_READ_REVIEW, "-y-yy"},
-    {URNE_ACT_ENTER_SHEET, "--y--"},      {URNE_ACT_CONTEST, "---y-"},       {URNE_ACT_DECIDE, "---y-"},
-    {URNE_ACT_ESCALATE, "---yy"},         {URNE_ACT_PUBLISH, "----y"},       {URNE_ACT_MANAGE_ELECTIONS, "----y"},
-    {URNE_ACT_MANAGE_USERS, "----y"},     {URNE_ACT_PUBLISH_NOTICE, "----y"}, {URNE_ACT_GRANT_ROLES, "----y"},
-    {URNE_ACT_MANAGE_INITIATIVES, "----y"}, {URNE_ACT_DECIDE_INITIATIVE, "---y-"}, {URNE_ACT_SIGN_INITIATIVE, "yyyyy"},
-    {URNE_ACT_MANAGE_MATCHES, "----y"},   {URNE_ACT_ENTER_WISHES, "--y--"},  {URNE_ACT_EDIT_PLACES, "----y"},
-    {URNE_ACT_ANSWER_PLACEMENT, "yyyyy"},
+    {URNE_ACT_READ_PUBLIC, "yyyyyy"},      {URNE_ACT_READ_SELF, "-yyyyy"},     {URNE_ACT_READ_REVIEW, "-y-yy-"},
+    {URNE_ACT_ENTER_SHEET, "--y---"},      {URNE_ACT_CONTEST, "---y--"},       {URNE_ACT_DECIDE, "---y--"},
+    {URNE_ACT_ESCALATE, "---yy-"},         {URNE_ACT_PUBLISH, "----y-"},       {URNE_ACT_MANAGE_ELECTIONS, "----y-"},
+    {URNE_ACT_MANAGE_USERS, "----y-"},     {URNE_ACT_PUBLISH_NOTICE, "----y-"}, {URNE_ACT_GRANT_ROLES, "----y-"},
+    {URNE_ACT_MANAGE_INITIATIVES, "----y-"}, {URNE_ACT_DECIDE_INITIATIVE, "---y--"}, {URNE_ACT_SIGN_INITIATIVE, "yyyyyy"},
+    {URNE_ACT_MANAGE_MATCHES, "----y-"},   {URNE_ACT_ENTER_WISHES, "--y---"},  {URNE_ACT_EDIT_PLACES, "----y-"},
+    {URNE_ACT_ANSWER_PLACEMENT, "yyyyyy"},
+    {URNE_ACT_MANAGE_FORUMS, "----y-"},    {URNE_ACT_MODERATE_FORUM, "----yy"}, {URNE_ACT_POST_FORUM, "yyyyyy"},
 };
 
 static const urne_role roles[] = {URNE_ROLE_PUBLIC, URNE_ROLE_OBSERVER, URNE_ROLE_SECRETARY, URNE_ROLE_COMMISSION,
-                                  URNE_ROLE_ADMIN};
+                                  URNE_ROLE_ADMIN, URNE_ROLE_MODERATOR};
 
 static const char *const election3[] = {"election/3", "org/1", ""};
 static const urne_authz_object in_org1 = {election3, 3, 1};
@@ -38,7 +39,7 @@ static void test_policy_table(void **state) {
     for (size_t a = 0; a < URNE_ACT_COUNT; a++) {
         assert_int_equal(expected[a].action, a);
         assert_non_null(urne_action_name(expected[a].action));
-        for (size_t k = 0; k < 5; k++) {
+        for (size_t k = 0; k < 6; k++) {
             urne_grant g = {"org/1", roles[k], 2};
             int public = roles[k] == URNE_ROLE_PUBLIC;
             urne_authz_decision d =
@@ -52,7 +53,7 @@ static void test_policy_table(void **state) {
             cells++;
         }
     }
-    assert_int_equal(cells, 5 * URNE_ACT_COUNT);
+    assert_int_equal(cells, 6 * URNE_ACT_COUNT);
     assert_null(urne_action_name(URNE_ACT_COUNT));
 }
 
@@ -64,7 +65,9 @@ static void test_space_in_request(void **state) {
                                                                     a == URNE_ACT_DECIDE_INITIATIVE ||
                                                                     a == URNE_ACT_MANAGE_MATCHES ||
                                                                     a == URNE_ACT_ENTER_WISHES ||
-                                                                    a == URNE_ACT_EDIT_PLACES);
+                                                                    a == URNE_ACT_EDIT_PLACES ||
+                                                                    a == URNE_ACT_MANAGE_FORUMS ||
+                                                                    a == URNE_ACT_MODERATE_FORUM);
     urne_grant admin_a = {"org/a", URNE_ROLE_ADMIN, 0}, com_a = {"org/a", URNE_ROLE_COMMISSION, 1},
                site_sec = {"", URNE_ROLE_SECRETARY, 0};
     assert_true(urne_authz_somewhere(&admin_a, 1, URNE_ACT_GRANT_ROLES));
@@ -118,6 +121,27 @@ static void test_spaces(void **state) {
     assert_false(urne_authz_covers("org/1/x", &in_org1));
 }
 
+/* A forum's moderators: a grant in "forum/3" moderates that forum and no other; a
+ * grant in the organisation's space every forum within it; a grant in a space
+ * called "forum" none (a forum's space is a leaf, as an election's). */
+static void test_forum_moderators(void **state) {
+    static const char *const forum3[] = {"forum/3", "initiative/2", "org/nord", ""};
+    static const char *const forum4[] = {"forum/4", "org/sud", ""};
+    urne_authz_object f3 = {forum3, 4, 0}, f4 = {forum4, 3, 0};
+    urne_grant mod3 = {"forum/3", URNE_ROLE_MODERATOR, 1}, nord = {"org/nord", URNE_ROLE_MODERATOR, 1},
+               all = {"forum", URNE_ROLE_MODERATOR, 1}, mod30 = {"forum/30", URNE_ROLE_MODERATOR, 1};
+    assert_int_equal(urne_authz_decide(&mod3, 1, 1, URNE_ACT_MODERATE_FORUM, &f3, NULL), URNE_AUTHZ_ALLOWED);
+    assert_int_equal(urne_authz_decide(&mod3, 1, 1, URNE_ACT_MODERATE_FORUM, &f4, NULL), URNE_AUTHZ_FORBIDDEN);
+    assert_int_equal(urne_authz_decide(&nord, 1, 1, URNE_ACT_MODERATE_FORUM, &f3, NULL), URNE_AUTHZ_ALLOWED);
+    assert_int_equal(urne_authz_decide(&nord, 1, 1, URNE_ACT_MODERATE_FORUM, &f4, NULL), URNE_AUTHZ_FORBIDDEN);
+    assert_int_equal(urne_authz_decide(&all, 1, 1, URNE_ACT_MODERATE_FORUM, &f3, NULL), URNE_AUTHZ_FORBIDDEN);
+    assert_int_equal(urne_authz_decide(&mod30, 1, 1, URNE_ACT_MODERATE_FORUM, &f3, NULL), URNE_AUTHZ_FORBIDDEN);
+    /* A moderator manages no forum and moderates nothing else. */
+    assert_int_equal(urne_authz_decide(&mod3, 1, 1, URNE_ACT_MANAGE_FORUMS, &f3, NULL), URNE_AUTHZ_FORBIDDEN);
+    assert_int_equal(urne_authz_decide(&mod3, 1, 1, URNE_ACT_PUBLISH_NOTICE, &f3, NULL), URNE_AUTHZ_FORBIDDEN);
+    (void)state;
+}
+
 /* Spaces nest by their names: a federation's grant reaches its sections' elections,
  * never a sibling, a longer name that merely begins the same, or every election. */
 static void test_nested_spaces(void **state) {
@@ -163,6 +187,7 @@ int main(void) {
         cmocka_unit_test(test_policy_table),
         cmocka_unit_test(test_space_in_request),
         cmocka_unit_test(test_spaces),
+        cmocka_unit_test(test_forum_moderators),
         cmocka_unit_test(test_nested_spaces),
         cmocka_unit_test(test_tiers),
     };

@@ -1,0 +1,501 @@
+/*
+ * forum (app): the forums, their spaces, the moderators' acts, the queue and the
+ * public reads (forum.h says what each use case answers; forum_post.c has the
+ * posting, its spam signals and the counts behind them).
+ *
+ * A moderator's act asks the engine what the act makes of the post's state
+ * (urne_forum_moderate's table), writes the row only from the state read (the
+ * store answers 0 when another moderator acted first: STATE, nothing written),
+ * and appends the audit entry recording the resulting row in the same
+ * transaction. The queue across forums reads the waiting posts by keyset and
+ * keeps those of the forums the actor moderates, deciding once per forum.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "forum_internal.h"
+#include "initiative.h"
+
+int64_t urne_app_forum_now(urne_app *app) {
+    return app->forums && app->forums->now ? app->forums->now() : (int64_t)time(NULL);
+}
+
+void urne_app_forum_iso(int64_t t, char out[24]) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (gmtime_r(&tt, &tm) == NULL || strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) snprintf(out, 24, "?");
+}
+
+void urne_app_forum_clock(urne_app *app, int64_t (*now)(void)) {
+    pthread_mutex_lock(&app->lock);
+    if (app->forums) app->forums->now = now;
+    pthread_mutex_unlock(&app->lock);
+}
+
+/* ---- spaces ---- */
+
+/* The space the object a forum is attached to belongs to ("election/3" ->
+ * that election's space), "" when none or not held. Under the lock. */
+static const char *attached_space(urne_app *app, const char *attached) {
+    char *end;
+    if (strncmp(attached, "election/", 9) == 0) {
+        long long id = strtoll(attached + 9, &end, 10);
+        urne_election *e = *end == 0 ? urne_app_election(app, id) : NULL;
+        return e ? e->meta.space : "";
+    }
+    if (strncmp(attached, "initiative/", 11) == 0) {
+        long long id = strtoll(attached + 11, &end, 10);
+        const urne_initiative_held *h = *end == 0 ? urne_app_initiative(app, id) : NULL;
+        return h ? h->row.space : "";
+    }
+    return "";
+}
+
+urne_app_status urne_app_forum_may(urne_app *app, const urne_user *actor, urne_action action, int64_t forum,
+                                   const char *attached, urne_app_outcome *out) {
+    char own[48];
+    const char *chain[4];
+    size_t n = 0;
+    if (forum > 0) {
+        snprintf(own, sizeof own, "forum/%lld", (long long)forum);
+        chain[n++] = own;
+    }
+    if (attached && attached[0]) chain[n++] = attached;
+    const char *space = attached ? attached_space(app, attached) : "";
+    if (space[0]) chain[n++] = space;
+    chain[n++] = "";
+    return urne_app_authorize(app, actor, action, chain, n, 0, out);
+}
+
+/* ---- the audit entries ---- */
+
+int urne_app_forum_audit(urne_app *app, const char *actor, const char *action, const char *object, json_t *after,
+                         int *oom) {
+    char *text = after ? json_dumps(after, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(after);
+    *oom = text == NULL;
+    if (text == NULL) return -1;
+    int rc = urne_store_audit(app->store, actor, action, object, NULL, text);
+    free(text);
+    return rc;
+}
+
+json_t *urne_app_forum_row_json(const urne_forum_row *f) {
+    return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s}", "id", (json_int_t)f->id, "attached", f->attached,
+                     "title", f->title, "mode", f->mode, "visitors", (int)f->visitors, "created_at", f->created_at,
+                     "created_by", f->created_by);
+}
+
+json_t *urne_app_post_json(const urne_post_row *p) {
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)p->id, "forum",
+                     (json_int_t)p->forum, "state", p->state, "decided_by", p->decided_by, "decided_at",
+                     p->decided_at, "reason", p->reason, "edited_body", p->edited_body, "edit_note", p->edit_note);
+}
+
+/* Write the change the caller made in its transaction, with its audit entry,
+ * and commit: OK, or STORE / NO_MEMORY rolled back. */
+static urne_app_status commit_audited(urne_app *app, const urne_user *actor, const char *action, const char *object,
+                                      json_t *after, urne_app_outcome *out) {
+    int oom = 0;
+    if (urne_app_forum_audit(app, actor->name, action, object, after, &oom) < 0) {
+        if (oom) {
+            urne_store_rollback(app->store);
+            return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+        }
+        return urne_app_store_failed(app, out);
+    }
+    if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
+    urne_app_changed(app);
+    return URNE_APP_OK;
+}
+
+/* ---- forums ---- */
+
+static urne_app_status bad(urne_app_outcome *out, const char *field, const char *why, int64_t number, int64_t limit) {
+    snprintf(out->field, sizeof out->field, "%s", field);
+    out->why = why;
+    out->number = number;
+    out->id = limit;
+    return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+}
+
+urne_app_status urne_app_forum_refuse(urne_app_outcome *out, const urne_forum_fault *f) {
+    return bad(out, f->field, f->rule, (int64_t)f->at, (int64_t)f->limit);
+}
+
+/* in's title and mode checked into row: OK or BAD_INPUT. The title is checked
+ * by the engine's rules for a thread's title (a message stands in beside it). */
+static urne_app_status forum_fields(const urne_forum_new *in, urne_forum_row *row, urne_app_outcome *out) {
+    urne_forum_contribution c = {.title = in->title ? in->title : "", .message = "-", .member = 1};
+    urne_forum_fault f;
+    if (urne_forum_contribution_check(&c, URNE_FORUM_A_PRIORI, 1, &f) < 0) return urne_app_forum_refuse(out, &f);
+    urne_forum_mode mode = URNE_FORUM_A_PRIORI;
+    if (in->mode && in->mode[0] && urne_forum_mode_parse(in->mode, &mode) < 0)
+        return bad(out, "mode", URNE_WHY_FORUM_MODE, 0, 0);
+    snprintf(row->title, sizeof row->title, "%s", in->title);
+    snprintf(row->mode, sizeof row->mode, "%s", urne_forum_mode_name(mode));
+    row->visitors = in->visitors ? 1 : 0;
+    return URNE_APP_OK;
+}
+
+urne_app_status urne_app_forum_create(urne_app *app, const urne_user *actor, const urne_forum_new *in,
+                                      urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    const char *attached = in->attached ? in->attached : "";
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = urne_app_forum_may(app, actor, URNE_ACT_MANAGE_FORUMS, 0,
+                                            urne_space_fault(attached) == URNE_SPACE_OK ? attached : "", out);
+    urne_forum_row row;
+    memset(&row, 0, sizeof row);
+    if (st == URNE_APP_OK && (attached[0] == 0 || urne_space_fault(attached) != URNE_SPACE_OK))
+        st = bad(out, "attached", URNE_WHY_FORUM_ATTACHED, urne_space_fault(attached), URNE_SPACE_MAX);
+    if (st == URNE_APP_OK) st = forum_fields(in, &row, out);
+    if (st != URNE_APP_OK) goto done;
+    snprintf(row.attached, sizeof row.attached, "%s", attached);
+    urne_app_forum_iso(urne_app_forum_now(app), row.created_at);
+    snprintf(row.created_by, sizeof row.created_by, "%s", actor->name);
+    if (urne_store_begin(app->store) < 0 || (row.id = urne_store_forum_put(app->store, &row)) < 0) {
+        st = urne_app_store_failed(app, out);
+        goto done;
+    }
+    char object[48];
+    snprintf(object, sizeof object, "forum/%lld", (long long)row.id);
+    st = commit_audited(app, actor, "forum.create", object, urne_app_forum_row_json(&row), out);
+    if (st == URNE_APP_OK) out->id = row.id;
+done:
+    pthread_mutex_unlock(&app->lock);
+    return st;
+}
+
+/* Forum `id` read into *row: OK, NO_FORUM, STORE. Under the lock. */
+urne_app_status urne_app_forum_load(urne_app *app, int64_t id, urne_forum_row *row, urne_app_outcome *out) {
+    int rc = urne_store_forum_get(app->store, id, row);
+    if (rc < 0) return urne_app_store_error(out, app->store);
+    if (rc == 0) {
+        out->number = id;
+        return urne_app_fail(out, URNE_APP_NO_FORUM, NULL);
+    }
+    return URNE_APP_OK;
+}
+
+urne_app_status urne_app_forum_configure(urne_app *app, const urne_user *actor, int64_t id, const urne_forum_new *in,
+                                         urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    pthread_mutex_lock(&app->lock);
+    urne_forum_row row;
+    urne_app_status st = urne_app_forum_load(app, id, &row, out);
+    if (st == URNE_APP_OK) st = urne_app_forum_may(app, actor, URNE_ACT_MANAGE_FORUMS, id, row.attached, out);
+    if (st == URNE_APP_OK) st = forum_fields(in, &row, out);
+    if (st != URNE_APP_OK) goto done;
+    int rc = urne_store_begin(app->store) < 0 ? -1 : urne_store_forum_update(app->store, &row);
+    if (rc <= 0) {
+        st = rc < 0 ? urne_app_store_failed(app, out) : urne_app_fail(out, URNE_APP_NO_FORUM, NULL);
+        if (rc == 0) urne_store_rollback(app->store);
+        goto done;
+    }
+    char object[48];
+    snprintf(object, sizeof object, "forum/%lld", (long long)id);
+    st = commit_audited(app, actor, "forum.configure", object, urne_app_forum_row_json(&row), out);
+    if (st == URNE_APP_OK) out->id = id;
+done:
+    pthread_mutex_unlock(&app->lock);
+    return st;
+}
+
+urne_app_status urne_app_forum_get(urne_app *app, int64_t id, urne_forum_row *row, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = urne_app_forum_load(app, id, row, out);
+    pthread_mutex_unlock(&app->lock);
+    return st;
+}
+
+int urne_app_forums_each(urne_app *app, int (*fn)(const urne_forum_row *f, void *ctx), void *ctx) {
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_store_forum_each(app->store, fn, ctx);
+    pthread_mutex_unlock(&app->lock);
+    return rc;
+}
+
+/* ---- moderation ---- */
+
+/* Post `id` and its forum read: OK, NO_POST, NO_FORUM, STORE. Under the lock. */
+static urne_app_status post_and_forum(urne_app *app, int64_t id, urne_post_row *p, urne_forum_row *f,
+                                      urne_app_outcome *out) {
+    int rc = urne_store_post_get(app->store, id, p);
+    if (rc < 0) return urne_app_store_error(out, app->store);
+    if (rc == 0) {
+        out->number = id;
+        return urne_app_fail(out, URNE_APP_NO_POST, NULL);
+    }
+    return urne_app_forum_load(app, p->forum, f, out);
+}
+
+/* The act's texts checked into p: OK or BAD_INPUT. */
+static urne_app_status act_texts(urne_moderation act, const char *reason, const char *body, urne_post_row *p,
+                                 urne_app_outcome *out) {
+    urne_forum_fault f;
+    int with_reason = act == URNE_MOD_REJECT || (act == URNE_MOD_EDIT) || (reason && reason[0]);
+    if (with_reason && urne_forum_reason_check(reason, &f) < 0) return urne_app_forum_refuse(out, &f);
+    if (act == URNE_MOD_EDIT) {
+        urne_forum_contribution c = {.message = body, .reply = 1, .member = 1};
+        if (urne_forum_contribution_check(&c, URNE_FORUM_A_PRIORI, 1, &f) < 0) return urne_app_forum_refuse(out, &f);
+        snprintf(p->edited_body, sizeof p->edited_body, "%s", body);
+        snprintf(p->edit_note, sizeof p->edit_note, "%s", reason);
+    } else if (act == URNE_MOD_REJECT)
+        snprintf(p->reason, sizeof p->reason, "%s", reason);
+    return URNE_APP_OK;
+}
+
+urne_app_status urne_app_forum_moderate(urne_app *app, const urne_user *actor, int64_t id, urne_moderation act,
+                                        const char *reason, const char *body, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_post_row *p = malloc(sizeof *p);
+    if (p == NULL) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    pthread_mutex_lock(&app->lock);
+    urne_forum_row f;
+    urne_post_state from, to;
+    char expected[16];
+    urne_app_status st = post_and_forum(app, id, p, &f, out);
+    if (st == URNE_APP_OK) st = urne_app_forum_may(app, actor, URNE_ACT_MODERATE_FORUM, f.id, f.attached, out);
+    if (st != URNE_APP_OK) goto done;
+    if (urne_post_state_parse(p->state, &from) < 0 || urne_forum_moderate(from, act, &to) < 0) {
+        out->why = URNE_WHY_POST_STATE;
+        st = urne_app_fail(out, URNE_APP_STATE, "%s", p->state);
+        goto done;
+    }
+    st = act_texts(act, reason, body, p, out);
+    if (st != URNE_APP_OK) goto done;
+    snprintf(expected, sizeof expected, "%s", p->state);
+    snprintf(p->state, sizeof p->state, "%s", urne_post_state_name(to));
+    snprintf(p->decided_by, sizeof p->decided_by, "%s", actor->name);
+    urne_app_forum_iso(urne_app_forum_now(app), p->decided_at);
+    int rc = urne_store_begin(app->store) < 0 ? -1 : urne_store_post_decide(app->store, p, expected);
+    if (rc <= 0) {
+        if (rc == 0) urne_store_rollback(app->store);
+        out->why = URNE_WHY_POST_STATE;
+        st = rc < 0 ? urne_app_store_failed(app, out) : urne_app_fail(out, URNE_APP_STATE, "changed");
+        goto done;
+    }
+    char action[32], object[48];
+    snprintf(action, sizeof action, "post.%s", urne_moderation_name(act));
+    snprintf(object, sizeof object, "post/%lld", (long long)id);
+    st = commit_audited(app, actor, action, object, urne_app_post_json(p), out);
+    if (st == URNE_APP_OK) out->id = id;
+done:
+    pthread_mutex_unlock(&app->lock);
+    free(p);
+    return st;
+}
+
+json_t *urne_app_ban_json(const urne_forum_ban *b) {
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)b->id, "forum", (json_int_t)b->forum,
+                     "kind", b->kind, "value", b->value, "reason", b->reason, "created_at", b->created_at,
+                     "created_by", b->created_by);
+}
+
+urne_app_status urne_app_forum_ban(urne_app *app, const urne_user *actor, int64_t id, const char *kind,
+                                   int site_wide, const char *reason, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_post_row *p = malloc(sizeof *p);
+    if (p == NULL) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    pthread_mutex_lock(&app->lock);
+    urne_forum_row f;
+    urne_forum_ban b;
+    memset(&b, 0, sizeof b);
+    urne_app_status st = post_and_forum(app, id, p, &f, out);
+    if (st == URNE_APP_OK)
+        st = site_wide ? urne_app_forum_may(app, actor, URNE_ACT_MANAGE_FORUMS, 0, NULL, out)
+                       : urne_app_forum_may(app, actor, URNE_ACT_MODERATE_FORUM, f.id, f.attached, out);
+    if (st != URNE_APP_OK) goto done;
+    int address = kind && strcmp(kind, "address") == 0, author = kind && strcmp(kind, "author") == 0;
+    urne_forum_fault fault;
+    if (!address && !author)
+        st = bad(out, "kind", URNE_WHY_BAN_KIND, 0, 0);
+    else if (reason && reason[0] && urne_forum_reason_check(reason, &fault) < 0)
+        st = urne_app_forum_refuse(out, &fault);
+    else if (address && p->address[0] == 0)
+        st = bad(out, "kind", URNE_WHY_BAN_KIND, 0, 0); /* no address known for that post */
+    if (st != URNE_APP_OK) goto done;
+    b.forum = site_wide ? 0 : f.id;
+    snprintf(b.kind, sizeof b.kind, "%s", kind);
+    snprintf(b.value, sizeof b.value, "%s", address ? p->address : p->author_key);
+    snprintf(b.reason, sizeof b.reason, "%s", reason ? reason : "");
+    urne_app_forum_iso(urne_app_forum_now(app), b.created_at);
+    snprintf(b.created_by, sizeof b.created_by, "%s", actor->name);
+    if (urne_store_begin(app->store) < 0 || (b.id = urne_store_forum_ban_put(app->store, &b)) < 0) {
+        st = urne_app_store_failed(app, out);
+        goto done;
+    }
+    char object[48];
+    snprintf(object, sizeof object, "forum/%lld", (long long)b.forum);
+    st = commit_audited(app, actor, "forum.ban", object, urne_app_ban_json(&b), out);
+    if (st == URNE_APP_OK) out->id = b.id;
+done:
+    pthread_mutex_unlock(&app->lock);
+    free(p);
+    return st;
+}
+
+/* ---- the queue ---- */
+
+/* The forums the actor was found to moderate or not, decided once each. */
+typedef struct queue_ctx {
+    urne_app *app;
+    const urne_user *actor;
+    int64_t yes[64], no[64];
+    size_t nyes, nno;
+    int (*fn)(const urne_post_row *p, void *ctx);
+    void *ctx;
+    int64_t last;  /* the last id read */
+    int64_t given; /* how many were passed to fn */
+    int64_t limit;
+    int failed;
+} queue_ctx;
+
+static int moderates(queue_ctx *q, int64_t forum) {
+    for (size_t i = 0; i < q->nyes; i++)
+        if (q->yes[i] == forum) return 1;
+    for (size_t i = 0; i < q->nno; i++)
+        if (q->no[i] == forum) return 0;
+    urne_forum_row f;
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    int may = urne_app_forum_load(q->app, forum, &f, &o) == URNE_APP_OK &&
+              urne_app_forum_may(q->app, q->actor, URNE_ACT_MODERATE_FORUM, f.id, f.attached, &o) == URNE_APP_OK;
+    urne_app_outcome_free(&o);
+    if (may && q->nyes < 64) q->yes[q->nyes++] = forum;
+    if (!may && q->nno < 64) q->no[q->nno++] = forum;
+    return may;
+}
+
+static int queue_one(const urne_post_row *p, void *ctx) {
+    queue_ctx *q = ctx;
+    q->last = p->id;
+    if (!moderates(q, p->forum)) return 0;
+    q->given++;
+    int rc = q->fn(p, q->ctx);
+    return rc ? rc : (q->given >= q->limit ? 1 : 0);
+}
+
+urne_app_status urne_app_forum_queue(urne_app *app, const urne_user *actor, int64_t forum, int64_t after,
+                                     int64_t limit, int (*fn)(const urne_post_row *p, void *ctx), void *ctx,
+                                     urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    if (limit < 1 || limit > 1000) return bad(out, "limit", URNE_WHY_TOO_LONG, limit, 1000);
+    pthread_mutex_lock(&app->lock);
+    urne_forum_row f;
+    urne_app_status st = URNE_APP_OK;
+    if (forum > 0) {
+        st = urne_app_forum_load(app, forum, &f, out);
+        if (st == URNE_APP_OK) st = urne_app_forum_may(app, actor, URNE_ACT_MODERATE_FORUM, f.id, f.attached, out);
+        urne_posts_query qq = {URNE_POSTS_QUEUE, forum, 0, after, limit};
+        if (st == URNE_APP_OK && urne_store_post_page(app->store, &qq, fn, ctx) < 0)
+            st = urne_app_store_error(out, app->store);
+    } else {
+        st = urne_app_authorize_somewhere(app, actor, URNE_ACT_MODERATE_FORUM, out);
+        queue_ctx q = {.app = app, .actor = actor, .fn = fn, .ctx = ctx, .last = after, .limit = limit};
+        /* Pages of the whole queue until `limit` are kept, or the queue ends. */
+        for (int64_t before = -1; st == URNE_APP_OK && q.given < limit && q.last != before;) {
+            before = q.last;
+            urne_posts_query qq = {URNE_POSTS_QUEUE, 0, 0, q.last, 1000};
+            int rc = urne_store_post_page(app->store, &qq, queue_one, &q);
+            if (rc < 0) st = urne_app_store_error(out, app->store);
+            if (rc != 0) break;
+        }
+    }
+    pthread_mutex_unlock(&app->lock);
+    return st;
+}
+
+typedef struct waiting_ctx {
+    queue_ctx *q; /* NULL: one forum, all kept */
+    int64_t *sent;
+    size_t n, cap;
+} waiting_ctx;
+
+static int waiting_one(int64_t forum, int64_t sent_at, void *ctx) {
+    waiting_ctx *w = ctx;
+    if (w->q && !moderates(w->q, forum)) return 0;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 256;
+        int64_t *grown = realloc(w->sent, cap * sizeof *grown);
+        if (grown == NULL) return -2;
+        w->sent = grown, w->cap = cap;
+    }
+    w->sent[w->n++] = sent_at;
+    return 0;
+}
+
+urne_app_status urne_app_forum_waiting(urne_app *app, const urne_user *actor, int64_t forum, int64_t *count,
+                                       int64_t *median, int64_t *oldest, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    *count = *median = *oldest = 0;
+    pthread_mutex_lock(&app->lock);
+    urne_forum_row f;
+    urne_app_status st = URNE_APP_OK;
+    queue_ctx q = {.app = app, .actor = actor};
+    waiting_ctx w = {.q = forum > 0 ? NULL : &q};
+    if (forum > 0) {
+        st = urne_app_forum_load(app, forum, &f, out);
+        if (st == URNE_APP_OK) st = urne_app_forum_may(app, actor, URNE_ACT_MODERATE_FORUM, f.id, f.attached, out);
+    } else
+        st = urne_app_authorize_somewhere(app, actor, URNE_ACT_MODERATE_FORUM, out);
+    int rc = st == URNE_APP_OK ? urne_store_post_waiting(app->store, forum, waiting_one, &w) : 0;
+    if (rc == -2)
+        st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    else if (rc != 0)
+        st = urne_app_store_error(out, app->store);
+    if (st == URNE_APP_OK) {
+        *count = (int64_t)w.n;
+        urne_forum_waiting(w.sent, w.n, urne_app_forum_now(app), median, oldest);
+    }
+    pthread_mutex_unlock(&app->lock);
+    free(w.sent);
+    return st;
+}
+
+/* ---- reading ---- */
+
+urne_app_status urne_app_forum_read(urne_app *app, const urne_posts_query *q,
+                                    int (*fn)(const urne_post_row *p, void *ctx), void *ctx, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    if (q->kind != URNE_POSTS_THREADS && q->kind != URNE_POSTS_THREAD && q->kind != URNE_POSTS_RECENT)
+        return bad(out, "kind", URNE_WHY_FORMAT, 0, 0);
+    if (q->limit < 1 || q->limit > 1000) return bad(out, "limit", URNE_WHY_TOO_LONG, q->limit, 1000);
+    pthread_mutex_lock(&app->lock);
+    urne_forum_row f;
+    urne_app_status st = q->kind != URNE_POSTS_THREAD ? urne_app_forum_load(app, q->forum, &f, out) : URNE_APP_OK;
+    if (st == URNE_APP_OK && urne_store_post_page(app->store, q, fn, ctx) < 0)
+        st = urne_app_store_error(out, app->store);
+    pthread_mutex_unlock(&app->lock);
+    return st;
+}
+
+urne_app_status urne_app_forum_counts(urne_app *app, int64_t id, int64_t *messages, int64_t *participants,
+                                      urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    pthread_mutex_lock(&app->lock);
+    urne_forum_row f;
+    urne_app_status st = urne_app_forum_load(app, id, &f, out);
+    if (st == URNE_APP_OK && urne_store_forum_counts(app->store, id, messages, participants) < 0)
+        st = urne_app_store_error(out, app->store);
+    pthread_mutex_unlock(&app->lock);
+    return st;
+}
+
+int urne_app_forum_moderator(urne_app *app, const urne_user *actor, int64_t id) {
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    pthread_mutex_lock(&app->lock);
+    urne_forum_row f;
+    int yes = urne_app_forum_load(app, id, &f, &o) == URNE_APP_OK &&
+              urne_app_forum_may(app, actor, URNE_ACT_MODERATE_FORUM, f.id, f.attached, &o) == URNE_APP_OK;
+    pthread_mutex_unlock(&app->lock);
+    urne_app_outcome_free(&o);
+    return yes;
+}

@@ -1,0 +1,66 @@
+/*
+ * forum_internal: what the forum's use cases share between forum.c (forums,
+ * spaces, moderation, the queue, the reads) and forum_post.c (posting, its spam
+ * signals, the counts held for the rates and the duplicates). Not for adapters:
+ * they read forum.h.
+ */
+#ifndef URNE_APP_FORUM_INTERNAL_H
+#define URNE_APP_FORUM_INTERNAL_H
+
+#include <jansson.h>
+
+#include "forum.h"
+
+/* The counts of the current hour: contributions per address or author key
+ * ("a:ADDRESS", "u:AUTHOR"), and the recent messages' digests per forum.
+ * Open addressing over fixed slots; a slot of another hour is free. */
+#define URNE_FORUM_RATE_SLOTS 4096
+#define URNE_FORUM_RECENT 1024
+
+typedef struct urne_forum_rate {
+    char key[320]; /* "" a free slot */
+    int64_t hour;
+    int64_t count;
+} urne_forum_rate;
+
+typedef struct urne_forum_recent {
+    int64_t forum;
+    int64_t at;
+    unsigned char digest[16]; /* BLAKE2b of the message with its blanks folded */
+} urne_forum_recent;
+
+struct urne_app_forums {
+    int64_t (*now)(void);        /* NULL: time(NULL) */
+    unsigned char form_key[32];  /* signs the forms' moments; drawn at open */
+    urne_forum_rate *rates;      /* URNE_FORUM_RATE_SLOTS */
+    urne_forum_recent *recent;   /* URNE_FORUM_RECENT, a ring */
+    size_t next_recent;
+};
+
+/* The clock's moment, UTC seconds, and its ISO text. */
+int64_t urne_app_forum_now(urne_app *app);
+void urne_app_forum_iso(int64_t t, char out[24]);
+
+/* Forum `id` read into *row: OK, NO_FORUM, STORE. Under the lock. */
+urne_app_status urne_app_forum_load(urne_app *app, int64_t id, urne_forum_row *row, urne_app_outcome *out);
+
+/* May actor do action on forum `forum` (0: one not made yet) attached to
+ * `attached`? Its chain: "forum/<id>", attached, attached's own space, the site. */
+urne_app_status urne_app_forum_may(urne_app *app, const urne_user *actor, urne_action action, int64_t forum,
+                                   const char *attached, urne_app_outcome *out);
+
+/* BAD_INPUT from the engine's fault: field, rule as why, the length or offset as
+ * number, the limit as id. */
+urne_app_status urne_app_forum_refuse(urne_app_outcome *out, const urne_forum_fault *f);
+
+/* Write `after` (a JSON object, stolen) as the audit entry `action` on `object`.
+ * 0 or -1 (the store's error set; NO_MEMORY said through *oom). */
+int urne_app_forum_audit(urne_app *app, const char *actor, const char *action, const char *object, json_t *after,
+                         int *oom);
+
+/* What the log records of a forum, of a post after a moderator's act, of a ban. */
+json_t *urne_app_forum_row_json(const urne_forum_row *f);
+json_t *urne_app_post_json(const urne_post_row *p);
+json_t *urne_app_ban_json(const urne_forum_ban *b);
+
+#endif

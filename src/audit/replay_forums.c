@@ -1,0 +1,290 @@
+/*
+ * replay_forums: the forums' rows as the log leaves them (replay_forums.h).
+ *
+ * Forums and bans are few: arrays in log order, found by a linear search. The
+ * posts acted on may be many: their acts are appended as the log gives them,
+ * then, at the first comparison, sorted by post and entry and reduced to each
+ * post's last act, found by binary search as the store's posts come in order of
+ * id.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay_forums.h"
+
+typedef struct xforum {
+    urne_audit_forum f;
+    int64_t seq;
+    int seen;
+} xforum;
+
+typedef struct xpost {
+    int64_t id, forum, seq;
+    char state[16], decided_by[64], decided_at[24];
+    uint64_t reason, edited_body, edit_note; /* FNV-1a of the texts */
+    int seen;
+} xpost;
+
+typedef struct xban {
+    urne_audit_ban b;
+    int64_t seq;
+    int seen;
+} xban;
+
+struct urne_audit_forums {
+    xforum *forums;
+    size_t nforums, capforums;
+    xpost *posts;
+    size_t nposts, capposts;
+    int sorted;
+    xban *bans;
+    size_t nbans, capbans;
+};
+
+urne_audit_forums *urne_audit_forums_new(void) { return calloc(1, sizeof(urne_audit_forums)); }
+
+void urne_audit_forums_free(urne_audit_forums *f) {
+    if (f == NULL) return;
+    free(f->forums);
+    free(f->posts);
+    free(f->bans);
+    free(f);
+}
+
+static uint64_t fnv(const char *s) {
+    uint64_t h = 14695981039346656037ULL;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+/* Room for one more of `size` bytes in *items (n used of *cap): 0 or -1. */
+static int grow(void **items, size_t n, size_t *cap, size_t size) {
+    if (n < *cap) return 0;
+    size_t more = *cap ? 2 * *cap : 16;
+    void *p = realloc(*items, more * size);
+    if (p == NULL) return -1;
+    *items = p;
+    *cap = more;
+    return 0;
+}
+
+static xforum *find_forum(urne_audit_forums *f, int64_t id) {
+    for (size_t i = 0; i < f->nforums; i++)
+        if (f->forums[i].f.id == id) return &f->forums[i];
+    return NULL;
+}
+
+static xban *find_ban(urne_audit_forums *f, int64_t id) {
+    for (size_t i = 0; i < f->nbans; i++)
+        if (f->bans[i].b.id == id) return &f->bans[i];
+    return NULL;
+}
+
+int urne_audit_forums_put_forum(urne_audit_forums *f, int64_t seq, const urne_audit_forum *x, int created) {
+    assert(f && x && x->id > 0);
+    xforum *at = find_forum(f, x->id);
+    if ((at != NULL) == created) return -2; /* created twice, or configured before its creation */
+    if (at == NULL) {
+        if (grow((void **)&f->forums, f->nforums, &f->capforums, sizeof *f->forums) < 0) return -1;
+        at = &f->forums[f->nforums++];
+    }
+    memset(at, 0, sizeof *at);
+    at->f = *x;
+    at->seq = seq;
+    return 0;
+}
+
+int urne_audit_forums_put_post(urne_audit_forums *f, int64_t seq, const urne_audit_post *x) {
+    assert(f && x && x->id > 0);
+    if (grow((void **)&f->posts, f->nposts, &f->capposts, sizeof *f->posts) < 0) return -1;
+    xpost *at = &f->posts[f->nposts++];
+    memset(at, 0, sizeof *at);
+    at->id = x->id, at->forum = x->forum, at->seq = seq;
+    snprintf(at->state, sizeof at->state, "%s", x->state);
+    snprintf(at->decided_by, sizeof at->decided_by, "%s", x->decided_by);
+    snprintf(at->decided_at, sizeof at->decided_at, "%s", x->decided_at);
+    at->reason = fnv(x->reason), at->edited_body = fnv(x->edited_body), at->edit_note = fnv(x->edit_note);
+    f->sorted = 0;
+    return 0;
+}
+
+int urne_audit_forums_put_ban(urne_audit_forums *f, int64_t seq, const urne_audit_ban *x) {
+    assert(f && x && x->id > 0);
+    if (find_ban(f, x->id)) return -2;
+    if (grow((void **)&f->bans, f->nbans, &f->capbans, sizeof *f->bans) < 0) return -1;
+    xban *at = &f->bans[f->nbans++];
+    memset(at, 0, sizeof *at);
+    at->b = *x;
+    at->seq = seq;
+    return 0;
+}
+
+/* ---- comparing ---- */
+
+static void report(const char *table, int64_t id, const char *field, const char *stored, const char *logged,
+                   int64_t seq, urne_audit_diff_fn fn, void *ctx) {
+    urne_audit_diff d;
+    memset(&d, 0, sizeof d);
+    d.table = table;
+    d.id = id;
+    d.seq = seq;
+    snprintf(d.field, sizeof d.field, "%s", field);
+    snprintf(d.stored, sizeof d.stored, "%s", stored);
+    snprintf(d.logged, sizeof d.logged, "%s", logged);
+    if (fn) fn(&d, ctx);
+}
+
+static size_t text(const char *table, int64_t id, const char *field, const char *stored, const char *logged,
+                   int64_t seq, urne_audit_diff_fn fn, void *ctx) {
+    if (strcmp(stored, logged) == 0) return 0;
+    char s[160], l[160];
+    snprintf(s, sizeof s, "\"%.150s\"", stored);
+    snprintf(l, sizeof l, "\"%.150s\"", logged);
+    report(table, id, field, s, l, seq, fn, ctx);
+    return 1;
+}
+
+static size_t number(const char *table, int64_t id, const char *field, int64_t stored, int64_t logged, int64_t seq,
+                     urne_audit_diff_fn fn, void *ctx) {
+    if (stored == logged) return 0;
+    char s[32], l[32];
+    snprintf(s, sizeof s, "%lld", (long long)stored);
+    snprintf(l, sizeof l, "%lld", (long long)logged);
+    report(table, id, field, s, l, seq, fn, ctx);
+    return 1;
+}
+
+size_t urne_audit_forums_compare_forum(urne_audit_forums *f, const urne_audit_forum *s, urne_audit_diff_fn fn,
+                                       void *ctx) {
+    xforum *at = find_forum(f, s->id);
+    if (at == NULL) {
+        report("forum", s->id, "row", s->title, "(no row)", 0, fn, ctx);
+        return 1;
+    }
+    at->seen = 1;
+    const urne_audit_forum *l = &at->f;
+    int64_t q = at->seq;
+    return text("forum", s->id, "attached", s->attached, l->attached, q, fn, ctx) +
+           text("forum", s->id, "title", s->title, l->title, q, fn, ctx) +
+           text("forum", s->id, "mode", s->mode, l->mode, q, fn, ctx) +
+           number("forum", s->id, "visitors", s->visitors, l->visitors, q, fn, ctx) +
+           text("forum", s->id, "created_at", s->created_at, l->created_at, q, fn, ctx) +
+           text("forum", s->id, "created_by", s->created_by, l->created_by, q, fn, ctx);
+}
+
+static int by_post(const void *a, const void *b) {
+    const xpost *x = a, *y = b;
+    if (x->id != y->id) return x->id < y->id ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The acts sorted by post, each post's last act kept. */
+static void settle(urne_audit_forums *f) {
+    if (f->sorted) return;
+    if (f->nposts > 1) qsort(f->posts, f->nposts, sizeof *f->posts, by_post);
+    size_t kept = 0;
+    for (size_t i = 0; i < f->nposts; i++) {
+        if (kept > 0 && f->posts[kept - 1].id == f->posts[i].id)
+            f->posts[kept - 1] = f->posts[i];
+        else
+            f->posts[kept++] = f->posts[i];
+    }
+    f->nposts = kept;
+    f->sorted = 1;
+}
+
+static xpost *find_post(urne_audit_forums *f, int64_t id) {
+    settle(f);
+    size_t lo = 0, hi = f->nposts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->posts[mid].id == id) return &f->posts[mid];
+        if (f->posts[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static size_t digest(int64_t id, const char *field, const char *stored, uint64_t logged, int64_t seq,
+                     urne_audit_diff_fn fn, void *ctx) {
+    if (fnv(stored) == logged) return 0;
+    char s[160];
+    snprintf(s, sizeof s, "\"%.150s\"", stored ? stored : "");
+    report("post", id, field, s, "(another text)", seq, fn, ctx);
+    return 1;
+}
+
+size_t urne_audit_forums_compare_post(urne_audit_forums *f, const urne_audit_post *s, urne_audit_diff_fn fn,
+                                      void *ctx, size_t *not_compared) {
+    xpost *at = find_post(f, s->id);
+    if (at == NULL) {
+        if (strcmp(s->state, "waiting") == 0 || strcmp(s->state, "published") == 0) {
+            ++*not_compared; /* as its author wrote it: no entry records it */
+            return 0;
+        }
+        report("post", s->id, "state", s->state, "(no act)", 0, fn, ctx);
+        return 1;
+    }
+    at->seen = 1;
+    int64_t q = at->seq;
+    return number("post", s->id, "forum", s->forum, at->forum, q, fn, ctx) +
+           text("post", s->id, "state", s->state, at->state, q, fn, ctx) +
+           text("post", s->id, "decided_by", s->decided_by, at->decided_by, q, fn, ctx) +
+           text("post", s->id, "decided_at", s->decided_at, at->decided_at, q, fn, ctx) +
+           digest(s->id, "reason", s->reason, at->reason, q, fn, ctx) +
+           digest(s->id, "edited_body", s->edited_body, at->edited_body, q, fn, ctx) +
+           digest(s->id, "edit_note", s->edit_note, at->edit_note, q, fn, ctx);
+}
+
+size_t urne_audit_forums_compare_ban(urne_audit_forums *f, const urne_audit_ban *s, urne_audit_diff_fn fn,
+                                     void *ctx) {
+    xban *at = find_ban(f, s->id);
+    if (at == NULL) {
+        report("ban", s->id, "row", s->value, "(no row)", 0, fn, ctx);
+        return 1;
+    }
+    at->seen = 1;
+    const urne_audit_ban *l = &at->b;
+    int64_t q = at->seq;
+    return number("ban", s->id, "forum", s->forum, l->forum, q, fn, ctx) +
+           text("ban", s->id, "kind", s->kind, l->kind, q, fn, ctx) +
+           text("ban", s->id, "value", s->value, l->value, q, fn, ctx) +
+           text("ban", s->id, "reason", s->reason, l->reason, q, fn, ctx) +
+           text("ban", s->id, "created_at", s->created_at, l->created_at, q, fn, ctx) +
+           text("ban", s->id, "created_by", s->created_by, l->created_by, q, fn, ctx);
+}
+
+size_t urne_audit_forums_finish(urne_audit_forums *f, urne_audit_diff_fn fn, void *ctx, size_t *compared) {
+    size_t lost = 0;
+    *compared = 0;
+    settle(f);
+    for (size_t i = 0; i < f->nforums; i++) {
+        if (f->forums[i].seen) {
+            ++*compared;
+            continue;
+        }
+        report("forum", f->forums[i].f.id, "row", "(no row)", f->forums[i].f.title, f->forums[i].seq, fn, ctx);
+        lost++;
+    }
+    for (size_t i = 0; i < f->nposts; i++) {
+        if (f->posts[i].seen) {
+            ++*compared;
+            continue;
+        }
+        report("post", f->posts[i].id, "row", "(no row)", f->posts[i].state, f->posts[i].seq, fn, ctx);
+        lost++;
+    }
+    for (size_t i = 0; i < f->nbans; i++) {
+        if (f->bans[i].seen) {
+            ++*compared;
+            continue;
+        }
+        report("ban", f->bans[i].b.id, "row", "(no row)", f->bans[i].b.value, f->bans[i].seq, fn, ctx);
+        lost++;
+    }
+    return lost;
+}
