@@ -134,6 +134,7 @@ int urne_app_initiative_reached(const urne_initiative_held *h) {
 
 static void held_free(urne_initiative_held *h) {
     if (h == NULL) return;
+    urne_sealer_wipe(&h->sealer);
     free(h->bursts);
     free(h->territories);
     free(h);
@@ -173,6 +174,7 @@ static int held_parse(urne_initiative_held *h, char *err, size_t errsize) {
         snprintf(err, errsize, "initiative %lld: its state or keys are not what urne writes", (long long)h->row.id);
         return -1;
     }
+    urne_sealer_init(&h->sealer, h->authority_key);
     return 0;
 }
 
@@ -346,6 +348,7 @@ static urne_app_status new_row(const urne_initiative_new *in, int64_t now, const
     size_t n = 0;
     if (strlen(key) != 64 || sodium_hex2bin(h->authority_key, 32, key, 64, NULL, &n, NULL) < 0 || n != 32)
         return refuse(out, "authority_key", URNE_WHY_INITIATIVE_KEY, 0, NULL);
+    urne_sealer_init(&h->sealer, h->authority_key);
     snprintf(row->title, sizeof row->title, "%s", title);
     snprintf(row->space, sizeof row->space, "%s", space);
     if (urne_initiative_rules_write(&h->rules, row->rules, sizeof row->rules) >= sizeof row->rules)

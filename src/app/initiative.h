@@ -20,8 +20,8 @@
  * A signature: the identity made and checked by the engine (names normalised,
  * a birth date in 2090 refused), hashed with the initiative's key into the key by
  * which the roll is searched and the signature deduplicated, sealed to the
- * verification authority's public key (libsodium's crypto_box_seal: the server
- * cannot read it back), inserted (the UNIQUE (initiative, hash) constraint:
+ * verification authority's public key (initiative_seal.h: the server cannot
+ * read it back), inserted (the UNIQUE (initiative, hash) constraint:
  * the same elector twice is one row, whatever the connections), committed, and
  * only then counted and answered with a receipt code; the store keeps only the
  * code's SHA-256. Signatures write no audit entry of their own (each is a row
@@ -38,6 +38,7 @@
 #include "../initiative/rules.h"
 #include "../initiative/tally.h"
 #include "../store/store_initiatives.h"
+#include "initiative_seal.h"
 #include "app.h"
 
 /* The reasons of a STATE or BAD_INPUT outcome (outcome.why), besides the
@@ -88,6 +89,7 @@ typedef struct urne_initiative_held {
     urne_initiative_state state;
     unsigned char hash_key[32];
     unsigned char authority_key[32];
+    urne_sealer sealer; /* boxes identities to authority_key (initiative_seal.h) */
     urne_initiative_territory_held *territories; /* sorted by name (strcmp) */
     size_t nterritories;
     int64_t signatures; /* valid, all territories */

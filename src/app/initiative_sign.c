@@ -39,29 +39,22 @@ static void keyed_hash(const unsigned char key[32], const char *text, char out[U
     sodium_bin2hex(out, URNE_STORE_INITIATIVE_HASH, h, sizeof h);
 }
 
-/* The identity (and the elector's number) sealed to the authority's key, base64
- * into out. 0, or -1 when it would not fit or memory lacks. */
-static int seal(const unsigned char pk[32], const urne_initiative_identity *id, const char *territory,
+/* The identity (and the elector's number) sealed to the authority's key by h's
+ * sealer (initiative_seal.h) at now, its stored form into out. 0, or -1 when it
+ * would not fit or memory lacks. */
+static int seal(urne_initiative_held *h, int64_t now, const urne_initiative_identity *id, const char *territory,
                 const char *elector, char *out, size_t size) {
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", id->name, "given", id->given, "birth", "",
-                          "commune", id->commune, "territory", territory, "elector", elector ? elector : "");
     char birth[16];
     snprintf(birth, sizeof birth, "%04d-%02d-%02d", id->birth.year, id->birth.month, id->birth.day);
-    if (j) json_object_set_new(j, "birth", json_string(birth));
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", id->name, "given", id->given, "birth", birth,
+                          "commune", id->commune, "territory", territory, "elector", elector ? elector : "");
     char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(j);
     if (text == NULL) return -1;
-    size_t n = strlen(text), boxed = n + crypto_box_SEALBYTES;
-    unsigned char *box = malloc(boxed);
-    int rc = -1;
-    if (box && crypto_box_seal(box, (const unsigned char *)text, n, pk) == 0 &&
-        sodium_base64_encoded_len(boxed, sodium_base64_VARIANT_ORIGINAL) <= size) {
-        sodium_bin2base64(out, size, box, boxed, sodium_base64_VARIANT_ORIGINAL);
-        rc = 0;
-    }
+    size_t n = strlen(text);
+    int rc = urne_sealer_box(&h->sealer, now, (const unsigned char *)text, n, out, size);
     sodium_memzero(text, n);
     free(text);
-    free(box);
     return rc;
 }
 
@@ -69,7 +62,7 @@ static int seal(const unsigned char pk[32], const urne_initiative_identity *id, 
 
 /* Every line of the roll written, or the first failure: 0; -1 store failure;
  * -2 lines already on the roll, each an error in d. */
-static int roll_write(urne_app *app, const urne_initiative_held *h, const urne_roll *roll, urne_diags *d) {
+static int roll_write(urne_app *app, urne_initiative_held *h, const urne_roll *roll, urne_diags *d) {
     urne_initiative_roll_entry *e = malloc(sizeof *e);
     if (e == NULL) return -1;
     int rc = 0;
@@ -82,7 +75,7 @@ static int roll_write(urne_app *app, const urne_initiative_held *h, const urne_r
         urne_initiative_identity_index_key(&l->id, key, sizeof key);
         keyed_hash(h->hash_key, key, e->index_hash);
         snprintf(e->territory, sizeof e->territory, "%s", l->territory);
-        if (seal(h->authority_key, &l->id, l->territory, l->elector, e->sealed, sizeof e->sealed) < 0) {
+        if (seal(h, urne_app_initiative_now(app), &l->id, l->territory, l->elector, e->sealed, sizeof e->sealed) < 0) {
             urne_diags_add(d, URNE_DIAG_ERROR, l->line, "name", "too-long", "the identity is too long to seal");
             rc = -2;
             continue;
@@ -277,7 +270,7 @@ static urne_app_status bad(urne_app_outcome *out, const char *field, const char 
 
 /* The signer's identity checked and found on h's roll, the signature made ready
  * (all but its receipt). OK or the refusal. */
-static urne_app_status signer_check(const urne_initiative_held *h, urne_store *store,
+static urne_app_status signer_check(urne_initiative_held *h, urne_store *store,
                                     const urne_initiative_signer *in, int64_t now, urne_initiative_signature *sig,
                                     urne_app_outcome *out) {
     urne_initiative_identity id;
@@ -306,7 +299,7 @@ static urne_app_status signer_check(const urne_initiative_held *h, urne_store *s
     sig->initiative = h->row.id;
     snprintf(sig->territory, sizeof sig->territory, "%s", entry.territory);
     urne_app_initiative_iso(now, sig->signed_at);
-    if (seal(h->authority_key, &id, entry.territory, "", sig->sealed, sizeof sig->sealed) < 0)
+    if (seal(h, now, &id, entry.territory, "", sig->sealed, sizeof sig->sealed) < 0)
         return bad(out, "name", URNE_WHY_TOO_LONG, 0);
     return URNE_APP_OK;
 }

@@ -258,12 +258,8 @@ typedef struct export_ctx {
 
 /* The identity a sealed box holds, as CSV fields, or -1 when it does not open. */
 static int open_sealed(const export_ctx *e, const char *sealed) {
-    unsigned char box[URNE_STORE_INITIATIVE_SEALED], plain[URNE_STORE_INITIATIVE_SEALED];
-    size_t n = 0;
-    if (sodium_base642bin(box, sizeof box, sealed, strlen(sealed), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) ||
-        n < crypto_box_SEALBYTES || crypto_box_seal_open(plain, box, n, e->pk, e->sk) != 0)
-        return -1;
-    plain[n - crypto_box_SEALBYTES] = 0;
+    unsigned char plain[URNE_STORE_INITIATIVE_SEALED];
+    if (urne_sealer_open(e->pk, e->sk, sealed, plain, sizeof plain) < 0) return -1;
     json_t *j = json_loads((const char *)plain, 0, NULL);
     sodium_memzero(plain, sizeof plain);
     if (!json_is_object(j)) {
