@@ -19,6 +19,12 @@
  * (urne_initiative_roll_match) needs the names in clear, which the store never
  * holds.
  *
+ * A signature is no change of the application's (urne_app_changed is not
+ * called): it writes no audit entry and moves only counts, which the pages show
+ * with a lag of a second at most (web/cache.c keeps them no longer), so that
+ * 20,000 signatures a second do not make the counter page 20,000 times a second.
+ * The one that reaches the threshold and ends the collection is a change.
+ *
  * A receipt code is 20 characters of Crockford's base32 from 100 random bits,
  * grouped by 5; the store keeps its SHA-256, so a stolen database gives no
  * codes to check signatures with.
@@ -307,22 +313,25 @@ static urne_app_status signer_check(urne_initiative_held *h, urne_store *store,
 /* Under rules that stop at the threshold, the signature that reaches it ends the
  * collection: its own transaction, after the signature's commit (which stands
  * whatever happens here: the organisers' close then ends it). */
-static void reach_if_met(urne_app *app, urne_initiative_held *h) {
-    if (!h->rules.stop_at_threshold || !urne_app_initiative_reached(h)) return;
+static int reach_if_met(urne_app *app, urne_initiative_held *h) {
+    if (!h->rules.stop_at_threshold || !urne_app_initiative_reached(h)) return 0;
     urne_initiative_row *row = malloc(sizeof *row);
     urne_app_outcome o;
     urne_app_outcome_init(&o);
     urne_initiative_state to;
+    int reached = 0;
     if (row && urne_store_begin(app->store) == 0) {
         if (urne_app_initiative_step(app, "system", h, URNE_INITIATIVE_REACH, NULL, row, &to, &o) == URNE_APP_OK &&
             urne_store_commit(app->store) == 0) {
             h->row = *row;
             h->state = to;
+            reached = 1;
         } else
             urne_store_rollback(app->store);
     }
     urne_app_outcome_free(&o);
     free(row);
+    return reached;
 }
 
 static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_t id,
@@ -363,8 +372,9 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
     snprintf(out->field, sizeof out->field, "%s", sig->territory);
     memcpy(out->at, sig->signed_at, sizeof out->at);
     out->id = sid;
-    reach_if_met(app, h);
-    urne_app_changed(app);
+    /* A signature moves counts only: no change hook (the pages showing counts are
+     * kept a second at most: web/cache.c), unless it ended the collection. */
+    if (reach_if_met(app, h)) urne_app_changed(app);
     return URNE_APP_OK;
 }
 

@@ -6,7 +6,13 @@
  *
  * One file (urne.db), WAL mode so that readers never wait for the writer,
  * synchronous=NORMAL (in WAL mode a committed transaction survives the process
- * being killed; only a power cut may lose the last ones), foreign keys on. The
+ * being killed; only a power cut may lose the last ones), foreign keys on, a
+ * page cache of 64 MiB and reads through a memory map of up to 1 GiB: SQLite's
+ * default cache (2 MiB) holds the indexes of a few thousand signatures, and a
+ * roll of a million electors with its signatures is some 1.2 GB, which without
+ * them is read back with a system call per page at each signature. The cache
+ * grows only as pages are read; the map is the operating system's page cache,
+ * shared, not memory of the process's own. The
  * schema is versioned with PRAGMA user_version; `migrations` below are applied in
  * order at open, each in its own transaction, and never edited once released: a
  * change is a new migration. A database at a version newer than this urne knows
@@ -24,6 +30,9 @@
 #include <string.h>
 
 #include "sqlite_internal.h"
+
+#define URNE_SQLITE_CACHE_KIB "65536"    /* PRAGMA cache_size in KiB (negative: KiB) */
+#define URNE_SQLITE_MMAP "1073741824"    /* PRAGMA mmap_size in bytes */
 
 /* RETURNING: a new row's id comes back so in texts shared with PostgreSQL
  * (store_sql.h). */
@@ -226,6 +235,7 @@ urne_store *urne_sqlite_open(const char *path, char *err, size_t errsize) {
     }
     sqlite3_busy_timeout(q->db, 5000);
     if (exec(s, "PRAGMA journal_mode = WAL") < 0 || exec(s, "PRAGMA synchronous = NORMAL") < 0 ||
+        exec(s, "PRAGMA cache_size = -" URNE_SQLITE_CACHE_KIB) < 0 || exec(s, "PRAGMA mmap_size = " URNE_SQLITE_MMAP) < 0 ||
         exec(s, "PRAGMA foreign_keys = ON") < 0 || migrate(s) < 0 || urne_sqlite_load_head(s) < 0) {
         snprintf(err, errsize, "%s: %s", path, s->error);
         sq_close(s);

@@ -5,7 +5,8 @@ admissible; it opens; anyone signs: matched on the roll, answered a receipt code
 the same elector a second time refused and counted once (also from 20
 connections at once); the receipt checks; the counts per territory on the API
 and on the live counter page, in French and English, escaped, under the CSP; the
-committee invalidates a signature and the counts follow; every role refused what
+committee invalidates a signature and the counts follow; the counters kept in
+the page cache a second at most after a signature; every role refused what
 is not its own (401, 403); `urne audit verify` passes; the counts are the same
 after a restart (rebuilt from the rows)."""
 import html
@@ -13,6 +14,7 @@ import os
 import re
 import subprocess
 import threading
+import time
 
 from lib import *
 
@@ -180,6 +182,25 @@ try:
                                                     "commune": "ARRAS"})
     check(st == 409 and "déjà signé" in page, f"the same elector by the form: 409: {st}")
 
+    # A signature is no change of the pages': the counters are kept as they were
+    # made, a second at most, then show it.
+    anon = srv.client()
+    time.sleep(1.2)  # past the lag of what the reads above left in the cache
+    st, d = anon.get("/api/initiatives/1")
+    st, d2 = anon.get("/api/initiatives/1")
+    check(anon.last_headers.get("x-cache") == "hit" and d2 == d and d["signatures"] == 2,
+          f"the counter's JSON is served from the cache: {anon.last_headers} {d2}")
+    st, _ = public.post("/api/initiatives/1/signatures", {"name": "Lefevre", "given": "Elodie",
+                                                           "birth": "1985-12-31", "commune": "Arras"})
+    check(st == 201, f"a third elector signs: {st}")
+    time.sleep(1.2)
+    st, d = anon.get("/api/initiatives/1")
+    pdc = [t for t in d.get("territories", []) if t["name"] == "Pas-de-Calais"]
+    check(d["signatures"] == 3 and pdc and pdc[0]["signatures"] == 2 and d["reached"] is True,
+          f"a second later, the counter shows it: {d}")
+    st, page = anon.get("/initiatives/1")
+    check(st == 200 and re.search(r"\b3\b", page), "and so does the page")
+
     st, d = admin.post("/api/initiatives/1/transition", {"event": "close"})
     check(st == 409 and d.get("rule") == "still-open", f"no close before the window ends: {st} {d}")
 
@@ -211,13 +232,13 @@ check_tampered(srv, (
 # with its secret key (offline); a recount from the rows; a receipt.
 p = run("initiative", "export", "--db", srv.db, "--id", "1")
 check(p.stdout.startswith("id,territory,signed_at,marks,invalid,sealed\n") and "NDIAYE" not in p.stdout
-      and len(p.stdout.splitlines()) == 4, f"the export without the key: sealed: {p.stdout}")
+      and len(p.stdout.splitlines()) == 5, f"the export without the key: sealed: {p.stdout}")
 p = run("initiative", "export", "--db", srv.db, "--id", "1", "--secret-key", SECRET)
 check('"Signature contestée."' in p.stdout and '"DUPONT","JEAN PIERRE","1970-03-04","MONTVAL"' in p.stdout
       and '"AWA","1990-01-02","LILLE"' in p.stdout, f"the export opened with the authority's key: {p.stdout}")
 p = run("initiative", "recount", "--db", srv.db, "--id", "1")
-check("2 valid signature(s), 1 invalidated" in p.stdout and "Nord: 1 signature(s), 2 elector(s)" in p.stdout
-      and "Pas-de-Calais: 1 signature(s), 2 elector(s)" in p.stdout,
+check("3 valid signature(s), 1 invalidated" in p.stdout and "Nord: 1 signature(s), 2 elector(s)" in p.stdout
+      and "Pas-de-Calais: 2 signature(s), 2 elector(s)" in p.stdout,
       f"the recount: {p.stdout}")
 p = run("initiative", "receipt", "--db", srv.db, "--id", "1", receipt)
 check(p.returncode == 0 and "invalidated, not counted: Signature contestée." in p.stdout, f"the receipt: {p.stdout}")
@@ -229,7 +250,7 @@ check(p.returncode == 1 and "The roll cannot change once the collection has open
 srv.start()
 try:
     st, d = srv.client().get("/api/initiatives/1")
-    check(st == 200 and d["signatures"] == 2 and d["invalidated"] == 1 and d["state"] == "collecting",
+    check(st == 200 and d["signatures"] == 3 and d["invalidated"] == 1 and d["state"] == "collecting",
           f"after a restart, the counts rebuilt from the rows: {d}")
 finally:
     check(srv.stop() == 0, "server stops cleanly")
