@@ -182,10 +182,10 @@ static int add_electors(const char *territory, int64_t electors, void *ctx) {
     return urne_app_initiative_count(ctx, territory, electors, 0) < 0 ? -2 : 0;
 }
 
-static int add_signature(const urne_initiative_signature *sig, void *ctx) {
+static int add_signatures(const char *territory, int64_t valid, int64_t invalid, void *ctx) {
     urne_initiative_held *h = ctx;
-    if (sig->invalid[0]) return __builtin_add_overflow(h->invalid, 1, &h->invalid) ? -2 : 0;
-    return urne_app_initiative_count(h, sig->territory, 0, 1) < 0 ? -2 : 0;
+    if (__builtin_add_overflow(h->invalid, invalid, &h->invalid)) return -2;
+    return valid == 0 || urne_app_initiative_count(h, territory, 0, valid) == 0 ? 0 : -2;
 }
 
 /* Initiative `row`'s held form with its counts rebuilt from the store, or NULL
@@ -202,7 +202,7 @@ static urne_initiative_held *held_load(urne_store *s, const urne_initiative_row 
         return NULL;
     }
     int rc = urne_store_initiative_roll_counts(s, row->id, add_electors, h);
-    if (rc == 0) rc = urne_store_initiative_signatures_each(s, row->id, add_signature, h);
+    if (rc == 0) rc = urne_store_initiative_signature_counts(s, row->id, add_signatures, h);
     if (rc != 0) {
         if (rc == -2)
             snprintf(err, errsize, "initiative %lld: a count does not fit (or a territory's name is too long)",
