@@ -9,7 +9,9 @@
 #      signatures per second and p99, while the live counter page is read by another
 #      wrk: its requests per second;
 #   3. the server's memory (RSS) before and after, per million signatures;
-#   4. `urne initiative recount` (the counts rebuilt from the rows, as at start).
+#   4. `urne initiative recount` (the counts rebuilt from the rows, as at start);
+#   5. RECOUNT_N (10,000,000) signatures stored by SQL, then recounted (RECOUNT_N=0
+#      skips it: it writes some 8 GB).
 # wrk, the server and the generator share the machine's cores.
 set -eu
 urne=$(realpath "$1")
@@ -96,3 +98,39 @@ t1=$(date +%s.%N)
 rc=$(bench_calc "$t1 - $t0" "%.2f")
 bench_line initiative "recount of $signed signatures from disk" "$rc s" "no peer" "10,000,000 in under 10 s" \
   "$(bench_ok "$rc * 10000000 / ($signed > 0 ? $signed : 1) < 10")"
+
+# 5. RECOUNT_N signatures (default 10,000,000) stored, then recounted. Signing
+# ten million over HTTP would take the bench an hour, so the rows are inserted
+# by SQL as the server writes them (a sealed identity of the usual length, the
+# hashes, a territory of 100, one in a thousand invalidated), in id order.
+big=${RECOUNT_N:-10000000}
+if [ "$big" -gt 0 ]; then
+  t0=$(date +%s.%N)
+  /usr/bin/python3 - "$db" "$big" <<'PY'
+import sqlite3, sys
+db, n = sys.argv[1], int(sys.argv[2])
+c = sqlite3.connect(db)
+c.execute("PRAGMA journal_mode = OFF")  # the bench's own rows: written once, straight into the file
+c.execute("PRAGMA synchronous = OFF")
+c.execute("PRAGMA cache_size = -262144")
+sealed = "2:" + "A" * 296
+def rows():
+    for i in range(n):
+        yield (f"g{i:063d}", f"T{i % 100}", sealed, f"r{i:063d}", "2026-12-06T10:00:00Z",
+               "", "contestée" if i % 1000 == 999 else "")
+c.executemany("INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at,"
+              " marks, invalid) VALUES (1, ?, ?, ?, ?, ?, ?, ?)", rows())
+c.commit()
+c.execute("PRAGMA journal_mode = WAL")
+c.close()
+PY
+  t1=$(date +%s.%N)
+  echo "bench: $big signatures stored by SQL in $(bench_calc "$t1 - $t0" "%.0f") s; database $(du -h "$db" | cut -f1)" >&2
+  t0=$(date +%s.%N)
+  LC_ALL=C.UTF-8 LANGUAGE=en "$urne" initiative recount --db "$db" --id 1 > "$out/recount-big.txt"
+  t1=$(date +%s.%N)
+  rc=$(bench_calc "$t1 - $t0" "%.2f")
+  total=$(sed -n 's/.*: \([0-9]*\) valid signature.*/\1/p' "$out/recount-big.txt")
+  bench_line initiative "recount of $total signatures from disk (page cache warm)" "$rc s" "no peer" \
+    "10,000,000 in under 10 s" "$(bench_ok "$rc < 10 && $total >= 10000000")"
+fi

@@ -36,6 +36,7 @@
 
 #include "../initiative/lifecycle.h"
 #include "../initiative/rules.h"
+#include "../initiative/sample.h"
 #include "../initiative/tally.h"
 #include "../store/store_initiatives.h"
 #include "initiative_seal.h"
@@ -169,6 +170,45 @@ urne_app_status urne_app_initiative_receipt(urne_app *app, const urne_user *acto
  * follow. Audit: "initiative.invalidate" on "initiative/<id>/signature/<sig>". */
 urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *actor, int64_t id, int64_t sig,
                                                const char *reason, urne_app_outcome *out);
+
+/* ---- the authority's verification sample (initiative_sample.c) ---- */
+
+#define URNE_WHY_SAMPLE_SIZE "sample-size"     /* number: the valid signatures there are */
+#define URNE_WHY_NO_SAMPLE "no-sample"         /* number: the log entry that is no sample of this initiative */
+#define URNE_WHY_NOT_IN_SAMPLE "not-in-sample" /* number: the signature judged */
+#define URNE_WHY_JUDGED_TWICE "judged-twice"   /* number: the signature */
+#define URNE_WHY_NOT_JUDGED "not-judged"       /* number: a signature of the sample without a verdict */
+
+/* A sample drawn: the signatures' ids in order of id, the population's size and
+ * the log entry that records it. */
+typedef struct urne_initiative_sample {
+    int64_t seq;         /* the "initiative.sample" entry */
+    int64_t population;  /* the valid signatures it was drawn from */
+    int64_t *signatures; /* n of them, increasing */
+    size_t n;
+} urne_initiative_sample;
+void urne_initiative_sample_free(urne_initiative_sample *s);
+
+/* Draw `size` of initiative id's valid signatures with `seed` (initiative/
+ * sample.h): NO_INITIATIVE; LOGIN_NEEDED, FORBIDDEN (decide-initiative);
+ * BAD_INPUT field "size" URNE_WHY_SAMPLE_SIZE (number: the valid signatures);
+ * STORE. OK with *s filled (free with urne_initiative_sample_free). Audit:
+ * "initiative.sample" on "initiative/<id>" with the seed, the population and
+ * the signatures drawn. */
+urne_app_status urne_app_initiative_sample_draw(urne_app *app, const urne_user *actor, int64_t id, int64_t size,
+                                                uint64_t seed, urne_initiative_sample *s, urne_app_outcome *out);
+
+/* Record the verdicts on the sample logged as entry `seq`, one per signature of
+ * it and none other, and project the valid count into *p: NO_INITIATIVE;
+ * LOGIN_NEEDED, FORBIDDEN; BAD_INPUT field "sample" URNE_WHY_NO_SAMPLE, field
+ * "signature" URNE_WHY_NOT_IN_SAMPLE, URNE_WHY_JUDGED_TWICE, URNE_WHY_NOT_JUDGED,
+ * field "reason" URNE_WHY_REASON (nothing written for any of these); an
+ * invalidation's refusal; STORE. Each invalid one is invalidated (its own
+ * audited act; one invalidated already is left so), then "initiative.verify" on
+ * "initiative/<id>" records every verdict and the projection. */
+urne_app_status urne_app_initiative_sample_record(urne_app *app, const urne_user *actor, int64_t id, int64_t seq,
+                                                  const urne_initiative_verdict *v, size_t n,
+                                                  urne_initiative_projection *p, urne_app_outcome *out);
 
 /* The initiative held with that id, or NULL; under the lock
  * (urne_app_read_begin). */

@@ -254,4 +254,49 @@ try:
           f"after a restart, the counts rebuilt from the rows: {d}")
 finally:
     check(srv.stop() == 0, "server stops cleanly")
+
+# The authority's verification sample: drawn by the committee (logged, replayed by
+# its seed), filled with a verdict per signature, recorded (the invalid one
+# invalidated), and the valid count projected.
+p = run("initiative", "sample", "--db", srv.db, "--user", "admin", "--id", "1", "--size", "2", "--seed", "7", ok=False)
+check(p.returncode == 1, f"an administrator does not draw the sample: {p.returncode} {p.stderr}")
+p = run("initiative", "sample", "--db", srv.db, "--user", "com", "--id", "1", "--size", "4", "--seed", "7", ok=False)
+check(p.returncode == 1 and "3 valid signature(s)" in p.stderr, f"a sample larger than the valid ones: {p.stderr}")
+p = run("initiative", "sample", "--db", srv.db, "--user", "com", "--id", "1", "--size", "2", "--seed", "7",
+        "--secret-key", SECRET)
+lines = p.stdout.splitlines()
+check(len(lines) == 4 and re.match(r"# sample \d+ of initiative 1: 2 of 3 valid signatures, drawn with seed 7$", lines[0])
+      and lines[1] == "signature,territory,signed_at,marks,name,given,birth,commune,verdict,reason"
+      and all(l.endswith('",,') for l in lines[2:]), f"the sample to fill, identities opened: {p.stdout}")
+again = run("initiative", "sample", "--db", srv.db, "--user", "com", "--id", "1", "--size", "2", "--seed", "7").stdout
+drawn = [l.split(",")[0] for l in lines[2:]]
+check([l.split(",")[0] for l in again.splitlines()[2:]] == drawn and again.splitlines()[0] != lines[0],
+      f"the same seed draws the same signatures (a second entry in the log): {again}")
+filled = os.path.join(srv.dir, "verdicts.csv")
+def verdicts(rows, first=lines[0]):
+    with open(filled, "w") as f:
+        f.write(first + "\n" + lines[1] + "\n" + "".join(r + "\n" for r in rows))
+    return run("initiative", "verify-sample", "--db", srv.db, "--user", "com", "--id", "1", filled, ok=False)
+invalid_row = lines[2][:-2] + ',invalid,"Signature imitée"'
+valid_row = lines[3][:-2] + ",valid,"
+for rows, first, want in (([invalid_row], lines[0], "has no verdict"),
+                          ([invalid_row, valid_row, valid_row], lines[0], "judged twice"),
+                          ([lines[2][:-2] + ",invalid,", valid_row], lines[0], "needs its reason"),
+                          ([invalid_row, "999" + valid_row[valid_row.index(","):]], lines[0], "not in the sample"),
+                          ([invalid_row, valid_row], "# sample 1", "no verification sample"),
+                          ([invalid_row, valid_row], "sample", "first line")):
+    p = verdicts(rows, first)
+    check(p.returncode == 1 and want in p.stderr, f"verdicts refused ({want}): {p.returncode} {p.stderr}")
+p = run("initiative", "recount", "--db", srv.db, "--id", "1")
+check("3 valid signature(s), 1 invalidated" in p.stdout, f"nothing written by the refused verdicts: {p.stdout}")
+p = verdicts([invalid_row, valid_row])
+check(p.returncode == 0 and re.search(r"Sample \d+: 1 of 2 signature\(s\) checked are valid \(50\.00 %\); valid "
+                                      r"signatures projected: 2 of 3, 95 % interval \d+ to \d+", p.stdout),
+      f"the verdicts recorded, the count projected: {p.stdout} {p.stderr}")
+p = run("initiative", "recount", "--db", srv.db, "--id", "1")
+check("2 valid signature(s), 2 invalidated" in p.stdout, f"the invalid one invalidated: {p.stdout}")
+p = verdicts([invalid_row, valid_row])
+check(p.returncode == 0, f"recorded again (the invalid one already invalidated): {p.stderr}")
+p = run("audit", "verify", "--db", srv.db, ok=False)
+check(p.returncode == 0 and "audit log intact" in p.stdout, f"the sample's entries verify: {p.stdout} {p.stderr}")
 done()
