@@ -73,13 +73,17 @@ typedef struct urne_initiative_territory_held {
  * petitions site does): more than this many signing attempts in one minute of
  * the clock from one address, or from one network (an IPv4 /24, an IPv6 /48),
  * mark the signatures that follow in that minute "burst-address",
- * "burst-network". The counters are held for the current minute only. */
+ * "burst-network"; more than URNE_INITIATIVE_BURST_IDENTITY attempts for one
+ * name in one commune (whatever the given names and birth date tried), a
+ * signature of that name there "burst-identity". The counters are held for the
+ * current minute only. */
 #define URNE_INITIATIVE_BURST_ADDRESS 10
 #define URNE_INITIATIVE_BURST_NETWORK 50
+#define URNE_INITIATIVE_BURST_IDENTITY 3
 #define URNE_INITIATIVE_BURST_SLOTS 1024
 
 typedef struct urne_initiative_burst {
-    char key[48];  /* "a:ADDRESS" or "n:NETWORK", "" a free slot */
+    char key[48];  /* "a:ADDRESS", "n:NETWORK" or "i:INDEX-HASH", "" a free slot */
     int64_t count; /* attempts this minute */
 } urne_initiative_burst;
 

@@ -239,16 +239,22 @@ static int64_t burst_count(urne_initiative_burst *t, const char *key) {
     return 0;
 }
 
-/* The marks of an attempt from `origin` at `now` into marks (size bytes): ""
- * when none, or "burst-address", "burst-network", both comma-separated. */
-static void burst_marks(urne_initiative_held *h, const char *origin, int64_t now, char *marks, size_t size) {
-    marks[0] = 0;
-    if (origin == NULL || !origin[0] || strlen(origin) > 40) return;
-    if (h->bursts == NULL && (h->bursts = calloc(URNE_INITIATIVE_BURST_SLOTS, sizeof *h->bursts)) == NULL) return;
+/* h's counters for the minute of `now` (made, or emptied when the minute is a
+ * new one): 0, or -1 when memory lacks (nothing is marked then). */
+static int burst_table(urne_initiative_held *h, int64_t now) {
+    if (h->bursts == NULL && (h->bursts = calloc(URNE_INITIATIVE_BURST_SLOTS, sizeof *h->bursts)) == NULL) return -1;
     if (now / 60 != h->burst_minute) {
         memset(h->bursts, 0, URNE_INITIATIVE_BURST_SLOTS * sizeof *h->bursts);
         h->burst_minute = now / 60;
     }
+    return 0;
+}
+
+/* The marks of an attempt from `origin` at `now` into marks (size bytes): ""
+ * when none, or "burst-address", "burst-network", both comma-separated. */
+static void burst_marks(urne_initiative_held *h, const char *origin, int64_t now, char *marks, size_t size) {
+    marks[0] = 0;
+    if (origin == NULL || !origin[0] || strlen(origin) > 40 || burst_table(h, now) < 0) return;
     char key[48], net[48];
     snprintf(key, sizeof key, "a:%s", origin);
     /* The network: an IPv6 address to its third ':', an IPv4 one without its last byte. */
@@ -263,6 +269,18 @@ static void burst_marks(urne_initiative_held *h, const char *origin, int64_t now
     snprintf(marks, size, "%s%s%s", a > URNE_INITIATIVE_BURST_ADDRESS ? "burst-address" : "",
              a > URNE_INITIATIVE_BURST_ADDRESS && n > URNE_INITIATIVE_BURST_NETWORK ? "," : "",
              n > URNE_INITIATIVE_BURST_NETWORK ? "burst-network" : "");
+}
+
+/* An attempt for the roll identity whose index hash is `index` (a name in a
+ * commune) counted; past URNE_INITIATIVE_BURST_IDENTITY this minute,
+ * "burst-identity" added to marks: someone trying birth dates or given names
+ * until one is on the roll. */
+static void burst_identity(urne_initiative_held *h, const char *index, int64_t now, char *marks, size_t size) {
+    char key[48];
+    snprintf(key, sizeof key, "i:%.40s", index);
+    if (burst_table(h, now) < 0 || burst_count(h->bursts, key) <= URNE_INITIATIVE_BURST_IDENTITY) return;
+    size_t used = strlen(marks);
+    snprintf(marks + used, size - used, "%sburst-identity", used ? "," : "");
 }
 
 /* ---- signing ---- */
@@ -288,6 +306,7 @@ static urne_app_status signer_check(urne_initiative_held *h, urne_store *store,
     keyed_hash(h->hash_key, key, sig->dedup);
     urne_initiative_identity_index_key(&id, key, sizeof key);
     keyed_hash(h->hash_key, key, index);
+    burst_identity(h, index, now, sig->marks, sizeof sig->marks);
     urne_initiative_roll_entry entry;
     int64_t homonyms = 0;
     int found = urne_store_initiative_roll_find(store, h->row.id, sig->dedup, index, &entry, &homonyms);

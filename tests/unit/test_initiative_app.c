@@ -449,7 +449,7 @@ static const char *marks_of(fixture *f, int64_t id, int64_t sig, urne_initiative
 }
 
 /* Bursts are marked, never refused: the 11th attempt of a minute from one
- * address, the 51st from one network. */
+ * address, the 51st from one network, the 4th for one name in one commune. */
 static void test_burst_marks(void **state) {
     fixture *f = *state;
     int64_t id = collecting(f);
@@ -476,6 +476,18 @@ static void test_burst_marks(void **state) {
     REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id, "198.51.100.200", "Durand", "P", "1970-01-01", "X", &o_));
     OK(sign_from(f, id, "198.51.100.201", "Dupont", "Jean Pierre Marie", "1970-03-04", "Montval", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-network");
+    urne_app_outcome_free(&o);
+    /* One name in one commune tried with birth dates until one is on the roll:
+     * the fourth attempt of the minute and after are a burst of that identity
+     * (another initiative: counters of its own). */
+    int64_t id2 = collecting(f);
+    for (int i = 0; i < URNE_INITIATIVE_BURST_IDENTITY; i++) {
+        char birth[16];
+        snprintf(birth, sizeof birth, "1990-01-%02d", 10 + i);
+        REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_HOMONYM, sign(f, id2, "N'Diaye", "Awa", birth, "Lille", &o_));
+    }
+    OK(sign_from(f, id2, "203.0.113.9", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    assert_string_equal(marks_of(f, id2, o.id, &row), "burst-identity");
     urne_app_outcome_free(&o);
 }
 
