@@ -96,8 +96,8 @@ t0=$(date +%s.%N)
 "$urne" initiative recount --db "$db" --id 1 > "$out/recount.txt"
 t1=$(date +%s.%N)
 rc=$(bench_calc "$t1 - $t0" "%.2f")
-bench_line initiative "recount of $signed signatures from disk" "$rc s" "no peer" "10,000,000 in under 10 s" \
-  "$(bench_ok "$rc * 10000000 / ($signed > 0 ? $signed : 1) < 10")"
+bench_line initiative "recount of the $signed signatures signed above, from disk" "$rc s" "no peer" \
+  "none set (the 10,000,000 below is the target's)" "$(bench_ok "$rc > 0")"
 
 # 5. RECOUNT_N signatures (default 10,000,000) stored, then recounted. Signing
 # ten million over HTTP would take the bench an hour, so the rows are inserted
