@@ -28,16 +28,7 @@ static int read_first(urne_span line, int64_t *sample) {
 }
 
 static int read_header(urne_span line, char sep, long ln, long col[NCOLS], urne_diags *d) {
-    urne_span f[64];
-    long nf = urne_fields_split(line, sep, f, 64);
-    for (int c = 0; c < NCOLS; c++) col[c] = -1;
-    for (long i = 0; i < nf && i < 64; i++) {
-        char folded[64];
-        urne_text_fold_header(f[i], folded, sizeof folded);
-        for (int c = 0; c < NCOLS; c++)
-            for (int k = 0; k < 2 && column_names[c][k]; k++)
-                if (strcmp(folded, column_names[c][k]) == 0 && col[c] < 0) col[c] = i;
-    }
+    urne_parse_find_columns(line, sep, &column_names[0][0], NCOLS, 2, col);
     int bad = 0;
     for (int c = 0; c < NCOLS; c++)
         if (col[c] < 0) {
