@@ -215,11 +215,17 @@ static urne_initiative_held *held_load(urne_store *s, const urne_initiative_row 
     return h;
 }
 
+/* h added in its place by id (another server may have created a lower id after
+ * a higher one was heard of). 0, or -1 out of memory. */
 static int held_add(struct urne_app_initiatives *all, urne_initiative_held *h) {
     urne_initiative_held **grown = realloc(all->items, (all->n + 1) * sizeof *grown);
     if (grown == NULL) return -1;
     all->items = grown;
-    all->items[all->n++] = h;
+    size_t at = all->n;
+    while (at > 0 && all->items[at - 1]->row.id > h->row.id) at--;
+    memmove(all->items + at + 1, all->items + at, (all->n - at) * sizeof *all->items);
+    all->items[at] = h;
+    all->n++;
     return 0;
 }
 
@@ -294,6 +300,28 @@ int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, char *e
     }
     pthread_mutex_unlock(&app->lock);
     return rc;
+}
+
+int urne_app_initiative_reload(urne_app *app, int64_t id) {
+    urne_initiative_row *row = malloc(sizeof *row);
+    char err[512];
+    int found = row ? urne_store_initiative_get(app->store, id, row) : -1, rc = found < 0 ? -1 : 0;
+    urne_initiative_held *fresh = found == 1 ? held_load(app->store, row, err, sizeof err) : NULL;
+    free(row);
+    if (found == 1 && fresh == NULL) return -1;
+    if (fresh == NULL) return rc; /* no such initiative (any more): nothing held to change */
+    struct urne_app_initiatives *all = app->initiatives;
+    for (size_t i = 0; i < all->n; i++)
+        if (all->items[i]->row.id == id) {
+            fresh->bursts = all->items[i]->bursts, fresh->burst_minute = all->items[i]->burst_minute;
+            all->items[i]->bursts = NULL;
+            held_free(all->items[i]);
+            all->items[i] = fresh;
+            return 0;
+        }
+    if (held_add(all, fresh) == 0) return 0;
+    held_free(fresh);
+    return -1;
 }
 
 /* ---- the audit entries ---- */

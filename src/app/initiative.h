@@ -244,6 +244,12 @@ void urne_app_initiatives_free(urne_app *app);
  * held differed. */
 int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, char *err, size_t errsize);
 
+/* Read initiative `id` again from the store, row and counts (a change another
+ * server made: app/watch.c), replacing what is held or adding it when new;
+ * nothing when the store has no such initiative. 0, or -1 (the store's error
+ * set; what was held is kept). Under the lock, held by the caller. */
+int urne_app_initiative_reload(urne_app *app, int64_t id);
+
 /* The clock the use cases read (NULL: time(NULL)). For the tests. */
 void urne_app_initiative_clock(urne_app *app, int64_t (*now)(void));
 

@@ -329,6 +329,17 @@ static urne_app_status signer_check(urne_initiative_held *h, urne_store *store,
     return URNE_APP_OK;
 }
 
+/* The signature announced to the other servers on the same database (a
+ * signature writes no audit entry, which would announce it): "initiative/N/
+ * signed/TERRITORY", which they count without reading anything; a territory
+ * too long for that, "initiative/N", which they read again whole. */
+static int announce_signature(urne_store *store, const urne_initiative_signature *sig) {
+    char object[96];
+    int n = snprintf(object, sizeof object, "initiative/%lld/signed/%s", (long long)sig->initiative, sig->territory);
+    if (n < 0 || (size_t)n >= sizeof object) snprintf(object, sizeof object, "initiative/%lld", (long long)sig->initiative);
+    return urne_store_announce(store, "initiative.sign", object);
+}
+
 /* Under rules that stop at the threshold, the signature that reaches it ends the
  * collection: its own transaction, after the signature's commit (which stands
  * whatever happens here: the organisers' close then ends it). */
@@ -378,6 +389,7 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
     receipt_hash(code, sig->receipt);
     if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
     int64_t sid = urne_store_initiative_sign(app->store, sig);
+    if (sid > 0 && announce_signature(app->store, sig) < 0) sid = -1;
     if (sid < 0 || (sid > 0 && urne_store_commit(app->store) < 0)) return urne_app_store_failed(app, out);
     if (sid == 0) {
         urne_store_rollback(app->store);
