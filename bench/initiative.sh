@@ -9,7 +9,9 @@
 #      signatures per second and p99, while the live counter page is read by another
 #      wrk: its requests per second;
 #   3. the server's memory (RSS) before and after, per million signatures;
-#   4. `urne initiative recount` (the counts rebuilt from the rows, as at start).
+#   4. `urne initiative recount` (the counts rebuilt from the rows, as at start);
+#   5. RECOUNT_N (10,000,000) signatures stored by SQL, then recounted (RECOUNT_N=0
+#      skips it: it writes some 8 GB).
 # wrk, the server and the generator share the machine's cores.
 set -eu
 urne=$(realpath "$1")
@@ -60,6 +62,10 @@ api "$admin" /api/initiatives/1/transition '{"event":"submit"}'
 api "$com" /api/initiatives/1/decision '{"decision":"admit"}'
 api "$admin" /api/initiatives/1/transition '{"event":"open"}'
 rss0=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+# The server's CPU time (user + system, clock ticks) and the requests it served:
+# the machine is shared, so the CPU a request costs says more than the rate.
+cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+cpu0=$(cpu)
 
 ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) x = v / 1000; else if (v ~ /ms$/) x = v + 0; else x = v * 1000; printf "%.1f", x }'; }
 wrk -t1 -c16 -d"${secs}s" --latency "http://127.0.0.1:$port/initiatives/1" > "$out/wrk-page.txt" &
@@ -73,6 +79,11 @@ rate=$(bench_calc "$signed / $secs" "%d")
 p99=$(ms "$(awk '$1 == "99%" {print $2}' "$out/wrk-sign.txt")")
 prps=$(awk '/Requests\/sec/ {printf "%d", $2}' "$out/wrk-page.txt")
 rss1=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+cpu1=$(cpu)
+pages=$(awk '/requests in/ {print $1}' "$out/wrk-page.txt")
+sigreqs=$(awk '/requests in/ {print $1}' "$out/wrk-sign.txt")
+us=$(bench_calc "($cpu1 - $cpu0) * 1000000 / $(getconf CLK_TCK) / ($pages + $sigreqs)" "%.0f")
+echo "bench: server CPU $us µs per request ($sigreqs signing, $pages counter page), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 bench_line initiative "acknowledged durable signatures over HTTP (p99 $p99 ms)" "$rate/s" "no peer" \
   "20000/s, p99 under 50 ms" "$(bench_ok "$rate >= 20000 && $p99 < 50")"
 bench_line initiative "live counter page while signing" "$prps requests/s" "no peer" "20000 requests/s" \
@@ -85,5 +96,41 @@ t0=$(date +%s.%N)
 "$urne" initiative recount --db "$db" --id 1 > "$out/recount.txt"
 t1=$(date +%s.%N)
 rc=$(bench_calc "$t1 - $t0" "%.2f")
-bench_line initiative "recount of $signed signatures from disk" "$rc s" "no peer" "10,000,000 in under 10 s" \
-  "$(bench_ok "$rc * 10000000 / ($signed > 0 ? $signed : 1) < 10")"
+bench_line initiative "recount of the $signed signatures signed above, from disk" "$rc s" "no peer" \
+  "none set (the 10,000,000 below is the target's)" "$(bench_ok "$rc > 0")"
+
+# 5. RECOUNT_N signatures (default 10,000,000) stored, then recounted. Signing
+# ten million over HTTP would take the bench an hour, so the rows are inserted
+# by SQL as the server writes them (a sealed identity of the usual length, the
+# hashes, a territory of 100, one in a thousand invalidated), in id order.
+big=${RECOUNT_N:-10000000}
+if [ "$big" -gt 0 ]; then
+  t0=$(date +%s.%N)
+  /usr/bin/python3 - "$db" "$big" <<'PY'
+import sqlite3, sys
+db, n = sys.argv[1], int(sys.argv[2])
+c = sqlite3.connect(db)
+c.execute("PRAGMA journal_mode = OFF")  # the bench's own rows: written once, straight into the file
+c.execute("PRAGMA synchronous = OFF")
+c.execute("PRAGMA cache_size = -262144")
+sealed = "2:" + "A" * 296
+def rows():
+    for i in range(n):
+        yield (f"g{i:063d}", f"T{i % 100}", sealed, f"r{i:063d}", "2026-12-06T10:00:00Z",
+               "", "contestée" if i % 1000 == 999 else "")
+c.executemany("INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at,"
+              " marks, invalid) VALUES (1, ?, ?, ?, ?, ?, ?, ?)", rows())
+c.commit()
+c.execute("PRAGMA journal_mode = WAL")
+c.close()
+PY
+  t1=$(date +%s.%N)
+  echo "bench: $big signatures stored by SQL in $(bench_calc "$t1 - $t0" "%.0f") s; database $(du -h "$db" | cut -f1)" >&2
+  t0=$(date +%s.%N)
+  LC_ALL=C.UTF-8 LANGUAGE=en "$urne" initiative recount --db "$db" --id 1 > "$out/recount-big.txt"
+  t1=$(date +%s.%N)
+  rc=$(bench_calc "$t1 - $t0" "%.2f")
+  total=$(sed -n 's/.*: \([0-9]*\) valid signature.*/\1/p' "$out/recount-big.txt")
+  bench_line initiative "recount of $total signatures from disk (page cache warm)" "$rc s" "no peer" \
+    "10,000,000 in under 10 s" "$(bench_ok "$rc < 10 && $total >= 10000000")"
+fi

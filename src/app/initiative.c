@@ -134,6 +134,7 @@ int urne_app_initiative_reached(const urne_initiative_held *h) {
 
 static void held_free(urne_initiative_held *h) {
     if (h == NULL) return;
+    urne_sealer_wipe(&h->sealer);
     free(h->bursts);
     free(h->territories);
     free(h);
@@ -173,6 +174,7 @@ static int held_parse(urne_initiative_held *h, char *err, size_t errsize) {
         snprintf(err, errsize, "initiative %lld: its state or keys are not what urne writes", (long long)h->row.id);
         return -1;
     }
+    urne_sealer_init(&h->sealer, h->authority_key);
     return 0;
 }
 
@@ -180,10 +182,10 @@ static int add_electors(const char *territory, int64_t electors, void *ctx) {
     return urne_app_initiative_count(ctx, territory, electors, 0) < 0 ? -2 : 0;
 }
 
-static int add_signature(const urne_initiative_signature *sig, void *ctx) {
+static int add_signatures(const char *territory, int64_t valid, int64_t invalid, void *ctx) {
     urne_initiative_held *h = ctx;
-    if (sig->invalid[0]) return __builtin_add_overflow(h->invalid, 1, &h->invalid) ? -2 : 0;
-    return urne_app_initiative_count(h, sig->territory, 0, 1) < 0 ? -2 : 0;
+    if (__builtin_add_overflow(h->invalid, invalid, &h->invalid)) return -2;
+    return valid == 0 || urne_app_initiative_count(h, territory, 0, valid) == 0 ? 0 : -2;
 }
 
 /* Initiative `row`'s held form with its counts rebuilt from the store, or NULL
@@ -200,7 +202,7 @@ static urne_initiative_held *held_load(urne_store *s, const urne_initiative_row 
         return NULL;
     }
     int rc = urne_store_initiative_roll_counts(s, row->id, add_electors, h);
-    if (rc == 0) rc = urne_store_initiative_signatures_each(s, row->id, add_signature, h);
+    if (rc == 0) rc = urne_store_initiative_signature_counts(s, row->id, add_signatures, h);
     if (rc != 0) {
         if (rc == -2)
             snprintf(err, errsize, "initiative %lld: a count does not fit (or a territory's name is too long)",
@@ -213,11 +215,17 @@ static urne_initiative_held *held_load(urne_store *s, const urne_initiative_row 
     return h;
 }
 
+/* h added in its place by id (another server may have created a lower id after
+ * a higher one was heard of). 0, or -1 out of memory. */
 static int held_add(struct urne_app_initiatives *all, urne_initiative_held *h) {
     urne_initiative_held **grown = realloc(all->items, (all->n + 1) * sizeof *grown);
     if (grown == NULL) return -1;
     all->items = grown;
-    all->items[all->n++] = h;
+    size_t at = all->n;
+    while (at > 0 && all->items[at - 1]->row.id > h->row.id) at--;
+    memmove(all->items + at + 1, all->items + at, (all->n - at) * sizeof *all->items);
+    all->items[at] = h;
+    all->n++;
     return 0;
 }
 
@@ -294,6 +302,28 @@ int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, char *e
     return rc;
 }
 
+int urne_app_initiative_reload(urne_app *app, int64_t id) {
+    urne_initiative_row *row = malloc(sizeof *row);
+    char err[512];
+    int found = row ? urne_store_initiative_get(app->store, id, row) : -1, rc = found < 0 ? -1 : 0;
+    urne_initiative_held *fresh = found == 1 ? held_load(app->store, row, err, sizeof err) : NULL;
+    free(row);
+    if (found == 1 && fresh == NULL) return -1;
+    if (fresh == NULL) return rc; /* no such initiative (any more): nothing held to change */
+    struct urne_app_initiatives *all = app->initiatives;
+    for (size_t i = 0; i < all->n; i++)
+        if (all->items[i]->row.id == id) {
+            fresh->bursts = all->items[i]->bursts, fresh->burst_minute = all->items[i]->burst_minute;
+            all->items[i]->bursts = NULL;
+            held_free(all->items[i]);
+            all->items[i] = fresh;
+            return 0;
+        }
+    if (held_add(all, fresh) == 0) return 0;
+    held_free(fresh);
+    return -1;
+}
+
 /* ---- the audit entries ---- */
 
 int urne_app_initiative_audit(urne_app *app, const char *actor, const char *action, const char *object,
@@ -346,6 +376,7 @@ static urne_app_status new_row(const urne_initiative_new *in, int64_t now, const
     size_t n = 0;
     if (strlen(key) != 64 || sodium_hex2bin(h->authority_key, 32, key, 64, NULL, &n, NULL) < 0 || n != 32)
         return refuse(out, "authority_key", URNE_WHY_INITIATIVE_KEY, 0, NULL);
+    urne_sealer_init(&h->sealer, h->authority_key);
     snprintf(row->title, sizeof row->title, "%s", title);
     snprintf(row->space, sizeof row->space, "%s", space);
     if (urne_initiative_rules_write(&h->rules, row->rules, sizeof row->rules) >= sizeof row->rules)

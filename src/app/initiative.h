@@ -20,8 +20,8 @@
  * A signature: the identity made and checked by the engine (names normalised,
  * a birth date in 2090 refused), hashed with the initiative's key into the key by
  * which the roll is searched and the signature deduplicated, sealed to the
- * verification authority's public key (libsodium's crypto_box_seal: the server
- * cannot read it back), inserted (the UNIQUE (initiative, hash) constraint:
+ * verification authority's public key (initiative_seal.h: the server cannot
+ * read it back), inserted (the UNIQUE (initiative, hash) constraint:
  * the same elector twice is one row, whatever the connections), committed, and
  * only then counted and answered with a receipt code; the store keeps only the
  * code's SHA-256. Signatures write no audit entry of their own (each is a row
@@ -36,8 +36,10 @@
 
 #include "../initiative/lifecycle.h"
 #include "../initiative/rules.h"
+#include "../initiative/sample.h"
 #include "../initiative/tally.h"
 #include "../store/store_initiatives.h"
+#include "initiative_seal.h"
 #include "app.h"
 
 /* The reasons of a STATE or BAD_INPUT outcome (outcome.why), besides the
@@ -71,13 +73,17 @@ typedef struct urne_initiative_territory_held {
  * petitions site does): more than this many signing attempts in one minute of
  * the clock from one address, or from one network (an IPv4 /24, an IPv6 /48),
  * mark the signatures that follow in that minute "burst-address",
- * "burst-network". The counters are held for the current minute only. */
+ * "burst-network"; more than URNE_INITIATIVE_BURST_IDENTITY attempts for one
+ * name in one commune (whatever the given names and birth date tried), a
+ * signature of that name there "burst-identity". The counters are held for the
+ * current minute only. */
 #define URNE_INITIATIVE_BURST_ADDRESS 10
 #define URNE_INITIATIVE_BURST_NETWORK 50
+#define URNE_INITIATIVE_BURST_IDENTITY 3
 #define URNE_INITIATIVE_BURST_SLOTS 1024
 
 typedef struct urne_initiative_burst {
-    char key[48];  /* "a:ADDRESS" or "n:NETWORK", "" a free slot */
+    char key[48];  /* "a:ADDRESS", "n:NETWORK" or "i:INDEX-HASH", "" a free slot */
     int64_t count; /* attempts this minute */
 } urne_initiative_burst;
 
@@ -88,6 +94,7 @@ typedef struct urne_initiative_held {
     urne_initiative_state state;
     unsigned char hash_key[32];
     unsigned char authority_key[32];
+    urne_sealer sealer; /* boxes identities to authority_key (initiative_seal.h) */
     urne_initiative_territory_held *territories; /* sorted by name (strcmp) */
     size_t nterritories;
     int64_t signatures; /* valid, all territories */
@@ -168,6 +175,45 @@ urne_app_status urne_app_initiative_receipt(urne_app *app, const urne_user *acto
 urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *actor, int64_t id, int64_t sig,
                                                const char *reason, urne_app_outcome *out);
 
+/* ---- the authority's verification sample (initiative_sample.c) ---- */
+
+#define URNE_WHY_SAMPLE_SIZE "sample-size"     /* number: the valid signatures there are */
+#define URNE_WHY_NO_SAMPLE "no-sample"         /* number: the log entry that is no sample of this initiative */
+#define URNE_WHY_NOT_IN_SAMPLE "not-in-sample" /* number: the signature judged */
+#define URNE_WHY_JUDGED_TWICE "judged-twice"   /* number: the signature */
+#define URNE_WHY_NOT_JUDGED "not-judged"       /* number: a signature of the sample without a verdict */
+
+/* A sample drawn: the signatures' ids in order of id, the population's size and
+ * the log entry that records it. */
+typedef struct urne_initiative_sample {
+    int64_t seq;         /* the "initiative.sample" entry */
+    int64_t population;  /* the valid signatures it was drawn from */
+    int64_t *signatures; /* n of them, increasing */
+    size_t n;
+} urne_initiative_sample;
+void urne_initiative_sample_free(urne_initiative_sample *s);
+
+/* Draw `size` of initiative id's valid signatures with `seed` (initiative/
+ * sample.h): NO_INITIATIVE; LOGIN_NEEDED, FORBIDDEN (decide-initiative);
+ * BAD_INPUT field "size" URNE_WHY_SAMPLE_SIZE (number: the valid signatures);
+ * STORE. OK with *s filled (free with urne_initiative_sample_free). Audit:
+ * "initiative.sample" on "initiative/<id>" with the seed, the population and
+ * the signatures drawn. */
+urne_app_status urne_app_initiative_sample_draw(urne_app *app, const urne_user *actor, int64_t id, int64_t size,
+                                                uint64_t seed, urne_initiative_sample *s, urne_app_outcome *out);
+
+/* Record the verdicts on the sample logged as entry `seq`, one per signature of
+ * it and none other, and project the valid count into *p: NO_INITIATIVE;
+ * LOGIN_NEEDED, FORBIDDEN; BAD_INPUT field "sample" URNE_WHY_NO_SAMPLE, field
+ * "signature" URNE_WHY_NOT_IN_SAMPLE, URNE_WHY_JUDGED_TWICE, URNE_WHY_NOT_JUDGED,
+ * field "reason" URNE_WHY_REASON (nothing written for any of these); an
+ * invalidation's refusal; STORE. Each invalid one is invalidated (its own
+ * audited act; one invalidated already is left so), then "initiative.verify" on
+ * "initiative/<id>" records every verdict and the projection. */
+urne_app_status urne_app_initiative_sample_record(urne_app *app, const urne_user *actor, int64_t id, int64_t seq,
+                                                  const urne_initiative_verdict *v, size_t n,
+                                                  urne_initiative_projection *p, urne_app_outcome *out);
+
 /* The initiative held with that id, or NULL; under the lock
  * (urne_app_read_begin). */
 const urne_initiative_held *urne_app_initiative(urne_app *app, int64_t id);
@@ -197,6 +243,12 @@ void urne_app_initiatives_free(urne_app *app);
  * reason in err. Under the lock, taken here. *changed set to 1 when the counts
  * held differed. */
 int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, char *err, size_t errsize);
+
+/* Read initiative `id` again from the store, row and counts (a change another
+ * server made: app/watch.c), replacing what is held or adding it when new;
+ * nothing when the store has no such initiative. 0, or -1 (the store's error
+ * set; what was held is kept). Under the lock, held by the caller. */
+int urne_app_initiative_reload(urne_app *app, int64_t id);
 
 /* The clock the use cases read (NULL: time(NULL)). For the tests. */
 void urne_app_initiative_clock(urne_app *app, int64_t (*now)(void));

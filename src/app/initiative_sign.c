@@ -19,6 +19,12 @@
  * (urne_initiative_roll_match) needs the names in clear, which the store never
  * holds.
  *
+ * A signature is no change of the application's (urne_app_changed is not
+ * called): it writes no audit entry and moves only counts, which the pages show
+ * with a lag of a second at most (web/cache.c keeps them no longer), so that
+ * 20,000 signatures a second do not make the counter page 20,000 times a second.
+ * The one that reaches the threshold and ends the collection is a change.
+ *
  * A receipt code is 20 characters of Crockford's base32 from 100 random bits,
  * grouped by 5; the store keeps its SHA-256, so a stolen database gives no
  * codes to check signatures with.
@@ -39,29 +45,22 @@ static void keyed_hash(const unsigned char key[32], const char *text, char out[U
     sodium_bin2hex(out, URNE_STORE_INITIATIVE_HASH, h, sizeof h);
 }
 
-/* The identity (and the elector's number) sealed to the authority's key, base64
- * into out. 0, or -1 when it would not fit or memory lacks. */
-static int seal(const unsigned char pk[32], const urne_initiative_identity *id, const char *territory,
+/* The identity (and the elector's number) sealed to the authority's key by h's
+ * sealer (initiative_seal.h) at now, its stored form into out. 0, or -1 when it
+ * would not fit or memory lacks. */
+static int seal(urne_initiative_held *h, int64_t now, const urne_initiative_identity *id, const char *territory,
                 const char *elector, char *out, size_t size) {
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", id->name, "given", id->given, "birth", "",
-                          "commune", id->commune, "territory", territory, "elector", elector ? elector : "");
     char birth[16];
     snprintf(birth, sizeof birth, "%04d-%02d-%02d", id->birth.year, id->birth.month, id->birth.day);
-    if (j) json_object_set_new(j, "birth", json_string(birth));
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", id->name, "given", id->given, "birth", birth,
+                          "commune", id->commune, "territory", territory, "elector", elector ? elector : "");
     char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(j);
     if (text == NULL) return -1;
-    size_t n = strlen(text), boxed = n + crypto_box_SEALBYTES;
-    unsigned char *box = malloc(boxed);
-    int rc = -1;
-    if (box && crypto_box_seal(box, (const unsigned char *)text, n, pk) == 0 &&
-        sodium_base64_encoded_len(boxed, sodium_base64_VARIANT_ORIGINAL) <= size) {
-        sodium_bin2base64(out, size, box, boxed, sodium_base64_VARIANT_ORIGINAL);
-        rc = 0;
-    }
+    size_t n = strlen(text);
+    int rc = urne_sealer_box(&h->sealer, now, (const unsigned char *)text, n, out, size);
     sodium_memzero(text, n);
     free(text);
-    free(box);
     return rc;
 }
 
@@ -69,7 +68,7 @@ static int seal(const unsigned char pk[32], const urne_initiative_identity *id, 
 
 /* Every line of the roll written, or the first failure: 0; -1 store failure;
  * -2 lines already on the roll, each an error in d. */
-static int roll_write(urne_app *app, const urne_initiative_held *h, const urne_roll *roll, urne_diags *d) {
+static int roll_write(urne_app *app, urne_initiative_held *h, const urne_roll *roll, urne_diags *d) {
     urne_initiative_roll_entry *e = malloc(sizeof *e);
     if (e == NULL) return -1;
     int rc = 0;
@@ -82,7 +81,7 @@ static int roll_write(urne_app *app, const urne_initiative_held *h, const urne_r
         urne_initiative_identity_index_key(&l->id, key, sizeof key);
         keyed_hash(h->hash_key, key, e->index_hash);
         snprintf(e->territory, sizeof e->territory, "%s", l->territory);
-        if (seal(h->authority_key, &l->id, l->territory, l->elector, e->sealed, sizeof e->sealed) < 0) {
+        if (seal(h, urne_app_initiative_now(app), &l->id, l->territory, l->elector, e->sealed, sizeof e->sealed) < 0) {
             urne_diags_add(d, URNE_DIAG_ERROR, l->line, "name", "too-long", "the identity is too long to seal");
             rc = -2;
             continue;
@@ -240,16 +239,22 @@ static int64_t burst_count(urne_initiative_burst *t, const char *key) {
     return 0;
 }
 
-/* The marks of an attempt from `origin` at `now` into marks (size bytes): ""
- * when none, or "burst-address", "burst-network", both comma-separated. */
-static void burst_marks(urne_initiative_held *h, const char *origin, int64_t now, char *marks, size_t size) {
-    marks[0] = 0;
-    if (origin == NULL || !origin[0] || strlen(origin) > 40) return;
-    if (h->bursts == NULL && (h->bursts = calloc(URNE_INITIATIVE_BURST_SLOTS, sizeof *h->bursts)) == NULL) return;
+/* h's counters for the minute of `now` (made, or emptied when the minute is a
+ * new one): 0, or -1 when memory lacks (nothing is marked then). */
+static int burst_table(urne_initiative_held *h, int64_t now) {
+    if (h->bursts == NULL && (h->bursts = calloc(URNE_INITIATIVE_BURST_SLOTS, sizeof *h->bursts)) == NULL) return -1;
     if (now / 60 != h->burst_minute) {
         memset(h->bursts, 0, URNE_INITIATIVE_BURST_SLOTS * sizeof *h->bursts);
         h->burst_minute = now / 60;
     }
+    return 0;
+}
+
+/* The marks of an attempt from `origin` at `now` into marks (size bytes): ""
+ * when none, or "burst-address", "burst-network", both comma-separated. */
+static void burst_marks(urne_initiative_held *h, const char *origin, int64_t now, char *marks, size_t size) {
+    marks[0] = 0;
+    if (origin == NULL || !origin[0] || strlen(origin) > 40 || burst_table(h, now) < 0) return;
     char key[48], net[48];
     snprintf(key, sizeof key, "a:%s", origin);
     /* The network: an IPv6 address to its third ':', an IPv4 one without its last byte. */
@@ -266,6 +271,18 @@ static void burst_marks(urne_initiative_held *h, const char *origin, int64_t now
              n > URNE_INITIATIVE_BURST_NETWORK ? "burst-network" : "");
 }
 
+/* An attempt for the roll identity whose index hash is `index` (a name in a
+ * commune) counted; past URNE_INITIATIVE_BURST_IDENTITY this minute,
+ * "burst-identity" added to marks: someone trying birth dates or given names
+ * until one is on the roll. */
+static void burst_identity(urne_initiative_held *h, const char *index, int64_t now, char *marks, size_t size) {
+    char key[48];
+    snprintf(key, sizeof key, "i:%.40s", index);
+    if (burst_table(h, now) < 0 || burst_count(h->bursts, key) <= URNE_INITIATIVE_BURST_IDENTITY) return;
+    size_t used = strlen(marks);
+    snprintf(marks + used, size - used, "%sburst-identity", used ? "," : "");
+}
+
 /* ---- signing ---- */
 
 static urne_app_status bad(urne_app_outcome *out, const char *field, const char *why, int64_t number) {
@@ -277,7 +294,7 @@ static urne_app_status bad(urne_app_outcome *out, const char *field, const char 
 
 /* The signer's identity checked and found on h's roll, the signature made ready
  * (all but its receipt). OK or the refusal. */
-static urne_app_status signer_check(const urne_initiative_held *h, urne_store *store,
+static urne_app_status signer_check(urne_initiative_held *h, urne_store *store,
                                     const urne_initiative_signer *in, int64_t now, urne_initiative_signature *sig,
                                     urne_app_outcome *out) {
     urne_initiative_identity id;
@@ -289,6 +306,7 @@ static urne_app_status signer_check(const urne_initiative_held *h, urne_store *s
     keyed_hash(h->hash_key, key, sig->dedup);
     urne_initiative_identity_index_key(&id, key, sizeof key);
     keyed_hash(h->hash_key, key, index);
+    burst_identity(h, index, now, sig->marks, sizeof sig->marks);
     urne_initiative_roll_entry entry;
     int64_t homonyms = 0;
     int found = urne_store_initiative_roll_find(store, h->row.id, sig->dedup, index, &entry, &homonyms);
@@ -306,30 +324,44 @@ static urne_app_status signer_check(const urne_initiative_held *h, urne_store *s
     sig->initiative = h->row.id;
     snprintf(sig->territory, sizeof sig->territory, "%s", entry.territory);
     urne_app_initiative_iso(now, sig->signed_at);
-    if (seal(h->authority_key, &id, entry.territory, "", sig->sealed, sizeof sig->sealed) < 0)
+    if (seal(h, now, &id, entry.territory, "", sig->sealed, sizeof sig->sealed) < 0)
         return bad(out, "name", URNE_WHY_TOO_LONG, 0);
     return URNE_APP_OK;
+}
+
+/* The signature announced to the other servers on the same database (a
+ * signature writes no audit entry, which would announce it): "initiative/N/
+ * signed/TERRITORY", which they count without reading anything; a territory
+ * too long for that, "initiative/N", which they read again whole. */
+static int announce_signature(urne_store *store, const urne_initiative_signature *sig) {
+    char object[96];
+    int n = snprintf(object, sizeof object, "initiative/%lld/signed/%s", (long long)sig->initiative, sig->territory);
+    if (n < 0 || (size_t)n >= sizeof object) snprintf(object, sizeof object, "initiative/%lld", (long long)sig->initiative);
+    return urne_store_announce(store, "initiative.sign", object);
 }
 
 /* Under rules that stop at the threshold, the signature that reaches it ends the
  * collection: its own transaction, after the signature's commit (which stands
  * whatever happens here: the organisers' close then ends it). */
-static void reach_if_met(urne_app *app, urne_initiative_held *h) {
-    if (!h->rules.stop_at_threshold || !urne_app_initiative_reached(h)) return;
+static int reach_if_met(urne_app *app, urne_initiative_held *h) {
+    if (!h->rules.stop_at_threshold || !urne_app_initiative_reached(h)) return 0;
     urne_initiative_row *row = malloc(sizeof *row);
     urne_app_outcome o;
     urne_app_outcome_init(&o);
     urne_initiative_state to;
+    int reached = 0;
     if (row && urne_store_begin(app->store) == 0) {
         if (urne_app_initiative_step(app, "system", h, URNE_INITIATIVE_REACH, NULL, row, &to, &o) == URNE_APP_OK &&
             urne_store_commit(app->store) == 0) {
             h->row = *row;
             h->state = to;
+            reached = 1;
         } else
             urne_store_rollback(app->store);
     }
     urne_app_outcome_free(&o);
     free(row);
+    return reached;
 }
 
 static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_t id,
@@ -357,6 +389,7 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
     receipt_hash(code, sig->receipt);
     if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
     int64_t sid = urne_store_initiative_sign(app->store, sig);
+    if (sid > 0 && announce_signature(app->store, sig) < 0) sid = -1;
     if (sid < 0 || (sid > 0 && urne_store_commit(app->store) < 0)) return urne_app_store_failed(app, out);
     if (sid == 0) {
         urne_store_rollback(app->store);
@@ -370,8 +403,9 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
     snprintf(out->field, sizeof out->field, "%s", sig->territory);
     memcpy(out->at, sig->signed_at, sizeof out->at);
     out->id = sid;
-    reach_if_met(app, h);
-    urne_app_changed(app);
+    /* A signature moves counts only: no change hook (the pages showing counts are
+     * kept a second at most: web/cache.c), unless it ended the collection. */
+    if (reach_if_met(app, h)) urne_app_changed(app);
     return URNE_APP_OK;
 }
 

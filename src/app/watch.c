@@ -23,6 +23,10 @@
  *     log's head again and drops the cached pages: only that election's (and
  *     the lists) when sheets of one election were patched, every page after a
  *     reload;
+ *   - counts a signature made elsewhere ("initiative/N/signed/TERRITORY", which
+ *     the store announces though it writes no audit entry) without reading
+ *     anything, and reads an initiative again whole for any other change to it
+ *     (a transition, a roll, an invalidation);
  *   - accounts, grants, sessions and notices need no reload: they are read from
  *     the store at each request; only the cached pages that show them go.
  *
@@ -51,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "initiative_internal.h"
 #include "results_internal.h"
 #include "watch.h"
 
@@ -118,6 +123,21 @@ static void set_add(int64_t *set, size_t *n, int64_t id) {
     if (*n < BATCH) set[(*n)++] = id;
 }
 
+/* A change to initiative N ("initiative/N..."): a signature elsewhere
+ * ("initiative/N/signed/TERRITORY") counted as the use case counts its own; any
+ * other (a transition, a roll, an invalidation, a signature of a territory too
+ * long to name) the initiative read again whole. 0 a signature counted (no page
+ * need go: they show counts a second at most, web/cache.c), 1 read again, -1
+ * when it could not be. */
+static int apply_initiative(urne_app *app, const char *object) {
+    char *end;
+    long long id = strtoll(object + 11, &end, 10);
+    if (id <= 0 || (*end && *end != '/')) return 1;
+    urne_initiative_held *h = urne_app_initiative_find(app, id, NULL);
+    if (h && strncmp(end, "/signed/", 8) == 0 && urne_app_initiative_count(h, end + 8, 0, 1) == 0) return 0;
+    return urne_app_initiative_reload(app, id) < 0 ? -1 : 1;
+}
+
 /* Apply one batch under the lock: a change to one sheet (entered, contested,
  * decided: its object names the bureau or the dispute) is patched in place, one
  * row read, and the election's record read again (a contest may reopen its
@@ -127,10 +147,17 @@ static void set_add(int64_t *set, size_t *n, int64_t id) {
 static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
     int64_t reload[BATCH], patched[BATCH];
     size_t nreload = 0, npatched = 0;
-    int rc = 0;
+    int rc = 0, signatures_only = 1;
     pthread_mutex_lock(&app->lock);
     for (size_t i = 0; i < n; i++) {
         const char *rest = "";
+        int counted = strncmp(ch[i].object, "initiative/", 11) == 0 ? apply_initiative(app, ch[i].object) : 1;
+        if (counted < 0) {
+            fprintf(stderr, "urne: %s, changed by another server, could not be read again (%s)\n", ch[i].object,
+                    urne_store_error(app->store));
+            rc = -1;
+        }
+        signatures_only &= counted == 0;
         int64_t id = object_election(ch[i].object, &rest);
         if (id == 0) continue; /* accounts, grants, notices: read from the store at each request */
         urne_election *e = urne_app_election(app, id);
@@ -155,7 +182,7 @@ static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
         else
             rc = -1;
     }
-    urne_app_changed(app);
+    if (!signatures_only) urne_app_changed(app);
     pthread_mutex_unlock(&app->lock);
     return rc;
 }
@@ -178,13 +205,18 @@ static int collect_id(const urne_election_meta *m, void *ctx) {
     return 0;
 }
 
-/* Reload every election the store holds (those another server created too). 0 or
- * -1 (said on standard error when `say`). */
+/* Reload every election and initiative the store holds (those another server
+ * created too). 0 or -1 (said on standard error when `say`). */
+static int reload_initiative(const urne_initiative_row *row, void *app) {
+    return urne_app_initiative_reload(app, row->id) < 0 ? -1 : 0;
+}
+
 static int reload_all(urne_app *app, int say) {
     ids all = {0};
     pthread_mutex_lock(&app->lock);
     int rc = urne_store_election_each(app->store, collect_id, &all) == 0 ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < all.n; i++) rc = urne_app_election_reload(app, all.v[i]);
+    if (rc == 0 && urne_store_initiative_each(app->store, reload_initiative, app) != 0) rc = -1;
     if (rc < 0 && say)
         fprintf(stderr, "urne: the elections could not be reloaded (%s); trying again\n",
                 urne_store_error(app->store));

@@ -15,7 +15,13 @@
  *   urne initiative recount --db DB --id N
  *       the counts per territory rebuilt from the rows;
  *   urne initiative receipt --db DB --id N CODE
- *       whether a receipt code is a signature, and whether it is counted.
+ *       whether a receipt code is a signature, and whether it is counted;
+ *   urne initiative sample --db DB --user NAME --id N --size K --seed S [--secret-key FILE]
+ *       the authority's sample drawn (logged), as CSV to fill: a verdict and a
+ *       reason per signature, the identity opened with the authority's key;
+ *   urne initiative verify-sample --db DB --user NAME --id N FILE
+ *       the filled sample recorded (the invalid ones invalidated) and the valid
+ *       count projected with its 95 % interval.
  * Exit status: 0 done, 1 refused (with its reason), 2 usage error.
  */
 #include <errno.h>
@@ -29,13 +35,14 @@
 #include <unistd.h>
 
 #include "../app/initiative.h"
+#include "../io/initiative_verdicts.h"
 #include "../io/io_file.h"
 #include "../web/initiative_words.h"
 #include "cli.h"
 
 typedef struct sopts {
-    const char *db, *user, *title, *rules, *key, *space, *secret;
-    long long id;
+    const char *db, *user, *title, *rules, *key, *space, *secret, *seed;
+    long long id, size;
     const char *arg; /* the one operand: FILE or CODE */
 } sopts;
 
@@ -45,6 +52,7 @@ static int sopts_parse(int argc, char **argv, sopts *o) {
         {"title", required_argument, 0, 't'}, {"rules", required_argument, 0, 'r'},
         {"authority-key", required_argument, 0, 'k'}, {"space", required_argument, 0, 's'},
         {"secret-key", required_argument, 0, 'S'}, {"id", required_argument, 0, 'i'},
+        {"size", required_argument, 0, 'z'},  {"seed", required_argument, 0, 'e'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     optind = 1;
@@ -59,6 +67,14 @@ static int sopts_parse(int argc, char **argv, sopts *o) {
         case 'k': o->key = optarg; break;
         case 's': o->space = optarg; break;
         case 'S': o->secret = optarg; break;
+        case 'e': o->seed = optarg; break;
+        case 'z':
+            o->size = strtoll(optarg, &end, 10);
+            if (*optarg == 0 || *end || o->size <= 0) {
+                fprintf(stderr, _("urne initiative: --size needs a number of signatures, not '%s'\n"), optarg);
+                return -1;
+            }
+            break;
         case 'i':
             o->id = strtoll(optarg, &end, 10);
             if (*optarg == 0 || *end || o->id <= 0) {
@@ -264,14 +280,11 @@ typedef struct export_ctx {
     int64_t opened, failed;
 } export_ctx;
 
-/* The identity a sealed box holds, as CSV fields, or -1 when it does not open. */
-static int open_sealed(const export_ctx *e, const char *sealed) {
-    unsigned char box[URNE_STORE_INITIATIVE_SEALED], plain[URNE_STORE_INITIATIVE_SEALED];
-    size_t n = 0;
-    if (sodium_base642bin(box, sizeof box, sealed, strlen(sealed), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) ||
-        n < crypto_box_SEALBYTES || crypto_box_seal_open(plain, box, n, e->pk, e->sk) != 0)
-        return -1;
-    plain[n - crypto_box_SEALBYTES] = 0;
+/* The identity a sealed box holds, as CSV fields (the last ending the line when
+ * `last`), or -1 when it does not open. */
+static int open_sealed_fields(const export_ctx *e, const char *sealed, int last) {
+    unsigned char plain[URNE_STORE_INITIATIVE_SEALED];
+    if (urne_sealer_open(e->pk, e->sk, sealed, plain, sizeof plain) < 0) return -1;
     json_t *j = json_loads((const char *)plain, 0, NULL);
     sodium_memzero(plain, sizeof plain);
     if (!json_is_object(j)) {
@@ -281,7 +294,7 @@ static int open_sealed(const export_ctx *e, const char *sealed) {
     static const char *const keys[] = {"name", "given", "birth", "commune"};
     for (int k = 0; k < 4; k++) {
         const char *v = json_string_value(json_object_get(j, keys[k]));
-        csv(stdout, v ? v : "", k == 3);
+        csv(stdout, v ? v : "", last && k == 3);
     }
     json_decref(j);
     return 0;
@@ -296,7 +309,7 @@ static int export_one(const urne_initiative_signature *sig, void *ctx) {
     csv(stdout, sig->invalid, 0);
     if (e->sk == NULL)
         csv(stdout, sig->sealed, 1);
-    else if (open_sealed(e, sig->sealed) < 0) {
+    else if (open_sealed_fields(e, sig->sealed, 1) < 0) {
         e->failed++;
         printf("\"\",\"\",\"\",\"\"\n");
     } else
@@ -379,12 +392,125 @@ static int run_receipt(const sopts *o) {
     return rc;
 }
 
+/* ---- the authority's verification sample ---- */
+
+typedef struct sample_ctx {
+    const urne_initiative_sample *s;
+    export_ctx *e;
+} sample_ctx;
+
+static int by_id(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int sample_one(const urne_initiative_signature *sig, void *ctx) {
+    sample_ctx *c = ctx;
+    if (bsearch(&sig->id, c->s->signatures, c->s->n, sizeof *c->s->signatures, by_id) == NULL) return 0;
+    printf("%lld,", (long long)sig->id);
+    csv(stdout, sig->territory, 0);
+    csv(stdout, sig->signed_at, 0);
+    csv(stdout, sig->marks, 0);
+    if (c->e->sk == NULL)
+        csv(stdout, sig->sealed, 0);
+    else if (open_sealed_fields(c->e, sig->sealed, 0) < 0) {
+        c->e->failed++;
+        printf("\"\",\"\",\"\",\"\",");
+    }
+    fputs(",\n", stdout); /* the verdict and the reason, for the authority */
+    return 0;
+}
+
+static int run_sample(const sopts *o) {
+    char *end = NULL;
+    unsigned long long seed = o->seed ? strtoull(o->seed, &end, 10) : 0;
+    if (o->id <= 0 || o->size <= 0 || o->seed == NULL || !*o->seed || *end || o->seed[0] == '-') {
+        fprintf(stderr, _("urne initiative sample: --id N, --size K and --seed S (a whole number) are required\n"));
+        return URNE_EXIT_USAGE;
+    }
+    unsigned char sk[32], pk[32];
+    if (sodium_init() < 0 || (o->secret && read_secret(o->secret, sk, pk) < 0)) return URNE_EXIT_REJECTED;
+    opened x;
+    int rc = open_app("initiative sample", o, &x, 1);
+    if (rc) return rc;
+    urne_initiative_sample s;
+    urne_app_outcome out;
+    if (urne_app_initiative_sample_draw(&x.app, &x.user, o->id, o->size, (uint64_t)seed, &s, &out) != URNE_APP_OK) {
+        rc = refused("initiative sample", &out);
+        if (out.why && strcmp(out.why, URNE_WHY_SAMPLE_SIZE) == 0)
+            fprintf(stderr, _("urne initiative sample: %lld valid signature(s)\n"), (long long)out.number);
+    } else {
+        export_ctx e = {o->secret ? sk : NULL, o->secret ? pk : NULL, 0, 0};
+        sample_ctx c = {&s, &e};
+        printf("# sample %lld of initiative %lld: %zu of %lld valid signatures, drawn with seed %llu\n",
+               (long long)s.seq, o->id, s.n, (long long)s.population, seed);
+        printf(o->secret ? "signature,territory,signed_at,marks,name,given,birth,commune,verdict,reason\n"
+                         : "signature,territory,signed_at,marks,sealed,verdict,reason\n");
+        if (urne_app_initiative_signatures_each(&x.app, o->id, sample_one, &c) != 0 || fflush(stdout) != 0) {
+            fprintf(stderr, _("urne initiative sample: %s\n"), urne_store_error(x.s));
+            rc = URNE_EXIT_REJECTED;
+        } else if (e.failed) {
+            fprintf(stderr, _("urne initiative sample: %lld signature(s) do not open with this key\n"),
+                    (long long)e.failed);
+            rc = URNE_EXIT_REJECTED;
+        }
+        urne_initiative_sample_free(&s);
+    }
+    sodium_memzero(sk, sizeof sk);
+    urne_app_outcome_free(&out);
+    close_app(&x);
+    return rc;
+}
+
+static int run_verify_sample(const sopts *o) {
+    if (o->id <= 0 || o->arg == NULL) {
+        fprintf(stderr, _("urne initiative verify-sample: --id N and the FILE filled with the verdicts are required\n"));
+        return URNE_EXIT_USAGE;
+    }
+    urne_diags d;
+    urne_diags_init(&d, o->arg);
+    urne_io_buffer in = {0};
+    urne_verdicts v;
+    if (urne_io_read_file(o->arg, &in, &d) < 0 || urne_io_parse_verdicts(in.data, in.len, &v, &d) < 0) {
+        if (in.data) urne_io_buffer_free(&in);
+        fprintf(stderr, _("urne initiative verify-sample: the file is refused, nothing was written:\n"));
+        urne_cli_print_diags(&d);
+        urne_diags_free(&d);
+        return URNE_EXIT_REJECTED;
+    }
+    urne_io_buffer_free(&in);
+    urne_diags_free(&d);
+    opened x;
+    int rc = open_app("initiative verify-sample", o, &x, 1);
+    if (rc) {
+        urne_verdicts_free(&v);
+        return rc;
+    }
+    urne_app_outcome out;
+    urne_initiative_projection p;
+    if (urne_app_initiative_sample_record(&x.app, &x.user, o->id, v.sample, v.items, v.n, &p, &out) != URNE_APP_OK) {
+        rc = refused("initiative verify-sample", &out);
+        if (out.number > 0 && out.field[0] && strcmp(out.field, "sample") != 0)
+            fprintf(stderr, _("urne initiative verify-sample: signature %lld\n"), (long long)out.number);
+    } else
+        printf(_("Sample %lld: %lld of %lld signature(s) checked are valid (%lld.%02lld %%); valid signatures "
+                 "projected: %lld of %lld, 95 %% interval %lld to %lld\n"),
+               (long long)v.sample, (long long)p.valid, (long long)p.size, (long long)(p.share_bp / 100),
+               (long long)(p.share_bp % 100), (long long)p.projected, (long long)p.population, (long long)p.low,
+               (long long)p.high);
+    urne_app_outcome_free(&out);
+    urne_verdicts_free(&v);
+    close_app(&x);
+    return rc;
+}
+
 int urne_cli_initiative_store(const char *sub, int argc, char **argv) {
     static const struct {
         const char *name;
         int (*run)(const sopts *o);
     } subs[] = {{"keygen", run_keygen},   {"create", run_create},   {"import-roll", run_import},
-                {"export", run_export},   {"recount", run_recount}, {"receipt", run_receipt}};
+                {"export", run_export},   {"recount", run_recount}, {"receipt", run_receipt},
+                {"sample", run_sample},   {"verify-sample", run_verify_sample}};
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         if (strcmp(sub, subs[i].name) == 0) {
             sopts o;

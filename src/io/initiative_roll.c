@@ -24,16 +24,7 @@ static const char *const column_names[NCOLS][3] = {
 
 /* The header's columns into col[] (-1 when absent). 0, or -1 with the errors added. */
 static int read_header(urne_span line, char sep, long ln, long col[NCOLS], urne_diags *d) {
-    urne_span f[64];
-    long nf = urne_fields_split(line, sep, f, 64);
-    for (int c = 0; c < NCOLS; c++) col[c] = -1;
-    for (long i = 0; i < nf && i < 64; i++) {
-        char folded[64];
-        urne_text_fold_header(f[i], folded, sizeof folded);
-        for (int c = 0; c < NCOLS; c++)
-            for (int k = 0; k < 3 && column_names[c][k]; k++)
-                if (strcmp(folded, column_names[c][k]) == 0 && col[c] < 0) col[c] = i;
-    }
+    urne_parse_find_columns(line, sep, &column_names[0][0], NCOLS, 3, col);
     int bad = 0;
     for (int c = 0; c <= COL_COMMUNE; c++)
         if (col[c] < 0) {

@@ -287,6 +287,20 @@ int urne_parse_prepare(const char *buf, size_t len, urne_encoding *enc, char **o
     return 0;
 }
 
+void urne_parse_find_columns(urne_span header, char sep, const char *const *names, size_t ncols, size_t aliases,
+                             long *col) {
+    urne_span f[64];
+    long nf = urne_fields_split(header, sep, f, 64);
+    for (size_t c = 0; c < ncols; c++) col[c] = -1;
+    for (long i = 0; i < nf && i < 64; i++) {
+        char folded[64];
+        urne_text_fold_header(f[i], folded, sizeof folded);
+        for (size_t c = 0; c < ncols; c++)
+            for (size_t k = 0; k < aliases && names[c * aliases + k]; k++)
+                if (col[c] < 0 && strcmp(folded, names[c * aliases + k]) == 0) col[c] = i;
+    }
+}
+
 char urne_parse_header_separator(urne_span header) {
     size_t semis = 0, commas = 0;
     for (size_t i = 0; i < header.len; i++) semis += header.p[i] == ';', commas += header.p[i] == ',';

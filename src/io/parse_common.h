@@ -19,6 +19,13 @@
  * spreadsheet's export), else ','. The header's holds for the whole file. */
 char urne_parse_header_separator(urne_span header);
 
+/* The columns of a header found by name: names is a table of ncols rows of
+ * `aliases` names each (NULL ends a row early), compared with each field folded
+ * (urne_text_fold_header: lower case, accents and spacing dropped); col[c] the
+ * index of the first field with one of row c's names, -1 when none has. */
+void urne_parse_find_columns(urne_span header, char sep, const char *const *names, size_t ncols, size_t aliases,
+                             long *col);
+
 /* At most this many fields on one line. */
 #define URNE_MAX_FIELDS 1024
 

@@ -169,6 +169,19 @@ static int pg_roll_counts(urne_store *s, int64_t id, int (*fn)(const char *terri
     return stop;
 }
 
+static int pg_signature_counts(urne_store *s, int64_t id,
+                               int (*fn)(const char *territory, int64_t valid, int64_t invalid, void *ctx), void *ctx) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    PGresult *r = urne_pg_run(s, urne_sql_initiative_signature_counts, &p, "counting the signatures");
+    if (r == NULL) return -1;
+    int stop = 0;
+    for (int i = 0; !stop && i < PQntuples(r); i++)
+        stop = fn(PQgetvalue(r, i, 0), urne_pg_int64(r, i, 1), urne_pg_int64(r, i, 2), ctx);
+    PQclear(r);
+    return stop;
+}
+
 static int64_t pg_sign(urne_store *s, const urne_initiative_signature *sig) {
     urne_pg_params p = {0};
     urne_pg_int(&p, sig->initiative);
@@ -227,4 +240,5 @@ const urne_store_initiative_ops urne_pg_initiative_ops = {
     .signature_get = pg_signature_get,
     .invalidate = pg_invalidate,
     .signatures_each = pg_signatures_each,
+    .signature_counts = pg_signature_counts,
 };

@@ -5,7 +5,9 @@
  * Announcing: every change appends its audit entry inside its transaction, and
  * urne_store_audit then calls announce, which runs pg_notify on the channel of the
  * change's kind (urne_sheet, urne_bureau, urne_dispute, urne_election, urne_user,
- * urne_notice: the audit action's first word; any other kind, one day, on
+ * urne_notice, urne_initiative: the audit action's first word; a signature, which
+ * writes no audit entry, is announced so too (urne_store_announce); any other
+ * kind, one day, on
  * urne_other, so that no change goes unheard). PostgreSQL delivers a
  * notification when, and only when, its transaction commits, in the order of the
  * commits: a change rolled back is never announced, and a change committed always
@@ -36,8 +38,9 @@
 
 #include "pg_internal.h"
 
-const char *const urne_pg_channels[] = {"urne_sheet", "urne_bureau", "urne_dispute", "urne_election",
-                                        "urne_user",  "urne_notice", "urne_other",   NULL};
+const char *const urne_pg_channels[] = {"urne_sheet",  "urne_bureau", "urne_dispute",    "urne_election",
+                                        "urne_user",   "urne_notice", "urne_initiative", "urne_other",
+                                        NULL};
 
 typedef struct pg_watch {
     urne_store_watch base; /* first */

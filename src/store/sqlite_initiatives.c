@@ -150,6 +150,21 @@ static int sq_roll_counts(urne_store *s, int64_t id, int (*fn)(const char *terri
     return stop;
 }
 
+static int sq_signature_counts(urne_store *s, int64_t id,
+                               int (*fn)(const char *territory, int64_t valid, int64_t invalid, void *ctx), void *ctx) {
+    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_initiative_signature_counts, "counting the signatures");
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = urne_sql_text(st, 0);
+        stop = fn(t ? t : "", sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), ctx);
+    }
+    if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, "counting the signatures");
+    sqlite3_finalize(st);
+    return stop;
+}
+
 static int64_t sq_sign(urne_store *s, const urne_initiative_signature *sig) {
     sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_sign);
     if (st == NULL) return -1;
@@ -213,4 +228,5 @@ const urne_store_initiative_ops urne_sqlite_initiative_ops = {
     .signature_get = sq_signature_get,
     .invalidate = sq_invalidate,
     .signatures_each = sq_signatures_each,
+    .signature_counts = sq_signature_counts,
 };

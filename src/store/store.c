@@ -601,6 +601,14 @@ int urne_store_initiative_invalidate(urne_store *s, int64_t id, int64_t sig, con
     return s->ops->initiatives->invalidate(s, id, sig, reason);
 }
 
+int urne_store_initiative_signature_counts(urne_store *s, int64_t id,
+                                           int (*fn)(const char *territory, int64_t valid, int64_t invalid,
+                                                     void *ctx),
+                                           void *ctx) {
+    assert(fn != NULL);
+    return s->ops->initiatives->signature_counts(s, id, fn, ctx);
+}
+
 int urne_store_initiative_signatures_each(urne_store *s, int64_t id,
                                           int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx) {
     assert(fn != NULL);

@@ -140,6 +140,14 @@ typedef struct urne_store_change {
 /* 1 when the backend can watch (PostgreSQL), 0 when it has nothing to watch. */
 int urne_store_can_watch(const urne_store *s);
 
+/* Announce a change that writes no audit entry (a signature, which only moves
+ * counts), inside the write transaction that makes it, so that the other
+ * processes' watches hear it if and when it commits: `action` names its kind by
+ * its first word, as an audit entry's does, `object` what it changed (at most 95
+ * bytes). 0 (at once, for a backend without a watch), or -1 with the store's
+ * error set. */
+int urne_store_announce(urne_store *s, const char *action, const char *object);
+
 /* Open a watch on s's database: a connection of its own, listening. Changes made
  * through s itself are not reported (the process knows them already). NULL with
  * a message in err (the store named without its password). The watch belongs to

@@ -116,6 +116,8 @@ typedef struct urne_store_initiative_ops {
     int (*receipt)(urne_store *s, int64_t id, const char *receipt, urne_initiative_signature *out);
     int (*signature_get)(urne_store *s, int64_t id, int64_t sig, urne_initiative_signature *out);
     int (*invalidate)(urne_store *s, int64_t id, int64_t sig, const char *reason);
+    int (*signature_counts)(urne_store *s, int64_t id,
+                            int (*fn)(const char *territory, int64_t valid, int64_t invalid, void *ctx), void *ctx);
     int (*signatures_each)(urne_store *s, int64_t id, int (*fn)(const urne_initiative_signature *sig, void *ctx),
                            void *ctx);
 } urne_store_initiative_ops;

@@ -103,6 +103,14 @@ int urne_store_initiative_signature_get(urne_store *s, int64_t id, int64_t sig, 
 /* Invalidate signature `sig` of initiative `id` with `reason` (not empty), when
  * it is still valid (inside a transaction): 1, 0 when it is not (nothing written), -1. */
 int urne_store_initiative_invalidate(urne_store *s, int64_t id, int64_t sig, const char *reason);
+/* fn(territory, valid, invalidated) for each territory where initiative `id`
+ * has signatures, in no set order: counted from an index, never from the rows
+ * (what the application does at open). A nonzero answer from fn stops and is
+ * answered; -1 a store failure. */
+int urne_store_initiative_signature_counts(urne_store *s, int64_t id,
+                                           int (*fn)(const char *territory, int64_t valid, int64_t invalid,
+                                                     void *ctx),
+                                           void *ctx);
 /* Every signature of initiative `id` (0: of every initiative) in order of id. */
 int urne_store_initiative_signatures_each(urne_store *s, int64_t id,
                                           int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx);

@@ -94,6 +94,9 @@ const char urne_sql_initiative_receipt[] = URNE_SQL_SIGNATURE_COLS " WHERE initi
 const char urne_sql_initiative_signature_get[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND id = $2";
 const char urne_sql_initiative_invalidate[] =
     "UPDATE initiative_signatures SET invalid = $1 WHERE initiative_id = $2 AND id = $3 AND invalid = ''";
+const char urne_sql_initiative_signature_counts[] =
+    "SELECT territory, sum(CASE WHEN invalid = '' THEN 1 ELSE 0 END), sum(CASE WHEN invalid = '' THEN 0 ELSE 1 END)"
+    " FROM initiative_signatures WHERE initiative_id = $1 GROUP BY territory";
 const char urne_sql_initiative_signatures_each[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 ORDER BY id";
 
 #define TEXT(c, field)                                                                                       \
@@ -396,6 +399,7 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_initiative_roll_put, urne_sql_initiative_roll_find, urne_sql_initiative_roll_homonyms,
     urne_sql_initiative_roll_counts, urne_sql_initiative_sign, urne_sql_initiative_receipt,
     urne_sql_initiative_signature_get, urne_sql_initiative_invalidate, urne_sql_initiative_signatures_each,
+    urne_sql_initiative_signature_counts,
     urne_sql_audit_head,  urne_sql_audit_append,      urne_sql_audit_head_put,  urne_sql_audit_each,
     urne_sql_verify_elections, urne_sql_verify_sheets, urne_sql_verify_typed,  urne_sql_verify_disputes,
     urne_sql_verify_users, urne_sql_verify_assignments, urne_sql_election_meta_each, urne_sql_election_meta_get,

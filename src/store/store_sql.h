@@ -146,6 +146,7 @@ extern const char urne_sql_initiative_signature_get[];
 extern const char urne_sql_initiative_invalidate[];
 /* $1 initiative. */
 extern const char urne_sql_initiative_signatures_each[];
+extern const char urne_sql_initiative_signature_counts[];
 /* The text columns of URNE_SQL_SIGNATURE_COLS and the fields they fill. */
 extern const urne_store_text_col urne_sql_signature_texts[];
 extern const size_t urne_sql_signature_ntexts;

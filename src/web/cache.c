@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cache.h"
 #include "reply.h"
@@ -130,6 +131,7 @@ typedef struct cache_entry {
     head_kind head;              /* how the body shows the audit log's head */
     size_t head_at, head_len;    /* where */
     unsigned long head_version;  /* the cache's head_version the body shows */
+    int64_t expires;             /* CLOCK_MONOTONIC ns after which it is stale; 0: never */
 } cache_entry;
 
 /* An election's last change made alone (a change's scope, urne_cache_changed). */
@@ -180,8 +182,25 @@ static unsigned long changed_since(const urne_cache *c, int64_t election) {
     return v;
 }
 
+/* The initiatives' pages and their JSON show counts that a signature moves
+ * without a change of the application's (app/initiative_sign.c says why), so
+ * they are kept at most COUNTS_LAG_NS after they were made: a counter read 20,000
+ * times a second while 20,000 signatures a second come in is made once a
+ * second, not 20,000 times, and lags the count by a second at most. */
+#define COUNTS_LAG_NS ((int64_t)1000000000)
+
+static int path_shows_counts(const char *url) {
+    return strncmp(url, "/initiatives", 12) == 0 || strncmp(url, "/api/initiatives", 16) == 0;
+}
+
+static int64_t monotonic_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
 static int entry_good(const urne_cache *c, const cache_entry *e) {
-    return e->version >= changed_since(c, e->election);
+    return e->version >= changed_since(c, e->election) && (e->expires == 0 || monotonic_ns() < e->expires);
 }
 
 /* What an entry costs beyond its bytes: the struct, allocator overhead. */
@@ -487,6 +506,7 @@ void urne_cache_store(urne_req *r, const char *type, const char *body, size_t le
     rec->names = r->query_read;
     rec->election = e->election = path_election(r->url);
     rec->version = e->version = r->cache_gen;
+    if (path_shows_counts(r->url)) e->expires = monotonic_ns() + COUNTS_LAG_NS;
     pthread_mutex_lock(&c->lock);
     if (c->version == r->cache_gen) { /* nothing changed while it was made */
         head_find(c, e);

@@ -8,7 +8,8 @@
  * its scope (urne_cache_changed): a change within one election (a sheet entered,
  * contested, decided) drops that election's pages and the pages of no election
  * (the home page, the lists), and keeps every other election's; any other change
- * drops everything. The audit log's head, which every page's footer shows, is
+ * drops everything. The initiatives' pages, whose counts signatures move without
+ * a change hook, are kept one second at most. The audit log's head, which every page's footer shows, is
  * written anew into a kept page when it moves (cache.c says how). A version
  * number, taken when the request begins, keeps a page rendered before a change
  * from being stored after it.

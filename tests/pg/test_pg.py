@@ -99,14 +99,14 @@ check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state
 seq = int(psql(srv.db, "SELECT seq FROM audit_head"))
 check(seq == len(log) and psql(srv.db, "SELECT count(*) FROM audit") == str(seq),
       f"the head is the last of {len(log)} entries: {seq}")
-check(psql(srv.db, "SELECT version FROM urne_schema") == "8", "the schema is at the last migration")
+check(psql(srv.db, "SELECT version FROM urne_schema") == "9", "the schema is at the last migration")
 
 
 # A database from a newer urne is refused, not opened; the original is untouched.
 url = copy_of(srv.db, dbname(srv.db) + "_newer")
 psql(url, "UPDATE urne_schema SET version = 99")
 p = run("audit", "verify", "--db", url, ok=False)
-check(p.returncode == 1 and "schema version 99, newer than this urne knows (8): upgrade urne" in p.stderr,
+check(p.returncode == 1 and "schema version 99, newer than this urne knows (9): upgrade urne" in p.stderr,
       f"a newer database refused: {p.stderr}")
 check(psql(url, "SELECT version FROM urne_schema") == "99", "and left as it was")
 

@@ -5,7 +5,8 @@ admissible; it opens; anyone signs: matched on the roll, answered a receipt code
 the same elector a second time refused and counted once (also from 20
 connections at once); the receipt checks; the counts per territory on the API
 and on the live counter page, in French and English, escaped, under the CSP; the
-committee invalidates a signature and the counts follow; every role refused what
+committee invalidates a signature and the counts follow; the counters kept in
+the page cache a second at most after a signature; every role refused what
 is not its own (401, 403); `urne audit verify` passes; the counts are the same
 after a restart (rebuilt from the rows)."""
 import html
@@ -13,6 +14,7 @@ import os
 import re
 import subprocess
 import threading
+import time
 
 from lib import *
 
@@ -180,6 +182,25 @@ try:
                                                     "commune": "ARRAS"})
     check(st == 409 and "déjà signé" in page, f"the same elector by the form: 409: {st}")
 
+    # A signature is no change of the pages': the counters are kept as they were
+    # made, a second at most, then show it.
+    anon = srv.client()
+    time.sleep(1.2)  # past the lag of what the reads above left in the cache
+    st, d = anon.get("/api/initiatives/1")
+    st, d2 = anon.get("/api/initiatives/1")
+    check(anon.last_headers.get("x-cache") == "hit" and d2 == d and d["signatures"] == 2,
+          f"the counter's JSON is served from the cache: {anon.last_headers} {d2}")
+    st, _ = public.post("/api/initiatives/1/signatures", {"name": "Lefevre", "given": "Elodie",
+                                                           "birth": "1985-12-31", "commune": "Arras"})
+    check(st == 201, f"a third elector signs: {st}")
+    time.sleep(1.2)
+    st, d = anon.get("/api/initiatives/1")
+    pdc = [t for t in d.get("territories", []) if t["name"] == "Pas-de-Calais"]
+    check(d["signatures"] == 3 and pdc and pdc[0]["signatures"] == 2 and d["reached"] is True,
+          f"a second later, the counter shows it: {d}")
+    st, page = anon.get("/initiatives/1")
+    check(st == 200 and re.search(r"\b3\b", page), "and so does the page")
+
     st, d = admin.post("/api/initiatives/1/transition", {"event": "close"})
     check(st == 409 and d.get("rule") == "still-open", f"no close before the window ends: {st} {d}")
 
@@ -211,13 +232,13 @@ check_tampered(srv, (
 # with its secret key (offline); a recount from the rows; a receipt.
 p = run("initiative", "export", "--db", srv.db, "--id", "1")
 check(p.stdout.startswith("id,territory,signed_at,marks,invalid,sealed\n") and "NDIAYE" not in p.stdout
-      and len(p.stdout.splitlines()) == 4, f"the export without the key: sealed: {p.stdout}")
+      and len(p.stdout.splitlines()) == 5, f"the export without the key: sealed: {p.stdout}")
 p = run("initiative", "export", "--db", srv.db, "--id", "1", "--secret-key", SECRET)
 check('"Signature contestée."' in p.stdout and '"DUPONT","JEAN PIERRE","1970-03-04","MONTVAL"' in p.stdout
       and '"AWA","1990-01-02","LILLE"' in p.stdout, f"the export opened with the authority's key: {p.stdout}")
 p = run("initiative", "recount", "--db", srv.db, "--id", "1")
-check("2 valid signature(s), 1 invalidated" in p.stdout and "Nord: 1 signature(s), 2 elector(s)" in p.stdout
-      and "Pas-de-Calais: 1 signature(s), 2 elector(s)" in p.stdout,
+check("3 valid signature(s), 1 invalidated" in p.stdout and "Nord: 1 signature(s), 2 elector(s)" in p.stdout
+      and "Pas-de-Calais: 2 signature(s), 2 elector(s)" in p.stdout,
       f"the recount: {p.stdout}")
 p = run("initiative", "receipt", "--db", srv.db, "--id", "1", receipt)
 check(p.returncode == 0 and "invalidated, not counted: Signature contestée." in p.stdout, f"the receipt: {p.stdout}")
@@ -229,8 +250,53 @@ check(p.returncode == 1 and "The roll cannot change once the collection has open
 srv.start()
 try:
     st, d = srv.client().get("/api/initiatives/1")
-    check(st == 200 and d["signatures"] == 2 and d["invalidated"] == 1 and d["state"] == "collecting",
+    check(st == 200 and d["signatures"] == 3 and d["invalidated"] == 1 and d["state"] == "collecting",
           f"after a restart, the counts rebuilt from the rows: {d}")
 finally:
     check(srv.stop() == 0, "server stops cleanly")
+
+# The authority's verification sample: drawn by the committee (logged, replayed by
+# its seed), filled with a verdict per signature, recorded (the invalid one
+# invalidated), and the valid count projected.
+p = run("initiative", "sample", "--db", srv.db, "--user", "admin", "--id", "1", "--size", "2", "--seed", "7", ok=False)
+check(p.returncode == 1, f"an administrator does not draw the sample: {p.returncode} {p.stderr}")
+p = run("initiative", "sample", "--db", srv.db, "--user", "com", "--id", "1", "--size", "4", "--seed", "7", ok=False)
+check(p.returncode == 1 and "3 valid signature(s)" in p.stderr, f"a sample larger than the valid ones: {p.stderr}")
+p = run("initiative", "sample", "--db", srv.db, "--user", "com", "--id", "1", "--size", "2", "--seed", "7",
+        "--secret-key", SECRET)
+lines = p.stdout.splitlines()
+check(len(lines) == 4 and re.match(r"# sample \d+ of initiative 1: 2 of 3 valid signatures, drawn with seed 7$", lines[0])
+      and lines[1] == "signature,territory,signed_at,marks,name,given,birth,commune,verdict,reason"
+      and all(l.endswith('",,') for l in lines[2:]), f"the sample to fill, identities opened: {p.stdout}")
+again = run("initiative", "sample", "--db", srv.db, "--user", "com", "--id", "1", "--size", "2", "--seed", "7").stdout
+drawn = [l.split(",")[0] for l in lines[2:]]
+check([l.split(",")[0] for l in again.splitlines()[2:]] == drawn and again.splitlines()[0] != lines[0],
+      f"the same seed draws the same signatures (a second entry in the log): {again}")
+filled = os.path.join(srv.dir, "verdicts.csv")
+def verdicts(rows, first=lines[0]):
+    with open(filled, "w") as f:
+        f.write(first + "\n" + lines[1] + "\n" + "".join(r + "\n" for r in rows))
+    return run("initiative", "verify-sample", "--db", srv.db, "--user", "com", "--id", "1", filled, ok=False)
+invalid_row = lines[2][:-2] + ',invalid,"Signature imitée"'
+valid_row = lines[3][:-2] + ",valid,"
+for rows, first, want in (([invalid_row], lines[0], "has no verdict"),
+                          ([invalid_row, valid_row, valid_row], lines[0], "judged twice"),
+                          ([lines[2][:-2] + ",invalid,", valid_row], lines[0], "needs its reason"),
+                          ([invalid_row, "999" + valid_row[valid_row.index(","):]], lines[0], "not in the sample"),
+                          ([invalid_row, valid_row], "# sample 1", "no verification sample"),
+                          ([invalid_row, valid_row], "sample", "first line")):
+    p = verdicts(rows, first)
+    check(p.returncode == 1 and want in p.stderr, f"verdicts refused ({want}): {p.returncode} {p.stderr}")
+p = run("initiative", "recount", "--db", srv.db, "--id", "1")
+check("3 valid signature(s), 1 invalidated" in p.stdout, f"nothing written by the refused verdicts: {p.stdout}")
+p = verdicts([invalid_row, valid_row])
+check(p.returncode == 0 and re.search(r"Sample \d+: 1 of 2 signature\(s\) checked are valid \(50\.00 %\); valid "
+                                      r"signatures projected: 2 of 3, 95 % interval \d+ to \d+", p.stdout),
+      f"the verdicts recorded, the count projected: {p.stdout} {p.stderr}")
+p = run("initiative", "recount", "--db", srv.db, "--id", "1")
+check("2 valid signature(s), 2 invalidated" in p.stdout, f"the invalid one invalidated: {p.stdout}")
+p = verdicts([invalid_row, valid_row])
+check(p.returncode == 0, f"recorded again (the invalid one already invalidated): {p.stderr}")
+p = run("audit", "verify", "--db", srv.db, ok=False)
+check(p.returncode == 0 and "audit log intact" in p.stdout, f"the sample's entries verify: {p.stdout} {p.stderr}")
 done()

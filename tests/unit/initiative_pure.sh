@@ -2,7 +2,8 @@
 # The initiative engine is pure (issue 18): no clock, no I/O, no writable globals.
 # Checked on what the compiler made of src/initiative/*.c, as sortition_pure.sh does
 # for sortition: every undefined symbol of the objects on the list below (other
-# urne engines, memory and string functions, assert), no data that could be
+# urne engines, among them count.h's seeded lot; memory and string functions;
+# sqrt, which the sample's interval needs; assert), no data that could be
 # written, and no clock or stdio header in the sources.
 #
 # Usage: initiative_pure.sh SOURCE_DIR OBJECT... (or one ';'-separated argument).
@@ -19,7 +20,7 @@ if [ "$count" -ne "$nsrc" ]; then
   fail=1
 fi
 
-allowed='^(urne_(initiative|num|phrase|diags)_[a-z_0-9]+|__assert_fail|__stack_chk_fail|__asan_.*|__ubsan_.*|__sanitizer_.*|_GLOBAL_OFFSET_TABLE_|memcpy|memmove|memset|memcmp|memchr|strlen|strcmp|strncmp|strcpy|__udivti3|__divti3|__modti3|__umodti3)$'
+allowed='^(urne_(initiative|num|phrase|diags|lot)_[a-z_0-9]+|sqrt|__assert_fail|__stack_chk_fail|__asan_.*|__ubsan_.*|__sanitizer_.*|_GLOBAL_OFFSET_TABLE_|memcpy|memmove|memset|memcmp|memchr|strlen|strcmp|strncmp|strcpy|__udivti3|__divti3|__modti3|__umodti3)$'
 bad=$(for o in $objs; do nm -u "$o" | awk -v o="$(basename "$o")" '{ print o ": " $NF }'; done |
       awk -v a="$allowed" '{ if ($2 !~ a) print }')
 if [ -n "$bad" ]; then

@@ -1,0 +1,63 @@
+/*
+ * initiative_seal (app): signers' identities boxed to the verification
+ * authority's public key, so that the server keeps what it cannot read back.
+ *
+ * libsodium's sealed box (crypto_box_seal) makes a new X25519 key pair for every
+ * box and agrees a key with the authority's: two scalar multiplications, some
+ * 100 microseconds on this project's 2-core machine, so at most ~18,000 boxes a
+ * second with both cores doing nothing else, below the 20,000 signatures a
+ * second issue 18 asks. A sealer therefore makes the same construction once per
+ * *batch*: an ephemeral key pair, its secret forgotten as soon as the key shared
+ * with the authority is derived (crypto_box_beforenm), then each box is
+ * XSalsa20-Poly1305 under that shared key with a random nonce (crypto_box_easy_
+ * afternm, about a microsecond). A batch ends after URNE_SEALER_USES boxes or
+ * when its second is over; its shared key is then wiped.
+ *
+ * What that changes, and why it is acceptable: only the authority's secret key
+ * opens a box from the database alone, as with sealed boxes. Someone reading the
+ * server's memory at a given moment could open the boxes of the current batch
+ * (at most one second's), where with a sealed box they could open none of the
+ * past; but that reader sees the identities in clear as they arrive anyway.
+ *
+ * Stored form: "2:" then base64 of ephemeral public key (32 bytes), nonce (24)
+ * and the box (16-byte tag, then the text). A value without the "2:" prefix is a
+ * sealed box as urne wrote them before, and still opens (urne_sealer_open).
+ *
+ * Not thread-safe: a sealer is used under its owner's lock (the application's).
+ */
+#ifndef URNE_APP_INITIATIVE_SEAL_H
+#define URNE_APP_INITIATIVE_SEAL_H
+
+#include <sodium.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define URNE_SEALER_USES 100000 /* boxes per ephemeral key at most */
+
+typedef struct urne_sealer {
+    unsigned char authority[crypto_box_PUBLICKEYBYTES];
+    unsigned char ephemeral[crypto_box_PUBLICKEYBYTES]; /* the batch's public key */
+    unsigned char shared[crypto_box_BEFORENMBYTES];     /* the batch's key with the authority */
+    int64_t second;                                     /* the second the batch began */
+    int64_t uses;                                       /* boxes made in the batch; 0: no batch */
+} urne_sealer;
+
+/* A sealer for the authority's public key, with no batch yet. */
+void urne_sealer_init(urne_sealer *s, const unsigned char authority[crypto_box_PUBLICKEYBYTES]);
+
+/* Box `len` bytes of text at `now` (UTC seconds: a new batch when its second is
+ * not the batch's), its stored form into out (size bytes, NUL ended). 0, or -1
+ * when it would not fit in size or the key agreement fails (out is "" then). */
+int urne_sealer_box(urne_sealer *s, int64_t now, const unsigned char *text, size_t len, char *out, size_t size);
+
+/* Wipe the batch's keys; the sealer starts a new batch at its next box. */
+void urne_sealer_wipe(urne_sealer *s);
+
+/* The bytes a stored box (either form) holds, opened with the authority's key
+ * pair, into plain (size bytes; NUL ended, so text). Their length, or -1 when
+ * the value is not a box, does not open with that key, or would not fit. */
+long urne_sealer_open(const unsigned char pk[crypto_box_PUBLICKEYBYTES],
+                      const unsigned char sk[crypto_box_SECRETKEYBYTES], const char *stored, unsigned char *plain,
+                      size_t size);
+
+#endif
