@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../../src/app/app.h"
+#include "app_fixture.h"
 #include "../../src/app/grants.h"
 #include "../../src/app/import.h"
 #include "../../src/app/notice.h"
@@ -26,7 +27,7 @@ static const char ELECTION[] = "# election: Montval test\n"
                                "Montval,2,1105,,,,,,\n"
                                "Montval,3,980,,,,,,\n";
 
-#define PASSWORD "correct-horse-battery-77"
+#define PASSWORD APP_FIXTURE_PASSWORD
 
 typedef struct fixture {
     char dir[64];
@@ -40,23 +41,14 @@ typedef struct fixture {
 static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
 
 static void user(fixture *f, const char *name, urne_role role, int tier, urne_user *out) {
-    urne_app_outcome o;
-    int64_t id = urne_users_create(f->store, NULL, "system", name, PASSWORD, role, tier, &o);
-    if (id <= 0) fail_msg("%s %s", o.why ? o.why : "", o.detail);
-    urne_app_outcome_free(&o);
-    assert_int_equal(urne_store_user_find(f->store, name, out, NULL, 0), 1);
+    app_fixture_user(f->store, name, role, tier, out);
 }
 
 static int setup(void **state) {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     assert_true(sodium_init() >= 0);
-    snprintf(f->dir, sizeof f->dir, "/tmp/urne-test-app-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    char path[96], err[600];
-    snprintf(path, sizeof path, "%s/app.db", f->dir);
-    f->store = urne_store_open(path, err, sizeof err);
-    if (f->store == NULL) fail_msg("%s", err);
+    f->store = app_fixture_store(f->dir, "app");
     urne_import im = {.text = ELECTION, .len = sizeof ELECTION - 1, .source = "test.csv"};
     urne_app_outcome import_out;
     f->election = urne_import_election(f->store, "system", &im, &import_out);
@@ -69,23 +61,16 @@ static int setup(void **state) {
     user(f, "com1", URNE_ROLE_COMMISSION, 1, &f->com1);
     user(f, "com2", URNE_ROLE_COMMISSION, 2, &f->com2);
     f->nobody.role = URNE_ROLE_PUBLIC;
-    urne_app_outcome opened;
-    if (urne_app_open(&f->app, f->store, &opened) != URNE_APP_OK) fail_msg("%s", opened.detail);
-    f->app.changed = count_change;
-    f->app.changed_ctx = f;
+    app_fixture_open(&f->app, f->store, count_change, f);
     *state = f;
     return 0;
 }
 
 static int teardown(void **state) {
     fixture *f = *state;
-    urne_app_close(&f->app);
-    urne_store_close(f->store);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
+    int rc = app_fixture_close(&f->app, f->store, f->dir);
     free(f);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
 static int64_t audit_seq(fixture *f) {

@@ -19,11 +19,12 @@
 #include <unistd.h>
 
 #include "../../src/app/app.h"
+#include "app_fixture.h"
 #include "../../src/app/grants.h"
 #include "../../src/app/match.h"
 #include "../../src/app/users.h"
 
-#define PASSWORD "correct-horse-battery-77"
+#define PASSWORD APP_FIXTURE_PASSWORD
 
 static int64_t test_now = 1767225600; /* 2026-01-01T00:00:00Z */
 static int64_t clock_now(void) { return test_now; }
@@ -40,11 +41,7 @@ typedef struct fixture {
 static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
 
 static void user(fixture *f, const char *name, urne_role role, urne_user *out) {
-    urne_app_outcome o;
-    int64_t id = urne_users_create(f->store, NULL, "system", name, PASSWORD, role, 1, &o);
-    if (id <= 0) fail_msg("%s %s", o.why ? o.why : "", o.detail);
-    urne_app_outcome_free(&o);
-    assert_int_equal(urne_store_user_find(f->store, name, out, NULL, 0), 1);
+    app_fixture_user(f->store, name, role, 1, out);
 }
 
 static void grant(fixture *f, const char *name, const char *space, urne_role role) {
@@ -57,12 +54,7 @@ static int setup(void **state) {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     assert_true(sodium_init() >= 0);
-    snprintf(f->dir, sizeof f->dir, "/tmp/urne-test-match-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    char path[96], err[600];
-    snprintf(path, sizeof path, "%s/app.db", f->dir);
-    f->store = urne_store_open(path, err, sizeof err);
-    if (f->store == NULL) fail_msg("%s", err);
+    f->store = app_fixture_store(f->dir, "match");
     user(f, "admin", URNE_ROLE_ADMIN, &f->admin);
     user(f, "obs", URNE_ROLE_OBSERVER, &f->obs);
     user(f, "coord", URNE_ROLE_OBSERVER, &f->coord);
@@ -70,11 +62,7 @@ static int setup(void **state) {
     user(f, "teach_b", URNE_ROLE_OBSERVER, &f->teach_b);
     user(f, "host_a", URNE_ROLE_OBSERVER, &f->host_a);
     f->nobody.role = URNE_ROLE_PUBLIC;
-    urne_app_outcome opened;
-    if (urne_app_open(&f->app, f->store, &opened) != URNE_APP_OK) fail_msg("%s", opened.detail);
-    urne_app_outcome_free(&opened);
-    f->app.changed = count_change;
-    f->app.changed_ctx = f;
+    app_fixture_open(&f->app, f->store, count_change, f);
     urne_app_match_clock(&f->app, clock_now);
     grant(f, "coord", "org/nord", URNE_ROLE_ADMIN);
     *state = f;
@@ -83,13 +71,9 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
     fixture *f = *state;
-    urne_app_close(&f->app);
-    urne_store_close(f->store);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
+    int rc = app_fixture_close(&f->app, f->store, f->dir);
     free(f);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
 static int64_t audit_seq(fixture *f) {

@@ -1,0 +1,65 @@
+/*
+ * app_fixture: what the use cases' tests share (test_app.c, test_initiative_app.c,
+ * test_match_app.c, test_forum_app.c): a store in a directory of its own,
+ * accounts made through the accounts' use case, the application opened on the
+ * store with a change hook, and the whole taken down after, directory included.
+ * Each test keeps its own fixture struct (its accounts, its objects) and calls
+ * these from its setup and teardown. Static functions: each test is one program.
+ */
+#ifndef URNE_TEST_APP_FIXTURE_H
+#define URNE_TEST_APP_FIXTURE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../../src/app/app.h"
+#include "../../src/app/users.h"
+
+#define APP_FIXTURE_PASSWORD "correct-horse-battery-77"
+
+/* A new store, app.db in a new directory /tmp/urne-test-TAG-XXXXXX written into
+ * dir (64 bytes). Fails the test when it cannot be made. */
+static urne_store *app_fixture_store(char dir[64], const char *tag) {
+    snprintf(dir, 64, "/tmp/urne-test-%s-XXXXXX", tag);
+    assert_non_null(mkdtemp(dir));
+    char path[96], err[600];
+    snprintf(path, sizeof path, "%s/app.db", dir);
+    urne_store *s = urne_store_open(path, err, sizeof err);
+    if (s == NULL) fail_msg("%s", err);
+    return s;
+}
+
+/* Account `name` with `role` and `tier` made (password APP_FIXTURE_PASSWORD) and
+ * read back into *out. */
+static void app_fixture_user(urne_store *s, const char *name, urne_role role, int tier, urne_user *out) {
+    urne_app_outcome o;
+    int64_t id = urne_users_create(s, NULL, "system", name, APP_FIXTURE_PASSWORD, role, tier, &o);
+    if (id <= 0) fail_msg("%s %s", o.why ? o.why : "", o.detail);
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_store_user_find(s, name, out, NULL, 0), 1);
+}
+
+/* The application opened on s, its change hook `changed(ctx)`. */
+static void app_fixture_open(urne_app *app, urne_store *s, void (*changed)(void *), void *ctx) {
+    urne_app_outcome opened;
+    if (urne_app_open(app, s, &opened) != URNE_APP_OK) fail_msg("%s", opened.detail);
+    urne_app_outcome_free(&opened);
+    app->changed = changed;
+    app->changed_ctx = ctx;
+}
+
+/* The application and the store closed, dir removed: 0, or -1 when it was not. */
+static int app_fixture_close(urne_app *app, urne_store *s, const char *dir) {
+    urne_app_close(app);
+    urne_store_close(s);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+#endif
