@@ -166,20 +166,6 @@ static int load_one(const urne_election_meta *m, void *ctx) {
     return 0;
 }
 
-/* The initiatives' or (forums) the forums' load failed with err (English): the
- * store's phrase when it is the store's failure, else err as the one parameter of
- * a phrase that says so. */
-static urne_app_status component_failed(urne_app *app, int forums, const char *err, urne_app_outcome *out) {
-    if (strcmp(err, urne_store_error(app->store)) == 0)
-        return open_failed(out, URNE_APP_STORE, urne_store_error_phrase(app->store));
-    urne_phrase why;
-    if (forums)
-        urne_phrase_set(&why, "the forums cannot be loaded: %s", err);
-    else
-        urne_phrase_set(&why, "the initiatives cannot be loaded: %s", err);
-    return open_failed(out, URNE_APP_STORE, &why);
-}
-
 urne_app_status urne_app_open(urne_app *app, urne_store *store, urne_app_outcome *out) {
     urne_app_outcome_init(out);
     memset(app, 0, sizeof *app);
@@ -204,11 +190,10 @@ urne_app_status urne_app_open(urne_app *app, urne_store *store, urne_app_outcome
         urne_app_close(app);
         return out->status;
     }
-    char err[600];
-    int forums = 0;
-    if (urne_app_initiatives_load(app, err, sizeof err) < 0 || /* their counts rebuilt from the rows */
-        (forums = 1, urne_app_forums_open(app, err, sizeof err) < 0)) {
-        component_failed(app, forums, err, out);
+    urne_phrase why_component;
+    if (urne_app_initiatives_load(app, &why_component) < 0 || /* their counts rebuilt from the rows */
+        urne_app_forums_open(app, &why_component) < 0) {
+        open_failed(out, URNE_APP_STORE, &why_component);
         urne_app_close(app);
         return out->status;
     }

@@ -61,8 +61,8 @@
 void urne_app_forum_clock(urne_app *app, int64_t (*now)(void));
 
 /* The application's forum state (rate counters, recent messages, the form key):
- * made by urne_app_open, freed by urne_app_close. 0, or -1 with err said. */
-int urne_app_forums_open(urne_app *app, char *err, size_t errsize);
+ * made by urne_app_open, freed by urne_app_close. 0, or -1 with *why said. */
+int urne_app_forums_open(urne_app *app, urne_phrase *why);
 void urne_app_forums_free(urne_app *app);
 
 /* ---- forums ---- */

@@ -27,14 +27,14 @@
 #include "../forum/markup.h"
 #include "forum_internal.h"
 
-int urne_app_forums_open(urne_app *app, char *err, size_t errsize) {
+int urne_app_forums_open(urne_app *app, urne_phrase *why) {
     struct urne_app_forums *f = calloc(1, sizeof *f);
     if (f) f->rates = calloc(URNE_FORUM_RATE_SLOTS, sizeof *f->rates);
     if (f && f->rates) f->recent = calloc(URNE_FORUM_RECENT, sizeof *f->recent);
     if (f == NULL || f->rates == NULL || f->recent == NULL || sodium_init() < 0) {
         if (f) free(f->rates), free(f->recent);
         free(f);
-        snprintf(err, errsize, "out of memory (the forums' counters)");
+        urne_phrase_set(why, "out of memory (the forums' counters)");
         return -1;
     }
     randombytes_buf(f->form_key, sizeof f->form_key);

@@ -155,15 +155,15 @@ static int state_parse(const char *name, urne_initiative_state *out) {
     return -1;
 }
 
-/* h's row made whole: rules, state and keys from their texts. 0, or -1 naming
- * what is wrong in err. */
-static int held_parse(urne_initiative_held *h, char *err, size_t errsize) {
+/* h's row made whole: rules, state and keys from their texts. 0, or -1 saying
+ * what is wrong in *why. */
+static int held_parse(urne_initiative_held *h, urne_phrase *why) {
     urne_diags d;
     urne_diags_init(&d, NULL);
     int rc = urne_initiative_rules_parse(h->row.rules, strlen(h->row.rules), &h->rules, &d);
     if (rc < 0)
-        snprintf(err, errsize, "initiative %lld: its rules do not read back (%s)", (long long)h->row.id,
-                 d.count ? d.items[0].message : "?");
+        urne_phrase_set(why, "initiative %lld: its stored rules do not read back (line %ld: %s)", (long long)h->row.id,
+                        d.count ? d.items[0].line : 0L, d.count && d.items[0].rule[0] ? d.items[0].rule : "?");
     urne_diags_free(&d);
     if (rc < 0) return -1;
     size_t n1 = 0, n2 = 0;
@@ -171,7 +171,7 @@ static int held_parse(urne_initiative_held *h, char *err, size_t errsize) {
         sodium_hex2bin(h->hash_key, 32, h->row.hash_key, strlen(h->row.hash_key), NULL, &n1, NULL) < 0 || n1 != 32 ||
         sodium_hex2bin(h->authority_key, 32, h->row.authority_key, strlen(h->row.authority_key), NULL, &n2, NULL) < 0 ||
         n2 != 32) {
-        snprintf(err, errsize, "initiative %lld: its state or keys are not what urne writes", (long long)h->row.id);
+        urne_phrase_set(why, "initiative %lld: its state or keys are not what urne writes", (long long)h->row.id);
         return -1;
     }
     urne_sealer_init(&h->sealer, h->authority_key);
@@ -189,15 +189,15 @@ static int add_signatures(const char *territory, int64_t valid, int64_t invalid,
 }
 
 /* Initiative `row`'s held form with its counts rebuilt from the store, or NULL
- * with err said. */
-static urne_initiative_held *held_load(urne_store *s, const urne_initiative_row *row, char *err, size_t errsize) {
+ * with *why said. */
+static urne_initiative_held *held_load(urne_store *s, const urne_initiative_row *row, urne_phrase *why) {
     urne_initiative_held *h = calloc(1, sizeof *h);
     if (h == NULL) {
-        snprintf(err, errsize, "out of memory");
+        urne_phrase_set(why, "out of memory");
         return NULL;
     }
     h->row = *row;
-    if (held_parse(h, err, errsize) < 0) {
+    if (held_parse(h, why) < 0) {
         held_free(h);
         return NULL;
     }
@@ -205,10 +205,10 @@ static urne_initiative_held *held_load(urne_store *s, const urne_initiative_row 
     if (rc == 0) rc = urne_store_initiative_signature_counts(s, row->id, add_signatures, h);
     if (rc != 0) {
         if (rc == -2)
-            snprintf(err, errsize, "initiative %lld: a count does not fit (or a territory's name is too long)",
-                     (long long)row->id);
+            urne_phrase_set(why, "initiative %lld: a count does not fit (or a territory's name is too long)",
+                            (long long)row->id);
         else
-            snprintf(err, errsize, "%s", urne_store_error(s));
+            *why = *urne_store_error_phrase(s);
         held_free(h);
         return NULL;
     }
@@ -231,35 +231,31 @@ static int held_add(struct urne_app_initiatives *all, urne_initiative_held *h) {
 
 typedef struct load_ctx {
     urne_app *app;
-    char *err;
-    size_t errsize;
+    urne_phrase *why;
 } load_ctx;
 
 static int load_one(const urne_initiative_row *row, void *ctx) {
     load_ctx *c = ctx;
-    urne_initiative_held *h = held_load(c->app->store, row, c->err, c->errsize);
-    if (h == NULL) return -1;
+    urne_initiative_held *h = held_load(c->app->store, row, c->why);
+    if (h == NULL) return -2;
     if (held_add(c->app->initiatives, h) < 0) {
         held_free(h);
-        snprintf(c->err, c->errsize, "out of memory");
-        return -1;
+        urne_phrase_set(c->why, "out of memory");
+        return -2;
     }
     return 0;
 }
 
-int urne_app_initiatives_load(urne_app *app, char *err, size_t errsize) {
+int urne_app_initiatives_load(urne_app *app, urne_phrase *why) {
     app->initiatives = calloc(1, sizeof *app->initiatives);
     if (app->initiatives == NULL) {
-        snprintf(err, errsize, "out of memory");
+        urne_phrase_set(why, "out of memory");
         return -1;
     }
-    load_ctx c = {app, err, errsize};
-    err[0] = 0;
-    if (urne_store_initiative_each(app->store, load_one, &c) != 0) {
-        if (!err[0]) snprintf(err, errsize, "%s", urne_store_error(app->store));
-        return -1;
-    }
-    return 0;
+    load_ctx c = {app, why};
+    int rc = urne_store_initiative_each(app->store, load_one, &c);
+    if (rc == -1) *why = *urne_store_error_phrase(app->store); /* -2: said by load_one */
+    return rc == 0 ? 0 : -1;
 }
 
 int urne_app_initiative_signatures_each(urne_app *app, int64_t id,
@@ -282,13 +278,13 @@ static int same_counts(const urne_initiative_held *a, const urne_initiative_held
     return 1;
 }
 
-int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, char *err, size_t errsize) {
+int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, urne_phrase *why) {
     pthread_mutex_lock(&app->lock);
     int rc = -1;
     *changed = 0;
     urne_initiative_held *h = urne_app_initiative_find(app, id, NULL);
-    if (h == NULL) snprintf(err, errsize, "no initiative %lld", (long long)id);
-    urne_initiative_held *fresh = h ? held_load(app->store, &h->row, err, errsize) : NULL;
+    if (h == NULL) urne_phrase_set(why, "no initiative %lld", (long long)id);
+    urne_initiative_held *fresh = h ? held_load(app->store, &h->row, why) : NULL;
     if (fresh) {
         *changed = !same_counts(h, fresh);
         free(h->territories);
@@ -304,9 +300,9 @@ int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, char *e
 
 int urne_app_initiative_reload(urne_app *app, int64_t id) {
     urne_initiative_row *row = malloc(sizeof *row);
-    char err[512];
+    urne_phrase why;
     int found = row ? urne_store_initiative_get(app->store, id, row) : -1, rc = found < 0 ? -1 : 0;
-    urne_initiative_held *fresh = found == 1 ? held_load(app->store, row, err, sizeof err) : NULL;
+    urne_initiative_held *fresh = found == 1 ? held_load(app->store, row, &why) : NULL;
     free(row);
     if (found == 1 && fresh == NULL) return -1;
     if (fresh == NULL) return rc; /* no such initiative (any more): nothing held to change */

@@ -236,13 +236,14 @@ int urne_app_initiative_signatures_each(urne_app *app, int64_t id,
                                         int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx);
 
 /* Load every initiative and rebuild its counts from the store (urne_app_open):
- * 0, or -1 with the reason in err. Free with urne_app_initiatives_free. */
-int urne_app_initiatives_load(urne_app *app, char *err, size_t errsize);
+ * 0, or -1 with the reason in *why (a code with parameters, which the adapters
+ * word). Free with urne_app_initiatives_free. */
+int urne_app_initiatives_load(urne_app *app, urne_phrase *why);
 void urne_app_initiatives_free(urne_app *app);
 /* Recount initiative `id` from its rows (the CLI's recount): 0, or -1 with the
- * reason in err. Under the lock, taken here. *changed set to 1 when the counts
+ * reason in *why. Under the lock, taken here. *changed set to 1 when the counts
  * held differed. */
-int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, char *err, size_t errsize);
+int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, urne_phrase *why);
 
 /* Read initiative `id` again from the store, row and counts (a change another
  * server made: app/watch.c), replacing what is held or adding it when new;

@@ -398,8 +398,8 @@ static void test_invalidate_and_reload(void **state) {
     assert_int_equal(h->state, URNE_INITIATIVE_EXPIRED);
     urne_app_read_end(&f->app);
     int changed = 1;
-    char err[300];
-    assert_int_equal(urne_app_initiative_recount(&f->app, id, &changed, err, sizeof err), 0);
+    urne_phrase why;
+    assert_int_equal(urne_app_initiative_recount(&f->app, id, &changed, &why), 0);
     assert_int_equal(changed, 0);
 }
 
