@@ -44,6 +44,7 @@ void urne_page_begin(urne_buf *b, urne_req *r, const char *title) {
     urne_html(b, "<a href=\"/notices\">%s</a>", _(r, "Notices"));
     urne_html(b, "<a href=\"/initiatives\">%s</a>", _(r, "Initiatives"));
     urne_html(b, "<a href=\"/forums\">%s</a>", _(r, "Forums"));
+    urne_html(b, "<a href=\"/match\">%s</a>", _(r, "Placements"));
     urne_role role = r->user.role;
     if (urne_page_may(r, URNE_ACT_READ_REVIEW, 0))
         urne_html(b, "<a href=\"/audit\">%s</a>", _(r, "Audit log"));
