@@ -335,7 +335,8 @@ static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_h
     if (h->nterritories) territories_table(b, r, h, st == URNE_INITIATIVE_TALLY_OK ? per : NULL);
     if (h->row.reasons[0]) urne_html(b, "<h2>%s</h2><p>%s</p>", _(r, "The committee's reasons"), h->row.reasons);
     if (h->row.answer[0]) urne_html(b, "<h2>%s</h2><p>%s</p>", _(r, "The authority's answer"), h->row.answer);
-    urne_html(b, "<p><a href=\"/api/initiatives/%lld\">%s</a></p>", (long long)h->row.id, _(r, "These figures as JSON"));
+    urne_html(b, "<p><a href=\"/api/initiatives/%lld\">%s</a> · <a href=\"/api/initiatives/%lld/counts.csv\">%s</a></p>",
+              (long long)h->row.id, _(r, "These figures as JSON"), (long long)h->row.id, _(r, "as CSV"));
     free(per);
 }
 
@@ -475,6 +476,8 @@ static const urne_route_def initiatives[] = {
     {"POST", "/initiatives/*/receipt", URNE_ACT_SIGN_INITIATIVE, NULL, "check a receipt code (form)", form_receipt},
     {"GET", "/api/initiatives", URNE_ACT_READ_PUBLIC, NULL, "every initiative with its figures", api_list},
     {"GET", "/api/initiatives/*", URNE_ACT_READ_PUBLIC, NULL, "an initiative's figures, per territory", api_get},
+    {"GET", "/api/initiatives/*/counts.csv", URNE_ACT_READ_PUBLIC, NULL,
+     "the counts per territory as CSV (territory, electors, signatures, minimum, reached)", urne_initiative_counts_csv},
     {"POST", "/api/initiatives", URNE_ACT_MANAGE_INITIATIVES, "in the space named",
      "create an initiative from its rules (preset and adjustments)", api_create},
     {"POST", "/api/initiatives/*/roll", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",

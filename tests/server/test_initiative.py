@@ -200,6 +200,17 @@ try:
           f"a second later, the counter shows it: {d}")
     st, page = anon.get("/initiatives/1")
     check(st == 200 and re.search(r"\b3\b", page), "and so does the page")
+    st, text = anon.get("/api/initiatives/1/counts.csv")
+    rows = text.splitlines() if isinstance(text, str) else []
+    want = ["territory,electors,signatures,minimum,reached"] + [
+        f"{t['name']},{t['electors']},{t['signatures']},{t['minimum']},{'yes' if t['reached'] else 'no'}"
+        for t in d["territories"]]
+    check(st == 200 and anon.last_headers.get("content-type", "").startswith("text/csv") and rows == want
+          and "attachment" in anon.last_headers.get("content-disposition", ""),
+          f"the counts as CSV, the JSON's figures: {st} {rows}")
+    check('href="/api/initiatives/1/counts.csv"' in page, "the page links the CSV")
+    st, _ = anon.get("/api/initiatives/9/counts.csv")
+    check(st == 404, f"no initiative 9's CSV: {st}")
 
     st, d = admin.post("/api/initiatives/1/transition", {"event": "close"})
     check(st == 409 and d.get("rule") == "still-open", f"no close before the window ends: {st} {d}")

@@ -1,0 +1,49 @@
+/*
+ * initiative_download: an initiative's counts per territory as CSV, for a
+ * spreadsheet (GET /api/initiatives/N/counts.csv). Apart from the pages
+ * (initiative_routes.c), which write through html.h only: a CSV is no HTML, and
+ * its fields are quoted by urne_buf_csv, not escaped.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../app/initiative.h"
+#include "download.h"
+#include "routes.h"
+
+/* The counts per territory as CSV (territory, electors, signatures, minimum,
+ * reached), the tally's figures as the JSON gives them, for a spreadsheet. */
+static void counts_write(urne_buf *b, const urne_initiative_held *h) {
+    urne_initiative_tally t;
+    urne_initiative_territory_result *per;
+    int ok = urne_app_initiative_figures(h, &t, &per) == URNE_INITIATIVE_TALLY_OK;
+    urne_buf_puts(b, "territory,electors,signatures,minimum,reached\n");
+    for (size_t i = 0; i < h->nterritories; i++) {
+        urne_buf_csv(b, h->territories[i].name);
+        urne_buf_printf(b, ",%lld,%lld,%lld,%s\n", (long long)h->territories[i].electors,
+                        (long long)h->territories[i].signatures, ok ? (long long)per[i].minimum : 0LL,
+                        ok && per[i].reached ? "yes" : "no");
+    }
+    free(per);
+}
+
+enum MHD_Result urne_initiative_counts_csv(urne_req *r, int64_t id, int64_t b) {
+    (void)b;
+    urne_buf buf = {0};
+    urne_app_read_begin(&r->srv->app);
+    const urne_initiative_held *h = urne_app_initiative(&r->srv->app, id);
+    if (h) counts_write(&buf, h);
+    urne_app_read_end(&r->srv->app);
+    if (h == NULL) {
+        urne_buf_free(&buf);
+        return urne_reply_json_error(r, 404, _(r, "No initiative %lld."), (long long)id);
+    }
+    char disposition[200], name[64];
+    snprintf(name, sizeof name, "initiative-%lld-signatures", (long long)id);
+    urne_download_disposition(name, name, ".csv", disposition, sizeof disposition);
+    const char *headers[] = {"Content-Disposition", disposition, NULL};
+    enum MHD_Result ret = buf.oom ? urne_reply_json_error(r, 500, "out of memory")
+                                  : urne_reply_full(r, 200, "text/csv; charset=utf-8", buf.data, buf.len, headers);
+    urne_buf_free(&buf);
+    return ret;
+}
