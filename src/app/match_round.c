@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "../core/urne_buf.h"
+#include "../i18n/i18n.h"
 #include "../io/match_io.h"
 #include "match_internal.h"
 
@@ -321,18 +322,12 @@ urne_app_status urne_app_match_run(urne_app *app, const urne_user *actor, int64_
 
 /* ---- publishing and answering ---- */
 
-/* A moment written 2027-04-10T18:00, with seconds or not, with a final Z or
- * not (UTC either way), as "YYYY-MM-DDTHH:MM:SSZ": 0, or -1. */
+/* A deadline as people type it, as "YYYY-MM-DDTHH:MM:SSZ": the forms' day
+ * first ("10/04/2027 18:00", "10/04/2027 à 18 h 00") or ISO ("2027-04-10T18:00"),
+ * a local time in Europe/Paris, where the campaigns urne serves are held, unless
+ * it ends with "Z" or an offset (urne_i18n_moment_utc). 0, or -1. */
 static int parse_deadline(const char *text, char out[24]) {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *end = text ? strptime(text, "%Y-%m-%dT%H:%M", &tm) : NULL;
-    if (end && *end == ':') end = strptime(end, ":%S", &tm);
-    if (end && *end == 'Z') end++;
-    if (end == NULL || *end != '\0' || tm.tm_year < 100 || tm.tm_year > 1100) return -1;
-    time_t t = timegm(&tm);
-    urne_app_match_iso((int64_t)t, out);
-    return 0;
+    return text && urne_i18n_moment_utc(text, NULL, out) == 0 ? 0 : -1;
 }
 
 typedef struct offering {

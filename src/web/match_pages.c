@@ -145,9 +145,9 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
     if (strcmp(c->state, "run") == 0) {
         urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
         urne_page_csrf(b, r);
-        urne_html(b, "<h2>%s</h2><input type=hidden name=do value=publish><label>%s<input name=deadline required "
-                     "placeholder=2027-04-10T18:00></label><button>%s</button></form>",
-                  _(r, "Publish the round"), _(r, "Offers to answer before (UTC)"), _(r, "Publish"));
+        urne_html(b, "<h2>%s</h2><input type=hidden name=do value=publish>", _(r, "Publish the round"));
+        urne_page_date_input(b, r, "deadline", "deadline", _(r, "Offers to answer before"), 1, 1, NULL);
+        urne_html(b, "<button>%s</button></form>", _(r, "Publish"));
     }
     if (strcmp(c->state, "published") == 0) {
         urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
@@ -165,8 +165,10 @@ static enum MHD_Result campaign_page(urne_req *r, int64_t id, unsigned status, c
     urne_page_begin(&buf, r, c->name);
     if (message) urne_page_flash(&buf, status, message);
     urne_html(&buf, "<h1>%s</h1><p class=meta>%s", c->name, urne_match_state_words(r, c->state));
-    if (c->deadline[0] && strcmp(c->state, "published") == 0)
-        urne_html(&buf, " — %s %s", _(r, "offers to answer before"), c->deadline);
+    if (c->deadline[0] && strcmp(c->state, "published") == 0) {
+        urne_html(&buf, " — %s ", _(r, "offers to answer before"));
+        urne_page_time(&buf, r, c->deadline, NULL);
+    }
     urne_html(&buf, "</p><p><a href=\"/match/%lld/placement\">%s</a> · <a href=\"/match/%lld/pupils\">%s</a> · "
                     "<a href=\"/api/match/%lld\">%s</a></p>",
               (long long)id, _(r, "A pupil's placement (with their code)"), (long long)id, _(r, "Teachers: the pupils' wishes"),
@@ -458,8 +460,9 @@ static void placement_html(urne_buf *b, const urne_req *r, const urne_match_plac
     urne_html(b, "<section class=card><h2>%s</h2><p>%s <strong>%s</strong></p><p>", _(r, "The offer"),
               _(r, "Place with"), o->host);
     if (strcmp(o->state, "offered") == 0) {
-        urne_html(b, "%s %s.</p><form method=post action=\"/match/%lld/placement\">", _(r, "To answer before"),
-                  o->deadline, (long long)o->campaign);
+        urne_html(b, "%s ", _(r, "To answer before"));
+        urne_page_time(b, r, o->deadline, NULL);
+        urne_html(b, ".</p><form method=post action=\"/match/%lld/placement\">", (long long)o->campaign);
         urne_page_csrf(b, r);
         urne_html(b, "<input type=hidden name=code value=\"%s\"><button name=answer value=accept>%s</button> "
                      "<button name=answer value=refuse>%s</button></form>",

@@ -116,6 +116,8 @@ try:
     st, page = coord.get("/match/1")
     check(st == 200 and "Stages de 3e &lt;i&gt;Nord&lt;/i&gt;" in page and "Élèves affectés\u00a0:" in page,
           f"the campaign's page in French, escaped, with its figures: {st}")
+    check("avant le <time datetime=\"2098-12-31T23:00:00Z\">1er janvier 2099 à 0 h 00</time>" in page,
+          f"the deadline, typed in Paris time, shown the French way: {page[page.find('avant') - 20:page.find('avant') + 160]}")
     st, page = public.get("/match/1?lang=en")
     check(st == 200 and "Pupils placed:" in page and "/act" not in page, f"the public sees the figures, no forms: {st}")
 
@@ -139,7 +141,8 @@ try:
     check(st == 409 and d.get("rule") == "match-offer", f"an offer is answered once: {st} {d}")
     st, d = coord.post("/api/match/1/run", {})
     check(st == 200 and d["round"] == 2 and d["placed"] == 1, f"round 2: {st} {d}")
-    check(coord.post("/api/match/1/publish", {"deadline": "2099-02-01T00:00"})[0] == 200, "round 2 published")
+    check(coord.post("/api/match/1/publish", {"deadline": "01/02/2099 à 00 h 00"})[0] == 200,
+          "round 2 published, its deadline typed day first")
     st, d = public.post("/api/match/1/placement", {"code": code["p3"]})
     check(st == 200 and d["round"] == 2 and d["host"] == "A" and d["wish"] == 1 and d["offer"]["state"] == "offered",
           f"A goes to p3 at round 2: {st} {d}")
