@@ -116,7 +116,7 @@ try:
     st, page = coord.get("/match/1")
     check(st == 200 and "Stages de 3e &lt;i&gt;Nord&lt;/i&gt;" in page and "Élèves affectés\u00a0:" in page,
           f"the campaign's page in French, escaped, with its figures: {st}")
-    check("avant le <time datetime=\"2098-12-31T23:00:00Z\">1er janvier 2099 à 0 h 00</time>" in page,
+    check("avant le <time datetime=\"2098-12-31T23:00:00Z\">1er janvier 2099 à 0\u00a0h\u00a000</time>" in page,
           f"the deadline, typed in Paris time, shown the French way: {page[page.find('avant') - 20:page.find('avant') + 160]}")
     st, page = public.get("/match/1?lang=en")
     check(st == 200 and "Pupils placed:" in page and "/act" not in page, f"the public sees the figures, no forms: {st}")
