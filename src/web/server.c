@@ -83,6 +83,17 @@ static int is_import(const char *url, const char *method) {
            (strncmp(url, "/match/", 7) == 0 && ends_with(url, "/act"));
 }
 
+/* What r's body may hold, decided from its headers before any of it is read: an
+ * import's room only for a logged-in account (its session read here, as
+ * dispatch reads it again), since the body is read whole before the route and
+ * the roles are checked; the public's requests, whatever their path, keep the
+ * forms' limit, so that nobody can make the server hold 256 MiB per connection
+ * without an account. */
+static size_t body_limit(urne_req *r, const char *url, const char *method) {
+    if (!is_import(url, method)) return BODY_LIMIT;
+    return urne_session_find(r) == 0 && r->user.role != URNE_ROLE_PUBLIC ? IMPORT_LIMIT : BODY_LIMIT;
+}
+
 static enum MHD_Result dispatch(urne_req *r) {
     urne_req_pick_lang(r);
     if (r->too_large) return urne_reply_refuse(r, 413, _(r, "Request too large."));
@@ -136,15 +147,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                      _(r, "Bad address: a control character or invalid UTF-8 in the path or query."));
         }
         const char *cl = urne_server_mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        size_t limit = is_import(url, method) ? IMPORT_LIMIT : BODY_LIMIT;
-        if (cl && strtoull(cl, NULL, 10) > limit) {
+        r->body_limit = body_limit(r, url, method);
+        if (cl && strtoull(cl, NULL, 10) > r->body_limit) {
             r->too_large = 1;
             return dispatch(r); /* answered before the body is read; the connection then closes */
         }
         return MHD_YES;
     }
     if (*upload_size) {
-        size_t limit = is_import(url, method) ? IMPORT_LIMIT : BODY_LIMIT;
+        size_t limit = r->body_limit;
         if (!r->too_large && r->body_len + *upload_size <= limit) {
             if (r->body_len + *upload_size + 1 > r->body_cap) {
                 size_t cap = r->body_cap ? r->body_cap : 4096;

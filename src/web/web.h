@@ -64,6 +64,7 @@ typedef struct urne_req {
     const char *method, *url;
     char *body;
     size_t body_len, body_cap;
+    size_t body_limit; /* what its body may hold: server.c's body_limit */
     int too_large;
     int is_json;             /* the body is JSON (else a form) */
     urne_param *params;      /* the body's fields, flattened (arrays as key.0, key.1...) */

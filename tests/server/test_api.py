@@ -177,6 +177,18 @@ try:
     head = sock.recv(4096).decode()
     sock.close()
     check(head.startswith("HTTP/1.1 413"), f"2 MiB body refused with 413: {head[:40]}")
+    # An import's room (256 MiB) is for a logged-in account: the public's 2 MiB to an
+    # import's path is refused before it is read, whatever the path looks like.
+    for path in (b"/api/elections", b"/admin/elections", b"/api/match/1/import", b"/match/x/zzz/act"):
+        sock = socket.create_connection(("127.0.0.1", srv.port))
+        sock.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 2097152\r\n\r\n")
+        head = sock.recv(4096).decode()
+        sock.close()
+        check(head.startswith("HTTP/1.1 413"), f"the public's 2 MiB to {path}: 413: {head[:40]}")
+    big = "x" * (2 << 20)
+    st, d = admin.request("POST", "/api/elections", raw=big.encode(), content_type="text/csv")
+    check(st not in (413, 0), f"an administrator's 2 MiB import is read (and judged on its content): {st}")
     st, _ = admin.get("/api/nothing")
     check(st == 404, "unknown route is 404")
 finally:
