@@ -70,20 +70,34 @@ void urne_app_match_space_word(const char *name, char out[41]) {
     /* Latin-1's letters in UTF-8 (0xC3 then 0x80..0xBF), capitals and small
      * alike, folded to their base letter; x and / for the signs. */
     static const char latin1[] = "aaaaaaaceeeeiiiidnooooo-ouuuuyty";
+    char full[256];
     size_t n = 0;
-    int dash = 0;
-    for (const unsigned char *p = (const unsigned char *)name; *p && n < 40; p++) {
+    int dash = 0, longer = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && !longer; p++) {
         unsigned char c = *p >= 'A' && *p <= 'Z' ? (unsigned char)(*p - 'A' + 'a') : *p;
         if (c == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) c = (unsigned char)latin1[*++p & 0x1F];
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            if (dash && n > 0 && n < 39) out[n++] = '-';
-            out[n++] = (char)c;
+            if (n + 2 >= sizeof full) longer = 1; /* past any word kept whole: hashed below */
+            else {
+                if (dash && n > 0) full[n++] = '-';
+                full[n++] = (char)c;
+            }
             dash = 0;
         } else
             dash = 1;
     }
-    out[n] = '\0';
-    if (n == 0) snprintf(out, 41, "-");
+    full[n] = '\0';
+    if (n <= 40 && !longer) {
+        snprintf(out, 41, "%s", n ? full : "-");
+        return;
+    }
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)name, strlen(name));
+    size_t keep = 31;
+    while (keep > 0 && full[keep - 1] == '-') keep--;
+    memcpy(out, full, keep);
+    out[keep] = '-';
+    sodium_bin2hex(out + keep + 1, 9, h, 4);
 }
 
 urne_app_status urne_app_match_load(urne_app *app, int64_t id, urne_match_campaign_row *c, urne_app_outcome *out) {

@@ -145,7 +145,11 @@ urne_app_status urne_app_match_may(urne_app *app, const urne_user *actor, urne_a
 
 /* The space word of a school's or a host's name: lower-case ASCII letters and
  * digits kept (Latin-1 letters folded: é is e), every other run of bytes one
- * '-', at most 40 bytes. */
+ * '-', at most 40 bytes. A name whose word would be longer keeps its first 31
+ * bytes, then '-' and 8 hex digits of the name's SHA-256, so that two long names
+ * alike at their start ("... site Nord", "... site Sud") are two spaces, never
+ * one that a grant for either would open. Names that fold alike otherwise
+ * ("Jean-Macé", "jean mace") still share a word. */
 void urne_app_match_space_word(const char *name, char out[41]);
 
 /* The matching's clock, for the tests (NULL: time()). */
