@@ -461,6 +461,20 @@ urne_app_status urne_app_forum_waiting(urne_app *app, const urne_user *actor, in
 
 /* ---- reading ---- */
 
+/* A thread read within one forum: its posts passed on only when they are that
+ * forum's, so that /forums/2/t/1 never shows forum 1's thread under forum 2's
+ * title (nor its moderators' buttons to forum 2's). */
+typedef struct in_forum {
+    int64_t forum;
+    int (*fn)(const urne_post_row *p, void *ctx);
+    void *ctx;
+} in_forum;
+
+static int post_in_forum(const urne_post_row *p, void *ctx) {
+    const in_forum *w = ctx;
+    return p->forum == w->forum ? w->fn(p, w->ctx) : 0;
+}
+
 urne_app_status urne_app_forum_read(urne_app *app, const urne_posts_query *q,
                                     int (*fn)(const urne_post_row *p, void *ctx), void *ctx, urne_app_outcome *out) {
     urne_app_outcome_init(out);
@@ -470,7 +484,10 @@ urne_app_status urne_app_forum_read(urne_app *app, const urne_posts_query *q,
     pthread_mutex_lock(&app->lock);
     urne_forum_row f;
     urne_app_status st = q->kind != URNE_POSTS_THREAD ? urne_app_forum_load(app, q->forum, &f, out) : URNE_APP_OK;
-    if (st == URNE_APP_OK && urne_store_post_page(app->store, q, fn, ctx) < 0)
+    in_forum within = {q->forum, fn, ctx};
+    int thread_in_forum = q->kind == URNE_POSTS_THREAD && q->forum > 0;
+    if (st == URNE_APP_OK && urne_store_post_page(app->store, q, thread_in_forum ? post_in_forum : fn,
+                                                  thread_in_forum ? (void *)&within : ctx) < 0)
         st = urne_app_store_error(out, app->store);
     pthread_mutex_unlock(&app->lock);
     return st;

@@ -158,8 +158,9 @@ urne_app_status urne_app_forum_waiting(urne_app *app, const urne_user *actor, in
 /* ---- reading ---- */
 
 /* A page of published posts (store_forums.h's URNE_POSTS_THREADS, _THREAD or
- * _RECENT), anyone: OK, NO_FORUM (THREADS, RECENT), STORE. fn runs under the
- * lock. */
+ * _RECENT), anyone: OK, NO_FORUM (THREADS, RECENT), STORE. A THREAD read with
+ * q->forum set gives nothing when the thread is another forum's. fn runs under
+ * the lock. */
 urne_app_status urne_app_forum_read(urne_app *app, const urne_posts_query *q,
                                     int (*fn)(const urne_post_row *p, void *ctx), void *ctx, urne_app_outcome *out);
 /* 1 when `actor` moderates forum `id` (a page's forms), else 0. */

@@ -82,6 +82,8 @@ try:
     st, page = public.get("/forums/1/t/1")
     check(st == 200 and "<strong>à tous</strong>" in page and "L&#39;eau &lt;b&gt;potable&lt;/b&gt;" in page,
           f"the public reads it rendered, its title escaped: {st}")
+    st, _ = public.get("/forums/2/t/1")
+    check(st == 404, f"forum 1's thread is not shown under forum 2: {st}")
     st, d = public.get("/api/forums/1")
     check(st == 200 and d["messages"] == 1 and d["participants"] == 1 and [p["id"] for p in d["posts"]] == [1],
           f"the counts and the thread: {d}")
