@@ -51,10 +51,14 @@ static void body_html(urne_buf *b, const urne_req *r, const urne_post_row *p) {
         urne_html(b, "<p class=meta>%s %s</p>", _(r, "Edited by the moderators:"), p->edit_note);
 }
 
+/* Who wrote it and when. A visitor's name is theirs to choose ("admin" too), so
+ * it is marked as a visitor's: never to be taken for an account's. */
 static void post_meta(urne_buf *b, const urne_req *r, const urne_post_row *p) {
     char iso[24];
     iso_of(p->sent_at, iso);
-    urne_html(b, "<p class=meta>%s · ", p->author_name);
+    urne_html(b, "<p class=meta>%s", p->author_name);
+    if (p->author_user == 0) urne_html(b, " <span class=visitor>(%s)</span>", _(r, "visitor"));
+    urne_html_trusted(b, " · ");
     urne_page_time(b, r, iso, "Europe/Paris");
     urne_html_trusted(b, "</p>");
 }

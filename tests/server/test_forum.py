@@ -82,6 +82,7 @@ try:
     st, page = public.get("/forums/1/t/1")
     check(st == 200 and "<strong>à tous</strong>" in page and "L&#39;eau &lt;b&gt;potable&lt;/b&gt;" in page,
           f"the public reads it rendered, its title escaped: {st}")
+    check("Ana <span class=visitor>(visiteur)</span>" in page, "a visitor's name is marked as a visitor's")
     st, _ = public.get("/forums/2/t/1")
     check(st == 404, f"forum 1's thread is not shown under forum 2: {st}")
     st, d = public.get("/api/forums/1")
