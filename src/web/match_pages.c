@@ -365,6 +365,7 @@ static enum MHD_Result host_page(urne_req *r, int64_t id, const char *code, unsi
 
 enum MHD_Result urne_match_page_host(urne_req *r, int64_t id, int64_t b) {
     (void)b;
+    r->cacheable = 0; /* its private code is in the address: never kept (no-store), nor shared from the cache */
     return host_page(r, id, urne_req_query(r, "code"), 200, NULL);
 }
 

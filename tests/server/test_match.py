@@ -98,6 +98,10 @@ try:
     check(st == 403, f"host A's account may not edit B: {st} {d}")
     st, page = public.get("/match/1/host?code=" + hcode["B"])
     check(st == 200 and "Épicerie, solidaire" in page, f"host B's private link: {st}")
+    check(public.last_headers.get("cache-control") == "no-store" and "x-cache" not in public.last_headers,
+          f"the page of a private link is never kept: {public.last_headers.get('cache-control')}")
+    public.get("/match/1/host?code=" + hcode["B"])
+    check("x-cache" not in public.last_headers, "...nor served from the server's cache")
     st, d = public.post("/api/match/1/host", {"code": hcode["B"], "capacity": "1", "reserved": "2"})
     check(st == 400 and d.get("rule") == "match-capacity", f"reserved beyond capacity: 400: {st} {d}")
     st, d = public.post("/api/match/1/host", {"code": hcode["B"], "capacity": "1", "weeks": ""})
