@@ -374,7 +374,7 @@ enum MHD_Result urne_match_form_host(urne_req *r, int64_t id, int64_t b) {
     const char *code = urne_req_param(r, "code"), *cap = urne_req_param(r, "capacity"),
                *res_ = urne_req_param(r, "reserved");
     urne_match_places in = {NULL, code, urne_req_param(r, "name"), urne_req_param(r, "weeks"),
-                            cap && cap[0] ? strtoll(cap, NULL, 10) : -1, res_ && res_[0] ? strtoll(res_, NULL, 10) : 0};
+                            urne_match_field_count(cap, -1), urne_match_field_count(res_, 0)};
     urne_app_outcome o;
     urne_result res = {0};
     if (urne_app_match_places(&r->srv->app, &r->user, id, &in, &o) == URNE_APP_OK)

@@ -22,6 +22,17 @@
 #include "match_web.h"
 #include "routes.h"
 
+/* ---- fields ---- */
+
+int64_t urne_match_field_count(const char *s, int64_t absent) {
+    if (s == NULL || s[0] == 0) return absent;
+    int64_t v = 0;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9' || __builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *p - '0', &v))
+            return -1;
+    return v;
+}
+
 /* ---- words ---- */
 
 const char *urne_match_state_words(const urne_req *r, const char *state) {
@@ -133,8 +144,7 @@ static enum MHD_Result api_import(urne_req *r, int64_t id, int64_t b) {
 static enum MHD_Result api_places(urne_req *r, int64_t id, int64_t b) {
     const char *cap = urne_req_param(r, "capacity"), *res = urne_req_param(r, "reserved");
     urne_match_places in = {urne_req_param(r, "host"), urne_req_param(r, "code"), urne_req_param(r, "name"),
-                            urne_req_param(r, "weeks"), cap && cap[0] ? strtoll(cap, NULL, 10) : -1,
-                            res && res[0] ? strtoll(res, NULL, 10) : 0};
+                            urne_req_param(r, "weeks"), urne_match_field_count(cap, -1), urne_match_field_count(res, 0)};
     urne_app_outcome o;
     urne_app_match_places(&r->srv->app, &r->user, id, &in, &o);
     return answer(r, &o, 200, _(r, "Places saved."), NULL);

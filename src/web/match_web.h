@@ -13,6 +13,10 @@
 
 /* A campaign's state in the request's language. */
 const char *urne_match_state_words(const urne_req *r, const char *state);
+/* A count typed in a field (places): `absent` when the field is missing or empty,
+ * its value when the whole field is a whole number from 0, else -1 (which the use
+ * case refuses, naming the field), never a part of it ("1O" is no 1). */
+int64_t urne_match_field_count(const char *s, int64_t absent);
 /* The outcome of a matching use case in words, into res. */
 void urne_match_word(const urne_req *r, const urne_app_outcome *o, urne_result *res);
 /* A campaign's row and figures as JSON (NULL: the store failed). Under the read lock. */

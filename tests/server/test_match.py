@@ -106,6 +106,9 @@ try:
     check(st == 400 and d.get("rule") == "match-capacity", f"reserved beyond capacity: 400: {st} {d}")
     st, d = public.post("/api/match/1/host", {"code": hcode["B"], "capacity": "1", "weeks": ""})
     check(st == 200, f"host B edits its capacity by its link: {st} {d}")
+    for typed in ("1O", "abc", "-1", "99999999999999999999"):
+        st, d = public.post("/api/match/1/host", {"code": hcode["B"], "capacity": typed})
+        check(st == 400 and d.get("field") == "capacity", f"capacity {typed!r}: 400, never a part of it: {st} {d}")
     st, d = public.post("/api/match/1/host", {"code": "wrong", "capacity": "9"})
     check(st == 404, f"a wrong host code: 404: {st} {d}")
 
