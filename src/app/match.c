@@ -383,12 +383,22 @@ static urne_app_status read_files(const char *hosts, size_t hl, const char *pupi
     return st;
 }
 
+/* May actor import into campaign c now (its coordinator, the campaign in draft)?
+ * OK or the refusal. Asked before the files are read (a département's file is
+ * seconds of work and a gigabyte of memory, not to be spent for anyone else) and
+ * again under the lock the import writes in. */
+static urne_app_status import_allowed(urne_app *app, const urne_user *actor, const urne_match_campaign_row *c,
+                                      urne_app_outcome *out) {
+    urne_app_status st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    if (st != URNE_APP_OK) return st;
+    return strcmp(c->state, "draft") != 0 ? urne_app_match_wrong_state(out, NULL, c->state) : URNE_APP_OK;
+}
+
 static urne_app_status import_locked(urne_app *app, const urne_user *actor, urne_match_campaign_row *c,
                                      const urne_match_input *in, const kept_rows *hk, const kept_rows *pk,
                                      issued *codes, urne_app_outcome *out) {
-    urne_app_status st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    urne_app_status st = import_allowed(app, actor, c, out);
     if (st != URNE_APP_OK) return st;
-    if (strcmp(c->state, "draft") != 0) return urne_app_match_wrong_state(out, NULL, c->state);
     if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
     urne_match_sum sum = {{0}};
     if ((st = write_rows(app, c->id, in, hk, pk, codes, &sum, out)) != URNE_APP_OK) {
@@ -411,11 +421,19 @@ urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int
     kept_rows hk = {.own = host_own, .pick = "name"}, pk = {.own = pupil_own, .pick = "school"};
     urne_match_input in;
     memset(&in, 0, sizeof in);
-    urne_app_status st = read_files(hosts, hosts_len, pupils, pupils_len, rankings, rankings_len, &in, out);
-    if (st != URNE_APP_OK) return out->status = st;
-    issued *codes = calloc(in.in.nhosts + in.in.npupils + 1, sizeof *codes);
     urne_match_campaign_row *c = malloc(sizeof *c);
-    if (codes == NULL || c == NULL || urne_io_match_rows(hosts, hosts_len, keep_line, &hk) != 0 ||
+    if (c == NULL) return out->status = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = urne_app_match_load(app, id, c, out);
+    if (st == URNE_APP_OK) st = import_allowed(app, actor, c, out);
+    pthread_mutex_unlock(&app->lock);
+    if (st == URNE_APP_OK) st = read_files(hosts, hosts_len, pupils, pupils_len, rankings, rankings_len, &in, out);
+    if (st != URNE_APP_OK) {
+        free(c);
+        return out->status = st;
+    }
+    issued *codes = calloc(in.in.nhosts + in.in.npupils + 1, sizeof *codes);
+    if (codes == NULL || urne_io_match_rows(hosts, hosts_len, keep_line, &hk) != 0 ||
         urne_io_match_rows(pupils, pupils_len, keep_line, &pk) != 0 || hk.n != in.in.nhosts || pk.n != in.in.npupils)
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     if (st == URNE_APP_OK) {
