@@ -540,7 +540,8 @@ static urne_app_status check_wishes(urne_app *app, int64_t id, const char *wishe
     for (size_t i = 0; st == URNE_APP_OK && i < n; i++) {
         char *end = strchr(w, '>');
         if (end) *end = '\0';
-        int rc = w[0] ? urne_store_match_host_get(app->store, id, w, NULL, h) : 0;
+        /* A wish longer than any host's id is no host's (never a store refusal, a 500). */
+        int rc = w[0] && strlen(w) <= URNE_STORE_MATCH_KEY_MAX ? urne_store_match_host_get(app->store, id, w, NULL, h) : 0;
         if (rc < 0)
             st = urne_app_store_failed(app, out);
         else if (rc == 0)
@@ -572,7 +573,9 @@ static urne_app_status wishes_locked(urne_app *app, const urne_user *actor, cons
     urne_match_host_row *h = malloc(sizeof *h);
     urne_match_offer_row *o = malloc(sizeof *o);
     urne_app_status st = p && h && o ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    int rc = st == URNE_APP_OK ? urne_store_match_pupil_get(app->store, c->id, key, NULL, p) : 0;
+    int rc = st == URNE_APP_OK && strlen(key) <= URNE_STORE_MATCH_KEY_MAX /* longer: no pupil's */
+                 ? urne_store_match_pupil_get(app->store, c->id, key, NULL, p)
+                 : 0;
     if (st == URNE_APP_OK && rc < 0) st = urne_app_store_failed(app, out);
     /* The school's chain when the pupil exists (a teacher of another school is
      * refused as for a pupil of theirs), else the campaign's. */

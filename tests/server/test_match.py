@@ -88,6 +88,10 @@ try:
     check(obs.post("/api/match/1/wishes", {"pupil": "p1", "wishes": "C"})[0] == 403, "an observer is refused")
     st, d = teach.post("/api/match/1/wishes", {"pupil": "p2", "wishes": "A>Z"})
     check(st == 400 and d.get("rule") == "match-wish", f"a wish for an unknown host: 400: {st} {d}")
+    st, d = teach.post("/api/match/1/wishes", {"pupil": "p1", "wishes": "A>" + "Z" * 300})
+    check(st == 400 and d.get("rule") == "match-wish", f"a wish longer than any host's id: 400, not 500: {st} {d}")
+    st, d = teach.post("/api/match/1/wishes", {"pupil": "p" * 300, "wishes": "A"})
+    check(st == 403, f"a pupil's id longer than any is no pupil of the teacher's school: 403, not 500: {st} {d}")
     st, page = teach.get("/match/1/pupils")
     check(st == 200 and "p1" in page and "p3" not in page, f"the teacher's page lists their school's pupils: {st}")
 
