@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "forum_internal.h"
 #include "initiative.h"
@@ -292,9 +293,18 @@ done:
     return st;
 }
 
+void urne_app_ban_value_logged(const char *value, char out[URNE_APP_BAN_LOGGED]) {
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)value, strlen(value));
+    memcpy(out, "sha256:", 7);
+    sodium_bin2hex(out + 7, URNE_APP_BAN_LOGGED - 7, h, sizeof h);
+}
+
 json_t *urne_app_ban_json(const urne_forum_ban *b) {
+    char logged[URNE_APP_BAN_LOGGED];
+    urne_app_ban_value_logged(b->value, logged);
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)b->id, "forum", (json_int_t)b->forum,
-                     "kind", b->kind, "value", b->value, "reason", b->reason, "created_at", b->created_at,
+                     "kind", b->kind, "value", logged, "reason", b->reason, "created_at", b->created_at,
                      "created_by", b->created_by);
 }
 

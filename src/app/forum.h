@@ -57,6 +57,13 @@
 #define URNE_WHY_NO_PARENT "no-parent"           /* BAD_INPUT field "parent": not a published post of the forum */
 #define URNE_WHY_BAN_KIND "ban-kind"             /* BAD_INPUT field "kind": not "address" or "author" */
 
+/* A ban's value (an e-mail address, an IP address) as the audit log records it:
+ * "sha256:" and the SHA-256 of the value in hex, never the value, since the log
+ * is read by every observer and can never be erased; `urne audit verify`
+ * compares the stored value so written with the logged one. */
+#define URNE_APP_BAN_LOGGED 72
+void urne_app_ban_value_logged(const char *value, char out[URNE_APP_BAN_LOGGED]);
+
 /* Set the clock (NULL: time(NULL)). */
 void urne_app_forum_clock(urne_app *app, int64_t (*now)(void));
 

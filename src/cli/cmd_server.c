@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../io/io_file.h"
+#include "../app/forum.h"
 #include "../app/grants.h"
 #include "../app/import.h"
 #include "../web/outcome.h"
@@ -646,7 +647,8 @@ static int cmp_ban(const urne_forum_ban *b, void *ctx) {
     _Static_assert(sizeof x.value == sizeof b->value && sizeof x.reason == sizeof b->reason,
                    "a stored ban fits its replayed row");
     memcpy(x.kind, b->kind, sizeof x.kind);
-    memcpy(x.value, b->value, sizeof x.value);
+    _Static_assert(URNE_APP_BAN_LOGGED <= sizeof x.value, "a logged ban value fits its replayed row");
+    urne_app_ban_value_logged(b->value, x.value); /* the log holds its hash, not the address */
     memcpy(x.reason, b->reason, sizeof x.reason);
     memcpy(x.created_at, b->created_at, sizeof x.created_at);
     memcpy(x.created_by, b->created_by, sizeof x.created_by);

@@ -4,7 +4,8 @@
  * "forum.create" and "forum.configure" on "forum/ID" with the forum's row
  * {"id", "attached", "title", "mode", "visitors", "created_at", "created_by"};
  * "forum.ban" on "forum/ID" (0: the site) with the ban's row {"id", "forum",
- * "kind", "value", "reason", "created_at", "created_by"}; "post.approve",
+ * "kind", "value" (its SHA-256, "sha256:HEX": app/forum.h's
+ * urne_app_ban_value_logged), "reason", "created_at", "created_by"}; "post.approve",
  * "post.reject", "post.hide", "post.edit" on "post/ID" with {"id", "forum",
  * "state", "decided_by", "decided_at", "reason", "edited_body", "edit_note"}.
  */

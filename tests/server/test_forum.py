@@ -11,6 +11,7 @@ title of spaces) is refused naming the field, nothing stored. The spam signals
 reasons. The Atom feed is XML with the texts escaped. The threads paginate.
 `urne audit verify` passes after it all."""
 import os
+import json
 import re
 import socket
 import time
@@ -153,6 +154,10 @@ try:
     # A ban: the author's next message is refused.
     st, d = m1.post("/api/posts/1/moderate", {"act": "ban-author", "reason": "Essai"})
     check(st == 200, f"mod1 bans post 1's author: {st} {d}")
+    st, log = admin.get("/api/audit")
+    bans = [e for e in log if e["action"] == "forum.ban"] if isinstance(log, list) else []
+    check(bans and "ana@example.org" not in json.dumps(bans) and "sha256:" in json.dumps(bans),
+          f"the ban's record in the log holds the address's hash, never the address: {bans}")
     st, d = visitor.post("/api/forums/1/posts", {"title": "Encore", "message": "Me revoilà", "name": "Ana",
                                                  "email": "ana@example.org"})
     check(st == 403, f"the banned author is refused: {st} {d}")
