@@ -70,8 +70,12 @@ void urne_app_forum_form_stamp(urne_app *app, char out[URNE_FORUM_STAMP_MAX]) {
     pthread_mutex_unlock(&app->lock);
 }
 
+/* A form's stamp holds a day: one kept longer, to post again and again without
+ * waiting, is taken for none (and the message waits, "too-fast"). */
+#define STAMP_MAX_AGE (24 * 3600)
+
 /* Seconds from the form shown to now by its stamp; 0 when the stamp is missing,
- * not ours, or from the future. */
+ * not ours, from the future, or older than STAMP_MAX_AGE. */
 static int64_t fill_seconds(urne_app *app, const char *stamp, int64_t now) {
     if (stamp == NULL) return 0;
     char *end;
@@ -80,7 +84,7 @@ static int64_t fill_seconds(urne_app *app, const char *stamp, int64_t now) {
     char hex[65];
     stamp_mac(app->forums->form_key, t, hex);
     if (strlen(end + 1) != 64 || sodium_memcmp(hex, end + 1, 64) != 0) return 0;
-    return now - t;
+    return now - t > STAMP_MAX_AGE ? 0 : now - t;
 }
 
 /* ---- the counts of the hour ---- */

@@ -267,6 +267,25 @@ static int collect(const urne_post_row *p, void *ctx) {
     return 0;
 }
 
+/* A form's stamp holds a day: one kept longer (to post again and again without
+ * waiting) is taken for none, and the message waits. */
+static void test_stamp_age(void **state) {
+    fixture *f = *state;
+    urne_post_row *row = calloc(1, sizeof *row);
+    char token[URNE_FORUM_TOKEN_HEX];
+    urne_app_outcome o;
+    assert_int_equal(visit(f, f->forum2, 0, "Sujet", "Gardé un jour.", 24 * 3600, row, token, &o), URNE_APP_OK);
+    assert_string_equal(row->flags, "");
+    assert_string_equal(row->state, "published");
+    urne_app_outcome_free(&o);
+    assert_int_equal(visit(f, f->forum2, 0, "Sujet", "Gardé plus longtemps.", 24 * 3600 + 1, row, token, &o),
+                     URNE_APP_OK);
+    assert_string_equal(row->flags, "too-fast");
+    assert_string_equal(row->state, "waiting");
+    urne_app_outcome_free(&o);
+    free(row);
+}
+
 static void test_signals(void **state) {
     fixture *f = *state;
     urne_post_row *row = calloc(1, sizeof *row);
@@ -340,6 +359,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_story, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stamp_age, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
