@@ -193,7 +193,11 @@ static urne_app_status accept_contribution(urne_app *app, const urne_user *actor
         snprintf(row->author_key, sizeof row->author_key, "user/%lld", (long long)actor->id);
         snprintf(row->author_name, sizeof row->author_name, "%s", actor->name);
     } else {
+        /* The author's key with the address in small letters: Ana@Example.org is
+         * ana@example.org, for bans and the rate per author alike. */
         snprintf(row->author_key, sizeof row->author_key, "email/%s", in->email);
+        for (char *k = row->author_key + 6; *k; k++)
+            if (*k >= 'A' && *k <= 'Z') *k = (char)(*k - 'A' + 'a');
         snprintf(row->author_name, sizeof row->author_name, "%s", in->name);
         snprintf(row->email, sizeof row->email, "%s", in->email);
     }

@@ -161,6 +161,9 @@ try:
     st, d = visitor.post("/api/forums/1/posts", {"title": "Encore", "message": "Me revoilà", "name": "Ana",
                                                  "email": "ana@example.org"})
     check(st == 403, f"the banned author is refused: {st} {d}")
+    st, d = visitor.post("/api/forums/1/posts", {"title": "Encore", "message": "Me revoilà", "name": "Ana",
+                                                 "email": "Ana@Example.ORG"})
+    check(st == 403, f"...and so is the same address in capitals: {st} {d}")
 
     # Pagination of threads, and the Atom feed.
     for i in range(35):
