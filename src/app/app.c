@@ -292,12 +292,14 @@ static int held_add(const urne_store_grant *g, void *ctx) {
     return 0;
 }
 
-/* Name one role that would do, for the message: the first the policy allows. */
+/* Name one role that would do, for the message: the first the policy allows
+ * other than an administrator (a moderator's act is "needs: moderator", not the
+ * administrator who may do it too), an administrator when only they may. */
 static urne_app_status forbidden(urne_action action, urne_app_outcome *out) {
     unsigned roles = urne_authz_roles(action);
     out->role = URNE_ROLE_ADMIN;
     for (urne_role r = URNE_ROLE_OBSERVER; r <= URNE_ROLE_LAST; r++)
-        if (roles & (1u << r)) {
+        if (r != URNE_ROLE_ADMIN && (roles & (1u << r))) {
             out->role = r;
             break;
         }
