@@ -88,7 +88,7 @@ void urne_app_match_space_word(const char *name, char out[41]) {
     }
     full[n] = '\0';
     if (n <= 40 && !longer) {
-        snprintf(out, 41, "%s", n ? full : "-");
+        memcpy(out, n ? full : "-", n ? n + 1 : 2); /* n + 1 <= 41: the word and its NUL */
         return;
     }
     unsigned char h[crypto_hash_sha256_BYTES];
