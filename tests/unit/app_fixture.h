@@ -62,4 +62,30 @@ static int app_fixture_close(urne_app *app, urne_store *s, const char *dir) {
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* The audit log's head: its seq. */
+static int64_t app_fixture_audit_seq(urne_store *s) {
+    int64_t seq;
+    char hash[URNE_AUDIT_HASH_HEX];
+    assert_int_equal(urne_store_audit_head(s, &seq, hash), 0);
+    return seq;
+}
+
+/* A use case expected to be refused with `want` (and reason `why` when not
+ * NULL), nothing changed: no audit entry, no change hook. `f` is a test's
+ * fixture holding `store` and `changes` (the hook's count). */
+#define APP_REFUSED(f, want, reason, call)                                                                           \
+    do {                                                                                                      \
+        int64_t seq_ = app_fixture_audit_seq((f)->store);                                                     \
+        int changes_ = (f)->changes;                                                                          \
+        urne_app_outcome o_;                                                                                  \
+        urne_app_status st_ = (call);                                                                         \
+        if (st_ != (want))                                                                                    \
+            fail_msg("%s: got %s, wanted %s (%s %s)", #call, urne_app_status_name(st_), urne_app_status_name(want), \
+                     o_.why ? o_.why : "", o_.detail);                                                        \
+        if ((reason) != NULL) assert_string_equal(o_.why, (const char *)(reason));                            \
+        assert_int_equal(app_fixture_audit_seq((f)->store), seq_);                                            \
+        assert_int_equal((f)->changes, changes_);                                                             \
+        urne_app_outcome_free(&o_);                                                                           \
+    } while (0)
+
 #endif

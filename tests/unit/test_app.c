@@ -73,13 +73,6 @@ static int teardown(void **state) {
     return rc;
 }
 
-static int64_t audit_seq(fixture *f) {
-    int64_t seq;
-    char hash[URNE_AUDIT_HASH_HEX];
-    assert_int_equal(urne_app_audit_head(&f->app, &seq, hash), 0);
-    return seq;
-}
-
 /* Figures for one bureau of the fixture (2 candidates); the caller frees them. */
 static urne_figures figures(int64_t inscrits, int64_t votants, int64_t a, int64_t b) {
     urne_figures x = {0};
@@ -95,7 +88,7 @@ static urne_figures figures(int64_t inscrits, int64_t votants, int64_t a, int64_
 /* Run a use case expected to be refused with `want`, and check nothing changed. */
 #define REFUSED(f, want, call)                                                                                \
     do {                                                                                                      \
-        int64_t seq_ = audit_seq(f);                                                                          \
+        int64_t seq_ = app_fixture_audit_seq((f)->store);                                                                          \
         int changes_ = (f)->changes;                                                                          \
         urne_app_outcome o_;                                                                                  \
         urne_app_status st_ = (call);                                                                         \
@@ -103,7 +96,7 @@ static urne_figures figures(int64_t inscrits, int64_t votants, int64_t a, int64_
             fail_msg("%s: got %s, wanted %s (%s)", #call, urne_app_status_name(st_), urne_app_status_name(want), \
                      o_.detail);                                                                              \
         assert_int_equal(o_.status, st_);                                                                     \
-        assert_int_equal(audit_seq(f), seq_);                                                                 \
+        assert_int_equal(app_fixture_audit_seq((f)->store), seq_);                                                                 \
         assert_int_equal((f)->changes, changes_);                                                             \
         urne_app_outcome_free(&o_);                                                                           \
     } while (0)
@@ -132,14 +125,14 @@ static void test_sheet_enter(void **state) {
     REFUSED(f, URNE_APP_CHECKS_FAILED, urne_app_sheet_enter(&f->app, &f->sec, f->election, 2, &over, 0, &o_));
 
     /* Allowed: written, logged, held in memory, the hook run. */
-    int64_t seq = audit_seq(f);
+    int64_t seq = app_fixture_audit_seq((f)->store);
     int changes = f->changes;
     urne_app_outcome o;
     assert_int_equal(urne_app_sheet_enter(&f->app, &f->sec, f->election, 1, &ok, 0, &o), URNE_APP_OK);
     assert_int_equal(o.state, URNE_SHEET_ENTERED);
     assert_int_equal(o.checks.errors, 0);
     urne_app_outcome_free(&o);
-    assert_int_equal(audit_seq(f), seq + 1);
+    assert_int_equal(app_fixture_audit_seq((f)->store), seq + 1);
     assert_int_equal(f->changes, changes + 1);
     urne_election *e = urne_app_election(&f->app, f->election);
     assert_int_equal(e->info[1].state, URNE_SHEET_ENTERED);
@@ -275,7 +268,7 @@ static void test_changed_elsewhere(void **state) {
     int64_t d1 = o.dispute.id;
     urne_app_outcome_free(&o);
     assert_int_equal(e->info[0].state, URNE_SHEET_ENTERED); /* unaware */
-    int64_t seq = audit_seq(f);
+    int64_t seq = app_fixture_audit_seq((f)->store);
     int changes = f->changes;
     assert_int_equal(urne_app_election_publish(&f->app, &f->admin, f->election, &o), URNE_APP_STATE);
     assert_string_equal(o.why, URNE_WHY_FROZEN);
@@ -284,7 +277,7 @@ static void test_changed_elsewhere(void **state) {
     e = urne_app_election(&f->app, f->election); /* read again whole */
     assert_int_equal(e->info[0].state, URNE_SHEET_CONTESTED);
     assert_string_equal(e->meta.published_at, "");
-    assert_int_equal(audit_seq(f), seq);
+    assert_int_equal(app_fixture_audit_seq((f)->store), seq);
     assert_true(f->changes > changes);
     urne_election_meta m;
     assert_int_equal(urne_store_election_meta(f->store, f->election, &m), 1);
@@ -296,26 +289,26 @@ static void test_changed_elsewhere(void **state) {
                                              "the sheet is right", &o),
                      URNE_APP_OK);
     urne_app_outcome_free(&o);
-    seq = audit_seq(f);
+    seq = app_fixture_audit_seq((f)->store);
     assert_int_equal(urne_app_dispute_decide(&f->app, &f->com1, f->election, d1, URNE_DECIDE_ANNUL, NULL,
                                              "the count cannot be trusted", &o),
                      URNE_APP_STATE);
     assert_string_equal(o.why, URNE_WHY_DISPUTE_CLOSED);
     urne_app_outcome_free(&o);
     assert_int_equal(e->info[0].state, URNE_SHEET_VALIDATED);
-    assert_int_equal(audit_seq(f), seq);
+    assert_int_equal(app_fixture_audit_seq((f)->store), seq);
 
     /* Contested again through the other: a contest here is refused (one dispute). */
     assert_int_equal(urne_app_bureau_contest(&other, &f->com1, f->election, 0, "a second doubt", &o), URNE_APP_OK);
     int64_t d2 = o.dispute.id;
     urne_app_outcome_free(&o);
     assert_int_equal(e->info[0].state, URNE_SHEET_VALIDATED); /* unaware */
-    seq = audit_seq(f);
+    seq = app_fixture_audit_seq((f)->store);
     changes = f->changes;
     assert_int_equal(urne_app_bureau_contest(&f->app, &f->com1, f->election, 0, "the same doubt", &o), URNE_APP_STATE);
     urne_app_outcome_free(&o);
     assert_int_equal(e->info[0].state, URNE_SHEET_CONTESTED);
-    assert_int_equal(audit_seq(f), seq);
+    assert_int_equal(app_fixture_audit_seq((f)->store), seq);
     assert_true(f->changes > changes);
     int n = 0;
     assert_int_equal(urne_store_dispute_each(f->store, f->election, count_dispute, &n), 0);
@@ -333,13 +326,13 @@ static void test_changed_elsewhere(void **state) {
                      URNE_APP_OK);
     assert_int_equal(o.dispute.tier, 2);
     urne_app_outcome_free(&o);
-    seq = audit_seq(f);
+    seq = app_fixture_audit_seq((f)->store);
     assert_int_equal(urne_app_dispute_escalate(&other, &f->admin, f->election, d2, "appeal again", &o),
                      URNE_APP_STATE);
     assert_string_equal(o.why, URNE_WHY_NOT_FIRST_DECISION);
     urne_app_outcome_free(&o);
     assert_int_equal(urne_app_election(&other, f->election)->info[0].state, URNE_SHEET_CONTESTED);
-    assert_int_equal(audit_seq(f), seq);
+    assert_int_equal(app_fixture_audit_seq((f)->store), seq);
     n = 0;
     assert_int_equal(urne_store_dispute_each(f->store, f->election, count_dispute, &n), 0);
     assert_int_equal(n, 3);
@@ -505,12 +498,12 @@ static void test_assign_list(void **state) {
     REFUSED(f, URNE_APP_BAD_INPUT,
             urne_app_bureaux_assign_list(&f->app, &f->admin, "sec", f->election, outside, 2, &o_));
     assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 0), 0); /* none of a refused list */
-    int64_t seq = audit_seq(f);
+    int64_t seq = app_fixture_audit_seq((f)->store);
     urne_app_outcome o;
     assert_int_equal(urne_app_bureaux_assign_list(&f->app, &f->admin, "sec", f->election, some, 3, &o), URNE_APP_OK);
     assert_int_equal(o.number, 2); /* 2 given twice counts once */
     urne_app_outcome_free(&o);
-    assert_int_equal(audit_seq(f), seq + 2); /* one entry per run: 0..0 and 2..2 */
+    assert_int_equal(app_fixture_audit_seq((f)->store), seq + 2); /* one entry per run: 0..0 and 2..2 */
     assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 0), 1);
     assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 1), 0);
     assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 2), 1);
@@ -690,12 +683,12 @@ static void test_grants(void **state) {
     /* The administrator of org/a grants in org/a and in its election. */
     char own[32];
     snprintf(own, sizeof own, "election/%lld", (long long)ea);
-    int64_t seq = audit_seq(f);
+    int64_t seq = app_fixture_audit_seq((f)->store);
     assert_int_equal(urne_app_grant_put(&f->app, &f->obs, "com1", "org/a", URNE_ROLE_COMMISSION, 2, &o), URNE_APP_OK);
     urne_app_outcome_free(&o);
     assert_int_equal(urne_app_grant_put(&f->app, &f->obs, "sec", own, URNE_ROLE_SECRETARY, 1, &o), URNE_APP_OK);
     urne_app_outcome_free(&o);
-    assert_int_equal(audit_seq(f), seq + 2);
+    assert_int_equal(app_fixture_audit_seq((f)->store), seq + 2);
     /* but not in the site's election. */
     snprintf(own, sizeof own, "election/%lld", (long long)f->election);
     REFUSED(f, URNE_APP_FORBIDDEN, urne_app_grant_put(&f->app, &f->obs, "sec", own, URNE_ROLE_SECRETARY, 1, &o_));
@@ -772,11 +765,11 @@ static void test_notice_publish(void **state) {
     assert_int_equal(urne_app_notices_each(&f->app, count_notice, &n), 0);
     assert_int_equal(n, 0);
     urne_app_outcome o;
-    int64_t seq = audit_seq(f);
+    int64_t seq = app_fixture_audit_seq((f)->store);
     assert_int_equal(urne_app_notice_publish(&f->app, &f->admin, "Dépouillement", "Salle des fêtes.", &o), URNE_APP_OK);
     assert_true(o.id > 0);
     urne_app_outcome_free(&o);
-    assert_int_equal(audit_seq(f), seq + 1);
+    assert_int_equal(app_fixture_audit_seq((f)->store), seq + 1);
     assert_int_equal(urne_app_notices_each(&f->app, count_notice, &n), 0);
     assert_int_equal(n, 1);
 }

@@ -45,13 +45,6 @@ static void user(fixture *f, const char *name, urne_role role, urne_user *out) {
     app_fixture_user(f->store, name, role, 1, out);
 }
 
-static int64_t audit_seq(fixture *f) {
-    int64_t seq;
-    char hash[URNE_AUDIT_HASH_HEX];
-    assert_int_equal(urne_store_audit_head(f->store, &seq, hash), 0);
-    return seq;
-}
-
 static int64_t create_forum(fixture *f, const char *attached, const char *mode, int visitors) {
     urne_forum_new in = {attached, "Débat", mode, visitors};
     urne_app_outcome o;
@@ -98,13 +91,13 @@ static int teardown(void **state) {
  * NULL), nothing written. */
 #define REFUSED(f, want, reason, call)                                                                       \
     do {                                                                                                  \
-        int64_t seq_ = audit_seq(f);                                                                      \
+        int64_t seq_ = app_fixture_audit_seq((f)->store);                                                                      \
         int changes_ = (f)->changes;                                                                      \
         urne_app_outcome o_;                                                                              \
         urne_app_outcome *out = &o_;                                                                      \
         assert_int_equal((call), (want));                                                                 \
         if ((reason) != NULL) assert_string_equal(o_.why, (const char *)(reason));                        \
-        assert_int_equal(audit_seq(f), seq_);                                                             \
+        assert_int_equal(app_fixture_audit_seq((f)->store), seq_);                                                             \
         assert_int_equal((f)->changes, changes_);                                                         \
         urne_app_outcome_free(&o_);                                                                       \
     } while (0)
@@ -142,9 +135,9 @@ static void test_create_refused(void **state) {
     /* Configure: the administrator closes it; a moderator may not. */
     urne_forum_new closed = {NULL, "Débat clos", "closed", 0};
     REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_forum_configure(&f->app, &f->mod1, f->forum1, &closed, out));
-    int64_t seq = audit_seq(f);
+    int64_t seq = app_fixture_audit_seq((f)->store);
     assert_int_equal(urne_app_forum_configure(&f->app, &f->admin, f->forum1, &closed, &o), URNE_APP_OK);
-    assert_int_equal(audit_seq(f), seq + 1);
+    assert_int_equal(app_fixture_audit_seq((f)->store), seq + 1);
     assert_int_equal(urne_app_forum_get(&f->app, f->forum1, &row, &o), URNE_APP_OK);
     assert_string_equal(row.mode, "closed");
     assert_int_equal(row.visitors, 0);
@@ -155,12 +148,12 @@ static void test_story(void **state) {
     urne_post_row *row = calloc(1, sizeof *row), *seen = calloc(1, sizeof *seen);
     char token[URNE_FORUM_TOKEN_HEX], reply_token[URNE_FORUM_TOKEN_HEX];
     urne_app_outcome o;
-    int64_t seq = audit_seq(f);
+    int64_t seq = app_fixture_audit_seq((f)->store);
     assert_int_equal(visit(f, f->forum1, 0, "Eau", "Bonjour {{tous}}", 60, row, token, &o), URNE_APP_OK);
     int64_t first = o.id;
     assert_string_equal(row->state, "waiting");
     assert_string_equal(row->flags, "");
-    assert_int_equal(audit_seq(f), seq); /* a post is not an audit entry */
+    assert_int_equal(app_fixture_audit_seq((f)->store), seq); /* a post is not an audit entry */
     assert_int_equal(strlen(token), 64);
     assert_int_equal(urne_app_forum_post_status(&f->app, token, seen, &o), URNE_APP_OK);
     assert_int_equal(seen->id, first);
@@ -176,7 +169,7 @@ static void test_story(void **state) {
             urne_app_forum_moderate(&f->app, &f->mod1, first, URNE_MOD_HIDE, NULL, NULL, out));
     assert_int_equal(urne_app_forum_moderate(&f->app, &f->mod1, first, URNE_MOD_APPROVE, NULL, NULL, &o),
                      URNE_APP_OK);
-    assert_int_equal(audit_seq(f), seq + 1);
+    assert_int_equal(app_fixture_audit_seq((f)->store), seq + 1);
     REFUSED(f, URNE_APP_STATE, URNE_WHY_POST_STATE,
             urne_app_forum_moderate(&f->app, &f->mod1, first, URNE_MOD_APPROVE, NULL, NULL, out));
     int64_t messages, people;

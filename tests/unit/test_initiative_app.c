@@ -82,30 +82,6 @@ static int teardown(void **state) {
     return rc;
 }
 
-static int64_t audit_seq(fixture *f) {
-    int64_t seq;
-    char hash[URNE_AUDIT_HASH_HEX];
-    assert_int_equal(urne_store_audit_head(f->store, &seq, hash), 0);
-    return seq;
-}
-
-/* Run a use case expected to be refused with `want` (and reason `why`, when not
- * NULL), and check nothing changed. */
-#define REFUSED(f, want, reason, call)                                                                           \
-    do {                                                                                                      \
-        int64_t seq_ = audit_seq(f);                                                                          \
-        int changes_ = (f)->changes;                                                                          \
-        urne_app_outcome o_;                                                                                  \
-        urne_app_status st_ = (call);                                                                         \
-        if (st_ != (want))                                                                                    \
-            fail_msg("%s: got %s, wanted %s (%s %s)", #call, urne_app_status_name(st_), urne_app_status_name(want), \
-                     o_.why ? o_.why : "", o_.detail);                                                        \
-        if ((reason) != NULL) assert_string_equal(o_.why, (const char *)(reason));                                  \
-        assert_int_equal(audit_seq(f), seq_);                                                                 \
-        assert_int_equal((f)->changes, changes_);                                                             \
-        urne_app_outcome_free(&o_);                                                                           \
-    } while (0)
-
 #define OK(call)                                                                                              \
     do {                                                                                                      \
         urne_app_status st_ = (call);                                                                         \
@@ -140,22 +116,22 @@ static int64_t create(fixture *f) {
 static void test_create(void **state) {
     fixture *f = *state;
     urne_initiative_new in = {"Pour l'eau en régie", "", RULES, f->pk_hex};
-    REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_initiative_create(&f->app, &f->nobody, &in, &o_));
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_create(&f->app, &f->obs, &in, &o_));
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_create(&f->app, &f->com1, &in, &o_));
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_create(&f->app, &f->nord_admin, &in, &o_));
+    APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_initiative_create(&f->app, &f->nobody, &in, &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_create(&f->app, &f->obs, &in, &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_create(&f->app, &f->com1, &in, &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_create(&f->app, &f->nord_admin, &in, &o_));
     urne_initiative_new bad = in;
     bad.rules = "preset = rip\nnational = 200%\n";
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_RULES, urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_RULES, urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
     bad = in;
     bad.authority_key = "abcd";
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_INITIATIVE_KEY, urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_INITIATIVE_KEY, urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
     bad = in;
     bad.title = "";
-    REFUSED(f, URNE_APP_BAD_INPUT, "empty", urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, "empty", urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
     bad = in;
     bad.space = "Org Nord";
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_SPACE, urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_SPACE, urne_app_initiative_create(&f->app, &f->admin, &bad, &o_));
 
     /* An organisation's administrator creates in its space, not on the site. */
     urne_app_outcome o;
@@ -183,15 +159,15 @@ static void import_roll(fixture *f, int64_t id) {
 static void test_roll(void **state) {
     fixture *f = *state;
     int64_t id = create(f);
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL,
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL,
             urne_app_initiative_roll(&f->app, &f->com1, id, ROLL, sizeof ROLL - 1, "roll.csv", &o_));
-    REFUSED(f, URNE_APP_NO_INITIATIVE, NULL,
+    APP_REFUSED(f, URNE_APP_NO_INITIATIVE, NULL,
             urne_app_initiative_roll(&f->app, &f->admin, id + 9, ROLL, sizeof ROLL - 1, "roll.csv", &o_));
     static const char future[] = "nom;prenoms;naissance;commune\n"
                                  "Martin;Paul;1970-01-01;Lille\n"
                                  "Durand;Zoé;2090-01-01;Lille\n";
     urne_app_outcome o;
-    int64_t seq = audit_seq(f);
+    int64_t seq = app_fixture_audit_seq(f->store);
     assert_int_equal(urne_app_initiative_roll(&f->app, &f->admin, id, future, sizeof future - 1, "roll.csv", &o),
                      URNE_APP_BAD_INPUT);
     assert_string_equal(o.why, URNE_WHY_FILE);
@@ -216,7 +192,7 @@ static void test_roll(void **state) {
     assert_string_equal(o.checks.items[0].field, "birth");
     assert_string_equal(o.checks.items[0].rule, "header");
     urne_app_outcome_free(&o);
-    assert_int_equal(audit_seq(f), seq); /* nothing written */
+    assert_int_equal(app_fixture_audit_seq(f->store), seq); /* nothing written */
     urne_app_read_begin(&f->app);
     assert_int_equal(urne_app_initiative(&f->app, id)->nterritories, 0);
     urne_app_read_end(&f->app);
@@ -254,29 +230,29 @@ static void test_lifecycle(void **state) {
     fixture *f = *state;
     int64_t id = create(f);
     import_roll(f, id);
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_act(&f->app, &f->com1, id, URNE_INITIATIVE_SUBMIT, NULL, &o_));
-    REFUSED(f, URNE_APP_STATE, "wrong-state",
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_act(&f->app, &f->com1, id, URNE_INITIATIVE_SUBMIT, NULL, &o_));
+    APP_REFUSED(f, URNE_APP_STATE, "wrong-state",
             urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, &o_));
     act(f, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, "submitted");
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_ADMIT, NULL, &o_));
-    REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL,
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_ADMIT, NULL, &o_));
+    APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL,
             urne_app_initiative_act(&f->app, &f->nobody, id, URNE_INITIATIVE_ADMIT, NULL, &o_));
-    REFUSED(f, URNE_APP_STATE, "no-reasons",
+    APP_REFUSED(f, URNE_APP_STATE, "no-reasons",
             urne_app_initiative_act(&f->app, &f->com1, id, URNE_INITIATIVE_REJECT, "", &o_));
     act(f, &f->com1, id, URNE_INITIATIVE_ADMIT, "Conforme à l'article 11.", "admissible");
-    REFUSED(f, URNE_APP_STATE, "not-yet-open",
+    APP_REFUSED(f, URNE_APP_STATE, "not-yet-open",
             urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, &o_));
     test_now = at("2026-01-01");
     act(f, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, "collecting");
     static const char roll[] = "name,given,birth,commune\nMartin,Paul,1970-01-01,Lille\n";
-    REFUSED(f, URNE_APP_STATE, URNE_WHY_ROLL_STATE,
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_ROLL_STATE,
             urne_app_initiative_roll(&f->app, &f->admin, id, roll, sizeof roll - 1, "late.csv", &o_));
     test_now = at("2026-06-30T23:59:59Z");
-    REFUSED(f, URNE_APP_STATE, "still-open",
+    APP_REFUSED(f, URNE_APP_STATE, "still-open",
             urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, &o_));
     test_now = at("2026-07-01");
     act(f, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, "expired"); /* no signature: not reached */
-    REFUSED(f, URNE_APP_STATE, "wrong-state",
+    APP_REFUSED(f, URNE_APP_STATE, "wrong-state",
             urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_TRANSMIT, NULL, &o_));
     urne_app_read_begin(&f->app);
     assert_string_equal(urne_app_initiative(&f->app, id)->row.reasons, "Conforme à l'article 11.");
@@ -303,22 +279,22 @@ static void test_sign(void **state) {
     fixture *f = *state;
     int64_t id = create(f);
     import_roll(f, id);
-    REFUSED(f, URNE_APP_STATE, URNE_WHY_NOT_COLLECTING, sign(f, id, "Dupont", "Jean", "1970-03-04", "Montval", &o_));
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_NOT_COLLECTING, sign(f, id, "Dupont", "Jean", "1970-03-04", "Montval", &o_));
     act(f, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, "submitted");
     act(f, &f->com1, id, URNE_INITIATIVE_ADMIT, NULL, "admissible");
     test_now = at("2026-03-01T10:00:00Z");
     act(f, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, "collecting");
 
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL, sign(f, id, "Durand", "Paul", "1970-03-04", "Montval", &o_));
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_HOMONYM, sign(f, id, "Dupont", "Jean Pierre Marie", "1975-01-01",
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL, sign(f, id, "Durand", "Paul", "1970-03-04", "Montval", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_HOMONYM, sign(f, id, "Dupont", "Jean Pierre Marie", "1975-01-01",
                                                           "Montval", &o_));
     /* The roll is searched by a hash of the whole identity: given names as the
      * roll writes them all, else the signer is told to give them all. */
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_HOMONYM, sign(f, id, "Dupont", "Jean", "1970-03-04", "Montval", &o_));
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNDER_AGE, sign(f, id, "PETIT", "Leo", "2010-01-01", "Arras", &o_));
-    REFUSED(f, URNE_APP_BAD_INPUT, "birth-future", sign(f, id, "Dupont", "Jean", "2090-01-01", "Montval", &o_));
-    REFUSED(f, URNE_APP_BAD_INPUT, "empty", sign(f, id, "", "Jean", "1970-03-04", "Montval", &o_));
-    REFUSED(f, URNE_APP_NO_INITIATIVE, NULL, sign(f, id + 5, "Dupont", "Jean", "1970-03-04", "Montval", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_HOMONYM, sign(f, id, "Dupont", "Jean", "1970-03-04", "Montval", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNDER_AGE, sign(f, id, "PETIT", "Leo", "2010-01-01", "Arras", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, "birth-future", sign(f, id, "Dupont", "Jean", "2090-01-01", "Montval", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, "empty", sign(f, id, "", "Jean", "1970-03-04", "Montval", &o_));
+    APP_REFUSED(f, URNE_APP_NO_INITIATIVE, NULL, sign(f, id + 5, "Dupont", "Jean", "1970-03-04", "Montval", &o_));
     assert_int_equal(territory_count(f, id, "Nord"), 0);
 
     urne_app_outcome o;
@@ -332,7 +308,7 @@ static void test_sign(void **state) {
     int64_t sig = o.id;
     urne_app_outcome_free(&o);
     assert_int_equal(territory_count(f, id, "Nord"), 1);
-    REFUSED(f, URNE_APP_TAKEN, URNE_WHY_ALREADY_SIGNED, sign(f, id, "N-DIAYE", "Awa", "02/01/1990", "Lille", &o_));
+    APP_REFUSED(f, URNE_APP_TAKEN, URNE_WHY_ALREADY_SIGNED, sign(f, id, "N-DIAYE", "Awa", "02/01/1990", "Lille", &o_));
     assert_int_equal(territory_count(f, id, "Nord"), 1);
 
     /* The receipt, as a signer types it back. */
@@ -341,9 +317,9 @@ static void test_sign(void **state) {
     assert_int_equal(o.id, sig);
     assert_string_equal(o.detail, "");
     urne_app_outcome_free(&o);
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
             urne_app_initiative_receipt(&f->app, &f->nobody, id, "AAAAA-AAAAA-AAAAA-AAAAA", &o_));
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
             urne_app_initiative_receipt(&f->app, &f->nobody, id, "not a code", &o_));
 
     /* Only the authority opens what the store keeps of the signer. */
@@ -371,14 +347,14 @@ static void test_invalidate_and_reload(void **state) {
     assert_int_equal(territory_count(f, id, "Nord"), 2);
     assert_int_equal(territory_count(f, id, "Pas-de-Calais"), 1);
 
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_invalidate(&f->app, &f->admin, id, first, "x", &o_));
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_REASON,
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_initiative_invalidate(&f->app, &f->admin, id, first, "x", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_REASON,
             urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "", &o_));
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NO_SIGNATURE,
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NO_SIGNATURE,
             urne_app_initiative_invalidate(&f->app, &f->com1, id, first + 99, "x", &o_));
     OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "Signature contestée par l'électeur.", &o));
     urne_app_outcome_free(&o);
-    REFUSED(f, URNE_APP_STATE, URNE_WHY_ALREADY_INVALID,
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_ALREADY_INVALID,
             urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "again", &o_));
     assert_int_equal(territory_count(f, id, "Nord"), 1);
 
@@ -414,10 +390,10 @@ static void test_reached(void **state) {
     OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
     urne_app_outcome_free(&o);
     test_now = at("2026-07-01");
-    REFUSED(f, URNE_APP_STATE, URNE_WHY_WINDOW, sign(f, id, "N'Diaye", "Awa", "1990-01-02", "Lille", &o_));
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_WINDOW, sign(f, id, "N'Diaye", "Awa", "1990-01-02", "Lille", &o_));
     act(f, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, "reached");
     act(f, &f->admin, id, URNE_INITIATIVE_TRANSMIT, NULL, "transmitted");
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_REASON,
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_REASON,
             urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_ANSWER, "", &o_));
     act(f, &f->admin, id, URNE_INITIATIVE_ANSWER, "Le conseil inscrit la question à l'ordre du jour.", "answered");
 }
@@ -441,7 +417,7 @@ static void test_burst_marks(void **state) {
     urne_app_outcome o;
     urne_initiative_signature row;
     for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
-        REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
                 sign_from(f, id, "192.0.2.7", "Durand", "Paul", "1970-01-01", "Lille", &o_));
     OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-address");
@@ -453,12 +429,12 @@ static void test_burst_marks(void **state) {
     for (int i = 0; i < URNE_INITIATIVE_BURST_NETWORK - 1; i++) {
         char addr[32];
         snprintf(addr, sizeof addr, "198.51.100.%d", i + 1);
-        REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id, addr, "Durand", "Paul", "1970-01-01", "Lille", &o_));
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id, addr, "Durand", "Paul", "1970-01-01", "Lille", &o_));
     }
     OK(sign_from(f, id, "2001:db8:1:2::5", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), ""); /* another network */
     urne_app_outcome_free(&o);
-    REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id, "198.51.100.200", "Durand", "P", "1970-01-01", "X", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id, "198.51.100.200", "Durand", "P", "1970-01-01", "X", &o_));
     OK(sign_from(f, id, "198.51.100.201", "Dupont", "Jean Pierre Marie", "1970-03-04", "Montval", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-network");
     urne_app_outcome_free(&o);
@@ -469,7 +445,7 @@ static void test_burst_marks(void **state) {
     for (int i = 0; i < URNE_INITIATIVE_BURST_IDENTITY; i++) {
         char birth[16];
         snprintf(birth, sizeof birth, "1990-01-%02d", 10 + i);
-        REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_HOMONYM, sign(f, id2, "N'Diaye", "Awa", birth, "Lille", &o_));
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_HOMONYM, sign(f, id2, "N'Diaye", "Awa", birth, "Lille", &o_));
     }
     OK(sign_from(f, id2, "203.0.113.9", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
     assert_string_equal(marks_of(f, id2, o.id, &row), "burst-identity");

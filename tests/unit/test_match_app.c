@@ -76,30 +76,6 @@ static int teardown(void **state) {
     return rc;
 }
 
-static int64_t audit_seq(fixture *f) {
-    int64_t seq;
-    char hash[URNE_AUDIT_HASH_HEX];
-    assert_int_equal(urne_store_audit_head(f->store, &seq, hash), 0);
-    return seq;
-}
-
-/* A use case expected to be refused with `want` (and reason `why` when not
- * NULL), nothing changed. */
-#define REFUSED(f, want, reason, call)                                                                           \
-    do {                                                                                                      \
-        int64_t seq_ = audit_seq(f);                                                                          \
-        int changes_ = (f)->changes;                                                                          \
-        urne_app_outcome o_;                                                                                  \
-        urne_app_status st_ = (call);                                                                         \
-        if (st_ != (want))                                                                                    \
-            fail_msg("%s: got %s, wanted %s (%s %s)", #call, urne_app_status_name(st_), urne_app_status_name(want), \
-                     o_.why ? o_.why : "", o_.detail);                                                        \
-        if ((reason) != NULL) assert_string_equal(o_.why, (const char *)(reason));                            \
-        assert_int_equal(audit_seq(f), seq_);                                                                 \
-        assert_int_equal((f)->changes, changes_);                                                             \
-        urne_app_outcome_free(&o_);                                                                           \
-    } while (0)
-
 #define OK(call)                                                                                              \
     do {                                                                                                      \
         urne_app_status st_ = (call);                                                                         \
@@ -135,17 +111,17 @@ static int count_pupil(const urne_match_pupil_row *p, void *ctx) {
 static int64_t create(fixture *f) {
     urne_app_outcome o;
     urne_match_campaign_new in = {.name = "Stages de 3e", .space = "org/nord", .seed = 7};
-    REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_match_create(&f->app, &f->nobody, &in, &o_));
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_create(&f->app, &f->obs, &in, &o_));
+    APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_match_create(&f->app, &f->nobody, &in, &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_create(&f->app, &f->obs, &in, &o_));
     urne_match_campaign_new sud = in;
     sud.space = "org/sud";
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_create(&f->app, &f->coord, &sud, &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_create(&f->app, &f->coord, &sud, &o_));
     urne_match_campaign_new bad = in;
     bad.method = "gale";
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_METHOD, urne_app_match_create(&f->app, &f->coord, &bad, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_METHOD, urne_app_match_create(&f->app, &f->coord, &bad, &o_));
     bad = in;
     bad.name = "";
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_EMPTY, urne_app_match_create(&f->app, &f->coord, &bad, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_EMPTY, urne_app_match_create(&f->app, &f->coord, &bad, &o_));
     OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
     int64_t id = o.id;
     assert_true(id > 0);
@@ -156,10 +132,10 @@ static int64_t create(fixture *f) {
 static void import(fixture *f, int64_t id) {
     urne_app_outcome o;
     static const char BAD[] = "id;wishes\np1;A>Z\np2;A>A\n";
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL,
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL,
             urne_app_match_import(&f->app, &f->obs, id, HOSTS, strlen(HOSTS), PUPILS, strlen(PUPILS), NULL, 0, NULL,
                                   NULL, &o_));
-    int64_t seq = audit_seq(f);
+    int64_t seq = app_fixture_audit_seq(f->store);
     assert_int_equal(urne_app_match_import(&f->app, &f->coord, id, HOSTS, strlen(HOSTS), BAD, strlen(BAD), NULL, 0,
                                            NULL, NULL, &o),
                      URNE_APP_BAD_INPUT);
@@ -169,7 +145,7 @@ static void import(fixture *f, int64_t id) {
     assert_int_equal(o.checks.items[0].line, 2);
     assert_int_equal(o.checks.items[1].line, 3);
     urne_app_outcome_free(&o);
-    assert_int_equal(audit_seq(f), seq);
+    assert_int_equal(app_fixture_audit_seq(f->store), seq);
     int n = 0;
     assert_int_equal(urne_store_match_pupil_each(f->store, id, "", count_pupil, &n), 0);
     assert_int_equal(n, 0); /* nothing stored */
@@ -178,7 +154,7 @@ static void import(fixture *f, int64_t id) {
     assert_int_equal(o.number, 3);
     urne_app_outcome_free(&o);
     for (int i = 0; i < 6; i++) assert_int_equal(strlen(f->codes[i]), 20);
-    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE,
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE,
             urne_app_match_import(&f->app, &f->coord, id, HOSTS, strlen(HOSTS), PUPILS, strlen(PUPILS), NULL, 0, NULL,
                                   NULL, &o_));
     urne_match_host_row h;
@@ -204,29 +180,29 @@ static void edits(fixture *f, int64_t id) {
     snprintf(space, sizeof space, "match/%lld/host/a", (long long)id);
     grant(f, "host_a", space, URNE_ROLE_ADMIN);
 
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_wishes(&f->app, &f->teach_b, id, "p2", "C>A", &o_));
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_wishes(&f->app, &f->obs, id, "p2", "C>A", &o_));
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_WISH, urne_app_match_wishes(&f->app, &f->teach_a, id, "p2", "A>Z", &o_));
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_WISH, urne_app_match_wishes(&f->app, &f->teach_a, id, "p2", "A>C>A", &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_wishes(&f->app, &f->teach_b, id, "p2", "C>A", &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_wishes(&f->app, &f->obs, id, "p2", "C>A", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_WISH, urne_app_match_wishes(&f->app, &f->teach_a, id, "p2", "A>Z", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_WISH, urne_app_match_wishes(&f->app, &f->teach_a, id, "p2", "A>C>A", &o_));
     /* A pupil of no school of theirs: refused as for another school's, so that a
      * teacher learns nothing of the other pupils. */
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_wishes(&f->app, &f->teach_a, id, "p9", "A", &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_wishes(&f->app, &f->teach_a, id, "p9", "A", &o_));
     OK(urne_app_match_wishes(&f->app, &f->teach_a, id, "p2", "A>C", &o)); /* the same, written again */
     urne_app_outcome_free(&o);
     OK(urne_app_match_wishes(&f->app, &f->teach_a, id, "p1", "A>B>C", &o));
     urne_app_outcome_free(&o);
 
     urne_match_places pl = {.key = "A", .capacity = 1, .weeks = ""};
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_places(&f->app, &f->obs, id, &pl, &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_places(&f->app, &f->obs, id, &pl, &o_));
     pl.reserved = 2;
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_CAPACITY, urne_app_match_places(&f->app, &f->host_a, id, &pl, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_CAPACITY, urne_app_match_places(&f->app, &f->host_a, id, &pl, &o_));
     pl.reserved = 0;
     OK(urne_app_match_places(&f->app, &f->host_a, id, &pl, &o));
     urne_app_outcome_free(&o);
     urne_match_places other = {.key = "B", .capacity = 3};
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_places(&f->app, &f->host_a, id, &other, &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_places(&f->app, &f->host_a, id, &other, &o_));
     urne_match_places by_code = {.code = "wrong-code", .capacity = 1};
-    REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_places(&f->app, &f->nobody, id, &by_code, &o_));
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_places(&f->app, &f->nobody, id, &by_code, &o_));
     by_code.code = f->codes[4]; /* host B's link */
     by_code.capacity = 1;
     by_code.name = "Épicerie solidaire";
@@ -237,22 +213,22 @@ static void edits(fixture *f, int64_t id) {
 
 static void rounds(fixture *f, int64_t id) {
     urne_app_outcome o;
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_run(&f->app, &f->teach_a, id, 0, &o_));
-    REFUSED(f, URNE_APP_STATE, NULL, urne_app_match_publish(&f->app, &f->coord, id, "2026-01-10T12:00", &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_run(&f->app, &f->teach_a, id, 0, &o_));
+    APP_REFUSED(f, URNE_APP_STATE, NULL, urne_app_match_publish(&f->app, &f->coord, id, "2026-01-10T12:00", &o_));
     OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
     assert_int_equal(o.number, 1);
     assert_int_equal(o.id, 2); /* p1 at A, p2 at C; p3 unplaced */
     urne_app_outcome_free(&o);
-    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_run(&f->app, &f->coord, id, 0, &o_));
-    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_wishes(&f->app, &f->teach_b, id, "p3", "A>B", &o_));
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "2025-12-31T00:00", &o_));
-    REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "soon", &o_));
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_run(&f->app, &f->coord, id, 0, &o_));
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_wishes(&f->app, &f->teach_b, id, "p3", "A>B", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "2025-12-31T00:00", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "soon", &o_));
     OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-10T12:00", &o));
     assert_int_equal(o.number, 2);
     urne_app_outcome_free(&o);
 
     urne_match_placement *v = calloc(1, sizeof *v);
-    REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_placement(&f->app, id, "not-a-code", v, &o_));
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_placement(&f->app, id, "not-a-code", v, &o_));
     OK(urne_app_match_placement(&f->app, id, f->codes[2], v, &o)); /* p3 */
     assert_string_equal(v->pupil.key, "p3");
     assert_int_equal(v->has_result, 1);
@@ -261,12 +237,12 @@ static void rounds(fixture *f, int64_t id) {
     assert_non_null(strstr(v->result.explanation, "\"cutoff_lottery\":1")); /* p1, the last admitted at A */
     assert_int_equal(v->has_offer, 0);
     urne_app_outcome_free(&o);
-    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[2], 1, &o_));
-    REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_answer(&f->app, id, "not-a-code", 0, &o_));
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[2], 1, &o_));
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_answer(&f->app, id, "not-a-code", 0, &o_));
     OK(urne_app_match_answer(&f->app, id, f->codes[0], 0, &o)); /* p1 refuses A */
     assert_string_equal(o.detail, "refused");
     urne_app_outcome_free(&o);
-    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[0], 1, &o_));
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[0], 1, &o_));
 
     /* Round 2: A, refused by p1, goes to p3, the next in its order; p2 keeps C
      * (offered, not yet answered). */
@@ -300,7 +276,7 @@ static void rounds(fixture *f, int64_t id) {
 
     /* p2 lets the deadline of round 1 pass: expired at the next run, C freed. */
     test_now += 15 * 86400; /* 2026-01-16: past 01-10, before 01-20 */
-    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[1], 1, &o_));
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[1], 1, &o_));
     OK(urne_app_match_answer(&f->app, id, f->codes[2], 1, &o)); /* p3 accepts A */
     urne_app_outcome_free(&o);
     OK(urne_app_match_run(&f->app, &f->coord, id, 1, &o)); /* the final phase */
@@ -308,11 +284,11 @@ static void rounds(fixture *f, int64_t id) {
     urne_match_offer_row off;
     assert_int_equal(urne_store_match_offer_last(f->store, id, "p2", &off), 1);
     assert_string_equal(off.state, "expired");
-    REFUSED(f, URNE_APP_STATE, NULL, urne_app_match_close(&f->app, &f->coord, id, &o_)); /* run, not published */
+    APP_REFUSED(f, URNE_APP_STATE, NULL, urne_app_match_close(&f->app, &f->coord, id, &o_)); /* run, not published */
     OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-30T12:00Z", &o));
     urne_app_outcome_free(&o);
-    REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_FINAL, urne_app_match_run(&f->app, &f->coord, id, 0, &o_));
-    REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_close(&f->app, &f->obs, id, &o_));
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_FINAL, urne_app_match_run(&f->app, &f->coord, id, 0, &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_close(&f->app, &f->obs, id, &o_));
     OK(urne_app_match_close(&f->app, &f->coord, id, &o));
     urne_app_outcome_free(&o);
     free(v);
@@ -377,7 +353,7 @@ static void test_story(void **state) {
     fixture *f = *state;
     int64_t id = create(f);
     urne_app_outcome o;
-    REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_run(&f->app, &f->coord, id + 10, 0, &o_));
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_run(&f->app, &f->coord, id + 10, 0, &o_));
     import(f, id);
     edits(f, id);
     rounds(f, id);
