@@ -282,11 +282,18 @@ urne_app_status urne_app_forum_moderate(urne_app *app, const urne_user *actor, i
         st = rc < 0 ? urne_app_store_failed(app, out) : urne_app_fail(out, URNE_APP_STATE, "changed");
         goto done;
     }
+    /* +1 into "published", -1 out of it: the forum's counts (forum_tally.c) */
+    int delta = (to == URNE_POST_PUBLISHED) - (from == URNE_POST_PUBLISHED);
+    if (delta && urne_app_forum_tally_announce(app, f.id, p->author_key, delta) < 0) {
+        st = urne_app_store_failed(app, out);
+        goto done;
+    }
     char action[32], object[48];
     snprintf(action, sizeof action, "post.%s", urne_moderation_name(act));
     snprintf(object, sizeof object, "post/%lld", (long long)id);
     st = commit_audited(app, actor, action, object, urne_app_post_json(p), out);
     if (st == URNE_APP_OK) out->id = id;
+    if (st == URNE_APP_OK && delta) urne_app_forum_tally_move(app, f.id, p->author_key, delta);
 done:
     pthread_mutex_unlock(&app->lock);
     free(p);
@@ -509,7 +516,10 @@ urne_app_status urne_app_forum_counts(urne_app *app, int64_t id, int64_t *messag
     pthread_mutex_lock(&app->lock);
     urne_forum_row f;
     urne_app_status st = urne_app_forum_load(app, id, &f, out);
-    if (st == URNE_APP_OK && urne_store_forum_counts(app->store, id, messages, participants) < 0)
+    int rc = st == URNE_APP_OK ? urne_app_forum_tally(app, id, messages, participants) : 0;
+    if (rc == -2)
+        st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    else if (rc < 0)
         st = urne_app_store_error(out, app->store);
     pthread_mutex_unlock(&app->lock);
     return st;

@@ -29,13 +29,34 @@ typedef struct urne_forum_recent {
     unsigned char digest[16]; /* BLAKE2b of the message with its blanks folded */
 } urne_forum_recent;
 
+typedef struct urne_forum_tally urne_forum_tally; /* forum_tally.c */
+
 struct urne_app_forums {
     int64_t (*now)(void);        /* NULL: time(NULL) */
     unsigned char form_key[32];  /* signs the forms' moments; drawn at open */
     urne_forum_rate *rates;      /* URNE_FORUM_RATE_SLOTS */
     urne_forum_recent *recent;   /* URNE_FORUM_RECENT, a ring */
     size_t next_recent;
+    urne_forum_tally *tallies;   /* the forums' counts read so far (forum_tally.c) */
+    size_t ntallies, captallies;
 };
+
+/* ---- the counts of published messages and participants (forum_tally.c) ---- */
+
+/* Forum `forum`'s counts, read from the store the first time: 0, -1 (the store's
+ * error set) or -2 (out of memory). Under the lock. */
+int urne_app_forum_tally(urne_app *app, int64_t forum, int64_t *messages, int64_t *participants);
+/* Inside the transaction that publishes (+1) or withdraws (-1) a post of
+ * author_key: the move announced to the other servers. 0 or -1 (the store's). */
+int urne_app_forum_tally_announce(urne_app *app, int64_t forum, const char *author_key, int delta);
+/* After that transaction's commit: the move applied here. Under the lock. */
+void urne_app_forum_tally_move(urne_app *app, int64_t forum, const char *author_key, int delta);
+/* A change heard from another server: 1 when `object` announced a move (applied,
+ * or the tally dropped to be read again), 0 when it is no tally's. Under the lock. */
+int urne_app_forum_tally_heard(urne_app *app, const char *object);
+/* Every tally dropped, to be read again (a notification may have been missed). */
+void urne_app_forum_tally_forget(urne_app *app);
+void urne_app_forum_tally_free(struct urne_app_forums *f);
 
 /* The clock's moment, UTC seconds, and its ISO text. */
 int64_t urne_app_forum_now(urne_app *app);

@@ -46,6 +46,7 @@ void urne_app_forums_free(urne_app *app) {
     if (app->forums == NULL) return;
     free(app->forums->rates);
     free(app->forums->recent);
+    urne_app_forum_tally_free(app->forums);
     sodium_memzero(app->forums->form_key, sizeof app->forums->form_key);
     free(app->forums);
     app->forums = NULL;
@@ -271,12 +272,15 @@ urne_app_status urne_app_forum_post(urne_app *app, const urne_user *actor, const
     sodium_bin2hex(token, URNE_FORUM_TOKEN_HEX, secret, sizeof secret);
     crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
     sodium_bin2hex(row->token_hash, sizeof row->token_hash, hash, sizeof hash);
+    int published = strcmp(row->state, "published") == 0;
     if (urne_store_begin(app->store) < 0 || urne_store_post_put(app->store, row) < 0 ||
+        (published && urne_app_forum_tally_announce(app, f.id, row->author_key, 1) < 0) ||
         urne_store_commit(app->store) < 0) {
         token[0] = 0;
         st = urne_app_store_failed(app, out);
         goto done;
     }
+    if (published) urne_app_forum_tally_move(app, f.id, row->author_key, 1);
     urne_app_changed(app);
     out->id = row->id;
 done:

@@ -27,8 +27,12 @@
  *     the store announces though it writes no audit entry) without reading
  *     anything, and reads an initiative again whole for any other change to it
  *     (a transition, a roll, an invalidation);
- *   - accounts, grants, sessions and notices need no reload: they are read from
- *     the store at each request; only the cached pages that show them go.
+ *   - moves a forum's counts of messages and participants by the post published
+ *     or withdrawn elsewhere ("forum/N/tally/+AUTHOR", announced as signatures
+ *     are: app/forum_tally.c), and drops the cached pages, which show them;
+ *   - accounts, grants, sessions, notices and the forums' posts need no reload:
+ *     they are read from the store at each request; only the cached pages that
+ *     show them go.
  *
  * Own changes are not heard (the store skips its own origin): the use case that
  * made them already patched memory after its commit.
@@ -55,6 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forum_internal.h"
 #include "initiative_internal.h"
 #include "results_internal.h"
 #include "watch.h"
@@ -152,6 +157,7 @@ static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const char *rest = "";
         int counted = strncmp(ch[i].object, "initiative/", 11) == 0 ? apply_initiative(app, ch[i].object) : 1;
+        urne_app_forum_tally_heard(app, ch[i].object); /* a post published or withdrawn elsewhere */
         if (counted < 0) {
             fprintf(stderr, "urne: %s, changed by another server, could not be read again (%s)\n", ch[i].object,
                     urne_store_error(app->store));
@@ -217,6 +223,7 @@ static int reload_all(urne_app *app, int say) {
     int rc = urne_store_election_each(app->store, collect_id, &all) == 0 ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < all.n; i++) rc = urne_app_election_reload(app, all.v[i]);
     if (rc == 0 && urne_store_initiative_each(app->store, reload_initiative, app) != 0) rc = -1;
+    urne_app_forum_tally_forget(app);
     if (rc < 0 && say)
         fprintf(stderr, "urne: the elections could not be reloaded (%s); trying again\n",
                 urne_store_error(app->store));

@@ -127,17 +127,20 @@ static int pg_forum_each(urne_store *s, int (*fn)(const urne_forum_row *f, void 
     return each(s, urne_sql_forum_each, NULL, "listing forums", sizeof(urne_forum_row), read_forum, call_forum, &f);
 }
 
-static int pg_forum_counts(urne_store *s, int64_t id, int64_t *messages, int64_t *participants) {
+static int pg_forum_authors(urne_store *s, int64_t id, int (*fn)(const char *author_key, int64_t published, void *ctx),
+                            void *ctx) {
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
-    PGresult *r = urne_pg_run(s, urne_sql_forum_counts, &p, "counting a forum's posts");
+    PGresult *r = urne_pg_run(s, urne_sql_forum_authors, &p, "counting a forum's posts");
     if (r == NULL) return -1;
-    if (PQntuples(r) > 0) {
-        *messages = urne_pg_int64(r, 0, 0);
-        *participants = urne_pg_int64(r, 0, 1);
+    int stopped = 0;
+    for (int i = 0; stopped == 0 && i < PQntuples(r); i++)
+        {
+        const char *key = urne_pg_val(r, i, 0);
+        stopped = fn(key ? key : "", urne_pg_int64(r, i, 1), ctx);
     }
     PQclear(r);
-    return 0;
+    return stopped;
 }
 
 static int64_t pg_post_put(urne_store *s, urne_post_row *row) {
@@ -260,7 +263,7 @@ const urne_store_forum_ops urne_pg_forum_ops = {
     .forum_get = pg_forum_get,
     .forum_update = pg_forum_update,
     .forum_each = pg_forum_each,
-    .forum_counts = pg_forum_counts,
+    .forum_authors = pg_forum_authors,
     .post_put = pg_post_put,
     .post_get = pg_post_get,
     .post_by_token = pg_post_by_token,

@@ -139,17 +139,19 @@ static int sq_forum_each(urne_store *s, int (*fn)(const urne_forum_row *f, void 
     return each(s, st, "listing forums", sizeof(urne_forum_row), read_forum, call_forum, &f);
 }
 
-static int sq_forum_counts(urne_store *s, int64_t id, int64_t *messages, int64_t *participants) {
-    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_forum_counts);
+static int sq_forum_authors(urne_store *s, int64_t id, int (*fn)(const char *author_key, int64_t published, void *ctx),
+                            void *ctx) {
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_forum_authors);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *messages = sqlite3_column_int64(st, 0);
-        *participants = sqlite3_column_int64(st, 1);
+    int rc, stopped = 0;
+    while (stopped == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *key = (const char *)sqlite3_column_text(st, 0);
+        stopped = fn(key ? key : "", sqlite3_column_int64(st, 1), ctx);
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : urne_sql_fail(s, "counting a forum's posts");
+    if (stopped) return stopped;
+    return rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "counting a forum's posts");
 }
 
 static int64_t sq_post_put(urne_store *s, urne_post_row *p) {
@@ -289,7 +291,7 @@ const urne_store_forum_ops urne_sqlite_forum_ops = {
     .forum_get = sq_forum_get,
     .forum_update = sq_forum_update,
     .forum_each = sq_forum_each,
-    .forum_counts = sq_forum_counts,
+    .forum_authors = sq_forum_authors,
     .post_put = sq_post_put,
     .post_get = sq_post_get,
     .post_by_token = sq_post_by_token,

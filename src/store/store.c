@@ -642,10 +642,31 @@ int urne_store_forum_each(urne_store *s, int (*fn)(const urne_forum_row *f, void
     return s->ops->forums->forum_each(s, fn, ctx);
 }
 
+int urne_store_forum_authors(urne_store *s, int64_t id, int (*fn)(const char *author_key, int64_t published, void *ctx),
+                             void *ctx) {
+    assert(fn != NULL);
+    return s->ops->forums->forum_authors(s, id, fn, ctx);
+}
+
+typedef struct forum_counts {
+    int64_t messages, participants;
+} forum_counts;
+
+static int count_author(const char *author_key, int64_t published, void *ctx) {
+    (void)author_key;
+    forum_counts *c = ctx;
+    c->messages += published;
+    c->participants++;
+    return 0;
+}
+
 int urne_store_forum_counts(urne_store *s, int64_t id, int64_t *messages, int64_t *participants) {
     assert(messages && participants);
-    *messages = *participants = 0;
-    return s->ops->forums->forum_counts(s, id, messages, participants);
+    forum_counts c = {0, 0};
+    int rc = urne_store_forum_authors(s, id, count_author, &c);
+    *messages = rc == 0 ? c.messages : 0;
+    *participants = rc == 0 ? c.participants : 0;
+    return rc == 0 ? 0 : -1;
 }
 
 /* The texts of a post a write takes: 0, or -1 naming the first too long. */

@@ -88,7 +88,8 @@ typedef struct urne_store_forum_ops {
     int (*forum_get)(urne_store *s, int64_t id, urne_forum_row *out);
     int (*forum_update)(urne_store *s, const urne_forum_row *f);
     int (*forum_each)(urne_store *s, int (*fn)(const urne_forum_row *f, void *ctx), void *ctx);
-    int (*forum_counts)(urne_store *s, int64_t id, int64_t *messages, int64_t *participants);
+    int (*forum_authors)(urne_store *s, int64_t id, int (*fn)(const char *author_key, int64_t published, void *ctx),
+                         void *ctx);
     int64_t (*post_put)(urne_store *s, urne_post_row *p);
     int (*post_get)(urne_store *s, int64_t id, urne_post_row *out);
     int (*post_by_token)(urne_store *s, const char *hash, urne_post_row *out);

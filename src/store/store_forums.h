@@ -94,7 +94,14 @@ int urne_store_forum_get(urne_store *s, int64_t id, urne_forum_row *out);
 int urne_store_forum_update(urne_store *s, const urne_forum_row *f);
 /* Every forum in order of id; fn's non-zero return stops and is returned. */
 int urne_store_forum_each(urne_store *s, int (*fn)(const urne_forum_row *f, void *ctx), void *ctx);
-/* The published posts of forum `id` and their distinct authors: 0 or -1. */
+/* Each author of published posts in forum `id`, with how many: fn's non-zero
+ * return stops and is returned; 0 at the end, or -1. One pass over the forum's
+ * published rows: what the application keeps in memory is built from it once
+ * (app/forum_tally.c), never counted again per page. */
+int urne_store_forum_authors(urne_store *s, int64_t id, int (*fn)(const char *author_key, int64_t published, void *ctx),
+                             void *ctx);
+/* The published posts of forum `id` and their distinct authors, from
+ * urne_store_forum_authors: 0 or -1. */
 int urne_store_forum_counts(urne_store *s, int64_t id, int64_t *messages, int64_t *participants);
 
 /* Add a post (inside a transaction; p->id and, for a first post, p->thread

@@ -115,6 +115,80 @@ static urne_app_status visit(fixture *f, int64_t forum, int64_t parent, const ch
     return urne_app_forum_post(&f->app, &f->nobody, &in, row, token, o);
 }
 
+/* A visitor's post as `email` from `address`, the form shown a minute before. */
+static urne_app_status visit_as(fixture *f, int64_t forum, const char *email, const char *address, const char *message,
+                                urne_post_row *row, urne_app_outcome *o) {
+    char stamp[URNE_FORUM_STAMP_MAX], token[URNE_FORUM_TOKEN_HEX];
+    int64_t now = test_now;
+    test_now -= 60;
+    urne_app_forum_form_stamp(&f->app, stamp);
+    test_now = now;
+    urne_forum_post_in in = {forum, 0, "Sujet", message, "Visiteur", email, "", stamp, address};
+    return urne_app_forum_post(&f->app, &f->nobody, &in, row, token, o);
+}
+
+/* The counts the application keeps equal a recount of the store's rows. */
+static void assert_counts(fixture *f, int64_t forum, int64_t messages, int64_t people) {
+    urne_app_outcome o;
+    int64_t m = -1, p = -1, rm = -1, rp = -1;
+    assert_int_equal(urne_app_forum_counts(&f->app, forum, &m, &p, &o), URNE_APP_OK);
+    assert_int_equal(urne_store_forum_counts(f->store, forum, &rm, &rp), 0);
+    assert_int_equal(m, messages);
+    assert_int_equal(p, people);
+    assert_int_equal(rm, messages);
+    assert_int_equal(rp, people);
+}
+
+/* The counts of messages and participants, read once and then moved by each act
+ * that publishes or withdraws a post (app/forum_tally.c), never counted again. */
+static void test_counts_follow_acts(void **state) {
+    fixture *f = *state;
+    urne_post_row *row = malloc(sizeof *row);
+    assert_non_null(row);
+    urne_app_outcome o;
+    assert_counts(f, f->forum1, 0, 0); /* read now: every move below is applied to it */
+    assert_counts(f, f->forum2, 0, 0);
+
+    /* A posteriori: published at once; one author twice is one participant. */
+    assert_int_equal(visit_as(f, f->forum2, "ana@example.org", "192.0.2.10", "Premier avis.", row, &o), URNE_APP_OK);
+    assert_string_equal(row->state, "published");
+    assert_int_equal(visit_as(f, f->forum2, "ANA@example.org", "192.0.2.11", "Second avis.", row, &o), URNE_APP_OK);
+    assert_int_equal(visit_as(f, f->forum2, "bea@example.org", "192.0.2.12", "Un autre avis.", row, &o), URNE_APP_OK);
+    int64_t bea = o.id;
+    assert_counts(f, f->forum2, 3, 2);
+
+    /* A priori: nothing counts until approved; hiding withdraws, approving again returns. */
+    assert_int_equal(visit_as(f, f->forum1, "ana@example.org", "192.0.2.13", "En attente.", row, &o), URNE_APP_OK);
+    int64_t ana = o.id;
+    assert_string_equal(row->state, "waiting");
+    assert_counts(f, f->forum1, 0, 0);
+    assert_int_equal(urne_app_forum_moderate(&f->app, &f->mod1, ana, URNE_MOD_APPROVE, NULL, NULL, &o), URNE_APP_OK);
+    assert_counts(f, f->forum1, 1, 1);
+    assert_int_equal(visit_as(f, f->forum1, "cid@example.org", "192.0.2.14", "Moi aussi.", row, &o), URNE_APP_OK);
+    int64_t cid = o.id;
+    assert_int_equal(urne_app_forum_moderate(&f->app, &f->mod1, cid, URNE_MOD_APPROVE, NULL, NULL, &o), URNE_APP_OK);
+    assert_counts(f, f->forum1, 2, 2);
+    assert_int_equal(urne_app_forum_moderate(&f->app, &f->mod1, ana, URNE_MOD_EDIT, "Coquille.", "En attente !", &o),
+                     URNE_APP_OK);
+    assert_counts(f, f->forum1, 2, 2); /* an edit keeps the state */
+    assert_int_equal(urne_app_forum_moderate(&f->app, &f->mod1, ana, URNE_MOD_HIDE, NULL, NULL, &o), URNE_APP_OK);
+    assert_counts(f, f->forum1, 1, 1);
+    assert_int_equal(urne_app_forum_moderate(&f->app, &f->mod1, ana, URNE_MOD_APPROVE, NULL, NULL, &o), URNE_APP_OK);
+    assert_counts(f, f->forum1, 2, 2);
+    /* A rejection of a waiting post moves nothing; a refused act moves nothing. */
+    assert_int_equal(visit_as(f, f->forum1, "dan@example.org", "192.0.2.15", "Hors sujet.", row, &o), URNE_APP_OK);
+    assert_int_equal(urne_app_forum_moderate(&f->app, &f->mod1, o.id, URNE_MOD_REJECT, "Hors sujet.", NULL, &o),
+                     URNE_APP_OK);
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_POST_STATE,
+            urne_app_forum_moderate(&f->app, &f->mod1, cid, URNE_MOD_APPROVE, NULL, NULL, out));
+    assert_counts(f, f->forum1, 2, 2);
+    /* The other forum's counts did not move. */
+    assert_int_equal(urne_app_forum_moderate(&f->app, &f->mod2, bea, URNE_MOD_HIDE, NULL, NULL, &o), URNE_APP_OK);
+    assert_counts(f, f->forum2, 2, 1);
+    assert_counts(f, f->forum1, 2, 2);
+    free(row);
+}
+
 static void test_create_refused(void **state) {
     fixture *f = *state;
     urne_forum_new in = {"initiative/2", "Débat", NULL, 1};
@@ -350,6 +424,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_story, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_counts_follow_acts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stamp_age, setup, teardown),
