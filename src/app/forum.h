@@ -111,10 +111,11 @@ typedef struct urne_forum_post_in {
 } urne_forum_post_in;
 
 #define URNE_FORUM_TOKEN_HEX 65 /* the private link's token: 32 bytes in hex, NUL */
-#define URNE_FORUM_STAMP_MAX 96
+#define URNE_FORUM_STAMP_MAX 112
 
 /* The signed moment a post form carries (written into out, of
- * URNE_FORUM_STAMP_MAX bytes): "<seconds>.<HMAC in hex>". */
+ * URNE_FORUM_STAMP_MAX bytes): "<seconds>.<nonce, 16 hex digits>.<HMAC in hex>",
+ * each showing of the form its own. */
 void urne_app_forum_form_stamp(urne_app *app, char out[URNE_FORUM_STAMP_MAX]);
 
 /* Post in a forum, as `actor` (a member; id 0: a visitor). NO_FORUM; STATE

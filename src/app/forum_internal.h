@@ -16,6 +16,7 @@
  * Open addressing over fixed slots; a slot of another hour is free. */
 #define URNE_FORUM_RATE_SLOTS 4096
 #define URNE_FORUM_RECENT 1024
+#define URNE_FORUM_STAMPS_USED 4096
 
 typedef struct urne_forum_rate {
     char key[320]; /* "" a free slot */
@@ -37,6 +38,8 @@ struct urne_app_forums {
     urne_forum_rate *rates;      /* URNE_FORUM_RATE_SLOTS */
     urne_forum_recent *recent;   /* URNE_FORUM_RECENT, a ring */
     size_t next_recent;
+    unsigned char (*stamps_used)[16]; /* URNE_FORUM_STAMPS_USED digests of the stamps posted with, a ring */
+    size_t next_stamp;
     urne_forum_tally *tallies;   /* the forums' counts read so far (forum_tally.c) */
     size_t ntallies, captallies;
 };

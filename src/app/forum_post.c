@@ -6,7 +6,10 @@
  * The signals: the hidden field's value; the time since the form was shown,
  * read from the moment the form carries, signed with the application's form key
  * (HMAC-SHA-256; a stamp missing, forged or from the future counts as sent at
- * once: a robot that posts without the form is "too fast"); the links the
+ * once: a robot that posts without the form is "too fast"; so does a stamp
+ * posted with already, the last URNE_FORUM_STAMPS_USED remembered, since each
+ * showing of the form gives its own: a robot that keeps one stamp to post again
+ * and again is "too fast" from its second message); the links the
  * renderer counts; whether the same text (its blanks folded) came into the same
  * forum within the hour; and the contributions of the sender's address and of
  * the author within the current hour, this one included. The counts are held
@@ -19,6 +22,7 @@
  * store keeps their SHA-256 only, so that a copy of the database does not open
  * anyone's status page.
  */
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +35,9 @@ int urne_app_forums_open(urne_app *app, urne_phrase *why) {
     struct urne_app_forums *f = calloc(1, sizeof *f);
     if (f) f->rates = calloc(URNE_FORUM_RATE_SLOTS, sizeof *f->rates);
     if (f && f->rates) f->recent = calloc(URNE_FORUM_RECENT, sizeof *f->recent);
-    if (f == NULL || f->rates == NULL || f->recent == NULL || sodium_init() < 0) {
-        if (f) free(f->rates), free(f->recent);
+    if (f && f->recent) f->stamps_used = calloc(URNE_FORUM_STAMPS_USED, sizeof *f->stamps_used);
+    if (f == NULL || f->rates == NULL || f->recent == NULL || f->stamps_used == NULL || sodium_init() < 0) {
+        if (f) free(f->rates), free(f->recent), free(f->stamps_used);
         free(f);
         urne_phrase_set(why, "out of memory (the forums' counters)");
         return -1;
@@ -46,6 +51,7 @@ void urne_app_forums_free(urne_app *app) {
     if (app->forums == NULL) return;
     free(app->forums->rates);
     free(app->forums->recent);
+    free(app->forums->stamps_used);
     urne_app_forum_tally_free(app->forums);
     sodium_memzero(app->forums->form_key, sizeof app->forums->form_key);
     free(app->forums);
@@ -54,20 +60,29 @@ void urne_app_forums_free(urne_app *app) {
 
 /* ---- the form's moment ---- */
 
-static void stamp_mac(const unsigned char key[32], long long t, char hex[65]) {
-    char text[32];
-    int n = snprintf(text, sizeof text, "%lld", t);
+/* A stamp is "T.N.MAC": the moment T, a nonce N of 16 hex digits drawn for this
+ * showing of the form (two people shown the form in the same second get two
+ * stamps, so that one's post does not make the other's a stamp used again), and
+ * the HMAC of "T.N". */
+#define STAMP_NONCE_HEX 16
+
+static void stamp_mac(const unsigned char key[32], const char *signed_part, size_t len, char hex[65]) {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256(mac, (const unsigned char *)text, (unsigned long long)n, key);
+    crypto_auth_hmacsha256(mac, (const unsigned char *)signed_part, (unsigned long long)len, key);
     sodium_bin2hex(hex, 65, mac, sizeof mac);
 }
 
 void urne_app_forum_form_stamp(urne_app *app, char out[URNE_FORUM_STAMP_MAX]) {
+    unsigned char nonce[STAMP_NONCE_HEX / 2];
+    char nonce_hex[STAMP_NONCE_HEX + 1], hex[65];
+    randombytes_buf(nonce, sizeof nonce);
+    sodium_bin2hex(nonce_hex, sizeof nonce_hex, nonce, sizeof nonce);
     pthread_mutex_lock(&app->lock);
     long long t = (long long)urne_app_forum_now(app);
-    char hex[65];
-    stamp_mac(app->forums->form_key, t, hex);
-    snprintf(out, URNE_FORUM_STAMP_MAX, "%lld.%s", t, hex);
+    int n = snprintf(out, URNE_FORUM_STAMP_MAX, "%lld.%s", t, nonce_hex);
+    assert(n > 0 && n + 66 < URNE_FORUM_STAMP_MAX);
+    stamp_mac(app->forums->form_key, out, (size_t)n, hex);
+    snprintf(out + n, (size_t)(URNE_FORUM_STAMP_MAX - n), ".%s", hex);
     pthread_mutex_unlock(&app->lock);
 }
 
@@ -75,17 +90,34 @@ void urne_app_forum_form_stamp(urne_app *app, char out[URNE_FORUM_STAMP_MAX]) {
  * waiting, is taken for none (and the message waits, "too-fast"). */
 #define STAMP_MAX_AGE (24 * 3600)
 
+/* 1 when the stamp was posted with already (among the last remembered); the
+ * stamp remembered either way. */
+static int stamp_used(struct urne_app_forums *f, const char *stamp) {
+    unsigned char d[16];
+    crypto_generichash(d, sizeof d, (const unsigned char *)stamp, strlen(stamp), NULL, 0);
+    int seen = 0;
+    for (size_t i = 0; i < URNE_FORUM_STAMPS_USED && !seen; i++) seen = memcmp(f->stamps_used[i], d, 16) == 0;
+    if (!seen) {
+        memcpy(f->stamps_used[f->next_stamp], d, 16);
+        f->next_stamp = (f->next_stamp + 1) % URNE_FORUM_STAMPS_USED;
+    }
+    return seen;
+}
+
 /* Seconds from the form shown to now by its stamp; 0 when the stamp is missing,
- * not ours, from the future, or older than STAMP_MAX_AGE. */
+ * not ours, from the future, older than STAMP_MAX_AGE, or posted with already. */
 static int64_t fill_seconds(urne_app *app, const char *stamp, int64_t now) {
     if (stamp == NULL) return 0;
     char *end;
     long long t = strtoll(stamp, &end, 10);
     if (end == stamp || *end != '.' || t > now) return 0;
+    const char *mac = end + 1 + STAMP_NONCE_HEX;
+    if (strnlen(end + 1, STAMP_NONCE_HEX) != STAMP_NONCE_HEX || *mac != '.' || strlen(mac + 1) != 64) return 0;
     char hex[65];
-    stamp_mac(app->forums->form_key, t, hex);
-    if (strlen(end + 1) != 64 || sodium_memcmp(hex, end + 1, 64) != 0) return 0;
-    return now - t > STAMP_MAX_AGE ? 0 : now - t;
+    stamp_mac(app->forums->form_key, stamp, (size_t)(mac - stamp), hex);
+    if (sodium_memcmp(hex, mac + 1, 64) != 0) return 0;
+    if (now - t > STAMP_MAX_AGE || stamp_used(app->forums, stamp)) return 0;
+    return now - t;
 }
 
 /* ---- the counts of the hour ---- */

@@ -353,6 +353,45 @@ static void test_stamp_age(void **state) {
     free(row);
 }
 
+/* Each showing of the form gives its own stamp, even in the same second; a stamp
+ * posted with once more counts as none ("too-fast"), so that a robot keeping one
+ * stamp is flagged from its second message. */
+static void test_stamp_reused(void **state) {
+    fixture *f = *state;
+    urne_post_row *row = calloc(1, sizeof *row);
+    char token[URNE_FORUM_TOKEN_HEX], one[URNE_FORUM_STAMP_MAX], other[URNE_FORUM_STAMP_MAX];
+    urne_app_outcome o;
+    int64_t now = test_now;
+    test_now -= 60;
+    urne_app_forum_form_stamp(&f->app, one);
+    urne_app_forum_form_stamp(&f->app, other);
+    test_now = now;
+    assert_string_not_equal(one, other);
+    urne_forum_post_in in = {f->forum2, 0, "Sujet", "Premier.", "Ana", "ana@example.org", "", one, "192.0.2.1"};
+    assert_int_equal(urne_app_forum_post(&f->app, &f->nobody, &in, row, token, &o), URNE_APP_OK);
+    assert_string_equal(row->flags, "");
+    in.stamp = other, in.message = "Une autre personne, la même seconde.", in.email = "bea@example.org";
+    assert_int_equal(urne_app_forum_post(&f->app, &f->nobody, &in, row, token, &o), URNE_APP_OK);
+    assert_string_equal(row->flags, "");
+    assert_string_equal(row->state, "published");
+    in.stamp = one, in.message = "Encore, avec le même formulaire.", in.email = "cid@example.org";
+    assert_int_equal(urne_app_forum_post(&f->app, &f->nobody, &in, row, token, &o), URNE_APP_OK);
+    assert_string_equal(row->flags, "too-fast");
+    assert_string_equal(row->state, "waiting");
+    /* A stamp altered in its nonce is not ours. */
+    char forged[URNE_FORUM_STAMP_MAX];
+    int64_t prev = test_now;
+    test_now -= 60;
+    urne_app_forum_form_stamp(&f->app, forged);
+    test_now = prev;
+    char *nonce = strchr(forged, '.') + 1;
+    nonce[0] = nonce[0] == 'a' ? 'b' : 'a';
+    in.stamp = forged, in.message = "Un nonce changé.", in.email = "dan@example.org";
+    assert_int_equal(urne_app_forum_post(&f->app, &f->nobody, &in, row, token, &o), URNE_APP_OK);
+    assert_string_equal(row->flags, "too-fast");
+    free(row);
+}
+
 static void test_signals(void **state) {
     fixture *f = *state;
     urne_post_row *row = calloc(1, sizeof *row);
@@ -428,6 +467,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stamp_age, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stamp_reused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
