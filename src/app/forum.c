@@ -340,7 +340,10 @@ urne_app_status urne_app_forum_ban(urne_app *app, const urne_user *actor, int64_
     if (st != URNE_APP_OK) goto done;
     b.forum = site_wide ? 0 : f.id;
     snprintf(b.kind, sizeof b.kind, "%s", kind);
-    snprintf(b.value, sizeof b.value, "%s", address ? p->address : p->author_key);
+    if (address)
+        urne_app_forum_network(p->address, b.value); /* an IPv6 sender's /64 */
+    else
+        snprintf(b.value, sizeof b.value, "%s", p->author_key);
     snprintf(b.reason, sizeof b.reason, "%s", reason ? reason : "");
     urne_app_forum_iso(urne_app_forum_now(app), b.created_at);
     snprintf(b.created_by, sizeof b.created_by, "%s", actor->name);

@@ -44,6 +44,13 @@ struct urne_app_forums {
     size_t ntallies, captallies;
 };
 
+/* The network an address stands for, in bans and in the rate per address: an
+ * IPv4 address itself (an IPv4-mapped IPv6 address as IPv4); an IPv6 address its
+ * /64 ("2001:db8:1:2::/64"), the block one subscriber is given, so that a ban or
+ * a rate is not evaded by moving within it; anything else as given. */
+#define URNE_FORUM_NETWORK_MAX 64
+void urne_app_forum_network(const char *address, char out[URNE_FORUM_NETWORK_MAX]);
+
 /* ---- the counts of published messages and participants (forum_tally.c) ---- */
 
 /* Forum `forum`'s counts, read from the store the first time: 0, -1 (the store's

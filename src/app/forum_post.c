@@ -12,7 +12,8 @@
  * and again is "too fast" from its second message); the links the
  * renderer counts; whether the same text (its blanks folded) came into the same
  * forum within the hour; and the contributions of the sender's address and of
- * the author within the current hour, this one included. The counts are held
+ * the author within the current hour, this one included (an IPv6 sender counted
+ * by its /64, urne_app_forum_network). The counts are held
  * in memory, in fixed tables (forum_internal.h): a table full forgets the
  * oldest hour first, never refuses a post. The engine turns the signals into
  * flags, a score and the starting state; a moderator of the forum who writes
@@ -23,6 +24,7 @@
  * anyone's status page.
  */
 #include <assert.h>
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +120,21 @@ static int64_t fill_seconds(urne_app *app, const char *stamp, int64_t now) {
     if (sodium_memcmp(hex, mac + 1, 64) != 0) return 0;
     if (now - t > STAMP_MAX_AGE || stamp_used(app->forums, stamp)) return 0;
     return now - t;
+}
+
+/* ---- addresses ---- */
+
+void urne_app_forum_network(const char *address, char out[URNE_FORUM_NETWORK_MAX]) {
+    unsigned char a[16];
+    snprintf(out, URNE_FORUM_NETWORK_MAX, "%s", address);
+    if (inet_pton(AF_INET6, address, a) != 1) return;
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (memcmp(a, mapped, sizeof mapped) == 0) {
+        inet_ntop(AF_INET, a + 12, out, URNE_FORUM_NETWORK_MAX);
+        return;
+    }
+    memset(a + 8, 0, 8);
+    if (inet_ntop(AF_INET6, a, out, URNE_FORUM_NETWORK_MAX - 4) != NULL) strcat(out, "/64");
 }
 
 /* ---- the counts of the hour ---- */
@@ -235,7 +252,11 @@ static urne_app_status accept_contribution(urne_app *app, const urne_user *actor
         snprintf(row->email, sizeof row->email, "%s", in->email);
     }
     snprintf(row->address, sizeof row->address, "%s", in->address ? in->address : "");
-    int banned = urne_store_forum_banned(app->store, f->id, row->address, row->author_key);
+    char network[URNE_FORUM_NETWORK_MAX];
+    urne_app_forum_network(row->address, network);
+    int banned = urne_store_forum_banned(app->store, f->id, network, row->author_key);
+    if (banned == 0 && strcmp(network, row->address) != 0) /* a ban of one IPv6 address, made before */
+        banned = urne_store_forum_banned(app->store, f->id, row->address, row->author_key);
     if (banned < 0) return urne_app_store_error(out, app->store);
     if (banned) {
         out->why = URNE_WHY_BANNED;
@@ -256,7 +277,9 @@ static urne_app_status weigh(urne_app *app, const urne_user *actor, const urne_f
     urne_forum_signals s = {.honeypot = in->honeypot && in->honeypot[0], .links = info.links};
     s.fill_seconds = fill_seconds(app, in->stamp, now);
     s.duplicate = duplicate(app->forums, f->id, row->body, now);
-    snprintf(key, sizeof key, "a:%s", row->address);
+    char network[URNE_FORUM_NETWORK_MAX];
+    urne_app_forum_network(row->address, network);
+    snprintf(key, sizeof key, "a:%s", network);
     s.from_address = (size_t)rate_add(app->forums, key, now / 3600);
     snprintf(key, sizeof key, "u:%s", row->author_key);
     s.from_author = (size_t)rate_add(app->forums, key, now / 3600);

@@ -22,6 +22,7 @@
 #include "../../src/app/app.h"
 #include "app_fixture.h"
 #include "../../src/app/forum.h"
+#include "../../src/app/forum_internal.h"
 #include "../../src/app/grants.h"
 #include "../../src/app/users.h"
 
@@ -392,6 +393,42 @@ static void test_stamp_reused(void **state) {
     free(row);
 }
 
+/* A ban of an IPv6 sender's address holds for its /64, the block one subscriber
+ * is given; not for the next /64. IPv4 and IPv4-mapped addresses are themselves. */
+static void test_ipv6_network(void **state) {
+    fixture *f = *state;
+    char n[URNE_FORUM_NETWORK_MAX];
+    urne_app_forum_network("2001:db8:1:2:aaaa:bbbb:cccc:dddd", n);
+    assert_string_equal(n, "2001:db8:1:2::/64");
+    urne_app_forum_network("2001:DB8:1:2::1", n);
+    assert_string_equal(n, "2001:db8:1:2::/64");
+    urne_app_forum_network("::ffff:192.0.2.7", n);
+    assert_string_equal(n, "192.0.2.7");
+    urne_app_forum_network("192.0.2.7", n);
+    assert_string_equal(n, "192.0.2.7");
+    urne_app_forum_network("", n);
+    assert_string_equal(n, "");
+
+    urne_post_row *row = calloc(1, sizeof *row);
+    urne_app_outcome o;
+    assert_int_equal(visit_as(f, f->forum1, "bot@example.org", "2001:db8:1:2::10", "Pub.", row, &o), URNE_APP_OK);
+    assert_int_equal(urne_app_forum_ban(&f->app, &f->mod1, o.id, "address", 0, "Robot", &o), URNE_APP_OK);
+    REFUSED(f, URNE_APP_STATE, URNE_WHY_BANNED,
+            visit_as(f, f->forum1, "bot2@example.org", "2001:db8:1:2:ffff::99", "Pub encore.", row, out));
+    assert_int_equal(visit_as(f, f->forum1, "voisin@example.org", "2001:db8:1:3::10", "Bonjour.", row, &o),
+                     URNE_APP_OK);
+    /* The rate per address counts the /64 as one sender: the 21st message of the hour is flagged. */
+    char email[64], text[64], address[64];
+    for (int i = 0; i < 21; i++) {
+        snprintf(email, sizeof email, "p%d@example.org", i);
+        snprintf(text, sizeof text, "Message numéro %d.", i);
+        snprintf(address, sizeof address, "2001:db8:9:9::%x", i + 1);
+        assert_int_equal(visit_as(f, f->forum2, email, address, text, row, &o), URNE_APP_OK);
+        assert_string_equal(row->flags, i < 20 ? "" : "address-rate");
+    }
+    free(row);
+}
+
 static void test_signals(void **state) {
     fixture *f = *state;
     urne_post_row *row = calloc(1, sizeof *row);
@@ -468,6 +505,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_signals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stamp_age, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stamp_reused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ipv6_network, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
