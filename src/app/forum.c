@@ -7,8 +7,10 @@
  * (urne_forum_moderate's table), writes the row only from the state read (the
  * store answers 0 when another moderator acted first: STATE, nothing written),
  * and appends the audit entry recording the resulting row in the same
- * transaction. The queue across forums reads the waiting posts by keyset and
- * keeps those of the forums the actor moderates, deciding once per forum.
+ * transaction. The queue across forums, for one who moderates every forum, is
+ * one keyset read of the index; for one who moderates some, each of their
+ * forums' first page, merged by id (queue_across), so that nobody's queue costs
+ * the messages waiting in forums they do not moderate.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,43 +365,95 @@ done:
 
 /* ---- the queue ---- */
 
-/* The forums the actor was found to moderate or not, decided once each. */
-typedef struct queue_ctx {
+/* The forums an actor moderates, decided once each over the list of forums
+ * (a few, not the posts): their ids, and whether that is every forum. */
+typedef struct moderated {
     urne_app *app;
     const urne_user *actor;
-    int64_t yes[64], no[64];
-    size_t nyes, nno;
-    int (*fn)(const urne_post_row *p, void *ctx);
-    void *ctx;
-    int64_t last;  /* the last id read */
-    int64_t given; /* how many were passed to fn */
-    int64_t limit;
-    int failed;
-} queue_ctx;
+    int64_t *ids;
+    size_t n, cap;
+    int all;    /* every forum listed is moderated */
+    int no_mem; /* the list could not grow */
+} moderated;
 
-static int moderates(queue_ctx *q, int64_t forum) {
-    for (size_t i = 0; i < q->nyes; i++)
-        if (q->yes[i] == forum) return 1;
-    for (size_t i = 0; i < q->nno; i++)
-        if (q->no[i] == forum) return 0;
-    urne_forum_row f;
+static int moderated_one(const urne_forum_row *f, void *ctx) {
+    moderated *m = ctx;
     urne_app_outcome o;
     urne_app_outcome_init(&o);
-    int may = urne_app_forum_load(q->app, forum, &f, &o) == URNE_APP_OK &&
-              urne_app_forum_may(q->app, q->actor, URNE_ACT_MODERATE_FORUM, f.id, f.attached, &o) == URNE_APP_OK;
+    int may = urne_app_forum_may(m->app, m->actor, URNE_ACT_MODERATE_FORUM, f->id, f->attached, &o) == URNE_APP_OK;
     urne_app_outcome_free(&o);
-    if (may && q->nyes < 64) q->yes[q->nyes++] = forum;
-    if (!may && q->nno < 64) q->no[q->nno++] = forum;
-    return may;
+    if (!may) {
+        m->all = 0;
+        return 0;
+    }
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 16;
+        int64_t *grown = realloc(m->ids, cap * sizeof *grown);
+        if (grown == NULL) return m->no_mem = 1;
+        m->ids = grown, m->cap = cap;
+    }
+    m->ids[m->n++] = f->id;
+    return 0;
 }
 
-static int queue_one(const urne_post_row *p, void *ctx) {
-    queue_ctx *q = ctx;
-    q->last = p->id;
-    if (!moderates(q, p->forum)) return 0;
-    q->given++;
-    int rc = q->fn(p, q->ctx);
-    return rc ? rc : (q->given >= q->limit ? 1 : 0);
+/* The forums `actor` moderates into *m (m->ids to free): OK, STORE, NO_MEMORY.
+ * Under the lock. */
+static urne_app_status moderated_forums(urne_app *app, const urne_user *actor, moderated *m, urne_app_outcome *out) {
+    *m = (moderated){.app = app, .actor = actor, .all = 1};
+    int rc = urne_store_forum_each(app->store, moderated_one, m);
+    if (m->no_mem) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    return rc < 0 ? urne_app_store_error(out, app->store) : URNE_APP_OK;
+}
+
+/* Ids of waiting posts gathered from several forums' queues. */
+typedef struct gathered {
+    int64_t *ids;
+    size_t n, cap;
+} gathered;
+
+static int gather_id(const urne_post_row *p, void *ctx) {
+    gathered *g = ctx;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 256;
+        int64_t *grown = realloc(g->ids, cap * sizeof *grown);
+        if (grown == NULL) return -2;
+        g->ids = grown, g->cap = cap;
+    }
+    g->ids[g->n++] = p->id;
+    return 0;
+}
+
+static int by_id(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The queue across the forums in m, when they are not every forum: each one's
+ * first `limit` waiting posts after `after` (a keyset read of its index), the
+ * first `limit` of them all by id, each read again and passed to fn. A
+ * moderator of one small forum pays for that forum's queue, not for the
+ * 100,000 messages waiting in another. OK, STORE, NO_MEMORY. Under the lock. */
+static urne_app_status queue_across(urne_app *app, const moderated *m, int64_t after, int64_t limit,
+                                    int (*fn)(const urne_post_row *p, void *ctx), void *ctx,
+                                    urne_app_outcome *out) {
+    gathered g = {0};
+    int rc = 0;
+    for (size_t i = 0; i < m->n && rc == 0; i++) {
+        urne_posts_query qq = {URNE_POSTS_QUEUE, m->ids[i], 0, after, limit};
+        rc = urne_store_post_page(app->store, &qq, gather_id, &g);
+    }
+    if (g.n) qsort(g.ids, g.n, sizeof *g.ids, by_id);
+    urne_post_row *p = rc == 0 ? malloc(sizeof *p) : NULL;
+    if (rc == 0 && p == NULL) rc = -2;
+    for (size_t i = 0; rc == 0 && i < g.n && i < (size_t)limit; i++) {
+        int got = urne_store_post_get(app->store, g.ids[i], p);
+        if (got < 0) rc = -1;
+        if (got > 0 && fn(p, ctx) != 0) break;
+    }
+    free(p);
+    free(g.ids);
+    if (rc == -2) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    return rc < 0 ? urne_app_store_error(out, app->store) : URNE_APP_OK;
 }
 
 urne_app_status urne_app_forum_queue(urne_app *app, const urne_user *actor, int64_t forum, int64_t after,
@@ -417,30 +471,28 @@ urne_app_status urne_app_forum_queue(urne_app *app, const urne_user *actor, int6
         if (st == URNE_APP_OK && urne_store_post_page(app->store, &qq, fn, ctx) < 0)
             st = urne_app_store_error(out, app->store);
     } else {
+        moderated m = {0};
         st = urne_app_authorize_somewhere(app, actor, URNE_ACT_MODERATE_FORUM, out);
-        queue_ctx q = {.app = app, .actor = actor, .fn = fn, .ctx = ctx, .last = after, .limit = limit};
-        /* Pages of the whole queue until `limit` are kept, or the queue ends. */
-        for (int64_t before = -1; st == URNE_APP_OK && q.given < limit && q.last != before;) {
-            before = q.last;
-            urne_posts_query qq = {URNE_POSTS_QUEUE, 0, 0, q.last, 1000};
-            int rc = urne_store_post_page(app->store, &qq, queue_one, &q);
-            if (rc < 0) st = urne_app_store_error(out, app->store);
-            if (rc != 0) break;
-        }
+        if (st == URNE_APP_OK) st = moderated_forums(app, actor, &m, out);
+        urne_posts_query qq = {URNE_POSTS_QUEUE, 0, 0, after, limit}; /* every forum: one read of the index */
+        if (st == URNE_APP_OK && m.all && urne_store_post_page(app->store, &qq, fn, ctx) < 0)
+            st = urne_app_store_error(out, app->store);
+        else if (st == URNE_APP_OK && !m.all)
+            st = queue_across(app, &m, after, limit, fn, ctx, out);
+        free(m.ids);
     }
     pthread_mutex_unlock(&app->lock);
     return st;
 }
 
 typedef struct waiting_ctx {
-    queue_ctx *q; /* NULL: one forum, all kept */
     int64_t *sent;
     size_t n, cap;
 } waiting_ctx;
 
 static int waiting_one(int64_t forum, int64_t sent_at, void *ctx) {
+    (void)forum;
     waiting_ctx *w = ctx;
-    if (w->q && !moderates(w->q, forum)) return 0;
     if (w->n == w->cap) {
         size_t cap = w->cap ? 2 * w->cap : 256;
         int64_t *grown = realloc(w->sent, cap * sizeof *grown);
@@ -451,25 +503,39 @@ static int waiting_one(int64_t forum, int64_t sent_at, void *ctx) {
     return 0;
 }
 
+/* The waiting moments of the forums the actor may see: forum `forum`, or
+ * (0) every forum they moderate, read forum by forum unless that is all. */
+static urne_app_status waiting_of(urne_app *app, const urne_user *actor, int64_t forum, waiting_ctx *w,
+                                  urne_app_outcome *out) {
+    urne_forum_row f;
+    moderated m = {0};
+    urne_app_status st;
+    if (forum > 0) {
+        st = urne_app_forum_load(app, forum, &f, out);
+        if (st == URNE_APP_OK) st = urne_app_forum_may(app, actor, URNE_ACT_MODERATE_FORUM, f.id, f.attached, out);
+        m.ids = &forum, m.n = 1;
+    } else {
+        st = urne_app_authorize_somewhere(app, actor, URNE_ACT_MODERATE_FORUM, out);
+        if (st == URNE_APP_OK) st = moderated_forums(app, actor, &m, out);
+    }
+    int rc = 0;
+    if (st == URNE_APP_OK && forum == 0 && m.all)
+        rc = urne_store_post_waiting(app->store, 0, waiting_one, w);
+    else
+        for (size_t i = 0; st == URNE_APP_OK && rc == 0 && i < m.n; i++)
+            rc = urne_store_post_waiting(app->store, m.ids[i], waiting_one, w);
+    if (forum == 0) free(m.ids);
+    if (rc == -2) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    return rc != 0 ? urne_app_store_error(out, app->store) : st;
+}
+
 urne_app_status urne_app_forum_waiting(urne_app *app, const urne_user *actor, int64_t forum, int64_t *count,
                                        int64_t *median, int64_t *oldest, urne_app_outcome *out) {
     urne_app_outcome_init(out);
     *count = *median = *oldest = 0;
+    waiting_ctx w = {0};
     pthread_mutex_lock(&app->lock);
-    urne_forum_row f;
-    urne_app_status st = URNE_APP_OK;
-    queue_ctx q = {.app = app, .actor = actor};
-    waiting_ctx w = {.q = forum > 0 ? NULL : &q};
-    if (forum > 0) {
-        st = urne_app_forum_load(app, forum, &f, out);
-        if (st == URNE_APP_OK) st = urne_app_forum_may(app, actor, URNE_ACT_MODERATE_FORUM, f.id, f.attached, out);
-    } else
-        st = urne_app_authorize_somewhere(app, actor, URNE_ACT_MODERATE_FORUM, out);
-    int rc = st == URNE_APP_OK ? urne_store_post_waiting(app->store, forum, waiting_one, &w) : 0;
-    if (rc == -2)
-        st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    else if (rc != 0)
-        st = urne_app_store_error(out, app->store);
+    urne_app_status st = waiting_of(app, actor, forum, &w, out);
     if (st == URNE_APP_OK) {
         *count = (int64_t)w.n;
         urne_forum_waiting(w.sent, w.n, urne_app_forum_now(app), median, oldest);

@@ -495,6 +495,51 @@ static void test_signals(void **state) {
     free(row);
 }
 
+/* The queue across forums: one who moderates every forum reads it in one pass;
+ * one who moderates some reads their forums' queues merged by id, by pages. */
+static void test_queue_across(void **state) {
+    fixture *f = *state;
+    urne_post_row *row = calloc(1, sizeof *row);
+    char token[URNE_FORUM_TOKEN_HEX];
+    urne_app_outcome o;
+    int64_t made[5];
+    int64_t where[5] = {f->forum1, f->forum2, f->forum1, f->forum2, f->forum2};
+    for (int i = 0; i < 5; i++) {
+        char text[32];
+        snprintf(text, sizeof text, "En attente %d.", i);
+        /* forum 1 waits a priori; forum 2's wait because sent too fast */
+        assert_int_equal(visit(f, where[i], 0, "Sujet", text, 1, row, token, &o), URNE_APP_OK);
+        assert_string_equal(row->state, "waiting");
+        made[i] = o.id;
+    }
+    queue_page g = {.n = 0};
+    assert_int_equal(urne_app_forum_queue(&f->app, &f->admin, 0, 0, 10, collect, &g, &o), URNE_APP_OK);
+    assert_int_equal(g.n, 5);
+    for (int i = 0; i < 5; i++) assert_int_equal(g.ids[i], made[i]);
+    g.n = 0;
+    assert_int_equal(urne_app_forum_queue(&f->app, &f->mod2, 0, 0, 2, collect, &g, &o), URNE_APP_OK);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.ids[0], made[1]);
+    assert_int_equal(g.ids[1], made[3]);
+    g.n = 0;
+    assert_int_equal(urne_app_forum_queue(&f->app, &f->mod2, 0, made[3], 2, collect, &g, &o), URNE_APP_OK);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.ids[0], made[4]);
+    g.n = 0;
+    assert_int_equal(urne_app_forum_queue(&f->app, &f->mod1, 0, 0, 10, collect, &g, &o), URNE_APP_OK);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.ids[0], made[0]);
+    assert_int_equal(g.ids[1], made[2]);
+    int64_t count, median, oldest;
+    assert_int_equal(urne_app_forum_waiting(&f->app, &f->admin, 0, &count, &median, &oldest, &o), URNE_APP_OK);
+    assert_int_equal(count, 5);
+    assert_int_equal(urne_app_forum_waiting(&f->app, &f->mod2, 0, &count, &median, &oldest, &o), URNE_APP_OK);
+    assert_int_equal(count, 3);
+    assert_int_equal(urne_app_forum_waiting(&f->app, &f->mod1, 0, &count, &median, &oldest, &o), URNE_APP_OK);
+    assert_int_equal(count, 2);
+    free(row);
+}
+
 int main(void) {
     assert_true(sodium_init() >= 0);
     const struct CMUnitTest tests[] = {
@@ -506,6 +551,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_stamp_age, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stamp_reused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ipv6_network, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_queue_across, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
