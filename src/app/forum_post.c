@@ -4,7 +4,8 @@
  * link.
  *
  * The signals: the hidden field's value; the time since the form was shown,
- * read from the moment the form carries, signed with the application's form key
+ * read from the moment the form carries, signed with the forms' key (kept in the
+ * database, the same for every server on it: urne_store_form_key)
  * (HMAC-SHA-256; a stamp missing, forged or from the future counts as sent at
  * once: a robot that posts without the form is "too fast"; so does a stamp
  * posted with already, the last URNE_FORUM_STAMPS_USED remembered, since each
@@ -44,7 +45,22 @@ int urne_app_forums_open(urne_app *app, urne_phrase *why) {
         urne_phrase_set(why, "out of memory (the forums' counters)");
         return -1;
     }
-    randombytes_buf(f->form_key, sizeof f->form_key);
+    /* The key every server on the database shares: a form shown by one may be
+     * posted to another, and a stamp outlives a restart. */
+    unsigned char fresh[32];
+    char fresh_hex[URNE_STORE_FORM_KEY], kept[URNE_STORE_FORM_KEY];
+    randombytes_buf(fresh, sizeof fresh);
+    sodium_bin2hex(fresh_hex, sizeof fresh_hex, fresh, sizeof fresh);
+    size_t len = 0;
+    if (urne_store_form_key(app->store, fresh_hex, kept) < 0 ||
+        sodium_hex2bin(f->form_key, sizeof f->form_key, kept, strlen(kept), NULL, &len, NULL) != 0 ||
+        len != sizeof f->form_key) {
+        urne_phrase_set(why, "the forums' form key could not be read from the database: %s",
+                        urne_store_error(app->store));
+        free(f->rates), free(f->recent), free(f->stamps_used), free(f);
+        return -1;
+    }
+    sodium_memzero(fresh, sizeof fresh);
     app->forums = f;
     return 0;
 }

@@ -258,6 +258,20 @@ static int pg_ban_each(urne_store *s, int (*fn)(const urne_forum_ban *b, void *c
     return each(s, urne_sql_ban_each, NULL, "listing bans", sizeof(urne_forum_ban), read_ban, call_ban, &f);
 }
 
+static int pg_form_key(urne_store *s, const char *fresh, char out[URNE_STORE_FORM_KEY]) {
+    urne_pg_params p = {0};
+    urne_pg_text(&p, fresh);
+    long changed = 0;
+    if (urne_pg_do(s, urne_sql_form_key_put, &p, "keeping the forms' key", &changed) < 0) return -1;
+    PGresult *r = urne_pg_run(s, urne_sql_form_key_get, NULL, "reading the forms' key");
+    if (r == NULL) return -1;
+    const char *v = PQntuples(r) > 0 ? urne_pg_val(r, 0, 0) : NULL;
+    int ok = v && strlen(v) == URNE_STORE_FORM_KEY - 1;
+    if (ok) memcpy(out, v, URNE_STORE_FORM_KEY);
+    PQclear(r);
+    return ok ? 0 : urne_store_fail(s, "reading the forms' key: not 64 hex digits");
+}
+
 const urne_store_forum_ops urne_pg_forum_ops = {
     .forum_put = pg_forum_put,
     .forum_get = pg_forum_get,
@@ -273,4 +287,5 @@ const urne_store_forum_ops urne_pg_forum_ops = {
     .ban_put = pg_ban_put,
     .banned = pg_banned,
     .ban_each = pg_ban_each,
+    .form_key = pg_form_key,
 };

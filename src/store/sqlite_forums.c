@@ -286,6 +286,20 @@ static int sq_ban_each(urne_store *s, int (*fn)(const urne_forum_ban *b, void *c
     return each(s, st, "listing bans", sizeof(urne_forum_ban), read_ban, call_ban, &f);
 }
 
+static int sq_form_key(urne_store *s, const char *fresh, char out[URNE_STORE_FORM_KEY]) {
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_form_key_put);
+    if (st == NULL) return -1;
+    bind(st, 1, fresh);
+    if (urne_sql_step_done(s, st, "keeping the forms' key") < 0) return -1;
+    if ((st = urne_sql_stmt(s, urne_sql_form_key_get)) == NULL) return -1;
+    int rc = sqlite3_step(st);
+    const char *v = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    int ok = v && strlen(v) == URNE_STORE_FORM_KEY - 1;
+    if (ok) memcpy(out, v, URNE_STORE_FORM_KEY);
+    sqlite3_reset(st);
+    return ok ? 0 : urne_store_fail(s, "reading the forms' key: %s", rc == SQLITE_ROW ? "not 64 hex digits" : sqlite3_errmsg(urne_sql_db(s)));
+}
+
 const urne_store_forum_ops urne_sqlite_forum_ops = {
     .forum_put = sq_forum_put,
     .forum_get = sq_forum_get,
@@ -301,4 +315,5 @@ const urne_store_forum_ops urne_sqlite_forum_ops = {
     .ban_put = sq_ban_put,
     .banned = sq_banned,
     .ban_each = sq_ban_each,
+    .form_key = sq_form_key,
 };

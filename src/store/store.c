@@ -642,6 +642,11 @@ int urne_store_forum_each(urne_store *s, int (*fn)(const urne_forum_row *f, void
     return s->ops->forums->forum_each(s, fn, ctx);
 }
 
+int urne_store_form_key(urne_store *s, const char *fresh, char out[URNE_STORE_FORM_KEY]) {
+    assert(fresh != NULL && strlen(fresh) == URNE_STORE_FORM_KEY - 1);
+    return s->ops->forums->form_key(s, fresh, out);
+}
+
 int urne_store_forum_authors(urne_store *s, int64_t id, int (*fn)(const char *author_key, int64_t published, void *ctx),
                              void *ctx) {
     assert(fn != NULL);

@@ -101,6 +101,7 @@ typedef struct urne_store_forum_ops {
     int64_t (*ban_put)(urne_store *s, const urne_forum_ban *b);
     int (*banned)(urne_store *s, int64_t forum, const char *address, const char *author_key);
     int (*ban_each)(urne_store *s, int (*fn)(const urne_forum_ban *b, void *ctx), void *ctx);
+    int (*form_key)(urne_store *s, const char *fresh, char out[URNE_STORE_FORM_KEY]);
 } urne_store_forum_ops;
 
 typedef struct urne_store_initiative_ops {

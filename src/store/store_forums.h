@@ -94,6 +94,13 @@ int urne_store_forum_get(urne_store *s, int64_t id, urne_forum_row *out);
 int urne_store_forum_update(urne_store *s, const urne_forum_row *f);
 /* Every forum in order of id; fn's non-zero return stops and is returned. */
 int urne_store_forum_each(urne_store *s, int (*fn)(const urne_forum_row *f, void *ctx), void *ctx);
+/* The key that signs the post forms' stamps, shared by every server on the
+ * database (a form shown by one server may be posted to another): the one
+ * stored, or `fresh` (64 hex digits) stored first when there is none, the first
+ * server's winning when several start at once. Into out: 0, or -1. */
+#define URNE_STORE_FORM_KEY 65
+int urne_store_form_key(urne_store *s, const char *fresh, char out[URNE_STORE_FORM_KEY]);
+
 /* Each author of published posts in forum `id`, with how many: fn's non-zero
  * return stops and is returned; 0 at the end, or -1. One pass over the forum's
  * published rows: what the application keeps in memory is built from it once

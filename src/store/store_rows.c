@@ -106,6 +106,7 @@ const urne_store_table urne_store_tables[] = {
      I(0) | I(1) | I(2) | I(3) | I(6) | I(12) | I(13) | I(14),
      "id",
      "id"},
+    {"secrets", 2, {"name", "value"}, 0, "name", NULL},
     {"forum_bans", 7, {"id", "forum_id", "kind", "value", "reason", "created_at", "created_by"}, I(0) | I(1), "id",
      "id"},
     {"audit", 9, {"seq", "at", "actor", "action", "object", "before", "after", "prev", "hash"}, I(0), "seq", NULL},

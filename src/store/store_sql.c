@@ -115,6 +115,9 @@ const char urne_sql_forum_put[] = "INSERT INTO forums(attached, title, mode, vis
 const char urne_sql_forum_get[] = URNE_SQL_FORUM_COLS " WHERE id = $1";
 const char urne_sql_forum_update[] = "UPDATE forums SET title = $1, mode = $2, visitors = $3 WHERE id = $4";
 const char urne_sql_forum_each[] = URNE_SQL_FORUM_COLS " ORDER BY id";
+const char urne_sql_form_key_put[] =
+    "INSERT INTO secrets(name, value) VALUES ('forum.form_key', $1) ON CONFLICT (name) DO NOTHING";
+const char urne_sql_form_key_get[] = "SELECT value FROM secrets WHERE name = 'forum.form_key'";
 const char urne_sql_forum_authors[] = "SELECT author_key, count(*) FROM forum_posts"
                                       " WHERE forum_id = $1 AND state = 'published' GROUP BY author_key";
 #define TEXT(c, field) {c, #field, offsetof(urne_forum_row, field), sizeof ((urne_forum_row *)0)->field}
@@ -411,7 +414,7 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_match_pupil_each, urne_sql_match_pupil_each_school, urne_sql_match_ranking_each,
     urne_sql_match_result_each, urne_sql_match_result_round, urne_sql_match_result_get, urne_sql_match_offer_each,
     urne_sql_match_offer_last, urne_sql_match_offer_update,
-    urne_sql_forum_put, urne_sql_forum_get, urne_sql_forum_update, urne_sql_forum_each, urne_sql_forum_authors,
+    urne_sql_forum_put, urne_sql_forum_get, urne_sql_forum_update, urne_sql_forum_each, urne_sql_forum_authors, urne_sql_form_key_put, urne_sql_form_key_get,
     urne_sql_post_put, urne_sql_post_own_thread, urne_sql_post_get, urne_sql_post_by_token, urne_sql_post_decide,
     urne_sql_post_queue_forum, urne_sql_post_threads, urne_sql_post_thread, urne_sql_post_recent, urne_sql_post_queue_all,
     urne_sql_post_all, urne_sql_post_waiting_forum, urne_sql_post_waiting_all, urne_sql_ban_put, urne_sql_ban_find,

@@ -300,6 +300,7 @@ extern const char urne_sql_forum_update[];
 extern const char urne_sql_forum_each[];
 /* $1 forum: count(*), count(DISTINCT author_key) of its published posts. */
 extern const char urne_sql_forum_authors[];
+extern const char urne_sql_form_key_put[], urne_sql_form_key_get[];
 extern const urne_store_text_col urne_sql_forum_texts[];
 extern const size_t urne_sql_forum_ntexts;
 

@@ -429,6 +429,36 @@ static void test_ipv6_network(void **state) {
     free(row);
 }
 
+/* The forms' key is the database's: a form shown by one server (or before a
+ * restart) is posted to another without being taken for a stamp not ours. */
+static void test_stamp_shared(void **state) {
+    fixture *f = *state;
+    char stamp[URNE_FORUM_STAMP_MAX], token[URNE_FORUM_TOKEN_HEX], key[URNE_STORE_FORM_KEY];
+    int64_t now = test_now;
+    test_now -= 60;
+    urne_app_forum_form_stamp(&f->app, stamp);
+    test_now = now;
+    urne_app other;
+    app_fixture_open(&other, f->store, NULL, NULL);
+    urne_app_forum_clock(&other, clock_now);
+    urne_post_row *row = calloc(1, sizeof *row);
+    urne_app_outcome o;
+    urne_forum_post_in in = {f->forum2, 0, "Sujet", "Écrit sur l'autre.", "Ana", "ana@example.org", "", stamp,
+                             "192.0.2.1"};
+    assert_int_equal(urne_app_forum_post(&other, &f->nobody, &in, row, token, &o), URNE_APP_OK);
+    assert_string_equal(row->flags, "");
+    assert_string_equal(row->state, "published");
+    urne_app_close(&other);
+    /* The key stays the first one kept, whatever key a later server draws. */
+    char fresh[URNE_STORE_FORM_KEY];
+    memset(fresh, 'a', URNE_STORE_FORM_KEY - 1);
+    fresh[URNE_STORE_FORM_KEY - 1] = 0;
+    assert_int_equal(urne_store_form_key(f->store, fresh, key), 0);
+    assert_int_equal(strlen(key), 64);
+    assert_string_not_equal(key, fresh);
+    free(row);
+}
+
 static void test_signals(void **state) {
     fixture *f = *state;
     urne_post_row *row = calloc(1, sizeof *row);
@@ -550,6 +580,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_signals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stamp_age, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stamp_reused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stamp_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ipv6_network, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_across, setup, teardown),
     };
