@@ -51,6 +51,11 @@ struct urne_app_forums {
 #define URNE_FORUM_NETWORK_MAX 64
 void urne_app_forum_network(const char *address, char out[URNE_FORUM_NETWORK_MAX]);
 
+/* A change heard from another server: 1 when `object` announced a post sent
+ * there ("forum/N/posted/..."), counted in this server's rates of the hour and
+ * recent texts; 0 when it is not one. Under the lock. */
+int urne_app_forum_post_heard(urne_app *app, const char *object);
+
 /* ---- the counts of published messages and participants (forum_tally.c) ---- */
 
 /* Forum `forum`'s counts, read from the store the first time: 0, -1 (the store's

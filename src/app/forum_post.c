@@ -196,11 +196,9 @@ static void message_digest(const char *message, unsigned char out[16]) {
     crypto_generichash_final(&st, out, 16);
 }
 
-/* 1 when the same text came into forum `forum` within the hour before `now`;
- * the text remembered either way. */
-static int duplicate(struct urne_app_forums *f, int64_t forum, const char *message, int64_t now) {
-    unsigned char d[16];
-    message_digest(message, d);
+/* 1 when the text of digest d came into forum `forum` within the hour before
+ * `now`; the text remembered either way. */
+static int duplicate(struct urne_app_forums *f, int64_t forum, const unsigned char d[16], int64_t now) {
     int seen = 0;
     for (size_t i = 0; i < URNE_FORUM_RECENT && !seen; i++) {
         const urne_forum_recent *r = &f->recent[i];
@@ -281,24 +279,89 @@ static urne_app_status accept_contribution(urne_app *app, const urne_user *actor
     return URNE_APP_OK;
 }
 
+/* ---- what the other servers on the database are told of a post ---- */
+
+/* A post as the counts of the hour and the recent texts know it: its sender's
+ * network and its author, each by 8 bytes of BLAKE2b in hex (the keys of the
+ * rates), and its text's digest. Announced in the post's transaction
+ * ("forum/N/posted/NETWORK/AUTHOR/DIGEST"), so that every server counts every
+ * post, wherever it was sent: the rates and the duplicates are the site's, not
+ * one process's. */
+typedef struct post_marks {
+    char network[17], author[17];
+    unsigned char digest[16];
+} post_marks;
+
+static void short_hash(const char *text, char out[17]) {
+    unsigned char h[8];
+    crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text), NULL, 0);
+    sodium_bin2hex(out, 17, h, sizeof h);
+}
+
+static void marks_of(const urne_post_row *row, post_marks *m) {
+    char network[URNE_FORUM_NETWORK_MAX];
+    urne_app_forum_network(row->address, network);
+    short_hash(network, m->network);
+    short_hash(row->author_key, m->author);
+    message_digest(row->body, m->digest);
+}
+
+/* Count a post of these marks at `now`: its sender's and author's rates (the
+ * counts, this one included, into the pointers when not NULL) and its text
+ * among the recent ones (1 when it was there already). */
+static int count_marks(struct urne_app_forums *f, int64_t forum, const post_marks *m, int64_t now,
+                       size_t *from_address, size_t *from_author) {
+    char key[24];
+    snprintf(key, sizeof key, "a:%s", m->network);
+    size_t a = (size_t)rate_add(f, key, now / 3600);
+    snprintf(key, sizeof key, "u:%s", m->author);
+    size_t u = (size_t)rate_add(f, key, now / 3600);
+    if (from_address) *from_address = a;
+    if (from_author) *from_author = u;
+    return duplicate(f, forum, m->digest, now);
+}
+
+static int announce_post(urne_app *app, int64_t forum, const post_marks *m) {
+    char digest[33], object[96];
+    sodium_bin2hex(digest, sizeof digest, m->digest, sizeof m->digest);
+    snprintf(object, sizeof object, "forum/%lld/posted/%s/%s/%s", (long long)forum, m->network, m->author, digest);
+    return urne_store_announce(app->store, "forum.post", object);
+}
+
+int urne_app_forum_post_heard(urne_app *app, const char *object) {
+    char *end;
+    if (strncmp(object, "forum/", 6) != 0) return 0;
+    long long forum = strtoll(object + 6, &end, 10);
+    post_marks m;
+    char digest[33];
+    size_t len = 0;
+    if (strncmp(end, "/posted/", 8) != 0 || strlen(end + 8) != 16 + 1 + 16 + 1 + 32 || end[8 + 16] != '/' ||
+        end[8 + 33] != '/')
+        return 0;
+    memcpy(m.network, end + 8, 16), m.network[16] = 0;
+    memcpy(m.author, end + 8 + 17, 16), m.author[16] = 0;
+    memcpy(digest, end + 8 + 34, 33);
+    if (sodium_hex2bin(m.digest, sizeof m.digest, digest, 32, NULL, &len, NULL) != 0 || len != 16) return 0;
+    count_marks(app->forums, forum, &m, urne_app_forum_now(app), NULL, NULL);
+    return 1;
+}
+
+/* ---- posting: the signals ---- */
+
 /* The signals measured, weighed by the engine into row's flags, score, links
- * and state. OK, or NO_MEMORY. Under the lock. */
+ * and state; *marks what the other servers are to be told. OK, or NO_MEMORY.
+ * Under the lock. */
 static urne_app_status weigh(urne_app *app, const urne_user *actor, const urne_forum_post_in *in,
-                             const urne_forum_row *f, int64_t now, urne_post_row *row, urne_app_outcome *out) {
+                             const urne_forum_row *f, int64_t now, urne_post_row *row, post_marks *marks,
+                             urne_app_outcome *out) {
     urne_forum_render_info info;
     char *html = urne_forum_render(row->body, strlen(row->body), NULL, &info);
     if (html == NULL) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     free(html);
-    char key[330];
     urne_forum_signals s = {.honeypot = in->honeypot && in->honeypot[0], .links = info.links};
     s.fill_seconds = fill_seconds(app, in->stamp, now);
-    s.duplicate = duplicate(app->forums, f->id, row->body, now);
-    char network[URNE_FORUM_NETWORK_MAX];
-    urne_app_forum_network(row->address, network);
-    snprintf(key, sizeof key, "a:%s", network);
-    s.from_address = (size_t)rate_add(app->forums, key, now / 3600);
-    snprintf(key, sizeof key, "u:%s", row->author_key);
-    s.from_author = (size_t)rate_add(app->forums, key, now / 3600);
+    marks_of(row, marks);
+    s.duplicate = count_marks(app->forums, f->id, marks, now, &s.from_address, &s.from_author);
     urne_forum_limits limits = urne_forum_limits_default();
     int score = 0;
     unsigned flags = urne_forum_flags(&s, &limits, &score);
@@ -336,7 +399,8 @@ urne_app_status urne_app_forum_post(urne_app *app, const urne_user *actor, const
     snprintf(row->title, sizeof row->title, "%s", in->title ? in->title : "");
     snprintf(row->body, sizeof row->body, "%s", in->message);
     row->sent_at = now;
-    st = weigh(app, actor, in, &f, now, row, out);
+    post_marks marks;
+    st = weigh(app, actor, in, &f, now, row, &marks, out);
     if (st != URNE_APP_OK) goto done;
     unsigned char secret[32], hash[crypto_hash_sha256_BYTES];
     randombytes_buf(secret, sizeof secret);
@@ -345,6 +409,7 @@ urne_app_status urne_app_forum_post(urne_app *app, const urne_user *actor, const
     sodium_bin2hex(row->token_hash, sizeof row->token_hash, hash, sizeof hash);
     int published = strcmp(row->state, "published") == 0;
     if (urne_store_begin(app->store) < 0 || urne_store_post_put(app->store, row) < 0 ||
+        announce_post(app, f.id, &marks) < 0 ||
         (published && urne_app_forum_tally_announce(app, f.id, row->author_key, 1) < 0) ||
         urne_store_commit(app->store) < 0) {
         token[0] = 0;

@@ -27,6 +27,9 @@
  *     the store announces though it writes no audit entry) without reading
  *     anything, and reads an initiative again whole for any other change to it
  *     (a transition, a roll, an invalidation);
+ *   - counts a post sent elsewhere in the forums' rates of the hour and recent
+ *     texts ("forum/N/posted/...", app/forum_post.c), so that a robot is not
+ *     let through by sending to each server in turn;
  *   - moves a forum's counts of messages and participants by the post published
  *     or withdrawn elsewhere ("forum/N/tally/+AUTHOR", announced as signatures
  *     are: app/forum_tally.c), and drops the cached pages, which show them;
@@ -157,7 +160,8 @@ static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const char *rest = "";
         int counted = strncmp(ch[i].object, "initiative/", 11) == 0 ? apply_initiative(app, ch[i].object) : 1;
-        urne_app_forum_tally_heard(app, ch[i].object); /* a post published or withdrawn elsewhere */
+        if (!urne_app_forum_tally_heard(app, ch[i].object)) /* a post published or withdrawn elsewhere */
+            urne_app_forum_post_heard(app, ch[i].object);    /* a post sent elsewhere: the rates' */
         if (counted < 0) {
             fprintf(stderr, "urne: %s, changed by another server, could not be read again (%s)\n", ch[i].object,
                     urne_store_error(app->store));

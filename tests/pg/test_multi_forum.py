@@ -4,7 +4,11 @@ memory (app/forum_tally.c), read from the store once: a post published on one
 server, and a moderator's act withdrawing or publishing one, is announced in its
 transaction and moves the other server's counts; the other's cached forum page
 goes with it. Both servers show the counts a recount of the rows gives (a third
-server started afterwards reads them from the store).
+server started afterwards reads them from the store). A form shown by one server
+is posted to the other (the forms' key is the database's). The rates of the hour
+and the duplicates are the site's: a post sent to one server counts on the other,
+so an author sending to each in turn is flagged at the 11th message of the hour,
+and a text sent to A then to B is a duplicate on B.
 
 Every wait is a poll with a deadline: what is asserted is that the change
 arrives, not how fast."""
@@ -83,13 +87,41 @@ try:
     check(st == 200, f"A's moderator publishes it again: {st} {d}")
     check(poll(lambda: counts(vb) == (5, 3) and counts(va) == (5, 3)),
           f"both count it again: {counts(va)} {counts(vb)}")
+
+    # A form shown by A, posted to B.
+    st, d = vb.post("/api/forums/1/posts", {"title": "Avis", "message": "Formulaire de A, envoyé à B.",
+                                            "name": "Fay", "email": "fay@example.org", "stamp": stamps(va, 1)[0]})
+    check(st == 201 and d.get("flags") == "" and d.get("state") == "published",
+          f"a stamp of A is good on B: {st} {d}")
+
+    # The rates of the hour count both servers' posts (not across an hour's end).
+    into_hour = time.time() % 3600
+    if into_hour > 3600 - 90:
+        time.sleep(3600 - into_hour + 1)
+    st_all = stamps(va, 12)
+    flags = []
+    for i in range(11):
+        client = va if i % 2 == 0 else vb
+        st, d = client.post("/api/forums/1/posts", {"title": "Avis", "message": f"Message {i} d'Eve.", "name": "Eve",
+                                                    "email": "eve@example.org", "stamp": st_all[i]})
+        check(st == 201, f"eve's message {i}: {st} {d}")
+        flags.append(d.get("flags"))
+    check(flags[:10] == [""] * 10 and flags[10] == "author-rate",
+          f"the 11th message of the hour, sent to each server in turn, is flagged: {flags}")
+    st, d = vb.post("/api/forums/1/posts", {"title": "Avis", "message": "Un  texte\nrépété.", "name": "Gus",
+                                            "email": "gus@example.org", "stamp": st_all[11]})
+    sb2 = stamps(vb, 1)[0]
+    st, d = va.post("/api/forums/1/posts", {"title": "Avis", "message": "Un texte répété.", "name": "Hal",
+                                            "email": "hal@example.org", "stamp": sb2})
+    check(st == 201 and "duplicate" in d.get("flags", ""), f"a text sent to B then to A is a duplicate on A: {st} {d}")
 finally:
     check(a.stop() == 0, "A stops cleanly")
     check(b.stop() == 0, "B stops cleanly")
 
 c = Server(db=a.db).start()
 try:
-    check(counts(c.client()) == (5, 3), f"a server started afterwards reads the same from the rows: {counts(c.client())}")
+    fc = counts(c.client())
+    check(fc == (5 + 1 + 10 + 1, 3 + 3), f"a server started afterwards reads the same from the rows: {fc}")
 finally:
     check(c.stop() == 0, "C stops cleanly")
 done()
