@@ -101,6 +101,10 @@ try:
     st_all = stamps(va, 12)
     flags = []
     for i in range(11):
+        if i == 10:
+            # A has heard B's five (the counts of published messages come in the same
+            # notifications, after the posts' marks): then the 11th.
+            check(poll(lambda: counts(va) == (16, 5)), f"A has heard eve's messages sent to B: {counts(va)}")
         client = va if i % 2 == 0 else vb
         st, d = client.post("/api/forums/1/posts", {"title": "Avis", "message": f"Message {i} d'Eve.", "name": "Eve",
                                                     "email": "eve@example.org", "stamp": st_all[i]})
@@ -110,7 +114,9 @@ try:
           f"the 11th message of the hour, sent to each server in turn, is flagged: {flags}")
     st, d = vb.post("/api/forums/1/posts", {"title": "Avis", "message": "Un  texte\nrépété.", "name": "Gus",
                                             "email": "gus@example.org", "stamp": st_all[11]})
+    check(st == 201 and d.get("state") == "published", f"gus's text on B: {st} {d}")
     sb2 = stamps(vb, 1)[0]
+    check(poll(lambda: counts(va) == (17, 6)), f"A has heard gus's text sent to B: {counts(va)}")
     st, d = va.post("/api/forums/1/posts", {"title": "Avis", "message": "Un texte répété.", "name": "Hal",
                                             "email": "hal@example.org", "stamp": sb2})
     check(st == 201 and "duplicate" in d.get("flags", ""), f"a text sent to B then to A is a duplicate on A: {st} {d}")
