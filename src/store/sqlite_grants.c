@@ -69,10 +69,10 @@ static int sq_grant_get(urne_store *s, int64_t user, const char *space, urne_sto
 
 static int sq_grant_each(urne_store *s, int64_t user, int (*fn)(const urne_store_grant *g, void *ctx), void *ctx) {
     /* SQLite's variant (store_sql.h says why). */
-    sqlite3_stmt *st = urne_sql_prepare(s,
-                                        "SELECT user_id, space, role, tier FROM grants WHERE ?1 = 0 OR user_id = ?1"
-                                        " ORDER BY user_id, space",
-                                        "listing grants");
+    /* Kept prepared: every page a logged-in account reads may ask for its grants. */
+    static const char sql[] = "SELECT user_id, space, role, tier FROM grants WHERE ?1 = 0 OR user_id = ?1"
+                              " ORDER BY user_id, space";
+    sqlite3_stmt *st = urne_sql_stmt(s, sql);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, user);
     int rc, stop = 0;
@@ -81,7 +81,7 @@ static int sq_grant_each(urne_store *s, int64_t user, int (*fn)(const urne_store
         stop = grant_row(s, st, &g) < 0 ? -1 : fn(&g, ctx);
     }
     if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, "listing grants");
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return stop;
 }
 

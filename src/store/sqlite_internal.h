@@ -15,7 +15,11 @@
 
 #include "store_backend.h"
 
-#define NCACHED 64
+/* Prepared statements kept, one per SQL text (urne_sql_stmt): room for every
+ * shared text (store_sql.c: about 130) and SQLite's variants, a server that
+ * serves every component using them all. test_store prepares every shared text
+ * through one store's cache, so that the texts cannot outgrow it unseen. */
+#define NCACHED 256
 
 typedef struct urne_sqlite {
     urne_store base; /* first: a urne_store * of this backend points to its urne_sqlite */

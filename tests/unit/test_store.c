@@ -23,6 +23,7 @@
 #include "../../src/i18n/i18n.h"
 #include "../../src/store/store.h"
 #include "../../src/store/store_sql.h"
+#include "../../src/store/sqlite_internal.h"
 #include "helpers.h"
 
 static char dir[64];
@@ -407,6 +408,24 @@ static void test_shared_sql_ordered(void **state) {
     assert_int_equal(urne_store_sql_ordered("SELECT $0"), 0);
     assert_int_equal(urne_store_sql_ordered("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11"), 1);
     assert_int_equal(urne_store_sql_ordered("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10"), 0);
+}
+
+/* Every shared text prepares in SQLite, all of them at once in one store's
+ * statement cache: a server serving every component keeps them all (a cache
+ * too small for them answered "statement cache full" to the 65th). */
+static void test_shared_sql_all_kept(void **state) {
+    (void)state;
+    urne_store *s = open_ok(fresh("kept.db"));
+    size_t n = 0;
+    sqlite3_stmt *first = NULL;
+    for (const char *const *t = urne_store_sql_texts; *t; t++, n++) {
+        sqlite3_stmt *st = urne_sql_stmt(s, *t);
+        if (st == NULL) fail_msg("shared text %zu not kept: %s (%s)", n, urne_store_error(s), *t);
+        if (first == NULL) first = st;
+    }
+    assert_true(n > 64);
+    assert_true(urne_sql_stmt(s, urne_store_sql_texts[0]) == first); /* the same statement, kept */
+    urne_store_close(s);
 }
 
 static void test_publish_and_reopen(void **state) {
@@ -874,6 +893,7 @@ int main(void) {
         cmocka_unit_test(test_disputes),
         cmocka_unit_test(test_state_changed_elsewhere),
         cmocka_unit_test(test_shared_sql_ordered),
+        cmocka_unit_test(test_shared_sql_all_kept),
         cmocka_unit_test(test_publish_and_reopen),
         cmocka_unit_test(test_audit_log),
         cmocka_unit_test(test_backup),
