@@ -20,7 +20,7 @@
 #include "store_backend.h"
 #include "store_sql.h"
 
-#define URNE_PG_NPREPARED 96
+#define URNE_PG_NPREPARED 256 /* every shared text (about 130) and the variants: beyond, a text runs unprepared */
 /* How long a writer waits for another (seconds) before it gives up, as SQLite's
  * busy timeout does: a little more, since a large import takes longer here. */
 #define URNE_PG_LOCK_WAIT "10"
