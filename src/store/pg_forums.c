@@ -42,39 +42,6 @@ static int read_ban(urne_store *s, const PGresult *r, int i, void *out) {
     return urne_pg_cols(s, r, i, urne_sql_ban_texts, urne_sql_ban_ntexts, b, "forum_bans", b->id);
 }
 
-/* The first row of sql run with p read by `read` into out: 1, 0 when none, -1. */
-static int get_one(urne_store *s, const char *sql, const urne_pg_params *p, const char *what,
-                   int (*read)(urne_store *, const PGresult *, int, void *), void *out) {
-    PGresult *r = urne_pg_run(s, sql, p, what);
-    if (r == NULL) return -1;
-    int found = PQntuples(r) > 0 ? (read(s, r, 0, out) < 0 ? -1 : 1) : 0;
-    PQclear(r);
-    return found;
-}
-
-/* Every row of sql run with p, read by `read` into one buffer of `size` and
- * passed to fn; fn's non-zero return stops and is returned. */
-static int each(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, size_t size,
-                int (*read)(urne_store *, const PGresult *, int, void *), int (*fn)(const void *, void *), void *ctx) {
-    PGresult *r = urne_pg_run(s, sql, p, what);
-    if (r == NULL) return -1;
-    void *buf = malloc(size);
-    int stop = buf ? 0 : urne_store_fail(s, "out of memory reading the store's rows");
-    for (int i = 0; !stop && i < PQntuples(r); i++) stop = read(s, r, i, buf) < 0 ? -1 : fn(buf, ctx);
-    free(buf);
-    PQclear(r);
-    return stop;
-}
-
-/* The id an INSERT ... RETURNING id answered, or -1. */
-static int64_t returning_id(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
-    PGresult *r = urne_pg_run(s, sql, p, what);
-    if (r == NULL) return -1;
-    int64_t id = PQntuples(r) > 0 ? urne_pg_int64(r, 0, 0) : -1;
-    PQclear(r);
-    return id > 0 ? id : urne_store_fail(s, "%s: no id came back", what);
-}
-
 typedef struct typed_fn {
     int (*forum)(const urne_forum_row *f, void *ctx);
     int (*post)(const urne_post_row *p, void *ctx);
@@ -102,13 +69,13 @@ static int64_t pg_forum_put(urne_store *s, const urne_forum_row *f) {
     urne_pg_int(&p, f->visitors);
     urne_pg_text(&p, f->created_at);
     urne_pg_text(&p, f->created_by);
-    return returning_id(s, urne_sql_forum_put, &p, "adding a forum");
+    return urne_pg_returning_id(s, urne_sql_forum_put, &p, "adding a forum");
 }
 
 static int pg_forum_get(urne_store *s, int64_t id, urne_forum_row *out) {
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
-    return get_one(s, urne_sql_forum_get, &p, "reading a forum", read_forum, out);
+    return urne_pg_get_one(s, urne_sql_forum_get, &p, "reading a forum", read_forum, out);
 }
 
 static int pg_forum_update(urne_store *s, const urne_forum_row *f) {
@@ -124,7 +91,7 @@ static int pg_forum_update(urne_store *s, const urne_forum_row *f) {
 
 static int pg_forum_each(urne_store *s, int (*fn)(const urne_forum_row *f, void *ctx), void *ctx) {
     typed_fn f = {.forum = fn, .ctx = ctx};
-    return each(s, urne_sql_forum_each, NULL, "listing forums", sizeof(urne_forum_row), read_forum, call_forum, &f);
+    return urne_pg_each(s, urne_sql_forum_each, NULL, "listing forums", sizeof(urne_forum_row), read_forum, call_forum, &f);
 }
 
 static int pg_forum_authors(urne_store *s, int64_t id, int (*fn)(const char *author_key, int64_t published, void *ctx),
@@ -161,7 +128,7 @@ static int64_t pg_post_put(urne_store *s, urne_post_row *row) {
     urne_pg_int(&p, row->sent_at);
     urne_pg_text(&p, row->token_hash);
     urne_pg_text(&p, row->address);
-    int64_t id = returning_id(s, urne_sql_post_put, &p, "adding a post");
+    int64_t id = urne_pg_returning_id(s, urne_sql_post_put, &p, "adding a post");
     if (id < 0) return -1;
     if (row->parent == 0) {
         urne_pg_params q = {0};
@@ -176,13 +143,13 @@ static int64_t pg_post_put(urne_store *s, urne_post_row *row) {
 static int pg_post_get(urne_store *s, int64_t id, urne_post_row *out) {
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
-    return get_one(s, urne_sql_post_get, &p, "reading a post", read_post, out);
+    return urne_pg_get_one(s, urne_sql_post_get, &p, "reading a post", read_post, out);
 }
 
 static int pg_post_by_token(urne_store *s, const char *hash, urne_post_row *out) {
     urne_pg_params p = {0};
     urne_pg_text(&p, hash);
-    return get_one(s, urne_sql_post_by_token, &p, "reading a post by its link", read_post, out);
+    return urne_pg_get_one(s, urne_sql_post_by_token, &p, "reading a post by its link", read_post, out);
 }
 
 static int pg_post_decide(urne_store *s, const urne_post_row *row, const char *expected) {
@@ -217,7 +184,7 @@ static int pg_post_page(urne_store *s, const urne_posts_query *q, int (*fn)(cons
     urne_pg_int(&p, newest_first && q->after == 0 ? INT64_MAX : q->after);
     urne_pg_int(&p, q->limit);
     typed_fn f = {.post = fn, .ctx = ctx};
-    return each(s, sql, &p, "listing posts", sizeof(urne_post_row), read_post, call_post, &f);
+    return urne_pg_each(s, sql, &p, "listing posts", sizeof(urne_post_row), read_post, call_post, &f);
 }
 
 static int pg_post_waiting(urne_store *s, int64_t forum, int (*fn)(int64_t forum, int64_t sent_at, void *ctx),
@@ -238,7 +205,7 @@ static int64_t pg_ban_put(urne_store *s, const urne_forum_ban *b) {
     urne_pg_int(&p, b->forum);
     const char *v[] = {b->kind, b->value, b->reason, b->created_at, b->created_by};
     for (int k = 0; k < 5; k++) urne_pg_text(&p, v[k]);
-    return returning_id(s, urne_sql_ban_put, &p, "adding a ban");
+    return urne_pg_returning_id(s, urne_sql_ban_put, &p, "adding a ban");
 }
 
 static int pg_banned(urne_store *s, int64_t forum, const char *address, const char *author_key) {
@@ -255,7 +222,7 @@ static int pg_banned(urne_store *s, int64_t forum, const char *address, const ch
 
 static int pg_ban_each(urne_store *s, int (*fn)(const urne_forum_ban *b, void *ctx), void *ctx) {
     typed_fn f = {.ban = fn, .ctx = ctx};
-    return each(s, urne_sql_ban_each, NULL, "listing bans", sizeof(urne_forum_ban), read_ban, call_ban, &f);
+    return urne_pg_each(s, urne_sql_ban_each, NULL, "listing bans", sizeof(urne_forum_ban), read_ban, call_ban, &f);
 }
 
 static int pg_form_key(urne_store *s, const char *fresh, char out[URNE_STORE_FORM_KEY]) {

@@ -186,6 +186,18 @@ static inline const char *urne_pg_val(const PGresult *r, int row, int col) {
 /* Value (row, col) as an integer: 0 when NULL (as sqlite3_column_int64). */
 int64_t urne_pg_int64(const PGresult *r, int row, int col);
 
+/* A row reader: row i of r into out (a domain's row struct): 0, or -1 said on s. */
+typedef int (*urne_pg_read_fn)(urne_store *s, const PGresult *r, int i, void *out);
+/* The first row of sql run with p, read into out: 1, 0 when none, -1. */
+int urne_pg_get_one(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, urne_pg_read_fn read,
+                    void *out);
+/* Every row of sql run with p, read into one buffer of `size` and passed to fn;
+ * fn's non-zero return stops and is returned; 0 at the end, -1. */
+int urne_pg_each(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, size_t size,
+                 urne_pg_read_fn read, int (*fn)(const void *row, void *ctx), void *ctx);
+/* The id an INSERT ... RETURNING id answered, or -1 (said on s). */
+int64_t urne_pg_returning_id(urne_store *s, const char *sql, const urne_pg_params *p, const char *what);
+
 /* Copy value (row, col) as text ("" for NULL) into out of size bytes: 0, or -1
  * naming table.column and the row (row_fmt...) when it does not fit. Never cuts. */
 int urne_pg_col(urne_store *s, const PGresult *r, int row, int col, char *out, size_t size, const char *table,

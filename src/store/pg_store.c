@@ -445,6 +445,35 @@ int64_t urne_pg_int64(const PGresult *r, int row, int col) {
     return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
+int urne_pg_get_one(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, urne_pg_read_fn read,
+                    void *out) {
+    PGresult *r = urne_pg_run(s, sql, p, what);
+    if (r == NULL) return -1;
+    int found = PQntuples(r) > 0 ? (read(s, r, 0, out) < 0 ? -1 : 1) : 0;
+    PQclear(r);
+    return found;
+}
+
+int urne_pg_each(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, size_t size,
+                 urne_pg_read_fn read, int (*fn)(const void *row, void *ctx), void *ctx) {
+    PGresult *r = urne_pg_run(s, sql, p, what);
+    if (r == NULL) return -1;
+    void *buf = malloc(size);
+    int stop = buf ? 0 : urne_store_fail(s, "out of memory reading the store's rows");
+    for (int i = 0; !stop && i < PQntuples(r); i++) stop = read(s, r, i, buf) < 0 ? -1 : fn(buf, ctx);
+    free(buf);
+    PQclear(r);
+    return stop;
+}
+
+int64_t urne_pg_returning_id(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
+    PGresult *r = urne_pg_run(s, sql, p, what);
+    if (r == NULL) return -1;
+    int64_t id = PQntuples(r) > 0 ? urne_pg_int64(r, 0, 0) : -1;
+    PQclear(r);
+    return id > 0 ? id : urne_store_fail(s, "%s: no id came back", what);
+}
+
 int urne_pg_cols(urne_store *s, const PGresult *r, int row, const urne_store_text_col *cols, size_t n, void *base,
                  const char *table, int64_t id) {
     for (size_t k = 0; k < n; k++)
