@@ -152,6 +152,34 @@ urne_app_status urne_app_match_may(urne_app *app, const urne_user *actor, urne_a
  * ("Jean-Macé", "jean mace") still share a word. */
 void urne_app_match_space_word(const char *name, char out[41]);
 
+/* One pupil on a host's list (urne_app_match_lists): the host's and pupil's
+ * keys, the pupil's school and priority, the round that placed them, the rank of
+ * the host among their wishes, their lottery number in that round, and the
+ * place's state: "accepted", "offered" (open until the deadline) or "computed"
+ * (the round run, not yet published: the coordinator's lists only). */
+typedef struct urne_match_listed {
+    const char *host, *pupil, *school, *state;
+    int64_t round, wish, priority, lottery;
+} urne_match_listed;
+typedef void (*urne_app_match_list_fn)(const urne_match_listed *x, void *ctx);
+
+/* Every host's list, host after host (in byte order of key), each in the common
+ * order (higher priority, then lower lottery number): for the coordinator
+ * (code NULL: URNE_ACT_MANAGE_MATCHES on the campaign), or only the host a
+ * code names (its private link: the places offered or accepted, never a round
+ * not yet published). OK (fn called for each, under the lock: it must not call
+ * a use case), NO_CAMPAIGN (no campaign, or a wrong code), the refusal, STORE. */
+urne_app_status urne_app_match_lists(urne_app *app, const urne_user *actor, int64_t id, const char *code,
+                                     urne_app_match_list_fn fn, void *ctx, urne_app_outcome *out);
+
+/* Round `round`'s report.json (0: the last run), as its run recorded it in its
+ * audit entry (the engine's figures, the seed, the inputs' SHA-256): *text
+ * malloc'ed JSON, the caller frees. The coordinator's. OK, NO_CAMPAIGN, the
+ * refusal, STATE (no such round run, or run before runs recorded a report),
+ * STORE. */
+urne_app_status urne_app_match_report(urne_app *app, const urne_user *actor, int64_t id, int64_t round, char **text,
+                                      urne_app_outcome *out);
+
 /* The matching's clock, for the tests (NULL: time()). */
 void urne_app_match_clock(urne_app *app, int64_t (*now)(void));
 

@@ -14,6 +14,7 @@
  * pupil-optimality): a fault refuses the round, with nothing written.
  */
 #define _GNU_SOURCE 1 /* strptime, timegm */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "../core/urne_buf.h"
 #include "../i18n/i18n.h"
 #include "../io/match_io.h"
+#include "../io/match_report.h"
 #include "match_internal.h"
 
 /* ---- the rows as the files ---- */
@@ -67,6 +69,24 @@ static int ranking_line(const urne_match_ranking_row *r, void *ctx) {
     return 0;
 }
 
+/* The SHA-256 of the files a round reads, as the command line hashes its inputs
+ * (io/match_report.h): each preceded by its length, 8 bytes little-endian. */
+static void files_hash(const files *f, char out[URNE_STORE_MATCH_HASH]) {
+    const urne_buf *parts[3] = {&f->hosts, &f->pupils, f->nrankings ? &f->rankings : NULL};
+    crypto_hash_sha256_state sha;
+    crypto_hash_sha256_init(&sha);
+    for (int i = 0; i < 3; i++) {
+        if (parts[i] == NULL) continue;
+        unsigned char len[8];
+        for (int k = 0; k < 8; k++) len[k] = (unsigned char)((uint64_t)parts[i]->len >> (8 * k));
+        crypto_hash_sha256_update(&sha, len, sizeof len);
+        if (parts[i]->len) crypto_hash_sha256_update(&sha, (const unsigned char *)parts[i]->data, parts[i]->len);
+    }
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&sha, h);
+    sodium_bin2hex(out, URNE_STORE_MATCH_HASH, h, sizeof h);
+}
+
 static void files_free(files *f) {
     urne_buf_free(&f->hosts);
     urne_buf_free(&f->pupils);
@@ -77,7 +97,7 @@ static void files_free(files *f) {
  * seed when the pupils had none. OK, IMPOSSIBLE (the rows do not read back:
  * detail the first error), STORE or NO_MEMORY. */
 static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *c, urne_match_input *in,
-                                  urne_app_outcome *out) {
+                                  char hash[URNE_STORE_MATCH_HASH], urne_app_outcome *out) {
     files f;
     memset(&f, 0, sizeof f);
     urne_buf_puts(&f.hosts, "id,capacity,reserved,weeks\n");
@@ -107,6 +127,7 @@ static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *
                                            d[i].items[0].line, d[i].items[0].message);
     if (rc < 0 && st == URNE_APP_OK) st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     for (int i = 0; i < 3; i++) urne_diags_free(&d[i]);
+    files_hash(&f, hash);
     files_free(&f);
     if (st != URNE_APP_OK || in->lottery_given) return st;
     size_t n = in->in.npupils;
@@ -249,9 +270,29 @@ static urne_app_status compute(const urne_match_campaign_row *c, const urne_matc
     return URNE_APP_OK;
 }
 
+/* The round's report.json (what `urne match run` writes to --out for these
+ * files), as JSON for the run's audit entry, where the downloads read it back:
+ * the seed and the inputs' hash kept with the figures they explain. NULL when
+ * memory runs out. */
+static json_t *round_report(const urne_match_campaign_row *c, const urne_match_input *in, const urne_match_result *r,
+                            const char *hash) {
+    urne_match_report rep;
+    if (urne_match_report_make(&in->in, r, &rep) < 0) return NULL;
+    urne_match_report_meta m = {method_of(c->method), strcmp(c->tie, "multiple") == 0 ? URNE_MATCH_TIE_MULTIPLE
+                                                                                    : URNE_MATCH_TIE_SINGLE,
+                                (uint64_t)c->seed, in->lottery_given, hash};
+    urne_buf b = {0};
+    urne_io_match_report_json(&b, &rep, &m);
+    urne_match_report_free(&rep);
+    json_t *j = b.oom ? NULL : json_loads(b.data, 0, NULL);
+    urne_buf_free(&b);
+    return j;
+}
+
 static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_match_campaign_row *c, int final,
                                           urne_match_input *in, urne_app_outcome *out) {
-    urne_app_status st = load_input(app, c, in, out);
+    char hash[URNE_STORE_MATCH_HASH];
+    urne_app_status st = load_input(app, c, in, hash, out);
     if (st != URNE_APP_OK) return st;
     size_t n = in->in.npupils ? in->in.npupils : 1;
     urne_match_sum sum = {{0}};
@@ -271,23 +312,25 @@ static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_ma
     if (st == URNE_APP_OK && (st = compute(c, &prep, &r, out)) == URNE_APP_OK) ran = 1;
     int64_t placed = 0, round = c->round + 1;
     if (st == URNE_APP_OK) st = store_results(app, c, round, &prep, &r, in, &placed, &sum, out);
+    json_t *report = st == URNE_APP_OK ? round_report(c, in, &r, hash) : NULL;
+    if (st == URNE_APP_OK && report == NULL) st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     if (ran) urne_match_result_free(&r);
     if (prepared) urne_match_prep_free(&prep);
     in->in.kept = NULL;
     in->in.absent = NULL;
     free(e.kept);
     free(e.absent);
-    if (st != URNE_APP_OK) return urne_store_rollback(app->store), st;
+    if (st != URNE_APP_OK) return json_decref(report), urne_store_rollback(app->store), st;
     char from[16];
     snprintf(from, sizeof from, "%s", c->state);
     c->round = round;
     if (final) c->final_round = round;
     snprintf(c->state, sizeof c->state, "run");
     int rc = urne_store_match_campaign_update(app->store, c, from);
-    if (rc <= 0) return rc < 0 ? urne_app_store_failed(app, out)
+    if (rc <= 0) return json_decref(report), rc < 0 ? urne_app_store_failed(app, out)
                                : (urne_store_rollback(app->store), urne_app_match_wrong_state(out, NULL, "changed elsewhere"));
-    json_t *extra = json_pack("{s:I, s:I, s:I, s:b}", "placed", (json_int_t)placed, "kept", (json_int_t)e.nkept,
-                              "absent", (json_int_t)e.nabsent, "final", final != 0);
+    json_t *extra = json_pack("{s:I, s:I, s:I, s:b, s:o}", "placed", (json_int_t)placed, "kept", (json_int_t)e.nkept,
+                              "absent", (json_int_t)e.nabsent, "final", final != 0, "report", report);
     if ((st = urne_app_match_audit(app, by, "run", c, &sum, extra, out)) != URNE_APP_OK) return st;
     out->id = placed;
     return URNE_APP_OK;
