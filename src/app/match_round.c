@@ -69,22 +69,14 @@ static int ranking_line(const urne_match_ranking_row *r, void *ctx) {
     return 0;
 }
 
-/* The SHA-256 of the files a round reads, as the command line hashes its inputs
- * (io/match_report.h): each preceded by its length, 8 bytes little-endian. */
-static void files_hash(const files *f, char out[URNE_STORE_MATCH_HASH]) {
-    const urne_buf *parts[3] = {&f->hosts, &f->pupils, f->nrankings ? &f->rankings : NULL};
-    crypto_hash_sha256_state sha;
-    crypto_hash_sha256_init(&sha);
-    for (int i = 0; i < 3; i++) {
-        if (parts[i] == NULL) continue;
-        unsigned char len[8];
-        for (int k = 0; k < 8; k++) len[k] = (unsigned char)((uint64_t)parts[i]->len >> (8 * k));
-        crypto_hash_sha256_update(&sha, len, sizeof len);
-        if (parts[i]->len) crypto_hash_sha256_update(&sha, (const unsigned char *)parts[i]->data, parts[i]->len);
-    }
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&sha, h);
-    sodium_bin2hex(out, URNE_STORE_MATCH_HASH, h, sizeof h);
+/* One input of a round into the SHA-256 of its inputs, as the command line
+ * hashes its files (io/match_report.h): its length, 8 bytes little-endian, then
+ * its bytes. */
+static void hash_part(crypto_hash_sha256_state *sha, const urne_buf *b) {
+    unsigned char len[8];
+    for (int k = 0; k < 8; k++) len[k] = (unsigned char)((uint64_t)b->len >> (8 * k));
+    crypto_hash_sha256_update(sha, len, sizeof len);
+    if (b->len) crypto_hash_sha256_update(sha, (const unsigned char *)b->data, b->len);
 }
 
 static void files_free(files *f) {
@@ -97,7 +89,7 @@ static void files_free(files *f) {
  * seed when the pupils had none. OK, IMPOSSIBLE (the rows do not read back:
  * detail the first error), STORE or NO_MEMORY. */
 static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *c, urne_match_input *in,
-                                  char hash[URNE_STORE_MATCH_HASH], urne_app_outcome *out) {
+                                  crypto_hash_sha256_state *sha, urne_app_outcome *out) {
     files f;
     memset(&f, 0, sizeof f);
     urne_buf_puts(&f.hosts, "id,capacity,reserved,weeks\n");
@@ -127,7 +119,9 @@ static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *
                                            d[i].items[0].line, d[i].items[0].message);
     if (rc < 0 && st == URNE_APP_OK) st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     for (int i = 0; i < 3; i++) urne_diags_free(&d[i]);
-    files_hash(&f, hash);
+    hash_part(sha, &f.hosts);
+    hash_part(sha, &f.pupils);
+    if (f.nrankings) hash_part(sha, &f.rankings);
     files_free(&f);
     if (st != URNE_APP_OK || in->lottery_given) return st;
     size_t n = in->in.npupils;
@@ -289,10 +283,41 @@ static json_t *round_report(const urne_match_campaign_row *c, const urne_match_i
     return j;
 }
 
+/* The SHA-256 of a round's inputs finished: after the rows' files, for a later
+ * round the places kept and the pupils taking no part, as the files --keep
+ * (pupil,host) and --refused (pupil) of `urne match run` would list them, in the
+ * pupils' order. Into hex. */
+static void inputs_hash(crypto_hash_sha256_state *sha, const urne_match_input *in, const earlier *e, int later,
+                        char hex[URNE_STORE_MATCH_HASH]) {
+    if (later) {
+        urne_buf keep = {0}, refused = {0};
+        urne_buf_puts(&keep, "pupil,host\n");
+        urne_buf_puts(&refused, "pupil\n");
+        for (size_t p = 0; p < in->in.npupils; p++) {
+            if (e->kept[p] != URNE_MATCH_NONE) {
+                urne_buf_csv(&keep, in->pupils[p].id);
+                urne_buf_puts(&keep, ",");
+                urne_buf_csv(&keep, in->hosts[e->kept[p]].id);
+                urne_buf_puts(&keep, "\n");
+            }
+            if (e->absent[p]) urne_buf_csv(&refused, in->pupils[p].id), urne_buf_puts(&refused, "\n");
+        }
+        hash_part(sha, &keep);
+        hash_part(sha, &refused);
+        urne_buf_free(&keep);
+        urne_buf_free(&refused);
+    }
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(sha, h);
+    sodium_bin2hex(hex, URNE_STORE_MATCH_HASH, h, sizeof h);
+}
+
 static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_match_campaign_row *c, int final,
                                           urne_match_input *in, urne_app_outcome *out) {
     char hash[URNE_STORE_MATCH_HASH];
-    urne_app_status st = load_input(app, c, in, hash, out);
+    crypto_hash_sha256_state sha;
+    crypto_hash_sha256_init(&sha);
+    urne_app_status st = load_input(app, c, in, &sha, out);
     if (st != URNE_APP_OK) return st;
     size_t n = in->in.npupils ? in->in.npupils : 1;
     urne_match_sum sum = {{0}};
@@ -302,8 +327,11 @@ static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_ma
     urne_app_match_iso(urne_app_match_now(app), e.now);
     if (urne_store_match_offer_each(app->store, c->id, fold_offer, &e) != 0) st = urne_app_store_failed(app, out);
     for (size_t p = 0; p < in->in.npupils; p++) e.nkept += e.kept[p] != URNE_MATCH_NONE, e.nabsent += e.absent[p];
-    in->in.kept = e.kept;
-    in->in.absent = e.absent;
+    inputs_hash(&sha, in, &e, c->round > 0, hash);
+    /* A first round has nothing kept and nobody absent: said as none, so that its
+     * report reads "later": false, as the command line's without --keep. */
+    in->in.kept = c->round > 0 ? e.kept : NULL;
+    in->in.absent = c->round > 0 ? e.absent : NULL;
     urne_match_prep prep;
     urne_match_result r;
     int prepared = 0, ran = 0;

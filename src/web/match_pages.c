@@ -154,7 +154,10 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
         urne_page_csrf(b, r);
         urne_html(b, "<input type=hidden name=do value=close><button>%s</button></form>", _(r, "Close the campaign"));
     }
-    if (c->round > 0) urne_html(b, "<p><a href=\"/match/%lld/assignment.csv\">assignment.csv</a></p>", id);
+    if (c->round > 0)
+        urne_html(b, "<p>%s <a href=\"/match/%lld/assignment.csv\">assignment.csv</a> · <a href=\"/match/%lld/hosts.csv\">"
+                     "hosts.csv</a> (%s) · <a href=\"/match/%lld/report.json\">report.json</a></p>",
+                  _(r, "Downloads of the last round:"), id, id, _(r, "each host's list"), id);
 }
 
 static enum MHD_Result campaign_page(urne_req *r, int64_t id, unsigned status, const char *message) {
@@ -256,13 +259,44 @@ enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
 
 /* ---- a teacher's pupils ---- */
 
+static void reason_html(urne_buf *b, const urne_req *r, json_t *x);
+
 typedef struct teacher_view {
     urne_req *r;
     urne_buf *b;
-    int64_t id;
+    int64_t id, shown_round; /* the last round published (0: none) */
+    urne_match_result_row *result;
     char school[URNE_STORE_MATCH_NAME_MAX + 1]; /* the last school asked, and whether it was allowed */
     int allowed, asked, shown;
 } teacher_view;
+
+/* A pupil's placement in the last round published that placed them (or left
+ * them unplaced), with why not each wish above it: what the pupil's code shows,
+ * for their teacher. */
+static void placement_cell(teacher_view *t, const char *key) {
+    int found = 0;
+    for (int64_t round = t->shown_round; t->result && round >= 1 && !found; round--)
+        found = urne_store_match_result_get(t->r->srv->app.store, t->id, round, key, t->result) == 1;
+    urne_html_trusted(t->b, "<td>");
+    if (!found) {
+        urne_html_trusted(t->b, "—</td></tr>");
+        return;
+    }
+    const urne_match_result_row *x = t->result;
+    if (x->host[0]) {
+        urne_html(t->b, "%s, %s ", x->host, _(t->r, "wish"));
+        urne_page_int(t->b, t->r, x->wish);
+    } else
+        urne_html(t->b, "%s", _(t->r, "not placed"));
+    json_t *why = json_loads(x->explanation, 0, NULL);
+    if (json_array_size(why)) {
+        urne_html(t->b, "<details><summary>%s</summary><ul>", _(t->r, "Why not a wish above"));
+        for (size_t i = 0; i < json_array_size(why); i++) reason_html(t->b, t->r, json_array_get(why, i));
+        urne_html_trusted(t->b, "</ul></details>");
+    }
+    json_decref(why);
+    urne_html_trusted(t->b, "</td></tr>");
+}
 
 static int pupil_item(const urne_match_pupil_row *p, void *ctx) {
     teacher_view *t = ctx;
@@ -280,8 +314,9 @@ static int pupil_item(const urne_match_pupil_row *p, void *ctx) {
               (long long)t->id);
     urne_page_csrf(t->b, t->r);
     urne_html(t->b, "<input type=hidden name=pupil value=\"%s\"><input name=wishes value=\"%s\" aria-label=\"%s\" "
-                    "maxlength=8000><button>%s</button></form></td></tr>",
+                    "maxlength=8000><button>%s</button></form></td>",
               p->key, p->wishes, _(t->r, "Wishes, best first, separated by >"), _(t->r, "Save"));
+    placement_cell(t, p->key);
     return 0;
 }
 
@@ -294,14 +329,16 @@ static enum MHD_Result pupils_page(urne_req *r, int64_t id, unsigned status, con
     urne_page_begin(&buf, r, title);
     if (message) urne_page_flash(&buf, status, message);
     urne_html(&buf, "<h1>%s</h1><p class=meta>%s — %s</p><p>%s</p><table><thead><tr><th scope=col>%s</th>"
-                    "<th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
+                    "<th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
               title, c->name, urne_match_state_words(r, c->state),
               _(r, "Host identifiers, best first, separated by > (for example H01>H07>H03)."), _(r, "Pupil"),
-              _(r, "School"), _(r, "Wishes"));
-    teacher_view t = {.r = r, .b = &buf, .id = id};
+              _(r, "School"), _(r, "Wishes"), _(r, "Placement (last round published)"));
+    teacher_view t = {.r = r, .b = &buf, .id = id, .shown_round = c->round - (strcmp(c->state, "run") == 0),
+                      .result = malloc(sizeof *t.result)};
     urne_app_read_begin(&r->srv->app);
     urne_store_match_pupil_each(r->srv->app.store, id, "", pupil_item, &t);
     urne_app_read_end(&r->srv->app);
+    free(t.result);
     urne_html_trusted(&buf, "</tbody></table>");
     if (t.shown == 0) urne_html(&buf, "<p>%s</p>", _(r, "No pupil of a school of yours in this campaign."));
     free(c);
@@ -334,6 +371,44 @@ enum MHD_Result urne_match_form_wishes(urne_req *r, int64_t id, int64_t b) {
 
 /* ---- a host's page ---- */
 
+typedef struct host_list {
+    urne_buf *b;
+    const urne_req *r;
+    size_t n;
+} host_list;
+
+static void host_list_row(const urne_match_listed *x, void *ctx) {
+    host_list *l = ctx;
+    if (l->n++ == 0)
+        urne_html(l->b, "<table><thead><tr><th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th>"
+                        "<th scope=col>%s</th></tr></thead><tbody>",
+                  _(l->r, "Pupil"), _(l->r, "School"), _(l->r, "Their wish"), _(l->r, "Place"));
+    urne_html(l->b, "<tr><td>%s</td><td>%s</td><td class=num>", x->pupil, x->school);
+    urne_page_int(l->b, l->r, x->wish);
+    urne_html(l->b, "</td><td>%s</td></tr>",
+              strcmp(x->state, "accepted") == 0 ? _(l->r, "accepted") : _(l->r, "offered, not yet answered"));
+}
+
+/* The pupils a host holds (offered or accepted), and its list as CSV. */
+static void host_list_html(urne_buf *b, urne_req *r, int64_t id, const char *code) {
+    urne_html(b, "<section class=card aria-labelledby=list><h2 id=list>%s</h2>", _(r, "Your pupils"));
+    host_list l = {b, r, 0};
+    urne_app_outcome o;
+    urne_app_match_lists(&r->srv->app, &r->user, id, code, host_list_row, &l, &o);
+    if (l.n) urne_html_trusted(b, "</tbody></table>");
+    else if (o.status == URNE_APP_OK)
+        urne_html(b, "<p>%s</p>", _(r, "No pupil is placed with you yet: the list fills when a round is published."));
+    else
+        urne_html(b, "<p>%s</p>", _(r, "The list cannot be read now."));
+    urne_app_outcome_free(&o);
+    if (l.n) {
+        urne_html(b, "<p><a href=\"/match/%lld/host.csv?code=", (long long)id);
+        urne_buf_url(b, code);
+        urne_html(b, "\" download>%s</a></p>", _(r, "Your list as CSV (for a spreadsheet)"));
+    }
+    urne_html_trusted(b, "</section>");
+}
+
 static enum MHD_Result host_page(urne_req *r, int64_t id, const char *code, unsigned status, const char *message) {
     urne_match_host_row *h = malloc(sizeof *h);
     if (h == NULL) return urne_reply_json_error(r, 500, "out of memory");
@@ -360,6 +435,7 @@ static enum MHD_Result host_page(urne_req *r, int64_t id, const char *code, unsi
               _(r, "of which held for priority pupils (REP, REP+)"), (long long)h->reserved,
               _(r, "Weeks offered, separated by | (empty: any week)"), h->weeks, _(r, "Save"));
     free(h);
+    host_list_html(&buf, r, id, code);
     return urne_page_send(r, status, &buf);
 }
 

@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include "actions.h"
-#include "download.h"
 #include "match_web.h"
 #include "routes.h"
 
@@ -219,44 +218,6 @@ static enum MHD_Result api_answer(urne_req *r, int64_t id, int64_t b) {
     return answer(r, &o, 200, _(r, "Your answer is recorded."), extra);
 }
 
-/* ---- the assignment as CSV ---- */
-
-static int assignment_line(const urne_match_result_row *x, void *ctx) {
-    urne_buf *b = ctx;
-    urne_buf_csv(b, x->pupil);
-    urne_buf_puts(b, ",");
-    urne_buf_csv(b, x->host);
-    urne_buf_printf(b, ",%lld,%lld,%lld\n", (long long)x->wish, (long long)x->round, (long long)x->lottery);
-    return 0;
-}
-
-static enum MHD_Result csv_assignment(urne_req *r, int64_t id, int64_t b) {
-    urne_app_outcome o;
-    if (urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_MANAGE_MATCHES, id, NULL, &o) != URNE_APP_OK) {
-        urne_result res = {0};
-        urne_match_word(r, &o, &res);
-        urne_app_outcome_free(&o);
-        return urne_reply_json_error(r, res.status, "%s", res.message);
-    }
-    urne_app_outcome_free(&o);
-    urne_buf buf = {0};
-    urne_buf_puts(&buf, "pupil,host,wish,round,lottery\n");
-    urne_app_read_begin(&r->srv->app);
-    urne_match_campaign_row *c = malloc(sizeof *c);
-    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
-    if (rc == 1 && c->round > 0) rc = urne_store_match_result_each(r->srv->app.store, id, c->round, assignment_line, &buf) == 0;
-    urne_app_read_end(&r->srv->app);
-    free(c);
-    char disposition[200], name[64];
-    snprintf(name, sizeof name, "assignment-%lld", (long long)id);
-    urne_download_disposition(name, name, ".csv", disposition, sizeof disposition);
-    const char *h[] = {"Content-Disposition", disposition, NULL};
-    enum MHD_Result ret = rc == 1 && !buf.oom ? urne_reply_full(r, 200, "text/csv; charset=utf-8", buf.data, buf.len, h)
-                                              : urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
-    urne_buf_free(&buf);
-    return ret;
-}
-
 /* ---- the table ---- */
 
 static const urne_route_def matches[] = {
@@ -278,7 +239,15 @@ static const urne_route_def matches[] = {
     {"POST", "/match/*/placement", URNE_ACT_ANSWER_PLACEMENT, NULL,
      "a pupil's placement and its explanation by code; accept or refuse the offer (form)", urne_match_form_placement},
     {"GET", "/match/*/assignment.csv", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
-     "the last round's assignment (pupil, host, wish, round, lottery)", csv_assignment},
+     "the last round's assignment (pupil, host, wish, round, lottery), cells neutralised for spreadsheets",
+     urne_match_csv_assignment},
+    {"GET", "/match/*/hosts.csv", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "every host's list of pupils (offered, accepted, or computed and not yet published)", urne_match_csv_hosts},
+    {"GET", "/match/*/host.csv", URNE_ACT_ANSWER_PLACEMENT, NULL,
+     "a host's own list of pupils by its private link (?code=): places offered or accepted", urne_match_csv_host},
+    {"GET", "/match/*/report.json", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "a round's report (?round=, the last by default): figures, seed, inputs' SHA-256, as the run recorded it",
+     urne_match_json_report},
     {"GET", "/api/match/*", URNE_ACT_READ_PUBLIC, NULL, "a campaign's state and figures", api_get},
     {"POST", "/api/match", URNE_ACT_MANAGE_MATCHES, "in the space named", "create a campaign", api_create},
     {"POST", "/api/match/*/import", URNE_ACT_MANAGE_MATCHES, "the campaign's space",

@@ -164,22 +164,99 @@ try:
     check(public.get("/match/1/assignment.csv")[0] == 401, "the public may not download the assignment")
     check(obs.get("/match/1/assignment.csv")[0] == 403, "an observer may not download the assignment")
 
+    # report.json: the run's own record (the engine's figures, the seed, the inputs' hash); the coordinator's only.
+    st, rep = coord.get("/match/1/report.json")
+    check(st == 200 and isinstance(rep, dict) and rep["seed"] == 7 and rep["method"] == "da"
+          and re.fullmatch(r"[0-9a-f]{64}", rep["inputs_sha256"]) and rep["pupils"] == 3 and rep["placed"] == 2
+          and rep["round"] == {"later": True, "kept": 1, "refused": 1},
+          f"report.json of round 2: p2 keeps C, p1 refused, p3 placed: {st} {rep}")
+    check("report-1.json" in coord.last_headers.get("content-disposition", ""), "report.json is a download")
+    st, rep1 = coord.get("/match/1/report.json?round=1")
+    check(st == 200 and rep1["placed"] == 2 and rep1["rank_distribution"] == [1, 1, 0]
+          and rep1["priority_pupils"] == {"pupils": 1, "placed": 1, "first_wish": 1}
+          and rep1["other_pupils"] == {"pupils": 2, "placed": 1, "first_wish": 0}
+          and rep1["round"]["later"] is False and rep1["inputs_sha256"] != rep["inputs_sha256"],
+          f"report.json of round 1, as it was then: {st} {rep1}")
+    st, d = coord.get("/match/1/report.json?round=3")
+    check(st == 409, f"no round 3 run: 409: {st} {d}")
+    check(public.get("/match/1/report.json")[0] == 401, "the public may not read the report")
+    for name in ("obs", "teach", "hostacct"):
+        st, d = clients[name].get("/match/1/report.json")
+        check(st == 403, f"{name} may not read the report: {st} {d}")
+
+    # Each host's list: the coordinator's whole, a host's own by its link, nobody else's.
+    st, text = coord.get("/match/1/hosts.csv")
+    check(st == 200 and text == "host,pupil,school,wish,priority,lottery,round,state\n"
+          "A,p3,Collège Verlaine,1,0,3,2,offered\nC,p2,Collège Jean-Macé,2,0,2,1,offered\n",
+          f"hosts.csv: A holds p3 (round 2), C holds p2 (round 1), p1's refusal gone: {st} {text!r}")
+    st, text = public.get("/match/1/host.csv?code=" + hcode["A"])
+    check(st == 200 and text == "host,pupil,school,wish,priority,lottery,round,state\nA,p3,Collège Verlaine,1,0,3,2,offered\n",
+          f"host A's own list by its link, no other host's pupil: {st} {text!r}")
+    check(public.last_headers.get("cache-control") == "no-store", "a private link's list is never kept")
+    st, text = public.get("/match/1/host.csv?code=" + hcode["B"])
+    check(st == 200 and text == "host,pupil,school,wish,priority,lottery,round,state\n", f"B holds nobody: {st} {text!r}")
+    for path in ("/match/1/host.csv?code=wrong", "/match/1/host.csv", "/match/9/host.csv?code=" + hcode["A"]):
+        st, d = public.get(path)
+        check(st == 404, f"{path}: a wrong or missing code, another campaign: 404: {st} {d}")
+    check(public.get("/match/1/hosts.csv")[0] == 401, "the public may not read every host's list")
+    for name in ("obs", "teach", "hostacct"):
+        st, d = clients[name].get("/match/1/hosts.csv")
+        check(st == 403, f"{name} may not read every host's list: {st} {d}")
+    st, page = public.get("/match/1/host?code=" + hcode["A"])
+    check(st == 200 and "<td>p3</td>" in page and "<td>p2</td>" not in page and "host.csv?code=" in page,
+          f"host A's page lists its pupil, and its list's download: {st}")
+    st, page = teach.get("/match/1/pupils?lang=en")
+    check(st == 200 and "C, wish 2" in page and "Why not a wish above" in page and "lottery number" in page
+          and "<td>p3</td>" not in page, f"the teacher sees their pupils' placements and cutoffs, no other school's: {st}")
+
+    # Formulas neutralised in the web's downloads: a pupil "=HYPERLINK(...)", a host "+cmd".
+    st, d = coord.post("/api/match", {"name": "Formules", "space": "org/nord", "seed": "1"})
+    check(st == 201 and d["id"] == 2, f"campaign 2: {st} {d}")
+    evil_hosts = "id,capacity\n+cmd,1\n@SUM(A1),1\n"
+    evil_pupils = 'id,wishes,school\n"=HYPERLINK(""http://evil.example"",""x"")",+cmd,-2+3\nplain,@SUM(A1),"\tTab"\n'
+    st, d = coord.post("/api/match/2/import", {"hosts": evil_hosts, "pupils": evil_pupils})
+    check(st == 200, f"the formulas are ids like any other: {st} {d}")
+    hcode2 = {x["host"]: x["code"] for x in d["codes"]["hosts"]}
+    check(coord.post("/api/match/2/run", {})[0] == 200, "campaign 2 run")
+    st, text = coord.get("/match/2/assignment.csv")
+    check(st == 200 and "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",'+cmd,1," in text
+          and "\nplain,'@SUM(A1),1," in text and "\n=" not in text and ",+" not in text,
+          f"assignment.csv: each formula after a quote: {st} {text!r}")
+    st, text = coord.get("/match/2/hosts.csv")
+    check(st == 200 and "'+cmd,\"'=HYPERLINK(" in text and ",'-2+3,1," in text and ",'\tTab," in text
+          and text.endswith(",computed\n"), f"hosts.csv: formulas neutralised, the round computed shown: {st} {text!r}")
+    st, text = public.get("/match/2/host.csv?code=" + hcode2["+cmd"])
+    check(st == 200 and text == "host,pupil,school,wish,priority,lottery,round,state\n",
+          f"a host never sees a round not yet published: {st} {text!r}")
+    g0 = tempfile.mkdtemp(prefix="urne-match-cli-")
+    with open(os.path.join(g0, "h.csv"), "w") as f:
+        f.write(evil_hosts)
+    with open(os.path.join(g0, "p.csv"), "w") as f:
+        f.write(evil_pupils)
+    run("match", "run", "--hosts", os.path.join(g0, "h.csv"), "--pupils", os.path.join(g0, "p.csv"), "--seed", "1",
+        "--out", os.path.join(g0, "out"))
+    cli = open(os.path.join(g0, "out", "assignment.csv"), encoding="utf-8").read()
+    check("\"=HYPERLINK(" in cli and ",+cmd," in cli, f"the command line's files keep the ids exact: {cli!r}")
+    p = run("match", "check", "--hosts", os.path.join(g0, "h.csv"), "--pupils", os.path.join(g0, "p.csv"),
+            "--assignment", os.path.join(g0, "out", "assignment.csv"), ok=False)
+    check(p.returncode == 0, f"...which urne match check reads back: {p.stdout} {p.stderr}")
+
     # A generated département: imported and run.
     g = tempfile.mkdtemp(prefix="urne-match-")
     subprocess.run(["python3", os.path.join(SOURCE, "bench", "gen_match.py"), "300", "30", "5", "4", g], check=True)
     st, d = coord.post("/api/match", {"name": "Département généré", "space": "org/nord"})
-    check(st == 201 and d["id"] == 2, f"campaign 2: {st} {d}")
+    check(st == 201 and d["id"] == 3, f"campaign 3: {st} {d}")
     hosts, pupils = (open(os.path.join(g, f), encoding="utf-8").read() for f in ("hosts.csv", "pupils.csv"))
-    st, d = coord.post("/api/match/2/import", {"hosts": hosts, "pupils": pupils})
+    st, d = coord.post("/api/match/3/import", {"hosts": hosts, "pupils": pupils})
     check(st == 200 and len(d["codes"]["pupils"]) == 300, f"300 pupils imported: {st}")
-    st, d = coord.post("/api/match/2/run", {})
+    st, d = coord.post("/api/match/3/run", {})
     check(st == 200 and d["placed"] > 200, f"the generated round placed most pupils: {st} {d}")
-    st, d = coord.get("/api/match/2")
+    st, d = coord.get("/api/match/3")
     check(st == 200 and d["placed"] + d["unplaced"] == 300 and sum(d["placed_at_wish"]) + d["placed_further"] == d["placed"],
           f"the figures add up: {d}")
 
     p = run("audit", "verify", "--db", srv.db, ok=False)
-    check(p.returncode == 0 and "2 matching campaign(s) compared" in p.stdout,
+    check(p.returncode == 0 and "3 matching campaign(s) compared" in p.stdout,
           f"urne audit verify passes, the campaigns compared with the log: {p.stdout} {p.stderr}")
 finally:
     srv.stop()
@@ -189,7 +266,7 @@ copy = os.path.join(tempfile.mkdtemp(prefix="urne-match-copy-"), "copy.db")
 p = run("store", "copy", "--from", srv.db, "--to", copy, ok=False)
 check(p.returncode == 0, f"urne store copy: {p.stdout} {p.stderr}")
 p = run("audit", "verify", "--db", copy, ok=False)
-check(p.returncode == 0 and "2 matching campaign(s) compared" in p.stdout, f"the copy verifies: {p.stdout} {p.stderr}")
+check(p.returncode == 0 and "3 matching campaign(s) compared" in p.stdout, f"the copy verifies: {p.stdout} {p.stderr}")
 
 check_tampered(srv, [("a capacity changed behind the log's back", ["UPDATE match_hosts SET capacity = 7 WHERE key = 'C'"],
                       ["matching campaign 1", "rows (digest)"])])
