@@ -277,7 +277,7 @@ static void placement_cell(teacher_view *t, const char *key) {
     int found = 0;
     for (int64_t round = t->shown_round; t->result && round >= 1 && !found; round--)
         found = urne_store_match_result_get(t->r->srv->app.store, t->id, round, key, t->result) == 1;
-    urne_html_trusted(t->b, "<td>");
+    urne_html(t->b, "<td class=wide data-label=\"%s\">", _(t->r, "Placement (last round published)"));
     if (!found) {
         urne_html_trusted(t->b, "—</td></tr>");
         return;
@@ -310,8 +310,9 @@ static int pupil_item(const urne_match_pupil_row *p, void *ctx) {
     }
     if (!t->allowed) return 0;
     t->shown++;
-    urne_html(t->b, "<tr><td>%s</td><td>%s</td><td><form method=post action=\"/match/%lld/pupils\">", p->key, p->school,
-              (long long)t->id);
+    urne_html(t->b, "<tr><td>%s</td><td class=wide data-label=\"%s\">%s</td><td class=wide data-label=\"%s\"><form method=post "
+                    "action=\"/match/%lld/pupils\">",
+              p->key, _(t->r, "School"), p->school, _(t->r, "Wishes"), (long long)t->id);
     urne_page_csrf(t->b, t->r);
     urne_html(t->b, "<input type=hidden name=pupil value=\"%s\"><input name=wishes value=\"%s\" aria-label=\"%s\" "
                     "maxlength=8000><button>%s</button></form></td>",
@@ -328,7 +329,7 @@ static enum MHD_Result pupils_page(urne_req *r, int64_t id, unsigned status, con
     const char *title = _(r, "The pupils' wishes");
     urne_page_begin(&buf, r, title);
     if (message) urne_page_flash(&buf, status, message);
-    urne_html(&buf, "<h1>%s</h1><p class=meta>%s — %s</p><p>%s</p><table><thead><tr><th scope=col>%s</th>"
+    urne_html(&buf, "<h1>%s</h1><p class=meta>%s — %s</p><p>%s</p><table class=stack><thead><tr><th scope=col>%s</th>"
                     "<th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
               title, c->name, urne_match_state_words(r, c->state),
               _(r, "Host identifiers, best first, separated by > (for example H01>H07>H03)."), _(r, "Pupil"),
@@ -380,12 +381,13 @@ typedef struct host_list {
 static void host_list_row(const urne_match_listed *x, void *ctx) {
     host_list *l = ctx;
     if (l->n++ == 0)
-        urne_html(l->b, "<table><thead><tr><th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th>"
+        urne_html(l->b, "<table class=stack><thead><tr><th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th>"
                         "<th scope=col>%s</th></tr></thead><tbody>",
-                  _(l->r, "Pupil"), _(l->r, "School"), _(l->r, "Their wish"), _(l->r, "Place"));
-    urne_html(l->b, "<tr><td>%s</td><td>%s</td><td class=num>", x->pupil, x->school);
+                  _(l->r, "Pupil"), _(l->r, "School"), _(l->r, "Wish"), _(l->r, "Place"));
+    urne_html(l->b, "<tr><td>%s</td><td class=wide data-label=\"%s\">%s</td><td class=num data-label=\"%s\">", x->pupil,
+              _(l->r, "School"), x->school, _(l->r, "Wish"));
     urne_page_int(l->b, l->r, x->wish);
-    urne_html(l->b, "</td><td>%s</td></tr>",
+    urne_html(l->b, "</td><td data-label=\"%s\">%s</td></tr>", _(l->r, "Place"),
               strcmp(x->state, "accepted") == 0 ? _(l->r, "accepted") : _(l->r, "offered, not yet answered"));
 }
 
