@@ -88,12 +88,19 @@ static void held_free(held_set *s) {
 static void keep_latest(held_set *s) {
     if (s->n) qsort(s->v, s->n, sizeof *s->v, by_pupil_round);
     size_t k = 0;
+    const char *prev = NULL; /* the previous entry's pupil: freed only once the next is compared with it */
+    char *dropped = NULL;
     for (size_t i = 0; i < s->n; i++) {
-        int latest = i == 0 || strcmp(s->v[i].pupil, s->v[i - 1].pupil) != 0;
-        int keep = latest && s->v[i].state && (!s->only_host || strcmp(s->v[i].host, s->only_host) == 0);
-        if (keep) s->v[k++] = s->v[i];
-        else free(s->v[i].pupil), free(s->v[i].host);
+        held x = s->v[i];
+        int latest = prev == NULL || strcmp(x.pupil, prev) != 0;
+        free(dropped);
+        dropped = NULL;
+        int keep = latest && x.state && (!s->only_host || strcmp(x.host, s->only_host) == 0);
+        if (keep) s->v[k++] = x;
+        else free(x.host), dropped = x.pupil;
+        prev = x.pupil;
     }
+    free(dropped);
     s->n = k;
 }
 
