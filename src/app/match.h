@@ -80,6 +80,15 @@ urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int
                                       size_t rankings_len, urne_app_match_code_fn fn, void *ctx,
                                       urne_app_outcome *out);
 
+/* Add the rankings of hosts that rank their applicants themselves (a
+ * host_rankings.csv: host, pupil, rank) to campaign `id` while it collects,
+ * before its first round: every line or none (BAD_INPUT URNE_WHY_FILE, the
+ * errors in out->checks naming file, line, field and rule), a host ranked
+ * before refused (its ranking stands). Coordinator. out->number: the rows
+ * added; out->id: the hosts they rank. */
+urne_app_status urne_app_match_rankings(urne_app *app, const urne_user *actor, int64_t id, const char *text,
+                                        size_t len, urne_app_outcome *out);
+
 /* A host's places: capacity (>= 0), reserved (0..capacity), weeks ('|'-separated
  * labels, "" any), name (NULL: unchanged). By a host account or the host's code
  * (code non-NULL: key may be NULL, the code names the host). */

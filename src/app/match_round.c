@@ -85,43 +85,67 @@ static void files_free(files *f) {
     urne_buf_free(&f->rankings);
 }
 
-/* The campaign's rows read into an engine instance, its lottery drawn from the
- * seed when the pupils had none. OK, IMPOSSIBLE (the rows do not read back:
- * detail the first error), STORE or NO_MEMORY. */
-static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *c, urne_match_input *in,
-                                  crypto_hash_sha256_state *sha, urne_app_outcome *out) {
-    files f;
-    memset(&f, 0, sizeof f);
-    urne_buf_puts(&f.hosts, "id,capacity,reserved,weeks\n");
-    urne_buf_puts(&f.pupils, "id,wishes,priority,lottery,week\n");
-    urne_buf_puts(&f.rankings, "host,pupil,rank\n");
-    if (urne_store_match_host_each(app->store, c->id, host_line, &f) != 0 ||
-        urne_store_match_pupil_each(app->store, c->id, "", pupil_line, &f) != 0 ||
-        urne_store_match_ranking_each(app->store, c->id, ranking_line, &f) != 0)
-        return files_free(&f), urne_app_store_failed(app, out);
-    if (f.mixed) return files_free(&f), urne_app_fail(out, URNE_APP_IMPOSSIBLE, "some pupils have a lottery number, others not");
-    if (f.lottery < 0) { /* no lottery column at all: drawn below */
-        urne_buf_free(&f.pupils);
-            urne_buf_puts(&f.pupils, "id,wishes,priority,week\n");
-        if (urne_store_match_pupil_each(app->store, c->id, "", pupil_line, &f) != 0)
-            return files_free(&f), urne_app_store_failed(app, out);
+/* A file's errors as the refusal of an upload: BAD_INPUT URNE_WHY_FILE with the
+ * errors in out->checks, named by the file. */
+static urne_app_status refuse_file(urne_app_outcome *out, urne_diags *d, const char *name) {
+    snprintf(out->field, sizeof out->field, "%s", name);
+    out->why = URNE_WHY_FILE;
+    out->number = (int64_t)d->count;
+    out->checks.file = name;
+    urne_diags_append(&out->checks, d);
+    return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+}
+
+/* The rows as the files: hosts, pupils and (with_rankings) the stored rankings.
+ * OK, IMPOSSIBLE (pupils with and without lottery numbers), STORE, NO_MEMORY. */
+static urne_app_status rows_files(urne_app *app, const urne_match_campaign_row *c, files *f, int with_rankings,
+                                  urne_app_outcome *out) {
+    memset(f, 0, sizeof *f);
+    urne_buf_puts(&f->hosts, "id,capacity,reserved,weeks\n");
+    urne_buf_puts(&f->pupils, "id,wishes,priority,lottery,week\n");
+    urne_buf_puts(&f->rankings, "host,pupil,rank\n");
+    if (urne_store_match_host_each(app->store, c->id, host_line, f) != 0 ||
+        urne_store_match_pupil_each(app->store, c->id, "", pupil_line, f) != 0 ||
+        (with_rankings && urne_store_match_ranking_each(app->store, c->id, ranking_line, f) != 0))
+        return urne_app_store_failed(app, out);
+    if (f->mixed) return urne_app_fail(out, URNE_APP_IMPOSSIBLE, "some pupils have a lottery number, others not");
+    if (f->lottery < 0) { /* no lottery column at all: drawn from the seed */
+        urne_buf_free(&f->pupils);
+        urne_buf_puts(&f->pupils, "id,wishes,priority,week\n");
+        if (urne_store_match_pupil_each(app->store, c->id, "", pupil_line, f) != 0) return urne_app_store_failed(app, out);
     }
-    if (f.hosts.oom || f.pupils.oom || f.rankings.oom)
-        return files_free(&f), urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    urne_diags d[3];
-    for (int i = 0; i < 3; i++) urne_diags_init(&d[i], i == 0 ? "hosts" : i == 1 ? "pupils" : "rankings");
-    int rc = urne_io_match_read(f.hosts.data, f.hosts.len, &d[0], f.pupils.data,
-                                f.pupils.len, &d[1], f.nrankings ? f.rankings.data : NULL,
-                                f.rankings.len, &d[2], in);
-    urne_app_status st = URNE_APP_OK;
-    for (int i = 0; rc < 0 && i < 3 && st == URNE_APP_OK; i++)
+    return f->hosts.oom || f->pupils.oom || f->rankings.oom ? urne_app_fail(out, URNE_APP_NO_MEMORY, NULL) : URNE_APP_OK;
+}
+
+/* The campaign's rows read into an engine instance, its lottery drawn from the
+ * seed when the pupils had none, the files hashed into sha. upload: a
+ * host_rankings.csv read instead of the stored rankings (NULL: the stored),
+ * whose errors refuse it (BAD_INPUT, refuse_file). OK, IMPOSSIBLE (the rows do
+ * not read back: detail the first error), BAD_INPUT, STORE or NO_MEMORY. */
+static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *c, urne_match_input *in,
+                                  crypto_hash_sha256_state *sha, const char *upload, size_t upload_len,
+                                  urne_diags *rd, urne_app_outcome *out) {
+    files f;
+    urne_app_status st = rows_files(app, c, &f, upload == NULL, out);
+    if (st != URNE_APP_OK) return files_free(&f), st;
+    urne_diags d[2];
+    for (int i = 0; i < 2; i++) urne_diags_init(&d[i], i == 0 ? "hosts" : "pupils");
+    const char *rk = upload ? upload : f.nrankings ? f.rankings.data : NULL;
+    int rc = urne_io_match_read(f.hosts.data, f.hosts.len, &d[0], f.pupils.data, f.pupils.len, &d[1], rk,
+                                upload ? upload_len : f.rankings.len, rd, in);
+    for (int i = 0; rc < 0 && i < 2 && st == URNE_APP_OK; i++)
         if (d[i].count) st = urne_app_fail(out, URNE_APP_IMPOSSIBLE, "%s: line %ld: %s", d[i].file ? d[i].file : "",
                                            d[i].items[0].line, d[i].items[0].message);
+    if (rc < 0 && st == URNE_APP_OK && rd->count) st = upload ? refuse_file(out, rd, "host_rankings.csv")
+                                                            : urne_app_fail(out, URNE_APP_IMPOSSIBLE, "rankings: line %ld: %s",
+                                                                            rd->items[0].line, rd->items[0].message);
     if (rc < 0 && st == URNE_APP_OK) st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    for (int i = 0; i < 3; i++) urne_diags_free(&d[i]);
-    hash_part(sha, &f.hosts);
-    hash_part(sha, &f.pupils);
-    if (f.nrankings) hash_part(sha, &f.rankings);
+    for (int i = 0; i < 2; i++) urne_diags_free(&d[i]);
+    if (sha) {
+        hash_part(sha, &f.hosts);
+        hash_part(sha, &f.pupils);
+        if (f.nrankings) hash_part(sha, &f.rankings);
+    }
     files_free(&f);
     if (st != URNE_APP_OK || in->lottery_given) return st;
     size_t n = in->in.npupils;
@@ -131,6 +155,11 @@ static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *
     for (size_t p = 0; p < n; p++) in->pupils[p].lottery = lot[p];
     free(lot);
     return URNE_APP_OK;
+}
+
+urne_app_status urne_app_match_read_upload(urne_app *app, const urne_match_campaign_row *c, const char *upload,
+                                          size_t len, urne_match_input *in, urne_diags *rd, urne_app_outcome *out) {
+    return load_input(app, c, in, NULL, upload ? upload : "", len, rd, out);
 }
 
 /* ---- a round ---- */
@@ -317,7 +346,10 @@ static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_ma
     char hash[URNE_STORE_MATCH_HASH];
     crypto_hash_sha256_state sha;
     crypto_hash_sha256_init(&sha);
-    urne_app_status st = load_input(app, c, in, &sha, out);
+    urne_diags rd;
+    urne_diags_init(&rd, "rankings");
+    urne_app_status st = load_input(app, c, in, &sha, NULL, 0, &rd, out);
+    urne_diags_free(&rd);
     if (st != URNE_APP_OK) return st;
     size_t n = in->in.npupils ? in->in.npupils : 1;
     urne_match_sum sum = {{0}};

@@ -626,6 +626,26 @@ int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t
     return lottery && lotteries == in->in.npupils ? 1 : 0;
 }
 
+int urne_io_match_rankings_given(const urne_match_input *in, const char *buf, size_t len, const uint8_t *given,
+                                 urne_diags *d) {
+    table t = {.names = ranking_cols, .ncols = NR, .nrequired = NR};
+    if (table_open(&t, buf, len, d) < 0) return -1;
+    uint8_t *said = calloc(in->in.nhosts ? in->in.nhosts : 1, 1);
+    int bad = said ? 0 : -1;
+    urne_span cell[NR];
+    while (said && table_next(&t, cell)) {
+        uint32_t h = find_id(in->host_slots, in->nhost_slots, cell[R_HOST]);
+        if (h == URNE_MATCH_NONE || !given[h] || said[h]++) continue; /* each host once: its first line */
+        urne_diags_add(d, URNE_DIAG_ERROR, t.it.lineno, "host", "host-ranked-already",
+                       "host %s already ranks its applicants: its ranking was given before and stands", in->hosts[h].id);
+        bad = -1;
+    }
+    if (said == NULL) urne_diags_add(d, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory reading the rankings");
+    free(said);
+    urne_lines_free(&t.it);
+    return bad;
+}
+
 int urne_io_match_pupil_list(const urne_match_input *in, const char *buf, size_t len, uint8_t *flags, urne_diags *d) {
     static const char *const cols[1] = {"pupil"};
     table t = {.names = cols, .ncols = 1, .nrequired = 1};

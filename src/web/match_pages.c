@@ -135,6 +135,17 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
                      "</form>",
                   _(r, "Import the hosts and the pupils"), _(r, "Import"));
     }
+    if (strcmp(c->state, "collecting") == 0 && c->round == 0) {
+        urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
+        urne_page_csrf(b, r);
+        urne_html(b, "<h2>%s</h2><input type=hidden name=do value=rankings><p>%s</p>"
+                     "<label>host_rankings.csv<textarea name=rankings required rows=4></textarea></label>"
+                     "<button>%s</button></form>",
+                  _(r, "Add the rankings of hosts that rank their applicants"),
+                  _(r, "Columns host, pupil, rank (1 first). A host ranked takes only the pupils it ranked; a host "
+                       "ranked before keeps its ranking."),
+                  _(r, "Add"));
+    }
     if ((strcmp(c->state, "collecting") == 0 || strcmp(c->state, "published") == 0) && !c->final_round) {
         urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
         urne_page_csrf(b, r);
@@ -237,6 +248,10 @@ enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
         const char *final = urne_req_param(r, "final");
         urne_app_match_run(&r->srv->app, &r->user, id, final && strcmp(final, "1") == 0, &o);
         done = _(r, "Round computed and checked: publish it when you have looked at it.");
+    } else if (what && strcmp(what, "rankings") == 0) {
+        const char *k = urne_req_param(r, "rankings");
+        urne_app_match_rankings(&r->srv->app, &r->user, id, k, k ? strlen(k) : 0, &o);
+        done = _(r, "Rankings added: these hosts take their applicants in their own order.");
     } else if (what && strcmp(what, "publish") == 0) {
         urne_app_match_publish(&r->srv->app, &r->user, id, urne_req_param(r, "deadline"), &o);
         done = _(r, "Round published: each pupil placed has an offer to answer.");

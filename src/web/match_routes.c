@@ -140,6 +140,15 @@ static enum MHD_Result api_import(urne_req *r, int64_t id, int64_t b) {
     return answer(r, &o, 200, _(r, "Hosts and pupils imported: hand each their code, shown only now."), extra);
 }
 
+static enum MHD_Result api_rankings(urne_req *r, int64_t id, int64_t b) {
+    const char *k = urne_req_param(r, "rankings");
+    urne_app_outcome o;
+    urne_app_match_rankings(&r->srv->app, &r->user, id, k, k ? strlen(k) : 0, &o);
+    json_t *extra = json_pack("{s:I, s:I}", "rankings", (json_int_t)o.number, "hosts_ranked", (json_int_t)o.id);
+    o.id = id;
+    return answer(r, &o, 200, _(r, "Rankings added: these hosts take their applicants in their own order."), extra);
+}
+
 static enum MHD_Result api_places(urne_req *r, int64_t id, int64_t b) {
     const char *cap = urne_req_param(r, "capacity"), *res = urne_req_param(r, "reserved");
     urne_match_places in = {urne_req_param(r, "host"), urne_req_param(r, "code"), urne_req_param(r, "name"),
@@ -252,6 +261,9 @@ static const urne_route_def matches[] = {
     {"POST", "/api/match", URNE_ACT_MANAGE_MATCHES, "in the space named", "create a campaign", api_create},
     {"POST", "/api/match/*/import", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
      "import hosts.csv, pupils.csv, host_rankings.csv (every line or none); answers the codes", api_import},
+    {"POST", "/api/match/*/rankings", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "add host_rankings.csv (host, pupil, rank) for hosts not ranked yet, before the first round (every line or none)",
+     api_rankings},
     {"POST", "/api/match/*/wishes", URNE_ACT_ENTER_WISHES, "the pupil's school in the campaign",
      "set a pupil's wishes", api_wishes},
     {"POST", "/api/match/*/places", URNE_ACT_EDIT_PLACES, "the host's space in the campaign",

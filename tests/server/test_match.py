@@ -116,10 +116,33 @@ try:
     st, d = public.post("/api/match/1/host", {"code": "wrong", "capacity": "9"})
     check(st == 404, f"a wrong host code: 404: {st} {d}")
 
+    # Host rankings given after the import: every line or none, each error named; a host ranked keeps its ranking.
+    bad = "host,pupil,rank\nZ,p1,1\nA,p9,1\nA,p1,x\n"
+    st, d = coord.post("/api/match/1/rankings", {"rankings": bad})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["rule"]) for e in errs] ==
+          [("host_rankings.csv", 2, "unknown-host"), ("host_rankings.csv", 3, "unknown-pupil"),
+           ("host_rankings.csv", 4, "count-format")] if len(errs) == 3 else False,
+          f"a bad rankings file: 400 naming file, lines and rules: {st} {d}")
+    check(public.post("/api/match/1/rankings", {"rankings": "host,pupil,rank\nC,p2,1\n"})[0] == 401,
+          "the public may not give rankings")
+    check(teach.post("/api/match/1/rankings", {"rankings": "host,pupil,rank\nC,p2,1\n"})[0] == 403,
+          "a teacher may not give rankings")
+    st, d = coord.post("/api/match/1/rankings", {"rankings": "host,pupil,rank\nC,p2,1\n"})
+    check(st == 200 and d["rankings"] == 1 and d["hosts_ranked"] == 1, f"C ranks its applicant: {st} {d}")
+    st, d = coord.post("/api/match/1/rankings", {"rankings": "host,pupil,rank\nB,p1,1\nC,p3,1\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and len(errs) == 1 and errs[0]["line"] == 3 and errs[0]["rule"] == "host-ranked-already",
+          f"C ranked before: refused at its line, B not added either: {st} {d}")
+    st, page = coord.form("/match/1/act?lang=en", {"do": "rankings", "rankings": "host,pupil,rank\nQ,p1,1\n"})
+    check(st == 400 and "host_rankings.csv" in page and "Q" in page, f"the form names the file and the host: {st}")
+
     # Run and publish.
     check(teach.post("/api/match/1/run", {})[0] == 403, "a teacher does not run the round")
     st, d = coord.post("/api/match/1/run", {})
     check(st == 200 and d["round"] == 1 and d["placed"] == 2, f"round 1: {st} {d}")
+    st, d = coord.post("/api/match/1/rankings", {"rankings": "host,pupil,rank\nB,p1,1\n"})
+    check(st == 409, f"no rankings once a round is run: {st} {d}")
     st, d = coord.post("/api/match/1/publish", {"deadline": "2001-01-01T00:00"})
     check(st == 400 and d.get("field") == "deadline", f"a deadline past: 400: {st} {d}")
     st, d = coord.post("/api/match/1/publish", {"deadline": "2099-01-01T00:00"})
