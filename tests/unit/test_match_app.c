@@ -171,6 +171,12 @@ static void import(fixture *f, int64_t id) {
     assert_int_equal(p.priority, 1);
 }
 
+static int count_ranking(const urne_match_ranking_row *r, void *ctx) {
+    (void)r;
+    ++*(int *)ctx;
+    return 0;
+}
+
 static void edits(fixture *f, int64_t id) {
     urne_app_outcome o;
     char space[64];
@@ -210,6 +216,27 @@ static void edits(fixture *f, int64_t id) {
     OK(urne_app_match_places(&f->app, &f->nobody, id, &by_code, &o));
     assert_string_equal(o.detail, "B");
     urne_app_outcome_free(&o);
+
+    /* Rankings after the import: C ranks p2, its only applicant (the round does
+     * not change); a bad file, a host ranked before, a teacher refused. */
+    static const char bad[] = "host,pupil,rank\nZ,p1,1\n";
+    static const char c_ranks[] = "host,pupil,rank\nC,p2,1\n";
+    static const char again[] = "host,pupil,rank\nB,p1,1\nC,p3,1\n";
+    APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_match_rankings(&f->app, &f->nobody, id, c_ranks, strlen(c_ranks), &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_rankings(&f->app, &f->teach_a, id, c_ranks, strlen(c_ranks), &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_FILE, urne_app_match_rankings(&f->app, &f->coord, id, bad, strlen(bad), &o_));
+    OK(urne_app_match_rankings(&f->app, &f->coord, id, c_ranks, strlen(c_ranks), &o));
+    assert_int_equal(o.number, 1);
+    urne_app_outcome_free(&o);
+    urne_app_outcome o2;
+    assert_int_equal(urne_app_match_rankings(&f->app, &f->coord, id, again, strlen(again), &o2), URNE_APP_BAD_INPUT);
+    assert_int_equal(o2.checks.count, 1);
+    assert_int_equal(o2.checks.items[0].line, 3);
+    assert_string_equal(o2.checks.items[0].rule, "host-ranked-already");
+    urne_app_outcome_free(&o2);
+    int nrank = 0;
+    assert_int_equal(urne_store_match_ranking_each(f->store, id, count_ranking, &nrank), 0);
+    assert_int_equal(nrank, 1); /* B's line refused with C's: nothing written */
 }
 
 /* A host's list as "host pupil wish state round;" items. */
