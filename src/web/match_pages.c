@@ -276,13 +276,19 @@ enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
 
 static void reason_html(urne_buf *b, const urne_req *r, json_t *x);
 
+typedef struct school_seen {
+    char *name;
+    int allowed;
+} school_seen;
+
 typedef struct teacher_view {
     urne_req *r;
     urne_buf *b;
     int64_t id, shown_round; /* the last round published (0: none) */
     urne_match_result_row *result;
-    char school[URNE_STORE_MATCH_NAME_MAX + 1]; /* the last school asked, and whether it was allowed */
-    int allowed, asked, shown;
+    school_seen *schools; /* each school asked, and whether the reader may see its pupils */
+    size_t nschools, cap;
+    int whole, shown;     /* whole: a secretary of the campaign, every school allowed */
 } teacher_view;
 
 /* A pupil's placement in the last round published that placed them (or left
@@ -313,17 +319,30 @@ static void placement_cell(teacher_view *t, const char *key) {
     urne_html_trusted(t->b, "</td></tr>");
 }
 
+/* May the reader enter the wishes of this school's pupils? Asked once per
+ * school, not per pupil (the pupils come in order of key, their schools mixed),
+ * and not at all for a secretary of the whole campaign. */
+static int school_allowed(teacher_view *t, const char *school) {
+    if (t->whole) return 1;
+    for (size_t i = 0; i < t->nschools; i++)
+        if (strcmp(t->schools[i].name, school) == 0) return t->schools[i].allowed;
+    urne_app_outcome o;
+    int allowed = urne_app_match_may(&t->r->srv->app, &t->r->user, URNE_ACT_ENTER_WISHES, t->id, school, &o) == URNE_APP_OK;
+    urne_app_outcome_free(&o);
+    if (t->nschools == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 16;
+        void *v = realloc(t->schools, cap * sizeof *t->schools);
+        if (v == NULL) return allowed; /* asked again next time: slower, never wrong */
+        t->schools = v, t->cap = cap;
+    }
+    char *name = strdup(school);
+    if (name) t->schools[t->nschools++] = (school_seen){name, allowed};
+    return allowed;
+}
+
 static int pupil_item(const urne_match_pupil_row *p, void *ctx) {
     teacher_view *t = ctx;
-    if (!t->asked || strcmp(t->school, p->school) != 0) {
-        urne_app_outcome o;
-        snprintf(t->school, sizeof t->school, "%s", p->school);
-        t->allowed = urne_app_match_may(&t->r->srv->app, &t->r->user, URNE_ACT_ENTER_WISHES, t->id, p->school, &o) ==
-                     URNE_APP_OK;
-        urne_app_outcome_free(&o);
-        t->asked = 1;
-    }
-    if (!t->allowed) return 0;
+    if (!school_allowed(t, p->school)) return 0;
     t->shown++;
     urne_html(t->b, "<tr><td>%s</td><td class=wide data-label=\"%s\">%s</td><td class=wide data-label=\"%s\"><form method=post "
                     "action=\"/match/%lld/pupils\">",
@@ -351,9 +370,14 @@ static enum MHD_Result pupils_page(urne_req *r, int64_t id, unsigned status, con
               _(r, "School"), _(r, "Wishes"), _(r, "Placement (last round published)"));
     teacher_view t = {.r = r, .b = &buf, .id = id, .shown_round = c->round - (strcmp(c->state, "run") == 0),
                       .result = malloc(sizeof *t.result)};
+    urne_app_outcome o;
+    t.whole = urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_ENTER_WISHES, id, NULL, &o) == URNE_APP_OK;
+    urne_app_outcome_free(&o);
     urne_app_read_begin(&r->srv->app);
     urne_store_match_pupil_each(r->srv->app.store, id, "", pupil_item, &t);
     urne_app_read_end(&r->srv->app);
+    for (size_t i = 0; i < t.nschools; i++) free(t.schools[i].name);
+    free(t.schools);
     free(t.result);
     urne_html_trusted(&buf, "</tbody></table>");
     if (t.shown == 0) urne_html(&buf, "<p>%s</p>", _(r, "No pupil of a school of yours in this campaign."));
