@@ -94,6 +94,10 @@ try:
     check(st == 403, f"a pupil's id longer than any is no pupil of the teacher's school: 403, not 500: {st} {d}")
     st, page = teach.get("/match/1/pupils")
     check(st == 200 and "p1" in page and "p3" not in page, f"the teacher's page lists their school's pupils: {st}")
+    st, page = clients["sec"].get("/match/1/pupils")
+    check(st == 200 and "<td>p1</td>" in page and "<td>p3</td>" in page, f"a secretary of the site sees every school's: {st}")
+    st, page = obs.get("/match/1/pupils")
+    check(st == 403, f"an observer sees no pupil: {st}")
 
     # A host edits its capacity: by account, and by its private link.
     st, d = clients["hostacct"].post("/api/match/1/places", {"host": "A", "capacity": "1"})
