@@ -56,6 +56,7 @@
 #define URNE_WHY_MATCH_OFFER "match-offer"     /* no offer to answer, already answered, or past its deadline */
 #define URNE_WHY_MATCH_CHECK "match-check"     /* the checker found faults in the engine's result (number) */
 #define URNE_WHY_MATCH_FINAL "match-final"     /* the final phase was run: no later round */
+#define URNE_WHY_MATCH_RANK "match-rank"       /* a host's rank for a pupil not a whole number (detail the pupil) */
 
 /* A new campaign. NULL texts are "". seed < 0: drawn at random. */
 typedef struct urne_match_campaign_new {
@@ -88,6 +89,15 @@ urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int
  * added; out->id: the hosts they rank. */
 urne_app_status urne_app_match_rankings(urne_app *app, const urne_user *actor, int64_t id, const char *text,
                                         size_t len, urne_app_outcome *out);
+
+/* A host ranks its applicants by its private link's code: ranks[i] (1 first;
+ * 0 leaves pupils[i] out: not taken there) for the n pupils named. As
+ * urne_app_match_rankings (collecting, before the first round; the host not
+ * ranked before), with BAD_INPUT field "rank" for a rank below 0 (number: its
+ * place in the list, detail the pupil; URNE_WHY_MATCH_RANK) or none given
+ * (URNE_WHY_MATCH_EMPTY); NO_CAMPAIGN for a wrong code. */
+urne_app_status urne_app_match_host_ranks(urne_app *app, int64_t id, const char *code, const char *const *pupils,
+                                          const int64_t *ranks, size_t n, urne_app_outcome *out);
 
 /* A host's places: capacity (>= 0), reserved (0..capacity), weeks ('|'-separated
  * labels, "" any), name (NULL: unchanged). By a host account or the host's code

@@ -7,6 +7,10 @@
  * teachers may have advised pupils on it (and the store keeps rows added, never
  * changed, which the audit's digest of a campaign's rows follows).
  *
+ * A host may also rank its own applicants from its private link
+ * (urne_app_match_host_ranks): its ranks become a host_rankings.csv of its own
+ * lines, read and checked the same way.
+ *
  * The file is read by the command line's reader (io/match_io.h), against the
  * campaign's hosts and pupils as stored: every line or none, each error naming
  * the file, the line, the field and the rule; only while the campaign collects
@@ -16,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_buf.h"
 #include "match_internal.h"
 
 typedef struct given {
@@ -48,14 +53,14 @@ static urne_app_status write_rankings(urne_app *app, int64_t id, const urne_matc
     return URNE_APP_OK;
 }
 
-static urne_app_status rankings_locked(urne_app *app, const urne_user *actor, urne_match_campaign_row *c,
-                                       const char *text, size_t len, urne_match_input *in, urne_app_outcome *out) {
-    urne_app_status st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
-    if (st != URNE_APP_OK) return st;
+/* The rankings of `text` added to campaign c (collecting, before its first
+ * round), by `by`: read, checked against the hosts ranked before, written. */
+static urne_app_status rankings_write(urne_app *app, const char *by, urne_match_campaign_row *c, const char *text,
+                                      size_t len, urne_match_input *in, urne_app_outcome *out) {
     if (strcmp(c->state, "collecting") != 0 || c->round > 0) return urne_app_match_wrong_state(out, NULL, c->state);
     urne_diags d;
     urne_diags_init(&d, "host_rankings.csv");
-    st = urne_app_match_read_upload(app, c, text, len, in, &d, out);
+    urne_app_status st = urne_app_match_read_upload(app, c, text, len, in, &d, out);
     given g = {in, st == URNE_APP_OK ? calloc(in->in.nhosts ? in->in.nhosts : 1, 1) : NULL};
     if (st == URNE_APP_OK && g.flags == NULL) st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     if (st == URNE_APP_OK && urne_store_match_ranking_each(app->store, c->id, mark_given, &g) != 0)
@@ -76,10 +81,62 @@ static urne_app_status rankings_locked(urne_app *app, const urne_user *actor, ur
     int64_t hosts = 0, rows = 0;
     if ((st = write_rankings(app, c->id, in, &hosts, &rows, &sum, out)) != URNE_APP_OK) return urne_store_rollback(app->store), st;
     json_t *extra = json_pack("{s:I, s:I}", "hosts_ranked", (json_int_t)hosts, "rankings", (json_int_t)rows);
-    if ((st = urne_app_match_audit(app, actor->name, "rankings", c, &sum, extra, out)) != URNE_APP_OK) return st;
+    if ((st = urne_app_match_audit(app, by, "rankings", c, &sum, extra, out)) != URNE_APP_OK) return st;
     out->number = rows;
     out->id = hosts;
     return urne_app_match_commit(app, out);
+}
+
+static urne_app_status rankings_locked(urne_app *app, const urne_user *actor, urne_match_campaign_row *c,
+                                       const char *text, size_t len, urne_match_input *in, urne_app_outcome *out) {
+    urne_app_status st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    return st == URNE_APP_OK ? rankings_write(app, actor->name, c, text, len, in, out) : st;
+}
+
+/* The host's ranks as a host_rankings.csv of its own: OK, BAD_INPUT (a rank
+ * below 0: field "rank", number the pupil's place; none at all: empty). */
+static urne_app_status host_file(const char *host, const char *const *pupils, const int64_t *ranks, size_t n,
+                                 urne_buf *b, urne_app_outcome *out) {
+    urne_buf_puts(b, "host,pupil,rank\n");
+    size_t nranked = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ranks[i] < 0) return urne_app_match_refuse(out, "rank", URNE_WHY_MATCH_RANK, (int64_t)i + 1, pupils[i]);
+        if (ranks[i] == 0) continue; /* left out: not acceptable at this host */
+        urne_buf_csv(b, host);
+        urne_buf_puts(b, ",");
+        urne_buf_csv(b, pupils[i]);
+        urne_buf_printf(b, ",%lld\n", (long long)ranks[i]);
+        nranked++;
+    }
+    if (nranked == 0) return urne_app_match_refuse(out, "rank", URNE_WHY_MATCH_EMPTY, 0, NULL);
+    return b->oom ? urne_app_fail(out, URNE_APP_NO_MEMORY, NULL) : URNE_APP_OK;
+}
+
+urne_app_status urne_app_match_host_ranks(urne_app *app, int64_t id, const char *code, const char *const *pupils,
+                                          const int64_t *ranks, size_t n, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    urne_match_host_row *h = malloc(sizeof *h);
+    urne_app_status st = c && h ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    urne_match_input in;
+    memset(&in, 0, sizeof in);
+    urne_buf b = {0};
+    char hash[URNE_STORE_MATCH_HASH];
+    urne_app_match_code_hash(code ? code : "", hash);
+    pthread_mutex_lock(&app->lock);
+    if (st == URNE_APP_OK) st = urne_app_match_load(app, id, c, out);
+    int rc = st == URNE_APP_OK && code && code[0] ? urne_store_match_host_get(app->store, id, NULL, hash, h) : 0;
+    if (st == URNE_APP_OK && rc <= 0) st = rc < 0 ? urne_app_store_failed(app, out) : urne_app_fail(out, URNE_APP_NO_CAMPAIGN, NULL);
+    if (st == URNE_APP_NO_CAMPAIGN) out->number = 0; /* a code tells nothing of other campaigns */
+    if (st == URNE_APP_OK) st = host_file(h->key, pupils, ranks, n, &b, out);
+    if (st == URNE_APP_OK) st = rankings_write(app, "host-code", c, b.data, b.len, &in, out);
+    if (st == URNE_APP_OK) urne_app_changed(app);
+    pthread_mutex_unlock(&app->lock);
+    urne_buf_free(&b);
+    urne_match_input_free(&in);
+    free(c);
+    free(h);
+    return out->status = st;
 }
 
 urne_app_status urne_app_match_rankings(urne_app *app, const urne_user *actor, int64_t id, const char *text,

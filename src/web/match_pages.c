@@ -475,6 +475,12 @@ static enum MHD_Result host_page(urne_req *r, int64_t id, const char *code, unsi
               _(r, "Your places"), code, _(r, "Name"), h->name, _(r, "Places"), (long long)h->capacity,
               _(r, "of which held for priority pupils (REP, REP+)"), (long long)h->reserved,
               _(r, "Weeks offered, separated by | (empty: any week)"), h->weeks, _(r, "Save"));
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    urne_app_read_begin(&r->srv->app);
+    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
+    urne_app_read_end(&r->srv->app);
+    if (rc == 1) urne_match_ranks_html(&buf, r, c, h->key, code);
+    free(c);
     free(h);
     host_list_html(&buf, r, id, code);
     return urne_page_send(r, status, &buf);
@@ -494,6 +500,11 @@ enum MHD_Result urne_match_form_host(urne_req *r, int64_t id, int64_t b) {
                             urne_match_field_count(cap, -1), urne_match_field_count(res_, 0)};
     urne_app_outcome o;
     urne_result res = {0};
+    const char *what = urne_req_param(r, "do");
+    if (what && strcmp(what, "ranks") == 0) {
+        urne_match_ranks_post(r, id, code, &res);
+        return host_page(r, id, code, res.status, res.message); /* a wrong code: the page refuses it */
+    }
     if (urne_app_match_places(&r->srv->app, &r->user, id, &in, &o) == URNE_APP_OK)
         urne_result_set(&res, 200, "%s", _(r, "Places saved."));
     else

@@ -57,6 +57,11 @@ void urne_match_word(const urne_req *r, const urne_app_outcome *o, urne_result *
     else if (strcmp(why, URNE_WHY_MATCH_CHECK) == 0)
         urne_result_set(res, http, _(r, "The checker found %lld fault(s) in the engine's result: nothing was stored."),
                         (long long)o->number);
+    else if (strcmp(why, URNE_WHY_MATCH_RANK) == 0)
+        urne_result_set(res, http, _(r, "The rank of pupil %s: a whole number from 1, or empty to leave them out."),
+                        o->detail);
+    else if (strcmp(why, URNE_WHY_MATCH_EMPTY) == 0 && strcmp(o->field, "rank") == 0)
+        urne_result_set(res, http, "%s", _(r, "No rank given: rank at least one applicant."));
     else if (strcmp(why, URNE_WHY_MATCH_METHOD) == 0)
         urne_result_set(res, http, "%s", _(r, "Field 'method': da, ttc or serial."));
     else if (strcmp(why, URNE_WHY_MATCH_TIE) == 0)
@@ -241,7 +246,8 @@ static const urne_route_def matches[] = {
      "a teacher sets a pupil's wishes (form)", urne_match_form_wishes},
     {"GET", "/match/*/host", URNE_ACT_ANSWER_PLACEMENT, NULL, "a host's page by its private link (?code=)",
      urne_match_page_host},
-    {"POST", "/match/*/host", URNE_ACT_ANSWER_PLACEMENT, NULL, "a host edits its places by its link's code (form)",
+    {"POST", "/match/*/host", URNE_ACT_ANSWER_PLACEMENT, NULL,
+     "a host edits its places, or ranks its applicants before the first round, by its link's code (form)",
      urne_match_form_host},
     {"GET", "/match/*/placement", URNE_ACT_ANSWER_PLACEMENT, NULL, "the form where a pupil gives their code",
      urne_match_page_placement},

@@ -244,6 +244,24 @@ try:
     st, d = coord.post("/api/match/2/import", {"hosts": evil_hosts, "pupils": evil_pupils})
     check(st == 200, f"the formulas are ids like any other: {st} {d}")
     hcode2 = {x["host"]: x["code"] for x in d["codes"]["hosts"]}
+    # A host ranks its own applicants from its private link (before the first round, once).
+    st, page = public.get("/match/2/host?lang=en&code=" + hcode2["+cmd"])
+    check(st == 200 and "Rank your applicants" in page and "name=rank-1" in page and "HYPERLINK" in page
+          and "name=rank-2" not in page, f"+cmd's page lists its one applicant with a rank to give: {st}")
+    evil = '=HYPERLINK("http://evil.example","x")'
+    form = {"code": hcode2["+cmd"], "do": "ranks", "n": "1", "pupil-1": evil}
+    st, page = public.form("/match/2/host?lang=en", dict(form, **{"rank-1": "x"}), csrf=False)
+    check(st == 400 and "a whole number from 1" in page, f"a rank that is no number: 400: {st}")
+    st, page = public.form("/match/2/host?lang=en", dict(form, **{"rank-1": ""}), csrf=False)
+    check(st == 400 and "No rank given" in page, f"no rank at all: 400: {st}")
+    st, page = public.form("/match/2/host?lang=en", dict(form, code="wrong", **{"rank-1": "1"}), csrf=False)
+    check(st == 404, f"a wrong code ranks nothing: {st}")
+    st, page = public.form("/match/2/host?lang=en", dict(form, **{"rank-1": "1"}), csrf=False)
+    check(st == 200 and "Your ranking is given" in page and "name=rank-1" not in page, f"+cmd ranks its applicant: {st}")
+    st, page = public.form("/match/2/host?lang=en", dict(form, **{"rank-1": "2"}), csrf=False)
+    check(st == 400 and "already ranks its applicants" in page, f"a ranking is given once: {st}")
+    st, page = public.get("/match/2/host?code=" + hcode2["@SUM(A1)"])
+    check(st == 200 and "Classez vos candidats" in page and "name=rank-1" in page, f"@SUM(A1)'s own form, in French: {st}")
     check(coord.post("/api/match/2/run", {})[0] == 200, "campaign 2 run")
     st, text = coord.get("/match/2/assignment.csv")
     check(st == 200 and "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",'+cmd,1," in text
