@@ -5,14 +5,17 @@
  *
  * Who may (authz.c's rows; grants in spaces, app/grants.h):
  *   - the coordinator: an administrator of "match/N" (or of a space above it,
- *     the space the campaign was created in, the site) creates, imports, runs,
- *     publishes and closes (URNE_ACT_MANAGE_MATCHES);
+ *     the space the campaign was created in, the site) creates, imports, adds
+ *     host rankings, runs, publishes and closes, and reads every host's list and
+ *     each round's report (URNE_ACT_MANAGE_MATCHES);
  *   - a teacher: a secretary of "match/N/school/SCHOOL" (SCHOOL the pupils'
  *     school as a space word: urne_app_match_school_space) edits the wishes of
  *     that school's pupils; a secretary of "match/N" those of every school
  *     (URNE_ACT_ENTER_WISHES);
  *   - a host: an administrator of "match/N/host/HOST" edits its places, or
- *     anyone holding its private link's code (URNE_ACT_EDIT_PLACES);
+ *     anyone holding its private link's code (URNE_ACT_EDIT_PLACES), who also
+ *     ranks its applicants once before the first round and reads its own list
+ *     of pupils (never a round not yet published);
  *   - a pupil: anyone holding their code reads the placement and answers the
  *     offer (URNE_ACT_ANSWER_PLACEMENT). Codes are random, shown once (the
  *     import hands them to the coordinator, for the teachers), kept as SHA-256.

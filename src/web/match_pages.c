@@ -7,8 +7,13 @@
  *                           unplaced, at which wish, priority pupils against the
  *                           others); the coordinator's forms when the reader is one;
  *   /match/N/pupils         a teacher's pupils (those of the schools they are
- *                           granted) with a form for each one's wishes;
+ *                           granted) with a form for each one's wishes, and each
+ *                           one's placement in the last round published with why
+ *                           not each wish above it (what the pupil's code shows);
  *   /match/N/host?code=     a host's places by its private link, with the form;
+ *                           before the first round its applicants to rank
+ *                           (match_ranks.c); its pupils (offered or accepted) and
+ *                           their list as CSV (match_csv.c);
  *   /match/N/placement      a pupil gives their code (POST, never in a URL) and
  *                           reads their placement, its rank among their wishes,
  *                           for each wish above it why (the host's cutoff: the

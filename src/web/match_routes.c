@@ -5,8 +5,10 @@
  * The API: a campaign's figures as JSON; creating one; importing its files
  * (answered with every host's and pupil's code, shown this once); a host's
  * places (by account or by its link's code), a pupil's wishes; running,
- * publishing and closing a round; a pupil's placement and explanation by code,
- * and their answer to the offer; the assignment as CSV. Each route names its
+ * publishing and closing a round; rankings given after the import; a pupil's
+ * placement and explanation by code, and their answer to the offer. The
+ * downloads (assignment.csv, hosts.csv, host.csv, report.json) are in
+ * match_csv.c. Each route names its
  * action, so the dispatcher refuses the wrong roles first; the campaign's own
  * space (its school's, its host's) is decided by the use case, as the grants'
  * are. The refusals' reasons are worded here, in French and English; every
