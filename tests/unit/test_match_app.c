@@ -237,6 +237,21 @@ static void edits(fixture *f, int64_t id) {
     int nrank = 0;
     assert_int_equal(urne_store_match_ranking_each(f->store, id, count_ranking, &nrank), 0);
     assert_int_equal(nrank, 1); /* B's line refused with C's: nothing written */
+
+    /* B ranks its applicant p1 from its link (p1 still gets A, its first wish). */
+    const char *who[] = {"p1"};
+    const int64_t below[] = {-1}, none[] = {0}, first[] = {1};
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_host_ranks(&f->app, id, "wrong-code", who, first, 1, &o_));
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_host_ranks(&f->app, id + 10, f->codes[4], who, first, 1, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_RANK, urne_app_match_host_ranks(&f->app, id, f->codes[4], who, below, 1, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_EMPTY, urne_app_match_host_ranks(&f->app, id, f->codes[4], who, none, 1, &o_));
+    OK(urne_app_match_host_ranks(&f->app, id, f->codes[4], who, first, 1, &o));
+    assert_int_equal(o.number, 1);
+    urne_app_outcome_free(&o);
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_FILE, urne_app_match_host_ranks(&f->app, id, f->codes[4], who, first, 1, &o_));
+    nrank = 0;
+    assert_int_equal(urne_store_match_ranking_each(f->store, id, count_ranking, &nrank), 0);
+    assert_int_equal(nrank, 2);
 }
 
 /* A host's list as "host pupil wish state round;" items. */
@@ -299,6 +314,11 @@ static void rounds(fixture *f, int64_t id) {
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_run(&f->app, &f->coord, id, 0, &o_));
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_wishes(&f->app, &f->teach_b, id, "p3", "A>B", &o_));
+    const char *p3[] = {"p3"};
+    const int64_t one[] = {1};
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_host_ranks(&f->app, id, f->codes[3], p3, one, 1, &o_));
+    static const char late[] = "host,pupil,rank\nA,p3,1\n";
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_rankings(&f->app, &f->coord, id, late, strlen(late), &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "2025-12-31T00:00", &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "soon", &o_));
     OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-10T12:00", &o));
