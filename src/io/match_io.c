@@ -452,7 +452,7 @@ static int by_host_pupil(const void *a, const void *b) {
 
 /* The rankings, sorted by host then pupil, into each host's slices. */
 static int place_rankings(urne_match_input *in, ranking *v, size_t n, urne_diags *d) {
-    qsort(v, n, sizeof *v, by_host_pupil);
+    if (n) qsort(v, n, sizeof *v, by_host_pupil); /* v is NULL when no line was kept */
     in->ranked = malloc((n ? n : 1) * sizeof *in->ranked);
     in->ranks = malloc((n ? n : 1) * sizeof *in->ranks);
     if (!in->ranked || !in->ranks) return -1;
@@ -519,7 +519,7 @@ static int by_pair(const void *x, const void *y) {
 
 /* The pairs sorted into in->distances; a pair given twice named at its second line. */
 static int place_distances(urne_match_input *in, distance_line *v, size_t n, urne_diags *d) {
-    qsort(v, n, sizeof *v, by_pair);
+    if (n) qsort(v, n, sizeof *v, by_pair); /* v is NULL when no line was kept */
     in->distances = malloc((n ? n : 1) * sizeof *in->distances);
     if (in->distances == NULL) return -1;
     for (size_t i = 0; i < n; i++) {
