@@ -153,6 +153,21 @@ static int result_of(urne_app *app, int64_t id, held *h) {
     return rc < 0 ? -1 : 0;
 }
 
+static int by_held_pupil(const void *key, const void *elt) { return strcmp((const char *)key, ((const held *)elt)->pupil); }
+
+/* The same for every place at once, in one pass over the results (s->v in pupil
+ * order, each pupil once): a département's lists read their results in one
+ * query, not one per pupil. */
+static int fill_result(const urne_match_result_row *r, void *ctx) {
+    held_set *s = ctx;
+    held *h = bsearch(r->pupil, s->v, s->n, sizeof *s->v, by_held_pupil);
+    if (h && h->round == r->round && h->wish == 0) h->wish = r->wish, h->lottery = r->lottery;
+    return 0;
+}
+
+/* A host's few pupils are read one by one; past this, every result at once. */
+#define ONE_BY_ONE 64
+
 static urne_app_status lists_send(urne_app *app, int64_t id, held_set *s, urne_app_match_list_fn fn, void *ctx,
                                   urne_app_outcome *out) {
     listed *v = calloc(s->n ? s->n : 1, sizeof *v);
@@ -160,8 +175,10 @@ static urne_app_status lists_send(urne_app *app, int64_t id, held_set *s, urne_a
     urne_app_status st = v && schools ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     for (size_t i = 0; st == URNE_APP_OK && i < s->n; i++) {
         v[i] = (listed){&s->v[i], 0, ""};
-        if (result_of(app, id, &s->v[i]) < 0) st = urne_app_store_failed(app, out);
+        if (s->n <= ONE_BY_ONE && result_of(app, id, &s->v[i]) < 0) st = urne_app_store_failed(app, out);
     }
+    if (st == URNE_APP_OK && s->n > ONE_BY_ONE && urne_store_match_result_each(app->store, id, 0, fill_result, s) != 0)
+        st = urne_app_store_failed(app, out);
     join j = {v, s->n, schools}; /* v is in pupil order: keep_latest sorted it so */
     if (st == URNE_APP_OK && urne_store_match_pupil_each(app->store, id, "", add_pupil, &j) != 0)
         st = urne_app_store_failed(app, out);

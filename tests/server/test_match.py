@@ -299,6 +299,13 @@ try:
     st, d = coord.get("/api/match/3")
     check(st == 200 and d["placed"] + d["unplaced"] == 300 and sum(d["placed_at_wish"]) + d["placed_further"] == d["placed"],
           f"the figures add up: {d}")
+    check(coord.post("/api/match/3/publish", {"deadline": "2099-01-01T00:00"})[0] == 200, "campaign 3 published")
+    st, text = coord.get("/match/3/hosts.csv")
+    import csv, io
+    rows = list(csv.DictReader(io.StringIO(text)))
+    check(st == 200 and len(rows) == d["placed"] and all(int(x["wish"]) >= 1 and x["state"] == "offered" for x in rows)
+          and rows == sorted(rows, key=lambda x: (x["host"].encode(), -int(x["priority"]), int(x["lottery"]))),
+          f"hosts.csv of a département: every pupil placed, with their wish, host after host in its order: {st} {len(rows)}")
 
     p = run("audit", "verify", "--db", srv.db, ok=False)
     check(p.returncode == 0 and "3 matching campaign(s) compared" in p.stdout,
