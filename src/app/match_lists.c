@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../io/match_report.h"
 #include "match_internal.h"
 
 /* ---- a host's list ---- */
@@ -247,6 +248,46 @@ typedef struct find_report {
     int oom;
 } find_report;
 
+static size_t count_of(const json_t *o, const char *key) {
+    json_int_t v = json_integer_value(json_object_get(o, key));
+    return v > 0 ? (size_t)v : 0;
+}
+
+/* The recorded report written again by io's writer (match_report.h), so that the
+ * download reads as the command line's report.json, line for line. NULL when
+ * memory runs out. */
+static char *report_text(const json_t *o) {
+    const char *method = json_string_value(json_object_get(o, "method"));
+    const char *tie = json_string_value(json_object_get(o, "tie_break"));
+    const char *lottery = json_string_value(json_object_get(o, "lottery"));
+    urne_match_report_meta m = {method && strcmp(method, "ttc") == 0      ? URNE_MATCH_TTC
+                                : method && strcmp(method, "serial") == 0 ? URNE_MATCH_SERIAL
+                                                                          : URNE_MATCH_DA,
+                                tie && strcmp(tie, "multiple") == 0 ? URNE_MATCH_TIE_MULTIPLE : URNE_MATCH_TIE_SINGLE,
+                                (uint64_t)json_integer_value(json_object_get(o, "seed")),
+                                lottery && strcmp(lottery, "given") == 0,
+                                json_string_value(json_object_get(o, "inputs_sha256"))};
+    const json_t *ranks = json_object_get(o, "rank_distribution"), *prio = json_object_get(o, "priority_pupils"),
+                 *other = json_object_get(o, "other_pupils"), *round = json_object_get(o, "round");
+    urne_match_report r = {count_of(o, "pupils"), count_of(o, "hosts"), count_of(o, "placed"), count_of(o, "unplaced"),
+                           calloc(json_array_size(ranks) + 1, sizeof *r.ranks), json_array_size(ranks),
+                           count_of(prio, "pupils"), count_of(prio, "placed"), count_of(prio, "first_wish"),
+                           count_of(other, "pupils"), count_of(other, "placed"), count_of(other, "first_wish"),
+                           count_of(round, "kept"), count_of(round, "refused"), json_is_true(json_object_get(round, "later"))};
+    if (r.ranks == NULL) return NULL;
+    for (size_t w = 0; w < r.max_wish; w++) {
+        json_int_t v = json_integer_value(json_array_get(ranks, w));
+        r.ranks[w + 1] = v > 0 ? (size_t)v : 0;
+    }
+    urne_buf b = {0};
+    urne_io_match_report_json(&b, &r, &m);
+    urne_match_report_free(&r);
+    size_t len;
+    char *text = b.oom ? NULL : urne_buf_take(&b, &len);
+    urne_buf_free(&b);
+    return text;
+}
+
 static int read_report(const urne_audit_entry *e, void *ctx) {
     find_report *f = ctx;
     if (e->action == NULL || strcmp(e->action, "match.run") != 0 || e->object == NULL || strcmp(e->object, f->object) != 0)
@@ -256,7 +297,7 @@ static int read_report(const urne_audit_entry *e, void *ctx) {
     int64_t round = (int64_t)json_integer_value(json_object_get(a, "round"));
     if (json_is_object(rep) && (f->round == 0 || round == f->round)) {
         free(f->text);
-        f->text = json_dumps(rep, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        f->text = report_text(rep);
         if (f->text == NULL) f->oom = 1;
     }
     json_decref(a);

@@ -153,8 +153,7 @@ enum MHD_Result urne_match_json_report(urne_req *r, int64_t id, int64_t b) {
     if (urne_app_match_report(&r->srv->app, &r->user, id, round, &text, &o) != URNE_APP_OK) return refused(r, &o);
     urne_app_outcome_free(&o);
     urne_buf buf = {0};
-    urne_buf_puts(&buf, text);
-    urne_buf_puts(&buf, "\n");
+    urne_buf_puts(&buf, text); /* the command line's report.json, line for line */
     free(text);
     return send_file(r, id, "report", ".json", "application/json", &buf);
 }

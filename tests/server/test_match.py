@@ -10,9 +10,11 @@ pupil refuses, and the next round gives the place to the next in the host's
 order; every other role refused (401, 403); assignment.csv downloaded; a
 generated département's files imported and run; `urne audit verify` passes and
 names a capacity changed behind the log's back; `urne store copy` carries it all."""
+import json
 import os
 import re
 import tempfile
+import urllib.request
 
 from lib import *
 
@@ -204,6 +206,21 @@ try:
           and rep1["other_pupils"] == {"pupils": 2, "placed": 1, "first_wish": 0}
           and rep1["round"]["later"] is False and rep1["inputs_sha256"] != rep["inputs_sha256"],
           f"report.json of round 1, as it was then: {st} {rep1}")
+    # Round 1's report is the command line's on the files the round read (the rows as the files): byte for byte.
+    g1 = tempfile.mkdtemp(prefix="urne-match-report-")
+    files1 = {"h.csv": "id,capacity,reserved,weeks\nA,1,0,\nB,1,0,\nC,1,0,\n",
+              "p.csv": "id,wishes,priority,lottery,week\np1,A>B>C,1,1,\np2,A>C,0,2,\np3,A,0,3,\n",
+              "r.csv": "host,pupil,rank\nC,p2,1\n"}
+    for name, body in files1.items():
+        with open(os.path.join(g1, name), "w") as f:
+            f.write(body)
+    run("match", "run", "--hosts", os.path.join(g1, "h.csv"), "--pupils", os.path.join(g1, "p.csv"),
+        "--host-rankings", os.path.join(g1, "r.csv"), "--seed", "7", "--out", os.path.join(g1, "out"))
+    cli_report = json.load(open(os.path.join(g1, "out", "report.json"), encoding="utf-8"))
+    raw1 = urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{srv.port}/match/1/report.json?round=1",
+                                  headers={"Authorization": "Bearer " + coord.token})).read().decode()
+    check(raw1 == open(os.path.join(g1, "out", "report.json"), encoding="utf-8").read() and cli_report == rep1,
+          f"the server's report of round 1 is urne match run's on the same files: {raw1!r}")
     st, d = coord.get("/match/1/report.json?round=3")
     check(st == 409, f"no round 3 run: 409: {st} {d}")
     check(public.get("/match/1/report.json")[0] == 401, "the public may not read the report")
