@@ -5,14 +5,17 @@
  *
  * Who may (authz.c's rows; grants in spaces, app/grants.h):
  *   - the coordinator: an administrator of "match/N" (or of a space above it,
- *     the space the campaign was created in, the site) creates, imports, runs,
- *     publishes and closes (URNE_ACT_MANAGE_MATCHES);
+ *     the space the campaign was created in, the site) creates, imports, adds
+ *     host rankings, runs, publishes and closes, and reads every host's list and
+ *     each round's report (URNE_ACT_MANAGE_MATCHES);
  *   - a teacher: a secretary of "match/N/school/SCHOOL" (SCHOOL the pupils'
  *     school as a space word: urne_app_match_school_space) edits the wishes of
  *     that school's pupils; a secretary of "match/N" those of every school
  *     (URNE_ACT_ENTER_WISHES);
  *   - a host: an administrator of "match/N/host/HOST" edits its places, or
- *     anyone holding its private link's code (URNE_ACT_EDIT_PLACES);
+ *     anyone holding its private link's code (URNE_ACT_EDIT_PLACES), who also
+ *     ranks its applicants once before the first round and reads its own list
+ *     of pupils (never a round not yet published);
  *   - a pupil: anyone holding their code reads the placement and answers the
  *     offer (URNE_ACT_ANSWER_PLACEMENT). Codes are random, shown once (the
  *     import hands them to the coordinator, for the teachers), kept as SHA-256.
@@ -56,6 +59,7 @@
 #define URNE_WHY_MATCH_OFFER "match-offer"     /* no offer to answer, already answered, or past its deadline */
 #define URNE_WHY_MATCH_CHECK "match-check"     /* the checker found faults in the engine's result (number) */
 #define URNE_WHY_MATCH_FINAL "match-final"     /* the final phase was run: no later round */
+#define URNE_WHY_MATCH_RANK "match-rank"       /* a host's rank for a pupil not a whole number (detail the pupil) */
 
 /* A new campaign. NULL texts are "". seed < 0: drawn at random. */
 typedef struct urne_match_campaign_new {
@@ -79,6 +83,24 @@ urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int
                                       size_t hosts_len, const char *pupils, size_t pupils_len, const char *rankings,
                                       size_t rankings_len, urne_app_match_code_fn fn, void *ctx,
                                       urne_app_outcome *out);
+
+/* Add the rankings of hosts that rank their applicants themselves (a
+ * host_rankings.csv: host, pupil, rank) to campaign `id` while it collects,
+ * before its first round: every line or none (BAD_INPUT URNE_WHY_FILE, the
+ * errors in out->checks naming file, line, field and rule), a host ranked
+ * before refused (its ranking stands). Coordinator. out->number: the rows
+ * added; out->id: the hosts they rank. */
+urne_app_status urne_app_match_rankings(urne_app *app, const urne_user *actor, int64_t id, const char *text,
+                                        size_t len, urne_app_outcome *out);
+
+/* A host ranks its applicants by its private link's code: ranks[i] (1 first;
+ * 0 leaves pupils[i] out: not taken there) for the n pupils named. As
+ * urne_app_match_rankings (collecting, before the first round; the host not
+ * ranked before), with BAD_INPUT field "rank" for a rank below 0 (number: its
+ * place in the list, detail the pupil; URNE_WHY_MATCH_RANK) or none given
+ * (URNE_WHY_MATCH_EMPTY); NO_CAMPAIGN for a wrong code. */
+urne_app_status urne_app_match_host_ranks(urne_app *app, int64_t id, const char *code, const char *const *pupils,
+                                          const int64_t *ranks, size_t n, urne_app_outcome *out);
 
 /* A host's places: capacity (>= 0), reserved (0..capacity), weeks ('|'-separated
  * labels, "" any), name (NULL: unchanged). By a host account or the host's code
@@ -151,6 +173,34 @@ urne_app_status urne_app_match_may(urne_app *app, const urne_user *actor, urne_a
  * one that a grant for either would open. Names that fold alike otherwise
  * ("Jean-Macé", "jean mace") still share a word. */
 void urne_app_match_space_word(const char *name, char out[41]);
+
+/* One pupil on a host's list (urne_app_match_lists): the host's and pupil's
+ * keys, the pupil's school and priority, the round that placed them, the rank of
+ * the host among their wishes, their lottery number in that round, and the
+ * place's state: "accepted", "offered" (open until the deadline) or "computed"
+ * (the round run, not yet published: the coordinator's lists only). */
+typedef struct urne_match_listed {
+    const char *host, *pupil, *school, *state;
+    int64_t round, wish, priority, lottery;
+} urne_match_listed;
+typedef void (*urne_app_match_list_fn)(const urne_match_listed *x, void *ctx);
+
+/* Every host's list, host after host (in byte order of key), each in the common
+ * order (higher priority, then lower lottery number): for the coordinator
+ * (code NULL: URNE_ACT_MANAGE_MATCHES on the campaign), or only the host a
+ * code names (its private link: the places offered or accepted, never a round
+ * not yet published). OK (fn called for each, under the lock: it must not call
+ * a use case), NO_CAMPAIGN (no campaign, or a wrong code), the refusal, STORE. */
+urne_app_status urne_app_match_lists(urne_app *app, const urne_user *actor, int64_t id, const char *code,
+                                     urne_app_match_list_fn fn, void *ctx, urne_app_outcome *out);
+
+/* Round `round`'s report.json (0: the last run), as its run recorded it in its
+ * audit entry (the engine's figures, the seed, the inputs' SHA-256): *text
+ * malloc'ed JSON, the caller frees. The coordinator's. OK, NO_CAMPAIGN, the
+ * refusal, STATE (no such round run, or run before runs recorded a report),
+ * STORE. */
+urne_app_status urne_app_match_report(urne_app *app, const urne_user *actor, int64_t id, int64_t round, char **text,
+                                      urne_app_outcome *out);
 
 /* The matching's clock, for the tests (NULL: time()). */
 void urne_app_match_clock(urne_app *app, int64_t (*now)(void));

@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "../core/urne_diag.h"
+#include "../io/match_io.h"
 #include "match.h"
 
 /* Now, in UTC seconds (the app's matching clock, else time()). */
@@ -38,6 +40,13 @@ urne_app_status urne_app_match_audit(urne_app *app, const char *by, const char *
 
 /* Commit, or roll back and say why: OK or STORE. */
 urne_app_status urne_app_match_commit(urne_app *app, urne_app_outcome *out);
+
+/* The campaign's rows read as `urne match run` reads its files, with `upload`
+ * (a host_rankings.csv, len bytes) in place of the stored rankings; its errors
+ * go to rd and refuse it (BAD_INPUT URNE_WHY_FILE, out->checks). OK, BAD_INPUT,
+ * IMPOSSIBLE (the rows do not read back), STORE, NO_MEMORY. Under the lock. */
+urne_app_status urne_app_match_read_upload(urne_app *app, const urne_match_campaign_row *c, const char *upload,
+                                          size_t len, urne_match_input *in, urne_diags *rd, urne_app_outcome *out);
 
 /* SHA-256 of a code, hex. */
 void urne_app_match_code_hash(const char *code, char out[URNE_STORE_MATCH_HASH]);

@@ -14,6 +14,7 @@
  * pupil-optimality): a fault refuses the round, with nothing written.
  */
 #define _GNU_SOURCE 1 /* strptime, timegm */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "../core/urne_buf.h"
 #include "../i18n/i18n.h"
 #include "../io/match_io.h"
+#include "../io/match_report.h"
 #include "match_internal.h"
 
 /* ---- the rows as the files ---- */
@@ -67,46 +69,83 @@ static int ranking_line(const urne_match_ranking_row *r, void *ctx) {
     return 0;
 }
 
+/* One input of a round into the SHA-256 of its inputs, as the command line
+ * hashes its files (io/match_report.h): its length, 8 bytes little-endian, then
+ * its bytes. */
+static void hash_part(crypto_hash_sha256_state *sha, const urne_buf *b) {
+    unsigned char len[8];
+    for (int k = 0; k < 8; k++) len[k] = (unsigned char)((uint64_t)b->len >> (8 * k));
+    crypto_hash_sha256_update(sha, len, sizeof len);
+    if (b->len) crypto_hash_sha256_update(sha, (const unsigned char *)b->data, b->len);
+}
+
 static void files_free(files *f) {
     urne_buf_free(&f->hosts);
     urne_buf_free(&f->pupils);
     urne_buf_free(&f->rankings);
 }
 
-/* The campaign's rows read into an engine instance, its lottery drawn from the
- * seed when the pupils had none. OK, IMPOSSIBLE (the rows do not read back:
- * detail the first error), STORE or NO_MEMORY. */
-static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *c, urne_match_input *in,
+/* A file's errors as the refusal of an upload: BAD_INPUT URNE_WHY_FILE with the
+ * errors in out->checks, named by the file. */
+static urne_app_status refuse_file(urne_app_outcome *out, urne_diags *d, const char *name) {
+    snprintf(out->field, sizeof out->field, "%s", name);
+    out->why = URNE_WHY_FILE;
+    out->number = (int64_t)d->count;
+    out->checks.file = name;
+    urne_diags_append(&out->checks, d);
+    return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+}
+
+/* The rows as the files: hosts, pupils and (with_rankings) the stored rankings.
+ * OK, IMPOSSIBLE (pupils with and without lottery numbers), STORE, NO_MEMORY. */
+static urne_app_status rows_files(urne_app *app, const urne_match_campaign_row *c, files *f, int with_rankings,
                                   urne_app_outcome *out) {
-    files f;
-    memset(&f, 0, sizeof f);
-    urne_buf_puts(&f.hosts, "id,capacity,reserved,weeks\n");
-    urne_buf_puts(&f.pupils, "id,wishes,priority,lottery,week\n");
-    urne_buf_puts(&f.rankings, "host,pupil,rank\n");
-    if (urne_store_match_host_each(app->store, c->id, host_line, &f) != 0 ||
-        urne_store_match_pupil_each(app->store, c->id, "", pupil_line, &f) != 0 ||
-        urne_store_match_ranking_each(app->store, c->id, ranking_line, &f) != 0)
-        return files_free(&f), urne_app_store_failed(app, out);
-    if (f.mixed) return files_free(&f), urne_app_fail(out, URNE_APP_IMPOSSIBLE, "some pupils have a lottery number, others not");
-    if (f.lottery < 0) { /* no lottery column at all: drawn below */
-        urne_buf_free(&f.pupils);
-            urne_buf_puts(&f.pupils, "id,wishes,priority,week\n");
-        if (urne_store_match_pupil_each(app->store, c->id, "", pupil_line, &f) != 0)
-            return files_free(&f), urne_app_store_failed(app, out);
+    memset(f, 0, sizeof *f);
+    urne_buf_puts(&f->hosts, "id,capacity,reserved,weeks\n");
+    urne_buf_puts(&f->pupils, "id,wishes,priority,lottery,week\n");
+    urne_buf_puts(&f->rankings, "host,pupil,rank\n");
+    if (urne_store_match_host_each(app->store, c->id, host_line, f) != 0 ||
+        urne_store_match_pupil_each(app->store, c->id, "", pupil_line, f) != 0 ||
+        (with_rankings && urne_store_match_ranking_each(app->store, c->id, ranking_line, f) != 0))
+        return urne_app_store_failed(app, out);
+    if (f->mixed) return urne_app_fail(out, URNE_APP_IMPOSSIBLE, "some pupils have a lottery number, others not");
+    if (f->lottery < 0) { /* no lottery column at all: drawn from the seed */
+        urne_buf_free(&f->pupils);
+        urne_buf_puts(&f->pupils, "id,wishes,priority,week\n");
+        if (urne_store_match_pupil_each(app->store, c->id, "", pupil_line, f) != 0) return urne_app_store_failed(app, out);
     }
-    if (f.hosts.oom || f.pupils.oom || f.rankings.oom)
-        return files_free(&f), urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    urne_diags d[3];
-    for (int i = 0; i < 3; i++) urne_diags_init(&d[i], i == 0 ? "hosts" : i == 1 ? "pupils" : "rankings");
-    int rc = urne_io_match_read(f.hosts.data, f.hosts.len, &d[0], f.pupils.data,
-                                f.pupils.len, &d[1], f.nrankings ? f.rankings.data : NULL,
-                                f.rankings.len, &d[2], in);
-    urne_app_status st = URNE_APP_OK;
-    for (int i = 0; rc < 0 && i < 3 && st == URNE_APP_OK; i++)
+    return f->hosts.oom || f->pupils.oom || f->rankings.oom ? urne_app_fail(out, URNE_APP_NO_MEMORY, NULL) : URNE_APP_OK;
+}
+
+/* The campaign's rows read into an engine instance, its lottery drawn from the
+ * seed when the pupils had none, the files hashed into sha. upload: a
+ * host_rankings.csv read instead of the stored rankings (NULL: the stored),
+ * whose errors refuse it (BAD_INPUT, refuse_file). OK, IMPOSSIBLE (the rows do
+ * not read back: detail the first error), BAD_INPUT, STORE or NO_MEMORY. */
+static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *c, urne_match_input *in,
+                                  crypto_hash_sha256_state *sha, const char *upload, size_t upload_len,
+                                  urne_diags *rd, urne_app_outcome *out) {
+    files f;
+    urne_app_status st = rows_files(app, c, &f, upload == NULL, out);
+    if (st != URNE_APP_OK) return files_free(&f), st;
+    urne_diags d[2];
+    for (int i = 0; i < 2; i++) urne_diags_init(&d[i], i == 0 ? "hosts" : "pupils");
+    const char *rk = upload ? upload : f.nrankings ? f.rankings.data : NULL;
+    int rc = urne_io_match_read(f.hosts.data, f.hosts.len, &d[0], f.pupils.data, f.pupils.len, &d[1], rk,
+                                upload ? upload_len : f.rankings.len, rd, in);
+    for (int i = 0; rc < 0 && i < 2 && st == URNE_APP_OK; i++)
         if (d[i].count) st = urne_app_fail(out, URNE_APP_IMPOSSIBLE, "%s: line %ld: %s", d[i].file ? d[i].file : "",
                                            d[i].items[0].line, d[i].items[0].message);
+    if (rc < 0 && st == URNE_APP_OK && rd->count) st = upload ? refuse_file(out, rd, "host_rankings.csv")
+                                                            : urne_app_fail(out, URNE_APP_IMPOSSIBLE, "rankings: line %ld: %s",
+                                                                            rd->items[0].line, rd->items[0].message);
     if (rc < 0 && st == URNE_APP_OK) st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    for (int i = 0; i < 3; i++) urne_diags_free(&d[i]);
+    for (int i = 0; i < 2; i++) urne_diags_free(&d[i]);
+    if (sha) {
+        hash_part(sha, &f.hosts);
+        hash_part(sha, &f.pupils);
+        if (f.nrankings) hash_part(sha, &f.rankings);
+    }
     files_free(&f);
     if (st != URNE_APP_OK || in->lottery_given) return st;
     size_t n = in->in.npupils;
@@ -116,6 +155,11 @@ static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *
     for (size_t p = 0; p < n; p++) in->pupils[p].lottery = lot[p];
     free(lot);
     return URNE_APP_OK;
+}
+
+urne_app_status urne_app_match_read_upload(urne_app *app, const urne_match_campaign_row *c, const char *upload,
+                                          size_t len, urne_match_input *in, urne_diags *rd, urne_app_outcome *out) {
+    return load_input(app, c, in, NULL, upload ? upload : "", len, rd, out);
 }
 
 /* ---- a round ---- */
@@ -249,9 +293,63 @@ static urne_app_status compute(const urne_match_campaign_row *c, const urne_matc
     return URNE_APP_OK;
 }
 
+/* The round's report.json (what `urne match run` writes to --out for these
+ * files), as JSON for the run's audit entry, where the downloads read it back:
+ * the seed and the inputs' hash kept with the figures they explain. NULL when
+ * memory runs out. */
+static json_t *round_report(const urne_match_campaign_row *c, const urne_match_input *in, const urne_match_result *r,
+                            const char *hash) {
+    urne_match_report rep;
+    if (urne_match_report_make(&in->in, r, &rep) < 0) return NULL;
+    urne_match_report_meta m = {method_of(c->method), strcmp(c->tie, "multiple") == 0 ? URNE_MATCH_TIE_MULTIPLE
+                                                                                    : URNE_MATCH_TIE_SINGLE,
+                                (uint64_t)c->seed, in->lottery_given, hash};
+    urne_buf b = {0};
+    urne_io_match_report_json(&b, &rep, &m);
+    urne_match_report_free(&rep);
+    json_t *j = b.oom ? NULL : json_loads(b.data, 0, NULL);
+    urne_buf_free(&b);
+    return j;
+}
+
+/* The SHA-256 of a round's inputs finished: after the rows' files, for a later
+ * round the places kept and the pupils taking no part, as the files --keep
+ * (pupil,host) and --refused (pupil) of `urne match run` would list them, in the
+ * pupils' order. Into hex. */
+static void inputs_hash(crypto_hash_sha256_state *sha, const urne_match_input *in, const earlier *e, int later,
+                        char hex[URNE_STORE_MATCH_HASH]) {
+    if (later) {
+        urne_buf keep = {0}, refused = {0};
+        urne_buf_puts(&keep, "pupil,host\n");
+        urne_buf_puts(&refused, "pupil\n");
+        for (size_t p = 0; p < in->in.npupils; p++) {
+            if (e->kept[p] != URNE_MATCH_NONE) {
+                urne_buf_csv(&keep, in->pupils[p].id);
+                urne_buf_puts(&keep, ",");
+                urne_buf_csv(&keep, in->hosts[e->kept[p]].id);
+                urne_buf_puts(&keep, "\n");
+            }
+            if (e->absent[p]) urne_buf_csv(&refused, in->pupils[p].id), urne_buf_puts(&refused, "\n");
+        }
+        hash_part(sha, &keep);
+        hash_part(sha, &refused);
+        urne_buf_free(&keep);
+        urne_buf_free(&refused);
+    }
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(sha, h);
+    sodium_bin2hex(hex, URNE_STORE_MATCH_HASH, h, sizeof h);
+}
+
 static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_match_campaign_row *c, int final,
                                           urne_match_input *in, urne_app_outcome *out) {
-    urne_app_status st = load_input(app, c, in, out);
+    char hash[URNE_STORE_MATCH_HASH];
+    crypto_hash_sha256_state sha;
+    crypto_hash_sha256_init(&sha);
+    urne_diags rd;
+    urne_diags_init(&rd, "rankings");
+    urne_app_status st = load_input(app, c, in, &sha, NULL, 0, &rd, out);
+    urne_diags_free(&rd);
     if (st != URNE_APP_OK) return st;
     size_t n = in->in.npupils ? in->in.npupils : 1;
     urne_match_sum sum = {{0}};
@@ -261,8 +359,11 @@ static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_ma
     urne_app_match_iso(urne_app_match_now(app), e.now);
     if (urne_store_match_offer_each(app->store, c->id, fold_offer, &e) != 0) st = urne_app_store_failed(app, out);
     for (size_t p = 0; p < in->in.npupils; p++) e.nkept += e.kept[p] != URNE_MATCH_NONE, e.nabsent += e.absent[p];
-    in->in.kept = e.kept;
-    in->in.absent = e.absent;
+    inputs_hash(&sha, in, &e, c->round > 0, hash);
+    /* A first round has nothing kept and nobody absent: said as none, so that its
+     * report reads "later": false, as the command line's without --keep. */
+    in->in.kept = c->round > 0 ? e.kept : NULL;
+    in->in.absent = c->round > 0 ? e.absent : NULL;
     urne_match_prep prep;
     urne_match_result r;
     int prepared = 0, ran = 0;
@@ -271,23 +372,25 @@ static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_ma
     if (st == URNE_APP_OK && (st = compute(c, &prep, &r, out)) == URNE_APP_OK) ran = 1;
     int64_t placed = 0, round = c->round + 1;
     if (st == URNE_APP_OK) st = store_results(app, c, round, &prep, &r, in, &placed, &sum, out);
+    json_t *report = st == URNE_APP_OK ? round_report(c, in, &r, hash) : NULL;
+    if (st == URNE_APP_OK && report == NULL) st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     if (ran) urne_match_result_free(&r);
     if (prepared) urne_match_prep_free(&prep);
     in->in.kept = NULL;
     in->in.absent = NULL;
     free(e.kept);
     free(e.absent);
-    if (st != URNE_APP_OK) return urne_store_rollback(app->store), st;
+    if (st != URNE_APP_OK) return json_decref(report), urne_store_rollback(app->store), st;
     char from[16];
     snprintf(from, sizeof from, "%s", c->state);
     c->round = round;
     if (final) c->final_round = round;
     snprintf(c->state, sizeof c->state, "run");
     int rc = urne_store_match_campaign_update(app->store, c, from);
-    if (rc <= 0) return rc < 0 ? urne_app_store_failed(app, out)
+    if (rc <= 0) return json_decref(report), rc < 0 ? urne_app_store_failed(app, out)
                                : (urne_store_rollback(app->store), urne_app_match_wrong_state(out, NULL, "changed elsewhere"));
-    json_t *extra = json_pack("{s:I, s:I, s:I, s:b}", "placed", (json_int_t)placed, "kept", (json_int_t)e.nkept,
-                              "absent", (json_int_t)e.nabsent, "final", final != 0);
+    json_t *extra = json_pack("{s:I, s:I, s:I, s:b, s:o}", "placed", (json_int_t)placed, "kept", (json_int_t)e.nkept,
+                              "absent", (json_int_t)e.nabsent, "final", final != 0, "report", report);
     if ((st = urne_app_match_audit(app, by, "run", c, &sum, extra, out)) != URNE_APP_OK) return st;
     out->id = placed;
     return URNE_APP_OK;

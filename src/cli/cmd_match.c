@@ -33,6 +33,7 @@
 #include "../core/urne_num.h"
 #include "../io/io_file.h"
 #include "../io/match_io.h"
+#include "../io/match_report.h"
 #include "cli.h"
 
 static void match_usage(FILE *out) {
@@ -410,39 +411,21 @@ static int write_explanations(FILE *f, const urne_match_prep *prep, const opts *
     return 0;
 }
 
-static void write_report(FILE *f, const opts *o, const loaded *l, const urne_match_result *r) {
-    const urne_match_input *in = &l->input;
-    static const char *const methods[] = {"da", "ttc", "serial"};
-    size_t maxw = 0, placed = 0, prio = 0, prio_placed = 0, prio_first = 0, first = 0;
-    for (size_t p = 0; p < in->in.npupils; p++) maxw = in->pupils[p].nwishes > maxw ? in->pupils[p].nwishes : maxw;
-    size_t *ranks = calloc(maxw + 1, sizeof *ranks);
-    for (size_t p = 0; p < in->in.npupils; p++) {
-        int is_prio = in->pupils[p].priority > 0, got = r->wish_of[p] != 0;
-        placed += got, first += r->wish_of[p] == 1;
-        prio += is_prio, prio_placed += is_prio && got, prio_first += is_prio && r->wish_of[p] == 1;
-        if (ranks && got) ranks[r->wish_of[p]]++;
-    }
+/* report.json: the engine's figures (urne_match_report_make) in io's words,
+ * the same the server gives for a round. 0, or -1 (memory). */
+static int write_report(FILE *f, const opts *o, const loaded *l, const urne_match_result *r) {
+    urne_match_report rep;
+    if (urne_match_report_make(&l->input.in, r, &rep) < 0) return -1;
     char hex[2 * crypto_hash_sha256_BYTES + 1];
     sodium_bin2hex(hex, sizeof hex, l->digest, sizeof l->digest);
-    fprintf(f, "{\n  \"method\": \"%s\",\n  \"tie_break\": \"%s\",\n  \"seed\": %llu,\n  \"lottery\": \"%s\",\n",
-            methods[o->method], o->tie == URNE_MATCH_TIE_MULTIPLE ? "multiple" : "single", (unsigned long long)o->seed,
-            in->lottery_given ? "given" : "drawn");
-    fprintf(f, "  \"inputs_sha256\": \"%s\",\n  \"pupils\": %zu,\n  \"hosts\": %zu,\n  \"placed\": %zu,\n  \"unplaced\": %zu,\n",
-            hex, in->in.npupils, in->in.nhosts, placed, in->in.npupils - placed);
-    fputs("  \"rank_distribution\": [", f);
-    for (size_t w = 1; ranks && w <= maxw; w++) fprintf(f, "%s%zu", w > 1 ? ", " : "", ranks[w]);
-    fprintf(f, "],\n  \"priority_pupils\": {\"pupils\": %zu, \"placed\": %zu, \"first_wish\": %zu},\n", prio, prio_placed,
-            prio_first);
-    fprintf(f, "  \"other_pupils\": {\"pupils\": %zu, \"placed\": %zu, \"first_wish\": %zu},\n", in->in.npupils - prio,
-            placed - prio_placed, first - prio_first);
-    size_t kept = 0, absent = 0;
-    for (size_t p = 0; p < in->in.npupils; p++) {
-        kept += l->kept && l->kept[p] != URNE_MATCH_NONE;
-        absent += l->absent && l->absent[p];
-    }
-    fprintf(f, "  \"round\": {\"later\": %s, \"kept\": %zu, \"refused\": %zu}\n}\n", l->kept || l->absent ? "true" : "false",
-            kept, absent);
-    free(ranks);
+    urne_match_report_meta m = {o->method, o->tie, o->seed, l->input.lottery_given, hex};
+    urne_buf b = {0};
+    urne_io_match_report_json(&b, &rep, &m);
+    urne_match_report_free(&rep);
+    int bad = b.oom;
+    if (!bad) fwrite(b.data, 1, b.len, f);
+    urne_buf_free(&b);
+    return bad ? -1 : 0;
 }
 
 enum { F_ASSIGNMENT, F_HOSTS, F_EXPLANATIONS, F_REPORT, NFILES };
@@ -472,7 +455,7 @@ static void *write_one(void *arg) {
     if (j->which == F_ASSIGNMENT) j->bad = write_assignment(f, &j->l->input, j->r) < 0;
     else if (j->which == F_HOSTS) j->bad = write_host_lists(f, j->prep, &j->l->input, j->r) < 0;
     else if (j->which == F_EXPLANATIONS) j->bad = write_explanations(f, j->prep, j->o, &j->l->input, j->r) < 0;
-    else write_report(f, j->o, j->l, j->r);
+    else j->bad = write_report(f, j->o, j->l, j->r) < 0;
     if (ferror(f) | (fclose(f) != 0)) j->bad = 1;
     if (j->bad) fprintf(stderr, _("urne match: cannot write %s: %s\n"), j->tmp, strerror(errno));
     return NULL;

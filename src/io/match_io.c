@@ -72,6 +72,22 @@ static size_t slot_of(const id_slot *slots, size_t nslots, const char *key, size
     return i;
 }
 
+/* The index of the id a field names, its doubled quotes unescaped as
+ * urne_span_dup unescaped the ids when they were read (a pupil "a""b" of
+ * pupils.csv is the pupil a"b that assignment.csv names "a""b" again), or
+ * URNE_MATCH_NONE. */
+static uint32_t find_id(const id_slot *slots, size_t nslots, urne_span s) {
+    if (!s.quoted || s.len == 0 || memchr(s.p, '"', s.len) == NULL) return slots[slot_of(slots, nslots, s.p, s.len)].index;
+    char buf[URNE_MATCH_ID_MAX + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        if (n == sizeof buf) return URNE_MATCH_NONE; /* longer than any id */
+        buf[n++] = s.p[i];
+        if (s.p[i] == '"' && i + 1 < s.len && s.p[i + 1] == '"') i++;
+    }
+    return slots[slot_of(slots, nslots, buf, n)].index;
+}
+
 /* Put index i (its id, NUL-terminated, of length len) in the empty slot s found by slot_of. */
 static void slot_put(id_slot *slots, size_t s, const char *id, size_t len, uint32_t i) {
     slots[s] = (id_slot){head_of(id, len), id, i, (uint32_t)(hash_bytes(id, len) >> 32)};
@@ -326,7 +342,8 @@ static int pupil_wishes(urne_match_input *in, urne_span list, long ln, uint32_t 
             bad = -1;
             continue;
         }
-        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, id.p, id.len)].index;
+        id.quoted = list.quoted;
+        uint32_t h = find_id(in->host_slots, in->nhost_slots, id);
         if (h == URNE_MATCH_NONE) {
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "wishes", "unknown-host", "no host %.*s in the hosts file", (int)id.len,
                            id.p);
@@ -435,7 +452,7 @@ static int by_host_pupil(const void *a, const void *b) {
 
 /* The rankings, sorted by host then pupil, into each host's slices. */
 static int place_rankings(urne_match_input *in, ranking *v, size_t n, urne_diags *d) {
-    qsort(v, n, sizeof *v, by_host_pupil);
+    if (n) qsort(v, n, sizeof *v, by_host_pupil); /* v is NULL when no line was kept */
     in->ranked = malloc((n ? n : 1) * sizeof *in->ranked);
     in->ranks = malloc((n ? n : 1) * sizeof *in->ranks);
     if (!in->ranked || !in->ranks) return -1;
@@ -463,8 +480,8 @@ static int read_rankings(urne_match_input *in, const char *buf, size_t len, urne
     urne_span cell[NR];
     while (table_next(&t, cell)) {
         long ln = t.it.lineno;
-        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[R_HOST].p, cell[R_HOST].len)].index;
-        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[R_PUPIL].p, cell[R_PUPIL].len)].index;
+        uint32_t h = find_id(in->host_slots, in->nhost_slots, cell[R_HOST]);
+        uint32_t p = find_id(in->pupil_slots, in->npupil_slots, cell[R_PUPIL]);
         int64_t rank = 0;
         if (h == URNE_MATCH_NONE)
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "host", "unknown-host", "no host %.*s in the hosts file",
@@ -502,7 +519,7 @@ static int by_pair(const void *x, const void *y) {
 
 /* The pairs sorted into in->distances; a pair given twice named at its second line. */
 static int place_distances(urne_match_input *in, distance_line *v, size_t n, urne_diags *d) {
-    qsort(v, n, sizeof *v, by_pair);
+    if (n) qsort(v, n, sizeof *v, by_pair); /* v is NULL when no line was kept */
     in->distances = malloc((n ? n : 1) * sizeof *in->distances);
     if (in->distances == NULL) return -1;
     for (size_t i = 0; i < n; i++) {
@@ -582,7 +599,7 @@ int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t
     size_t lotteries = 0;
     while (seen && table_next(&t, cell)) {
         long ln = t.it.lineno;
-        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[0].p, cell[0].len)].index;
+        uint32_t p = find_id(in->pupil_slots, in->npupil_slots, cell[0]);
         if (p == URNE_MATCH_NONE) {
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "pupil", "unknown-pupil", "no pupil %.*s in the pupils file",
                            (int)cell[0].len, cell[0].p);
@@ -596,7 +613,7 @@ int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t
             parse_integer(cell[2], ln, "lottery", -INT64_MAX, INT64_MAX, &lottery[p], d) == 0)
             lotteries++;
         if (urne_span_blank(cell[1])) continue;
-        uint32_t h = in->host_slots[slot_of(in->host_slots, in->nhost_slots, cell[1].p, cell[1].len)].index;
+        uint32_t h = find_id(in->host_slots, in->nhost_slots, cell[1]);
         if (h == URNE_MATCH_NONE)
             urne_diags_add(d, URNE_DIAG_ERROR, ln, "host", "unknown-host", "no host %.*s in the hosts file",
                            (int)cell[1].len, cell[1].p);
@@ -609,6 +626,26 @@ int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t
     return lottery && lotteries == in->in.npupils ? 1 : 0;
 }
 
+int urne_io_match_rankings_given(const urne_match_input *in, const char *buf, size_t len, const uint8_t *given,
+                                 urne_diags *d) {
+    table t = {.names = ranking_cols, .ncols = NR, .nrequired = NR};
+    if (table_open(&t, buf, len, d) < 0) return -1;
+    uint8_t *said = calloc(in->in.nhosts ? in->in.nhosts : 1, 1);
+    int bad = said ? 0 : -1;
+    urne_span cell[NR];
+    while (said && table_next(&t, cell)) {
+        uint32_t h = find_id(in->host_slots, in->nhost_slots, cell[R_HOST]);
+        if (h == URNE_MATCH_NONE || !given[h] || said[h]++) continue; /* each host once: its first line */
+        urne_diags_add(d, URNE_DIAG_ERROR, t.it.lineno, "host", "host-ranked-already",
+                       "host %s already ranks its applicants: its ranking was given before and stands", in->hosts[h].id);
+        bad = -1;
+    }
+    if (said == NULL) urne_diags_add(d, URNE_DIAG_ERROR, 0, NULL, "memory", "out of memory reading the rankings");
+    free(said);
+    urne_lines_free(&t.it);
+    return bad;
+}
+
 int urne_io_match_pupil_list(const urne_match_input *in, const char *buf, size_t len, uint8_t *flags, urne_diags *d) {
     static const char *const cols[1] = {"pupil"};
     table t = {.names = cols, .ncols = 1, .nrequired = 1};
@@ -616,7 +653,7 @@ int urne_io_match_pupil_list(const urne_match_input *in, const char *buf, size_t
     size_t before = d->errors;
     urne_span cell[1];
     while (table_next(&t, cell)) {
-        uint32_t p = in->pupil_slots[slot_of(in->pupil_slots, in->npupil_slots, cell[0].p, cell[0].len)].index;
+        uint32_t p = find_id(in->pupil_slots, in->npupil_slots, cell[0]);
         if (p == URNE_MATCH_NONE)
             urne_diags_add(d, URNE_DIAG_ERROR, t.it.lineno, "pupil", "unknown-pupil", "no pupil %.*s in the pupils file",
                            (int)cell[0].len, cell[0].p);

@@ -73,6 +73,13 @@ int urne_io_match_assignment(const urne_match_input *in, const char *buf, size_t
  * either order, is an error. 0, or -1 with the errors in d. */
 int urne_io_match_distances(urne_match_input *in, const char *buf, size_t len, urne_diags *d);
 
+/* A rankings file read with urne_io_match_read into *in, checked against the
+ * hosts whose ranking was given before (given[h] != 0): the first line of each
+ * such host is an error (field host, rule host-ranked-already). 0, or -1 with
+ * the errors in d. */
+int urne_io_match_rankings_given(const urne_match_input *in, const char *buf, size_t len, const uint8_t *given,
+                                 urne_diags *d);
+
 /* Read a list of pupils (a column `pupil`; other columns ignored): flags[p] = 1
  * for each pupil listed. 0, or -1 with the errors in d (an unknown pupil). */
 int urne_io_match_pupil_list(const urne_match_input *in, const char *buf, size_t len, uint8_t *flags, urne_diags *d);

@@ -232,4 +232,24 @@ int urne_match_near(const urne_match_instance *in, uint32_t p, uint32_t h);
 typedef unsigned __int128 urne_match_key;
 urne_match_key urne_match_key_of(const urne_match_prep *prep, uint32_t p, uint32_t h);
 
+/* A run's figures (report.c): what report.json says, the command line's and the
+ * server's alike. ranks[w], w in 1..max_wish (the longest list of wishes): the
+ * pupils placed at their w-th wish. A priority pupil has priority > 0. kept:
+ * pupils holding a place from an earlier round; absent: pupils taking no part;
+ * later: the instance is a later round (kept or absent given). */
+typedef struct urne_match_report {
+    size_t pupils, hosts, placed, unplaced;
+    size_t *ranks, max_wish;
+    size_t priority_pupils, priority_placed, priority_first;
+    size_t other_pupils, other_placed, other_first;
+    size_t kept, absent;
+    int later;
+} urne_match_report;
+
+/* The figures of result r (from urne_match_run on this instance, or any
+ * assignment with wish_of filled alike): 0, or -1 when memory runs out (then
+ * *out is empty). Free with urne_match_report_free. */
+int urne_match_report_make(const urne_match_instance *in, const urne_match_result *r, urne_match_report *out);
+void urne_match_report_free(urne_match_report *rep);
+
 #endif

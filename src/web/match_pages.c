@@ -7,8 +7,13 @@
  *                           unplaced, at which wish, priority pupils against the
  *                           others); the coordinator's forms when the reader is one;
  *   /match/N/pupils         a teacher's pupils (those of the schools they are
- *                           granted) with a form for each one's wishes;
+ *                           granted) with a form for each one's wishes, and each
+ *                           one's placement in the last round published with why
+ *                           not each wish above it (what the pupil's code shows);
  *   /match/N/host?code=     a host's places by its private link, with the form;
+ *                           before the first round its applicants to rank
+ *                           (match_ranks.c); its pupils (offered or accepted) and
+ *                           their list as CSV (match_csv.c);
  *   /match/N/placement      a pupil gives their code (POST, never in a URL) and
  *                           reads their placement, its rank among their wishes,
  *                           for each wish above it why (the host's cutoff: the
@@ -135,6 +140,17 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
                      "</form>",
                   _(r, "Import the hosts and the pupils"), _(r, "Import"));
     }
+    if (strcmp(c->state, "collecting") == 0 && c->round == 0) {
+        urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
+        urne_page_csrf(b, r);
+        urne_html(b, "<h2>%s</h2><input type=hidden name=do value=rankings><p>%s</p>"
+                     "<label>host_rankings.csv<textarea name=rankings required rows=4></textarea></label>"
+                     "<button>%s</button></form>",
+                  _(r, "Add the rankings of hosts that rank their applicants"),
+                  _(r, "Columns host, pupil, rank (1 first). A host ranked takes only the pupils it ranked; a host "
+                       "ranked before keeps its ranking."),
+                  _(r, "Add"));
+    }
     if ((strcmp(c->state, "collecting") == 0 || strcmp(c->state, "published") == 0) && !c->final_round) {
         urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
         urne_page_csrf(b, r);
@@ -154,7 +170,10 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
         urne_page_csrf(b, r);
         urne_html(b, "<input type=hidden name=do value=close><button>%s</button></form>", _(r, "Close the campaign"));
     }
-    if (c->round > 0) urne_html(b, "<p><a href=\"/match/%lld/assignment.csv\">assignment.csv</a></p>", id);
+    if (c->round > 0)
+        urne_html(b, "<p>%s <a href=\"/match/%lld/assignment.csv\">assignment.csv</a> · <a href=\"/match/%lld/hosts.csv\">"
+                     "hosts.csv</a> (%s) · <a href=\"/match/%lld/report.json\">report.json</a></p>",
+                  _(r, "Downloads of the last round:"), id, id, _(r, "each host's list"), id);
 }
 
 static enum MHD_Result campaign_page(urne_req *r, int64_t id, unsigned status, const char *message) {
@@ -234,6 +253,10 @@ enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
         const char *final = urne_req_param(r, "final");
         urne_app_match_run(&r->srv->app, &r->user, id, final && strcmp(final, "1") == 0, &o);
         done = _(r, "Round computed and checked: publish it when you have looked at it.");
+    } else if (what && strcmp(what, "rankings") == 0) {
+        const char *k = urne_req_param(r, "rankings");
+        urne_app_match_rankings(&r->srv->app, &r->user, id, k, k ? strlen(k) : 0, &o);
+        done = _(r, "Rankings added: these hosts take their applicants in their own order.");
     } else if (what && strcmp(what, "publish") == 0) {
         urne_app_match_publish(&r->srv->app, &r->user, id, urne_req_param(r, "deadline"), &o);
         done = _(r, "Round published: each pupil placed has an offer to answer.");
@@ -256,32 +279,84 @@ enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
 
 /* ---- a teacher's pupils ---- */
 
+static void reason_html(urne_buf *b, const urne_req *r, json_t *x);
+
+typedef struct school_seen {
+    char *name;
+    int allowed;
+} school_seen;
+
 typedef struct teacher_view {
     urne_req *r;
     urne_buf *b;
-    int64_t id;
-    char school[URNE_STORE_MATCH_NAME_MAX + 1]; /* the last school asked, and whether it was allowed */
-    int allowed, asked, shown;
+    int64_t id, shown_round; /* the last round published (0: none) */
+    urne_match_result_row *result;
+    school_seen *schools; /* each school asked, and whether the reader may see its pupils */
+    size_t nschools, cap;
+    int whole, shown;     /* whole: a secretary of the campaign, every school allowed */
 } teacher_view;
+
+/* A pupil's placement in the last round published that placed them (or left
+ * them unplaced), with why not each wish above it: what the pupil's code shows,
+ * for their teacher. */
+static void placement_cell(teacher_view *t, const char *key) {
+    int found = 0;
+    for (int64_t round = t->shown_round; t->result && round >= 1 && !found; round--)
+        found = urne_store_match_result_get(t->r->srv->app.store, t->id, round, key, t->result) == 1;
+    urne_html(t->b, "<td class=wide data-label=\"%s\">", _(t->r, "Placement (last round published)"));
+    if (!found) {
+        urne_html_trusted(t->b, "—</td></tr>");
+        return;
+    }
+    const urne_match_result_row *x = t->result;
+    if (x->host[0]) {
+        urne_html(t->b, "%s, %s ", x->host, _(t->r, "wish"));
+        urne_page_int(t->b, t->r, x->wish);
+    } else
+        urne_html(t->b, "%s", _(t->r, "not placed"));
+    json_t *why = json_loads(x->explanation, 0, NULL);
+    if (json_array_size(why)) {
+        urne_html(t->b, "<details><summary>%s</summary><ul>", _(t->r, "Why not a wish above"));
+        for (size_t i = 0; i < json_array_size(why); i++) reason_html(t->b, t->r, json_array_get(why, i));
+        urne_html_trusted(t->b, "</ul></details>");
+    }
+    json_decref(why);
+    urne_html_trusted(t->b, "</td></tr>");
+}
+
+/* May the reader enter the wishes of this school's pupils? Asked once per
+ * school, not per pupil (the pupils come in order of key, their schools mixed),
+ * and not at all for a secretary of the whole campaign. */
+static int school_allowed(teacher_view *t, const char *school) {
+    if (t->whole) return 1;
+    for (size_t i = 0; i < t->nschools; i++)
+        if (strcmp(t->schools[i].name, school) == 0) return t->schools[i].allowed;
+    urne_app_outcome o;
+    int allowed = urne_app_match_may(&t->r->srv->app, &t->r->user, URNE_ACT_ENTER_WISHES, t->id, school, &o) == URNE_APP_OK;
+    urne_app_outcome_free(&o);
+    if (t->nschools == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 16;
+        void *v = realloc(t->schools, cap * sizeof *t->schools);
+        if (v == NULL) return allowed; /* asked again next time: slower, never wrong */
+        t->schools = v, t->cap = cap;
+    }
+    char *name = strdup(school);
+    if (name) t->schools[t->nschools++] = (school_seen){name, allowed};
+    return allowed;
+}
 
 static int pupil_item(const urne_match_pupil_row *p, void *ctx) {
     teacher_view *t = ctx;
-    if (!t->asked || strcmp(t->school, p->school) != 0) {
-        urne_app_outcome o;
-        snprintf(t->school, sizeof t->school, "%s", p->school);
-        t->allowed = urne_app_match_may(&t->r->srv->app, &t->r->user, URNE_ACT_ENTER_WISHES, t->id, p->school, &o) ==
-                     URNE_APP_OK;
-        urne_app_outcome_free(&o);
-        t->asked = 1;
-    }
-    if (!t->allowed) return 0;
+    if (!school_allowed(t, p->school)) return 0;
     t->shown++;
-    urne_html(t->b, "<tr><td>%s</td><td>%s</td><td><form method=post action=\"/match/%lld/pupils\">", p->key, p->school,
-              (long long)t->id);
+    urne_html(t->b, "<tr><td>%s</td><td class=wide data-label=\"%s\">%s</td><td class=wide data-label=\"%s\"><form method=post "
+                    "action=\"/match/%lld/pupils\">",
+              p->key, _(t->r, "School"), p->school, _(t->r, "Wishes"), (long long)t->id);
     urne_page_csrf(t->b, t->r);
     urne_html(t->b, "<input type=hidden name=pupil value=\"%s\"><input name=wishes value=\"%s\" aria-label=\"%s\" "
-                    "maxlength=8000><button>%s</button></form></td></tr>",
+                    "maxlength=8000><button>%s</button></form></td>",
               p->key, p->wishes, _(t->r, "Wishes, best first, separated by >"), _(t->r, "Save"));
+    placement_cell(t, p->key);
     return 0;
 }
 
@@ -293,15 +368,22 @@ static enum MHD_Result pupils_page(urne_req *r, int64_t id, unsigned status, con
     const char *title = _(r, "The pupils' wishes");
     urne_page_begin(&buf, r, title);
     if (message) urne_page_flash(&buf, status, message);
-    urne_html(&buf, "<h1>%s</h1><p class=meta>%s — %s</p><p>%s</p><table><thead><tr><th scope=col>%s</th>"
-                    "<th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
+    urne_html(&buf, "<h1>%s</h1><p class=meta>%s — %s</p><p>%s</p><table class=stack><thead><tr><th scope=col>%s</th>"
+                    "<th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
               title, c->name, urne_match_state_words(r, c->state),
               _(r, "Host identifiers, best first, separated by > (for example H01>H07>H03)."), _(r, "Pupil"),
-              _(r, "School"), _(r, "Wishes"));
-    teacher_view t = {.r = r, .b = &buf, .id = id};
+              _(r, "School"), _(r, "Wishes"), _(r, "Placement (last round published)"));
+    teacher_view t = {.r = r, .b = &buf, .id = id, .shown_round = c->round - (strcmp(c->state, "run") == 0),
+                      .result = malloc(sizeof *t.result)};
+    urne_app_outcome o;
+    t.whole = urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_ENTER_WISHES, id, NULL, &o) == URNE_APP_OK;
+    urne_app_outcome_free(&o);
     urne_app_read_begin(&r->srv->app);
     urne_store_match_pupil_each(r->srv->app.store, id, "", pupil_item, &t);
     urne_app_read_end(&r->srv->app);
+    for (size_t i = 0; i < t.nschools; i++) free(t.schools[i].name);
+    free(t.schools);
+    free(t.result);
     urne_html_trusted(&buf, "</tbody></table>");
     if (t.shown == 0) urne_html(&buf, "<p>%s</p>", _(r, "No pupil of a school of yours in this campaign."));
     free(c);
@@ -334,6 +416,45 @@ enum MHD_Result urne_match_form_wishes(urne_req *r, int64_t id, int64_t b) {
 
 /* ---- a host's page ---- */
 
+typedef struct host_list {
+    urne_buf *b;
+    const urne_req *r;
+    size_t n;
+} host_list;
+
+static void host_list_row(const urne_match_listed *x, void *ctx) {
+    host_list *l = ctx;
+    if (l->n++ == 0)
+        urne_html(l->b, "<table class=stack><thead><tr><th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th>"
+                        "<th scope=col>%s</th></tr></thead><tbody>",
+                  _(l->r, "Pupil"), _(l->r, "School"), _(l->r, "Wish"), _(l->r, "Place"));
+    urne_html(l->b, "<tr><td>%s</td><td class=wide data-label=\"%s\">%s</td><td class=num data-label=\"%s\">", x->pupil,
+              _(l->r, "School"), x->school, _(l->r, "Wish"));
+    urne_page_int(l->b, l->r, x->wish);
+    urne_html(l->b, "</td><td data-label=\"%s\">%s</td></tr>", _(l->r, "Place"),
+              strcmp(x->state, "accepted") == 0 ? _(l->r, "accepted") : _(l->r, "offered, not yet answered"));
+}
+
+/* The pupils a host holds (offered or accepted), and its list as CSV. */
+static void host_list_html(urne_buf *b, urne_req *r, int64_t id, const char *code) {
+    urne_html(b, "<section class=card aria-labelledby=list><h2 id=list>%s</h2>", _(r, "Your pupils"));
+    host_list l = {b, r, 0};
+    urne_app_outcome o;
+    urne_app_match_lists(&r->srv->app, &r->user, id, code, host_list_row, &l, &o);
+    if (l.n) urne_html_trusted(b, "</tbody></table>");
+    else if (o.status == URNE_APP_OK)
+        urne_html(b, "<p>%s</p>", _(r, "No pupil is placed with you yet: the list fills when a round is published."));
+    else
+        urne_html(b, "<p>%s</p>", _(r, "The list cannot be read now."));
+    urne_app_outcome_free(&o);
+    if (l.n) {
+        urne_html(b, "<p><a href=\"/match/%lld/host.csv?code=", (long long)id);
+        urne_buf_url(b, code);
+        urne_html(b, "\" download>%s</a></p>", _(r, "Your list as CSV (for a spreadsheet)"));
+    }
+    urne_html_trusted(b, "</section>");
+}
+
 static enum MHD_Result host_page(urne_req *r, int64_t id, const char *code, unsigned status, const char *message) {
     urne_match_host_row *h = malloc(sizeof *h);
     if (h == NULL) return urne_reply_json_error(r, 500, "out of memory");
@@ -359,7 +480,14 @@ static enum MHD_Result host_page(urne_req *r, int64_t id, const char *code, unsi
               _(r, "Your places"), code, _(r, "Name"), h->name, _(r, "Places"), (long long)h->capacity,
               _(r, "of which held for priority pupils (REP, REP+)"), (long long)h->reserved,
               _(r, "Weeks offered, separated by | (empty: any week)"), h->weeks, _(r, "Save"));
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    urne_app_read_begin(&r->srv->app);
+    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
+    urne_app_read_end(&r->srv->app);
+    if (rc == 1) urne_match_ranks_html(&buf, r, c, h->key, code);
+    free(c);
     free(h);
+    host_list_html(&buf, r, id, code);
     return urne_page_send(r, status, &buf);
 }
 
@@ -377,6 +505,11 @@ enum MHD_Result urne_match_form_host(urne_req *r, int64_t id, int64_t b) {
                             urne_match_field_count(cap, -1), urne_match_field_count(res_, 0)};
     urne_app_outcome o;
     urne_result res = {0};
+    const char *what = urne_req_param(r, "do");
+    if (what && strcmp(what, "ranks") == 0) {
+        urne_match_ranks_post(r, id, code, &res);
+        return host_page(r, id, code, res.status, res.message); /* a wrong code: the page refuses it */
+    }
     if (urne_app_match_places(&r->srv->app, &r->user, id, &in, &o) == URNE_APP_OK)
         urne_result_set(&res, 200, "%s", _(r, "Places saved."));
     else

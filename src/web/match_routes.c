@@ -5,8 +5,10 @@
  * The API: a campaign's figures as JSON; creating one; importing its files
  * (answered with every host's and pupil's code, shown this once); a host's
  * places (by account or by its link's code), a pupil's wishes; running,
- * publishing and closing a round; a pupil's placement and explanation by code,
- * and their answer to the offer; the assignment as CSV. Each route names its
+ * publishing and closing a round; rankings given after the import; a pupil's
+ * placement and explanation by code, and their answer to the offer. The
+ * downloads (assignment.csv, hosts.csv, host.csv, report.json) are in
+ * match_csv.c. Each route names its
  * action, so the dispatcher refuses the wrong roles first; the campaign's own
  * space (its school's, its host's) is decided by the use case, as the grants'
  * are. The refusals' reasons are worded here, in French and English; every
@@ -18,7 +20,6 @@
 #include <string.h>
 
 #include "actions.h"
-#include "download.h"
 #include "match_web.h"
 #include "routes.h"
 
@@ -58,6 +59,11 @@ void urne_match_word(const urne_req *r, const urne_app_outcome *o, urne_result *
     else if (strcmp(why, URNE_WHY_MATCH_CHECK) == 0)
         urne_result_set(res, http, _(r, "The checker found %lld fault(s) in the engine's result: nothing was stored."),
                         (long long)o->number);
+    else if (strcmp(why, URNE_WHY_MATCH_RANK) == 0)
+        urne_result_set(res, http, _(r, "The rank of pupil %s: a whole number from 1, or empty to leave them out."),
+                        o->detail);
+    else if (strcmp(why, URNE_WHY_MATCH_EMPTY) == 0 && strcmp(o->field, "rank") == 0)
+        urne_result_set(res, http, "%s", _(r, "No rank given: rank at least one applicant."));
     else if (strcmp(why, URNE_WHY_MATCH_METHOD) == 0)
         urne_result_set(res, http, "%s", _(r, "Field 'method': da, ttc or serial."));
     else if (strcmp(why, URNE_WHY_MATCH_TIE) == 0)
@@ -141,6 +147,15 @@ static enum MHD_Result api_import(urne_req *r, int64_t id, int64_t b) {
     return answer(r, &o, 200, _(r, "Hosts and pupils imported: hand each their code, shown only now."), extra);
 }
 
+static enum MHD_Result api_rankings(urne_req *r, int64_t id, int64_t b) {
+    const char *k = urne_req_param(r, "rankings");
+    urne_app_outcome o;
+    urne_app_match_rankings(&r->srv->app, &r->user, id, k, k ? strlen(k) : 0, &o);
+    json_t *extra = json_pack("{s:I, s:I}", "rankings", (json_int_t)o.number, "hosts_ranked", (json_int_t)o.id);
+    o.id = id;
+    return answer(r, &o, 200, _(r, "Rankings added: these hosts take their applicants in their own order."), extra);
+}
+
 static enum MHD_Result api_places(urne_req *r, int64_t id, int64_t b) {
     const char *cap = urne_req_param(r, "capacity"), *res = urne_req_param(r, "reserved");
     urne_match_places in = {urne_req_param(r, "host"), urne_req_param(r, "code"), urne_req_param(r, "name"),
@@ -219,44 +234,6 @@ static enum MHD_Result api_answer(urne_req *r, int64_t id, int64_t b) {
     return answer(r, &o, 200, _(r, "Your answer is recorded."), extra);
 }
 
-/* ---- the assignment as CSV ---- */
-
-static int assignment_line(const urne_match_result_row *x, void *ctx) {
-    urne_buf *b = ctx;
-    urne_buf_csv(b, x->pupil);
-    urne_buf_puts(b, ",");
-    urne_buf_csv(b, x->host);
-    urne_buf_printf(b, ",%lld,%lld,%lld\n", (long long)x->wish, (long long)x->round, (long long)x->lottery);
-    return 0;
-}
-
-static enum MHD_Result csv_assignment(urne_req *r, int64_t id, int64_t b) {
-    urne_app_outcome o;
-    if (urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_MANAGE_MATCHES, id, NULL, &o) != URNE_APP_OK) {
-        urne_result res = {0};
-        urne_match_word(r, &o, &res);
-        urne_app_outcome_free(&o);
-        return urne_reply_json_error(r, res.status, "%s", res.message);
-    }
-    urne_app_outcome_free(&o);
-    urne_buf buf = {0};
-    urne_buf_puts(&buf, "pupil,host,wish,round,lottery\n");
-    urne_app_read_begin(&r->srv->app);
-    urne_match_campaign_row *c = malloc(sizeof *c);
-    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
-    if (rc == 1 && c->round > 0) rc = urne_store_match_result_each(r->srv->app.store, id, c->round, assignment_line, &buf) == 0;
-    urne_app_read_end(&r->srv->app);
-    free(c);
-    char disposition[200], name[64];
-    snprintf(name, sizeof name, "assignment-%lld", (long long)id);
-    urne_download_disposition(name, name, ".csv", disposition, sizeof disposition);
-    const char *h[] = {"Content-Disposition", disposition, NULL};
-    enum MHD_Result ret = rc == 1 && !buf.oom ? urne_reply_full(r, 200, "text/csv; charset=utf-8", buf.data, buf.len, h)
-                                              : urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
-    urne_buf_free(&buf);
-    return ret;
-}
-
 /* ---- the table ---- */
 
 static const urne_route_def matches[] = {
@@ -271,18 +248,30 @@ static const urne_route_def matches[] = {
      "a teacher sets a pupil's wishes (form)", urne_match_form_wishes},
     {"GET", "/match/*/host", URNE_ACT_ANSWER_PLACEMENT, NULL, "a host's page by its private link (?code=)",
      urne_match_page_host},
-    {"POST", "/match/*/host", URNE_ACT_ANSWER_PLACEMENT, NULL, "a host edits its places by its link's code (form)",
+    {"POST", "/match/*/host", URNE_ACT_ANSWER_PLACEMENT, NULL,
+     "a host edits its places, or ranks its applicants before the first round, by its link's code (form)",
      urne_match_form_host},
     {"GET", "/match/*/placement", URNE_ACT_ANSWER_PLACEMENT, NULL, "the form where a pupil gives their code",
      urne_match_page_placement},
     {"POST", "/match/*/placement", URNE_ACT_ANSWER_PLACEMENT, NULL,
      "a pupil's placement and its explanation by code; accept or refuse the offer (form)", urne_match_form_placement},
     {"GET", "/match/*/assignment.csv", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
-     "the last round's assignment (pupil, host, wish, round, lottery)", csv_assignment},
+     "the last round's assignment (pupil, host, wish, round, lottery), cells neutralised for spreadsheets",
+     urne_match_csv_assignment},
+    {"GET", "/match/*/hosts.csv", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "every host's list of pupils (offered, accepted, or computed and not yet published)", urne_match_csv_hosts},
+    {"GET", "/match/*/host.csv", URNE_ACT_ANSWER_PLACEMENT, NULL,
+     "a host's own list of pupils by its private link (?code=): places offered or accepted", urne_match_csv_host},
+    {"GET", "/match/*/report.json", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "a round's report (?round=, the last by default): figures, seed, inputs' SHA-256, as the run recorded it",
+     urne_match_json_report},
     {"GET", "/api/match/*", URNE_ACT_READ_PUBLIC, NULL, "a campaign's state and figures", api_get},
     {"POST", "/api/match", URNE_ACT_MANAGE_MATCHES, "in the space named", "create a campaign", api_create},
     {"POST", "/api/match/*/import", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
      "import hosts.csv, pupils.csv, host_rankings.csv (every line or none); answers the codes", api_import},
+    {"POST", "/api/match/*/rankings", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "add host_rankings.csv (host, pupil, rank) for hosts not ranked yet, before the first round (every line or none)",
+     api_rankings},
     {"POST", "/api/match/*/wishes", URNE_ACT_ENTER_WISHES, "the pupil's school in the campaign",
      "set a pupil's wishes", api_wishes},
     {"POST", "/api/match/*/places", URNE_ACT_EDIT_PLACES, "the host's space in the campaign",

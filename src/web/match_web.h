@@ -35,4 +35,19 @@ enum MHD_Result urne_match_form_host(urne_req *r, int64_t id, int64_t b);
 enum MHD_Result urne_match_page_placement(urne_req *r, int64_t id, int64_t b);
 enum MHD_Result urne_match_form_placement(urne_req *r, int64_t id, int64_t b);
 
+/* A host ranking its applicants (match_ranks.c): the host page's section, and
+ * the form's answer into res (the page then shown with it). */
+void urne_match_ranks_html(urne_buf *b, urne_req *r, const urne_match_campaign_row *c, const char *host, const char *code);
+void urne_match_ranks_post(urne_req *r, int64_t id, const char *code, urne_result *res);
+
+/* The downloads (match_csv.c). */
+enum MHD_Result urne_match_csv_assignment(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_match_csv_hosts(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_match_csv_host(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_match_json_report(urne_req *r, int64_t id, int64_t b);
+/* Append s as a CSV cell a spreadsheet reads as text: urne_buf_csv's field,
+ * after a single quote when s begins with = + - @, a tab or a carriage return
+ * (a formula otherwise). For the web's downloads only (match_csv.c says why). */
+void urne_match_csv_cell(urne_buf *b, const char *s);
+
 #endif

@@ -10,9 +10,11 @@ pupil refuses, and the next round gives the place to the next in the host's
 order; every other role refused (401, 403); assignment.csv downloaded; a
 generated département's files imported and run; `urne audit verify` passes and
 names a capacity changed behind the log's back; `urne store copy` carries it all."""
+import json
 import os
 import re
 import tempfile
+import urllib.request
 
 from lib import *
 
@@ -94,6 +96,10 @@ try:
     check(st == 403, f"a pupil's id longer than any is no pupil of the teacher's school: 403, not 500: {st} {d}")
     st, page = teach.get("/match/1/pupils")
     check(st == 200 and "p1" in page and "p3" not in page, f"the teacher's page lists their school's pupils: {st}")
+    st, page = clients["sec"].get("/match/1/pupils")
+    check(st == 200 and "<td>p1</td>" in page and "<td>p3</td>" in page, f"a secretary of the site sees every school's: {st}")
+    st, page = obs.get("/match/1/pupils")
+    check(st == 403, f"an observer sees no pupil: {st}")
 
     # A host edits its capacity: by account, and by its private link.
     st, d = clients["hostacct"].post("/api/match/1/places", {"host": "A", "capacity": "1"})
@@ -116,10 +122,33 @@ try:
     st, d = public.post("/api/match/1/host", {"code": "wrong", "capacity": "9"})
     check(st == 404, f"a wrong host code: 404: {st} {d}")
 
+    # Host rankings given after the import: every line or none, each error named; a host ranked keeps its ranking.
+    bad = "host,pupil,rank\nZ,p1,1\nA,p9,1\nA,p1,x\n"
+    st, d = coord.post("/api/match/1/rankings", {"rankings": bad})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["rule"]) for e in errs] ==
+          [("host_rankings.csv", 2, "unknown-host"), ("host_rankings.csv", 3, "unknown-pupil"),
+           ("host_rankings.csv", 4, "count-format")] if len(errs) == 3 else False,
+          f"a bad rankings file: 400 naming file, lines and rules: {st} {d}")
+    check(public.post("/api/match/1/rankings", {"rankings": "host,pupil,rank\nC,p2,1\n"})[0] == 401,
+          "the public may not give rankings")
+    check(teach.post("/api/match/1/rankings", {"rankings": "host,pupil,rank\nC,p2,1\n"})[0] == 403,
+          "a teacher may not give rankings")
+    st, d = coord.post("/api/match/1/rankings", {"rankings": "host,pupil,rank\nC,p2,1\n"})
+    check(st == 200 and d["rankings"] == 1 and d["hosts_ranked"] == 1, f"C ranks its applicant: {st} {d}")
+    st, d = coord.post("/api/match/1/rankings", {"rankings": "host,pupil,rank\nB,p1,1\nC,p3,1\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and len(errs) == 1 and errs[0]["line"] == 3 and errs[0]["rule"] == "host-ranked-already",
+          f"C ranked before: refused at its line, B not added either: {st} {d}")
+    st, page = coord.form("/match/1/act?lang=en", {"do": "rankings", "rankings": "host,pupil,rank\nQ,p1,1\n"})
+    check(st == 400 and "host_rankings.csv" in page and "Q" in page, f"the form names the file and the host: {st}")
+
     # Run and publish.
     check(teach.post("/api/match/1/run", {})[0] == 403, "a teacher does not run the round")
     st, d = coord.post("/api/match/1/run", {})
     check(st == 200 and d["round"] == 1 and d["placed"] == 2, f"round 1: {st} {d}")
+    st, d = coord.post("/api/match/1/rankings", {"rankings": "host,pupil,rank\nB,p1,1\n"})
+    check(st == 409, f"no rankings once a round is run: {st} {d}")
     st, d = coord.post("/api/match/1/publish", {"deadline": "2001-01-01T00:00"})
     check(st == 400 and d.get("field") == "deadline", f"a deadline past: 400: {st} {d}")
     st, d = coord.post("/api/match/1/publish", {"deadline": "2099-01-01T00:00"})
@@ -164,22 +193,139 @@ try:
     check(public.get("/match/1/assignment.csv")[0] == 401, "the public may not download the assignment")
     check(obs.get("/match/1/assignment.csv")[0] == 403, "an observer may not download the assignment")
 
+    # report.json: the run's own record (the engine's figures, the seed, the inputs' hash); the coordinator's only.
+    st, rep = coord.get("/match/1/report.json")
+    check(st == 200 and isinstance(rep, dict) and rep["seed"] == 7 and rep["method"] == "da"
+          and re.fullmatch(r"[0-9a-f]{64}", rep["inputs_sha256"]) and rep["pupils"] == 3 and rep["placed"] == 2
+          and rep["round"] == {"later": True, "kept": 1, "refused": 1},
+          f"report.json of round 2: p2 keeps C, p1 refused, p3 placed: {st} {rep}")
+    check("report-1.json" in coord.last_headers.get("content-disposition", ""), "report.json is a download")
+    st, rep1 = coord.get("/match/1/report.json?round=1")
+    check(st == 200 and rep1["placed"] == 2 and rep1["rank_distribution"] == [1, 1, 0]
+          and rep1["priority_pupils"] == {"pupils": 1, "placed": 1, "first_wish": 1}
+          and rep1["other_pupils"] == {"pupils": 2, "placed": 1, "first_wish": 0}
+          and rep1["round"]["later"] is False and rep1["inputs_sha256"] != rep["inputs_sha256"],
+          f"report.json of round 1, as it was then: {st} {rep1}")
+    # Round 1's report is the command line's on the files the round read (the rows as the files): byte for byte.
+    g1 = tempfile.mkdtemp(prefix="urne-match-report-")
+    files1 = {"h.csv": "id,capacity,reserved,weeks\nA,1,0,\nB,1,0,\nC,1,0,\n",
+              "p.csv": "id,wishes,priority,lottery,week\np1,A>B>C,1,1,\np2,A>C,0,2,\np3,A,0,3,\n",
+              "r.csv": "host,pupil,rank\nC,p2,1\n"}
+    for name, body in files1.items():
+        with open(os.path.join(g1, name), "w") as f:
+            f.write(body)
+    run("match", "run", "--hosts", os.path.join(g1, "h.csv"), "--pupils", os.path.join(g1, "p.csv"),
+        "--host-rankings", os.path.join(g1, "r.csv"), "--seed", "7", "--out", os.path.join(g1, "out"))
+    cli_report = json.load(open(os.path.join(g1, "out", "report.json"), encoding="utf-8"))
+    raw1 = urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{srv.port}/match/1/report.json?round=1",
+                                  headers={"Authorization": "Bearer " + coord.token})).read().decode()
+    check(raw1 == open(os.path.join(g1, "out", "report.json"), encoding="utf-8").read() and cli_report == rep1,
+          f"the server's report of round 1 is urne match run's on the same files: {raw1!r}")
+    st, d = coord.get("/match/1/report.json?round=3")
+    check(st == 409, f"no round 3 run: 409: {st} {d}")
+    check(public.get("/match/1/report.json")[0] == 401, "the public may not read the report")
+    for name in ("obs", "teach", "hostacct"):
+        st, d = clients[name].get("/match/1/report.json")
+        check(st == 403, f"{name} may not read the report: {st} {d}")
+
+    # Each host's list: the coordinator's whole, a host's own by its link, nobody else's.
+    st, text = coord.get("/match/1/hosts.csv")
+    check(st == 200 and text == "host,pupil,school,wish,priority,lottery,round,state\n"
+          "A,p3,Collège Verlaine,1,0,3,2,offered\nC,p2,Collège Jean-Macé,2,0,2,1,offered\n",
+          f"hosts.csv: A holds p3 (round 2), C holds p2 (round 1), p1's refusal gone: {st} {text!r}")
+    st, text = public.get("/match/1/host.csv?code=" + hcode["A"])
+    check(st == 200 and text == "host,pupil,school,wish,priority,lottery,round,state\nA,p3,Collège Verlaine,1,0,3,2,offered\n",
+          f"host A's own list by its link, no other host's pupil: {st} {text!r}")
+    check(public.last_headers.get("cache-control") == "no-store", "a private link's list is never kept")
+    st, text = public.get("/match/1/host.csv?code=" + hcode["B"])
+    check(st == 200 and text == "host,pupil,school,wish,priority,lottery,round,state\n", f"B holds nobody: {st} {text!r}")
+    for path in ("/match/1/host.csv?code=wrong", "/match/1/host.csv", "/match/9/host.csv?code=" + hcode["A"]):
+        st, d = public.get(path)
+        check(st == 404, f"{path}: a wrong or missing code, another campaign: 404: {st} {d}")
+    check(public.get("/match/1/hosts.csv")[0] == 401, "the public may not read every host's list")
+    for name in ("obs", "teach", "hostacct"):
+        st, d = clients[name].get("/match/1/hosts.csv")
+        check(st == 403, f"{name} may not read every host's list: {st} {d}")
+    st, page = public.get("/match/1/host?code=" + hcode["A"])
+    check(st == 200 and "<td>p3</td>" in page and "<td>p2</td>" not in page and "host.csv?code=" in page,
+          f"host A's page lists its pupil, and its list's download: {st}")
+    st, page = teach.get("/match/1/pupils?lang=en")
+    check(st == 200 and "C, wish 2" in page and "Why not a wish above" in page and "lottery number" in page
+          and "<td>p3</td>" not in page, f"the teacher sees their pupils' placements and cutoffs, no other school's: {st}")
+
+    # Formulas neutralised in the web's downloads: a pupil "=HYPERLINK(...)", a host "+cmd".
+    st, d = coord.post("/api/match", {"name": "Formules", "space": "org/nord", "seed": "1"})
+    check(st == 201 and d["id"] == 2, f"campaign 2: {st} {d}")
+    evil_hosts = "id,capacity\n+cmd,1\n@SUM(A1),1\n"
+    evil_pupils = 'id,wishes,school\n"=HYPERLINK(""http://evil.example"",""x"")",+cmd,-2+3\nplain,@SUM(A1),"\tTab"\n'
+    st, d = coord.post("/api/match/2/import", {"hosts": evil_hosts, "pupils": evil_pupils})
+    check(st == 200, f"the formulas are ids like any other: {st} {d}")
+    hcode2 = {x["host"]: x["code"] for x in d["codes"]["hosts"]}
+    # A host ranks its own applicants from its private link (before the first round, once).
+    st, page = public.get("/match/2/host?lang=en&code=" + hcode2["+cmd"])
+    check(st == 200 and "Rank your applicants" in page and "name=rank-1" in page and "HYPERLINK" in page
+          and "name=rank-2" not in page, f"+cmd's page lists its one applicant with a rank to give: {st}")
+    evil = '=HYPERLINK("http://evil.example","x")'
+    form = {"code": hcode2["+cmd"], "do": "ranks", "n": "1", "pupil-1": evil}
+    st, page = public.form("/match/2/host?lang=en", dict(form, **{"rank-1": "x"}), csrf=False)
+    check(st == 400 and "a whole number from 1" in page, f"a rank that is no number: 400: {st}")
+    st, page = public.form("/match/2/host?lang=en", dict(form, **{"rank-1": ""}), csrf=False)
+    check(st == 400 and "No rank given" in page, f"no rank at all: 400: {st}")
+    st, page = public.form("/match/2/host?lang=en", dict(form, code="wrong", **{"rank-1": "1"}), csrf=False)
+    check(st == 404, f"a wrong code ranks nothing: {st}")
+    st, page = public.form("/match/2/host?lang=en", dict(form, **{"rank-1": "1"}), csrf=False)
+    check(st == 200 and "Your ranking is given" in page and "name=rank-1" not in page, f"+cmd ranks its applicant: {st}")
+    st, page = public.form("/match/2/host?lang=en", dict(form, **{"rank-1": "2"}), csrf=False)
+    check(st == 400 and "already ranks its applicants" in page, f"a ranking is given once: {st}")
+    st, page = public.get("/match/2/host?code=" + hcode2["@SUM(A1)"])
+    check(st == 200 and "Classez vos candidats" in page and "name=rank-1" in page, f"@SUM(A1)'s own form, in French: {st}")
+    check(coord.post("/api/match/2/run", {})[0] == 200, "campaign 2 run")
+    st, text = coord.get("/match/2/assignment.csv")
+    check(st == 200 and "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",'+cmd,1," in text
+          and "\nplain,'@SUM(A1),1," in text and "\n=" not in text and ",+" not in text,
+          f"assignment.csv: each formula after a quote: {st} {text!r}")
+    st, text = coord.get("/match/2/hosts.csv")
+    check(st == 200 and "'+cmd,\"'=HYPERLINK(" in text and ",'-2+3,1," in text and ",'\tTab," in text
+          and text.endswith(",computed\n"), f"hosts.csv: formulas neutralised, the round computed shown: {st} {text!r}")
+    st, text = public.get("/match/2/host.csv?code=" + hcode2["+cmd"])
+    check(st == 200 and text == "host,pupil,school,wish,priority,lottery,round,state\n",
+          f"a host never sees a round not yet published: {st} {text!r}")
+    g0 = tempfile.mkdtemp(prefix="urne-match-cli-")
+    with open(os.path.join(g0, "h.csv"), "w") as f:
+        f.write(evil_hosts)
+    with open(os.path.join(g0, "p.csv"), "w") as f:
+        f.write(evil_pupils)
+    run("match", "run", "--hosts", os.path.join(g0, "h.csv"), "--pupils", os.path.join(g0, "p.csv"), "--seed", "1",
+        "--out", os.path.join(g0, "out"))
+    cli = open(os.path.join(g0, "out", "assignment.csv"), encoding="utf-8").read()
+    check("\"=HYPERLINK(" in cli and ",+cmd," in cli, f"the command line's files keep the ids exact: {cli!r}")
+    p = run("match", "check", "--hosts", os.path.join(g0, "h.csv"), "--pupils", os.path.join(g0, "p.csv"),
+            "--assignment", os.path.join(g0, "out", "assignment.csv"), ok=False)
+    check(p.returncode == 0, f"...which urne match check reads back: {p.stdout} {p.stderr}")
+
     # A generated département: imported and run.
     g = tempfile.mkdtemp(prefix="urne-match-")
     subprocess.run(["python3", os.path.join(SOURCE, "bench", "gen_match.py"), "300", "30", "5", "4", g], check=True)
     st, d = coord.post("/api/match", {"name": "Département généré", "space": "org/nord"})
-    check(st == 201 and d["id"] == 2, f"campaign 2: {st} {d}")
+    check(st == 201 and d["id"] == 3, f"campaign 3: {st} {d}")
     hosts, pupils = (open(os.path.join(g, f), encoding="utf-8").read() for f in ("hosts.csv", "pupils.csv"))
-    st, d = coord.post("/api/match/2/import", {"hosts": hosts, "pupils": pupils})
+    st, d = coord.post("/api/match/3/import", {"hosts": hosts, "pupils": pupils})
     check(st == 200 and len(d["codes"]["pupils"]) == 300, f"300 pupils imported: {st}")
-    st, d = coord.post("/api/match/2/run", {})
+    st, d = coord.post("/api/match/3/run", {})
     check(st == 200 and d["placed"] > 200, f"the generated round placed most pupils: {st} {d}")
-    st, d = coord.get("/api/match/2")
+    st, d = coord.get("/api/match/3")
     check(st == 200 and d["placed"] + d["unplaced"] == 300 and sum(d["placed_at_wish"]) + d["placed_further"] == d["placed"],
           f"the figures add up: {d}")
+    check(coord.post("/api/match/3/publish", {"deadline": "2099-01-01T00:00"})[0] == 200, "campaign 3 published")
+    st, text = coord.get("/match/3/hosts.csv")
+    import csv, io
+    rows = list(csv.DictReader(io.StringIO(text)))
+    check(st == 200 and len(rows) == d["placed"] and all(int(x["wish"]) >= 1 and x["state"] == "offered" for x in rows)
+          and rows == sorted(rows, key=lambda x: (x["host"].encode(), -int(x["priority"]), int(x["lottery"]))),
+          f"hosts.csv of a département: every pupil placed, with their wish, host after host in its order: {st} {len(rows)}")
 
     p = run("audit", "verify", "--db", srv.db, ok=False)
-    check(p.returncode == 0 and "2 matching campaign(s) compared" in p.stdout,
+    check(p.returncode == 0 and "3 matching campaign(s) compared" in p.stdout,
           f"urne audit verify passes, the campaigns compared with the log: {p.stdout} {p.stderr}")
 finally:
     srv.stop()
@@ -189,7 +335,7 @@ copy = os.path.join(tempfile.mkdtemp(prefix="urne-match-copy-"), "copy.db")
 p = run("store", "copy", "--from", srv.db, "--to", copy, ok=False)
 check(p.returncode == 0, f"urne store copy: {p.stdout} {p.stderr}")
 p = run("audit", "verify", "--db", copy, ok=False)
-check(p.returncode == 0 and "2 matching campaign(s) compared" in p.stdout, f"the copy verifies: {p.stdout} {p.stderr}")
+check(p.returncode == 0 and "3 matching campaign(s) compared" in p.stdout, f"the copy verifies: {p.stdout} {p.stderr}")
 
 check_tampered(srv, [("a capacity changed behind the log's back", ["UPDATE match_hosts SET capacity = 7 WHERE key = 'C'"],
                       ["matching campaign 1", "rows (digest)"])])

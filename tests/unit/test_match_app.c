@@ -15,6 +15,7 @@
  */
 #include "helpers.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -170,6 +171,12 @@ static void import(fixture *f, int64_t id) {
     assert_int_equal(p.priority, 1);
 }
 
+static int count_ranking(const urne_match_ranking_row *r, void *ctx) {
+    (void)r;
+    ++*(int *)ctx;
+    return 0;
+}
+
 static void edits(fixture *f, int64_t id) {
     urne_app_outcome o;
     char space[64];
@@ -209,6 +216,92 @@ static void edits(fixture *f, int64_t id) {
     OK(urne_app_match_places(&f->app, &f->nobody, id, &by_code, &o));
     assert_string_equal(o.detail, "B");
     urne_app_outcome_free(&o);
+
+    /* Rankings after the import: C ranks p2, its only applicant (the round does
+     * not change); a bad file, a host ranked before, a teacher refused. */
+    static const char bad[] = "host,pupil,rank\nZ,p1,1\n";
+    static const char c_ranks[] = "host,pupil,rank\nC,p2,1\n";
+    static const char again[] = "host,pupil,rank\nB,p1,1\nC,p3,1\n";
+    APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_match_rankings(&f->app, &f->nobody, id, c_ranks, strlen(c_ranks), &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_rankings(&f->app, &f->teach_a, id, c_ranks, strlen(c_ranks), &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_FILE, urne_app_match_rankings(&f->app, &f->coord, id, bad, strlen(bad), &o_));
+    OK(urne_app_match_rankings(&f->app, &f->coord, id, c_ranks, strlen(c_ranks), &o));
+    assert_int_equal(o.number, 1);
+    urne_app_outcome_free(&o);
+    urne_app_outcome o2;
+    assert_int_equal(urne_app_match_rankings(&f->app, &f->coord, id, again, strlen(again), &o2), URNE_APP_BAD_INPUT);
+    assert_int_equal(o2.checks.count, 1);
+    assert_int_equal(o2.checks.items[0].line, 3);
+    assert_string_equal(o2.checks.items[0].rule, "host-ranked-already");
+    urne_app_outcome_free(&o2);
+    int nrank = 0;
+    assert_int_equal(urne_store_match_ranking_each(f->store, id, count_ranking, &nrank), 0);
+    assert_int_equal(nrank, 1); /* B's line refused with C's: nothing written */
+
+    /* B ranks its applicant p1 from its link (p1 still gets A, its first wish). */
+    const char *who[] = {"p1"};
+    const int64_t below[] = {-1}, none[] = {0}, first[] = {1};
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_host_ranks(&f->app, id, "wrong-code", who, first, 1, &o_));
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_host_ranks(&f->app, id + 10, f->codes[4], who, first, 1, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_RANK, urne_app_match_host_ranks(&f->app, id, f->codes[4], who, below, 1, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_EMPTY, urne_app_match_host_ranks(&f->app, id, f->codes[4], who, none, 1, &o_));
+    OK(urne_app_match_host_ranks(&f->app, id, f->codes[4], who, first, 1, &o));
+    assert_int_equal(o.number, 1);
+    urne_app_outcome_free(&o);
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_FILE, urne_app_match_host_ranks(&f->app, id, f->codes[4], who, first, 1, &o_));
+    nrank = 0;
+    assert_int_equal(urne_store_match_ranking_each(f->store, id, count_ranking, &nrank), 0);
+    assert_int_equal(nrank, 2);
+}
+
+/* A host's list as "host pupil wish state round;" items. */
+static void list_item(const urne_match_listed *x, void *ctx) {
+    char *b = ctx;
+    size_t n = strlen(b);
+    snprintf(b + n, 512 - n, "%s %s %lld %s %lld;", x->host, x->pupil, (long long)x->wish, x->state, (long long)x->round);
+}
+
+static const char *lists(fixture *f, const urne_user *u, int64_t id, const char *code, char out[512]) {
+    urne_app_outcome o;
+    out[0] = '\0';
+    OK(urne_app_match_lists(&f->app, u, id, code, list_item, out, &o));
+    urne_app_outcome_free(&o);
+    return out;
+}
+
+/* Who may read the lists and the reports: the coordinator, a host its own by
+ * its code; nobody else, and a refusal writes nothing. */
+static void downloads_refused(fixture *f, int64_t id) {
+    char *text = NULL;
+    APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_match_lists(&f->app, &f->nobody, id, NULL, list_item, NULL, &o_));
+    APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_match_report(&f->app, &f->nobody, id, 0, &text, &o_));
+    const urne_user *others[] = {&f->obs, &f->teach_a, &f->host_a};
+    for (size_t i = 0; i < 3; i++) {
+        APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_lists(&f->app, others[i], id, NULL, list_item, NULL, &o_));
+        APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_report(&f->app, others[i], id, 0, &text, &o_));
+    }
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_lists(&f->app, &f->nobody, id, "not-a-code", list_item, NULL, &o_));
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_lists(&f->app, &f->nobody, id, "", list_item, NULL, &o_));
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL,
+                urne_app_match_lists(&f->app, &f->nobody, id + 10, f->codes[3], list_item, NULL, &o_));
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_report(&f->app, &f->coord, id, 9, &text, &o_));
+    assert_null(text);
+}
+
+/* Round `round`'s report as the coordinator reads it: its member `key`. */
+static json_int_t report_number(fixture *f, int64_t id, int64_t round, const char *key) {
+    urne_app_outcome o;
+    char *text = NULL;
+    OK(urne_app_match_report(&f->app, &f->coord, id, round, &text, &o));
+    urne_app_outcome_free(&o);
+    json_t *j = json_loads(text, 0, NULL);
+    assert_non_null(j);
+    json_int_t v = json_integer_value(json_object_get(j, key));
+    assert_true(json_is_integer(json_object_get(j, "seed")));
+    assert_int_equal(strlen(json_string_value(json_object_get(j, "inputs_sha256"))), 64);
+    json_decref(j);
+    free(text);
+    return v;
 }
 
 static void rounds(fixture *f, int64_t id) {
@@ -221,6 +314,11 @@ static void rounds(fixture *f, int64_t id) {
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_run(&f->app, &f->coord, id, 0, &o_));
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_wishes(&f->app, &f->teach_b, id, "p3", "A>B", &o_));
+    const char *p3[] = {"p3"};
+    const int64_t one[] = {1};
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_host_ranks(&f->app, id, f->codes[3], p3, one, 1, &o_));
+    static const char late[] = "host,pupil,rank\nA,p3,1\n";
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_rankings(&f->app, &f->coord, id, late, strlen(late), &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "2025-12-31T00:00", &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "soon", &o_));
     OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-10T12:00", &o));
@@ -259,8 +357,19 @@ static void rounds(fixture *f, int64_t id) {
     OK(urne_app_match_placement(&f->app, id, f->codes[2], v, &o)); /* round 2 not published yet: round 1 shown */
     assert_int_equal(v->result.round, 1);
     urne_app_outcome_free(&o);
+    /* The lists: the coordinator sees round 2 computed, host A nothing of it yet. */
+    char buf[512];
+    assert_string_equal(lists(f, &f->coord, id, NULL, buf), "A p3 1 computed 2;C p2 2 offered 1;");
+    assert_string_equal(lists(f, &f->nobody, id, f->codes[3], buf), "");
+    assert_string_equal(lists(f, &f->nobody, id, f->codes[5], buf), "C p2 2 offered 1;");
+    downloads_refused(f, id);
+    assert_int_equal(report_number(f, id, 1, "placed"), 2);
+    assert_int_equal(report_number(f, id, 2, "placed"), 2); /* p2 keeping C, p3 at A */
+    assert_int_equal(report_number(f, id, 0, "seed"), 7);
     OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-20T12:00Z", &o));
     urne_app_outcome_free(&o);
+    assert_string_equal(lists(f, &f->nobody, id, f->codes[3], buf), "A p3 1 offered 2;");
+    assert_string_equal(lists(f, &f->coord, id, NULL, buf), "A p3 1 offered 2;C p2 2 offered 1;");
 
     urne_match_figures fig;
     assert_int_equal(urne_app_match_figures(&f->app, id, 1, &fig), 0);
@@ -279,6 +388,7 @@ static void rounds(fixture *f, int64_t id) {
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[1], 1, &o_));
     OK(urne_app_match_answer(&f->app, id, f->codes[2], 1, &o)); /* p3 accepts A */
     urne_app_outcome_free(&o);
+    assert_string_equal(lists(f, &f->coord, id, NULL, buf), "A p3 1 accepted 2;"); /* p2's offer past its deadline */
     OK(urne_app_match_run(&f->app, &f->coord, id, 1, &o)); /* the final phase */
     urne_app_outcome_free(&o);
     urne_match_offer_row off;

@@ -1,0 +1,329 @@
+/*
+ * match_lists (app): what the matching's downloads read (match.h): each host's
+ * list of pupils, and a round's report.json as its run recorded it.
+ *
+ * A host's list is who holds, or is about to hold, one of its places: for each
+ * pupil, their latest offer when it is accepted or still open (an offer past its
+ * deadline unanswered is no place: the next round frees it), and, for the
+ * coordinator while a round is run but not yet published, the places that
+ * round computed (state "computed"), which a host never sees before they are
+ * offered. Read from the rows (offers, results, pupils, hosts), each sorted here
+ * by its key in byte order, whatever order the store's collation returns them in.
+ *
+ * The report is not counted again: the run wrote it into its audit entry
+ * (match_round.c, from the engine's urne_match_report_make), with the seed and
+ * the SHA-256 of the files it read, and it is read back from there, so that a
+ * report downloaded later says what that round was, not what the rows have
+ * become since (answers, wishes entered for the next round).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/match_report.h"
+#include "match_internal.h"
+
+/* ---- a host's list ---- */
+
+typedef struct held {
+    char *pupil, *host;
+    int64_t round, wish, lottery;
+    const char *state; /* "accepted", "offered", "computed" (static strings) */
+} held;
+
+typedef struct held_set {
+    held *v;
+    size_t n, cap;
+    int oom;
+    char now[24];
+    const char *only_host; /* a host's own list: only its pupils */
+} held_set;
+
+static held *held_add(held_set *s) {
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        held *v = realloc(s->v, cap * sizeof *v);
+        if (v == NULL) return s->oom = 1, NULL;
+        s->v = v, s->cap = cap;
+    }
+    held *h = &s->v[s->n++];
+    memset(h, 0, sizeof *h);
+    return h;
+}
+
+static int add_offer(const urne_match_offer_row *o, void *ctx) {
+    held_set *s = ctx;
+    const char *state = strcmp(o->state, "accepted") == 0                                   ? "accepted"
+                        : strcmp(o->state, "offered") == 0 && strcmp(s->now, o->deadline) < 0 ? "offered"
+                                                                                              : NULL;
+    held *h = held_add(s);
+    if (h == NULL) return -1;
+    h->pupil = strdup(o->pupil), h->host = strdup(o->host);
+    h->round = o->round, h->state = state; /* NULL: no place, but the latest offer still decides */
+    return h->pupil && h->host ? 0 : (s->oom = 1, -1);
+}
+
+static int add_computed(const urne_match_result_row *r, void *ctx) {
+    held_set *s = ctx;
+    held *h = held_add(s);
+    if (h == NULL) return -1;
+    h->pupil = strdup(r->pupil), h->host = strdup(r->host);
+    h->round = r->round, h->wish = r->wish, h->lottery = r->lottery;
+    h->state = r->host[0] ? "computed" : NULL; /* unplaced in the round: whatever they held is gone */
+    return h->pupil && h->host ? 0 : (s->oom = 1, -1);
+}
+
+/* By pupil, the latest round first. */
+static int by_pupil_round(const void *a, const void *b) {
+    const held *x = a, *y = b;
+    int c = strcmp(x->pupil, y->pupil);
+    return c ? c : (x->round > y->round ? -1 : x->round < y->round);
+}
+
+static void held_free(held_set *s) {
+    for (size_t i = 0; i < s->n; i++) free(s->v[i].pupil), free(s->v[i].host);
+    free(s->v);
+}
+
+/* Keep each pupil's latest entry when it holds a place (at the host asked for). */
+static void keep_latest(held_set *s) {
+    if (s->n) qsort(s->v, s->n, sizeof *s->v, by_pupil_round);
+    size_t k = 0;
+    const char *prev = NULL; /* the previous entry's pupil: freed only once the next is compared with it */
+    char *dropped = NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        held x = s->v[i];
+        int latest = prev == NULL || strcmp(x.pupil, prev) != 0;
+        free(dropped);
+        dropped = NULL;
+        int keep = latest && x.state && (!s->only_host || strcmp(x.host, s->only_host) == 0);
+        if (keep) s->v[k++] = x;
+        else free(x.host), dropped = x.pupil;
+        prev = x.pupil;
+    }
+    free(dropped);
+    s->n = k;
+}
+
+/* Who a host holds, in its common order: higher priority first, then the lower
+ * lottery number (a host that ranks its applicants itself reads its own ranks
+ * in its file; the list keeps one order for all). */
+typedef struct listed {
+    const held *h;
+    int64_t priority;
+    const char *school;
+} listed;
+
+static int by_host_order(const void *a, const void *b) {
+    const listed *x = a, *y = b;
+    int c = strcmp(x->h->host, y->h->host);
+    if (c) return c;
+    if (x->priority != y->priority) return x->priority > y->priority ? -1 : 1;
+    if (x->h->lottery != y->h->lottery) return x->h->lottery < y->h->lottery ? -1 : 1;
+    return strcmp(x->h->pupil, y->h->pupil);
+}
+
+static int by_pupil_key(const void *key, const void *elt) {
+    return strcmp((const char *)key, ((const listed *)elt)->h->pupil);
+}
+
+/* Each listed pupil's school and priority, from the pupils' rows. */
+typedef struct join {
+    listed *v;
+    size_t n;
+    char **schools;
+} join;
+
+static int add_pupil(const urne_match_pupil_row *p, void *ctx) {
+    join *j = ctx;
+    listed *l = j->n ? bsearch(p->key, j->v, j->n, sizeof *j->v, by_pupil_key) : NULL;
+    if (l == NULL) return 0;
+    size_t i = (size_t)(l - j->v);
+    if ((j->schools[i] = strdup(p->school)) == NULL) return -1;
+    l->school = j->schools[i], l->priority = p->priority;
+    return 0;
+}
+
+/* The wish and lottery of a place held from an offer: its round's result. */
+static int result_of(urne_app *app, int64_t id, held *h) {
+    if (h->wish) return 0;
+    urne_match_result_row *r = malloc(sizeof *r);
+    int rc = r ? urne_store_match_result_get(app->store, id, h->round, h->pupil, r) : -1;
+    if (rc == 1) h->wish = r->wish, h->lottery = r->lottery;
+    free(r);
+    return rc < 0 ? -1 : 0;
+}
+
+static int by_held_pupil(const void *key, const void *elt) { return strcmp((const char *)key, ((const held *)elt)->pupil); }
+
+/* The same for every place at once, in one pass over the results (s->v in pupil
+ * order, each pupil once): a département's lists read their results in one
+ * query, not one per pupil. */
+static int fill_result(const urne_match_result_row *r, void *ctx) {
+    held_set *s = ctx;
+    held *h = bsearch(r->pupil, s->v, s->n, sizeof *s->v, by_held_pupil);
+    if (h && h->round == r->round && h->wish == 0) h->wish = r->wish, h->lottery = r->lottery;
+    return 0;
+}
+
+/* A host's few pupils are read one by one; past this, every result at once. */
+#define ONE_BY_ONE 64
+
+static urne_app_status lists_send(urne_app *app, int64_t id, held_set *s, urne_app_match_list_fn fn, void *ctx,
+                                  urne_app_outcome *out) {
+    listed *v = calloc(s->n ? s->n : 1, sizeof *v);
+    char **schools = calloc(s->n ? s->n : 1, sizeof *schools);
+    urne_app_status st = v && schools ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    for (size_t i = 0; st == URNE_APP_OK && i < s->n; i++) {
+        v[i] = (listed){&s->v[i], 0, ""};
+        if (s->n <= ONE_BY_ONE && result_of(app, id, &s->v[i]) < 0) st = urne_app_store_failed(app, out);
+    }
+    if (st == URNE_APP_OK && s->n > ONE_BY_ONE && urne_store_match_result_each(app->store, id, 0, fill_result, s) != 0)
+        st = urne_app_store_failed(app, out);
+    join j = {v, s->n, schools}; /* v is in pupil order: keep_latest sorted it so */
+    if (st == URNE_APP_OK && urne_store_match_pupil_each(app->store, id, "", add_pupil, &j) != 0)
+        st = urne_app_store_failed(app, out);
+    if (st == URNE_APP_OK && s->n) qsort(v, s->n, sizeof *v, by_host_order);
+    for (size_t i = 0; st == URNE_APP_OK && i < s->n; i++) {
+        urne_match_listed x = {v[i].h->host, v[i].h->pupil, v[i].school, v[i].h->state, v[i].h->round, v[i].h->wish,
+                               v[i].priority, v[i].h->lottery};
+        fn(&x, ctx);
+    }
+    for (size_t i = 0; schools && i < s->n; i++) free(schools[i]);
+    free(schools);
+    free(v);
+    return st;
+}
+
+static urne_app_status lists_locked(urne_app *app, const urne_user *actor, const urne_match_campaign_row *c,
+                                    const char *code, urne_match_host_row *h, urne_app_match_list_fn fn, void *ctx,
+                                    urne_app_outcome *out) {
+    held_set s = {0};
+    urne_app_status st;
+    if (code) {
+        char hash[URNE_STORE_MATCH_HASH];
+        urne_app_match_code_hash(code, hash);
+        int rc = code[0] ? urne_store_match_host_get(app->store, c->id, NULL, hash, h) : 0;
+        if (rc < 0) return urne_app_store_failed(app, out);
+        if (rc == 0) return out->number = 0, urne_app_fail(out, URNE_APP_NO_CAMPAIGN, NULL);
+        s.only_host = h->key;
+    } else if ((st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out)) != URNE_APP_OK)
+        return st;
+    urne_app_match_iso(urne_app_match_now(app), s.now);
+    int rc = urne_store_match_offer_each(app->store, c->id, add_offer, &s);
+    /* The coordinator sees the round computed before it is published; a host does not. */
+    if (rc == 0 && !code && strcmp(c->state, "run") == 0)
+        rc = urne_store_match_result_each(app->store, c->id, c->round, add_computed, &s);
+    if (rc != 0) st = s.oom ? urne_app_fail(out, URNE_APP_NO_MEMORY, NULL) : urne_app_store_failed(app, out);
+    else {
+        keep_latest(&s);
+        st = lists_send(app, c->id, &s, fn, ctx, out);
+    }
+    held_free(&s);
+    return st;
+}
+
+urne_app_status urne_app_match_lists(urne_app *app, const urne_user *actor, int64_t id, const char *code,
+                                     urne_app_match_list_fn fn, void *ctx, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    urne_match_host_row *h = malloc(sizeof *h);
+    urne_app_status st = c && h ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    pthread_mutex_lock(&app->lock);
+    if (st == URNE_APP_OK) st = urne_app_match_load(app, id, c, out);
+    if (st == URNE_APP_NO_CAMPAIGN && code) out->number = 0; /* a code tells nothing of other campaigns */
+    if (st == URNE_APP_OK) st = lists_locked(app, actor, c, code, h, fn, ctx, out);
+    pthread_mutex_unlock(&app->lock);
+    free(c);
+    free(h);
+    return out->status = st;
+}
+
+/* ---- a round's report ---- */
+
+typedef struct find_report {
+    char object[48];
+    int64_t round; /* 0: the latest run */
+    char *text;
+    int oom;
+} find_report;
+
+static size_t count_of(const json_t *o, const char *key) {
+    json_int_t v = json_integer_value(json_object_get(o, key));
+    return v > 0 ? (size_t)v : 0;
+}
+
+/* The recorded report written again by io's writer (match_report.h), so that the
+ * download reads as the command line's report.json, line for line. NULL when
+ * memory runs out. */
+static char *report_text(const json_t *o) {
+    const char *method = json_string_value(json_object_get(o, "method"));
+    const char *tie = json_string_value(json_object_get(o, "tie_break"));
+    const char *lottery = json_string_value(json_object_get(o, "lottery"));
+    urne_match_report_meta m = {method && strcmp(method, "ttc") == 0      ? URNE_MATCH_TTC
+                                : method && strcmp(method, "serial") == 0 ? URNE_MATCH_SERIAL
+                                                                          : URNE_MATCH_DA,
+                                tie && strcmp(tie, "multiple") == 0 ? URNE_MATCH_TIE_MULTIPLE : URNE_MATCH_TIE_SINGLE,
+                                (uint64_t)json_integer_value(json_object_get(o, "seed")),
+                                lottery && strcmp(lottery, "given") == 0,
+                                json_string_value(json_object_get(o, "inputs_sha256"))};
+    const json_t *ranks = json_object_get(o, "rank_distribution"), *prio = json_object_get(o, "priority_pupils"),
+                 *other = json_object_get(o, "other_pupils"), *round = json_object_get(o, "round");
+    urne_match_report r = {count_of(o, "pupils"), count_of(o, "hosts"), count_of(o, "placed"), count_of(o, "unplaced"),
+                           calloc(json_array_size(ranks) + 1, sizeof *r.ranks), json_array_size(ranks),
+                           count_of(prio, "pupils"), count_of(prio, "placed"), count_of(prio, "first_wish"),
+                           count_of(other, "pupils"), count_of(other, "placed"), count_of(other, "first_wish"),
+                           count_of(round, "kept"), count_of(round, "refused"), json_is_true(json_object_get(round, "later"))};
+    if (r.ranks == NULL) return NULL;
+    for (size_t w = 0; w < r.max_wish; w++) {
+        json_int_t v = json_integer_value(json_array_get(ranks, w));
+        r.ranks[w + 1] = v > 0 ? (size_t)v : 0;
+    }
+    urne_buf b = {0};
+    urne_io_match_report_json(&b, &r, &m);
+    urne_match_report_free(&r);
+    size_t len;
+    char *text = b.oom ? NULL : urne_buf_take(&b, &len);
+    urne_buf_free(&b);
+    return text;
+}
+
+static int read_report(const urne_audit_entry *e, void *ctx) {
+    find_report *f = ctx;
+    if (e->action == NULL || strcmp(e->action, "match.run") != 0 || e->object == NULL || strcmp(e->object, f->object) != 0)
+        return 0;
+    json_t *a = json_loads(e->after ? e->after : "null", 0, NULL);
+    json_t *rep = json_object_get(a, "report");
+    int64_t round = (int64_t)json_integer_value(json_object_get(a, "round"));
+    if (json_is_object(rep) && (f->round == 0 || round == f->round)) {
+        free(f->text);
+        f->text = report_text(rep);
+        if (f->text == NULL) f->oom = 1;
+    }
+    json_decref(a);
+    return f->oom ? -3 : 0;
+}
+
+urne_app_status urne_app_match_report(urne_app *app, const urne_user *actor, int64_t id, int64_t round, char **text,
+                                      urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    *text = NULL;
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    if (c == NULL) return out->status = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    find_report f = {.round = round};
+    snprintf(f.object, sizeof f.object, "match/%lld", (long long)id);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = urne_app_match_load(app, id, c, out);
+    if (st == URNE_APP_OK) st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    if (st == URNE_APP_OK && (round < 0 || round > c->round || c->round == 0))
+        st = urne_app_match_wrong_state(out, NULL, c->state);
+    int rc = st == URNE_APP_OK ? urne_store_audit_each(app->store, 1, read_report, &f) : 0;
+    if (st == URNE_APP_OK && rc < 0) st = f.oom ? urne_app_fail(out, URNE_APP_NO_MEMORY, NULL) : urne_app_store_failed(app, out);
+    /* A round run before the runs recorded their report has none to give. */
+    if (st == URNE_APP_OK && f.text == NULL) st = urne_app_match_wrong_state(out, NULL, c->state);
+    pthread_mutex_unlock(&app->lock);
+    free(c);
+    if (st == URNE_APP_OK) *text = f.text;
+    else free(f.text);
+    return out->status = st;
+}

@@ -1,0 +1,159 @@
+/*
+ * match_csv: the matching's downloads (issue 20): what `urne match run` writes
+ * to --out, given by the server for a campaign's rounds.
+ *
+ *   /match/N/assignment.csv   the last round's assignment (pupil, host, wish,
+ *                             round, lottery): the coordinator's;
+ *   /match/N/hosts.csv        every host's list, host after host (host, pupil,
+ *                             school, wish, priority, lottery, round, state),
+ *                             each in the host's common order: the
+ *                             coordinator's, who sends each host its part;
+ *   /match/N/host.csv?code=   one host's own list by its private link: the places
+ *                             offered or accepted, never a round not published;
+ *   /match/N/report.json      a round's report (?round=, the last by default):
+ *                             placed, unplaced, ranks, priority pupils against
+ *                             the others, the seed and the inputs' SHA-256, as the
+ *                             run recorded it: the coordinator's.
+ *
+ * The CSV files are opened in spreadsheets, and a cell a spreadsheet reads as a
+ * formula (a pupil named "=HYPERLINK(...)", a host "+cmd", typed by whoever
+ * filled a file or a form) would run there. Every cell of these downloads that
+ * begins with = + - @, a tab or a carriage return is written after a single quote
+ * (OWASP, "CSV injection"), which spreadsheets show as text. Only here: the
+ * command line's files keep the identifiers exact, because `urne match check`
+ * and a later round's --keep read assignment.csv back, and a quote added would
+ * be a different pupil; urne_buf_csv, which every other writer uses, is left as
+ * it is for the same reason.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "download.h"
+#include "match_web.h"
+
+void urne_match_csv_cell(urne_buf *b, const char *s) {
+    if (s == NULL) return;
+    if (strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0') {
+        /* The quote belongs to the cell: quoted as a whole when it needs quoting. */
+        size_t n = strlen(s);
+        char *q = malloc(n + 2);
+        if (q == NULL) {
+            b->oom = 1;
+            return;
+        }
+        q[0] = '\'';
+        memcpy(q + 1, s, n + 1);
+        urne_buf_csv(b, q);
+        free(q);
+        return;
+    }
+    urne_buf_csv(b, s);
+}
+
+/* The refusal of a download, as JSON in the request's language. */
+static enum MHD_Result refused(urne_req *r, urne_app_outcome *o) {
+    urne_result res = {0};
+    urne_match_word(r, o, &res);
+    urne_app_outcome_free(o);
+    return urne_reply_json_error(r, res.status, "%s", res.message);
+}
+
+static enum MHD_Result send_file(urne_req *r, int64_t id, const char *stem, const char *ext, const char *type,
+                                 urne_buf *buf) {
+    char disposition[200], name[64];
+    snprintf(name, sizeof name, "%s-%lld", stem, (long long)id);
+    urne_download_disposition(name, name, ext, disposition, sizeof disposition);
+    const char *h[] = {"Content-Disposition", disposition, NULL};
+    enum MHD_Result ret = !buf->oom ? urne_reply_full(r, 200, type, buf->data ? buf->data : "", buf->len, h)
+                                    : urne_reply_json_error(r, 500, "out of memory");
+    urne_buf_free(buf);
+    return ret;
+}
+
+/* ---- assignment.csv ---- */
+
+static int assignment_line(const urne_match_result_row *x, void *ctx) {
+    urne_buf *b = ctx;
+    urne_match_csv_cell(b, x->pupil);
+    urne_buf_puts(b, ",");
+    urne_match_csv_cell(b, x->host);
+    urne_buf_printf(b, ",%lld,%lld,%lld\n", (long long)x->wish, (long long)x->round, (long long)x->lottery);
+    return 0;
+}
+
+enum MHD_Result urne_match_csv_assignment(urne_req *r, int64_t id, int64_t b) {
+    (void)b;
+    urne_app_outcome o;
+    if (urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_MANAGE_MATCHES, id, NULL, &o) != URNE_APP_OK)
+        return refused(r, &o);
+    urne_app_outcome_free(&o);
+    urne_buf buf = {0};
+    urne_buf_puts(&buf, "pupil,host,wish,round,lottery\n");
+    urne_app_read_begin(&r->srv->app);
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
+    if (rc == 1 && c->round > 0)
+        rc = urne_store_match_result_each(r->srv->app.store, id, c->round, assignment_line, &buf) == 0;
+    urne_app_read_end(&r->srv->app);
+    free(c);
+    if (rc != 1) {
+        urne_buf_free(&buf);
+        return urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
+    }
+    return send_file(r, id, "assignment", ".csv", "text/csv; charset=utf-8", &buf);
+}
+
+/* ---- the hosts' lists ---- */
+
+static void list_line(const urne_match_listed *x, void *ctx) {
+    urne_buf *b = ctx;
+    urne_match_csv_cell(b, x->host);
+    urne_buf_puts(b, ",");
+    urne_match_csv_cell(b, x->pupil);
+    urne_buf_puts(b, ",");
+    urne_match_csv_cell(b, x->school);
+    urne_buf_printf(b, ",%lld,%lld,%lld,%lld,%s\n", (long long)x->wish, (long long)x->priority, (long long)x->lottery,
+                    (long long)x->round, x->state);
+}
+
+static enum MHD_Result lists(urne_req *r, int64_t id, const char *code) {
+    urne_buf buf = {0};
+    urne_buf_puts(&buf, "host,pupil,school,wish,priority,lottery,round,state\n");
+    urne_app_outcome o;
+    if (urne_app_match_lists(&r->srv->app, &r->user, id, code, list_line, &buf, &o) != URNE_APP_OK) {
+        urne_buf_free(&buf);
+        return refused(r, &o);
+    }
+    urne_app_outcome_free(&o);
+    return send_file(r, id, code ? "host" : "hosts", ".csv", "text/csv; charset=utf-8", &buf);
+}
+
+enum MHD_Result urne_match_csv_hosts(urne_req *r, int64_t id, int64_t b) {
+    (void)b;
+    return lists(r, id, NULL);
+}
+
+enum MHD_Result urne_match_csv_host(urne_req *r, int64_t id, int64_t b) {
+    (void)b;
+    r->cacheable = 0; /* its private code is in the address: never kept, nor shared from the cache */
+    const char *code = urne_req_query(r, "code");
+    return lists(r, id, code ? code : "");
+}
+
+/* ---- report.json ---- */
+
+enum MHD_Result urne_match_json_report(urne_req *r, int64_t id, int64_t b) {
+    (void)b;
+    const char *q = urne_req_query(r, "round");
+    int64_t round = urne_match_field_count(q, 0);
+    if (round < 0) return urne_reply_json_error(r, 400, _(r, "Field '%s': a whole number from 0."), "round");
+    char *text = NULL;
+    urne_app_outcome o;
+    if (urne_app_match_report(&r->srv->app, &r->user, id, round, &text, &o) != URNE_APP_OK) return refused(r, &o);
+    urne_app_outcome_free(&o);
+    urne_buf buf = {0};
+    urne_buf_puts(&buf, text); /* the command line's report.json, line for line */
+    free(text);
+    return send_file(r, id, "report", ".json", "application/json", &buf);
+}
