@@ -236,7 +236,7 @@ static int pg_form_key(urne_store *s, const char *fresh, char out[URNE_STORE_FOR
     int ok = v && strlen(v) == URNE_STORE_FORM_KEY - 1;
     if (ok) memcpy(out, v, URNE_STORE_FORM_KEY);
     PQclear(r);
-    return ok ? 0 : urne_store_fail(s, "reading the forms' key: not 64 hex digits");
+    return ok ? 0 : urne_store_fail(s, "reading the forms' key: %s", "not 64 hex digits");
 }
 
 const urne_store_forum_ops urne_pg_forum_ops = {
