@@ -9,10 +9,20 @@
  * against a bitmap rather than against one another, a bitmap of one word, kept in a
  * register, when there are at most 64 candidates (nearly every count); a strict
  * ranking (tied NULL) has its tie marks cleared at once. A reader that can bound
- * the rankings from its file's size reserves the arrays (urne_ballots_reserve): pages
- * never written are never touched, and nothing is copied as the rankings come. The
- * merge table grows apart from the arrays, with the rankings met, since every probe
- * reads it at random and each page of it touched costs a page fault.
+ * the rankings from its file's size reserves the arrays (urne_ballots_reserve), and
+ * nothing is copied as the rankings come. Without a reserve, the merge table grows
+ * apart from the arrays, with the rankings met.
+ *
+ * Page faults (issue 16): on the virtual machines urne is measured on, a first touch
+ * of a 4 KiB page costs 10 to 20 microseconds, and the arrays of a 100,000-ballot file
+ * took ~1,000 of them, more time than reading the file. So a reserve puts every array
+ * and the merge table (sized for the rankings reserved, at most 1 MiB, so it never
+ * rehashes on the way) in one block from urne_mem, which maps a block of a MiB or more
+ * on 2 MiB boundaries advised for transparent huge pages: the kernel fills it a 2 MiB
+ * page at a time, a fault and a 2 MiB clear (~0.2 ms) for 512 faults. The table's
+ * slots hold an index + 1, 0 empty, so that a fresh block or calloc'ed table is an
+ * empty table without a memset; the tie marks of a fresh block are zero already. An
+ * array that outgrows the block is copied to the heap; the block is freed whole.
  *
  * The weight bound is kept here, where every ballot enters: a weight below 1 or a
  * total above URNE_BALLOTS_WEIGHT_MAX is refused before anything changes, so the
@@ -24,6 +34,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "../core/urne_mem.h"
 
 int urne_ballots_init(urne_ballots *b, size_t ncand, const char *const *names) {
     memset(b, 0, sizeof *b);
@@ -76,6 +88,23 @@ static uint32_t hash_ranking(const uint16_t *prefs, const uint8_t *tied, size_t 
     return (uint32_t)h;
 }
 
+/* Whether p lies in b's reserved block: such an array is copied out to grow, and
+ * freed with the block. */
+static int in_block(const urne_ballots *b, const void *p) {
+    uintptr_t a = (uintptr_t)p, lo = (uintptr_t)b->block;
+    return b->block != NULL && a >= lo && a < lo + b->block_size;
+}
+
+/* One array resized to `bytes`, its first `used` bytes kept: realloc'ed when it is the
+ * heap's, copied to the heap when it lies in the block. NULL when out of memory (the
+ * array as it was). */
+static void *resize_array(const urne_ballots *b, void *p, size_t used, size_t bytes) {
+    if (!in_block(b, p)) return realloc(p, bytes);
+    void *q = malloc(bytes);
+    if (q != NULL && used) memcpy(q, p, used);
+    return q;
+}
+
 static int same_ranking(const urne_ballots *b, uint32_t k, const uint16_t *prefs, const uint8_t *tied, size_t n) {
     if (b->len[k] != n) return 0;
     const uint16_t *p = b->prefs + b->start[k];
@@ -89,13 +118,13 @@ static int same_ranking(const urne_ballots *b, uint32_t k, const uint16_t *prefs
 /* Room for `cap` rankings in the per-ranking arrays (cap >= b->n). 0 or -1 (what was
  * there is kept). */
 static int resize_rankings(urne_ballots *b, size_t cap) {
-    int64_t *w = realloc(b->weight, cap * sizeof *w);
+    int64_t *w = resize_array(b, b->weight, b->n * sizeof *w, cap * sizeof *w);
     if (w) b->weight = w;
-    uint32_t *s = realloc(b->start, cap * sizeof *s);
+    uint32_t *s = resize_array(b, b->start, b->n * sizeof *s, cap * sizeof *s);
     if (s) b->start = s;
-    uint16_t *l = realloc(b->len, cap * sizeof *l);
+    uint16_t *l = resize_array(b, b->len, b->n * sizeof *l, cap * sizeof *l);
     if (l) b->len = l;
-    uint32_t *hs = realloc(b->hash, cap * sizeof *hs);
+    uint32_t *hs = resize_array(b, b->hash, b->n * sizeof *hs, cap * sizeof *hs);
     if (hs) b->hash = hs;
     if (!w || !s || !l || !hs) return -1;
     b->cap = cap;
@@ -109,18 +138,23 @@ static int resize_rankings(urne_ballots *b, size_t cap) {
  * costing more than a thousand probes (100,000 ballots: 256 pages fewer). */
 #define TABLE_FULL(b) (4 * ((b)->n + 1) > 3 * (b)->slot_cap)
 
-/* A table of `scap` slots (a power of two, more than 4/3 of b->n), filled again from the
- * kept hashes. 0 or -1 (the old table kept). */
-static int rehash(urne_ballots *b, size_t scap) {
-    uint32_t *slots = malloc(scap * sizeof *slots);
-    if (slots == NULL) return -1;
-    memset(slots, 0xFF, scap * sizeof *slots);
+/* Fill the empty table `slots` of `scap` slots (a power of two, more than 4/3 of b->n)
+ * from the kept hashes. A slot holds its ranking's index + 1, so that 0, what calloc
+ * and a fresh mapping hold, is an empty slot: a new table is never cleared by hand. */
+static void fill_table(const urne_ballots *b, uint32_t *slots, size_t scap) {
     for (uint32_t k = 0; k < b->n; k++) {
         size_t j = b->hash[k] & (scap - 1);
-        while (slots[j] != UINT32_MAX) j = (j + 1) & (scap - 1);
-        slots[j] = k;
+        while (slots[j] != 0) j = (j + 1) & (scap - 1);
+        slots[j] = k + 1;
     }
-    free(b->slots);
+}
+
+/* A table of `scap` slots on the heap, filled again. 0 or -1 (the old table kept). */
+static int rehash(urne_ballots *b, size_t scap) {
+    uint32_t *slots = calloc(scap, sizeof *slots);
+    if (slots == NULL) return -1;
+    fill_table(b, slots, scap);
+    if (!in_block(b, b->slots)) free(b->slots);
     b->slots = slots;
     b->slot_cap = scap;
     return 0;
@@ -138,18 +172,75 @@ static int grow_rankings(urne_ballots *b) {
 
 /* Room for `cap` preferences in prefs and tied. 0 or -1 (what was there is kept). */
 static int resize_prefs(urne_ballots *b, size_t cap) {
-    uint16_t *p = realloc(b->prefs, cap * sizeof *p);
+    uint16_t *p = resize_array(b, b->prefs, b->nprefs * sizeof *p, cap * sizeof *p);
     if (p) b->prefs = p;
-    uint8_t *t = realloc(b->tied, cap);
+    uint8_t *t = resize_array(b, b->tied, b->nprefs, cap);
     if (t) b->tied = t;
     if (!p || !t) return -1;
     b->prefs_cap = cap;
     return 0;
 }
 
+/* The merge table a reserved block holds: room for the rankings reserved, at most
+ * TABLE_RESERVE_MAX slots (1 MiB; a file with more distinct rankings grows its table as
+ * before), since every slot of it is touched at random. */
+#define TABLE_RESERVE_MAX ((size_t)1 << 18)
+#define BLOCK_HUGE ((size_t)2 << 20)
+
+/* The next `bytes` of a block at *off (aligned to 8), *off moved past them. */
+static size_t carve(size_t *off, size_t bytes) {
+    size_t at = (*off + 7) & ~(size_t)7;
+    *off = at + bytes;
+    return at;
+}
+
+/* Move every array into one new block from urne_mem holding `rankings` rankings,
+ * `prefs` preferences and a merge table for them: huge pages for a big file, one
+ * first touch for all. 0, or -1 with nothing changed. */
+static int reserve_block(urne_ballots *b, size_t rankings, size_t prefs) {
+    size_t scap = 512;
+    while (scap < TABLE_RESERVE_MAX && 4 * (rankings + 1) > 3 * scap) scap *= 2;
+    if (scap < b->slot_cap) scap = b->slot_cap;
+    size_t off = 0, o_weight = carve(&off, rankings * sizeof *b->weight), o_start = carve(&off, rankings * 4),
+           o_hash = carve(&off, rankings * 4), o_len = carve(&off, rankings * 2), o_prefs = carve(&off, prefs * 2),
+           o_tied = carve(&off, prefs), o_slots = carve(&off, scap * 4);
+    /* A block of a MiB or more is mapped from a 2 MiB boundary (urne_mem): its size
+     * made a whole number of 2 MiB, its last part is a huge page too, not 4 KiB ones. */
+    if (off >= BLOCK_HUGE / 2) off = (off + BLOCK_HUGE - 1) & ~(BLOCK_HUGE - 1);
+    char *block = urne_mem_alloc(off);
+    if (block == NULL) return -1;
+    int64_t *weight = (int64_t *)(block + o_weight);
+    uint32_t *start = (uint32_t *)(block + o_start), *hash = (uint32_t *)(block + o_hash);
+    uint16_t *len = (uint16_t *)(block + o_len), *p = (uint16_t *)(block + o_prefs);
+    uint8_t *tied = (uint8_t *)(block + o_tied);
+    if (b->n) { /* rankings added before the reserve, copied over */
+        memcpy(weight, b->weight, b->n * sizeof *weight);
+        memcpy(start, b->start, b->n * sizeof *start);
+        memcpy(hash, b->hash, b->n * sizeof *hash);
+        memcpy(len, b->len, b->n * sizeof *len);
+    }
+    if (b->nprefs) {
+        memcpy(p, b->prefs, b->nprefs * sizeof *p);
+        memcpy(tied, b->tied, b->nprefs);
+    }
+    free(b->weight), free(b->start), free(b->hash), free(b->len), free(b->prefs), free(b->tied), free(b->slots);
+    b->weight = weight, b->start = start, b->hash = hash, b->len = len, b->prefs = p, b->tied = tied;
+    b->cap = rankings;
+    b->prefs_cap = prefs;
+    b->slots = (uint32_t *)(block + o_slots);
+    b->slot_cap = scap;
+    b->block = block;
+    b->block_size = off;
+    fill_table(b, b->slots, scap);
+    return 0;
+}
+
 int urne_ballots_reserve(urne_ballots *b, size_t rankings, size_t prefs) {
     if (rankings > UINT32_MAX) rankings = UINT32_MAX;
     if (prefs > UINT32_MAX) prefs = UINT32_MAX;
+    if (rankings < b->n) rankings = b->n;
+    if (prefs < b->nprefs) prefs = b->nprefs;
+    if (b->block == NULL && reserve_block(b, rankings, prefs) == 0) return 0;
     if (rankings > b->cap && resize_rankings(b, rankings) != 0) return -1;
     if (prefs > b->prefs_cap && resize_prefs(b, prefs) != 0) return -1;
     return 0;
@@ -189,12 +280,14 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     if ((b->n == b->cap || TABLE_FULL(b)) && grow_rankings(b) != 0) return -1;
     uint32_t h = hash_ranking(prefs, tied, n);
     size_t j = h & (b->slot_cap - 1);
-    for (; b->slots[j] != UINT32_MAX; j = (j + 1) & (b->slot_cap - 1))
-        if (b->hash[b->slots[j]] == h && same_ranking(b, b->slots[j], prefs, tied, n)) {
-            b->weight[b->slots[j]] += weight; /* <= total: no overflow */
+    for (; b->slots[j] != 0; j = (j + 1) & (b->slot_cap - 1)) {
+        uint32_t k = b->slots[j] - 1;
+        if (b->hash[k] == h && same_ranking(b, k, prefs, tied, n)) {
+            b->weight[k] += weight; /* <= total: no overflow */
             b->total = total;
             return 0;
         }
+    }
     if (b->nprefs + n > UINT32_MAX) return -1; /* start[] holds 32-bit offsets */
     if (b->nprefs + n > b->prefs_cap) {
         size_t cap = b->prefs_cap ? b->prefs_cap * 2 : 1024;
@@ -208,10 +301,10 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     b->hash[k] = h;
     if (n) memcpy(b->prefs + b->nprefs, prefs, n * sizeof *prefs);
     uint8_t *t = b->tied + b->nprefs;
-    if (tied == NULL) memset(t, 0, n);
+    if (tied == NULL && !in_block(b, t)) memset(t, 0, n); /* the block's are zero, never written past nprefs */
     for (size_t i = 0; tied && i < n; i++) t[i] = (uint8_t)(i && tied[i] ? 1 : 0);
     b->nprefs += n;
-    b->slots[j] = k;
+    b->slots[j] = k + 1;
     b->total = total;
     return 0;
 }
@@ -234,13 +327,10 @@ int urne_ballots_bounded(const urne_ballots *b) {
 }
 
 void urne_ballots_free(urne_ballots *b) {
-    free(b->weight);
-    free(b->start);
-    free(b->len);
-    free(b->prefs);
-    free(b->tied);
-    free(b->slots);
-    free(b->hash);
+    void *arrays[] = {b->weight, b->start, b->len, b->prefs, b->tied, b->slots, b->hash};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        if (!in_block(b, arrays[i])) free(arrays[i]);
+    urne_mem_free(b->block);
     urne_arena_free(&b->arena);
     memset(b, 0, sizeof *b);
 }

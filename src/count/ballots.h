@@ -52,10 +52,14 @@ typedef struct urne_ballots {
      * withdrawn before the count (skipped where ranked, never elected). */
     uint32_t *tie_order;
     uint8_t *withdrawn;
-    /* merge table: ranking -> index, open addressing */
+    /* merge table: ranking -> index + 1 (0: an empty slot), open addressing */
     uint32_t *slots;
     size_t slot_cap;
     uint32_t *hash;          /* per ranking: its hash, so that probes and rehashes need not read it */
+    /* The arrays reserved at once (urne_ballots_reserve) in one block from urne_mem,
+     * NULL when none was: an array inside it is never realloc'ed or freed by itself. */
+    void *block;
+    size_t block_size;
 } urne_ballots;
 
 /* Start with `ncand` candidates named by `names` (copied; may be NULL to name them
@@ -64,10 +68,12 @@ int urne_ballots_init(urne_ballots *b, size_t ncand, const char *const *names);
 
 /* Make room for `rankings` distinct rankings and `prefs` preferences in all, so that
  * adding up to that many moves nothing: a reader that can bound them from its file's
- * size says so before adding. A bound far above what comes costs address space only
- * (the pages never written are never touched), and the merge table still grows with
- * the rankings met. A hint: 0, or -1 when the room cannot be had, and then nothing
- * has changed and the ballots grow as they are added. */
+ * size says so before adding. The arrays and a merge table for them are then one block
+ * (urne_mem: on 2 MiB huge pages when it is a MiB or more), so that a bound far above
+ * what comes costs address space and at most a huge page per array, not a page fault
+ * per 4 KiB touched. Bounds below what is already held are raised to it. A hint: 0, or
+ * -1 when the room cannot be had, and then nothing has changed and the ballots grow as
+ * they are added. */
 int urne_ballots_reserve(urne_ballots *b, size_t rankings, size_t prefs);
 
 /* Name candidate i (copied). 0 or -1. */
