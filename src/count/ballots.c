@@ -165,6 +165,7 @@ static int rehash(urne_ballots *b, size_t scap) {
  * (urne_ballots_reserve) while the table, which every probe reads at random, stays as
  * small as the rankings met allow. */
 static int grow_rankings(urne_ballots *b) {
+    if (b->n >= UINT32_MAX - 1) return -1; /* indices and index + 1 are 32-bit */
     if (b->n == b->cap && resize_rankings(b, b->cap ? b->cap * 2 : 256) != 0) return -1;
     if (TABLE_FULL(b) && rehash(b, b->slot_cap ? b->slot_cap * 2 : 512) != 0) return -1;
     return 0;
@@ -185,7 +186,6 @@ static int resize_prefs(urne_ballots *b, size_t cap) {
  * TABLE_RESERVE_MAX slots (1 MiB; a file with more distinct rankings grows its table as
  * before), since every slot of it is touched at random. */
 #define TABLE_RESERVE_MAX ((size_t)1 << 18)
-#define BLOCK_HUGE ((size_t)2 << 20)
 
 /* The next `bytes` of a block at *off (aligned to 8), *off moved past them. */
 static size_t carve(size_t *off, size_t bytes) {
@@ -204,10 +204,7 @@ static int reserve_block(urne_ballots *b, size_t rankings, size_t prefs) {
     size_t off = 0, o_weight = carve(&off, rankings * sizeof *b->weight), o_start = carve(&off, rankings * 4),
            o_hash = carve(&off, rankings * 4), o_len = carve(&off, rankings * 2), o_prefs = carve(&off, prefs * 2),
            o_tied = carve(&off, prefs), o_slots = carve(&off, scap * 4);
-    /* A block of a MiB or more is mapped from a 2 MiB boundary (urne_mem): its size
-     * made a whole number of 2 MiB, its last part is a huge page too, not 4 KiB ones. */
-    if (off >= BLOCK_HUGE / 2) off = (off + BLOCK_HUGE - 1) & ~(BLOCK_HUGE - 1);
-    char *block = urne_mem_alloc(off);
+    char *block = urne_ballots_bulk_alloc(off);
     if (block == NULL) return -1;
     int64_t *weight = (int64_t *)(block + o_weight);
     uint32_t *start = (uint32_t *)(block + o_start), *hash = (uint32_t *)(block + o_hash);
@@ -230,10 +227,23 @@ static int reserve_block(urne_ballots *b, size_t rankings, size_t prefs) {
     b->slots = (uint32_t *)(block + o_slots);
     b->slot_cap = scap;
     b->block = block;
-    b->block_size = off;
+    b->block_size = off; /* what was asked: in_block looks no further */
     fill_table(b, b->slots, scap);
     return 0;
 }
+
+/* From here on a block is taken in huge pages (see ballots.h). */
+#define BULK_HUGE_FROM ((size_t)256 << 10)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *urne_ballots_bulk_alloc(size_t bytes) {
+    /* urne_mem maps a block of a MiB or more from a 2 MiB boundary: a size made a whole
+     * number of 2 MiB has its last part in a huge page too, not in 4 KiB ones. */
+    if (bytes >= BULK_HUGE_FROM && bytes <= SIZE_MAX - HUGE_PAGE) bytes = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    return urne_mem_alloc(bytes);
+}
+
+void urne_ballots_bulk_free(void *p) { urne_mem_free(p); }
 
 int urne_ballots_reserve(urne_ballots *b, size_t rankings, size_t prefs) {
     if (rankings > UINT32_MAX) rankings = UINT32_MAX;
@@ -330,7 +340,7 @@ void urne_ballots_free(urne_ballots *b) {
     void *arrays[] = {b->weight, b->start, b->len, b->prefs, b->tied, b->slots, b->hash};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         if (!in_block(b, arrays[i])) free(arrays[i]);
-    urne_mem_free(b->block);
+    urne_ballots_bulk_free(b->block);
     urne_arena_free(&b->arena);
     memset(b, 0, sizeof *b);
 }

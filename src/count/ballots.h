@@ -69,9 +69,8 @@ int urne_ballots_init(urne_ballots *b, size_t ncand, const char *const *names);
 /* Make room for `rankings` distinct rankings and `prefs` preferences in all, so that
  * adding up to that many moves nothing: a reader that can bound them from its file's
  * size says so before adding. The arrays and a merge table for them are then one block
- * (urne_mem: on 2 MiB huge pages when it is a MiB or more), so that a bound far above
- * what comes costs address space and at most a huge page per array, not a page fault
- * per 4 KiB touched. Bounds below what is already held are raised to it. A hint: 0, or
+ * (urne_ballots_bulk_alloc: huge pages for a big file), so that a bound far above what
+ * comes costs address space and the few huge pages touched, not a page fault per 4 KiB. Bounds below what is already held are raised to it. A hint: 0, or
  * -1 when the room cannot be had, and then nothing has changed and the ballots grow as
  * they are added. */
 int urne_ballots_reserve(urne_ballots *b, size_t rankings, size_t prefs);
@@ -101,6 +100,15 @@ const char *urne_ballots_add_error(int rc);
  * that ballots built by hand cannot lead a count into overflow. O(rankings). */
 int urne_ballots_bounded(const urne_ballots *b);
 
+/* `bytes` zeroed bytes for a big array of the ballots or of a count over them, or NULL
+ * when out of memory (or bytes is 0). From 256 KiB on, rounded up to whole 2 MiB huge
+ * pages (urne_mem): on the VMs urne is measured on a 4 KiB first touch costs 10 to 20
+ * microseconds, a 2 MiB one ~0.2 ms, so 64 small pages already cost more. Release with
+ * urne_ballots_bulk_free, never free(). */
+void *urne_ballots_bulk_alloc(size_t bytes);
+
+/* Release what urne_ballots_bulk_alloc gave; NULL is allowed. */
+void urne_ballots_bulk_free(void *p);
 
 void urne_ballots_free(urne_ballots *b);
 
