@@ -79,7 +79,11 @@ static uint32_t hash_ranking(const uint16_t *prefs, const uint8_t *tied, size_t 
         h ^= h >> 32;
     }
     w = 0; /* the last one to three, as memcpy would lay them in a little-endian word */
-    for (unsigned shift = 0; i < n; i++, shift += 16) w |= (uint64_t)prefs[i] << shift;
+    switch (n - i) { /* not a loop: one to three, without a loop's counting */
+    case 3: w |= (uint64_t)prefs[i + 2] << 32; __attribute__((fallthrough));
+    case 2: w |= (uint64_t)prefs[i + 1] << 16; __attribute__((fallthrough));
+    case 1: w |= prefs[i];
+    }
     h = (h ^ w) * mult;
     uint64_t ties = 0;
     for (i = 1; tied && i < n; i++) ties += (uint64_t)(tied[i] != 0) * ((uint64_t)i * 0x9e3779b97f4a7c15ULL);
@@ -282,11 +286,18 @@ static int valid_candidates(const urne_ballots *b, const uint16_t *prefs, size_t
     return 0;
 }
 
-int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n) {
+/* The ballots' total with `weight` more in *total: 0, -3 (a weight below 1) or -4 (beyond
+ * the bound), checked in that order. */
+static int weigh(const urne_ballots *b, int64_t weight, int64_t *total) {
     if (weight < 1) return -3;
-    int64_t total;
-    if (__builtin_add_overflow(b->total, weight, &total) || total > URNE_BALLOTS_WEIGHT_MAX) return -4;
-    if (valid_candidates(b, prefs, n) != 0) return -2;
+    if (__builtin_add_overflow(b->total, weight, total) || *total > URNE_BALLOTS_WEIGHT_MAX) return -4;
+    return 0;
+}
+
+/* urne_ballots_add once the weight (bringing the ballots to `total`) and the candidates
+ * are known to be valid. */
+static int add_valid(urne_ballots *b, int64_t weight, int64_t total, const uint16_t *prefs, const uint8_t *tied,
+                     size_t n) {
     if ((b->n == b->cap || TABLE_FULL(b)) && grow_rankings(b) != 0) return -1;
     uint32_t h = hash_ranking(prefs, tied, n);
     size_t j = h & (b->slot_cap - 1);
@@ -317,6 +328,19 @@ int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, con
     b->slots[j] = k + 1;
     b->total = total;
     return 0;
+}
+
+int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n) {
+    int64_t total;
+    int rc = weigh(b, weight, &total);
+    if (rc == 0 && valid_candidates(b, prefs, n) != 0) rc = -2;
+    return rc != 0 ? rc : add_valid(b, weight, total, prefs, tied, n);
+}
+
+int urne_ballots_add_checked(urne_ballots *b, int64_t weight, const uint16_t *prefs, size_t n) {
+    int64_t total;
+    int rc = weigh(b, weight, &total);
+    return rc != 0 ? rc : add_valid(b, weight, total, prefs, NULL, n);
 }
 
 const char *urne_ballots_add_error(int rc) {
