@@ -46,8 +46,11 @@
  * with nothing else, which is what files hold by the thousand, is read on a path of
  * its own (read_plain_ballot) in one pass over its bytes where they lie (a line before
  * the text's last newline ends in a newline of its own, which stops every loop, so no
- * byte is compared with the end of the text), digits folded in as they come, a
- * candidate ranked twice seen by a per-candidate stamp. Any line
+ * byte is compared with the end of the text), digits folded in as they come (a
+ * candidate of one or two digits, nearly all of them, without a loop), a candidate
+ * ranked twice seen by a per-candidate stamp, and the ranking handed on as checked
+ * (urne_parse_add_checked: the merging does not check the candidates again, which
+ * was a tenth of reading a file). Any line
  * that is not plain — options, ids, ties, comments, the end line, every error — goes
  * to the general reader, unchanged, which words every message as before: the plain
  * path only accepts lines the general one reads to the same ballot. The ballot arrays
