@@ -157,8 +157,13 @@ static void transfer_surplus(count_state *s, size_t c) {
     while (id != NO_PARCEL) {
         const parcel *p = &s->parcels[id];
         uint32_t next = p->next;
-        /* (surplus x value) / total, truncated: 128 bits, as the product can pass 2^63 */
-        int64_t value = (int64_t)(((__int128)surplus * p->value) / total);
+        /* (surplus x value) / total, truncated; in 128 bits only when the product passes
+         * 2^63 (a call to __divti3 for every parcel otherwise): the same quotient. */
+        int64_t product, value;
+        if (__builtin_mul_overflow(surplus, p->value, &product))
+            value = (int64_t)(((__int128)surplus * p->value) / total);
+        else
+            value = product / total;
         moved += p->weight * value;
         move_on(s, id, value);
         id = next;
