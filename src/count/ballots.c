@@ -17,12 +17,15 @@
  * of a 4 KiB page costs 10 to 20 microseconds, and the arrays of a 100,000-ballot file
  * took ~1,000 of them, more time than reading the file. So a reserve puts every array
  * and the merge table (sized for the rankings reserved, at most 1 MiB, so it never
- * rehashes on the way) in one block from urne_mem, which maps a block of a MiB or more
- * on 2 MiB boundaries advised for transparent huge pages: the kernel fills it a 2 MiB
- * page at a time, a fault and a 2 MiB clear (~0.2 ms) for 512 faults. The table's
- * slots hold an index + 1, 0 empty, so that a fresh block or calloc'ed table is an
- * empty table without a memset; the tie marks of a fresh block are zero already. An
- * array that outgrows the block is copied to the heap; the block is freed whole.
+ * rehashes on the way) in one block from urne_ballots_bulk_alloc: from 256 KiB on,
+ * whole 2 MiB pages from urne_mem, which maps them on 2 MiB boundaries advised for
+ * transparent huge pages, so the kernel fills the block a 2 MiB page at a time, a fault
+ * and a 2 MiB clear (~0.2 ms) for 512 faults. The table's slots hold an index + 1, 0
+ * empty, so that a fresh block or calloc'ed table is an empty table without a memset;
+ * the tie marks of a fresh block are zero already. An array that outgrows the block is
+ * copied to the heap; the block is freed whole. A reader that has checked a ranking's
+ * candidates as it read them adds it with urne_ballots_add_checked, which does not
+ * check them again.
  *
  * The weight bound is kept here, where every ballot enters: a weight below 1 or a
  * total above URNE_BALLOTS_WEIGHT_MAX is refused before anything changes, so the
