@@ -9,7 +9,9 @@
 # droop (https://github.com/jklundell/droop, Python) is not a Debian package: set
 # DROOP_DIR to a local copy (the directory holding Droop.py). Without it, urne's
 # figures are printed alone and the peer is said to be absent. droop reads BLT only,
-# so the PrefLib file is written out as BLT first (bench/out/meath2002.blt).
+# so the PrefLib file is written out as BLT first (bench/out/meath2002.blt), and urne
+# counts that same file (since issue 16's session of 2026-12-06: before, urne read the
+# .soi while droop read the .blt); its figures on the .soi go to standard error.
 set -eu
 urne=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -63,8 +65,10 @@ line() { # line WHAT URNE_S PEER_S|- MAX_S|- MIN_RATIO
   echo "BENCH count $what: $u s (droop $p s, ${x}x) target $goal: $met"
 }
 
-meek=$(best 7 "$urne" count --method stv --rule meek --seats 5 "$soi")
-scot=$(best 7 "$urne" count --method stv --rule scottish --seats 5 "$soi")
+meek=$(best 7 "$urne" count --method stv --rule meek --seats 5 "$blt")
+scot=$(best 7 "$urne" count --method stv --rule scottish --seats 5 "$blt")
+echo "bench: the same on the PrefLib file: Meek $(best 7 "$urne" count --method stv --rule meek --seats 5 "$soi") s," \
+  "Scottish $(best 7 "$urne" count --method stv --rule scottish --seats 5 "$soi") s" >&2
 droop_meek=- droop_scot=-
 if [ -n "${DROOP_DIR:-}" ] && [ -f "$DROOP_DIR/Droop.py" ]; then
   droop_meek=$(best 3 python3 "$DROOP_DIR/Droop.py" meek "$blt")

@@ -52,10 +52,14 @@ typedef struct urne_ballots {
      * withdrawn before the count (skipped where ranked, never elected). */
     uint32_t *tie_order;
     uint8_t *withdrawn;
-    /* merge table: ranking -> index, open addressing */
+    /* merge table: ranking -> index + 1 (0: an empty slot), open addressing */
     uint32_t *slots;
     size_t slot_cap;
     uint32_t *hash;          /* per ranking: its hash, so that probes and rehashes need not read it */
+    /* The arrays reserved at once (urne_ballots_reserve) in one block from urne_mem,
+     * NULL when none was: an array inside it is never realloc'ed or freed by itself. */
+    void *block;
+    size_t block_size;
 } urne_ballots;
 
 /* Start with `ncand` candidates named by `names` (copied; may be NULL to name them
@@ -64,10 +68,11 @@ int urne_ballots_init(urne_ballots *b, size_t ncand, const char *const *names);
 
 /* Make room for `rankings` distinct rankings and `prefs` preferences in all, so that
  * adding up to that many moves nothing: a reader that can bound them from its file's
- * size says so before adding. A bound far above what comes costs address space only
- * (the pages never written are never touched), and the merge table still grows with
- * the rankings met. A hint: 0, or -1 when the room cannot be had, and then nothing
- * has changed and the ballots grow as they are added. */
+ * size says so before adding. The arrays and a merge table for them are then one block
+ * (urne_ballots_bulk_alloc: huge pages for a big file), so that a bound far above what
+ * comes costs address space and the few huge pages touched, not a page fault per 4 KiB. Bounds below what is already held are raised to it. A hint: 0, or
+ * -1 when the room cannot be had, and then nothing has changed and the ballots grow as
+ * they are added. */
 int urne_ballots_reserve(urne_ballots *b, size_t rankings, size_t prefs);
 
 /* Name candidate i (copied). 0 or -1. */
@@ -85,6 +90,13 @@ int urne_ballots_title(urne_ballots *b, const char *title);
  * sentence). Nothing is added unless 0 is returned. */
 int urne_ballots_add(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n);
 
+/* urne_ballots_add of a strict ranking (no tie marks) whose candidates the caller has
+ * checked already, each < ncand and at most once (a reader that checked them as it
+ * read the line): the same but for that check, not made again (it was a tenth of
+ * reading a file; the build keeps its asserts, so it is not one). Returns 0, -1, -3 or
+ * -4 as urne_ballots_add does. */
+int urne_ballots_add_checked(urne_ballots *b, int64_t weight, const uint16_t *prefs, size_t n);
+
 /* The sentence for a negative return of urne_ballots_add, for the parser's message:
  * "a ballot's weight must be a whole number of at least 1" and so on. */
 const char *urne_ballots_add_error(int rc);
@@ -95,6 +107,15 @@ const char *urne_ballots_add_error(int rc);
  * that ballots built by hand cannot lead a count into overflow. O(rankings). */
 int urne_ballots_bounded(const urne_ballots *b);
 
+/* `bytes` zeroed bytes for a big array of the ballots or of a count over them, or NULL
+ * when out of memory (or bytes is 0). From 256 KiB on, rounded up to whole 2 MiB huge
+ * pages (urne_mem): on the VMs urne is measured on a 4 KiB first touch costs 10 to 20
+ * microseconds, a 2 MiB one ~0.2 ms, so 64 small pages already cost more. Release with
+ * urne_ballots_bulk_free, never free(). */
+void *urne_ballots_bulk_alloc(size_t bytes);
+
+/* Release what urne_ballots_bulk_alloc gave; NULL is allowed. */
+void urne_ballots_bulk_free(void *p);
 
 void urne_ballots_free(urne_ballots *b);
 

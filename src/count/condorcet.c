@@ -7,6 +7,14 @@
  * Smith set (the smallest set whose members all beat everyone outside it), and ranks
  * the candidates. Where its rules leave a tie, the tie is broken by lot from the seed
  * given on the command line and said so in out->tiebreak, so that anyone can replay it.
+ *
+ * For speed (the matrix was two fifths of a Schulze count of 100,000 ballots): a ranked
+ * candidate a is above every candidate except those ranked at its level or above it.
+ * So a ranking adds its weight to a's whole row at once (a row total, added to the
+ * row's cells at the end) and takes it back from the cells of those few candidates:
+ * L(L+1)/2 cell updates for a strict ranking of L candidates, where comparing every
+ * ranked candidate with every candidate took L x n. The same integer sums, so the same
+ * matrix.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,30 +27,28 @@
 int urne_count_pairwise(const urne_ballots *b, urne_count_result *out) {
     size_t n = b->ncand;
     int64_t *d = urne_arena_alloc(&out->arena, (n ? n * n : 1) * sizeof *d);
-    uint32_t *level = malloc((n ? n : 1) * sizeof *level);
-    if (d == NULL || level == NULL) {
-        free(level);
+    int64_t *row = calloc(n ? n : 1, sizeof *row); /* per candidate: weight to add to its whole row */
+    if (d == NULL || row == NULL) {
+        free(row);
         return -1;
     }
     for (size_t k = 0; k < b->n; k++) {
         int64_t w = b->weight[k];
         if (w == 0) continue;
-        for (size_t c = 0; c < n; c++) level[c] = UINT32_MAX; /* unranked: below all ranked */
         const uint16_t *p = b->prefs + b->start[k];
         const uint8_t *t = b->tied + b->start[k];
-        uint32_t lv = 0;
-        for (size_t i = 0; i < b->len[k]; i++) {
-            if (i > 0 && !t[i]) lv++;
-            level[p[i]] = lv;
-        }
-        /* Only ranked candidates can be above anyone: loop over them. */
-        for (size_t i = 0; i < b->len[k]; i++) {
-            size_t a = p[i];
-            for (size_t c = 0; c < n; c++)
-                if (level[a] < level[c]) D(a, c) += w;
+        size_t len = b->len[k], end = 0; /* end: one past the last candidate at p[i]'s level */
+        for (size_t i = 0; i < len; i++) {
+            if (i == end)
+                for (end = i + 1; end < len && t[end];) end++;
+            int64_t *da = d + p[i] * n;
+            row[p[i]] += w; /* above everyone... */
+            for (size_t j = 0; j < end; j++) da[p[j]] -= w; /* ...but those at its level or above, itself included */
         }
     }
-    free(level);
+    for (size_t a = 0; a < n; a++) /* every sum fits: a row total is at most b->total */
+        for (size_t c = 0; c < n; c++) D(a, c) += row[a];
+    free(row);
     out->pairwise = d;
     /* Condorcet winner. */
     for (size_t i = 0; i < n && out->condorcet_winner == URNE_COUNT_NONE; i++) {

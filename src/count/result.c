@@ -138,11 +138,19 @@ int urne_count_stv_check(const urne_ballots *b, size_t seats, const char *rule, 
                        "%zu seats for %zu candidates: STV needs between 1 and the number of candidates", seats, b->ncand);
         return -1;
     }
-    for (size_t i = 0; i < b->nprefs; i++)
-        if (b->tied[i]) {
-            urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "strict-ranking",
-                           "a ballot ranks two candidates equal; %s STV counts strict rankings only", rule);
-            return -1;
-        }
+    /* Any tie mark at all: the marks OR'ed a word at a time (every ballot's preferences
+     * pass here once per count; byte by byte this was 4 % of a Scottish count). */
+    uint64_t any = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= b->nprefs; i += 8) {
+        memcpy(&w, b->tied + i, sizeof w);
+        any |= w;
+    }
+    for (; i < b->nprefs; i++) any |= b->tied[i];
+    if (any) {
+        urne_diags_add(diags, URNE_DIAG_ERROR, 0, NULL, "strict-ranking",
+                       "a ballot ranks two candidates equal; %s STV counts strict rankings only", rule);
+        return -1;
+    }
     return 0;
 }

@@ -92,9 +92,9 @@ int urne_parse_weight(urne_span s, long line, const char *field, int64_t *out, u
     return 0;
 }
 
-int urne_parse_add_ballot(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n,
-                          long line, const char *field, urne_diags *diags) {
-    int rc = urne_ballots_add(b, weight, prefs, tied, n);
+/* What urne_parse_add_ballot and urne_parse_add_checked return for urne_ballots_add's
+ * `rc`, with its error added. */
+static int added(int rc, long line, const char *field, urne_diags *diags) {
     if (rc == 0) return 0;
     if (rc == -1) return -1; /* the parser says it, once, on its way out */
     /* The words of urne_ballots_add_error, each message whole so that it can be translated. */
@@ -119,6 +119,16 @@ int urne_parse_add_ballot(urne_ballots *b, int64_t weight, const uint16_t *prefs
     else
         urne_diags_add(diags, URNE_DIAG_ERROR, line, field, "unknown-candidate", "the ballot is invalid");
     return 0;
+}
+
+int urne_parse_add_ballot(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n,
+                          long line, const char *field, urne_diags *diags) {
+    return added(urne_ballots_add(b, weight, prefs, tied, n), line, field, diags);
+}
+
+int urne_parse_add_checked(urne_ballots *b, int64_t weight, const uint16_t *prefs, size_t n, long line,
+                           const char *field, urne_diags *diags) {
+    return added(urne_ballots_add_checked(b, weight, prefs, n), line, field, diags);
 }
 
 size_t urne_parse_join(char *buf, size_t size, const urne_span *parts, size_t n) {

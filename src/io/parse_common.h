@@ -51,6 +51,11 @@ int urne_parse_weight(urne_span s, long line, const char *field, int64_t *out, u
 int urne_parse_add_ballot(urne_ballots *b, int64_t weight, const uint16_t *prefs, const uint8_t *tied, size_t n,
                           long line, const char *field, urne_diags *diags);
 
+/* urne_parse_add_ballot for a strict ranking whose candidates the reader has checked
+ * as it read them (urne_ballots_add_checked): each < ncand, at most once. */
+int urne_parse_add_checked(urne_ballots *b, int64_t weight, const uint16_t *prefs, size_t n, long line,
+                           const char *field, urne_diags *diags);
+
 /* Join parts with '-' into buf (truncating safely); returns the length. */
 size_t urne_parse_join(char *buf, size_t size, const urne_span *parts, size_t n);
 

@@ -417,6 +417,30 @@ static void test_ballots_reserve(void **state) {
     for (int v = 0; v < 3; v++) urne_ballots_free(&b[v]);
 }
 
+/* urne_ballots_add_checked makes what urne_ballots_add makes of valid strict rankings,
+ * merged the same, and refuses a weight below 1 (-3) or beyond the bound (-4) the same,
+ * leaving the ballots as they were. */
+static void test_ballots_add_checked(void **state) {
+    (void)state;
+    urne_ballots a, c;
+    assert_int_equal(urne_ballots_init(&a, 4, NULL), 0);
+    assert_int_equal(urne_ballots_init(&c, 4, NULL), 0);
+    assert_int_equal(urne_ballots_reserve(&c, 10, 40), 0);
+    const uint16_t r1[] = {2, 0, 3}, r2[] = {1}, r3[] = {3, 2, 1, 0};
+    const uint16_t *rankings[] = {r1, r2, r3, r1, r3, NULL};
+    const size_t lens[] = {3, 1, 4, 3, 4, 0};
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(urne_ballots_add(&a, 1 + i, rankings[i], NULL, lens[i]), 0);
+        assert_int_equal(urne_ballots_add_checked(&c, 1 + i, rankings[i], lens[i]), 0);
+    }
+    assert_int_equal(c.n, 4); /* r1 and r3 merged */
+    assert_same_ballots(&a, &c);
+    assert_int_equal(urne_ballots_add_checked(&c, 0, r1, 3), -3);
+    assert_int_equal(urne_ballots_add_checked(&c, URNE_BALLOTS_WEIGHT_MAX, r1, 3), -4);
+    assert_same_ballots(&a, &c);
+    urne_ballots_free(&a), urne_ballots_free(&c);
+}
+
 static void test_preflib_malformed(void **state) {
     (void)state;
     preflib_refused("5: 1,2\n", "t.soc: error: field 'NUMBER ALTERNATIVES': no '# NUMBER ALTERNATIVES: n' header: "
@@ -721,6 +745,7 @@ int main(void) {
         cmocka_unit_test(test_blt_plain_and_general),
         cmocka_unit_test(test_preflib_plain_and_general),
         cmocka_unit_test(test_ballots_reserve),
+        cmocka_unit_test(test_ballots_add_checked),
         cmocka_unit_test(test_preflib_malformed),
         cmocka_unit_test(test_preflib_dublin_west),
         cmocka_unit_test(test_blt_anderston),
