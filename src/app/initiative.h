@@ -148,13 +148,18 @@ urne_app_status urne_app_initiative_act(urne_app *app, const urne_user *actor, i
 typedef struct urne_initiative_signer {
     const char *name, *given, *birth, *commune;
     const char *origin;
+    const char *code; /* a one-time code from a letter (initiative_codes.c): when given and not
+                       * "", the signer is this code and the four parts are not read */
 } urne_initiative_signer;
 
 /* Sign initiative `id`. NO_INITIATIVE; STATE URNE_WHY_NOT_COLLECTING or
  * URNE_WHY_WINDOW; BAD_INPUT with field and the identity engine's rule,
  * URNE_WHY_NOT_ON_ROLL, URNE_WHY_HOMONYM, URNE_WHY_UNDER_AGE, URNE_WHY_OTHER_ROLL;
  * TAKEN URNE_WHY_ALREADY_SIGNED (nothing written, nothing counted); STORE (nothing
- * written). OK once the signature is committed: outcome.detail the receipt code
+ * written). With a code (signer->code): BAD_INPUT field "code" URNE_WHY_CODE_FORMAT
+ * or URNE_WHY_UNKNOWN_CODE; STATE URNE_WHY_CODE_ATTEMPTS once the origin has typed
+ * URNE_INITIATIVE_CODE_ATTEMPTS wrong codes this minute (asked nothing of the store
+ * then); TAKEN URNE_WHY_CODE_USED when that code has signed already. OK once the signature is committed: outcome.detail the receipt code
  * (shown once, never stored), outcome.id the signature's id, outcome.field its
  * territory, outcome.at its time. */
 urne_app_status urne_app_initiative_sign(urne_app *app, const urne_user *actor, int64_t id,
@@ -174,6 +179,49 @@ urne_app_status urne_app_initiative_receipt(urne_app *app, const urne_user *acto
  * follow. Audit: "initiative.invalidate" on "initiative/<id>/signature/<sig>". */
 urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *actor, int64_t id, int64_t sig,
                                                const char *reason, urne_app_outcome *out);
+
+/* ---- one-time codes sent by letter (initiative_codes.c) ---- */
+
+/* A code is 16 characters of CODE_ALPHABET (no 0, O, 1 or I to misread) in four
+ * groups of 4, "K7QM-3XHC-PW9D-T4RA": 80 random bits (libsodium). The store keeps
+ * it only as a roll entry of its territory whose key is the code's hash under the
+ * initiative's key: the code counts as one elector there, signs once (the
+ * signatures' UNIQUE dedup is that hash), and a stolen database gives no code. */
+#define URNE_INITIATIVE_CODE_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+#define URNE_INITIATIVE_CODE_CHARS 16
+#define URNE_INITIATIVE_CODE_TEXT 20     /* 16 characters, 3 dashes, NUL */
+#define URNE_INITIATIVE_CODES_MAX 1000000 /* codes in one generation */
+/* Wrong codes from one address in one minute after which its code attempts are
+ * refused until the next minute; from URNE_INITIATIVE_BURST_IDENTITY on, a
+ * code that does sign from there is marked "burst-code" for the authority. */
+#define URNE_INITIATIVE_CODE_ATTEMPTS 10
+
+#define URNE_WHY_CODE_COUNT "code-count"       /* number: URNE_INITIATIVE_CODES_MAX */
+#define URNE_WHY_TERRITORY "territory"         /* empty, or longer than a territory's name (63 bytes) */
+#define URNE_WHY_CODE_FORMAT "code-format"     /* not 16 characters of the alphabet (dashes, blanks aside) */
+#define URNE_WHY_UNKNOWN_CODE "unknown-code"   /* no letter of this initiative has that code */
+#define URNE_WHY_CODE_USED "code-used"         /* TAKEN: that code has signed; nothing counted */
+#define URNE_WHY_CODE_ATTEMPTS "code-attempts" /* STATE: too many wrong codes from this address this minute */
+#define URNE_WHY_LETTERS "letters"             /* the letters could not be written: nothing kept */
+
+/* Where the codes go, once each, while the transaction that stores their hashes
+ * is open: `letter` names the letter ("<territory>/<generation time>/<k>", sealed
+ * with the entry for the authority), `code` is the code as printed. 0 to go on,
+ * -1 to give up (nothing is kept). */
+typedef int (*urne_initiative_letter_fn)(const char *letter, const char *territory, const char *code, void *ctx);
+
+/* Make `count` codes for `territory` of initiative `id` and hand each to `fn`
+ * before the commit: NO_INITIATIVE; LOGIN_NEEDED, FORBIDDEN (manage-initiatives);
+ * STATE URNE_WHY_ROLL_STATE once collecting (the electorate is fixed then);
+ * BAD_INPUT field "count" URNE_WHY_CODE_COUNT (1..URNE_INITIATIVE_CODES_MAX), field
+ * "territory" URNE_WHY_TERRITORY; STATE URNE_WHY_LETTERS when fn gave up; STORE;
+ * NO_MEMORY: nothing kept for any of these. OK with outcome.number the codes
+ * made; the territory counts that many electors more. The codes are wiped from
+ * memory before the answer. Audit: "initiative.codes" on "initiative/<id>" with
+ * the territory and the count, never a code. */
+urne_app_status urne_app_initiative_codes(urne_app *app, const urne_user *actor, int64_t id, const char *territory,
+                                          int64_t count, urne_initiative_letter_fn fn, void *ctx,
+                                          urne_app_outcome *out);
 
 /* ---- the authority's verification sample (initiative_sample.c) ---- */
 

@@ -56,4 +56,21 @@ urne_app_status urne_app_initiative_step(urne_app *app, const char *actor, const
 int urne_app_initiative_audit(urne_app *app, const char *actor, const char *action, const char *object,
                               json_t *after, int *oom);
 
+/* hex of BLAKE2b-256 of text under h's 32-byte key: the hashes roll entries
+ * and signatures are found by (initiative_sign.c). */
+void urne_app_initiative_keyed_hash(const urne_initiative_held *h, const char *text,
+                                    char out[URNE_STORE_INITIATIVE_HASH]);
+
+/* The attempts counted under key in h's table for the minute of now: one more
+ * when `add`, this one included; 0 when the table cannot be had or is full
+ * (never a mark or a refusal by accident). key: at most 47 bytes. */
+int64_t urne_app_initiative_burst(urne_initiative_held *h, const char *key, int64_t now, int add);
+
+/* A signature by code (initiative_codes.c): the code checked and found on h's
+ * roll, sig made ready as signer_check does for an identity (all but its
+ * receipt), its marks appended to sig->marks. OK, the refusal, or STORE. */
+urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_store *store,
+                                               const urne_initiative_signer *in, int64_t now,
+                                               urne_initiative_signature *sig, urne_app_outcome *out);
+
 #endif

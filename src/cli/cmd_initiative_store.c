@@ -505,6 +505,7 @@ static int run_verify_sample(const sopts *o) {
 }
 
 int urne_cli_initiative_store(const char *sub, int argc, char **argv) {
+    if (strcmp(sub, "codes") == 0) return urne_cli_initiative_codes(argc, argv);
     static const struct {
         const char *name;
         int (*run)(const sopts *o);

@@ -74,6 +74,16 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
         {URNE_WHY_NOT_IN_SAMPLE, N_("A verdict names a signature that is not in the sample.")},
         {URNE_WHY_JUDGED_TWICE, N_("A signature of the sample is judged twice.")},
         {URNE_WHY_NOT_JUDGED, N_("A signature of the sample has no verdict.")},
+        {URNE_WHY_CODE_COUNT, N_("Field 'count': 1 to 1,000,000 codes at a time.")},
+        {URNE_WHY_TERRITORY, N_("Field 'territory': a territory's name, 1 to 63 bytes, no control character.")},
+        {URNE_WHY_CODE_FORMAT, N_("Field 'code': a code is 16 letters and digits, as on your letter (such as "
+                                  "K7QM-3XHC-PW9D-T4RA); it holds no 0, O, 1 or I.")},
+        {URNE_WHY_UNKNOWN_CODE, N_("Field 'code': no letter of this initiative has that code. Check it against "
+                                   "your letter.")},
+        {URNE_WHY_CODE_USED, N_("This code has already been used to sign this initiative: a code signs once, and "
+                                "that signature is counted.")},
+        {URNE_WHY_CODE_ATTEMPTS, N_("Too many wrong codes from your address: try again in a minute.")},
+        {URNE_WHY_LETTERS, N_("The letters could not be written.")},
         {URNE_INITIATIVE_ID_BIRTH_FORMAT, N_("Birth date: write it YYYY-MM-DD or DD/MM/YYYY.")},
         {URNE_INITIATIVE_ID_BIRTH_DATE, N_("Birth date: there is no such date.")},
         {URNE_INITIATIVE_ID_BIRTH_FUTURE, N_("Birth date: after today.")},
@@ -241,7 +251,7 @@ static enum MHD_Result api_sign(urne_req *r, int64_t id, int64_t b) {
     char origin[64];
     urne_req_addr(r, origin, sizeof origin);
     urne_initiative_signer s = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
-                                urne_req_param(r, "commune"), origin};
+                                urne_req_param(r, "commune"), origin, urne_req_param(r, "code")};
     urne_app_outcome o;
     urne_app_initiative_sign(&r->srv->app, &r->user, id, &s, &o);
     json_t *extra = o.status == URNE_APP_OK ? json_pack("{s:s, s:s, s:s}", "receipt", o.detail, "territory", o.field,
@@ -342,7 +352,7 @@ static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_h
 
 /* What a refused form had typed, shown again (NULL: nothing). */
 typedef struct typed {
-    const char *name, *given, *birth, *commune, *code;
+    const char *name, *given, *birth, *commune, *code, *letter; /* code: a receipt's; letter: a letter's code */
 } typed;
 
 /* The signing form (while collecting) and the receipt's check. */
@@ -361,6 +371,13 @@ static void forms_html(urne_buf *b, const urne_req *r, const urne_initiative_hel
         urne_html(b, "<label>%s<input name=commune required maxlength=120 value=\"%s\"></label><button>%s</button>"
                      "</form>",
                   _(r, "Commune"), t->commune ? t->commune : "", _(r, "Sign"));
+        urne_html(b, "<form method=post action=\"/initiatives/%lld/sign\" class=card>", id);
+        urne_page_csrf(b, r);
+        urne_html(b, "<h2>%s</h2><p>%s</p><label>%s<input name=code required maxlength=40 autocomplete=off "
+                     "autocapitalize=characters spellcheck=false value=\"%s\"></label><button>%s</button></form>",
+                  _(r, "Sign with the code from your letter"),
+                  _(r, "If you received a letter with a signing code, type it here: it signs once."),
+                  _(r, "Code from the letter"), t->letter ? t->letter : "", _(r, "Sign"));
     }
     urne_html(b, "<form method=post action=\"/initiatives/%lld/receipt\" class=card>", id);
     urne_page_csrf(b, r);
@@ -393,10 +410,10 @@ static enum MHD_Result page_one(urne_req *r, int64_t id, int64_t b) {
 
 static enum MHD_Result form_sign(urne_req *r, int64_t id, int64_t b) {
     typed t = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
-               urne_req_param(r, "commune"), NULL};
+               urne_req_param(r, "commune"), NULL, urne_req_param(r, "code")};
     char origin[64];
     urne_req_addr(r, origin, sizeof origin);
-    urne_initiative_signer s = {t.name, t.given, t.birth, t.commune, origin};
+    urne_initiative_signer s = {t.name, t.given, t.birth, t.commune, origin, t.letter};
     urne_app_outcome o;
     urne_result res = {0};
     if (urne_app_initiative_sign(&r->srv->app, &r->user, id, &s, &o) == URNE_APP_OK) {
