@@ -267,6 +267,13 @@ int urne_app_initiative_signatures_each(urne_app *app, int64_t id,
     return rc;
 }
 
+int urne_app_initiative_signature_get(urne_app *app, int64_t id, int64_t sig, urne_initiative_signature *out) {
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_app_initiative_find(app, id, NULL) ? urne_store_initiative_signature_get(app->store, id, sig, out) : -2;
+    pthread_mutex_unlock(&app->lock);
+    return rc;
+}
+
 /* 1 when a and b hold the same counts. */
 static int same_counts(const urne_initiative_held *a, const urne_initiative_held *b) {
     if (a->signatures != b->signatures || a->invalid != b->invalid || a->nterritories != b->nterritories) return 0;

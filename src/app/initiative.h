@@ -283,6 +283,12 @@ urne_initiative_tally_status urne_app_initiative_figures(const urne_initiative_h
 int urne_app_initiative_signatures_each(urne_app *app, int64_t id,
                                         int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx);
 
+/* Signature `sig` of initiative `id` as the store keeps it (sealed), into *out,
+ * for the authority's sample (one read by id, not a pass over every row): 1, 0
+ * when the initiative has no such signature, -1 when the store fails, -2 when
+ * there is no such initiative. Takes the lock. */
+int urne_app_initiative_signature_get(urne_app *app, int64_t id, int64_t sig, urne_initiative_signature *out);
+
 /* Load every initiative and rebuild its counts from the store (urne_app_open):
  * 0, or -1 with the reason in *why (a code with parameters, which the adapters
  * word). Free with urne_app_initiatives_free. */
