@@ -87,6 +87,13 @@ typedef struct urne_initiative_burst {
     int64_t count; /* attempts this minute */
 } urne_initiative_burst;
 
+/* Valid signatures of one UTC day (the date their signed_at begins with), held
+ * for the counter page's chart over time (initiative_days.c). */
+typedef struct urne_initiative_day_held {
+    int64_t day;   /* days since 1970-01-01 (initiative/calendar.h) */
+    int64_t valid; /* valid signatures made that day */
+} urne_initiative_day_held;
+
 /* An initiative held in memory (under the application's lock). */
 typedef struct urne_initiative_held {
     urne_initiative_row row;
@@ -101,6 +108,8 @@ typedef struct urne_initiative_held {
     int64_t invalid;    /* invalidated */
     int64_t burst_minute;            /* the minute the counters below are of */
     urne_initiative_burst *bursts;   /* URNE_INITIATIVE_BURST_SLOTS, open addressing; NULL until an origin */
+    urne_initiative_day_held *days;  /* by day, increasing; the days without a valid signature left out */
+    size_t ndays;
 } urne_initiative_held;
 
 /* A new initiative: its title (1..200 bytes), the space it belongs to ("" the
@@ -304,6 +313,9 @@ int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, urne_ph
  * nothing when the store has no such initiative. 0, or -1 (the store's error
  * set; what was held is kept). Under the lock, held by the caller. */
 int urne_app_initiative_reload(urne_app *app, int64_t id);
+
+/* The date of `day` (urne_initiative_day_held.day) as "YYYY-MM-DD" into out. */
+void urne_app_initiative_day_iso(int64_t day, char out[11]);
 
 /* The clock the use cases read (NULL: time(NULL)). For the tests. */
 void urne_app_initiative_clock(urne_app *app, int64_t (*now)(void));

@@ -34,6 +34,16 @@ urne_app_status urne_app_initiative_may(urne_app *app, const urne_user *actor, u
  * overflow int64 or go below 0 (nothing changed) or out of memory. */
 int urne_app_initiative_count(urne_initiative_held *h, const char *name, int64_t electors, int64_t signatures);
 
+/* Add `delta` valid signatures to the day of `iso` ("YYYY-MM-DD..." UTC) in h's
+ * days (made when new, kept in order; one brought to 0 is left out): 0, or -1
+ * when the date does not read, a count would overflow or go below 0, or memory
+ * lacks (nothing changed). initiative_days.c. */
+int urne_app_initiative_day(urne_initiative_held *h, const char *iso, int64_t delta);
+/* h's days rebuilt from the store's index (urne_store_initiative_signature_days):
+ * 0; -1 the store failed (its error set); -2 a day that does not read or a count
+ * that does not fit. */
+int urne_app_initiative_days_load(urne_store *s, urne_initiative_held *h);
+
 /* Whether h's counts reach its thresholds (the tally engine): 1, 0; 0 too when
  * the tally cannot be made (no roll yet). */
 int urne_app_initiative_reached(const urne_initiative_held *h);

@@ -412,7 +412,7 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
         return urne_app_fail(out, URNE_APP_TAKEN, NULL);
     }
     /* Durable: counted, then answered. */
-    if (urne_app_initiative_count(h, sig->territory, 0, 1) < 0)
+    if (urne_app_initiative_count(h, sig->territory, 0, 1) < 0 || urne_app_initiative_day(h, sig->signed_at, 1) < 0)
         return urne_app_fail(out, URNE_APP_NO_MEMORY, "signed and kept; restart to count it");
     snprintf(out->detail, sizeof out->detail, "%s", code);
     snprintf(out->field, sizeof out->field, "%s", sig->territory);
@@ -505,7 +505,8 @@ static urne_app_status invalidate_locked(urne_app *app, const urne_user *actor, 
         return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     }
     if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
-    if (urne_app_initiative_count(h, sig->territory, 0, -1) < 0 || __builtin_add_overflow(h->invalid, 1, &h->invalid))
+    if (urne_app_initiative_count(h, sig->territory, 0, -1) < 0 || urne_app_initiative_day(h, sig->signed_at, -1) < 0 ||
+        __builtin_add_overflow(h->invalid, 1, &h->invalid))
         return urne_app_fail(out, URNE_APP_NO_MEMORY, "invalidated; restart to count it");
     memcpy(out->at, at, sizeof out->at);
     out->id = sid;

@@ -28,6 +28,7 @@
 #include "actions.h"
 #include "addr.h"
 #include "flash.h"
+#include "initiative_chart.h"
 #include "initiative_words.h"
 #include "page_parts.h"
 #include "routes.h"
@@ -156,9 +157,16 @@ static json_t *figures_json(const urne_initiative_held *h) {
         json_array_append_new(terr, o);
     }
     free(per);
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:o}", "id", (json_int_t)h->row.id, "title", h->row.title,
-                          "space", h->row.space, "state", h->row.state, "signatures", (json_int_t)h->signatures,
-                          "invalidated", (json_int_t)h->invalid, "territories", terr ? terr : json_null());
+    json_t *days = json_array(); /* the chart's figures: valid signatures per UTC day */
+    for (size_t i = 0; days && i < h->ndays; i++) {
+        char d[11];
+        urne_app_initiative_day_iso(h->days[i].day, d);
+        json_array_append_new(days, json_pack("{s:s, s:I}", "day", d, "valid", (json_int_t)h->days[i].valid));
+    }
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "id", (json_int_t)h->row.id, "title",
+                          h->row.title, "space", h->row.space, "state", h->row.state, "signatures",
+                          (json_int_t)h->signatures, "invalidated", (json_int_t)h->invalid, "territories",
+                          terr ? terr : json_null(), "per_day", days ? days : json_null());
     if (j && st == URNE_INITIATIVE_TALLY_OK) {
         json_object_set_new(j, "threshold", json_integer(t.national_threshold));
         json_object_set_new(j, "territories_needed", json_integer(t.territories_needed));
@@ -342,6 +350,7 @@ static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_h
         urne_html_trusted(b, "</p>");
     }
     urne_html_trusted(b, "</section>");
+    urne_initiative_chart_html(b, r, h, st == URNE_INITIATIVE_TALLY_OK ? t.national_threshold : 0);
     if (h->nterritories) territories_table(b, r, h, st == URNE_INITIATIVE_TALLY_OK ? per : NULL);
     if (h->row.reasons[0]) urne_html(b, "<h2>%s</h2><p>%s</p>", _(r, "The committee's reasons"), h->row.reasons);
     if (h->row.answer[0]) urne_html(b, "<h2>%s</h2><p>%s</p>", _(r, "The authority's answer"), h->row.answer);

@@ -8,7 +8,9 @@
  * without dashes, a second use refused and counted never; an unknown code
  * refused; wrong codes from one address marked, then refused for the minute;
  * fifty threads signing with one code make one signature; the counts rebuilt
- * equal at open.
+ * equal at open. And the signatures per UTC day held for the counter's chart
+ * (app/initiative_days.c): each signature on its day, an invalidation taken
+ * from its signature's day, the same days rebuilt from the index at open.
  */
 #define _GNU_SOURCE /* memmem */
 #include "helpers.h"
@@ -335,12 +337,56 @@ static void test_race(void **state) {
     assert_int_equal(sigs, 1);
 }
 
+/* The days held, as "YYYY-MM-DD=N ..." into out. */
+static void days_text(fixture *f, int64_t id, char *out, size_t size) {
+    urne_app_read_begin(&f->app);
+    const urne_initiative_held *h = urne_app_initiative(&f->app, id);
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < h->ndays && used < size; i++) {
+        char d[11];
+        urne_app_initiative_day_iso(h->days[i].day, d);
+        used += (size_t)snprintf(out + used, size - used, "%s%s=%lld", i ? " " : "", d, (long long)h->days[i].valid);
+    }
+    urne_app_read_end(&f->app);
+}
+
+static void test_days(void **state) {
+    fixture *f = *state;
+    letters l;
+    int64_t id = with_codes(f, &l);
+    open_it(f, id); /* 2026-03-01T10:00Z */
+    char text[256];
+    days_text(f, id, text, sizeof text);
+    assert_string_equal(text, "");
+    urne_app_outcome o;
+    int64_t first = 0;
+    const char *when[] = {"2026-03-01T23:59:59Z", "2026-03-01T12:00:00Z", "2026-03-04T00:00:00Z"};
+    for (int i = 0; i < 3; i++) {
+        test_now = at(when[i]);
+        OK(sign_code(f, id, l.code[i], "", &o));
+        if (i == 0) first = o.id;
+        urne_app_outcome_free(&o);
+    }
+    days_text(f, id, text, sizeof text);
+    assert_string_equal(text, "2026-03-01=2 2026-03-04=1");
+    OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "Lettre perdue.", &o));
+    urne_app_outcome_free(&o);
+    days_text(f, id, text, sizeof text);
+    assert_string_equal(text, "2026-03-01=1 2026-03-04=1");
+    urne_app_close(&f->app);
+    app_open(f);
+    days_text(f, id, text, sizeof text);
+    assert_string_equal(text, "2026-03-01=1 2026-03-04=1");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_generate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sign_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guessing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_days, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
