@@ -16,8 +16,10 @@
  * only way to the figures. In French and English: every word through the
  * catalogue, numbers in the page's language. Every text written through
  * html.h, escaped (nothing here comes from a user, but nothing is assumed).
- * The viewBox is 440 wide, the chart's CSS width at most that: 1:1 on a
- * desktop, scaled down whole at 360 px.
+ * The viewBox is 360 wide, the chart's CSS width at most 440 px (urne.css): its
+ * text a little larger than the page's on a desktop, a little smaller at 360 px,
+ * legible at both. The horizontal axis runs from the start of the first day
+ * with a signature to the end of the last, each labelled by its date.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,12 +28,12 @@
 #include "initiative_chart.h"
 #include "page_parts.h"
 
-#define W 440
-#define H 250
-#define LEFT 64   /* room for the vertical scale's labels */
-#define RIGHT 428
+#define W 360
+#define H 214
+#define LEFT 52   /* room for the vertical scale's labels */
+#define RIGHT 350
 #define TOP 18
-#define BOTTOM 206
+#define BOTTOM 180
 
 /* A round top for the vertical scale: 1, 2 or 5 times a power of ten, at least v. */
 static int64_t round_top(int64_t v) {
@@ -62,7 +64,7 @@ static void date_text(char out[11], const urne_req *r, int64_t day) {
 /* The axes, their labels and the threshold's dashed line. */
 static void frame(urne_buf *b, const urne_req *r, int64_t first, int64_t last, int64_t top, int64_t threshold) {
     char d1[11], d2[11];
-    date_text(d1, r, first);
+    date_text(d1, r, first + 1); /* the left edge is the first day's start */
     date_text(d2, r, last);
     urne_html(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#767d8c\"/>"
                  "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#767d8c\"/>",
@@ -71,7 +73,7 @@ static void frame(urne_buf *b, const urne_req *r, int64_t first, int64_t last, i
               BOTTOM + 4, LEFT - 6, TOP + 4);
     urne_page_int(b, r, top);
     urne_html(b, "</text><text x=\"%d\" y=\"%d\">%s</text><text x=\"%d\" y=\"%d\" text-anchor=end>%s</text>", LEFT,
-              BOTTOM + 22, d1, RIGHT, BOTTOM + 22, d2);
+              BOTTOM + 20, d1, RIGHT, BOTTOM + 20, d2);
     if (threshold <= 0) return;
     double y = yof(threshold, top);
     urne_html(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#b3261e\" stroke-width=\"2\" "
@@ -97,8 +99,10 @@ static void line(urne_buf *b, const urne_initiative_held *h, int64_t first, int6
     urne_html_trusted(b, "\"/>");
 }
 
+/* Three narrow columns: a plain table fits a phone's width (no "stack" blocks,
+ * whose labels, long here, would overlap the figures). */
 static void table(urne_buf *b, const urne_req *r, const urne_initiative_held *h) {
-    urne_html(b, "<details><summary>%s</summary><table class=stack><caption>%s</caption><thead><tr>"
+    urne_html(b, "<details><summary>%s</summary><table><caption>%s</caption><thead><tr>"
                  "<th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
               _(r, "The chart's figures, day by day"), _(r, "Valid signatures per day (UTC)"), _(r, "Day"),
               _(r, "Signatures that day"), _(r, "Total at the end of the day"));
@@ -107,9 +111,9 @@ static void table(urne_buf *b, const urne_req *r, const urne_initiative_held *h)
         char d[11];
         date_text(d, r, h->days[i].day);
         total += h->days[i].valid;
-        urne_html(b, "<tr><td>%s</td><td class=num data-label=\"%s\">", d, _(r, "Signatures that day"));
+        urne_html(b, "<tr><td>%s</td><td class=num>", d);
         urne_page_int(b, r, h->days[i].valid);
-        urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "Total at the end of the day"));
+        urne_html_trusted(b, "</td><td class=num>");
         urne_page_int(b, r, total);
         urne_html_trusted(b, "</td></tr>");
     }
