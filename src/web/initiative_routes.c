@@ -19,6 +19,7 @@
  * other status by urne_outcome_word, as for every component.
  */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include "addr.h"
 #include "flash.h"
 #include "initiative_chart.h"
+#include "initiative_download.h"
 #include "initiative_words.h"
 #include "page_parts.h"
 #include "routes.h"
@@ -266,6 +268,24 @@ static enum MHD_Result api_sign(urne_req *r, int64_t id, int64_t b) {
                                                         "signed_at", o.at)
                                             : NULL;
     return answer(r, &o, 201, _(r, "Signature recorded: keep your receipt code to check it later."), extra);
+}
+
+/* One-time codes for letters: made, kept as hashes, answered once as CSV. */
+static enum MHD_Result api_codes(urne_req *r, int64_t id, int64_t b) {
+    const char *count = urne_req_param(r, "count");
+    char *end = NULL;
+    long long n = count && *count ? strtoll(count, &end, 10) : 0;
+    if (end == NULL || *end) n = 0; /* refused by the use case as a count out of range */
+    urne_buf csv = {0};
+    urne_app_outcome o;
+    if (urne_app_initiative_codes(&r->srv->app, &r->user, id, urne_req_param(r, "territory"), (int64_t)n,
+                                  urne_initiative_letter_csv, &csv, &o) == URNE_APP_OK) {
+        urne_app_outcome_free(&o);
+        return urne_initiative_letters_send(r, id, &csv);
+    }
+    if (csv.data) sodium_memzero(csv.data, csv.len);
+    urne_buf_free(&csv);
+    return answer(r, &o, 200, NULL, NULL);
 }
 
 static enum MHD_Result api_receipt(urne_req *r, int64_t id, int64_t b) {
@@ -508,6 +528,8 @@ static const urne_route_def initiatives[] = {
      "create an initiative from its rules (preset and adjustments)", api_create},
     {"POST", "/api/initiatives/*/roll", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
      "import its electoral roll (CSV; every line or none)", api_roll},
+    {"POST", "/api/initiatives/*/codes", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
+     "one-time codes for letters (count, territory): kept as hashes, answered once as CSV", api_codes},
     {"POST", "/api/initiatives/*/transition", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
      "submit, open, close, transmit, answer", api_transition},
     {"POST", "/api/initiatives/*/decision", URNE_ACT_DECIDE_INITIATIVE, "the initiative's space",

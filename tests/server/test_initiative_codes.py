@@ -4,7 +4,9 @@ server: `urne initiative codes` writes the letters once, to a new file of mode
 the API (a second use refused with its reason, counted never), also from 20
 connections at once; an unknown or malformed code is refused; the live counter
 page offers the code's form in English and French and a code signs through it;
-`urne audit verify` passes with the generation's entry, which names the count
+the administrators' action (POST /api/initiatives/1/codes) answers
+its codes once as a CSV attachment, refused to the committee and while
+collecting; `urne audit verify` passes with the generation's entry, which names the count
 and the territory, not the codes; the counts are the same from a recount."""
 import json
 import os
@@ -58,12 +60,28 @@ try:
     make_users(admin, {"com": ("commission", 1)})
     com = srv.client()
     com.login("com", bearer=True)
+    st, d = com.post("/api/initiatives/1/codes", {"count": "5", "territory": "Oise"})
+    check(st == 403, f"the committee makes no codes: {st} {d}")
+    st, d = admin.post("/api/initiatives/1/codes", {"count": "many", "territory": "Oise"})
+    check(st == 400 and d.get("rule") == "code-count", f"a count that is no number: 400: {st} {d}")
+    st, text = admin.post("/api/initiatives/1/codes", {"count": "5", "territory": "Oise"})
+    web = text.splitlines() if isinstance(text, str) else []
+    check(st == 200 and admin.last_headers.get("content-type", "").startswith("text/csv")
+          and "attachment" in admin.last_headers.get("content-disposition", "")
+          and admin.last_headers.get("cache-control") == "no-store"
+          and web[0] == "letter,territory,code" and len(web) == 6
+          and all(CODE.match(r.split(",")[2]) for r in web[1:]),
+          f"the administrators' action answers 5 codes for Oise as CSV: {st} {web[:2]}")
+    oise = [r.split(",")[2] for r in web[1:]]
     st, d = admin.get("/api/initiatives/1")
-    check(st == 200 and [t["electors"] for t in d["territories"]] == [30], f"30 electors in Somme: {d}")
+    check(st == 200 and {t["name"]: t["electors"] for t in d["territories"]} == {"Oise": 5, "Somme": 30},
+          f"30 electors in Somme, 5 in Oise: {d}")
     admin.post("/api/initiatives/1/transition", {"event": "submit"})
     com.post("/api/initiatives/1/decision", {"decision": "admit", "reasons": "Recevable."})
     st, d = admin.post("/api/initiatives/1/transition", {"event": "open"})
     check(st == 200 and d.get("state") == "collecting", f"collecting: {st} {d}")
+    st, d = admin.post("/api/initiatives/1/codes", {"count": "5", "territory": "Oise"})
+    check(st == 409 and d.get("rule") == "roll-closed", f"no more codes once collecting: {st} {d}")
 
     public = srv.client()
     st, d = public.post("/api/initiatives/1/signatures", {"code": codes[0].lower().replace("-", " ")})
@@ -101,13 +119,16 @@ try:
     check(st == 409 and "Ce code a déjà servi" in page and codes[2] in page,
           f"the form, the same code again: 409, the code typed shown again: {st}")
 
+    st, d = public.post("/api/initiatives/1/signatures", {"code": oise[0]})
+    check(st == 201 and d.get("territory") == "Oise", f"a code from the web's letters signs for Oise: {st} {d}")
     st, d = public.get("/api/initiatives/1")
-    check(d.get("signatures") == 3, f"three codes, three signatures: {d.get('signatures')}")
+    check(d.get("signatures") == 4, f"four codes, four signatures: {d.get('signatures')}")
     st, log = admin.get("/api/audit")
     entries = [e for e in log if e["action"] == "initiative.codes"]
-    check(len(entries) == 1 and '"count":30' in json.dumps(entries[0]).replace(" ", "").replace('\\"', '"')
-          and "Somme" in json.dumps(entries[0]) and not any(c in json.dumps(entries[0]) for c in codes),
-          f"the generation's entry, the count and territory without codes: {entries}")
+    logged = json.dumps(entries)
+    check(len(entries) == 2 and '"count":30' in logged.replace(" ", "").replace('\\"', '"')
+          and "Somme" in logged and "Oise" in logged and not any(c in logged for c in codes + oise),
+          f"the generations' entries, the count and territory without codes: {entries}")
 finally:
     check(srv.stop() == 0, "server stops cleanly")
 
