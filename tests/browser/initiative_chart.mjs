@@ -8,7 +8,8 @@
 // SVG with its title and description, and break no axe-core rule of impact
 // serious or critical; a screenshot of each is saved as
 // OUT/initiative-<lang>-<width>.png, and one with the table opened.
-// Usage: node initiative_chart.mjs URNE OUT_DIR
+// Usage: node initiative_chart.mjs URNE SOURCE_DIR OUT_DIR (SOURCE_DIR unused: the
+// same arguments as the other browser tests); needs the sqlite3 command.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 
-const [urne, out] = process.argv.slice(2);
+const [urne, , out] = process.argv.slice(2);
 let failures = 0;
 const check = (cond, what) => { if (!cond) { failures++; console.log('FAIL:', what); } else console.log('ok:', what); };
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
