@@ -137,6 +137,7 @@ static void held_free(urne_initiative_held *h) {
     urne_sealer_wipe(&h->sealer);
     free(h->bursts);
     free(h->territories);
+    free(h->days);
     free(h);
 }
 
@@ -203,6 +204,7 @@ static urne_initiative_held *held_load(urne_store *s, const urne_initiative_row 
     }
     int rc = urne_store_initiative_roll_counts(s, row->id, add_electors, h);
     if (rc == 0) rc = urne_store_initiative_signature_counts(s, row->id, add_signatures, h);
+    if (rc == 0) rc = urne_app_initiative_days_load(s, h);
     if (rc != 0) {
         if (rc == -2)
             urne_phrase_set(why, "initiative %lld: a count does not fit (or a territory's name is too long)",
@@ -267,6 +269,13 @@ int urne_app_initiative_signatures_each(urne_app *app, int64_t id,
     return rc;
 }
 
+int urne_app_initiative_signature_get(urne_app *app, int64_t id, int64_t sig, urne_initiative_signature *out) {
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_app_initiative_find(app, id, NULL) ? urne_store_initiative_signature_get(app->store, id, sig, out) : -2;
+    pthread_mutex_unlock(&app->lock);
+    return rc;
+}
+
 /* 1 when a and b hold the same counts. */
 static int same_counts(const urne_initiative_held *a, const urne_initiative_held *b) {
     if (a->signatures != b->signatures || a->invalid != b->invalid || a->nterritories != b->nterritories) return 0;
@@ -288,9 +297,12 @@ int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, urne_ph
     if (fresh) {
         *changed = !same_counts(h, fresh);
         free(h->territories);
+        free(h->days);
         h->territories = fresh->territories, h->nterritories = fresh->nterritories;
+        h->days = fresh->days, h->ndays = fresh->ndays;
         h->signatures = fresh->signatures, h->invalid = fresh->invalid;
         fresh->territories = NULL;
+        fresh->days = NULL;
         held_free(fresh);
         rc = 0;
     }

@@ -87,6 +87,13 @@ typedef struct urne_initiative_burst {
     int64_t count; /* attempts this minute */
 } urne_initiative_burst;
 
+/* Valid signatures of one UTC day (the date their signed_at begins with), held
+ * for the counter page's chart over time (initiative_days.c). */
+typedef struct urne_initiative_day_held {
+    int64_t day;   /* days since 1970-01-01 (initiative/calendar.h) */
+    int64_t valid; /* valid signatures made that day */
+} urne_initiative_day_held;
+
 /* An initiative held in memory (under the application's lock). */
 typedef struct urne_initiative_held {
     urne_initiative_row row;
@@ -101,6 +108,8 @@ typedef struct urne_initiative_held {
     int64_t invalid;    /* invalidated */
     int64_t burst_minute;            /* the minute the counters below are of */
     urne_initiative_burst *bursts;   /* URNE_INITIATIVE_BURST_SLOTS, open addressing; NULL until an origin */
+    urne_initiative_day_held *days;  /* by day, increasing; the days without a valid signature left out */
+    size_t ndays;
 } urne_initiative_held;
 
 /* A new initiative: its title (1..200 bytes), the space it belongs to ("" the
@@ -148,13 +157,18 @@ urne_app_status urne_app_initiative_act(urne_app *app, const urne_user *actor, i
 typedef struct urne_initiative_signer {
     const char *name, *given, *birth, *commune;
     const char *origin;
+    const char *code; /* a one-time code from a letter (initiative_codes.c): when given and not
+                       * "", the signer is this code and the four parts are not read */
 } urne_initiative_signer;
 
 /* Sign initiative `id`. NO_INITIATIVE; STATE URNE_WHY_NOT_COLLECTING or
  * URNE_WHY_WINDOW; BAD_INPUT with field and the identity engine's rule,
  * URNE_WHY_NOT_ON_ROLL, URNE_WHY_HOMONYM, URNE_WHY_UNDER_AGE, URNE_WHY_OTHER_ROLL;
  * TAKEN URNE_WHY_ALREADY_SIGNED (nothing written, nothing counted); STORE (nothing
- * written). OK once the signature is committed: outcome.detail the receipt code
+ * written). With a code (signer->code): BAD_INPUT field "code" URNE_WHY_CODE_FORMAT
+ * or URNE_WHY_UNKNOWN_CODE; STATE URNE_WHY_CODE_ATTEMPTS once the origin has typed
+ * URNE_INITIATIVE_CODE_ATTEMPTS wrong codes this minute (asked nothing of the store
+ * then); TAKEN URNE_WHY_CODE_USED when that code has signed already. OK once the signature is committed: outcome.detail the receipt code
  * (shown once, never stored), outcome.id the signature's id, outcome.field its
  * territory, outcome.at its time. */
 urne_app_status urne_app_initiative_sign(urne_app *app, const urne_user *actor, int64_t id,
@@ -174,6 +188,49 @@ urne_app_status urne_app_initiative_receipt(urne_app *app, const urne_user *acto
  * follow. Audit: "initiative.invalidate" on "initiative/<id>/signature/<sig>". */
 urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *actor, int64_t id, int64_t sig,
                                                const char *reason, urne_app_outcome *out);
+
+/* ---- one-time codes sent by letter (initiative_codes.c) ---- */
+
+/* A code is 16 characters of CODE_ALPHABET (no 0, O, 1 or I to misread) in four
+ * groups of 4, "K7QM-3XHC-PW9D-T4RA": 80 random bits (libsodium). The store keeps
+ * it only as a roll entry of its territory whose key is the code's hash under the
+ * initiative's key: the code counts as one elector there, signs once (the
+ * signatures' UNIQUE dedup is that hash), and a stolen database gives no code. */
+#define URNE_INITIATIVE_CODE_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+#define URNE_INITIATIVE_CODE_CHARS 16
+#define URNE_INITIATIVE_CODE_TEXT 20     /* 16 characters, 3 dashes, NUL */
+#define URNE_INITIATIVE_CODES_MAX 1000000 /* codes in one generation */
+/* Wrong codes from one address in one minute after which its code attempts are
+ * refused until the next minute; from URNE_INITIATIVE_BURST_IDENTITY on, a
+ * code that does sign from there is marked "burst-code" for the authority. */
+#define URNE_INITIATIVE_CODE_ATTEMPTS 10
+
+#define URNE_WHY_CODE_COUNT "code-count"       /* number: URNE_INITIATIVE_CODES_MAX */
+#define URNE_WHY_TERRITORY "territory"         /* empty, or longer than a territory's name (63 bytes) */
+#define URNE_WHY_CODE_FORMAT "code-format"     /* not 16 characters of the alphabet (dashes, blanks aside) */
+#define URNE_WHY_UNKNOWN_CODE "unknown-code"   /* no letter of this initiative has that code */
+#define URNE_WHY_CODE_USED "code-used"         /* TAKEN: that code has signed; nothing counted */
+#define URNE_WHY_CODE_ATTEMPTS "code-attempts" /* STATE: too many wrong codes from this address this minute */
+#define URNE_WHY_LETTERS "letters"             /* the letters could not be written: nothing kept */
+
+/* Where the codes go, once each, while the transaction that stores their hashes
+ * is open: `letter` names the letter ("<territory>/<generation time>/<k>", sealed
+ * with the entry for the authority), `code` is the code as printed. 0 to go on,
+ * -1 to give up (nothing is kept). */
+typedef int (*urne_initiative_letter_fn)(const char *letter, const char *territory, const char *code, void *ctx);
+
+/* Make `count` codes for `territory` of initiative `id` and hand each to `fn`
+ * before the commit: NO_INITIATIVE; LOGIN_NEEDED, FORBIDDEN (manage-initiatives);
+ * STATE URNE_WHY_ROLL_STATE once collecting (the electorate is fixed then);
+ * BAD_INPUT field "count" URNE_WHY_CODE_COUNT (1..URNE_INITIATIVE_CODES_MAX), field
+ * "territory" URNE_WHY_TERRITORY; STATE URNE_WHY_LETTERS when fn gave up; STORE;
+ * NO_MEMORY: nothing kept for any of these. OK with outcome.number the codes
+ * made; the territory counts that many electors more. The codes are wiped from
+ * memory before the answer. Audit: "initiative.codes" on "initiative/<id>" with
+ * the territory and the count, never a code. */
+urne_app_status urne_app_initiative_codes(urne_app *app, const urne_user *actor, int64_t id, const char *territory,
+                                          int64_t count, urne_initiative_letter_fn fn, void *ctx,
+                                          urne_app_outcome *out);
 
 /* ---- the authority's verification sample (initiative_sample.c) ---- */
 
@@ -235,6 +292,12 @@ urne_initiative_tally_status urne_app_initiative_figures(const urne_initiative_h
 int urne_app_initiative_signatures_each(urne_app *app, int64_t id,
                                         int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx);
 
+/* Signature `sig` of initiative `id` as the store keeps it (sealed), into *out,
+ * for the authority's sample (one read by id, not a pass over every row): 1, 0
+ * when the initiative has no such signature, -1 when the store fails, -2 when
+ * there is no such initiative. Takes the lock. */
+int urne_app_initiative_signature_get(urne_app *app, int64_t id, int64_t sig, urne_initiative_signature *out);
+
 /* Load every initiative and rebuild its counts from the store (urne_app_open):
  * 0, or -1 with the reason in *why (a code with parameters, which the adapters
  * word). Free with urne_app_initiatives_free. */
@@ -250,6 +313,9 @@ int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, urne_ph
  * nothing when the store has no such initiative. 0, or -1 (the store's error
  * set; what was held is kept). Under the lock, held by the caller. */
 int urne_app_initiative_reload(urne_app *app, int64_t id);
+
+/* The date of `day` (urne_initiative_day_held.day) as "YYYY-MM-DD" into out. */
+void urne_app_initiative_day_iso(int64_t day, char out[11]);
 
 /* The clock the use cases read (NULL: time(NULL)). For the tests. */
 void urne_app_initiative_clock(urne_app *app, int64_t (*now)(void));

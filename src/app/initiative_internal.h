@@ -34,6 +34,16 @@ urne_app_status urne_app_initiative_may(urne_app *app, const urne_user *actor, u
  * overflow int64 or go below 0 (nothing changed) or out of memory. */
 int urne_app_initiative_count(urne_initiative_held *h, const char *name, int64_t electors, int64_t signatures);
 
+/* Add `delta` valid signatures to the day of `iso` ("YYYY-MM-DD..." UTC) in h's
+ * days (made when new, kept in order; one brought to 0 is left out): 0, or -1
+ * when the date does not read, a count would overflow or go below 0, or memory
+ * lacks (nothing changed). initiative_days.c. */
+int urne_app_initiative_day(urne_initiative_held *h, const char *iso, int64_t delta);
+/* h's days rebuilt from the store's index (urne_store_initiative_signature_days):
+ * 0; -1 the store failed (its error set); -2 a day that does not read or a count
+ * that does not fit. */
+int urne_app_initiative_days_load(urne_store *s, urne_initiative_held *h);
+
 /* Whether h's counts reach its thresholds (the tally engine): 1, 0; 0 too when
  * the tally cannot be made (no roll yet). */
 int urne_app_initiative_reached(const urne_initiative_held *h);
@@ -55,5 +65,22 @@ urne_app_status urne_app_initiative_step(urne_app *app, const char *actor, const
  * 0 or -1 (the store's error set; NO_MEMORY said through *oom). */
 int urne_app_initiative_audit(urne_app *app, const char *actor, const char *action, const char *object,
                               json_t *after, int *oom);
+
+/* hex of BLAKE2b-256 of text under h's 32-byte key: the hashes roll entries
+ * and signatures are found by (initiative_sign.c). */
+void urne_app_initiative_keyed_hash(const urne_initiative_held *h, const char *text,
+                                    char out[URNE_STORE_INITIATIVE_HASH]);
+
+/* The attempts counted under key in h's table for the minute of now: one more
+ * when `add`, this one included; 0 when the table cannot be had or is full
+ * (never a mark or a refusal by accident). key: at most 47 bytes. */
+int64_t urne_app_initiative_burst(urne_initiative_held *h, const char *key, int64_t now, int add);
+
+/* A signature by code (initiative_codes.c): the code checked and found on h's
+ * roll, sig made ready as signer_check does for an identity (all but its
+ * receipt), its marks appended to sig->marks. OK, the refusal, or STORE. */
+urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_store *store,
+                                               const urne_initiative_signer *in, int64_t now,
+                                               urne_initiative_signature *sig, urne_app_outcome *out);
 
 #endif

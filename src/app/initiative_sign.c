@@ -45,6 +45,11 @@ static void keyed_hash(const unsigned char key[32], const char *text, char out[U
     sodium_bin2hex(out, URNE_STORE_INITIATIVE_HASH, h, sizeof h);
 }
 
+void urne_app_initiative_keyed_hash(const urne_initiative_held *h, const char *text,
+                                    char out[URNE_STORE_INITIATIVE_HASH]) {
+    keyed_hash(h->hash_key, text, out);
+}
+
 /* The identity (and the elector's number) sealed to the authority's key by h's
  * sealer (initiative_seal.h) at now, its stored form into out. 0, or -1 when it
  * would not fit or memory lacks. */
@@ -226,18 +231,22 @@ static int receipt_hash(const char *code, char out[URNE_STORE_INITIATIVE_HASH]) 
 
 /* ---- abuse marks ---- */
 
-/* The attempts counted under key this minute, this one included; 0 when the
- * table is full (not counted: never a mark by accident). */
-static int64_t burst_count(urne_initiative_burst *t, const char *key) {
+/* The attempts counted under key this minute, this one included when `add`
+ * (else a look only); 0 when the table is full (not counted: never a mark by
+ * accident). */
+static int64_t burst_look(urne_initiative_burst *t, const char *key, int add) {
     uint32_t hash = 2166136261u;
     for (const char *p = key; *p; p++) hash = (hash ^ (unsigned char)*p) * 16777619u;
     for (size_t k = 0; k < URNE_INITIATIVE_BURST_SLOTS; k++) {
         urne_initiative_burst *b = &t[(hash + k) % URNE_INITIATIVE_BURST_SLOTS];
+        if (b->key[0] == 0 && !add) return 0;
         if (b->key[0] == 0) snprintf(b->key, sizeof b->key, "%s", key);
-        if (strcmp(b->key, key) == 0) return ++b->count;
+        if (strcmp(b->key, key) == 0) return add ? ++b->count : b->count;
     }
     return 0;
 }
+
+static int64_t burst_count(urne_initiative_burst *t, const char *key) { return burst_look(t, key, 1); }
 
 /* h's counters for the minute of `now` (made, or emptied when the minute is a
  * new one): 0, or -1 when memory lacks (nothing is marked then). */
@@ -248,6 +257,10 @@ static int burst_table(urne_initiative_held *h, int64_t now) {
         h->burst_minute = now / 60;
     }
     return 0;
+}
+
+int64_t urne_app_initiative_burst(urne_initiative_held *h, const char *key, int64_t now, int add) {
+    return burst_table(h, now) < 0 ? 0 : burst_look(h->bursts, key, add);
 }
 
 /* The marks of an attempt from `origin` at `now` into marks (size bytes): ""
@@ -382,8 +395,10 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
         return urne_app_fail(out, URNE_APP_STATE, "%s", h->row.state);
     }
     burst_marks(h, in->origin, now, sig->marks, sizeof sig->marks);
-    if ((st = signer_check(h, app->store, in, now, sig, out)) != URNE_APP_OK)
-        return st == URNE_APP_STORE ? urne_app_store_failed(app, out) : st;
+    int by_code = in->code && in->code[0];
+    st = by_code ? urne_app_initiative_code_check(h, app->store, in, now, sig, out)
+                 : signer_check(h, app->store, in, now, sig, out);
+    if (st != URNE_APP_OK) return st == URNE_APP_STORE ? urne_app_store_failed(app, out) : st;
     char code[24];
     receipt_new(code);
     receipt_hash(code, sig->receipt);
@@ -393,11 +408,11 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
     if (sid < 0 || (sid > 0 && urne_store_commit(app->store) < 0)) return urne_app_store_failed(app, out);
     if (sid == 0) {
         urne_store_rollback(app->store);
-        out->why = URNE_WHY_ALREADY_SIGNED;
+        out->why = by_code ? URNE_WHY_CODE_USED : URNE_WHY_ALREADY_SIGNED;
         return urne_app_fail(out, URNE_APP_TAKEN, NULL);
     }
     /* Durable: counted, then answered. */
-    if (urne_app_initiative_count(h, sig->territory, 0, 1) < 0)
+    if (urne_app_initiative_count(h, sig->territory, 0, 1) < 0 || urne_app_initiative_day(h, sig->signed_at, 1) < 0)
         return urne_app_fail(out, URNE_APP_NO_MEMORY, "signed and kept; restart to count it");
     snprintf(out->detail, sizeof out->detail, "%s", code);
     snprintf(out->field, sizeof out->field, "%s", sig->territory);
@@ -490,7 +505,8 @@ static urne_app_status invalidate_locked(urne_app *app, const urne_user *actor, 
         return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     }
     if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
-    if (urne_app_initiative_count(h, sig->territory, 0, -1) < 0 || __builtin_add_overflow(h->invalid, 1, &h->invalid))
+    if (urne_app_initiative_count(h, sig->territory, 0, -1) < 0 || urne_app_initiative_day(h, sig->signed_at, -1) < 0 ||
+        __builtin_add_overflow(h->invalid, 1, &h->invalid))
         return urne_app_fail(out, URNE_APP_NO_MEMORY, "invalidated; restart to count it");
     memcpy(out->at, at, sizeof out->at);
     out->id = sid;

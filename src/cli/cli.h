@@ -29,6 +29,8 @@ int urne_cli_initiative(int argc, char **argv);
 /* The initiative subcommands on a store (cmd_initiative_store.c): the exit
  * status, or -1 when `sub` is none of them. */
 int urne_cli_initiative_store(const char *sub, int argc, char **argv);
+/* `urne initiative codes` (cmd_initiative_codes.c): argv[0] is "codes"; the exit status. */
+int urne_cli_initiative_codes(int argc, char **argv);
 int urne_cli_forum(int argc, char **argv);
 int urne_cli_match(int argc, char **argv);
 

@@ -399,14 +399,8 @@ typedef struct sample_ctx {
     export_ctx *e;
 } sample_ctx;
 
-static int by_id(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 static int sample_one(const urne_initiative_signature *sig, void *ctx) {
     sample_ctx *c = ctx;
-    if (bsearch(&sig->id, c->s->signatures, c->s->n, sizeof *c->s->signatures, by_id) == NULL) return 0;
     printf("%lld,", (long long)sig->id);
     csv(stdout, sig->territory, 0);
     csv(stdout, sig->signed_at, 0);
@@ -446,7 +440,13 @@ static int run_sample(const sopts *o) {
                (long long)s.seq, o->id, s.n, (long long)s.population, seed);
         printf(o->secret ? "signature,territory,signed_at,marks,name,given,birth,commune,verdict,reason\n"
                          : "signature,territory,signed_at,marks,sealed,verdict,reason\n");
-        if (urne_app_initiative_signatures_each(&x.app, o->id, sample_one, &c) != 0 || fflush(stdout) != 0) {
+        /* Each drawn signature read by its id: the sample's k rows, not every row. */
+        urne_initiative_signature *sig = malloc(sizeof *sig);
+        int read = sig ? 0 : -1;
+        for (size_t i = 0; read == 0 && i < s.n; i++)
+            read = urne_app_initiative_signature_get(&x.app, o->id, s.signatures[i], sig) == 1 ? sample_one(sig, &c) : -1;
+        free(sig);
+        if (read != 0 || fflush(stdout) != 0) {
             fprintf(stderr, _("urne initiative sample: %s\n"), urne_store_error(x.s));
             rc = URNE_EXIT_REJECTED;
         } else if (e.failed) {
@@ -505,6 +505,7 @@ static int run_verify_sample(const sopts *o) {
 }
 
 int urne_cli_initiative_store(const char *sub, int argc, char **argv) {
+    if (strcmp(sub, "codes") == 0) return urne_cli_initiative_codes(argc, argv);
     static const struct {
         const char *name;
         int (*run)(const sopts *o);

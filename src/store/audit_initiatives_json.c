@@ -8,6 +8,8 @@
  *       (the text is the committee's reasons for admit and reject, the
  *       authority's answer for answer);
  *   "initiative.roll" on "initiative/ID": {"id", "entries", "territories"};
+ *   "initiative.codes" on "initiative/ID": {"id", "territory", "count"} (one-time
+ *       codes sent by letter, app/initiative_codes.c: never the codes);
  *   "initiative.invalidate" on "initiative/ID/signature/S": {"id", "signature",
  *       "territory", "reason", "at"};
  *   "initiative.sample" on "initiative/ID": {"id", "seed", "population", "size",
@@ -81,9 +83,11 @@ static int fold(urne_audit_initiatives *n, const urne_audit_entry *e, const json
     }
     if (strcmp(e->object, object) != 0) return -2;
     if (strcmp(act, "create") == 0) return fold_create(n, e, a, id);
-    /* The roll, a verification sample drawn and its verdicts change no row the
-     * replay compares (the invalidations they lead to are entries of their own). */
-    if (strcmp(act, "roll") == 0 || strcmp(act, "sample") == 0 || strcmp(act, "verify") == 0)
+    /* The roll, the codes by letter, a verification sample drawn and its verdicts
+     * change no row the replay compares (the invalidations they lead to are
+     * entries of their own). */
+    if (strcmp(act, "roll") == 0 || strcmp(act, "codes") == 0 || strcmp(act, "sample") == 0 ||
+        strcmp(act, "verify") == 0)
         return urne_audit_initiatives_known(n, id) ? 0 : -2;
     for (size_t k = 0; k < sizeof events / sizeof events[0]; k++)
         if (strcmp(act, events[k]) == 0) return fold_move(n, e, a, id, act);

@@ -182,6 +182,29 @@ static int pg_signature_counts(urne_store *s, int64_t id,
     return stop;
 }
 
+static int pg_signature_days(urne_store *s, int64_t id, int (*fn)(const char *day, int64_t valid, void *ctx),
+                             void *ctx) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    PGresult *r = urne_pg_run(s, urne_sql_initiative_signature_days, &p, "counting the signatures per day");
+    if (r == NULL) return -1;
+    int stop = 0;
+    for (int i = 0; !stop && i < PQntuples(r); i++) stop = fn(PQgetvalue(r, i, 0), urne_pg_int64(r, i, 1), ctx);
+    PQclear(r);
+    return stop;
+}
+
+static int pg_valid_ids(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *ctx), void *ctx) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    PGresult *r = urne_pg_run(s, urne_sql_initiative_valid_ids, &p, "listing the valid signatures");
+    if (r == NULL) return -1;
+    int stop = 0;
+    for (int i = 0; !stop && i < PQntuples(r); i++) stop = fn(urne_pg_int64(r, i, 0), ctx);
+    PQclear(r);
+    return stop;
+}
+
 static int64_t pg_sign(urne_store *s, const urne_initiative_signature *sig) {
     urne_pg_params p = {0};
     urne_pg_int(&p, sig->initiative);
@@ -241,4 +264,6 @@ const urne_store_initiative_ops urne_pg_initiative_ops = {
     .invalidate = pg_invalidate,
     .signatures_each = pg_signatures_each,
     .signature_counts = pg_signature_counts,
+    .signature_days = pg_signature_days,
+    .valid_ids = pg_valid_ids,
 };

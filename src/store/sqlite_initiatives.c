@@ -11,6 +11,7 @@
  * given, "" included (the columns are NOT NULL DEFAULT ''), and read into their
  * fixed fields through urne_sql_col, which refuses one too long.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "sqlite_internal.h"
@@ -165,6 +166,44 @@ static int sq_signature_counts(urne_store *s, int64_t id,
     return stop;
 }
 
+/* The times in the index's order (no sort), each run of one day counted here
+ * (store_sql.c says why not a GROUP BY). */
+static int sq_signature_days(urne_store *s, int64_t id, int (*fn)(const char *day, int64_t valid, void *ctx),
+                             void *ctx) {
+    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_initiative_signature_times, "counting the signatures per day");
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc, stop = 0;
+    char day[11] = "";
+    int64_t run = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = urne_sql_text(st, 0);
+        if (t == NULL) t = "";
+        if (run > 0 && strncmp(t, day, 10) == 0) {
+            run++;
+            continue;
+        }
+        if (run > 0) stop = fn(day, run, ctx);
+        snprintf(day, sizeof day, "%.10s", t);
+        run = 1;
+    }
+    if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, "counting the signatures per day");
+    if (!stop && run > 0) stop = fn(day, run, ctx);
+    sqlite3_finalize(st);
+    return stop;
+}
+
+static int sq_valid_ids(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *ctx), void *ctx) {
+    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_initiative_valid_ids, "listing the valid signatures");
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) stop = fn(sqlite3_column_int64(st, 0), ctx);
+    if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, "listing the valid signatures");
+    sqlite3_finalize(st);
+    return stop;
+}
+
 static int64_t sq_sign(urne_store *s, const urne_initiative_signature *sig) {
     sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_sign);
     if (st == NULL) return -1;
@@ -229,4 +268,6 @@ const urne_store_initiative_ops urne_sqlite_initiative_ops = {
     .invalidate = sq_invalidate,
     .signatures_each = sq_signatures_each,
     .signature_counts = sq_signature_counts,
+    .signature_days = sq_signature_days,
+    .valid_ids = sq_valid_ids,
 };

@@ -609,6 +609,17 @@ int urne_store_initiative_signature_counts(urne_store *s, int64_t id,
     return s->ops->initiatives->signature_counts(s, id, fn, ctx);
 }
 
+int urne_store_initiative_signature_days(urne_store *s, int64_t id,
+                                         int (*fn)(const char *day, int64_t valid, void *ctx), void *ctx) {
+    assert(fn != NULL);
+    return s->ops->initiatives->signature_days(s, id, fn, ctx);
+}
+
+int urne_store_initiative_valid_ids(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *ctx), void *ctx) {
+    assert(fn != NULL);
+    return s->ops->initiatives->valid_ids(s, id, fn, ctx);
+}
+
 int urne_store_initiative_signatures_each(urne_store *s, int64_t id,
                                           int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx) {
     assert(fn != NULL);

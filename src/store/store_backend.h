@@ -122,6 +122,8 @@ typedef struct urne_store_initiative_ops {
                             int (*fn)(const char *territory, int64_t valid, int64_t invalid, void *ctx), void *ctx);
     int (*signatures_each)(urne_store *s, int64_t id, int (*fn)(const urne_initiative_signature *sig, void *ctx),
                            void *ctx);
+    int (*signature_days)(urne_store *s, int64_t id, int (*fn)(const char *day, int64_t valid, void *ctx), void *ctx);
+    int (*valid_ids)(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *ctx), void *ctx);
 } urne_store_initiative_ops;
 typedef struct urne_store_grant_ops {
     int (*put)(urne_store *s, int64_t user, const char *space, urne_role role, int tier);

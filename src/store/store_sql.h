@@ -147,6 +147,12 @@ extern const char urne_sql_initiative_invalidate[];
 /* $1 initiative. */
 extern const char urne_sql_initiative_signatures_each[];
 extern const char urne_sql_initiative_signature_counts[];
+/* $1 initiative: day ("YYYY-MM-DD"), count(*) of the valid signatures; unordered. */
+extern const char urne_sql_initiative_signature_days[];
+/* $1 initiative: signed_at of the valid signatures, in order (SQLite's days). */
+extern const char urne_sql_initiative_signature_times[];
+/* $1 initiative: id of each valid signature; unordered. */
+extern const char urne_sql_initiative_valid_ids[];
 /* The text columns of URNE_SQL_SIGNATURE_COLS and the fields they fill. */
 extern const urne_store_text_col urne_sql_signature_texts[];
 extern const size_t urne_sql_signature_ntexts;

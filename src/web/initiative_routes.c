@@ -19,6 +19,7 @@
  * other status by urne_outcome_word, as for every component.
  */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@
 #include "actions.h"
 #include "addr.h"
 #include "flash.h"
+#include "initiative_chart.h"
+#include "initiative_download.h"
 #include "initiative_words.h"
 #include "page_parts.h"
 #include "routes.h"
@@ -74,6 +77,16 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
         {URNE_WHY_NOT_IN_SAMPLE, N_("A verdict names a signature that is not in the sample.")},
         {URNE_WHY_JUDGED_TWICE, N_("A signature of the sample is judged twice.")},
         {URNE_WHY_NOT_JUDGED, N_("A signature of the sample has no verdict.")},
+        {URNE_WHY_CODE_COUNT, N_("Field 'count': 1 to 1,000,000 codes at a time.")},
+        {URNE_WHY_TERRITORY, N_("Field 'territory': a territory's name, 1 to 63 bytes, no control character.")},
+        {URNE_WHY_CODE_FORMAT, N_("Field 'code': a code is 16 letters and digits, as on your letter (such as "
+                                  "K7QM-3XHC-PW9D-T4RA); it holds no 0, O, 1 or I.")},
+        {URNE_WHY_UNKNOWN_CODE, N_("Field 'code': no letter of this initiative has that code. Check it against "
+                                   "your letter.")},
+        {URNE_WHY_CODE_USED, N_("This code has already been used to sign this initiative: a code signs once, and "
+                                "that signature is counted.")},
+        {URNE_WHY_CODE_ATTEMPTS, N_("Too many wrong codes from your address: try again in a minute.")},
+        {URNE_WHY_LETTERS, N_("The letters could not be written.")},
         {URNE_INITIATIVE_ID_BIRTH_FORMAT, N_("Birth date: write it YYYY-MM-DD or DD/MM/YYYY.")},
         {URNE_INITIATIVE_ID_BIRTH_DATE, N_("Birth date: there is no such date.")},
         {URNE_INITIATIVE_ID_BIRTH_FUTURE, N_("Birth date: after today.")},
@@ -146,9 +159,16 @@ static json_t *figures_json(const urne_initiative_held *h) {
         json_array_append_new(terr, o);
     }
     free(per);
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:o}", "id", (json_int_t)h->row.id, "title", h->row.title,
-                          "space", h->row.space, "state", h->row.state, "signatures", (json_int_t)h->signatures,
-                          "invalidated", (json_int_t)h->invalid, "territories", terr ? terr : json_null());
+    json_t *days = json_array(); /* the chart's figures: valid signatures per UTC day */
+    for (size_t i = 0; days && i < h->ndays; i++) {
+        char d[11];
+        urne_app_initiative_day_iso(h->days[i].day, d);
+        json_array_append_new(days, json_pack("{s:s, s:I}", "day", d, "valid", (json_int_t)h->days[i].valid));
+    }
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "id", (json_int_t)h->row.id, "title",
+                          h->row.title, "space", h->row.space, "state", h->row.state, "signatures",
+                          (json_int_t)h->signatures, "invalidated", (json_int_t)h->invalid, "territories",
+                          terr ? terr : json_null(), "per_day", days ? days : json_null());
     if (j && st == URNE_INITIATIVE_TALLY_OK) {
         json_object_set_new(j, "threshold", json_integer(t.national_threshold));
         json_object_set_new(j, "territories_needed", json_integer(t.territories_needed));
@@ -241,13 +261,31 @@ static enum MHD_Result api_sign(urne_req *r, int64_t id, int64_t b) {
     char origin[64];
     urne_req_addr(r, origin, sizeof origin);
     urne_initiative_signer s = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
-                                urne_req_param(r, "commune"), origin};
+                                urne_req_param(r, "commune"), origin, urne_req_param(r, "code")};
     urne_app_outcome o;
     urne_app_initiative_sign(&r->srv->app, &r->user, id, &s, &o);
     json_t *extra = o.status == URNE_APP_OK ? json_pack("{s:s, s:s, s:s}", "receipt", o.detail, "territory", o.field,
                                                         "signed_at", o.at)
                                             : NULL;
     return answer(r, &o, 201, _(r, "Signature recorded: keep your receipt code to check it later."), extra);
+}
+
+/* One-time codes for letters: made, kept as hashes, answered once as CSV. */
+static enum MHD_Result api_codes(urne_req *r, int64_t id, int64_t b) {
+    const char *count = urne_req_param(r, "count");
+    char *end = NULL;
+    long long n = count && *count ? strtoll(count, &end, 10) : 0;
+    if (end == NULL || *end) n = 0; /* refused by the use case as a count out of range */
+    urne_buf csv = {0};
+    urne_app_outcome o;
+    if (urne_app_initiative_codes(&r->srv->app, &r->user, id, urne_req_param(r, "territory"), (int64_t)n,
+                                  urne_initiative_letter_csv, &csv, &o) == URNE_APP_OK) {
+        urne_app_outcome_free(&o);
+        return urne_initiative_letters_send(r, id, &csv);
+    }
+    if (csv.data) sodium_memzero(csv.data, csv.len);
+    urne_buf_free(&csv);
+    return answer(r, &o, 200, NULL, NULL);
 }
 
 static enum MHD_Result api_receipt(urne_req *r, int64_t id, int64_t b) {
@@ -332,6 +370,7 @@ static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_h
         urne_html_trusted(b, "</p>");
     }
     urne_html_trusted(b, "</section>");
+    urne_initiative_chart_html(b, r, h, st == URNE_INITIATIVE_TALLY_OK ? t.national_threshold : 0);
     if (h->nterritories) territories_table(b, r, h, st == URNE_INITIATIVE_TALLY_OK ? per : NULL);
     if (h->row.reasons[0]) urne_html(b, "<h2>%s</h2><p>%s</p>", _(r, "The committee's reasons"), h->row.reasons);
     if (h->row.answer[0]) urne_html(b, "<h2>%s</h2><p>%s</p>", _(r, "The authority's answer"), h->row.answer);
@@ -342,7 +381,7 @@ static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_h
 
 /* What a refused form had typed, shown again (NULL: nothing). */
 typedef struct typed {
-    const char *name, *given, *birth, *commune, *code;
+    const char *name, *given, *birth, *commune, *code, *letter; /* code: a receipt's; letter: a letter's code */
 } typed;
 
 /* The signing form (while collecting) and the receipt's check. */
@@ -361,6 +400,13 @@ static void forms_html(urne_buf *b, const urne_req *r, const urne_initiative_hel
         urne_html(b, "<label>%s<input name=commune required maxlength=120 value=\"%s\"></label><button>%s</button>"
                      "</form>",
                   _(r, "Commune"), t->commune ? t->commune : "", _(r, "Sign"));
+        urne_html(b, "<form method=post action=\"/initiatives/%lld/sign\" class=card>", id);
+        urne_page_csrf(b, r);
+        urne_html(b, "<h2>%s</h2><p>%s</p><label>%s<input name=code required maxlength=40 autocomplete=off "
+                     "autocapitalize=characters spellcheck=false value=\"%s\"></label><button>%s</button></form>",
+                  _(r, "Sign with the code from your letter"),
+                  _(r, "If you received a letter with a signing code, type it here: it signs once."),
+                  _(r, "Code from the letter"), t->letter ? t->letter : "", _(r, "Sign"));
     }
     urne_html(b, "<form method=post action=\"/initiatives/%lld/receipt\" class=card>", id);
     urne_page_csrf(b, r);
@@ -393,10 +439,10 @@ static enum MHD_Result page_one(urne_req *r, int64_t id, int64_t b) {
 
 static enum MHD_Result form_sign(urne_req *r, int64_t id, int64_t b) {
     typed t = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
-               urne_req_param(r, "commune"), NULL};
+               urne_req_param(r, "commune"), NULL, urne_req_param(r, "code")};
     char origin[64];
     urne_req_addr(r, origin, sizeof origin);
-    urne_initiative_signer s = {t.name, t.given, t.birth, t.commune, origin};
+    urne_initiative_signer s = {t.name, t.given, t.birth, t.commune, origin, t.letter};
     urne_app_outcome o;
     urne_result res = {0};
     if (urne_app_initiative_sign(&r->srv->app, &r->user, id, &s, &o) == URNE_APP_OK) {
@@ -482,6 +528,8 @@ static const urne_route_def initiatives[] = {
      "create an initiative from its rules (preset and adjustments)", api_create},
     {"POST", "/api/initiatives/*/roll", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
      "import its electoral roll (CSV; every line or none)", api_roll},
+    {"POST", "/api/initiatives/*/codes", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
+     "one-time codes for letters (count, territory): kept as hashes, answered once as CSV", api_codes},
     {"POST", "/api/initiatives/*/transition", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
      "submit, open, close, transmit, answer", api_transition},
     {"POST", "/api/initiatives/*/decision", URNE_ACT_DECIDE_INITIATIVE, "the initiative's space",

@@ -200,6 +200,19 @@ try:
           f"a second later, the counter shows it: {d}")
     st, page = anon.get("/initiatives/1")
     check(st == 200 and re.search(r"\b3\b", page), "and so does the page")
+    # The chart over time: the per-day figures add up to the count, drawn as SVG
+    # with its title, description and table, in both languages, no script.
+    days = d.get("per_day", [])
+    check(sum(x["valid"] for x in days) == 3 and all(re.match(r"^\d{4}-\d\d-\d\d$", x["day"]) for x in days),
+          f"the signatures per UTC day on the API add up to the count: {days}")
+    check('<svg class=chart role=img aria-labelledby="chart-t1 chart-d1"' in page and "<title id=chart-t1>" in page
+          and "<desc id=chart-d1>" in page and "<polyline" in page and "Signatures au fil du temps" in page
+          and "Total en fin de journée" in page and "<script" not in page.split("<svg class=chart")[1].split("</svg>")[0],
+          "the counter page draws the signatures over time, in French, with its table")
+    st, en = anon.get("/initiatives/1?lang=en")
+    check("Signatures over time" in en and "Threshold 3" in en.replace("\u202f", " ")
+          and re.search(r"Valid signatures added up day by day \(UTC\), from [-0-9]+ to [-0-9]+: 3 on", en),
+          "in English, the threshold drawn and the description saying the total")
     st, text = anon.get("/api/initiatives/1/counts.csv")
     rows = text.splitlines() if isinstance(text, str) else []
     want = ["territory,electors,signatures,minimum,reached"] + [

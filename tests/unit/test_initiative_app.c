@@ -261,7 +261,7 @@ static void test_lifecycle(void **state) {
 
 static urne_app_status sign(fixture *f, int64_t id, const char *name, const char *given, const char *birth,
                             const char *commune, urne_app_outcome *o) {
-    urne_initiative_signer s = {name, given, birth, commune, "192.0.2.1"};
+    urne_initiative_signer s = {name, given, birth, commune, "192.0.2.1", NULL};
     return urne_app_initiative_sign(&f->app, &f->nobody, id, &s, o);
 }
 
@@ -400,7 +400,7 @@ static void test_reached(void **state) {
 
 static urne_app_status sign_from(fixture *f, int64_t id, const char *origin, const char *name, const char *given,
                                  const char *birth, const char *commune, urne_app_outcome *o) {
-    urne_initiative_signer s = {name, given, birth, commune, origin};
+    urne_initiative_signer s = {name, given, birth, commune, origin, NULL};
     return urne_app_initiative_sign(&f->app, &f->nobody, id, &s, o);
 }
 

@@ -4,7 +4,8 @@
  * expected, a roll whose duplicate inserts nothing, homonyms counted, territories
  * counted, a signature deduplicated by its hash (the second answers 0 and writes
  * nothing), found by its receipt, invalidated once, listed in order, and a text
- * too long refused whole. tests/pg runs the same contracts on PostgreSQL through
+ * too long refused whole; the valid ones counted per UTC day and listed by id
+ * from their index (migration 10), an invalidated one in neither. tests/pg runs the same contracts on PostgreSQL through
  * the server.
  */
 #include <setjmp.h>
@@ -174,11 +175,71 @@ static void test_signatures(void **state) {
     urne_store_close(s);
 }
 
+typedef struct days_seen {
+    char text[256];
+    int64_t ids[8];
+    size_t nids;
+} days_seen;
+
+static int day_seen(const char *day, int64_t valid, void *ctx) {
+    days_seen *d = ctx;
+    size_t used = strlen(d->text);
+    snprintf(d->text + used, sizeof d->text - used, "%s=%lld;", day, (long long)valid);
+    return 0;
+}
+
+static int id_seen(int64_t sig, void *ctx) {
+    days_seen *d = ctx;
+    assert_true(d->nids < 8);
+    d->ids[d->nids++] = sig;
+    return 0;
+}
+
+static int by_value(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_days_and_valid_ids(void **state) {
+    (void)state;
+    urne_store *s = open_memory();
+    int64_t id = put_initiative(s), other = put_initiative(s), sigs[5];
+    /* Out of order in time, so that the index's order is not the ids'. */
+    const char *at[] = {"2026-03-03T08:00:00Z", "2026-03-01T23:59:59Z", "2026-03-01T00:00:00Z",
+                        "2026-03-03T12:00:00Z", "2026-03-02T10:00:00Z"};
+    assert_int_equal(urne_store_begin(s), 0);
+    for (int i = 0; i < 5; i++) {
+        urne_initiative_signature sig;
+        memset(&sig, 0, sizeof sig);
+        sig.initiative = i < 4 ? id : other;
+        memset(sig.dedup, 'a' + i, 64);
+        memset(sig.receipt, 'k' + i, 64);
+        snprintf(sig.territory, sizeof sig.territory, "75");
+        snprintf(sig.sealed, sizeof sig.sealed, "x");
+        snprintf(sig.signed_at, sizeof sig.signed_at, "%s", at[i]);
+        sigs[i] = urne_store_initiative_sign(s, &sig);
+        assert_true(sigs[i] > 0);
+    }
+    assert_int_equal(urne_store_initiative_invalidate(s, id, sigs[3], "double"), 1);
+    assert_int_equal(urne_store_commit(s), 0);
+    days_seen d = {0};
+    assert_int_equal(urne_store_initiative_signature_days(s, id, day_seen, &d), 0);
+    assert_string_equal(d.text, "2026-03-01=2;2026-03-03=1;"); /* SQLite gives them in order */
+    assert_int_equal(urne_store_initiative_valid_ids(s, id, id_seen, &d), 0);
+    qsort(d.ids, d.nids, sizeof d.ids[0], by_value);
+    assert_int_equal(d.nids, 3);
+    assert_int_equal(d.ids[0], sigs[0]);
+    assert_int_equal(d.ids[1], sigs[1]);
+    assert_int_equal(d.ids[2], sigs[2]);
+    urne_store_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_initiative_rows),
         cmocka_unit_test(test_roll),
         cmocka_unit_test(test_signatures),
+        cmocka_unit_test(test_days_and_valid_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
