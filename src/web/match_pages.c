@@ -296,6 +296,22 @@ typedef struct teacher_view {
     int whole, shown;     /* whole: a secretary of the campaign, every school allowed */
 } teacher_view;
 
+/* The pupil's answer to the offer of that place, when there is one: a place
+ * refused or lapsed is said so, not shown as if it were the pupil's. */
+static void offer_state(teacher_view *t, const char *key, const char *host) {
+    urne_match_offer_row *o = malloc(sizeof *o);
+    if (o == NULL || urne_store_match_offer_last(t->r->srv->app.store, t->id, key, o) != 1 || strcmp(o->host, host) != 0) {
+        free(o);
+        return;
+    }
+    const char *said = strcmp(o->state, "accepted") == 0  ? _(t->r, "Accepted.")
+                       : strcmp(o->state, "refused") == 0 ? _(t->r, "Refused: the place goes to the next in line.")
+                       : strcmp(o->state, "expired") == 0 ? _(t->r, "Expired: the deadline passed.")
+                                                           : _(t->r, "offered, not yet answered");
+    urne_html(t->b, "<br><span class=meta>%s</span>", said);
+    free(o);
+}
+
 /* A pupil's placement in the last round published that placed them (or left
  * them unplaced), with why not each wish above it: what the pupil's code shows,
  * for their teacher. */
@@ -312,6 +328,7 @@ static void placement_cell(teacher_view *t, const char *key) {
     if (x->host[0]) {
         urne_html(t->b, "%s, %s ", x->host, _(t->r, "wish"));
         urne_page_int(t->b, t->r, x->wish);
+        offer_state(t, key, x->host);
     } else
         urne_html(t->b, "%s", _(t->r, "not placed"));
     json_t *why = json_loads(x->explanation, 0, NULL);

@@ -252,6 +252,11 @@ try:
     st, page = teach.get("/match/1/pupils?lang=en")
     check(st == 200 and "C, wish 2" in page and "Why not a wish above" in page and "lottery number" in page
           and "<td>p3</td>" not in page, f"the teacher sees their pupils' placements and cutoffs, no other school's: {st}")
+    p1_row = page[page.index("<td>p1</td>"):page.index("</tr>", page.index("<td>p1</td>"))]
+    check("A, wish 1" in p1_row and "Refused: the place goes to the next in line." in p1_row,
+          f"p1's place at A is said refused, not shown as p1's: {p1_row}")
+    p2_row = page[page.index("<td>p2</td>"):page.index("</tr>", page.index("<td>p2</td>"))]
+    check("C, wish 2" in p2_row and "offered, not yet answered" in p2_row, f"p2's place at C awaits p2's answer: {p2_row}")
 
     # Formulas neutralised in the web's downloads: a pupil "=HYPERLINK(...)", a host "+cmd".
     st, d = coord.post("/api/match", {"name": "Formules", "space": "org/nord", "seed": "1"})
