@@ -4,6 +4,7 @@
 #include "download.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The code point of the UTF-8 sequence at s (its length in *n), or 0xFFFD with *n = 1
@@ -105,4 +106,23 @@ void urne_download_disposition(const char *name, const char *fallback, const cha
     for (const unsigned char *e = (const unsigned char *)ext; *e && used + 3 < size; e++)
         used += attr_char(*e) ? (size_t)snprintf(out + used, size - used, "%c", *e)
                               : (size_t)snprintf(out + used, size - used, "%%%02X", *e);
+}
+
+void urne_download_csv_cell(urne_buf *b, const char *s) {
+    if (s == NULL) return;
+    if (strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0') {
+        /* The quote belongs to the cell: quoted as a whole when it needs quoting. */
+        size_t n = strlen(s);
+        char *q = malloc(n + 2);
+        if (q == NULL) {
+            b->oom = 1;
+            return;
+        }
+        q[0] = '\'';
+        memcpy(q + 1, s, n + 1);
+        urne_buf_csv(b, q);
+        free(q);
+        return;
+    }
+    urne_buf_csv(b, s);
 }

@@ -5,7 +5,9 @@
  * /api/initiatives/N/codes: initiative_routes.c asks the use case, which hands
  * each code here before its commit). Apart from the pages
  * (initiative_routes.c), which write through html.h only: a CSV is no HTML, and
- * its fields are quoted by urne_buf_csv, not escaped.
+ * its fields are quoted, not escaped, and a field a spreadsheet would take for a
+ * formula (a territory "=..." typed into the roll) is written as text
+ * (urne_download_csv_cell).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -24,7 +26,7 @@ static void counts_write(urne_buf *b, const urne_initiative_held *h) {
     int ok = urne_app_initiative_figures(h, &t, &per) == URNE_INITIATIVE_TALLY_OK;
     urne_buf_puts(b, "territory,electors,signatures,minimum,reached\n");
     for (size_t i = 0; i < h->nterritories; i++) {
-        urne_buf_csv(b, h->territories[i].name);
+        urne_download_csv_cell(b, h->territories[i].name);
         urne_buf_printf(b, ",%lld,%lld,%lld,%s\n", (long long)h->territories[i].electors,
                         (long long)h->territories[i].signatures, ok ? (long long)per[i].minimum : 0LL,
                         ok && per[i].reached ? "yes" : "no");
@@ -56,9 +58,9 @@ enum MHD_Result urne_initiative_counts_csv(urne_req *r, int64_t id, int64_t b) {
 int urne_initiative_letter_csv(const char *letter, const char *territory, const char *code, void *ctx) {
     urne_buf *b = ctx;
     if (b->len == 0) urne_buf_puts(b, "letter,territory,code\n");
-    urne_buf_csv(b, letter);
+    urne_download_csv_cell(b, letter);
     urne_buf_puts(b, ",");
-    urne_buf_csv(b, territory);
+    urne_download_csv_cell(b, territory);
     urne_buf_printf(b, ",%s\n", code); /* the alphabet's letters and digits, dashes: nothing to quote */
     return b->oom ? -1 : 0;
 }

@@ -19,11 +19,12 @@
  * formula (a pupil named "=HYPERLINK(...)", a host "+cmd", typed by whoever
  * filled a file or a form) would run there. Every cell of these downloads that
  * begins with = + - @, a tab or a carriage return is written after a single quote
- * (OWASP, "CSV injection"), which spreadsheets show as text. Only here: the
+ * (OWASP, "CSV injection"), which spreadsheets show as text: urne_download_csv_cell,
+ * which the initiatives' downloads use too. Only in the server's downloads: the
  * command line's files keep the identifiers exact, because `urne match check`
  * and a later round's --keep read assignment.csv back, and a quote added would
- * be a different pupil; urne_buf_csv, which every other writer uses, is left as
- * it is for the same reason.
+ * be a different pupil; urne_buf_csv, which every writer uses, is left as it is
+ * for the same reason.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,25 +32,6 @@
 
 #include "download.h"
 #include "match_web.h"
-
-void urne_match_csv_cell(urne_buf *b, const char *s) {
-    if (s == NULL) return;
-    if (strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0') {
-        /* The quote belongs to the cell: quoted as a whole when it needs quoting. */
-        size_t n = strlen(s);
-        char *q = malloc(n + 2);
-        if (q == NULL) {
-            b->oom = 1;
-            return;
-        }
-        q[0] = '\'';
-        memcpy(q + 1, s, n + 1);
-        urne_buf_csv(b, q);
-        free(q);
-        return;
-    }
-    urne_buf_csv(b, s);
-}
 
 /* The refusal of a download, as JSON in the request's language. */
 static enum MHD_Result refused(urne_req *r, urne_app_outcome *o) {
@@ -75,9 +57,9 @@ static enum MHD_Result send_file(urne_req *r, int64_t id, const char *stem, cons
 
 static int assignment_line(const urne_match_result_row *x, void *ctx) {
     urne_buf *b = ctx;
-    urne_match_csv_cell(b, x->pupil);
+    urne_download_csv_cell(b, x->pupil);
     urne_buf_puts(b, ",");
-    urne_match_csv_cell(b, x->host);
+    urne_download_csv_cell(b, x->host);
     urne_buf_printf(b, ",%lld,%lld,%lld\n", (long long)x->wish, (long long)x->round, (long long)x->lottery);
     return 0;
 }
@@ -108,11 +90,11 @@ enum MHD_Result urne_match_csv_assignment(urne_req *r, int64_t id, int64_t b) {
 
 static void list_line(const urne_match_listed *x, void *ctx) {
     urne_buf *b = ctx;
-    urne_match_csv_cell(b, x->host);
+    urne_download_csv_cell(b, x->host);
     urne_buf_puts(b, ",");
-    urne_match_csv_cell(b, x->pupil);
+    urne_download_csv_cell(b, x->pupil);
     urne_buf_puts(b, ",");
-    urne_match_csv_cell(b, x->school);
+    urne_download_csv_cell(b, x->school);
     urne_buf_printf(b, ",%lld,%lld,%lld,%lld,%s\n", (long long)x->wish, (long long)x->priority, (long long)x->lottery,
                     (long long)x->round, x->state);
 }

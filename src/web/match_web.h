@@ -45,9 +45,5 @@ enum MHD_Result urne_match_csv_assignment(urne_req *r, int64_t id, int64_t b);
 enum MHD_Result urne_match_csv_hosts(urne_req *r, int64_t id, int64_t b);
 enum MHD_Result urne_match_csv_host(urne_req *r, int64_t id, int64_t b);
 enum MHD_Result urne_match_json_report(urne_req *r, int64_t id, int64_t b);
-/* Append s as a CSV cell a spreadsheet reads as text: urne_buf_csv's field,
- * after a single quote when s begins with = + - @, a tab or a carriage return
- * (a formula otherwise). For the web's downloads only (match_csv.c says why). */
-void urne_match_csv_cell(urne_buf *b, const char *s);
 
 #endif

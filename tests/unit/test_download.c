@@ -64,11 +64,36 @@ static void test_disposition_bounds(void **state) {
     assert_string_equal(out, "attachment; filename=\"election-9.csv\"; filename*=UTF-8''election-9.csv");
 }
 
+/* A cell a spreadsheet would read as a formula is written after a quote, as text;
+ * the quoting of urne_buf_csv kept (the quote inside the quoted field). */
+static void cell_is(const char *value, const char *want) {
+    urne_buf b = {0};
+    urne_download_csv_cell(&b, value);
+    assert_false(b.oom);
+    assert_non_null(b.data);
+    assert_string_equal(b.data, want);
+    urne_buf_free(&b);
+}
+
+static void test_csv_cell(void **state) {
+    (void)state;
+    cell_is("Rhône", "Rhône");
+    cell_is("=1+1", "'=1+1");
+    cell_is("+cmd", "'+cmd");
+    cell_is("-2+3", "'-2+3");
+    cell_is("@SUM(A1)", "'@SUM(A1)");
+    cell_is("\tTab", "'\tTab");
+    cell_is("=HYPERLINK(\"http://evil.example\",\"x\")", "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"");
+    cell_is("a=b", "a=b");
+    cell_is("", "");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slug),
         cmocka_unit_test(test_disposition),
         cmocka_unit_test(test_disposition_bounds),
+        cmocka_unit_test(test_csv_cell),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
