@@ -10,6 +10,10 @@
  *                             coordinator's, who sends each host its part;
  *   /match/N/host.csv?code=   one host's own list by its private link: the places
  *                             offered or accepted, never a round not published;
+ *   /match/N/explanations.csv for each pupil, each wish above the one obtained
+ *                             in the last round that placed them, and why not
+ *                             (the host's cutoff against the pupil's own
+ *                             figures): the coordinator's;
  *   /match/N/report.json      a round's report (?round=, the last by default):
  *                             placed, unplaced, ranks, priority pupils against
  *                             the others, the seed and the inputs' SHA-256, as the
@@ -84,6 +88,82 @@ enum MHD_Result urne_match_csv_assignment(urne_req *r, int64_t id, int64_t b) {
         return urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
     }
     return send_file(r, id, "assignment", ".csv", "text/csv; charset=utf-8", &buf);
+}
+
+/* ---- explanations.csv ---- */
+
+/* One line per wish above the one a pupil obtained, with why it was not
+ * theirs: the explanation of the last round that placed the pupil (or left
+ * them unplaced; a pupil whose place was kept has no row in later rounds), as
+ * the pupil's placement and the command line's explanations.csv give it, the
+ * reason a code ("full": the host's cutoff, the priority and lottery number of
+ * the last pupil admitted, against the pupil's own). */
+typedef struct explaining {
+    urne_req *r;
+    urne_buf *b;
+    int64_t campaign, last_round;
+    urne_match_result_row *x;
+    int failed;
+} explaining;
+
+static void explanation_lines(urne_buf *b, const urne_match_result_row *x) {
+    json_t *why = json_loads(x->explanation, 0, NULL);
+    for (size_t i = 0; i < json_array_size(why); i++) {
+        json_t *w = json_array_get(why, i);
+        const char *reason = json_string_value(json_object_get(w, "why"));
+        urne_download_csv_cell(b, x->pupil);
+        urne_buf_printf(b, ",%lld,%lld,", (long long)x->round, (long long)json_integer_value(json_object_get(w, "wish")));
+        urne_download_csv_cell(b, json_string_value(json_object_get(w, "host")));
+        urne_buf_printf(b, ",%s", reason ? reason : "");
+        static const char *const figures[] = {"cutoff_priority", "cutoff_lottery", "own_priority", "own_lottery"};
+        for (size_t k = 0; k < 4; k++) {
+            json_t *v = json_object_get(w, figures[k]);
+            if (json_is_integer(v))
+                urne_buf_printf(b, ",%lld", (long long)json_integer_value(v));
+            else
+                urne_buf_puts(b, ",");
+        }
+        urne_buf_puts(b, "\n");
+    }
+    json_decref(why);
+}
+
+static int explain_pupil(const urne_match_pupil_row *p, void *ctx) {
+    explaining *e = ctx;
+    int found = 0;
+    for (int64_t round = e->last_round; round >= 1 && !found; round--) {
+        int rc = urne_store_match_result_get(e->r->srv->app.store, e->campaign, round, p->key, e->x);
+        if (rc < 0) return e->failed = 1;
+        found = rc == 1;
+    }
+    if (found) explanation_lines(e->b, e->x);
+    return e->b->oom ? (e->failed = 1) : 0;
+}
+
+enum MHD_Result urne_match_csv_explanations(urne_req *r, int64_t id, int64_t b) {
+    (void)b;
+    urne_app_outcome o;
+    if (urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_MANAGE_MATCHES, id, NULL, &o) != URNE_APP_OK)
+        return refused(r, &o);
+    urne_app_outcome_free(&o);
+    urne_buf buf = {0};
+    urne_buf_puts(&buf, "pupil,round,wish,host,reason,cutoff_priority,cutoff_lottery,own_priority,own_lottery\n");
+    urne_app_read_begin(&r->srv->app);
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    explaining e = {.r = r, .b = &buf, .campaign = id, .x = malloc(sizeof *e.x)};
+    int rc = c && e.x ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
+    if (rc == 1 && c->round > 0) {
+        e.last_round = c->round;
+        rc = urne_store_match_pupil_each(r->srv->app.store, id, "", explain_pupil, &e) == 0 && !e.failed;
+    }
+    urne_app_read_end(&r->srv->app);
+    free(c);
+    free(e.x);
+    if (rc != 1) {
+        urne_buf_free(&buf);
+        return urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
+    }
+    return send_file(r, id, "explanations", ".csv", "text/csv; charset=utf-8", &buf);
 }
 
 /* ---- the hosts' lists ---- */

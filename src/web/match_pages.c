@@ -172,8 +172,9 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
     }
     if (c->round > 0)
         urne_html(b, "<p>%s <a href=\"/match/%lld/assignment.csv\">assignment.csv</a> · <a href=\"/match/%lld/hosts.csv\">"
-                     "hosts.csv</a> (%s) · <a href=\"/match/%lld/report.json\">report.json</a></p>",
-                  _(r, "Downloads of the last round:"), id, id, _(r, "each host's list"), id);
+                     "hosts.csv</a> (%s) · <a href=\"/match/%lld/explanations.csv\">explanations.csv</a> · "
+                     "<a href=\"/match/%lld/report.json\">report.json</a></p>",
+                  _(r, "Downloads of the last round:"), id, id, _(r, "each host's list"), id, id);
 }
 
 static enum MHD_Result campaign_page(urne_req *r, int64_t id, unsigned status, const char *message) {

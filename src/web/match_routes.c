@@ -7,7 +7,7 @@
  * places (by account or by its link's code), a pupil's wishes; running,
  * publishing and closing a round; rankings given after the import; a pupil's
  * placement and explanation by code, and their answer to the offer. The
- * downloads (assignment.csv, hosts.csv, host.csv, report.json) are in
+ * downloads (assignment.csv, explanations.csv, hosts.csv, host.csv, report.json) are in
  * match_csv.c. Each route names its
  * action, so the dispatcher refuses the wrong roles first; the campaign's own
  * space (its school's, its host's) is decided by the use case, as the grants'
@@ -258,6 +258,9 @@ static const urne_route_def matches[] = {
     {"GET", "/match/*/assignment.csv", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
      "the last round's assignment (pupil, host, wish, round, lottery), cells neutralised for spreadsheets",
      urne_match_csv_assignment},
+    {"GET", "/match/*/explanations.csv", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "for each pupil, each wish above the one obtained in the last round that placed them, and why not (the host's cutoff)",
+     urne_match_csv_explanations},
     {"GET", "/match/*/hosts.csv", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
      "every host's list of pupils (offered, accepted, or computed and not yet published)", urne_match_csv_hosts},
     {"GET", "/match/*/host.csv", URNE_ACT_ANSWER_PLACEMENT, NULL,

@@ -43,6 +43,7 @@ void urne_match_ranks_post(urne_req *r, int64_t id, const char *code, urne_resul
 /* The downloads (match_csv.c). */
 enum MHD_Result urne_match_csv_assignment(urne_req *r, int64_t id, int64_t b);
 enum MHD_Result urne_match_csv_hosts(urne_req *r, int64_t id, int64_t b);
+enum MHD_Result urne_match_csv_explanations(urne_req *r, int64_t id, int64_t b);
 enum MHD_Result urne_match_csv_host(urne_req *r, int64_t id, int64_t b);
 enum MHD_Result urne_match_json_report(urne_req *r, int64_t id, int64_t b);
 

@@ -187,6 +187,19 @@ try:
     check(st == 200 and d["round"] == 2 and d["host"] == "A" and d["wish"] == 1 and d["offer"]["state"] == "offered",
           f"A goes to p3 at round 2: {st} {d}")
 
+    # explanations.csv: each wish above the one obtained, as the placement's explanation gives it.
+    st, text = coord.get("/match/1/explanations.csv")
+    lines = text.splitlines() if isinstance(text, str) else []
+    st2, pl = public.post("/api/match/1/placement", {"code": code["p2"]})
+    want = [f"p2,{pl['round']},{w['wish']},{w['host']},{w['why']},{w.get('cutoff_priority', '')},"
+            f"{w.get('cutoff_lottery', '')},{w.get('own_priority', '')},{w.get('own_lottery', '')}"
+            for w in pl.get("explanation", [])]
+    check(st == 200 and lines[:1] == ["pupil,round,wish,host,reason,cutoff_priority,cutoff_lottery,own_priority,own_lottery"]
+          and want and [l for l in lines if l.startswith("p2,")] == want
+          and "explanations-1.csv" in coord.last_headers.get("content-disposition", ""),
+          f"explanations.csv gives p2's explanation as its placement does: {st} {lines} {want}")
+    check(public.get("/match/1/explanations.csv")[0] == 401 and obs.get("/match/1/explanations.csv")[0] == 403
+          and teach.get("/match/1/explanations.csv")[0] == 403, "only the coordinator reads every explanation")
     st, text = coord.get("/match/1/assignment.csv")
     check(st == 200 and text.startswith("pupil,host,wish,round,lottery\n") and "p3,A,1,2,3" in text,
           f"assignment.csv: {st} {text!r}")
