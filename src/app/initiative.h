@@ -108,6 +108,7 @@ typedef struct urne_initiative_held {
     int64_t invalid;    /* invalidated */
     int64_t burst_minute;            /* the minute the counters below are of */
     urne_initiative_burst *bursts;   /* URNE_INITIATIVE_BURST_SLOTS, open addressing; NULL until an origin */
+    urne_initiative_burst *code_bursts; /* the wrong codes by network ("c:..."), the same; NULL until one */
     urne_initiative_day_held *days;  /* by day, increasing; the days without a valid signature left out */
     size_t ndays;
 } urne_initiative_held;
@@ -200,9 +201,12 @@ urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *a
 #define URNE_INITIATIVE_CODE_CHARS 16
 #define URNE_INITIATIVE_CODE_TEXT 20     /* 16 characters, 3 dashes, NUL */
 #define URNE_INITIATIVE_CODES_MAX 1000000 /* codes in one generation */
-/* Wrong codes from one address in one minute after which its code attempts are
- * refused until the next minute; from URNE_INITIATIVE_BURST_IDENTITY on, a
- * code that does sign from there is marked "burst-code" for the authority. */
+/* Wrong codes from one address (an IPv6 one: its /64, which one subscriber
+ * holds whole) in one minute after which its code attempts are refused until
+ * the next minute; from URNE_INITIATIVE_BURST_IDENTITY on, a code that does sign
+ * from there is marked "burst-code" for the authority. When
+ * URNE_INITIATIVE_BURST_SLOTS addresses have typed wrong codes in one minute,
+ * the others' codes are refused too until the next minute. */
 #define URNE_INITIATIVE_CODE_ATTEMPTS 10
 
 #define URNE_WHY_CODE_COUNT "code-count"       /* number: URNE_INITIATIVE_CODES_MAX */

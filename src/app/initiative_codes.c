@@ -21,12 +21,17 @@
  * kept (the caller makes its file final only after the commit: cmd_initiative_
  * codes.c).
  *
- * Guessing: a wrong code from an address is counted for the minute (the burst
- * counters the other marks use); past URNE_INITIATIVE_CODE_ATTEMPTS the address's
- * codes are refused until the next minute, and a code that signs from an address
- * that had typed URNE_INITIATIVE_BURST_IDENTITY wrong ones is marked "burst-code"
- * for the authority.
+ * Guessing: a wrong code from an address is counted for the minute (in a table
+ * of its own beside the burst counters the other marks use, which anyone can
+ * fill); past URNE_INITIATIVE_CODE_ATTEMPTS the address's codes are refused until
+ * the next minute, and a code that signs from an address that had typed
+ * URNE_INITIATIVE_BURST_IDENTITY wrong ones is marked "burst-code" for the
+ * authority. An IPv6 address counts by its /64: a subscriber is given a whole
+ * /64, and one address a guess would otherwise make the limit no limit. When the
+ * table is full (that many networks guessing within the minute), codes are
+ * refused until the next minute rather than let through uncounted.
  */
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,14 +193,25 @@ urne_app_status urne_app_initiative_codes(urne_app *app, const urne_user *actor,
 
 /* ---- signing with a code ---- */
 
+/* The key the wrong codes of `origin` are counted under: "c:" and the address,
+ * or its /64 for an IPv6 one ("c:" alone without an address). */
+static void guess_key(const char *origin, char key[48]) {
+    unsigned char a[16];
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    char net[INET6_ADDRSTRLEN];
+    snprintf(key, 48, "c:%.40s", origin ? origin : "");
+    if (origin == NULL || inet_pton(AF_INET6, origin, a) != 1 || memcmp(a, mapped, sizeof mapped) == 0) return;
+    memset(a + 8, 0, 8);
+    if (inet_ntop(AF_INET6, a, net, sizeof net) != NULL) snprintf(key, 48, "c:%.40s/64", net);
+}
+
 urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_store *store,
                                                const urne_initiative_signer *in, int64_t now,
                                                urne_initiative_signature *sig, urne_app_outcome *out) {
     char key[48], norm[URNE_INITIATIVE_CODE_CHARS + 1], index[URNE_STORE_INITIATIVE_HASH];
-    int origin = in->origin && in->origin[0] && strlen(in->origin) <= 40;
-    snprintf(key, sizeof key, "c:%.40s", origin ? in->origin : "");
-    int64_t wrong = origin ? urne_app_initiative_burst(h, key, now, 0) : 0;
-    if (wrong >= URNE_INITIATIVE_CODE_ATTEMPTS) {
+    guess_key(in->origin, key);
+    int64_t wrong = urne_app_initiative_burst(h, key, now, 0);
+    if (wrong < 0 || wrong >= URNE_INITIATIVE_CODE_ATTEMPTS) {
         out->why = URNE_WHY_CODE_ATTEMPTS;
         return urne_app_fail(out, URNE_APP_STATE, NULL);
     }
@@ -207,7 +223,7 @@ urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_sto
     int found = urne_store_initiative_roll_find(store, h->row.id, sig->dedup, index, &entry, &homonyms);
     if (found < 0) return URNE_APP_STORE;
     if (found == 0) {
-        if (origin) urne_app_initiative_burst(h, key, now, 1);
+        urne_app_initiative_burst(h, key, now, 1);
         return bad(out, "code", URNE_WHY_UNKNOWN_CODE, 0);
     }
     if (wrong >= URNE_INITIATIVE_BURST_IDENTITY) {

@@ -71,9 +71,10 @@ int urne_app_initiative_audit(urne_app *app, const char *actor, const char *acti
 void urne_app_initiative_keyed_hash(const urne_initiative_held *h, const char *text,
                                     char out[URNE_STORE_INITIATIVE_HASH]);
 
-/* The attempts counted under key in h's table for the minute of now: one more
- * when `add`, this one included; 0 when the table cannot be had or is full
- * (never a mark or a refusal by accident). key: at most 47 bytes. */
+/* The wrong codes counted under key (initiative_codes.c) in h's table of them
+ * for the minute of now: one more when `add`, this one included; -1 when the
+ * table cannot be had, or is full without key (the caller refuses then: a
+ * guesser who fills it is not let through uncounted). key: at most 47 bytes. */
 int64_t urne_app_initiative_burst(urne_initiative_held *h, const char *key, int64_t now, int add);
 
 /* A signature by code (initiative_codes.c): the code checked and found on h's

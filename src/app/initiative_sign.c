@@ -232,8 +232,8 @@ static int receipt_hash(const char *code, char out[URNE_STORE_INITIATIVE_HASH]) 
 /* ---- abuse marks ---- */
 
 /* The attempts counted under key this minute, this one included when `add`
- * (else a look only); 0 when the table is full (not counted: never a mark by
- * accident). */
+ * (else a look only); -1 when the table is full and key is not in it (not
+ * counted: never a mark by accident; the wrong codes' table refuses then). */
 static int64_t burst_look(urne_initiative_burst *t, const char *key, int add) {
     uint32_t hash = 2166136261u;
     for (const char *p = key; *p; p++) hash = (hash ^ (unsigned char)*p) * 16777619u;
@@ -243,7 +243,7 @@ static int64_t burst_look(urne_initiative_burst *t, const char *key, int add) {
         if (b->key[0] == 0) snprintf(b->key, sizeof b->key, "%s", key);
         if (strcmp(b->key, key) == 0) return add ? ++b->count : b->count;
     }
-    return 0;
+    return -1;
 }
 
 static int64_t burst_count(urne_initiative_burst *t, const char *key) { return burst_look(t, key, 1); }
@@ -254,13 +254,20 @@ static int burst_table(urne_initiative_held *h, int64_t now) {
     if (h->bursts == NULL && (h->bursts = calloc(URNE_INITIATIVE_BURST_SLOTS, sizeof *h->bursts)) == NULL) return -1;
     if (now / 60 != h->burst_minute) {
         memset(h->bursts, 0, URNE_INITIATIVE_BURST_SLOTS * sizeof *h->bursts);
+        if (h->code_bursts) memset(h->code_bursts, 0, URNE_INITIATIVE_BURST_SLOTS * sizeof *h->code_bursts);
         h->burst_minute = now / 60;
     }
     return 0;
 }
 
+/* The wrong codes have a table of their own: in the marks' table, anyone could
+ * fill every slot in a minute (a name tried per attempt, an address per attempt
+ * from one IPv6 /64), after which nothing is counted there. */
 int64_t urne_app_initiative_burst(urne_initiative_held *h, const char *key, int64_t now, int add) {
-    return burst_table(h, now) < 0 ? 0 : burst_look(h->bursts, key, add);
+    if (burst_table(h, now) < 0 ||
+        (h->code_bursts == NULL && (h->code_bursts = calloc(URNE_INITIATIVE_BURST_SLOTS, sizeof *h->code_bursts)) == NULL))
+        return -1;
+    return burst_look(h->code_bursts, key, add);
 }
 
 /* The marks of an attempt from `origin` at `now` into marks (size bytes): ""
