@@ -71,7 +71,8 @@ typedef struct urne_initiative_territory_held {
 
 /* Bursts marked for the authority, never refused (as the UK Parliament's
  * petitions site does): more than this many signing attempts in one minute of
- * the clock from one address, or from one network (an IPv4 /24, an IPv6 /48),
+ * the clock from one address (an IPv6 one: its /64), or from one network (an
+ * IPv4 /24, an IPv6 /48),
  * mark the signatures that follow in that minute "burst-address",
  * "burst-network"; more than URNE_INITIATIVE_BURST_IDENTITY attempts for one
  * name in one commune (whatever the given names and birth date tried), a

@@ -31,7 +31,6 @@
  * table is full (that many networks guessing within the minute), codes are
  * refused until the next minute rather than let through uncounted.
  */
-#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,23 +192,11 @@ urne_app_status urne_app_initiative_codes(urne_app *app, const urne_user *actor,
 
 /* ---- signing with a code ---- */
 
-/* The key the wrong codes of `origin` are counted under: "c:" and the address,
- * or its /64 for an IPv6 one ("c:" alone without an address). */
-static void guess_key(const char *origin, char key[48]) {
-    unsigned char a[16];
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    char net[INET6_ADDRSTRLEN];
-    snprintf(key, 48, "c:%.40s", origin ? origin : "");
-    if (origin == NULL || inet_pton(AF_INET6, origin, a) != 1 || memcmp(a, mapped, sizeof mapped) == 0) return;
-    memset(a + 8, 0, 8);
-    if (inet_ntop(AF_INET6, a, net, sizeof net) != NULL) snprintf(key, 48, "c:%.40s/64", net);
-}
-
 urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_store *store,
                                                const urne_initiative_signer *in, int64_t now,
                                                urne_initiative_signature *sig, urne_app_outcome *out) {
     char key[48], norm[URNE_INITIATIVE_CODE_CHARS + 1], index[URNE_STORE_INITIATIVE_HASH];
-    guess_key(in->origin, key);
+    urne_app_initiative_origin_key("c:", in->origin, 64, key); /* an IPv6 address: its /64 */
     int64_t wrong = urne_app_initiative_burst(h, key, now, 0);
     if (wrong < 0 || wrong >= URNE_INITIATIVE_CODE_ATTEMPTS) {
         out->why = URNE_WHY_CODE_ATTEMPTS;

@@ -71,6 +71,12 @@ int urne_app_initiative_audit(urne_app *app, const char *actor, const char *acti
 void urne_app_initiative_keyed_hash(const urne_initiative_held *h, const char *text,
                                     char out[URNE_STORE_INITIATIVE_HASH]);
 
+/* The key an attempt from `origin` (an address as text) is counted under:
+ * prefix and the address; an IPv6 one (not IPv4-mapped) cut to its first `bits`
+ * (a multiple of 8), written "NET/BITS", so that every address of that network
+ * is one key. key: prefix at most 3 bytes. */
+void urne_app_initiative_origin_key(const char *prefix, const char *origin, int bits, char key[48]);
+
 /* The wrong codes counted under key (initiative_codes.c) in h's table of them
  * for the minute of now: one more when `add`, this one included; -1 when the
  * table cannot be had, or is full without key (the caller refuses then: a
