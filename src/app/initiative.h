@@ -205,9 +205,9 @@ urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *a
 /* Wrong codes from one address (an IPv6 one: its /64, which one subscriber
  * holds whole) in one minute after which its code attempts are refused until
  * the next minute; from URNE_INITIATIVE_BURST_IDENTITY on, a code that does sign
- * from there is marked "burst-code" for the authority. When
- * URNE_INITIATIVE_BURST_SLOTS addresses have typed wrong codes in one minute,
- * the others' codes are refused too until the next minute. */
+ * from there is marked "burst-code" for the authority. The wrong codes are
+ * counted apart from the marks' attempts, for URNE_INITIATIVE_BURST_SLOTS
+ * addresses a minute (past them, not counted: initiative_codes.c says why). */
 #define URNE_INITIATIVE_CODE_ATTEMPTS 10
 
 #define URNE_WHY_CODE_COUNT "code-count"       /* number: URNE_INITIATIVE_CODES_MAX */

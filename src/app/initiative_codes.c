@@ -28,8 +28,11 @@
  * URNE_INITIATIVE_BURST_IDENTITY wrong ones is marked "burst-code" for the
  * authority. An IPv6 address counts by its /64: a subscriber is given a whole
  * /64, and one address a guess would otherwise make the limit no limit. When the
- * table is full (that many networks guessing within the minute), codes are
- * refused until the next minute rather than let through uncounted.
+ * table is full (URNE_INITIATIVE_BURST_SLOTS networks guessing within the
+ * minute), a network not in it is not counted: refusing it instead would let
+ * whoever holds that many networks (an IPv6 /48 is 65,536 /64s) shut the form
+ * for every letter's holder, while past the limit a guess still meets 80
+ * random bits (at a million codes, one chance in 2^60).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -198,7 +201,7 @@ urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_sto
     char key[48], norm[URNE_INITIATIVE_CODE_CHARS + 1], index[URNE_STORE_INITIATIVE_HASH];
     urne_app_initiative_origin_key("c:", in->origin, 64, key); /* an IPv6 address: its /64 */
     int64_t wrong = urne_app_initiative_burst(h, key, now, 0);
-    if (wrong < 0 || wrong >= URNE_INITIATIVE_CODE_ATTEMPTS) {
+    if (wrong >= URNE_INITIATIVE_CODE_ATTEMPTS) {
         out->why = URNE_WHY_CODE_ATTEMPTS;
         return urne_app_fail(out, URNE_APP_STATE, NULL);
     }

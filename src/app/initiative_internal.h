@@ -79,8 +79,8 @@ void urne_app_initiative_origin_key(const char *prefix, const char *origin, int 
 
 /* The wrong codes counted under key (initiative_codes.c) in h's table of them
  * for the minute of now: one more when `add`, this one included; -1 when the
- * table cannot be had, or is full without key (the caller refuses then: a
- * guesser who fills it is not let through uncounted). key: at most 47 bytes. */
+ * table cannot be had, or is full without key (not counted: initiative_codes.c
+ * says why it is not refused either). key: at most 47 bytes. */
 int64_t urne_app_initiative_burst(urne_initiative_held *h, const char *key, int64_t now, int add);
 
 /* A signature by code (initiative_codes.c): the code checked and found on h's

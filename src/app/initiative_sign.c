@@ -234,7 +234,7 @@ static int receipt_hash(const char *code, char out[URNE_STORE_INITIATIVE_HASH]) 
 
 /* The attempts counted under key this minute, this one included when `add`
  * (else a look only); -1 when the table is full and key is not in it (not
- * counted: never a mark by accident; the wrong codes' table refuses then). */
+ * counted: never a mark, nor a refusal, by accident). */
 static int64_t burst_look(urne_initiative_burst *t, const char *key, int add) {
     uint32_t hash = 2166136261u;
     for (const char *p = key; *p; p++) hash = (hash ^ (unsigned char)*p) * 16777619u;
@@ -261,9 +261,9 @@ static int burst_table(urne_initiative_held *h, int64_t now) {
     return 0;
 }
 
-/* The wrong codes have a table of their own: in the marks' table, anyone could
- * fill every slot in a minute (a name tried per attempt, an address per attempt
- * from one IPv6 /64), after which nothing is counted there. */
+/* The wrong codes have a table of their own: the marks' table one client fills
+ * in a minute (a name tried per attempt), after which nothing is counted there;
+ * this one takes URNE_INITIATIVE_BURST_SLOTS networks guessing codes. */
 int64_t urne_app_initiative_burst(urne_initiative_held *h, const char *key, int64_t now, int add) {
     if (burst_table(h, now) < 0 ||
         (h->code_bursts == NULL && (h->code_bursts = calloc(URNE_INITIATIVE_BURST_SLOTS, sizeof *h->code_bursts)) == NULL))

@@ -315,23 +315,27 @@ static void test_guessing_v6(void **state) {
     urne_app_outcome_free(&o);
 }
 
-/* Once every slot of the wrong codes' table is taken in a minute, a guesser is
- * refused, not let through uncounted; the next minute counts afresh. */
+/* The attempts by name fill the marks' table (a name in a commune a key): one
+ * client trying a thousand names must not leave its wrong codes uncounted. */
 static void test_guessing_full(void **state) {
     fixture *f = *state;
     letters l;
     int64_t id = with_codes(f, &l);
     open_it(f, id);
-    char addr[48];
-    for (int i = 0; i < URNE_INITIATIVE_BURST_SLOTS; i++) {
-        snprintf(addr, sizeof addr, "10.%d.%d.%d", i / 65536, (i / 256) % 256, i % 256);
-        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_CODE,
-                    sign_code(f, id, "2222-3333-4444-5555", addr, &o_));
+    for (int i = 0; i < URNE_INITIATIVE_BURST_SLOTS + 16; i++) {
+        char name[8] = {(char)('A' + i % 26), (char)('a' + i / 26 % 26), (char)('a' + i / 676 % 26), 'o', 0};
+        urne_initiative_signer s = {name, "Paul", "1970-01-01", "Lille", "192.0.2.50", NULL};
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, NULL, urne_app_initiative_sign(&f->app, &f->nobody, id, &s, &o_));
     }
-    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_CODE_ATTEMPTS, sign_code(f, id, "2222-3333-4444-5556", "192.0.2.1", &o_));
+    char wrong[32];
+    for (int i = 0; i < URNE_INITIATIVE_CODE_ATTEMPTS; i++) {
+        snprintf(wrong, sizeof wrong, "2222-3333-4444-5%d%d%d", 2 + i % 8, 2 + i % 7, 3 + i % 6);
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_CODE, sign_code(f, id, wrong, "192.0.2.50", &o_));
+    }
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_CODE_ATTEMPTS, sign_code(f, id, l.code[0], "192.0.2.50", &o_));
     test_now += 60;
     urne_app_outcome o;
-    OK(sign_code(f, id, l.code[0], "192.0.2.1", &o));
+    OK(sign_code(f, id, l.code[0], "192.0.2.50", &o));
     urne_app_outcome_free(&o);
 }
 
