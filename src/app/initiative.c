@@ -136,6 +136,7 @@ static void held_free(urne_initiative_held *h) {
     if (h == NULL) return;
     urne_sealer_wipe(&h->sealer);
     free(h->bursts);
+    free(h->code_bursts);
     free(h->territories);
     free(h->days);
     free(h);
@@ -322,7 +323,8 @@ int urne_app_initiative_reload(urne_app *app, int64_t id) {
     for (size_t i = 0; i < all->n; i++)
         if (all->items[i]->row.id == id) {
             fresh->bursts = all->items[i]->bursts, fresh->burst_minute = all->items[i]->burst_minute;
-            all->items[i]->bursts = NULL;
+            fresh->code_bursts = all->items[i]->code_bursts;
+            all->items[i]->bursts = NULL, all->items[i]->code_bursts = NULL;
             held_free(all->items[i]);
             all->items[i] = fresh;
             return 0;

@@ -71,7 +71,8 @@ typedef struct urne_initiative_territory_held {
 
 /* Bursts marked for the authority, never refused (as the UK Parliament's
  * petitions site does): more than this many signing attempts in one minute of
- * the clock from one address, or from one network (an IPv4 /24, an IPv6 /48),
+ * the clock from one address (an IPv6 one: its /64), or from one network (an
+ * IPv4 /24, an IPv6 /48),
  * mark the signatures that follow in that minute "burst-address",
  * "burst-network"; more than URNE_INITIATIVE_BURST_IDENTITY attempts for one
  * name in one commune (whatever the given names and birth date tried), a
@@ -108,6 +109,7 @@ typedef struct urne_initiative_held {
     int64_t invalid;    /* invalidated */
     int64_t burst_minute;            /* the minute the counters below are of */
     urne_initiative_burst *bursts;   /* URNE_INITIATIVE_BURST_SLOTS, open addressing; NULL until an origin */
+    urne_initiative_burst *code_bursts; /* the wrong codes by network ("c:..."), the same; NULL until one */
     urne_initiative_day_held *days;  /* by day, increasing; the days without a valid signature left out */
     size_t ndays;
 } urne_initiative_held;
@@ -200,9 +202,12 @@ urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *a
 #define URNE_INITIATIVE_CODE_CHARS 16
 #define URNE_INITIATIVE_CODE_TEXT 20     /* 16 characters, 3 dashes, NUL */
 #define URNE_INITIATIVE_CODES_MAX 1000000 /* codes in one generation */
-/* Wrong codes from one address in one minute after which its code attempts are
- * refused until the next minute; from URNE_INITIATIVE_BURST_IDENTITY on, a
- * code that does sign from there is marked "burst-code" for the authority. */
+/* Wrong codes from one address (an IPv6 one: its /64, which one subscriber
+ * holds whole) in one minute after which its code attempts are refused until
+ * the next minute; from URNE_INITIATIVE_BURST_IDENTITY on, a code that does sign
+ * from there is marked "burst-code" for the authority. The wrong codes are
+ * counted apart from the marks' attempts, for URNE_INITIATIVE_BURST_SLOTS
+ * addresses a minute (past them, not counted: initiative_codes.c says why). */
 #define URNE_INITIATIVE_CODE_ATTEMPTS 10
 
 #define URNE_WHY_CODE_COUNT "code-count"       /* number: URNE_INITIATIVE_CODES_MAX */

@@ -21,11 +21,18 @@
  * kept (the caller makes its file final only after the commit: cmd_initiative_
  * codes.c).
  *
- * Guessing: a wrong code from an address is counted for the minute (the burst
- * counters the other marks use); past URNE_INITIATIVE_CODE_ATTEMPTS the address's
- * codes are refused until the next minute, and a code that signs from an address
- * that had typed URNE_INITIATIVE_BURST_IDENTITY wrong ones is marked "burst-code"
- * for the authority.
+ * Guessing: a wrong code from an address is counted for the minute (in a table
+ * of its own beside the burst counters the other marks use, which anyone can
+ * fill); past URNE_INITIATIVE_CODE_ATTEMPTS the address's codes are refused until
+ * the next minute, and a code that signs from an address that had typed
+ * URNE_INITIATIVE_BURST_IDENTITY wrong ones is marked "burst-code" for the
+ * authority. An IPv6 address counts by its /64: a subscriber is given a whole
+ * /64, and one address a guess would otherwise make the limit no limit. When the
+ * table is full (URNE_INITIATIVE_BURST_SLOTS networks guessing within the
+ * minute), a network not in it is not counted: refusing it instead would let
+ * whoever holds that many networks (an IPv6 /48 is 65,536 /64s) shut the form
+ * for every letter's holder, while past the limit a guess still meets 80
+ * random bits (at a million codes, one chance in 2^60).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -192,9 +199,8 @@ urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_sto
                                                const urne_initiative_signer *in, int64_t now,
                                                urne_initiative_signature *sig, urne_app_outcome *out) {
     char key[48], norm[URNE_INITIATIVE_CODE_CHARS + 1], index[URNE_STORE_INITIATIVE_HASH];
-    int origin = in->origin && in->origin[0] && strlen(in->origin) <= 40;
-    snprintf(key, sizeof key, "c:%.40s", origin ? in->origin : "");
-    int64_t wrong = origin ? urne_app_initiative_burst(h, key, now, 0) : 0;
+    urne_app_initiative_origin_key("c:", in->origin, 64, key); /* an IPv6 address: its /64 */
+    int64_t wrong = urne_app_initiative_burst(h, key, now, 0);
     if (wrong >= URNE_INITIATIVE_CODE_ATTEMPTS) {
         out->why = URNE_WHY_CODE_ATTEMPTS;
         return urne_app_fail(out, URNE_APP_STATE, NULL);
@@ -207,7 +213,7 @@ urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_sto
     int found = urne_store_initiative_roll_find(store, h->row.id, sig->dedup, index, &entry, &homonyms);
     if (found < 0) return URNE_APP_STORE;
     if (found == 0) {
-        if (origin) urne_app_initiative_burst(h, key, now, 1);
+        urne_app_initiative_burst(h, key, now, 1);
         return bad(out, "code", URNE_WHY_UNKNOWN_CODE, 0);
     }
     if (wrong >= URNE_INITIATIVE_BURST_IDENTITY) {

@@ -71,9 +71,16 @@ int urne_app_initiative_audit(urne_app *app, const char *actor, const char *acti
 void urne_app_initiative_keyed_hash(const urne_initiative_held *h, const char *text,
                                     char out[URNE_STORE_INITIATIVE_HASH]);
 
-/* The attempts counted under key in h's table for the minute of now: one more
- * when `add`, this one included; 0 when the table cannot be had or is full
- * (never a mark or a refusal by accident). key: at most 47 bytes. */
+/* The key an attempt from `origin` (an address as text) is counted under:
+ * prefix and the address; an IPv6 one (not IPv4-mapped) cut to its first `bits`
+ * (a multiple of 8), written "NET/BITS", so that every address of that network
+ * is one key. key: prefix at most 3 bytes. */
+void urne_app_initiative_origin_key(const char *prefix, const char *origin, int bits, char key[48]);
+
+/* The wrong codes counted under key (initiative_codes.c) in h's table of them
+ * for the minute of now: one more when `add`, this one included; -1 when the
+ * table cannot be had, or is full without key (not counted: initiative_codes.c
+ * says why it is not refused either). key: at most 47 bytes. */
 int64_t urne_app_initiative_burst(urne_initiative_held *h, const char *key, int64_t now, int add);
 
 /* A signature by code (initiative_codes.c): the code checked and found on h's

@@ -29,6 +29,7 @@
  * grouped by 5; the store keeps its SHA-256, so a stolen database gives no
  * codes to check signatures with.
  */
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,8 +233,8 @@ static int receipt_hash(const char *code, char out[URNE_STORE_INITIATIVE_HASH]) 
 /* ---- abuse marks ---- */
 
 /* The attempts counted under key this minute, this one included when `add`
- * (else a look only); 0 when the table is full (not counted: never a mark by
- * accident). */
+ * (else a look only); -1 when the table is full and key is not in it (not
+ * counted: never a mark, nor a refusal, by accident). */
 static int64_t burst_look(urne_initiative_burst *t, const char *key, int add) {
     uint32_t hash = 2166136261u;
     for (const char *p = key; *p; p++) hash = (hash ^ (unsigned char)*p) * 16777619u;
@@ -243,7 +244,7 @@ static int64_t burst_look(urne_initiative_burst *t, const char *key, int add) {
         if (b->key[0] == 0) snprintf(b->key, sizeof b->key, "%s", key);
         if (strcmp(b->key, key) == 0) return add ? ++b->count : b->count;
     }
-    return 0;
+    return -1;
 }
 
 static int64_t burst_count(urne_initiative_burst *t, const char *key) { return burst_look(t, key, 1); }
@@ -254,30 +255,46 @@ static int burst_table(urne_initiative_held *h, int64_t now) {
     if (h->bursts == NULL && (h->bursts = calloc(URNE_INITIATIVE_BURST_SLOTS, sizeof *h->bursts)) == NULL) return -1;
     if (now / 60 != h->burst_minute) {
         memset(h->bursts, 0, URNE_INITIATIVE_BURST_SLOTS * sizeof *h->bursts);
+        if (h->code_bursts) memset(h->code_bursts, 0, URNE_INITIATIVE_BURST_SLOTS * sizeof *h->code_bursts);
         h->burst_minute = now / 60;
     }
     return 0;
 }
 
+/* The wrong codes have a table of their own: the marks' table one client fills
+ * in a minute (a name tried per attempt), after which nothing is counted there;
+ * this one takes URNE_INITIATIVE_BURST_SLOTS networks guessing codes. */
 int64_t urne_app_initiative_burst(urne_initiative_held *h, const char *key, int64_t now, int add) {
-    return burst_table(h, now) < 0 ? 0 : burst_look(h->bursts, key, add);
+    if (burst_table(h, now) < 0 ||
+        (h->code_bursts == NULL && (h->code_bursts = calloc(URNE_INITIATIVE_BURST_SLOTS, sizeof *h->code_bursts)) == NULL))
+        return -1;
+    return burst_look(h->code_bursts, key, add);
+}
+
+void urne_app_initiative_origin_key(const char *prefix, const char *origin, int bits, char key[48]) {
+    unsigned char a[16];
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    char text[INET6_ADDRSTRLEN];
+    origin = origin ? origin : "";
+    snprintf(key, 48, "%s%.40s", prefix, origin);
+    if (inet_pton(AF_INET6, origin, a) != 1 || memcmp(a, mapped, sizeof mapped) == 0) return;
+    memset(a + bits / 8, 0, (size_t)(16 - bits / 8));
+    if (inet_ntop(AF_INET6, a, text, sizeof text) != NULL) snprintf(key, 48, "%s%.40s/%d", prefix, text, bits);
 }
 
 /* The marks of an attempt from `origin` at `now` into marks (size bytes): ""
- * when none, or "burst-address", "burst-network", both comma-separated. */
+ * when none, or "burst-address", "burst-network", both comma-separated. An
+ * IPv6 address counts by its /64 (one subscriber's: a robot's addresses are as
+ * many as it likes within it) and its network is its /48, read as the bytes
+ * they are, not as text (2001:db8::5 and 2001:db8:0:1::5 are one /48). */
 static void burst_marks(urne_initiative_held *h, const char *origin, int64_t now, char *marks, size_t size) {
     marks[0] = 0;
     if (origin == NULL || !origin[0] || strlen(origin) > 40 || burst_table(h, now) < 0) return;
     char key[48], net[48];
-    snprintf(key, sizeof key, "a:%s", origin);
-    /* The network: an IPv6 address to its third ':', an IPv4 one without its last byte. */
-    size_t len = strlen(origin), colons = 0, end = len;
-    if (strchr(origin, ':')) {
-        for (size_t i = 0; i < len && end == len; i++)
-            if (origin[i] == ':' && ++colons == 3) end = i;
-    } else if (strrchr(origin, '.'))
-        end = (size_t)(strrchr(origin, '.') - origin);
-    snprintf(net, sizeof net, "n:%.*s", (int)end, origin);
+    urne_app_initiative_origin_key("a:", origin, 64, key);
+    urne_app_initiative_origin_key("n:", origin, 48, net);
+    if (!strchr(origin, ':') && strrchr(origin, '.')) /* an IPv4 address: its /24 */
+        snprintf(net, sizeof net, "n:%.*s", (int)(strrchr(origin, '.') - origin), origin);
     int64_t a = burst_count(h->bursts, key), n = burst_count(h->bursts, net);
     snprintf(marks, size, "%s%s%s", a > URNE_INITIATIVE_BURST_ADDRESS ? "burst-address" : "",
              a > URNE_INITIATIVE_BURST_ADDRESS && n > URNE_INITIATIVE_BURST_NETWORK ? "," : "",

@@ -100,7 +100,8 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
 /* The outcome of an initiative's use case in words, into res. */
 static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
     const char *why = o->why ? o->why : "", *words = urne_initiative_why_text(r->lang, why);
-    unsigned http = urne_outcome_http(o->status);
+    /* Too many wrong codes: 429, which a client knows as "wait", not a state to change. */
+    unsigned http = strcmp(why, URNE_WHY_CODE_ATTEMPTS) == 0 ? 429 : urne_outcome_http(o->status);
     long long n = (long long)o->number;
     if (o->status == URNE_APP_STATE && strcmp(why, "wrong-state") == 0) {
         urne_initiative_state s = URNE_INITIATIVE_DRAFT;

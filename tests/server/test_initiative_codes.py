@@ -95,6 +95,13 @@ try:
     st, d = public.post("/api/initiatives/1/signatures", {"code": "O0O0-1111"}, headers={"Accept-Language": "fr"})
     check(st == 400 and d.get("rule") == "code-format" and "16" in d.get("error", ""),
           f"a malformed code, told in French: {st} {d}")
+    guesser = srv.client(source="127.0.0.9")  # an address of its own: its own count of wrong codes
+    for i in range(10):
+        st, d = guesser.post("/api/initiatives/1/signatures", {"code": "2222-3333-4444-" + "ABCDEFGHJK"[i] * 4})
+        check(st == 400 and d.get("rule") == "unknown-code", f"wrong code {i + 1}: {st} {d}")
+    st, d = guesser.post("/api/initiatives/1/signatures", {"code": codes[1]})
+    check(st == 429 and d.get("rule") == "code-attempts" and "minute" in d.get("error", ""),
+          f"the eleventh attempt after ten wrong codes: 429 (too many requests), a right code refused too: {st} {d}")
 
     answers = []
     def sign_once():

@@ -438,6 +438,26 @@ static void test_burst_marks(void **state) {
     OK(sign_from(f, id, "198.51.100.201", "Dupont", "Jean Pierre Marie", "1970-03-04", "Montval", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-network");
     urne_app_outcome_free(&o);
+    /* IPv6: the addresses of one /64 are one address; the /48 is the network,
+     * however its addresses are written (2001:db8::9 is in 2001:db8:0::/48).
+     * Another initiative: counters of its own. */
+    int64_t id3 = collecting(f);
+    for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++) {
+        char addr[48];
+        snprintf(addr, sizeof addr, "2001:db8:0:7::%x", i + 1);
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id3, addr, "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    }
+    OK(sign_from(f, id3, "2001:db8:0:7:ffff::1", "Dupont", "Jean Pierre Marie", "1970-03-04", "Montval", &o));
+    assert_string_equal(marks_of(f, id3, o.id, &row), "burst-address");
+    urne_app_outcome_free(&o);
+    for (int i = URNE_INITIATIVE_BURST_ADDRESS + 1; i < URNE_INITIATIVE_BURST_NETWORK; i++) {
+        char addr[48];
+        snprintf(addr, sizeof addr, "2001:db8:0:%x::1", 0x100 + i);
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id3, addr, "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    }
+    OK(sign_from(f, id3, "2001:db8::9", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    assert_string_equal(marks_of(f, id3, o.id, &row), "burst-network");
+    urne_app_outcome_free(&o);
     /* One name in one commune tried with birth dates until one is on the roll:
      * the fourth attempt of the minute and after are a burst of that identity
      * (another initiative: counters of its own). */

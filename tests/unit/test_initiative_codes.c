@@ -296,6 +296,49 @@ static void test_guessing(void **state) {
     urne_app_outcome_free(&o);
 }
 
+/* An IPv6 subscriber holds a whole /64: its addresses share one count of wrong
+ * codes, or the limit would be no limit. */
+static void test_guessing_v6(void **state) {
+    fixture *f = *state;
+    letters l;
+    int64_t id = with_codes(f, &l);
+    open_it(f, id);
+    char wrong[32], addr[48];
+    for (int i = 0; i < URNE_INITIATIVE_CODE_ATTEMPTS; i++) {
+        snprintf(wrong, sizeof wrong, "2222-3333-4444-5%d%d%d", 2 + i % 8, 2 + i % 7, 3 + i % 6);
+        snprintf(addr, sizeof addr, "2001:db8:7:9:%x::1", i + 1);
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_CODE, sign_code(f, id, wrong, addr, &o_));
+    }
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_CODE_ATTEMPTS, sign_code(f, id, l.code[0], "2001:db8:7:9:ffff::2", &o_));
+    urne_app_outcome o;
+    OK(sign_code(f, id, l.code[0], "2001:db8:7:a::1", &o)); /* the next /64 is another subscriber */
+    urne_app_outcome_free(&o);
+}
+
+/* The attempts by name fill the marks' table (a name in a commune a key): one
+ * client trying a thousand names must not leave its wrong codes uncounted. */
+static void test_guessing_full(void **state) {
+    fixture *f = *state;
+    letters l;
+    int64_t id = with_codes(f, &l);
+    open_it(f, id);
+    for (int i = 0; i < URNE_INITIATIVE_BURST_SLOTS + 16; i++) {
+        char name[8] = {(char)('A' + i % 26), (char)('a' + i / 26 % 26), (char)('a' + i / 676 % 26), 'o', 0};
+        urne_initiative_signer s = {name, "Paul", "1970-01-01", "Lille", "192.0.2.50", NULL};
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, NULL, urne_app_initiative_sign(&f->app, &f->nobody, id, &s, &o_));
+    }
+    char wrong[32];
+    for (int i = 0; i < URNE_INITIATIVE_CODE_ATTEMPTS; i++) {
+        snprintf(wrong, sizeof wrong, "2222-3333-4444-5%d%d%d", 2 + i % 8, 2 + i % 7, 3 + i % 6);
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_CODE, sign_code(f, id, wrong, "192.0.2.50", &o_));
+    }
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_CODE_ATTEMPTS, sign_code(f, id, l.code[0], "192.0.2.50", &o_));
+    test_now += 60;
+    urne_app_outcome o;
+    OK(sign_code(f, id, l.code[0], "192.0.2.50", &o));
+    urne_app_outcome_free(&o);
+}
+
 typedef struct racer {
     fixture *f;
     int64_t id;
@@ -385,6 +428,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_generate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sign_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guessing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guessing_v6, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guessing_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race, setup, teardown),
         cmocka_unit_test_setup_teardown(test_days, setup, teardown),
     };
