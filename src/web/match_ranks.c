@@ -26,7 +26,8 @@ typedef struct applicants {
     const urne_req *r;
     const char *host;
     int ranked;  /* the host has a ranking already */
-    size_t n;
+    size_t n;     /* the rows written, at most MAX_APPLICANTS */
+    size_t total; /* every pupil who wished the host */
 } applicants;
 
 static int note_ranked(const urne_match_ranking_row *k, void *ctx) {
@@ -51,7 +52,8 @@ static size_t wish_rank(const char *wishes, const char *host) {
 static int applicant_row(const urne_match_pupil_row *p, void *ctx) {
     applicants *a = ctx;
     size_t k = wish_rank(p->wishes, a->host);
-    if (k == 0 || a->n >= MAX_APPLICANTS) return 0;
+    if (k == 0) return 0;
+    if (++a->total > MAX_APPLICANTS) return 0; /* counted: the page says the form cannot hold them */
     a->n++;
     urne_html(a->b, "<tr><td>%s<input type=hidden name=pupil-%zu value=\"%s\"></td><td class=wide data-label=\"%s\">%s</td>"
                     "<td class=num data-label=\"%s\">",
@@ -79,7 +81,13 @@ void urne_match_ranks_html(urne_buf *b, urne_req *r, const urne_match_campaign_r
         urne_html(b, "<p>%s</p>", _(r, "You rank your applicants: your ranking is given."));
     else if (list.n == 0)
         urne_html(b, "<p>%s</p>", _(r, "No pupil has wished your places yet."));
-    else {
+    else if (list.total > MAX_APPLICANTS) { /* never a form holding only some of them */
+        urne_html(b, "<p>");
+        urne_page_int(b, r, (int64_t)list.total);
+        urne_html(b, " %s</p>",
+                  _(r, "pupils wished your places: too many to rank on this page. Send your ranking to the "
+                       "campaign's coordinator, who gives it as host_rankings.csv (host, pupil, rank)."));
+    } else {
         urne_html(b, "<p>%s</p><form method=post action=\"/match/%lld/host\">",
                   _(r, "Without a ranking, your places go to priority pupils (REP, REP+) first, then by lottery. "
                        "With one, you take only the pupils you rank, 1 first: leave a pupil empty not to take them. "

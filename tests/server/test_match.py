@@ -342,8 +342,19 @@ try:
           and rows == sorted(rows, key=lambda x: (x["host"].encode(), -int(x["priority"]), int(x["lottery"]))),
           f"hosts.csv of a département: every pupil placed, with their wish, host after host in its order: {st} {len(rows)}")
 
+    # A host wished by more pupils than its page can rank is told so; no form holds only some of them.
+    st, d = coord.post("/api/match", {"name": "Très demandé", "space": "org/nord", "seed": "4"})
+    check(st == 201 and d["id"] == 4, f"campaign 4: {st} {d}")
+    many = "id,wishes\n" + "".join(f"q{i},Big\n" for i in range(2001))
+    st, d = coord.post("/api/match/4/import", {"hosts": "id,capacity\nBig,10\n", "pupils": many})
+    check(st == 200, f"2,001 pupils wishing one host: {st}")
+    big = {x["host"]: x["code"] for x in d["codes"]["hosts"]}["Big"]
+    st, page = public.get("/match/4/host?lang=en&code=" + big)
+    check(st == 200 and "2,001" in page.replace("\u202f", ",").replace("\u00a0", ",") and "too many to rank on this page" in page
+          and "name=rank-1" not in page, f"the host is told its 2,001 applicants are too many for the page: {st}")
+
     p = run("audit", "verify", "--db", srv.db, ok=False)
-    check(p.returncode == 0 and "3 matching campaign(s) compared" in p.stdout,
+    check(p.returncode == 0 and "4 matching campaign(s) compared" in p.stdout,
           f"urne audit verify passes, the campaigns compared with the log: {p.stdout} {p.stderr}")
 finally:
     srv.stop()
@@ -353,7 +364,7 @@ copy = os.path.join(tempfile.mkdtemp(prefix="urne-match-copy-"), "copy.db")
 p = run("store", "copy", "--from", srv.db, "--to", copy, ok=False)
 check(p.returncode == 0, f"urne store copy: {p.stdout} {p.stderr}")
 p = run("audit", "verify", "--db", copy, ok=False)
-check(p.returncode == 0 and "3 matching campaign(s) compared" in p.stdout, f"the copy verifies: {p.stdout} {p.stderr}")
+check(p.returncode == 0 and "4 matching campaign(s) compared" in p.stdout, f"the copy verifies: {p.stdout} {p.stderr}")
 
 check_tampered(srv, [("a capacity changed behind the log's back", ["UPDATE match_hosts SET capacity = 7 WHERE key = 'C'"],
                       ["matching campaign 1", "rows (digest)"])])
