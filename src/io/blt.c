@@ -382,8 +382,9 @@ static int read_plain_ballot(blt_ballots *r, const char *p, int64_t *weight, siz
         while (is_blank(*p));
         /* A candidate of one or two digits (nearly all of them) without a loop: p[1] may
          * be read once p[0] is a digit, p[2] once p[1] is (the line's '\n' is further). */
-        uint32_t c = (uint32_t)(unsigned char)(p[0] - '0'), d = (uint32_t)(unsigned char)(p[1] - '0');
-        if (c > 9) return 0;
+        uint32_t c = (uint32_t)(unsigned char)(p[0] - '0');
+        if (c > 9) return 0; /* before p[1] is read: p[0] may be the text's last '\n' */
+        uint32_t d = (uint32_t)(unsigned char)(p[1] - '0');
         digits = p;
         p += d <= 9 ? 2 : 1;
         c = d <= 9 ? c * 10 + d : c;
