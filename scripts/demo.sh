@@ -2,8 +2,11 @@
 # `make run`: urne's server on a fresh demo database, on its embedded default
 # (SQLite). It holds a primary in one town (held overseas, in Cayenne's time zone,
 # with an entry deadline, so that the pages show both), a party federation's designation whose
-# 1re circonscription is frozen because two sections are contested, and the Rhône
-# bureaux of the 2017 presidential election. Everything is set up through the same
+# 1re circonscription is frozen because two sections are contested, the Rhône
+# bureaux of the 2017 presidential election, a citizens' initiative collecting
+# signatures with its forum (moderated beforehand: one message published, one
+# waiting), and a matching of pupils with host organisations whose first round is
+# published (examples/match-*.csv). Everything is set up through the same
 # commands and API a federation would use; the address and accounts are printed, in
 # French under a French locale (LANGUAGE, LC_ALL, LC_MESSAGES or LANG), else in English.
 set -eu
@@ -68,6 +71,13 @@ login() {
     "http://$listen/api/login" | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/'
 }
 admin=$(login admin)
+# The initiative's forum, moderated beforehand; its forms' stamps taken now, so that
+# the messages below come after the 3 s a person takes to fill a form.
+api "$admin" /api/forums '{"attached":"initiative/1","title":"Débat : l’eau en régie publique","visitors":true}'
+stamp() { curl -fsS "http://$listen/api/forums/1" | sed 's/.*"stamp":"\([^"]*\)".*/\1/'; }
+stamp_admin=$(stamp)
+stamp_visitor=$(stamp)
+stamped=$(date +%s)
 for u in secretaire:secretary:1 secretaire2:secretary:1 commission:commission:1 nationale:commission:2 \
          observateur:observer:1; do
   IFS=: read -r name role tier <<<"$u"
@@ -89,6 +99,20 @@ for signer in '"Dupont","given":"Jean Pierre","birth":"1970-03-04","commune":"Mo
     "http://$listen/api/initiatives/1/signatures" >/dev/null
 done
 
+# A matching of pupils with host organisations: imported, round 1 run and published.
+api "$admin" /api/match '{"name":"Stages de 3e dans l’ESS — Amiens","space":"org/somme","seed":"2026"}'
+json_text() { python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1], encoding="utf-8").read()))' "$1"; }
+api "$admin" /api/match/1/import "{\"hosts\":$(json_text "$root/examples/match-hosts.csv"),\"pupils\":$(json_text "$root/examples/match-pupils.csv")}"
+api "$admin" /api/match/1/run '{}'
+api "$admin" /api/match/1/publish '{"deadline":"30/06/2030 18:00"}'
+
+# The forum's messages, once the forms' 3 s have passed.
+sleep $((stamped + 4 - $(date +%s) > 0 ? stamped + 4 - $(date +%s) : 0))
+api "$admin" /api/forums/1/posts "{\"title\":\"Pourquoi une régie publique ?\",\"message\":\"Le contrat de délégation arrive à échéance en 2027 : c’est le moment d’en {{débattre}}.\",\"stamp\":\"$stamp_admin\"}"
+curl -fsS -H 'Content-Type: application/json' -o /dev/null \
+  -d "{\"parent\":1,\"message\":\"Quel serait le prix du mètre cube ?\",\"name\":\"Camille\",\"email\":\"camille@example.org\",\"stamp\":\"$stamp_visitor\"}" \
+  "http://$listen/api/forums/1/posts"
+
 echo
 if [ "$lang" = fr ]; then
   cat <<EOT
@@ -97,6 +121,8 @@ urne est lancé${nb}: http://$listen/   (Ctrl-C l'arrête)
   Scrutins     1  Primaire ouverte de Montval (second tour, double saisie)
                2  Désignation fédérale — 1re circonscription gelée${nb}: deux sections contestées$third
   Initiative   «${nb}Eau en régie publique${nb}», en signature${nb}: http://$listen/initiatives/1
+  Forum        son débat, modéré a priori (un message en attente)${nb}: http://$listen/forums/1
+  Affectations stages de 3e, 1er tour publié${nb}: http://$listen/match/1
   Comptes      admin, secretaire, secretaire2, commission, nationale, observateur
   Mot de passe $pass   (le même pour tous)
   Base         $db
@@ -110,6 +136,8 @@ urne is running: http://$listen/   (Ctrl-C stops it)
   Elections    1  Primaire ouverte de Montval (second round, double entry)
                2  Désignation fédérale — 1re circonscription frozen: two sections contested$third
   Initiative   "Eau en régie publique", collecting signatures: http://$listen/initiatives/1
+  Forum        its debate, moderated beforehand (one message waiting): http://$listen/forums/1
+  Matching     pupils' internships, round 1 published: http://$listen/match/1
   Accounts     admin, secretaire, secretaire2, commission, nationale, observateur
   Password     $pass   (all of them)
   Database     $db

@@ -171,9 +171,10 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
         urne_html(b, "<input type=hidden name=do value=close><button>%s</button></form>", _(r, "Close the campaign"));
     }
     if (c->round > 0)
-        urne_html(b, "<p>%s <a href=\"/match/%lld/assignment.csv\">assignment.csv</a> · <a href=\"/match/%lld/hosts.csv\">"
-                     "hosts.csv</a> (%s) · <a href=\"/match/%lld/explanations.csv\">explanations.csv</a> · "
-                     "<a href=\"/match/%lld/report.json\">report.json</a></p>",
+        urne_html(b, "<p>%s <a href=\"/match/%lld/assignment.csv\"><code>assignment.csv</code></a> · "
+                     "<a href=\"/match/%lld/hosts.csv\"><code>hosts.csv</code></a> (%s) · "
+                     "<a href=\"/match/%lld/explanations.csv\"><code>explanations.csv</code></a> · "
+                     "<a href=\"/match/%lld/report.json\"><code>report.json</code></a></p>",
                   _(r, "Downloads of the last round:"), id, id, _(r, "each host's list"), id, id);
 }
 

@@ -38,7 +38,7 @@ const ALWAYS_FR = ['de', 'la', 'le', 'les', 'des', 'du', 'et', 'un', 'une', 'au'
                    'par', 'dans', 'avec'];
 
 // Names, the same on pages of either language.
-const NAMES = ['urne', 'UTC'];
+const NAMES = ['urne', 'UTC', 'Atom', 'REP']; // Atom: the feed's format; REP: réseau d'éducation prioritaire
 // French legal terms an English page keeps, in brackets after their English.
 const LEGAL_TERMS = /\((procès-verbal|procès-verbaux|récolement)\)/giu;
 
@@ -111,6 +111,21 @@ export const userStrings = async (base, token) => {
   for (const i of await get('/api/initiatives') || []) {
     add(i.title); add(i.space); add(i.reasons); add(i.answer);
     for (const t of i.territories || []) add(t.name);
+  }
+  for (const f of (await get('/api/forums'))?.forums || await get('/api/forums') || []) {
+    add(f.title); add(f.attached);
+    for (const t of (await get(`/api/forums/${f.id}`))?.posts || []) {
+      add(t.title); add(t.author); add(t.author_name);
+      /* the messages, people's own words in their language: as shown, the shortcuts' marks taken out */
+      for (const p of (await get(`/api/forums/${f.id}/t/${t.id}`))?.posts || [])
+        add(String(p.message || '').replace(/\{\{|\}\}|[{}]/g, ''));
+    }
+  }
+  for (const c of (await get('/api/match'))?.campaigns || []) { add(c.name); add(c.space); }
+  for (let id = 1; ; id++) { /* the campaigns by number: /api/match/N answers each */
+    const c = await get(`/api/match/${id}`);
+    if (!c) break;
+    add(c.name); add(c.space);
   }
   return [...out].sort((a, b) => b.length - a.length);
 };

@@ -101,6 +101,7 @@ try {
 
   const everyone = {
     home: '/', notices: '/notices', initiatives: '/initiatives', initiative: '/initiatives/1', forums: '/forums',
+    forum: '/forums/1', thread: '/forums/1/t/1', matches: '/match', match: '/match/1',
     'e1': '/e/1', 'e2': '/e/2', 'e2-circ': circ, 'e2-section': section,
     'e1-bureau': '/e/1/b/0', 'e2-contested': '/e/2/b/0', 'e2-bureau5': '/e/2/b/5',
     'e1-pv': '/e/1/pv', 'e2-pv-circ': pvLink || '/e/2/pv', 'e2-pv-section': (section || '/e/2?').replace('/e/2?', '/e/2/pv?'),
