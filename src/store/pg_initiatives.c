@@ -45,30 +45,6 @@ static int read_entry(urne_store *s, const PGresult *r, int i, void *out) {
     return 0;
 }
 
-/* The first row of sql run with p read by `read` into out: 1, 0 when none, -1. */
-static int get_one(urne_store *s, const char *sql, const urne_pg_params *p, const char *what,
-                   int (*read)(urne_store *, const PGresult *, int, void *), void *out) {
-    PGresult *r = urne_pg_run(s, sql, p, what);
-    if (r == NULL) return -1;
-    int found = PQntuples(r) > 0 ? (read(s, r, 0, out) < 0 ? -1 : 1) : 0;
-    PQclear(r);
-    return found;
-}
-
-/* Every row of sql run with p, read by `read` into one buffer of `size` and
- * passed to fn; fn's non-zero return stops and is returned. */
-static int each(urne_store *s, const char *sql, const urne_pg_params *p, const char *what, size_t size,
-                int (*read)(urne_store *, const PGresult *, int, void *), int (*fn)(const void *, void *), void *ctx) {
-    PGresult *r = urne_pg_run(s, sql, p, what);
-    if (r == NULL) return -1;
-    void *buf = malloc(size);
-    int stop = buf ? 0 : urne_store_fail(s, "out of memory reading the store's rows");
-    for (int i = 0; !stop && i < PQntuples(r); i++) stop = read(s, r, i, buf) < 0 ? -1 : fn(buf, ctx);
-    free(buf);
-    PQclear(r);
-    return stop;
-}
-
 static int64_t pg_put(urne_store *s, const urne_initiative_row *i) {
     urne_pg_params p = {0};
     const char *v[] = {i->title,      i->space,      i->rules,      i->state,   i->authority_key, i->hash_key,
@@ -84,7 +60,7 @@ static int64_t pg_put(urne_store *s, const urne_initiative_row *i) {
 static int pg_get(urne_store *s, int64_t id, urne_initiative_row *out) {
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
-    return get_one(s, urne_sql_initiative_get, &p, "reading an initiative", read_initiative, out);
+    return urne_pg_get_one(s, urne_sql_initiative_get, &p, "reading an initiative", read_initiative, out);
 }
 
 static int pg_update(urne_store *s, const urne_initiative_row *i, const char *expected) {
@@ -100,7 +76,7 @@ static int pg_update(urne_store *s, const urne_initiative_row *i, const char *ex
     return changed > 0 ? 1 : 0;
 }
 
-/* The callers' callbacks, called with the row each() read. */
+/* The callers' callbacks, called with the row urne_pg_each read. */
 typedef struct initiative_fn {
     int (*fn)(const urne_initiative_row *i, void *ctx);
     void *ctx;
@@ -120,7 +96,7 @@ static int call_signature(const void *row, void *ctx) {
 
 static int pg_each(urne_store *s, int (*fn)(const urne_initiative_row *i, void *ctx), void *ctx) {
     initiative_fn f = {fn, ctx};
-    return each(s, urne_sql_initiative_each, NULL, "listing initiatives", sizeof(urne_initiative_row),
+    return urne_pg_each(s, urne_sql_initiative_each, NULL, "listing initiatives", sizeof(urne_initiative_row),
                 read_initiative, call_initiative, &f);
 }
 
@@ -148,12 +124,12 @@ static int pg_roll_find(urne_store *s, int64_t id, const char *key_hash, const c
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
     urne_pg_text(&p, key_hash);
-    int rc = get_one(s, urne_sql_initiative_roll_find, &p, "reading the roll", read_entry, out);
+    int rc = urne_pg_get_one(s, urne_sql_initiative_roll_find, &p, "reading the roll", read_entry, out);
     if (rc != 0) return rc;
     urne_pg_params q = {0};
     urne_pg_int(&q, id);
     urne_pg_text(&q, index_hash);
-    rc = get_one(s, urne_sql_initiative_roll_homonyms, &q, "reading the roll", read_count, homonyms);
+    rc = urne_pg_get_one(s, urne_sql_initiative_roll_homonyms, &q, "reading the roll", read_count, homonyms);
     return rc < 0 ? -1 : 0;
 }
 
@@ -221,14 +197,14 @@ static int pg_receipt(urne_store *s, int64_t id, const char *receipt, urne_initi
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
     urne_pg_text(&p, receipt);
-    return get_one(s, urne_sql_initiative_receipt, &p, "reading a receipt", read_signature, out);
+    return urne_pg_get_one(s, urne_sql_initiative_receipt, &p, "reading a receipt", read_signature, out);
 }
 
 static int pg_signature_get(urne_store *s, int64_t id, int64_t sig, urne_initiative_signature *out) {
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
     urne_pg_int(&p, sig);
-    return get_one(s, urne_sql_initiative_signature_get, &p, "reading a signature", read_signature, out);
+    return urne_pg_get_one(s, urne_sql_initiative_signature_get, &p, "reading a signature", read_signature, out);
 }
 
 static int pg_invalidate(urne_store *s, int64_t id, int64_t sig, const char *reason) {
@@ -246,7 +222,7 @@ static int pg_signatures_each(urne_store *s, int64_t id, int (*fn)(const urne_in
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
     signature_fn f = {fn, ctx};
-    return each(s, urne_sql_initiative_signatures_each, &p, "listing signatures", sizeof(urne_initiative_signature),
+    return urne_pg_each(s, urne_sql_initiative_signatures_each, &p, "listing signatures", sizeof(urne_initiative_signature),
                 read_signature, call_signature, &f);
 }
 
