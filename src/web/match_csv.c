@@ -57,6 +57,32 @@ static enum MHD_Result send_file(urne_req *r, int64_t id, const char *stem, cons
     return ret;
 }
 
+/* A coordinator's CSV of the campaign's last round run: the reader's right
+ * checked, `header`, then write(campaign row, store, buffer) under the read
+ * lock (nothing but the header before a first round), sent as STEM-N.csv.
+ * write answers 0, or non-zero when the store failed. */
+typedef int (*round_writer)(urne_req *r, const urne_match_campaign_row *c, urne_buf *b);
+
+static enum MHD_Result round_csv(urne_req *r, int64_t id, const char *stem, const char *header, round_writer write) {
+    urne_app_outcome o;
+    if (urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_MANAGE_MATCHES, id, NULL, &o) != URNE_APP_OK)
+        return refused(r, &o);
+    urne_app_outcome_free(&o);
+    urne_buf buf = {0};
+    urne_buf_puts(&buf, header);
+    urne_app_read_begin(&r->srv->app);
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
+    if (rc == 1 && c->round > 0 && write(r, c, &buf) != 0) rc = -1;
+    urne_app_read_end(&r->srv->app);
+    free(c);
+    if (rc != 1) {
+        urne_buf_free(&buf);
+        return urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
+    }
+    return send_file(r, id, stem, ".csv", "text/csv; charset=utf-8", &buf);
+}
+
 /* ---- assignment.csv ---- */
 
 static int assignment_line(const urne_match_result_row *x, void *ctx) {
@@ -68,26 +94,13 @@ static int assignment_line(const urne_match_result_row *x, void *ctx) {
     return 0;
 }
 
+static int assignment_write(urne_req *r, const urne_match_campaign_row *c, urne_buf *b) {
+    return urne_store_match_result_each(r->srv->app.store, c->id, c->round, assignment_line, b);
+}
+
 enum MHD_Result urne_match_csv_assignment(urne_req *r, int64_t id, int64_t b) {
     (void)b;
-    urne_app_outcome o;
-    if (urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_MANAGE_MATCHES, id, NULL, &o) != URNE_APP_OK)
-        return refused(r, &o);
-    urne_app_outcome_free(&o);
-    urne_buf buf = {0};
-    urne_buf_puts(&buf, "pupil,host,wish,round,lottery\n");
-    urne_app_read_begin(&r->srv->app);
-    urne_match_campaign_row *c = malloc(sizeof *c);
-    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
-    if (rc == 1 && c->round > 0)
-        rc = urne_store_match_result_each(r->srv->app.store, id, c->round, assignment_line, &buf) == 0;
-    urne_app_read_end(&r->srv->app);
-    free(c);
-    if (rc != 1) {
-        urne_buf_free(&buf);
-        return urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
-    }
-    return send_file(r, id, "assignment", ".csv", "text/csv; charset=utf-8", &buf);
+    return round_csv(r, id, "assignment", "pupil,host,wish,round,lottery\n", assignment_write);
 }
 
 /* ---- explanations.csv ---- */
@@ -140,30 +153,18 @@ static int explain_pupil(const urne_match_pupil_row *p, void *ctx) {
     return e->b->oom ? (e->failed = 1) : 0;
 }
 
+static int explanations_write(urne_req *r, const urne_match_campaign_row *c, urne_buf *b) {
+    explaining e = {.r = r, .b = b, .campaign = c->id, .last_round = c->round, .x = malloc(sizeof *e.x)};
+    int rc = e.x ? urne_store_match_pupil_each(r->srv->app.store, c->id, "", explain_pupil, &e) : -1;
+    free(e.x);
+    return rc != 0 || e.failed;
+}
+
 enum MHD_Result urne_match_csv_explanations(urne_req *r, int64_t id, int64_t b) {
     (void)b;
-    urne_app_outcome o;
-    if (urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_MANAGE_MATCHES, id, NULL, &o) != URNE_APP_OK)
-        return refused(r, &o);
-    urne_app_outcome_free(&o);
-    urne_buf buf = {0};
-    urne_buf_puts(&buf, "pupil,round,wish,host,reason,cutoff_priority,cutoff_lottery,own_priority,own_lottery\n");
-    urne_app_read_begin(&r->srv->app);
-    urne_match_campaign_row *c = malloc(sizeof *c);
-    explaining e = {.r = r, .b = &buf, .campaign = id, .x = malloc(sizeof *e.x)};
-    int rc = c && e.x ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
-    if (rc == 1 && c->round > 0) {
-        e.last_round = c->round;
-        rc = urne_store_match_pupil_each(r->srv->app.store, id, "", explain_pupil, &e) == 0 && !e.failed;
-    }
-    urne_app_read_end(&r->srv->app);
-    free(c);
-    free(e.x);
-    if (rc != 1) {
-        urne_buf_free(&buf);
-        return urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
-    }
-    return send_file(r, id, "explanations", ".csv", "text/csv; charset=utf-8", &buf);
+    return round_csv(r, id, "explanations",
+                     "pupil,round,wish,host,reason,cutoff_priority,cutoff_lottery,own_priority,own_lottery\n",
+                     explanations_write);
 }
 
 /* ---- the hosts' lists ---- */
