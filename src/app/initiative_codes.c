@@ -156,15 +156,9 @@ static urne_app_status codes_commit(urne_app *app, const urne_user *actor, urne_
 
 static urne_app_status codes_locked(urne_app *app, const urne_user *actor, int64_t id, batch *b,
                                     urne_app_outcome *out) {
-    urne_initiative_held *h = urne_app_initiative_find(app, id, out);
+    urne_initiative_held *h = urne_app_initiative_roll_open(app, actor, id, out);
     if (h == NULL) return out->status;
-    urne_app_status st = urne_app_initiative_may(app, actor, URNE_ACT_MANAGE_INITIATIVES, h, out);
-    if (st != URNE_APP_OK) return st;
-    if (h->state != URNE_INITIATIVE_DRAFT && h->state != URNE_INITIATIVE_SUBMITTED &&
-        h->state != URNE_INITIATIVE_ADMISSIBLE) {
-        out->why = URNE_WHY_ROLL_STATE;
-        return urne_app_fail(out, URNE_APP_STATE, "%s", h->row.state);
-    }
+    urne_app_status st = URNE_APP_OK;
     if (b->count < 1 || b->count > URNE_INITIATIVE_CODES_MAX)
         return bad(out, "count", URNE_WHY_CODE_COUNT, URNE_INITIATIVE_CODES_MAX);
     size_t len = strlen(b->territory);

@@ -90,4 +90,10 @@ urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_sto
                                                const urne_initiative_signer *in, int64_t now,
                                                urne_initiative_signature *sig, urne_app_outcome *out);
 
+/* The initiative whose roll `actor` may add to now (its managers, before
+ * collecting: a roll's import and the codes by letter), or NULL with the
+ * refusal in *out (NO_INITIATIVE, FORBIDDEN, STATE). Under the lock. */
+urne_initiative_held *urne_app_initiative_roll_open(urne_app *app, const urne_user *actor, int64_t id,
+                                                    urne_app_outcome *out);
+
 #endif

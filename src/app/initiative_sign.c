@@ -145,17 +145,25 @@ static urne_app_status roll_commit(urne_app *app, const urne_user *actor, urne_i
     return st;
 }
 
-static urne_app_status roll_locked(urne_app *app, const urne_user *actor, int64_t id, const char *text, size_t len,
-                                   const char *source, urne_app_outcome *out) {
+urne_initiative_held *urne_app_initiative_roll_open(urne_app *app, const urne_user *actor, int64_t id,
+                                                    urne_app_outcome *out) {
     urne_initiative_held *h = urne_app_initiative_find(app, id, out);
-    if (h == NULL) return out->status;
-    urne_app_status st = urne_app_initiative_may(app, actor, URNE_ACT_MANAGE_INITIATIVES, h, out);
-    if (st != URNE_APP_OK) return st;
+    if (h == NULL || urne_app_initiative_may(app, actor, URNE_ACT_MANAGE_INITIATIVES, h, out) != URNE_APP_OK)
+        return NULL;
     if (h->state != URNE_INITIATIVE_DRAFT && h->state != URNE_INITIATIVE_SUBMITTED &&
         h->state != URNE_INITIATIVE_ADMISSIBLE) {
         out->why = URNE_WHY_ROLL_STATE;
-        return urne_app_fail(out, URNE_APP_STATE, "%s", h->row.state);
+        urne_app_fail(out, URNE_APP_STATE, "%s", h->row.state);
+        return NULL;
     }
+    return h;
+}
+
+static urne_app_status roll_locked(urne_app *app, const urne_user *actor, int64_t id, const char *text, size_t len,
+                                   const char *source, urne_app_outcome *out) {
+    urne_initiative_held *h = urne_app_initiative_roll_open(app, actor, id, out);
+    if (h == NULL) return out->status;
+    urne_app_status st = URNE_APP_OK;
     urne_roll roll;
     urne_diags d;
     urne_diags_init(&d, source);
