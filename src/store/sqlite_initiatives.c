@@ -10,7 +10,13 @@
  * writer's transaction, never by a read before the write. Texts are bound as
  * given, "" included (the columns are NOT NULL DEFAULT ''), and read into their
  * fixed fields through urne_sql_col, which refuses one too long.
+ *
+ * The counts read at start (per territory, per day) are SQLite's own texts,
+ * not PostgreSQL's GROUP BY: they walk the index a territory or a day at a
+ * time and count inside the B-tree, 2.5 times fewer instructions at a million
+ * signatures (store_sql.c says why).
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -151,46 +157,77 @@ static int sq_roll_counts(urne_store *s, int64_t id, int (*fn)(const char *terri
     return stop;
 }
 
-static int sq_signature_counts(urne_store *s, int64_t id,
-                               int (*fn)(const char *territory, int64_t valid, int64_t invalid, void *ctx), void *ctx) {
-    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_initiative_signature_counts, "counting the signatures");
-    if (st == NULL) return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc, stop = 0;
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *t = urne_sql_text(st, 0);
-        stop = fn(t ? t : "", sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), ctx);
-    }
-    if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, "counting the signatures");
-    sqlite3_finalize(st);
-    return stop;
+/* Step st, a statement of urne_sql_stmt's bound by the caller, to its one row:
+ * 1 (the row is read, then the caller resets st), or -1 naming what. */
+static int one_row(urne_store *s, sqlite3_stmt *st, const char *what) {
+    if (sqlite3_step(st) == SQLITE_ROW) return 1;
+    urne_sql_fail(s, what);
+    sqlite3_reset(st);
+    return -1;
 }
 
-/* The times in the index's order (no sort), each run of one day counted here
- * (store_sql.c says why not a GROUP BY). */
+/* The counts a territory at a time, each the first above the last (store_sql.c
+ * says why not a GROUP BY). */
+static int sq_signature_counts(urne_store *s, int64_t id,
+                               int (*fn)(const char *territory, int64_t valid, int64_t invalid, void *ctx), void *ctx) {
+    static const char what[] = "counting the signatures";
+    char territory[sizeof ((urne_initiative_signature *)0)->territory];
+    for (int first = 1;; first = 0) {
+        sqlite3_stmt *st = urne_sql_stmt(s, first ? urne_sql_initiative_territory_first : urne_sql_initiative_territory_next);
+        if (st == NULL) return -1;
+        sqlite3_bind_int64(st, 1, id);
+        if (!first) bind(st, 2, territory);
+        if (one_row(s, st, what) < 0) return -1;
+        int none = sqlite3_column_type(st, 0) == SQLITE_NULL;
+        int rc = none ? 0 : urne_sql_col(s, st, 0, territory, sizeof territory, "initiative_signatures", "territory",
+                                         "of initiative %lld", (long long)id);
+        sqlite3_reset(st);
+        if (rc < 0) return -1;
+        if (none) return 0;
+        if ((st = urne_sql_stmt(s, urne_sql_initiative_territory_count)) == NULL) return -1;
+        sqlite3_bind_int64(st, 1, id);
+        bind(st, 2, territory);
+        if (one_row(s, st, what) < 0) return -1;
+        int64_t all = sqlite3_column_int64(st, 0), invalid = sqlite3_column_int64(st, 1);
+        sqlite3_reset(st);
+        assert(all >= invalid && all > 0);
+        int stop = fn(territory, all - invalid, invalid, ctx);
+        if (stop) return stop;
+    }
+}
+
+/* The days one at a time: the first time at or after a bound, then its day's
+ * count (store_sql.c says why not a GROUP BY). */
 static int sq_signature_days(urne_store *s, int64_t id, int (*fn)(const char *day, int64_t valid, void *ctx),
                              void *ctx) {
-    sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_initiative_signature_times, "counting the signatures per day");
-    if (st == NULL) return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc, stop = 0;
-    char day[11] = "";
-    int64_t run = 0;
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    static const char what[] = "counting the signatures per day";
+    char bound[12] = "", day[11];
+    for (;;) {
+        sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_signature_day_next);
+        if (st == NULL) return -1;
+        sqlite3_bind_int64(st, 1, id);
+        bind(st, 2, bound);
+        if (one_row(s, st, what) < 0) return -1;
         const char *t = urne_sql_text(st, 0);
-        if (t == NULL) t = "";
-        if (run > 0 && strncmp(t, day, 10) == 0) {
-            run++;
-            continue;
-        }
-        if (run > 0) stop = fn(day, run, ctx);
-        snprintf(day, sizeof day, "%.10s", t);
-        run = 1;
+        if (t != NULL) snprintf(day, sizeof day, "%.10s", t);
+        sqlite3_reset(st);
+        if (t == NULL) return 0;
+        snprintf(bound, sizeof bound, "%s~", day);
+        if ((st = urne_sql_stmt(s, urne_sql_initiative_signature_day_count)) == NULL) return -1;
+        sqlite3_bind_int64(st, 1, id);
+        bind(st, 2, day);
+        bind(st, 3, bound);
+        if (one_row(s, st, what) < 0) return -1;
+        int64_t valid = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        /* None only when the time found has a '~' or above after its date: no
+         * ISO time; the next bound would find it again. */
+        if (valid == 0)
+            return urne_store_fail(s, "counting the signatures per day: a signature's time, \"%s...\", is not an ISO time",
+                                   day);
+        int stop = fn(day, valid, ctx);
+        if (stop) return stop;
     }
-    if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, "counting the signatures per day");
-    if (!stop && run > 0) stop = fn(day, run, ctx);
-    sqlite3_finalize(st);
-    return stop;
 }
 
 static int sq_valid_ids(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *ctx), void *ctx) {

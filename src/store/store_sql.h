@@ -149,8 +149,17 @@ extern const char urne_sql_initiative_signatures_each[];
 extern const char urne_sql_initiative_signature_counts[];
 /* $1 initiative: day ("YYYY-MM-DD"), count(*) of the valid signatures; unordered. */
 extern const char urne_sql_initiative_signature_days[];
-/* $1 initiative: signed_at of the valid signatures, in order (SQLite's days). */
-extern const char urne_sql_initiative_signature_times[];
+/* SQLite's days (store_sql.c says why): $1 initiative, $2 a bound: the first
+ * valid signed_at at or after it, NULL when none; then $2 the day, $3 its end:
+ * the count of the valid signatures between. */
+extern const char urne_sql_initiative_signature_day_next[];
+extern const char urne_sql_initiative_signature_day_count[];
+/* SQLite's counts per territory: $1 initiative (and $2 the last territory): the
+ * first territory (above it), NULL when none; then $2 a territory: all its
+ * signatures and its invalidated ones. */
+extern const char urne_sql_initiative_territory_first[];
+extern const char urne_sql_initiative_territory_next[];
+extern const char urne_sql_initiative_territory_count[];
 /* $1 initiative: id of each valid signature; unordered. */
 extern const char urne_sql_initiative_valid_ids[];
 /* The text columns of URNE_SQL_SIGNATURE_COLS and the fields they fill. */

@@ -231,6 +231,65 @@ static void test_days_and_valid_ids(void **state) {
     assert_int_equal(d.ids[0], sigs[0]);
     assert_int_equal(d.ids[1], sigs[1]);
     assert_int_equal(d.ids[2], sigs[2]);
+    /* A time that is no ISO time (a '~' after its date) is named, never looped
+     * on nor skipped. */
+    urne_initiative_signature bad;
+    memset(&bad, 0, sizeof bad);
+    bad.initiative = other;
+    memset(bad.dedup, 'z', 64);
+    memset(bad.receipt, 'y', 64);
+    snprintf(bad.territory, sizeof bad.territory, "75");
+    snprintf(bad.sealed, sizeof bad.sealed, "x");
+    snprintf(bad.signed_at, sizeof bad.signed_at, "2026-03-04~");
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_true(urne_store_initiative_sign(s, &bad) > 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    memset(&d, 0, sizeof d);
+    assert_int_equal(urne_store_initiative_signature_days(s, other, day_seen, &d), -1);
+    assert_non_null(strstr(urne_store_error(s), "2026-03-04"));
+    urne_store_close(s);
+}
+
+static int territory_seen(const char *territory, int64_t valid, int64_t invalid, void *ctx) {
+    days_seen *d = ctx;
+    size_t used = strlen(d->text);
+    snprintf(d->text + used, sizeof d->text - used, "%s=%lld/%lld;", territory, (long long)valid, (long long)invalid);
+    return 0;
+}
+
+/* The counts per territory, which SQLite takes a territory at a time: every
+ * territory once, in order, its valid and invalidated apart, one wholly
+ * invalidated kept, the empty territory and a name in UTF-8 included, another
+ * initiative's rows never counted. */
+static void test_counts_per_territory(void **state) {
+    (void)state;
+    urne_store *s = open_memory();
+    int64_t id = put_initiative(s), other = put_initiative(s);
+    const char *territory[] = {"75", "\xc3\x8ele", "", "75", "2A", "\xc3\x8ele", "75", "13"};
+    const int64_t of[] = {id, id, id, id, id, id, id, other};
+    int64_t sig[8];
+    assert_int_equal(urne_store_begin(s), 0);
+    for (int i = 0; i < 8; i++) {
+        urne_initiative_signature x;
+        memset(&x, 0, sizeof x);
+        x.initiative = of[i];
+        memset(x.dedup, 'a' + i, 64);
+        memset(x.receipt, 'k' + i, 64);
+        snprintf(x.territory, sizeof x.territory, "%s", territory[i]);
+        snprintf(x.sealed, sizeof x.sealed, "x");
+        snprintf(x.signed_at, sizeof x.signed_at, "2026-03-01T00:00:0%dZ", i);
+        sig[i] = urne_store_initiative_sign(s, &x);
+        assert_true(sig[i] > 0);
+    }
+    assert_int_equal(urne_store_initiative_invalidate(s, id, sig[3], "double"), 1);
+    assert_int_equal(urne_store_initiative_invalidate(s, id, sig[4], "mineur"), 1);
+    assert_int_equal(urne_store_commit(s), 0);
+    days_seen d = {0};
+    assert_int_equal(urne_store_initiative_signature_counts(s, id, territory_seen, &d), 0);
+    assert_string_equal(d.text, "=1/0;2A=0/1;75=2/1;\xc3\x8ele=2/0;");
+    memset(&d, 0, sizeof d);
+    assert_int_equal(urne_store_initiative_signature_counts(s, other, territory_seen, &d), 0);
+    assert_string_equal(d.text, "13=1/0;");
     urne_store_close(s);
 }
 
@@ -240,6 +299,7 @@ int main(void) {
         cmocka_unit_test(test_roll),
         cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_days_and_valid_ids),
+        cmocka_unit_test(test_counts_per_territory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
