@@ -23,7 +23,10 @@
  * for one commit, as before). It writes under the application's lock, which
  * covers the store's connection, the counts held in memory, the initiative held
  * and the change of state when the threshold is reached (an audit entry, in its
- * own transaction after the group's, as a single signature did). The checks
+ * own transaction after the group's, as a single signature did: under rules
+ * that stop at the threshold, the signatures of the group that reaches it were
+ * all checked while the collection was open, and all are kept and counted; the
+ * first checked after is refused). The checks
  * before, which read the roll and seal, are made under the lock by the request's
  * own thread. The web adapter suspends the request's connection while its
  * ticket waits and the `done` callback resumes it (web/initiative_routes.c); the
