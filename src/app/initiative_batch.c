@@ -213,10 +213,12 @@ static void *committer(void *arg) {
         batch_commit(app, list);
         int64_t n = 0;
         for (urne_initiative_ticket *t = list; t; t = t->next) n++;
-        batch_done(list);
-        pthread_mutex_lock(&b->mu);
+        pthread_mutex_lock(&b->mu); /* counted before any caller hears of it */
         b->groups++;
         b->tickets += n;
+        pthread_mutex_unlock(&b->mu);
+        batch_done(list);
+        pthread_mutex_lock(&b->mu);
     }
     pthread_mutex_unlock(&b->mu);
     return NULL;
