@@ -10,7 +10,10 @@
  * clients: session.c), checks the CSRF token of any POST made with a cookie, and
  * hands the request to api.c or pages.c, which answer through reply.c. When it is
  * done, `on_completed` writes one JSON line to the access log and frees the
- * request.
+ * request. A handler may leave its request waiting (urne_req_wait: a signature
+ * waiting for its group's commit, app/initiative_batch.c): the connection is
+ * suspended, no thread is held, and once resumed libmicrohttpd calls
+ * `on_request` again, which hands the request to the answer it was left with.
  *
  * Around that life: connections are counted per client address and given a
  * deadline for their headers (conns.c, deadline.c), client addresses are read
@@ -484,7 +487,8 @@ static int serve_start(serving *s, const urne_serve_options *opt, struct sockadd
 }
 
 /* Stop and free what serve_open and serve_start set up, in the order that lets
- * requests in flight finish first: the daemon, then what its threads used. */
+ * requests in flight finish first: the signatures' committer, the daemon, then
+ * what its threads used. */
 static void serve_close(serving *s) {
     /* The signatures waiting for their group's commit answered first: a
      * connection still suspended when the daemon stops is libmicrohttpd's panic.
