@@ -144,6 +144,7 @@ static void held_free(urne_initiative_held *h) {
 
 void urne_app_initiatives_free(urne_app *app) {
     if (app->initiatives == NULL) return;
+    urne_app_initiative_batch_free(app); /* its thread stopped first: it counts into what is freed below */
     for (size_t i = 0; i < app->initiatives->n; i++) held_free(app->initiatives->items[i]);
     free(app->initiatives->items);
     free(app->initiatives);

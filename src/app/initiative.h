@@ -176,6 +176,28 @@ typedef struct urne_initiative_signer {
 urne_app_status urne_app_initiative_sign(urne_app *app, const urne_user *actor, int64_t id,
                                          const urne_initiative_signer *signer, urne_app_outcome *out);
 
+/* Signing in two steps, for adapters that answer many signers at once
+ * (initiative_batch.c): the signer checked as urne_app_initiative_sign does,
+ * under the lock, and the signature made ready as a ticket; NULL when refused
+ * (or memory lacks), the refusal in *out. The ticket keeps `out`: it is filled
+ * by the commit of the group holding the signature, with what
+ * urne_app_initiative_sign answers (OK, TAKEN, STORE, NO_MEMORY). */
+typedef struct urne_initiative_ticket urne_initiative_ticket;
+urne_initiative_ticket *urne_app_initiative_sign_begin(urne_app *app, const urne_user *actor, int64_t id,
+                                                       const urne_initiative_signer *signer, urne_app_outcome *out);
+/* Hand the ticket to the committer: written with the others waiting, in one
+ * transaction; after its commit (or failure), its outcome is filled and
+ * done(ctx) called, from the committer's thread (or from this one, before the
+ * return, once the committer is stopped), and the ticket freed. done must not
+ * wait for the application's lock's holders. Takes no lock of the caller's. */
+void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t, void (*done)(void *ctx), void *ctx);
+/* The committer stopped after the tickets it holds are committed and handed
+ * back; a ticket submitted after is committed alone by its submitter. Before an
+ * adapter stops the connections waiting for their answer. Idempotent. */
+void urne_app_initiative_batch_stop(urne_app *app);
+/* The groups committed by the committer so far and the tickets in them. */
+void urne_app_initiative_batch_counts(urne_app *app, int64_t *groups, int64_t *tickets);
+
 /* Check a receipt code: NO_INITIATIVE; BAD_INPUT field "receipt" (URNE_WHY_NOT_ON_ROLL
  * never: why "unknown-receipt" when no signature has it); OK with outcome.id the
  * signature, outcome.at its time, outcome.field its territory, outcome.detail ""

@@ -1,7 +1,8 @@
 /*
  * initiative_internal: what the initiative's use cases share between
  * initiative.c (the initiatives held, creation, the lifecycle) and
- * initiative_sign.c (the roll, signatures, receipts, invalidation). Not for
+ * initiative_sign.c (the roll, signatures, receipts, invalidation),
+ * initiative_batch.c (signatures committed in groups) and the others. Not for
  * adapters: they read initiative.h.
  */
 #ifndef URNE_APP_INITIATIVE_INTERNAL_H
@@ -11,10 +12,13 @@
 
 #include "initiative.h"
 
+typedef struct urne_initiative_batcher urne_initiative_batcher;
+
 struct urne_app_initiatives {
     urne_initiative_held **items; /* in order of id */
     size_t n;
     int64_t (*now)(void);         /* NULL: time(NULL) */
+    urne_initiative_batcher *batch; /* the committer of signatures (initiative_batch.c); NULL until one */
 };
 
 /* The clock's moment, UTC seconds, and its ISO text (urne_store_now's form). */
@@ -95,5 +99,26 @@ urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_sto
  * refusal in *out (NO_INITIATIVE, FORBIDDEN, STATE). Under the lock. */
 urne_initiative_held *urne_app_initiative_roll_open(urne_app *app, const urne_user *actor, int64_t id,
                                                     urne_app_outcome *out);
+
+/* ---- signatures committed in groups (initiative_batch.c) ---- */
+
+/* A ticket: all zero, or NULL when memory lacks. Freed by the commit that
+ * hands it back, or by urne_app_initiative_ticket_free when never submitted. */
+urne_initiative_ticket *urne_app_initiative_ticket_new(void);
+/* The signature it carries, for the checks to fill (all but its id). */
+urne_initiative_signature *urne_app_initiative_ticket_sig(urne_initiative_ticket *t);
+/* Its receipt code (answered once), whether it signs by a letter's code, and
+ * the outcome its commit fills (kept by the caller until `done` or the commit). */
+void urne_app_initiative_ticket_set(urne_initiative_ticket *t, const char code[24], int by_code,
+                                    urne_app_outcome *out);
+void urne_app_initiative_ticket_free(urne_initiative_ticket *t);
+/* t committed alone in this thread (under the lock, taken here), its outcome
+ * filled; t is not freed. */
+void urne_app_initiative_ticket_commit(urne_app *app, urne_initiative_ticket *t);
+/* The committer thread started, once (under the lock): 0, or -1 when memory
+ * lacks (tickets are then committed alone by their submitters). */
+int urne_app_initiative_batch_start(urne_app *app);
+/* The committer stopped (urne_app_initiative_batch_stop) and freed: at close. */
+void urne_app_initiative_batch_free(urne_app *app);
 
 #endif

@@ -7,10 +7,15 @@
  * "NAME|COMMUNE" hashed with the initiative's key (BLAKE2b, crypto_generichash),
  * and the identity as JSON sealed to the authority's public key
  * (crypto_box_seal, base64). The roll is imported in one transaction: a file with
- * one error writes nothing. A signature is committed before it is counted and
- * answered; the store's unique index is the deduplication, so a second signature
- * by the same elector, from however many connections at once, finds the row of
- * the first and is answered TAKEN, counted never.
+ * one error writes nothing. A signature is checked here (under the lock: the
+ * roll read, the identity sealed, a receipt drawn) and committed by
+ * initiative_batch.c, with the others that arrived with it, in one transaction,
+ * before it is counted and answered; the store's unique index is the
+ * deduplication, so a second signature by the same elector, from however many
+ * connections at once, in the same group or not, finds the row of the first and
+ * is answered TAKEN, counted never. urne_app_initiative_sign commits its one
+ * signature in its caller's thread; the web adapter's signatures go through the
+ * committer (urne_app_initiative_sign_begin, urne_app_initiative_ticket_submit).
  *
  * The roll is searched by the hash of the whole identity, so a signer gives
  * every given name the roll writes ("Jean Pierre Marie"; "Jean" alone finds the
@@ -367,43 +372,10 @@ static urne_app_status signer_check(urne_initiative_held *h, urne_store *store,
     return URNE_APP_OK;
 }
 
-/* The signature announced to the other servers on the same database (a
- * signature writes no audit entry, which would announce it): "initiative/N/
- * signed/TERRITORY", which they count without reading anything; a territory
- * too long for that, "initiative/N", which they read again whole. */
-static int announce_signature(urne_store *store, const urne_initiative_signature *sig) {
-    char object[96];
-    int n = snprintf(object, sizeof object, "initiative/%lld/signed/%s", (long long)sig->initiative, sig->territory);
-    if (n < 0 || (size_t)n >= sizeof object) snprintf(object, sizeof object, "initiative/%lld", (long long)sig->initiative);
-    return urne_store_announce(store, "initiative.sign", object);
-}
-
-/* Under rules that stop at the threshold, the signature that reaches it ends the
- * collection: its own transaction, after the signature's commit (which stands
- * whatever happens here: the organisers' close then ends it). */
-static int reach_if_met(urne_app *app, urne_initiative_held *h) {
-    if (!h->rules.stop_at_threshold || !urne_app_initiative_reached(h)) return 0;
-    urne_initiative_row *row = malloc(sizeof *row);
-    urne_app_outcome o;
-    urne_app_outcome_init(&o);
-    urne_initiative_state to;
-    int reached = 0;
-    if (row && urne_store_begin(app->store) == 0) {
-        if (urne_app_initiative_step(app, "system", h, URNE_INITIATIVE_REACH, NULL, row, &to, &o) == URNE_APP_OK &&
-            urne_store_commit(app->store) == 0) {
-            h->row = *row;
-            h->state = to;
-            reached = 1;
-        } else
-            urne_store_rollback(app->store);
-    }
-    urne_app_outcome_free(&o);
-    free(row);
-    return reached;
-}
-
+/* The signer checked and the signature made ready in t: everything but its
+ * commit (initiative_batch.c). OK, or the refusal. */
 static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_t id,
-                                   const urne_initiative_signer *in, urne_initiative_signature *sig,
+                                   const urne_initiative_signer *in, urne_initiative_ticket *t,
                                    urne_app_outcome *out) {
     urne_initiative_held *h = urne_app_initiative_find(app, id, out);
     if (h == NULL) return out->status;
@@ -419,6 +391,7 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
         out->why = URNE_WHY_WINDOW;
         return urne_app_fail(out, URNE_APP_STATE, "%s", h->row.state);
     }
+    urne_initiative_signature *sig = urne_app_initiative_ticket_sig(t);
     burst_marks(h, in->origin, now, sig->marks, sizeof sig->marks);
     int by_code = in->code && in->code[0];
     st = by_code ? urne_app_initiative_code_check(h, app->store, in, now, sig, out)
@@ -427,38 +400,38 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
     char code[24];
     receipt_new(code);
     receipt_hash(code, sig->receipt);
-    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
-    int64_t sid = urne_store_initiative_sign(app->store, sig);
-    if (sid > 0 && announce_signature(app->store, sig) < 0) sid = -1;
-    if (sid < 0 || (sid > 0 && urne_store_commit(app->store) < 0)) return urne_app_store_failed(app, out);
-    if (sid == 0) {
-        urne_store_rollback(app->store);
-        out->why = by_code ? URNE_WHY_CODE_USED : URNE_WHY_ALREADY_SIGNED;
-        return urne_app_fail(out, URNE_APP_TAKEN, NULL);
-    }
-    /* Durable: counted, then answered. */
-    if (urne_app_initiative_count(h, sig->territory, 0, 1) < 0 || urne_app_initiative_day(h, sig->signed_at, 1) < 0)
-        return urne_app_fail(out, URNE_APP_NO_MEMORY, "signed and kept; restart to count it");
-    snprintf(out->detail, sizeof out->detail, "%s", code);
-    snprintf(out->field, sizeof out->field, "%s", sig->territory);
-    memcpy(out->at, sig->signed_at, sizeof out->at);
-    out->id = sid;
-    /* A signature moves counts only: no change hook (the pages showing counts are
-     * kept a second at most: web/cache.c), unless it ended the collection. */
-    if (reach_if_met(app, h)) urne_app_changed(app);
+    urne_app_initiative_ticket_set(t, code, by_code, out);
+    sodium_memzero(code, sizeof code);
     return URNE_APP_OK;
+}
+
+urne_initiative_ticket *urne_app_initiative_sign_begin(urne_app *app, const urne_user *actor, int64_t id,
+                                                       const urne_initiative_signer *signer, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_initiative_ticket *t = urne_app_initiative_ticket_new();
+    if (t == NULL) {
+        urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+        return NULL;
+    }
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = sign_locked(app, actor, id, signer, t, out);
+    if (st == URNE_APP_OK) urne_app_initiative_batch_start(app);
+    pthread_mutex_unlock(&app->lock);
+    if (st != URNE_APP_OK) {
+        out->status = st;
+        urne_app_initiative_ticket_free(t);
+        return NULL;
+    }
+    return t;
 }
 
 urne_app_status urne_app_initiative_sign(urne_app *app, const urne_user *actor, int64_t id,
                                          const urne_initiative_signer *signer, urne_app_outcome *out) {
-    urne_app_outcome_init(out);
-    urne_initiative_signature *sig = calloc(1, sizeof *sig);
-    if (sig == NULL) return out->status = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    pthread_mutex_lock(&app->lock);
-    urne_app_status st = sign_locked(app, actor, id, signer, sig, out);
-    pthread_mutex_unlock(&app->lock);
-    free(sig);
-    return out->status = st;
+    urne_initiative_ticket *t = urne_app_initiative_sign_begin(app, actor, id, signer, out);
+    if (t == NULL) return out->status;
+    urne_app_initiative_ticket_commit(app, t); /* alone, in this thread: the caller waits for it anyway */
+    urne_app_initiative_ticket_free(t);
+    return out->status;
 }
 
 /* ---- checking a receipt ---- */

@@ -33,6 +33,7 @@
 #include "initiative_download.h"
 #include "initiative_words.h"
 #include "page_parts.h"
+#include "reply.h"
 #include "routes.h"
 
 /* ---- words ---- */
@@ -258,17 +259,41 @@ static enum MHD_Result api_decision(urne_req *r, int64_t id, int64_t b) {
     return transition(r, id, "decision", committee, urne_req_param(r, "reasons"));
 }
 
+/* A signature's answer: 201 with its receipt, or the refusal. o is freed. */
+static enum MHD_Result sign_answer(urne_req *r, urne_app_outcome *o) {
+    json_t *extra = o->status == URNE_APP_OK ? json_pack("{s:s, s:s, s:s}", "receipt", o->detail, "territory",
+                                                         o->field, "signed_at", o->at)
+                                             : NULL;
+    enum MHD_Result ret = answer(r, o, 201, _(r, "Signature recorded: keep your receipt code to check it later."), extra);
+    sodium_memzero(o->detail, sizeof o->detail);
+    free(o);
+    return ret;
+}
+
+/* The signature's group committed: its outcome in r->waiting. */
+static enum MHD_Result sign_resumed(urne_req *r) {
+    urne_app_outcome *o = r->waiting;
+    r->waiting = NULL;
+    return sign_answer(r, o);
+}
+
+static void sign_committed(void *ctx) { urne_req_resume(ctx); }
+
+/* Checked here, committed with the signatures that arrive with it (the app's
+ * committer, app/initiative_batch.c): the connection waits for that commit
+ * without holding one of the server's threads, and is answered after it. */
 static enum MHD_Result api_sign(urne_req *r, int64_t id, int64_t b) {
     char origin[64];
     urne_req_addr(r, origin, sizeof origin);
     urne_initiative_signer s = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
                                 urne_req_param(r, "commune"), origin, urne_req_param(r, "code")};
-    urne_app_outcome o;
-    urne_app_initiative_sign(&r->srv->app, &r->user, id, &s, &o);
-    json_t *extra = o.status == URNE_APP_OK ? json_pack("{s:s, s:s, s:s}", "receipt", o.detail, "territory", o.field,
-                                                        "signed_at", o.at)
-                                            : NULL;
-    return answer(r, &o, 201, _(r, "Signature recorded: keep your receipt code to check it later."), extra);
+    urne_app_outcome *o = malloc(sizeof *o);
+    if (o == NULL) return urne_reply_refuse(r, 500, _(r, "Out of memory; nothing was written."));
+    urne_initiative_ticket *t = urne_app_initiative_sign_begin(&r->srv->app, &r->user, id, &s, o);
+    if (t == NULL) return sign_answer(r, o);
+    enum MHD_Result ret = urne_req_wait(r, sign_resumed, o);
+    urne_app_initiative_ticket_submit(&r->srv->app, t, sign_committed, r);
+    return ret;
 }
 
 /* One-time codes for letters: made, kept as hashes, answered once as CSV. */

@@ -36,6 +36,8 @@ int urne_mhd_open(urne_mhd *api, char *why, size_t size) {
          (void **)&api->create_response_from_buffer_with_free_callback},
         {"MHD_get_connection_values", (void **)&api->get_connection_values},
         {"MHD_create_response_from_callback", (void **)&api->create_response_from_callback},
+        {"MHD_suspend_connection", (void **)&api->suspend_connection},
+        {"MHD_resume_connection", (void **)&api->resume_connection},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         *fns[i].slot = dlsym(api->handle, fns[i].name);

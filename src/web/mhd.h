@@ -42,6 +42,10 @@ typedef struct urne_mhd {
     /* Every header of a kind (X-Forwarded-For may come on several lines). */
     int (*get_connection_values)(struct MHD_Connection *connection, enum MHD_ValueKind kind,
                                  MHD_KeyValueIterator iterator, void *iterator_cls);
+    /* A request that waits for its answer without holding a thread (a signature
+     * waiting for its group's commit: initiative_routes.c). */
+    void (*suspend_connection)(struct MHD_Connection *connection);
+    void (*resume_connection)(struct MHD_Connection *connection);
 } urne_mhd;
 
 /* Open libmicrohttpd (the library this urne was built against, by its soname) and

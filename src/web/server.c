@@ -10,7 +10,10 @@
  * clients: session.c), checks the CSRF token of any POST made with a cookie, and
  * hands the request to api.c or pages.c, which answer through reply.c. When it is
  * done, `on_completed` writes one JSON line to the access log and frees the
- * request.
+ * request. A handler may leave its request waiting (urne_req_wait: a signature
+ * waiting for its group's commit, app/initiative_batch.c): the connection is
+ * suspended, no thread is held, and once resumed libmicrohttpd calls
+ * `on_request` again, which hands the request to the answer it was left with.
  *
  * Around that life: connections are counted per client address and given a
  * deadline for their headers (conns.c, deadline.c), client addresses are read
@@ -38,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../app/initiative.h"
 #include "../app/queries.h"
 #include "../app/results_live.h"
 #include "../app/watch.h"
@@ -173,9 +177,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    if (r->resumed) { /* a request that waited (urne_req_wait), its answer ready */
+        enum MHD_Result (*answer)(urne_req *) = r->resumed;
+        r->resumed = NULL;
+        return answer(r);
+    }
     if (r->status) return MHD_YES; /* already answered (body too large) */
     return dispatch(r);
 }
+
+enum MHD_Result urne_req_wait(urne_req *r, enum MHD_Result (*resumed)(urne_req *r), void *waiting) {
+    r->resumed = resumed;
+    r->waiting = waiting;
+    urne_server_mhd.suspend_connection(r->conn);
+    return MHD_YES;
+}
+
+void urne_req_resume(urne_req *r) { urne_server_mhd.resume_connection(r->conn); }
 
 static void log_access(urne_req *r) {
     urne_server *srv = r->srv;
@@ -223,6 +241,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     free(r->params);
     free(r->body);
+    free(r->waiting);
     free(r);
     *con_cls = NULL;
 }
@@ -304,7 +323,7 @@ static int open_access_log(const char *path, urne_lang lang, FILE **out) {
 static struct MHD_Daemon *start_daemon(urne_server *srv, struct sockaddr_in *sa, unsigned threads, unsigned timeout,
                                        unsigned max_conn) {
     return urne_server_mhd.start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, urne_conns_accept, srv, on_request, srv,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, urne_conns_accept, srv, on_request, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT, max_conn,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
@@ -468,8 +487,13 @@ static int serve_start(serving *s, const urne_serve_options *opt, struct sockadd
 }
 
 /* Stop and free what serve_open and serve_start set up, in the order that lets
- * requests in flight finish first: the daemon, then what its threads used. */
+ * requests in flight finish first: the signatures' committer, the daemon, then
+ * what its threads used. */
 static void serve_close(serving *s) {
+    /* The signatures waiting for their group's commit answered first: a
+     * connection still suspended when the daemon stops is libmicrohttpd's panic.
+     * Those signed after are committed one by one in their request's thread. */
+    if (s->app_open) urne_app_initiative_batch_stop(&s->srv.app);
     if (s->daemon) urne_server_mhd.stop_daemon(s->daemon);
     urne_deadlines_stop(s->srv.deadlines);
     if (s->app_open) urne_app_watch_stop(&s->srv.app); /* before the cache and the app it changes */

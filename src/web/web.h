@@ -80,7 +80,20 @@ typedef struct urne_req {
     int status;              /* for the access log */
     size_t sent;
     double started;
+    /* A request waiting for its answer, its connection suspended (urne_req_wait):
+     * what answers it when resumed, and the handler's state meanwhile (freed with
+     * free() if the request ends unanswered). */
+    enum MHD_Result (*resumed)(struct urne_req *r);
+    void *waiting;
 } urne_req;
+
+/* Leave r unanswered for now without holding a thread: its connection is
+ * suspended, `waiting` kept in r, and once urne_req_resume(r) is called (from
+ * any thread, once), resumed(r) answers it from one of the server's threads.
+ * Returns MHD_YES, for the handler to return. */
+enum MHD_Result urne_req_wait(urne_req *r, enum MHD_Result (*resumed)(urne_req *r), void *waiting);
+/* r's connection resumed (see urne_req_wait). r must not be touched after. */
+void urne_req_resume(urne_req *r);
 
 /* The value of a body field, or NULL. */
 const char *urne_req_param(const urne_req *r, const char *key);

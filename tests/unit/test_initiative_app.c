@@ -11,6 +11,7 @@
  */
 #include "helpers.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -472,6 +473,86 @@ static void test_burst_marks(void **state) {
     urne_app_outcome_free(&o);
 }
 
+/* ---- signatures committed in groups (initiative_batch.c) ---- */
+
+typedef struct waiter {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done;
+} waiter;
+
+static void ticket_done(void *ctx) {
+    waiter *w = ctx;
+    pthread_mutex_lock(&w->mu);
+    w->done++;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* 50 signatures submitted while the committer cannot write (the lock held
+ * here): at most two groups. 47 are one elector's: one is counted, 46 are
+ * TAKEN, counted never; the three others are each counted once; no answer
+ * before the commit; no change hook. */
+static void test_batch(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f);
+    int changes = f->changes;
+    enum { N = 50 };
+    static urne_app_outcome outs[N];
+    waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+    urne_app_read_begin(&f->app); /* the committer waits for this lock */
+    for (int i = 0; i < N; i++) {
+        urne_initiative_signer s = {"N'Diaye", "Awa", "1990-01-02", "Lille", "192.0.2.1", NULL};
+        if (i == 10) s = (urne_initiative_signer){"Dupont", "Jean Pierre", "1980-05-06", "Montval", "192.0.2.2", NULL};
+        if (i == 20) s = (urne_initiative_signer){"Lefevre", "Elodie", "31/12/1985", "ARRAS", "192.0.2.3", NULL};
+        if (i == 49) s = (urne_initiative_signer){"Dupont", "jean-pierre marie", "1970-03-04", "Montval", "", NULL};
+        urne_initiative_ticket *t = urne_app_initiative_sign_begin(&f->app, &f->nobody, id, &s, &outs[i]);
+        assert_non_null(t);
+        urne_app_initiative_ticket_submit(&f->app, t, ticket_done, &w);
+    }
+    pthread_mutex_lock(&w.mu);
+    assert_int_equal(w.done, 0); /* nothing answered before its commit */
+    pthread_mutex_unlock(&w.mu);
+    assert_int_equal(territory_count(f, id, "Nord"), 0);
+    urne_app_read_end(&f->app);
+    pthread_mutex_lock(&w.mu);
+    while (w.done < N) pthread_cond_wait(&w.cv, &w.mu);
+    pthread_mutex_unlock(&w.mu);
+    int ok = 0, taken = 0;
+    for (int i = 0; i < N; i++) {
+        if (outs[i].status == URNE_APP_OK) {
+            ok++;
+            assert_int_equal(strlen(outs[i].detail), 23); /* its receipt */
+            assert_true(outs[i].id > 0);
+        } else {
+            assert_int_equal(outs[i].status, URNE_APP_TAKEN);
+            assert_string_equal(outs[i].why, URNE_WHY_ALREADY_SIGNED);
+            assert_true(i != 10 && i != 20 && i != 49);
+            taken++;
+        }
+        urne_app_outcome_free(&outs[i]);
+    }
+    assert_int_equal(ok, 4);
+    assert_int_equal(taken, N - 4);
+    assert_int_equal(territory_count(f, id, "Nord"), 3);
+    assert_int_equal(territory_count(f, id, "Pas-de-Calais"), 1);
+    int64_t groups, tickets;
+    urne_app_initiative_batch_counts(&f->app, &groups, &tickets);
+    assert_int_equal(tickets, N);
+    assert_true(groups >= 1 && groups <= 2);
+    assert_int_equal(f->changes, changes);
+    /* After the committer stops, a ticket is committed alone by its submitter. */
+    urne_app_initiative_batch_stop(&f->app);
+    urne_initiative_signer again = {"N'Diaye", "Awa", "1990-01-02", "Lille", "", NULL};
+    urne_app_outcome o;
+    urne_initiative_ticket *t = urne_app_initiative_sign_begin(&f->app, &f->nobody, id, &again, &o);
+    assert_non_null(t);
+    urne_app_initiative_ticket_submit(&f->app, t, ticket_done, &w);
+    assert_int_equal(w.done, N + 1);
+    assert_int_equal(o.status, URNE_APP_TAKEN);
+    urne_app_outcome_free(&o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
@@ -481,6 +562,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_invalidate_and_reload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_burst_marks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
