@@ -1,35 +1,35 @@
 /*
  * coin_lazy: the functions of COIN-OR's C interfaces (Cbc_C_Interface.h,
- * Clp_C_Interface.h) that the sortition engine calls, defined here under their
- * own names and forwarded to COIN-OR's shared libraries, which are opened
- * (dlopen) by the first Cbc_newModel or Clp_newModel.
+ * Clp_C_Interface.h) that the sortition engine calls, defined here under their own
+ * names and forwarded to COIN-OR's shared libraries, which are opened (dlopen) by the
+ * first Cbc_newModel or Clp_newModel.
  *
- * Why: linked into urne, COIN-OR (C++, from its static archives since the
- * shared ones cost 12 ms at every start) still cost every command its C++
- * start-up: 200 static constructors, the iostreams and locale of libstdc++, and
- * 90 KiB of vtables that a position-independent binary relocates, page by page,
- * before main (about 30 page faults, each 10 to 40 µs on the development VM:
- * bench/RESULTS.md, issue 16, "COIN-OR opened by the sortition"). Only `urne
- * sortition` and the server's draws solve anything; `urne count`, `urne
- * --version` and every page served paid for it. Now urne holds no C++ at all,
- * and a draw pays the loading once per process (~12 ms, against draws of 20 ms
+ * Why: linked into urne, COIN-OR (C++, from its static archives since the shared ones
+ * cost 12 ms at every start) still cost every command its C++ start-up: 200 static
+ * constructors, the iostreams and locale of libstdc++, and 90 KiB of vtables that a
+ * position-independent binary relocates, page by page, before main (about 45 page
+ * faults, each 10 to 40 µs on the development VM: bench/RESULTS.md, issue 16,
+ * "counting at the limit, last session"). Only `urne sortition` solves anything;
+ * `urne count`, `urne --version` and the server paid for it. Now urne holds no C++ at
+ * all, and a draw pays the loading once per process (~12 ms, against draws of 20 ms
  * to minutes: bench/RESULTS.md, "Sortition").
  *
- * How: the definitions have the headers' prototypes (the headers are included,
- * so the compiler checks each one as a call into COIN-OR was checked). The
- * engine's files call Clp_newModel and the rest unchanged; the linker resolves
- * them here. A function a new line of the engine calls and that is missing here
- * fails the link: add it to the list. The library opened is the one CMake found
- * (URNE_COIN_SONAME, COIN-OR's CBC solver library); Clp's functions are looked
- * up through it (it depends on libClp). Opened once (pthread_once: the server
- * may draw on several threads).
+ * How: the definitions have the headers' prototypes (the headers are included, so the
+ * compiler checks each one as a call into COIN-OR was checked). The engine's files
+ * call Clp_newModel and the rest unchanged; the linker resolves them here. A function
+ * a new line of the engine calls and that is missing here fails the link: add it to
+ * the list. The library opened is the one CMake found (URNE_COIN_SONAME, COIN-OR's CBC
+ * solver library); Clp's functions are looked up through it (it depends on libClp).
+ * Opened once (pthread_once, should two threads solve at once). Before it, the serial
+ * OpenBLAS's LAPACK when CMake found it (URNE_COIN_LAPACK, see coin_load), so that
+ * COIN-OR factorises with the library urne linked from the serial archive before.
  *
- * When COIN-OR cannot be loaded, Cbc_newModel and Clp_newModel return NULL,
- * which the engine already treats as a solver that could not start (its error,
- * no result written), and the reason is printed once on standard error.
- * Cbc_deleteModel and Clp_deleteModel of NULL do nothing. Every other function
- * needs a model, which cannot exist then: reaching one is a bug, and it aborts
- * with a message.
+ * When COIN-OR cannot be loaded, Cbc_newModel and Clp_newModel return NULL, which the
+ * engine already handles as a model it could not get: the draw stops with an error
+ * (worded "out of memory") and writes nothing; the reason, naming the library, is
+ * printed once on standard error just before. Cbc_deleteModel and Clp_deleteModel of
+ * NULL do nothing. Every other function needs a model, which cannot exist then:
+ * reaching one is a bug, and it aborts with a message.
  */
 #include <coin/Cbc_C_Interface.h>
 #include <coin/Clp_C_Interface.h>
