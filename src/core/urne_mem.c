@@ -42,6 +42,17 @@ static void *from_heap(size_t size) {
     return h + 1;
 }
 
+/* Not cleared: malloc, the header written field by field. */
+static void *from_heap_raw(size_t size) {
+    mem_header *h = malloc(sizeof *h + size);
+    if (h == NULL) return NULL;
+    h->size = size;
+    h->mapped = 0;
+    h->map_start = NULL;
+    h->pad = 0;
+    return h + 1;
+}
+
 #if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(MEM_HEAP_ONLY)
 #define MEM_MAPPED 1
 /* A mapping whose data starts on a 2 MiB boundary after one page for the header. */
@@ -69,6 +80,12 @@ void *urne_mem_alloc(size_t size) {
     if (size == 0) return NULL;
     if (size > SIZE_MAX - sizeof(mem_header)) return NULL;
     return size < MEM_MAP_THRESHOLD ? from_heap(size) : from_mapping(size);
+}
+
+void *urne_mem_alloc_raw(size_t size) {
+    if (size == 0) return NULL;
+    if (size > SIZE_MAX - sizeof(mem_header)) return NULL;
+    return size < MEM_MAP_THRESHOLD ? from_heap_raw(size) : from_mapping(size);
 }
 
 void urne_mem_free(void *p) {
