@@ -38,6 +38,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cli.h"
+
 #ifndef URNE_COIN_SONAME
 #define URNE_COIN_SONAME "libCbcSolver.so.3"
 #endif
@@ -129,9 +131,9 @@ static void coin_load(void) {
 #endif
     void *lib = dlopen(URNE_COIN_SONAME, RTLD_NOW | RTLD_LOCAL);
     if (lib == NULL) {
-        snprintf(coin_why, sizeof coin_why, "cannot load %s (install Debian's coinor-libcbc3): %s", URNE_COIN_SONAME,
-                 dlerror());
-        fprintf(stderr, "urne: the solver is missing: %s\n", coin_why);
+        snprintf(coin_why, sizeof coin_why, _("cannot load %s (install Debian's coinor-libcbc3): %s"),
+                 URNE_COIN_SONAME, dlerror());
+        fprintf(stderr, _("urne: the solver is missing: %s\n"), coin_why);
         return;
     }
     /* dlsym returns void *; POSIX guarantees it converts to a function pointer.
@@ -139,9 +141,9 @@ static void coin_load(void) {
 #define COIN_LOOK_UP(name)                                                                                             \
     *(void **)&coin.name = dlsym(lib, #name);                                                                          \
     if (coin.name == NULL) {                                                                                           \
-        snprintf(coin_why, sizeof coin_why, "%s has no %s: not the COIN-OR urne was built for", URNE_COIN_SONAME,      \
+        snprintf(coin_why, sizeof coin_why, _("%s has no %s: not the COIN-OR urne was built for"), URNE_COIN_SONAME,   \
                  #name);                                                                                               \
-        fprintf(stderr, "urne: the solver is missing: %s\n", coin_why);                                                \
+        fprintf(stderr, _("urne: the solver is missing: %s\n"), coin_why);                                             \
         dlclose(lib);                                                                                                  \
         return;                                                                                                        \
     }
