@@ -73,8 +73,9 @@ static void test_initiative_rows(void **state) {
     urne_store_close(s);
 }
 
-static int count_territory(const char *territory, int64_t electors, void *ctx) {
+static int count_territory(const char *territory, int64_t electors, int64_t anonymous, void *ctx) {
     int64_t *c = ctx;
+    c[2] += anonymous;
     if (strcmp(territory, "75") == 0) c[0] = electors;
     if (strcmp(territory, "2A") == 0) c[1] = electors;
     return 0;
@@ -116,10 +117,11 @@ static void test_roll(void **state) {
     memset(index, 'z', 64);
     assert_int_equal(urne_store_initiative_roll_find(s, id, key, index, &got, &homonyms), 0);
     assert_int_equal(homonyms, 0);
-    int64_t counts[2] = {0, 0};
+    int64_t counts[3] = {0, 0, 0};
     assert_int_equal(urne_store_initiative_roll_counts(s, id, count_territory, counts), 0);
     assert_int_equal(counts[0], 2);
     assert_int_equal(counts[1], 1);
+    assert_int_equal(counts[2], 0);
     urne_store_close(s);
 }
 
