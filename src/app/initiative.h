@@ -260,6 +260,7 @@ urne_app_status urne_app_initiative_codes(urne_app *app, const urne_user *actor,
  * the roll's reading normalises them (initiative/identity.h). */
 typedef struct urne_initiative_letter {
     const char *letter, *territory, *name, *given, *commune, *code;
+    int last; /* 1 for the run's last letter (a file is flushed to disk then) */
 } urne_initiative_letter;
 typedef int (*urne_initiative_roll_letter_fn)(const urne_initiative_letter *l, void *ctx);
 

@@ -46,7 +46,9 @@ static int letters_make(urne_initiative_code_run *run, const urne_roll *roll, si
         snprintf(born, sizeof born, "%04d-%02d-%02d", l->id.birth.year, l->id.birth.month, l->id.birth.day);
         snprintf(e->born, sizeof e->born, "%.10s", born);
         lines[i] = l->line;
-        urne_initiative_letter letter = {e->letter, l->territory, l->id.name, l->id.given, l->id.commune, code};
+        urne_initiative_letter letter = {e->letter,    l->territory, l->id.name,
+                                         l->id.given,  l->id.commune, code,
+                                         from + i + 1 == roll->n};
         if (fn(&letter, ctx) < 0) rc = -1;
     }
     sodium_memzero(code, sizeof code);

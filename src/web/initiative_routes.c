@@ -87,6 +87,10 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
                                 "that signature is counted.")},
         {URNE_WHY_CODE_ATTEMPTS, N_("Too many wrong codes from your address: try again in a minute.")},
         {URNE_WHY_LETTERS, N_("The letters could not be written.")},
+        {URNE_WHY_CODES_ROLL, N_("This territory has electors on the roll: their letters are made from the roll "
+                                 "(urne initiative codes --roll), not as anonymous codes.")},
+        {URNE_WHY_CODES_ANONYMOUS, N_("This territory's electors sign with the anonymous codes sent to them by "
+                                      "letter: neither in their name nor with a letter made from the roll.")},
         {URNE_INITIATIVE_ID_BIRTH_FORMAT, N_("Birth date: write it YYYY-MM-DD or DD/MM/YYYY.")},
         {URNE_INITIATIVE_ID_BIRTH_DATE, N_("Birth date: there is no such date.")},
         {URNE_INITIATIVE_ID_BIRTH_FUTURE, N_("Birth date: after today.")},
