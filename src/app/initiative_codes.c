@@ -264,9 +264,10 @@ static int anonymous_make(urne_initiative_code_run *run, urne_sealer *sealer, in
         urne_initiative_roll_entry *e = &items[i];
         memset(e, 0, sizeof *e);
         urne_app_initiative_code_make(run, code, e->code_hash);
-        memcpy(e->key_hash, e->code_hash, sizeof e->key_hash);
+        memcpy(e->key_hash, e->code_hash, sizeof e->key_hash); /* the entry is the code: found by its key */
+        e->code_hash[0] = 0;
         char index[48];
-        snprintf(index, sizeof index, "code-index|%.16s", e->code_hash);
+        snprintf(index, sizeof index, "code-index|%.16s", e->key_hash);
         unsigned char bin[32];
         crypto_generichash(bin, sizeof bin, (const unsigned char *)index, strlen(index), run->hash_key, 32);
         sodium_bin2hex(e->index_hash, sizeof e->index_hash, bin, sizeof bin);
@@ -375,8 +376,8 @@ urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_sto
     sodium_memzero(norm, sizeof norm);
     urne_initiative_roll_entry entry;
     int64_t homonyms = 0;
-    /* A letter's code is on its elector's entry; an anonymous code made before
-     * migration 12 is an entry of its own whose key is its hash. */
+    /* A letter's code is on its elector's entry; an anonymous code is an entry of
+     * its own whose key is its hash. */
     int found = urne_store_initiative_roll_code(store, h->row.id, hash, &entry);
     if (found == 0) found = urne_store_initiative_roll_find(store, h->row.id, hash, index, &entry, &homonyms);
     if (found < 0) return URNE_APP_STORE;

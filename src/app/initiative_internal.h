@@ -100,7 +100,7 @@ urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_sto
 
 /* ---- codes by letter made outside the lock (initiative_codes.c) ---- */
 
-#define URNE_INITIATIVE_CODE_BATCH 1000 /* codes stored per transaction under the lock */
+#define URNE_INITIATIVE_CODE_BATCH 2000 /* codes stored per transaction under the lock */
 
 /* A run of codes: made and hashed without the lock, stored in batches of
  * URNE_INITIATIVE_CODE_BATCH, each its own short transaction under the lock (the

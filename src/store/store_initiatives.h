@@ -58,11 +58,12 @@ typedef struct urne_initiative_roll_entry {
     char index_hash[URNE_STORE_INITIATIVE_HASH];
     char territory[64];
     char sealed[URNE_STORE_INITIATIVE_SEALED];
-    /* Its one-time code by letter (migration 12), "" for none: the code's keyed
-     * hash (equal to key_hash for an anonymous code, whose entry is the code
-     * itself), the letter's reference (never the code), and for a letter made for
-     * an elector of the roll the birth date, YYYY-MM-DD, that the age rule reads
-     * when the code signs (the name stays sealed). */
+    /* Its one-time code by letter (migration 12), "" for none: for a letter made
+     * for an elector of the roll, the code's keyed hash, the letter's reference
+     * (never the code) and the birth date, YYYY-MM-DD, that the age rule reads
+     * when the code signs (the name stays sealed); for an anonymous code, whose
+     * entry is the code itself (key_hash its hash), the letter's reference alone
+     * (code_hash "": the entry is found by key_hash, and indexed once). */
     char code_hash[URNE_STORE_INITIATIVE_HASH];
     char letter[URNE_STORE_INITIATIVE_LETTER];
     char born[11];
@@ -108,12 +109,12 @@ int urne_store_initiative_roll_code(urne_store *s, int64_t id, const char *code_
 int urne_store_initiative_roll_letter(urne_store *s, int64_t id, const char *key_hash, const char *code_hash,
                                       const char *letter, const char *born);
 /* Take back the code of the roll entry of key_hash (inside a transaction): an
- * anonymous code's entry removed, a letter's code, reference and birth date
+ * anonymous code's entry (code_hash "", a letter) removed, a letter's code, reference and birth date
  * emptied on its elector's entry: 1, 0 when the entry has no code, -1. */
 int urne_store_initiative_roll_unletter(urne_store *s, int64_t id, const char *key_hash);
 /* fn(territory, electors, anonymous) for each territory of the roll, in order of
- * name: its entries, and how many of them are anonymous codes (code_hash equal
- * to key_hash). */
+ * name: its entries, and how many of them are anonymous codes (a letter, no
+ * code_hash; those made before migration 12 have neither and are not told). */
 int urne_store_initiative_roll_counts(urne_store *s, int64_t id,
                                       int (*fn)(const char *territory, int64_t electors, int64_t anonymous,
                                                 void *ctx),

@@ -89,14 +89,14 @@ const char urne_sql_initiative_roll_letter[] =
     "UPDATE initiative_roll SET code_hash = $1, letter = $2, born = $3"
     " WHERE initiative_id = $4 AND key_hash = $5 AND code_hash = ''";
 const char urne_sql_initiative_roll_drop_code[] =
-    "DELETE FROM initiative_roll WHERE initiative_id = $1 AND key_hash = $2 AND code_hash = key_hash";
+    "DELETE FROM initiative_roll WHERE initiative_id = $1 AND key_hash = $2 AND code_hash = '' AND letter <> ''";
 const char urne_sql_initiative_roll_unletter[] =
     "UPDATE initiative_roll SET code_hash = '', letter = '', born = ''"
     " WHERE initiative_id = $1 AND key_hash = $2 AND code_hash <> ''";
 const char urne_sql_initiative_roll_homonyms[] =
     "SELECT count(*) FROM initiative_roll WHERE initiative_id = $1 AND index_hash = $2";
 const char urne_sql_initiative_roll_counts[] =
-    "SELECT territory, count(*), sum(CASE WHEN code_hash = key_hash THEN 1 ELSE 0 END) FROM initiative_roll"
+    "SELECT territory, count(*), sum(CASE WHEN code_hash = '' AND letter <> '' THEN 1 ELSE 0 END) FROM initiative_roll"
     " WHERE initiative_id = $1 GROUP BY territory";
 
 const char urne_sql_initiative_sign[] =

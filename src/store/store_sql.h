@@ -130,7 +130,7 @@ extern const char urne_sql_initiative_roll_code[];
 /* $1 code_hash, $2 letter, $3 born, $4 initiative, $5 key_hash: the entry's code
  * set when it has none. */
 extern const char urne_sql_initiative_roll_letter[];
-/* $1 initiative, $2 key_hash: an anonymous code's entry removed (drop_code); a
+/* $1 initiative, $2 key_hash: an anonymous code's entry (no code_hash, a letter) removed (drop_code); a
  * letter's code taken off its elector's entry (unletter). */
 extern const char urne_sql_initiative_roll_drop_code[];
 extern const char urne_sql_initiative_roll_unletter[];
