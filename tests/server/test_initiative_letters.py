@@ -96,13 +96,33 @@ letters2 = os.path.join(srv.dir, "letters2.csv")
 run("initiative", "codes", "--db", srv.db, "--user", "admin", "--id", "2", "--roll", roll, "--out", letters2)
 code2 = {k: v[5] for k, v in letters_of(letters2)[1].items()}
 
+# A file of more letters than one batch (2,000) whose last line is refused: the
+# batches stored before it are taken back, and the same file without that line
+# then makes every letter.
+create(RULES)
+def word(i):
+    return "".join("abcdefghijklmnopqrstuvwxyz"[(i // 26 ** k) % 26] for k in range(3))
+
+
+many = "".join(f"Nom{word(i)};Prenom;1960-01-01;Laon;Aisne\n" for i in range(2100))
+big = write("big.csv", "nom;prenoms;naissance;commune;territoire\n" + many)
+run("initiative", "import-roll", "--db", srv.db, "--user", "admin", "--id", "3", big)
+bad = write("big-bad.csv", "nom;prenoms;naissance;commune;territoire\n" + many + "Inconnu;Paul;1960-01-01;Laon;Aisne\n")
+out3 = os.path.join(srv.dir, "letters3.csv")
+p = run("initiative", "codes", "--db", srv.db, "--user", "admin", "--id", "3", "--roll", bad, "--out", out3, ok=False)
+check(p.returncode == 1 and "big-bad.csv:2102" in p.stderr and not os.path.exists(out3),
+      f"the last line of the third batch refused: nothing kept: {p.returncode} {p.stderr[-300:]}")
+p = run("initiative", "codes", "--db", srv.db, "--user", "admin", "--id", "3", "--roll", big, "--out", out3)
+check("2100 letter(s)" in p.stdout and len(open(out3).read().splitlines()) == 2101,
+      f"the first batches were taken back: every letter made again: {p.stdout} {p.stderr[-300:]}")
+
 srv.start()
 try:
     admin = admin_client(srv)
     make_users(admin, {"com": ("commission", 1)})
     com = srv.client()
     com.login("com", bearer=True)
-    for i in (1, 2):
+    for i in (1, 2, 3):
         admin.post(f"/api/initiatives/{i}/transition", {"event": "submit"})
         com.post(f"/api/initiatives/{i}/decision", {"decision": "admit", "reasons": "Recevable."})
         st, d = admin.post(f"/api/initiatives/{i}/transition", {"event": "open"})
