@@ -1,25 +1,40 @@
 /*
- * initiative_codes (app): one-time codes that the organisers send by letter, an
- * identity source for the electors of a territory that has no roll to match
- * names against (issue 18: "or from one-time codes that the organisers
- * distribute by letter"). initiative.h says what each use case answers.
+ * initiative_codes (app): one-time codes that the organisers send by letter
+ * (issue 18: "or from one-time codes that the organisers distribute by letter").
+ * initiative.h says what each use case answers.
  *
- * A code is a roll entry like any elector's, with the code's hash under the
- * initiative's key for its identity hash, so everything the roll does for a name
- * it does for a code, and nothing new is stored: the entry counts one elector of
- * its territory (the proportional minimums read it), the signature's
- * deduplication is that hash (UNIQUE: a code signs once, whatever the
- * connections), the sealed box the authority opens names the letter (never the
- * code). The code itself exists in clear only in this process while it is made,
- * and in what the caller's function writes (the letters file, written once):
- * the store keeps its keyed hash, and a database stolen without the letters
- * gives no code to sign with (80 random bits a code).
+ * Two kinds, and why a territory has only one of them. A letter for an elector
+ * of the roll (initiative_letters.c) puts the code's keyed hash on that
+ * elector's roll entry (migration 12), with the letter's reference and the birth
+ * date: a code then signs *as that elector*, its signature deduplicated by the
+ * entry's own key, so a signature by name and one by code are one (the second
+ * TAKEN), and the age and roll rules read the entry as they read a signer's
+ * identity (code_rules: same refusals, same words). An anonymous code, for a
+ * territory that has no roll to match names against, is a roll entry of its own
+ * whose key is the code's hash: it counts one elector there and signs once. An
+ * elector both on the roll and sent an anonymous code could sign twice, so a
+ * territory is one or the other: no anonymous code where the roll has electors,
+ * no signature by name nor letter from the roll where anonymous codes are (the
+ * in-memory count of each territory's anonymous codes says which, rebuilt at
+ * open from the roll). An anonymous code has no birth date: the organisers who
+ * address it answer for the signer's age (docs/ARCHITECTURE.md).
  *
- * The codes are handed to the caller inside the transaction that stores their
- * hashes: the caller's failure to write them (a full disk) rolls everything
- * back, so no code is kept that nobody holds, and none is written that is not
- * kept (the caller makes its file final only after the commit: cmd_initiative_
- * codes.c).
+ * The code itself exists in clear only in this process while it is made, and in
+ * what the caller's function writes (the letters file, written once): the store
+ * keeps its keyed hash, and a database stolen without the letters gives no code
+ * to sign with (80 random bits a code).
+ *
+ * Making codes does not hold the application (100,000 through the API held it
+ * 4.9 s, a public read waiting 4.4 s): a run copies the initiative's key under
+ * the lock, then makes, hashes and seals its codes and hands them to the caller
+ * without it, and stores them in batches of URNE_INITIATIVE_CODE_BATCH, each its
+ * own short transaction under the lock, in which the initiative's state and the
+ * territories are checked again (the audit entry goes with the last batch). A
+ * batch that fails, or a caller that gives up, takes back the batches stored
+ * before it (urne_app_initiative_code_undo), so that no code is kept that
+ * nobody holds; the command line makes its letters file final only after the
+ * last commit (cmd_initiative_codes.c). A crash between two batches leaves the
+ * batches stored and the temporary letters file that holds their codes.
  *
  * Guessing: a wrong code from an address is counted for the minute (in a table
  * of its own beside the burst counters the other marks use, which anyone can

@@ -534,7 +534,9 @@ static const urne_route_def initiatives[] = {
     {"POST", "/api/initiatives/*/roll", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
      "import its electoral roll (CSV; every line or none)", api_roll},
     {"POST", "/api/initiatives/*/codes", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
-     "one-time codes for letters (count, territory): kept as hashes, answered once as CSV", api_codes},
+     "anonymous one-time codes for letters (count, territory, a territory without electors on the roll: "
+     "letters for the roll's electors are made with `urne initiative codes --roll`): kept as hashes, answered once "
+     "as CSV", api_codes},
     {"POST", "/api/initiatives/*/transition", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
      "submit, open, close, transmit, answer", api_transition},
     {"POST", "/api/initiatives/*/decision", URNE_ACT_DECIDE_INITIATIVE, "the initiative's space",
