@@ -26,7 +26,7 @@ run("initiative", "create", "--db", srv.db, "--user", "admin", "--title", "Bench
 srv.start()
 try:
     admin = admin_client(srv)
-    reads, stop = [], threading.Event()
+    reads, starts, stop = [], [], threading.Event()
 
     def reader():
         while not stop.is_set():
@@ -36,6 +36,7 @@ try:
             except OSError:
                 continue
             reads.append(time.monotonic() - t)
+            starts.append(t)
             time.sleep(0.005)
 
     th = threading.Thread(target=reader)
@@ -53,4 +54,8 @@ lines = len(text.splitlines()) if isinstance(text, str) else 0
 print(f"codes request {took:.2f} s (status {st}, {lines - 1} codes answered)")
 print(f"public reads meanwhile: {len(reads)}, longest {max(reads) * 1000:.1f} ms, "
       f"median {sorted(reads)[len(reads) // 2] * 1000:.1f} ms")
+if os.environ.get("CODES_LOCK_TRACE"):
+    for t, r in zip(starts, reads):
+        if r > 0.05:
+            print(f"  read at {t - t0:+.2f} s waited {r * 1000:.0f} ms")
 print(f"server peak RSS {rss / 1024:.0f} MB; load {os.getloadavg()[0]:.1f}")
