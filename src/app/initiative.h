@@ -223,7 +223,7 @@ urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *a
 #define URNE_WHY_TERRITORY "territory"         /* empty, or longer than a territory's name (63 bytes) */
 #define URNE_WHY_CODE_FORMAT "code-format"     /* not 16 characters of the alphabet (dashes, blanks aside) */
 #define URNE_WHY_UNKNOWN_CODE "unknown-code"   /* no letter of this initiative has that code */
-#define URNE_WHY_CODE_USED "code-used"         /* TAKEN: that code has signed; nothing counted */
+#define URNE_WHY_CODE_USED "code-used"         /* TAKEN: that code, or its elector by name, has signed; nothing counted */
 #define URNE_WHY_CODE_ATTEMPTS "code-attempts" /* STATE: too many wrong codes from this address this minute */
 #define URNE_WHY_LETTERS "letters"             /* the letters could not be written: nothing kept */
 /* STATE: anonymous codes for a territory that has electors on the roll (their

@@ -83,8 +83,8 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
                                   "K7QM-3XHC-PW9D-T4RA); it holds no 0, O, 1 or I.")},
         {URNE_WHY_UNKNOWN_CODE, N_("Field 'code': no letter of this initiative has that code. Check it against "
                                    "your letter.")},
-        {URNE_WHY_CODE_USED, N_("This code has already been used to sign this initiative: a code signs once, and "
-                                "that signature is counted.")},
+        {URNE_WHY_CODE_USED, N_("This code has already been used to sign this initiative, or its letter's elector "
+                                "has signed in their name: one signature each, and that one is counted.")},
         {URNE_WHY_CODE_ATTEMPTS, N_("Too many wrong codes from your address: try again in a minute.")},
         {URNE_WHY_LETTERS, N_("The letters could not be written.")},
         {URNE_WHY_CODES_ROLL, N_("This territory has electors on the roll: their letters are made from the roll "

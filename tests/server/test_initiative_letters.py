@@ -137,7 +137,8 @@ try:
     st, d = public.post("/api/initiatives/1/signatures", bernard)
     check(st == 201, f"Bernard signs in her name: {st} {d}")
     st, d = public.post("/api/initiatives/1/signatures", {"code": code["BERNARD ANNE"]})
-    check(st == 409, f"then with her letter: TAKEN, not counted: {st} {d}")
+    check(st == 409 and d.get("rule") == "code-used" and "signed in their name" in d.get("error", ""),
+          f"then with her letter: TAKEN, not counted, told why: {st} {d}")
     st, d = public.post("/api/initiatives/1/signatures", {"code": code["MARTIN LEA"]})
     st2, d2 = public.post("/api/initiatives/1/signatures",
                           {"name": "Martin", "given": "Léa", "birth": "2015-02-03", "commune": "Lille"})
