@@ -90,7 +90,7 @@ int urne_app_initiative_count(urne_initiative_held *h, const char *name, int64_t
         memmove(grown + at + 1, grown + at, (h->nterritories - at) * sizeof *grown);
         t = grown + at;
         *t = key;
-        t->electors = t->signatures = 0;
+        t->electors = t->signatures = t->anonymous = 0;
         h->nterritories++;
     }
     int64_t e, s, total;
@@ -99,6 +99,30 @@ int urne_app_initiative_count(urne_initiative_held *h, const char *name, int64_t
         return -1;
     t->electors = e, t->signatures = s, h->signatures = total;
     return 0;
+}
+
+/* The held territory of that name, or NULL. */
+static urne_initiative_territory_held *territory_of(const urne_initiative_held *h, const char *name) {
+    urne_initiative_territory_held key;
+    if (h->nterritories == 0 || snprintf(key.name, sizeof key.name, "%s", name) >= (int)sizeof key.name) return NULL;
+    return bsearch(&key, h->territories, h->nterritories, sizeof key, by_territory);
+}
+
+int urne_app_initiative_anonymous_add(urne_initiative_held *h, const char *name, int64_t n) {
+    urne_initiative_territory_held *t = territory_of(h, name);
+    if (n == 0) return 0;
+    if (t == NULL || __builtin_add_overflow(t->anonymous, n, &t->anonymous) || t->anonymous < 0) return -1;
+    return 0;
+}
+
+int64_t urne_app_initiative_anonymous(const urne_initiative_held *h, const char *name) {
+    const urne_initiative_territory_held *t = territory_of(h, name);
+    return t ? t->anonymous : 0;
+}
+
+int64_t urne_app_initiative_electors(const urne_initiative_held *h, const char *name) {
+    const urne_initiative_territory_held *t = territory_of(h, name);
+    return t ? t->electors : 0;
 }
 
 urne_initiative_tally_status urne_app_initiative_figures(const urne_initiative_held *h, urne_initiative_tally *t,
@@ -181,8 +205,11 @@ static int held_parse(urne_initiative_held *h, urne_phrase *why) {
     return 0;
 }
 
-static int add_electors(const char *territory, int64_t electors, void *ctx) {
-    return urne_app_initiative_count(ctx, territory, electors, 0) < 0 ? -2 : 0;
+static int add_electors(const char *territory, int64_t electors, int64_t anonymous, void *ctx) {
+    return urne_app_initiative_count(ctx, territory, electors, 0) < 0 ||
+                   urne_app_initiative_anonymous_add(ctx, territory, anonymous) < 0
+               ? -2
+               : 0;
 }
 
 static int add_signatures(const char *territory, int64_t valid, int64_t invalid, void *ctx) {

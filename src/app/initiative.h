@@ -67,6 +67,7 @@ typedef struct urne_initiative_territory_held {
     char name[64];
     int64_t electors;   /* entries on the roll */
     int64_t signatures; /* valid signatures */
+    int64_t anonymous;  /* of the electors, anonymous codes (initiative_codes.c) */
 } urne_initiative_territory_held;
 
 /* Bursts marked for the authority, never refused (as the UK Parliament's
@@ -217,9 +218,17 @@ urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *a
 
 /* A code is 16 characters of CODE_ALPHABET (no 0, O, 1 or I to misread) in four
  * groups of 4, "K7QM-3XHC-PW9D-T4RA": 80 random bits (libsodium). The store keeps
- * it only as a roll entry of its territory whose key is the code's hash under the
- * initiative's key: the code counts as one elector there, signs once (the
- * signatures' UNIQUE dedup is that hash), and a stolen database gives no code. */
+ * only its keyed hash under the initiative's key, so a stolen database gives no
+ * code. Two kinds (docs/INITIATIVES.md):
+ *   - a letter for an elector of the roll (urne_app_initiative_letters): the
+ *     code's hash on that elector's roll entry, with the birth date, so the code
+ *     signs as that elector (the same deduplication key: signing once by name and
+ *     once by code is TAKEN), under the same age and roll rules;
+ *   - an anonymous code (urne_app_initiative_codes), for a territory with no roll
+ *     to match names against: a roll entry of its own. To keep "one elector, one
+ *     signature", a territory has one kind or the other: no anonymous code where
+ *     the roll has electors, no signature in a name nor letter where anonymous
+ *     codes are (URNE_WHY_CODES_ROLL, URNE_WHY_CODES_ANONYMOUS). */
 #define URNE_INITIATIVE_CODE_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 #define URNE_INITIATIVE_CODE_CHARS 16
 #define URNE_INITIATIVE_CODE_TEXT 20     /* 16 characters, 3 dashes, NUL */
@@ -236,28 +245,60 @@ urne_app_status urne_app_initiative_invalidate(urne_app *app, const urne_user *a
 #define URNE_WHY_TERRITORY "territory"         /* empty, or longer than a territory's name (63 bytes) */
 #define URNE_WHY_CODE_FORMAT "code-format"     /* not 16 characters of the alphabet (dashes, blanks aside) */
 #define URNE_WHY_UNKNOWN_CODE "unknown-code"   /* no letter of this initiative has that code */
-#define URNE_WHY_CODE_USED "code-used"         /* TAKEN: that code has signed; nothing counted */
+#define URNE_WHY_CODE_USED "code-used"         /* TAKEN: that code, or its elector by name, has signed; nothing counted */
 #define URNE_WHY_CODE_ATTEMPTS "code-attempts" /* STATE: too many wrong codes from this address this minute */
 #define URNE_WHY_LETTERS "letters"             /* the letters could not be written: nothing kept */
+/* STATE: anonymous codes for a territory that has electors on the roll (their
+ * letters are made from the roll: urne_app_initiative_letters); detail: it. */
+#define URNE_WHY_CODES_ROLL "codes-roll"
+/* STATE: a territory with anonymous codes takes no signature in a name, nor
+ * letters for electors of the roll (one person could sign twice); detail: it. */
+#define URNE_WHY_CODES_ANONYMOUS "codes-anonymous"
 
-/* Where the codes go, once each, while the transaction that stores their hashes
- * is open: `letter` names the letter ("<territory>/<generation time>/<k>", sealed
- * with the entry for the authority), `code` is the code as printed. 0 to go on,
- * -1 to give up (nothing is kept). */
+/* Where the codes go, once each, before the batch that stores their hashes is
+ * committed: `letter` names the letter ("<territory>/<generation time>/<k>",
+ * sealed with the entry for the authority, and the export's "letter" column of
+ * its signature), `code` is the code as printed. 0 to go on, -1 to give up
+ * (nothing is kept). Called without the application's lock. */
 typedef int (*urne_initiative_letter_fn)(const char *letter, const char *territory, const char *code, void *ctx);
 
-/* Make `count` codes for `territory` of initiative `id` and hand each to `fn`
- * before the commit: NO_INITIATIVE; LOGIN_NEEDED, FORBIDDEN (manage-initiatives);
- * STATE URNE_WHY_ROLL_STATE once collecting (the electorate is fixed then);
- * BAD_INPUT field "count" URNE_WHY_CODE_COUNT (1..URNE_INITIATIVE_CODES_MAX), field
- * "territory" URNE_WHY_TERRITORY; STATE URNE_WHY_LETTERS when fn gave up; STORE;
- * NO_MEMORY: nothing kept for any of these. OK with outcome.number the codes
+/* Make `count` anonymous codes for `territory` of initiative `id` and hand each
+ * to `fn` before its batch is committed (made without the lock, stored in
+ * batches: urne_initiative_code_run): NO_INITIATIVE; LOGIN_NEEDED, FORBIDDEN
+ * (manage-initiatives); STATE URNE_WHY_ROLL_STATE once collecting (the
+ * electorate is fixed then); BAD_INPUT field "count" URNE_WHY_CODE_COUNT
+ * (1..URNE_INITIATIVE_CODES_MAX), field "territory" URNE_WHY_TERRITORY; STATE
+ * URNE_WHY_CODES_ROLL when the territory has electors on the roll; STATE
+ * URNE_WHY_LETTERS when fn gave up; STORE; NO_MEMORY: nothing kept for any of
+ * these (the batches stored are taken back). OK with outcome.number the codes
  * made; the territory counts that many electors more. The codes are wiped from
  * memory before the answer. Audit: "initiative.codes" on "initiative/<id>" with
  * the territory and the count, never a code. */
 urne_app_status urne_app_initiative_codes(urne_app *app, const urne_user *actor, int64_t id, const char *territory,
                                           int64_t count, urne_initiative_letter_fn fn, void *ctx,
                                           urne_app_outcome *out);
+
+/* A letter for an elector of the roll, as the organisers mail it: the names as
+ * the roll's reading normalises them (initiative/identity.h). */
+typedef struct urne_initiative_letter {
+    const char *letter, *territory, *name, *given, *commune, *code;
+    int last; /* 1 for the run's last letter (a file is flushed to disk then) */
+} urne_initiative_letter;
+typedef int (*urne_initiative_roll_letter_fn)(const urne_initiative_letter *l, void *ctx);
+
+/* Letters for the electors that the roll file text[0..len) names (the roll's
+ * format, initiative_roll.h; each line an elector already on initiative `id`'s
+ * roll), each handed to `fn` before its batch is committed, as
+ * urne_app_initiative_codes does: the code's hash, the letter's reference and
+ * the birth date written on the elector's entry. The refusals of
+ * urne_app_initiative_codes but the count's; BAD_INPUT URNE_WHY_FILE with every
+ * error in outcome.checks (a line that does not read; an elector not on the
+ * roll or with a letter already); STATE URNE_WHY_CODES_ANONYMOUS for a line of
+ * a territory with anonymous codes. Nothing kept unless OK; then outcome.number
+ * the letters. Audit: "initiative.codes" with the count, never a code or a name. */
+urne_app_status urne_app_initiative_letters(urne_app *app, const urne_user *actor, int64_t id, const char *text,
+                                            size_t len, const char *source, urne_initiative_roll_letter_fn fn,
+                                            void *ctx, urne_app_outcome *out);
 
 /* ---- the authority's verification sample (initiative_sample.c) ---- */
 

@@ -38,6 +38,14 @@ urne_app_status urne_app_initiative_may(urne_app *app, const urne_user *actor, u
  * overflow int64 or go below 0 (nothing changed) or out of memory. */
 int urne_app_initiative_count(urne_initiative_held *h, const char *name, int64_t electors, int64_t signatures);
 
+/* Add n anonymous codes to territory `name` of h, which urne_app_initiative_count
+ * has made: 0, or -1 (no such territory, an overflow). */
+int urne_app_initiative_anonymous_add(urne_initiative_held *h, const char *name, int64_t n);
+/* The anonymous codes, and the electors (codes included), of territory `name`
+ * of h: 0 when it has none. */
+int64_t urne_app_initiative_anonymous(const urne_initiative_held *h, const char *name);
+int64_t urne_app_initiative_electors(const urne_initiative_held *h, const char *name);
+
 /* Add `delta` valid signatures to the day of `iso` ("YYYY-MM-DD..." UTC) in h's
  * days (made when new, kept in order; one brought to 0 is left out): 0, or -1
  * when the date does not read, a count would overflow or go below 0, or memory
@@ -93,6 +101,47 @@ int64_t urne_app_initiative_burst(urne_initiative_held *h, const char *key, int6
 urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_store *store,
                                                const urne_initiative_signer *in, int64_t now,
                                                urne_initiative_signature *sig, urne_app_outcome *out);
+
+/* ---- codes by letter made outside the lock (initiative_codes.c) ---- */
+
+#define URNE_INITIATIVE_CODE_BATCH 2000 /* codes stored per transaction under the lock */
+
+/* A run of codes: made and hashed without the lock, stored in batches of
+ * URNE_INITIATIVE_CODE_BATCH, each its own short transaction under the lock (the
+ * initiative's state and the territories checked again for each), taken back
+ * whole when a batch fails. */
+typedef struct urne_initiative_code_run {
+    const urne_user *actor;
+    int64_t id;
+    const char *territory; /* anonymous codes: their territory */
+    int bound;             /* 1: letters for electors of the roll (their entries get a code) */
+    urne_diags *diags;     /* bound: the lines refused */
+    unsigned char hash_key[32];
+    unsigned char authority[crypto_box_PUBLICKEYBYTES];
+    char at[24]; /* the run's time, in its letters' references */
+    int64_t stored, cap;
+    char (*keys)[URNE_STORE_INITIATIVE_HASH]; /* the entries stored so far */
+} urne_initiative_code_run;
+
+/* run->id's keys copied, its roll checked open to run->actor (roll_open's
+ * refusals), under the lock. */
+urne_app_status urne_app_initiative_code_run_open(urne_app *app, const urne_user *actor, urne_initiative_code_run *run,
+                                                  urne_app_outcome *out);
+/* A new code and its keyed hash under the run's key. */
+void urne_app_initiative_code_make(const urne_initiative_code_run *run, char code[URNE_INITIATIVE_CODE_TEXT],
+                                   char code_hash[URNE_STORE_INITIATIVE_HASH]);
+/* items[0..n) stored in one transaction under the lock (with the run's audit
+ * entry when `last`): anonymous ones as entries, a bound run's as the code of
+ * the elector's entry (lines: each item's line, for the errors). OK; STATE
+ * URNE_WHY_CODES_ROLL / URNE_WHY_CODES_ANONYMOUS (detail: the territory),
+ * roll_open's refusals; BAD_INPUT URNE_WHY_FILE (bound: the lines in run->diags);
+ * STORE; NO_MEMORY. Nothing of the batch is kept unless OK. */
+urne_app_status urne_app_initiative_code_batch(urne_app *app, urne_initiative_code_run *run,
+                                               const urne_initiative_roll_entry *items, size_t n, const long *lines,
+                                               int last, urne_app_outcome *out);
+/* Every batch the run stored taken back. */
+void urne_app_initiative_code_undo(urne_app *app, urne_initiative_code_run *run);
+void urne_app_initiative_code_run_free(urne_initiative_code_run *run);
 
 /* The initiative whose roll `actor` may add to now (its managers, before
  * collecting: a roll's import and the codes by letter), or NULL with the

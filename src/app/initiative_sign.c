@@ -356,6 +356,11 @@ static urne_app_status signer_check(urne_initiative_held *h, urne_store *store,
     if (found < 0) return URNE_APP_STORE;
     if (found == 0 && homonyms > 0) return bad(out, "birth", URNE_WHY_HOMONYM, homonyms);
     if (found == 0) return bad(out, "name", URNE_WHY_NOT_ON_ROLL, 0);
+    if (urne_app_initiative_anonymous(h, entry.territory) > 0) { /* its electors sign with codes (initiative_codes.c) */
+        snprintf(out->detail, sizeof out->detail, "%s", entry.territory);
+        out->why = URNE_WHY_CODES_ANONYMOUS;
+        return urne_app_fail(out, URNE_APP_STATE, NULL);
+    }
     switch (urne_initiative_eligible(&h->rules, &id, entry.territory, 1, now)) {
     case URNE_INITIATIVE_UNDER_AGE: return bad(out, "birth", URNE_WHY_UNDER_AGE, h->rules.age_min);
     case URNE_INITIATIVE_OTHER_ROLL:

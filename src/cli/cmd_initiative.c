@@ -34,6 +34,7 @@ static void initiative_usage(FILE *out) {
                    "       urne initiative create --db DB --user NAME --title T --rules FILE --authority-key HEX\n"
                    "                              [--space S]\n"
                    "       urne initiative import-roll --db DB --user NAME --id N FILE.csv\n"
+                   "       urne initiative codes --db DB --user NAME --id N --roll FILE.csv --out LETTERS.csv\n"
                    "       urne initiative codes --db DB --user NAME --id N --count K --territory T --out FILE.csv\n"
                    "       urne initiative export --db DB --id N [--secret-key FILE]\n"
                    "       urne initiative recount --db DB --id N\n"

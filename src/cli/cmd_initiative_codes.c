@@ -5,7 +5,14 @@
  *   urne initiative codes --db DB --user NAME --id N --count K --territory T --out letters.csv
  *       K codes made for territory T, their hashes kept in the store, the codes
  *       written once to letters.csv (letter,territory,code; mode 0600), never
- *       anywhere else.
+ *       anywhere else: anonymous codes, for a territory with no roll (refused
+ *       where the roll has electors: docs/INITIATIVES.md);
+ *   urne initiative codes --db DB --user NAME --id N --roll roll.csv --out letters.csv
+ *       a letter for each elector the roll file names (the file imported with
+ *       import-roll, or part of it): letters.csv has letter,territory,name,
+ *       given,commune,code, for the organisers to mail; the code's hash goes on
+ *       the elector's roll entry, so the code signs as that elector (once: a
+ *       signature in their name and one with the code are one).
  *
  * The file is a new one (an existing file is refused before anything is made):
  * the codes go to a temporary file beside it, flushed to disk before the store
@@ -25,11 +32,12 @@
 #include <unistd.h>
 
 #include "../app/initiative.h"
+#include "../io/io_file.h"
 #include "../web/initiative_words.h"
 #include "cli.h"
 
 typedef struct copts {
-    const char *db, *user, *territory, *out;
+    const char *db, *user, *territory, *out, *roll;
     long long id, count;
 } copts;
 
@@ -37,7 +45,7 @@ static int copts_parse(int argc, char **argv, copts *o) {
     static const struct option longs[] = {{"db", required_argument, 0, 'd'},    {"user", required_argument, 0, 'u'},
                                           {"id", required_argument, 0, 'i'},    {"count", required_argument, 0, 'c'},
                                           {"territory", required_argument, 0, 't'}, {"out", required_argument, 0, 'o'},
-                                          {0, 0, 0, 0}};
+                                          {"roll", required_argument, 0, 'r'},      {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     optind = 1;
     int c;
@@ -49,6 +57,7 @@ static int copts_parse(int argc, char **argv, copts *o) {
         case 'u': o->user = optarg; break;
         case 't': o->territory = optarg; break;
         case 'o': o->out = optarg; break;
+        case 'r': o->roll = optarg; break;
         case 'i':
         case 'c':
             *n = strtoll(optarg, &end, 10);
@@ -61,9 +70,11 @@ static int copts_parse(int argc, char **argv, copts *o) {
         default: return URNE_EXIT_USAGE;
         }
     }
-    if (optind < argc || !o->id || !o->count || !o->territory || !o->out || !o->user) {
-        fprintf(stderr, _("urne initiative codes: --db DB --user NAME --id N --count K --territory T --out FILE "
-                          "are required\n"));
+    int anonymous = o->count || o->territory;
+    if (optind < argc || !o->id || !o->out || !o->user || (anonymous ? !o->count || !o->territory || o->roll : !o->roll)) {
+        fprintf(stderr, _("urne initiative codes: --db DB --user NAME --id N --out FILE are required, with "
+                          "--roll ROLL.csv (letters for the roll's electors) or --count K --territory T (anonymous "
+                          "codes)\n"));
         return URNE_EXIT_USAGE;
     }
     return 0;
@@ -96,6 +107,18 @@ static int letter_write(const char *letter, const char *territory, const char *c
     return 0;
 }
 
+/* One letter for an elector of the roll; with the last, the file flushed to
+ * disk before the store commits. */
+static int roll_letter_write(const urne_initiative_letter *x, void *ctx) {
+    letters *l = ctx;
+    const char *v[] = {x->letter, x->territory, x->name, x->given, x->commune, x->code};
+    for (int k = 0; k < 6; k++) field(l->f, v[k], k == 5);
+    if (ferror(l->f)) return -1;
+    l->written++;
+    if (x->last && (fflush(l->f) != 0 || fsync(fileno(l->f)) != 0)) return -1;
+    return 0;
+}
+
 /* The store and the application over it, the acting account found: 0, or an
  * exit status with its reason said. */
 static int codes_open(const copts *o, urne_store **s, urne_app *app, urne_user *user) {
@@ -125,12 +148,40 @@ static int codes_open(const copts *o, urne_store **s, urne_app *app, urne_user *
 
 static int codes_refused(const urne_app_outcome *o) {
     const char *words = urne_initiative_why_text(urne_cli_lang(), o->why);
-    if (words)
+    if (o->checks.count) urne_cli_print_diags(&o->checks);
+    if (words && o->detail[0] && o->why &&
+        (strcmp(o->why, URNE_WHY_CODES_ROLL) == 0 || strcmp(o->why, URNE_WHY_CODES_ANONYMOUS) == 0))
+        fprintf(stderr, _("urne initiative codes: territory %s: %s Nothing was kept.\n"), o->detail, words);
+    else if (words)
         fprintf(stderr, _("urne initiative codes: %s Nothing was kept.\n"), words);
     else
         fprintf(stderr, _("urne initiative codes: refused (%s%s%s): nothing was kept\n"),
                 urne_app_status_name(o->status), o->why ? ", " : "", o->why ? o->why : "");
     return URNE_EXIT_REJECTED;
+}
+
+/* The letters made into l by the use case o asks for: its status, out set. */
+static urne_app_status codes_make(const copts *o, urne_app *app, const urne_user *user, letters *l,
+                                  urne_app_outcome *out) {
+    if (!o->roll) {
+        fputs("letter,territory,code\n", l->f);
+        return urne_app_initiative_codes(app, user, o->id, o->territory, o->count, letter_write, l, out);
+    }
+    urne_diags d;
+    urne_diags_init(&d, o->roll);
+    urne_io_buffer in;
+    if (urne_io_read_file(o->roll, &in, &d) < 0) {
+        urne_cli_print_diags(&d);
+        urne_diags_free(&d);
+        urne_app_outcome_init(out);
+        return out->status = URNE_APP_BAD_INPUT;
+    }
+    urne_diags_free(&d);
+    fputs("letter,territory,name,given,commune,code\n", l->f);
+    urne_app_status st =
+        urne_app_initiative_letters(app, user, o->id, in.data, in.len, o->roll, roll_letter_write, l, out);
+    urne_io_buffer_free(&in);
+    return st;
 }
 
 int urne_cli_initiative_codes(int argc, char **argv) {
@@ -151,7 +202,6 @@ int urne_cli_initiative_codes(int argc, char **argv) {
         if (fd >= 0) close(fd), unlink(tmp);
         return URNE_EXIT_REJECTED;
     }
-    fputs("letter,territory,code\n", l.f);
     urne_store *s = NULL;
     urne_app app;
     urne_user user;
@@ -161,7 +211,7 @@ int urne_cli_initiative_codes(int argc, char **argv) {
         return rc;
     }
     urne_app_outcome out;
-    urne_app_status done = urne_app_initiative_codes(&app, &user, o.id, o.territory, o.count, letter_write, &l, &out);
+    urne_app_status done = codes_make(&o, &app, &user, &l, &out);
     int closed = fclose(l.f);
     if (done != URNE_APP_OK) {
         unlink(tmp);
@@ -172,7 +222,10 @@ int urne_cli_initiative_codes(int argc, char **argv) {
         rc = URNE_EXIT_REJECTED;
     } else {
         unlink(tmp);
-        printf(_("%lld code(s) for %s written to %s\n"), o.count, o.territory, o.out);
+        if (o.roll)
+            printf(_("%lld letter(s) for electors of the roll written to %s\n"), (long long)out.number, o.out);
+        else
+            printf(_("%lld code(s) for %s written to %s\n"), o.count, o.territory, o.out);
         rc = URNE_EXIT_OK;
     }
     urne_app_outcome_free(&out);

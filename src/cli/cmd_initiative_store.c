@@ -11,7 +11,9 @@
  *       line or none, each error naming file, line, field and rule;
  *   urne initiative export --db DB --id N [--secret-key FILE]
  *       the signatures as CSV for the authority: sealed, or opened with the
- *       authority's secret key (offline: the server never holds it);
+ *       authority's secret key (offline: the server never holds it); the
+ *       "letter" column names the letter whose code signed (its reference,
+ *       never the code), "" for a signature in the elector's name;
  *   urne initiative recount --db DB --id N
  *       the counts per territory rebuilt from the rows;
  *   urne initiative receipt --db DB --id N CODE
@@ -307,6 +309,7 @@ static int export_one(const urne_initiative_signature *sig, void *ctx) {
     csv(stdout, sig->signed_at, 0);
     csv(stdout, sig->marks, 0);
     csv(stdout, sig->invalid, 0);
+    csv(stdout, sig->letter, 0); /* the letter whose code signed; "" in the elector's name */
     if (e->sk == NULL)
         csv(stdout, sig->sealed, 1);
     else if (open_sealed_fields(e, sig->sealed, 1) < 0) {
@@ -328,8 +331,8 @@ static int run_export(const sopts *o) {
     int rc = open_app("initiative export", o, &x, 0);
     if (rc) return rc;
     export_ctx e = {o->secret ? sk : NULL, o->secret ? pk : NULL, 0, 0};
-    printf(o->secret ? "id,territory,signed_at,marks,invalid,name,given,birth,commune\n"
-                     : "id,territory,signed_at,marks,invalid,sealed\n");
+    printf(o->secret ? "id,territory,signed_at,marks,invalid,letter,name,given,birth,commune\n"
+                     : "id,territory,signed_at,marks,invalid,letter,sealed\n");
     int each = urne_app_initiative_signatures_each(&x.app, o->id, export_one, &e);
     sodium_memzero(sk, sizeof sk);
     if (each == -2)

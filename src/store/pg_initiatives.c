@@ -36,10 +36,11 @@ static int read_signature(urne_store *s, const PGresult *r, int i, void *out) {
 static int read_entry(urne_store *s, const PGresult *r, int i, void *out) {
     urne_initiative_roll_entry *e = out;
     memset(e, 0, sizeof *e);
-    char *f[] = {e->key_hash, e->index_hash, e->territory, e->sealed};
-    size_t z[] = {sizeof e->key_hash, sizeof e->index_hash, sizeof e->territory, sizeof e->sealed};
-    const char *names[] = {"key_hash", "index_hash", "territory", "sealed"};
-    for (int k = 0; k < 4; k++)
+    char *f[] = {e->key_hash, e->index_hash, e->territory, e->sealed, e->code_hash, e->letter, e->born};
+    size_t z[] = {sizeof e->key_hash, sizeof e->index_hash, sizeof e->territory, sizeof e->sealed,
+                  sizeof e->code_hash, sizeof e->letter, sizeof e->born};
+    const char *names[] = {"key_hash", "index_hash", "territory", "sealed", "code_hash", "letter", "born"};
+    for (int k = 0; k < 7; k++)
         if (urne_pg_col(s, r, i, k, f[k], z[k], "initiative_roll", names[k], "%s", PQgetvalue(r, i, 0)) < 0)
             return -1;
     return 0;
@@ -107,6 +108,9 @@ static int pg_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_ent
     urne_pg_text(&p, e->index_hash);
     urne_pg_text(&p, e->territory);
     urne_pg_text(&p, e->sealed);
+    urne_pg_text(&p, e->code_hash);
+    urne_pg_text(&p, e->letter);
+    urne_pg_text(&p, e->born);
     long changed = 0;
     if (urne_pg_do(s, urne_sql_initiative_roll_put, &p, "adding a roll entry", &changed) < 0) return -1;
     return changed > 0 ? 1 : 0;
@@ -133,14 +137,50 @@ static int pg_roll_find(urne_store *s, int64_t id, const char *key_hash, const c
     return rc < 0 ? -1 : 0;
 }
 
-static int pg_roll_counts(urne_store *s, int64_t id, int (*fn)(const char *territory, int64_t electors, void *ctx),
-                          void *ctx) {
+static int pg_roll_code(urne_store *s, int64_t id, const char *code_hash, urne_initiative_roll_entry *out) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    urne_pg_text(&p, code_hash);
+    return urne_pg_get_one(s, urne_sql_initiative_roll_code, &p, "reading the roll", read_entry, out);
+}
+
+/* sql bound to ($1 id, $2..: texts) run: the rows it changed, or -1. */
+static long change(urne_store *s, const char *sql, int64_t id, const char *const *texts, int n, const char *what) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    for (int k = 0; k < n; k++) urne_pg_text(&p, texts[k]);
+    long changed = 0;
+    return urne_pg_do(s, sql, &p, what, &changed) < 0 ? -1 : changed;
+}
+
+static int pg_roll_letter(urne_store *s, int64_t id, const char *key_hash, const char *code_hash, const char *letter,
+                          const char *born) {
+    urne_pg_params p = {0};
+    urne_pg_text(&p, code_hash);
+    urne_pg_text(&p, letter);
+    urne_pg_text(&p, born);
+    urne_pg_int(&p, id);
+    urne_pg_text(&p, key_hash);
+    long changed = 0;
+    if (urne_pg_do(s, urne_sql_initiative_roll_letter, &p, "giving a roll entry its letter", &changed) < 0) return -1;
+    return changed > 0;
+}
+
+static int pg_roll_unletter(urne_store *s, int64_t id, const char *key_hash) {
+    long a = change(s, urne_sql_initiative_roll_drop_code, id, &key_hash, 1, "taking back a code");
+    long b = a < 0 ? -1 : change(s, urne_sql_initiative_roll_unletter, id, &key_hash, 1, "taking back a letter");
+    return b < 0 ? -1 : a + b > 0;
+}
+
+static int pg_roll_counts(urne_store *s, int64_t id,
+                          int (*fn)(const char *territory, int64_t electors, int64_t anonymous, void *ctx), void *ctx) {
     urne_pg_params p = {0};
     urne_pg_int(&p, id);
     PGresult *r = urne_pg_run(s, urne_sql_initiative_roll_counts, &p, "counting the roll");
     if (r == NULL) return -1;
     int stop = 0;
-    for (int i = 0; !stop && i < PQntuples(r); i++) stop = fn(PQgetvalue(r, i, 0), urne_pg_int64(r, i, 1), ctx);
+    for (int i = 0; !stop && i < PQntuples(r); i++)
+        stop = fn(PQgetvalue(r, i, 0), urne_pg_int64(r, i, 1), urne_pg_int64(r, i, 2), ctx);
     PQclear(r);
     return stop;
 }
@@ -184,8 +224,8 @@ static int pg_valid_ids(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *
 static int64_t pg_sign(urne_store *s, const urne_initiative_signature *sig) {
     urne_pg_params p = {0};
     urne_pg_int(&p, sig->initiative);
-    const char *v[] = {sig->dedup, sig->territory, sig->sealed, sig->receipt, sig->signed_at, sig->marks};
-    for (int k = 0; k < 6; k++) urne_pg_text(&p, v[k]);
+    const char *v[] = {sig->dedup, sig->territory, sig->sealed, sig->receipt, sig->signed_at, sig->marks, sig->letter};
+    for (int k = 0; k < 7; k++) urne_pg_text(&p, v[k]);
     PGresult *r = urne_pg_run(s, urne_sql_initiative_sign, &p, "adding a signature");
     if (r == NULL) return -1;
     int64_t id = PQntuples(r) > 0 ? urne_pg_int64(r, 0, 0) : 0; /* no row: a signature of that hash was there */
@@ -233,6 +273,9 @@ const urne_store_initiative_ops urne_pg_initiative_ops = {
     .each = pg_each,
     .roll_put = pg_roll_put,
     .roll_find = pg_roll_find,
+    .roll_code = pg_roll_code,
+    .roll_letter = pg_roll_letter,
+    .roll_unletter = pg_roll_unletter,
     .roll_counts = pg_roll_counts,
     .sign = pg_sign,
     .receipt = pg_receipt,

@@ -111,6 +111,9 @@ static int sq_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_ent
     bind(st, 3, e->index_hash);
     bind(st, 4, e->territory);
     bind(st, 5, e->sealed);
+    bind(st, 6, e->code_hash);
+    bind(st, 7, e->letter);
+    bind(st, 8, e->born);
     if (urne_sql_step_done(s, st, "adding a roll entry") < 0) return -1;
     return sqlite3_changes(urne_sql_db(s)) > 0 ? 1 : 0;
 }
@@ -118,10 +121,11 @@ static int sq_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_ent
 static int read_entry(urne_store *s, sqlite3_stmt *st, void *out) {
     urne_initiative_roll_entry *e = out;
     memset(e, 0, sizeof *e);
-    char *f[] = {e->key_hash, e->index_hash, e->territory, e->sealed};
-    size_t z[] = {sizeof e->key_hash, sizeof e->index_hash, sizeof e->territory, sizeof e->sealed};
-    const char *names[] = {"key_hash", "index_hash", "territory", "sealed"};
-    for (int k = 0; k < 4; k++)
+    char *f[] = {e->key_hash, e->index_hash, e->territory, e->sealed, e->code_hash, e->letter, e->born};
+    size_t z[] = {sizeof e->key_hash, sizeof e->index_hash, sizeof e->territory, sizeof e->sealed,
+                  sizeof e->code_hash, sizeof e->letter, sizeof e->born};
+    const char *names[] = {"key_hash", "index_hash", "territory", "sealed", "code_hash", "letter", "born"};
+    for (int k = 0; k < 7; k++)
         if (urne_sql_col(s, st, k, f[k], z[k], "initiative_roll", names[k], "%s", urne_sql_text(st, 0)) < 0)
             return -1;
     return 0;
@@ -142,15 +146,48 @@ static int sq_roll_find(urne_store *s, int64_t id, const char *key_hash, const c
     return rc < 0 ? -1 : 0;
 }
 
-static int sq_roll_counts(urne_store *s, int64_t id, int (*fn)(const char *territory, int64_t electors, void *ctx),
-                          void *ctx) {
+static int sq_roll_code(urne_store *s, int64_t id, const char *code_hash, urne_initiative_roll_entry *out) {
+    return get_one(s, urne_sql_initiative_roll_code, id, -1, code_hash, "reading the roll", read_entry, out);
+}
+
+/* sql bound to ($1 id, $2..: texts) run: the rows it changed, or -1. */
+static int change(urne_store *s, const char *sql, int64_t id, const char *const *texts, int n, const char *what) {
+    sqlite3_stmt *st = urne_sql_stmt(s, sql);
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    for (int k = 0; k < n; k++) bind(st, k + 2, texts[k]);
+    if (urne_sql_step_done(s, st, what) < 0) return -1;
+    return sqlite3_changes(urne_sql_db(s));
+}
+
+static int sq_roll_letter(urne_store *s, int64_t id, const char *key_hash, const char *code_hash, const char *letter,
+                          const char *born) {
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_roll_letter);
+    if (st == NULL) return -1;
+    bind(st, 1, code_hash);
+    bind(st, 2, letter);
+    bind(st, 3, born);
+    sqlite3_bind_int64(st, 4, id);
+    bind(st, 5, key_hash);
+    if (urne_sql_step_done(s, st, "giving a roll entry its letter") < 0) return -1;
+    return sqlite3_changes(urne_sql_db(s)) > 0;
+}
+
+static int sq_roll_unletter(urne_store *s, int64_t id, const char *key_hash) {
+    int a = change(s, urne_sql_initiative_roll_drop_code, id, &key_hash, 1, "taking back a code");
+    int b = a < 0 ? -1 : change(s, urne_sql_initiative_roll_unletter, id, &key_hash, 1, "taking back a letter");
+    return b < 0 ? -1 : a + b > 0;
+}
+
+static int sq_roll_counts(urne_store *s, int64_t id,
+                          int (*fn)(const char *territory, int64_t electors, int64_t anonymous, void *ctx), void *ctx) {
     sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_initiative_roll_counts, "counting the roll");
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, id);
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *t = urne_sql_text(st, 0);
-        stop = fn(t ? t : "", sqlite3_column_int64(st, 1), ctx);
+        stop = fn(t ? t : "", sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), ctx);
     }
     if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, "counting the roll");
     sqlite3_finalize(st);
@@ -245,8 +282,8 @@ static int64_t sq_sign(urne_store *s, const urne_initiative_signature *sig) {
     sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_sign);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, sig->initiative);
-    const char *v[] = {sig->dedup, sig->territory, sig->sealed, sig->receipt, sig->signed_at, sig->marks};
-    for (int k = 0; k < 6; k++) bind(st, k + 2, v[k]);
+    const char *v[] = {sig->dedup, sig->territory, sig->sealed, sig->receipt, sig->signed_at, sig->marks, sig->letter};
+    for (int k = 0; k < 7; k++) bind(st, k + 2, v[k]);
     int rc = sqlite3_step(st);
     int64_t id = 0; /* no row: a signature of that hash was there */
     if (rc == SQLITE_ROW) {
@@ -298,6 +335,9 @@ const urne_store_initiative_ops urne_sqlite_initiative_ops = {
     .each = sq_each,
     .roll_put = sq_roll_put,
     .roll_find = sq_roll_find,
+    .roll_code = sq_roll_code,
+    .roll_letter = sq_roll_letter,
+    .roll_unletter = sq_roll_unletter,
     .roll_counts = sq_roll_counts,
     .sign = sq_sign,
     .receipt = sq_receipt,

@@ -185,6 +185,14 @@ static const char *const migrations[] = {
     "CREATE INDEX initiative_signatures_valid ON initiative_signatures(initiative_id, invalid, signed_at);",
     /* 11: secrets every server on the database shares (the forums' form key) */
     "CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    /* 12: one-time codes by letter bound to the electors of the roll (issue 18,
+     * store_initiatives.h): a roll entry's code hash, letter and birth date, and
+     * the letter a signature by code came from (for the authority's export) */
+    "ALTER TABLE initiative_roll ADD COLUMN code_hash TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE initiative_roll ADD COLUMN letter TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE initiative_roll ADD COLUMN born TEXT NOT NULL DEFAULT '';"
+    "CREATE UNIQUE INDEX initiative_roll_code ON initiative_roll(initiative_id, code_hash) WHERE code_hash <> '';"
+    "ALTER TABLE initiative_signatures ADD COLUMN letter TEXT NOT NULL DEFAULT '';",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

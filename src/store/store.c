@@ -558,7 +558,9 @@ int urne_store_initiative_each(urne_store *s, int (*fn)(const urne_initiative_ro
 int urne_store_initiative_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_entry *e) {
     assert(e != NULL);
     if (FIELD(s, e, key_hash, "a roll entry's hash") < 0 || FIELD(s, e, index_hash, "a roll entry's hash") < 0 ||
-        FIELD(s, e, territory, "a roll entry's territory") < 0 || FIELD(s, e, sealed, "a roll entry's sealed box") < 0)
+        FIELD(s, e, territory, "a roll entry's territory") < 0 || FIELD(s, e, sealed, "a roll entry's sealed box") < 0 ||
+        FIELD(s, e, code_hash, "a roll entry's code") < 0 || FIELD(s, e, letter, "a roll entry's letter") < 0 ||
+        FIELD(s, e, born, "a roll entry's birth date") < 0)
         return -1;
     return s->ops->initiatives->roll_put(s, id, e);
 }
@@ -569,8 +571,29 @@ int urne_store_initiative_roll_find(urne_store *s, int64_t id, const char *key_h
     return s->ops->initiatives->roll_find(s, id, key_hash, index_hash, out, homonyms);
 }
 
+int urne_store_initiative_roll_code(urne_store *s, int64_t id, const char *code_hash, urne_initiative_roll_entry *out) {
+    assert(code_hash && out);
+    return s->ops->initiatives->roll_code(s, id, code_hash, out);
+}
+
+int urne_store_initiative_roll_letter(urne_store *s, int64_t id, const char *key_hash, const char *code_hash,
+                                      const char *letter, const char *born) {
+    assert(key_hash && code_hash && letter && born);
+    if (!code_hash[0] || strlen(code_hash) >= URNE_STORE_INITIATIVE_HASH || strlen(letter) >= URNE_STORE_INITIATIVE_LETTER ||
+        strlen(born) > 10)
+        return urne_store_fail(s, "a letter's code, reference or birth date is empty or too long");
+    return s->ops->initiatives->roll_letter(s, id, key_hash, code_hash, letter, born);
+}
+
+int urne_store_initiative_roll_unletter(urne_store *s, int64_t id, const char *key_hash) {
+    assert(key_hash != NULL);
+    return s->ops->initiatives->roll_unletter(s, id, key_hash);
+}
+
 int urne_store_initiative_roll_counts(urne_store *s, int64_t id,
-                                      int (*fn)(const char *territory, int64_t electors, void *ctx), void *ctx) {
+                                      int (*fn)(const char *territory, int64_t electors, int64_t anonymous,
+                                                void *ctx),
+                                      void *ctx) {
     assert(fn != NULL);
     return s->ops->initiatives->roll_counts(s, id, fn, ctx);
 }
@@ -579,7 +602,8 @@ int64_t urne_store_initiative_sign(urne_store *s, const urne_initiative_signatur
     assert(sig != NULL);
     if (FIELD(s, sig, dedup, "a signature's hash") < 0 || FIELD(s, sig, territory, "a signature's territory") < 0 ||
         FIELD(s, sig, sealed, "a signature's sealed box") < 0 || FIELD(s, sig, receipt, "a receipt's hash") < 0 ||
-        FIELD(s, sig, signed_at, "a signature's time") < 0 || FIELD(s, sig, marks, "a signature's marks") < 0)
+        FIELD(s, sig, signed_at, "a signature's time") < 0 || FIELD(s, sig, marks, "a signature's marks") < 0 ||
+        FIELD(s, sig, letter, "a signature's letter") < 0)
         return -1;
     return s->ops->initiatives->sign(s, sig);
 }

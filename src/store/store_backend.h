@@ -112,8 +112,12 @@ typedef struct urne_store_initiative_ops {
     int (*roll_put)(urne_store *s, int64_t id, const urne_initiative_roll_entry *e);
     int (*roll_find)(urne_store *s, int64_t id, const char *key_hash, const char *index_hash,
                      urne_initiative_roll_entry *out, int64_t *homonyms);
-    int (*roll_counts)(urne_store *s, int64_t id, int (*fn)(const char *territory, int64_t electors, void *ctx),
-                       void *ctx);
+    int (*roll_code)(urne_store *s, int64_t id, const char *code_hash, urne_initiative_roll_entry *out);
+    int (*roll_letter)(urne_store *s, int64_t id, const char *key_hash, const char *code_hash, const char *letter,
+                       const char *born);
+    int (*roll_unletter)(urne_store *s, int64_t id, const char *key_hash);
+    int (*roll_counts)(urne_store *s, int64_t id,
+                       int (*fn)(const char *territory, int64_t electors, int64_t anonymous, void *ctx), void *ctx);
     int64_t (*sign)(urne_store *s, const urne_initiative_signature *sig);
     int (*receipt)(urne_store *s, int64_t id, const char *receipt, urne_initiative_signature *out);
     int (*signature_get)(urne_store *s, int64_t id, int64_t sig, urne_initiative_signature *out);

@@ -34,6 +34,7 @@ typedef struct urne_store urne_store;
 #define URNE_STORE_INITIATIVE_REASON_MAX 1000 /* an invalidation's reason */
 #define URNE_STORE_INITIATIVE_HASH 65        /* 32 bytes in hex, NUL */
 #define URNE_STORE_INITIATIVE_SEALED 1400    /* a sealed identity in base64, NUL */
+#define URNE_STORE_INITIATIVE_LETTER 112     /* a letter's reference, NUL */
 
 /* An initiative. Every text is NUL-terminated within its field. */
 typedef struct urne_initiative_row {
@@ -57,6 +58,15 @@ typedef struct urne_initiative_roll_entry {
     char index_hash[URNE_STORE_INITIATIVE_HASH];
     char territory[64];
     char sealed[URNE_STORE_INITIATIVE_SEALED];
+    /* Its one-time code by letter (migration 12), "" for none: for a letter made
+     * for an elector of the roll, the code's keyed hash, the letter's reference
+     * (never the code) and the birth date, YYYY-MM-DD, that the age rule reads
+     * when the code signs (the name stays sealed); for an anonymous code, whose
+     * entry is the code itself (key_hash its hash), the letter's reference alone
+     * (code_hash "": the entry is found by key_hash, and indexed once). */
+    char code_hash[URNE_STORE_INITIATIVE_HASH];
+    char letter[URNE_STORE_INITIATIVE_LETTER];
+    char born[11];
 } urne_initiative_roll_entry;
 
 /* A signature. */
@@ -70,6 +80,7 @@ typedef struct urne_initiative_signature {
     char signed_at[24];
     char marks[128];                          /* abuse marks for the authority, "" none */
     char invalid[URNE_STORE_INITIATIVE_REASON_MAX + 1]; /* the invalidation's reason, "" valid */
+    char letter[URNE_STORE_INITIATIVE_LETTER]; /* signed with the code of that letter; "" by identity */
 } urne_initiative_signature;
 
 /* Add an initiative (inside a transaction); i->id ignored. The new id, or -1. */
@@ -89,9 +100,25 @@ int urne_store_initiative_roll_put(urne_store *s, int64_t id, const urne_initiat
  * the entries sharing index_hash; -1. */
 int urne_store_initiative_roll_find(urne_store *s, int64_t id, const char *key_hash, const char *index_hash,
                                     urne_initiative_roll_entry *out, int64_t *homonyms);
-/* fn(territory, electors) for each territory of the roll, in order of name. */
+/* The roll entry whose code_hash is `code_hash`: 1 with *out set, 0, -1. */
+int urne_store_initiative_roll_code(urne_store *s, int64_t id, const char *code_hash, urne_initiative_roll_entry *out);
+/* Give the roll entry of key_hash a letter (inside a transaction): its code_hash,
+ * letter and born written when it has no code yet: 1; 0 when there is no such
+ * entry or it has a code already (nothing written); -1 (a code_hash another
+ * entry has included). */
+int urne_store_initiative_roll_letter(urne_store *s, int64_t id, const char *key_hash, const char *code_hash,
+                                      const char *letter, const char *born);
+/* Take back the code of the roll entry of key_hash (inside a transaction): an
+ * anonymous code's entry (code_hash "", a letter) removed, a letter's code, reference and birth date
+ * emptied on its elector's entry: 1, 0 when the entry has no code, -1. */
+int urne_store_initiative_roll_unletter(urne_store *s, int64_t id, const char *key_hash);
+/* fn(territory, electors, anonymous) for each territory of the roll, in order of
+ * name: its entries, and how many of them are anonymous codes (a letter, no
+ * code_hash; those made before migration 12 have neither and are not told). */
 int urne_store_initiative_roll_counts(urne_store *s, int64_t id,
-                                      int (*fn)(const char *territory, int64_t electors, void *ctx), void *ctx);
+                                      int (*fn)(const char *territory, int64_t electors, int64_t anonymous,
+                                                void *ctx),
+                                      void *ctx);
 
 /* Add a signature (inside a transaction; sig->id ignored): its id (> 0), 0 when
  * the initiative already has a signature of that dedup hash (nothing written), -1. */

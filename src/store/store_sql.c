@@ -78,18 +78,30 @@ const urne_store_text_col urne_sql_initiative_texts[] = {
 const size_t urne_sql_initiative_ntexts = sizeof urne_sql_initiative_texts / sizeof urne_sql_initiative_texts[0];
 
 const char urne_sql_initiative_roll_put[] =
-    "INSERT INTO initiative_roll(initiative_id, key_hash, index_hash, territory, sealed)"
-    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (initiative_id, key_hash) DO NOTHING";
-const char urne_sql_initiative_roll_find[] =
-    "SELECT key_hash, index_hash, territory, sealed FROM initiative_roll WHERE initiative_id = $1 AND key_hash = $2";
+    "INSERT INTO initiative_roll(initiative_id, key_hash, index_hash, territory, sealed, code_hash, letter, born)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (initiative_id, key_hash) DO NOTHING";
+#define ROLL_COLS "SELECT key_hash, index_hash, territory, sealed, code_hash, letter, born FROM initiative_roll"
+const char urne_sql_initiative_roll_find[] = ROLL_COLS " WHERE initiative_id = $1 AND key_hash = $2";
+/* Through the partial unique index of migration 12 (codes are unique per initiative). */
+const char urne_sql_initiative_roll_code[] = ROLL_COLS " WHERE initiative_id = $1 AND code_hash = $2 AND code_hash <> ''";
+#undef ROLL_COLS
+const char urne_sql_initiative_roll_letter[] =
+    "UPDATE initiative_roll SET code_hash = $1, letter = $2, born = $3"
+    " WHERE initiative_id = $4 AND key_hash = $5 AND code_hash = ''";
+const char urne_sql_initiative_roll_drop_code[] =
+    "DELETE FROM initiative_roll WHERE initiative_id = $1 AND key_hash = $2 AND code_hash = '' AND letter <> ''";
+const char urne_sql_initiative_roll_unletter[] =
+    "UPDATE initiative_roll SET code_hash = '', letter = '', born = ''"
+    " WHERE initiative_id = $1 AND key_hash = $2 AND code_hash <> ''";
 const char urne_sql_initiative_roll_homonyms[] =
     "SELECT count(*) FROM initiative_roll WHERE initiative_id = $1 AND index_hash = $2";
 const char urne_sql_initiative_roll_counts[] =
-    "SELECT territory, count(*) FROM initiative_roll WHERE initiative_id = $1 GROUP BY territory";
+    "SELECT territory, count(*), sum(CASE WHEN code_hash = '' AND letter <> '' THEN 1 ELSE 0 END) FROM initiative_roll"
+    " WHERE initiative_id = $1 GROUP BY territory";
 
 const char urne_sql_initiative_sign[] =
-    "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (initiative_id, dedup) DO NOTHING RETURNING id";
+    "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, letter)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (initiative_id, dedup) DO NOTHING RETURNING id";
 const char urne_sql_initiative_receipt[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND receipt = $2";
 const char urne_sql_initiative_signature_get[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND id = $2";
 const char urne_sql_initiative_invalidate[] =
@@ -134,7 +146,7 @@ const char urne_sql_initiative_signatures_each[] = URNE_SQL_SIGNATURE_COLS " WHE
     {c, #field, offsetof(urne_initiative_signature, field), sizeof ((urne_initiative_signature *)0)->field}
 const urne_store_text_col urne_sql_signature_texts[] = {
     TEXT(2, dedup), TEXT(3, territory), TEXT(4, sealed), TEXT(5, receipt), TEXT(6, signed_at), TEXT(7, marks),
-    TEXT(8, invalid),
+    TEXT(8, invalid), TEXT(9, letter),
 };
 #undef TEXT
 const size_t urne_sql_signature_ntexts = sizeof urne_sql_signature_texts / sizeof urne_sql_signature_texts[0];
@@ -431,7 +443,8 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_user_each,   urne_sql_session_put,       urne_sql_session_get,     urne_sql_session_delete,
     urne_sql_initiative_put, urne_sql_initiative_get, urne_sql_initiative_update, urne_sql_initiative_each,
     urne_sql_initiative_roll_put, urne_sql_initiative_roll_find, urne_sql_initiative_roll_homonyms,
-    urne_sql_initiative_roll_counts, urne_sql_initiative_sign, urne_sql_initiative_receipt,
+    urne_sql_initiative_roll_counts, urne_sql_initiative_roll_code, urne_sql_initiative_roll_letter,
+    urne_sql_initiative_roll_drop_code, urne_sql_initiative_roll_unletter, urne_sql_initiative_sign, urne_sql_initiative_receipt,
     urne_sql_initiative_signature_get, urne_sql_initiative_invalidate, urne_sql_initiative_signatures_each,
     urne_sql_initiative_signature_counts, urne_sql_initiative_signature_days, urne_sql_initiative_signature_day_next,
     urne_sql_initiative_signature_day_count, urne_sql_initiative_territory_first, urne_sql_initiative_territory_next,

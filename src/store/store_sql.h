@@ -123,20 +123,29 @@ extern const size_t urne_sql_initiative_ntexts;
  * already there inserts nothing (ON CONFLICT DO NOTHING: no statement fails, so
  * PostgreSQL's transaction goes on). */
 extern const char urne_sql_initiative_roll_put[];
-/* $1 initiative, $2 key_hash: key_hash, index_hash, territory, sealed. */
+/* $1 initiative, $2 key_hash: key_hash, index_hash, territory, sealed, code_hash,
+ * letter, born (roll_code: the same by $2 code_hash). */
 extern const char urne_sql_initiative_roll_find[];
+extern const char urne_sql_initiative_roll_code[];
+/* $1 code_hash, $2 letter, $3 born, $4 initiative, $5 key_hash: the entry's code
+ * set when it has none. */
+extern const char urne_sql_initiative_roll_letter[];
+/* $1 initiative, $2 key_hash: an anonymous code's entry (no code_hash, a letter) removed (drop_code); a
+ * letter's code taken off its elector's entry (unletter). */
+extern const char urne_sql_initiative_roll_drop_code[];
+extern const char urne_sql_initiative_roll_unletter[];
 /* $1 initiative, $2 index_hash: count(*). */
 extern const char urne_sql_initiative_roll_homonyms[];
-/* $1 initiative: territory, count(*), unordered (the caller sorts: the two
+/* $1 initiative: territory, count(*), anonymous codes, unordered (the caller sorts: the two
  * backends order texts differently). */
 extern const char urne_sql_initiative_roll_counts[];
 
 /* The columns every signature's SELECT reads, then FROM initiative_signatures. */
 #define URNE_SQL_SIGNATURE_COLS                                                                               \
-    "SELECT id, initiative_id, dedup, territory, sealed, receipt, signed_at, marks, invalid"                 \
+    "SELECT id, initiative_id, dedup, territory, sealed, receipt, signed_at, marks, invalid, letter"         \
     " FROM initiative_signatures"
 /* $1 initiative, $2 dedup, $3 territory, $4 sealed, $5 receipt, $6 signed_at, $7
- * marks: RETURNING id, no row when the dedup hash is already there. */
+ * marks, $8 letter: RETURNING id, no row when the dedup hash is already there. */
 extern const char urne_sql_initiative_sign[];
 /* $1 initiative, $2 receipt. */
 extern const char urne_sql_initiative_receipt[];

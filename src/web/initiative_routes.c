@@ -84,10 +84,14 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
                                   "K7QM-3XHC-PW9D-T4RA); it holds no 0, O, 1 or I.")},
         {URNE_WHY_UNKNOWN_CODE, N_("Field 'code': no letter of this initiative has that code. Check it against "
                                    "your letter.")},
-        {URNE_WHY_CODE_USED, N_("This code has already been used to sign this initiative: a code signs once, and "
-                                "that signature is counted.")},
+        {URNE_WHY_CODE_USED, N_("This code has already been used to sign this initiative, or its letter's elector "
+                                "has signed in their name: one signature each, and that one is counted.")},
         {URNE_WHY_CODE_ATTEMPTS, N_("Too many wrong codes from your address: try again in a minute.")},
         {URNE_WHY_LETTERS, N_("The letters could not be written.")},
+        {URNE_WHY_CODES_ROLL, N_("This territory has electors on the roll: their letters are made from the roll "
+                                 "(urne initiative codes --roll), not as anonymous codes.")},
+        {URNE_WHY_CODES_ANONYMOUS, N_("This territory's electors sign with the anonymous codes sent to them by "
+                                      "letter: neither in their name nor with a letter made from the roll.")},
         {URNE_INITIATIVE_ID_BIRTH_FORMAT, N_("Birth date: write it YYYY-MM-DD or DD/MM/YYYY.")},
         {URNE_INITIATIVE_ID_BIRTH_DATE, N_("Birth date: there is no such date.")},
         {URNE_INITIATIVE_ID_BIRTH_FUTURE, N_("Birth date: after today.")},
@@ -555,7 +559,9 @@ static const urne_route_def initiatives[] = {
     {"POST", "/api/initiatives/*/roll", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
      "import its electoral roll (CSV; every line or none)", api_roll},
     {"POST", "/api/initiatives/*/codes", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
-     "one-time codes for letters (count, territory): kept as hashes, answered once as CSV", api_codes},
+     "anonymous one-time codes for letters (count, territory, a territory without electors on the roll: "
+     "letters for the roll's electors are made with `urne initiative codes --roll`): kept as hashes, answered once "
+     "as CSV", api_codes},
     {"POST", "/api/initiatives/*/transition", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
      "submit, open, close, transmit, answer", api_transition},
     {"POST", "/api/initiatives/*/decision", URNE_ACT_DECIDE_INITIATIVE, "the initiative's space",

@@ -255,7 +255,7 @@ check_tampered(srv, (
 # The command line on the same store: the authority's export, sealed and opened
 # with its secret key (offline); a recount from the rows; a receipt.
 p = run("initiative", "export", "--db", srv.db, "--id", "1")
-check(p.stdout.startswith("id,territory,signed_at,marks,invalid,sealed\n") and "NDIAYE" not in p.stdout
+check(p.stdout.startswith("id,territory,signed_at,marks,invalid,letter,sealed\n") and "NDIAYE" not in p.stdout
       and len(p.stdout.splitlines()) == 5, f"the export without the key: sealed: {p.stdout}")
 p = run("initiative", "export", "--db", srv.db, "--id", "1", "--secret-key", SECRET)
 check('"Signature contestée."' in p.stdout and '"DUPONT","JEAN PIERRE","1970-03-04","MONTVAL"' in p.stdout

@@ -8,7 +8,8 @@
  * without dashes, a second use refused and counted never; an unknown code
  * refused; wrong codes from one address marked, then refused for the minute;
  * fifty threads signing with one code make one signature; the counts rebuilt
- * equal at open. And the signatures per UTC day held for the counter's chart
+ * equal at open; a caller that gives up after batches were stored has them
+ * taken back. And the signatures per UTC day held for the counter's chart
  * (app/initiative_days.c): each signature on its day, an invalidation taken
  * from its signature's day, the same days rebuilt from the index at open.
  */
@@ -104,6 +105,13 @@ static int keep(const char *letter, const char *territory, const char *code, voi
     return 0;
 }
 
+/* A caller that gives up at its 4,500th letter: in the third batch of 2,000
+ * (URNE_INITIATIVE_CODE_BATCH), the first two stored by then. */
+static int give_up_late(const char *letter, const char *territory, const char *code, void *ctx) {
+    (void)letter, (void)territory, (void)code;
+    return ++*(int64_t *)ctx == 4500 ? -1 : 0;
+}
+
 static int64_t electors(fixture *f, int64_t id, const char *name, int64_t *signatures) {
     urne_app_read_begin(&f->app);
     const urne_initiative_held *h = urne_app_initiative(&f->app, id);
@@ -190,6 +198,16 @@ static void test_generate(void **state) {
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_LETTERS,
                 urne_app_initiative_codes(&f->app, &f->admin, id, "Somme", 4, keep, &none, &o_));
     int64_t sigs = 0;
+    assert_int_equal(electors(f, id, "Somme", &sigs), NCODES);
+    /* Made outside the lock and stored in batches: a caller that gives up after
+     * two batches were stored has them taken back, in memory and in the store. */
+    int64_t seen = 0;
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_LETTERS,
+                urne_app_initiative_codes(&f->app, &f->admin, id, "Somme", 5000, give_up_late, &seen, &o_));
+    assert_int_equal(seen, 4500);
+    assert_int_equal(electors(f, id, "Somme", &sigs), NCODES);
+    urne_app_close(&f->app);
+    app_open(f);
     assert_int_equal(electors(f, id, "Somme", &sigs), NCODES);
 
     /* Printable, distinct, never in clear in the store's files. */

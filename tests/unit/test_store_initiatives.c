@@ -73,8 +73,9 @@ static void test_initiative_rows(void **state) {
     urne_store_close(s);
 }
 
-static int count_territory(const char *territory, int64_t electors, void *ctx) {
+static int count_territory(const char *territory, int64_t electors, int64_t anonymous, void *ctx) {
     int64_t *c = ctx;
+    c[2] += anonymous;
     if (strcmp(territory, "75") == 0) c[0] = electors;
     if (strcmp(territory, "2A") == 0) c[1] = electors;
     return 0;
@@ -116,10 +117,71 @@ static void test_roll(void **state) {
     memset(index, 'z', 64);
     assert_int_equal(urne_store_initiative_roll_find(s, id, key, index, &got, &homonyms), 0);
     assert_int_equal(homonyms, 0);
-    int64_t counts[2] = {0, 0};
+    int64_t counts[3] = {0, 0, 0};
     assert_int_equal(urne_store_initiative_roll_counts(s, id, count_territory, counts), 0);
     assert_int_equal(counts[0], 2);
     assert_int_equal(counts[1], 1);
+    assert_int_equal(counts[2], 0);
+    urne_store_close(s);
+}
+
+/* Codes on roll entries (migration 12): a letter bound to an elector's entry,
+ * found by its code; an anonymous code's entry counted apart; both taken back. */
+static void test_roll_codes(void **state) {
+    (void)state;
+    urne_store *s = open_memory();
+    int64_t id = put_initiative(s);
+    urne_initiative_roll_entry e, got;
+    char key[65] = {0}, code[65] = {0}, other[65] = {0};
+    memset(key, '1', 64);
+    memset(code, 'c', 64);
+    memset(other, 'd', 64);
+    assert_int_equal(urne_store_begin(s), 0);
+    roll_entry(&e, '1', 'x', "75");
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    roll_entry(&e, '2', 'x', "75");
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    roll_entry(&e, '9', 'z', "Oise"); /* an anonymous code: no code_hash, a letter */
+    snprintf(e.letter, sizeof e.letter, "Oise/2026-12-06T10:00:00Z/1");
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    assert_int_equal(urne_store_initiative_roll_letter(s, id, key, code, "75/x/1", "1970-03-04"), 1);
+    assert_int_equal(urne_store_initiative_roll_letter(s, id, key, other, "75/x/2", "1970-03-04"), 0); /* has one */
+    memset(key, '5', 64);
+    assert_int_equal(urne_store_initiative_roll_letter(s, id, key, other, "75/x/3", "1970-03-04"), 0); /* no entry */
+    memset(key, '2', 64);
+    assert_int_equal(urne_store_initiative_roll_letter(s, id, key, code, "75/x/4", "1980-01-01"), -1); /* code taken */
+    assert_int_equal(urne_store_commit(s), 0);
+
+    assert_int_equal(urne_store_initiative_roll_code(s, id, code, &got), 1);
+    memset(key, '1', 64);
+    assert_string_equal(got.key_hash, key);
+    assert_string_equal(got.letter, "75/x/1");
+    assert_string_equal(got.born, "1970-03-04");
+    assert_string_equal(got.territory, "75");
+    assert_int_equal(urne_store_initiative_roll_code(s, id, other, &got), 0);
+    assert_int_equal(urne_store_initiative_roll_code(s, id, "", &got), 0); /* no code is no key */
+    int64_t counts[3] = {0, 0, 0};
+    assert_int_equal(urne_store_initiative_roll_counts(s, id, count_territory, counts), 0);
+    assert_int_equal(counts[0], 2);
+    assert_int_equal(counts[2], 1); /* Oise's anonymous code */
+
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_initiative_roll_unletter(s, id, key), 1); /* the letter off Dupont's entry */
+    memset(key, '9', 64);
+    assert_int_equal(urne_store_initiative_roll_unletter(s, id, key), 1); /* the anonymous entry removed */
+    memset(key, '2', 64);
+    assert_int_equal(urne_store_initiative_roll_unletter(s, id, key), 0); /* an entry without a code */
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_initiative_roll_code(s, id, code, &got), 0);
+    memset(key, '1', 64);
+    int64_t homonyms = 0;
+    assert_int_equal(urne_store_initiative_roll_find(s, id, key, "x", &got, &homonyms), 1); /* the elector stays */
+    assert_string_equal(got.letter, "");
+    assert_string_equal(got.born, "");
+    memset(counts, 0, sizeof counts);
+    assert_int_equal(urne_store_initiative_roll_counts(s, id, count_territory, counts), 0);
+    assert_int_equal(counts[0], 2);
+    assert_int_equal(counts[2], 0);
     urne_store_close(s);
 }
 
@@ -297,6 +359,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_initiative_rows),
         cmocka_unit_test(test_roll),
+        cmocka_unit_test(test_roll_codes),
         cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_days_and_valid_ids),
         cmocka_unit_test(test_counts_per_territory),
