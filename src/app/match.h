@@ -60,6 +60,7 @@
 #define URNE_WHY_MATCH_CHECK "match-check"     /* the checker found faults in the engine's result (number) */
 #define URNE_WHY_MATCH_FINAL "match-final"     /* the final phase was run: no later round */
 #define URNE_WHY_MATCH_RANK "match-rank"       /* a host's rank for a pupil not a whole number (detail the pupil) */
+#define URNE_WHY_MATCH_MAX_KM "match-max-km"   /* the maximum distance not a whole number of km from 0 */
 
 /* A new campaign. NULL texts are "". seed < 0: drawn at random. */
 typedef struct urne_match_campaign_new {
@@ -92,6 +93,21 @@ urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int
  * added; out->id: the hosts they rank. */
 urne_app_status urne_app_match_rankings(urne_app *app, const urne_user *actor, int64_t id, const char *text,
                                         size_t len, urne_app_outcome *out);
+
+/* Set campaign `id`'s distances between communes (a distances.csv: commune_a,
+ * commune_b, km, read as `urne match run --distances` reads it) and its maximum
+ * distance (max_km >= 0 kilometres, its --max-km), while it collects, before its
+ * first round (every round of a campaign runs on the same constraints): every
+ * line or none (BAD_INPUT URNE_WHY_FILE, the errors in out->checks naming
+ * distances.csv, the line, the field and the rule; BAD_INPUT field "max_km",
+ * URNE_WHY_MATCH_MAX_KM, for max_km < 0); a second upload replaces the first
+ * whole. Each round then places a pupil only with a host whose commune (the
+ * `commune` column of hosts.csv, of pupils.csv, kept) is within max_km of the
+ * pupil's, a pair the table does not hold counting as too far, a pupil or host
+ * without a commune not held to it: the engine's call the command line makes.
+ * Coordinator. out->number: the distances. */
+urne_app_status urne_app_match_distances(urne_app *app, const urne_user *actor, int64_t id, const char *text,
+                                         size_t len, int64_t max_km, urne_app_outcome *out);
 
 /* A host ranks its applicants by its private link's code: ranks[i] (1 first;
  * 0 leaves pupils[i] out: not taken there) for the n pupils named. As

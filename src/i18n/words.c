@@ -130,6 +130,7 @@ static const coded actions[] = {
     {"match.create", NC_("action", "matching campaign created"), NULL},
     {"match.import", NC_("action", "hosts and pupils imported"), NULL},
     {"match.rankings", NC_("action", "host rankings given"), NULL},
+    {"match.distances", NC_("action", "distances between communes set"), NULL},
     {"match.places", NC_("action", "host's places changed"), NULL},
     {"match.wishes", NC_("action", "pupil's wishes changed"), NULL},
     {"match.run", NC_("action", "matching round run"), NULL},

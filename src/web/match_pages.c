@@ -151,6 +151,19 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
                        "ranked before keeps its ranking."),
                   _(r, "Add"));
     }
+    if (strcmp(c->state, "collecting") == 0 && c->round == 0) {
+        urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
+        urne_page_csrf(b, r);
+        urne_html(b, "<h2>%s</h2><input type=hidden name=do value=distances><p>%s</p>"
+                     "<label>distances.csv<textarea name=distances required rows=4></textarea></label>"
+                     "<label>%s<input name=max_km required inputmode=numeric pattern=\"[0-9]+\"></label>"
+                     "<button>%s</button></form>",
+                  _(r, "Set the distances between communes"),
+                  _(r, "Columns commune_a, commune_b, km. Each round then places a pupil only with a host whose "
+                       "commune (the column commune of hosts.csv and pupils.csv) is within the maximum distance of "
+                       "theirs; a pair not in the table counts as too far. Sent again, the table replaces the first."),
+                  _(r, "Maximum distance (km)"), _(r, "Set"));
+    }
     if ((strcmp(c->state, "collecting") == 0 || strcmp(c->state, "published") == 0) && !c->final_round) {
         urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
         urne_page_csrf(b, r);
@@ -259,6 +272,11 @@ enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
         const char *k = urne_req_param(r, "rankings");
         urne_app_match_rankings(&r->srv->app, &r->user, id, k, k ? strlen(k) : 0, &o);
         done = _(r, "Rankings added: these hosts take their applicants in their own order.");
+    } else if (what && strcmp(what, "distances") == 0) {
+        const char *d = urne_req_param(r, "distances");
+        urne_app_match_distances(&r->srv->app, &r->user, id, d, d ? strlen(d) : 0,
+                                 urne_match_field_count(urne_req_param(r, "max_km"), -1), &o);
+        done = _(r, "Distances set: each round keeps to the maximum distance.");
     } else if (what && strcmp(what, "publish") == 0) {
         urne_app_match_publish(&r->srv->app, &r->user, id, urne_req_param(r, "deadline"), &o);
         done = _(r, "Round published: each pupil placed has an offer to answer.");

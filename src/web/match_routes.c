@@ -5,7 +5,8 @@
  * The API: a campaign's figures as JSON; creating one; importing its files
  * (answered with every host's and pupil's code, shown this once); a host's
  * places (by account or by its link's code), a pupil's wishes; running,
- * publishing and closing a round; rankings given after the import; a pupil's
+ * publishing and closing a round; rankings given after the import; the
+ * distances between communes and the maximum distance; a pupil's
  * placement and explanation by code, and their answer to the offer. The
  * downloads (assignment.csv, explanations.csv, hosts.csv, host.csv, report.json) are in
  * match_csv.c. Each route names its
@@ -62,6 +63,8 @@ void urne_match_word(const urne_req *r, const urne_app_outcome *o, urne_result *
     else if (strcmp(why, URNE_WHY_MATCH_RANK) == 0)
         urne_result_set(res, http, _(r, "The rank of pupil %s: a whole number from 1, or empty to leave them out."),
                         o->detail);
+    else if (strcmp(why, URNE_WHY_MATCH_MAX_KM) == 0)
+        urne_result_set(res, http, "%s", _(r, "Field 'max_km': a whole number of kilometres, from 0."));
     else if (strcmp(why, URNE_WHY_MATCH_EMPTY) == 0 && strcmp(o->field, "rank") == 0)
         urne_result_set(res, http, "%s", _(r, "No rank given: rank at least one applicant."));
     else if (strcmp(why, URNE_WHY_MATCH_METHOD) == 0)
@@ -154,6 +157,16 @@ static enum MHD_Result api_rankings(urne_req *r, int64_t id, int64_t b) {
     json_t *extra = json_pack("{s:I, s:I}", "rankings", (json_int_t)o.number, "hosts_ranked", (json_int_t)o.id);
     o.id = id;
     return answer(r, &o, 200, _(r, "Rankings added: these hosts take their applicants in their own order."), extra);
+}
+
+static enum MHD_Result api_distances(urne_req *r, int64_t id, int64_t b) {
+    const char *d = urne_req_param(r, "distances");
+    urne_app_outcome o;
+    urne_app_match_distances(&r->srv->app, &r->user, id, d, d ? strlen(d) : 0,
+                             urne_match_field_count(urne_req_param(r, "max_km"), -1), &o);
+    json_t *extra = json_pack("{s:I}", "distances", (json_int_t)o.number);
+    o.id = id;
+    return answer(r, &o, 200, _(r, "Distances set: each round keeps to the maximum distance."), extra);
 }
 
 static enum MHD_Result api_places(urne_req *r, int64_t id, int64_t b) {
@@ -275,6 +288,10 @@ static const urne_route_def matches[] = {
     {"POST", "/api/match/*/rankings", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
      "add host_rankings.csv (host, pupil, rank) for hosts not ranked yet, before the first round (every line or none)",
      api_rankings},
+    {"POST", "/api/match/*/distances", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "set distances.csv (commune_a, commune_b, km) and max_km, the maximum distance, before the first round (every "
+     "line or none; sent again, it replaces the first)",
+     api_distances},
     {"POST", "/api/match/*/wishes", URNE_ACT_ENTER_WISHES, "the pupil's school in the campaign",
      "set a pupil's wishes", api_wishes},
     {"POST", "/api/match/*/places", URNE_ACT_EDIT_PLACES, "the host's space in the campaign",

@@ -291,6 +291,7 @@ static void test_upgrade_from_7(void **state) {
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     const char *to6 =
         "BEGIN;DROP INDEX initiative_signatures_count;DROP INDEX initiative_signatures_valid;DROP TABLE secrets;" /* the migrations after the forums' */
+        "DROP TABLE match_distances;DROP TABLE match_limits;"
         "DROP TABLE forum_bans;DROP TABLE forum_posts;DROP TABLE forums;DROP TABLE grants;"
         "CREATE TABLE grants(user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
         "  space TEXT NOT NULL CHECK(space <> ''),"
@@ -306,7 +307,7 @@ static void test_upgrade_from_7(void **state) {
     sqlite3_close(db);
     s = urne_store_open(path, err, sizeof err);
     if (s == NULL) fail_msg("%s", err);
-    assert_int_equal(urne_store_schema_version(s), 11); /* the forums' 8, and the migrations after it */
+    assert_int_equal(urne_store_schema_version(s), 12); /* the forums' 8, and the migrations after it */
     urne_store_grant g;
     assert_int_equal(urne_store_grant_get(s, 1, "org/nord", &g), 1);
     assert_int_equal(g.role, URNE_ROLE_COMMISSION);
