@@ -85,6 +85,20 @@ urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int
                                       size_t rankings_len, urne_app_match_code_fn fn, void *ctx,
                                       urne_app_outcome *out);
 
+/* Add hosts and pupils who join late to campaign `id` (a hosts.csv, a
+ * pupils.csv, as the import's; either may be NULL or "", not both) while it
+ * collects or has a round published, before the final phase: every line or none
+ * (BAD_INPUT URNE_WHY_FILE, out->checks the first file at fault: hosts.csv, then
+ * pupils.csv), a pupil's wishes naming the campaign's hosts or those added with
+ * them; an id the campaign holds already refused at its line (rule host-exists,
+ * pupil-exists: never updated, its own acts change it); lottery numbers given
+ * for the pupils added if and only if the campaign's pupils have them. The pupils
+ * added take part in the next round. Each new code goes to fn after the commit,
+ * hosts first. Coordinator. out->number: the pupils added. */
+urne_app_status urne_app_match_add(urne_app *app, const urne_user *actor, int64_t id, const char *hosts,
+                                   size_t hosts_len, const char *pupils, size_t pupils_len, urne_app_match_code_fn fn,
+                                   void *ctx, urne_app_outcome *out);
+
 /* Add the rankings of hosts that rank their applicants themselves (a
  * host_rankings.csv: host, pupil, rank) to campaign `id` while it collects,
  * before its first round: every line or none (BAD_INPUT URNE_WHY_FILE, the

@@ -129,6 +129,7 @@ static const coded actions[] = {
     {"post.edit", NC_("action", "message edited"), NULL},
     {"match.create", NC_("action", "matching campaign created"), NULL},
     {"match.import", NC_("action", "hosts and pupils imported"), NULL},
+    {"match.add", NC_("action", "hosts and pupils added"), NULL},
     {"match.rankings", NC_("action", "host rankings given"), NULL},
     {"match.distances", NC_("action", "distances between communes set"), NULL},
     {"match.places", NC_("action", "host's places changed"), NULL},

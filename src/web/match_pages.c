@@ -167,6 +167,15 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
     if ((strcmp(c->state, "collecting") == 0 || strcmp(c->state, "published") == 0) && !c->final_round) {
         urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
         urne_page_csrf(b, r);
+        urne_html(b, "<h2>%s</h2><input type=hidden name=do value=add><p>%s</p>"
+                     "<label>hosts.csv<textarea name=hosts rows=3></textarea></label>"
+                     "<label>pupils.csv<textarea name=pupils rows=4></textarea></label><button>%s</button></form>",
+                  _(r, "Add hosts and pupils who join late"),
+                  _(r, "The files of the import, either or both. A pupil's wishes may name any host of the campaign. "
+                       "An identifier already in the campaign is refused. Those added take part in the next round."),
+                  _(r, "Add"));
+        urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
+        urne_page_csrf(b, r);
         urne_html(b, "<h2>%s</h2><input type=hidden name=do value=run><label><input type=checkbox name=final "
                      "value=1> %s</label><button>%s</button></form>",
                   _(r, "Run the next round"), _(r, "the final phase, on the places left"), _(r, "Run"));
@@ -230,12 +239,16 @@ static void code_row(const char *kind, const char *key, const char *school, cons
     urne_html(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td></tr>", kind, key, school, code);
 }
 
-static enum MHD_Result form_import(urne_req *r, int64_t id) {
+/* The import (add 0) or hosts and pupils added later (add 1): the codes' page. */
+static enum MHD_Result form_import(urne_req *r, int64_t id, int add) {
     const char *h = urne_req_param(r, "hosts"), *p = urne_req_param(r, "pupils"), *k = urne_req_param(r, "rankings");
     urne_buf rows = {0};
     urne_app_outcome o;
-    urne_app_match_import(&r->srv->app, &r->user, id, h, h ? strlen(h) : 0, p, p ? strlen(p) : 0, k && k[0] ? k : NULL,
-                          k ? strlen(k) : 0, code_row, &rows, &o);
+    if (add)
+        urne_app_match_add(&r->srv->app, &r->user, id, h, h ? strlen(h) : 0, p, p ? strlen(p) : 0, code_row, &rows, &o);
+    else
+        urne_app_match_import(&r->srv->app, &r->user, id, h, h ? strlen(h) : 0, p, p ? strlen(p) : 0,
+                              k && k[0] ? k : NULL, k ? strlen(k) : 0, code_row, &rows, &o);
     if (o.status != URNE_APP_OK) {
         urne_result res = {0};
         urne_match_word(r, &o, &res);
@@ -261,7 +274,8 @@ static enum MHD_Result form_import(urne_req *r, int64_t id) {
 enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
     (void)b;
     const char *what = urne_req_param(r, "do");
-    if (what && strcmp(what, "import") == 0) return form_import(r, id);
+    if (what && (strcmp(what, "import") == 0 || strcmp(what, "add") == 0))
+        return form_import(r, id, strcmp(what, "add") == 0);
     urne_app_outcome o;
     const char *done;
     if (what && strcmp(what, "run") == 0) {

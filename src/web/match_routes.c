@@ -3,7 +3,8 @@
  * the use cases, match_pages.c the pages).
  *
  * The API: a campaign's figures as JSON; creating one; importing its files
- * (answered with every host's and pupil's code, shown this once); a host's
+ * (answered with every host's and pupil's code, shown this once), and hosts
+ * and pupils added later (late joiners, answered alike); a host's
  * places (by account or by its link's code), a pupil's wishes; running,
  * publishing and closing a round; rankings given after the import; the
  * distances between communes and the maximum distance; a pupil's
@@ -150,6 +151,15 @@ static enum MHD_Result api_import(urne_req *r, int64_t id, int64_t b) {
     return answer(r, &o, 200, _(r, "Hosts and pupils imported: hand each their code, shown only now."), extra);
 }
 
+static enum MHD_Result api_add(urne_req *r, int64_t id, int64_t b) {
+    const char *h = urne_req_param(r, "hosts"), *p = urne_req_param(r, "pupils");
+    json_t *codes = json_pack("{s:[], s:[]}", "hosts", "pupils");
+    urne_app_outcome o;
+    urne_app_match_add(&r->srv->app, &r->user, id, h, h ? strlen(h) : 0, p, p ? strlen(p) : 0, code_json, codes, &o);
+    json_t *extra = o.status == URNE_APP_OK ? json_pack("{s:o}", "codes", codes) : (json_decref(codes), NULL);
+    return answer(r, &o, 200, _(r, "Hosts and pupils added: hand each their code, shown only now."), extra);
+}
+
 static enum MHD_Result api_rankings(urne_req *r, int64_t id, int64_t b) {
     const char *k = urne_req_param(r, "rankings");
     urne_app_outcome o;
@@ -285,6 +295,10 @@ static const urne_route_def matches[] = {
     {"POST", "/api/match", URNE_ACT_MANAGE_MATCHES, "in the space named", "create a campaign", api_create},
     {"POST", "/api/match/*/import", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
      "import hosts.csv, pupils.csv, host_rankings.csv (every line or none); answers the codes", api_import},
+    {"POST", "/api/match/*/add", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "add hosts.csv and pupils.csv who join late, before the final phase (every line or none; an id already there "
+     "refused); answers the codes",
+     api_add},
     {"POST", "/api/match/*/rankings", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
      "add host_rankings.csv (host, pupil, rank) for hosts not ranked yet, before the first round (every line or none)",
      api_rankings},

@@ -12,6 +12,8 @@ generated département's files imported and run; a table of distances between
 communes and a maximum distance set (a bad file refused whole, naming file, line,
 field and rule; a second table replacing the first) and honoured by the round as
 `urne match run --distances --max-km` honours it, report.json byte for byte;
+hosts and pupils added after a round (late joiners: every line or none, an id
+already there refused) and placed in the next;
 `urne audit verify` passes and
 names a capacity changed behind the log's back; `urne store copy` carries it all."""
 import json
@@ -429,6 +431,65 @@ try:
                                   headers={"Authorization": "Bearer " + coord.token})).read().decode()
     check(raw5 == open(os.path.join(g5, "out", "report.json"), encoding="utf-8").read(),
           f"the server's report.json is urne match run's on the rows as files, distances included: {raw5!r}")
+
+    # Hosts and pupils who join late: added after a round is published (every line or none, an id already
+    # there refused), placed in the next round on the places left; a round waiting to be published takes none.
+    st, d = coord.post("/api/match/5/add", {"pupils": "id,wishes,lottery\nq5,N1,5\n"})
+    check(st == 409 and d.get("rule") == "match-state", f"nothing added while a round waits to be published: {st} {d}")
+    check(coord.post("/api/match/5/publish", {"deadline": "2099-01-01T00:00"})[0] == 200, "campaign 5 published")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity\nN1,3\nG,-1\n",
+                                            "pupils": "id,wishes,lottery\nq1,N1,9\nq5,G>Z,5\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["field"], e["rule"]) for e in errs]
+          == [("hosts.csv", 3, "capacity", "out-of-range")],
+          f"a bad hosts.csv refuses the addition, named first: {st} {d}")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity\nN1,3\nG,1\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["field"], e["rule"]) for e in errs]
+          == [("hosts.csv", 2, "id", "host-exists")], f"a host already there is refused, not updated: {st} {d}")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity\nG,1\n",
+                                            "pupils": "id,wishes,lottery\nq1,N1,9\nq5,G>Z,5\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["field"], e["rule"]) for e in errs]
+          == [("pupils.csv", 3, "wishes", "unknown-host")],
+          f"a wish for no host: refused at its line (G, added with it, is known): {st} {d}")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity\nG,1\n",
+                                            "pupils": "id,wishes,lottery\nq1,N1,9\nq5,G>N1,5\nq2,F,10\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["field"], e["rule"]) for e in errs]
+          == [("pupils.csv", 2, "id", "pupil-exists"), ("pupils.csv", 4, "id", "pupil-exists")],
+          f"pupils already there: refused at their lines, not updated: {st} {d}")
+    st, d = coord.post("/api/match/5/add", {"pupils": "id,wishes\nq5,N1\n"})
+    check(st == 400 and [e["rule"] for e in d.get("errors", [])] == ["lottery-all-or-none"],
+          f"the campaign's pupils have lottery numbers: those added too: {st} {d}")
+    st, d = coord.post("/api/match/5/add", {})
+    check(st == 400, f"no file at all: 400: {st} {d}")
+    check(obs.post("/api/match/5/add", {"pupils": "id,wishes,lottery\nq5,N1,5\n"})[0] == 403, "an observer adds nobody")
+    st, d = coord.get("/api/match/5")
+    check(st == 200 and d["pupils"] == 4, f"nothing of the refused files written: {d}")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity,name,commune\nG,1,Garage,Lille\n"})
+    check(st == 200 and [x["host"] for x in d["codes"]["hosts"]] == ["G"] and d["codes"]["pupils"] == [],
+          f"a host added alone, its code answered: {st} {d}")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity\nH,1\n", "pupils":
+                                            "id,wishes,lottery,commune,school\nq5,G>N1,5,Lille,Collège Verlaine\n"
+                                            "q6,F,6,Dunkerque,Collège Verlaine\nq7,H>G,7,,Collège Verlaine\n"})
+    check(st == 200 and [x["host"] for x in d["codes"]["hosts"]] == ["H"]
+          and [x["pupil"] for x in d["codes"]["pupils"]] == ["q5", "q6", "q7"]
+          and all(x["school"] == "Collège Verlaine" for x in d["codes"]["pupils"]),
+          f"a host and pupils added together, wishing it and the others: {st} {d}")
+    q6 = {x["pupil"]: x["code"] for x in d["codes"]["pupils"]}["q6"]
+    st, page = coord.get("/match/5?lang=en")
+    check(st == 200 and "Add hosts and pupils who join late" in page, f"the addition's form on the page: {st}")
+    st, page = coord.form("/match/5/act?lang=en", {"do": "add", "pupils": "id,wishes,lottery\nq8,N2,8\n"})
+    check(st == 200 and "<td>q8</td>" in page and "shown only now" in page, f"added by the form, its code shown: {st}")
+    st, d = coord.post("/api/match/5/run", {})
+    check(st == 200 and d["round"] == 2 and d["placed"] == 3, f"round 2 places q5 (G), q6 (F), q7 (H): {st} {d}")
+    st, text = coord.get("/match/5/assignment.csv")
+    rows2 = sorted((x[0], x[1]) for x in (l.split(",") for l in text.splitlines()[1:]))
+    check(st == 200 and rows2 == [("q4", ""), ("q5", "G"), ("q6", "F"), ("q7", "H"), ("q8", "")],
+          f"the late joiners placed on the places left, those holding a place not in the round: {st} {text!r}")
+    st, d = public.post("/api/match/5/placement", {"code": q6})
+    check(st == 200 and d["pupil"] == "q6", f"a late joiner's code works: {st} {d}")
 
     p = run("audit", "verify", "--db", srv.db, ok=False)
     check(p.returncode == 0 and "5 matching campaign(s) compared" in p.stdout,
