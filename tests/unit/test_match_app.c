@@ -11,7 +11,9 @@
  * published (a deadline past refused); a pupil reads their placement by code
  * (a wrong code finds nothing), refuses, and the next round gives the place to
  * the next in the host's order; an offer left past its deadline expires; the
- * final phase is the last round. The clock is the test's.
+ * final phase is the last round; a table of distances and a maximum distance
+ * set and kept to; hosts and pupils added late and placed in the next round.
+ * The clock is the test's.
  */
 #include "helpers.h"
 
@@ -506,6 +508,85 @@ static void test_drawn_lottery_and_weeks(void **state) {
     assert_string_equal(r.host, "A");
 }
 
+/* The distances and a maximum distance: refused by anyone but the coordinator,
+ * for a max_km below 0 and a bad file (nothing written), set, replaced, kept to
+ * by the round, refused after it; hosts and pupils added late: refused while a
+ * round waits to be published and for an id already there, then added (drawn
+ * lottery, no number given), placed in the next round. The log replays. */
+static void test_distances_and_late_joiners(void **state) {
+    fixture *f = *state;
+    urne_app_outcome o;
+    urne_match_campaign_new in = {.name = "Distances", .space = "org/nord", .seed = 5};
+    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    static const char hosts[] = "id,capacity,commune\nL,1,Lille\nD,1,Dunkerque\n";
+    static const char pupils[] = "id,wishes,commune\nq1,D>L,Lille\nq2,D,Roubaix\n";
+    static const char table[] = "commune_a,commune_b,km\nLille,Dunkerque,80\nRoubaix,Dunkerque,30\n";
+    static const char bad[] = "commune_a,commune_b,km\nLille,Dunkerque,-3\n";
+    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), NULL, 0, NULL, NULL,
+                             &o));
+    urne_app_outcome_free(&o);
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_distances(&f->app, &f->obs, id, table, strlen(table), 50, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_MAX_KM,
+                urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), -1, &o_));
+    assert_int_equal(urne_app_match_distances(&f->app, &f->coord, id, bad, strlen(bad), 50, &o), URNE_APP_BAD_INPUT);
+    assert_string_equal(o.checks.file, "distances.csv");
+    assert_int_equal(o.checks.items[0].line, 2);
+    assert_string_equal(o.checks.items[0].field, "km");
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), 10, &o));
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), 50, &o)); /* replaces it */
+    assert_int_equal(o.number, 2);
+    urne_app_outcome_free(&o);
+    urne_match_limit_row lim;
+    assert_int_equal(urne_store_match_limit_get(f->store, id, &lim), 1);
+    assert_int_equal(lim.max_km, 50);
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    urne_app_outcome_free(&o);
+    urne_match_result_row r;
+    assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q1", &r), 1);
+    assert_string_equal(r.host, "L"); /* Dunkerque is 80 km from Lille */
+    assert_non_null(strstr(r.explanation, "\"why\":\"too-far\""));
+    assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q2", &r), 1);
+    assert_string_equal(r.host, "D"); /* 30 km from Roubaix */
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE,
+                urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), 100, &o_));
+    static const char late[] = "id,wishes,commune\nq3,E>L,Lille\n";
+    static const char again[] = "id,wishes\nq1,L\n";
+    static const char more[] = "id,capacity,commune\nE,1,Lille\n";
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE,
+                urne_app_match_add(&f->app, &f->coord, id, NULL, 0, again, strlen(again), NULL, NULL, &o_));
+    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
+    urne_app_outcome_free(&o);
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL,
+                urne_app_match_add(&f->app, &f->obs, id, more, strlen(more), late, strlen(late), NULL, NULL, &o_));
+    assert_int_equal(urne_app_match_add(&f->app, &f->coord, id, NULL, 0, again, strlen(again), NULL, NULL, &o),
+                     URNE_APP_BAD_INPUT);
+    assert_string_equal(o.checks.file, "pupils.csv");
+    assert_string_equal(o.checks.items[0].rule, "pupil-exists");
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_match_add(&f->app, &f->coord, id, NULL, 0, late, strlen(late), NULL, NULL, &o),
+                     URNE_APP_BAD_INPUT); /* E is no host yet */
+    assert_string_equal(o.checks.items[0].rule, "unknown-host");
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_add(&f->app, &f->coord, id, more, strlen(more), late, strlen(late), NULL, NULL, &o));
+    assert_int_equal(o.number, 1);
+    urne_app_outcome_free(&o);
+    urne_match_pupil_row p;
+    assert_int_equal(urne_store_match_pupil_get(f->store, id, "q3", NULL, &p), 1);
+    assert_string_equal(p.wishes, "E>L");
+    assert_string_equal(p.kept, "{\"commune\":\"Lille\"}");
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    assert_int_equal(o.id, 1); /* q3 placed; q1 and q2 hold their offers */
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_store_match_result_get(f->store, id, 2, "q3", &r), 1);
+    assert_string_equal(r.host, "E");
+    char field[96];
+    assert_int_equal(replay_diffs(f, field), 0);
+}
+
 /* The space word of a school or host: accents folded, punctuation one dash. */
 static void test_space_word(void **state) {
     (void)state;
@@ -536,6 +617,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_story, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drawn_lottery_and_weeks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_distances_and_late_joiners, setup, teardown),
         cmocka_unit_test(test_space_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
