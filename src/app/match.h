@@ -123,6 +123,17 @@ urne_app_status urne_app_match_rankings(urne_app *app, const urne_user *actor, i
 urne_app_status urne_app_match_distances(urne_app *app, const urne_user *actor, int64_t id, const char *text,
                                          size_t len, int64_t max_km, urne_app_outcome *out);
 
+/* Correct the rankings of hosts that ranked before: a host_rankings.csv (host,
+ * pupil, rank) whose every host's lines replace that host's ranking whole, while
+ * the campaign collects or has a round published, before the final phase:
+ * every line or none (BAD_INPUT URNE_WHY_FILE, out->checks naming the file, the
+ * line, the field and the rule: a host not ranked before, host-not-ranked; a
+ * pupil holding a place at the host left out, holder-not-ranked). The next round
+ * runs on the corrected order. Coordinator. out->number: the rows written;
+ * out->id: the hosts corrected. */
+urne_app_status urne_app_match_rankings_correct(urne_app *app, const urne_user *actor, int64_t id, const char *text,
+                                                size_t len, urne_app_outcome *out);
+
 /* A host ranks its applicants by its private link's code: ranks[i] (1 first;
  * 0 leaves pupils[i] out: not taken there) for the n pupils named. As
  * urne_app_match_rankings (collecting, before the first round; the host not

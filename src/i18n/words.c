@@ -131,6 +131,7 @@ static const coded actions[] = {
     {"match.import", NC_("action", "hosts and pupils imported"), NULL},
     {"match.add", NC_("action", "hosts and pupils added"), NULL},
     {"match.rankings", NC_("action", "host rankings given"), NULL},
+    {"match.correct", NC_("action", "host rankings corrected"), NULL},
     {"match.distances", NC_("action", "distances between communes set"), NULL},
     {"match.places", NC_("action", "host's places changed"), NULL},
     {"match.wishes", NC_("action", "pupil's wishes changed"), NULL},

@@ -285,6 +285,15 @@ int urne_store_match_ranking_each(urne_store *s, int64_t campaign,
     EACH(s, &RANKING, urne_sql_match_ranking_each, p, 1, "listing the hosts' rankings", ranking, fn, ctx);
 }
 
+int urne_store_match_ranking_clear(urne_store *s, int64_t campaign, const char *host) {
+    urne_store_param p[2] = {{.i = campaign}};
+    if (text_param(s, host, URNE_STORE_MATCH_KEY_MAX + 1, "a host's key", &p[1]) < 0) return -1;
+    long changed = 0;
+    return s->ops->matches->run(s, urne_sql_match_ranking_clear, p, 2, "taking away a host's ranking", &changed) < 0
+               ? -1
+               : 0;
+}
+
 int urne_store_match_result_put(urne_store *s, const urne_match_result_row *r) {
     return put(s, &RESULT, urne_sql_match_result_put, r, "adding a round's result");
 }

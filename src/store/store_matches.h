@@ -161,6 +161,8 @@ int urne_store_match_pupil_each(urne_store *s, int64_t campaign, const char *sch
 int urne_store_match_ranking_put(urne_store *s, const urne_match_ranking_row *r);
 int urne_store_match_ranking_each(urne_store *s, int64_t campaign,
                                   int (*fn)(const urne_match_ranking_row *r, void *ctx), void *ctx);
+/* Take away every rank host `host` gave: 0, or -1. */
+int urne_store_match_ranking_clear(urne_store *s, int64_t campaign, const char *host);
 
 /* Add a result: 1, 0 when the pupil has one in that round, -1. */
 int urne_store_match_result_put(urne_store *s, const urne_match_result_row *r);

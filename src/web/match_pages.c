@@ -167,6 +167,15 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
     if ((strcmp(c->state, "collecting") == 0 || strcmp(c->state, "published") == 0) && !c->final_round) {
         urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
         urne_page_csrf(b, r);
+        urne_html(b, "<h2>%s</h2><input type=hidden name=do value=correct><p>%s</p>"
+                     "<label>host_rankings.csv<textarea name=rankings required rows=3></textarea></label>"
+                     "<button>%s</button></form>",
+                  _(r, "Correct a host's ranking"),
+                  _(r, "Columns host, pupil, rank: each host named gets these lines as its whole ranking, in place "
+                       "of the one it gave. A pupil holding a place at the host must stay ranked."),
+                  _(r, "Correct"));
+        urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
+        urne_page_csrf(b, r);
         urne_html(b, "<h2>%s</h2><input type=hidden name=do value=add><p>%s</p>"
                      "<label>hosts.csv<textarea name=hosts rows=3></textarea></label>"
                      "<label>pupils.csv<textarea name=pupils rows=4></textarea></label><button>%s</button></form>",
@@ -286,6 +295,10 @@ enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
         const char *k = urne_req_param(r, "rankings");
         urne_app_match_rankings(&r->srv->app, &r->user, id, k, k ? strlen(k) : 0, &o);
         done = _(r, "Rankings added: these hosts take their applicants in their own order.");
+    } else if (what && strcmp(what, "correct") == 0) {
+        const char *k = urne_req_param(r, "rankings");
+        urne_app_match_rankings_correct(&r->srv->app, &r->user, id, k, k ? strlen(k) : 0, &o);
+        done = _(r, "Rankings corrected: the next round takes these hosts' new order.");
     } else if (what && strcmp(what, "distances") == 0) {
         const char *d = urne_req_param(r, "distances");
         urne_app_match_distances(&r->srv->app, &r->user, id, d, d ? strlen(d) : 0,

@@ -6,7 +6,8 @@
  * (answered with every host's and pupil's code, shown this once), and hosts
  * and pupils added later (late joiners, answered alike); a host's
  * places (by account or by its link's code), a pupil's wishes; running,
- * publishing and closing a round; rankings given after the import; the
+ * publishing and closing a round; rankings given after the import, and
+ * corrected; the
  * distances between communes and the maximum distance; a pupil's
  * placement and explanation by code, and their answer to the offer. The
  * downloads (assignment.csv, explanations.csv, hosts.csv, host.csv, report.json) are in
@@ -179,6 +180,15 @@ static enum MHD_Result api_distances(urne_req *r, int64_t id, int64_t b) {
     return answer(r, &o, 200, _(r, "Distances set: each round keeps to the maximum distance."), extra);
 }
 
+static enum MHD_Result api_correct(urne_req *r, int64_t id, int64_t b) {
+    const char *k = urne_req_param(r, "rankings");
+    urne_app_outcome o;
+    urne_app_match_rankings_correct(&r->srv->app, &r->user, id, k, k ? strlen(k) : 0, &o);
+    json_t *extra = json_pack("{s:I, s:I}", "rankings", (json_int_t)o.number, "hosts_corrected", (json_int_t)o.id);
+    o.id = id;
+    return answer(r, &o, 200, _(r, "Rankings corrected: the next round takes these hosts' new order."), extra);
+}
+
 static enum MHD_Result api_places(urne_req *r, int64_t id, int64_t b) {
     const char *cap = urne_req_param(r, "capacity"), *res = urne_req_param(r, "reserved");
     urne_match_places in = {urne_req_param(r, "host"), urne_req_param(r, "code"), urne_req_param(r, "name"),
@@ -302,6 +312,10 @@ static const urne_route_def matches[] = {
     {"POST", "/api/match/*/rankings", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
      "add host_rankings.csv (host, pupil, rank) for hosts not ranked yet, before the first round (every line or none)",
      api_rankings},
+    {"POST", "/api/match/*/rankings/correct", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "correct host_rankings.csv: each host's lines replace its ranking whole, before the next round (every line or "
+     "none; a pupil holding a place there is kept in it)",
+     api_correct},
     {"POST", "/api/match/*/distances", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
      "set distances.csv (commune_a, commune_b, km) and max_km, the maximum distance, before the first round (every "
      "line or none; sent again, it replaces the first)",

@@ -13,7 +13,8 @@ communes and a maximum distance set (a bad file refused whole, naming file, line
 field and rule; a second table replacing the first) and honoured by the round as
 `urne match run --distances --max-km` honours it, report.json byte for byte;
 hosts and pupils added after a round (late joiners: every line or none, an id
-already there refused) and placed in the next;
+already there refused) and placed in the next; a host's ranking corrected
+between rounds (never leaving out a pupil who holds a place there);
 `urne audit verify` passes and
 names a capacity changed behind the log's back; `urne store copy` carries it all."""
 import json
@@ -431,6 +432,24 @@ try:
                                   headers={"Authorization": "Bearer " + coord.token})).read().decode()
     check(raw5 == open(os.path.join(g5, "out", "report.json"), encoding="utf-8").read(),
           f"the server's report.json is urne match run's on the rows as files, distances included: {raw5!r}")
+
+    # A ranking given is corrected by the coordinator before the next round: each host's lines replace its
+    # ranking whole; a host that gave none, or a correction leaving out a pupil who holds a place there, refused.
+    st, d = coord.post("/api/match/1/rankings/correct", {"rankings": "host,pupil,rank\nA,p1,1\nC,p1,1\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["field"], e["rule"]) for e in errs]
+          == [("host_rankings.csv", 2, "host", "host-not-ranked"), ("host_rankings.csv", 3, "pupil", "holder-not-ranked")],
+          f"A gave no ranking; p2 holds C and would be left out: refused at their lines: {st} {d}")
+    check(teach.post("/api/match/1/rankings/correct", {"rankings": "host,pupil,rank\nC,p2,1\n"})[0] == 403,
+          "a teacher corrects no ranking")
+    check(public.post("/api/match/1/rankings/correct", {"rankings": "host,pupil,rank\nC,p2,1\n"})[0] == 401,
+          "the public corrects no ranking")
+    st, d = coord.post("/api/match/1/rankings/correct", {"rankings": "host,pupil,rank\nC,p1,1\nC,p2,2\n"})
+    check(st == 200 and d["rankings"] == 2 and d["hosts_corrected"] == 1, f"C's ranking corrected: {st} {d}")
+    st, page = coord.get("/match/1?lang=en")
+    check(st == 200 and "Correct a host&#39;s ranking" in page.replace("'", "&#39;"), f"the correction's form: {st}")
+    st, page = coord.form("/match/1/act?lang=en", {"do": "correct", "rankings": "host,pupil,rank\nC,p3,1\n"})
+    check(st == 400 and "holds a place there" in page, f"the form refuses it alike, naming the pupil held: {st}")
 
     # Hosts and pupils who join late: added after a round is published (every line or none, an id already
     # there refused), placed in the next round on the places left; a round waiting to be published takes none.

@@ -12,7 +12,8 @@
  * (a wrong code finds nothing), refuses, and the next round gives the place to
  * the next in the host's order; an offer left past its deadline expires; the
  * final phase is the last round; a table of distances and a maximum distance
- * set and kept to; hosts and pupils added late and placed in the next round.
+ * set and kept to; hosts and pupils added late and placed in the next round;
+ * a host's ranking corrected before the first round and between rounds.
  * The clock is the test's.
  */
 #include "helpers.h"
@@ -587,6 +588,56 @@ static void test_distances_and_late_joiners(void **state) {
     assert_int_equal(replay_diffs(f, field), 0);
 }
 
+/* A ranking corrected: before the first round the corrected order decides; after
+ * a round published, a correction leaving out the pupil holding the place is
+ * refused (nothing written), one keeping them stands; a host that gave no
+ * ranking has none to correct; a round waiting to be published takes none. */
+static void test_ranking_corrected(void **state) {
+    fixture *f = *state;
+    urne_app_outcome o;
+    urne_match_campaign_new in = {.name = "Classements", .space = "org/nord", .seed = 9};
+    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    static const char hosts[] = "id,capacity\nA,1\nB,1\n";
+    static const char pupils[] = "id,wishes,lottery\nq1,A,1\nq2,A,2\nq3,B,3\n";
+    static const char given[] = "host,pupil,rank\nA,q1,1\nA,q2,2\n";
+    static const char swapped[] = "host,pupil,rank\nA,q2,1\nA,q1,2\n";
+    static const char drops[] = "host,pupil,rank\nA,q1,1\n";
+    static const char unranked[] = "host,pupil,rank\nB,q3,1\n";
+    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), given,
+                             strlen(given), NULL, NULL, &o));
+    urne_app_outcome_free(&o);
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL,
+                urne_app_match_rankings_correct(&f->app, &f->obs, id, swapped, strlen(swapped), &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_FILE,
+                urne_app_match_rankings_correct(&f->app, &f->coord, id, unranked, strlen(unranked), &o_));
+    OK(urne_app_match_rankings_correct(&f->app, &f->coord, id, swapped, strlen(swapped), &o));
+    assert_int_equal(o.number, 2);
+    assert_int_equal(o.id, 1);
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    urne_app_outcome_free(&o);
+    urne_match_result_row r;
+    assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q2", &r), 1);
+    assert_string_equal(r.host, "A"); /* A's corrected order: q2 first */
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE,
+                urne_app_match_rankings_correct(&f->app, &f->coord, id, swapped, strlen(swapped), &o_));
+    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_match_rankings_correct(&f->app, &f->coord, id, drops, strlen(drops), &o),
+                     URNE_APP_BAD_INPUT);
+    assert_string_equal(o.checks.items[0].rule, "holder-not-ranked");
+    assert_int_equal(o.checks.items[0].line, 2);
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_rankings_correct(&f->app, &f->coord, id, given, strlen(given), &o));
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o)); /* q2 keeps A: the kept place is still acceptable */
+    urne_app_outcome_free(&o);
+    char field[96];
+    assert_int_equal(replay_diffs(f, field), 0);
+}
+
 /* The space word of a school or host: accents folded, punctuation one dash. */
 static void test_space_word(void **state) {
     (void)state;
@@ -618,6 +669,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_story, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drawn_lottery_and_weeks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_distances_and_late_joiners, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ranking_corrected, setup, teardown),
         cmocka_unit_test(test_space_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
