@@ -226,8 +226,9 @@ typedef struct urne_match_listed {
 } urne_match_listed;
 typedef void (*urne_app_match_list_fn)(const urne_match_listed *x, void *ctx);
 
-/* Every host's list, host after host (in byte order of key), each in the common
- * order (higher priority, then lower lottery number): for the coordinator
+/* Every host's list, host after host (in byte order of key), each in the host's
+ * order: its own ranks when it ranked its applicants (lower first), else the
+ * common order (higher priority), then the lower lottery number: for the coordinator
  * (code NULL: URNE_ACT_MANAGE_MATCHES on the campaign), or only the host a
  * code names (its private link: the places offered or accepted, never a round
  * not yet published). OK (fn called for each, under the lock: it must not call

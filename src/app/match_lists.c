@@ -7,8 +7,10 @@
  * deadline unanswered is no place: the next round frees it), and, for the
  * coordinator while a round is run but not yet published, the places that
  * round computed (state "computed"), which a host never sees before they are
- * offered. Read from the rows (offers, results, pupils, hosts), each sorted here
- * by its key in byte order, whatever order the store's collation returns them in.
+ * offered. Read from the rows (offers, results, pupils, hosts, the hosts' own
+ * rankings), each sorted here by its key in byte order, whatever order the
+ * store's collation returns them in. Each host's pupils come in the host's own
+ * order: its ranking when it ranked its applicants, else the common one.
  *
  * The report is not counted again: the run wrote it into its audit entry
  * (match_round.c, from the engine's urne_match_report_make), with the seed and
@@ -105,12 +107,15 @@ static void keep_latest(held_set *s) {
     s->n = k;
 }
 
-/* Who a host holds, in its common order: higher priority first, then the lower
- * lottery number (a host that ranks its applicants itself reads its own ranks
- * in its file; the list keeps one order for all). */
+/* Who a host holds, in the host's order: its own ranks when it ranked its
+ * applicants (lower first; a pupil it did not rank, which a host that ranks
+ * never holds, after them), else the common order, higher priority first; then
+ * the lower lottery number, as the engine breaks ties, and last the pupil's id. */
 typedef struct listed {
     const held *h;
     int64_t priority;
+    int64_t rank; /* the host's rank for the pupil, when has_rank */
+    int has_rank;
     const char *school;
 } listed;
 
@@ -118,9 +123,65 @@ static int by_host_order(const void *a, const void *b) {
     const listed *x = a, *y = b;
     int c = strcmp(x->h->host, y->h->host);
     if (c) return c;
+    if (x->has_rank != y->has_rank) return x->has_rank ? -1 : 1;
+    if (x->has_rank && x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
     if (x->priority != y->priority) return x->priority > y->priority ? -1 : 1;
     if (x->h->lottery != y->h->lottery) return x->h->lottery < y->h->lottery ? -1 : 1;
     return strcmp(x->h->pupil, y->h->pupil);
+}
+
+/* The hosts' own ranks, sorted by (host, pupil) for the lookups. */
+typedef struct ranked {
+    char *host, *pupil;
+    int64_t rank;
+} ranked;
+
+typedef struct rank_set {
+    ranked *v;
+    size_t n, cap;
+    const char *only_host;
+} rank_set;
+
+static int add_rank(const urne_match_ranking_row *r, void *ctx) {
+    rank_set *k = ctx;
+    if (k->only_host && strcmp(r->host, k->only_host) != 0) return 0;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 64;
+        ranked *v = realloc(k->v, cap * sizeof *v);
+        if (v == NULL) return -1;
+        k->v = v, k->cap = cap;
+    }
+    ranked *x = &k->v[k->n];
+    x->host = strdup(r->host), x->pupil = strdup(r->pupil), x->rank = r->rank;
+    if (x->host == NULL || x->pupil == NULL) return free(x->host), free(x->pupil), -1;
+    k->n++;
+    return 0;
+}
+
+static int by_host_pupil(const void *a, const void *b) {
+    const ranked *x = a, *y = b;
+    int c = strcmp(x->host, y->host);
+    return c ? c : strcmp(x->pupil, y->pupil);
+}
+
+static void ranks_free(rank_set *k) {
+    for (size_t i = 0; i < k->n; i++) free(k->v[i].host), free(k->v[i].pupil);
+    free(k->v);
+}
+
+/* Each listed pupil's rank at its host, when the host ranked them. 0, or -1. */
+static int rank_listed(urne_app *app, int64_t id, const char *only_host, listed *v, size_t n) {
+    rank_set k = {.only_host = only_host};
+    if (urne_store_match_ranking_each(app->store, id, add_rank, &k) != 0) return ranks_free(&k), -1;
+    if (k.n) qsort(k.v, k.n, sizeof *k.v, by_host_pupil);
+    for (size_t i = 0; k.n && i < n; i++) {
+        ranked key = {(char *)v[i].h->host, (char *)v[i].h->pupil, 0};
+        const ranked *r = bsearch(&key, k.v, k.n, sizeof *k.v, by_host_pupil);
+        v[i].has_rank = r != NULL;
+        v[i].rank = r ? r->rank : 0;
+    }
+    ranks_free(&k);
+    return 0;
 }
 
 static int by_pupil_key(const void *key, const void *elt) {
@@ -175,7 +236,7 @@ static urne_app_status lists_send(urne_app *app, int64_t id, held_set *s, urne_a
     char **schools = calloc(s->n ? s->n : 1, sizeof *schools);
     urne_app_status st = v && schools ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     for (size_t i = 0; st == URNE_APP_OK && i < s->n; i++) {
-        v[i] = (listed){&s->v[i], 0, ""};
+        v[i] = (listed){&s->v[i], 0, 0, 0, ""};
         if (s->n <= ONE_BY_ONE && result_of(app, id, &s->v[i]) < 0) st = urne_app_store_failed(app, out);
     }
     if (st == URNE_APP_OK && s->n > ONE_BY_ONE && urne_store_match_result_each(app->store, id, 0, fill_result, s) != 0)
@@ -183,6 +244,7 @@ static urne_app_status lists_send(urne_app *app, int64_t id, held_set *s, urne_a
     join j = {v, s->n, schools}; /* v is in pupil order: keep_latest sorted it so */
     if (st == URNE_APP_OK && urne_store_match_pupil_each(app->store, id, "", add_pupil, &j) != 0)
         st = urne_app_store_failed(app, out);
+    if (st == URNE_APP_OK && s->n && rank_listed(app, id, s->only_host, v, s->n) < 0) st = urne_app_store_failed(app, out);
     if (st == URNE_APP_OK && s->n) qsort(v, s->n, sizeof *v, by_host_order);
     for (size_t i = 0; st == URNE_APP_OK && i < s->n; i++) {
         urne_match_listed x = {v[i].h->host, v[i].h->pupil, v[i].school, v[i].h->state, v[i].h->round, v[i].h->wish,

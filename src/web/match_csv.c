@@ -6,7 +6,8 @@
  *                             round, lottery): the coordinator's;
  *   /match/N/hosts.csv        every host's list, host after host (host, pupil,
  *                             school, wish, priority, lottery, round, state),
- *                             each in the host's common order: the
+ *                             each in the host's order (its ranking,
+ *                             else the common order): the
  *                             coordinator's, who sends each host its part;
  *   /match/N/host.csv?code=   one host's own list by its private link: the places
  *                             offered or accepted, never a round not published;

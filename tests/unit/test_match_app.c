@@ -13,7 +13,8 @@
  * the next in the host's order; an offer left past its deadline expires; the
  * final phase is the last round; a table of distances and a maximum distance
  * set and kept to; hosts and pupils added late and placed in the next round;
- * a host's ranking corrected before the first round and between rounds.
+ * a host's ranking corrected before the first round and between rounds; the
+ * hosts' lists in each host's own order.
  * The clock is the test's.
  */
 #include "helpers.h"
@@ -638,6 +639,46 @@ static void test_ranking_corrected(void **state) {
     assert_int_equal(replay_diffs(f, field), 0);
 }
 
+typedef struct lines {
+    char text[512];
+} lines;
+
+static void list_line(const urne_match_listed *x, void *ctx) {
+    lines *l = ctx;
+    size_t at = strlen(l->text);
+    snprintf(l->text + at, sizeof l->text - at, "%s:%s ", x->host, x->pupil);
+}
+
+/* Each host's list in the host's own order when it ranked its applicants (B
+ * ranks q2 before q1, whom priority puts first elsewhere), else the common one
+ * (A: priority, then lottery); a host's own list by its code alike. */
+static void test_lists_own_order(void **state) {
+    fixture *f = *state;
+    urne_app_outcome o;
+    urne_match_campaign_new in = {.name = "Listes", .space = "org/nord", .seed = 2};
+    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    static const char hosts[] = "id,capacity\nA,2\nB,2\n";
+    static const char pupils[] = "id,wishes,priority,lottery\nq1,B,1,1\nq2,B,0,2\nq3,A,0,3\nq4,A,1,4\n";
+    static const char ranking[] = "host,pupil,rank\nB,q1,7\nB,q2,0\n";
+    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), ranking,
+                             strlen(ranking), keep_code, f, &o));
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    urne_app_outcome_free(&o);
+    lines l = {{0}};
+    OK(urne_app_match_lists(&f->app, &f->coord, id, NULL, list_line, &l, &o));
+    urne_app_outcome_free(&o);
+    assert_string_equal(l.text, "A:q4 A:q3 B:q2 B:q1 ");
+    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
+    urne_app_outcome_free(&o);
+    memset(&l, 0, sizeof l);
+    OK(urne_app_match_lists(&f->app, NULL, id, f->codes[4], list_line, &l, &o)); /* host B's link */
+    urne_app_outcome_free(&o);
+    assert_string_equal(l.text, "B:q2 B:q1 ");
+}
+
 /* The space word of a school or host: accents folded, punctuation one dash. */
 static void test_space_word(void **state) {
     (void)state;
@@ -670,6 +711,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_drawn_lottery_and_weeks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_distances_and_late_joiners, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ranking_corrected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lists_own_order, setup, teardown),
         cmocka_unit_test(test_space_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
