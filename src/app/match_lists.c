@@ -12,11 +12,13 @@
  * store's collation returns them in. Each host's pupils come in the host's own
  * order: its ranking when it ranked its applicants, else the common one.
  *
- * The report is not counted again: the run wrote it into its audit entry
- * (match_round.c, from the engine's urne_match_report_make), with the seed and
- * the SHA-256 of the files it read, and it is read back from there, so that a
- * report downloaded later says what that round was, not what the rows have
- * become since (answers, wishes entered for the next round).
+ * The report is not counted again: the run wrote it into a row of its own and
+ * into its audit entry (match_round.c, from the engine's
+ * urne_match_report_make), with the seed and the SHA-256 of the files it read,
+ * and it is read back from the row (one read, whatever the length of the log),
+ * so that a report downloaded later says what that round was, not what the
+ * rows have become since (answers, wishes entered for the next round). A round
+ * run before the rows held reports (migration 12) is found in the log.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,7 +381,20 @@ urne_app_status urne_app_match_report(urne_app *app, const urne_user *actor, int
     if (st == URNE_APP_OK) st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
     if (st == URNE_APP_OK && (round < 0 || round > c->round || c->round == 0))
         st = urne_app_match_wrong_state(out, NULL, c->state);
-    int rc = st == URNE_APP_OK ? urne_store_audit_each(app->store, 1, read_report, &f) : 0;
+    int64_t want = round ? round : c->round;
+    urne_match_run_row *row = st == URNE_APP_OK ? malloc(sizeof *row) : NULL;
+    int got = row ? urne_store_match_run_get(app->store, id, want, row) : -1;
+    if (st == URNE_APP_OK && got < 0) st = row ? urne_app_store_failed(app, out) : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    if (st == URNE_APP_OK && got == 1) { /* the run's own row: one read */
+        json_t *rep = json_loads(row->report, 0, NULL);
+        f.text = rep ? report_text(rep) : NULL;
+        json_decref(rep);
+        if (f.text == NULL) st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    }
+    free(row);
+    /* A round run before its report had a row of its own (migration 12): its
+     * run's audit entry, found in the log. */
+    int rc = st == URNE_APP_OK && got == 0 ? urne_store_audit_each(app->store, 1, read_report, &f) : 0;
     if (st == URNE_APP_OK && rc < 0) st = f.oom ? urne_app_fail(out, URNE_APP_NO_MEMORY, NULL) : urne_app_store_failed(app, out);
     /* A round run before the runs recorded their report has none to give. */
     if (st == URNE_APP_OK && f.text == NULL) st = urne_app_match_wrong_state(out, NULL, c->state);

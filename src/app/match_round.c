@@ -401,6 +401,28 @@ static void inputs_hash(crypto_hash_sha256_state *sha, const urne_match_input *i
     sodium_bin2hex(hex, URNE_STORE_MATCH_HASH, h, sizeof h);
 }
 
+/* The round's report kept in a row of its own (what report.json reads back),
+ * its hash added to sum: OK, IMPOSSIBLE (longer than the row holds), STORE,
+ * NO_MEMORY. */
+static urne_app_status store_report(urne_app *app, int64_t id, int64_t round, const json_t *report, urne_match_sum *sum,
+                                    urne_app_outcome *out) {
+    char *text = json_dumps(report, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    urne_match_run_row *row = text ? calloc(1, sizeof *row) : NULL;
+    urne_app_status st = row ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    if (st == URNE_APP_OK && strlen(text) >= sizeof row->report)
+        st = urne_app_fail(out, URNE_APP_IMPOSSIBLE, "the round's report is %zu bytes, more than %zu", strlen(text),
+                           sizeof row->report - 1);
+    if (st == URNE_APP_OK) {
+        row->campaign = id, row->round = round;
+        memcpy(row->report, text, strlen(text) + 1);
+        if (urne_store_match_run_put(app->store, row) != 1) st = urne_app_store_failed(app, out);
+        else urne_store_match_sum_run(sum, row, 1);
+    }
+    free(row);
+    free(text);
+    return st;
+}
+
 static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_match_campaign_row *c, int final,
                                           urne_match_input *in, urne_app_outcome *out) {
     char hash[URNE_STORE_MATCH_HASH];
@@ -440,6 +462,7 @@ static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_ma
     in->in.absent = NULL;
     free(e.kept);
     free(e.absent);
+    if (st == URNE_APP_OK) st = store_report(app, c->id, round, report, &sum, out);
     if (st != URNE_APP_OK) return json_decref(report), urne_store_rollback(app->store), st;
     char from[16];
     snprintf(from, sizeof from, "%s", c->state);

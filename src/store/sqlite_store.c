@@ -185,13 +185,15 @@ static const char *const migrations[] = {
     "CREATE INDEX initiative_signatures_valid ON initiative_signatures(initiative_id, invalid, signed_at);",
     /* 11: secrets every server on the database shares (the forums' form key) */
     "CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL);",
-    /* 12: the matching's distances between communes and a campaign's maximum
-     * distance (store_matches.h) */
+    /* 12: the matching's distances between communes, a campaign's maximum
+     * distance, and each round's report (store_matches.h) */
     "CREATE TABLE match_distances(campaign_id INTEGER NOT NULL REFERENCES match_campaigns(id),"
     "  commune_a TEXT NOT NULL, commune_b TEXT NOT NULL, km INTEGER NOT NULL CHECK(km >= 0),"
     "  PRIMARY KEY(campaign_id, commune_a, commune_b));"
     "CREATE TABLE match_limits(campaign_id INTEGER NOT NULL PRIMARY KEY REFERENCES match_campaigns(id),"
-    "  max_km INTEGER NOT NULL CHECK(max_km >= 0));",
+    "  max_km INTEGER NOT NULL CHECK(max_km >= 0));"
+    "CREATE TABLE match_runs(campaign_id INTEGER NOT NULL REFERENCES match_campaigns(id), round INTEGER NOT NULL,"
+    "  report TEXT NOT NULL, PRIMARY KEY(campaign_id, round));",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -66,6 +66,10 @@ static const urne_store_field limit_fields[] = {
     INT(urne_match_limit_row, campaign), INT(urne_match_limit_row, max_km),
 };
 
+static const urne_store_field run_fields[] = {
+    INT(urne_match_run_row, campaign), INT(urne_match_run_row, round), TXT(urne_match_run_row, report),
+};
+
 /* One kind of row: its table, its fields (columns in order), its size. */
 typedef struct kind {
     const char *table;
@@ -81,6 +85,7 @@ static const kind RESULT = {"match_results", result_fields, N(result_fields), si
 static const kind OFFER = {"match_offers", offer_fields, N(offer_fields), sizeof(urne_match_offer_row)};
 static const kind DISTANCE = {"match_distances", distance_fields, N(distance_fields), sizeof(urne_match_distance_row)};
 static const kind LIMIT = {"match_limits", limit_fields, N(limit_fields), sizeof(urne_match_limit_row)};
+static const kind RUN = {"match_runs", run_fields, N(run_fields), sizeof(urne_match_run_row)};
 
 /* The parameters of a row's fields f[from..to), in order, after the texts were
  * checked to fit (a struct's field may lack its NUL: strnlen). 0, or -1 naming
@@ -339,6 +344,17 @@ int urne_store_match_offer_each(urne_store *s, int64_t campaign, int (*fn)(const
     EACH(s, &OFFER, urne_sql_match_offer_each, p, 1, "listing offers", offer, fn, ctx);
 }
 
+/* ---- the rounds' reports ---- */
+
+int urne_store_match_run_put(urne_store *s, const urne_match_run_row *r) {
+    return put(s, &RUN, urne_sql_match_run_put, r, "adding a round's report");
+}
+
+int urne_store_match_run_get(urne_store *s, int64_t campaign, int64_t round, urne_match_run_row *out) {
+    urne_store_param p[] = {{.i = campaign}, {.i = round}};
+    return get(s, &RUN, urne_sql_match_run_get, p, 2, "reading a round's report", out);
+}
+
 /* ---- distances and the limit ---- */
 
 int urne_store_match_distance_put(urne_store *s, const urne_match_distance_row *d) {
@@ -441,6 +457,8 @@ void urne_store_match_sum_limit(urne_match_sum *sum, const urne_match_limit_row 
     sum_row(sum, &LIMIT, l, sign);
 }
 
+void urne_store_match_sum_run(urne_match_sum *sum, const urne_match_run_row *r, int sign) { sum_row(sum, &RUN, r, sign); }
+
 void urne_store_match_sum_hex(const urne_match_sum *sum, char out[URNE_STORE_MATCH_HASH]) {
     for (int w = 3, at = 0; w >= 0; w--, at += 16) snprintf(out + at, 17, "%016llx", (unsigned long long)sum->w[w]);
 }
@@ -478,7 +496,7 @@ int urne_store_match_digest(urne_store *s, int64_t campaign, char out[URNE_STORE
     } parts[] = {{&HOST, urne_sql_match_host_each},     {&PUPIL, urne_sql_match_pupil_each},
                  {&RANKING, urne_sql_match_ranking_each}, {&RESULT, urne_sql_match_result_each},
                  {&OFFER, urne_sql_match_offer_each},     {&DISTANCE, urne_sql_match_distance_each},
-                 {&LIMIT, urne_sql_match_limit_get}};
+                 {&LIMIT, urne_sql_match_limit_get},       {&RUN, urne_sql_match_run_each}};
     digest d = {0};
     urne_store_param p[] = {{.i = campaign}};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {

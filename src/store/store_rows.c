@@ -100,6 +100,7 @@ const urne_store_table urne_store_tables[] = {
     {"match_distances", 4, {"campaign_id", "commune_a", "commune_b", "km"}, I(0) | I(3),
      "campaign_id, commune_a, commune_b", NULL},
     {"match_limits", 2, {"campaign_id", "max_km"}, I(0) | I(1), "campaign_id", NULL},
+    {"match_runs", 3, {"campaign_id", "round", "report"}, I(0) | I(1), "campaign_id, round", NULL},
     {"forums", 7, {"id", "attached", "title", "mode", "visitors", "created_at", "created_by"}, I(0) | I(4), "id", "id"},
     {"forum_posts",
      22,

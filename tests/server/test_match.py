@@ -528,5 +528,8 @@ check_tampered(srv, [("a capacity changed behind the log's back", ["UPDATE match
                      ("a distance changed behind the log's back", ["UPDATE match_distances SET km = 10 WHERE km = 80"],
                       ["matching campaign 5", "rows (digest)"]),
                      ("the maximum distance changed behind the log's back", ["UPDATE match_limits SET max_km = 90"],
-                      ["matching campaign 5", "rows (digest)"])])
+                      ["matching campaign 5", "rows (digest)"]),
+                     ("a round's report changed behind the log's back",
+                      ["UPDATE match_runs SET report = '{}' WHERE campaign_id = 1 AND round = 1"],
+                      ["matching campaign 1", "rows (digest)"])])
 done()

@@ -671,6 +671,18 @@ static void test_lists_own_order(void **state) {
     OK(urne_app_match_lists(&f->app, &f->coord, id, NULL, list_line, &l, &o));
     urne_app_outcome_free(&o);
     assert_string_equal(l.text, "A:q4 A:q3 B:q2 B:q1 ");
+    /* The round's report kept in a row of its own, which report.json reads. */
+    urne_match_run_row *run = malloc(sizeof *run);
+    assert_non_null(run);
+    assert_int_equal(urne_store_match_run_get(f->store, id, 1, run), 1);
+    assert_non_null(strstr(run->report, "\"placed\":4"));
+    assert_int_equal(urne_store_match_run_get(f->store, id, 2, run), 0);
+    free(run);
+    char *text = NULL;
+    OK(urne_app_match_report(&f->app, &f->coord, id, 0, &text, &o));
+    urne_app_outcome_free(&o);
+    assert_non_null(strstr(text, "\"placed\": 4,\n"));
+    free(text);
     OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
     urne_app_outcome_free(&o);
     memset(&l, 0, sizeof l);

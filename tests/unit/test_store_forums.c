@@ -291,7 +291,7 @@ static void test_upgrade_from_7(void **state) {
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     const char *to6 =
         "BEGIN;DROP INDEX initiative_signatures_count;DROP INDEX initiative_signatures_valid;DROP TABLE secrets;" /* the migrations after the forums' */
-        "DROP TABLE match_distances;DROP TABLE match_limits;"
+        "DROP TABLE match_distances;DROP TABLE match_limits;DROP TABLE match_runs;"
         "DROP TABLE forum_bans;DROP TABLE forum_posts;DROP TABLE forums;DROP TABLE grants;"
         "CREATE TABLE grants(user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
         "  space TEXT NOT NULL CHECK(space <> ''),"

@@ -6,7 +6,8 @@
  * answered once; a text too long refused whole, never cut; the campaign's
  * digest changing with any row and not with the order rows were written in,
  * and equal to the sum of its rows' hashes made one by one; distances and a
- * campaign's limit put, listed, digested and taken away whole.
+ * campaign's limit put, listed, digested and taken away whole; a round's
+ * report put once and read back.
  *
  * On SQLite in memory by default; with URNE_TEST_DB set (a PostgreSQL URL, as
  * tests/pg/cluster.sh prints) the same contracts run there, on a fresh database.
@@ -339,6 +340,26 @@ static void test_distances(void **state) {
     assert_string_equal(seen.names[1], "Lille-Roubaix-12");
     assert_int_equal(urne_store_match_limit_get(s, a, &got), 1);
     assert_int_equal(got.max_km, 50);
+    /* A round's report: one per round, read back, in the digest. */
+    urne_match_run_row *run = calloc(1, sizeof *run), *back = malloc(sizeof *back);
+    assert_non_null(run);
+    assert_non_null(back);
+    run->campaign = a, run->round = 1;
+    snprintf(run->report, sizeof run->report, "{\"placed\":3}");
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_match_run_put(s, run), 1);
+    assert_int_equal(urne_store_match_run_put(s, run), 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_match_run_get(s, a, 1, back), 1);
+    assert_string_equal(back->report, "{\"placed\":3}");
+    assert_int_equal(urne_store_match_run_get(s, a, 2, back), 0);
+    urne_store_match_sum_run(&sum, run, 1);
+    urne_store_match_sum_hex(&sum, made);
+    assert_int_equal(urne_store_match_digest(s, a, with), 0);
+    assert_string_equal(with, made);
+    urne_store_match_sum_run(&sum, run, -1);
+    free(run);
+    free(back);
     /* A limit changed changes the digest. */
     assert_int_equal(urne_store_begin(s), 0);
     assert_int_equal(urne_store_match_distance_clear(s, a), 0);
@@ -358,7 +379,15 @@ static void test_distances(void **state) {
     assert_int_equal(seen.n, 0);
     assert_int_equal(urne_store_match_limit_get(s, a, &got), 0);
     assert_int_equal(urne_store_match_digest(s, a, again), 0);
-    assert_string_equal(again, empty);
+    urne_match_sum only_run = {{0}};
+    urne_match_run_row *r1 = calloc(1, sizeof *r1);
+    assert_non_null(r1);
+    r1->campaign = a, r1->round = 1;
+    snprintf(r1->report, sizeof r1->report, "{\"placed\":3}");
+    urne_store_match_sum_run(&only_run, r1, 1);
+    free(r1);
+    urne_store_match_sum_hex(&only_run, made);
+    assert_string_equal(again, made); /* the report's row is all that is left */
     /* A commune longer than the store holds: refused, not cut. */
     memset(d.commune_a, 'x', sizeof d.commune_a);
     assert_int_equal(urne_store_begin(s), 0);
