@@ -236,6 +236,34 @@ typedef void (*urne_app_match_list_fn)(const urne_match_listed *x, void *ctx);
 urne_app_status urne_app_match_lists(urne_app *app, const urne_user *actor, int64_t id, const char *code,
                                      urne_app_match_list_fn fn, void *ctx, urne_app_outcome *out);
 
+/* The last round's rows, for the coordinator's downloads (URNE_ACT_MANAGE_MATCHES
+ * on the campaign): latest 0, every result of the last round run, in order of
+ * pupil; latest 1, each pupil's result in the last round that has one (placed,
+ * or left unplaced; a pupil whose place was kept has no row in later rounds),
+ * in order of pupil. Nothing before a first round. OK (fn called for each,
+ * under the lock: it must not call a use case), NO_CAMPAIGN, the refusal,
+ * STORE. */
+typedef void (*urne_app_match_result_fn)(const urne_match_result_row *r, void *ctx);
+urne_app_status urne_app_match_round_rows(urne_app *app, const urne_user *actor, int64_t id, int latest,
+                                          urne_app_match_result_fn fn, void *ctx, urne_app_outcome *out);
+
+/* A teacher's pupils (the page where wishes are entered): the campaign into *c,
+ * then each pupil of a school the actor may enter the wishes of (a secretary of
+ * match/N: every school; URNE_ACT_ENTER_WISHES), in order of key, with their
+ * result in the last round published that has one (NULL: none; a round run and
+ * not published is not shown) and their last offer (NULL: none). OK (fn called
+ * for each, under the lock; none when the actor has no school there),
+ * NO_CAMPAIGN, STORE. */
+typedef struct urne_match_pupil_view {
+    const urne_match_pupil_row *pupil;
+    const urne_match_result_row *result;
+    const urne_match_offer_row *offer;
+} urne_match_pupil_view;
+typedef void (*urne_app_match_pupil_fn)(const urne_match_pupil_view *v, void *ctx);
+urne_app_status urne_app_match_school_pupils(urne_app *app, const urne_user *actor, int64_t id,
+                                             urne_match_campaign_row *c, urne_app_match_pupil_fn fn, void *ctx,
+                                             urne_app_outcome *out);
+
 /* Round `round`'s report.json (0: the last run), as its run recorded it in its
  * audit entry (the engine's figures, the seed, the inputs' SHA-256): *text
  * malloc'ed JSON, the caller frees. The coordinator's. OK, NO_CAMPAIGN, the

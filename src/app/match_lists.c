@@ -404,3 +404,132 @@ urne_app_status urne_app_match_report(urne_app *app, const urne_user *actor, int
     else free(f.text);
     return out->status = st;
 }
+
+/* ---- the last round's rows (the downloads) ---- */
+
+typedef struct last_round {
+    urne_app *app;
+    int64_t id, last;
+    urne_match_result_row *x;
+    urne_app_match_result_fn fn;
+    void *ctx;
+} last_round;
+
+static int result_call(const urne_match_result_row *r, void *ctx) {
+    last_round *l = ctx;
+    l->fn(r, l->ctx);
+    return 0;
+}
+
+/* A pupil's row of the last round that has one (placed, or left unplaced). */
+static int latest_result(const urne_match_pupil_row *p, void *ctx) {
+    last_round *l = ctx;
+    for (int64_t round = l->last; round >= 1; round--) {
+        int rc = urne_store_match_result_get(l->app->store, l->id, round, p->key, l->x);
+        if (rc < 0) return -1;
+        if (rc == 1) return l->fn(l->x, l->ctx), 0;
+    }
+    return 0;
+}
+
+urne_app_status urne_app_match_round_rows(urne_app *app, const urne_user *actor, int64_t id, int latest,
+                                          urne_app_match_result_fn fn, void *ctx, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    urne_match_result_row *x = malloc(sizeof *x);
+    urne_app_status st = c && x ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    pthread_mutex_lock(&app->lock);
+    if (st == URNE_APP_OK) st = urne_app_match_load(app, id, c, out);
+    if (st == URNE_APP_OK) st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    if (st == URNE_APP_OK && c->round > 0) {
+        last_round l = {app, id, c->round, x, fn, ctx};
+        int rc = latest ? urne_store_match_pupil_each(app->store, id, "", latest_result, &l)
+                        : urne_store_match_result_each(app->store, id, c->round, result_call, &l);
+        if (rc != 0) st = urne_app_store_failed(app, out);
+    }
+    pthread_mutex_unlock(&app->lock);
+    free(c);
+    free(x);
+    return out->status = st;
+}
+
+/* ---- a teacher's pupils ---- */
+
+typedef struct teacher {
+    urne_app *app;
+    const urne_user *actor;
+    const urne_match_campaign_row *c;
+    int whole;            /* a secretary of the campaign: every school */
+    int64_t shown;        /* the last round published, 0 none */
+    char **names;         /* the schools asked, and whether the reader may see their pupils */
+    uint8_t *allowed;
+    size_t n, cap;
+    urne_match_result_row *result;
+    urne_match_offer_row *offer;
+    urne_app_match_pupil_fn fn;
+    void *ctx;
+} teacher;
+
+/* May the reader see this school's pupils? Asked once per school (the pupils
+ * come in order of key, their schools mixed), not at all for a secretary of
+ * the whole campaign. */
+static int school_ok(teacher *t, const char *school) {
+    if (t->whole) return 1;
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->names[i], school) == 0) return t->allowed[i];
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    int ok = urne_app_match_may_row(t->app, t->actor, URNE_ACT_ENTER_WISHES, t->c, "school", school, &o) == URNE_APP_OK;
+    urne_app_outcome_free(&o);
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 16;
+        char **v = realloc(t->names, cap * sizeof *v);
+        if (v) t->names = v;
+        uint8_t *a = v ? realloc(t->allowed, cap) : NULL;
+        if (a) t->allowed = a;
+        if (!v || !a) return ok; /* asked again next time: slower, never wrong */
+        t->cap = cap;
+    }
+    char *name = strdup(school);
+    if (name) t->names[t->n] = name, t->allowed[t->n++] = (uint8_t)ok;
+    return ok;
+}
+
+static int teacher_pupil(const urne_match_pupil_row *p, void *ctx) {
+    teacher *t = ctx;
+    if (!school_ok(t, p->school)) return 0;
+    int found = 0, rc = 0;
+    for (int64_t round = t->shown; round >= 1 && !found && rc >= 0; round--)
+        found = (rc = urne_store_match_result_get(t->app->store, t->c->id, round, p->key, t->result)) == 1;
+    int offered = rc < 0 ? -1 : urne_store_match_offer_last(t->app->store, t->c->id, p->key, t->offer);
+    if (offered < 0) return -1;
+    urne_match_pupil_view v = {p, found ? t->result : NULL, offered == 1 ? t->offer : NULL};
+    t->fn(&v, t->ctx);
+    return 0;
+}
+
+urne_app_status urne_app_match_school_pupils(urne_app *app, const urne_user *actor, int64_t id,
+                                             urne_match_campaign_row *c, urne_app_match_pupil_fn fn, void *ctx,
+                                             urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    teacher t = {.app = app, .actor = actor, .c = c, .fn = fn, .ctx = ctx};
+    t.result = malloc(sizeof *t.result), t.offer = malloc(sizeof *t.offer);
+    urne_app_status st = t.result && t.offer ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    pthread_mutex_lock(&app->lock);
+    if (st == URNE_APP_OK) st = urne_app_match_load(app, id, c, out);
+    if (st == URNE_APP_OK) {
+        urne_app_outcome o;
+        urne_app_outcome_init(&o);
+        t.whole = urne_app_match_may_row(app, actor, URNE_ACT_ENTER_WISHES, c, "school", NULL, &o) == URNE_APP_OK;
+        urne_app_outcome_free(&o);
+        t.shown = c->round - (strcmp(c->state, "run") == 0); /* a round run, not published, is not shown */
+        if (urne_store_match_pupil_each(app->store, id, "", teacher_pupil, &t) != 0) st = urne_app_store_failed(app, out);
+    }
+    pthread_mutex_unlock(&app->lock);
+    for (size_t i = 0; i < t.n; i++) free(t.names[i]);
+    free(t.names);
+    free(t.allowed);
+    free(t.result);
+    free(t.offer);
+    return out->status = st;
+}

@@ -328,54 +328,38 @@ enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
 
 static void reason_html(urne_buf *b, const urne_req *r, json_t *x);
 
-typedef struct school_seen {
-    char *name;
-    int allowed;
-} school_seen;
-
 typedef struct teacher_view {
     urne_req *r;
     urne_buf *b;
-    int64_t id, shown_round; /* the last round published (0: none) */
-    urne_match_result_row *result;
-    school_seen *schools; /* each school asked, and whether the reader may see its pupils */
-    size_t nschools, cap;
-    int whole, shown;     /* whole: a secretary of the campaign, every school allowed */
+    int64_t id;
+    int shown;
 } teacher_view;
 
 /* The pupil's answer to the offer of that place, when there is one: a place
  * refused or lapsed is said so, not shown as if it were the pupil's. */
-static void offer_state(teacher_view *t, const char *key, const char *host) {
-    urne_match_offer_row *o = malloc(sizeof *o);
-    if (o == NULL || urne_store_match_offer_last(t->r->srv->app.store, t->id, key, o) != 1 || strcmp(o->host, host) != 0) {
-        free(o);
-        return;
-    }
+static void offer_state(teacher_view *t, const urne_match_offer_row *o, const char *host) {
+    if (o == NULL || strcmp(o->host, host) != 0) return;
     const char *said = strcmp(o->state, "accepted") == 0  ? _(t->r, "Accepted.")
                        : strcmp(o->state, "refused") == 0 ? _(t->r, "Refused: the place goes to the next in line.")
                        : strcmp(o->state, "expired") == 0 ? _(t->r, "Expired: the deadline passed.")
                                                            : _(t->r, "offered, not yet answered");
     urne_html(t->b, "<br><span class=meta>%s</span>", said);
-    free(o);
 }
 
 /* A pupil's placement in the last round published that placed them (or left
  * them unplaced), with why not each wish above it: what the pupil's code shows,
  * for their teacher. */
-static void placement_cell(teacher_view *t, const char *key) {
-    int found = 0;
-    for (int64_t round = t->shown_round; t->result && round >= 1 && !found; round--)
-        found = urne_store_match_result_get(t->r->srv->app.store, t->id, round, key, t->result) == 1;
+static void placement_cell(teacher_view *t, const urne_match_pupil_view *v) {
     urne_html(t->b, "<td class=wide data-label=\"%s\">", _(t->r, "Placement (last round published)"));
-    if (!found) {
+    const urne_match_result_row *x = v->result;
+    if (x == NULL) {
         urne_html_trusted(t->b, "—</td></tr>");
         return;
     }
-    const urne_match_result_row *x = t->result;
     if (x->host[0]) {
         urne_html(t->b, "%s, %s ", x->host, _(t->r, "wish"));
         urne_page_int(t->b, t->r, x->wish);
-        offer_state(t, key, x->host);
+        offer_state(t, v->offer, x->host);
     } else
         urne_html(t->b, "%s", _(t->r, "not placed"));
     json_t *why = json_loads(x->explanation, 0, NULL);
@@ -388,30 +372,9 @@ static void placement_cell(teacher_view *t, const char *key) {
     urne_html_trusted(t->b, "</td></tr>");
 }
 
-/* May the reader enter the wishes of this school's pupils? Asked once per
- * school, not per pupil (the pupils come in order of key, their schools mixed),
- * and not at all for a secretary of the whole campaign. */
-static int school_allowed(teacher_view *t, const char *school) {
-    if (t->whole) return 1;
-    for (size_t i = 0; i < t->nschools; i++)
-        if (strcmp(t->schools[i].name, school) == 0) return t->schools[i].allowed;
-    urne_app_outcome o;
-    int allowed = urne_app_match_may(&t->r->srv->app, &t->r->user, URNE_ACT_ENTER_WISHES, t->id, school, &o) == URNE_APP_OK;
-    urne_app_outcome_free(&o);
-    if (t->nschools == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 16;
-        void *v = realloc(t->schools, cap * sizeof *t->schools);
-        if (v == NULL) return allowed; /* asked again next time: slower, never wrong */
-        t->schools = v, t->cap = cap;
-    }
-    char *name = strdup(school);
-    if (name) t->schools[t->nschools++] = (school_seen){name, allowed};
-    return allowed;
-}
-
-static int pupil_item(const urne_match_pupil_row *p, void *ctx) {
+static void pupil_item(const urne_match_pupil_view *v, void *ctx) {
     teacher_view *t = ctx;
-    if (!school_allowed(t, p->school)) return 0;
+    const urne_match_pupil_row *p = v->pupil;
     t->shown++;
     urne_html(t->b, "<tr><td>%s</td><td class=wide data-label=\"%s\">%s</td><td class=wide data-label=\"%s\"><form method=post "
                     "action=\"/match/%lld/pupils\">",
@@ -420,14 +383,26 @@ static int pupil_item(const urne_match_pupil_row *p, void *ctx) {
     urne_html(t->b, "<input type=hidden name=pupil value=\"%s\"><input name=wishes value=\"%s\" aria-label=\"%s\" "
                     "maxlength=8000><button>%s</button></form></td>",
               p->key, p->wishes, _(t->r, "Wishes, best first, separated by >"), _(t->r, "Save"));
-    placement_cell(t, p->key);
-    return 0;
+    placement_cell(t, v);
 }
 
+/* The page: its rows made by the use case's callback (urne_app_match_school_pupils,
+ * which reads the rows and decides which schools the reader sees), the table's
+ * head written once the campaign is known. */
 static enum MHD_Result pupils_page(urne_req *r, int64_t id, unsigned status, const char *message) {
-    enum MHD_Result ret;
-    urne_match_campaign_row *c = campaign_or_refusal(r, id, &ret);
-    if (c == NULL) return ret;
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    urne_buf rows = {0};
+    teacher_view t = {.r = r, .b = &rows, .id = id};
+    urne_app_outcome o;
+    if (c == NULL) return urne_reply_json_error(r, 500, "out of memory");
+    urne_app_status st = urne_app_match_school_pupils(&r->srv->app, &r->user, id, c, pupil_item, &t, &o);
+    urne_app_outcome_free(&o);
+    if (st != URNE_APP_OK) {
+        free(c);
+        urne_buf_free(&rows);
+        return st == URNE_APP_NO_CAMPAIGN ? urne_page_not_found(r)
+                                          : urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
+    }
     urne_buf buf = {0};
     const char *title = _(r, "The pupils' wishes");
     urne_page_begin(&buf, r, title);
@@ -437,17 +412,8 @@ static enum MHD_Result pupils_page(urne_req *r, int64_t id, unsigned status, con
               title, c->name, urne_match_state_words(r, c->state),
               _(r, "Host identifiers, best first, separated by > (for example H01>H07>H03)."), _(r, "Pupil"),
               _(r, "School"), _(r, "Wishes"), _(r, "Placement (last round published)"));
-    teacher_view t = {.r = r, .b = &buf, .id = id, .shown_round = c->round - (strcmp(c->state, "run") == 0),
-                      .result = malloc(sizeof *t.result)};
-    urne_app_outcome o;
-    t.whole = urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_ENTER_WISHES, id, NULL, &o) == URNE_APP_OK;
-    urne_app_outcome_free(&o);
-    urne_app_read_begin(&r->srv->app);
-    urne_store_match_pupil_each(r->srv->app.store, id, "", pupil_item, &t);
-    urne_app_read_end(&r->srv->app);
-    for (size_t i = 0; i < t.nschools; i++) free(t.schools[i].name);
-    free(t.schools);
-    free(t.result);
+    urne_html_trusted(&buf, rows.data ? rows.data : "");
+    urne_buf_free(&rows);
     urne_html_trusted(&buf, "</tbody></table>");
     if (t.shown == 0) urne_html(&buf, "<p>%s</p>", _(r, "No pupil of a school of yours in this campaign."));
     free(c);

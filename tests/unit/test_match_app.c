@@ -649,6 +649,16 @@ static void list_line(const urne_match_listed *x, void *ctx) {
     snprintf(l->text + at, sizeof l->text - at, "%s:%s ", x->host, x->pupil);
 }
 
+static void count_result(const urne_match_result_row *r, void *ctx) {
+    (void)r;
+    ++*(int *)ctx;
+}
+
+static void count_view(const urne_match_pupil_view *v, void *ctx) {
+    ++*(int *)ctx;
+    assert_non_null(v->pupil);
+}
+
 /* Each host's list in the host's own order when it ranked its applicants (B
  * ranks q2 before q1, whom priority puts first elsewhere), else the common one
  * (A: priority, then lottery); a host's own list by its code alike. */
@@ -671,6 +681,33 @@ static void test_lists_own_order(void **state) {
     OK(urne_app_match_lists(&f->app, &f->coord, id, NULL, list_line, &l, &o));
     urne_app_outcome_free(&o);
     assert_string_equal(l.text, "A:q4 A:q3 B:q2 B:q1 ");
+    /* The downloads' rows and the teacher's page through their use cases. */
+    int n = 0;
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_round_rows(&f->app, &f->obs, id, 0, count_result, &n, &o_));
+    assert_int_equal(n, 0);
+    OK(urne_app_match_round_rows(&f->app, &f->coord, id, 0, count_result, &n, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(n, 4);
+    n = 0;
+    OK(urne_app_match_round_rows(&f->app, &f->coord, id, 1, count_result, &n, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(n, 4);
+    urne_match_campaign_row *cr = malloc(sizeof *cr);
+    assert_non_null(cr);
+    n = 0;
+    OK(urne_app_match_school_pupils(&f->app, &f->obs, id, cr, count_view, &n, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(n, 0); /* no school of theirs */
+    char space[48];
+    snprintf(space, sizeof space, "match/%lld", (long long)id);
+    grant(f, "teach_a", space, URNE_ROLE_SECRETARY); /* a secretary of the campaign: every school */
+    OK(urne_app_match_school_pupils(&f->app, &f->teach_a, id, cr, count_view, &n, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(n, 4);
+    assert_string_equal(cr->name, "Listes");
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL,
+                urne_app_match_school_pupils(&f->app, &f->coord, id + 99, cr, count_view, &n, &o_));
+    free(cr);
     /* The round's report kept in a row of its own, which report.json reads. */
     urne_match_run_row *run = malloc(sizeof *run);
     assert_non_null(run);
