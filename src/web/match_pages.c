@@ -128,6 +128,20 @@ static void figures_html(urne_buf *b, urne_req *r, const urne_match_campaign_row
     urne_html_trusted(b, "</p></section>");
 }
 
+/* A coordinator's form sending files: its title, its help (markup from the
+ * catalogue: file and column names as code), its fields (markup), its button. */
+static void file_form(urne_buf *b, const urne_req *r, long long id, const char *act, const char *title,
+                      const char *help, const char *fields, const char *more, const char *button) {
+    urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
+    urne_page_csrf(b, r);
+    urne_html(b, "<h2>%s</h2><input type=hidden name=do value=\"%s\"><p>", title, act);
+    urne_html_trusted(b, help);
+    urne_html_trusted(b, "</p>");
+    urne_html_trusted(b, fields);
+    urne_html_trusted(b, more);
+    urne_html(b, "<button>%s</button></form>", button);
+}
+
 static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_campaign_row *c) {
     long long id = (long long)c->id;
     if (strcmp(c->state, "draft") == 0) {
@@ -152,37 +166,30 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
                   _(r, "Add"));
     }
     if (strcmp(c->state, "collecting") == 0 && c->round == 0) {
-        urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
-        urne_page_csrf(b, r);
-        urne_html(b, "<h2>%s</h2><input type=hidden name=do value=distances><p>%s</p>"
-                     "<label>distances.csv<textarea name=distances required rows=4></textarea></label>"
-                     "<label>%s<input name=max_km required inputmode=numeric pattern=\"[0-9]+\"></label>"
-                     "<button>%s</button></form>",
-                  _(r, "Set the distances between communes"),
-                  _(r, "Columns commune_a, commune_b, km. Each round then places a pupil only with a host whose "
-                       "commune (the column commune of hosts.csv and pupils.csv) is within the maximum distance of "
-                       "theirs; a pair not in the table counts as too far. Sent again, the table replaces the first."),
-                  _(r, "Maximum distance (km)"), _(r, "Set"));
+        urne_buf max = {0};
+        urne_html(&max, "<label>%s<input name=max_km required inputmode=numeric pattern=\"[0-9]+\"></label>",
+                  _(r, "Maximum distance (km)"));
+        file_form(b, r, id, "distances", _(r, "Set the distances between communes"),
+                  _(r, "Columns <code>commune_a</code>, <code>commune_b</code>, <code>km</code>. Each round then places a "
+                       "pupil only with a host whose commune (the column <code>commune</code> of <code>hosts.csv</code> "
+                       "and <code>pupils.csv</code>) is within the maximum distance of theirs; a pair not in the table "
+                       "counts as too far. Sent again, the table replaces the first."),
+                  "<label><code>distances.csv</code><textarea name=distances required rows=4></textarea></label>",
+                  max.data ? max.data : "", _(r, "Set"));
+        urne_buf_free(&max);
     }
     if ((strcmp(c->state, "collecting") == 0 || strcmp(c->state, "published") == 0) && !c->final_round) {
-        urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
-        urne_page_csrf(b, r);
-        urne_html(b, "<h2>%s</h2><input type=hidden name=do value=correct><p>%s</p>"
-                     "<label>host_rankings.csv<textarea name=rankings required rows=3></textarea></label>"
-                     "<button>%s</button></form>",
-                  _(r, "Correct a host's ranking"),
-                  _(r, "Columns host, pupil, rank: each host named gets these lines as its whole ranking, in place "
-                       "of the one it gave. A pupil holding a place at the host must stay ranked."),
+        file_form(b, r, id, "correct", _(r, "Correct a host's ranking"),
+                  _(r, "Columns <code>host</code>, <code>pupil</code>, <code>rank</code>: each host named gets these "
+                       "lines as its whole ranking, in place of the one it gave. A pupil holding a place at the host "
+                       "must stay ranked."),
+                  "<label><code>host_rankings.csv</code><textarea name=rankings required rows=3></textarea></label>", "",
                   _(r, "Correct"));
-        urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
-        urne_page_csrf(b, r);
-        urne_html(b, "<h2>%s</h2><input type=hidden name=do value=add><p>%s</p>"
-                     "<label>hosts.csv<textarea name=hosts rows=3></textarea></label>"
-                     "<label>pupils.csv<textarea name=pupils rows=4></textarea></label><button>%s</button></form>",
-                  _(r, "Add hosts and pupils who join late"),
+        file_form(b, r, id, "add", _(r, "Add hosts and pupils who join late"),
                   _(r, "The files of the import, either or both. A pupil's wishes may name any host of the campaign. "
                        "An identifier already in the campaign is refused. Those added take part in the next round."),
-                  _(r, "Add"));
+                  "<label><code>hosts.csv</code><textarea name=hosts rows=3></textarea></label>",
+                  "<label><code>pupils.csv</code><textarea name=pupils rows=4></textarea></label>", _(r, "Add"));
         urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
         urne_page_csrf(b, r);
         urne_html(b, "<h2>%s</h2><input type=hidden name=do value=run><label><input type=checkbox name=final "
