@@ -247,17 +247,11 @@ urne_app_status urne_app_match_create(urne_app *app, const urne_user *actor, con
 
 /* ---- the import ---- */
 
-/* One file's kept columns: every column but those named in `own`, as a JSON
- * object, and the columns `name` (or school) picked out. */
-typedef struct kept_rows {
-    const char *const *own;
-    const char *pick; /* "name" or "school" */
-    char **kept, **picked; /* per line, in file order */
-    size_t n, cap;
-} kept_rows;
+const char *const urne_app_match_host_own[] = {"id", "capacity", "reserved", "weeks", "name", NULL};
+const char *const urne_app_match_pupil_own[] = {"id", "wishes", "priority", "lottery", "week", "school", NULL};
 
-static int keep_line(const char *const *names, const char *const *values, long n, void *ctx) {
-    kept_rows *k = ctx;
+int urne_app_match_keep_line(const char *const *names, const char *const *values, long n, void *ctx) {
+    urne_app_match_kept *k = ctx;
     if (k->n == k->cap) {
         size_t cap = k->cap ? 2 * k->cap : 64;
         char **a = realloc(k->kept, cap * sizeof *a), **b = a ? realloc(k->picked, cap * sizeof *b) : NULL;
@@ -281,25 +275,19 @@ static int keep_line(const char *const *names, const char *const *values, long n
     return k->kept[k->n - 1] && k->picked[k->n - 1] ? 0 : -1;
 }
 
-static void kept_free(kept_rows *k) {
+void urne_app_match_kept_free(urne_app_match_kept *k) {
     for (size_t i = 0; i < k->n; i++) free(k->kept[i]), free(k->picked[i]);
     free(k->kept);
     free(k->picked);
 }
 
-/* A code handed out after the commit. */
-typedef struct issued {
-    char kind[8], key[URNE_STORE_MATCH_KEY_MAX + 1], school[URNE_STORE_MATCH_NAME_MAX + 1], code[21];
-} issued;
-
-/* The read input's rows written (hosts, pupils, rankings), each with a new code
- * into codes[]. OK, BAD_INPUT (a value the store cannot hold) or STORE. */
-static urne_app_status write_rows(urne_app *app, int64_t id, const urne_match_input *in, const kept_rows *hk,
-                                  const kept_rows *pk, issued *codes, urne_match_sum *sum, urne_app_outcome *out) {
+urne_app_status urne_app_match_write_rows(urne_app *app, int64_t id, const urne_match_input *in, size_t host_from,
+                                          const urne_app_match_kept *hk, const urne_app_match_kept *pk,
+                                          urne_app_match_issued *codes, urne_match_sum *sum, urne_app_outcome *out) {
     urne_match_host_row *h = calloc(1, sizeof *h);
     urne_match_pupil_row *p = calloc(1, sizeof *p);
     urne_app_status st = h && p ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    for (size_t i = 0; st == URNE_APP_OK && i < in->in.nhosts; i++) {
+    for (size_t i = host_from; st == URNE_APP_OK && i < in->in.nhosts; i++) {
         const urne_match_host *x = &in->hosts[i];
         memset(h, 0, sizeof *h);
         h->campaign = id;
@@ -309,11 +297,12 @@ static urne_app_status write_rows(urne_app *app, int64_t id, const urne_match_in
         for (size_t w = 0; w < in->nweeks && at < sizeof h->weeks; w++)
             if (x->weeks & (1ULL << w))
                 at += (size_t)snprintf(h->weeks + at, sizeof h->weeks - at, "%s%s", at ? "|" : "", in->weeks[w]);
-        if (at >= sizeof h->weeks || strlen(hk->picked[i]) >= sizeof h->name || strlen(hk->kept[i]) >= sizeof h->kept)
+        size_t k = i - host_from; /* the line's place among those written */
+        if (at >= sizeof h->weeks || strlen(hk->picked[k]) >= sizeof h->name || strlen(hk->kept[k]) >= sizeof h->kept)
             return free(h), free(p), urne_app_match_refuse(out, "hosts", URNE_WHY_TOO_LONG, (int64_t)sizeof h->kept, x->id);
-        snprintf(h->name, sizeof h->name, "%s", hk->picked[i]);
-        snprintf(h->kept, sizeof h->kept, "%s", hk->kept[i]);
-        issued *c = &codes[i];
+        snprintf(h->name, sizeof h->name, "%s", hk->picked[k]);
+        snprintf(h->kept, sizeof h->kept, "%s", hk->kept[k]);
+        urne_app_match_issued *c = &codes[k];
         snprintf(c->kind, sizeof c->kind, "host");
         snprintf(c->key, sizeof c->key, "%s", x->id);
         new_code(c->code);
@@ -336,7 +325,7 @@ static urne_app_status write_rows(urne_app *app, int64_t id, const urne_match_in
             return free(h), free(p), urne_app_match_refuse(out, "pupils", URNE_WHY_TOO_LONG, (int64_t)sizeof p->wishes, x->id);
         snprintf(p->school, sizeof p->school, "%s", pk->picked[i]);
         snprintf(p->kept, sizeof p->kept, "%s", pk->kept[i]);
-        issued *c = &codes[in->in.nhosts + i];
+        urne_app_match_issued *c = &codes[in->in.nhosts - host_from + i];
         snprintf(c->kind, sizeof c->kind, "pupil");
         snprintf(c->key, sizeof c->key, "%s", x->id);
         snprintf(c->school, sizeof c->school, "%s", p->school);
@@ -345,7 +334,7 @@ static urne_app_status write_rows(urne_app *app, int64_t id, const urne_match_in
         if (urne_store_match_pupil_put(app->store, p) != 1) st = urne_app_store_failed(app, out);
         urne_store_match_sum_pupil(sum, p, 1);
     }
-    for (size_t hi = 0; st == URNE_APP_OK && hi < in->in.nhosts; hi++) {
+    for (size_t hi = host_from; st == URNE_APP_OK && hi < in->in.nhosts; hi++) {
         const urne_match_host *x = &in->hosts[hi];
         for (size_t r = 0; st == URNE_APP_OK && r < x->nranked; r++) {
             urne_match_ranking_row k = {.campaign = id, .rank = x->ranks[r]};
@@ -395,13 +384,13 @@ static urne_app_status import_allowed(urne_app *app, const urne_user *actor, con
 }
 
 static urne_app_status import_locked(urne_app *app, const urne_user *actor, urne_match_campaign_row *c,
-                                     const urne_match_input *in, const kept_rows *hk, const kept_rows *pk,
-                                     issued *codes, urne_app_outcome *out) {
+                                     const urne_match_input *in, const urne_app_match_kept *hk,
+                                     const urne_app_match_kept *pk, urne_app_match_issued *codes, urne_app_outcome *out) {
     urne_app_status st = import_allowed(app, actor, c, out);
     if (st != URNE_APP_OK) return st;
     if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
     urne_match_sum sum = {{0}};
-    if ((st = write_rows(app, c->id, in, hk, pk, codes, &sum, out)) != URNE_APP_OK) {
+    if ((st = urne_app_match_write_rows(app, c->id, in, 0, hk, pk, codes, &sum, out)) != URNE_APP_OK) {
         urne_store_rollback(app->store);
         return st;
     }
@@ -416,9 +405,8 @@ urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int
                                       size_t rankings_len, urne_app_match_code_fn fn, void *ctx,
                                       urne_app_outcome *out) {
     urne_app_outcome_init(out);
-    static const char *const host_own[] = {"id", "capacity", "reserved", "weeks", "name", NULL};
-    static const char *const pupil_own[] = {"id", "wishes", "priority", "lottery", "week", "school", NULL};
-    kept_rows hk = {.own = host_own, .pick = "name"}, pk = {.own = pupil_own, .pick = "school"};
+    urne_app_match_kept hk = {.own = urne_app_match_host_own, .pick = "name"},
+                        pk = {.own = urne_app_match_pupil_own, .pick = "school"};
     urne_match_input in;
     memset(&in, 0, sizeof in);
     urne_match_campaign_row *c = malloc(sizeof *c);
@@ -432,9 +420,9 @@ urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int
         free(c);
         return out->status = st;
     }
-    issued *codes = calloc(in.in.nhosts + in.in.npupils + 1, sizeof *codes);
-    if (codes == NULL || urne_io_match_rows(hosts, hosts_len, keep_line, &hk) != 0 ||
-        urne_io_match_rows(pupils, pupils_len, keep_line, &pk) != 0 || hk.n != in.in.nhosts || pk.n != in.in.npupils)
+    urne_app_match_issued *codes = calloc(in.in.nhosts + in.in.npupils + 1, sizeof *codes);
+    if (codes == NULL || urne_io_match_rows(hosts, hosts_len, urne_app_match_keep_line, &hk) != 0 ||
+        urne_io_match_rows(pupils, pupils_len, urne_app_match_keep_line, &pk) != 0 || hk.n != in.in.nhosts || pk.n != in.in.npupils)
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     if (st == URNE_APP_OK) {
         pthread_mutex_lock(&app->lock);
@@ -452,8 +440,8 @@ urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int
     if (codes) sodium_memzero(codes, (in.in.nhosts + in.in.npupils + 1) * sizeof *codes);
     free(codes);
     free(c);
-    kept_free(&hk);
-    kept_free(&pk);
+    urne_app_match_kept_free(&hk);
+    urne_app_match_kept_free(&pk);
     urne_match_input_free(&in);
     return out->status = st;
 }

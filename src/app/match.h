@@ -60,6 +60,7 @@
 #define URNE_WHY_MATCH_CHECK "match-check"     /* the checker found faults in the engine's result (number) */
 #define URNE_WHY_MATCH_FINAL "match-final"     /* the final phase was run: no later round */
 #define URNE_WHY_MATCH_RANK "match-rank"       /* a host's rank for a pupil not a whole number (detail the pupil) */
+#define URNE_WHY_MATCH_MAX_KM "match-max-km"   /* the maximum distance not a whole number of km from 0 */
 
 /* A new campaign. NULL texts are "". seed < 0: drawn at random. */
 typedef struct urne_match_campaign_new {
@@ -84,6 +85,20 @@ urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int
                                       size_t rankings_len, urne_app_match_code_fn fn, void *ctx,
                                       urne_app_outcome *out);
 
+/* Add hosts and pupils who join late to campaign `id` (a hosts.csv, a
+ * pupils.csv, as the import's; either may be NULL or "", not both) while it
+ * collects or has a round published, before the final phase: every line or none
+ * (BAD_INPUT URNE_WHY_FILE, out->checks the first file at fault: hosts.csv, then
+ * pupils.csv), a pupil's wishes naming the campaign's hosts or those added with
+ * them; an id the campaign holds already refused at its line (rule host-exists,
+ * pupil-exists: never updated, its own acts change it); lottery numbers given
+ * for the pupils added if and only if the campaign's pupils have them. The pupils
+ * added take part in the next round. Each new code goes to fn after the commit,
+ * hosts first. Coordinator. out->number: the pupils added. */
+urne_app_status urne_app_match_add(urne_app *app, const urne_user *actor, int64_t id, const char *hosts,
+                                   size_t hosts_len, const char *pupils, size_t pupils_len, urne_app_match_code_fn fn,
+                                   void *ctx, urne_app_outcome *out);
+
 /* Add the rankings of hosts that rank their applicants themselves (a
  * host_rankings.csv: host, pupil, rank) to campaign `id` while it collects,
  * before its first round: every line or none (BAD_INPUT URNE_WHY_FILE, the
@@ -92,6 +107,32 @@ urne_app_status urne_app_match_import(urne_app *app, const urne_user *actor, int
  * added; out->id: the hosts they rank. */
 urne_app_status urne_app_match_rankings(urne_app *app, const urne_user *actor, int64_t id, const char *text,
                                         size_t len, urne_app_outcome *out);
+
+/* Set campaign `id`'s distances between communes (a distances.csv: commune_a,
+ * commune_b, km, read as `urne match run --distances` reads it) and its maximum
+ * distance (max_km >= 0 kilometres, its --max-km), while it collects, before its
+ * first round (every round of a campaign runs on the same constraints): every
+ * line or none (BAD_INPUT URNE_WHY_FILE, the errors in out->checks naming
+ * distances.csv, the line, the field and the rule; BAD_INPUT field "max_km",
+ * URNE_WHY_MATCH_MAX_KM, for max_km < 0); a second upload replaces the first
+ * whole. Each round then places a pupil only with a host whose commune (the
+ * `commune` column of hosts.csv, of pupils.csv, kept) is within max_km of the
+ * pupil's, a pair the table does not hold counting as too far, a pupil or host
+ * without a commune not held to it: the engine's call the command line makes.
+ * Coordinator. out->number: the distances. */
+urne_app_status urne_app_match_distances(urne_app *app, const urne_user *actor, int64_t id, const char *text,
+                                         size_t len, int64_t max_km, urne_app_outcome *out);
+
+/* Correct the rankings of hosts that ranked before: a host_rankings.csv (host,
+ * pupil, rank) whose every host's lines replace that host's ranking whole, while
+ * the campaign collects or has a round published, before the final phase:
+ * every line or none (BAD_INPUT URNE_WHY_FILE, out->checks naming the file, the
+ * line, the field and the rule: a host not ranked before, host-not-ranked; a
+ * pupil holding a place at the host left out, holder-not-ranked). The next round
+ * runs on the corrected order. Coordinator. out->number: the rows written;
+ * out->id: the hosts corrected. */
+urne_app_status urne_app_match_rankings_correct(urne_app *app, const urne_user *actor, int64_t id, const char *text,
+                                                size_t len, urne_app_outcome *out);
 
 /* A host ranks its applicants by its private link's code: ranks[i] (1 first;
  * 0 leaves pupils[i] out: not taken there) for the n pupils named. As
@@ -185,14 +226,43 @@ typedef struct urne_match_listed {
 } urne_match_listed;
 typedef void (*urne_app_match_list_fn)(const urne_match_listed *x, void *ctx);
 
-/* Every host's list, host after host (in byte order of key), each in the common
- * order (higher priority, then lower lottery number): for the coordinator
+/* Every host's list, host after host (in byte order of key), each in the host's
+ * order: its own ranks when it ranked its applicants (lower first), else the
+ * common order (higher priority), then the lower lottery number: for the coordinator
  * (code NULL: URNE_ACT_MANAGE_MATCHES on the campaign), or only the host a
  * code names (its private link: the places offered or accepted, never a round
  * not yet published). OK (fn called for each, under the lock: it must not call
  * a use case), NO_CAMPAIGN (no campaign, or a wrong code), the refusal, STORE. */
 urne_app_status urne_app_match_lists(urne_app *app, const urne_user *actor, int64_t id, const char *code,
                                      urne_app_match_list_fn fn, void *ctx, urne_app_outcome *out);
+
+/* The last round's rows, for the coordinator's downloads (URNE_ACT_MANAGE_MATCHES
+ * on the campaign): latest 0, every result of the last round run, in order of
+ * pupil; latest 1, each pupil's result in the last round that has one (placed,
+ * or left unplaced; a pupil whose place was kept has no row in later rounds),
+ * in order of pupil. Nothing before a first round. OK (fn called for each,
+ * under the lock: it must not call a use case), NO_CAMPAIGN, the refusal,
+ * STORE. */
+typedef void (*urne_app_match_result_fn)(const urne_match_result_row *r, void *ctx);
+urne_app_status urne_app_match_round_rows(urne_app *app, const urne_user *actor, int64_t id, int latest,
+                                          urne_app_match_result_fn fn, void *ctx, urne_app_outcome *out);
+
+/* A teacher's pupils (the page where wishes are entered): the campaign into *c,
+ * then each pupil of a school the actor may enter the wishes of (a secretary of
+ * match/N: every school; URNE_ACT_ENTER_WISHES), in order of key, with their
+ * result in the last round published that has one (NULL: none; a round run and
+ * not published is not shown) and their last offer (NULL: none). OK (fn called
+ * for each, under the lock; none when the actor has no school there),
+ * NO_CAMPAIGN, STORE. */
+typedef struct urne_match_pupil_view {
+    const urne_match_pupil_row *pupil;
+    const urne_match_result_row *result;
+    const urne_match_offer_row *offer;
+} urne_match_pupil_view;
+typedef void (*urne_app_match_pupil_fn)(const urne_match_pupil_view *v, void *ctx);
+urne_app_status urne_app_match_school_pupils(urne_app *app, const urne_user *actor, int64_t id,
+                                             urne_match_campaign_row *c, urne_app_match_pupil_fn fn, void *ctx,
+                                             urne_app_outcome *out);
 
 /* Round `round`'s report.json (0: the last run), as its run recorded it in its
  * audit entry (the engine's figures, the seed, the inputs' SHA-256): *text

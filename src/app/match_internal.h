@@ -48,6 +48,34 @@ urne_app_status urne_app_match_commit(urne_app *app, urne_app_outcome *out);
 urne_app_status urne_app_match_read_upload(urne_app *app, const urne_match_campaign_row *c, const char *upload,
                                           size_t len, urne_match_input *in, urne_diags *rd, urne_app_outcome *out);
 
+/* One file's kept columns: every column but those named in `own`, as a JSON
+ * object, and the column `pick` (name, or school) picked out, per line in file
+ * order (urne_app_match_keep_line, an urne_io_match_rows callback). */
+typedef struct urne_app_match_kept {
+    const char *const *own;
+    const char *pick;
+    char **kept, **picked;
+    size_t n, cap;
+} urne_app_match_kept;
+/* The columns hosts.csv's and pupils.csv's rows hold in their own columns. */
+extern const char *const urne_app_match_host_own[], *const urne_app_match_pupil_own[];
+int urne_app_match_keep_line(const char *const *names, const char *const *values, long n, void *ctx);
+void urne_app_match_kept_free(urne_app_match_kept *k);
+
+/* A code handed out after the commit. */
+typedef struct urne_app_match_issued {
+    char kind[8], key[URNE_STORE_MATCH_KEY_MAX + 1], school[URNE_STORE_MATCH_NAME_MAX + 1], code[21];
+} urne_app_match_issued;
+
+/* The read input's rows written inside the caller's transaction: its hosts from
+ * host_from on (hk's lines 0.. for them), every pupil (pk's lines), the rankings
+ * of the hosts written; each host and pupil with a new code into codes[] (hosts
+ * first), the rows' hashes added to sum. OK, BAD_INPUT (a value the store cannot
+ * hold), STORE (a key taken), NO_MEMORY. */
+urne_app_status urne_app_match_write_rows(urne_app *app, int64_t id, const urne_match_input *in, size_t host_from,
+                                          const urne_app_match_kept *hk, const urne_app_match_kept *pk,
+                                          urne_app_match_issued *codes, urne_match_sum *sum, urne_app_outcome *out);
+
 /* SHA-256 of a code, hex. */
 void urne_app_match_code_hash(const char *code, char out[URNE_STORE_MATCH_HASH]);
 

@@ -5,7 +5,9 @@
  *
  * A round is run on what the rows hold now, written out as the files the
  * command line reads and read back by the same reader (io/match_io.h), so the
- * web's round and `urne match run` on those files are one computation. A later
+ * web's round and `urne match run` on those files are one computation (with a
+ * maximum distance, the hosts' and pupils' communes, kept from their files, and
+ * the distances table go with them, as --distances and --max-km). A later
  * round keeps the places accepted and the offers still open, leaves out the
  * pupils who refused or let their deadline pass (their offers marked expired in
  * the same transaction), and places everyone else on the places left. The
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../core/urne_buf.h"
@@ -29,18 +32,43 @@
 /* ---- the rows as the files ---- */
 
 typedef struct files {
-    urne_buf hosts, pupils, rankings;
+    urne_buf hosts, pupils, rankings, distances;
     int lottery; /* 1: every pupil has a lottery number, -1 none, 0 none seen yet */
     int mixed;
+    int communes; /* 1: the campaign has a maximum distance: the communes are written */
     size_t nrankings;
+    int64_t max_km; /* -1: none */
 } files;
 
+/* ",commune" of a kept JSON object (its member named commune in any case, as the
+ * reader finds the column), "," when it has none. */
+static void commune_cell(urne_buf *b, const char *kept) {
+    json_t *o = json_loads(kept, 0, NULL);
+    const char *key, *v = NULL;
+    json_t *x;
+    json_object_foreach(o, key, x) if (v == NULL && strcasecmp(key, "commune") == 0) v = json_string_value(x);
+    urne_buf_put(b, ",", 1);
+    if (v) urne_buf_csv(b, v);
+    json_decref(o);
+}
+
 static int host_line(const urne_match_host_row *h, void *ctx) {
-    urne_buf *b = &((files *)ctx)->hosts;
+    files *f = ctx;
+    urne_buf *b = &f->hosts;
     urne_buf_csv(b, h->key);
     urne_buf_printf(b, ",%lld,%lld,", (long long)h->capacity, (long long)h->reserved);
     urne_buf_csv(b, h->weeks);
+    if (f->communes) commune_cell(b, h->kept);
     urne_buf_put(b, "\n", 1);
+    return 0;
+}
+
+static int distance_line(const urne_match_distance_row *d, void *ctx) {
+    urne_buf *b = &((files *)ctx)->distances;
+    urne_buf_csv(b, d->commune_a);
+    urne_buf_put(b, ",", 1);
+    urne_buf_csv(b, d->commune_b);
+    urne_buf_printf(b, ",%lld\n", (long long)d->km);
     return 0;
 }
 
@@ -55,6 +83,7 @@ static int pupil_line(const urne_match_pupil_row *p, void *ctx) {
     urne_buf_printf(&f->pupils, ",%lld,", (long long)p->priority);
     if (p->lottery[0]) urne_buf_printf(&f->pupils, "%s,", p->lottery); /* else the header has no lottery column */
     urne_buf_csv(&f->pupils, p->week);
+    if (f->communes) commune_cell(&f->pupils, p->kept);
     urne_buf_put(&f->pupils, "\n", 1);
     return 0;
 }
@@ -83,6 +112,7 @@ static void files_free(files *f) {
     urne_buf_free(&f->hosts);
     urne_buf_free(&f->pupils);
     urne_buf_free(&f->rankings);
+    urne_buf_free(&f->distances);
 }
 
 /* A file's errors as the refusal of an upload: BAD_INPUT URNE_WHY_FILE with the
@@ -96,25 +126,53 @@ static urne_app_status refuse_file(urne_app_outcome *out, urne_diags *d, const c
     return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
 }
 
-/* The rows as the files: hosts, pupils and (with_rankings) the stored rankings.
- * OK, IMPOSSIBLE (pupils with and without lottery numbers), STORE, NO_MEMORY. */
+/* The rows as the files: hosts, pupils, (with_rankings) the stored rankings,
+ * and with a maximum distance the communes' columns and the distances (a
+ * campaign without one writes the files it always did, so that its inputs'
+ * hash stays what it was). OK, IMPOSSIBLE (pupils with and without lottery
+ * numbers), STORE, NO_MEMORY. */
 static urne_app_status rows_files(urne_app *app, const urne_match_campaign_row *c, files *f, int with_rankings,
                                   urne_app_outcome *out) {
     memset(f, 0, sizeof *f);
-    urne_buf_puts(&f->hosts, "id,capacity,reserved,weeks\n");
-    urne_buf_puts(&f->pupils, "id,wishes,priority,lottery,week\n");
+    urne_match_limit_row limit;
+    int rc = urne_store_match_limit_get(app->store, c->id, &limit);
+    if (rc < 0) return urne_app_store_failed(app, out);
+    f->communes = rc == 1;
+    f->max_km = rc == 1 ? limit.max_km : -1;
+    const char *cc = f->communes ? ",commune\n" : "\n";
+    urne_buf_printf(&f->hosts, "id,capacity,reserved,weeks%s", cc);
+    urne_buf_printf(&f->pupils, "id,wishes,priority,lottery,week%s", cc);
     urne_buf_puts(&f->rankings, "host,pupil,rank\n");
+    urne_buf_puts(&f->distances, "commune_a,commune_b,km\n");
     if (urne_store_match_host_each(app->store, c->id, host_line, f) != 0 ||
         urne_store_match_pupil_each(app->store, c->id, "", pupil_line, f) != 0 ||
-        (with_rankings && urne_store_match_ranking_each(app->store, c->id, ranking_line, f) != 0))
+        (with_rankings && urne_store_match_ranking_each(app->store, c->id, ranking_line, f) != 0) ||
+        (f->communes && urne_store_match_distance_each(app->store, c->id, distance_line, f) != 0))
         return urne_app_store_failed(app, out);
     if (f->mixed) return urne_app_fail(out, URNE_APP_IMPOSSIBLE, "some pupils have a lottery number, others not");
     if (f->lottery < 0) { /* no lottery column at all: drawn from the seed */
         urne_buf_free(&f->pupils);
-        urne_buf_puts(&f->pupils, "id,wishes,priority,week\n");
+        urne_buf_printf(&f->pupils, "id,wishes,priority,week%s", cc);
         if (urne_store_match_pupil_each(app->store, c->id, "", pupil_line, f) != 0) return urne_app_store_failed(app, out);
     }
-    return f->hosts.oom || f->pupils.oom || f->rankings.oom ? urne_app_fail(out, URNE_APP_NO_MEMORY, NULL) : URNE_APP_OK;
+    return f->hosts.oom || f->pupils.oom || f->rankings.oom || f->distances.oom
+               ? urne_app_fail(out, URNE_APP_NO_MEMORY, NULL)
+               : URNE_APP_OK;
+}
+
+/* The stored distances read into the instance, as --distances and --max-km give
+ * them to the command line: OK, IMPOSSIBLE (the rows do not read back), NO_MEMORY. */
+static urne_app_status read_distances(const files *f, urne_match_input *in, urne_app_outcome *out) {
+    urne_diags d;
+    urne_diags_init(&d, "distances");
+    urne_app_status st = URNE_APP_OK;
+    if (urne_io_match_distances(in, f->distances.data, f->distances.len, &d) < 0)
+        st = d.count ? urne_app_fail(out, URNE_APP_IMPOSSIBLE, "distances: line %ld: %s", d.items[0].line,
+                                     d.items[0].message)
+                     : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    in->in.max_km = f->max_km;
+    urne_diags_free(&d);
+    return st;
 }
 
 /* The campaign's rows read into an engine instance, its lottery drawn from the
@@ -140,11 +198,13 @@ static urne_app_status load_input(urne_app *app, const urne_match_campaign_row *
                                                             : urne_app_fail(out, URNE_APP_IMPOSSIBLE, "rankings: line %ld: %s",
                                                                             rd->items[0].line, rd->items[0].message);
     if (rc < 0 && st == URNE_APP_OK) st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    if (st == URNE_APP_OK && f.communes) st = read_distances(&f, in, out);
     for (int i = 0; i < 2; i++) urne_diags_free(&d[i]);
     if (sha) {
         hash_part(sha, &f.hosts);
         hash_part(sha, &f.pupils);
         if (f.nrankings) hash_part(sha, &f.rankings);
+        if (f.communes) hash_part(sha, &f.distances);
     }
     files_free(&f);
     if (st != URNE_APP_OK || in->lottery_given) return st;
@@ -341,6 +401,28 @@ static void inputs_hash(crypto_hash_sha256_state *sha, const urne_match_input *i
     sodium_bin2hex(hex, URNE_STORE_MATCH_HASH, h, sizeof h);
 }
 
+/* The round's report kept in a row of its own (what report.json reads back),
+ * its hash added to sum: OK, IMPOSSIBLE (longer than the row holds), STORE,
+ * NO_MEMORY. */
+static urne_app_status store_report(urne_app *app, int64_t id, int64_t round, const json_t *report, urne_match_sum *sum,
+                                    urne_app_outcome *out) {
+    char *text = json_dumps(report, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    urne_match_run_row *row = text ? calloc(1, sizeof *row) : NULL;
+    urne_app_status st = row ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
+    if (st == URNE_APP_OK && strlen(text) >= sizeof row->report)
+        st = urne_app_fail(out, URNE_APP_IMPOSSIBLE, "the round's report is %zu bytes, more than %zu", strlen(text),
+                           sizeof row->report - 1);
+    if (st == URNE_APP_OK) {
+        row->campaign = id, row->round = round;
+        memcpy(row->report, text, strlen(text) + 1);
+        if (urne_store_match_run_put(app->store, row) != 1) st = urne_app_store_failed(app, out);
+        else urne_store_match_sum_run(sum, row, 1);
+    }
+    free(row);
+    free(text);
+    return st;
+}
+
 static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_match_campaign_row *c, int final,
                                           urne_match_input *in, urne_app_outcome *out) {
     char hash[URNE_STORE_MATCH_HASH];
@@ -380,6 +462,7 @@ static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_ma
     in->in.absent = NULL;
     free(e.kept);
     free(e.absent);
+    if (st == URNE_APP_OK) st = store_report(app, c->id, round, report, &sum, out);
     if (st != URNE_APP_OK) return json_decref(report), urne_store_rollback(app->store), st;
     char from[16];
     snprintf(from, sizeof from, "%s", c->state);

@@ -646,6 +646,18 @@ int urne_io_match_rankings_given(const urne_match_input *in, const char *buf, si
     return bad;
 }
 
+int urne_io_match_rankings_first(const urne_match_input *in, const char *buf, size_t len, long *first, urne_diags *d) {
+    table t = {.names = ranking_cols, .ncols = NR, .nrequired = NR};
+    if (table_open(&t, buf, len, d) < 0) return -1;
+    urne_span cell[NR];
+    while (table_next(&t, cell)) {
+        uint32_t h = find_id(in->host_slots, in->nhost_slots, cell[R_HOST]);
+        if (h != URNE_MATCH_NONE && first[h] == 0) first[h] = t.it.lineno;
+    }
+    urne_lines_free(&t.it);
+    return 0;
+}
+
 int urne_io_match_pupil_list(const urne_match_input *in, const char *buf, size_t len, uint8_t *flags, urne_diags *d) {
     static const char *const cols[1] = {"pupil"};
     table t = {.names = cols, .ncols = 1, .nrequired = 1};

@@ -80,6 +80,11 @@ int urne_io_match_distances(urne_match_input *in, const char *buf, size_t len, u
 int urne_io_match_rankings_given(const urne_match_input *in, const char *buf, size_t len, const uint8_t *given,
                                  urne_diags *d);
 
+/* A rankings file read with urne_io_match_read into *in: first[h] = the line of
+ * host h's first ranking in the file, 0 for a host it does not rank (first has
+ * in->in.nhosts entries, zeroed by the caller). 0, or -1 with the errors in d. */
+int urne_io_match_rankings_first(const urne_match_input *in, const char *buf, size_t len, long *first, urne_diags *d);
+
 /* Read a list of pupils (a column `pupil`; other columns ignored): flags[p] = 1
  * for each pupil listed. 0, or -1 with the errors in d (an unknown pupil). */
 int urne_io_match_pupil_list(const urne_match_input *in, const char *buf, size_t len, uint8_t *flags, urne_diags *d);

@@ -4,7 +4,7 @@
  * "match.<act>" on "match/ID", each {"id", "name", "space", "state", "method",
  * "tie", "seed", "round", "final_round", "deadline", "created_at",
  * "created_by", "rows_delta"} (the campaign after the act, and the change it
- * made to the digest of the campaign's other rows: store_matches.h) and members of the act's own (a host's places, a pupil's wishes, rankings added,
+ * made to the digest of the campaign's other rows: store_matches.h) and members of the act's own (a host's places, a pupil's wishes, rankings added or corrected, a distances table, hosts and pupils added,
  * an answer, the figures of a run), which the replay does not need. Beside
  * audit_initiatives_json.c, for the same reason: each component's codec changes
  * apart.
@@ -32,7 +32,7 @@ static int number(const json_t *o, const char *key, int64_t *out) {
 /* The entry folded: 0, -1 out of memory, -2 malformed or contradicting the log. */
 static int fold(urne_audit_matches *n, const urne_audit_entry *e, const json_t *a) {
     static const char *const acts[] = {"create", "import", "places", "wishes", "rankings", "run", "publish",
-                                       "answer", "close"};
+                                       "answer", "close", "distances", "add", "correct"};
     const char *act = e->action + 6; /* after "match." */
     int known = 0;
     for (size_t k = 0; k < sizeof acts / sizeof acts[0]; k++) known |= strcmp(act, acts[k]) == 0;

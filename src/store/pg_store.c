@@ -242,6 +242,15 @@ static const char *const migrations[] = {
     "ALTER TABLE initiative_roll ADD COLUMN born TEXT NOT NULL DEFAULT '';"
     "CREATE UNIQUE INDEX initiative_roll_code ON initiative_roll(initiative_id, code_hash) WHERE code_hash <> '';"
     "ALTER TABLE initiative_signatures ADD COLUMN letter TEXT NOT NULL DEFAULT '';",
+    /* 13: the matching's distances between communes, a campaign's maximum
+     * distance, and each round's report (store_matches.h) */
+    "CREATE TABLE match_distances(campaign_id BIGINT NOT NULL REFERENCES match_campaigns(id),"
+    "  commune_a TEXT NOT NULL, commune_b TEXT NOT NULL, km BIGINT NOT NULL CHECK(km >= 0),"
+    "  PRIMARY KEY(campaign_id, commune_a, commune_b));"
+    "CREATE TABLE match_limits(campaign_id BIGINT NOT NULL PRIMARY KEY REFERENCES match_campaigns(id),"
+    "  max_km BIGINT NOT NULL CHECK(max_km >= 0));"
+    "CREATE TABLE match_runs(campaign_id BIGINT NOT NULL REFERENCES match_campaigns(id), round BIGINT NOT NULL,"
+    "  report TEXT NOT NULL, PRIMARY KEY(campaign_id, round));",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -58,6 +58,18 @@ static const urne_store_field offer_fields[] = {
     TXT(urne_match_offer_row, answered_at),
 };
 
+static const urne_store_field distance_fields[] = {
+    INT(urne_match_distance_row, campaign), TXT(urne_match_distance_row, commune_a),
+    TXT(urne_match_distance_row, commune_b), INT(urne_match_distance_row, km),
+};
+static const urne_store_field limit_fields[] = {
+    INT(urne_match_limit_row, campaign), INT(urne_match_limit_row, max_km),
+};
+
+static const urne_store_field run_fields[] = {
+    INT(urne_match_run_row, campaign), INT(urne_match_run_row, round), TXT(urne_match_run_row, report),
+};
+
 /* One kind of row: its table, its fields (columns in order), its size. */
 typedef struct kind {
     const char *table;
@@ -71,6 +83,9 @@ static const kind PUPIL = {"match_pupils", pupil_fields, N(pupil_fields), sizeof
 static const kind RANKING = {"match_rankings", ranking_fields, N(ranking_fields), sizeof(urne_match_ranking_row)};
 static const kind RESULT = {"match_results", result_fields, N(result_fields), sizeof(urne_match_result_row)};
 static const kind OFFER = {"match_offers", offer_fields, N(offer_fields), sizeof(urne_match_offer_row)};
+static const kind DISTANCE = {"match_distances", distance_fields, N(distance_fields), sizeof(urne_match_distance_row)};
+static const kind LIMIT = {"match_limits", limit_fields, N(limit_fields), sizeof(urne_match_limit_row)};
+static const kind RUN = {"match_runs", run_fields, N(run_fields), sizeof(urne_match_run_row)};
 
 /* The parameters of a row's fields f[from..to), in order, after the texts were
  * checked to fit (a struct's field may lack its NUL: strnlen). 0, or -1 naming
@@ -155,6 +170,7 @@ TYPED(pupil, urne_match_pupil_row)
 TYPED(ranking, urne_match_ranking_row)
 TYPED(result, urne_match_result_row)
 TYPED(offer, urne_match_offer_row)
+TYPED(distance, urne_match_distance_row)
 #define EACH(s, k, sql, p, np, what, name, fn_, ctx_)                                                               \
     do {                                                                                                           \
         name##_cb c_ = {(fn_), (ctx_)};                                                                            \
@@ -274,6 +290,15 @@ int urne_store_match_ranking_each(urne_store *s, int64_t campaign,
     EACH(s, &RANKING, urne_sql_match_ranking_each, p, 1, "listing the hosts' rankings", ranking, fn, ctx);
 }
 
+int urne_store_match_ranking_clear(urne_store *s, int64_t campaign, const char *host) {
+    urne_store_param p[2] = {{.i = campaign}};
+    if (text_param(s, host, URNE_STORE_MATCH_KEY_MAX + 1, "a host's key", &p[1]) < 0) return -1;
+    long changed = 0;
+    return s->ops->matches->run(s, urne_sql_match_ranking_clear, p, 2, "taking away a host's ranking", &changed) < 0
+               ? -1
+               : 0;
+}
+
 int urne_store_match_result_put(urne_store *s, const urne_match_result_row *r) {
     return put(s, &RESULT, urne_sql_match_result_put, r, "adding a round's result");
 }
@@ -317,6 +342,47 @@ int urne_store_match_offer_each(urne_store *s, int64_t campaign, int (*fn)(const
                                 void *ctx) {
     urne_store_param p[] = {{.i = campaign}};
     EACH(s, &OFFER, urne_sql_match_offer_each, p, 1, "listing offers", offer, fn, ctx);
+}
+
+/* ---- the rounds' reports ---- */
+
+int urne_store_match_run_put(urne_store *s, const urne_match_run_row *r) {
+    return put(s, &RUN, urne_sql_match_run_put, r, "adding a round's report");
+}
+
+int urne_store_match_run_get(urne_store *s, int64_t campaign, int64_t round, urne_match_run_row *out) {
+    urne_store_param p[] = {{.i = campaign}, {.i = round}};
+    return get(s, &RUN, urne_sql_match_run_get, p, 2, "reading a round's report", out);
+}
+
+/* ---- distances and the limit ---- */
+
+int urne_store_match_distance_put(urne_store *s, const urne_match_distance_row *d) {
+    return put(s, &DISTANCE, urne_sql_match_distance_put, d, "adding a distance");
+}
+
+int urne_store_match_distance_each(urne_store *s, int64_t campaign,
+                                   int (*fn)(const urne_match_distance_row *d, void *ctx), void *ctx) {
+    urne_store_param p[] = {{.i = campaign}};
+    EACH(s, &DISTANCE, urne_sql_match_distance_each, p, 1, "listing the distances", distance, fn, ctx);
+}
+
+int urne_store_match_distance_clear(urne_store *s, int64_t campaign) {
+    urne_store_param p[] = {{.i = campaign}};
+    long changed = 0;
+    if (s->ops->matches->run(s, urne_sql_match_distance_clear, p, 1, "taking away the distances", &changed) < 0 ||
+        s->ops->matches->run(s, urne_sql_match_limit_clear, p, 1, "taking away the maximum distance", &changed) < 0)
+        return -1;
+    return 0;
+}
+
+int urne_store_match_limit_put(urne_store *s, const urne_match_limit_row *l) {
+    return put(s, &LIMIT, urne_sql_match_limit_put, l, "setting the maximum distance");
+}
+
+int urne_store_match_limit_get(urne_store *s, int64_t campaign, urne_match_limit_row *out) {
+    urne_store_param p[] = {{.i = campaign}};
+    return get(s, &LIMIT, urne_sql_match_limit_get, p, 1, "reading the maximum distance", out);
 }
 
 /* ---- the digest ---- */
@@ -384,6 +450,15 @@ void urne_store_match_sum_offer(urne_match_sum *sum, const urne_match_offer_row 
     sum_row(sum, &OFFER, o, sign);
 }
 
+void urne_store_match_sum_distance(urne_match_sum *sum, const urne_match_distance_row *d, int sign) {
+    sum_row(sum, &DISTANCE, d, sign);
+}
+void urne_store_match_sum_limit(urne_match_sum *sum, const urne_match_limit_row *l, int sign) {
+    sum_row(sum, &LIMIT, l, sign);
+}
+
+void urne_store_match_sum_run(urne_match_sum *sum, const urne_match_run_row *r, int sign) { sum_row(sum, &RUN, r, sign); }
+
 void urne_store_match_sum_hex(const urne_match_sum *sum, char out[URNE_STORE_MATCH_HASH]) {
     for (int w = 3, at = 0; w >= 0; w--, at += 16) snprintf(out + at, 17, "%016llx", (unsigned long long)sum->w[w]);
 }
@@ -420,7 +495,8 @@ int urne_store_match_digest(urne_store *s, int64_t campaign, char out[URNE_STORE
         const char *sql;
     } parts[] = {{&HOST, urne_sql_match_host_each},     {&PUPIL, urne_sql_match_pupil_each},
                  {&RANKING, urne_sql_match_ranking_each}, {&RESULT, urne_sql_match_result_each},
-                 {&OFFER, urne_sql_match_offer_each}};
+                 {&OFFER, urne_sql_match_offer_each},     {&DISTANCE, urne_sql_match_distance_each},
+                 {&LIMIT, urne_sql_match_limit_get},       {&RUN, urne_sql_match_run_each}};
     digest d = {0};
     urne_store_param p[] = {{.i = campaign}};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {

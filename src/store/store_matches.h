@@ -17,10 +17,17 @@
  * that let a host edit its places and a pupil read their placement are kept as
  * their SHA-256 only (hex): the code itself is shown once, when made.
  *
+ * A round's report (report.json, as its run computed it) is a row of its own,
+ * read back by the download without going through the audit log.
+ *
  * A round's result is one row per pupil taking part (host "" when unplaced,
  * the wish's rank, the explanation as JSON); an offer is one row per pupil
  * placed in a published round, answered once (accepted or refused) or expired
  * at its deadline.
+ *
+ * A campaign may hold a table of distances between communes (distances.csv,
+ * as the command line reads it) and a maximum distance (its limit row): the
+ * communes of hosts and pupils are their `commune` columns, kept.
  *
  * Every write happens inside a transaction the caller holds; a key taken
  * inserts nothing and answers 0. Part of the store's interface (store.h);
@@ -106,6 +113,28 @@ typedef struct urne_match_offer_row {
     char answered_at[24]; /* "" not yet */
 } urne_match_offer_row;
 
+/* A distance between two communes (distances.csv's line; commune_a < commune_b
+ * in byte order) and a campaign's maximum distance: with a limit row, a round
+ * places a pupil only with a host near enough (match.h's max_km). */
+typedef struct urne_match_distance_row {
+    int64_t campaign;
+    char commune_a[URNE_STORE_MATCH_NAME_MAX + 1];
+    char commune_b[URNE_STORE_MATCH_NAME_MAX + 1];
+    int64_t km;
+} urne_match_distance_row;
+
+typedef struct urne_match_limit_row {
+    int64_t campaign;
+    int64_t max_km;     /* >= 0 */
+} urne_match_limit_row;
+
+/* A round's report.json as its run wrote it (JSON), read back by the download. */
+#define URNE_STORE_MATCH_REPORT_MAX 65000
+typedef struct urne_match_run_row {
+    int64_t campaign, round;
+    char report[URNE_STORE_MATCH_REPORT_MAX + 1];
+} urne_match_run_row;
+
 /* Add a campaign (c->id ignored): its id, or -1. */
 int64_t urne_store_match_campaign_put(urne_store *s, const urne_match_campaign_row *c);
 /* Campaign `id` into *out: 1, 0 none, -1. */
@@ -142,6 +171,8 @@ int urne_store_match_pupil_each(urne_store *s, int64_t campaign, const char *sch
 int urne_store_match_ranking_put(urne_store *s, const urne_match_ranking_row *r);
 int urne_store_match_ranking_each(urne_store *s, int64_t campaign,
                                   int (*fn)(const urne_match_ranking_row *r, void *ctx), void *ctx);
+/* Take away every rank host `host` gave: 0, or -1. */
+int urne_store_match_ranking_clear(urne_store *s, int64_t campaign, const char *host);
 
 /* Add a result: 1, 0 when the pupil has one in that round, -1. */
 int urne_store_match_result_put(urne_store *s, const urne_match_result_row *r);
@@ -163,8 +194,26 @@ int urne_store_match_offer_update(urne_store *s, const urne_match_offer_row *o, 
 int urne_store_match_offer_each(urne_store *s, int64_t campaign, int (*fn)(const urne_match_offer_row *o, void *ctx),
                                 void *ctx);
 
+/* Add a round's report: 1, 0 when the round has one, -1. */
+int urne_store_match_run_put(urne_store *s, const urne_match_run_row *r);
+/* Round `round`'s report: 1, 0 none (a round run before migration 13), -1. */
+int urne_store_match_run_get(urne_store *s, int64_t campaign, int64_t round, urne_match_run_row *out);
+
+/* Add a distance: 1, 0 when the pair is there, -1. */
+int urne_store_match_distance_put(urne_store *s, const urne_match_distance_row *d);
+/* Every distance of the campaign in order of (commune_a, commune_b). */
+int urne_store_match_distance_each(urne_store *s, int64_t campaign,
+                                   int (*fn)(const urne_match_distance_row *d, void *ctx), void *ctx);
+/* Take away every distance of the campaign and its limit: 0, or -1. */
+int urne_store_match_distance_clear(urne_store *s, int64_t campaign);
+/* Set the campaign's limit (after urne_store_match_distance_clear): 1, 0 when it
+ * has one, -1. */
+int urne_store_match_limit_put(urne_store *s, const urne_match_limit_row *l);
+/* The campaign's limit: 1, 0 none (no maximum distance), -1. */
+int urne_store_match_limit_get(urne_store *s, int64_t campaign, urne_match_limit_row *out);
+
 /* The digest of every row a campaign holds beside its own (hosts, pupils,
- * rankings, results, offers): the sum, modulo 2^256, of each row's SHA-256 (over
+ * rankings, results, offers, distances and its limit, the rounds' reports): the sum, modulo 2^256, of each row's SHA-256 (over
  * its table's name and its columns but the campaign, each preceded by its
  * length), so that no order of reading matters and a change is a difference of
  * two rows' hashes. An act's audit entry records the change it made to the sum
@@ -179,6 +228,9 @@ void urne_store_match_sum_pupil(urne_match_sum *sum, const urne_match_pupil_row 
 void urne_store_match_sum_ranking(urne_match_sum *sum, const urne_match_ranking_row *r, int sign);
 void urne_store_match_sum_result(urne_match_sum *sum, const urne_match_result_row *r, int sign);
 void urne_store_match_sum_offer(urne_match_sum *sum, const urne_match_offer_row *o, int sign);
+void urne_store_match_sum_distance(urne_match_sum *sum, const urne_match_distance_row *d, int sign);
+void urne_store_match_sum_limit(urne_match_sum *sum, const urne_match_limit_row *l, int sign);
+void urne_store_match_sum_run(urne_match_sum *sum, const urne_match_run_row *r, int sign);
 /* Add a sum's words (another sum) to sum. */
 void urne_store_match_sum_words(urne_match_sum *sum, const uint64_t v[4]);
 /* A sum as 64 hex digits, most significant first; and back: 0, or -1. */

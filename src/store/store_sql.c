@@ -434,6 +434,22 @@ const char urne_sql_match_offer_last[] =
 const char urne_sql_match_offer_update[] = "UPDATE match_offers SET state = $1, answered_at = $2"
                                            " WHERE campaign_id = $3 AND round = $4 AND pupil = $5 AND state = $6";
 
+const char urne_sql_match_run_put[] =
+    "INSERT INTO match_runs(campaign_id, round, report) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+const char urne_sql_match_run_get[] =
+    "SELECT campaign_id, round, report FROM match_runs WHERE campaign_id = $1 AND round = $2";
+const char urne_sql_match_run_each[] = "SELECT campaign_id, round, report FROM match_runs WHERE campaign_id = $1";
+const char urne_sql_match_ranking_clear[] = "DELETE FROM match_rankings WHERE campaign_id = $1 AND host = $2";
+const char urne_sql_match_distance_put[] = "INSERT INTO match_distances(campaign_id, commune_a, commune_b, km)"
+                                           " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+const char urne_sql_match_distance_each[] = "SELECT campaign_id, commune_a, commune_b, km FROM match_distances"
+                                            " WHERE campaign_id = $1 ORDER BY commune_a, commune_b";
+const char urne_sql_match_distance_clear[] = "DELETE FROM match_distances WHERE campaign_id = $1";
+const char urne_sql_match_limit_put[] =
+    "INSERT INTO match_limits(campaign_id, max_km) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+const char urne_sql_match_limit_get[] = "SELECT campaign_id, max_km FROM match_limits WHERE campaign_id = $1";
+const char urne_sql_match_limit_clear[] = "DELETE FROM match_limits WHERE campaign_id = $1";
+
 /* ---- the check ---- */
 
 const char *const urne_store_sql_texts[] = {
@@ -460,7 +476,9 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_match_pupil_by_code, urne_sql_match_host_update, urne_sql_match_pupil_update, urne_sql_match_host_each,
     urne_sql_match_pupil_each, urne_sql_match_pupil_each_school, urne_sql_match_ranking_each,
     urne_sql_match_result_each, urne_sql_match_result_round, urne_sql_match_result_get, urne_sql_match_offer_each,
-    urne_sql_match_offer_last, urne_sql_match_offer_update,
+    urne_sql_match_offer_last, urne_sql_match_offer_update, urne_sql_match_distance_put, urne_sql_match_distance_each,
+    urne_sql_match_distance_clear, urne_sql_match_limit_put, urne_sql_match_limit_get, urne_sql_match_limit_clear,
+    urne_sql_match_ranking_clear, urne_sql_match_run_put, urne_sql_match_run_get, urne_sql_match_run_each,
     urne_sql_forum_put, urne_sql_forum_get, urne_sql_forum_update, urne_sql_forum_each, urne_sql_forum_authors, urne_sql_form_key_put, urne_sql_form_key_get,
     urne_sql_post_put, urne_sql_post_own_thread, urne_sql_post_get, urne_sql_post_by_token, urne_sql_post_decide,
     urne_sql_post_queue_forum, urne_sql_post_threads, urne_sql_post_thread, urne_sql_post_recent, urne_sql_post_queue_all,

@@ -301,6 +301,14 @@ extern const char urne_sql_match_host_each[], urne_sql_match_pupil_each[], urne_
 extern const char urne_sql_match_result_get[];
 /* $1 state, $2 answered_at, $3 campaign, $4 round, $5 pupil, $6 the state expected. */
 extern const char urne_sql_match_offer_update[];
+/* A round's report: put as its columns; get by $1 campaign, $2 round. */
+extern const char urne_sql_match_run_put[], urne_sql_match_run_get[], urne_sql_match_run_each[];
+/* $1 campaign, $2 host: its rankings taken away. */
+extern const char urne_sql_match_ranking_clear[];
+/* Distances and limits: put as their columns; each and get by $1 campaign; the
+ * clears take away a campaign's ($1). */
+extern const char urne_sql_match_distance_put[], urne_sql_match_distance_each[], urne_sql_match_distance_clear[],
+    urne_sql_match_limit_put[], urne_sql_match_limit_get[], urne_sql_match_limit_clear[];
 
 /* ---- the check ---- */
 

@@ -6,7 +6,8 @@
  *                             round, lottery): the coordinator's;
  *   /match/N/hosts.csv        every host's list, host after host (host, pupil,
  *                             school, wish, priority, lottery, round, state),
- *                             each in the host's common order: the
+ *                             each in the host's order (its ranking,
+ *                             else the common order): the
  *                             coordinator's, who sends each host its part;
  *   /match/N/host.csv?code=   one host's own list by its private link: the places
  *                             offered or accepted, never a round not published;
@@ -18,6 +19,9 @@
  *                             placed, unplaced, ranks, priority pupils against
  *                             the others, the seed and the inputs' SHA-256, as the
  *                             run recorded it: the coordinator's.
+ *
+ * Every download reads through a use case of app/match.h (the right checked and
+ * the rows read there, under the lock); this file only writes the lines.
  *
  * The CSV files are opened in spreadsheets, and a cell a spreadsheet reads as a
  * formula (a pupil named "=HYPERLINK(...)", a host "+cmd", typed by whoever
@@ -57,50 +61,36 @@ static enum MHD_Result send_file(urne_req *r, int64_t id, const char *stem, cons
     return ret;
 }
 
-/* A coordinator's CSV of the campaign's last round run: the reader's right
- * checked, `header`, then write(campaign row, store, buffer) under the read
- * lock (nothing but the header before a first round), sent as STEM-N.csv.
- * write answers 0, or non-zero when the store failed. */
-typedef int (*round_writer)(urne_req *r, const urne_match_campaign_row *c, urne_buf *b);
-
-static enum MHD_Result round_csv(urne_req *r, int64_t id, const char *stem, const char *header, round_writer write) {
-    urne_app_outcome o;
-    if (urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_MANAGE_MATCHES, id, NULL, &o) != URNE_APP_OK)
-        return refused(r, &o);
-    urne_app_outcome_free(&o);
+/* A coordinator's CSV of the campaign's last round run: `header`, then a line
+ * per row the use case gives (urne_app_match_round_rows: its right checked, the
+ * rows read under the lock; nothing but the header before a first round), sent
+ * as STEM-N.csv. */
+static enum MHD_Result round_csv(urne_req *r, int64_t id, const char *stem, const char *header, int latest,
+                                 urne_app_match_result_fn line) {
     urne_buf buf = {0};
     urne_buf_puts(&buf, header);
-    urne_app_read_begin(&r->srv->app);
-    urne_match_campaign_row *c = malloc(sizeof *c);
-    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
-    if (rc == 1 && c->round > 0 && write(r, c, &buf) != 0) rc = -1;
-    urne_app_read_end(&r->srv->app);
-    free(c);
-    if (rc != 1) {
+    urne_app_outcome o;
+    if (urne_app_match_round_rows(&r->srv->app, &r->user, id, latest, line, &buf, &o) != URNE_APP_OK) {
         urne_buf_free(&buf);
-        return urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
+        return refused(r, &o);
     }
+    urne_app_outcome_free(&o);
     return send_file(r, id, stem, ".csv", "text/csv; charset=utf-8", &buf);
 }
 
 /* ---- assignment.csv ---- */
 
-static int assignment_line(const urne_match_result_row *x, void *ctx) {
+static void assignment_line(const urne_match_result_row *x, void *ctx) {
     urne_buf *b = ctx;
     urne_download_csv_cell(b, x->pupil);
     urne_buf_puts(b, ",");
     urne_download_csv_cell(b, x->host);
     urne_buf_printf(b, ",%lld,%lld,%lld\n", (long long)x->wish, (long long)x->round, (long long)x->lottery);
-    return 0;
-}
-
-static int assignment_write(urne_req *r, const urne_match_campaign_row *c, urne_buf *b) {
-    return urne_store_match_result_each(r->srv->app.store, c->id, c->round, assignment_line, b);
 }
 
 enum MHD_Result urne_match_csv_assignment(urne_req *r, int64_t id, int64_t b) {
     (void)b;
-    return round_csv(r, id, "assignment", "pupil,host,wish,round,lottery\n", assignment_write);
+    return round_csv(r, id, "assignment", "pupil,host,wish,round,lottery\n", 0, assignment_line);
 }
 
 /* ---- explanations.csv ---- */
@@ -111,15 +101,8 @@ enum MHD_Result urne_match_csv_assignment(urne_req *r, int64_t id, int64_t b) {
  * the pupil's placement and the command line's explanations.csv give it, the
  * reason a code ("full": the host's cutoff, the priority and lottery number of
  * the last pupil admitted, against the pupil's own). */
-typedef struct explaining {
-    urne_req *r;
-    urne_buf *b;
-    int64_t campaign, last_round;
-    urne_match_result_row *x;
-    int failed;
-} explaining;
-
-static void explanation_lines(urne_buf *b, const urne_match_result_row *x) {
+static void explanation_lines(const urne_match_result_row *x, void *ctx) {
+    urne_buf *b = ctx;
     json_t *why = json_loads(x->explanation, 0, NULL);
     for (size_t i = 0; i < json_array_size(why); i++) {
         json_t *w = json_array_get(why, i);
@@ -141,30 +124,11 @@ static void explanation_lines(urne_buf *b, const urne_match_result_row *x) {
     json_decref(why);
 }
 
-static int explain_pupil(const urne_match_pupil_row *p, void *ctx) {
-    explaining *e = ctx;
-    int found = 0;
-    for (int64_t round = e->last_round; round >= 1 && !found; round--) {
-        int rc = urne_store_match_result_get(e->r->srv->app.store, e->campaign, round, p->key, e->x);
-        if (rc < 0) return e->failed = 1;
-        found = rc == 1;
-    }
-    if (found) explanation_lines(e->b, e->x);
-    return e->b->oom ? (e->failed = 1) : 0;
-}
-
-static int explanations_write(urne_req *r, const urne_match_campaign_row *c, urne_buf *b) {
-    explaining e = {.r = r, .b = b, .campaign = c->id, .last_round = c->round, .x = malloc(sizeof *e.x)};
-    int rc = e.x ? urne_store_match_pupil_each(r->srv->app.store, c->id, "", explain_pupil, &e) : -1;
-    free(e.x);
-    return rc != 0 || e.failed;
-}
-
 enum MHD_Result urne_match_csv_explanations(urne_req *r, int64_t id, int64_t b) {
     (void)b;
     return round_csv(r, id, "explanations",
-                     "pupil,round,wish,host,reason,cutoff_priority,cutoff_lottery,own_priority,own_lottery\n",
-                     explanations_write);
+                     "pupil,round,wish,host,reason,cutoff_priority,cutoff_lottery,own_priority,own_lottery\n", 1,
+                     explanation_lines);
 }
 
 /* ---- the hosts' lists ---- */

@@ -128,6 +128,20 @@ static void figures_html(urne_buf *b, urne_req *r, const urne_match_campaign_row
     urne_html_trusted(b, "</p></section>");
 }
 
+/* A coordinator's form sending files: its title, its help (markup from the
+ * catalogue: file and column names as code), its fields (markup), its button. */
+static void file_form(urne_buf *b, const urne_req *r, long long id, const char *act, const char *title,
+                      const char *help, const char *fields, const char *more, const char *button) {
+    urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
+    urne_page_csrf(b, r);
+    urne_html(b, "<h2>%s</h2><input type=hidden name=do value=\"%s\"><p>", title, act);
+    urne_html_trusted(b, help);
+    urne_html_trusted(b, "</p>");
+    urne_html_trusted(b, fields);
+    urne_html_trusted(b, more);
+    urne_html(b, "<button>%s</button></form>", button);
+}
+
 static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_campaign_row *c) {
     long long id = (long long)c->id;
     if (strcmp(c->state, "draft") == 0) {
@@ -151,7 +165,31 @@ static void coordinator_forms(urne_buf *b, const urne_req *r, const urne_match_c
                        "ranked before keeps its ranking."),
                   _(r, "Add"));
     }
+    if (strcmp(c->state, "collecting") == 0 && c->round == 0) {
+        urne_buf max = {0};
+        urne_html(&max, "<label>%s<input name=max_km required inputmode=numeric pattern=\"[0-9]+\"></label>",
+                  _(r, "Maximum distance (km)"));
+        file_form(b, r, id, "distances", _(r, "Set the distances between communes"),
+                  _(r, "Columns <code>commune_a</code>, <code>commune_b</code>, <code>km</code>. Each round then places a "
+                       "pupil only with a host whose commune (the column <code>commune</code> of <code>hosts.csv</code> "
+                       "and <code>pupils.csv</code>) is within the maximum distance of theirs; a pair not in the table "
+                       "counts as too far. Sent again, the table replaces the first."),
+                  "<label><code>distances.csv</code><textarea name=distances required rows=4></textarea></label>",
+                  max.data ? max.data : "", _(r, "Set"));
+        urne_buf_free(&max);
+    }
     if ((strcmp(c->state, "collecting") == 0 || strcmp(c->state, "published") == 0) && !c->final_round) {
+        file_form(b, r, id, "correct", _(r, "Correct a host's ranking"),
+                  _(r, "Columns <code>host</code>, <code>pupil</code>, <code>rank</code>: each host named gets these "
+                       "lines as its whole ranking, in place of the one it gave. A pupil holding a place at the host "
+                       "must stay ranked."),
+                  "<label><code>host_rankings.csv</code><textarea name=rankings required rows=3></textarea></label>", "",
+                  _(r, "Correct"));
+        file_form(b, r, id, "add", _(r, "Add hosts and pupils who join late"),
+                  _(r, "The files of the import, either or both. A pupil's wishes may name any host of the campaign. "
+                       "An identifier already in the campaign is refused. Those added take part in the next round."),
+                  "<label><code>hosts.csv</code><textarea name=hosts rows=3></textarea></label>",
+                  "<label><code>pupils.csv</code><textarea name=pupils rows=4></textarea></label>", _(r, "Add"));
         urne_html(b, "<form method=post action=\"/match/%lld/act\" class=card>", id);
         urne_page_csrf(b, r);
         urne_html(b, "<h2>%s</h2><input type=hidden name=do value=run><label><input type=checkbox name=final "
@@ -217,12 +255,16 @@ static void code_row(const char *kind, const char *key, const char *school, cons
     urne_html(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td></tr>", kind, key, school, code);
 }
 
-static enum MHD_Result form_import(urne_req *r, int64_t id) {
+/* The import (add 0) or hosts and pupils added later (add 1): the codes' page. */
+static enum MHD_Result form_import(urne_req *r, int64_t id, int add) {
     const char *h = urne_req_param(r, "hosts"), *p = urne_req_param(r, "pupils"), *k = urne_req_param(r, "rankings");
     urne_buf rows = {0};
     urne_app_outcome o;
-    urne_app_match_import(&r->srv->app, &r->user, id, h, h ? strlen(h) : 0, p, p ? strlen(p) : 0, k && k[0] ? k : NULL,
-                          k ? strlen(k) : 0, code_row, &rows, &o);
+    if (add)
+        urne_app_match_add(&r->srv->app, &r->user, id, h, h ? strlen(h) : 0, p, p ? strlen(p) : 0, code_row, &rows, &o);
+    else
+        urne_app_match_import(&r->srv->app, &r->user, id, h, h ? strlen(h) : 0, p, p ? strlen(p) : 0,
+                              k && k[0] ? k : NULL, k ? strlen(k) : 0, code_row, &rows, &o);
     if (o.status != URNE_APP_OK) {
         urne_result res = {0};
         urne_match_word(r, &o, &res);
@@ -248,7 +290,8 @@ static enum MHD_Result form_import(urne_req *r, int64_t id) {
 enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
     (void)b;
     const char *what = urne_req_param(r, "do");
-    if (what && strcmp(what, "import") == 0) return form_import(r, id);
+    if (what && (strcmp(what, "import") == 0 || strcmp(what, "add") == 0))
+        return form_import(r, id, strcmp(what, "add") == 0);
     urne_app_outcome o;
     const char *done;
     if (what && strcmp(what, "run") == 0) {
@@ -259,6 +302,15 @@ enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
         const char *k = urne_req_param(r, "rankings");
         urne_app_match_rankings(&r->srv->app, &r->user, id, k, k ? strlen(k) : 0, &o);
         done = _(r, "Rankings added: these hosts take their applicants in their own order.");
+    } else if (what && strcmp(what, "correct") == 0) {
+        const char *k = urne_req_param(r, "rankings");
+        urne_app_match_rankings_correct(&r->srv->app, &r->user, id, k, k ? strlen(k) : 0, &o);
+        done = _(r, "Rankings corrected: the next round takes these hosts' new order.");
+    } else if (what && strcmp(what, "distances") == 0) {
+        const char *d = urne_req_param(r, "distances");
+        urne_app_match_distances(&r->srv->app, &r->user, id, d, d ? strlen(d) : 0,
+                                 urne_match_field_count(urne_req_param(r, "max_km"), -1), &o);
+        done = _(r, "Distances set: each round keeps to the maximum distance.");
     } else if (what && strcmp(what, "publish") == 0) {
         urne_app_match_publish(&r->srv->app, &r->user, id, urne_req_param(r, "deadline"), &o);
         done = _(r, "Round published: each pupil placed has an offer to answer.");
@@ -283,54 +335,38 @@ enum MHD_Result urne_match_form_act(urne_req *r, int64_t id, int64_t b) {
 
 static void reason_html(urne_buf *b, const urne_req *r, json_t *x);
 
-typedef struct school_seen {
-    char *name;
-    int allowed;
-} school_seen;
-
 typedef struct teacher_view {
     urne_req *r;
     urne_buf *b;
-    int64_t id, shown_round; /* the last round published (0: none) */
-    urne_match_result_row *result;
-    school_seen *schools; /* each school asked, and whether the reader may see its pupils */
-    size_t nschools, cap;
-    int whole, shown;     /* whole: a secretary of the campaign, every school allowed */
+    int64_t id;
+    int shown;
 } teacher_view;
 
 /* The pupil's answer to the offer of that place, when there is one: a place
  * refused or lapsed is said so, not shown as if it were the pupil's. */
-static void offer_state(teacher_view *t, const char *key, const char *host) {
-    urne_match_offer_row *o = malloc(sizeof *o);
-    if (o == NULL || urne_store_match_offer_last(t->r->srv->app.store, t->id, key, o) != 1 || strcmp(o->host, host) != 0) {
-        free(o);
-        return;
-    }
+static void offer_state(teacher_view *t, const urne_match_offer_row *o, const char *host) {
+    if (o == NULL || strcmp(o->host, host) != 0) return;
     const char *said = strcmp(o->state, "accepted") == 0  ? _(t->r, "Accepted.")
                        : strcmp(o->state, "refused") == 0 ? _(t->r, "Refused: the place goes to the next in line.")
                        : strcmp(o->state, "expired") == 0 ? _(t->r, "Expired: the deadline passed.")
                                                            : _(t->r, "offered, not yet answered");
     urne_html(t->b, "<br><span class=meta>%s</span>", said);
-    free(o);
 }
 
 /* A pupil's placement in the last round published that placed them (or left
  * them unplaced), with why not each wish above it: what the pupil's code shows,
  * for their teacher. */
-static void placement_cell(teacher_view *t, const char *key) {
-    int found = 0;
-    for (int64_t round = t->shown_round; t->result && round >= 1 && !found; round--)
-        found = urne_store_match_result_get(t->r->srv->app.store, t->id, round, key, t->result) == 1;
+static void placement_cell(teacher_view *t, const urne_match_pupil_view *v) {
     urne_html(t->b, "<td class=wide data-label=\"%s\">", _(t->r, "Placement (last round published)"));
-    if (!found) {
+    const urne_match_result_row *x = v->result;
+    if (x == NULL) {
         urne_html_trusted(t->b, "—</td></tr>");
         return;
     }
-    const urne_match_result_row *x = t->result;
     if (x->host[0]) {
         urne_html(t->b, "%s, %s ", x->host, _(t->r, "wish"));
         urne_page_int(t->b, t->r, x->wish);
-        offer_state(t, key, x->host);
+        offer_state(t, v->offer, x->host);
     } else
         urne_html(t->b, "%s", _(t->r, "not placed"));
     json_t *why = json_loads(x->explanation, 0, NULL);
@@ -343,30 +379,9 @@ static void placement_cell(teacher_view *t, const char *key) {
     urne_html_trusted(t->b, "</td></tr>");
 }
 
-/* May the reader enter the wishes of this school's pupils? Asked once per
- * school, not per pupil (the pupils come in order of key, their schools mixed),
- * and not at all for a secretary of the whole campaign. */
-static int school_allowed(teacher_view *t, const char *school) {
-    if (t->whole) return 1;
-    for (size_t i = 0; i < t->nschools; i++)
-        if (strcmp(t->schools[i].name, school) == 0) return t->schools[i].allowed;
-    urne_app_outcome o;
-    int allowed = urne_app_match_may(&t->r->srv->app, &t->r->user, URNE_ACT_ENTER_WISHES, t->id, school, &o) == URNE_APP_OK;
-    urne_app_outcome_free(&o);
-    if (t->nschools == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 16;
-        void *v = realloc(t->schools, cap * sizeof *t->schools);
-        if (v == NULL) return allowed; /* asked again next time: slower, never wrong */
-        t->schools = v, t->cap = cap;
-    }
-    char *name = strdup(school);
-    if (name) t->schools[t->nschools++] = (school_seen){name, allowed};
-    return allowed;
-}
-
-static int pupil_item(const urne_match_pupil_row *p, void *ctx) {
+static void pupil_item(const urne_match_pupil_view *v, void *ctx) {
     teacher_view *t = ctx;
-    if (!school_allowed(t, p->school)) return 0;
+    const urne_match_pupil_row *p = v->pupil;
     t->shown++;
     urne_html(t->b, "<tr><td>%s</td><td class=wide data-label=\"%s\">%s</td><td class=wide data-label=\"%s\"><form method=post "
                     "action=\"/match/%lld/pupils\">",
@@ -375,14 +390,26 @@ static int pupil_item(const urne_match_pupil_row *p, void *ctx) {
     urne_html(t->b, "<input type=hidden name=pupil value=\"%s\"><input name=wishes value=\"%s\" aria-label=\"%s\" "
                     "maxlength=8000><button>%s</button></form></td>",
               p->key, p->wishes, _(t->r, "Wishes, best first, separated by >"), _(t->r, "Save"));
-    placement_cell(t, p->key);
-    return 0;
+    placement_cell(t, v);
 }
 
+/* The page: its rows made by the use case's callback (urne_app_match_school_pupils,
+ * which reads the rows and decides which schools the reader sees), the table's
+ * head written once the campaign is known. */
 static enum MHD_Result pupils_page(urne_req *r, int64_t id, unsigned status, const char *message) {
-    enum MHD_Result ret;
-    urne_match_campaign_row *c = campaign_or_refusal(r, id, &ret);
-    if (c == NULL) return ret;
+    urne_match_campaign_row *c = malloc(sizeof *c);
+    urne_buf rows = {0};
+    teacher_view t = {.r = r, .b = &rows, .id = id};
+    urne_app_outcome o;
+    if (c == NULL) return urne_reply_json_error(r, 500, "out of memory");
+    urne_app_status st = urne_app_match_school_pupils(&r->srv->app, &r->user, id, c, pupil_item, &t, &o);
+    urne_app_outcome_free(&o);
+    if (st != URNE_APP_OK) {
+        free(c);
+        urne_buf_free(&rows);
+        return st == URNE_APP_NO_CAMPAIGN ? urne_page_not_found(r)
+                                          : urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
+    }
     urne_buf buf = {0};
     const char *title = _(r, "The pupils' wishes");
     urne_page_begin(&buf, r, title);
@@ -392,17 +419,8 @@ static enum MHD_Result pupils_page(urne_req *r, int64_t id, unsigned status, con
               title, c->name, urne_match_state_words(r, c->state),
               _(r, "Host identifiers, best first, separated by > (for example H01>H07>H03)."), _(r, "Pupil"),
               _(r, "School"), _(r, "Wishes"), _(r, "Placement (last round published)"));
-    teacher_view t = {.r = r, .b = &buf, .id = id, .shown_round = c->round - (strcmp(c->state, "run") == 0),
-                      .result = malloc(sizeof *t.result)};
-    urne_app_outcome o;
-    t.whole = urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_ENTER_WISHES, id, NULL, &o) == URNE_APP_OK;
-    urne_app_outcome_free(&o);
-    urne_app_read_begin(&r->srv->app);
-    urne_store_match_pupil_each(r->srv->app.store, id, "", pupil_item, &t);
-    urne_app_read_end(&r->srv->app);
-    for (size_t i = 0; i < t.nschools; i++) free(t.schools[i].name);
-    free(t.schools);
-    free(t.result);
+    urne_html_trusted(&buf, rows.data ? rows.data : "");
+    urne_buf_free(&rows);
     urne_html_trusted(&buf, "</tbody></table>");
     if (t.shown == 0) urne_html(&buf, "<p>%s</p>", _(r, "No pupil of a school of yours in this campaign."));
     free(c);

@@ -3,9 +3,12 @@
  * the use cases, match_pages.c the pages).
  *
  * The API: a campaign's figures as JSON; creating one; importing its files
- * (answered with every host's and pupil's code, shown this once); a host's
+ * (answered with every host's and pupil's code, shown this once), and hosts
+ * and pupils added later (late joiners, answered alike); a host's
  * places (by account or by its link's code), a pupil's wishes; running,
- * publishing and closing a round; rankings given after the import; a pupil's
+ * publishing and closing a round; rankings given after the import, and
+ * corrected; the
+ * distances between communes and the maximum distance; a pupil's
  * placement and explanation by code, and their answer to the offer. The
  * downloads (assignment.csv, explanations.csv, hosts.csv, host.csv, report.json) are in
  * match_csv.c. Each route names its
@@ -62,6 +65,8 @@ void urne_match_word(const urne_req *r, const urne_app_outcome *o, urne_result *
     else if (strcmp(why, URNE_WHY_MATCH_RANK) == 0)
         urne_result_set(res, http, _(r, "The rank of pupil %s: a whole number from 1, or empty to leave them out."),
                         o->detail);
+    else if (strcmp(why, URNE_WHY_MATCH_MAX_KM) == 0)
+        urne_result_set(res, http, "%s", _(r, "Field 'max_km': a whole number of kilometres, from 0."));
     else if (strcmp(why, URNE_WHY_MATCH_EMPTY) == 0 && strcmp(o->field, "rank") == 0)
         urne_result_set(res, http, "%s", _(r, "No rank given: rank at least one applicant."));
     else if (strcmp(why, URNE_WHY_MATCH_METHOD) == 0)
@@ -147,6 +152,15 @@ static enum MHD_Result api_import(urne_req *r, int64_t id, int64_t b) {
     return answer(r, &o, 200, _(r, "Hosts and pupils imported: hand each their code, shown only now."), extra);
 }
 
+static enum MHD_Result api_add(urne_req *r, int64_t id, int64_t b) {
+    const char *h = urne_req_param(r, "hosts"), *p = urne_req_param(r, "pupils");
+    json_t *codes = json_pack("{s:[], s:[]}", "hosts", "pupils");
+    urne_app_outcome o;
+    urne_app_match_add(&r->srv->app, &r->user, id, h, h ? strlen(h) : 0, p, p ? strlen(p) : 0, code_json, codes, &o);
+    json_t *extra = o.status == URNE_APP_OK ? json_pack("{s:o}", "codes", codes) : (json_decref(codes), NULL);
+    return answer(r, &o, 200, _(r, "Hosts and pupils added: hand each their code, shown only now."), extra);
+}
+
 static enum MHD_Result api_rankings(urne_req *r, int64_t id, int64_t b) {
     const char *k = urne_req_param(r, "rankings");
     urne_app_outcome o;
@@ -154,6 +168,25 @@ static enum MHD_Result api_rankings(urne_req *r, int64_t id, int64_t b) {
     json_t *extra = json_pack("{s:I, s:I}", "rankings", (json_int_t)o.number, "hosts_ranked", (json_int_t)o.id);
     o.id = id;
     return answer(r, &o, 200, _(r, "Rankings added: these hosts take their applicants in their own order."), extra);
+}
+
+static enum MHD_Result api_distances(urne_req *r, int64_t id, int64_t b) {
+    const char *d = urne_req_param(r, "distances");
+    urne_app_outcome o;
+    urne_app_match_distances(&r->srv->app, &r->user, id, d, d ? strlen(d) : 0,
+                             urne_match_field_count(urne_req_param(r, "max_km"), -1), &o);
+    json_t *extra = json_pack("{s:I}", "distances", (json_int_t)o.number);
+    o.id = id;
+    return answer(r, &o, 200, _(r, "Distances set: each round keeps to the maximum distance."), extra);
+}
+
+static enum MHD_Result api_correct(urne_req *r, int64_t id, int64_t b) {
+    const char *k = urne_req_param(r, "rankings");
+    urne_app_outcome o;
+    urne_app_match_rankings_correct(&r->srv->app, &r->user, id, k, k ? strlen(k) : 0, &o);
+    json_t *extra = json_pack("{s:I, s:I}", "rankings", (json_int_t)o.number, "hosts_corrected", (json_int_t)o.id);
+    o.id = id;
+    return answer(r, &o, 200, _(r, "Rankings corrected: the next round takes these hosts' new order."), extra);
 }
 
 static enum MHD_Result api_places(urne_req *r, int64_t id, int64_t b) {
@@ -272,9 +305,21 @@ static const urne_route_def matches[] = {
     {"POST", "/api/match", URNE_ACT_MANAGE_MATCHES, "in the space named", "create a campaign", api_create},
     {"POST", "/api/match/*/import", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
      "import hosts.csv, pupils.csv, host_rankings.csv (every line or none); answers the codes", api_import},
+    {"POST", "/api/match/*/add", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "add hosts.csv and pupils.csv who join late, before the final phase (every line or none; an id already there "
+     "refused); answers the codes",
+     api_add},
     {"POST", "/api/match/*/rankings", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
      "add host_rankings.csv (host, pupil, rank) for hosts not ranked yet, before the first round (every line or none)",
      api_rankings},
+    {"POST", "/api/match/*/rankings/correct", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "correct host_rankings.csv: each host's lines replace its ranking whole, before the next round (every line or "
+     "none; a pupil holding a place there is kept in it)",
+     api_correct},
+    {"POST", "/api/match/*/distances", URNE_ACT_MANAGE_MATCHES, "the campaign's space",
+     "set distances.csv (commune_a, commune_b, km) and max_km, the maximum distance, before the first round (every "
+     "line or none; sent again, it replaces the first)",
+     api_distances},
     {"POST", "/api/match/*/wishes", URNE_ACT_ENTER_WISHES, "the pupil's school in the campaign",
      "set a pupil's wishes", api_wishes},
     {"POST", "/api/match/*/places", URNE_ACT_EDIT_PLACES, "the host's space in the campaign",

@@ -8,7 +8,14 @@ published; a pupil's code shows the placement and its explanation (each higher
 wish's cutoff) in French and English, escaped; a wrong code finds nothing; the
 pupil refuses, and the next round gives the place to the next in the host's
 order; every other role refused (401, 403); assignment.csv downloaded; a
-generated département's files imported and run; `urne audit verify` passes and
+generated département's files imported and run; a table of distances between
+communes and a maximum distance set (a bad file refused whole, naming file, line,
+field and rule; a second table replacing the first) and honoured by the round as
+`urne match run --distances --max-km` honours it, report.json byte for byte;
+hosts and pupils added after a round (late joiners: every line or none, an id
+already there refused) and placed in the next; a host's ranking corrected
+between rounds (never leaving out a pupil who holds a place there);
+`urne audit verify` passes and
 names a capacity changed behind the log's back; `urne store copy` carries it all."""
 import json
 import os
@@ -353,8 +360,158 @@ try:
     check(st == 200 and "2,001" in page.replace("\u202f", ",").replace("\u00a0", ",") and "too many to rank on this page" in page
           and "name=rank-1" not in page, f"the host is told its 2,001 applicants are too many for the page: {st}")
 
+    # The distances between communes and a maximum distance: set before the first round, replaced whole when
+    # sent again, honoured by the round exactly as `urne match run --distances --max-km` does on the same files.
+    st, d = coord.post("/api/match", {"name": "Distances", "space": "org/nord", "seed": "3"})
+    check(st == 201 and d["id"] == 5, f"campaign 5: {st} {d}")
+    dhosts = "id,capacity,name,commune\nN1,1,Ressourcerie,Lille\nN2,1,Épicerie,Roubaix\nF,2,Port,Dunkerque\n"
+    dpupils = ("id,wishes,lottery,commune,school\nq1,F>N1,1,Lille,Jean-Macé\nq2,F>N2,2, Roubaix ,Jean-Macé\n"
+               "q3,N1>F,3,,Verlaine\nq4,N2,4,Lille,Verlaine\n")
+    table = "commune_a;commune_b;km\nRoubaix;Lille;12\nLille;Dunkerque;80\n"
+    st, d = coord.post("/api/match/5/distances", {"distances": table, "max_km": "50"})
+    check(st == 409 and d.get("rule") == "match-state", f"no distances while the campaign is a draft: {st} {d}")
+    st, d = coord.post("/api/match/5/import", {"hosts": dhosts, "pupils": dpupils})
+    check(st == 200, f"campaign 5 imported, communes among the kept columns: {st} {d}")
+    st, d = coord.post("/api/match/5/distances", {"distances": "commune_a,commune_b,km\nLille,Roubaix,x\nLille,,3\n"
+                                                  "Roubaix,Lille,1\nLille,Roubaix,2\n", "max_km": "50"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["field"], e["rule"]) for e in errs]
+          == [("distances.csv", 2, "km", "count-format"), ("distances.csv", 3, "commune_b", "commune-empty"),
+              ("distances.csv", 5, "commune_b", "duplicate-distance")],
+          f"a bad distances.csv: 400, every error by file, line, field and rule: {st} {d}")
+    for bad_km in ("", "-1", "x"):
+        st, d = coord.post("/api/match/5/distances", {"distances": table, "max_km": bad_km})
+        check(st == 400 and d.get("rule") == "match-max-km" and d.get("field") == "max_km",
+              f"max_km {bad_km!r}: 400: {st} {d}")
+    check(public.post("/api/match/5/distances", {"distances": table, "max_km": "50"})[0] == 401,
+          "the public sets no distances")
+    for name in ("obs", "teach", "hostacct"):
+        st, d = clients[name].post("/api/match/5/distances", {"distances": table, "max_km": "50"})
+        check(st == 403, f"{name} sets no distances: {st} {d}")
+    st, d = coord.post("/api/match/5/distances", {"distances": "commune_a,commune_b,km\nLille,Dunkerque,5\n",
+                                                  "max_km": "1000"})
+    check(st == 200 and d.get("distances") == 1, f"a first table: {st} {d}")
+    st, d = coord.post("/api/match/5/distances", {"distances": table, "max_km": "50"})
+    check(st == 200 and d.get("distances") == 2, f"the table sent again replaces the first: {st} {d}")
+    st, page = coord.get("/match/5?lang=en")
+    check(st == 200 and "Set the distances between communes" in page and "name=max_km" in page,
+          f"the coordinator's page has the distances' form: {st}")
+    st, page = coord.form("/match/5/act?lang=en", {"do": "distances", "distances": table, "max_km": "km"})
+    check(st == 400 and "Field &#39;max_km&#39;" in page.replace("'", "&#39;"), f"the form refuses a bad max_km: {st}")
+    st, d = coord.post("/api/match/5/run", {})
+    check(st == 200 and d["placed"] == 3, f"campaign 5 run: {st} {d}")
+    st, text = coord.get("/match/5/assignment.csv")
+    server_rows = sorted((x[0], x[1], x[2], x[4]) for x in (l.split(",") for l in text.splitlines()[1:]))
+    check(st == 200 and server_rows == [("q1", "N1", "2", "1"), ("q2", "N2", "2", "2"), ("q3", "F", "2", "3"),
+                                        ("q4", "", "0", "4")],
+          f"Dunkerque too far for Lille (80 km) and Roubaix (no distance); q3 has no commune: {st} {text!r}")
+    st, text = coord.get("/match/5/explanations.csv")
+    check(st == 200 and "\nq1,1,1,F,too-far," in text and "\nq2,1,1,F,too-far," in text, f"the reason said: {text!r}")
+    st, d = coord.post("/api/match/5/distances", {"distances": table, "max_km": "100"})
+    check(st == 409 and d.get("rule") == "match-state", f"no new table after the first round: {st} {d}")
+    # The command line on the files the round read (the rows as the files): report.json byte for byte.
+    g5 = tempfile.mkdtemp(prefix="urne-match-distances-")
+    files5 = {"h.csv": "id,capacity,reserved,weeks,commune\nF,2,0,,Dunkerque\nN1,1,0,,Lille\nN2,1,0,,Roubaix\n",
+              "p.csv": "id,wishes,priority,lottery,week,commune\nq1,F>N1,0,1,,Lille\nq2,F>N2,0,2,,Roubaix\n"
+                       "q3,N1>F,0,3,,\nq4,N2,0,4,,Lille\n",
+              "d.csv": "commune_a,commune_b,km\nDunkerque,Lille,80\nLille,Roubaix,12\n",
+              "h0.csv": dhosts, "p0.csv": dpupils, "d0.csv": table}
+    for name, body in files5.items():
+        with open(os.path.join(g5, name), "w") as f:
+            f.write(body)
+    for suffix in ("", "0"):
+        out = os.path.join(g5, "out" + suffix)
+        run("match", "run", "--hosts", os.path.join(g5, f"h{suffix}.csv"), "--pupils", os.path.join(g5, f"p{suffix}.csv"),
+            "--distances", os.path.join(g5, f"d{suffix}.csv"), "--max-km", "50", "--seed", "3", "--out", out)
+        cli_rows = sorted((x[0], x[1], x[2] or "0", x[4]) for x in
+                          (l.split(",") for l in open(os.path.join(out, "assignment.csv")).read().splitlines()[1:]))
+        check(cli_rows == server_rows, f"the command line on the {'imported' if suffix else 'stored'} files places alike "
+              f"(its unplaced wish empty, the server's 0): "
+              f"{cli_rows} {server_rows}")
+    raw5 = urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{srv.port}/match/5/report.json",
+                                  headers={"Authorization": "Bearer " + coord.token})).read().decode()
+    check(raw5 == open(os.path.join(g5, "out", "report.json"), encoding="utf-8").read(),
+          f"the server's report.json is urne match run's on the rows as files, distances included: {raw5!r}")
+
+    # A ranking given is corrected by the coordinator before the next round: each host's lines replace its
+    # ranking whole; a host that gave none, or a correction leaving out a pupil who holds a place there, refused.
+    st, d = coord.post("/api/match/1/rankings/correct", {"rankings": "host,pupil,rank\nA,p1,1\nC,p1,1\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["field"], e["rule"]) for e in errs]
+          == [("host_rankings.csv", 2, "host", "host-not-ranked"), ("host_rankings.csv", 3, "pupil", "holder-not-ranked")],
+          f"A gave no ranking; p2 holds C and would be left out: refused at their lines: {st} {d}")
+    check(teach.post("/api/match/1/rankings/correct", {"rankings": "host,pupil,rank\nC,p2,1\n"})[0] == 403,
+          "a teacher corrects no ranking")
+    check(public.post("/api/match/1/rankings/correct", {"rankings": "host,pupil,rank\nC,p2,1\n"})[0] == 401,
+          "the public corrects no ranking")
+    st, d = coord.post("/api/match/1/rankings/correct", {"rankings": "host,pupil,rank\nC,p1,1\nC,p2,2\n"})
+    check(st == 200 and d["rankings"] == 2 and d["hosts_corrected"] == 1, f"C's ranking corrected: {st} {d}")
+    st, page = coord.get("/match/1?lang=en")
+    check(st == 200 and "Correct a host&#39;s ranking" in page.replace("'", "&#39;"), f"the correction's form: {st}")
+    st, page = coord.form("/match/1/act?lang=en", {"do": "correct", "rankings": "host,pupil,rank\nC,p3,1\n"})
+    check(st == 400 and "holds a place there" in page, f"the form refuses it alike, naming the pupil held: {st}")
+
+    # Hosts and pupils who join late: added after a round is published (every line or none, an id already
+    # there refused), placed in the next round on the places left; a round waiting to be published takes none.
+    st, d = coord.post("/api/match/5/add", {"pupils": "id,wishes,lottery\nq5,N1,5\n"})
+    check(st == 409 and d.get("rule") == "match-state", f"nothing added while a round waits to be published: {st} {d}")
+    check(coord.post("/api/match/5/publish", {"deadline": "2099-01-01T00:00"})[0] == 200, "campaign 5 published")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity\nN1,3\nG,-1\n",
+                                            "pupils": "id,wishes,lottery\nq1,N1,9\nq5,G>Z,5\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["field"], e["rule"]) for e in errs]
+          == [("hosts.csv", 3, "capacity", "out-of-range")],
+          f"a bad hosts.csv refuses the addition, named first: {st} {d}")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity\nN1,3\nG,1\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["field"], e["rule"]) for e in errs]
+          == [("hosts.csv", 2, "id", "host-exists")], f"a host already there is refused, not updated: {st} {d}")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity\nG,1\n",
+                                            "pupils": "id,wishes,lottery\nq1,N1,9\nq5,G>Z,5\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["field"], e["rule"]) for e in errs]
+          == [("pupils.csv", 3, "wishes", "unknown-host")],
+          f"a wish for no host: refused at its line (G, added with it, is known): {st} {d}")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity\nG,1\n",
+                                            "pupils": "id,wishes,lottery\nq1,N1,9\nq5,G>N1,5\nq2,F,10\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and [(e["file"], e["line"], e["field"], e["rule"]) for e in errs]
+          == [("pupils.csv", 2, "id", "pupil-exists"), ("pupils.csv", 4, "id", "pupil-exists")],
+          f"pupils already there: refused at their lines, not updated: {st} {d}")
+    st, d = coord.post("/api/match/5/add", {"pupils": "id,wishes\nq5,N1\n"})
+    check(st == 400 and [e["rule"] for e in d.get("errors", [])] == ["lottery-all-or-none"],
+          f"the campaign's pupils have lottery numbers: those added too: {st} {d}")
+    st, d = coord.post("/api/match/5/add", {})
+    check(st == 400, f"no file at all: 400: {st} {d}")
+    check(obs.post("/api/match/5/add", {"pupils": "id,wishes,lottery\nq5,N1,5\n"})[0] == 403, "an observer adds nobody")
+    st, d = coord.get("/api/match/5")
+    check(st == 200 and d["pupils"] == 4, f"nothing of the refused files written: {d}")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity,name,commune\nG,1,Garage,Lille\n"})
+    check(st == 200 and [x["host"] for x in d["codes"]["hosts"]] == ["G"] and d["codes"]["pupils"] == [],
+          f"a host added alone, its code answered: {st} {d}")
+    st, d = coord.post("/api/match/5/add", {"hosts": "id,capacity\nH,1\n", "pupils":
+                                            "id,wishes,lottery,commune,school\nq5,G>N1,5,Lille,Collège Verlaine\n"
+                                            "q6,F,6,Dunkerque,Collège Verlaine\nq7,H>G,7,,Collège Verlaine\n"})
+    check(st == 200 and [x["host"] for x in d["codes"]["hosts"]] == ["H"]
+          and [x["pupil"] for x in d["codes"]["pupils"]] == ["q5", "q6", "q7"]
+          and all(x["school"] == "Collège Verlaine" for x in d["codes"]["pupils"]),
+          f"a host and pupils added together, wishing it and the others: {st} {d}")
+    q6 = {x["pupil"]: x["code"] for x in d["codes"]["pupils"]}["q6"]
+    st, page = coord.get("/match/5?lang=en")
+    check(st == 200 and "Add hosts and pupils who join late" in page, f"the addition's form on the page: {st}")
+    st, page = coord.form("/match/5/act?lang=en", {"do": "add", "pupils": "id,wishes,lottery\nq8,N2,8\n"})
+    check(st == 200 and "<td>q8</td>" in page and "shown only now" in page, f"added by the form, its code shown: {st}")
+    st, d = coord.post("/api/match/5/run", {})
+    check(st == 200 and d["round"] == 2 and d["placed"] == 3, f"round 2 places q5 (G), q6 (F), q7 (H): {st} {d}")
+    st, text = coord.get("/match/5/assignment.csv")
+    rows2 = sorted((x[0], x[1]) for x in (l.split(",") for l in text.splitlines()[1:]))
+    check(st == 200 and rows2 == [("q4", ""), ("q5", "G"), ("q6", "F"), ("q7", "H"), ("q8", "")],
+          f"the late joiners placed on the places left, those holding a place not in the round: {st} {text!r}")
+    st, d = public.post("/api/match/5/placement", {"code": q6})
+    check(st == 200 and d["pupil"] == "q6", f"a late joiner's code works: {st} {d}")
+
     p = run("audit", "verify", "--db", srv.db, ok=False)
-    check(p.returncode == 0 and "4 matching campaign(s) compared" in p.stdout,
+    check(p.returncode == 0 and "5 matching campaign(s) compared" in p.stdout,
           f"urne audit verify passes, the campaigns compared with the log: {p.stdout} {p.stderr}")
 finally:
     srv.stop()
@@ -364,8 +521,15 @@ copy = os.path.join(tempfile.mkdtemp(prefix="urne-match-copy-"), "copy.db")
 p = run("store", "copy", "--from", srv.db, "--to", copy, ok=False)
 check(p.returncode == 0, f"urne store copy: {p.stdout} {p.stderr}")
 p = run("audit", "verify", "--db", copy, ok=False)
-check(p.returncode == 0 and "4 matching campaign(s) compared" in p.stdout, f"the copy verifies: {p.stdout} {p.stderr}")
+check(p.returncode == 0 and "5 matching campaign(s) compared" in p.stdout, f"the copy verifies: {p.stdout} {p.stderr}")
 
 check_tampered(srv, [("a capacity changed behind the log's back", ["UPDATE match_hosts SET capacity = 7 WHERE key = 'C'"],
+                      ["matching campaign 1", "rows (digest)"]),
+                     ("a distance changed behind the log's back", ["UPDATE match_distances SET km = 10 WHERE km = 80"],
+                      ["matching campaign 5", "rows (digest)"]),
+                     ("the maximum distance changed behind the log's back", ["UPDATE match_limits SET max_km = 90"],
+                      ["matching campaign 5", "rows (digest)"]),
+                     ("a round's report changed behind the log's back",
+                      ["UPDATE match_runs SET report = '{}' WHERE campaign_id = 1 AND round = 1"],
                       ["matching campaign 1", "rows (digest)"])])
 done()

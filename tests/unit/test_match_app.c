@@ -11,7 +11,11 @@
  * published (a deadline past refused); a pupil reads their placement by code
  * (a wrong code finds nothing), refuses, and the next round gives the place to
  * the next in the host's order; an offer left past its deadline expires; the
- * final phase is the last round. The clock is the test's.
+ * final phase is the last round; a table of distances and a maximum distance
+ * set and kept to; hosts and pupils added late and placed in the next round;
+ * a host's ranking corrected before the first round and between rounds; the
+ * hosts' lists in each host's own order.
+ * The clock is the test's.
  */
 #include "helpers.h"
 
@@ -506,6 +510,224 @@ static void test_drawn_lottery_and_weeks(void **state) {
     assert_string_equal(r.host, "A");
 }
 
+/* The distances and a maximum distance: refused by anyone but the coordinator,
+ * for a max_km below 0 and a bad file (nothing written), set, replaced, kept to
+ * by the round, refused after it; hosts and pupils added late: refused while a
+ * round waits to be published and for an id already there, then added (drawn
+ * lottery, no number given), placed in the next round. The log replays. */
+static void test_distances_and_late_joiners(void **state) {
+    fixture *f = *state;
+    urne_app_outcome o;
+    urne_match_campaign_new in = {.name = "Distances", .space = "org/nord", .seed = 5};
+    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    static const char hosts[] = "id,capacity,commune\nL,1,Lille\nD,1,Dunkerque\n";
+    static const char pupils[] = "id,wishes,commune\nq1,D>L,Lille\nq2,D,Roubaix\n";
+    static const char table[] = "commune_a,commune_b,km\nLille,Dunkerque,80\nRoubaix,Dunkerque,30\n";
+    static const char bad[] = "commune_a,commune_b,km\nLille,Dunkerque,-3\n";
+    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), NULL, 0, NULL, NULL,
+                             &o));
+    urne_app_outcome_free(&o);
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_distances(&f->app, &f->obs, id, table, strlen(table), 50, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_MAX_KM,
+                urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), -1, &o_));
+    assert_int_equal(urne_app_match_distances(&f->app, &f->coord, id, bad, strlen(bad), 50, &o), URNE_APP_BAD_INPUT);
+    assert_string_equal(o.checks.file, "distances.csv");
+    assert_int_equal(o.checks.items[0].line, 2);
+    assert_string_equal(o.checks.items[0].field, "km");
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), 10, &o));
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), 50, &o)); /* replaces it */
+    assert_int_equal(o.number, 2);
+    urne_app_outcome_free(&o);
+    urne_match_limit_row lim;
+    assert_int_equal(urne_store_match_limit_get(f->store, id, &lim), 1);
+    assert_int_equal(lim.max_km, 50);
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    urne_app_outcome_free(&o);
+    urne_match_result_row r;
+    assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q1", &r), 1);
+    assert_string_equal(r.host, "L"); /* Dunkerque is 80 km from Lille */
+    assert_non_null(strstr(r.explanation, "\"why\":\"too-far\""));
+    assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q2", &r), 1);
+    assert_string_equal(r.host, "D"); /* 30 km from Roubaix */
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE,
+                urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), 100, &o_));
+    static const char late[] = "id,wishes,commune\nq3,E>L,Lille\n";
+    static const char again[] = "id,wishes\nq1,L\n";
+    static const char more[] = "id,capacity,commune\nE,1,Lille\n";
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE,
+                urne_app_match_add(&f->app, &f->coord, id, NULL, 0, again, strlen(again), NULL, NULL, &o_));
+    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
+    urne_app_outcome_free(&o);
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL,
+                urne_app_match_add(&f->app, &f->obs, id, more, strlen(more), late, strlen(late), NULL, NULL, &o_));
+    assert_int_equal(urne_app_match_add(&f->app, &f->coord, id, NULL, 0, again, strlen(again), NULL, NULL, &o),
+                     URNE_APP_BAD_INPUT);
+    assert_string_equal(o.checks.file, "pupils.csv");
+    assert_string_equal(o.checks.items[0].rule, "pupil-exists");
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_match_add(&f->app, &f->coord, id, NULL, 0, late, strlen(late), NULL, NULL, &o),
+                     URNE_APP_BAD_INPUT); /* E is no host yet */
+    assert_string_equal(o.checks.items[0].rule, "unknown-host");
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_add(&f->app, &f->coord, id, more, strlen(more), late, strlen(late), NULL, NULL, &o));
+    assert_int_equal(o.number, 1);
+    urne_app_outcome_free(&o);
+    urne_match_pupil_row p;
+    assert_int_equal(urne_store_match_pupil_get(f->store, id, "q3", NULL, &p), 1);
+    assert_string_equal(p.wishes, "E>L");
+    assert_string_equal(p.kept, "{\"commune\":\"Lille\"}");
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    assert_int_equal(o.id, 1); /* q3 placed; q1 and q2 hold their offers */
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_store_match_result_get(f->store, id, 2, "q3", &r), 1);
+    assert_string_equal(r.host, "E");
+    char field[96];
+    assert_int_equal(replay_diffs(f, field), 0);
+}
+
+/* A ranking corrected: before the first round the corrected order decides; after
+ * a round published, a correction leaving out the pupil holding the place is
+ * refused (nothing written), one keeping them stands; a host that gave no
+ * ranking has none to correct; a round waiting to be published takes none. */
+static void test_ranking_corrected(void **state) {
+    fixture *f = *state;
+    urne_app_outcome o;
+    urne_match_campaign_new in = {.name = "Classements", .space = "org/nord", .seed = 9};
+    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    static const char hosts[] = "id,capacity\nA,1\nB,1\n";
+    static const char pupils[] = "id,wishes,lottery\nq1,A,1\nq2,A,2\nq3,B,3\n";
+    static const char given[] = "host,pupil,rank\nA,q1,1\nA,q2,2\n";
+    static const char swapped[] = "host,pupil,rank\nA,q2,1\nA,q1,2\n";
+    static const char drops[] = "host,pupil,rank\nA,q1,1\n";
+    static const char unranked[] = "host,pupil,rank\nB,q3,1\n";
+    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), given,
+                             strlen(given), NULL, NULL, &o));
+    urne_app_outcome_free(&o);
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL,
+                urne_app_match_rankings_correct(&f->app, &f->obs, id, swapped, strlen(swapped), &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_FILE,
+                urne_app_match_rankings_correct(&f->app, &f->coord, id, unranked, strlen(unranked), &o_));
+    OK(urne_app_match_rankings_correct(&f->app, &f->coord, id, swapped, strlen(swapped), &o));
+    assert_int_equal(o.number, 2);
+    assert_int_equal(o.id, 1);
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    urne_app_outcome_free(&o);
+    urne_match_result_row r;
+    assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q2", &r), 1);
+    assert_string_equal(r.host, "A"); /* A's corrected order: q2 first */
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE,
+                urne_app_match_rankings_correct(&f->app, &f->coord, id, swapped, strlen(swapped), &o_));
+    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_match_rankings_correct(&f->app, &f->coord, id, drops, strlen(drops), &o),
+                     URNE_APP_BAD_INPUT);
+    assert_string_equal(o.checks.items[0].rule, "holder-not-ranked");
+    assert_int_equal(o.checks.items[0].line, 2);
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_rankings_correct(&f->app, &f->coord, id, given, strlen(given), &o));
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o)); /* q2 keeps A: the kept place is still acceptable */
+    urne_app_outcome_free(&o);
+    char field[96];
+    assert_int_equal(replay_diffs(f, field), 0);
+}
+
+typedef struct lines {
+    char text[512];
+} lines;
+
+static void list_line(const urne_match_listed *x, void *ctx) {
+    lines *l = ctx;
+    size_t at = strlen(l->text);
+    snprintf(l->text + at, sizeof l->text - at, "%s:%s ", x->host, x->pupil);
+}
+
+static void count_result(const urne_match_result_row *r, void *ctx) {
+    (void)r;
+    ++*(int *)ctx;
+}
+
+static void count_view(const urne_match_pupil_view *v, void *ctx) {
+    ++*(int *)ctx;
+    assert_non_null(v->pupil);
+}
+
+/* Each host's list in the host's own order when it ranked its applicants (B
+ * ranks q2 before q1, whom priority puts first elsewhere), else the common one
+ * (A: priority, then lottery); a host's own list by its code alike. */
+static void test_lists_own_order(void **state) {
+    fixture *f = *state;
+    urne_app_outcome o;
+    urne_match_campaign_new in = {.name = "Listes", .space = "org/nord", .seed = 2};
+    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    static const char hosts[] = "id,capacity\nA,2\nB,2\n";
+    static const char pupils[] = "id,wishes,priority,lottery\nq1,B,1,1\nq2,B,0,2\nq3,A,0,3\nq4,A,1,4\n";
+    static const char ranking[] = "host,pupil,rank\nB,q1,7\nB,q2,0\n";
+    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), ranking,
+                             strlen(ranking), keep_code, f, &o));
+    urne_app_outcome_free(&o);
+    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    urne_app_outcome_free(&o);
+    lines l = {{0}};
+    OK(urne_app_match_lists(&f->app, &f->coord, id, NULL, list_line, &l, &o));
+    urne_app_outcome_free(&o);
+    assert_string_equal(l.text, "A:q4 A:q3 B:q2 B:q1 ");
+    /* The downloads' rows and the teacher's page through their use cases. */
+    int n = 0;
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_round_rows(&f->app, &f->obs, id, 0, count_result, &n, &o_));
+    assert_int_equal(n, 0);
+    OK(urne_app_match_round_rows(&f->app, &f->coord, id, 0, count_result, &n, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(n, 4);
+    n = 0;
+    OK(urne_app_match_round_rows(&f->app, &f->coord, id, 1, count_result, &n, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(n, 4);
+    urne_match_campaign_row *cr = malloc(sizeof *cr);
+    assert_non_null(cr);
+    n = 0;
+    OK(urne_app_match_school_pupils(&f->app, &f->obs, id, cr, count_view, &n, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(n, 0); /* no school of theirs */
+    char space[48];
+    snprintf(space, sizeof space, "match/%lld", (long long)id);
+    grant(f, "teach_a", space, URNE_ROLE_SECRETARY); /* a secretary of the campaign: every school */
+    OK(urne_app_match_school_pupils(&f->app, &f->teach_a, id, cr, count_view, &n, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(n, 4);
+    assert_string_equal(cr->name, "Listes");
+    APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL,
+                urne_app_match_school_pupils(&f->app, &f->coord, id + 99, cr, count_view, &n, &o_));
+    free(cr);
+    /* The round's report kept in a row of its own, which report.json reads. */
+    urne_match_run_row *run = malloc(sizeof *run);
+    assert_non_null(run);
+    assert_int_equal(urne_store_match_run_get(f->store, id, 1, run), 1);
+    assert_non_null(strstr(run->report, "\"placed\":4"));
+    assert_int_equal(urne_store_match_run_get(f->store, id, 2, run), 0);
+    free(run);
+    char *text = NULL;
+    OK(urne_app_match_report(&f->app, &f->coord, id, 0, &text, &o));
+    urne_app_outcome_free(&o);
+    assert_non_null(strstr(text, "\"placed\": 4,\n"));
+    free(text);
+    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
+    urne_app_outcome_free(&o);
+    memset(&l, 0, sizeof l);
+    OK(urne_app_match_lists(&f->app, NULL, id, f->codes[4], list_line, &l, &o)); /* host B's link */
+    urne_app_outcome_free(&o);
+    assert_string_equal(l.text, "B:q2 B:q1 ");
+}
+
 /* The space word of a school or host: accents folded, punctuation one dash. */
 static void test_space_word(void **state) {
     (void)state;
@@ -536,6 +758,9 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_story, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drawn_lottery_and_weeks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_distances_and_late_joiners, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ranking_corrected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lists_own_order, setup, teardown),
         cmocka_unit_test(test_space_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -294,6 +294,7 @@ static void test_upgrade_from_7(void **state) {
         "DROP INDEX initiative_roll_code;ALTER TABLE initiative_roll DROP COLUMN code_hash;"
         "ALTER TABLE initiative_roll DROP COLUMN letter;ALTER TABLE initiative_roll DROP COLUMN born;"
         "ALTER TABLE initiative_signatures DROP COLUMN letter;"
+        "DROP TABLE match_distances;DROP TABLE match_limits;DROP TABLE match_runs;"
         "DROP TABLE forum_bans;DROP TABLE forum_posts;DROP TABLE forums;DROP TABLE grants;"
         "CREATE TABLE grants(user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
         "  space TEXT NOT NULL CHECK(space <> ''),"
@@ -309,7 +310,7 @@ static void test_upgrade_from_7(void **state) {
     sqlite3_close(db);
     s = urne_store_open(path, err, sizeof err);
     if (s == NULL) fail_msg("%s", err);
-    assert_int_equal(urne_store_schema_version(s), 12); /* the forums' 8, and the migrations after it */
+    assert_int_equal(urne_store_schema_version(s), 13); /* the forums' 8, and the migrations after it */
     urne_store_grant g;
     assert_int_equal(urne_store_grant_get(s, 1, "org/nord", &g), 1);
     assert_int_equal(g.role, URNE_ROLE_COMMISSION);

@@ -5,7 +5,9 @@
  * edited, listed (by school too); rankings, results and offers, an offer
  * answered once; a text too long refused whole, never cut; the campaign's
  * digest changing with any row and not with the order rows were written in,
- * and equal to the sum of its rows' hashes made one by one.
+ * and equal to the sum of its rows' hashes made one by one; distances and a
+ * campaign's limit put, listed, digested and taken away whole; a round's
+ * report put once and read back.
  *
  * On SQLite in memory by default; with URNE_TEST_DB set (a PostgreSQL URL, as
  * tests/pg/cluster.sh prints) the same contracts run there, on a fresh database.
@@ -286,12 +288,121 @@ static void test_digest_order(void **state) {
     urne_store_close(s);
 }
 
+typedef struct listed {
+    char names[4][480];
+    int n;
+} listed;
+
+static int list_distance(const urne_match_distance_row *d, void *ctx) {
+    listed *l = ctx;
+    if (l->n < 4) snprintf(l->names[l->n], sizeof l->names[0], "%s-%s-%lld", d->commune_a, d->commune_b, (long long)d->km);
+    l->n++;
+    return 0;
+}
+
+/* Distances and a limit: a pair's second inserts nothing, listed in order, the
+ * limit read back, both in the digest, both taken away whole. */
+static void test_distances(void **state) {
+    (void)state;
+    urne_store *s = open_store();
+    int64_t a = put_campaign(s, "a");
+    char empty[URNE_STORE_MATCH_HASH], with[URNE_STORE_MATCH_HASH], again[URNE_STORE_MATCH_HASH];
+    assert_int_equal(urne_store_match_digest(s, a, empty), 0);
+    urne_match_limit_row got;
+    assert_int_equal(urne_store_match_limit_get(s, a, &got), 0);
+    urne_match_distance_row d = {.campaign = a, .km = 12};
+    snprintf(d.commune_a, sizeof d.commune_a, "Lille");
+    snprintf(d.commune_b, sizeof d.commune_b, "Roubaix");
+    urne_match_distance_row e = d;
+    snprintf(e.commune_b, sizeof e.commune_b, "Dunkerque");
+    e.km = 80;
+    urne_match_limit_row l = {a, 50};
+    urne_match_sum sum = {{0}};
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_match_distance_put(s, &d), 1);
+    assert_int_equal(urne_store_match_distance_put(s, &d), 0);
+    assert_int_equal(urne_store_match_distance_put(s, &e), 1);
+    assert_int_equal(urne_store_match_limit_put(s, &l), 1);
+    assert_int_equal(urne_store_match_limit_put(s, &l), 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    urne_store_match_sum_distance(&sum, &d, 1);
+    urne_store_match_sum_distance(&sum, &e, 1);
+    urne_store_match_sum_limit(&sum, &l, 1);
+    char made[URNE_STORE_MATCH_HASH];
+    urne_store_match_sum_hex(&sum, made);
+    assert_int_equal(urne_store_match_digest(s, a, with), 0);
+    assert_string_equal(with, made);
+    assert_string_not_equal(with, empty);
+    listed seen = {0};
+    assert_int_equal(urne_store_match_distance_each(s, a, list_distance, &seen), 0);
+    assert_int_equal(seen.n, 2);
+    assert_string_equal(seen.names[0], "Lille-Dunkerque-80");
+    assert_string_equal(seen.names[1], "Lille-Roubaix-12");
+    assert_int_equal(urne_store_match_limit_get(s, a, &got), 1);
+    assert_int_equal(got.max_km, 50);
+    /* A round's report: one per round, read back, in the digest. */
+    urne_match_run_row *run = calloc(1, sizeof *run), *back = malloc(sizeof *back);
+    assert_non_null(run);
+    assert_non_null(back);
+    run->campaign = a, run->round = 1;
+    snprintf(run->report, sizeof run->report, "{\"placed\":3}");
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_match_run_put(s, run), 1);
+    assert_int_equal(urne_store_match_run_put(s, run), 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_match_run_get(s, a, 1, back), 1);
+    assert_string_equal(back->report, "{\"placed\":3}");
+    assert_int_equal(urne_store_match_run_get(s, a, 2, back), 0);
+    urne_store_match_sum_run(&sum, run, 1);
+    urne_store_match_sum_hex(&sum, made);
+    assert_int_equal(urne_store_match_digest(s, a, with), 0);
+    assert_string_equal(with, made);
+    urne_store_match_sum_run(&sum, run, -1);
+    free(run);
+    free(back);
+    /* A limit changed changes the digest. */
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_match_distance_clear(s, a), 0);
+    l.max_km = 51;
+    assert_int_equal(urne_store_match_distance_put(s, &d), 1);
+    assert_int_equal(urne_store_match_distance_put(s, &e), 1);
+    assert_int_equal(urne_store_match_limit_put(s, &l), 1);
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_match_digest(s, a, again), 0);
+    assert_string_not_equal(again, with);
+    /* Cleared: nothing left, the digest as before. */
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_match_distance_clear(s, a), 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    seen.n = 0;
+    assert_int_equal(urne_store_match_distance_each(s, a, list_distance, &seen), 0);
+    assert_int_equal(seen.n, 0);
+    assert_int_equal(urne_store_match_limit_get(s, a, &got), 0);
+    assert_int_equal(urne_store_match_digest(s, a, again), 0);
+    urne_match_sum only_run = {{0}};
+    urne_match_run_row *r1 = calloc(1, sizeof *r1);
+    assert_non_null(r1);
+    r1->campaign = a, r1->round = 1;
+    snprintf(r1->report, sizeof r1->report, "{\"placed\":3}");
+    urne_store_match_sum_run(&only_run, r1, 1);
+    free(r1);
+    urne_store_match_sum_hex(&only_run, made);
+    assert_string_equal(again, made); /* the report's row is all that is left */
+    /* A commune longer than the store holds: refused, not cut. */
+    memset(d.commune_a, 'x', sizeof d.commune_a);
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_match_distance_put(s, &d), -1);
+    urne_store_rollback(s);
+    urne_store_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_campaign),
         cmocka_unit_test(test_hosts_pupils),
         cmocka_unit_test(test_results_offers),
         cmocka_unit_test(test_digest_order),
+        cmocka_unit_test(test_distances),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
