@@ -91,6 +91,16 @@ static int pg_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_
     return 0;
 }
 
+static int pg_audit_head_now(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
+    urne_pg *q = urne_pgq(s);
+    if (urne_pg_load_head(s, 0) < 0) return -1;
+    *seq = q->head_seq;
+    memcpy(hash, q->head_hash, URNE_AUDIT_HASH_HEX);
+    return 0;
+}
+
+static int64_t pg_audit_known(urne_store *s) { return urne_pgq(s)->head_seq; }
+
 static int pg_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx) {
     urne_pg_params p = {0};
     urne_pg_int(&p, from);
@@ -312,6 +322,8 @@ static int pg_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t e
 const urne_store_audit_ops urne_pg_audit_ops = {
     .append = pg_audit_append,
     .head = pg_audit_head,
+    .head_now = pg_audit_head_now,
+    .known = pg_audit_known,
     .each = pg_audit_each,
     .elections = pg_audit_elections,
     .sheets = pg_audit_sheets,

@@ -14,7 +14,13 @@
  * is. The payload is "ORIGIN OBJECT": the origin names the store handle that made
  * the change (host, process, clock: urne_pg_origin), so that a server skips its
  * own changes, which it applied itself after its commit; the object is the audit
- * entry's ("election/3/bureau/12", "user/4").
+ * entry's ("election/3/bureau/12", "user/4"). A change that appends an audit
+ * entry whose `after` text is shorter than URNE_STORE_CHANGE_AFTER (and, as
+ * jansson writes it, on one line) carries it too, with its seq: "ORIGIN
+ * OBJECT\nSEQ AFTER" (PostgreSQL takes payloads under 8,000 bytes), so that a
+ * server hearing a sheet entered elsewhere patches it from the record the entry
+ * wrote rather than reading the row back (app/watch.c). A longer text is not
+ * carried, and the hearer reads the database as before.
  *
  * Hearing: a watch is a connection of its own, opened with the store's conninfo,
  * which LISTENs to every channel, and whose socket its one thread polls
@@ -107,15 +113,18 @@ static int watch_connect(pg_watch *w) {
     return 0;
 }
 
-static int pg_announce(urne_store *s, const char *action, const char *object) {
+static int pg_announce(urne_store *s, const char *action, const char *object, int64_t seq, const char *after) {
     urne_pg *q = urne_pgq(s);
     size_t kind = strcspn(action, ".");
     char channel[32] = "urne_other";
     for (int i = 0; urne_pg_channels[i]; i++)
         if (strlen(urne_pg_channels[i]) == 5 + kind && strncmp(urne_pg_channels[i] + 5, action, kind) == 0)
             snprintf(channel, sizeof channel, "%s", urne_pg_channels[i]);
-    char payload[256];
-    snprintf(payload, sizeof payload, "%s %s", q->origin, object);
+    char payload[256 + URNE_STORE_CHANGE_AFTER + 24];
+    if (seq > 0 && after && strlen(after) < URNE_STORE_CHANGE_AFTER && !strchr(after, '\n'))
+        snprintf(payload, sizeof payload, "%s %s\n%lld %s", q->origin, object, (long long)seq, after);
+    else
+        snprintf(payload, sizeof payload, "%s %s", q->origin, object);
     urne_pg_params p = {0};
     urne_pg_text(&p, channel);
     urne_pg_text(&p, payload);
@@ -149,6 +158,22 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     return &w->base;
 }
 
+/* The change a payload's text after its origin says: "OBJECT", or
+ * "OBJECT\nSEQ AFTER" (pg_announce). A seq or an after that is not as announce
+ * writes it is dropped (seq 0, after ""): the hearer then reads the database. */
+static void change_from(urne_store_change *c, const char *text) {
+    size_t olen = strcspn(text, "\n");
+    snprintf(c->object, sizeof c->object, "%.*s", (int)(olen < sizeof c->object ? olen : sizeof c->object - 1), text);
+    c->seq = 0;
+    c->after[0] = 0;
+    if (text[olen] != '\n') return;
+    char *end;
+    long long seq = strtoll(text + olen + 1, &end, 10);
+    if (seq <= 0 || end == text + olen + 1 || *end != ' ' || strlen(end + 1) >= sizeof c->after) return;
+    c->seq = seq;
+    memcpy(c->after, end + 1, strlen(end + 1) + 1);
+}
+
 /* Move the notifications libpq holds into out (the process's own skipped). */
 static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) {
     PGnotify *nt;
@@ -160,7 +185,7 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
         if (!own && strncmp(nt->relname, "urne_", 5) == 0) {
             urne_store_change *c = &out[(*n)++];
             snprintf(c->kind, sizeof c->kind, "%s", nt->relname + 5);
-            snprintf(c->object, sizeof c->object, "%s", payload[olen] ? payload + olen + 1 : "");
+            change_from(c, payload[olen] ? payload + olen + 1 : "");
         }
         PQfreemem(nt);
     }
