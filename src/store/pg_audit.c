@@ -78,22 +78,57 @@ static int pg_audit_append(urne_store *s, urne_audit_entry *e) {
     return 0;
 }
 
-/* Right after this handle's commit, the head read in the commit's round trip
- * (pg_store.c) is the head, unless a statement has run since or another
- * process's change has been heard since it was read (`heard`, counted by the
- * watch's thread): a change committed after that read is heard, by a
- * notification, before or at the same time as anything else learns of it. */
+urne_pg_heard_gen urne_pg_heard_now(urne_store *s) {
+    urne_pg_heard *h = &urne_pgq(s)->heard_state;
+    pthread_mutex_lock(&h->lock);
+    urne_pg_heard_gen g = {h->sealed, h->unsealed};
+    pthread_mutex_unlock(&h->lock);
+    return g;
+}
+
+void urne_pg_head_committed(urne_store *s, urne_pg_heard_gen gen) {
+    urne_pg *q = urne_pgq(s);
+    q->c_valid = 1;
+    q->c_seq = q->head_seq;
+    memcpy(q->c_hash, q->head_hash, sizeof q->c_hash);
+    q->c_gen = gen;
+}
+
+/* The head outside a transaction: the head as committed (read outside any
+ * transaction, or in the commit's round trip, pg_store.c), or the last change
+ * the watch has heard with its seq and hash since that read, if newer: both are
+ * committed entries of the chain. Read again when a change came without them
+ * since (a signature, a text too long to carry, a lost connection: the head may
+ * have moved unseen). A change committed after is heard, by a notification,
+ * before or at the same time as anything else learns of it. Inside a
+ * transaction, read. */
 static int pg_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
     urne_pg *q = urne_pgq(s);
-    if (!(q->head_fresh && q->head_gen == atomic_load(&q->heard)) && urne_pg_load_head(s, 0) < 0) return -1;
-    *seq = q->head_seq;
-    memcpy(hash, q->head_hash, URNE_AUDIT_HASH_HEX);
+    int inside = q->in_write || q->in_read;
+    urne_pg_heard_gen gen = urne_pg_heard_now(s);
+    if (inside || !q->c_valid || q->c_gen.unsealed != gen.unsealed) {
+        if (urne_pg_load_head(s, 0) < 0) return -1;
+        if (inside) {
+            *seq = q->head_seq;
+            memcpy(hash, q->head_hash, URNE_AUDIT_HASH_HEX);
+            return 0;
+        }
+        urne_pg_head_committed(s, gen);
+    }
+    urne_pg_heard *h = &q->heard_state;
+    pthread_mutex_lock(&h->lock);
+    int heard = h->sealed != q->c_gen.sealed && h->seq > q->c_seq;
+    *seq = heard ? h->seq : q->c_seq;
+    memcpy(hash, heard ? h->hash : q->c_hash, URNE_AUDIT_HASH_HEX);
+    pthread_mutex_unlock(&h->lock);
     return 0;
 }
 
 static int pg_audit_head_now(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
     urne_pg *q = urne_pgq(s);
+    urne_pg_heard_gen gen = urne_pg_heard_now(s);
     if (urne_pg_load_head(s, 0) < 0) return -1;
+    if (!q->in_write && !q->in_read) urne_pg_head_committed(s, gen);
     *seq = q->head_seq;
     memcpy(hash, q->head_hash, URNE_AUDIT_HASH_HEX);
     return 0;

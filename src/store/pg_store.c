@@ -607,6 +607,7 @@ static void pg_close(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     PQfinish(q->conn); /* the server rolls back a transaction left open */
     free(q->conninfo);
+    pthread_mutex_destroy(&q->heard_state.lock);
     free(q);
 }
 
@@ -622,6 +623,7 @@ urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
         urne_phrase_set(why, "out of memory");
         return NULL;
     }
+    q->heard_state.lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
     urne_store_where_safe(conninfo, q->where, sizeof q->where);
     q->base.ops = &urne_pg_ops;
     urne_store *s = &q->base;
@@ -683,6 +685,7 @@ static int pg_begin(urne_store *s) {
     if (PQstatus(q->conn) == CONNECTION_BAD) revived(s); /* outside any transaction: open it again */
     q->in_write = 1;
     q->head_in_tx = q->appended = q->committed = 0;
+    q->c_valid = 0; /* until read again after the commit (a write may move the head) */
     if (urne_pg_send(s, "BEGIN", 0, NULL, "starting a write", URNE_PG_AFTER_NONE, NULL) < 0 ||
         urne_pg_send(s, "SELECT pg_advisory_xact_lock(" URNE_PG_WRITE_LOCK ")", 0, NULL, "starting a write",
                      URNE_PG_AFTER_NONE, NULL) < 0 ||
@@ -700,14 +703,15 @@ static int pg_begin(urne_store *s) {
 static int pg_commit(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (!q->in_write) return exec(s, "COMMIT", "committing"); /* none open: as PostgreSQL answers it */
-    unsigned gen = atomic_load(&q->heard);
+    urne_pg_heard_gen gen = urne_pg_heard_now(s);
     int rc = urne_pg_send(s, "COMMIT", 0, NULL, "committing", URNE_PG_AFTER_COMMIT, NULL);
     if (rc == 0 && q->appended)
         rc = urne_pg_send(s, urne_sql_audit_head, 1, NULL, "reading the audit head", URNE_PG_AFTER_FRESH, NULL);
     if (rc == 0 || q->npipe > 0) urne_pg_flush(s);
     if (q->committed) { /* the head read after it may have failed: the commit stands */
+        int fresh = q->appended && q->head_fresh;
         q->in_write = q->head_in_tx = q->appended = q->committed = 0;
-        q->head_gen = gen;
+        if (fresh) urne_pg_head_committed(s, gen);
         return 0;
     }
     pg_rollback(s);

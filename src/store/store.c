@@ -487,7 +487,7 @@ int urne_store_audit(urne_store *s, const char *actor, const char *action, const
                           .before = before ? before : "null", .after = after ? after : "null"};
     if (s->ops->audit->append(s, &e) < 0) return -1;
     /* The change is announced with its record, in its transaction (store.h). */
-    return s->ops->watch ? s->ops->watch->announce(s, action, object, e.seq, e.after) : 0;
+    return s->ops->watch ? s->ops->watch->announce(s, action, object, &e) : 0;
 }
 
 int urne_store_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {

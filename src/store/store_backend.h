@@ -191,9 +191,9 @@ struct urne_store_watch {
  * lets them watch (store.h). NULL for SQLite. */
 typedef struct urne_store_watch_ops {
     /* Announce, inside the open write transaction, the change that audit entry
-     * (action, object) records: seq its entry's and after its `after` text, or 0
-     * and NULL for a change that appends none (urne_store_announce). 0 or -1. */
-    int (*announce)(urne_store *s, const char *action, const char *object, int64_t seq, const char *after);
+     * (action, object) records: e the entry appended (sealed), or NULL for a
+     * change that appends none (urne_store_announce). 0 or -1. */
+    int (*announce)(urne_store *s, const char *action, const char *object, const urne_audit_entry *e);
     urne_store_watch *(*open)(urne_store *s, char *err, size_t errsize);
     urne_store_watch_event (*wait)(urne_store_watch *w, int timeout_ms, urne_store_change *out, size_t cap,
                                    size_t *n);

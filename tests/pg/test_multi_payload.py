@@ -1,7 +1,7 @@
 """The state a notification carries to the other servers (run by tests/pg/run.sh,
 which starts the throwaway cluster and sets URNE_TEST_DB_URL).
 
-A sheet entered through one server is announced with its audit entry's seq and
+A sheet entered through one server is announced with its audit entry's seq, hash and
 `after` text (the "sheet" record: the bureau's row as written), and a server that
 hears it patches its memory from that record instead of reading the row back
 (store/pg_watch.c, app/watch.c). Two servers A and B on one database; the
@@ -13,7 +13,7 @@ origin that is neither server's):
   changed by hand, unannounced, to tell the two apart);
 - a record that is not as urne writes it (not JSON, no "sheet", another bureau,
   a state urne does not know, a count that is not an integer, votes the contest
-  does not have, no seq), or one whose seq is not above what B already holds of
+  does not have, no seq, no hash or a short one), or one whose seq is not above what B already holds of
   the sheet (an older record arriving after a newer state), is never applied: B
   reads the row back and shows what the database holds;
 - after all that, a real stream of entries through A, carried to B, leaves B's
@@ -88,10 +88,10 @@ try:
           "B sees the 20 entries made through A")
 
     def record_of(i):
-        """The audit entry of bureau i's entry: (seq, after as a dict)."""
-        seq, after = psql(a.db, f"SELECT seq, after FROM audit WHERE object = 'election/1/bureau/{i}' "
-                                "AND action = 'sheet.enter' ORDER BY seq DESC LIMIT 1").split("|", 1)
-        return int(seq), json.loads(after)
+        """The audit entry of bureau i's entry: (seq, hash, after as a dict)."""
+        seq, hash_, after = psql(a.db, f"SELECT seq, hash, after FROM audit WHERE object = 'election/1/bureau/{i}' "
+                                       "AND action = 'sheet.enter' ORDER BY seq DESC LIMIT 1").split("|", 2)
+        return int(seq), hash_, json.loads(after)
 
     def row_votes(i, votes):
         """Bureau i's row changed by hand, announced to nobody: its votes."""
@@ -104,20 +104,24 @@ try:
         psql(a.db, f"SELECT pg_notify('urne_sheet', {sql_text(payload)})")
 
     # A well-formed record newer than B's memory: applied as carried, no read.
-    seq, after = record_of(0)
+    seq, hash_, after = record_of(0)
     carried = [111, 222]
     after["sheet"]["figures"]["votes"] = carried
     row_votes(0, [333, 444])
-    announce(0, f"\n{10 ** 9} " + json.dumps(after))
+    announce(0, f"\n{10 ** 9} {hash_} " + json.dumps(after))
     check(poll(lambda: votes_on(sec_b, 0) == carried), f"B applies the carried record: {votes_on(sec_b, 0)}")
 
     # What must never be applied: B reads the row back instead.
     def garbled(i, how):
-        seq, after = record_of(i)
+        seq, hash_, after = record_of(i)
         after["sheet"]["figures"]["votes"] = [1, 2]  # what B must not show
         rec = after["sheet"]
         if how == "not json":
-            return f"\n{10 ** 9} " + json.dumps(after)[:-3]
+            return f"\n{10 ** 9} {hash_} " + json.dumps(after)[:-3]
+        if how == "no hash":
+            return f"\n{10 ** 9} " + json.dumps(after)
+        if how == "a short hash":
+            return f"\n{10 ** 9} {hash_[:40]} " + json.dumps(after)
         if how == "no sheet":
             del after["sheet"]
         if how == "another bureau":
@@ -129,13 +133,13 @@ try:
         if how == "a vote too many":
             rec["figures"]["votes"] = [1, 2, 3]
         if how == "no seq":
-            return "\n " + json.dumps(after)
+            return f"\n {hash_} " + json.dumps(after)
         if how == "an older seq":
-            return f"\n{seq} " + json.dumps(after)  # B holds this sheet as of at least seq
-        return f"\n{10 ** 9} " + json.dumps(after)
+            return f"\n{seq} {hash_} " + json.dumps(after)  # B holds this sheet as of at least seq
+        return f"\n{10 ** 9} {hash_} " + json.dumps(after)
 
-    cases = ["not json", "no sheet", "another bureau", "unknown state", "a count as text", "a vote too many",
-             "no seq", "an older seq"]
+    cases = ["not json", "no hash", "a short hash", "no sheet", "another bureau", "unknown state",
+             "a count as text", "a vote too many", "no seq", "an older seq"]
     for k, how in enumerate(cases):
         i = 1 + k
         stored = [400 + k, 500 + k]
@@ -150,6 +154,16 @@ try:
         check(sec_a.post(f"/api/elections/1/bureaux/{i}/sheet", sheet_for(i))[0] == 200, f"entry {i} on A")
     check(poll(lambda: all(votes_on(sec_b, i) == sheet_for(i)["votes"] for i in range(20, N))),
           "B sees every entry made through A")
+    # B's audit head, taken from the seq and hash the entries carried (the forged
+    # one above forgotten at B's next read of the head, which the garbled ones
+    # made), is the database's.
+    db_head = psql(a.db, "SELECT seq || ' ' || hash FROM audit_head")
+
+    def head_of(srv):
+        st, d = srv.client().get("/api/audit/head")
+        return f"{d.get('seq')} {d.get('hash')}" if st == 200 else None
+
+    check(poll(lambda: head_of(b) == db_head), f"B's audit head is the database's: {head_of(b)} {db_head}")
     row_votes(0, sheet_for(0)["votes"])  # the hand-made differences undone, announced
     announce(0, "")
     check(poll(lambda: votes_on(sec_b, 0) == sheet_for(0)["votes"]), "B reads bureau 0 back when nothing is carried")
