@@ -36,7 +36,6 @@ typedef enum urne_pg_after {
     URNE_PG_AFTER_ONE_ROW, /* it must change exactly one row, or fail with its message */
     URNE_PG_AFTER_HEAD,    /* the audit head's row, read under its lock: into the handle */
     URNE_PG_AFTER_COMMIT,  /* COMMIT: the transaction committed, or the failure */
-    URNE_PG_AFTER_FRESH,   /* the audit head read just after a commit: into the handle */
     URNE_PG_AFTER_KEEP,    /* the result, kept for the caller of urne_pg_run */
 } urne_pg_after;
 
@@ -88,8 +87,6 @@ typedef struct urne_pg {
     int committed;    /* URNE_PG_AFTER_COMMIT's answer was COMMIT */
     int head_in_tx;   /* the head was read under its row lock in this write transaction */
     int appended;     /* this write transaction appended to the audit log */
-    int head_fresh;   /* the head was read just after this handle's last commit, and no
-                       * statement has run since (pg_audit.c) */
     atomic_uint heard; /* changes of other handles heard by this store's watch (its thread) */
     /* The head as committed (pg_audit.c): read outside any transaction, or just
      * after this handle's commit, when heard_state's counts stood at c_gen; not
