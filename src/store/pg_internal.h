@@ -235,6 +235,7 @@ int urne_pg_cols(urne_store *s, const PGresult *r, int row, const struct urne_st
 int urne_pg_load_head(urne_store *s, int lock);
 /* The head read under its row lock (pg_audit.c; read as it is: store_sql.h's). */
 extern const char urne_pg_sql_head_locked[];
+extern const char urne_pg_sql_audit_append_head[];
 /* The same from a result of "SELECT seq, hash FROM audit_head ..." already read. */
 int urne_pg_head_from(urne_store *s, const PGresult *r);
 /* The head just read (q->head_seq, outside any transaction, or just after a
