@@ -10,12 +10,16 @@
  * batch of changes it takes the application's lock and
  *
  *   - patches each sheet a change names ("election/N/bureau/B", or the bureau of
- *     "election/N/dispute/D": a sheet entered, contested, decided, escalated):
- *     one row read again, applied as the use case that made it applied it after
- *     its commit (results_live's sums patched, not rebuilt), and the election's
- *     record read again (a contest may reopen its publication); so that a server
- *     taking thousands of entries a minute through another costs each of the
- *     others one small query per sheet, not a reload of 70,000 bureaux;
+ *     "election/N/dispute/D": a sheet entered, contested, decided, escalated),
+ *     applied as the use case that made it applied it after its commit
+ *     (results_live's sums patched, not rebuilt): a sheet entered from the
+ *     record its notification carries (its audit entry's "sheet" record and seq,
+ *     store/pg_watch.c), with no read at all; any other sheet's change, or a
+ *     record that cannot be trusted to be the newest state (below), by reading
+ *     its row again, and then the election's record (a contest may reopen its
+ *     publication; an entry never does); so that a server taking thousands of
+ *     entries a minute through another costs each of the others no query per
+ *     sheet, and never a reload of 70,000 bureaux;
  *   - reloads whole, once per batch, each election named otherwise (a
  *     publication, an election created or imported, an assignment) or whose
  *     sheet could not be patched;
@@ -39,6 +43,22 @@
  *
  * Own changes are not heard (the store skips its own origin): the use case that
  * made them already patched memory after its commit.
+ *
+ * A carried record is applied only when it is newer than what memory holds of
+ * its sheet, for memory may already hold a later state: this server's own entry
+ * made after it (notifications come in commit order, but a server's own commit
+ * patches memory at once), or a row read back (a read sees every commit, heard
+ * or not). So each sheet keeps the audit seq as of which memory holds it
+ * (app.h's `seen`: the store's head as last known when a use case or a read
+ * patched it, urne_store_audit_known; the record's seq when one did), each
+ * election a `floor` (unknown, INT64_MAX, from its load until the watch has read
+ * the head after it), and a record not above both is not applied: the row is
+ * read instead, and after a batch that read rows the head is read from the
+ * database (urne_store_audit_head_now) and becomes their sheets' `seen`. A
+ * record that is not as urne writes it (urne_audit_sheet_after, strict: a known
+ * state, integer counts), of another bureau, or whose figures do not fit the
+ * contest, is read back the same way: a garbled payload costs a read, never a
+ * wrong state (tests/pg/test_multi_payload.py).
  *
  * When the watch's connection is lost, a line says so once, and the watch tries
  * again every second; when it is open again, a notification may have been missed

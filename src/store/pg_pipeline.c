@@ -16,9 +16,9 @@
  * head's row locked, and waits for nothing; the writes (urne_pg_write) are sent
  * the same way; a statement whose answer its caller needs (urne_pg_run) is sent
  * at the end of the pipeline, and its answer read with all the others; pg_commit
- * sends COMMIT and the head read after it, and reads them all. So an entry is:
- * [BEGIN, lock, head, the bureau] in one round trip, then [the entry, the bureau,
- * the audit row, the head, the notification, COMMIT, the head after] in another.
+ * sends COMMIT and reads them all. So an entry is: [BEGIN, lock, head, the
+ * bureau] in one round trip, then [the entry, the bureau, the audit row with the
+ * head's move (one statement, pg_audit.c), the notification, COMMIT] in another.
  *
  * What it keeps: nothing is acknowledged before COMMIT's own answer is read (the
  * commit returns 0 only then), so durability is PostgreSQL's as before; the order

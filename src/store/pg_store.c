@@ -31,7 +31,12 @@
  * Round trips: inside a write transaction, the statements whose answers nobody
  * waits for are sent in libpq's pipeline and answered together (pg_pipeline.c), so
  * that an entry waits on PostgreSQL twice while it holds the write lock, not nine
- * times.
+ * times. Statements: an entry is eleven (the session, the assignment; BEGIN, the
+ * lock, the head, the bureau; the entry, the bureau's update, the audit entry
+ * with the head's move in one, the notification, COMMIT); the head is not read
+ * after a commit (the transaction's last entry is the head then) nor after a
+ * change heard (pg_audit.c), and the other servers do not read back a sheet
+ * entered here (pg_watch.c).
  *
  * Transactions: a write transaction (begin) takes a transaction-level advisory
  * lock, one for all of urne, before anything else (waiting for it 10 s at most, as
