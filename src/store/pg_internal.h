@@ -87,7 +87,6 @@ typedef struct urne_pg {
     int committed;    /* URNE_PG_AFTER_COMMIT's answer was COMMIT */
     int head_in_tx;   /* the head was read under its row lock in this write transaction */
     int appended;     /* this write transaction appended to the audit log */
-    atomic_uint heard; /* changes of other handles heard by this store's watch (its thread) */
     /* The head as committed (pg_audit.c): read outside any transaction, or just
      * after this handle's commit, when heard_state's counts stood at c_gen; not
      * valid from a write transaction's begin until then. */

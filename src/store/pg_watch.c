@@ -56,7 +56,6 @@ typedef struct pg_watch {
     PGconn *conn;
     char *conninfo;
     char origin[64];
-    atomic_uint *heard; /* the store's count of changes heard (pg_audit.c): bumped here */
     urne_pg_heard *state; /* the store's: what moved the head, heard here (pg_audit.c) */
     char where[256];
     char error[1024]; /* room for where, what and PostgreSQL's message, never cut */
@@ -150,7 +149,6 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     }
     w->base.ops = &urne_pg_watch_ops;
     snprintf(w->origin, sizeof w->origin, "%s", q->origin);
-    w->heard = &q->heard;
     w->state = &q->heard_state;
     snprintf(w->where, sizeof w->where, "%s", q->where);
     if (watch_connect(w) < 0) {
@@ -206,7 +204,6 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
         const char *payload = nt->extra ? nt->extra : "";
         size_t olen = strcspn(payload, " ");
         int own = olen == strlen(w->origin) && strncmp(payload, w->origin, olen) == 0;
-        if (!own) atomic_fetch_add(w->heard, 1);
         if (!own && strncmp(nt->relname, "urne_", 5) == 0) {
             urne_store_change *c = &out[(*n)++];
             char hash[URNE_AUDIT_HASH_HEX];
@@ -223,8 +220,7 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
 static urne_store_watch_event lost(pg_watch *w, const char *what) {
     watch_fail(w, what);
     w->lost = 1;
-    atomic_fetch_add(w->heard, 1); /* what was missed is unknown */
-    heard_change(w, 0, "");
+    heard_change(w, 0, ""); /* what was missed is unknown: the head is read again */
     return URNE_WATCH_LOST;
 }
 
