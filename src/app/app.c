@@ -106,6 +106,7 @@ static void election_free(urne_election *e) {
     if (e == NULL) return;
     urne_round_free(e->round);
     free(e->info);
+    free(e->seen);
     free(e);
 }
 
@@ -118,6 +119,7 @@ static urne_election *election_load(urne_store *store, int64_t id, urne_phrase *
         urne_phrase_set(why, "out of memory");
         return NULL;
     }
+    e->floor = INT64_MAX; /* until the watch reads the head after this load (watch.c) */
     e->round = urne_store_election_load(store, id, &e->meta, &e->info);
     if (e->round == NULL) {
         *why = *urne_store_error_phrase(store);

@@ -47,6 +47,14 @@ typedef struct urne_election {
     urne_rules rules;
     urne_round *round;
     urne_bureau_info *info; /* one per sheet of the round */
+    /* For the sheets another server's notification carries (app/watch.c): a
+     * carried record is applied only when its audit seq is above both `floor`
+     * (INT64_MAX until the watch has read the head after this was loaded) and the
+     * sheet's `seen` (the seq at or after which its state in memory was read or
+     * written; NULL while all are 0), so that an older record never replaces a
+     * newer state. */
+    int64_t floor;
+    int64_t *seen;
 } urne_election;
 
 typedef struct urne_app {

@@ -193,6 +193,7 @@ static urne_app_status contest_locked(urne_app *app, const urne_user *actor, int
     if (st != URNE_APP_OK) return st;
     if (urne_store_commit(app->store) < 0) return urne_app_store_failed(app, out);
     urne_live_sheet_before(app, e, bureau); /* its state, and so its units', changes */
+    urne_results_seen(e, bureau, urne_store_audit_known(app->store));
     e->info[bureau] = next;
     urne_live_sheet_after(app, e, bureau);
     refresh_meta(app, e);

@@ -64,8 +64,19 @@ urne_app_status urne_results_audit(urne_app *app, const urne_user *actor, const 
     return URNE_APP_OK;
 }
 
+void urne_results_seen(urne_election *e, size_t bureau, int64_t seq) {
+    if (e->seen == NULL && seq > 0 && (e->seen = calloc(e->round->nsheets, sizeof *e->seen)) == NULL) {
+        e->floor = INT64_MAX; /* no record of this election applied until the watch reads the head again */
+        return;
+    }
+    if (e->seen && seq > e->seen[bureau]) e->seen[bureau] = seq;
+}
+
 void urne_results_apply(urne_app *app, urne_election *e, size_t bureau, const urne_bureau_info *info,
                         const urne_figures *f) {
+    /* Read or written through the store at or before the head it last knew: just
+     * after a commit, or under the head's lock in the transaction (store_audit.h). */
+    urne_results_seen(e, bureau, urne_store_audit_known(app->store));
     urne_live_sheet_before(app, e, bureau);
     e->info[bureau] = *info;
     urne_recolement_apply(e->round, bureau, info->state, f);

@@ -25,6 +25,10 @@ urne_app_status urne_results_audit(urne_app *app, const urne_user *actor, const 
 /* Update bureau `bureau` of e in memory after a commit: its info and, through the
  * récolement engine, its figures in the round; the live reports follow
  * (results_live.h). */
+/* Note that e's sheet `bureau` in memory is now as of at least seq (the audit
+ * head's): e->seen[bureau] raised to it. Out of memory, the election's floor is
+ * raised instead (app.h). */
+void urne_results_seen(urne_election *e, size_t bureau, int64_t seq);
 void urne_results_apply(urne_app *app, urne_election *e, size_t bureau, const urne_bureau_info *info,
                         const urne_figures *f);
 

@@ -10,12 +10,16 @@
  * batch of changes it takes the application's lock and
  *
  *   - patches each sheet a change names ("election/N/bureau/B", or the bureau of
- *     "election/N/dispute/D": a sheet entered, contested, decided, escalated):
- *     one row read again, applied as the use case that made it applied it after
- *     its commit (results_live's sums patched, not rebuilt), and the election's
- *     record read again (a contest may reopen its publication); so that a server
- *     taking thousands of entries a minute through another costs each of the
- *     others one small query per sheet, not a reload of 70,000 bureaux;
+ *     "election/N/dispute/D": a sheet entered, contested, decided, escalated),
+ *     applied as the use case that made it applied it after its commit
+ *     (results_live's sums patched, not rebuilt): a sheet entered from the
+ *     record its notification carries (its audit entry's "sheet" record and seq,
+ *     store/pg_watch.c), with no read at all; any other sheet's change, or a
+ *     record that cannot be trusted to be the newest state (below), by reading
+ *     its row again, and then the election's record (a contest may reopen its
+ *     publication; an entry never does); so that a server taking thousands of
+ *     entries a minute through another costs each of the others no query per
+ *     sheet, and never a reload of 70,000 bureaux;
  *   - reloads whole, once per batch, each election named otherwise (a
  *     publication, an election created or imported, an assignment) or whose
  *     sheet could not be patched;
@@ -39,6 +43,22 @@
  *
  * Own changes are not heard (the store skips its own origin): the use case that
  * made them already patched memory after its commit.
+ *
+ * A carried record is applied only when it is newer than what memory holds of
+ * its sheet, for memory may already hold a later state: this server's own entry
+ * made after it (notifications come in commit order, but a server's own commit
+ * patches memory at once), or a row read back (a read sees every commit, heard
+ * or not). So each sheet keeps the audit seq as of which memory holds it
+ * (app.h's `seen`: the store's head as last known when a use case or a read
+ * patched it, urne_store_audit_known; the record's seq when one did), each
+ * election a `floor` (unknown, INT64_MAX, from its load until the watch has read
+ * the head after it), and a record not above both is not applied: the row is
+ * read instead, and after a batch that read rows the head is read from the
+ * database (urne_store_audit_head_now) and becomes their sheets' `seen`. A
+ * record that is not as urne writes it (urne_audit_sheet_after, strict: a known
+ * state, integer counts), of another bureau, or whose figures do not fit the
+ * contest, is read back the same way: a garbled payload costs a read, never a
+ * wrong state (tests/pg/test_multi_payload.py).
  *
  * When the watch's connection is lost, a line says so once, and the watch tries
  * again every second; when it is open again, a notification may have been missed
@@ -105,6 +125,32 @@ static int patch_sheet(urne_app *app, urne_election *e, size_t bureau) {
     return rc < 0 ? -1 : 0;
 }
 
+/* Patch sheet `bureau` of e from the record change c carries (a sheet entered
+ * elsewhere: its audit entry's "sheet" record and seq, pg_watch.c), with no read:
+ * 0, or -1 when it cannot be trusted to be the sheet's newest state (no record,
+ * one not as urne writes it, of another bureau, figures that do not fit the
+ * contest, or a seq not above what memory holds of the sheet: e->floor and
+ * e->seen): the caller then reads the row. */
+static int patch_carried(urne_app *app, urne_election *e, size_t bureau, const urne_store_change *c) {
+    if (strcmp(c->kind, "sheet") != 0 || c->seq <= 0 || c->seq <= e->floor ||
+        (e->seen && c->seq <= e->seen[bureau]) || bureau >= e->round->nsheets)
+        return -1;
+    size_t b;
+    urne_bureau_info info;
+    urne_figures f = {0};
+    int has = 0;
+    if (urne_audit_sheet_after(c->after, &b, &info, &f, &has) < 0) return -1;
+    size_t ncand = e->round->contests[e->round->sheets[bureau].contest].ncand;
+    int counts = urne_sheet_state_counts(info.state);
+    int rc = b == bureau && (!counts || (has == 1 && f.nvotes == ncand)) ? 0 : -1;
+    if (rc == 0) {
+        urne_results_apply(app, e, bureau, &info, counts ? &f : NULL);
+        urne_results_seen(e, bureau, c->seq);
+    }
+    urne_figures_free(&f);
+    return rc;
+}
+
 /* The bureau a change's object names within its election ("/bureau/B", or the
  * bureau of "/dispute/D"): 1 with it in *bureau, 0 when it names none. */
 static int object_bureau(urne_app *app, const char *rest, size_t *bureau) {
@@ -150,16 +196,60 @@ static int apply_initiative(urne_app *app, const char *object) {
     return urne_app_initiative_reload(app, id) < 0 ? -1 : 1;
 }
 
+/* What one batch read from the store besides the records it carried: the sheets
+ * read back (their `seen` set once the head is read after them), the elections
+ * whose floor is still unknown. */
+typedef struct batch_reads {
+    int64_t election[BATCH], floor[BATCH];
+    size_t bureau[BATCH], nread, nfloor;
+} batch_reads;
+
+/* A sheet of e named by a change: patched from the record the change carries, or
+ * read back (then counted in r). 0, or -1 (the election is then reloaded). */
+static int patch_change(urne_app *app, urne_election *e, size_t bureau, const urne_store_change *c, batch_reads *r,
+                        int *carried) {
+    if (e->floor == INT64_MAX) set_add(r->floor, &r->nfloor, e->meta.id);
+    *carried = patch_carried(app, e, bureau, c) == 0;
+    if (*carried) return 0;
+    if (patch_sheet(app, e, bureau) < 0) return -1;
+    if (e->seen == NULL) urne_results_seen(e, bureau, 1);
+    if (e->seen) e->seen[bureau] = INT64_MAX; /* no record applied over it until the head is read */
+    if (r->nread < BATCH) {
+        r->election[r->nread] = e->meta.id;
+        r->bureau[r->nread++] = bureau;
+    } else
+        e->floor = INT64_MAX;
+    return 0;
+}
+
+/* After the batch's reads: the head read (never from memory), so that a record
+ * not above it is not applied over what was read: it may be older. */
+static void batch_head(urne_app *app, const batch_reads *r) {
+    int64_t head;
+    char hash[URNE_AUDIT_HASH_HEX];
+    if ((r->nread == 0 && r->nfloor == 0) || urne_store_audit_head_now(app->store, &head, hash) < 0) return;
+    for (size_t k = 0; k < r->nfloor; k++) {
+        urne_election *e = urne_app_election(app, r->floor[k]);
+        if (e && e->floor == INT64_MAX) e->floor = head;
+    }
+    for (size_t k = 0; k < r->nread; k++) {
+        urne_election *e = urne_app_election(app, r->election[k]);
+        if (e && e->seen && r->bureau[k] < e->round->nsheets) e->seen[r->bureau[k]] = head;
+    }
+}
+
 /* Apply one batch under the lock: a change to one sheet (entered, contested,
- * decided: its object names the bureau or the dispute) is patched in place, one
- * row read, and the election's record read again (a contest may reopen its
- * publication); anything else about an election reloads it whole. 0, or -1 when
- * an election could not be read again (everything is then reloaded at the next
- * turn). */
+ * decided: its object names the bureau or the dispute) is patched in place, from
+ * the record it carries (a sheet entered) or else one row read, and then the
+ * election's record read again (a contest may reopen its publication; an entry
+ * never changes it); anything else about an election reloads it whole. 0, or -1
+ * when an election could not be read again (everything is then reloaded at the
+ * next turn). */
 static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
     int64_t reload[BATCH], patched[BATCH];
     size_t nreload = 0, npatched = 0;
     int rc = 0, signatures_only = 1;
+    batch_reads reads = {.nread = 0};
     pthread_mutex_lock(&app->lock);
     for (size_t i = 0; i < n; i++) {
         const char *rest = "";
@@ -176,11 +266,13 @@ static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
         if (id == 0) continue; /* accounts, grants, notices: read from the store at each request */
         urne_election *e = urne_app_election(app, id);
         size_t bureau;
-        if (e && object_bureau(app, rest, &bureau) && patch_sheet(app, e, bureau) == 0)
-            set_add(patched, &npatched, id);
-        else
+        int carried = 0;
+        if (e && object_bureau(app, rest, &bureau) && patch_change(app, e, bureau, &ch[i], &reads, &carried) == 0) {
+            if (!carried) set_add(patched, &npatched, id); /* its record read again below */
+        } else
             set_add(reload, &nreload, id);
     }
+    batch_head(app, &reads);
     for (size_t k = 0; k < nreload && rc == 0; k++)
         if (urne_app_election_reload(app, reload[k]) < 0) {
             fprintf(stderr, "urne: election %lld, changed by another server, could not be read again (%s); "

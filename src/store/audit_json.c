@@ -301,6 +301,41 @@ static int read_sheet(const json_t *o, size_t *bureau, urne_audit_sheet *s) {
     return 0;
 }
 
+/* Strict, unlike figures_from_object: a figures object exactly as figures_object
+ * writes it (every count an integer, exprimes one or null, votes integers). */
+static int figures_as_written(const json_t *o) {
+    if (json_is_null(o)) return 1;
+    const char *keys[] = {"inscrits", "votants", "blancs", "nuls"};
+    const json_t *e = json_object_get(o, "exprimes"), *v = json_object_get(o, "votes");
+    int ok = json_is_object(o) && json_object_size(o) == 6 && (json_is_integer(e) || json_is_null(e)) &&
+             json_is_array(v);
+    for (size_t k = 0; ok && k < 4; k++) ok = json_is_integer(json_object_get(o, keys[k]));
+    for (size_t j = 0; ok && j < json_array_size(v); j++) ok = json_is_integer(json_array_get(v, j));
+    return ok;
+}
+
+int urne_audit_sheet_after(const char *after, size_t *bureau, urne_bureau_info *info, urne_figures *f,
+                           int *has_figures) {
+    json_t *o = after ? json_loads(after, JSON_REJECT_DUPLICATES, NULL) : NULL;
+    const json_t *rec = json_object_get(o, "sheet");
+    urne_audit_sheet s = {0};
+    int ok = json_is_object(rec) && figures_as_written(json_object_get(rec, "figures")) &&
+             read_sheet(rec, bureau, &s) == 0;
+    json_decref(o);
+    memset(info, 0, sizeof *info);
+    if (!ok || urne_sheet_state_parse(s.state, &info->state) < 0 || s.entered_by < 0) {
+        urne_figures_free(&s.figures);
+        return -1;
+    }
+    snprintf(info->entered_at, sizeof info->entered_at, "%s", s.entered_at);
+    info->entered_by = s.entered_by;
+    info->validated_once = s.validated_once != 0;
+    info->changed_after_validation = s.changed_after_validation != 0;
+    *has_figures = s.has_figures;
+    *f = s.figures;
+    return 0;
+}
+
 static int read_dispute(const json_t *o, urne_audit_dispute *d) {
     int64_t tier;
     memset(d, 0, sizeof *d);

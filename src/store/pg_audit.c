@@ -34,6 +34,16 @@
 /* The variant (store_sql.h): the head read for an append, its row locked. */
 const char urne_pg_sql_head_locked[] = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
 
+/* The variant: the entry and the head's move in one statement, a data-modifying
+ * WITH (store_sql.c's urne_sql_audit_append then urne_sql_audit_head_put, the
+ * same two writes, which SQLite runs as two: it has no INSERT inside WITH), so
+ * that an entry costs PostgreSQL one statement fewer. */
+const char urne_pg_sql_audit_append_head[] =
+    "WITH entry AS (INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9))"
+    " INSERT INTO audit_head(id, seq, hash) VALUES (1, $1, $9)"
+    " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
+
 int urne_pg_head_from(urne_store *s, const PGresult *r) {
     urne_pg *q = urne_pgq(s);
     q->head_seq = 0;
@@ -65,12 +75,7 @@ static int pg_audit_append(urne_store *s, urne_audit_entry *e) {
     urne_pg_int(&p, e->seq);
     const char *texts[] = {e->at, e->actor, e->action, e->object, e->before, e->after, e->prev, e->hash};
     for (int i = 0; i < 8; i++) urne_pg_text(&p, texts[i]);
-    if (urne_pg_write(s, urne_sql_audit_append, &p, "appending to the audit log", NULL) < 0)
-        return -1;
-    urne_pg_params h = {0};
-    urne_pg_int(&h, e->seq);
-    urne_pg_text(&h, e->hash);
-    if (urne_pg_write(s, urne_sql_audit_head_put, &h, "moving the audit head", NULL) < 0)
+    if (urne_pg_write(s, urne_pg_sql_audit_append_head, &p, "appending to the audit log and moving its head", NULL) < 0)
         return -1;
     q->head_seq = e->seq;
     memcpy(q->head_hash, e->hash, sizeof q->head_hash);
@@ -78,18 +83,63 @@ static int pg_audit_append(urne_store *s, urne_audit_entry *e) {
     return 0;
 }
 
-/* Right after this handle's commit, the head read in the commit's round trip
- * (pg_store.c) is the head, unless a statement has run since or another
- * process's change has been heard since it was read (`heard`, counted by the
- * watch's thread): a change committed after that read is heard, by a
- * notification, before or at the same time as anything else learns of it. */
+urne_pg_heard_gen urne_pg_heard_now(urne_store *s) {
+    urne_pg_heard *h = &urne_pgq(s)->heard_state;
+    pthread_mutex_lock(&h->lock);
+    urne_pg_heard_gen g = {h->sealed, h->unsealed};
+    pthread_mutex_unlock(&h->lock);
+    return g;
+}
+
+void urne_pg_head_committed(urne_store *s, urne_pg_heard_gen gen) {
+    urne_pg *q = urne_pgq(s);
+    q->c_valid = 1;
+    q->c_seq = q->head_seq;
+    memcpy(q->c_hash, q->head_hash, sizeof q->c_hash);
+    q->c_gen = gen;
+}
+
+/* The head outside a transaction: the head as committed (read outside any
+ * transaction, or in the commit's round trip, pg_store.c), or the last change
+ * the watch has heard with its seq and hash since that read, if newer: both are
+ * committed entries of the chain. Read again when a change came without them
+ * since (a signature, a text too long to carry, a lost connection: the head may
+ * have moved unseen). A change committed after is heard, by a notification,
+ * before or at the same time as anything else learns of it. Inside a
+ * transaction, read. */
 static int pg_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
     urne_pg *q = urne_pgq(s);
-    if (!(q->head_fresh && q->head_gen == atomic_load(&q->heard)) && urne_pg_load_head(s, 0) < 0) return -1;
+    int inside = q->in_write || q->in_read;
+    urne_pg_heard_gen gen = urne_pg_heard_now(s);
+    if (inside || !q->c_valid || q->c_gen.unsealed != gen.unsealed) {
+        if (urne_pg_load_head(s, 0) < 0) return -1;
+        if (inside) {
+            *seq = q->head_seq;
+            memcpy(hash, q->head_hash, URNE_AUDIT_HASH_HEX);
+            return 0;
+        }
+        urne_pg_head_committed(s, gen);
+    }
+    urne_pg_heard *h = &q->heard_state;
+    pthread_mutex_lock(&h->lock);
+    int heard = h->sealed != q->c_gen.sealed && h->seq > q->c_seq;
+    *seq = heard ? h->seq : q->c_seq;
+    memcpy(hash, heard ? h->hash : q->c_hash, URNE_AUDIT_HASH_HEX);
+    pthread_mutex_unlock(&h->lock);
+    return 0;
+}
+
+static int pg_audit_head_now(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
+    urne_pg *q = urne_pgq(s);
+    urne_pg_heard_gen gen = urne_pg_heard_now(s);
+    if (urne_pg_load_head(s, 0) < 0) return -1;
+    if (!q->in_write && !q->in_read) urne_pg_head_committed(s, gen);
     *seq = q->head_seq;
     memcpy(hash, q->head_hash, URNE_AUDIT_HASH_HEX);
     return 0;
 }
+
+static int64_t pg_audit_known(urne_store *s) { return urne_pgq(s)->head_seq; }
 
 static int pg_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx) {
     urne_pg_params p = {0};
@@ -312,6 +362,8 @@ static int pg_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t e
 const urne_store_audit_ops urne_pg_audit_ops = {
     .append = pg_audit_append,
     .head = pg_audit_head,
+    .head_now = pg_audit_head_now,
+    .known = pg_audit_known,
     .each = pg_audit_each,
     .elections = pg_audit_elections,
     .sheets = pg_audit_sheets,

@@ -15,6 +15,7 @@
 
 #include <assert.h>
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "store_backend.h"
@@ -35,7 +36,6 @@ typedef enum urne_pg_after {
     URNE_PG_AFTER_ONE_ROW, /* it must change exactly one row, or fail with its message */
     URNE_PG_AFTER_HEAD,    /* the audit head's row, read under its lock: into the handle */
     URNE_PG_AFTER_COMMIT,  /* COMMIT: the transaction committed, or the failure */
-    URNE_PG_AFTER_FRESH,   /* the audit head read just after a commit: into the handle */
     URNE_PG_AFTER_KEEP,    /* the result, kept for the caller of urne_pg_run */
 } urne_pg_after;
 
@@ -45,6 +45,23 @@ typedef struct urne_pg_pending {
     int slot;     /* a statement prepared by this send: forgotten if it fails; else -1 */
     char msg[96]; /* URNE_PG_AFTER_ONE_ROW's failure */
 } urne_pg_pending;
+
+/* What the watch's thread has heard that moves the audit head (pg_watch.c), for
+ * the head's reads (pg_audit.c), under `lock`: the last change heard that came
+ * with its entry's seq and hash (notifications come in the order of the commits),
+ * how many came so (`sealed`), and how many came without (or may have been
+ * missed: a lost connection). */
+typedef struct urne_pg_heard {
+    pthread_mutex_t lock;
+    int64_t seq;
+    char hash[URNE_AUDIT_HASH_HEX];
+    unsigned sealed, unsealed;
+} urne_pg_heard;
+
+/* The two counts of an urne_pg_heard at one moment. */
+typedef struct urne_pg_heard_gen {
+    unsigned sealed, unsealed;
+} urne_pg_heard_gen;
 
 typedef struct urne_pg {
     urne_store base; /* first: a urne_store * of this backend points to its urne_pg */
@@ -70,10 +87,14 @@ typedef struct urne_pg {
     int committed;    /* URNE_PG_AFTER_COMMIT's answer was COMMIT */
     int head_in_tx;   /* the head was read under its row lock in this write transaction */
     int appended;     /* this write transaction appended to the audit log */
-    int head_fresh;   /* the head was read just after this handle's last commit, and no
-                       * statement has run since (pg_audit.c) */
-    unsigned head_gen; /* `heard` when that read was sent */
-    atomic_uint heard; /* changes of other handles heard by this store's watch (its thread) */
+    /* The head as committed (pg_audit.c): read outside any transaction, or just
+     * after this handle's commit, when heard_state's counts stood at c_gen; not
+     * valid from a write transaction's begin until then. */
+    int c_valid;
+    int64_t c_seq;
+    char c_hash[URNE_AUDIT_HASH_HEX];
+    urne_pg_heard_gen c_gen;
+    urne_pg_heard heard_state;
 } urne_pg;
 
 extern const urne_store_ops urne_pg_ops;
@@ -213,7 +234,14 @@ int urne_pg_cols(urne_store *s, const PGresult *r, int row, const struct urne_st
 int urne_pg_load_head(urne_store *s, int lock);
 /* The head read under its row lock (pg_audit.c; read as it is: store_sql.h's). */
 extern const char urne_pg_sql_head_locked[];
+extern const char urne_pg_sql_audit_append_head[];
 /* The same from a result of "SELECT seq, hash FROM audit_head ..." already read. */
 int urne_pg_head_from(urne_store *s, const PGresult *r);
+/* The head just read (q->head_seq, outside any transaction, or just after a
+ * commit) taken as the head as committed, heard_state's counts having stood at gen
+ * when it was sent (pg_audit.c). */
+void urne_pg_head_committed(urne_store *s, urne_pg_heard_gen gen);
+/* heard_state's counts now. */
+urne_pg_heard_gen urne_pg_heard_now(urne_store *s);
 
 #endif

@@ -16,9 +16,9 @@
  * head's row locked, and waits for nothing; the writes (urne_pg_write) are sent
  * the same way; a statement whose answer its caller needs (urne_pg_run) is sent
  * at the end of the pipeline, and its answer read with all the others; pg_commit
- * sends COMMIT and the head read after it, and reads them all. So an entry is:
- * [BEGIN, lock, head, the bureau] in one round trip, then [the entry, the bureau,
- * the audit row, the head, the notification, COMMIT, the head after] in another.
+ * sends COMMIT and reads them all. So an entry is: [BEGIN, lock, head, the
+ * bureau] in one round trip, then [the entry, the bureau, the audit row with the
+ * head's move (one statement, pg_audit.c), the notification, COMMIT] in another.
  *
  * What it keeps: nothing is acknowledged before COMMIT's own answer is read (the
  * commit returns 0 only then), so durability is PostgreSQL's as before; the order
@@ -74,7 +74,6 @@ int urne_pg_send(urne_store *s, const char *sql, int prepare, const urne_pg_para
                  urne_pg_after after, const char *msg) {
     urne_pg *q = urne_pgq(s);
     assert(q->in_write);
-    q->head_fresh = 0;
     if (q->npipe + 2 > URNE_PG_PIPE && urne_pg_flush(s) < 0) return -1;
     if (PQpipelineStatus(q->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(q->conn) != 1)
         return urne_store_fail(s, "%s: cannot pipeline: %s", what, PQerrorMessage(q->conn));
@@ -107,9 +106,6 @@ static int answered(urne_store *s, urne_pg_pending *e, PGresult *r) {
         q->committed = strcmp(PQcmdStatus(r), "COMMIT") == 0;
         if (!q->committed)
             rc = urne_store_fail(s, "committing: the transaction was rolled back, a statement in it having failed");
-        break;
-    case URNE_PG_AFTER_FRESH:
-        q->head_fresh = urne_pg_head_from(s, r) == 0;
         break;
     case URNE_PG_AFTER_KEEP:
         PQclear(q->kept);

@@ -31,7 +31,12 @@
  * Round trips: inside a write transaction, the statements whose answers nobody
  * waits for are sent in libpq's pipeline and answered together (pg_pipeline.c), so
  * that an entry waits on PostgreSQL twice while it holds the write lock, not nine
- * times.
+ * times. Statements: an entry is eleven (the session, the assignment; BEGIN, the
+ * lock, the head, the bureau; the entry, the bureau's update, the audit entry
+ * with the head's move in one, the notification, COMMIT); the head is not read
+ * after a commit (the transaction's last entry is the head then) nor after a
+ * change heard (pg_audit.c), and the other servers do not read back a sheet
+ * entered here (pg_watch.c).
  *
  * Transactions: a write transaction (begin) takes a transaction-level advisory
  * lock, one for all of urne, before anything else (waiting for it 10 s at most, as
@@ -360,7 +365,6 @@ static PGresult *run_piped(urne_store *s, const char *sql, int prepare, const ur
 
 static PGresult *run_once(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
     urne_pg *q = urne_pgq(s);
-    q->head_fresh = 0;
     if (q->npipe > 0) return run_piped(s, sql, 0, p, what);
     return urne_pg_checked(s, PQexecParams(q->conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0), what);
 }
@@ -372,7 +376,6 @@ PGresult *urne_pg_run_once(urne_store *s, const char *sql, const urne_pg_params 
 
 static PGresult *run_prepared(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
     urne_pg *q = urne_pgq(s);
-    q->head_fresh = 0;
     if (q->npipe > 0) return run_piped(s, sql, 1, p, what);
     char name[16];
     int i = prepared(s, sql, what, name);
@@ -516,7 +519,6 @@ int urne_pg_col(urne_store *s, const PGresult *r, int row, int col, char *out, s
 
 /* Run sql (no parameters, several statements allowed): 0, or -1 naming what. */
 static int exec(urne_store *s, const char *sql, const char *what) {
-    urne_pgq(s)->head_fresh = 0;
     if (urne_pg_flush(s) < 0) return -1;
     PGresult *r = urne_pg_checked(s, PQexec(urne_pgq(s)->conn, sql), what);
     if (r == NULL && revived(s)) r = urne_pg_checked(s, PQexec(urne_pgq(s)->conn, sql), what);
@@ -624,6 +626,7 @@ static void pg_close(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     PQfinish(q->conn); /* the server rolls back a transaction left open */
     free(q->conninfo);
+    pthread_mutex_destroy(&q->heard_state.lock);
     free(q);
 }
 
@@ -639,6 +642,7 @@ urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
         urne_phrase_set(why, "out of memory");
         return NULL;
     }
+    q->heard_state.lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
     urne_store_where_safe(conninfo, q->where, sizeof q->where);
     q->base.ops = &urne_pg_ops;
     urne_store *s = &q->base;
@@ -700,6 +704,7 @@ static int pg_begin(urne_store *s) {
     if (PQstatus(q->conn) == CONNECTION_BAD) revived(s); /* outside any transaction: open it again */
     q->in_write = 1;
     q->head_in_tx = q->appended = q->committed = 0;
+    q->c_valid = 0; /* until read again after the commit (a write may move the head) */
     if (urne_pg_send(s, "BEGIN", 0, NULL, "starting a write", URNE_PG_AFTER_NONE, NULL) < 0 ||
         urne_pg_send(s, "SELECT pg_advisory_xact_lock(" URNE_PG_WRITE_LOCK ")", 0, NULL, "starting a write",
                      URNE_PG_AFTER_NONE, NULL) < 0 ||
@@ -710,21 +715,23 @@ static int pg_begin(urne_store *s) {
     return 0;
 }
 
-/* COMMIT, and after it (when the transaction appended) the head read again, so
- * that the reads of the head that follow a change (the pages' and the cache's)
- * need no round trip of their own (pg_audit.c). Committed only when COMMIT's own
- * answer says so. */
+/* COMMIT. Committed only when COMMIT's own answer says so. When the transaction
+ * appended, its last entry is the head as committed (pg_audit.c), so that the
+ * reads of the head that follow a change (the pages' and the cache's) need no
+ * round trip: no writer can have moved the head between its append and the
+ * commit, the head's row being locked from begin to commit, and a change
+ * committed after is heard (a notification with its seq and hash, or without,
+ * which makes the next read go to the database). */
 static int pg_commit(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (!q->in_write) return exec(s, "COMMIT", "committing"); /* none open: as PostgreSQL answers it */
-    unsigned gen = atomic_load(&q->heard);
+    urne_pg_heard_gen gen = urne_pg_heard_now(s);
     int rc = urne_pg_send(s, "COMMIT", 0, NULL, "committing", URNE_PG_AFTER_COMMIT, NULL);
-    if (rc == 0 && q->appended)
-        rc = urne_pg_send(s, urne_sql_audit_head, 1, NULL, "reading the audit head", URNE_PG_AFTER_FRESH, NULL);
     if (rc == 0 || q->npipe > 0) urne_pg_flush(s);
-    if (q->committed) { /* the head read after it may have failed: the commit stands */
+    if (q->committed) {
+        int appended = q->appended;
         q->in_write = q->head_in_tx = q->appended = q->committed = 0;
-        q->head_gen = gen;
+        if (appended) urne_pg_head_committed(s, gen);
         return 0;
     }
     pg_rollback(s);

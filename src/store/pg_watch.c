@@ -14,7 +14,16 @@
  * is. The payload is "ORIGIN OBJECT": the origin names the store handle that made
  * the change (host, process, clock: urne_pg_origin), so that a server skips its
  * own changes, which it applied itself after its commit; the object is the audit
- * entry's ("election/3/bureau/12", "user/4").
+ * entry's ("election/3/bureau/12", "user/4"). A change that appends an audit
+ * entry whose `after` text is shorter than URNE_STORE_CHANGE_AFTER (and, as
+ * jansson writes it, on one line) carries it too, with its seq: "ORIGIN
+ * OBJECT\nSEQ AFTER" (PostgreSQL takes payloads under 8,000 bytes), so that a
+ * server hearing a sheet entered elsewhere patches it from the record the entry
+ * wrote rather than reading the row back (app/watch.c). A longer text is not
+ * carried, and the hearer reads the database as before. The seq and hash also
+ * tell the store's reads of the audit head where it now is, with no read of its
+ * own (pg_audit.c); a change heard without them (a signature, a text too long, a
+ * lost connection) makes the next read of the head go to the database.
  *
  * Hearing: a watch is a connection of its own, opened with the store's conninfo,
  * which LISTENs to every channel, and whose socket its one thread polls
@@ -47,7 +56,7 @@ typedef struct pg_watch {
     PGconn *conn;
     char *conninfo;
     char origin[64];
-    atomic_uint *heard; /* the store's count of changes heard (pg_audit.c): bumped here */
+    urne_pg_heard *state; /* the store's: what moved the head, heard here (pg_audit.c) */
     char where[256];
     char error[1024]; /* room for where, what and PostgreSQL's message, never cut */
     int lost;         /* the connection is lost: open it again */
@@ -107,15 +116,18 @@ static int watch_connect(pg_watch *w) {
     return 0;
 }
 
-static int pg_announce(urne_store *s, const char *action, const char *object) {
+static int pg_announce(urne_store *s, const char *action, const char *object, const urne_audit_entry *e) {
     urne_pg *q = urne_pgq(s);
     size_t kind = strcspn(action, ".");
     char channel[32] = "urne_other";
     for (int i = 0; urne_pg_channels[i]; i++)
         if (strlen(urne_pg_channels[i]) == 5 + kind && strncmp(urne_pg_channels[i] + 5, action, kind) == 0)
             snprintf(channel, sizeof channel, "%s", urne_pg_channels[i]);
-    char payload[256];
-    snprintf(payload, sizeof payload, "%s %s", q->origin, object);
+    char payload[256 + URNE_STORE_CHANGE_AFTER + 24];
+    if (e && strlen(e->after) < URNE_STORE_CHANGE_AFTER && !strchr(e->after, '\n'))
+        snprintf(payload, sizeof payload, "%s %s\n%lld %s %s", q->origin, object, (long long)e->seq, e->hash, e->after);
+    else
+        snprintf(payload, sizeof payload, "%s %s", q->origin, object);
     urne_pg_params p = {0};
     urne_pg_text(&p, channel);
     urne_pg_text(&p, payload);
@@ -137,7 +149,7 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     }
     w->base.ops = &urne_pg_watch_ops;
     snprintf(w->origin, sizeof w->origin, "%s", q->origin);
-    w->heard = &q->heard;
+    w->state = &q->heard_state;
     snprintf(w->where, sizeof w->where, "%s", q->where);
     if (watch_connect(w) < 0) {
         snprintf(err, errsize, "%s", w->error);
@@ -149,6 +161,42 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     return &w->base;
 }
 
+/* The change a payload's text after its origin says: "OBJECT", or
+ * "OBJECT\nSEQ HASH AFTER" (pg_announce), the hash in *hash. A seq, hash or after
+ * that is not as announce writes it drops all three (seq 0, after "", hash ""):
+ * the hearer then reads the database, and the head is read again. */
+static void change_from(urne_store_change *c, const char *text, char hash[URNE_AUDIT_HASH_HEX]) {
+    size_t olen = strcspn(text, "\n");
+    snprintf(c->object, sizeof c->object, "%.*s", (int)(olen < sizeof c->object ? olen : sizeof c->object - 1), text);
+    c->seq = 0;
+    c->after[0] = 0;
+    hash[0] = 0;
+    if (text[olen] != '\n') return;
+    const char *p = text + olen + 1, *h;
+    char *end;
+    long long seq = strtoll(p, &end, 10);
+    if (seq <= 0 || end == p || *end != ' ') return;
+    h = end + 1;
+    size_t hlen = strspn(h, "0123456789abcdef");
+    if (hlen != URNE_AUDIT_HASH_HEX - 1 || h[hlen] != ' ' || strlen(h + hlen + 1) >= sizeof c->after) return;
+    c->seq = seq;
+    memcpy(hash, h, hlen);
+    hash[hlen] = 0;
+    memcpy(c->after, h + hlen + 1, strlen(h + hlen + 1) + 1);
+}
+
+/* A change heard (not this process's): the head's reads told (pg_audit.c). */
+static void heard_change(pg_watch *w, int64_t seq, const char *hash) {
+    pthread_mutex_lock(&w->state->lock);
+    if (seq > 0) {
+        w->state->seq = seq;
+        memcpy(w->state->hash, hash, URNE_AUDIT_HASH_HEX);
+        w->state->sealed++;
+    } else
+        w->state->unsealed++;
+    pthread_mutex_unlock(&w->state->lock);
+}
+
 /* Move the notifications libpq holds into out (the process's own skipped). */
 static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) {
     PGnotify *nt;
@@ -156,12 +204,14 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
         const char *payload = nt->extra ? nt->extra : "";
         size_t olen = strcspn(payload, " ");
         int own = olen == strlen(w->origin) && strncmp(payload, w->origin, olen) == 0;
-        if (!own) atomic_fetch_add(w->heard, 1);
         if (!own && strncmp(nt->relname, "urne_", 5) == 0) {
             urne_store_change *c = &out[(*n)++];
+            char hash[URNE_AUDIT_HASH_HEX];
             snprintf(c->kind, sizeof c->kind, "%s", nt->relname + 5);
-            snprintf(c->object, sizeof c->object, "%s", payload[olen] ? payload + olen + 1 : "");
-        }
+            change_from(c, payload[olen] ? payload + olen + 1 : "", hash);
+            heard_change(w, c->seq, hash);
+        } else if (!own)
+            heard_change(w, 0, "");
         PQfreemem(nt);
     }
 }
@@ -170,7 +220,7 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
 static urne_store_watch_event lost(pg_watch *w, const char *what) {
     watch_fail(w, what);
     w->lost = 1;
-    atomic_fetch_add(w->heard, 1); /* what was missed is unknown */
+    heard_change(w, 0, ""); /* what was missed is unknown: the head is read again */
     return URNE_WATCH_LOST;
 }
 

@@ -71,6 +71,13 @@ static int sq_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_
     return 0;
 }
 
+/* SQLite's head is read from the file at every call: never from memory. */
+static int sq_audit_head_now(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
+    return sq_audit_head(s, seq, hash);
+}
+
+static int64_t sq_audit_known(urne_store *s) { return urne_sq(s)->head_seq; }
+
 static int sq_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx) {
     sqlite3_stmt *st = urne_sql_prepare(s, urne_sql_audit_each, "reading the audit log");
     if (st == NULL) return -1;
@@ -296,6 +303,8 @@ static int sq_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t e
 const urne_store_audit_ops urne_sqlite_audit_ops = {
     .append = sq_audit_append,
     .head = sq_audit_head,
+    .head_now = sq_audit_head_now,
+    .known = sq_audit_known,
     .each = sq_audit_each,
     .elections = sq_audit_elections,
     .sheets = sq_audit_sheets,

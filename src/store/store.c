@@ -487,12 +487,18 @@ int urne_store_audit(urne_store *s, const char *actor, const char *action, const
                           .before = before ? before : "null", .after = after ? after : "null"};
     if (s->ops->audit->append(s, &e) < 0) return -1;
     /* The change is announced with its record, in its transaction (store.h). */
-    return s->ops->watch ? s->ops->watch->announce(s, action, object) : 0;
+    return s->ops->watch ? s->ops->watch->announce(s, action, object, &e) : 0;
 }
 
 int urne_store_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
     return s->ops->audit->head(s, seq, hash);
 }
+
+int urne_store_audit_head_now(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
+    return s->ops->audit->head_now(s, seq, hash);
+}
+
+int64_t urne_store_audit_known(urne_store *s) { return s->ops->audit->known(s); }
 
 int urne_store_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx) {
     return s->ops->audit->each(s, from, fn, ctx);

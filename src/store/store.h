@@ -130,11 +130,22 @@ int urne_store_unavailable(const urne_store *s);
  * own that listens to them all. SQLite has no watch: one process owns its file. */
 typedef struct urne_store_watch urne_store_watch;
 
+/* The longest audit `after` text a change carries to the other processes; a
+ * longer one is not carried (its reader reads the database instead). */
+#define URNE_STORE_CHANGE_AFTER 1536
+
 /* One change another process committed: its kind (the audit action's first word:
- * "sheet", "dispute"...) and its object ("election/3/bureau/12", "user/4"). */
+ * "sheet", "dispute"...) and its object ("election/3/bureau/12", "user/4"). When
+ * the change appended an audit entry whose `after` text fits, the entry's seq and
+ * that text come with it (the state the change left, so that the hearer need not
+ * read it back); otherwise seq is 0 and after "". The text is as the notification
+ * carried it: a hearer parses it and, if anything in it is not as an urne writes
+ * it, reads the database instead. */
 typedef struct urne_store_change {
     char kind[16];
     char object[96];
+    int64_t seq;
+    char after[URNE_STORE_CHANGE_AFTER];
 } urne_store_change;
 
 /* 1 when the backend can watch (PostgreSQL), 0 when it has nothing to watch. */

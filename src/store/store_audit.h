@@ -63,6 +63,16 @@ int urne_store_audit(urne_store *s, const char *actor, const char *action, const
                      const char *after);
 /* The head: seq (0 when the log is empty) and hash (the genesis then). 0 or -1. */
 int urne_store_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]);
+/* The head read from the database now, never answered from what the handle holds
+ * (PostgreSQL answers urne_store_audit_head from the read just after its commit):
+ * whatever the caller read before this call was committed at or before `seq`. 0 or
+ * -1. */
+int urne_store_audit_head_now(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]);
+/* The head's seq as this handle last read or moved it, without reading: just
+ * after a commit through it, at least that commit's entry; inside a write
+ * transaction, the head under which the rows read in it were read. A state read
+ * or written through the handle since its last head read is at or before it. */
+int64_t urne_store_audit_known(urne_store *s);
 /* Call fn on every entry in seq order from `from` (1 = all); stops when fn returns
  * non-zero and returns that value; 0 when all were passed, -1 on failure. The
  * entry's texts are valid during the call only. */
@@ -73,6 +83,13 @@ int urne_store_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audi
 /* The "sheet" record of bureau `bureau` after a change: its info and the figures
  * written with it (NULL when none). Malloc'ed JSON text, NULL when out of memory. */
 char *urne_audit_sheet_record(size_t bureau, const urne_bureau_info *b, const urne_figures *stored);
+/* The "sheet" record of an audit entry's `after` text (urne_audit_sheet_record's,
+ * as sheet.enter writes it) as the bureau's row: 0 with *bureau, *info and f (which
+ * the caller frees) when `after` is an object holding such a record whose every
+ * field is as urne writes it (a known state; figures, or null: *has_figures 0);
+ * -1 otherwise, with nothing to free. */
+int urne_audit_sheet_after(const char *after, size_t *bureau, urne_bureau_info *info, urne_figures *f,
+                           int *has_figures);
 
 /* A whole dispute as JSON text (malloc'ed; NULL when out of memory). */
 char *urne_audit_dispute_record(const urne_dispute *d);

@@ -146,6 +146,8 @@ typedef struct urne_store_audit_ops {
      * never NULL) sealed on the head, and move the head. */
     int (*append)(urne_store *s, urne_audit_entry *e);
     int (*head)(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]);
+    int (*head_now)(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]); /* never from memory */
+    int64_t (*known)(urne_store *s); /* the head's seq as last read or moved (store_audit.h) */
     int (*each)(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx);
     int (*elections)(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx);
     int (*sheets)(urne_store *s, urne_store_sheet_fn fn, void *ctx);
@@ -193,8 +195,9 @@ struct urne_store_watch {
  * lets them watch (store.h). NULL for SQLite. */
 typedef struct urne_store_watch_ops {
     /* Announce, inside the open write transaction, the change that audit entry
-     * (action, object) records. 0 or -1. */
-    int (*announce)(urne_store *s, const char *action, const char *object);
+     * (action, object) records: e the entry appended (sealed), or NULL for a
+     * change that appends none (urne_store_announce). 0 or -1. */
+    int (*announce)(urne_store *s, const char *action, const char *object, const urne_audit_entry *e);
     urne_store_watch *(*open)(urne_store *s, char *err, size_t errsize);
     urne_store_watch_event (*wait)(urne_store_watch *w, int timeout_ms, urne_store_change *out, size_t cap,
                                    size_t *n);

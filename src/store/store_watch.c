@@ -19,7 +19,7 @@ int urne_store_can_watch(const urne_store *s) { return s != NULL && s->ops->watc
 
 int urne_store_announce(urne_store *s, const char *action, const char *object) {
     assert(action && object && strlen(object) < sizeof((urne_store_change *)0)->object);
-    return urne_store_can_watch(s) ? s->ops->watch->announce(s, action, object) : 0;
+    return urne_store_can_watch(s) ? s->ops->watch->announce(s, action, object, NULL) : 0;
 }
 
 urne_store_watch *urne_store_watch_open(urne_store *s, char *err, size_t errsize) {
