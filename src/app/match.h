@@ -272,6 +272,24 @@ urne_app_status urne_app_match_school_pupils(urne_app *app, const urne_user *act
 urne_app_status urne_app_match_report(urne_app *app, const urne_user *actor, int64_t id, int64_t round, char **text,
                                       urne_app_outcome *out);
 
+/* ---- reads every visitor may make (match_reads.c) ---- */
+
+/* Campaign id into *out, under the application's lock: 1, 0 when there is none,
+ * -1 when the store failed (urne_store_error says why). Holds no code. */
+int urne_app_match_campaign(urne_app *app, int64_t id, urne_match_campaign_row *out);
+/* fn for every campaign, in the store's order, under the lock (fn must not call
+ * the application's writes): 0, -1 the store failed, or fn's nonzero. */
+int urne_app_match_campaigns(urne_app *app, int (*fn)(const urne_match_campaign_row *c, void *ctx), void *ctx);
+/* The rank (1 first) of host among wishes ("a>b>c"), 0 when it is not there. */
+size_t urne_app_match_wish_rank(const char *wishes, const char *host);
+/* A host's applicants, for the ranking it may give (the caller has checked the
+ * host's code): *ranked 1 when the host has given its ranking already (fn never
+ * called), else 0 and fn for each pupil who wished host, with host's rank among
+ * their wishes, under the lock. 0, -1 the store failed, or fn's nonzero. */
+typedef int (*urne_app_match_applicant_fn)(const urne_match_pupil_row *p, size_t wish, void *ctx);
+int urne_app_match_applicants(urne_app *app, int64_t id, const char *host, int *ranked,
+                              urne_app_match_applicant_fn fn, void *ctx);
+
 /* The matching's clock, for the tests (NULL: time()). */
 void urne_app_match_clock(urne_app *app, int64_t (*now)(void));
 

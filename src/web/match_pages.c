@@ -49,9 +49,7 @@ static enum MHD_Result refused_page(urne_req *r, const urne_app_outcome *o, cons
  * 404 when there is none, 500 when it cannot be read. */
 static urne_match_campaign_row *campaign_or_refusal(urne_req *r, int64_t id, enum MHD_Result *ret) {
     urne_match_campaign_row *c = malloc(sizeof *c);
-    urne_app_read_begin(&r->srv->app);
-    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
-    urne_app_read_end(&r->srv->app);
+    int rc = c ? urne_app_match_campaign(&r->srv->app, id, c) : -1;
     if (rc == 1) return c;
     free(c);
     *ret = rc == 0 ? urne_page_not_found(r) : urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));
@@ -86,10 +84,9 @@ enum MHD_Result urne_match_page_list(urne_req *r, int64_t a, int64_t b) {
     urne_html(&buf, "<h1>%s</h1><ul>", title);
     int n = 0;
     void *ctx[3] = {&buf, r, &n};
-    urne_app_read_begin(&r->srv->app);
-    urne_store_match_campaign_each(r->srv->app.store, list_item, ctx);
-    urne_app_read_end(&r->srv->app);
+    int rc = urne_app_match_campaigns(&r->srv->app, list_item, ctx);
     urne_html_trusted(&buf, "</ul>");
+    if (rc != 0) urne_html(&buf, "<p>%s</p>", _(r, "The list cannot be read now."));
     if (n == 0) urne_html(&buf, "<p>%s</p>", _(r, "No campaign yet."));
     return urne_page_send(r, 200, &buf);
 }
@@ -518,10 +515,7 @@ static enum MHD_Result host_page(urne_req *r, int64_t id, const char *code, unsi
               _(r, "of which held for priority pupils (REP, REP+)"), (long long)h->reserved,
               _(r, "Weeks offered, separated by | (empty: any week)"), h->weeks, _(r, "Save"));
     urne_match_campaign_row *c = malloc(sizeof *c);
-    urne_app_read_begin(&r->srv->app);
-    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
-    urne_app_read_end(&r->srv->app);
-    if (rc == 1) urne_match_ranks_html(&buf, r, c, h->key, code);
+    if (c && urne_app_match_campaign(&r->srv->app, id, c) == 1) urne_match_ranks_html(&buf, r, c, h->key, code);
     free(c);
     free(h);
     host_list_html(&buf, r, id, code);

@@ -30,29 +30,8 @@ typedef struct applicants {
     size_t total; /* every pupil who wished the host */
 } applicants;
 
-static int note_ranked(const urne_match_ranking_row *k, void *ctx) {
+static int applicant_row(const urne_match_pupil_row *p, size_t k, void *ctx) {
     applicants *a = ctx;
-    a->ranked |= strcmp(k->host, a->host) == 0;
-    return 0;
-}
-
-/* The rank of the host among the pupil's wishes (1-based), 0 when not wished. */
-static size_t wish_rank(const char *wishes, const char *host) {
-    size_t len = strlen(host), k = 1;
-    for (const char *w = wishes; *w; k++) {
-        const char *end = strchr(w, '>');
-        size_t n = end ? (size_t)(end - w) : strlen(w);
-        if (n == len && memcmp(w, host, len) == 0) return k;
-        if (!end) break;
-        w = end + 1;
-    }
-    return 0;
-}
-
-static int applicant_row(const urne_match_pupil_row *p, void *ctx) {
-    applicants *a = ctx;
-    size_t k = wish_rank(p->wishes, a->host);
-    if (k == 0) return 0;
     if (++a->total > MAX_APPLICANTS) return 0; /* counted: the page says the form cannot hold them */
     a->n++;
     urne_html(a->b, "<tr><td>%s<input type=hidden name=pupil-%zu value=\"%s\"></td><td class=wide data-label=\"%s\">%s</td>"
@@ -70,10 +49,7 @@ void urne_match_ranks_html(urne_buf *b, urne_req *r, const urne_match_campaign_r
     applicants a = {.b = b, .r = r, .host = host};
     urne_buf rows = {0};
     applicants list = {.b = &rows, .r = r, .host = host};
-    urne_app_read_begin(&r->srv->app);
-    int rc = urne_store_match_ranking_each(r->srv->app.store, c->id, note_ranked, &a);
-    if (rc == 0 && !a.ranked) rc = urne_store_match_pupil_each(r->srv->app.store, c->id, "", applicant_row, &list);
-    urne_app_read_end(&r->srv->app);
+    int rc = urne_app_match_applicants(&r->srv->app, c->id, host, &a.ranked, applicant_row, &list);
     urne_html(b, "<section class=card aria-labelledby=ranks><h2 id=ranks>%s</h2>", _(r, "Rank your applicants (optional)"));
     if (rc != 0)
         urne_html(b, "<p>%s</p>", _(r, "The list cannot be read now."));

@@ -118,10 +118,8 @@ json_t *urne_match_figures_json(urne_req *r, int64_t id, const urne_match_campai
 
 static enum MHD_Result api_get(urne_req *r, int64_t id, int64_t b) {
     urne_match_campaign_row *c = malloc(sizeof *c);
-    urne_app_read_begin(&r->srv->app);
-    int rc = c ? urne_store_match_campaign_get(r->srv->app.store, id, c) : -1;
+    int rc = c ? urne_app_match_campaign(&r->srv->app, id, c) : -1;
     json_t *j = rc == 1 ? urne_match_figures_json(r, id, c) : NULL;
-    urne_app_read_end(&r->srv->app);
     free(c);
     if (rc == 0) return urne_reply_json_error(r, 404, _(r, "No matching campaign %lld."), (long long)id);
     return j ? urne_reply_json(r, 200, j) : urne_reply_json_error(r, 500, "%s", _(r, "The store failed."));

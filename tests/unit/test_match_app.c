@@ -754,11 +754,24 @@ static void test_space_word(void **state) {
     assert_string_equal(w, "college-jean-baptiste-lebas-de-villeneuv");
 }
 
+/* A host's rank among a pupil's wishes: the whole id only, never a prefix or a
+ * part of another, the first wish 1, the last one found, none 0. */
+static void test_wish_rank(void **state) {
+    (void)state;
+    assert_int_equal(urne_app_match_wish_rank("h1>h2>h10", "h1"), 1);
+    assert_int_equal(urne_app_match_wish_rank("h1>h2>h10", "h10"), 3);
+    assert_int_equal(urne_app_match_wish_rank("h1>h2>h10", "h"), 0);
+    assert_int_equal(urne_app_match_wish_rank("h10>h2", "h1"), 0);
+    assert_int_equal(urne_app_match_wish_rank("", "h1"), 0);
+    assert_int_equal(urne_app_match_wish_rank("a", "a"), 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_story, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drawn_lottery_and_weeks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_distances_and_late_joiners, setup, teardown),
+        cmocka_unit_test(test_wish_rank),
         cmocka_unit_test_setup_teardown(test_ranking_corrected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lists_own_order, setup, teardown),
         cmocka_unit_test(test_space_word),
