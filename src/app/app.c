@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_mem.h"
 #include "app.h"
 #include "import.h"
 #include "forum.h"
@@ -283,13 +284,9 @@ typedef struct held {
 
 static int held_add(const urne_store_grant *g, void *ctx) {
     held *h = ctx;
-    if (h->nrows == h->cap) {
-        size_t cap = h->cap ? 2 * h->cap : 8;
-        urne_store_grant *rows = realloc(h->rows, cap * sizeof *rows);
-        if (rows == NULL) return 1; /* out of memory: stops the walk */
-        h->rows = rows;
-        h->cap = cap;
-    }
+    urne_store_grant *rows = urne_mem_room(h->rows, h->nrows, &h->cap, sizeof *rows, 8);
+    if (rows == NULL) return 1; /* out of memory: stops the walk */
+    h->rows = rows;
     h->rows[h->nrows++] = *g;
     return 0;
 }

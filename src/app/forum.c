@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "../core/urne_mem.h"
 #include "forum_internal.h"
 #include "initiative.h"
 
@@ -386,12 +387,9 @@ static int moderated_one(const urne_forum_row *f, void *ctx) {
         m->all = 0;
         return 0;
     }
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 16;
-        int64_t *grown = realloc(m->ids, cap * sizeof *grown);
-        if (grown == NULL) return m->no_mem = 1;
-        m->ids = grown, m->cap = cap;
-    }
+    int64_t *grown = urne_mem_room(m->ids, m->n, &m->cap, sizeof *grown, 16);
+    if (grown == NULL) return m->no_mem = 1;
+    m->ids = grown;
     m->ids[m->n++] = f->id;
     return 0;
 }
@@ -413,12 +411,9 @@ typedef struct gathered {
 
 static int gather_id(const urne_post_row *p, void *ctx) {
     gathered *g = ctx;
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : 256;
-        int64_t *grown = realloc(g->ids, cap * sizeof *grown);
-        if (grown == NULL) return -2;
-        g->ids = grown, g->cap = cap;
-    }
+    int64_t *grown = urne_mem_room(g->ids, g->n, &g->cap, sizeof *grown, 256);
+    if (grown == NULL) return -2;
+    g->ids = grown;
     g->ids[g->n++] = p->id;
     return 0;
 }
@@ -493,12 +488,9 @@ typedef struct waiting_ctx {
 static int waiting_one(int64_t forum, int64_t sent_at, void *ctx) {
     (void)forum;
     waiting_ctx *w = ctx;
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? 2 * w->cap : 256;
-        int64_t *grown = realloc(w->sent, cap * sizeof *grown);
-        if (grown == NULL) return -2;
-        w->sent = grown, w->cap = cap;
-    }
+    int64_t *grown = urne_mem_room(w->sent, w->n, &w->cap, sizeof *grown, 256);
+    if (grown == NULL) return -2;
+    w->sent = grown;
     w->sent[w->n++] = sent_at;
     return 0;
 }

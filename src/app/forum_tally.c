@@ -32,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/urne_mem.h"
 #include "forum_internal.h"
 
 #define TALLY_FRESH_NS 2000000000LL /* 2 s: much longer than a notification takes */
@@ -123,12 +124,9 @@ int urne_app_forum_tally(urne_app *app, int64_t forum, int64_t *messages, int64_
     struct urne_app_forums *f = app->forums;
     urne_forum_tally *t = find(f, forum);
     if (t == NULL) {
-        if (f->ntallies == f->captallies) {
-            size_t cap = f->captallies ? 2 * f->captallies : 8;
-            urne_forum_tally *grown = realloc(f->tallies, cap * sizeof *grown);
-            if (grown == NULL) return -2;
-            f->tallies = grown, f->captallies = cap;
-        }
+        urne_forum_tally *grown = urne_mem_room(f->tallies, f->ntallies, &f->captallies, sizeof *grown, 8);
+        if (grown == NULL) return -2;
+        f->tallies = grown;
         t = &f->tallies[f->ntallies++];
         *t = (urne_forum_tally){.forum = forum, .read_ns = monotonic_ns()};
         int rc = urne_store_forum_authors(app->store, forum, add_author, t);

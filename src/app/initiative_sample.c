@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_mem.h"
 #include "../initiative/sample.h"
 #include "initiative_internal.h"
 
@@ -39,13 +40,9 @@ typedef struct ids {
 
 static int collect_valid(int64_t sig, void *ctx) {
     ids *a = ctx;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 1024;
-        int64_t *v = realloc(a->v, cap * sizeof *v);
-        if (v == NULL) return -3;
-        a->v = v;
-        a->cap = cap;
-    }
+    int64_t *v = urne_mem_room(a->v, a->n, &a->cap, sizeof *v, 1024);
+    if (v == NULL) return -3;
+    a->v = v;
     a->v[a->n++] = sig;
     return 0;
 }

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_mem.h"
 #include "../io/match_report.h"
 #include "match_internal.h"
 
@@ -44,12 +45,9 @@ typedef struct held_set {
 } held_set;
 
 static held *held_add(held_set *s) {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 64;
-        held *v = realloc(s->v, cap * sizeof *v);
-        if (v == NULL) return s->oom = 1, NULL;
-        s->v = v, s->cap = cap;
-    }
+    held *v = urne_mem_room(s->v, s->n, &s->cap, sizeof *v, 64);
+    if (v == NULL) return s->oom = 1, NULL;
+    s->v = v;
     held *h = &s->v[s->n++];
     memset(h, 0, sizeof *h);
     return h;
@@ -147,12 +145,9 @@ typedef struct rank_set {
 static int add_rank(const urne_match_ranking_row *r, void *ctx) {
     rank_set *k = ctx;
     if (k->only_host && strcmp(r->host, k->only_host) != 0) return 0;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? 2 * k->cap : 64;
-        ranked *v = realloc(k->v, cap * sizeof *v);
-        if (v == NULL) return -1;
-        k->v = v, k->cap = cap;
-    }
+    ranked *v = urne_mem_room(k->v, k->n, &k->cap, sizeof *v, 64);
+    if (v == NULL) return -1;
+    k->v = v;
     ranked *x = &k->v[k->n];
     x->host = strdup(r->host), x->pupil = strdup(r->pupil), x->rank = r->rank;
     if (x->host == NULL || x->pupil == NULL) return free(x->host), free(x->pupil), -1;

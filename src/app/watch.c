@@ -82,6 +82,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_mem.h"
 #include "forum_internal.h"
 #include "initiative_internal.h"
 #include "results_internal.h"
@@ -300,13 +301,9 @@ typedef struct ids {
 
 static int collect_id(const urne_election_meta *m, void *ctx) {
     ids *all = ctx;
-    if (all->n == all->cap) {
-        size_t cap = all->cap ? 2 * all->cap : 16;
-        int64_t *v = realloc(all->v, cap * sizeof *v);
-        if (v == NULL) return 1; /* stops the walk */
-        all->v = v;
-        all->cap = cap;
-    }
+    int64_t *v = urne_mem_room(all->v, all->n, &all->cap, sizeof *v, 16);
+    if (v == NULL) return 1; /* stops the walk */
+    all->v = v;
     all->v[all->n++] = m->id;
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_mem.h"
 #include "replay_forums.h"
 
 typedef struct xforum {
@@ -59,17 +60,6 @@ static uint64_t fnv(const char *s) {
     return h;
 }
 
-/* Room for one more of `size` bytes in *items (n used of *cap): 0 or -1. */
-static int grow(void **items, size_t n, size_t *cap, size_t size) {
-    if (n < *cap) return 0;
-    size_t more = *cap ? 2 * *cap : 16;
-    void *p = realloc(*items, more * size);
-    if (p == NULL) return -1;
-    *items = p;
-    *cap = more;
-    return 0;
-}
-
 static xforum *find_forum(urne_audit_forums *f, int64_t id) {
     for (size_t i = 0; i < f->nforums; i++)
         if (f->forums[i].f.id == id) return &f->forums[i];
@@ -87,7 +77,9 @@ int urne_audit_forums_put_forum(urne_audit_forums *f, int64_t seq, const urne_au
     xforum *at = find_forum(f, x->id);
     if ((at != NULL) == created) return -2; /* created twice, or configured before its creation */
     if (at == NULL) {
-        if (grow((void **)&f->forums, f->nforums, &f->capforums, sizeof *f->forums) < 0) return -1;
+        xforum *all = urne_mem_room(f->forums, f->nforums, &f->capforums, sizeof *all, 16);
+        if (all == NULL) return -1;
+        f->forums = all;
         at = &f->forums[f->nforums++];
     }
     memset(at, 0, sizeof *at);
@@ -98,7 +90,9 @@ int urne_audit_forums_put_forum(urne_audit_forums *f, int64_t seq, const urne_au
 
 int urne_audit_forums_put_post(urne_audit_forums *f, int64_t seq, const urne_audit_post *x) {
     assert(f && x && x->id > 0);
-    if (grow((void **)&f->posts, f->nposts, &f->capposts, sizeof *f->posts) < 0) return -1;
+    xpost *posts = urne_mem_room(f->posts, f->nposts, &f->capposts, sizeof *posts, 16);
+    if (posts == NULL) return -1;
+    f->posts = posts;
     xpost *at = &f->posts[f->nposts++];
     memset(at, 0, sizeof *at);
     at->id = x->id, at->forum = x->forum, at->seq = seq;
@@ -113,7 +107,9 @@ int urne_audit_forums_put_post(urne_audit_forums *f, int64_t seq, const urne_aud
 int urne_audit_forums_put_ban(urne_audit_forums *f, int64_t seq, const urne_audit_ban *x) {
     assert(f && x && x->id > 0);
     if (find_ban(f, x->id)) return -2;
-    if (grow((void **)&f->bans, f->nbans, &f->capbans, sizeof *f->bans) < 0) return -1;
+    xban *bans = urne_mem_room(f->bans, f->nbans, &f->capbans, sizeof *bans, 16);
+    if (bans == NULL) return -1;
+    f->bans = bans;
     xban *at = &f->bans[f->nbans++];
     memset(at, 0, sizeof *at);
     at->b = *x;

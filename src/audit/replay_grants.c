@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_mem.h"
 #include "replay_grants.h"
 
 typedef struct xgrant {
@@ -42,13 +43,9 @@ int urne_audit_grants_put(urne_audit_grants *g, int64_t seq, const urne_audit_gr
     assert(g && x);
     xgrant *at = find(g, x->user, x->space);
     if (at == NULL) {
-        if (g->n == g->cap) {
-            size_t cap = g->cap ? 2 * g->cap : 16;
-            xgrant *all = realloc(g->all, cap * sizeof *all);
-            if (all == NULL) return -1;
-            g->all = all;
-            g->cap = cap;
-        }
+        xgrant *all = urne_mem_room(g->all, g->n, &g->cap, sizeof *all, 16);
+        if (all == NULL) return -1;
+        g->all = all;
         at = &g->all[g->n++];
     }
     memset(at, 0, sizeof *at);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_mem.h"
 #include "replay_initiatives.h"
 
 typedef struct xinit {
@@ -58,13 +59,9 @@ int urne_audit_initiatives_known(const urne_audit_initiatives *n, int64_t id) { 
 int urne_audit_initiatives_create(urne_audit_initiatives *n, int64_t seq, const urne_audit_initiative *x) {
     assert(n && x && x->id > 0);
     if (find(n, x->id)) return -2;
-    if (n->n == n->cap) {
-        size_t cap = n->cap ? 2 * n->cap : 8;
-        xinit *all = realloc(n->all, cap * sizeof *all);
-        if (all == NULL) return -1;
-        n->all = all;
-        n->cap = cap;
-    }
+    xinit *all = urne_mem_room(n->all, n->n, &n->cap, sizeof *all, 8);
+    if (all == NULL) return -1;
+    n->all = all;
     xinit *at = &n->all[n->n++];
     memset(at, 0, sizeof *at);
     at->row = *x;
@@ -96,13 +93,9 @@ int urne_audit_initiatives_invalidate(urne_audit_initiatives *n, int64_t seq, in
                                       const char *reason) {
     assert(n && reason);
     if (find(n, id) == NULL || find_invalid(n, id, sig) || !reason[0]) return -2;
-    if (n->ninv == n->capinv) {
-        size_t cap = n->capinv ? 2 * n->capinv : 16;
-        xinvalid *inv = realloc(n->inv, cap * sizeof *inv);
-        if (inv == NULL) return -1;
-        n->inv = inv;
-        n->capinv = cap;
-    }
+    xinvalid *inv = urne_mem_room(n->inv, n->ninv, &n->capinv, sizeof *inv, 16);
+    if (inv == NULL) return -1;
+    n->inv = inv;
     xinvalid *v = &n->inv[n->ninv];
     memset(v, 0, sizeof *v);
     if (set(v->reason, sizeof v->reason, reason) < 0) return -2;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_mem.h"
 #include "replay_matches.h"
 
 typedef struct xmatch {
@@ -43,13 +44,9 @@ int urne_audit_matches_fold(urne_audit_matches *n, int64_t seq, const urne_audit
     xmatch *at = find(n, x->id);
     if (x->id <= 0 || (create && at) || (!create && at == NULL)) return -2;
     if (at == NULL) {
-        if (n->n == n->cap) {
-            size_t cap = n->cap ? 2 * n->cap : 8;
-            xmatch *all = realloc(n->all, cap * sizeof *all);
-            if (all == NULL) return -1;
-            n->all = all;
-            n->cap = cap;
-        }
+        xmatch *all = urne_mem_room(n->all, n->n, &n->cap, sizeof *all, 8);
+        if (all == NULL) return -1;
+        n->all = all;
         at = &n->all[n->n++];
         memset(at, 0, sizeof *at);
     }

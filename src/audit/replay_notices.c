@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_mem.h"
 #include "replay_notices.h"
 
 typedef struct xnotice {
@@ -41,13 +42,9 @@ static xnotice *find(urne_audit_notices *n, int64_t id) {
 int urne_audit_notices_put(urne_audit_notices *n, int64_t seq, const urne_audit_notice *x) {
     assert(n && x && x->id > 0);
     if (find(n, x->id)) return -2;
-    if (n->n == n->cap) {
-        size_t cap = n->cap ? 2 * n->cap : 16;
-        xnotice *all = realloc(n->all, cap * sizeof *all);
-        if (all == NULL) return -1;
-        n->all = all;
-        n->cap = cap;
-    }
+    xnotice *all = urne_mem_room(n->all, n->n, &n->cap, sizeof *all, 16);
+    if (all == NULL) return -1;
+    n->all = all;
     xnotice *at = &n->all[n->n++];
     memset(at, 0, sizeof *at);
     at->n = *x;

@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE
 #include "urne_mem.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,4 +110,14 @@ void *urne_mem_grow(void *p, size_t size) {
     memcpy(n, p, h->size);
     urne_mem_free(p);
     return n;
+}
+
+void *urne_mem_room(void *items, size_t n, size_t *cap, size_t size, size_t first) {
+    assert(cap && size > 0 && first > 0 && n <= *cap);
+    if (n < *cap) return items;
+    size_t more = *cap ? 2 * *cap : first;
+    if (more < *cap || more > SIZE_MAX / size) return NULL;
+    void *p = realloc(items, more * size);
+    if (p != NULL) *cap = more;
+    return p;
 }

@@ -31,6 +31,15 @@ void *urne_mem_alloc_raw(size_t size);
  * is exhausted, and then `p` is left as it was. */
 void *urne_mem_grow(void *p, size_t size);
 
+/* Room for one item more in a growing array of `size`-byte items that holds n of
+ * *cap (n <= *cap): items itself while n < *cap; else the array moved to a block
+ * twice as large (`first` items for an empty one), *cap raised, the old block
+ * released. NULL when memory is exhausted or the size would overflow, and then
+ * items and *cap are as they were. The array is plain malloc's (free() it), not
+ * urne_mem_alloc's: this is the one doubling that the small arrays of the
+ * application and the audit's replay each wrote out before. */
+void *urne_mem_room(void *items, size_t n, size_t *cap, size_t size, size_t first);
+
 /* Release a block from urne_mem_alloc, urne_mem_alloc_raw or urne_mem_grow; NULL is
  * allowed. */
 void urne_mem_free(void *p);

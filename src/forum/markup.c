@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "../core/urne_buf.h"
+#include "../core/urne_mem.h"
 #include "markup.h"
 
 /* ---- 1. the text made clean ---- */
@@ -249,13 +250,9 @@ typedef struct tokens {
 } tokens;
 
 static int push_token(renderer *r, tokens *tk, token t) {
-    if (tk->n == tk->cap) {
-        size_t cap = tk->cap ? 2 * tk->cap : 16;
-        token *v = realloc(tk->v, cap * sizeof *v);
-        if (v == NULL) return r->oom = 1, -1;
-        tk->v = v;
-        tk->cap = cap;
-    }
+    token *v = urne_mem_room(tk->v, tk->n, &tk->cap, sizeof *v, 16);
+    if (v == NULL) return r->oom = 1, -1;
+    tk->v = v;
     tk->v[tk->n++] = t;
     return 0;
 }

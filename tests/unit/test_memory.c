@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -197,10 +198,37 @@ static void test_diags_append(void **state) {
     urne_diags_free(&from);
 }
 
+/* urne_mem_room: the array itself while there is room; `first` items for an
+ * empty one, then doubling, the contents kept; an overflowing size refused with
+ * the array and its capacity left as they were. */
+static void test_mem_room(void **state) {
+    (void)state;
+    size_t cap = 0, n = 0;
+    int64_t *v = NULL;
+    for (int64_t i = 0; i < 100; i++) {
+        int64_t *w = urne_mem_room(v, n, &cap, sizeof *w, 4);
+        assert_non_null(w);
+        if (n < 4) assert_int_equal(cap, 4);
+        v = w;
+        v[n++] = i * 7;
+    }
+    assert_int_equal(cap, 128); /* 4, 8, 16, 32, 64, 128 */
+    for (size_t i = 0; i < n; i++) assert_int_equal(v[i], (int64_t)i * 7);
+    assert_ptr_equal(urne_mem_room(v, 50, &cap, sizeof *v, 4), v); /* room: the same block */
+    size_t huge = SIZE_MAX / 2 + 1;
+    assert_null(urne_mem_room(v, huge, &huge, 2, 4)); /* 2 * huge items would wrap */
+    assert_int_equal(huge, SIZE_MAX / 2 + 1);
+    size_t big = SIZE_MAX / 16;
+    assert_null(urne_mem_room(v, big, &big, 16, 4)); /* twice as many 16-byte items overflow */
+    assert_int_equal(big, SIZE_MAX / 16);
+    free(v);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mem_sizes),
         cmocka_unit_test(test_mem_grow),
+        cmocka_unit_test(test_mem_room),
         cmocka_unit_test(test_arena_growth),
         cmocka_unit_test(test_strpool),
         cmocka_unit_test(test_arena_adopt),
