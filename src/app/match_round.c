@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../core/urne_mem.h"
 #include "../core/urne_buf.h"
 #include "../i18n/i18n.h"
 #include "../io/match_io.h"
@@ -679,12 +680,9 @@ static int note_priority(const urne_match_pupil_row *p, void *ctx) {
     priority_of *k = ctx;
     k->pupils++;
     if (p->priority <= 0) return 0;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? 2 * k->cap : 64;
-        char **a = realloc(k->keys, cap * sizeof *a);
-        if (a == NULL) return -1;
-        k->keys = a, k->cap = cap;
-    }
+    char **a = urne_mem_room(k->keys, k->n, &k->cap, sizeof *a, 64);
+    if (a == NULL) return -1;
+    k->keys = a;
     return (k->keys[k->n++] = strdup(p->key)) ? 0 : -1;
 }
 

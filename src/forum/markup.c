@@ -155,16 +155,12 @@ static int at_ci(const renderer *r, size_t i, const char *lit) {
 }
 
 static void add_event(renderer *r, size_t pos, size_t end, event_kind kind) {
-    if (r->nev == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 16;
-        event *ev = realloc(r->ev, cap * sizeof *ev);
-        if (ev == NULL) {
-            r->oom = 1;
-            return;
-        }
-        r->ev = ev;
-        r->cap = cap;
+    event *ev = urne_mem_room(r->ev, r->nev, &r->cap, sizeof *ev, 16);
+    if (ev == NULL) {
+        r->oom = 1;
+        return;
     }
+    r->ev = ev;
     r->ev[r->nev++] = (event){pos, end, kind, 0};
 }
 
@@ -258,16 +254,12 @@ static int push_token(renderer *r, tokens *tk, token t) {
 }
 
 static void open_element(renderer *r, tokens *tk, element el, size_t pos, size_t len) {
-    if (tk->depth == tk->stack_cap) {
-        size_t cap = tk->stack_cap ? 2 * tk->stack_cap : 16;
-        size_t *s = realloc(tk->stack, cap * sizeof *s);
-        if (s == NULL) {
-            r->oom = 1;
-            return;
-        }
-        tk->stack = s;
-        tk->stack_cap = cap;
+    size_t *s = urne_mem_room(tk->stack, tk->depth, &tk->stack_cap, sizeof *s, 16);
+    if (s == NULL) {
+        r->oom = 1;
+        return;
     }
+    tk->stack = s;
     if (push_token(r, tk, (token){.kind = TK_OPEN, .el = el, .pos = pos, .end = pos + len}) == 0)
         tk->stack[tk->depth++] = tk->n - 1;
 }

@@ -238,7 +238,7 @@ static int sq_signature_counts(urne_store *s, int64_t id,
 static int sq_signature_days(urne_store *s, int64_t id, int (*fn)(const char *day, int64_t valid, void *ctx),
                              void *ctx) {
     static const char what[] = "counting the signatures per day";
-    char bound[12] = "", day[11];
+    char bound[12] = "", day[11] = "";
     for (;;) {
         sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_signature_day_next);
         if (st == NULL) return -1;
@@ -246,9 +246,16 @@ static int sq_signature_days(urne_store *s, int64_t id, int (*fn)(const char *da
         bind(st, 2, bound);
         if (one_row(s, st, what) < 0) return -1;
         const char *t = urne_sql_text(st, 0);
+        char last[11];
+        memcpy(last, day, sizeof last);
         if (t != NULL) snprintf(day, sizeof day, "%.10s", t);
         sqlite3_reset(st);
         if (t == NULL) return 0;
+        /* The same day again: a time with a byte above '~' after its date, which
+         * the bound cannot pass; no ISO time, named rather than looped on. */
+        if (bound[0] != '\0' && strcmp(day, last) == 0)
+            return urne_store_fail(s, "counting the signatures per day: a signature's time, \"%s...\", is not an ISO time",
+                                   day);
         snprintf(bound, sizeof bound, "%s~", day);
         if ((st = urne_sql_stmt(s, urne_sql_initiative_signature_day_count)) == NULL) return -1;
         sqlite3_bind_int64(st, 1, id);

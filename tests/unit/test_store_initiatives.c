@@ -309,6 +309,22 @@ static void test_days_and_valid_ids(void **state) {
     memset(&d, 0, sizeof d);
     assert_int_equal(urne_store_initiative_signature_days(s, other, day_seen, &d), -1);
     assert_non_null(strstr(urne_store_error(s), "2026-03-04"));
+    /* Nor a day holding both a time and one with a byte above '~' after its
+     * date: the bound stops at the second, which would be found again. */
+    snprintf(bad.signed_at, sizeof bad.signed_at, "2026-03-05\x7f");
+    memset(bad.dedup, 'w', 64);
+    memset(bad.receipt, 'v', 64);
+    bad.initiative = id;
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_true(urne_store_initiative_sign(s, &bad) > 0);
+    snprintf(bad.signed_at, sizeof bad.signed_at, "2026-03-05T10:00:00Z");
+    memset(bad.dedup, 'u', 64);
+    memset(bad.receipt, 't', 64);
+    assert_true(urne_store_initiative_sign(s, &bad) > 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    memset(&d, 0, sizeof d);
+    assert_int_equal(urne_store_initiative_signature_days(s, id, day_seen, &d), -1);
+    assert_non_null(strstr(urne_store_error(s), "2026-03-05"));
     urne_store_close(s);
 }
 
