@@ -26,7 +26,11 @@
  * own transaction after the group's, as a single signature did: under rules
  * that stop at the threshold, the signatures of the group that reaches it were
  * all checked while the collection was open, and all are kept and counted; the
- * first checked after is refused). The checks
+ * first checked after is refused). A ticket whose initiative no longer collects
+ * when its group takes the lock (closed by the organisers meanwhile, its result
+ * decided without it, or ended by an earlier group) is refused, never written.
+ * No committer is started once the server has begun to stop
+ * (urne_app_initiative_batch_stop, under the lock). The checks
  * before, which read the roll and seal, are made under the lock by the request's
  * own thread. The web adapter suspends the request's connection while its
  * ticket waits and the `done` callback resumes it (web/initiative_routes.c); the
@@ -48,6 +52,7 @@ struct urne_initiative_ticket {
     char code[24];          /* the receipt, answered once */
     int by_code;            /* a code from a letter: TAKEN says the code was used */
     int64_t sid;            /* the row's id after the insert; 0 a duplicate */
+    int refused;            /* its initiative no longer collects: not written */
     urne_app_outcome *out;  /* the caller's, filled at the commit */
     void (*done)(void *ctx);
     void *ctx;
@@ -122,6 +127,7 @@ static int reach_if_met(urne_app *app, urne_initiative_held *h) {
  * (the transaction to be rolled back). */
 static int group_write(urne_app *app, urne_initiative_ticket *list) {
     for (urne_initiative_ticket *t = list; t; t = t->next) {
+        if (t->refused) continue;
         t->sid = urne_store_initiative_sign(app->store, &t->sig);
         if (t->sid < 0 || (t->sid > 0 && announce_signature(app->store, &t->sig) < 0)) return -1;
     }
@@ -131,6 +137,12 @@ static int group_write(urne_app *app, urne_initiative_ticket *list) {
 /* A committed ticket counted and answered in its outcome. */
 static void ticket_answer(urne_app *app, urne_initiative_ticket *t) {
     urne_app_outcome *out = t->out;
+    if (t->refused) {
+        urne_initiative_held *h = urne_app_initiative_find(app, t->sig.initiative, NULL);
+        out->why = URNE_WHY_NOT_COLLECTING;
+        urne_app_fail(out, URNE_APP_STATE, "%s", h ? h->row.state : "");
+        return;
+    }
     if (t->sid == 0) {
         out->why = t->by_code ? URNE_WHY_CODE_USED : URNE_WHY_ALREADY_SIGNED;
         urne_app_fail(out, URNE_APP_TAKEN, NULL);
@@ -154,6 +166,14 @@ static void ticket_answer(urne_app *app, urne_initiative_ticket *t) {
  * application's lock, taken here. */
 static void batch_commit(urne_app *app, urne_initiative_ticket *list) {
     pthread_mutex_lock(&app->lock);
+    /* Checked again here: between a ticket's check and this lock, the collection
+     * may have been closed (its result then decided on the counts without it) or
+     * ended by a group that reached the threshold. A ticket is written only into
+     * an initiative that still collects, as one checked and committed at once was. */
+    for (urne_initiative_ticket *t = list; t; t = t->next) {
+        urne_initiative_held *h = urne_app_initiative_find(app, t->sig.initiative, NULL);
+        t->refused = h == NULL || h->state != URNE_INITIATIVE_COLLECTING;
+    }
     int ok = urne_store_begin(app->store) == 0;
     if (ok && (group_write(app, list) < 0 || urne_store_commit(app->store) < 0)) ok = 0;
     if (!ok) {
@@ -161,6 +181,10 @@ static void batch_commit(urne_app *app, urne_initiative_ticket *list) {
         urne_app_outcome_init(&failed);
         urne_app_store_failed(app, &failed); /* rolled back: nothing of the group is written */
         for (urne_initiative_ticket *t = list; t; t = t->next) {
+            if (t->refused) {
+                ticket_answer(app, t);
+                continue;
+            }
             t->out->status = failed.status;
             snprintf(t->out->detail, sizeof t->out->detail, "%s", failed.detail);
             t->out->reason = failed.reason;
@@ -224,17 +248,23 @@ static void *committer(void *arg) {
     return NULL;
 }
 
+/* Under the application's lock (its callers': sign_begin, batch_stop), so that a
+ * committer is never started once the server has begun to stop: a request that
+ * arrives then commits its ticket alone, in its own thread, before its connection
+ * is closed (libmicrohttpd refuses to stop with a connection left suspended). */
 int urne_app_initiative_batch_start(urne_app *app) {
     struct urne_app_initiatives *all = app->initiatives;
     if (all == NULL) return -1;
-    if (all->batch) return 0;
+    if (all->batch || all->batch_stopped) return 0;
     urne_initiative_batcher *b = calloc(1, sizeof *b);
     if (b == NULL) return -1;
     pthread_mutex_init(&b->mu, NULL);
     pthread_cond_init(&b->work, NULL);
     b->tail = &b->head;
-    all->batch = b;
+    all->batch = b; /* before the thread, which reads it */
+    pthread_mutex_lock(&b->mu); /* running is read under it by batch_stop and the thread */
     b->running = pthread_create(&b->thread, NULL, committer, app) == 0;
+    pthread_mutex_unlock(&b->mu);
     return 0;
 }
 
@@ -259,7 +289,11 @@ void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t,
 }
 
 void urne_app_initiative_batch_stop(urne_app *app) {
-    urne_initiative_batcher *b = app->initiatives ? app->initiatives->batch : NULL;
+    if (app->initiatives == NULL) return;
+    pthread_mutex_lock(&app->lock); /* no committer started after this */
+    app->initiatives->batch_stopped = 1;
+    urne_initiative_batcher *b = app->initiatives->batch;
+    pthread_mutex_unlock(&app->lock);
     if (b == NULL) return;
     pthread_mutex_lock(&b->mu);
     int join = b->running && !b->stopping;

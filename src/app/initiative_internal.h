@@ -19,6 +19,7 @@ struct urne_app_initiatives {
     size_t n;
     int64_t (*now)(void);         /* NULL: time(NULL) */
     urne_initiative_batcher *batch; /* the committer of signatures (initiative_batch.c); NULL until one */
+    int batch_stopped;              /* urne_app_initiative_batch_stop called: no committer started after */
 };
 
 /* The clock's moment, UTC seconds, and its ISO text (urne_store_now's form). */

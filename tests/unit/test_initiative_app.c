@@ -553,6 +553,32 @@ static void test_batch(void **state) {
     urne_app_outcome_free(&o);
 }
 
+/* A signature checked while the collection was open, whose group reaches the
+ * lock only after the organisers closed it (the result then decided without
+ * it): refused, never written nor counted; the close's result stands. */
+static void test_batch_after_close(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f);
+    test_now = at("2026-06-30T23:59:59Z");
+    urne_initiative_signer s = {"N'Diaye", "Awa", "1990-01-02", "Lille", "192.0.2.1", NULL};
+    urne_app_outcome o;
+    urne_initiative_ticket *t = urne_app_initiative_sign_begin(&f->app, &f->nobody, id, &s, &o);
+    assert_non_null(t);
+    test_now = at("2026-07-01T00:00:01Z");
+    act(f, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, "expired");
+    int64_t seq = app_fixture_audit_seq(f->store);
+    waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+    urne_app_initiative_ticket_submit(&f->app, t, ticket_done, &w);
+    pthread_mutex_lock(&w.mu);
+    while (w.done < 1) pthread_cond_wait(&w.cv, &w.mu);
+    pthread_mutex_unlock(&w.mu);
+    assert_int_equal(o.status, URNE_APP_STATE);
+    assert_string_equal(o.why, URNE_WHY_NOT_COLLECTING);
+    urne_app_outcome_free(&o);
+    assert_int_equal(territory_count(f, id, "Nord"), 0);
+    assert_int_equal(app_fixture_audit_seq(f->store), seq);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
@@ -563,6 +589,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_reached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_burst_marks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_after_close, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
