@@ -207,13 +207,15 @@ static urne_app_status batch_locked(urne_app *app, urne_initiative_code_run *run
     urne_app_status st = batch_territories(h, run, items, n, out);
     if (st != URNE_APP_OK) return st;
     if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
-    int rc = batch_write(app, run, items, n, lines), oom = 0;
-    if (rc == 0 && run_remember(run, items, n) < 0) rc = -3;
-    if (rc == 0 && last && run_audit(app, run, &oom) < 0) rc = oom ? -3 : -1;
-    if (rc == -1 || (rc == 0 && urne_store_commit(app->store) < 0)) {
-        if (rc == 0) run->stored -= (int64_t)n;
-        return urne_app_store_failed(app, out);
-    }
+    int rc = batch_write(app, run, items, n, lines), oom = 0, remembered = 0;
+    if (rc == 0) rc = run_remember(run, items, n) < 0 ? -3 : (remembered = 1, 0);
+    if (rc == 0 && last && run_audit(app, run, &oom) < 0) rc = oom ? -3 : -1; /* counts run->stored: this batch's too */
+    if (rc == 0 && urne_store_commit(app->store) < 0) rc = -1;
+    /* Whatever failed after they were remembered, this batch's keys are not
+     * stored: forgotten, so that taking the run back never touches them (the
+     * counts, or letters another run gave those electors since). */
+    if (rc != 0 && remembered) run->stored -= (int64_t)n;
+    if (rc == -1) return urne_app_store_failed(app, out);
     if (rc != 0) {
         urne_store_rollback(app->store);
         if (rc == -3) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
