@@ -100,7 +100,7 @@ static void figures_html(urne_buf *b, urne_req *r, const urne_match_campaign_row
     count_pct(b, r, f.placed, f.pupils);
     urne_html(b, "<br>%s ", _(r, "unplaced:"));
     count_pct(b, r, f.unplaced, f.pupils);
-    urne_html(b, "</p><table><caption>%s</caption><thead><tr><th scope=col>%s</th><th scope=col>%s</th></tr></thead>"
+    urne_html(b, "</p><table><caption>%s</caption><thead><tr><th scope=col>%s</th><th scope=col class=num>%s</th></tr></thead>"
                  "<tbody>",
               _(r, "Placed at which wish"), _(r, "Wish"), _(r, "Pupils"));
     for (int k = 1; k < URNE_MATCH_FIG_WISHES; k++) {
