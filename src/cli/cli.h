@@ -6,6 +6,8 @@
 #ifndef URNE_CLI_H
 #define URNE_CLI_H
 
+#include <stdio.h>
+
 #include "../core/urne_diag.h"
 #include "../i18n/i18n.h"
 
@@ -37,6 +39,14 @@ int urne_cli_match(int argc, char **argv);
 /* Print the diagnostics of a list to stderr, in the CLI's language: every error and
  * warning kept, then a count of those not kept. */
 void urne_cli_print_diags(const urne_diags *diags);
+
+/* One CSV cell of a file the CLI writes for people (the letters, the authority's
+ * export and sample) to f: quoted, its quotes doubled, followed by a comma or, when
+ * `last`, the line's end. A cell beginning with = + - @, a tab or a carriage return
+ * gets a leading quote inside the cell, so that a spreadsheet shows it as text and
+ * never runs it as a formula (web/download.c does the same for the downloads).
+ * Not for files urne reads back whole: `urne match check` reads its own exact. */
+void urne_cli_csv_cell(FILE *f, const char *s, int last);
 
 /* The language the CLI speaks: chosen once, when main() starts, from the gettext
  * environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: urne_i18n_from_env); English

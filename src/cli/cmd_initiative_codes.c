@@ -85,23 +85,13 @@ typedef struct letters {
     int64_t written, count;
 } letters;
 
-/* A CSV field, quoted, its quotes doubled. */
-static void field(FILE *f, const char *s, int last) {
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputs(last ? "\"\n" : "\",", f);
-}
-
 /* One letter written; with the last, the file flushed to disk before the store
  * commits. */
 static int letter_write(const char *letter, const char *territory, const char *code, void *ctx) {
     letters *l = ctx;
-    field(l->f, letter, 0);
-    field(l->f, territory, 0);
-    field(l->f, code, 1);
+    urne_cli_csv_cell(l->f, letter, 0);
+    urne_cli_csv_cell(l->f, territory, 0);
+    urne_cli_csv_cell(l->f, code, 1);
     if (ferror(l->f)) return -1;
     if (++l->written == l->count && (fflush(l->f) != 0 || fsync(fileno(l->f)) != 0)) return -1;
     return 0;
@@ -112,7 +102,7 @@ static int letter_write(const char *letter, const char *territory, const char *c
 static int roll_letter_write(const urne_initiative_letter *x, void *ctx) {
     letters *l = ctx;
     const char *v[] = {x->letter, x->territory, x->name, x->given, x->commune, x->code};
-    for (int k = 0; k < 6; k++) field(l->f, v[k], k == 5);
+    for (int k = 0; k < 6; k++) urne_cli_csv_cell(l->f, v[k], k == 5);
     if (ferror(l->f)) return -1;
     l->written++;
     if (x->last && (fflush(l->f) != 0 || fsync(fileno(l->f)) != 0)) return -1;

@@ -267,16 +267,6 @@ static int read_secret(const char *path, unsigned char sk[32], unsigned char pk[
     return 0;
 }
 
-/* A CSV field, quoted, its quotes doubled. */
-static void csv(FILE *out, const char *s, int last) {
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', out);
-        fputc(*s, out);
-    }
-    fputs(last ? "\"\n" : "\",", out);
-}
-
 typedef struct export_ctx {
     const unsigned char *sk, *pk;
     int64_t opened, failed;
@@ -296,7 +286,7 @@ static int open_sealed_fields(const export_ctx *e, const char *sealed, int last)
     static const char *const keys[] = {"name", "given", "birth", "commune"};
     for (int k = 0; k < 4; k++) {
         const char *v = json_string_value(json_object_get(j, keys[k]));
-        csv(stdout, v ? v : "", last && k == 3);
+        urne_cli_csv_cell(stdout, v ? v : "", last && k == 3);
     }
     json_decref(j);
     return 0;
@@ -305,13 +295,13 @@ static int open_sealed_fields(const export_ctx *e, const char *sealed, int last)
 static int export_one(const urne_initiative_signature *sig, void *ctx) {
     export_ctx *e = ctx;
     printf("%lld,", (long long)sig->id);
-    csv(stdout, sig->territory, 0);
-    csv(stdout, sig->signed_at, 0);
-    csv(stdout, sig->marks, 0);
-    csv(stdout, sig->invalid, 0);
-    csv(stdout, sig->letter, 0); /* the letter whose code signed; "" in the elector's name */
+    urne_cli_csv_cell(stdout, sig->territory, 0);
+    urne_cli_csv_cell(stdout, sig->signed_at, 0);
+    urne_cli_csv_cell(stdout, sig->marks, 0);
+    urne_cli_csv_cell(stdout, sig->invalid, 0);
+    urne_cli_csv_cell(stdout, sig->letter, 0); /* the letter whose code signed; "" in the elector's name */
     if (e->sk == NULL)
-        csv(stdout, sig->sealed, 1);
+        urne_cli_csv_cell(stdout, sig->sealed, 1);
     else if (open_sealed_fields(e, sig->sealed, 1) < 0) {
         e->failed++;
         printf("\"\",\"\",\"\",\"\"\n");
@@ -405,11 +395,11 @@ typedef struct sample_ctx {
 static int sample_one(const urne_initiative_signature *sig, void *ctx) {
     sample_ctx *c = ctx;
     printf("%lld,", (long long)sig->id);
-    csv(stdout, sig->territory, 0);
-    csv(stdout, sig->signed_at, 0);
-    csv(stdout, sig->marks, 0);
+    urne_cli_csv_cell(stdout, sig->territory, 0);
+    urne_cli_csv_cell(stdout, sig->signed_at, 0);
+    urne_cli_csv_cell(stdout, sig->marks, 0);
     if (c->e->sk == NULL)
-        csv(stdout, sig->sealed, 0);
+        urne_cli_csv_cell(stdout, sig->sealed, 0);
     else if (open_sealed_fields(c->e, sig->sealed, 0) < 0) {
         c->e->failed++;
         printf("\"\",\"\",\"\",\"\",");

@@ -44,6 +44,16 @@ static void usage(FILE *out) {
           out);
 }
 
+void urne_cli_csv_cell(FILE *f, const char *s, int last) {
+    fputc('"', f);
+    if (s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL) fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputs(last ? "\"\n" : "\",", f);
+}
+
 void urne_cli_print_diags(const urne_diags *diags) {
     char buf[1024];
     for (size_t i = 0; i < diags->count; i++) {

@@ -143,4 +143,16 @@ p = run("audit", "verify", "--db", srv.db, ok=False)
 check(p.returncode == 0 and "audit log intact" in p.stdout, f"urne audit verify passes: {p.stdout} {p.stderr}")
 p = run("initiative", "recount", "--db", srv.db, "--id", "1")
 check("Somme" in p.stdout, f"recount: {p.stdout}")
+# A second initiative: a territory typed like a formula comes out as text in
+# the letters file (a quote before it, inside its cell), so that a spreadsheet
+# never runs it.
+p = run("initiative", "create", "--db", srv.db, "--user", "admin", "--title", "Formules", "--rules", rules,
+        "--authority-key", KEY)
+check("initiative 2 created" in p.stdout, f"created: {p.stdout}")
+formula = os.path.join(srv.dir, "formula.csv")
+p = run("initiative", "codes", "--db", srv.db, "--user", "admin", "--id", "2", "--count", "1", "--territory",
+        "=HYPERLINK(\"http://x\")", "--out", formula)
+frows = open(formula).read().splitlines()
+check(len(frows) == 2 and frows[1].split(",")[1] == '"\'=HYPERLINK(""http://x"")"'
+      and frows[1].startswith('"\'=HYPERLINK('), f"a formula-like cell neutralised: {frows}")
 done()
