@@ -110,6 +110,12 @@ urne_app_status urne_app_match_load(urne_app *app, int64_t id, urne_match_campai
     return URNE_APP_OK;
 }
 
+urne_app_status urne_app_match_load_managed(urne_app *app, const urne_user *actor, int64_t id,
+                                            urne_match_campaign_row *c, urne_app_outcome *out) {
+    urne_app_status st = urne_app_match_load(app, id, c, out);
+    return st == URNE_APP_OK ? urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out) : st;
+}
+
 urne_app_status urne_app_match_may_row(urne_app *app, const urne_user *actor, urne_action action,
                                        const urne_match_campaign_row *c, const char *sub_kind, const char *sub,
                                        urne_app_outcome *out) {
@@ -623,8 +629,7 @@ urne_app_status urne_app_match_close(urne_app *app, const urne_user *actor, int6
     urne_match_campaign_row *c = malloc(sizeof *c);
     if (c == NULL) return out->status = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     pthread_mutex_lock(&app->lock);
-    urne_app_status st = urne_app_match_load(app, id, c, out);
-    if (st == URNE_APP_OK) st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    urne_app_status st = urne_app_match_load_managed(app, actor, id, c, out);
     if (st == URNE_APP_OK && strcmp(c->state, "published") != 0) st = urne_app_match_wrong_state(out, NULL, c->state);
     if (st == URNE_APP_OK && urne_store_begin(app->store) < 0) st = urne_app_store_failed(app, out);
     if (st == URNE_APP_OK) {

@@ -116,8 +116,7 @@ urne_app_status urne_app_match_distances(urne_app *app, const urne_user *actor, 
     memset(&in, 0, sizeof in);
     /* Asked before the file is read, and again under the lock the table is written in. */
     pthread_mutex_lock(&app->lock);
-    urne_app_status st = urne_app_match_load(app, id, c, out);
-    if (st == URNE_APP_OK) st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    urne_app_status st = urne_app_match_load_managed(app, actor, id, c, out);
     pthread_mutex_unlock(&app->lock);
     if (st == URNE_APP_OK && max_km < 0)
         st = urne_app_match_refuse(out, "max_km", URNE_WHY_MATCH_MAX_KM, max_km, NULL);

@@ -19,6 +19,10 @@ void urne_app_match_iso(int64_t t, char out[24]);
 
 /* Campaign `id` into *c: OK, NO_CAMPAIGN or STORE (said in out). Under the lock. */
 urne_app_status urne_app_match_load(urne_app *app, int64_t id, urne_match_campaign_row *c, urne_app_outcome *out);
+/* Campaign `id` into *c, and the actor allowed to manage it (the coordinator's
+ * acts and downloads): OK, NO_CAMPAIGN, the refusal, or STORE. Under the lock. */
+urne_app_status urne_app_match_load_managed(urne_app *app, const urne_user *actor, int64_t id,
+                                            urne_match_campaign_row *c, urne_app_outcome *out);
 /* urne_app_match_may on a campaign already read. Under the lock. */
 urne_app_status urne_app_match_may_row(urne_app *app, const urne_user *actor, urne_action action,
                                        const urne_match_campaign_row *c, const char *sub_kind, const char *sub,

@@ -372,8 +372,7 @@ urne_app_status urne_app_match_report(urne_app *app, const urne_user *actor, int
     find_report f = {.round = round};
     snprintf(f.object, sizeof f.object, "match/%lld", (long long)id);
     pthread_mutex_lock(&app->lock);
-    urne_app_status st = urne_app_match_load(app, id, c, out);
-    if (st == URNE_APP_OK) st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    urne_app_status st = urne_app_match_load_managed(app, actor, id, c, out);
     if (st == URNE_APP_OK && (round < 0 || round > c->round || c->round == 0))
         st = urne_app_match_wrong_state(out, NULL, c->state);
     int64_t want = round ? round : c->round;
@@ -434,8 +433,7 @@ urne_app_status urne_app_match_round_rows(urne_app *app, const urne_user *actor,
     urne_match_result_row *x = malloc(sizeof *x);
     urne_app_status st = c && x ? URNE_APP_OK : urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     pthread_mutex_lock(&app->lock);
-    if (st == URNE_APP_OK) st = urne_app_match_load(app, id, c, out);
-    if (st == URNE_APP_OK) st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    if (st == URNE_APP_OK) st = urne_app_match_load_managed(app, actor, id, c, out);
     if (st == URNE_APP_OK && c->round > 0) {
         last_round l = {app, id, c->round, x, fn, ctx};
         int rc = latest ? urne_store_match_pupil_each(app->store, id, "", latest_result, &l)

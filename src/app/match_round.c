@@ -488,8 +488,7 @@ urne_app_status urne_app_match_run(urne_app *app, const urne_user *actor, int64_
     urne_match_input in;
     memset(&in, 0, sizeof in);
     pthread_mutex_lock(&app->lock);
-    urne_app_status st = urne_app_match_load(app, id, c, out);
-    if (st == URNE_APP_OK) st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out);
+    urne_app_status st = urne_app_match_load_managed(app, actor, id, c, out);
     if (st == URNE_APP_OK && c->final_round)
         st = urne_app_match_wrong_state(out, URNE_WHY_MATCH_FINAL, c->state);
     else if (st == URNE_APP_OK && strcmp(c->state, "collecting") != 0 && strcmp(c->state, "published") != 0)
