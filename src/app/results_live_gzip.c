@@ -7,51 +7,39 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "../io/gzip_parts.h"
 #include "results_live_internal.h"
 
-/* A compressed part: raw deflate ending on a byte (a sync flush, not the last
- * block), after a header saying the raw bytes' length and CRC-32, so that parts
- * made apart are laid end to end into one gzip stream (RFC 1951, 1952). */
-typedef struct gz_meta {
-    uint64_t raw;
-    uint32_t crc;
-} gz_meta;
-
-#define GZ_META_BYTES ((sizeof(gz_meta) + 15) / 16 * 16)
+/* A compressed part (io/gzip_parts.h): its urne_gzip_meta, then its deflate
+ * bytes, so that parts made apart are laid end to end into one gzip stream. */
+#define GZ_META_BYTES ((sizeof(urne_gzip_meta) + 15) / 16 * 16)
 
 /* Spans sp[0..n) then `more` (may be NULL), compressed into a piece whose data is
- * a gz_meta then the deflate bytes. NULL when out of memory. */
+ * a urne_gzip_meta then the deflate bytes. NULL when out of memory. */
 static piece *gz_part(const urne_live_span *sp, size_t n, const char *more, size_t more_len) {
-    z_stream z = {0};
-    if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
-    gz_meta m = {0, (uint32_t)crc32(0L, Z_NULL, 0)};
-    for (size_t i = 0; i < n; i++) m.raw += sp[i].len;
-    m.raw += more_len;
-    size_t cap = deflateBound(&z, (uLong)m.raw) + 64;
+    urne_gzip_span *in = malloc((n + 1) * sizeof *in);
+    if (in == NULL) return NULL;
+    size_t raw = 0;
+    for (size_t i = 0; i < n; i++) {
+        in[i] = (urne_gzip_span){sp[i].data, sp[i].len};
+        raw += sp[i].len;
+    }
+    in[n] = (urne_gzip_span){more, more_len};
+    raw += more_len;
+    size_t cap = urne_gzip_part_bound(raw), len = 0;
+    urne_gzip_meta m;
     piece *p = malloc(sizeof *p + GZ_META_BYTES + cap);
-    int ok = p != NULL;
-    if (ok) {
-        z.next_out = (Bytef *)p->data + GZ_META_BYTES;
-        z.avail_out = (uInt)cap;
+    if (p == NULL || urne_gzip_part(in, n + 1, Z_BEST_SPEED, (unsigned char *)p->data + GZ_META_BYTES, cap, &len,
+                                    &m) != 0) {
+        free(in);
+        free(p);
+        return NULL;
     }
-    for (size_t i = 0; ok && i <= n; i++) {
-        const char *d = i < n ? sp[i].data : more;
-        size_t len = i < n ? sp[i].len : more_len;
-        if (len == 0) continue;
-        m.crc = (uint32_t)crc32(m.crc, (const Bytef *)d, (uInt)len);
-        z.next_in = (Bytef *)d;
-        z.avail_in = (uInt)len;
-        ok = deflate(&z, Z_NO_FLUSH) == Z_OK && z.avail_in == 0;
-    }
-    ok = ok && deflate(&z, Z_SYNC_FLUSH) == Z_OK && z.avail_out > 0;
-    if (ok) {
-        p->len = GZ_META_BYTES + cap - z.avail_out;
-        p->born = 0;
-        memcpy(p->data, &m, sizeof m);
-    }
-    deflateEnd(&z);
-    if (!ok) free(p);
-    return ok ? p : NULL;
+    free(in);
+    p->len = GZ_META_BYTES + len;
+    p->born = 0;
+    memcpy(p->data, &m, sizeof m);
+    return p;
 }
 
 /* Chunk c of the snapshot's units, from its spans. */
@@ -95,12 +83,11 @@ static void gz_have(urne_live *l, urne_live_snap *s, piece **have) {
     }
 }
 
-/* Add a span of a part's deflate bytes to the answer, its CRC into *crc. */
-static void gz_add(urne_live_report *r, const piece *p, uint32_t *crc, uint64_t *raw) {
-    gz_meta m;
+/* Add a span of a part's deflate bytes to the answer, its meta into *whole. */
+static void gz_add(urne_live_report *r, const piece *p, urne_gzip_meta *whole) {
+    urne_gzip_meta m;
     memcpy(&m, p->data, sizeof m);
-    *crc = (uint32_t)crc32_combine(*crc, m.crc, (z_off_t)m.raw);
-    *raw += m.raw;
+    urne_gzip_meta_add(whole, m);
     r->gz_spans[r->nspans++] = (urne_live_span){p->data + GZ_META_BYTES, p->len - GZ_META_BYTES};
     r->bytes += p->len - GZ_META_BYTES;
 }
@@ -133,36 +120,28 @@ int urne_live_report_gzip(urne_app *app, urne_live_report *r) {
     pthread_mutex_unlock(&app->live->lock);
     if (head) r->owned[r->nowned++] = (char *)head;
     if (tail) r->owned[r->nowned++] = (char *)tail;
-    char *end = ok ? malloc(18) : NULL;
+    char *end = ok ? malloc(URNE_GZIP_END_BYTES) : NULL;
     if (end) r->owned[r->nowned++] = end;
     if (!end) {
         free(made);
         return -1;
     }
-    /* gzip: its header (deflate, no name, no time, unknown OS), the parts, an
-     * empty last block, then the CRC-32 and the length (mod 2^32), little-endian. */
-    static const char gz_header[10] = {0x1f, (char)0x8b, 8, 0, 0, 0, 0, 0, 0, (char)255};
-    uint32_t crc = (uint32_t)crc32(0L, Z_NULL, 0);
-    uint64_t raw = 0;
+    /* gzip (io/gzip_parts.h): its header, the parts, then the end. */
+    urne_gzip_meta whole = urne_gzip_meta_empty();
     r->nspans = 0;
     r->bytes = 0;
-    r->gz_spans[r->nspans++] = (urne_live_span){gz_header, sizeof gz_header};
-    r->bytes += sizeof gz_header;
-    gz_add(r, head, &crc, &raw);
-    for (size_t c = 0; c < s->nchunks; c++) gz_add(r, made[c] ? made[c] : have[c], &crc, &raw);
-    gz_add(r, tail, &crc, &raw);
+    r->gz_spans[r->nspans++] = (urne_live_span){(const char *)urne_gzip_header, URNE_GZIP_HEADER_BYTES};
+    r->bytes += URNE_GZIP_HEADER_BYTES;
+    gz_add(r, head, &whole);
+    for (size_t c = 0; c < s->nchunks; c++) gz_add(r, made[c] ? made[c] : have[c], &whole);
+    gz_add(r, tail, &whole);
     free(made);
-    end[0] = 3;
-    end[1] = 0;
-    for (int i = 0; i < 4; i++) {
-        end[2 + i] = (char)(crc >> (8 * i));
-        end[6 + i] = (char)((uint32_t)raw >> (8 * i));
-    }
+    urne_gzip_end(whole, (unsigned char *)end);
     r->spans = r->gz_spans;
     free(r->tail);
     r->tail = NULL;
     r->tail_len = 0;
-    r->gz_spans[r->nspans++] = (urne_live_span){end, 10};
-    r->bytes += 10;
+    r->gz_spans[r->nspans++] = (urne_live_span){end, URNE_GZIP_END_BYTES};
+    r->bytes += URNE_GZIP_END_BYTES;
     return 0;
 }

@@ -134,8 +134,8 @@ static json_t *bureau_json(urne_server *srv, const urne_election *e, size_t b) {
  * making the answer, is what its time was (bench/RESULTS.md, "Server under a
  * stream"). The units are kept compressed by chunks (results_live.c), so a read
  * compresses only the chunks whose units changed since the last. Small answers
- * go whole through the page cache, which keys on the request's arguments and not
- * on Accept-Encoding: they are never compressed. */
+ * go whole through the page cache, which keeps a gzip copy beside each body
+ * (cache_gzip.h) for the clients that take it. */
 typedef struct live_reply {
     urne_app *app;
     urne_live_report report;
@@ -177,25 +177,6 @@ static ssize_t live_read(void *cls, uint64_t pos, char *buf, size_t max) {
  * a larger one streams from its pieces, never copied whole. */
 #define LIVE_WHOLE (8u << 20)
 
-/* Whether the client takes gzip (Accept-Encoding names it, without q=0). */
-static int takes_gzip(urne_req *r) {
-    const char *h = urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Encoding");
-    for (const char *p = h; p && (p = strstr(p, "gzip")) != NULL; p += 4) {
-        int starts = p == h || p[-1] == ' ' || p[-1] == ',' || p[-1] == '\t';
-        const char *q = p + 4;
-        while (*q == ' ' || *q == '\t') q++;
-        if (!starts || (*q != 0 && *q != ',' && *q != ';')) continue;
-        if (*q == ';') { /* a weight: q=0 (0.0, 0.00...) refuses it */
-            const char *w = strstr(q, "q=");
-            const char *next = strchr(q, ',');
-            if (w && (next == NULL || w < next) && w[2] == '0' && strspn(w + 3, ".0") == strcspn(w + 3, ", \t"))
-                return 0;
-        }
-        return 1;
-    }
-    return 0;
-}
-
 static enum MHD_Result send_live(urne_req *r, live_reply *x) {
     size_t bytes = x->report.bytes;
     x->span = x->offset = 0;
@@ -214,7 +195,7 @@ static enum MHD_Result send_live(urne_req *r, live_reply *x) {
     x->span = x->offset = 0;
     x->pos = 0;
     /* Streamed, it is never cached: compressed for the clients that take it. */
-    int gz = takes_gzip(r) && urne_live_report_gzip(x->app, &x->report) == 0;
+    int gz = urne_reply_takes_gzip(r) && urne_live_report_gzip(x->app, &x->report) == 0;
     bytes = x->report.bytes;
     struct MHD_Response *resp = urne_server_mhd.create_response_from_callback(
         bytes, bytes < LIVE_BLOCK ? (bytes ? bytes : 1) : LIVE_BLOCK, live_read, x, live_reply_free);

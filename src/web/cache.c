@@ -50,6 +50,7 @@
 #include <time.h>
 
 #include "cache.h"
+#include "cache_gzip.h"
 #include "reply.h"
 #include "server.h"
 
@@ -132,6 +133,10 @@ typedef struct cache_entry {
     size_t head_at, head_len;    /* where */
     unsigned long head_version;  /* the cache's head_version the body shows */
     int64_t expires;             /* CLOCK_MONOTONIC ns after which it is stale; 0: never */
+    unsigned long serial;        /* one per entry kept: tells it from a later one of its key */
+    urne_cache_gz *gz_parts;     /* the body compressed around its head (cache_gzip.h); NULL: not yet */
+    cache_blob *gz;              /* the gzip copy of the body as it is now; NULL: not yet */
+    unsigned long gz_version;    /* the head_version gz shows */
 } cache_entry;
 
 /* An election's last change made alone (a change's scope, urne_cache_changed). */
@@ -149,6 +154,7 @@ struct urne_cache {
     int64_t head_seq;         /* the audit log's head now */
     char head_hash[URNE_AUDIT_HASH_HEX];
     unsigned long head_version; /* one more each time the head moves */
+    unsigned long serials;      /* entries kept so far */
     size_t budget, used, count, nbuckets;
     cache_entry **buckets;
     cache_entry *newest, *oldest;
@@ -303,6 +309,8 @@ static void cache_remove(urne_cache *c, cache_entry *e) {
     c->used -= e->bytes;
     c->count--;
     blob_release(e->body);
+    blob_release(e->gz);
+    urne_cache_gz_free(e->gz_parts);
     free(e);
 }
 
@@ -330,6 +338,7 @@ static void cache_insert(urne_cache *c, cache_entry *e) {
     }
     e->next = c->buckets[e->hash & (c->nbuckets - 1)];
     c->buckets[e->hash & (c->nbuckets - 1)] = e;
+    e->serial = ++c->serials;
     lru_front(c, e);
     c->used += e->bytes;
     c->count++;
@@ -402,6 +411,72 @@ static cache_entry *cache_find_good(urne_cache *c, const char *key, size_t len) 
     return e;
 }
 
+/* e's size grew by `more` bytes (its gzip copy): counted, and the oldest
+ * entries but e dropped while the cache is over its budget. */
+static void entry_grew(urne_cache *c, cache_entry *e, size_t more) {
+    e->bytes += more;
+    c->used += more;
+    while (c->used > c->budget && c->oldest && c->oldest != e) cache_remove(c, c->oldest);
+}
+
+/* Where e's head is in its body now: at, n (nothing: the body's end, 0). */
+static void head_span(const cache_entry *e, size_t *at, size_t *n) {
+    *at = e->head == HEAD_NONE ? e->body->len : e->head_at;
+    *n = e->head == HEAD_NONE ? 0 : e->head_len;
+}
+
+/* The entry under key, good, its head refreshed, with its body compressed in
+ * parts when gz asks for it: made outside the cache's lock (a page takes a
+ * millisecond or so), and kept when the entry it was made from is still there.
+ * Called and returning with the lock held; NULL when there is none to send. */
+static cache_entry *entry_for(urne_cache *c, const char *key, size_t klen, int gz) {
+    cache_entry *e = cache_find_good(c, key, klen);
+    if (e == NULL || e->body == NULL || head_refresh(c, e) != 0) return NULL;
+    if (!gz || e->gz_parts || !urne_cache_gz_worth(e->type, e->body->len)) return e;
+    cache_blob *b = e->body;
+    size_t at, n;
+    head_span(e, &at, &n);
+    unsigned long serial = e->serial;
+    atomic_fetch_add(&b->refs, 1);
+    pthread_mutex_unlock(&c->lock);
+    urne_cache_gz *parts = urne_cache_gz_make(b->data, b->len, at, n);
+    blob_release(b);
+    pthread_mutex_lock(&c->lock);
+    e = cache_find_good(c, key, klen);
+    if (e && e->serial == serial && e->gz_parts == NULL && parts) {
+        e->gz_parts = parts; /* the bytes around the head are the same in every body e has */
+        parts = NULL;
+        entry_grew(c, e, urne_cache_gz_bytes(e->gz_parts));
+    }
+    urne_cache_gz_free(parts);
+    if (e && (e->body == NULL || head_refresh(c, e) != 0)) e = NULL;
+    return e;
+}
+
+/* e's gzip copy as its body is now, made from its parts if the head moved since
+ * the last; NULL when it has no parts or memory lacks. Under the cache's lock. */
+static cache_blob *entry_gz(urne_cache *c, cache_entry *e) {
+    if (e->gz_parts == NULL) return NULL;
+    if (e->gz && e->gz_version == e->head_version) return e->gz;
+    size_t at, n;
+    head_span(e, &at, &n);
+    size_t len = urne_cache_gz_size(e->gz_parts, n);
+    cache_blob *b = len ? malloc(sizeof *b + len) : NULL;
+    if (b == NULL) return NULL;
+    atomic_init(&b->refs, 1);
+    b->len = len;
+    urne_cache_gz_write(e->gz_parts, e->body->data + at, n, b->data);
+    if (e->gz) {
+        e->bytes -= e->gz->len;
+        c->used -= e->gz->len;
+        blob_release(e->gz);
+    }
+    e->gz = b;
+    e->gz_version = e->head_version;
+    entry_grew(c, e, len);
+    return b;
+}
+
 int urne_cache_serve(urne_req *r, enum MHD_Result *ret) {
     urne_cache *c = r->srv->cache;
     pthread_mutex_lock(&c->lock);
@@ -424,21 +499,29 @@ int urne_cache_serve(urne_req *r, enum MHD_Result *ret) {
     if (p == NULL) return 0;
     char *key = cache_key(r, 0, names, &klen);
     if (key == NULL) return 0;
+    int gz = urne_reply_takes_gzip(r);
     struct MHD_Response *resp = NULL;
     size_t len = 0;
     pthread_mutex_lock(&c->lock);
-    cache_entry *e = cache_find_good(c, key, klen);
-    if (e && e->body && head_refresh(c, e) == 0) {
+    cache_entry *e = entry_for(c, key, klen, gz);
+    cache_blob *send = e ? (gz ? entry_gz(c, e) : NULL) : NULL;
+    if (e) {
+        int zipped = send != NULL, varies = zipped || urne_cache_gz_worth(e->type, e->body->len);
+        if (send == NULL) send = e->body;
         cache_touch(c, e);
-        atomic_fetch_add(&e->body->refs, 1);
-        resp = urne_server_mhd.create_response_from_buffer_with_free_callback(e->body->len, e->body->data,
+        atomic_fetch_add(&send->refs, 1);
+        resp = urne_server_mhd.create_response_from_buffer_with_free_callback(send->len, send->data,
                                                                               blob_release_data);
         if (resp == NULL)
-            blob_release(e->body);
+            blob_release(send);
         else {
-            urne_reply_headers(resp, e->type, 1, NULL, e->headers, e->nheaders);
+            /* Vary: a shared cache between must not give the gzip copy to a
+             * client that did not ask for it. */
+            const char *gzipped[] = {"Content-Encoding", "gzip", "Vary", "Accept-Encoding", NULL};
+            urne_reply_headers(resp, e->type, 1, zipped ? gzipped : varies ? gzipped + 2 : NULL, e->headers,
+                               e->nheaders);
             urne_server_mhd.add_response_header(resp, "X-Cache", "hit"); /* for operators and tests */
-            len = e->body->len;
+            len = send->len;
         }
     }
     pthread_mutex_unlock(&c->lock);

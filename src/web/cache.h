@@ -19,6 +19,10 @@
  * kept in the cache too), so that `?format=f1`, `?format=f2`... all find the one
  * page, and an argument the handler never read cannot multiply the entries.
  *
+ * A client that takes gzip (every browser) gets a kept text body of 1 KiB or
+ * more compressed: its copy is made at the first such request and kept beside
+ * the body, the head written anew into it as into the body (cache_gzip.h).
+ *
  * The cache holds at most its budget in bytes, dropping the least recently used
  * entries; a body is shared with the responses being sent from it (reference
  * counted), not copied. A budget of 0 turns it off.

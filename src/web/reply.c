@@ -144,3 +144,21 @@ enum MHD_Result urne_reply_unavailable(urne_req *r) {
     free(text);
     return ret;
 }
+
+int urne_reply_takes_gzip(urne_req *r) {
+    const char *h = urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Encoding");
+    for (const char *p = h; p && (p = strstr(p, "gzip")) != NULL; p += 4) {
+        int starts = p == h || p[-1] == ' ' || p[-1] == ',' || p[-1] == '\t';
+        const char *q = p + 4;
+        while (*q == ' ' || *q == '\t') q++;
+        if (!starts || (*q != 0 && *q != ',' && *q != ';')) continue;
+        if (*q == ';') { /* a weight: q=0 (0.0, 0.00...) refuses it */
+            const char *w = strstr(q, "q=");
+            const char *next = strchr(q, ',');
+            if (w && (next == NULL || w < next) && w[2] == '0' && strspn(w + 3, ".0") == strcspn(w + 3, ", \t"))
+                return 0;
+        }
+        return 1;
+    }
+    return 0;
+}

@@ -20,6 +20,9 @@ void urne_reply_headers(struct MHD_Response *resp, const char *type, int cacheab
  * the API (/api/...), else a short HTML page with msg, escaped, and a link home. */
 enum MHD_Result urne_reply_refuse(urne_req *r, unsigned status, const char *msg);
 
+/* Whether r's client takes gzip: its Accept-Encoding names gzip, not with q=0. */
+int urne_reply_takes_gzip(urne_req *r);
+
 /* Seconds a client is told to wait (Retry-After) when the database is out of reach. */
 #define URNE_REPLY_RETRY_AFTER "5"
 /* Answer 503 with Retry-After: the database is out of reach (urne_store_unavailable),
