@@ -53,9 +53,10 @@ with open(path, "w") as f:
 PY
 }
 
-# bench_wait_server PORT: wait (up to 10 s) until urne serve answers on PORT.
+# bench_wait_server PORT [SECONDS]: wait (up to SECONDS, default 10) until urne
+# serve answers on PORT.
 bench_wait_server() {
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$1/api/audit/head" >/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq $((${2:-10} * 10))); do curl -fs "http://127.0.0.1:$1/api/audit/head" >/dev/null && return 0; sleep 0.1; done
   echo "bench: the server on port $1 did not start" >&2
   return 1
 }
