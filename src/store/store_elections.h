@@ -112,7 +112,9 @@ int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t
 int urne_store_entry_other(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                            urne_figures *out);
 
-/* Assign a bureau to a user (again: nothing changes). 0 or -1. */
+/* Assign a bureau to a user (again: nothing changes). 0 or -1. No function takes
+ * an assignment back: the application keeps a yes of is_assigned in memory
+ * (app/results_internal.h); a function that removes one must change that first. */
 int urne_store_assign(urne_store *s, int64_t user, int64_t election, size_t bureau);
 /* 1 when the bureau is assigned to the user, 0 when not, -1. */
 int urne_store_is_assigned(urne_store *s, int64_t user, int64_t election, size_t bureau);
