@@ -485,9 +485,11 @@ int urne_store_audit(urne_store *s, const char *actor, const char *action, const
     urne_store_now(at);
     urne_audit_entry e = {.at = at, .actor = actor, .action = action, .object = object,
                           .before = before ? before : "null", .after = after ? after : "null"};
-    if (s->ops->audit->append(s, &e) < 0) return -1;
     /* The change is announced with its record, in its transaction (store.h). */
-    return s->ops->watch ? s->ops->watch->announce(s, action, object, &e) : 0;
+    const urne_store_watch_ops *w = s->ops->watch;
+    if (w && w->append_announce) return w->append_announce(s, &e);
+    if (s->ops->audit->append(s, &e) < 0) return -1;
+    return w ? w->announce(s, action, object, &e) : 0;
 }
 
 int urne_store_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {

@@ -198,6 +198,9 @@ typedef struct urne_store_watch_ops {
      * (action, object) records: e the entry appended (sealed), or NULL for a
      * change that appends none (urne_store_announce). 0 or -1. */
     int (*announce)(urne_store *s, const char *action, const char *object, const urne_audit_entry *e);
+    /* Optional: audit->append then announce of e, in one go (fewer statements).
+     * NULL: urne_store_audit calls the two. */
+    int (*append_announce)(urne_store *s, urne_audit_entry *e);
     urne_store_watch *(*open)(urne_store *s, char *err, size_t errsize);
     urne_store_watch_event (*wait)(urne_store_watch *w, int timeout_ms, urne_store_change *out, size_t cap,
                                    size_t *n);
