@@ -217,8 +217,7 @@ static urne_app_status enter_write(urne_app *app, const urne_user *actor, urne_e
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     else if ((st = urne_results_begin_sheet(app, e, bureau, out)) != URNE_APP_OK)
         ; /* STALE: another server changed the sheet, decide again */
-    else if (urne_store_entry_add(app->store, e->meta.id, bureau, actor->id, f) < 0 ||
-             urne_store_bureau_set(app->store, e->meta.id, bureau, next, counts ? f : NULL) < 0)
+    else if (urne_store_sheet_entered(app->store, e->meta.id, bureau, actor->id, f, next, counts ? f : NULL) < 0)
         st = urne_app_store_failed(app, out);
     else if ((st = urne_results_audit(app, actor, "sheet.enter", object, before, after, out)) != URNE_APP_OK)
         ;

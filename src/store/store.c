@@ -378,6 +378,17 @@ int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t
     return s->ops->elections->entry_add(s, election, bureau, user, f);
 }
 
+int urne_store_sheet_entered(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *typed,
+                             const urne_bureau_info *info, const urne_figures *counted) {
+    assert(typed && (typed->nvotes == 0 || typed->votes) && info);
+    assert(counted == NULL || counted->nvotes == 0 || counted->votes);
+    if (FIELD(s, info, entered_at, "a bureau's entry time") < 0) return -1;
+    if (s->ops->elections->sheet_entered)
+        return s->ops->elections->sheet_entered(s, election, bureau, user, typed, info, counted);
+    if (s->ops->elections->entry_add(s, election, bureau, user, typed) < 0) return -1;
+    return s->ops->elections->bureau_set(s, election, bureau, info, counted);
+}
+
 int urne_store_entry_other(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                            urne_figures *out) {
     return s->ops->elections->entry_other(s, election, bureau, user, author, out);

@@ -62,6 +62,10 @@ typedef struct urne_store_election_ops {
     int (*bureau_figures)(urne_store *s, int64_t election, size_t bureau, urne_figures *out);
     int (*bureau_get)(urne_store *s, int64_t election, size_t bureau, urne_bureau_info *info, urne_figures *out);
     int (*entry_add)(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f);
+    /* Optional: entry_add then bureau_set, in one go (fewer statements). NULL:
+     * urne_store_sheet_entered calls the two. */
+    int (*sheet_entered)(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *typed,
+                         const urne_bureau_info *info, const urne_figures *counted);
     int (*entry_other)(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                        urne_figures *out);
     int (*assign)(urne_store *s, int64_t user, int64_t election, size_t bureau);
