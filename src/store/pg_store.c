@@ -695,6 +695,12 @@ static void pg_rollback(urne_store *s) {
     urne_store_restore(s, &keep);
 }
 
+/* A write transaction's own statements, prepared once on the connection like
+ * every other (pg_pipeline.c): PostgreSQL then parses none of them again. */
+static const char sql_begin[] = "BEGIN";
+static const char sql_write_lock[] = "SELECT pg_advisory_xact_lock(" URNE_PG_WRITE_LOCK ")";
+static const char sql_commit[] = "COMMIT";
+
 /* BEGIN, urne's lock and the head's row lock are sent in the transaction's
  * pipeline (pg_pipeline.c), not waited for: their answers are read with the first
  * statement that needs its own, and a lock not obtained in time is reported
@@ -705,9 +711,8 @@ static int pg_begin(urne_store *s) {
     q->in_write = 1;
     q->head_in_tx = q->appended = q->committed = 0;
     q->c_valid = 0; /* until read again after the commit (a write may move the head) */
-    if (urne_pg_send(s, "BEGIN", 0, NULL, "starting a write", URNE_PG_AFTER_NONE, NULL) < 0 ||
-        urne_pg_send(s, "SELECT pg_advisory_xact_lock(" URNE_PG_WRITE_LOCK ")", 0, NULL, "starting a write",
-                     URNE_PG_AFTER_NONE, NULL) < 0 ||
+    if (urne_pg_send(s, sql_begin, 1, NULL, "starting a write", URNE_PG_AFTER_NONE, NULL) < 0 ||
+        urne_pg_send(s, sql_write_lock, 1, NULL, "starting a write", URNE_PG_AFTER_NONE, NULL) < 0 ||
         urne_pg_send(s, urne_pg_sql_head_locked, 1, NULL, "locking the audit head", URNE_PG_AFTER_HEAD, NULL) < 0) {
         pg_rollback(s);
         return -1;
@@ -726,7 +731,7 @@ static int pg_commit(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (!q->in_write) return exec(s, "COMMIT", "committing"); /* none open: as PostgreSQL answers it */
     urne_pg_heard_gen gen = urne_pg_heard_now(s);
-    int rc = urne_pg_send(s, "COMMIT", 0, NULL, "committing", URNE_PG_AFTER_COMMIT, NULL);
+    int rc = urne_pg_send(s, sql_commit, 1, NULL, "committing", URNE_PG_AFTER_COMMIT, NULL);
     if (rc == 0 || q->npipe > 0) urne_pg_flush(s);
     if (q->committed) {
         int appended = q->appended;
