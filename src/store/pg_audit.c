@@ -9,11 +9,13 @@
  * seq and hash. The chain's order under concurrent writers (several processes on
  * one database) is held twice: every write transaction has taken urne's advisory
  * lock at its begin (pg_store.c), and then read the head with SELECT ... FOR
- * UPDATE, which locks its row until the transaction ends, so that two appends
- * never seal on the same head: the second waits, then reads the head the first
- * left (READ COMMITTED rereads the row it waited for). Both are sent in the
- * transaction's pipeline (pg_pipeline.c) and answered with its first read; an
- * append seals on the head so read, and moves it in the handle. The first append of all
+ * UPDATE (in the same statement), which locks its row until the transaction
+ * ends, so that two appends never seal on the same head: the second waits, then
+ * reads the head the first left (READ COMMITTED rereads the row it waited for).
+ * That statement is sent in the transaction's pipeline (pg_pipeline.c) and
+ * answered with its first read; an append seals on the head so read, and moves
+ * it in the handle. A head not found then (the table empty in the statement's
+ * snapshot) is read again, the lock held, by the append. The first append of all
  * creates the head's row; two of them at once would collide on its primary key,
  * the loser failing rather than forking the chain.
  *
