@@ -171,7 +171,8 @@ int urne_app_session_get(urne_app *app, const char *token_hash, int64_t now, urn
         k->second = now;
         k->user = *user;
         memcpy(k->csrf, csrf, URNE_STORE_TOKEN_SIZE);
-    }
+    } else if (rc == 0 && k && strcmp(k->hash, token_hash) == 0)
+        k->hash[0] = 0; /* closed or expired since: not kept for any second */
     pthread_mutex_unlock(&app->lock);
     return rc;
 }
