@@ -108,6 +108,8 @@ static void election_free(urne_election *e) {
     urne_round_free(e->round);
     free(e->info);
     free(e->seen);
+    for (size_t i = 0; i < e->nassignees; i++) free(e->assignees[i].bits);
+    free(e->assignees);
     free(e);
 }
 
@@ -213,6 +215,8 @@ void urne_app_close(urne_app *app) {
     app->nelections = 0;
     urne_app_initiatives_free(app);
     urne_app_forums_free(app);
+    free(app->sessions);
+    app->sessions = NULL;
     pthread_mutex_destroy(&app->lock);
 }
 

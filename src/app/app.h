@@ -55,7 +55,18 @@ typedef struct urne_election {
      * newer state. */
     int64_t floor;
     int64_t *seen;
+    /* The bureaux the store has said are assigned to some users (at most
+     * URNE_ASSIGNEES_HELD of them), a bit per sheet: an assignment is never taken
+     * back, so an entry need not ask again (urne_results_assigned). */
+    struct urne_assignee *assignees;
+    size_t nassignees;
 } urne_election;
+
+#define URNE_ASSIGNEES_HELD 64
+typedef struct urne_assignee {
+    int64_t user;
+    unsigned char *bits; /* bit b % 8 of bits[b / 8]: bureau b is assigned to user */
+} urne_assignee;
 
 typedef struct urne_app {
     pthread_mutex_t lock; /* covers the store and the elections below; recursive (see urne_app_authorize) */
@@ -71,6 +82,7 @@ typedef struct urne_app {
     struct urne_app_initiatives *initiatives; /* each initiative and its counts (initiative.h) */
     int64_t (*match_now)(void); /* the matching's clock (match.h: offers' deadlines); NULL: time() */
     struct urne_app_forums *forums; /* the forums' rate counters and recent messages (forum.h) */
+    struct urne_app_sessions *sessions; /* sessions found this second (users.c); NULL until the first */
 } urne_app;
 
 /* What a use case answers. Adapters map each to their own terms (HTTP codes). */

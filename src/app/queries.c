@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "queries.h"
+#include "results_internal.h"
 
 int urne_app_audit_head(urne_app *app, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
     pthread_mutex_lock(&app->lock);
@@ -79,7 +80,9 @@ int urne_app_dispute_open_for(urne_app *app, int64_t election, size_t bureau, ur
 
 int urne_app_is_assigned(urne_app *app, int64_t user, int64_t election, size_t bureau) {
     pthread_mutex_lock(&app->lock);
-    int rc = urne_store_is_assigned(app->store, user, election, bureau);
+    urne_election *e = urne_app_election(app, election);
+    int rc = e && bureau < e->round->nsheets ? urne_results_assigned(app, e, user, bureau)
+                                                         : urne_store_is_assigned(app->store, user, election, bureau);
     pthread_mutex_unlock(&app->lock);
     return rc;
 }

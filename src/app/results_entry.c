@@ -9,6 +9,7 @@
  * each typing is kept, and the sheet counts only when two different people agree
  * (récolement decides the state from the other person's latest typing).
  */
+#include <assert.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,42 @@ urne_election *urne_results_find(urne_app *app, const urne_user *actor, urne_act
         return NULL;
     }
     return e;
+}
+
+/* user's bureaux in e as the store lists them, added to e->assignees: the new
+ * entry, or NULL when it cannot be (full, out of memory, the store failed: the
+ * caller then asks the store each time). */
+static urne_assignee *assignees_load(urne_app *app, urne_election *e, int64_t user) {
+    size_t n = e->round->nsheets;
+    if (e->nassignees == URNE_ASSIGNEES_HELD) return NULL;
+    if (e->assignees == NULL && (e->assignees = calloc(URNE_ASSIGNEES_HELD, sizeof *e->assignees)) == NULL)
+        return NULL;
+    unsigned char *bits = calloc(n / 8 + 1, 1);
+    size_t *list = malloc(n * sizeof *list);
+    long got = bits && list ? urne_store_assigned_list(app->store, user, e->meta.id, list, n) : -1;
+    for (long i = 0; i < got; i++)
+        if (list[i] < n) bits[list[i] / 8] |= (unsigned char)(1u << (list[i] % 8));
+    free(list);
+    if (got < 0) {
+        free(bits);
+        return NULL;
+    }
+    urne_assignee *a = &e->assignees[e->nassignees++];
+    a->user = user;
+    a->bits = bits;
+    return a;
+}
+
+int urne_results_assigned(urne_app *app, urne_election *e, int64_t user, size_t bureau) {
+    assert(bureau < e->round->nsheets);
+    urne_assignee *a = NULL;
+    for (size_t i = 0; i < e->nassignees && a == NULL; i++)
+        if (e->assignees[i].user == user) a = &e->assignees[i];
+    if (a && a->bits[bureau / 8] & (1u << (bureau % 8))) return 1;
+    int rc = urne_store_is_assigned(app->store, user, e->meta.id, bureau);
+    if (rc == 1 && a == NULL) a = assignees_load(app, e, user);
+    if (rc == 1 && a) a->bits[bureau / 8] |= (unsigned char)(1u << (bureau % 8));
+    return rc;
 }
 
 char *urne_results_state_json(const urne_bureau_info *b, const urne_figures *f) {
@@ -180,8 +217,7 @@ static urne_app_status enter_write(urne_app *app, const urne_user *actor, urne_e
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     else if ((st = urne_results_begin_sheet(app, e, bureau, out)) != URNE_APP_OK)
         ; /* STALE: another server changed the sheet, decide again */
-    else if (urne_store_entry_add(app->store, e->meta.id, bureau, actor->id, f) < 0 ||
-             urne_store_bureau_set(app->store, e->meta.id, bureau, next, counts ? f : NULL) < 0)
+    else if (urne_store_sheet_entered(app->store, e->meta.id, bureau, actor->id, f, next, counts ? f : NULL) < 0)
         st = urne_app_store_failed(app, out);
     else if ((st = urne_results_audit(app, actor, "sheet.enter", object, before, after, out)) != URNE_APP_OK)
         ;
@@ -201,7 +237,7 @@ static urne_election *may_enter_locked(urne_app *app, const urne_user *actor, in
                                        urne_app_outcome *out) {
     urne_election *e = urne_results_find(app, actor, URNE_ACT_ENTER_SHEET, id, bureau, out);
     if (e == NULL) return NULL;
-    int assigned = urne_store_is_assigned(app->store, actor->id, id, bureau);
+    int assigned = urne_results_assigned(app, e, actor->id, bureau);
     if (assigned < 0)
         urne_app_store_failed(app, out);
     else if (assigned == 0)

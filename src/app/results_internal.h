@@ -22,6 +22,13 @@ char *urne_results_state_json(const urne_bureau_info *b, const urne_figures *f);
 urne_app_status urne_results_audit(urne_app *app, const urne_user *actor, const char *action, const char *object,
                                    const char *before, const char *after, urne_app_outcome *out);
 
+/* 1 when bureau `bureau` of e is assigned to user, 0 when not, -1 on failure (said
+ * on the store). At the first yes for a user, every bureau assigned to them is
+ * listed once and kept in e->assignees; a bureau held there is not asked again, no
+ * act taking an assignment back (store_elections.h); any other is asked each time
+ * (one may be made meanwhile, by this server or another), and a yes kept. */
+int urne_results_assigned(urne_app *app, urne_election *e, int64_t user, size_t bureau);
+
 /* Update bureau `bureau` of e in memory after a commit: its info and, through the
  * récolement engine, its figures in the round; the live reports follow
  * (results_live.h). */

@@ -4,11 +4,27 @@
  * account must meet (its name, a password that is not easily guessed: password.h,
  * its role and tier), hashing the password with Argon2id outside any lock (slow on
  * purpose), and the write with its audit entry in one transaction.
+ *
+ * And the sessions' lookups, which every request of someone logged in makes. A
+ * session found valid at second `now` (its expiry after it) is kept in a small
+ * table of recent sessions, by its token's hash, marked with that second; a
+ * request in the same second finds it there with no read of the store, and the
+ * first request of the next second reads the store again. Why: a secretary's
+ * client entering sheets makes hundreds of requests a second, and on PostgreSQL
+ * each read was a round trip and a statement of its own (bench/RESULTS.md, issue
+ * 17, pg17b). What it keeps: an expired session is refused exactly as before (it
+ * was valid for the whole of that second), and a session closed (logging out) is
+ * forgotten here at once and refused by every other server sharing the database
+ * from its next second, so within a second (tests/pg/test_multi.py). Accounts
+ * change neither role nor tier once made, so the user kept is the user read.
  */
+#include <assert.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "password.h"
@@ -116,16 +132,55 @@ int urne_app_session_put(urne_app *app, const char *token_hash, int64_t user, co
     return rc;
 }
 
+/* The recent sessions: one slot per hash value (a direct-mapped table), a new
+ * session taking the slot of the one before it. */
+#define SESSION_SLOTS 256
+
+typedef struct session_slot {
+    char hash[URNE_STORE_TOKEN_SIZE]; /* the token's hash; "" when free */
+    int64_t second;                   /* the second it was found valid in */
+    urne_user user;
+    char csrf[URNE_STORE_TOKEN_SIZE];
+} session_slot;
+
+struct urne_app_sessions {
+    session_slot slot[SESSION_SLOTS];
+};
+
+/* The slot token_hash goes to (the table made at the first call), or NULL when it
+ * cannot be made (then every lookup reads the store). Under the lock. */
+static session_slot *session_slot_of(urne_app *app, const char *token_hash) {
+    if (app->sessions == NULL && (app->sessions = calloc(1, sizeof *app->sessions)) == NULL) return NULL;
+    uint32_t h = 2166136261u; /* FNV-1a over the hash's text: its hex digits are already random */
+    for (const char *c = token_hash; *c; c++) h = (h ^ (unsigned char)*c) * 16777619u;
+    return &app->sessions->slot[h % SESSION_SLOTS];
+}
+
 int urne_app_session_get(urne_app *app, const char *token_hash, int64_t now, urne_user *user,
                          char csrf[URNE_STORE_TOKEN_SIZE]) {
+    assert(token_hash && strlen(token_hash) < URNE_STORE_TOKEN_SIZE);
     pthread_mutex_lock(&app->lock);
-    int rc = urne_store_session_get(app->store, token_hash, now, user, csrf);
+    session_slot *k = session_slot_of(app, token_hash);
+    int rc;
+    if (k && k->second == now && strcmp(k->hash, token_hash) == 0) {
+        *user = k->user;
+        memcpy(csrf, k->csrf, URNE_STORE_TOKEN_SIZE);
+        rc = 1;
+    } else if ((rc = urne_store_session_get(app->store, token_hash, now, user, csrf)) == 1 && k) {
+        snprintf(k->hash, sizeof k->hash, "%s", token_hash);
+        k->second = now;
+        k->user = *user;
+        memcpy(k->csrf, csrf, URNE_STORE_TOKEN_SIZE);
+    } else if (rc == 0 && k && strcmp(k->hash, token_hash) == 0)
+        k->hash[0] = 0; /* closed or expired since: not kept for any second */
     pthread_mutex_unlock(&app->lock);
     return rc;
 }
 
 int urne_app_session_delete(urne_app *app, const char *token_hash) {
     pthread_mutex_lock(&app->lock);
+    session_slot *k = session_slot_of(app, token_hash);
+    if (k && strcmp(k->hash, token_hash) == 0) k->hash[0] = 0; /* even if the store fails: read again */
     int rc = urne_store_session_delete(app->store, token_hash);
     pthread_mutex_unlock(&app->lock);
     return rc;

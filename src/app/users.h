@@ -35,7 +35,11 @@ urne_app_status urne_app_user_create(urne_app *app, const urne_user *actor, cons
  * hash_size bytes), 0 when none, -1 when the store failed. The caller verifies the
  * password outside the lock (Argon2id is slow on purpose). */
 int urne_app_login_find(urne_app *app, const char *name, urne_user *user, char *hash, size_t hash_size);
-/* Open, find and close a session (store_users.h's contracts), under the lock. */
+/* Open, find and close a session (store_users.h's contracts), under the lock.
+ * Found, a session is kept in memory for the rest of that second (`now`): the
+ * requests that follow in the same second find it with no read (users.c). Closed
+ * on this server, it is forgotten at once; closed on another server sharing the
+ * database, it is still found here until the second ends, never after. */
 int urne_app_session_put(urne_app *app, const char *token_hash, int64_t user, const char *csrf, int64_t expires);
 int urne_app_session_get(urne_app *app, const char *token_hash, int64_t now, urne_user *user,
                          char csrf[URNE_STORE_TOKEN_SIZE]);

@@ -38,8 +38,10 @@
  *     or withdrawn elsewhere ("forum/N/tally/+AUTHOR", announced as signatures
  *     are: app/forum_tally.c), and drops the cached pages, which show them;
  *   - accounts, grants, sessions, notices and the forums' posts need no reload:
- *     they are read from the store at each request; only the cached pages that
- *     show them go.
+ *     they are read from the store at each request (a session at the first
+ *     request of each second: users.c; an assignment, which nothing takes back,
+ *     until it is found: results_entry.c); only the cached pages that show them
+ *     go.
  *
  * Own changes are not heard (the store skips its own origin): the use case that
  * made them already patched memory after its commit.

@@ -9,11 +9,13 @@
  * seq and hash. The chain's order under concurrent writers (several processes on
  * one database) is held twice: every write transaction has taken urne's advisory
  * lock at its begin (pg_store.c), and then read the head with SELECT ... FOR
- * UPDATE, which locks its row until the transaction ends, so that two appends
- * never seal on the same head: the second waits, then reads the head the first
- * left (READ COMMITTED rereads the row it waited for). Both are sent in the
- * transaction's pipeline (pg_pipeline.c) and answered with its first read; an
- * append seals on the head so read, and moves it in the handle. The first append of all
+ * UPDATE (in the same statement), which locks its row until the transaction
+ * ends, so that two appends never seal on the same head: the second waits, then
+ * reads the head the first left (READ COMMITTED rereads the row it waited for).
+ * That statement is sent in the transaction's pipeline (pg_pipeline.c) and
+ * answered with its first read; an append seals on the head so read, and moves
+ * it in the handle. A head not found then (the table empty in the statement's
+ * snapshot) is read again, the lock held, by the append. The first append of all
  * creates the head's row; two of them at once would collide on its primary key,
  * the loser failing rather than forking the chain.
  *
@@ -62,25 +64,54 @@ int urne_pg_load_head(urne_store *s, int lock) {
     return ok;
 }
 
+/* The variant again, with the change's announcement (pg_watch.c) in the same
+ * statement: one statement fewer again for every change that appends. The
+ * notification is PostgreSQL's to deliver at the commit, as before. */
+const char urne_pg_sql_audit_append_notify[] =
+    "WITH entry AS (INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)),"
+    " head AS (INSERT INTO audit_head(id, seq, hash) VALUES (1, $1, $9)"
+    " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash)"
+    " SELECT pg_notify($10, $11)";
+
 /* The head is read under its row lock by the transaction's begin (pg_store.c),
- * its answer in the pipeline; the entry and the head's move are sent in it too. */
-static int pg_audit_append(urne_store *s, urne_audit_entry *e) {
+ * its answer in the pipeline. */
+int urne_pg_audit_seal(urne_store *s, urne_audit_entry *e) {
     urne_pg *q = urne_pgq(s);
     if (!q->in_write) return urne_store_fail(s, "an audit entry is appended inside the transaction of its change");
     if (!q->head_in_tx && urne_pg_flush(s) < 0) return -1;
     if (!q->head_in_tx && urne_pg_load_head(s, 1) < 0) return -1;
     q->head_in_tx = 1;
     urne_audit_seal(e, q->head_seq, q->head_hash);
+    return 0;
+}
+
+int urne_pg_audit_send(urne_store *s, const urne_audit_entry *e, const char *channel, const char *payload) {
+    urne_pg *q = urne_pgq(s);
+    assert(q->in_write && q->head_in_tx && e->seq == q->head_seq + 1 && (channel == NULL) == (payload == NULL));
     urne_pg_params p = {0};
     urne_pg_int(&p, e->seq);
     const char *texts[] = {e->at, e->actor, e->action, e->object, e->before, e->after, e->prev, e->hash};
     for (int i = 0; i < 8; i++) urne_pg_text(&p, texts[i]);
-    if (urne_pg_write(s, urne_pg_sql_audit_append_head, &p, "appending to the audit log and moving its head", NULL) < 0)
+    if (channel) {
+        urne_pg_text(&p, channel);
+        urne_pg_text(&p, payload);
+    }
+    if (urne_pg_write(s, channel ? urne_pg_sql_audit_append_notify : urne_pg_sql_audit_append_head, &p,
+                      channel ? "appending to the audit log, moving its head and announcing the change"
+                              : "appending to the audit log and moving its head",
+                      NULL) < 0)
         return -1;
     q->head_seq = e->seq;
     memcpy(q->head_hash, e->hash, sizeof q->head_hash);
     q->appended = 1;
     return 0;
+}
+
+/* The entry and the head's move sent in the pipeline (the announcement, when
+ * the store asks for one, goes with them: urne_pg_audit_send from pg_watch.c). */
+static int pg_audit_append(urne_store *s, urne_audit_entry *e) {
+    return urne_pg_audit_seal(s, e) < 0 ? -1 : urne_pg_audit_send(s, e, NULL, NULL);
 }
 
 urne_pg_heard_gen urne_pg_heard_now(urne_store *s) {

@@ -235,6 +235,13 @@ int urne_pg_load_head(urne_store *s, int lock);
 /* The head read under its row lock (pg_audit.c; read as it is: store_sql.h's). */
 extern const char urne_pg_sql_head_locked[];
 extern const char urne_pg_sql_audit_append_head[];
+/* Seal e on the head read under its row lock in the open write transaction (read
+ * now if the begin did not): 0, or -1 said on s. */
+int urne_pg_audit_seal(urne_store *s, urne_audit_entry *e);
+/* Send e (just sealed) and the head's move in the transaction's pipeline, in one
+ * statement; with the notification pg_notify(channel, payload) in it too when
+ * channel is not NULL. The handle's head moved to e. 0, or -1 said on s. */
+int urne_pg_audit_send(urne_store *s, const urne_audit_entry *e, const char *channel, const char *payload);
 /* The same from a result of "SELECT seq, hash FROM audit_head ..." already read. */
 int urne_pg_head_from(urne_store *s, const PGresult *r);
 /* The head just read (q->head_seq, outside any transaction, or just after a

@@ -12,13 +12,15 @@
  * wait between BEGIN and COMMIT was spent holding the lock every server's writer
  * queues for.
  *
- * How (libpq's pipeline mode): pg_begin sends BEGIN, the advisory lock and the
- * head's row locked, and waits for nothing; the writes (urne_pg_write) are sent
- * the same way; a statement whose answer its caller needs (urne_pg_run) is sent
- * at the end of the pipeline, and its answer read with all the others; pg_commit
- * sends COMMIT and reads them all. So an entry is: [BEGIN, lock, head, the
- * bureau] in one round trip, then [the entry, the bureau, the audit row with the
- * head's move (one statement, pg_audit.c), the notification, COMMIT] in another.
+ * How (libpq's pipeline mode): pg_begin sends BEGIN, and the advisory lock with
+ * the head's row locked (one statement), and waits for nothing; the writes
+ * (urne_pg_write) are sent the same way; a statement whose answer its caller
+ * needs (urne_pg_run) is sent at the end of the pipeline, and its answer read
+ * with all the others; pg_commit sends COMMIT and reads them all. So an entry is:
+ * [BEGIN, the lock with the head, the bureau] in one round trip, then [the entry
+ * with the bureau's update (one statement, pg_elections.c), the audit row with
+ * the head's move and the notification (one statement, pg_audit.c), COMMIT] in
+ * another: six statements, every one prepared once on the connection.
  *
  * What it keeps: nothing is acknowledged before COMMIT's own answer is read (the
  * commit returns 0 only then), so durability is PostgreSQL's as before; the order
@@ -98,9 +100,9 @@ static int answered(urne_store *s, urne_pg_pending *e, PGresult *r) {
     case URNE_PG_AFTER_ONE_ROW:
         if (strcmp(PQcmdTuples(r), "1") != 0) rc = urne_store_fail(s, "%s", e->msg);
         break;
-    case URNE_PG_AFTER_HEAD:
+    case URNE_PG_AFTER_HEAD: /* none found: read again by the append (pg_store.c's begin) */
         rc = urne_pg_head_from(s, r);
-        q->head_in_tx = rc == 0;
+        q->head_in_tx = rc == 0 && PQntuples(r) > 0;
         break;
     case URNE_PG_AFTER_COMMIT: /* after a failure in the transaction, PostgreSQL answers ROLLBACK */
         q->committed = strcmp(PQcmdStatus(r), "COMMIT") == 0;

@@ -45,8 +45,8 @@
  * transaction (a sheet's state, the audit head) is not changed by another before
  * it commits, and the audit chain is appended in one order whatever the number of
  * processes. Begin also locks the head's row and reads it (pg_audit.c's append
- * seals on it), so that the chain holds even against a writer that did not come
- * through begin. A read (read_begin) is
+ * seals on it), in the statement that takes the lock, so that the chain holds
+ * even against a writer that did not come through begin. A read (read_begin) is
  * a REPEATABLE READ, READ ONLY transaction: one snapshot for the whole of `urne
  * audit verify`. PostgreSQL aborts a transaction at its first failed statement
  * (SQLite only undoes the statement): every caller rolls back after a failure, and
@@ -695,6 +695,22 @@ static void pg_rollback(urne_store *s) {
     urne_store_restore(s, &keep);
 }
 
+/* A write transaction's own statements, prepared once on the connection like
+ * every other (pg_pipeline.c): PostgreSQL then parses none of them again. */
+static const char sql_begin[] = "BEGIN";
+static const char sql_commit[] = "COMMIT";
+/* urne's lock and the head's row locked and read in one statement (one fewer for
+ * every write): the lock is an InitPlan that PostgreSQL evaluates as a one-time
+ * filter before it reads the head's row, even when the table is empty (the first
+ * write of all); a head another writer moved while this one waited for the lock
+ * is read as that writer committed it (READ COMMITTED reads a row it locks after
+ * waiting in its latest version). A head not found (none in the statement's
+ * snapshot: the first append of all, or the writer waited for made it) is read
+ * again by the append, the lock held (pg_pipeline.c, URNE_PG_AFTER_HEAD). */
+static const char sql_lock_head[] =
+    "SELECT seq, hash FROM audit_head WHERE id = 1"
+    " AND (SELECT true FROM (SELECT pg_advisory_xact_lock(" URNE_PG_WRITE_LOCK ")) AS l) FOR UPDATE";
+
 /* BEGIN, urne's lock and the head's row lock are sent in the transaction's
  * pipeline (pg_pipeline.c), not waited for: their answers are read with the first
  * statement that needs its own, and a lock not obtained in time is reported
@@ -705,10 +721,8 @@ static int pg_begin(urne_store *s) {
     q->in_write = 1;
     q->head_in_tx = q->appended = q->committed = 0;
     q->c_valid = 0; /* until read again after the commit (a write may move the head) */
-    if (urne_pg_send(s, "BEGIN", 0, NULL, "starting a write", URNE_PG_AFTER_NONE, NULL) < 0 ||
-        urne_pg_send(s, "SELECT pg_advisory_xact_lock(" URNE_PG_WRITE_LOCK ")", 0, NULL, "starting a write",
-                     URNE_PG_AFTER_NONE, NULL) < 0 ||
-        urne_pg_send(s, urne_pg_sql_head_locked, 1, NULL, "locking the audit head", URNE_PG_AFTER_HEAD, NULL) < 0) {
+    if (urne_pg_send(s, sql_begin, 1, NULL, "starting a write", URNE_PG_AFTER_NONE, NULL) < 0 ||
+        urne_pg_send(s, sql_lock_head, 1, NULL, "starting a write", URNE_PG_AFTER_HEAD, NULL) < 0) {
         pg_rollback(s);
         return -1;
     }
@@ -726,7 +740,7 @@ static int pg_commit(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (!q->in_write) return exec(s, "COMMIT", "committing"); /* none open: as PostgreSQL answers it */
     urne_pg_heard_gen gen = urne_pg_heard_now(s);
-    int rc = urne_pg_send(s, "COMMIT", 0, NULL, "committing", URNE_PG_AFTER_COMMIT, NULL);
+    int rc = urne_pg_send(s, sql_commit, 1, NULL, "committing", URNE_PG_AFTER_COMMIT, NULL);
     if (rc == 0 || q->npipe > 0) urne_pg_flush(s);
     if (q->committed) {
         int appended = q->appended;

@@ -3,7 +3,8 @@
  * announced by the one that makes them and heard by the others (store.h).
  *
  * Announcing: every change appends its audit entry inside its transaction, and
- * urne_store_audit then calls announce, which runs pg_notify on the channel of the
+ * the notification goes in the statement that appends it (append_announce:
+ * pg_audit.c's data-modifying WITH ends in SELECT pg_notify), on the channel of the
  * change's kind (urne_sheet, urne_bureau, urne_dispute, urne_election, urne_user,
  * urne_notice, urne_initiative: the audit action's first word; a signature, which
  * writes no audit entry, is announced so too (urne_store_announce); any other
@@ -116,18 +117,28 @@ static int watch_connect(pg_watch *w) {
     return 0;
 }
 
-static int pg_announce(urne_store *s, const char *action, const char *object, const urne_audit_entry *e) {
-    urne_pg *q = urne_pgq(s);
+/* The payload size: the origin, the object, the seq and hash, the after text. */
+#define PAYLOAD_SIZE (256 + URNE_STORE_CHANGE_AFTER + 24)
+
+/* The channel and payload that announce the change (action, object), e its
+ * audit entry (sealed) or NULL. */
+static void announcement(const urne_pg *q, const char *action, const char *object, const urne_audit_entry *e,
+                         char channel[32], char payload[PAYLOAD_SIZE]) {
     size_t kind = strcspn(action, ".");
-    char channel[32] = "urne_other";
+    snprintf(channel, 32, "urne_other");
     for (int i = 0; urne_pg_channels[i]; i++)
         if (strlen(urne_pg_channels[i]) == 5 + kind && strncmp(urne_pg_channels[i] + 5, action, kind) == 0)
-            snprintf(channel, sizeof channel, "%s", urne_pg_channels[i]);
-    char payload[256 + URNE_STORE_CHANGE_AFTER + 24];
+            snprintf(channel, 32, "%s", urne_pg_channels[i]);
     if (e && strlen(e->after) < URNE_STORE_CHANGE_AFTER && !strchr(e->after, '\n'))
-        snprintf(payload, sizeof payload, "%s %s\n%lld %s %s", q->origin, object, (long long)e->seq, e->hash, e->after);
+        snprintf(payload, PAYLOAD_SIZE, "%s %s\n%lld %s %s", q->origin, object, (long long)e->seq, e->hash, e->after);
     else
-        snprintf(payload, sizeof payload, "%s %s", q->origin, object);
+        snprintf(payload, PAYLOAD_SIZE, "%s %s", q->origin, object);
+}
+
+static int pg_announce(urne_store *s, const char *action, const char *object, const urne_audit_entry *e) {
+    urne_pg *q = urne_pgq(s);
+    char channel[32], payload[PAYLOAD_SIZE];
+    announcement(q, action, object, e, channel, payload);
     urne_pg_params p = {0};
     urne_pg_text(&p, channel);
     urne_pg_text(&p, payload);
@@ -137,6 +148,15 @@ static int pg_announce(urne_store *s, const char *action, const char *object, co
     PGresult *r = urne_pg_run(s, sql, &p, what);
     PQclear(r);
     return r ? 0 : -1;
+}
+
+/* An audit entry appended and its change announced in one statement
+ * (pg_audit.c's urne_pg_sql_audit_append_notify). */
+static int pg_append_announce(urne_store *s, urne_audit_entry *e) {
+    if (urne_pg_audit_seal(s, e) < 0) return -1;
+    char channel[32], payload[PAYLOAD_SIZE];
+    announcement(urne_pgq(s), e->action, e->object, e, channel, payload);
+    return urne_pg_audit_send(s, e, channel, payload);
 }
 
 static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize) {
@@ -261,6 +281,7 @@ static void pg_watch_close(urne_store_watch *base) {
 
 const urne_store_watch_ops urne_pg_watch_ops = {
     .announce = pg_announce,
+    .append_announce = pg_append_announce,
     .open = pg_watch_open,
     .wait = pg_watch_wait,
     .error = pg_watch_error,

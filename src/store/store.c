@@ -378,6 +378,17 @@ int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t
     return s->ops->elections->entry_add(s, election, bureau, user, f);
 }
 
+int urne_store_sheet_entered(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *typed,
+                             const urne_bureau_info *info, const urne_figures *counted) {
+    assert(typed && (typed->nvotes == 0 || typed->votes) && info);
+    assert(counted == NULL || counted->nvotes == 0 || counted->votes);
+    if (FIELD(s, info, entered_at, "a bureau's entry time") < 0) return -1;
+    if (s->ops->elections->sheet_entered)
+        return s->ops->elections->sheet_entered(s, election, bureau, user, typed, info, counted);
+    if (s->ops->elections->entry_add(s, election, bureau, user, typed) < 0) return -1;
+    return s->ops->elections->bureau_set(s, election, bureau, info, counted);
+}
+
 int urne_store_entry_other(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                            urne_figures *out) {
     return s->ops->elections->entry_other(s, election, bureau, user, author, out);
@@ -485,9 +496,11 @@ int urne_store_audit(urne_store *s, const char *actor, const char *action, const
     urne_store_now(at);
     urne_audit_entry e = {.at = at, .actor = actor, .action = action, .object = object,
                           .before = before ? before : "null", .after = after ? after : "null"};
-    if (s->ops->audit->append(s, &e) < 0) return -1;
     /* The change is announced with its record, in its transaction (store.h). */
-    return s->ops->watch ? s->ops->watch->announce(s, action, object, &e) : 0;
+    const urne_store_watch_ops *w = s->ops->watch;
+    if (w && w->append_announce) return w->append_announce(s, &e);
+    if (s->ops->audit->append(s, &e) < 0) return -1;
+    return w ? w->announce(s, action, object, &e) : 0;
 }
 
 int urne_store_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {

@@ -62,6 +62,10 @@ typedef struct urne_store_election_ops {
     int (*bureau_figures)(urne_store *s, int64_t election, size_t bureau, urne_figures *out);
     int (*bureau_get)(urne_store *s, int64_t election, size_t bureau, urne_bureau_info *info, urne_figures *out);
     int (*entry_add)(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f);
+    /* Optional: entry_add then bureau_set, in one go (fewer statements). NULL:
+     * urne_store_sheet_entered calls the two. */
+    int (*sheet_entered)(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *typed,
+                         const urne_bureau_info *info, const urne_figures *counted);
     int (*entry_other)(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                        urne_figures *out);
     int (*assign)(urne_store *s, int64_t user, int64_t election, size_t bureau);
@@ -198,6 +202,9 @@ typedef struct urne_store_watch_ops {
      * (action, object) records: e the entry appended (sealed), or NULL for a
      * change that appends none (urne_store_announce). 0 or -1. */
     int (*announce)(urne_store *s, const char *action, const char *object, const urne_audit_entry *e);
+    /* Optional: audit->append then announce of e, in one go (fewer statements).
+     * NULL: urne_store_audit calls the two. */
+    int (*append_announce)(urne_store *s, urne_audit_entry *e);
     urne_store_watch *(*open)(urne_store *s, char *err, size_t errsize);
     urne_store_watch_event (*wait)(urne_store_watch *w, int timeout_ms, urne_store_change *out, size_t cap,
                                    size_t *n);

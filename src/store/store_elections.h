@@ -106,13 +106,21 @@ int urne_store_bureau_get(urne_store *s, int64_t election, size_t bureau, urne_b
 
 /* Keep one typing of a bureau's sheet by user, stamped now. 0 or -1. */
 int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f);
+/* A sheet entered: keep its typing by user (urne_store_entry_add's) and set its
+ * bureau's row (urne_store_bureau_set's, counted: the figures it counts, or NULL),
+ * inside the open write transaction; one statement where the backend can
+ * (PostgreSQL), the two writes otherwise. 0 or -1. */
+int urne_store_sheet_entered(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *typed,
+                             const urne_bureau_info *info, const urne_figures *counted);
 /* The latest entry for the bureau by someone other than `user`: 1 with its author
  * and figures (out: a valid value, replaced; the caller frees it), 0 when none,
  * -1. */
 int urne_store_entry_other(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                            urne_figures *out);
 
-/* Assign a bureau to a user (again: nothing changes). 0 or -1. */
+/* Assign a bureau to a user (again: nothing changes). 0 or -1. No function takes
+ * an assignment back: the application keeps a yes of is_assigned in memory
+ * (app/results_internal.h); a function that removes one must change that first. */
 int urne_store_assign(urne_store *s, int64_t user, int64_t election, size_t bureau);
 /* 1 when the bureau is assigned to the user, 0 when not, -1. */
 int urne_store_is_assigned(urne_store *s, int64_t user, int64_t election, size_t bureau);

@@ -4,6 +4,10 @@ database:
 
 - a sheet entered through A appears on B, in its memory and in its page cache
   (a cached anonymous page is dropped); the delay is printed, never asserted;
+- a session closed on A is refused by B from the next second on (B keeps the
+  sessions it found for the rest of their second);
+- B keeps the bureaux it found assigned to a secretary, and takes one assigned
+  through A after that;
 - an election imported by `urne election import` beside them shows on both;
 - a dispute opened on A freezes the bureau on B: an entry there is refused, even
   when B has not heard of the change (made in SQL): it reads the sheet again
@@ -116,6 +120,44 @@ try:
           f"max {max(delays) * 1000:.1f} ms")
     got, _ = poll(lambda: public_b.get("/api/elections/1")[1]["sheets"].get("entered", 0) == before + 20)
     check(got, f"B's cached election page counts A's entries: {public_b.get('/api/elections/1')[1]['sheets']}")
+
+    # 1b. A session closed on A is refused by B from the next second on, though B
+    # keeps the sessions it found for the rest of their second (app/users.c).
+    # What is asserted is the contract (refused once the second in which it was
+    # closed has ended), not a speed.
+    leaver_a, leaver_b = a.client(), b.client()
+    check(leaver_a.login("sec", bearer=True)[0] == 200, "a second session of sec opened on A")
+    leaver_b.token = leaver_a.token
+    for _ in range(5):  # B finds it, then keeps it for the rest of the second
+        st, d = leaver_b.get("/api/me")
+        check(st == 200 and d["user"] == "sec", f"B takes the session A opened: {st} {d}")
+    st, _ = leaver_a.post("/api/logout", {})
+    check(st == 200, f"the session is closed on A: {st}")
+    closed = time.time()
+    check(leaver_a.get("/api/me")[0] == 401, "A refuses the closed session at once")
+    time.sleep(max(0.0, int(closed) + 1.05 - time.time()))  # the servers' clock in whole seconds: the next one
+    st, d = leaver_b.get("/api/me")
+    check(st == 401, f"B refuses the closed session within a second: {st} {d}")
+    st, d = sec_b.get("/api/me")
+    check(st == 200 and d["user"] == "sec", f"sec's other session still holds on B: {st} {d}")
+
+    # 1c. B keeps the bureaux it found assigned to a secretary (app/results_entry.c),
+    # and still takes a bureau assigned through A after it listed them.
+    make_users(admin, {"sec2": ("secretary", 1)})
+    st, _ = admin.post("/api/assignments", {"user": "sec2", "election": 1, "first": 310, "last": 311})
+    check(st == 200, "bureaux 310 and 311 assigned to sec2 through A")
+    sec2_b = b.client()
+    check(sec2_b.login("sec2", bearer=True)[0] == 200, "sec2 logs in on B")
+    st, d = sec2_b.post("/api/elections/1/bureaux/310/sheet", sheet_for(310))
+    check(st == 200, f"B takes sec2's entry of bureau 310: {st} {d}")
+    st, d = sec2_b.post("/api/elections/1/bureaux/312/sheet", sheet_for(312))
+    check(st == 403, f"B refuses sec2's entry of bureau 312, not assigned: {st} {d}")
+    st, _ = admin.post("/api/assignments", {"user": "sec2", "election": 1, "first": 312, "last": 312})
+    check(st == 200, "bureau 312 assigned to sec2 through A")
+    st, d = sec2_b.post("/api/elections/1/bureaux/312/sheet", sheet_for(312))
+    check(st == 200, f"B takes it once assigned through A: {st} {d}")
+    st, d = sec2_b.post("/api/elections/1/bureaux/311/sheet", sheet_for(311))
+    check(st == 200, f"and bureau 311, listed when it first found 310: {st} {d}")
 
     # An election imported by the command line beside the servers shows on both.
     run("election", "import", "--db", a.db, os.path.join(EXAMPLES, "federation-designation.csv"))

@@ -8,6 +8,8 @@ throwaway cluster and sets URNE_TEST_DB_URL):
   tampered copies a PostgreSQL database as a template);
 - several processes writing at once (a server taking entries, `urne admin create`
   beside it): the chain stays one chain, and verify while they write sees one moment;
+- the first writes of all, several processes at once on an empty database: each
+  lands, in one chain;
 - a database newer than this urne refused; `urne backup` pointing at pg_dump; the
   URNE_DB variable; a password never echoed;
 - the database restarted under a running server: it reconnects by itself."""
@@ -15,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(sys.argv[2] if len(sys.argv) > 2 else ".", "tests", "server"))
@@ -185,6 +188,46 @@ check(p.returncode == 0 and "audit log intact" in p.stdout and "the stored state
 actions = psql(live.db, "SELECT count(*) FROM audit WHERE action = 'user.create'")
 check(actions == "10", f"2 + 8 accounts, each logged once: {actions}")
 shutil.rmtree(live.dir, ignore_errors=True)
+
+# The first writes of all, eight processes at once on an empty database: the head's
+# row does not exist yet when they lock it (pg_store.c's begin reads none and the
+# append reads it again under the lock); each lands, in one chain.
+empty = fresh_pg_database()
+run("audit", "verify", "--db", empty)  # migrated: the processes race on the first append, not the schema
+# urne's write lock held by hand until the eight queue for it, the table still
+# empty; then let go.
+holder = subprocess.Popen(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", empty], stdin=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+holder.stdin.write("BEGIN; SELECT pg_advisory_xact_lock(1970433637);\n")
+holder.stdin.flush()
+
+
+def advisory(granted):
+    return int(psql(empty, f"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted = {granted}"))
+
+
+deadline = time.monotonic() + 60
+while advisory("true") != 1 and time.monotonic() < deadline:
+    time.sleep(0.05)
+check(advisory("true") == 1, "the lock is taken by hand")
+procs = [subprocess.Popen([URNE, "admin", "create", "--db", empty, "--user", f"first{k}", "--role", "observer"],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         for k in range(8)]
+for pr in procs:
+    pr.stdin.write(PASSWORD + "\n")
+    pr.stdin.close()
+while advisory("false") < 8 and time.monotonic() < deadline + 60:
+    time.sleep(0.05)
+check(advisory("false") == 8, "the eight writers queue for the lock")
+holder.communicate("COMMIT;\n", timeout=60)
+firsts = []
+for k, pr in enumerate(procs):
+    pr.wait(timeout=120)
+    firsts.append(pr.returncode == 0 or f"first{k}: {pr.stderr.read()}")
+check(all(f is True for f in firsts), f"eight first writers on an empty database, each lands: {firsts}")
+p = run("audit", "verify", "--db", empty, ok=False)
+check(p.returncode == 0 and "audit log intact, 8 entries" in p.stdout,
+      f"the first writers' chain verifies, 8 entries: {p.stdout} {p.stderr}")
 
 # The database restarted under a running server (its sessions cut): the server opens
 # its connection again by itself, says so once, and goes on serving and writing.

@@ -403,6 +403,10 @@ static void test_assign_and_accounts(void **state) {
     assign(f, &f->sec2, 0, 2);
     assert_int_equal(urne_app_is_assigned(&f->app, f->sec2.id, f->election, 2), 1);
     assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 2), 0);
+    assert_int_equal(urne_app_is_assigned(&f->app, f->sec2.id, f->election, 1), 1); /* listed with 2 */
+    assign(f, &f->sec, 2, 2); /* a no is not kept: asked again, and found */
+    assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 2), 1);
+    assert_int_equal(urne_app_is_assigned(&f->app, f->sec.id, f->election, 1), 0);
 
     REFUSED(f, URNE_APP_FORBIDDEN,
             urne_app_user_create(&f->app, &f->com1, "newbie", PASSWORD, URNE_ROLE_OBSERVER, 1, &o_));
@@ -791,6 +795,22 @@ static void test_sessions_and_accounts(void **state) {
     assert_int_equal(urne_app_session_get(&f->app, token, 3000, &u, csrf), 0); /* expired */
     assert_int_equal(urne_app_session_delete(&f->app, token), 0);
     assert_int_equal(urne_app_session_get(&f->app, token, 1000, &u, csrf), 0);
+    /* A session found at second 1000 is kept for the rest of that second: closed
+     * behind the application's back (as another server sharing the database would
+     * close it), it is still found at 1000, and no longer from 1001 on. */
+    const char other[] = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+    assert_int_equal(urne_app_session_put(&f->app, other, f->sec2.id, "csrf-token-2", 2000), 0);
+    assert_int_equal(urne_app_session_get(&f->app, other, 1000, &u, csrf), 1);
+    assert_int_equal(urne_store_session_delete(f->store, other), 0);
+    assert_int_equal(urne_app_session_get(&f->app, other, 1000, &u, csrf), 1);
+    assert_int_equal(u.id, f->sec2.id);
+    assert_string_equal(csrf, "csrf-token-2");
+    assert_int_equal(urne_app_session_get(&f->app, other, 1001, &u, csrf), 0);
+    assert_int_equal(urne_app_session_get(&f->app, other, 1000, &u, csrf), 0); /* forgotten, not kept */
+    /* Its expiry holds to the second: found at 1999, not at 2000. */
+    assert_int_equal(urne_app_session_put(&f->app, other, f->sec2.id, "csrf-token-3", 2000), 0);
+    assert_int_equal(urne_app_session_get(&f->app, other, 1999, &u, csrf), 1);
+    assert_int_equal(urne_app_session_get(&f->app, other, 2000, &u, csrf), 0);
     urne_user *all = NULL;
     size_t n = 0;
     assert_int_equal(urne_app_users_list(&f->app, &all, &n), 0);
