@@ -12,7 +12,11 @@ static int letter_digit(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-static int local_char(unsigned char c) { return letter_digit(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~.", c)); }
+static const char local_marks[] = "!#$%&'*+-/=?^_`{|}~.";
+
+static int local_char(unsigned char c) {
+    return letter_digit(c) || (c && memchr(local_marks, c, sizeof local_marks - 1) != NULL);
+}
 
 static const char *fail(const char *rule, size_t where, size_t *at, char *out) {
     *at = where;
