@@ -235,6 +235,32 @@ try:
 finally:
     srv.stop()
     sink.stop()
+# Without --smtp: the mail waits in the outbox, said on the terminal; a server
+# started with a relay later sends it (the server stopped in between: nothing lost).
+relay = srv.args
+srv.args = []
+srv.start()
+try:
+    st, d = srv.client().post("/api/initiatives/1/mail", {"name": "Blanc", "given": "Zoé", "birth": "1999-09-09",
+                                                           "commune": "Amiens", "email": "zoe@example.org"})
+    check(st == 202 and d.get("mail_sent") is True, f"pending without a relay: {st} {d}")
+    check(wait_for(lambda: "no --smtp relay is given" in open(os.path.join(srv.dir, "server.log")).read(), 5),
+          "the log says the mail waits for a relay")
+finally:
+    srv.stop()
+srv.start()
+srv.stop()
+check("1 mail(s) wait in the outbox" in open(os.path.join(srv.dir, "server.log")).read(),
+      "at start without a relay, the mails waiting are said")
+sink = Sink(smtp_port).start()
+srv.args = relay
+srv.start()
+try:
+    check(wait_for(lambda: any("zoe@example.org" in m[0] for m in sink.messages), 30),
+          "sent by the server started with a relay")
+finally:
+    srv.stop()
+    sink.stop()
 p = run("audit", "verify", "--db", srv.db)
 check(p.returncode == 0, f"audit verify passes: {p.stdout} {p.stderr}")
 done()
