@@ -96,6 +96,11 @@ int urne_app_mail_tried(urne_app *app, const urne_mail_row *m, const char *error
  * site): LOGIN_NEEDED, FORBIDDEN, STORE; OK. */
 urne_app_status urne_app_mail_unsent(urne_app *app, const urne_user *actor,
                                      int (*fn)(const urne_mail_row *m, void *ctx), void *ctx, urne_app_outcome *out);
+/* The pending signatures whose link expired at `now` removed (nothing of theirs
+ * was counted; their sealed identity and address's hash go with them), and the
+ * mails that left (sent or dropped) over a week before: the rows removed, or -1
+ * the store failed. Takes the lock. */
+int64_t urne_app_mail_purge(urne_app *app, int64_t now);
 /* How many mails wait: >= 0, or -1 the store failed. Takes the lock. */
 int64_t urne_app_mail_waiting(urne_app *app);
 

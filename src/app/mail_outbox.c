@@ -10,7 +10,9 @@
  * time of its try. Waits between tries double from 2 s to 10 min; after its
  * last try a mail has failed for good, which the sender logs and the
  * administrators' page shows. The address and the link leave the table with
- * the mail (store_mail.h).
+ * the mail (store_mail.h). The pending signatures whose link expired, and the
+ * mails that left a week ago, are removed by urne_app_mail_purge (the sender
+ * calls it hourly).
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +22,16 @@
 
 #define MAIL_WAIT_FIRST 2    /* seconds before the second try */
 #define MAIL_WAIT_MAX 600    /* the longest wait between tries */
+#define MAIL_KEPT (7 * 86400) /* seconds a mail that left stays listed (its address and text gone already) */
+
+/* rc (1, 0, -1) of a write made inside begin..commit: -1 when either fails. */
+static int finish(urne_app *app, int rc) {
+    if (rc < 0) {
+        urne_store_rollback(app->store);
+        return -1;
+    }
+    return urne_store_commit(app->store) < 0 ? -1 : rc;
+}
 
 int urne_app_mail_next(urne_app *app, int64_t now, int64_t lease, urne_mail_row *m) {
     pthread_mutex_lock(&app->lock);
@@ -27,21 +39,32 @@ int urne_app_mail_next(urne_app *app, int64_t now, int64_t lease, urne_mail_row 
     char at[24];
     urne_app_initiative_iso(now, at);
     while ((rc = urne_store_mail_due(app->store, now, m)) == 1) {
-        if (m->expires_at > 0 && m->expires_at <= now) { /* its link is dead: not worth a mail */
-            if (urne_store_mail_done(app->store, m->id, "dropped", m->tries, m->next_at, at, "expired") < 0) {
-                rc = -1;
-                break;
-            }
-            continue;
+        int expired = m->expires_at > 0 && m->expires_at <= now; /* its link is dead: not worth a mail */
+        if (urne_store_begin(app->store) < 0) {
+            rc = -1;
+            break;
         }
-        int claimed = urne_store_mail_claim(app->store, m->id, m->next_at, now + lease);
-        if (claimed != 0) {
-            rc = claimed;
+        int done = expired ? urne_store_mail_done(app->store, m->id, "dropped", m->tries, m->next_at, at, "expired")
+                           : urne_store_mail_claim(app->store, m->id, m->next_at, now + lease);
+        done = finish(app, done);
+        if (done < 0 || (!expired && done == 1)) {
+            rc = done;
             break;
         }
     }
     pthread_mutex_unlock(&app->lock);
     return rc;
+}
+
+int64_t urne_app_mail_purge(urne_app *app, int64_t now) {
+    char before[24];
+    urne_app_initiative_iso(now - MAIL_KEPT, before);
+    pthread_mutex_lock(&app->lock);
+    int64_t n = urne_store_begin(app->store) < 0 ? -1 : urne_store_mail_purge(app->store, now, before);
+    if (n >= 0 && urne_store_commit(app->store) < 0) n = -1;
+    else if (n < 0) urne_store_rollback(app->store);
+    pthread_mutex_unlock(&app->lock);
+    return n;
 }
 
 int urne_app_mail_tried(urne_app *app, const urne_mail_row *m, const char *error, int64_t tries, int64_t now,
@@ -54,8 +77,10 @@ int urne_app_mail_tried(urne_app *app, const urne_mail_row *m, const char *error
     char at[24];
     urne_app_initiative_iso(now, at);
     pthread_mutex_lock(&app->lock);
-    int rc = urne_store_mail_done(app->store, m->id, state, done, error ? now + wait : m->next_at, at,
-                                  error ? error : "");
+    int rc = urne_store_begin(app->store) < 0
+                 ? -1
+                 : finish(app, urne_store_mail_done(app->store, m->id, state, done, error ? now + wait : m->next_at,
+                                                    at, error ? error : ""));
     pthread_mutex_unlock(&app->lock);
     return rc < 0 ? -1 : 0;
 }

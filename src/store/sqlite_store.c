@@ -211,6 +211,7 @@ static const char *const migrations[] = {
     "  marks TEXT NOT NULL, state TEXT NOT NULL, requested_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
     "  signature_id INTEGER NOT NULL, UNIQUE(initiative_id, email_hash));"
     "CREATE UNIQUE INDEX initiative_pending_token ON initiative_pending(token_hash);"
+    "CREATE INDEX initiative_pending_expiry ON initiative_pending(state, expires_at);"
     "CREATE TABLE mail_outbox(id INTEGER PRIMARY KEY, object TEXT NOT NULL, recipient TEXT NOT NULL,"
     "  subject TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, tries INTEGER NOT NULL,"
     "  next_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, created_at TEXT NOT NULL, done_at TEXT NOT NULL,"

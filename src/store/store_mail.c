@@ -136,6 +136,18 @@ int urne_store_pending_confirm(urne_store *s, int64_t id, int64_t signature) {
     return changed > 0;
 }
 
+int64_t urne_store_mail_purge(urne_store *s, int64_t now, const char *before) {
+    urne_store_param p[1] = {num(now)}, q[1];
+    if (text(s, before, 24, "a time", &q[0]) < 0) return -1;
+    long a = 0, b = 0;
+    if (run(s, "DELETE FROM initiative_pending WHERE state = 'pending' AND expires_at <= $1", p, 1,
+            "removing the expired pending signatures", &a) < 0 ||
+        run(s, "DELETE FROM mail_outbox WHERE state IN ('sent', 'dropped') AND done_at < $1", q, 1,
+            "removing the mails that left", &b) < 0)
+        return -1;
+    return (int64_t)a + b;
+}
+
 /* ---- the outbox ---- */
 
 int64_t urne_store_mail_put(urne_store *s, const urne_mail_row *m) {

@@ -17,6 +17,7 @@
 #include "web.h"
 
 #define MAIL_LEASE 120 /* seconds a claimed mail is this sender's */
+#define MAIL_PURGE 3600 /* seconds between two removals of expired requests (urne_app_mail_purge) */
 
 struct urne_mailer {
     urne_app *app;
@@ -52,10 +53,13 @@ static int send_one(urne_mailer *m, urne_mail_row *row) {
 static void *sender(void *arg) {
     urne_mailer *m = arg;
     urne_mail_row *row = malloc(sizeof *row);
+    int64_t purged = 0;
     pthread_mutex_lock(&m->mu);
     while (!m->stopping) {
         m->woken = 0;
         pthread_mutex_unlock(&m->mu);
+        int64_t now = (int64_t)time(NULL);
+        if (now - purged >= MAIL_PURGE && urne_app_mail_purge(m->app, now) >= 0) purged = now;
         int rc = row ? send_one(m, row) : -1;
         if (row) memset(row, 0, sizeof *row); /* the address and the link not left in memory */
         pthread_mutex_lock(&m->mu);

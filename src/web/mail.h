@@ -9,7 +9,8 @@
  * or failed for good after --smtp-tries, said on standard error with the
  * relay's reason (and shown to administrators on /admin/mail). It sleeps until
  * a mail is due, a request wakes it (urne_mailer_wake), or a second passes (a
- * mail written by another server). Stopped before the application closes: a
+ * mail written by another server); hourly, it removes the requests whose link
+ * expired (urne_app_mail_purge). Stopped before the application closes: a
  * mail being sent is finished or left waiting; nothing is lost.
  */
 #ifndef URNE_WEB_MAIL_H

@@ -182,12 +182,25 @@ static void test_expiry_and_roll(void **state) {
     OK(ask(f, id, "anne@example.org", "1990-01-01", &o)); /* asked again: a new link */
     assert_string_equal(o.why, URNE_WHY_MAIL_SENT);
     urne_app_outcome_free(&o);
+    char anne[80];
+    snprintf(anne, sizeof anne, "%s", f->token);
     f->refuse = 1; /* a mail that does not fit: nothing written */
     APP_REFUSED(f, URNE_APP_NO_MEMORY, NULL, ask(f, id, "paul@example.org", "1990-01-01", &o_));
     f->refuse = 0;
     OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o));
     urne_app_outcome_free(&o);
     assert_int_equal(signatures(f, id), 1);
+    /* the purge: a request whose link expired removed (its row and sealed box), a confirmed one kept */
+    OK(ask(f, id, "zoe@example.org", "1990-01-01", &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_mail_purge(&f->app, test_now + URNE_INITIATIVE_MAIL_EXPIRY - 1), 0);
+    assert_int_equal(urne_app_mail_purge(&f->app, test_now + URNE_INITIATIVE_MAIL_EXPIRY), 1);
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
+                urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
+    OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, anne, &o)); /* a confirmed one is kept */
+    assert_string_equal(o.why, URNE_WHY_CONFIRMED);
+    urne_app_outcome_free(&o);
+    APP_REFUSED(f, URNE_APP_TAKEN, URNE_WHY_ALREADY_SIGNED, ask(f, id, "anne@example.org", "1990-01-01", &o_));
     /* a roll's initiative takes no e-mail; e-mail rules take no share */
     int64_t roll = collecting(f, "preset = local-petition\nnational = 2\nopens = 2026-01-01\ncloses = 2026-07-01\n");
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_NOT_BY_EMAIL, ask(f, roll, "anne@example.org", "1990-01-01", &o_));
