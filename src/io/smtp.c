@@ -1,6 +1,9 @@
 /*
  * smtp: see smtp.h. The message is written whole in memory (a confirmation
  * mail is a few hundred bytes), then read by libcurl through its read callback.
+ * One easy handle serves every mail of a sender (one thread), so that libcurl
+ * keeps the connection to the relay between mails instead of a new TCP
+ * connection and greeting for each.
  */
 #include "smtp.h"
 
@@ -22,6 +25,8 @@ struct urne_smtp {
     CURLcode (*setopt)(CURL *, CURLoption, ...);
     CURLcode (*perform)(CURL *);
     void (*cleanup)(CURL *);
+    void (*reset)(CURL *);
+    CURL *easy; /* kept from one mail to the next: its connection to the relay is reused */
     struct curl_slist *(*append)(struct curl_slist *, const char *);
     void (*free_all)(struct curl_slist *);
     const char *(*strerror)(CURLcode);
@@ -49,7 +54,7 @@ urne_smtp *urne_smtp_open(const char *url, const char *from, char *why, size_t s
     } fns[] = {{"curl_easy_init", (void **)&s->init},          {"curl_easy_setopt", (void **)&s->setopt},
                {"curl_easy_perform", (void **)&s->perform},    {"curl_easy_cleanup", (void **)&s->cleanup},
                {"curl_slist_append", (void **)&s->append},     {"curl_slist_free_all", (void **)&s->free_all},
-               {"curl_easy_strerror", (void **)&s->strerror}};
+               {"curl_easy_strerror", (void **)&s->strerror}, {"curl_easy_reset", (void **)&s->reset}};
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         if ((*fns[i].slot = dlsym(s->handle, fns[i].name)) == NULL) {
             snprintf(why, size, "%s has no %s", URNE_CURL_SONAME, fns[i].name);
@@ -63,6 +68,7 @@ urne_smtp *urne_smtp_open(const char *url, const char *from, char *why, size_t s
 
 void urne_smtp_close(urne_smtp *s) {
     if (s == NULL) return;
+    if (s->easy) s->cleanup(s->easy);
     if (s->handle) dlclose(s->handle);
     free(s);
 }
@@ -135,11 +141,14 @@ int urne_smtp_send(urne_smtp *s, const char *to, const char *subject, const char
     randombytes_buf(r, sizeof r);
     sodium_bin2hex(id, sizeof id, r, sizeof r);
     char *msg = urne_smtp_message(s->from, to, subject, body, date, id);
-    CURL *c = msg ? s->init() : NULL;
+    if (s->easy)
+        s->reset(s->easy); /* the options of the last mail gone, its connection kept */
+    else if (msg)
+        s->easy = s->init();
+    CURL *c = msg ? s->easy : NULL;
     struct curl_slist *to_list = c ? s->append(NULL, (snprintf(rcpt, sizeof rcpt, "<%s>", to), rcpt)) : NULL;
     if (to_list == NULL) {
         snprintf(why, size, "out of memory");
-        if (c) s->cleanup(c);
         free(msg);
         return -1;
     }
@@ -159,7 +168,6 @@ int urne_smtp_send(urne_smtp *s, const char *to, const char *subject, const char
     CURLcode rc = s->perform(c);
     if (rc != CURLE_OK) snprintf(why, size, "%s%s%s", s->strerror(rc), err[0] ? ": " : "", err);
     s->free_all(to_list);
-    s->cleanup(c);
     free(msg);
     return rc == CURLE_OK ? 0 : -1;
 }

@@ -270,7 +270,8 @@ static const char *const migrations[] = {
     "  subject TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, tries BIGINT NOT NULL,"
     "  next_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, created_at TEXT NOT NULL, done_at TEXT NOT NULL,"
     "  error TEXT NOT NULL);"
-    "CREATE INDEX mail_outbox_due ON mail_outbox(state, next_at);",
+    "CREATE INDEX mail_outbox_due ON mail_outbox(state, next_at);"
+    "CREATE INDEX mail_outbox_object ON mail_outbox(object);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
