@@ -105,10 +105,16 @@ static urne_app_status write_request(urne_app *app, urne_initiative_pending *p, 
                                      urne_app_outcome *out) {
     if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
     int64_t id = p->id ? urne_store_pending_renew(app->store, p) : urne_store_pending_put(app->store, p);
-    if (id == 0) { /* confirmed, or asked, by another request meanwhile */
+    if (id == 0 && p->id) { /* confirmed by another request meanwhile */
         urne_store_rollback(app->store);
         out->why = URNE_WHY_ALREADY_SIGNED;
         return urne_app_fail(out, URNE_APP_TAKEN, NULL);
+    }
+    if (id == 0) { /* asked by another request (another server) meanwhile: its mail stands */
+        urne_store_rollback(app->store);
+        out->why = URNE_WHY_MAIL_RECENT;
+        out->number = URNE_INITIATIVE_MAIL_RESEND;
+        return URNE_APP_OK;
     }
     if (id > 0 && !p->id) p->id = id;
     snprintf(m->object, sizeof m->object, "initiative/%lld/pending/%lld", (long long)p->initiative, (long long)p->id);
