@@ -14,7 +14,8 @@ FUZZ_TARGET ?=
 # Debian packages needed to build and test (DEPS) and only to benchmark (BENCH_DEPS).
 DEPS       = build-essential cmake pkg-config gettext clang libclang-rt-14-dev libcmocka-dev libjansson-dev python3 \
              coinor-libcbc-dev coinor-libclp-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev curl sqlite3 \
-             libopenblas0-serial libopenblas-serial-dev libcrack2-dev cracklib-runtime zlib1g-dev libpq-dev postgresql
+             libopenblas0-serial libopenblas-serial-dev libcrack2-dev cracklib-runtime zlib1g-dev libpq-dev postgresql \
+             libcurl4-openssl-dev python3-aiosmtpd
 BENCH_DEPS = python3-pandas time wrk php-cli php-mbstring cmark
 # The benchmark areas (make bench-AREA), in the order `make bench` runs them.
 BENCH_AREAS = results count sortition server postgres initiative forum match

@@ -61,6 +61,7 @@
 #define URNE_WHY_REASON "reason"                      /* an invalidation or a decision without its text */
 #define URNE_WHY_NO_SIGNATURE "no-signature"          /* number: the signature's id */
 #define URNE_WHY_ALREADY_INVALID "already-invalid"    /* STATE: that signature is already invalidated */
+#define URNE_WHY_BY_EMAIL "by-email"                  /* STATE: its signers confirm by e-mail (initiative_mail.h) */
 
 /* One territory's figures, held. */
 typedef struct urne_initiative_territory_held {
@@ -164,8 +165,9 @@ typedef struct urne_initiative_signer {
                        * "", the signer is this code and the four parts are not read */
 } urne_initiative_signer;
 
-/* Sign initiative `id`. NO_INITIATIVE; STATE URNE_WHY_NOT_COLLECTING or
- * URNE_WHY_WINDOW; BAD_INPUT with field and the identity engine's rule,
+/* Sign initiative `id`. NO_INITIATIVE; STATE URNE_WHY_NOT_COLLECTING,
+ * URNE_WHY_WINDOW or URNE_WHY_BY_EMAIL (its signers confirm by e-mail:
+ * initiative_mail.h); BAD_INPUT with field and the identity engine's rule,
  * URNE_WHY_NOT_ON_ROLL, URNE_WHY_HOMONYM, URNE_WHY_UNDER_AGE, URNE_WHY_OTHER_ROLL;
  * TAKEN URNE_WHY_ALREADY_SIGNED (nothing written, nothing counted); STORE (nothing
  * written). With a code (signer->code): BAD_INPUT field "code" URNE_WHY_CODE_FORMAT

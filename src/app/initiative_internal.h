@@ -150,6 +150,16 @@ void urne_app_initiative_code_run_free(urne_initiative_code_run *run);
 urne_initiative_held *urne_app_initiative_roll_open(urne_app *app, const urne_user *actor, int64_t id,
                                                     urne_app_outcome *out);
 
+/* ---- what e-mail confirmation shares with signing (initiative_mail.c) ---- */
+
+/* The burst marks of an attempt from `origin` at `now` into marks ("" none),
+ * with "burst-identity" when `index` (a key hash; NULL: not counted) was tried
+ * past URNE_INITIATIVE_BURST_IDENTITY times this minute (initiative_sign.c). */
+void urne_app_initiative_marks(urne_initiative_held *h, const char *origin, const char *index, int64_t now,
+                               char *marks, size_t size);
+/* A new receipt code, "XXXXX-XXXXX-XXXXX-XXXXX", and the hash the store keeps of it. */
+void urne_app_initiative_receipt_make(char code[24], char hash[URNE_STORE_INITIATIVE_HASH]);
+
 /* ---- signatures committed in groups (initiative_batch.c) ---- */
 
 /* A ticket: all zero, or NULL when memory lacks. Freed by the commit that

@@ -326,6 +326,17 @@ static void burst_identity(urne_initiative_held *h, const char *index, int64_t n
     snprintf(marks + used, size - used, "%sburst-identity", used ? "," : "");
 }
 
+void urne_app_initiative_marks(urne_initiative_held *h, const char *origin, const char *index, int64_t now,
+                               char *marks, size_t size) {
+    burst_marks(h, origin, now, marks, size);
+    if (index) burst_identity(h, index, now, marks, size);
+}
+
+void urne_app_initiative_receipt_make(char code[24], char hash[URNE_STORE_INITIATIVE_HASH]) {
+    receipt_new(code);
+    receipt_hash(code, hash);
+}
+
 /* ---- signing ---- */
 
 static urne_app_status bad(urne_app_outcome *out, const char *field, const char *why, int64_t number) {
@@ -395,6 +406,10 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
     if (now < opens || now >= closes) {
         out->why = URNE_WHY_WINDOW;
         return urne_app_fail(out, URNE_APP_STATE, "%s", h->row.state);
+    }
+    if (h->rules.identity == URNE_INITIATIVE_BY_EMAIL) { /* its signers confirm by e-mail: initiative_mail.c */
+        out->why = URNE_WHY_BY_EMAIL;
+        return urne_app_fail(out, URNE_APP_STATE, NULL);
     }
     urne_initiative_signature *sig = urne_app_initiative_ticket_sig(t);
     burst_marks(h, in->origin, now, sig->marks, sizeof sig->marks);

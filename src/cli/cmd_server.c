@@ -1,9 +1,7 @@
 /*
  * cmd_server: the commands around the server and its database.
  *
- *   urne serve [--db PATH] [--listen ADDR:PORT] [--access-log PATH|-] [--threads N]
- *              [--max-connections N] [--max-connections-per-address N]
- *              [--connection-timeout S] [--cache-size MIB] [--trusted-proxy ADDR]...
+ *   urne serve ...   (cmd_serve.c)
  *   urne admin create --db PATH --user NAME [--role ROLE] [--tier 1|2]
  *                     (the password is read from standard input, never argv)
  *   urne admin grant --db PATH --user NAME --space SPACE --role ROLE [--tier 1|2]
@@ -26,7 +24,6 @@
 #include "../app/import.h"
 #include "../web/outcome.h"
 #include "../app/users.h"
-#include "../web/serve.h"
 #include "cli.h"
 
 /* The store a command works on: --db when given, else the URNE_DB environment
@@ -74,109 +71,6 @@ static urne_store *open_db(const char *cmd, const char **db) {
     urne_store *s = urne_cli_store_open(*db, err, sizeof err);
     if (s == NULL) fprintf(stderr, _("urne %s: %s\n"), cmd, err);
     return s;
-}
-
-/* A whole number from lo to hi for option `name`; -1 with a message otherwise. */
-static long serve_number(const char *name, const char *text, long lo, long hi) {
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (*text == 0 || *end || v < lo || v > hi) {
-        fprintf(stderr, _("urne serve: --%s %s: expected a whole number from %ld to %ld\n"), name, text, lo, hi);
-        return -1;
-    }
-    return v;
-}
-
-#define SERVE_MAX_PROXIES 64
-
-int urne_cli_serve(int argc, char **argv) {
-    urne_serve_options o = {.lang = urne_cli_lang(),
-                             .db = db_of(NULL) ? db_of(NULL) : "urne.db",
-                            .listen = "127.0.0.1:8080",
-                            .access_log = "-",
-                            .max_per_address = URNE_SERVE_PER_ADDRESS,
-                            .connection_timeout = URNE_SERVE_TIMEOUT,
-                            .cache_bytes = (size_t)-1};
-    static const char *proxies[SERVE_MAX_PROXIES];
-    static const struct option longs[] = {
-        {"db", required_argument, 0, 'd'},         {"listen", required_argument, 0, 'l'},
-        {"access-log", required_argument, 0, 'a'}, {"threads", required_argument, 0, 't'},
-        {"secure-cookies", no_argument, 0, 's'},   {"quiet", no_argument, 0, 'q'},
-        {"max-connections", required_argument, 0, 'm'},
-        {"max-connections-per-address", required_argument, 0, 'p'},
-        {"connection-timeout", required_argument, 0, 'o'},
-        {"cache-size", required_argument, 0, 'c'},
-        {"trusted-proxy", required_argument, 0, 'x'},
-        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
-    int c;
-    long v;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
-        switch (c) {
-        case 'd': o.db = optarg; break;
-        case 'l': o.listen = optarg; break;
-        case 'a': o.access_log = strcmp(optarg, "none") == 0 ? NULL : optarg; break;
-        case 't': o.threads = (unsigned)atoi(optarg); break;
-        case 's': o.secure_cookies = 1; break;
-        case 'q': o.quiet = 1; break;
-        case 'm':
-            if ((v = serve_number("max-connections", optarg, 16, 1000000)) < 0) return URNE_EXIT_USAGE;
-            o.max_connections = (unsigned)v;
-            break;
-        case 'p':
-            if ((v = serve_number("max-connections-per-address", optarg, 0, 1000000)) < 0) return URNE_EXIT_USAGE;
-            o.max_per_address = (unsigned)v;
-            break;
-        case 'o':
-            if ((v = serve_number("connection-timeout", optarg, 1, 3600)) < 0) return URNE_EXIT_USAGE;
-            o.connection_timeout = (unsigned)v;
-            break;
-        case 'c':
-            if ((v = serve_number("cache-size", optarg, 0, 1 << 20)) < 0) return URNE_EXIT_USAGE;
-            o.cache_bytes = (size_t)v << 20;
-            break;
-        case 'x':
-            if (o.ntrusted_proxies == SERVE_MAX_PROXIES) {
-                fprintf(stderr, _("urne serve: at most %d --trusted-proxy (give a network: ADDRESS/BITS)\n"),
-                        SERVE_MAX_PROXIES);
-                return URNE_EXIT_USAGE;
-            }
-            proxies[o.ntrusted_proxies++] = optarg;
-            o.trusted_proxies = proxies;
-            break;
-        case 'h':
-            printf(_("Usage: urne serve [--db PATH] [--listen ADDR:PORT] [--access-log PATH|-|none] [--threads N]\n"
-                     "                  [--secure-cookies] [--quiet] [--max-connections N]\n"
-                     "                  [--max-connections-per-address N] [--connection-timeout S]\n"
-                     "                  [--cache-size MIB] [--trusted-proxy ADDR[/BITS]]...\n\n"
-                     "Serve the web interface and the JSON API (docs/API.md) from the database PATH\n"
-                     "(default urne.db, created when missing). The access log gets one JSON line per\n"
-                     "request (default: standard error); logins held back are told on standard error.\n"
-                     "--secure-cookies when behind HTTPS. SIGTERM or Ctrl-C stops after the requests\n"
-                     "in flight.\n\n"
-                     "So that one client cannot starve the others:\n"
-                     "  --max-connections N              connections open at once, all clients together\n"
-                     "                                   (default: %d, or fewer if the open-file limit,\n"
-                     "                                   raised to its hard limit at start, allows fewer)\n"
-                     "  --max-connections-per-address N  at once from one client address (default %d;\n"
-                     "                                   0: no limit; trusted proxies are not limited)\n"
-                     "  --connection-timeout S           close a connection idle or half-sent for S seconds\n"
-                     "                                   (default %d)\n"
-                     "  --cache-size MIB                 memory for cached anonymous pages, least recently\n"
-                     "                                   used dropped first (default %d; 0: no cache)\n"
-                     "  --trusted-proxy ADDR[/BITS]      a reverse proxy in front of urne (repeatable): for\n"
-                     "                                   requests from it, the client is the right-most\n"
-                     "                                   X-Forwarded-For address that is not a trusted proxy;\n"
-                     "                                   from anyone else, X-Forwarded-For is ignored\n\n"
-                     "Failed logins are held back per account and client address, with waits that double\n"
-                     "(60 s to 15 min): after 5 failures of the pair, or after 1 once the address has failed\n"
-                     "30 times. A correct password from an address that did not fail is never refused.\n"),
-                   URNE_SERVE_MAX_CONNECTIONS, URNE_SERVE_PER_ADDRESS, URNE_SERVE_TIMEOUT, URNE_SERVE_CACHE_MIB);
-            return URNE_EXIT_OK;
-        default: return URNE_EXIT_USAGE;
-        }
-    }
-    return urne_web_serve(&o);
 }
 
 /* Read a password from standard input: one line, without echo when it is a

@@ -24,6 +24,7 @@
 #define RULE_LENGTH "window-out-of-range"       /* months or days negative or absurd */
 #define RULE_AGE "age-out-of-range"
 #define RULE_FLAG "not-a-flag"
+#define RULE_EMAIL "email-counts-only"             /* identity = email with a share, minimums or a roll */
 #define RULE_TEXT "text-character"              /* a roll or organisation the rules text cannot hold */
 
 static void text_copy(char *dst, const char *src) {
@@ -190,6 +191,15 @@ int urne_initiative_rules_check(const urne_initiative_rules *r, urne_diags *d) {
                        "stop-at-threshold");
     check_text(r->roll_territory, "roll", d);
     check_text(r->organisation, "organisation", d);
+    if (r->identity != URNE_INITIATIVE_BY_ROLL && r->identity != URNE_INITIATIVE_BY_EMAIL)
+        urne_diags_add(d, URNE_DIAG_ERROR, 0, "identity", RULE_FLAG, "identity must be roll or email");
+    /* Without a roll the electorate is unknown: only counts of signatures. */
+    if (r->identity == URNE_INITIATIVE_BY_EMAIL &&
+        (r->national.basis == URNE_INITIATIVE_SHARE || r->territory.basis != URNE_INITIATIVE_NONE ||
+         r->territories.basis != URNE_INITIATIVE_NONE || r->roll_territory[0]))
+        urne_diags_add(d, URNE_DIAG_ERROR, 0, "identity", RULE_EMAIL,
+                       "confirmation by e-mail knows no electorate: the national threshold must be a number of "
+                       "signatures (national = 500), with no minimum per territory and no roll");
     return d->errors == before ? 0 : -1;
 }
 

@@ -36,6 +36,9 @@
  *   territories     1 % nationally and 1 % in each territory, in at least half of
  *                   the territories (urne's choice of figures, to adjust).
  * Every preset asks electors of 18 or more, on a roll, confidential unless said.
+ * A lighter petition confirmed by e-mail (no roll) is a preset and two lines:
+ * "preset = local-petition", "identity = email", "national = 500" (a count: the
+ * electorate is not known without a roll).
  *
  * A window is [opens_at, closes_at): a signature at closes_at is too late. When a
  * rules text gives a length ("window = 9 months") rather than the dates, the close
@@ -66,6 +69,19 @@ typedef struct urne_initiative_threshold {
     int64_t num, den; /* SHARE: num/den, 0 < num <= den */
 } urne_initiative_threshold;
 
+/* How a signer is known (identity = roll | email). ROLL: on the electoral roll
+ * imported (or by a one-time code from a letter); EMAIL, for lighter petitions
+ * (a town's, an association's): no roll, the signer gives name, given names,
+ * commune (and the birth date when an age is asked) and an e-mail address, and
+ * the signature counts once the link mailed there is followed, one per address
+ * (app/initiative_mail.c). The electorate is then unknown: every threshold must
+ * be a count of signatures (national ABSOLUTE; no minimum per territory, no
+ * roll), checked by urne_initiative_rules_check (field "identity"). */
+typedef enum urne_initiative_identity_kind {
+    URNE_INITIATIVE_BY_ROLL = 0,
+    URNE_INITIATIVE_BY_EMAIL
+} urne_initiative_identity_kind;
+
 typedef enum urne_initiative_supporters {
     URNE_INITIATIVE_CONFIDENTIAL = 0, /* only the verification authority reads the list */
     URNE_INITIATIVE_PUBLIC            /* names and communes published */
@@ -86,6 +102,7 @@ typedef struct urne_initiative_rules {
     char roll_territory[URNE_INITIATIVE_TEXT_MAX]; /* signers on this roll only; "" any */
     char organisation[URNE_INITIATIVE_TEXT_MAX];   /* signers members of it only; "" anyone */
     urne_initiative_supporters supporters;
+    urne_initiative_identity_kind identity;    /* roll (every preset) or email */
 } urne_initiative_rules;
 
 /* The presets' names, in the order above; NULL past the last. */
@@ -131,6 +148,7 @@ int urne_initiative_rules_close(const urne_initiative_rules *r, int64_t opens_at
  *   window = N months | N days | N years | N months N days
  *   stop-at-threshold = yes | no;  age-min = N;  roll = TEXT;  organisation = TEXT
  *   supporters = public | confidential
+ *   identity = roll | email                 (email: confirmation by a mailed link)
  * Every fault is an error in d with its line, the key as field and the rule; the
  * rules are then checked as urne_initiative_rules_check does. 0 with *out set
  * when sound; -1 otherwise (*out then holds what was read, not to be used). */

@@ -134,7 +134,8 @@ static int parse_text(span v, char *out) {
 }
 
 static const char keys[][20] = {"preset", "national", "territory", "territories", "opens", "closes", "window",
-                                   "stop-at-threshold", "age-min", "roll", "organisation", "supporters"};
+                                   "stop-at-threshold", "age-min", "roll", "organisation", "supporters",
+                                   "identity"};
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 /* Apply one key's value (k indexes keys[]). 0, or -1 with the error added. */
@@ -173,6 +174,11 @@ static int apply(size_t k, span v, long line, urne_initiative_rules *r, urne_dia
             return -1;
         }
         return 0;
+    case 12:
+        if (is(v, "roll")) r->identity = URNE_INITIATIVE_BY_ROLL;
+        else if (is(v, "email")) r->identity = URNE_INITIATIVE_BY_EMAIL;
+        else rc = -1;
+        break;
     default:
         if (is(v, "public")) r->supporters = URNE_INITIATIVE_PUBLIC;
         else if (is(v, "confidential")) r->supporters = URNE_INITIATIVE_CONFIDENTIAL;
@@ -304,5 +310,6 @@ size_t urne_initiative_rules_write(const urne_initiative_rules *r, char *buf, si
     if (r->roll_territory[0]) put(&w, "roll = "), put(&w, r->roll_territory), put(&w, "\n");
     if (r->organisation[0]) put(&w, "organisation = "), put(&w, r->organisation), put(&w, "\n");
     put(&w, r->supporters == URNE_INITIATIVE_PUBLIC ? "supporters = public\n" : "supporters = confidential\n");
+    if (r->identity == URNE_INITIATIVE_BY_EMAIL) put(&w, "identity = email\n"); /* roll: every text before it */
     return w.len;
 }

@@ -33,7 +33,8 @@ static urne_initiative_tally_status check_counts(const urne_initiative_rules *r,
                             (long long)c->electorate, (long long)c->signatures);
             return refuse(out, URNE_INITIATIVE_TALLY_NEGATIVE, i);
         }
-        if (c->signatures > c->electorate) {
+        /* Confirmed by e-mail (rules.h): no roll, so no electorate to exceed. */
+        if (c->signatures > c->electorate && r->identity != URNE_INITIATIVE_BY_EMAIL) {
             urne_phrase_set(&out->why, "territory %s: %lld valid signatures exceed its %lld electors", name_of(c),
                             (long long)c->signatures, (long long)c->electorate);
             return refuse(out, URNE_INITIATIVE_TALLY_EXCEEDS, i);

@@ -13,7 +13,8 @@
  * Sums are int64, checked: a sum that would overflow is refused with its code,
  * never wrapped. A territory with more signatures than electors is refused too (a
  * valid signature is an elector's; such a count is a mistake to find, not a
- * success). The percentages shown beside the figures are exact, in basis points
+ * success), but under rules confirmed by e-mail (rules.h), which know no
+ * electorate (0 electors). The percentages shown beside the figures are exact, in basis points
  * rounded half up (urne_num_basis_points), as official results are published:
  * "24.01 %" is 2401.
  *

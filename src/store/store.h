@@ -21,6 +21,7 @@
  *   store_notices.h    the notices administrators publish (the example component)
  *   store_initiatives.h  citizens' initiatives, their rolls and signatures
  *   store_forums.h       forums, their posts and bans
+ *   store_mail.h         e-mail confirmation's pending signatures, the mails' outbox
  *   store_rows.h       the whole store as rows, for `urne store copy`
  *
  * Transactions: every mutation runs between urne_store_begin and urne_store_commit
@@ -50,6 +51,7 @@ typedef struct urne_store urne_store;
 #include "store_elections.h"
 #include "store_forums.h"
 #include "store_initiatives.h"
+#include "store_mail.h"
 #include "store_matches.h"
 #include "store_notices.h"
 #include "store_grants.h"

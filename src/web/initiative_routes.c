@@ -31,6 +31,7 @@
 #include "flash.h"
 #include "initiative_chart.h"
 #include "initiative_download.h"
+#include "initiative_mail.h"
 #include "initiative_words.h"
 #include "page_parts.h"
 #include "reply.h"
@@ -141,6 +142,8 @@ static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res)
     else
         urne_outcome_word(r, o, res);
 }
+
+void urne_initiative_word(const urne_req *r, const urne_app_outcome *o, urne_result *res) { word(r, o, res); }
 
 /* The JSON answer of a use case (urne_outcome_answer, in this component's words). */
 static enum MHD_Result answer(urne_req *r, urne_app_outcome *o, unsigned ok, const char *ok_message, json_t *extra) {
@@ -412,12 +415,15 @@ static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_h
 /* What a refused form had typed, shown again (NULL: nothing). */
 typedef struct typed {
     const char *name, *given, *birth, *commune, *code, *letter; /* code: a receipt's; letter: a letter's code */
+    const char *email; /* confirmation by e-mail's form (initiative_mail.c) */
 } typed;
 
 /* The signing form (while collecting) and the receipt's check. */
 static void forms_html(urne_buf *b, const urne_req *r, const urne_initiative_held *h, const typed *t) {
     long long id = (long long)h->row.id;
-    if (h->state == URNE_INITIATIVE_COLLECTING) {
+    if (h->state == URNE_INITIATIVE_COLLECTING && h->rules.identity == URNE_INITIATIVE_BY_EMAIL)
+        urne_initiative_mail_form(b, r, h, t->name, t->given, t->birth, t->commune, t->email);
+    else if (h->state == URNE_INITIATIVE_COLLECTING) {
         urne_html(b, "<form method=post action=\"/initiatives/%lld/sign\" class=card>", id);
         urne_page_csrf(b, r);
         urne_html(b, "<h2>%s</h2><p>%s</p>", _(r, "Sign this initiative"),
@@ -462,6 +468,13 @@ static enum MHD_Result counter_page(urne_req *r, int64_t id, unsigned status, co
     return urne_page_send(r, status, &buf);
 }
 
+enum MHD_Result urne_initiative_mail_page(urne_req *r, int64_t id, unsigned status, const char *message,
+                                          const char *name, const char *given, const char *birth,
+                                          const char *commune, const char *email) {
+    typed t = {name, given, birth, commune, NULL, NULL, email};
+    return counter_page(r, id, status, message, &t);
+}
+
 static enum MHD_Result page_one(urne_req *r, int64_t id, int64_t b) {
     typed none = {0};
     return counter_page(r, id, 200, NULL, &none);
@@ -469,7 +482,7 @@ static enum MHD_Result page_one(urne_req *r, int64_t id, int64_t b) {
 
 static enum MHD_Result form_sign(urne_req *r, int64_t id, int64_t b) {
     typed t = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
-               urne_req_param(r, "commune"), NULL, urne_req_param(r, "code")};
+               urne_req_param(r, "commune"), NULL, urne_req_param(r, "code"), NULL};
     char origin[64];
     urne_req_addr(r, origin, sizeof origin);
     urne_initiative_signer s = {t.name, t.given, t.birth, t.commune, origin, t.letter};

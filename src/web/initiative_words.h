@@ -13,4 +13,11 @@
  * `lang`; NULL when the reason takes parameters or is not an initiative's. */
 const char *urne_initiative_why_text(urne_lang lang, const char *why);
 
+/* The outcome of an initiative's use case in words (status and message) into
+ * res, as the initiatives' pages and API word them (initiative_routes.c). */
+struct urne_req;
+struct urne_app_outcome;
+struct urne_result;
+void urne_initiative_word(const struct urne_req *r, const struct urne_app_outcome *o, struct urne_result *res);
+
 #endif

@@ -20,6 +20,7 @@ static const urne_route_table *const tables[] = {
     &urne_notice_routes,
     &urne_grant_routes,
     &urne_initiative_routes,
+    &urne_initiative_mail_routes,
     &urne_match_routes,
     &urne_forum_routes,
 };

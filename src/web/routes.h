@@ -52,6 +52,7 @@ extern const urne_route_table urne_results_routes; /* api.c, page_*.c */
 extern const urne_route_table urne_notice_routes;  /* notice_routes.c: the example component */
 extern const urne_route_table urne_grant_routes;   /* grant_routes.c */
 extern const urne_route_table urne_initiative_routes; /* initiative_routes.c */
+extern const urne_route_table urne_initiative_mail_routes; /* initiative_mail.c */
 /* GET /api/initiatives/N/counts.csv (initiative_download.c, apart from the pages). */
 enum MHD_Result urne_initiative_counts_csv(urne_req *r, int64_t id, int64_t b);
 extern const urne_route_table urne_match_routes;      /* match_routes.c */

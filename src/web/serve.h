@@ -26,6 +26,10 @@ typedef struct urne_serve_options {
     const char *const *trusted_proxies; /* "ADDR" or "ADDR/BITS": peers whose X-Forwarded-For is believed */
     size_t ntrusted_proxies;
     urne_lang lang;          /* the language of what the server says on its terminal */
+    const char *smtp;        /* the relay's URL (smtp://host:port); NULL: mails wait in the outbox */
+    const char *mail_from;   /* the mails' sender address; NULL: urne@ the public URL's host */
+    const char *public_url;  /* what links in mails begin with; NULL: http:// and the listening address */
+    int smtp_tries;          /* tries before a mail fails for good; 0: URNE_MAIL_TRIES */
 } urne_serve_options;
 
 /* The defaults `urne serve --help` shows. */

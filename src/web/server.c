@@ -51,6 +51,7 @@
 #include "conns.h"
 #include "deadline.h"
 #include "flash.h"
+#include "mail.h"
 #include "reply.h"
 #include "request.h"
 #include "server.h"
@@ -456,6 +457,7 @@ static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready
         fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s\n"), "serve", err);
         return -1;
     }
+    if (urne_serve_mail_open(&s->srv, opt) < 0) return -1;
     return open_access_log(opt->access_log, opt->lang, &s->srv.access_log);
 }
 
@@ -494,6 +496,7 @@ static void serve_close(serving *s) {
      * connection still suspended when the daemon stops is libmicrohttpd's panic.
      * Those signed after are committed one by one in their request's thread. */
     if (s->app_open) urne_app_initiative_batch_stop(&s->srv.app);
+    urne_mailer_stop(s->srv.mailer); /* the mail in hand finished or left waiting */
     if (s->daemon) urne_server_mhd.stop_daemon(s->daemon);
     urne_deadlines_stop(s->srv.deadlines);
     if (s->app_open) urne_app_watch_stop(&s->srv.app); /* before the cache and the app it changes */

@@ -49,6 +49,8 @@ typedef struct urne_server {
     int secure_cookies;
     struct urne_proxies *proxies; /* --trusted-proxy (addr.h) */
     struct urne_deadlines *deadlines; /* the header deadline's watchdog (deadline.h) */
+    struct urne_mailer *mailer; /* the outbox's sender (mail.h); NULL without --smtp */
+    char public_url[256];       /* the links in mails begin with it, no '/' at its end */
 } urne_server;
 
 /* ---- requests (server.c; request.c, session.c, reply.c, throttle.c, addr.c, cache.c) ---- */

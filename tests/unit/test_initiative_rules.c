@@ -398,7 +398,8 @@ static int same_rules(const urne_initiative_rules *a, const urne_initiative_rule
            a->opens_at == b->opens_at && a->closes_at == b->closes_at && a->window_months == b->window_months &&
            a->window_days == b->window_days && a->stop_at_threshold == b->stop_at_threshold &&
            a->age_min == b->age_min && strcmp(a->roll_territory, b->roll_territory) == 0 &&
-           strcmp(a->organisation, b->organisation) == 0 && a->supporters == b->supporters;
+           strcmp(a->organisation, b->organisation) == 0 && a->supporters == b->supporters &&
+           a->identity == b->identity;
 }
 
 /* Every preset, and adjusted rules, written and read back into the same rules. */
@@ -441,8 +442,45 @@ static void test_rules_write(void **state) {
     urne_diags_free(&d);
 }
 
+/* identity = email: read and written back; shares, minimums and a roll
+ * refused with it (no electorate is known); the tally lets signatures pass an
+ * electorate of 0 then, and only then. */
+static void test_identity_email(void **state) {
+    (void)state;
+    urne_initiative_rules r;
+    parse_case("preset = local-petition\nidentity = email\nnational = 500\n", 0, NULL, NULL, &r);
+    assert_int_equal(r.identity, URNE_INITIATIVE_BY_EMAIL);
+    char text[1024];
+    urne_initiative_rules_write(&r, text, sizeof text);
+    assert_non_null(strstr(text, "identity = email\n"));
+    urne_initiative_rules back;
+    parse_case(text, 0, NULL, NULL, &back);
+    assert_true(same_rules(&r, &back));
+    parse_case("preset = rip\nidentity = roll\n", 0, NULL, NULL, &r);
+    assert_int_equal(r.identity, URNE_INITIATIVE_BY_ROLL);
+    urne_initiative_rules_write(&r, text, sizeof text);
+    assert_null(strstr(text, "identity")); /* the roll: the texts written before e-mail existed */
+    parse_case("preset = rip\nidentity = letter\n", 2, "identity", "bad-value", &r);
+    parse_case("preset = local-petition\nidentity = email\n", 0, "identity", "email-counts-only", &r); /* a fifth */
+    parse_case("preset = rip\nidentity = email\nnational = 10\nterritory = 5\n", 0, "identity",
+               "email-counts-only", &r);
+    parse_case("preset = rip\nidentity = email\nnational = 10\nroll = FR-80\n", 0, "identity",
+               "email-counts-only", &r);
+    /* The tally: 3 confirmed signatures in a commune of 0 known electors. */
+    parse_case("preset = local-petition\nidentity = email\nnational = 3\n", 0, NULL, NULL, &r);
+    urne_initiative_count c = {"AMIENS", 0, 3, -1, -1};
+    urne_initiative_territory_result res;
+    urne_initiative_tally t;
+    assert_int_equal(urne_initiative_tally_evaluate(&r, &c, 1, &res, &t), URNE_INITIATIVE_TALLY_OK);
+    assert_int_equal(t.national_threshold, 3);
+    assert_true(t.reached);
+    r.identity = URNE_INITIATIVE_BY_ROLL;
+    assert_int_equal(urne_initiative_tally_evaluate(&r, &c, 1, &res, &t), URNE_INITIATIVE_TALLY_EXCEEDS);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_identity_email),
         cmocka_unit_test(test_presets_national), cmocka_unit_test(test_eci),
         cmocka_unit_test(test_territories),      cmocka_unit_test(test_tally_refusals),
         cmocka_unit_test(test_percentages),      cmocka_unit_test(test_calendar_and_window),

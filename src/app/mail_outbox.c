@@ -1,0 +1,110 @@
+/*
+ * mail_outbox (app): the durable outbox's use cases (initiative_mail.h): the
+ * next mail due, claimed; a try recorded; the mails not sent, for the site's
+ * administrators.
+ *
+ * Why a table and not a queue in memory: a mail is written in the transaction
+ * that asks for it (a pending signature and its link), so a server stopped, or
+ * a relay down for an hour, loses none; the sender (web/mail.c) takes them from
+ * here, as many servers on one database do, each mail claimed by one for the
+ * time of its try. Waits between tries double from 2 s to 10 min; after its
+ * last try a mail has failed for good, which the sender logs and the
+ * administrators' page shows. The address and the link leave the table with
+ * the mail (store_mail.h). The pending signatures whose link expired, and the
+ * mails that left a week ago, are removed by urne_app_mail_purge (the sender
+ * calls it hourly).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "initiative_internal.h"
+#include "initiative_mail.h"
+
+#define MAIL_WAIT_FIRST 2    /* seconds before the second try */
+#define MAIL_WAIT_MAX 600    /* the longest wait between tries */
+#define MAIL_KEPT (7 * 86400) /* seconds a mail that left stays listed (its address and text gone already) */
+
+/* rc (1, 0, -1) of a write made inside begin..commit: -1 when either fails. */
+static int finish(urne_app *app, int rc) {
+    if (rc < 0) {
+        urne_store_rollback(app->store);
+        return -1;
+    }
+    return urne_store_commit(app->store) < 0 ? -1 : rc;
+}
+
+int urne_app_mail_next(urne_app *app, int64_t now, int64_t lease, urne_mail_row *m) {
+    pthread_mutex_lock(&app->lock);
+    int rc;
+    char at[24];
+    urne_app_initiative_iso(now, at);
+    while ((rc = urne_store_mail_due(app->store, now, m)) == 1) {
+        int expired = m->expires_at > 0 && m->expires_at <= now; /* its link is dead: not worth a mail */
+        if (urne_store_begin(app->store) < 0) {
+            rc = -1;
+            break;
+        }
+        int done = expired ? urne_store_mail_done(app->store, m->id, "dropped", m->tries, m->next_at, at, "expired")
+                           : urne_store_mail_claim(app->store, m->id, m->next_at, now + lease);
+        done = finish(app, done);
+        if (done < 0 || (!expired && done == 1)) {
+            rc = done;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&app->lock);
+    return rc;
+}
+
+int64_t urne_app_mail_purge(urne_app *app, int64_t now) {
+    char before[24];
+    urne_app_initiative_iso(now - MAIL_KEPT, before);
+    pthread_mutex_lock(&app->lock);
+    int64_t n = urne_store_begin(app->store) < 0 ? -1 : urne_store_mail_purge(app->store, now, before);
+    if (n >= 0 && urne_store_commit(app->store) < 0) n = -1;
+    else if (n < 0) urne_store_rollback(app->store);
+    pthread_mutex_unlock(&app->lock);
+    return n;
+}
+
+int urne_app_mail_tried(urne_app *app, const urne_mail_row *m, const char *error, int64_t tries, int64_t now,
+                        int *final) {
+    int64_t done = m->tries + 1, wait = MAIL_WAIT_FIRST;
+    for (int64_t k = 1; k < done && wait < MAIL_WAIT_MAX; k++) wait *= 2;
+    if (wait > MAIL_WAIT_MAX) wait = MAIL_WAIT_MAX;
+    *final = error != NULL && done >= tries;
+    const char *state = error == NULL ? "sent" : *final ? "failed" : "waiting";
+    char at[24];
+    urne_app_initiative_iso(now, at);
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_store_begin(app->store) < 0
+                 ? -1
+                 : finish(app, urne_store_mail_done(app->store, m->id, state, done, error ? now + wait : m->next_at,
+                                                    at, error ? error : ""));
+    pthread_mutex_unlock(&app->lock);
+    return rc < 0 ? -1 : 0;
+}
+
+urne_app_status urne_app_mail_unsent(urne_app *app, const urne_user *actor,
+                                     int (*fn)(const urne_mail_row *m, void *ctx), void *ctx, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    pthread_mutex_lock(&app->lock);
+    urne_app_status st = urne_app_may(app, actor, URNE_ACT_MANAGE_USERS, 0, out);
+    if (st == URNE_APP_OK && urne_store_mail_each_unsent(app->store, 200, fn, ctx) < 0)
+        st = urne_app_store_failed(app, out);
+    pthread_mutex_unlock(&app->lock);
+    return out->status = st;
+}
+
+static int count_waiting(const urne_mail_row *m, void *ctx) {
+    if (strcmp(m->state, "waiting") == 0) ++*(int64_t *)ctx;
+    return 0;
+}
+
+int64_t urne_app_mail_waiting(urne_app *app) {
+    int64_t n = 0;
+    pthread_mutex_lock(&app->lock);
+    int rc = urne_store_mail_each_unsent(app->store, 1000000, count_waiting, &n);
+    pthread_mutex_unlock(&app->lock);
+    return rc < 0 ? -1 : n;
+}

@@ -1,0 +1,46 @@
+/*
+ * mail: the server's sender of the outbox's mails (app/initiative_mail.h has
+ * the outbox; io/smtp.h speaks to the relay).
+ *
+ * One thread per server, started by `urne serve --smtp URL`, takes the mails
+ * due one at a time (each claimed in the store, so that several servers on one
+ * database send each once), sends it without the application's lock, and
+ * records the try: sent, tried again later (waits doubling from 2 s to 10 min),
+ * or failed for good after --smtp-tries, said on standard error with the
+ * relay's reason (and shown to administrators on /admin/mail). It sleeps until
+ * a mail is due, a request wakes it (urne_mailer_wake), or a second passes (a
+ * mail written by another server); hourly, it removes the requests whose link
+ * expired (urne_app_mail_purge). Stopped before the application closes: a
+ * mail being sent is finished or left waiting; nothing is lost.
+ */
+#ifndef URNE_WEB_MAIL_H
+#define URNE_WEB_MAIL_H
+
+#include <stddef.h>
+
+#include "../app/app.h"
+#include "../i18n/i18n.h"
+
+typedef struct urne_mailer urne_mailer;
+
+#define URNE_MAIL_TRIES 12 /* tries before a mail has failed for good (--smtp-tries) */
+
+/* A sender for app's outbox to relay `url` from address `from`, `tries` tries
+ * a mail, saying its failures in `lang`: NULL with the reason in why. */
+urne_mailer *urne_mailer_start(urne_app *app, const char *url, const char *from, int tries, urne_lang lang,
+                               char *why, size_t size);
+/* A mail was just put in the outbox: look now. NULL: nothing. */
+void urne_mailer_wake(urne_mailer *m);
+/* The thread stopped (after the try in hand) and everything freed. NULL: nothing. */
+void urne_mailer_stop(urne_mailer *m);
+
+/* What `urne serve` sets up for mail (server.c): srv's public URL from
+ * opt->public_url (http:// or https://, no '/' at its end) or the listening
+ * address, and the sender when opt->smtp is given; without it, mails wait in the
+ * outbox, which a line on standard error says when some do. 0, or -1 said on
+ * standard error. */
+struct urne_server;
+struct urne_serve_options;
+int urne_serve_mail_open(struct urne_server *srv, const struct urne_serve_options *opt);
+
+#endif

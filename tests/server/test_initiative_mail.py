@@ -1,0 +1,270 @@
+"""E-mail confirmation for lighter petitions (issue 18), with a real SMTP server
+(aiosmtpd, started here as a sink on a free port): sign -> pending, not counted
+-> the mail received, in the signer's language, with an absolute link -> the
+link's page and its button -> counted, with a receipt; following it twice is
+harmless; a second signature with the same address (another spelling, other
+names) counts nothing; asking again within 10 minutes mails nothing more; the
+relay down -> the mail kept in the outbox and sent when it comes back; a mail
+that fails for good is shown to administrators; an expired link counts nothing;
+bad addresses get a message naming the field and rule; no address or link in
+clear left in the store once the mail left; the rules refuse shares with e-mail."""
+import base64
+import email
+import os
+import re
+import threading
+import time
+
+try:
+    from aiosmtpd.controller import Controller
+except ImportError:  # Debian's python3-aiosmtpd, under a python3 that is not Debian's
+    import sys
+    sys.path.append("/usr/lib/python3/dist-packages")
+    from aiosmtpd.controller import Controller
+
+from lib import *
+
+RULES = ("preset = local-petition\nidentity = email\nnational = 3\nopens = 2020-01-01\ncloses = 2099-01-01\n"
+         "stop-at-threshold = no\n")
+
+
+class Sink:
+    """An SMTP server keeping every message it receives."""
+
+    def __init__(self, port):
+        self.messages = []
+        self.port = port
+        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
+        return "250 OK"
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+
+def wait_for(cond, seconds=30):
+    end = time.time() + seconds
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def body_of(msg):
+    return msg.get_payload(decode=True).decode("utf-8")
+
+
+def subject_of(msg):
+    return str(email.header.make_header(email.header.decode_header(msg["Subject"])))
+
+
+smtp_port = free_port()
+sink = Sink(smtp_port).start()
+srv = Server(args=["--smtp", f"smtp://127.0.0.1:{smtp_port}", "--mail-from", "petitions@example.org",
+                   "--public-url", "https://petitions.example.org/", "--smtp-tries", "3"])
+admin_db(srv)
+KEY = run("initiative", "keygen", "--secret-key", os.path.join(srv.dir, "authority.key")).stdout.strip()
+rules = os.path.join(srv.dir, "rules.txt")
+open(rules, "w").write(RULES)
+p = run("initiative", "create", "--db", srv.db, "--user", "admin", "--title", "Marché couvert", "--rules", rules,
+        "--authority-key", KEY)
+check("initiative 1 created" in p.stdout, f"created: {p.stdout}")
+open(rules, "w").write(RULES.replace("national = 3", "national = 10%"))
+p = run("initiative", "create", "--db", srv.db, "--user", "admin", "--title", "Share", "--rules", rules,
+        "--authority-key", KEY, ok=False)
+check(p.returncode != 0 and "confirmation by e-mail knows no electorate" in p.stderr,
+      f"e-mail confirmation with a share of an unknown electorate: refused, naming the rule: {p.stderr}")
+
+srv.start()
+try:
+    admin = admin_client(srv)
+    for e in ("submit",):
+        admin.post("/api/initiatives/1/transition", {"event": e})
+    make_users(admin, {"com": ("commission", 1)})
+    com = srv.client()
+    com.login("com", bearer=True)
+    com.post("/api/initiatives/1/decision", {"decision": "admit", "reasons": "Recevable."})
+    st, d = admin.post("/api/initiatives/1/transition", {"event": "open"})
+    check(st == 200 and d.get("state") == "collecting", f"opened: {st} {d}")
+
+    pub = srv.client()
+    st, page = pub.get("/initiatives/1", headers={"Accept-Language": "en"})
+    check(st == 200 and 'name=email' in page and 'action="/initiatives/1/mail"' in page and "Code from the letter" not in page,
+          "the counter page offers the e-mail form, not the roll's nor the code's")
+    st, d = pub.post("/api/initiatives/1/signatures", {"name": "Martin", "given": "Jean", "birth": "1970-01-01",
+                                                        "commune": "Amiens"})
+    check(st == 409 and d.get("rule") == "by-email", f"signing by name is refused, saying why: {st} {d}")
+
+    # Bad addresses: the field and the rule named.
+    for addr, rule in [("", "email-empty"), ("jean.martin", "email-at"), ("a@b@c.org", "email-at"),
+                       ("jean..martin@example.org", "email-local"), ("jean@localhost", "email-domain"),
+                       ("jéan@example.org", "email-not-ascii"), ("jean@exa mple.org", "email-domain"),
+                       ("x@example.org\r\nBcc: y@example.org", "email-at"), ("x@exam\nple.org", "email-domain")]:
+        st, d = pub.post("/api/initiatives/1/mail", {"name": "Martin", "given": "Jean", "birth": "1970-01-01",
+                                                      "commune": "Amiens", "email": addr})
+        check(st == 400 and d.get("field") == "email" and d.get("rule") == rule,
+              f"{addr!r}: 400 naming field email and rule {rule}: {st} {d}")
+    st, d = pub.post("/api/initiatives/1/mail", {"name": "Martin", "given": "Jean", "birth": "2015-01-01",
+                                                  "commune": "Amiens", "email": "young@example.org"})
+    check(st == 400 and d.get("field") == "birth" and d.get("rule") == "under-age", f"under age: {st} {d}")
+    check(sink.messages == [], "no mail for a refused request")
+
+    # Sign -> pending, not counted -> the mail.
+    st, d = pub.post("/api/initiatives/1/mail", {"name": "Martin", "given": "Jean", "birth": "1970-01-01",
+                                                  "commune": "Amiens", "email": "Jean.Martin@Example.org"},
+                     headers={"Accept-Language": "fr"})
+    check(st == 202 and d.get("pending") is True and d.get("mail_sent") is True, f"pending: {st} {d}")
+    st, d = pub.get("/api/initiatives/1")
+    check(d.get("signatures") == 0, f"pending counts nothing: {d.get('signatures')}")
+    check(wait_for(lambda: len(sink.messages) == 1), f"one mail received: {len(sink.messages)}")
+    to, msg = sink.messages[0] if sink.messages else ([], None)
+    text = body_of(msg) if msg else ""
+    check(to == ["jean.martin@example.org"] and msg["From"] == "<petitions@example.org>",
+          f"to the normalised address, from --mail-from: {to} {msg and msg['From']}")
+    check(msg is not None and "Marché couvert" in subject_of(msg) and "Confirmez" in subject_of(msg)
+          and "Martin" in text and "Amiens" in text, f"in French, naming the initiative and the signer: {text}")
+    link = re.search(r"https://petitions\.example\.org/initiatives/1/confirm\?token=([0-9a-f]{64})", text)
+    check(link is not None, f"an absolute link with a 64-digit token: {text}")
+    token = link.group(1) if link else "0" * 64
+
+    # Asking again within 10 minutes mails nothing more.
+    st, d = pub.post("/api/initiatives/1/mail", {"name": "Martin", "given": "Jean", "birth": "1970-01-01",
+                                                  "commune": "Amiens", "email": "jean.martin@example.org"})
+    check(st == 202 and d.get("mail_sent") is False and 0 < d.get("resend_in", 0) <= 600,
+          f"asked again at once: no new mail: {st} {d}")
+    time.sleep(1.5)
+    check(len(sink.messages) == 1, f"still one mail: {len(sink.messages)}")
+
+    # The link's page: a button, then counted with a receipt.
+    st, page = pub.get(f"/initiatives/1/confirm?token={token}", headers={"Accept-Language": "en"})
+    check(st == 200 and f'value="{token}"' in page and "Confirm my signature" in page, "the link's page has the button")
+    st, d = pub.get("/api/initiatives/1")
+    check(d.get("signatures") == 0, "opening the link's page counts nothing (a mail scanner confirms nothing)")
+    st, _ = pub.form("/initiatives/1/confirm", {"token": token})
+    check(st == 303, f"confirmed by the button: sent back to the page: {st}")
+    st, page = pub.follow()
+    receipt = re.search(r"([0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5})", page if isinstance(page, str) else "")
+    check(st == 200 and receipt is not None, "the receipt is shown once")
+    check(wait_for(lambda: pub.get("/api/initiatives/1")[1].get("signatures") == 1, 5), "counted (the counter a second late at most)")
+    st, d = pub.get("/api/initiatives/1")
+    check(d.get("signatures") == 1 and d["territories"][0]["name"] == "AMIENS", f"counted once, in its commune: {d}")
+    if receipt:
+        st, d = pub.post("/api/initiatives/1/receipt", {"code": receipt.group(1)})
+        check(st == 200 and d.get("counted") is True, f"its receipt checks: {st} {d}")
+    st, d = pub.post("/api/initiatives/1/confirm", {"token": token})
+    check(st == 200 and d.get("already_confirmed") is True, f"the link followed twice is harmless: {st} {d}")
+    time.sleep(1.2)  # the counter's page is kept a second
+    st, d = pub.get("/api/initiatives/1")
+    check(d.get("signatures") == 1, "still counted once")
+
+    # The same address again, other names: nothing counted.
+    st, d = pub.post("/api/initiatives/1/mail", {"name": "Autre", "given": "Paul", "birth": "1980-01-01",
+                                                  "commune": "Lille", "email": " JEAN.MARTIN@example.ORG "})
+    check(st == 409 and d.get("rule") == "already-signed", f"one signature per address: {st} {d}")
+    st, d = pub.post("/api/initiatives/1/confirm", {"token": "f" * 64})
+    check(st == 400 and d.get("field") == "token" and d.get("rule") == "unknown-link", f"unknown link: {st} {d}")
+
+    # The form in English, its "check your mail" page.
+    en = srv.client()
+    st, _ = en.request("POST", "/initiatives/1/mail", raw=b"name=Durand&given=Anne&birth=1990-05-05&commune=Abbeville"
+                       b"&email=anne%40example.org", content_type="application/x-www-form-urlencoded",
+                       headers={"Accept-Language": "en"})
+    check(st == 303 and en.location == "/initiatives/1/mail-sent", f"the form sends to the check-your-mail page: {st}")
+    st, page = en.request("GET", "/initiatives/1/mail-sent", headers={"Accept-Language": "en"})
+    check(st == 200 and "Check your mail" in page and "7 days" in page, "the check-your-mail page")
+    check(wait_for(lambda: len(sink.messages) == 2), "Anne's mail received")
+    msg = sink.messages[-1][1]
+    check("Confirm your signature" in subject_of(msg) and "before" in body_of(msg), "in English for an English form")
+    st, page = en.request("GET", "/initiatives/1/confirm?token=x", headers={"Accept-Language": "fr"})
+    check(st == 200 and "Confirmer ma signature" in page, "the link's page in French")
+
+    # The relay down: the mail kept, sent when it comes back.
+    sink.stop()
+    st, d = pub.post("/api/initiatives/1/mail", {"name": "Petit", "given": "Luc", "birth": "1960-02-02",
+                                                  "commune": "Amiens", "email": "luc@example.org"})
+    check(st == 202 and d.get("mail_sent") is True, f"pending while the relay is down: {st} {d}")
+    check(wait_for(lambda: any(m["tries"] >= 1 and m["state"] == "waiting"
+                               for m in admin.get("/api/mail/unsent")[1].get("mails", [])), 20),
+          "a try failed: the mail waits in the outbox, visible to administrators")
+    st, d = pub.get("/api/mail/unsent")
+    check(st in (401, 403), f"the outbox is the administrators': {st}")
+    sink = Sink(smtp_port).start()
+    check(wait_for(lambda: any("luc@example.org" in m[0] for m in sink.messages), 30),
+          "sent once the relay is back")
+
+    # A mail that fails for good (3 tries): logged, shown to administrators.
+    sink.stop()
+    pub.post("/api/initiatives/1/mail", {"name": "Roux", "given": "Léa", "birth": "1975-03-03",
+                                         "commune": "Amiens", "email": "lea@example.org"})
+    check(wait_for(lambda: any(m["state"] == "failed" for m in admin.get("/api/mail/unsent")[1].get("mails", [])), 40),
+          "failed for good after 3 tries")
+    st, page = admin.get("/admin/mail", headers={"Accept-Language": "en"})
+    check(st == 200 and "failed" in page and "initiative/1/pending/" in page and "lea@" not in page,
+          "the administrators' page shows it, without the address")
+    st, page = admin.get("/admin/mail", headers={"Accept-Language": "fr"})
+    check(st == 200 and "échoué" in page and "Courriels non envoyés" in page, "and in French")
+    check(wait_for(lambda: "failed for good after 3 tries" in open(os.path.join(srv.dir, "server.log")).read(), 5),
+          "the failure is said in the server's log")
+    sink = Sink(smtp_port).start()
+finally:
+    srv.stop()
+
+# Nothing in clear once the mails left: no address of a sent mail, no token.
+rows = store_query(srv.db, "SELECT recipient, body FROM mail_outbox WHERE state <> 'waiting'")
+check(rows and all(r == ("", "") for r in rows), f"sent and failed mails keep no address nor link: {rows}")
+pend = store_query(srv.db, "SELECT email_hash, sealed, token_hash FROM initiative_pending")
+check(pend and not any("example.org" in "".join(r) for r in pend) and token not in str(pend),
+      "pending rows hold no address nor token in clear")
+
+# Expiry: a link older than 7 days counts nothing.
+store_sql(srv.db, "UPDATE initiative_pending SET expires_at = 1 WHERE state = 'pending'")
+relay = srv.args
+srv.args = []  # no sender: no hourly purge either, for this look at an expired link
+srv.start()
+try:
+    anne = re.search(r"token=([0-9a-f]{64})", body_of(msg))
+    st, d = srv.client().post("/api/initiatives/1/confirm", {"token": anne.group(1) if anne else ""})
+    check(st == 409 and d.get("rule") == "link-expired", f"an expired link: refused, nothing counted: {st} {d}")
+    st, d = srv.client().get("/api/initiatives/1")
+    check(d.get("signatures") == 1, f"still one signature: {d.get('signatures')}")
+finally:
+    srv.stop()
+    sink.stop()
+# Without --smtp: the mail waits in the outbox, said on the terminal; a server
+# started with a relay later sends it (the server stopped in between: nothing lost).
+srv.start()
+try:
+    st, d = srv.client().post("/api/initiatives/1/mail", {"name": "Blanc", "given": "Zoé", "birth": "1999-09-09",
+                                                           "commune": "Amiens", "email": "zoe@example.org"})
+    check(st == 202 and d.get("mail_sent") is True, f"pending without a relay: {st} {d}")
+    check(wait_for(lambda: "no --smtp relay is given" in open(os.path.join(srv.dir, "server.log")).read(), 5),
+          "the log says the mail waits for a relay")
+finally:
+    srv.stop()
+srv.start()
+srv.stop()
+check("1 mail(s) wait in the outbox" in open(os.path.join(srv.dir, "server.log")).read(),
+      "at start without a relay, the mails waiting are said")
+sink = Sink(smtp_port).start()
+srv.args = relay
+srv.start()
+try:
+    check(wait_for(lambda: any("zoe@example.org" in m[0] for m in sink.messages), 30),
+          "sent by the server started with a relay")
+    st, d = srv.client().post("/api/initiatives/1/confirm", {"token": anne.group(1) if anne else ""})
+    check(st == 400 and d.get("rule") == "unknown-link", f"the sender removed the expired request: {st} {d}")
+    left = store_query(srv.db, "SELECT count(*) FROM initiative_pending WHERE expires_at = 1")
+    check(left == [("0",)], f"no expired request left in the store: {left}")
+finally:
+    srv.stop()
+    sink.stop()
+p = run("audit", "verify", "--db", srv.db)
+check(p.returncode == 0, f"audit verify passes: {p.stdout} {p.stderr}")
+done()

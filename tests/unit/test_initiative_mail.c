@@ -1,0 +1,248 @@
+/*
+ * test_initiative_mail: the use cases of e-mail confirmation
+ * (app/initiative_mail.h) on a real store, with the test's clock: a request is
+ * pending and counts nothing; asking again mails nothing before 10 minutes and
+ * a new link from then on (the old one dead); the link confirms once (the
+ * second follow answered so), then the address cannot sign again, whatever its
+ * spelling or names; a link 7 days old counts nothing; signing by name is
+ * refused for such an initiative, and e-mail for a roll's; the outbox's next
+ * mail claimed, tried again after a wait, failed for good at its last try; a
+ * mail that does not fit writes nothing; the administrators' list.
+ */
+#include "helpers.h"
+
+#include <sodium.h>
+
+#include "../../src/app/app.h"
+#include "app_fixture.h"
+#include "../../src/app/initiative.h"
+#include "../../src/app/initiative_mail.h"
+#include "../../src/initiative/calendar.h"
+
+static int64_t test_now;
+static int64_t clock_now(void) { return test_now; }
+
+static int64_t at(const char *iso) {
+    int64_t t = 0;
+    assert_int_equal(urne_initiative_moment_parse(iso, strlen(iso), &t), 0);
+    return t;
+}
+
+typedef struct fixture {
+    char dir[64];
+    urne_store *store;
+    urne_app app;
+    int changes;
+    urne_user nobody, admin, com1;
+    char pk_hex[65];
+    char token[80];  /* the last mail's token */
+    int composed;    /* mails composed */
+    int refuse;      /* compose answers -1 */
+} fixture;
+
+static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
+
+static int setup(void **state) {
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    assert_true(sodium_init() >= 0);
+    f->store = app_fixture_store(f->dir, "mail");
+    app_fixture_user(f->store, "admin", URNE_ROLE_ADMIN, 1, &f->admin);
+    app_fixture_user(f->store, "com1", URNE_ROLE_COMMISSION, 1, &f->com1);
+    f->nobody.role = URNE_ROLE_PUBLIC;
+    app_fixture_open(&f->app, f->store, count_change, f);
+    urne_app_initiative_clock(&f->app, clock_now);
+    unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
+    crypto_box_keypair(pk, sk);
+    sodium_bin2hex(f->pk_hex, sizeof f->pk_hex, pk, sizeof pk);
+    test_now = at("2025-12-01");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    int rc = app_fixture_close(&f->app, f->store, f->dir);
+    free(f);
+    return rc;
+}
+
+#define OK(call)                                                                                              \
+    do {                                                                                                      \
+        urne_app_status st_ = (call);                                                                         \
+        if (st_ != URNE_APP_OK)                                                                               \
+            fail_msg("%s: %s (%s %s)", #call, urne_app_status_name(st_), o.why ? o.why : "", o.detail);       \
+    } while (0)
+
+static const char RULES[] = "preset = local-petition\nidentity = email\nnational = 2\n"
+                            "opens = 2026-01-01\ncloses = 2026-07-01\nstop-at-threshold = no\n";
+
+/* An initiative of `rules`, submitted, admitted and opened on 2026-01-02. */
+static int64_t collecting(fixture *f, const char *rules) {
+    urne_initiative_new in = {"Marché couvert", "", rules, f->pk_hex};
+    urne_app_outcome o;
+    OK(urne_app_initiative_create(&f->app, &f->admin, &in, &o));
+    int64_t id = o.id;
+    urne_app_outcome_free(&o);
+    OK(urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, &o));
+    urne_app_outcome_free(&o);
+    OK(urne_app_initiative_act(&f->app, &f->com1, id, URNE_INITIATIVE_ADMIT, "Recevable.", &o));
+    urne_app_outcome_free(&o);
+    test_now = at("2026-01-02T10:00:00Z");
+    OK(urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, &o));
+    urne_app_outcome_free(&o);
+    return id;
+}
+
+static int compose(const urne_initiative_mail_facts *m, char *subject, size_t ssize, char *body, size_t bsize,
+                   void *ctx) {
+    fixture *f = ctx;
+    if (f->refuse) return -1;
+    f->composed++;
+    snprintf(f->token, sizeof f->token, "%s", m->token);
+    snprintf(subject, ssize, "Confirm: %s", m->title);
+    snprintf(body, bsize, "%s %s, %s: /initiatives/%lld/confirm?token=%s\n", m->given, m->name, m->commune,
+             (long long)m->initiative, m->token);
+    return 0;
+}
+
+static urne_app_status ask(fixture *f, int64_t id, const char *email, const char *birth, urne_app_outcome *o) {
+    urne_initiative_signer s = {"Martin", "Jean", birth, "Amiens", "192.0.2.1", NULL};
+    return urne_app_initiative_mail_sign(&f->app, &f->nobody, id, &s, email, compose, f, o);
+}
+
+static int64_t signatures(fixture *f, int64_t id) {
+    urne_app_read_begin(&f->app);
+    int64_t n = urne_app_initiative(&f->app, id)->signatures;
+    urne_app_read_end(&f->app);
+    return n;
+}
+
+static void test_request_and_confirm(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f, RULES);
+    urne_app_outcome o;
+    urne_initiative_signer by_name = {"Martin", "Jean", "1970-01-01", "Amiens", "", NULL};
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_BY_EMAIL, urne_app_initiative_sign(&f->app, &f->nobody, id, &by_name, &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, "email-at", ask(f, id, "jean.example.org", "1970-01-01", &o_));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNDER_AGE, ask(f, id, "jean@example.org", "2015-01-01", &o_));
+    assert_int_equal(f->composed, 0);
+
+    OK(ask(f, id, "Jean@Example.org", "1970-01-01", &o));
+    assert_string_equal(o.why, URNE_WHY_MAIL_SENT);
+    urne_app_outcome_free(&o);
+    assert_int_equal(signatures(f, id), 0); /* pending: counted nowhere */
+    char first[80];
+    snprintf(first, sizeof first, "%s", f->token);
+    assert_int_equal(strlen(first), 64);
+
+    test_now += URNE_INITIATIVE_MAIL_RESEND - 1; /* asked again too soon: no mail */
+    OK(ask(f, id, "jean@example.org", "1970-01-01", &o));
+    assert_string_equal(o.why, URNE_WHY_MAIL_RECENT);
+    assert_int_equal(o.number, 1);
+    urne_app_outcome_free(&o);
+    assert_int_equal(f->composed, 1);
+    test_now += 1; /* from then on: a new link, the old one dead */
+    OK(ask(f, id, "jean@example.org", "1970-01-01", &o));
+    assert_string_equal(o.why, URNE_WHY_MAIL_SENT);
+    urne_app_outcome_free(&o);
+    assert_int_equal(f->composed, 2);
+    assert_string_not_equal(first, f->token);
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
+                urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, first, &o_));
+
+    OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o));
+    assert_int_equal(strlen(o.detail), 23); /* the receipt, once */
+    assert_string_equal(o.field, "AMIENS");
+    int64_t sid = o.id;
+    urne_app_outcome_free(&o);
+    assert_int_equal(signatures(f, id), 1);
+    OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o)); /* twice: harmless */
+    assert_string_equal(o.why, URNE_WHY_CONFIRMED);
+    assert_int_equal(o.id, sid);
+    assert_string_equal(o.detail, "");
+    urne_app_outcome_free(&o);
+    assert_int_equal(signatures(f, id), 1);
+    APP_REFUSED(f, URNE_APP_TAKEN, URNE_WHY_ALREADY_SIGNED, ask(f, id, " JEAN@example.ORG", "1980-02-02", &o_));
+    assert_int_equal(f->composed, 2);
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
+                urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, "short", &o_));
+}
+
+static void test_expiry_and_roll(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f, RULES);
+    urne_app_outcome o;
+    OK(ask(f, id, "anne@example.org", "1990-01-01", &o));
+    urne_app_outcome_free(&o);
+    test_now += URNE_INITIATIVE_MAIL_EXPIRY; /* 7 days on: the link is dead */
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_LINK_EXPIRED,
+                urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
+    assert_int_equal(signatures(f, id), 0);
+    OK(ask(f, id, "anne@example.org", "1990-01-01", &o)); /* asked again: a new link */
+    assert_string_equal(o.why, URNE_WHY_MAIL_SENT);
+    urne_app_outcome_free(&o);
+    char anne[80];
+    snprintf(anne, sizeof anne, "%s", f->token);
+    f->refuse = 1; /* a mail that does not fit: nothing written */
+    APP_REFUSED(f, URNE_APP_NO_MEMORY, NULL, ask(f, id, "paul@example.org", "1990-01-01", &o_));
+    f->refuse = 0;
+    OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(signatures(f, id), 1);
+    /* the purge: a request whose link expired removed (its row and sealed box), a confirmed one kept */
+    OK(ask(f, id, "zoe@example.org", "1990-01-01", &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_mail_purge(&f->app, test_now + URNE_INITIATIVE_MAIL_EXPIRY - 1), 0);
+    assert_int_equal(urne_app_mail_purge(&f->app, test_now + URNE_INITIATIVE_MAIL_EXPIRY), 1);
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
+                urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
+    OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, anne, &o)); /* a confirmed one is kept */
+    assert_string_equal(o.why, URNE_WHY_CONFIRMED);
+    urne_app_outcome_free(&o);
+    APP_REFUSED(f, URNE_APP_TAKEN, URNE_WHY_ALREADY_SIGNED, ask(f, id, "anne@example.org", "1990-01-01", &o_));
+    /* a roll's initiative takes no e-mail; e-mail rules take no share */
+    int64_t roll = collecting(f, "preset = local-petition\nnational = 2\nopens = 2026-01-01\ncloses = 2026-07-01\n");
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_NOT_BY_EMAIL, ask(f, roll, "anne@example.org", "1990-01-01", &o_));
+    urne_initiative_new share = {"Share", "", "preset = local-petition\nidentity = email\nopens = 2026-01-01\n"
+                                              "closes = 2026-07-01\n", f->pk_hex};
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_RULES, urne_app_initiative_create(&f->app, &f->admin, &share, &o_));
+}
+
+static void test_outbox(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f, RULES);
+    urne_app_outcome o;
+    OK(ask(f, id, "jean@example.org", "1970-01-01", &o));
+    urne_app_outcome_free(&o);
+    urne_mail_row *m = calloc(1, sizeof *m);
+    int64_t now = test_now;
+    assert_int_equal(urne_app_mail_next(&f->app, now, 120, m), 1);
+    assert_string_equal(m->recipient, "jean@example.org");
+    assert_non_null(strstr(m->body, f->token));
+    assert_int_equal(urne_app_mail_next(&f->app, now, 120, m), 0); /* claimed: not twice */
+    assert_int_equal(urne_app_mail_next(&f->app, now + 119, 120, m), 0);
+    assert_int_equal(urne_app_mail_next(&f->app, now + 120, 120, m), 1); /* the claim lapsed: taken again */
+    int final = -1;
+    assert_int_equal(urne_app_mail_tried(&f->app, m, "connection refused", 2, now, &final), 0);
+    assert_int_equal(final, 0);
+    assert_int_equal(urne_app_mail_next(&f->app, now + 1, 120, m), 0); /* waits 2 s */
+    assert_int_equal(urne_app_mail_next(&f->app, now + 2, 120, m), 1);
+    assert_int_equal(m->tries, 1);
+    assert_int_equal(urne_app_mail_tried(&f->app, m, "connection refused", 2, now + 2, &final), 0);
+    assert_int_equal(final, 1); /* its last try */
+    assert_int_equal(urne_app_mail_next(&f->app, now + 100000, 120, m), 0);
+    APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_mail_unsent(&f->app, &f->nobody, NULL, NULL, &o_));
+    APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_mail_unsent(&f->app, &f->com1, NULL, NULL, &o_));
+    assert_int_equal(urne_app_mail_waiting(&f->app), 0);
+    free(m);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_request_and_confirm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expiry_and_roll, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
