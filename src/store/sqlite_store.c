@@ -213,7 +213,6 @@ int urne_sql_fail(urne_store *s, const char *what) {
 
 sqlite3_stmt *urne_sql_stmt(urne_store *s, const char *sql) {
     urne_sqlite *q = urne_sq(s);
-    urne_sqlite_checkpointer_stop(q); /* its thread joined before the database is closed */
     for (int i = 0; i < NCACHED; i++) {
         if (q->cache[i].sql == sql) {
             sqlite3_reset(q->cache[i].st);
