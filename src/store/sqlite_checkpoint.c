@@ -21,9 +21,10 @@
  * Bounded: under writes that never pause, the WAL could never be wholly
  * copied, and would grow. Past 4 x `pages` frames, the hook copies what is
  * left itself, as the automatic checkpoint did (PASSIVE: little is left, the
- * checkpointer having copied the rest); past 8 x `pages`, a FULL checkpoint,
- * which waits (the connection's busy timeout) for the checkpointer and for
- * readers on older snapshots. Durability is the commit's, unchanged: a
+ * checkpointer having copied the rest; SQLite answers BUSY at once while the
+ * checkpointer runs, and the next commit tries again); past 8 x `pages`, a FULL
+ * checkpoint, which first waits for the checkpointer's run to end (SQLite would
+ * not), then (the connection's busy timeout) for readers on older snapshots. Durability is the commit's, unchanged: a
  * checkpoint copies only committed frames, and syncs the WAL before and the
  * database after, whichever connection runs it.
  *
@@ -40,24 +41,42 @@
 
 struct urne_sqlite_checkpointer {
     pthread_mutex_t mu;
-    pthread_cond_t wake;
+    pthread_cond_t wake;     /* the checkpointer's: wanted, or stopping */
+    pthread_cond_t idle;     /* no checkpoint running: active went to 0 */
     pthread_t thread;
     sqlite3 *db;     /* the checkpointer's own connection */
     int pages;       /* frames not yet copied that wake the checkpointer */
     int copied;      /* frames of the WAL copied by its last run (under mu) */
     int wanted;      /* woken, not yet run (under mu) */
     int stopping;    /* under mu */
+    int active;      /* a checkpoint runs, the thread's or the hook's FULL one (under mu) */
     int64_t runs;    /* checkpoints run by the thread (under mu) */
     int64_t forced;  /* run by the hook, the WAL past its bound (under mu) */
 };
+
+/* A FULL checkpoint run by the hook, the checkpointer's thread kept out (a
+ * checkpoint of its own would make SQLite answer BUSY at once, without waiting). */
+static void checkpoint_full(urne_sqlite_checkpointer *c, sqlite3 *db, const char *name) {
+    pthread_mutex_lock(&c->mu);
+    while (c->active) pthread_cond_wait(&c->idle, &c->mu);
+    c->active = 1;
+    pthread_mutex_unlock(&c->mu);
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_FULL, NULL, NULL);
+    pthread_mutex_lock(&c->mu);
+    c->active = 0;
+    pthread_cond_broadcast(&c->idle);
+    pthread_mutex_unlock(&c->mu);
+}
 
 /* SQLite's WAL hook on the main connection: after every commit, in the
  * committing thread (the application's lock held). */
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames) {
     urne_sqlite_checkpointer *c = arg;
     if (frames >= 4 * c->pages) {
-        int mode = frames >= 8 * c->pages ? SQLITE_CHECKPOINT_FULL : SQLITE_CHECKPOINT_PASSIVE;
-        sqlite3_wal_checkpoint_v2(db, name, mode, NULL, NULL); /* BUSY: the next commit tries again */
+        if (frames >= 8 * c->pages)
+            checkpoint_full(c, db, name);
+        else
+            sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* BUSY: the next commit's */
         pthread_mutex_lock(&c->mu);
         c->forced++;
         pthread_mutex_unlock(&c->mu);
@@ -77,8 +96,9 @@ static void *checkpointer(void *arg) {
     urne_sqlite_checkpointer *c = arg;
     pthread_mutex_lock(&c->mu);
     for (;;) {
-        while (!c->wanted && !c->stopping) pthread_cond_wait(&c->wake, &c->mu);
+        while ((!c->wanted || c->active) && !c->stopping) pthread_cond_wait(c->active ? &c->idle : &c->wake, &c->mu);
         if (c->stopping) break;
+        c->active = 1;
         pthread_mutex_unlock(&c->mu);
         int log = 0, done = 0, rc = SQLITE_OK;
         for (int pass = 0; pass < PASSES; pass++) {
@@ -89,6 +109,8 @@ static void *checkpointer(void *arg) {
         c->runs++;
         c->copied = rc == SQLITE_OK && done > 0 ? done : c->copied;
         c->wanted = 0;
+        c->active = 0;
+        pthread_cond_broadcast(&c->idle);
     }
     pthread_mutex_unlock(&c->mu);
     return NULL;
@@ -112,9 +134,11 @@ int urne_sqlite_checkpointer_start(urne_store *s, int pages) {
     sqlite3_busy_timeout(c->db, 5000);
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->wake, NULL);
+    pthread_cond_init(&c->idle, NULL);
     if (pthread_create(&c->thread, NULL, checkpointer, c) != 0) {
         pthread_mutex_destroy(&c->mu);
         pthread_cond_destroy(&c->wake);
+        pthread_cond_destroy(&c->idle);
         sqlite3_close(c->db);
         free(c);
         return urne_store_fail(s, "cannot start the checkpointer's thread");
@@ -136,6 +160,7 @@ void urne_sqlite_checkpointer_stop(urne_sqlite *q) {
     sqlite3_close(c->db);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->wake);
+    pthread_cond_destroy(&c->idle);
     free(c);
     q->checkpointer = NULL;
 }
