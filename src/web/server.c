@@ -200,8 +200,23 @@ enum MHD_Result urne_req_wait(urne_req *r, enum MHD_Result (*resumed)(urne_req *
 
 void urne_req_resume(urne_req *r) { urne_server_mhd.resume_connection(r->conn); }
 
-/* The request's line, flushed with those before it when it was the last in
- * flight (`rest`) or the last flush was a second ago. */
+/* s as a JSON string into f (locked by the caller): '"' and '\\' escaped; a
+ * text with a control character or broken UTF-8 (a path refused for it) written
+ * with '?' for its odd bytes, so that the line stays JSON. */
+static void log_string(FILE *f, const char *s) {
+    s = s ? s : "";
+    int clean = urne_clean_text((const unsigned char *)s, strlen(s), 0);
+    putc_unlocked('"', f);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\') putc_unlocked('\\', f);
+        putc_unlocked(!clean && (*c < 0x20 || *c >= 0x7f) ? '?' : *c, f);
+    }
+    putc_unlocked('"', f);
+}
+
+/* The request's line, written straight into the log's buffer (a JSON object
+ * of fixed keys: no tree built), flushed with those before it when it was the
+ * last in flight (`rest`) or the last flush was a second ago. */
 static void log_access(urne_req *r, int rest) {
     urne_server *srv = r->srv;
     if (srv->access_log == NULL) return;
@@ -210,34 +225,32 @@ static void log_access(urne_req *r, int rest) {
     urne_req_addr(r, addr, sizeof addr);
     urne_addr p;
     if (urne_addr_peer(r->conn, &p) == 0) urne_addr_text(&p, peer, sizeof peer);
-    /* A path refused for broken UTF-8 is logged with '?' for its odd bytes. */
-    const char *url = r->url ? r->url : "";
-    char *clean = NULL;
-    if (!urne_clean_text((const unsigned char *)url, strlen(url), 0) && (clean = strdup(url)) != NULL) {
-        for (char *c = clean; *c; c++)
-            if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f) *c = '?';
-        url = clean;
+    double now = urne_server_now();
+    FILE *f = srv->access_log;
+    pthread_mutex_lock(&srv->log_lock);
+    flockfile(f);
+    fputs("{\"time\":", f);
+    log_string(f, at);
+    fputs(",\"remote\":", f);
+    log_string(f, addr);
+    fputs(",\"method\":", f);
+    log_string(f, r->method);
+    fputs(",\"path\":", f);
+    log_string(f, r->url);
+    fprintf(f, ",\"status\":%d,\"bytes\":%lld,\"ms\":%.3f,\"user\":", r->status, (long long)r->sent,
+            (now - r->started) * 1000.0);
+    log_string(f, r->user.role == URNE_ROLE_PUBLIC ? "" : r->user.name);
+    if (*peer && strcmp(peer, addr) != 0) { /* behind a trusted proxy, the proxy too */
+        fputs(",\"peer\":", f);
+        log_string(f, peer);
     }
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:f, s:s}", "time", at, "remote", addr, "method",
-                          r->method ? r->method : "", "path", url, "status", r->status, "bytes",
-                          (json_int_t)r->sent, "ms", (urne_server_now() - r->started) * 1000.0, "user",
-                          r->user.role == URNE_ROLE_PUBLIC ? "" : r->user.name);
-    free(clean);
-    /* Behind a trusted proxy, the proxy too. */
-    if (o && *peer && strcmp(peer, addr) != 0) json_object_set_new(o, "peer", json_string(peer));
-    char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(o);
-    if (line) {
-        double now = urne_server_now();
-        pthread_mutex_lock(&srv->log_lock);
-        fprintf(srv->access_log, "%s\n", line);
-        if (rest || now - srv->log_flushed >= 1.0) {
-            fflush(srv->access_log);
-            srv->log_flushed = now;
-        }
-        pthread_mutex_unlock(&srv->log_lock);
-        free(line);
+    fputs("}\n", f);
+    funlockfile(f);
+    if (rest || now - srv->log_flushed >= 1.0) {
+        fflush(f);
+        srv->log_flushed = now;
     }
+    pthread_mutex_unlock(&srv->log_lock);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

@@ -3,7 +3,8 @@ every request, none lost. Eight clients at once, each making its requests one
 after the other: once they are all answered and the server is at rest, every
 line is in the file (the last request out flushes it); then more requests from
 clients still at it when SIGTERM arrives, and after the clean stop every one of
-those answered is in the file too (flushed at the stop)."""
+those answered is in the file too (flushed at the stop). A path with a quote, a
+backslash, broken UTF-8 or a control character still makes a line of JSON."""
 import threading
 
 from lib import *
@@ -62,4 +63,21 @@ try:
     check(len(lines) == len(got), "no line written twice")
 finally:
     srv.stop()
+
+# Written without a JSON library: a quote, a backslash, a letter beyond ASCII,
+# broken UTF-8 and a control character all leave a line of JSON.
+srv = Server().start()
+try:
+    c = srv.client()
+    codes = [c.get(p)[0] for p in ("/q%22b%5Cc%C3%A9", "/q%FFy", "/q%01z")]
+finally:
+    srv.stop()
+raw = [l for l in open(os.path.join(srv.dir, "access.log"), encoding="utf-8") if '"path":"/q' in l]
+paths = []
+for l in raw:
+    try:
+        paths.append(json.loads(l)["path"])
+    except ValueError:
+        check(False, f"a line that is no JSON: {l!r}")
+check(sorted(paths) == sorted(['/q"b\\cé', "/q?y", "/q?z"]), f"the paths as requested, odd bytes as '?': {paths} {codes}")
 done()
