@@ -21,6 +21,12 @@
  * through one store's cache, so that the texts cannot outgrow it unseen. */
 #define NCACHED 256
 
+/* Pages (4 KiB) of WAL that set a checkpoint going: SQLite's automatic one on a
+ * connection without a checkpointer, the checkpointer's (sqlite_checkpoint.c). */
+#define URNE_SQLITE_CHECKPOINT_PAGES 4096
+
+typedef struct urne_sqlite_checkpointer urne_sqlite_checkpointer;
+
 typedef struct urne_sqlite {
     urne_store base; /* first: a urne_store * of this backend points to its urne_sqlite */
     sqlite3 *db;
@@ -31,6 +37,7 @@ typedef struct urne_sqlite {
     /* The audit head, read at open and advanced by each append; reread on rollback. */
     int64_t head_seq;
     char head_hash[URNE_AUDIT_HASH_HEX];
+    urne_sqlite_checkpointer *checkpointer; /* NULL: SQLite's automatic checkpoint */
 } urne_sqlite;
 
 extern const urne_store_ops urne_sqlite_ops;
@@ -51,6 +58,15 @@ static inline urne_sqlite *urne_sq(urne_store *s) {
     return (urne_sqlite *)s;
 }
 static inline sqlite3 *urne_sql_db(urne_store *s) { return urne_sq(s)->db; }
+
+/* The checkpointer (sqlite_checkpoint.c): started on s's database file (none
+ * for a database in memory), waking at `pages` frames not yet copied (0: the
+ * default); 0, or -1 naming why. Stopped (joined, its connection closed, the
+ * automatic checkpoint back) before q's connection is closed. Counts: the
+ * checkpoints it ran, and those the commits ran themselves past its bound. */
+int urne_sqlite_checkpointer_start(urne_store *s, int pages);
+void urne_sqlite_checkpointer_stop(urne_sqlite *q);
+void urne_sqlite_checkpointer_counts(urne_store *s, int64_t *runs, int64_t *forced);
 
 /* Put "what: SQLite's message" in s->error; returns -1. */
 int urne_sql_fail(urne_store *s, const char *what);

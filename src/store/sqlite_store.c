@@ -15,7 +15,8 @@
  * shared, not memory of the process's own. The WAL is copied back into the
  * database every 4,096 pages (16 MiB) instead of SQLite's 1,000: a page written
  * again and again (an index's last leaf, at every signature) is copied back once
- * per checkpoint, so fewer checkpoints copy fewer pages. The
+ * per checkpoint, so fewer checkpoints copy fewer pages. A server copies it by a
+ * thread of its own, off the writers' path (sqlite_checkpoint.c). The
  * schema is versioned with PRAGMA user_version; `migrations` below are applied in
  * order at open, each in its own transaction, and never edited once released: a
  * change is a new migration. A database at a version newer than this urne knows
@@ -37,7 +38,8 @@
 
 #define URNE_SQLITE_CACHE_KIB "65536"    /* PRAGMA cache_size in KiB (negative: KiB) */
 #define URNE_SQLITE_MMAP "1073741824"    /* PRAGMA mmap_size in bytes */
-#define URNE_SQLITE_CHECKPOINT "4096"   /* pages the WAL grows to before it is copied back */
+#define URNE_SQLITE_STR(x) #x
+#define URNE_SQLITE_XSTR(x) URNE_SQLITE_STR(x)
 
 /* RETURNING: a new row's id comes back so in texts shared with PostgreSQL
  * (store_sql.h). */
@@ -328,6 +330,7 @@ static int migrate(urne_store *s) {
 
 static void sq_close(urne_store *s) {
     urne_sqlite *q = urne_sq(s);
+    urne_sqlite_checkpointer_stop(q); /* its thread joined before the database is closed */
     for (int i = 0; i < NCACHED; i++)
         if (q->cache[i].st) sqlite3_finalize(q->cache[i].st);
     sqlite3_close(q->db); /* rolls back a transaction left open */
@@ -353,7 +356,7 @@ urne_store *urne_sqlite_open(const char *path, urne_phrase *why) {
     /* A file that is no SQLite database fails at its first statement: said as the open's failure. */
     if (exec(s, "PRAGMA journal_mode = WAL") < 0 || exec(s, "PRAGMA synchronous = NORMAL") < 0 ||
         exec(s, "PRAGMA cache_size = -" URNE_SQLITE_CACHE_KIB) < 0 || exec(s, "PRAGMA mmap_size = " URNE_SQLITE_MMAP) < 0 ||
-        exec(s, "PRAGMA wal_autocheckpoint = " URNE_SQLITE_CHECKPOINT) < 0 ||
+        exec(s, "PRAGMA wal_autocheckpoint = " URNE_SQLITE_XSTR(URNE_SQLITE_CHECKPOINT_PAGES)) < 0 ||
         exec(s, "PRAGMA foreign_keys = ON") < 0) {
         urne_phrase_set(why, "cannot open the database: %s", s->error);
         sq_close(s);
@@ -423,6 +426,8 @@ static const urne_store_core_ops core_ops = {
     .rollback = sq_rollback,
     .read_begin = sq_read_begin,
     .read_end = sq_read_end,
+    .checkpointer = urne_sqlite_checkpointer_start,
+    .checkpoints = urne_sqlite_checkpointer_counts,
 };
 
 const urne_store_ops urne_sqlite_ops = {

@@ -189,6 +189,15 @@ void urne_store_rollback(urne_store *s) { s->ops->core->rollback(s); }
 int urne_store_read_begin(urne_store *s) { return s->ops->core->read_begin(s); }
 void urne_store_read_end(urne_store *s) { s->ops->core->read_end(s); }
 
+int urne_store_checkpointer_start(urne_store *s, int pages) {
+    return s->ops->core->checkpointer ? s->ops->core->checkpointer(s, pages) : 0;
+}
+
+void urne_store_checkpoints(urne_store *s, int64_t *runs, int64_t *forced) {
+    *runs = *forced = 0;
+    if (s->ops->core->checkpoints) s->ops->core->checkpoints(s, runs, forced);
+}
+
 void urne_store_now(char out[24]) {
     time_t t = time(NULL);
     struct tm tm;

@@ -110,6 +110,17 @@ void urne_store_rollback(urne_store *s);
 int urne_store_read_begin(urne_store *s);
 void urne_store_read_end(urne_store *s);
 
+/* For a long-running process that writes (the server): on SQLite, the WAL copied
+ * back into the database by a thread of its own once `pages` pages (4 KiB; 0:
+ * the default, 4,096) wait to be, never under the writer's commit; past four
+ * times that, the commit copies what is left itself, so that the WAL stays
+ * bounded (store/sqlite_checkpoint.c). Stopped by urne_store_close. 0, or -1
+ * naming why; 0 and nothing done on PostgreSQL or a database in memory.
+ * urne_store_checkpoints: the checkpoints the thread ran and those commits ran
+ * past the bound (0 and 0 without one), for tests and the bench. */
+int urne_store_checkpointer_start(urne_store *s, int pages);
+void urne_store_checkpoints(urne_store *s, int64_t *runs, int64_t *forced);
+
 /* The current time as the store writes it: "2026-11-23T20:05:07Z". */
 void urne_store_now(char out[24]);
 

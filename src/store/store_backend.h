@@ -30,6 +30,9 @@ typedef struct urne_store_core_ops {
     void (*rollback)(urne_store *s);
     int (*read_begin)(urne_store *s);
     void (*read_end)(urne_store *s);
+    /* Optional (NULL: nothing to do): urne_store_checkpointer_start, urne_store_checkpoints. */
+    int (*checkpointer)(urne_store *s, int pages);
+    void (*checkpoints)(urne_store *s, int64_t *runs, int64_t *forced);
 } urne_store_core_ops;
 
 typedef struct urne_store_user_ops {

@@ -480,26 +480,64 @@ static enum MHD_Result page_one(urne_req *r, int64_t id, int64_t b) {
     return counter_page(r, id, 200, NULL, &none);
 }
 
-static enum MHD_Result form_sign(urne_req *r, int64_t id, int64_t b) {
+/* A form's signature waiting for its group's commit (r->waiting). */
+typedef struct form_waiting {
+    urne_app_outcome o;
+    int64_t id;
+} form_waiting;
+
+/* The fields the form was sent with (kept in r while it waited). */
+static typed form_typed(urne_req *r) {
     typed t = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
                urne_req_param(r, "commune"), NULL, urne_req_param(r, "code"), NULL};
+    return t;
+}
+
+/* The form's signature answered: the counter page with its receipt (after a
+ * redirect), or the form again with the refusal and what was typed. w is freed. */
+static enum MHD_Result form_signed(urne_req *r, form_waiting *w) {
+    typed t = form_typed(r);
+    int64_t id = w->id;
+    urne_result res = {0};
+    enum MHD_Result ret;
+    if (w->o.status == URNE_APP_OK) {
+        urne_result_set(&res, 201, _(r, "Signature recorded. Your receipt code: %s. Keep it to check your signature "
+                                        "later: it is shown only once."),
+                        w->o.detail);
+        char location[64];
+        snprintf(location, sizeof location, "/initiatives/%lld", (long long)id);
+        ret = urne_flash_redirect(r, location, res.status, res.message, NULL);
+    } else {
+        word(r, &w->o, &res);
+        ret = counter_page(r, id, res.status, res.message, &t);
+    }
+    sodium_memzero(w->o.detail, sizeof w->o.detail);
+    urne_app_outcome_free(&w->o);
+    free(w);
+    return ret;
+}
+
+static enum MHD_Result form_sign_resumed(urne_req *r) {
+    form_waiting *w = r->waiting;
+    r->waiting = NULL;
+    return form_signed(r, w);
+}
+
+/* As the API's (api_sign): checked here, committed with the signatures that
+ * arrive with it, the connection waiting for that commit. */
+static enum MHD_Result form_sign(urne_req *r, int64_t id, int64_t b) {
+    typed t = form_typed(r);
     char origin[64];
     urne_req_addr(r, origin, sizeof origin);
     urne_initiative_signer s = {t.name, t.given, t.birth, t.commune, origin, t.letter};
-    urne_app_outcome o;
-    urne_result res = {0};
-    if (urne_app_initiative_sign(&r->srv->app, &r->user, id, &s, &o) == URNE_APP_OK) {
-        urne_result_set(&res, 201, _(r, "Signature recorded. Your receipt code: %s. Keep it to check your signature "
-                                        "later: it is shown only once."),
-                        o.detail);
-        urne_app_outcome_free(&o);
-        char location[64];
-        snprintf(location, sizeof location, "/initiatives/%lld", (long long)id);
-        return urne_flash_redirect(r, location, res.status, res.message, NULL);
-    }
-    word(r, &o, &res);
-    urne_app_outcome_free(&o);
-    return counter_page(r, id, res.status, res.message, &t);
+    form_waiting *w = malloc(sizeof *w);
+    if (w == NULL) return urne_reply_refuse(r, 500, _(r, "Out of memory; nothing was written."));
+    w->id = id;
+    urne_initiative_ticket *k = urne_app_initiative_sign_begin(&r->srv->app, &r->user, id, &s, &w->o);
+    if (k == NULL) return form_signed(r, w);
+    enum MHD_Result ret = urne_req_wait(r, form_sign_resumed, w);
+    urne_app_initiative_ticket_submit(&r->srv->app, k, sign_committed, r);
+    return ret;
 }
 
 static enum MHD_Result form_receipt(urne_req *r, int64_t id, int64_t b) {

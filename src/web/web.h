@@ -44,8 +44,11 @@ typedef struct urne_server {
     urne_cache *cache;       /* anonymous GET responses, cleared on every change */
     urne_throttle *throttle; /* failed logins */
     urne_flashes *flashes;   /* the messages of forms that succeeded, for the page they lead to (flash.h) */
-    FILE *access_log;
+    FILE *access_log;        /* buffered: flushed when no request is left in flight, a second after the last
+                                flush at most while some are, and at a clean stop (server.c) */
     pthread_mutex_t log_lock;
+    int in_flight;           /* requests begun and not yet completed (__atomic builtins) */
+    double log_flushed;      /* when the access log was last flushed (urne_server_now; under log_lock) */
     int secure_cookies;
     struct urne_proxies *proxies; /* --trusted-proxy (addr.h) */
     struct urne_deadlines *deadlines; /* the header deadline's watchdog (deadline.h) */

@@ -1,0 +1,142 @@
+/*
+ * test_store_checkpoint: the SQLite checkpointer (store/sqlite_checkpoint.c).
+ * A store on a file, its checkpointer started with a small size (32 pages),
+ * written by 300 transactions of 40 roll entries (some 1,500 pages of WAL in
+ * all): after every commit the WAL file stays under its bound (eight times the
+ * size, and one transaction's frames), the checkpointer's thread has run, and
+ * every entry is there after the store is closed and opened again. Without a
+ * checkpointer (the command line), SQLite's automatic checkpoint is untouched
+ * and urne_store_checkpoints says 0 and 0; on a database in memory, starting
+ * one does nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../src/store/store.h"
+
+#define PAGES 32
+#define TRANSACTIONS 300
+#define PER_TRANSACTION 40
+#define FRAME (4096 + 24) /* a WAL frame: its header and a page */
+
+static urne_store *open_file(const char *path) {
+    char err[600];
+    urne_store *s = urne_store_open(path, err, sizeof err);
+    if (s == NULL) fail_msg("%s", err);
+    return s;
+}
+
+static int64_t put_initiative(urne_store *s) {
+    urne_initiative_row *i = calloc(1, sizeof *i);
+    assert_non_null(i);
+    snprintf(i->title, sizeof i->title, "Checkpoints");
+    snprintf(i->rules, sizeof i->rules, "preset = rip\n");
+    snprintf(i->state, sizeof i->state, "draft");
+    memset(i->authority_key, 'a', 64);
+    memset(i->hash_key, 'b', 64);
+    snprintf(i->created_at, sizeof i->created_at, "2026-01-02T03:04:05Z");
+    snprintf(i->changed_at, sizeof i->changed_at, "2026-01-02T03:04:05Z");
+    snprintf(i->created_by, sizeof i->created_by, "ana");
+    assert_int_equal(urne_store_begin(s), 0);
+    int64_t id = urne_store_initiative_put(s, i);
+    assert_true(id > 0);
+    assert_int_equal(urne_store_commit(s), 0);
+    free(i);
+    return id;
+}
+
+static off_t file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+static int add_electors(const char *territory, int64_t electors, int64_t anonymous, void *ctx) {
+    (void)territory;
+    (void)anonymous;
+    *(int64_t *)ctx += electors;
+    return 0;
+}
+
+static void test_wal_bounded(void **state) {
+    (void)state;
+    char dir[] = "/tmp/urne-ckpt-XXXXXX", path[64], wal[80];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/c.db", dir);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    urne_store *s = open_file(path);
+    int64_t id = put_initiative(s);
+    assert_int_equal(urne_store_checkpointer_start(s, PAGES), 0);
+    assert_int_equal(urne_store_checkpointer_start(s, PAGES), 0); /* once only */
+    urne_initiative_roll_entry *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    memset(e->sealed, 'S', 600);
+    off_t largest = 0;
+    for (int t = 0, n = 0; t < TRANSACTIONS; t++) {
+        assert_int_equal(urne_store_begin(s), 0);
+        for (int k = 0; k < PER_TRANSACTION; k++, n++) {
+            snprintf(e->key_hash, sizeof e->key_hash, "%064d", n);
+            snprintf(e->index_hash, sizeof e->index_hash, "%064d", n * 7919 % 100003);
+            snprintf(e->territory, sizeof e->territory, "T%d", n % 10);
+            assert_int_equal(urne_store_initiative_roll_put(s, id, e), 1);
+        }
+        assert_int_equal(urne_store_commit(s), 0);
+        off_t z = file_size(wal);
+        if (z > largest) largest = z;
+    }
+    /* Bounded: eight times the size (a FULL checkpoint then), and the frames of
+     * the transaction that crossed it (some 16 KiB a transaction: 64 frames is
+     * plenty), never the 1,500 pages written. */
+    assert_true(largest > 0);
+    assert_true(largest <= 32 + (off_t)(8 * PAGES + 64) * FRAME);
+    int64_t runs = 0, forced = 0;
+    /* The thread runs when it gets a core: waited for, not timed. */
+    for (int tries = 0; tries < 300 && runs == 0; tries++) {
+        urne_store_checkpoints(s, &runs, &forced);
+        if (runs == 0) usleep(100 * 1000);
+    }
+    assert_true(runs > 0);
+    urne_store_close(s);
+
+    s = open_file(path);
+    int64_t electors = 0;
+    assert_int_equal(urne_store_initiative_roll_counts(s, id, add_electors, &electors), 0);
+    assert_int_equal(electors, TRANSACTIONS * PER_TRANSACTION);
+    urne_store_checkpoints(s, &runs, &forced); /* none started on this one */
+    assert_int_equal(runs, 0);
+    assert_int_equal(forced, 0);
+    urne_store_close(s);
+    free(e);
+    unlink(path);
+    unlink(wal);
+    char shm[80];
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    unlink(shm);
+    rmdir(dir);
+}
+
+static void test_memory_none(void **state) {
+    (void)state;
+    urne_store *s = open_file(":memory:");
+    assert_int_equal(urne_store_checkpointer_start(s, 0), 0);
+    int64_t runs = 1, forced = 1;
+    urne_store_checkpoints(s, &runs, &forced);
+    assert_int_equal(runs, 0);
+    assert_int_equal(forced, 0);
+    urne_store_close(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wal_bounded),
+        cmocka_unit_test(test_memory_none),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
