@@ -203,10 +203,8 @@ static const char *const migrations[] = {
     "CREATE TABLE match_limits(campaign_id INTEGER NOT NULL PRIMARY KEY REFERENCES match_campaigns(id),"
     "  max_km INTEGER NOT NULL CHECK(max_km >= 0));"
     "CREATE TABLE match_runs(campaign_id INTEGER NOT NULL REFERENCES match_campaigns(id), round INTEGER NOT NULL,"
-    "  report TEXT NOT NULL, PRIMARY KEY(campaign_id, round));",    /* 14: held for the migration 14 of another branch (sign18b or codes), which
-     * takes this place at the merge; a statement that changes nothing */
-    "CREATE TABLE IF NOT EXISTS secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL);",
-    /* 15: lighter petitions confirmed by e-mail (store_mail.h): the signatures
+    "  report TEXT NOT NULL, PRIMARY KEY(campaign_id, round));",
+    /* 14: lighter petitions confirmed by e-mail (store_mail.h): the signatures
      * waiting for their link to be followed, and the mails' durable outbox */
     "CREATE TABLE initiative_pending(id INTEGER PRIMARY KEY, initiative_id INTEGER NOT NULL REFERENCES initiatives(id),"
     "  email_hash TEXT NOT NULL, token_hash TEXT NOT NULL, territory TEXT NOT NULL, sealed TEXT NOT NULL,"
