@@ -73,6 +73,16 @@ void urne_smtp_close(urne_smtp *s) {
     free(s);
 }
 
+/* Whether url names a user and password (scheme://USER:PASS@HOST...). */
+static int has_password(const char *url) {
+    const char *a = strstr(url, "://");
+    if (a == NULL) return 0;
+    a += 3;
+    size_t authority = strcspn(a, "/?#");
+    const char *at = memchr(a, '@', authority);
+    return at != NULL && memchr(a, ':', (size_t)(at - a)) != NULL;
+}
+
 /* "=?UTF-8?B?...?=" for a subject that is not plain ASCII (RFC 2047), else as is. */
 static char *header_word(const char *text) {
     size_t n = strlen(text);
@@ -156,6 +166,9 @@ int urne_smtp_send(urne_smtp *s, const char *to, const char *subject, const char
     reader rd = {msg, strlen(msg)};
     snprintf(from, sizeof from, "<%s>", s->from);
     s->setopt(c, CURLOPT_URL, s->url);
+    /* smtp://: STARTTLS whenever the relay offers it, and required when the URL
+     * carries a password (never sent in clear); smtps:// is TLS from the start. */
+    s->setopt(c, CURLOPT_USE_SSL, has_password(s->url) ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
     s->setopt(c, CURLOPT_MAIL_FROM, from);
     s->setopt(c, CURLOPT_MAIL_RCPT, to_list);
     s->setopt(c, CURLOPT_UPLOAD, 1L);

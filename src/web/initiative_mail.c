@@ -63,9 +63,6 @@ static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res)
     else if (strcmp(why, URNE_WHY_LINK_EXPIRED) == 0)
         urne_result_set(res, http, _(r, "This link has expired (a link lasts 7 days): sign again to receive a new "
                                         "one. Nothing was counted."));
-    else if (o->status == URNE_APP_TAKEN && strcmp(why, URNE_WHY_ALREADY_SIGNED) == 0)
-        urne_result_set(res, http, _(r, "This e-mail address has already signed this initiative: a signature counts "
-                                        "once."));
     else
         urne_initiative_word(r, o, res);
 }
@@ -114,19 +111,31 @@ static void ask(urne_req *r, int64_t id, urne_app_outcome *o) {
 
 /* ---- the API ---- */
 
+/* Whether o is one of the answers told apart by nobody: a link mailed, one
+ * mailed a few minutes ago, or the address signed already. Signing is an
+ * opinion: whoever types an address must not learn from the answer whether it
+ * signed, or asked for a link lately; each gets the same words. */
+static int undisclosed(const urne_app_outcome *o) {
+    return o->status == URNE_APP_OK ||
+           (o->status == URNE_APP_TAKEN && o->why && strcmp(o->why, URNE_WHY_ALREADY_SIGNED) == 0);
+}
+
+/* The words of every undisclosed answer. */
+static const char *check_your_mail(const urne_req *r) {
+    return _(r, "Check your mail: if this address has not signed this initiative yet, a link to confirm the "
+                "signature is on its way (a new one at most every 10 minutes; look in the spam folder too). Nothing "
+                "is counted until it is followed.");
+}
+
 static enum MHD_Result api_mail(urne_req *r, int64_t id, int64_t b) {
     urne_app_outcome o;
     ask(r, id, &o);
-    int recent = o.status == URNE_APP_OK && o.why && strcmp(o.why, URNE_WHY_MAIL_RECENT) == 0;
-    json_t *extra = o.status == URNE_APP_OK ? json_pack("{s:b, s:b, s:I}", "pending", 1, "mail_sent", !recent,
-                                                        "resend_in", (json_int_t)(recent ? o.number : 0))
-                                            : NULL;
-    return urne_outcome_answer(r, &o, 202,
-                               recent ? _(r, "A link was mailed to this address a few minutes ago: follow it (look in "
-                                            "the spam folder too). Another can be asked for in 10 minutes.")
-                                      : _(r, "Check your mail: follow the link sent to you to confirm your signature. "
-                                             "It is not counted until then."),
-                               extra, word);
+    if (undisclosed(&o)) { /* the same answer, the same fields, whichever it was */
+        urne_app_outcome_free(&o);
+        memset(&o, 0, sizeof o);
+        o.status = URNE_APP_OK;
+    }
+    return urne_outcome_answer(r, &o, 202, check_your_mail(r), json_pack("{s:b}", "pending", 1), word);
 }
 
 static enum MHD_Result api_confirm(urne_req *r, int64_t id, int64_t b) {
@@ -172,16 +181,11 @@ static enum MHD_Result form_mail(urne_req *r, int64_t id, int64_t b) {
     urne_app_outcome o;
     ask(r, id, &o);
     urne_result res = {0};
-    if (o.status == URNE_APP_OK) {
-        int recent = o.why && strcmp(o.why, URNE_WHY_MAIL_RECENT) == 0;
+    if (undisclosed(&o)) {
         urne_app_outcome_free(&o);
         char location[64];
         snprintf(location, sizeof location, "/initiatives/%lld/mail-sent", (long long)id);
-        return urne_flash_redirect(r, location, 202,
-                                   recent ? _(r, "A link was mailed to this address a few minutes ago: no new mail is "
-                                                "sent yet.")
-                                          : _(r, "A link was mailed to the address you gave."),
-                                   NULL);
+        return urne_flash_redirect(r, location, 202, check_your_mail(r), NULL);
     }
     word(r, &o, &res);
     urne_app_outcome_free(&o);
@@ -229,6 +233,7 @@ static void confirm_body(urne_buf *b, urne_req *r, const urne_initiative_held *h
 }
 
 static enum MHD_Result page_confirm(urne_req *r, int64_t id, int64_t b) {
+    r->cacheable = 0; /* keyed on the token: never kept (each would be an entry, a live token in memory) */
     return page_of(r, id, _(r, "Confirm your signature"), 200, confirm_body, urne_req_query(r, "token"));
 }
 

@@ -527,8 +527,11 @@ static void serve_close(serving *s) {
      * connection still suspended when the daemon stops is libmicrohttpd's panic.
      * Those signed after are committed one by one in their request's thread. */
     if (s->app_open) urne_app_initiative_batch_stop(&s->srv.app);
-    urne_mailer_stop(s->srv.mailer); /* the mail in hand finished or left waiting */
     if (s->daemon) urne_server_mhd.stop_daemon(s->daemon);
+    /* After the daemon (a request asking for a mail wakes the sender) and before
+     * the application and the store it uses. */
+    urne_mailer_stop(s->srv.mailer); /* the mail in hand finished or left waiting */
+    s->srv.mailer = NULL;
     urne_deadlines_stop(s->srv.deadlines);
     if (s->app_open) urne_app_watch_stop(&s->srv.app); /* before the cache and the app it changes */
     if (s->srv.cache) urne_cache_clear(&s->srv);
