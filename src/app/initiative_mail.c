@@ -89,8 +89,10 @@ static urne_app_status signer_check(urne_initiative_held *h, const urne_initiati
         return bad(out, fault.field, fault.rule, (int64_t)fault.at);
     if (urne_initiative_eligible(&h->rules, &id, "", 1, now) == URNE_INITIATIVE_UNDER_AGE)
         return bad(out, "birth", URNE_WHY_UNDER_AGE, h->rules.age_min);
-    char key[URNE_INITIATIVE_EMAIL_MAX + 8];
-    snprintf(key, sizeof key, "email|%s", email);
+    char key[URNE_INITIATIVE_EMAIL_MAX + 8], box[URNE_INITIATIVE_EMAIL_MAX];
+    urne_initiative_email_mailbox(email, box, sizeof box); /* one signature a mailbox, however addressed */
+    snprintf(key, sizeof key, "email|%s", box);
+    sodium_memzero(box, sizeof box);
     urne_app_initiative_keyed_hash(h, key, p->email_hash);
     urne_app_initiative_marks(h, in->origin, p->email_hash, now, p->marks, sizeof p->marks);
     size_t commune = strlen(id.commune); /* the territory it counts in: a territory's 63 bytes at most */

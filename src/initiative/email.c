@@ -82,3 +82,20 @@ const char *urne_initiative_email_normalise(const char *in, char *out, size_t si
     out[n] = 0;
     return NULL;
 }
+
+void urne_initiative_email_mailbox(const char *normalised, char *out, size_t size) {
+    assert(normalised != NULL && out != NULL && size >= URNE_INITIATIVE_EMAIL_MAX);
+    const char *sign = normalised;
+    while (*sign && *sign != '@') sign++;
+    const char *domain = *sign ? sign + 1 : sign;
+    int gmail = strcmp(domain, "gmail.com") == 0 || strcmp(domain, "googlemail.com") == 0;
+    size_t o = 0;
+    for (const char *p = normalised; p < sign && o + 1 < size; p++) {
+        if (*p == '+' && p > normalised) break; /* a subaddress: the box is the part before */
+        if (gmail && *p == '.') continue;
+        out[o++] = *p;
+    }
+    const char *rest = gmail ? "@gmail.com" : sign;
+    for (; *rest && o + 1 < size; rest++) out[o++] = *rest;
+    out[o] = 0;
+}

@@ -43,4 +43,12 @@
  * offending byte's offset in `in` when one is (0 otherwise). */
 const char *urne_initiative_email_normalise(const char *in, char *out, size_t size, size_t *at);
 
+/* The mailbox a normalised address (urne_initiative_email_normalise's) delivers
+ * to, for counting one signature per mailbox: the local part cut at its first
+ * '+' (a subaddress, "jean+1@example.org", reaches "jean@example.org"'s box),
+ * and at gmail.com or googlemail.com, which ignore dots in the local part, the
+ * dots dropped and the domain gmail.com. The mail still goes to the address as
+ * typed. Into out (size >= URNE_INITIATIVE_EMAIL_MAX). */
+void urne_initiative_email_mailbox(const char *normalised, char *out, size_t size);
+
 #endif

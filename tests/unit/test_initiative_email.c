@@ -92,11 +92,31 @@ static void test_lengths(void **state) {
     one(in, URNE_INITIATIVE_EMAIL_DOMAIN, 2, NULL); /* a label of 64 */
 }
 
+static void box_is(const char *address, const char *expect) {
+    char out[URNE_INITIATIVE_EMAIL_MAX];
+    urne_initiative_email_mailbox(address, out, sizeof out);
+    assert_string_equal(out, expect);
+}
+
+/* One mailbox, however it is addressed: a subaddress, and Gmail's dots. */
+static void test_mailbox(void **state) {
+    (void)state;
+    box_is("jean@example.org", "jean@example.org");
+    box_is("jean+petition@example.org", "jean@example.org");
+    box_is("jean+1+2@example.org", "jean@example.org");
+    box_is("jean.martin@example.org", "jean.martin@example.org"); /* dots count elsewhere */
+    box_is("jean.martin+x@gmail.com", "jeanmartin@gmail.com");
+    box_is("j.e.a.n@googlemail.com", "jean@gmail.com");
+    box_is("+jean@example.org", "+jean@example.org"); /* no box before the '+': as typed */
+    box_is("a-b_c@sub.example.org", "a-b_c@sub.example.org");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accepted),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_lengths),
+        cmocka_unit_test(test_mailbox),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
