@@ -27,6 +27,8 @@ struct urne_deadlines {
     pthread_t thread;
     urne_deadline *head;
     unsigned seconds;
+    void (*tick)(void *ctx);
+    void *ctx;
     int stopping;
     unsigned long cut;
 };
@@ -52,15 +54,22 @@ static void *watch(void *arg) {
                 e->fd = -1;
                 d->cut++;
             }
+        if (d->tick && !d->stopping) {
+            pthread_mutex_unlock(&d->lock);
+            d->tick(d->ctx);
+            pthread_mutex_lock(&d->lock);
+        }
     }
     pthread_mutex_unlock(&d->lock);
     return NULL;
 }
 
-urne_deadlines *urne_deadlines_start(unsigned seconds) {
+urne_deadlines *urne_deadlines_start(unsigned seconds, void (*tick)(void *ctx), void *ctx) {
     urne_deadlines *d = calloc(1, sizeof *d);
     if (d == NULL) return NULL;
     d->seconds = seconds ? seconds : 1;
+    d->tick = tick;
+    d->ctx = ctx;
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->wake, NULL);
     if (pthread_create(&d->thread, NULL, watch, d) != 0) {

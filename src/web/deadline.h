@@ -16,9 +16,11 @@
 typedef struct urne_deadlines urne_deadlines;
 typedef struct urne_deadline urne_deadline;
 
-/* Start watching with a limit of `seconds` (at least 1). NULL when out of memory
- * or when the thread cannot start. */
-urne_deadlines *urne_deadlines_start(unsigned seconds);
+/* Start watching with a limit of `seconds` (at least 1); tick (NULL: none) is
+ * called with ctx about once a second from the watchdog's thread, outside its
+ * lock, for the server's other chores of the clock (the access log's flush).
+ * NULL when out of memory or when the thread cannot start. */
+urne_deadlines *urne_deadlines_start(unsigned seconds, void (*tick)(void *ctx), void *ctx);
 /* Stop the watchdog and free everything; entries still open are forgotten. */
 void urne_deadlines_stop(urne_deadlines *d);
 

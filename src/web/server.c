@@ -13,8 +13,9 @@
  * request. The log is written through a buffer of 64 KiB, not a system call
  * per line (4.5 % of a signature's server time, bench/RESULTS.md): it is
  * flushed whenever no request is left in flight (a server at rest has written
- * every line), at least every second while requests keep coming, and at a
- * clean stop; only a crash under load may lose its last second. A handler may leave its request waiting (urne_req_wait: a signature
+ * every line), at least once a second (by the header deadlines' watchdog, also
+ * while a slow request stays in flight), and at a clean stop; only a crash may
+ * lose its last second. A handler may leave its request waiting (urne_req_wait: a signature
  * waiting for its group's commit, app/initiative_batch.c): the connection is
  * suspended, no thread is held, and once resumed libmicrohttpd calls
  * `on_request` again, which hands the request to the answer it was left with.
@@ -249,6 +250,21 @@ static void log_access(urne_req *r, int rest) {
     funlockfile(f);
     if (rest || now - srv->log_flushed >= 1.0) {
         fflush(f);
+        srv->log_flushed = now;
+    }
+    pthread_mutex_unlock(&srv->log_lock);
+}
+
+/* Once a second, from the deadlines' watchdog: the lines waiting in the log's
+ * buffer written, when none was for a second (a request still in flight, a slow
+ * download, would otherwise hold the lines of those answered before it). */
+static void log_tick(void *ctx) {
+    urne_server *srv = ctx;
+    if (srv->access_log == NULL) return;
+    double now = urne_server_now();
+    pthread_mutex_lock(&srv->log_lock);
+    if (now - srv->log_flushed >= 1.0) {
+        fflush(srv->access_log);
         srv->log_flushed = now;
     }
     pthread_mutex_unlock(&srv->log_lock);
@@ -504,7 +520,7 @@ static int serve_start(serving *s, const urne_serve_options *opt, struct sockadd
 
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     s->threads = opt->threads ? opt->threads : (unsigned)(cores > 0 ? cores : 2);
-    s->srv.deadlines = urne_deadlines_start(s->timeout); /* headers within the same time as idleness */
+    s->srv.deadlines = urne_deadlines_start(s->timeout, log_tick, &s->srv); /* headers within the same time as idleness */
     if (s->srv.deadlines == NULL) {
         fprintf(stderr, "%s", urne_i18n_text(opt->lang, "urne serve: cannot start the header deadline's watchdog\n"));
         return -1;
