@@ -215,7 +215,8 @@ static enum MHD_Result page_of(urne_req *r, int64_t id, const char *title, unsig
 
 static void sent_body(urne_buf *b, urne_req *r, const urne_initiative_held *h, const char *arg) {
     urne_html(b, "<p>%s</p><p>%s</p>",
-              _(r, "We have mailed you a link. Your signature counts only once you follow it, within 7 days."),
+              _(r, "The link goes to the address you gave, unless it has signed already. Your signature counts "
+                   "only once you follow it, within 7 days."),
               _(r, "Nothing received after a few minutes? Look in the spam folder, check the address, and sign again "
                    "after 10 minutes to receive a new link."));
 }
