@@ -38,6 +38,13 @@ int urne_app_mail_next(urne_app *app, int64_t now, int64_t lease, urne_mail_row 
     int rc;
     char at[24];
     urne_app_initiative_iso(now, at);
+    /* The mails whose link died waiting (a server long without a relay) go in
+     * one statement, not one transaction each under the lock. */
+    int dropped = urne_store_begin(app->store) < 0 ? -1 : finish(app, urne_store_mail_drop_expired(app->store, now, at));
+    if (dropped < 0) {
+        pthread_mutex_unlock(&app->lock);
+        return -1;
+    }
     while ((rc = urne_store_mail_due(app->store, now, m)) == 1) {
         int expired = m->expires_at > 0 && m->expires_at <= now; /* its link is dead: not worth a mail */
         if (urne_store_begin(app->store) < 0) {

@@ -182,6 +182,18 @@ int64_t urne_store_mail_drop(urne_store *s, const char *object, const char *at) 
     return changed;
 }
 
+int64_t urne_store_mail_drop_expired(urne_store *s, int64_t now, const char *at) {
+    urne_store_param p[2] = {{.t = NULL}, num(now)};
+    if (text(s, at, 24, "a mail's time", &p[0]) < 0) return -1;
+    long changed;
+    if (run(s,
+            "UPDATE mail_outbox SET state = 'dropped', error = 'expired', recipient = '', subject = '', body = '',"
+            " done_at = $1 WHERE state = 'waiting' AND expires_at > 0 AND expires_at <= $2",
+            p, 2, "dropping the expired mails", &changed) < 0)
+        return -1;
+    return changed;
+}
+
 int urne_store_mail_due(urne_store *s, int64_t now, urne_mail_row *out) {
     urne_store_param p[1] = {num(now)};
     return first(s, MAIL_COLS " WHERE state = 'waiting' AND next_at <= $1 ORDER BY next_at, id LIMIT 1", p, 1,

@@ -150,6 +150,17 @@ static void test_outbox(void **state) {
     assert_string_equal(list[0].body, "");
     assert_int_equal(list[0].tries, 12);
     (void)c;
+    /* the mails whose link died waiting: dropped in one statement, texts emptied */
+    mail(&m, "initiative/1/pending/5", 10); /* expires at 110 */
+    int64_t d = urne_store_mail_put(s, &m);
+    mail(&m, "initiative/1/pending/6", 10000); /* expires at 10100 */
+    int64_t e = urne_store_mail_put(s, &m);
+    assert_true(d > 0 && e > d);
+    assert_int_equal(urne_store_mail_drop_expired(s, 109, "2026-01-01T00:00:11Z"), 0);
+    assert_int_equal(urne_store_mail_drop_expired(s, 110, "2026-01-01T00:00:11Z"), 1);
+    assert_int_equal(urne_store_mail_drop_expired(s, 110, "2026-01-01T00:00:12Z"), 0); /* once */
+    assert_int_equal(urne_store_mail_due(s, 1000000, &got), 1);
+    assert_int_equal(got.id, e); /* the live one only */
     /* a text longer than its column holds: refused, not cut */
     mail(&m, "initiative/1/pending/4", 10);
     memset(m.body, 'x', sizeof m.body); /* no NUL inside */
