@@ -170,12 +170,16 @@ int64_t urne_store_mail_put(urne_store *s, const urne_mail_row *m) {
     return id;
 }
 
+/* What a mail leaving "waiting" no longer needs (its address, its link) emptied:
+ * one text for every statement that ends a mail. */
+#define MAIL_EMPTIED "recipient = '', subject = '', body = ''"
+
 int64_t urne_store_mail_drop(urne_store *s, const char *object, const char *at) {
     urne_store_param p[2];
     if (text(s, at, 24, "a mail's time", &p[0]) < 0 || text(s, object, 96, "a mail's object", &p[1]) < 0) return -1;
     long changed;
     if (run(s,
-            "UPDATE mail_outbox SET state = 'dropped', recipient = '', subject = '', body = '', done_at = $1"
+            "UPDATE mail_outbox SET state = 'dropped', " MAIL_EMPTIED ", done_at = $1"
             " WHERE object = $2 AND state = 'waiting'",
             p, 2, "dropping a mail", &changed) < 0)
         return -1;
@@ -187,7 +191,7 @@ int64_t urne_store_mail_drop_expired(urne_store *s, int64_t now, const char *at)
     if (text(s, at, 24, "a mail's time", &p[0]) < 0) return -1;
     long changed;
     if (run(s,
-            "UPDATE mail_outbox SET state = 'dropped', error = 'expired', recipient = '', subject = '', body = '',"
+            "UPDATE mail_outbox SET state = 'dropped', error = 'expired', " MAIL_EMPTIED ","
             " done_at = $1 WHERE state = 'waiting' AND expires_at > 0 AND expires_at <= $2",
             p, 2, "dropping the expired mails", &changed) < 0)
         return -1;
@@ -221,7 +225,7 @@ int urne_store_mail_done(urne_store *s, int64_t id, const char *state, int64_t t
                           ? "UPDATE mail_outbox SET state = $1, tries = $2, next_at = $3, error = $4"
                             " WHERE id = $5 AND state = 'waiting'"
                           : "UPDATE mail_outbox SET state = $1, tries = $2, next_at = $3, error = $4, done_at = $5,"
-                            " recipient = '', subject = '', body = '' WHERE id = $6 AND state = 'waiting'";
+                            " " MAIL_EMPTIED " WHERE id = $6 AND state = 'waiting'";
     long changed;
     if (run(s, sql, p, strcmp(state, "waiting") == 0 ? 5 : 6, "recording a mail's try", &changed) < 0) return -1;
     return changed > 0;
