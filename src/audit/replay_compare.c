@@ -22,9 +22,7 @@ size_t urne_audit_replay_compare_election(urne_audit_replay *r, const urne_audit
     urne_replay_emit e;
     urne_replay_emit_init(&e, "election", stored->id, stored->id, x ? x->seq_created : 0, fn, ctx);
     if (x == NULL) {
-        char s[160];
-        snprintf(s, sizeof s, "\"%.150s\"", stored->title);
-        urne_replay_put(&e, "row", s, "(no row)");
+        urne_replay_put_row(&e, stored->title, NULL);
         return urne_replay_counted(r, &e);
     }
     x->seen = 1;

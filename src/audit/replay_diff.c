@@ -10,6 +10,7 @@
  * administrator's tool, about the database's own fields: they stay as the
  * database names them.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,11 +54,21 @@ size_t urne_replay_counted(urne_audit_replay *r, const urne_replay_emit *e) {
     return e->n;
 }
 
+void urne_replay_quote(char out[160], const char *text) { snprintf(out, 160, "\"%.150s\"", text ? text : ""); }
+
+void urne_replay_put_row(urne_replay_emit *e, const char *stored, const char *logged) {
+    assert(stored == NULL || logged == NULL);
+    char s[160] = "(no row)", l[160] = "(no row)";
+    if (stored) urne_replay_quote(s, stored);
+    if (logged) urne_replay_quote(l, logged);
+    urne_replay_put(e, "row", s, l);
+}
+
 void urne_replay_cmp_str(urne_replay_emit *e, const char *field, const char *stored, const char *logged) {
     if (strcmp(stored, logged) == 0) return;
     char s[160], l[160];
-    snprintf(s, sizeof s, "\"%.150s\"", stored);
-    snprintf(l, sizeof l, "\"%.150s\"", logged);
+    urne_replay_quote(s, stored);
+    urne_replay_quote(l, logged);
     urne_replay_put(e, field, s, l);
 }
 

@@ -123,9 +123,7 @@ static size_t finish_election(urne_audit_replay *r, int64_t id, urne_replay_emit
     size_t missing = 0;
     if (!x->seen) {
         urne_replay_retarget(e, "election", id, id, x->seq_created);
-        char logged[160];
-        snprintf(logged, sizeof logged, "\"%.150s\"", x->m.title);
-        urne_replay_put(e, "row", "(no row)", logged);
+        urne_replay_put_row(e, NULL, x->m.title);
         missing++;
     } else if (!x->meta_known) {
         st->not_compared++;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../core/urne_mem.h"
+#include "replay_emit.h"
 #include "replay_forums.h"
 
 typedef struct xforum {
@@ -119,55 +120,24 @@ int urne_audit_forums_put_ban(urne_audit_forums *f, int64_t seq, const urne_audi
 
 /* ---- comparing ---- */
 
-static void report(const char *table, int64_t id, const char *field, const char *stored, const char *logged,
-                   int64_t seq, urne_audit_diff_fn fn, void *ctx) {
-    urne_audit_diff d;
-    memset(&d, 0, sizeof d);
-    d.table = table;
-    d.id = id;
-    d.seq = seq;
-    snprintf(d.field, sizeof d.field, "%s", field);
-    snprintf(d.stored, sizeof d.stored, "%s", stored);
-    snprintf(d.logged, sizeof d.logged, "%s", logged);
-    if (fn) fn(&d, ctx);
-}
-
-static size_t text(const char *table, int64_t id, const char *field, const char *stored, const char *logged,
-                   int64_t seq, urne_audit_diff_fn fn, void *ctx) {
-    if (strcmp(stored, logged) == 0) return 0;
-    char s[160], l[160];
-    snprintf(s, sizeof s, "\"%.150s\"", stored);
-    snprintf(l, sizeof l, "\"%.150s\"", logged);
-    report(table, id, field, s, l, seq, fn, ctx);
-    return 1;
-}
-
-static size_t number(const char *table, int64_t id, const char *field, int64_t stored, int64_t logged, int64_t seq,
-                     urne_audit_diff_fn fn, void *ctx) {
-    if (stored == logged) return 0;
-    char s[32], l[32];
-    snprintf(s, sizeof s, "%lld", (long long)stored);
-    snprintf(l, sizeof l, "%lld", (long long)logged);
-    report(table, id, field, s, l, seq, fn, ctx);
-    return 1;
-}
-
 size_t urne_audit_forums_compare_forum(urne_audit_forums *f, const urne_audit_forum *s, urne_audit_diff_fn fn,
                                        void *ctx) {
     xforum *at = find_forum(f, s->id);
+    urne_replay_emit e;
+    urne_replay_emit_init(&e, "forum", 0, s->id, at ? at->seq : 0, fn, ctx);
     if (at == NULL) {
-        report("forum", s->id, "row", s->title, "(no row)", 0, fn, ctx);
-        return 1;
+        urne_replay_put_row(&e, s->title, NULL);
+        return e.n;
     }
     at->seen = 1;
     const urne_audit_forum *l = &at->f;
-    int64_t q = at->seq;
-    return text("forum", s->id, "attached", s->attached, l->attached, q, fn, ctx) +
-           text("forum", s->id, "title", s->title, l->title, q, fn, ctx) +
-           text("forum", s->id, "mode", s->mode, l->mode, q, fn, ctx) +
-           number("forum", s->id, "visitors", s->visitors, l->visitors, q, fn, ctx) +
-           text("forum", s->id, "created_at", s->created_at, l->created_at, q, fn, ctx) +
-           text("forum", s->id, "created_by", s->created_by, l->created_by, q, fn, ctx);
+    urne_replay_cmp_str(&e, "attached", s->attached, l->attached);
+    urne_replay_cmp_str(&e, "title", s->title, l->title);
+    urne_replay_cmp_str(&e, "mode", s->mode, l->mode);
+    urne_replay_cmp_int(&e, "visitors", s->visitors, l->visitors);
+    urne_replay_cmp_str(&e, "created_at", s->created_at, l->created_at);
+    urne_replay_cmp_str(&e, "created_by", s->created_by, l->created_by);
+    return e.n;
 }
 
 static int by_post(const void *a, const void *b) {
@@ -205,53 +175,66 @@ static xpost *find_post(urne_audit_forums *f, int64_t id) {
     return NULL;
 }
 
-static size_t digest(int64_t id, const char *field, const char *stored, uint64_t logged, int64_t seq,
-                     urne_audit_diff_fn fn, void *ctx) {
-    if (fnv(stored) == logged) return 0;
+/* The log keeps a digest of a post's texts, not the texts: a difference shows
+ * the stored text against "(another text)". */
+static void cmp_digest(urne_replay_emit *e, const char *field, const char *stored, uint64_t logged) {
+    if (fnv(stored) == logged) return;
     char s[160];
-    snprintf(s, sizeof s, "\"%.150s\"", stored ? stored : "");
-    report("post", id, field, s, "(another text)", seq, fn, ctx);
-    return 1;
+    urne_replay_quote(s, stored);
+    urne_replay_put(e, field, s, "(another text)");
 }
 
 size_t urne_audit_forums_compare_post(urne_audit_forums *f, const urne_audit_post *s, urne_audit_diff_fn fn,
                                       void *ctx, size_t *not_compared) {
     xpost *at = find_post(f, s->id);
+    urne_replay_emit e;
+    urne_replay_emit_init(&e, "post", 0, s->id, at ? at->seq : 0, fn, ctx);
     if (at == NULL) {
         if (strcmp(s->state, "waiting") == 0 || strcmp(s->state, "published") == 0) {
             ++*not_compared; /* as its author wrote it: no entry records it */
             return 0;
         }
-        report("post", s->id, "state", s->state, "(no act)", 0, fn, ctx);
-        return 1;
+        urne_replay_put(&e, "state", s->state, "(no act)");
+        return e.n;
     }
     at->seen = 1;
-    int64_t q = at->seq;
-    return number("post", s->id, "forum", s->forum, at->forum, q, fn, ctx) +
-           text("post", s->id, "state", s->state, at->state, q, fn, ctx) +
-           text("post", s->id, "decided_by", s->decided_by, at->decided_by, q, fn, ctx) +
-           text("post", s->id, "decided_at", s->decided_at, at->decided_at, q, fn, ctx) +
-           digest(s->id, "reason", s->reason, at->reason, q, fn, ctx) +
-           digest(s->id, "edited_body", s->edited_body, at->edited_body, q, fn, ctx) +
-           digest(s->id, "edit_note", s->edit_note, at->edit_note, q, fn, ctx);
+    urne_replay_cmp_int(&e, "forum", s->forum, at->forum);
+    urne_replay_cmp_str(&e, "state", s->state, at->state);
+    urne_replay_cmp_str(&e, "decided_by", s->decided_by, at->decided_by);
+    urne_replay_cmp_str(&e, "decided_at", s->decided_at, at->decided_at);
+    cmp_digest(&e, "reason", s->reason, at->reason);
+    cmp_digest(&e, "edited_body", s->edited_body, at->edited_body);
+    cmp_digest(&e, "edit_note", s->edit_note, at->edit_note);
+    return e.n;
 }
 
 size_t urne_audit_forums_compare_ban(urne_audit_forums *f, const urne_audit_ban *s, urne_audit_diff_fn fn,
                                      void *ctx) {
     xban *at = find_ban(f, s->id);
+    urne_replay_emit e;
+    urne_replay_emit_init(&e, "ban", 0, s->id, at ? at->seq : 0, fn, ctx);
     if (at == NULL) {
-        report("ban", s->id, "row", s->value, "(no row)", 0, fn, ctx);
-        return 1;
+        urne_replay_put_row(&e, s->value, NULL);
+        return e.n;
     }
     at->seen = 1;
     const urne_audit_ban *l = &at->b;
-    int64_t q = at->seq;
-    return number("ban", s->id, "forum", s->forum, l->forum, q, fn, ctx) +
-           text("ban", s->id, "kind", s->kind, l->kind, q, fn, ctx) +
-           text("ban", s->id, "value", s->value, l->value, q, fn, ctx) +
-           text("ban", s->id, "reason", s->reason, l->reason, q, fn, ctx) +
-           text("ban", s->id, "created_at", s->created_at, l->created_at, q, fn, ctx) +
-           text("ban", s->id, "created_by", s->created_by, l->created_by, q, fn, ctx);
+    urne_replay_cmp_int(&e, "forum", s->forum, l->forum);
+    urne_replay_cmp_str(&e, "kind", s->kind, l->kind);
+    urne_replay_cmp_str(&e, "value", s->value, l->value);
+    urne_replay_cmp_str(&e, "reason", s->reason, l->reason);
+    urne_replay_cmp_str(&e, "created_at", s->created_at, l->created_at);
+    urne_replay_cmp_str(&e, "created_by", s->created_by, l->created_by);
+    return e.n;
+}
+
+/* A row the log gives and the store lacks: one difference. */
+static size_t say_lost(const char *table, int64_t id, int64_t seq, const char *text, urne_audit_diff_fn fn,
+                       void *ctx) {
+    urne_replay_emit e;
+    urne_replay_emit_init(&e, table, 0, id, seq, fn, ctx);
+    urne_replay_put_row(&e, NULL, text);
+    return e.n;
 }
 
 size_t urne_audit_forums_finish(urne_audit_forums *f, urne_audit_diff_fn fn, void *ctx, size_t *compared) {
@@ -263,24 +246,21 @@ size_t urne_audit_forums_finish(urne_audit_forums *f, urne_audit_diff_fn fn, voi
             ++*compared;
             continue;
         }
-        report("forum", f->forums[i].f.id, "row", "(no row)", f->forums[i].f.title, f->forums[i].seq, fn, ctx);
-        lost++;
+        lost += say_lost("forum", f->forums[i].f.id, f->forums[i].seq, f->forums[i].f.title, fn, ctx);
     }
     for (size_t i = 0; i < f->nposts; i++) {
         if (f->posts[i].seen) {
             ++*compared;
             continue;
         }
-        report("post", f->posts[i].id, "row", "(no row)", f->posts[i].state, f->posts[i].seq, fn, ctx);
-        lost++;
+        lost += say_lost("post", f->posts[i].id, f->posts[i].seq, f->posts[i].state, fn, ctx);
     }
     for (size_t i = 0; i < f->nbans; i++) {
         if (f->bans[i].seen) {
             ++*compared;
             continue;
         }
-        report("ban", f->bans[i].b.id, "row", "(no row)", f->bans[i].b.value, f->bans[i].seq, fn, ctx);
-        lost++;
+        lost += say_lost("ban", f->bans[i].b.id, f->bans[i].seq, f->bans[i].b.value, fn, ctx);
     }
     return lost;
 }

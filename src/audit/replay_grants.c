@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../core/urne_mem.h"
+#include "replay_emit.h"
 #include "replay_grants.h"
 
 typedef struct xgrant {
@@ -69,17 +70,14 @@ static void describe(const urne_audit_grant *x, char *out, size_t size) {
     snprintf(out, size, "%s, tier %d", x->role, x->tier);
 }
 
-static void report(const urne_audit_grant *where, const char *stored, const char *logged, int64_t seq,
-                   urne_audit_diff_fn fn, void *ctx) {
-    urne_audit_diff d;
-    memset(&d, 0, sizeof d);
-    d.table = "grant";
-    d.id = where->user;
-    d.seq = seq;
-    snprintf(d.field, sizeof d.field, "%s", where->space);
-    snprintf(d.stored, sizeof d.stored, "%s", stored);
-    snprintf(d.logged, sizeof d.logged, "%s", logged);
-    if (fn) fn(&d, ctx);
+/* One difference: the grant of `where`'s user in its space (the field), as
+ * stored and as logged. */
+static size_t report(const urne_audit_grant *where, const char *stored, const char *logged, int64_t seq,
+                     urne_audit_diff_fn fn, void *ctx) {
+    urne_replay_emit e;
+    urne_replay_emit_init(&e, "grant", 0, where->user, seq, fn, ctx);
+    urne_replay_put(&e, where->space, stored, logged);
+    return e.n;
 }
 
 size_t urne_audit_grants_compare(urne_audit_grants *g, const urne_audit_grant *stored, urne_audit_diff_fn fn,
@@ -89,14 +87,12 @@ size_t urne_audit_grants_compare(urne_audit_grants *g, const urne_audit_grant *s
     describe(stored, s, sizeof s);
     xgrant *at = find(g, stored->user, stored->space);
     if (at == NULL || !at->present) {
-        report(stored, s, "(no row)", at ? at->seq : 0, fn, ctx);
-        return 1;
+        return report(stored, s, "(no row)", at ? at->seq : 0, fn, ctx);
     }
     at->seen = 1;
     if (strcmp(at->g.role, stored->role) == 0 && at->g.tier == stored->tier) return 0;
     describe(&at->g, l, sizeof l);
-    report(stored, s, l, at->seq, fn, ctx);
-    return 1;
+    return report(stored, s, l, at->seq, fn, ctx);
 }
 
 size_t urne_audit_grants_finish(urne_audit_grants *g, urne_audit_diff_fn fn, void *ctx, size_t *compared) {
@@ -112,8 +108,7 @@ size_t urne_audit_grants_finish(urne_audit_grants *g, urne_audit_diff_fn fn, voi
         }
         char l[64];
         describe(&x->g, l, sizeof l);
-        report(&x->g, "(no row)", l, x->seq, fn, ctx);
-        missing++;
+        missing += report(&x->g, "(no row)", l, x->seq, fn, ctx);
     }
     return missing;
 }

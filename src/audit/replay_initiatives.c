@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../core/urne_mem.h"
+#include "replay_emit.h"
 #include "replay_initiatives.h"
 
 typedef struct xinit {
@@ -104,41 +105,15 @@ int urne_audit_initiatives_invalidate(urne_audit_initiatives *n, int64_t seq, in
     return 0;
 }
 
-static void report(const char *table, int64_t initiative, int64_t id, const char *field, const char *stored,
-                   const char *logged, int64_t seq, urne_audit_diff_fn fn, void *ctx) {
-    urne_audit_diff d;
-    memset(&d, 0, sizeof d);
-    d.table = table;
-    d.election = initiative;
-    d.id = id;
-    d.seq = seq;
-    snprintf(d.field, sizeof d.field, "%s", field);
-    snprintf(d.stored, sizeof d.stored, "%s", stored);
-    snprintf(d.logged, sizeof d.logged, "%s", logged);
-    if (fn) fn(&d, ctx);
-}
-
-static void quoted(char out[160], const char *text) { snprintf(out, 160, "\"%.150s\"", text); }
-
-static size_t compare_text(int64_t id, const char *field, const char *stored, const char *logged, int64_t seq,
-                           urne_audit_diff_fn fn, void *ctx) {
-    if (strcmp(stored, logged) == 0) return 0;
-    char s[160], l[160];
-    quoted(s, stored);
-    quoted(l, logged);
-    report("initiative", id, id, field, s, l, seq, fn, ctx);
-    return 1;
-}
-
 size_t urne_audit_initiatives_compare(urne_audit_initiatives *n, const urne_audit_initiative *stored,
                                       urne_audit_diff_fn fn, void *ctx) {
     assert(n && stored);
     xinit *at = find(n, stored->id);
+    urne_replay_emit e;
+    urne_replay_emit_init(&e, "initiative", stored->id, stored->id, at ? at->seq : 0, fn, ctx);
     if (at == NULL) {
-        char s[160];
-        quoted(s, stored->title);
-        report("initiative", stored->id, stored->id, "row", s, "(no row)", 0, fn, ctx);
-        return 1;
+        urne_replay_put_row(&e, stored->title, NULL);
+        return e.n;
     }
     at->seen = 1;
     const urne_audit_initiative *l = &at->row;
@@ -156,10 +131,8 @@ size_t urne_audit_initiatives_compare(urne_audit_initiatives *n, const urne_audi
         {"reasons", stored->reasons, l->reasons},
         {"answer", stored->answer, l->answer},
     };
-    size_t diffs = 0;
-    for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
-        diffs += compare_text(stored->id, f[k].name, f[k].stored, f[k].logged, at->seq, fn, ctx);
-    return diffs;
+    for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) urne_replay_cmp_str(&e, f[k].name, f[k].stored, f[k].logged);
+    return e.n;
 }
 
 size_t urne_audit_initiatives_compare_signature(urne_audit_initiatives *n, int64_t id, int64_t sig,
@@ -171,15 +144,17 @@ size_t urne_audit_initiatives_compare_signature(urne_audit_initiatives *n, int64
     if (v == NULL && !invalid[0]) return 0; /* valid, and the log says nothing of it */
     if (v && strcmp(v->reason, invalid) == 0) return 0;
     if (invalid[0])
-        quoted(s, invalid);
+        urne_replay_quote(s, invalid);
     else
         snprintf(s, sizeof s, "(valid)");
     if (v)
-        quoted(l, v->reason);
+        urne_replay_quote(l, v->reason);
     else
         snprintf(l, sizeof l, "(valid)");
-    report("signature", id, sig, "invalid", s, l, v ? v->seq : 0, fn, ctx);
-    return 1;
+    urne_replay_emit e;
+    urne_replay_emit_init(&e, "signature", id, sig, v ? v->seq : 0, fn, ctx);
+    urne_replay_put(&e, "invalid", s, l);
+    return e.n;
 }
 
 size_t urne_audit_initiatives_finish(urne_audit_initiatives *n, urne_audit_diff_fn fn, void *ctx, size_t *compared) {
@@ -192,17 +167,17 @@ size_t urne_audit_initiatives_finish(urne_audit_initiatives *n, urne_audit_diff_
             ++*compared;
             continue;
         }
-        char l[160];
-        quoted(l, x->row.title);
-        report("initiative", x->row.id, x->row.id, "row", "(no row)", l, x->seq, fn, ctx);
+        urne_replay_emit e;
+        urne_replay_emit_init(&e, "initiative", x->row.id, x->row.id, x->seq, fn, ctx);
+        urne_replay_put_row(&e, NULL, x->row.title);
         missing++;
     }
     for (size_t i = 0; i < n->ninv; i++) {
         const xinvalid *v = &n->inv[i];
         if (v->seen) continue;
-        char l[160];
-        quoted(l, v->reason);
-        report("signature", v->id, v->sig, "row", "(no row)", l, v->seq, fn, ctx);
+        urne_replay_emit e;
+        urne_replay_emit_init(&e, "signature", v->id, v->sig, v->seq, fn, ctx);
+        urne_replay_put_row(&e, NULL, v->reason);
         missing++;
     }
     return missing;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "replay.h"
+#include "replay_emit.h"
 
 #define MAX_ID 100000000 /* ids beyond this are not the store's: refused rather than allocated */
 
@@ -88,35 +89,7 @@ xelection *urne_replay_election(const urne_audit_replay *r, int64_t id);
 /* The dispute with this id as the log leaves it, NULL when the log has none. */
 xdispute *urne_replay_dispute(const urne_audit_replay *r, int64_t id);
 
-/* ---- replay_diff.c: saying a difference ---- */
-
-/* The differences of one row being said: the row (d's table, election, id, entry),
- * the callback they go to, and how many were said. */
-typedef struct urne_replay_emit {
-    urne_audit_diff d;
-    urne_audit_diff_fn fn;
-    void *ctx;
-    size_t n;
-} urne_replay_emit;
-
-/* Start saying the differences of a row. */
-void urne_replay_emit_init(urne_replay_emit *e, const char *table, int64_t election, int64_t id, int64_t seq,
-                           urne_audit_diff_fn fn, void *ctx);
-/* Point e at another row, keeping its count and callback. */
-void urne_replay_retarget(urne_replay_emit *e, const char *table, int64_t election, int64_t id, int64_t seq);
-/* Say one difference: the field, the stored and the logged values (cut to fit). */
-void urne_replay_put(urne_replay_emit *e, const char *field, const char *stored, const char *logged);
-/* Add e's differences to r's count; returns them. */
-size_t urne_replay_counted(urne_audit_replay *r, const urne_replay_emit *e);
-/* Say the field when its stored and logged values differ: texts (quoted), whole
- * numbers, figures (field by field when both have them alike). */
-void urne_replay_cmp_str(urne_replay_emit *e, const char *field, const char *stored, const char *logged);
-void urne_replay_cmp_int(urne_replay_emit *e, const char *field, int64_t stored, int64_t logged);
-void urne_replay_cmp_figures(urne_replay_emit *e, const char *name, int hs, const urne_figures *s, int hl,
-                             const urne_figures *l);
-/* A bureau's row, a typed entry, in one short line. */
-void urne_replay_describe_sheet(const urne_audit_sheet *s, char *out, size_t size);
-void urne_replay_describe_typed(const urne_audit_typed *t, char *out, size_t size);
+/* ---- replay_diff.c: saying a difference: replay_emit.h ---- */
 
 /* ---- replay_compare.c: assignments, which finish also reads ---- */
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../core/urne_mem.h"
+#include "replay_emit.h"
 #include "replay_matches.h"
 
 typedef struct xmatch {
@@ -67,31 +68,15 @@ static void hex(char out[160], const uint64_t w[4]) {
              (unsigned long long)w[1], (unsigned long long)w[0]);
 }
 
-static void report(int64_t id, const char *field, const char *stored, const char *logged, int64_t seq,
-                   urne_audit_diff_fn fn, void *ctx) {
-    urne_audit_diff d;
-    memset(&d, 0, sizeof d);
-    d.table = "campaign";
-    d.election = id;
-    d.id = id;
-    d.seq = seq;
-    snprintf(d.field, sizeof d.field, "%s", field);
-    snprintf(d.stored, sizeof d.stored, "%s", stored);
-    snprintf(d.logged, sizeof d.logged, "%s", logged);
-    if (fn) fn(&d, ctx);
-}
-
-static void quoted(char out[160], const char *text) { snprintf(out, 160, "\"%.150s\"", text); }
-
 size_t urne_audit_matches_compare(urne_audit_matches *n, const urne_audit_match *stored, urne_audit_diff_fn fn,
                                   void *ctx) {
     assert(n && stored);
     xmatch *at = find(n, stored->id);
-    char s[160], l[160];
+    urne_replay_emit e;
+    urne_replay_emit_init(&e, "campaign", stored->id, stored->id, at ? at->seq : 0, fn, ctx);
     if (at == NULL) {
-        quoted(s, stored->name);
-        report(stored->id, "row", s, "(no row)", 0, fn, ctx);
-        return 1;
+        urne_replay_put_row(&e, stored->name, NULL);
+        return e.n;
     }
     at->seen = 1;
     const urne_audit_match *g = &at->row;
@@ -108,28 +93,17 @@ size_t urne_audit_matches_compare(urne_audit_matches *n, const urne_audit_match 
         int64_t stored, logged;
     } nums[] = {{"seed", stored->seed, g->seed}, {"round", stored->round, g->round},
                 {"final_round", stored->final_round, g->final_round}};
-    size_t diffs = 0;
     for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
-        if (strcmp(texts[k].stored, texts[k].logged) != 0) {
-            quoted(s, texts[k].stored);
-            quoted(l, texts[k].logged);
-            report(stored->id, texts[k].name, s, l, at->seq, fn, ctx);
-            diffs++;
-        }
+        urne_replay_cmp_str(&e, texts[k].name, texts[k].stored, texts[k].logged);
     for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++)
-        if (nums[k].stored != nums[k].logged) {
-            snprintf(s, sizeof s, "%lld", (long long)nums[k].stored);
-            snprintf(l, sizeof l, "%lld", (long long)nums[k].logged);
-            report(stored->id, nums[k].name, s, l, at->seq, fn, ctx);
-            diffs++;
-        }
+        urne_replay_cmp_int(&e, nums[k].name, nums[k].stored, nums[k].logged);
     if (memcmp(stored->rows, g->rows, sizeof g->rows) != 0) {
+        char s[160], l[160];
         hex(s, stored->rows);
         hex(l, g->rows);
-        report(stored->id, "rows (digest)", s, l, at->seq, fn, ctx);
-        diffs++;
+        urne_replay_put(&e, "rows (digest)", s, l);
     }
-    return diffs;
+    return e.n;
 }
 
 size_t urne_audit_matches_finish(urne_audit_matches *n, urne_audit_diff_fn fn, void *ctx, size_t *compared) {
@@ -142,9 +116,9 @@ size_t urne_audit_matches_finish(urne_audit_matches *n, urne_audit_diff_fn fn, v
             ++*compared;
             continue;
         }
-        char l[160];
-        quoted(l, x->row.name);
-        report(x->row.id, "row", "(no row)", l, x->seq, fn, ctx);
+        urne_replay_emit e;
+        urne_replay_emit_init(&e, "campaign", x->row.id, x->row.id, x->seq, fn, ctx);
+        urne_replay_put_row(&e, NULL, x->row.name);
         missing++;
     }
     return missing;

@@ -3,8 +3,8 @@
  *
  * The notices published, in an array in order of the log; a notice is found by
  * its id with a linear search, which is what a site's few dozen announcements
- * need. A difference is reported field by field, with the text cut for the
- * message only (the comparison is on the whole text).
+ * need. A difference is reported field by field through replay_emit.h, with the
+ * text cut for the message only (the comparison is on the whole text).
  */
 #include <assert.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../core/urne_mem.h"
+#include "replay_emit.h"
 #include "replay_notices.h"
 
 typedef struct xnotice {
@@ -52,47 +53,23 @@ int urne_audit_notices_put(urne_audit_notices *n, int64_t seq, const urne_audit_
     return 0;
 }
 
-/* One difference: notice `id`, its field, the stored and logged values (quoted,
- * cut for the message at 150 bytes). */
-static void report(int64_t id, const char *field, const char *stored, const char *logged, int64_t seq,
-                   urne_audit_diff_fn fn, void *ctx) {
-    urne_audit_diff d;
-    memset(&d, 0, sizeof d);
-    d.table = "notice";
-    d.id = id;
-    d.seq = seq;
-    snprintf(d.field, sizeof d.field, "%s", field);
-    snprintf(d.stored, sizeof d.stored, "%s", stored);
-    snprintf(d.logged, sizeof d.logged, "%s", logged);
-    if (fn) fn(&d, ctx);
-}
-
-static size_t compare_text(int64_t id, const char *field, const char *stored, const char *logged, int64_t seq,
-                           urne_audit_diff_fn fn, void *ctx) {
-    if (strcmp(stored, logged) == 0) return 0;
-    char s[160], l[160];
-    snprintf(s, sizeof s, "\"%.150s\"", stored);
-    snprintf(l, sizeof l, "\"%.150s\"", logged);
-    report(id, field, s, l, seq, fn, ctx);
-    return 1;
-}
-
 size_t urne_audit_notices_compare(urne_audit_notices *n, const urne_audit_notice *stored, urne_audit_diff_fn fn,
                                   void *ctx) {
     assert(n && stored);
     xnotice *at = find(n, stored->id);
+    urne_replay_emit e;
+    urne_replay_emit_init(&e, "notice", 0, stored->id, at ? at->seq : 0, fn, ctx);
     if (at == NULL) {
-        char s[160];
-        snprintf(s, sizeof s, "\"%.150s\"", stored->title);
-        report(stored->id, "row", s, "(no row)", 0, fn, ctx);
-        return 1;
+        urne_replay_put_row(&e, stored->title, NULL);
+        return e.n;
     }
     at->seen = 1;
     const urne_audit_notice *l = &at->n;
-    return compare_text(stored->id, "title", stored->title, l->title, at->seq, fn, ctx) +
-           compare_text(stored->id, "body", stored->body, l->body, at->seq, fn, ctx) +
-           compare_text(stored->id, "published_at", stored->published_at, l->published_at, at->seq, fn, ctx) +
-           compare_text(stored->id, "published_by", stored->published_by, l->published_by, at->seq, fn, ctx);
+    urne_replay_cmp_str(&e, "title", stored->title, l->title);
+    urne_replay_cmp_str(&e, "body", stored->body, l->body);
+    urne_replay_cmp_str(&e, "published_at", stored->published_at, l->published_at);
+    urne_replay_cmp_str(&e, "published_by", stored->published_by, l->published_by);
+    return e.n;
 }
 
 size_t urne_audit_notices_finish(urne_audit_notices *n, urne_audit_diff_fn fn, void *ctx, size_t *compared) {
@@ -105,9 +82,9 @@ size_t urne_audit_notices_finish(urne_audit_notices *n, urne_audit_diff_fn fn, v
             ++*compared;
             continue;
         }
-        char l[160];
-        snprintf(l, sizeof l, "\"%.150s\"", x->n.title);
-        report(x->n.id, "row", "(no row)", l, x->seq, fn, ctx);
+        urne_replay_emit e;
+        urne_replay_emit_init(&e, "notice", 0, x->n.id, x->seq, fn, ctx);
+        urne_replay_put_row(&e, NULL, x->n.title);
         missing++;
     }
     return missing;
