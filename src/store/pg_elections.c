@@ -19,30 +19,6 @@
 
 #include "pg_internal.h"
 
-#define SEP '\x1f'
-
-/* Join the strings of one sheet's levels with SEP ("" for NULL) into *buf, grown
- * as needed (*cap bytes). 0, or -1 when out of memory. */
-static int join_levels(const char *const *v, size_t n, char **buf, size_t *cap) {
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++) len += (v[i] ? strlen(v[i]) : 0) + 1;
-    if (len > *cap) {
-        char *p = realloc(*buf, len);
-        if (p == NULL) return -1;
-        *buf = p;
-        *cap = len;
-    }
-    char *p = *buf;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = v[i] ? strlen(v[i]) : 0;
-        if (i) *p++ = SEP;
-        memcpy(p, v[i] ? v[i] : "", k);
-        p += k;
-    }
-    *p = 0;
-    return 0;
-}
-
 static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
     for (size_t c = 0; c < r->ncontests; c++) {
         urne_pg_params p = {0};
@@ -126,9 +102,9 @@ static int insert_bureaux(urne_store *s, int64_t id, const urne_round *r, const 
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < r->nsheets; i++) {
         const urne_sheet *sh = &r->sheets[i];
-        if (join_levels(sh->key, r->nlevels, &joined[0], &cap[0]) < 0 ||
-            join_levels(sh->code, r->nlevels, &joined[1], &cap[1]) < 0 ||
-            join_levels(sh->label, r->nlevels, &joined[2], &cap[2]) < 0)
+        if (urne_store_levels_join(sh->key, r->nlevels, &joined[0], &cap[0]) < 0 ||
+            urne_store_levels_join(sh->code, r->nlevels, &joined[1], &cap[1]) < 0 ||
+            urne_store_levels_join(sh->label, r->nlevels, &joined[2], &cap[2]) < 0)
             rc = urne_store_fail(s, "bureau %zu: out of memory", i + 1);
         else
             rc = insert_bureau(s, &b, id, r, i, joined, states ? states[i] : URNE_SHEET_MISSING, at);
@@ -145,9 +121,9 @@ static int64_t pg_election_create(urne_store *s, const urne_election_meta *m, co
                                   const urne_sheet_state *states) {
     char *levels = NULL, at[24];
     size_t cap = 0;
-    if (join_levels(r->levels, r->nlevels, &levels, &cap) < 0) return urne_store_fail(s, "out of memory");
+    if (urne_store_levels_join(r->levels, r->nlevels, &levels, &cap) < 0) return urne_store_fail(s, "out of memory");
     for (char *p = levels; *p; p++)
-        if (*p == SEP) *p = ',';
+        if (*p == URNE_STORE_LEVEL_SEP) *p = ',';
     urne_store_now(at);
     urne_pg_params p = {0};
     urne_pg_text(&p, m->title);
@@ -180,27 +156,12 @@ static int meta_row(urne_store *s, const PGresult *r, int i, urne_election_meta 
     m->id = urne_pg_int64(r, i, 0);
     m->round = (int)urne_pg_int64(r, i, 2);
     m->double_entry = (int)urne_pg_int64(r, i, 5);
-    struct { int col; const char *name; char *out; size_t size; } texts[] = {
-        {1, "title", m->title, sizeof m->title},
-        {3, "preset", m->preset, sizeof m->preset},
-        {4, "settings", m->settings, sizeof m->settings},
-        {6, "deadline", m->deadline, sizeof m->deadline},
-        {7, "created_at", m->created_at, sizeof m->created_at},
-        {8, "published_at", m->published_at, sizeof m->published_at},
-        {9, "published_digest", m->published_digest, sizeof m->published_digest},
-        {12, "reopened_at", m->reopened_at, sizeof m->reopened_at},
-        {13, "reopened_reason", m->reopened_reason, sizeof m->reopened_reason},
-        {14, "previous_published_at", m->previous_published_at, sizeof m->previous_published_at},
-        {15, "previous_digest", m->previous_digest, sizeof m->previous_digest},
-        {16, "previous_reopened_at", m->previous_reopened_at, sizeof m->previous_reopened_at},
-        {17, "previous_reopened_reason", m->previous_reopened_reason, sizeof m->previous_reopened_reason},
-        {18, "space", m->space, sizeof m->space},
-        {19, "zone", m->zone, sizeof m->zone},
-    };
-    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
-        if (urne_pg_col(s, r, i, texts[k].col, texts[k].out, texts[k].size, "elections", texts[k].name,
-                        "election %lld", (long long)m->id) < 0)
+    for (size_t k = 0; k < urne_sql_election_ntexts; k++) {
+        const urne_store_text_col *c = &urne_sql_election_texts[k];
+        if (urne_pg_col(s, r, i, c->col, (char *)m + c->offset, c->size, "elections", c->name, "election %lld",
+                        (long long)m->id) < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -224,19 +185,6 @@ static int pg_election_meta(urne_store *s, int64_t id, urne_election_meta *out) 
     int found = PQntuples(r) > 0, ok = found ? meta_row(s, r, 0, out) : 0;
     PQclear(r);
     return ok < 0 ? -1 : found;
-}
-
-/* Split a SEP-joined text into n interned strings ("" becomes NULL). */
-static int split_levels(urne_round *r, const char *text, size_t n, const char **out) {
-    const char *p = text ? text : "";
-    for (size_t i = 0; i < n; i++) {
-        const char *e = strchr(p, SEP);
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        out[i] = len ? urne_round_intern(r, p, len) : NULL;
-        if (len && out[i] == NULL) return -1;
-        p = e ? e + 1 : p + len;
-    }
-    return 0;
 }
 
 static int load_structure(urne_store *s, int64_t id, urne_round *r) {
@@ -278,9 +226,9 @@ static int bureau_row(urne_store *s, const PGresult *res, int i, int64_t id, urn
     if (sh == NULL) return urne_store_fail(s, "election %lld: bureau %d could not be read back", (long long)id, i + 1);
     sh->college = PQgetisnull(res, i, 1) ? URNE_NONE : (size_t)urne_pg_int64(res, i, 1);
     sh->line = (long)i + 1;
-    if (split_levels(r, urne_pg_val(res, i, 2), r->nlevels, sh->key) < 0 ||
-        split_levels(r, urne_pg_val(res, i, 3), r->nlevels, sh->code) < 0 ||
-        split_levels(r, urne_pg_val(res, i, 4), r->nlevels, sh->label) < 0)
+    if (urne_store_levels_split(r, urne_pg_val(res, i, 2), r->nlevels, sh->key) < 0 ||
+        urne_store_levels_split(r, urne_pg_val(res, i, 3), r->nlevels, sh->code) < 0 ||
+        urne_store_levels_split(r, urne_pg_val(res, i, 4), r->nlevels, sh->label) < 0)
         return urne_store_fail(s, "election %lld: bureau %d could not be read back", (long long)id, i + 1);
     const char *state = urne_pg_val(res, i, 5), *figures = urne_pg_val(res, i, 6);
     if (urne_sheet_state_parse(state ? state : "", &b->state) < 0) b->state = URNE_SHEET_MISSING;
@@ -582,18 +530,11 @@ static int absorb_rows(urne_store *s, crypto_hash_sha256_state *h, const char *s
 }
 
 static int pg_structure_digest(urne_store *s, int64_t election, char out[65]) {
-    static const char *const parts[] = {
-        urne_sql_digest_levels,
-        urne_sql_digest_contests,
-        (urne_sql_digest_candidates),
-        urne_sql_digest_colleges,
-        urne_sql_digest_bureaux,
-    };
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+    for (size_t i = 0; i < urne_sql_digest_nparts; i++) {
         crypto_hash_sha256_update(&h, (const unsigned char *)"|", 1); /* tables apart */
-        if (absorb_rows(s, &h, parts[i], election) < 0) return -1;
+        if (absorb_rows(s, &h, urne_sql_digest_parts[i], election) < 0) return -1;
     }
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&h, digest);

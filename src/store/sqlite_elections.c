@@ -27,29 +27,6 @@
 #include "sqlite_internal.h"
 #include "store_sql.h"
 
-#define SEP '\x1f'
-
-/* Join the strings of one sheet's levels with SEP ("" for NULL) into *buf, grown
- * as needed (*cap bytes). 0, or -1 when out of memory. */
-static int join_levels(const char *const *v, size_t n, char **buf, size_t *cap) {
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++) len += (v[i] ? strlen(v[i]) : 0) + 1;
-    if (len > *cap) {
-        char *p = realloc(*buf, len);
-        if (p == NULL) return -1;
-        *buf = p;
-        *cap = len;
-    }
-    char *p = *buf;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = v[i] ? strlen(v[i]) : 0;
-        if (i) *p++ = SEP;
-        memcpy(p, v[i] ? v[i] : "", k);
-        p += k;
-    }
-    *p = 0;
-    return 0;
-}
 static int insert_structure(urne_store *s, int64_t id, const urne_round *r) {
     sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_election_contest_put);
     if (st == NULL) return -1;
@@ -101,9 +78,9 @@ static int insert_bureaux(urne_store *s, int64_t id, const urne_round *r, const 
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < r->nsheets; i++) {
         const urne_sheet *sh = &r->sheets[i];
-        if (join_levels(sh->key, r->nlevels, &joined[0], &cap[0]) < 0 ||
-            join_levels(sh->code, r->nlevels, &joined[1], &cap[1]) < 0 ||
-            join_levels(sh->label, r->nlevels, &joined[2], &cap[2]) < 0) {
+        if (urne_store_levels_join(sh->key, r->nlevels, &joined[0], &cap[0]) < 0 ||
+            urne_store_levels_join(sh->code, r->nlevels, &joined[1], &cap[1]) < 0 ||
+            urne_store_levels_join(sh->label, r->nlevels, &joined[2], &cap[2]) < 0) {
             rc = urne_store_fail(s, "bureau %zu: out of memory", i + 1);
             break;
         }
@@ -143,9 +120,9 @@ static int64_t sq_election_create(urne_store *s, const urne_election_meta *m, co
                                   const urne_sheet_state *states) {
     char *levels = NULL, at[24];
     size_t cap = 0;
-    if (join_levels(r->levels, r->nlevels, &levels, &cap) < 0) return urne_store_fail(s, "out of memory");
+    if (urne_store_levels_join(r->levels, r->nlevels, &levels, &cap) < 0) return urne_store_fail(s, "out of memory");
     for (char *p = levels; *p; p++)
-        if (*p == SEP) *p = ',';
+        if (*p == URNE_STORE_LEVEL_SEP) *p = ',';
     urne_store_now(at);
     sqlite3_stmt *st = urne_sql_stmt(s, "INSERT INTO elections(title, round, preset, settings, levels, contest_level,"
                                         " double_entry, deadline, created_at, space, zone)"
@@ -179,27 +156,12 @@ static int meta_row(urne_store *s, sqlite3_stmt *st, urne_election_meta *m) {
     m->id = sqlite3_column_int64(st, 0);
     m->round = sqlite3_column_int(st, 2);
     m->double_entry = sqlite3_column_int(st, 5);
-    struct { int col; const char *name; char *out; size_t size; } texts[] = {
-        {1, "title", m->title, sizeof m->title},
-        {3, "preset", m->preset, sizeof m->preset},
-        {4, "settings", m->settings, sizeof m->settings},
-        {6, "deadline", m->deadline, sizeof m->deadline},
-        {7, "created_at", m->created_at, sizeof m->created_at},
-        {8, "published_at", m->published_at, sizeof m->published_at},
-        {9, "published_digest", m->published_digest, sizeof m->published_digest},
-        {12, "reopened_at", m->reopened_at, sizeof m->reopened_at},
-        {13, "reopened_reason", m->reopened_reason, sizeof m->reopened_reason},
-        {14, "previous_published_at", m->previous_published_at, sizeof m->previous_published_at},
-        {15, "previous_digest", m->previous_digest, sizeof m->previous_digest},
-        {16, "previous_reopened_at", m->previous_reopened_at, sizeof m->previous_reopened_at},
-        {17, "previous_reopened_reason", m->previous_reopened_reason, sizeof m->previous_reopened_reason},
-        {18, "space", m->space, sizeof m->space},
-        {19, "zone", m->zone, sizeof m->zone},
-    };
-    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
-        if (urne_sql_col(s, st, texts[k].col, texts[k].out, texts[k].size, "elections", texts[k].name,
-                         "election %lld", (long long)m->id) < 0)
+    for (size_t k = 0; k < urne_sql_election_ntexts; k++) {
+        const urne_store_text_col *c = &urne_sql_election_texts[k];
+        if (urne_sql_col(s, st, c->col, (char *)m + c->offset, c->size, "elections", c->name, "election %lld",
+                        (long long)m->id) < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -226,19 +188,6 @@ static int sq_election_meta(urne_store *s, int64_t id, urne_election_meta *out) 
     if (ok < 0) return -1;
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading an election");
 }
-/* Split a SEP-joined text into n interned strings ("" becomes NULL). */
-static int split_levels(urne_round *r, const char *text, size_t n, const char **out) {
-    const char *p = text ? text : "";
-    for (size_t i = 0; i < n; i++) {
-        const char *e = strchr(p, SEP);
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        out[i] = len ? urne_round_intern(r, p, len) : NULL;
-        if (len && out[i] == NULL) return -1;
-        p = e ? e + 1 : p + len;
-    }
-    return 0;
-}
-
 static const char *col_str(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
 
 static int load_structure(urne_store *s, int64_t id, urne_round *r) {
@@ -279,9 +228,9 @@ static int bureau_row(urne_store *s, sqlite3_stmt *st, int64_t id, size_t i, urn
     if (sh == NULL) return urne_store_fail(s, "election %lld: bureau %zu could not be read back", (long long)id, i + 1);
     sh->college = sqlite3_column_type(st, 1) == SQLITE_NULL ? URNE_NONE : (size_t)sqlite3_column_int64(st, 1);
     sh->line = (long)i + 1;
-    if (split_levels(r, col_str(st, 2), r->nlevels, sh->key) < 0 ||
-        split_levels(r, col_str(st, 3), r->nlevels, sh->code) < 0 ||
-        split_levels(r, col_str(st, 4), r->nlevels, sh->label) < 0)
+    if (urne_store_levels_split(r, col_str(st, 2), r->nlevels, sh->key) < 0 ||
+        urne_store_levels_split(r, col_str(st, 3), r->nlevels, sh->code) < 0 ||
+        urne_store_levels_split(r, col_str(st, 4), r->nlevels, sh->label) < 0)
         return urne_store_fail(s, "election %lld: bureau %zu could not be read back", (long long)id, i + 1);
     if (urne_sheet_state_parse(col_str(st, 5) ? col_str(st, 5) : "", &b->state) < 0) b->state = URNE_SHEET_MISSING;
     sh->exprimes_stated = -1;
@@ -528,18 +477,11 @@ static int absorb_rows(urne_store *s, crypto_hash_sha256_state *h, const char *s
 }
 
 static int sq_structure_digest(urne_store *s, int64_t election, char out[65]) {
-    static const char *const parts[] = {
-        urne_sql_digest_levels,
-        urne_sql_digest_contests,
-        (urne_sql_digest_candidates),
-        urne_sql_digest_colleges,
-        urne_sql_digest_bureaux,
-    };
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+    for (size_t i = 0; i < urne_sql_digest_nparts; i++) {
         crypto_hash_sha256_update(&h, (const unsigned char *)"|", 1); /* tables apart */
-        if (absorb_rows(s, &h, parts[i], election) < 0) return -1;
+        if (absorb_rows(s, &h, urne_sql_digest_parts[i], election) < 0) return -1;
     }
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&h, digest);

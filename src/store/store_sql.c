@@ -5,6 +5,7 @@
 #include "store_sql.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "store_backend.h"
 
@@ -233,6 +234,65 @@ const char urne_sql_session_get[] = "SELECT u.id, u.name, u.role, u.tier, s.csrf
 const char urne_sql_session_delete[] = "DELETE FROM sessions WHERE token_hash = $1";
 
 /* ---- elections ---- */
+
+const char *const urne_sql_digest_parts[] = {
+    urne_sql_digest_levels, urne_sql_digest_contests, urne_sql_digest_candidates,
+    urne_sql_digest_colleges, urne_sql_digest_bureaux,
+};
+const size_t urne_sql_digest_nparts = sizeof urne_sql_digest_parts / sizeof urne_sql_digest_parts[0];
+
+#define TEXT(c, field) {c, #field, offsetof(urne_election_meta, field), sizeof ((urne_election_meta *)0)->field}
+const urne_store_text_col urne_sql_election_texts[] = {
+    TEXT(1, title),
+    TEXT(3, preset),
+    TEXT(4, settings),
+    TEXT(6, deadline),
+    TEXT(7, created_at),
+    TEXT(8, published_at),
+    TEXT(9, published_digest),
+    TEXT(12, reopened_at),
+    TEXT(13, reopened_reason),
+    TEXT(14, previous_published_at),
+    TEXT(15, previous_digest),
+    TEXT(16, previous_reopened_at),
+    TEXT(17, previous_reopened_reason),
+    TEXT(18, space),
+    TEXT(19, zone),
+};
+#undef TEXT
+const size_t urne_sql_election_ntexts = sizeof urne_sql_election_texts / sizeof urne_sql_election_texts[0];
+
+int urne_store_levels_join(const char *const *v, size_t n, char **buf, size_t *cap) {
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) len += (v[i] ? strlen(v[i]) : 0) + 1;
+    if (len > *cap) {
+        char *p = realloc(*buf, len);
+        if (p == NULL) return -1;
+        *buf = p;
+        *cap = len;
+    }
+    char *p = *buf;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = v[i] ? strlen(v[i]) : 0;
+        if (i) *p++ = URNE_STORE_LEVEL_SEP;
+        memcpy(p, v[i] ? v[i] : "", k);
+        p += k;
+    }
+    *p = 0;
+    return 0;
+}
+
+int urne_store_levels_split(urne_round *r, const char *text, size_t n, const char **out) {
+    const char *p = text ? text : "";
+    for (size_t i = 0; i < n; i++) {
+        const char *e = strchr(p, URNE_STORE_LEVEL_SEP);
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        out[i] = len ? urne_round_intern(r, p, len) : NULL;
+        if (len && out[i] == NULL) return -1;
+        p = e ? e + 1 : p + len;
+    }
+    return 0;
+}
 
 const char urne_sql_election_meta_each[] = URNE_SQL_ELECTION_META " ORDER BY id";
 const char urne_sql_election_meta_get[] = URNE_SQL_ELECTION_META " WHERE id = $1";

@@ -224,6 +224,25 @@ extern const char urne_sql_election_publish[], urne_sql_election_reopen[];
 /* What the structure digest hashes ($1 election), in this order. */
 extern const char urne_sql_digest_levels[], urne_sql_digest_contests[], urne_sql_digest_candidates[],
     urne_sql_digest_colleges[], urne_sql_digest_bureaux[];
+/* Those five texts in the order the digest hashes them. */
+extern const char *const urne_sql_digest_parts[];
+extern const size_t urne_sql_digest_nparts;
+
+/* The text columns of URNE_SQL_ELECTION_META and the urne_election_meta fields
+ * they fill (the integers id, round and double_entry are read apart). */
+extern const struct urne_store_text_col urne_sql_election_texts[];
+extern const size_t urne_sql_election_ntexts;
+
+/* A sheet's levels (keys, codes, labels) and an election's level names are kept
+ * in one text column each, the strings joined by URNE_STORE_LEVEL_SEP (a control
+ * character no name or code may hold). */
+#define URNE_STORE_LEVEL_SEP '\x1f'
+/* Join v[0..n) with the separator ("" for a NULL) into *buf, grown as needed
+ * (*cap bytes, *buf NULL and *cap 0 at first). 0, or -1 when out of memory. */
+int urne_store_levels_join(const char *const *v, size_t n, char **buf, size_t *cap);
+/* Split a joined text (NULL reads as "") into n strings interned in r ("" becomes
+ * NULL), into out[0..n). 0, or -1 when out of memory. */
+int urne_store_levels_split(urne_round *r, const char *text, size_t n, const char **out);
 
 /* ---- the audit log ---- */
 
