@@ -42,25 +42,6 @@ static int read_ban(urne_store *s, const PGresult *r, int i, void *out) {
     return urne_pg_cols(s, r, i, urne_sql_ban_texts, urne_sql_ban_ntexts, b, "forum_bans", b->id);
 }
 
-typedef struct typed_fn {
-    int (*forum)(const urne_forum_row *f, void *ctx);
-    int (*post)(const urne_post_row *p, void *ctx);
-    int (*ban)(const urne_forum_ban *b, void *ctx);
-    void *ctx;
-} typed_fn;
-static int call_forum(const void *row, void *ctx) {
-    const typed_fn *f = ctx;
-    return f->forum(row, f->ctx);
-}
-static int call_post(const void *row, void *ctx) {
-    const typed_fn *f = ctx;
-    return f->post(row, f->ctx);
-}
-static int call_ban(const void *row, void *ctx) {
-    const typed_fn *f = ctx;
-    return f->ban(row, f->ctx);
-}
-
 static int64_t pg_forum_put(urne_store *s, const urne_forum_row *f) {
     urne_pg_params p = {0};
     urne_pg_text(&p, f->attached);
@@ -90,8 +71,8 @@ static int pg_forum_update(urne_store *s, const urne_forum_row *f) {
 }
 
 static int pg_forum_each(urne_store *s, int (*fn)(const urne_forum_row *f, void *ctx), void *ctx) {
-    typed_fn f = {.forum = fn, .ctx = ctx};
-    return urne_pg_each(s, urne_sql_forum_each, NULL, "listing forums", sizeof(urne_forum_row), read_forum, call_forum, &f);
+    urne_store_forum_fns f = {.forum = fn, .ctx = ctx};
+    return urne_pg_each(s, urne_sql_forum_each, NULL, "listing forums", sizeof(urne_forum_row), read_forum, urne_store_forum_call, &f);
 }
 
 static int pg_forum_authors(urne_store *s, int64_t id, int (*fn)(const char *author_key, int64_t published, void *ctx),
@@ -183,8 +164,8 @@ static int pg_post_page(urne_store *s, const urne_posts_query *q, int (*fn)(cons
     int newest_first = q->kind == URNE_POSTS_THREADS || q->kind == URNE_POSTS_RECENT;
     urne_pg_int(&p, newest_first && q->after == 0 ? INT64_MAX : q->after);
     urne_pg_int(&p, q->limit);
-    typed_fn f = {.post = fn, .ctx = ctx};
-    return urne_pg_each(s, sql, &p, "listing posts", sizeof(urne_post_row), read_post, call_post, &f);
+    urne_store_forum_fns f = {.post = fn, .ctx = ctx};
+    return urne_pg_each(s, sql, &p, "listing posts", sizeof(urne_post_row), read_post, urne_store_post_call, &f);
 }
 
 static int pg_post_waiting(urne_store *s, int64_t forum, int (*fn)(int64_t forum, int64_t sent_at, void *ctx),
@@ -221,8 +202,8 @@ static int pg_banned(urne_store *s, int64_t forum, const char *address, const ch
 }
 
 static int pg_ban_each(urne_store *s, int (*fn)(const urne_forum_ban *b, void *ctx), void *ctx) {
-    typed_fn f = {.ban = fn, .ctx = ctx};
-    return urne_pg_each(s, urne_sql_ban_each, NULL, "listing bans", sizeof(urne_forum_ban), read_ban, call_ban, &f);
+    urne_store_forum_fns f = {.ban = fn, .ctx = ctx};
+    return urne_pg_each(s, urne_sql_ban_each, NULL, "listing bans", sizeof(urne_forum_ban), read_ban, urne_store_ban_call, &f);
 }
 
 static int pg_form_key(urne_store *s, const char *fresh, char out[URNE_STORE_FORM_KEY]) {

@@ -82,26 +82,6 @@ static int each(urne_store *s, sqlite3_stmt *st, const char *what, size_t size,
     return stop;
 }
 
-/* The callers' typed callbacks, called with the row each() read. */
-typedef struct typed_fn {
-    int (*forum)(const urne_forum_row *f, void *ctx);
-    int (*post)(const urne_post_row *p, void *ctx);
-    int (*ban)(const urne_forum_ban *b, void *ctx);
-    void *ctx;
-} typed_fn;
-static int call_forum(const void *row, void *ctx) {
-    const typed_fn *f = ctx;
-    return f->forum(row, f->ctx);
-}
-static int call_post(const void *row, void *ctx) {
-    const typed_fn *f = ctx;
-    return f->post(row, f->ctx);
-}
-static int call_ban(const void *row, void *ctx) {
-    const typed_fn *f = ctx;
-    return f->ban(row, f->ctx);
-}
-
 static int64_t sq_forum_put(urne_store *s, const urne_forum_row *f) {
     sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_forum_put);
     if (st == NULL) return -1;
@@ -135,8 +115,8 @@ static int sq_forum_update(urne_store *s, const urne_forum_row *f) {
 static int sq_forum_each(urne_store *s, int (*fn)(const urne_forum_row *f, void *ctx), void *ctx) {
     sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_forum_each);
     if (st == NULL) return -1;
-    typed_fn f = {.forum = fn, .ctx = ctx};
-    return each(s, st, "listing forums", sizeof(urne_forum_row), read_forum, call_forum, &f);
+    urne_store_forum_fns f = {.forum = fn, .ctx = ctx};
+    return each(s, st, "listing forums", sizeof(urne_forum_row), read_forum, urne_store_forum_call, &f);
 }
 
 static int sq_forum_authors(urne_store *s, int64_t id, int (*fn)(const char *author_key, int64_t published, void *ctx),
@@ -240,8 +220,8 @@ static int sq_post_page(urne_store *s, const urne_posts_query *q, int (*fn)(cons
     int64_t after = newest_first && q->after == 0 ? INT64_MAX : q->after;
     sqlite3_bind_int64(st, i++, after);
     sqlite3_bind_int64(st, i, q->limit);
-    typed_fn f = {.post = fn, .ctx = ctx};
-    return each(s, st, "listing posts", sizeof(urne_post_row), read_post, call_post, &f);
+    urne_store_forum_fns f = {.post = fn, .ctx = ctx};
+    return each(s, st, "listing posts", sizeof(urne_post_row), read_post, urne_store_post_call, &f);
 }
 
 static int sq_post_waiting(urne_store *s, int64_t forum, int (*fn)(int64_t forum, int64_t sent_at, void *ctx),
@@ -282,8 +262,8 @@ static int sq_banned(urne_store *s, int64_t forum, const char *address, const ch
 static int sq_ban_each(urne_store *s, int (*fn)(const urne_forum_ban *b, void *ctx), void *ctx) {
     sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_ban_each);
     if (st == NULL) return -1;
-    typed_fn f = {.ban = fn, .ctx = ctx};
-    return each(s, st, "listing bans", sizeof(urne_forum_ban), read_ban, call_ban, &f);
+    urne_store_forum_fns f = {.ban = fn, .ctx = ctx};
+    return each(s, st, "listing bans", sizeof(urne_forum_ban), read_ban, urne_store_ban_call, &f);
 }
 
 static int sq_form_key(urne_store *s, const char *fresh, char out[URNE_STORE_FORM_KEY]) {

@@ -154,6 +154,19 @@ const size_t urne_sql_signature_ntexts = sizeof urne_sql_signature_texts / sizeo
 
 /* ---- forums ---- */
 
+int urne_store_forum_call(const void *row, void *fns) {
+    const urne_store_forum_fns *f = fns;
+    return f->forum(row, f->ctx);
+}
+int urne_store_post_call(const void *row, void *fns) {
+    const urne_store_forum_fns *f = fns;
+    return f->post(row, f->ctx);
+}
+int urne_store_ban_call(const void *row, void *fns) {
+    const urne_store_forum_fns *f = fns;
+    return f->ban(row, f->ctx);
+}
+
 const char urne_sql_forum_put[] = "INSERT INTO forums(attached, title, mode, visitors, created_at, created_by)"
                                   " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 const char urne_sql_forum_get[] = URNE_SQL_FORUM_COLS " WHERE id = $1";

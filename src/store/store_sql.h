@@ -341,6 +341,19 @@ int urne_store_sql_ordered(const char *sql);
 
 /* ---- forums (store_forums.h) ---- */
 
+/* Both backends read a listing's rows into a row buffer and pass each to a
+ * callback taking `const void *`; these carry the caller's typed callback
+ * (one of the three, with its context) through it. */
+typedef struct urne_store_forum_fns {
+    int (*forum)(const urne_forum_row *f, void *ctx);
+    int (*post)(const urne_post_row *p, void *ctx);
+    int (*ban)(const urne_forum_ban *b, void *ctx);
+    void *ctx;
+} urne_store_forum_fns;
+int urne_store_forum_call(const void *row, void *fns);
+int urne_store_post_call(const void *row, void *fns);
+int urne_store_ban_call(const void *row, void *fns);
+
 #define URNE_SQL_FORUM_COLS "SELECT id, attached, title, mode, visitors, created_at, created_by FROM forums"
 /* $1 attached, $2 title, $3 mode, $4 visitors, $5 created_at, $6 created_by: RETURNING id. */
 extern const char urne_sql_forum_put[];
