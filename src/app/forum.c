@@ -28,12 +28,6 @@ int64_t urne_app_forum_now(urne_app *app) {
     return app->forums && app->forums->now ? app->forums->now() : (int64_t)time(NULL);
 }
 
-void urne_app_forum_iso(int64_t t, char out[24]) {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm) == NULL || strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) snprintf(out, 24, "?");
-}
-
 void urne_app_forum_clock(urne_app *app, int64_t (*now)(void)) {
     pthread_mutex_lock(&app->lock);
     if (app->forums) app->forums->now = now;
@@ -160,7 +154,7 @@ urne_app_status urne_app_forum_create(urne_app *app, const urne_user *actor, con
     if (st == URNE_APP_OK) st = forum_fields(in, &row, out);
     if (st != URNE_APP_OK) goto done;
     snprintf(row.attached, sizeof row.attached, "%s", attached);
-    urne_app_forum_iso(urne_app_forum_now(app), row.created_at);
+    urne_time_iso(urne_app_forum_now(app), row.created_at);
     snprintf(row.created_by, sizeof row.created_by, "%s", actor->name);
     if (urne_store_begin(app->store) < 0 || (row.id = urne_store_forum_put(app->store, &row)) < 0) {
         st = urne_app_store_failed(app, out);
@@ -277,7 +271,7 @@ urne_app_status urne_app_forum_moderate(urne_app *app, const urne_user *actor, i
     snprintf(expected, sizeof expected, "%s", p->state);
     snprintf(p->state, sizeof p->state, "%s", urne_post_state_name(to));
     snprintf(p->decided_by, sizeof p->decided_by, "%s", actor->name);
-    urne_app_forum_iso(urne_app_forum_now(app), p->decided_at);
+    urne_time_iso(urne_app_forum_now(app), p->decided_at);
     int rc = urne_store_begin(app->store) < 0 ? -1 : urne_store_post_decide(app->store, p, expected);
     if (rc <= 0) {
         if (rc == 0) urne_store_rollback(app->store);
@@ -348,7 +342,7 @@ urne_app_status urne_app_forum_ban(urne_app *app, const urne_user *actor, int64_
     else
         snprintf(b.value, sizeof b.value, "%s", p->author_key);
     snprintf(b.reason, sizeof b.reason, "%s", reason ? reason : "");
-    urne_app_forum_iso(urne_app_forum_now(app), b.created_at);
+    urne_time_iso(urne_app_forum_now(app), b.created_at);
     snprintf(b.created_by, sizeof b.created_by, "%s", actor->name);
     if (urne_store_begin(app->store) < 0 || (b.id = urne_store_forum_ban_put(app->store, &b)) < 0) {
         st = urne_app_store_failed(app, out);

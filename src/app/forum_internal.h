@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "../core/urne_time.h"
 #include "forum.h"
 
 /* The counts of the current hour: contributions per address or author key
@@ -73,9 +74,8 @@ int urne_app_forum_tally_heard(urne_app *app, const char *object);
 void urne_app_forum_tally_forget(urne_app *app);
 void urne_app_forum_tally_free(struct urne_app_forums *f);
 
-/* The clock's moment, UTC seconds, and its ISO text. */
+/* The clock's moment, UTC seconds (its ISO text: urne_time_iso). */
 int64_t urne_app_forum_now(urne_app *app);
-void urne_app_forum_iso(int64_t t, char out[24]);
 
 /* Forum `id` read into *row: OK, NO_FORUM, STORE. Under the lock. */
 urne_app_status urne_app_forum_load(urne_app *app, int64_t id, urne_forum_row *row, urne_app_outcome *out);

@@ -22,17 +22,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/urne_time.h"
 #include "initiative_internal.h"
 
 int64_t urne_app_initiative_now(urne_app *app) {
     return app->initiatives && app->initiatives->now ? app->initiatives->now() : (int64_t)time(NULL);
 }
 
-void urne_app_initiative_iso(int64_t t, char out[24]) {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm) == NULL || strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) snprintf(out, 24, "?");
-}
+void urne_app_initiative_iso(int64_t t, char out[24]) { urne_time_iso(t, out); }
 
 void urne_app_initiative_clock(urne_app *app, int64_t (*now)(void)) {
     pthread_mutex_lock(&app->lock);

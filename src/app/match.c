@@ -34,12 +34,6 @@ void urne_app_match_clock(urne_app *app, int64_t (*now)(void)) {
     pthread_mutex_unlock(&app->lock);
 }
 
-void urne_app_match_iso(int64_t t, char out[24]) {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm) == NULL || strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) snprintf(out, 24, "?");
-}
-
 urne_app_status urne_app_match_refuse(urne_app_outcome *out, const char *field, const char *why, int64_t number,
                                       const char *detail) {
     snprintf(out->field, sizeof out->field, "%s", field);
@@ -221,7 +215,7 @@ static urne_app_status new_campaign(const urne_match_campaign_new *in, const cha
         c->seed = in->seed;
     else
         randombytes_buf(&c->seed, sizeof c->seed), c->seed &= INT64_MAX;
-    urne_app_match_iso(now, c->created_at);
+    urne_time_iso(now, c->created_at);
     snprintf(c->created_by, sizeof c->created_by, "%s", by);
     return URNE_APP_OK;
 }
@@ -557,7 +551,7 @@ static int holds_place(urne_app *app, int64_t id, const char *key, urne_match_of
     if (rc <= 0) return rc;
     if (strcmp(o->state, "accepted") == 0) return 1;
     char now[24];
-    urne_app_match_iso(urne_app_match_now(app), now);
+    urne_time_iso(urne_app_match_now(app), now);
     return strcmp(o->state, "offered") == 0 && strcmp(now, o->deadline) < 0;
 }
 

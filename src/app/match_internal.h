@@ -9,13 +9,12 @@
 #include <jansson.h>
 
 #include "../core/urne_diag.h"
+#include "../core/urne_time.h"
 #include "../io/match_io.h"
 #include "match.h"
 
 /* Now, in UTC seconds (the app's matching clock, else time()). */
 int64_t urne_app_match_now(urne_app *app);
-/* t as "YYYY-MM-DDTHH:MM:SSZ". */
-void urne_app_match_iso(int64_t t, char out[24]);
 
 /* Campaign `id` into *c: OK, NO_CAMPAIGN or STORE (said in out). Under the lock. */
 urne_app_status urne_app_match_load(urne_app *app, int64_t id, urne_match_campaign_row *c, urne_app_outcome *out);

@@ -268,7 +268,7 @@ static urne_app_status lists_locked(urne_app *app, const urne_user *actor, const
         s.only_host = h->key;
     } else if ((st = urne_app_match_may_row(app, actor, URNE_ACT_MANAGE_MATCHES, c, NULL, NULL, out)) != URNE_APP_OK)
         return st;
-    urne_app_match_iso(urne_app_match_now(app), s.now);
+    urne_time_iso(urne_app_match_now(app), s.now);
     int rc = urne_store_match_offer_each(app->store, c->id, add_offer, &s);
     /* The coordinator sees the round computed before it is published; a host does not. */
     if (rc == 0 && !code && strcmp(c->state, "run") == 0)

@@ -239,7 +239,7 @@ static urne_app_status correction_read(urne_app *app, const urne_match_campaign_
         if (!k->first || !k->had || !k->held) st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     }
     for (size_t p = 0; st == URNE_APP_OK && p < in->in.npupils; p++) k->held[p] = URNE_MATCH_NONE;
-    urne_app_match_iso(urne_app_match_now(app), k->now);
+    urne_time_iso(urne_app_match_now(app), k->now);
     if (st == URNE_APP_OK && (urne_io_match_rankings_first(in, text, len, k->first, &d) < 0 ||
                               urne_store_match_ranking_each(app->store, c->id, note_old, k) != 0 ||
                               urne_store_match_offer_each(app->store, c->id, note_holder, k) != 0))

@@ -439,7 +439,7 @@ static urne_app_status run_in_transaction(urne_app *app, const char *by, urne_ma
     earlier e = {.app = app, .in = in, .kept = malloc(n * sizeof(uint32_t)), .absent = calloc(n, 1), .sum = &sum};
     if (e.kept == NULL || e.absent == NULL) return free(e.kept), free(e.absent), urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     for (size_t p = 0; p < n; p++) e.kept[p] = URNE_MATCH_NONE;
-    urne_app_match_iso(urne_app_match_now(app), e.now);
+    urne_time_iso(urne_app_match_now(app), e.now);
     if (urne_store_match_offer_each(app->store, c->id, fold_offer, &e) != 0) st = urne_app_store_failed(app, out);
     for (size_t p = 0; p < in->in.npupils; p++) e.nkept += e.kept[p] != URNE_MATCH_NONE, e.nabsent += e.absent[p];
     inputs_hash(&sha, in, &e, c->round > 0, hash);
@@ -548,7 +548,7 @@ static urne_app_status publish_locked(urne_app *app, const urne_user *actor, urn
     char at[24], now[24];
     if (parse_deadline(deadline, at) < 0)
         return urne_app_match_refuse(out, "deadline", URNE_WHY_DEADLINE, 0, deadline ? deadline : "");
-    urne_app_match_iso(urne_app_match_now(app), now);
+    urne_time_iso(urne_app_match_now(app), now);
     if (strcmp(at, now) <= 0) return urne_app_match_refuse(out, "deadline", URNE_WHY_DEADLINE, 1, deadline);
     if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
     offering o = {.app = app, .deadline = at};
@@ -603,7 +603,7 @@ static urne_app_status answer_locked(urne_app *app, urne_match_placement *v, con
     int rc = urne_store_match_offer_last(app->store, v->campaign.id, v->pupil.key, &v->offer);
     if (rc < 0) return urne_app_store_failed(app, out);
     char now[24];
-    urne_app_match_iso(urne_app_match_now(app), now);
+    urne_time_iso(urne_app_match_now(app), now);
     if (rc == 0 || strcmp(v->offer.state, "offered") != 0 || strcmp(now, v->offer.deadline) >= 0)
         return urne_app_match_wrong_state(out, URNE_WHY_MATCH_OFFER, rc ? v->offer.state : "none");
     urne_match_offer_row x = v->offer;

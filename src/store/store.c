@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../core/urne_time.h"
 #include "store_backend.h"
 
 _Static_assert(URNE_STORE_PW_HASH_SIZE == crypto_pwhash_STRBYTES, "a password hash is libsodium's string");
@@ -198,12 +199,7 @@ void urne_store_checkpoints(urne_store *s, int64_t *runs, int64_t *forced) {
     if (s->ops->core->checkpoints) s->ops->core->checkpoints(s, runs, forced);
 }
 
-void urne_store_now(char out[24]) {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
+void urne_store_now(char out[24]) { urne_time_iso((int64_t)time(NULL), out); }
 
 /* ---- users and sessions ---- */
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/urne_time.h"
 #include "../forum/markup.h"
 #include "forum_web.h"
 #include "page_parts.h"
@@ -29,12 +30,6 @@
 #define POSTS_PER_PAGE 200
 
 /* ---- pieces ---- */
-
-static void iso_of(int64_t t, char out[24]) {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm) == NULL || strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) snprintf(out, 24, "?");
-}
 
 /* A message's text rendered (its moderator's edit when there is one). */
 static void body_html(urne_buf *b, const urne_req *r, const urne_post_row *p) {
@@ -55,7 +50,7 @@ static void body_html(urne_buf *b, const urne_req *r, const urne_post_row *p) {
  * it is marked as a visitor's: never to be taken for an account's. */
 static void post_meta(urne_buf *b, const urne_req *r, const urne_post_row *p) {
     char iso[24];
-    iso_of(p->sent_at, iso);
+    urne_time_iso(p->sent_at, iso);
     urne_html(b, "<p class=meta>%s", p->author_name);
     if (p->author_user == 0) urne_html(b, " <span class=visitor>(%s)</span>", _(r, "visitor"));
     urne_html_trusted(b, " · ");
@@ -537,7 +532,7 @@ typedef struct atom_ctx {
 static int atom_entry(const urne_post_row *p, void *ctx) {
     atom_ctx *c = ctx;
     char iso[24];
-    iso_of(p->sent_at, iso);
+    urne_time_iso(p->sent_at, iso);
     const char *text = p->edited_body[0] ? p->edited_body : p->body;
     char *html = urne_forum_render(text, strlen(text), NULL, NULL);
     urne_html(c->b, "<entry><id>urn:urne:forum:%lld:post:%lld</id><title>%s</title><updated>%s</updated>"
@@ -556,7 +551,7 @@ enum MHD_Result urne_forum_atom(urne_req *r, int64_t id, int64_t b) {
     if (!forum_or_answer(r, id, &f, &sent)) return sent;
     urne_buf x = {0};
     char now[24];
-    iso_of((int64_t)time(NULL), now);
+    urne_time_iso((int64_t)time(NULL), now);
     urne_html(&x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
                   "<id>urn:urne:forum:%lld</id><title>%s</title><updated>%s</updated>"
                   "<link rel=\"self\" href=\"/forums/%lld/atom\"/>\n",

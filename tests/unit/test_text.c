@@ -1,5 +1,7 @@
-/* Encodings, lines and fields. */
+/* Encodings, lines and fields; the ISO text of a moment. */
 #include "helpers.h"
+
+#include "../../src/core/urne_time.h"
 
 static int decode(const char *buf, size_t len, urne_encoding req, urne_encoding *used, char *out, size_t size,
                   urne_diags *d) {
@@ -205,8 +207,26 @@ static void test_fold(void **state) {
     }
 }
 
+/* Moments as urne writes them: the epoch, a leap day, the last second of a
+ * year, and a time before 1970 (a birth date's midnight). */
+static void test_time_iso(void **state) {
+    (void)state;
+    char out[URNE_TIME_ISO];
+    struct { int64_t t; const char *iso; } cases[] = {
+        {0, "1970-01-01T00:00:00Z"},
+        {951782400, "2000-02-29T00:00:00Z"},
+        {1798761599, "2026-12-31T23:59:59Z"},
+        {-86400, "1969-12-31T00:00:00Z"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        urne_time_iso(cases[i].t, out);
+        assert_string_equal(out, cases[i].iso);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_time_iso),
         cmocka_unit_test(test_decode),
         cmocka_unit_test(test_lines),
         cmocka_unit_test(test_fields),
