@@ -22,19 +22,9 @@ rm -rf "$out" && mkdir -p "$out"
 port=${PORT:-18190}
 pass=bench-pass-1
 n=${ENTRIES:-10000}
-cluster=$(mktemp -u "${TMPDIR:-/tmp}/urne-bench-cost.XXXXXX")
-server= server2=
-cleanup() {
-  [ -n "$server" ] && { kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
-  [ -n "$server2" ] && { kill -TERM "$server2" 2>/dev/null || true; wait "$server2" 2>/dev/null || true; }
-  sh "$src/tests/pg/cluster.sh" stop "$cluster"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-url=$(sh "$src/tests/pg/cluster.sh" start "$cluster")
-psql -X -q "$url" -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
-sh "$src/tests/pg/cluster.sh" restart "$cluster"
+PRELOAD=pg_stat_statements bench_pg_start cost
+url=$BENCH_PG_URL
+cluster=$BENCH_PG_CLUSTER
 pm=$(head -1 "$cluster/data/postmaster.pid")
 tick=$(getconf CLK_TCK)
 
@@ -50,8 +40,7 @@ for u in "$@"; do
   k=$((k + 1))
   urne=$(realpath "$u")
   db=cost$k
-  psql -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE $db" -c "ALTER DATABASE $db SET synchronous_commit = on"
-  dburl=$(echo "$url" | sed "s#/postgres?#/$db?#")
+  dburl=$(bench_pg_db "$db")
   psql -X -q "$dburl" -c "CREATE EXTENSION pg_stat_statements"
   bench_entry_election "$out/empty.csv" "$n"
   echo "$pass" | "$urne" admin create --db "$dburl" --user admin >/dev/null

@@ -104,6 +104,16 @@ static int answered(urne_store *s, urne_pg_pending *e, PGresult *r) {
         rc = urne_pg_head_from(s, r);
         q->head_in_tx = rc == 0 && PQntuples(r) > 0;
         break;
+    case URNE_PG_AFTER_APPENDED: /* seq, hash: the handle's head moves */
+        if (PQntuples(r) != 1)
+            rc = urne_store_fail(s, "%s: no head came back", e->what);
+        else {
+            q->head_seq = urne_pg_int64(r, 0, 0);
+            rc = urne_pg_col(s, r, 0, 1, q->head_hash, sizeof q->head_hash, "audit_head", "hash", "the head");
+        }
+        break;
+    case URNE_PG_AFTER_EXPECT: /* it failed if the row was not as expected */
+        break;
     case URNE_PG_AFTER_COMMIT: /* after a failure in the transaction, PostgreSQL answers ROLLBACK */
         q->committed = strcmp(PQcmdStatus(r), "COMMIT") == 0;
         if (!q->committed)
@@ -124,6 +134,7 @@ typedef struct reading {
     int failed;
     PGresult *bad;   /* the first failed answer, kept until then */
     const char *what; /* its statement's */
+    int expect;       /* its statement's answer was URNE_PG_AFTER_EXPECT */
 } reading;
 
 /* One answer r for the k-th statement sent. */
@@ -146,6 +157,7 @@ static void take(urne_store *s, PGresult *r, int k, reading *rd) {
     rd->failed = 1;
     rd->bad = r;
     rd->what = e->what;
+    rd->expect = e->after == URNE_PG_AFTER_EXPECT;
 }
 
 int urne_pg_flush(urne_store *s) {
@@ -171,6 +183,10 @@ int urne_pg_flush(urne_store *s) {
     }
     if (rd.bad)
         urne_pg_checked(s, rd.bad, rd.what); /* says it, and clears it */
+    if (rd.bad && rd.expect && strcmp(q->sqlstate, "22012") == 0) { /* division_by_zero: not as expected */
+        q->stale = 1;
+        urne_store_fail(s, "%s: the row was changed by another server", rd.what);
+    }
     else if (PQstatus(q->conn) == CONNECTION_BAD && !rd.failed) {
         rd.failed = 1;
         urne_pg_checked(s, NULL, q->pipe[k < q->npipe ? k : q->npipe - 1].what);

@@ -733,7 +733,7 @@ static int pg_begin(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (PQstatus(q->conn) == CONNECTION_BAD) revived(s); /* outside any transaction: open it again */
     q->in_write = 1;
-    q->head_in_tx = q->appended = q->committed = 0;
+    q->head_in_tx = q->appended = q->committed = q->stale = 0;
     q->c_valid = 0; /* until read again after the commit (a write may move the head) */
     if (urne_pg_send(s, sql_begin, 1, NULL, "starting a write", URNE_PG_AFTER_NONE, NULL) < 0 ||
         urne_pg_send(s, sql_lock_head, 1, NULL, "starting a write", URNE_PG_AFTER_HEAD, NULL) < 0) {

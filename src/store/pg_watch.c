@@ -120,25 +120,29 @@ static int watch_connect(pg_watch *w) {
 /* The payload size: the origin, the object, the seq and hash, the after text. */
 #define PAYLOAD_SIZE (256 + URNE_STORE_CHANGE_AFTER + 24)
 
-/* The channel and payload that announce the change (action, object), e its
- * audit entry (sealed) or NULL. */
+/* The channel and payload that announce the change (action, object): "ORIGIN
+ * OBJECT". *carried: e's after text when it goes in the payload (short enough,
+ * on one line: pg_audit.c adds it, after the seq and hash PostgreSQL seals), else
+ * NULL. */
 static void announcement(const urne_pg *q, const char *action, const char *object, const urne_audit_entry *e,
-                         char channel[32], char payload[PAYLOAD_SIZE]) {
+                         char channel[32], char payload[PAYLOAD_SIZE], const char **carried) {
     size_t kind = strcspn(action, ".");
     snprintf(channel, 32, "urne_other");
     for (int i = 0; urne_pg_channels[i]; i++)
         if (strlen(urne_pg_channels[i]) == 5 + kind && strncmp(urne_pg_channels[i] + 5, action, kind) == 0)
             snprintf(channel, 32, "%s", urne_pg_channels[i]);
-    if (e && strlen(e->after) < URNE_STORE_CHANGE_AFTER && !strchr(e->after, '\n'))
-        snprintf(payload, PAYLOAD_SIZE, "%s %s\n%lld %s %s", q->origin, object, (long long)e->seq, e->hash, e->after);
-    else
-        snprintf(payload, PAYLOAD_SIZE, "%s %s", q->origin, object);
+    snprintf(payload, PAYLOAD_SIZE, "%s %s", q->origin, object);
+    *carried = e && strlen(e->after) < URNE_STORE_CHANGE_AFTER && !strchr(e->after, '\n') ? e->after : NULL;
 }
 
+/* A change that appends no audit entry (e NULL: pg_audit.c's append carries the
+ * others). */
 static int pg_announce(urne_store *s, const char *action, const char *object, const urne_audit_entry *e) {
     urne_pg *q = urne_pgq(s);
     char channel[32], payload[PAYLOAD_SIZE];
-    announcement(q, action, object, e, channel, payload);
+    const char *carried;
+    announcement(q, action, object, NULL, channel, payload, &carried);
+    (void)e;
     urne_pg_params p = {0};
     urne_pg_text(&p, channel);
     urne_pg_text(&p, payload);
@@ -151,12 +155,12 @@ static int pg_announce(urne_store *s, const char *action, const char *object, co
 }
 
 /* An audit entry appended and its change announced in one statement
- * (pg_audit.c's urne_pg_sql_audit_append_notify). */
+ * (pg_audit.c's urne_pg_sql_audit_sealed_notify). */
 static int pg_append_announce(urne_store *s, urne_audit_entry *e) {
-    if (urne_pg_audit_seal(s, e) < 0) return -1;
     char channel[32], payload[PAYLOAD_SIZE];
-    announcement(urne_pgq(s), e->action, e->object, e, channel, payload);
-    return urne_pg_audit_send(s, e, channel, payload);
+    const char *carried;
+    announcement(urne_pgq(s), e->action, e->object, e, channel, payload, &carried);
+    return urne_pg_audit_append_sealed(s, e, channel, payload, carried);
 }
 
 static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize) {

@@ -69,6 +69,11 @@ typedef struct urne_store_election_ops {
      * urne_store_sheet_entered calls the two. */
     int (*sheet_entered)(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *typed,
                          const urne_bureau_info *info, const urne_figures *counted);
+    /* Optional (urne_store_bureau_expect, urne_store_stale): the row checked by a
+     * statement of the open write transaction, answered with its commit. NULL: 0. */
+    int (*bureau_expect)(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
+                         const urne_figures *figures);
+    int (*stale)(urne_store *s);
     int (*entry_other)(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                        urne_figures *out);
     int (*assign)(urne_store *s, int64_t user, int64_t election, size_t bureau);
