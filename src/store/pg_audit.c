@@ -1,23 +1,27 @@
 /*
  * pg_audit: the audit log on PostgreSQL, and the rows as stored that `urne audit
  * verify` compares with it (store_audit.h holds the contracts, audit/replay.h says
- * why). The texts are store_sql.c's, shared with sqlite_audit.c, but for the one
- * variant, the head read under its row lock for an append (store_sql.h says why);
+ * why). The texts are store_sql.c's, shared with sqlite_audit.c, but for the
+ * variants, the head read under its row lock and the append sealed here (below);
  * an entry's row is decoded by urne_store_audit_row, as on SQLite.
  *
  * The log is the table `audit`, one row per entry, and `audit_head` holds the last
- * seq and hash. The chain's order under concurrent writers (several processes on
- * one database) is held twice: every write transaction has taken urne's advisory
- * lock at its begin (pg_store.c), and then read the head with SELECT ... FOR
- * UPDATE (in the same statement), which locks its row until the transaction
- * ends, so that two appends never seal on the same head: the second waits, then
- * reads the head the first left (READ COMMITTED rereads the row it waited for).
- * That statement is sent in the transaction's pipeline (pg_pipeline.c) and
- * answered with its first read; an append seals on the head so read, and moves
- * it in the handle. A head not found then (the table empty in the statement's
- * snapshot) is read again, the lock held, by the append. The first append of all
- * creates the head's row; two of them at once would collide on its primary key,
- * the loser failing rather than forking the chain.
+ * seq and hash. An entry is sealed by PostgreSQL, in the statement that appends it
+ * and moves the head (urne_pg_audit_append_sealed): the hash is audit/chain.c's,
+ * computed with PostgreSQL's sha256 over the same bytes (each field's UTF-8 octet
+ * length in decimal, a colon, the text), so that the append needs no answer
+ * before it is sent and an entry is one round trip (pg_pipeline.c); `urne audit
+ * verify` recomputes every hash in C (tests/pg/test_pg.py seals names outside
+ * ASCII so). SQLite, which has no SHA-256 of its own, seals in C (sqlite_audit.c).
+ * The chain's order under concurrent writers (several processes on one database)
+ * is held twice: every write transaction has taken urne's advisory lock at its
+ * begin (pg_store.c), and the append reads the head with FOR UPDATE in its own
+ * statement, which locks its row until the transaction ends, so that two appends
+ * never seal on the same head: the second waits, then reads the head the first
+ * left (READ COMMITTED rereads the row it waited for), and its statement, coming
+ * after the lock's, sees every commit of the writers before. The first append of
+ * all creates the head's row; two of them at once would collide on its primary
+ * key, the loser failing rather than forking the chain.
  *
  * The readers for verify do not go through the loaders the server uses: a
  * tampered row must be seen as written, never repaired or skipped on the way. A

@@ -1,7 +1,8 @@
 /*
  * pg_pipeline: the statements of a write transaction on PostgreSQL sent without
- * waiting for their answers, so that an entry costs two round trips under urne's
- * write lock instead of nine (bench/RESULTS.md, "fewer round trips").
+ * waiting for their answers, so that an entry costs one round trip under urne's
+ * write lock instead of nine (bench/RESULTS.md, "fewer round trips" and "one round
+ * trip").
  *
  * Why: on SQLite a statement is a function call; here each is a round trip to
  * another process, and an entry used to be fourteen of them (the session, the
@@ -16,11 +17,18 @@
  * the head's row locked (one statement), and waits for nothing; the writes
  * (urne_pg_write) are sent the same way; a statement whose answer its caller
  * needs (urne_pg_run) is sent at the end of the pipeline, and its answer read
- * with all the others; pg_commit sends COMMIT and reads them all. So an entry is:
- * [BEGIN, the lock with the head, the bureau] in one round trip, then [the entry
- * with the bureau's update (one statement, pg_elections.c), the audit row with
- * the head's move and the notification (one statement, pg_audit.c), COMMIT] in
- * another: six statements, every one prepared once on the connection.
+ * with all the others; pg_commit sends COMMIT and reads them all. An entry needs
+ * none before its commit: the sheet's row is not read but checked against memory
+ * by a statement that fails when it differs (URNE_PG_AFTER_EXPECT: a division by
+ * zero, which PostgreSQL answers by skipping the statements after it, COMMIT
+ * included; the store then says it stale, urne_store_stale, and the use case reads
+ * the row under the lock and decides again), and the audit entry is sealed by
+ * PostgreSQL, its seq and hash coming back with the answers
+ * (URNE_PG_AFTER_APPENDED, pg_audit.c). So an entry is [BEGIN, the lock with the
+ * head, the check, the entry with the bureau's update (one statement,
+ * pg_elections.c), the audit row with the head's move and the notification (one
+ * statement, pg_audit.c), COMMIT] in one round trip: six statements, every one
+ * prepared once on the connection.
  *
  * What it keeps: nothing is acknowledged before COMMIT's own answer is read (the
  * commit returns 0 only then), so durability is PostgreSQL's as before; the order

@@ -18,7 +18,8 @@
  * entry's ("election/3/bureau/12", "user/4"). A change that appends an audit
  * entry whose `after` text is shorter than URNE_STORE_CHANGE_AFTER (and, as
  * jansson writes it, on one line) carries it too, with its seq: "ORIGIN
- * OBJECT\nSEQ AFTER" (PostgreSQL takes payloads under 8,000 bytes), so that a
+ * OBJECT\nSEQ HASH AFTER", the seq and hash added by the statement that seals the
+ * entry (pg_audit.c; PostgreSQL takes payloads under 8,000 bytes), so that a
  * server hearing a sheet entered elsewhere patches it from the record the entry
  * wrote rather than reading the row back (app/watch.c). A longer text is not
  * carried, and the hearer reads the database as before. The seq and hash also
@@ -186,7 +187,7 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
 }
 
 /* The change a payload's text after its origin says: "OBJECT", or
- * "OBJECT\nSEQ HASH AFTER" (pg_announce), the hash in *hash. A seq, hash or after
+ * "OBJECT\nSEQ HASH AFTER" (pg_audit.c's sealed append), the hash in *hash. A seq, hash or after
  * that is not as announce writes it drops all three (seq 0, after "", hash ""):
  * the hearer then reads the database, and the head is read again. */
 static void change_from(urne_store_change *c, const char *text, char hash[URNE_AUDIT_HASH_HEX]) {

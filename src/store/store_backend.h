@@ -155,7 +155,9 @@ typedef int (*urne_store_typed_fn)(int64_t election, size_t bureau, const char *
 
 typedef struct urne_store_audit_ops {
     /* Append e (at, actor, action, object, before, after set; before and after
-     * never NULL) sealed on the head, and move the head. */
+     * never NULL) sealed on the head, and move the head. The backend may seal it
+     * itself (PostgreSQL, in the statement that appends): e's seq, prev and hash
+     * are then not set, and `known` answers the new head. */
     int (*append)(urne_store *s, urne_audit_entry *e);
     int (*head)(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]);
     int (*head_now)(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]); /* never from memory */
