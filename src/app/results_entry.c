@@ -171,8 +171,9 @@ int urne_results_sheet_current(urne_app *app, urne_election *e, size_t bureau) {
     return rc < 0 ? rc : same;
 }
 
-urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t bureau, urne_app_outcome *out) {
-    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+/* The sheet as stored against memory, in the write transaction just begun: as
+ * urne_results_begin_sheet answers. */
+static urne_app_status check_sheet(urne_app *app, urne_election *e, size_t bureau, urne_app_outcome *out) {
     int current = urne_results_sheet_current(app, e, bureau);
     if (current == -1) return urne_app_store_failed(app, out);
     if (current == -2) {
@@ -187,6 +188,11 @@ urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t
         return URNE_RESULTS_STALE;
     }
     return URNE_APP_OK;
+}
+
+urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t bureau, urne_app_outcome *out) {
+    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    return check_sheet(app, e, bureau, out);
 }
 
 urne_app_status urne_results_stale_failed(urne_app_outcome *out) {
@@ -216,9 +222,7 @@ static urne_app_status begin_sheet_expect(urne_app *app, urne_election *e, size_
     if (rc == 0) rc = urne_store_bureau_expect(app->store, e->meta.id, bureau, mem, counts ? &held : NULL);
     urne_figures_free(&held);
     if (rc < 0) return urne_app_store_failed(app, out);
-    if (rc == 1) return URNE_APP_OK;
-    urne_store_rollback(app->store); /* not checked so: read the row under the lock */
-    return urne_results_begin_sheet(app, e, bureau, out);
+    return rc == 1 ? URNE_APP_OK : check_sheet(app, e, bureau, out); /* not checked so: read the row */
 }
 
 /* What an entry writes: the entry, the bureau's new state and the audit entry. */
