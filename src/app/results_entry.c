@@ -239,7 +239,8 @@ typedef struct entry_write {
 static urne_app_status enter_tx(urne_app *app, urne_election *e, size_t bureau, const entry_write *w, int expect,
                                 int *stale, urne_app_outcome *out) {
     int counts = urne_sheet_state_counts(w->next->state);
-    urne_app_status st = expect ? begin_sheet_expect(app, e, bureau, out) : urne_results_begin_sheet(app, e, bureau, out);
+    urne_app_status st =
+        expect ? begin_sheet_expect(app, e, bureau, out) : urne_results_begin_sheet(app, e, bureau, out);
     if (st != URNE_APP_OK) return st; /* STALE: another server changed the sheet, decide again */
     if (urne_store_sheet_entered(app->store, e->meta.id, bureau, w->actor->id, w->f, w->next, counts ? w->f : NULL) < 0)
         return urne_app_store_failed(app, out);
