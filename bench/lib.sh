@@ -66,3 +66,42 @@ bench_login() {
   curl -fsS -H 'Content-Type: application/json' -d "{\"user\":\"$2\",\"password\":\"$3\"}" \
     "http://127.0.0.1:$1/api/login" | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/'
 }
+
+# ---- PostgreSQL (bench/postgres.sh, bench/pg_entry_cost.sh) ----
+# bench_pg_start NAME: a throwaway cluster (tests/pg/cluster.sh, fsync off, on a Unix
+# socket) at a fresh path under TMPDIR, started; its URL in BENCH_PG_URL, its path in
+# BENCH_PG_CLUSTER. At exit (or INT, TERM, HUP) the servers whose PIDs the script keeps
+# in $server and $server2 are stopped, then the cluster. With PRELOAD set, the
+# cluster is restarted with shared_preload_libraries = PRELOAD (pg_stat_statements).
+bench_pg_start() {
+  BENCH_PG_CLUSTER=$(mktemp -u "${TMPDIR:-/tmp}/urne-bench-$1.XXXXXX")
+  server= server2=
+  trap bench_pg_cleanup EXIT
+  trap 'exit 1' INT TERM HUP
+  BENCH_PG_URL=$(sh "$BENCH_HERE/../tests/pg/cluster.sh" start "$BENCH_PG_CLUSTER")
+  if [ -n "${PRELOAD:-}" ]; then
+    psql -X -q "$BENCH_PG_URL" -c "ALTER SYSTEM SET shared_preload_libraries = '$PRELOAD'"
+    sh "$BENCH_HERE/../tests/pg/cluster.sh" restart "$BENCH_PG_CLUSTER"
+  fi
+}
+
+# bench_pg_cleanup: the servers still running ($server, $server2) stopped, then the
+# cluster (the EXIT trap bench_pg_start sets).
+bench_pg_cleanup() {
+  [ -n "${server:-}" ] && { kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+  [ -n "${server2:-}" ] && { kill -TERM "$server2" 2>/dev/null || true; wait "$server2" 2>/dev/null || true; }
+  sh "$BENCH_HERE/../tests/pg/cluster.sh" stop "$BENCH_PG_CLUSTER"
+}
+
+# bench_pg_db NAME: a new database of the cluster, its commits acknowledged once their
+# WAL is written (synchronous_commit = on, as SQLite's WAL with synchronous=NORMAL: see
+# bench/postgres.sh): its URL on standard output, its setting said on standard error.
+bench_pg_db() {
+  local db
+  db=$(echo "$BENCH_PG_URL" | sed "s#/postgres?#/$1?#")
+  psql -X -q -v ON_ERROR_STOP=1 "$BENCH_PG_URL" -c "CREATE DATABASE $1" -c "ALTER DATABASE $1 SET synchronous_commit = on" >&2 ||
+    return 1
+  psql -X -qAt "$db" -c "SELECT 'bench: database $1: synchronous_commit=' || current_setting('synchronous_commit')" >&2 ||
+    return 1
+  echo "$db"
+}

@@ -12,7 +12,9 @@
 # line: the wall time; CPU per entry (utime+stime) of the two servers, of PostgreSQL
 # (the postmaster, its live processes and those that exited) and of the clients;
 # the servers' and PostgreSQL's context switches per entry; statements per entry;
-# the load average. With STATEMENTS=1, the statements of each run, by calls.
+# the load average. The servers write their access logs to files, buffered, as
+# bench/postgres.sh's do (on standard error, a write per request cost the servers
+# about a third of their CPU). With STATEMENTS=1, the statements of each run, by calls.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -22,24 +24,14 @@ rm -rf "$out" && mkdir -p "$out"
 port=${PORT:-18190}
 pass=bench-pass-1
 n=${ENTRIES:-10000}
-cluster=$(mktemp -u "${TMPDIR:-/tmp}/urne-bench-cost.XXXXXX")
-server= server2=
-cleanup() {
-  [ -n "$server" ] && { kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
-  [ -n "$server2" ] && { kill -TERM "$server2" 2>/dev/null || true; wait "$server2" 2>/dev/null || true; }
-  sh "$src/tests/pg/cluster.sh" stop "$cluster"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-url=$(sh "$src/tests/pg/cluster.sh" start "$cluster")
-psql -X -q "$url" -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
-sh "$src/tests/pg/cluster.sh" restart "$cluster"
+PRELOAD=pg_stat_statements bench_pg_start cost
+url=$BENCH_PG_URL
+cluster=$BENCH_PG_CLUSTER
 pm=$(head -1 "$cluster/data/postmaster.pid")
 tick=$(getconf CLK_TCK)
 
 # cpu PID...: utime+stime (+ children's, which exited) of each, summed, in ticks.
-cpu() { for p in "$@"; do awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat"; done | awk '{s += $1} END {print s}'; }
+cpu() { for p in "$@"; do awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s}'; }
 # ctx PID...: voluntary and involuntary context switches, summed.
 ctx() { for p in "$@"; do cat /proc/$p/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; done | awk '{s += $1} END {print s}'; }
 # The cluster's processes: the postmaster and its children.
@@ -50,17 +42,17 @@ for u in "$@"; do
   k=$((k + 1))
   urne=$(realpath "$u")
   db=cost$k
-  psql -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE $db" -c "ALTER DATABASE $db SET synchronous_commit = on"
-  dburl=$(echo "$url" | sed "s#/postgres?#/$db?#")
+  dburl=$(bench_pg_db "$db")
   psql -X -q "$dburl" -c "CREATE EXTENSION pg_stat_statements"
   bench_entry_election "$out/empty.csv" "$n"
   echo "$pass" | "$urne" admin create --db "$dburl" --user admin >/dev/null
   echo "$pass" | "$urne" admin create --db "$dburl" --user sec --role secretary >/dev/null
   "$urne" election import --db "$dburl" "$out/empty.csv" >/dev/null
-  "$urne" serve --db "$dburl" --listen "127.0.0.1:$port" --quiet --max-connections-per-address 0 2>"$out/a$k.log" &
+  "$urne" serve --db "$dburl" --listen "127.0.0.1:$port" --access-log "$out/access-a$k.log" --quiet \
+    --max-connections-per-address 0 2>"$out/a$k.log" &
   server=$!
-  "$urne" serve --db "$dburl" --listen "127.0.0.1:$((port + 1))" --quiet --max-connections-per-address 0 \
-    2>"$out/b$k.log" &
+  "$urne" serve --db "$dburl" --listen "127.0.0.1:$((port + 1))" --access-log "$out/access-b$k.log" --quiet \
+    --max-connections-per-address 0 2>"$out/b$k.log" &
   server2=$!
   bench_wait_server "$port"
   bench_wait_server "$((port + 1))"

@@ -40,29 +40,12 @@ pass=bench-pass-1
 secs=${SECONDS_EACH:-10}
 n=${ENTRIES:-70000}
 rhone=$here/../../shared/data/fr_pres2017_2022_rhone69_bureaux/PR17_BVot_T1_dept69.txt
-cluster=$(mktemp -u "${TMPDIR:-/tmp}/urne-bench-pg.XXXXXX")
-server= server2=
-cleanup() {
-  [ -n "$server" ] && { kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
-  [ -n "$server2" ] && { kill -TERM "$server2" 2>/dev/null || true; wait "$server2" 2>/dev/null || true; }
-  sh "$src/tests/pg/cluster.sh" stop "$cluster"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
 echo "bench: postgres — $(bench_machine), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-url=$(sh "$src/tests/pg/cluster.sh" start "$cluster")
+bench_pg_start pg
+url=$BENCH_PG_URL
 psql -X -qAt "$url" -c "SELECT 'bench: the cluster: ' || string_agg(name || '=' || setting, ', ') FROM pg_settings
   WHERE name IN ('fsync', 'full_page_writes', 'commit_delay', 'wal_sync_method')" >&2
-# bench_db NAME: a database of the cluster, its commits acknowledged once written
-# (above): its URL on standard output.
-bench_db() {
-  psql -X -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE $1" -c "ALTER DATABASE $1 SET synchronous_commit = on"
-  psql -X -qAt "$(echo "$url" | sed "s#/postgres?#/$1?#")" \
-    -c "SELECT 'bench: database $1: synchronous_commit=' || current_setting('synchronous_commit')" >&2
-  echo "$url" | sed "s#/postgres?#/$1?#"
-}
-pgdb=$(bench_db urne_bench)
+pgdb=$(bench_pg_db urne_bench)
 bench_entry_election "$out/empty.csv" "$n"
 
 # measure NAME DB: the page's requests/s and the entries' seconds on DB, as "RPS SECS"
@@ -139,9 +122,9 @@ measure_two() {
 
 measure sqlite "$out/bench.db" >"$out/sqlite.figures"
 measure postgresql "$pgdb" >"$out/postgresql.figures"
-measure_two "$(bench_db urne_bench_two)" >"$out/two.figures"
+measure_two "$(bench_pg_db urne_bench_two)" >"$out/two.figures"
 # Besides (standard error): the SQLite store, after its run, copied into PostgreSQL.
-copydb=$(bench_db urne_copy)
+copydb=$(bench_pg_db urne_copy)
 t0=$(date +%s.%N)
 "$urne" store copy --from "$out/bench.db" --to "$copydb" >"$out/copy.txt"
 echo "bench: urne store copy of the SQLite store after its run ($(awk '/ rows$/ {print $(NF-1)}' "$out/copy.txt") rows) into PostgreSQL: $(bench_calc "$(date +%s.%N) - $t0" %.1f) s" >&2

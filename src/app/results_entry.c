@@ -171,8 +171,9 @@ int urne_results_sheet_current(urne_app *app, urne_election *e, size_t bureau) {
     return rc < 0 ? rc : same;
 }
 
-urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t bureau, urne_app_outcome *out) {
-    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+/* The sheet as stored against memory, in the write transaction just begun: as
+ * urne_results_begin_sheet answers. */
+static urne_app_status check_sheet(urne_app *app, urne_election *e, size_t bureau, urne_app_outcome *out) {
     int current = urne_results_sheet_current(app, e, bureau);
     if (current == -1) return urne_app_store_failed(app, out);
     if (current == -2) {
@@ -189,6 +190,11 @@ urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t
     return URNE_APP_OK;
 }
 
+urne_app_status urne_results_begin_sheet(urne_app *app, urne_election *e, size_t bureau, urne_app_outcome *out) {
+    if (urne_store_begin(app->store) < 0) return urne_app_store_failed(app, out);
+    return check_sheet(app, e, bureau, out);
+}
+
 urne_app_status urne_results_stale_failed(urne_app_outcome *out) {
     return urne_app_store_fail(out,
                          "the sheet was changed by another server while this act was made, %d times; nothing was "
@@ -198,7 +204,64 @@ urne_app_status urne_results_stale_failed(urne_app_outcome *out) {
 
 /* ---- entering a sheet ---- */
 
-/* Write the entry, the bureau's new state and the audit entry; then memory. */
+/* Begin an entry's write transaction on a store that checks the sheet's row with
+ * the commit (urne_store_bureau_expect: PostgreSQL), expecting it as memory holds
+ * it, so that nothing waits for PostgreSQL before the writes are sent: the whole
+ * entry is one round trip, the write lock held only while PostgreSQL runs it.
+ * Elsewhere (SQLite), or when memory's figures cannot be had, the row is read
+ * now (urne_results_begin_sheet). As urne_results_begin_sheet answers. */
+static urne_app_status begin_sheet_expect(urne_app *app, urne_election *e, size_t bureau, urne_app_outcome *out) {
+    const urne_bureau_info *mem = &e->info[bureau];
+    urne_figures held = {0};
+    int counts = urne_sheet_state_counts(mem->state);
+    if (counts && urne_figures_from_sheet(e->round, &e->round->sheets[bureau], &held) < 0) {
+        urne_figures_free(&held);
+        return urne_results_begin_sheet(app, e, bureau, out);
+    }
+    int rc = urne_store_begin(app->store);
+    if (rc == 0) rc = urne_store_bureau_expect(app->store, e->meta.id, bureau, mem, counts ? &held : NULL);
+    urne_figures_free(&held);
+    if (rc < 0) return urne_app_store_failed(app, out);
+    return rc == 1 ? URNE_APP_OK : check_sheet(app, e, bureau, out); /* not checked so: read the row */
+}
+
+/* What an entry writes: the entry, the bureau's new state and the audit entry. */
+typedef struct entry_write {
+    const urne_user *actor;
+    const urne_figures *f;
+    const urne_bureau_info *next;
+    const char *object, *before, *after;
+} entry_write;
+
+/* One try at w's transaction; then memory. With `expect`, the row is checked
+ * with the commit (begin_sheet_expect): a commit refused because it was not as
+ * memory holds it sets *stale, nothing written, the store's message not said. */
+static urne_app_status enter_tx(urne_app *app, urne_election *e, size_t bureau, const entry_write *w, int expect,
+                                int *stale, urne_app_outcome *out) {
+    int counts = urne_sheet_state_counts(w->next->state);
+    urne_app_status st =
+        expect ? begin_sheet_expect(app, e, bureau, out) : urne_results_begin_sheet(app, e, bureau, out);
+    if (st != URNE_APP_OK) return st; /* STALE: another server changed the sheet, decide again */
+    if (urne_store_sheet_entered(app->store, e->meta.id, bureau, w->actor->id, w->f, w->next, counts ? w->f : NULL) < 0)
+        return urne_app_store_failed(app, out);
+    if ((st = urne_results_audit(app, w->actor, "sheet.enter", w->object, w->before, w->after, out)) != URNE_APP_OK)
+        return st;
+    if (urne_store_commit(app->store) < 0) {
+        if (expect && urne_store_stale(app->store)) {
+            *stale = 1;
+            return URNE_RESULTS_STALE;
+        }
+        return urne_app_store_failed(app, out);
+    }
+    urne_results_apply(app, e, bureau, w->next, counts ? w->f : NULL);
+    urne_app_changed(app);
+    return URNE_APP_OK;
+}
+
+/* Write the entry, the bureau's new state and the audit entry; then memory. The
+ * row checked with the commit first; when it was not as memory holds it, tried
+ * again reading it under the lock (memory patched, STALE, when another server
+ * changed it; written, when only the comparison differed). */
 static urne_app_status enter_write(urne_app *app, const urne_user *actor, urne_election *e, size_t bureau,
                                    const urne_figures *f, const urne_bureau_info *next, urne_app_outcome *out) {
     const urne_bureau_info *old = &e->info[bureau];
@@ -213,20 +276,12 @@ static urne_app_status enter_write(urne_app *app, const urne_user *actor, urne_e
     char *after = urne_audit_json_add(urne_results_state_json(next, f), "sheet",
                                       urne_audit_sheet_record(bureau, next, counts ? f : NULL));
     urne_app_status st;
+    int stale = 0;
+    entry_write w = {actor, f, next, object, before, after};
     if (before == NULL || after == NULL)
         st = urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
-    else if ((st = urne_results_begin_sheet(app, e, bureau, out)) != URNE_APP_OK)
-        ; /* STALE: another server changed the sheet, decide again */
-    else if (urne_store_sheet_entered(app->store, e->meta.id, bureau, actor->id, f, next, counts ? f : NULL) < 0)
-        st = urne_app_store_failed(app, out);
-    else if ((st = urne_results_audit(app, actor, "sheet.enter", object, before, after, out)) != URNE_APP_OK)
-        ;
-    else if (urne_store_commit(app->store) < 0)
-        st = urne_app_store_failed(app, out);
-    else {
-        urne_results_apply(app, e, bureau, next, counts ? f : NULL);
-        urne_app_changed(app);
-    }
+    else if ((st = enter_tx(app, e, bureau, &w, 1, &stale, out)) == URNE_RESULTS_STALE && stale)
+        st = enter_tx(app, e, bureau, &w, 0, &stale, out);
     free(before);
     free(after);
     return st;

@@ -1,23 +1,27 @@
 /*
  * pg_audit: the audit log on PostgreSQL, and the rows as stored that `urne audit
  * verify` compares with it (store_audit.h holds the contracts, audit/replay.h says
- * why). The texts are store_sql.c's, shared with sqlite_audit.c, but for the one
- * variant, the head read under its row lock for an append (store_sql.h says why);
+ * why). The texts are store_sql.c's, shared with sqlite_audit.c, but for the
+ * variants, the head read under its row lock and the append sealed here (below);
  * an entry's row is decoded by urne_store_audit_row, as on SQLite.
  *
  * The log is the table `audit`, one row per entry, and `audit_head` holds the last
- * seq and hash. The chain's order under concurrent writers (several processes on
- * one database) is held twice: every write transaction has taken urne's advisory
- * lock at its begin (pg_store.c), and then read the head with SELECT ... FOR
- * UPDATE (in the same statement), which locks its row until the transaction
- * ends, so that two appends never seal on the same head: the second waits, then
- * reads the head the first left (READ COMMITTED rereads the row it waited for).
- * That statement is sent in the transaction's pipeline (pg_pipeline.c) and
- * answered with its first read; an append seals on the head so read, and moves
- * it in the handle. A head not found then (the table empty in the statement's
- * snapshot) is read again, the lock held, by the append. The first append of all
- * creates the head's row; two of them at once would collide on its primary key,
- * the loser failing rather than forking the chain.
+ * seq and hash. An entry is sealed by PostgreSQL, in the statement that appends it
+ * and moves the head (urne_pg_audit_append_sealed): the hash is audit/chain.c's,
+ * computed with PostgreSQL's sha256 over the same bytes (each field's UTF-8 octet
+ * length in decimal, a colon, the text), so that the append needs no answer
+ * before it is sent and an entry is one round trip (pg_pipeline.c); `urne audit
+ * verify` recomputes every hash in C (tests/pg/test_pg.py seals names outside
+ * ASCII so). SQLite, which has no SHA-256 of its own, seals in C (sqlite_audit.c).
+ * The chain's order under concurrent writers (several processes on one database)
+ * is held twice: every write transaction has taken urne's advisory lock at its
+ * begin (pg_store.c), and the append reads the head with FOR UPDATE in its own
+ * statement, which locks its row until the transaction ends, so that two appends
+ * never seal on the same head: the second waits, then reads the head the first
+ * left (READ COMMITTED rereads the row it waited for), and its statement, coming
+ * after the lock's, sees every commit of the writers before. The first append of
+ * all creates the head's row; two of them at once would collide on its primary
+ * key, the loser failing rather than forking the chain.
  *
  * The readers for verify do not go through the loaders the server uses: a
  * tampered row must be seen as written, never repaired or skipped on the way. A
@@ -35,16 +39,6 @@
 
 /* The variant (store_sql.h): the head read for an append, its row locked. */
 const char urne_pg_sql_head_locked[] = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
-
-/* The variant: the entry and the head's move in one statement, a data-modifying
- * WITH (store_sql.c's urne_sql_audit_append then urne_sql_audit_head_put, the
- * same two writes, which SQLite runs as two: it has no INSERT inside WITH), so
- * that an entry costs PostgreSQL one statement fewer. */
-const char urne_pg_sql_audit_append_head[] =
-    "WITH entry AS (INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9))"
-    " INSERT INTO audit_head(id, seq, hash) VALUES (1, $1, $9)"
-    " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
 
 int urne_pg_head_from(urne_store *s, const PGresult *r) {
     urne_pg *q = urne_pgq(s);
@@ -64,54 +58,67 @@ int urne_pg_load_head(urne_store *s, int lock) {
     return ok;
 }
 
-/* The variant again, with the change's announcement (pg_watch.c) in the same
- * statement: one statement fewer again for every change that appends. The
- * notification is PostgreSQL's to deliver at the commit, as before. */
-const char urne_pg_sql_audit_append_notify[] =
-    "WITH entry AS (INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)),"
-    " head AS (INSERT INTO audit_head(id, seq, hash) VALUES (1, $1, $9)"
+/* The variant: the entry sealed by PostgreSQL, in the statement that appends it
+ * and moves the head, so that an append needs no answer before it is sent (one
+ * round trip for a whole entry: pg_pipeline.c). The head is read under its row
+ * lock in the statement (READ COMMITTED reads the row it waited for in its latest
+ * version; none: the first append of all, on URNE_AUDIT_GENESIS, $7); the hash is
+ * audit/chain.c's, byte for byte: SHA-256 over each field as "LENGTH:TEXT", the
+ * length in octets of its UTF-8 text in decimal, in the order the tag
+ * "urne-audit-1", seq, at, actor, action, object, before, after, prev; hex in lower
+ * case. The new seq and hash come back (URNE_PG_AFTER_APPENDED) to the handle. */
+#define PG_AUDIT_SEALED                                                                                         \
+    "WITH old AS (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE),"                                  \
+    " p AS (SELECT coalesce(old.seq, 0) + 1 AS seq, coalesce(old.hash, $7::text) AS prev"                      \
+    " FROM (SELECT 1) AS one LEFT JOIN old ON true),"                                                          \
+    " n AS (SELECT seq, prev, encode(sha256(convert_to('12:urne-audit-1'"                                      \
+    " || octet_length(seq::text) || ':' || seq::text"                                                         \
+    " || octet_length(convert_to($1::text, 'UTF8')) || ':' || $1::text"                                        \
+    " || octet_length(convert_to($2::text, 'UTF8')) || ':' || $2::text"                                        \
+    " || octet_length(convert_to($3::text, 'UTF8')) || ':' || $3::text"                                        \
+    " || octet_length(convert_to($4::text, 'UTF8')) || ':' || $4::text"                                        \
+    " || octet_length(convert_to($5::text, 'UTF8')) || ':' || $5::text"                                        \
+    " || octet_length(convert_to($6::text, 'UTF8')) || ':' || $6::text"                                        \
+    " || octet_length(convert_to(prev, 'UTF8')) || ':' || prev, 'UTF8')), 'hex') AS hash FROM p),"            \
+    " entry AS (INSERT INTO audit(seq, at, actor, action, object, before, after, prev, hash)"                  \
+    " SELECT seq, $1, $2, $3, $4, $5, $6, prev, hash FROM n),"                                                 \
+    " head AS (INSERT INTO audit_head(id, seq, hash) SELECT 1, seq, hash FROM n"                               \
     " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash)"
-    " SELECT pg_notify($10, $11)";
+const char urne_pg_sql_audit_sealed[] = PG_AUDIT_SEALED " SELECT seq, hash FROM n";
 
-/* The head is read under its row lock by the transaction's begin (pg_store.c),
- * its answer in the pipeline. */
-int urne_pg_audit_seal(urne_store *s, urne_audit_entry *e) {
+/* The same with the change's announcement (pg_watch.c) in the statement: the
+ * payload $9, then, when $10 (the entry's after text) is not NULL, a line with the
+ * new seq, hash and $10. PostgreSQL delivers it at the commit, as before. */
+const char urne_pg_sql_audit_sealed_notify[] =
+    PG_AUDIT_SEALED " SELECT seq, hash, pg_notify($8, $9 || coalesce(E'\\n' || seq || ' ' || hash || ' ' || $10, ''))"
+                    " FROM n";
+
+int urne_pg_audit_append_sealed(urne_store *s, const urne_audit_entry *e, const char *channel, const char *payload,
+                                const char *after) {
     urne_pg *q = urne_pgq(s);
+    assert((channel == NULL) == (payload == NULL) && (after == NULL || channel));
     if (!q->in_write) return urne_store_fail(s, "an audit entry is appended inside the transaction of its change");
-    if (!q->head_in_tx && urne_pg_flush(s) < 0) return -1;
-    if (!q->head_in_tx && urne_pg_load_head(s, 1) < 0) return -1;
-    q->head_in_tx = 1;
-    urne_audit_seal(e, q->head_seq, q->head_hash);
-    return 0;
-}
-
-int urne_pg_audit_send(urne_store *s, const urne_audit_entry *e, const char *channel, const char *payload) {
-    urne_pg *q = urne_pgq(s);
-    assert(q->in_write && q->head_in_tx && e->seq == q->head_seq + 1 && (channel == NULL) == (payload == NULL));
     urne_pg_params p = {0};
-    urne_pg_int(&p, e->seq);
-    const char *texts[] = {e->at, e->actor, e->action, e->object, e->before, e->after, e->prev, e->hash};
-    for (int i = 0; i < 8; i++) urne_pg_text(&p, texts[i]);
+    const char *texts[] = {e->at, e->actor, e->action, e->object, e->before, e->after, URNE_AUDIT_GENESIS};
+    for (int i = 0; i < 7; i++) urne_pg_text(&p, texts[i] ? texts[i] : "");
     if (channel) {
         urne_pg_text(&p, channel);
         urne_pg_text(&p, payload);
+        urne_pg_text(&p, after);
     }
-    if (urne_pg_write(s, channel ? urne_pg_sql_audit_append_notify : urne_pg_sql_audit_append_head, &p,
-                      channel ? "appending to the audit log, moving its head and announcing the change"
-                              : "appending to the audit log and moving its head",
-                      NULL) < 0)
+    if (urne_pg_send(s, channel ? urne_pg_sql_audit_sealed_notify : urne_pg_sql_audit_sealed, 1, &p,
+                     channel ? "appending to the audit log, moving its head and announcing the change"
+                             : "appending to the audit log and moving its head",
+                     URNE_PG_AFTER_APPENDED, NULL) < 0)
         return -1;
-    q->head_seq = e->seq;
-    memcpy(q->head_hash, e->hash, sizeof q->head_hash);
     q->appended = 1;
     return 0;
 }
 
 /* The entry and the head's move sent in the pipeline (the announcement, when
- * the store asks for one, goes with them: urne_pg_audit_send from pg_watch.c). */
+ * the store asks for one, goes with them: pg_watch.c). */
 static int pg_audit_append(urne_store *s, urne_audit_entry *e) {
-    return urne_pg_audit_seal(s, e) < 0 ? -1 : urne_pg_audit_send(s, e, NULL, NULL);
+    return urne_pg_audit_append_sealed(s, e, NULL, NULL, NULL);
 }
 
 urne_pg_heard_gen urne_pg_heard_now(urne_store *s) {
@@ -170,7 +177,14 @@ static int pg_audit_head_now(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_H
     return 0;
 }
 
-static int64_t pg_audit_known(urne_store *s) { return urne_pgq(s)->head_seq; }
+/* Inside a write transaction, the answers the pipeline waits for are read first:
+ * the head read under its lock at the begin, then moved by each append's answer.
+ * A failure is said on the store and fails the commit. */
+static int64_t pg_audit_known(urne_store *s) {
+    urne_pg *q = urne_pgq(s);
+    if (q->in_write && q->npipe > 0) urne_pg_flush(s);
+    return q->head_seq;
+}
 
 static int pg_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit_entry *e, void *ctx), void *ctx) {
     urne_pg_params p = {0};

@@ -357,6 +357,34 @@ static int pg_sheet_entered(urne_store *s, int64_t election, size_t bureau, int6
     return rc;
 }
 
+/* The row as memory holds it, or a division by zero that fails the transaction
+ * (URNE_PG_AFTER_EXPECT: PostgreSQL skips the statements after it, COMMIT
+ * included). The columns compared as pg_bureau_get reads them (a NULL entry time
+ * as "", a NULL author as 0), the figures only when $2 is not NULL, as stored
+ * (the text urne_figures_json writes). */
+static const char sql_bureau_expect[] =
+    "SELECT 1 / count(*)::int FROM bureaux WHERE election_id = $7 AND idx = $8 AND state = $1"
+    " AND ($2::text IS NULL OR figures = $2) AND coalesce(entered_at, '') = coalesce($3, '')"
+    " AND coalesce(entered_by, 0) = coalesce($4::bigint, 0) AND validated_once = $5"
+    " AND changed_after_validation = $6";
+
+static int pg_bureau_expect(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *b,
+                            const urne_figures *figures) {
+    urne_pg *q = urne_pgq(s);
+    if (!q->in_write) return urne_store_fail(s, "a bureau is expected inside a write transaction");
+    char *fig = figures ? urne_figures_json(figures) : NULL;
+    if (figures && fig == NULL) return urne_store_fail(s, "out of memory");
+    urne_pg_params p = {0};
+    char missing[96];
+    bureau_params(&p, election, bureau, b, fig, missing);
+    int rc = urne_pg_send(s, sql_bureau_expect, 1, &p, "checking that the bureau is as this server holds it",
+                          URNE_PG_AFTER_EXPECT, NULL);
+    free(fig);
+    return rc < 0 ? -1 : 1;
+}
+
+static int pg_stale(urne_store *s) { return urne_pgq(s)->stale; }
+
 static int pg_bureau_figures(urne_store *s, int64_t election, size_t bureau, urne_figures *out) {
     urne_pg_params p = {0};
     urne_pg_int(&p, election);
@@ -555,6 +583,8 @@ const urne_store_election_ops urne_pg_election_ops = {
     .bureau_get = pg_bureau_get,
     .entry_add = pg_entry_add,
     .sheet_entered = pg_sheet_entered,
+    .bureau_expect = pg_bureau_expect,
+    .stale = pg_stale,
     .entry_other = pg_entry_other,
     .assign = pg_assign,
     .is_assigned = pg_is_assigned,

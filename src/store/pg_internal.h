@@ -35,6 +35,8 @@ typedef enum urne_pg_after {
     URNE_PG_AFTER_NONE,    /* nothing: only a failure counts */
     URNE_PG_AFTER_ONE_ROW, /* it must change exactly one row, or fail with its message */
     URNE_PG_AFTER_HEAD,    /* the audit head's row, read under its lock: into the handle */
+    URNE_PG_AFTER_APPENDED, /* an append sealed by PostgreSQL: the new seq and hash into the handle */
+    URNE_PG_AFTER_EXPECT,  /* a row expected as memory holds it: a division by zero when not (stale) */
     URNE_PG_AFTER_COMMIT,  /* COMMIT: the transaction committed, or the failure */
     URNE_PG_AFTER_KEEP,    /* the result, kept for the caller of urne_pg_run */
 } urne_pg_after;
@@ -86,6 +88,7 @@ typedef struct urne_pg {
     PGresult *kept;   /* URNE_PG_AFTER_KEEP's result, until its caller takes it */
     int committed;    /* URNE_PG_AFTER_COMMIT's answer was COMMIT */
     int head_in_tx;   /* the head was read under its row lock in this write transaction */
+    int stale;        /* a URNE_PG_AFTER_EXPECT failed: the row was not as expected */
     int appended;     /* this write transaction appended to the audit log */
     /* The head as committed (pg_audit.c): read outside any transaction, or just
      * after this handle's commit, when heard_state's counts stood at c_gen; not
@@ -234,14 +237,14 @@ int urne_pg_cols(urne_store *s, const PGresult *r, int row, const struct urne_st
 int urne_pg_load_head(urne_store *s, int lock);
 /* The head read under its row lock (pg_audit.c; read as it is: store_sql.h's). */
 extern const char urne_pg_sql_head_locked[];
-extern const char urne_pg_sql_audit_append_head[];
-/* Seal e on the head read under its row lock in the open write transaction (read
- * now if the begin did not): 0, or -1 said on s. */
-int urne_pg_audit_seal(urne_store *s, urne_audit_entry *e);
-/* Send e (just sealed) and the head's move in the transaction's pipeline, in one
- * statement; with the notification pg_notify(channel, payload) in it too when
- * channel is not NULL. The handle's head moved to e. 0, or -1 said on s. */
-int urne_pg_audit_send(urne_store *s, const urne_audit_entry *e, const char *channel, const char *payload);
+/* Send e's append in the transaction's pipeline, sealed by PostgreSQL on the head
+ * it reads under the head's row lock (the same hash as audit/chain.c's), and the
+ * head's move, in one statement; with the notification pg_notify(channel,
+ * payload) in it too when channel is not NULL, payload followed by a line "SEQ HASH
+ * after" when after is not NULL. The handle's head moves when the answer is read
+ * (URNE_PG_AFTER_APPENDED). e's seq, prev and hash are not set. 0, or -1 said on s. */
+int urne_pg_audit_append_sealed(urne_store *s, const urne_audit_entry *e, const char *channel, const char *payload,
+                                const char *after);
 /* The same from a result of "SELECT seq, hash FROM audit_head ..." already read. */
 int urne_pg_head_from(urne_store *s, const PGresult *r);
 /* The head just read (q->head_seq, outside any transaction, or just after a

@@ -1,7 +1,8 @@
 /*
  * pg_pipeline: the statements of a write transaction on PostgreSQL sent without
- * waiting for their answers, so that an entry costs two round trips under urne's
- * write lock instead of nine (bench/RESULTS.md, "fewer round trips").
+ * waiting for their answers, so that an entry costs one round trip under urne's
+ * write lock instead of nine (bench/RESULTS.md, "fewer round trips" and "one round
+ * trip").
  *
  * Why: on SQLite a statement is a function call; here each is a round trip to
  * another process, and an entry used to be fourteen of them (the session, the
@@ -16,11 +17,18 @@
  * the head's row locked (one statement), and waits for nothing; the writes
  * (urne_pg_write) are sent the same way; a statement whose answer its caller
  * needs (urne_pg_run) is sent at the end of the pipeline, and its answer read
- * with all the others; pg_commit sends COMMIT and reads them all. So an entry is:
- * [BEGIN, the lock with the head, the bureau] in one round trip, then [the entry
- * with the bureau's update (one statement, pg_elections.c), the audit row with
- * the head's move and the notification (one statement, pg_audit.c), COMMIT] in
- * another: six statements, every one prepared once on the connection.
+ * with all the others; pg_commit sends COMMIT and reads them all. An entry needs
+ * none before its commit: the sheet's row is not read but checked against memory
+ * by a statement that fails when it differs (URNE_PG_AFTER_EXPECT: a division by
+ * zero, which PostgreSQL answers by skipping the statements after it, COMMIT
+ * included; the store then says it stale, urne_store_stale, and the use case reads
+ * the row under the lock and decides again), and the audit entry is sealed by
+ * PostgreSQL, its seq and hash coming back with the answers
+ * (URNE_PG_AFTER_APPENDED, pg_audit.c). So an entry is [BEGIN, the lock with the
+ * head, the check, the entry with the bureau's update (one statement,
+ * pg_elections.c), the audit row with the head's move and the notification (one
+ * statement, pg_audit.c), COMMIT] in one round trip: six statements, every one
+ * prepared once on the connection.
  *
  * What it keeps: nothing is acknowledged before COMMIT's own answer is read (the
  * commit returns 0 only then), so durability is PostgreSQL's as before; the order
@@ -104,6 +112,16 @@ static int answered(urne_store *s, urne_pg_pending *e, PGresult *r) {
         rc = urne_pg_head_from(s, r);
         q->head_in_tx = rc == 0 && PQntuples(r) > 0;
         break;
+    case URNE_PG_AFTER_APPENDED: /* seq, hash: the handle's head moves */
+        if (PQntuples(r) != 1)
+            rc = urne_store_fail(s, "%s: no head came back", e->what);
+        else {
+            q->head_seq = urne_pg_int64(r, 0, 0);
+            rc = urne_pg_col(s, r, 0, 1, q->head_hash, sizeof q->head_hash, "audit_head", "hash", "the head");
+        }
+        break;
+    case URNE_PG_AFTER_EXPECT: /* it failed if the row was not as expected */
+        break;
     case URNE_PG_AFTER_COMMIT: /* after a failure in the transaction, PostgreSQL answers ROLLBACK */
         q->committed = strcmp(PQcmdStatus(r), "COMMIT") == 0;
         if (!q->committed)
@@ -124,6 +142,7 @@ typedef struct reading {
     int failed;
     PGresult *bad;   /* the first failed answer, kept until then */
     const char *what; /* its statement's */
+    int expect;       /* its statement's answer was URNE_PG_AFTER_EXPECT */
 } reading;
 
 /* One answer r for the k-th statement sent. */
@@ -146,6 +165,7 @@ static void take(urne_store *s, PGresult *r, int k, reading *rd) {
     rd->failed = 1;
     rd->bad = r;
     rd->what = e->what;
+    rd->expect = e->after == URNE_PG_AFTER_EXPECT;
 }
 
 int urne_pg_flush(urne_store *s) {
@@ -171,6 +191,10 @@ int urne_pg_flush(urne_store *s) {
     }
     if (rd.bad)
         urne_pg_checked(s, rd.bad, rd.what); /* says it, and clears it */
+    if (rd.bad && rd.expect && strcmp(q->sqlstate, "22012") == 0) { /* division_by_zero: not as expected */
+        q->stale = 1;
+        urne_store_fail(s, "%s: the row was changed by another server", rd.what);
+    }
     else if (PQstatus(q->conn) == CONNECTION_BAD && !rd.failed) {
         rd.failed = 1;
         urne_pg_checked(s, NULL, q->pipe[k < q->npipe ? k : q->npipe - 1].what);

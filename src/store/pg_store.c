@@ -30,13 +30,15 @@
  *
  * Round trips: inside a write transaction, the statements whose answers nobody
  * waits for are sent in libpq's pipeline and answered together (pg_pipeline.c), so
- * that an entry waits on PostgreSQL twice while it holds the write lock, not nine
- * times. Statements: an entry is eleven (the session, the assignment; BEGIN, the
- * lock, the head, the bureau; the entry, the bureau's update, the audit entry
- * with the head's move in one, the notification, COMMIT); the head is not read
- * after a commit (the transaction's last entry is the head then) nor after a
- * change heard (pg_audit.c), and the other servers do not read back a sheet
- * entered here (pg_watch.c).
+ * that an entry waits on PostgreSQL once, not nine times, and the write lock is
+ * held only while PostgreSQL runs its statements. Statements: an entry is six
+ * (BEGIN; the lock with the head; the bureau's row checked against memory; the
+ * entry with the bureau's update; the audit entry sealed by PostgreSQL with the
+ * head's move and the notification; COMMIT); the session and the assignment are
+ * kept from earlier requests (app/users.c, app/results_entry.c); the head is not
+ * read after a commit (the append's answer is the head then) nor after a change
+ * heard (pg_audit.c), and the other servers do not read back a sheet entered here
+ * (pg_watch.c).
  *
  * Transactions: a write transaction (begin) takes a transaction-level advisory
  * lock, one for all of urne, before anything else (waiting for it 10 s at most, as
@@ -44,9 +46,11 @@
  * another as they do on SQLite (BEGIN IMMEDIATE): what one reads in its
  * transaction (a sheet's state, the audit head) is not changed by another before
  * it commits, and the audit chain is appended in one order whatever the number of
- * processes. Begin also locks the head's row and reads it (pg_audit.c's append
- * seals on it), in the statement that takes the lock, so that the chain holds
- * even against a writer that did not come through begin. A read (read_begin) is
+ * processes. Begin also locks the head's row and reads it, in the statement that
+ * takes the lock (what the transaction reads of the head is then the head it
+ * appends on), and every append reads it again under that row lock in its own
+ * statement and seals on it (pg_audit.c), so that the chain holds even against a
+ * writer that did not come through begin. A read (read_begin) is
  * a REPEATABLE READ, READ ONLY transaction: one snapshot for the whole of `urne
  * audit verify`. PostgreSQL aborts a transaction at its first failed statement
  * (SQLite only undoes the statement): every caller rolls back after a failure, and
@@ -718,9 +722,10 @@ static const char sql_commit[] = "COMMIT";
  * filter before it reads the head's row, even when the table is empty (the first
  * write of all); a head another writer moved while this one waited for the lock
  * is read as that writer committed it (READ COMMITTED reads a row it locks after
- * waiting in its latest version). A head not found (none in the statement's
- * snapshot: the first append of all, or the writer waited for made it) is read
- * again by the append, the lock held (pg_pipeline.c, URNE_PG_AFTER_HEAD). */
+ * waiting in its latest version). Its answer is read with the transaction's
+ * others (the commit's, for an entry); the append reads the head again in its own
+ * statement and seals on it (pg_audit.c), so that a head not found here (the first
+ * append of all, or made by the writer waited for) is found there. */
 static const char sql_lock_head[] =
     "SELECT seq, hash FROM audit_head WHERE id = 1"
     " AND (SELECT true FROM (SELECT pg_advisory_xact_lock(" URNE_PG_WRITE_LOCK ")) AS l) FOR UPDATE";
@@ -733,7 +738,7 @@ static int pg_begin(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (PQstatus(q->conn) == CONNECTION_BAD) revived(s); /* outside any transaction: open it again */
     q->in_write = 1;
-    q->head_in_tx = q->appended = q->committed = 0;
+    q->head_in_tx = q->appended = q->committed = q->stale = 0;
     q->c_valid = 0; /* until read again after the commit (a write may move the head) */
     if (urne_pg_send(s, sql_begin, 1, NULL, "starting a write", URNE_PG_AFTER_NONE, NULL) < 0 ||
         urne_pg_send(s, sql_lock_head, 1, NULL, "starting a write", URNE_PG_AFTER_HEAD, NULL) < 0) {

@@ -18,7 +18,8 @@
  * entry's ("election/3/bureau/12", "user/4"). A change that appends an audit
  * entry whose `after` text is shorter than URNE_STORE_CHANGE_AFTER (and, as
  * jansson writes it, on one line) carries it too, with its seq: "ORIGIN
- * OBJECT\nSEQ AFTER" (PostgreSQL takes payloads under 8,000 bytes), so that a
+ * OBJECT\nSEQ HASH AFTER", the seq and hash added by the statement that seals the
+ * entry (pg_audit.c; PostgreSQL takes payloads under 8,000 bytes), so that a
  * server hearing a sheet entered elsewhere patches it from the record the entry
  * wrote rather than reading the row back (app/watch.c). A longer text is not
  * carried, and the hearer reads the database as before. The seq and hash also
@@ -120,25 +121,29 @@ static int watch_connect(pg_watch *w) {
 /* The payload size: the origin, the object, the seq and hash, the after text. */
 #define PAYLOAD_SIZE (256 + URNE_STORE_CHANGE_AFTER + 24)
 
-/* The channel and payload that announce the change (action, object), e its
- * audit entry (sealed) or NULL. */
+/* The channel and payload that announce the change (action, object): "ORIGIN
+ * OBJECT". *carried: e's after text when it goes in the payload (short enough,
+ * on one line: pg_audit.c adds it, after the seq and hash PostgreSQL seals), else
+ * NULL. */
 static void announcement(const urne_pg *q, const char *action, const char *object, const urne_audit_entry *e,
-                         char channel[32], char payload[PAYLOAD_SIZE]) {
+                         char channel[32], char payload[PAYLOAD_SIZE], const char **carried) {
     size_t kind = strcspn(action, ".");
     snprintf(channel, 32, "urne_other");
     for (int i = 0; urne_pg_channels[i]; i++)
         if (strlen(urne_pg_channels[i]) == 5 + kind && strncmp(urne_pg_channels[i] + 5, action, kind) == 0)
             snprintf(channel, 32, "%s", urne_pg_channels[i]);
-    if (e && strlen(e->after) < URNE_STORE_CHANGE_AFTER && !strchr(e->after, '\n'))
-        snprintf(payload, PAYLOAD_SIZE, "%s %s\n%lld %s %s", q->origin, object, (long long)e->seq, e->hash, e->after);
-    else
-        snprintf(payload, PAYLOAD_SIZE, "%s %s", q->origin, object);
+    snprintf(payload, PAYLOAD_SIZE, "%s %s", q->origin, object);
+    *carried = e && strlen(e->after) < URNE_STORE_CHANGE_AFTER && !strchr(e->after, '\n') ? e->after : NULL;
 }
 
+/* A change that appends no audit entry (e NULL: pg_audit.c's append carries the
+ * others). */
 static int pg_announce(urne_store *s, const char *action, const char *object, const urne_audit_entry *e) {
     urne_pg *q = urne_pgq(s);
     char channel[32], payload[PAYLOAD_SIZE];
-    announcement(q, action, object, e, channel, payload);
+    const char *carried;
+    announcement(q, action, object, NULL, channel, payload, &carried);
+    (void)e;
     urne_pg_params p = {0};
     urne_pg_text(&p, channel);
     urne_pg_text(&p, payload);
@@ -151,12 +156,12 @@ static int pg_announce(urne_store *s, const char *action, const char *object, co
 }
 
 /* An audit entry appended and its change announced in one statement
- * (pg_audit.c's urne_pg_sql_audit_append_notify). */
+ * (pg_audit.c's urne_pg_sql_audit_sealed_notify). */
 static int pg_append_announce(urne_store *s, urne_audit_entry *e) {
-    if (urne_pg_audit_seal(s, e) < 0) return -1;
     char channel[32], payload[PAYLOAD_SIZE];
-    announcement(urne_pgq(s), e->action, e->object, e, channel, payload);
-    return urne_pg_audit_send(s, e, channel, payload);
+    const char *carried;
+    announcement(urne_pgq(s), e->action, e->object, e, channel, payload, &carried);
+    return urne_pg_audit_append_sealed(s, e, channel, payload, carried);
 }
 
 static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize) {
@@ -182,7 +187,7 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
 }
 
 /* The change a payload's text after its origin says: "OBJECT", or
- * "OBJECT\nSEQ HASH AFTER" (pg_announce), the hash in *hash. A seq, hash or after
+ * "OBJECT\nSEQ HASH AFTER" (pg_audit.c's sealed append), the hash in *hash. A seq, hash or after
  * that is not as announce writes it drops all three (seq 0, after "", hash ""):
  * the hearer then reads the database, and the head is read again. */
 static void change_from(urne_store_change *c, const char *text, char hash[URNE_AUDIT_HASH_HEX]) {

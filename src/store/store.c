@@ -378,6 +378,15 @@ int urne_store_bureau_get(urne_store *s, int64_t election, size_t bureau, urne_b
     return s->ops->elections->bureau_get(s, election, bureau, info, out);
 }
 
+int urne_store_bureau_expect(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
+                             const urne_figures *figures) {
+    assert(info && (figures == NULL || figures->nvotes == 0 || figures->votes));
+    if (s->ops->elections->bureau_expect == NULL) return 0;
+    return s->ops->elections->bureau_expect(s, election, bureau, info, figures);
+}
+
+int urne_store_stale(urne_store *s) { return s->ops->elections->stale ? s->ops->elections->stale(s) : 0; }
+
 int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f) {
     assert(f && (f->nvotes == 0 || f->votes));
     return s->ops->elections->entry_add(s, election, bureau, user, f);

@@ -69,6 +69,11 @@ typedef struct urne_store_election_ops {
      * urne_store_sheet_entered calls the two. */
     int (*sheet_entered)(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *typed,
                          const urne_bureau_info *info, const urne_figures *counted);
+    /* Optional (urne_store_bureau_expect, urne_store_stale): the row checked by a
+     * statement of the open write transaction, answered with its commit. NULL: 0. */
+    int (*bureau_expect)(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
+                         const urne_figures *figures);
+    int (*stale)(urne_store *s);
     int (*entry_other)(urne_store *s, int64_t election, size_t bureau, int64_t user, int64_t *author,
                        urne_figures *out);
     int (*assign)(urne_store *s, int64_t user, int64_t election, size_t bureau);
@@ -150,7 +155,9 @@ typedef int (*urne_store_typed_fn)(int64_t election, size_t bureau, const char *
 
 typedef struct urne_store_audit_ops {
     /* Append e (at, actor, action, object, before, after set; before and after
-     * never NULL) sealed on the head, and move the head. */
+     * never NULL) sealed on the head, and move the head. The backend may seal it
+     * itself (PostgreSQL, in the statement that appends): e's seq, prev and hash
+     * are then not set, and `known` answers the new head. */
     int (*append)(urne_store *s, urne_audit_entry *e);
     int (*head)(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]);
     int (*head_now)(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]); /* never from memory */

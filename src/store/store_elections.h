@@ -104,6 +104,20 @@ int urne_store_bureau_figures(urne_store *s, int64_t election, size_t bureau, ur
  * applies a change another made to one sheet (app/watch.c). */
 int urne_store_bureau_get(urne_store *s, int64_t election, size_t bureau, urne_bureau_info *info, urne_figures *out);
 
+/* Inside the open write transaction: let it commit only if bureau `bureau` of
+ * election is then stored as info says (its state, entry time and author, the
+ * validation flags) and, when figures is not NULL, with these figures, as
+ * urne_results_sheet_current compares them, without waiting for the row: 1 when
+ * the backend checks so (PostgreSQL: a statement sent in the transaction's
+ * pipeline, answered with the commit; a commit that fails because the row
+ * differs makes urne_store_stale 1), 0 when it does not (SQLite: the caller reads
+ * the row, urne_store_bureau_get), -1 on failure. */
+int urne_store_bureau_expect(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
+                             const urne_figures *figures);
+/* 1 when the last write transaction failed because a row urne_store_bureau_expect
+ * checked was not as expected (the caller reads it and decides again), else 0. */
+int urne_store_stale(urne_store *s);
+
 /* Keep one typing of a bureau's sheet by user, stamped now. 0 or -1. */
 int urne_store_entry_add(urne_store *s, int64_t election, size_t bureau, int64_t user, const urne_figures *f);
 /* A sheet entered: keep its typing by user (urne_store_entry_add's) and set its

@@ -30,8 +30,12 @@
  *     abort the whole transaction there), SQLite by SQLITE_CONSTRAINT, which
  *     undoes the statement only.
  *
- * The audit log's variant:
- *   - reading the head for an append: FOR UPDATE on PostgreSQL (pg_audit.c).
+ * The audit log's variants:
+ *   - reading the head for an append: FOR UPDATE on PostgreSQL (pg_audit.c);
+ *   - appending: on PostgreSQL one statement reads the head under its row lock,
+ *     seals the entry (the hash by PostgreSQL's sha256, byte for byte
+ *     audit/chain.c's), appends it and moves the head; SQLite has no SHA-256 and
+ *     seals in C, then runs urne_sql_audit_append and urne_sql_audit_head_put.
  *
  * Domains moved here so far: disputes, grants, notices, users and sessions,
  * initiatives and forums (their every query), the audit log and what `urne audit verify`
