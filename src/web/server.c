@@ -12,10 +12,11 @@
  * done, `on_completed` writes one JSON line to the access log and frees the
  * request. The log is written through a buffer of 64 KiB, not a system call
  * per line (4.5 % of a signature's server time, bench/RESULTS.md): it is
- * flushed whenever no request is left in flight (a server at rest has written
- * every line), at least once a second (by the header deadlines' watchdog, also
- * while a slow request stays in flight), and at a clean stop; only a crash may
- * lose its last second. A handler may leave its request waiting (urne_req_wait: a signature
+ * flushed when no request is left in flight and the last flush was 2 ms ago or
+ * more (a server at rest has written every line but those of its last 2 ms,
+ * which the watchdog writes), at least once a second (by the header deadlines'
+ * watchdog, also while a slow request stays in flight), and at a clean stop;
+ * only a crash may lose its last second or two. A handler may leave its request waiting (urne_req_wait: a signature
  * waiting for its group's commit, app/initiative_batch.c): the connection is
  * suspended, no thread is held, and once resumed libmicrohttpd calls
  * `on_request` again, which hands the request to the answer it was left with.
@@ -216,9 +217,19 @@ static void log_string(FILE *f, const char *s) {
     putc_unlocked('"', f);
 }
 
+/* At rest, the log's buffer is written unless it was written less than this
+ * long ago (seconds). Under load a server is "at rest" between most requests
+ * (two threads each answering a cached page in microseconds leave none in
+ * flight at every other completion): the write at each rest was a write(2) per
+ * request, 12 % of the counter page's server time (bench/RESULTS.md, issue 18,
+ * page18). A line left in the buffer by this gap is written by the next rest
+ * that comes after it, or by the watchdog's flush within a second or two. */
+#define LOG_REST_GAP 0.002
+
 /* The request's line, written straight into the log's buffer (a JSON object
  * of fixed keys: no tree built), flushed with those before it when it was the
- * last in flight (`rest`) or the last flush was a second ago. */
+ * last in flight (`rest`) and the last flush was LOG_REST_GAP ago, or the last
+ * flush was a second ago. */
 static void log_access(urne_req *r, int rest) {
     urne_server *srv = r->srv;
     if (srv->access_log == NULL) return;
@@ -248,7 +259,7 @@ static void log_access(urne_req *r, int rest) {
     }
     fputs("}\n", f);
     funlockfile(f);
-    if (rest || now - srv->log_flushed >= 1.0) {
+    if ((rest && now - srv->log_flushed >= LOG_REST_GAP) || now - srv->log_flushed >= 1.0) {
         fflush(f);
         srv->log_flushed = now;
     }
