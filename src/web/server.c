@@ -63,6 +63,7 @@
 #include "server.h"
 #include "serve.h"
 #include "session.h"
+#include "signing.h"
 #include "throttle.h"
 #include "web.h"
 
@@ -536,6 +537,7 @@ static int serve_start(serving *s, const urne_serve_options *opt, struct sockadd
         fprintf(stderr, "%s", urne_i18n_text(opt->lang, "urne serve: cannot start the header deadline's watchdog\n"));
         return -1;
     }
+    s->srv.signing = urne_signing_start(); /* NULL: the checks made in the requests' threads */
     s->daemon = start_daemon(&s->srv, sa, s->threads, s->timeout, s->max_conn);
     if (s->daemon == NULL) {
         fprintf(stderr,
@@ -547,12 +549,14 @@ static int serve_start(serving *s, const urne_serve_options *opt, struct sockadd
 }
 
 /* Stop and free what serve_open and serve_start set up, in the order that lets
- * requests in flight finish first: the signatures' committer, the daemon, then
- * what its threads used. */
+ * requests in flight finish first: the signatures' checker, their committer,
+ * the daemon, then what its threads used. */
 static void serve_close(serving *s) {
     /* The signatures waiting for their group's commit answered first: a
      * connection still suspended when the daemon stops is libmicrohttpd's panic.
      * Those signed after are committed one by one in their request's thread. */
+    urne_signing_stop(s->srv.signing); /* its checks made, their tickets handed to the committer */
+    s->srv.signing = NULL;
     if (s->app_open) urne_app_initiative_batch_stop(&s->srv.app);
     if (s->daemon) urne_server_mhd.stop_daemon(s->daemon);
     /* After the daemon (a request asking for a mail wakes the sender) and before
