@@ -231,15 +231,45 @@ static void log_string(FILE *f, const char *s) {
  * of fixed keys: no tree built), flushed with those before it when it was the
  * last in flight (`rest`) and the last flush was LOG_REST_GAP ago, or the last
  * flush was a second ago. */
+/* The time now as the log writes it (UTC, to the second): made again only when
+ * the second changed since this thread's last line. */
+static const char *log_time(void) {
+    static __thread time_t last = -1;
+    static __thread char at[24];
+    time_t t = time(NULL);
+    if (t != last) {
+        urne_store_now(at);
+        last = t;
+    }
+    return at;
+}
+
+/* The client's address into addr, and the peer's into peer when it is a
+ * trusted proxy (else peer is ""): the peer's address made text once. */
+static void log_addresses(const urne_req *r, char addr[64], char peer[64]) {
+    urne_addr p;
+    peer[0] = 0;
+    if (urne_addr_peer(r->conn, &p) < 0) {
+        snprintf(addr, 64, "?");
+        return;
+    }
+    urne_addr_text(&p, peer, 64);
+    if (urne_proxies_trusted(r->srv->proxies, &p))
+        urne_req_addr(r, addr, 64); /* the client it forwards for */
+    else {
+        memcpy(addr, peer, 64);
+        peer[0] = 0;
+    }
+}
+
 static void log_access(urne_req *r, int rest) {
     urne_server *srv = r->srv;
     if (srv->access_log == NULL) return;
-    char at[24], addr[64], peer[64] = "";
-    urne_store_now(at);
-    urne_req_addr(r, addr, sizeof addr);
-    urne_addr p;
-    if (urne_addr_peer(r->conn, &p) == 0) urne_addr_text(&p, peer, sizeof peer);
+    char addr[64], peer[64];
+    const char *at = log_time();
+    log_addresses(r, addr, peer);
     double now = urne_server_now();
+    long long us = (long long)((now - r->started) * 1e6 + 0.5); /* "ms" with three decimals, as integers */
     FILE *f = srv->access_log;
     pthread_mutex_lock(&srv->log_lock);
     flockfile(f);
@@ -251,8 +281,8 @@ static void log_access(urne_req *r, int rest) {
     log_string(f, r->method);
     fputs(",\"path\":", f);
     log_string(f, r->url);
-    fprintf(f, ",\"status\":%d,\"bytes\":%lld,\"ms\":%.3f,\"user\":", r->status, (long long)r->sent,
-            (now - r->started) * 1000.0);
+    fprintf(f, ",\"status\":%d,\"bytes\":%lld,\"ms\":%lld.%03lld,\"user\":", r->status, (long long)r->sent,
+            us / 1000, us % 1000);
     log_string(f, r->user.role == URNE_ROLE_PUBLIC ? "" : r->user.name);
     if (*peer && strcmp(peer, addr) != 0) { /* behind a trusted proxy, the proxy too */
         fputs(",\"peer\":", f);
@@ -380,7 +410,7 @@ static struct MHD_Daemon *start_daemon(urne_server *srv, struct sockaddr_in *sa,
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, urne_conns_accept, srv, on_request, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT, max_conn,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_NOTIFY_CONNECTION, urne_conns_notify, srv, MHD_OPTION_UNESCAPE_CALLBACK, urne_clean_unescape, NULL,
         MHD_OPTION_END);
 }
