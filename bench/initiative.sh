@@ -14,7 +14,10 @@
 #   5. RECOUNT_N (10,000,000) signatures stored by SQL, then recounted (RECOUNT_N=0
 #      skips it: it writes some 8 GB).
 # wrk, the server and the generator share the machine's cores. PAGE_CLIENTS
-# (default 16; 0: signing alone) and SIGN_CLIENTS (default 32) set the clients.
+# (default 16; 0: signing alone) and SIGN_CLIENTS (default 32; 0: the counter page
+# alone, read for SECONDS_EACH seconds with nothing signed: what the page costs
+# without the signatures beside it) set the clients. PAGE_THREADS (default 1)
+# sets the page's wrk threads (the issue's bench is -t1).
 set -eu
 urne=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -72,14 +75,18 @@ cpu0=$(cpu)
 ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) x = v / 1000; else if (v ~ /ms$/) x = v + 0; else x = v * 1000; printf "%.1f", x }'; }
 # PAGE_CLIENTS=0: signing alone (the server's CPU per request is then per signature).
 if [ "${PAGE_CLIENTS:-16}" -gt 0 ]; then
-  wrk -t1 -c"${PAGE_CLIENTS:-16}" -d"${secs}s" --latency -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port/initiatives/1" > "$out/wrk-page.txt" &
+  wrk -t"${PAGE_THREADS:-1}" -c"${PAGE_CLIENTS:-16}" -d"${secs}s" --latency -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port/initiatives/1" > "$out/wrk-page.txt" &
   page=$!
 else
   echo "0 requests in 0s" > "$out/wrk-page.txt"; echo "Requests/sec: 0" >> "$out/wrk-page.txt"
   page=
 fi
-N=$n THREADS=2 wrk -t2 -c"${SIGN_CLIENTS:-32}" -d"${secs}s" --timeout 10s --latency -s "$here/sign.lua" \
-  "http://127.0.0.1:$port" > "$out/wrk-sign.txt"
+if [ "${SIGN_CLIENTS:-32}" -gt 0 ]; then
+  N=$n THREADS=2 wrk -t2 -c"${SIGN_CLIENTS:-32}" -d"${secs}s" --timeout 10s --latency -s "$here/sign.lua" \
+    "http://127.0.0.1:$port" > "$out/wrk-sign.txt"
+else # the counter page alone
+  printf '0 requests in 0s\n    99%%    0us\n' > "$out/wrk-sign.txt"
+fi
 [ -z "$page" ] || wait $page
 signed=$(curl -fsS "http://127.0.0.1:$port/api/initiatives/1" |
   /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["signatures"])')

@@ -137,6 +137,9 @@ typedef struct cache_entry {
     urne_cache_gz *gz_parts;     /* the body compressed around its head (cache_gzip.h); NULL: not yet */
     cache_blob *gz;              /* the gzip copy of the body as it is now; NULL: not yet */
     unsigned long gz_version;    /* the head_version gz shows */
+    struct MHD_Response *resp, *resp_gz; /* the responses sending body and gz, headers set: made at
+                                            their first hit, queued for every hit while their body is
+                                            e's (reference counted by libmicrohttpd); NULL: not yet */
 } cache_entry;
 
 /* An election's last change made alone (a change's scope, urne_cache_changed). */
@@ -301,6 +304,12 @@ static void cache_touch(urne_cache *c, cache_entry *e) {
     lru_front(c, e);
 }
 
+/* The response in *slot given back (the connections sending it keep it), if any. */
+static void response_drop(struct MHD_Response **slot) {
+    if (*slot) urne_server_mhd.destroy_response(*slot);
+    *slot = NULL;
+}
+
 static void cache_remove(urne_cache *c, cache_entry *e) {
     cache_entry **p = &c->buckets[e->hash & (c->nbuckets - 1)];
     while (*p != e) p = &(*p)->next;
@@ -308,6 +317,8 @@ static void cache_remove(urne_cache *c, cache_entry *e) {
     lru_unlink(c, e);
     c->used -= e->bytes;
     c->count--;
+    response_drop(&e->resp);
+    response_drop(&e->resp_gz);
     blob_release(e->body);
     blob_release(e->gz);
     urne_cache_gz_free(e->gz_parts);
@@ -394,6 +405,7 @@ static int head_refresh(urne_cache *c, cache_entry *e) {
     memcpy(b->data + e->head_at + nlen, old->data + e->head_at + e->head_len, old->len - e->head_at - e->head_len);
     c->used = c->used - old->len + len;
     e->bytes = e->bytes - old->len + len;
+    response_drop(&e->resp); /* it sends the old body */
     blob_release(e->body);
     e->body = b;
     e->head_len = nlen;
@@ -469,12 +481,37 @@ static cache_blob *entry_gz(urne_cache *c, cache_entry *e) {
     if (e->gz) {
         e->bytes -= e->gz->len;
         c->used -= e->gz->len;
+        response_drop(&e->resp_gz); /* it sends the old copy */
         blob_release(e->gz);
     }
     e->gz = b;
     e->gz_version = e->head_version;
     entry_grew(c, e, len);
     return b;
+}
+
+/* The response sending b, e's body (zipped 0) or its gzip copy (1), with e's
+ * headers: made at the first hit since b became e's, then the same response
+ * queued for every hit (libmicrohttpd counts the connections sending it), so
+ * that a hit builds nothing. NULL when memory lacks. Under the cache's lock. */
+static struct MHD_Response *entry_response(cache_entry *e, cache_blob *b, int zipped) {
+    struct MHD_Response **slot = zipped ? &e->resp_gz : &e->resp;
+    if (*slot) return *slot;
+    atomic_fetch_add(&b->refs, 1); /* the response's, given back when libmicrohttpd frees it */
+    struct MHD_Response *resp =
+        urne_server_mhd.create_response_from_buffer_with_free_callback(b->len, b->data, blob_release_data);
+    if (resp == NULL) {
+        blob_release(b);
+        return NULL;
+    }
+    /* Vary: a shared cache between must not give the gzip copy to a client
+     * that did not ask for it. */
+    int varies = zipped || urne_cache_gz_worth(e->type, e->body->len);
+    const char *gzipped[] = {"Content-Encoding", "gzip", "Vary", "Accept-Encoding", NULL};
+    urne_reply_headers(resp, e->type, 1, zipped ? gzipped : varies ? gzipped + 2 : NULL, e->headers, e->nheaders);
+    urne_server_mhd.add_response_header(resp, "X-Cache", "hit"); /* for operators and tests */
+    *slot = resp;
+    return resp;
 }
 
 int urne_cache_serve(urne_req *r, enum MHD_Result *ret) {
@@ -499,38 +536,27 @@ int urne_cache_serve(urne_req *r, enum MHD_Result *ret) {
     if (p == NULL) return 0;
     char *key = cache_key(r, 0, names, &klen);
     if (key == NULL) return 0;
-    int gz = urne_reply_takes_gzip(r);
-    struct MHD_Response *resp = NULL;
-    size_t len = 0;
+    int gz = urne_reply_takes_gzip(r), sent = 0;
     pthread_mutex_lock(&c->lock);
     cache_entry *e = entry_for(c, key, klen, gz);
     cache_blob *send = e ? (gz ? entry_gz(c, e) : NULL) : NULL;
     if (e) {
-        int zipped = send != NULL, varies = zipped || urne_cache_gz_worth(e->type, e->body->len);
+        int zipped = send != NULL;
         if (send == NULL) send = e->body;
-        cache_touch(c, e);
-        atomic_fetch_add(&send->refs, 1);
-        resp = urne_server_mhd.create_response_from_buffer_with_free_callback(send->len, send->data,
-                                                                              blob_release_data);
-        if (resp == NULL)
-            blob_release(send);
-        else {
-            /* Vary: a shared cache between must not give the gzip copy to a
-             * client that did not ask for it. */
-            const char *gzipped[] = {"Content-Encoding", "gzip", "Vary", "Accept-Encoding", NULL};
-            urne_reply_headers(resp, e->type, 1, zipped ? gzipped : varies ? gzipped + 2 : NULL, e->headers,
-                               e->nheaders);
-            urne_server_mhd.add_response_header(resp, "X-Cache", "hit"); /* for operators and tests */
-            len = send->len;
+        struct MHD_Response *resp = entry_response(e, send, zipped);
+        if (resp) {
+            cache_touch(c, e);
+            /* Queued under the lock: the entry's response may be given back by
+             * the next hit after a change, and queuing it takes its own count. */
+            *ret = urne_server_mhd.queue_response(r->conn, 200, resp);
+            r->sent = send->len;
+            sent = 1;
         }
     }
     pthread_mutex_unlock(&c->lock);
     free(key);
-    if (resp == NULL) return 0;
-    *ret = urne_server_mhd.queue_response(r->conn, 200, resp);
-    urne_server_mhd.destroy_response(resp);
+    if (!sent) return 0;
     r->status = 200;
-    r->sent = len;
     return 1;
 }
 

@@ -25,7 +25,10 @@
  *
  * The cache holds at most its budget in bytes, dropping the least recently used
  * entries; a body is shared with the responses being sent from it (reference
- * counted), not copied. A budget of 0 turns it off.
+ * counted), not copied. A hit builds nothing: the entry's response (its body or
+ * gzip copy, its headers) is made at the first hit and the same one queued for
+ * every hit after (libmicrohttpd counts the connections sending it), until its
+ * body changes (the head moved) or the entry goes. A budget of 0 turns it off.
  */
 #ifndef URNE_WEB_CACHE_H
 #define URNE_WEB_CACHE_H

@@ -36,6 +36,7 @@
 #include "page_parts.h"
 #include "reply.h"
 #include "routes.h"
+#include "signing.h"
 
 /* ---- words ---- */
 
@@ -284,11 +285,10 @@ static enum MHD_Result sign_resumed(urne_req *r) {
     return sign_answer(r, o);
 }
 
-static void sign_committed(void *ctx) { urne_req_resume(ctx); }
-
-/* Checked here, committed with the signatures that arrive with it (the app's
- * committer, app/initiative_batch.c): the connection waits for that commit
- * without holding one of the server's threads, and is answered after it. */
+/* Checked by the checker thread (signing.h), committed with the signatures
+ * that arrive with it (the app's committer, app/initiative_batch.c): the
+ * connection waits for both without holding one of the server's threads, and
+ * is answered after them, refused or signed. */
 static enum MHD_Result api_sign(urne_req *r, int64_t id, int64_t b) {
     char origin[64];
     urne_req_addr(r, origin, sizeof origin);
@@ -296,11 +296,7 @@ static enum MHD_Result api_sign(urne_req *r, int64_t id, int64_t b) {
                                 urne_req_param(r, "commune"), origin, urne_req_param(r, "code")};
     urne_app_outcome *o = malloc(sizeof *o);
     if (o == NULL) return urne_reply_refuse(r, 500, _(r, "Out of memory; nothing was written."));
-    urne_initiative_ticket *t = urne_app_initiative_sign_begin(&r->srv->app, &r->user, id, &s, o);
-    if (t == NULL) return sign_answer(r, o);
-    enum MHD_Result ret = urne_req_wait(r, sign_resumed, o);
-    urne_app_initiative_ticket_submit(&r->srv->app, t, sign_committed, r);
-    return ret;
+    return urne_signing_sign(r, id, &s, o, sign_resumed, o);
 }
 
 /* One-time codes for letters: made, kept as hashes, answered once as CSV. */
@@ -523,8 +519,8 @@ static enum MHD_Result form_sign_resumed(urne_req *r) {
     return form_signed(r, w);
 }
 
-/* As the API's (api_sign): checked here, committed with the signatures that
- * arrive with it, the connection waiting for that commit. */
+/* As the API's (api_sign): checked by the checker thread, committed with the
+ * signatures that arrive with it, the connection waiting for both. */
 static enum MHD_Result form_sign(urne_req *r, int64_t id, int64_t b) {
     typed t = form_typed(r);
     char origin[64];
@@ -533,11 +529,7 @@ static enum MHD_Result form_sign(urne_req *r, int64_t id, int64_t b) {
     form_waiting *w = malloc(sizeof *w);
     if (w == NULL) return urne_reply_refuse(r, 500, _(r, "Out of memory; nothing was written."));
     w->id = id;
-    urne_initiative_ticket *k = urne_app_initiative_sign_begin(&r->srv->app, &r->user, id, &s, &w->o);
-    if (k == NULL) return form_signed(r, w);
-    enum MHD_Result ret = urne_req_wait(r, form_sign_resumed, w);
-    urne_app_initiative_ticket_submit(&r->srv->app, k, sign_committed, r);
-    return ret;
+    return urne_signing_sign(r, id, &s, &w->o, form_sign_resumed, w);
 }
 
 static enum MHD_Result form_receipt(urne_req *r, int64_t id, int64_t b) {

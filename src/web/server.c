@@ -12,10 +12,11 @@
  * done, `on_completed` writes one JSON line to the access log and frees the
  * request. The log is written through a buffer of 64 KiB, not a system call
  * per line (4.5 % of a signature's server time, bench/RESULTS.md): it is
- * flushed whenever no request is left in flight (a server at rest has written
- * every line), at least once a second (by the header deadlines' watchdog, also
- * while a slow request stays in flight), and at a clean stop; only a crash may
- * lose its last second. A handler may leave its request waiting (urne_req_wait: a signature
+ * flushed when no request is left in flight and the last flush was 2 ms ago or
+ * more (a server at rest has written every line but those of its last 2 ms,
+ * which the watchdog writes), at least once a second (by the header deadlines'
+ * watchdog, also while a slow request stays in flight), and at a clean stop;
+ * only a crash may lose its last second or two. A handler may leave its request waiting (urne_req_wait: a signature
  * waiting for its group's commit, app/initiative_batch.c): the connection is
  * suspended, no thread is held, and once resumed libmicrohttpd calls
  * `on_request` again, which hands the request to the answer it was left with.
@@ -62,6 +63,7 @@
 #include "server.h"
 #include "serve.h"
 #include "session.h"
+#include "signing.h"
 #include "throttle.h"
 #include "web.h"
 
@@ -216,18 +218,58 @@ static void log_string(FILE *f, const char *s) {
     putc_unlocked('"', f);
 }
 
+/* At rest, the log's buffer is written unless it was written less than this
+ * long ago (seconds). Under load a server is "at rest" between most requests
+ * (two threads each answering a cached page in microseconds leave none in
+ * flight at every other completion): the write at each rest was a write(2) per
+ * request, 12 % of the counter page's server time (bench/RESULTS.md, issue 18,
+ * page18). A line left in the buffer by this gap is written by the next rest
+ * that comes after it, or by the watchdog's flush within a second or two. */
+#define LOG_REST_GAP 0.002
+
 /* The request's line, written straight into the log's buffer (a JSON object
  * of fixed keys: no tree built), flushed with those before it when it was the
- * last in flight (`rest`) or the last flush was a second ago. */
+ * last in flight (`rest`) and the last flush was LOG_REST_GAP ago, or the last
+ * flush was a second ago. */
+/* The time now as the log writes it (UTC, to the second): made again only when
+ * the second changed since this thread's last line. */
+static const char *log_time(void) {
+    static __thread time_t last = -1;
+    static __thread char at[24];
+    time_t t = time(NULL);
+    if (t != last) {
+        urne_store_now(at);
+        last = t;
+    }
+    return at;
+}
+
+/* The client's address into addr, and the peer's into peer when it is a
+ * trusted proxy (else peer is ""): the peer's address made text once. */
+static void log_addresses(const urne_req *r, char addr[64], char peer[64]) {
+    urne_addr p;
+    peer[0] = 0;
+    if (urne_addr_peer(r->conn, &p) < 0) {
+        snprintf(addr, 64, "?");
+        return;
+    }
+    urne_addr_text(&p, peer, 64);
+    if (urne_proxies_trusted(r->srv->proxies, &p))
+        urne_req_addr(r, addr, 64); /* the client it forwards for */
+    else {
+        memcpy(addr, peer, 64);
+        peer[0] = 0;
+    }
+}
+
 static void log_access(urne_req *r, int rest) {
     urne_server *srv = r->srv;
     if (srv->access_log == NULL) return;
-    char at[24], addr[64], peer[64] = "";
-    urne_store_now(at);
-    urne_req_addr(r, addr, sizeof addr);
-    urne_addr p;
-    if (urne_addr_peer(r->conn, &p) == 0) urne_addr_text(&p, peer, sizeof peer);
+    char addr[64], peer[64];
+    const char *at = log_time();
+    log_addresses(r, addr, peer);
     double now = urne_server_now();
+    long long us = (long long)((now - r->started) * 1e6 + 0.5); /* "ms" with three decimals, as integers */
     FILE *f = srv->access_log;
     pthread_mutex_lock(&srv->log_lock);
     flockfile(f);
@@ -239,8 +281,8 @@ static void log_access(urne_req *r, int rest) {
     log_string(f, r->method);
     fputs(",\"path\":", f);
     log_string(f, r->url);
-    fprintf(f, ",\"status\":%d,\"bytes\":%lld,\"ms\":%.3f,\"user\":", r->status, (long long)r->sent,
-            (now - r->started) * 1000.0);
+    fprintf(f, ",\"status\":%d,\"bytes\":%lld,\"ms\":%lld.%03lld,\"user\":", r->status, (long long)r->sent,
+            us / 1000, us % 1000);
     log_string(f, r->user.role == URNE_ROLE_PUBLIC ? "" : r->user.name);
     if (*peer && strcmp(peer, addr) != 0) { /* behind a trusted proxy, the proxy too */
         fputs(",\"peer\":", f);
@@ -248,7 +290,7 @@ static void log_access(urne_req *r, int rest) {
     }
     fputs("}\n", f);
     funlockfile(f);
-    if (rest || now - srv->log_flushed >= 1.0) {
+    if ((rest && now - srv->log_flushed >= LOG_REST_GAP) || now - srv->log_flushed >= 1.0) {
         fflush(f);
         srv->log_flushed = now;
     }
@@ -368,7 +410,7 @@ static struct MHD_Daemon *start_daemon(urne_server *srv, struct sockaddr_in *sa,
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, urne_conns_accept, srv, on_request, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT, max_conn,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_NOTIFY_CONNECTION, urne_conns_notify, srv, MHD_OPTION_UNESCAPE_CALLBACK, urne_clean_unescape, NULL,
         MHD_OPTION_END);
 }
@@ -525,6 +567,7 @@ static int serve_start(serving *s, const urne_serve_options *opt, struct sockadd
         fprintf(stderr, "%s", urne_i18n_text(opt->lang, "urne serve: cannot start the header deadline's watchdog\n"));
         return -1;
     }
+    s->srv.signing = urne_signing_start(); /* NULL: the checks made in the requests' threads */
     s->daemon = start_daemon(&s->srv, sa, s->threads, s->timeout, s->max_conn);
     if (s->daemon == NULL) {
         fprintf(stderr,
@@ -536,12 +579,14 @@ static int serve_start(serving *s, const urne_serve_options *opt, struct sockadd
 }
 
 /* Stop and free what serve_open and serve_start set up, in the order that lets
- * requests in flight finish first: the signatures' committer, the daemon, then
- * what its threads used. */
+ * requests in flight finish first: the signatures' checker, their committer,
+ * the daemon, then what its threads used. */
 static void serve_close(serving *s) {
     /* The signatures waiting for their group's commit answered first: a
      * connection still suspended when the daemon stops is libmicrohttpd's panic.
      * Those signed after are committed one by one in their request's thread. */
+    urne_signing_stop(s->srv.signing); /* its checks made, their tickets handed to the committer */
+    s->srv.signing = NULL;
     if (s->app_open) urne_app_initiative_batch_stop(&s->srv.app);
     if (s->daemon) urne_server_mhd.stop_daemon(s->daemon);
     /* After the daemon (a request asking for a mail wakes the sender) and before

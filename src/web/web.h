@@ -53,6 +53,7 @@ typedef struct urne_server {
     struct urne_proxies *proxies; /* --trusted-proxy (addr.h) */
     struct urne_deadlines *deadlines; /* the header deadline's watchdog (deadline.h) */
     struct urne_mailer *mailer; /* the outbox's sender (mail.h); NULL without --smtp */
+    struct urne_signing *signing; /* the signatures' checker thread (signing.h); NULL: checked in the request's */
     char public_url[256];       /* the links in mails begin with it, no '/' at its end */
 } urne_server;
 

@@ -96,6 +96,14 @@ try:
         now, how = get(anon, p)
         check(how != "hit", f"{p}: not kept across an account made ({how})")
     check(head(anon)[0] in get(anon, f"/e/{two}")[0], "the head after the account made")
+    # A kept page's response is made once and sent for every hit (cache.c): two
+    # clients asking in turn get the same bytes; and a request's headers of 8 KiB
+    # (a connection's memory is 32 KiB: web/server.c) are still read and answered.
+    other = srv.client()
+    first, second = get(anon, f"/e/{two}"), get(other, f"/e/{two}")
+    check(first == second and second[1] == "hit", "the one kept response, sent to two clients alike")
+    pad = {f"X-Pad-{i}": "p" * 1000 for i in range(8)}
+    check(get(other, f"/e/{two}", headers=pad) == second, "a request with 8 KiB of headers: answered, the kept page")
 finally:
     srv.stop()
 done()

@@ -1,0 +1,129 @@
+/*
+ * signing: the checker thread (what and why: signing.h).
+ *
+ * A queue of checks under a mutex, and one thread taking every check waiting
+ * at once, then making them one after the other outside the queue's mutex (each
+ * takes the application's lock itself). A check's job holds what the request
+ * gave: the initiative, the signer (its strings r's, but the origin, copied),
+ * the outcome to fill.
+ */
+#include "signing.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sign_job {
+    struct sign_job *next;
+    urne_req *r;
+    int64_t id;
+    urne_initiative_signer signer;
+    char origin[64];
+    urne_app_outcome *out;
+} sign_job;
+
+struct urne_signing {
+    pthread_mutex_t mu;
+    pthread_cond_t wake;
+    sign_job *head, *tail; /* waiting, oldest first */
+    int stopping;          /* set by urne_signing_stop: no job queued after */
+    pthread_t thread;
+};
+
+/* The committer's callback: r's group is written (or failed), its outcome in place. */
+static void sign_committed(void *ctx) { urne_req_resume(ctx); }
+
+/* j's check, in whichever thread: refused, r is resumed at once; checked, its
+ * ticket goes to the committer, whose commit resumes r. j is not freed. */
+static void job_run(sign_job *j) {
+    urne_app *app = &j->r->srv->app;
+    urne_initiative_ticket *t = urne_app_initiative_sign_begin(app, &j->r->user, j->id, &j->signer, j->out);
+    if (t == NULL)
+        urne_req_resume(j->r);
+    else
+        urne_app_initiative_ticket_submit(app, t, sign_committed, j->r);
+}
+
+static void *checker(void *arg) {
+    urne_signing *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (s->head == NULL && !s->stopping) pthread_cond_wait(&s->wake, &s->mu);
+        sign_job *list = s->head;
+        s->head = s->tail = NULL;
+        if (list == NULL) break; /* stopping, and nothing left */
+        pthread_mutex_unlock(&s->mu);
+        while (list) {
+            sign_job *next = list->next;
+            job_run(list);
+            free(list);
+            list = next;
+        }
+        pthread_mutex_lock(&s->mu);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+urne_signing *urne_signing_start(void) {
+    urne_signing *s = calloc(1, sizeof *s);
+    if (s == NULL) return NULL;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->wake, NULL);
+    if (pthread_create(&s->thread, NULL, checker, s) != 0) {
+        pthread_cond_destroy(&s->wake);
+        pthread_mutex_destroy(&s->mu);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void urne_signing_stop(urne_signing *s) {
+    if (s == NULL) return;
+    pthread_mutex_lock(&s->mu);
+    s->stopping = 1;
+    pthread_cond_signal(&s->wake);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->thread, NULL); /* it leaves once the queue is empty */
+    assert(s->head == NULL);
+    pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+/* j queued for the checker: 0, or -1 when there is none to take it. */
+static int job_queue(urne_signing *s, sign_job *j) {
+    if (s == NULL) return -1;
+    pthread_mutex_lock(&s->mu);
+    int ok = !s->stopping;
+    if (ok) {
+        j->next = NULL;
+        if (s->tail) s->tail->next = j; else s->head = j;
+        s->tail = j;
+        pthread_cond_signal(&s->wake);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return ok ? 0 : -1;
+}
+
+enum MHD_Result urne_signing_sign(urne_req *r, int64_t id, const urne_initiative_signer *signer,
+                                  urne_app_outcome *out, enum MHD_Result (*resumed)(urne_req *r), void *waiting) {
+    sign_job here, *j = malloc(sizeof *j);
+    int queued = j != NULL;
+    if (j == NULL) j = &here; /* out of memory: checked in this thread */
+    memset(j, 0, sizeof *j);
+    j->r = r;
+    j->id = id;
+    j->signer = *signer;
+    snprintf(j->origin, sizeof j->origin, "%s", signer->origin ? signer->origin : "");
+    j->signer.origin = j->origin;
+    j->out = out;
+    enum MHD_Result ret = urne_req_wait(r, resumed, waiting);
+    if (queued && job_queue(r->srv->signing, j) == 0) return ret;
+    job_run(j); /* no checker: here, as before it */
+    if (queued) free(j);
+    return ret;
+}
