@@ -173,8 +173,8 @@ typedef struct urne_initiative_signer {
  * written). With a code (signer->code): BAD_INPUT field "code" URNE_WHY_CODE_FORMAT
  * or URNE_WHY_UNKNOWN_CODE; STATE URNE_WHY_CODE_ATTEMPTS once the origin has typed
  * URNE_INITIATIVE_CODE_ATTEMPTS wrong codes this minute (asked nothing of the store
- * then); TAKEN URNE_WHY_CODE_USED when that code has signed already. OK once the signature is committed: outcome.detail the receipt code
- * (shown once, never stored), outcome.id the signature's id, outcome.field its
+ * then); TAKEN URNE_WHY_CODE_USED when that code has signed already. OK once the signature is committed: outcome.detail the receipt code,
+ * "ID-XXXXX-XXXXX-XXXXX-XXXXX" (its id, then 100 random bits; shown once, never stored), outcome.id the signature's id, outcome.field its
  * territory, outcome.at its time. */
 urne_app_status urne_app_initiative_sign(urne_app *app, const urne_user *actor, int64_t id,
                                          const urne_initiative_signer *signer, urne_app_outcome *out);
@@ -201,7 +201,8 @@ void urne_app_initiative_batch_stop(urne_app *app);
 /* The groups committed by the committer so far and the tickets in them. */
 void urne_app_initiative_batch_counts(urne_app *app, int64_t *groups, int64_t *tickets);
 
-/* Check a receipt code: NO_INITIATIVE; BAD_INPUT field "receipt" (URNE_WHY_NOT_ON_ROLL
+/* Check a receipt code (one made before migration 15 too, its 20 characters
+ * alone): NO_INITIATIVE; BAD_INPUT field "receipt" (URNE_WHY_NOT_ON_ROLL
  * never: why "unknown-receipt" when no signature has it); OK with outcome.id the
  * signature, outcome.at its time, outcome.field its territory, outcome.detail ""
  * when counted or the invalidation's reason. Anyone may. */
