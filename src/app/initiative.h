@@ -88,7 +88,15 @@ typedef struct urne_initiative_territory_held {
 typedef struct urne_initiative_burst {
     char key[48];  /* "a:ADDRESS", "n:NETWORK" or "i:INDEX-HASH", "" a free slot */
     int64_t count; /* attempts this minute */
+    uint32_t hash; /* the key's (FNV-1a): compared before the key */
 } urne_initiative_burst;
+
+/* How full a table of bursts is: its slots taken, and the farthest a key was
+ * put from its own slot (a key held is never farther: a look stops there, not
+ * after every slot of a full table). */
+typedef struct urne_initiative_burst_fill {
+    size_t used, longest;
+} urne_initiative_burst_fill;
 
 /* Valid signatures of one UTC day (the date their signed_at begins with), held
  * for the counter page's chart over time (initiative_days.c). */
@@ -112,6 +120,7 @@ typedef struct urne_initiative_held {
     int64_t burst_minute;            /* the minute the counters below are of */
     urne_initiative_burst *bursts;   /* URNE_INITIATIVE_BURST_SLOTS, open addressing; NULL until an origin */
     urne_initiative_burst *code_bursts; /* the wrong codes by network ("c:..."), the same; NULL until one */
+    urne_initiative_burst_fill burst_fill, code_burst_fill; /* of the two tables above */
     urne_initiative_day_held *days;  /* by day, increasing; the days without a valid signature left out */
     size_t ndays;
 } urne_initiative_held;
