@@ -270,11 +270,8 @@ static const char *const migrations[] = {
     "  error TEXT NOT NULL);"
     "CREATE INDEX mail_outbox_due ON mail_outbox(state, next_at);"
     "CREATE INDEX mail_outbox_object ON mail_outbox(object);",
-    /* 15: receipts that need no random index of their own (issue 18): a receipt
-     * made now carries its signature's id, and the row keeps the hash of its
-     * secret part (proof), read by the primary key; the receipts made before
-     * keep their hash in receipt, found through a unique index of those rows
-     * alone (receipt <> ''). */
+    /* 15: receipts checked by their signature's id and proof, no index of their
+     * own; those made before through a unique index of their rows (sqlite_store.c) */
     "ALTER TABLE initiative_signatures DROP CONSTRAINT initiative_signatures_initiative_id_receipt_key;"
     "ALTER TABLE initiative_signatures ALTER COLUMN receipt SET DEFAULT '';"
     "ALTER TABLE initiative_signatures ADD COLUMN proof TEXT NOT NULL DEFAULT '';"
