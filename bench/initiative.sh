@@ -133,7 +133,7 @@ def rows():
     for i in range(n):
         yield (f"g{i:063d}", f"T{i % 100}", sealed, f"r{i:063d}", "2026-12-06T10:00:00Z",
                "", "contestée" if i % 1000 == 999 else "")
-c.executemany("INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at,"
+c.executemany("INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, proof, signed_at,"
               " marks, invalid) VALUES (1, ?, ?, ?, ?, ?, ?, ?)", rows())
 c.commit()
 c.execute("PRAGMA journal_mode = WAL")

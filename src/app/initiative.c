@@ -349,6 +349,7 @@ int urne_app_initiative_reload(urne_app *app, int64_t id) {
         if (all->items[i]->row.id == id) {
             fresh->bursts = all->items[i]->bursts, fresh->burst_minute = all->items[i]->burst_minute;
             fresh->code_bursts = all->items[i]->code_bursts;
+            fresh->burst_fill = all->items[i]->burst_fill, fresh->code_burst_fill = all->items[i]->code_burst_fill;
             all->items[i]->bursts = NULL, all->items[i]->code_bursts = NULL;
             held_free(all->items[i]);
             all->items[i] = fresh;

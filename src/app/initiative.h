@@ -88,7 +88,15 @@ typedef struct urne_initiative_territory_held {
 typedef struct urne_initiative_burst {
     char key[48];  /* "a:ADDRESS", "n:NETWORK" or "i:INDEX-HASH", "" a free slot */
     int64_t count; /* attempts this minute */
+    uint32_t hash; /* the key's (FNV-1a): compared before the key */
 } urne_initiative_burst;
+
+/* How full a table of bursts is: its slots taken, and the farthest a key was
+ * put from its own slot (a key held is never farther: a look stops there, not
+ * after every slot of a full table). */
+typedef struct urne_initiative_burst_fill {
+    size_t used, longest;
+} urne_initiative_burst_fill;
 
 /* Valid signatures of one UTC day (the date their signed_at begins with), held
  * for the counter page's chart over time (initiative_days.c). */
@@ -112,6 +120,7 @@ typedef struct urne_initiative_held {
     int64_t burst_minute;            /* the minute the counters below are of */
     urne_initiative_burst *bursts;   /* URNE_INITIATIVE_BURST_SLOTS, open addressing; NULL until an origin */
     urne_initiative_burst *code_bursts; /* the wrong codes by network ("c:..."), the same; NULL until one */
+    urne_initiative_burst_fill burst_fill, code_burst_fill; /* of the two tables above */
     urne_initiative_day_held *days;  /* by day, increasing; the days without a valid signature left out */
     size_t ndays;
 } urne_initiative_held;
@@ -173,8 +182,8 @@ typedef struct urne_initiative_signer {
  * written). With a code (signer->code): BAD_INPUT field "code" URNE_WHY_CODE_FORMAT
  * or URNE_WHY_UNKNOWN_CODE; STATE URNE_WHY_CODE_ATTEMPTS once the origin has typed
  * URNE_INITIATIVE_CODE_ATTEMPTS wrong codes this minute (asked nothing of the store
- * then); TAKEN URNE_WHY_CODE_USED when that code has signed already. OK once the signature is committed: outcome.detail the receipt code
- * (shown once, never stored), outcome.id the signature's id, outcome.field its
+ * then); TAKEN URNE_WHY_CODE_USED when that code has signed already. OK once the signature is committed: outcome.detail the receipt code,
+ * "ID-XXXXX-XXXXX-XXXXX-XXXXX" (its id, then 100 random bits; shown once, never stored), outcome.id the signature's id, outcome.field its
  * territory, outcome.at its time. */
 urne_app_status urne_app_initiative_sign(urne_app *app, const urne_user *actor, int64_t id,
                                          const urne_initiative_signer *signer, urne_app_outcome *out);
@@ -201,7 +210,8 @@ void urne_app_initiative_batch_stop(urne_app *app);
 /* The groups committed by the committer so far and the tickets in them. */
 void urne_app_initiative_batch_counts(urne_app *app, int64_t *groups, int64_t *tickets);
 
-/* Check a receipt code: NO_INITIATIVE; BAD_INPUT field "receipt" (URNE_WHY_NOT_ON_ROLL
+/* Check a receipt code (one made before migration 15 too, its 20 characters
+ * alone): NO_INITIATIVE; BAD_INPUT field "receipt" (URNE_WHY_NOT_ON_ROLL
  * never: why "unknown-receipt" when no signature has it); OK with outcome.id the
  * signature, outcome.at its time, outcome.field its territory, outcome.detail ""
  * when counted or the invalidation's reason. Anyone may. */

@@ -49,7 +49,7 @@
 
 struct urne_initiative_ticket {
     urne_initiative_signature sig;
-    char code[24];          /* the receipt, answered once */
+    char code[24];          /* the receipt's random part, answered once after the id */
     int by_code;            /* a code from a letter: TAKEN says the code was used */
     int64_t sid;            /* the row's id after the insert; 0 a duplicate */
     int refused;            /* its initiative no longer collects: not written */
@@ -155,7 +155,7 @@ static void ticket_answer(urne_app *app, urne_initiative_ticket *t) {
         urne_app_fail(out, URNE_APP_NO_MEMORY, "signed and kept; restart to count it");
         return;
     }
-    snprintf(out->detail, sizeof out->detail, "%s", t->code);
+    snprintf(out->detail, sizeof out->detail, "%lld-%s", (long long)t->sid, t->code); /* the receipt */
     snprintf(out->field, sizeof out->field, "%s", t->sig.territory);
     memcpy(out->at, t->sig.signed_at, sizeof out->at);
     out->id = t->sid;

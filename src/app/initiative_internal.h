@@ -157,8 +157,10 @@ urne_initiative_held *urne_app_initiative_roll_open(urne_app *app, const urne_us
  * past URNE_INITIATIVE_BURST_IDENTITY times this minute (initiative_sign.c). */
 void urne_app_initiative_marks(urne_initiative_held *h, const char *origin, const char *index, int64_t now,
                                char *marks, size_t size);
-/* A new receipt code, "XXXXX-XXXXX-XXXXX-XXXXX", and the hash the store keeps of it. */
-void urne_app_initiative_receipt_make(char code[24], char hash[URNE_STORE_INITIATIVE_HASH]);
+/* A new receipt's random part, "XXXXX-XXXXX-XXXXX-XXXXX", and the proof the
+ * store keeps of it (a signature's `proof`); the code answered is the
+ * signature's id, a dash, then this (initiative_batch.c, once committed). */
+void urne_app_initiative_receipt_make(char code[24], char proof[URNE_STORE_INITIATIVE_HASH]);
 
 /* ---- signatures committed in groups (initiative_batch.c) ---- */
 

@@ -237,7 +237,7 @@ static urne_app_status confirm_check(urne_app *app, const urne_user *actor, int6
     memcpy(sig->marks, p->marks, sizeof sig->marks);
     urne_app_initiative_iso(now, sig->signed_at);
     char code[24];
-    urne_app_initiative_receipt_make(code, sig->receipt);
+    urne_app_initiative_receipt_make(code, sig->proof);
     urne_app_initiative_ticket_set(*t, code, 0, out);
     sodium_memzero(code, sizeof code);
     return URNE_APP_OK;

@@ -6,8 +6,18 @@
  *              [--max-connections N] [--max-connections-per-address N]
  *              [--connection-timeout S] [--cache-size MIB] [--trusted-proxy ADDR]...
  *              [--smtp URL] [--mail-from ADDRESS] [--public-url URL] [--smtp-tries N]
+ *
+ * The server keeps the memory it freed (serve_malloc): glibc's default gives
+ * back to the system the top of a thread's heap past 128 KiB free, and takes it
+ * again at the next large allocation, page by page. SQLite's B-tree balancing
+ * allocates tens of KiB for each page it splits, so under signing the heap went
+ * up and down at every commit: 3 % of a signature's time in malloc's growing
+ * its heap, more in the kernel's page faults (bench/RESULTS.md, sign18c).
  */
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +31,18 @@
 static const char *db_of(const char *db) {
     const char *env = getenv("URNE_DB");
     return db ? db : env && env[0] ? env : NULL;
+}
+
+/* A server's allocator keeps up to 64 MiB free at a heap's top (8 MiB asked
+ * beyond each growth) and serves up to 4 MiB from its heaps, not by mmap: the
+ * memory of a commit's balancing is used again, not unmapped and faulted in.
+ * glibc only; nothing elsewhere. */
+static void serve_malloc(void) {
+#ifdef __GLIBC__
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 8 << 20);
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+#endif
 }
 
 /* A whole number from lo to hi for option `name`; -1 with a message otherwise. */
@@ -145,5 +167,6 @@ int urne_cli_serve(int argc, char **argv) {
         default: return URNE_EXIT_USAGE;
         }
     }
+    serve_malloc();
     return urne_web_serve(&o);
 }

@@ -224,8 +224,9 @@ static int pg_valid_ids(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *
 static int64_t pg_sign(urne_store *s, const urne_initiative_signature *sig) {
     urne_pg_params p = {0};
     urne_pg_int(&p, sig->initiative);
-    const char *v[] = {sig->dedup, sig->territory, sig->sealed, sig->receipt, sig->signed_at, sig->marks, sig->letter};
-    for (int k = 0; k < 7; k++) urne_pg_text(&p, v[k]);
+    const char *v[] = {sig->dedup,     sig->territory, sig->sealed, sig->receipt,
+                       sig->signed_at, sig->marks,     sig->letter, sig->proof};
+    for (int k = 0; k < 8; k++) urne_pg_text(&p, v[k]);
     PGresult *r = urne_pg_run(s, urne_sql_initiative_sign, &p, "adding a signature");
     if (r == NULL) return -1;
     int64_t id = PQntuples(r) > 0 ? urne_pg_int64(r, 0, 0) : 0; /* no row: a signature of that hash was there */

@@ -274,6 +274,13 @@ static const char *const migrations[] = {
     "  error TEXT NOT NULL);"
     "CREATE INDEX mail_outbox_due ON mail_outbox(state, next_at);"
     "CREATE INDEX mail_outbox_object ON mail_outbox(object);",
+    /* 15: receipts checked by their signature's id and proof, no index of their
+     * own; those made before through a unique index of their rows (sqlite_store.c) */
+    "ALTER TABLE initiative_signatures DROP CONSTRAINT initiative_signatures_initiative_id_receipt_key;"
+    "ALTER TABLE initiative_signatures ALTER COLUMN receipt SET DEFAULT '';"
+    "ALTER TABLE initiative_signatures ADD COLUMN proof TEXT NOT NULL DEFAULT '';"
+    "CREATE UNIQUE INDEX initiative_signatures_receipt ON initiative_signatures(initiative_id, receipt)"
+    "  WHERE receipt <> '';",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

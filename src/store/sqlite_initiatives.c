@@ -289,8 +289,9 @@ static int64_t sq_sign(urne_store *s, const urne_initiative_signature *sig) {
     sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_sign);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, sig->initiative);
-    const char *v[] = {sig->dedup, sig->territory, sig->sealed, sig->receipt, sig->signed_at, sig->marks, sig->letter};
-    for (int k = 0; k < 7; k++) bind(st, k + 2, v[k]);
+    const char *v[] = {sig->dedup,     sig->territory, sig->sealed, sig->receipt,
+                       sig->signed_at, sig->marks,     sig->letter, sig->proof};
+    for (int k = 0; k < 8; k++) bind(st, k + 2, v[k]);
     int rc = sqlite3_step(st);
     int64_t id = 0; /* no row: a signature of that hash was there */
     if (rc == SQLITE_ROW) {

@@ -218,6 +218,27 @@ static const char *const migrations[] = {
     "  error TEXT NOT NULL);"
     "CREATE INDEX mail_outbox_due ON mail_outbox(state, next_at);"
     "CREATE INDEX mail_outbox_object ON mail_outbox(object);",
+    /* 15: receipts that need no random index of their own (issue 18): a receipt
+     * made now carries its signature's id, and the row keeps the hash of its
+     * secret part (proof), read by the primary key; the receipts made before
+     * keep their hash in receipt, found through a unique index of those rows
+     * alone (receipt <> ''). SQLite cannot drop a table constraint's index: the
+     * table is made again, its rows copied as they are, its indexes made again,
+     * in this one transaction (nothing refers to it). */
+    "CREATE TABLE initiative_signatures_v15(id INTEGER PRIMARY KEY, initiative_id INTEGER NOT NULL"
+    "  REFERENCES initiatives(id), dedup TEXT NOT NULL, territory TEXT NOT NULL, sealed TEXT NOT NULL,"
+    "  receipt TEXT NOT NULL DEFAULT '', signed_at TEXT NOT NULL, marks TEXT NOT NULL DEFAULT '',"
+    "  invalid TEXT NOT NULL DEFAULT '', letter TEXT NOT NULL DEFAULT '', proof TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE(initiative_id, dedup));"
+    "INSERT INTO initiative_signatures_v15(id, initiative_id, dedup, territory, sealed, receipt, signed_at, marks,"
+    "  invalid, letter) SELECT id, initiative_id, dedup, territory, sealed, receipt, signed_at, marks, invalid, letter"
+    "  FROM initiative_signatures ORDER BY id;"
+    "DROP TABLE initiative_signatures;"
+    "ALTER TABLE initiative_signatures_v15 RENAME TO initiative_signatures;"
+    "CREATE UNIQUE INDEX initiative_signatures_receipt ON initiative_signatures(initiative_id, receipt)"
+    "  WHERE receipt <> '';"
+    "CREATE INDEX initiative_signatures_count ON initiative_signatures(initiative_id, territory, invalid);"
+    "CREATE INDEX initiative_signatures_valid ON initiative_signatures(initiative_id, invalid, signed_at);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

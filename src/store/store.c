@@ -636,13 +636,14 @@ int64_t urne_store_initiative_sign(urne_store *s, const urne_initiative_signatur
     if (FIELD(s, sig, dedup, "a signature's hash") < 0 || FIELD(s, sig, territory, "a signature's territory") < 0 ||
         FIELD(s, sig, sealed, "a signature's sealed box") < 0 || FIELD(s, sig, receipt, "a receipt's hash") < 0 ||
         FIELD(s, sig, signed_at, "a signature's time") < 0 || FIELD(s, sig, marks, "a signature's marks") < 0 ||
-        FIELD(s, sig, letter, "a signature's letter") < 0)
+        FIELD(s, sig, letter, "a signature's letter") < 0 || FIELD(s, sig, proof, "a receipt's proof") < 0)
         return -1;
     return s->ops->initiatives->sign(s, sig);
 }
 
 int urne_store_initiative_receipt(urne_store *s, int64_t id, const char *receipt, urne_initiative_signature *out) {
     assert(receipt && out);
+    if (receipt[0] == 0) return 0; /* the rows made since migration 15 have none */
     return s->ops->initiatives->receipt(s, id, receipt, out);
 }
 

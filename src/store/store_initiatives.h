@@ -76,11 +76,15 @@ typedef struct urne_initiative_signature {
     char dedup[URNE_STORE_INITIATIVE_HASH];   /* the signer's key_hash on the roll */
     char territory[64];
     char sealed[URNE_STORE_INITIATIVE_SEALED];
-    char receipt[URNE_STORE_INITIATIVE_HASH]; /* SHA-256 of the receipt code, hex */
+    /* A receipt made before migration 15: SHA-256 of its code, hex; "" for one
+     * made since, which carries the signature's id and whose secret part's hash
+     * is `proof` (app/initiative_sign.c says how codes are made and checked). */
+    char receipt[URNE_STORE_INITIATIVE_HASH];
     char signed_at[24];
     char marks[128];                          /* abuse marks for the authority, "" none */
     char invalid[URNE_STORE_INITIATIVE_REASON_MAX + 1]; /* the invalidation's reason, "" valid */
     char letter[URNE_STORE_INITIATIVE_LETTER]; /* signed with the code of that letter; "" by identity */
+    char proof[URNE_STORE_INITIATIVE_HASH];   /* the receipt's secret part's hash, hex (migration 15); "" before */
 } urne_initiative_signature;
 
 /* Add an initiative (inside a transaction); i->id ignored. The new id, or -1. */
@@ -123,7 +127,9 @@ int urne_store_initiative_roll_counts(urne_store *s, int64_t id,
 /* Add a signature (inside a transaction; sig->id ignored): its id (> 0), 0 when
  * the initiative already has a signature of that dedup hash (nothing written), -1. */
 int64_t urne_store_initiative_sign(urne_store *s, const urne_initiative_signature *sig);
-/* The signature of initiative `id` whose receipt hash is `receipt`: 1, 0, -1. */
+/* The signature of initiative `id` whose receipt hash is `receipt` (not empty),
+ * among those made before migration 15 (a receipt made since is checked by its
+ * signature's id and proof): 1, 0, -1. */
 int urne_store_initiative_receipt(urne_store *s, int64_t id, const char *receipt, urne_initiative_signature *out);
 /* Signature `sig` of initiative `id` into *out: 1, 0, -1. */
 int urne_store_initiative_signature_get(urne_store *s, int64_t id, int64_t sig, urne_initiative_signature *out);

@@ -101,9 +101,10 @@ const char urne_sql_initiative_roll_counts[] =
     " WHERE initiative_id = $1 GROUP BY territory";
 
 const char urne_sql_initiative_sign[] =
-    "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, letter)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (initiative_id, dedup) DO NOTHING RETURNING id";
-const char urne_sql_initiative_receipt[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND receipt = $2";
+    "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, letter,"
+    " proof) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (initiative_id, dedup) DO NOTHING RETURNING id";
+const char urne_sql_initiative_receipt[] =
+    URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND receipt = $2 AND receipt <> ''";
 const char urne_sql_initiative_signature_get[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND id = $2";
 const char urne_sql_initiative_invalidate[] =
     "UPDATE initiative_signatures SET invalid = $1 WHERE initiative_id = $2 AND id = $3 AND invalid = ''";
@@ -147,7 +148,7 @@ const char urne_sql_initiative_signatures_each[] = URNE_SQL_SIGNATURE_COLS " WHE
     {c, #field, offsetof(urne_initiative_signature, field), sizeof ((urne_initiative_signature *)0)->field}
 const urne_store_text_col urne_sql_signature_texts[] = {
     TEXT(2, dedup), TEXT(3, territory), TEXT(4, sealed), TEXT(5, receipt), TEXT(6, signed_at), TEXT(7, marks),
-    TEXT(8, invalid), TEXT(9, letter),
+    TEXT(8, invalid), TEXT(9, letter), TEXT(10, proof),
 };
 #undef TEXT
 const size_t urne_sql_signature_ntexts = sizeof urne_sql_signature_texts / sizeof urne_sql_signature_texts[0];

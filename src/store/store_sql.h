@@ -146,12 +146,13 @@ extern const char urne_sql_initiative_roll_counts[];
 
 /* The columns every signature's SELECT reads, then FROM initiative_signatures. */
 #define URNE_SQL_SIGNATURE_COLS                                                                               \
-    "SELECT id, initiative_id, dedup, territory, sealed, receipt, signed_at, marks, invalid, letter"         \
+    "SELECT id, initiative_id, dedup, territory, sealed, receipt, signed_at, marks, invalid, letter, proof"  \
     " FROM initiative_signatures"
 /* $1 initiative, $2 dedup, $3 territory, $4 sealed, $5 receipt, $6 signed_at, $7
- * marks, $8 letter: RETURNING id, no row when the dedup hash is already there. */
+ * marks, $8 letter, $9 proof: RETURNING id, no row when the dedup hash is already there. */
 extern const char urne_sql_initiative_sign[];
-/* $1 initiative, $2 receipt. */
+/* $1 initiative, $2 receipt: a receipt made before migration 15, through the
+ * partial unique index of those rows (receipt <> ''). */
 extern const char urne_sql_initiative_receipt[];
 /* $1 initiative, $2 id. */
 extern const char urne_sql_initiative_signature_get[];

@@ -10,10 +10,13 @@ throwaway cluster and sets URNE_TEST_DB_URL):
   beside it): the chain stays one chain, and verify while they write sees one moment;
 - the first writes of all, several processes at once on an empty database: each
   lands, in one chain;
+- migration 15 on a database of signatures made at 14: counts equal, old receipts
+  checked, the receipts' constraint replaced by a unique index of the old rows;
 - a database newer than this urne refused; `urne backup` pointing at pg_dump; the
   URNE_DB variable; a password never echoed;
 - the database restarted under a running server: it reconnects by itself."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,6 +130,54 @@ p = run("audit", "verify", "--db", url, ok=False)
 check(p.returncode == 1 and f"schema version 99, newer than this urne knows ({LAST}): upgrade urne" in p.stderr,
       f"a newer database refused: {p.stderr}")
 check(psql(url, "SELECT version FROM urne_schema") == "99", "and left as it was")
+
+# Migration 15 on a database of signatures made at 14 (receipts unique by a table
+# constraint, kept as their codes' SHA-256): the same counts after it, the old
+# receipts still checked, the constraint gone (a receipt left empty by the rows
+# made since is no duplicate) and the old rows' receipts unique still.
+import hashlib  # noqa: E402
+url = copy_of(srv.db, dbname(srv.db) + "_sig14")
+secret = os.path.join(srv.dir, "authority.key")
+key = run("initiative", "keygen", "--secret-key", secret).stdout.strip()
+rules = os.path.join(srv.dir, "rules.txt")
+open(rules, "w").write("preset = local-petition\nnational = 3\nopens = 2020-01-01\ncloses = 2099-01-01\n"
+                       "stop-at-threshold = no\n")
+p = run("initiative", "create", "--db", url, "--user", "admin", "--title", "Avant 15", "--rules", rules,
+        "--authority-key", key)
+iid = int(re.search(r"initiative (\d+) created", p.stdout).group(1))
+old_codes = ["K3M9Q7TVWX0123456789", "ABCDEFGHJKMNPQRSTVWX", "00000111112222233333"]
+rows = ",".join("(%d, 'd%d', 'Lille', 'sealed', '%s', '2026-12-06T10:00:0%dZ', '', '%s', '')"
+                % (iid, i, hashlib.sha256(c.encode()).hexdigest(), i, "Contestée." if i == 1 else "")
+                for i, c in enumerate(old_codes))
+psql(url, "DROP INDEX initiative_signatures_receipt",
+     "ALTER TABLE initiative_signatures DROP COLUMN proof",
+     "ALTER TABLE initiative_signatures ALTER COLUMN receipt DROP DEFAULT",
+     "ALTER TABLE initiative_signatures ADD CONSTRAINT initiative_signatures_initiative_id_receipt_key"
+     " UNIQUE(initiative_id, receipt)",
+     "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, invalid,"
+     " letter) VALUES " + rows,
+     "UPDATE urne_schema SET version = 14")
+p = run("initiative", "recount", "--db", url, "--id", str(iid))
+check("2 valid signature(s), 1 invalidated" in p.stdout, f"migrated from 14: the same counts: {p.stdout}")
+check(psql(url, "SELECT version FROM urne_schema") == str(LAST), "at the last migration")
+sids = psql(url, f"SELECT id FROM initiative_signatures WHERE initiative_id = {iid} ORDER BY id").split()
+p = run("initiative", "receipt", "--db", url, "--id", str(iid), "k3m9q-7tvwx-o1234-56789")
+check(p.returncode == 0 and f"Signature {sids[0]} of " in p.stdout and p.stdout.endswith(": counted\n"),
+      f"an old receipt checked after the migration: {p.stdout}")
+p = run("initiative", "receipt", "--db", url, "--id", str(iid), "ABCDE-FGHJK-MNPQR-STVWX")
+check(p.returncode == 0 and "invalidated, not counted: Contestée." in p.stdout, f"and the invalidated one: {p.stdout}")
+p = run("initiative", "receipt", "--db", url, "--id", str(iid), f"{sids[2]}-00000-11111-22222-33333", ok=False)
+check(p.returncode == 1, f"an old row's id before its code is no receipt: {p.returncode} {p.stdout}")
+check(psql(url, "SELECT count(*) FROM pg_constraint WHERE conname = 'initiative_signatures_initiative_id_receipt_key'")
+      == "0", "the receipts' constraint dropped")
+psql(url, f"INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, signed_at, proof) VALUES"
+          f" ({iid}, 'n1', 'Lille', 's', '2026-12-06T11:00:00Z', 'p1'), ({iid}, 'n2', 'Lille', 's',"
+          f" '2026-12-06T11:00:01Z', 'p2')")
+dup = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c",
+                      f"UPDATE initiative_signatures SET receipt = (SELECT receipt FROM initiative_signatures"
+                      f" WHERE id = {sids[0]}) WHERE id = {sids[1]}"], capture_output=True, text=True)
+check(dup.returncode != 0 and "initiative_signatures_receipt" in dup.stderr,
+      f"two old rows of one receipt still refused: {dup.stderr}")
 
 # An import whose bureaux are sent pipelined, one of them refused past the first
 # batch (a constraint added by hand): the import fails naming it, and nothing of it

@@ -9,6 +9,7 @@ committee invalidates a signature and the counts follow; the counters kept in
 the page cache a second at most after a signature; every role refused what
 is not its own (401, 403); `urne audit verify` passes; the counts are the same
 after a restart (rebuilt from the rows)."""
+import hashlib
 import html
 import os
 import re
@@ -94,8 +95,9 @@ try:
     check(st == 200 and d.get("state") == "collecting", f"collecting: {st} {d}")
 
     st, d = public.post("/api/initiatives/1/signatures", signer)
-    check(st == 201 and len(d.get("receipt", "")) == 23 and d.get("territory") == "Nord",
-          f"signed, a receipt code answered: {st} {d}")
+    check(st == 201 and re.fullmatch(r"%d-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}" % d.get("id", 0),
+                                     d.get("receipt", "")) and d.get("territory") == "Nord",
+          f"signed, a receipt code answered (its signature's id, then its random part): {st} {d}")
     receipt = d.get("receipt", "")
     st, d = public.post("/api/initiatives/1/signatures", dict(signer, name="DUPONT", given="Jean Pierre"))
     check(st == 409 and d.get("rule") == "already-signed", f"the same elector again: 409: {st} {d}")
@@ -172,7 +174,7 @@ try:
                                                  "commune": "Arras"})
     check(st == 303 and browser.location == "/initiatives/1", f"signed by the form, sent back: {st} {browser.location}")
     st, page = browser.follow()
-    m = re.search(r"récépissé\u00a0: ([0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5})", page)
+    m = re.search(r"récépissé\u00a0: (\d+-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5})", page)
     check(st == 200 and "flash ok" in page and m, f"the page shows the receipt once: {st}")
     st, page = browser.get("/initiatives/1")
     check(m is None or m.group(1) not in page, "and not again")
@@ -266,6 +268,18 @@ check("3 valid signature(s), 1 invalidated" in p.stdout and "Nord: 1 signature(s
       f"the recount: {p.stdout}")
 p = run("initiative", "receipt", "--db", srv.db, "--id", "1", receipt)
 check(p.returncode == 0 and "invalidated, not counted: Signature contestée." in p.stdout, f"the receipt: {p.stdout}")
+# A receipt made before migration 15 (its 20 characters alone, their SHA-256 in
+# `receipt`, no proof), as that migration leaves its row: still checked, by the
+# command line, the API and the form.
+OLD = "K3M9Q-7TVWX-01234-56789"
+old_sid = store_query(srv.db, "SELECT max(id) FROM initiative_signatures WHERE initiative_id = 1 AND invalid = ''")[0][0]
+store_sql(srv.db, "UPDATE initiative_signatures SET receipt = %s, proof = '' WHERE id = %s"
+          % (sql_text(hashlib.sha256(OLD.replace("-", "").encode()).hexdigest()), old_sid))
+p = run("initiative", "receipt", "--db", srv.db, "--id", "1", "k3m9q 7tvwx o1234 56789")
+check(p.returncode == 0 and f"Signature {old_sid} of " in p.stdout and p.stdout.endswith(": counted\n"),
+      f"an old receipt, by the command line: {p.stdout}")
+p = run("initiative", "receipt", "--db", srv.db, "--id", "1", f"{old_sid}-{OLD}", ok=False)
+check(p.returncode == 1, f"its row's id before it is no receipt (that row has no proof): {p.returncode} {p.stdout}")
 p = subprocess.run([URNE, "initiative", "import-roll", "--db", srv.db, "--user", "admin", "--id", "1", SECRET],
                    capture_output=True, text=True, env=dict(os.environ, LANGUAGE="en", LC_ALL="C.UTF-8"))
 check(p.returncode == 1 and "The roll cannot change once the collection has opened." in p.stderr,
@@ -276,6 +290,10 @@ try:
     st, d = srv.client().get("/api/initiatives/1")
     check(st == 200 and d["signatures"] == 3 and d["invalidated"] == 1 and d["state"] == "collecting",
           f"after a restart, the counts rebuilt from the rows: {d}")
+    st, d = srv.client().post("/api/initiatives/1/receipt", {"code": OLD.lower()})
+    check(st == 200 and d.get("counted") is True and d.get("id") == int(old_sid), f"an old receipt, by the API: {st} {d}")
+    st, page = srv.client().form("/initiatives/1/receipt", {"code": OLD})
+    check(st == 200 and f"signature {old_sid}" in page, f"an old receipt, by the form: {st}")
 finally:
     check(srv.stop() == 0, "server stops cleanly")
 

@@ -153,7 +153,7 @@ try:
     st, _ = pub.form("/initiatives/1/confirm", {"token": token})
     check(st == 303, f"confirmed by the button: sent back to the page: {st}")
     st, page = pub.follow()
-    receipt = re.search(r"([0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5})", page if isinstance(page, str) else "")
+    receipt = re.search(r"(\d+-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5})", page if isinstance(page, str) else "")
     check(st == 200 and receipt is not None, "the receipt is shown once")
     check(wait_for(lambda: pub.get("/api/initiatives/1")[1].get("signatures") == 1, 5), "counted (the counter a second late at most)")
     st, d = pub.get("/api/initiatives/1")

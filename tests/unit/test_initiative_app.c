@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "../../src/app/app.h"
@@ -260,6 +261,17 @@ static void test_lifecycle(void **state) {
     urne_app_read_end(&f->app);
 }
 
+/* A receipt as answered: the signature's id, a dash, XXXXX-XXXXX-XXXXX-XXXXX. */
+static void receipt_is(const char *code, int64_t sig) {
+    char id[24];
+    snprintf(id, sizeof id, "%lld-", (long long)sig);
+    assert_int_equal(strncmp(code, id, strlen(id)), 0);
+    const char *rest = code + strlen(id);
+    assert_int_equal(strlen(rest), 23);
+    for (int k = 0; k < 23; k++)
+        assert_true(k % 6 == 5 ? rest[k] == '-' : strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", rest[k]) != NULL);
+}
+
 static urne_app_status sign(fixture *f, int64_t id, const char *name, const char *given, const char *birth,
                             const char *commune, urne_app_outcome *o) {
     urne_initiative_signer s = {name, given, birth, commune, "192.0.2.1", NULL};
@@ -303,7 +315,7 @@ static void test_sign(void **state) {
     OK(sign(f, id, "n’diaye", "AWA", "1990-01-02", "lille", &o));
     assert_true(o.id > 0);
     assert_string_equal(o.field, "Nord");
-    assert_int_equal(strlen(o.detail), 23); /* XXXXX-XXXXX-XXXXX-XXXXX */
+    receipt_is(o.detail, o.id); /* ID-XXXXX-XXXXX-XXXXX-XXXXX */
     char receipt[sizeof o.detail];
     snprintf(receipt, sizeof receipt, "%s", o.detail);
     int64_t sig = o.id;
@@ -322,6 +334,21 @@ static void test_sign(void **state) {
             urne_app_initiative_receipt(&f->app, &f->nobody, id, "AAAAA-AAAAA-AAAAA-AAAAA", &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
             urne_app_initiative_receipt(&f->app, &f->nobody, id, "not a code", &o_));
+    /* Its random part under another id, or another random part under its id. */
+    char other[sizeof receipt];
+    snprintf(other, sizeof other, "%lld%s", (long long)sig + 1, strchr(receipt, '-'));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
+            urne_app_initiative_receipt(&f->app, &f->nobody, id, other, &o_));
+    snprintf(other, sizeof other, "%s", receipt);
+    char *last = other + strlen(other) - 1;
+    *last = *last == 'a' ? 'b' : 'a';
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
+            urne_app_initiative_receipt(&f->app, &f->nobody, id, other, &o_));
+    /* The random part alone is no receipt either (not one made before migration 15). */
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
+            urne_app_initiative_receipt(&f->app, &f->nobody, id, strchr(receipt, '-') + 1, &o_));
+    /* Nor in another initiative. */
+    APP_REFUSED(f, URNE_APP_NO_INITIATIVE, NULL, urne_app_initiative_receipt(&f->app, &f->nobody, id + 5, receipt, &o_));
 
     /* Only the authority opens what the store keeps of the signer. */
     urne_initiative_signature row;
@@ -380,6 +407,108 @@ static void test_invalidate_and_reload(void **state) {
     assert_int_equal(changed, 0);
 }
 
+/* The signatures' table as migration 14 left it (its receipts unique), the rows
+ * kept, each receipt set to the SHA-256 of one of `codes` as a receipt was kept
+ * then, and the version put back to 14. */
+static void back_to_14(const char *path, const char *const *codes, const int64_t *sigs, int n) {
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    const char *sql =
+        "BEGIN;CREATE TABLE s14(id INTEGER PRIMARY KEY, initiative_id INTEGER NOT NULL"
+        "  REFERENCES initiatives(id), dedup TEXT NOT NULL, territory TEXT NOT NULL, sealed TEXT NOT NULL,"
+        "  receipt TEXT NOT NULL, signed_at TEXT NOT NULL, marks TEXT NOT NULL DEFAULT '',"
+        "  invalid TEXT NOT NULL DEFAULT '', letter TEXT NOT NULL DEFAULT '',"
+        "  UNIQUE(initiative_id, dedup), UNIQUE(initiative_id, receipt));"
+        "INSERT INTO s14 SELECT id, initiative_id, dedup, territory, sealed, 'r' || id, signed_at, marks, invalid,"
+        "  letter FROM initiative_signatures;"
+        "DROP TABLE initiative_signatures;ALTER TABLE s14 RENAME TO initiative_signatures;"
+        "CREATE INDEX initiative_signatures_count ON initiative_signatures(initiative_id, territory, invalid);"
+        "CREATE INDEX initiative_signatures_valid ON initiative_signatures(initiative_id, invalid, signed_at);";
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s", msg);
+    for (int i = 0; i < n; i++) {
+        unsigned char h[32];
+        char hex[65], update[160];
+        crypto_hash_sha256(h, (const unsigned char *)codes[i], strlen(codes[i]));
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        snprintf(update, sizeof update, "UPDATE initiative_signatures SET receipt = '%s' WHERE id = %lld", hex,
+                 (long long)sigs[i]);
+        if (sqlite3_exec(db, update, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s", msg);
+    }
+    if (sqlite3_exec(db, "PRAGMA user_version = 14;COMMIT;", NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s", msg);
+    sqlite3_close(db);
+}
+
+/* A database of signatures made at migration 14: after 15, the same counts,
+ * the same recount, its receipts (their 20 characters alone) still checked,
+ * its rows' ids no receipt of the new kind, and the new signatures' receipts
+ * checked by their id beside them. */
+static void test_receipts_before_15(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f), sigs[3];
+    urne_app_outcome o;
+    OK(sign(f, id, "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    sigs[0] = o.id;
+    urne_app_outcome_free(&o);
+    OK(sign(f, id, "Lefevre", "Elodie", "31/12/1985", "ARRAS", &o));
+    sigs[1] = o.id;
+    urne_app_outcome_free(&o);
+    OK(sign(f, id, "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    sigs[2] = o.id;
+    urne_app_outcome_free(&o);
+    OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, sigs[1], "Contestée.", &o));
+    urne_app_outcome_free(&o);
+    urne_app_close(&f->app);
+    urne_store_close(f->store);
+
+    static const char *const codes[] = {"K3M9Q7TVWX0123456789", "ABCDEFGHJKMNPQRSTVWX", "00000111112222233333"};
+    char path[96], err[600];
+    snprintf(path, sizeof path, "%s/app.db", f->dir);
+    back_to_14(path, codes, sigs, 3);
+    f->store = urne_store_open(path, err, sizeof err);
+    if (f->store == NULL) fail_msg("%s", err);
+    assert_int_equal(urne_store_schema_version(f->store), 15);
+    app_open(f);
+    assert_int_equal(territory_count(f, id, "Nord"), 2);
+    assert_int_equal(territory_count(f, id, "Pas-de-Calais"), 0);
+    int changed = 1;
+    urne_phrase why;
+    assert_int_equal(urne_app_initiative_recount(&f->app, id, &changed, &why), 0);
+    assert_int_equal(changed, 0);
+
+    /* The old receipts, as their signers type them back. */
+    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "k3m9q-7tvwx-o1234-56789", &o));
+    assert_int_equal(o.id, sigs[0]);
+    assert_string_equal(o.detail, "");
+    urne_app_outcome_free(&o);
+    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "ABCDE-FGHJK-MNPQR-STVWX", &o));
+    assert_int_equal(o.id, sigs[1]);
+    assert_string_equal(o.detail, "Contestée.");
+    urne_app_outcome_free(&o);
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
+            urne_app_initiative_receipt(&f->app, &f->nobody, id, "ABCDE-FGHJK-MNPQR-STVWY", &o_));
+    /* An old row's id before its old code is no receipt: it has no proof. */
+    char typed[sizeof o.detail];
+    snprintf(typed, sizeof typed, "%lld-00000-11111-22222-33333", (long long)sigs[2]);
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_RECEIPT,
+            urne_app_initiative_receipt(&f->app, &f->nobody, id, typed, &o_));
+
+    /* Signing goes on, its receipts of the new kind, checked beside the old. */
+    OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
+    receipt_is(o.detail, o.id);
+    assert_true(o.id > sigs[2]);
+    int64_t fourth = o.id;
+    snprintf(typed, sizeof typed, "%s", o.detail);
+    urne_app_outcome_free(&o);
+    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, typed, &o));
+    assert_int_equal(o.id, fourth);
+    urne_app_outcome_free(&o);
+    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "00000-11111-22222-33333", &o));
+    assert_int_equal(o.id, sigs[2]);
+    urne_app_outcome_free(&o);
+    assert_int_equal(territory_count(f, id, "Nord"), 3);
+}
+
 static void test_reached(void **state) {
     fixture *f = *state;
     int64_t id = collecting(f);
@@ -412,6 +541,44 @@ static const char *marks_of(fixture *f, int64_t id, int64_t sig, urne_initiative
 
 /* Bursts are marked, never refused: the 11th attempt of a minute from one
  * address, the 51st from one network, the 4th for one name in one commune. */
+/* The marks' table full (a new name, address and network per attempt): a key
+ * held before is still found and counted, a new one is not counted (never
+ * marked by accident), and the next minute counts afresh. */
+static void test_burst_table_full(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f);
+    urne_app_outcome o;
+    urne_initiative_signature row;
+    for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
+                sign_from(f, id, "192.0.2.7", "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    for (int i = 0; i < URNE_INITIATIVE_BURST_SLOTS / 2; i++) { /* three keys each: the table filled */
+        char addr[32], name[8] = {(char)('A' + i % 26), (char)('a' + i / 26 % 26), 'x', 0};
+        snprintf(addr, sizeof addr, "10.%d.%d.1", i / 200, i % 200);
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
+                sign_from(f, id, addr, name, "Paul", "1970-01-01", "Lille", &o_));
+    }
+    urne_app_read_begin(&f->app);
+    assert_int_equal(urne_app_initiative(&f->app, id)->burst_fill.used, URNE_INITIATIVE_BURST_SLOTS);
+    urne_app_read_end(&f->app);
+    OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    assert_string_equal(marks_of(f, id, o.id, &row), "burst-address"); /* found in the full table */
+    urne_app_outcome_free(&o);
+    for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
+                sign_from(f, id, "203.0.113.5", "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    OK(sign_from(f, id, "203.0.113.5", "Lefevre", "Elodie", "1985-12-31", "Arras", &o));
+    assert_string_equal(marks_of(f, id, o.id, &row), ""); /* not counted: no room */
+    urne_app_outcome_free(&o);
+    test_now += 60;
+    for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
+                sign_from(f, id, "203.0.113.5", "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    OK(sign_from(f, id, "203.0.113.5", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    assert_string_equal(marks_of(f, id, o.id, &row), "burst-address"); /* a new minute: room again */
+    urne_app_outcome_free(&o);
+}
+
 static void test_burst_marks(void **state) {
     fixture *f = *state;
     int64_t id = collecting(f);
@@ -522,7 +689,7 @@ static void test_batch(void **state) {
     for (int i = 0; i < N; i++) {
         if (outs[i].status == URNE_APP_OK) {
             ok++;
-            assert_int_equal(strlen(outs[i].detail), 23); /* its receipt */
+            receipt_is(outs[i].detail, outs[i].id);
             assert_true(outs[i].id > 0);
         } else {
             assert_int_equal(outs[i].status, URNE_APP_TAKEN);
@@ -587,7 +754,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_sign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalidate_and_reload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reached, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_receipts_before_15, setup, teardown),
         cmocka_unit_test_setup_teardown(test_burst_marks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_burst_table_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_after_close, setup, teardown),
     };

@@ -152,7 +152,10 @@ static void test_request_and_confirm(void **state) {
                 urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, first, &o_));
 
     OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o));
-    assert_int_equal(strlen(o.detail), 23); /* the receipt, once */
+    char prefix[24]; /* the receipt, once: the signature's id, then XXXXX-XXXXX-XXXXX-XXXXX */
+    snprintf(prefix, sizeof prefix, "%lld-", (long long)o.id);
+    assert_int_equal(strncmp(o.detail, prefix, strlen(prefix)), 0);
+    assert_int_equal(strlen(o.detail), strlen(prefix) + 23);
     assert_string_equal(o.field, "AMIENS");
     int64_t sid = o.id;
     urne_app_outcome_free(&o);
