@@ -254,4 +254,10 @@ void urne_pg_head_committed(urne_store *s, urne_pg_heard_gen gen);
 /* heard_state's counts now. */
 urne_pg_heard_gen urne_pg_heard_now(urne_store *s);
 
+/* The numbered migrations in PostgreSQL's dialect (pg_migrations.c): migration
+ * v + 1 is urne_pg_migrations[v]; the schema this urne knows is at version
+ * urne_pg_nmigrations. */
+extern const char *const urne_pg_migrations[];
+extern const int urne_pg_nmigrations;
+
 #endif
