@@ -6,7 +6,7 @@
  * through urne_pg_col, which refuses one too long for its field instead of
  * cutting it. A key taken inserts nothing (ON CONFLICT DO NOTHING): a failed
  * constraint would abort the whole transaction here. The tables are migration 7
- * (pg_store.c).
+ * (pg_migrations.c).
  */
 #include <string.h>
 

@@ -16,7 +16,7 @@
  * backend knows only how to read a table's rows in that order as texts and how to
  * insert such rows (SQLite: one prepared INSERT; PostgreSQL: COPY FROM STDIN).
  * Both backends' schemas have the same tables and columns (sqlite_store.c,
- * pg_store.c), so the same description serves both and the copy works in every
+ * pg_migrations.c), so the same description serves both and the copy works in every
  * direction without SQL that knows two dialects. A value travels as its text
  * (an integer as its decimal digits) or NULL, never converted otherwise.
  *
