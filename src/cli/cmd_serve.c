@@ -91,9 +91,10 @@ static int serve_help(void) {
                      "                      logs in); without it, mails wait in the outbox\n"
                      "  --mail-from ADDRESS the sender (default: urne@ the public URL's host)\n"
                      "  --public-url URL    what the links in mails begin with (default: http:// and --listen)\n"
-                     "  --smtp-tries N      tries before a mail has failed for good (default %d; waits double\n"
-                     "                      from 2 s to 10 min)\n"),
-                   URNE_SERVE_MAX_CONNECTIONS, URNE_SERVE_PER_ADDRESS, URNE_SERVE_TIMEOUT, URNE_SERVE_CACHE_MIB, URNE_MAIL_TRIES);
+                     "  --smtp-tries N      tries before a mail the relay keeps failing has failed for good\n"
+                     "                      (default: tried until its link expires, 7 days; waits double from\n"
+                     "                      2 s to 10 min); a mail the relay refuses (5xx) fails at once\n"),
+                   URNE_SERVE_MAX_CONNECTIONS, URNE_SERVE_PER_ADDRESS, URNE_SERVE_TIMEOUT, URNE_SERVE_CACHE_MIB);
     return URNE_EXIT_OK;
 }
 

@@ -5,9 +5,12 @@
  * a new link from then on (the old one dead); the link confirms once (the
  * second follow answered so), then the address cannot sign again, whatever its
  * spelling or names; a link 7 days old counts nothing; signing by name is
- * refused for such an initiative, and e-mail for a roll's; the outbox's next
- * mail claimed, tried again after a wait, failed for good at its last try; a
- * mail that does not fit writes nothing; the administrators' list.
+ * refused for such an initiative, and e-mail for a roll's; a renewal while
+ * the link lives keeps the names and commune first given (its mail names
+ * nobody); the outbox's next mail claimed, tried again after a wait while the
+ * relay fails (past the old cap of 12 tries: until the link expires, then
+ * shown failed), failed for good at once on a refusal or at the sender's cap;
+ * a mail that does not fit writes nothing; the administrators' list.
  */
 #include "helpers.h"
 
@@ -37,6 +40,7 @@ typedef struct fixture {
     char pk_hex[65];
     char token[80];  /* the last mail's token */
     int composed;    /* mails composed */
+    int renewals;    /* of which renewals (named nobody) */
     int refuse;      /* compose answers -1 */
 } fixture;
 
@@ -99,10 +103,12 @@ static int compose(const urne_initiative_mail_facts *m, char *subject, size_t ss
     fixture *f = ctx;
     if (f->refuse) return -1;
     f->composed++;
+    f->renewals += m->renewal;
+    if (m->renewal) assert_true(m->name == NULL && m->given == NULL && m->commune == NULL);
     snprintf(f->token, sizeof f->token, "%s", m->token);
     snprintf(subject, ssize, "Confirm: %s", m->title);
-    snprintf(body, bsize, "%s %s, %s: /initiatives/%lld/confirm?token=%s\n", m->given, m->name, m->commune,
-             (long long)m->initiative, m->token);
+    snprintf(body, bsize, "%s %s, %s: /initiatives/%lld/confirm?token=%s\n", m->given ? m->given : "-",
+             m->name ? m->name : "-", m->commune ? m->commune : "-", (long long)m->initiative, m->token);
     return 0;
 }
 
@@ -142,11 +148,13 @@ static void test_request_and_confirm(void **state) {
     assert_int_equal(o.number, 1);
     urne_app_outcome_free(&o);
     assert_int_equal(f->composed, 1);
-    test_now += 1; /* from then on: a new link, the old one dead */
-    OK(ask(f, id, "jean@example.org", "1970-01-01", &o));
-    assert_string_equal(o.why, URNE_WHY_MAIL_SENT);
+    test_now += 1; /* from then on: a new link, the old one dead; asked by someone else, other names: */
+    urne_initiative_signer other = {"Autre", "Paul", "1980-01-01", "Lille", "198.51.100.7", NULL};
+    OK(urne_app_initiative_mail_sign(&f->app, &f->nobody, id, &other, "jean@example.org", compose, f, &o));
+    assert_string_equal(o.why, URNE_WHY_MAIL_SENT); /* the same answer as any request */
     urne_app_outcome_free(&o);
     assert_int_equal(f->composed, 2);
+    assert_int_equal(f->renewals, 1); /* its mail names nobody: the names first given stand */
     assert_string_not_equal(first, f->token);
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
                 urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, first, &o_));
@@ -156,7 +164,7 @@ static void test_request_and_confirm(void **state) {
     snprintf(prefix, sizeof prefix, "%lld-", (long long)o.id);
     assert_int_equal(strncmp(o.detail, prefix, strlen(prefix)), 0);
     assert_int_equal(strlen(o.detail), strlen(prefix) + 23);
-    assert_string_equal(o.field, "AMIENS");
+    assert_string_equal(o.field, "AMIENS"); /* the commune first given, not the renewal's (Lille) */
     int64_t sid = o.id;
     urne_app_outcome_free(&o);
     assert_int_equal(signatures(f, id), 1);
@@ -182,9 +190,10 @@ static void test_expiry_and_roll(void **state) {
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_LINK_EXPIRED,
                 urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
     assert_int_equal(signatures(f, id), 0);
-    OK(ask(f, id, "anne@example.org", "1990-01-01", &o)); /* asked again: a new link */
+    OK(ask(f, id, "anne@example.org", "1990-01-01", &o)); /* asked again: a new link, a new request */
     assert_string_equal(o.why, URNE_WHY_MAIL_SENT);
     urne_app_outcome_free(&o);
+    assert_int_equal(f->renewals, 0); /* the link had expired: its names are given anew */
     char anne[80];
     snprintf(anne, sizeof anne, "%s", f->token);
     f->refuse = 1; /* a mail that does not fit: nothing written */
@@ -196,10 +205,19 @@ static void test_expiry_and_roll(void **state) {
     /* the purge: a request whose link expired removed (its row and sealed box), a confirmed one kept */
     OK(ask(f, id, "zoe@example.org", "1990-01-01", &o));
     urne_app_outcome_free(&o);
-    assert_int_equal(urne_app_mail_purge(&f->app, test_now + URNE_INITIATIVE_MAIL_EXPIRY - 1), 0);
-    assert_int_equal(urne_app_mail_purge(&f->app, test_now + URNE_INITIATIVE_MAIL_EXPIRY), 1);
+    int64_t asked = test_now;
+    test_now += URNE_INITIATIVE_MAIL_EXPIRY;
+    assert_int_equal(urne_app_mail_purge(&f->app, test_now), 0);
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_LINK_EXPIRED, /* a day long, an expired link says so */
+                urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
+    /* a second before the day is out: only Anne's first mail goes (dropped by her new link a week before) */
+    assert_int_equal(urne_app_mail_purge(&f->app, asked + URNE_INITIATIVE_MAIL_EXPIRY + 86400 - 1), 1);
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_LINK_EXPIRED,
+                urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
+    assert_int_equal(urne_app_mail_purge(&f->app, asked + URNE_INITIATIVE_MAIL_EXPIRY + 86400), 1);
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
                 urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
+    test_now = asked;
     OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, anne, &o)); /* a confirmed one is kept */
     assert_string_equal(o.why, URNE_WHY_CONFIRMED);
     urne_app_outcome_free(&o);
@@ -210,6 +228,15 @@ static void test_expiry_and_roll(void **state) {
     urne_initiative_new share = {"Share", "", "preset = local-petition\nidentity = email\nopens = 2026-01-01\n"
                                               "closes = 2026-07-01\n", f->pk_hex};
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_RULES, urne_app_initiative_create(&f->app, &f->admin, &share, &o_));
+}
+
+/* The failed mails counted, those whose link expired showing the relay's reason. */
+static int count_failed(const urne_mail_row *m, void *ctx) {
+    if (strcmp(m->state, "failed") != 0) return 0;
+    assert_string_not_equal(m->error, "expired");
+    assert_true(m->error[0] != 0);
+    ++*(int64_t *)ctx;
+    return 0;
 }
 
 static void test_outbox(void **state) {
@@ -227,14 +254,42 @@ static void test_outbox(void **state) {
     assert_int_equal(urne_app_mail_next(&f->app, now + 119, 120, m), 0);
     assert_int_equal(urne_app_mail_next(&f->app, now + 120, 120, m), 1); /* the claim lapsed: taken again */
     int final = -1;
-    assert_int_equal(urne_app_mail_tried(&f->app, m, "connection refused", 2, now, &final), 0);
+    assert_int_equal(urne_app_mail_tried(&f->app, m, "connection refused", 0, 2, now, &final), 0);
     assert_int_equal(final, 0);
     assert_int_equal(urne_app_mail_next(&f->app, now + 1, 120, m), 0); /* waits 2 s */
     assert_int_equal(urne_app_mail_next(&f->app, now + 2, 120, m), 1);
     assert_int_equal(m->tries, 1);
-    assert_int_equal(urne_app_mail_tried(&f->app, m, "connection refused", 2, now + 2, &final), 0);
-    assert_int_equal(final, 1); /* its last try */
+    assert_int_equal(urne_app_mail_tried(&f->app, m, "connection refused", 0, 2, now + 2, &final), 0);
+    assert_int_equal(final, 1); /* the sender's cap: its last try */
     assert_int_equal(urne_app_mail_next(&f->app, now + 100000, 120, m), 0);
+
+    /* No cap: a relay out of reach (or answering 4xx) for hours loses nothing. */
+    OK(ask(f, id, "anne@example.org", "1970-01-01", &o));
+    urne_app_outcome_free(&o);
+    int64_t t = test_now;
+    for (int k = 0; k < 40; k++) { /* 40 tries: over 5 hours of waits */
+        assert_int_equal(urne_app_mail_next(&f->app, t, 120, m), 1);
+        assert_int_equal(m->tries, k);
+        assert_int_equal(urne_app_mail_tried(&f->app, m, "421 try again later", 0, 0, t, &final), 0);
+        assert_int_equal(final, 0);
+        t += 600; /* the longest wait */
+    }
+    assert_int_equal(urne_app_mail_waiting(&f->app), 1);
+    /* Its link expired while the relay failed: shown failed, with the relay's reason. */
+    assert_int_equal(urne_app_mail_next(&f->app, test_now + URNE_INITIATIVE_MAIL_EXPIRY, 120, m), 0);
+    assert_int_equal(urne_app_mail_waiting(&f->app), 0);
+    int64_t failed = 0;
+    OK(urne_app_mail_unsent(&f->app, &f->admin, count_failed, &failed, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(failed, 2);
+
+    /* A refusal (5xx) fails at once, whatever the cap. */
+    OK(ask(f, id, "paul@example.org", "1970-01-01", &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_mail_next(&f->app, test_now, 120, m), 1);
+    assert_int_equal(urne_app_mail_tried(&f->app, m, "550: no such user", 1, 0, test_now, &final), 0);
+    assert_int_equal(final, 1);
+    assert_int_equal(urne_app_mail_next(&f->app, test_now + 100000, 120, m), 0);
     APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_mail_unsent(&f->app, &f->nobody, NULL, NULL, &o_));
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_mail_unsent(&f->app, &f->com1, NULL, NULL, &o_));
     assert_int_equal(urne_app_mail_waiting(&f->app), 0);
