@@ -246,10 +246,8 @@ static enum MHD_Result form_mail(urne_req *r, int64_t id, int64_t b) {
                                      urne_req_param(r, "commune"), urne_req_param(r, "email"));
 }
 
-/* A page of initiative id titled `title` (its name after it), its body written by fn. */
-static enum MHD_Result page_of(urne_req *r, int64_t id, const char *title, unsigned status,
-                               void (*fn)(urne_buf *b, urne_req *r, const urne_initiative_held *h, const char *arg),
-                               const char *arg) {
+enum MHD_Result urne_initiative_page(urne_req *r, int64_t id, const char *title, unsigned status,
+                                     urne_initiative_page_body fn, void *ctx) {
     urne_buf buf = {0};
     urne_app_read_begin(&r->srv->app);
     const urne_initiative_held *h = urne_app_initiative(&r->srv->app, id);
@@ -257,12 +255,31 @@ static enum MHD_Result page_of(urne_req *r, int64_t id, const char *title, unsig
         urne_app_read_end(&r->srv->app);
         return urne_page_not_found(r);
     }
-    urne_page_begin(&buf, r, title);
-    urne_html(&buf, "<h1>%s</h1><p class=meta>%s</p>", title, h->row.title);
-    fn(&buf, r, h, arg);
-    urne_html(&buf, "<p><a href=\"/initiatives/%lld\">%s</a></p>", (long long)id, _(r, "Back to the initiative"));
+    urne_page_begin(&buf, r, title ? title : h->row.title);
+    fn(&buf, r, h, ctx);
     urne_app_read_end(&r->srv->app);
     return urne_page_send(r, status, &buf);
+}
+
+/* A mail page: its title, the initiative's name under it, its body, the way back. */
+typedef struct mail_page {
+    const char *title, *arg;
+    void (*fn)(urne_buf *b, urne_req *r, const urne_initiative_held *h, const char *arg);
+} mail_page;
+
+static void mail_page_body(urne_buf *b, urne_req *r, const urne_initiative_held *h, void *ctx) {
+    const mail_page *p = ctx;
+    urne_html(b, "<h1>%s</h1><p class=meta>%s</p>", p->title, h->row.title);
+    p->fn(b, r, h, p->arg);
+    urne_html(b, "<p><a href=\"/initiatives/%lld\">%s</a></p>", (long long)h->row.id, _(r, "Back to the initiative"));
+}
+
+/* A page of initiative id titled `title` (its name after it), its body written by fn. */
+static enum MHD_Result page_of(urne_req *r, int64_t id, const char *title, unsigned status,
+                               void (*fn)(urne_buf *b, urne_req *r, const urne_initiative_held *h, const char *arg),
+                               const char *arg) {
+    mail_page p = {title, arg, fn};
+    return urne_initiative_page(r, id, title, status, mail_page_body, &p);
 }
 
 static void sent_body(urne_buf *b, urne_req *r, const urne_initiative_held *h, const char *arg) {
