@@ -103,7 +103,9 @@ int urne_app_mail_tried(urne_app *app, const urne_mail_row *m, const char *error
  * site): LOGIN_NEEDED, FORBIDDEN, STORE; OK. */
 urne_app_status urne_app_mail_unsent(urne_app *app, const urne_user *actor,
                                      int (*fn)(const urne_mail_row *m, void *ctx), void *ctx, urne_app_outcome *out);
-/* The pending signatures whose link expired a day before `now` removed (a day:
+/* The mails whose link expired at `now` ended as urne_app_mail_next ends them
+ * (their address and link emptied), the pending signatures whose link expired
+ * a day before `now` removed (a day:
  * a link followed late says it expired; nothing of theirs was counted; their
  * sealed identity and address's hash go with them), and the
  * mails that left (sent or dropped) over a week before: the rows removed, or -1

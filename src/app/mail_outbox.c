@@ -73,10 +73,15 @@ int urne_app_mail_next(urne_app *app, int64_t now, int64_t lease, urne_mail_row 
 }
 
 int64_t urne_app_mail_purge(urne_app *app, int64_t now) {
-    char before[24];
+    char before[24], at[24];
     urne_app_initiative_iso(now - MAIL_KEPT, before);
+    urne_app_initiative_iso(now, at);
     pthread_mutex_lock(&app->lock);
-    int64_t n = urne_store_begin(app->store) < 0 ? -1 : urne_store_mail_purge(app->store, now - PENDING_KEPT, before);
+    /* The mails whose link died waiting leave too (their address and link in
+     * clear), relay or not: a server without one never reads the outbox. */
+    int64_t n = urne_store_begin(app->store) < 0 || urne_store_mail_drop_expired(app->store, now, at) < 0
+                    ? -1
+                    : urne_store_mail_purge(app->store, now - PENDING_KEPT, before);
     if (n >= 0 && urne_store_commit(app->store) < 0) n = -1;
     else if (n < 0) urne_store_rollback(app->store);
     pthread_mutex_unlock(&app->lock);

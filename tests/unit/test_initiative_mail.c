@@ -180,7 +180,11 @@ static void test_expiry_and_roll(void **state) {
     urne_app_outcome_free(&o);
     int64_t asked = test_now;
     test_now += URNE_INITIATIVE_MAIL_EXPIRY;
-    assert_int_equal(urne_app_mail_purge(&f->app, test_now), 0);
+    assert_int_equal(urne_app_mail_waiting(&f->app), 2); /* Anne's and Zoé's mails: no sender ran */
+    assert_int_equal(urne_app_mail_purge(&f->app, test_now - 1), 0);
+    assert_int_equal(urne_app_mail_waiting(&f->app), 2);
+    assert_int_equal(urne_app_mail_purge(&f->app, test_now), 0); /* their link dead: their mails end, no sender needed */
+    assert_int_equal(urne_app_mail_waiting(&f->app), 0);
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_LINK_EXPIRED, /* a day long, an expired link says so */
                 urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
     /* a second before the day is out: only Anne's first mail goes (dropped by her new link a week before) */
