@@ -152,21 +152,12 @@ static const char *check_your_mail(const urne_req *r) {
                 "is counted until it is followed.");
 }
 
-/* 429, Retry-After and the JSON error, as a throttled login answers (api.c). */
+/* 429, Retry-After and the JSON error, as a throttled login answers. */
 static enum MHD_Result api_held_back(urne_req *r, int retry) {
     urne_result res = {0};
     held_back(r, retry, &res);
-    char after[24];
-    snprintf(after, sizeof after, "%d", retry);
-    const char *h[] = {"Retry-After", after, NULL};
-    json_t *o = json_pack("{s:s, s:i, s:s, s:i}", "error", res.message, "status", 429, "rule",
-                          "too-many-mails", "retry_after", retry);
-    char *t = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
+    enum MHD_Result ret = urne_reply_wait(r, res.message, "too-many-mails", retry);
     urne_result_free(&res);
-    enum MHD_Result ret = t ? urne_reply_full(r, 429, "application/json", t, strlen(t), h)
-                            : urne_reply_json_error(r, 500, "out of memory");
-    free(t);
     return ret;
 }
 
