@@ -420,16 +420,16 @@ static void test_receipts_before_15(void **state) {
     fixture *f = *state;
     int64_t id = collecting(f), sigs[3];
     urne_app_outcome o;
-    OK(sign(f, id, "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    APP_OK(sign(f, id, "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
     sigs[0] = o.id;
     urne_app_outcome_free(&o);
-    OK(sign(f, id, "Lefevre", "Elodie", "31/12/1985", "ARRAS", &o));
+    APP_OK(sign(f, id, "Lefevre", "Elodie", "31/12/1985", "ARRAS", &o));
     sigs[1] = o.id;
     urne_app_outcome_free(&o);
-    OK(sign(f, id, "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    APP_OK(sign(f, id, "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
     sigs[2] = o.id;
     urne_app_outcome_free(&o);
-    OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, sigs[1], "Contestée.", &o));
+    APP_OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, sigs[1], "Contestée.", &o));
     urne_app_outcome_free(&o);
     urne_app_close(&f->app);
     urne_store_close(f->store);
@@ -450,11 +450,11 @@ static void test_receipts_before_15(void **state) {
     assert_int_equal(changed, 0);
 
     /* The old receipts, as their signers type them back. */
-    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "k3m9q-7tvwx-o1234-56789", &o));
+    APP_OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "k3m9q-7tvwx-o1234-56789", &o));
     assert_int_equal(o.id, sigs[0]);
     assert_string_equal(o.detail, "");
     urne_app_outcome_free(&o);
-    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "ABCDE-FGHJK-MNPQR-STVWX", &o));
+    APP_OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "ABCDE-FGHJK-MNPQR-STVWX", &o));
     assert_int_equal(o.id, sigs[1]);
     assert_string_equal(o.detail, "Contestée.");
     urne_app_outcome_free(&o);
@@ -467,16 +467,16 @@ static void test_receipts_before_15(void **state) {
             urne_app_initiative_receipt(&f->app, &f->nobody, id, typed, &o_));
 
     /* Signing goes on, its receipts of the new kind, checked beside the old. */
-    OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
+    APP_OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
     receipt_is(o.detail, o.id);
     assert_true(o.id > sigs[2]);
     int64_t fourth = o.id;
     snprintf(typed, sizeof typed, "%s", o.detail);
     urne_app_outcome_free(&o);
-    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, typed, &o));
+    APP_OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, typed, &o));
     assert_int_equal(o.id, fourth);
     urne_app_outcome_free(&o);
-    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "00000-11111-22222-33333", &o));
+    APP_OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "00000-11111-22222-33333", &o));
     assert_int_equal(o.id, sigs[2]);
     urne_app_outcome_free(&o);
     assert_int_equal(territory_count(f, id, "Nord"), 3);
@@ -534,20 +534,20 @@ static void test_burst_table_full(void **state) {
     urne_app_read_begin(&f->app);
     assert_int_equal(urne_app_initiative(&f->app, id)->burst_fill.used, URNE_INITIATIVE_BURST_SLOTS);
     urne_app_read_end(&f->app);
-    OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    APP_OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-address"); /* found in the full table */
     urne_app_outcome_free(&o);
     for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
         APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
                 sign_from(f, id, "203.0.113.5", "Durand", "Paul", "1970-01-01", "Lille", &o_));
-    OK(sign_from(f, id, "203.0.113.5", "Lefevre", "Elodie", "1985-12-31", "Arras", &o));
+    APP_OK(sign_from(f, id, "203.0.113.5", "Lefevre", "Elodie", "1985-12-31", "Arras", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), ""); /* not counted: no room */
     urne_app_outcome_free(&o);
     test_now += 60;
     for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
         APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
                 sign_from(f, id, "203.0.113.5", "Durand", "Paul", "1970-01-01", "Lille", &o_));
-    OK(sign_from(f, id, "203.0.113.5", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    APP_OK(sign_from(f, id, "203.0.113.5", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-address"); /* a new minute: room again */
     urne_app_outcome_free(&o);
 }
