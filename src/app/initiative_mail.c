@@ -10,7 +10,11 @@
  * hash decides: confirmed (TAKEN), pending and mailed less than RESEND ago
  * (nothing to do), else a new token (32 random bytes; the store keeps its
  * SHA-256), the row written or renewed, older mails about it dropped, and the
- * new mail put in the outbox, all in one transaction.
+ * new mail put in the outbox, all in one transaction. A renewal while the link
+ * lives keeps the identity first given (sealed box, territory, marks): whoever
+ * knows an address could otherwise put other names in its owner's pending
+ * signature; its mail names nobody (the names typed this time are not the ones
+ * signed). The answer is the same either way (the adapter words it so).
  *
  * Confirming: the token's hash finds the row; the signature is made from it as
  * initiative_sign.c makes one (the sealed identity and address, the marks, a
@@ -130,9 +134,10 @@ static urne_app_status write_request(urne_app *app, urne_initiative_pending *p, 
 /* The mail of pending row p, composed by the adapter, into m. OK or NO_MEMORY. */
 static urne_app_status compose_mail(const urne_initiative_held *h, const urne_initiative_signer *in,
                                     const char *email, const char *token, const urne_initiative_pending *p,
-                                    urne_initiative_mail_compose compose, void *ctx, urne_mail_row *m,
+                                    int renewal, urne_initiative_mail_compose compose, void *ctx, urne_mail_row *m,
                                     urne_app_outcome *out) {
-    urne_initiative_mail_facts f = {h->row.id, h->row.title, token, in->name, in->given, in->commune, p->expires_at};
+    urne_initiative_mail_facts f = {h->row.id,     h->row.title,  token, renewal ? NULL : in->name,
+                                    renewal ? NULL : in->given, renewal ? NULL : in->commune, p->expires_at, renewal};
     snprintf(m->recipient, sizeof m->recipient, "%s", email);
     if (compose(&f, m->subject, sizeof m->subject, m->body, sizeof m->body, ctx) < 0)
         return urne_app_fail(out, URNE_APP_NO_MEMORY, "the mail does not fit");
@@ -170,11 +175,17 @@ static urne_app_status request_locked(urne_app *app, const urne_user *actor, int
         sodium_bin2hex(token, sizeof token, raw, sizeof raw);
         crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
         sodium_bin2hex(p->token_hash, sizeof p->token_hash, digest, sizeof digest);
+        int renewal = found && old->expires_at > now; /* its link alive: the identity first given stands */
+        if (renewal) {
+            memcpy(p->sealed, old->sealed, sizeof p->sealed);
+            memcpy(p->territory, old->territory, sizeof p->territory);
+            memcpy(p->marks, old->marks, sizeof p->marks);
+        }
         p->initiative = id;
         snprintf(p->state, sizeof p->state, "pending");
         p->requested_at = now;
         p->expires_at = now + URNE_INITIATIVE_MAIL_EXPIRY;
-        st = compose_mail(h, in, email, token, p, compose, ctx, m, out);
+        st = compose_mail(h, in, email, token, p, renewal, compose, ctx, m, out);
         if (st == URNE_APP_OK) st = write_request(app, p, m, out);
         sodium_memzero(token, sizeof token);
     }

@@ -49,8 +49,9 @@ typedef struct urne_initiative_mail_facts {
     int64_t initiative;
     const char *title;
     const char *token;       /* the link's token (hex), to put in the link */
-    const char *name, *given, *commune; /* as the signer typed them */
+    const char *name, *given, *commune; /* as the signer typed them; NULL for a renewal */
     int64_t expires_at;      /* UTC seconds */
+    int renewal;             /* 1: a new link for a pending request, whose names (first given) stand */
 } urne_initiative_mail_facts;
 /* Write the mail's subject and plain-text body (UTF-8, \n ends lines) into the
  * buffers: 0, or -1 when they do not fit (nothing is then written). */
@@ -65,7 +66,10 @@ typedef int (*urne_initiative_mail_compose)(const urne_initiative_mail_facts *f,
  * TAKEN URNE_WHY_ALREADY_SIGNED (this address has signed: nothing written);
  * STORE, NO_MEMORY (nothing written). OK with why URNE_WHY_MAIL_SENT (the
  * pending row and its mail committed) or URNE_WHY_MAIL_RECENT (nothing
- * written). Writes no audit entry (a signature does not). */
+ * written). A request for an address whose pending link still lives renews the
+ * link only: the identity first given stands (the mail's facts say renewal,
+ * with no names), so that nobody knowing the address replaces its owner's
+ * names. Writes no audit entry (a signature does not). */
 urne_app_status urne_app_initiative_mail_sign(urne_app *app, const urne_user *actor, int64_t id,
                                               const urne_initiative_signer *signer, const char *email,
                                               urne_initiative_mail_compose compose, void *ctx, urne_app_outcome *out);
@@ -85,19 +89,25 @@ urne_app_status urne_app_initiative_mail_confirm(urne_app *app, const urne_user 
  * takes it meanwhile), into *m: 1; 0 none due; -1 the store failed. Mails past
  * their expires_at are dropped on the way. Takes the lock. */
 int urne_app_mail_next(urne_app *app, int64_t now, int64_t lease, urne_mail_row *m);
-/* Mail m's try recorded at `now`: sent (error NULL), else tried again after a
- * wait that doubles from 2 s to 10 min, or failed for good at its `tries`-th
- * try. *final set to 1 when it failed for good. 0, or -1 the store failed.
- * Takes the lock. */
-int urne_app_mail_tried(urne_app *app, const urne_mail_row *m, const char *error, int64_t tries, int64_t now,
-                        int *final);
+/* Mail m's try recorded at `now`: sent (error NULL); else, `permanent` (no
+ * other try mends it: a 5xx reply), failed for good; else tried again after a
+ * wait that doubles from 2 s to 10 min, until its link expires (the mail is
+ * then dropped by urne_app_mail_next, marked failed), or failed for good at
+ * its `tries`-th try when `tries` > 0 (a cap the sender may set; 0: none).
+ * *final set to 1 when it failed for good. 0, or -1 the store failed. Takes
+ * the lock. */
+int urne_app_mail_tried(urne_app *app, const urne_mail_row *m, const char *error, int permanent, int64_t tries,
+                        int64_t now, int *final);
 /* The mails not sent (waiting or failed), newest first, at most 200, without
  * recipient or text, to fn, for the site's administrators (manage-users on the
  * site): LOGIN_NEEDED, FORBIDDEN, STORE; OK. */
 urne_app_status urne_app_mail_unsent(urne_app *app, const urne_user *actor,
                                      int (*fn)(const urne_mail_row *m, void *ctx), void *ctx, urne_app_outcome *out);
-/* The pending signatures whose link expired at `now` removed (nothing of theirs
- * was counted; their sealed identity and address's hash go with them), and the
+/* The mails whose link expired at `now` ended as urne_app_mail_next ends them
+ * (their address and link emptied), the pending signatures whose link expired
+ * a day before `now` removed (a day:
+ * a link followed late says it expired; nothing of theirs was counted; their
+ * sealed identity and address's hash go with them), and the
  * mails that left (sent or dropped) over a week before: the rows removed, or -1
  * the store failed. Takes the lock. */
 int64_t urne_app_mail_purge(urne_app *app, int64_t now);

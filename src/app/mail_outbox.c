@@ -7,13 +7,20 @@
  * that asks for it (a pending signature and its link), so a server stopped, or
  * a relay down for an hour, loses none; the sender (web/mail.c) takes them from
  * here, as many servers on one database do, each mail claimed by one for the
- * time of its try. Waits between tries double from 2 s to 10 min; after its
- * last try a mail has failed for good, which the sender logs and the
- * administrators' page shows. The address and the link leave the table with
- * the mail (store_mail.h). The pending signatures whose link expired, and the
- * mails that left a week ago, are removed by urne_app_mail_purge (the sender
- * calls it hourly).
+ * time of its try. A failure the relay may mend (out of reach, a 4xx reply)
+ * is tried again, waits doubling from 2 s to 10 min, until the mail's link
+ * expires (7 days: a relay down for a weekend loses nothing), or after the
+ * sender's cap of tries when it has one; a failure no try mends (a 5xx reply:
+ * the address refused) ends the mail at once. Either end, the sender logs it and
+ * the administrators' page shows it, with the relay's reason; so does a mail
+ * whose link expired while the relay failed (urne_store_mail_drop_expired marks
+ * it failed). The address and the link leave the table with the mail
+ * (store_mail.h). The pending signatures whose link expired a day ago, and the
+ * mails that left a week ago, are removed by urne_app_mail_purge (the server's
+ * mail thread calls it hourly, with a relay or without).
  */
+#include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +30,7 @@
 #define MAIL_WAIT_FIRST 2    /* seconds before the second try */
 #define MAIL_WAIT_MAX 600    /* the longest wait between tries */
 #define MAIL_KEPT (7 * 86400) /* seconds a mail that left stays listed (its address and text gone already) */
+#define PENDING_KEPT 86400   /* seconds an expired request stays, so that its link says "expired", not "unknown" */
 
 /* rc (1, 0, -1) of a write made inside begin..commit: -1 when either fails. */
 static int finish(urne_app *app, int rc) {
@@ -51,7 +59,8 @@ int urne_app_mail_next(urne_app *app, int64_t now, int64_t lease, urne_mail_row 
             rc = -1;
             break;
         }
-        int done = expired ? urne_store_mail_done(app->store, m->id, "dropped", m->tries, m->next_at, at, "expired")
+        int done = expired ? urne_store_mail_done(app->store, m->id, m->tries ? "failed" : "dropped", m->tries,
+                                                  m->next_at, at, m->tries ? m->error : "expired")
                            : urne_store_mail_claim(app->store, m->id, m->next_at, now + lease);
         done = finish(app, done);
         if (done < 0 || (!expired && done == 1)) {
@@ -64,22 +73,28 @@ int urne_app_mail_next(urne_app *app, int64_t now, int64_t lease, urne_mail_row 
 }
 
 int64_t urne_app_mail_purge(urne_app *app, int64_t now) {
-    char before[24];
+    char before[24], at[24];
     urne_app_initiative_iso(now - MAIL_KEPT, before);
+    urne_app_initiative_iso(now, at);
     pthread_mutex_lock(&app->lock);
-    int64_t n = urne_store_begin(app->store) < 0 ? -1 : urne_store_mail_purge(app->store, now, before);
+    /* The mails whose link died waiting leave too (their address and link in
+     * clear), relay or not: a server without one never reads the outbox. */
+    int64_t n = urne_store_begin(app->store) < 0 || urne_store_mail_drop_expired(app->store, now, at) < 0
+                    ? -1
+                    : urne_store_mail_purge(app->store, now - PENDING_KEPT, before);
     if (n >= 0 && urne_store_commit(app->store) < 0) n = -1;
     else if (n < 0) urne_store_rollback(app->store);
     pthread_mutex_unlock(&app->lock);
     return n;
 }
 
-int urne_app_mail_tried(urne_app *app, const urne_mail_row *m, const char *error, int64_t tries, int64_t now,
-                        int *final) {
+int urne_app_mail_tried(urne_app *app, const urne_mail_row *m, const char *error, int permanent, int64_t tries,
+                        int64_t now, int *final) {
+    assert(m->tries >= 0 && m->tries < INT64_MAX);
     int64_t done = m->tries + 1, wait = MAIL_WAIT_FIRST;
     for (int64_t k = 1; k < done && wait < MAIL_WAIT_MAX; k++) wait *= 2;
     if (wait > MAIL_WAIT_MAX) wait = MAIL_WAIT_MAX;
-    *final = error != NULL && done >= tries;
+    *final = error != NULL && (permanent || (tries > 0 && done >= tries));
     const char *state = error == NULL ? "sent" : *final ? "failed" : "waiting";
     char at[24];
     urne_app_initiative_iso(now, at);

@@ -86,14 +86,16 @@ static int serve_help(void) {
                      "(60 s to 15 min): after 5 failures of the pair, or after 1 once the address has failed\n"
                      "30 times. A correct password from an address that did not fail is never refused.\n\n"
                      "Mail (confirmation links of initiatives signed by e-mail) leaves through an outbox in\n"
-                     "the database: nothing is lost while the relay is down or the server stopped.\n"
+                     "the database: nothing is lost while the relay is down or the server stopped. One client\n"
+                     "asks at most 20 links an hour, one network (IPv4 /24, IPv6 /48) 100 (then 429).\n"
                      "  --smtp URL          the relay: smtp://HOST:PORT (smtps:// for TLS; smtp://USER:PASS@HOST\n"
                      "                      logs in); without it, mails wait in the outbox\n"
                      "  --mail-from ADDRESS the sender (default: urne@ the public URL's host)\n"
                      "  --public-url URL    what the links in mails begin with (default: http:// and --listen)\n"
-                     "  --smtp-tries N      tries before a mail has failed for good (default %d; waits double\n"
-                     "                      from 2 s to 10 min)\n"),
-                   URNE_SERVE_MAX_CONNECTIONS, URNE_SERVE_PER_ADDRESS, URNE_SERVE_TIMEOUT, URNE_SERVE_CACHE_MIB, URNE_MAIL_TRIES);
+                     "  --smtp-tries N      tries before a mail the relay keeps failing has failed for good\n"
+                     "                      (default: tried until its link expires, 7 days; waits double from\n"
+                     "                      2 s to 10 min); a mail the relay refuses (5xx) fails at once\n"),
+                   URNE_SERVE_MAX_CONNECTIONS, URNE_SERVE_PER_ADDRESS, URNE_SERVE_TIMEOUT, URNE_SERVE_CACHE_MIB);
     return URNE_EXIT_OK;
 }
 

@@ -30,6 +30,7 @@ struct urne_smtp {
     struct curl_slist *(*append)(struct curl_slist *, const char *);
     void (*free_all)(struct curl_slist *);
     const char *(*strerror)(CURLcode);
+    CURLcode (*getinfo)(CURL *, CURLINFO, ...);
     char url[512], from[256];
 };
 
@@ -54,7 +55,8 @@ urne_smtp *urne_smtp_open(const char *url, const char *from, char *why, size_t s
     } fns[] = {{"curl_easy_init", (void **)&s->init},          {"curl_easy_setopt", (void **)&s->setopt},
                {"curl_easy_perform", (void **)&s->perform},    {"curl_easy_cleanup", (void **)&s->cleanup},
                {"curl_slist_append", (void **)&s->append},     {"curl_slist_free_all", (void **)&s->free_all},
-               {"curl_easy_strerror", (void **)&s->strerror}, {"curl_easy_reset", (void **)&s->reset}};
+               {"curl_easy_strerror", (void **)&s->strerror}, {"curl_easy_reset", (void **)&s->reset},
+               {"curl_easy_getinfo", (void **)&s->getinfo}};
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         if ((*fns[i].slot = dlsym(s->handle, fns[i].name)) == NULL) {
             snprintf(why, size, "%s has no %s", URNE_CURL_SONAME, fns[i].name);
@@ -141,7 +143,25 @@ static size_t read_part(char *buf, size_t size, size_t nitems, void *ctx) {
     return n;
 }
 
-int urne_smtp_send(urne_smtp *s, const char *to, const char *subject, const char *body, char *why, size_t size) {
+/* Which failure rc is, the relay's last reply being `code` (0: none). A reply
+ * says it (4xx: later, 5xx: never), but a refused login (535 among them) is the
+ * relay's configuration, mended by its administrator, not the mail's; without
+ * a reply, a connection that failed or timed out is worth another try, and a
+ * URL libcurl cannot use (no other try mends it) is not. */
+static urne_smtp_result classify(CURLcode rc, long code) {
+    if (rc == CURLE_LOGIN_DENIED) return URNE_SMTP_TRANSIENT;
+    if (code >= 500 && code < 600) return URNE_SMTP_PERMANENT;
+    if (code >= 400 && code < 500) return URNE_SMTP_TRANSIENT;
+    switch (rc) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_NOT_BUILT_IN: return URNE_SMTP_PERMANENT;
+    default: return URNE_SMTP_TRANSIENT; /* refused, reset, timed out, unresolved... */
+    }
+}
+
+urne_smtp_result urne_smtp_send(urne_smtp *s, const char *to, const char *subject, const char *body, char *why,
+                                size_t size) {
     char date[64], id[48], from[300], rcpt[300];
     time_t now = time(NULL);
     struct tm tm;
@@ -160,7 +180,7 @@ int urne_smtp_send(urne_smtp *s, const char *to, const char *subject, const char
     if (to_list == NULL) {
         snprintf(why, size, "out of memory");
         free(msg);
-        return -1;
+        return URNE_SMTP_TRANSIENT;
     }
     char err[CURL_ERROR_SIZE] = "";
     reader rd = {msg, strlen(msg)};
@@ -179,8 +199,13 @@ int urne_smtp_send(urne_smtp *s, const char *to, const char *subject, const char
     s->setopt(c, CURLOPT_TIMEOUT, 60L);
     s->setopt(c, CURLOPT_ERRORBUFFER, err);
     CURLcode rc = s->perform(c);
-    if (rc != CURLE_OK) snprintf(why, size, "%s%s%s", s->strerror(rc), err[0] ? ": " : "", err);
+    long code = 0;
+    if (rc != CURLE_OK && s->getinfo(c, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK) code = 0;
+    if (rc != CURLE_OK && code > 0)
+        snprintf(why, size, "%ld: %s%s%s", code, s->strerror(rc), err[0] ? ": " : "", err);
+    else if (rc != CURLE_OK)
+        snprintf(why, size, "%s%s%s", s->strerror(rc), err[0] ? ": " : "", err);
     s->free_all(to_list);
     free(msg);
-    return rc == CURLE_OK ? 0 : -1;
+    return rc == CURLE_OK ? URNE_SMTP_SENT : classify(rc, code);
 }

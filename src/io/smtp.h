@@ -23,10 +23,19 @@ typedef struct urne_smtp urne_smtp;
 urne_smtp *urne_smtp_open(const char *url, const char *from, char *why, size_t size);
 void urne_smtp_close(urne_smtp *s);
 
+/* What a try came to: the relay took the mail; a failure worth another try
+ * later (the relay out of reach, a timeout, a 4xx reply: "try again later" in
+ * SMTP's words, or its login refused: its configuration, not the mail's); a
+ * failure no other try will mend (a 5xx reply to the mail: the address
+ * refused, the message rejected). */
+typedef enum urne_smtp_result { URNE_SMTP_SENT = 0, URNE_SMTP_TRANSIENT = 1, URNE_SMTP_PERMANENT = 2 } urne_smtp_result;
+
 /* Send one mail to `to` (an address checked by initiative/email.h: no line
- * break) with its subject and plain-text UTF-8 body. 0 once the relay has
- * accepted it; -1 with the reason in why (the relay's or the connection's). */
-int urne_smtp_send(urne_smtp *s, const char *to, const char *subject, const char *body, char *why, size_t size);
+ * break) with its subject and plain-text UTF-8 body. URNE_SMTP_SENT once the
+ * relay has accepted it; else which failure, with the reason in why (the
+ * relay's reply code first when there is one: "550: ..."). Out of memory is
+ * transient. */
+urne_smtp_result urne_smtp_send(urne_smtp *s, const char *to, const char *subject, const char *body, char *why, size_t size);
 
 /* The message as sent (headers and base64 body, CRLF lines), malloc'ed; NULL
  * when memory lacks. `date` the Date header's value, `id` the Message-ID's

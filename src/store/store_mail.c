@@ -191,7 +191,8 @@ int64_t urne_store_mail_drop_expired(urne_store *s, int64_t now, const char *at)
     if (text(s, at, 24, "a mail's time", &p[0]) < 0) return -1;
     long changed;
     if (run(s,
-            "UPDATE mail_outbox SET state = 'dropped', error = 'expired', " MAIL_EMPTIED ","
+            "UPDATE mail_outbox SET state = CASE WHEN tries > 0 THEN 'failed' ELSE 'dropped' END,"
+            " error = CASE WHEN tries > 0 THEN error ELSE 'expired' END, " MAIL_EMPTIED ","
             " done_at = $1 WHERE state = 'waiting' AND expires_at > 0 AND expires_at <= $2",
             p, 2, "dropping the expired mails", &changed) < 0)
         return -1;

@@ -90,8 +90,10 @@ int64_t urne_store_mail_put(urne_store *s, const urne_mail_row *m);
 /* The waiting mails about `object` dropped, their texts emptied (a newer link
  * replaces theirs): the count, or -1. */
 int64_t urne_store_mail_drop(urne_store *s, const char *object, const char *at);
-/* The waiting mails whose link is dead at `now` (expires_at <= now) dropped in
- * one statement, their texts emptied, their error "expired": the count, or -1. */
+/* The waiting mails whose link is dead at `now` (expires_at <= now) ended in
+ * one statement, their texts emptied: those never tried "dropped" with the
+ * error "expired", those tried (the relay kept failing) "failed" with their
+ * last error, for the administrators to see: the count, or -1. */
 int64_t urne_store_mail_drop_expired(urne_store *s, int64_t now, const char *at);
 /* The waiting mail due first at `now` (next_at <= now) into *out: 1, 0, -1. */
 int urne_store_mail_due(urne_store *s, int64_t now, urne_mail_row *out);

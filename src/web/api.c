@@ -4,6 +4,7 @@
  * account. Errors are {"error": "...", "status": N} with the HTTP status.
  */
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,17 +267,8 @@ enum MHD_Result urne_api_login(urne_req *r, int64_t a, int64_t b) {
             json_t *j = res.json ? json_loads(res.json, 0, NULL) : NULL;
             json_int_t wait = json_integer_value(json_object_get(j, "retry_after"));
             json_decref(j);
-            char retry[24];
-            snprintf(retry, sizeof retry, "%lld", (long long)(wait > 0 ? wait : 60));
-            const char *h[] = {"Retry-After", retry, NULL};
-            json_t *o = json_pack("{s:s, s:i, s:I}", "error", res.message, "status", 429, "retry_after",
-                                  (json_int_t)(wait > 0 ? wait : 60));
-            char *t = json_dumps(o, JSON_COMPACT);
-            json_decref(o);
+            enum MHD_Result ret = urne_reply_wait(r, res.message, NULL, wait > 0 && wait < INT_MAX ? (int)wait : 60);
             urne_result_free(&res);
-            enum MHD_Result ret = t ? urne_reply_full(r, 429, "application/json", t, strlen(t), h)
-                                    : urne_reply_json_error(r, 500, "out of memory");
-            free(t);
             return ret;
         }
         return send_result(r, &res);

@@ -4,7 +4,8 @@
  * mailed link opens (a button that confirms: a mail scanner fetching the link
  * confirms nothing), the API, the mail itself in the signer's language, and the
  * administrators' view of the mails not sent (app/initiative_mail.h has the use
- * cases; web/mail.c sends).
+ * cases; web/mail.c sends). Asking for a link is held back per client address
+ * and network by the hour (throttle.h): 429, with Retry-After for the API.
  *
  * The mail is plain text: what is being signed, by whom (as typed: the
  * address's owner sees a name that is not theirs), the absolute link (the
@@ -28,6 +29,7 @@
 #include "mail.h"
 #include "page_parts.h"
 #include "reply.h"
+#include "throttle.h"
 
 /* ---- words ---- */
 
@@ -82,31 +84,54 @@ static int compose(const urne_initiative_mail_facts *f, char *subject, size_t ss
     gmtime_r(&t, &tm);
     strftime(until, sizeof until, "%Y-%m-%d %H:%M", &tm);
     int s = snprintf(subject, ssize, _(r, "Confirm your signature: %s"), f->title);
-    int n = snprintf(body, bsize,
+    int n = f->renewal /* the names of the first request stand: those typed this time are not shown as signed */
+                ? snprintf(body, bsize,
+                           _(r, "Hello,\n\nA new link was asked to sign the initiative \"%s\" with this address. The "
+                                "signature keeps the names given when it was first asked (they are not repeated "
+                                "here).\n\nYour signature counts once you confirm it. To confirm it, open this link "
+                                "before %s (UTC) and press the button:\n\n%s/initiatives/%lld/confirm?token=%s\n\nIf "
+                                "you did not ask for this, ignore this mail: nothing is counted without the link.\n\n"
+                                "-- \nurne\n"),
+                           f->title, until, r->srv->public_url, (long long)f->initiative, f->token)
+                : snprintf(body, bsize,
                      _(r, "Hello,\n\nYou asked to sign the initiative \"%s\" as:\n    %s %s, %s\n\nYour signature "
                           "counts once you confirm it. To confirm it, open this link before %s (UTC) and press the "
                           "button:\n\n%s/initiatives/%lld/confirm?token=%s\n\nIf you did not ask for this, ignore this "
                           "mail: nothing is counted without the link.\n\n-- \nurne\n"),
-                     f->title, f->given ? f->given : "", f->name ? f->name : "", f->commune ? f->commune : "", until,
-                     r->srv->public_url, (long long)f->initiative, f->token);
+                           f->title, f->given ? f->given : "", f->name ? f->name : "",
+                           f->commune ? f->commune : "", until, r->srv->public_url, (long long)f->initiative, f->token);
     return s < 0 || (size_t)s >= ssize || n < 0 || (size_t)n >= bsize ? -1 : 0;
 }
 
-/* Ask for the link; the outcome in *o. */
-static void ask(urne_req *r, int64_t id, urne_app_outcome *o) {
+static int undisclosed(const urne_app_outcome *o);
+
+/* Ask for the link; the outcome in *o. 0; or, the client past its mail
+ * requests' limits (throttle.h), the seconds it waits (nothing asked, *o unset). */
+static int ask(urne_req *r, int64_t id, urne_app_outcome *o) {
     char origin[64];
     urne_req_addr(r, origin, sizeof origin);
+    int retry = 0;
+    if (urne_throttle_mail_blocked(r->srv, origin, &retry)) return retry > 0 ? retry : 1;
     urne_initiative_signer s = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
                                 urne_req_param(r, "commune"), origin, NULL};
     mail_ctx c = {r};
     urne_app_initiative_mail_sign(&r->srv->app, &r->user, id, &s, urne_req_param(r, "email"), compose, &c, o);
+    if (undisclosed(o)) urne_throttle_mail_count(r->srv, origin); /* each alike, whatever it mailed */
     if (o->status == URNE_APP_OK && o->why && strcmp(o->why, URNE_WHY_MAIL_SENT) == 0) {
-        if (r->srv->mailer)
+        if (urne_mailer_sends(r->srv->mailer))
             urne_mailer_wake(r->srv->mailer);
         else
             fprintf(stderr, "%s", _(r, "urne: a confirmation mail waits in the outbox: no --smtp relay is given to "
                                        "send it\n"));
     }
+    return 0;
+}
+
+/* The words of a client held back for `retry` seconds. */
+static void held_back(const urne_req *r, int retry, urne_result *res) {
+    urne_result_set(res, 429, _(r, "Too many confirmation links were asked from your connection this hour: try again "
+                                   "in %d min."),
+                    (retry + 59) / 60);
 }
 
 /* ---- the API ---- */
@@ -127,9 +152,19 @@ static const char *check_your_mail(const urne_req *r) {
                 "is counted until it is followed.");
 }
 
+/* 429, Retry-After and the JSON error, as a throttled login answers. */
+static enum MHD_Result api_held_back(urne_req *r, int retry) {
+    urne_result res = {0};
+    held_back(r, retry, &res);
+    enum MHD_Result ret = urne_reply_wait(r, res.message, "too-many-mails", retry);
+    urne_result_free(&res);
+    return ret;
+}
+
 static enum MHD_Result api_mail(urne_req *r, int64_t id, int64_t b) {
     urne_app_outcome o;
-    ask(r, id, &o);
+    int retry = ask(r, id, &o);
+    if (retry > 0) return api_held_back(r, retry);
     if (undisclosed(&o)) { /* the same answer, the same fields, whichever it was */
         urne_app_outcome_free(&o);
         memset(&o, 0, sizeof o);
@@ -179,8 +214,16 @@ void urne_initiative_mail_form(urne_buf *b, const urne_req *r, const urne_initia
 
 static enum MHD_Result form_mail(urne_req *r, int64_t id, int64_t b) {
     urne_app_outcome o;
-    ask(r, id, &o);
     urne_result res = {0};
+    int retry = ask(r, id, &o);
+    if (retry > 0) { /* the form again, as typed, under the words of the wait */
+        held_back(r, retry, &res);
+        enum MHD_Result ret = urne_initiative_mail_page(r, id, res.status, res.message, urne_req_param(r, "name"),
+                                                        urne_req_param(r, "given"), urne_req_param(r, "birth"),
+                                                        urne_req_param(r, "commune"), urne_req_param(r, "email"));
+        urne_result_free(&res);
+        return ret;
+    }
     if (undisclosed(&o)) {
         urne_app_outcome_free(&o);
         char location[64];
@@ -194,10 +237,8 @@ static enum MHD_Result form_mail(urne_req *r, int64_t id, int64_t b) {
                                      urne_req_param(r, "commune"), urne_req_param(r, "email"));
 }
 
-/* A page of initiative id titled `title` (its name after it), its body written by fn. */
-static enum MHD_Result page_of(urne_req *r, int64_t id, const char *title, unsigned status,
-                               void (*fn)(urne_buf *b, urne_req *r, const urne_initiative_held *h, const char *arg),
-                               const char *arg) {
+enum MHD_Result urne_initiative_page(urne_req *r, int64_t id, const char *title, unsigned status,
+                                     urne_initiative_page_body fn, void *ctx) {
     urne_buf buf = {0};
     urne_app_read_begin(&r->srv->app);
     const urne_initiative_held *h = urne_app_initiative(&r->srv->app, id);
@@ -205,12 +246,31 @@ static enum MHD_Result page_of(urne_req *r, int64_t id, const char *title, unsig
         urne_app_read_end(&r->srv->app);
         return urne_page_not_found(r);
     }
-    urne_page_begin(&buf, r, title);
-    urne_html(&buf, "<h1>%s</h1><p class=meta>%s</p>", title, h->row.title);
-    fn(&buf, r, h, arg);
-    urne_html(&buf, "<p><a href=\"/initiatives/%lld\">%s</a></p>", (long long)id, _(r, "Back to the initiative"));
+    urne_page_begin(&buf, r, title ? title : h->row.title);
+    fn(&buf, r, h, ctx);
     urne_app_read_end(&r->srv->app);
     return urne_page_send(r, status, &buf);
+}
+
+/* A mail page: its title, the initiative's name under it, its body, the way back. */
+typedef struct mail_page {
+    const char *title, *arg;
+    void (*fn)(urne_buf *b, urne_req *r, const urne_initiative_held *h, const char *arg);
+} mail_page;
+
+static void mail_page_body(urne_buf *b, urne_req *r, const urne_initiative_held *h, void *ctx) {
+    const mail_page *p = ctx;
+    urne_html(b, "<h1>%s</h1><p class=meta>%s</p>", p->title, h->row.title);
+    p->fn(b, r, h, p->arg);
+    urne_html(b, "<p><a href=\"/initiatives/%lld\">%s</a></p>", (long long)h->row.id, _(r, "Back to the initiative"));
+}
+
+/* A page of initiative id titled `title` (its name after it), its body written by fn. */
+static enum MHD_Result page_of(urne_req *r, int64_t id, const char *title, unsigned status,
+                               void (*fn)(urne_buf *b, urne_req *r, const urne_initiative_held *h, const char *arg),
+                               const char *arg) {
+    mail_page p = {title, arg, fn};
+    return urne_initiative_page(r, id, title, status, mail_page_body, &p);
 }
 
 static void sent_body(urne_buf *b, urne_req *r, const urne_initiative_held *h, const char *arg) {
@@ -277,7 +337,7 @@ static enum MHD_Result api_unsent(urne_req *r, int64_t a, int64_t b) {
         return urne_outcome_answer(r, &o, 200, NULL, NULL, word);
     }
     urne_app_outcome_free(&o);
-    return urne_reply_json(r, 200, json_pack("{s:o, s:b}", "mails", all, "sender", r->srv->mailer != NULL));
+    return urne_reply_json(r, 200, json_pack("{s:o, s:b}", "mails", all, "sender", urne_mailer_sends(r->srv->mailer)));
 }
 
 static enum MHD_Result page_unsent(urne_req *r, int64_t a, int64_t b) {
@@ -288,22 +348,28 @@ static enum MHD_Result page_unsent(urne_req *r, int64_t a, int64_t b) {
     const char *title = _(r, "Mails not sent");
     urne_page_begin(&buf, r, title);
     urne_html(&buf, "<h1>%s</h1><p>%s</p>", title,
-              r->srv->mailer ? _(r, "Mails leave through the relay given by --smtp; those below wait for a try or "
-                                    "have failed for good.")
+              urne_mailer_sends(r->srv->mailer)
+                  ? _(r, "Mails leave through the relay given by --smtp; those below wait for their next try (the "
+                         "relay out of reach or answering \"later\": tried again until their link expires) or have "
+                         "failed for good (refused by the relay, or their link expired first).")
                              : _(r, "No relay is given (--smtp): the mails wait in the outbox until the server is "
                                     "started with one."));
     if (o.status == URNE_APP_OK && json_array_size(all) > 0) {
         urne_html(&buf, "<table><thead><tr><th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th>"
-                        "<th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
-                  _(r, "Mail"), _(r, "About"), _(r, "State"), _(r, "Tries"), _(r, "Last error"));
+                        "<th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
+                  _(r, "Mail"), _(r, "About"), _(r, "State"), _(r, "Tries"), _(r, "Next try (UTC)"), _(r, "Last error"));
         for (size_t i = 0; i < json_array_size(all); i++) {
             json_t *m = json_array_get(all, i);
             const char *st = json_string_value(json_object_get(m, "state"));
-            urne_html(&buf, "<tr><td>%lld</td><td>%s</td><td>%s</td><td class=num>%lld</td><td>%s</td></tr>",
+            int failed = st && strcmp(st, "failed") == 0;
+            char next[32] = "";
+            time_t t = (time_t)json_integer_value(json_object_get(m, "next_at"));
+            struct tm tm;
+            if (!failed && t > 0 && gmtime_r(&t, &tm)) strftime(next, sizeof next, "%Y-%m-%d %H:%M:%S", &tm);
+            urne_html(&buf, "<tr><td>%lld</td><td>%s</td><td>%s</td><td class=num>%lld</td><td>%s</td><td>%s</td></tr>",
                       (long long)json_integer_value(json_object_get(m, "id")),
-                      json_string_value(json_object_get(m, "object")),
-                      st && strcmp(st, "failed") == 0 ? _(r, "failed") : _(r, "waiting"),
-                      (long long)json_integer_value(json_object_get(m, "tries")),
+                      json_string_value(json_object_get(m, "object")), failed ? _(r, "failed") : _(r, "waiting"),
+                      (long long)json_integer_value(json_object_get(m, "tries")), next,
                       json_string_value(json_object_get(m, "error")));
         }
         urne_html_trusted(&buf, "</tbody></table>");

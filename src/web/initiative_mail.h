@@ -15,6 +15,16 @@
 void urne_initiative_mail_form(urne_buf *b, const urne_req *r, const urne_initiative_held *h, const char *name,
                                const char *given, const char *birth, const char *commune, const char *email);
 
+/* The page of initiative id, as every initiative's page opens: under the read
+ * lock, the held initiative found (else the not-found page), the page begun
+ * titled `title` (NULL: the initiative's own title), its body written by
+ * fn(b, r, h, ctx), then sent with `status`. The counter page
+ * (initiative_routes.c) and the mail's pages (initiative_mail.c) are built on
+ * it. */
+typedef void (*urne_initiative_page_body)(urne_buf *b, urne_req *r, const urne_initiative_held *h, void *ctx);
+enum MHD_Result urne_initiative_page(urne_req *r, int64_t id, const char *title, unsigned status,
+                                     urne_initiative_page_body fn, void *ctx);
+
 /* Initiative id's counter page with a message and the e-mail form's typed
  * values shown again (initiative_routes.c). */
 enum MHD_Result urne_initiative_mail_page(urne_req *r, int64_t id, unsigned status, const char *message,

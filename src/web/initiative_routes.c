@@ -447,21 +447,23 @@ static void forms_html(urne_buf *b, const urne_req *r, const urne_initiative_hel
               _(r, "Check a signature"), _(r, "Receipt code"), t->code ? t->code : "", _(r, "Check"));
 }
 
+typedef struct counter_args {
+    unsigned status;
+    const char *message;
+    const typed *t;
+} counter_args;
+
+static void counter_body(urne_buf *b, urne_req *r, const urne_initiative_held *h, void *ctx) {
+    const counter_args *a = ctx;
+    if (a->message) urne_page_flash(b, a->status, a->message);
+    counter_html(b, r, h);
+    forms_html(b, r, h, a->t);
+}
+
 /* Initiative id's page, with a message (NULL: none) and what was typed. */
 static enum MHD_Result counter_page(urne_req *r, int64_t id, unsigned status, const char *message, const typed *t) {
-    urne_buf buf = {0};
-    urne_app_read_begin(&r->srv->app);
-    const urne_initiative_held *h = urne_app_initiative(&r->srv->app, id);
-    if (h == NULL) {
-        urne_app_read_end(&r->srv->app);
-        return urne_page_not_found(r);
-    }
-    urne_page_begin(&buf, r, h->row.title);
-    if (message) urne_page_flash(&buf, status, message);
-    counter_html(&buf, r, h);
-    forms_html(&buf, r, h, t);
-    urne_app_read_end(&r->srv->app);
-    return urne_page_send(r, status, &buf);
+    counter_args a = {status, message, t};
+    return urne_initiative_page(r, id, NULL, status, counter_body, &a);
 }
 
 enum MHD_Result urne_initiative_mail_page(urne_req *r, int64_t id, unsigned status, const char *message,

@@ -1,7 +1,8 @@
 /*
- * mail: see mail.h. The loop: take the next mail due (claimed for two minutes:
- * longer than libcurl's own timeouts), send it, record the try; when none is
- * due, wait on the condition for a wake or a second.
+ * mail: see mail.h. The loop: the hourly purge when due; with a relay, take the
+ * next mail due (claimed for two minutes: longer than libcurl's own timeouts),
+ * send it, record the try; when none is due (or no relay), wait on the
+ * condition for a wake or a second.
  */
 #include "mail.h"
 
@@ -36,11 +37,15 @@ static int send_one(urne_mailer *m, urne_mail_row *row) {
     int rc = urne_app_mail_next(m->app, now, MAIL_LEASE, row);
     if (rc <= 0) return rc;
     char why[URNE_STORE_MAIL_ERROR];
-    int sent = urne_smtp_send(m->smtp, row->recipient, row->subject, row->body, why, sizeof why) == 0;
-    int final = 0;
-    if (urne_app_mail_tried(m->app, row, sent ? NULL : why, m->tries, (int64_t)time(NULL), &final) < 0)
+    urne_smtp_result got = urne_smtp_send(m->smtp, row->recipient, row->subject, row->body, why, sizeof why);
+    int sent = got == URNE_SMTP_SENT, final = 0;
+    if (urne_app_mail_tried(m->app, row, sent ? NULL : why, got == URNE_SMTP_PERMANENT, m->tries,
+                            (int64_t)time(NULL), &final) < 0)
         fprintf(stderr, urne_i18n_text(m->lang, "urne: mail %lld (%s): its try could not be recorded\n"),
                 (long long)row->id, row->object);
+    else if (final && got == URNE_SMTP_PERMANENT)
+        fprintf(stderr, urne_i18n_text(m->lang, "urne: mail %lld (%s) refused by the relay, failed for good: %s\n"),
+                (long long)row->id, row->object, why);
     else if (final)
         fprintf(stderr, urne_i18n_text(m->lang, "urne: mail %lld (%s) failed for good after %lld tries: %s\n"),
                 (long long)row->id, row->object, (long long)row->tries + 1, why);
@@ -60,7 +65,7 @@ static void *sender(void *arg) {
         pthread_mutex_unlock(&m->mu);
         int64_t now = (int64_t)time(NULL);
         if (now - purged >= MAIL_PURGE && urne_app_mail_purge(m->app, now) >= 0) purged = now;
-        int rc = row ? send_one(m, row) : -1;
+        int rc = row && m->smtp ? send_one(m, row) : row ? 0 : -1;
         if (row) memset(row, 0, sizeof *row); /* the address and the link not left in memory */
         pthread_mutex_lock(&m->mu);
         if (rc == 1 || m->woken || m->stopping) continue;
@@ -82,10 +87,10 @@ urne_mailer *urne_mailer_start(urne_app *app, const char *url, const char *from,
         return NULL;
     }
     m->app = app;
-    m->tries = tries > 0 ? tries : URNE_MAIL_TRIES;
+    m->tries = tries > 0 ? tries : 0;
     m->lang = lang;
-    m->smtp = urne_smtp_open(url, from, why, size);
-    if (m->smtp == NULL) {
+    m->smtp = url ? urne_smtp_open(url, from, why, size) : NULL;
+    if (url && m->smtp == NULL) {
         free(m);
         return NULL;
     }
@@ -102,8 +107,10 @@ urne_mailer *urne_mailer_start(urne_app *app, const char *url, const char *from,
     return m;
 }
 
+int urne_mailer_sends(const urne_mailer *m) { return m != NULL && m->smtp != NULL; }
+
 void urne_mailer_wake(urne_mailer *m) {
-    if (m == NULL) return;
+    if (m == NULL || m->smtp == NULL) return;
     pthread_mutex_lock(&m->mu);
     m->woken = 1;
     pthread_cond_signal(&m->cond);
@@ -137,15 +144,18 @@ int urne_serve_mail_open(struct urne_server *srv, const struct urne_serve_option
     }
     memcpy(srv->public_url, url, n);
     srv->public_url[n] = 0;
+    char from[256], why[600];
     if (opt->smtp == NULL) {
         int64_t waiting = urne_app_mail_waiting(&srv->app);
         if (waiting > 0)
             fprintf(stderr, urne_i18n_text(opt->lang, "urne: %lld mail(s) wait in the outbox: start the server with "
                                                        "--smtp smtp://HOST:PORT to send them (they are kept)\n"),
                     (long long)waiting);
-        return 0;
+        /* No relay: the thread only purges (expired requests and their mails go all the same). */
+        srv->mailer = urne_mailer_start(&srv->app, NULL, NULL, 0, opt->lang, why, sizeof why);
+        if (srv->mailer == NULL) fprintf(stderr, "urne serve: %s\n", why);
+        return srv->mailer ? 0 : -1;
     }
-    char from[256], why[600];
     if (opt->mail_from)
         snprintf(from, sizeof from, "%s", opt->mail_from);
     else { /* urne@ the public URL's host, without its port or path */

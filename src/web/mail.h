@@ -2,16 +2,19 @@
  * mail: the server's sender of the outbox's mails (app/initiative_mail.h has
  * the outbox; io/smtp.h speaks to the relay).
  *
- * One thread per server, started by `urne serve --smtp URL`, takes the mails
- * due one at a time (each claimed in the store, so that several servers on one
- * database send each once), sends it without the application's lock, and
- * records the try: sent, tried again later (waits doubling from 2 s to 10 min),
- * or failed for good after --smtp-tries, said on standard error with the
- * relay's reason (and shown to administrators on /admin/mail). It sleeps until
- * a mail is due, a request wakes it (urne_mailer_wake), or a second passes (a
- * mail written by another server); hourly, it removes the requests whose link
- * expired (urne_app_mail_purge). Stopped before the application closes: a
- * mail being sent is finished or left waiting; nothing is lost.
+ * One thread per server. With a relay (`urne serve --smtp URL`) it takes the
+ * mails due one at a time (each claimed in the store, so that several servers
+ * on one database send each once), sends it without the application's lock,
+ * and records the try: sent; tried again later when the relay may mend it (out
+ * of reach, a 4xx reply: waits doubling from 2 s to 10 min, until the link
+ * expires, or after --smtp-tries when given); failed for good at once on a 5xx
+ * reply; an end said on standard error with the relay's reason (and shown to
+ * administrators on /admin/mail). It sleeps until a mail is due, a request
+ * wakes it (urne_mailer_wake), or a second passes (a mail written by another
+ * server). Hourly, with a relay or without, it removes the requests whose link
+ * expired and the mails that left long ago (urne_app_mail_purge): without
+ * --smtp, that is all it does. Stopped before the application closes: a mail
+ * being sent is finished or left waiting; nothing is lost.
  */
 #ifndef URNE_WEB_MAIL_H
 #define URNE_WEB_MAIL_H
@@ -23,13 +26,15 @@
 
 typedef struct urne_mailer urne_mailer;
 
-#define URNE_MAIL_TRIES 12 /* tries before a mail has failed for good (--smtp-tries) */
-
-/* A sender for app's outbox to relay `url` from address `from`, `tries` tries
- * a mail, saying its failures in `lang`: NULL with the reason in why. */
+/* A sender for app's outbox to relay `url` from address `from`, at most `tries`
+ * tries a mail when the relay stays out of reach (0: until its link expires),
+ * saying its failures in `lang`; url NULL: no relay, the purge only. NULL with
+ * the reason in why. */
 urne_mailer *urne_mailer_start(urne_app *app, const char *url, const char *from, int tries, urne_lang lang,
                                char *why, size_t size);
-/* A mail was just put in the outbox: look now. NULL: nothing. */
+/* 1 when m sends mails (it has a relay), else 0 (NULL too). */
+int urne_mailer_sends(const urne_mailer *m);
+/* A mail was just put in the outbox: look now. NULL, or no relay: nothing. */
 void urne_mailer_wake(urne_mailer *m);
 /* The thread stopped (after the try in hand) and everything freed. NULL: nothing. */
 void urne_mailer_stop(urne_mailer *m);

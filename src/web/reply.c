@@ -120,6 +120,20 @@ enum MHD_Result urne_reply_json(urne_req *r, unsigned status, json_t *o) {
     return ret;
 }
 
+enum MHD_Result urne_reply_wait(urne_req *r, const char *message, const char *rule, int retry) {
+    char after[24];
+    snprintf(after, sizeof after, "%d", retry);
+    const char *h[] = {"Retry-After", after, NULL};
+    json_t *o = json_pack("{s:s, s:i, s:i}", "error", message, "status", 429, "retry_after", retry);
+    if (o && rule) json_object_set_new(o, "rule", json_string(rule));
+    char *t = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    enum MHD_Result ret = t ? urne_reply_full(r, 429, "application/json", t, strlen(t), h)
+                            : urne_reply_json_error(r, 500, "out of memory");
+    free(t);
+    return ret;
+}
+
 enum MHD_Result urne_reply_unavailable(urne_req *r) {
     const char *msg = _(r, "The database cannot be reached just now; nothing was done. Try again in a few seconds.");
     const char *h[] = {"Retry-After", URNE_REPLY_RETRY_AFTER, NULL};

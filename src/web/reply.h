@@ -30,5 +30,9 @@ int urne_reply_takes_gzip(urne_req *r);
  * of 500 or more made while the database is out of reach becomes this one
  * (urne_reply_full), so that no handler has to tell the two apart. */
 enum MHD_Result urne_reply_unavailable(urne_req *r);
+/* Answer 429 to an API client held back for `retry` seconds (a throttle's wait):
+ * Retry-After and {"error": message, "status": 429, "rule": rule (when not
+ * NULL), "retry_after": retry}. */
+enum MHD_Result urne_reply_wait(urne_req *r, const char *message, const char *rule, int retry);
 
 #endif

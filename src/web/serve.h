@@ -29,7 +29,7 @@ typedef struct urne_serve_options {
     const char *smtp;        /* the relay's URL (smtp://host:port); NULL: mails wait in the outbox */
     const char *mail_from;   /* the mails' sender address; NULL: urne@ the public URL's host */
     const char *public_url;  /* what links in mails begin with; NULL: http:// and the listening address */
-    int smtp_tries;          /* tries before a mail fails for good; 0: URNE_MAIL_TRIES */
+    int smtp_tries;          /* tries before a mail the relay keeps failing fails for good; 0: until its link expires */
 } urne_serve_options;
 
 /* The defaults `urne serve --help` shows. */

@@ -14,7 +14,18 @@
  *
  * Starting a wait, and the first refusal during it, are logged on standard error
  * (the server's own log); every refusal is in the access log as a 429.
+ *
+ * The same tables' way counts the requests for a confirmation mail (a lighter
+ * petition signed by e-mail): each puts a mail in the outbox to an address the
+ * client typed, so one client could mail many strangers through the site. They
+ * are counted per client address (an IPv6 one by its /64: one subscriber's)
+ * and per network (an IPv4 /24, an IPv6 /48, as the signatures' burst marks
+ * count them) within an hour; past MAIL_PER_ADDRESS or MAIL_PER_NETWORK the
+ * client waits for the hour's end. Only the requests answered "check your
+ * mail" count (not a mistyped address), whichever mail each made or not, so
+ * that the count says nothing of an address either.
  */
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdint.h>
@@ -33,6 +44,9 @@
 #define THROTTLE_WAYS 8
 #define PAIR_SETS 4096
 #define ADDR_SETS 1024
+#define MAIL_WINDOW 3600     /* mail requests are counted by the hour... */
+#define MAIL_PER_ADDRESS 20  /* ...at most this many from one client address... */
+#define MAIL_PER_NETWORK 100 /* ...and this many from one network */
 
 /* A pair or an address, by a keyed hash of its text (0: an empty slot). */
 typedef struct throttle_slot {
@@ -50,6 +64,8 @@ struct urne_throttle {
     unsigned char secret[crypto_shorthash_KEYBYTES];
     throttle_slot pairs[PAIR_SETS][THROTTLE_WAYS];
     throttle_slot addrs[ADDR_SETS][THROTTLE_WAYS];
+    throttle_slot mail_addrs[ADDR_SETS][THROTTLE_WAYS]; /* mail requests: failures counts them, last the hour's start */
+    throttle_slot mail_nets[ADDR_SETS][THROTTLE_WAYS];
 };
 
 urne_throttle *urne_throttle_new(void) {
@@ -131,19 +147,21 @@ static void log_safe(const char *in, char *out, size_t size) {
  *   urne: login throttled: address 10.0.0.7, account "obs", 5 failures, wait 60 s
  * The event is "login throttled" (a pair starts a wait), "login refused" (the
  * first attempt during a wait; the next ones are only in the access log, as 429s)
- * or "address throttled" (the address's failed pairs now wait after one failure). */
+ * or "address throttled" (the address's failed pairs now wait after one failure);
+ * "mail requests refused" (the first mail request refused in an hour), with
+ * the requests counted instead of failures (`what` names the count's unit). */
 static void throttle_log(urne_server *srv, const char *event, const char *addr, const char *name, int failures,
-                         int wait) {
+                         int wait, const char *what) {
     char who[80], at[24];
     log_safe(name, who, sizeof who);
     urne_store_now(at);
     pthread_mutex_lock(&srv->log_lock);
     if (*who)
-        fprintf(stderr, "urne: %s %s: address %s, account \"%s\", %d failure%s, wait %d s\n", at, event,
-                addr ? addr : "?", who, failures, failures == 1 ? "" : "s", wait);
+        fprintf(stderr, "urne: %s %s: address %s, account \"%s\", %d %s%s, wait %d s\n", at, event,
+                addr ? addr : "?", who, failures, what, failures == 1 ? "" : "s", wait);
     else
-        fprintf(stderr, "urne: %s %s: address %s, %d failure%s, wait %d s\n", at, event, addr ? addr : "?", failures,
-                failures == 1 ? "" : "s", wait);
+        fprintf(stderr, "urne: %s %s: address %s, %d %s%s, wait %d s\n", at, event, addr ? addr : "?", failures,
+                what, failures == 1 ? "" : "s", wait);
     fflush(stderr);
     pthread_mutex_unlock(&srv->log_lock);
 }
@@ -162,7 +180,7 @@ int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, 
     if (wait > 0 && !p->told) tell = p->told = 1;
     pthread_mutex_unlock(&t->lock);
     *retry_after = wait > 0 ? (int)wait + 1 : 0;
-    if (tell) throttle_log(srv, "login refused", addr, name, failures, *retry_after);
+    if (tell) throttle_log(srv, "login refused", addr, name, failures, *retry_after, "failure");
     return wait > 0;
 }
 
@@ -185,6 +203,73 @@ void urne_throttle_record(urne_server *srv, const char *name, const char *addr, 
         addr_failures = a->failures;
     }
     pthread_mutex_unlock(&t->lock);
-    if (pair_wait > 0) throttle_log(srv, "login throttled", addr, name, failures, (int)pair_wait);
-    if (addr_wait > 0) throttle_log(srv, "address throttled", addr, NULL, addr_failures, (int)addr_wait);
+    if (pair_wait > 0) throttle_log(srv, "login throttled", addr, name, failures, (int)pair_wait, "failure");
+    if (addr_wait > 0) throttle_log(srv, "address throttled", addr, NULL, addr_failures, (int)addr_wait, "failure");
+}
+
+/* ---- mail requests ---- */
+
+/* The texts addr is counted by: its address (an IPv6 one: its /64) and its
+ * network (an IPv4 /24, an IPv6 /48), as bytes in hex, not as typed (two
+ * spellings of one address are one). Text not an address counts as itself. */
+static void mail_keys(const char *addr, char a[80], char n[80]) {
+    unsigned char b[16];
+    int v4 = inet_pton(AF_INET, addr, b) == 1, v6 = !v4 && inet_pton(AF_INET6, addr, b) == 1;
+    if (!v4 && !v6) {
+        snprintf(a, 80, "ma:%.64s", addr);
+        snprintf(n, 80, "mn:%.64s", addr);
+        return;
+    }
+    size_t whole = v4 ? 4 : 8, net = v4 ? 3 : 6;
+    memcpy(a, "ma:", 3);
+    sodium_bin2hex(a + 3, 77, b, whole);
+    memcpy(n, "mn:", 3);
+    sodium_bin2hex(n + 3, 77, b, net);
+}
+
+/* s's count for the hour of now (a new hour: started again). */
+static void mail_hour(throttle_slot *s, double now) {
+    if (now - s->last < MAIL_WINDOW) return;
+    s->failures = 0;
+    s->told = 0;
+    s->last = now;
+    s->blocked_until = 0;
+}
+
+int urne_throttle_mail_blocked(urne_server *srv, const char *addr, int *retry_after) {
+    urne_throttle *t = srv->throttle;
+    char ka[80], kn[80];
+    mail_keys(addr ? addr : "?", ka, kn);
+    uint64_t a_key = throttle_key(t, ka, NULL), n_key = throttle_key(t, kn, NULL);
+    double now = urne_server_now(), wait = 0;
+    int tell = 0, count = 0;
+    pthread_mutex_lock(&t->lock);
+    throttle_slot *s[2] = {throttle_find(t->mail_addrs, ADDR_SETS, a_key, 0, now),
+                           throttle_find(t->mail_nets, ADDR_SETS, n_key, 0, now)};
+    for (int i = 0; i < 2; i++)
+        if (s[i] && s[i]->blocked_until > now && s[i]->blocked_until - now > wait) {
+            wait = s[i]->blocked_until - now;
+            count = s[i]->failures;
+            if (!s[i]->told) tell = s[i]->told = 1;
+        }
+    pthread_mutex_unlock(&t->lock);
+    *retry_after = wait > 0 ? (int)wait + 1 : 0;
+    if (tell) throttle_log(srv, "mail requests refused", addr, NULL, count, *retry_after, "request");
+    return wait > 0;
+}
+
+void urne_throttle_mail_count(urne_server *srv, const char *addr) {
+    urne_throttle *t = srv->throttle;
+    char ka[80], kn[80];
+    mail_keys(addr ? addr : "?", ka, kn);
+    uint64_t a_key = throttle_key(t, ka, NULL), n_key = throttle_key(t, kn, NULL);
+    double now = urne_server_now();
+    pthread_mutex_lock(&t->lock);
+    throttle_slot *a = throttle_find(t->mail_addrs, ADDR_SETS, a_key, 1, now);
+    throttle_slot *n = throttle_find(t->mail_nets, ADDR_SETS, n_key, 1, now);
+    mail_hour(a, now);
+    mail_hour(n, now);
+    if (++a->failures >= MAIL_PER_ADDRESS) a->blocked_until = a->last + MAIL_WINDOW;
+    if (++n->failures >= MAIL_PER_NETWORK) n->blocked_until = n->last + MAIL_WINDOW;
+    pthread_mutex_unlock(&t->lock);
 }

@@ -1,7 +1,7 @@
 /*
- * throttle.h: making and freeing the login throttle. What it does (and what a
- * login handler calls: urne_throttle_blocked, urne_throttle_record) is in web.h,
- * with the rule; how, in throttle.c.
+ * throttle.h: the login throttle (urne_throttle_blocked, urne_throttle_record)
+ * and the mail requests' (urne_throttle_mail_*): the rules here, how in
+ * throttle.c.
  */
 #ifndef URNE_WEB_THROTTLE_H
 #define URNE_WEB_THROTTLE_H
@@ -23,5 +23,14 @@ int urne_throttle_blocked(urne_server *srv, const char *name, const char *addr, 
 /* Count a login attempt: a success clears the pair, a failure counts for the pair
  * and the address (and is logged when it starts a wait). */
 void urne_throttle_record(urne_server *srv, const char *name, const char *addr, int success);
+
+/* Mail requests (a confirmation link asked for a lighter petition), per
+ * client address (an IPv6 one: its /64) and per network (an IPv4 /24, an IPv6
+ * /48), by the hour: 1 when a request from `addr` must wait (*retry_after
+ * seconds: the hour's end; the first refusal logged), else 0. At most 20 an
+ * hour from an address, 100 from a network. */
+int urne_throttle_mail_blocked(urne_server *srv, const char *addr, int *retry_after);
+/* Count a mail request from `addr` (one answered "check your mail"). */
+void urne_throttle_mail_count(urne_server *srv, const char *addr);
 
 #endif

@@ -42,7 +42,7 @@ typedef struct urne_flashes urne_flashes;
 typedef struct urne_server {
     urne_app app;            /* the store, the elections held in memory, their lock (app/app.h) */
     urne_cache *cache;       /* anonymous GET responses, cleared on every change */
-    urne_throttle *throttle; /* failed logins */
+    urne_throttle *throttle; /* failed logins; mail requests by the hour */
     urne_flashes *flashes;   /* the messages of forms that succeeded, for the page they lead to (flash.h) */
     FILE *access_log;        /* buffered: flushed when no request is left in flight, a second after the last
                                 flush at most while some are, and at a clean stop (server.c) */

@@ -1,10 +1,15 @@
 /*
  * app_fixture: what the use cases' tests share (test_app.c, test_initiative_app.c,
- * test_match_app.c, test_forum_app.c): a store in a directory of its own,
- * accounts made through the accounts' use case, the application opened on the
- * store with a change hook, and the whole taken down after, directory included.
- * Each test keeps its own fixture struct (its accounts, its objects) and calls
- * these from its setup and teardown. Static functions: each test is one program.
+ * test_initiative_codes.c, test_initiative_mail.c, test_match_app.c,
+ * test_forum_app.c): a store in a directory of its own, accounts made through
+ * the accounts' use case, the application opened on the store with a change
+ * hook, and the whole taken down after, directory included (the teardown
+ * itself, APP_FIXTURE_TEARDOWN); the check that a call succeeded (APP_OK) or
+ * was refused with nothing written (APP_REFUSED); an initiative's moments and
+ * authority keys. Each test keeps its own fixture struct (its accounts, its
+ * objects: the first fields dir, store, app, changes) and calls these from its
+ * setup and teardown. Static functions: each test is one program (inline ones
+ * where a test may not use them).
  */
 #ifndef URNE_TEST_APP_FIXTURE_H
 #define URNE_TEST_APP_FIXTURE_H
@@ -17,8 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <sodium.h>
+#include <string.h>
+
 #include "../../src/app/app.h"
 #include "../../src/app/users.h"
+#include "../../src/initiative/calendar.h"
 
 #define APP_FIXTURE_PASSWORD "correct-horse-battery-77"
 
@@ -87,5 +96,59 @@ static int64_t app_fixture_audit_seq(urne_store *s) {
         assert_int_equal((f)->changes, changes_);                                                             \
         urne_app_outcome_free(&o_);                                                                           \
     } while (0)
+
+/* The fields a fixture struct begins with: its directory, store, application
+ * and the count of changes the application announced (app_fixture_count). */
+#define APP_FIXTURE_FIELDS                                                                                    \
+    char dir[64];                                                                                             \
+    urne_store *store;                                                                                        \
+    urne_app app;                                                                                             \
+    int changes
+
+/* A change hook for app_fixture_open counting into the int at ctx (a fixture's `changes`). */
+static inline void app_fixture_count(void *ctx) { ++*(int *)ctx; }
+
+/* call answered OK, else the test fails saying what it answered (the outcome
+ * `o` in scope). */
+#define APP_OK(call)                                                                                          \
+    do {                                                                                                      \
+        urne_app_status st_ = (call);                                                                         \
+        if (st_ != URNE_APP_OK)                                                                               \
+            fail_msg("%s: %s (%s %s)", #call, urne_app_status_name(st_), o.why ? o.why : "", o.detail);       \
+    } while (0)
+
+/* f (a fixture struct pointer) made: zeroed, libsodium started, its store
+ * opened in a directory of its own named after `tag`. */
+#define APP_FIXTURE_NEW(f, tag)                                                                               \
+    do {                                                                                                      \
+        (f) = calloc(1, sizeof *(f));                                                                         \
+        assert_non_null(f);                                                                                   \
+        assert_true(sodium_init() >= 0);                                                                      \
+        (f)->store = app_fixture_store((f)->dir, (tag));                                                      \
+    } while (0)
+
+/* A test's teardown, `teardown`, for its fixture struct `type` (made by calloc
+ * in its setup): the application and store closed, the directory removed. */
+#define APP_FIXTURE_TEARDOWN(type)                                                                            \
+    static int teardown(void **state) {                                                                       \
+        type *f_ = *state;                                                                                    \
+        int rc_ = app_fixture_close(&f_->app, f_->store, f_->dir);                                            \
+        free(f_);                                                                                             \
+        return rc_;                                                                                           \
+    }
+
+/* The moment `iso` (2026-01-02 or 2026-01-02T10:00:00Z) in UTC seconds. */
+static inline int64_t app_fixture_at(const char *iso) {
+    int64_t t = 0;
+    assert_int_equal(urne_initiative_moment_parse(iso, strlen(iso), &t), 0);
+    return t;
+}
+
+/* An initiative authority's new key pair (libsodium started), its public key in hex. */
+static inline void app_fixture_keys(char hex[65], unsigned char pk[crypto_box_PUBLICKEYBYTES],
+                                    unsigned char sk[crypto_box_SECRETKEYBYTES]) {
+    crypto_box_keypair(pk, sk);
+    sodium_bin2hex(hex, 65, pk, crypto_box_PUBLICKEYBYTES);
+}
 
 #endif

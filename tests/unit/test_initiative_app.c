@@ -21,45 +21,31 @@
 #include "../../src/app/grants.h"
 #include "../../src/app/initiative.h"
 #include "../../src/app/users.h"
-#include "../../src/initiative/calendar.h"
 
 #define PASSWORD APP_FIXTURE_PASSWORD
 
 static int64_t test_now;
 static int64_t clock_now(void) { return test_now; }
 
-static int64_t at(const char *iso) {
-    int64_t t = 0;
-    assert_int_equal(urne_initiative_moment_parse(iso, strlen(iso), &t), 0);
-    return t;
-}
-
 typedef struct fixture {
-    char dir[64];
-    urne_store *store;
-    urne_app app;
-    int changes;
+    APP_FIXTURE_FIELDS;
     urne_user nobody, admin, obs, com1, nord_admin;
     unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
     char pk_hex[65];
 } fixture;
-
-static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
 
 static void user(fixture *f, const char *name, urne_role role, urne_user *out) {
     app_fixture_user(f->store, name, role, 1, out);
 }
 
 static void app_open(fixture *f) {
-    app_fixture_open(&f->app, f->store, count_change, f);
+    app_fixture_open(&f->app, f->store, app_fixture_count, &f->changes);
     urne_app_initiative_clock(&f->app, clock_now);
 }
 
 static int setup(void **state) {
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    assert_true(sodium_init() >= 0);
-    f->store = app_fixture_store(f->dir, "initiative");
+    fixture *f;
+    APP_FIXTURE_NEW(f, "initiative");
     user(f, "admin", URNE_ROLE_ADMIN, &f->admin);
     user(f, "obs", URNE_ROLE_OBSERVER, &f->obs);
     user(f, "com1", URNE_ROLE_COMMISSION, &f->com1);
@@ -70,26 +56,13 @@ static int setup(void **state) {
     assert_int_equal(urne_app_grant_put(&f->app, &f->admin, "nordadmin", "org/nord", URNE_ROLE_ADMIN, 1, &o),
                      URNE_APP_OK);
     urne_app_outcome_free(&o);
-    crypto_box_keypair(f->pk, f->sk);
-    sodium_bin2hex(f->pk_hex, sizeof f->pk_hex, f->pk, sizeof f->pk);
-    test_now = at("2025-12-01");
+    app_fixture_keys(f->pk_hex, f->pk, f->sk);
+    test_now = app_fixture_at("2025-12-01");
     *state = f;
     return 0;
 }
 
-static int teardown(void **state) {
-    fixture *f = *state;
-    int rc = app_fixture_close(&f->app, f->store, f->dir);
-    free(f);
-    return rc;
-}
-
-#define OK(call)                                                                                              \
-    do {                                                                                                      \
-        urne_app_status st_ = (call);                                                                         \
-        if (st_ != URNE_APP_OK)                                                                               \
-            fail_msg("%s: %s (%s %s)", #call, urne_app_status_name(st_), o.why ? o.why : "", o.detail);       \
-    } while (0)
+APP_FIXTURE_TEARDOWN(fixture)
 
 static const char RULES[] = "preset = territories\n"
                             "national = 3\n"
@@ -109,7 +82,7 @@ static const char ROLL[] = "name;given;birth;commune;territory\n"
 static int64_t create(fixture *f) {
     urne_initiative_new in = {"Pour l'eau en régie", "", RULES, f->pk_hex};
     urne_app_outcome o;
-    OK(urne_app_initiative_create(&f->app, &f->admin, &in, &o));
+    APP_OK(urne_app_initiative_create(&f->app, &f->admin, &in, &o));
     int64_t id = o.id;
     urne_app_outcome_free(&o);
     return id;
@@ -139,7 +112,7 @@ static void test_create(void **state) {
     urne_app_outcome o;
     bad = in;
     bad.space = "org/nord";
-    OK(urne_app_initiative_create(&f->app, &f->nord_admin, &bad, &o));
+    APP_OK(urne_app_initiative_create(&f->app, &f->nord_admin, &bad, &o));
     urne_app_outcome_free(&o);
     int64_t id = create(f);
     urne_app_read_begin(&f->app);
@@ -153,7 +126,7 @@ static void test_create(void **state) {
 
 static void import_roll(fixture *f, int64_t id) {
     urne_app_outcome o;
-    OK(urne_app_initiative_roll(&f->app, &f->admin, id, ROLL, sizeof ROLL - 1, "roll.csv", &o));
+    APP_OK(urne_app_initiative_roll(&f->app, &f->admin, id, ROLL, sizeof ROLL - 1, "roll.csv", &o));
     assert_int_equal(o.number, 5);
     urne_app_outcome_free(&o);
 }
@@ -212,7 +185,7 @@ static void test_roll(void **state) {
 static void act(fixture *f, const urne_user *who, int64_t id, urne_initiative_event e, const char *text,
                 const char *state) {
     urne_app_outcome o;
-    OK(urne_app_initiative_act(&f->app, who, id, e, text, &o));
+    APP_OK(urne_app_initiative_act(&f->app, who, id, e, text, &o));
     assert_string_equal(o.detail, state);
     urne_app_outcome_free(&o);
 }
@@ -223,7 +196,7 @@ static int64_t collecting(fixture *f) {
     import_roll(f, id);
     act(f, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, "submitted");
     act(f, &f->com1, id, URNE_INITIATIVE_ADMIT, "Conforme.", "admissible");
-    test_now = at("2026-03-01T10:00:00Z");
+    test_now = app_fixture_at("2026-03-01T10:00:00Z");
     act(f, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, "collecting");
     return id;
 }
@@ -244,15 +217,15 @@ static void test_lifecycle(void **state) {
     act(f, &f->com1, id, URNE_INITIATIVE_ADMIT, "Conforme à l'article 11.", "admissible");
     APP_REFUSED(f, URNE_APP_STATE, "not-yet-open",
             urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, &o_));
-    test_now = at("2026-01-01");
+    test_now = app_fixture_at("2026-01-01");
     act(f, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, "collecting");
     static const char roll[] = "name,given,birth,commune\nMartin,Paul,1970-01-01,Lille\n";
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_ROLL_STATE,
             urne_app_initiative_roll(&f->app, &f->admin, id, roll, sizeof roll - 1, "late.csv", &o_));
-    test_now = at("2026-06-30T23:59:59Z");
+    test_now = app_fixture_at("2026-06-30T23:59:59Z");
     APP_REFUSED(f, URNE_APP_STATE, "still-open",
             urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, &o_));
-    test_now = at("2026-07-01");
+    test_now = app_fixture_at("2026-07-01");
     act(f, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, "expired"); /* no signature: not reached */
     APP_REFUSED(f, URNE_APP_STATE, "wrong-state",
             urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_TRANSMIT, NULL, &o_));
@@ -295,7 +268,7 @@ static void test_sign(void **state) {
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_NOT_COLLECTING, sign(f, id, "Dupont", "Jean", "1970-03-04", "Montval", &o_));
     act(f, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, "submitted");
     act(f, &f->com1, id, URNE_INITIATIVE_ADMIT, NULL, "admissible");
-    test_now = at("2026-03-01T10:00:00Z");
+    test_now = app_fixture_at("2026-03-01T10:00:00Z");
     act(f, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, "collecting");
 
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL, sign(f, id, "Durand", "Paul", "1970-03-04", "Montval", &o_));
@@ -312,7 +285,7 @@ static void test_sign(void **state) {
 
     urne_app_outcome o;
     /* Accents, case and hyphens folded: the roll's "N'Diaye" "Awa" born 02/01/1990. */
-    OK(sign(f, id, "n’diaye", "AWA", "1990-01-02", "lille", &o));
+    APP_OK(sign(f, id, "n’diaye", "AWA", "1990-01-02", "lille", &o));
     assert_true(o.id > 0);
     assert_string_equal(o.field, "Nord");
     receipt_is(o.detail, o.id); /* ID-XXXXX-XXXXX-XXXXX-XXXXX */
@@ -326,7 +299,7 @@ static void test_sign(void **state) {
 
     /* The receipt, as a signer types it back. */
     for (char *p = receipt; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, receipt, &o));
+    APP_OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, receipt, &o));
     assert_int_equal(o.id, sig);
     assert_string_equal(o.detail, "");
     urne_app_outcome_free(&o);
@@ -365,12 +338,12 @@ static void test_invalidate_and_reload(void **state) {
     fixture *f = *state;
     int64_t id = collecting(f);
     urne_app_outcome o;
-    OK(sign(f, id, "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    APP_OK(sign(f, id, "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
     int64_t first = o.id;
     urne_app_outcome_free(&o);
-    OK(sign(f, id, "Lefevre", "Elodie", "31/12/1985", "ARRAS", &o));
+    APP_OK(sign(f, id, "Lefevre", "Elodie", "31/12/1985", "ARRAS", &o));
     urne_app_outcome_free(&o);
-    OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
+    APP_OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
     urne_app_outcome_free(&o);
     assert_int_equal(territory_count(f, id, "Nord"), 2);
     assert_int_equal(territory_count(f, id, "Pas-de-Calais"), 1);
@@ -380,14 +353,14 @@ static void test_invalidate_and_reload(void **state) {
             urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "", &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NO_SIGNATURE,
             urne_app_initiative_invalidate(&f->app, &f->com1, id, first + 99, "x", &o_));
-    OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "Signature contestée par l'électeur.", &o));
+    APP_OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "Signature contestée par l'électeur.", &o));
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_ALREADY_INVALID,
             urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "again", &o_));
     assert_int_equal(territory_count(f, id, "Nord"), 1);
 
     /* Three valid signatures were needed: closing leaves it expired. */
-    test_now = at("2026-07-01");
+    test_now = app_fixture_at("2026-07-01");
     act(f, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, "expired");
 
     /* The counts are rebuilt from the rows when the application opens again. */
@@ -447,16 +420,16 @@ static void test_receipts_before_15(void **state) {
     fixture *f = *state;
     int64_t id = collecting(f), sigs[3];
     urne_app_outcome o;
-    OK(sign(f, id, "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    APP_OK(sign(f, id, "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
     sigs[0] = o.id;
     urne_app_outcome_free(&o);
-    OK(sign(f, id, "Lefevre", "Elodie", "31/12/1985", "ARRAS", &o));
+    APP_OK(sign(f, id, "Lefevre", "Elodie", "31/12/1985", "ARRAS", &o));
     sigs[1] = o.id;
     urne_app_outcome_free(&o);
-    OK(sign(f, id, "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    APP_OK(sign(f, id, "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
     sigs[2] = o.id;
     urne_app_outcome_free(&o);
-    OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, sigs[1], "Contestée.", &o));
+    APP_OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, sigs[1], "Contestée.", &o));
     urne_app_outcome_free(&o);
     urne_app_close(&f->app);
     urne_store_close(f->store);
@@ -477,11 +450,11 @@ static void test_receipts_before_15(void **state) {
     assert_int_equal(changed, 0);
 
     /* The old receipts, as their signers type them back. */
-    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "k3m9q-7tvwx-o1234-56789", &o));
+    APP_OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "k3m9q-7tvwx-o1234-56789", &o));
     assert_int_equal(o.id, sigs[0]);
     assert_string_equal(o.detail, "");
     urne_app_outcome_free(&o);
-    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "ABCDE-FGHJK-MNPQR-STVWX", &o));
+    APP_OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "ABCDE-FGHJK-MNPQR-STVWX", &o));
     assert_int_equal(o.id, sigs[1]);
     assert_string_equal(o.detail, "Contestée.");
     urne_app_outcome_free(&o);
@@ -494,16 +467,16 @@ static void test_receipts_before_15(void **state) {
             urne_app_initiative_receipt(&f->app, &f->nobody, id, typed, &o_));
 
     /* Signing goes on, its receipts of the new kind, checked beside the old. */
-    OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
+    APP_OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
     receipt_is(o.detail, o.id);
     assert_true(o.id > sigs[2]);
     int64_t fourth = o.id;
     snprintf(typed, sizeof typed, "%s", o.detail);
     urne_app_outcome_free(&o);
-    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, typed, &o));
+    APP_OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, typed, &o));
     assert_int_equal(o.id, fourth);
     urne_app_outcome_free(&o);
-    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "00000-11111-22222-33333", &o));
+    APP_OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, "00000-11111-22222-33333", &o));
     assert_int_equal(o.id, sigs[2]);
     urne_app_outcome_free(&o);
     assert_int_equal(territory_count(f, id, "Nord"), 3);
@@ -513,13 +486,13 @@ static void test_reached(void **state) {
     fixture *f = *state;
     int64_t id = collecting(f);
     urne_app_outcome o;
-    OK(sign(f, id, "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    APP_OK(sign(f, id, "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
     urne_app_outcome_free(&o);
-    OK(sign(f, id, "Lefevre", "Elodie", "31/12/1985", "ARRAS", &o));
+    APP_OK(sign(f, id, "Lefevre", "Elodie", "31/12/1985", "ARRAS", &o));
     urne_app_outcome_free(&o);
-    OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
+    APP_OK(sign(f, id, "Dupont", "jean-pierre marie", "1970-03-04", "Montval", &o));
     urne_app_outcome_free(&o);
-    test_now = at("2026-07-01");
+    test_now = app_fixture_at("2026-07-01");
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_WINDOW, sign(f, id, "N'Diaye", "Awa", "1990-01-02", "Lille", &o_));
     act(f, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, "reached");
     act(f, &f->admin, id, URNE_INITIATIVE_TRANSMIT, NULL, "transmitted");
@@ -561,20 +534,20 @@ static void test_burst_table_full(void **state) {
     urne_app_read_begin(&f->app);
     assert_int_equal(urne_app_initiative(&f->app, id)->burst_fill.used, URNE_INITIATIVE_BURST_SLOTS);
     urne_app_read_end(&f->app);
-    OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    APP_OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-address"); /* found in the full table */
     urne_app_outcome_free(&o);
     for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
         APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
                 sign_from(f, id, "203.0.113.5", "Durand", "Paul", "1970-01-01", "Lille", &o_));
-    OK(sign_from(f, id, "203.0.113.5", "Lefevre", "Elodie", "1985-12-31", "Arras", &o));
+    APP_OK(sign_from(f, id, "203.0.113.5", "Lefevre", "Elodie", "1985-12-31", "Arras", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), ""); /* not counted: no room */
     urne_app_outcome_free(&o);
     test_now += 60;
     for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
         APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
                 sign_from(f, id, "203.0.113.5", "Durand", "Paul", "1970-01-01", "Lille", &o_));
-    OK(sign_from(f, id, "203.0.113.5", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    APP_OK(sign_from(f, id, "203.0.113.5", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-address"); /* a new minute: room again */
     urne_app_outcome_free(&o);
 }
@@ -587,11 +560,11 @@ static void test_burst_marks(void **state) {
     for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
         APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
                 sign_from(f, id, "192.0.2.7", "Durand", "Paul", "1970-01-01", "Lille", &o_));
-    OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
+    APP_OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-address");
     urne_app_outcome_free(&o);
     test_now += 60; /* the next minute: counted afresh */
-    OK(sign_from(f, id, "192.0.2.7", "Lefevre", "Elodie", "1985-12-31", "Arras", &o));
+    APP_OK(sign_from(f, id, "192.0.2.7", "Lefevre", "Elodie", "1985-12-31", "Arras", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "");
     urne_app_outcome_free(&o);
     for (int i = 0; i < URNE_INITIATIVE_BURST_NETWORK - 1; i++) {
@@ -599,11 +572,11 @@ static void test_burst_marks(void **state) {
         snprintf(addr, sizeof addr, "198.51.100.%d", i + 1);
         APP_REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id, addr, "Durand", "Paul", "1970-01-01", "Lille", &o_));
     }
-    OK(sign_from(f, id, "2001:db8:1:2::5", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    APP_OK(sign_from(f, id, "2001:db8:1:2::5", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), ""); /* another network */
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id, "198.51.100.200", "Durand", "P", "1970-01-01", "X", &o_));
-    OK(sign_from(f, id, "198.51.100.201", "Dupont", "Jean Pierre Marie", "1970-03-04", "Montval", &o));
+    APP_OK(sign_from(f, id, "198.51.100.201", "Dupont", "Jean Pierre Marie", "1970-03-04", "Montval", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-network");
     urne_app_outcome_free(&o);
     /* IPv6: the addresses of one /64 are one address; the /48 is the network,
@@ -615,7 +588,7 @@ static void test_burst_marks(void **state) {
         snprintf(addr, sizeof addr, "2001:db8:0:7::%x", i + 1);
         APP_REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id3, addr, "Durand", "Paul", "1970-01-01", "Lille", &o_));
     }
-    OK(sign_from(f, id3, "2001:db8:0:7:ffff::1", "Dupont", "Jean Pierre Marie", "1970-03-04", "Montval", &o));
+    APP_OK(sign_from(f, id3, "2001:db8:0:7:ffff::1", "Dupont", "Jean Pierre Marie", "1970-03-04", "Montval", &o));
     assert_string_equal(marks_of(f, id3, o.id, &row), "burst-address");
     urne_app_outcome_free(&o);
     for (int i = URNE_INITIATIVE_BURST_ADDRESS + 1; i < URNE_INITIATIVE_BURST_NETWORK; i++) {
@@ -623,7 +596,7 @@ static void test_burst_marks(void **state) {
         snprintf(addr, sizeof addr, "2001:db8:0:%x::1", 0x100 + i);
         APP_REFUSED(f, URNE_APP_BAD_INPUT, NULL, sign_from(f, id3, addr, "Durand", "Paul", "1970-01-01", "Lille", &o_));
     }
-    OK(sign_from(f, id3, "2001:db8::9", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    APP_OK(sign_from(f, id3, "2001:db8::9", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
     assert_string_equal(marks_of(f, id3, o.id, &row), "burst-network");
     urne_app_outcome_free(&o);
     /* One name in one commune tried with birth dates until one is on the roll:
@@ -635,7 +608,7 @@ static void test_burst_marks(void **state) {
         snprintf(birth, sizeof birth, "1990-01-%02d", 10 + i);
         APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_HOMONYM, sign(f, id2, "N'Diaye", "Awa", birth, "Lille", &o_));
     }
-    OK(sign_from(f, id2, "203.0.113.9", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
+    APP_OK(sign_from(f, id2, "203.0.113.9", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
     assert_string_equal(marks_of(f, id2, o.id, &row), "burst-identity");
     urne_app_outcome_free(&o);
 }
@@ -726,12 +699,12 @@ static void test_batch(void **state) {
 static void test_batch_after_close(void **state) {
     fixture *f = *state;
     int64_t id = collecting(f);
-    test_now = at("2026-06-30T23:59:59Z");
+    test_now = app_fixture_at("2026-06-30T23:59:59Z");
     urne_initiative_signer s = {"N'Diaye", "Awa", "1990-01-02", "Lille", "192.0.2.1", NULL};
     urne_app_outcome o;
     urne_initiative_ticket *t = urne_app_initiative_sign_begin(&f->app, &f->nobody, id, &s, &o);
     assert_non_null(t);
-    test_now = at("2026-07-01T00:00:01Z");
+    test_now = app_fixture_at("2026-07-01T00:00:01Z");
     act(f, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, "expired");
     int64_t seq = app_fixture_audit_seq(f->store);
     waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};

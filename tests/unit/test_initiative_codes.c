@@ -24,63 +24,36 @@
 #include "../../src/app/app.h"
 #include "app_fixture.h"
 #include "../../src/app/initiative.h"
-#include "../../src/initiative/calendar.h"
 
 static int64_t test_now;
 static int64_t clock_now(void) { return test_now; }
 
-static int64_t at(const char *iso) {
-    int64_t t = 0;
-    assert_int_equal(urne_initiative_moment_parse(iso, strlen(iso), &t), 0);
-    return t;
-}
-
 typedef struct fixture {
-    char dir[64];
-    urne_store *store;
-    urne_app app;
-    int changes;
+    APP_FIXTURE_FIELDS;
     urne_user nobody, admin, com1;
     char pk_hex[65];
     unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
 } fixture;
 
-static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
-
 static void app_open(fixture *f) {
-    app_fixture_open(&f->app, f->store, count_change, f);
+    app_fixture_open(&f->app, f->store, app_fixture_count, &f->changes);
     urne_app_initiative_clock(&f->app, clock_now);
 }
 
 static int setup(void **state) {
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    assert_true(sodium_init() >= 0);
-    f->store = app_fixture_store(f->dir, "codes");
+    fixture *f;
+    APP_FIXTURE_NEW(f, "codes");
     app_fixture_user(f->store, "admin", URNE_ROLE_ADMIN, 1, &f->admin);
     app_fixture_user(f->store, "com1", URNE_ROLE_COMMISSION, 1, &f->com1);
     f->nobody.role = URNE_ROLE_PUBLIC;
     app_open(f);
-    crypto_box_keypair(f->pk, f->sk);
-    sodium_bin2hex(f->pk_hex, sizeof f->pk_hex, f->pk, sizeof f->pk);
-    test_now = at("2025-12-01");
+    app_fixture_keys(f->pk_hex, f->pk, f->sk);
+    test_now = app_fixture_at("2025-12-01");
     *state = f;
     return 0;
 }
 
-static int teardown(void **state) {
-    fixture *f = *state;
-    int rc = app_fixture_close(&f->app, f->store, f->dir);
-    free(f);
-    return rc;
-}
-
-#define OK(call)                                                                                              \
-    do {                                                                                                      \
-        urne_app_status st_ = (call);                                                                         \
-        if (st_ != URNE_APP_OK)                                                                               \
-            fail_msg("%s: %s (%s %s)", #call, urne_app_status_name(st_), o.why ? o.why : "", o.detail);       \
-    } while (0)
+APP_FIXTURE_TEARDOWN(fixture)
 
 static const char RULES[] = "preset = local-petition\n"
                             "national = 2\n"
@@ -154,12 +127,12 @@ static urne_app_status sign_code(fixture *f, int64_t id, const char *code, const
 static int64_t with_codes(fixture *f, letters *l) {
     urne_initiative_new in = {"Pour un marché couvert", "", RULES, f->pk_hex};
     urne_app_outcome o;
-    OK(urne_app_initiative_create(&f->app, &f->admin, &in, &o));
+    APP_OK(urne_app_initiative_create(&f->app, &f->admin, &in, &o));
     int64_t id = o.id;
     urne_app_outcome_free(&o);
     memset(l, 0, sizeof *l);
     l->fail_at = -1;
-    OK(urne_app_initiative_codes(&f->app, &f->admin, id, "Somme", NCODES, keep, l, &o));
+    APP_OK(urne_app_initiative_codes(&f->app, &f->admin, id, "Somme", NCODES, keep, l, &o));
     assert_int_equal(o.number, NCODES);
     urne_app_outcome_free(&o);
     return id;
@@ -167,12 +140,12 @@ static int64_t with_codes(fixture *f, letters *l) {
 
 static void open_it(fixture *f, int64_t id) {
     urne_app_outcome o;
-    OK(urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, &o));
+    APP_OK(urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, &o));
     urne_app_outcome_free(&o);
-    OK(urne_app_initiative_act(&f->app, &f->com1, id, URNE_INITIATIVE_ADMIT, "Recevable.", &o));
+    APP_OK(urne_app_initiative_act(&f->app, &f->com1, id, URNE_INITIATIVE_ADMIT, "Recevable.", &o));
     urne_app_outcome_free(&o);
-    test_now = at("2026-03-01T10:00:00Z");
-    OK(urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, &o));
+    test_now = app_fixture_at("2026-03-01T10:00:00Z");
+    APP_OK(urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, &o));
     urne_app_outcome_free(&o);
 }
 
@@ -245,7 +218,7 @@ static void test_sign_once(void **state) {
     snprintf(typed, sizeof typed, "%.4s %.4s%.4s%.4s", l.code[0], l.code[0] + 5, l.code[0] + 10, l.code[0] + 15);
     for (char *p = typed; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
     urne_app_outcome o;
-    OK(sign_code(f, id, typed, "192.0.2.1", &o));
+    APP_OK(sign_code(f, id, typed, "192.0.2.1", &o));
     assert_string_equal(o.field, "Somme");
     int64_t sig = o.id;
     char receipt[sizeof o.detail];
@@ -262,7 +235,7 @@ static void test_sign_once(void **state) {
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_CODE_FORMAT, sign_code(f, id, "2222-3333-4444", "192.0.2.3", &o_));
 
     /* The receipt works as any; the authority's box names the letter. */
-    OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, receipt, &o));
+    APP_OK(urne_app_initiative_receipt(&f->app, &f->nobody, id, receipt, &o));
     assert_int_equal(o.id, sig);
     urne_app_outcome_free(&o);
     urne_initiative_signature row;
@@ -292,12 +265,12 @@ static void test_guessing(void **state) {
         APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_CODE, sign_code(f, id, wrong, "198.51.100.9", &o_));
     }
     urne_app_outcome o;
-    OK(sign_code(f, id, l.code[1], "198.51.100.9", &o));
+    APP_OK(sign_code(f, id, l.code[1], "198.51.100.9", &o));
     urne_initiative_signature row;
     assert_int_equal(urne_store_initiative_signature_get(f->store, id, o.id, &row), 1);
     assert_string_equal(row.marks, "burst-code");
     urne_app_outcome_free(&o);
-    OK(sign_code(f, id, l.code[2], "198.51.100.10", &o)); /* another address: no mark */
+    APP_OK(sign_code(f, id, l.code[2], "198.51.100.10", &o)); /* another address: no mark */
     assert_int_equal(urne_store_initiative_signature_get(f->store, id, o.id, &row), 1);
     assert_string_equal(row.marks, "");
     urne_app_outcome_free(&o);
@@ -310,7 +283,7 @@ static void test_guessing(void **state) {
     electors(f, id, "Somme", &sigs);
     assert_int_equal(sigs, 2);
     test_now += 60;
-    OK(sign_code(f, id, l.code[3], "198.51.100.9", &o));
+    APP_OK(sign_code(f, id, l.code[3], "198.51.100.9", &o));
     urne_app_outcome_free(&o);
 }
 
@@ -329,7 +302,7 @@ static void test_guessing_v6(void **state) {
     }
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_CODE_ATTEMPTS, sign_code(f, id, l.code[0], "2001:db8:7:9:ffff::2", &o_));
     urne_app_outcome o;
-    OK(sign_code(f, id, l.code[0], "2001:db8:7:a::1", &o)); /* the next /64 is another subscriber */
+    APP_OK(sign_code(f, id, l.code[0], "2001:db8:7:a::1", &o)); /* the next /64 is another subscriber */
     urne_app_outcome_free(&o);
 }
 
@@ -353,7 +326,7 @@ static void test_guessing_full(void **state) {
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_CODE_ATTEMPTS, sign_code(f, id, l.code[0], "192.0.2.50", &o_));
     test_now += 60;
     urne_app_outcome o;
-    OK(sign_code(f, id, l.code[0], "192.0.2.50", &o));
+    APP_OK(sign_code(f, id, l.code[0], "192.0.2.50", &o));
     urne_app_outcome_free(&o);
 }
 
@@ -424,14 +397,14 @@ static void test_days(void **state) {
     int64_t first = 0;
     const char *when[] = {"2026-03-01T23:59:59Z", "2026-03-01T12:00:00Z", "2026-03-04T00:00:00Z"};
     for (int i = 0; i < 3; i++) {
-        test_now = at(when[i]);
-        OK(sign_code(f, id, l.code[i], "", &o));
+        test_now = app_fixture_at(when[i]);
+        APP_OK(sign_code(f, id, l.code[i], "", &o));
         if (i == 0) first = o.id;
         urne_app_outcome_free(&o);
     }
     days_text(f, id, text, sizeof text);
     assert_string_equal(text, "2026-03-01=2 2026-03-04=1");
-    OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "Lettre perdue.", &o));
+    APP_OK(urne_app_initiative_invalidate(&f->app, &f->com1, id, first, "Lettre perdue.", &o));
     urne_app_outcome_free(&o);
     days_text(f, id, text, sizeof text);
     assert_string_equal(text, "2026-03-01=1 2026-03-04=1");

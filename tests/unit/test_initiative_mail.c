@@ -5,9 +5,12 @@
  * a new link from then on (the old one dead); the link confirms once (the
  * second follow answered so), then the address cannot sign again, whatever its
  * spelling or names; a link 7 days old counts nothing; signing by name is
- * refused for such an initiative, and e-mail for a roll's; the outbox's next
- * mail claimed, tried again after a wait, failed for good at its last try; a
- * mail that does not fit writes nothing; the administrators' list.
+ * refused for such an initiative, and e-mail for a roll's; a renewal while
+ * the link lives keeps the names and commune first given (its mail names
+ * nobody); the outbox's next mail claimed, tried again after a wait while the
+ * relay fails (past the old cap of 12 tries: until the link expires, then
+ * shown failed), failed for good at once on a refusal or at the sender's cap;
+ * a mail that does not fit writes nothing; the administrators' list.
  */
 #include "helpers.h"
 
@@ -17,62 +20,36 @@
 #include "app_fixture.h"
 #include "../../src/app/initiative.h"
 #include "../../src/app/initiative_mail.h"
-#include "../../src/initiative/calendar.h"
 
 static int64_t test_now;
 static int64_t clock_now(void) { return test_now; }
 
-static int64_t at(const char *iso) {
-    int64_t t = 0;
-    assert_int_equal(urne_initiative_moment_parse(iso, strlen(iso), &t), 0);
-    return t;
-}
-
 typedef struct fixture {
-    char dir[64];
-    urne_store *store;
-    urne_app app;
-    int changes;
+    APP_FIXTURE_FIELDS;
     urne_user nobody, admin, com1;
     char pk_hex[65];
     char token[80];  /* the last mail's token */
     int composed;    /* mails composed */
+    int renewals;    /* of which renewals (named nobody) */
     int refuse;      /* compose answers -1 */
 } fixture;
 
-static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
-
 static int setup(void **state) {
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    assert_true(sodium_init() >= 0);
-    f->store = app_fixture_store(f->dir, "mail");
+    fixture *f;
+    APP_FIXTURE_NEW(f, "mail");
     app_fixture_user(f->store, "admin", URNE_ROLE_ADMIN, 1, &f->admin);
     app_fixture_user(f->store, "com1", URNE_ROLE_COMMISSION, 1, &f->com1);
     f->nobody.role = URNE_ROLE_PUBLIC;
-    app_fixture_open(&f->app, f->store, count_change, f);
+    app_fixture_open(&f->app, f->store, app_fixture_count, &f->changes);
     urne_app_initiative_clock(&f->app, clock_now);
     unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
-    crypto_box_keypair(pk, sk);
-    sodium_bin2hex(f->pk_hex, sizeof f->pk_hex, pk, sizeof pk);
-    test_now = at("2025-12-01");
+    app_fixture_keys(f->pk_hex, pk, sk);
+    test_now = app_fixture_at("2025-12-01");
     *state = f;
     return 0;
 }
 
-static int teardown(void **state) {
-    fixture *f = *state;
-    int rc = app_fixture_close(&f->app, f->store, f->dir);
-    free(f);
-    return rc;
-}
-
-#define OK(call)                                                                                              \
-    do {                                                                                                      \
-        urne_app_status st_ = (call);                                                                         \
-        if (st_ != URNE_APP_OK)                                                                               \
-            fail_msg("%s: %s (%s %s)", #call, urne_app_status_name(st_), o.why ? o.why : "", o.detail);       \
-    } while (0)
+APP_FIXTURE_TEARDOWN(fixture)
 
 static const char RULES[] = "preset = local-petition\nidentity = email\nnational = 2\n"
                             "opens = 2026-01-01\ncloses = 2026-07-01\nstop-at-threshold = no\n";
@@ -81,15 +58,15 @@ static const char RULES[] = "preset = local-petition\nidentity = email\nnational
 static int64_t collecting(fixture *f, const char *rules) {
     urne_initiative_new in = {"Marché couvert", "", rules, f->pk_hex};
     urne_app_outcome o;
-    OK(urne_app_initiative_create(&f->app, &f->admin, &in, &o));
+    APP_OK(urne_app_initiative_create(&f->app, &f->admin, &in, &o));
     int64_t id = o.id;
     urne_app_outcome_free(&o);
-    OK(urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, &o));
+    APP_OK(urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, &o));
     urne_app_outcome_free(&o);
-    OK(urne_app_initiative_act(&f->app, &f->com1, id, URNE_INITIATIVE_ADMIT, "Recevable.", &o));
+    APP_OK(urne_app_initiative_act(&f->app, &f->com1, id, URNE_INITIATIVE_ADMIT, "Recevable.", &o));
     urne_app_outcome_free(&o);
-    test_now = at("2026-01-02T10:00:00Z");
-    OK(urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, &o));
+    test_now = app_fixture_at("2026-01-02T10:00:00Z");
+    APP_OK(urne_app_initiative_act(&f->app, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, &o));
     urne_app_outcome_free(&o);
     return id;
 }
@@ -99,10 +76,12 @@ static int compose(const urne_initiative_mail_facts *m, char *subject, size_t ss
     fixture *f = ctx;
     if (f->refuse) return -1;
     f->composed++;
+    f->renewals += m->renewal;
+    if (m->renewal) assert_true(m->name == NULL && m->given == NULL && m->commune == NULL);
     snprintf(f->token, sizeof f->token, "%s", m->token);
     snprintf(subject, ssize, "Confirm: %s", m->title);
-    snprintf(body, bsize, "%s %s, %s: /initiatives/%lld/confirm?token=%s\n", m->given, m->name, m->commune,
-             (long long)m->initiative, m->token);
+    snprintf(body, bsize, "%s %s, %s: /initiatives/%lld/confirm?token=%s\n", m->given ? m->given : "-",
+             m->name ? m->name : "-", m->commune ? m->commune : "-", (long long)m->initiative, m->token);
     return 0;
 }
 
@@ -128,7 +107,7 @@ static void test_request_and_confirm(void **state) {
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNDER_AGE, ask(f, id, "jean@example.org", "2015-01-01", &o_));
     assert_int_equal(f->composed, 0);
 
-    OK(ask(f, id, "Jean@Example.org", "1970-01-01", &o));
+    APP_OK(ask(f, id, "Jean@Example.org", "1970-01-01", &o));
     assert_string_equal(o.why, URNE_WHY_MAIL_SENT);
     urne_app_outcome_free(&o);
     assert_int_equal(signatures(f, id), 0); /* pending: counted nowhere */
@@ -137,30 +116,32 @@ static void test_request_and_confirm(void **state) {
     assert_int_equal(strlen(first), 64);
 
     test_now += URNE_INITIATIVE_MAIL_RESEND - 1; /* asked again too soon: no mail */
-    OK(ask(f, id, "jean@example.org", "1970-01-01", &o));
+    APP_OK(ask(f, id, "jean@example.org", "1970-01-01", &o));
     assert_string_equal(o.why, URNE_WHY_MAIL_RECENT);
     assert_int_equal(o.number, 1);
     urne_app_outcome_free(&o);
     assert_int_equal(f->composed, 1);
-    test_now += 1; /* from then on: a new link, the old one dead */
-    OK(ask(f, id, "jean@example.org", "1970-01-01", &o));
-    assert_string_equal(o.why, URNE_WHY_MAIL_SENT);
+    test_now += 1; /* from then on: a new link, the old one dead; asked by someone else, other names: */
+    urne_initiative_signer other = {"Autre", "Paul", "1980-01-01", "Lille", "198.51.100.7", NULL};
+    APP_OK(urne_app_initiative_mail_sign(&f->app, &f->nobody, id, &other, "jean@example.org", compose, f, &o));
+    assert_string_equal(o.why, URNE_WHY_MAIL_SENT); /* the same answer as any request */
     urne_app_outcome_free(&o);
     assert_int_equal(f->composed, 2);
+    assert_int_equal(f->renewals, 1); /* its mail names nobody: the names first given stand */
     assert_string_not_equal(first, f->token);
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
                 urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, first, &o_));
 
-    OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o));
+    APP_OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o));
     char prefix[24]; /* the receipt, once: the signature's id, then XXXXX-XXXXX-XXXXX-XXXXX */
     snprintf(prefix, sizeof prefix, "%lld-", (long long)o.id);
     assert_int_equal(strncmp(o.detail, prefix, strlen(prefix)), 0);
     assert_int_equal(strlen(o.detail), strlen(prefix) + 23);
-    assert_string_equal(o.field, "AMIENS");
+    assert_string_equal(o.field, "AMIENS"); /* the commune first given, not the renewal's (Lille) */
     int64_t sid = o.id;
     urne_app_outcome_free(&o);
     assert_int_equal(signatures(f, id), 1);
-    OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o)); /* twice: harmless */
+    APP_OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o)); /* twice: harmless */
     assert_string_equal(o.why, URNE_WHY_CONFIRMED);
     assert_int_equal(o.id, sid);
     assert_string_equal(o.detail, "");
@@ -176,31 +157,45 @@ static void test_expiry_and_roll(void **state) {
     fixture *f = *state;
     int64_t id = collecting(f, RULES);
     urne_app_outcome o;
-    OK(ask(f, id, "anne@example.org", "1990-01-01", &o));
+    APP_OK(ask(f, id, "anne@example.org", "1990-01-01", &o));
     urne_app_outcome_free(&o);
     test_now += URNE_INITIATIVE_MAIL_EXPIRY; /* 7 days on: the link is dead */
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_LINK_EXPIRED,
                 urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
     assert_int_equal(signatures(f, id), 0);
-    OK(ask(f, id, "anne@example.org", "1990-01-01", &o)); /* asked again: a new link */
+    APP_OK(ask(f, id, "anne@example.org", "1990-01-01", &o)); /* asked again: a new link, a new request */
     assert_string_equal(o.why, URNE_WHY_MAIL_SENT);
     urne_app_outcome_free(&o);
+    assert_int_equal(f->renewals, 0); /* the link had expired: its names are given anew */
     char anne[80];
     snprintf(anne, sizeof anne, "%s", f->token);
     f->refuse = 1; /* a mail that does not fit: nothing written */
     APP_REFUSED(f, URNE_APP_NO_MEMORY, NULL, ask(f, id, "paul@example.org", "1990-01-01", &o_));
     f->refuse = 0;
-    OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o));
+    APP_OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o));
     urne_app_outcome_free(&o);
     assert_int_equal(signatures(f, id), 1);
     /* the purge: a request whose link expired removed (its row and sealed box), a confirmed one kept */
-    OK(ask(f, id, "zoe@example.org", "1990-01-01", &o));
+    APP_OK(ask(f, id, "zoe@example.org", "1990-01-01", &o));
     urne_app_outcome_free(&o);
-    assert_int_equal(urne_app_mail_purge(&f->app, test_now + URNE_INITIATIVE_MAIL_EXPIRY - 1), 0);
-    assert_int_equal(urne_app_mail_purge(&f->app, test_now + URNE_INITIATIVE_MAIL_EXPIRY), 1);
+    int64_t asked = test_now;
+    test_now += URNE_INITIATIVE_MAIL_EXPIRY;
+    assert_int_equal(urne_app_mail_waiting(&f->app), 2); /* Anne's and Zoé's mails: no sender ran */
+    assert_int_equal(urne_app_mail_purge(&f->app, test_now - 1), 0);
+    assert_int_equal(urne_app_mail_waiting(&f->app), 2);
+    assert_int_equal(urne_app_mail_purge(&f->app, test_now), 0); /* their link dead: their mails end, no sender needed */
+    assert_int_equal(urne_app_mail_waiting(&f->app), 0);
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_LINK_EXPIRED, /* a day long, an expired link says so */
+                urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
+    /* a second before the day is out: only Anne's first mail goes (dropped by her new link a week before) */
+    assert_int_equal(urne_app_mail_purge(&f->app, asked + URNE_INITIATIVE_MAIL_EXPIRY + 86400 - 1), 1);
+    APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_LINK_EXPIRED,
+                urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
+    assert_int_equal(urne_app_mail_purge(&f->app, asked + URNE_INITIATIVE_MAIL_EXPIRY + 86400), 1);
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
                 urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
-    OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, anne, &o)); /* a confirmed one is kept */
+    test_now = asked;
+    APP_OK(urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, anne, &o)); /* a confirmed one is kept */
     assert_string_equal(o.why, URNE_WHY_CONFIRMED);
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_TAKEN, URNE_WHY_ALREADY_SIGNED, ask(f, id, "anne@example.org", "1990-01-01", &o_));
@@ -212,11 +207,20 @@ static void test_expiry_and_roll(void **state) {
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_RULES, urne_app_initiative_create(&f->app, &f->admin, &share, &o_));
 }
 
+/* The failed mails counted, those whose link expired showing the relay's reason. */
+static int count_failed(const urne_mail_row *m, void *ctx) {
+    if (strcmp(m->state, "failed") != 0) return 0;
+    assert_string_not_equal(m->error, "expired");
+    assert_true(m->error[0] != 0);
+    ++*(int64_t *)ctx;
+    return 0;
+}
+
 static void test_outbox(void **state) {
     fixture *f = *state;
     int64_t id = collecting(f, RULES);
     urne_app_outcome o;
-    OK(ask(f, id, "jean@example.org", "1970-01-01", &o));
+    APP_OK(ask(f, id, "jean@example.org", "1970-01-01", &o));
     urne_app_outcome_free(&o);
     urne_mail_row *m = calloc(1, sizeof *m);
     int64_t now = test_now;
@@ -227,14 +231,42 @@ static void test_outbox(void **state) {
     assert_int_equal(urne_app_mail_next(&f->app, now + 119, 120, m), 0);
     assert_int_equal(urne_app_mail_next(&f->app, now + 120, 120, m), 1); /* the claim lapsed: taken again */
     int final = -1;
-    assert_int_equal(urne_app_mail_tried(&f->app, m, "connection refused", 2, now, &final), 0);
+    assert_int_equal(urne_app_mail_tried(&f->app, m, "connection refused", 0, 2, now, &final), 0);
     assert_int_equal(final, 0);
     assert_int_equal(urne_app_mail_next(&f->app, now + 1, 120, m), 0); /* waits 2 s */
     assert_int_equal(urne_app_mail_next(&f->app, now + 2, 120, m), 1);
     assert_int_equal(m->tries, 1);
-    assert_int_equal(urne_app_mail_tried(&f->app, m, "connection refused", 2, now + 2, &final), 0);
-    assert_int_equal(final, 1); /* its last try */
+    assert_int_equal(urne_app_mail_tried(&f->app, m, "connection refused", 0, 2, now + 2, &final), 0);
+    assert_int_equal(final, 1); /* the sender's cap: its last try */
     assert_int_equal(urne_app_mail_next(&f->app, now + 100000, 120, m), 0);
+
+    /* No cap: a relay out of reach (or answering 4xx) for hours loses nothing. */
+    APP_OK(ask(f, id, "anne@example.org", "1970-01-01", &o));
+    urne_app_outcome_free(&o);
+    int64_t t = test_now;
+    for (int k = 0; k < 40; k++) { /* 40 tries: over 5 hours of waits */
+        assert_int_equal(urne_app_mail_next(&f->app, t, 120, m), 1);
+        assert_int_equal(m->tries, k);
+        assert_int_equal(urne_app_mail_tried(&f->app, m, "421 try again later", 0, 0, t, &final), 0);
+        assert_int_equal(final, 0);
+        t += 600; /* the longest wait */
+    }
+    assert_int_equal(urne_app_mail_waiting(&f->app), 1);
+    /* Its link expired while the relay failed: shown failed, with the relay's reason. */
+    assert_int_equal(urne_app_mail_next(&f->app, test_now + URNE_INITIATIVE_MAIL_EXPIRY, 120, m), 0);
+    assert_int_equal(urne_app_mail_waiting(&f->app), 0);
+    int64_t failed = 0;
+    APP_OK(urne_app_mail_unsent(&f->app, &f->admin, count_failed, &failed, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(failed, 2);
+
+    /* A refusal (5xx) fails at once, whatever the cap. */
+    APP_OK(ask(f, id, "paul@example.org", "1970-01-01", &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(urne_app_mail_next(&f->app, test_now, 120, m), 1);
+    assert_int_equal(urne_app_mail_tried(&f->app, m, "550: no such user", 1, 0, test_now, &final), 0);
+    assert_int_equal(final, 1);
+    assert_int_equal(urne_app_mail_next(&f->app, test_now + 100000, 120, m), 0);
     APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_mail_unsent(&f->app, &f->nobody, NULL, NULL, &o_));
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_mail_unsent(&f->app, &f->com1, NULL, NULL, &o_));
     assert_int_equal(urne_app_mail_waiting(&f->app), 0);

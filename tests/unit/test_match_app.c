@@ -35,15 +35,10 @@ static int64_t test_now = 1767225600; /* 2026-01-01T00:00:00Z */
 static int64_t clock_now(void) { return test_now; }
 
 typedef struct fixture {
-    char dir[64];
-    urne_store *store;
-    urne_app app;
-    int changes;
+    APP_FIXTURE_FIELDS;
     urne_user nobody, admin, obs, coord, teach_a, teach_b, host_a;
     char codes[8][32]; /* pupils p1..p3 then hosts A..C, as the import gave them */
 } fixture;
-
-static void count_change(void *ctx) { ((fixture *)ctx)->changes++; }
 
 static void user(fixture *f, const char *name, urne_role role, urne_user *out) {
     app_fixture_user(f->store, name, role, 1, out);
@@ -56,10 +51,8 @@ static void grant(fixture *f, const char *name, const char *space, urne_role rol
 }
 
 static int setup(void **state) {
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    assert_true(sodium_init() >= 0);
-    f->store = app_fixture_store(f->dir, "match");
+    fixture *f;
+    APP_FIXTURE_NEW(f, "match");
     user(f, "admin", URNE_ROLE_ADMIN, &f->admin);
     user(f, "obs", URNE_ROLE_OBSERVER, &f->obs);
     user(f, "coord", URNE_ROLE_OBSERVER, &f->coord);
@@ -67,26 +60,14 @@ static int setup(void **state) {
     user(f, "teach_b", URNE_ROLE_OBSERVER, &f->teach_b);
     user(f, "host_a", URNE_ROLE_OBSERVER, &f->host_a);
     f->nobody.role = URNE_ROLE_PUBLIC;
-    app_fixture_open(&f->app, f->store, count_change, f);
+    app_fixture_open(&f->app, f->store, app_fixture_count, &f->changes);
     urne_app_match_clock(&f->app, clock_now);
     grant(f, "coord", "org/nord", URNE_ROLE_ADMIN);
     *state = f;
     return 0;
 }
 
-static int teardown(void **state) {
-    fixture *f = *state;
-    int rc = app_fixture_close(&f->app, f->store, f->dir);
-    free(f);
-    return rc;
-}
-
-#define OK(call)                                                                                              \
-    do {                                                                                                      \
-        urne_app_status st_ = (call);                                                                         \
-        if (st_ != URNE_APP_OK)                                                                               \
-            fail_msg("%s: %s (%s %s)", #call, urne_app_status_name(st_), o.why ? o.why : "", o.detail);       \
-    } while (0)
+APP_FIXTURE_TEARDOWN(fixture)
 
 /* A one place each; p1 (priority) and p2 of Collège A, p3 of Collège B. */
 static const char HOSTS[] = "id,capacity,weeks,name,commune\n"
@@ -127,7 +108,7 @@ static int64_t create(fixture *f) {
     bad = in;
     bad.name = "";
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_EMPTY, urne_app_match_create(&f->app, &f->coord, &bad, &o_));
-    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    APP_OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
     int64_t id = o.id;
     assert_true(id > 0);
     urne_app_outcome_free(&o);
@@ -154,7 +135,7 @@ static void import(fixture *f, int64_t id) {
     int n = 0;
     assert_int_equal(urne_store_match_pupil_each(f->store, id, "", count_pupil, &n), 0);
     assert_int_equal(n, 0); /* nothing stored */
-    OK(urne_app_match_import(&f->app, &f->coord, id, HOSTS, strlen(HOSTS), PUPILS, strlen(PUPILS), NULL, 0,
+    APP_OK(urne_app_match_import(&f->app, &f->coord, id, HOSTS, strlen(HOSTS), PUPILS, strlen(PUPILS), NULL, 0,
                              keep_code, f, &o));
     assert_int_equal(o.number, 3);
     urne_app_outcome_free(&o);
@@ -198,9 +179,9 @@ static void edits(fixture *f, int64_t id) {
     /* A pupil of no school of theirs: refused as for another school's, so that a
      * teacher learns nothing of the other pupils. */
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_wishes(&f->app, &f->teach_a, id, "p9", "A", &o_));
-    OK(urne_app_match_wishes(&f->app, &f->teach_a, id, "p2", "A>C", &o)); /* the same, written again */
+    APP_OK(urne_app_match_wishes(&f->app, &f->teach_a, id, "p2", "A>C", &o)); /* the same, written again */
     urne_app_outcome_free(&o);
-    OK(urne_app_match_wishes(&f->app, &f->teach_a, id, "p1", "A>B>C", &o));
+    APP_OK(urne_app_match_wishes(&f->app, &f->teach_a, id, "p1", "A>B>C", &o));
     urne_app_outcome_free(&o);
 
     urne_match_places pl = {.key = "A", .capacity = 1, .weeks = ""};
@@ -208,7 +189,7 @@ static void edits(fixture *f, int64_t id) {
     pl.reserved = 2;
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_CAPACITY, urne_app_match_places(&f->app, &f->host_a, id, &pl, &o_));
     pl.reserved = 0;
-    OK(urne_app_match_places(&f->app, &f->host_a, id, &pl, &o));
+    APP_OK(urne_app_match_places(&f->app, &f->host_a, id, &pl, &o));
     urne_app_outcome_free(&o);
     urne_match_places other = {.key = "B", .capacity = 3};
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_places(&f->app, &f->host_a, id, &other, &o_));
@@ -217,7 +198,7 @@ static void edits(fixture *f, int64_t id) {
     by_code.code = f->codes[4]; /* host B's link */
     by_code.capacity = 1;
     by_code.name = "Épicerie solidaire";
-    OK(urne_app_match_places(&f->app, &f->nobody, id, &by_code, &o));
+    APP_OK(urne_app_match_places(&f->app, &f->nobody, id, &by_code, &o));
     assert_string_equal(o.detail, "B");
     urne_app_outcome_free(&o);
 
@@ -229,7 +210,7 @@ static void edits(fixture *f, int64_t id) {
     APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_match_rankings(&f->app, &f->nobody, id, c_ranks, strlen(c_ranks), &o_));
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_rankings(&f->app, &f->teach_a, id, c_ranks, strlen(c_ranks), &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_FILE, urne_app_match_rankings(&f->app, &f->coord, id, bad, strlen(bad), &o_));
-    OK(urne_app_match_rankings(&f->app, &f->coord, id, c_ranks, strlen(c_ranks), &o));
+    APP_OK(urne_app_match_rankings(&f->app, &f->coord, id, c_ranks, strlen(c_ranks), &o));
     assert_int_equal(o.number, 1);
     urne_app_outcome_free(&o);
     urne_app_outcome o2;
@@ -249,7 +230,7 @@ static void edits(fixture *f, int64_t id) {
     APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_host_ranks(&f->app, id + 10, f->codes[4], who, first, 1, &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_RANK, urne_app_match_host_ranks(&f->app, id, f->codes[4], who, below, 1, &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_MATCH_EMPTY, urne_app_match_host_ranks(&f->app, id, f->codes[4], who, none, 1, &o_));
-    OK(urne_app_match_host_ranks(&f->app, id, f->codes[4], who, first, 1, &o));
+    APP_OK(urne_app_match_host_ranks(&f->app, id, f->codes[4], who, first, 1, &o));
     assert_int_equal(o.number, 1);
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_FILE, urne_app_match_host_ranks(&f->app, id, f->codes[4], who, first, 1, &o_));
@@ -268,7 +249,7 @@ static void list_item(const urne_match_listed *x, void *ctx) {
 static const char *lists(fixture *f, const urne_user *u, int64_t id, const char *code, char out[512]) {
     urne_app_outcome o;
     out[0] = '\0';
-    OK(urne_app_match_lists(&f->app, u, id, code, list_item, out, &o));
+    APP_OK(urne_app_match_lists(&f->app, u, id, code, list_item, out, &o));
     urne_app_outcome_free(&o);
     return out;
 }
@@ -296,7 +277,7 @@ static void downloads_refused(fixture *f, int64_t id) {
 static json_int_t report_number(fixture *f, int64_t id, int64_t round, const char *key) {
     urne_app_outcome o;
     char *text = NULL;
-    OK(urne_app_match_report(&f->app, &f->coord, id, round, &text, &o));
+    APP_OK(urne_app_match_report(&f->app, &f->coord, id, round, &text, &o));
     urne_app_outcome_free(&o);
     json_t *j = json_loads(text, 0, NULL);
     assert_non_null(j);
@@ -312,7 +293,7 @@ static void rounds(fixture *f, int64_t id) {
     urne_app_outcome o;
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_run(&f->app, &f->teach_a, id, 0, &o_));
     APP_REFUSED(f, URNE_APP_STATE, NULL, urne_app_match_publish(&f->app, &f->coord, id, "2026-01-10T12:00", &o_));
-    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    APP_OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
     assert_int_equal(o.number, 1);
     assert_int_equal(o.id, 2); /* p1 at A, p2 at C; p3 unplaced */
     urne_app_outcome_free(&o);
@@ -325,13 +306,13 @@ static void rounds(fixture *f, int64_t id) {
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE, urne_app_match_rankings(&f->app, &f->coord, id, late, strlen(late), &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "2025-12-31T00:00", &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_DEADLINE, urne_app_match_publish(&f->app, &f->coord, id, "soon", &o_));
-    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-10T12:00", &o));
+    APP_OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-10T12:00", &o));
     assert_int_equal(o.number, 2);
     urne_app_outcome_free(&o);
 
     urne_match_placement *v = calloc(1, sizeof *v);
     APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_placement(&f->app, id, "not-a-code", v, &o_));
-    OK(urne_app_match_placement(&f->app, id, f->codes[2], v, &o)); /* p3 */
+    APP_OK(urne_app_match_placement(&f->app, id, f->codes[2], v, &o)); /* p3 */
     assert_string_equal(v->pupil.key, "p3");
     assert_int_equal(v->has_result, 1);
     assert_string_equal(v->result.host, "");
@@ -341,14 +322,14 @@ static void rounds(fixture *f, int64_t id) {
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[2], 1, &o_));
     APP_REFUSED(f, URNE_APP_NO_CAMPAIGN, NULL, urne_app_match_answer(&f->app, id, "not-a-code", 0, &o_));
-    OK(urne_app_match_answer(&f->app, id, f->codes[0], 0, &o)); /* p1 refuses A */
+    APP_OK(urne_app_match_answer(&f->app, id, f->codes[0], 0, &o)); /* p1 refuses A */
     assert_string_equal(o.detail, "refused");
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[0], 1, &o_));
 
     /* Round 2: A, refused by p1, goes to p3, the next in its order; p2 keeps C
      * (offered, not yet answered). */
-    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    APP_OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
     assert_int_equal(o.number, 2);
     assert_int_equal(o.id, 1);
     urne_app_outcome_free(&o);
@@ -358,7 +339,7 @@ static void rounds(fixture *f, int64_t id) {
     assert_int_equal(r.wish, 1);
     assert_int_equal(urne_store_match_result_get(f->store, id, 2, "p2", &r), 0); /* kept: not in the round */
     assert_int_equal(urne_store_match_result_get(f->store, id, 2, "p1", &r), 0); /* refused: takes no part */
-    OK(urne_app_match_placement(&f->app, id, f->codes[2], v, &o)); /* round 2 not published yet: round 1 shown */
+    APP_OK(urne_app_match_placement(&f->app, id, f->codes[2], v, &o)); /* round 2 not published yet: round 1 shown */
     assert_int_equal(v->result.round, 1);
     urne_app_outcome_free(&o);
     /* The lists: the coordinator sees round 2 computed, host A nothing of it yet. */
@@ -370,7 +351,7 @@ static void rounds(fixture *f, int64_t id) {
     assert_int_equal(report_number(f, id, 1, "placed"), 2);
     assert_int_equal(report_number(f, id, 2, "placed"), 2); /* p2 keeping C, p3 at A */
     assert_int_equal(report_number(f, id, 0, "seed"), 7);
-    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-20T12:00Z", &o));
+    APP_OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-20T12:00Z", &o));
     urne_app_outcome_free(&o);
     assert_string_equal(lists(f, &f->nobody, id, f->codes[3], buf), "A p3 1 offered 2;");
     assert_string_equal(lists(f, &f->coord, id, NULL, buf), "A p3 1 offered 2;C p2 2 offered 1;");
@@ -390,20 +371,20 @@ static void rounds(fixture *f, int64_t id) {
     /* p2 lets the deadline of round 1 pass: expired at the next run, C freed. */
     test_now += 15 * 86400; /* 2026-01-16: past 01-10, before 01-20 */
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_OFFER, urne_app_match_answer(&f->app, id, f->codes[1], 1, &o_));
-    OK(urne_app_match_answer(&f->app, id, f->codes[2], 1, &o)); /* p3 accepts A */
+    APP_OK(urne_app_match_answer(&f->app, id, f->codes[2], 1, &o)); /* p3 accepts A */
     urne_app_outcome_free(&o);
     assert_string_equal(lists(f, &f->coord, id, NULL, buf), "A p3 1 accepted 2;"); /* p2's offer past its deadline */
-    OK(urne_app_match_run(&f->app, &f->coord, id, 1, &o)); /* the final phase */
+    APP_OK(urne_app_match_run(&f->app, &f->coord, id, 1, &o)); /* the final phase */
     urne_app_outcome_free(&o);
     urne_match_offer_row off;
     assert_int_equal(urne_store_match_offer_last(f->store, id, "p2", &off), 1);
     assert_string_equal(off.state, "expired");
     APP_REFUSED(f, URNE_APP_STATE, NULL, urne_app_match_close(&f->app, &f->coord, id, &o_)); /* run, not published */
-    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-30T12:00Z", &o));
+    APP_OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-01-30T12:00Z", &o));
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_FINAL, urne_app_match_run(&f->app, &f->coord, id, 0, &o_));
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_close(&f->app, &f->obs, id, &o_));
-    OK(urne_app_match_close(&f->app, &f->coord, id, &o));
+    APP_OK(urne_app_match_close(&f->app, &f->coord, id, &o));
     urne_app_outcome_free(&o);
     free(v);
 }
@@ -490,15 +471,15 @@ static void test_drawn_lottery_and_weeks(void **state) {
     fixture *f = *state;
     urne_app_outcome o;
     urne_match_campaign_new in = {.name = "Semaines", .space = "org/nord", .seed = 3};
-    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    APP_OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
     int64_t id = o.id;
     urne_app_outcome_free(&o);
     static const char hosts[] = "id,capacity,weeks\nA,5,w1\nB,5,w2|w3\n";
     static const char pupils[] = "id,wishes,priority,week,school\nq1,A>B,0,w2,X\nq2,A,0,w1,X\n";
-    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), NULL, 0, NULL, NULL,
+    APP_OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), NULL, 0, NULL, NULL,
                              &o));
     urne_app_outcome_free(&o);
-    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    APP_OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
     urne_app_outcome_free(&o);
     urne_match_result_row r;
     assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q1", &r), 1);
@@ -519,14 +500,14 @@ static void test_distances_and_late_joiners(void **state) {
     fixture *f = *state;
     urne_app_outcome o;
     urne_match_campaign_new in = {.name = "Distances", .space = "org/nord", .seed = 5};
-    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    APP_OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
     int64_t id = o.id;
     urne_app_outcome_free(&o);
     static const char hosts[] = "id,capacity,commune\nL,1,Lille\nD,1,Dunkerque\n";
     static const char pupils[] = "id,wishes,commune\nq1,D>L,Lille\nq2,D,Roubaix\n";
     static const char table[] = "commune_a,commune_b,km\nLille,Dunkerque,80\nRoubaix,Dunkerque,30\n";
     static const char bad[] = "commune_a,commune_b,km\nLille,Dunkerque,-3\n";
-    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), NULL, 0, NULL, NULL,
+    APP_OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), NULL, 0, NULL, NULL,
                              &o));
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_distances(&f->app, &f->obs, id, table, strlen(table), 50, &o_));
@@ -537,15 +518,15 @@ static void test_distances_and_late_joiners(void **state) {
     assert_int_equal(o.checks.items[0].line, 2);
     assert_string_equal(o.checks.items[0].field, "km");
     urne_app_outcome_free(&o);
-    OK(urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), 10, &o));
+    APP_OK(urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), 10, &o));
     urne_app_outcome_free(&o);
-    OK(urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), 50, &o)); /* replaces it */
+    APP_OK(urne_app_match_distances(&f->app, &f->coord, id, table, strlen(table), 50, &o)); /* replaces it */
     assert_int_equal(o.number, 2);
     urne_app_outcome_free(&o);
     urne_match_limit_row lim;
     assert_int_equal(urne_store_match_limit_get(f->store, id, &lim), 1);
     assert_int_equal(lim.max_km, 50);
-    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    APP_OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
     urne_app_outcome_free(&o);
     urne_match_result_row r;
     assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q1", &r), 1);
@@ -560,7 +541,7 @@ static void test_distances_and_late_joiners(void **state) {
     static const char more[] = "id,capacity,commune\nE,1,Lille\n";
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE,
                 urne_app_match_add(&f->app, &f->coord, id, NULL, 0, again, strlen(again), NULL, NULL, &o_));
-    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
+    APP_OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL,
                 urne_app_match_add(&f->app, &f->obs, id, more, strlen(more), late, strlen(late), NULL, NULL, &o_));
@@ -573,14 +554,14 @@ static void test_distances_and_late_joiners(void **state) {
                      URNE_APP_BAD_INPUT); /* E is no host yet */
     assert_string_equal(o.checks.items[0].rule, "unknown-host");
     urne_app_outcome_free(&o);
-    OK(urne_app_match_add(&f->app, &f->coord, id, more, strlen(more), late, strlen(late), NULL, NULL, &o));
+    APP_OK(urne_app_match_add(&f->app, &f->coord, id, more, strlen(more), late, strlen(late), NULL, NULL, &o));
     assert_int_equal(o.number, 1);
     urne_app_outcome_free(&o);
     urne_match_pupil_row p;
     assert_int_equal(urne_store_match_pupil_get(f->store, id, "q3", NULL, &p), 1);
     assert_string_equal(p.wishes, "E>L");
     assert_string_equal(p.kept, "{\"commune\":\"Lille\"}");
-    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    APP_OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
     assert_int_equal(o.id, 1); /* q3 placed; q1 and q2 hold their offers */
     urne_app_outcome_free(&o);
     assert_int_equal(urne_store_match_result_get(f->store, id, 2, "q3", &r), 1);
@@ -597,7 +578,7 @@ static void test_ranking_corrected(void **state) {
     fixture *f = *state;
     urne_app_outcome o;
     urne_match_campaign_new in = {.name = "Classements", .space = "org/nord", .seed = 9};
-    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    APP_OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
     int64_t id = o.id;
     urne_app_outcome_free(&o);
     static const char hosts[] = "id,capacity\nA,1\nB,1\n";
@@ -606,34 +587,34 @@ static void test_ranking_corrected(void **state) {
     static const char swapped[] = "host,pupil,rank\nA,q2,1\nA,q1,2\n";
     static const char drops[] = "host,pupil,rank\nA,q1,1\n";
     static const char unranked[] = "host,pupil,rank\nB,q3,1\n";
-    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), given,
+    APP_OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), given,
                              strlen(given), NULL, NULL, &o));
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL,
                 urne_app_match_rankings_correct(&f->app, &f->obs, id, swapped, strlen(swapped), &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_FILE,
                 urne_app_match_rankings_correct(&f->app, &f->coord, id, unranked, strlen(unranked), &o_));
-    OK(urne_app_match_rankings_correct(&f->app, &f->coord, id, swapped, strlen(swapped), &o));
+    APP_OK(urne_app_match_rankings_correct(&f->app, &f->coord, id, swapped, strlen(swapped), &o));
     assert_int_equal(o.number, 2);
     assert_int_equal(o.id, 1);
     urne_app_outcome_free(&o);
-    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    APP_OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
     urne_app_outcome_free(&o);
     urne_match_result_row r;
     assert_int_equal(urne_store_match_result_get(f->store, id, 1, "q2", &r), 1);
     assert_string_equal(r.host, "A"); /* A's corrected order: q2 first */
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_MATCH_STATE,
                 urne_app_match_rankings_correct(&f->app, &f->coord, id, swapped, strlen(swapped), &o_));
-    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
+    APP_OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
     urne_app_outcome_free(&o);
     assert_int_equal(urne_app_match_rankings_correct(&f->app, &f->coord, id, drops, strlen(drops), &o),
                      URNE_APP_BAD_INPUT);
     assert_string_equal(o.checks.items[0].rule, "holder-not-ranked");
     assert_int_equal(o.checks.items[0].line, 2);
     urne_app_outcome_free(&o);
-    OK(urne_app_match_rankings_correct(&f->app, &f->coord, id, given, strlen(given), &o));
+    APP_OK(urne_app_match_rankings_correct(&f->app, &f->coord, id, given, strlen(given), &o));
     urne_app_outcome_free(&o);
-    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o)); /* q2 keeps A: the kept place is still acceptable */
+    APP_OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o)); /* q2 keeps A: the kept place is still acceptable */
     urne_app_outcome_free(&o);
     char field[96];
     assert_int_equal(replay_diffs(f, field), 0);
@@ -666,42 +647,42 @@ static void test_lists_own_order(void **state) {
     fixture *f = *state;
     urne_app_outcome o;
     urne_match_campaign_new in = {.name = "Listes", .space = "org/nord", .seed = 2};
-    OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
+    APP_OK(urne_app_match_create(&f->app, &f->coord, &in, &o));
     int64_t id = o.id;
     urne_app_outcome_free(&o);
     static const char hosts[] = "id,capacity\nA,2\nB,2\n";
     static const char pupils[] = "id,wishes,priority,lottery\nq1,B,1,1\nq2,B,0,2\nq3,A,0,3\nq4,A,1,4\n";
     static const char ranking[] = "host,pupil,rank\nB,q1,7\nB,q2,0\n";
-    OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), ranking,
+    APP_OK(urne_app_match_import(&f->app, &f->coord, id, hosts, strlen(hosts), pupils, strlen(pupils), ranking,
                              strlen(ranking), keep_code, f, &o));
     urne_app_outcome_free(&o);
-    OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
+    APP_OK(urne_app_match_run(&f->app, &f->coord, id, 0, &o));
     urne_app_outcome_free(&o);
     lines l = {{0}};
-    OK(urne_app_match_lists(&f->app, &f->coord, id, NULL, list_line, &l, &o));
+    APP_OK(urne_app_match_lists(&f->app, &f->coord, id, NULL, list_line, &l, &o));
     urne_app_outcome_free(&o);
     assert_string_equal(l.text, "A:q4 A:q3 B:q2 B:q1 ");
     /* The downloads' rows and the teacher's page through their use cases. */
     int n = 0;
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_match_round_rows(&f->app, &f->obs, id, 0, count_result, &n, &o_));
     assert_int_equal(n, 0);
-    OK(urne_app_match_round_rows(&f->app, &f->coord, id, 0, count_result, &n, &o));
+    APP_OK(urne_app_match_round_rows(&f->app, &f->coord, id, 0, count_result, &n, &o));
     urne_app_outcome_free(&o);
     assert_int_equal(n, 4);
     n = 0;
-    OK(urne_app_match_round_rows(&f->app, &f->coord, id, 1, count_result, &n, &o));
+    APP_OK(urne_app_match_round_rows(&f->app, &f->coord, id, 1, count_result, &n, &o));
     urne_app_outcome_free(&o);
     assert_int_equal(n, 4);
     urne_match_campaign_row *cr = malloc(sizeof *cr);
     assert_non_null(cr);
     n = 0;
-    OK(urne_app_match_school_pupils(&f->app, &f->obs, id, cr, count_view, &n, &o));
+    APP_OK(urne_app_match_school_pupils(&f->app, &f->obs, id, cr, count_view, &n, &o));
     urne_app_outcome_free(&o);
     assert_int_equal(n, 0); /* no school of theirs */
     char space[48];
     snprintf(space, sizeof space, "match/%lld", (long long)id);
     grant(f, "teach_a", space, URNE_ROLE_SECRETARY); /* a secretary of the campaign: every school */
-    OK(urne_app_match_school_pupils(&f->app, &f->teach_a, id, cr, count_view, &n, &o));
+    APP_OK(urne_app_match_school_pupils(&f->app, &f->teach_a, id, cr, count_view, &n, &o));
     urne_app_outcome_free(&o);
     assert_int_equal(n, 4);
     assert_string_equal(cr->name, "Listes");
@@ -716,14 +697,14 @@ static void test_lists_own_order(void **state) {
     assert_int_equal(urne_store_match_run_get(f->store, id, 2, run), 0);
     free(run);
     char *text = NULL;
-    OK(urne_app_match_report(&f->app, &f->coord, id, 0, &text, &o));
+    APP_OK(urne_app_match_report(&f->app, &f->coord, id, 0, &text, &o));
     urne_app_outcome_free(&o);
     assert_non_null(strstr(text, "\"placed\": 4,\n"));
     free(text);
-    OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
+    APP_OK(urne_app_match_publish(&f->app, &f->coord, id, "2026-02-01T00:00:00Z", &o));
     urne_app_outcome_free(&o);
     memset(&l, 0, sizeof l);
-    OK(urne_app_match_lists(&f->app, NULL, id, f->codes[4], list_line, &l, &o)); /* host B's link */
+    APP_OK(urne_app_match_lists(&f->app, NULL, id, f->codes[4], list_line, &l, &o)); /* host B's link */
     urne_app_outcome_free(&o);
     assert_string_equal(l.text, "B:q2 B:q1 ");
 }
