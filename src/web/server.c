@@ -586,9 +586,13 @@ static void serve_close(serving *s) {
      * connection still suspended when the daemon stops is libmicrohttpd's panic.
      * Those signed after are committed one by one in their request's thread. */
     urne_signing_stop(s->srv.signing); /* its checks made, their tickets handed to the committer */
-    s->srv.signing = NULL;
     if (s->app_open) urne_app_initiative_batch_stop(&s->srv.app);
     if (s->daemon) urne_server_mhd.stop_daemon(s->daemon);
+    /* Freed only once no request thread is left: until the daemon stopped, a
+     * signature could still reach the stopped checker (and be checked in its own
+     * thread, the checker taking no job once stopping). */
+    urne_signing_free(s->srv.signing);
+    s->srv.signing = NULL;
     /* After the daemon (a request asking for a mail wakes the sender) and before
      * the application and the store it uses. */
     urne_mailer_stop(s->srv.mailer); /* the mail in hand finished or left waiting */

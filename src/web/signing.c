@@ -89,6 +89,11 @@ void urne_signing_stop(urne_signing *s) {
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->thread, NULL); /* it leaves once the queue is empty */
     assert(s->head == NULL);
+}
+
+void urne_signing_free(urne_signing *s) {
+    if (s == NULL) return;
+    assert(s->stopping && s->head == NULL);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->mu);
     free(s);

@@ -34,11 +34,16 @@ typedef struct urne_signing urne_signing;
 urne_signing *urne_signing_start(void);
 
 /* Every check queued made (their connections resumed or handed to the
- * committer), then the thread stopped and s freed; checks asked after are made
- * in their request's thread. Call before the committer is stopped
+ * committer), then the thread stopped; checks asked after are made in their
+ * request's thread. Call before the committer is stopped
  * (urne_app_initiative_batch_stop) and before libmicrohttpd is, so that no
- * connection stays suspended. NULL: nothing. */
+ * connection stays suspended. s stays allocated: a request thread may still look
+ * at it until libmicrohttpd has stopped. NULL: nothing. */
 void urne_signing_stop(urne_signing *s);
+
+/* Free a stopped s, once no request thread is left (after libmicrohttpd has
+ * stopped). NULL: nothing. */
+void urne_signing_free(urne_signing *s);
 
 /* Sign initiative `id` as signer (its strings must live as long as r: its
  * parameters; the origin is copied): r's connection is suspended
