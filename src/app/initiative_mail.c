@@ -11,10 +11,12 @@
  * (nothing to do), else a new token (32 random bytes; the store keeps its
  * SHA-256), the row written or renewed, older mails about it dropped, and the
  * new mail put in the outbox, all in one transaction. A renewal while the link
- * lives keeps the identity first given (sealed box, territory, marks): whoever
- * knows an address could otherwise put other names in its owner's pending
- * signature; its mail names nobody (the names typed this time are not the ones
- * signed). The answer is the same either way (the adapter words it so).
+ * lives takes the identity typed now and its mail names it, as every mail names
+ * what its link confirms: whoever knows an address may replace the names, never
+ * confirm them; the mailbox's owner confirms what the mail they read names.
+ * (Keeping the first names, as tried, let whoever asked first fix the names the
+ * owner then confirmed unseen: review finding.) The answer is the same either
+ * way (the adapter words it so).
  *
  * Confirming: the token's hash finds the row; the signature is made from it as
  * initiative_sign.c makes one (the sealed identity and address, the marks, a
@@ -136,8 +138,8 @@ static urne_app_status compose_mail(const urne_initiative_held *h, const urne_in
                                     const char *email, const char *token, const urne_initiative_pending *p,
                                     int renewal, urne_initiative_mail_compose compose, void *ctx, urne_mail_row *m,
                                     urne_app_outcome *out) {
-    urne_initiative_mail_facts f = {h->row.id,     h->row.title,  token, renewal ? NULL : in->name,
-                                    renewal ? NULL : in->given, renewal ? NULL : in->commune, p->expires_at, renewal};
+    urne_initiative_mail_facts f = {h->row.id, h->row.title, token,        in->name,
+                                    in->given, in->commune,  p->expires_at, renewal};
     snprintf(m->recipient, sizeof m->recipient, "%s", email);
     if (compose(&f, m->subject, sizeof m->subject, m->body, sizeof m->body, ctx) < 0)
         return urne_app_fail(out, URNE_APP_NO_MEMORY, "the mail does not fit");
@@ -175,12 +177,11 @@ static urne_app_status request_locked(urne_app *app, const urne_user *actor, int
         sodium_bin2hex(token, sizeof token, raw, sizeof raw);
         crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
         sodium_bin2hex(p->token_hash, sizeof p->token_hash, digest, sizeof digest);
-        int renewal = found && old->expires_at > now; /* its link alive: the identity first given stands */
-        if (renewal) {
-            memcpy(p->sealed, old->sealed, sizeof p->sealed);
-            memcpy(p->territory, old->territory, sizeof p->territory);
-            memcpy(p->marks, old->marks, sizeof p->marks);
-        }
+        /* Its link alive: the new link replaces it, with the names typed now,
+         * which the mail names; the link mailed before dies with its token.
+         * Whoever types the address may replace the names, never confirm them:
+         * the owner of the mailbox confirms what the mail they read names. */
+        int renewal = found && old->expires_at > now;
         p->initiative = id;
         snprintf(p->state, sizeof p->state, "pending");
         p->requested_at = now;

@@ -49,9 +49,9 @@ typedef struct urne_initiative_mail_facts {
     int64_t initiative;
     const char *title;
     const char *token;       /* the link's token (hex), to put in the link */
-    const char *name, *given, *commune; /* as the signer typed them; NULL for a renewal */
+    const char *name, *given, *commune; /* as the signer typed them: what the link confirms */
     int64_t expires_at;      /* UTC seconds */
-    int renewal;             /* 1: a new link for a pending request, whose names (first given) stand */
+    int renewal;             /* 1: a new link for a pending request, replacing the one mailed before */
 } urne_initiative_mail_facts;
 /* Write the mail's subject and plain-text body (UTF-8, \n ends lines) into the
  * buffers: 0, or -1 when they do not fit (nothing is then written). */
@@ -66,10 +66,13 @@ typedef int (*urne_initiative_mail_compose)(const urne_initiative_mail_facts *f,
  * TAKEN URNE_WHY_ALREADY_SIGNED (this address has signed: nothing written);
  * STORE, NO_MEMORY (nothing written). OK with why URNE_WHY_MAIL_SENT (the
  * pending row and its mail committed) or URNE_WHY_MAIL_RECENT (nothing
- * written). A request for an address whose pending link still lives renews the
- * link only: the identity first given stands (the mail's facts say renewal,
- * with no names), so that nobody knowing the address replaces its owner's
- * names. Writes no audit entry (a signature does not). */
+ * written). A request for an address whose pending link still lives replaces
+ * it: a new link, the names typed now (the mail names them, its facts saying
+ * renewal), the link mailed before dead. Whoever knows an address may so
+ * replace the names, never confirm them: the mailbox's owner confirms what the
+ * mail they read names (keeping the first names instead would let whoever asked
+ * first fix the names the owner then confirms unseen). Writes no audit entry (a
+ * signature does not). */
 urne_app_status urne_app_initiative_mail_sign(urne_app *app, const urne_user *actor, int64_t id,
                                               const urne_initiative_signer *signer, const char *email,
                                               urne_initiative_mail_compose compose, void *ctx, urne_app_outcome *out);

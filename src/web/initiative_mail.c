@@ -84,22 +84,25 @@ static int compose(const urne_initiative_mail_facts *f, char *subject, size_t ss
     gmtime_r(&t, &tm);
     strftime(until, sizeof until, "%Y-%m-%d %H:%M", &tm);
     int s = snprintf(subject, ssize, _(r, "Confirm your signature: %s"), f->title);
-    int n = f->renewal /* the names of the first request stand: those typed this time are not shown as signed */
+    const char *given = f->given ? f->given : "", *name = f->name ? f->name : "", *commune = f->commune ? f->commune : "";
+    int n = f->renewal /* the names typed this time replace the first: the mail names them, and says so */
                 ? snprintf(body, bsize,
-                           _(r, "Hello,\n\nA new link was asked to sign the initiative \"%s\" with this address. The "
-                                "signature keeps the names given when it was first asked (they are not repeated "
-                                "here).\n\nYour signature counts once you confirm it. To confirm it, open this link "
-                                "before %s (UTC) and press the button:\n\n%s/initiatives/%lld/confirm?token=%s\n\nIf "
-                                "you did not ask for this, ignore this mail: nothing is counted without the link.\n\n"
-                                "-- \nurne\n"),
-                           f->title, until, r->srv->public_url, (long long)f->initiative, f->token)
+                           _(r, "Hello,\n\nA new link was asked to sign the initiative \"%s\" with this address, "
+                                "as:\n    %s %s, %s\n\nThe links mailed before for this address no longer work. If "
+                                "these are not your names, do not confirm: ask again from the initiative's page.\n\n"
+                                "Your signature counts once you confirm it. To confirm it, open this link before %s "
+                                "(UTC) and press the button:\n\n%s/initiatives/%lld/confirm?token=%s\n\nIf you did "
+                                "not ask for this, ignore this mail: nothing is counted without the link.\n\n-- \n"
+                                "urne\n"),
+                           f->title, given, name, commune, until, r->srv->public_url, (long long)f->initiative,
+                           f->token)
                 : snprintf(body, bsize,
                      _(r, "Hello,\n\nYou asked to sign the initiative \"%s\" as:\n    %s %s, %s\n\nYour signature "
                           "counts once you confirm it. To confirm it, open this link before %s (UTC) and press the "
                           "button:\n\n%s/initiatives/%lld/confirm?token=%s\n\nIf you did not ask for this, ignore this "
                           "mail: nothing is counted without the link.\n\n-- \nurne\n"),
-                           f->title, f->given ? f->given : "", f->name ? f->name : "",
-                           f->commune ? f->commune : "", until, r->srv->public_url, (long long)f->initiative, f->token);
+                           f->title, given, name, commune, until, r->srv->public_url, (long long)f->initiative,
+                           f->token);
     return s < 0 || (size_t)s >= ssize || n < 0 || (size_t)n >= bsize ? -1 : 0;
 }
 

@@ -6,8 +6,8 @@
  * second follow answered so), then the address cannot sign again, whatever its
  * spelling or names; a link 7 days old counts nothing; signing by name is
  * refused for such an initiative, and e-mail for a roll's; a renewal while
- * the link lives keeps the names and commune first given (its mail names
- * nobody); the outbox's next mail claimed, tried again after a wait while the
+ * the link lives replaces the names with those typed now, and its mail names
+ * them (whoever asked first cannot fix the names the owner confirms); the outbox's next mail claimed, tried again after a wait while the
  * relay fails (past the old cap of 12 tries: until the link expires, then
  * shown failed), failed for good at once on a refusal or at the sender's cap;
  * a mail that does not fit writes nothing; the administrators' list.
@@ -30,7 +30,8 @@ typedef struct fixture {
     char pk_hex[65];
     char token[80];  /* the last mail's token */
     int composed;    /* mails composed */
-    int renewals;    /* of which renewals (named nobody) */
+    int renewals;    /* of which renewals */
+    char named[160]; /* the names the last mail gave: "given name, commune" */
     int refuse;      /* compose answers -1 */
 } fixture;
 
@@ -77,7 +78,8 @@ static int compose(const urne_initiative_mail_facts *m, char *subject, size_t ss
     if (f->refuse) return -1;
     f->composed++;
     f->renewals += m->renewal;
-    if (m->renewal) assert_true(m->name == NULL && m->given == NULL && m->commune == NULL);
+    assert_true(m->name && m->given && m->commune); /* every mail names what its link confirms */
+    snprintf(f->named, sizeof f->named, "%s %s, %s", m->given, m->name, m->commune);
     snprintf(f->token, sizeof f->token, "%s", m->token);
     snprintf(subject, ssize, "Confirm: %s", m->title);
     snprintf(body, bsize, "%s %s, %s: /initiatives/%lld/confirm?token=%s\n", m->given ? m->given : "-",
@@ -114,6 +116,7 @@ static void test_request_and_confirm(void **state) {
     char first[80];
     snprintf(first, sizeof first, "%s", f->token);
     assert_int_equal(strlen(first), 64);
+    assert_string_equal(f->named, "Jean Martin, Amiens");
 
     test_now += URNE_INITIATIVE_MAIL_RESEND - 1; /* asked again too soon: no mail */
     APP_OK(ask(f, id, "jean@example.org", "1970-01-01", &o));
@@ -127,7 +130,8 @@ static void test_request_and_confirm(void **state) {
     assert_string_equal(o.why, URNE_WHY_MAIL_SENT); /* the same answer as any request */
     urne_app_outcome_free(&o);
     assert_int_equal(f->composed, 2);
-    assert_int_equal(f->renewals, 1); /* its mail names nobody: the names first given stand */
+    assert_int_equal(f->renewals, 1);
+    assert_string_equal(f->named, "Paul Autre, Lille"); /* the mail names the names its link confirms */
     assert_string_not_equal(first, f->token);
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
                 urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, first, &o_));
@@ -137,7 +141,7 @@ static void test_request_and_confirm(void **state) {
     snprintf(prefix, sizeof prefix, "%lld-", (long long)o.id);
     assert_int_equal(strncmp(o.detail, prefix, strlen(prefix)), 0);
     assert_int_equal(strlen(o.detail), strlen(prefix) + 23);
-    assert_string_equal(o.field, "AMIENS"); /* the commune first given, not the renewal's (Lille) */
+    assert_string_equal(o.field, "LILLE"); /* the renewal's commune, which its mail named, not the first's */
     int64_t sid = o.id;
     urne_app_outcome_free(&o);
     assert_int_equal(signatures(f, id), 1);
