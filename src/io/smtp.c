@@ -143,21 +143,61 @@ static size_t read_part(char *buf, size_t size, size_t nitems, void *ctx) {
     return n;
 }
 
-/* Which failure rc is, the relay's last reply being `code` (0: none). A reply
- * says it (4xx: later, 5xx: never), but a refused login (535 among them) is the
- * relay's configuration, mended by its administrator, not the mail's; without
- * a reply, a connection that failed or timed out is worth another try, and a
- * URL libcurl cannot use (no other try mends it) is not. */
-static urne_smtp_result classify(CURLcode rc, long code) {
+/* The enhanced status code's class and subject of a reply line ("550 5.1.1
+ * No such user": 5 and 1), or 0 when the line gives none (RFC 3463). */
+static int enhanced(const char *reply, int *subject) {
+    const char *p = reply;
+    while (*p >= '0' && *p <= '9') p++;
+    while (*p == ' ' || *p == '-') p++;
+    if ((p[0] == '4' || p[0] == '5') && p[1] == '.' && p[2] >= '0' && p[2] <= '9' && p[3] == '.') {
+        *subject = p[2] - '0';
+        return p[0] - '0';
+    }
+    return 0;
+}
+
+urne_smtp_result urne_smtp_judge_reply(const char *stage, long code, const char *reply) {
+    if (code < 500 || code >= 600) return URNE_SMTP_TRANSIENT; /* 4xx: later, in SMTP's words */
+    if (stage == NULL || strcmp(stage, "RCPT") != 0) return URNE_SMTP_TRANSIENT; /* the relay's, not the address's */
+    int subject = 0, cls = enhanced(reply ? reply : "", &subject);
+    if (cls == 5) return subject == 1 || subject == 2 ? URNE_SMTP_PERMANENT : URNE_SMTP_TRANSIENT;
+    return code == 550 || code == 551 || code == 553 ? URNE_SMTP_PERMANENT : URNE_SMTP_TRANSIENT;
+}
+
+/* Which failure rc is, the relay's last reply being `code` (0: none) and its
+ * line `reply`, libcurl's message `err` ("RCPT failed: 550" names the command
+ * refused). A reply is judged by urne_smtp_judge_reply: only the recipient
+ * refused for good fails the mail at once. A refused login is the relay's
+ * configuration, mended by its administrator, not the mail's; without a reply,
+ * a connection that failed or timed out is worth another try, and a URL
+ * libcurl cannot use (no other try mends it) is not. */
+static urne_smtp_result classify(CURLcode rc, long code, const char *err, const char *reply) {
     if (rc == CURLE_LOGIN_DENIED) return URNE_SMTP_TRANSIENT;
-    if (code >= 500 && code < 600) return URNE_SMTP_PERMANENT;
-    if (code >= 400 && code < 500) return URNE_SMTP_TRANSIENT;
+    if (code >= 400 && code < 600) return urne_smtp_judge_reply(strncmp(err, "RCPT", 4) == 0 ? "RCPT" : "", code, reply);
     switch (rc) {
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
     case CURLE_NOT_BUILT_IN: return URNE_SMTP_PERMANENT;
     default: return URNE_SMTP_TRANSIENT; /* refused, reset, timed out, unresolved... */
     }
+}
+
+/* The relay's last refusal (a 4xx or 5xx reply line), kept from libcurl's
+ * debug callback (its CURLINFO_HEADER_IN lines are the relay's replies), CR LF
+ * cut; the replies after it (QUIT's "221 Bye") do not replace it. */
+typedef struct last_reply {
+    char line[256];
+} last_reply;
+
+static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *ctx) {
+    (void)c;
+    if (type != CURLINFO_HEADER_IN || size < 3 || (data[0] != '4' && data[0] != '5')) return 0;
+    last_reply *l = ctx;
+    size_t n = size < sizeof l->line - 1 ? size : sizeof l->line - 1;
+    memcpy(l->line, data, n);
+    while (n > 0 && (l->line[n - 1] == '\n' || l->line[n - 1] == '\r')) n--;
+    l->line[n] = 0;
+    return 0;
 }
 
 urne_smtp_result urne_smtp_send(urne_smtp *s, const char *to, const char *subject, const char *body, char *why,
@@ -198,14 +238,20 @@ urne_smtp_result urne_smtp_send(urne_smtp *s, const char *to, const char *subjec
     s->setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
     s->setopt(c, CURLOPT_TIMEOUT, 60L);
     s->setopt(c, CURLOPT_ERRORBUFFER, err);
+    last_reply reply = {""};
+    s->setopt(c, CURLOPT_DEBUGFUNCTION, on_debug); /* called only when verbose: nothing printed */
+    s->setopt(c, CURLOPT_DEBUGDATA, &reply);
+    s->setopt(c, CURLOPT_VERBOSE, 1L);
     CURLcode rc = s->perform(c);
     long code = 0;
     if (rc != CURLE_OK && s->getinfo(c, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK) code = 0;
-    if (rc != CURLE_OK && code > 0)
+    if (rc != CURLE_OK && code > 0 && reply.line[0])
+        snprintf(why, size, "%ld: %s%s%s (%s)", code, s->strerror(rc), err[0] ? ": " : "", err, reply.line);
+    else if (rc != CURLE_OK && code > 0)
         snprintf(why, size, "%ld: %s%s%s", code, s->strerror(rc), err[0] ? ": " : "", err);
     else if (rc != CURLE_OK)
         snprintf(why, size, "%s%s%s", s->strerror(rc), err[0] ? ": " : "", err);
     s->free_all(to_list);
     free(msg);
-    return rc == CURLE_OK ? URNE_SMTP_SENT : classify(rc, code);
+    return rc == CURLE_OK ? URNE_SMTP_SENT : classify(rc, code, err, reply.line);
 }

@@ -25,9 +25,10 @@ void urne_smtp_close(urne_smtp *s);
 
 /* What a try came to: the relay took the mail; a failure worth another try
  * later (the relay out of reach, a timeout, a 4xx reply: "try again later" in
- * SMTP's words, or its login refused: its configuration, not the mail's); a
- * failure no other try will mend (a 5xx reply to the mail: the address
- * refused, the message rejected). */
+ * SMTP's words, its login refused, or any other refusal of the relay's own:
+ * its configuration, mended by its administrator, not the mail's); a failure
+ * no other try will mend (the recipient refused for good: see
+ * urne_smtp_judge_reply). */
 typedef enum urne_smtp_result { URNE_SMTP_SENT = 0, URNE_SMTP_TRANSIENT = 1, URNE_SMTP_PERMANENT = 2 } urne_smtp_result;
 
 /* Send one mail to `to` (an address checked by initiative/email.h: no line
@@ -36,6 +37,17 @@ typedef enum urne_smtp_result { URNE_SMTP_SENT = 0, URNE_SMTP_TRANSIENT = 1, URN
  * relay's reply code first when there is one: "550: ..."). Out of memory is
  * transient. */
 urne_smtp_result urne_smtp_send(urne_smtp *s, const char *to, const char *subject, const char *body, char *why, size_t size);
+
+/* How a relay's reply judges a failed mail: `stage` the command it answered
+ * ("RCPT" for the recipient, anything else otherwise), `code` the reply's code,
+ * `reply` its line ("550 5.1.1 No such user": the enhanced status code read when
+ * there is one, RFC 3463). PERMANENT only for the recipient refused for good: a
+ * 5xx to RCPT whose enhanced code is 5.1.x (a bad address) or 5.2.x (a mailbox
+ * that takes none), or, without one, 550, 551 or 553. Everything else is
+ * TRANSIENT, tried again until the link expires: 4xx; the relay refusing to
+ * relay, to authenticate, the sender or the message (530, 5.7.x, a 5xx to MAIL
+ * or DATA), which its administrator mends. Pure. */
+urne_smtp_result urne_smtp_judge_reply(const char *stage, long code, const char *reply);
 
 /* The message as sent (headers and base64 body, CRLF lines), malloc'ed; NULL
  * when memory lacks. `date` the Date header's value, `id` the Message-ID's

@@ -6,7 +6,8 @@ harmless; a second signature with the same address (another spelling, other
 names) counts nothing; asking again within 10 minutes mails nothing more; the
 relay down -> the mail kept in the outbox, tried again past the old cap of
 tries, shown waiting with its next try, and sent when it comes back; a mail the
-relay refuses (550) fails for good at once, shown to administrators; an expired
+relay refuses (550 5.1.1) fails for good at once, shown to administrators, while
+one refused by the relay's configuration (550 5.7.1) is tried again; an expired
 link counts nothing, and a server without a relay purges it all the same; bad
 addresses get a message naming the field and rule; no address or link in clear
 left in the store once the mail left; the rules refuse shares with e-mail; one
@@ -43,6 +44,8 @@ class Sink:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("lea@"):  # a mailbox the relay refuses for good
             return "550 5.1.1 No such user here"
+        if address.startswith("noe@"):  # the relay's own configuration: mended by its administrator
+            return "550 5.7.1 Relaying denied"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -235,6 +238,16 @@ try:
     check(st == 200 and "échoué" in page and "Courriels non envoyés" in page, "and in French")
     check(wait_for(lambda: "refused by the relay, failed for good: 550" in open(os.path.join(srv.dir, "server.log")).read(), 5),
           "the failure is said in the server's log")
+
+    # The relay refusing to relay (550 5.7.1): its configuration, not the address: tried again, not failed.
+    pub.post("/api/initiatives/1/mail", {"name": "Blanc", "given": "Noé", "birth": "1981-04-04",
+                                         "commune": "Amiens", "email": "noe@example.org"})
+    relaying = lambda: [m for m in admin.get("/api/mail/unsent")[1].get("mails", [])
+                        if m["state"] != "failed" and "5.7.1" in m.get("error", "")]
+    check(wait_for(lambda: any(m["tries"] >= 2 and m["state"] == "waiting" for m in relaying()), 20),
+          f"a relay refusing to relay: the mail waits and is tried again, the reply kept: {relaying()}")
+    failed = [m for m in admin.get("/api/mail/unsent")[1].get("mails", []) if m["state"] == "failed"]
+    check(len(failed) == 1, f"only the refused mailbox's mail failed for good: {failed}")
 finally:
     srv.stop()
 

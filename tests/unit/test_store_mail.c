@@ -184,8 +184,33 @@ static void test_message(void **state) {
     free(msg);
 }
 
+/* Which refusals fail a mail for good: the recipient's only. */
+static void test_judge_reply(void **state) {
+    (void)state;
+    struct { const char *stage; long code; const char *reply; urne_smtp_result r; } cases[] = {
+        {"RCPT", 550, "550 5.1.1 No such user here", URNE_SMTP_PERMANENT},
+        {"RCPT", 552, "552-5.2.2 Mailbox full", URNE_SMTP_PERMANENT},
+        {"RCPT", 550, "550 No such user", URNE_SMTP_PERMANENT},          /* no enhanced code: by the code */
+        {"RCPT", 553, "553 mailbox name not allowed", URNE_SMTP_PERMANENT},
+        {"RCPT", 554, "554 Transaction failed", URNE_SMTP_TRANSIENT},
+        {"RCPT", 550, "550 5.7.1 Relaying denied", URNE_SMTP_TRANSIENT}, /* the relay's configuration */
+        {"RCPT", 530, "530 5.7.0 Authentication required", URNE_SMTP_TRANSIENT},
+        {"RCPT", 450, "450 4.2.1 Try later", URNE_SMTP_TRANSIENT},
+        {"MAIL", 553, "553 5.1.8 Sender address rejected", URNE_SMTP_TRANSIENT}, /* --mail-from, mended */
+        {"", 554, "554 5.7.1 Access denied", URNE_SMTP_TRANSIENT},        /* the greeting */
+        {"", 530, "530 Must issue a STARTTLS command first", URNE_SMTP_TRANSIENT},
+        {"RCPT", 550, "", URNE_SMTP_PERMANENT},
+        {"RCPT", 550, NULL, URNE_SMTP_PERMANENT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (urne_smtp_judge_reply(cases[i].stage, cases[i].code, cases[i].reply) != cases[i].r)
+            fail_msg("%s %ld \"%s\": judged otherwise", cases[i].stage, cases[i].code,
+                     cases[i].reply ? cases[i].reply : "(null)");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_judge_reply),
         cmocka_unit_test(test_pending),
         cmocka_unit_test(test_outbox),
         cmocka_unit_test(test_message),
