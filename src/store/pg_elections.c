@@ -357,13 +357,17 @@ static int pg_sheet_entered(urne_store *s, int64_t election, size_t bureau, int6
     return rc;
 }
 
-/* The row as memory holds it, or a division by zero that fails the transaction
+/* The row as memory holds it, or a failed cast that fails the transaction
  * (URNE_PG_AFTER_EXPECT: PostgreSQL skips the statements after it, COMMIT
- * included). The columns compared as pg_bureau_get reads them (a NULL entry time
+ * included). The cast's text says what happened, for whoever reads
+ * PostgreSQL's log ("invalid input syntax for type integer: \"urne: ..."); it
+ * depends on count(*), so that PostgreSQL cannot fold it into a constant and
+ * fail the statement whatever the row. The columns compared as pg_bureau_get reads them (a NULL entry time
  * as "", a NULL author as 0), the figures only when $2 is not NULL, as stored
  * (the text urne_figures_json writes). */
 static const char sql_bureau_expect[] =
-    "SELECT 1 / count(*)::int FROM bureaux WHERE election_id = $7 AND idx = $8 AND state = $1"
+    "SELECT CASE WHEN count(*) = 1 THEN 1 ELSE ('urne: a bureau row changed by another server, read again: '"
+    " || count(*))::int END FROM bureaux WHERE election_id = $7 AND idx = $8 AND state = $1"
     " AND ($2::text IS NULL OR figures = $2) AND coalesce(entered_at, '') = coalesce($3, '')"
     " AND coalesce(entered_by, 0) = coalesce($4::bigint, 0) AND validated_once = $5"
     " AND changed_after_validation = $6";

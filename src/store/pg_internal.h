@@ -36,7 +36,7 @@ typedef enum urne_pg_after {
     URNE_PG_AFTER_ONE_ROW, /* it must change exactly one row, or fail with its message */
     URNE_PG_AFTER_HEAD,    /* the audit head's row, read under its lock: into the handle */
     URNE_PG_AFTER_APPENDED, /* an append sealed by PostgreSQL: the new seq and hash into the handle */
-    URNE_PG_AFTER_EXPECT,  /* a row expected as memory holds it: a division by zero when not (stale) */
+    URNE_PG_AFTER_EXPECT,  /* a row expected as memory holds it: a failed cast when not (stale) */
     URNE_PG_AFTER_COMMIT,  /* COMMIT: the transaction committed, or the failure */
     URNE_PG_AFTER_KEEP,    /* the result, kept for the caller of urne_pg_run */
 } urne_pg_after;

@@ -19,8 +19,8 @@
  * needs (urne_pg_run) is sent at the end of the pipeline, and its answer read
  * with all the others; pg_commit sends COMMIT and reads them all. An entry needs
  * none before its commit: the sheet's row is not read but checked against memory
- * by a statement that fails when it differs (URNE_PG_AFTER_EXPECT: a division by
- * zero, which PostgreSQL answers by skipping the statements after it, COMMIT
+ * by a statement that fails when it differs (URNE_PG_AFTER_EXPECT: a cast of a
+ * text naming urne's reason, which PostgreSQL answers by skipping the statements after it, COMMIT
  * included; the store then says it stale, urne_store_stale, and the use case reads
  * the row under the lock and decides again), and the audit entry is sealed by
  * PostgreSQL, its seq and hash coming back with the answers
@@ -191,7 +191,7 @@ int urne_pg_flush(urne_store *s) {
     }
     if (rd.bad)
         urne_pg_checked(s, rd.bad, rd.what); /* says it, and clears it */
-    if (rd.bad && rd.expect && strcmp(q->sqlstate, "22012") == 0) { /* division_by_zero: not as expected */
+    if (rd.bad && rd.expect && strcmp(q->sqlstate, "22P02") == 0) { /* the cast's invalid_text_representation: not as expected */
         q->stale = 1;
         urne_store_fail(s, "%s: the row was changed by another server", rd.what);
     }

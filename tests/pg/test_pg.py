@@ -283,8 +283,8 @@ check(p.returncode == 0 and "audit log intact, 8 entries" in p.stdout,
 # The audit hash is PostgreSQL's on this store (pg_audit.c): byte for byte C's,
 # which `urne audit verify` recomputes, with texts outside ASCII in the actor and
 # the entry (two-, three- and four-byte UTF-8). An entry sends the sheet's row as
-# the server holds it and PostgreSQL checks it in the same round trip (a division
-# by zero, in the cluster's log, when it differs): re-entering counted sheets (their
+# the server holds it and PostgreSQL checks it in the same round trip (a failed
+# cast naming urne's reason, in the cluster's log, when it differs): re-entering counted sheets (their
 # figures compared) finds no difference where there is none; a row changed by
 # hand, unheard, is found changed, and the entry is refused as the stored state
 # refuses it, nothing written; a row whose text differs but not its figures is
@@ -293,7 +293,7 @@ cluster = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(TEST_DB_URL).query))
 
 
 def stale_seen():
-    return open(os.path.join(cluster, "server.log"), errors="replace").read().count("ERROR:  division by zero")
+    return open(os.path.join(cluster, "server.log"), errors="replace").read().count("urne: a bureau row changed by another server, read again: 0")
 
 
 uni, _ = primary_writer_server()
