@@ -142,7 +142,7 @@ int64_t urne_store_mail_purge(urne_store *s, int64_t now, const char *before) {
     long a = 0, b = 0;
     if (run(s, "DELETE FROM initiative_pending WHERE state = 'pending' AND expires_at <= $1", p, 1,
             "removing the expired pending signatures", &a) < 0 ||
-        run(s, "DELETE FROM mail_outbox WHERE state IN ('sent', 'dropped') AND done_at < $1", q, 1,
+        run(s, "DELETE FROM mail_outbox WHERE state IN ('sent', 'dropped', 'failed') AND done_at < $1", q, 1,
             "removing the mails that left", &b) < 0)
         return -1;
     return (int64_t)a + b;

@@ -62,7 +62,8 @@ int urne_store_pending_renew(urne_store *s, const urne_initiative_pending *p);
 int urne_store_pending_confirm(urne_store *s, int64_t id, int64_t signature);
 /* The pending rows whose link expired before `now` removed (their sealed
  * identity and address's hash with them: nothing was counted), and the mails
- * that left (sent or dropped) before `before` (ISO UTC): the rows removed, or -1. */
+ * that ended (sent, dropped or failed: a failed one listed for the
+ * administrators until then) before `before` (ISO UTC): the rows removed, or -1. */
 int64_t urne_store_mail_purge(urne_store *s, int64_t now, const char *before);
 
 #define URNE_STORE_MAIL_SUBJECT 256

@@ -274,6 +274,21 @@ static void test_outbox(void **state) {
     APP_REFUSED(f, URNE_APP_LOGIN_NEEDED, NULL, urne_app_mail_unsent(&f->app, &f->nobody, NULL, NULL, &o_));
     APP_REFUSED(f, URNE_APP_FORBIDDEN, NULL, urne_app_mail_unsent(&f->app, &f->com1, NULL, NULL, &o_));
     assert_int_equal(urne_app_mail_waiting(&f->app), 0);
+    /* The failed mails stay listed a week after they ended (MAIL_KEPT), then go. */
+    failed = 0;
+    APP_OK(urne_app_mail_unsent(&f->app, &f->admin, count_failed, &failed, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(failed, 3);
+    assert_true(urne_app_mail_purge(&f->app, test_now + 1) >= 0);
+    failed = 0;
+    APP_OK(urne_app_mail_unsent(&f->app, &f->admin, count_failed, &failed, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(failed, 3);
+    assert_true(urne_app_mail_purge(&f->app, test_now + URNE_INITIATIVE_MAIL_EXPIRY + 7 * 86400 + 1) >= 3);
+    failed = 0;
+    APP_OK(urne_app_mail_unsent(&f->app, &f->admin, count_failed, &failed, &o));
+    urne_app_outcome_free(&o);
+    assert_int_equal(failed, 0);
     free(m);
 }
 
