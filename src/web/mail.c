@@ -83,7 +83,7 @@ urne_mailer *urne_mailer_start(urne_app *app, const char *url, const char *from,
                                char *why, size_t size) {
     urne_mailer *m = calloc(1, sizeof *m);
     if (m == NULL) {
-        snprintf(why, size, "out of memory");
+        snprintf(why, size, "%s", urne_i18n_text(lang, "out of memory"));
         return NULL;
     }
     m->app = app;
@@ -97,7 +97,7 @@ urne_mailer *urne_mailer_start(urne_app *app, const char *url, const char *from,
     pthread_mutex_init(&m->mu, NULL);
     pthread_cond_init(&m->cond, NULL);
     if (pthread_create(&m->thread, NULL, sender, m) != 0) {
-        snprintf(why, size, "cannot start the mail sender's thread");
+        snprintf(why, size, "%s", urne_i18n_text(lang, "cannot start the mail sender's thread"));
         urne_smtp_close(m->smtp);
         pthread_mutex_destroy(&m->mu);
         pthread_cond_destroy(&m->cond);
@@ -153,7 +153,8 @@ int urne_serve_mail_open(struct urne_server *srv, const struct urne_serve_option
                     (long long)waiting);
         /* No relay: the thread only purges (expired requests and their mails go all the same). */
         srv->mailer = urne_mailer_start(&srv->app, NULL, NULL, 0, opt->lang, why, sizeof why);
-        if (srv->mailer == NULL) fprintf(stderr, "urne serve: %s\n", why);
+        if (srv->mailer == NULL)
+            fprintf(stderr, urne_i18n_text(opt->lang, "urne serve: the outbox's purge cannot start: %s\n"), why);
         return srv->mailer ? 0 : -1;
     }
     if (opt->mail_from)
