@@ -36,6 +36,9 @@ static const char *db_of(const char *db) {
 /* A server's allocator keeps up to 64 MiB free at a heap's top (8 MiB asked
  * beyond each growth) and serves up to 4 MiB from its heaps, not by mmap: the
  * memory of a commit's balancing is used again, not unmapped and faulted in.
+ * Per heap: a server once very busy may so hold a few hundred MiB it no longer
+ * uses (glibc's heaps: one per busy thread, up to eight per core), ready for the
+ * next peak; the README says so, and MALLOC_ARENA_MAX bounds it.
  * glibc only; nothing elsewhere. */
 static void serve_malloc(void) {
 #ifdef __GLIBC__
