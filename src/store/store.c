@@ -65,14 +65,13 @@ int urne_store_copy(urne_store *s, char *out, size_t size, const char *value, co
     return rc;
 }
 
-/* 0 when text (NULL: "") fits a field of `size` bytes with its NUL; -1 naming
- * what and the limit otherwise. strnlen: a struct's field may lack its NUL. */
-static int fits(urne_store *s, const char *text, size_t size, const char *what) {
+/* strnlen: a struct's field may lack its NUL. */
+int urne_store_fits(urne_store *s, const char *text, size_t size, const char *what) {
     if (text == NULL || strnlen(text, size) < size) return 0;
     return urne_store_fail(s, "%s is longer than the %zu bytes the store holds for it (refused, not cut)", what,
                            size - 1);
 }
-#define FIELD(s, p, f, what) fits((s), (p)->f, sizeof (p)->f, (what))
+#define FIELD URNE_STORE_FIELD
 
 /* ---- opening: choosing the backend ---- */
 
@@ -205,8 +204,8 @@ void urne_store_now(char out[24]) { urne_time_iso((int64_t)time(NULL), out); }
 
 int64_t urne_store_user_create(urne_store *s, const char *name, const char *pw_hash, urne_role role, int tier) {
     assert(name && pw_hash);
-    if (fits(s, name, sizeof ((urne_user *)0)->name, "a user's name") < 0 ||
-        fits(s, pw_hash, URNE_STORE_PW_HASH_SIZE, "a password hash") < 0)
+    if (urne_store_fits(s, name, sizeof ((urne_user *)0)->name, "a user's name") < 0 ||
+        urne_store_fits(s, pw_hash, URNE_STORE_PW_HASH_SIZE, "a password hash") < 0)
         return -1;
     if (role > URNE_ROLE_ADMIN) /* a moderator is one in a space, through a grant (urne_role.h) */
         return urne_store_fail(s, "an account's own role is observer, secretary, commission or admin");
@@ -227,8 +226,8 @@ int urne_store_user_each(urne_store *s, int (*fn)(const urne_user *u, void *ctx)
 
 int urne_store_session_put(urne_store *s, const char *token_hash, int64_t user, const char *csrf, int64_t expires) {
     assert(token_hash && csrf);
-    if (fits(s, token_hash, URNE_STORE_TOKEN_SIZE, "a session's token hash") < 0 ||
-        fits(s, csrf, URNE_STORE_TOKEN_SIZE, "a session's CSRF token") < 0)
+    if (urne_store_fits(s, token_hash, URNE_STORE_TOKEN_SIZE, "a session's token hash") < 0 ||
+        urne_store_fits(s, csrf, URNE_STORE_TOKEN_SIZE, "a session's CSRF token") < 0)
         return -1;
     return s->ops->users->session_put(s, token_hash, user, csrf, expires);
 }
@@ -424,8 +423,8 @@ long urne_store_assigned_list(urne_store *s, int64_t user, int64_t election, siz
 int urne_store_publish(urne_store *s, int64_t election, const char *at, const char *digest) {
     assert(at && digest);
     const urne_election_meta *m = NULL;
-    if (fits(s, at, sizeof m->published_at, "a publication's time") < 0 ||
-        fits(s, digest, sizeof m->published_digest, "a publication's digest") < 0)
+    if (urne_store_fits(s, at, sizeof m->published_at, "a publication's time") < 0 ||
+        urne_store_fits(s, digest, sizeof m->published_digest, "a publication's digest") < 0)
         return -1;
     return s->ops->elections->publish(s, election, at, digest);
 }
@@ -433,8 +432,8 @@ int urne_store_publish(urne_store *s, int64_t election, const char *at, const ch
 int urne_store_reopen(urne_store *s, int64_t election, const char *at, const char *reason) {
     assert(at && reason);
     const urne_election_meta *m = NULL;
-    if (fits(s, at, sizeof m->reopened_at, "a reopening's time") < 0 ||
-        fits(s, reason, sizeof m->reopened_reason, "a reopening's reason") < 0)
+    if (urne_store_fits(s, at, sizeof m->reopened_at, "a reopening's time") < 0 ||
+        urne_store_fits(s, reason, sizeof m->reopened_reason, "a reopening's reason") < 0)
         return -1;
     return s->ops->elections->reopen(s, election, at, reason);
 }
@@ -655,7 +654,7 @@ int urne_store_initiative_signature_get(urne_store *s, int64_t id, int64_t sig, 
 int urne_store_initiative_invalidate(urne_store *s, int64_t id, int64_t sig, const char *reason) {
     assert(reason && reason[0]);
     const urne_initiative_signature *x = NULL;
-    if (fits(s, reason, sizeof x->invalid, "an invalidation's reason") < 0) return -1;
+    if (urne_store_fits(s, reason, sizeof x->invalid, "an invalidation's reason") < 0) return -1;
     return s->ops->initiatives->invalidate(s, id, sig, reason);
 }
 
@@ -682,132 +681,4 @@ int urne_store_initiative_signatures_each(urne_store *s, int64_t id,
                                           int (*fn)(const urne_initiative_signature *sig, void *ctx), void *ctx) {
     assert(fn != NULL);
     return s->ops->initiatives->signatures_each(s, id, fn, ctx);
-}
-
-/* ---- forums ---- */
-
-int64_t urne_store_forum_put(urne_store *s, const urne_forum_row *f) {
-    assert(f != NULL);
-    if (FIELD(s, f, attached, "what a forum is attached to") < 0 || FIELD(s, f, title, "a forum's title") < 0 ||
-        FIELD(s, f, mode, "a forum's mode") < 0 || FIELD(s, f, created_at, "a forum's time") < 0 ||
-        FIELD(s, f, created_by, "a forum's creator") < 0)
-        return -1;
-    return s->ops->forums->forum_put(s, f);
-}
-
-int urne_store_forum_get(urne_store *s, int64_t id, urne_forum_row *out) {
-    assert(out != NULL);
-    return s->ops->forums->forum_get(s, id, out);
-}
-
-int urne_store_forum_update(urne_store *s, const urne_forum_row *f) {
-    assert(f != NULL);
-    if (FIELD(s, f, title, "a forum's title") < 0 || FIELD(s, f, mode, "a forum's mode") < 0) return -1;
-    return s->ops->forums->forum_update(s, f);
-}
-
-int urne_store_forum_each(urne_store *s, int (*fn)(const urne_forum_row *f, void *ctx), void *ctx) {
-    assert(fn != NULL);
-    return s->ops->forums->forum_each(s, fn, ctx);
-}
-
-int urne_store_form_key(urne_store *s, const char *fresh, char out[URNE_STORE_FORM_KEY]) {
-    assert(fresh != NULL && strlen(fresh) == URNE_STORE_FORM_KEY - 1);
-    return s->ops->forums->form_key(s, fresh, out);
-}
-
-int urne_store_forum_authors(urne_store *s, int64_t id, int (*fn)(const char *author_key, int64_t published, void *ctx),
-                             void *ctx) {
-    assert(fn != NULL);
-    return s->ops->forums->forum_authors(s, id, fn, ctx);
-}
-
-typedef struct forum_counts {
-    int64_t messages, participants;
-} forum_counts;
-
-static int count_author(const char *author_key, int64_t published, void *ctx) {
-    (void)author_key;
-    forum_counts *c = ctx;
-    c->messages += published;
-    c->participants++;
-    return 0;
-}
-
-int urne_store_forum_counts(urne_store *s, int64_t id, int64_t *messages, int64_t *participants) {
-    assert(messages && participants);
-    forum_counts c = {0, 0};
-    int rc = urne_store_forum_authors(s, id, count_author, &c);
-    *messages = rc == 0 ? c.messages : 0;
-    *participants = rc == 0 ? c.participants : 0;
-    return rc == 0 ? 0 : -1;
-}
-
-/* The texts of a post a write takes: 0, or -1 naming the first too long. */
-static int post_fields(urne_store *s, const urne_post_row *p) {
-    if (FIELD(s, p, title, "a post's title") < 0 || FIELD(s, p, body, "a post's message") < 0 ||
-        FIELD(s, p, author_key, "a post's author") < 0 || FIELD(s, p, author_name, "a post's author's name") < 0 ||
-        FIELD(s, p, email, "a post's e-mail address") < 0 || FIELD(s, p, state, "a post's state") < 0 ||
-        FIELD(s, p, flags, "a post's spam signals") < 0 || FIELD(s, p, decided_by, "a moderator's name") < 0 ||
-        FIELD(s, p, decided_at, "a moderation's time") < 0 || FIELD(s, p, reason, "a rejection's reason") < 0 ||
-        FIELD(s, p, edited_body, "an edited message") < 0 || FIELD(s, p, edit_note, "an edit's note") < 0 ||
-        FIELD(s, p, token_hash, "a post's token hash") < 0 || FIELD(s, p, address, "a sender's address") < 0)
-        return -1;
-    return 0;
-}
-
-int64_t urne_store_post_put(urne_store *s, urne_post_row *p) {
-    assert(p != NULL && p->token_hash[0] != '\0');
-    if (post_fields(s, p) < 0) return -1;
-    return s->ops->forums->post_put(s, p);
-}
-
-int urne_store_post_get(urne_store *s, int64_t id, urne_post_row *out) {
-    assert(out != NULL);
-    return s->ops->forums->post_get(s, id, out);
-}
-
-int urne_store_post_by_token(urne_store *s, const char *hash, urne_post_row *out) {
-    assert(hash && out);
-    return s->ops->forums->post_by_token(s, hash, out);
-}
-
-int urne_store_post_decide(urne_store *s, const urne_post_row *p, const char *expected) {
-    assert(p && expected);
-    if (post_fields(s, p) < 0) return -1;
-    return s->ops->forums->post_decide(s, p, expected);
-}
-
-int urne_store_post_page(urne_store *s, const urne_posts_query *q, int (*fn)(const urne_post_row *p, void *ctx),
-                         void *ctx) {
-    assert(q && fn);
-    if (q->limit < 1 || q->limit > 1000 || q->after < 0)
-        return urne_store_fail(s, "a page of posts holds 1 to 1000 posts after an id of 0 or more (asked %lld after %lld)",
-                               (long long)q->limit, (long long)q->after);
-    return s->ops->forums->post_page(s, q, fn, ctx);
-}
-
-int urne_store_post_waiting(urne_store *s, int64_t forum, int (*fn)(int64_t forum, int64_t sent_at, void *ctx),
-                            void *ctx) {
-    assert(fn != NULL);
-    return s->ops->forums->post_waiting(s, forum, fn, ctx);
-}
-
-int64_t urne_store_forum_ban_put(urne_store *s, const urne_forum_ban *b) {
-    assert(b != NULL && b->value[0] != '\0');
-    if (FIELD(s, b, kind, "a ban's kind") < 0 || FIELD(s, b, value, "a ban's address or author") < 0 ||
-        FIELD(s, b, reason, "a ban's reason") < 0 || FIELD(s, b, created_at, "a ban's time") < 0 ||
-        FIELD(s, b, created_by, "a ban's author") < 0)
-        return -1;
-    return s->ops->forums->ban_put(s, b);
-}
-
-int urne_store_forum_banned(urne_store *s, int64_t forum, const char *address, const char *author_key) {
-    assert(address && author_key);
-    return s->ops->forums->banned(s, forum, address, author_key);
-}
-
-int urne_store_forum_ban_each(urne_store *s, int (*fn)(const urne_forum_ban *b, void *ctx), void *ctx) {
-    assert(fn != NULL);
-    return s->ops->forums->ban_each(s, fn, ctx);
 }

@@ -294,6 +294,11 @@ static inline void urne_store_restore(urne_store *s, const urne_store_said *k) {
 
 /* Put a message in s->error, and the same as a phrase in s->why; returns -1. */
 int urne_store_fail(urne_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 0 when text (NULL: "") fits a field of `size` bytes with its NUL; -1 said on
+ * s (naming `what` and the limit) otherwise: refused, never cut. */
+int urne_store_fits(urne_store *s, const char *text, size_t size, const char *what);
+/* The same for field f of the struct at p. */
+#define URNE_STORE_FIELD(s, p, f, what) urne_store_fits((s), (p)->f, sizeof (p)->f, (what))
 
 /* Copy the stored text value (NULL: "") into out, of size bytes: 0, or -1 with a
  * message naming table.column and the row (row_fmt and what follows) when it does
