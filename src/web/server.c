@@ -51,6 +51,7 @@
 #include "../app/queries.h"
 #include "../app/results_live.h"
 #include "../app/watch.h"
+#include "../core/urne_time.h"
 #include "addr.h"
 #include "cache.h"
 #include "clean.h"
@@ -227,10 +228,6 @@ static void log_string(FILE *f, const char *s) {
  * that comes after it, or by the watchdog's flush within a second or two. */
 #define LOG_REST_GAP 0.002
 
-/* The request's line, written straight into the log's buffer (a JSON object
- * of fixed keys: no tree built), flushed with those before it when it was the
- * last in flight (`rest`) and the last flush was LOG_REST_GAP ago, or the last
- * flush was a second ago. */
 /* The time now as the log writes it (UTC, to the second): made again only when
  * the second changed since this thread's last line. */
 static const char *log_time(void) {
@@ -238,7 +235,7 @@ static const char *log_time(void) {
     static __thread char at[24];
     time_t t = time(NULL);
     if (t != last) {
-        urne_store_now(at);
+        urne_time_iso((int64_t)t, at); /* the second just read: one clock read a line */
         last = t;
     }
     return at;
@@ -262,6 +259,10 @@ static void log_addresses(const urne_req *r, char addr[64], char peer[64]) {
     }
 }
 
+/* The request's line, written straight into the log's buffer (a JSON object
+ * of fixed keys: no tree built), flushed with those before it when it was the
+ * last in flight (`rest`) and the last flush was LOG_REST_GAP ago, or the last
+ * flush was a second ago. */
 static void log_access(urne_req *r, int rest) {
     urne_server *srv = r->srv;
     if (srv->access_log == NULL) return;
