@@ -65,7 +65,8 @@ static int serve_help(void) {
                      "                  [--secure-cookies] [--quiet] [--max-connections N]\n"
                      "                  [--max-connections-per-address N] [--connection-timeout S]\n"
                      "                  [--cache-size MIB] [--trusted-proxy ADDR[/BITS]]...\n"
-                     "                  [--smtp URL] [--mail-from ADDRESS] [--public-url URL] [--smtp-tries N]\n\n"
+                     "                  [--smtp URL] [--mail-from ADDRESS] [--public-url URL] [--smtp-tries N]\n"
+                     "                  [--mail-per-address N] [--mail-per-network N]\n\n"
                      "Serve the web interface and the JSON API (docs/API.md) from the database PATH\n"
                      "(default urne.db, created when missing). The access log gets one JSON line per\n"
                      "request (default: standard error); logins held back are told on standard error.\n"
@@ -89,16 +90,23 @@ static int serve_help(void) {
                      "(60 s to 15 min): after 5 failures of the pair, or after 1 once the address has failed\n"
                      "30 times. A correct password from an address that did not fail is never refused.\n\n"
                      "Mail (confirmation links of initiatives signed by e-mail) leaves through an outbox in\n"
-                     "the database: nothing is lost while the relay is down or the server stopped. One client\n"
-                     "asks at most 20 links an hour, one network (IPv4 /24, IPv6 /48) 100 (then 429).\n"
+                     "the database: nothing is lost while the relay is down or the server stopped.\n"
                      "  --smtp URL          the relay: smtp://HOST:PORT (smtps:// for TLS; smtp://USER:PASS@HOST\n"
                      "                      logs in); without it, mails wait in the outbox\n"
                      "  --mail-from ADDRESS the sender (default: urne@ the public URL's host)\n"
                      "  --public-url URL    what the links in mails begin with (default: http:// and --listen)\n"
                      "  --smtp-tries N      tries before a mail the relay keeps failing has failed for good\n"
                      "                      (default: tried until its link expires, 7 days; waits double from\n"
-                     "                      2 s to 10 min); a mail the relay refuses (5xx) fails at once\n"),
-                   URNE_SERVE_MAX_CONNECTIONS, URNE_SERVE_PER_ADDRESS, URNE_SERVE_TIMEOUT, URNE_SERVE_CACHE_MIB);
+                     "                      2 s to 10 min); a recipient the relay refuses for good fails at once\n"
+                     "  --mail-per-address N\n"
+                     "                      links asked an hour from one client address, then 429\n"
+                     "                      (default %d; 0: no limit)\n"
+                     "  --mail-per-network N\n"
+                     "                      and from one network, an IPv4 /24 or IPv6 /48 (default %d;\n"
+                     "                      0: no limit); behind a reverse proxy, give --trusted-proxy, or\n"
+                     "                      every client counts as the proxy\n"),
+                   URNE_SERVE_MAX_CONNECTIONS, URNE_SERVE_PER_ADDRESS, URNE_SERVE_TIMEOUT, URNE_SERVE_CACHE_MIB,
+                   URNE_SERVE_MAIL_PER_ADDRESS, URNE_SERVE_MAIL_PER_NETWORK);
     return URNE_EXIT_OK;
 }
 
@@ -111,7 +119,9 @@ int urne_cli_serve(int argc, char **argv) {
                             .access_log = "-",
                             .max_per_address = URNE_SERVE_PER_ADDRESS,
                             .connection_timeout = URNE_SERVE_TIMEOUT,
-                            .cache_bytes = (size_t)-1};
+                            .cache_bytes = (size_t)-1,
+                            .mail_per_address = -1,
+                            .mail_per_network = -1};
     static const char *proxies[SERVE_MAX_PROXIES];
     static const struct option longs[] = {
         {"db", required_argument, 0, 'd'},         {"listen", required_argument, 0, 'l'},
@@ -124,6 +134,8 @@ int urne_cli_serve(int argc, char **argv) {
         {"trusted-proxy", required_argument, 0, 'x'},
         {"smtp", required_argument, 0, 'S'},       {"mail-from", required_argument, 0, 'F'},
         {"public-url", required_argument, 0, 'U'}, {"smtp-tries", required_argument, 0, 'T'},
+        {"mail-per-address", required_argument, 0, 'A'},
+        {"mail-per-network", required_argument, 0, 'N'},
         {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
     int c;
     long v;
@@ -167,6 +179,14 @@ int urne_cli_serve(int argc, char **argv) {
         case 'T':
             if ((v = serve_number("smtp-tries", optarg, 1, 100)) < 0) return URNE_EXIT_USAGE;
             o.smtp_tries = (int)v;
+            break;
+        case 'A':
+            if ((v = serve_number("mail-per-address", optarg, 0, 1000000)) < 0) return URNE_EXIT_USAGE;
+            o.mail_per_address = (int)v;
+            break;
+        case 'N':
+            if ((v = serve_number("mail-per-network", optarg, 0, 1000000)) < 0) return URNE_EXIT_USAGE;
+            o.mail_per_network = (int)v;
             break;
         case 'h': return serve_help();
         default: return URNE_EXIT_USAGE;

@@ -163,6 +163,15 @@ int urne_serve_mail_open(struct urne_server *srv, const struct urne_serve_option
         const char *host = srv->public_url + scheme;
         snprintf(from, sizeof from, "urne@%.*s", (int)strcspn(host, ":/"), host);
     }
+    /* Listening on loopback with mail on: most likely behind a reverse proxy,
+     * which, unless trusted, is the one client all mail requests count for. */
+    if (opt->ntrusted_proxies == 0 && opt->listen &&
+        (strncmp(opt->listen, "127.", 4) == 0 || strncmp(opt->listen, "[::1]", 5) == 0 ||
+         strncmp(opt->listen, "localhost", 9) == 0))
+        fprintf(stderr, urne_i18n_text(opt->lang, "urne serve: mail requests are held back per client address; "
+                                                   "behind a reverse proxy on %s, give it with --trusted-proxy, or "
+                                                   "every client counts as the proxy\n"),
+                opt->listen);
     srv->mailer = urne_mailer_start(&srv->app, opt->smtp, from, opt->smtp_tries, opt->lang, why, sizeof why);
     if (srv->mailer == NULL) {
         fprintf(stderr, urne_i18n_text(opt->lang, "urne serve: --smtp %s: %s\n"), opt->smtp, why);

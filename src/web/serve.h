@@ -30,6 +30,8 @@ typedef struct urne_serve_options {
     const char *mail_from;   /* the mails' sender address; NULL: urne@ the public URL's host */
     const char *public_url;  /* what links in mails begin with; NULL: http:// and the listening address */
     int smtp_tries;          /* tries before a mail the relay keeps failing fails for good; 0: until its link expires */
+    int mail_per_address;    /* mail requests an hour from one client address; 0: no limit, -1: the default */
+    int mail_per_network;    /* and from one network (IPv4 /24, IPv6 /48); 0: no limit, -1: the default */
 } urne_serve_options;
 
 /* The defaults `urne serve --help` shows. */
@@ -37,6 +39,8 @@ typedef struct urne_serve_options {
 #define URNE_SERVE_PER_ADDRESS 64
 #define URNE_SERVE_TIMEOUT 10
 #define URNE_SERVE_CACHE_MIB 64
+#define URNE_SERVE_MAIL_PER_ADDRESS 20
+#define URNE_SERVE_MAIL_PER_NETWORK 500 /* a /24 behind a carrier's NAT is many people */
 
 /* Run the server until SIGTERM or SIGINT; returns an exit status. */
 int urne_web_serve(const urne_serve_options *opt);

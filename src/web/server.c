@@ -520,6 +520,10 @@ static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready
     }
     s->srv.cache = urne_cache_new(s->cache_bytes);
     s->srv.throttle = urne_throttle_new();
+    if (s->srv.throttle)
+        urne_throttle_mail_limits(s->srv.throttle,
+                                  opt->mail_per_address >= 0 ? opt->mail_per_address : URNE_SERVE_MAIL_PER_ADDRESS,
+                                  opt->mail_per_network >= 0 ? opt->mail_per_network : URNE_SERVE_MAIL_PER_NETWORK);
     s->srv.flashes = urne_flashes_new();
     if (s->srv.cache == NULL || s->srv.throttle == NULL || s->srv.flashes == NULL || conns_ready < 0) {
         fprintf(stderr, "%s", urne_i18n_text(opt->lang, "urne serve: out of memory\n"));

@@ -20,19 +20,21 @@
  * client typed, so one client could mail many strangers through the site. They
  * are counted per client address (an IPv6 one by its /64: one subscriber's)
  * and per network (an IPv4 /24, an IPv6 /48, as the signatures' burst marks
- * count them) within an hour; past MAIL_PER_ADDRESS or MAIL_PER_NETWORK the
+ * count them) within an hour; past the limits (urne_throttle_mail_limits) the
  * client waits for the hour's end. Only the requests answered "check your
  * mail" count (not a mistyped address), whichever mail each made or not, so
  * that the count says nothing of an address either.
  */
 #include <arpa/inet.h>
 #include <pthread.h>
+#include <assert.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "serve.h"
 #include "server.h"
 #include "throttle.h"
 
@@ -44,9 +46,7 @@
 #define THROTTLE_WAYS 8
 #define PAIR_SETS 4096
 #define ADDR_SETS 1024
-#define MAIL_WINDOW 3600     /* mail requests are counted by the hour... */
-#define MAIL_PER_ADDRESS 20  /* ...at most this many from one client address... */
-#define MAIL_PER_NETWORK 100 /* ...and this many from one network */
+#define MAIL_WINDOW 3600     /* mail requests are counted by the hour (urne_throttle_mail_limits) */
 
 /* A pair or an address, by a keyed hash of its text (0: an empty slot). */
 typedef struct throttle_slot {
@@ -66,6 +66,7 @@ struct urne_throttle {
     throttle_slot addrs[ADDR_SETS][THROTTLE_WAYS];
     throttle_slot mail_addrs[ADDR_SETS][THROTTLE_WAYS]; /* mail requests: failures counts them, last the hour's start */
     throttle_slot mail_nets[ADDR_SETS][THROTTLE_WAYS];
+    int mail_per_address, mail_per_network; /* an hour's mail requests; 0: no limit */
 };
 
 urne_throttle *urne_throttle_new(void) {
@@ -73,6 +74,8 @@ urne_throttle *urne_throttle_new(void) {
     if (t == NULL) return NULL;
     pthread_mutex_init(&t->lock, NULL);
     randombytes_buf(t->secret, sizeof t->secret);
+    t->mail_per_address = URNE_SERVE_MAIL_PER_ADDRESS;
+    t->mail_per_network = URNE_SERVE_MAIL_PER_NETWORK;
     return t;
 }
 
@@ -269,7 +272,15 @@ void urne_throttle_mail_count(urne_server *srv, const char *addr) {
     throttle_slot *n = throttle_find(t->mail_nets, ADDR_SETS, n_key, 1, now);
     mail_hour(a, now);
     mail_hour(n, now);
-    if (++a->failures >= MAIL_PER_ADDRESS) a->blocked_until = a->last + MAIL_WINDOW;
-    if (++n->failures >= MAIL_PER_NETWORK) n->blocked_until = n->last + MAIL_WINDOW;
+    if (++a->failures >= t->mail_per_address && t->mail_per_address > 0) a->blocked_until = a->last + MAIL_WINDOW;
+    if (++n->failures >= t->mail_per_network && t->mail_per_network > 0) n->blocked_until = n->last + MAIL_WINDOW;
+    pthread_mutex_unlock(&t->lock);
+}
+
+void urne_throttle_mail_limits(urne_throttle *t, int per_address, int per_network) {
+    assert(t && per_address >= 0 && per_network >= 0);
+    pthread_mutex_lock(&t->lock);
+    t->mail_per_address = per_address;
+    t->mail_per_network = per_network;
     pthread_mutex_unlock(&t->lock);
 }

@@ -27,10 +27,15 @@ void urne_throttle_record(urne_server *srv, const char *name, const char *addr, 
 /* Mail requests (a confirmation link asked for a lighter petition), per
  * client address (an IPv6 one: its /64) and per network (an IPv4 /24, an IPv6
  * /48), by the hour: 1 when a request from `addr` must wait (*retry_after
- * seconds: the hour's end; the first refusal logged), else 0. At most 20 an
- * hour from an address, 100 from a network. */
+ * seconds: the hour's end; the first refusal logged), else 0. At most
+ * urne_throttle_mail_limits's an hour (by default serve.h's: 20 from an address,
+ * 500 from a network). */
 int urne_throttle_mail_blocked(urne_server *srv, const char *addr, int *retry_after);
 /* Count a mail request from `addr` (one answered "check your mail"). */
 void urne_throttle_mail_count(urne_server *srv, const char *addr);
+/* The mail requests allowed an hour from one client address and from one
+ * network (0: no limit), for urne serve's --mail-per-address and
+ * --mail-per-network. */
+void urne_throttle_mail_limits(urne_throttle *t, int per_address, int per_network);
 
 #endif

@@ -11,8 +11,8 @@ one refused by the relay's configuration (550 5.7.1) is tried again; an expired
 link counts nothing, and a server without a relay purges it all the same; bad
 addresses get a message naming the field and rule; no address or link in clear
 left in the store once the mail left; the rules refuse shares with e-mail; one
-client asks at most 20 links an hour, one network 100 (429, Retry-After, the
-form's page, in French and English)."""
+client asks at most 20 links an hour, one network as many as --mail-per-network
+says (429, Retry-After, the form's page, in French and English)."""
 import base64
 import email
 import os
@@ -97,6 +97,9 @@ check(p.returncode != 0 and "confirmation by e-mail knows no electorate" in p.st
 
 srv.start()
 try:
+    check("mail requests are held back per client address; behind a reverse proxy on 127.0.0.1"
+          in open(os.path.join(srv.dir, "server.log")).read(),
+          "mail on, listening on loopback, no --trusted-proxy: the server says the limits would count the proxy")
     admin = admin_client(srv)
     for e in ("submit",):
         admin.post("/api/initiatives/1/transition", {"event": e})
@@ -306,9 +309,10 @@ try:
 finally:
     srv.stop()
     sink.stop()
-# Mail requests held back: 20 an hour from a client address, 100 from its network
-# (127.0.0.x: one /24); a mistyped address counts nothing. No relay: the mails wait.
-srv.args = []
+# Mail requests held back: 20 an hour from a client address (the default), 100 from
+# its network (127.0.0.x: one /24; --mail-per-network, the default being 500); a
+# mistyped address counts nothing. No relay: the mails wait.
+srv.args = ["--mail-per-network", "100"]
 srv.start()
 try:
     def ask_from(client, n, lang="en"):
