@@ -242,6 +242,10 @@ static void *committer(void *arg) {
         b->tickets += n;
         pthread_mutex_unlock(&b->mu);
         batch_done(list);
+        /* Answered; the application's lock free for the checks: the WAL's last
+         * few frames copied now if the checkpointer is all but done, so that the
+         * next group starts it again (store.h), never under the lock. */
+        urne_store_checkpoint_close(app->store);
         pthread_mutex_lock(&b->mu);
     }
     pthread_mutex_unlock(&b->mu);
