@@ -132,7 +132,8 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames) {
      * (urne_sqlite_checkpointer_close), so that the WAL starts again at the
      * next write, long before its bound, whose copy under the lock was every
      * frame since the thread's last run (tens of ms: the p99). */
-    c->closing = frames >= c->pages && !c->active && !c->wanted && frames - c->copied <= c->pages / 32 + (frames - last);
+    c->closing = frames >= c->pages && !c->active && !c->wanted &&
+                 frames - c->copied <= c->pages / 32 + (frames - last);
     if (!c->closing && frames - c->copied >= c->pages && !c->wanted) {
         c->wanted = 1;
         pthread_cond_signal(&c->wake);
