@@ -63,10 +63,13 @@ static inline sqlite3 *urne_sql_db(urne_store *s) { return urne_sq(s)->db; }
  * for a database in memory), waking at `pages` frames not yet copied (0: the
  * default); 0, or -1 naming why. Stopped (joined, its connection closed, the
  * automatic checkpoint back) before q's connection is closed. Counts: the
- * checkpoints it ran, and those the commits ran themselves past its bound. */
+ * checkpoints it ran, those the commits ran themselves past its bound, and
+ * those they ran to copy the few frames it left. */
 int urne_sqlite_checkpointer_start(urne_store *s, int pages);
 void urne_sqlite_checkpointer_stop(urne_sqlite *q);
-void urne_sqlite_checkpointer_counts(urne_store *s, int64_t *runs, int64_t *forced);
+void urne_sqlite_checkpointer_counts(urne_store *s, int64_t *runs, int64_t *forced, int64_t *closed);
+/* urne_store_checkpoint_close on SQLite. */
+int urne_sqlite_checkpointer_close(urne_store *s);
 
 /* Put "what: SQLite's message" in s->error; returns -1. */
 int urne_sql_fail(urne_store *s, const char *what);

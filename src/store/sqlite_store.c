@@ -447,6 +447,7 @@ static const urne_store_core_ops core_ops = {
     .read_end = sq_read_end,
     .checkpointer = urne_sqlite_checkpointer_start,
     .checkpoints = urne_sqlite_checkpointer_counts,
+    .checkpoint_close = urne_sqlite_checkpointer_close,
 };
 
 const urne_store_ops urne_sqlite_ops = {

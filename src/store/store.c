@@ -193,9 +193,13 @@ int urne_store_checkpointer_start(urne_store *s, int pages) {
     return s->ops->core->checkpointer ? s->ops->core->checkpointer(s, pages) : 0;
 }
 
-void urne_store_checkpoints(urne_store *s, int64_t *runs, int64_t *forced) {
-    *runs = *forced = 0;
-    if (s->ops->core->checkpoints) s->ops->core->checkpoints(s, runs, forced);
+void urne_store_checkpoints(urne_store *s, int64_t *runs, int64_t *forced, int64_t *closed) {
+    *runs = *forced = *closed = 0;
+    if (s->ops->core->checkpoints) s->ops->core->checkpoints(s, runs, forced, closed);
+}
+
+int urne_store_checkpoint_close(urne_store *s) {
+    return s->ops->core->checkpoint_close ? s->ops->core->checkpoint_close(s) : 0;
 }
 
 void urne_store_now(char out[24]) { urne_time_iso((int64_t)time(NULL), out); }

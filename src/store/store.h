@@ -112,14 +112,25 @@ void urne_store_read_end(urne_store *s);
 
 /* For a long-running process that writes (the server): on SQLite, the WAL copied
  * back into the database by a thread of its own once `pages` pages (4 KiB; 0:
- * the default, 4,096) wait to be, never under the writer's commit; past four
- * times that, the commit copies what is left itself, so that the WAL stays
- * bounded (store/sqlite_checkpoint.c). Stopped by urne_store_close. 0, or -1
- * naming why; 0 and nothing done on PostgreSQL or a database in memory.
- * urne_store_checkpoints: the checkpoints the thread ran and those commits ran
- * past the bound (0 and 0 without one), for tests and the bench. */
+ * the default, 4,096) wait to be; once it has copied all but a few frames, the
+ * writer copies those few (urne_store_checkpoint_close, below) so that the WAL
+ * starts again from its beginning; past four times `pages`, the commit copies
+ * what is left, so that the WAL stays bounded (store/sqlite_checkpoint.c).
+ * Stopped by urne_store_close. 0, or -1 naming why; 0 and nothing done on
+ * PostgreSQL or a database in memory. urne_store_checkpoints: the checkpoints
+ * the thread ran, those commits ran past the bound, and those the writer ran to
+ * copy the few frames left (all 0 without one), for tests and the bench. */
 int urne_store_checkpointer_start(urne_store *s, int pages);
-void urne_store_checkpoints(urne_store *s, int64_t *runs, int64_t *forced);
+void urne_store_checkpoints(urne_store *s, int64_t *runs, int64_t *forced, int64_t *closed);
+/* For the writer, after a commit and with the lock that covers s let go (the
+ * signatures' committer, app/initiative_batch.c): when that commit found the
+ * checkpointer all but done, the few frames left copied in the caller's thread
+ * on the checkpointer's own connection (s itself not used: other threads may
+ * read through it meanwhile), so that the next write starts the WAL again.
+ * 1 when it copied; 0 when there was nothing to do (always on PostgreSQL, in
+ * memory, without a checkpointer) or the checkpointer's own run held the WAL
+ * (the next commit's then). */
+int urne_store_checkpoint_close(urne_store *s);
 
 /* The current time as the store writes it: "2026-11-23T20:05:07Z". */
 void urne_store_now(char out[24]);

@@ -32,7 +32,8 @@ typedef struct urne_store_core_ops {
     void (*read_end)(urne_store *s);
     /* Optional (NULL: nothing to do): urne_store_checkpointer_start, urne_store_checkpoints. */
     int (*checkpointer)(urne_store *s, int pages);
-    void (*checkpoints)(urne_store *s, int64_t *runs, int64_t *forced);
+    void (*checkpoints)(urne_store *s, int64_t *runs, int64_t *forced, int64_t *closed);
+    int (*checkpoint_close)(urne_store *s); /* optional: urne_store_checkpoint_close */
 } urne_store_core_ops;
 
 typedef struct urne_store_user_ops {

@@ -6,8 +6,11 @@
  * size, and one transaction's frames), the checkpointer's thread has run, and
  * every entry is there after the store is closed and opened again. Without a
  * checkpointer (the command line), SQLite's automatic checkpoint is untouched
- * and urne_store_checkpoints says 0 and 0; on a database in memory, starting
- * one does nothing.
+ * and urne_store_checkpoints says 0, 0 and 0; on a database in memory, starting
+ * one does nothing. Writes that pause now and then let the thread copy all but
+ * a commit's frames, which the writer then copies itself
+ * (urne_store_checkpoint_close, a "closed" run), so that the WAL starts again
+ * long before its bound.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -105,10 +108,10 @@ static void test_wal_bounded(void **state) {
         fail_msg("the WAL reached %lld frames (bound %lld: one commit adds at most %lld)",
                  (long long)((largest - 32) / FRAME), (long long)((bound - 32) / FRAME), (long long)(step / FRAME));
     assert_true(bound < 32 + (off_t)(TRANSACTIONS * PER_TRANSACTION / 10) * FRAME); /* the bound says something */
-    int64_t runs = 0, forced = 0;
+    int64_t runs = 0, forced = 0, closed = 0;
     /* The thread runs when it gets a core: waited for, not timed. */
     for (int tries = 0; tries < 300 && runs == 0; tries++) {
-        urne_store_checkpoints(s, &runs, &forced);
+        urne_store_checkpoints(s, &runs, &forced, &closed);
         if (runs == 0) usleep(100 * 1000);
     }
     assert_true(runs > 0);
@@ -118,7 +121,7 @@ static void test_wal_bounded(void **state) {
     int64_t electors = 0;
     assert_int_equal(urne_store_initiative_roll_counts(s, id, add_electors, &electors), 0);
     assert_int_equal(electors, TRANSACTIONS * PER_TRANSACTION);
-    urne_store_checkpoints(s, &runs, &forced); /* none started on this one */
+    urne_store_checkpoints(s, &runs, &forced, &closed); /* none started on this one */
     assert_int_equal(runs, 0);
     assert_int_equal(forced, 0);
     urne_store_close(s);
@@ -131,20 +134,74 @@ static void test_wal_bounded(void **state) {
     rmdir(dir);
 }
 
+/* One transaction of PER_TRANSACTION roll entries numbered from *n, committed. */
+static void put_batch(urne_store *s, int64_t id, urne_initiative_roll_entry *e, int *n) {
+    assert_int_equal(urne_store_begin(s), 0);
+    for (int k = 0; k < PER_TRANSACTION; k++, (*n)++) {
+        snprintf(e->key_hash, sizeof e->key_hash, "%064d", *n);
+        snprintf(e->index_hash, sizeof e->index_hash, "%064d", *n * 7919 % 100003);
+        snprintf(e->territory, sizeof e->territory, "T%d", *n % 10);
+        assert_int_equal(urne_store_initiative_roll_put(s, id, e), 1);
+    }
+    assert_int_equal(urne_store_commit(s), 0);
+}
+
+/* Commits with pauses between (the thread given time to catch up, not timed:
+ * it may be slow, and more commits are made until it has): a commit ends the
+ * thread's copy, and the WAL starts again without reaching its bound. */
+static void test_wal_closed(void **state) {
+    (void)state;
+    char dir[] = "/tmp/urne-ckpt-XXXXXX", path[64], name[80];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/c.db", dir);
+    urne_store *s = open_file(path);
+    int64_t id = put_initiative(s);
+    assert_int_equal(urne_store_checkpointer_start(s, PAGES), 0);
+    urne_initiative_roll_entry *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    memset(e->sealed, 'S', 600);
+    int64_t runs = 0, forced = 0, closed = 0;
+    int n = 0, t = 0;
+    for (; t < 3000 && closed == 0; t++) {
+        put_batch(s, id, e, &n);
+        usleep(2000);
+        urne_store_checkpoint_close(s); /* as the signatures' committer, its lock let go */
+        urne_store_checkpoints(s, &runs, &forced, &closed);
+    }
+    if (closed == 0) fail_msg("no commit copied the last frames in %d transactions (%lld runs, %lld forced)", t,
+                              (long long)runs, (long long)forced);
+    assert_true(runs > 0);
+    urne_store_close(s);
+    s = open_file(path);
+    int64_t electors = 0;
+    assert_int_equal(urne_store_initiative_roll_counts(s, id, add_electors, &electors), 0);
+    assert_int_equal(electors, n);
+    urne_store_close(s);
+    free(e);
+    const char *ext[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(name, sizeof name, "%s%s", path, ext[i]);
+        unlink(name);
+    }
+    rmdir(dir);
+}
+
 static void test_memory_none(void **state) {
     (void)state;
     urne_store *s = open_file(":memory:");
     assert_int_equal(urne_store_checkpointer_start(s, 0), 0);
-    int64_t runs = 1, forced = 1;
-    urne_store_checkpoints(s, &runs, &forced);
+    int64_t runs = 1, forced = 1, closed = 1;
+    urne_store_checkpoints(s, &runs, &forced, &closed);
     assert_int_equal(runs, 0);
     assert_int_equal(forced, 0);
+    assert_int_equal(closed, 0);
     urne_store_close(s);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wal_bounded),
+        cmocka_unit_test(test_wal_closed),
         cmocka_unit_test(test_memory_none),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
