@@ -98,7 +98,7 @@ try:
     check(head(anon)[0] in get(anon, f"/e/{two}")[0], "the head after the account made")
     # A kept page's response is made once and sent for every hit (cache.c): two
     # clients asking in turn get the same bytes; and a request's headers of 8 KiB
-    # (a connection's memory is 32 KiB: web/server.c) are still read and answered.
+    # (a connection's memory is 36 KiB: web/server.c) are still read and answered.
     other = srv.client()
     first, second = get(anon, f"/e/{two}"), get(other, f"/e/{two}")
     check(first == second and second[1] == "hit", "the one kept response, sent to two clients alike")
