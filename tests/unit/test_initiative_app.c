@@ -512,8 +512,14 @@ static const char *marks_of(fixture *f, int64_t id, int64_t sig, urne_initiative
     return row->marks;
 }
 
-/* Bursts are marked, never refused: the 11th attempt of a minute from one
- * address, the 51st from one network, the 4th for one name in one commune. */
+/* URNE_INITIATIVE_BURST_ADDRESS attempts from `addr` by a name not on the
+ * roll, each refused: the next signature from there is the burst's. */
+static void failed_attempts(fixture *f, int64_t id, const char *addr) {
+    for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
+        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
+                    sign_from(f, id, addr, "Durand", "Paul", "1970-01-01", "Lille", &o_));
+}
+
 /* The marks' table full (a new name, address and network per attempt): a key
  * held before is still found and counted, a new one is not counted (never
  * marked by accident), and the next minute counts afresh. */
@@ -522,9 +528,7 @@ static void test_burst_table_full(void **state) {
     int64_t id = collecting(f);
     urne_app_outcome o;
     urne_initiative_signature row;
-    for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
-        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
-                sign_from(f, id, "192.0.2.7", "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    failed_attempts(f, id, "192.0.2.7");
     for (int i = 0; i < URNE_INITIATIVE_BURST_SLOTS / 2; i++) { /* three keys each: the table filled */
         char addr[32], name[8] = {(char)('A' + i % 26), (char)('a' + i / 26 % 26), 'x', 0};
         snprintf(addr, sizeof addr, "10.%d.%d.1", i / 200, i % 200);
@@ -537,29 +541,25 @@ static void test_burst_table_full(void **state) {
     APP_OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-address"); /* found in the full table */
     urne_app_outcome_free(&o);
-    for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
-        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
-                sign_from(f, id, "203.0.113.5", "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    failed_attempts(f, id, "203.0.113.5");
     APP_OK(sign_from(f, id, "203.0.113.5", "Lefevre", "Elodie", "1985-12-31", "Arras", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), ""); /* not counted: no room */
     urne_app_outcome_free(&o);
     test_now += 60;
-    for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
-        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
-                sign_from(f, id, "203.0.113.5", "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    failed_attempts(f, id, "203.0.113.5");
     APP_OK(sign_from(f, id, "203.0.113.5", "N'Diaye", "Awa", "1990-01-02", "Lille", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-address"); /* a new minute: room again */
     urne_app_outcome_free(&o);
 }
 
+/* Bursts are marked, never refused: the 11th attempt of a minute from one
+ * address, the 51st from one network, the 4th for one name in one commune. */
 static void test_burst_marks(void **state) {
     fixture *f = *state;
     int64_t id = collecting(f);
     urne_app_outcome o;
     urne_initiative_signature row;
-    for (int i = 0; i < URNE_INITIATIVE_BURST_ADDRESS; i++)
-        APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_NOT_ON_ROLL,
-                sign_from(f, id, "192.0.2.7", "Durand", "Paul", "1970-01-01", "Lille", &o_));
+    failed_attempts(f, id, "192.0.2.7");
     APP_OK(sign_from(f, id, "192.0.2.7", "Dupont", "Jean Pierre", "1980-05-06", "Montval", &o));
     assert_string_equal(marks_of(f, id, o.id, &row), "burst-address");
     urne_app_outcome_free(&o);
