@@ -181,8 +181,20 @@ const char *const urne_pg_migrations[] = {
     "CREATE INDEX mail_outbox_due ON mail_outbox(state, next_at);"
     "CREATE INDEX mail_outbox_object ON mail_outbox(object);",
     /* 15: receipts checked by their signature's id and proof, no index of their
-     * own; those made before through a unique index of their rows (sqlite_store.c) */
-    "ALTER TABLE initiative_signatures DROP CONSTRAINT initiative_signatures_initiative_id_receipt_key;"
+     * own; those made before through a unique index of their rows (sqlite_store.c).
+     * The old UNIQUE(initiative_id, receipt) is found by its columns, not by the
+     * name PostgreSQL gave it (a restore or an administrator may have renamed
+     * it); none found fails the migration, saying so: left in place, it would
+     * refuse every new signature after the first (their receipt column empty). */
+    "DO $$ DECLARE c name; BEGIN"
+    "  SELECT k.conname INTO c FROM pg_constraint k WHERE k.conrelid = 'initiative_signatures'::regclass"
+    "    AND k.contype = 'u' AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a"
+    "    WHERE a.attrelid = k.conrelid AND a.attnum = ANY(k.conkey)) = ARRAY['initiative_id', 'receipt'];"
+    "  IF c IS NULL THEN"
+    "    RAISE EXCEPTION 'no unique constraint on initiative_signatures(initiative_id, receipt) to drop';"
+    "  END IF;"
+    "  EXECUTE format('ALTER TABLE initiative_signatures DROP CONSTRAINT %I', c);"
+    "END $$;"
     "ALTER TABLE initiative_signatures ALTER COLUMN receipt SET DEFAULT '';"
     "ALTER TABLE initiative_signatures ADD COLUMN proof TEXT NOT NULL DEFAULT '';"
     "CREATE UNIQUE INDEX initiative_signatures_receipt ON initiative_signatures(initiative_id, receipt)"

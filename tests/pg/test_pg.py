@@ -134,7 +134,9 @@ check(psql(url, "SELECT version FROM urne_schema") == "99", "and left as it was"
 # Migration 15 on a database of signatures made at 14 (receipts unique by a table
 # constraint, kept as their codes' SHA-256): the same counts after it, the old
 # receipts still checked, the constraint gone (a receipt left empty by the rows
-# made since is no duplicate) and the old rows' receipts unique still.
+# made since is no duplicate) and the old rows' receipts unique still. The
+# constraint is found by its columns: here it was renamed (as a restore or an
+# administrator may), and the migration drops it all the same.
 import hashlib  # noqa: E402
 url = copy_of(srv.db, dbname(srv.db) + "_sig14")
 secret = os.path.join(srv.dir, "authority.key")
@@ -152,8 +154,7 @@ rows = ",".join("(%d, 'd%d', 'Lille', 'sealed', '%s', '2026-12-06T10:00:0%dZ', '
 psql(url, "DROP INDEX initiative_signatures_receipt",
      "ALTER TABLE initiative_signatures DROP COLUMN proof",
      "ALTER TABLE initiative_signatures ALTER COLUMN receipt DROP DEFAULT",
-     "ALTER TABLE initiative_signatures ADD CONSTRAINT initiative_signatures_initiative_id_receipt_key"
-     " UNIQUE(initiative_id, receipt)",
+     "ALTER TABLE initiative_signatures ADD CONSTRAINT receipts_renamed_by_hand UNIQUE(initiative_id, receipt)",
      "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, invalid,"
      " letter) VALUES " + rows,
      "UPDATE urne_schema SET version = 14")
@@ -168,8 +169,8 @@ p = run("initiative", "receipt", "--db", url, "--id", str(iid), "ABCDE-FGHJK-MNP
 check(p.returncode == 0 and "invalidated, not counted: Contestée." in p.stdout, f"and the invalidated one: {p.stdout}")
 p = run("initiative", "receipt", "--db", url, "--id", str(iid), f"{sids[2]}-00000-11111-22222-33333", ok=False)
 check(p.returncode == 1, f"an old row's id before its code is no receipt: {p.returncode} {p.stdout}")
-check(psql(url, "SELECT count(*) FROM pg_constraint WHERE conname = 'initiative_signatures_initiative_id_receipt_key'")
-      == "0", "the receipts' constraint dropped")
+check(psql(url, "SELECT count(*) FROM pg_constraint WHERE conname = 'receipts_renamed_by_hand'") == "0",
+      "the receipts' constraint dropped, renamed as it was")
 psql(url, f"INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, signed_at, proof) VALUES"
           f" ({iid}, 'n1', 'Lille', 's', '2026-12-06T11:00:00Z', 'p1'), ({iid}, 'n2', 'Lille', 's',"
           f" '2026-12-06T11:00:01Z', 'p2')")
