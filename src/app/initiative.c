@@ -29,8 +29,6 @@ int64_t urne_app_initiative_now(urne_app *app) {
     return app->initiatives && app->initiatives->now ? app->initiatives->now() : (int64_t)time(NULL);
 }
 
-void urne_app_initiative_iso(int64_t t, char out[24]) { urne_time_iso(t, out); }
-
 void urne_app_initiative_clock(urne_app *app, int64_t (*now)(void)) {
     pthread_mutex_lock(&app->lock);
     if (app->initiatives) app->initiatives->now = now;
@@ -421,7 +419,7 @@ static urne_app_status new_row(const urne_initiative_new *in, int64_t now, const
     sodium_bin2hex(row->authority_key, sizeof row->authority_key, h->authority_key, 32);
     randombytes_buf(h->hash_key, sizeof h->hash_key);
     sodium_bin2hex(row->hash_key, sizeof row->hash_key, h->hash_key, 32);
-    urne_app_initiative_iso(now, row->created_at);
+    urne_time_iso(now, row->created_at);
     memcpy(row->changed_at, row->created_at, sizeof row->changed_at);
     snprintf(row->created_by, sizeof row->created_by, "%s", by);
     h->state = URNE_INITIATIVE_DRAFT;
@@ -503,7 +501,7 @@ urne_app_status urne_app_initiative_step(urne_app *app, const char *actor, const
     }
     *row = h->row;
     snprintf(row->state, sizeof row->state, "%s", urne_initiative_state_name(*to));
-    urne_app_initiative_iso(now, row->changed_at);
+    urne_time_iso(now, row->changed_at);
     if (event == URNE_INITIATIVE_ADMIT || event == URNE_INITIATIVE_REJECT)
         snprintf(row->reasons, sizeof row->reasons, "%s", text ? text : "");
     if (event == URNE_INITIATIVE_ANSWER) snprintf(row->answer, sizeof row->answer, "%s", text ? text : "");

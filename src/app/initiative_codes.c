@@ -112,7 +112,7 @@ urne_app_status urne_app_initiative_code_run_open(urne_app *app, const urne_user
     if (h != NULL) {
         memcpy(run->hash_key, h->hash_key, sizeof run->hash_key);
         memcpy(run->authority, h->sealer.authority, sizeof run->authority);
-        urne_app_initiative_iso(urne_app_initiative_now(app), run->at);
+        urne_time_iso(urne_app_initiative_now(app), run->at);
     }
     pthread_mutex_unlock(&app->lock);
     return h ? URNE_APP_OK : out->status;
@@ -415,6 +415,6 @@ urne_app_status urne_app_initiative_code_check(urne_initiative_held *h, urne_sto
     snprintf(sig->territory, sizeof sig->territory, "%s", entry.territory);
     snprintf(sig->letter, sizeof sig->letter, "%s", entry.letter[0] ? entry.letter : "?");
     memcpy(sig->sealed, entry.sealed, sizeof sig->sealed);
-    urne_app_initiative_iso(now, sig->signed_at);
+    urne_time_iso(now, sig->signed_at);
     return URNE_APP_OK;
 }

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "../core/urne_time.h"
 #include "initiative.h"
 
 typedef struct urne_initiative_batcher urne_initiative_batcher;
@@ -22,9 +23,8 @@ struct urne_app_initiatives {
     int batch_stopped;              /* urne_app_initiative_batch_stop called: no committer started after */
 };
 
-/* The clock's moment, UTC seconds, and its ISO text (urne_store_now's form). */
+/* The clock's moment, UTC seconds (its ISO text: urne_time_iso). */
 int64_t urne_app_initiative_now(urne_app *app);
-void urne_app_initiative_iso(int64_t t, char out[24]);
 
 /* The initiative held with that id, or NULL; NO_INITIATIVE set in out then. */
 urne_initiative_held *urne_app_initiative_find(urne_app *app, int64_t id, urne_app_outcome *out);

@@ -145,7 +145,7 @@ static urne_app_status compose_mail(const urne_initiative_held *h, const urne_in
         return urne_app_fail(out, URNE_APP_NO_MEMORY, "the mail does not fit");
     m->next_at = p->requested_at;
     m->expires_at = p->expires_at;
-    urne_app_initiative_iso(p->requested_at, m->created_at);
+    urne_time_iso(p->requested_at, m->created_at);
     return URNE_APP_OK;
 }
 
@@ -247,7 +247,7 @@ static urne_app_status confirm_check(urne_app *app, const urne_user *actor, int6
     memcpy(sig->territory, p->territory, sizeof sig->territory);
     memcpy(sig->sealed, p->sealed, sizeof sig->sealed);
     memcpy(sig->marks, p->marks, sizeof sig->marks);
-    urne_app_initiative_iso(now, sig->signed_at);
+    urne_time_iso(now, sig->signed_at);
     char code[24];
     urne_app_initiative_receipt_make(code, sig->proof);
     urne_app_initiative_ticket_set(*t, code, 0, out);

@@ -457,7 +457,7 @@ static urne_app_status signer_check(urne_initiative_held *h, urne_store *store,
     }
     sig->initiative = h->row.id;
     snprintf(sig->territory, sizeof sig->territory, "%s", entry.territory);
-    urne_app_initiative_iso(now, sig->signed_at);
+    urne_time_iso(now, sig->signed_at);
     if (seal(h, now, &id, entry.territory, "", sig->sealed, sizeof sig->sealed) < 0)
         return bad(out, "name", URNE_WHY_TOO_LONG, 0);
     return URNE_APP_OK;
@@ -582,7 +582,7 @@ static urne_app_status invalidate_locked(urne_app *app, const urne_user *actor, 
     }
     char object[80], at[24];
     snprintf(object, sizeof object, "initiative/%lld/signature/%lld", (long long)h->row.id, (long long)sid);
-    urne_app_initiative_iso(urne_app_initiative_now(app), at);
+    urne_time_iso(urne_app_initiative_now(app), at);
     json_t *after = json_pack("{s:I, s:I, s:s, s:s, s:s}", "id", (json_int_t)h->row.id, "signature", (json_int_t)sid,
                               "territory", sig->territory, "reason", reason, "at", at);
     int oom = 0;

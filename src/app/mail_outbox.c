@@ -45,7 +45,7 @@ int urne_app_mail_next(urne_app *app, int64_t now, int64_t lease, urne_mail_row 
     pthread_mutex_lock(&app->lock);
     int rc;
     char at[24];
-    urne_app_initiative_iso(now, at);
+    urne_time_iso(now, at);
     /* The mails whose link died waiting (a server long without a relay) go in
      * one statement, not one transaction each under the lock. */
     int dropped = urne_store_begin(app->store) < 0 ? -1 : finish(app, urne_store_mail_drop_expired(app->store, now, at));
@@ -74,8 +74,8 @@ int urne_app_mail_next(urne_app *app, int64_t now, int64_t lease, urne_mail_row 
 
 int64_t urne_app_mail_purge(urne_app *app, int64_t now) {
     char before[24], at[24];
-    urne_app_initiative_iso(now - MAIL_KEPT, before);
-    urne_app_initiative_iso(now, at);
+    urne_time_iso(now - MAIL_KEPT, before);
+    urne_time_iso(now, at);
     pthread_mutex_lock(&app->lock);
     /* The mails whose link died waiting leave too (their address and link in
      * clear), relay or not: a server without one never reads the outbox. */
@@ -97,7 +97,7 @@ int urne_app_mail_tried(urne_app *app, const urne_mail_row *m, const char *error
     *final = error != NULL && (permanent || (tries > 0 && done >= tries));
     const char *state = error == NULL ? "sent" : *final ? "failed" : "waiting";
     char at[24];
-    urne_app_initiative_iso(now, at);
+    urne_time_iso(now, at);
     pthread_mutex_lock(&app->lock);
     int rc = urne_store_begin(app->store) < 0
                  ? -1

@@ -85,6 +85,7 @@
 #include <string.h>
 
 #include "../core/urne_mem.h"
+#include "../core/urne_time.h"
 #include "forum_internal.h"
 #include "initiative_internal.h"
 #include "results_internal.h"
@@ -193,7 +194,7 @@ static int apply_initiative(urne_app *app, const char *object) {
     urne_initiative_held *h = urne_app_initiative_find(app, id, NULL);
     if (h && strncmp(end, "/signed/", 8) == 0 && urne_app_initiative_count(h, end + 8, 0, 1) == 0) {
         char today[24]; /* its day in the chart over time: the day it is heard of (initiative_days.c) */
-        urne_app_initiative_iso(urne_app_initiative_now(app), today);
+        urne_time_iso(urne_app_initiative_now(app), today);
         if (urne_app_initiative_day(h, today, 1) == 0) return 0;
     }
     return urne_app_initiative_reload(app, id) < 0 ? -1 : 1;
