@@ -5,7 +5,7 @@
  * confirms nothing), the API, the mail itself in the signer's language, and the
  * administrators' view of the mails not sent (app/initiative_mail.h has the use
  * cases; web/mail.c sends). Asking for a link is held back per client address
- * and network by the hour (throttle.h): 429, with Retry-After for the API.
+ * and network over the last hour (throttle.h): 429, with Retry-After for the API.
  *
  * The mail is plain text: what is being signed, by whom (as typed: the
  * address's owner sees a name that is not theirs), the absolute link (the
@@ -114,12 +114,13 @@ static int ask(urne_req *r, int64_t id, urne_app_outcome *o) {
     char origin[64];
     urne_req_addr(r, origin, sizeof origin);
     int retry = 0;
-    if (urne_throttle_mail_blocked(r->srv, origin, &retry)) return retry > 0 ? retry : 1;
+    double taken = 0;
+    if (urne_throttle_mail_take(r->srv, origin, &taken, &retry)) return retry > 0 ? retry : 1;
     urne_initiative_signer s = {urne_req_param(r, "name"), urne_req_param(r, "given"), urne_req_param(r, "birth"),
                                 urne_req_param(r, "commune"), origin, NULL};
     mail_ctx c = {r};
     urne_app_initiative_mail_sign(&r->srv->app, &r->user, id, &s, urne_req_param(r, "email"), compose, &c, o);
-    if (undisclosed(o)) urne_throttle_mail_count(r->srv, origin); /* each alike, whatever it mailed */
+    if (!undisclosed(o)) urne_throttle_mail_give_back(r->srv, origin, taken); /* counted: each alike, whatever it mailed */
     if (o->status == URNE_APP_OK && o->why && strcmp(o->why, URNE_WHY_MAIL_SENT) == 0) {
         if (urne_mailer_sends(r->srv->mailer))
             urne_mailer_wake(r->srv->mailer);
@@ -132,8 +133,8 @@ static int ask(urne_req *r, int64_t id, urne_app_outcome *o) {
 
 /* The words of a client held back for `retry` seconds. */
 static void held_back(const urne_req *r, int retry, urne_result *res) {
-    urne_result_set(res, 429, _(r, "Too many confirmation links were asked from your connection this hour: try again "
-                                   "in %d min."),
+    urne_result_set(res, 429, _(r, "Too many confirmation links were asked from your connection in the last hour: try "
+                                   "again in %d min."),
                     (retry + 59) / 60);
 }
 

@@ -20,10 +20,15 @@
  * client typed, so one client could mail many strangers through the site. They
  * are counted per client address (an IPv6 one by its /64: one subscriber's)
  * and per network (an IPv4 /24, an IPv6 /48, as the signatures' burst marks
- * count them) within an hour; past the limits (urne_throttle_mail_limits) the
- * client waits for the hour's end. Only the requests answered "check your
- * mail" count (not a mistyped address), whichever mail each made or not, so
- * that the count says nothing of an address either.
+ * count them) over the last hour, sliding (urne_window.h: no double allowance
+ * across an hour's boundary); past the limits (urne_throttle_mail_limits) the
+ * client waits until one more fits. A request takes its place before it is
+ * served and gives it back if it is not answered "check your mail" (a
+ * mistyped address): taking and checking are one step under the lock, so
+ * requests served at once cannot pass the limit together. Only the requests
+ * answered "check your mail" count, whichever mail each made or not, so that
+ * the count says nothing of an address either. The counts are the server's
+ * own: servers sharing a PostgreSQL database each count what they serve.
  */
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -35,6 +40,7 @@
 #include <string.h>
 
 #include "serve.h"
+#include "../core/urne_window.h"
 #include "server.h"
 #include "throttle.h"
 
@@ -46,7 +52,7 @@
 #define THROTTLE_WAYS 8
 #define PAIR_SETS 4096
 #define ADDR_SETS 1024
-#define MAIL_WINDOW 3600     /* mail requests are counted by the hour (urne_throttle_mail_limits) */
+#define MAIL_WINDOW 3600.0   /* mail requests are counted over the last hour (urne_throttle_mail_limits) */
 
 /* A pair or an address, by a keyed hash of its text (0: an empty slot). */
 typedef struct throttle_slot {
@@ -54,6 +60,7 @@ typedef struct throttle_slot {
     int failures;
     int told; /* a refusal during the current wait was logged: once is enough */
     double last, blocked_until;
+    urne_window window; /* mail requests: those of the last hour (urne_window.h) */
 } throttle_slot;
 
 /* Set-associative tables: a key lives in one set of THROTTLE_WAYS slots, chosen by
@@ -64,7 +71,7 @@ struct urne_throttle {
     unsigned char secret[crypto_shorthash_KEYBYTES];
     throttle_slot pairs[PAIR_SETS][THROTTLE_WAYS];
     throttle_slot addrs[ADDR_SETS][THROTTLE_WAYS];
-    throttle_slot mail_addrs[ADDR_SETS][THROTTLE_WAYS]; /* mail requests: failures counts them, last the hour's start */
+    throttle_slot mail_addrs[ADDR_SETS][THROTTLE_WAYS]; /* mail requests: their window, held while refused */
     throttle_slot mail_nets[ADDR_SETS][THROTTLE_WAYS];
     int mail_per_address, mail_per_network; /* an hour's mail requests; 0: no limit */
 };
@@ -230,16 +237,23 @@ static void mail_keys(const char *addr, char a[80], char n[80]) {
     sodium_bin2hex(n + 3, 77, b, net);
 }
 
-/* s's count for the hour of now (a new hour: started again). */
-static void mail_hour(throttle_slot *s, double now) {
-    if (now - s->last < MAIL_WINDOW) return;
-    s->failures = 0;
-    s->told = 0;
+/* Take a request's place in s's last hour, `limit` at most (0: no limit, nothing
+ * counted): 0; or 1, nothing counted, *wait raised to the seconds until one fits. */
+static int mail_take_one(throttle_slot *s, double now, int limit, double *wait) {
     s->last = now;
+    if (limit <= 0) return 0;
+    double w = urne_window_take(&s->window, now, MAIL_WINDOW, limit);
+    if (w > 0) {
+        s->blocked_until = now + w;
+        if (w > *wait) *wait = w;
+        return 1;
+    }
     s->blocked_until = 0;
+    s->told = 0;
+    return 0;
 }
 
-int urne_throttle_mail_blocked(urne_server *srv, const char *addr, int *retry_after) {
+int urne_throttle_mail_take(urne_server *srv, const char *addr, double *taken, int *retry_after) {
     urne_throttle *t = srv->throttle;
     char ka[80], kn[80];
     mail_keys(addr ? addr : "?", ka, kn);
@@ -247,33 +261,36 @@ int urne_throttle_mail_blocked(urne_server *srv, const char *addr, int *retry_af
     double now = urne_server_now(), wait = 0;
     int tell = 0, count = 0;
     pthread_mutex_lock(&t->lock);
-    throttle_slot *s[2] = {throttle_find(t->mail_addrs, ADDR_SETS, a_key, 0, now),
-                           throttle_find(t->mail_nets, ADDR_SETS, n_key, 0, now)};
-    for (int i = 0; i < 2; i++)
-        if (s[i] && s[i]->blocked_until > now && s[i]->blocked_until - now > wait) {
-            wait = s[i]->blocked_until - now;
-            count = s[i]->failures;
-            if (!s[i]->told) tell = s[i]->told = 1;
-        }
+    throttle_slot *a = throttle_find(t->mail_addrs, ADDR_SETS, a_key, 1, now);
+    throttle_slot *n = throttle_find(t->mail_nets, ADDR_SETS, n_key, 1, now);
+    /* The address first: a request it refuses must not count for the network. */
+    int held = mail_take_one(a, now, t->mail_per_address, &wait);
+    if (!held && mail_take_one(n, now, t->mail_per_network, &wait)) {
+        held = 1;
+        urne_window_give_back(&a->window, now, MAIL_WINDOW); /* refused: the address's count undone */
+    }
+    if (held) {
+        throttle_slot *s = a->blocked_until > now ? a : n;
+        count = (int)urne_window_count(&s->window, now, MAIL_WINDOW);
+        if (!s->told) tell = s->told = 1;
+    }
     pthread_mutex_unlock(&t->lock);
-    *retry_after = wait > 0 ? (int)wait + 1 : 0;
+    *taken = now;
+    *retry_after = held ? (int)wait + 1 : 0;
     if (tell) throttle_log(srv, "mail requests refused", addr, NULL, count, *retry_after, "request");
-    return wait > 0;
+    return held;
 }
 
-void urne_throttle_mail_count(urne_server *srv, const char *addr) {
+void urne_throttle_mail_give_back(urne_server *srv, const char *addr, double taken) {
     urne_throttle *t = srv->throttle;
     char ka[80], kn[80];
     mail_keys(addr ? addr : "?", ka, kn);
     uint64_t a_key = throttle_key(t, ka, NULL), n_key = throttle_key(t, kn, NULL);
-    double now = urne_server_now();
     pthread_mutex_lock(&t->lock);
-    throttle_slot *a = throttle_find(t->mail_addrs, ADDR_SETS, a_key, 1, now);
-    throttle_slot *n = throttle_find(t->mail_nets, ADDR_SETS, n_key, 1, now);
-    mail_hour(a, now);
-    mail_hour(n, now);
-    if (++a->failures >= t->mail_per_address && t->mail_per_address > 0) a->blocked_until = a->last + MAIL_WINDOW;
-    if (++n->failures >= t->mail_per_network && t->mail_per_network > 0) n->blocked_until = n->last + MAIL_WINDOW;
+    throttle_slot *a = throttle_find(t->mail_addrs, ADDR_SETS, a_key, 0, taken);
+    throttle_slot *n = throttle_find(t->mail_nets, ADDR_SETS, n_key, 0, taken);
+    if (a) urne_window_give_back(&a->window, taken, MAIL_WINDOW);
+    if (n) urne_window_give_back(&n->window, taken, MAIL_WINDOW);
     pthread_mutex_unlock(&t->lock);
 }
 

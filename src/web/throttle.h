@@ -26,13 +26,17 @@ void urne_throttle_record(urne_server *srv, const char *name, const char *addr, 
 
 /* Mail requests (a confirmation link asked for a lighter petition), per
  * client address (an IPv6 one: its /64) and per network (an IPv4 /24, an IPv6
- * /48), by the hour: 1 when a request from `addr` must wait (*retry_after
- * seconds: the hour's end; the first refusal logged), else 0. At most
- * urne_throttle_mail_limits's an hour (by default serve.h's: 20 from an address,
- * 500 from a network). */
-int urne_throttle_mail_blocked(urne_server *srv, const char *addr, int *retry_after);
-/* Count a mail request from `addr` (one answered "check your mail"). */
-void urne_throttle_mail_count(urne_server *srv, const char *addr);
+ * /48), over the last hour, sliding (urne_window.h), at most
+ * urne_throttle_mail_limits's (by default serve.h's: 20 from an address, 500
+ * from a network). Taking the place and checking the limit are one step:
+ * returns 0 with the request counted at *taken (give it back with
+ * urne_throttle_mail_give_back if the request does not count after all); or 1
+ * when `addr` must wait *retry_after seconds, nothing counted (the first refusal
+ * after an accepted request is logged). Each server counts its own requests. */
+int urne_throttle_mail_take(urne_server *srv, const char *addr, double *taken, int *retry_after);
+/* Forget a request urne_throttle_mail_take counted at `taken` (one not answered
+ * "check your mail": a mistyped address), if its hour is still held. */
+void urne_throttle_mail_give_back(urne_server *srv, const char *addr, double taken);
 /* The mail requests allowed an hour from one client address and from one
  * network (0: no limit), for urne serve's --mail-per-address and
  * --mail-per-network. */
