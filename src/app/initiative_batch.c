@@ -275,24 +275,46 @@ int urne_app_initiative_batch_start(urne_app *app) {
     return 0;
 }
 
-void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t, void (*done)(void *ctx), void *ctx) {
-    t->done = done;
-    t->ctx = ctx;
-    t->next = NULL;
+/* The list (first to *last, linked) queued for the committer at once: one
+ * signal for all. Else (no committer: none started, or stopped) committed here. */
+static void list_submit(urne_app *app, urne_initiative_ticket *first, urne_initiative_ticket *last) {
     urne_initiative_batcher *b = app->initiatives ? app->initiatives->batch : NULL;
     if (b) {
         pthread_mutex_lock(&b->mu);
         if (b->running && !b->stopping) {
-            *b->tail = t;
-            b->tail = &t->next;
+            *b->tail = first;
+            b->tail = &last->next;
             pthread_cond_signal(&b->work);
             pthread_mutex_unlock(&b->mu);
             return;
         }
         pthread_mutex_unlock(&b->mu);
     }
-    batch_commit(app, t); /* no committer (none started, or stopped): alone, here */
-    batch_done(t);
+    batch_commit(app, first); /* alone, here */
+    batch_done(first);
+}
+
+void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t, void (*done)(void *ctx), void *ctx) {
+    t->done = done;
+    t->ctx = ctx;
+    t->next = NULL;
+    list_submit(app, t, t);
+}
+
+void urne_app_initiative_tickets_submit(urne_app *app, urne_initiative_sign_item *items, size_t n,
+                                        void (*done)(void *ctx)) {
+    urne_initiative_ticket *first = NULL, *last = NULL;
+    for (size_t i = 0; i < n; i++) {
+        urne_initiative_ticket *t = items[i].ticket;
+        if (t == NULL) continue;
+        items[i].ticket = NULL; /* the committer's from here */
+        t->done = done;
+        t->ctx = items[i].ctx;
+        t->next = NULL;
+        if (last) last->next = t; else first = t;
+        last = t;
+    }
+    if (first) list_submit(app, first, last);
 }
 
 void urne_app_initiative_batch_stop(urne_app *app) {
