@@ -203,13 +203,14 @@ urne_initiative_ticket *urne_app_initiative_sign_begin(urne_app *app, const urne
  * return, once the committer is stopped), and the ticket freed. done must not
  * wait for the application's lock's holders. Takes no lock of the caller's. */
 void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t, void (*done)(void *ctx), void *ctx);
-/* Signatures checked together (the web adapter's checker thread takes every
- * request waiting at once): each item as urne_app_initiative_sign_begin, all
- * under one hold of the application's lock and one read of the store
- * (urne_store_read_begin: on SQLite one snapshot's locks, not every statement's),
- * then every one checked handed to the committer at once, in the items' order
- * (one hand-off, one wake-up at most), as urne_app_initiative_ticket_submit: its
- * outcome filled at its group's commit and done(ctx) called. An item refused
+/* Signatures checked and committed together, in the caller's thread (the web
+ * adapter's checker, which takes every request waiting at once): each item
+ * checked as urne_app_initiative_sign_begin, all under one hold of the
+ * application's lock and one read of the store (urne_store_read_begin: on
+ * SQLite one snapshot's locks, not every statement's), then every one checked
+ * committed in one group, in the items' order, as the committer commits its
+ * groups (urne_app_initiative_tickets_commit): its outcome filled once its row
+ * is committed, then done(ctx) called, before the return. An item refused
  * (`checked` 0) has its refusal in *out and no done call. The checks are those
  * of urne_app_initiative_sign_begin, made one after the other: a group refuses
  * what each alone would. */
@@ -228,6 +229,11 @@ void urne_app_initiative_sign_group(urne_app *app, urne_initiative_sign_item *it
  * once, in order, as urne_app_initiative_ticket_submit each; their ticket set to
  * NULL. */
 void urne_app_initiative_tickets_submit(urne_app *app, urne_initiative_sign_item *items, size_t n,
+                                        void (*done)(void *ctx));
+/* The same tickets committed in one group here, in the caller's thread, as the
+ * committer would (their outcomes filled, then each done(ctx) called, before the
+ * return); the caller holds no lock. */
+void urne_app_initiative_tickets_commit(urne_app *app, urne_initiative_sign_item *items, size_t n,
                                         void (*done)(void *ctx));
 /* The committer stopped after the tickets it holds are committed and handed
  * back; a ticket submitted after is committed alone by its submitter. Before an

@@ -284,8 +284,8 @@ static void list_submit(urne_app *app, urne_initiative_ticket *first, urne_initi
         if (b->running && !b->stopping) {
             *b->tail = first;
             b->tail = &last->next;
-            pthread_cond_signal(&b->work);
             pthread_mutex_unlock(&b->mu);
+            pthread_cond_signal(&b->work); /* after: the committer woken does not wait for b->mu */
             return;
         }
         pthread_mutex_unlock(&b->mu);
@@ -301,20 +301,38 @@ void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t,
     list_submit(app, t, t);
 }
 
-void urne_app_initiative_tickets_submit(urne_app *app, urne_initiative_sign_item *items, size_t n,
-                                        void (*done)(void *ctx)) {
-    urne_initiative_ticket *first = NULL, *last = NULL;
+/* The items' tickets (those not NULL, then set to NULL) linked in order, each
+ * with done(its ctx): the first, *last the last (NULL, none). */
+static urne_initiative_ticket *items_link(urne_initiative_sign_item *items, size_t n, void (*done)(void *ctx),
+                                          urne_initiative_ticket **last) {
+    urne_initiative_ticket *first = NULL;
+    *last = NULL;
     for (size_t i = 0; i < n; i++) {
         urne_initiative_ticket *t = items[i].ticket;
         if (t == NULL) continue;
-        items[i].ticket = NULL; /* the committer's from here */
+        items[i].ticket = NULL; /* no longer the caller's */
         t->done = done;
         t->ctx = items[i].ctx;
         t->next = NULL;
-        if (last) last->next = t; else first = t;
-        last = t;
+        if (*last) (*last)->next = t; else first = t;
+        *last = t;
     }
+    return first;
+}
+
+void urne_app_initiative_tickets_submit(urne_app *app, urne_initiative_sign_item *items, size_t n,
+                                        void (*done)(void *ctx)) {
+    urne_initiative_ticket *last, *first = items_link(items, n, done, &last);
     if (first) list_submit(app, first, last);
+}
+
+void urne_app_initiative_tickets_commit(urne_app *app, urne_initiative_sign_item *items, size_t n,
+                                        void (*done)(void *ctx)) {
+    urne_initiative_ticket *last, *first = items_link(items, n, done, &last);
+    if (first == NULL) return;
+    batch_commit(app, first); /* under the application's lock, taken there */
+    batch_done(first);
+    urne_store_checkpoint_close(app->store); /* as the committer does, the lock let go */
 }
 
 void urne_app_initiative_batch_stop(urne_app *app) {

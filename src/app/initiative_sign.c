@@ -561,9 +561,8 @@ void urne_app_initiative_sign_group(urne_app *app, urne_initiative_sign_item *it
         it->checked = any = 1;
     }
     if (reading) urne_store_read_end(app->store);
-    if (any) urne_app_initiative_batch_start(app);
     pthread_mutex_unlock(&app->lock);
-    if (any) urne_app_initiative_tickets_submit(app, items, n, done);
+    if (any) urne_app_initiative_tickets_commit(app, items, n, done);
 }
 
 urne_app_status urne_app_initiative_sign(urne_app *app, const urne_user *actor, int64_t id,

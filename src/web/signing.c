@@ -52,10 +52,11 @@ static void job_run(sign_job *j) {
         urne_app_initiative_ticket_submit(app, t, sign_committed, j->r);
 }
 
-/* The jobs of list (n of them) checked together, refused ones resumed here;
- * every job freed. Out of memory for the group: one at a time, as job_run. */
+/* The jobs of list (n of them) checked and committed together, refused ones
+ * resumed here; every job freed. Out of memory for the group: one at a time,
+ * as job_run. */
 static void group_run(sign_job *list, size_t n) {
-    urne_initiative_sign_item *items = n > 1 ? calloc(n, sizeof *items) : NULL;
+    urne_initiative_sign_item *items = calloc(n, sizeof *items);
     if (items == NULL) {
         while (list) {
             sign_job *next = list->next;
@@ -72,7 +73,7 @@ static void group_run(sign_job *list, size_t n) {
     assert(k == n);
     urne_app_initiative_sign_group(&list->r->srv->app, items, n, sign_committed);
     k = 0;
-    while (list) { /* the checked ones' requests are the committer's now: not read */
+    while (list) { /* the checked ones' requests resumed at their commit: not read */
         sign_job *next = list->next;
         if (!items[k++].checked) urne_req_resume(list->r);
         free(list);
@@ -136,14 +137,15 @@ static int job_queue(urne_signing *s, sign_job *j) {
     if (s == NULL) return -1;
     pthread_mutex_lock(&s->mu);
     int ok = !s->stopping;
+    int wake = 0;
     if (ok) {
         j->next = NULL;
         if (s->tail) s->tail->next = j; else s->head = j;
         s->tail = j;
-        s->queued++;
-        if (s->queued == 1) pthread_cond_signal(&s->wake); /* the checker waits only for an empty queue */
+        wake = ++s->queued == 1; /* the checker waits only on an empty queue */
     }
     pthread_mutex_unlock(&s->mu);
+    if (wake) pthread_cond_signal(&s->wake); /* after: the checker woken does not wait for s->mu */
     return ok ? 0 : -1;
 }
 
