@@ -35,6 +35,10 @@
  * own thread. The web adapter suspends the request's connection while its
  * ticket waits and the `done` callback resumes it (web/initiative_routes.c); the
  * synchronous urne_app_initiative_sign commits its ticket alone, in its thread.
+ * The web adapter's checker (web/signing.c) commits the groups it checks itself,
+ * as the committer would (urne_app_initiative_tickets_commit): checks and
+ * commits both run under the application's lock, so a second thread bought no
+ * parallelism, and its hand-off cost a wake-up a group (issue 18, load18).
  * Once the committer is stopped (urne_app_initiative_batch_stop, before the
  * server stops its connections), a ticket submitted is committed alone in the
  * submitting thread. After each group is answered, the committer, the lock let
