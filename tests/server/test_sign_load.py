@@ -16,7 +16,7 @@ import threading
 
 from lib import *
 
-LOADER = sys.argv[3] if len(sys.argv) > 3 else "build/sign_load"
+LOADER = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(URNE), "sign_load")  # built beside urne
 N = 300
 
 
