@@ -531,8 +531,7 @@ urne_initiative_ticket *urne_app_initiative_sign_begin(urne_app *app, const urne
     return t;
 }
 
-void urne_app_initiative_sign_group(urne_app *app, urne_initiative_sign_item *items, size_t n,
-                                    void (*done)(void *ctx)) {
+int urne_app_initiative_sign_group(urne_app *app, urne_initiative_sign_item *items, size_t n) {
     for (size_t i = 0; i < n; i++) {
         urne_app_outcome_init(items[i].out);
         items[i].checked = 0;
@@ -562,7 +561,7 @@ void urne_app_initiative_sign_group(urne_app *app, urne_initiative_sign_item *it
     }
     if (reading) urne_store_read_end(app->store);
     pthread_mutex_unlock(&app->lock);
-    if (any) urne_app_initiative_tickets_commit(app, items, n, done);
+    return any;
 }
 
 urne_app_status urne_app_initiative_sign(urne_app *app, const urne_user *actor, int64_t id,
