@@ -87,12 +87,12 @@ fi
 # bench/sign.lua when SIGN_CLIENT=wrk; either way its requests and p99 read into
 # sigreqs and p99, and a sign_load's answers other than 2xx and its errors said.
 loader=$(dirname "$urne")/sign_load
-sign_stream() { # seconds, file
+sign_stream() { # seconds, file[, first elector (sign_load: from there on; wrk starts at 0)]
   if [ "${SIGN_CLIENT:-sign_load}" = wrk ]; then
     N=$n THREADS=2 wrk -t2 -c"${SIGN_CLIENTS:-32}" -d"$1s" --timeout 10s --latency -s "$here/sign.lua" \
       "http://127.0.0.1:$port" > "$2"
   else
-    "$loader" -c "${SIGN_CLIENTS:-32}" -d "$1" -n "$n" -t 10 127.0.0.1 "$port" > "$2"
+    "$loader" -c "${SIGN_CLIENTS:-32}" -d "$1" -n "$n" -f "${3:-0}" -t 10 127.0.0.1 "$port" > "$2"
   fi
 }
 sign_requests() { awk '/requests in/ {print $1} $1 == "sent" {print $2}' "$1"; }
@@ -182,7 +182,8 @@ PY
   # RssAnon is what the server allocated; RssFile the database's pages it maps
   # (SQLite's mmap_size: the kernel's page cache, shared, given back under pressure).
   anonb=$(awk '/RssAnon/ {print $2}' "/proc/$server/status"); fileb=$(awk '/RssFile/ {print $2}' "/proc/$server/status")
-  sign_stream 5 "$out/wrk-sign-big.txt"
+  sign_stream 5 "$out/wrk-sign-big.txt" "$sigreqs" # sign_load: the electors after those asked above
+  sign_said "$out/wrk-sign-big.txt"
   anonc=$(awk '/RssAnon/ {print $2}' "/proc/$server/status"); filec=$(awk '/RssFile/ {print $2}' "/proc/$server/status")
   kill -TERM $server; wait $server 2>/dev/null || true
   trap - EXIT
