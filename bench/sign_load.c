@@ -27,7 +27,8 @@
  * How: answers are read as HTTP/1.1 says: a status line, headers up to the
  * blank line, then a body of Content-Length bytes, or chunked
  * (Transfer-Encoding: chunked, chunks then trailers), or up to the connection's
- * end when neither is given; 1xx, 204 and 304 have none. "Connection: close" or
+ * end when neither is given; 1xx, 204 and 304 have none, and a 1xx (but 101) is
+ * an interim answer, skipped: the final one follows. "Connection: close" or
  * the server's end closes the connection after the answer, and a new one is
  * opened. A request is never sent again: one unanswered is an error.
  *
@@ -276,6 +277,11 @@ static void conn_read(conn *c, tally *t, int sending) {
     }
     int status = 0, close_after = 0;
     long len = answer_len(c, eof, &status, &close_after);
+    while (len > 0 && status >= 100 && status < 200 && status != 101) { /* an interim answer: the final one follows */
+        memmove(c->in, c->in + len, c->in_len - (size_t)len);
+        c->in_len -= (size_t)len;
+        len = answer_len(c, eof, &status, &close_after);
+    }
     if (len < 0 || (len == 0 && eof) || (len > 0 && (size_t)len != c->in_len)) {
         conn_fail(c, t); /* malformed, cut short, or more than one answer */
         return;

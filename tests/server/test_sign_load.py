@@ -5,9 +5,10 @@ same electors), and its 2xx are the signatures the server counts, its refused th
 409s, its requests the sum with no error; an initiative that does not exist is
 answered 404 every time, all refused; a port where nothing listens gives
 connection errors and no request. Then against a small HTTP server of this test's
-that answers with Content-Length, chunked (several chunks, a trailer), or a body
-up to the connection's end (then closed): the client's counts per status are the
-answers that server sent, to the one, none an error.
+that answers with Content-Length (after an interim 100), chunked (several
+chunks, a trailer), or a body up to the connection's end (then closed): the
+client's counts per status are the answers that server sent, to the one, none an
+error.
 
     test_sign_load.py URNE SOURCE_DIR SIGN_LOAD"""
 import socket
@@ -85,9 +86,9 @@ check(got["sent"] == 0 and got["connection_errors"] > 0, f"nothing listening: co
 
 
 class Answers:
-    """A tiny HTTP/1.1 server answering each request in turn: Content-Length
-    201, chunked 201, chunked 409, then 200 up to its end (the connection
-    closed). What it sent, per status."""
+    """A tiny HTTP/1.1 server answering each request in turn: 100 then
+    Content-Length 201, chunked 201, chunked 409, then 200 up to its end (the
+    connection closed). What it sent (final answers), per status."""
 
     def __init__(self):
         self.sock = socket.socket()
@@ -127,7 +128,8 @@ class Answers:
                 status = (201, 201, 409, 200)[turn]
                 self.sent[status] = self.sent.get(status, 0) + 1
             body = b'{"receipt":"1-XXXXX"}'
-            if turn == 0:
+            if turn == 0:  # after an interim 100, which is no answer
+                c.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
                 c.sendall(b"HTTP/1.1 201 Created\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
             elif turn in (1, 2):  # in pieces, sent apart: the client reads them as they come
                 c.sendall(b"HTTP/1.1 %d X\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n%s\r\n" % (status, body[:5]))
