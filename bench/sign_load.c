@@ -310,7 +310,7 @@ static double pct_ms(const tally *t, double p) {
 }
 
 static void report(tally *t, double secs) {
-    qsort(t->lat, t->nlat, sizeof *t->lat, cmp_u32);
+    if (t->nlat) qsort(t->lat, t->nlat, sizeof *t->lat, cmp_u32); /* never qsort(NULL, 0): UB */
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
