@@ -94,11 +94,11 @@ fuzz: deps
 RELEASE_BUILD ?= build-release
 release: deps
 	@cmake -S . -B $(RELEASE_BUILD)-gcc -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(RELEASE_BUILD)-gcc -j $(JOBS) --target urne
+	@cmake --build $(RELEASE_BUILD)-gcc -j $(JOBS) --target urne sign_load
 	@CC=clang CXX=clang++ CFLAGS="$$(dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
 	  LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" \
 	  cmake -S . -B $(RELEASE_BUILD)-clang -DCMAKE_BUILD_TYPE=Release -DURNE_STATIC=OFF >/dev/null
-	@cmake --build $(RELEASE_BUILD)-clang -j $(JOBS) --target urne
+	@cmake --build $(RELEASE_BUILD)-clang -j $(JOBS) --target urne sign_load
 	@echo "release: gcc -O3, and clang -O3 with Debian's hardening flags, build"
 
 # Every test: the normal build, the sanitizer build, a short fuzzing run of every parser,

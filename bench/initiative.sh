@@ -4,16 +4,18 @@
 #      500 communes) imported by `urne initiative import-roll`: each line's identity
 #      normalised, hashed twice and sealed to the authority (crypto_box_seal), all in
 #      one transaction: seconds;
-#   2. signatures over HTTP from keep-alive clients (wrk, bench/sign.lua: every
-#      request a different elector) for SECONDS_EACH seconds: acknowledged durable
-#      signatures per second and p99, while the live counter page is read by another
+#   2. signatures over HTTP from keep-alive clients (sign_load, built beside urne
+#      from bench/sign_load.c: one thread on epoll, every request a different
+#      elector; SIGN_CLIENT=wrk takes wrk and bench/sign.lua instead) for
+#      SECONDS_EACH seconds: acknowledged durable signatures per second (counted
+#      from the server's API) and p99, while the live counter page is read by another
 #      wrk as browsers ask for it (Accept-Encoding: gzip; the page cache's gzip
 #      copy, 2.7 KB of a 30 KB page): its requests per second;
 #   3. the server's memory (RSS) before and after, per million signatures;
 #   4. `urne initiative recount` (the counts rebuilt from the rows, as at start);
 #   5. RECOUNT_N (10,000,000) signatures stored by SQL, then recounted (RECOUNT_N=0
 #      skips it: it writes some 8 GB).
-# wrk, the server and the generator share the machine's cores. PAGE_CLIENTS
+# The clients, the server and the generator share the machine's cores. PAGE_CLIENTS
 # (default 16; 0: signing alone) and SIGN_CLIENTS (default 32; 0: the counter page
 # alone, read for SECONDS_EACH seconds with nothing signed: what the page costs
 # without the signatures beside it) set the clients. PAGE_THREADS (default 1)
@@ -81,9 +83,29 @@ else
   echo "0 requests in 0s" > "$out/wrk-page.txt"; echo "Requests/sec: 0" >> "$out/wrk-page.txt"
   page=
 fi
+# The signing stream: sign_load (bench/sign_load.c) by default, wrk with
+# bench/sign.lua when SIGN_CLIENT=wrk; either way its requests and p99 read into
+# sigreqs and p99, and a sign_load's answers other than 2xx and its errors said.
+loader=$(dirname "$urne")/sign_load
+sign_stream() { # seconds, file[, first elector (sign_load: from there on; wrk starts at 0)]
+  if [ "${SIGN_CLIENT:-sign_load}" = wrk ]; then
+    N=$n THREADS=2 wrk -t2 -c"${SIGN_CLIENTS:-32}" -d"$1s" --timeout 10s --latency -s "$here/sign.lua" \
+      "http://127.0.0.1:$port" > "$2"
+  else
+    "$loader" -c "${SIGN_CLIENTS:-32}" -d "$1" -n "$n" -f "${3:-0}" -t 10 127.0.0.1 "$port" > "$2"
+  fi
+}
+sign_requests() { awk '/requests in/ {print $1} $1 == "sent" {print $2}' "$1"; }
+sign_p99() { awk '$1 == "99%" {print $2} $1 == "p99_ms" {print $2 "ms"}' "$1"; }
+sign_said() { # sign_load's refusals and errors, if any
+  awk '$1 == "status" && $2 !~ /^2/ {printf "%s %s answered %s; ", "bench:", $3, $2}
+       ($1 == "errors" || $1 == "connection_errors") && $2 > 0 {printf "bench: %s %s; ", $2, $1}
+       $1 == "client_cpu_us_per_request" {cpu = $2} END {if (cpu != "") printf "bench: sign_load %s µs CPU per request", cpu}' "$1" >&2
+  echo >&2
+}
 if [ "${SIGN_CLIENTS:-32}" -gt 0 ]; then
-  N=$n THREADS=2 wrk -t2 -c"${SIGN_CLIENTS:-32}" -d"${secs}s" --timeout 10s --latency -s "$here/sign.lua" \
-    "http://127.0.0.1:$port" > "$out/wrk-sign.txt"
+  sign_stream "$secs" "$out/wrk-sign.txt"
+  sign_said "$out/wrk-sign.txt"
 else # the counter page alone
   printf '0 requests in 0s\n    99%%    0us\n' > "$out/wrk-sign.txt"
 fi
@@ -91,12 +113,12 @@ fi
 signed=$(curl -fsS "http://127.0.0.1:$port/api/initiatives/1" |
   /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["signatures"])')
 rate=$(bench_calc "$signed / $secs" "%d")
-p99=$(ms "$(awk '$1 == "99%" {print $2}' "$out/wrk-sign.txt")")
+p99=$(ms "$(sign_p99 "$out/wrk-sign.txt")")
 prps=$(awk '/Requests\/sec/ {printf "%d", $2}' "$out/wrk-page.txt")
 rss1=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 cpu1=$(cpu)
 pages=$(awk '/requests in/ {print $1}' "$out/wrk-page.txt")
-sigreqs=$(awk '/requests in/ {print $1}' "$out/wrk-sign.txt")
+sigreqs=$(sign_requests "$out/wrk-sign.txt")
 us=$(bench_calc "($cpu1 - $cpu0) * 1000000 / $(getconf CLK_TCK) / ($pages + $sigreqs)" "%.0f")
 echo "bench: server CPU $us µs per request ($sigreqs signing, $pages counter page), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 bench_line initiative "acknowledged durable signatures over HTTP (p99 $p99 ms)" "$rate/s" "no peer" \
@@ -160,8 +182,8 @@ PY
   # RssAnon is what the server allocated; RssFile the database's pages it maps
   # (SQLite's mmap_size: the kernel's page cache, shared, given back under pressure).
   anonb=$(awk '/RssAnon/ {print $2}' "/proc/$server/status"); fileb=$(awk '/RssFile/ {print $2}' "/proc/$server/status")
-  N=$n THREADS=2 wrk -t2 -c"${SIGN_CLIENTS:-32}" -d5s --timeout 10s -s "$here/sign.lua" \
-    "http://127.0.0.1:$port" > "$out/wrk-sign-big.txt"
+  sign_stream 5 "$out/wrk-sign-big.txt" "$sigreqs" # sign_load: the electors after those asked above
+  sign_said "$out/wrk-sign-big.txt"
   anonc=$(awk '/RssAnon/ {print $2}' "/proc/$server/status"); filec=$(awk '/RssFile/ {print $2}' "/proc/$server/status")
   kill -TERM $server; wait $server 2>/dev/null || true
   trap - EXIT

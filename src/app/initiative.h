@@ -203,6 +203,35 @@ urne_initiative_ticket *urne_app_initiative_sign_begin(urne_app *app, const urne
  * return, once the committer is stopped), and the ticket freed. done must not
  * wait for the application's lock's holders. Takes no lock of the caller's. */
 void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t, void (*done)(void *ctx), void *ctx);
+/* Signatures checked together (the web adapter's checker thread takes every
+ * request waiting at once): each item checked as urne_app_initiative_sign_begin,
+ * one after the other (a group refuses what each alone would), all under one
+ * hold of the application's lock and one read of the store
+ * (urne_store_read_begin: on SQLite one snapshot's locks, not every
+ * statement's). An item refused (`checked` 0) has its refusal in *out; one
+ * checked (`checked` 1) holds its ticket, for urne_app_initiative_tickets_commit
+ * or _submit, which the caller must then call. 1 when any was checked. */
+typedef struct urne_initiative_sign_item {
+    const urne_user *actor;
+    int64_t id;
+    const urne_initiative_signer *signer;
+    urne_app_outcome *out;
+    void *ctx;                      /* done's */
+    int checked;                    /* set: 1 handed to the committer, 0 refused */
+    urne_initiative_ticket *ticket; /* the committer's once handed (NULL then): not the caller's */
+} urne_initiative_sign_item;
+int urne_app_initiative_sign_group(urne_app *app, urne_initiative_sign_item *items, size_t n);
+/* The tickets of the items checked (ticket not NULL) handed to the committer at
+ * once, in order, as urne_app_initiative_ticket_submit each; their ticket set to
+ * NULL. */
+void urne_app_initiative_tickets_submit(urne_app *app, urne_initiative_sign_item *items, size_t n,
+                                        void (*done)(void *ctx));
+/* The same tickets committed in one group here, in the caller's thread, as the
+ * committer commits its groups (in the items' order; each outcome filled once
+ * its row is committed, then done(ctx) called, all before the return); the
+ * caller holds no lock. */
+void urne_app_initiative_tickets_commit(urne_app *app, urne_initiative_sign_item *items, size_t n,
+                                        void (*done)(void *ctx));
 /* The committer stopped after the tickets it holds are committed and handed
  * back; a ticket submitted after is committed alone by its submitter. Before an
  * adapter stops the connections waiting for their answer. Idempotent. */

@@ -35,6 +35,10 @@
  * own thread. The web adapter suspends the request's connection while its
  * ticket waits and the `done` callback resumes it (web/initiative_routes.c); the
  * synchronous urne_app_initiative_sign commits its ticket alone, in its thread.
+ * The web adapter's checker (web/signing.c) commits the groups it checks itself,
+ * as the committer would (urne_app_initiative_tickets_commit): checks and
+ * commits both run under the application's lock, so a second thread bought no
+ * parallelism, and its hand-off cost a wake-up a group (issue 18, load18).
  * Once the committer is stopped (urne_app_initiative_batch_stop, before the
  * server stops its connections), a ticket submitted is committed alone in the
  * submitting thread. After each group is answered, the committer, the lock let
@@ -275,24 +279,64 @@ int urne_app_initiative_batch_start(urne_app *app) {
     return 0;
 }
 
-void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t, void (*done)(void *ctx), void *ctx) {
-    t->done = done;
-    t->ctx = ctx;
-    t->next = NULL;
+/* The list (first to *last, linked) queued for the committer at once: one
+ * signal for all. Else (no committer: none started, or stopped) committed here. */
+static void list_submit(urne_app *app, urne_initiative_ticket *first, urne_initiative_ticket *last) {
     urne_initiative_batcher *b = app->initiatives ? app->initiatives->batch : NULL;
     if (b) {
         pthread_mutex_lock(&b->mu);
         if (b->running && !b->stopping) {
-            *b->tail = t;
-            b->tail = &t->next;
-            pthread_cond_signal(&b->work);
+            *b->tail = first;
+            b->tail = &last->next;
             pthread_mutex_unlock(&b->mu);
+            pthread_cond_signal(&b->work); /* after: the committer woken does not wait for b->mu */
             return;
         }
         pthread_mutex_unlock(&b->mu);
     }
-    batch_commit(app, t); /* no committer (none started, or stopped): alone, here */
-    batch_done(t);
+    batch_commit(app, first); /* alone, here */
+    batch_done(first);
+}
+
+void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t, void (*done)(void *ctx), void *ctx) {
+    t->done = done;
+    t->ctx = ctx;
+    t->next = NULL;
+    list_submit(app, t, t);
+}
+
+/* The items' tickets (those not NULL, then set to NULL) linked in order, each
+ * with done(its ctx): the first, *last the last (NULL, none). */
+static urne_initiative_ticket *items_link(urne_initiative_sign_item *items, size_t n, void (*done)(void *ctx),
+                                          urne_initiative_ticket **last) {
+    urne_initiative_ticket *first = NULL;
+    *last = NULL;
+    for (size_t i = 0; i < n; i++) {
+        urne_initiative_ticket *t = items[i].ticket;
+        if (t == NULL) continue;
+        items[i].ticket = NULL; /* no longer the caller's */
+        t->done = done;
+        t->ctx = items[i].ctx;
+        t->next = NULL;
+        if (*last) (*last)->next = t; else first = t;
+        *last = t;
+    }
+    return first;
+}
+
+void urne_app_initiative_tickets_submit(urne_app *app, urne_initiative_sign_item *items, size_t n,
+                                        void (*done)(void *ctx)) {
+    urne_initiative_ticket *last, *first = items_link(items, n, done, &last);
+    if (first) list_submit(app, first, last);
+}
+
+void urne_app_initiative_tickets_commit(urne_app *app, urne_initiative_sign_item *items, size_t n,
+                                        void (*done)(void *ctx)) {
+    urne_initiative_ticket *last, *first = items_link(items, n, done, &last);
+    if (first == NULL) return;
+    batch_commit(app, first); /* under the application's lock, taken there */
+    batch_done(first);
+    urne_store_checkpoint_close(app->store); /* as the committer does, the lock let go */
 }
 
 void urne_app_initiative_batch_stop(urne_app *app) {

@@ -16,22 +16,44 @@ void urne_sealer_init(urne_sealer *s, const unsigned char authority[crypto_box_P
     memcpy(s->authority, authority, sizeof s->authority);
 }
 
-void urne_sealer_wipe(urne_sealer *s) {
+/* The batch's keys wiped (not the pool). */
+static void keys_wipe(urne_sealer *s) {
     sodium_memzero(s->shared, sizeof s->shared);
     sodium_memzero(s->ephemeral, sizeof s->ephemeral);
     s->uses = 0;
+}
+
+void urne_sealer_wipe(urne_sealer *s) {
+    keys_wipe(s);
+    sodium_memzero(s->pool, sizeof s->pool);
+    s->left = 0;
+}
+
+void urne_sealer_random(urne_sealer *s, unsigned char *out, size_t n) {
+    assert(s && out && n <= sizeof s->pool && s->left <= sizeof s->pool);
+    if (s->left < n) { /* drawn again: a seed from the system, expanded, wiped */
+        unsigned char seed[randombytes_SEEDBYTES];
+        randombytes_buf(seed, sizeof seed);
+        randombytes_buf_deterministic(s->pool, sizeof s->pool, seed);
+        sodium_memzero(seed, sizeof seed);
+        s->left = sizeof s->pool;
+    }
+    unsigned char *from = s->pool + sizeof s->pool - s->left; /* the first byte not given */
+    memcpy(out, from, n);
+    sodium_memzero(from, n);
+    s->left -= n;
 }
 
 /* A new batch: an ephemeral key pair, the key it shares with the authority, and
  * its secret forgotten. 0, or -1 when the authority's key is not a valid point. */
 static int batch_begin(urne_sealer *s, int64_t now) {
     unsigned char secret[crypto_box_SECRETKEYBYTES];
-    urne_sealer_wipe(s);
+    keys_wipe(s);
     crypto_box_keypair(s->ephemeral, secret);
     int rc = crypto_box_beforenm(s->shared, s->authority, secret);
     sodium_memzero(secret, sizeof secret);
     if (rc != 0) {
-        urne_sealer_wipe(s);
+        keys_wipe(s);
         return -1;
     }
     s->second = now;
@@ -49,7 +71,7 @@ int urne_sealer_box(urne_sealer *s, int64_t now, const unsigned char *text, size
     unsigned char *box = malloc(raw);
     if (box == NULL) return -1;
     memcpy(box, s->ephemeral, crypto_box_PUBLICKEYBYTES);
-    randombytes_buf(box + crypto_box_PUBLICKEYBYTES, crypto_box_NONCEBYTES);
+    urne_sealer_random(s, box + crypto_box_PUBLICKEYBYTES, crypto_box_NONCEBYTES);
     int rc = crypto_box_easy_afternm(box + HEAD, text, len, box + crypto_box_PUBLICKEYBYTES, s->shared);
     if (rc == 0) {
         memcpy(out, PREFIX, sizeof PREFIX - 1);

@@ -23,6 +23,15 @@
  * and the box (16-byte tag, then the text). A value without the "2:" prefix is a
  * sealed box as urne wrote them before, and still opens (urne_sealer_open).
  *
+ * Random bytes (the boxes' nonces, and the receipts' random parts through
+ * urne_sealer_random) come from a pool of URNE_SEALER_POOL bytes the sealer
+ * holds: a fresh 32-byte seed drawn from the system (randombytes_buf: one
+ * getrandom(2)) expanded by ChaCha20 (randombytes_buf_deterministic), the seed
+ * wiped at once; each byte handed out is wiped from the pool, so none is given
+ * twice, and an empty pool is drawn again. Drawing 37 bytes a signature from the
+ * system was 1.7 getrandom(2) calls a signature (issue 18, load18), costly
+ * system calls on the bench's virtual machine; now one per ~110 signatures.
+ *
  * Not thread-safe: a sealer is used under its owner's lock (the application's).
  */
 #ifndef URNE_APP_INITIATIVE_SEAL_H
@@ -33,6 +42,7 @@
 #include <stdint.h>
 
 #define URNE_SEALER_USES 100000 /* boxes per ephemeral key at most */
+#define URNE_SEALER_POOL 4096   /* random bytes drawn at once */
 
 typedef struct urne_sealer {
     unsigned char authority[crypto_box_PUBLICKEYBYTES];
@@ -40,6 +50,8 @@ typedef struct urne_sealer {
     unsigned char shared[crypto_box_BEFORENMBYTES];     /* the batch's key with the authority */
     int64_t second;                                     /* the second the batch began */
     int64_t uses;                                       /* boxes made in the batch; 0: no batch */
+    unsigned char pool[URNE_SEALER_POOL];               /* random bytes not yet given: the last `left` */
+    size_t left;
 } urne_sealer;
 
 /* A sealer for the authority's public key, with no batch yet. */
@@ -50,8 +62,13 @@ void urne_sealer_init(urne_sealer *s, const unsigned char authority[crypto_box_P
  * when it would not fit in size or the key agreement fails (out is "" then). */
 int urne_sealer_box(urne_sealer *s, int64_t now, const unsigned char *text, size_t len, char *out, size_t size);
 
-/* Wipe the batch's keys; the sealer starts a new batch at its next box. */
+/* Wipe the batch's keys and the random pool; the sealer starts a new batch at
+ * its next box. */
 void urne_sealer_wipe(urne_sealer *s);
+
+/* n random bytes (n <= URNE_SEALER_POOL) into out, from the pool (drawn again
+ * when it holds fewer), each wiped from it: never given twice. */
+void urne_sealer_random(urne_sealer *s, unsigned char *out, size_t n);
 
 /* The bytes a stored box (either form) holds, opened with the authority's key
  * pair, into plain (size bytes; NUL ended, so text). Their length, or -1 when

@@ -218,10 +218,11 @@ urne_app_status urne_app_initiative_roll(urne_app *app, const urne_user *actor, 
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/* A new receipt code, "XXXXX-XXXXX-XXXXX-XXXXX" (24 bytes with its NUL). */
-static void receipt_new(char code[24]) {
-    unsigned char r[13];
-    randombytes_buf(r, sizeof r);
+#define RECEIPT_RANDOM 13 /* bytes drawn for a code's 100 bits */
+
+/* A new receipt code, "XXXXX-XXXXX-XXXXX-XXXXX" (24 bytes with its NUL), of the
+ * first 100 bits of r. */
+static void receipt_new(char code[24], const unsigned char r[RECEIPT_RANDOM]) {
     size_t k = 0;
     for (int i = 0; i < 20; i++) {
         unsigned bit = (unsigned)i * 5, v = 0;
@@ -402,14 +403,22 @@ void urne_app_initiative_marks(urne_initiative_held *h, const char *origin, cons
     if (index) burst_identity(h, index, now, marks, size);
 }
 
-void urne_app_initiative_receipt_make(char code[24], char proof[URNE_STORE_INITIATIVE_HASH]) {
+/* A receipt of the random bytes r, and its proof. */
+static void receipt_of(const unsigned char r[RECEIPT_RANDOM], char code[24], char proof[URNE_STORE_INITIATIVE_HASH]) {
     char norm[20 + RECEIPT_ID_MAX + 1];
-    receipt_new(code);
+    receipt_new(code, r);
     int n = receipt_norm(code, norm);
     assert(n == 20); /* a code just made: always a whole one */
     (void)n;         /* NDEBUG */
     receipt_proof(norm, proof);
     sodium_memzero(norm, sizeof norm);
+}
+
+void urne_app_initiative_receipt_make(char code[24], char proof[URNE_STORE_INITIATIVE_HASH]) {
+    unsigned char r[RECEIPT_RANDOM];
+    randombytes_buf(r, sizeof r);
+    receipt_of(r, code, proof);
+    sodium_memzero(r, sizeof r);
 }
 
 /* ---- signing ---- */
@@ -493,9 +502,12 @@ static urne_app_status sign_locked(urne_app *app, const urne_user *actor, int64_
                  : signer_check(h, app->store, in, now, sig, out);
     if (st != URNE_APP_OK) return st == URNE_APP_STORE ? urne_app_store_failed(app, out) : st;
     char code[24];
-    urne_app_initiative_receipt_make(code, sig->proof);
+    unsigned char r[RECEIPT_RANDOM];
+    urne_sealer_random(&h->sealer, r, sizeof r); /* the initiative's pool: never given twice */
+    receipt_of(r, code, sig->proof);
     urne_app_initiative_ticket_set(t, code, by_code, out);
     sodium_memzero(code, sizeof code);
+    sodium_memzero(r, sizeof r);
     return URNE_APP_OK;
 }
 
@@ -517,6 +529,39 @@ urne_initiative_ticket *urne_app_initiative_sign_begin(urne_app *app, const urne
         return NULL;
     }
     return t;
+}
+
+int urne_app_initiative_sign_group(urne_app *app, urne_initiative_sign_item *items, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        urne_app_outcome_init(items[i].out);
+        items[i].checked = 0;
+        items[i].ticket = urne_app_initiative_ticket_new();
+        if (items[i].ticket == NULL) urne_app_fail(items[i].out, URNE_APP_NO_MEMORY, NULL);
+    }
+    pthread_mutex_lock(&app->lock);
+    /* One read for all: a check that fails to read fails alone, as before; one
+     * that cannot begin leaves each check to read on its own. */
+    int reading = n > 1 && urne_store_read_begin(app->store) == 0;
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        urne_initiative_sign_item *it = &items[i];
+        if (it->ticket == NULL) continue;
+        urne_app_status st = sign_locked(app, it->actor, it->id, it->signer, it->ticket, it->out);
+        if (st != URNE_APP_OK) {
+            if (reading && (st == URNE_APP_STORE || st == URNE_APP_UNAVAILABLE)) {
+                urne_store_read_end(app->store); /* rolled back by the failure: the rest read alone */
+                reading = 0;
+            }
+            it->out->status = st;
+            urne_app_initiative_ticket_free(it->ticket);
+            it->ticket = NULL;
+            continue;
+        }
+        it->checked = any = 1;
+    }
+    if (reading) urne_store_read_end(app->store);
+    pthread_mutex_unlock(&app->lock);
+    return any;
 }
 
 urne_app_status urne_app_initiative_sign(urne_app *app, const urne_user *actor, int64_t id,

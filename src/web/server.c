@@ -597,7 +597,7 @@ static void serve_close(serving *s) {
     /* The signatures waiting for their group's commit answered first: a
      * connection still suspended when the daemon stops is libmicrohttpd's panic.
      * Those signed after are committed one by one in their request's thread. */
-    urne_signing_stop(s->srv.signing); /* its checks made, their tickets handed to the committer */
+    urne_signing_stop(s->srv.signing); /* its checks made and committed, their connections resumed */
     if (s->app_open) urne_app_initiative_batch_stop(&s->srv.app);
     if (s->daemon) urne_server_mhd.stop_daemon(s->daemon);
     /* Freed only once no request thread is left: until the daemon stopped, a

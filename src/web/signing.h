@@ -12,8 +12,12 @@
  * bench/RESULTS.md, "Issue 18: the counter page, page18"). The checks are made
  * one after the other under that lock anyway, so one thread loses no
  * parallelism: the request's connection is suspended, its check queued; the
- * checker thread makes it, then either resumes the connection with the refusal
- * or hands the ticket to the committer, whose commit resumes it as before.
+ * checker thread takes every check waiting, makes them together
+ * (urne_app_initiative_sign_group), resumes the refused with their refusal and
+ * commits the checked in one group itself, whose commit resumes them. (It
+ * handed them to the committer thread, app/initiative_batch.c, until load18:
+ * the commit is made under the same lock, so the hand-off bought no
+ * parallelism, and cost a wake-up and the lock's contention a group.)
  * libmicrohttpd's threads then only read requests and send answers, and a page
  * served from the cache never waits for a lock a signature holds.
  *
@@ -33,8 +37,8 @@ typedef struct urne_signing urne_signing;
  * (checks are then made in the requests' threads). */
 urne_signing *urne_signing_start(void);
 
-/* Every check queued made (their connections resumed or handed to the
- * committer), then the thread stopped; checks asked after are made in their
+/* Every check queued made and committed (their connections resumed), then the
+ * thread stopped; checks asked after are made in their
  * request's thread. Call before the committer is stopped
  * (urne_app_initiative_batch_stop) and before libmicrohttpd is, so that no
  * connection stays suspended. s stays allocated: a request thread may still look

@@ -719,6 +719,42 @@ static void test_batch_after_close(void **state) {
     assert_int_equal(app_fixture_audit_seq(f->store), seq);
 }
 
+/* Signatures checked together (the web checker's way: one lock, one read), then
+ * committed in one group in this thread: the refused answered at the check (not
+ * on the roll; no such initiative), never committed nor called back; the same
+ * elector twice in the group: both checked, one kept, the other TAKEN at the
+ * commit; every checked one's outcome filled before its done call. */
+static void test_sign_group(void **state) {
+    fixture *f = *state;
+    int64_t id = collecting(f);
+    urne_initiative_signer awa = {"N'Diaye", "Awa", "1990-01-02", "Lille", "192.0.2.1", NULL};
+    urne_initiative_signer nobody = {"Personne", "Jean", "1990-01-02", "Lille", "192.0.2.1", NULL};
+    urne_app_outcome outs[4];
+    urne_initiative_sign_item items[4] = {
+        {.actor = &f->nobody, .id = id, .signer = &awa, .out = &outs[0]},
+        {.actor = &f->nobody, .id = id, .signer = &nobody, .out = &outs[1]},
+        {.actor = &f->nobody, .id = id + 100, .signer = &awa, .out = &outs[2]},
+        {.actor = &f->nobody, .id = id, .signer = &awa, .out = &outs[3]},
+    };
+    waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+    for (int i = 0; i < 4; i++) items[i].ctx = &w;
+    assert_int_equal(urne_app_initiative_sign_group(&f->app, items, 4), 1);
+    assert_true(items[0].checked && !items[1].checked && !items[2].checked && items[3].checked);
+    assert_int_equal(outs[1].status, URNE_APP_BAD_INPUT);
+    assert_string_equal(outs[1].why, URNE_WHY_NOT_ON_ROLL);
+    assert_int_equal(outs[2].status, URNE_APP_NO_INITIATIVE);
+    assert_int_equal(territory_count(f, id, "Nord"), 0); /* checked, not yet committed */
+    urne_app_initiative_tickets_commit(&f->app, items, 4, ticket_done);
+    assert_int_equal(w.done, 2); /* the two checked, before the return */
+    assert_null(items[0].ticket);
+    assert_null(items[3].ticket);
+    assert_int_equal(outs[0].status, URNE_APP_OK);
+    receipt_is(outs[0].detail, outs[0].id);
+    assert_int_equal(outs[3].status, URNE_APP_TAKEN);
+    assert_int_equal(territory_count(f, id, "Nord"), 1);
+    for (int i = 0; i < 4; i++) urne_app_outcome_free(&outs[i]);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
@@ -730,6 +766,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_receipts_before_15, setup, teardown),
         cmocka_unit_test_setup_teardown(test_burst_marks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_burst_table_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sign_group, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_after_close, setup, teardown),
     };

@@ -145,11 +145,46 @@ static void test_room(void **state) {
     assert_string_equal(out, "");
 }
 
+/* The random pool: bytes given once each (wiped from the pool as given), drawn
+ * again once spent; two draws never alike; the boxes' nonces from it. */
+static void test_random_pool(void **state) {
+    const keys *k = *state;
+    static urne_sealer s; /* static: its pool is 4 KiB */
+    urne_sealer_init(&s, k->pk);
+    assert_int_equal(s.left, 0);
+    enum { DRAW = 13, N = 2 * URNE_SEALER_POOL / DRAW };
+    static unsigned char got[N][DRAW];
+    static const unsigned char zero[DRAW];
+    for (int i = 0; i < N; i++) {
+        urne_sealer_random(&s, got[i], DRAW);
+        assert_true(s.left < URNE_SEALER_POOL);
+        assert_memory_equal(s.pool + URNE_SEALER_POOL - s.left - DRAW, zero, DRAW); /* wiped once given */
+        assert_memory_not_equal(got[i], zero, DRAW);
+        if (i) assert_memory_not_equal(got[i], got[i - 1], DRAW);
+    }
+    for (int i = 0; i < N; i++)
+        for (int j = i + 1; j < N; j++) assert_memory_not_equal(got[i], got[j], DRAW);
+    /* Two boxes of one batch: their nonces (after the 32-byte key) differ. */
+    char a[300], b[300];
+    unsigned char ra[300], rb[300];
+    assert_int_equal(urne_sealer_box(&s, 7, (const unsigned char *)text, strlen(text), a, sizeof a), 0);
+    assert_int_equal(urne_sealer_box(&s, 7, (const unsigned char *)text, strlen(text), b, sizeof b), 0);
+    size_t la, lb;
+    assert_int_equal(
+        sodium_base642bin(ra, sizeof ra, a + 2, strlen(a + 2), NULL, &la, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+    assert_int_equal(
+        sodium_base642bin(rb, sizeof rb, b + 2, strlen(b + 2), NULL, &lb, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+    assert_memory_equal(ra, rb, 32); /* one batch: one ephemeral key */
+    assert_memory_not_equal(ra + 32, rb + 32, 24);
+    urne_sealer_wipe(&s);
+    assert_int_equal(s.left, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),          cmocka_unit_test(test_batches),
         cmocka_unit_test(test_tampered),            cmocka_unit_test(test_sealed_box_still_opens),
-        cmocka_unit_test(test_room),
+        cmocka_unit_test(test_room),                cmocka_unit_test(test_random_pool),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -1,0 +1,427 @@
+/*
+ * sign_load: the signing stream of bench/initiative.sh (issue 18), a load
+ * client in C.
+ *
+ * What: CONNS keep-alive connections (default 32) to one urne server, driven by
+ * one thread on epoll, each with one request in flight at a time: a POST of a
+ * signature to /api/initiatives/ID/signatures, every request a different elector
+ * of the bench's generated roll (elector i is "Nom" + i in base 26 over five
+ * capitals, least significant first, given "Jean", born 1970-01-01, commune
+ * "C<i % 500>": bench/initiative.sh's generator and bench/sign.lua's naming),
+ * from FIRST on; past the roll's N electors it starts again at 0 (a second
+ * signature: 409, counted among the refused). For SECONDS seconds requests are
+ * sent; then none, and the answers still awaited are waited for (TIMEOUT at
+ * most each). It prints, one "key value" a line: the answers, those 2xx, those
+ * refused (any other status, each status counted too: "status 409 12"), the
+ * errors (a connection lost, refused or reset, an answer malformed, a timeout:
+ * the request unanswered), the latencies' p50, p99 and max in milliseconds
+ * (each request's, from its first byte written to its answer's last read), and
+ * the client's own CPU per request. Nothing is hidden: a request sent is
+ * answered 2xx, refused or an error, and the three add up to the requests sent.
+ *
+ * Why: wrk with a Lua script (bench/sign.lua, still there as a fallback) cost
+ * some 22 µs of CPU per request, on the same two cores as the server it
+ * measures; the bench's rate was partly the client's. This one formats each
+ * request with a few copies and parses each answer once.
+ *
+ * How: answers are read as HTTP/1.1 says: a status line, headers up to the
+ * blank line, then a body of Content-Length bytes, or chunked
+ * (Transfer-Encoding: chunked, chunks then trailers), or up to the connection's
+ * end when neither is given; 1xx, 204 and 304 have none, and a 1xx (but 101) is
+ * an interim answer, skipped: the final one follows. "Connection: close" or
+ * the server's end closes the connection after the answer, and a new one is
+ * opened. A request is never sent again: one unanswered is an error.
+ *
+ *   sign_load [-c CONNS] [-d SECONDS] [-n ELECTORS] [-f FIRST] [-i ID] [-t TIMEOUT] HOST PORT
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IN_MAX 65536 /* an answer's bytes held at most (a signature's answer is some 200) */
+
+typedef struct {
+    int fd;
+    int connecting;      /* connect() under way */
+    int busy;            /* a request in flight */
+    uint64_t sent;       /* when its first byte was written, ns */
+    char out[512];
+    size_t out_len, out_off;
+    char in[IN_MAX];
+    size_t in_len;
+} conn;
+
+typedef struct {
+    int64_t sent, ok, refused, errors;
+    int64_t connection_errors; /* connections refused, stray bytes: no request lost on them */
+    int64_t status[600];
+    uint32_t *lat; /* µs, one per answer */
+    size_t nlat, caplat;
+} tally;
+
+static struct {
+    const char *host, *port;
+    int conns, seconds, timeout;
+    int64_t electors, next, id;
+    struct addrinfo *addr;
+    int ep;
+} cfg = {"127.0.0.1", NULL, 32, 10, 10, 1000000, 0, 1, NULL, -1};
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void die(const char *what) {
+    fprintf(stderr, "sign_load: %s: %s\n", what, strerror(errno));
+    exit(2);
+}
+
+/* The next elector's request into c->out. */
+static void request_make(conn *c) {
+    int64_t i = cfg.next;
+    cfg.next = cfg.next + 1 >= cfg.electors ? 0 : cfg.next + 1;
+    char name[6];
+    int64_t k = i;
+    for (int j = 0; j < 5; j++, k /= 26) name[j] = (char)('A' + k % 26);
+    name[5] = 0;
+    char body[160];
+    int bn = snprintf(body, sizeof body,
+                      "{\"name\":\"Nom%s\",\"given\":\"Jean\",\"birth\":\"1970-01-01\",\"commune\":\"C%d\"}", name,
+                      (int)(i % 500));
+    int n = snprintf(c->out, sizeof c->out,
+                     "POST /api/initiatives/%lld/signatures HTTP/1.1\r\nHost: %s:%s\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+                     (long long)cfg.id, cfg.host, cfg.port, bn, body);
+    if (n < 0 || (size_t)n >= sizeof c->out) {
+        fprintf(stderr, "sign_load: a request longer than %zu bytes\n", sizeof c->out);
+        exit(2);
+    }
+    c->out_len = (size_t)n;
+    c->out_off = 0;
+}
+
+static void conn_open(conn *c) {
+    c->fd = socket(cfg.addr->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (c->fd < 0) die("socket");
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    c->in_len = 0;
+    c->busy = 0;
+    c->connecting = connect(c->fd, cfg.addr->ai_addr, cfg.addr->ai_addrlen) < 0;
+    if (c->connecting && errno != EINPROGRESS) die("connect");
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT, .data.ptr = c};
+    if (epoll_ctl(cfg.ep, EPOLL_CTL_ADD, c->fd, &ev) < 0) die("epoll_ctl");
+}
+
+static void conn_close(conn *c) {
+    close(c->fd); /* leaves the epoll set with it */
+    c->fd = -1;
+}
+
+/* An error on c: its request, if any, counted unanswered; c closed. */
+static void conn_fail(conn *c, tally *t) {
+    if (c->busy) t->errors++;
+    c->busy = 0;
+    conn_close(c);
+}
+
+static void want_out(conn *c, int on) {
+    struct epoll_event ev = {.events = EPOLLIN | (on ? EPOLLOUT : 0), .data.ptr = c};
+    if (epoll_ctl(cfg.ep, EPOLL_CTL_MOD, c->fd, &ev) < 0) die("epoll_ctl");
+}
+
+/* What is left of c's request written: 0, or -1 the connection failed. */
+static int conn_write(conn *c) {
+    while (c->out_off < c->out_len) {
+        ssize_t w = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0 && errno == EAGAIN) {
+            want_out(c, 1);
+            return 0;
+        }
+        if (w <= 0) return -1;
+        c->out_off += (size_t)w;
+    }
+    return 0;
+}
+
+/* A new request sent on c (idle, connected). */
+static int conn_send(conn *c, tally *t) {
+    request_make(c);
+    c->busy = 1;
+    c->sent = now_ns();
+    t->sent++;
+    return conn_write(c);
+}
+
+/* A header's value when line (of n bytes, up to its CRLF) is that header. */
+static const char *header_is(const char *line, size_t n, const char *name) {
+    size_t k = strlen(name);
+    if (n <= k || strncasecmp(line, name, k) != 0 || line[k] != ':') return NULL;
+    const char *v = line + k + 1;
+    while (*v == ' ' || *v == '\t') v++;
+    return v;
+}
+
+/* The chunked body from p (n bytes): its length through the trailers' end,
+ * 0 when incomplete, -1 when malformed. */
+static long chunked_len(const char *p, size_t n) {
+    size_t at = 0;
+    for (;;) {
+        const char *eol = memmem(p + at, n - at, "\r\n", 2);
+        if (eol == NULL) return 0;
+        char *end;
+        errno = 0;
+        unsigned long size = strtoul(p + at, &end, 16);
+        if (end == p + at || errno || (*end != ';' && *end != '\r' && *end != ' ') || size > IN_MAX) return -1;
+        at = (size_t)(eol - p) + 2;
+        if (size == 0) break;
+        if (n - at < size + 2) return 0;
+        if (memcmp(p + at + size, "\r\n", 2) != 0) return -1;
+        at += size + 2;
+    }
+    for (;;) { /* trailers, then the blank line */
+        const char *eol = memmem(p + at, n - at, "\r\n", 2);
+        if (eol == NULL) return 0;
+        size_t line = (size_t)(eol - (p + at));
+        at += line + 2;
+        if (line == 0) return (long)at;
+    }
+}
+
+/* The answer in c->in, if whole: its length (*status, *close set), 0 when more
+ * is to be read, -1 when malformed. `eof`: the server has closed (a body
+ * without a length ends there). */
+static long answer_len(const conn *c, int eof, int *status, int *close_after) {
+    const char *p = c->in;
+    size_t n = c->in_len;
+    const char *hend = memmem(p, n, "\r\n\r\n", 4);
+    if (hend == NULL) return n == IN_MAX ? -1 : 0;
+    if (n < 12 || memcmp(p, "HTTP/1.", 7) != 0 || p[8] != ' ') return -1;
+    int st = 0;
+    for (int k = 9; k < 12; k++) {
+        if (p[k] < '0' || p[k] > '9') return -1;
+        st = st * 10 + (p[k] - '0');
+    }
+    *status = st;
+    *close_after = p[7] == '0'; /* HTTP/1.0: closed unless kept alive */
+    long clen = -1;
+    int chunked = 0;
+    const char *line = memmem(p, n, "\r\n", 2) + 2;
+    while (line < hend + 2) {
+        const char *eol = memmem(line, (size_t)(hend + 2 - line), "\r\n", 2);
+        size_t ln = (size_t)(eol - line);
+        const char *v;
+        if ((v = header_is(line, ln, "Content-Length")) != NULL) {
+            char *end;
+            clen = strtol(v, &end, 10);
+            if (end == v || clen < 0 || clen > IN_MAX) return -1;
+        } else if ((v = header_is(line, ln, "Transfer-Encoding")) != NULL)
+            chunked = strncasecmp(v, "chunked", 7) == 0;
+        else if ((v = header_is(line, ln, "Connection")) != NULL)
+            *close_after = strncasecmp(v, "close", 5) == 0 ? 1 : strncasecmp(v, "keep-alive", 10) == 0 ? 0 : *close_after;
+        line = eol + 2;
+    }
+    size_t head = (size_t)(hend + 4 - p);
+    if (st < 200 || st == 204 || st == 304) return (long)head;
+    if (chunked) {
+        long b = chunked_len(hend + 4, n - head);
+        return b <= 0 ? b : (long)head + b;
+    }
+    if (clen >= 0) return n - head >= (size_t)clen ? (long)head + clen : (n == IN_MAX ? -1 : 0);
+    *close_after = 1; /* a body up to the end */
+    return eof ? (long)n : (n == IN_MAX ? -1 : 0);
+}
+
+static void tally_answer(tally *t, int status, uint64_t ns) {
+    if (status >= 200 && status < 300) t->ok++; else t->refused++;
+    if (status >= 100 && status < 600) t->status[status]++;
+    if (t->nlat == t->caplat) {
+        t->caplat = t->caplat ? t->caplat * 2 : 65536;
+        t->lat = realloc(t->lat, t->caplat * sizeof *t->lat);
+        if (t->lat == NULL) die("realloc");
+    }
+    uint64_t us = ns / 1000;
+    t->lat[t->nlat++] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+}
+
+/* c readable: its answer read, counted, and c's next request sent while
+ * `sending`. */
+static void conn_read(conn *c, tally *t, int sending) {
+    int eof = 0;
+    ssize_t r = read(c->fd, c->in + c->in_len, IN_MAX - c->in_len);
+    if (r < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (r < 0) { conn_fail(c, t); return; }
+    if (r == 0) eof = 1;
+    c->in_len += (size_t)r;
+    if (!c->busy) { /* the server's end of an idle connection, or an answer to nothing */
+        if (!eof || c->in_len) t->connection_errors++;
+        conn_close(c);
+        if (sending) conn_open(c);
+        return;
+    }
+    int status = 0, close_after = 0;
+    long len = answer_len(c, eof, &status, &close_after);
+    while (len > 0 && status >= 100 && status < 200 && status != 101) { /* an interim answer: the final one follows */
+        memmove(c->in, c->in + len, c->in_len - (size_t)len);
+        c->in_len -= (size_t)len;
+        len = answer_len(c, eof, &status, &close_after);
+    }
+    if (len < 0 || (len == 0 && eof) || (len > 0 && (size_t)len != c->in_len)) {
+        conn_fail(c, t); /* malformed, cut short, or more than one answer */
+        return;
+    }
+    if (len == 0) return;
+    tally_answer(t, status, now_ns() - c->sent);
+    c->busy = 0;
+    c->in_len = 0;
+    if (close_after || eof) {
+        conn_close(c);
+        if (sending) conn_open(c);
+        return;
+    }
+    if (sending && conn_send(c, t) < 0) conn_fail(c, t);
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double pct_ms(const tally *t, double p) {
+    if (t->nlat == 0) return 0;
+    size_t k = (size_t)(p * (double)(t->nlat - 1) + 0.5);
+    return t->lat[k] / 1000.0;
+}
+
+static void report(tally *t, double secs) {
+    if (t->nlat) qsort(t->lat, t->nlat, sizeof *t->lat, cmp_u32); /* never qsort(NULL, 0): UB */
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+                 ru.ru_stime.tv_usec / 1e6;
+    int64_t answers = t->ok + t->refused;
+    printf("seconds %.3f\nsent %lld\nanswers %lld\nok %lld\nrefused %lld\nerrors %lld\nconnection_errors %lld\n", secs,
+           (long long)t->sent, (long long)answers, (long long)t->ok, (long long)t->refused, (long long)t->errors,
+           (long long)t->connection_errors);
+    for (int s = 0; s < 600; s++)
+        if (t->status[s]) printf("status %d %lld\n", s, (long long)t->status[s]);
+    printf("p50_ms %.3f\np99_ms %.3f\nmax_ms %.3f\n", pct_ms(t, 0.5), pct_ms(t, 0.99),
+           t->nlat ? t->lat[t->nlat - 1] / 1000.0 : 0.0);
+    if (answers + t->errors != t->sent) /* never: every request is answered or an error */
+        fprintf(stderr, "sign_load: %lld sent, %lld answered, %lld errors\n", (long long)t->sent, (long long)answers,
+                (long long)t->errors);
+    printf("client_cpu_us_per_request %.2f\n", t->sent ? cpu * 1e6 / (double)t->sent : 0.0);
+}
+
+static void usage(void) {
+    fprintf(stderr, "usage: sign_load [-c CONNS] [-d SECONDS] [-n ELECTORS] [-f FIRST] [-i ID] [-t TIMEOUT] HOST PORT\n");
+    exit(2);
+}
+
+static int64_t arg_int(const char *s, int64_t min) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < min) usage();
+    return v;
+}
+
+static void args(int argc, char **argv) {
+    int o;
+    while ((o = getopt(argc, argv, "c:d:n:f:i:t:")) != -1) switch (o) {
+        case 'c': cfg.conns = (int)arg_int(optarg, 1); break;
+        case 'd': cfg.seconds = (int)arg_int(optarg, 1); break;
+        case 'n': cfg.electors = arg_int(optarg, 1); break;
+        case 'f': cfg.next = arg_int(optarg, 0); break;
+        case 'i': cfg.id = arg_int(optarg, 1); break;
+        case 't': cfg.timeout = (int)arg_int(optarg, 1); break;
+        default: usage();
+        }
+    if (argc - optind != 2 || cfg.conns > 10000) usage();
+    cfg.host = argv[optind];
+    cfg.port = argv[optind + 1];
+    cfg.next %= cfg.electors;
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
+    int rc = getaddrinfo(cfg.host, cfg.port, &hints, &cfg.addr);
+    if (rc != 0) {
+        fprintf(stderr, "sign_load: %s:%s: %s\n", cfg.host, cfg.port, gai_strerror(rc));
+        exit(2);
+    }
+}
+
+/* A connection's event handled. */
+static void conn_event(conn *c, uint32_t events, tally *t, int sending) {
+    if (c->connecting) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        if ((events & (EPOLLERR | EPOLLHUP)) || getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
+            t->connection_errors += sending; /* a connection refused: counted, and tried again */
+            conn_close(c);
+            if (sending) conn_open(c);
+            return;
+        }
+        c->connecting = 0;
+        want_out(c, 0);
+        if (sending && conn_send(c, t) < 0) conn_fail(c, t);
+        return;
+    }
+    if (events & EPOLLOUT) {
+        want_out(c, 0);
+        if (c->busy && conn_write(c) < 0) { conn_fail(c, t); return; }
+    }
+    if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) conn_read(c, t, sending);
+}
+
+int main(int argc, char **argv) {
+    args(argc, argv);
+    cfg.ep = epoll_create1(EPOLL_CLOEXEC);
+    if (cfg.ep < 0) die("epoll_create1");
+    conn *cs = calloc((size_t)cfg.conns, sizeof *cs);
+    tally t = {0};
+    if (cs == NULL) die("calloc");
+    for (int i = 0; i < cfg.conns; i++) conn_open(&cs[i]);
+    uint64_t start = now_ns(), stop = start + (uint64_t)cfg.seconds * 1000000000u, timeout = (uint64_t)cfg.timeout * 1000000000u;
+    struct epoll_event evs[256];
+    for (;;) {
+        uint64_t now = now_ns();
+        int sending = now < stop, open = 0;
+        for (int i = 0; i < cfg.conns; i++) { /* timeouts; the idle closed when the time is up */
+            conn *c = &cs[i];
+            if (c->fd >= 0 && c->busy && now - c->sent > timeout) conn_fail(c, &t);
+            else if (c->fd >= 0 && !sending && !c->busy && !c->connecting) conn_close(c);
+            else if (c->fd >= 0 && !sending && c->connecting) conn_close(c);
+            if (c->fd < 0 && sending) conn_open(c);
+            open += c->fd >= 0;
+        }
+        if (!sending && open == 0) break;
+        int n = epoll_wait(cfg.ep, evs, 256, 100);
+        if (n < 0 && errno != EINTR) die("epoll_wait");
+        sending = now_ns() < stop;
+        for (int k = 0; k < n; k++) {
+            conn *c = evs[k].data.ptr;
+            if (c->fd >= 0) conn_event(c, evs[k].events, &t, sending);
+        }
+    }
+    report(&t, (now_ns() - start) / 1e9);
+    free(t.lat);
+    free(cs);
+    freeaddrinfo(cfg.addr);
+    close(cfg.ep);
+    return 0;
+}

@@ -1,0 +1,151 @@
+"""bench/sign_load.c, the bench's signing client (issue 18, load18), counts what
+it is answered, and says it: against a real `urne serve` whose roll has 300
+electors, 8 connections for 2 seconds sign them all (201) then again (409, the
+same electors), and its 2xx are the signatures the server counts, its refused the
+409s, its requests the sum with no error; an initiative that does not exist is
+answered 404 every time, all refused; a port where nothing listens gives
+connection errors and no request. Then against a small HTTP server of this test's
+that answers with Content-Length (after an interim 100), chunked (several
+chunks, a trailer), or a body up to the connection's end (then closed): the
+client's counts per status are the answers that server sent, to the one, none an
+error.
+
+    test_sign_load.py URNE SOURCE_DIR SIGN_LOAD"""
+import socket
+import subprocess
+import threading
+
+from lib import *
+
+LOADER = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(URNE), "sign_load")  # built beside urne
+N = 300
+
+
+def name_of(i):  # bench/initiative.sh's roll: five capitals, least significant first
+    s = ""
+    for _ in range(5):
+        s += chr(65 + i % 26)
+        i //= 26
+    return "Nom" + s
+
+
+def load(port, *args):
+    """sign_load's figures: {key: value}, statuses under "status"."""
+    out = subprocess.run([LOADER, *args, "127.0.0.1", str(port)], capture_output=True, text=True, timeout=60)
+    check(out.returncode == 0, f"sign_load ran: {out.returncode} {out.stderr}")
+    check("sent" not in out.stderr, f"its sums agree (no complaint): {out.stderr!r}")
+    got = {"status": {}}
+    for line in out.stdout.splitlines():
+        k, *v = line.split()
+        if k == "status":
+            got["status"][int(v[0])] = int(v[1])
+        else:
+            got[k] = float(v[0]) if "." in v[0] else int(v[0])
+    return got
+
+
+srv = Server(args=("--max-connections-per-address", "0"))
+admin_db(srv)
+srv.start()
+try:
+    admin = admin_client(srv)
+    make_users(admin, {"com": ("commission", 1)})
+    com = srv.client()
+    com.login("com", bearer=True)
+    rules = "preset = territories\nnational = 1%\nterritory = 1\nterritories = 1\n" \
+            "opens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n"
+    st, d = admin.post("/api/initiatives", {"title": "Load", "rules": rules, "authority_key": "22" * 32})
+    check(st == 201, f"created: {st} {d}")
+    roll = "name,given,birth,commune,territory\n" + "".join(
+        f"{name_of(i)},Jean,1970-01-01,C{i % 500},T{i % 100}\n" for i in range(N))
+    st, d = admin.post("/api/initiatives/1/roll", {"csv": roll})
+    check(st == 200 and d.get("electors") == N, f"a roll of {N}: {st} {d}")
+    for who, path, body in ((admin, "transition", {"event": "submit"}), (com, "decision", {"decision": "admit"}),
+                            (admin, "transition", {"event": "open"})):
+        st, d = who.post(f"/api/initiatives/1/{path}", body)
+        check(st == 200, f"{body}: {st} {d}")
+
+    got = load(srv.port, "-c", "8", "-d", "2", "-n", str(N))
+    st, d = admin.get("/api/initiatives/1")
+    signed = d.get("signatures")
+    check(got["errors"] == 0 and got["connection_errors"] == 0, f"no error: {got}")
+    check(got["answers"] == got["sent"] and got["ok"] + got["refused"] == got["sent"], f"every request answered: {got}")
+    check(got["ok"] == signed and got["status"].get(201) == signed, f"its 2xx are the {signed} counted: {got}")
+    check(signed == min(N, got["sent"]), f"every elector once, in order: {signed} of {got['sent']} sent")
+    check(got["refused"] == got["status"].get(409, 0), f"the refused are the second signatures (409): {got}")
+    check(0 < got["p50_ms"] <= got["p99_ms"] <= got["max_ms"], f"latencies in order: {got}")
+
+    got = load(srv.port, "-c", "2", "-d", "1", "-i", "2")
+    check(got["sent"] > 0 and got["ok"] == 0 and got["refused"] == got["sent"] == got["status"].get(404),
+          f"no such initiative: every answer a refused 404: {got}")
+finally:
+    srv.stop()
+
+got = load(free_port(), "-c", "2", "-d", "1")
+check(got["sent"] == 0 and got["connection_errors"] > 0, f"nothing listening: connections refused, counted: {got}")
+
+
+class Answers:
+    """A tiny HTTP/1.1 server answering each request in turn: 100 then
+    Content-Length 201, chunked 201, chunked 409, then 200 up to its end (the
+    connection closed). What it sent (final answers), per status."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.sent = {}
+        self.turn = 0
+        self.mu = threading.Lock()
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(c,), daemon=True).start()
+
+    def serve(self, c):
+        buf = b""
+        while True:
+            while b"\r\n\r\n" not in buf:
+                more = c.recv(4096)
+                if not more:
+                    c.close()
+                    return
+                buf += more
+            head, buf = buf.split(b"\r\n\r\n", 1)
+            length = int([h.split(b":")[1] for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")][0])
+            while len(buf) < length:
+                buf += c.recv(4096)
+            buf = buf[length:]
+            with self.mu:
+                turn = self.turn % 4
+                self.turn += 1
+                status = (201, 201, 409, 200)[turn]
+                self.sent[status] = self.sent.get(status, 0) + 1
+            body = b'{"receipt":"1-XXXXX"}'
+            if turn == 0:  # after an interim 100, which is no answer
+                c.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+                c.sendall(b"HTTP/1.1 201 Created\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            elif turn in (1, 2):  # in pieces, sent apart: the client reads them as they come
+                c.sendall(b"HTTP/1.1 %d X\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n%s\r\n" % (status, body[:5]))
+                c.sendall(b"%x;ext=1\r\n%s\r\n0\r\nX-Trailer: 1\r\n\r\n" % (len(body) - 5, body[5:]))
+            else:
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + body)
+                c.close()
+                return
+
+
+ans = Answers()
+got = load(ans.port, "-c", "4", "-d", "1")
+ans.sock.close()
+check(got["errors"] == 0, f"no answer misread: {got}")
+check(got["status"] == ans.sent, f"the statuses counted are those sent: {got['status']} {ans.sent}")
+check(got["ok"] == ans.sent.get(201, 0) + ans.sent.get(200, 0) and got["refused"] == ans.sent.get(409, 0),
+      f"2xx and refused: {got}")
+check(ans.sent.get(200, 0) > 0 and ans.sent.get(409, 0) > 0, f"each kind of answer made: {ans.sent}")
+done()
