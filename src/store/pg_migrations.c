@@ -199,5 +199,12 @@ const char *const urne_pg_migrations[] = {
     "ALTER TABLE initiative_signatures ADD COLUMN proof TEXT NOT NULL DEFAULT '';"
     "CREATE UNIQUE INDEX initiative_signatures_receipt ON initiative_signatures(initiative_id, receipt)"
     "  WHERE receipt <> '';",
+    /* 16: one index whose new entries land at its end, carrying the territory
+     * and the id (an index-only scan), instead of the count index (a new entry
+     * at one of a hundred places) and the index by time (sqlite_store.c) */
+    "DROP INDEX initiative_signatures_count;"
+    "DROP INDEX initiative_signatures_valid;"
+    "CREATE INDEX initiative_signatures_tally ON initiative_signatures(initiative_id, invalid, signed_at, territory)"
+    "  INCLUDE (id);",
 };
 const int urne_pg_nmigrations = (int)(sizeof urne_pg_migrations / sizeof urne_pg_migrations[0]);

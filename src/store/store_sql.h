@@ -168,12 +168,9 @@ extern const char urne_sql_initiative_signature_days[];
  * the count of the valid signatures between. */
 extern const char urne_sql_initiative_signature_day_next[];
 extern const char urne_sql_initiative_signature_day_count[];
-/* SQLite's counts per territory: $1 initiative (and $2 the last territory): the
- * first territory (above it), NULL when none; then $2 a territory: all its
- * signatures and its invalidated ones. */
-extern const char urne_sql_initiative_territory_first[];
-extern const char urne_sql_initiative_territory_next[];
-extern const char urne_sql_initiative_territory_count[];
+/* SQLite's counts per territory: $1 initiative: for each of its signatures,
+ * whether it is invalidated (1) or not (0), and its territory; unordered. */
+extern const char urne_sql_initiative_tally[];
 /* $1 initiative: id of each valid signature; unordered. */
 extern const char urne_sql_initiative_valid_ids[];
 /* The text columns of URNE_SQL_SIGNATURE_COLS and the fields they fill. */
