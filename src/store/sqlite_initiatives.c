@@ -288,7 +288,7 @@ static int slot_cmp(const void *a, const void *b) {
 }
 
 /* The territories answered in the order of their names' bytes, as a walk of the
- * count index of migration 9 answered them (and PostgreSQL's C collation): the
+ * count index of migration 9 answered them (the contract sets no order): the
  * slots gathered at the table's start, then sorted. */
 static int sq_signature_counts(urne_store *s, int64_t id,
                                int (*fn)(const char *territory, int64_t valid, int64_t invalid, void *ctx), void *ctx) {
