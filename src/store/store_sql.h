@@ -171,6 +171,9 @@ extern const char urne_sql_initiative_signature_day_count[];
 /* SQLite's counts per territory: $1 initiative: for each of its signatures,
  * whether it is invalidated (1) or not (0), and its territory; unordered. */
 extern const char urne_sql_initiative_tally[];
+/* SQLite's insert of a signature: urne_sql_initiative_sign without RETURNING
+ * (the id read from the connection). */
+extern const char urne_sql_initiative_sign_sqlite[];
 /* $1 initiative: id of each valid signature; unordered. */
 extern const char urne_sql_initiative_valid_ids[];
 /* The text columns of URNE_SQL_SIGNATURE_COLS and the fields they fill. */
