@@ -358,12 +358,17 @@ static int sq_valid_ids(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *
     return stop;
 }
 
-/* The new row's id from the connection (a row inserted: sqlite3_changes 1, its
- * rowid the last inserted), not from RETURNING, which SQLite answers through an
- * ephemeral table opened and closed at each insert (a B-tree and a pager: 0.9 %
- * of a signature's server time, bench/RESULTS.md). */
+/* urne_sql_initiative_sign without RETURNING (store_sql.h's variants): the new
+ * row's id from the connection (a row inserted: sqlite3_changes 1, its rowid the
+ * last inserted), not from RETURNING, which SQLite answers through an ephemeral
+ * table opened and closed at each insert (a B-tree and a pager: 0.9 % of a
+ * signature's server time, bench/RESULTS.md). */
+static const char sign_sql[] =
+    "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, letter,"
+    " proof) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (initiative_id, dedup) DO NOTHING";
+
 static int64_t sq_sign(urne_store *s, const urne_initiative_signature *sig) {
-    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_sign_sqlite);
+    sqlite3_stmt *st = urne_sql_stmt(s, sign_sql);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, sig->initiative);
     const char *v[] = {sig->dedup,     sig->territory, sig->sealed, sig->receipt,

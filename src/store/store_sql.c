@@ -103,10 +103,6 @@ const char urne_sql_initiative_roll_counts[] =
 const char urne_sql_initiative_sign[] =
     "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, letter,"
     " proof) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (initiative_id, dedup) DO NOTHING RETURNING id";
-/* SQLite's: the same without RETURNING (sqlite_initiatives.c says why). */
-const char urne_sql_initiative_sign_sqlite[] =
-    "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, letter,"
-    " proof) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (initiative_id, dedup) DO NOTHING";
 const char urne_sql_initiative_receipt[] =
     URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND receipt = $2 AND receipt <> ''";
 const char urne_sql_initiative_signature_get[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND id = $2";
