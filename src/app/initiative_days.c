@@ -5,8 +5,8 @@
  *
  * Like the counts per territory, these are never a row updated per signature
  * (the hot row that brought the UK petitions site down): they are loaded from
- * the store's index of valid signatures by time (one GROUP BY over
- * initiative_signatures_valid, migration 10, never the rows), then patched in
+ * the store's index of signatures by validity and time (one GROUP BY over
+ * initiative_signatures_tally, migration 16, never the rows), then patched in
  * memory after each commit that moves them: a signature adds one to its day, an
  * invalidation takes one from the day of the signature it invalidates, a
  * signature heard of from another server adds one to the day it is heard

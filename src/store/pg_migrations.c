@@ -199,5 +199,13 @@ const char *const urne_pg_migrations[] = {
     "ALTER TABLE initiative_signatures ADD COLUMN proof TEXT NOT NULL DEFAULT '';"
     "CREATE UNIQUE INDEX initiative_signatures_receipt ON initiative_signatures(initiative_id, receipt)"
     "  WHERE receipt <> '';",
+    /* 16: one index whose new entries land at its end (by validity, time,
+     * then id), carrying the territory (an index-only scan), instead of the
+     * count index (a new entry at one of a hundred places) and the index by
+     * time (sqlite_store.c) */
+    "DROP INDEX initiative_signatures_count;"
+    "DROP INDEX initiative_signatures_valid;"
+    "CREATE INDEX initiative_signatures_tally ON initiative_signatures(initiative_id, invalid, signed_at, id)"
+    "  INCLUDE (territory);",
 };
 const int urne_pg_nmigrations = (int)(sizeof urne_pg_migrations / sizeof urne_pg_migrations[0]);

@@ -12,12 +12,13 @@
  * fixed fields through urne_sql_col, which refuses one too long.
  *
  * The counts read at start (per territory, per day) are SQLite's own texts,
- * not PostgreSQL's GROUP BY: they walk the index a territory or a day at a
- * time and count inside the B-tree, 2.5 times fewer instructions at a million
- * signatures (store_sql.c says why).
+ * not PostgreSQL's GROUP BY, over the index by validity and time (migration
+ * 16): the days a day at a time, counted inside the B-tree (store_sql.c says
+ * why); the territories in one pass, added up here (SQLite would sort).
  */
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sqlite_internal.h"
@@ -203,34 +204,106 @@ static int one_row(urne_store *s, sqlite3_stmt *st, const char *what) {
     return -1;
 }
 
-/* The counts a territory at a time, each the first above the last (store_sql.c
- * says why not a GROUP BY). */
+/* The counts per territory added up here, from one pass over the index by
+ * validity and time (migration 16), which carries the territory: SQLite's GROUP
+ * BY territory would sort every entry in a temporary B-tree, the index not being
+ * in territory order. A table of the territories met, open addressing on a hash
+ * of the name (a few hundred territories; a name is looked up per entry). */
+typedef struct {
+    char name[sizeof ((urne_initiative_signature *)0)->territory];
+    int64_t valid, invalid;
+    int used;
+} tally_slot;
+
+typedef struct {
+    tally_slot *slots;
+    size_t cap, n;  /* cap a power of two, n < cap / 2 */
+} tally;
+
+static size_t tally_hash(const unsigned char *t, size_t len) {
+    size_t h = 1469598103934665603u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) h = (h ^ t[i]) * 1099511628211u;
+    return h;
+}
+
+/* The slot of `name` (len bytes, len < sizeof name), added when new: NULL out of
+ * memory. */
+static tally_slot *tally_find(tally *t, const unsigned char *name, size_t len) {
+    if (2 * (t->n + 1) > t->cap) {
+        tally grown = {calloc(t->cap ? 2 * t->cap : 256, sizeof(tally_slot)), t->cap ? 2 * t->cap : 256, 0};
+        if (grown.slots == NULL) return NULL;
+        for (size_t i = 0; i < t->cap; i++) {
+            if (!t->slots[i].used) continue;
+            size_t k = tally_hash((const unsigned char *)t->slots[i].name, strlen(t->slots[i].name)) & (grown.cap - 1);
+            while (grown.slots[k].used) k = (k + 1) & (grown.cap - 1);
+            grown.slots[k] = t->slots[i];
+            grown.n++;
+        }
+        free(t->slots);
+        *t = grown;
+    }
+    size_t k = tally_hash(name, len) & (t->cap - 1);
+    for (; t->slots[k].used; k = (k + 1) & (t->cap - 1))
+        if (strncmp(t->slots[k].name, (const char *)name, len) == 0 && t->slots[k].name[len] == '\0') return &t->slots[k];
+    assert(len < sizeof t->slots[k].name);
+    memcpy(t->slots[k].name, name, len);
+    t->slots[k].name[len] = '\0';
+    t->slots[k].used = 1;
+    t->n++;
+    return &t->slots[k];
+}
+
+/* One pass, the counts added up in `t`: 0, or -1 said. */
+static int tally_read(urne_store *s, int64_t id, tally *t) {
+    static const char what[] = "counting the signatures";
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_tally);
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *name = sqlite3_column_text(st, 1);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        if (name != NULL && len >= sizeof t->slots->name) {
+            sqlite3_reset(st);
+            return urne_store_fail(s,
+                                   "counting the signatures: initiative %lld: a signature's territory is longer than the "
+                                   "%zu bytes the store holds for it (refused, not cut)",
+                                   (long long)id, sizeof t->slots->name - 1);
+        }
+        tally_slot *slot = name == NULL ? NULL : tally_find(t, name, len);
+        if (slot == NULL) {
+            sqlite3_reset(st);
+            return urne_store_fail(s, "counting the signatures: out of memory");
+        }
+        int64_t *n = sqlite3_column_int(st, 0) ? &slot->invalid : &slot->valid;
+        if (__builtin_add_overflow(*n, 1, n)) {
+            sqlite3_reset(st);
+            return urne_store_fail(s, "counting the signatures: initiative %lld: a count does not fit", (long long)id);
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : urne_sql_fail(s, what);
+}
+
+static int slot_cmp(const void *a, const void *b) {
+    return strcmp(((const tally_slot *)a)->name, ((const tally_slot *)b)->name);
+}
+
+/* The territories answered in the order of their names' bytes, as a walk of the
+ * count index of migration 9 answered them (the contract sets no order): the
+ * slots gathered at the table's start, then sorted. */
 static int sq_signature_counts(urne_store *s, int64_t id,
                                int (*fn)(const char *territory, int64_t valid, int64_t invalid, void *ctx), void *ctx) {
-    static const char what[] = "counting the signatures";
-    char territory[sizeof ((urne_initiative_signature *)0)->territory];
-    for (int first = 1;; first = 0) {
-        sqlite3_stmt *st = urne_sql_stmt(s, first ? urne_sql_initiative_territory_first : urne_sql_initiative_territory_next);
-        if (st == NULL) return -1;
-        sqlite3_bind_int64(st, 1, id);
-        if (!first) bind(st, 2, territory);
-        if (one_row(s, st, what) < 0) return -1;
-        int none = sqlite3_column_type(st, 0) == SQLITE_NULL;
-        int rc = none ? 0 : urne_sql_col(s, st, 0, territory, sizeof territory, "initiative_signatures", "territory",
-                                         "of initiative %lld", (long long)id);
-        sqlite3_reset(st);
-        if (rc < 0) return -1;
-        if (none) return 0;
-        if ((st = urne_sql_stmt(s, urne_sql_initiative_territory_count)) == NULL) return -1;
-        sqlite3_bind_int64(st, 1, id);
-        bind(st, 2, territory);
-        if (one_row(s, st, what) < 0) return -1;
-        int64_t all = sqlite3_column_int64(st, 0), invalid = sqlite3_column_int64(st, 1);
-        sqlite3_reset(st);
-        assert(all >= invalid && all > 0);
-        int stop = fn(territory, all - invalid, invalid, ctx);
-        if (stop) return stop;
-    }
+    tally t = {NULL, 0, 0};
+    int stop = tally_read(s, id, &t);
+    size_t n = 0;
+    for (size_t i = 0; stop == 0 && i < t.cap; i++)
+        if (t.slots[i].used) t.slots[n++] = t.slots[i];
+    assert(stop != 0 || n == t.n);
+    if (stop == 0 && n > 1) qsort(t.slots, n, sizeof *t.slots, slot_cmp);
+    for (size_t i = 0; stop == 0 && i < n; i++) stop = fn(t.slots[i].name, t.slots[i].valid, t.slots[i].invalid, ctx);
+    free(t.slots);
+    return stop;
 }
 
 /* The days one at a time: the first time at or after a bound, then its day's
@@ -285,20 +358,28 @@ static int sq_valid_ids(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *
     return stop;
 }
 
+/* urne_sql_initiative_sign without RETURNING (store_sql.h's variants): the new
+ * row's id from the connection (a row inserted: sqlite3_changes 1, its rowid the
+ * last inserted), not from RETURNING, which SQLite answers through an ephemeral
+ * table opened and closed at each insert (a B-tree and a pager: 0.9 % of a
+ * signature's server time, bench/RESULTS.md). */
+static const char sign_sql[] =
+    "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, letter,"
+    " proof) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (initiative_id, dedup) DO NOTHING";
+
 static int64_t sq_sign(urne_store *s, const urne_initiative_signature *sig) {
-    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_sign);
+    sqlite3_stmt *st = urne_sql_stmt(s, sign_sql);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, sig->initiative);
     const char *v[] = {sig->dedup,     sig->territory, sig->sealed, sig->receipt,
                        sig->signed_at, sig->marks,     sig->letter, sig->proof};
     for (int k = 0; k < 8; k++) bind(st, k + 2, v[k]);
-    int rc = sqlite3_step(st);
     int64_t id = 0; /* no row: a signature of that hash was there */
-    if (rc == SQLITE_ROW) {
-        id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
-    if (rc != SQLITE_DONE) id = urne_sql_fail(s, "adding a signature");
+    if (sqlite3_step(st) != SQLITE_DONE)
+        id = urne_sql_fail(s, "adding a signature");
+    else if (sqlite3_changes(urne_sql_db(s)) > 0)
+        id = sqlite3_last_insert_rowid(urne_sql_db(s));
+    assert(id != 0 || sqlite3_changes(urne_sql_db(s)) == 0);
     sqlite3_reset(st);
     return id;
 }

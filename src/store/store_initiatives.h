@@ -146,12 +146,12 @@ int urne_store_initiative_signature_counts(urne_store *s, int64_t id,
                                            void *ctx);
 /* fn(day, valid) for each UTC day ("YYYY-MM-DD", the date signed_at begins with)
  * on which initiative `id` has valid signatures, in no set order: counted from
- * an index (migration 10), never from the rows. fn's non-zero answer stops and
+ * an index (migration 16), never from the rows. fn's non-zero answer stops and
  * is answered; -1 a store failure. */
 int urne_store_initiative_signature_days(urne_store *s, int64_t id,
                                          int (*fn)(const char *day, int64_t valid, void *ctx), void *ctx);
 /* fn(sig) for the id of each valid signature of initiative `id`, in no set
- * order: read from an index (migration 10), never from the rows and their sealed
+ * order: read from an index (migration 16), never from the rows and their sealed
  * identities. fn's non-zero answer stops and is answered; -1 a store failure. */
 int urne_store_initiative_valid_ids(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *ctx), void *ctx);
 /* Every signature of initiative `id` (0: of every initiative) in order of id. */

@@ -111,7 +111,8 @@ const char urne_sql_initiative_invalidate[] =
 const char urne_sql_initiative_signature_counts[] =
     "SELECT territory, sum(CASE WHEN invalid = '' THEN 1 ELSE 0 END), sum(CASE WHEN invalid = '' THEN 0 ELSE 1 END)"
     " FROM initiative_signatures WHERE initiative_id = $1 GROUP BY territory";
-/* The days read initiative_signatures_valid alone (migration 10): a day is the
+/* The days read initiative_signatures_tally alone (migration 16, by validity
+ * and time, as the index of migration 10 was): a day is the
  * UTC date signed_at begins with. PostgreSQL's planner groups by day (an
  * index-only scan, then a hash or a sort as it estimates). SQLite would sort
  * every entry for its GROUP BY (a temporary B-tree), and stepping through every
@@ -128,18 +129,13 @@ const char urne_sql_initiative_signature_day_next[] =
 const char urne_sql_initiative_signature_day_count[] =
     "SELECT count(*) FROM initiative_signatures WHERE initiative_id = $1 AND invalid = '' AND signed_at >= $2"
     " AND signed_at < $3";
-/* The counts per territory the same way on SQLite, over initiative_signatures_count
- * (migration 9): its GROUP BY evaluates two CASEs a row (1.6 G instructions at a
- * million signatures); a territory at a time, each the first above the last, and
- * its counts taken inside the B-tree (all its signatures, then the few
- * invalidated, which sort after the valid ones' ''), cost a third of it. */
-const char urne_sql_initiative_territory_first[] =
-    "SELECT min(territory) FROM initiative_signatures WHERE initiative_id = $1";
-const char urne_sql_initiative_territory_next[] =
-    "SELECT min(territory) FROM initiative_signatures WHERE initiative_id = $1 AND territory > $2";
-const char urne_sql_initiative_territory_count[] =
-    "SELECT (SELECT count(*) FROM initiative_signatures WHERE initiative_id = $1 AND territory = $2),"
-    " (SELECT count(*) FROM initiative_signatures WHERE initiative_id = $1 AND territory = $2 AND invalid > '')";
+/* The counts per territory on SQLite: every entry of initiative_signatures_tally
+ * (migration 16), the territory it carries and whether it is invalidated, added
+ * up in C (sqlite_initiatives.c): that index is in order of validity and time,
+ * so that a new signature's entry lands at its end, and a GROUP BY territory
+ * would sort them all. */
+const char urne_sql_initiative_tally[] =
+    "SELECT invalid <> '', territory FROM initiative_signatures WHERE initiative_id = $1";
 const char urne_sql_initiative_valid_ids[] =
     "SELECT id FROM initiative_signatures WHERE initiative_id = $1 AND invalid = ''";
 const char urne_sql_initiative_signatures_each[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 ORDER BY id";
@@ -537,8 +533,7 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_initiative_roll_drop_code, urne_sql_initiative_roll_unletter, urne_sql_initiative_sign, urne_sql_initiative_receipt,
     urne_sql_initiative_signature_get, urne_sql_initiative_invalidate, urne_sql_initiative_signatures_each,
     urne_sql_initiative_signature_counts, urne_sql_initiative_signature_days, urne_sql_initiative_signature_day_next,
-    urne_sql_initiative_signature_day_count, urne_sql_initiative_territory_first, urne_sql_initiative_territory_next,
-    urne_sql_initiative_territory_count,
+    urne_sql_initiative_signature_day_count, urne_sql_initiative_tally,
     urne_sql_initiative_valid_ids,
     urne_sql_audit_head,  urne_sql_audit_append,      urne_sql_audit_head_put,  urne_sql_audit_each,
     urne_sql_verify_elections, urne_sql_verify_sheets, urne_sql_verify_typed,  urne_sql_verify_disputes,

@@ -20,6 +20,10 @@
  *   - listing them: PostgreSQL orders texts by the cluster's locale unless told
  *     COLLATE "C" (SQLite's byte order, which SQLite cannot be told by that
  *     name), and takes "$1 = 0" for a text comparison unless cast.
+ * The signatures' variant:
+ *   - adding one: SQLite without RETURNING, its id read from the connection
+ *     (SQLite answers RETURNING through an ephemeral table opened and closed at
+ *     each insert), sqlite_initiatives.c.
  * pg_store.c says where else the dialects differ (the schema, locks, ids).
  * A new row's id comes back by RETURNING id in both (SQLite since 3.35, which
  * sqlite_store.c requires), where the statement is otherwise the same.
@@ -168,12 +172,9 @@ extern const char urne_sql_initiative_signature_days[];
  * the count of the valid signatures between. */
 extern const char urne_sql_initiative_signature_day_next[];
 extern const char urne_sql_initiative_signature_day_count[];
-/* SQLite's counts per territory: $1 initiative (and $2 the last territory): the
- * first territory (above it), NULL when none; then $2 a territory: all its
- * signatures and its invalidated ones. */
-extern const char urne_sql_initiative_territory_first[];
-extern const char urne_sql_initiative_territory_next[];
-extern const char urne_sql_initiative_territory_count[];
+/* SQLite's counts per territory: $1 initiative: for each of its signatures,
+ * whether it is invalidated (1) or not (0), and its territory; unordered. */
+extern const char urne_sql_initiative_tally[];
 /* $1 initiative: id of each valid signature; unordered. */
 extern const char urne_sql_initiative_valid_ids[];
 /* The text columns of URNE_SQL_SIGNATURE_COLS and the fields they fill. */

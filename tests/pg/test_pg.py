@@ -131,8 +131,9 @@ check(p.returncode == 1 and f"schema version 99, newer than this urne knows ({LA
       f"a newer database refused: {p.stderr}")
 check(psql(url, "SELECT version FROM urne_schema") == "99", "and left as it was")
 
-# Migration 15 on a database of signatures made at 14 (receipts unique by a table
-# constraint, kept as their codes' SHA-256): the same counts after it, the old
+# Migrations 15 and 16 on a database of signatures made at 14 (receipts unique by
+# a table constraint, kept as their codes' SHA-256; the count index and the index
+# by time): the same counts after them, the old
 # receipts still checked, the constraint gone (a receipt left empty by the rows
 # made since is no duplicate) and the old rows' receipts unique still. The
 # constraint is found by its columns: here it was renamed (as a restore or an
@@ -152,6 +153,9 @@ rows = ",".join("(%d, 'd%d', 'Lille', 'sealed', '%s', '2026-12-06T10:00:0%dZ', '
                 % (iid, i, hashlib.sha256(c.encode()).hexdigest(), i, "Contestée." if i == 1 else "")
                 for i, c in enumerate(old_codes))
 psql(url, "DROP INDEX initiative_signatures_receipt",
+     "DROP INDEX initiative_signatures_tally",  # 14's indexes, 16 replaced them
+     "CREATE INDEX initiative_signatures_count ON initiative_signatures(initiative_id, territory, invalid)",
+     "CREATE INDEX initiative_signatures_valid ON initiative_signatures(initiative_id, invalid, signed_at) INCLUDE (id)",
      "ALTER TABLE initiative_signatures DROP COLUMN proof",
      "ALTER TABLE initiative_signatures ALTER COLUMN receipt DROP DEFAULT",
      "ALTER TABLE initiative_signatures ADD CONSTRAINT receipts_renamed_by_hand UNIQUE(initiative_id, receipt)",
@@ -161,6 +165,10 @@ psql(url, "DROP INDEX initiative_signatures_receipt",
 p = run("initiative", "recount", "--db", url, "--id", str(iid))
 check("2 valid signature(s), 1 invalidated" in p.stdout, f"migrated from 14: the same counts: {p.stdout}")
 check(psql(url, "SELECT version FROM urne_schema") == str(LAST), "at the last migration")
+check(psql(url, "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename ="
+           " 'initiative_signatures'")
+      == "initiative_signatures_initiative_id_dedup_key,initiative_signatures_pkey,initiative_signatures_receipt,"
+      "initiative_signatures_tally", "16: the count and time indexes replaced by one")
 sids = psql(url, f"SELECT id FROM initiative_signatures WHERE initiative_id = {iid} ORDER BY id").split()
 p = run("initiative", "receipt", "--db", url, "--id", str(iid), "k3m9q-7tvwx-o1234-56789")
 check(p.returncode == 0 and f"Signature {sids[0]} of " in p.stdout and p.stdout.endswith(": counted\n"),

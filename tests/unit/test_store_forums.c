@@ -290,7 +290,7 @@ static void test_upgrade_from_7(void **state) {
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     const char *to6 =
-        "BEGIN;DROP INDEX initiative_signatures_count;DROP INDEX initiative_signatures_valid;DROP TABLE secrets;" /* the migrations after the forums' */
+        "BEGIN;DROP INDEX initiative_signatures_tally;DROP TABLE secrets;" /* the migrations after the forums' */
         "DROP INDEX initiative_roll_code;ALTER TABLE initiative_roll DROP COLUMN code_hash;"
         "ALTER TABLE initiative_roll DROP COLUMN letter;ALTER TABLE initiative_roll DROP COLUMN born;"
         "ALTER TABLE initiative_signatures DROP COLUMN letter;"
@@ -311,7 +311,7 @@ static void test_upgrade_from_7(void **state) {
     sqlite3_close(db);
     s = urne_store_open(path, err, sizeof err);
     if (s == NULL) fail_msg("%s", err);
-    assert_int_equal(urne_store_schema_version(s), 15); /* the forums' 8, and the migrations after it */
+    assert_int_equal(urne_store_schema_version(s), 16); /* the forums' 8, and the migrations after it */
     urne_store_grant g;
     assert_int_equal(urne_store_grant_get(s, 1, "org/nord", &g), 1);
     assert_int_equal(g.role, URNE_ROLE_COMMISSION);

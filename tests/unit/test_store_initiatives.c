@@ -5,7 +5,8 @@
  * counted, a signature deduplicated by its hash (the second answers 0 and writes
  * nothing), found by its receipt, invalidated once, listed in order, and a text
  * too long refused whole; the valid ones counted per UTC day and listed by id
- * from their index (migration 10), an invalidated one in neither. tests/pg runs the same contracts on PostgreSQL through
+ * from their index (migrations 10 and 16), an invalidated one in neither; the
+ * counts per territory in order, past the size SQLite's table of them starts at. tests/pg runs the same contracts on PostgreSQL through
  * the server.
  */
 #include <setjmp.h>
@@ -328,6 +329,11 @@ static void test_days_and_valid_ids(void **state) {
     urne_store_close(s);
 }
 
+static int stop_at_first(const char *territory, int64_t valid, int64_t invalid, void *ctx) {
+    (void)territory, (void)valid, (void)invalid, (void)ctx;
+    return 7;
+}
+
 static int territory_seen(const char *territory, int64_t valid, int64_t invalid, void *ctx) {
     days_seen *d = ctx;
     size_t used = strlen(d->text);
@@ -371,6 +377,65 @@ static void test_counts_per_territory(void **state) {
     urne_store_close(s);
 }
 
+typedef struct {
+    int territories;
+    int64_t valid, invalid;
+    char last[16];
+    int ordered;
+} many_seen;
+
+static int many_one(const char *territory, int64_t valid, int64_t invalid, void *ctx) {
+    many_seen *m = ctx;
+    int i = atoi(territory + 1);
+    /* territory i holds i % 3 + 1 signatures, the first of each multiple of 7 invalidated */
+    assert_int_equal(valid + invalid, i % 3 + 1);
+    assert_int_equal(invalid, i % 7 == 0 ? 1 : 0);
+    if (m->territories > 0 && strcmp(m->last, territory) >= 0) m->ordered = 0;
+    snprintf(m->last, sizeof m->last, "%s", territory);
+    m->territories++;
+    m->valid += valid;
+    m->invalid += invalid;
+    return 0;
+}
+
+/* More territories than SQLite's table of them holds at first (it grows, its
+ * entries moved): each counted once, its own counts, in order; a nonzero
+ * answer from fn stops and is answered. */
+static void test_counts_many_territories(void **state) {
+    (void)state;
+    urne_store *s = open_memory();
+    int64_t id = put_initiative(s);
+    int64_t n = 0, invalid = 0;
+    assert_int_equal(urne_store_begin(s), 0);
+    for (int i = 0; i < 700; i++) {
+        for (int k = 0; k <= i % 3; k++) {
+            urne_initiative_signature x;
+            memset(&x, 0, sizeof x);
+            x.initiative = id;
+            snprintf(x.dedup, sizeof x.dedup, "d%d-%d", i, k);
+            snprintf(x.territory, sizeof x.territory, "T%03d", i);
+            snprintf(x.sealed, sizeof x.sealed, "x");
+            snprintf(x.signed_at, sizeof x.signed_at, "2026-03-01T00:%02d:%02dZ", i % 60, k);
+            int64_t sig = urne_store_initiative_sign(s, &x);
+            assert_true(sig > 0);
+            n++;
+            if (k == 0 && i % 7 == 0) {
+                assert_int_equal(urne_store_initiative_invalidate(s, id, sig, "double"), 1);
+                invalid++;
+            }
+        }
+    }
+    assert_int_equal(urne_store_commit(s), 0);
+    many_seen m = {.ordered = 1};
+    assert_int_equal(urne_store_initiative_signature_counts(s, id, many_one, &m), 0);
+    assert_int_equal(m.territories, 700);
+    assert_int_equal(m.valid, n - invalid);
+    assert_int_equal(m.invalid, invalid);
+    assert_true(m.ordered);
+    assert_int_equal(urne_store_initiative_signature_counts(s, id, stop_at_first, NULL), 7);
+    urne_store_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_initiative_rows),
@@ -379,6 +444,7 @@ int main(void) {
         cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_days_and_valid_ids),
         cmocka_unit_test(test_counts_per_territory),
+        cmocka_unit_test(test_counts_many_territories),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
