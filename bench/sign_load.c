@@ -32,7 +32,28 @@
  * the server's end closes the connection after the answer, and a new one is
  * opened. A request is never sent again: one unanswered is an error.
  *
- *   sign_load [-c CONNS] [-d SECONDS] [-n ELECTORS] [-f FIRST] [-i ID] [-t TIMEOUT] HOST PORT
+ * The page stream (rate18): -g PATH makes every request a GET of PATH as a
+ * browser asks for it (Accept-Encoding: gzip): bench/initiative.sh reads the
+ * live counter page, /initiatives/1, beside the signing.
+ *
+ * The rate: -r RATE (requests per second, over all the connections) makes the
+ * client open-loop, as wrk2 is: request k is scheduled at k / RATE seconds from
+ * the start, whether or not the server has answered the ones before; it is sent
+ * on the first idle connection once its time has come, and its latency is
+ * counted from its scheduled time, not from its sending. A server slower than
+ * the rate then shows as latency (the requests wait for a connection), not as
+ * fewer requests asked with the latency of those few (the "coordinated
+ * omission" of a closed loop, where each connection waits for its answer
+ * before asking again). The requests whose time came before the end but that
+ * found no idle connection by then are "missed": counted, and their latency's
+ * lower bound (the end minus their scheduled time) is among the latencies, so
+ * that p99 cannot hide them. "scheduled" says how many the rate asked for
+ * (RATE x SECONDS): sent + missed. Without -r (or -r 0) each connection asks
+ * again as soon as it is answered: as fast as the server and the client go.
+ * "rate_per_s" is the 2xx answers per second of the sending window.
+ *
+ *   sign_load [-c CONNS] [-d SECONDS] [-n ELECTORS] [-f FIRST] [-i ID] [-t TIMEOUT]
+ *             [-g PATH] [-r RATE] HOST PORT
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,7 +78,7 @@ typedef struct {
     int fd;
     int connecting;      /* connect() under way */
     int busy;            /* a request in flight */
-    uint64_t sent;       /* when its first byte was written, ns */
+    uint64_t sent;       /* when its latency starts, ns: its first byte written, or (-r) its scheduled time */
     char out[512];
     size_t out_len, out_off;
     char in[IN_MAX];
@@ -66,6 +87,7 @@ typedef struct {
 
 typedef struct {
     int64_t sent, ok, refused, errors;
+    int64_t scheduled, missed; /* -r: the requests the rate asked for; those never sent (no idle connection) */
     int64_t connection_errors; /* connections refused, stray bytes: no request lost on them */
     int64_t status[600];
     uint32_t *lat; /* µs, one per answer */
@@ -78,7 +100,11 @@ static struct {
     int64_t electors, next, id;
     struct addrinfo *addr;
     int ep;
-} cfg = {"127.0.0.1", NULL, 32, 10, 10, 1000000, 0, 1, NULL, -1};
+    const char *path;          /* -g: a GET of this path, not a signature */
+    double rate;               /* -r: requests per second, open-loop; 0: closed loop */
+    uint64_t start, stop;      /* the sending window, ns */
+    int64_t issued;            /* -r: the scheduled requests sent so far (request k: start + k / rate) */
+} cfg = {"127.0.0.1", NULL, 32, 10, 10, 1000000, 0, 1, NULL, -1, NULL, 0, 0, 0, 0};
 
 static uint64_t now_ns(void) {
     struct timespec ts;
@@ -91,8 +117,33 @@ static void die(const char *what) {
     exit(2);
 }
 
-/* The next elector's request into c->out. */
+/* -r: request k's scheduled time, ns. */
+static uint64_t sched_at(int64_t k) {
+    return cfg.start + (uint64_t)((double)k * 1e9 / cfg.rate);
+}
+
+/* -r: the requests the rate asks for in the window (k with sched_at(k) < stop). */
+static int64_t sched_total(void) {
+    int64_t k = (int64_t)((double)(cfg.stop - cfg.start) * cfg.rate / 1e9);
+    while (k > 0 && sched_at(k - 1) >= cfg.stop) k--;
+    while (sched_at(k) < cfg.stop) k++;
+    return k;
+}
+
+/* The next request into c->out: the page's GET (-g), or the next elector's
+ * signature. */
 static void request_make(conn *c) {
+    if (cfg.path) {
+        int n = snprintf(c->out, sizeof c->out, "GET %s HTTP/1.1\r\nHost: %s:%s\r\nAccept-Encoding: gzip\r\n\r\n",
+                         cfg.path, cfg.host, cfg.port);
+        if (n < 0 || (size_t)n >= sizeof c->out) {
+            fprintf(stderr, "sign_load: a request longer than %zu bytes\n", sizeof c->out);
+            exit(2);
+        }
+        c->out_len = (size_t)n;
+        c->out_off = 0;
+        return;
+    }
     int64_t i = cfg.next;
     cfg.next = cfg.next + 1 >= cfg.electors ? 0 : cfg.next + 1;
     char name[6];
@@ -160,13 +211,27 @@ static int conn_write(conn *c) {
     return 0;
 }
 
-/* A new request sent on c (idle, connected). */
-static int conn_send(conn *c, tally *t) {
+/* A new request sent on c (idle, connected), its latency counted from `from`
+ * (0: now). */
+static int conn_send(conn *c, tally *t, uint64_t from) {
     request_make(c);
     c->busy = 1;
-    c->sent = now_ns();
+    c->sent = from ? from : now_ns();
     t->sent++;
     return conn_write(c);
+}
+
+/* c idle and connected while sending: its next request sent, at once (closed
+ * loop) or (-r) if one is due, the earliest; c failed if the write fails. */
+static void conn_next(conn *c, tally *t) {
+    if (cfg.rate > 0) {
+        uint64_t at = sched_at(cfg.issued);
+        if (at >= cfg.stop || at > now_ns()) return; /* none due: c waits idle */
+        cfg.issued++;
+        if (conn_send(c, t, at) < 0) conn_fail(c, t);
+        return;
+    }
+    if (conn_send(c, t, 0) < 0) conn_fail(c, t);
 }
 
 /* A header's value when line (of n bytes, up to its CRLF) is that header. */
@@ -248,9 +313,8 @@ static long answer_len(const conn *c, int eof, int *status, int *close_after) {
     return eof ? (long)n : (n == IN_MAX ? -1 : 0);
 }
 
-static void tally_answer(tally *t, int status, uint64_t ns) {
-    if (status >= 200 && status < 300) t->ok++; else t->refused++;
-    if (status >= 100 && status < 600) t->status[status]++;
+/* A latency of ns nanoseconds counted. */
+static void lat_add(tally *t, uint64_t ns) {
     if (t->nlat == t->caplat) {
         t->caplat = t->caplat ? t->caplat * 2 : 65536;
         t->lat = realloc(t->lat, t->caplat * sizeof *t->lat);
@@ -258,6 +322,12 @@ static void tally_answer(tally *t, int status, uint64_t ns) {
     }
     uint64_t us = ns / 1000;
     t->lat[t->nlat++] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+}
+
+static void tally_answer(tally *t, int status, uint64_t ns) {
+    if (status >= 200 && status < 300) t->ok++; else t->refused++;
+    if (status >= 100 && status < 600) t->status[status]++;
+    lat_add(t, ns);
 }
 
 /* c readable: its answer read, counted, and c's next request sent while
@@ -295,7 +365,7 @@ static void conn_read(conn *c, tally *t, int sending) {
         if (sending) conn_open(c);
         return;
     }
-    if (sending && conn_send(c, t) < 0) conn_fail(c, t);
+    if (sending) conn_next(c, t);
 }
 
 static int cmp_u32(const void *a, const void *b) {
@@ -319,6 +389,8 @@ static void report(tally *t, double secs) {
     printf("seconds %.3f\nsent %lld\nanswers %lld\nok %lld\nrefused %lld\nerrors %lld\nconnection_errors %lld\n", secs,
            (long long)t->sent, (long long)answers, (long long)t->ok, (long long)t->refused, (long long)t->errors,
            (long long)t->connection_errors);
+    if (cfg.rate > 0) printf("rate %.0f\nscheduled %lld\nmissed %lld\n", cfg.rate, (long long)t->scheduled, (long long)t->missed);
+    printf("rate_per_s %.0f\n", (double)t->ok * 1e9 / (double)(cfg.stop - cfg.start));
     for (int s = 0; s < 600; s++)
         if (t->status[s]) printf("status %d %lld\n", s, (long long)t->status[s]);
     printf("p50_ms %.3f\np99_ms %.3f\nmax_ms %.3f\n", pct_ms(t, 0.5), pct_ms(t, 0.99),
@@ -330,7 +402,7 @@ static void report(tally *t, double secs) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: sign_load [-c CONNS] [-d SECONDS] [-n ELECTORS] [-f FIRST] [-i ID] [-t TIMEOUT] HOST PORT\n");
+    fprintf(stderr, "usage: sign_load [-c CONNS] [-d SECONDS] [-n ELECTORS] [-f FIRST] [-i ID] [-t TIMEOUT] [-g PATH] [-r RATE] HOST PORT\n");
     exit(2);
 }
 
@@ -344,7 +416,14 @@ static int64_t arg_int(const char *s, int64_t min) {
 
 static void args(int argc, char **argv) {
     int o;
-    while ((o = getopt(argc, argv, "c:d:n:f:i:t:")) != -1) switch (o) {
+    char *end;
+    while ((o = getopt(argc, argv, "c:d:n:f:i:t:g:r:")) != -1) switch (o) {
+        case 'g': cfg.path = optarg; break;
+        case 'r':
+            errno = 0;
+            cfg.rate = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(cfg.rate >= 0 && cfg.rate <= 1e7)) usage();
+            break;
         case 'c': cfg.conns = (int)arg_int(optarg, 1); break;
         case 'd': cfg.seconds = (int)arg_int(optarg, 1); break;
         case 'n': cfg.electors = arg_int(optarg, 1); break;
@@ -353,7 +432,7 @@ static void args(int argc, char **argv) {
         case 't': cfg.timeout = (int)arg_int(optarg, 1); break;
         default: usage();
         }
-    if (argc - optind != 2 || cfg.conns > 10000) usage();
+    if (argc - optind != 2 || cfg.conns > 10000 || (cfg.path && (cfg.path[0] != '/' || strlen(cfg.path) > 400))) usage();
     cfg.host = argv[optind];
     cfg.port = argv[optind + 1];
     cfg.next %= cfg.electors;
@@ -378,7 +457,7 @@ static void conn_event(conn *c, uint32_t events, tally *t, int sending) {
         }
         c->connecting = 0;
         want_out(c, 0);
-        if (sending && conn_send(c, t) < 0) conn_fail(c, t);
+        if (sending) conn_next(c, t);
         return;
     }
     if (events & EPOLLOUT) {
@@ -386,6 +465,38 @@ static void conn_event(conn *c, uint32_t events, tally *t, int sending) {
         if (c->busy && conn_write(c) < 0) { conn_fail(c, t); return; }
     }
     if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) conn_read(c, t, sending);
+}
+
+/* -r: the requests due now sent on the idle connections, earliest first. */
+static void dispatch(conn *cs, tally *t) {
+    for (int i = 0; i < cfg.conns && sched_at(cfg.issued) < cfg.stop; i++) {
+        conn *c = &cs[i];
+        if (c->fd >= 0 && !c->busy && !c->connecting) conn_next(c, t);
+    }
+}
+
+/* How long to wait for events: until the next scheduled request when one
+ * could be sent (-r), else 100 ms (timeouts are checked between waits). */
+static struct timespec wait_for(const conn *cs, uint64_t now) {
+    uint64_t ns = 100000000u;
+    if (cfg.rate > 0 && sched_at(cfg.issued) < cfg.stop) {
+        int idle = 0;
+        for (int i = 0; i < cfg.conns && !idle; i++)
+            idle = cs[i].fd >= 0 && !cs[i].busy && !cs[i].connecting;
+        uint64_t at = sched_at(cfg.issued);
+        if (idle) ns = at > now ? (at - now < ns ? at - now : ns) : 0;
+    }
+    return (struct timespec){.tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u)};
+}
+
+/* -r, once the window is over: the requests scheduled in it but never sent
+ * (no idle connection in time) counted missed, each with its latency's lower
+ * bound, the window's end minus its scheduled time. */
+static void tally_missed(tally *t) {
+    if (cfg.rate <= 0) return;
+    t->scheduled = sched_total();
+    for (int64_t k = cfg.issued; k < t->scheduled; k++) lat_add(t, cfg.stop - sched_at(k));
+    t->missed = t->scheduled - cfg.issued;
 }
 
 int main(int argc, char **argv) {
@@ -396,11 +507,13 @@ int main(int argc, char **argv) {
     tally t = {0};
     if (cs == NULL) die("calloc");
     for (int i = 0; i < cfg.conns; i++) conn_open(&cs[i]);
-    uint64_t start = now_ns(), stop = start + (uint64_t)cfg.seconds * 1000000000u, timeout = (uint64_t)cfg.timeout * 1000000000u;
+    cfg.start = now_ns();
+    cfg.stop = cfg.start + (uint64_t)cfg.seconds * 1000000000u;
+    uint64_t timeout = (uint64_t)cfg.timeout * 1000000000u;
     struct epoll_event evs[256];
     for (;;) {
         uint64_t now = now_ns();
-        int sending = now < stop, open = 0;
+        int sending = now < cfg.stop, open = 0;
         for (int i = 0; i < cfg.conns; i++) { /* timeouts; the idle closed when the time is up */
             conn *c = &cs[i];
             if (c->fd >= 0 && c->busy && now - c->sent > timeout) conn_fail(c, &t);
@@ -410,15 +523,18 @@ int main(int argc, char **argv) {
             open += c->fd >= 0;
         }
         if (!sending && open == 0) break;
-        int n = epoll_wait(cfg.ep, evs, 256, 100);
-        if (n < 0 && errno != EINTR) die("epoll_wait");
-        sending = now_ns() < stop;
+        if (sending && cfg.rate > 0) dispatch(cs, &t);
+        struct timespec wait = wait_for(cs, now_ns());
+        int n = epoll_pwait2(cfg.ep, evs, 256, &wait, NULL);
+        if (n < 0 && errno != EINTR) die("epoll_pwait2");
+        sending = now_ns() < cfg.stop;
         for (int k = 0; k < n; k++) {
             conn *c = evs[k].data.ptr;
             if (c->fd >= 0) conn_event(c, evs[k].events, &t, sending);
         }
     }
-    report(&t, (now_ns() - start) / 1e9);
+    tally_missed(&t);
+    report(&t, (now_ns() - cfg.start) / 1e9);
     free(t.lat);
     free(cs);
     freeaddrinfo(cfg.addr);

@@ -10,10 +10,21 @@ chunks, a trailer), or a body up to the connection's end (then closed): the
 client's counts per status are the answers that server sent, to the one, none an
 error.
 
+The page stream at a fixed rate (-g PATH -r RATE, rate18): the live counter page
+read at 200 requests/s for 2 s is asked exactly the 400 requests the rate
+schedules (sent + missed), never more, every one answered 200, most sent (a
+server idle but for it keeps up: at least half, a bound no loaded machine
+misses); against this test's server that takes 100 ms per answer on one
+connection, a rate of 100/s shows what a closed loop would hide: some 90 of the
+100 scheduled missed, the answers' rate under half the rate, and a p99 (from
+each request's scheduled time) of more than 500 ms, the latency the server's
+slowness made.
+
     test_sign_load.py URNE SOURCE_DIR SIGN_LOAD"""
 import socket
 import subprocess
 import threading
+import time
 
 from lib import *
 
@@ -74,6 +85,13 @@ try:
     check(signed == min(N, got["sent"]), f"every elector once, in order: {signed} of {got['sent']} sent")
     check(got["refused"] == got["status"].get(409, 0), f"the refused are the second signatures (409): {got}")
     check(0 < got["p50_ms"] <= got["p99_ms"] <= got["max_ms"], f"latencies in order: {got}")
+
+    got = load(srv.port, "-c", "4", "-d", "2", "-g", "/initiatives/1", "-r", "200")
+    check(got["scheduled"] == 400 and got["sent"] + got["missed"] == 400, f"the page: 400 scheduled at 200/s: {got}")
+    check(got["errors"] == 0 and got["answers"] == got["sent"] == got["status"].get(200), f"the page answered 200: {got}")
+    check(got["sent"] >= 200 and got["rate_per_s"] <= 200, f"the rate kept (about, never above): {got}")
+    st, d = admin.get("/api/initiatives/1")
+    check(d.get("signatures") == signed, f"the page's reads signed nothing: {d.get('signatures')} {signed}")
 
     got = load(srv.port, "-c", "2", "-d", "1", "-i", "2")
     check(got["sent"] > 0 and got["ok"] == 0 and got["refused"] == got["sent"] == got["status"].get(404),
@@ -139,6 +157,47 @@ class Answers:
                 c.close()
                 return
 
+
+class Slow:
+    """A server that takes 100 ms per answer (200, Content-Length), one
+    connection at a time: it cannot keep up with 100 requests/s."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(c,), daemon=True).start()
+
+    def serve(self, c):
+        buf = b""
+        while True:
+            while b"\r\n\r\n" not in buf:
+                more = c.recv(4096)
+                if not more:
+                    c.close()
+                    return
+                buf += more
+            buf = buf.split(b"\r\n\r\n", 1)[1]
+            time.sleep(0.1)
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+
+slow = Slow()
+got = load(slow.port, "-c", "1", "-d", "1", "-g", "/", "-r", "100")
+slow.sock.close()
+check(got["scheduled"] == 100 and got["sent"] + got["missed"] == 100, f"100 scheduled: {got}")
+check(got["errors"] == 0 and got["ok"] == got["sent"] <= 12, f"at most one answer per 100 ms: {got}")
+check(got["missed"] >= 88 and got["rate_per_s"] < 50, f"the rate not met, and said: {got}")
+check(got["p99_ms"] > 500 and got["p50_ms"] >= 100, f"the wait counted as latency, from the schedule: {got}")
 
 ans = Answers()
 got = load(ans.port, "-c", "4", "-d", "1")
