@@ -7,12 +7,17 @@
  * One file (urne.db), WAL mode so that readers never wait for the writer,
  * synchronous=NORMAL (in WAL mode a committed transaction survives the process
  * being killed; only a power cut may lose the last ones), foreign keys on, a
- * page cache of 64 MiB and reads through a memory map of up to 1 GiB: SQLite's
- * default cache (2 MiB) holds the indexes of a few thousand signatures, and a
- * roll of a million electors with its signatures is some 1.2 GB, which without
- * them is read back with a system call per page at each signature. The cache
- * grows only as pages are read; the map is the operating system's page cache,
- * shared, not memory of the process's own. The WAL is copied back into the
+ * page cache of 8 MiB and reads through a memory map of up to 2 GiB (SQLite's
+ * most, SQLITE_MAX_MMAP_SIZE): a roll of a million electors with its signatures
+ * is some 1.2 GB, which without the map is read back with a system call per
+ * page at each signature; the map is the operating system's page cache, shared,
+ * not memory of the process's own. The cache holds what the map cannot (the
+ * pages written, those past 2 GiB) and is kept small because SQLite walks all of
+ * it at most commits: an index split renumbers pages through the one at the
+ * 1 GiB lock byte, and the commit's truncation of the cache above the file's
+ * end then scans the whole cache (pcache1TruncateUnsafe: 2 to 4.5 % of a
+ * signature's CPU at 64 MiB, 1.6 to 1.8 % at 8 MiB; bench/RESULTS.md, rate18).
+ * The WAL is copied back into the
  * database every 4,096 pages (16 MiB) instead of SQLite's 1,000: a page written
  * again and again (an index's last leaf, at every signature) is copied back once
  * per checkpoint, so fewer checkpoints copy fewer pages. A server copies it by a
@@ -36,8 +41,8 @@
 #include "sqlite_internal.h"
 #include "store_sql.h"
 
-#define URNE_SQLITE_CACHE_KIB "65536"    /* PRAGMA cache_size in KiB (negative: KiB) */
-#define URNE_SQLITE_MMAP "1073741824"    /* PRAGMA mmap_size in bytes */
+#define URNE_SQLITE_CACHE_KIB "8192"     /* PRAGMA cache_size in KiB (negative: KiB) */
+#define URNE_SQLITE_MMAP "2147418112"    /* PRAGMA mmap_size in bytes */
 #define URNE_SQLITE_STR(x) #x
 #define URNE_SQLITE_XSTR(x) URNE_SQLITE_STR(x)
 
