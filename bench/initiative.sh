@@ -146,7 +146,9 @@ us=$(bench_calc "($cpu1 - $cpu0) * 1000000 / $(getconf CLK_TCK) / ($pages + $sig
 echo "bench: server CPU $us µs per request ($sigreqs signing, $pages counter page), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 bench_line initiative "acknowledged durable signatures over HTTP (p99 $p99 ms)" "$rate/s" "no peer" \
   "20000/s, p99 under 50 ms" "$(bench_ok "$rate >= 20000 && $p99 < 50")"
-if [ "$page_rate" = 0 ]; then # unthrottled: informative, the page taking what the signing would
+if [ "${PAGE_CLIENTS:-16}" -eq 0 ]; then
+  page_what="live counter page while signing (not read: PAGE_CLIENTS=0)"
+elif [ "$page_rate" = 0 ]; then # unthrottled: informative, the page taking what the signing would
   echo "bench: the counter page unthrottled (${PAGE_CLIENTS:-16} connections) beside the signing: $prps requests/s, p99 $pp99 ms" >&2
   page_what="live counter page while signing, as fast as it goes (p99 $pp99 ms)"
 else
