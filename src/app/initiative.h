@@ -217,8 +217,8 @@ typedef struct urne_initiative_sign_item {
     const urne_initiative_signer *signer;
     urne_app_outcome *out;
     void *ctx;                      /* done's */
-    int checked;                    /* set: 1 handed to the committer, 0 refused */
-    urne_initiative_ticket *ticket; /* the committer's once handed (NULL then): not the caller's */
+    int checked;                    /* set: 1 checked (its ticket held), 0 refused */
+    urne_initiative_ticket *ticket; /* the caller's until _tickets_commit or _submit takes it (NULL then) */
 } urne_initiative_sign_item;
 int urne_app_initiative_sign_group(urne_app *app, urne_initiative_sign_item *items, size_t n);
 /* The tickets of the items checked (ticket not NULL) handed to the committer at

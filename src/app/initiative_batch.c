@@ -31,8 +31,8 @@
  * decided without it, or ended by an earlier group) is refused, never written.
  * No committer is started once the server has begun to stop
  * (urne_app_initiative_batch_stop, under the lock). The checks
- * before, which read the roll and seal, are made under the lock by the request's
- * own thread. The web adapter suspends the request's connection while its
+ * before, which read the roll and seal, are made under the lock by their
+ * caller's thread (the web adapter's checker thread, web/signing.c). The web adapter suspends the request's connection while its
  * ticket waits and the `done` callback resumes it (web/initiative_routes.c); the
  * synchronous urne_app_initiative_sign commits its ticket alone, in its thread.
  * The web adapter's checker (web/signing.c) commits the groups it checks itself,

@@ -31,6 +31,14 @@
  * twice, and an empty pool is drawn again. Drawing 37 bytes a signature from the
  * system was 1.7 getrandom(2) calls a signature (issue 18, load18), costly
  * system calls on the bench's virtual machine; now one per ~110 signatures.
+ * What the pool changes: someone reading the server's memory once learns the
+ * random parts of the next ~110 receipts (and nonces), where reading it
+ * without the pool they learn none ahead; as above, that reader sees the
+ * identities and receipts themselves as they are made anyway. urne never
+ * forks: a process that did would have to wipe its sealers in the child
+ * (urne_sealer_wipe), or parent and child would hand out the same bytes; no
+ * check of the process at each draw, which would be a system call each
+ * (getpid(2) is not cached by glibc).
  *
  * Not thread-safe: a sealer is used under its owner's lock (the application's).
  */

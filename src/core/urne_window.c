@@ -17,7 +17,9 @@
 #include "urne_window.h"
 
 /* Move w on to the period holding `now`. */
-static void roll(urne_window *w, double now, double period) {
+static void roll(urne_window *w, double *now_in_out, double period) {
+    if (*now_in_out < w->start) *now_in_out = w->start; /* a clock read out of order: its period's start */
+    double now = *now_in_out;
     if (w->current == 0 && w->previous == 0) {
         w->start = now; /* nothing counted: the periods start here */
         return;
@@ -36,13 +38,13 @@ static int64_t estimate(const urne_window *w, double now, double period) {
 
 int64_t urne_window_count(urne_window *w, double now, double period) {
     assert(w && period > 0);
-    roll(w, now, period);
+    roll(w, &now, period);
     return estimate(w, now, period);
 }
 
 double urne_window_take(urne_window *w, double now, double period, int64_t limit) {
     assert(w && period > 0 && limit > 0);
-    roll(w, now, period);
+    roll(w, &now, period);
     if (estimate(w, now, period) < limit) {
         w->current++;
         return 0;

@@ -13,7 +13,8 @@
  * period in a steady stream; a refused client is told the exact time after
  * which one more would fit.
  *
- * Pure: the caller passes the clock (seconds, any origin, not decreasing) and
+ * Pure: the caller passes the clock (seconds, any origin, not decreasing: a
+ * moment before the current period's start is taken as that start) and
  * keeps the struct (zero-initialised: nothing counted); no locking, no memory.
  */
 #ifndef URNE_WINDOW_H

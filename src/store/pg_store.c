@@ -606,8 +606,15 @@ static int pg_commit(urne_store *s) {
 /* A read transaction: its snapshot is taken at its first query, made here. */
 static int pg_read_begin(urne_store *s) {
     if (exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT count(*) FROM audit_head",
-             "starting a read") < 0)
+             "starting a read") < 0) {
+        /* BEGIN may have run and the read failed: the aborted transaction ended,
+         * the first error kept (review finding). */
+        urne_store_said keep;
+        urne_store_keep(s, &keep);
+        if (PQtransactionStatus(urne_pgq(s)->conn) != PQTRANS_IDLE) exec(s, "ROLLBACK", "ending a failed read");
+        urne_store_restore(s, &keep);
         return -1;
+    }
     urne_pgq(s)->in_read = 1;
     return 0;
 }

@@ -451,6 +451,9 @@ static int sq_read_begin(urne_store *s) {
         return 0;
     urne_store_fail(s, "starting a read: %s", msg ? msg : "SQLite error");
     sqlite3_free(msg);
+    /* BEGIN may have run and the read failed: no transaction is left open, or the
+     * next write's BEGIN would fail within it (review finding). */
+    if (!sqlite3_get_autocommit(urne_sql_db(s))) sqlite3_exec(urne_sql_db(s), "ROLLBACK", NULL, NULL, NULL);
     return -1;
 }
 

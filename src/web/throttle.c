@@ -20,8 +20,9 @@
  * client typed, so one client could mail many strangers through the site. They
  * are counted per client address (an IPv6 one by its /64: one subscriber's)
  * and per network (an IPv4 /24, an IPv6 /48, as the signatures' burst marks
- * count them) over the last hour, sliding (urne_window.h: no double allowance
- * across an hour's boundary); past the limits (urne_throttle_mail_limits) the
+ * count them) over the last hour, sliding (urne_window.h: a steady client is
+ * held to the limit an hour; a burst across the hours' boundary, at most twice
+ * it, as a fixed hour allows at once); past the limits (urne_throttle_mail_limits) the
  * client waits until one more fits. A request takes its place before it is
  * served and gives it back if it is not answered "check your mail" (a
  * mistyped address): taking and checking are one step under the lock, so
@@ -238,17 +239,19 @@ static void mail_keys(const char *addr, char a[80], char n[80]) {
 }
 
 /* Take a request's place in s's last hour, `limit` at most (0: no limit, nothing
- * counted): 0; or 1, nothing counted, *wait raised to the seconds until one fits. */
+ * counted): 0; or 1, nothing counted, *wait raised to the seconds until one fits.
+ * A slot that counts anything is held (blocked_until) for as long as its counts
+ * weigh, two periods: otherwise a full set could evict a client at its limit
+ * and start its hour again (review finding). */
 static int mail_take_one(throttle_slot *s, double now, int limit, double *wait) {
     s->last = now;
     if (limit <= 0) return 0;
     double w = urne_window_take(&s->window, now, MAIL_WINDOW, limit);
+    s->blocked_until = s->window.start + 2 * MAIL_WINDOW;
     if (w > 0) {
-        s->blocked_until = now + w;
         if (w > *wait) *wait = w;
         return 1;
     }
-    s->blocked_until = 0;
     s->told = 0;
     return 0;
 }
@@ -258,27 +261,29 @@ int urne_throttle_mail_take(urne_server *srv, const char *addr, double *taken, i
     char ka[80], kn[80];
     mail_keys(addr ? addr : "?", ka, kn);
     uint64_t a_key = throttle_key(t, ka, NULL), n_key = throttle_key(t, kn, NULL);
-    double now = urne_server_now(), wait = 0;
+    double wait = 0;
     int tell = 0, count = 0;
     pthread_mutex_lock(&t->lock);
+    /* The clock read under the lock: the windows see their moments in order, and
+     * a place given back is found in the period it was taken in. */
+    double now = urne_server_now();
     throttle_slot *a = throttle_find(t->mail_addrs, ADDR_SETS, a_key, 1, now);
     throttle_slot *n = throttle_find(t->mail_nets, ADDR_SETS, n_key, 1, now);
     /* The address first: a request it refuses must not count for the network. */
-    int held = mail_take_one(a, now, t->mail_per_address, &wait);
-    if (!held && mail_take_one(n, now, t->mail_per_network, &wait)) {
-        held = 1;
+    throttle_slot *held = mail_take_one(a, now, t->mail_per_address, &wait) ? a : NULL;
+    if (held == NULL && mail_take_one(n, now, t->mail_per_network, &wait)) {
+        held = n;
         urne_window_give_back(&a->window, now, MAIL_WINDOW); /* refused: the address's count undone */
     }
     if (held) {
-        throttle_slot *s = a->blocked_until > now ? a : n;
-        count = (int)urne_window_count(&s->window, now, MAIL_WINDOW);
-        if (!s->told) tell = s->told = 1;
+        count = (int)urne_window_count(&held->window, now, MAIL_WINDOW);
+        if (!held->told) tell = held->told = 1;
     }
     pthread_mutex_unlock(&t->lock);
     *taken = now;
     *retry_after = held ? (int)wait + 1 : 0;
     if (tell) throttle_log(srv, "mail requests refused", addr, NULL, count, *retry_after, "request");
-    return held;
+    return held != NULL;
 }
 
 void urne_throttle_mail_give_back(urne_server *srv, const char *addr, double taken) {
