@@ -249,6 +249,30 @@ static const char *header_is(const char *line, size_t n, const char *name) {
     return v;
 }
 
+/* The number written in p[0..n) in `base` (10 or 16), digits only, then
+ * nothing but spaces or tabs (or, with `ext`, a ';' and a chunk's extension);
+ * -1 when none, another character, or above IN_MAX. Not strtol: it skips
+ * leading white space, CR and LF included, and so reads past the line (review
+ * finding), and takes "0x1A" or "12abc". */
+static long number_in(const char *p, size_t n, int base, int ext) {
+    size_t k = 0;
+    long v = 0;
+    for (; k < n; k++) {
+        int d = p[k] >= '0' && p[k] <= '9' ? p[k] - '0'
+                : base == 16 && p[k] >= 'a' && p[k] <= 'f' ? p[k] - 'a' + 10
+                : base == 16 && p[k] >= 'A' && p[k] <= 'F' ? p[k] - 'A' + 10 : -1;
+        if (d < 0) break;
+        v = v * base + d;
+        if (v > IN_MAX) return -1;
+    }
+    if (k == 0) return -1;
+    for (; k < n; k++) {
+        if (ext && p[k] == ';') return v;
+        if (p[k] != ' ' && p[k] != '\t') return -1;
+    }
+    return v;
+}
+
 /* The chunked body from p (n bytes): its length through the trailers' end,
  * 0 when incomplete, -1 when malformed. */
 static long chunked_len(const char *p, size_t n) {
@@ -256,10 +280,9 @@ static long chunked_len(const char *p, size_t n) {
     for (;;) {
         const char *eol = memmem(p + at, n - at, "\r\n", 2);
         if (eol == NULL) return 0;
-        char *end;
-        errno = 0;
-        unsigned long size = strtoul(p + at, &end, 16);
-        if (end == p + at || errno || (*end != ';' && *end != '\r' && *end != ' ') || size > IN_MAX) return -1;
+        long parsed = number_in(p + at, (size_t)(eol - (p + at)), 16, 1);
+        if (parsed < 0) return -1;
+        size_t size = (size_t)parsed;
         at = (size_t)(eol - p) + 2;
         if (size == 0) break;
         if (n - at < size + 2) return 0;
@@ -299,9 +322,8 @@ static long answer_len(const conn *c, int eof, int *status, int *close_after) {
         size_t ln = (size_t)(eol - line);
         const char *v;
         if ((v = header_is(line, ln, "Content-Length")) != NULL) {
-            char *end;
-            clen = strtol(v, &end, 10);
-            if (end == v || clen < 0 || clen > IN_MAX) return -1;
+            clen = number_in(v, ln - (size_t)(v - line), 10, 0);
+            if (clen < 0) return -1;
         } else if ((v = header_is(line, ln, "Transfer-Encoding")) != NULL)
             chunked = strncasecmp(v, "chunked", 7) == 0;
         else if ((v = header_is(line, ln, "Connection")) != NULL)

@@ -207,4 +207,48 @@ check(got["status"] == ans.sent, f"the statuses counted are those sent: {got['st
 check(got["ok"] == ans.sent.get(201, 0) + ans.sent.get(200, 0) and got["refused"] == ans.sent.get(409, 0),
       f"2xx and refused: {got}")
 check(ans.sent.get(200, 0) > 0 and ans.sent.get(409, 0) > 0, f"each kind of answer made: {ans.sent}")
+
+
+class Garbled:
+    """A server whose answers' lengths are not numbers as HTTP writes them: an
+    empty Content-Length (its value on the next line, the body's), "0x1A",
+    "12abc", then a chunk size "+5": each answer malformed, each an error, none
+    read as an answer nor waited on until the end."""
+    HEADS = (b"Content-Length:\r\n\r\n26 0123456789012345678901234",
+             b"Content-Length: 0x1A\r\n\r\n01234567890123456789012345",
+             b"Content-Length: 12abc\r\n\r\n0123456789ab",
+             b"Transfer-Encoding: chunked\r\n\r\n+5\r\n01234\r\n0\r\n\r\n")
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.turn = 0
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(c,), daemon=True).start()
+
+    def serve(self, c):
+        try:
+            if c.recv(4096):
+                c.sendall(b"HTTP/1.1 201 Created\r\n" + self.HEADS[self.turn % len(self.HEADS)])
+                self.turn += 1
+            time.sleep(0.3)  # kept open: a client reading past the answer would wait here
+        except OSError:
+            pass
+        c.close()
+
+
+garbled = Garbled()
+got = load(garbled.port, "-c", "1", "-d", "1")
+garbled.sock.close()
+check(got["ok"] == 0 and got["refused"] == 0 and got["errors"] >= 4,
+      f"lengths that are not numbers: errors, never answers: {got}")
 done()
