@@ -14,22 +14,9 @@ srv = Server()
 admin_db(srv)
 srv.start()
 admin = admin_client(srv)
-make_users(admin, {"com": ("commission", 1)})
-com = srv.client()
-com.login("com", bearer=True)
-rules = "preset = territories\nnational = 1%\nterritory = 1\nterritories = 1\n" \
-        "opens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n"
-st, d = admin.post("/api/initiatives", {"title": "Crash", "rules": rules, "authority_key": "22" * 32})
-check(st == 201, f"created: {st} {d}")
-roll = "name,given,birth,commune,territory\n" + "".join(
+open_initiative(admin, "Crash", "".join(
     f"Nom{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}{chr(65 + i // 676)},Jean,1970-01-01,Ville,T{i % 7}\n"
-    for i in range(N))
-st, d = admin.post("/api/initiatives/1/roll", {"csv": roll})
-check(st == 200 and d.get("electors") == N, f"a roll of {N}: {st} {d}")
-for who, path, body in ((admin, "transition", {"event": "submit"}), (com, "decision", {"decision": "admit"}),
-                        (admin, "transition", {"event": "open"})):
-    st, d = who.post(f"/api/initiatives/1/{path}", body)
-    check(st == 200, f"{body}: {st} {d}")
+    for i in range(N)), N)
 
 acked = []
 stop = threading.Event()

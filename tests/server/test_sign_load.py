@@ -60,21 +60,8 @@ admin_db(srv)
 srv.start()
 try:
     admin = admin_client(srv)
-    make_users(admin, {"com": ("commission", 1)})
-    com = srv.client()
-    com.login("com", bearer=True)
-    rules = "preset = territories\nnational = 1%\nterritory = 1\nterritories = 1\n" \
-            "opens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n"
-    st, d = admin.post("/api/initiatives", {"title": "Load", "rules": rules, "authority_key": "22" * 32})
-    check(st == 201, f"created: {st} {d}")
-    roll = "name,given,birth,commune,territory\n" + "".join(
-        f"{name_of(i)},Jean,1970-01-01,C{i % 500},T{i % 100}\n" for i in range(N))
-    st, d = admin.post("/api/initiatives/1/roll", {"csv": roll})
-    check(st == 200 and d.get("electors") == N, f"a roll of {N}: {st} {d}")
-    for who, path, body in ((admin, "transition", {"event": "submit"}), (com, "decision", {"decision": "admit"}),
-                            (admin, "transition", {"event": "open"})):
-        st, d = who.post(f"/api/initiatives/1/{path}", body)
-        check(st == 200, f"{body}: {st} {d}")
+    open_initiative(admin, "Load", "".join(f"{name_of(i)},Jean,1970-01-01,C{i % 500},T{i % 100}\n" for i in range(N)),
+                    N)
 
     got = load(srv.port, "-c", "8", "-d", "2", "-n", str(N))
     st, d = admin.get("/api/initiatives/1")
@@ -103,19 +90,15 @@ got = load(free_port(), "-c", "2", "-d", "1")
 check(got["sent"] == 0 and got["connection_errors"] > 0, f"nothing listening: connections refused, counted: {got}")
 
 
-class Answers:
-    """A tiny HTTP/1.1 server answering each request in turn: 100 then
-    Content-Length 201, chunked 201, chunked 409, then 200 up to its end (the
-    connection closed). What it sent (final answers), per status."""
+class Scripted:
+    """A tiny HTTP server on a free loopback port, each connection served by the
+    subclass's serve(c) in a thread of its own; closing self.sock stops it."""
 
     def __init__(self):
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
-        self.sent = {}
-        self.turn = 0
-        self.mu = threading.Lock()
         threading.Thread(target=self.accept, daemon=True).start()
 
     def accept(self):
@@ -125,6 +108,18 @@ class Answers:
             except OSError:
                 return
             threading.Thread(target=self.serve, args=(c,), daemon=True).start()
+
+
+class Answers(Scripted):
+    """A tiny HTTP/1.1 server answering each request in turn: 100 then
+    Content-Length 201, chunked 201, chunked 409, then 200 up to its end (the
+    connection closed). What it sent (final answers), per status."""
+
+    def __init__(self):
+        self.sent = {}
+        self.turn = 0
+        self.mu = threading.Lock()
+        super().__init__()
 
     def serve(self, c):
         buf = b""
@@ -158,24 +153,9 @@ class Answers:
                 return
 
 
-class Slow:
+class Slow(Scripted):
     """A server that takes 100 ms per answer (200, Content-Length), one
     connection at a time: it cannot keep up with 100 requests/s."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self.serve, args=(c,), daemon=True).start()
 
     def serve(self, c):
         buf = b""
@@ -209,7 +189,7 @@ check(got["ok"] == ans.sent.get(201, 0) + ans.sent.get(200, 0) and got["refused"
 check(ans.sent.get(200, 0) > 0 and ans.sent.get(409, 0) > 0, f"each kind of answer made: {ans.sent}")
 
 
-class Garbled:
+class Garbled(Scripted):
     """A server whose answers' lengths are not numbers as HTTP writes them: an
     empty Content-Length (its value on the next line, the body's), "0x1A",
     "12abc", then a chunk size "+5": each answer malformed, each an error, none
@@ -220,20 +200,8 @@ class Garbled:
              b"Transfer-Encoding: chunked\r\n\r\n+5\r\n01234\r\n0\r\n\r\n")
 
     def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
         self.turn = 0
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self.serve, args=(c,), daemon=True).start()
+        super().__init__()
 
     def serve(self, c):
         try:
