@@ -8,18 +8,17 @@
 // field is worded by the page too, not by the browser ("Choose File"). Screenshots at
 // 360 px go to OUT. Usage: node dates.mjs URNE SOURCE_DIR OUT_DIR
 import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
+import { startUrne } from './serve.mjs';
 
 const [urne, source, out] = process.argv.slice(2);
 const PASS = 'browser-pass-1';
 let failures = 0;
 const check = (cond, what) => { if (!cond) { failures++; console.log('FAIL:', what); } else console.log('ok:', what); };
 
-const port = await new Promise(res => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
 const dir = mkdtempSync(join(tmpdir(), 'urne-dates-'));
 mkdirSync(out, { recursive: true });
 const db = join(dir, 'urne.db');
@@ -29,9 +28,7 @@ const key = run('initiative', 'keygen', '--secret-key', join(dir, 'authority.key
 run('initiative', 'create', '--db', db, '--user', 'admin', '--title', 'Eau en régie publique',
     '--rules', join(source, 'examples/initiative-rules.txt'), '--authority-key', key);
 run('initiative', 'import-roll', '--db', db, '--user', 'admin', '--id', '1', join(source, 'examples/initiative-roll.csv'));
-const server = spawn(urne, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--access-log', 'none', '--quiet'], { stdio: 'inherit' });
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 100; i++) { try { await fetch(base + '/api/audit/head'); break; } catch { await new Promise(r => setTimeout(r, 50)); } }
+const { server, base } = await startUrne(urne, db, ['--access-log', 'none', '--quiet']);
 
 const api = async (token, method, path, body) => {
   const r = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },

@@ -9,7 +9,8 @@
 // as in real life; forum_xss.mjs checks the renderer with no CSP at all.
 // Usage: node forum_flow.mjs URNE SOURCE_DIR OUT_DIR
 import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { startUrne } from './serve.mjs';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,12 +24,8 @@ mkdirSync(out, { recursive: true });
 const PASS = 'correct-horse-battery-77';
 const dir = mkdtempSync(join(tmpdir(), 'urne-forum-flow-'));
 const db = join(dir, 'urne.db');
-const port = 20000 + Math.floor(Math.random() * 20000);
-const base = `http://127.0.0.1:${port}`;
 execFileSync(urne, ['admin', 'create', '--db', db, '--user', 'admin'], { input: PASS + '\n' });
-const server = spawn(urne, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--access-log', 'none', '--quiet'],
-                     { stdio: 'inherit' });
-for (let i = 0; i < 100; i++) { try { await fetch(base + '/api/audit/head'); break; } catch { await new Promise(r => setTimeout(r, 50)); } }
+const { server, base } = await startUrne(urne, db, ['--access-log', 'none', '--quiet']);
 
 async function api(token, method, path, body) {
   const r = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json',

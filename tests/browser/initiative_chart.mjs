@@ -11,12 +11,12 @@
 // Usage: node initiative_chart.mjs URNE SOURCE_DIR OUT_DIR (SOURCE_DIR unused: the
 // same arguments as the other browser tests); needs the sqlite3 command.
 import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
+import { startUrne } from './serve.mjs';
 
 const [urne, , out] = process.argv.slice(2);
 let failures = 0;
@@ -48,12 +48,7 @@ perDay.forEach((k, d) => {
 });
 execFileSync('sqlite3', [db, sql + 'COMMIT;']);
 
-const port = await new Promise(res => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
-const base = `http://127.0.0.1:${port}`;
-const srv = spawn(urne, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--quiet'], { stdio: 'ignore' });
-for (let i = 0; i < 100; i++) {
-  try { await fetch(base + '/initiatives'); break; } catch { await new Promise(r => setTimeout(r, 100)); }
-}
+const { server: srv, base } = await startUrne(urne, db, ['--quiet'], { stdio: 'ignore', probe: '/initiatives' });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 try {
   const api = await (await fetch(base + '/api/initiatives/1')).json();

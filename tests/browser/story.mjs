@@ -4,18 +4,17 @@
 // the public page then shows the frozen state. Screenshots go to OUT.
 // Usage: node story.mjs URNE SOURCE_DIR OUT_DIR (on PostgreSQL when URNE_TEST_DB_URL is set)
 import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
+import { startUrne } from './serve.mjs';
 
 const [urne, source, out] = process.argv.slice(2);
 const PASS = 'browser-pass-1';
 let failures = 0;
 const check = (cond, what) => { if (!cond) { failures++; console.log('FAIL:', what); } else console.log('ok:', what); };
 
-const port = await new Promise(res => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
 const dir = mkdtempSync(join(tmpdir(), 'urne-browser-'));
 mkdirSync(out, { recursive: true });
 // URNE_TEST_DB_URL (tests/pg/run.sh): a fresh PostgreSQL database of its cluster
@@ -30,9 +29,7 @@ const fresh = () => {
 const db = process.env.URNE_TEST_DB_URL ? fresh() : join(dir, 'urne.db');
 execFileSync(urne, ['admin', 'create', '--db', db, '--user', 'admin'], { input: PASS + '\n' });
 execFileSync(urne, ['election', 'import', '--db', db, join(source, 'examples/federation-designation.csv')]);
-const server = spawn(urne, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--access-log', 'none', '--quiet'], { stdio: 'inherit' });
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 100; i++) { try { await fetch(base + '/api/audit/head'); break; } catch { await new Promise(r => setTimeout(r, 50)); } }
+const { server, base } = await startUrne(urne, db, ['--access-log', 'none', '--quiet']);
 
 const api = async (token, path, body) => {
   const r = await fetch(base + path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) }, body: JSON.stringify(body) });

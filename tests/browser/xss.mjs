@@ -7,25 +7,22 @@
 // Content-Security-Policy (no inline script of their own).
 // Usage: node xss.mjs URNE SOURCE_DIR OUT_DIR
 import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
+import { startUrne } from './serve.mjs';
 
 const [urne, , out] = process.argv.slice(2);
 const PASS = 'Vb7-quartz-Lamp-92';
 let failures = 0;
 const check = (cond, what) => { if (!cond) { failures++; console.log('FAIL:', what); } else console.log('ok:', what); };
 
-const port = await new Promise(res => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
 const dir = mkdtempSync(join(tmpdir(), 'urne-xss-'));
 mkdirSync(out, { recursive: true });
 const db = join(dir, 'urne.db');
 execFileSync(urne, ['admin', 'create', '--db', db, '--user', 'admin'], { input: PASS + '\n' });
-const server = spawn(urne, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--access-log', 'none', '--quiet'], { stdio: 'inherit' });
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 100; i++) { try { await fetch(base + '/api/audit/head'); break; } catch { await new Promise(r => setTimeout(r, 50)); } }
+const { server, base } = await startUrne(urne, db, ['--access-log', 'none', '--quiet']);
 
 // Each payload, if it were markup, would create an element marked data-xss or run
 // code that sets a data-pwned attribute on <html> or opens an alert (a dialog).
