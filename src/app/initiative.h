@@ -209,8 +209,8 @@ void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t,
  * hold of the application's lock and one read of the store
  * (urne_store_read_begin: on SQLite one snapshot's locks, not every
  * statement's). An item refused (`checked` 0) has its refusal in *out; one
- * checked (`checked` 1) holds its ticket, for urne_app_initiative_tickets_commit
- * or _submit, which the caller must then call. 1 when any was checked. */
+ * checked (`checked` 1) holds its ticket, for urne_app_initiative_tickets_commit,
+ * which the caller must then call. 1 when any was checked. */
 typedef struct urne_initiative_sign_item {
     const urne_user *actor;
     int64_t id;
@@ -218,16 +218,12 @@ typedef struct urne_initiative_sign_item {
     urne_app_outcome *out;
     void *ctx;                      /* done's */
     int checked;                    /* set: 1 checked (its ticket held), 0 refused */
-    urne_initiative_ticket *ticket; /* the caller's until _tickets_commit or _submit takes it (NULL then) */
+    urne_initiative_ticket *ticket; /* the caller's until _tickets_commit takes it (NULL then) */
 } urne_initiative_sign_item;
 int urne_app_initiative_sign_group(urne_app *app, urne_initiative_sign_item *items, size_t n);
-/* The tickets of the items checked (ticket not NULL) handed to the committer at
- * once, in order, as urne_app_initiative_ticket_submit each; their ticket set to
- * NULL. */
-void urne_app_initiative_tickets_submit(urne_app *app, urne_initiative_sign_item *items, size_t n,
-                                        void (*done)(void *ctx));
-/* The same tickets committed in one group here, in the caller's thread, as the
- * committer commits its groups (in the items' order; each outcome filled once
+/* The tickets of the items checked (ticket not NULL, then set to NULL)
+ * committed in one group here, in the caller's thread, as the committer commits
+ * its groups (in the items' order; each outcome filled once
  * its row is committed, then done(ctx) called, all before the return); the
  * caller holds no lock. */
 void urne_app_initiative_tickets_commit(urne_app *app, urne_initiative_sign_item *items, size_t n,

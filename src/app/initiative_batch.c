@@ -32,8 +32,8 @@
  * No committer is started once the server has begun to stop
  * (urne_app_initiative_batch_stop, under the lock). The checks
  * before, which read the roll and seal, are made under the lock by their
- * caller's thread (the web adapter's checker thread, web/signing.c). The web adapter suspends the request's connection while its
- * ticket waits and the `done` callback resumes it (web/initiative_routes.c); the
+ * caller's thread (the web adapter's checker thread, web/signing.c). The web
+ * adapter suspends the request's connection while its ticket waits and the `done` callback resumes it (web/initiative_routes.c); the
  * synchronous urne_app_initiative_sign commits its ticket alone, in its thread.
  * The web adapter's checker (web/signing.c) commits the groups it checks itself,
  * as the committer would (urne_app_initiative_tickets_commit): checks and
@@ -279,30 +279,24 @@ int urne_app_initiative_batch_start(urne_app *app) {
     return 0;
 }
 
-/* The list (first to *last, linked) queued for the committer at once: one
- * signal for all. Else (no committer: none started, or stopped) committed here. */
-static void list_submit(urne_app *app, urne_initiative_ticket *first, urne_initiative_ticket *last) {
+void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t, void (*done)(void *ctx), void *ctx) {
+    t->done = done;
+    t->ctx = ctx;
+    t->next = NULL;
     urne_initiative_batcher *b = app->initiatives ? app->initiatives->batch : NULL;
     if (b) {
         pthread_mutex_lock(&b->mu);
         if (b->running && !b->stopping) {
-            *b->tail = first;
-            b->tail = &last->next;
+            *b->tail = t;
+            b->tail = &t->next;
             pthread_mutex_unlock(&b->mu);
             pthread_cond_signal(&b->work); /* after: the committer woken does not wait for b->mu */
             return;
         }
         pthread_mutex_unlock(&b->mu);
     }
-    batch_commit(app, first); /* alone, here */
-    batch_done(first);
-}
-
-void urne_app_initiative_ticket_submit(urne_app *app, urne_initiative_ticket *t, void (*done)(void *ctx), void *ctx) {
-    t->done = done;
-    t->ctx = ctx;
-    t->next = NULL;
-    list_submit(app, t, t);
+    batch_commit(app, t); /* no committer (none started, or stopped): alone, here */
+    batch_done(t);
 }
 
 /* The items' tickets (those not NULL, then set to NULL) linked in order, each
@@ -322,12 +316,6 @@ static urne_initiative_ticket *items_link(urne_initiative_sign_item *items, size
         *last = t;
     }
     return first;
-}
-
-void urne_app_initiative_tickets_submit(urne_app *app, urne_initiative_sign_item *items, size_t n,
-                                        void (*done)(void *ctx)) {
-    urne_initiative_ticket *last, *first = items_link(items, n, done, &last);
-    if (first) list_submit(app, first, last);
 }
 
 void urne_app_initiative_tickets_commit(urne_app *app, urne_initiative_sign_item *items, size_t n,

@@ -43,7 +43,6 @@ struct urne_signing {
     pthread_mutex_t mu;
     pthread_cond_t wake;
     sign_job *head, *tail; /* waiting, oldest first */
-    size_t queued;         /* how many */
     int stopping;          /* set by urne_signing_stop: no job queued after */
     pthread_t thread;
 };
@@ -107,7 +106,6 @@ static void *checker(void *arg) {
         s->head = last->next; /* the oldest GROUP_MAX taken, the rest left queued */
         if (s->head == NULL) s->tail = NULL;
         last->next = NULL;
-        s->queued -= n;
         pthread_mutex_unlock(&s->mu);
         group_run(list, n);
         pthread_mutex_lock(&s->mu);
@@ -158,7 +156,7 @@ static int job_queue(urne_signing *s, sign_job *j) {
         j->next = NULL;
         if (s->tail) s->tail->next = j; else s->head = j;
         s->tail = j;
-        wake = ++s->queued == 1; /* the checker waits only on an empty queue */
+        wake = s->head == j; /* the checker waits only on an empty queue */
     }
     pthread_mutex_unlock(&s->mu);
     if (wake) pthread_cond_signal(&s->wake); /* after: the checker woken does not wait for s->mu */

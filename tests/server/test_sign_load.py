@@ -109,6 +109,18 @@ class Scripted:
                 return
             threading.Thread(target=self.serve, args=(c,), daemon=True).start()
 
+    @staticmethod
+    def head(c, buf):
+        """A request's head read from c after buf: (head, the bytes after it), or
+        None once the client has closed (c closed too)."""
+        while b"\r\n\r\n" not in buf:
+            more = c.recv(4096)
+            if not more:
+                c.close()
+                return None
+            buf += more
+        return tuple(buf.split(b"\r\n\r\n", 1))
+
 
 class Answers(Scripted):
     """A tiny HTTP/1.1 server answering each request in turn: 100 then
@@ -124,13 +136,10 @@ class Answers(Scripted):
     def serve(self, c):
         buf = b""
         while True:
-            while b"\r\n\r\n" not in buf:
-                more = c.recv(4096)
-                if not more:
-                    c.close()
-                    return
-                buf += more
-            head, buf = buf.split(b"\r\n\r\n", 1)
+            got = self.head(c, buf)
+            if got is None:
+                return
+            head, buf = got
             length = int([h.split(b":")[1] for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")][0])
             while len(buf) < length:
                 buf += c.recv(4096)
@@ -160,13 +169,10 @@ class Slow(Scripted):
     def serve(self, c):
         buf = b""
         while True:
-            while b"\r\n\r\n" not in buf:
-                more = c.recv(4096)
-                if not more:
-                    c.close()
-                    return
-                buf += more
-            buf = buf.split(b"\r\n\r\n", 1)[1]
+            got = self.head(c, buf)
+            if got is None:
+                return
+            buf = got[1]
             time.sleep(0.1)
             c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 
