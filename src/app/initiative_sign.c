@@ -50,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_buf.h"
 #include "../initiative/identity.h"
 #include "../io/initiative_roll.h"
 #include "initiative_internal.h"
@@ -67,21 +68,33 @@ void urne_app_initiative_keyed_hash(const urne_initiative_held *h, const char *t
 }
 
 /* The identity (and the elector's number) sealed to the authority's key by h's
- * sealer (initiative_seal.h) at now, its stored form into out. 0, or -1 when it
- * would not fit or memory lacks. */
+ * sealer (initiative_seal.h) at now, its stored form into out. The text sealed
+ * is a JSON object of six strings, written by urne_buf_json (the same bytes as
+ * jansson's dump, without its tree: a tree and a dump per signature cost more
+ * than the box itself, issue 18), in a buffer reserved large enough that it
+ * is not moved (a move would leave a copy of the identity in freed memory),
+ * wiped after. 0, or -1 when it would not fit, is not UTF-8 or memory lacks. */
 static int seal(urne_initiative_held *h, int64_t now, const urne_initiative_identity *id, const char *territory,
                 const char *elector, char *out, size_t size) {
     char birth[16];
     snprintf(birth, sizeof birth, "%04d-%02d-%02d", id->birth.year, id->birth.month, id->birth.day);
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", id->name, "given", id->given, "birth", birth,
-                          "commune", id->commune, "territory", territory, "elector", elector ? elector : "");
-    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(j);
-    if (text == NULL) return -1;
-    size_t n = strlen(text);
-    int rc = urne_sealer_box(&h->sealer, now, (const unsigned char *)text, n, out, size);
-    sodium_memzero(text, n);
-    free(text);
+    static const char *const keys[] = {"{\"name\":", ",\"given\":", ",\"birth\":",
+                                       ",\"commune\":", ",\"territory\":", ",\"elector\":"};
+    const char *values[] = {id->name, id->given, birth, id->commune, territory, elector ? elector : ""};
+    size_t need = 128;
+    for (size_t i = 0; i < 6; i++) need += 6 * strlen(values[i]); /* the longest escape: 6 bytes a byte */
+    urne_buf b = {0};
+    urne_buf_reserve(&b, need);
+    int bad = b.oom;
+    for (size_t i = 0; i < 6 && !bad; i++) {
+        urne_buf_puts(&b, keys[i]);
+        bad = urne_buf_json(&b, values[i]) < 0;
+    }
+    urne_buf_puts(&b, "}");
+    int rc = bad || b.oom ? -1
+                          : urne_sealer_box(&h->sealer, now, (const unsigned char *)b.data, b.len, out, size);
+    if (b.data) sodium_memzero(b.data, b.cap);
+    urne_buf_free(&b);
     return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "urne_buf.h"
+#include "urne_text.h"
 
 static int grow(urne_buf *b, size_t more) {
     if (b->oom) return -1;
@@ -84,6 +85,43 @@ void urne_buf_csv(urne_buf *b, const char *s) {
     for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) urne_buf_put(b, s, (size_t)(q - s) + 1), urne_buf_put(b, "\"", 1);
     urne_buf_puts(b, s);
     urne_buf_put(b, "\"", 1);
+}
+
+int urne_buf_json(urne_buf *b, const char *s) {
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) { /* checked whole first: nothing appended when it is not UTF-8 */
+        unsigned cp;
+        size_t len = (unsigned char)s[i] < 0x80 ? 1 : urne_text_utf8_char(s + i, n - i, &cp);
+        if (len == 0) return -1;
+        i += len;
+    }
+    static const char hex[] = "0123456789ABCDEF";
+    urne_buf_reserve(b, n + 2);
+    urne_buf_put(b, "\"", 1);
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        char e[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t len = 2;
+        switch (c) {
+        case '"': e[1] = '"'; break;
+        case '\\': e[1] = '\\'; break;
+        case '\b': e[1] = 'b'; break;
+        case '\f': e[1] = 'f'; break;
+        case '\n': e[1] = 'n'; break;
+        case '\r': e[1] = 'r'; break;
+        case '\t': e[1] = 't'; break;
+        default:
+            if (c >= 0x20) continue;
+            memcpy(e + 1, "u00", 3), e[4] = hex[c >> 4], e[5] = hex[c & 15], len = 6;
+        }
+        urne_buf_put(b, run, (size_t)(s - run));
+        urne_buf_put(b, e, len);
+        run = s + 1;
+    }
+    urne_buf_put(b, run, (size_t)(s - run));
+    urne_buf_put(b, "\"", 1);
+    return 0;
 }
 
 void urne_buf_url(urne_buf *b, const char *s) {

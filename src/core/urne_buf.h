@@ -24,6 +24,15 @@ void urne_buf_html_n(urne_buf *b, const char *s, size_t n);
 /* Append s as a CSV field: in double quotes, its quotes doubled, when it holds a
  * comma, a quote or a line break; as it is otherwise. */
 void urne_buf_csv(urne_buf *b, const char *s);
+/* Append s as a JSON string: in double quotes, `"` and `\\` escaped, the C0
+ * controls as \b \f \n \r \t or \u00XX, every other character as it is (UTF-8
+ * is JSON's own), byte for byte what jansson's json_dumps writes for the same
+ * string (tests/unit/test_buf_json.c checks it). 0, or -1 with nothing appended
+ * when s is not strict UTF-8 (urne_text_utf8_char), which JSON cannot carry and
+ * jansson refuses too. For the answers and texts written per request on hot
+ * paths (a signature's answer, its sealed identity), where building a jansson
+ * tree and dumping it cost more than the rest of the answer (issue 18). */
+int urne_buf_json(urne_buf *b, const char *s);
 /* Append s percent-encoded for a URL query value. */
 void urne_buf_url(urne_buf *b, const char *s);
 /* Make room for n more bytes at once (a writer that knows its size avoids the

@@ -18,6 +18,7 @@
  * or a proxy tries again instead of reporting a failure.
  */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,25 @@ enum MHD_Result urne_reply_json(urne_req *r, unsigned status, json_t *o) {
     if (text == NULL) return urne_reply_json_error(r, 500, "out of memory");
     enum MHD_Result ret = urne_reply(r, status, "application/json", text, strlen(text));
     free(text);
+    return ret;
+}
+
+enum MHD_Result urne_reply_json_flat(urne_req *r, unsigned status, int64_t id, const char *const *fields) {
+    urne_buf b = {0};
+    urne_buf_reserve(&b, 512);
+    urne_buf_printf(&b, "{\"id\":%lld", (long long)id);
+    int bad = 0;
+    for (const char *const *f = fields; f[0] && !bad; f += 2) {
+        urne_buf_put(&b, ",", 1);
+        bad = urne_buf_json(&b, f[0]) < 0;
+        urne_buf_put(&b, ":", 1);
+        bad = bad || urne_buf_json(&b, f[1]) < 0;
+    }
+    urne_buf_put(&b, "}", 1);
+    enum MHD_Result ret = bad || b.oom ? urne_reply_json_error(r, 500, "out of memory")
+                                       : urne_reply(r, status, "application/json", b.data, b.len);
+    if (b.data) sodium_memzero(b.data, b.cap);
+    urne_buf_free(&b);
     return ret;
 }
 

@@ -121,6 +121,13 @@ enum MHD_Result urne_redirect(urne_req *r, const char *location, const char *set
 /* Send the JSON value o (taken: freed here; NULL, or one that cannot be written,
  * answers 500 "out of memory") with status. */
 enum MHD_Result urne_reply_json(urne_req *r, unsigned status, json_t *o);
+/* Send with status the flat object {"id": id, then each key and string value of
+ * fields (NULL-ended pairs, in order)}, written straight (urne_buf_json), the
+ * bytes urne_reply_json would send for the same jansson object, without
+ * building and dumping the tree: for the answers every request of a hot path
+ * gets (a signature's, issue 18). A value that is not UTF-8 answers 500. The
+ * text is wiped once sent (a receipt is only its signer's). */
+enum MHD_Result urne_reply_json_flat(urne_req *r, unsigned status, int64_t id, const char *const *fields);
 /* A JSON error {"error": message, "status": status}. */
 enum MHD_Result urne_reply_json_error(urne_req *r, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
