@@ -365,7 +365,7 @@ static rlim_t raise_file_limit(void) {
 }
 
 /* Files the server keeps open besides connections: the store (database, WAL,
- * shared memory), the log, the listening socket, epoll, one per thread... */
+ * shared memory), the log, the listening socket, a wake-up per thread... */
 #define FILES_RESERVED 64
 
 /* How many connections may be open at once: `asked` (--max-connections; 0: the
@@ -410,12 +410,24 @@ static int open_access_log(const char *path, urne_lang lang, FILE **out) {
  * much less); but above 32 KiB, so that libmicrohttpd maps it rather than
  * mallocs it and gives it back to the system when the connection closes (a
  * malloc'ed pool stays in the sanitizer build's quarantine: 1,000 connections
- * grew that build by 42 MiB in test_security). */
+ * grew that build by 42 MiB in test_security).
+ * Its threads poll(2) their connections rather than use epoll: with epoll,
+ * Debian's libmicrohttpd 0.9.75 lost read events of connections suspended and
+ * resumed (a signature waits for its group's commit so), for good: under the
+ * signing bench (128 connections) one run in four ended with every
+ * connection holding a request the server never read, its threads idle in
+ * epoll_wait, the sockets in the epoll set (edge-triggered: the edge was
+ * taken, the connection not marked ready; issue 18, bench/RESULTS.md).
+ * poll is level-triggered: a connection with bytes waiting is seen at the
+ * next round, whatever happened before; none stalled in 20 runs. It costs a
+ * pass over the thread's connections per round (a few microseconds for a
+ * hundred), and saves the two epoll_ctl calls of each suspension and
+ * resumption. */
 #define CONNECTION_MEMORY ((size_t)36 * 1024)
 static struct MHD_Daemon *start_daemon(urne_server *srv, struct sockaddr_in *sa, unsigned threads, unsigned timeout,
                                        unsigned max_conn) {
     return urne_server_mhd.start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, urne_conns_accept, srv, on_request, srv,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, urne_conns_accept, srv, on_request, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT, max_conn,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,

@@ -323,21 +323,24 @@ INITIATIVE_RULES = ("preset = territories\nnational = 1%\nterritory = 1\nterrito
                     "opens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n")
 
 
-def open_initiative(admin, title, roll, electors, rules=INITIATIVE_RULES):
-    """Initiative 1 created by `admin` (an authority key of 0x22 bytes), its roll
+def open_initiative(admin, title, roll, electors, rules=INITIATIVE_RULES, committee="com"):
+    """An initiative created by `admin` (an authority key of 0x22 bytes), its roll
     (`roll`: the CSV's lines after its header name,given,birth,commune,territory)
     imported with `electors` electors, submitted, admitted by a new commission
-    member "com", opened, each step checked; com's client (bearer)."""
-    make_users(admin, {"com": ("commission", 1)})
+    member `committee`, opened, each step checked; the committee member's client
+    (bearer). The initiative's id is the client's `initiative` (1 for the first)."""
+    make_users(admin, {committee: ("commission", 1)})
     com = Client(admin.port)
-    com.login("com", bearer=True)
+    com.login(committee, bearer=True)
     st, d = admin.post("/api/initiatives", {"title": title, "rules": rules, "authority_key": "22" * 32})
-    check(st == 201, f"created: {st} {d}")
-    st, d = admin.post("/api/initiatives/1/roll", {"csv": "name,given,birth,commune,territory\n" + roll})
+    check(st == 201 and isinstance(d.get("id"), int), f"created: {st} {d}")
+    com.initiative = d["id"]
+    st, d = admin.post(f"/api/initiatives/{com.initiative}/roll",
+                       {"csv": "name,given,birth,commune,territory\n" + roll})
     check(st == 200 and d.get("electors") == electors, f"a roll of {electors}: {st} {d}")
     for who, path, body in ((admin, "transition", {"event": "submit"}), (com, "decision", {"decision": "admit"}),
                             (admin, "transition", {"event": "open"})):
-        st, d = who.post(f"/api/initiatives/1/{path}", body)
+        st, d = who.post(f"/api/initiatives/{com.initiative}/{path}", body)
         check(st == 200, f"{body}: {st} {d}")
     return com
 
