@@ -113,7 +113,10 @@ int urne_buf_json(urne_buf *b, const char *s) {
         case '\t': e[1] = 't'; break;
         default:
             if (c >= 0x20) continue;
-            memcpy(e + 1, "u00", 3), e[4] = hex[c >> 4], e[5] = hex[c & 15], len = 6;
+            memcpy(e + 1, "u00", 3);
+            e[4] = hex[c >> 4];
+            e[5] = hex[c & 15];
+            len = 6;
         }
         urne_buf_put(b, run, (size_t)(s - run));
         urne_buf_put(b, e, len);

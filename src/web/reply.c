@@ -122,8 +122,10 @@ enum MHD_Result urne_reply_json(urne_req *r, unsigned status, json_t *o) {
 }
 
 enum MHD_Result urne_reply_json_flat(urne_req *r, unsigned status, int64_t id, const char *const *fields) {
+    size_t need = 64; /* the id, the braces; each byte escaped takes 6 at most */
+    for (const char *const *f = fields; f[0]; f += 2) need += 6 * (strlen(f[0]) + strlen(f[1])) + 8;
     urne_buf b = {0};
-    urne_buf_reserve(&b, 512);
+    urne_buf_reserve(&b, need); /* never moved after: no copy of a receipt left unwiped */
     urne_buf_printf(&b, "{\"id\":%lld", (long long)id);
     int bad = 0;
     for (const char *const *f = fields; f[0] && !bad; f += 2) {

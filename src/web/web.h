@@ -125,8 +125,9 @@ enum MHD_Result urne_reply_json(urne_req *r, unsigned status, json_t *o);
  * fields (NULL-ended pairs, in order)}, written straight (urne_buf_json), the
  * bytes urne_reply_json would send for the same jansson object, without
  * building and dumping the tree: for the answers every request of a hot path
- * gets (a signature's, issue 18). A value that is not UTF-8 answers 500. The
- * text is wiped once sent (a receipt is only its signer's). */
+ * gets (a signature's, issue 18). Keys and values are not NULL. A value that
+ * is not UTF-8 answers 500 (a program error: answers carry what urne checked).
+ * The text is wiped once sent (a receipt is only its signer's). */
 enum MHD_Result urne_reply_json_flat(urne_req *r, unsigned status, int64_t id, const char *const *fields);
 /* A JSON error {"error": message, "status": status}. */
 enum MHD_Result urne_reply_json_error(urne_req *r, unsigned status, const char *fmt, ...)
