@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "sqlite_internal.h"
+#include "sqlite_walbuf.h"
 #include "store_sql.h"
 
 #define URNE_SQLITE_CACHE_KIB "8192"     /* PRAGMA cache_size in KiB (negative: KiB) */
@@ -384,7 +385,8 @@ urne_store *urne_sqlite_open(const char *path, urne_phrase *why) {
     }
     q->base.ops = &urne_sqlite_ops;
     urne_store *s = &q->base;
-    if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+    if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        urne_sqlite_walbuf_vfs()) !=
         SQLITE_OK) {
         urne_phrase_set(why, "cannot open the database: %s", sqlite3_errmsg(q->db));
         sqlite3_close(q->db);
