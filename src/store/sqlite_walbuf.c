@@ -13,8 +13,11 @@
  *
  * Only the WAL: the xOpen of any other file (the database, a journal, a
  * temporary file) is the unix VFS's own, into the same memory, so those files
- * keep the unix methods themselves, untouched. The WAL's file is the unix file
- * wrapped: its methods below hand everything to the unix ones, except that
+ * keep the unix methods themselves, with one exception: when its WAL is
+ * opened, a database's file gets a copy of the unix table whose xShmLock
+ * writes the WAL's buffer out before the WAL's write lock is let go (after a
+ * rollback: see walbuf_db_attach). The WAL's file is the unix file wrapped: its
+ * methods below hand everything to the unix ones, except that
  *
  *  - a write is copied into the buffer when it continues what the buffer holds
  *    or falls (even in part) on it, the newer bytes replacing the older (SQLite
@@ -32,10 +35,12 @@
  *    guarantee of synchronous=NORMAL is kept as it was: when COMMIT returns,
  *    its frames are in the operating system, which keeps them if the process
  *    dies;
- *  - the buffer is also written out before a read that overlaps it (SQLite
- *    reads back frames of the transaction it is writing, to recompute their
- *    checksums), before xSync, xTruncate, xFileSize, xFileControl and xClose,
- *    and when the next write would not fit it (128 KiB);
+ *  - the buffer is also written out before the write lock is let go (the
+ *    frames of a transaction that spilled, then rolled back), before a read
+ *    that overlaps it (SQLite reads back frames of the transaction it is
+ *    writing, to recompute their checksums), before xSync, xTruncate,
+ *    xFileSize, xFileControl and xClose, and when the next write would not
+ *    fit it (128 KiB);
  *  - once a commit frame is written, or the file synced, every write is
  *    written at once ("eager") until the next transaction's first frame: so
  *    the headers SQLite writes again after a commit's frames (checksums
@@ -85,6 +90,7 @@
 typedef struct walbuf_file {
     sqlite3_file base;     /* first: SQLite's pointer to the file is one to this */
     sqlite3_file *real;    /* the unix VFS's file, in the bytes after this struct */
+    sqlite3_file *db;      /* its database's file, linked to it; NULL: not buffered */
     unsigned char *buf;    /* allocated at the first write; NULL: writes go straight through */
     sqlite3_int64 start;   /* the file offset of buf[0] */
     int len;               /* bytes held, from start */
@@ -94,6 +100,10 @@ typedef struct walbuf_file {
 } walbuf_file;
 
 static const sqlite3_io_methods walbuf_methods;
+static int walbuf_link_at; /* where a database file's link to its WAL is, from its start: the unix file's size, rounded up to 8 */
+
+/* The link from a database's file to its WAL's (walbuf_db_attach, below). */
+static walbuf_file **walbuf_link(sqlite3_file *db) { return (walbuf_file **)(void *)((char *)db + walbuf_link_at); }
 
 /* Writes out what the buffer holds, in one write, and empties it whatever the
  * outcome; returns the unix VFS's answer. */
@@ -112,7 +122,7 @@ static int walbuf_flush(walbuf_file *f) {
  * buffered (the buffer not allocated, or more than it holds) are written
  * straight. */
 static int walbuf_put(walbuf_file *f, const unsigned char *p, int amt, sqlite3_int64 off) {
-    if (f->buf == NULL) f->buf = sqlite3_malloc(WALBUF_CAP); /* NULL: unbuffered, still correct */
+    if (f->buf == NULL && f->db != NULL) f->buf = sqlite3_malloc(WALBUF_CAP); /* NULL: unbuffered, still correct */
     if (f->len > 0 && off >= f->start && off <= f->start + f->len && off + amt <= f->start + WALBUF_CAP) {
         int at = (int)(off - f->start);
         memcpy(f->buf + at, p, (size_t)amt);
@@ -196,6 +206,7 @@ static int walbuf_file_size(sqlite3_file *file, sqlite3_int64 *size) {
 static int walbuf_close(sqlite3_file *file) {
     walbuf_file *f = (walbuf_file *)file;
     int rc = walbuf_flush(f);
+    if (f->db != NULL) *walbuf_link(f->db) = NULL; /* SQLite closes the WAL before its database */
     int closed = f->real->pMethods->xClose(f->real);
     sqlite3_free(f->buf);
     f->buf = NULL;
@@ -253,6 +264,45 @@ static const sqlite3_io_methods walbuf_methods = {
     NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
+/* The database file of a connection whose WAL is buffered: the unix VFS's own
+ * methods, copied, but xShmLock, which writes the WAL's buffer out before the
+ * WAL's write lock (slot 0 of the wal-index's locks) is let go. A transaction
+ * rolled back after it spilled frames into the WAL leaves its last frames in the
+ * buffer (a commit empties it, a rollback writes nothing to the WAL): written
+ * later, after another writer (another process) appended its own frames at the
+ * same place, they would overwrite that writer's commit. So they go out while
+ * this connection still holds the lock, as SQLite itself would have written
+ * them; if that fails, nothing is lost (they are a rolled-back transaction's).
+ * The link from the database's file to its WAL's lives in the bytes after the
+ * unix file (this VFS's szOsFile leaves room for it), set while the WAL is open. */
+static sqlite3_io_methods walbuf_db_methods;
+static const sqlite3_io_methods *walbuf_db_unix; /* the table copied into walbuf_db_methods */
+static pthread_mutex_t walbuf_db_mu = PTHREAD_MUTEX_INITIALIZER;
+static int walbuf_db_shm_lock(sqlite3_file *db, int ofst, int n, int flags) {
+    walbuf_file *wal = *walbuf_link(db);
+    if (wal != NULL && ofst == 0 && flags == (SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE)) walbuf_flush(wal);
+    return walbuf_db_unix->xShmLock(db, ofst, n, flags);
+}
+
+/* Links the WAL f to its database's file db and gives db the methods above;
+ * returns db, or NULL when db's methods are not the unix ones this VFS copied
+ * (then the WAL is written through, unbuffered). */
+static sqlite3_file *walbuf_db_attach(sqlite3_file *db, walbuf_file *f) {
+    if (db == NULL || db->pMethods == NULL) return NULL;
+    pthread_mutex_lock(&walbuf_db_mu);
+    if (walbuf_db_unix == NULL && db->pMethods->iVersion >= 2 && db->pMethods->xShmLock != NULL) {
+        walbuf_db_methods = *db->pMethods;
+        walbuf_db_methods.xShmLock = walbuf_db_shm_lock;
+        walbuf_db_unix = db->pMethods;
+    }
+    int ours = walbuf_db_unix != NULL && (db->pMethods == walbuf_db_unix || db->pMethods == &walbuf_db_methods);
+    pthread_mutex_unlock(&walbuf_db_mu);
+    if (!ours) return NULL;
+    *walbuf_link(db) = f;
+    db->pMethods = &walbuf_db_methods;
+    return db;
+}
+
 /* A file other than a WAL is the unix VFS's own, opened into the same memory
  * (this VFS's szOsFile is larger than the unix one's); a WAL is the unix file
  * opened after the wrapper's fields, and wrapped. */
@@ -270,6 +320,7 @@ static int walbuf_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *fi
         f->base.pMethods = NULL;
         return rc;
     }
+    f->db = walbuf_db_attach(sqlite3_database_file_object(name), f);
     f->base.pMethods = &walbuf_methods;
     return SQLITE_OK;
 }
@@ -289,7 +340,8 @@ static void walbuf_register(void) {
     walbuf_vfs.pNext = NULL;
     walbuf_vfs.zName = URNE_SQLITE_WALBUF_VFS;
     walbuf_vfs.pAppData = unix_vfs;
-    walbuf_vfs.szOsFile = (int)sizeof(walbuf_file) + unix_vfs->szOsFile;
+    walbuf_link_at = (unix_vfs->szOsFile + 7) / 8 * 8;
+    walbuf_vfs.szOsFile = walbuf_link_at + (int)sizeof(walbuf_file); /* a WAL, or a database and its link */
     walbuf_vfs.xOpen = walbuf_open;
     walbuf_registered = sqlite3_vfs_register(&walbuf_vfs, 0);
 }

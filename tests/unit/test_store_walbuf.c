@@ -14,8 +14,11 @@
  *  - a child killed (SIGKILL) right after a COMMIT that rewrote headers: the
  *    commit is in the file (SQLite recovers it from the WAL, checking every
  *    frame's checksum);
- *  - the database file keeps the unix VFS's own methods, and urne's store opens
- *    its connection through the VFS.
+ *  - two writers (as two processes): the first's frames, spilled then rolled
+ *    back, reach the file before it lets the write lock go, not later over the
+ *    second's commit;
+ *  - the database file keeps the unix VFS's own methods but xShmLock, and
+ *    urne's store opens its connection through the VFS.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -171,6 +174,39 @@ static void test_spill_rollback(void **state) {
     place_remove(&p);
 }
 
+/* Two writers on one file, as two processes (the server and a command): the
+ * first spills a transaction into the WAL and rolls it back, the second then
+ * commits frames at the same place, and the first commits again. The frames the
+ * first rolled back must have reached the file before it let the write lock go,
+ * or they would be written later over the second's. */
+static void test_rollback_then_other_writer(void **state) {
+    (void)state;
+    place p;
+    place_make(&p);
+    sqlite3 *a = open_walbuf(p.path);
+    exec_ok(a, "PRAGMA cache_size = 10; PRAGMA wal_autocheckpoint = 0;"
+               " CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    sqlite3 *b = open_walbuf(p.path);
+    exec_ok(b, "PRAGMA wal_autocheckpoint = 0");
+    exec_ok(a, "BEGIN");
+    rows_put(a, 1, 400, "x"); /* spilled: some 130 frames written before the commit */
+    exec_ok(a, "ROLLBACK");
+    exec_ok(b, "BEGIN");
+    rows_put(b, 1, 1000, "a"); /* the second writer's frames, where the first's were, and further */
+    exec_ok(b, "COMMIT");
+    exec_ok(a, "BEGIN");
+    rows_put(a, 1001, 100, "a");
+    exec_ok(a, "COMMIT");
+    sqlite3 *c = open_unix(p.path);
+    assert_int_equal(rows_right(c, "a"), 1100);
+    assert_intact(c);
+    sqlite3_close(c);
+    assert_int_equal(counts(a).flushes_failed, 0);
+    sqlite3_close(b);
+    sqlite3_close(a);
+    place_remove(&p);
+}
+
 static void test_big_transaction(void **state) {
     (void)state;
     place p;
@@ -306,7 +342,17 @@ static void test_only_the_wal(void **state) {
     sqlite3_file *fa = NULL, *fb = NULL;
     assert_int_equal(sqlite3_file_control(a, "main", SQLITE_FCNTL_FILE_POINTER, &fa), SQLITE_OK);
     assert_int_equal(sqlite3_file_control(b, "main", SQLITE_FCNTL_FILE_POINTER, &fb), SQLITE_OK);
-    assert_true(fa->pMethods == fb->pMethods); /* the database file: the unix VFS's own */
+    /* The database file: the unix VFS's own methods, but xShmLock (the WAL's write lock let go). */
+    const sqlite3_io_methods *ma = fa->pMethods, *mb = fb->pMethods;
+    assert_int_equal(ma->iVersion, mb->iVersion);
+    assert_true(ma->xClose == mb->xClose && ma->xRead == mb->xRead && ma->xWrite == mb->xWrite &&
+                ma->xTruncate == mb->xTruncate && ma->xSync == mb->xSync && ma->xFileSize == mb->xFileSize &&
+                ma->xLock == mb->xLock && ma->xUnlock == mb->xUnlock && ma->xCheckReservedLock == mb->xCheckReservedLock &&
+                ma->xFileControl == mb->xFileControl && ma->xSectorSize == mb->xSectorSize &&
+                ma->xDeviceCharacteristics == mb->xDeviceCharacteristics && ma->xShmMap == mb->xShmMap &&
+                ma->xShmBarrier == mb->xShmBarrier && ma->xShmUnmap == mb->xShmUnmap && ma->xFetch == mb->xFetch &&
+                ma->xUnfetch == mb->xUnfetch);
+    assert_true(ma->xShmLock != mb->xShmLock);
     urne_sqlite_walbuf_counts c;
     assert_int_equal(urne_sqlite_walbuf_counts_get(a, &c), 0);
     assert_int_equal(urne_sqlite_walbuf_counts_get(b, &c), -1); /* the unix VFS's WAL: not ours */
@@ -328,6 +374,7 @@ int main(void) {
         cmocka_unit_test(test_commit_visible),   cmocka_unit_test(test_spill_rollback),
         cmocka_unit_test(test_big_transaction),  cmocka_unit_test(test_write_fails),
         cmocka_unit_test(test_killed_after_commit), cmocka_unit_test(test_only_the_wal),
+        cmocka_unit_test(test_rollback_then_other_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
