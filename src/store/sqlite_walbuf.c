@@ -20,7 +20,7 @@
  * methods below hand everything to the unix ones, except that
  *
  *  - a write is copied into the buffer when it continues what the buffer holds
- *    or falls (even in part) on it, the newer bytes replacing the older (SQLite
+ *    or begins within it, the newer bytes replacing the older (SQLite
  *    rewrites a page already in the WAL when a transaction writes it again);
  *    any other write first empties the buffer into the file, in one write
  *    (the unix xWrite: one pwrite, retried while short);
@@ -40,7 +40,7 @@
  *    that overlaps it (SQLite reads back frames of the transaction it is
  *    writing, to recompute their checksums), before xSync, xTruncate,
  *    xFileSize, xFileControl and xClose, and when the next write would not
- *    fit it (128 KiB);
+ *    fit it (128 KiB less a byte: the unix xWrite takes at most 0x1ffff bytes);
  *  - once a commit frame is written, or the file synced, every write is
  *    written at once ("eager") until the next transaction's first frame: so
  *    the headers SQLite writes again after a commit's frames (checksums
@@ -59,11 +59,21 @@
  * (another urne command on the same file) make this file's end stale, never
  * past the truth in the wrong direction: the WAL's frames are appended by
  * whoever writes, and a header this file rewrites is one it wrote in the same
- * transaction.
+ * transaction. (After another process restarted or truncated the WAL, this
+ * file's end stays past the truth until it writes beyond it: its frames below
+ * are taken for rewrites and written at once, the safe direction, at the cost
+ * of system calls.)
  *
- * A failed write-out: the error is what the unix VFS says (SQLITE_FULL when
- * the disk is full, SQLITE_IOERR_WRITE otherwise), returned by the call that
- * wrote the buffer out, and the buffer is emptied. Its bytes are then frames of
+ * A failed write-out: the buffer is emptied and the call that wrote it out
+ * fails. From xWrite, with the unix VFS's own error (SQLITE_FULL when the disk
+ * is full, SQLITE_IOERR_WRITE otherwise), as SQLite expects of a write. From
+ * any other call (xRead, xSync, xFileSize, xTruncate, xFileControl), always
+ * with SQLITE_IOERR_WRITE: SQLITE_FULL from a read inside a statement that has
+ * a statement journal makes SQLite roll back that statement only, the
+ * transaction left open and its index still naming the frames lost, so that
+ * its COMMIT would then succeed over them (review8 reproduced it: a corrupt
+ * database after COMMIT); an I/O error rolls the whole transaction back
+ * (tests/unit/test_store_walbuf_full.c). The bytes lost are then frames of
  * the transaction SQLite is writing (every commit empties the buffer), which
  * the error makes SQLite roll back: frames past the index's last commit are
  * never read, and the next transaction writes its own over them (and the WAL's
@@ -116,6 +126,10 @@ static int walbuf_flush(walbuf_file *f) {
     if (rc != SQLITE_OK) f->counts.flushes_failed++;
     return rc;
 }
+
+/* The buffer written out by a call other than xWrite: any failure is an I/O
+ * error, whatever the unix VFS said (see the essay: not SQLITE_FULL). */
+static int walbuf_flush_io(walbuf_file *f) { return walbuf_flush(f) == SQLITE_OK ? SQLITE_OK : SQLITE_IOERR_WRITE; }
 
 /* Puts amt bytes at off into the buffer, writing it out first when they do not
  * fall on or right after what it holds, or would not fit; bytes that cannot be
@@ -174,7 +188,7 @@ static int walbuf_write(sqlite3_file *file, const void *data, int amt, sqlite3_i
 static int walbuf_read(sqlite3_file *file, void *out, int amt, sqlite3_int64 off) {
     walbuf_file *f = (walbuf_file *)file;
     if (f->len > 0 && off < f->start + f->len && off + amt > f->start) {
-        int rc = walbuf_flush(f);
+        int rc = walbuf_flush_io(f);
         if (rc != SQLITE_OK) return rc;
     }
     return f->real->pMethods->xRead(f->real, out, amt, off);
@@ -182,7 +196,7 @@ static int walbuf_read(sqlite3_file *file, void *out, int amt, sqlite3_int64 off
 
 static int walbuf_truncate(sqlite3_file *file, sqlite3_int64 size) {
     walbuf_file *f = (walbuf_file *)file;
-    int rc = walbuf_flush(f);
+    int rc = walbuf_flush_io(f);
     if (rc != SQLITE_OK) return rc;
     if (size < f->end) f->end = size;
     return f->real->pMethods->xTruncate(f->real, size);
@@ -190,7 +204,7 @@ static int walbuf_truncate(sqlite3_file *file, sqlite3_int64 size) {
 
 static int walbuf_sync(sqlite3_file *file, int flags) {
     walbuf_file *f = (walbuf_file *)file;
-    int rc = walbuf_flush(f);
+    int rc = walbuf_flush_io(f);
     if (rc != SQLITE_OK) return rc;
     f->eager = 1;
     return f->real->pMethods->xSync(f->real, flags);
@@ -198,7 +212,7 @@ static int walbuf_sync(sqlite3_file *file, int flags) {
 
 static int walbuf_file_size(sqlite3_file *file, sqlite3_int64 *size) {
     walbuf_file *f = (walbuf_file *)file;
-    int rc = walbuf_flush(f);
+    int rc = walbuf_flush_io(f);
     if (rc != SQLITE_OK) return rc;
     return f->real->pMethods->xFileSize(f->real, size);
 }
@@ -230,7 +244,7 @@ static int walbuf_check_reserved(sqlite3_file *file, int *out) {
 
 static int walbuf_file_control(sqlite3_file *file, int op, void *arg) {
     walbuf_file *f = (walbuf_file *)file;
-    int rc = walbuf_flush(f);
+    int rc = walbuf_flush_io(f);
     if (rc != SQLITE_OK) return rc;
     return f->real->pMethods->xFileControl(f->real, op, arg);
 }
@@ -332,8 +346,18 @@ static pthread_once_t walbuf_once = PTHREAD_ONCE_INIT;
 /* The unix VFS copied, its name, size of file and xOpen changed: its other
  * functions (xAccess, xFullPathname, xRandomness, ...) are the unix ones, which
  * read from the VFS they are given at most mxPathname, copied with the rest. */
+/* The SQLite versions whose WAL writes this file relies on (a frame's header
+ * in one 24-byte write, its page right after, the commit frame last, the
+ * index after the frames: walWriteOneFrame and sqlite3WalFrames, the same
+ * from 3.8 to 3.46 at least; tested on Debian's 3.40): outside them, no
+ * VFS, and urne opens its files through the unix one (the caller's NULL). */
+#define WALBUF_SQLITE_FROM 3008000
+#define WALBUF_SQLITE_BEFORE 3050000
+
 static void walbuf_register(void) {
     walbuf_registered = SQLITE_ERROR;
+    int version = sqlite3_libversion_number();
+    if (version < WALBUF_SQLITE_FROM || version >= WALBUF_SQLITE_BEFORE) return;
     sqlite3_vfs *unix_vfs = sqlite3_vfs_find("unix");
     if (unix_vfs == NULL) return;
     walbuf_vfs = *unix_vfs;

@@ -14,7 +14,8 @@
  *  - a child killed (SIGKILL) right after a COMMIT that rewrote headers: the
  *    commit is in the file (SQLite recovers it from the WAL, checking every
  *    frame's checksum);
- *  - two writers (as two processes): the first's frames, spilled then rolled
+ *  - two writers (two connections of this process, each its own buffer, as
+ *    two processes would have): the first's frames, spilled then rolled
  *    back, reach the file before it lets the write lock go, not later over the
  *    second's commit;
  *  - the database file keeps the unix VFS's own methods but xShmLock, and
@@ -174,7 +175,8 @@ static void test_spill_rollback(void **state) {
     place_remove(&p);
 }
 
-/* Two writers on one file, as two processes (the server and a command): the
+/* Two writers on one file, two connections of this process standing for two
+ * processes (the server and a command), each with its own buffer: the
  * first spills a transaction into the WAL and rolls it back, the second then
  * commits frames at the same place, and the first commits again. The frames the
  * first rolled back must have reached the file before it let the write lock go,
