@@ -51,6 +51,7 @@
 #include <stdlib.h>
 
 #include "sqlite_internal.h"
+#include "sqlite_walbuf.h"
 
 #define PASSES 8 /* runs of a wake-up, while frames were appended during the last */
 
@@ -179,7 +180,7 @@ int urne_sqlite_checkpointer_start(urne_store *s, int pages) {
     urne_sqlite_checkpointer *c = calloc(1, sizeof *c);
     if (c == NULL) return urne_store_fail(s, "out of memory starting the checkpointer");
     c->pages = pages > 0 ? pages : URNE_SQLITE_CHECKPOINT_PAGES;
-    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, urne_sqlite_walbuf_vfs()) != SQLITE_OK ||
         sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
         urne_store_fail(s, "starting the checkpointer: %s", sqlite3_errmsg(c->db));
         sqlite3_close(c->db);

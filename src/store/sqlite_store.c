@@ -17,7 +17,9 @@
  * 1 GiB lock byte, and the commit's truncation of the cache above the file's
  * end then scans the whole cache (pcache1TruncateUnsafe: 2 to 4.5 % of a
  * signature's CPU at 64 MiB, 1.6 to 1.8 % at 8 MiB; bench/RESULTS.md, rate18).
- * The WAL is copied back into the
+ * The connections are opened through urne's VFS, sqlite_walbuf.c: SQLite's
+ * "unix" one, but the WAL's writes reach the file in one write per commit
+ * instead of two per page. The WAL is copied back into the
  * database every 4,096 pages (16 MiB) instead of SQLite's 1,000: a page written
  * again and again (an index's last leaf, at every signature) is copied back once
  * per checkpoint, so fewer checkpoints copy fewer pages. A server copies it by a
@@ -39,6 +41,7 @@
 #include <string.h>
 
 #include "sqlite_internal.h"
+#include "sqlite_walbuf.h"
 #include "store_sql.h"
 
 #define URNE_SQLITE_CACHE_KIB "8192"     /* PRAGMA cache_size in KiB (negative: KiB) */
@@ -384,7 +387,8 @@ urne_store *urne_sqlite_open(const char *path, urne_phrase *why) {
     }
     q->base.ops = &urne_sqlite_ops;
     urne_store *s = &q->base;
-    if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+    if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        urne_sqlite_walbuf_vfs()) !=
         SQLITE_OK) {
         urne_phrase_set(why, "cannot open the database: %s", sqlite3_errmsg(q->db));
         sqlite3_close(q->db);
