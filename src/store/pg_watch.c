@@ -69,11 +69,15 @@ typedef struct pg_watch {
     int need_read;    /* another server said it entered sheets: read the log after cursor */
     double last_read; /* when the log was last read */
     double last_sent; /* when this process last announced its deferred sheets */
+    double window;    /* seconds: at most one announcement of them per window */
 } pg_watch;
 
-/* The sheets entered on one server are announced at most once per window, and a
- * server that heard nothing reads the log once per poll all the same (below). */
-#define WINDOW_S 0.05
+/* The sheets entered on one server are announced at most once per window
+ * (URNE_PG_ANNOUNCE_MS overrides it: the tests' 60 s make a burst one
+ * announcement whatever the machine's speed), and a server that heard nothing
+ * reads the log once per poll all the same (below). */
+#define WINDOW_MS 50
+#define WINDOW_MAX_MS 600000
 #define POLL_S 1.0
 
 void urne_pg_origin(char *out, size_t size) {
@@ -249,7 +253,7 @@ static int own_seq(pg_watch *w, int64_t seq) {
 static int send_deferred(pg_watch *w, int force) {
     urne_pg_heard *h = w->state;
     pthread_mutex_lock(&h->lock);
-    int due = h->pending && (force || now_s() >= w->last_sent + WINDOW_S);
+    int due = h->pending && (force || now_s() >= w->last_sent + w->window);
     if (due) h->pending = 0;
     pthread_mutex_unlock(&h->lock);
     if (!due) return 0;
@@ -270,7 +274,7 @@ static int send_deferred(pg_watch *w, int force) {
 static int wait_ms(pg_watch *w, int timeout_ms) {
     double now = now_s(), until = w->last_read + POLL_S;
     pthread_mutex_lock(&w->state->lock);
-    if (w->state->pending && w->last_sent + WINDOW_S < until) until = w->last_sent + WINDOW_S;
+    if (w->state->pending && w->last_sent + w->window < until) until = w->last_sent + w->window;
     pthread_mutex_unlock(&w->state->lock);
     double ms = (until - now) * 1000 + 1;
     return ms < 0 ? 0 : ms < timeout_ms ? (int)ms : timeout_ms;
@@ -289,8 +293,25 @@ static int make_pipe(int fd[2]) {
     return 0;
 }
 
+/* The window in seconds: URNE_PG_ANNOUNCE_MS's milliseconds (0 to WINDOW_MAX_MS),
+ * else WINDOW_MS; -1 when it is set to anything else. */
+static double window_s(void) {
+    const char *v = getenv("URNE_PG_ANNOUNCE_MS");
+    if (v == NULL || *v == 0) return WINDOW_MS / 1000.0;
+    char *end;
+    errno = 0;
+    long ms = strtol(v, &end, 10);
+    if (errno || *end || end == v || ms < 0 || ms > WINDOW_MAX_MS) return -1;
+    return ms / 1000.0;
+}
+
 static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize) {
     urne_pg *q = urne_pgq(s);
+    double window = window_s();
+    if (window < 0) {
+        snprintf(err, errsize, "URNE_PG_ANNOUNCE_MS: not a number of milliseconds from 0 to %d", WINDOW_MAX_MS);
+        return NULL;
+    }
     pg_watch *w = calloc(1, sizeof *w);
     if (w == NULL || (w->conninfo = strdup(q->conninfo)) == NULL) {
         free(w);
@@ -299,6 +320,7 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     }
     w->base.ops = &urne_pg_watch_ops;
     w->wake[0] = w->wake[1] = -1;
+    w->window = window;
     snprintf(w->origin, sizeof w->origin, "%s", q->origin);
     w->state = &q->heard_state;
     snprintf(w->where, sizeof w->where, "%s", q->where);
@@ -344,10 +366,8 @@ static void change_from(urne_store_change *c, const char *text, char hash[URNE_A
 static void heard_change(pg_watch *w, int64_t seq, const char *hash) {
     pthread_mutex_lock(&w->state->lock);
     if (seq > 0) {
-        if (seq > w->state->seq) { /* a sheet read from the log may come after a later change heard */
-            w->state->seq = seq;
-            memcpy(w->state->hash, hash, URNE_AUDIT_HASH_HEX);
-        }
+        w->state->seq = seq; /* the last heard, as a payload said it (a forged one forgotten so) */
+        memcpy(w->state->hash, hash, URNE_AUDIT_HASH_HEX);
         w->state->sealed++;
     } else
         w->state->unsealed++;
