@@ -14,7 +14,10 @@
 # the servers' and PostgreSQL's context switches per entry; statements per entry;
 # the load average. The servers write their access logs to files, buffered, as
 # bench/postgres.sh's do (on standard error, a write per request cost the servers
-# about a third of their CPU). With STATEMENTS=1, the statements of each run, by calls.
+# about a third of their CPU). With STATEMENTS=1, the statements of each run, by calls;
+# with BREAKDOWN=1, PostgreSQL's CPU by process; with STATS=0, no pg_stat_statements
+# (as bench/postgres.sh runs: the extension's own cost, some tens of µs an entry, goes;
+# the statements are not counted, 0).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -24,7 +27,8 @@ rm -rf "$out" && mkdir -p "$out"
 port=${PORT:-18190}
 pass=bench-pass-1
 n=${ENTRIES:-10000}
-PRELOAD=pg_stat_statements bench_pg_start cost
+stats=${STATS:-1}
+if [ "$stats" = 1 ]; then PRELOAD=pg_stat_statements bench_pg_start cost; else bench_pg_start cost; fi
 url=$BENCH_PG_URL
 cluster=$BENCH_PG_CLUSTER
 pm=$(head -1 "$cluster/data/postmaster.pid")
@@ -56,7 +60,7 @@ for u in "$@"; do
   urne=$(realpath "$u")
   db=cost$k
   dburl=$(bench_pg_db "$db")
-  psql -X -q "$dburl" -c "CREATE EXTENSION pg_stat_statements"
+  [ "$stats" = 1 ] && psql -X -q "$dburl" -c "CREATE EXTENSION pg_stat_statements"
   bench_entry_election "$out/empty.csv" "$n"
   echo "$pass" | "$urne" admin create --db "$dburl" --user admin >/dev/null
   echo "$pass" | "$urne" admin create --db "$dburl" --user sec --role secretary >/dev/null
@@ -74,7 +78,7 @@ for u in "$@"; do
     -d "{\"user\":\"sec\",\"election\":1,\"first\":0,\"last\":$((n - 1))}" "http://127.0.0.1:$port/api/assignments" >/dev/null
   sec=$(bench_login "$port" sec "$pass")
   sleep 1
-  psql -X -qAt "$dburl" -c "SELECT pg_stat_statements_reset()" >/dev/null
+  [ "$stats" = 1 ] && psql -X -qAt "$dburl" -c "SELECT pg_stat_statements_reset()" >/dev/null
   load=$(cut -d' ' -f1 /proc/loadavg)
   [ "${BREAKDOWN:-0}" = 1 ] && for pp in $(pgprocs); do echo "$pp $(cpu "$pp")"; done >"$out/procs0.$k"
   s0=$(cpu "$server" "$server2") p0=$(cpu $(pgprocs)) c0=$(ctx "$server" "$server2") q0=$(ctx $(pgprocs))
@@ -85,7 +89,8 @@ for u in "$@"; do
   s1=$(cpu "$server" "$server2") p1=$(cpu $(pgprocs)) c1=$(ctx "$server" "$server2") q1=$(ctx $(pgprocs))
   load1=$(cut -d' ' -f1 /proc/loadavg)
   [ "${BREAKDOWN:-0}" = 1 ] && breakdown "$dburl" "$out/procs0.$k" >&2
-  stmts=$(psql -X -qAt "$dburl" -c "SELECT sum(calls) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'")
+  stmts=0
+  [ "$stats" = 1 ] && stmts=$(psql -X -qAt "$dburl" -c "SELECT sum(calls) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'")
   [ "${STATEMENTS:-0}" = 1 ] && psql -X -qAt "$dburl" -c "SELECT calls, round(total_exec_time::numeric, 1), left(regexp_replace(query, '\s+', ' ', 'g'), 110)
     FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT 20" | sed 's/^/  /' >&2
   read -r cu cs <"$out/clients$k.time"
