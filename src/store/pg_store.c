@@ -587,7 +587,9 @@ static int pg_begin(urne_store *s) {
  * round trip: no writer can have moved the head between its append and the
  * commit, the head's row being locked from begin to commit, and a change
  * committed after is heard (a notification with its seq and hash, or without,
- * which makes the next read go to the database). */
+ * which makes the next read go to the database; a sheet entered elsewhere, read
+ * from the log with its seq and hash: pg_watch.c). A sheet entered here is
+ * announced by the watch after the commit (urne_pg_deferred_committed). */
 static int pg_commit(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (!q->in_write) return exec(s, "COMMIT", "committing"); /* none open: as PostgreSQL answers it */

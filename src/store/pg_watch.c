@@ -27,6 +27,34 @@
  * own (pg_audit.c); a change heard without them (a signature, a text too long, a
  * lost connection) makes the next read of the head go to the database.
  *
+ * Sheets entered are the exception, for they come by thousands a minute: with a
+ * NOTIFY each, every listening backend of PostgreSQL woke, read the queue and
+ * wrote to its server for each entry, the sender's own included (some 60-75 µs of
+ * PostgreSQL's CPU an entry with two servers: bench/RESULTS.md, "pg17e"). While
+ * this handle's watch is open, a sheet entered ("sheet.enter") appends its audit
+ * entry with no notification; after its commit the handle notes its seqs (the
+ * transaction's appends, from the head at its begin to its last: the advisory
+ * lock makes them consecutive) and wakes the watch's thread, which announces, on
+ * the channel urne_log with its origin as payload, that this process entered
+ * sheets: at once when its last such announcement is a window old (WINDOW_MS),
+ * else when the window ends, so at most one per window however many entries. A
+ * watch hearing urne_log from another origin reads the log's rows after its
+ * cursor (the seq it has read up to, the head when it connected) and reports each
+ * sheet entered there as its notification would have carried it (kind "sheet",
+ * the object, the seq, hash and after text), skipping its own handle's seqs; the
+ * log's order is the commits' (pg_audit.c), so a cursor misses none. Every
+ * POLL_S the watch reads the log all the same, heard or not: a server killed
+ * within its window, its last sheets committed and never announced, is so heard
+ * by the others within a second or so. Nothing is acknowledged otherwise than
+ * before: the announcement only ever follows the commit. What changes is the
+ * delay: a sheet is seen elsewhere up to a window later than its commit, and the
+ * changes of other kinds (announced in their transactions, at once) may be heard
+ * before sheets committed earlier; app/watch.c orders what it applies by seq, not
+ * by arrival, so that costs a read, never a wrong state. A process with no watch
+ * open (the commands, a server starting or stopping) announces its sheets in
+ * their transactions as before. All the servers of one database must defer so, or
+ * none: one that does not read the log would not hear the others' sheets.
+ *
  * Hearing: a watch is a connection of its own, opened with the store's conninfo,
  * which LISTENs to every channel, and whose socket its one thread polls
  * (urne_store_watch_wait). It never shares the store's connection, which the
