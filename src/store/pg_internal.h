@@ -29,9 +29,11 @@
 #define URNE_PG_MAXPARAMS 24
 /* Statements a write transaction may hold unsent answers for (pg_pipeline.c). */
 #define URNE_PG_PIPE 24
-/* The ranges of seqs committed by this handle that its watch remembers (pg_watch.c):
- * beyond, the oldest are forgotten, and a sheet of theirs is read back, not lost. */
-#define URNE_PG_OWN 1024
+/* The ranges of seqs committed by this handle that its watch remembers (pg_watch.c;
+ * a range per commit that another writer's commits preceded, else the last range
+ * grows): beyond, the oldest are forgotten, and a sheet of theirs is read back, not
+ * lost. */
+#define URNE_PG_OWN 4096
 
 /* What to do with the answer of a statement sent in a pipeline (pg_pipeline.c). */
 typedef enum urne_pg_after {

@@ -248,13 +248,18 @@ void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last) {
     urne_pg_heard *h = &urne_pgq(s)->heard_state;
     assert(first >= 1 && first <= last);
     pthread_mutex_lock(&h->lock);
-    if (h->own_n == URNE_PG_OWN) { /* the oldest forgotten: its sheets read back if met */
-        h->own_start = (h->own_start + 1) % URNE_PG_OWN;
-        h->own_n--;
+    size_t back = (h->own_start + h->own_n + URNE_PG_OWN - 1) % URNE_PG_OWN;
+    if (h->own_n > 0 && h->own_last[back] + 1 == first) /* no other writer between: one range */
+        h->own_last[back] = last;
+    else {
+        if (h->own_n == URNE_PG_OWN) { /* the oldest forgotten: its sheets read back if met */
+            h->own_start = (h->own_start + 1) % URNE_PG_OWN;
+            h->own_n--;
+        }
+        size_t i = (h->own_start + h->own_n++) % URNE_PG_OWN;
+        h->own_first[i] = first;
+        h->own_last[i] = last;
     }
-    size_t i = (h->own_start + h->own_n++) % URNE_PG_OWN;
-    h->own_first[i] = first;
-    h->own_last[i] = last;
     int wake = !h->pending && h->wake_fd >= 0;
     h->pending = 1;
     if (wake && write(h->wake_fd, "", 1) < 0) { /* full: the thread is awake already */
@@ -274,6 +279,19 @@ static int own_seq(pg_watch *w, int64_t seq) {
     int own = h->own_n > 0 && h->own_first[h->own_start] <= seq;
     pthread_mutex_unlock(&h->lock);
     return own;
+}
+
+/* The cursor moved past this handle's own seqs that follow it, unread (a server
+ * alone writing reads nothing back). */
+static void skip_own(pg_watch *w) {
+    urne_pg_heard *h = w->state;
+    pthread_mutex_lock(&h->lock);
+    while (h->own_n > 0 && h->own_first[h->own_start] <= w->cursor + 1) {
+        if (h->own_last[h->own_start] > w->cursor) w->cursor = h->own_last[h->own_start];
+        h->own_start = (h->own_start + 1) % URNE_PG_OWN;
+        h->own_n--;
+    }
+    pthread_mutex_unlock(&h->lock);
 }
 
 /* The sheets this process entered, announced on urne_log when some wait and the
@@ -429,6 +447,7 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
  * the cursor misses none. */
 static int read_log(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) {
     if (*n >= cap) return 0; /* need_read stays: the next turn reads */
+    skip_own(w);
     char from[24], limit[24];
     snprintf(from, sizeof from, "%lld", (long long)w->cursor);
     size_t want = cap - *n;
