@@ -14,7 +14,10 @@
 # the servers' and PostgreSQL's context switches per entry; statements per entry;
 # the load average. The servers write their access logs to files, buffered, as
 # bench/postgres.sh's do (on standard error, a write per request cost the servers
-# about a third of their CPU). With STATEMENTS=1, the statements of each run, by calls.
+# about a third of their CPU). With STATEMENTS=1, the statements of each run, by calls;
+# with BREAKDOWN=1, PostgreSQL's CPU by process; with STATS=0, no pg_stat_statements
+# (as bench/postgres.sh runs: the extension's own cost, some tens of µs an entry, goes;
+# the statements are not counted, 0).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -24,7 +27,8 @@ rm -rf "$out" && mkdir -p "$out"
 port=${PORT:-18190}
 pass=bench-pass-1
 n=${ENTRIES:-10000}
-PRELOAD=pg_stat_statements bench_pg_start cost
+stats=${STATS:-1}
+if [ "$stats" = 1 ]; then PRELOAD=pg_stat_statements bench_pg_start cost; else bench_pg_start cost; fi
 url=$BENCH_PG_URL
 cluster=$BENCH_PG_CLUSTER
 pm=$(head -1 "$cluster/data/postmaster.pid")
@@ -37,13 +41,26 @@ ctx() { for p in "$@"; do cat /proc/$p/task/*/status 2>/dev/null | awk '/ctxt_sw
 # The cluster's processes: the postmaster and its children.
 pgprocs() { echo "$pm" $(pgrep -P "$pm"); }
 
+# breakdown URL BEFORE: PostgreSQL's CPU per entry by process, named by pg_stat_activity
+# (its backend_type, and for a client's backend the start of its last statement: a
+# watch's connection last ran LISTEN), those that exited in the postmaster's line.
+breakdown() {
+  psql -X -qAt -F ' ' "$1" -c "SELECT pid, replace(backend_type, ' ', '_'), coalesce(left(regexp_replace(query, '\s+', '_', 'g'), 24), '')
+    FROM pg_stat_activity" >"$out/names"
+  while read -r pp t0; do
+    t1=$(cpu "$pp"); [ -n "$t1" ] || t1=$t0
+    name=$(awk -v p="$pp" '$1 == p {print $2, $3}' "$out/names"); [ "$pp" = "$pm" ] && name="postmaster (+exited)"
+    echo "$pp $((t1 - t0)) ${name:-?}"
+  done <"$2" | sort -k2,2nr | awk -v n="$n" -v t="$tick" '{printf "  pid %s: %.0f us per entry: %s %s\n", $1, $2 / t / n * 1e6, $3, $4}'
+}
+
 k=0
 for u in "$@"; do
   k=$((k + 1))
   urne=$(realpath "$u")
   db=cost$k
   dburl=$(bench_pg_db "$db")
-  psql -X -q "$dburl" -c "CREATE EXTENSION pg_stat_statements"
+  [ "$stats" = 1 ] && psql -X -q "$dburl" -c "CREATE EXTENSION pg_stat_statements"
   bench_entry_election "$out/empty.csv" "$n"
   echo "$pass" | "$urne" admin create --db "$dburl" --user admin >/dev/null
   echo "$pass" | "$urne" admin create --db "$dburl" --user sec --role secretary >/dev/null
@@ -61,8 +78,9 @@ for u in "$@"; do
     -d "{\"user\":\"sec\",\"election\":1,\"first\":0,\"last\":$((n - 1))}" "http://127.0.0.1:$port/api/assignments" >/dev/null
   sec=$(bench_login "$port" sec "$pass")
   sleep 1
-  psql -X -qAt "$dburl" -c "SELECT pg_stat_statements_reset()" >/dev/null
+  [ "$stats" = 1 ] && psql -X -qAt "$dburl" -c "SELECT pg_stat_statements_reset()" >/dev/null
   load=$(cut -d' ' -f1 /proc/loadavg)
+  [ "${BREAKDOWN:-0}" = 1 ] && for pp in $(pgprocs); do echo "$pp $(cpu "$pp")"; done >"$out/procs0.$k"
   s0=$(cpu "$server" "$server2") p0=$(cpu $(pgprocs)) c0=$(ctx "$server" "$server2") q0=$(ctx $(pgprocs))
   t0=$(date +%s.%N)
   /usr/bin/time -f "%U %S" -o "$out/clients$k.time" \
@@ -70,7 +88,9 @@ for u in "$@"; do
   t1=$(date +%s.%N)
   s1=$(cpu "$server" "$server2") p1=$(cpu $(pgprocs)) c1=$(ctx "$server" "$server2") q1=$(ctx $(pgprocs))
   load1=$(cut -d' ' -f1 /proc/loadavg)
-  stmts=$(psql -X -qAt "$dburl" -c "SELECT sum(calls) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'")
+  [ "${BREAKDOWN:-0}" = 1 ] && breakdown "$dburl" "$out/procs0.$k" >&2
+  stmts=0
+  [ "$stats" = 1 ] && stmts=$(psql -X -qAt "$dburl" -c "SELECT sum(calls) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'")
   [ "${STATEMENTS:-0}" = 1 ] && psql -X -qAt "$dburl" -c "SELECT calls, round(total_exec_time::numeric, 1), left(regexp_replace(query, '\s+', ' ', 'g'), 110)
     FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT 20" | sed 's/^/  /' >&2
   read -r cu cs <"$out/clients$k.time"

@@ -68,8 +68,10 @@
  * is reloaded, with a line saying why. A reload that fails (the database gone
  * again) is tried again at the next turn, until one succeeds.
  *
- * A change is applied here some milliseconds after its commit elsewhere (the
- * measured delay is in README.md). What is decided in between does not rest on
+ * A change is applied here some milliseconds after its commit elsewhere, a sheet
+ * entered up to the store's window later (the store announces sheets entered in
+ * batches and reads them from the log: store/pg_watch.c; the measured delay is in
+ * README.md). What is decided in between does not rest on
  * that: entering, contesting, deciding and escalating read the sheet's row again
  * once the store's write lock is held (urne_results_begin_sheet) and, when
  * another server changed it, patch memory and decide again, so that the act is

@@ -143,8 +143,11 @@ void urne_pg_head_committed(urne_store *s, urne_pg_heard_gen gen) {
  * committed entries of the chain. Read again when a change came without them
  * since (a signature, a text too long to carry, a lost connection: the head may
  * have moved unseen). A change committed after is heard, by a notification,
- * before or at the same time as anything else learns of it. Inside a
- * transaction, read. */
+ * before or at the same time as anything else learns of it; but for a sheet
+ * entered by another server, heard from the log after that server's
+ * announcement, up to a window after its commit (pg_watch.c): meanwhile the head
+ * said is the one before it, as committed, and a server's memory, patched by the
+ * same watch, shows the sheet as that head does. Inside a transaction, read. */
 static int pg_audit_head(urne_store *s, int64_t *seq, char hash[URNE_AUDIT_HASH_HEX]) {
     urne_pg *q = urne_pgq(s);
     int inside = q->in_write || q->in_read;

@@ -29,6 +29,11 @@
 #define URNE_PG_MAXPARAMS 24
 /* Statements a write transaction may hold unsent answers for (pg_pipeline.c). */
 #define URNE_PG_PIPE 24
+/* The ranges of seqs committed by this handle that its watch remembers (pg_watch.c;
+ * a range per commit that another writer's commits preceded, else the last range
+ * grows): beyond, the oldest are forgotten, and a sheet of theirs is read back, not
+ * lost. */
+#define URNE_PG_OWN 4096
 
 /* What to do with the answer of a statement sent in a pipeline (pg_pipeline.c). */
 typedef enum urne_pg_after {
@@ -58,6 +63,15 @@ typedef struct urne_pg_heard {
     int64_t seq;
     char hash[URNE_AUDIT_HASH_HEX];
     unsigned sealed, unsealed;
+    /* The sheets entered here whose announcement is deferred (pg_watch.c): the
+     * watch's pipe to wake it (-1 when no watch is open: every change is then
+     * announced in its transaction), whether some wait for it, and the seqs this
+     * handle committed, as ranges in order (a ring), that the watch skips when it
+     * reads the log. */
+    int wake_fd;
+    int pending;
+    int64_t own_first[URNE_PG_OWN], own_last[URNE_PG_OWN];
+    size_t own_start, own_n;
 } urne_pg_heard;
 
 /* The two counts of an urne_pg_heard at one moment. */
@@ -90,6 +104,8 @@ typedef struct urne_pg {
     int head_in_tx;   /* the head was read under its row lock in this write transaction */
     int stale;        /* a URNE_PG_AFTER_EXPECT failed: the row was not as expected */
     int appended;     /* this write transaction appended to the audit log */
+    int deferred;     /* ... a sheet entered, whose announcement waits for its commit (pg_watch.c) */
+    int64_t tx_base;  /* the head's seq at its begin: its appends are the seqs after it */
     /* The head as committed (pg_audit.c): read outside any transaction, or just
      * after this handle's commit, when heard_state's counts stood at c_gen; not
      * valid from a write transaction's begin until then. */
@@ -116,6 +132,10 @@ extern const urne_store_watch_ops urne_pg_watch_ops;
 /* The channels changes are announced on, "urne_" and the audit action's first
  * word; an action of another kind goes on urne_other (pg_watch.c). */
 extern const char *const urne_pg_channels[];
+/* The sheets entered by this transaction, committed (seqs first..last and perhaps
+ * other appends between): announced by the watch, at most once per window
+ * (pg_watch.c). */
+void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last);
 /* A name for a new handle no other process holds: host, process id, clock. */
 void urne_pg_origin(char *out, size_t size);
 

@@ -111,6 +111,7 @@ static int answered(urne_store *s, urne_pg_pending *e, PGresult *r) {
     case URNE_PG_AFTER_HEAD: /* none found: read again by the append (pg_store.c's begin) */
         rc = urne_pg_head_from(s, r);
         q->head_in_tx = rc == 0 && PQntuples(r) > 0;
+        q->tx_base = q->head_seq;
         break;
     case URNE_PG_AFTER_APPENDED: /* seq, hash: the handle's head moves */
         if (PQntuples(r) != 1)

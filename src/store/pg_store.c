@@ -493,6 +493,7 @@ urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
         return NULL;
     }
     q->heard_state.lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+    q->heard_state.wake_fd = -1;
     urne_store_where_safe(conninfo, q->where, sizeof q->where);
     q->base.ops = &urne_pg_ops;
     urne_store *s = &q->base;
@@ -537,7 +538,7 @@ static void pg_rollback(urne_store *s) {
     urne_store_said keep;
     urne_store_keep(s, &keep);
     exec(s, "ROLLBACK", "rolling back"); /* the pipeline's answers read and dropped first */
-    q->in_write = q->head_in_tx = q->appended = 0;
+    q->in_write = q->head_in_tx = q->appended = q->deferred = 0;
     /* The head the append moved in memory is not read again: every append reads it
      * in its transaction, every other reader from the store (pg_audit.c). Nor is
      * the connection opened again here, which would hide from the caller that it
@@ -570,7 +571,7 @@ static int pg_begin(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (PQstatus(q->conn) == CONNECTION_BAD) revived(s); /* outside any transaction: open it again */
     q->in_write = 1;
-    q->head_in_tx = q->appended = q->committed = q->stale = 0;
+    q->head_in_tx = q->appended = q->deferred = q->committed = q->stale = 0;
     q->c_valid = 0; /* until read again after the commit (a write may move the head) */
     if (urne_pg_send(s, sql_begin, 1, NULL, "starting a write", URNE_PG_AFTER_NONE, NULL) < 0 ||
         urne_pg_send(s, sql_lock_head, 1, NULL, "starting a write", URNE_PG_AFTER_HEAD, NULL) < 0) {
@@ -586,7 +587,9 @@ static int pg_begin(urne_store *s) {
  * round trip: no writer can have moved the head between its append and the
  * commit, the head's row being locked from begin to commit, and a change
  * committed after is heard (a notification with its seq and hash, or without,
- * which makes the next read go to the database). */
+ * which makes the next read go to the database; a sheet entered elsewhere, read
+ * from the log with its seq and hash: pg_watch.c). A sheet entered here is
+ * announced by the watch after the commit (urne_pg_deferred_committed). */
 static int pg_commit(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (!q->in_write) return exec(s, "COMMIT", "committing"); /* none open: as PostgreSQL answers it */
@@ -594,9 +597,10 @@ static int pg_commit(urne_store *s) {
     int rc = urne_pg_send(s, sql_commit, 1, NULL, "committing", URNE_PG_AFTER_COMMIT, NULL);
     if (rc == 0 || q->npipe > 0) urne_pg_flush(s);
     if (q->committed) {
-        int appended = q->appended;
-        q->in_write = q->head_in_tx = q->appended = q->committed = 0;
+        int appended = q->appended, deferred = q->deferred;
+        q->in_write = q->head_in_tx = q->appended = q->deferred = q->committed = 0;
         if (appended) urne_pg_head_committed(s, gen);
+        if (deferred) urne_pg_deferred_committed(s, q->tx_base + 1, q->head_seq);
         return 0;
     }
     pg_rollback(s);

@@ -27,6 +27,34 @@
  * own (pg_audit.c); a change heard without them (a signature, a text too long, a
  * lost connection) makes the next read of the head go to the database.
  *
+ * Sheets entered are the exception, for they come by thousands a minute: with a
+ * NOTIFY each, every listening backend of PostgreSQL woke, read the queue and
+ * wrote to its server for each entry, the sender's own included (some 60-75 µs of
+ * PostgreSQL's CPU an entry with two servers: bench/RESULTS.md, "pg17e"). While
+ * this handle's watch is open, a sheet entered ("sheet.enter") appends its audit
+ * entry with no notification; after its commit the handle notes its seqs (the
+ * transaction's appends, from the head at its begin to its last: the advisory
+ * lock makes them consecutive) and wakes the watch's thread, which announces, on
+ * the channel urne_log with its origin as payload, that this process entered
+ * sheets: at once when its last such announcement is a window old (WINDOW_MS),
+ * else when the window ends, so at most one per window however many entries. A
+ * watch hearing urne_log from another origin reads the log's rows after its
+ * cursor (the seq it has read up to, the head when it connected) and reports each
+ * sheet entered there as its notification would have carried it (kind "sheet",
+ * the object, the seq, hash and after text), skipping its own handle's seqs; the
+ * log's order is the commits' (pg_audit.c), so a cursor misses none. Every
+ * POLL_S the watch reads the log all the same, heard or not: a server killed
+ * within its window, its last sheets committed and never announced, is so heard
+ * by the others within a second or so. Nothing is acknowledged otherwise than
+ * before: the announcement only ever follows the commit. What changes is the
+ * delay: a sheet is seen elsewhere up to a window later than its commit, and the
+ * changes of other kinds (announced in their transactions, at once) may be heard
+ * before sheets committed earlier; app/watch.c orders what it applies by seq, not
+ * by arrival, so that costs a read, never a wrong state. A process with no watch
+ * open (the commands, a server starting or stopping) announces its sheets in
+ * their transactions as before. All the servers of one database must defer so, or
+ * none: one that does not read the log would not hear the others' sheets.
+ *
  * Hearing: a watch is a connection of its own, opened with the store's conninfo,
  * which LISTENs to every channel, and whose socket its one thread polls
  * (urne_store_watch_wait). It never shares the store's connection, which the
@@ -40,6 +68,7 @@
  * the watch says URNE_WATCH_RESYNC once, and the caller reloads everything.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +92,21 @@ typedef struct pg_watch {
     char error[1024]; /* room for where, what and PostgreSQL's message, never cut */
     int lost;         /* the connection is lost: open it again */
     double last_try;  /* when it was last tried (monotonic seconds) */
+    int wake[2];      /* the pipe the writers wake the thread by (state->wake_fd is [1]) */
+    int64_t cursor;   /* the log read up to this seq for the sheets entered elsewhere */
+    int need_read;    /* another server said it entered sheets: read the log after cursor */
+    double last_read; /* when the log was last read */
+    double last_sent; /* when this process last announced its deferred sheets */
+    double window;    /* seconds: at most one announcement of them per window */
 } pg_watch;
+
+/* The sheets entered on one server are announced at most once per window
+ * (URNE_PG_ANNOUNCE_MS overrides it: the tests' 60 s make a burst one
+ * announcement whatever the machine's speed), and a server that heard nothing
+ * reads the log once per poll all the same (below). */
+#define WINDOW_MS 50
+#define WINDOW_MAX_MS 600000
+#define POLL_S 1.0
 
 void urne_pg_origin(char *out, size_t size) {
     char host[32] = "";
@@ -108,6 +151,7 @@ static int watch_connect(pg_watch *w) {
         size_t len = strlen(sql);
         snprintf(sql + len, sizeof sql - len, "LISTEN %s;", urne_pg_channels[i]);
     }
+    snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "LISTEN urne_log;");
     PGresult *r = PQexec(w->conn, sql);
     int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
@@ -115,6 +159,30 @@ static int watch_connect(pg_watch *w) {
         watch_fail(w, "cannot listen for changes");
         return -1;
     }
+    /* The log's rows after a seq, a window of them: the sheets entered, with their
+     * records; the others' seqs only, to move past them. Bounded by seqs, not by a
+     * LIMIT, so that its plan is the primary key's whatever the table's statistics. */
+    r = PQprepare(w->conn, "urne_log",
+                  "SELECT seq, action = 'sheet.enter', object, CASE WHEN action = 'sheet.enter' THEN after END, hash"
+                  " FROM audit WHERE seq > $1::bigint AND seq <= $1::bigint + $2::bigint ORDER BY seq",
+                  2, NULL);
+    ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) {
+        watch_fail(w, "cannot prepare the audit log's read");
+        return -1;
+    }
+    /* Listening first: a sheet committed after this read is in the log after it. */
+    r = PQexec(w->conn, "SELECT coalesce((SELECT seq FROM audit_head WHERE id = 1), 0)");
+    ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    if (ok) w->cursor = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    if (!ok) {
+        watch_fail(w, "cannot read the audit log's head");
+        return -1;
+    }
+    w->need_read = 0;
+    w->last_read = now_s();
     return 0;
 }
 
@@ -156,16 +224,140 @@ static int pg_announce(urne_store *s, const char *action, const char *object, co
 }
 
 /* An audit entry appended and its change announced in one statement
- * (pg_audit.c's urne_pg_sql_audit_sealed_notify). */
+ * (pg_audit.c's urne_pg_sql_audit_sealed_notify); a sheet entered, when this
+ * handle's watch is open, appended alone, its announcement deferred to the watch
+ * (urne_pg_deferred_committed). */
 static int pg_append_announce(urne_store *s, urne_audit_entry *e) {
+    urne_pg *q = urne_pgq(s);
+    if (strcmp(e->action, "sheet.enter") == 0) {
+        pthread_mutex_lock(&q->heard_state.lock);
+        int deferring = q->heard_state.wake_fd >= 0;
+        pthread_mutex_unlock(&q->heard_state.lock);
+        if (deferring) {
+            q->deferred = 1;
+            return urne_pg_audit_append_sealed(s, e, NULL, NULL, NULL);
+        }
+    }
     char channel[32], payload[PAYLOAD_SIZE];
     const char *carried;
-    announcement(urne_pgq(s), e->action, e->object, e, channel, payload, &carried);
+    announcement(q, e->action, e->object, e, channel, payload, &carried);
     return urne_pg_audit_append_sealed(s, e, channel, payload, carried);
+}
+
+void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last) {
+    urne_pg_heard *h = &urne_pgq(s)->heard_state;
+    assert(first >= 1 && first <= last);
+    pthread_mutex_lock(&h->lock);
+    size_t back = (h->own_start + h->own_n + URNE_PG_OWN - 1) % URNE_PG_OWN;
+    if (h->own_n > 0 && h->own_last[back] + 1 == first) /* no other writer between: one range */
+        h->own_last[back] = last;
+    else {
+        if (h->own_n == URNE_PG_OWN) { /* the oldest forgotten: its sheets read back if met */
+            h->own_start = (h->own_start + 1) % URNE_PG_OWN;
+            h->own_n--;
+        }
+        size_t i = (h->own_start + h->own_n++) % URNE_PG_OWN;
+        h->own_first[i] = first;
+        h->own_last[i] = last;
+    }
+    int wake = !h->pending && h->wake_fd >= 0;
+    h->pending = 1;
+    if (wake && write(h->wake_fd, "", 1) < 0) { /* full: the thread is awake already */
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* Whether seq was committed by this handle (the ranges before it dropped: the log
+ * is read in order). */
+static int own_seq(pg_watch *w, int64_t seq) {
+    urne_pg_heard *h = w->state;
+    pthread_mutex_lock(&h->lock);
+    while (h->own_n > 0 && h->own_last[h->own_start] < seq) {
+        h->own_start = (h->own_start + 1) % URNE_PG_OWN;
+        h->own_n--;
+    }
+    int own = h->own_n > 0 && h->own_first[h->own_start] <= seq;
+    pthread_mutex_unlock(&h->lock);
+    return own;
+}
+
+/* The cursor moved past this handle's own seqs that follow it, unread (a server
+ * alone writing reads nothing back). */
+static void skip_own(pg_watch *w) {
+    urne_pg_heard *h = w->state;
+    pthread_mutex_lock(&h->lock);
+    while (h->own_n > 0 && h->own_first[h->own_start] <= w->cursor + 1) {
+        if (h->own_last[h->own_start] > w->cursor) w->cursor = h->own_last[h->own_start];
+        h->own_start = (h->own_start + 1) % URNE_PG_OWN;
+        h->own_n--;
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* The sheets this process entered, announced on urne_log when some wait and the
+ * last announcement is a window old: 0, or -1 (the connection lost; they wait). */
+static int send_deferred(pg_watch *w, int force) {
+    urne_pg_heard *h = w->state;
+    pthread_mutex_lock(&h->lock);
+    int due = h->pending && (force || now_s() >= w->last_sent + w->window);
+    if (due) h->pending = 0;
+    pthread_mutex_unlock(&h->lock);
+    if (!due) return 0;
+    const char *v[1] = {w->origin};
+    PGresult *r = PQexecParams(w->conn, "SELECT pg_notify('urne_log', $1)", 1, NULL, v, NULL, NULL, 0);
+    int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    w->last_sent = now_s();
+    if (ok) return 0;
+    pthread_mutex_lock(&h->lock);
+    h->pending = 1;
+    pthread_mutex_unlock(&h->lock);
+    return -1;
+}
+
+/* How long the thread may wait (ms, at most timeout_ms): until the deferred
+ * sheets are due, or the log's poll. */
+static int wait_ms(pg_watch *w, int timeout_ms) {
+    double now = now_s(), until = w->last_read + POLL_S;
+    pthread_mutex_lock(&w->state->lock);
+    if (w->state->pending && w->last_sent + w->window < until) until = w->last_sent + w->window;
+    pthread_mutex_unlock(&w->state->lock);
+    double ms = (until - now) * 1000 + 1;
+    return ms < 0 ? 0 : ms < timeout_ms ? (int)ms : timeout_ms;
+}
+
+/* The watch's pipe, neither end blocking nor inherited: 0, or -1. */
+static int make_pipe(int fd[2]) {
+    if (pipe(fd) < 0) return -1;
+    for (int i = 0; i < 2; i++)
+        if (fcntl(fd[i], F_SETFL, O_NONBLOCK) < 0 || fcntl(fd[i], F_SETFD, FD_CLOEXEC) < 0) {
+            close(fd[0]);
+            close(fd[1]);
+            fd[0] = fd[1] = -1;
+            return -1;
+        }
+    return 0;
+}
+
+/* The window in seconds: URNE_PG_ANNOUNCE_MS's milliseconds (0 to WINDOW_MAX_MS),
+ * else WINDOW_MS; -1 when it is set to anything else. */
+static double window_s(void) {
+    const char *v = getenv("URNE_PG_ANNOUNCE_MS");
+    if (v == NULL || *v == 0) return WINDOW_MS / 1000.0;
+    char *end;
+    errno = 0;
+    long ms = strtol(v, &end, 10);
+    if (errno || *end || end == v || ms < 0 || ms > WINDOW_MAX_MS) return -1;
+    return ms / 1000.0;
 }
 
 static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize) {
     urne_pg *q = urne_pgq(s);
+    double window = window_s();
+    if (window < 0) {
+        snprintf(err, errsize, "URNE_PG_ANNOUNCE_MS: not a number of milliseconds from 0 to %d", WINDOW_MAX_MS);
+        return NULL;
+    }
     pg_watch *w = calloc(1, sizeof *w);
     if (w == NULL || (w->conninfo = strdup(q->conninfo)) == NULL) {
         free(w);
@@ -173,16 +365,22 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
         return NULL;
     }
     w->base.ops = &urne_pg_watch_ops;
+    w->wake[0] = w->wake[1] = -1;
+    w->window = window;
     snprintf(w->origin, sizeof w->origin, "%s", q->origin);
     w->state = &q->heard_state;
     snprintf(w->where, sizeof w->where, "%s", q->where);
-    if (watch_connect(w) < 0) {
-        snprintf(err, errsize, "%s", w->error);
+    if (watch_connect(w) < 0 || make_pipe(w->wake) < 0) {
+        snprintf(err, errsize, "%s", w->error[0] ? w->error : "cannot make the watch's pipe");
         PQfinish(w->conn);
         free(w->conninfo);
         free(w);
         return NULL;
     }
+    pthread_mutex_lock(&w->state->lock);
+    if (w->state->wake_fd < 0) /* the handle's first watch announces its sheets */
+        w->state->wake_fd = w->wake[1];
+    pthread_mutex_unlock(&w->state->lock);
     return &w->base;
 }
 
@@ -214,7 +412,7 @@ static void change_from(urne_store_change *c, const char *text, char hash[URNE_A
 static void heard_change(pg_watch *w, int64_t seq, const char *hash) {
     pthread_mutex_lock(&w->state->lock);
     if (seq > 0) {
-        w->state->seq = seq;
+        w->state->seq = seq; /* the last heard, as a payload said it (a forged one forgotten so) */
         memcpy(w->state->hash, hash, URNE_AUDIT_HASH_HEX);
         w->state->sealed++;
     } else
@@ -229,7 +427,9 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
         const char *payload = nt->extra ? nt->extra : "";
         size_t olen = strcspn(payload, " ");
         int own = olen == strlen(w->origin) && strncmp(payload, w->origin, olen) == 0;
-        if (!own && strncmp(nt->relname, "urne_", 5) == 0) {
+        if (strcmp(nt->relname, "urne_log") == 0) /* sheets entered: read from the log */
+            w->need_read |= !own;
+        else if (!own && strncmp(nt->relname, "urne_", 5) == 0) {
             urne_store_change *c = &out[(*n)++];
             char hash[URNE_AUDIT_HASH_HEX];
             snprintf(c->kind, sizeof c->kind, "%s", nt->relname + 5);
@@ -241,12 +441,65 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
     }
 }
 
+/* The sheets entered elsewhere after the cursor, read from the log, as their
+ * notifications would have carried them (change_from), this handle's own skipped:
+ * 0, or -1 (the connection lost). The log's order is the commits' (pg_audit.c), so
+ * the cursor misses none. */
+static int read_log(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) {
+    if (*n >= cap) return 0; /* need_read stays: the next turn reads */
+    skip_own(w);
+    char from[24], limit[24];
+    snprintf(from, sizeof from, "%lld", (long long)w->cursor);
+    size_t want = cap - *n;
+    snprintf(limit, sizeof limit, "%zu", want);
+    const char *v[2] = {from, limit};
+    PGresult *r = PQexecPrepared(w->conn, "urne_log", 2, v, NULL, NULL, 0);
+    if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+        PQclear(r);
+        return -1;
+    }
+    int rows = PQntuples(r);
+    for (int i = 0; i < rows; i++) {
+        int64_t seq = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+        const char *object = PQgetvalue(r, i, 2), *after = PQgetvalue(r, i, 3), *hash = PQgetvalue(r, i, 4);
+        assert(seq > w->cursor);
+        w->cursor = seq;
+        if (strcmp(PQgetvalue(r, i, 1), "t") != 0 || own_seq(w, seq)) continue; /* others are announced */
+        urne_store_change *c = &out[(*n)++];
+        snprintf(c->kind, sizeof c->kind, "sheet");
+        snprintf(c->object, sizeof c->object, "%s", object);
+        size_t alen = strlen(after);
+        int carried = alen < URNE_STORE_CHANGE_AFTER && alen < sizeof c->after && !strchr(after, '\n');
+        c->seq = carried ? seq : 0;
+        memcpy(c->after, carried ? after : "", carried ? alen + 1 : 1);
+        heard_change(w, strlen(hash) == URNE_AUDIT_HASH_HEX - 1 ? seq : 0, hash);
+    }
+    PQclear(r);
+    w->need_read = (size_t)rows == want; /* a full batch: more may follow */
+    w->last_read = now_s();
+    return 0;
+}
+
 /* The connection is found lost: say so once. */
 static urne_store_watch_event lost(pg_watch *w, const char *what) {
     watch_fail(w, what);
     w->lost = 1;
     heard_change(w, 0, ""); /* what was missed is unknown: the head is read again */
     return URNE_WATCH_LOST;
+}
+
+/* What is heard now: the notifications libpq holds, then, once this process's
+ * deferred sheets are announced, the sheets entered elsewhere read from the log
+ * when another server said it entered some, or when the log was not read for a
+ * poll (POLL_S: a server that stopped before announcing its last sheets is heard
+ * so). */
+static urne_store_watch_event turn(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) {
+    collect(w, out, cap, n);
+    if (send_deferred(w, 0) < 0) return lost(w, "announcing the sheets entered here");
+    collect(w, out, cap, n); /* heard meanwhile */
+    if ((w->need_read || now_s() >= w->last_read + POLL_S) && read_log(w, out, cap, n) < 0)
+        return lost(w, "reading the sheets entered elsewhere from the audit log");
+    return *n ? URNE_WATCH_CHANGES : URNE_WATCH_QUIET;
 }
 
 static urne_store_watch_event pg_watch_wait(urne_store_watch *base, int timeout_ms, urne_store_change *out, size_t cap,
@@ -263,22 +516,32 @@ static urne_store_watch_event pg_watch_wait(urne_store_watch *base, int timeout_
         w->lost = 0;
         return URNE_WATCH_RESYNC;
     }
-    collect(w, out, cap, n);
-    if (*n) return URNE_WATCH_CHANGES;
-    struct pollfd pfd = {.fd = PQsocket(w->conn), .events = POLLIN};
-    if (pfd.fd < 0) return lost(w, "the connection that listens for changes is closed");
-    int rc = poll(&pfd, 1, timeout_ms);
+    urne_store_watch_event ev = turn(w, out, cap, n);
+    if (ev != URNE_WATCH_QUIET) return ev;
+    struct pollfd pfd[2] = {{.fd = PQsocket(w->conn), .events = POLLIN}, {.fd = w->wake[0], .events = POLLIN}};
+    if (pfd[0].fd < 0) return lost(w, "the connection that listens for changes is closed");
+    int rc = poll(pfd, 2, wait_ms(w, timeout_ms));
     if (rc < 0 && errno != EINTR) return lost(w, "waiting for changes");
-    if (rc > 0 && PQconsumeInput(w->conn) == 0) return lost(w, "the connection that listens for changes was lost");
+    char drain[64];
+    if (rc > 0 && (pfd[1].revents & POLLIN))
+        while (read(w->wake[0], drain, sizeof drain) > 0) continue;
+    if (rc > 0 && pfd[0].revents && PQconsumeInput(w->conn) == 0)
+        return lost(w, "the connection that listens for changes was lost");
     if (PQstatus(w->conn) == CONNECTION_BAD) return lost(w, "the connection that listens for changes was lost");
-    collect(w, out, cap, n);
-    return *n ? URNE_WATCH_CHANGES : URNE_WATCH_QUIET;
+    return turn(w, out, cap, n);
 }
 
 static const char *pg_watch_error(const urne_store_watch *base) { return ((const pg_watch *)base)->error; }
 
 static void pg_watch_close(urne_store_watch *base) {
     pg_watch *w = (pg_watch *)base;
+    pthread_mutex_lock(&w->state->lock);
+    int mine = w->state->wake_fd == w->wake[1];
+    if (mine) w->state->wake_fd = -1; /* from now on, every change announced in its transaction */
+    pthread_mutex_unlock(&w->state->lock);
+    if (mine && !w->lost) send_deferred(w, 1); /* those committed before */
+    close(w->wake[0]);
+    close(w->wake[1]);
     PQfinish(w->conn);
     free(w->conninfo);
     free(w);
