@@ -414,7 +414,7 @@ static int open_access_log(const char *path, urne_lang lang, FILE **out) {
  * Its threads poll(2) their connections rather than use epoll: with epoll,
  * Debian's libmicrohttpd 0.9.75 lost read events of connections suspended and
  * resumed (a signature waits for its group's commit so), for good: under the
- * signing bench (128 connections) one run in four ended with every
+ * signing bench (128 connections) about one run in four ended with every
  * connection holding a request the server never read, its threads idle in
  * epoll_wait, the sockets in the epoll set (edge-triggered: the edge was
  * taken, the connection not marked ready; issue 18, bench/RESULTS.md).
