@@ -205,18 +205,36 @@ enum MHD_Result urne_req_wait(urne_req *r, enum MHD_Result (*resumed)(urne_req *
 
 void urne_req_resume(urne_req *r) { urne_server_mhd.resume_connection(r->conn); }
 
-/* s as a JSON string into f (locked by the caller): '"' and '\\' escaped; a
- * text with a control character or broken UTF-8 (a path refused for it) written
- * with '?' for its odd bytes, so that the line stays JSON. */
-static void log_string(FILE *f, const char *s) {
+/* s as a JSON string onto b: '"' and '\\' escaped; a text with a control
+ * character or broken UTF-8 (a path refused for it) written with '?' for its
+ * odd bytes, so that the line stays JSON. */
+static void log_string(urne_buf *b, const char *s) {
     s = s ? s : "";
-    int clean = urne_clean_text((const unsigned char *)s, strlen(s), 0);
-    putc_unlocked('"', f);
+    size_t n = strlen(s);
+    int clean = urne_clean_text((const unsigned char *)s, n, 0);
+    urne_buf_reserve(b, 2 * n + 2);
+    if (b->oom) return;
+    char *o = b->data + b->len;
+    *o++ = '"';
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\') putc_unlocked('\\', f);
-        putc_unlocked(!clean && (*c < 0x20 || *c >= 0x7f) ? '?' : *c, f);
+        if (*c == '"' || *c == '\\') *o++ = '\\';
+        *o++ = (char)(!clean && (*c < 0x20 || *c >= 0x7f) ? '?' : *c);
     }
-    putc_unlocked('"', f);
+    *o++ = '"';
+    b->len = (size_t)(o - b->data);
+    b->data[b->len] = 0;
+}
+
+/* v (>= 0) in decimal onto b, at least `width` digits (zeros in front). */
+static void log_number(urne_buf *b, long long v, int width) {
+    char d[24];
+    int k = sizeof d;
+    unsigned long long u = v < 0 ? 0 : (unsigned long long)v;
+    do {
+        d[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while ((u || (int)sizeof d - k < width) && k > 0);
+    urne_buf_put(b, d + k, sizeof d - (size_t)k);
 }
 
 /* At rest, the log's buffer is written unless it was written less than this
@@ -259,10 +277,11 @@ static void log_addresses(const urne_req *r, char addr[64], char peer[64]) {
     }
 }
 
-/* The request's line, written straight into the log's buffer (a JSON object
- * of fixed keys: no tree built), flushed with those before it when it was the
- * last in flight (`rest`) and the last flush was LOG_REST_GAP ago, or the last
- * flush was a second ago. */
+/* The request's line (a JSON object of fixed keys: no tree built), made
+ * outside the log's lock and written into its buffer under it; flushed with
+ * those before it when it was the last in flight (`rest`) and the last flush
+ * was LOG_REST_GAP ago, or the last flush was a second ago. A line that memory
+ * cannot hold is not written (a log is no reason to fail a request). */
 static void log_access(urne_req *r, int rest) {
     urne_server *srv = r->srv;
     if (srv->access_log == NULL) return;
@@ -271,31 +290,40 @@ static void log_access(urne_req *r, int rest) {
     log_addresses(r, addr, peer);
     double now = urne_server_now();
     long long us = (long long)((now - r->started) * 1e6 + 0.5); /* "ms" with three decimals, as integers */
+    urne_buf b = {0};
+    urne_buf_reserve(&b, 256 + strlen(r->url));
+    urne_buf_puts(&b, "{\"time\":");
+    log_string(&b, at);
+    urne_buf_puts(&b, ",\"remote\":");
+    log_string(&b, addr);
+    urne_buf_puts(&b, ",\"method\":");
+    log_string(&b, r->method);
+    urne_buf_puts(&b, ",\"path\":");
+    log_string(&b, r->url);
+    urne_buf_puts(&b, ",\"status\":");
+    log_number(&b, r->status, 1);
+    urne_buf_puts(&b, ",\"bytes\":");
+    log_number(&b, (long long)r->sent, 1);
+    urne_buf_puts(&b, ",\"ms\":");
+    log_number(&b, us / 1000, 1);
+    urne_buf_puts(&b, ".");
+    log_number(&b, us % 1000, 3);
+    urne_buf_puts(&b, ",\"user\":");
+    log_string(&b, r->user.role == URNE_ROLE_PUBLIC ? "" : r->user.name);
+    if (*peer && strcmp(peer, addr) != 0) { /* behind a trusted proxy, the proxy too */
+        urne_buf_puts(&b, ",\"peer\":");
+        log_string(&b, peer);
+    }
+    urne_buf_puts(&b, "}\n");
     FILE *f = srv->access_log;
     pthread_mutex_lock(&srv->log_lock);
-    flockfile(f);
-    fputs("{\"time\":", f);
-    log_string(f, at);
-    fputs(",\"remote\":", f);
-    log_string(f, addr);
-    fputs(",\"method\":", f);
-    log_string(f, r->method);
-    fputs(",\"path\":", f);
-    log_string(f, r->url);
-    fprintf(f, ",\"status\":%d,\"bytes\":%lld,\"ms\":%lld.%03lld,\"user\":", r->status, (long long)r->sent,
-            us / 1000, us % 1000);
-    log_string(f, r->user.role == URNE_ROLE_PUBLIC ? "" : r->user.name);
-    if (*peer && strcmp(peer, addr) != 0) { /* behind a trusted proxy, the proxy too */
-        fputs(",\"peer\":", f);
-        log_string(f, peer);
-    }
-    fputs("}\n", f);
-    funlockfile(f);
+    if (!b.oom) fwrite(b.data, 1, b.len, f);
     if ((rest && now - srv->log_flushed >= LOG_REST_GAP) || now - srv->log_flushed >= 1.0) {
         fflush(f);
         srv->log_flushed = now;
     }
     pthread_mutex_unlock(&srv->log_lock);
+    urne_buf_free(&b);
 }
 
 /* Once a second, from the deadlines' watchdog: the lines waiting in the log's
@@ -406,11 +434,14 @@ static int open_access_log(const char *path, urne_lang lang, FILE **out) {
  * at most max_conn connections, idle ones closed after timeout seconds. NULL when
  * it cannot listen.
  * A connection's memory is CONNECTION_MEMORY: libmicrohttpd zeroes all of it
- * after every request, so not its default 64 KiB (a request's headers fit in
- * much less); but above 32 KiB, so that libmicrohttpd maps it rather than
- * mallocs it and gives it back to the system when the connection closes (a
- * malloc'ed pool stays in the sanitizer build's quarantine: 1,000 connections
- * grew that build by 42 MiB in test_security).
+ * after every request (1.8 % of the server's time at 36 KiB under the signing
+ * bench, issue 18), so not its default 64 KiB: 16 KiB, which holds a request's
+ * headers up to about 8 KiB, as most servers allow (nginx's and Apache's
+ * default limit per line is 8 KiB); larger ones are answered 431 by
+ * libmicrohttpd. The sanitizer build keeps 36 KiB, above 32 KiB, so that
+ * libmicrohttpd maps the pool rather than mallocs it and gives it back to the
+ * system when the connection closes (a malloc'ed pool stays in the sanitizer's
+ * quarantine: 1,000 connections grew that build by 42 MiB in test_security).
  * Its threads poll(2) their connections rather than use epoll: with epoll,
  * Debian's libmicrohttpd 0.9.75 lost read events of connections suspended and
  * resumed (a signature waits for its group's commit so), for good: under the
@@ -423,7 +454,16 @@ static int open_access_log(const char *path, urne_lang lang, FILE **out) {
  * pass over the thread's connections per round (a few microseconds for a
  * hundred), and saves the two epoll_ctl calls of each suspension and
  * resumption. */
+#if defined(__SANITIZE_ADDRESS__)
 #define CONNECTION_MEMORY ((size_t)36 * 1024)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CONNECTION_MEMORY ((size_t)36 * 1024)
+#endif
+#endif
+#ifndef CONNECTION_MEMORY
+#define CONNECTION_MEMORY ((size_t)16 * 1024)
+#endif
 static struct MHD_Daemon *start_daemon(urne_server *srv, struct sockaddr_in *sa, unsigned threads, unsigned timeout,
                                        unsigned max_conn) {
     return urne_server_mhd.start_daemon(
