@@ -44,11 +44,12 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(sys.argv[2] if len(sys.argv) > 2 else ".", "tests", "server"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import *  # noqa: E402,F403
+from multi import *  # noqa: E402,F403
 
-if not TEST_DB_URL:
-    print("FAIL: URNE_TEST_DB_URL is not set: run this through tests/pg/run.sh, which starts PostgreSQL")
-    sys.exit(1)
+require_db()
+poll_defaults(5.0, 0.005)
 
 N = 600  # bureaux
 CLUSTER = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(TEST_DB_URL).query))["host"]
@@ -56,20 +57,6 @@ CLUSTER = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(TEST_DB_URL).query))
 
 def cluster(what):
     subprocess.run(["sh", os.path.join(SOURCE, "tests", "pg", "cluster.sh"), what, CLUSTER], check=True)
-
-
-def poll(fn, seconds=5.0):
-    """Call fn until it returns a true value or the deadline passes; (value, seconds taken)."""
-    start = time.monotonic()
-    while True:
-        v = fn()
-        if v or time.monotonic() - start > seconds:
-            return v, time.monotonic() - start
-        time.sleep(0.005)
-
-
-def sheet_for(i):
-    return {"inscrits": 1000, "votants": 500 + i % 100, "blancs": 1, "nuls": 1, "votes": [300, 198 + i % 100]}
 
 
 def bureau(client, i):
@@ -84,13 +71,7 @@ def entered(client, i, sheet):
 
 a = Server()
 admin_db(a)
-native = os.path.join(a.dir, "town.csv")
-with open(native, "w") as f:
-    f.write("# election: Two servers\n# levels: commune, bureau\n")
-    f.write("commune;bureau;inscrits;votants;blancs;nuls;exprimes;A;B\n")
-    for i in range(N):
-        f.write(f"T{i // 100};{i};1000;;;;;;\n")
-run("election", "import", "--db", a.db, native)
+town_election(a, "Two servers", N, 100)
 a.start()
 b = Server(db=a.db).start()
 try:
@@ -113,12 +94,12 @@ try:
     for i in range(20):
         st, d = sec_a.post(f"/api/elections/1/bureaux/{i}/sheet", sheet_for(i))
         check(st == 200 and d["state"] == "entered", f"entry {i} through A: {st} {d}")
-        seen, took = poll(lambda: entered(sec_b, i, sheet_for(i)))
+        seen, took = poll_timed(lambda: entered(sec_b, i, sheet_for(i)))
         check(seen, f"bureau {i} entered through A is seen on B")
         delays.append(took)
     print(f"propagation A -> B over {len(delays)} entries: median {statistics.median(delays) * 1000:.1f} ms, "
           f"max {max(delays) * 1000:.1f} ms")
-    got, _ = poll(lambda: public_b.get("/api/elections/1")[1]["sheets"].get("entered", 0) == before + 20)
+    got, _ = poll_timed(lambda: public_b.get("/api/elections/1")[1]["sheets"].get("entered", 0) == before + 20)
     check(got, f"B's cached election page counts A's entries: {public_b.get('/api/elections/1')[1]['sheets']}")
 
     # 1b. A session closed on A is refused by B from the next second on, though B
@@ -163,7 +144,7 @@ try:
     run("election", "import", "--db", a.db, os.path.join(EXAMPLES, "federation-designation.csv"))
     admin_b = admin_client(b)
     for who, c in (("A", admin), ("B", admin_b)):
-        shown, _ = poll(lambda: len(c.get("/api/elections")[1]) == 2)
+        shown, _ = poll_timed(lambda: len(c.get("/api/elections")[1]) == 2)
         check(shown, f"{who} lists the election the command line imported: {c.get('/api/elections')[1]}")
 
     # 2. A dispute opened on A freezes the bureau on B.
@@ -171,7 +152,7 @@ try:
     st, d = com_a.post("/api/elections/1/bureaux/25/contest", {"reason": "procès-verbal illisible"})
     check(st == 200, f"contest bureau 25 on A: {st} {d}")
     dispute25 = d["id"]
-    frozen, _ = poll(lambda: bureau(sec_b, 25).get("state") == "contested")
+    frozen, _ = poll_timed(lambda: bureau(sec_b, 25).get("state") == "contested")
     check(frozen, f"B sees bureau 25 contested: {bureau(sec_b, 25)}")
     other = dict(sheet_for(25), votes=[299, 199 + 25])
     st, d = sec_b.post("/api/elections/1/bureaux/25/sheet", other)
@@ -186,14 +167,14 @@ try:
                        capture_output=True)
 
     check(sec_a.post("/api/elections/1/bureaux/40/sheet", sheet_for(40))[0] == 200, "bureau 40 entered on A")
-    check(poll(lambda: entered(sec_b, 40, sheet_for(40)))[0], "B sees bureau 40 entered")
+    check(poll_timed(lambda: entered(sec_b, 40, sheet_for(40)))[0], "B sees bureau 40 entered")
     sql("UPDATE bureaux SET state = 'contested' WHERE election_id = 1 AND idx = 40")
     st, d = sec_b.post("/api/elections/1/bureaux/40/sheet", sheet_for(40))
     check(st == 409, f"B refuses an entry on a sheet contested behind its back: {st} {d}")
     check(bureau(sec_b, 40).get("state") == "contested", "B now holds the sheet as stored")
     sql("UPDATE bureaux SET state = 'entered' WHERE election_id = 1 AND idx = 40;"
         "SELECT pg_notify('urne_sheet', 'by-hand election/1/bureau/40')")  # announced as urne does
-    check(poll(lambda: bureau(sec_b, 40).get("state") == "entered")[0], "B hears the sheet entered again")
+    check(poll_timed(lambda: bureau(sec_b, 40).get("state") == "entered")[0], "B hears the sheet entered again")
     st, d = sec_b.post("/api/elections/1/bureaux/40/sheet", sheet_for(40))
     check(st == 200 and d["state"] == "entered", f"and takes it once the sheet is entered again: {st} {d}")
 
@@ -238,10 +219,10 @@ try:
     for k in range(rounds):
         i = 50 + k
         check(sec_a.post(f"/api/elections/1/bureaux/{i}/sheet", sheet_for(i))[0] == 200, f"bureau {i} entered")
-        check(poll(lambda: entered(sec_b, i, sheet_for(i)))[0], f"B sees bureau {i} entered")
+        check(poll_timed(lambda: entered(sec_b, i, sheet_for(i)))[0], f"B sees bureau {i} entered")
         contest = lambda c, why: lambda: c.post(f"/api/elections/1/bureaux/{i}/contest", {"reason": why})
         if 5 <= k < 10:  # a contest on A while B publishes: either order, never both standing frozen
-            check(poll(lambda: not any(bureau(sec_b, j).get("state") == "contested" for j in (25, i - 1)))[0],
+            check(poll_timed(lambda: not any(bureau(sec_b, j).get("state") == "contested" for j in (25, i - 1)))[0],
                   "B has heard the last decisions")
             late = 0.01 * (k - 5)  # the contest a little later each round, so that both orders come
             (cst, cd), (pst, pd) = at_once(lambda: time.sleep(late) or contest(com_a, "chiffres douteux")(),
@@ -253,12 +234,12 @@ try:
         else:
             dispute = one_won(at_once(contest(com_a, "chiffres douteux"), contest(com_b, "chiffres faux")),
                               f"round {k}: contest of bureau {i} through both").get("id")
-        check(poll(lambda: bureau(sec_b, i).get("state") == "contested")[0], f"B sees bureau {i} contested")
+        check(poll_timed(lambda: bureau(sec_b, i).get("state") == "contested")[0], f"B sees bureau {i} contested")
         decide = lambda c, what: lambda: c.post(f"/api/elections/1/disputes/{dispute}/decide",
                                                 {"decision": what, "reason": "après recomptage"})
         won = one_won(at_once(decide(com_a, "validate"), decide(com_b, "annul")),
                       f"round {k}: decision of dispute {dispute} through both")
-        check(poll(lambda: bureau(sec_a, i).get("state") == bureau(sec_b, i).get("state") == won.get("bureau_state"))[0],
+        check(poll_timed(lambda: bureau(sec_a, i).get("state") == bureau(sec_b, i).get("state") == won.get("bureau_state"))[0],
               f"both servers hold bureau {i} as decided ({won.get('bureau_state')})")
         check(logged("bureau.contest", f"election/1/bureau/{i}") == 1, f"one contest of bureau {i} logged")
         check(logged("dispute.decide", f"election/1/dispute/{dispute}") == 1, f"one decision of {dispute} logged")
@@ -293,7 +274,7 @@ try:
     check(results["a"] == [200] * 100 and results["b"] == [200] * 100,
           f"every concurrent entry acknowledged: {set(results['a'])} {set(results['b'])}")
     for who, c in (("A", sec_a), ("B", sec_b)):
-        ok, _ = poll(lambda: all(entered(c, i, sheet_for(i)) for i in (100, 150, 199, 200, 250, 299)))
+        ok, _ = poll_timed(lambda: all(entered(c, i, sheet_for(i)) for i in (100, 150, 199, 200, 250, 299)))
         check(ok, f"{who} sees the entries made through both")
     p = run("audit", "verify", "--db", a.db, ok=False)
     check(p.returncode == 0 and "audit log intact" in p.stdout, f"the chain of concurrent entries verifies: {p.stderr}")
@@ -314,13 +295,13 @@ try:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     waiting = {}
     try:
-        check(poll(lambda: query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'"
+        check(poll_timed(lambda: query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'"
                                  " AND state = 'active'") == "1")[0], "bureau 304's row is locked here")
         t = threading.Thread(target=lambda: waiting.update(
             reply=sec_a.post("/api/elections/1/bureaux/304/sheet", sheet_for(304)),
             retry=sec_a.last_headers.get("retry-after")))
         t.start()
-        check(poll(lambda: query("SELECT count(*) FROM pg_locks WHERE NOT granted") == "1")[0],
+        check(poll_timed(lambda: query("SELECT count(*) FROM pg_locks WHERE NOT granted") == "1")[0],
               "A's entry waits for the row in its transaction")
         query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE NOT granted")
         t.join(30)
@@ -345,23 +326,23 @@ try:
     finally:
         cluster("resume")
     for i, before in ((304, "0|0|0|missing"), (300, "0|0|0|missing"), (40, "2|0|2|entered")):
-        got, _ = poll(lambda: untouched(i) == before, 10)  # the first queries may meet the database starting
+        got, _ = poll_timed(lambda: untouched(i) == before, 10)  # the first queries may meet the database starting
         check(got, f"nothing of the cut writes to bureau {i} was written: {untouched(i)}")
     check(bureau(sec_b, 40).get("state") == "entered" and bureau(com_a, 40).get("state") == "entered",
           "both servers still hold bureau 40 entered")
-    back, _ = poll(lambda: sec_a.post("/api/elections/1/bureaux/300/sheet", sheet_for(300))[0] == 200, 10)
+    back, _ = poll_timed(lambda: sec_a.post("/api/elections/1/bureaux/300/sheet", sheet_for(300))[0] == 200, 10)
     check(back, "A takes entries again once the database is back")
     st, d = sec_a.post("/api/elections/1/bureaux/304/sheet", sheet_for(304))
     check(st == 200, f"the entry the cut ended, sent again, lands: {st} {d}")
     st, d = com_a.post("/api/elections/1/bureaux/40/contest", {"reason": "procès-verbal raturé"})
     check(st == 200, f"the contest sent again lands: {st} {d}")
     check(untouched(40).startswith("2|1|3|contested"), f"one dispute on bureau 40, logged once: {untouched(40)}")
-    check(poll(lambda: bureau(sec_b, 40).get("state") == "contested")[0], "B hears bureau 40 contested")
-    back, _ = poll(lambda: sec_b.post("/api/elections/1/bureaux/301/sheet", sheet_for(301))[0] == 200, 10)
+    check(poll_timed(lambda: bureau(sec_b, 40).get("state") == "contested")[0], "B hears bureau 40 contested")
+    back, _ = poll_timed(lambda: sec_b.post("/api/elections/1/bureaux/301/sheet", sheet_for(301))[0] == 200, 10)
     check(back, "B takes entries again once the database is back")
     for i in (302, 303):
         check(sec_a.post(f"/api/elections/1/bureaux/{i}/sheet", sheet_for(i))[0] == 200, f"entry {i} through A")
-    heard, _ = poll(lambda: entered(sec_b, 303, sheet_for(303)) and entered(sec_a, 301, sheet_for(301)), 10)
+    heard, _ = poll_timed(lambda: entered(sec_b, 303, sheet_for(303)) and entered(sec_a, 301, sheet_for(301)), 10)
     check(heard, "after the outage, each server hears the other's entries again")
     said_a, said_b = (open(os.path.join(s.dir, "server.log")).read() for s in (a, b))
     check("requests get 503 until it is open again" in said_a, f"A said the connection was lost: {said_a}")
@@ -383,14 +364,14 @@ try:
 
     t = threading.Thread(target=killed_stream)
     t.start()
-    poll(lambda: len(acked) >= 60 or not t.is_alive(), 30)
+    poll_timed(lambda: len(acked) >= 60 or not t.is_alive(), 30)
     a.proc.send_signal(signal.SIGKILL)
     a.proc.wait()
     stop.set()
     t.join()
     print(f"{len(acked)} entries acknowledged by A before kill -9")
     check(60 <= len(acked) < N - 320, f"the kill came mid-stream ({len(acked)})")
-    all_there, _ = poll(lambda: all(entered(sec_b, i, sheet_for(i)) for i in acked), 10)
+    all_there, _ = poll_timed(lambda: all(entered(sec_b, i, sheet_for(i)) for i in acked), 10)
     missing = [i for i in acked if not entered(sec_b, i, sheet_for(i))]
     check(all_there and not missing, f"every entry A acknowledged is on B ({len(missing)} missing: {missing[:5]})")
     st, d = sec_b.post(f"/api/elections/1/bureaux/{N - 1}/sheet", sheet_for(N - 1))
@@ -400,7 +381,7 @@ try:
     c = Server(db=a.db).start()
     try:
         fresh = c.client().get("/api/elections/1/results")
-        same, _ = poll(lambda: b.client().get("/api/elections/1/results") == fresh)
+        same, _ = poll_timed(lambda: b.client().get("/api/elections/1/results") == fresh)
         check(fresh[0] == 200 and same, "B's results, patched from the changes heard, equal a fresh server's")
     finally:
         check(c.stop() == 0, "C stops cleanly")

@@ -28,31 +28,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(sys.argv[2] if len(sys.argv) > 2 else ".", "tests", "server"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import *  # noqa: E402,F403
+from multi import *  # noqa: E402,F403
 
-if not TEST_DB_URL:
-    print("FAIL: URNE_TEST_DB_URL is not set: run this through tests/pg/run.sh, which starts PostgreSQL")
-    sys.exit(1)
+require_db()
+poll_defaults(10.0, 0.02)
 
 N = 60  # bureaux
-
-
-def poll(fn, seconds=10.0):
-    start = time.monotonic()
-    while True:
-        v = fn()
-        if v or time.monotonic() - start > seconds:
-            return v
-        time.sleep(0.02)
-
-
-def sheet_for(i):
-    return {"inscrits": 1000, "votants": 500 + i, "blancs": 1, "nuls": 1, "votes": [300, 198 + i]}
-
-
-def votes_on(client, i):
-    st, d = client.get(f"/api/elections/1/bureaux/{i}")
-    return d.get("figures", {}).get("votes") if st == 200 else None
 
 
 def shows(client, bureaux):
@@ -77,13 +60,7 @@ def heard(p):
 
 a = Server()
 admin_db(a)
-native = os.path.join(a.dir, "town.csv")
-with open(native, "w") as f:
-    f.write("# election: Announced in windows\n# levels: commune, bureau\n")
-    f.write("commune;bureau;inscrits;votants;blancs;nuls;exprimes;A;B\n")
-    for i in range(N):
-        f.write(f"T{i // 10};{i};1000;;;;;;\n")
-run("election", "import", "--db", a.db, native)
+town_election(a, "Announced in windows", N, 10)
 os.environ["URNE_PG_ANNOUNCE_MS"] = "60000"
 a.start()
 del os.environ["URNE_PG_ANNOUNCE_MS"]

@@ -17,20 +17,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(sys.argv[2] if len(sys.argv) > 2 else ".", "tests", "server"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import *  # noqa: E402,F403
+from multi import *  # noqa: E402,F403
 
-if not TEST_DB_URL:
-    print("FAIL: URNE_TEST_DB_URL is not set: run this through tests/pg/run.sh, which starts PostgreSQL")
-    sys.exit(1)
-
-
-def poll(fn, seconds=10.0):
-    start = time.monotonic()
-    while True:
-        v = fn()
-        if v or time.monotonic() - start > seconds:
-            return v
-        time.sleep(0.05)
+require_db()
+poll_defaults(10.0, 0.05)
 
 
 def counts(client):

@@ -19,24 +19,16 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(sys.argv[2] if len(sys.argv) > 2 else ".", "tests", "server"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import *  # noqa: E402,F403
+from multi import *  # noqa: E402,F403
 
-if not TEST_DB_URL:
-    print("FAIL: URNE_TEST_DB_URL is not set: run this through tests/pg/run.sh, which starts PostgreSQL")
-    sys.exit(1)
+require_db()
+poll_defaults(10.0, 0.05)
 
 ELECTORS = 120
 RULES = "preset = territories\nnational = 1000\nterritory = 1\nterritories = 2\n" \
         "opens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n"
-
-
-def poll(fn, seconds=10.0):
-    start = time.monotonic()
-    while True:
-        v = fn()
-        if v or time.monotonic() - start > seconds:
-            return v
-        time.sleep(0.05)
 
 
 def figures(client):

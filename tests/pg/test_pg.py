@@ -24,11 +24,11 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(sys.argv[2] if len(sys.argv) > 2 else ".", "tests", "server"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import *  # noqa: E402,F403
+from multi import require_db  # noqa: E402
 
-if not TEST_DB_URL:
-    print("FAIL: URNE_TEST_DB_URL is not set: run this through tests/pg/run.sh, which starts PostgreSQL")
-    sys.exit(1)
+require_db()
 
 
 def psql(url, *statements):
