@@ -62,6 +62,8 @@
 #define URNE_WHY_NO_SIGNATURE "no-signature"          /* number: the signature's id */
 #define URNE_WHY_ALREADY_INVALID "already-invalid"    /* STATE: that signature is already invalidated */
 #define URNE_WHY_BY_EMAIL "by-email"                  /* STATE: its signers confirm by e-mail (initiative_mail.h) */
+#define URNE_WHY_NO_OPENING "no-opening"              /* BAD_INPUT rules: no opening date or no end (the
+                                                       * rules never change: it could never open) */
 
 /* One territory's figures, held. */
 typedef struct urne_initiative_territory_held {
@@ -135,7 +137,9 @@ typedef struct urne_initiative_new {
 /* Create an initiative in state draft. In order: LOGIN_NEEDED, FORBIDDEN (the
  * manage-initiatives policy in `space`); BAD_INPUT with field "title" (why
  * too-long or "empty"), "space" (URNE_WHY_SPACE), "rules" (URNE_WHY_RULES, the
- * first fault's line in number and its rule in detail), "authority_key"
+ * first fault's line in number and its rule in detail; URNE_WHY_NO_OPENING when
+ * they give no opening date or no end, with which it could never open: rules
+ * never change once created), "authority_key"
  * (URNE_WHY_INITIATIVE_KEY); STORE, NO_MEMORY (nothing written). OK with
  * outcome.id. Audit: "initiative.create" on "initiative/<id>" with the row (its
  * hashing key left out). */

@@ -73,6 +73,9 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
         {URNE_WHY_ALREADY_INVALID, N_("This signature is already invalidated.")},
         {URNE_WHY_ALREADY_SIGNED, N_("This elector has already signed this initiative: a signature counts once.")},
         {URNE_WHY_NOT_ON_ROLL, N_("No elector of that name, given names, birth date and commune is on the roll.")},
+        {URNE_WHY_NO_OPENING, N_("Field 'rules': say when the collection opens, with a line opens = YYYY-MM-DD, "
+                                 "and when it ends (closes = or window =): the rules cannot change once the "
+                                 "initiative is created.")},
         {URNE_WHY_INITIATIVE_KEY, N_("Field 'authority_key': the authority's public key, 64 hexadecimal digits.")},
         {URNE_WHY_UNKNOWN_RECEIPT, N_("No signature of this initiative has that receipt code.")},
         {URNE_WHY_SAMPLE_SIZE, N_("A sample holds 1 to as many signatures as are valid.")},

@@ -38,6 +38,14 @@ static void test_normalise(void **state) {
         {"Müller-Straße", "MULLER STRASSE"},
         {"Jean, Paul. Marie", "JEAN PAUL MARIE"},
         {"Ñuñez Øster", "NUNEZ OSTER"},
+        /* Latin Extended-B and Additional, once refused as no letters (audit18): Romanian
+         * with the comma below, Vietnamese precomposed, Welsh, the capital sharp s */
+        {"Ștefănescu Țuțea", "STEFANESCU TUTEA"},
+        {"Nguyễn Thị Hoa", "NGUYEN THI HOA"},
+        {"Trương Đức Ơn", "TRUONG DUC ON"},
+        {"Ǎlvarez ǔ", "ALVAREZ U"},
+        {"Gwŵr Ẁyn", "GWWR WYN"},
+        {"GROẞ", "GROSS"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[URNE_INITIATIVE_NAME_MAX];
@@ -55,6 +63,8 @@ static void test_normalise(void **state) {
         {"Jean2", URNE_INITIATIVE_NAME_CHARACTER, 4},
         {"Zoé × Paul", URNE_INITIATIVE_NAME_CHARACTER, 5}, /* the multiplication sign of Latin-1 */
         {"Иван", URNE_INITIATIVE_NAME_CHARACTER, 0},
+        {"Əliyev", URNE_INITIATIVE_NAME_CHARACTER, 0},     /* Latin Extended-B, but no accented letter */
+        {"Anǅo", URNE_INITIATIVE_NAME_CHARACTER, 2},       /* a digraph: refused, not guessed */
         {"ab\xC3" "(", URNE_INITIATIVE_NAME_UTF8, 2},
         {"ab\xC3", URNE_INITIATIVE_NAME_UTF8, 2},          /* cut in the middle of a letter */
         {"\xC0\x80", URNE_INITIATIVE_NAME_UTF8, 0},        /* overlong NUL */
