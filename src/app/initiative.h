@@ -46,7 +46,8 @@
  * lifecycle's refusal names (urne_initiative_refusal_name: "wrong-state",
  * "no-reasons", "still-open"...) and the identity engine's rule codes
  * (URNE_INITIATIVE_ID_*, with outcome.field the field and outcome.number the
- * byte's offset). */
+ * byte's offset; for "character", outcome.number the character's place among
+ * the field's, 1 the first, and outcome.detail the character described). */
 #define URNE_WHY_INITIATIVE_KEY "authority-key"       /* not 64 hex digits of a public key */
 #define URNE_WHY_NOT_COLLECTING "not-collecting"      /* signing outside the collection (detail: the state) */
 #define URNE_WHY_WINDOW "outside-window"              /* signing before it opens or from its close on */
@@ -150,7 +151,9 @@ urne_app_status urne_app_initiative_create(urne_app *app, const urne_user *actor
  * `source` in its errors: every line or none. NO_INITIATIVE; LOGIN_NEEDED,
  * FORBIDDEN (manage-initiatives); STATE URNE_WHY_ROLL_STATE once collecting;
  * BAD_INPUT URNE_WHY_FILE with every error in outcome.checks (file, line, field,
- * rule; an elector already on the roll is rule "duplicate-elector"); STORE. OK
+ * rule; an elector already on the roll is rule "duplicate-elector", a line of
+ * a territory that has anonymous codes URNE_WHY_CODES_ANONYMOUS: its electors
+ * could never sign by name); STORE. OK
  * with outcome.number the entries added. Audit: "initiative.roll" with the
  * count per territory. */
 urne_app_status urne_app_initiative_roll(urne_app *app, const urne_user *actor, int64_t id, const char *text,

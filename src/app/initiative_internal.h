@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "../core/urne_time.h"
+#include "../initiative/identity.h"
 #include "initiative.h"
 
 typedef struct urne_initiative_batcher urne_initiative_batcher;
@@ -182,5 +183,10 @@ void urne_app_initiative_ticket_commit(urne_app *app, urne_initiative_ticket *t)
 int urne_app_initiative_batch_start(urne_app *app);
 /* The committer stopped (urne_app_initiative_batch_stop) and freed: at close. */
 void urne_app_initiative_batch_free(urne_app *app);
+/* BAD_INPUT for an identity the engine refused: field and why its field and
+ * rule; for a character, number its place among the field's characters (1 the
+ * first) and detail the character described ("ễ (U+1EC5)"), else number the
+ * byte's offset. */
+urne_app_status urne_app_initiative_bad_identity(urne_app_outcome *out, const urne_initiative_identity_fault *f);
 
 #endif

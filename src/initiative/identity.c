@@ -185,6 +185,29 @@ int urne_initiative_given_fits(const char *signer, const char *roll) {
     return roll[n] == 0 || roll[n] == ' '; /* whole words: "JEAN" does not fit "JEANNE" */
 }
 
+/* The character at byte `at` of valid UTF-8 text, described in f (nth, what). */
+static void describe_character(const char *text, size_t at, urne_initiative_identity_fault *f) {
+    const unsigned char *u = (const unsigned char *)text;
+    size_t nth = 1, n = 0;
+    unsigned cp = 0;
+    for (size_t i = 0; i < at; i += n, nth++) {
+        n = utf8_decode(u + i, at - i, &cp);
+        if (n == 0) break; /* not reached: the text before `at` was read whole */
+    }
+    n = utf8_decode(u + at, strlen(text + at), &cp);
+    assert(n > 0);
+    f->nth = nth;
+    int shown = !(cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) ||
+                  (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF);
+    char *w = f->what; /* at most 4 + 3 + 8 + 1 bytes of 24 */
+    if (shown) memcpy(w, text + at, n), w += n, memcpy(w, " (", 2), w += 2;
+    memcpy(w, "U+", 2), w += 2;
+    int digits = cp > 0xFFFF ? (cp > 0xFFFFF ? 6 : 5) : 4;
+    for (int k = digits - 1; k >= 0; k--) *w++ = "0123456789ABCDEF"[(cp >> (4 * k)) & 0xF];
+    if (shown) *w++ = ')';
+    *w = 0;
+}
+
 /* Normalise one field of an identity. 0, or -1 with *f set. */
 static int make_field(const char *text, const char *field, char *out, urne_initiative_identity_fault *f) {
     size_t at;
@@ -193,6 +216,8 @@ static int make_field(const char *text, const char *field, char *out, urne_initi
                                                URNE_INITIATIVE_NAME_MAX, &at);
     f->field = field;
     f->at = at;
+    f->nth = 0;
+    f->what[0] = 0;
     switch (st) {
     case URNE_INITIATIVE_NAME_OK: return 0;
     case URNE_INITIATIVE_NAME_EMPTY:
@@ -205,7 +230,8 @@ static int make_field(const char *text, const char *field, char *out, urne_initi
         break;
     case URNE_INITIATIVE_NAME_CHARACTER:
         f->rule = URNE_INITIATIVE_ID_CHARACTER;
-        urne_phrase_set(&f->why, "this field has a character that is not a letter of a name at byte %zu", at + 1);
+        describe_character(t, at, f);
+        urne_phrase_set(&f->why, "its character %zu, %s, is not a letter a name may hold", f->nth, f->what);
         break;
     case URNE_INITIATIVE_NAME_TOO_LONG:
         f->rule = URNE_INITIATIVE_ID_TOO_LONG;

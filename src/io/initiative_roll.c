@@ -71,8 +71,7 @@ static int read_line(urne_span line, char sep, long ln, const long col[NCOLS], i
     urne_initiative_identity_fault fault;
     if (urne_initiative_identity_make(text[COL_NAME], text[COL_GIVEN], text[COL_BIRTH], text[COL_COMMUNE], now,
                                       &r->id, &fault) < 0) {
-        urne_diags_add(d, URNE_DIAG_ERROR, ln, fault.field, fault.rule, "the %s is refused (%s, at byte %zu)",
-                       fault.field, fault.rule, fault.at);
+        urne_diags_add_phrase(d, URNE_DIAG_ERROR, ln, fault.field, fault.rule, &fault.why);
         return -1;
     }
     const char *territory = text[COL_TERRITORY][0] ? text[COL_TERRITORY] : r->id.commune;

@@ -139,7 +139,10 @@ static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res)
         urne_result_set(res, http, _(r, "No signature %lld in this initiative."), n);
     else if (strcmp(why, URNE_INITIATIVE_ID_EMPTY) == 0)
         urne_result_set(res, http, _(r, "Field '%s': empty."), o->field);
-    else if (strcmp(why, URNE_INITIATIVE_ID_CHARACTER) == 0 || strcmp(why, URNE_INITIATIVE_ID_UTF8) == 0)
+    else if (strcmp(why, URNE_INITIATIVE_ID_CHARACTER) == 0)
+        urne_result_set(res, http, _(r, "Field '%s': its character %lld, %s, is not a letter a name may hold."),
+                        o->field, n, o->detail);
+    else if (strcmp(why, URNE_INITIATIVE_ID_UTF8) == 0)
         urne_result_set(res, http, _(r, "Field '%s': byte %lld is not a letter a name may hold."), o->field, n);
     else if (strcmp(why, URNE_INITIATIVE_ID_TOO_LONG) == 0)
         urne_result_set(res, http, _(r, "Field '%s': too long."), o->field);
@@ -570,7 +573,7 @@ static int list_item(const urne_initiative_held *h, void *ctx) {
     urne_html(b, "<li><a href=\"/initiatives/%lld\">%s</a> — %s, ", (long long)h->row.id, h->row.title,
               state_words(r, h->state));
     urne_page_int(b, r, h->signatures);
-    urne_html(b, " %s</li>", _(r, "signatures"));
+    urne_html(b, " %s</li>", urne_i18n_plural(r->lang, "signature", "signatures", (unsigned long)h->signatures));
     return 0;
 }
 

@@ -15,6 +15,7 @@ organiser and a signer tripped on, each checked so that it cannot come back.
   other), where the import used to say nothing.
 - The list of initiatives says "1 signature", not "1 signatures"."""
 import os
+import re
 
 from lib import *
 
@@ -51,7 +52,69 @@ try:
           f"the command line says the same: {out.returncode} {out.stderr}")
     st, d = admin.post("/api/initiatives", {"title": "Datée", "rules": "preset = rip\nopens = 2026-01-01\n",
                                             "authority_key": KEY})
-    check(st == 201, f"with its opening date, created: {st} {d}")
+    check(st == 201 and d.get("id") == 1, f"with its opening date, created: {st} {d}")
+
+    # -- names beyond Latin-1 and Latin Extended-A; a refused character named --
+    com = open_initiative(admin, "Apa", "Ștefănescu,Ion,1980-02-03,Iași,RO\n"
+                                        "Nguyễn,Thị Hoa,1975-05-06,Lille,FR\n"
+                                        "Martin,Paul,1960-06-01,Lille,FR\n", 3, rules="preset = eci\nnational = 2\n"
+                          "territory = none\nterritories = none\n" + DATED)
+    n = com.initiative
+    for signer, what in (({"name": "Stefanescu", "given": "Ion", "birth": "1980-02-03", "commune": "IASI"},
+                          "Ștefănescu signs as Stefanescu, Iasi"),
+                         ({"name": "Nguyễn", "given": "Thị Hoa", "birth": "1975-05-06", "commune": "Lille"},
+                          "Nguyễn signs as the roll writes her")):
+        st, d = public.post(f"/api/initiatives/{n}/signatures", signer)
+        check(st == 201 and d.get("receipt"), f"{what}: {st} {d}")
+    st, d = public.post(f"/api/initiatives/{n}/signatures",
+                        {"name": "Ştefănescu", "given": "Ion", "birth": "1980-02-03", "commune": "Iaşi"})
+    check(st == 409 and d.get("rule") == "already-signed",
+          f"the same elector with the cedilla (U+015F) is the same elector: {st} {d}")
+    bad = {"name": "Martin", "given": "Pa\u0443l", "birth": "1960-06-01", "commune": "Lille"}  # a Cyrillic u
+    st, d = public.post(f"/api/initiatives/{n}/signatures", bad)
+    check(st == 400 and d.get("field") == "given" and d.get("rule") == "character"
+          and "its character 3, \u0443 (U+0443), is not a letter" in d.get("error", ""),
+          f"the refused character named with its place: {st} {d}")
+    st, d = public.post(f"/api/initiatives/{n}/signatures", bad, headers={"Accept-Language": "fr"})
+    check(st == 400 and "son caractère n\u00b0\u00a03, \u0443 (U+0443)" in d.get("error", ""),
+          f"and in French: {st} {d}")
+    st, d = public.post(f"/api/initiatives/{n}/signatures", dict(bad, given="Pa\u200bul"))
+    check(st == 400 and "its character 3, U+200B, is not" in d.get("error", ""),
+          f"an invisible character named by its code point alone: {st} {d}")
+    st, page = public.form(f"/initiatives/{n}/sign", dict(bad, given="Pa<b>ul"))
+    if st == 303:
+        st, page = public.follow()
+    check(st == 400 and "<b>" not in page and "son caractère n\u00b0\u00a03, &lt; (U+003C), n’est pas" in page,
+          f"a character shown on the page is escaped: {st} {page[:3000]}")
+
+    # -- a roll line in a territory that signs with anonymous codes --
+    st, d = admin.post("/api/initiatives", {"title": "Codes", "rules": "preset = rip\n" + DATED,
+                                            "authority_key": KEY})
+    m = d.get("id")
+    st, d = admin.post(f"/api/initiatives/{m}/codes", {"count": 2, "territory": "Somme"})
+    check(st in (200, 201), f"two anonymous codes for Somme: {st}")
+    st, d = admin.post(f"/api/initiatives/{m}/roll", {"csv": "name,given,birth,commune,territory\n"
+                                                             "Martin,Paul,1960-06-01,Lille,Nord\n"
+                                                             "Dupont,Jean,1970-01-02,Amiens,Somme\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and len(errs) == 1 and errs[0]["line"] == 3 and errs[0]["field"] == "territory"
+          and errs[0]["rule"] == "codes-anonymous" and "Somme" in errs[0]["message"],
+          f"the roll's line in Somme refused, naming line, field and rule: {st} {d}")
+    st, d = admin.get(f"/api/initiatives/{m}")
+    check([t["name"] for t in d.get("territories", [])] == ["Somme"], f"nothing of the roll written: {d}")
+
+    # -- the list's plural --
+    one = open_initiative(admin, "Une seule", "Martin,Paul,1960-06-01,Lille,FR\n", 1,
+                          rules="preset = rip\n" + DATED, committee="com2")
+    st, d = public.post(f"/api/initiatives/{one.initiative}/signatures",
+                        {"name": "Martin", "given": "Paul", "birth": "1960-06-01", "commune": "Lille"})
+    check(st == 201, f"one signature: {st} {d}")
+    for lang, words in (("en", ("1 signature<", "2 signatures<", "0 signatures<")),
+                        ("fr", ("1 signature<", "2 signatures<", "0 signature<"))):
+        st, page = public.get(f"/initiatives?lang={lang}")
+        items = dict(re.findall(r'<a href="/initiatives/\d+">([^<]+)</a> — [^<]*?, (\d+ [a-z]+)</li>', page))
+        check(st == 200 and items.get("Une seule") + "<" == words[0] and items.get("Apa") + "<" == words[1]
+              and items.get("Codes") + "<" == words[2], f"{lang}: the list's counts agree with their nouns: {items}")
 finally:
     srv.stop()
 done()
