@@ -87,6 +87,16 @@ try:
     check(st == 400 and "<b>" not in page and "son caractère n\u00b0\u00a03, &lt; (U+003C), n’est pas" in page,
           f"a character shown on the page is escaped: {st} {page[:3000]}")
 
+    st, d = admin.post("/api/initiatives", {"title": "Rôle", "rules": "preset = rip\n" + DATED, "authority_key": KEY})
+    st, d = admin.post(f"/api/initiatives/{d['id']}/roll", {"csv": "name,given,birth,commune\n"
+                                                                  "Martin,Paul,1960-06-01,Lille\n"
+                                                                  "Petrov,Иван,1960-06-01,Lille\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and len(errs) == 1 and errs[0]["line"] == 3 and errs[0]["field"] == "given"
+          and errs[0]["rule"] == "character"
+          and "its character 1, \u0418 (U+0418), is not a letter a name may hold" in errs[0]["message"],
+          f"a roll's refused character named on its line: {st} {d}")
+
     # -- a roll line in a territory that signs with anonymous codes --
     st, d = admin.post("/api/initiatives", {"title": "Codes", "rules": "preset = rip\n" + DATED,
                                             "authority_key": KEY})

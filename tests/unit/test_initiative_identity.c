@@ -152,6 +152,18 @@ static void test_identity(void **state) {
     char text[200];
     urne_phrase_write(&f.why, NULL, NULL, text, sizeof text);
     assert_string_equal(text, "the birth date '2090-01-01' is after today");
+    /* A refused character: named, with its place among the characters, not the bytes. */
+    assert_int_equal(urne_initiative_identity_make("A", "Zoé Pa\u0443l", "1980-05-01", "C", NOW, &id, &f), -1);
+    assert_int_equal(f.nth, 7);
+    assert_int_equal(f.at, 7); /* the offset 7 (é is two bytes), the 7th character */
+    assert_string_equal(f.what, "\u0443 (U+0443)");
+    urne_phrase_write(&f.why, NULL, NULL, text, sizeof text);
+    assert_string_equal(text, "its character 7, \u0443 (U+0443), is not a letter a name may hold");
+    assert_int_equal(urne_initiative_identity_make("A", "B\x01", "1980-05-01", "C", NOW, &id, &f), -1);
+    assert_string_equal(f.what, "U+0001"); /* a control character: its code point alone */
+    assert_int_equal(urne_initiative_identity_make("A", "B\xF0\x9F\x98\x80", "1980-05-01", "C", NOW, &id, &f), -1);
+    assert_int_equal(f.nth, 2);
+    assert_string_equal(f.what, "\xF0\x9F\x98\x80 (U+1F600)");
 }
 
 static urne_initiative_identity make(const char *name, const char *given, const char *birth, const char *commune) {
