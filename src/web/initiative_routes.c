@@ -107,9 +107,20 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
     return NULL;
 }
 
+/* A signer's field as the form labels it (the page's words, not the field's
+ * name: "Nom de famille", not "name"), or NULL for another field. */
+static const char *field_label(const urne_req *r, const char *field) {
+    if (strcmp(field, "name") == 0) return _(r, "Family name");
+    if (strcmp(field, "given") == 0) return _(r, "Given names");
+    if (strcmp(field, "birth") == 0) return _(r, "Birth date");
+    if (strcmp(field, "commune") == 0) return _(r, "Commune");
+    return NULL;
+}
+
 /* The outcome of an initiative's use case in words, into res. */
 static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
     const char *why = o->why ? o->why : "", *words = urne_initiative_why_text(r->lang, why);
+    const char *label = field_label(r, o->field);
     /* Too many wrong codes: 429, which a client knows as "wait", not a state to change. */
     unsigned http = strcmp(why, URNE_WHY_CODE_ATTEMPTS) == 0 ? 429 : urne_outcome_http(o->status);
     long long n = (long long)o->number;
@@ -137,11 +148,18 @@ static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res)
         urne_result_set(res, http, _(r, "Field '%s': give the reasons (or the answer)."), o->field);
     else if (strcmp(why, URNE_WHY_NO_SIGNATURE) == 0)
         urne_result_set(res, http, _(r, "No signature %lld in this initiative."), n);
+    else if (strcmp(why, URNE_INITIATIVE_ID_EMPTY) == 0 && label)
+        urne_result_set(res, http, _(r, "%s: to fill in."), label);
     else if (strcmp(why, URNE_INITIATIVE_ID_EMPTY) == 0)
         urne_result_set(res, http, _(r, "Field '%s': empty."), o->field);
+    else if (strcmp(why, URNE_INITIATIVE_ID_CHARACTER) == 0 && label)
+        urne_result_set(res, http, _(r, "%s: its character %lld, %s, is not a letter a name may hold."), label, n,
+                        o->detail);
     else if (strcmp(why, URNE_INITIATIVE_ID_CHARACTER) == 0)
         urne_result_set(res, http, _(r, "Field '%s': its character %lld, %s, is not a letter a name may hold."),
                         o->field, n, o->detail);
+    else if (strcmp(why, URNE_INITIATIVE_ID_TOO_LONG) == 0 && label)
+        urne_result_set(res, http, _(r, "%s: too long."), label);
     else if (strcmp(why, URNE_INITIATIVE_ID_UTF8) == 0)
         urne_result_set(res, http, _(r, "Field '%s': byte %lld is not a letter a name may hold."), o->field, n);
     else if (strcmp(why, URNE_INITIATIVE_ID_TOO_LONG) == 0)

@@ -73,18 +73,21 @@ try:
     bad = {"name": "Martin", "given": "Pa\u0443l", "birth": "1960-06-01", "commune": "Lille"}  # a Cyrillic u
     st, d = public.post(f"/api/initiatives/{n}/signatures", bad)
     check(st == 400 and d.get("field") == "given" and d.get("rule") == "character"
-          and "its character 3, \u0443 (U+0443), is not a letter" in d.get("error", ""),
-          f"the refused character named with its place: {st} {d}")
+          and d.get("error") == "Given names: its character 3, \u0443 (U+0443), is not a letter a name may hold.",
+          f"the refused character named with its place, the field by the form's label: {st} {d}")
     st, d = public.post(f"/api/initiatives/{n}/signatures", bad, headers={"Accept-Language": "fr"})
-    check(st == 400 and "son caractère n\u00b0\u00a03, \u0443 (U+0443)" in d.get("error", ""),
-          f"and in French: {st} {d}")
+    check(st == 400 and d.get("error") == "Prénoms\u00a0: son caractère n\u00b0\u00a03, \u0443 (U+0443), "
+          "n’est pas une lettre qu’un nom peut contenir.", f"and in French, the label French too: {st} {d}")
+    st, d = public.post(f"/api/initiatives/{n}/signatures", dict(bad, name=" - "), headers={"Accept-Language": "fr"})
+    check(st == 400 and d.get("field") == "name" and d.get("rule") == "empty"
+          and d.get("error") == "Nom de famille\u00a0: à remplir.", f"an empty name, in French words: {st} {d}")
     st, d = public.post(f"/api/initiatives/{n}/signatures", dict(bad, given="Pa\u200bul"))
     check(st == 400 and "its character 3, U+200B, is not" in d.get("error", ""),
           f"an invisible character named by its code point alone: {st} {d}")
     st, page = public.form(f"/initiatives/{n}/sign", dict(bad, given="Pa<b>ul"))
     if st == 303:
         st, page = public.follow()
-    check(st == 400 and "<b>" not in page and "son caractère n\u00b0\u00a03, &lt; (U+003C), n’est pas" in page,
+    check(st == 400 and "<b>" not in page and "Prénoms\u00a0: son caractère n\u00b0\u00a03, &lt; (U+003C), n’est pas" in page,
           f"a character shown on the page is escaped: {st} {page[:3000]}")
 
     st, d = admin.post("/api/initiatives", {"title": "Rôle", "rules": "preset = rip\n" + DATED, "authority_key": KEY})
