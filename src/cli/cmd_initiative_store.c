@@ -267,6 +267,24 @@ static int read_secret(const char *path, unsigned char sk[32], unsigned char pk[
     return 0;
 }
 
+/* 0 when pk is the public key initiative `id` seals its signers to (or there is
+ * no such initiative: the caller says so), else -1 said: a wrong key would open
+ * nothing, and a sample drawn with it would be logged for nothing. */
+static int key_is_authority(urne_app *app, const char *cmd, int64_t id, const unsigned char pk[32]) {
+    char hex[65], want[65] = "";
+    sodium_bin2hex(hex, sizeof hex, pk, 32);
+    urne_app_read_begin(app);
+    const urne_initiative_held *h = urne_app_initiative(app, id);
+    if (h) snprintf(want, sizeof want, "%s", h->row.authority_key);
+    urne_app_read_end(app);
+    if (!want[0] || strcmp(hex, want) == 0) return 0;
+    fprintf(stderr,
+            _("urne %s: this secret key is not the authority's of initiative %lld (its public key is %s, the "
+              "initiative's %s): nothing was done\n"),
+            cmd, (long long)id, hex, want);
+    return -1;
+}
+
 typedef struct export_ctx {
     const unsigned char *sk, *pk;
     int64_t opened, failed;
@@ -320,6 +338,11 @@ static int run_export(const sopts *o) {
     opened x;
     int rc = open_app("initiative export", o, &x, 0);
     if (rc) return rc;
+    if (o->secret && key_is_authority(&x.app, "initiative export", o->id, pk) < 0) {
+        sodium_memzero(sk, sizeof sk);
+        close_app(&x);
+        return URNE_EXIT_REJECTED;
+    }
     export_ctx e = {o->secret ? sk : NULL, o->secret ? pk : NULL, 0, 0};
     printf(o->secret ? "id,territory,signed_at,marks,invalid,letter,name,given,birth,commune\n"
                      : "id,territory,signed_at,marks,invalid,letter,sealed\n");
@@ -420,6 +443,11 @@ static int run_sample(const sopts *o) {
     opened x;
     int rc = open_app("initiative sample", o, &x, 1);
     if (rc) return rc;
+    if (o->secret && key_is_authority(&x.app, "initiative sample", o->id, pk) < 0) {
+        sodium_memzero(sk, sizeof sk);
+        close_app(&x);
+        return URNE_EXIT_REJECTED;
+    }
     urne_initiative_sample s;
     urne_app_outcome out;
     if (urne_app_initiative_sample_draw(&x.app, &x.user, o->id, o->size, (uint64_t)seed, &s, &out) != URNE_APP_OK) {

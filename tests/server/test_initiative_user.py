@@ -100,6 +100,21 @@ try:
           and "its character 1, \u0418 (U+0418), is not a letter a name may hold" in errs[0]["message"],
           f"a roll's refused character named on its line: {st} {d}")
 
+    # -- the authority's export and sample with a key that is not the initiative's --
+    wrong = os.path.join(srv.dir, "wrong.key")
+    wrong_pub = run("initiative", "keygen", "--secret-key", wrong).stdout.strip()
+    st, head = public.get("/api/audit/head")
+    for args in (("export", "--db", srv.db, "--id", str(n), "--secret-key", wrong),
+                 ("sample", "--db", srv.db, "--user", "com", "--id", str(n), "--size", "1", "--seed", "7",
+                  "--secret-key", wrong)):
+        p = run("initiative", *args, ok=False)
+        check(p.returncode == 1 and p.stdout == "" and "this secret key is not the authority's of initiative" in p.stderr
+              and wrong_pub in p.stderr and KEY in p.stderr and "nothing was done" in p.stderr,
+              f"initiative {args[0]} with another key: refused before anything is read or drawn: {p.returncode} "
+              f"{p.stdout!r} {p.stderr}")
+    st, after = public.get("/api/audit/head")
+    check(after == head, f"no sample drawn nor logged with the wrong key: {head} {after}")
+
     # -- a roll line in a territory that signs with anonymous codes --
     st, d = admin.post("/api/initiatives", {"title": "Codes", "rules": "preset = rip\n" + DATED,
                                             "authority_key": KEY})
