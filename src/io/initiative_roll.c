@@ -29,7 +29,8 @@ static int read_header(urne_span line, char sep, long ln, long col[NCOLS], urne_
     for (int c = 0; c <= COL_COMMUNE; c++)
         if (col[c] < 0) {
             urne_diags_add(d, URNE_DIAG_ERROR, ln, column_names[c][0], URNE_RULE_HEADER,
-                           "the header has no column '%s' (name, given, birth and commune are needed)",
+                           "the header has no column '%s' (name or nom, given or prenoms, birth or naissance, and "
+                           "commune are needed)",
                            column_names[c][0]);
             bad = -1;
         }

@@ -100,6 +100,13 @@ try:
           and "its character 1, \u0418 (U+0418), is not a letter a name may hold" in errs[0]["message"],
           f"a roll's refused character named on its line: {st} {d}")
 
+    st, d = admin.post("/api/initiatives", {"title": "Entête", "rules": "preset = rip\n" + DATED, "authority_key": KEY})
+    st, d = admin.post(f"/api/initiatives/{d['id']}/roll", {"csv": "nom;prenoms;commune\nMartin;Paul;Lille\n"})
+    errs = d.get("errors", []) if isinstance(d, dict) else []
+    check(st == 400 and len(errs) == 1 and errs[0]["line"] == 1 and errs[0]["rule"] == "header"
+          and "birth or naissance" in errs[0]["message"],
+          f"a French header without its birth dates: the message names the French column too: {st} {d}")
+
     # -- the authority's export and sample with a key that is not the initiative's --
     wrong = os.path.join(srv.dir, "wrong.key")
     wrong_pub = run("initiative", "keygen", "--secret-key", wrong).stdout.strip()
