@@ -65,6 +65,8 @@
 #define URNE_WHY_BY_EMAIL "by-email"                  /* STATE: its signers confirm by e-mail (initiative_mail.h) */
 #define URNE_WHY_NO_OPENING "no-opening"              /* BAD_INPUT rules: no opening date or no end (the
                                                        * rules never change: it could never open) */
+#define URNE_WHY_TERRITORY_FIGURES "territory-figures" /* BAD_INPUT rules: a minimum per seat or given, which
+                                                       * the store has no figures for (never reached) */
 
 /* One territory's figures, held. */
 typedef struct urne_initiative_territory_held {
@@ -140,7 +142,9 @@ typedef struct urne_initiative_new {
  * too-long or "empty"), "space" (URNE_WHY_SPACE), "rules" (URNE_WHY_RULES, the
  * first fault's line in number and its rule in detail; URNE_WHY_NO_OPENING when
  * they give no opening date or no end, with which it could never open: rules
- * never change once created), "authority_key"
+ * never change once created; URNE_WHY_TERRITORY_FIGURES for a territory's
+ * minimum per seat or given: the roll gives no territory seats nor a minimum,
+ * so it could never be reached), "authority_key"
  * (URNE_WHY_INITIATIVE_KEY); STORE, NO_MEMORY (nothing written). OK with
  * outcome.id. Audit: "initiative.create" on "initiative/<id>" with the row (its
  * hashing key left out). */

@@ -5,6 +5,9 @@ organiser and a signer tripped on, each checked so that it cannot come back.
   months` and no `opens`) made an initiative that could never open (the rules
   never change once created): creation now refuses them, naming the field and
   the rule, in English and in French.
+- Rules whose territories' minimum is per seat or given (the ECI preset) made
+  an initiative that could never reach its threshold (the roll gives no seats
+  nor minimum per territory): refused at creation too.
 - Names in Latin Extended-B and Additional (Romanian Ș Ț, an ECI's member state;
   Vietnamese ễ) were refused as "no letter"; they match the roll as their base
   letters now, on the roll and at signing alike.
@@ -37,6 +40,11 @@ try:
         st, d = admin.post("/api/initiatives", {"title": "Sans date", "rules": rules, "authority_key": KEY})
         check(st == 400 and d.get("field") == "rules" and d.get("rule") == "no-opening"
               and "opens = YYYY-MM-DD" in d.get("error", ""), f"{what}: refused at creation: {st} {d}")
+    for rules in ("preset = eci\n" + DATED, "preset = territories\nterritory = given\n" + DATED):
+        st, d = admin.post("/api/initiatives", {"title": "ECI", "rules": rules, "authority_key": KEY})
+        check(st == 400 and d.get("field") == "rules" and d.get("rule") == "territory-figures"
+              and "per-seat and given could never be reached" in d.get("error", ""),
+              f"a minimum per seat or given, which no roll gives figures for: refused: {st} {d}")
     st, d = admin.post("/api/initiatives", {"title": "Sans date", "rules": "preset = rip\n", "authority_key": KEY},
                        headers={"Accept-Language": "fr"})
     check(st == 400 and "opens = AAAA-MM-JJ" in d.get("error", "") and "\u00a0:" in d.get("error", ""),
