@@ -391,10 +391,14 @@ static void territories_table(urne_buf *b, const urne_req *r, const urne_initiat
                  "<th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
               _(r, "Territories"), _(r, "Territory"), _(r, "Electors"), _(r, "Signatures"), _(r, "Minimum"),
               _(r, "Reached"));
+    int by_email = h->rules.identity == URNE_INITIATIVE_BY_EMAIL;
     for (size_t i = 0; i < h->nterritories; i++) {
         const urne_initiative_territory_held *t = &h->territories[i];
         urne_html(b, "<tr><td>%s</td><td class=num data-label=\"%s\">", t->name, _(r, "Electors"));
-        urne_page_int(b, r, t->electors);
+        if (by_email) /* no roll: no electorate to show, not 0 */
+            urne_html_trusted(b, "—");
+        else
+            urne_page_int(b, r, t->electors);
         urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "Signatures"));
         urne_page_int(b, r, t->signatures);
         urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "Minimum"));
@@ -404,8 +408,8 @@ static void territories_table(urne_buf *b, const urne_req *r, const urne_initiat
                       (long long)(t->signatures < per[i].minimum ? t->signatures : per[i].minimum));
         } else
             urne_html_trusted(b, "—");
-        urne_html(b, "</td><td data-label=\"%s\">%s</td></tr>", _(r, "Reached"),
-                  per && per[i].reached ? _(r, "yes") : _(r, "no"));
+        urne_html(b, "</td><td data-label=\"%s\">%s</td></tr>", _(r, "Reached"), /* nothing to reach: — */
+                  !per || per[i].minimum <= 0 ? "—" : per[i].reached ? _(r, "yes") : _(r, "no"));
     }
     urne_html_trusted(b, "</tbody></table>");
 }

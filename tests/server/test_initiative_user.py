@@ -16,7 +16,9 @@ organiser and a signer tripped on, each checked so that it cannot come back.
 - A roll imported into a territory that has anonymous codes is refused, naming
   its line: its electors could never have signed (a territory is one or the
   other), where the import used to say nothing.
-- The list of initiatives says "1 signature", not "1 signatures"."""
+- The list of initiatives says "1 signature", not "1 signatures".
+- The territories' table said "Reached: no" where the rules ask no minimum per
+  territory (now —), and "Electors: 0" for a petition by e-mail (no roll: —)."""
 import os
 import re
 
@@ -145,6 +147,30 @@ try:
           f"the roll's line in Somme refused, naming line, field and rule: {st} {d}")
     st, d = admin.get(f"/api/initiatives/{m}")
     check([t["name"] for t in d.get("territories", [])] == ["Somme"], f"nothing of the roll written: {d}")
+
+    # -- the territories' table: nothing to reach is not "no"; an e-mail petition has no electors --
+    st, page = public.get(f"/initiatives/{n}?lang=en")
+    cells = re.findall(r'<td data-label="Reached">([^<]*)</td>', page)
+    check(st == 200 and cells and all(c == "—" for c in cells),
+          f"rules without a minimum per territory: Reached is — (not 'no'): {cells}")
+    st, d = admin.post("/api/initiatives", {"title": "Marché", "authority_key": KEY,
+                                            "rules": "preset = local-petition\nidentity = email\nnational = 5\n"
+                                                     "age-min = 0\n" + DATED})
+    mail = d.get("id")
+    for path, body in (("transition", {"event": "submit"}), ("decision", {"decision": "admit"}),
+                       ("transition", {"event": "open"})):
+        st, d = (com if path == "decision" else admin).post(f"/api/initiatives/{mail}/{path}", body)
+        check(st == 200, f"the petition by e-mail: {body}: {st} {d}")
+    st, d = public.post(f"/api/initiatives/{mail}/mail", {"name": "Martin", "given": "Zoé", "commune": "Amiens",
+                                                            "email": "zoe@example.org"})
+    check(st == 202, f"a link asked: {st} {d}")
+    rows = store_query(srv.db, "SELECT body FROM mail_outbox ORDER BY id DESC LIMIT 1")
+    token = re.search(r"token=([0-9a-f]{64})", rows[0][0] if rows else "")
+    st, d = public.post(f"/api/initiatives/{mail}/confirm", {"token": token.group(1) if token else ""})
+    check(st == 201, f"confirmed: {st} {d}")
+    st, page = public.get(f"/initiatives/{mail}?lang=fr")
+    row = re.search(r'<tr><td>AMIENS</td><td class=num data-label="Électeurs">([^<]*)</td>', page)
+    check(row is not None and row.group(1) == "—", f"an e-mail petition's territory: electors —, not 0: {row and row.group(0)}")
 
     # -- the list's plural --
     one = open_initiative(admin, "Une seule", "Martin,Paul,1960-06-01,Lille,FR\n", 1,
