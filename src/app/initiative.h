@@ -248,7 +248,8 @@ void urne_app_initiative_batch_counts(urne_app *app, int64_t *groups, int64_t *t
 
 /* Check a receipt code (one made before migration 15 too, its 20 characters
  * alone): NO_INITIATIVE; BAD_INPUT field "receipt" (URNE_WHY_NOT_ON_ROLL
- * never: why "unknown-receipt" when no signature has it); OK with outcome.id the
+ * never: why "unknown-receipt" when no signature has it, outcome.number 1 when
+ * the code is not even shaped as a receipt, a mistyping to say); OK with outcome.id the
  * signature, outcome.at its time, outcome.field its territory, outcome.detail ""
  * when counted or the invalidation's reason. Anyone may. */
 #define URNE_WHY_UNKNOWN_RECEIPT "unknown-receipt"

@@ -620,7 +620,7 @@ urne_app_status urne_app_initiative_receipt(urne_app *app, const urne_user *acto
     char proof[URNE_STORE_INITIATIVE_HASH], old[URNE_STORE_INITIATIVE_HASH];
     int64_t sid = 0;
     if (st == URNE_APP_OK && receipt_read(code ? code : "", &sid, proof, old) < 0)
-        st = bad(out, "receipt", URNE_WHY_UNKNOWN_RECEIPT, 0);
+        st = bad(out, "receipt", URNE_WHY_UNKNOWN_RECEIPT, 1); /* 1: not even shaped as a receipt */
     int found = 1;
     if (st == URNE_APP_OK && sid == 0) /* made before migration 15: by its hash, among those rows */
         found = urne_store_initiative_receipt(app->store, id, old, sig);

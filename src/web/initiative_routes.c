@@ -128,7 +128,12 @@ static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res)
     /* Too many wrong codes: 429, which a client knows as "wait", not a state to change. */
     unsigned http = strcmp(why, URNE_WHY_CODE_ATTEMPTS) == 0 ? 429 : urne_outcome_http(o->status);
     long long n = (long long)o->number;
-    if (o->status == URNE_APP_STATE && strcmp(why, "wrong-state") == 0) {
+    if (o->status == URNE_APP_BAD_INPUT && strcmp(why, URNE_WHY_UNKNOWN_RECEIPT) == 0 && o->number == 1)
+        urne_result_set(res, http, "%s",
+                        _(r, "This is not a receipt code: a receipt is your signature's number, then 20 letters and "
+                             "digits in four groups of five (such as 12-K3M9Q-7XG1A-SAB59-D52TP). Check it against "
+                             "the one you kept."));
+    else if (o->status == URNE_APP_STATE && strcmp(why, "wrong-state") == 0) {
         urne_initiative_state s = URNE_INITIATIVE_DRAFT;
         for (int k = 0; k < URNE_INITIATIVE_STATES; k++)
             if (strcmp(o->detail, urne_initiative_state_name((urne_initiative_state)k)) == 0)

@@ -172,6 +172,19 @@ try:
     row = re.search(r'<tr><td>AMIENS</td><td class=num data-label="Électeurs">([^<]*)</td>', page)
     check(row is not None and row.group(1) == "—", f"an e-mail petition's territory: electors —, not 0: {row and row.group(0)}")
 
+    # -- a receipt mistyped: said so, not "no signature has it" --
+    for code in ("1-91MRW-DM6NN-7XG1A", "hello", "1-91MRW-DM6NN-7XG1A-SAB59-XXXXX"):
+        st, d = public.post(f"/api/initiatives/{n}/receipt", {"code": code})
+        check(st == 400 and d.get("rule") == "unknown-receipt" and d.get("error", "").startswith(
+              "This is not a receipt code: a receipt is your signature's number, then 20 letters"),
+              f"{code!r}: not shaped as a receipt, told how one reads: {st} {d}")
+    st, d = public.post(f"/api/initiatives/{n}/receipt", {"code": "1-91MRW-DM6NN-7XG1A-SAB59"})
+    check(st == 400 and d.get("error") == "No signature of this initiative has that receipt code.",
+          f"a well-shaped code that is no receipt: as before: {st} {d}")
+    st, page = public.form(f"/initiatives/{n}/receipt", {"code": "hello"})
+    check(st == 400 and "Ce n’est pas un code de récépissé\u00a0: un récépissé est le numéro" in page,
+          f"the page's form, in French: {st}")
+
     # -- the list's plural --
     one = open_initiative(admin, "Une seule", "Martin,Paul,1960-06-01,Lille,FR\n", 1,
                           rules="preset = rip\n" + DATED, committee="com2")
