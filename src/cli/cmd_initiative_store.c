@@ -375,8 +375,8 @@ static int run_recount(const sopts *o) {
         fprintf(stderr, _("urne initiative recount: no initiative %lld\n"), o->id);
         rc = URNE_EXIT_REJECTED;
     } else {
-        printf(_("Initiative %lld (%s): %lld valid signature(s), %lld invalidated\n"), o->id, h->row.state,
-               (long long)h->signatures, (long long)h->invalid);
+        printf(_("Initiative %lld (%s): %lld valid signature(s), %lld invalidated\n"), o->id,
+               urne_initiative_state_text(urne_cli_lang(), h->state), (long long)h->signatures, (long long)h->invalid);
         for (size_t i = 0; i < h->nterritories; i++)
             printf(_("  %s: %lld signature(s), %lld elector(s) on the roll\n"), h->territories[i].name,
                    (long long)h->territories[i].signatures, (long long)h->territories[i].electors);

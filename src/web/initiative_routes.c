@@ -40,20 +40,24 @@
 
 /* ---- words ---- */
 
-static const char *state_words(const urne_req *r, urne_initiative_state s) {
+const char *urne_initiative_state_text(urne_lang lang, urne_initiative_state s) {
     switch (s) {
-    case URNE_INITIATIVE_DRAFT: return C_(r, "initiative", "draft");
-    case URNE_INITIATIVE_SUBMITTED: return C_(r, "initiative", "submitted");
-    case URNE_INITIATIVE_ADMISSIBLE: return C_(r, "initiative", "admissible");
-    case URNE_INITIATIVE_INADMISSIBLE: return C_(r, "initiative", "inadmissible");
-    case URNE_INITIATIVE_COLLECTING: return C_(r, "initiative", "collecting signatures");
-    case URNE_INITIATIVE_REACHED: return C_(r, "initiative", "threshold reached");
-    case URNE_INITIATIVE_EXPIRED: return C_(r, "initiative", "expired");
-    case URNE_INITIATIVE_TRANSMITTED: return C_(r, "initiative", "transmitted");
-    case URNE_INITIATIVE_ANSWERED: return C_(r, "initiative", "answered");
+    case URNE_INITIATIVE_DRAFT: return urne_i18n_ctext(lang, "initiative", "draft");
+    case URNE_INITIATIVE_SUBMITTED: return urne_i18n_ctext(lang, "initiative", "submitted");
+    case URNE_INITIATIVE_ADMISSIBLE: return urne_i18n_ctext(lang, "initiative", "admissible");
+    case URNE_INITIATIVE_INADMISSIBLE: return urne_i18n_ctext(lang, "initiative", "inadmissible");
+    case URNE_INITIATIVE_COLLECTING: return urne_i18n_ctext(lang, "initiative", "collecting signatures");
+    case URNE_INITIATIVE_REACHED: return urne_i18n_ctext(lang, "initiative", "threshold reached");
+    case URNE_INITIATIVE_EXPIRED: return urne_i18n_ctext(lang, "initiative", "expired");
+    case URNE_INITIATIVE_TRANSMITTED: return urne_i18n_ctext(lang, "initiative", "transmitted");
+    case URNE_INITIATIVE_ANSWERED: return urne_i18n_ctext(lang, "initiative", "answered");
     case URNE_INITIATIVE_STATES: break;
     }
     return "?";
+}
+
+static const char *state_words(const urne_req *r, urne_initiative_state s) {
+    return urne_initiative_state_text(r->lang, s);
 }
 
 const char *urne_initiative_why_text(urne_lang lang, const char *why) {

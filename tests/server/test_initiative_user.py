@@ -21,6 +21,7 @@ organiser and a signer tripped on, each checked so that it cannot come back.
   territory (now —), and "Electors: 0" for a petition by e-mail (no roll: —)."""
 import os
 import re
+import subprocess
 
 from lib import *
 
@@ -184,6 +185,13 @@ try:
     st, page = public.form(f"/initiatives/{n}/receipt", {"code": "hello"})
     check(st == 400 and "Ce n’est pas un code de récépissé\u00a0: un récépissé est le numéro" in page,
           f"the page's form, in French: {st}")
+
+    # -- the recount's state in the reader's words --
+    p = run("initiative", "recount", "--db", srv.db, "--id", str(n))
+    check(p.stdout.startswith(f"Initiative {n} (collecting signatures): 2 valid signature(s)"), f"recount: {p.stdout}")
+    p = subprocess.run([URNE, "initiative", "recount", "--db", srv.db, "--id", str(n)], capture_output=True, text=True,
+                       env=dict(os.environ, LANG="fr_FR.UTF-8", LANGUAGE="fr", LC_ALL=""))
+    check(p.stdout.startswith(f"Initiative {n} (en collecte)"), f"recount in French, the state French too: {p.stdout}")
 
     # -- the list's plural --
     one = open_initiative(admin, "Une seule", "Martin,Paul,1960-06-01,Lille,FR\n", 1,
