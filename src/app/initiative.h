@@ -388,6 +388,10 @@ urne_app_status urne_app_initiative_sample_record(urne_app *app, const urne_user
                                                   const urne_initiative_verdict *v, size_t n,
                                                   urne_initiative_projection *p, urne_app_outcome *out);
 
+/* h's collection window [*opens, *closes), its close computed from a length
+ * when only that is given; 0 when not set (the pages say it). */
+void urne_app_initiative_window(const urne_initiative_held *h, int64_t *opens, int64_t *closes);
+
 /* The initiative held with that id, or NULL; under the lock
  * (urne_app_read_begin). */
 const urne_initiative_held *urne_app_initiative(urne_app *app, int64_t id);

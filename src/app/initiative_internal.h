@@ -62,9 +62,6 @@ int urne_app_initiative_days_load(urne_store *s, urne_initiative_held *h);
  * the tally cannot be made (no roll yet). */
 int urne_app_initiative_reached(const urne_initiative_held *h);
 
-/* h's collection window [*opens, *closes), its close computed from a length
- * when only that is given; 0 when not set. */
-void urne_app_initiative_window(const urne_initiative_held *h, int64_t *opens, int64_t *closes);
 
 /* Move h by event inside the caller's transaction (the state checked, the row
  * written from the state expected, the audit entry appended): *row receives the

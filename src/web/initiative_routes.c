@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "../app/initiative.h"
+#include "../core/urne_time.h"
 #include "../initiative/identity.h"
 #include "actions.h"
 #include "addr.h"
@@ -423,12 +424,29 @@ static void territories_table(urne_buf *b, const urne_req *r, const urne_initiat
     urne_html_trusted(b, "</tbody></table>");
 }
 
+/* When signatures are taken: "Collection: from 1 June 2026, 02:00 until ..."
+ * (Paris time, as the site's other moments), a signer's first question. */
+static void window_html(urne_buf *b, const urne_req *r, const urne_initiative_held *h) {
+    int64_t opens, closes;
+    urne_app_initiative_window(h, &opens, &closes);
+    if (opens == 0 || closes == 0) return;
+    char a[URNE_TIME_ISO], z[URNE_TIME_ISO];
+    urne_time_iso(opens, a);
+    urne_time_iso(closes, z);
+    urne_html(b, "<p class=meta>%s ", _(r, "Collection: from"));
+    urne_page_time(b, r, a, NULL);
+    urne_html(b, " %s ", C_(r, "initiative window", "until"));
+    urne_page_time(b, r, z, NULL);
+    urne_html_trusted(b, "</p>");
+}
+
 static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_held *h) {
     urne_initiative_tally t;
     urne_initiative_territory_result *per;
     urne_initiative_tally_status st = urne_app_initiative_figures(h, &t, &per);
-    urne_html(b, "<h1>%s</h1><p class=meta>%s</p><section class=card aria-labelledby=count><h2 id=count>%s</h2><p>",
-              h->row.title, state_words(r, h->state), _(r, "Signatures"));
+    urne_html(b, "<h1>%s</h1><p class=meta>%s</p>", h->row.title, state_words(r, h->state));
+    window_html(b, r, h);
+    urne_html(b, "<section class=card aria-labelledby=count><h2 id=count>%s</h2><p>", _(r, "Signatures"));
     if (st == URNE_INITIATIVE_TALLY_OK && t.national_threshold > 0) {
         count_of(b, r, h->signatures, t.national_threshold);
         urne_html(b, " <progress aria-hidden=true max=\"%lld\" value=\"%lld\"></progress>", (long long)t.national_threshold,

@@ -17,6 +17,7 @@ organiser and a signer tripped on, each checked so that it cannot come back.
   its line: its electors could never have signed (a territory is one or the
   other), where the import used to say nothing.
 - The list of initiatives says "1 signature", not "1 signatures".
+- The counter page did not say until when one may sign: it gives the window.
 - The territories' table said "Reached: no" where the rules ask no minimum per
   territory (now —), and "Electors: 0" for a petition by e-mail (no roll: —)."""
 import os
@@ -148,6 +149,14 @@ try:
           f"the roll's line in Somme refused, naming line, field and rule: {st} {d}")
     st, d = admin.get(f"/api/initiatives/{m}")
     check([t["name"] for t in d.get("territories", [])] == ["Somme"], f"nothing of the roll written: {d}")
+
+    # -- the counter page says when signatures are taken --
+    st, page = public.get(f"/initiatives/{n}?lang=fr")
+    check(re.search('<p class=meta>Collecte\u00a0: du <time datetime="2020-01-01T00:00:00Z">1er janvier 2020[^<]*</time> '
+                    'au <time datetime="2099-01-01T00:00:00Z">1er janvier 2099[^<]*</time></p>', page),
+          f"the collection window on the counter page, in French: {page[:1500]}")
+    st, page = public.get(f"/initiatives/{n}?lang=en")
+    check('<p class=meta>Collection: from <time datetime="2020-01-01T00:00:00Z">' in page, "and in English")
 
     # -- the territories' table: nothing to reach is not "no"; an e-mail petition has no electors --
     st, page = public.get(f"/initiatives/{n}?lang=en")
