@@ -8,6 +8,8 @@ organiser and a signer tripped on, each checked so that it cannot come back.
 - Rules whose territories' minimum is per seat or given (the ECI preset) made
   an initiative that could never reach its threshold (the roll gives no seats
   nor minimum per territory): refused at creation too.
+- The authority's export and sample of a petition by e-mail left out the
+  address sealed for it: a column now.
 - Names in Latin Extended-B and Additional (Romanian Ș Ț, an ECI's member state;
   Vietnamese ễ) were refused as "no letter"; they match the roll as their base
   letters now, on the roll and at signing alike.
@@ -163,7 +165,9 @@ try:
     cells = re.findall(r'<td data-label="Reached">([^<]*)</td>', page)
     check(st == 200 and cells and all(c == "—" for c in cells),
           f"rules without a minimum per territory: Reached is — (not 'no'): {cells}")
-    st, d = admin.post("/api/initiatives", {"title": "Marché", "authority_key": KEY,
+    authority = os.path.join(srv.dir, "authority.key")
+    authority_pub = run("initiative", "keygen", "--secret-key", authority).stdout.strip()
+    st, d = admin.post("/api/initiatives", {"title": "Marché", "authority_key": authority_pub,
                                             "rules": "preset = local-petition\nidentity = email\nnational = 5\n"
                                                      "age-min = 0\n" + DATED})
     mail = d.get("id")
@@ -181,6 +185,25 @@ try:
     st, page = public.get(f"/initiatives/{mail}?lang=fr")
     row = re.search(r'<tr><td>AMIENS</td><td class=num data-label="Électeurs">([^<]*)</td>', page)
     check(row is not None and row.group(1) == "—", f"an e-mail petition's territory: electors —, not 0: {row and row.group(0)}")
+    # The address sealed for the authority is in its export and its sample (it was sealed, never shown).
+    p = run("initiative", "export", "--db", srv.db, "--id", str(mail), "--secret-key", authority)
+    lines = p.stdout.splitlines()
+    check(lines[0] == "id,territory,signed_at,marks,invalid,letter,name,given,birth,commune,email"
+          and lines[1].endswith(',"MARTIN","ZOE","","AMIENS","zoe@example.org"'),
+          f"the export of a petition by e-mail has the address: {lines}")
+    p = run("initiative", "sample", "--db", srv.db, "--user", "com", "--id", str(mail), "--size", "1", "--seed", "1",
+            "--secret-key", authority)
+    lines = p.stdout.splitlines()
+    check(lines[1] == "signature,territory,signed_at,marks,name,given,birth,commune,email,verdict,reason"
+          and lines[2].endswith('"zoe@example.org",,'), f"and its sample: {lines}")
+    filled = os.path.join(srv.dir, "verdicts.csv")
+    with open(filled, "w") as f:
+        f.write("\n".join(lines[:2] + [lines[2][:-2] + ",valid,"]) + "\n")
+    p = run("initiative", "verify-sample", "--db", srv.db, "--user", "com", "--id", str(mail), filled, ok=False)
+    check(p.returncode == 0 and "1 of 1 signature(s) checked are valid" in p.stdout,
+          f"the verdicts read beside the address: {p.returncode} {p.stdout} {p.stderr}")
+    p = run("initiative", "export", "--db", srv.db, "--id", str(n), "--secret-key", authority, ok=False)
+    check(p.returncode == 1 and p.stdout == "", "(a roll's initiative sealed to another key: refused, as above)")
 
     # -- a receipt mistyped: said so, not "no signature has it" --
     for code in ("1-91MRW-DM6NN-7XG1A", "hello", "1-91MRW-DM6NN-7XG1A-SAB59-XXXXX"):
