@@ -62,7 +62,6 @@ int urne_app_initiative_days_load(urne_store *s, urne_initiative_held *h);
  * the tally cannot be made (no roll yet). */
 int urne_app_initiative_reached(const urne_initiative_held *h);
 
-
 /* Move h by event inside the caller's transaction (the state checked, the row
  * written from the state expected, the audit entry appended): *row receives the
  * row written and *to the new state, for the caller to hold after its commit (h
