@@ -407,6 +407,11 @@ static urne_app_status new_row(const urne_initiative_new *in, int64_t now, const
         return out->status;
     }
     urne_diags_free(&d);
+    int64_t opens, closes;
+    urne_app_initiative_window(h, &opens, &closes);
+    if (opens == 0 || closes == 0) return refuse(out, "rules", URNE_WHY_NO_OPENING, 0, NULL);
+    if (h->rules.territory.basis == URNE_INITIATIVE_PER_SEAT || h->rules.territory.basis == URNE_INITIATIVE_GIVEN)
+        return refuse(out, "rules", URNE_WHY_TERRITORY_FIGURES, 0, NULL);
     size_t n = 0;
     if (strlen(key) != 64 || sodium_hex2bin(h->authority_key, 32, key, 64, NULL, &n, NULL) < 0 || n != 32)
         return refuse(out, "authority_key", URNE_WHY_INITIATIVE_KEY, 0, NULL);

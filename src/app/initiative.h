@@ -46,7 +46,8 @@
  * lifecycle's refusal names (urne_initiative_refusal_name: "wrong-state",
  * "no-reasons", "still-open"...) and the identity engine's rule codes
  * (URNE_INITIATIVE_ID_*, with outcome.field the field and outcome.number the
- * byte's offset). */
+ * byte's offset; for "character", outcome.number the character's place among
+ * the field's, 1 the first, and outcome.detail the character described). */
 #define URNE_WHY_INITIATIVE_KEY "authority-key"       /* not 64 hex digits of a public key */
 #define URNE_WHY_NOT_COLLECTING "not-collecting"      /* signing outside the collection (detail: the state) */
 #define URNE_WHY_WINDOW "outside-window"              /* signing before it opens or from its close on */
@@ -62,6 +63,10 @@
 #define URNE_WHY_NO_SIGNATURE "no-signature"          /* number: the signature's id */
 #define URNE_WHY_ALREADY_INVALID "already-invalid"    /* STATE: that signature is already invalidated */
 #define URNE_WHY_BY_EMAIL "by-email"                  /* STATE: its signers confirm by e-mail (initiative_mail.h) */
+#define URNE_WHY_NO_OPENING "no-opening"              /* BAD_INPUT rules: no opening date or no end (the
+                                                       * rules never change: it could never open) */
+#define URNE_WHY_TERRITORY_FIGURES "territory-figures" /* BAD_INPUT rules: a minimum per seat or given, which
+                                                       * the store has no figures for (never reached) */
 
 /* One territory's figures, held. */
 typedef struct urne_initiative_territory_held {
@@ -135,7 +140,11 @@ typedef struct urne_initiative_new {
 /* Create an initiative in state draft. In order: LOGIN_NEEDED, FORBIDDEN (the
  * manage-initiatives policy in `space`); BAD_INPUT with field "title" (why
  * too-long or "empty"), "space" (URNE_WHY_SPACE), "rules" (URNE_WHY_RULES, the
- * first fault's line in number and its rule in detail), "authority_key"
+ * first fault's line in number and its rule in detail; URNE_WHY_NO_OPENING when
+ * they give no opening date or no end, with which it could never open: rules
+ * never change once created; URNE_WHY_TERRITORY_FIGURES for a territory's
+ * minimum per seat or given: the roll gives no territory seats nor a minimum,
+ * so it could never be reached), "authority_key"
  * (URNE_WHY_INITIATIVE_KEY); STORE, NO_MEMORY (nothing written). OK with
  * outcome.id. Audit: "initiative.create" on "initiative/<id>" with the row (its
  * hashing key left out). */
@@ -146,7 +155,9 @@ urne_app_status urne_app_initiative_create(urne_app *app, const urne_user *actor
  * `source` in its errors: every line or none. NO_INITIATIVE; LOGIN_NEEDED,
  * FORBIDDEN (manage-initiatives); STATE URNE_WHY_ROLL_STATE once collecting;
  * BAD_INPUT URNE_WHY_FILE with every error in outcome.checks (file, line, field,
- * rule; an elector already on the roll is rule "duplicate-elector"); STORE. OK
+ * rule; an elector already on the roll is rule "duplicate-elector", a line of
+ * a territory that has anonymous codes URNE_WHY_CODES_ANONYMOUS: its electors
+ * could never sign by name); STORE. OK
  * with outcome.number the entries added. Audit: "initiative.roll" with the
  * count per territory. */
 urne_app_status urne_app_initiative_roll(urne_app *app, const urne_user *actor, int64_t id, const char *text,
@@ -237,7 +248,8 @@ void urne_app_initiative_batch_counts(urne_app *app, int64_t *groups, int64_t *t
 
 /* Check a receipt code (one made before migration 15 too, its 20 characters
  * alone): NO_INITIATIVE; BAD_INPUT field "receipt" (URNE_WHY_NOT_ON_ROLL
- * never: why "unknown-receipt" when no signature has it); OK with outcome.id the
+ * never: why "unknown-receipt" when no signature has it, outcome.number 1 when
+ * the code is not even shaped as a receipt, a mistyping to say); OK with outcome.id the
  * signature, outcome.at its time, outcome.field its territory, outcome.detail ""
  * when counted or the invalidation's reason. Anyone may. */
 #define URNE_WHY_UNKNOWN_RECEIPT "unknown-receipt"
@@ -375,6 +387,10 @@ urne_app_status urne_app_initiative_sample_draw(urne_app *app, const urne_user *
 urne_app_status urne_app_initiative_sample_record(urne_app *app, const urne_user *actor, int64_t id, int64_t seq,
                                                   const urne_initiative_verdict *v, size_t n,
                                                   urne_initiative_projection *p, urne_app_outcome *out);
+
+/* h's collection window [*opens, *closes), its close computed from a length
+ * when only that is given; 0 when not set (the pages say it). */
+void urne_app_initiative_window(const urne_initiative_held *h, int64_t *opens, int64_t *closes);
 
 /* The initiative held with that id, or NULL; under the lock
  * (urne_app_read_begin). */

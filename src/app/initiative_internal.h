@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "../core/urne_time.h"
+#include "../initiative/identity.h"
 #include "initiative.h"
 
 typedef struct urne_initiative_batcher urne_initiative_batcher;
@@ -60,10 +61,6 @@ int urne_app_initiative_days_load(urne_store *s, urne_initiative_held *h);
 /* Whether h's counts reach its thresholds (the tally engine): 1, 0; 0 too when
  * the tally cannot be made (no roll yet). */
 int urne_app_initiative_reached(const urne_initiative_held *h);
-
-/* h's collection window [*opens, *closes), its close computed from a length
- * when only that is given; 0 when not set. */
-void urne_app_initiative_window(const urne_initiative_held *h, int64_t *opens, int64_t *closes);
 
 /* Move h by event inside the caller's transaction (the state checked, the row
  * written from the state expected, the audit entry appended): *row receives the
@@ -182,5 +179,10 @@ void urne_app_initiative_ticket_commit(urne_app *app, urne_initiative_ticket *t)
 int urne_app_initiative_batch_start(urne_app *app);
 /* The committer stopped (urne_app_initiative_batch_stop) and freed: at close. */
 void urne_app_initiative_batch_free(urne_app *app);
+/* BAD_INPUT for an identity the engine refused: field and why its field and
+ * rule; for a character, number its place among the field's characters (1 the
+ * first) and detail the character described ("ễ (U+1EC5)"), else number the
+ * byte's offset. */
+urne_app_status urne_app_initiative_bad_identity(urne_app_outcome *out, const urne_initiative_identity_fault *f);
 
 #endif

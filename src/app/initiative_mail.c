@@ -92,7 +92,7 @@ static urne_app_status signer_check(urne_initiative_held *h, const urne_initiati
     urne_initiative_identity_fault fault;
     if (urne_initiative_identity_make(in->name, in->given, with_birth ? in->birth : "2000-01-01", in->commune, now,
                                       &id, &fault) < 0)
-        return bad(out, fault.field, fault.rule, (int64_t)fault.at);
+        return urne_app_initiative_bad_identity(out, &fault);
     if (urne_initiative_eligible(&h->rules, &id, "", 1, now) == URNE_INITIATIVE_UNDER_AGE)
         return bad(out, "birth", URNE_WHY_UNDER_AGE, h->rules.age_min);
     char key[URNE_INITIATIVE_EMAIL_MAX + 8], box[URNE_INITIATIVE_EMAIL_MAX];

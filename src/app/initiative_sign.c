@@ -187,6 +187,17 @@ urne_initiative_held *urne_app_initiative_roll_open(urne_app *app, const urne_us
     return h;
 }
 
+/* The roll refused with the errors in d (freed here), nothing written. */
+static urne_app_status roll_refused(urne_app_outcome *out, urne_diags *d, const char *source) {
+    snprintf(out->field, sizeof out->field, "file");
+    out->why = URNE_WHY_FILE;
+    out->number = (int64_t)d->count;
+    out->checks.file = source;
+    urne_diags_append(&out->checks, d);
+    urne_diags_free(d);
+    return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+}
+
 static urne_app_status roll_locked(urne_app *app, const urne_user *actor, int64_t id, const char *text, size_t len,
                                    const char *source, urne_app_outcome *out) {
     urne_initiative_held *h = urne_app_initiative_roll_open(app, actor, id, out);
@@ -195,14 +206,17 @@ static urne_app_status roll_locked(urne_app *app, const urne_user *actor, int64_
     urne_roll roll;
     urne_diags d;
     urne_diags_init(&d, source);
-    if (urne_io_parse_roll(text, len, urne_app_initiative_now(app), &roll, &d) < 0) {
-        snprintf(out->field, sizeof out->field, "file");
-        out->why = URNE_WHY_FILE;
-        out->number = (int64_t)d.count;
-        out->checks.file = source;
-        urne_diags_append(&out->checks, &d);
-        urne_diags_free(&d);
-        return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+    if (urne_io_parse_roll(text, len, urne_app_initiative_now(app), &roll, &d) < 0)
+        return roll_refused(out, &d, source);
+    for (size_t i = 0; i < roll.n; i++) /* a territory is the roll's or the anonymous codes' (initiative_codes.c) */
+        if (urne_app_initiative_anonymous(h, roll.items[i].territory) > 0)
+            urne_diags_add(&d, URNE_DIAG_ERROR, roll.items[i].line, "territory", URNE_WHY_CODES_ANONYMOUS,
+                           "territory %s has anonymous codes sent by letter: its electors sign with them, not "
+                           "on a roll",
+                           roll.items[i].territory);
+    if (d.errors > 0) {
+        urne_roll_free(&roll);
+        return roll_refused(out, &d, source);
     }
     urne_diags_free(&d);
     st = roll_commit(app, actor, h, &roll, source, out);
@@ -443,6 +457,13 @@ static urne_app_status bad(urne_app_outcome *out, const char *field, const char 
     return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
 }
 
+urne_app_status urne_app_initiative_bad_identity(urne_app_outcome *out, const urne_initiative_identity_fault *f) {
+    int character = strcmp(f->rule, URNE_INITIATIVE_ID_CHARACTER) == 0;
+    urne_app_status st = bad(out, f->field, f->rule, character ? (int64_t)f->nth : (int64_t)f->at);
+    if (character) snprintf(out->detail, sizeof out->detail, "%s", f->what);
+    return st;
+}
+
 /* The signer's identity checked and found on h's roll, the signature made ready
  * (all but its receipt). OK or the refusal. */
 static urne_app_status signer_check(urne_initiative_held *h, urne_store *store,
@@ -451,7 +472,7 @@ static urne_app_status signer_check(urne_initiative_held *h, urne_store *store,
     urne_initiative_identity id;
     urne_initiative_identity_fault fault;
     if (urne_initiative_identity_make(in->name, in->given, in->birth, in->commune, now, &id, &fault) < 0)
-        return bad(out, fault.field, fault.rule, (int64_t)fault.at);
+        return urne_app_initiative_bad_identity(out, &fault);
     char key[URNE_INITIATIVE_KEY_MAX], index[URNE_STORE_INITIATIVE_HASH];
     urne_initiative_identity_key(&id, key, sizeof key);
     keyed_hash(h->hash_key, key, sig->dedup);
@@ -599,7 +620,7 @@ urne_app_status urne_app_initiative_receipt(urne_app *app, const urne_user *acto
     char proof[URNE_STORE_INITIATIVE_HASH], old[URNE_STORE_INITIATIVE_HASH];
     int64_t sid = 0;
     if (st == URNE_APP_OK && receipt_read(code ? code : "", &sid, proof, old) < 0)
-        st = bad(out, "receipt", URNE_WHY_UNKNOWN_RECEIPT, 0);
+        st = bad(out, "receipt", URNE_WHY_UNKNOWN_RECEIPT, 1); /* 1: not even shaped as a receipt */
     int found = 1;
     if (st == URNE_APP_OK && sid == 0) /* made before migration 15: by its hash, among those rows */
         found = urne_store_initiative_receipt(app->store, id, old, sig);

@@ -117,6 +117,30 @@ static void write_moment(int64_t t, char *buf, size_t size) {
 
 static const char *yes_no(int v) { return v ? _("yes") : _("no"); }
 
+/* A threshold in the reader's words into buf (size >= 64): "none", a count
+ * grouped, "720 per seat", a share with the reader's decimal sign and, in
+ * French, a no-break space before its %; a fraction ("1/5") as the rules write it. */
+static const char *threshold_words(const urne_initiative_threshold *t, char *buf, size_t size) {
+    urne_lang lang = urne_cli_lang();
+    char text[64], n[48];
+    switch (t->basis) {
+    case URNE_INITIATIVE_NONE: snprintf(buf, size, "%s", urne_i18n_ctext(lang, "threshold", "none")); break;
+    case URNE_INITIATIVE_GIVEN: snprintf(buf, size, "%s", _("given with each territory's counts")); break;
+    case URNE_INITIATIVE_ABSOLUTE: urne_i18n_int(lang, t->count, buf, size); break;
+    case URNE_INITIATIVE_PER_SEAT: snprintf(buf, size, _("%s per seat"), urne_i18n_int(lang, t->count, n, sizeof n)); break;
+    case URNE_INITIATIVE_SHARE:
+        urne_initiative_threshold_text(t, text, sizeof text);
+        size_t k = strlen(text);
+        if (k > 1 && text[k - 1] == '%') {
+            text[k - 1] = 0;
+            snprintf(buf, size, _("%s%%"), urne_i18n_decimal(lang, text, n, sizeof n));
+        } else
+            snprintf(buf, size, "%s", text);
+        break;
+    }
+    return buf;
+}
+
 /* The window: its length, and its dates when known. */
 static int print_window(const urne_initiative_rules *r, const opts *o) {
     int64_t opens = r->opens_at, closes;
@@ -124,7 +148,11 @@ static int print_window(const urne_initiative_rules *r, const opts *o) {
         fprintf(stderr, _("urne initiative: --opens needs a date (YYYY-MM-DD) or a UTC moment, not '%s'\n"), o->opens);
         return URNE_EXIT_USAGE;
     }
-    if (r->closes_at == 0)
+    if (r->closes_at == 0 && r->window_days == 0)
+        printf(urne_i18n_plural(urne_cli_lang(), "Collection window: %d month\n", "Collection window: %d months\n",
+                                (unsigned long)r->window_months),
+               r->window_months);
+    else if (r->closes_at == 0)
         printf(_("Collection window: %d months and %d days\n"), r->window_months, r->window_days);
     if (opens != 0 && urne_initiative_rules_close(r, opens, &closes) == 0) {
         char a[32], b[32];
@@ -140,22 +168,19 @@ static int run_rules(const opts *o) {
     int rc = load_rules(o, &r);
     if (rc) return rc;
     urne_lang lang = urne_cli_lang();
-    char t[64], n1[48], n2[48];
+    char t[96], n1[48], n2[48];
     printf(_("Preset: %s\n"), r.preset[0] ? r.preset : _("none"));
-    urne_initiative_threshold_text(&r.national, t, sizeof t);
-    printf(_("National threshold: %s\n"), t);
+    printf(_("National threshold: %s\n"), threshold_words(&r.national, t, sizeof t));
     int64_t figure;
     if (o->electorate >= 0 &&
         urne_initiative_threshold_resolve(&r.national, o->electorate, -1, -1, &figure) == URNE_INITIATIVE_RESOLVED)
         printf(_("  with %s electors: %s signatures\n"), urne_i18n_int(lang, o->electorate, n1, sizeof n1),
                urne_i18n_int(lang, figure, n2, sizeof n2));
-    urne_initiative_threshold_text(&r.territory, t, sizeof t);
-    printf(_("Minimum per territory: %s\n"), t);
-    urne_initiative_threshold_text(&r.territories, t, sizeof t);
+    printf(_("Minimum per territory: %s\n"), threshold_words(&r.territory, t, sizeof t));
     if (r.territory.basis != URNE_INITIATIVE_NONE && r.territories.basis == URNE_INITIATIVE_NONE)
         printf(_("Territories that must reach their minimum: all\n"));
     else
-        printf(_("Territories that must reach their minimum: %s\n"), t);
+        printf(_("Territories that must reach their minimum: %s\n"), threshold_words(&r.territories, t, sizeof t));
     rc = print_window(&r, o);
     if (rc) return rc;
     printf(_("Stops when the threshold is reached: %s\n"), yes_no(r.stop_at_threshold));

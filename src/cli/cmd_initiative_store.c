@@ -267,10 +267,43 @@ static int read_secret(const char *path, unsigned char sk[32], unsigned char pk[
     return 0;
 }
 
+/* 0 when pk is the public key initiative `id` seals its signers to (or there is
+ * no such initiative: the caller says so), else -1 said: a wrong key would open
+ * nothing, and a sample drawn with it would be logged for nothing. */
+static int key_is_authority(urne_app *app, const char *cmd, int64_t id, const unsigned char pk[32]) {
+    char hex[65], want[65] = "";
+    sodium_bin2hex(hex, sizeof hex, pk, 32);
+    urne_app_read_begin(app);
+    const urne_initiative_held *h = urne_app_initiative(app, id);
+    if (h) snprintf(want, sizeof want, "%s", h->row.authority_key);
+    urne_app_read_end(app);
+    if (!want[0] || strcmp(hex, want) == 0) return 0;
+    fprintf(stderr,
+            _("urne %s: this secret key is not the authority's of initiative %lld (its public key is %s, the "
+              "initiative's %s): nothing was done\n"),
+            cmd, (long long)id, hex, want);
+    return -1;
+}
+
 typedef struct export_ctx {
     const unsigned char *sk, *pk;
     int64_t opened, failed;
+    int email; /* a petition by e-mail: the address sealed with the identity is a column too */
 } export_ctx;
+
+/* 1 when initiative `id`'s signers confirm by e-mail (their address sealed for the authority). */
+static int signs_by_email(urne_app *app, int64_t id) {
+    urne_app_read_begin(app);
+    const urne_initiative_held *h = urne_app_initiative(app, id);
+    int email = h && h->rules.identity == URNE_INITIATIVE_BY_EMAIL;
+    urne_app_read_end(app);
+    return email;
+}
+
+/* The identity's columns of a row whose box does not open: empty cells. */
+static void empty_fields(const export_ctx *e, int last) {
+    for (int k = 0, n = e->email ? 5 : 4; k < n; k++) urne_cli_csv_cell(stdout, "", last && k == n - 1);
+}
 
 /* The identity a sealed box holds, as CSV fields (the last ending the line when
  * `last`), or -1 when it does not open. */
@@ -283,10 +316,10 @@ static int open_sealed_fields(const export_ctx *e, const char *sealed, int last)
         json_decref(j);
         return -1;
     }
-    static const char *const keys[] = {"name", "given", "birth", "commune"};
-    for (int k = 0; k < 4; k++) {
+    static const char *const keys[] = {"name", "given", "birth", "commune", "email"};
+    for (int k = 0, n = e->email ? 5 : 4; k < n; k++) {
         const char *v = json_string_value(json_object_get(j, keys[k]));
-        urne_cli_csv_cell(stdout, v ? v : "", last && k == 3);
+        urne_cli_csv_cell(stdout, v ? v : "", last && k == n - 1);
     }
     json_decref(j);
     return 0;
@@ -304,7 +337,7 @@ static int export_one(const urne_initiative_signature *sig, void *ctx) {
         urne_cli_csv_cell(stdout, sig->sealed, 1);
     else if (open_sealed_fields(e, sig->sealed, 1) < 0) {
         e->failed++;
-        printf("\"\",\"\",\"\",\"\"\n");
+        empty_fields(e, 1);
     } else
         e->opened++;
     return 0;
@@ -320,9 +353,15 @@ static int run_export(const sopts *o) {
     opened x;
     int rc = open_app("initiative export", o, &x, 0);
     if (rc) return rc;
-    export_ctx e = {o->secret ? sk : NULL, o->secret ? pk : NULL, 0, 0};
-    printf(o->secret ? "id,territory,signed_at,marks,invalid,letter,name,given,birth,commune\n"
-                     : "id,territory,signed_at,marks,invalid,letter,sealed\n");
+    if (o->secret && key_is_authority(&x.app, "initiative export", o->id, pk) < 0) {
+        sodium_memzero(sk, sizeof sk);
+        close_app(&x);
+        return URNE_EXIT_REJECTED;
+    }
+    export_ctx e = {o->secret ? sk : NULL, o->secret ? pk : NULL, 0, 0, o->secret && signs_by_email(&x.app, o->id)};
+    printf(o->secret ? "id,territory,signed_at,marks,invalid,letter,name,given,birth,commune%s\n"
+                     : "id,territory,signed_at,marks,invalid,letter,sealed%s\n",
+           e.email ? ",email" : "");
     int each = urne_app_initiative_signatures_each(&x.app, o->id, export_one, &e);
     sodium_memzero(sk, sizeof sk);
     if (each == -2)
@@ -352,8 +391,8 @@ static int run_recount(const sopts *o) {
         fprintf(stderr, _("urne initiative recount: no initiative %lld\n"), o->id);
         rc = URNE_EXIT_REJECTED;
     } else {
-        printf(_("Initiative %lld (%s): %lld valid signature(s), %lld invalidated\n"), o->id, h->row.state,
-               (long long)h->signatures, (long long)h->invalid);
+        printf(_("Initiative %lld (%s): %lld valid signature(s), %lld invalidated\n"), o->id,
+               urne_initiative_state_text(urne_cli_lang(), h->state), (long long)h->signatures, (long long)h->invalid);
         for (size_t i = 0; i < h->nterritories; i++)
             printf(_("  %s: %lld signature(s), %lld elector(s) on the roll\n"), h->territories[i].name,
                    (long long)h->territories[i].signatures, (long long)h->territories[i].electors);
@@ -402,7 +441,7 @@ static int sample_one(const urne_initiative_signature *sig, void *ctx) {
         urne_cli_csv_cell(stdout, sig->sealed, 0);
     else if (open_sealed_fields(c->e, sig->sealed, 0) < 0) {
         c->e->failed++;
-        printf("\"\",\"\",\"\",\"\",");
+        empty_fields(c->e, 0);
     }
     fputs(",\n", stdout); /* the verdict and the reason, for the authority */
     return 0;
@@ -420,6 +459,11 @@ static int run_sample(const sopts *o) {
     opened x;
     int rc = open_app("initiative sample", o, &x, 1);
     if (rc) return rc;
+    if (o->secret && key_is_authority(&x.app, "initiative sample", o->id, pk) < 0) {
+        sodium_memzero(sk, sizeof sk);
+        close_app(&x);
+        return URNE_EXIT_REJECTED;
+    }
     urne_initiative_sample s;
     urne_app_outcome out;
     if (urne_app_initiative_sample_draw(&x.app, &x.user, o->id, o->size, (uint64_t)seed, &s, &out) != URNE_APP_OK) {
@@ -427,12 +471,13 @@ static int run_sample(const sopts *o) {
         if (out.why && strcmp(out.why, URNE_WHY_SAMPLE_SIZE) == 0)
             fprintf(stderr, _("urne initiative sample: %lld valid signature(s)\n"), (long long)out.number);
     } else {
-        export_ctx e = {o->secret ? sk : NULL, o->secret ? pk : NULL, 0, 0};
+        export_ctx e = {o->secret ? sk : NULL, o->secret ? pk : NULL, 0, 0, o->secret && signs_by_email(&x.app, o->id)};
         sample_ctx c = {&s, &e};
         printf("# sample %lld of initiative %lld: %zu of %lld valid signatures, drawn with seed %llu\n",
                (long long)s.seq, o->id, s.n, (long long)s.population, seed);
-        printf(o->secret ? "signature,territory,signed_at,marks,name,given,birth,commune,verdict,reason\n"
-                         : "signature,territory,signed_at,marks,sealed,verdict,reason\n");
+        printf(o->secret ? "signature,territory,signed_at,marks,name,given,birth,commune%s,verdict,reason\n"
+                         : "signature,territory,signed_at,marks,sealed,verdict,reason\n",
+               e.email ? ",email" : "");
         /* Each drawn signature read by its id: the sample's k rows, not every row. */
         urne_initiative_signature *sig = malloc(sizeof *sig);
         int read = sig ? 0 : -1;

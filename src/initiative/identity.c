@@ -2,11 +2,17 @@
  * initiative identity: normalisation, identities, matching and eligibility (see
  * identity.h).
  *
- * The letters are folded by two tables indexed by code point, U+00C0..U+00FF
- * (Latin-1) and U+0100..U+017F (Latin Extended-A), each giving the capital base
- * letter, '#' where the letter becomes two (Æ, Þ, ß, Ĳ, Œ) and '?' where the
- * code point is no letter (× ÷). Reading the tables is reading Unicode's charts
- * in order: the comment over each row says where it starts.
+ * The letters are folded by tables indexed by code point, U+00C0..U+00FF
+ * (Latin-1), U+0100..U+017F (Latin Extended-A), U+01A0..U+023F (the accented
+ * letters of Latin Extended-B: Romanian Ș Ț, Vietnamese Ơ Ư) and U+1E00..U+1EFF
+ * (Latin Extended Additional: Vietnamese ễ ạ, Welsh ŵ ẁ), each giving the
+ * capital base letter, '#' where the letter becomes two (Æ, Þ, ß, ẞ, Ĳ, Œ) and
+ * '?' where the code point is no letter (× ÷) or no accented Latin letter (Ə,
+ * ǅ: refused rather than guessed). The later two tables give the base letter of
+ * each letter's canonical decomposition (a letter and combining accents), which
+ * is what a name typed with combining accents folds to already. Reading the
+ * tables is reading Unicode's charts in order: the comment over each row says
+ * where it starts.
  */
 #include <assert.h>
 #include <string.h>
@@ -22,15 +28,45 @@ static const char latin1[] = "AAAAAA#CEEEEIIII" /* C0 À..Ï */
 static const char latin_a[] = "AAAAAACCCCCCCCDDDDEEEEEEEEEEGGGGGGGGHHHHIIIIIIIIII" /* 0100 Ā..ı */
                               "##JJKKKLLLLLLLLLLNNNNNNNNNOOOOOO##" /* 0132 Ĳ..œ */
                               "RRRRRRSSSSSSSSTTTTTTUUUUUUUUUUUUWWYYYZZZZZZS"; /* 0154 Ŕ..ſ */
+/* U+01A0..U+023F: the accented letters of Latin Extended-B */
+static const char latin_b[] = "OO?????????????U" /* 01A0 Ơ..Ư */
+                              "U???????????????" /* 01B0 ư..ƿ */
+                              "?????????????AAI" /* 01C0 ǀ..Ǐ */
+                              "IOOUUUUUUUUUU?AA" /* 01D0 ǐ..ǟ */
+                              "AA????GGKKOOOO??" /* 01E0 Ǡ..ǯ */
+                              "J???GG??NNAA????" /* 01F0 ǰ..ǿ */
+                              "AAAAEEEEIIIIOOOO" /* 0200 Ȁ..ȏ */
+                              "RRRRUUUUSSTT??HH" /* 0210 Ȑ..ȟ */
+                              "??????AAEEOOOOOO" /* 0220 Ƞ..ȯ */
+                              "OOYY????????????"; /* 0230 Ȱ..ȿ */
+/* U+1E00..U+1EFF: Latin Extended Additional */
+static const char latin_add[] = "AABBBBBBCCDDDDDD" /* 1E00 Ḁ..ḏ */
+                                "DDDDEEEEEEEEEEFF" /* 1E10 Ḑ..ḟ */
+                                "GGHHHHHHHHHHIIII" /* 1E20 Ḡ..ḯ */
+                                "KKKKKKLLLLLLLLMM" /* 1E30 Ḱ..ḿ */
+                                "MMMMNNNNNNNNOOOO" /* 1E40 Ṁ..ṏ */
+                                "OOOOPPPPRRRRRRRR" /* 1E50 Ṑ..ṟ */
+                                "SSSSSSSSSSTTTTTT" /* 1E60 Ṡ..ṯ */
+                                "TTUUUUUUUUUUVVVV" /* 1E70 Ṱ..ṿ */
+                                "WWWWWWWWWWXXXXYY" /* 1E80 Ẁ..ẏ */
+                                "ZZZZZZHTWY????#?" /* 1E90 Ẑ..ẟ */
+                                "AAAAAAAAAAAAAAAA" /* 1EA0 Ạ..ắ */
+                                "AAAAAAAAEEEEEEEE" /* 1EB0 Ằ..ế */
+                                "EEEEEEEEIIIIOOOO" /* 1EC0 Ề..ỏ */
+                                "OOOOOOOOOOOOOOOO" /* 1ED0 Ố..ở */
+                                "OOOOUUUUUUUUUUUU" /* 1EE0 Ỡ..ữ */
+                                "UUYYYYYYYY??????"; /* 1EF0 Ự..ỿ */
 _Static_assert(sizeof latin1 == 65, "one letter per code point of U+00C0..U+00FF");
 _Static_assert(sizeof latin_a == 129, "one letter per code point of U+0100..U+017F");
+_Static_assert(sizeof latin_b == 161, "one letter per code point of U+01A0..U+023F");
+_Static_assert(sizeof latin_add == 257, "one letter per code point of U+1E00..U+1EFF");
 
 /* The two letters of a code point marked '#'. */
 static const char *two_letters(unsigned cp) {
     switch (cp) {
     case 0xC6: case 0xE6: return "AE";
     case 0xDE: case 0xFE: return "TH";
-    case 0xDF: return "SS";
+    case 0xDF: case 0x1E9E: return "SS";
     case 0x132: case 0x133: return "IJ";
     default: return "OE"; /* U+0152, U+0153 */
     }
@@ -77,6 +113,8 @@ static const char *fold(unsigned cp, char one[2]) {
     char c = 0;
     if (cp >= 0xC0 && cp <= 0xFF) c = latin1[cp - 0xC0];
     else if (cp >= 0x100 && cp <= 0x17F) c = latin_a[cp - 0x100];
+    else if (cp >= 0x1A0 && cp <= 0x23F) c = latin_b[cp - 0x1A0];
+    else if (cp >= 0x1E00 && cp <= 0x1EFF) c = latin_add[cp - 0x1E00];
     if (c == 0 || c == '?') return NULL;
     if (c == '#') return two_letters(cp);
     return one[0] = c, one;
@@ -147,6 +185,29 @@ int urne_initiative_given_fits(const char *signer, const char *roll) {
     return roll[n] == 0 || roll[n] == ' '; /* whole words: "JEAN" does not fit "JEANNE" */
 }
 
+/* The character at byte `at` of valid UTF-8 text, described in f (nth, what). */
+static void describe_character(const char *text, size_t at, urne_initiative_identity_fault *f) {
+    const unsigned char *u = (const unsigned char *)text;
+    size_t nth = 1, n = 0;
+    unsigned cp = 0;
+    for (size_t i = 0; i < at; i += n, nth++) {
+        n = utf8_decode(u + i, at - i, &cp);
+        if (n == 0) break; /* not reached: the text before `at` was read whole */
+    }
+    n = utf8_decode(u + at, strlen(text + at), &cp);
+    assert(n > 0);
+    f->nth = nth;
+    int shown = !(cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) ||
+                  (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF);
+    char *w = f->what; /* at most 4 + 3 + 8 + 1 bytes of 24 */
+    if (shown) memcpy(w, text + at, n), w += n, memcpy(w, " (", 2), w += 2;
+    memcpy(w, "U+", 2), w += 2;
+    int digits = cp > 0xFFFF ? (cp > 0xFFFFF ? 6 : 5) : 4;
+    for (int k = digits - 1; k >= 0; k--) *w++ = "0123456789ABCDEF"[(cp >> (4 * k)) & 0xF];
+    if (shown) *w++ = ')';
+    *w = 0;
+}
+
 /* Normalise one field of an identity. 0, or -1 with *f set. */
 static int make_field(const char *text, const char *field, char *out, urne_initiative_identity_fault *f) {
     size_t at;
@@ -155,6 +216,8 @@ static int make_field(const char *text, const char *field, char *out, urne_initi
                                                URNE_INITIATIVE_NAME_MAX, &at);
     f->field = field;
     f->at = at;
+    f->nth = 0;
+    f->what[0] = 0;
     switch (st) {
     case URNE_INITIATIVE_NAME_OK: return 0;
     case URNE_INITIATIVE_NAME_EMPTY:
@@ -167,7 +230,8 @@ static int make_field(const char *text, const char *field, char *out, urne_initi
         break;
     case URNE_INITIATIVE_NAME_CHARACTER:
         f->rule = URNE_INITIATIVE_ID_CHARACTER;
-        urne_phrase_set(&f->why, "this field has a character that is not a letter of a name at byte %zu", at + 1);
+        describe_character(t, at, f);
+        urne_phrase_set(&f->why, "its character %zu, %s, is not a letter a name may hold", f->nth, f->what);
         break;
     case URNE_INITIATIVE_NAME_TOO_LONG:
         f->rule = URNE_INITIATIVE_ID_TOO_LONG;

@@ -91,6 +91,9 @@ typedef struct urne_initiative_identity_fault {
     const char *field; /* "name", "given", "birth", "commune" */
     const char *rule;  /* one of the codes above */
     size_t at;         /* the offending byte's offset in the field, when one is */
+    size_t nth;        /* CHARACTER: the offending character's place among the field's (1 the first) */
+    char what[24];     /* CHARACTER: that character and its code point, "ễ (U+1EC5)" ("U+0007" alone
+                        * for a control or invisible one), for a message a signer can act on */
     urne_phrase why;   /* the same as a phrase with its parameters (the field is not in
                         * it: a form shows it beside the field, a file names `field`) */
 } urne_initiative_identity_fault;

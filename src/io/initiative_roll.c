@@ -29,7 +29,8 @@ static int read_header(urne_span line, char sep, long ln, long col[NCOLS], urne_
     for (int c = 0; c <= COL_COMMUNE; c++)
         if (col[c] < 0) {
             urne_diags_add(d, URNE_DIAG_ERROR, ln, column_names[c][0], URNE_RULE_HEADER,
-                           "the header has no column '%s' (name, given, birth and commune are needed)",
+                           "the header has no column '%s' (name or nom, given or prenoms, birth or naissance, and "
+                           "commune are needed)",
                            column_names[c][0]);
             bad = -1;
         }
@@ -71,8 +72,7 @@ static int read_line(urne_span line, char sep, long ln, const long col[NCOLS], i
     urne_initiative_identity_fault fault;
     if (urne_initiative_identity_make(text[COL_NAME], text[COL_GIVEN], text[COL_BIRTH], text[COL_COMMUNE], now,
                                       &r->id, &fault) < 0) {
-        urne_diags_add(d, URNE_DIAG_ERROR, ln, fault.field, fault.rule, "the %s is refused (%s, at byte %zu)",
-                       fault.field, fault.rule, fault.at);
+        urne_diags_add_phrase(d, URNE_DIAG_ERROR, ln, fault.field, fault.rule, &fault.why);
         return -1;
     }
     const char *territory = text[COL_TERRITORY][0] ? text[COL_TERRITORY] : r->id.commune;

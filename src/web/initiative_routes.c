@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "../app/initiative.h"
+#include "../core/urne_time.h"
 #include "../initiative/identity.h"
 #include "actions.h"
 #include "addr.h"
@@ -40,20 +41,24 @@
 
 /* ---- words ---- */
 
-static const char *state_words(const urne_req *r, urne_initiative_state s) {
+const char *urne_initiative_state_text(urne_lang lang, urne_initiative_state s) {
     switch (s) {
-    case URNE_INITIATIVE_DRAFT: return C_(r, "initiative", "draft");
-    case URNE_INITIATIVE_SUBMITTED: return C_(r, "initiative", "submitted");
-    case URNE_INITIATIVE_ADMISSIBLE: return C_(r, "initiative", "admissible");
-    case URNE_INITIATIVE_INADMISSIBLE: return C_(r, "initiative", "inadmissible");
-    case URNE_INITIATIVE_COLLECTING: return C_(r, "initiative", "collecting signatures");
-    case URNE_INITIATIVE_REACHED: return C_(r, "initiative", "threshold reached");
-    case URNE_INITIATIVE_EXPIRED: return C_(r, "initiative", "expired");
-    case URNE_INITIATIVE_TRANSMITTED: return C_(r, "initiative", "transmitted");
-    case URNE_INITIATIVE_ANSWERED: return C_(r, "initiative", "answered");
+    case URNE_INITIATIVE_DRAFT: return urne_i18n_ctext(lang, "initiative", "draft");
+    case URNE_INITIATIVE_SUBMITTED: return urne_i18n_ctext(lang, "initiative", "submitted");
+    case URNE_INITIATIVE_ADMISSIBLE: return urne_i18n_ctext(lang, "initiative", "admissible");
+    case URNE_INITIATIVE_INADMISSIBLE: return urne_i18n_ctext(lang, "initiative", "inadmissible");
+    case URNE_INITIATIVE_COLLECTING: return urne_i18n_ctext(lang, "initiative", "collecting signatures");
+    case URNE_INITIATIVE_REACHED: return urne_i18n_ctext(lang, "initiative", "threshold reached");
+    case URNE_INITIATIVE_EXPIRED: return urne_i18n_ctext(lang, "initiative", "expired");
+    case URNE_INITIATIVE_TRANSMITTED: return urne_i18n_ctext(lang, "initiative", "transmitted");
+    case URNE_INITIATIVE_ANSWERED: return urne_i18n_ctext(lang, "initiative", "answered");
     case URNE_INITIATIVE_STATES: break;
     }
     return "?";
+}
+
+static const char *state_words(const urne_req *r, urne_initiative_state s) {
+    return urne_initiative_state_text(r->lang, s);
 }
 
 const char *urne_initiative_why_text(urne_lang lang, const char *why) {
@@ -73,6 +78,13 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
         {URNE_WHY_ALREADY_INVALID, N_("This signature is already invalidated.")},
         {URNE_WHY_ALREADY_SIGNED, N_("This elector has already signed this initiative: a signature counts once.")},
         {URNE_WHY_NOT_ON_ROLL, N_("No elector of that name, given names, birth date and commune is on the roll.")},
+        {URNE_WHY_NO_OPENING, N_("Field 'rules': say when the collection opens, with a line opens = YYYY-MM-DD, "
+                                 "and when it ends (closes = or window =): the rules cannot change once the "
+                                 "initiative is created.")},
+        {URNE_WHY_TERRITORY_FIGURES, N_("Field 'rules': here a territory's minimum is a count or a share of its "
+                                        "electorate (territory = 720, territory = 0.1%): the roll gives no territory "
+                                        "its seats nor a minimum of its own, so per-seat and given could never be "
+                                        "reached (they are for urne initiative tally and its counts file).")},
         {URNE_WHY_INITIATIVE_KEY, N_("Field 'authority_key': the authority's public key, 64 hexadecimal digits.")},
         {URNE_WHY_UNKNOWN_RECEIPT, N_("No signature of this initiative has that receipt code.")},
         {URNE_WHY_SAMPLE_SIZE, N_("A sample holds 1 to as many signatures as are valid.")},
@@ -104,13 +116,29 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
     return NULL;
 }
 
+/* A signer's field as the form labels it (the page's words, not the field's
+ * name: "Nom de famille", not "name"), or NULL for another field. */
+static const char *field_label(const urne_req *r, const char *field) {
+    if (strcmp(field, "name") == 0) return _(r, "Family name");
+    if (strcmp(field, "given") == 0) return _(r, "Given names");
+    if (strcmp(field, "birth") == 0) return _(r, "Birth date");
+    if (strcmp(field, "commune") == 0) return _(r, "Commune");
+    return NULL;
+}
+
 /* The outcome of an initiative's use case in words, into res. */
 static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res) {
     const char *why = o->why ? o->why : "", *words = urne_initiative_why_text(r->lang, why);
+    const char *label = field_label(r, o->field);
     /* Too many wrong codes: 429, which a client knows as "wait", not a state to change. */
     unsigned http = strcmp(why, URNE_WHY_CODE_ATTEMPTS) == 0 ? 429 : urne_outcome_http(o->status);
     long long n = (long long)o->number;
-    if (o->status == URNE_APP_STATE && strcmp(why, "wrong-state") == 0) {
+    if (o->status == URNE_APP_BAD_INPUT && strcmp(why, URNE_WHY_UNKNOWN_RECEIPT) == 0 && o->number == 1)
+        urne_result_set(res, http, "%s",
+                        _(r, "This is not a receipt code: a receipt is your signature's number, then 20 letters and "
+                             "digits in four groups of five (such as 12-K3M9Q-7XG1A-SAB59-D52TP). Check it against "
+                             "the one you kept."));
+    else if (o->status == URNE_APP_STATE && strcmp(why, "wrong-state") == 0) {
         urne_initiative_state s = URNE_INITIATIVE_DRAFT;
         for (int k = 0; k < URNE_INITIATIVE_STATES; k++)
             if (strcmp(o->detail, urne_initiative_state_name((urne_initiative_state)k)) == 0)
@@ -134,9 +162,19 @@ static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res)
         urne_result_set(res, http, _(r, "Field '%s': give the reasons (or the answer)."), o->field);
     else if (strcmp(why, URNE_WHY_NO_SIGNATURE) == 0)
         urne_result_set(res, http, _(r, "No signature %lld in this initiative."), n);
+    else if (strcmp(why, URNE_INITIATIVE_ID_EMPTY) == 0 && label)
+        urne_result_set(res, http, _(r, "%s: to fill in."), label);
     else if (strcmp(why, URNE_INITIATIVE_ID_EMPTY) == 0)
         urne_result_set(res, http, _(r, "Field '%s': empty."), o->field);
-    else if (strcmp(why, URNE_INITIATIVE_ID_CHARACTER) == 0 || strcmp(why, URNE_INITIATIVE_ID_UTF8) == 0)
+    else if (strcmp(why, URNE_INITIATIVE_ID_CHARACTER) == 0 && label)
+        urne_result_set(res, http, _(r, "%s: its character %lld, %s, is not a letter a name may hold."), label, n,
+                        o->detail);
+    else if (strcmp(why, URNE_INITIATIVE_ID_CHARACTER) == 0)
+        urne_result_set(res, http, _(r, "Field '%s': its character %lld, %s, is not a letter a name may hold."),
+                        o->field, n, o->detail);
+    else if (strcmp(why, URNE_INITIATIVE_ID_TOO_LONG) == 0 && label)
+        urne_result_set(res, http, _(r, "%s: too long."), label);
+    else if (strcmp(why, URNE_INITIATIVE_ID_UTF8) == 0)
         urne_result_set(res, http, _(r, "Field '%s': byte %lld is not a letter a name may hold."), o->field, n);
     else if (strcmp(why, URNE_INITIATIVE_ID_TOO_LONG) == 0)
         urne_result_set(res, http, _(r, "Field '%s': too long."), o->field);
@@ -363,10 +401,14 @@ static void territories_table(urne_buf *b, const urne_req *r, const urne_initiat
                  "<th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
               _(r, "Territories"), _(r, "Territory"), _(r, "Electors"), _(r, "Signatures"), _(r, "Minimum"),
               _(r, "Reached"));
+    int by_email = h->rules.identity == URNE_INITIATIVE_BY_EMAIL;
     for (size_t i = 0; i < h->nterritories; i++) {
         const urne_initiative_territory_held *t = &h->territories[i];
         urne_html(b, "<tr><td>%s</td><td class=num data-label=\"%s\">", t->name, _(r, "Electors"));
-        urne_page_int(b, r, t->electors);
+        if (by_email) /* no roll: no electorate to show, not 0 */
+            urne_html_trusted(b, "—");
+        else
+            urne_page_int(b, r, t->electors);
         urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "Signatures"));
         urne_page_int(b, r, t->signatures);
         urne_html(b, "</td><td class=num data-label=\"%s\">", _(r, "Minimum"));
@@ -376,18 +418,35 @@ static void territories_table(urne_buf *b, const urne_req *r, const urne_initiat
                       (long long)(t->signatures < per[i].minimum ? t->signatures : per[i].minimum));
         } else
             urne_html_trusted(b, "—");
-        urne_html(b, "</td><td data-label=\"%s\">%s</td></tr>", _(r, "Reached"),
-                  per && per[i].reached ? _(r, "yes") : _(r, "no"));
+        urne_html(b, "</td><td data-label=\"%s\">%s</td></tr>", _(r, "Reached"), /* nothing to reach: — */
+                  !per || per[i].minimum <= 0 ? "—" : per[i].reached ? _(r, "yes") : _(r, "no"));
     }
     urne_html_trusted(b, "</tbody></table>");
+}
+
+/* When signatures are taken: "Collection: from 1 June 2026, 02:00 until ..."
+ * (Paris time, as the site's other moments), a signer's first question. */
+static void window_html(urne_buf *b, const urne_req *r, const urne_initiative_held *h) {
+    int64_t opens, closes;
+    urne_app_initiative_window(h, &opens, &closes);
+    if (opens == 0 || closes == 0) return;
+    char a[URNE_TIME_ISO], z[URNE_TIME_ISO];
+    urne_time_iso(opens, a);
+    urne_time_iso(closes, z);
+    urne_html(b, "<p class=meta>%s ", _(r, "Collection: from"));
+    urne_page_time(b, r, a, NULL);
+    urne_html(b, " %s ", C_(r, "initiative window", "until"));
+    urne_page_time(b, r, z, NULL);
+    urne_html_trusted(b, "</p>");
 }
 
 static void counter_html(urne_buf *b, const urne_req *r, const urne_initiative_held *h) {
     urne_initiative_tally t;
     urne_initiative_territory_result *per;
     urne_initiative_tally_status st = urne_app_initiative_figures(h, &t, &per);
-    urne_html(b, "<h1>%s</h1><p class=meta>%s</p><section class=card aria-labelledby=count><h2 id=count>%s</h2><p>",
-              h->row.title, state_words(r, h->state), _(r, "Signatures"));
+    urne_html(b, "<h1>%s</h1><p class=meta>%s</p>", h->row.title, state_words(r, h->state));
+    window_html(b, r, h);
+    urne_html(b, "<section class=card aria-labelledby=count><h2 id=count>%s</h2><p>", _(r, "Signatures"));
     if (st == URNE_INITIATIVE_TALLY_OK && t.national_threshold > 0) {
         count_of(b, r, h->signatures, t.national_threshold);
         urne_html(b, " <progress aria-hidden=true max=\"%lld\" value=\"%lld\"></progress>", (long long)t.national_threshold,
@@ -567,7 +626,7 @@ static int list_item(const urne_initiative_held *h, void *ctx) {
     urne_html(b, "<li><a href=\"/initiatives/%lld\">%s</a> — %s, ", (long long)h->row.id, h->row.title,
               state_words(r, h->state));
     urne_page_int(b, r, h->signatures);
-    urne_html(b, " %s</li>", _(r, "signatures"));
+    urne_html(b, " %s</li>", urne_i18n_plural(r->lang, "signature", "signatures", (unsigned long)h->signatures));
     return 0;
 }
 

@@ -23,7 +23,14 @@ expect_rc 0 initiative rules --preset rip --electorate 47173955 --opens 2019-06-
 has out "4,717,396 signatures"; has out "from 2019-06-13T00:00:00Z until 2020-03-13T00:00:00Z"
 has out "Supporters: public"
 expect_rc 0 initiative rules --preset eci
-has out "Minimum per territory: 720 per-seat"; has out "Territories that must reach their minimum: 7"
+has out "Minimum per territory: 720 per seat"; has out "Territories that must reach their minimum: 7"
+has out "National threshold: 1,000,000"; has out "Collection window: 12 months"
+# In French, every word French (no English "none"), a no-break space before % and :
+LANG=fr_FR.UTF-8 expect_rc 0 initiative rules --preset rip
+has out "Seuil national : 10 %"; has out "Minimum par territoire : aucun"
+has out "Territoires devant atteindre leur minimum : aucun"; has out "Période de collecte : 9 mois"
+LANG=fr_FR.UTF-8 expect_rc 0 initiative rules --preset eci
+has out "Seuil national : 1 000 000"; has out "Minimum par territoire : 720 par siège"
 expect_rc 0 initiative rules --preset local-petition --electorate 1003; has out "1,003 electors: 201 signatures"
 expect_rc 2 initiative rules --preset rip --opens 2019-13-01; has err "--opens needs a date"
 

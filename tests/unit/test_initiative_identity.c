@@ -38,6 +38,14 @@ static void test_normalise(void **state) {
         {"Müller-Straße", "MULLER STRASSE"},
         {"Jean, Paul. Marie", "JEAN PAUL MARIE"},
         {"Ñuñez Øster", "NUNEZ OSTER"},
+        /* Latin Extended-B and Additional, once refused as no letters (audit18): Romanian
+         * with the comma below, Vietnamese precomposed, Welsh, the capital sharp s */
+        {"Ștefănescu Țuțea", "STEFANESCU TUTEA"},
+        {"Nguyễn Thị Hoa", "NGUYEN THI HOA"},
+        {"Trương Đức Ơn", "TRUONG DUC ON"},
+        {"Ǎlvarez ǔ", "ALVAREZ U"},
+        {"Gwŵr Ẁyn", "GWWR WYN"},
+        {"GROẞ", "GROSS"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[URNE_INITIATIVE_NAME_MAX];
@@ -55,6 +63,8 @@ static void test_normalise(void **state) {
         {"Jean2", URNE_INITIATIVE_NAME_CHARACTER, 4},
         {"Zoé × Paul", URNE_INITIATIVE_NAME_CHARACTER, 5}, /* the multiplication sign of Latin-1 */
         {"Иван", URNE_INITIATIVE_NAME_CHARACTER, 0},
+        {"Əliyev", URNE_INITIATIVE_NAME_CHARACTER, 0},     /* Latin Extended-B, but no accented letter */
+        {"Anǅo", URNE_INITIATIVE_NAME_CHARACTER, 2},       /* a digraph: refused, not guessed */
         {"ab\xC3" "(", URNE_INITIATIVE_NAME_UTF8, 2},
         {"ab\xC3", URNE_INITIATIVE_NAME_UTF8, 2},          /* cut in the middle of a letter */
         {"\xC0\x80", URNE_INITIATIVE_NAME_UTF8, 0},        /* overlong NUL */
@@ -142,6 +152,18 @@ static void test_identity(void **state) {
     char text[200];
     urne_phrase_write(&f.why, NULL, NULL, text, sizeof text);
     assert_string_equal(text, "the birth date '2090-01-01' is after today");
+    /* A refused character: named, with its place among the characters, not the bytes. */
+    assert_int_equal(urne_initiative_identity_make("A", "Zoé Pa\u0443l", "1980-05-01", "C", NOW, &id, &f), -1);
+    assert_int_equal(f.nth, 7);
+    assert_int_equal(f.at, 7); /* the offset 7 (é is two bytes), the 7th character */
+    assert_string_equal(f.what, "\u0443 (U+0443)");
+    urne_phrase_write(&f.why, NULL, NULL, text, sizeof text);
+    assert_string_equal(text, "its character 7, \u0443 (U+0443), is not a letter a name may hold");
+    assert_int_equal(urne_initiative_identity_make("A", "B\x01", "1980-05-01", "C", NOW, &id, &f), -1);
+    assert_string_equal(f.what, "U+0001"); /* a control character: its code point alone */
+    assert_int_equal(urne_initiative_identity_make("A", "B\xF0\x9F\x98\x80", "1980-05-01", "C", NOW, &id, &f), -1);
+    assert_int_equal(f.nth, 2);
+    assert_string_equal(f.what, "\xF0\x9F\x98\x80 (U+1F600)");
 }
 
 static urne_initiative_identity make(const char *name, const char *given, const char *birth, const char *commune) {
