@@ -138,6 +138,15 @@ extern const char *const urne_pg_channels[];
 void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last);
 /* A name for a new handle no other process holds: host, process id, clock. */
 void urne_pg_origin(char *out, size_t size);
+/* libpq's message made one line for a log or an error, in place: a line break
+ * between two messages becomes "; ", one before a continuation (an indented line)
+ * a space, runs of blanks one space; nothing trailing. */
+void urne_pg_one_line(char *msg);
+/* A notice processor that drops libpq's notices (a table that already exists;
+ * the FATAL a server sends its sessions as it stops): set on every connection,
+ * whose losses urne says in its own words (libpq's default prints them raw on
+ * standard error, with no "urne:" and no context). */
+void urne_pg_quiet(void *arg, const char *message);
 
 /* The PostgreSQL store behind s (which must be one). */
 static inline urne_pg *urne_pgq(urne_store *s) {

@@ -126,13 +126,24 @@ void urne_pg_text(urne_pg_params *p, const char *v) {
 void urne_pg_opt(urne_pg_params *p, const char *v) { urne_pg_text(p, v && v[0] ? v : NULL); }
 void urne_pg_null(urne_pg_params *p) { urne_pg_text(p, NULL); }
 
-/* PostgreSQL's message on one line (it ends with a newline, and a DETAIL or HINT
- * may follow on lines of their own). */
-static void one_line(char *msg) {
-    size_t n = strlen(msg);
-    while (n > 0 && isspace((unsigned char)msg[n - 1])) msg[--n] = 0;
-    for (char *p = msg; *p; p++)
-        if (*p == '\n' || *p == '\t') *p = ' ';
+void urne_pg_one_line(char *msg) {
+    char *w = msg;
+    for (const char *p = msg; *p; p++) {
+        if (*p == '\n' || *p == '\r') {
+            while (p[1] == '\n' || p[1] == '\r') p++;
+            if (p[1] == 0) break;
+            if (p[1] != ' ' && p[1] != '\t' && w > msg && w[-1] != ' ') {
+                *w++ = ';';
+                *w++ = ' ';
+            } else if (w > msg && w[-1] != ' ')
+                *w++ = ' ';
+        } else if (*p == ' ' || *p == '\t') {
+            if (w > msg && w[-1] != ' ') *w++ = ' ';
+        } else
+            *w++ = *p;
+    }
+    while (w > msg && w[-1] == ' ') w--;
+    *w = 0;
 }
 
 /* The result when it is a success, else NULL with what failed said on s. */
@@ -147,7 +158,7 @@ PGresult *urne_pg_checked(urne_store *s, PGresult *r, const char *what) {
     if (PQstatus(q->conn) == CONNECTION_BAD && !urne_store_unavailable(s)) {
         char msg[300];
         snprintf(msg, sizeof msg, "%s", PQerrorMessage(q->conn));
-        one_line(msg);
+        urne_pg_one_line(msg);
         fprintf(stderr, "urne: the connection to PostgreSQL (%s) is lost (%s); requests get 503 until it is open again\n",
                 q->where, msg[0] ? msg : "no message");
         urne_store_set_unavailable(s, 1);
@@ -156,7 +167,7 @@ PGresult *urne_pg_checked(urne_store *s, PGresult *r, const char *what) {
     snprintf(q->sqlstate, sizeof q->sqlstate, "%s", code ? code : "");
     char msg[400];
     snprintf(msg, sizeof msg, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(q->conn));
-    one_line(msg);
+    urne_pg_one_line(msg);
     urne_store_fail(s, "%s: %s", what, msg[0] ? msg : "PostgreSQL error (no message)");
     PQclear(r);
     return NULL;
@@ -480,8 +491,7 @@ static void pg_close(urne_store *s) {
     free(q);
 }
 
-/* Notices (a table that already exists, skipped) are not the user's business. */
-static void quiet(void *arg, const char *message) {
+void urne_pg_quiet(void *arg, const char *message) {
     (void)arg;
     (void)message;
 }
@@ -508,14 +518,14 @@ urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
     if (q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK) {
         char msg[400];
         snprintf(msg, sizeof msg, "%s", q->conn ? PQerrorMessage(q->conn) : urne_pq_why_null());
-        one_line(msg);
+        urne_pg_one_line(msg);
         urne_phrase_set(why, "cannot connect to PostgreSQL: %s", msg);
         PQfinish(q->conn);
         free(q->conninfo);
         free(q);
         return NULL;
     }
-    PQsetNoticeProcessor(q->conn, quiet, NULL); /* kept by PQreset */
+    PQsetNoticeProcessor(q->conn, urne_pg_quiet, NULL); /* kept by PQreset */
     if (session_setup(s) < 0 || migrate(s) < 0 || urne_pg_load_head(s, 0) < 0) {
         *why = s->why;
         pg_close(s);

@@ -1,0 +1,89 @@
+"""The database stopped under a running server, as its administrator meets it (run
+by tests/pg/run.sh, which starts the throwaway cluster and sets URNE_TEST_DB_URL):
+
+- a login while the database is down, with the right password, is a 503 with
+  Retry-After (the API's and the form's), never "wrong user name or password",
+  and is not counted as a failure: six tries meanwhile hold nobody back, and the
+  same account logs in at once when the database is back;
+- what the server says on standard error is its own lines, each one line
+  beginning with "urne:" (libpq's raw "FATAL: terminating connection..." that
+  PostgreSQL sends its sessions as it stops is not printed beside them): the
+  connection lost, the listener lost, both open again.
+
+tests/pg/test_multi.py stops the cluster under two servers for the other requests
+(entries, contests, reads); this one is about logging in and the log."""
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.join(sys.argv[2] if len(sys.argv) > 2 else ".", "tests", "server"))
+from lib import *  # noqa: E402,F403
+
+if not TEST_DB_URL:
+    print("FAIL: URNE_TEST_DB_URL is not set: run this through tests/pg/run.sh, which starts PostgreSQL")
+    sys.exit(1)
+
+CLUSTER = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(TEST_DB_URL).query))["host"]
+
+
+def cluster(what):
+    subprocess.run(["sh", os.path.join(SOURCE, "tests", "pg", "cluster.sh"), what, CLUSTER], check=True)
+
+
+def poll(fn, seconds=10.0):
+    """fn() until it is true or seconds have passed: (whether it was, its last value)."""
+    end = time.monotonic() + seconds
+    while True:
+        v = fn()
+        if v or time.monotonic() > end:
+            return bool(v), v
+        time.sleep(0.05)
+
+
+srv = federation_server()
+log = os.path.join(srv.dir, "server.log")
+try:
+    admin = srv.client()
+    check(admin.login("admin")[0] == 200, "the administrator logs in before the outage")
+    cluster("halt")
+    try:
+        tries = []
+        for _ in range(6):
+            c = srv.client()
+            st, d = c.login("admin")
+            tries.append((st, c.last_headers.get("retry-after"), d.get("error") if isinstance(d, dict) else d))
+        check(all(st == 503 and retry for st, retry, _ in tries),
+              f"a login with the right password while the database is down: 503 with Retry-After: {tries}")
+        check(all("cannot be reached" in str(why) and "Wrong" not in str(why) for _, _, why in tries),
+              f"it says the database is out of reach, not that the password is wrong: {tries[0][2]}")
+        form = srv.client()
+        st, page = form.form("/login?lang=en", {"user": "admin", "password": PASSWORD}, csrf=False)
+        check(st == 503 and form.last_headers.get("retry-after"), f"the login form meanwhile: {st}")
+        check("cannot be reached" in str(page) and "name=password" in str(page),
+              "the form is shown again with the reason")
+        st, page = form.form("/login?lang=fr", {"user": "admin", "password": PASSWORD}, csrf=False)
+        check(st == 503 and "injoignable" in str(page), f"and in French: {st}")
+        check(srv.proc.poll() is None, "the server is still running")
+    finally:
+        cluster("resume")
+    back, got = poll(lambda: srv.client().login("admin")[0] != 503)
+    st, d = srv.client().login("admin")
+    check(st == 200, f"once the database is back the same account logs in at once (not held back): {st} {d}")
+    poll(lambda: "reloading every election" in open(log).read())
+finally:
+    check(srv.stop() == 0, "the server stops cleanly")
+said = open(log).read()
+check("login throttled" not in said and "login refused" not in said, f"no login was counted as failed: {said}")
+lines = [l for l in said.splitlines() if l.strip()]
+strays = [l for l in lines if not l.startswith("urne: ")]
+check(not strays, f"every line on standard error is urne's own: {strays}")
+check(not any("  " in l or "\t" in l for l in lines), f"each on one line, libpq's breaks made '; ': {lines}")
+check(any("is lost" in l and "requests get 503" in l for l in lines), f"the connection's loss said: {lines}")
+check(any("listens for changes was lost" in l for l in lines), f"the listener's loss said: {lines}")
+check(any("was lost; it is open again" in l for l in lines), f"the connection back said: {lines}")
+check(any("hears the other servers' changes is open again" in l for l in lines), f"the listener back said: {lines}")
+shutil.rmtree(srv.dir, ignore_errors=True)
+done()
