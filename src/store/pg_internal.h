@@ -139,8 +139,9 @@ void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last);
 /* A name for a new handle no other process holds: host, process id, clock. */
 void urne_pg_origin(char *out, size_t size);
 /* libpq's message made one line for a log or an error, in place: a line break
- * between two messages becomes "; ", one before a continuation (an indented line)
- * a space, runs of blanks one space; nothing trailing. */
+ * becomes "; " (libpq puts each message, and each hint, on a line of its own),
+ * a space before an indented line in lower case (a sentence going on); runs of
+ * blanks one space; nothing leading or trailing. */
 void urne_pg_one_line(char *msg);
 /* A notice processor that drops libpq's notices (a table that already exists;
  * the FATAL a server sends its sessions as it stops): set on every connection,

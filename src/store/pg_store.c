@@ -130,13 +130,15 @@ void urne_pg_one_line(char *msg) {
     char *w = msg;
     for (const char *p = msg; *p; p++) {
         if (*p == '\n' || *p == '\r') {
-            while (p[1] == '\n' || p[1] == '\r') p++;
-            if (p[1] == 0) break;
-            if (p[1] != ' ' && p[1] != '\t' && w > msg && w[-1] != ' ') {
-                *w++ = ';';
-                *w++ = ' ';
-            } else if (w > msg && w[-1] != ' ')
-                *w++ = ' ';
+            const char *next = p + 1;
+            while (*next == '\n' || *next == '\r' || *next == ' ' || *next == '\t') next++;
+            if (*next == 0) break;
+            /* an indented line in lower case goes on the sentence before */
+            int goes_on = (p[1] == ' ' || p[1] == '\t') && islower((unsigned char)*next);
+            while (w > msg && w[-1] == ' ') w--;
+            if (w > msg && !goes_on) *w++ = ';';
+            if (w > msg) *w++ = ' ';
+            p = next - 1;
         } else if (*p == ' ' || *p == '\t') {
             if (w > msg && w[-1] != ' ') *w++ = ' ';
         } else
