@@ -99,6 +99,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pg_internal.h"
 #include "store_sql.h"
@@ -161,8 +162,12 @@ PGresult *urne_pg_checked(urne_store *s, PGresult *r, const char *what) {
         char msg[300];
         snprintf(msg, sizeof msg, "%s", PQerrorMessage(q->conn));
         urne_pg_one_line(msg);
-        fprintf(stderr, "urne: the connection to PostgreSQL (%s) is lost (%s); requests get 503 until it is open again\n",
-                q->where, msg[0] ? msg : "no message");
+        char at[24];
+        urne_store_now(at);
+        q->lost_at = (int64_t)time(NULL);
+        fprintf(stderr,
+                "urne: %s the connection to PostgreSQL (%s) is lost (%s); requests get 503 until it is open again\n",
+                at, q->where, msg[0] ? msg : "no message");
         urne_store_set_unavailable(s, 1);
     }
     const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -194,7 +199,12 @@ static int revived(urne_store *s) {
         urne_store_restore(s, &keep);
         return 0;
     }
-    fprintf(stderr, "urne: the connection to PostgreSQL (%s) was lost; it is open again\n", q->where);
+    char at[24];
+    urne_store_now(at);
+    long long lost = q->lost_at ? (long long)((int64_t)time(NULL) - q->lost_at) : 0;
+    fprintf(stderr, "urne: %s the connection to PostgreSQL (%s) was lost; it is open again (%lld s after the loss was found)\n",
+            at, q->where, lost);
+    q->lost_at = 0;
     urne_store_set_unavailable(s, 0);
     return 1;
 }

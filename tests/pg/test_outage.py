@@ -8,11 +8,13 @@ by tests/pg/run.sh, which starts the throwaway cluster and sets URNE_TEST_DB_URL
 - what the server says on standard error is its own lines, each one line
   beginning with "urne:" (libpq's raw "FATAL: terminating connection..." that
   PostgreSQL sends its sessions as it stops is not printed beside them): the
-  connection lost, the listener lost, both open again.
+  connection lost, the listener lost, both open again, each with its time, and
+  the lines of return with how long it was out of reach.
 
 tests/pg/test_multi.py stops the cluster under two servers for the other requests
 (entries, contests, reads); this one is about logging in and the log."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -83,7 +85,12 @@ check(not strays, f"every line on standard error is urne's own: {strays}")
 check(not any("  " in l or "\t" in l for l in lines), f"each on one line, libpq's breaks made '; ': {lines}")
 check(any("is lost" in l and "requests get 503" in l for l in lines), f"the connection's loss said: {lines}")
 check(any("listens for changes was lost" in l for l in lines), f"the listener's loss said: {lines}")
-check(any("was lost; it is open again" in l for l in lines), f"the connection back said: {lines}")
-check(any("hears the other servers' changes is open again" in l for l in lines), f"the listener back said: {lines}")
+check(any(re.search(r"was lost; it is open again \(\d+ s after the loss was found\)", l) for l in lines),
+      f"the connection back said: {lines}")
+check(any("hears the other servers' changes is open again (lost for " in l for l in lines),
+      f"the listener back said, with how long it was lost: {lines}")
+about = [l for l in lines if "lost" in l or "open again" in l]
+check(len(about) == 4 and all(re.match(r"urne: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ", l) for l in about),
+      f"each line about the connections says when: {about}")
 shutil.rmtree(srv.dir, ignore_errors=True)
 done()
