@@ -27,6 +27,7 @@ static void usage(void) {
                       "  publications, notices and the audit log as it is) into an empty store, in one\n"
                       "  transaction, then check the audit chain there. WHERE is sqlite:PATH (or a path)\n"
                       "  or postgresql://USER@HOST/DBNAME. Sessions are not copied: people log in again.\n"));
+    urne_cli_db_help(stderr, 0);
 }
 
 /* A progress line on standard error, at most one a second: over itself on a
