@@ -149,6 +149,24 @@ void urne_pg_one_line(char *msg) {
     *w = 0;
 }
 
+/* What a failed statement's result (or, with none, the connection) says, on one
+ * line: the severity and the message, its detail and hint, but not the statement's
+ * text with a caret under the failing place, which libpq's whole message adds and
+ * which says nothing to the one who reads a log. */
+static void result_words(PGconn *conn, const PGresult *r, char *out, size_t size) {
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (primary == NULL) {
+        snprintf(out, size, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+        urne_pg_one_line(out);
+        return;
+    }
+    const char *severity = PQresultErrorField(r, PG_DIAG_SEVERITY), *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL),
+               *hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
+    snprintf(out, size, "%s%s%s%s%s%s%s", severity ? severity : "", severity ? ": " : "", primary,
+             detail ? "\nDETAIL: " : "", detail ? detail : "", hint ? "\nHINT: " : "", hint ? hint : "");
+    urne_pg_one_line(out);
+}
+
 /* The result when it is a success, else NULL with what failed said on s. */
 PGresult *urne_pg_checked(urne_store *s, PGresult *r, const char *what) {
     urne_pg *q = urne_pgq(s);
@@ -173,8 +191,7 @@ PGresult *urne_pg_checked(urne_store *s, PGresult *r, const char *what) {
     const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     snprintf(q->sqlstate, sizeof q->sqlstate, "%s", code ? code : "");
     char msg[400];
-    snprintf(msg, sizeof msg, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(q->conn));
-    urne_pg_one_line(msg);
+    result_words(q->conn, r, msg, sizeof msg);
     urne_store_fail(s, "%s: %s", what, msg[0] ? msg : "PostgreSQL error (no message)");
     PQclear(r);
     return NULL;
@@ -470,10 +487,22 @@ static int migrate(urne_store *s) {
     int rc = migrate_in(s);
     urne_pgq(s)->in_write = 0;
     if (rc < 0) {
+        /* 42501, insufficient_privilege: most often a database made by another
+         * account (createdb as postgres), where PostgreSQL 15 and later let only
+         * the owner create tables in the schema public. */
+        int denied = strcmp(urne_pgq(s)->sqlstate, "42501") == 0;
         urne_store_said keep;
         urne_store_keep(s, &keep);
         exec(s, "ROLLBACK", "rolling back the migrations");
         urne_store_restore(s, &keep);
+        if (denied) {
+            char was[sizeof s->error];
+            snprintf(was, sizeof was, "%s", urne_store_error(s));
+            urne_store_fail(s, "%s; the account urne connects as may not create its tables there: make it the "
+                               "database's owner (createdb -O ACCOUNT DBNAME, or ALTER DATABASE DBNAME OWNER TO "
+                               "ACCOUNT): since PostgreSQL 15 only the owner may create tables in the schema public",
+                            was);
+        }
         return -1;
     }
     return exec(s, "COMMIT", "committing the migrations");
