@@ -342,6 +342,7 @@ static void *watch_main(void *arg) {
     int was_lost = 0, resync = 0, failed = 0; /* failed: the last reload of everything */
     char at[24];        /* the time a line about the connection says (urne_store_now) */
     time_t lost_at = 0; /* when it was lost */
+    char said[1024] = ""; /* the listener's failure as last said (pg_watch.c's error holds 1024) */
     urne_store_change ch[BATCH];
     while (!__atomic_load_n(&aw->stop, __ATOMIC_RELAXED)) {
         size_t n = 0;
@@ -357,7 +358,12 @@ static void *watch_main(void *arg) {
                 fprintf(stderr, "urne: %s %s; the other servers' changes are not heard until it is open again "
                                 "(tried every second)\n",
                         at, urne_store_watch_error(aw->w));
+            } else if (strcmp(said, urne_store_watch_error(aw->w)) != 0) {
+                /* why it cannot be opened again, when that changes (not every second) */
+                urne_store_now(at);
+                fprintf(stderr, "urne: %s %s; tried again every second\n", at, urne_store_watch_error(aw->w));
             }
+            snprintf(said, sizeof said, "%s", urne_store_watch_error(aw->w));
             was_lost = 1;
             break;
         case URNE_WATCH_RESYNC:

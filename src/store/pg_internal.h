@@ -92,6 +92,7 @@ typedef struct urne_pg {
     /* The SQLSTATE of the last failed statement ("" when none). */
     char sqlstate[6];
     int64_t lost_at; /* when the connection was found lost (time(2)), for the line saying it is back */
+    char reopen_said[300]; /* why it could not be opened again, as last said ("" when not said) */
     /* The audit head as last read: under its row lock by a write transaction's
      * begin (then moved by each append), or just after a commit (pg_audit.c). */
     int64_t head_seq;

@@ -213,9 +213,27 @@ static int revived(urne_store *s) {
     PQreset(q->conn);
     memset(q->prepared, 0, sizeof q->prepared); /* they went with the old session */
     if (PQstatus(q->conn) != CONNECTION_OK || session_setup(s) < 0) {
+        /* Said when the reason changes: a password changed, the database gone,
+         * pg_hba.conf refusing... would otherwise give 503 for ever with no word
+         * of why once the server is back; a restart says at most a line or two. */
+        char why[sizeof q->reopen_said];
+        if (PQstatus(q->conn) != CONNECTION_OK) {
+            snprintf(why, sizeof why, "%s", PQerrorMessage(q->conn));
+            urne_pg_one_line(why);
+        } else
+            snprintf(why, sizeof why, "%s", urne_store_error(s));
+        if (strcmp(why, q->reopen_said) != 0) {
+            char at[24];
+            urne_store_now(at);
+            fprintf(stderr, "urne: %s the connection to PostgreSQL (%s) cannot be opened again (%s); requests get 503, "
+                            "and it is tried again at each request\n",
+                    at, q->where, why[0] ? why : "no message");
+            snprintf(q->reopen_said, sizeof q->reopen_said, "%s", why);
+        }
         urne_store_restore(s, &keep);
         return 0;
     }
+    q->reopen_said[0] = 0;
     char at[24];
     urne_store_now(at);
     long long lost = q->lost_at ? (long long)((int64_t)time(NULL) - q->lost_at) : 0;

@@ -5,6 +5,8 @@ by tests/pg/run.sh, which starts the throwaway cluster and sets URNE_TEST_DB_URL
   Retry-After (the API's and the form's), never "wrong user name or password",
   and is not counted as a failure: six tries meanwhile hold nobody back, and the
   same account logs in at once when the database is back;
+- the database back but urne's account refused there (a password changed): 503,
+  and the log says why the connections cannot be opened again, once each;
 - what the server says on standard error is its own lines, each one line
   beginning with "urne:" (libpq's raw "FATAL: terminating connection..." that
   PostgreSQL sends its sessions as it stops is not printed beside them): the
@@ -92,5 +94,42 @@ check(any("hears the other servers' changes is open again (lost for " in l for l
 about = [l for l in lines if "lost" in l or "open again" in l]
 check(len(about) == 4 and all(re.match(r"urne: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ", l) for l in about),
       f"each line about the connections says when: {about}")
+shutil.rmtree(srv.dir, ignore_errors=True)
+
+# The database back, but urne's account refused there (a password changed, pg_hba.conf,
+# here NOLOGIN, which leaves the sessions open until the restart): requests get 503, and
+# the log says why the connections cannot be opened again (once, not at each try); once
+# the account is let in again, the server serves without a restart.
+psql = lambda url, *sql: subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url] +
+                                        [a for q in sql for a in ("-c", q)], check=True, capture_output=True)
+psql(TEST_DB_URL, "CREATE ROLE urne_outage LOGIN", "CREATE DATABASE urne_outage OWNER urne_outage")
+db = urllib.parse.urlsplit(TEST_DB_URL)._replace(netloc="urne_outage@", path="/urne_outage").geturl()
+srv = Server(db=db)
+admin_db(srv)
+srv.start()
+log = os.path.join(srv.dir, "server.log")
+try:
+    a = srv.client()
+    check(a.login("admin", bearer=True)[0] == 200, "logged in, as an account that owns its database")
+    psql(TEST_DB_URL, "ALTER ROLE urne_outage NOLOGIN")
+    cluster("restart")
+    answers = []
+    for _ in range(3):
+        answers.append(a.get("/api/users")[0])
+        time.sleep(0.4)
+    check(answers == [503, 503, 503], f"refused by the database: 503: {answers}")
+    said, _ = poll(lambda: "listen for changes" in open(log).read() and "not permitted to log in" in open(log).read())
+    psql(TEST_DB_URL, "ALTER ROLE urne_outage LOGIN")
+    back, _ = poll(lambda: a.get("/api/users")[0] == 200)
+    check(back, "let in again: served without a restart")
+finally:
+    check(srv.stop() == 0, "the server stops cleanly")
+lines = open(log).read().splitlines()
+why = [l for l in lines if "cannot be opened again" in l]
+check(len(why) == 1 and 'role "urne_outage" is not permitted to log in' in why[0] and
+      "requests get 503" in why[0], f"the reason said once, though tried at each request: {why}")
+heard = [l for l in lines if "cannot connect to PostgreSQL to listen for changes" in l and "not permitted" in l]
+check(len(heard) == 1, f"the listener's reason said once, though tried every second: {heard}")
+check(any("was lost; it is open again" in l for l in lines), f"and back: {lines}")
 shutil.rmtree(srv.dir, ignore_errors=True)
 done()
