@@ -555,7 +555,20 @@ void urne_pg_quiet(void *arg, const char *message) {
     (void)message;
 }
 
+/* libpq waits for ever for a connection to be made when nothing sets
+ * connect_timeout: a database host that stopped answering (a network cut that drops
+ * packets, a frozen server) would hold `urne serve` at start, and hold every request
+ * behind a reconnection (PQreset, under the application's lock) for as long. So the
+ * default given here, through libpq's own environment variable, which the URL, the
+ * service file and the variable set by the administrator all override. */
+#define URNE_PG_CONNECT_TIMEOUT "10"
+
+static pthread_once_t timeout_once = PTHREAD_ONCE_INIT;
+static void connect_timeout_default(void) { setenv("PGCONNECT_TIMEOUT", URNE_PG_CONNECT_TIMEOUT, 0); }
+
 urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
+    /* before any connection, and before the server's other threads start */
+    pthread_once(&timeout_once, connect_timeout_default);
     urne_pg *q = calloc(1, sizeof *q);
     if (q == NULL) {
         urne_phrase_set(why, "out of memory");

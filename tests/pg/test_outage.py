@@ -7,6 +7,8 @@ by tests/pg/run.sh, which starts the throwaway cluster and sets URNE_TEST_DB_URL
   same account logs in at once when the database is back;
 - the database back but urne's account refused there (a password changed): 503,
   and the log says why the connections cannot be opened again, once each;
+- a database host that never answers: `urne serve` and the commands give up after
+  urne's default connect_timeout and say so, instead of waiting for ever;
 - what the server says on standard error is its own lines, each one line
   beginning with "urne:" (libpq's raw "FATAL: terminating connection..." that
   PostgreSQL sends its sessions as it stops is not printed beside them): the
@@ -102,8 +104,9 @@ shutil.rmtree(srv.dir, ignore_errors=True)
 # the account is let in again, the server serves without a restart.
 psql = lambda url, *sql: subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url] +
                                         [a for q in sql for a in ("-c", q)], check=True, capture_output=True)
-psql(TEST_DB_URL, "CREATE ROLE urne_outage LOGIN", "CREATE DATABASE urne_outage OWNER urne_outage")
-db = urllib.parse.urlsplit(TEST_DB_URL)._replace(netloc="urne_outage@", path="/urne_outage").geturl()
+who = f"urne_outage_{os.getpid()}"  # its own names: the cluster may have run this before
+psql(TEST_DB_URL, f"CREATE ROLE {who} LOGIN", f"CREATE DATABASE {who} OWNER {who}")
+db = urllib.parse.urlsplit(TEST_DB_URL)._replace(netloc=f"{who}@", path=f"/{who}").geturl()
 srv = Server(db=db)
 admin_db(srv)
 srv.start()
@@ -111,7 +114,7 @@ log = os.path.join(srv.dir, "server.log")
 try:
     a = srv.client()
     check(a.login("admin", bearer=True)[0] == 200, "logged in, as an account that owns its database")
-    psql(TEST_DB_URL, "ALTER ROLE urne_outage NOLOGIN")
+    psql(TEST_DB_URL, f"ALTER ROLE {who} NOLOGIN")
     cluster("restart")
     answers = []
     for _ in range(3):
@@ -119,17 +122,39 @@ try:
         time.sleep(0.4)
     check(answers == [503, 503, 503], f"refused by the database: 503: {answers}")
     said, _ = poll(lambda: "listen for changes" in open(log).read() and "not permitted to log in" in open(log).read())
-    psql(TEST_DB_URL, "ALTER ROLE urne_outage LOGIN")
+    psql(TEST_DB_URL, f"ALTER ROLE {who} LOGIN")
     back, _ = poll(lambda: a.get("/api/users")[0] == 200)
     check(back, "let in again: served without a restart")
 finally:
     check(srv.stop() == 0, "the server stops cleanly")
 lines = open(log).read().splitlines()
 why = [l for l in lines if "cannot be opened again" in l]
-check(len(why) == 1 and 'role "urne_outage" is not permitted to log in' in why[0] and
+check(len(why) == 1 and f'role "{who}" is not permitted to log in' in why[0] and
       "requests get 503" in why[0], f"the reason said once, though tried at each request: {why}")
 heard = [l for l in lines if "cannot connect to PostgreSQL to listen for changes" in l and "not permitted" in l]
 check(len(heard) == 1, f"the listener's reason said once, though tried every second: {heard}")
 check(any("was lost; it is open again" in l for l in lines), f"and back: {lines}")
 shutil.rmtree(srv.dir, ignore_errors=True)
+
+# A database host that takes the connection and never answers (a frozen server; to a
+# client, like a host behind a cut that drops packets): libpq would wait for ever;
+# urne gives up after its default connect_timeout (10 s) and says so, at `urne serve`'s
+# start as in a command. (The subprocess's own timeout only guards the test.)
+import socket
+import threading
+mute = socket.socket()
+mute.bind(("127.0.0.1", 0))
+mute.listen(16)
+held = []
+threading.Thread(target=lambda: [held.append(mute.accept()) for _ in range(16)], daemon=True).start()
+dead = f"postgresql://urne@127.0.0.1:{mute.getsockname()[1]}/urne?sslmode=disable"
+env = {k: v for k, v in os.environ.items() if k != "PGCONNECT_TIMEOUT"}
+for args in (["audit", "verify", "--db", dead], ["serve", "--db", dead, "--listen", f"127.0.0.1:{free_port()}"]):
+    try:
+        p = subprocess.run([URNE, *args], capture_output=True, text=True, env=env, timeout=120)
+        check(p.returncode == 1 and "cannot connect to PostgreSQL" in p.stderr and "timeout expired" in p.stderr,
+              f"urne {args[0]} on a database that never answers gives up and says so: {p.returncode} {p.stderr}")
+    except subprocess.TimeoutExpired:
+        check(False, f"urne {args[0]} on a database that never answers waits for ever")
+mute.close()
 done()
