@@ -85,6 +85,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/urne_mem.h"
 #include "../core/urne_time.h"
@@ -339,6 +340,9 @@ static void *watch_main(void *arg) {
     struct urne_app_watch *aw = arg;
     urne_app *app = aw->app;
     int was_lost = 0, resync = 0, failed = 0; /* failed: the last reload of everything */
+    char at[24];        /* the time a line about the connection says (urne_store_now) */
+    time_t lost_at = 0; /* when it was lost */
+    char said[1024] = ""; /* the listener's failure as last said (pg_watch.c's error holds 1024) */
     urne_store_change ch[BATCH];
     while (!__atomic_load_n(&aw->stop, __ATOMIC_RELAXED)) {
         size_t n = 0;
@@ -348,16 +352,27 @@ static void *watch_main(void *arg) {
             if (apply(app, ch, n) < 0) resync = 1;
             break;
         case URNE_WATCH_LOST:
-            if (!was_lost)
-                fprintf(stderr, "urne: %s; the other servers' changes are not heard until it is open again "
+            if (!was_lost) {
+                urne_store_now(at);
+                lost_at = time(NULL);
+                fprintf(stderr, "urne: %s %s; the other servers' changes are not heard until it is open again "
                                 "(tried every second)\n",
-                        urne_store_watch_error(aw->w));
+                        at, urne_store_watch_error(aw->w));
+            } else if (strcmp(said, urne_store_watch_error(aw->w)) != 0) {
+                /* why it cannot be opened again, when that changes (not every second) */
+                urne_store_now(at);
+                fprintf(stderr, "urne: %s %s; tried again every second\n", at, urne_store_watch_error(aw->w));
+            }
+            snprintf(said, sizeof said, "%s", urne_store_watch_error(aw->w));
             was_lost = 1;
             break;
         case URNE_WATCH_RESYNC:
-            fprintf(stderr, "urne: the connection that hears the other servers' changes is open again; "
-                            "reloading every election, since a change may have been missed\n");
+            urne_store_now(at);
+            fprintf(stderr, "urne: %s the connection that hears the other servers' changes is open again (lost for %lld s); "
+                            "reloading every election, since a change may have been missed\n",
+                    at, lost_at ? (long long)(time(NULL) - lost_at) : 0LL);
             was_lost = 0;
+            lost_at = 0;
             resync = 1;
             break;
         }

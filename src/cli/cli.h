@@ -58,6 +58,10 @@ urne_lang urne_cli_lang(void);
  * password ("WHERE: reason"). */
 typedef struct urne_store urne_store;
 urne_store *urne_cli_store_open(const char *where, char *err, size_t errsize);
+/* After a command's usage, on out: what a store may be (SQLite or PostgreSQL, and
+ * how the latter is named), and, with env (the commands taking --db), that the
+ * URNE_DB variable names it when --db is not given. */
+void urne_cli_db_help(FILE *out, int env);
 
 /* A message of the CLI's own, in its language: its English text is the msgid that
  * po/extract.sh extracts and po/fr.po translates. (cmd_routes.c gets web.h's

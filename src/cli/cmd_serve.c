@@ -107,6 +107,8 @@ static int serve_help(void) {
                      "                      every client counts as the proxy\n"),
                    URNE_SERVE_MAX_CONNECTIONS, URNE_SERVE_PER_ADDRESS, URNE_SERVE_TIMEOUT, URNE_SERVE_CACHE_MIB,
                    URNE_SERVE_MAIL_PER_ADDRESS, URNE_SERVE_MAIL_PER_NETWORK);
+    printf("\n");
+    urne_cli_db_help(stdout, 1);
     return URNE_EXIT_OK;
 }
 

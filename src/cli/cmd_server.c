@@ -41,6 +41,14 @@ static const char *shown(const char *db) {
     return buf;
 }
 
+void urne_cli_db_help(FILE *out, int env) {
+    fputs(_("A store is a SQLite file (PATH, or sqlite:PATH) or a PostgreSQL database: a libpq URL\n"
+            "(postgresql://USER@HOST/DBNAME) or keyword string (host=HOST dbname=NAME, or\n"
+            "service=NAME from pg_service.conf); its password in ~/.pgpass or PGPASSWORD, not in the URL.\n"),
+          out);
+    if (env) fputs(_("Without --db, the URNE_DB environment variable names the store.\n"), out);
+}
+
 /* The store's last failure in the CLI's language (one process, one thread: a static buffer). */
 static const char *store_words(const urne_store *s) {
     static char words[600];
@@ -112,6 +120,7 @@ static int admin_create(int argc, char **argv) {
             printf(_("Usage: urne admin create --db PATH --user NAME [--role admin|commission|secretary|observer]\n"
                      "                         [--tier 1|2]\n\nCreate an account (by default the first administrator). "
                      "The password is read\nfrom standard input, never from the command line.\n"));
+            urne_cli_db_help(stdout, 1);
             return URNE_EXIT_OK;
         default: return URNE_EXIT_USAGE;
         }
@@ -202,6 +211,7 @@ int urne_cli_admin(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "grant") == 0) return admin_grant(argc - 1, argv + 1);
     fprintf(stderr, _("Usage: urne admin create --db PATH --user NAME [--role ROLE] [--tier N]\n"
                       "       urne admin grant --db PATH --user NAME --space SPACE --role ROLE [--tier N]\n"));
+    urne_cli_db_help(stderr, 1);
     return URNE_EXIT_USAGE;
 }
 
@@ -210,6 +220,7 @@ int urne_cli_election(int argc, char **argv) {
         fprintf(stderr, _("Usage: urne election import --db PATH FILE [--format F] [--title T] [--rules P]\n"
                           "                            [--set K=V;...] [--double-entry] [--deadline WHEN]\n"
                           "                            [--space org/NAME] [--zone ZONE]\n"));
+        urne_cli_db_help(stderr, 1);
         return URNE_EXIT_USAGE;
     }
     argc--;
@@ -293,9 +304,9 @@ static int db_option(int argc, char **argv, const char **db) {
 
 int urne_cli_backup(int argc, char **argv) {
     const char *db = NULL;
-    if (db_option(argc, argv, &db) < 0) return URNE_EXIT_USAGE;
-    if (optind != argc - 1) {
+    if (db_option(argc, argv, &db) < 0 || optind != argc - 1) {
         fprintf(stderr, _("Usage: urne backup --db PATH DEST   (a consistent copy, even while the server runs)\n"));
+        urne_cli_db_help(stderr, 1);
         return URNE_EXIT_USAGE;
     }
     if (access(argv[optind], F_OK) == 0) {
@@ -647,17 +658,20 @@ static int verify_state(urne_store *s, const char *db, int64_t entries, const ch
     return URNE_EXIT_OK;
 }
 
+static int audit_usage(void) {
+    fprintf(stderr, _("Usage: urne audit verify --db PATH\n"
+                      "  Recompute the audit chain, then replay the log and compare what it says with the\n"
+                      "  figures, states, decisions, publications and accounts the database holds.\n"));
+    urne_cli_db_help(stderr, 1);
+    return URNE_EXIT_USAGE;
+}
+
 int urne_cli_audit(int argc, char **argv) {
-    if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-        fprintf(stderr, _("Usage: urne audit verify --db PATH\n"
-                          "  Recompute the audit chain, then replay the log and compare what it says with the\n"
-                          "  figures, states, decisions, publications and accounts the database holds.\n"));
-        return URNE_EXIT_USAGE;
-    }
+    if (argc < 2 || strcmp(argv[1], "verify") != 0) return audit_usage();
     argc--;
     argv++;
     const char *db = NULL;
-    if (db_option(argc, argv, &db) < 0) return URNE_EXIT_USAGE;
+    if (db_option(argc, argv, &db) < 0 || optind != argc) return audit_usage();
     if (sodium_init() < 0) return URNE_EXIT_REJECTED;
     urne_store *s = open_db("audit verify", &db);
     if (s == NULL) return URNE_EXIT_REJECTED;

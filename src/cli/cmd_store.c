@@ -27,6 +27,7 @@ static void usage(void) {
                       "  publications, notices and the audit log as it is) into an empty store, in one\n"
                       "  transaction, then check the audit chain there. WHERE is sqlite:PATH (or a path)\n"
                       "  or postgresql://USER@HOST/DBNAME. Sessions are not copied: people log in again.\n"));
+    urne_cli_db_help(stderr, 0);
 }
 
 /* A progress line on standard error, at most one a second: over itself on a
@@ -72,8 +73,11 @@ static void say_failure(int rc, const urne_store_transfer_stats *st, const char 
 
 static void say_counts(const urne_store_transfer_stats *st, const char *from, const char *to, const char *backend) {
     printf(_("urne: %s copied to %s (%s): %lld rows\n"), from, to, backend, (long long)st->total);
+    int width = 0; /* the longest table name's: the counts in one column */
     for (size_t i = 0; i < urne_store_ntables; i++)
-        printf("  %-12s %lld\n", urne_store_tables[i].name, (long long)st->rows[i]);
+        if ((int)strlen(urne_store_tables[i].name) > width) width = (int)strlen(urne_store_tables[i].name);
+    for (size_t i = 0; i < urne_store_ntables; i++)
+        printf("  %-*s %lld\n", width, urne_store_tables[i].name, (long long)st->rows[i]);
     printf(_("urne: the audit chain verifies at the destination: %lld entries, head %s\n"), (long long)st->head_seq,
            st->head_seq ? st->head_hash : "-");
     printf(_("urne: sessions are not copied: people log in again on the destination\n"));

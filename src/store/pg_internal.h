@@ -91,6 +91,8 @@ typedef struct urne_pg {
     const char *prepared[URNE_PG_NPREPARED];
     /* The SQLSTATE of the last failed statement ("" when none). */
     char sqlstate[6];
+    int64_t lost_at; /* when the connection was found lost (time(2)), for the line saying it is back */
+    char reopen_said[300]; /* why it could not be opened again, as last said ("" when not said) */
     /* The audit head as last read: under its row lock by a write transaction's
      * begin (then moved by each append), or just after a commit (pg_audit.c). */
     int64_t head_seq;
@@ -138,6 +140,16 @@ extern const char *const urne_pg_channels[];
 void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last);
 /* A name for a new handle no other process holds: host, process id, clock. */
 void urne_pg_origin(char *out, size_t size);
+/* libpq's message made one line for a log or an error, in place: a line break
+ * becomes "; " (libpq puts each message, and each hint, on a line of its own),
+ * a space before an indented line in lower case (a sentence going on); runs of
+ * blanks one space; nothing leading or trailing. */
+void urne_pg_one_line(char *msg);
+/* A notice processor that drops libpq's notices (a table that already exists;
+ * the FATAL a server sends its sessions as it stops): set on every connection,
+ * whose losses urne says in its own words (libpq's default prints them raw on
+ * standard error, with no "urne:" and no context). */
+void urne_pg_quiet(void *arg, const char *message);
 
 /* The PostgreSQL store behind s (which must be one). */
 static inline urne_pg *urne_pgq(urne_store *s) {

@@ -99,6 +99,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pg_internal.h"
 #include "store_sql.h"
@@ -126,13 +127,44 @@ void urne_pg_text(urne_pg_params *p, const char *v) {
 void urne_pg_opt(urne_pg_params *p, const char *v) { urne_pg_text(p, v && v[0] ? v : NULL); }
 void urne_pg_null(urne_pg_params *p) { urne_pg_text(p, NULL); }
 
-/* PostgreSQL's message on one line (it ends with a newline, and a DETAIL or HINT
- * may follow on lines of their own). */
-static void one_line(char *msg) {
-    size_t n = strlen(msg);
-    while (n > 0 && isspace((unsigned char)msg[n - 1])) msg[--n] = 0;
-    for (char *p = msg; *p; p++)
-        if (*p == '\n' || *p == '\t') *p = ' ';
+void urne_pg_one_line(char *msg) {
+    char *w = msg;
+    for (const char *p = msg; *p; p++) {
+        if (*p == '\n' || *p == '\r') {
+            const char *next = p + 1;
+            while (*next == '\n' || *next == '\r' || *next == ' ' || *next == '\t') next++;
+            if (*next == 0) break;
+            /* an indented line in lower case goes on the sentence before */
+            int goes_on = (p[1] == ' ' || p[1] == '\t') && islower((unsigned char)*next);
+            while (w > msg && w[-1] == ' ') w--;
+            if (w > msg && !goes_on) *w++ = ';';
+            if (w > msg) *w++ = ' ';
+            p = next - 1;
+        } else if (*p == ' ' || *p == '\t') {
+            if (w > msg && w[-1] != ' ') *w++ = ' ';
+        } else
+            *w++ = *p;
+    }
+    while (w > msg && w[-1] == ' ') w--;
+    *w = 0;
+}
+
+/* What a failed statement's result (or, with none, the connection) says, on one
+ * line: the severity and the message, its detail and hint, but not the statement's
+ * text with a caret under the failing place, which libpq's whole message adds and
+ * which says nothing to the one who reads a log. */
+static void result_words(PGconn *conn, const PGresult *r, char *out, size_t size) {
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (primary == NULL) {
+        snprintf(out, size, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+        urne_pg_one_line(out);
+        return;
+    }
+    const char *severity = PQresultErrorField(r, PG_DIAG_SEVERITY), *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL),
+               *hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
+    snprintf(out, size, "%s%s%s%s%s%s%s", severity ? severity : "", severity ? ": " : "", primary,
+             detail ? "\nDETAIL: " : "", detail ? detail : "", hint ? "\nHINT: " : "", hint ? hint : "");
+    urne_pg_one_line(out);
 }
 
 /* The result when it is a success, else NULL with what failed said on s. */
@@ -147,16 +179,19 @@ PGresult *urne_pg_checked(urne_store *s, PGresult *r, const char *what) {
     if (PQstatus(q->conn) == CONNECTION_BAD && !urne_store_unavailable(s)) {
         char msg[300];
         snprintf(msg, sizeof msg, "%s", PQerrorMessage(q->conn));
-        one_line(msg);
-        fprintf(stderr, "urne: the connection to PostgreSQL (%s) is lost (%s); requests get 503 until it is open again\n",
-                q->where, msg[0] ? msg : "no message");
+        urne_pg_one_line(msg);
+        char at[24];
+        urne_store_now(at);
+        q->lost_at = (int64_t)time(NULL);
+        fprintf(stderr,
+                "urne: %s the connection to PostgreSQL (%s) is lost (%s); requests get 503 until it is open again\n",
+                at, q->where, msg[0] ? msg : "no message");
         urne_store_set_unavailable(s, 1);
     }
     const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     snprintf(q->sqlstate, sizeof q->sqlstate, "%s", code ? code : "");
     char msg[400];
-    snprintf(msg, sizeof msg, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(q->conn));
-    one_line(msg);
+    result_words(q->conn, r, msg, sizeof msg);
     urne_store_fail(s, "%s: %s", what, msg[0] ? msg : "PostgreSQL error (no message)");
     PQclear(r);
     return NULL;
@@ -178,10 +213,33 @@ static int revived(urne_store *s) {
     PQreset(q->conn);
     memset(q->prepared, 0, sizeof q->prepared); /* they went with the old session */
     if (PQstatus(q->conn) != CONNECTION_OK || session_setup(s) < 0) {
+        /* Said when the reason changes: a password changed, the database gone,
+         * pg_hba.conf refusing... would otherwise give 503 for ever with no word
+         * of why once the server is back; a restart says at most a line or two. */
+        char why[sizeof q->reopen_said];
+        if (PQstatus(q->conn) != CONNECTION_OK) {
+            snprintf(why, sizeof why, "%s", PQerrorMessage(q->conn));
+            urne_pg_one_line(why);
+        } else
+            snprintf(why, sizeof why, "%s", urne_store_error(s));
+        if (strcmp(why, q->reopen_said) != 0) {
+            char at[24];
+            urne_store_now(at);
+            fprintf(stderr, "urne: %s the connection to PostgreSQL (%s) cannot be opened again (%s); requests get 503, "
+                            "and it is tried again at each request\n",
+                    at, q->where, why[0] ? why : "no message");
+            snprintf(q->reopen_said, sizeof q->reopen_said, "%s", why);
+        }
         urne_store_restore(s, &keep);
         return 0;
     }
-    fprintf(stderr, "urne: the connection to PostgreSQL (%s) was lost; it is open again\n", q->where);
+    q->reopen_said[0] = 0;
+    char at[24];
+    urne_store_now(at);
+    long long lost = q->lost_at ? (long long)((int64_t)time(NULL) - q->lost_at) : 0;
+    fprintf(stderr, "urne: %s the connection to PostgreSQL (%s) was lost; it is open again (%lld s after the loss was found)\n",
+            at, q->where, lost);
+    q->lost_at = 0;
     urne_store_set_unavailable(s, 0);
     return 1;
 }
@@ -447,10 +505,22 @@ static int migrate(urne_store *s) {
     int rc = migrate_in(s);
     urne_pgq(s)->in_write = 0;
     if (rc < 0) {
+        /* 42501, insufficient_privilege: most often a database made by another
+         * account (createdb as postgres), where PostgreSQL 15 and later let only
+         * the owner create tables in the schema public. */
+        int denied = strcmp(urne_pgq(s)->sqlstate, "42501") == 0;
         urne_store_said keep;
         urne_store_keep(s, &keep);
         exec(s, "ROLLBACK", "rolling back the migrations");
         urne_store_restore(s, &keep);
+        if (denied) {
+            char was[sizeof s->error];
+            snprintf(was, sizeof was, "%s", urne_store_error(s));
+            urne_store_fail(s, "%s; the account urne connects as may not create its tables there: make it the "
+                               "database's owner (createdb -O ACCOUNT DBNAME, or ALTER DATABASE DBNAME OWNER TO "
+                               "ACCOUNT): since PostgreSQL 15 only the owner may create tables in the schema public",
+                            was);
+        }
         return -1;
     }
     return exec(s, "COMMIT", "committing the migrations");
@@ -480,13 +550,25 @@ static void pg_close(urne_store *s) {
     free(q);
 }
 
-/* Notices (a table that already exists, skipped) are not the user's business. */
-static void quiet(void *arg, const char *message) {
+void urne_pg_quiet(void *arg, const char *message) {
     (void)arg;
     (void)message;
 }
 
+/* libpq waits for ever for a connection to be made when nothing sets
+ * connect_timeout: a database host that stopped answering (a network cut that drops
+ * packets, a frozen server) would hold `urne serve` at start, and hold every request
+ * behind a reconnection (PQreset, under the application's lock) for as long. So the
+ * default given here, through libpq's own environment variable, which the URL, the
+ * service file and the variable set by the administrator all override. */
+#define URNE_PG_CONNECT_TIMEOUT "10"
+
+static pthread_once_t timeout_once = PTHREAD_ONCE_INIT;
+static void connect_timeout_default(void) { setenv("PGCONNECT_TIMEOUT", URNE_PG_CONNECT_TIMEOUT, 0); }
+
 urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
+    /* before any connection, and before the server's other threads start */
+    pthread_once(&timeout_once, connect_timeout_default);
     urne_pg *q = calloc(1, sizeof *q);
     if (q == NULL) {
         urne_phrase_set(why, "out of memory");
@@ -508,14 +590,14 @@ urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
     if (q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK) {
         char msg[400];
         snprintf(msg, sizeof msg, "%s", q->conn ? PQerrorMessage(q->conn) : urne_pq_why_null());
-        one_line(msg);
+        urne_pg_one_line(msg);
         urne_phrase_set(why, "cannot connect to PostgreSQL: %s", msg);
         PQfinish(q->conn);
         free(q->conninfo);
         free(q);
         return NULL;
     }
-    PQsetNoticeProcessor(q->conn, quiet, NULL); /* kept by PQreset */
+    PQsetNoticeProcessor(q->conn, urne_pg_quiet, NULL); /* kept by PQreset */
     if (session_setup(s) < 0 || migrate(s) < 0 || urne_pg_load_head(s, 0) < 0) {
         *why = s->why;
         pg_close(s);

@@ -130,10 +130,7 @@ static double now_s(void) {
 static void watch_fail(pg_watch *w, const char *what) {
     char msg[400];
     snprintf(msg, sizeof msg, "%s", w->conn ? PQerrorMessage(w->conn) : "out of memory");
-    for (char *p = msg; *p; p++)
-        if (*p == '\n' || *p == '\t') *p = ' ';
-    size_t n = strlen(msg);
-    while (n > 0 && msg[n - 1] == ' ') msg[--n] = 0;
+    urne_pg_one_line(msg);
     snprintf(w->error, sizeof w->error, "%s: %s: %s", w->where, what, msg[0] ? msg : "no message");
 }
 
@@ -146,6 +143,7 @@ static int watch_connect(pg_watch *w) {
         watch_fail(w, "cannot connect to PostgreSQL to listen for changes");
         return -1;
     }
+    PQsetNoticeProcessor(w->conn, urne_pg_quiet, NULL);
     char sql[256] = "";
     for (int i = 0; urne_pg_channels[i]; i++) {
         size_t len = strlen(sql);

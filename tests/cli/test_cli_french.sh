@@ -50,6 +50,26 @@ for cmd in "store copy" "forum" "initiative"; do  # every command's usage says �
   if grep -q "^Utilisation${nb}: urne " "$tmp/err" "$tmp/out" && ! grep -q "^Usage" "$tmp/err" "$tmp/out"; then ok
   else ko "urne $cmd in French: $(head -1 "$tmp/err") $(head -1 "$tmp/out")"; fi
 done
+# The commands that open a store say what one may be (PostgreSQL too) and that URNE_DB
+# names it without --db; a wrong option (--help included) gives the usage, not a bare error.
+for cmd in "backup --help" "audit verify --help" "audit verify --db a b" "admin" "election"; do
+  # shellcheck disable=SC2086
+  run_in "${en[@]}" -- $cmd
+  want_rc 2
+  has err "or a PostgreSQL database: a libpq URL"
+  has err "service=NAME from pg_service.conf"
+  line err "Without --db, the URNE_DB environment variable names the store."
+  # shellcheck disable=SC2086
+  run_in "${fr[@]}" -- $cmd
+  line err "Sans --db, la variable d’environnement URNE_DB désigne le stockage."
+done
+run_in "${en[@]}" -- serve --help
+want_rc 0
+has out "(postgresql://USER@HOST/DBNAME) or keyword string"
+line out "Without --db, the URNE_DB environment variable names the store."
+run_in "${fr[@]}" -- store copy
+has err "ou service=NOM de pg_service.conf)${nb}; son mot de passe"
+lacks err "URNE_DB"
 run_in "${fr[@]}" -- frobnicate
 want_rc 2
 line err "urne${nb}: commande «${nb}frobnicate${nb}» inconnue"

@@ -131,6 +131,25 @@ check(p.returncode == 1 and f"schema version 99, newer than this urne knows ({LA
       f"a newer database refused: {p.stderr}")
 check(psql(url, "SELECT version FROM urne_schema") == "99", "and left as it was")
 
+# A database another account owns (createdb run as postgres), where urne's account may
+# not create tables (PostgreSQL 15's default for the schema public, made explicit here
+# whatever the version): refused with the reason and what to do, not the statement's
+# text; made its owner, the same account migrates it.
+guest_role, guest_db = f"urne_not_owner_{os.getpid()}", f"urne_not_owned_{os.getpid()}"
+psql(TEST_DB_URL, f"CREATE ROLE {guest_role} LOGIN", f"CREATE DATABASE {guest_db}")
+owned = urllib.parse.urlsplit(TEST_DB_URL)._replace(path=f"/{guest_db}").geturl()
+psql(owned, "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+guest = urllib.parse.urlsplit(owned)._replace(netloc=f"{guest_role}@").geturl()
+p = run("audit", "verify", "--db", guest, ok=False)
+check(p.returncode == 1 and "permission denied for schema public" in p.stderr and
+      "make it the database's owner (createdb -O ACCOUNT DBNAME, or ALTER DATABASE DBNAME OWNER TO ACCOUNT)" in p.stderr
+      and "LINE 1" not in p.stderr and "CREATE TABLE" not in p.stderr and len(p.stderr.splitlines()) == 1,
+      f"a database urne's account may not create tables in: said, with what to do: {p.stderr}")
+psql(TEST_DB_URL, f"ALTER DATABASE {guest_db} OWNER TO {guest_role}")
+psql(owned, f"ALTER SCHEMA public OWNER TO {guest_role}")
+p = run("audit", "verify", "--db", guest, ok=False)
+check(p.returncode == 0 and "audit log intact, 0 entries" in p.stdout, f"its owner, it migrates: {p.stdout} {p.stderr}")
+
 # Migrations 15 and 16 on a database of signatures made at 14 (receipts unique by
 # a table constraint, kept as their codes' SHA-256; the count index and the index
 # by time): the same counts after them, the old

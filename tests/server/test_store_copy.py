@@ -91,6 +91,8 @@ def copied(src, dst):
     p = run("store", "copy", "--from", src, "--to", dst, ok=False)
     check(p.returncode == 0, f"copy {src} -> {dst}: {p.returncode} {p.stdout} {p.stderr}")
     counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"^  (\w+) +(\d+)$", p.stdout, re.M)}
+    columns = {m.start(2) - m.start(0) for m in re.finditer(r"^  (\w+) +(\d+)$", p.stdout, re.M)}
+    check(len(columns) == 1, f"the counts in one column, whatever the tables' names: {p.stdout}")
     check("the audit chain verifies at the destination" in p.stdout, f"the copy says the chain verifies: {p.stdout}")
     return counts
 

@@ -103,6 +103,10 @@ static void test_backends_not_built_refused(void **state) {
     assert_null(urne_store_open("postgresql://urne:secret@/urne?host=/nonexistent-urne-dir", err, sizeof err));
     contains(err, "postgresql://urne:***@/urne?host=/nonexistent-urne-dir: cannot connect to PostgreSQL");
     assert_null(strstr(err, "secret")); /* a URL may hold a password: never echoed */
+    /* libpq's lines made one: "; " before its hint, no tab, no double space */
+    contains(err, "No such file or directory; Is the server running");
+    assert_null(strpbrk(err, "\n\t"));
+    assert_null(strstr(err, "  "));
     assert_null(urne_store_open("host=/nonexistent-urne-dir password='a b' dbname=urne", err, sizeof err));
     contains(err, "password=*** dbname=urne: cannot connect to PostgreSQL");
     urne_store_where_safe("postgres://u:p@h/d?password=q&sslmode=disable", shown, sizeof shown);
