@@ -16,6 +16,7 @@
  * audit entry in the same transaction, and patches the held state after the
  * commit.
  */
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -580,4 +581,41 @@ urne_app_status urne_app_initiative_act(urne_app *app, const urne_user *actor, i
     urne_app_status st = act_locked(app, actor, id, event, text, out);
     pthread_mutex_unlock(&app->lock);
     return out->status = st;
+}
+
+/* Whether event e leads out of state `from` at all: the lifecycle asked with a
+ * context that only the state can refuse (it checks the state first). */
+static int event_from(urne_initiative_state from, urne_initiative_event e, const urne_initiative_held *h) {
+    urne_initiative_context c = context_of(h, 0, "reasons");
+    urne_initiative_state to;
+    return urne_initiative_transition(from, e, &c, &to) != URNE_INITIATIVE_WRONG_STATE;
+}
+
+static unsigned allowed_locked(urne_app *app, const urne_user *actor, int64_t id, int *invalidate) {
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    const urne_initiative_held *h = urne_app_initiative_find(app, id, &o);
+    unsigned mask = 0;
+    int manage = 0, decide = 0;
+    if (h && actor->id > 0) {
+        manage = urne_app_initiative_may(app, actor, URNE_ACT_MANAGE_INITIATIVES, h, &o) == URNE_APP_OK;
+        decide = urne_app_initiative_may(app, actor, URNE_ACT_DECIDE_INITIATIVE, h, &o) == URNE_APP_OK;
+    }
+    for (int e = 0; h && e < URNE_INITIATIVE_EVENTS; e++) {
+        int mine = e == URNE_INITIATIVE_REACH ? 0 : event_action((urne_initiative_event)e) == URNE_ACT_DECIDE_INITIATIVE
+                                                        ? decide
+                                                        : manage;
+        if (mine && event_from(h->state, (urne_initiative_event)e, h)) mask |= 1u << e;
+    }
+    urne_app_outcome_free(&o);
+    *invalidate = decide;
+    return mask;
+}
+
+unsigned urne_app_initiative_allowed(urne_app *app, const urne_user *actor, int64_t id, int *invalidate) {
+    assert(app != NULL && actor != NULL && invalidate != NULL);
+    pthread_mutex_lock(&app->lock);
+    unsigned mask = allowed_locked(app, actor, id, invalidate);
+    pthread_mutex_unlock(&app->lock);
+    return mask;
 }

@@ -163,6 +163,18 @@ urne_app_status urne_app_initiative_create(urne_app *app, const urne_user *actor
 urne_app_status urne_app_initiative_roll(urne_app *app, const urne_user *actor, int64_t id, const char *text,
                                          size_t len, const char *source, urne_app_outcome *out);
 
+/* What `actor` may do to initiative `id` now, for a page to show only that
+ * (the acts still decide, and refuse): a mask of events (1u << event) whose
+ * policy the actor holds in the initiative's space, as urne_app_initiative_act
+ * asks it (manage-initiatives for SUBMIT, OPEN, CLOSE, TRANSMIT, ANSWER;
+ * decide-initiative for ADMIT, REJECT), and that the lifecycle takes from the
+ * current state (the window, the tally and the reasons are the act's to check
+ * and word); REACH never. *invalidate is set to 1 when the actor may invalidate
+ * its signatures (decide-initiative), else 0. 0 and 0 for the public, for no
+ * such initiative, and when the actor's grants cannot be read. Takes the lock
+ * (recursive: a page's reads may hold it). */
+unsigned urne_app_initiative_allowed(urne_app *app, const urne_user *actor, int64_t id, int *invalidate);
+
 /* Move initiative `id` by `event` (lifecycle.h). SUBMIT, OPEN, CLOSE, TRANSMIT,
  * ANSWER are the organisers' (manage-initiatives), ADMIT and REJECT the
  * committee's (decide-initiative). `text` is the committee's reasons (REJECT

@@ -33,6 +33,7 @@
 #include "initiative_chart.h"
 #include "initiative_download.h"
 #include "initiative_mail.h"
+#include "initiative_manage.h"
 #include "initiative_words.h"
 #include "page_parts.h"
 #include "reply.h"
@@ -528,6 +529,7 @@ static void counter_body(urne_buf *b, urne_req *r, const urne_initiative_held *h
     const counter_args *a = ctx;
     if (a->message) urne_page_flash(b, a->status, a->message);
     counter_html(b, r, h);
+    urne_initiative_manage_html(b, r, h);
     forms_html(b, r, h, a->t);
 }
 
@@ -666,6 +668,12 @@ static const urne_route_def initiatives[] = {
     {"POST", "/initiatives/*/sign", URNE_ACT_SIGN_INITIATIVE, NULL, "sign (form): sent back to the page with the receipt",
      form_sign},
     {"POST", "/initiatives/*/receipt", URNE_ACT_SIGN_INITIATIVE, NULL, "check a receipt code (form)", form_receipt},
+    {"POST", "/initiatives/*/transition", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
+     "move it (form): submit, open, close, transmit, answer; sent back to the page", urne_initiative_form_transition},
+    {"POST", "/initiatives/*/decision", URNE_ACT_DECIDE_INITIATIVE, "the initiative's space",
+     "the committee's decision (form): admissible or inadmissible, with reasons", urne_initiative_form_decision},
+    {"POST", "/initiatives/*/invalidate", URNE_ACT_DECIDE_INITIATIVE, "the initiative's space",
+     "invalidate a signature (form): its number and the reason", urne_initiative_form_invalidate},
     {"GET", "/api/initiatives", URNE_ACT_READ_PUBLIC, NULL, "every initiative with its figures", api_list},
     {"GET", "/api/initiatives/*", URNE_ACT_READ_PUBLIC, NULL, "an initiative's figures, per territory", api_get},
     {"GET", "/api/initiatives/*/counts.csv", URNE_ACT_READ_PUBLIC, NULL,
