@@ -205,6 +205,28 @@ try:
     st, d = api.get(f"/api/initiatives/{two}")
     check(d.get("state") == "answered" and d.get("answer") == "Adoptée <i>le 3</i>.", f"the API: {d}")
     check("script" not in manage(page), "no script in the section")
+
+    # -- an organiser of one space: the section and the acts there, not elsewhere --
+    make_users(api, {"orga": ("observer", 1)})
+    st, d = api.post("/api/grants", {"user": "orga", "space": "org/a", "role": "admin"})
+    check(st == 200, f"orga: administrator of org/a: {st} {d}")
+    ids = {}
+    for space in ("org/a", "org/b"):
+        st, d = api.post("/api/initiatives", {"title": space, "space": space, "rules": RULES, "authority_key": KEY})
+        check(st == 201, f"an initiative in {space}: {st} {d}")
+        ids[space] = d.get("id")
+    orga = srv.client()
+    check(orga.login("orga")[0] == 200, "orga logs in")
+    st, page = orga.get(f"/initiatives/{ids['org/a']}")
+    check(events(manage(page)) == ["submit"], f"orga, in its space: the submit button: {events(manage(page))}")
+    st, page = orga.get(f"/initiatives/{ids['org/b']}")
+    check(st == 200 and manage(page) == "", "orga, in another space: no Manage section")
+    st, page = orga.form(f"/initiatives/{ids['org/b']}/transition", {"event": "submit"})
+    check(st == 403 and api.get(f"/api/initiatives/{ids['org/b']}")[1].get("state") == "draft",
+          f"orga's POST in another space: refused by the use case: {st}")
+    st, page = orga.form(f"/initiatives/{ids['org/a']}/transition", {"event": "submit"})
+    check(st == 303 and api.get(f"/api/initiatives/{ids['org/a']}")[1].get("state") == "submitted",
+          f"orga submits in its space: {st}")
 finally:
     check(srv.stop() == 0, "server stops cleanly")
 
