@@ -234,6 +234,56 @@ static void test_lifecycle(void **state) {
     urne_app_read_end(&f->app);
 }
 
+/* What a page may show (urne_app_initiative_allowed): each actor's events from
+ * the state, as the acts would allow them; the invalidation the committee's. */
+static unsigned allowed(fixture *f, const urne_user *who, int64_t id, int *invalidate) {
+    *invalidate = -1;
+    unsigned mask = urne_app_initiative_allowed(&f->app, who, id, invalidate);
+    assert_true(*invalidate == 0 || *invalidate == 1);
+    return mask;
+}
+
+#define EV(e) (1u << URNE_INITIATIVE_##e)
+
+static void test_allowed(void **state) {
+    fixture *f = *state;
+    int inv;
+    int64_t id = create(f);
+    assert_int_equal(allowed(f, &f->admin, id, &inv), EV(SUBMIT));
+    assert_int_equal(inv, 0);
+    assert_int_equal(allowed(f, &f->com1, id, &inv), 0);
+    assert_int_equal(inv, 1);
+    assert_int_equal(allowed(f, &f->nobody, id, &inv), 0);
+    assert_int_equal(inv, 0);
+    assert_int_equal(allowed(f, &f->obs, id, &inv), 0);
+    assert_int_equal(inv, 0);
+    assert_int_equal(allowed(f, &f->nord_admin, id, &inv), 0); /* an organiser of another space */
+    assert_int_equal(allowed(f, &f->admin, id + 99, &inv), 0); /* no such initiative */
+    assert_int_equal(inv, 0);
+    import_roll(f, id);
+    act(f, &f->admin, id, URNE_INITIATIVE_SUBMIT, NULL, "submitted");
+    assert_int_equal(allowed(f, &f->admin, id, &inv), 0);
+    assert_int_equal(allowed(f, &f->com1, id, &inv), EV(ADMIT) | EV(REJECT));
+    act(f, &f->com1, id, URNE_INITIATIVE_ADMIT, "Conforme.", "admissible");
+    /* Before the window opens, open is still shown: the act refuses it, in words. */
+    assert_int_equal(allowed(f, &f->admin, id, &inv), EV(OPEN));
+    test_now = app_fixture_at("2026-03-01");
+    act(f, &f->admin, id, URNE_INITIATIVE_OPEN, NULL, "collecting");
+    assert_int_equal(allowed(f, &f->admin, id, &inv), EV(CLOSE));
+    assert_int_equal(allowed(f, &f->com1, id, &inv), 0);
+    assert_int_equal(inv, 1);
+    test_now = app_fixture_at("2026-07-01");
+    act(f, &f->admin, id, URNE_INITIATIVE_CLOSE, NULL, "expired");
+    assert_int_equal(allowed(f, &f->admin, id, &inv), 0); /* final: nothing leads out */
+
+    urne_initiative_new in = {"Nord", "org/nord", RULES, f->pk_hex};
+    urne_app_outcome o;
+    APP_OK(urne_app_initiative_create(&f->app, &f->nord_admin, &in, &o));
+    assert_int_equal(allowed(f, &f->nord_admin, o.id, &inv), EV(SUBMIT)); /* in its own space */
+    assert_int_equal(allowed(f, &f->admin, o.id, &inv), EV(SUBMIT));      /* the site's administrator too */
+    urne_app_outcome_free(&o);
+}
+
 /* A receipt as answered: the signature's id, a dash, XXXXX-XXXXX-XXXXX-XXXXX. */
 static void receipt_is(const char *code, int64_t sig) {
     char id[24];
@@ -760,6 +810,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roll, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_allowed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalidate_and_reload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reached, setup, teardown),
