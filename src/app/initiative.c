@@ -595,11 +595,15 @@ static unsigned allowed_locked(urne_app *app, const urne_user *actor, int64_t id
     urne_app_outcome o;
     urne_app_outcome_init(&o);
     const urne_initiative_held *h = urne_app_initiative_find(app, id, &o);
+    urne_app_outcome_free(&o);
     unsigned mask = 0;
     int manage = 0, decide = 0;
-    if (h && actor->id > 0) {
-        manage = urne_app_initiative_may(app, actor, URNE_ACT_MANAGE_INITIATIVES, h, &o) == URNE_APP_OK;
-        decide = urne_app_initiative_may(app, actor, URNE_ACT_DECIDE_INITIATIVE, h, &o) == URNE_APP_OK;
+    for (int k = 0; h && actor->id > 0 && k < 2; k++) { /* the public holds neither: not asked */
+        urne_app_outcome_init(&o);
+        int ok = urne_app_initiative_may(app, actor, k ? URNE_ACT_DECIDE_INITIATIVE : URNE_ACT_MANAGE_INITIATIVES, h,
+                                         &o) == URNE_APP_OK;
+        urne_app_outcome_free(&o);
+        *(k ? &decide : &manage) = ok;
     }
     for (int e = 0; h && e < URNE_INITIATIVE_EVENTS; e++) {
         int mine = e == URNE_INITIATIVE_REACH ? 0 : event_action((urne_initiative_event)e) == URNE_ACT_DECIDE_INITIATIVE
@@ -607,7 +611,6 @@ static unsigned allowed_locked(urne_app *app, const urne_user *actor, int64_t id
                                                         : manage;
         if (mine && event_from(h->state, (urne_initiative_event)e, h)) mask |= 1u << e;
     }
-    urne_app_outcome_free(&o);
     *invalidate = decide;
     return mask;
 }
