@@ -76,6 +76,11 @@ urne_app_status urne_app_initiative_step(urne_app *app, const char *actor, const
 int urne_app_initiative_audit(urne_app *app, const char *actor, const char *action, const char *object,
                               json_t *after, int *oom);
 
+/* A file's errors (d, not freed: the caller's) into out as the roll's import and
+ * the letters answer them: field "file", rule URNE_WHY_FILE, the count and each
+ * error with source's name; URNE_APP_BAD_INPUT (initiative_sign.c). */
+urne_app_status urne_app_initiative_file_refused(urne_app_outcome *out, urne_diags *d, const char *source);
+
 /* hex of BLAKE2b-256 of text under h's 32-byte key: the hashes roll entries
  * and signatures are found by (initiative_sign.c). */
 void urne_app_initiative_keyed_hash(const urne_initiative_held *h, const char *text,

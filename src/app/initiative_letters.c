@@ -76,16 +76,6 @@ static urne_app_status letters_run(urne_app *app, urne_initiative_code_run *run,
     return st;
 }
 
-/* The file's errors into out, as the roll's import answers them. */
-static urne_app_status file_refused(urne_app_outcome *out, urne_diags *d, const char *source) {
-    snprintf(out->field, sizeof out->field, "file");
-    out->why = URNE_WHY_FILE;
-    out->number = (int64_t)d->count;
-    out->checks.file = source;
-    urne_diags_append(&out->checks, d);
-    return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
-}
-
 urne_app_status urne_app_initiative_letters(urne_app *app, const urne_user *actor, int64_t id, const char *text,
                                             size_t len, const char *source, urne_initiative_roll_letter_fn fn,
                                             void *ctx, urne_app_outcome *out) {
@@ -97,15 +87,15 @@ urne_app_status urne_app_initiative_letters(urne_app *app, const urne_user *acto
     urne_roll roll = {0};
     if (st == URNE_APP_OK && urne_io_parse_roll(text ? text : "", text ? len : 0, urne_app_initiative_now(app), &roll,
                                                 &d) < 0)
-        st = file_refused(out, &d, source);
+        st = urne_app_initiative_file_refused(out, &d, source);
     else if (st == URNE_APP_OK && roll.n == 0) {
         urne_diags_add(&d, URNE_DIAG_ERROR, 0, "file", "empty", "the file names no elector");
-        st = file_refused(out, &d, source);
+        st = urne_app_initiative_file_refused(out, &d, source);
     } else if (st == URNE_APP_OK) {
         st = letters_run(app, &run, &roll, fn, ctx, out);
         if (st == URNE_APP_BAD_INPUT && d.count > 0) {
             urne_app_outcome_init(out);
-            st = file_refused(out, &d, source);
+            st = urne_app_initiative_file_refused(out, &d, source);
         }
         if (st != URNE_APP_OK) urne_app_initiative_code_undo(app, &run);
     }

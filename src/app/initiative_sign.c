@@ -187,15 +187,20 @@ urne_initiative_held *urne_app_initiative_roll_open(urne_app *app, const urne_us
     return h;
 }
 
-/* The roll refused with the errors in d (freed here), nothing written. */
-static urne_app_status roll_refused(urne_app_outcome *out, urne_diags *d, const char *source) {
+urne_app_status urne_app_initiative_file_refused(urne_app_outcome *out, urne_diags *d, const char *source) {
     snprintf(out->field, sizeof out->field, "file");
     out->why = URNE_WHY_FILE;
     out->number = (int64_t)d->count;
     out->checks.file = source;
     urne_diags_append(&out->checks, d);
-    urne_diags_free(d);
     return urne_app_fail(out, URNE_APP_BAD_INPUT, NULL);
+}
+
+/* The roll refused with the errors in d (freed here), nothing written. */
+static urne_app_status roll_refused(urne_app_outcome *out, urne_diags *d, const char *source) {
+    urne_app_status st = urne_app_initiative_file_refused(out, d, source);
+    urne_diags_free(d);
+    return st;
 }
 
 static urne_app_status roll_locked(urne_app *app, const urne_user *actor, int64_t id, const char *text, size_t len,
