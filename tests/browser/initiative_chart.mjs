@@ -11,9 +11,9 @@
 // Usage: node initiative_chart.mjs URNE SOURCE_DIR OUT_DIR (SOURCE_DIR unused: the
 // same arguments as the other browser tests); needs the sqlite3 command.
 import { chromium } from 'playwright-core';
+import { axeSerious } from './axe.mjs';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startUrne } from './serve.mjs';
@@ -21,7 +21,6 @@ import { startUrne } from './serve.mjs';
 const [urne, , out] = process.argv.slice(2);
 let failures = 0;
 const check = (cond, what) => { if (!cond) { failures++; console.log('FAIL:', what); } else console.log('ok:', what); };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 mkdirSync(out, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), 'urne-chart-'));
 const db = join(dir, 'urne.db');
@@ -83,12 +82,7 @@ try {
       check(m.title && m.desc.includes(String(n)), `${what}: titled "${m.title}", described: "${m.desc}"`);
       check(m.points >= 10, `${what}: the line has ${m.points} points`);
       check(m.csp.length === 0, `${what}: no CSP violation (${m.csp.join(', ')})`);
-      await page.evaluate(axeSource);
-      const found = await page.evaluate(async () => {
-        const res = await window.axe.run(document, { resultTypes: ['violations'] });
-        return res.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-          .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(x => x.target.join(' ')).join(' | ')}`);
-      });
+      const found = await axeSerious(page);
       check(found.length === 0, `${what}: axe finds nothing serious or critical${found.length ? ':\n    ' + found.join('\n    ') : ''}`);
       await page.locator('svg.chart').screenshot({ path: join(out, `initiative-chart-${lang}-${width}.png`) });
       await page.screenshot({ path: join(out, `initiative-${lang}-${width}.png`), fullPage: true });

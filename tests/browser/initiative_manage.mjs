@@ -11,9 +11,9 @@
 // page comes back with its flash.
 // Usage: node initiative_manage.mjs URNE SOURCE_DIR OUT_DIR (SOURCE_DIR unused).
 import { chromium } from 'playwright-core';
+import { axeSerious } from './axe.mjs';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startUrne } from './serve.mjs';
@@ -21,7 +21,6 @@ import { startUrne } from './serve.mjs';
 const [urne, , out] = process.argv.slice(2);
 let failures = 0;
 const check = (cond, what) => { if (!cond) { failures++; console.log('FAIL:', what); } else console.log('ok:', what); };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 mkdirSync(out, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), 'urne-manage-'));
 const db = join(dir, 'urne.db');
@@ -92,12 +91,7 @@ try {
             `${what}: the section "${g.heading}", its buttons ${JSON.stringify(g.buttons)}`);
       check(g.scroll <= g.viewport && g.outside === 0, `${what}: fits (scroll ${g.scroll} <= ${g.viewport}, ${g.outside} control(s) outside)`);
       check(g.csp.length === 0, `${what}: no CSP violation (${g.csp.join(', ')})`);
-      await page.evaluate(axeSource);
-      const found = await page.evaluate(async () => {
-        const res = await window.axe.run(document, { resultTypes: ['violations'] });
-        return res.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-          .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(x => x.target.join(' ')).join(' | ')}`);
-      });
+      const found = await axeSerious(page);
       check(found.length === 0, `${what}: axe finds nothing serious or critical${found.length ? ':\n    ' + found.join('\n    ') : ''}`);
       await page.locator('section[aria-labelledby=manage]').screenshot({ path: join(out, `initiative-manage-${n}-${width}.png`) });
     }

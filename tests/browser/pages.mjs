@@ -19,9 +19,9 @@
 // With URNE_PAGES_QUICK=1 in the environment, a quick look while working: 1280 px
 // only, no axe-core and no screenshots (the language scan and the layout checks).
 import { chromium } from 'playwright-core';
+import { axeSerious } from './axe.mjs';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -33,7 +33,6 @@ const QUICK = process.env.URNE_PAGES_QUICK === '1';
 const WIDTHS = QUICK ? [1280] : [360, 1280];
 let failures = 0;
 const check = (cond, what) => { if (!cond) { failures++; console.log('FAIL:', what); } else console.log('ok:', what); };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const port = await new Promise(res => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
 const dir = mkdtempSync(join(tmpdir(), 'urne-pages-'));
@@ -150,13 +149,7 @@ try {
           check(m.tables.length === 0, `${what} at ${width} px: every table fits (${m.tables.join(', ')})`);
           check(m.csp.length === 0, `${what} at ${width} px: no CSP violation (${m.csp.join(', ')})`);
           if (!QUICK) {
-          await page.evaluate(axeSource);
-          const found = await page.evaluate(async () => {
-            const res = await window.axe.run(document, { resultTypes: ['violations'] });
-            return res.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-              .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`
-                        + (v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''));
-          });
+          const found = await axeSerious(page);
           check(found.length === 0, `${what} at ${width} px: axe finds nothing serious or critical${found.length ? ':\n    ' + found.join('\n    ') : ''}`);
           await page.screenshot({ path: join(out, `${lang}-${width}-${account}-${name}.png`), fullPage: true });
           }
