@@ -118,11 +118,18 @@ urne_app_status urne_app_user_create(urne_app *app, const urne_user *actor, cons
 
 /* ---- sessions ---- */
 
-int urne_app_login_find(urne_app *app, const char *name, urne_user *user, char *hash, size_t hash_size) {
+urne_app_status urne_app_login_find(urne_app *app, const char *name, urne_user *user, char *hash, size_t hash_size,
+                                    urne_app_outcome *out) {
+    urne_app_outcome_init(out);
     pthread_mutex_lock(&app->lock);
     int rc = urne_store_user_find(app->store, name, user, hash, hash_size);
+    /* Decided under the lock: whether the database is out of reach is the store's
+     * state now, which another request may change the moment the lock is let go. */
+    urne_app_status st = rc > 0    ? URNE_APP_OK
+                         : rc == 0 ? urne_app_fail(out, URNE_APP_NO_USER, "%s", name)
+                                   : urne_app_store_failed(app, out);
     pthread_mutex_unlock(&app->lock);
-    return rc;
+    return st;
 }
 
 int urne_app_session_put(urne_app *app, const char *token_hash, int64_t user, const char *csrf, int64_t expires) {

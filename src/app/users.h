@@ -31,10 +31,14 @@ urne_app_status urne_app_user_create(urne_app *app, const urne_user *actor, cons
 
 /* ---- sessions: the web adapter's cookies and tokens, kept by the store ---- */
 
-/* The account named `name` for a login: 1 with it and its password hash (of
- * hash_size bytes), 0 when none, -1 when the store failed. The caller verifies the
- * password outside the lock (Argon2id is slow on purpose). */
-int urne_app_login_find(urne_app *app, const char *name, urne_user *user, char *hash, size_t hash_size);
+/* The account named `name` for a login, with its password hash (of hash_size
+ * bytes): OK with both; NO_USER (outcome.detail: the name) when there is none;
+ * UNAVAILABLE when the database is out of reach and STORE when it failed
+ * otherwise (urne_app_store_failed: the adapter answers 503 or 500, and must not
+ * count it as a wrong password). The caller verifies the password outside the
+ * lock (Argon2id is slow on purpose). */
+urne_app_status urne_app_login_find(urne_app *app, const char *name, urne_user *user, char *hash, size_t hash_size,
+                                    urne_app_outcome *out);
 /* Open, find and close a session (store_users.h's contracts), under the lock.
  * Found, a session is kept in memory for the rest of that second (`now`): the
  * requests that follow in the same second find it with no read (users.c). Closed

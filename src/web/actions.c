@@ -224,23 +224,25 @@ void urne_action_login(urne_req *r, urne_result *res, char token_out[65]) {
     }
     urne_user u;
     char hash[crypto_pwhash_STRBYTES];
-    int found = urne_app_login_find(&r->srv->app, name, &u, hash, sizeof hash);
-    if (found < 0) {
+    urne_app_outcome found_out;
+    urne_app_status st = urne_app_login_find(&r->srv->app, name, &u, hash, sizeof hash, &found_out);
+    if (st != URNE_APP_OK && st != URNE_APP_NO_USER) {
         /* The store failed, not the password: "wrong password" would send people
          * to retype it, and counting it would hold them back once the database is
          * back (a restart on election night). A database out of reach is a 503,
          * with Retry-After (reply.c); another failure a 500. */
-        if (urne_store_unavailable(r->srv->app.store))
+        if (st == URNE_APP_UNAVAILABLE)
             urne_result_set(res, urne_outcome_http(URNE_APP_UNAVAILABLE), "%s",
                 _(r, "The database cannot be reached just now; nothing was done. Try again in a few seconds."));
         else
             urne_result_set(res, 500, "%s", _(r, "Could not look up the account (the store failed); try again."));
         return;
     }
+    int found = st == URNE_APP_OK;
     /* Verify outside the lock: Argon2id is slow on purpose. An unknown user costs
      * the same time as a wrong password, so names cannot be probed by timing. */
     int ok;
-    if (found == 1)
+    if (found)
         ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
     else {
         static const char dummy[] = "urne-dummy";

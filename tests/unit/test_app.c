@@ -783,10 +783,13 @@ static void test_sessions_and_accounts(void **state) {
     fixture *f = *state;
     urne_user u;
     char hash[256], csrf[URNE_STORE_TOKEN_SIZE];
-    assert_int_equal(urne_app_login_find(&f->app, "sec", &u, hash, sizeof hash), 1);
+    urne_app_outcome o;
+    assert_int_equal(urne_app_login_find(&f->app, "sec", &u, hash, sizeof hash, &o), URNE_APP_OK);
     assert_int_equal(u.id, f->sec.id);
     assert_true(strncmp(hash, "$argon2id$", 10) == 0);
-    assert_int_equal(urne_app_login_find(&f->app, "ghost", &u, hash, sizeof hash), 0);
+    assert_int_equal(urne_app_login_find(&f->app, "ghost", &u, hash, sizeof hash, &o), URNE_APP_NO_USER);
+    assert_string_equal(o.detail, "ghost");
+    urne_app_outcome_free(&o);
     const char token[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     assert_int_equal(urne_app_session_put(&f->app, token, f->sec.id, "csrf-token-1", 2000), 0);
     assert_int_equal(urne_app_session_get(&f->app, token, 1000, &u, csrf), 1);
