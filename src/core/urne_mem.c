@@ -5,6 +5,7 @@
  */
 #define _DEFAULT_SOURCE
 #include "urne_mem.h"
+#include "urne_sanitize.h"
 
 #include <assert.h>
 #include <stdint.h>
@@ -17,13 +18,7 @@
 
 /* Under AddressSanitizer every block comes from the heap, so that it checks the
  * bounds of each one (a mapping is addressable to its last page). */
-#if defined(__SANITIZE_ADDRESS__)
-#define MEM_HEAP_ONLY 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MEM_HEAP_ONLY 1
-#endif
-#endif
+#define MEM_HEAP_ONLY URNE_ASAN
 
 /* Below this a block comes from the heap: huge pages only pay for big arrays. */
 #define MEM_MAP_THRESHOLD ((size_t)1 << 20)
@@ -54,7 +49,7 @@ static void *from_heap_raw(size_t size) {
     return h + 1;
 }
 
-#if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(MEM_HEAP_ONLY)
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && !MEM_HEAP_ONLY
 #define MEM_MAPPED 1
 /* A mapping whose data starts on a 2 MiB boundary after one page for the header. */
 static void *from_mapping(size_t size) {

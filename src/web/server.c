@@ -51,6 +51,7 @@
 #include "../app/queries.h"
 #include "../app/results_live.h"
 #include "../app/watch.h"
+#include "../core/urne_sanitize.h"
 #include "../core/urne_time.h"
 #include "addr.h"
 #include "cache.h"
@@ -455,14 +456,9 @@ static int open_access_log(const char *path, urne_lang lang, FILE **out) {
  * pass over the thread's connections per round (a few microseconds for a
  * hundred), and saves the two epoll_ctl calls of each suspension and
  * resumption. */
-#if defined(__SANITIZE_ADDRESS__)
+#if URNE_ASAN
 #define CONNECTION_MEMORY ((size_t)36 * 1024)
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CONNECTION_MEMORY ((size_t)36 * 1024)
-#endif
-#endif
-#ifndef CONNECTION_MEMORY
+#else
 #define CONNECTION_MEMORY ((size_t)16 * 1024)
 #endif
 static struct MHD_Daemon *start_daemon(urne_server *srv, struct sockaddr_in *sa, unsigned threads, unsigned timeout,
