@@ -207,11 +207,6 @@ static int pg_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit
 
 /* ---- the rows as stored ---- */
 
-static const char *col(const PGresult *r, int i, int c) {
-    const char *t = urne_pg_val(r, i, c);
-    return t ? t : "";
-}
-
 /* The caller's callback, the one of them that is set. */
 typedef struct walker {
     int (*election)(const urne_audit_election *m, void *ctx);
@@ -236,34 +231,20 @@ static int walk(urne_store *s, const char *sql, const char *what, int (*row)(con
     return stop;
 }
 
-/* A figures column into f (a valid value, replaced): 1 with the figures, 0 when
- * NULL or empty, -1 when the text is not figures JSON, -2 when out of memory
- * (said on the store). */
-static int figures_col(urne_store *s, const PGresult *r, int i, int c, urne_figures *f) {
-    urne_figures_free(f);
-    const char *t = col(r, i, c);
-    if (!*t) return 0;
-    int rc = urne_figures_parse_json(t, f);
-    if (rc == -2) urne_store_fail(s, "out of memory");
-    return rc == 0 ? 1 : rc;
+/* The columns' texts of row i, n of them (NULL when NULL), for store_sql.c's
+ * decoders, which both backends share. */
+static void texts_of(const PGresult *r, int i, const char **cols, int n) {
+    for (int c = 0; c < n; c++) cols[c] = urne_pg_val(r, i, c);
 }
 
-/* An election's row, its columns found by name, as on SQLite. */
+/* An election's row, its columns found by name (store_sql.c). */
 static int election_row(const PGresult *r, int i, const walker *w) {
-    urne_audit_election m = {.full = 1, .has_space = 1};
-    for (int c = 0; c < PQnfields(r); c++) {
-        const char *name = PQfname(r, c);
-        if (strcmp(name, "id") == 0) m.id = urne_pg_int64(r, i, c);
-        if (strcmp(name, "round") == 0) m.round = (int)urne_pg_int64(r, i, c);
-        if (strcmp(name, "double_entry") == 0) m.double_entry = (int)urne_pg_int64(r, i, c);
-        if (strcmp(name, "nbureaux") == 0) m.nbureaux = (size_t)urne_pg_int64(r, i, c);
-        size_t size;
-        char *text = urne_audit_election_text(&m, name, &size);
-        if (text && urne_pg_col(w->store, r, i, c, text, size, "elections", name, "election %lld", (long long)m.id) < 0)
-            return -1;
-    }
-    if (urne_store_structure_digest(w->store, m.id, m.structure) < 0) return -1;
-    return w->election(&m, w->ctx);
+    const char *names[URNE_SQL_ELECTION_COLS_MAX], *cols[URNE_SQL_ELECTION_COLS_MAX];
+    int n = PQnfields(r);
+    if (n > (int)(sizeof cols / sizeof cols[0])) return urne_store_fail(w->store, "elections: too many columns (%d)", n);
+    for (int c = 0; c < n; c++) names[c] = PQfname(r, c);
+    texts_of(r, i, cols, n);
+    return urne_store_audit_election_call(w->store, n, names, cols, w->election, w->ctx);
 }
 
 static int pg_audit_elections(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx) {
@@ -273,65 +254,10 @@ static int pg_audit_elections(urne_store *s, int (*fn)(const urne_audit_election
                 "reading elections", election_row, &(walker){.election = fn, .ctx = ctx, .store = s});
 }
 
-/* The last non-empty part of a SEP-joined text (a bureau's key or label at the
- * deepest level that has one), malloc'ed; NULL when out of memory. */
-static char *last_part(const char *text) {
-    const char *best = text;
-    size_t n = 0;
-    for (const char *p = text;;) {
-        size_t k = strcspn(p, "\x1f");
-        if (k) {
-            best = p;
-            n = k;
-        }
-        if (p[k] == 0) break;
-        p += k + 1;
-    }
-    char *out = malloc(n + 1);
-    if (out) {
-        memcpy(out, best, n);
-        out[n] = 0;
-    }
-    return out;
-}
-
-/* A bureau's name: its key and label at the deepest level that has one,
- * malloc'ed from the SEP-joined columns ki and li. 0, or -1 when out of memory. */
-typedef struct names {
-    char *key, *label;
-} names;
-
-static int names_of(urne_store *s, const PGresult *r, int i, int ki, int li, names *n) {
-    n->key = last_part(col(r, i, ki));
-    n->label = last_part(col(r, i, li));
-    if (n->key && n->label) return 0;
-    free(n->key);
-    free(n->label);
-    return urne_store_fail(s, "out of memory");
-}
-
 static int sheet_row(const PGresult *r, int i, const walker *w) {
-    urne_audit_sheet sh = {0};
-    int64_t election = urne_pg_int64(r, i, 0), idx = urne_pg_int64(r, i, 1);
-    if (urne_pg_col(w->store, r, i, 4, sh.state, sizeof sh.state, "bureaux", "state", "election %lld, bureau %lld",
-                    (long long)election, (long long)idx) < 0 ||
-        urne_pg_col(w->store, r, i, 6, sh.entered_at, sizeof sh.entered_at, "bureaux", "entered_at",
-                    "election %lld, bureau %lld", (long long)election, (long long)idx) < 0)
-        return -1;
-    sh.has_figures = figures_col(w->store, r, i, 5, &sh.figures);
-    sh.entered_by = urne_pg_int64(r, i, 7);
-    sh.validated_once = (int)urne_pg_int64(r, i, 8);
-    sh.changed_after_validation = (int)urne_pg_int64(r, i, 9);
-    names n;
-    if (sh.has_figures == -2 || names_of(w->store, r, i, 2, 3, &n) < 0) {
-        urne_audit_sheet_free(&sh);
-        return -1;
-    }
-    int rc = w->sheet(election, idx >= 0 ? (size_t)idx : SIZE_MAX, n.key, n.label, &sh, w->ctx);
-    free(n.key);
-    free(n.label);
-    urne_audit_sheet_free(&sh);
-    return rc;
+    const char *cols[10];
+    texts_of(r, i, cols, 10);
+    return urne_store_audit_sheet_call(w->store, cols, w->sheet, w->ctx);
 }
 
 static int pg_audit_sheets(urne_store *s, urne_store_sheet_fn fn, void *ctx) {
@@ -341,31 +267,15 @@ static int pg_audit_sheets(urne_store *s, urne_store_sheet_fn fn, void *ctx) {
 }
 
 static int typed_row(const PGresult *r, int i, const walker *w) {
-    urne_audit_typed t = {.user = urne_pg_int64(r, i, 2)};
-    t.has_figures = figures_col(w->store, r, i, 3, &t.figures);
-    names n;
-    if (t.has_figures == -2 || names_of(w->store, r, i, 4, 5, &n) < 0) {
-        urne_audit_typed_free(&t);
-        return -1;
-    }
-    int64_t idx = urne_pg_int64(r, i, 1);
-    int rc = w->typed(urne_pg_int64(r, i, 0), idx >= 0 ? (size_t)idx : SIZE_MAX, n.key, n.label, &t, w->ctx);
-    free(n.key);
-    free(n.label);
-    urne_audit_typed_free(&t);
-    return rc;
+    const char *cols[6];
+    texts_of(r, i, cols, 6);
+    return urne_store_audit_typed_call(w->store, cols, w->typed, w->ctx);
 }
 
 static int pg_audit_typed(urne_store *s, urne_store_typed_fn fn, void *ctx) {
     return walk(s,
                 urne_sql_verify_typed,
                 "reading typed entries", typed_row, &(walker){.typed = fn, .ctx = ctx, .store = s});
-}
-
-/* The columns' texts of row i, n of them (NULL when NULL), for store_sql.c's
- * decoders. */
-static void texts_of(const PGresult *r, int i, const char **cols, int n) {
-    for (int c = 0; c < n; c++) cols[c] = urne_pg_val(r, i, c);
 }
 
 static int dispute_row(const PGresult *r, int i, const walker *w) {
@@ -397,8 +307,9 @@ static int pg_audit_users(urne_store *s, int (*fn)(const urne_audit_user *u, voi
 }
 
 static int assignment_row(const PGresult *r, int i, const walker *w) {
-    int64_t idx = urne_pg_int64(r, i, 2);
-    return w->assignment(urne_pg_int64(r, i, 0), urne_pg_int64(r, i, 1), idx >= 0 ? (size_t)idx : SIZE_MAX, w->ctx);
+    const char *cols[3];
+    texts_of(r, i, cols, 3);
+    return urne_store_audit_assignment_call(cols, w->assignment, w->ctx);
 }
 
 static int pg_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx),

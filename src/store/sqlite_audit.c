@@ -96,11 +96,6 @@ static int sq_audit_each(urne_store *s, int64_t from, int (*fn)(const urne_audit
 
 /* ---- the rows as stored ---- */
 
-static const char *col(sqlite3_stmt *st, int i) {
-    const char *t = urne_sql_text(st, i);
-    return t ? t : "";
-}
-
 /* The caller's callback, the one of them that is set. */
 typedef struct walker {
     int (*election)(const urne_audit_election *m, void *ctx);
@@ -126,35 +121,20 @@ static int walk(urne_store *s, const char *sql, const char *what, int (*row)(sql
     return stop ? stop : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* A figures column into f (a valid value, replaced): 1 with the figures, 0 when
- * NULL or empty, -1 when the text is not figures JSON, -2 when out of memory
- * (said on the store). */
-static int figures_col(urne_store *s, sqlite3_stmt *st, int i, urne_figures *f) {
-    urne_figures_free(f);
-    const char *t = col(st, i);
-    if (!*t) return 0;
-    int rc = urne_figures_parse_json(t, f);
-    if (rc == -2) urne_store_fail(s, "out of memory");
-    return rc == 0 ? 1 : rc;
+/* The columns' texts of the row st stands on, n of them (NULL when NULL), for
+ * store_sql.c's decoders, which both backends share. */
+static void texts_of(sqlite3_stmt *st, const char **cols, int n) {
+    for (int c = 0; c < n; c++) cols[c] = urne_sql_text(st, c);
 }
 
-/* An election's row, its columns found by name: the columns a later migration adds
- * (a reopened publication) read "" on a database that does not have them yet. */
+/* An election's row, its columns found by name (store_sql.c). */
 static int election_row(sqlite3_stmt *st, const walker *w) {
-    urne_audit_election m = {.full = 1, .has_space = 1};
-    for (int i = 0; i < sqlite3_column_count(st); i++) {
-        const char *name = sqlite3_column_name(st, i);
-        if (strcmp(name, "id") == 0) m.id = sqlite3_column_int64(st, i);
-        if (strcmp(name, "round") == 0) m.round = sqlite3_column_int(st, i);
-        if (strcmp(name, "double_entry") == 0) m.double_entry = sqlite3_column_int(st, i);
-        if (strcmp(name, "nbureaux") == 0) m.nbureaux = (size_t)sqlite3_column_int64(st, i);
-        size_t size;
-        char *text = urne_audit_election_text(&m, name, &size);
-        if (text && urne_sql_col(w->store, st, i, text, size, "elections", name, "election %lld", (long long)m.id) < 0)
-            return -1;
-    }
-    if (urne_store_structure_digest(w->store, m.id, m.structure) < 0) return -1;
-    return w->election(&m, w->ctx);
+    const char *names[URNE_SQL_ELECTION_COLS_MAX], *cols[URNE_SQL_ELECTION_COLS_MAX];
+    int n = sqlite3_column_count(st);
+    if (n > (int)(sizeof cols / sizeof cols[0])) return urne_store_fail(w->store, "elections: too many columns (%d)", n);
+    for (int c = 0; c < n; c++) names[c] = sqlite3_column_name(st, c);
+    texts_of(st, cols, n);
+    return urne_store_audit_election_call(w->store, n, names, cols, w->election, w->ctx);
 }
 
 static int sq_audit_elections(urne_store *s, int (*fn)(const urne_audit_election *m, void *ctx), void *ctx) {
@@ -164,66 +144,10 @@ static int sq_audit_elections(urne_store *s, int (*fn)(const urne_audit_election
                 "reading elections", election_row, &(walker){.election = fn, .ctx = ctx, .store = s});
 }
 
-/* The last non-empty part of a SEP-joined text (a bureau's key or label at the
- * deepest level that has one), malloc'ed; NULL when out of memory. */
-static char *last_part(const char *text) {
-    const char *best = text;
-    size_t n = 0;
-    for (const char *p = text;;) {
-        size_t k = strcspn(p, "\x1f");
-        if (k) {
-            best = p;
-            n = k;
-        }
-        if (p[k] == 0) break;
-        p += k + 1;
-    }
-    char *out = malloc(n + 1);
-    if (out) {
-        memcpy(out, best, n);
-        out[n] = 0;
-    }
-    return out;
-}
-
-/* A bureau's name: its key and label at the deepest level that has one,
- * malloc'ed from the SEP-joined columns ki and li (the sheets' and the typed
- * entries' rows). 0, or -1 when out of memory. */
-typedef struct names {
-    char *key, *label;
-} names;
-
-static int names_of(urne_store *s, sqlite3_stmt *st, int ki, int li, names *n) {
-    n->key = last_part(col(st, ki));
-    n->label = last_part(col(st, li));
-    if (n->key && n->label) return 0;
-    free(n->key);
-    free(n->label);
-    return urne_store_fail(s, "out of memory");
-}
-
 static int sheet_row(sqlite3_stmt *st, const walker *w) {
-    urne_audit_sheet sh = {0};
-    int64_t election = sqlite3_column_int64(st, 0), idx = sqlite3_column_int64(st, 1);
-    if (urne_sql_col(w->store, st, 4, sh.state, sizeof sh.state, "bureaux", "state", "election %lld, bureau %lld",
-                     (long long)election, (long long)idx) < 0 ||
-        urne_sql_col(w->store, st, 6, sh.entered_at, sizeof sh.entered_at, "bureaux", "entered_at",
-                     "election %lld, bureau %lld", (long long)election, (long long)idx) < 0)
-        return -1;
-    sh.has_figures = figures_col(w->store, st, 5, &sh.figures);
-    sh.entered_by = sqlite3_column_int64(st, 7);
-    sh.validated_once = sqlite3_column_int(st, 8);
-    sh.changed_after_validation = sqlite3_column_int(st, 9);
-    names n;
-    if (sh.has_figures == -2 || names_of(w->store, st, 2, 3, &n) < 0) {
-        urne_audit_sheet_free(&sh);
-        return -1;
-    }
-    int rc = w->sheet(election, idx >= 0 ? (size_t)idx : SIZE_MAX, n.key, n.label, &sh, w->ctx);
-    free(n.key);
-    free(n.label);
-    urne_audit_sheet_free(&sh);
-    return rc;
+    const char *cols[10];
+    texts_of(st, cols, 10);
+    return urne_store_audit_sheet_call(w->store, cols, w->sheet, w->ctx);
 }
 
 static int sq_audit_sheets(urne_store *s, urne_store_sheet_fn fn, void *ctx) {
@@ -233,31 +157,15 @@ static int sq_audit_sheets(urne_store *s, urne_store_sheet_fn fn, void *ctx) {
 }
 
 static int typed_row(sqlite3_stmt *st, const walker *w) {
-    urne_audit_typed t = {.user = sqlite3_column_int64(st, 2)};
-    t.has_figures = figures_col(w->store, st, 3, &t.figures);
-    names n;
-    if (t.has_figures == -2 || names_of(w->store, st, 4, 5, &n) < 0) {
-        urne_audit_typed_free(&t);
-        return -1;
-    }
-    int64_t idx = sqlite3_column_int64(st, 1);
-    int rc = w->typed(sqlite3_column_int64(st, 0), idx >= 0 ? (size_t)idx : SIZE_MAX, n.key, n.label, &t, w->ctx);
-    free(n.key);
-    free(n.label);
-    urne_audit_typed_free(&t);
-    return rc;
+    const char *cols[6];
+    texts_of(st, cols, 6);
+    return urne_store_audit_typed_call(w->store, cols, w->typed, w->ctx);
 }
 
 static int sq_audit_typed(urne_store *s, urne_store_typed_fn fn, void *ctx) {
     return walk(s,
                 urne_sql_verify_typed,
                 "reading typed entries", typed_row, &(walker){.typed = fn, .ctx = ctx, .store = s});
-}
-
-/* The columns' texts of the row st stands on, n of them (NULL when NULL), for
- * store_sql.c's decoders. */
-static void texts_of(sqlite3_stmt *st, const char **cols, int n) {
-    for (int c = 0; c < n; c++) cols[c] = urne_sql_text(st, c);
 }
 
 static int dispute_row(sqlite3_stmt *st, const walker *w) {
@@ -289,9 +197,9 @@ static int sq_audit_users(urne_store *s, int (*fn)(const urne_audit_user *u, voi
 }
 
 static int assignment_row(sqlite3_stmt *st, const walker *w) {
-    int64_t idx = sqlite3_column_int64(st, 2);
-    return w->assignment(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), idx >= 0 ? (size_t)idx : SIZE_MAX,
-                         w->ctx);
+    const char *cols[3];
+    texts_of(st, cols, 3);
+    return urne_store_audit_assignment_call(cols, w->assignment, w->ctx);
 }
 
 static int sq_audit_assignments(urne_store *s, int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx),

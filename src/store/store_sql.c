@@ -455,6 +455,104 @@ int urne_store_audit_user_row(urne_store *s, urne_audit_user *u, const char *con
     return 0;
 }
 
+/* The last non-empty part of a SEP-joined text (a bureau's key or label at the
+ * deepest level that has one; NULL reads as ""), malloc'ed; NULL when out of
+ * memory. */
+static char *last_part(const char *text) {
+    if (text == NULL) text = "";
+    const char *best = text;
+    size_t n = 0;
+    for (const char *p = text;;) {
+        size_t k = strcspn(p, "\x1f");
+        if (k) {
+            best = p;
+            n = k;
+        }
+        if (p[k] == 0) break;
+        p += k + 1;
+    }
+    char *out = malloc(n + 1);
+    if (out) {
+        memcpy(out, best, n);
+        out[n] = 0;
+    }
+    return out;
+}
+
+/* A bureau's name from its SEP-joined keys and labels: 0 with both malloc'ed in
+ * *key and *label, or -1 (out of memory, said on s) with neither. */
+static int names_of(urne_store *s, const char *keys, const char *labels, char **key, char **label) {
+    *key = last_part(keys);
+    *label = last_part(labels);
+    if (*key && *label) return 0;
+    free(*key);
+    free(*label);
+    return urne_store_fail(s, "out of memory");
+}
+
+int urne_store_audit_election_call(urne_store *s, int n, const char *const *names, const char *const *cols,
+                                   int (*fn)(const urne_audit_election *m, void *ctx), void *ctx) {
+    urne_audit_election m = {.full = 1, .has_space = 1};
+    for (int c = 0; c < n; c++) {
+        if (strcmp(names[c], "id") == 0) m.id = number(cols[c]);
+        if (strcmp(names[c], "round") == 0) m.round = (int)number(cols[c]);
+        if (strcmp(names[c], "double_entry") == 0) m.double_entry = (int)number(cols[c]);
+        if (strcmp(names[c], "nbureaux") == 0) m.nbureaux = (size_t)number(cols[c]);
+        size_t size;
+        char *text = urne_audit_election_text(&m, names[c], &size);
+        if (text && urne_store_copy(s, text, size, cols[c], "elections", names[c], "election %lld", (long long)m.id) < 0)
+            return -1;
+    }
+    if (urne_store_structure_digest(s, m.id, m.structure) < 0) return -1;
+    return fn(&m, ctx);
+}
+
+int urne_store_audit_sheet_call(urne_store *s, const char *const cols[10], urne_store_sheet_fn fn, void *ctx) {
+    urne_audit_sheet sh = {0};
+    int64_t election = number(cols[0]), idx = number(cols[1]);
+    if (urne_store_copy(s, sh.state, sizeof sh.state, cols[4], "bureaux", "state", "election %lld, bureau %lld",
+                        (long long)election, (long long)idx) < 0 ||
+        urne_store_copy(s, sh.entered_at, sizeof sh.entered_at, cols[6], "bureaux", "entered_at",
+                        "election %lld, bureau %lld", (long long)election, (long long)idx) < 0)
+        return -1;
+    sh.has_figures = figures_text(s, cols[5], &sh.figures);
+    sh.entered_by = number(cols[7]);
+    sh.validated_once = (int)number(cols[8]);
+    sh.changed_after_validation = (int)number(cols[9]);
+    char *key, *label;
+    if (sh.has_figures == -2 || names_of(s, cols[2], cols[3], &key, &label) < 0) {
+        urne_audit_sheet_free(&sh);
+        return -1;
+    }
+    int rc = fn(election, idx >= 0 ? (size_t)idx : SIZE_MAX, key, label, &sh, ctx);
+    free(key);
+    free(label);
+    urne_audit_sheet_free(&sh);
+    return rc;
+}
+
+int urne_store_audit_typed_call(urne_store *s, const char *const cols[6], urne_store_typed_fn fn, void *ctx) {
+    urne_audit_typed t = {.user = number(cols[2])};
+    t.has_figures = figures_text(s, cols[3], &t.figures);
+    char *key, *label;
+    if (t.has_figures == -2 || names_of(s, cols[4], cols[5], &key, &label) < 0) {
+        urne_audit_typed_free(&t);
+        return -1;
+    }
+    int64_t idx = number(cols[1]);
+    int rc = fn(number(cols[0]), idx >= 0 ? (size_t)idx : SIZE_MAX, key, label, &t, ctx);
+    free(key);
+    free(label);
+    urne_audit_typed_free(&t);
+    return rc;
+}
+
+int urne_store_audit_assignment_call(const char *const cols[3],
+                                     int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx), void *ctx) {
+    int64_t idx = number(cols[2]);
+    return fn(number(cols[0]), number(cols[1]), idx >= 0 ? (size_t)idx : SIZE_MAX, ctx);
+}
+
 /* ---- the matching's ---- */
 
 const char urne_sql_match_campaign_put[] =

@@ -54,6 +54,7 @@
 #include <stddef.h>
 
 #include "store.h"
+#include "store_backend.h"
 
 /* ---- disputes ---- */
 
@@ -288,6 +289,26 @@ extern const char urne_sql_verify_elections[], urne_sql_verify_sheets[], urne_sq
 int urne_store_audit_dispute_row(urne_store *s, urne_audit_dispute *d, const char *const cols[16]);
 /* u from a row of urne_sql_verify_users: 0, or -1 when a text does not fit. */
 int urne_store_audit_user_row(urne_store *s, urne_audit_user *u, const char *const cols[4]);
+
+/* An election's row of urne_sql_verify_elections, its n columns found by name
+ * (names[c], cols[c]; a column a later migration adds reads "" where the database
+ * lacks it), then fn(m, ctx): fn's result, or -1 when a text does not fit or the
+ * structure's digest cannot be made (said on s). */
+#define URNE_SQL_ELECTION_COLS_MAX 64 /* room for the elections' columns (24 at schema 16) */
+int urne_store_audit_election_call(urne_store *s, int n, const char *const *names, const char *const *cols,
+                                   int (*fn)(const urne_audit_election *m, void *ctx), void *ctx);
+/* A bureau's row of urne_sql_verify_sheets, then fn with its election, index
+ * (SIZE_MAX when negative), key and label (the deepest level's), and its sheet as
+ * stored (figures that are not figures JSON kept as such: has_figures -1, for
+ * verify to report): fn's result, or -1 (said on s). */
+int urne_store_audit_sheet_call(urne_store *s, const char *const cols[10], urne_store_sheet_fn fn, void *ctx);
+/* A typed entry's row of urne_sql_verify_typed, then fn as for a sheet: fn's
+ * result, or -1 (said on s). */
+int urne_store_audit_typed_call(urne_store *s, const char *const cols[6], urne_store_typed_fn fn, void *ctx);
+/* An assignment's row of urne_sql_verify_assignments (user, election, bureau),
+ * then fn: fn's result. */
+int urne_store_audit_assignment_call(const char *const cols[3],
+                                     int (*fn)(int64_t user, int64_t election, size_t bureau, void *ctx), void *ctx);
 
 /* ---- the matching's (store_matches.c; every query shared) ---- */
 
