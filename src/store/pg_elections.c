@@ -551,26 +551,10 @@ static int absorb_rows(urne_store *s, crypto_hash_sha256_state *h, const char *s
     if (r == NULL) return -1;
     for (int i = 0; i < PQntuples(r); i++)
         for (int c = 0; c < PQnfields(r); c++) {
-            char len[32];
-            int null = PQgetisnull(r, i, c), n = PQgetlength(r, i, c);
-            int k = null ? snprintf(len, sizeof len, "-") : snprintf(len, sizeof len, "%d:", n);
-            crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
-            if (!null) crypto_hash_sha256_update(h, (const unsigned char *)PQgetvalue(r, i, c), (unsigned long long)n);
+            const char *v = urne_pg_val(r, i, c);
+            urne_store_digest_value(h, v, v ? (size_t)PQgetlength(r, i, c) : 0);
         }
     PQclear(r);
-    return 0;
-}
-
-static int pg_structure_digest(urne_store *s, int64_t election, char out[65]) {
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
-    for (size_t i = 0; i < urne_sql_digest_nparts; i++) {
-        crypto_hash_sha256_update(&h, (const unsigned char *)"|", 1); /* tables apart */
-        if (absorb_rows(s, &h, urne_sql_digest_parts[i], election) < 0) return -1;
-    }
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&h, digest);
-    sodium_bin2hex(out, 65, digest, sizeof digest);
     return 0;
 }
 
@@ -581,7 +565,7 @@ const urne_store_election_ops urne_pg_election_ops = {
     .load_shape = load_shape,
     .load_structure = load_structure,
     .load_bureaux = load_bureaux,
-    .structure_digest = pg_structure_digest,
+    .structure_absorb = absorb_rows,
     .bureau_set = pg_bureau_set,
     .bureau_figures = pg_bureau_figures,
     .bureau_get = pg_bureau_get,

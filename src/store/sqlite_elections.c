@@ -466,27 +466,11 @@ static int absorb_rows(urne_store *s, crypto_hash_sha256_state *h, const char *s
     int rc, n = sqlite3_column_count(st);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         for (int i = 0; i < n; i++) {
-            char len[32];
-            const unsigned char *v = sqlite3_column_text(st, i);
-            int k = v ? snprintf(len, sizeof len, "%d:", sqlite3_column_bytes(st, i)) : snprintf(len, sizeof len, "-");
-            crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
-            if (v) crypto_hash_sha256_update(h, v, (unsigned long long)sqlite3_column_bytes(st, i));
+            const char *v = (const char *)sqlite3_column_text(st, i);
+            urne_store_digest_value(h, v, v ? (size_t)sqlite3_column_bytes(st, i) : 0);
         }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : urne_sql_fail(s, "reading the structure");
-}
-
-static int sq_structure_digest(urne_store *s, int64_t election, char out[65]) {
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
-    for (size_t i = 0; i < urne_sql_digest_nparts; i++) {
-        crypto_hash_sha256_update(&h, (const unsigned char *)"|", 1); /* tables apart */
-        if (absorb_rows(s, &h, urne_sql_digest_parts[i], election) < 0) return -1;
-    }
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&h, digest);
-    sodium_bin2hex(out, 65, digest, sizeof digest);
-    return 0;
 }
 
 const urne_store_election_ops urne_sqlite_election_ops = {
@@ -496,7 +480,7 @@ const urne_store_election_ops urne_sqlite_election_ops = {
     .load_shape = load_shape,
     .load_structure = load_structure,
     .load_bureaux = load_bureaux,
-    .structure_digest = sq_structure_digest,
+    .structure_absorb = absorb_rows,
     .bureau_set = sq_bureau_set,
     .bureau_figures = sq_bureau_figures,
     .bureau_get = sq_bureau_get,

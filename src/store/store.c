@@ -25,6 +25,7 @@
 
 #include "../core/urne_time.h"
 #include "store_backend.h"
+#include "store_sql.h"
 
 _Static_assert(URNE_STORE_PW_HASH_SIZE == crypto_pwhash_STRBYTES, "a password hash is libsodium's string");
 
@@ -361,8 +362,26 @@ fail:
     return NULL;
 }
 
+void urne_store_digest_value(crypto_hash_sha256_state *h, const char *v, size_t n) {
+    char len[32];
+    int k = v ? snprintf(len, sizeof len, "%zu:", n) : snprintf(len, sizeof len, "-");
+    crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
+    if (v) crypto_hash_sha256_update(h, (const unsigned char *)v, (unsigned long long)n);
+}
+
+/* The digest of an election's structure: each of urne_sql_digest_parts' rows
+ * absorbed by the backend, the parts apart by a "|". */
 int urne_store_structure_digest(urne_store *s, int64_t election, char out[65]) {
-    return s->ops->elections->structure_digest(s, election, out);
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    for (size_t i = 0; i < urne_sql_digest_nparts; i++) {
+        crypto_hash_sha256_update(&h, (const unsigned char *)"|", 1); /* tables apart */
+        if (s->ops->elections->structure_absorb(s, &h, urne_sql_digest_parts[i], election) < 0) return -1;
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, digest);
+    sodium_bin2hex(out, 65, digest, sizeof digest);
+    return 0;
 }
 
 int urne_store_bureau_set(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,

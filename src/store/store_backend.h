@@ -16,6 +16,7 @@
 #ifndef URNE_STORE_BACKEND_H
 #define URNE_STORE_BACKEND_H
 
+#include <sodium.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -60,7 +61,11 @@ typedef struct urne_store_election_ops {
     int (*load_shape)(urne_store *s, int64_t id, char **levels, size_t *contest_level, size_t *n);
     int (*load_structure)(urne_store *s, int64_t id, urne_round *r);
     int (*load_bureaux)(urne_store *s, int64_t id, urne_round *r, urne_bureau_info *info, size_t n);
-    int (*structure_digest)(urne_store *s, int64_t election, char out[65]);
+    /* Every column of every row of sql (one of urne_sql_digest_parts, the
+     * election bound as $1), in the rows' order, each given to
+     * urne_store_digest_value with h: 0, or -1 (said on s). store.c makes the
+     * digest of the parts (urne_store_structure_digest). */
+    int (*structure_absorb)(urne_store *s, crypto_hash_sha256_state *h, const char *sql, int64_t election);
     int (*bureau_set)(urne_store *s, int64_t election, size_t bureau, const urne_bureau_info *info,
                       const urne_figures *figures);
     int (*bureau_figures)(urne_store *s, int64_t election, size_t bureau, urne_figures *out);
@@ -313,6 +318,11 @@ int urne_store_vcopy(urne_store *s, char *out, size_t size, const char *value, c
  * with its size in *size; NULL for a column that is none of them. The backends'
  * readers of election rows share it, so that a column added to the record is
  * added once. */
+/* Absorb one value of a row into a structure's digest: its length in decimal
+ * and a colon, then its bytes (n of them); "-" for NULL (v NULL), so that NULL,
+ * "" and a value that spans two columns all differ. */
+void urne_store_digest_value(crypto_hash_sha256_state *h, const char *v, size_t n);
+
 char *urne_audit_election_text(urne_audit_election *m, const char *column, size_t *size);
 
 /* The SQLite backend (sqlite_store.c): open the database file at path. NULL with
