@@ -1,10 +1,13 @@
 /*
  * watch: several urne servers on one PostgreSQL database, each keeping its own
- * elections in memory and its own page cache, see one another's changes.
+ * elections in memory and its own page cache, see one another's changes; and a
+ * server, on either store, sees what the command line writes beside it (an
+ * initiative created, a roll, letter codes, an election imported, an account).
  *
- * The store announces every committed change (store.h: a NOTIFY sent in the
- * change's transaction, on the channel of its kind, naming its audit object) and
- * gives a watch, a connection of its own that hears them. This file decides what
+ * The store announces every committed change (store.h: on PostgreSQL a NOTIFY
+ * sent in the change's transaction, on the channel of its kind, naming its audit
+ * object; on SQLite the audit log's rows, read by the watch: store/sqlite_watch.c)
+ * and gives a watch, a connection of its own that hears them. This file decides what
  * a change means for what the server holds, which is the application's business,
  * not the store's: one thread waits on the watch without the lock, and for each
  * batch of changes it takes the application's lock and
