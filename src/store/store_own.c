@@ -74,3 +74,13 @@ int urne_store_own_whose(urne_store_own *o, int64_t seq) {
     pthread_mutex_unlock(&o->lock);
     return whose;
 }
+
+void urne_store_own_skip(urne_store_own *o, int64_t *cursor) {
+    pthread_mutex_lock(&o->lock);
+    while (o->n > 0 && o->first[o->start] <= *cursor + 1) {
+        if (o->last[o->start] > *cursor) *cursor = o->last[o->start];
+        o->start = (o->start + 1) % URNE_STORE_OWN;
+        o->n--;
+    }
+    pthread_mutex_unlock(&o->lock);
+}

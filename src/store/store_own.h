@@ -53,5 +53,9 @@ void urne_store_own_settle(urne_store_own *o, int committed);
  * again: it settles as soon as its COMMIT returns). The log is read in order of
  * seq: the ranges below seq are forgotten on the way. */
 int urne_store_own_whose(urne_store_own *o, int64_t seq);
+/* Move *cursor (the log read up to it) past this handle's committed ranges that
+ * follow it with no other seq between, forgetting them: a server that alone
+ * writes reads none of its rows back. */
+void urne_store_own_skip(urne_store_own *o, int64_t *cursor);
 
 #endif

@@ -59,8 +59,21 @@ static void test_own_ranges(void **state) {
     }
     assert_int_equal(urne_store_own_whose(&o, 100), 0);
     assert_int_equal(urne_store_own_whose(&o, 100 + 2 * (URNE_STORE_OWN + 1)), 1);
+    /* The cursor moved past the ranges that follow it, and only those. */
+    urne_store_own_switch(&o, 1);
+    for (int64_t first = 1; first <= 7; first += 3) { /* 1..2, 4..5, 7..8 */
+        urne_store_own_flight(&o, first, first + 1);
+        urne_store_own_settle(&o, 1);
+    }
+    int64_t cursor = 0;
+    urne_store_own_skip(&o, &cursor);
+    assert_int_equal(cursor, 2); /* 3 is another's: it stops there */
+    cursor = 3;
+    urne_store_own_skip(&o, &cursor);
+    assert_int_equal(cursor, 5);
+    assert_int_equal(urne_store_own_whose(&o, 7), 1); /* not skipped yet: still held */
     urne_store_own_switch(&o, 0);
-    assert_int_equal(urne_store_own_whose(&o, 100 + 2 * (URNE_STORE_OWN + 1)), 0);
+    assert_int_equal(urne_store_own_whose(&o, 7), 0);
     urne_store_own_destroy(&o);
 }
 
