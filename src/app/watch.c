@@ -1,10 +1,13 @@
 /*
  * watch: several urne servers on one PostgreSQL database, each keeping its own
- * elections in memory and its own page cache, see one another's changes.
+ * elections in memory and its own page cache, see one another's changes; and a
+ * server, on either store, sees what the command line writes beside it (an
+ * initiative created, a roll, letter codes, an election imported, an account).
  *
- * The store announces every committed change (store.h: a NOTIFY sent in the
- * change's transaction, on the channel of its kind, naming its audit object) and
- * gives a watch, a connection of its own that hears them. This file decides what
+ * The store announces every committed change (store.h: on PostgreSQL a NOTIFY
+ * sent in the change's transaction, on the channel of its kind, naming its audit
+ * object; on SQLite the audit log's rows, read by the watch: store/sqlite_watch.c)
+ * and gives a watch, a connection of its own that hears them. This file decides what
  * a change means for what the server holds, which is the application's business,
  * not the store's: one thread waits on the watch without the lock, and for each
  * batch of changes it takes the application's lock and
@@ -184,6 +187,17 @@ static void set_add(int64_t *set, size_t *n, int64_t id) {
     if (*n < BATCH) set[(*n)++] = id;
 }
 
+/* A line on standard error for each election or initiative read again whole
+ * because another process changed it (a sheet patched or a signature counted
+ * says none: they come by thousands): the administrator who imported or
+ * created something with the command line sees the server take it, and the
+ * tests count them (a server's own changes never make one). */
+static void said_read_again(const char *what, int64_t id) {
+    char at[24];
+    urne_store_now(at);
+    fprintf(stderr, "urne: %s %s %lld, changed by another process, read again\n", at, what, (long long)id);
+}
+
 /* A change to initiative N ("initiative/N..."): a signature elsewhere
  * ("initiative/N/signed/TERRITORY") counted as the use case counts its own; any
  * other (a transition, a roll, an invalidation, a signature of a territory too
@@ -200,7 +214,9 @@ static int apply_initiative(urne_app *app, const char *object) {
         urne_time_iso(urne_app_initiative_now(app), today);
         if (urne_app_initiative_day(h, today, 1) == 0) return 0;
     }
-    return urne_app_initiative_reload(app, id) < 0 ? -1 : 1;
+    if (urne_app_initiative_reload(app, id) < 0) return -1;
+    said_read_again("initiative", id);
+    return 1;
 }
 
 /* What one batch read from the store besides the records it carried: the sheets
@@ -286,7 +302,8 @@ static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
                             "everything will be reloaded\n",
                     (long long)reload[k], urne_store_error(app->store));
             rc = -1;
-        }
+        } else
+            said_read_again("election", reload[k]);
     for (size_t k = 0; k < npatched && rc == 0; k++) {
         urne_election *e = urne_app_election(app, patched[k]);
         urne_election_meta meta;

@@ -61,6 +61,8 @@ static int sq_audit_append(urne_store *s, urne_audit_entry *e) {
     if (urne_sql_step_done(s, st, "moving the audit head") < 0) return -1;
     q->head_seq = e->seq;
     memcpy(q->head_hash, e->hash, sizeof q->head_hash);
+    if (q->txn_first == 0) q->txn_first = e->seq; /* the transaction's seqs, for the watch (sq_commit) */
+    q->txn_last = e->seq;
     return 0;
 }
 

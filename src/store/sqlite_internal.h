@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "store_backend.h"
+#include "store_own.h"
 
 /* Prepared statements kept, one per SQL text (urne_sql_stmt): room for every
  * shared text (store_sql.c: about 130) and SQLite's variants, a server that
@@ -38,6 +39,10 @@ typedef struct urne_sqlite {
     int64_t head_seq;
     char head_hash[URNE_AUDIT_HASH_HEX];
     urne_sqlite_checkpointer *checkpointer; /* NULL: SQLite's automatic checkpoint */
+    /* The write transaction's audit seqs (0: none appended yet), and those this
+     * handle committed, which its watch skips (sqlite_watch.c, store_own.h). */
+    int64_t txn_first, txn_last;
+    urne_store_own own;
 } urne_sqlite;
 
 extern const urne_store_ops urne_sqlite_ops;
@@ -51,6 +56,7 @@ extern const urne_store_match_ops urne_sqlite_match_ops;
 extern const urne_store_forum_ops urne_sqlite_forum_ops;
 extern const urne_store_grant_ops urne_sqlite_grant_ops;
 extern const urne_store_row_ops urne_sqlite_row_ops;
+extern const urne_store_watch_ops urne_sqlite_watch_ops;
 
 /* The SQLite store behind s (which must be one). */
 static inline urne_sqlite *urne_sq(urne_store *s) {

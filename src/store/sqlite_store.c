@@ -376,6 +376,7 @@ static void sq_close(urne_store *s) {
     for (int i = 0; i < NCACHED; i++)
         if (q->cache[i].st) sqlite3_finalize(q->cache[i].st);
     sqlite3_close(q->db); /* rolls back a transaction left open */
+    urne_store_own_destroy(&q->own);
     free(q);
 }
 
@@ -386,6 +387,7 @@ urne_store *urne_sqlite_open(const char *path, urne_phrase *why) {
         return NULL;
     }
     q->base.ops = &urne_sqlite_ops;
+    urne_store_own_init(&q->own);
     urne_store *s = &q->base;
     if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         urne_sqlite_walbuf_vfs()) !=
@@ -431,18 +433,34 @@ static int sq_backup(urne_store *s, const char *dest) {
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int sq_begin(urne_store *s) { return exec(s, "BEGIN IMMEDIATE"); }
+static int sq_begin(urne_store *s) {
+    urne_sq(s)->txn_first = urne_sq(s)->txn_last = 0;
+    return exec(s, "BEGIN IMMEDIATE");
+}
 
 static void sq_rollback(urne_store *s) {
+    urne_sqlite *q = urne_sq(s);
     urne_store_said keep;
     urne_store_keep(s, &keep);
     exec(s, "ROLLBACK");
+    if (q->txn_first) urne_store_own_settle(&q->own, 0); /* its seqs go to the next writer */
+    q->txn_first = q->txn_last = 0;
     urne_sqlite_load_head(s);
     urne_store_restore(s, &keep);
 }
 
+/* The transaction's audit seqs are noted in flight before COMMIT and kept once
+ * it returned (store_own.h), so that the watch, reading the log beside, never
+ * takes them for another process's; a transaction that appended none (a
+ * signature) costs nothing here. */
 static int sq_commit(urne_store *s) {
-    if (exec(s, "COMMIT") == 0) return 0;
+    urne_sqlite *q = urne_sq(s);
+    if (q->txn_first) urne_store_own_flight(&q->own, q->txn_first, q->txn_last);
+    if (exec(s, "COMMIT") == 0) {
+        if (q->txn_first) urne_store_own_settle(&q->own, 1);
+        q->txn_first = q->txn_last = 0;
+        return 0;
+    }
     sq_rollback(s);
     return -1;
 }
@@ -490,5 +508,5 @@ const urne_store_ops urne_sqlite_ops = {
     .forums = &urne_sqlite_forum_ops,
     .grants = &urne_sqlite_grant_ops,
     .rows = &urne_sqlite_row_ops,
-    .watch = NULL, /* one process owns the file: nothing to watch */
+    .watch = &urne_sqlite_watch_ops, /* the command line's changes, read from the log (sqlite_watch.c) */
 };

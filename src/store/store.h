@@ -144,14 +144,19 @@ int urne_store_unavailable(const urne_store *s);
 
 /* ---- watching the changes other processes make (store_watch.c) ----
  *
- * Several servers may share one PostgreSQL database. Every change appends an
+ * Several servers may share one PostgreSQL database, and the command line writes
+ * to a server's database, SQLite or PostgreSQL, while it runs. Every change appends an
  * audit entry inside its transaction (store_audit.h), and that append also
  * announces the change, in the same transaction, so that it is announced if and
  * only if it is committed: on PostgreSQL a NOTIFY on the channel of its kind
  * (urne_sheet, urne_bureau, urne_dispute, urne_election, urne_user,
  * urne_notice: the audit action's first word), the payload the store's origin
  * and the audit object ("election/3/bureau/12"). A watch is a connection of its
- * own that listens to them all. SQLite has no watch: one process owns its file. */
+ * own that listens to them all. On SQLite nothing is announced: a watch is a
+ * connection of its own that reads the log's new rows (sqlite_watch.c) and reports
+ * them as the notifications would have (the kind, the object, the seq and the
+ * `after` text); a change that appends no entry (a signature) is not reported there,
+ * and only a server makes those. */
 typedef struct urne_store_watch urne_store_watch;
 
 /* The longest audit `after` text a change carries to the other processes; a
@@ -172,7 +177,7 @@ typedef struct urne_store_change {
     char after[URNE_STORE_CHANGE_AFTER];
 } urne_store_change;
 
-/* 1 when the backend can watch (PostgreSQL), 0 when it has nothing to watch. */
+/* 1 when the backend can watch (PostgreSQL, SQLite), 0 when it has nothing to watch. */
 int urne_store_can_watch(const urne_store *s);
 
 /* Announce a change that writes no audit entry (a signature, which only moves

@@ -211,8 +211,9 @@ struct urne_store_watch {
     const struct urne_store_watch_ops *ops;
 };
 
-/* Optional: a backend that several processes share announces each change and
- * lets them watch (store.h). NULL for SQLite. */
+/* Optional: a backend that several processes share announces each change (or
+ * lets its log be read: SQLite's announce does nothing) and lets them watch
+ * (store.h). */
 typedef struct urne_store_watch_ops {
     /* Announce, inside the open write transaction, the change that audit entry
      * (action, object) records: e the entry appended (sealed), or NULL for a
@@ -265,7 +266,7 @@ typedef struct urne_store_ops {
     const urne_store_match_ops *matches;
     const urne_store_forum_ops *forums;
     const urne_store_row_ops *rows;
-    const urne_store_watch_ops *watch; /* NULL: nothing to watch (one process) */
+    const urne_store_watch_ops *watch; /* NULL: nothing to watch */
 } urne_store_ops;
 
 /* What every store starts with. */

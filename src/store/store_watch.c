@@ -1,9 +1,10 @@
 /*
  * store_watch: the store's public functions for watching the changes other
  * processes make (store.h says what a watch reports). They dispatch to the
- * backend's optional watch table (store_backend.h): PostgreSQL fills it
- * (pg_watch.c); SQLite has none, since one process owns its file, and a caller
- * asks urne_store_can_watch before it opens one.
+ * backend's optional watch table (store_backend.h): PostgreSQL's hears the
+ * notifications (pg_watch.c), SQLite's reads the audit log (sqlite_watch.c); a
+ * backend without one leaves it NULL, and a caller asks urne_store_can_watch
+ * before it opens one.
  */
 #include <assert.h>
 #include <stdio.h>
