@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <sqlite3.h>
 
+#include "sqlite_dedup.h"
 #include "store_backend.h"
 
 /* Prepared statements kept, one per SQL text (urne_sql_stmt): room for every
@@ -38,6 +39,7 @@ typedef struct urne_sqlite {
     int64_t head_seq;
     char head_hash[URNE_AUDIT_HASH_HEX];
     urne_sqlite_checkpointer *checkpointer; /* NULL: SQLite's automatic checkpoint */
+    urne_sqlite_dedup dedup;                /* the signatures' dedup hashes (sqlite_dedup.h) */
 } urne_sqlite;
 
 extern const urne_store_ops urne_sqlite_ops;
