@@ -12,9 +12,11 @@
  *     given names differ is told "a homonym" rather than "not on the roll";
  *   - the identity itself sealed to the verification authority's public key
  *     (libsodium's crypto_box_seal, base64): only the authority, offline, opens it.
- * A signature is unique per initiative and identity hash (the UNIQUE constraint
- * is the deduplication, so fifty connections signing for one elector at once
- * insert one row: urne_store_initiative_sign answers 0 to the others). Counts are
+ * A signature is unique per initiative and identity hash, decided inside the
+ * write transaction that adds it (PostgreSQL: a unique index; SQLite: a set in
+ * memory kept exact under its write lock, sqlite_dedup.h), so fifty connections
+ * signing for one elector at once insert one row: urne_store_initiative_sign
+ * answers 0 to the others. Counts are
  * not kept here: the application counts in memory and rebuilds from the rows.
  *
  * The rows change only as the use cases say: an initiative's state (with its
