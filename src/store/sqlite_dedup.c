@@ -168,6 +168,15 @@ int urne_sqlite_dedup_has(urne_store *s, int64_t id, const char *dedup) {
     return set_has(set, key);
 }
 
+int urne_sqlite_dedup_warm(urne_store *s, int64_t id) {
+    urne_sqlite_dedup_set *set = set_for(&urne_sq(s)->dedup, id);
+    if (set == NULL) return urne_store_fail(s, "out of memory");
+    if (set->slots != NULL) return 0;
+    if (read_rows_after(s, set) == 0) return 0; /* read_in unchanged: brought up to date at the next write */
+    set_drop(set);
+    return -1;
+}
+
 int urne_sqlite_dedup_add(urne_store *s, int64_t id, const char *dedup, int64_t row) {
     urne_sqlite_dedup *d = &urne_sq(s)->dedup;
     urne_sqlite_dedup_set *set = set_for(d, id);

@@ -54,6 +54,12 @@ typedef struct urne_sqlite_dedup {
  * urne_store_begin (the set is brought up to date under its lock). */
 int urne_sqlite_dedup_has(urne_store *s, int64_t id, const char *dedup);
 
+/* The set of initiative id read now if it is not (store_initiatives.h's
+ * urne_store_initiative_warm), inside a transaction or not: the rows other
+ * processes add after it are read at the next write transaction, as always.
+ * 0, or -1 (said on s). */
+int urne_sqlite_dedup_warm(urne_store *s, int64_t id);
+
 /* Note that the open write transaction added row `row` of initiative `id` with
  * hash `dedup` (after urne_sqlite_dedup_has answered 0 for it): 0, or -1 when
  * out of memory (said on s; the caller rolls back). */

@@ -443,6 +443,7 @@ const urne_store_initiative_ops urne_sqlite_initiative_ops = {
     .roll_unletter = sq_roll_unletter,
     .roll_counts = sq_roll_counts,
     .sign = sq_sign,
+    .warm = urne_sqlite_dedup_warm,
     .receipt = sq_receipt,
     .signature_get = sq_signature_get,
     .invalidate = sq_invalidate,

@@ -129,6 +129,11 @@ int urne_store_initiative_roll_counts(urne_store *s, int64_t id,
 /* Add a signature (inside a transaction; sig->id ignored): its id (> 0), 0 when
  * the initiative already has a signature of that dedup hash (nothing written), -1. */
 int64_t urne_store_initiative_sign(urne_store *s, const urne_initiative_signature *sig);
+/* Make initiative id's next signature fast: on SQLite, its signatures' dedup
+ * hashes read into memory now (sqlite_dedup.h), not at its first signature
+ * under the application's lock (seconds at ten million); nothing on a backend
+ * that needs nothing. 0, or -1. */
+int urne_store_initiative_warm(urne_store *s, int64_t id);
 /* The signature of initiative `id` whose receipt hash is `receipt` (not empty),
  * among those made before migration 15 (a receipt made since is checked by its
  * signature's id and proof): 1, 0, -1. */

@@ -6,7 +6,8 @@
  *   - after a rollback, whose row is gone: the same hash signs again;
  *   - after the store is closed and opened again (the set read from the index);
  *   - when another connection to the same file (a second program) signed
- *     meanwhile: seen at the next transaction, before a row is added;
+ *     meanwhile: seen at the next transaction, before a row is added, also
+ *     after the set was read ahead (urne_store_initiative_warm);
  *   - outside a transaction (a transaction of its own), and refused inside a
  *     read transaction;
  *   - for hashes that are hexadecimal (as urne writes them) or not (a row put
@@ -176,8 +177,20 @@ static void test_two_connections(void **state) {
     assert_int_equal(urne_store_begin(b), 0);
     assert_int_equal(sign(b, id, 3, 1), 0);
     assert_int_equal(urne_store_commit(b), 0);
-    urne_store_close(a);
     urne_store_close(b);
+
+    /* Warmed (read before any transaction, as `urne serve` does at start), then
+     * a row added by the other: read at the first write transaction after. */
+    urne_store *c = open_file("two.db");
+    assert_int_equal(urne_store_initiative_warm(c, id), 0);
+    assert_int_equal(urne_store_initiative_warm(c, id), 0); /* once read, not again */
+    assert_true(sign(a, id, 4, 1) > 0);                      /* a transaction of its own */
+    assert_int_equal(urne_store_begin(c), 0);
+    for (long n = 1; n <= 4; n++) assert_int_equal(sign(c, id, n, 1), 0);
+    assert_true(sign(c, id, 5, 1) > 0);
+    assert_int_equal(urne_store_commit(c), 0);
+    urne_store_close(c);
+    urne_store_close(a);
 }
 
 /* Past the set's first size (1,024 slots, grown at 70 %): every hash still
