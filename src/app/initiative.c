@@ -47,6 +47,19 @@ urne_initiative_held *urne_app_initiative_find(urne_app *app, int64_t id, urne_a
     return NULL;
 }
 
+urne_app_status urne_app_initiative_warm(urne_app *app, urne_app_outcome *out) {
+    urne_app_outcome_init(out);
+    urne_app_status st = URNE_APP_OK;
+    pthread_mutex_lock(&app->lock);
+    struct urne_app_initiatives *all = app->initiatives;
+    for (size_t i = 0; st == URNE_APP_OK && all && i < all->n; i++)
+        if (all->items[i]->state == URNE_INITIATIVE_COLLECTING &&
+            urne_store_initiative_warm(app->store, all->items[i]->row.id) < 0)
+            st = urne_app_store_failed(app, out);
+    pthread_mutex_unlock(&app->lock);
+    return st;
+}
+
 const urne_initiative_held *urne_app_initiative(urne_app *app, int64_t id) {
     return urne_app_initiative_find(app, id, NULL);
 }

@@ -255,6 +255,14 @@ void urne_app_initiative_tickets_commit(urne_app *app, urne_initiative_sign_item
  * back; a ticket submitted after is committed alone by its submitter. Before an
  * adapter stops the connections waiting for their answer. Idempotent. */
 void urne_app_initiative_batch_stop(urne_app *app);
+
+/* Ready every collecting initiative for its signatures before the first one
+ * comes (urne_store_initiative_warm: on SQLite, the dedup hashes read into
+ * memory; seconds at ten million, better at start than under the lock at the
+ * first signature). For `urne serve`, after urne_app_open; the command line,
+ * which signs nothing, does not call it. OK, or the store's failure (UNAVAILABLE
+ * or STORE, out's reason saying why). */
+urne_app_status urne_app_initiative_warm(urne_app *app, urne_app_outcome *out);
 /* The groups committed by the committer so far and the tickets in them. */
 void urne_app_initiative_batch_counts(urne_app *app, int64_t *groups, int64_t *tickets);
 

@@ -10,8 +10,9 @@
  * one error writes nothing. A signature is checked here (under the lock: the
  * roll read, the identity sealed, a receipt drawn) and committed by
  * initiative_batch.c, with the others that arrived with it, in one transaction,
- * before it is counted and answered; the store's unique index is the
- * deduplication, so a second signature by the same elector, from however many
+ * before it is counted and answered; the store's deduplication (a unique index
+ * on PostgreSQL, a set under the write lock on SQLite: store/sqlite_dedup.h)
+ * decides, so a second signature by the same elector, from however many
  * connections at once, in the same group or not, finds the row of the first and
  * is answered TAKEN, counted never. urne_app_initiative_sign commits its one
  * signature in its caller's thread; the web adapter's signatures go through the

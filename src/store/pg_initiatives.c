@@ -221,13 +221,21 @@ static int pg_valid_ids(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *
     return stop;
 }
 
+/* The variant (store_sql.h): $1 initiative, $2 dedup, $3 territory, $4 sealed,
+ * $5 receipt, $6 signed_at, $7 marks, $8 letter, $9 proof: RETURNING id, no row
+ * when the dedup hash is already there, which the unique index on it decides
+ * (SQLite decides in memory: sqlite_dedup.h). */
+static const char sign_sql[] =
+    "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, letter,"
+    " proof) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (initiative_id, dedup) DO NOTHING RETURNING id";
+
 static int64_t pg_sign(urne_store *s, const urne_initiative_signature *sig) {
     urne_pg_params p = {0};
     urne_pg_int(&p, sig->initiative);
     const char *v[] = {sig->dedup,     sig->territory, sig->sealed, sig->receipt,
                        sig->signed_at, sig->marks,     sig->letter, sig->proof};
     for (int k = 0; k < 8; k++) urne_pg_text(&p, v[k]);
-    PGresult *r = urne_pg_run(s, urne_sql_initiative_sign, &p, "adding a signature");
+    PGresult *r = urne_pg_run(s, sign_sql, &p, "adding a signature");
     if (r == NULL) return -1;
     int64_t id = PQntuples(r) > 0 ? urne_pg_int64(r, 0, 0) : 0; /* no row: a signature of that hash was there */
     PQclear(r);

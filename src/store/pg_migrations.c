@@ -207,5 +207,11 @@ const char *const urne_pg_migrations[] = {
     "DROP INDEX initiative_signatures_valid;"
     "CREATE INDEX initiative_signatures_tally ON initiative_signatures(initiative_id, invalid, signed_at, id)"
     "  INCLUDE (territory);",
+    /* 17: nothing here. SQLite drops its unique index on the signatures' dedup
+     * hashes for a set in memory (sqlite_dedup.h), which only one writer at a
+     * time makes exact; several servers on PostgreSQL sign at once, and its
+     * unique index is what refuses a second signature of one elector made
+     * through two of them. The number is kept in step with SQLite's. */
+    "SELECT 1;",
 };
 const int urne_pg_nmigrations = (int)(sizeof urne_pg_migrations / sizeof urne_pg_migrations[0]);

@@ -358,29 +358,43 @@ static int sq_valid_ids(urne_store *s, int64_t id, int (*fn)(int64_t sig, void *
     return stop;
 }
 
-/* urne_sql_initiative_sign without RETURNING (store_sql.h's variants): the new
- * row's id from the connection (a row inserted: sqlite3_changes 1, its rowid the
- * last inserted), not from RETURNING, which SQLite answers through an ephemeral
- * table opened and closed at each insert (a B-tree and a pager: 0.9 % of a
- * signature's server time, bench/RESULTS.md). */
+/* urne_sql_initiative_sign without RETURNING and without ON CONFLICT
+ * (store_sql.h's variants): the dedup hash is checked in memory
+ * (sqlite_dedup.h: SQLite has no unique index on it since migration 17); the
+ * new row's id from the connection, not from RETURNING, which SQLite answers
+ * through an ephemeral table opened and closed at each insert (a B-tree and a
+ * pager: 0.9 % of a signature's server time, bench/RESULTS.md). */
 static const char sign_sql[] =
     "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, letter,"
-    " proof) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (initiative_id, dedup) DO NOTHING";
+    " proof) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-static int64_t sq_sign(urne_store *s, const urne_initiative_signature *sig) {
+/* The signature added inside the open write transaction: its id, 0, or -1. */
+static int64_t sign_in(urne_store *s, const urne_initiative_signature *sig) {
+    int has = urne_sqlite_dedup_has(s, sig->initiative, sig->dedup);
+    if (has != 0) return has < 0 ? -1 : 0; /* a signature of that hash is there */
     sqlite3_stmt *st = urne_sql_stmt(s, sign_sql);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, sig->initiative);
     const char *v[] = {sig->dedup,     sig->territory, sig->sealed, sig->receipt,
                        sig->signed_at, sig->marks,     sig->letter, sig->proof};
     for (int k = 0; k < 8; k++) bind(st, k + 2, v[k]);
-    int64_t id = 0; /* no row: a signature of that hash was there */
-    if (sqlite3_step(st) != SQLITE_DONE)
-        id = urne_sql_fail(s, "adding a signature");
-    else if (sqlite3_changes(urne_sql_db(s)) > 0)
-        id = sqlite3_last_insert_rowid(urne_sql_db(s));
-    assert(id != 0 || sqlite3_changes(urne_sql_db(s)) == 0);
+    int64_t id = sqlite3_step(st) == SQLITE_DONE ? sqlite3_last_insert_rowid(urne_sql_db(s))
+                                                  : urne_sql_fail(s, "adding a signature");
     sqlite3_reset(st);
+    if (id > 0 && urne_sqlite_dedup_add(s, sig->initiative, sig->dedup, id) < 0) return -1;
+    return id;
+}
+
+/* Outside a transaction, one of its own: the set is read and the row added
+ * under the same write lock. */
+static int64_t sq_sign(urne_store *s, const urne_initiative_signature *sig) {
+    if (!sqlite3_get_autocommit(urne_sql_db(s))) return sign_in(s, sig);
+    if (urne_store_begin(s) < 0) return -1;
+    int64_t id = sign_in(s, sig);
+    if (id < 0)
+        urne_store_rollback(s);
+    else if (urne_store_commit(s) < 0)
+        id = -1;
     return id;
 }
 
@@ -429,6 +443,7 @@ const urne_store_initiative_ops urne_sqlite_initiative_ops = {
     .roll_unletter = sq_roll_unletter,
     .roll_counts = sq_roll_counts,
     .sign = sq_sign,
+    .warm = urne_sqlite_dedup_warm,
     .receipt = sq_receipt,
     .signature_get = sq_signature_get,
     .invalidate = sq_invalidate,

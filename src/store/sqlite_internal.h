@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <sqlite3.h>
 
+#include "sqlite_dedup.h"
 #include "store_backend.h"
 #include "store_own.h"
 
@@ -43,6 +44,7 @@ typedef struct urne_sqlite {
      * handle committed, which its watch skips (sqlite_watch.c, store_own.h). */
     int64_t txn_first, txn_last;
     urne_store_own own;
+    urne_sqlite_dedup dedup; /* the signatures' dedup hashes (sqlite_dedup.h) */
 } urne_sqlite;
 
 extern const urne_store_ops urne_sqlite_ops;

@@ -262,6 +262,26 @@ static const char *const migrations[] = {
     "DROP INDEX initiative_signatures_valid;"
     "CREATE INDEX initiative_signatures_tally ON initiative_signatures(initiative_id, invalid, signed_at, id,"
     "  territory);",
+    /* 17: no unique index on the signatures' dedup hashes (issue 18): a random
+     * key per signature in an index was a page written per signature, twice
+     * (the WAL, the checkpoint). The deduplication is a set in memory, kept
+     * exact under SQLite's write lock (sqlite_dedup.h), read from an index of
+     * the rows in order of id, whose new entries land at its end. The table is
+     * made again without its constraint, as at 15. */
+    "CREATE TABLE initiative_signatures_v17(id INTEGER PRIMARY KEY, initiative_id INTEGER NOT NULL"
+    "  REFERENCES initiatives(id), dedup TEXT NOT NULL, territory TEXT NOT NULL, sealed TEXT NOT NULL,"
+    "  receipt TEXT NOT NULL DEFAULT '', signed_at TEXT NOT NULL, marks TEXT NOT NULL DEFAULT '',"
+    "  invalid TEXT NOT NULL DEFAULT '', letter TEXT NOT NULL DEFAULT '', proof TEXT NOT NULL DEFAULT '');"
+    "INSERT INTO initiative_signatures_v17(id, initiative_id, dedup, territory, sealed, receipt, signed_at, marks,"
+    "  invalid, letter, proof) SELECT id, initiative_id, dedup, territory, sealed, receipt, signed_at, marks,"
+    "  invalid, letter, proof FROM initiative_signatures ORDER BY id;"
+    "DROP TABLE initiative_signatures;"
+    "ALTER TABLE initiative_signatures_v17 RENAME TO initiative_signatures;"
+    "CREATE UNIQUE INDEX initiative_signatures_receipt ON initiative_signatures(initiative_id, receipt)"
+    "  WHERE receipt <> '';"
+    "CREATE INDEX initiative_signatures_tally ON initiative_signatures(initiative_id, invalid, signed_at, id,"
+    "  territory);"
+    "CREATE INDEX initiative_signatures_order ON initiative_signatures(initiative_id, id, dedup);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -377,6 +397,7 @@ static void sq_close(urne_store *s) {
         if (q->cache[i].st) sqlite3_finalize(q->cache[i].st);
     sqlite3_close(q->db); /* rolls back a transaction left open */
     urne_store_own_destroy(&q->own);
+    urne_sqlite_dedup_free(&q->dedup);
     free(q);
 }
 
@@ -433,9 +454,13 @@ static int sq_backup(urne_store *s, const char *dest) {
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A write transaction. The signatures' dedup sets (sqlite_dedup.h) follow its
+ * begin, commit and rollback. */
 static int sq_begin(urne_store *s) {
     urne_sq(s)->txn_first = urne_sq(s)->txn_last = 0;
-    return exec(s, "BEGIN IMMEDIATE");
+    if (exec(s, "BEGIN IMMEDIATE") < 0) return -1;
+    urne_sqlite_dedup_begin(&urne_sq(s)->dedup);
+    return 0;
 }
 
 static void sq_rollback(urne_store *s) {
@@ -445,6 +470,7 @@ static void sq_rollback(urne_store *s) {
     exec(s, "ROLLBACK");
     if (q->txn_first) urne_store_own_settle(&q->own, 0); /* its seqs go to the next writer */
     q->txn_first = q->txn_last = 0;
+    urne_sqlite_dedup_rollback(&q->dedup);
     urne_sqlite_load_head(s);
     urne_store_restore(s, &keep);
 }
@@ -459,6 +485,7 @@ static int sq_commit(urne_store *s) {
     if (exec(s, "COMMIT") == 0) {
         if (q->txn_first) urne_store_own_settle(&q->own, 1);
         q->txn_first = q->txn_last = 0;
+        urne_sqlite_dedup_commit(&q->dedup);
         return 0;
     }
     sq_rollback(s);

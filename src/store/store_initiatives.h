@@ -12,9 +12,11 @@
  *     given names differ is told "a homonym" rather than "not on the roll";
  *   - the identity itself sealed to the verification authority's public key
  *     (libsodium's crypto_box_seal, base64): only the authority, offline, opens it.
- * A signature is unique per initiative and identity hash (the UNIQUE constraint
- * is the deduplication, so fifty connections signing for one elector at once
- * insert one row: urne_store_initiative_sign answers 0 to the others). Counts are
+ * A signature is unique per initiative and identity hash, decided inside the
+ * write transaction that adds it (PostgreSQL: a unique index; SQLite: a set in
+ * memory kept exact under its write lock, sqlite_dedup.h), so fifty connections
+ * signing for one elector at once insert one row: urne_store_initiative_sign
+ * answers 0 to the others. Counts are
  * not kept here: the application counts in memory and rebuilds from the rows.
  *
  * The rows change only as the use cases say: an initiative's state (with its
@@ -127,6 +129,11 @@ int urne_store_initiative_roll_counts(urne_store *s, int64_t id,
 /* Add a signature (inside a transaction; sig->id ignored): its id (> 0), 0 when
  * the initiative already has a signature of that dedup hash (nothing written), -1. */
 int64_t urne_store_initiative_sign(urne_store *s, const urne_initiative_signature *sig);
+/* Make initiative id's next signature fast: on SQLite, its signatures' dedup
+ * hashes read into memory now (sqlite_dedup.h), not at its first signature
+ * under the application's lock (seconds at ten million); nothing on a backend
+ * that needs nothing. 0, or -1. */
+int urne_store_initiative_warm(urne_store *s, int64_t id);
 /* The signature of initiative `id` whose receipt hash is `receipt` (not empty),
  * among those made before migration 15 (a receipt made since is checked by its
  * signature's id and proof): 1, 0, -1. */

@@ -100,9 +100,6 @@ const char urne_sql_initiative_roll_counts[] =
     "SELECT territory, count(*), sum(CASE WHEN code_hash = '' AND letter <> '' THEN 1 ELSE 0 END) FROM initiative_roll"
     " WHERE initiative_id = $1 GROUP BY territory";
 
-const char urne_sql_initiative_sign[] =
-    "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, letter,"
-    " proof) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (initiative_id, dedup) DO NOTHING RETURNING id";
 const char urne_sql_initiative_receipt[] =
     URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND receipt = $2 AND receipt <> ''";
 const char urne_sql_initiative_signature_get[] = URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND id = $2";
@@ -628,7 +625,7 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_initiative_put, urne_sql_initiative_get, urne_sql_initiative_update, urne_sql_initiative_each,
     urne_sql_initiative_roll_put, urne_sql_initiative_roll_find, urne_sql_initiative_roll_homonyms,
     urne_sql_initiative_roll_counts, urne_sql_initiative_roll_code, urne_sql_initiative_roll_letter,
-    urne_sql_initiative_roll_drop_code, urne_sql_initiative_roll_unletter, urne_sql_initiative_sign, urne_sql_initiative_receipt,
+    urne_sql_initiative_roll_drop_code, urne_sql_initiative_roll_unletter, urne_sql_initiative_receipt,
     urne_sql_initiative_signature_get, urne_sql_initiative_invalidate, urne_sql_initiative_signatures_each,
     urne_sql_initiative_signature_counts, urne_sql_initiative_signature_days, urne_sql_initiative_signature_day_next,
     urne_sql_initiative_signature_day_count, urne_sql_initiative_tally,

@@ -21,9 +21,12 @@
  *     COLLATE "C" (SQLite's byte order, which SQLite cannot be told by that
  *     name), and takes "$1 = 0" for a text comparison unless cast.
  * The signatures' variant:
- *   - adding one: SQLite without RETURNING, its id read from the connection
+ *   - adding one (pg_initiatives.c: ON CONFLICT on the dedup hash's unique
+ *     index, RETURNING id); SQLite without RETURNING, its id read from the connection
  *     (SQLite answers RETURNING through an ephemeral table opened and closed at
- *     each insert), sqlite_initiatives.c.
+ *     each insert), and without ON CONFLICT: SQLite has no unique index on the
+ *     dedup hash since migration 17, the check is a set in memory
+ *     (sqlite_dedup.h); sqlite_initiatives.c.
  * pg_store.c says where else the dialects differ (the schema, locks, ids).
  * A new row's id comes back by RETURNING id in both (SQLite since 3.35, which
  * sqlite_store.c requires), where the statement is otherwise the same.
@@ -153,9 +156,6 @@ extern const char urne_sql_initiative_roll_counts[];
 #define URNE_SQL_SIGNATURE_COLS                                                                               \
     "SELECT id, initiative_id, dedup, territory, sealed, receipt, signed_at, marks, invalid, letter, proof"  \
     " FROM initiative_signatures"
-/* $1 initiative, $2 dedup, $3 territory, $4 sealed, $5 receipt, $6 signed_at, $7
- * marks, $8 letter, $9 proof: RETURNING id, no row when the dedup hash is already there. */
-extern const char urne_sql_initiative_sign[];
 /* $1 initiative, $2 receipt: a receipt made before migration 15, through the
  * partial unique index of those rows (receipt <> ''). */
 extern const char urne_sql_initiative_receipt[];

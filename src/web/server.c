@@ -597,6 +597,12 @@ static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready
         return -1;
     }
     s->app_open = 1;
+    if (urne_app_initiative_warm(&s->srv.app, &opened) != URNE_APP_OK) {
+        urne_i18n_phrase(opt->lang, &opened.reason, err, sizeof err);
+        fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s: %s\n"), "serve", where, err);
+        urne_app_outcome_free(&opened);
+        return -1;
+    }
     s->srv.app.changed = cache_changed;
     s->srv.app.changed_ctx = &s->srv;
     urne_app_read_begin(&s->srv.app);

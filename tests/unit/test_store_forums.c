@@ -311,7 +311,7 @@ static void test_upgrade_from_7(void **state) {
     sqlite3_close(db);
     s = urne_store_open(path, err, sizeof err);
     if (s == NULL) fail_msg("%s", err);
-    assert_int_equal(urne_store_schema_version(s), 16); /* the forums' 8, and the migrations after it */
+    assert_int_equal(urne_store_schema_version(s), 17); /* the forums' 8, and the migrations after it */
     urne_store_grant g;
     assert_int_equal(urne_store_grant_get(s, 1, "org/nord", &g), 1);
     assert_int_equal(g.role, URNE_ROLE_COMMISSION);
