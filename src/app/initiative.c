@@ -417,8 +417,11 @@ static urne_app_status new_row(const urne_initiative_new *in, int64_t now, const
     urne_diags d;
     urne_diags_init(&d, NULL);
     int bad = urne_initiative_rules_parse(rules, strlen(rules), &h->rules, &d);
-    if (bad < 0) {
+    if (bad < 0) { /* the first fault worded as the reason, every one with its line, field and rule */
         refuse(out, "rules", URNE_WHY_RULES, d.count ? d.items[0].line : 0, d.count ? d.items[0].message : "");
+        if (d.count) out->reason = d.items[0].phrase;
+        out->checks.file = "rules";
+        urne_diags_append(&out->checks, &d);
         urne_diags_free(&d);
         return out->status;
     }

@@ -143,7 +143,8 @@ typedef struct urne_initiative_new {
 /* Create an initiative in state draft. In order: LOGIN_NEEDED, FORBIDDEN (the
  * manage-initiatives policy in `space`); BAD_INPUT with field "title" (why
  * too-long or "empty"), "space" (URNE_WHY_SPACE), "rules" (URNE_WHY_RULES, the
- * first fault's line in number and its rule in detail; URNE_WHY_NO_OPENING when
+ * first fault's line in number, its message in detail and its phrase in reason,
+ * every fault in outcome.checks, file "rules"; URNE_WHY_NO_OPENING when
  * they give no opening date or no end, with which it could never open: rules
  * never change once created; URNE_WHY_TERRITORY_FIGURES for a territory's
  * minimum per seat or given without a single territory's seats or minimum in
