@@ -7,7 +7,6 @@
  * may, and a wrong answer there would say an initiative succeeded.
  */
 #include <assert.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "../core/urne_num.h"
@@ -183,6 +182,17 @@ const urne_initiative_figure *urne_initiative_rules_figure(const urne_initiative
     return NULL;
 }
 
+void urne_initiative_figure_field(char *out, size_t size, int seats, const char *name, size_t n) {
+    const char *word = seats ? "seats" : "minimum";
+    size_t w = strlen(word), k = 0;
+    assert(size > w + 1);
+    memcpy(out, word, w), k = w;
+    if (n > 0) out[k++] = ' ';
+    if (n > size - k - 1) n = size - k - 1;
+    memcpy(out + k, name, n);
+    out[k + n] = 0;
+}
+
 /* The territories' figures: named as a roll's territory can be, positive, and
  * of the kind the territory's rule uses (one it does not use would be silently
  * ignored otherwise). */
@@ -196,8 +206,9 @@ static void check_figures(const urne_initiative_rules *r, urne_diags *d) {
         const urne_initiative_figure *f = &r->figures[i];
         char field[URNE_INITIATIVE_TEXT_MAX + 8];
         int has_seats = f->seats >= 0;
-        snprintf(field, sizeof field, "%s %s", has_seats ? "seats" : "minimum", f->territory);
-        size_t n = strnlen(f->territory, URNE_INITIATIVE_TEXT_MAX);
+        size_t n = 0;
+        while (n < URNE_INITIATIVE_TEXT_MAX && f->territory[n]) n++;
+        urne_initiative_figure_field(field, sizeof field, has_seats, f->territory, n);
         int bad = n == 0 || n == URNE_INITIATIVE_TEXT_MAX || f->territory[0] == ' ' || f->territory[n - 1] == ' ';
         for (size_t k = 0; k < n; k++)
             bad |= (unsigned char)f->territory[k] < 0x20 || f->territory[k] == 0x7F || f->territory[k] == '#' ||

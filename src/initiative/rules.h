@@ -128,6 +128,10 @@ typedef struct urne_initiative_rules {
  * (PER_SEAT: its seats; GIVEN: its minimum), else 0. */
 int urne_initiative_rules_need_figures(const urne_initiative_rules *r);
 
+/* "seats NAME" (seats != 0) or "minimum NAME", NAME the first n bytes of name
+ * (cut to fit), into out[size] (size > 8): a figure's field in the errors. */
+void urne_initiative_figure_field(char *out, size_t size, int seats, const char *name, size_t n);
+
 /* The figures r gives territory `name` (compared byte for byte), or NULL. */
 const urne_initiative_figure *urne_initiative_rules_figure(const urne_initiative_rules *r, const char *name);
 

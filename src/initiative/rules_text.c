@@ -13,7 +13,6 @@
  * rounding up.
  */
 #include <assert.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "../core/urne_num.h"
@@ -212,7 +211,7 @@ static span figure_key(span key, int *seats) {
 /* Read "seats NAME = N" or "minimum NAME = N" into r's figures. */
 static void apply_figure(span name, int seats, span v, long line, urne_initiative_rules *r, urne_diags *d) {
     char field[URNE_INITIATIVE_TEXT_MAX + 8];
-    snprintf(field, sizeof field, "%s%s%.*s", seats ? "seats" : "minimum", name.n ? " " : "", (int)name.n, name.s);
+    urne_initiative_figure_field(field, sizeof field, seats, name.s, name.n);
     if (name.n == 0 || name.n >= URNE_INITIATIVE_TEXT_MAX) {
         urne_diags_add(d, URNE_DIAG_ERROR, line, field, RULE_NAME,
                        "%s needs a territory's name of 1 to %d bytes: '%s TERRITORY = N'", seats ? "seats" : "minimum",
