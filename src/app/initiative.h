@@ -333,7 +333,9 @@ typedef int (*urne_initiative_letter_fn)(const char *letter, const char *territo
  * batches: urne_initiative_code_run): NO_INITIATIVE; LOGIN_NEEDED, FORBIDDEN
  * (manage-initiatives); STATE URNE_WHY_ROLL_STATE once collecting (the
  * electorate is fixed then); BAD_INPUT field "count" URNE_WHY_CODE_COUNT
- * (1..URNE_INITIATIVE_CODES_MAX), field "territory" URNE_WHY_TERRITORY; STATE
+ * (1..URNE_INITIATIVE_CODES_MAX), field "territory" URNE_WHY_TERRITORY, or
+ * URNE_WHY_TERRITORY_FIGURES (detail: it) for a territory the rules per seat or
+ * given leave without its figure; STATE
  * URNE_WHY_CODES_ROLL when the territory has electors on the roll; STATE
  * URNE_WHY_LETTERS when fn gave up; STORE; NO_MEMORY: nothing kept for any of
  * these (the batches stored are taken back). OK with outcome.number the codes

@@ -31,8 +31,9 @@
  *   eci             1,000,000 and 7 member states (a quarter of the 27, rounded
  *                   up) each above MEPs x 720; at most 12 months (Regulation
  *                   2019/788, art. 8); confidential. The minimums are computed
- *                   from each state's seats, given with its counts, not from a
- *                   table kept here;
+ *                   from each state's seats, given with its counts or in the
+ *                   rules ("seats Malta = 6", examples/initiative-eci.txt), not
+ *                   from a table kept here;
  *   territories     1 % nationally and 1 % in each territory, in at least half of
  *                   the territories (urne's choice of figures, to adjust).
  * Every preset asks electors of 18 or more, on a roll, confidential unless said.
