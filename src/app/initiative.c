@@ -163,6 +163,17 @@ int urne_app_initiative_reached(const urne_initiative_held *h) {
     return reached;
 }
 
+int urne_app_initiative_figures_hold(urne_initiative_held *h) {
+    if (!urne_initiative_rules_need_figures(&h->rules)) return 0;
+    for (size_t i = 0; i < h->rules.nfigures; i++)
+        if (urne_app_initiative_count(h, h->rules.figures[i].territory, 0, 0) < 0) return -1;
+    return 0;
+}
+
+int urne_app_initiative_figures_known(const urne_initiative_held *h, const char *name) {
+    return !urne_initiative_rules_need_figures(&h->rules) || urne_initiative_rules_figure(&h->rules, name) ? 0 : -1;
+}
+
 /* ---- loading ---- */
 
 static void held_free(urne_initiative_held *h) {
@@ -211,6 +222,10 @@ static int held_parse(urne_initiative_held *h, urne_phrase *why) {
         return -1;
     }
     urne_sealer_init(&h->sealer, h->authority_key);
+    if (urne_app_initiative_figures_hold(h) < 0) {
+        urne_phrase_set(why, "out of memory");
+        return -1;
+    }
     return 0;
 }
 
@@ -415,8 +430,11 @@ static urne_app_status new_row(const urne_initiative_new *in, int64_t now, const
     urne_diags d;
     urne_diags_init(&d, NULL);
     int bad = urne_initiative_rules_parse(rules, strlen(rules), &h->rules, &d);
-    if (bad < 0) {
+    if (bad < 0) { /* the first fault worded as the reason, every one with its line, field and rule */
         refuse(out, "rules", URNE_WHY_RULES, d.count ? d.items[0].line : 0, d.count ? d.items[0].message : "");
+        if (d.count) out->reason = d.items[0].phrase;
+        out->checks.file = "rules";
+        urne_diags_append(&out->checks, &d);
         urne_diags_free(&d);
         return out->status;
     }
@@ -424,8 +442,9 @@ static urne_app_status new_row(const urne_initiative_new *in, int64_t now, const
     int64_t opens, closes;
     urne_app_initiative_window(h, &opens, &closes);
     if (opens == 0 || closes == 0) return refuse(out, "rules", URNE_WHY_NO_OPENING, 0, NULL);
-    if (h->rules.territory.basis == URNE_INITIATIVE_PER_SEAT || h->rules.territory.basis == URNE_INITIATIVE_GIVEN)
-        return refuse(out, "rules", URNE_WHY_TERRITORY_FIGURES, 0, NULL);
+    if (urne_initiative_rules_need_figures(&h->rules) && h->rules.nfigures == 0)
+        return refuse(out, "rules", URNE_WHY_TERRITORY_FIGURES, 0,
+                      h->rules.territory.basis == URNE_INITIATIVE_PER_SEAT ? "seats" : "minimum");
     size_t n = 0;
     if (strlen(key) != 64 || sodium_hex2bin(h->authority_key, 32, key, 64, NULL, &n, NULL) < 0 || n != 32)
         return refuse(out, "authority_key", URNE_WHY_INITIATIVE_KEY, 0, NULL);
@@ -442,6 +461,7 @@ static urne_app_status new_row(const urne_initiative_new *in, int64_t now, const
     memcpy(row->changed_at, row->created_at, sizeof row->changed_at);
     snprintf(row->created_by, sizeof row->created_by, "%s", by);
     h->state = URNE_INITIATIVE_DRAFT;
+    if (urne_app_initiative_figures_hold(h) < 0) return urne_app_fail(out, URNE_APP_NO_MEMORY, NULL);
     return URNE_APP_OK;
 }
 

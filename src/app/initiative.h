@@ -65,8 +65,11 @@
 #define URNE_WHY_BY_EMAIL "by-email"                  /* STATE: its signers confirm by e-mail (initiative_mail.h) */
 #define URNE_WHY_NO_OPENING "no-opening"              /* BAD_INPUT rules: no opening date or no end (the
                                                        * rules never change: it could never open) */
-#define URNE_WHY_TERRITORY_FIGURES "territory-figures" /* BAD_INPUT rules: a minimum per seat or given, which
-                                                       * the store has no figures for (never reached) */
+#define URNE_WHY_TERRITORY_FIGURES "territory-figures" /* BAD_INPUT rules: a minimum per seat or given and
+                                                       * no territory's seats or minimum in the rules
+                                                       * (rules.h: "seats NAME = N"); detail: "seats" or
+                                                       * "minimum"; at a roll's import or codes: the
+                                                       * territory the rules give none (detail: it) */
 
 /* One territory's figures, held. */
 typedef struct urne_initiative_territory_held {
@@ -140,11 +143,12 @@ typedef struct urne_initiative_new {
 /* Create an initiative in state draft. In order: LOGIN_NEEDED, FORBIDDEN (the
  * manage-initiatives policy in `space`); BAD_INPUT with field "title" (why
  * too-long or "empty"), "space" (URNE_WHY_SPACE), "rules" (URNE_WHY_RULES, the
- * first fault's line in number and its rule in detail; URNE_WHY_NO_OPENING when
+ * first fault's line in number, its message in detail and its phrase in reason,
+ * every fault in outcome.checks, file "rules"; URNE_WHY_NO_OPENING when
  * they give no opening date or no end, with which it could never open: rules
  * never change once created; URNE_WHY_TERRITORY_FIGURES for a territory's
- * minimum per seat or given: the roll gives no territory seats nor a minimum,
- * so it could never be reached), "authority_key"
+ * minimum per seat or given without a single territory's seats or minimum in
+ * the rules: the roll gives none, so it could never be reached), "authority_key"
  * (URNE_WHY_INITIATIVE_KEY); STORE, NO_MEMORY (nothing written). OK with
  * outcome.id. Audit: "initiative.create" on "initiative/<id>" with the row (its
  * hashing key left out). */
@@ -157,7 +161,8 @@ urne_app_status urne_app_initiative_create(urne_app *app, const urne_user *actor
  * BAD_INPUT URNE_WHY_FILE with every error in outcome.checks (file, line, field,
  * rule; an elector already on the roll is rule "duplicate-elector", a line of
  * a territory that has anonymous codes URNE_WHY_CODES_ANONYMOUS: its electors
- * could never sign by name); STORE. OK
+ * could never sign by name; under rules per seat or given, a line of a territory
+ * the rules give no seats or minimum URNE_WHY_TERRITORY_FIGURES); STORE. OK
  * with outcome.number the entries added. Audit: "initiative.roll" with the
  * count per territory. */
 urne_app_status urne_app_initiative_roll(urne_app *app, const urne_user *actor, int64_t id, const char *text,
@@ -336,7 +341,9 @@ typedef int (*urne_initiative_letter_fn)(const char *letter, const char *territo
  * batches: urne_initiative_code_run): NO_INITIATIVE; LOGIN_NEEDED, FORBIDDEN
  * (manage-initiatives); STATE URNE_WHY_ROLL_STATE once collecting (the
  * electorate is fixed then); BAD_INPUT field "count" URNE_WHY_CODE_COUNT
- * (1..URNE_INITIATIVE_CODES_MAX), field "territory" URNE_WHY_TERRITORY; STATE
+ * (1..URNE_INITIATIVE_CODES_MAX), field "territory" URNE_WHY_TERRITORY, or
+ * URNE_WHY_TERRITORY_FIGURES (detail: it) for a territory the rules per seat or
+ * given leave without its figure; STATE
  * URNE_WHY_CODES_ROLL when the territory has electors on the roll; STATE
  * URNE_WHY_LETTERS when fn gave up; STORE; NO_MEMORY: nothing kept for any of
  * these (the batches stored are taken back). OK with outcome.number the codes

@@ -113,6 +113,7 @@ urne_app_status urne_app_initiative_code_run_open(urne_app *app, const urne_user
         memcpy(run->hash_key, h->hash_key, sizeof run->hash_key);
         memcpy(run->authority, h->sealer.authority, sizeof run->authority);
         urne_time_iso(urne_app_initiative_now(app), run->at);
+        run->figures_known = run->bound || urne_app_initiative_figures_known(h, run->territory) == 0;
     }
     pthread_mutex_unlock(&app->lock);
     return h ? URNE_APP_OK : out->status;
@@ -341,7 +342,10 @@ urne_app_status urne_app_initiative_codes(urne_app *app, const urne_user *actor,
         st = bad(out, "count", URNE_WHY_CODE_COUNT, URNE_INITIATIVE_CODES_MAX);
     else if (len == 0 || len >= sizeof ((urne_initiative_territory_held *)0)->name || control)
         st = bad(out, "territory", URNE_WHY_TERRITORY, (int64_t)sizeof ((urne_initiative_territory_held *)0)->name - 1);
-    else
+    else if (!run.figures_known) {
+        st = bad(out, "territory", URNE_WHY_TERRITORY_FIGURES, 0);
+        snprintf(out->detail, sizeof out->detail, "%s", run.territory);
+    } else
         st = anonymous_run(app, &run, count, fn, ctx, out);
     if (st != URNE_APP_OK) urne_app_initiative_code_undo(app, &run);
     urne_app_initiative_code_run_free(&run);

@@ -40,6 +40,17 @@ urne_app_status urne_app_initiative_may(urne_app *app, const urne_user *actor, u
  * overflow int64 or go below 0 (nothing changed) or out of memory. */
 int urne_app_initiative_count(urne_initiative_held *h, const char *name, int64_t electors, int64_t signatures);
 
+/* Under rules per seat or given (rules.h), every territory the rules give
+ * figures to made in h with no elector yet, so that the counter page and the
+ * tally show them all (the ECI's 27 states, before their rolls): 0, or -1 out
+ * of memory. Nothing to do under other rules. */
+int urne_app_initiative_figures_hold(urne_initiative_held *h);
+
+/* 0 when a roll's line or an anonymous code may be of territory `name` of h:
+ * always, but under rules per seat or given, which must give it its figures;
+ * -1 otherwise. */
+int urne_app_initiative_figures_known(const urne_initiative_held *h, const char *name);
+
 /* Add n anonymous codes to territory `name` of h, which urne_app_initiative_count
  * has made: 0, or -1 (no such territory, an overflow). */
 int urne_app_initiative_anonymous_add(urne_initiative_held *h, const char *name, int64_t n);
@@ -119,6 +130,7 @@ typedef struct urne_initiative_code_run {
     const char *territory; /* anonymous codes: their territory */
     int bound;             /* 1: letters for electors of the roll (their entries get a code) */
     urne_diags *diags;     /* bound: the lines refused */
+    int figures_known;     /* set by code_run_open: the rules give territory its figures when they need them */
     unsigned char hash_key[32];
     unsigned char authority[crypto_box_PUBLICKEYBYTES];
     char at[24]; /* the run's time, in its letters' references */

@@ -204,6 +204,21 @@ static urne_app_status roll_refused(urne_app_outcome *out, urne_diags *d, const 
     return st;
 }
 
+/* Line `line` of a territory the rules per seat or given leave without its
+ * figure: an error in d naming it and saying the line the rules need. */
+static void figures_missing(const urne_initiative_held *h, const char *territory, long line, urne_diags *d) {
+    if (h->rules.territory.basis == URNE_INITIATIVE_PER_SEAT)
+        urne_diags_add(d, URNE_DIAG_ERROR, line, "territory", URNE_WHY_TERRITORY_FIGURES,
+                       "territory %s has no seats in the initiative's rules, so no minimum: they would need a line "
+                       "'seats %s = N'",
+                       territory, territory);
+    else
+        urne_diags_add(d, URNE_DIAG_ERROR, line, "territory", URNE_WHY_TERRITORY_FIGURES,
+                       "territory %s has no minimum in the initiative's rules: they would need a line "
+                       "'minimum %s = N'",
+                       territory, territory);
+}
+
 static urne_app_status roll_locked(urne_app *app, const urne_user *actor, int64_t id, const char *text, size_t len,
                                    const char *source, urne_app_outcome *out) {
     urne_initiative_held *h = urne_app_initiative_roll_open(app, actor, id, out);
@@ -220,6 +235,8 @@ static urne_app_status roll_locked(urne_app *app, const urne_user *actor, int64_
                            "territory %s has anonymous codes sent by letter: its electors sign with them, not "
                            "on a roll",
                            roll.items[i].territory);
+        else if (urne_app_initiative_figures_known(h, roll.items[i].territory) < 0)
+            figures_missing(h, roll.items[i].territory, roll.items[i].line, &d);
     if (d.errors > 0) {
         urne_roll_free(&roll);
         return roll_refused(out, &d, source);

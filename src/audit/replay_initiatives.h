@@ -28,7 +28,7 @@ typedef struct urne_audit_initiative {
     int64_t id;
     char title[201];
     char space[96];
-    char rules[2048];
+    char rules[16384]; /* URNE_STORE_INITIATIVE_RULES_MAX */
     char state[16];
     char authority_key[65];
     char created_at[24];

@@ -163,6 +163,23 @@ static int print_window(const urne_initiative_rules *r, const opts *o) {
     return 0;
 }
 
+/* The territories' own figures the rules give, with the minimum of each. */
+static void print_figures(const urne_initiative_rules *r) {
+    urne_lang lang = urne_cli_lang();
+    char a[48], b[48];
+    for (size_t i = 0; i < r->nfigures; i++) {
+        const urne_initiative_figure *f = &r->figures[i];
+        int64_t minimum;
+        if (urne_initiative_threshold_resolve(&r->territory, 0, f->seats, f->minimum, &minimum) != URNE_INITIATIVE_RESOLVED)
+            continue; /* checked rules: a figure of the kind their rule uses; an overflow is the tally's to say */
+        if (f->seats >= 0)
+            printf(_("  %s: %s seats, a minimum of %s\n"), f->territory, urne_i18n_int(lang, f->seats, a, sizeof a),
+                   urne_i18n_int(lang, minimum, b, sizeof b));
+        else
+            printf(_("  %s: a minimum of %s\n"), f->territory, urne_i18n_int(lang, minimum, b, sizeof b));
+    }
+}
+
 static int run_rules(const opts *o) {
     urne_initiative_rules r;
     int rc = load_rules(o, &r);
@@ -177,6 +194,7 @@ static int run_rules(const opts *o) {
         printf(_("  with %s electors: %s signatures\n"), urne_i18n_int(lang, o->electorate, n1, sizeof n1),
                urne_i18n_int(lang, figure, n2, sizeof n2));
     printf(_("Minimum per territory: %s\n"), threshold_words(&r.territory, t, sizeof t));
+    print_figures(&r);
     if (r.territory.basis != URNE_INITIATIVE_NONE && r.territories.basis == URNE_INITIATIVE_NONE)
         printf(_("Territories that must reach their minimum: all\n"));
     else

@@ -140,7 +140,8 @@ static int codes_refused(const urne_app_outcome *o) {
     const char *words = urne_initiative_why_text(urne_cli_lang(), o->why);
     if (o->checks.count) urne_cli_print_diags(&o->checks);
     if (words && o->detail[0] && o->why &&
-        (strcmp(o->why, URNE_WHY_CODES_ROLL) == 0 || strcmp(o->why, URNE_WHY_CODES_ANONYMOUS) == 0))
+        (strcmp(o->why, URNE_WHY_CODES_ROLL) == 0 || strcmp(o->why, URNE_WHY_CODES_ANONYMOUS) == 0 ||
+         strcmp(o->why, URNE_WHY_TERRITORY_FIGURES) == 0))
         fprintf(stderr, _("urne initiative codes: territory %s: %s Nothing was kept.\n"), o->detail, words);
     else if (words)
         fprintf(stderr, _("urne initiative codes: %s Nothing was kept.\n"), words);

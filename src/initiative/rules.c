@@ -26,6 +26,8 @@
 #define RULE_FLAG "not-a-flag"
 #define RULE_EMAIL "email-counts-only"             /* identity = email with a share, minimums or a roll */
 #define RULE_TEXT "text-character"              /* a roll or organisation the rules text cannot hold */
+#define RULE_FIGURE_UNUSED "figure-unused"      /* seats without "per-seat", a minimum without "given" */
+#define RULE_FIGURES "too-many-figures"         /* past URNE_INITIATIVE_FIGURES_MAX territories */
 
 static void text_copy(char *dst, const char *src) {
     size_t n = strlen(src);
@@ -168,6 +170,67 @@ static void check_text(const char *text, const char *field, urne_diags *d) {
                        "%s must not hold a control character or '#', nor begin or end with a space", field);
 }
 
+int urne_initiative_rules_need_figures(const urne_initiative_rules *r) {
+    assert(r != NULL);
+    return r->territory.basis == URNE_INITIATIVE_PER_SEAT || r->territory.basis == URNE_INITIATIVE_GIVEN;
+}
+
+const urne_initiative_figure *urne_initiative_rules_figure(const urne_initiative_rules *r, const char *name) {
+    assert(r != NULL && name != NULL);
+    for (size_t i = 0; i < r->nfigures; i++)
+        if (strcmp(r->figures[i].territory, name) == 0) return &r->figures[i];
+    return NULL;
+}
+
+void urne_initiative_figure_field(char *out, size_t size, int seats, const char *name, size_t n) {
+    const char *word = seats ? "seats" : "minimum";
+    size_t w = strlen(word), k = 0;
+    assert(size > w + 1);
+    memcpy(out, word, w), k = w;
+    if (n > 0) out[k++] = ' ';
+    if (n > size - k - 1) n = size - k - 1;
+    memcpy(out + k, name, n);
+    out[k + n] = 0;
+}
+
+/* The territories' figures: named as a roll's territory can be, positive, and
+ * of the kind the territory's rule uses (one it does not use would be silently
+ * ignored otherwise). */
+static void check_figures(const urne_initiative_rules *r, urne_diags *d) {
+    if (r->nfigures > URNE_INITIATIVE_FIGURES_MAX) {
+        urne_diags_add(d, URNE_DIAG_ERROR, 0, "territory", RULE_FIGURES, "more than %d territories' figures",
+                       URNE_INITIATIVE_FIGURES_MAX);
+        return;
+    }
+    for (size_t i = 0; i < r->nfigures; i++) {
+        const urne_initiative_figure *f = &r->figures[i];
+        char field[URNE_INITIATIVE_TEXT_MAX + 8];
+        int has_seats = f->seats >= 0;
+        size_t n = 0;
+        while (n < URNE_INITIATIVE_TEXT_MAX && f->territory[n]) n++;
+        urne_initiative_figure_field(field, sizeof field, has_seats, f->territory, n);
+        int bad = n == 0 || n == URNE_INITIATIVE_TEXT_MAX || f->territory[0] == ' ' || f->territory[n - 1] == ' ';
+        for (size_t k = 0; k < n; k++)
+            bad |= (unsigned char)f->territory[k] < 0x20 || f->territory[k] == 0x7F || f->territory[k] == '#' ||
+                   f->territory[k] == '=';
+        if (bad)
+            urne_diags_add(d, URNE_DIAG_ERROR, 0, field, RULE_TEXT,
+                           "a territory's name must be 1 to %d bytes, without a control character, '#' or '=', nor "
+                           "begin or end with a space",
+                           URNE_INITIATIVE_TEXT_MAX - 1);
+        if ((!has_seats && f->minimum < 0) || f->seats == 0 || f->minimum == 0 || f->seats < -1 || f->minimum < -1)
+            urne_diags_add(d, URNE_DIAG_ERROR, 0, field, RULE_POSITIVE, "%s must be a positive number", field);
+        if (has_seats && r->territory.basis != URNE_INITIATIVE_PER_SEAT)
+            urne_diags_add(d, URNE_DIAG_ERROR, 0, field, RULE_FIGURE_UNUSED,
+                           "territory %s's seats are used only by a minimum per seat (territory = 720 per-seat)",
+                           f->territory);
+        if (f->minimum >= 0 && r->territory.basis != URNE_INITIATIVE_GIVEN)
+            urne_diags_add(d, URNE_DIAG_ERROR, 0, field, RULE_FIGURE_UNUSED,
+                           "territory %s's own minimum is used only when the minimums are given (territory = given)",
+                           f->territory);
+    }
+}
+
 int urne_initiative_rules_check(const urne_initiative_rules *r, urne_diags *d) {
     assert(r != NULL && d != NULL);
     size_t before = d->errors;
@@ -191,6 +254,7 @@ int urne_initiative_rules_check(const urne_initiative_rules *r, urne_diags *d) {
                        "stop-at-threshold");
     check_text(r->roll_territory, "roll", d);
     check_text(r->organisation, "organisation", d);
+    check_figures(r, d);
     if (r->identity != URNE_INITIATIVE_BY_ROLL && r->identity != URNE_INITIATIVE_BY_EMAIL)
         urne_diags_add(d, URNE_DIAG_ERROR, 0, "identity", RULE_FLAG, "identity must be roll or email");
     /* Without a roll the electorate is unknown: only counts of signatures. */

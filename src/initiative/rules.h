@@ -31,11 +31,21 @@
  *   eci             1,000,000 and 7 member states (a quarter of the 27, rounded
  *                   up) each above MEPs x 720; at most 12 months (Regulation
  *                   2019/788, art. 8); confidential. The minimums are computed
- *                   from each state's seats, given with its counts, not from a
- *                   table kept here;
+ *                   from each state's seats, given with its counts or in the
+ *                   rules ("seats Malta = 6", examples/initiative-eci.txt), not
+ *                   from a table kept here;
  *   territories     1 % nationally and 1 % in each territory, in at least half of
  *                   the territories (urne's choice of figures, to adjust).
  * Every preset asks electors of 18 or more, on a roll, confidential unless said.
+ *
+ * The figures a territory's minimum is computed from when it is per seat or
+ * given (its seats, its own minimum) come with the counts in a counts file
+ * (io/initiative_io.h), or with the rules themselves, a line per territory
+ * ("seats Austria = 20", "minimum Corse = 3 000"): an initiative on a store has
+ * no counts file, its roll gives electors only, so its rules carry them. At most
+ * URNE_INITIATIVE_FIGURES_MAX territories, in the order written; a figure the
+ * territory's rule does not use (seats under "territory = 10%") is an error, not
+ * ignored.
  * A lighter petition confirmed by e-mail (no roll) is a preset and two lines:
  * "preset = local-petition", "identity = email", "national = 500" (a count: the
  * electorate is not known without a roll).
@@ -89,6 +99,14 @@ typedef enum urne_initiative_supporters {
 
 #define URNE_INITIATIVE_TEXT_MAX 64
 #define URNE_INITIATIVE_AGE_MAX 130
+#define URNE_INITIATIVE_FIGURES_MAX 128 /* territories given their figures in the rules (101 départements fit) */
+
+/* One territory's own figures as the rules give them. */
+typedef struct urne_initiative_figure {
+    char territory[URNE_INITIATIVE_TEXT_MAX]; /* its name as the roll writes it */
+    int64_t seats;   /* "seats NAME = N": N > 0; -1 not given */
+    int64_t minimum; /* "minimum NAME = N": N > 0; -1 not given */
+} urne_initiative_figure;
 
 typedef struct urne_initiative_rules {
     char preset[URNE_INITIATIVE_TEXT_MAX];     /* the preset it came from, "" none */
@@ -103,7 +121,20 @@ typedef struct urne_initiative_rules {
     char organisation[URNE_INITIATIVE_TEXT_MAX];   /* signers members of it only; "" anyone */
     urne_initiative_supporters supporters;
     urne_initiative_identity_kind identity;    /* roll (every preset) or email */
+    size_t nfigures;                           /* 0 .. URNE_INITIATIVE_FIGURES_MAX */
+    urne_initiative_figure figures[URNE_INITIATIVE_FIGURES_MAX]; /* distinct territories, as written */
 } urne_initiative_rules;
+
+/* 1 when r's territory minimum is computed from each territory's own figures
+ * (PER_SEAT: its seats; GIVEN: its minimum), else 0. */
+int urne_initiative_rules_need_figures(const urne_initiative_rules *r);
+
+/* "seats NAME" (seats != 0) or "minimum NAME", NAME the first n bytes of name
+ * (cut to fit), into out[size] (size > 8): a figure's field in the errors. */
+void urne_initiative_figure_field(char *out, size_t size, int seats, const char *name, size_t n);
+
+/* The figures r gives territory `name` (compared byte for byte), or NULL. */
+const urne_initiative_figure *urne_initiative_rules_figure(const urne_initiative_rules *r, const char *name);
 
 /* The presets' names, in the order above; NULL past the last. */
 const char *urne_initiative_preset_name(size_t i);
@@ -149,6 +180,11 @@ int urne_initiative_rules_close(const urne_initiative_rules *r, int64_t opens_at
  *   stop-at-threshold = yes | no;  age-min = N;  roll = TEXT;  organisation = TEXT
  *   supporters = public | confidential
  *   identity = roll | email                 (email: confirmation by a mailed link)
+ *   seats NAME = N                          (territory NAME's seats, for "N per-seat")
+ *   minimum NAME = N                        (territory NAME's own minimum, for "given")
+ * NAME is the territory as the roll writes it (no '=', '#', control character;
+ * the blanks around it trimmed); a territory's seats or minimum given twice is
+ * "key-repeated", past URNE_INITIATIVE_FIGURES_MAX territories "too-many-figures".
  * Every fault is an error in d with its line, the key as field and the rule; the
  * rules are then checked as urne_initiative_rules_check does. 0 with *out set
  * when sound; -1 otherwise (*out then holds what was read, not to be used). */
@@ -156,7 +192,7 @@ int urne_initiative_rules_parse(const char *text, size_t len, urne_initiative_ru
 
 /* Write checked rules r as the text urne_initiative_rules_parse reads back into the
  * same rules (the store and the API keep rules as this text): the preset when r
- * has one, then every rule. buf NUL-terminated when size > 0; returns the length
+ * has one, then every rule, then the territories' figures in their order. buf NUL-terminated when size > 0; returns the length
  * the whole text needs, as snprintf does. */
 size_t urne_initiative_rules_write(const urne_initiative_rules *r, char *buf, size_t size);
 

@@ -27,6 +27,8 @@
 #define RULE_DATE "bad-date"
 #define RULE_TOO_LONG "value-too-long"
 #define RULE_REPEATED "key-repeated"
+#define RULE_FIGURES "too-many-figures"  /* past URNE_INITIATIVE_FIGURES_MAX territories */
+#define RULE_NAME "territory-name"       /* "seats = 20": no territory named, or one too long */
 
 typedef struct span {
     const char *s;
@@ -191,6 +193,59 @@ static int apply(size_t k, span v, long line, urne_initiative_rules *r, urne_dia
     return rc;
 }
 
+/* The key's territory when it is "seats NAME" or "minimum NAME" (*seats set to
+ * 1 for seats), else a span of length 0 with s NULL. */
+static span figure_key(span key, int *seats) {
+    static const char *const words[2] = {"minimum", "seats"};
+    for (int w = 0; w < 2; w++) {
+        size_t n = strlen(words[w]);
+        if (key.n >= n && memcmp(key.s, words[w], n) == 0 && (key.n == n || key.s[n] == ' ' || key.s[n] == '\t')) {
+            *seats = w;
+            return trim(key.s + n, key.n - n);
+        }
+    }
+    span none = {NULL, 0};
+    return none;
+}
+
+/* Read "seats NAME = N" or "minimum NAME = N" into r's figures. */
+static void apply_figure(span name, int seats, span v, long line, urne_initiative_rules *r, urne_diags *d) {
+    char field[URNE_INITIATIVE_TEXT_MAX + 8];
+    urne_initiative_figure_field(field, sizeof field, seats, name.s, name.n);
+    if (name.n == 0 || name.n >= URNE_INITIATIVE_TEXT_MAX) {
+        urne_diags_add(d, URNE_DIAG_ERROR, line, field, RULE_NAME,
+                       "%s needs a territory's name of 1 to %d bytes: '%s TERRITORY = N'", seats ? "seats" : "minimum",
+                       URNE_INITIATIVE_TEXT_MAX - 1, seats ? "seats" : "minimum");
+        return;
+    }
+    int64_t n;
+    if (parse_count(v, &n) < 0) {
+        urne_diags_add(d, URNE_DIAG_ERROR, line, field, RULE_VALUE, "'%.*s' is not a number for %s", (int)v.n, v.s,
+                       field);
+        return;
+    }
+    urne_initiative_figure *f = NULL;
+    for (size_t i = 0; i < r->nfigures && f == NULL; i++)
+        if (strlen(r->figures[i].territory) == name.n && memcmp(r->figures[i].territory, name.s, name.n) == 0)
+            f = &r->figures[i];
+    if (f && (seats ? f->seats : f->minimum) >= 0) {
+        urne_diags_add(d, URNE_DIAG_ERROR, line, field, RULE_REPEATED, "%s is given twice", field);
+        return;
+    }
+    if (f == NULL && r->nfigures == URNE_INITIATIVE_FIGURES_MAX) {
+        urne_diags_add(d, URNE_DIAG_ERROR, line, field, RULE_FIGURES, "the rules give figures to at most %d territories",
+                       URNE_INITIATIVE_FIGURES_MAX);
+        return;
+    }
+    if (f == NULL) {
+        f = &r->figures[r->nfigures++];
+        memcpy(f->territory, name.s, name.n);
+        f->territory[name.n] = 0;
+        f->seats = f->minimum = -1;
+    }
+    *(seats ? &f->seats : &f->minimum) = n;
+}
+
 /* Read the preset line (k == 0). */
 static void apply_preset(span v, long line, int first, urne_initiative_rules *r, urne_diags *d) {
     if (!first) {
@@ -230,6 +285,13 @@ int urne_initiative_rules_parse(const char *text, size_t len, urne_initiative_ru
         span key = trim(l.s, (size_t)(eq - l.s)), v = trim(eq + 1, l.n - (size_t)(eq - l.s) - 1);
         size_t k = 0;
         while (k < NKEYS && !is(key, keys[k])) k++;
+        int seats = 0;
+        span name = k == NKEYS ? figure_key(key, &seats) : (span){NULL, 0};
+        if (name.s != NULL) {
+            apply_figure(name, seats, v, line, out, d);
+            any = 1;
+            continue;
+        }
         if (k == NKEYS)
             urne_diags_add(d, URNE_DIAG_ERROR, line, NULL, RULE_KEY, "'%.*s' is not a rule's name", (int)key.n, key.s);
         else if (seen & (1u << k))
@@ -311,5 +373,11 @@ size_t urne_initiative_rules_write(const urne_initiative_rules *r, char *buf, si
     if (r->organisation[0]) put(&w, "organisation = "), put(&w, r->organisation), put(&w, "\n");
     put(&w, r->supporters == URNE_INITIATIVE_PUBLIC ? "supporters = public\n" : "supporters = confidential\n");
     if (r->identity == URNE_INITIATIVE_BY_EMAIL) put(&w, "identity = email\n"); /* roll: every text before it */
+    for (size_t i = 0; i < r->nfigures; i++) {
+        const urne_initiative_figure *f = &r->figures[i];
+        if (f->seats >= 0) put(&w, "seats "), put(&w, f->territory), put(&w, " = "), put_int(&w, f->seats), put(&w, "\n");
+        if (f->minimum >= 0)
+            put(&w, "minimum "), put(&w, f->territory), put(&w, " = "), put_int(&w, f->minimum), put(&w, "\n");
+    }
     return w.len;
 }

@@ -22,6 +22,27 @@ static urne_initiative_tally_status refuse(urne_initiative_tally *out, urne_init
     return code;
 }
 
+/* c's seats and minimum: its own when given, else the rules' (rules.h), -1 when
+ * neither. 0, or -1 with out->why said when both are given and differ. */
+static int figures_of(const urne_initiative_rules *r, const urne_initiative_count *c, int64_t *seats,
+                      int64_t *minimum, urne_initiative_tally *out) {
+    const urne_initiative_figure *f = c->name ? urne_initiative_rules_figure(r, c->name) : NULL;
+    int64_t rs = f ? f->seats : -1, rm = f ? f->minimum : -1;
+    *seats = c->seats >= 0 ? c->seats : rs;
+    *minimum = c->minimum >= 0 ? c->minimum : rm;
+    if (c->seats >= 0 && rs >= 0 && c->seats != rs) {
+        urne_phrase_set(&out->why, "territory %s: its counts give it %lld seats, the rules %lld", name_of(c),
+                        (long long)c->seats, (long long)rs);
+        return -1;
+    }
+    if (c->minimum >= 0 && rm >= 0 && c->minimum != rm) {
+        urne_phrase_set(&out->why, "territory %s: its counts give it a minimum of %lld, the rules %lld", name_of(c),
+                        (long long)c->minimum, (long long)rm);
+        return -1;
+    }
+    return 0;
+}
+
 /* First pass: every territory's figures and minimum. */
 static urne_initiative_tally_status check_counts(const urne_initiative_rules *r, const urne_initiative_count *counts,
                                                  size_t n, urne_initiative_territory_result *results,
@@ -47,7 +68,9 @@ static urne_initiative_tally_status check_counts(const urne_initiative_rules *r,
         }
         urne_initiative_territory_result *t = &results[i];
         memset(t, 0, sizeof *t);
-        switch (urne_initiative_threshold_resolve(&r->territory, c->electorate, c->seats, c->minimum, &t->minimum)) {
+        int64_t seats, minimum;
+        if (figures_of(r, c, &seats, &minimum, out) < 0) return refuse(out, URNE_INITIATIVE_TALLY_FIGURES_DIFFER, i);
+        switch (urne_initiative_threshold_resolve(&r->territory, c->electorate, seats, minimum, &t->minimum)) {
         case URNE_INITIATIVE_RESOLVED: break;
         case URNE_INITIATIVE_RESOLVE_OVERFLOW:
             urne_phrase_set(&out->why, "territory %s: its minimum exceeds the largest count urne holds", name_of(c));

@@ -2,7 +2,8 @@
  * initiative tally: has an initiative reached its threshold?
  *
  * Given, for each territory, its electorate and its count of valid signatures
- * (and, when its rules need them, its seats or its own minimum), the tally says
+ * (and, when its rules need them, its seats or its own minimum: with its counts,
+ * or else as the rules give them, rules.h; both given must agree), the tally says
  * what the rules ask (urne_initiative_rules: the national threshold, each
  * territory's minimum, the number of territories that must reach theirs) and
  * whether each is met: the national count against the national threshold, each
@@ -34,8 +35,8 @@ typedef struct urne_initiative_count {
     const char *name;   /* the territory's name or code; not owned */
     int64_t electorate; /* registered electors (>= 0) */
     int64_t signatures; /* valid signatures (0 .. electorate) */
-    int64_t seats;      /* PER_SEAT rules: its seats; -1 when not given */
-    int64_t minimum;    /* GIVEN rules: its own minimum; -1 when not given */
+    int64_t seats;      /* PER_SEAT rules: its seats; -1 when not given (the rules' then) */
+    int64_t minimum;    /* GIVEN rules: its own minimum; -1 when not given (the rules' then) */
 } urne_initiative_count;
 
 /* What the tally says of one territory. */
@@ -54,6 +55,7 @@ typedef enum urne_initiative_tally_status {
     URNE_INITIATIVE_TALLY_OVERFLOW,       /* a sum or a minimum beyond int64 */
     URNE_INITIATIVE_TALLY_NO_SEATS,       /* PER_SEAT rules, a territory without its seats */
     URNE_INITIATIVE_TALLY_NO_MINIMUM,     /* GIVEN rules, a territory without its minimum */
+    URNE_INITIATIVE_TALLY_FIGURES_DIFFER, /* its counts and the rules give it different seats or minimums */
     URNE_INITIATIVE_TALLY_NO_TERRITORIES  /* no territory at all */
 } urne_initiative_tally_status;
 

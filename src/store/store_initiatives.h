@@ -31,7 +31,7 @@
 typedef struct urne_store urne_store;
 
 #define URNE_STORE_INITIATIVE_TITLE_MAX 200
-#define URNE_STORE_INITIATIVE_RULES_MAX 2048 /* the rules text (urne_initiative_rules_write) */
+#define URNE_STORE_INITIATIVE_RULES_MAX 16384 /* the rules text (urne_initiative_rules_write): 128 figures (rules.h) of the longest names fit */
 #define URNE_STORE_INITIATIVE_TEXT_MAX 4000  /* the committee's reasons, the authority's answer */
 #define URNE_STORE_INITIATIVE_REASON_MAX 1000 /* an invalidation's reason */
 #define URNE_STORE_INITIATIVE_HASH 65        /* 32 bytes in hex, NUL */

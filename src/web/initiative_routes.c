@@ -82,10 +82,10 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
         {URNE_WHY_NO_OPENING, N_("Field 'rules': say when the collection opens, with a line opens = YYYY-MM-DD, "
                                  "and when it ends (closes = or window =): the rules cannot change once the "
                                  "initiative is created.")},
-        {URNE_WHY_TERRITORY_FIGURES, N_("Field 'rules': here a territory's minimum is a count or a share of its "
-                                        "electorate (territory = 720, territory = 0.1%): the roll gives no territory "
-                                        "its seats nor a minimum of its own, so per-seat and given could never be "
-                                        "reached (they are for urne initiative tally and its counts file).")},
+        {URNE_WHY_TERRITORY_FIGURES, N_("These rules compute each territory's minimum from its seats (per-seat) "
+                                        "or take it as given: they must give each territory its figure, a line per "
+                                        "territory named as on the roll (seats Malta = 6, or minimum Corse = 3000). "
+                                        "They give none for this territory, or none at all.")},
         {URNE_WHY_INITIATIVE_KEY, N_("Field 'authority_key': the authority's public key, 64 hexadecimal digits.")},
         {URNE_WHY_UNKNOWN_RECEIPT, N_("No signature of this initiative has that receipt code.")},
         {URNE_WHY_SAMPLE_SIZE, N_("A sample holds 1 to as many signatures as are valid.")},

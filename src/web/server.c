@@ -7,7 +7,8 @@
  * then a last time to answer. `dispatch` then serves an anonymous GET from the
  * cache when it can (cache.c), parses the body (a form or JSON, flattened into
  * fields: request.c), finds the session (cookie, or a bearer token for API
- * clients: session.c), checks the CSRF token of any POST made with a cookie, and
+ * clients: session.c), refuses a POST sent from another site (origin.c), checks
+ * the CSRF token of any POST made with a cookie, and
  * hands the request to api.c or pages.c, which answer through reply.c. When it is
  * done, `on_completed` writes one JSON line to the access log and frees the
  * request. The log is written through a buffer of 64 KiB, not a system call
@@ -59,6 +60,7 @@
 #include "conns.h"
 #include "deadline.h"
 #include "flash.h"
+#include "origin.h"
 #include "mail.h"
 #include "reply.h"
 #include "request.h"
@@ -108,6 +110,10 @@ static size_t body_limit(urne_req *r, const char *url, const char *method) {
     return urne_session_find(r) == 0 && r->user.role != URNE_ROLE_PUBLIC ? IMPORT_LIMIT : BODY_LIMIT;
 }
 
+static const char *header(const urne_req *r, const char *name) {
+    return urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
 static enum MHD_Result dispatch(urne_req *r) {
     urne_req_pick_lang(r);
     if (r->too_large) return urne_reply_refuse(r, 413, _(r, "Request too large."));
@@ -122,6 +128,12 @@ static enum MHD_Result dispatch(urne_req *r) {
     }
     if (!is_get && strcmp(r->method, "POST") != 0)
         return urne_reply_refuse(r, 405, _(r, "Method not allowed."));
+    /* A POST a browser was made to send from another site (origin.c): the public's
+     * forms have no session, hence no CSRF token, to refuse it by. */
+    if (!is_get && !urne_origin_ours(header(r, "Origin"), header(r, "Referer"), header(r, "Host"),
+                                     r->srv->public_url))
+        return urne_reply_refuse(r, 403, _(r, "This form was sent from another site than this one: it is refused. "
+                                             "To sign or send it, fill it in on this site's own page."));
     char why[300];
     if (urne_req_parse_body(r, why, sizeof why) < 0) return urne_reply_refuse(r, 400, why);
     /* The database out of reach: try again later, rather than act as the public. */

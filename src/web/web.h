@@ -9,7 +9,8 @@
  *   server.c    a request's life (CSRF, dispatch, access log), start and stop;
  *               beside it, one concept each: addr.c, conns.c, clean.c, cache.c,
  *               throttle.c, request.c, session.c, reply.c, flash.c (a form's
- *               message for the page its redirect leads to)
+ *               message for the page its redirect leads to), origin.c (a POST
+ *               sent from another site refused)
  *   routes.c    the dispatcher over the route tables, one per component
  *               (results_routes.c, notice_routes.c, grant_routes.c, pages.c)
  *   actions.c   the results component's acts, and logging in and out and creating

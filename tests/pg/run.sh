@@ -20,7 +20,7 @@ set -u
 urne=$1
 src=$2
 shots=${3:-}
-tests="roles integrity api access_log crash notice initiative initiative_crash initiative_codes initiative_batch initiative_letters initiative_mail initiative_user initiative_manage reload sign_load match forum prg live deadline cache gzip lang download pv outlier many_candidates
+tests="roles integrity api access_log crash notice initiative initiative_crash initiative_codes initiative_batch initiative_letters initiative_mail initiative_user initiative_manage reload initiative_eci origin sign_load match forum prg live deadline cache gzip lang download pv outlier many_candidates
        routes security spaces story audit store_copy zone"
 dir=$(mktemp -u "${TMPDIR:-/tmp}/urne-pg.XXXXXX")
 log=$(mktemp "${TMPDIR:-/tmp}/urne-pg-log.XXXXXX")

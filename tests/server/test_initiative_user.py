@@ -7,7 +7,8 @@ organiser and a signer tripped on, each checked so that it cannot come back.
   the rule, in English and in French.
 - Rules whose territories' minimum is per seat or given (the ECI preset) made
   an initiative that could never reach its threshold (the roll gives no seats
-  nor minimum per territory): refused at creation too.
+  nor minimum per territory): refused at creation too, unless the rules give
+  the territories' figures (test_initiative_eci.py).
 - The authority's export and sample of a petition by e-mail left out the
   address sealed for it: a column now.
 - Names in Latin Extended-B and Additional (Romanian Ș Ț, an ECI's member state;
@@ -49,8 +50,8 @@ try:
     for rules in ("preset = eci\n" + DATED, "preset = territories\nterritory = given\n" + DATED):
         st, d = admin.post("/api/initiatives", {"title": "ECI", "rules": rules, "authority_key": KEY})
         check(st == 400 and d.get("field") == "rules" and d.get("rule") == "territory-figures"
-              and "per-seat and given could never be reached" in d.get("error", ""),
-              f"a minimum per seat or given, which no roll gives figures for: refused: {st} {d}")
+              and "seats Malta = 6" in d.get("error", ""),
+              f"a minimum per seat or given, and no territory's figure in the rules: refused: {st} {d}")
     st, d = admin.post("/api/initiatives", {"title": "Sans date", "rules": "preset = rip\n", "authority_key": KEY},
                        headers={"Accept-Language": "fr"})
     check(st == 400 and "opens = AAAA-MM-JJ" in d.get("error", "") and "\u00a0:" in d.get("error", ""),

@@ -391,6 +391,15 @@ static int same_threshold(const urne_initiative_threshold *a, const urne_initiat
     return a->basis == b->basis && a->count == b->count && a->num == b->num && a->den == b->den;
 }
 
+static int same_figures(const urne_initiative_rules *a, const urne_initiative_rules *b) {
+    if (a->nfigures != b->nfigures) return 0;
+    for (size_t i = 0; i < a->nfigures; i++)
+        if (strcmp(a->figures[i].territory, b->figures[i].territory) != 0 || a->figures[i].seats != b->figures[i].seats ||
+            a->figures[i].minimum != b->figures[i].minimum)
+            return 0;
+    return 1;
+}
+
 /* Field by field: a struct's padding is not its value. */
 static int same_rules(const urne_initiative_rules *a, const urne_initiative_rules *b) {
     return strcmp(a->preset, b->preset) == 0 && same_threshold(&a->national, &b->national) &&
@@ -399,7 +408,7 @@ static int same_rules(const urne_initiative_rules *a, const urne_initiative_rule
            a->window_days == b->window_days && a->stop_at_threshold == b->stop_at_threshold &&
            a->age_min == b->age_min && strcmp(a->roll_territory, b->roll_territory) == 0 &&
            strcmp(a->organisation, b->organisation) == 0 && a->supporters == b->supporters &&
-           a->identity == b->identity;
+           a->identity == b->identity && same_figures(a, b);
 }
 
 /* Every preset, and adjusted rules, written and read back into the same rules. */
@@ -478,6 +487,87 @@ static void test_identity_email(void **state) {
     assert_int_equal(urne_initiative_tally_evaluate(&r, &c, 1, &res, &t), URNE_INITIATIVE_TALLY_EXCEEDS);
 }
 
+/* The territories' figures in the rules text (rules.h): read, checked, written
+ * back, and used by the tally when the counts give none, at the edge. */
+static void test_figures(void **state) {
+    (void)state;
+    urne_initiative_rules r, back;
+    parse_case("preset = eci\nnational = 30\nterritories = 2\nseats Malta = 6\nseats  Pays de la Loire  = 10\n"
+               "seats Austria=2\n",
+               0, NULL, NULL, &r);
+    assert_int_equal(r.nfigures, 3);
+    assert_string_equal(r.figures[1].territory, "Pays de la Loire");
+    assert_int_equal(r.figures[1].seats, 10);
+    assert_int_equal(r.figures[1].minimum, -1);
+    assert_int_equal(r.figures[2].seats, 2);
+    assert_non_null(urne_initiative_rules_figure(&r, "Malta"));
+    assert_null(urne_initiative_rules_figure(&r, "malta"));
+    assert_true(urne_initiative_rules_need_figures(&r));
+    char text[2048];
+    size_t n = urne_initiative_rules_write(&r, text, sizeof text);
+    assert_non_null(strstr(text, "seats Pays de la Loire = 10\n"));
+    parse_case(text, 0, NULL, NULL, &back);
+    assert_int_equal(n, strlen(text));
+    assert_true(same_rules(&r, &back));
+
+    /* Tally by the rules' seats, with 4 per seat: Malta 24, Austria 8, Pays de la Loire 40. */
+    r.territory.count = 4;
+    urne_initiative_count c[3] = {one("Malta", 100, 24), one("Austria", 100, 8), one("Pays de la Loire", 100, 0)};
+    urne_initiative_territory_result t[3];
+    urne_initiative_tally out;
+    assert_int_equal(urne_initiative_tally_evaluate(&r, c, 3, t, &out), URNE_INITIATIVE_TALLY_OK);
+    assert_int_equal(t[0].minimum, 24);
+    assert_int_equal(t[1].minimum, 8);
+    assert_int_equal(t[2].minimum, 40);
+    assert_int_equal(out.territories_reaching, 2);
+    assert_true(out.reached); /* 32 of 30 nationally, 2 states of 2 */
+    c[1].signatures = 7; /* Austria one short */
+    assert_int_equal(urne_initiative_tally_evaluate(&r, c, 3, t, &out), URNE_INITIATIVE_TALLY_OK);
+    assert_false(t[1].reached);
+    assert_false(out.territories_met);
+    assert_false(out.reached);
+    /* The counts' own seats agree, or the tally refuses. */
+    c[1].seats = 2;
+    assert_int_equal(urne_initiative_tally_evaluate(&r, c, 3, t, &out), URNE_INITIATIVE_TALLY_OK);
+    c[1].seats = 3;
+    assert_int_equal(urne_initiative_tally_evaluate(&r, c, 3, t, &out), URNE_INITIATIVE_TALLY_FIGURES_DIFFER);
+    assert_int_equal(out.fault_index, 1);
+    assert_non_null(out.why.fmt);
+    /* A territory neither gives: no seats. */
+    c[1].seats = -1;
+    c[2].name = "Bretagne";
+    assert_int_equal(urne_initiative_tally_evaluate(&r, c, 3, t, &out), URNE_INITIATIVE_TALLY_NO_SEATS);
+    assert_int_equal(out.fault_index, 2);
+
+    /* Given minimums. */
+    parse_case("preset = eci\nterritory = given\nterritories = 1\nminimum Corse = 3 000\n", 0, NULL, NULL, &r);
+    assert_int_equal(r.figures[0].minimum, 3000);
+    urne_initiative_count corse = one("Corse", 10000, 3000);
+    r.national.count = 3000;
+    assert_int_equal(urne_initiative_tally_evaluate(&r, &corse, 1, t, &out), URNE_INITIATIVE_TALLY_OK);
+    assert_true(out.reached);
+    corse.signatures--;
+    assert_int_equal(urne_initiative_tally_evaluate(&r, &corse, 1, t, &out), URNE_INITIATIVE_TALLY_OK);
+    assert_false(out.reached);
+    corse.minimum = 2000;
+    assert_int_equal(urne_initiative_tally_evaluate(&r, &corse, 1, t, &out), URNE_INITIATIVE_TALLY_FIGURES_DIFFER);
+
+    /* Their errors, by line, field and rule. */
+    parse_case("preset = eci\nseats Malta = 6\nseats Malta = 7\n", 3, "seats Malta", "key-repeated", &r);
+    parse_case("preset = eci\nseats = 6\n", 2, "seats", "territory-name", &r);
+    parse_case("preset = eci\nseats Malta = six\n", 2, "seats Malta", "bad-value", &r);
+    parse_case("preset = eci\nseats Malta = 0\n", 0, "seats Malta", "must-be-positive", &r);
+    parse_case("preset = eci\nminimum Malta = 4320\n", 0, "minimum Malta", "figure-unused", &r);
+    parse_case("preset = rip\nseats Malta = 6\n", 0, "seats Malta", "figure-unused", &r);
+    parse_case("seats Malta = 6\npreset = eci\n", 2, "preset", "preset-not-first", &r);
+    parse_case("preset = eci\nseatsMalta = 6\n", 2, "", "unknown-key", &r);
+    char many[8192];
+    size_t k = (size_t)snprintf(many, sizeof many, "preset = eci\n");
+    for (int i = 0; i <= URNE_INITIATIVE_FIGURES_MAX; i++)
+        k += (size_t)snprintf(many + k, sizeof many - k, "seats T%d = 1\n", i);
+    parse_case(many, URNE_INITIATIVE_FIGURES_MAX + 2, "seats T128", "too-many-figures", &r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identity_email),
@@ -485,7 +575,7 @@ int main(void) {
         cmocka_unit_test(test_territories),      cmocka_unit_test(test_tally_refusals),
         cmocka_unit_test(test_percentages),      cmocka_unit_test(test_calendar_and_window),
         cmocka_unit_test(test_rules_text),       cmocka_unit_test(test_threshold_text),
-        cmocka_unit_test(test_rules_write),
+        cmocka_unit_test(test_rules_write),      cmocka_unit_test(test_figures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

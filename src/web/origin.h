@@ -1,0 +1,15 @@
+/*
+ * origin: the same-origin check of every POST (origin.c says why and how).
+ */
+#ifndef URNE_WEB_ORIGIN_H
+#define URNE_WEB_ORIGIN_H
+
+/* 1 when a POST with these headers (NULL: absent) may be urne's own: neither
+ * Origin nor Referer given, or the Origin (else the Referer) an http(s) URL
+ * whose host and port are the Host header's (a Host without a port: the
+ * scheme's default port), or whose scheme, host and port are public_url's
+ * (NULL or "" when the server has none). 0 when it names another site, "null",
+ * or nothing readable. Pure: no I/O, no allocation. */
+int urne_origin_ours(const char *origin, const char *referer, const char *host, const char *public_url);
+
+#endif

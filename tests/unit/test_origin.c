@@ -1,0 +1,82 @@
+/*
+ * test_origin: the same-origin check of POSTs (web/origin.c) at its edges:
+ * neither header, Origin before Referer, a Host with and without its port, the
+ * scheme's default ports, IPv6 hosts, case, the public URL (scheme and port
+ * included), and what names no site ("null", another scheme, a port out of
+ * range, user information).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../src/web/origin.h"
+
+static void test_headers(void **state) {
+    (void)state;
+    assert_int_equal(urne_origin_ours(NULL, NULL, "a.org", NULL), 1);  /* curl */
+    assert_int_equal(urne_origin_ours(NULL, NULL, NULL, NULL), 1);
+    assert_int_equal(urne_origin_ours("http://a.org", NULL, "a.org", NULL), 1);
+    assert_int_equal(urne_origin_ours("http://b.org", NULL, "a.org", NULL), 0);
+    assert_int_equal(urne_origin_ours(NULL, "http://a.org/initiatives/1?x=1#y", "a.org", NULL), 1);
+    assert_int_equal(urne_origin_ours(NULL, "http://b.org/a.org", "a.org", NULL), 0);
+    /* The Origin wins over the Referer, either way. */
+    assert_int_equal(urne_origin_ours("http://b.org", "http://a.org/", "a.org", NULL), 0);
+    assert_int_equal(urne_origin_ours("http://a.org", "http://b.org/", "a.org", NULL), 1);
+    /* Naming no site: refused. */
+    assert_int_equal(urne_origin_ours("null", NULL, "a.org", NULL), 0);
+    assert_int_equal(urne_origin_ours("", NULL, "a.org", NULL), 0);
+    assert_int_equal(urne_origin_ours(NULL, "ftp://a.org/", "a.org", NULL), 0);
+    assert_int_equal(urne_origin_ours(NULL, "a.org/page", "a.org", NULL), 0);
+    assert_int_equal(urne_origin_ours("http://user@a.org", NULL, "a.org", NULL), 0);
+    assert_int_equal(urne_origin_ours("http://a.org", NULL, NULL, NULL), 0); /* no Host: nothing to be */
+    assert_int_equal(urne_origin_ours("http://a.org", NULL, "", NULL), 0);
+}
+
+static void test_ports(void **state) {
+    (void)state;
+    assert_int_equal(urne_origin_ours("http://a.org:8080", NULL, "a.org:8080", NULL), 1);
+    assert_int_equal(urne_origin_ours("http://a.org:8081", NULL, "a.org:8080", NULL), 0);
+    assert_int_equal(urne_origin_ours("http://a.org", NULL, "a.org:8080", NULL), 0);
+    /* A Host without a port: the default port of the Origin's scheme (a proxy's $host). */
+    assert_int_equal(urne_origin_ours("https://a.org", NULL, "a.org", NULL), 1);
+    assert_int_equal(urne_origin_ours("https://a.org:443", NULL, "a.org", NULL), 1);
+    assert_int_equal(urne_origin_ours("http://a.org:80", NULL, "a.org", NULL), 1);
+    assert_int_equal(urne_origin_ours("https://a.org:8443", NULL, "a.org", NULL), 0);
+    assert_int_equal(urne_origin_ours("https://a.org", NULL, "a.org:443", NULL), 1);
+    assert_int_equal(urne_origin_ours("http://a.org", NULL, "a.org:443", NULL), 0);
+    /* Ports that are none. */
+    assert_int_equal(urne_origin_ours("http://a.org:0", NULL, "a.org", NULL), 0);
+    assert_int_equal(urne_origin_ours("http://a.org:65536", NULL, "a.org:65536", NULL), 0);
+    assert_int_equal(urne_origin_ours("http://a.org:", NULL, "a.org", NULL), 0);
+    assert_int_equal(urne_origin_ours("http://a.org:8x", NULL, "a.org:8", NULL), 0);
+    assert_int_equal(urne_origin_ours("http://a.org:8080", NULL, "a.org:8080x", NULL), 0);
+    /* IPv6, case. */
+    assert_int_equal(urne_origin_ours("http://[::1]:8080", NULL, "[::1]:8080", NULL), 1);
+    assert_int_equal(urne_origin_ours("http://[::1]:8080", NULL, "[::2]:8080", NULL), 0);
+    assert_int_equal(urne_origin_ours("http://[::1", NULL, "[::1]", NULL), 0);
+    assert_int_equal(urne_origin_ours("HTTPS://A.Org", NULL, "a.ORG", NULL), 1);
+    assert_int_equal(urne_origin_ours("http://a.org.evil.net", NULL, "a.org", NULL), 0);
+    assert_int_equal(urne_origin_ours("http://a.or", NULL, "a.org", NULL), 0);
+}
+
+static void test_public_url(void **state) {
+    (void)state;
+    const char *pub = "https://vote.example.net:8443";
+    assert_int_equal(urne_origin_ours("https://vote.example.net:8443", NULL, "vote.example.net", pub), 1);
+    assert_int_equal(urne_origin_ours("http://vote.example.net:8443", NULL, "vote.example.net", pub), 0);
+    assert_int_equal(urne_origin_ours("https://vote.example.net", NULL, "10.0.0.1:8080", pub), 0);
+    assert_int_equal(urne_origin_ours("https://vote.example.net", NULL, "vote.example.net", pub), 1); /* the Host's */
+    assert_int_equal(urne_origin_ours("https://vote.example.net", NULL, "x.org", "https://vote.example.net/urne"), 1);
+    assert_int_equal(urne_origin_ours("https://evil.net", NULL, "x.org", ""), 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_headers),
+        cmocka_unit_test(test_ports),
+        cmocka_unit_test(test_public_url),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
