@@ -20,8 +20,9 @@
  * then; the library named is the one CMake found (URNE_PQ_SONAME), whose headers
  * were compiled against.
  *
- * When libpq cannot be loaded (not installed), PQconnectdb and PQconndefaults return
- * NULL as libpq does when out of memory, and urne_pq_why_null() gives the reason for
+ * When libpq cannot be loaded (not installed), PQconnectdb, PQconnectdbParams,
+ * PQconnectStartParams, PQconninfoParse and PQconndefaults return NULL as libpq
+ * does when out of memory, and urne_pq_why_null() gives the reason for
  * the message; PQfinish, PQclear, PQconninfoFree and PQfreemem of NULL do nothing as
  * in libpq. Every other function needs a connection or a result, which cannot exist
  * then: reaching one is a bug, and it aborts with a message.
@@ -40,6 +41,13 @@
 
 /* X(return type, name, (parameters), (arguments)): forwarded as they are. */
 #define URNE_PQ_FORWARDED(X)                                                                                   \
+    X(int, PQbackendPID, (const PGconn *conn), (conn))                                                        \
+    X(PostgresPollingStatusType, PQconnectPoll, (PGconn * conn), (conn))                                      \
+    X(int, PQflush, (PGconn * conn), (conn))                                                                  \
+    X(int, PQisBusy, (PGconn * conn), (conn))                                                                 \
+    X(PostgresPollingStatusType, PQresetPoll, (PGconn * conn), (conn))                                        \
+    X(int, PQresetStart, (PGconn * conn), (conn))                                                             \
+    X(int, PQsendQuery, (PGconn * conn, const char *query), (conn, query))                                    \
     X(char *, PQcmdStatus, (PGresult * res), (res))                                                           \
     X(char *, PQcmdTuples, (PGresult * res), (res))                                                           \
     X(int, PQconsumeInput, (PGconn * conn), (conn))                                                           \
@@ -95,6 +103,11 @@
  * that accept NULL. */
 #define URNE_PQ_WRITTEN(X)                                                                                     \
     X(PGconn *, PQconnectdb, (const char *conninfo), (conninfo))                                              \
+    X(PGconn *, PQconnectdbParams, (const char *const *keywords, const char *const *values, int expand_dbname),  \
+      (keywords, values, expand_dbname))                                                                      \
+    X(PGconn *, PQconnectStartParams, (const char *const *keywords, const char *const *values, int expand_dbname), \
+      (keywords, values, expand_dbname))                                                                      \
+    X(PQconninfoOption *, PQconninfoParse, (const char *conninfo, char **errmsg), (conninfo, errmsg))         \
     X(PQconninfoOption *, PQconndefaults, (void), ())                                                         \
     X(void, PQfinish, (PGconn * conn), (conn))                                                                \
     X(void, PQclear, (PGresult * res), (res))                                                                 \
@@ -157,6 +170,21 @@ URNE_PQ_FORWARDED(X)
 #undef X
 
 PGconn *PQconnectdb(const char *conninfo) { return pq_ready() ? pq.PQconnectdb(conninfo) : NULL; }
+
+PGconn *PQconnectdbParams(const char *const *keywords, const char *const *values, int expand_dbname) {
+    return pq_ready() ? pq.PQconnectdbParams(keywords, values, expand_dbname) : NULL;
+}
+
+PGconn *PQconnectStartParams(const char *const *keywords, const char *const *values, int expand_dbname) {
+    return pq_ready() ? pq.PQconnectStartParams(keywords, values, expand_dbname) : NULL;
+}
+
+/* Without libpq: NULL, and no message (its caller then adds no defaults and the
+ * connection, NULL too, says why). */
+PQconninfoOption *PQconninfoParse(const char *conninfo, char **errmsg) {
+    if (errmsg) *errmsg = NULL;
+    return pq_ready() ? pq.PQconninfoParse(conninfo, errmsg) : NULL;
+}
 
 PQconninfoOption *PQconndefaults(void) { return pq_ready() ? pq.PQconndefaults() : NULL; }
 
