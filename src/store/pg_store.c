@@ -580,20 +580,6 @@ static int migrate(urne_store *s) {
 
 /* ---- opening and closing ---- */
 
-int urne_pg_is_conninfo(const char *where) {
-    size_t n = 0;
-    while (islower((unsigned char)where[n]) || where[n] == '_') n++;
-    size_t k = n;
-    while (where[k] == ' ') k++;
-    if (n == 0 || where[k] != '=') return 0;
-    PQconninfoOption *known = PQconndefaults();
-    int found = 0;
-    for (PQconninfoOption *o = known; o && o->keyword && !found; o++)
-        found = strlen(o->keyword) == n && strncmp(o->keyword, where, n) == 0;
-    PQconninfoFree(known);
-    return found;
-}
-
 static void pg_close(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     PQfinish(q->conn); /* the server rolls back a transaction left open */
@@ -607,20 +593,7 @@ void urne_pg_quiet(void *arg, const char *message) {
     (void)message;
 }
 
-/* libpq waits for ever for a connection to be made when nothing sets
- * connect_timeout: a database host that stopped answering (a network cut that drops
- * packets, a frozen server) would hold `urne serve` at start, and hold every request
- * behind a reconnection (PQreset, under the application's lock) for as long. So the
- * default given here, through libpq's own environment variable, which the URL, the
- * service file and the variable set by the administrator all override. */
-#define URNE_PG_CONNECT_TIMEOUT "10"
-
-static pthread_once_t timeout_once = PTHREAD_ONCE_INIT;
-static void connect_timeout_default(void) { setenv("PGCONNECT_TIMEOUT", URNE_PG_CONNECT_TIMEOUT, 0); }
-
 urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
-    /* before any connection, and before the server's other threads start */
-    pthread_once(&timeout_once, connect_timeout_default);
     urne_pg *q = calloc(1, sizeof *q);
     if (q == NULL) {
         urne_phrase_set(why, "out of memory");

@@ -52,9 +52,14 @@
  * (data unacknowledged for as long drops it). They apply to TCP connections only;
  * a Unix socket has no keepalives, its server being on the same machine. Its
  * fallback_application_name is "urne" (pg_stat_activity says who holds a session).
+ * And libpq waits for ever for a connection to be made when nothing sets
+ * connect_timeout: urne gives it 10 s by default (below), for the first connection
+ * of a process (a command, a server starting), which waits no deadline of its own.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +159,20 @@ static int connecting(PGconn *conn, PostgresPollingStatusType (*step)(PGconn *),
     return 0;
 }
 
+int urne_pg_is_conninfo(const char *where) {
+    size_t n = 0;
+    while (islower((unsigned char)where[n]) || where[n] == '_') n++;
+    size_t k = n;
+    while (where[k] == ' ') k++;
+    if (n == 0 || where[k] != '=') return 0;
+    PQconninfoOption *known = PQconndefaults();
+    int found = 0;
+    for (PQconninfoOption *o = known; o && o->keyword && !found; o++)
+        found = strlen(o->keyword) == n && strncmp(o->keyword, where, n) == 0;
+    PQconninfoFree(known);
+    return found;
+}
+
 /* Whether the parsed connection string o sets keyword. */
 static int given(const PQconninfoOption *o, const char *keyword) {
     for (; o && o->keyword; o++)
@@ -161,7 +180,19 @@ static int given(const PQconninfoOption *o, const char *keyword) {
     return 0;
 }
 
+/* libpq waits for ever for a connection to be made when nothing sets
+ * connect_timeout: a database host that stopped answering (a network cut that drops
+ * packets, a frozen server) would hold `urne serve` at start, and hold every request
+ * behind a reconnection (PQreset, under the application's lock) for as long. So the
+ * default given here, through libpq's own environment variable, which the URL, the
+ * service file and the variable set by the administrator all override. */
+#define URNE_PG_CONNECT_TIMEOUT "10"
+
+static pthread_once_t timeout_once = PTHREAD_ONCE_INIT; /* before any connection */
+static void connect_timeout_default(void) { setenv("PGCONNECT_TIMEOUT", URNE_PG_CONNECT_TIMEOUT, 0); }
+
 PGconn *urne_pg_connect(const char *conninfo, int timeout_ms, int *timed_out) {
+    pthread_once(&timeout_once, connect_timeout_default);
     static const char *const keys[] = {"keepalives_idle", "keepalives_interval", "keepalives_count",
                                        "tcp_user_timeout"};
     static const char *const values[] = {"30", "10", "3", "30000"};
