@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #include "store_backend.h"
 #include "store_sql.h"
@@ -71,6 +72,7 @@ typedef struct urne_pg_heard {
     int wake_fd;
     int pending;
     unsigned reload; /* moved when a commit's fate was unknown, now settled: the watch reloads all */
+    int doubt_pid;   /* the store's session whose COMMIT's answer was lost, until it is ended (0: none) */
     int64_t own_first[URNE_PG_OWN], own_last[URNE_PG_OWN];
     size_t own_start, own_n;
 } urne_pg_heard;
@@ -95,6 +97,7 @@ typedef struct urne_pg {
     int timeout_ms;  /* the deadline on its round trips (pg_wait.c; 0: none) */
     int stalled_pid; /* the session given up on at a deadline, to end when connected again (0: none) */
     int in_doubt;    /* a COMMIT's answer lost with the connection: reload when connected again */
+    struct timespec retry_at; /* after a reconnection that found no answer: none tried before (CLOCK_MONOTONIC) */
     int64_t lost_at; /* when the connection was found lost (time(2)), for the line saying it is back */
     char reopen_said[300]; /* why it could not be opened again, as last said ("" when not said) */
     /* The audit head as last read: under its row lock by a write transaction's

@@ -42,9 +42,12 @@
  * answer within the deadline: pg_wait.c) leaves the transaction's fate unknown: the
  * commit fails, so memory is not patched, though PostgreSQL may have committed it
  * (a COMMIT still in the socket of a frozen server is run when it wakes). The
- * handle notes it (in_doubt), and when the connection is open again, its old
- * session ended and waited for, the watch reloads every election from the database
- * (pg_store.c's revived).
+ * handle notes it (in_doubt, and the session in heard_state), and when the
+ * connection is open again, its old session ended and waited for, the watch reloads
+ * every election from the database (pg_store.c's revived). The watch, when its own
+ * connection was lost too, ends that session as it connects again, before it
+ * reloads everything (pg_watch.c): memory is then right even before a request
+ * comes to open the store's connection again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,7 +213,12 @@ int urne_pg_flush(urne_store *s) {
     }
     if (PQstatus(q->conn) == CONNECTION_BAD && !q->committed)
         for (int j = 0; j < q->npipe; j++) /* COMMIT sent, its answer lost: committed or not, none can say */
-            q->in_doubt |= q->pipe[j].after == URNE_PG_AFTER_COMMIT;
+            if (q->pipe[j].after == URNE_PG_AFTER_COMMIT) {
+                q->in_doubt = 1;
+                pthread_mutex_lock(&q->heard_state.lock); /* for the watch to end it (pg_watch.c) */
+                q->heard_state.doubt_pid = PQbackendPID(q->conn) > 0 ? PQbackendPID(q->conn) : 0;
+                pthread_mutex_unlock(&q->heard_state.lock);
+            }
     for (; k < q->npipe; k++) /* not answered: a statement prepared by them is not */
         if (q->pipe[k].slot >= 0) q->prepared[q->pipe[k].slot] = NULL;
     q->npipe = 0;

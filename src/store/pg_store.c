@@ -246,8 +246,10 @@ static void say_not_reopened(urne_store *s, int timed_out) {
  * lost (the server restarted, a network cut, no answer within the deadline): open
  * it again, with one line on standard error, so that the statement can be tried
  * once more. 1 when it is open again. Inside a transaction the failure stands: the
- * transaction is gone with the connection, and its caller rolls back. A session
- * given up on at the deadline is ended first, and waited for (pg_wait.c): what it
+ * transaction is gone with the connection, and its caller rolls back. A try that
+ * found no answer within the deadline is not made again before as long has passed
+ * (the requests meanwhile get 503 at once, instead of each holding the
+ * application's lock for the deadline). A session given up on at the deadline is ended first, and waited for (pg_wait.c): what it
  * held (urne's write lock, a transaction) is let go, and a COMMIT whose answer was
  * lost has its fate settled; then the watch reloads every election from the
  * database (urne_pg_ask_reload), so that memory holds what was committed, whichever
@@ -255,9 +257,17 @@ static void say_not_reopened(urne_store *s, int timed_out) {
 static int revived(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (PQstatus(q->conn) != CONNECTION_BAD || q->in_write || q->in_read) return 0;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec < q->retry_at.tv_sec || (now.tv_sec == q->retry_at.tv_sec && now.tv_nsec < q->retry_at.tv_nsec))
+        return 0; /* the last try found no answer: the requests meanwhile get 503 at once */
     urne_store_said keep;
     urne_store_keep(s, &keep);
     int timed_out = urne_pg_reset(q->conn, q->timeout_ms) < 0;
+    if (timed_out) { /* no second try for as long: a try holds the application's lock while it waits */
+        clock_gettime(CLOCK_MONOTONIC, &q->retry_at);
+        q->retry_at.tv_sec += q->timeout_ms / 1000;
+    }
     memset(q->prepared, 0, sizeof q->prepared); /* they went with the old session */
     if (PQstatus(q->conn) != CONNECTION_OK || session_setup(s) < 0) {
         say_not_reopened(s, timed_out);
@@ -274,7 +284,12 @@ static int revived(urne_store *s) {
             return 0;
         }
     }
-    if (q->in_doubt) urne_pg_ask_reload(s);
+    if (q->in_doubt) {
+        pthread_mutex_lock(&q->heard_state.lock);
+        q->heard_state.doubt_pid = 0; /* the stalled session: ended above */
+        pthread_mutex_unlock(&q->heard_state.lock);
+        urne_pg_ask_reload(s);
+    }
     q->reopen_said[0] = 0;
     char at[24];
     urne_store_now(at);

@@ -163,6 +163,24 @@ static PGresult *answer(pg_watch *w, int sent) {
     return r;
 }
 
+/* The store's session whose COMMIT's answer was lost (pg_pipeline.c), ended and
+ * waited for, so that the reload that follows this reconnection reads what it did:
+ * 0, or -1 when the connection failed meanwhile. */
+static int end_doubt(pg_watch *w) {
+    pthread_mutex_lock(&w->state->lock);
+    int pid = w->state->doubt_pid;
+    pthread_mutex_unlock(&w->state->lock);
+    if (pid <= 0) return 0;
+    int stalled = 0;
+    int ended = urne_pg_end_stalled(w->conn, pid, w->timeout_ms, &stalled) == 0;
+    if (stalled) w->timed_out = 1;
+    if (PQstatus(w->conn) != CONNECTION_OK) return -1;
+    pthread_mutex_lock(&w->state->lock);
+    if (ended && w->state->doubt_pid == pid) w->state->doubt_pid = 0;
+    pthread_mutex_unlock(&w->state->lock);
+    return 0;
+}
+
 /* Connect and LISTEN to every channel: 0, or -1 with w->error said. A session
  * given up on before (its LISTEN holds PostgreSQL's queue of notifications) is
  * ended first. */
@@ -184,6 +202,10 @@ static int watch_connect(pg_watch *w) {
             return -1;
         }
         w->stalled_pid = 0; /* gone, or could not be ended: its host's keepalives end it */
+    }
+    if (end_doubt(w) < 0) {
+        watch_fail(w, "cannot connect to PostgreSQL to listen for changes");
+        return -1;
     }
     char sql[256] = "";
     for (int i = 0; urne_pg_channels[i]; i++) {
