@@ -17,7 +17,12 @@
  * be opened again (the database down), the store says it is unavailable
  * (urne_store_unavailable, with one line on standard error when it is first
  * found lost): the server answers 503 with Retry-After instead of 500, and the
- * next request tries to connect again.
+ * next request tries to connect again. A database that stops answering without
+ * closing (a frozen server, a dead host) is found so too: every answer is awaited
+ * with a deadline (pg_wait.c, `urne serve`'s URNE_PG_TIMEOUT), past which the
+ * connection is closed on this side and lost as above; its old session is ended
+ * once the database answers, and a COMMIT whose answer was lost so has every
+ * election reloaded (pg_pipeline.c).
  *
  * Why one connection and no pool: the server uses its store under the
  * application's one lock (app.h), which also covers the elections held in memory

@@ -230,16 +230,19 @@ int urne_pg_reset(PGconn *conn, int timeout_ms) {
     return connecting(conn, PQresetPoll, timeout_ms);
 }
 
-/* The session's process still there (its row in pg_stat_activity, as the same
- * account and database): 1, 0, or -1 (the connection failed). */
-static int still_there(PGconn *conn, const char *pid, int timeout_ms, int *stalled) {
+/* sql run with the session's process id as $1, restricted to the sessions of the
+ * same account on the same database (behind a pooler, the id may be another's). */
+static PGresult *about(PGconn *conn, const char *sql, const char *pid, int timeout_ms, int *stalled) {
+    char text[256];
+    snprintf(text, sizeof text, "%s FROM pg_stat_activity WHERE pid = $1::int AND usename = current_user AND"
+                                " datname = current_database()", sql);
     const char *v[1] = {pid};
-    PGresult *r = urne_pg_last(conn,
-                               PQsendQueryParams(conn,
-                                                 "SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int AND"
-                                                 " usename = current_user AND datname = current_database()",
-                                                 1, NULL, v, NULL, NULL, 0),
-                               timeout_ms, stalled);
+    return urne_pg_last(conn, PQsendQueryParams(conn, text, 1, NULL, v, NULL, NULL, 0), timeout_ms, stalled);
+}
+
+/* The session's process still there: 1, 0, or -1 (the connection failed). */
+static int still_there(PGconn *conn, const char *pid, int timeout_ms, int *stalled) {
+    PGresult *r = about(conn, "SELECT count(*)", pid, timeout_ms, stalled);
     int rc = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? strcmp(PQgetvalue(r, 0, 0), "0") != 0
                                                                              : -1;
     PQclear(r);
@@ -250,14 +253,7 @@ int urne_pg_end_stalled(PGconn *conn, int pid, int timeout_ms, int *stalled) {
     if (pid <= 0) return 0; /* unknown: nothing to end */
     char text[16];
     snprintf(text, sizeof text, "%d", pid);
-    const char *v[1] = {text};
-    /* The same account and database only: behind a pooler, the id may be another's. */
-    PGresult *r = urne_pg_last(conn,
-                               PQsendQueryParams(conn,
-                                                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid ="
-                                                 " $1::int AND usename = current_user AND datname = current_database()",
-                                                 1, NULL, v, NULL, NULL, 0),
-                               timeout_ms, stalled);
+    PGresult *r = about(conn, "SELECT pg_terminate_backend(pid)", text, timeout_ms, stalled);
     int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
     PQclear(r);
     if (!ok) return -1;

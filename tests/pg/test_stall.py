@@ -4,6 +4,8 @@ Every process of the cluster is stopped (SIGSTOP: to urne, a frozen server or a
 host behind a cut that drops packets) under a server whose deadline is 2 s
 (URNE_PG_TIMEOUT=2), while a secretary enters sheets one after another:
 
+- the server's connections name themselves "urne" to PostgreSQL (libpq's
+  fallback_application_name, set with urne's keepalive defaults);
 - the requests that need the database answer 503 with Retry-After instead of
   waiting for ever: the entries of the stream, a login, an entry; an anonymous
   page answers too (from memory, or 503), the server holding no request on its
@@ -87,6 +89,9 @@ try:
     sec, entry = srv.client(), srv.client()
     check(sec.login("sec", bearer=True)[0] == 200, "sec logs in")
     check(entry.login("sec", bearer=True)[0] == 200, "sec logs in a second time (the entry sent meanwhile)")
+    named = store_query(srv.db, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'urne' AND"
+                                " datname = current_database()")
+    check(int(named[0][0]) >= 2, f"the server's connections (its store's, its watch's) name urne to PostgreSQL: {named}")
     writer = threading.Thread(target=stream, daemon=True)
     writer.start()
     check(poll(lambda: len(acked) >= 20, 30), f"the stream of entries runs: {answers[-3:]}")
