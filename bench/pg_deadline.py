@@ -1,17 +1,25 @@
 """CPU per entry of `urne serve` on PostgreSQL, URNE_PG_TIMEOUT=0 (libpq's own wait,
-as before the deadline) against 10 (poll(2) on the socket): runs alternated."""
+as before the deadline) against 10 (poll(2) on the socket): runs alternated
+(bench/RESULTS.md, "a deadline on every answer awaited from PostgreSQL").
+
+    URNE_TEST_DB_URL=postgresql://... python3 bench/pg_deadline.py URNE SOURCE [ENTRIES [ROUNDS [strace]]]
+
+With "strace", the server's system calls are counted (strace -c -f) during the
+entries, and printed per entry."""
 import os, sys, time, subprocess
+N = int(sys.argv[3]) if len(sys.argv) > 3 else 600
+ROUNDS = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+STRACE = len(sys.argv) > 5 and sys.argv[5] == "strace"
 sys.argv = [sys.argv[0], sys.argv[1], sys.argv[2]]
 sys.path.insert(0, os.path.join(sys.argv[2], "tests", "server"))
 sys.path.insert(0, os.path.join(sys.argv[2], "tests", "pg"))
 from lib import *
 from multi import *
-N = 600
 def cpu(pid):
     f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
 res = {"0": [], "10": []}
-for rnd in range(1):
+for rnd in range(ROUNDS):
     for t in ("0", "10"):
         os.environ["URNE_PG_TIMEOUT"] = t
         srv = Server(); admin_db(srv); town_election(srv, "B", N, 100); srv.start()
@@ -20,14 +28,18 @@ for rnd in range(1):
         admin.post("/api/assignments", {"user": "sec", "election": 1, "first": 0, "last": N - 1})
         sec = srv.client(); sec.login("sec", bearer=True)
         sec.post("/api/elections/1/bureaux/0/sheet", sheet_for(0))
-        perf = subprocess.Popen(["strace", "-c", "-f", "-p", str(srv.proc.pid)], stderr=subprocess.PIPE, text=True)
+        perf = STRACE and subprocess.Popen(["strace", "-c", "-f", "-p", str(srv.proc.pid)], stderr=subprocess.PIPE,
+                                           text=True)
         time.sleep(0.3)
         c0 = cpu(srv.proc.pid); w0 = time.monotonic()
         for i in range(1, N):
             st, _ = sec.post(f"/api/elections/1/bureaux/{i}/sheet", sheet_for(i))
             assert st == 200, st
         c1 = cpu(srv.proc.pid); w1 = time.monotonic()
-        perf.send_signal(2); out = perf.communicate()[1]
+        out = ""
+        if perf:
+            perf.send_signal(2)
+            out = perf.communicate()[1]
         ins = {}
         for l in out.splitlines():
             f = l.split()
