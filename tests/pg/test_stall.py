@@ -17,7 +17,8 @@ host behind a cut that drops packets) under a server whose deadline is 2 s
   (its fate unknown to urne: the frozen server ran it when it woke) is not lost
   between memory and the database: every bureau the server shows entered is
   entered in the database and the other way round, every entry acknowledged
-  (200) is in the database, and `urne audit verify` finds the chain intact.
+  (200) is in the database, and `urne audit verify` finds the chain intact;
+- a URNE_PG_TIMEOUT that is not a number of seconds (0 to 3600) is refused at start.
 
 No speed is asserted: the client's own timeout (60 s) only makes a server that
 hangs fail the test instead of holding it."""
@@ -148,6 +149,11 @@ try:
     doubt = sorted({i for i, st in answers if st == 503 and i in stored})
     print(f"entries answered 503 and yet committed by the frozen server when it woke: {doubt}; the answers to "
           f"them sent again: {[(i, st) for i, st in answers if i in doubt and st != 503]}")
+    said = open(log).read()
+    check(not doubt or "a commit's answer was lost with it: every election is reloaded" in said,
+          f"an entry whose COMMIT's answer was lost has the server reload every election: {said}")
+    check("the session that did not answer is ended" in said, f"the session left behind is ended: {said}")
+    check(re.search(r"listen.*did not answer within 2 s", said), f"the watch's connection given up on too: {said}")
 finally:
     stop.set()
     check(srv.stop() == 0, "the server stops cleanly")
@@ -156,4 +162,11 @@ check(p.returncode == 0, f"urne audit verify: the chain is intact: {p.stdout} {p
 lines = [l for l in open(log).read().splitlines() if l.strip()]
 check(all(l.startswith("urne: ") for l in lines), f"every line on standard error is urne's own: {lines}")
 print("\n".join(lines))
+
+# A deadline that is not a number of seconds: `urne serve` refuses to start, saying so.
+for bad in ("abc", "-1", "3601", "2s"):
+    p = subprocess.run([URNE, "serve", "--db", srv.db, "--listen", f"127.0.0.1:{free_port()}"], capture_output=True,
+                       text=True, timeout=60, env=dict(os.environ, URNE_PG_TIMEOUT=bad))
+    check(p.returncode == 1 and "URNE_PG_TIMEOUT: not a number of seconds from 0 to 3600" in p.stderr,
+          f"URNE_PG_TIMEOUT={bad}: refused: {p.returncode} {p.stderr}")
 done()
