@@ -89,8 +89,9 @@ static int ready(int fd, short events, int timeout_ms) {
 }
 
 /* The deadline passed: the session's process id into *stalled (-1 when libpq does
- * not know it; kept when *stalled already names one, the first to be ended), and the connection ended on this side, as if the server had closed
- * it (the socket shut down, its end read: CONNECTION_BAD, the socket closed). */
+ * not know it; kept when *stalled already names one, the first to be ended), and
+ * the connection ended on this side, as if the server had closed it (the socket
+ * shut down, its end read: CONNECTION_BAD, the socket closed by libpq). */
 static void give_up(PGconn *conn, int *stalled) {
     int pid = PQbackendPID(conn);
     if (*stalled <= 0) *stalled = pid > 0 ? pid : -1;
@@ -159,6 +160,7 @@ static int connecting(PGconn *conn, PostgresPollingStatusType (*step)(PGconn *),
     return 0;
 }
 
+/* store_backend.h's: a libpq keyword string, by its first keyword. */
 int urne_pg_is_conninfo(const char *where) {
     size_t n = 0;
     while (islower((unsigned char)where[n]) || where[n] == '_') n++;
