@@ -383,6 +383,13 @@ static void *watch_main(void *arg) {
             snprintf(said, sizeof said, "%s", urne_store_watch_error(aw->w));
             was_lost = 1;
             break;
+        case URNE_WATCH_RELOAD:
+            urne_store_now(at);
+            fprintf(stderr, "urne: %s a commit's answer was lost with the connection to PostgreSQL, and its fate is "
+                            "now settled there; reloading every election from the database\n",
+                    at);
+            resync = 1;
+            break;
         case URNE_WATCH_RESYNC:
             urne_store_now(at);
             fprintf(stderr, "urne: %s the connection that hears the other servers' changes is open again (lost for %lld s); "

@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #include "store_backend.h"
 #include "store_sql.h"
@@ -70,6 +71,8 @@ typedef struct urne_pg_heard {
      * reads the log. */
     int wake_fd;
     int pending;
+    unsigned reload; /* moved when a commit's fate was unknown, now settled: the watch reloads all */
+    int doubt_pid;   /* the store's session whose COMMIT's answer was lost, until it is ended (0: none) */
     int64_t own_first[URNE_PG_OWN], own_last[URNE_PG_OWN];
     size_t own_start, own_n;
 } urne_pg_heard;
@@ -91,6 +94,10 @@ typedef struct urne_pg {
     const char *prepared[URNE_PG_NPREPARED];
     /* The SQLSTATE of the last failed statement ("" when none). */
     char sqlstate[6];
+    int timeout_ms;  /* the deadline on its round trips (pg_wait.c; 0: none) */
+    int stalled_pid; /* the session given up on at a deadline, to end when connected again (0: none) */
+    int in_doubt;    /* a COMMIT's answer lost with the connection: reload when connected again */
+    struct timespec retry_at; /* after a reconnection that found no answer: none tried before (CLOCK_MONOTONIC) */
     int64_t lost_at; /* when the connection was found lost (time(2)), for the line saying it is back */
     char reopen_said[300]; /* why it could not be opened again, as last said ("" when not said) */
     /* The audit head as last read: under its row lock by a write transaction's
@@ -138,6 +145,9 @@ extern const char *const urne_pg_channels[];
  * other appends between): announced by the watch, at most once per window
  * (pg_watch.c). */
 void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last);
+/* A commit's fate was unknown and is now settled (pg_store.c's revived): the
+ * watch, when one is open, reloads every election (URNE_WATCH_RELOAD). */
+void urne_pg_ask_reload(urne_store *s);
 /* A name for a new handle no other process holds: host, process id, clock. */
 void urne_pg_origin(char *out, size_t size);
 /* libpq's message made one line for a log or an error, in place: a line break
@@ -150,6 +160,41 @@ void urne_pg_one_line(char *msg);
  * whose losses urne says in its own words (libpq's default prints them raw on
  * standard error, with no "urne:" and no context). */
 void urne_pg_quiet(void *arg, const char *message);
+
+/* ---- waiting for PostgreSQL with a deadline (pg_wait.c) ----
+ * timeout_ms: the silence allowed while an answer is awaited (0: none, libpq's own
+ * wait). When it passes, the connection is ended on this side (CONNECTION_BAD, as
+ * if the server had closed it) and *stalled, when 0 or -1, receives the session's
+ * process id (-1 when unknown); *stalled is left as it is otherwise. */
+#define URNE_PG_TIMEOUT_S 10       /* URNE_PG_TIMEOUT's default, for a server's requests */
+#define URNE_PG_TIMEOUT_MAX_S 3600 /* its largest */
+/* Wait until a PQgetResult on conn will not block: 0, or -1 when the deadline
+ * passed (the connection ended). A connection lost otherwise gives 0: PQgetResult
+ * says it. */
+int urne_pg_wait(PGconn *conn, int timeout_ms, int *stalled);
+/* PQgetResult with the deadline. */
+PGresult *urne_pg_next(PGconn *conn, int timeout_ms, int *stalled);
+/* PQexec's answer to what a PQsend* (whose return is `sent`) sent: the first
+ * failure, else the last result (a COPY's, or the connection lost, ends the
+ * reading); NULL when !sent or nothing came (PQerrorMessage then says why). */
+PGresult *urne_pg_last(PGconn *conn, int sent, int timeout_ms, int *stalled);
+/* A new connection to conninfo, with urne's defaults for what conninfo leaves
+ * unset (TCP keepalives, tcp_user_timeout, the application's name: pg_wait.c).
+ * Made within timeout_ms (0: libpq's connect_timeout), *timed_out 1 when that
+ * time passed; NULL when out of memory (or libpq missing: urne_pq_why_null), else
+ * check PQstatus (CONNECTION_BAD with PQerrorMessage when it failed). */
+PGconn *urne_pg_connect(const char *conninfo, int timeout_ms, int *timed_out);
+/* PQreset within timeout_ms (0: libpq's own): 0, or -1 when the time passed (the
+ * connection then CONNECTION_BAD); check PQstatus. */
+int urne_pg_reset(PGconn *conn, int timeout_ms);
+/* The session pid of a connection given up on, ended (pg_terminate_backend, as
+ * the same account on the same database only) through conn, and waited for until
+ * it is gone (its transaction rolled back or committed, its locks freed), within
+ * timeout_ms (10 s when 0): 0, or -1 (not known to be gone). pid <= 0: 0. */
+int urne_pg_end_stalled(PGconn *conn, int pid, int timeout_ms, int *stalled);
+/* URNE_PG_TIMEOUT in milliseconds: its seconds (0 to URNE_PG_TIMEOUT_MAX_S; 0 for
+ * no deadline), URNE_PG_TIMEOUT_S's when unset or empty, -1 when not a number. */
+int urne_pg_timeout_env(void);
 
 /* The PostgreSQL store behind s (which must be one). */
 static inline urne_pg *urne_pgq(urne_store *s) {

@@ -37,6 +37,17 @@
  * obtained in 10 s, a constraint) is reported by the next call that reads the
  * pipeline, naming the statement that failed; PostgreSQL skips the statements
  * after it, and the caller, which rolls back after any failure, rolls it all back.
+ *
+ * A COMMIT sent whose answer is lost with the connection (the server gone, or no
+ * answer within the deadline: pg_wait.c) leaves the transaction's fate unknown: the
+ * commit fails, so memory is not patched, though PostgreSQL may have committed it
+ * (a COMMIT still in the socket of a frozen server is run when it wakes). The
+ * handle notes it (in_doubt, and the session in heard_state), and when the
+ * connection is open again, its old session ended and waited for, the watch reloads
+ * every election from the database (pg_store.c's revived). The watch, when its own
+ * connection was lost too, ends that session as it connects again, before it
+ * reloads everything (pg_watch.c): memory is then right even before a request
+ * comes to open the store's connection again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,7 +190,7 @@ int urne_pg_flush(urne_store *s) {
         urne_store_fail(s, "%s: %s", q->pipe[0].what, PQerrorMessage(q->conn));
     }
     for (;;) {
-        PGresult *r = PQgetResult(q->conn);
+        PGresult *r = urne_pg_next(q->conn, q->timeout_ms, &q->stalled_pid);
         if (r == NULL) { /* between two statements' answers; none more on a lost connection */
             if (!synced || PQstatus(q->conn) == CONNECTION_BAD) break;
             continue;
@@ -200,6 +211,14 @@ int urne_pg_flush(urne_store *s) {
         rd.failed = 1;
         urne_pg_checked(s, NULL, q->pipe[k < q->npipe ? k : q->npipe - 1].what);
     }
+    if (PQstatus(q->conn) == CONNECTION_BAD && !q->committed)
+        for (int j = 0; j < q->npipe; j++) /* COMMIT sent, its answer lost: committed or not, none can say */
+            if (q->pipe[j].after == URNE_PG_AFTER_COMMIT) {
+                q->in_doubt = 1;
+                pthread_mutex_lock(&q->heard_state.lock); /* for the watch to end it (pg_watch.c) */
+                q->heard_state.doubt_pid = PQbackendPID(q->conn) > 0 ? PQbackendPID(q->conn) : 0;
+                pthread_mutex_unlock(&q->heard_state.lock);
+            }
     for (; k < q->npipe; k++) /* not answered: a statement prepared by them is not */
         if (q->pipe[k].slot >= 0) q->prepared[q->pipe[k].slot] = NULL;
     q->npipe = 0;

@@ -131,7 +131,8 @@ static urne_store_rows_writer *pg_rows_put_begin(urne_store *s, const urne_store
         free(w);
         return NULL;
     }
-    PGresult *r = PQexec(urne_pgq(s)->conn, sql);
+    urne_pg *q = urne_pgq(s);
+    PGresult *r = urne_pg_last(q->conn, PQsendQuery(q->conn, sql), q->timeout_ms, &q->stalled_pid);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
         free(w);
         pg_fail(s, r, t->name);
@@ -182,7 +183,7 @@ static int pg_rows_put_end(urne_store_rows_writer *base) {
     snprintf(what, sizeof what, "copying into %s", base->t->name);
     if (PQputCopyEnd(conn, failed ? "urne: the copy stopped" : NULL) != 1 && !failed) failed = pg_fail(s, NULL, what);
     PGresult *r;
-    while ((r = PQgetResult(conn)) != NULL) {
+    while ((r = urne_pg_next(conn, urne_pgq(s)->timeout_ms, &urne_pgq(s)->stalled_pid)) != NULL) {
         if (PQresultStatus(r) != PGRES_COMMAND_OK && !failed)
             failed = pg_fail(s, r, what);
         else

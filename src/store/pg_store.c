@@ -17,7 +17,12 @@
  * be opened again (the database down), the store says it is unavailable
  * (urne_store_unavailable, with one line on standard error when it is first
  * found lost): the server answers 503 with Retry-After instead of 500, and the
- * next request tries to connect again.
+ * next request tries to connect again. A database that stops answering without
+ * closing (a frozen server, a dead host) is found so too: every answer is awaited
+ * with a deadline (pg_wait.c, `urne serve`'s URNE_PG_TIMEOUT), past which the
+ * connection is closed on this side and lost as above; its old session is ended
+ * once the database answers, and a COMMIT whose answer was lost so has every
+ * election reloaded (pg_pipeline.c).
  *
  * Why one connection and no pool: the server uses its store under the
  * application's one lock (app.h), which also covers the elections held in memory
@@ -167,6 +172,26 @@ static void result_words(PGconn *conn, const PGresult *r, char *out, size_t size
     urne_pg_one_line(out);
 }
 
+/* The line saying the connection is lost, once per loss: given up on at the
+ * deadline (pg_wait.c), or found closed. */
+static void say_lost(urne_pg *q) {
+    char at[24];
+    urne_store_now(at);
+    q->lost_at = (int64_t)time(NULL);
+    if (q->stalled_pid) {
+        fprintf(stderr,
+                "urne: %s PostgreSQL (%s) did not answer within %d s; the connection is closed, and requests get "
+                "503 until it answers\n",
+                at, q->where, q->timeout_ms / 1000);
+        return;
+    }
+    char msg[300];
+    snprintf(msg, sizeof msg, "%s", PQerrorMessage(q->conn));
+    urne_pg_one_line(msg);
+    fprintf(stderr, "urne: %s the connection to PostgreSQL (%s) is lost (%s); requests get 503 until it is open again\n",
+            at, q->where, msg[0] ? msg : "no message");
+}
+
 /* The result when it is a success, else NULL with what failed said on s. */
 PGresult *urne_pg_checked(urne_store *s, PGresult *r, const char *what) {
     urne_pg *q = urne_pgq(s);
@@ -176,70 +201,110 @@ PGresult *urne_pg_checked(urne_store *s, PGresult *r, const char *what) {
         urne_store_set_unavailable(s, 0);
         return r;
     }
-    if (PQstatus(q->conn) == CONNECTION_BAD && !urne_store_unavailable(s)) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "%s", PQerrorMessage(q->conn));
-        urne_pg_one_line(msg);
-        char at[24];
-        urne_store_now(at);
-        q->lost_at = (int64_t)time(NULL);
-        fprintf(stderr,
-                "urne: %s the connection to PostgreSQL (%s) is lost (%s); requests get 503 until it is open again\n",
-                at, q->where, msg[0] ? msg : "no message");
+    int bad = PQstatus(q->conn) == CONNECTION_BAD;
+    if (bad && !urne_store_unavailable(s)) {
+        say_lost(q);
         urne_store_set_unavailable(s, 1);
     }
     const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     snprintf(q->sqlstate, sizeof q->sqlstate, "%s", code ? code : "");
     char msg[400];
-    result_words(q->conn, r, msg, sizeof msg);
+    if (bad && q->stalled_pid) /* libpq would say the server closed it: this side did */
+        snprintf(msg, sizeof msg, "PostgreSQL did not answer within %d s", q->timeout_ms / 1000);
+    else
+        result_words(q->conn, r, msg, sizeof msg);
     urne_store_fail(s, "%s: %s", what, msg[0] ? msg : "PostgreSQL error (no message)");
     PQclear(r);
     return NULL;
 }
 
+/* What a PQsend* on the store's connection (its return: sent) answers, PQexec's
+ * way, within the store's deadline (pg_wait.c). */
+static PGresult *answer(urne_pg *q, int sent) { return urne_pg_last(q->conn, sent, q->timeout_ms, &q->stalled_pid); }
+
 /* Set the session up: UTF-8, no notices. 0 or -1. */
 static int session_setup(urne_store *s);
 
+/* Said when the reason it cannot be opened again changes: a password changed, the
+ * database gone, pg_hba.conf refusing... would otherwise give 503 for ever with no
+ * word of why once the server is back; a restart says at most a line or two. */
+static void say_not_reopened(urne_store *s, int timed_out) {
+    urne_pg *q = urne_pgq(s);
+    char why[sizeof q->reopen_said];
+    if (timed_out)
+        snprintf(why, sizeof why, "PostgreSQL did not answer within %d s", q->timeout_ms / 1000);
+    else if (PQstatus(q->conn) != CONNECTION_OK) {
+        snprintf(why, sizeof why, "%s", PQerrorMessage(q->conn));
+        urne_pg_one_line(why);
+    } else
+        snprintf(why, sizeof why, "%s", urne_store_error(s));
+    if (strcmp(why, q->reopen_said) == 0) return;
+    char at[24];
+    urne_store_now(at);
+    fprintf(stderr, "urne: %s the connection to PostgreSQL (%s) cannot be opened again (%s); requests get 503, "
+                    "and it is tried again at each request\n",
+            at, q->where, why[0] ? why : "no message");
+    snprintf(q->reopen_said, sizeof q->reopen_said, "%s", why);
+}
+
 /* After a failure outside any transaction, when the connection turns out to be
- * lost (the server restarted, a network cut): open it again, with one line on
- * standard error, so that the statement can be tried once more. 1 when it is open
- * again. Inside a transaction the failure stands: the transaction is gone with
- * the connection, and its caller rolls back. */
+ * lost (the server restarted, a network cut, no answer within the deadline): open
+ * it again, with one line on standard error, so that the statement can be tried
+ * once more. 1 when it is open again. Inside a transaction the failure stands: the
+ * transaction is gone with the connection, and its caller rolls back. A try that
+ * found no answer within the deadline is not made again before as long has passed
+ * (the requests meanwhile get 503 at once, instead of each holding the
+ * application's lock for the deadline). A session given up on at the deadline is ended first, and waited for (pg_wait.c): what it
+ * held (urne's write lock, a transaction) is let go, and a COMMIT whose answer was
+ * lost has its fate settled; then the watch reloads every election from the
+ * database (urne_pg_ask_reload), so that memory holds what was committed, whichever
+ * way it went. */
 static int revived(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     if (PQstatus(q->conn) != CONNECTION_BAD || q->in_write || q->in_read) return 0;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec < q->retry_at.tv_sec || (now.tv_sec == q->retry_at.tv_sec && now.tv_nsec < q->retry_at.tv_nsec))
+        return 0; /* the last try found no answer: the requests meanwhile get 503 at once */
     urne_store_said keep;
     urne_store_keep(s, &keep);
-    PQreset(q->conn);
+    int timed_out = urne_pg_reset(q->conn, q->timeout_ms) < 0;
+    if (timed_out) { /* no second try for as long: a try holds the application's lock while it waits */
+        clock_gettime(CLOCK_MONOTONIC, &q->retry_at);
+        q->retry_at.tv_sec += q->timeout_ms / 1000;
+    }
     memset(q->prepared, 0, sizeof q->prepared); /* they went with the old session */
     if (PQstatus(q->conn) != CONNECTION_OK || session_setup(s) < 0) {
-        /* Said when the reason changes: a password changed, the database gone,
-         * pg_hba.conf refusing... would otherwise give 503 for ever with no word
-         * of why once the server is back; a restart says at most a line or two. */
-        char why[sizeof q->reopen_said];
-        if (PQstatus(q->conn) != CONNECTION_OK) {
-            snprintf(why, sizeof why, "%s", PQerrorMessage(q->conn));
-            urne_pg_one_line(why);
-        } else
-            snprintf(why, sizeof why, "%s", urne_store_error(s));
-        if (strcmp(why, q->reopen_said) != 0) {
-            char at[24];
-            urne_store_now(at);
-            fprintf(stderr, "urne: %s the connection to PostgreSQL (%s) cannot be opened again (%s); requests get 503, "
-                            "and it is tried again at each request\n",
-                    at, q->where, why[0] ? why : "no message");
-            snprintf(q->reopen_said, sizeof q->reopen_said, "%s", why);
-        }
+        say_not_reopened(s, timed_out);
         urne_store_restore(s, &keep);
         return 0;
+    }
+    int stalled = q->stalled_pid, ended = 0;
+    if (stalled) {
+        q->stalled_pid = 0;
+        ended = urne_pg_end_stalled(q->conn, stalled, q->timeout_ms, &q->stalled_pid) == 0;
+        if (PQstatus(q->conn) != CONNECTION_OK) {
+            q->stalled_pid = stalled; /* not answering again: ended at the next try */
+            urne_store_restore(s, &keep);
+            return 0;
+        }
+    }
+    if (q->in_doubt) {
+        pthread_mutex_lock(&q->heard_state.lock);
+        q->heard_state.doubt_pid = 0; /* the stalled session: ended above */
+        pthread_mutex_unlock(&q->heard_state.lock);
+        urne_pg_ask_reload(s);
     }
     q->reopen_said[0] = 0;
     char at[24];
     urne_store_now(at);
     long long lost = q->lost_at ? (long long)((int64_t)time(NULL) - q->lost_at) : 0;
-    fprintf(stderr, "urne: %s the connection to PostgreSQL (%s) was lost; it is open again (%lld s after the loss was found)\n",
-            at, q->where, lost);
+    fprintf(stderr, "urne: %s the connection to PostgreSQL (%s) was lost; it is open again (%lld s after the loss was found)%s%s\n",
+            at, q->where, lost,
+            !stalled ? "" : ended ? "; the session that did not answer is ended" : "; the session that did not answer could not be ended (it ends when its host answers)",
+            q->in_doubt ? "; a commit's answer was lost with it: every election is reloaded from the database" : "");
     q->lost_at = 0;
+    q->in_doubt = 0;
     urne_store_set_unavailable(s, 0);
     return 1;
 }
@@ -253,7 +318,7 @@ static int prepared(urne_store *s, const char *sql, const char *what, char name[
     if (i == URNE_PG_NPREPARED) return -1;
     snprintf(name, 16, "urne%d", i);
     if (q->prepared[i] == NULL) {
-        PGresult *r = urne_pg_checked(s, PQprepare(q->conn, name, sql, 0, NULL), what);
+        PGresult *r = urne_pg_checked(s, answer(q, PQsendPrepare(q->conn, name, sql, 0, NULL)), what);
         if (r == NULL) return -2;
         PQclear(r);
         q->prepared[i] = sql;
@@ -274,7 +339,8 @@ static PGresult *run_piped(urne_store *s, const char *sql, int prepare, const ur
 static PGresult *run_once(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
     urne_pg *q = urne_pgq(s);
     if (q->npipe > 0) return run_piped(s, sql, 0, p, what);
-    return urne_pg_checked(s, PQexecParams(q->conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0), what);
+    return urne_pg_checked(
+        s, answer(q, PQsendQueryParams(q->conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0)), what);
 }
 
 PGresult *urne_pg_run_once(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
@@ -289,8 +355,8 @@ static PGresult *run_prepared(urne_store *s, const char *sql, const urne_pg_para
     int i = prepared(s, sql, what, name);
     if (i == -2) return NULL;
     if (i == -1) return run_once(s, sql, p, what); /* all kept: run it as is */
-    return urne_pg_checked(s, PQexecPrepared(urne_pgq(s)->conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0),
-                   what);
+    return urne_pg_checked(
+        s, answer(q, PQsendQueryPrepared(q->conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0)), what);
 }
 
 PGresult *urne_pg_run(urne_store *s, const char *sql, const urne_pg_params *p, const char *what) {
@@ -318,7 +384,7 @@ static int batch_drain(urne_pg_batch *b) {
         return urne_store_fail(b->s, "%s: %s", b->what, PQerrorMessage(conn));
     }
     for (;;) {
-        PGresult *r = PQgetResult(conn);
+        PGresult *r = urne_pg_next(conn, urne_pgq(b->s)->timeout_ms, &urne_pgq(b->s)->stalled_pid);
         if (r == NULL) { /* between two rows' answers; none more on a lost connection */
             if (PQstatus(conn) == CONNECTION_BAD) break;
             continue;
@@ -428,17 +494,23 @@ int urne_pg_col(urne_store *s, const PGresult *r, int row, int col, char *out, s
 /* Run sql (no parameters, several statements allowed): 0, or -1 naming what. */
 static int exec(urne_store *s, const char *sql, const char *what) {
     if (urne_pg_flush(s) < 0) return -1;
-    PGresult *r = urne_pg_checked(s, PQexec(urne_pgq(s)->conn, sql), what);
-    if (r == NULL && revived(s)) r = urne_pg_checked(s, PQexec(urne_pgq(s)->conn, sql), what);
+    urne_pg *q = urne_pgq(s);
+    PGresult *r = urne_pg_checked(s, answer(q, PQsendQuery(q->conn, sql)), what);
+    if (r == NULL && revived(s)) r = urne_pg_checked(s, answer(q, PQsendQuery(q->conn, sql)), what);
     PQclear(r);
     return r ? 0 : -1;
 }
 
 static int session_setup(urne_store *s) {
-    if (PQsetClientEncoding(urne_pgq(s)->conn, "UTF8") != 0) return urne_store_fail(s, "the server cannot speak UTF-8");
-    PGresult *r = urne_pg_checked(s, PQexec(urne_pgq(s)->conn, "SET client_min_messages = warning; SET lock_timeout = '"
-                                                       URNE_PG_LOCK_WAIT "s'"),
-                          "setting the session");
+    urne_pg *q = urne_pgq(s);
+    /* PQsetClientEncoding's own SET, awaited with the deadline (libpq's waits for ever) */
+    PGresult *r = urne_pg_checked(s, answer(q, PQsendQuery(q->conn, "SET client_encoding = 'UTF8'")), "setting the session");
+    if (r == NULL) return PQstatus(q->conn) == CONNECTION_BAD ? -1 : urne_store_fail(s, "the server cannot speak UTF-8");
+    PQclear(r);
+    r = urne_pg_checked(s,
+                        answer(q, PQsendQuery(q->conn, "SET client_min_messages = warning; SET lock_timeout = '"
+                                                       URNE_PG_LOCK_WAIT "s'")),
+                        "setting the session");
     PQclear(r);
     return r ? 0 : -1;
 }
@@ -528,20 +600,6 @@ static int migrate(urne_store *s) {
 
 /* ---- opening and closing ---- */
 
-int urne_pg_is_conninfo(const char *where) {
-    size_t n = 0;
-    while (islower((unsigned char)where[n]) || where[n] == '_') n++;
-    size_t k = n;
-    while (where[k] == ' ') k++;
-    if (n == 0 || where[k] != '=') return 0;
-    PQconninfoOption *known = PQconndefaults();
-    int found = 0;
-    for (PQconninfoOption *o = known; o && o->keyword && !found; o++)
-        found = strlen(o->keyword) == n && strncmp(o->keyword, where, n) == 0;
-    PQconninfoFree(known);
-    return found;
-}
-
 static void pg_close(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     PQfinish(q->conn); /* the server rolls back a transaction left open */
@@ -555,20 +613,7 @@ void urne_pg_quiet(void *arg, const char *message) {
     (void)message;
 }
 
-/* libpq waits for ever for a connection to be made when nothing sets
- * connect_timeout: a database host that stopped answering (a network cut that drops
- * packets, a frozen server) would hold `urne serve` at start, and hold every request
- * behind a reconnection (PQreset, under the application's lock) for as long. So the
- * default given here, through libpq's own environment variable, which the URL, the
- * service file and the variable set by the administrator all override. */
-#define URNE_PG_CONNECT_TIMEOUT "10"
-
-static pthread_once_t timeout_once = PTHREAD_ONCE_INIT;
-static void connect_timeout_default(void) { setenv("PGCONNECT_TIMEOUT", URNE_PG_CONNECT_TIMEOUT, 0); }
-
 urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
-    /* before any connection, and before the server's other threads start */
-    pthread_once(&timeout_once, connect_timeout_default);
     urne_pg *q = calloc(1, sizeof *q);
     if (q == NULL) {
         urne_phrase_set(why, "out of memory");
@@ -586,7 +631,8 @@ urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
         return NULL;
     }
     urne_pg_origin(q->origin, sizeof q->origin);
-    q->conn = PQconnectdb(conninfo);
+    int timed_out;
+    q->conn = urne_pg_connect(conninfo, 0, &timed_out); /* libpq's connect_timeout, below */
     if (q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK) {
         char msg[400];
         snprintf(msg, sizeof msg, "%s", q->conn ? PQerrorMessage(q->conn) : urne_pq_why_null());
@@ -713,6 +759,16 @@ static void pg_read_end(urne_store *s) {
     urne_store_restore(s, &keep);
 }
 
+static int pg_serve_deadline(urne_store *s, char *err, size_t errsize) {
+    int ms = urne_pg_timeout_env();
+    if (ms < 0) {
+        snprintf(err, errsize, "URNE_PG_TIMEOUT: not a number of seconds from 0 to %d", URNE_PG_TIMEOUT_MAX_S);
+        return -1;
+    }
+    urne_pgq(s)->timeout_ms = ms;
+    return 0;
+}
+
 static const urne_store_core_ops core_ops = {
     .close = pg_close,
     .schema_version = pg_schema_version,
@@ -722,6 +778,7 @@ static const urne_store_core_ops core_ops = {
     .rollback = pg_rollback,
     .read_begin = pg_read_begin,
     .read_end = pg_read_end,
+    .serve_deadline = pg_serve_deadline,
 };
 
 const urne_store_ops urne_pg_ops = {

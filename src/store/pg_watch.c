@@ -66,6 +66,13 @@
  * most once a second. Notifications sent meanwhile are lost for good (PostgreSQL
  * keeps them only for sessions listening at the commit), so after reconnecting
  * the watch says URNE_WATCH_RESYNC once, and the caller reloads everything.
+ * Every round trip of the watch has a deadline (pg_wait.c: the store's, else 10 s),
+ * and so has its connecting: a database that stops answering without closing (a
+ * frozen server, a dead host) is found lost at the log's next read, within POLL_S
+ * and the deadline, and tried again every second as above, the session given up on
+ * ended once connected again. The store's own connection asks, through the handle's
+ * heard_state, for every election to be reloaded when a commit's answer was lost
+ * with it (URNE_WATCH_RELOAD: pg_store.c's revived).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -77,6 +84,7 @@
 #include <unistd.h>
 
 #include "pg_internal.h"
+#include "pq_lazy.h"
 
 const char *const urne_pg_channels[] = {"urne_sheet",  "urne_bureau", "urne_dispute",    "urne_election",
                                         "urne_user",   "urne_notice", "urne_initiative", "urne_other",
@@ -98,6 +106,10 @@ typedef struct pg_watch {
     double last_read; /* when the log was last read */
     double last_sent; /* when this process last announced its deferred sheets */
     double window;    /* seconds: at most one announcement of them per window */
+    int timeout_ms;   /* the deadline on its round trips (pg_wait.c): the store's, else URNE_PG_TIMEOUT_S */
+    int stalled_pid;  /* the session given up on at the deadline, ended once connected again (0: none) */
+    int timed_out;    /* the last failure was the deadline's: said so */
+    unsigned reload_seen; /* state->reload as last reported (URNE_WATCH_RELOAD) */
 } pg_watch;
 
 /* The sheets entered on one server are announced at most once per window
@@ -126,31 +138,82 @@ static double now_s(void) {
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* PostgreSQL's message on one line, into w->error after `what`. */
+/* PostgreSQL's message on one line, into w->error after `what` (the deadline's,
+ * when it passed). */
 static void watch_fail(pg_watch *w, const char *what) {
     char msg[400];
-    snprintf(msg, sizeof msg, "%s", w->conn ? PQerrorMessage(w->conn) : "out of memory");
+    if (w->timed_out)
+        snprintf(msg, sizeof msg, "PostgreSQL did not answer within %d s; the connection is closed", w->timeout_ms / 1000);
+    else
+        snprintf(msg, sizeof msg, "%s", w->conn ? PQerrorMessage(w->conn) : urne_pq_why_null());
+    w->timed_out = 0;
     urne_pg_one_line(msg);
     snprintf(w->error, sizeof w->error, "%s: %s: %s", w->where, what, msg[0] ? msg : "no message");
 }
 
-/* Connect and LISTEN to every channel: 0, or -1 with w->error said. */
+/* What a PQsend* (its return: sent) answers, PQexec's way, within the watch's
+ * deadline; a session given up on is noted, to be ended (pg_wait.c). */
+static PGresult *answer(pg_watch *w, int sent) {
+    int stalled = 0;
+    PGresult *r = urne_pg_last(w->conn, sent, w->timeout_ms, &stalled);
+    if (stalled) {
+        w->timed_out = 1;
+        if (w->stalled_pid <= 0) w->stalled_pid = stalled;
+    }
+    return r;
+}
+
+/* The store's session whose COMMIT's answer was lost (pg_pipeline.c), ended and
+ * waited for, so that the reload that follows this reconnection reads what it did:
+ * 0, or -1 when the connection failed meanwhile. */
+static int end_doubt(pg_watch *w) {
+    pthread_mutex_lock(&w->state->lock);
+    int pid = w->state->doubt_pid;
+    pthread_mutex_unlock(&w->state->lock);
+    if (pid <= 0) return 0;
+    int stalled = 0;
+    int ended = urne_pg_end_stalled(w->conn, pid, w->timeout_ms, &stalled) == 0;
+    if (stalled) w->timed_out = 1;
+    if (PQstatus(w->conn) != CONNECTION_OK) return -1;
+    pthread_mutex_lock(&w->state->lock);
+    if (ended && w->state->doubt_pid == pid) w->state->doubt_pid = 0;
+    pthread_mutex_unlock(&w->state->lock);
+    return 0;
+}
+
+/* Connect and LISTEN to every channel: 0, or -1 with w->error said. A session
+ * given up on before (its LISTEN holds PostgreSQL's queue of notifications) is
+ * ended first. */
 static int watch_connect(pg_watch *w) {
     PQfinish(w->conn);
     w->last_try = now_s();
-    w->conn = PQconnectdb(w->conninfo);
+    w->conn = urne_pg_connect(w->conninfo, w->timeout_ms, &w->timed_out);
     if (w->conn == NULL || PQstatus(w->conn) != CONNECTION_OK) {
         watch_fail(w, "cannot connect to PostgreSQL to listen for changes");
         return -1;
     }
     PQsetNoticeProcessor(w->conn, urne_pg_quiet, NULL);
+    if (w->stalled_pid) {
+        int stalled = 0;
+        urne_pg_end_stalled(w->conn, w->stalled_pid, w->timeout_ms, &stalled);
+        if (stalled) w->timed_out = 1;
+        if (PQstatus(w->conn) != CONNECTION_OK) {
+            watch_fail(w, "cannot connect to PostgreSQL to listen for changes");
+            return -1;
+        }
+        w->stalled_pid = 0; /* gone, or could not be ended: its host's keepalives end it */
+    }
+    if (end_doubt(w) < 0) {
+        watch_fail(w, "cannot connect to PostgreSQL to listen for changes");
+        return -1;
+    }
     char sql[256] = "";
     for (int i = 0; urne_pg_channels[i]; i++) {
         size_t len = strlen(sql);
         snprintf(sql + len, sizeof sql - len, "LISTEN %s;", urne_pg_channels[i]);
     }
     snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "LISTEN urne_log;");
-    PGresult *r = PQexec(w->conn, sql);
+    PGresult *r = answer(w, PQsendQuery(w->conn, sql));
     int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     if (!ok) {
@@ -160,10 +223,10 @@ static int watch_connect(pg_watch *w) {
     /* The log's rows after a seq, a window of them: the sheets entered, with their
      * records; the others' seqs only, to move past them. Bounded by seqs, not by a
      * LIMIT, so that its plan is the primary key's whatever the table's statistics. */
-    r = PQprepare(w->conn, "urne_log",
+    r = answer(w, PQsendPrepare(w->conn, "urne_log",
                   "SELECT seq, action = 'sheet.enter', object, CASE WHEN action = 'sheet.enter' THEN after END, hash"
                   " FROM audit WHERE seq > $1::bigint AND seq <= $1::bigint + $2::bigint ORDER BY seq",
-                  2, NULL);
+                  2, NULL));
     ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     if (!ok) {
@@ -171,7 +234,7 @@ static int watch_connect(pg_watch *w) {
         return -1;
     }
     /* Listening first: a sheet committed after this read is in the log after it. */
-    r = PQexec(w->conn, "SELECT coalesce((SELECT seq FROM audit_head WHERE id = 1), 0)");
+    r = answer(w, PQsendQuery(w->conn, "SELECT coalesce((SELECT seq FROM audit_head WHERE id = 1), 0)"));
     ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     if (ok) w->cursor = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
@@ -265,6 +328,15 @@ void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last) {
     pthread_mutex_unlock(&h->lock);
 }
 
+void urne_pg_ask_reload(urne_store *s) {
+    urne_pg_heard *h = &urne_pgq(s)->heard_state;
+    pthread_mutex_lock(&h->lock);
+    h->reload++;
+    if (h->wake_fd >= 0 && write(h->wake_fd, "", 1) < 0) { /* full: the thread is awake already */
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
 /* Whether seq was committed by this handle (the ranges before it dropped: the log
  * is read in order). */
 static int own_seq(pg_watch *w, int64_t seq) {
@@ -302,7 +374,7 @@ static int send_deferred(pg_watch *w, int force) {
     pthread_mutex_unlock(&h->lock);
     if (!due) return 0;
     const char *v[1] = {w->origin};
-    PGresult *r = PQexecParams(w->conn, "SELECT pg_notify('urne_log', $1)", 1, NULL, v, NULL, NULL, 0);
+    PGresult *r = answer(w, PQsendQueryParams(w->conn, "SELECT pg_notify('urne_log', $1)", 1, NULL, v, NULL, NULL, 0));
     int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
     PQclear(r);
     w->last_sent = now_s();
@@ -365,6 +437,7 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     w->base.ops = &urne_pg_watch_ops;
     w->wake[0] = w->wake[1] = -1;
     w->window = window;
+    w->timeout_ms = q->timeout_ms > 0 ? q->timeout_ms : URNE_PG_TIMEOUT_S * 1000;
     snprintf(w->origin, sizeof w->origin, "%s", q->origin);
     w->state = &q->heard_state;
     snprintf(w->where, sizeof w->where, "%s", q->where);
@@ -378,6 +451,7 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     pthread_mutex_lock(&w->state->lock);
     if (w->state->wake_fd < 0) /* the handle's first watch announces its sheets */
         w->state->wake_fd = w->wake[1];
+    w->reload_seen = w->state->reload;
     pthread_mutex_unlock(&w->state->lock);
     return &w->base;
 }
@@ -451,7 +525,7 @@ static int read_log(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
     size_t want = cap - *n;
     snprintf(limit, sizeof limit, "%zu", want);
     const char *v[2] = {from, limit};
-    PGresult *r = PQexecPrepared(w->conn, "urne_log", 2, v, NULL, NULL, 0);
+    PGresult *r = answer(w, PQsendQueryPrepared(w->conn, "urne_log", 2, v, NULL, NULL, 0));
     if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
         PQclear(r);
         return -1;
@@ -514,6 +588,11 @@ static urne_store_watch_event pg_watch_wait(urne_store_watch *base, int timeout_
         w->lost = 0;
         return URNE_WATCH_RESYNC;
     }
+    pthread_mutex_lock(&w->state->lock);
+    int reload = w->reload_seen != w->state->reload;
+    w->reload_seen = w->state->reload;
+    pthread_mutex_unlock(&w->state->lock);
+    if (reload) return URNE_WATCH_RELOAD;
     urne_store_watch_event ev = turn(w, out, cap, n);
     if (ev != URNE_WATCH_QUIET) return ev;
     struct pollfd pfd[2] = {{.fd = PQsocket(w->conn), .events = POLLIN}, {.fd = w->wake[0], .events = POLLIN}};

@@ -13,16 +13,21 @@
  *
  * How: the definitions below have libpq-fe.h's prototypes, so the compiler checks
  * each against the header exactly as a call into libpq was checked. The store's
- * files (pg_*.c) call PQexec and the rest as before, unchanged; the linker resolves
- * those calls here instead of in libpq.so. A libpq function that a new line of the
- * store calls and that is missing here fails the link (undefined reference): add it
- * to the list. The library is opened once (pthread_once), every function looked up
+ * files (pg_*.c) call PQsendQuery and the rest as they would libpq's; the linker
+ * resolves those calls here instead of in libpq.so. A libpq function that a new
+ * line of the store calls and that is missing here fails the link (undefined
+ * reference): add it to the list. The calls that wait for an answer with no
+ * deadline (PQexec, PQexecParams, PQexecPrepared, PQprepare, PQsetClientEncoding,
+ * PQconnectdb) are left out on purpose: a store's wait goes through pg_wait.c, so
+ * that a database that stops answering cannot hold it for ever (issue 17); a new
+ * call of one fails the link, saying so. The library is opened once (pthread_once), every function looked up
  * then; the library named is the one CMake found (URNE_PQ_SONAME), whose headers
  * were compiled against.
  *
- * When libpq cannot be loaded (not installed), PQconnectdb and PQconndefaults return
- * NULL as libpq does when out of memory, and urne_pq_why_null() gives the reason for
- * the message; PQfinish, PQclear, PQconninfoFree and PQfreemem of NULL do nothing as
+ * When libpq cannot be loaded (not installed), PQconnectdbParams,
+ * PQconnectStartParams, PQconninfoParse and PQconndefaults return NULL as libpq
+ * does when out of memory, and urne_pq_why_null() gives the reason for the
+ * message; PQfinish, PQclear, PQconninfoFree and PQfreemem of NULL do nothing as
  * in libpq. Every other function needs a connection or a result, which cannot exist
  * then: reaching one is a bug, and it aborts with a message.
  */
@@ -40,20 +45,18 @@
 
 /* X(return type, name, (parameters), (arguments)): forwarded as they are. */
 #define URNE_PQ_FORWARDED(X)                                                                                   \
+    X(int, PQbackendPID, (const PGconn *conn), (conn))                                                        \
+    X(PostgresPollingStatusType, PQconnectPoll, (PGconn * conn), (conn))                                      \
+    X(int, PQflush, (PGconn * conn), (conn))                                                                  \
+    X(int, PQisBusy, (PGconn * conn), (conn))                                                                 \
+    X(PostgresPollingStatusType, PQresetPoll, (PGconn * conn), (conn))                                        \
+    X(int, PQresetStart, (PGconn * conn), (conn))                                                             \
+    X(int, PQsendQuery, (PGconn * conn, const char *query), (conn, query))                                    \
     X(char *, PQcmdStatus, (PGresult * res), (res))                                                           \
     X(char *, PQcmdTuples, (PGresult * res), (res))                                                           \
     X(int, PQconsumeInput, (PGconn * conn), (conn))                                                           \
     X(int, PQenterPipelineMode, (PGconn * conn), (conn))                                                      \
     X(char *, PQerrorMessage, (const PGconn *conn), (conn))                                                   \
-    X(PGresult *, PQexec, (PGconn * conn, const char *query), (conn, query))                                  \
-    X(PGresult *, PQexecParams,                                                                               \
-      (PGconn * conn, const char *command, int nParams, const Oid *paramTypes, const char *const *paramValues, \
-       const int *paramLengths, const int *paramFormats, int resultFormat),                                   \
-      (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat))            \
-    X(PGresult *, PQexecPrepared,                                                                             \
-      (PGconn * conn, const char *stmtName, int nParams, const char *const *paramValues,                      \
-       const int *paramLengths, const int *paramFormats, int resultFormat),                                   \
-      (conn, stmtName, nParams, paramValues, paramLengths, paramFormats, resultFormat))                       \
     X(int, PQexitPipelineMode, (PGconn * conn), (conn))                                                       \
     X(char *, PQfname, (const PGresult *res, int field_num), (res, field_num))                                \
     X(PGresult *, PQgetResult, (PGconn * conn), (conn))                                                       \
@@ -64,9 +67,6 @@
     X(PGnotify *, PQnotifies, (PGconn * conn), (conn))                                                        \
     X(int, PQntuples, (const PGresult *res), (res))                                                           \
     X(int, PQpipelineSync, (PGconn * conn), (conn))                                                           \
-    X(PGresult *, PQprepare,                                                                                  \
-      (PGconn * conn, const char *stmtName, const char *query, int nParams, const Oid *paramTypes),           \
-      (conn, stmtName, query, nParams, paramTypes))                                                           \
     X(int, PQputCopyData, (PGconn * conn, const char *buffer, int nbytes), (conn, buffer, nbytes))            \
     X(int, PQputCopyEnd, (PGconn * conn, const char *errormsg), (conn, errormsg))                             \
     X(char *, PQresultErrorField, (const PGresult *res, int fieldcode), (res, fieldcode))                     \
@@ -84,7 +84,6 @@
       (PGconn * conn, const char *stmtName, int nParams, const char *const *paramValues,                      \
        const int *paramLengths, const int *paramFormats, int resultFormat),                                   \
       (conn, stmtName, nParams, paramValues, paramLengths, paramFormats, resultFormat))                       \
-    X(int, PQsetClientEncoding, (PGconn * conn, const char *encoding), (conn, encoding))                      \
     X(PQnoticeProcessor, PQsetNoticeProcessor, (PGconn * conn, PQnoticeProcessor proc, void *arg),            \
       (conn, proc, arg))                                                                                      \
     X(int, PQsocket, (const PGconn *conn), (conn))                                                            \
@@ -94,7 +93,11 @@
 /* Written out below: the entry points (NULL when libpq is missing) and the functions
  * that accept NULL. */
 #define URNE_PQ_WRITTEN(X)                                                                                     \
-    X(PGconn *, PQconnectdb, (const char *conninfo), (conninfo))                                              \
+    X(PGconn *, PQconnectdbParams, (const char *const *keywords, const char *const *values, int expand_dbname),  \
+      (keywords, values, expand_dbname))                                                                      \
+    X(PGconn *, PQconnectStartParams, (const char *const *keywords, const char *const *values, int expand_dbname), \
+      (keywords, values, expand_dbname))                                                                      \
+    X(PQconninfoOption *, PQconninfoParse, (const char *conninfo, char **errmsg), (conninfo, errmsg))         \
     X(PQconninfoOption *, PQconndefaults, (void), ())                                                         \
     X(void, PQfinish, (PGconn * conn), (conn))                                                                \
     X(void, PQclear, (PGresult * res), (res))                                                                 \
@@ -156,7 +159,20 @@ const char *urne_pq_why_null(void) { return pq_ready() ? "out of memory" : pq_wh
 URNE_PQ_FORWARDED(X)
 #undef X
 
-PGconn *PQconnectdb(const char *conninfo) { return pq_ready() ? pq.PQconnectdb(conninfo) : NULL; }
+PGconn *PQconnectdbParams(const char *const *keywords, const char *const *values, int expand_dbname) {
+    return pq_ready() ? pq.PQconnectdbParams(keywords, values, expand_dbname) : NULL;
+}
+
+PGconn *PQconnectStartParams(const char *const *keywords, const char *const *values, int expand_dbname) {
+    return pq_ready() ? pq.PQconnectStartParams(keywords, values, expand_dbname) : NULL;
+}
+
+/* Without libpq: NULL, and no message (its caller then adds no defaults and the
+ * connection, NULL too, says why). */
+PQconninfoOption *PQconninfoParse(const char *conninfo, char **errmsg) {
+    if (errmsg) *errmsg = NULL;
+    return pq_ready() ? pq.PQconninfoParse(conninfo, errmsg) : NULL;
+}
 
 PQconninfoOption *PQconndefaults(void) { return pq_ready() ? pq.PQconndefaults() : NULL; }
 

@@ -5,9 +5,9 @@
 #ifndef URNE_STORE_PQ_LAZY_H
 #define URNE_STORE_PQ_LAZY_H
 
-/* Why PQconnectdb or PQconndefaults gave NULL: libpq could not be loaded (the
- * message says which library and why), else "out of memory" (libpq's own reason
- * for a NULL). */
+/* Why PQconnectdbParams, PQconnectStartParams or PQconndefaults gave NULL: libpq
+ * could not be loaded (the message says which library and why), else "out of
+ * memory" (libpq's own reason for a NULL). */
 const char *urne_pq_why_null(void);
 
 #endif

@@ -199,6 +199,10 @@ void urne_store_checkpoints(urne_store *s, int64_t *runs, int64_t *forced, int64
     if (s->ops->core->checkpoints) s->ops->core->checkpoints(s, runs, forced, closed);
 }
 
+int urne_store_serve_deadline(urne_store *s, char *err, size_t errsize) {
+    return s->ops->core->serve_deadline ? s->ops->core->serve_deadline(s, err, errsize) : 0;
+}
+
 int urne_store_checkpoint_close(urne_store *s) {
     return s->ops->core->checkpoint_close ? s->ops->core->checkpoint_close(s) : 0;
 }

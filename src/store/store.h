@@ -132,6 +132,15 @@ void urne_store_checkpoints(urne_store *s, int64_t *runs, int64_t *forced, int64
  * (the next commit's then). */
 int urne_store_checkpoint_close(urne_store *s);
 
+/* For a server, whose requests must not wait for ever on a database that stops
+ * answering: on PostgreSQL, a deadline on every round trip the store and its
+ * watch make, URNE_PG_TIMEOUT seconds of silence (10 when unset; 0 for none),
+ * past which the connection is closed and the store unavailable (503) until the
+ * database answers again (store/pg_wait.c). Nothing on SQLite. The commands set
+ * none: their long statements (a copy, a verification) are not cut. 0, or -1 with
+ * why in err (the variable is not a number of seconds). */
+int urne_store_serve_deadline(urne_store *s, char *err, size_t errsize);
+
 /* The current time as the store writes it: "2026-11-23T20:05:07Z". */
 void urne_store_now(char out[24]);
 
@@ -200,8 +209,10 @@ typedef enum {
     URNE_WATCH_CHANGES,   /* out[0..*n) are changes (in the order committed); more may follow */
     URNE_WATCH_RESYNC,    /* the connection was lost and is open again: a change may
                              have been missed, so the caller reloads everything */
-    URNE_WATCH_LOST       /* the connection is lost and could not be opened again yet
+    URNE_WATCH_LOST,      /* the connection is lost and could not be opened again yet
                              (urne_store_watch_error says why); call again later */
+    URNE_WATCH_RELOAD     /* the store's own connection lost a commit's answer, whose
+                             fate is now settled: the caller reloads everything */
 } urne_store_watch_event;
 
 /* Wait up to timeout_ms for changes, and return what came (at most cap of them in

@@ -35,6 +35,7 @@ typedef struct urne_store_core_ops {
     int (*checkpointer)(urne_store *s, int pages);
     void (*checkpoints)(urne_store *s, int64_t *runs, int64_t *forced, int64_t *closed);
     int (*checkpoint_close)(urne_store *s); /* optional: urne_store_checkpoint_close */
+    int (*serve_deadline)(urne_store *s, char *err, size_t errsize); /* optional: urne_store_serve_deadline */
 } urne_store_core_ops;
 
 typedef struct urne_store_user_ops {

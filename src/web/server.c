@@ -580,6 +580,11 @@ static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready
         fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s: %s\n"), "serve", where, err);
         return -1;
     }
+    /* On PostgreSQL, no request waits for ever on a database that stops answering. */
+    if (urne_store_serve_deadline(s->store, err, sizeof err) < 0) {
+        fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s\n"), "serve", err);
+        return -1;
+    }
     /* SQLite's WAL copied back by a thread of its own, never under a commit. */
     if (urne_store_checkpointer_start(s->store, 0) < 0) {
         urne_i18n_phrase(opt->lang, urne_store_error_phrase(s->store), err, sizeof err);
