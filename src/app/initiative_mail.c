@@ -21,7 +21,7 @@
  * Confirming: the token's hash finds the row; the signature is made from it as
  * initiative_sign.c makes one (the sealed identity and address, the marks, a
  * new receipt) and committed through the same ticket (initiative_batch.c), so
- * the unique index on (initiative, dedup) decides: a second confirmation of
+ * the store's deduplication on (initiative, dedup) decides: a second confirmation of
  * the same address, from any server, is TAKEN and counts nothing. The pending
  * row is then marked confirmed in a short transaction of its own; a crash in
  * between leaves it pending, and following the link again finds the signature

@@ -124,10 +124,14 @@ urne_app_status urne_app_login_find(urne_app *app, const char *name, urne_user *
     pthread_mutex_lock(&app->lock);
     int rc = urne_store_user_find(app->store, name, user, hash, hash_size);
     /* Decided under the lock: whether the database is out of reach is the store's
-     * state now, which another request may change the moment the lock is let go. */
-    urne_app_status st = rc > 0    ? URNE_APP_OK
-                         : rc == 0 ? urne_app_fail(out, URNE_APP_NO_USER, "%s", name)
-                                   : urne_app_store_failed(app, out);
+     * state now, which another request may change the moment the lock is let go.
+     * No rollback (a read outside any transaction): on PostgreSQL it would try the
+     * lost connection again, a second wait per login while the database is down. */
+    urne_app_status st = rc > 0 ? URNE_APP_OK : rc == 0 ? urne_app_fail(out, URNE_APP_NO_USER, "%s", name) : URNE_APP_STORE;
+    if (st == URNE_APP_STORE) {
+        urne_app_store_error(out, app->store);
+        if (urne_store_unavailable(app->store)) st = out->status = URNE_APP_UNAVAILABLE;
+    }
     pthread_mutex_unlock(&app->lock);
     return st;
 }

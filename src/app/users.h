@@ -34,8 +34,8 @@ urne_app_status urne_app_user_create(urne_app *app, const urne_user *actor, cons
 /* The account named `name` for a login, with its password hash (of hash_size
  * bytes): OK with both; NO_USER (outcome.detail: the name) when there is none;
  * UNAVAILABLE when the database is out of reach and STORE when it failed
- * otherwise (urne_app_store_failed: the adapter answers 503 or 500, and must not
- * count it as a wrong password). The caller verifies the password outside the
+ * otherwise (the store's error as the reason, nothing rolled back: the adapter
+ * answers 503 or 500, and must not count it as a wrong password). The caller verifies the password outside the
  * lock (Argon2id is slow on purpose). */
 urne_app_status urne_app_login_find(urne_app *app, const char *name, urne_user *user, char *hash, size_t hash_size,
                                     urne_app_outcome *out);

@@ -216,7 +216,10 @@ int urne_pg_flush(urne_store *s) {
             if (q->pipe[j].after == URNE_PG_AFTER_COMMIT) {
                 q->in_doubt = 1;
                 pthread_mutex_lock(&q->heard_state.lock); /* for the watch to end it (pg_watch.c) */
-                q->heard_state.doubt_pid = PQbackendPID(q->conn) > 0 ? PQbackendPID(q->conn) : 0;
+                /* libpq forgets the session's id once the connection is bad: the one
+                 * noted when the deadline passed (pg_wait.c), or none (closed by the
+                 * server: the session ends with it) */
+                q->heard_state.doubt_pid = q->stalled_pid > 0 ? q->stalled_pid : 0;
                 pthread_mutex_unlock(&q->heard_state.lock);
             }
     for (; k < q->npipe; k++) /* not answered: a statement prepared by them is not */

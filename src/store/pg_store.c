@@ -104,6 +104,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "pg_internal.h"
@@ -283,8 +284,12 @@ static int revived(urne_store *s) {
     if (stalled) {
         q->stalled_pid = 0;
         ended = urne_pg_end_stalled(q->conn, stalled, q->timeout_ms, &q->stalled_pid) == 0;
-        if (PQstatus(q->conn) != CONNECTION_OK) {
-            q->stalled_pid = stalled; /* not answering again: ended at the next try */
+        if (PQstatus(q->conn) != CONNECTION_OK || (!ended && q->in_doubt)) {
+            /* Not answering again; or the session whose COMMIT's answer was lost is
+             * still there, and may commit yet: not open before it is ended (next try). */
+            q->stalled_pid = stalled;
+            shutdown(PQsocket(q->conn), SHUT_RDWR);
+            PQconsumeInput(q->conn); /* CONNECTION_BAD: the next request tries again */
             urne_store_restore(s, &keep);
             return 0;
         }
@@ -301,7 +306,7 @@ static int revived(urne_store *s) {
     long long lost = q->lost_at ? (long long)((int64_t)time(NULL) - q->lost_at) : 0;
     fprintf(stderr, "urne: %s the connection to PostgreSQL (%s) was lost; it is open again (%lld s after the loss was found)%s%s\n",
             at, q->where, lost,
-            !stalled ? "" : ended ? "; the session that did not answer is ended" : "; the session that did not answer could not be ended (it ends when its host answers)",
+            !stalled ? "" : stalled < 0 ? "; the session that did not answer was not known here" : ended ? "; the session that did not answer is ended" : "; the session that did not answer could not be ended (it ends when its host answers)",
             q->in_doubt ? "; a commit's answer was lost with it: every election is reloaded from the database" : "");
     q->lost_at = 0;
     q->in_doubt = 0;
@@ -762,7 +767,9 @@ static void pg_read_end(urne_store *s) {
 static int pg_serve_deadline(urne_store *s, char *err, size_t errsize) {
     int ms = urne_pg_timeout_env();
     if (ms < 0) {
-        snprintf(err, errsize, "URNE_PG_TIMEOUT: not a number of seconds from 0 to %d", URNE_PG_TIMEOUT_MAX_S);
+        urne_store_fail(s, "URNE_PG_TIMEOUT: not a number of seconds from 0 to %s", "3600"); /* a setting's digits */
+        _Static_assert(URNE_PG_TIMEOUT_MAX_S == 3600, "the message says 3600");
+        snprintf(err, errsize, "%s", urne_store_error(s));
         return -1;
     }
     urne_pgq(s)->timeout_ms = ms;

@@ -27,7 +27,11 @@
  * index when next needed (rollbacks of signatures are store failures: rare).
  *
  * Memory: 16 bytes a slot, at most 70 % full: 23 to 46 MB a million
- * signatures. Not thread-safe: the store's connection is used by one thread at
+ * signatures, held until the store closes, also once the initiative has stopped
+ * collecting (letting go of a closed initiative's set is left to do). A table
+ * doubles when it is 70 % full, under the application's lock like every
+ * signature: at ten million signatures, a pause of the order of a second, once
+ * per doubling. Not thread-safe: the store's connection is used by one thread at
  * a time (the application's lock), and so is this.
  */
 #ifndef URNE_SQLITE_DEDUP_H

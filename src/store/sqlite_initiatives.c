@@ -4,10 +4,13 @@
  * texts of its queries, and which column fills which field, are shared with
  * PostgreSQL's (store_sql.h).
  *
- * The tables are migration 6 (sqlite_store.c). A roll entry or a signature
- * already there inserts nothing (ON CONFLICT DO NOTHING), answering 0: the
- * deduplication is the UNIQUE constraint, decided by the database inside the
- * writer's transaction, never by a read before the write. Texts are bound as
+ * The tables are migration 6 (sqlite_store.c). A roll entry already there
+ * inserts nothing (ON CONFLICT DO NOTHING), answering 0: the deduplication is
+ * the UNIQUE constraint, decided by the database inside the writer's
+ * transaction, never by a read before the write. A signature already there
+ * answers 0 too, decided inside the writer's transaction as well, but by a set
+ * in memory (sqlite_dedup.h, migration 17: a unique index of random keys was a
+ * page written per signature). Texts are bound as
  * given, "" included (the columns are NOT NULL DEFAULT ''), and read into their
  * fixed fields through urne_sql_col, which refuses one too long.
  *

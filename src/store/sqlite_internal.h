@@ -40,6 +40,10 @@ typedef struct urne_sqlite {
     int64_t head_seq;
     char head_hash[URNE_AUDIT_HASH_HEX];
     urne_sqlite_checkpointer *checkpointer; /* NULL: SQLite's automatic checkpoint */
+    /* The audit head when the store was opened, before anything was loaded from
+     * it: where a watch opened later starts reading (sqlite_watch.c), so that
+     * what another process wrote while the server loaded is read, not lost. */
+    int64_t opened_seq;
     /* The write transaction's audit seqs (0: none appended yet), and those this
      * handle committed, which its watch skips (sqlite_watch.c, store_own.h). */
     int64_t txn_first, txn_last;

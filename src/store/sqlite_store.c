@@ -433,6 +433,7 @@ urne_store *urne_sqlite_open(const char *path, urne_phrase *why) {
         sq_close(s);
         return NULL;
     }
+    urne_sq(s)->opened_seq = urne_sq(s)->head_seq;
     return s;
 }
 
@@ -457,8 +458,8 @@ static int sq_backup(urne_store *s, const char *dest) {
 /* A write transaction. The signatures' dedup sets (sqlite_dedup.h) follow its
  * begin, commit and rollback. */
 static int sq_begin(urne_store *s) {
+    if (exec(s, "BEGIN IMMEDIATE") < 0) return -1; /* one already open keeps its seqs */
     urne_sq(s)->txn_first = urne_sq(s)->txn_last = 0;
-    if (exec(s, "BEGIN IMMEDIATE") < 0) return -1;
     urne_sqlite_dedup_begin(&urne_sq(s)->dedup);
     return 0;
 }

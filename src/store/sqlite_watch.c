@@ -62,7 +62,8 @@ typedef struct sq_watch {
     int64_t cursor;    /* the log read up to this seq */
     int64_t seen;      /* data_version as last read */
     int more;          /* read the log at the next turn whatever data_version says: 1 at once
-                          (a full batch), 2 after a millisecond (a row in flight here) */
+                          (a full batch), 2 soon (a row in flight here) */
+    int backoff;       /* ms waited before looking again at a commit in flight here: 1, 2, 4... 50 */
     char error[1024];
 } sq_watch;
 
@@ -210,7 +211,12 @@ static urne_store_watch *sq_watch_open(urne_store *s, char *err, size_t errsize)
         return NULL;
     }
     snprintf(w->path, sizeof w->path, "%s", w->memory ? ":memory:" : path);
-    w->cursor = q->head_seq; /* the head as the server last read it, after loading what it holds */
+    /* The head when the store was opened, before the server loaded what it
+     * holds: a change another process made while it loaded (seconds at ten
+     * million signatures) is read again rather than lost; one it had loaded
+     * already is applied twice, which changes nothing (a sheet's record is
+     * applied only when newer, an initiative or election read again whole). */
+    w->cursor = q->opened_seq;
     if (!w->memory && open_db(w) < 0) {
         snprintf(err, errsize, "%s", w->error);
         free(w);
@@ -239,7 +245,13 @@ static urne_store_watch_event sq_watch_wait(urne_store_watch *base, int timeout_
         w->lost = 0;
         return URNE_WATCH_RESYNC;
     }
-    if (w->more != 1) poll(NULL, 0, w->more ? 1 : ms); /* one look per call: the caller calls again at once */
+    if (w->more == 2) { /* a commit of this server's in flight: looked at again soon, less often as it lasts */
+        w->backoff = w->backoff ? (w->backoff * 2 < 50 ? w->backoff * 2 : 50) : 1;
+        poll(NULL, 0, w->backoff);
+    } else {
+        w->backoff = 0;
+        if (w->more != 1) poll(NULL, 0, ms); /* one look per call: the caller calls again at once */
+    }
     return turn(w, out, cap, n);
 }
 

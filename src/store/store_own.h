@@ -2,8 +2,9 @@
  * store_own: the audit seqs a store handle committed itself, as its watch
  * needs them to tell its own changes from the other processes' when it reads
  * the log (store.h: a watch reports only the changes made through other
- * handles). Shared by the backends whose watch reads the log; SQLite's is the
- * first (sqlite_watch.c). Not part of the store's interface.
+ * handles). SQLite's watch uses it (sqlite_watch.c); PostgreSQL's keeps a
+ * record of its own in pg_watch.c still, the same ranges written before this
+ * file: moving it here is left to do. Not part of the store's interface.
  *
  * What: ranges of seqs in order (a ring of URNE_STORE_OWN), consecutive ranges
  * merged, and at most one range "in flight": a transaction's seqs noted before

@@ -236,8 +236,10 @@ void urne_action_login(urne_req *r, urne_result *res, char token_out[65]) {
                 _(r, "The database cannot be reached just now; nothing was done. Try again in a few seconds."));
         else
             urne_result_set(res, 500, "%s", _(r, "Could not look up the account (the store failed); try again."));
+        urne_app_outcome_free(&found_out);
         return;
     }
+    urne_app_outcome_free(&found_out);
     int found = st == URNE_APP_OK;
     /* Verify outside the lock: Argon2id is slow on purpose. An unknown user costs
      * the same time as a wrong password, so names cannot be probed by timing. */

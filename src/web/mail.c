@@ -144,6 +144,7 @@ int urne_serve_mail_open(struct urne_server *srv, const struct urne_serve_option
     }
     memcpy(srv->public_url, url, n);
     srv->public_url[n] = 0;
+    srv->public_url_given = opt->public_url != NULL;
     char from[256], why[600];
     if (opt->smtp == NULL) {
         int64_t waiting = urne_app_mail_waiting(&srv->app);

@@ -17,10 +17,15 @@
  *
  * A POST with neither header is accepted: curl and scripts send none, nor some
  * old clients and privacy proxies that strip both; refusing them would lock out
- * honest users while a browser made to post by a hostile page always sends at
- * least one of them (the Referer only when the hostile page's policy allows it,
- * but then the Origin). So the check stops the browser-driven forgery, and only
- * it: a script posting from its own machine is the throttles' and marks' affair.
+ * honest users. Today's browsers send the Origin on every cross-site POST, but
+ * some older ones sent it on none (Firefox before 70, old Internet Explorer and
+ * Edge), and a hostile page may withhold the Referer (Referrer-Policy:
+ * no-referrer): such a browser gets through, and only `Sec-Fetch-Site`, where it
+ * is sent, says more: a POST whose Sec-Fetch-Site is neither `same-origin` nor
+ * `none` (the visitor's own action) is refused whatever the other headers say.
+ * So the check stops the browser-driven forgery from the browsers in use, and
+ * only it: a script posting from its own machine is the throttles' and marks'
+ * affair.
  *
  * Whose origin is ours: the request's Host, compared with the Origin's host and
  * port, not its scheme (behind README's nginx, which passes the Host through
@@ -28,8 +33,11 @@
  * the proxy http to urne: urne cannot know the scheme the browser used); a Host
  * without a port matches the default port of the Origin's scheme (80, 443).
  * When the server has a public URL (`--public-url`, the links of its mails), an
- * Origin equal to it is ours too, scheme and port included: a site served on a
- * port other than 443 behind a proxy whose Host has none says so there.
+ * Origin equal to it, scheme and port included, is ours, and no other: not the
+ * Host's. The Host is whatever name the browser was sent to, and a hostile name
+ * made to resolve to urne's address (DNS rebinding) would bring its own Origin
+ * with it, equal to its Host; a public server should say its public URL (README),
+ * or sit behind a proxy that answers for its own name only.
  * Hosts are compared without regard to case, as DNS names are.
  *
  * The JSON API is covered by the same check (server.c calls it for every POST):
@@ -90,15 +98,18 @@ static int same_host(const site *a, const site *b) {
     return a->host_len == b->host_len && strncasecmp(a->host, b->host, a->host_len) == 0;
 }
 
-int urne_origin_ours(const char *origin, const char *referer, const char *host, const char *public_url) {
+int urne_origin_ours(const char *origin, const char *referer, const char *fetch_site, const char *host,
+                     const char *public_url) {
+    if (fetch_site && strcmp(fetch_site, "same-origin") != 0 && strcmp(fetch_site, "none") != 0)
+        return 0; /* the browser says it comes from another site (or a sibling one) */
     const char *from = origin ? origin : referer;
     if (from == NULL) return 1; /* neither header: curl, scripts, stripping proxies (see above) */
     site claimed, ours;
     int https, ours_https;
     if (parse_url(from, &claimed, &https) < 0) return 0; /* "null", or no http(s) URL */
-    if (public_url && public_url[0] && parse_url(public_url, &ours, &ours_https) == 0 && https == ours_https &&
-        same_host(&claimed, &ours) && claimed.port == ours.port)
-        return 1;
+    if (public_url && public_url[0]) /* the public URL alone, not the Host (DNS rebinding, above) */
+        return parse_url(public_url, &ours, &ours_https) == 0 && https == ours_https && same_host(&claimed, &ours) &&
+               claimed.port == ours.port;
     if (host == NULL || parse_authority(host, strlen(host), &ours) < 0) return 0;
     if (!same_host(&claimed, &ours)) return 0;
     return ours.port ? claimed.port == ours.port : claimed.port == (https ? 443 : 80);

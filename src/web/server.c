@@ -130,8 +130,8 @@ static enum MHD_Result dispatch(urne_req *r) {
         return urne_reply_refuse(r, 405, _(r, "Method not allowed."));
     /* A POST a browser was made to send from another site (origin.c): the public's
      * forms have no session, hence no CSRF token, to refuse it by. */
-    if (!is_get && !urne_origin_ours(header(r, "Origin"), header(r, "Referer"), header(r, "Host"),
-                                     r->srv->public_url))
+    if (!is_get && !urne_origin_ours(header(r, "Origin"), header(r, "Referer"), header(r, "Sec-Fetch-Site"), header(r, "Host"),
+                                     r->srv->public_url_given ? r->srv->public_url : NULL))
         return urne_reply_refuse(r, 403, _(r, "This form was sent from another site than this one: it is refused. "
                                              "To sign or send it, fill it in on this site's own page."));
     char why[300];
@@ -582,6 +582,7 @@ static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready
     }
     /* On PostgreSQL, no request waits for ever on a database that stops answering. */
     if (urne_store_serve_deadline(s->store, err, sizeof err) < 0) {
+        urne_i18n_phrase(opt->lang, urne_store_error_phrase(s->store), err, sizeof err);
         fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s\n"), "serve", err);
         return -1;
     }

@@ -56,6 +56,7 @@ typedef struct urne_server {
     struct urne_mailer *mailer; /* the outbox's sender (mail.h); NULL without --smtp */
     struct urne_signing *signing; /* the signatures' checker thread (signing.h); NULL: checked in the request's */
     char public_url[256];       /* the links in mails begin with it, no '/' at its end */
+    int public_url_given;       /* by --public-url (else made from --listen): the only origin of POSTs (origin.c) */
 } urne_server;
 
 /* ---- requests (server.c; request.c, session.c, reply.c, throttle.c, addr.c, cache.c) ---- */

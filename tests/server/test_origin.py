@@ -9,7 +9,12 @@ browsers sign an initiative in names it chooses.
 - The same Origin (the Host's), the same Referer, neither header (curl): signed.
 - Behind a proxy passing `Host: urne.example.org` (README's nginx): the https
   origin of that host is ours (a Host without a port: the scheme's default
-  port); on port 8443 it is not, unless the server's --public-url says so.
+  port); on port 8443 it is not.
+- Started again with --public-url: its origin is ours, and no other, not even
+  the Host's (a hostile name resolved to urne's address, DNS rebinding, brings
+  an Origin equal to its Host); another scheme is refused.
+- Sec-Fetch-Site: cross-site refused even without Origin and Referer (a browser
+  that sent no Origin, a page that withheld its Referer); same-origin accepted.
 - The receipt's form, the login form, a logged-in form with its CSRF token, and
   the API (a form body needs no preflight, so it is guarded the same; a JSON body
   with a foreign Origin too; without any Origin, as API clients send, accepted)."""
@@ -17,7 +22,7 @@ import urllib.parse
 
 from lib import *
 
-srv = Server(args=["--public-url", "https://vote.example.net:8443"])
+srv = Server()
 admin_db(srv)
 srv.start()
 try:
@@ -66,10 +71,26 @@ try:
     check(st == 303, f"Host without a port, the https origin of that host: signed: {st}")
     st, page = sign("Eva", 5, {"Host": "urne.example.org", "Origin": "https://urne.example.org:8443"})
     check(st == 403, f"the same host on port 8443, not the Host's: refused: {st}")
-    st, _ = sign("Eva", 5, {"Host": "urne.example.org", "Origin": "https://vote.example.net:8443"})
+    st, page = sign("Eva", 5, {"Sec-Fetch-Site": "cross-site"})
+    check(st == 403, f"Sec-Fetch-Site cross-site, no Origin nor Referer: refused: {st}")
+    st, page = sign("Eva", 5, {"Sec-Fetch-Site": "same-site", "Origin": ours})
+    check(st == 403, f"Sec-Fetch-Site same-site (a sibling site), whatever the Origin: refused: {st}")
+
+    # With a public URL, it alone is ours.
+    srv.stop()
+    srv.args = ["--public-url", "https://vote.example.net:8443"]
+    srv.start()  # on another port: the clients made again
+    admin, visitor, ours = admin_client(srv), srv.client(), f"http://127.0.0.1:{srv.port}"
+    st, _ = sign("Eva", 5, {"Host": "urne.example.org", "Origin": "https://vote.example.net:8443",
+                            "Sec-Fetch-Site": "same-origin"})
     check(st == 303, f"the server's --public-url: ours: {st}")
     st, _ = sign("Zoé", 6, {"Origin": "http://vote.example.net:8443"})
     check(st == 403, f"the public URL's host in another scheme: refused: {st}")
+    st, _ = sign("Zoé", 6, {"Host": "evil.example", "Origin": "http://evil.example"})
+    check(st == 403, f"an Origin equal to the Host, not the public URL (DNS rebinding): refused: {st}")
+    st, _ = sign("Zoé", 6, {"Origin": ours})
+    check(st == 403, f"the Host's own origin, not the public URL: refused: {st}")
+    check(count() == 6, f"six counted: {count()}")
 
     # The other forms and the API.
     st, page = visitor.request("POST", "/initiatives/1/receipt", raw=b"code=AAAAA-AAAAA-AAAAA-AAAAA",
