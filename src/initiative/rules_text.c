@@ -196,7 +196,7 @@ static int apply(size_t k, span v, long line, urne_initiative_rules *r, urne_dia
 /* The key's territory when it is "seats NAME" or "minimum NAME" (*seats set to
  * 1 for seats), else a span of length 0 with s NULL. */
 static span figure_key(span key, int *seats) {
-    static const char *const words[2] = {"minimum", "seats"};
+    static const char words[2][8] = {"minimum", "seats"}; /* no pointers: read-only in every build (initiative_pure) */
     for (int w = 0; w < 2; w++) {
         size_t n = strlen(words[w]);
         if (key.n >= n && memcmp(key.s, words[w], n) == 0 && (key.n == n || key.s[n] == ' ' || key.s[n] == '\t')) {
