@@ -1,27 +1,53 @@
 #!/bin/sh
-# store.postgres: the server test suite against the PostgreSQL store.
+# store.postgres.*: the server test suite against the PostgreSQL store, in parts.
 #
-#   tests/pg/run.sh URNE SOURCE_DIR [SCREENSHOT_DIR]
+#   tests/pg/run.sh URNE SOURCE_DIR PART [SCREENSHOT_DIR]
 #
 # Starts a throwaway PostgreSQL cluster (tests/pg/cluster.sh), points the server
 # tests at it through URNE_TEST_DB_URL (tests/server/lib.py then gives each server
-# a fresh database of its own), runs the scripts below, then tests/pg/test_pg.py
-# (the audit chain verified and tampered with on PostgreSQL, several writers at
-# once). The cluster is stopped and removed whatever happens: a trap on exit and
-# on the signals that stop a test.
+# a fresh database of its own), runs the part's scripts, and stops the cluster and
+# removes it whatever happens: a trap on exit and on the signals that stop a test.
 #
-# Every server test script runs here: those that change rows by hand do it through
-# lib.py's tampered, on a copy made from the database as a template.
-# test_store_copy.py here copies its SQLite store to PostgreSQL and back (in the
-# normal suite, SQLite to SQLite).
-# With SCREENSHOT_DIR (the normal build; the sanitizer build has no browser), the
-# browser's story (tests/browser/story.mjs) runs on PostgreSQL too.
+# PART is one of:
+#   server-a, server-b  the server test scripts (tests/server/test_*.py), in two
+#                       halves of about the same time, so that ctest runs them
+#                       beside the rest (one part of ~8 minutes was the suite's
+#                       long pole, in the sanitizer build most of all);
+#   pg                  the scripts of PostgreSQL's own (tests/pg/test_*.py: the
+#                       audit chain tampered with and written by several processes,
+#                       the database lost and frozen, several servers on one
+#                       database), and with SCREENSHOT_DIR (the normal build; the
+#                       sanitizer build has no browser) the browser's story
+#                       (tests/browser/story.mjs) on PostgreSQL.
+# Every server test script is in exactly one half, or the part fails: a script
+# added to tests/server and forgotten here would otherwise never run on
+# PostgreSQL. Those that change rows by hand do it through lib.py's tampered, on a
+# copy made from the database as a template. test_store_copy.py here copies its
+# SQLite store to PostgreSQL and back (in the normal suite, SQLite to SQLite).
+# Each script's time is printed after its verdict, to keep the halves even.
 set -u
 urne=$1
 src=$2
-shots=${3:-}
-tests="roles integrity api access_log crash notice initiative initiative_crash initiative_codes initiative_batch initiative_letters initiative_mail initiative_user initiative_manage reload initiative_eci origin sign_load match forum prg live deadline cache gzip lang download pv outlier many_candidates
-       routes security spaces story audit store_copy zone"
+part=$3
+shots=${4:-}
+server_a="initiative_mail security match api initiative initiative_batch spaces prg story access_log crash notice
+          initiative_codes gzip zone outlier cache"
+server_b="initiative_eci sign_load forum pv reload audit store_copy roles integrity origin many_candidates
+          initiative_letters initiative_crash live routes download initiative_manage deadline initiative_user lang"
+pg_own="pg outage stall multi multi_payload multi_announce multi_initiative multi_forum"
+
+# Every tests/server/test_NAME.py in one half exactly.
+for f in "$src"/tests/server/test_*.py; do
+    t=$(basename "$f" .py); t=${t#test_}
+    n=$(printf '%s\n' $server_a $server_b | grep -cx "$t")
+    [ "$n" = 1 ] || { echo "store.postgres: tests/server/test_$t.py is in $n halves of tests/pg/run.sh, not 1"; exit 1; }
+done
+case $part in
+    server-a) tests=$server_a; where=server ;;
+    server-b) tests=$server_b; where=server ;;
+    pg) tests=$pg_own; where=pg ;;
+    *) echo "store.postgres: no part '$part' (server-a, server-b or pg)"; exit 2 ;;
+esac
 dir=$(mktemp -u "${TMPDIR:-/tmp}/urne-pg.XXXXXX")
 log=$(mktemp "${TMPDIR:-/tmp}/urne-pg-log.XXXXXX")
 cleanup() {
@@ -34,33 +60,23 @@ trap 'exit 1' INT TERM HUP
 url=$(sh "$src/tests/pg/cluster.sh" start "$dir") || { echo "store.postgres: the cluster did not start"; exit 1; }
 export URNE_TEST_DB_URL="$url"
 failed=""
-for t in $tests; do
-    if python3 "$src/tests/server/test_$t.py" "$urne" "$src" >"$log" 2>&1; then
-        echo "store.postgres: test_$t.py passed"
-    else
-        echo "store.postgres: test_$t.py FAILED:"
-        cat "$log"
-        failed="$failed $t"
-    fi
-done
-if [ -n "$shots" ]; then
-    if node "$src/tests/browser/story.mjs" "$urne" "$src" "$shots" >"$log" 2>&1; then
-        echo "store.postgres: browser story passed"
-    else
-        echo "store.postgres: browser story FAILED:"
-        cat "$log"
-        failed="$failed browser"
-    fi
-fi
-for t in pg outage stall multi multi_payload multi_announce multi_initiative multi_forum; do
-    if python3 "$src/tests/pg/test_$t.py" "$urne" "$src" >"$log" 2>&1; then
-        echo "store.postgres: test_$t.py passed"
+run_one() { # label, command...: its verdict and its time, its log when it failed
+    label=$1; shift
+    t0=$(date +%s)
+    if "$@" >"$log" 2>&1; then
+        echo "store.postgres: $label passed ($(( $(date +%s) - t0 )) s)"
         grep -E "^propagation" "$log" || true
     else
-        echo "store.postgres: test_$t.py FAILED:"
+        echo "store.postgres: $label FAILED ($(( $(date +%s) - t0 )) s):"
         cat "$log"
-        failed="$failed $t"
+        failed="$failed $label"
     fi
+}
+for t in $tests; do
+    run_one "test_$t.py" python3 "$src/tests/$where/test_$t.py" "$urne" "$src"
 done
+if [ "$part" = pg ] && [ -n "$shots" ]; then
+    run_one "browser story" node "$src/tests/browser/story.mjs" "$urne" "$src" "$shots"
+fi
 [ -z "$failed" ] || { echo "store.postgres: failed:$failed"; exit 1; }
-echo "store.postgres: all passed"
+echo "store.postgres: $part: all passed"
