@@ -3,10 +3,11 @@
  *
  * What: a signature checked by initiative_sign.c (the signer found on the roll,
  * the identity sealed, a receipt drawn) is a ticket. Tickets are written by
- * `batch_commit`, many in one transaction: each row inserted (the store's unique
- * index on the signer's hash decides: a second signature of the same elector,
- * in the same group or against the table, inserts nothing and is answered
- * TAKEN, counted never), each announced to the other servers, one commit; then,
+ * `batch_commit`, many in one transaction: each row inserted (the store's
+ * deduplication of the signer's hash decides, a unique index on PostgreSQL, a set
+ * under the write lock on SQLite: a second signature of the same elector, in the
+ * same group or against the table, inserts nothing and is answered TAKEN,
+ * counted never), each announced to the other servers, one commit; then,
  * and only then, each is counted and its outcome written. A store failure
  * anywhere in the group writes none of it, and every ticket of the group is
  * answered that failure.
