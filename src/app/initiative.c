@@ -598,6 +598,7 @@ static urne_app_status act_locked(urne_app *app, const urne_user *actor, int64_t
     else {
         h->row = *row;
         h->state = to;
+        if (to != URNE_INITIATIVE_COLLECTING) urne_store_initiative_cool(app->store, id); /* its dedup set freed */
     }
     free(row);
     if (st != URNE_APP_OK) return st;

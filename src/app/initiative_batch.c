@@ -123,6 +123,7 @@ static int reach_if_met(urne_app *app, urne_initiative_held *h) {
             h->row = *row;
             h->state = to;
             reached = 1;
+            urne_store_initiative_cool(app->store, h->row.id); /* reached: signed no more */
         } else
             urne_store_rollback(app->store);
     }

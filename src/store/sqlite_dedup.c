@@ -177,6 +177,14 @@ int urne_sqlite_dedup_warm(urne_store *s, int64_t id) {
     return -1;
 }
 
+int urne_sqlite_dedup_cool(urne_store *s, int64_t id) {
+    urne_sqlite_dedup *d = &urne_sq(s)->dedup;
+    assert(!d->in_transaction);
+    for (size_t i = 0; i < d->n; i++)
+        if (d->sets[i].initiative == id) set_drop(&d->sets[i]);
+    return 0;
+}
+
 int urne_sqlite_dedup_add(urne_store *s, int64_t id, const char *dedup, int64_t row) {
     urne_sqlite_dedup *d = &urne_sq(s)->dedup;
     urne_sqlite_dedup_set *set = set_for(d, id);

@@ -64,6 +64,11 @@ int urne_sqlite_dedup_has(urne_store *s, int64_t id, const char *dedup);
  * 0, or -1 (said on s). */
 int urne_sqlite_dedup_warm(urne_store *s, int64_t id);
 
+/* The set of initiative id let go (store_initiatives.h's urne_store_initiative_cool):
+ * its memory freed, read again whole if the initiative is ever signed again. Not
+ * inside a write transaction (nothing of the set may be pending). Always 0. */
+int urne_sqlite_dedup_cool(urne_store *s, int64_t id);
+
 /* Note that the open write transaction added row `row` of initiative `id` with
  * hash `dedup` (after urne_sqlite_dedup_has answered 0 for it): 0, or -1 when
  * out of memory (said on s; the caller rolls back). */

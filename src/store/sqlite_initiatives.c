@@ -447,6 +447,7 @@ const urne_store_initiative_ops urne_sqlite_initiative_ops = {
     .roll_counts = sq_roll_counts,
     .sign = sq_sign,
     .warm = urne_sqlite_dedup_warm,
+    .cool = urne_sqlite_dedup_cool,
     .receipt = sq_receipt,
     .signature_get = sq_signature_get,
     .invalidate = sq_invalidate,

@@ -661,6 +661,10 @@ int urne_store_initiative_warm(urne_store *s, int64_t id) {
     return s->ops->initiatives->warm ? s->ops->initiatives->warm(s, id) : 0;
 }
 
+int urne_store_initiative_cool(urne_store *s, int64_t id) {
+    return s->ops->initiatives->cool ? s->ops->initiatives->cool(s, id) : 0;
+}
+
 int64_t urne_store_initiative_sign(urne_store *s, const urne_initiative_signature *sig) {
     assert(sig != NULL);
     if (FIELD(s, sig, dedup, "a signature's hash") < 0 || FIELD(s, sig, territory, "a signature's territory") < 0 ||

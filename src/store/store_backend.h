@@ -139,6 +139,7 @@ typedef struct urne_store_initiative_ops {
                        int (*fn)(const char *territory, int64_t electors, int64_t anonymous, void *ctx), void *ctx);
     int64_t (*sign)(urne_store *s, const urne_initiative_signature *sig);
     int (*warm)(urne_store *s, int64_t id); /* NULL: nothing to do */
+    int (*cool)(urne_store *s, int64_t id); /* NULL: nothing to do */
     int (*receipt)(urne_store *s, int64_t id, const char *receipt, urne_initiative_signature *out);
     int (*signature_get)(urne_store *s, int64_t id, int64_t sig, urne_initiative_signature *out);
     int (*invalidate)(urne_store *s, int64_t id, int64_t sig, const char *reason);

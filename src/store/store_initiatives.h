@@ -134,6 +134,11 @@ int64_t urne_store_initiative_sign(urne_store *s, const urne_initiative_signatur
  * under the application's lock (seconds at ten million); nothing on a backend
  * that needs nothing. 0, or -1. */
 int urne_store_initiative_warm(urne_store *s, int64_t id);
+/* Initiative id no longer collects (its state committed): what the store held in
+ * memory to make its signatures fast may go (on SQLite its dedup set: 16 bytes a
+ * slot, some 23-46 MB a million signatures), read again if it is ever signed
+ * again. Outside a write transaction. 0 (nothing can fail). */
+int urne_store_initiative_cool(urne_store *s, int64_t id);
 /* The signature of initiative `id` whose receipt hash is `receipt` (not empty),
  * among those made before migration 15 (a receipt made since is checked by its
  * signature's id and proof): 1, 0, -1. */

@@ -12,6 +12,8 @@
  *     read transaction;
  *   - for hashes that are hexadecimal (as urne writes them) or not (a row put
  *     by another way), and past the table's first size (it grows);
+ *   - after the set was let go (urne_store_initiative_cool: the initiative no
+ *     longer collects), read again whole at the next signature;
  * and the table has no unique index on the hash any more, but has the index in
  * order of id the set is read from.
  */
@@ -203,6 +205,13 @@ static void test_many(void **state) {
     assert_int_equal(urne_store_begin(s), 0);
     for (long n = 0; n < N; n++) assert_true(sign(s, id, n, n % 3 != 0) > 0);
     assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_begin(s), 0);
+    for (long n = 0; n < N; n++) assert_int_equal(sign(s, id, n, n % 3 != 0), 0);
+    urne_store_rollback(s);
+    /* Let go when the initiative stops collecting, then signed again all the same
+     * (a state changed by hand, say): the set is read again whole, nothing signs twice. */
+    assert_int_equal(urne_store_initiative_cool(s, id), 0);
+    assert_int_equal(urne_store_initiative_cool(s, id), 0); /* twice: nothing left to free */
     assert_int_equal(urne_store_begin(s), 0);
     for (long n = 0; n < N; n++) assert_int_equal(sign(s, id, n, n % 3 != 0), 0);
     urne_store_rollback(s);
