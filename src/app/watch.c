@@ -390,6 +390,13 @@ static void *watch_main(void *arg) {
                     at);
             resync = 1;
             break;
+        case URNE_WATCH_MISSED:
+            urne_store_now(at);
+            fprintf(stderr, "urne: %s other processes changed the database while this server loaded what it holds, "
+                            "before it listened for their changes; reloading everything\n",
+                    at);
+            resync = 1;
+            break;
         case URNE_WATCH_RESYNC:
             urne_store_now(at);
             fprintf(stderr, "urne: %s the connection that hears the other servers' changes is open again (lost for %lld s); "

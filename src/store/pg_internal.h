@@ -123,6 +123,11 @@ typedef struct urne_pg {
     char c_hash[URNE_AUDIT_HASH_HEX];
     urne_pg_heard_gen c_gen;
     urne_pg_heard heard_state;
+    /* PostgreSQL's snapshot (pg_current_snapshot, as text) when urne_pg_open
+     * returned, before the caller loaded anything: its watch's first connection
+     * finds whether a transaction committed since, which it may not have heard
+     * (pg_watch.c). Read by urne_pg_open, which fails when it cannot be. */
+    char *opened_snapshot;
 } urne_pg;
 
 extern const urne_store_ops urne_pg_ops;

@@ -61,6 +61,29 @@
  * requests use under the application's lock: the thread waits on the socket
  * without the lock, and takes it only to apply what it heard (app/watch.c).
  *
+ * Starting: a server loads what it holds (its elections, its initiatives and
+ * their counts) before it opens its watch, and a change another process commits
+ * in between is in neither: PostgreSQL keeps no notification for a session that
+ * was not listening, and the log's cursor starts at the head read once
+ * listening. So the store notes PostgreSQL's snapshot when it is opened, before
+ * any load (urne_pg's opened_snapshot; SQLite's watch reads its log from the head
+ * as the store was opened, sqlite_watch.c, to the same end), and the watch's
+ * first connection, once listening, asks in the statement that reads the head
+ * whether a transaction committed since (sql_head_since): if one did, its first
+ * wait says URNE_WATCH_MISSED, and the caller reloads everything, once (after
+ * listening: what commits after that is heard). Exact, not usually: a change no
+ * notification tells of committed before the LISTEN took effect, so after that
+ * snapshot and at the latest in the one the head is read in; every change writes
+ * (a signature too, which appends no audit entry but a row), so its transaction
+ * has an id, and is found committed. Not the audit head alone, compared: a
+ * signature moves none, and a signature's id is drawn before its commit, so ids
+ * are not in the order of the commits either. Not listening before the load: a
+ * notification heard meanwhile could not be told seen by the load or not, and a
+ * signature counted twice is as wrong as one missed. A database at rest costs one
+ * statement at the open and the look, with nothing to look up; a transaction
+ * that changed nothing of urne's (autovacuum's statistics, another database of
+ * the cluster) a reload that was not needed, never one missed.
+ *
  * A lost connection (the database restarted, a network cut) is seen as the socket
  * turning readable with nothing to read; the watch then tries to connect again at
  * most once a second. Notifications sent meanwhile are lost for good (PostgreSQL
@@ -110,6 +133,8 @@ typedef struct pg_watch {
     int stalled_pid;  /* the session given up on at the deadline, ended once connected again (0: none) */
     int timed_out;    /* the last failure was the deadline's: said so */
     unsigned reload_seen; /* state->reload as last reported (URNE_WATCH_RELOAD) */
+    int missed;           /* a transaction committed between the store's open and the first LISTEN:
+                             URNE_WATCH_MISSED, once */
 } pg_watch;
 
 /* The sheets entered on one server are announced at most once per window
@@ -181,10 +206,33 @@ static int end_doubt(pg_watch *w) {
     return 0;
 }
 
+/* The audit head, and whether a transaction committed since the snapshot $1
+ * (pg_current_snapshot's text, urne_pg's opened_snapshot), in one statement, so
+ * one snapshot: those it listed as in progress, and those given an id since,
+ * looked up in PostgreSQL's commit log until one is found committed. An id is
+ * given to every transaction that writes (a NOTIFY included), and only to them,
+ * so a reader's transactions never count; a transaction of any kind (a session
+ * opened, a write to another database of the cluster) may, and makes a reload
+ * that was not needed, never one missed. Beyond SINCE_MAX transactions begun in
+ * between, the answer is yes without looking (a busy database: a change of
+ * urne's among them is all but certain, and the look would cost more than the
+ * reload). */
+#define SINCE_MAX "10000"
+static const char sql_head_since[] =
+    "SELECT coalesce((SELECT seq FROM audit_head WHERE id = 1), 0),"
+    " (SELECT hi - lo > " SINCE_MAX " OR EXISTS (SELECT 1 FROM"
+    "   (SELECT pg_snapshot_xip($1::pg_snapshot) AS x"
+    "    UNION ALL SELECT g::text::xid8 FROM generate_series(lo, least(hi, lo + " SINCE_MAX ") - 1) AS g) AS c"
+    "   WHERE pg_xact_status(c.x) = 'committed')"
+    "  FROM (SELECT pg_snapshot_xmax($1::pg_snapshot)::text::bigint AS lo,"
+    "   pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS hi) AS b)";
+
 /* Connect and LISTEN to every channel: 0, or -1 with w->error said. A session
  * given up on before (its LISTEN holds PostgreSQL's queue of notifications) is
- * ended first. */
-static int watch_connect(pg_watch *w) {
+ * ended first. since: the first connection's, the store's snapshot at its open
+ * (NULL: a reconnection, which the caller reloads after in any case): w->missed
+ * then says whether a transaction committed between it and the LISTEN. */
+static int watch_connect(pg_watch *w, const char *since) {
     PQfinish(w->conn);
     w->last_try = now_s();
     w->conn = urne_pg_connect(w->conninfo, w->timeout_ms, &w->timed_out);
@@ -233,10 +281,15 @@ static int watch_connect(pg_watch *w) {
         watch_fail(w, "cannot prepare the audit log's read");
         return -1;
     }
-    /* Listening first: a sheet committed after this read is in the log after it. */
-    r = answer(w, PQsendQuery(w->conn, "SELECT coalesce((SELECT seq FROM audit_head WHERE id = 1), 0)"));
+    /* Listening first: a sheet committed after this read is in the log after it;
+     * one committed before, after `since`, is missed, and said so. */
+    if (since)
+        r = answer(w, PQsendQueryParams(w->conn, sql_head_since, 1, NULL, &since, NULL, NULL, 0));
+    else
+        r = answer(w, PQsendQuery(w->conn, "SELECT coalesce((SELECT seq FROM audit_head WHERE id = 1), 0)"));
     ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     if (ok) w->cursor = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    if (ok && since) w->missed = strcmp(PQgetvalue(r, 0, 1), "f") != 0;
     PQclear(r);
     if (!ok) {
         watch_fail(w, "cannot read the audit log's head");
@@ -441,7 +494,7 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     snprintf(w->origin, sizeof w->origin, "%s", q->origin);
     w->state = &q->heard_state;
     snprintf(w->where, sizeof w->where, "%s", q->where);
-    if (watch_connect(w) < 0 || make_pipe(w->wake) < 0) {
+    if (watch_connect(w, q->opened_snapshot) < 0 || make_pipe(w->wake) < 0) {
         snprintf(err, errsize, "%s", w->error[0] ? w->error : "cannot make the watch's pipe");
         PQfinish(w->conn);
         free(w->conninfo);
@@ -584,9 +637,13 @@ static urne_store_watch_event pg_watch_wait(urne_store_watch *base, int timeout_
             poll(NULL, 0, ms < timeout_ms ? ms : timeout_ms);
             return URNE_WATCH_LOST;
         }
-        if (watch_connect(w) < 0) return URNE_WATCH_LOST;
+        if (watch_connect(w, NULL) < 0) return URNE_WATCH_LOST;
         w->lost = 0;
         return URNE_WATCH_RESYNC;
+    }
+    if (w->missed) {
+        w->missed = 0;
+        return URNE_WATCH_MISSED;
     }
     pthread_mutex_lock(&w->state->lock);
     int reload = w->reload_seen != w->state->reload;

@@ -211,8 +211,12 @@ typedef enum {
                              have been missed, so the caller reloads everything */
     URNE_WATCH_LOST,      /* the connection is lost and could not be opened again yet
                              (urne_store_watch_error says why); call again later */
-    URNE_WATCH_RELOAD     /* the store's own connection lost a commit's answer, whose
+    URNE_WATCH_RELOAD,    /* the store's own connection lost a commit's answer, whose
                              fate is now settled: the caller reloads everything */
+    URNE_WATCH_MISSED     /* another process may have committed a change after the
+                             store was opened and before the watch heard anything
+                             (while the caller loaded what it holds): the caller
+                             reloads everything; said once, at the first wait */
 } urne_store_watch_event;
 
 /* Wait up to timeout_ms for changes, and return what came (at most cap of them in

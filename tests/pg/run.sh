@@ -52,7 +52,7 @@ if [ -n "$shots" ]; then
         failed="$failed browser"
     fi
 fi
-for t in pg outage stall multi multi_payload multi_announce multi_initiative multi_forum; do
+for t in pg outage stall multi multi_payload multi_announce multi_initiative multi_forum multi_start; do
     if python3 "$src/tests/pg/test_$t.py" "$urne" "$src" >"$log" 2>&1; then
         echo "store.postgres: test_$t.py passed"
         grep -E "^propagation" "$log" || true
