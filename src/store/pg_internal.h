@@ -82,6 +82,16 @@ typedef struct urne_pg_heard_gen {
     unsigned sealed, unsealed;
 } urne_pg_heard_gen;
 
+/* A snapshot of PostgreSQL's (pg_current_snapshot's text, "XMIN:XMAX:XIP,XIP..."):
+ * the transactions complete when it was taken, those below xmin and those below
+ * xmax not listed in xip (pg_start.c). set: 0 while none is held. */
+typedef struct urne_pg_snap {
+    uint64_t xmin, xmax;
+    uint64_t *xip;
+    size_t nxip;
+    int set;
+} urne_pg_snap;
+
 typedef struct urne_pg {
     urne_store base; /* first: a urne_store * of this backend points to its urne_pg */
     PGconn *conn;
@@ -155,6 +165,26 @@ void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last);
 void urne_pg_ask_reload(urne_store *s);
 /* A name for a new handle no other process holds: host, process id, clock. */
 void urne_pg_origin(char *out, size_t size);
+
+/* ---- pg_start.c: what the watch needs to hear everything committed since the
+ * store was opened ---- */
+
+/* PostgreSQL's snapshot now into the handle's opened_snapshot (urne_pg_open,
+ * after the migrations): 0, or -1 with the store's error set. */
+int urne_pg_snap_opened(urne_store *s);
+/* The audit head, and whether a transaction committed since the snapshot $1
+ * (its text), in one statement: two columns, a bigint and a boolean. */
+extern const char urne_pg_sql_head_since[];
+/* text parsed into *sn (what it held freed): 0, or -1 (not a snapshot's text, or
+ * out of memory: *sn as it was). */
+int urne_pg_snap_parse(urne_pg_snap *sn, const char *text);
+/* Whether sn shows transaction xid complete (0 while sn holds none). */
+int urne_pg_snap_saw(const urne_pg_snap *sn, uint64_t xid);
+void urne_pg_snap_free(urne_pg_snap *sn);
+/* A decimal number at *p (a digit first), *p moved past it: 0 with it in *v, or -1. */
+int urne_pg_decimal(const char **p, uint64_t *v);
+/* URNE_TEST_HOLD_WATCH's wait at `stage` (pg_start.c says what, for the tests). */
+void urne_pg_test_hold(const char *stage);
 /* libpq's message made one line for a log or an error, in place: a line break
  * becomes "; " (libpq puts each message, and each hint, on a line of its own),
  * a space before an indented line in lower case (a sentence going on); runs of

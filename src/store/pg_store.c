@@ -619,20 +619,6 @@ void urne_pg_quiet(void *arg, const char *message) {
     (void)message;
 }
 
-/* PostgreSQL's snapshot now, after the migrations, before the caller loads
- * anything (a server its elections and initiatives): the transactions it shows
- * as not yet committed, and those to come, are what a server may have loaded
- * before its watch listened, or not at all (pg_watch.c). 0, or -1 (said). */
-static int opened_snapshot(urne_store *s) {
-    urne_pg *q = urne_pgq(s);
-    PGresult *r = urne_pg_run_once(s, "SELECT pg_current_snapshot()::text", NULL, "reading PostgreSQL's snapshot");
-    if (r == NULL) return -1;
-    q->opened_snapshot = PQntuples(r) == 1 ? strdup(PQgetvalue(r, 0, 0)) : NULL;
-    PQclear(r);
-    if (q->opened_snapshot == NULL) return urne_store_fail(s, "out of memory");
-    return 0;
-}
-
 urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
     urne_pg *q = calloc(1, sizeof *q);
     if (q == NULL) {
@@ -664,7 +650,7 @@ urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
         return NULL;
     }
     PQsetNoticeProcessor(q->conn, urne_pg_quiet, NULL); /* kept by PQreset */
-    if (session_setup(s) < 0 || migrate(s) < 0 || urne_pg_load_head(s, 0) < 0 || opened_snapshot(s) < 0) {
+    if (session_setup(s) < 0 || migrate(s) < 0 || urne_pg_load_head(s, 0) < 0 || urne_pg_snap_opened(s) < 0) {
         *why = s->why;
         pg_close(s);
         return NULL;

@@ -69,7 +69,7 @@
  * any load (urne_pg's opened_snapshot; SQLite's watch reads its log from the head
  * as the store was opened, sqlite_watch.c, to the same end), and the watch's
  * first connection, once listening, asks in the statement that reads the head
- * whether a transaction committed since (sql_head_since): if one did, its first
+ * whether a transaction committed since (pg_start.c): if one did, its first
  * wait says URNE_WATCH_MISSED, and the caller reloads everything, once (after
  * listening: what commits after that is heard). Exact, not usually: a change no
  * notification tells of committed before the LISTEN took effect, so after that
@@ -83,6 +83,18 @@
  * statement at the open and the look, with nothing to look up; a transaction
  * that changed nothing of urne's (autovacuum's statistics, another database of
  * the cluster) a reload that was not needed, never one missed.
+ *
+ * Any reload of everything (this one, or after a lost connection) comes after a
+ * LISTEN, so that a signature committed between the LISTEN and the reload's
+ * read is both counted by the read and heard after it. A change announced
+ * without an entry (pg_announce: a signature, a forum's tally) therefore
+ * carries its transaction's id ("ORIGIN OBJECT\nx N XID"), the caller reads
+ * everything in one REPEATABLE READ read and hands its snapshot to the watch
+ * (urne_store_watch_seen), and the watch marks `seen` each such change that
+ * snapshot shows committed: the caller does not count it again. N, this
+ * process's count of such announcements, makes each payload unique: PostgreSQL
+ * delivers identical payloads of one transaction once, and a group of
+ * signatures committed together may hold two of one territory.
  *
  * A lost connection (the database restarted, a network cut) is seen as the socket
  * turning readable with nothing to read; the watch then tries to connect again at
@@ -135,6 +147,7 @@ typedef struct pg_watch {
     unsigned reload_seen; /* state->reload as last reported (URNE_WATCH_RELOAD) */
     int missed;           /* a transaction committed between the store's open and the first LISTEN:
                              URNE_WATCH_MISSED, once */
+    urne_pg_snap seen;    /* the snapshot of the caller's last reload (urne_store_watch_seen) */
 } pg_watch;
 
 /* The sheets entered on one server are announced at most once per window
@@ -206,27 +219,6 @@ static int end_doubt(pg_watch *w) {
     return 0;
 }
 
-/* The audit head, and whether a transaction committed since the snapshot $1
- * (pg_current_snapshot's text, urne_pg's opened_snapshot), in one statement, so
- * one snapshot: those it listed as in progress, and those given an id since,
- * looked up in PostgreSQL's commit log until one is found committed. An id is
- * given to every transaction that writes (a NOTIFY included), and only to them,
- * so a reader's transactions never count; a transaction of any kind (a session
- * opened, a write to another database of the cluster) may, and makes a reload
- * that was not needed, never one missed. Beyond SINCE_MAX transactions begun in
- * between, the answer is yes without looking (a busy database: a change of
- * urne's among them is all but certain, and the look would cost more than the
- * reload). */
-#define SINCE_MAX "10000"
-static const char sql_head_since[] =
-    "SELECT coalesce((SELECT seq FROM audit_head WHERE id = 1), 0),"
-    " (SELECT hi - lo > " SINCE_MAX " OR EXISTS (SELECT 1 FROM"
-    "   (SELECT pg_snapshot_xip($1::pg_snapshot) AS x"
-    "    UNION ALL SELECT g::text::xid8 FROM generate_series(lo, least(hi, lo + " SINCE_MAX ") - 1) AS g) AS c"
-    "   WHERE pg_xact_status(c.x) = 'committed')"
-    "  FROM (SELECT pg_snapshot_xmax($1::pg_snapshot)::text::bigint AS lo,"
-    "   pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS hi) AS b)";
-
 /* Connect and LISTEN to every channel: 0, or -1 with w->error said. A session
  * given up on before (its LISTEN holds PostgreSQL's queue of notifications) is
  * ended first. since: the first connection's, the store's snapshot at its open
@@ -284,7 +276,7 @@ static int watch_connect(pg_watch *w, const char *since) {
     /* Listening first: a sheet committed after this read is in the log after it;
      * one committed before, after `since`, is missed, and said so. */
     if (since)
-        r = answer(w, PQsendQueryParams(w->conn, sql_head_since, 1, NULL, &since, NULL, NULL, 0));
+        r = answer(w, PQsendQueryParams(w->conn, urne_pg_sql_head_since, 1, NULL, &since, NULL, NULL, 0));
     else
         r = answer(w, PQsendQuery(w->conn, "SELECT coalesce((SELECT seq FROM audit_head WHERE id = 1), 0)"));
     ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
@@ -318,18 +310,27 @@ static void announcement(const urne_pg *q, const char *action, const char *objec
     *carried = e && strlen(e->after) < URNE_STORE_CHANGE_AFTER && !strchr(e->after, '\n') ? e->after : NULL;
 }
 
+/* The announcements without an entry this process made: each one's number. */
+static unsigned long long announced;
+
 /* A change that appends no audit entry (e NULL: pg_audit.c's append carries the
- * others). */
+ * others): "ORIGIN OBJECT\nx N XID", N this process's count of them, so that two
+ * alike in one transaction (two signatures of one territory in a group) are two
+ * (PostgreSQL delivers identical payloads of a transaction once), and XID its
+ * transaction's id, so that a hearer that reloaded since knows whether its reload
+ * saw it (urne_store_watch_seen). */
 static int pg_announce(urne_store *s, const char *action, const char *object, const urne_audit_entry *e) {
     urne_pg *q = urne_pgq(s);
     char channel[32], payload[PAYLOAD_SIZE];
     const char *carried;
     announcement(q, action, object, NULL, channel, payload, &carried);
     (void)e;
+    size_t len = strlen(payload);
+    snprintf(payload + len, sizeof payload - len, "\nx %llu ", __atomic_add_fetch(&announced, 1, __ATOMIC_RELAXED));
     urne_pg_params p = {0};
     urne_pg_text(&p, channel);
     urne_pg_text(&p, payload);
-    static const char sql[] = "SELECT pg_notify($1, $2)";
+    static const char sql[] = "SELECT pg_notify($1, $2 || pg_current_xact_id()::text)";
     const char *what = "announcing the change to the other servers";
     if (q->in_write) return urne_pg_send(s, sql, 1, &p, what, URNE_PG_AFTER_NONE, NULL); /* in its pipeline */
     PGresult *r = urne_pg_run(s, sql, &p, what);
@@ -494,6 +495,7 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     snprintf(w->origin, sizeof w->origin, "%s", q->origin);
     w->state = &q->heard_state;
     snprintf(w->where, sizeof w->where, "%s", q->where);
+    urne_pg_test_hold("load");
     if (watch_connect(w, q->opened_snapshot) < 0 || make_pipe(w->wake) < 0) {
         snprintf(err, errsize, "%s", w->error[0] ? w->error : "cannot make the watch's pipe");
         PQfinish(w->conn);
@@ -545,6 +547,17 @@ static void heard_change(pg_watch *w, int64_t seq, const char *hash) {
     pthread_mutex_unlock(&w->state->lock);
 }
 
+/* The transaction id an announcement without an entry ends with (pg_announce:
+ * "...\nx N XID"), or 0 (an entry's, or not as pg_announce writes it). */
+static uint64_t announced_xid(const char *payload) {
+    const char *p = strchr(payload, '\n');
+    uint64_t n, xid;
+    if (p == NULL || strncmp(p, "\nx ", 3) != 0) return 0;
+    p += 3;
+    if (urne_pg_decimal(&p, &n) < 0 || *p++ != ' ' || urne_pg_decimal(&p, &xid) < 0 || *p) return 0;
+    return xid;
+}
+
 /* Move the notifications libpq holds into out (the process's own skipped). */
 static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) {
     PGnotify *nt;
@@ -559,6 +572,8 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
             char hash[URNE_AUDIT_HASH_HEX];
             snprintf(c->kind, sizeof c->kind, "%s", nt->relname + 5);
             change_from(c, payload[olen] ? payload + olen + 1 : "", hash);
+            uint64_t xid = announced_xid(payload);
+            c->seen = xid > 0 && urne_pg_snap_saw(&w->seen, xid);
             heard_change(w, c->seq, hash);
         } else if (!own)
             heard_change(w, 0, "");
@@ -597,6 +612,7 @@ static int read_log(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
         int carried = alen < URNE_STORE_CHANGE_AFTER && alen < sizeof c->after && !strchr(after, '\n');
         c->seq = carried ? seq : 0;
         memcpy(c->after, carried ? after : "", carried ? alen + 1 : 1);
+        c->seen = 0;
         heard_change(w, strlen(hash) == URNE_AUDIT_HASH_HEX - 1 ? seq : 0, hash);
     }
     PQclear(r);
@@ -643,6 +659,7 @@ static urne_store_watch_event pg_watch_wait(urne_store_watch *base, int timeout_
     }
     if (w->missed) {
         w->missed = 0;
+        urne_pg_test_hold("reload");
         return URNE_WATCH_MISSED;
     }
     pthread_mutex_lock(&w->state->lock);
@@ -665,6 +682,20 @@ static urne_store_watch_event pg_watch_wait(urne_store_watch *base, int timeout_
     return turn(w, out, cap, n);
 }
 
+/* The snapshot of the caller's read, in which it reloaded (urne_store_watch_seen):
+ * read on s's connection, inside that read (REPEATABLE READ: the transaction's
+ * snapshot, that of every read it made). */
+static int pg_watch_seen(urne_store_watch *base, urne_store *s) {
+    pg_watch *w = (pg_watch *)base;
+    PGresult *r = urne_pg_run_once(s, "SELECT pg_current_snapshot()::text", NULL, "reading the reload's snapshot");
+    if (r == NULL) return -1;
+    int rc = PQntuples(r) == 1 ? urne_pg_snap_parse(&w->seen, PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    return rc < 0 ? urne_store_fail(s, "the reload's snapshot could not be kept (out of memory, or not as "
+                                       "PostgreSQL writes it)")
+                  : 0;
+}
+
 static const char *pg_watch_error(const urne_store_watch *base) { return ((const pg_watch *)base)->error; }
 
 static void pg_watch_close(urne_store_watch *base) {
@@ -678,6 +709,7 @@ static void pg_watch_close(urne_store_watch *base) {
     close(w->wake[1]);
     PQfinish(w->conn);
     free(w->conninfo);
+    urne_pg_snap_free(&w->seen);
     free(w);
 }
 
@@ -688,4 +720,5 @@ const urne_store_watch_ops urne_pg_watch_ops = {
     .wait = pg_watch_wait,
     .error = pg_watch_error,
     .close = pg_watch_close,
+    .seen = pg_watch_seen,
 };

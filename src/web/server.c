@@ -34,13 +34,6 @@
  * process's file limit, raised to its hard limit. Shutdown: SIGTERM or SIGINT
  * stops accepting connections, lets requests in flight finish, and closes the
  * store cleanly.
- *
- * For the tests alone: URNE_TEST_HOLD_WATCH, when set, names a directory in which
- * a starting server, once it has loaded what it holds and before its watch listens
- * (app/watch.c), makes the file `held` and waits until the test makes `go`; so
- * that a test commits changes through another server in that window, as a slow
- * start would, at a moment it knows (tests/pg/test_multi_start.py). Unset, it
- * costs one getenv at start.
  */
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -566,26 +559,6 @@ static int serve_check(const urne_serve_options *opt, struct sockaddr_in *sa, ur
     return 0;
 }
 
-/* URNE_TEST_HOLD_WATCH's wait (the essay above): `held` made, then `go` waited
- * for, looked at every 10 ms. 0, or -1 when `held` cannot be made (said). */
-static int hold_for_test(void) {
-    const char *dir = getenv("URNE_TEST_HOLD_WATCH");
-    if (dir == NULL || *dir == 0) return 0;
-    char held[4096], go[4096];
-    snprintf(held, sizeof held, "%s/held", dir);
-    snprintf(go, sizeof go, "%s/go", dir);
-    FILE *f = fopen(held, "w");
-    if (f == NULL || fclose(f) != 0) {
-        fprintf(stderr, "urne serve: URNE_TEST_HOLD_WATCH: cannot make %s\n", held);
-        return -1;
-    }
-    while (access(go, F_OK) != 0) {
-        struct timespec tick = {0, 10000000};
-        nanosleep(&tick, NULL);
-    }
-    return 0;
-}
-
 /* Libraries, the store, the elections it holds, the cache, the access log. 0, or -1
  * (said on standard error); serve_close takes down what was opened. */
 static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready) {
@@ -654,7 +627,6 @@ static int serve_open(serving *s, const urne_serve_options *opt, int conns_ready
     cache_changed(&s->srv); /* the audit log's head at start, which pages show */
     urne_app_read_end(&s->srv.app);
     /* On a database other servers share: hear their changes (app/watch.c). */
-    if (hold_for_test() < 0) return -1;
     if (urne_app_watch_start(&s->srv.app, err, sizeof err) < 0) {
         fprintf(stderr, urne_i18n_text(opt->lang, "urne %s: %s\n"), "serve", err);
         return -1;

@@ -6,8 +6,9 @@ finds that something committed since the store was opened and has everything
 reloaded (store/pg_watch.c, URNE_WATCH_MISSED).
 
 The window is held open for as long as the test needs, at a moment it knows:
-B is started with URNE_TEST_HOLD_WATCH (web/server.c), which makes it stop
-after its load, before its watch listens, until the test says go. Then:
+B is started with URNE_TEST_HOLD_WATCH (store/pg_start.c), which makes it stop
+after its load, before its watch listens, until the test says go (and again,
+listening, before the reload it makes, when asked). Then:
 
 - held with nothing committed meanwhile, B reloads nothing (its log says no
   such reload, checked once a change made after has reached it, so that its
@@ -15,16 +16,22 @@ after its load, before its watch listens, until the test says go. Then:
 - held while A commits a sheet entered (announced later, on urne_log, and read
   from the audit log), a bureau contested (a dispute opened: the bureau frozen)
   and a signature (which writes no audit entry), B, once it serves, shows all
-  three: the sheet, the bureau contested, the initiative's count; and what it
-  holds is what a server started afterwards loads from the database (the
-  election's results and the initiative's counts, territory by territory);
-- and it hears A's changes after that as any server does.
+  three: the sheet, the bureau contested, the initiative's count;
+- held a second time, listening but before the reload it then makes, while A
+  commits another signature: B hears it and its reload reads it, and counts it
+  once (the store marks it seen by the reload);
+- what B holds is what a server started afterwards loads from the database (the
+  election's results and the initiative's counts, territory by territory, day
+  by day);
+- and it hears A's changes after that as any server does, signatures sent by
+  several clients at once included.
 
 Autovacuum is off while B is held: its ANALYZE writes statistics, a transaction
 that would make B reload with nothing of urne's changed (harmless, but this test
 asserts that nothing is reloaded when nothing moved). Every wait is a poll with
 a deadline: what is asserted is that the change arrives, not how fast."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -88,28 +95,41 @@ def signer(i):
     return {"name": name(i), "given": "Jean", "birth": "1970-01-01", "commune": f"Ville{chr(65 + i % 7)}"}
 
 
-def held_start(db, work):
-    """A server on db started with its watch held (URNE_TEST_HOLD_WATCH): once it
-    is held, work() runs, then it goes on; the server, serving. Fails the test
-    when it is not held within the deadline."""
+def held_start(db, at_load, at_reload=None):
+    """A server on db started with its watch held (URNE_TEST_HOLD_WATCH,
+    store/pg_start.c): once held after its load, before it listens, at_load()
+    runs; then, with at_reload, once held listening, before the reload it then
+    makes, at_reload() runs (without, that stage is let through). The server,
+    serving, is returned."""
     hold = tempfile.mkdtemp(prefix="urne-hold-")
+    mark = lambda name: open(os.path.join(hold, name), "w").close()  # noqa: E731
+    if at_reload is None:
+        mark("reload.go")
     srv = Server(db=db)
     os.environ["URNE_TEST_HOLD_WATCH"] = hold
     box = {}
     t = threading.Thread(target=lambda: box.update(srv=srv.start()))
     t.start()
     try:
-        held = poll(lambda: os.path.exists(os.path.join(hold, "held")), seconds=20)
-        check(held, "the new server holds between its load and its watch")
-        work()
+        check(poll(lambda: os.path.exists(os.path.join(hold, "load.held")), seconds=20),
+              "the new server holds between its load and its watch")
+        at_load()
+        mark("load.go")
+        if at_reload is not None:
+            check(poll(lambda: os.path.exists(os.path.join(hold, "reload.held")), seconds=20),
+                  "the new server holds, listening, before its reload")
+            at_reload()
     finally:
         del os.environ["URNE_TEST_HOLD_WATCH"]
-        open(os.path.join(hold, "go"), "w").close()
+        for name in ("load.go", "reload.go"):
+            mark(name)
         t.join()
-        os.unlink(os.path.join(hold, "go"))
-        if os.path.exists(os.path.join(hold, "held")):
-            os.unlink(os.path.join(hold, "held"))
-        os.rmdir(hold)
+        # The directory removed once the server went on from each stage it reached
+        # (it removes STAGE.held then), not while it may still look for STAGE.go.
+        check(poll(lambda: not os.path.exists(os.path.join(hold, "load.held")) and
+                   not os.path.exists(os.path.join(hold, "reload.held")), seconds=20),
+              "the new server went on from its holds")
+        shutil.rmtree(hold)
     if "srv" not in box:
         raise RuntimeError("the held server did not start: " + open(os.path.join(srv.dir, "server.log")).read())
     return srv
@@ -173,14 +193,20 @@ try:
         st, d = public_a.post("/api/initiatives/1/signatures", signer(3))
         check(st == 201, f"a signature on A in the window: {st} {d}")
 
-    b = held_start(a.db, in_the_window)
+    # ... and, B listening but not yet reloaded, a signature: both heard and in
+    # what the reload reads, to be counted once.
+    def before_the_reload():
+        st, d = public_a.post("/api/initiatives/1/signatures", signer(4))
+        check(st == 201, f"a signature on A before B's reload: {st} {d}")
+
+    b = held_start(a.db, in_the_window, before_the_reload)
     servers.append(b)
     public_b = b.client()
     check(poll(lambda: entered(public_b, 0)), f"B shows the sheet A entered in the window: {bureau(public_b, 0)}")
     check(poll(lambda: bureau(public_b, 1).get("state") == "contested"),
           f"B shows the bureau A contested in the window: {bureau(public_b, 1)}")
-    check(poll(lambda: figures(public_b).get("signatures") == 4),
-          f"B counts the signature made on A in the window: {figures(public_b).get('signatures')}")
+    check(poll(lambda: figures(public_b).get("signatures") == 5),
+          f"B counts the signatures made on A in the window, each once: {figures(public_b).get('signatures')}")
     check(MISSED in log_of(b), "B says why it reloads")
 
     # 3. What B holds is what the database holds: a server started afterwards.
@@ -190,16 +216,35 @@ try:
     check(results(public_b) == results(public_c),
           f"B's election is a fresh server's: {results(public_b)} {results(public_c)}")
     fb, fc = figures(public_b), figures(public_c)
-    check(fb.get("signatures") == fc.get("signatures") == 4 and fb.get("territories") == fc.get("territories"),
-          f"B's initiative counts are a fresh server's: {fb} {fc}")
+    check(fb.get("signatures") == fc.get("signatures") == 5 and fb.get("territories") == fc.get("territories")
+          and fb.get("per_day") == fc.get("per_day"), f"B's initiative counts are a fresh server's: {fb} {fc}")
+    check(c.stop() == 0, "C stops cleanly")
+    servers.remove(c)
 
-    # 4. And B hears A afterwards, as any server.
+    # 4. And B hears A afterwards, as any server: an entry, and signatures sent
+    # to A at once by several clients (committed in groups: two of one
+    # territory in one transaction are two announcements, never folded).
     st, d = sec_a.post("/api/elections/1/bureaux/4/sheet", sheet_for(4))
     check(st == 200, f"bureau 4 entered on A after: {st} {d}")
-    st, d = public_a.post("/api/initiatives/1/signatures", signer(4))
-    check(st == 201, f"a signature on A after: {st} {d}")
+    answers = []
+    def stream(first):
+        client = a.client()
+        for i in range(first, ELECTORS, 6):
+            answers.append(client.post("/api/initiatives/1/signatures", signer(i))[0])
+    threads = [threading.Thread(target=stream, args=(k,)) for k in range(5, 11)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(answers.count(201) == ELECTORS - 5, f"every signature after acknowledged: {sorted(set(answers))}")
     check(poll(lambda: entered(public_b, 4)), "B hears A's entry made after it started")
-    check(poll(lambda: figures(public_b).get("signatures") == 5), "B counts A's signature made after it started")
+    check(poll(lambda: figures(public_b).get("signatures") == ELECTORS),
+          f"B counts A's signatures made after it started: {figures(public_b).get('signatures')}")
+    c = Server(db=a.db).start()
+    servers.append(c)
+    fb, fc = figures(public_b), figures(c.client())
+    check(fb.get("signatures") == fc.get("signatures") == ELECTORS and fb.get("territories") == fc.get("territories"),
+          f"B's counts are still a fresh server's: {fb} {fc}")
 finally:
     for s in servers:
         check(s.stop() == 0, "a server stops cleanly")
