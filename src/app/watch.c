@@ -411,8 +411,9 @@ static void *watch_main(void *arg) {
             break;
         case URNE_WATCH_MISSED:
             urne_store_now(at);
-            fprintf(stderr, "urne: %s other processes changed the database while this server loaded what it holds, "
-                            "before it listened for their changes; reloading everything\n",
+            fprintf(stderr, "urne: %s a transaction was committed in the database while this server loaded what it "
+                            "holds, before it listened for the other processes' changes (another server's change, "
+                            "or perhaps none of urne's); reloading everything\n",
                     at);
             resync = 1;
             break;

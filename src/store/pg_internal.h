@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "store_backend.h"
+#include "store_own.h"
 #include "store_sql.h"
 
 #define URNE_PG_NPREPARED 256 /* every shared text (about 130) and the variants: beyond, a text runs unprepared */
@@ -30,11 +31,6 @@
 #define URNE_PG_MAXPARAMS 24
 /* Statements a write transaction may hold unsent answers for (pg_pipeline.c). */
 #define URNE_PG_PIPE 24
-/* The ranges of seqs committed by this handle that its watch remembers (pg_watch.c;
- * a range per commit that another writer's commits preceded, else the last range
- * grows): beyond, the oldest are forgotten, and a sheet of theirs is read back, not
- * lost. */
-#define URNE_PG_OWN 4096
 
 /* What to do with the answer of a statement sent in a pipeline (pg_pipeline.c). */
 typedef enum urne_pg_after {
@@ -66,15 +62,13 @@ typedef struct urne_pg_heard {
     unsigned sealed, unsealed;
     /* The sheets entered here whose announcement is deferred (pg_watch.c): the
      * watch's pipe to wake it (-1 when no watch is open: every change is then
-     * announced in its transaction), whether some wait for it, and the seqs this
-     * handle committed, as ranges in order (a ring), that the watch skips when it
-     * reads the log. */
+     * announced in its transaction), and whether some wait for it; the seqs
+     * this handle committed are in the handle's `own` (store_own.h), which the
+     * watch skips when it reads the log. */
     int wake_fd;
     int pending;
     unsigned reload; /* moved when a commit's fate was unknown, now settled: the watch reloads all */
     int doubt_pid;   /* the store's session whose COMMIT's answer was lost, until it is ended (0: none) */
-    int64_t own_first[URNE_PG_OWN], own_last[URNE_PG_OWN];
-    size_t own_start, own_n;
 } urne_pg_heard;
 
 /* The two counts of an urne_pg_heard at one moment. */
@@ -133,6 +127,7 @@ typedef struct urne_pg {
     char c_hash[URNE_AUDIT_HASH_HEX];
     urne_pg_heard_gen c_gen;
     urne_pg_heard heard_state;
+    urne_store_own own; /* the sheets entered here, committed, while its watch is open (pg_watch.c) */
     /* PostgreSQL's snapshot (pg_current_snapshot, as text) when urne_pg_open
      * returned, before the caller loaded anything: its watch's first connection
      * finds whether a transaction committed since, which it may not have heard

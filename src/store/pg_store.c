@@ -611,6 +611,7 @@ static void pg_close(urne_store *s) {
     free(q->conninfo);
     free(q->opened_snapshot);
     pthread_mutex_destroy(&q->heard_state.lock);
+    urne_store_own_destroy(&q->own);
     free(q);
 }
 
@@ -627,6 +628,7 @@ urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
     }
     q->heard_state.lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
     q->heard_state.wake_fd = -1;
+    urne_store_own_init(&q->own);
     urne_store_where_safe(conninfo, q->where, sizeof q->where);
     q->base.ops = &urne_pg_ops;
     urne_store *s = &q->base;

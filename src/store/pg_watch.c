@@ -131,6 +131,7 @@ typedef struct pg_watch {
     char *conninfo;
     char origin[64];
     urne_pg_heard *state; /* the store's: what moved the head, heard here (pg_audit.c) */
+    urne_store_own *own;  /* the store's: the sheets it entered (skipped in the log) */
     char where[256];
     char error[1024]; /* room for where, what and PostgreSQL's message, never cut */
     int lost;         /* the connection is lost: open it again */
@@ -360,21 +361,10 @@ static int pg_append_announce(urne_store *s, urne_audit_entry *e) {
 }
 
 void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last) {
-    urne_pg_heard *h = &urne_pgq(s)->heard_state;
-    assert(first >= 1 && first <= last);
+    urne_pg *q = urne_pgq(s);
+    urne_pg_heard *h = &q->heard_state;
+    urne_store_own_keep(&q->own, first, last); /* the oldest forgotten when full: read back if met */
     pthread_mutex_lock(&h->lock);
-    size_t back = (h->own_start + h->own_n + URNE_PG_OWN - 1) % URNE_PG_OWN;
-    if (h->own_n > 0 && h->own_last[back] + 1 == first) /* no other writer between: one range */
-        h->own_last[back] = last;
-    else {
-        if (h->own_n == URNE_PG_OWN) { /* the oldest forgotten: its sheets read back if met */
-            h->own_start = (h->own_start + 1) % URNE_PG_OWN;
-            h->own_n--;
-        }
-        size_t i = (h->own_start + h->own_n++) % URNE_PG_OWN;
-        h->own_first[i] = first;
-        h->own_last[i] = last;
-    }
     int wake = !h->pending && h->wake_fd >= 0;
     h->pending = 1;
     if (wake && write(h->wake_fd, "", 1) < 0) { /* full: the thread is awake already */
@@ -387,33 +377,6 @@ void urne_pg_ask_reload(urne_store *s) {
     pthread_mutex_lock(&h->lock);
     h->reload++;
     if (h->wake_fd >= 0 && write(h->wake_fd, "", 1) < 0) { /* full: the thread is awake already */
-    }
-    pthread_mutex_unlock(&h->lock);
-}
-
-/* Whether seq was committed by this handle (the ranges before it dropped: the log
- * is read in order). */
-static int own_seq(pg_watch *w, int64_t seq) {
-    urne_pg_heard *h = w->state;
-    pthread_mutex_lock(&h->lock);
-    while (h->own_n > 0 && h->own_last[h->own_start] < seq) {
-        h->own_start = (h->own_start + 1) % URNE_PG_OWN;
-        h->own_n--;
-    }
-    int own = h->own_n > 0 && h->own_first[h->own_start] <= seq;
-    pthread_mutex_unlock(&h->lock);
-    return own;
-}
-
-/* The cursor moved past this handle's own seqs that follow it, unread (a server
- * alone writing reads nothing back). */
-static void skip_own(pg_watch *w) {
-    urne_pg_heard *h = w->state;
-    pthread_mutex_lock(&h->lock);
-    while (h->own_n > 0 && h->own_first[h->own_start] <= w->cursor + 1) {
-        if (h->own_last[h->own_start] > w->cursor) w->cursor = h->own_last[h->own_start];
-        h->own_start = (h->own_start + 1) % URNE_PG_OWN;
-        h->own_n--;
     }
     pthread_mutex_unlock(&h->lock);
 }
@@ -494,6 +457,7 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     w->timeout_ms = q->timeout_ms > 0 ? q->timeout_ms : URNE_PG_TIMEOUT_S * 1000;
     snprintf(w->origin, sizeof w->origin, "%s", q->origin);
     w->state = &q->heard_state;
+    w->own = &q->own;
     snprintf(w->where, sizeof w->where, "%s", q->where);
     urne_pg_test_hold("load");
     if (watch_connect(w, q->opened_snapshot) < 0 || make_pipe(w->wake) < 0) {
@@ -504,8 +468,11 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
         return NULL;
     }
     pthread_mutex_lock(&w->state->lock);
-    if (w->state->wake_fd < 0) /* the handle's first watch announces its sheets */
-        w->state->wake_fd = w->wake[1];
+    int first = w->state->wake_fd < 0; /* the handle's first watch announces its sheets */
+    pthread_mutex_unlock(&w->state->lock);
+    if (first) urne_store_own_switch(w->own, 1); /* before any is deferred: each noted */
+    pthread_mutex_lock(&w->state->lock);
+    if (first) w->state->wake_fd = w->wake[1];
     w->reload_seen = w->state->reload;
     pthread_mutex_unlock(&w->state->lock);
     return &w->base;
@@ -587,7 +554,7 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
  * the cursor misses none. */
 static int read_log(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) {
     if (*n >= cap) return 0; /* need_read stays: the next turn reads */
-    skip_own(w);
+    urne_store_own_skip(w->own, &w->cursor); /* this handle's own sheets next: not read at all */
     char from[24], limit[24];
     snprintf(from, sizeof from, "%lld", (long long)w->cursor);
     size_t want = cap - *n;
@@ -604,7 +571,8 @@ static int read_log(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
         const char *object = PQgetvalue(r, i, 2), *after = PQgetvalue(r, i, 3), *hash = PQgetvalue(r, i, 4);
         assert(seq > w->cursor);
         w->cursor = seq;
-        if (strcmp(PQgetvalue(r, i, 1), "t") != 0 || own_seq(w, seq)) continue; /* others are announced */
+        if (strcmp(PQgetvalue(r, i, 1), "t") != 0 || urne_store_own_whose(w->own, seq) == 1)
+            continue; /* others are announced; its own applied after its commit */
         urne_store_change *c = &out[(*n)++];
         snprintf(c->kind, sizeof c->kind, "sheet");
         snprintf(c->object, sizeof c->object, "%s", object);
@@ -704,6 +672,7 @@ static void pg_watch_close(urne_store_watch *base) {
     int mine = w->state->wake_fd == w->wake[1];
     if (mine) w->state->wake_fd = -1; /* from now on, every change announced in its transaction */
     pthread_mutex_unlock(&w->state->lock);
+    if (mine) urne_store_own_switch(w->own, 0);
     if (mine && !w->lost) send_deferred(w, 1); /* those committed before */
     close(w->wake[0]);
     close(w->wake[1]);

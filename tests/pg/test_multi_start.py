@@ -49,7 +49,7 @@ N = 20  # bureaux
 ELECTORS = 30
 RULES = "preset = territories\nnational = 1000\nterritory = 1\nterritories = 2\n" \
         "opens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n"
-MISSED = "changed the database while this server loaded"
+MISSED = "committed in the database while this server loaded"
 
 
 def sql(statement):
