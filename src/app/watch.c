@@ -32,8 +32,9 @@
  *     reload;
  *   - counts a signature made elsewhere ("initiative/N/signed/TERRITORY", which
  *     the store announces though it writes no audit entry) without reading
- *     anything, and reads an initiative again whole for any other change to it
- *     (a transition, a roll, an invalidation);
+ *     anything, unless the last reload of everything already counted it (the
+ *     store says so: urne_store_change's `seen`), and reads an initiative again
+ *     whole for any other change to it (a transition, a roll, an invalidation);
  *   - counts a post sent elsewhere in the forums' rates of the hour and recent
  *     texts ("forum/N/posted/...", app/forum_post.c), so that a robot is not
  *     let through by sending to each server in turn;
@@ -68,8 +69,14 @@
  * When the watch's connection is lost, a line says so once, and the watch tries
  * again every second; when it is open again, a notification may have been missed
  * (PostgreSQL keeps none for a session that was not listening), so every election
- * is reloaded, with a line saying why. A reload that fails (the database gone
- * again) is tried again at the next turn, until one succeeds.
+ * is reloaded, with a line saying why. So too at start when another process
+ * committed something while this server loaded, before its watch listened
+ * (URNE_WATCH_MISSED: store/pg_watch.c). A reload that fails (the database gone
+ * again) is tried again at the next turn, until one succeeds. A reload reads
+ * everything in one read of the store (one snapshot) after the watch listens
+ * again, and tells the watch of it: a signature committed in between is both
+ * in what it reads and heard after it, and the store marks it `seen`, so that it
+ * is counted once (a count moved, not read, would otherwise be one too many).
  *
  * A change is applied here some milliseconds after its commit elsewhere, a sheet
  * entered up to the store's window later (the store announces sheets entered in
@@ -204,11 +211,12 @@ static void said_read_again(const char *what, int64_t id) {
  * long to name) the initiative read again whole. 0 a signature counted (no page
  * need go: they show counts a second at most, web/cache.c), 1 read again, -1
  * when it could not be. */
-static int apply_initiative(urne_app *app, const char *object) {
+static int apply_initiative(urne_app *app, const char *object, int seen) {
     char *end;
     long long id = strtoll(object + 11, &end, 10);
     if (id <= 0 || (*end && *end != '/')) return 1;
     urne_initiative_held *h = urne_app_initiative_find(app, id, NULL);
+    if (h && seen && strncmp(end, "/signed/", 8) == 0) return 0; /* the last reload counted it */
     if (h && strncmp(end, "/signed/", 8) == 0 && urne_app_initiative_count(h, end + 8, 0, 1) == 0) {
         char today[24]; /* its day in the chart over time: the day it is heard of (initiative_days.c) */
         urne_time_iso(urne_app_initiative_now(app), today);
@@ -276,9 +284,12 @@ static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
     pthread_mutex_lock(&app->lock);
     for (size_t i = 0; i < n; i++) {
         const char *rest = "";
-        int counted = strncmp(ch[i].object, "initiative/", 11) == 0 ? apply_initiative(app, ch[i].object) : 1;
-        if (!urne_app_forum_tally_heard(app, ch[i].object)) /* a post published or withdrawn elsewhere */
-            urne_app_forum_post_heard(app, ch[i].object);    /* a post sent elsewhere: the rates' */
+        int counted =
+            strncmp(ch[i].object, "initiative/", 11) == 0 ? apply_initiative(app, ch[i].object, ch[i].seen) : 1;
+        /* A tally's move the last reload saw: in the tally read since (the reload forgot them all). */
+        int tally_seen = ch[i].seen && strncmp(ch[i].object, "forum/", 6) == 0 && strstr(ch[i].object, "/tally/");
+        if (!tally_seen && !urne_app_forum_tally_heard(app, ch[i].object)) /* published or withdrawn elsewhere */
+            urne_app_forum_post_heard(app, ch[i].object); /* a post sent elsewhere: the rates' */
         if (counted < 0) {
             fprintf(stderr, "urne: %s, changed by another server, could not be read again (%s)\n", ch[i].object,
                     urne_store_error(app->store));
@@ -337,12 +348,20 @@ static int reload_initiative(const urne_initiative_row *row, void *app) {
     return urne_app_initiative_reload(app, row->id) < 0 ? -1 : 0;
 }
 
-static int reload_all(urne_app *app, int say) {
+/* Every election and initiative read again in one read of the store (one
+ * snapshot), which the watch is told of (urne_store_watch_seen): a signature
+ * that read counted, heard after it (the watch listened before), is not counted
+ * again (apply_initiative). */
+static int reload_all(struct urne_app_watch *aw, int say) {
+    urne_app *app = aw->app;
     ids all = {0};
     pthread_mutex_lock(&app->lock);
-    int rc = urne_store_election_each(app->store, collect_id, &all) == 0 ? 0 : -1;
+    int reading = urne_store_read_begin(app->store) == 0, rc = reading ? 0 : -1;
+    if (rc == 0 && urne_store_election_each(app->store, collect_id, &all) != 0) rc = -1;
     for (size_t i = 0; rc == 0 && i < all.n; i++) rc = urne_app_election_reload(app, all.v[i]);
     if (rc == 0 && urne_store_initiative_each(app->store, reload_initiative, app) != 0) rc = -1;
+    if (rc == 0) rc = urne_store_watch_seen(aw->w, app->store);
+    if (reading) urne_store_read_end(app->store); /* the failure, if any, kept: said below */
     urne_app_forum_tally_forget(app);
     if (rc < 0 && say)
         fprintf(stderr, "urne: the elections could not be reloaded (%s); trying again\n",
@@ -390,6 +409,14 @@ static void *watch_main(void *arg) {
                     at);
             resync = 1;
             break;
+        case URNE_WATCH_MISSED:
+            urne_store_now(at);
+            fprintf(stderr, "urne: %s a transaction was committed in the database while this server loaded what it "
+                            "holds, before it listened for the other processes' changes (another server's change, "
+                            "or perhaps none of urne's); reloading everything\n",
+                    at);
+            resync = 1;
+            break;
         case URNE_WATCH_RESYNC:
             urne_store_now(at);
             fprintf(stderr, "urne: %s the connection that hears the other servers' changes is open again (lost for %lld s); "
@@ -400,7 +427,7 @@ static void *watch_main(void *arg) {
             resync = 1;
             break;
         }
-        if (resync && !was_lost) failed = resync = reload_all(app, !failed) < 0;
+        if (resync && !was_lost) failed = resync = reload_all(aw, !failed) < 0;
     }
     return NULL;
 }

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "store_backend.h"
+#include "store_own.h"
 #include "store_sql.h"
 
 #define URNE_PG_NPREPARED 256 /* every shared text (about 130) and the variants: beyond, a text runs unprepared */
@@ -30,11 +31,6 @@
 #define URNE_PG_MAXPARAMS 24
 /* Statements a write transaction may hold unsent answers for (pg_pipeline.c). */
 #define URNE_PG_PIPE 24
-/* The ranges of seqs committed by this handle that its watch remembers (pg_watch.c;
- * a range per commit that another writer's commits preceded, else the last range
- * grows): beyond, the oldest are forgotten, and a sheet of theirs is read back, not
- * lost. */
-#define URNE_PG_OWN 4096
 
 /* What to do with the answer of a statement sent in a pipeline (pg_pipeline.c). */
 typedef enum urne_pg_after {
@@ -66,21 +62,29 @@ typedef struct urne_pg_heard {
     unsigned sealed, unsealed;
     /* The sheets entered here whose announcement is deferred (pg_watch.c): the
      * watch's pipe to wake it (-1 when no watch is open: every change is then
-     * announced in its transaction), whether some wait for it, and the seqs this
-     * handle committed, as ranges in order (a ring), that the watch skips when it
-     * reads the log. */
+     * announced in its transaction), and whether some wait for it; the seqs
+     * this handle committed are in the handle's `own` (store_own.h), which the
+     * watch skips when it reads the log. */
     int wake_fd;
     int pending;
     unsigned reload; /* moved when a commit's fate was unknown, now settled: the watch reloads all */
     int doubt_pid;   /* the store's session whose COMMIT's answer was lost, until it is ended (0: none) */
-    int64_t own_first[URNE_PG_OWN], own_last[URNE_PG_OWN];
-    size_t own_start, own_n;
 } urne_pg_heard;
 
 /* The two counts of an urne_pg_heard at one moment. */
 typedef struct urne_pg_heard_gen {
     unsigned sealed, unsealed;
 } urne_pg_heard_gen;
+
+/* A snapshot of PostgreSQL's (pg_current_snapshot's text, "XMIN:XMAX:XIP,XIP..."):
+ * the transactions complete when it was taken, those below xmin and those below
+ * xmax not listed in xip (pg_start.c). set: 0 while none is held. */
+typedef struct urne_pg_snap {
+    uint64_t xmin, xmax;
+    uint64_t *xip;
+    size_t nxip;
+    int set;
+} urne_pg_snap;
 
 typedef struct urne_pg {
     urne_store base; /* first: a urne_store * of this backend points to its urne_pg */
@@ -123,6 +127,12 @@ typedef struct urne_pg {
     char c_hash[URNE_AUDIT_HASH_HEX];
     urne_pg_heard_gen c_gen;
     urne_pg_heard heard_state;
+    urne_store_own own; /* the sheets entered here, committed, while its watch is open (pg_watch.c) */
+    /* PostgreSQL's snapshot (pg_current_snapshot, as text) when urne_pg_open
+     * returned, before the caller loaded anything: its watch's first connection
+     * finds whether a transaction committed since, which it may not have heard
+     * (pg_watch.c). Read by urne_pg_open, which fails when it cannot be. */
+    char *opened_snapshot;
 } urne_pg;
 
 extern const urne_store_ops urne_pg_ops;
@@ -150,6 +160,26 @@ void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last);
 void urne_pg_ask_reload(urne_store *s);
 /* A name for a new handle no other process holds: host, process id, clock. */
 void urne_pg_origin(char *out, size_t size);
+
+/* ---- pg_start.c: what the watch needs to hear everything committed since the
+ * store was opened ---- */
+
+/* PostgreSQL's snapshot now into the handle's opened_snapshot (urne_pg_open,
+ * after the migrations): 0, or -1 with the store's error set. */
+int urne_pg_snap_opened(urne_store *s);
+/* The audit head, and whether a transaction committed since the snapshot $1
+ * (its text), in one statement: two columns, a bigint and a boolean. */
+extern const char urne_pg_sql_head_since[];
+/* text parsed into *sn (what it held freed): 0, or -1 (not a snapshot's text, or
+ * out of memory: *sn as it was). */
+int urne_pg_snap_parse(urne_pg_snap *sn, const char *text);
+/* Whether sn shows transaction xid complete (0 while sn holds none). */
+int urne_pg_snap_saw(const urne_pg_snap *sn, uint64_t xid);
+void urne_pg_snap_free(urne_pg_snap *sn);
+/* A decimal number at *p (a digit first), *p moved past it: 0 with it in *v, or -1. */
+int urne_pg_decimal(const char **p, uint64_t *v);
+/* URNE_TEST_HOLD_WATCH's wait at `stage` (pg_start.c says what, for the tests). */
+void urne_pg_test_hold(const char *stage);
 /* libpq's message made one line for a log or an error, in place: a line break
  * becomes "; " (libpq puts each message, and each hint, on a line of its own),
  * a space before an indented line in lower case (a sentence going on); runs of

@@ -609,7 +609,9 @@ static void pg_close(urne_store *s) {
     urne_pg *q = urne_pgq(s);
     PQfinish(q->conn); /* the server rolls back a transaction left open */
     free(q->conninfo);
+    free(q->opened_snapshot);
     pthread_mutex_destroy(&q->heard_state.lock);
+    urne_store_own_destroy(&q->own);
     free(q);
 }
 
@@ -626,6 +628,7 @@ urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
     }
     q->heard_state.lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
     q->heard_state.wake_fd = -1;
+    urne_store_own_init(&q->own);
     urne_store_where_safe(conninfo, q->where, sizeof q->where);
     q->base.ops = &urne_pg_ops;
     urne_store *s = &q->base;
@@ -649,7 +652,7 @@ urne_store *urne_pg_open(const char *conninfo, urne_phrase *why) {
         return NULL;
     }
     PQsetNoticeProcessor(q->conn, urne_pg_quiet, NULL); /* kept by PQreset */
-    if (session_setup(s) < 0 || migrate(s) < 0 || urne_pg_load_head(s, 0) < 0) {
+    if (session_setup(s) < 0 || migrate(s) < 0 || urne_pg_load_head(s, 0) < 0 || urne_pg_snap_opened(s) < 0) {
         *why = s->why;
         pg_close(s);
         return NULL;

@@ -61,6 +61,41 @@
  * requests use under the application's lock: the thread waits on the socket
  * without the lock, and takes it only to apply what it heard (app/watch.c).
  *
+ * Starting: a server loads what it holds (its elections, its initiatives and
+ * their counts) before it opens its watch, and a change another process commits
+ * in between is in neither: PostgreSQL keeps no notification for a session that
+ * was not listening, and the log's cursor starts at the head read once
+ * listening. So the store notes PostgreSQL's snapshot when it is opened, before
+ * any load (urne_pg's opened_snapshot; SQLite's watch reads its log from the head
+ * as the store was opened, sqlite_watch.c, to the same end), and the watch's
+ * first connection, once listening, asks in the statement that reads the head
+ * whether a transaction committed since (pg_start.c): if one did, its first
+ * wait says URNE_WATCH_MISSED, and the caller reloads everything, once (after
+ * listening: what commits after that is heard). Exact, not usually: a change no
+ * notification tells of committed before the LISTEN took effect, so after that
+ * snapshot and at the latest in the one the head is read in; every change writes
+ * (a signature too, which appends no audit entry but a row), so its transaction
+ * has an id, and is found committed. Not the audit head alone, compared: a
+ * signature moves none, and a signature's id is drawn before its commit, so ids
+ * are not in the order of the commits either. Not listening before the load: a
+ * notification heard meanwhile could not be told seen by the load or not, and a
+ * signature counted twice is as wrong as one missed. A database at rest costs one
+ * statement at the open and the look, with nothing to look up; a transaction
+ * that changed nothing of urne's (autovacuum's statistics, another database of
+ * the cluster) a reload that was not needed, never one missed.
+ *
+ * Any reload of everything (this one, or after a lost connection) comes after a
+ * LISTEN, so that a signature committed between the LISTEN and the reload's
+ * read is both counted by the read and heard after it. A change announced
+ * without an entry (pg_announce: a signature, a forum's tally) therefore
+ * carries its transaction's id ("ORIGIN OBJECT\nx N XID"), the caller reads
+ * everything in one REPEATABLE READ read and hands its snapshot to the watch
+ * (urne_store_watch_seen), and the watch marks `seen` each such change that
+ * snapshot shows committed: the caller does not count it again. N, this
+ * process's count of such announcements, makes each payload unique: PostgreSQL
+ * delivers identical payloads of one transaction once, and a group of
+ * signatures committed together may hold two of one territory.
+ *
  * A lost connection (the database restarted, a network cut) is seen as the socket
  * turning readable with nothing to read; the watch then tries to connect again at
  * most once a second. Notifications sent meanwhile are lost for good (PostgreSQL
@@ -96,6 +131,7 @@ typedef struct pg_watch {
     char *conninfo;
     char origin[64];
     urne_pg_heard *state; /* the store's: what moved the head, heard here (pg_audit.c) */
+    urne_store_own *own;  /* the store's: the sheets it entered (skipped in the log) */
     char where[256];
     char error[1024]; /* room for where, what and PostgreSQL's message, never cut */
     int lost;         /* the connection is lost: open it again */
@@ -110,6 +146,9 @@ typedef struct pg_watch {
     int stalled_pid;  /* the session given up on at the deadline, ended once connected again (0: none) */
     int timed_out;    /* the last failure was the deadline's: said so */
     unsigned reload_seen; /* state->reload as last reported (URNE_WATCH_RELOAD) */
+    int missed;           /* a transaction committed between the store's open and the first LISTEN:
+                             URNE_WATCH_MISSED, once */
+    urne_pg_snap seen;    /* the snapshot of the caller's last reload (urne_store_watch_seen) */
 } pg_watch;
 
 /* The sheets entered on one server are announced at most once per window
@@ -183,8 +222,10 @@ static int end_doubt(pg_watch *w) {
 
 /* Connect and LISTEN to every channel: 0, or -1 with w->error said. A session
  * given up on before (its LISTEN holds PostgreSQL's queue of notifications) is
- * ended first. */
-static int watch_connect(pg_watch *w) {
+ * ended first. since: the first connection's, the store's snapshot at its open
+ * (NULL: a reconnection, which the caller reloads after in any case): w->missed
+ * then says whether a transaction committed between it and the LISTEN. */
+static int watch_connect(pg_watch *w, const char *since) {
     PQfinish(w->conn);
     w->last_try = now_s();
     w->conn = urne_pg_connect(w->conninfo, w->timeout_ms, &w->timed_out);
@@ -233,10 +274,15 @@ static int watch_connect(pg_watch *w) {
         watch_fail(w, "cannot prepare the audit log's read");
         return -1;
     }
-    /* Listening first: a sheet committed after this read is in the log after it. */
-    r = answer(w, PQsendQuery(w->conn, "SELECT coalesce((SELECT seq FROM audit_head WHERE id = 1), 0)"));
+    /* Listening first: a sheet committed after this read is in the log after it;
+     * one committed before, after `since`, is missed, and said so. */
+    if (since)
+        r = answer(w, PQsendQueryParams(w->conn, urne_pg_sql_head_since, 1, NULL, &since, NULL, NULL, 0));
+    else
+        r = answer(w, PQsendQuery(w->conn, "SELECT coalesce((SELECT seq FROM audit_head WHERE id = 1), 0)"));
     ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     if (ok) w->cursor = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    if (ok && since) w->missed = strcmp(PQgetvalue(r, 0, 1), "f") != 0;
     PQclear(r);
     if (!ok) {
         watch_fail(w, "cannot read the audit log's head");
@@ -265,18 +311,27 @@ static void announcement(const urne_pg *q, const char *action, const char *objec
     *carried = e && strlen(e->after) < URNE_STORE_CHANGE_AFTER && !strchr(e->after, '\n') ? e->after : NULL;
 }
 
+/* The announcements without an entry this process made: each one's number. */
+static unsigned long long announced;
+
 /* A change that appends no audit entry (e NULL: pg_audit.c's append carries the
- * others). */
+ * others): "ORIGIN OBJECT\nx N XID", N this process's count of them, so that two
+ * alike in one transaction (two signatures of one territory in a group) are two
+ * (PostgreSQL delivers identical payloads of a transaction once), and XID its
+ * transaction's id, so that a hearer that reloaded since knows whether its reload
+ * saw it (urne_store_watch_seen). */
 static int pg_announce(urne_store *s, const char *action, const char *object, const urne_audit_entry *e) {
     urne_pg *q = urne_pgq(s);
     char channel[32], payload[PAYLOAD_SIZE];
     const char *carried;
     announcement(q, action, object, NULL, channel, payload, &carried);
     (void)e;
+    size_t len = strlen(payload);
+    snprintf(payload + len, sizeof payload - len, "\nx %llu ", __atomic_add_fetch(&announced, 1, __ATOMIC_RELAXED));
     urne_pg_params p = {0};
     urne_pg_text(&p, channel);
     urne_pg_text(&p, payload);
-    static const char sql[] = "SELECT pg_notify($1, $2)";
+    static const char sql[] = "SELECT pg_notify($1, $2 || pg_current_xact_id()::text)";
     const char *what = "announcing the change to the other servers";
     if (q->in_write) return urne_pg_send(s, sql, 1, &p, what, URNE_PG_AFTER_NONE, NULL); /* in its pipeline */
     PGresult *r = urne_pg_run(s, sql, &p, what);
@@ -306,21 +361,10 @@ static int pg_append_announce(urne_store *s, urne_audit_entry *e) {
 }
 
 void urne_pg_deferred_committed(urne_store *s, int64_t first, int64_t last) {
-    urne_pg_heard *h = &urne_pgq(s)->heard_state;
-    assert(first >= 1 && first <= last);
+    urne_pg *q = urne_pgq(s);
+    urne_pg_heard *h = &q->heard_state;
+    urne_store_own_keep(&q->own, first, last); /* the oldest forgotten when full: read back if met */
     pthread_mutex_lock(&h->lock);
-    size_t back = (h->own_start + h->own_n + URNE_PG_OWN - 1) % URNE_PG_OWN;
-    if (h->own_n > 0 && h->own_last[back] + 1 == first) /* no other writer between: one range */
-        h->own_last[back] = last;
-    else {
-        if (h->own_n == URNE_PG_OWN) { /* the oldest forgotten: its sheets read back if met */
-            h->own_start = (h->own_start + 1) % URNE_PG_OWN;
-            h->own_n--;
-        }
-        size_t i = (h->own_start + h->own_n++) % URNE_PG_OWN;
-        h->own_first[i] = first;
-        h->own_last[i] = last;
-    }
     int wake = !h->pending && h->wake_fd >= 0;
     h->pending = 1;
     if (wake && write(h->wake_fd, "", 1) < 0) { /* full: the thread is awake already */
@@ -333,33 +377,6 @@ void urne_pg_ask_reload(urne_store *s) {
     pthread_mutex_lock(&h->lock);
     h->reload++;
     if (h->wake_fd >= 0 && write(h->wake_fd, "", 1) < 0) { /* full: the thread is awake already */
-    }
-    pthread_mutex_unlock(&h->lock);
-}
-
-/* Whether seq was committed by this handle (the ranges before it dropped: the log
- * is read in order). */
-static int own_seq(pg_watch *w, int64_t seq) {
-    urne_pg_heard *h = w->state;
-    pthread_mutex_lock(&h->lock);
-    while (h->own_n > 0 && h->own_last[h->own_start] < seq) {
-        h->own_start = (h->own_start + 1) % URNE_PG_OWN;
-        h->own_n--;
-    }
-    int own = h->own_n > 0 && h->own_first[h->own_start] <= seq;
-    pthread_mutex_unlock(&h->lock);
-    return own;
-}
-
-/* The cursor moved past this handle's own seqs that follow it, unread (a server
- * alone writing reads nothing back). */
-static void skip_own(pg_watch *w) {
-    urne_pg_heard *h = w->state;
-    pthread_mutex_lock(&h->lock);
-    while (h->own_n > 0 && h->own_first[h->own_start] <= w->cursor + 1) {
-        if (h->own_last[h->own_start] > w->cursor) w->cursor = h->own_last[h->own_start];
-        h->own_start = (h->own_start + 1) % URNE_PG_OWN;
-        h->own_n--;
     }
     pthread_mutex_unlock(&h->lock);
 }
@@ -440,8 +457,10 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
     w->timeout_ms = q->timeout_ms > 0 ? q->timeout_ms : URNE_PG_TIMEOUT_S * 1000;
     snprintf(w->origin, sizeof w->origin, "%s", q->origin);
     w->state = &q->heard_state;
+    w->own = &q->own;
     snprintf(w->where, sizeof w->where, "%s", q->where);
-    if (watch_connect(w) < 0 || make_pipe(w->wake) < 0) {
+    urne_pg_test_hold("load");
+    if (watch_connect(w, q->opened_snapshot) < 0 || make_pipe(w->wake) < 0) {
         snprintf(err, errsize, "%s", w->error[0] ? w->error : "cannot make the watch's pipe");
         PQfinish(w->conn);
         free(w->conninfo);
@@ -449,8 +468,11 @@ static urne_store_watch *pg_watch_open(urne_store *s, char *err, size_t errsize)
         return NULL;
     }
     pthread_mutex_lock(&w->state->lock);
-    if (w->state->wake_fd < 0) /* the handle's first watch announces its sheets */
-        w->state->wake_fd = w->wake[1];
+    int first = w->state->wake_fd < 0; /* the handle's first watch announces its sheets */
+    pthread_mutex_unlock(&w->state->lock);
+    if (first) urne_store_own_switch(w->own, 1); /* before any is deferred: each noted */
+    pthread_mutex_lock(&w->state->lock);
+    if (first) w->state->wake_fd = w->wake[1];
     w->reload_seen = w->state->reload;
     pthread_mutex_unlock(&w->state->lock);
     return &w->base;
@@ -492,6 +514,17 @@ static void heard_change(pg_watch *w, int64_t seq, const char *hash) {
     pthread_mutex_unlock(&w->state->lock);
 }
 
+/* The transaction id an announcement without an entry ends with (pg_announce:
+ * "...\nx N XID"), or 0 (an entry's, or not as pg_announce writes it). */
+static uint64_t announced_xid(const char *payload) {
+    const char *p = strchr(payload, '\n');
+    uint64_t n, xid;
+    if (p == NULL || strncmp(p, "\nx ", 3) != 0) return 0;
+    p += 3;
+    if (urne_pg_decimal(&p, &n) < 0 || *p++ != ' ' || urne_pg_decimal(&p, &xid) < 0 || *p) return 0;
+    return xid;
+}
+
 /* Move the notifications libpq holds into out (the process's own skipped). */
 static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) {
     PGnotify *nt;
@@ -506,6 +539,8 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
             char hash[URNE_AUDIT_HASH_HEX];
             snprintf(c->kind, sizeof c->kind, "%s", nt->relname + 5);
             change_from(c, payload[olen] ? payload + olen + 1 : "", hash);
+            uint64_t xid = announced_xid(payload);
+            c->seen = xid > 0 && urne_pg_snap_saw(&w->seen, xid);
             heard_change(w, c->seq, hash);
         } else if (!own)
             heard_change(w, 0, "");
@@ -519,7 +554,7 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
  * the cursor misses none. */
 static int read_log(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) {
     if (*n >= cap) return 0; /* need_read stays: the next turn reads */
-    skip_own(w);
+    urne_store_own_skip(w->own, &w->cursor); /* this handle's own sheets next: not read at all */
     char from[24], limit[24];
     snprintf(from, sizeof from, "%lld", (long long)w->cursor);
     size_t want = cap - *n;
@@ -536,7 +571,8 @@ static int read_log(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
         const char *object = PQgetvalue(r, i, 2), *after = PQgetvalue(r, i, 3), *hash = PQgetvalue(r, i, 4);
         assert(seq > w->cursor);
         w->cursor = seq;
-        if (strcmp(PQgetvalue(r, i, 1), "t") != 0 || own_seq(w, seq)) continue; /* others are announced */
+        if (strcmp(PQgetvalue(r, i, 1), "t") != 0 || urne_store_own_whose(w->own, seq) == 1)
+            continue; /* others are announced; its own applied after its commit */
         urne_store_change *c = &out[(*n)++];
         snprintf(c->kind, sizeof c->kind, "sheet");
         snprintf(c->object, sizeof c->object, "%s", object);
@@ -544,6 +580,7 @@ static int read_log(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
         int carried = alen < URNE_STORE_CHANGE_AFTER && alen < sizeof c->after && !strchr(after, '\n');
         c->seq = carried ? seq : 0;
         memcpy(c->after, carried ? after : "", carried ? alen + 1 : 1);
+        c->seen = 0;
         heard_change(w, strlen(hash) == URNE_AUDIT_HASH_HEX - 1 ? seq : 0, hash);
     }
     PQclear(r);
@@ -584,9 +621,14 @@ static urne_store_watch_event pg_watch_wait(urne_store_watch *base, int timeout_
             poll(NULL, 0, ms < timeout_ms ? ms : timeout_ms);
             return URNE_WATCH_LOST;
         }
-        if (watch_connect(w) < 0) return URNE_WATCH_LOST;
+        if (watch_connect(w, NULL) < 0) return URNE_WATCH_LOST;
         w->lost = 0;
         return URNE_WATCH_RESYNC;
+    }
+    if (w->missed) {
+        w->missed = 0;
+        urne_pg_test_hold("reload");
+        return URNE_WATCH_MISSED;
     }
     pthread_mutex_lock(&w->state->lock);
     int reload = w->reload_seen != w->state->reload;
@@ -608,6 +650,20 @@ static urne_store_watch_event pg_watch_wait(urne_store_watch *base, int timeout_
     return turn(w, out, cap, n);
 }
 
+/* The snapshot of the caller's read, in which it reloaded (urne_store_watch_seen):
+ * read on s's connection, inside that read (REPEATABLE READ: the transaction's
+ * snapshot, that of every read it made). */
+static int pg_watch_seen(urne_store_watch *base, urne_store *s) {
+    pg_watch *w = (pg_watch *)base;
+    PGresult *r = urne_pg_run_once(s, "SELECT pg_current_snapshot()::text", NULL, "reading the reload's snapshot");
+    if (r == NULL) return -1;
+    int rc = PQntuples(r) == 1 ? urne_pg_snap_parse(&w->seen, PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    return rc < 0 ? urne_store_fail(s, "the reload's snapshot could not be kept (out of memory, or not as "
+                                       "PostgreSQL writes it)")
+                  : 0;
+}
+
 static const char *pg_watch_error(const urne_store_watch *base) { return ((const pg_watch *)base)->error; }
 
 static void pg_watch_close(urne_store_watch *base) {
@@ -616,11 +672,13 @@ static void pg_watch_close(urne_store_watch *base) {
     int mine = w->state->wake_fd == w->wake[1];
     if (mine) w->state->wake_fd = -1; /* from now on, every change announced in its transaction */
     pthread_mutex_unlock(&w->state->lock);
+    if (mine) urne_store_own_switch(w->own, 0);
     if (mine && !w->lost) send_deferred(w, 1); /* those committed before */
     close(w->wake[0]);
     close(w->wake[1]);
     PQfinish(w->conn);
     free(w->conninfo);
+    urne_pg_snap_free(&w->seen);
     free(w);
 }
 
@@ -631,4 +689,5 @@ const urne_store_watch_ops urne_pg_watch_ops = {
     .wait = pg_watch_wait,
     .error = pg_watch_error,
     .close = pg_watch_close,
+    .seen = pg_watch_seen,
 };

@@ -135,6 +135,7 @@ static int row_change(sqlite3_stmt *st, urne_store_change *c, int64_t seq) {
     int carried = alen < URNE_STORE_CHANGE_AFTER && alen < sizeof c->after && !strchr(after, '\n');
     c->seq = carried ? seq : 0;
     memcpy(c->after, carried ? after : "", carried ? alen + 1 : 1);
+    c->seen = 0;
     return 0;
 }
 

@@ -184,6 +184,11 @@ typedef struct urne_store_change {
     char object[96];
     int64_t seq;
     char after[URNE_STORE_CHANGE_AFTER];
+    /* 1: a change that appends no audit entry (urne_store_announce: a
+     * signature), committed before the snapshot of the caller's last reload
+     * (urne_store_watch_seen), whose reads hold it already; heard after it all
+     * the same, since the watch listened before the reload read. 0 otherwise. */
+    int seen;
 } urne_store_change;
 
 /* 1 when the backend can watch (PostgreSQL, SQLite), 0 when it has nothing to watch. */
@@ -211,8 +216,12 @@ typedef enum {
                              have been missed, so the caller reloads everything */
     URNE_WATCH_LOST,      /* the connection is lost and could not be opened again yet
                              (urne_store_watch_error says why); call again later */
-    URNE_WATCH_RELOAD     /* the store's own connection lost a commit's answer, whose
+    URNE_WATCH_RELOAD,    /* the store's own connection lost a commit's answer, whose
                              fate is now settled: the caller reloads everything */
+    URNE_WATCH_MISSED     /* another process may have committed a change after the
+                             store was opened and before the watch heard anything
+                             (while the caller loaded what it holds): the caller
+                             reloads everything; said once, at the first wait */
 } urne_store_watch_event;
 
 /* Wait up to timeout_ms for changes, and return what came (at most cap of them in
@@ -220,6 +229,15 @@ typedef enum {
  * a second): URNE_WATCH_LOST until it is, then URNE_WATCH_RESYNC once. */
 urne_store_watch_event urne_store_watch_wait(urne_store_watch *w, int timeout_ms, urne_store_change *out, size_t cap,
                                              size_t *n);
+/* The caller has read everything it holds again (after URNE_WATCH_RESYNC,
+ * RELOAD or MISSED) in one read of s (urne_store_read_begin), and calls this
+ * before its urne_store_read_end: the changes announced without an audit entry
+ * (urne_store_announce) that this read saw, heard from now on, come with `seen`
+ * set (urne_store_change), so that a count the reload read is not moved again
+ * by a signature committed between the watch's LISTEN and the reload. 0 (at
+ * once, for a backend whose watch needs none: SQLite's hears no such change),
+ * or -1 with s's error set (the caller then reloads again). */
+int urne_store_watch_seen(urne_store_watch *w, urne_store *s);
 /* The last failure's message (the store named without its password). */
 const char *urne_store_watch_error(const urne_store_watch *w);
 /* Close the watch (NULL: nothing). */

@@ -56,6 +56,13 @@ static void keep(urne_store_own *o, int64_t first, int64_t last) {
     o->last[i] = last;
 }
 
+void urne_store_own_keep(urne_store_own *o, int64_t first, int64_t last) {
+    assert(first >= 1 && first <= last);
+    pthread_mutex_lock(&o->lock);
+    if (o->on) keep(o, first, last);
+    pthread_mutex_unlock(&o->lock);
+}
+
 void urne_store_own_settle(urne_store_own *o, int committed) {
     pthread_mutex_lock(&o->lock);
     if (o->flight_first > 0 && committed) keep(o, o->flight_first, o->flight_last);

@@ -2,9 +2,11 @@
  * store_own: the audit seqs a store handle committed itself, as its watch
  * needs them to tell its own changes from the other processes' when it reads
  * the log (store.h: a watch reports only the changes made through other
- * handles). SQLite's watch uses it (sqlite_watch.c); PostgreSQL's keeps a
- * record of its own in pg_watch.c still, the same ranges written before this
- * file: moving it here is left to do. Not part of the store's interface.
+ * handles). Both watches use it: SQLite's (sqlite_watch.c), whose store notes
+ * each transaction in flight before its COMMIT, and PostgreSQL's (pg_watch.c),
+ * whose store keeps the sheets it entered once committed (urne_store_own_keep:
+ * a row its watch meets before that is read back as another's, a read that
+ * costs nothing wrong). Not part of the store's interface.
  *
  * What: ranges of seqs in order (a ring of URNE_STORE_OWN), consecutive ranges
  * merged, and at most one range "in flight": a transaction's seqs noted before
@@ -26,7 +28,10 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#define URNE_STORE_OWN 64 /* ranges kept: a watch reads the log at least every second */
+/* Ranges kept: a watch reads the log at least every second, and PostgreSQL's
+ * handle starts a new range at each commit another server's preceded (two
+ * servers entering thousands of sheets a minute in turn). 64 KiB a handle. */
+#define URNE_STORE_OWN 4096
 
 typedef struct urne_store_own {
     pthread_mutex_t lock;
@@ -47,6 +52,9 @@ int urne_store_own_on(urne_store_own *o);
 /* A transaction's seqs first..last (first <= last, first >= 1), about to be
  * committed: noted in flight (nothing when off). Before the COMMIT is sent. */
 void urne_store_own_flight(urne_store_own *o, int64_t first, int64_t last);
+/* A transaction's seqs first..last (first <= last, first >= 1), committed:
+ * kept at once, with no flight (nothing when off). */
+void urne_store_own_keep(urne_store_own *o, int64_t first, int64_t last);
 /* The transaction in flight settled: its range kept when committed, dropped
  * when not. After COMMIT (or ROLLBACK) returns; nothing when none is in flight. */
 void urne_store_own_settle(urne_store_own *o, int committed);

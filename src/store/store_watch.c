@@ -40,6 +40,11 @@ urne_store_watch_event urne_store_watch_wait(urne_store_watch *w, int timeout_ms
     return w->ops->wait(w, timeout_ms, out, cap, n);
 }
 
+int urne_store_watch_seen(urne_store_watch *w, urne_store *s) {
+    assert(w && s && w->ops == s->ops->watch);
+    return w->ops->seen ? w->ops->seen(w, s) : 0;
+}
+
 const char *urne_store_watch_error(const urne_store_watch *w) { return w->ops->error(w); }
 
 void urne_store_watch_close(urne_store_watch *w) {
