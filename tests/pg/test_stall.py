@@ -43,6 +43,10 @@ N = 400  # bureaux: more than the stream can enter
 os.environ["URNE_PG_TIMEOUT"] = "2"  # the server's deadline; the commands run here set none
 
 
+# The line app/watch.c writes when the watch's connection meets the deadline.
+WATCH_LOST = (r"did not answer within 2 s; the connection is closed; the other servers' changes are not heard until "
+              r"it is open again")
+
 def cluster_pids():
     """The postmaster's pid and its children's (the sessions, the background workers)."""
     with open(os.path.join(CLUSTER, "data", "postmaster.pid")) as f:
@@ -116,6 +120,11 @@ try:
         lost = [l for l in said.splitlines() if "did not answer within 2 s" in l and "until it answers" in l]
         check(len(lost) == 1 and re.match(r"urne: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ", lost[0]),
               f"the log says once, with its time, that PostgreSQL did not answer: {said}")
+        # The watch's own line (app/watch.c), whichever of its round trips met the deadline: its
+        # read of the log (every second), or its announcement of the sheets entered here. Held
+        # frozen until it comes, so that a quick run does not thaw the database first.
+        check(poll(lambda: re.search(WATCH_LOST, open(log).read()) is not None, 30),
+              f"the watch's connection given up on too: {open(log).read()}")
     finally:
         signal_all(reversed(pids), signal.SIGCONT)
     back = poll(lambda: srv.client().login("sec")[0] == 200, 40)
@@ -153,10 +162,6 @@ try:
     check(not doubt or "a commit's answer was lost with it: every election is reloaded" in said,
           f"an entry whose COMMIT's answer was lost has the server reload every election: {said}")
     check("the session that did not answer is ended" in said, f"the session left behind is ended: {said}")
-    # The watch's own line (app/watch.c), whichever of its round trips met the deadline: its
-    # LISTEN's wait, its read of the log, or its announcement of the sheets entered here.
-    check(re.search(r"did not answer within 2 s; the connection is closed; the other servers' changes are not "
-                    r"heard until it is open again", said), f"the watch's connection given up on too: {said}")
 finally:
     stop.set()
     check(srv.stop() == 0, "the server stops cleanly")
