@@ -422,11 +422,20 @@ static urne_app_status new_row(const urne_initiative_new *in, int64_t now, const
                                urne_initiative_held *h, urne_app_outcome *out) {
     const char *title = in->title ? in->title : "", *space = in->space ? in->space : "";
     const char *rules = in->rules ? in->rules : "", *key = in->authority_key ? in->authority_key : "";
-    char why[128];
+    char why[128], length[24];
     if (!title[0]) return refuse(out, "title", "empty", 0, NULL);
-    if (strlen(title) >= sizeof row->title) return refuse(out, "title", URNE_WHY_TOO_LONG, sizeof row->title - 1, NULL);
+    if (strlen(title) >= sizeof row->title) {
+        snprintf(length, sizeof length, "%zu", strlen(title)); /* the too-long's detail: its bytes */
+        return refuse(out, "title", URNE_WHY_TOO_LONG, sizeof row->title - 1, length);
+    }
     if (space[0] && (strlen(space) >= sizeof row->space || !urne_space_valid(space, why, sizeof why)))
         return refuse(out, "space", URNE_WHY_SPACE, -1, space);
+    /* The text as typed (its comments too) has a bound of its own, above what
+     * its rewriting keeps in the row: refused before it is read. */
+    if (strlen(rules) > URNE_INITIATIVE_RULES_TEXT_MAX) {
+        snprintf(length, sizeof length, "%zu", strlen(rules));
+        return refuse(out, "rules", URNE_WHY_TOO_LONG, URNE_INITIATIVE_RULES_TEXT_MAX, length);
+    }
     urne_diags d;
     urne_diags_init(&d, NULL);
     int bad = urne_initiative_rules_parse(rules, strlen(rules), &h->rules, &d);
@@ -451,8 +460,11 @@ static urne_app_status new_row(const urne_initiative_new *in, int64_t now, const
     urne_sealer_init(&h->sealer, h->authority_key);
     snprintf(row->title, sizeof row->title, "%s", title);
     snprintf(row->space, sizeof row->space, "%s", space);
-    if (urne_initiative_rules_write(&h->rules, row->rules, sizeof row->rules) >= sizeof row->rules)
-        return refuse(out, "rules", URNE_WHY_TOO_LONG, sizeof row->rules - 1, NULL);
+    size_t written = urne_initiative_rules_write(&h->rules, row->rules, sizeof row->rules);
+    if (written >= sizeof row->rules) {
+        snprintf(length, sizeof length, "%zu", written);
+        return refuse(out, "rules", URNE_WHY_TOO_LONG, sizeof row->rules - 1, length);
+    }
     snprintf(row->state, sizeof row->state, "%s", urne_initiative_state_name(URNE_INITIATIVE_DRAFT));
     sodium_bin2hex(row->authority_key, sizeof row->authority_key, h->authority_key, 32);
     randombytes_buf(h->hash_key, sizeof h->hash_key);

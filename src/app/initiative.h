@@ -133,6 +133,10 @@ typedef struct urne_initiative_held {
     size_t ndays;
 } urne_initiative_held;
 
+/* The longest rules text a new initiative is given, comments and all, in bytes
+ * (what the row keeps is its rewriting, at most URNE_STORE_INITIATIVE_RULES_MAX). */
+#define URNE_INITIATIVE_RULES_TEXT_MAX 65536
+
 /* A new initiative: its title (1..200 bytes), the space it belongs to ("" the
  * site), its rules as text (rules.h: "preset = rip", then adjustments), and the
  * verification authority's public key (crypto_box, 64 hex digits). */
@@ -142,7 +146,8 @@ typedef struct urne_initiative_new {
 
 /* Create an initiative in state draft. In order: LOGIN_NEEDED, FORBIDDEN (the
  * manage-initiatives policy in `space`); BAD_INPUT with field "title" (why
- * too-long or "empty"), "space" (URNE_WHY_SPACE), "rules" (URNE_WHY_RULES, the
+ * too-long or "empty"), "space" (URNE_WHY_SPACE), "rules" (URNE_WHY_TOO_LONG past
+ * URNE_INITIATIVE_RULES_TEXT_MAX bytes, or its rewriting past the row's; URNE_WHY_RULES, the
  * first fault's line in number, its message in detail and its phrase in reason,
  * every fault in outcome.checks, file "rules"; URNE_WHY_NO_OPENING when
  * they give no opening date or no end, with which it could never open: rules
@@ -167,6 +172,13 @@ urne_app_status urne_app_initiative_create(urne_app *app, const urne_user *actor
  * count per territory. */
 urne_app_status urne_app_initiative_roll(urne_app *app, const urne_user *actor, int64_t id, const char *text,
                                          size_t len, const char *source, urne_app_outcome *out);
+
+/* 1 when `actor` may import a roll into initiative `id` now, as
+ * urne_app_initiative_roll asks before it reads the file (manage-initiatives in
+ * its space; draft, submitted or admissible), for a page to show its form; else
+ * 0 (and for the public, no such initiative, grants that cannot be read). Takes
+ * the lock (recursive). */
+int urne_app_initiative_roll_allowed(urne_app *app, const urne_user *actor, int64_t id);
 
 /* What `actor` may do to initiative `id` now, for a page to show only that
  * (the acts still decide, and refuse): a mask of events (1u << event) whose

@@ -188,6 +188,17 @@ urne_initiative_held *urne_app_initiative_roll_open(urne_app *app, const urne_us
     return h;
 }
 
+int urne_app_initiative_roll_allowed(urne_app *app, const urne_user *actor, int64_t id) {
+    if (actor->id <= 0) return 0;
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    pthread_mutex_lock(&app->lock);
+    int ok = urne_app_initiative_roll_open(app, actor, id, &o) != NULL;
+    pthread_mutex_unlock(&app->lock);
+    urne_app_outcome_free(&o);
+    return ok;
+}
+
 urne_app_status urne_app_initiative_file_refused(urne_app_outcome *out, urne_diags *d, const char *source) {
     snprintf(out->field, sizeof out->field, "file");
     out->why = URNE_WHY_FILE;

@@ -31,6 +31,7 @@
 #include "../app/initiative.h"
 #include "actions.h"
 #include "flash.h"
+#include "initiative_forms.h"
 #include "initiative_mail.h"
 #include "initiative_manage.h"
 #include "initiative_words.h"
@@ -111,9 +112,11 @@ void urne_initiative_manage_html(urne_buf *b, const urne_req *r, const urne_init
     if (r->user.id <= 0) return; /* the public: nothing to ask (the page the cache keeps) */
     int invalidate = 0;
     unsigned mask = urne_app_initiative_allowed(&r->srv->app, &r->user, h->row.id, &invalidate);
-    if (mask == 0 && !(invalidate && h->signatures > 0)) return;
+    int roll = urne_initiative_roll_form_shown(r, h);
+    if (mask == 0 && !roll && !(invalidate && h->signatures > 0)) return;
     urne_html(b, "<section class=card aria-labelledby=manage><h2 id=manage>%s</h2>", _(r, "Manage"));
     organiser_html(b, r, (long long)h->row.id, mask);
+    urne_initiative_roll_form_html(b, r, h);
     committee_html(b, r, h, mask, invalidate);
     urne_html_trusted(b, "</section>");
 }

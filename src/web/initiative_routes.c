@@ -32,6 +32,7 @@
 #include "flash.h"
 #include "initiative_chart.h"
 #include "initiative_download.h"
+#include "initiative_forms.h"
 #include "initiative_mail.h"
 #include "initiative_manage.h"
 #include "initiative_words.h"
@@ -523,11 +524,12 @@ typedef struct counter_args {
     unsigned status;
     const char *message;
     const typed *t;
+    const urne_diags *checks; /* a refused form's errors (NULL: none) */
 } counter_args;
 
 static void counter_body(urne_buf *b, urne_req *r, const urne_initiative_held *h, void *ctx) {
     const counter_args *a = ctx;
-    if (a->message) urne_page_flash(b, a->status, a->message);
+    urne_initiative_checks_html(b, r, a->status, a->message, a->checks);
     counter_html(b, r, h);
     urne_initiative_manage_html(b, r, h);
     forms_html(b, r, h, a->t);
@@ -535,7 +537,14 @@ static void counter_body(urne_buf *b, urne_req *r, const urne_initiative_held *h
 
 /* Initiative id's page, with a message (NULL: none) and what was typed. */
 static enum MHD_Result counter_page(urne_req *r, int64_t id, unsigned status, const char *message, const typed *t) {
-    counter_args a = {status, message, t};
+    counter_args a = {status, message, t, NULL};
+    return urne_initiative_page(r, id, NULL, status, counter_body, &a);
+}
+
+enum MHD_Result urne_initiative_checks_page(urne_req *r, int64_t id, unsigned status, const char *message,
+                                            const urne_diags *checks) {
+    typed none = {0};
+    counter_args a = {status, message, &none, checks};
     return urne_initiative_page(r, id, NULL, status, counter_body, &a);
 }
 
@@ -638,11 +647,12 @@ static int count_one(const urne_initiative_held *h, void *ctx) {
     return 0;
 }
 
-static enum MHD_Result page_list(urne_req *r, int64_t a, int64_t b) {
+enum MHD_Result urne_initiative_list_page(urne_req *r, unsigned status, const char *message, const urne_diags *checks) {
     urne_buf buf = {0};
     const char *title = _(r, "Citizens' initiatives");
     urne_page_begin(&buf, r, title);
     urne_html(&buf, "<h1>%s</h1>", title);
+    urne_initiative_checks_html(&buf, r, status, message, checks);
     urne_app_read_begin(&r->srv->app);
     size_t n = 0;
     urne_app_initiatives_each(&r->srv->app, count_one, &n);
@@ -655,8 +665,11 @@ static enum MHD_Result page_list(urne_req *r, int64_t a, int64_t b) {
         urne_html_trusted(&buf, "</ul>");
     }
     urne_app_read_end(&r->srv->app);
-    return urne_page_send(r, 200, &buf);
+    urne_initiative_create_form_html(&buf, r);
+    return urne_page_send(r, status, &buf);
 }
+
+static enum MHD_Result page_list(urne_req *r, int64_t a, int64_t b) { return urne_initiative_list_page(r, 200, NULL, NULL); }
 
 /* ---- the table ---- */
 
@@ -665,6 +678,11 @@ static const urne_route_def initiatives[] = {
      page_list},
     {"GET", "/initiatives/*", URNE_ACT_READ_PUBLIC, NULL,
      "an initiative's live counter: the national count and each territory's against its minimum", page_one},
+    {"POST", "/initiatives", URNE_ACT_MANAGE_INITIATIVES, "in the space named",
+     "create an initiative (form): its title, space, rules and the authority's key; sent to its page",
+     urne_initiative_form_create},
+    {"POST", "/initiatives/*/roll", URNE_ACT_MANAGE_INITIATIVES, "the initiative's space",
+     "import its roll (form: the CSV's text; every line or none); sent back to the page", urne_initiative_form_roll},
     {"POST", "/initiatives/*/sign", URNE_ACT_SIGN_INITIATIVE, NULL, "sign (form): sent back to the page with the receipt",
      form_sign},
     {"POST", "/initiatives/*/receipt", URNE_ACT_SIGN_INITIATIVE, NULL, "check a receipt code (form)", form_receipt},

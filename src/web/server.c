@@ -90,13 +90,16 @@ static int ends_with(const char *url, const char *suffix) {
     return n >= k && strcmp(url + n - k, suffix) == 0;
 }
 
-/* An import: an election's file, or a matching campaign's hosts and pupils
- * (a département's pupils are megabytes), by the API or the coordinator's form. */
+/* An import: an election's file, a matching campaign's hosts and pupils
+ * (a département's pupils are megabytes), or an initiative's roll (a town's
+ * electors), by the API or the organisers' forms. */
 static int is_import(const char *url, const char *method) {
     if (strcmp(method, "POST") != 0) return 0;
     if (strcmp(url, "/api/elections") == 0 || strcmp(url, "/admin/elections") == 0) return 1;
     return (strncmp(url, "/api/match/", 11) == 0 && ends_with(url, "/import")) ||
-           (strncmp(url, "/match/", 7) == 0 && ends_with(url, "/act"));
+           (strncmp(url, "/match/", 7) == 0 && ends_with(url, "/act")) ||
+           (strncmp(url, "/api/initiatives/", 17) == 0 && ends_with(url, "/roll")) ||
+           (strncmp(url, "/initiatives/", 13) == 0 && ends_with(url, "/roll"));
 }
 
 /* What r's body may hold, decided from its headers before any of it is read: an
