@@ -17,7 +17,9 @@ void urne_reply_headers(struct MHD_Response *resp, const char *type, int cacheab
                         const char *packed, size_t npacked);
 
 /* Refuse r with status and msg (one sentence, in r's language): a JSON error for
- * the API (/api/...), else a short HTML page with msg, escaped, and a link home. */
+ * the API (/api/...), else a short HTML page in r's language (titled "Refused",
+ * or "Error" from 500 on; the site's style sheet) with msg, escaped, and a link
+ * home. */
 enum MHD_Result urne_reply_refuse(urne_req *r, unsigned status, const char *msg);
 
 /* Whether r's client takes gzip: its Accept-Encoding names gzip, not with q=0. */
