@@ -399,6 +399,9 @@ static void count_of(urne_buf *b, const urne_req *r, int64_t count, int64_t of) 
 
 static void territories_table(urne_buf *b, const urne_req *r, const urne_initiative_held *h,
                               const urne_initiative_territory_result *per) {
+    /* In a card as wide as the others (its own, scrolled sideways when its
+     * columns do not fit: keyboard too, hence focusable), stacked on a phone. */
+    urne_html(b, "<div class=\"card scroll\" tabindex=0 role=region aria-label=\"%s\">", _(r, "Territories"));
     urne_html(b, "<table class=stack><caption>%s</caption><thead><tr><th scope=col>%s</th><th scope=col>%s</th>"
                  "<th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
               _(r, "Territories"), _(r, "Territory"), _(r, "Electors"), _(r, "Signatures"), _(r, "Minimum"),
@@ -423,7 +426,7 @@ static void territories_table(urne_buf *b, const urne_req *r, const urne_initiat
         urne_html(b, "</td><td data-label=\"%s\">%s</td></tr>", _(r, "Reached"), /* nothing to reach: — */
                   !per || per[i].minimum <= 0 ? "—" : per[i].reached ? _(r, "yes") : _(r, "no"));
     }
-    urne_html_trusted(b, "</tbody></table>");
+    urne_html_trusted(b, "</tbody></table></div>");
 }
 
 /* When signatures are taken: "Collection: from 1 June 2026, 02:00 until ..."
