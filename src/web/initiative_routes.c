@@ -160,6 +160,8 @@ static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res)
         urne_result_set(res, http, _(r, "The rules ask signers of %lld years or more."), n);
     else if (strcmp(why, URNE_WHY_OTHER_ROLL) == 0)
         urne_result_set(res, http, _(r, "The rules ask signers on the roll of %s."), o->detail);
+    else if (strcmp(why, URNE_WHY_TOO_LONG) == 0 && o->detail[0]) /* a title, rules: their size and the bound */
+        urne_outcome_word(r, o, res);
     else if (strcmp(why, URNE_WHY_REASON) == 0)
         urne_result_set(res, http, _(r, "Field '%s': give the reasons (or the answer)."), o->field);
     else if (strcmp(why, URNE_WHY_NO_SIGNATURE) == 0)
