@@ -11,7 +11,8 @@
  * the initiative's space, the events the lifecycle takes from its state): one
  * button per transition, a textarea for the authority's answer, the decision's
  * form while the initiative awaits it, the invalidation's form. Nothing of it for
- * the public or for a role that may do none of it.
+ * the public or for a role that may do none of it. While the roll may change,
+ * the organisers' part also holds the roll's form (initiative_forms.c).
  *
  * Each form posts to a page route (POST /initiatives/N/transition, /decision,
  * /invalidate) that calls the SAME use case as the API's route; the dispatcher

@@ -10,6 +10,10 @@
  * an organiser typed), no inline script (the server's CSP allows none), a
  * <progress> element for the bars, so no inline style either.
  *
+ * The organisers' and the committee's forms are initiative_manage.c's (moving
+ * it) and initiative_forms.c's (creating it, importing its roll); their routes
+ * are in the table below.
+ *
  * The API: an initiative's figures as JSON; creating one, importing its roll,
  * moving it (the organisers' transitions, the committee's decision), signing,
  * checking a receipt, invalidating a signature. Each route names its action, so
