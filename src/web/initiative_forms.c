@@ -111,23 +111,31 @@ static void refusal(const urne_req *r, const urne_app_outcome *o, const char *wh
 
 /* ---- the new initiative ---- */
 
-/* The presets the engine knows, each said in a few words (the engine's names
- * are urne_initiative_preset_name's; a preset not worded here is listed by its
- * name alone). */
+/* The presets the engine knows, each named and said in a few words in the
+ * page's language (the engine's names, urne_initiative_preset_name's, are the
+ * options' values and the rules' "preset ="; a preset not worded here is
+ * listed by that name alone). */
 static const struct {
-    const char *name, *en;
+    const char *name, *label, *en;
 } preset_words[] = {
-    {"49-3-citoyen", N_("1 % of the electorate, 12 months, ends when reached")},
-    {"rip", N_("10 % of the electorate, 9 months, supporters public")},
-    {"local-petition", N_("a fifth of the commune's electors, 12 months")},
-    {"eci", N_("1,000,000 signatures and 7 member states above their minimum, 12 months")},
-    {"territories", N_("1 % nationally and in each territory, in half of the territories, 12 months")},
+    {"49-3-citoyen", N_("Citizens' 49-3"), N_("1 % of the electorate, 12 months, ends when reached")},
+    {"rip", N_("Shared-initiative referendum (RIP)"), N_("10 % of the electorate, 9 months, supporters public")},
+    {"local-petition", N_("Local petition"), N_("a fifth of the commune's electors, 12 months")},
+    {"eci", N_("European citizens' initiative"),
+     N_("1,000,000 signatures and 7 member states above their minimum, 12 months")},
+    {"territories", N_("By territories"),
+     N_("1 % nationally and in each territory, in half of the territories, 12 months")},
 };
 
-static const char *preset_text(const urne_req *r, const char *name) {
+/* Preset `name`'s option: its label and its words, or its name alone. */
+static void preset_option(urne_buf *b, const urne_req *r, const char *name, int selected) {
     for (size_t i = 0; i < sizeof preset_words / sizeof preset_words[0]; i++)
-        if (strcmp(name, preset_words[i].name) == 0) return _(r, preset_words[i].en);
-    return NULL;
+        if (strcmp(name, preset_words[i].name) == 0) {
+            urne_html(b, "<option value=\"%s\"%s>%s — %s</option>", name, selected ? " selected" : "",
+                      _(r, preset_words[i].label), _(r, preset_words[i].en));
+            return;
+        }
+    urne_html(b, "<option value=\"%s\"%s>%s</option>", name, selected ? " selected" : "", name);
 }
 
 /* The ECI's figures: each member state's seats in the Parliament of 2024-2029
@@ -204,11 +212,8 @@ void urne_initiative_create_form_html(urne_buf *b, urne_req *r) {
                  "<form method=get action=\"/initiatives#new-initiative\" class=inline-form><label>%s<select "
                  "name=preset>",
               _(r, "New initiative"), _(r, "Rules to start from"));
-    for (size_t i = 0; urne_initiative_preset_name(i); i++) {
-        const char *name = urne_initiative_preset_name(i), *words = preset_text(r, name);
-        urne_html(b, "<option value=\"%s\"%s>%s%s%s</option>", name, strcmp(name, preset) == 0 ? " selected" : "",
-                  name, words ? " — " : "", words ? words : "");
-    }
+    for (size_t i = 0; urne_initiative_preset_name(i); i++)
+        preset_option(b, r, urne_initiative_preset_name(i), strcmp(urne_initiative_preset_name(i), preset) == 0);
     urne_html(b, "</select></label><button>%s</button></form>", _(r, "Use these rules"));
     urne_html_trusted(b, "<form method=post action=\"/initiatives\">");
     urne_page_csrf(b, r);
@@ -227,18 +232,22 @@ void urne_initiative_create_form_html(urne_buf *b, urne_req *r) {
     urne_html_trusted(b, "</datalist>");
     char template[2048];
     if (!posted) preset_template(template, sizeof template, preset);
-    urne_html(b, "<label>%s<span class=hint>%s</span><textarea name=rules required rows=10 maxlength=%d "
-                 "spellcheck=false>%s</textarea></label>",
-              _(r, "Rules"),
-              _(r, "One rule a line: the preset, then what changes (national = 500, window = 6 months...). The "
-                   "rules cannot change once the initiative is created."),
+    /* The hints name the rules' keys and the command as code: they are typed as
+     * they are, whatever the page's language. */
+    static const char *const keys[] = {"preset", "national = 500", "window = 6 months"};
+    urne_html(b, "<label>%s<span class=hint>", _(r, "Rules"));
+    urne_page_text_codes(b, _(r, "One rule a line: %s first, then what changes (%s, %s...). The rules cannot change "
+                              "once the initiative is created."),
+                         keys, 3);
+    urne_html(b, "</span><textarea name=rules required rows=10 maxlength=%d spellcheck=false>%s</textarea></label>",
               URNE_INITIATIVE_RULES_TEXT_MAX, posted ? typed(r, "rules") : template);
-    urne_html(b, "<label>%s<span class=hint>%s</span><input name=authority_key required maxlength=64 "
-                 "pattern=\"[0-9a-fA-F]{64}\" autocomplete=off spellcheck=false value=\"%s\"></label>"
-                 "<button>%s</button></form></section>",
-              _(r, "The verification authority's public key"),
-              _(r, "64 hexadecimal digits, from urne initiative keygen: the authority keeps the secret key, away "
-                   "from this server."),
+    static const char *const keygen[] = {"urne initiative keygen"};
+    urne_html(b, "<label>%s<span class=hint>", _(r, "The verification authority's public key"));
+    urne_page_text_codes(b, _(r, "64 hexadecimal digits, from %s: the authority keeps the secret key, away from this "
+                              "server."),
+                         keygen, 1);
+    urne_html(b, "</span><input name=authority_key required maxlength=64 pattern=\"[0-9a-fA-F]{64}\" autocomplete=off "
+                 "spellcheck=false value=\"%s\"></label><button>%s</button></form></section>",
               typed(r, "authority_key"), _(r, "Create the initiative"));
 }
 
@@ -280,11 +289,15 @@ void urne_initiative_roll_form_html(urne_buf *b, const urne_req *r, const urne_i
     urne_page_csrf(b, r);
     /* The file field's own words are the browser's, in the browser's language: it
      * is hidden behind a label of the page's (as the results' import form). */
-    urne_html(b, "<p class=hint>%s</p><div class=file-pick><span class=file-label>%s</span><input type=file "
+    static const char *const columns[] = {"name", "nom", "given", "prenoms", "birth", "naissance", "commune",
+                                          "territory", "territoire"};
+    urne_html_trusted(b, "<p class=hint>");
+    urne_page_text_codes(b, _(r, "A CSV file, a line per elector, its columns %s (or %s), %s (or %s), %s (or %s), %s, "
+                              "and %s (or %s) when there are several territories. Every line is imported, or none."),
+                         columns, 9);
+    urne_html(b, "</p><div class=file-pick><span class=file-label>%s</span><input type=file "
                  "id=roll-file class=file-input data-into=csv data-name=roll-file-name accept=\".csv,.txt,text/csv\">"
                  "<label for=roll-file class=pick>%s</label> <span id=roll-file-name aria-live=polite>%s</span></div>",
-              _(r, "A CSV file, a line per elector: name (or nom), given (or prenoms), birth (or naissance), commune, "
-                   "and territory when there are several. Every line is imported, or none."),
               _(r, "File"), _(r, "Choose a file"), source[0] && kept ? source : _(r, "no file chosen"));
     urne_html(b, "<input type=hidden name=source value=\"%s\"><label>%s<span class=hint>%s</span><textarea name=csv "
                  "rows=6 spellcheck=false autocomplete=off>%s</textarea></label><button>%s</button></form>",

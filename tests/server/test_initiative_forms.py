@@ -84,10 +84,12 @@ try:
     check("preset = local-petition\nopens = " in sec and all(f'<option value="{p}"' in sec for p in
                                                           ("49-3-citoyen", "rip", "local-petition", "eci", "territories")),
           "the rules start from a preset; every preset of the engine offered")
+    check(">Local petition — a fifth of the commune&#39;s electors, 12 months</option>" in sec
+          and ">European citizens&#39; initiative — " in sec, "each preset named and said in words, in English")
     st, page = org.get("/initiatives?preset=eci")
     sec = section(page, "new-initiative")
     check("preset = eci\n" in sec and "seats Malta = 6\n" in sec and "seats Germany = 96\n" in sec
-          and sec.count("\nseats ") == 27 and "Nouvelle initiative" in sec,
+          and sec.count("\nseats ") == 27 and "Nouvelle initiative" in sec and ">Pétition locale — " in sec,
           f"?preset=eci: its rules with the 27 member states' seats, in French: {sec[:3000]}")
     st, page = site.get("/initiatives")
     check(re.search(r'<input name=space [^>]*value="">', section(page, "new-initiative")) is not None,
