@@ -119,7 +119,7 @@ static const struct {
     const char *name, *label, *en;
 } preset_words[] = {
     {"49-3-citoyen", N_("Citizens' 49-3"), N_("1 % of the electorate, 12 months, ends when reached")},
-    {"rip", N_("Shared-initiative referendum (RIP)"), N_("10 % of the electorate, 9 months, supporters public")},
+    {"rip", N_("Shared-initiative referendum"), N_("10 % of the electorate, 9 months, supporters public")},
     {"local-petition", N_("Local petition"), N_("a fifth of the commune's electors, 12 months")},
     {"eci", N_("European citizens' initiative"),
      N_("1,000,000 signatures and 7 member states above their minimum, 12 months")},
