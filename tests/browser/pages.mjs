@@ -117,62 +117,69 @@ try {
     admin: { ...review, admin: '/admin', assign: '/admin/assign?election=2' },
   };
 
-  for (const [account, own] of Object.entries(accounts)) {
+  // Each account in each language is a job of its own, in its own browser context;
+  // JOBS of them at once (the server and the browser's processes share the cores:
+  // two keep both busy while one waits on the other; the checks' lines say whose).
+  const visit = async (account, own, lang) => {
     const token = account === 'public' ? null : await login(account);
-    for (const lang of ['fr', 'en']) {
-      const ctx = await browser.newContext({ locale: lang === 'fr' ? 'fr-FR' : 'en-GB', viewport: { width: 1280, height: 900 } });
-      if (token) await ctx.addCookies([{ name: 'urne_session', value: token, url: base }]);
-      const page = await ctx.newPage();
-      await page.addInitScript(() => {
-        window.__csp = [];
-        document.addEventListener('securitypolicyviolation', e => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-      });
-      for (const [name, path] of Object.entries({ ...everyone, ...own })) {
-        const url = base + path + (path.includes('?') ? '&' : '?') + 'lang=' + lang;
-        const what = `${lang} ${account} ${name} (${path})`;
-        for (const width of WIDTHS) {
-          await page.setViewportSize({ width, height: width === 360 ? 740 : 900 });
-          await page.goto(url);
-          // The forms folded in <details> (a commission's decision) are checked open.
-          await page.evaluate(() => document.querySelectorAll('details').forEach(d => { d.open = true; }));
-          const m = await page.evaluate(() => ({
-            lang: document.documentElement.lang,
-            scroll: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
-            viewport: window.innerWidth,
-            tables: [...document.querySelectorAll('table')].map(t => Math.ceil(t.getBoundingClientRect().right))
-              .filter(right => right > window.innerWidth),
-            csp: window.__csp,
-          }));
-          if (width === 360) widths.push([lang, width, account, name, m.scroll]);
-          check(m.lang === lang, `${what}: <html lang=${m.lang}>`);
-          check(m.scroll <= m.viewport, `${what} at ${width} px: scroll width ${m.scroll} <= ${m.viewport}`);
-          check(m.tables.length === 0, `${what} at ${width} px: every table fits (${m.tables.join(', ')})`);
-          check(m.csp.length === 0, `${what} at ${width} px: no CSP violation (${m.csp.join(', ')})`);
-          if (!QUICK) {
-          const found = await axeSerious(page);
-          check(found.length === 0, `${what} at ${width} px: axe finds nothing serious or critical${found.length ? ':\n    ' + found.join('\n    ') : ''}`);
-          await page.screenshot({ path: join(out, `${lang}-${width}-${account}-${name}.png`), fullPage: true });
-          }
-        }
-        // One language on the page: its text at the last width (the scan removes parts of it).
-        const mixed = scan(await pageText(page), lang, lists, users);
-        check(mixed.length === 0, `${what}: all in ${lang === 'fr' ? 'French' : 'English'}${mixed.length ? ':\n    ' + mixed.join('\n    ') : ''}`);
-        // The keyboard: the first Tab lands on something whose focus ring shows.
-        if (name === 'home') {
-          await page.setViewportSize({ width: 1280, height: 900 });
-          await page.goto(url);
-          await page.keyboard.press('Tab');
-          const ring = await page.evaluate(() => {
-            const e = document.activeElement, s = e && getComputedStyle(e);
-            return e && e !== document.body ? { tag: e.tagName, text: e.textContent.trim(), style: s.outlineStyle, width: parseFloat(s.outlineWidth) } : null;
-          });
-          check(ring && ring.style !== 'none' && ring.width >= 2,
-                `${lang} ${account}: the first Tab reaches a visible focus ring (${JSON.stringify(ring)})`);
+    const ctx = await browser.newContext({ locale: lang === 'fr' ? 'fr-FR' : 'en-GB', viewport: { width: 1280, height: 900 } });
+    if (token) await ctx.addCookies([{ name: 'urne_session', value: token, url: base }]);
+    const page = await ctx.newPage();
+    await page.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation', e => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    for (const [name, path] of Object.entries({ ...everyone, ...own })) {
+      const url = base + path + (path.includes('?') ? '&' : '?') + 'lang=' + lang;
+      const what = `${lang} ${account} ${name} (${path})`;
+      for (const width of WIDTHS) {
+        await page.setViewportSize({ width, height: width === 360 ? 740 : 900 });
+        await page.goto(url);
+        // The forms folded in <details> (a commission's decision) are checked open.
+        await page.evaluate(() => document.querySelectorAll('details').forEach(d => { d.open = true; }));
+        const m = await page.evaluate(() => ({
+          lang: document.documentElement.lang,
+          scroll: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
+          viewport: window.innerWidth,
+          tables: [...document.querySelectorAll('table')].map(t => Math.ceil(t.getBoundingClientRect().right))
+            .filter(right => right > window.innerWidth),
+          csp: window.__csp,
+        }));
+        if (width === 360) widths.push([lang, width, account, name, m.scroll]);
+        check(m.lang === lang, `${what}: <html lang=${m.lang}>`);
+        check(m.scroll <= m.viewport, `${what} at ${width} px: scroll width ${m.scroll} <= ${m.viewport}`);
+        check(m.tables.length === 0, `${what} at ${width} px: every table fits (${m.tables.join(', ')})`);
+        check(m.csp.length === 0, `${what} at ${width} px: no CSP violation (${m.csp.join(', ')})`);
+        if (!QUICK) {
+        const found = await axeSerious(page);
+        check(found.length === 0, `${what} at ${width} px: axe finds nothing serious or critical${found.length ? ':\n    ' + found.join('\n    ') : ''}`);
+        await page.screenshot({ path: join(out, `${lang}-${width}-${account}-${name}.png`), fullPage: true });
         }
       }
-      await ctx.close();
+      // One language on the page: its text at the last width (the scan removes parts of it).
+      const mixed = scan(await pageText(page), lang, lists, users);
+      check(mixed.length === 0, `${what}: all in ${lang === 'fr' ? 'French' : 'English'}${mixed.length ? ':\n    ' + mixed.join('\n    ') : ''}`);
+      // The keyboard: the first Tab lands on something whose focus ring shows.
+      if (name === 'home') {
+        await page.setViewportSize({ width: 1280, height: 900 });
+        await page.goto(url);
+        await page.keyboard.press('Tab');
+        const ring = await page.evaluate(() => {
+          const e = document.activeElement, s = e && getComputedStyle(e);
+          return e && e !== document.body ? { tag: e.tagName, text: e.textContent.trim(), style: s.outlineStyle, width: parseFloat(s.outlineWidth) } : null;
+        });
+        check(ring && ring.style !== 'none' && ring.width >= 2,
+              `${lang} ${account}: the first Tab reaches a visible focus ring (${JSON.stringify(ring)})`);
+      }
     }
-  }
+    await ctx.close();
+  };
+  const jobs = [];
+  for (const [account, own] of Object.entries(accounts))
+    for (const lang of ['fr', 'en']) jobs.push([account, own, lang]);
+  const JOBS = 2;
+  const worker = async () => { while (jobs.length) await visit(...jobs.shift()); };
+  await Promise.all(Array.from({ length: JOBS }, worker));
 } finally {
   await browser.close();
   demo.kill('SIGTERM');
@@ -181,6 +188,7 @@ for (const p of PENDING) {
   check(p.seen > 0, `the ${p.lang} phrase left to another branch is still shown (else take it out of langscan.mjs's PENDING): "${p.phrase}" (${p.seen} times)`);
 }
 console.log('\nscroll width at 360 px (lang account page: px):');
+widths.sort((a, b) => (a[0] + a[2] + a[3]).localeCompare(b[0] + b[2] + b[3]));
 for (const [lang, , account, name, w] of widths) console.log(`  ${lang} ${account} ${name}: ${w}${w > 360 ? '  <- too wide' : ''}`);
 console.log(failures ? `${failures} failed` : 'all passed');
 process.exit(failures ? 1 : 0);
