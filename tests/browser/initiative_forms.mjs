@@ -30,7 +30,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startUrne } from './serve.mjs';
+import { apiCaller, startUrne } from './serve.mjs';
 
 const [urne, src, out] = process.argv.slice(2);
 let failures = 0;
@@ -62,14 +62,7 @@ const words = {
 const text = page => page.evaluate(() => document.body.innerText.replace(/[\u00a0\u202f]/g, ' '));
 
 const { server: srv, base } = await startUrne(urne, db, ['--quiet'], { stdio: 'ignore', probe: '/initiatives' });
-const call = async (token, path, body) => {
-  const r = await fetch(base + path, {
-    method: body ? 'POST' : 'GET',
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return [r.status, await r.json()];
-};
+const call = apiCaller(base);
 
 // The page fits, keeps to the CSP, and axe finds nothing serious; a screenshot.
 async function looks(page, what, shot) {

@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startUrne } from './serve.mjs';
+import { apiCaller, startUrne } from './serve.mjs';
 
 const [urne, , out] = process.argv.slice(2);
 let failures = 0;
@@ -28,14 +28,7 @@ const PASS = 'manage-pass-2026';
 execFileSync(urne, ['admin', 'create', '--db', db, '--user', 'admin'], { input: PASS + '\n' });
 
 const { server: srv, base } = await startUrne(urne, db, ['--quiet'], { stdio: 'ignore', probe: '/initiatives' });
-const call = async (token, path, body) => {
-  const r = await fetch(base + path, {
-    method: body ? 'POST' : 'GET',
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return [r.status, await r.json()];
-};
+const call = apiCaller(base);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 try {
   const [, login] = await call(null, '/api/login', { user: 'admin', password: PASS });

@@ -37,3 +37,16 @@ export async function startUrne(urne, db, extra = [], { stdio = 'inherit', probe
   }
   throw new Error('urne serve could not listen on a free port in 5 tries');
 }
+
+// A JSON call to urne's API at base: GET without a body, POST with one, the
+// bearer token when given; [status, the answer parsed].
+export function apiCaller(base) {
+  return async (token, path, body) => {
+    const r = await fetch(base + path, {
+      method: body ? 'POST' : 'GET',
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return [r.status, await r.json()];
+  };
+}
