@@ -121,6 +121,8 @@ urne est lancé${nb}: http://$listen/   (Ctrl-C l'arrête)
   Scrutins     1  Primaire ouverte de Montval (second tour, double saisie)
                2  Désignation fédérale — 1re circonscription gelée${nb}: deux sections contestées$third
   Initiative   «${nb}Eau en régie publique${nb}», en signature${nb}: http://$listen/initiatives/1
+               sa clé d’autorité (pour en créer une autre sur /initiatives)${nb}: $key
+               (clé secrète, pour l’export des signataires${nb}: $dir/authority.key)
   Forum        son débat, modéré a priori (un message en attente)${nb}: http://$listen/forums/1
   Affectations stages de 3e, 1er tour publié${nb}: http://$listen/match/1
   Comptes      admin, secretaire, secretaire2, commission, nationale, observateur
@@ -136,6 +138,8 @@ urne is running: http://$listen/   (Ctrl-C stops it)
   Elections    1  Primaire ouverte de Montval (second round, double entry)
                2  Désignation fédérale — 1re circonscription frozen: two sections contested$third
   Initiative   "Eau en régie publique", collecting signatures: http://$listen/initiatives/1
+               its authority's key (to create another on /initiatives): $key
+               (secret key, for the signers' export: $dir/authority.key)
   Forum        its debate, moderated beforehand (one message waiting): http://$listen/forums/1
   Matching     pupils' internships, round 1 published: http://$listen/match/1
   Accounts     admin, secretaire, secretaire2, commission, nationale, observateur

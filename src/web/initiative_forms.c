@@ -140,7 +140,8 @@ static void preset_option(urne_buf *b, const urne_req *r, const char *name, int 
 
 /* The ECI's figures: each member state's seats in the Parliament of 2024-2029
  * (Council Decision (EU) 2023/2061, art. 3; 720 in all), named as a roll's
- * territory column would name it (examples/initiative-eci.txt). */
+ * territory column would name it; examples/initiative-eci.txt says the same (and
+ * tests/server/test_initiative_forms.py checks that both agree). */
 static const struct {
     const char *state;
     int seats;

@@ -91,6 +91,13 @@ try:
     check("preset = eci\n" in sec and "seats Malta = 6\n" in sec and "seats Germany = 96\n" in sec
           and sec.count("\nseats ") == 27 and "Nouvelle initiative" in sec and ">Pétition locale — " in sec,
           f"?preset=eci: its rules with the 27 member states' seats, in French: {sec[:3000]}")
+    # The form's seats are written twice in the sources (web/initiative_forms.c and the
+    # example the CLI takes): both must say the same, state by state.
+    with open(os.path.join(EXAMPLES, "initiative-eci.txt"), encoding="utf-8") as f:
+        example_seats = sorted(l.strip() for l in f if l.startswith("seats "))
+    form_seats = sorted(l.strip() for l in sec.split("\n") if l.startswith("seats "))
+    check(len(example_seats) == 27 and form_seats == example_seats,
+          f"the form's seats are examples/initiative-eci.txt's: {set(form_seats) ^ set(example_seats)}")
     st, page = site.get("/initiatives")
     check(re.search(r'<input name=space [^>]*value="">', section(page, "new-initiative")) is not None,
           "a site's administrator: the space left empty (the whole site), not required")
