@@ -48,7 +48,7 @@ if [ -n "$data" ] && [ -f "$rhone" ]; then
   third=$'\n'$(say "               3  Présidentielle 2017, 1er tour — Rhône, 1${nnb}287 bureaux" \
                    "               3  Présidentielle 2017, 1er tour — Rhône, 1,287 bureaux")
 else
-  say "urne${nb}: ../shared/data n'est pas à côté de ce dépôt${nb}: la démo tourne sans l'élection du Rhône" \
+  say "urne${nb}: ../shared/data n’est pas à côté de ce dépôt${nb}: la démo tourne sans l’élection du Rhône" \
       "urne: ../shared/data is not beside this checkout: the demo runs without the Rhône election"
   third=""
 fi
@@ -73,7 +73,7 @@ login() {
 admin=$(login admin)
 # The initiative's forum, moderated beforehand; its forms' stamps taken now, so that
 # the messages below come after the 3 s a person takes to fill a form.
-api "$admin" /api/forums '{"attached":"initiative/1","title":"Débat : l’eau en régie publique","visitors":true}'
+api "$admin" /api/forums '{"attached":"initiative/1","title":"Débat\u00a0: l’eau en régie publique","visitors":true}'
 stamp() { curl -fsS "http://$listen/api/forums/1" | sed 's/.*"stamp":"\([^"]*\)".*/\1/'; }
 stamp_admin=$(stamp)
 stamp_visitor=$(stamp)
@@ -108,15 +108,15 @@ api "$admin" /api/match/1/publish '{"deadline":"30/06/2030 18:00"}'
 
 # The forum's messages, once the forms' 3 s have passed.
 sleep $((stamped + 4 - $(date +%s) > 0 ? stamped + 4 - $(date +%s) : 0))
-api "$admin" /api/forums/1/posts "{\"title\":\"Pourquoi une régie publique ?\",\"message\":\"Le contrat de délégation arrive à échéance en 2027 : c’est le moment d’en {{débattre}}.\",\"stamp\":\"$stamp_admin\"}"
+api "$admin" /api/forums/1/posts "{\"title\":\"Pourquoi une régie publique${nb}?\",\"message\":\"Le contrat de délégation arrive à échéance en 2027${nb}: c’est le moment d’en {{débattre}}.\",\"stamp\":\"$stamp_admin\"}"
 curl -fsS -H 'Content-Type: application/json' -o /dev/null \
-  -d "{\"parent\":1,\"message\":\"Quel serait le prix du mètre cube ?\",\"name\":\"Camille\",\"email\":\"camille@example.org\",\"stamp\":\"$stamp_visitor\"}" \
+  -d "{\"parent\":1,\"message\":\"Quel serait le prix du mètre cube${nb}?\",\"name\":\"Camille\",\"email\":\"camille@example.org\",\"stamp\":\"$stamp_visitor\"}" \
   "http://$listen/api/forums/1/posts"
 
 echo
 if [ "$lang" = fr ]; then
   cat <<EOT
-urne est lancé${nb}: http://$listen/   (Ctrl-C l'arrête)
+urne est lancé${nb}: http://$listen/   (Ctrl-C l’arrête)
 
   Scrutins     1  Primaire ouverte de Montval (second tour, double saisie)
                2  Désignation fédérale — 1re circonscription gelée${nb}: deux sections contestées$third

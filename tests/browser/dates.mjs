@@ -65,7 +65,7 @@ try {
   check(await page.$eval(deadline, el => el.type) === 'text' &&
         await page.$eval(deadline, el => el.placeholder) === 'jj/mm/aaaa hh:mm',
         'the deadline is a text field asking jj/mm/aaaa hh:mm, whatever the browser\'s locale');
-  check((await described(deadline)).startsWith("Le jour d'abord, par exemple 14/06/2030"),
+  check((await described(deadline)).startsWith("Le jour d’abord, par exemple 14/06/2030"),
         `the field names its French hint: "${await described(deadline)}"`);
   await page.fill('form:has(textarea[name=candidates]) input[name=title]', 'Dates à la française');
   await page.fill('textarea[name=candidates]', 'Alice\nBruno');
@@ -106,7 +106,7 @@ try {
   const birth = 'input[name=birth]';
   check(await page.$eval(birth, el => el.type) === 'text' && await page.$eval(birth, el => el.placeholder) === 'jj/mm/aaaa',
         'the birth date is a text field asking jj/mm/aaaa');
-  check((await described(birth)) === "Le jour d'abord, par exemple 04/03/1970.", `its hint: "${await described(birth)}"`);
+  check((await described(birth)) === "Le jour d’abord, par exemple 04/03/1970.", `its hint: "${await described(birth)}"`);
   const sign = async (b) => {
     await page.fill('input[name=name]', 'Dupont');
     await page.fill('input[name=given]', 'Jean Pierre');

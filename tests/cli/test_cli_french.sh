@@ -34,7 +34,7 @@ run_in "${fr[@]}" --
 want_rc 2
 line err "Utilisation${nb}: urne COMMANDE [ARGUMENTS...]"
 line err "  results    dépouille des procès-verbaux et applique les règles électorales françaises"
-line err "Code de sortie${nb}: 0 terminé, 1 fichier rejeté (les messages disent pourquoi), 2 erreur d'utilisation."
+line err "Code de sortie${nb}: 0 terminé, 1 fichier rejeté (les messages disent pourquoi), 2 erreur d’utilisation."
 lacks err "Usage: urne COMMAND"
 run_in "${en[@]}" --
 want_rc 2
@@ -80,7 +80,7 @@ line err "urne count${nb}: --seats attend un nombre entier >= 1, pas «${nb}0${n
 # A rules setting refused, on the command line and in a file: named and worded in French.
 run_in "${fr[@]}" -- results tally x --set tie=coin
 want_rc 2
-line err "urne results${nb}: --set «${nb}tie=coin${nb}»${nb}: tie (égalité) vaut «${nb}older${nb}» (le plus âgé l'emporte) ou «${nb}report${nb}» (l'égalité est le résultat)"
+line err "urne results${nb}: --set «${nb}tie=coin${nb}»${nb}: tie (égalité) vaut «${nb}older${nb}» (le plus âgé l’emporte) ou «${nb}report${nb}» (l’égalité est le résultat)"
 run_in "${en[@]}" -- results tally x --set tie=coin
 line err "urne results: --set 'tie=coin': tie is 'older' (the older candidate wins) or 'report' (the tie is the outcome)"
 printf '# set: rounds=3\nbureau,inscrits,votants,blancs,nuls,A\n1,10,5,0,0,5\n' >"$tmp/set.csv"
@@ -109,14 +109,14 @@ want_rc 0
 line out "$rhone: 1287 sheets pass every check (11 candidates, 1 contests)"
 run_in "${fr[@]}" -- results tally "$rhone" --level canton
 want_rc 2
-line err "urne results${nb}: $rhone n'a pas de niveau «${nb}canton${nb}»${nb}; ses niveaux sont${nb}: national, departement, circonscription, commune, bureau"
+line err "urne results${nb}: $rhone n’a pas de niveau «${nb}canton${nb}»${nb}; ses niveaux sont${nb}: national, departement, circonscription, commune, bureau"
 
 # The per-département summary given where the circonscriptions are expected.
 dept=$data/fr_leg2017_t1_circonscriptions/Legislatives_2017_Resultats_T1_Departement.csv
 run_in "${fr[@]}" -- results tally "$dept" --format legislative
 want_rc 1
 has err "$dept:1${nb}: erreur${nb}: ce fichier est un récapitulatif par département"
-line err "$dept${nb}: rejeté${nb}: 1 erreur${nb}; rien n'a été dépouillé"
+line err "$dept${nb}: rejeté${nb}: 1 erreur${nb}; rien n’a été dépouillé"
 
 # A count on real ballots, then a sortition check on the paper's instance, in French.
 run_in "${fr[@]}" -- count --method stv --seats 4 --rule meek "$data/glasgow2007_stv_blt/Anderston-City-2007.blt"
@@ -127,18 +127,18 @@ want_rc 0
 line out "$s/respondents.csv${nb}: 200 volontaires en 3 types${nb}; il existe des panels de 20 personnes respectant tous les quotas"
 run_in "${fr[@]}" -- sortition check --pool "$s/respondents.csv" --quotas "$s/categories.csv" --size 500
 want_rc 1
-line err "urne sortition${nb}: un panel de 500 personnes tiré d'un vivier de 200 est impossible"
+line err "urne sortition${nb}: un panel de 500 personnes tiré d’un vivier de 200 est impossible"
 
 # Broken files: the engines' messages in French, numbers grouped the French way.
 cd "$src/tests/bad" || exit 1
 run_in "${fr[@]}" -- results tally ministry-votants-exceed-inscrits.txt
 want_rc 1
 line err "ministry-votants-exceed-inscrits.txt:3${nb}: erreur${nb}: champ «${nb}votants${nb}»${nb}: bureau 69-002-0001 (Aigueperse)${nb}: les votants (177) sont plus nombreux que les inscrits (170) [votants-le-inscrits]"
-line err "ministry-votants-exceed-inscrits.txt${nb}: rejeté${nb}: 1 erreur${nb}; rien n'a été dépouillé"
+line err "ministry-votants-exceed-inscrits.txt${nb}: rejeté${nb}: 1 erreur${nb}; rien n’a été dépouillé"
 lacks err "exceed registered voters"
 run_in "${fr[@]}" -- results tally ministry-count-bound.txt
 want_rc 1
-line err "ministry-count-bound.txt:3${nb}: erreur${nb}: champ «${nb}Nicolas DUPONT-AIGNAN${nb}»${nb}: bureau 69-002-0001 (Aigueperse)${nb}: Nicolas DUPONT-AIGNAN a 10${nnb}000${nnb}000${nnb}001 voix${nb}; aucun chiffre d'un procès-verbal ne peut dépasser 10${nnb}000${nnb}000${nnb}000 [count-bound]"
+line err "ministry-count-bound.txt:3${nb}: erreur${nb}: champ «${nb}Nicolas DUPONT-AIGNAN${nb}»${nb}: bureau 69-002-0001 (Aigueperse)${nb}: Nicolas DUPONT-AIGNAN a 10${nnb}000${nnb}000${nnb}001 voix${nb}; aucun chiffre d’un procès-verbal ne peut dépasser 10${nnb}000${nnb}000${nnb}000 [count-bound]"
 run_in "${fr[@]}" -- results tally ministry-thousands-misgrouped.txt
 want_rc 1
 has err "groupe ses chiffres par"

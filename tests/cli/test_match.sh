@@ -65,7 +65,7 @@ expect_rc 1 match check --pupils "$tmp/pupils.csv" --hosts "$tmp/hosts.csv" --as
 has err "pupil p4: placed at C, which they did not wish"
 LANG=fr_FR.UTF-8 LC_ALL= LANGUAGE= "$urne" match check --pupils "$tmp/pupils.csv" --hosts "$tmp/hosts.csv" \
   --assignment "$tmp/broken.csv" 2>"$tmp/err" >/dev/null
-grep -q "l'élève p1 et la structure C se préféreraient l'un l'autre" "$tmp/err" && ok || ko "French: $(cat "$tmp/err")"
+grep -q "l’élève p1 et la structure C se préféreraient l’un l’autre" "$tmp/err" && ok || ko "French: $(cat "$tmp/err")"
 
 # A generated département: the same seed replays; rows shuffled change nothing;
 # the checker accepts each mechanism's own result.

@@ -39,17 +39,17 @@ serve newer.db LANG=en_US.UTF-8
 line "urne serve: newer.db: the database is at schema version 999, newer than this urne knows ($known): upgrade urne"
 
 serve garbage.db LANG=fr_FR.UTF-8
-line "urne serve${nb}: garbage.db${nb}: impossible d'ouvrir la base${nb}: file is not a database"
+line "urne serve${nb}: garbage.db${nb}: impossible d’ouvrir la base${nb}: file is not a database"
 serve garbage.db LANGUAGE=en
 line "urne serve: garbage.db: cannot open the database: file is not a database"
 
 serve no-such-dir/x.db LANGUAGE=fr
-line "urne serve${nb}: no-such-dir/x.db${nb}: impossible d'ouvrir la base${nb}: unable to open database file"
+line "urne serve${nb}: no-such-dir/x.db${nb}: impossible d’ouvrir la base${nb}: unable to open database file"
 serve no-such-dir/x.db LANGUAGE=en
 line "urne serve: no-such-dir/x.db: cannot open the database: unable to open database file"
 
 serve rules.db LANGUAGE=fr
-line "urne serve${nb}: rules.db${nb}: élection 1${nb}: jeu de règles «${nb}bogus${nb}» inconnu (attendu${nb}: l'un de presidential, legislative, primary, party, coop, single)"
+line "urne serve${nb}: rules.db${nb}: élection 1${nb}: jeu de règles «${nb}bogus${nb}» inconnu (attendu${nb}: l’un de presidential, legislative, primary, party, coop, single)"
 if grep -q "unknown rules preset\|election 1:" "$tmp/err"; then ko "English in the French failure: $(cat "$tmp/err")"; else ok; fi
 serve rules.db LANGUAGE=en
 line "urne serve: rules.db: election 1: unknown rules preset 'bogus' (expected one of presidential, legislative, primary, party, coop, single)"
@@ -60,7 +60,7 @@ line "urne serve${nb}: bogus://x${nb}: stockage «${nb}bogus${nb}» inconnu${nb}
 # The commands that open the application say the same.
 run_in LANGUAGE=fr -- initiative recount --db rules.db --id 1
 want_rc 1
-line "urne initiative recount${nb}: rules.db${nb}: élection 1${nb}: jeu de règles «${nb}bogus${nb}» inconnu (attendu${nb}: l'un de presidential, legislative, primary, party, coop, single)"
+line "urne initiative recount${nb}: rules.db${nb}: élection 1${nb}: jeu de règles «${nb}bogus${nb}» inconnu (attendu${nb}: l’un de presidential, legislative, primary, party, coop, single)"
 run_in LANGUAGE=en -- initiative recount --db newer.db --id 1
 want_rc 1
 line "urne initiative recount: newer.db: the database is at schema version 999, newer than this urne knows ($known): upgrade urne"

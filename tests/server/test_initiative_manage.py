@@ -97,7 +97,7 @@ try:
           and events(sec) == [], f"awaiting its decision: the committee's form, no transition: {sec}")
     check("/invalidate" not in sec, "no signature yet: no invalidation form")
     st, page = com.form("/initiatives/1/decision", {"decision": "reject", "reasons": ""})
-    check(st == 409 and "Une décision d'irrecevabilité doit donner ses motifs." in html.unescape(page)
+    check(st == 409 and "Une décision d’irrecevabilité doit donner ses motifs." in html.unescape(page)
           and state() == "submitted",
           f"inadmissible without reasons: refused with its message, in French: {st}")
     st, page = com.form("/initiatives/1/decision?lang=en", {"decision": "reject"})
@@ -195,7 +195,7 @@ try:
     st, page = org.follow()
     sec = manage(page)
     check("Transmettre" not in sec and "textarea name=text required" in sec and "Publier la réponse" in sec
-          and "La réponse de l&#39;autorité" in sec and events(sec) == ["answer"],
+          and "La réponse de l’autorité" in sec and events(sec) == ["answer"],
           f"transmitted: the answer's textarea: {sec}")
     st, page = org.form(f"/initiatives/{two}/transition?lang=en", {"event": "answer", "text": ""})
     check(st == 400 and "give the reasons (or the answer)" in page, f"an empty answer: refused: {st}")

@@ -125,10 +125,10 @@ try:
     check(re.search(r"<td>olga</td><td data-label=\"Espace\"><code>org/nord</code>", page) is not None,
           "the grant listed")
     st, page = admin.form("/admin/grants/delete", {"user": "olga", "space": "org/sud"})
-    check(st == 409 and any("olga n&#39;a aucun rôle dans org/sud" in f for f in flashes(page)),
+    check(st == 409 and any("olga n’a aucun rôle dans org/sud" in f for f in flashes(page)),
           f"nothing to take back: 409: {st} {flashes(page)}")
     st, _ = admin.form("/admin/grants/delete", {"user": "olga", "space": "org/nord"})
-    sent_on(admin, st, "/admin", "olga n&#39;a plus de rôle dans org/nord.", "take back")
+    sent_on(admin, st, "/admin", "olga n’a plus de rôle dans org/nord.", "take back")
 
     st, _ = admin.form("/admin/assign", {"election": "1", "user": "sec", "bureaux.4": "4"})
     sent_on(admin, st, "/admin/assign?election=1", "1 bureau(x) attribué(s) à sec.", "assign")

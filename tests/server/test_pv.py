@@ -92,7 +92,7 @@ try:
         cells = re.findall(r"<td[^>]*>([^<]*)</td>", section(cands, f"<tr><td>{c['name']}</td>", "</tr>"))
         want = [c["name"], str(c["voix"]), fr_pct(c["pct_exprimes"]), fr_pct(c["pct_inscrits"])]
         check(cells == want, f"{c['name']}: {cells} == {want}")
-    check("L&#39;issue du scrutin se décide au niveau\u00a0: fédération." in page,
+    check("L’issue du scrutin se décide au niveau\u00a0: fédération." in page,
           "a circonscription of a federal contest says where the outcome is decided")
     check("Le président de la commission de recensement" in page and "Le secrétaire" in page
           and all(f"Assesseur {i}" in page for i in (1, 2, 3, 4)) and "Fait à <span class=blank>" in page,
@@ -101,7 +101,7 @@ try:
     st, audit = public.get("/api/audit/head")
     check(f"<code>#{audit['seq']} {audit['hash']}</code>" in page, f"the audit log's head: {audit}")
     check("résultats non publiés" in page, "not published yet")
-    check(re.search(r"Empreinte SHA-256 des résultats de l&#39;élection</dt><dd><code>[0-9a-f]{64}</code>", page),
+    check(re.search(r"Empreinte SHA-256 des résultats de l’élection</dt><dd><code>[0-9a-f]{64}</code>", page),
           "the results' SHA-256")
     st, results = public.get(f"/e/1?level=1&unit={unit}")
     check(f'<a class=pv-link href="/e/1/pv?level=1&amp;unit={unit}">' in results, "the results page links to it")
@@ -120,14 +120,14 @@ try:
 
     # The top: partial (Brignais has not sent its sheet), then final once it is in.
     st, page = public.get("/e/1/pv")
-    check(st == 200 and "Résultat partiel\u00a0: tous les bureaux ne sont pas comptés. Ce document n&#39;est pas une "
+    check(st == 200 and "Résultat partiel\u00a0: tous les bureaux ne sont pas comptés. Ce document n’est pas une "
           "proclamation." in page, "a partial result is no proclamation")
     check("<h2>Issue</h2>" in page and "<strong>indécis</strong>" in page, "the outcome, where it is decided: undecided")
     st, d = clients["sec"].post("/api/elections/1/bureaux/5/sheet",
                                 {"inscrits": 90, "votants": 61, "blancs": 1, "nuls": 1, "votes": [20, 21, 18]})
     check(st == 200, f"Brignais comes in: {st} {d}")
     st, page = public.get("/e/1/pv")
-    check(st == 200 and "class=status" not in page and "Ce document n&#39;est pas une proclamation" not in page,
+    check(st == 200 and "class=status" not in page and "Ce document n’est pas une proclamation" not in page,
           "the page follows the figures: final now, no warning")
     check(re.search(r"<th scope=row>Inscrits</th><td[^>]*>788</td>", page), "the top's inscrits with Brignais: 788")
     check("<h2>Issue</h2>" in page and "<strong>indécis</strong>" not in page and "<strong>second tour</strong>" in page,
@@ -135,7 +135,7 @@ try:
     st, d = admin.post("/api/elections/1/publish", {})
     check(st == 200 and len(d.get("digest", "")) == 64, f"admin publishes: {st} {d}")
     st, page = public.get("/e/1/pv")
-    check(f"<code>{d.get('digest')}</code><br>identique à l&#39;empreinte publiée" in page,
+    check(f"<code>{d.get('digest')}</code><br>identique à l’empreinte publiée" in page,
           "the procès-verbal shows the published digest, and says it is the same")
     check("publiés le " in page and "résultats non publiés" not in page, "and when it was published")
 

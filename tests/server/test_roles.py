@@ -84,7 +84,7 @@ try:
     check(st == 200 and "Saisi le" not in page and "Importé" not in page and "à saisir" in page,
           f"Brignais' page says nothing was entered: {st}")
     st, page = sec.get("/e/1/b/2")
-    check(st == 200 and "Saisi le" not in page and "Importé d&#39;un fichier le <time" in page,
+    check(st == 200 and "Saisi le" not in page and "Importé d’un fichier le <time" in page,
           f"Montval-Centre's page: imported, not 'Saisi le' the import's time: {st}")
     st, d = sec.get("/api/elections/1/bureaux/2")
     check(d.get("imported") is True, f"the API says so: {d.get('imported')}")
@@ -117,7 +117,7 @@ try:
           "the reason and the deadline")
     check(re.search(r"<th>Votants</th><td class=num>148</td><td class=num>—</td>", croix) is not None,
           "Croix-Rousse: 148 contested, nothing typed (imported)")
-    check("Personne n&#39;a saisi ce procès-verbal" in croix, "and it says why")
+    check("Personne n’a saisi ce procès-verbal" in croix, "and it says why")
     brig = next((a for a in arts if "/e/1/b/5" in a), "")
     check(re.search(r"<th>Votants</th><td class=num>61</td><td class=num>61</td>", brig) is not None,
           "Brignais: the contested figures beside the typed ones")

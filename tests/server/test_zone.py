@@ -113,7 +113,7 @@ try:
           and "Pacific/Noumea" in msg and "America/Cayenne" in msg, f"an unknown zone refused (en): {st} {msg}")
     st, d = create(admin, "Martienne", headers=FR, zone="Mars/Olympus")
     msg = d.get("error", "") if isinstance(d, dict) else str(d)
-    check(st == 422 and "Champ «\u00a0zone\u00a0»" in msg and "n'est pas un fuseau horaire connu d'urne" in msg
+    check(st == 422 and "Champ «\u00a0zone\u00a0»" in msg and "n’est pas un fuseau horaire connu d’urne" in msg
           and "Pacific/Noumea" in msg, f"an unknown zone refused (fr): {st} {msg}")
     check(count_elections(admin) == before, "no election was created by the refused zones")
 
@@ -124,16 +124,16 @@ try:
          "Champ «\u00a0title\u00a0»\u00a0: 300 octets, plus que les 255 permis\u00a0; abrégez."),
         ("a bad deadline", {"deadline": "demain"},
          "Field 'deadline': 'demain' is not a moment",
-         "Champ «\u00a0deadline\u00a0»\u00a0: «\u00a0demain\u00a0» n'est pas une date et heure"),
+         "Champ «\u00a0deadline\u00a0»\u00a0: «\u00a0demain\u00a0» n’est pas une date et heure"),
         ("a bad space", {"space": "Org/B"},
          "Field 'space': 'Org/B' is not a space name: use a-z, 0-9, '/', '_' and '-' (byte 0 is code 79).",
-         "Champ «\u00a0space\u00a0»\u00a0: «\u00a0Org/B\u00a0» n'est pas un nom d'espace"),
+         "Champ «\u00a0space\u00a0»\u00a0: «\u00a0Org/B\u00a0» n’est pas un nom d’espace"),
         ("a space too long", {"space": "o" * 96},
          "Field 'space': a space name has at most 95 bytes.",
-         "Champ «\u00a0space\u00a0»\u00a0: un nom d'espace a au plus 95 octets."),
+         "Champ «\u00a0space\u00a0»\u00a0: un nom d’espace a au plus 95 octets."),
         ("an unknown format", {"format": "excel"},
          "Field 'format': 'excel' is not a results format; expected ministry, legislative or native.",
-         "Champ «\u00a0format\u00a0»\u00a0: «\u00a0excel\u00a0» n'est pas un format de résultats"),
+         "Champ «\u00a0format\u00a0»\u00a0: «\u00a0excel\u00a0» n’est pas un format de résultats"),
         ("a rules setting refused", {"set": "rounds=3"},
          "Field 'rules': the rules are refused: 'rounds=3': rounds is 1 or 2",
          "Champ «\u00a0rules\u00a0»\u00a0: règles refusées\u00a0: «\u00a0rounds=3\u00a0»\u00a0: rounds (nombre de tours) "
@@ -155,14 +155,14 @@ try:
     st, page = admin.form("/admin/elections?lang=fr", {
         "title": "Territoriales", "rules": "party", "round": "1", "levels": "commune, bureau",
         "candidates": "Ana\nBruno", "bureaux": "Cayenne;1;900", "zone": "America/Cayenne", "deadline": "demain"})
-    check(st == 422 and "n&#39;est pas une date et heure" in page and "is not a moment" not in page,
+    check(st == 422 and "n’est pas une date et heure" in page and "is not a moment" not in page,
           f"the form's bad deadline refused in French: {st}")
 
     # A grant's bad space, through the API, in each language.
     make_users(admin, {"coma": ("commission", 1)})
     st, d = admin.request("POST", "/api/grants", {"user": "coma", "space": "Org/A", "role": "commission"},
                           headers=FR)
-    check(st == 400 and "n'est pas un nom d'espace" in d.get("error", ""), f"a grant's bad space (fr): {st} {d}")
+    check(st == 400 and "n’est pas un nom d’espace" in d.get("error", ""), f"a grant's bad space (fr): {st} {d}")
     st, d = admin.request("POST", "/api/grants", {"user": "coma", "space": "", "role": "commission"}, headers=EN)
     check(st == 400 and "give a space below the site" in d.get("error", ""), f"a grant's empty space (en): {st} {d}")
 
@@ -187,7 +187,7 @@ try:
     make_users(admin, {"sec": ("secretary", 1)})
     st, d = admin.request("POST", "/api/assignments", {"user": "sec", "election": nou, "first": 0, "last": 7},
                           headers=FR)
-    check(st == 400 and d.get("error") == f"Bureaux 0..7\u00a0: l'élection {nou} n'a que les bureaux 0 à 1.",
+    check(st == 400 and d.get("error") == f"Bureaux 0..7\u00a0: l’élection {nou} n’a que les bureaux 0 à 1.",
           f"bureaux out of range (fr): {st} {d}")
     st, d = admin.request("POST", "/api/assignments", {"user": "sec", "election": nou, "first": 1, "last": 1},
                           headers=FR)
@@ -254,7 +254,7 @@ p = cli("en", "election", "import", "--db", srv.db, "--zone", "Mars/Olympus", FE
 check(p.returncode != 0 and "Field 'zone': 'Mars/Olympus' is not a time zone urne knows" in p.stderr,
       f"the command line refuses an unknown zone, in English: {p.returncode} {p.stderr}")
 p = cli("fr", "election", "import", "--db", srv.db, "--space", "Org/B", FED)
-check(p.returncode != 0 and "n'est pas un nom d'espace" in p.stderr,
+check(p.returncode != 0 and "n’est pas un nom d’espace" in p.stderr,
       f"the command line refuses a bad space, in French: {p.returncode} {p.stderr}")
 p = cli("en", "election", "import", "--db", srv.db, "--zone", "Indian/Reunion", "--deadline", "2027-04-10T20:00",
         "--title", "Régionales", FED)

@@ -249,7 +249,7 @@ static void test_bureaux_entries_assignments(void **state) {
     assert_string_equal(urne_store_error_phrase(f.s)->fmt, "election %lld has no bureau %zu");
     char fr[300];
     urne_i18n_phrase(URNE_LANG_FR, urne_store_error_phrase(f.s), fr, sizeof fr);
-    contains(fr, "n'a pas de bureau 7");
+    contains(fr, "n’a pas de bureau 7");
     assert_int_equal(urne_store_commit(f.s), 0);
 
     urne_figures got = {0};
