@@ -202,9 +202,14 @@ PY
   LC_ALL=C.UTF-8 LANGUAGE=en "$urne" initiative recount --db "$db" --id 1 > "$out/recount-big.txt"
   t1=$(date +%s.%N)
   rc=$(bench_calc "$t1 - $t0" "%.2f")
-  total=$(sed -n 's/.*: \([0-9]*\) valid signature.*/\1/p' "$out/recount-big.txt")
-  bench_line initiative "recount of $total signatures from disk (page cache warm)" "$rc s" "no peer" \
-    "10,000,000 in under 10 s" "$(bench_ok "$rc < 10 && $total >= 10000000")"
+  # Every stored signature is read again, valid or invalidated (one in a thousand
+  # of the rows above is): both together are what the target's ten million count.
+  valid=$(sed -n 's/.*: \([0-9]*\) valid signature(s), \([0-9]*\) invalidated.*/\1/p' "$out/recount-big.txt")
+  invalid=$(sed -n 's/.*: \([0-9]*\) valid signature(s), \([0-9]*\) invalidated.*/\2/p' "$out/recount-big.txt")
+  [ -n "$valid" ] && [ -n "$invalid" ] || { echo "bench: the recount's figures unread: $(cat "$out/recount-big.txt")" >&2; exit 1; }
+  total=$((valid + invalid))
+  bench_line initiative "recount of $total signatures ($valid valid, $invalid invalidated) from disk (page cache warm)" \
+    "$rc s" "no peer" "10,000,000 in under 10 s" "$(bench_ok "$rc < 10 && $total >= 10000000")"
   # The memory a server holds for them: it counts them at start (per territory
   # and per day, never per signature), then answers; its resident memory once it
   # answers, and again after 5 s of signing, is what a million signatures cost it
