@@ -36,27 +36,12 @@ require_db()
 poll_defaults(10.0, 0.02)
 
 ELECTORS = 12
-RULES = "preset = territories\nnational = 1000\nterritory = 1\nterritories = 2\n" \
-        "opens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n"
 COUNTS = ("signatures", "invalidated", "territories", "per_day")
-
-
-def figures(client, n):
-    st, d = client.get(f"/api/initiatives/{n}")
-    return d if st == 200 else {}
 
 
 def counts(client, n):
     d = figures(client, n)
     return {k: d.get(k) for k in COUNTS}
-
-
-def name(i):
-    return "Nom" + chr(97 + i // 26 % 26) + chr(97 + i % 26)
-
-
-def signer(i):
-    return {"name": name(i), "given": "Jean", "birth": "1970-01-01", "commune": f"Ville{chr(65 + i % 7)}"}
 
 
 def sign(client, n, i):
@@ -66,8 +51,7 @@ def sign(client, n, i):
 
 a = Server()
 admin_db(a)
-secret = os.path.join(a.dir, "authority.key")
-key = run("initiative", "keygen", "--secret-key", secret).stdout.strip()
+key = authority_key(a)
 a.start()
 b = Server(db=a.db).start()
 servers = [a, b]
@@ -77,15 +61,8 @@ try:
     make_users(admin, {"com": ("commission", 1)})
     com_a = a.client()
     check(com_a.login("com", bearer=True)[0] == 200, "com logs in on A")
-    roll = "name,given,birth,commune,territory\n" + "".join(
-        f"{name(i)},Jean,1970-01-01,Ville{chr(65 + i % 7)},T{i % 3}\n" for i in range(ELECTORS))
     for n in (1, 2):
-        st, d = admin.post("/api/initiatives", {"title": f"Relue seule {n}", "rules": RULES, "authority_key": key})
-        check(st == 201, f"initiative {n} created on A: {st} {d}")
-        check(admin.post(f"/api/initiatives/{n}/roll", {"csv": roll})[0] == 200, f"roll {n} imported on A")
-        check(admin.post(f"/api/initiatives/{n}/transition", {"event": "submit"})[0] == 200, f"{n} submitted")
-        check(com_a.post(f"/api/initiatives/{n}/decision", {"decision": "admit"})[0] == 200, f"{n} admitted")
-        check(admin.post(f"/api/initiatives/{n}/transition", {"event": "open"})[0] == 200, f"{n} opened")
+        open_initiative(admin, com_a, n, f"Relue seule {n}", key, ELECTORS)
     public_a, public_b = a.client(), b.client()
     for n in (1, 2):
         for i in range(4):
