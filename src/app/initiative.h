@@ -471,7 +471,11 @@ int urne_app_initiative_recount(urne_app *app, int64_t id, int *changed, urne_ph
 /* Read initiative `id` again from the store, row and counts (a change another
  * server made: app/watch.c), replacing what is held or adding it when new;
  * nothing when the store has no such initiative. 0, or -1 (the store's error
- * set; what was held is kept). Under the lock, held by the caller. */
+ * set; what was held is kept). Under the lock, held by the caller, and inside a
+ * read the caller holds (urne_store_read_begin), so that the row and the counts
+ * are of one moment, and which the caller tells its watch of
+ * (urne_store_watch_seen: app/watch.c's in_one_read), so that a signature made
+ * elsewhere that this read counted is not counted again when heard. */
 int urne_app_initiative_reload(urne_app *app, int64_t id);
 
 /* The date of `day` (urne_initiative_day_held.day) as "YYYY-MM-DD" into out. */

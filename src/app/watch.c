@@ -32,9 +32,11 @@
  *     reload;
  *   - counts a signature made elsewhere ("initiative/N/signed/TERRITORY", which
  *     the store announces though it writes no audit entry) without reading
- *     anything, unless the last reload of everything already counted it (the
- *     store says so: urne_store_change's `seen`), and reads an initiative again
- *     whole for any other change to it (a transition, a roll, an invalidation);
+ *     anything, unless a read made since its commit already counted it (the
+ *     last reload of everything, or of that initiative: the store says so,
+ *     urne_store_watch_saw), and reads an initiative again whole, row and
+ *     counts in one read told to the watch, for any other change to it (a
+ *     transition, a roll, an invalidation);
  *   - counts a post sent elsewhere in the forums' rates of the hour and recent
  *     texts ("forum/N/posted/...", app/forum_post.c), so that a robot is not
  *     let through by sending to each server in turn;
@@ -75,8 +77,15 @@
  * again) is tried again at the next turn, until one succeeds. A reload reads
  * everything in one read of the store (one snapshot) after the watch listens
  * again, and tells the watch of it: a signature committed in between is both
- * in what it reads and heard after it, and the store marks it `seen`, so that it
+ * in what it reads and heard after it, and the store answers it seen, so that it
  * is counted once (a count moved, not read, would otherwise be one too many).
+ * An initiative read again alone does the same for that initiative alone
+ * (in_one_read, shared): a signature of it committed after the change that made
+ * it read, and before the read, is heard after the read (notifications come in
+ * the order committed), in the same batch or a later one; the store keeps that
+ * read's snapshot for the objects "initiative/N..." only, since it holds no
+ * other initiative's counts, and is asked when the signature is applied
+ * (tests/pg/test_multi_reload.py).
  *
  * A change is applied here some milliseconds after its commit elsewhere, a sheet
  * entered up to the store's window later (the store announces sheets entered in
@@ -205,24 +214,49 @@ static void said_read_again(const char *what, int64_t id) {
     fprintf(stderr, "urne: %s %s %lld, changed by another process, read again\n", at, what, (long long)id);
 }
 
+/* fn(app, ctx) reading what the app holds of `scope` (an object and what is
+ * under it; NULL: everything) in one read of the store (one snapshot), which the
+ * watch is then told of (urne_store_watch_seen): a signature that read counted,
+ * committed before it and heard after it, is answered seen
+ * (urne_store_watch_saw) and not counted again. 0, or -1 (the store's error set:
+ * fn's failure, or the read's). Under the lock. */
+static int in_one_read(struct urne_app_watch *aw, const char *scope, int (*fn)(urne_app *app, void *ctx), void *ctx) {
+    urne_app *app = aw->app;
+    int reading = urne_store_read_begin(app->store) == 0, rc = reading ? 0 : -1;
+    if (rc == 0) rc = fn(app, ctx);
+    if (rc == 0) rc = urne_store_watch_seen(aw->w, app->store, scope);
+    if (reading) urne_store_read_end(app->store); /* the failure, if any, kept: the caller says it */
+    return rc;
+}
+
+static int reload_one(urne_app *app, void *id) { return urne_app_initiative_reload(app, *(int64_t *)id); }
+
 /* A change to initiative N ("initiative/N..."): a signature elsewhere
- * ("initiative/N/signed/TERRITORY") counted as the use case counts its own; any
+ * ("initiative/N/signed/TERRITORY") counted as the use case counts its own,
+ * unless a read of it since its commit counted it (urne_store_watch_saw); any
  * other (a transition, a roll, an invalidation, a signature of a territory too
- * long to name) the initiative read again whole. 0 a signature counted (no page
- * need go: they show counts a second at most, web/cache.c), 1 read again, -1
- * when it could not be. */
-static int apply_initiative(urne_app *app, const char *object, int seen) {
+ * long to name) the initiative read again whole, row and counts in one read told
+ * to the watch (in_one_read: a signature of it committed before that read and
+ * heard after, in this batch or a later one, is then not counted twice). 0 a
+ * signature counted (no page need go: they show counts a second at most,
+ * web/cache.c), 1 read again, -1 when it could not be. */
+static int apply_initiative(struct urne_app_watch *aw, const urne_store_change *c) {
+    urne_app *app = aw->app;
     char *end;
-    long long id = strtoll(object + 11, &end, 10);
+    long long id = strtoll(c->object + 11, &end, 10);
     if (id <= 0 || (*end && *end != '/')) return 1;
     urne_initiative_held *h = urne_app_initiative_find(app, id, NULL);
-    if (h && seen && strncmp(end, "/signed/", 8) == 0) return 0; /* the last reload counted it */
-    if (h && strncmp(end, "/signed/", 8) == 0 && urne_app_initiative_count(h, end + 8, 0, 1) == 0) {
+    int signed_elsewhere = strncmp(end, "/signed/", 8) == 0;
+    if (h && signed_elsewhere && urne_store_watch_saw(aw->w, c)) return 0; /* a read since counted it */
+    if (h && signed_elsewhere && urne_app_initiative_count(h, end + 8, 0, 1) == 0) {
         char today[24]; /* its day in the chart over time: the day it is heard of (initiative_days.c) */
         urne_time_iso(urne_app_initiative_now(app), today);
         if (urne_app_initiative_day(h, today, 1) == 0) return 0;
     }
-    if (urne_app_initiative_reload(app, id) < 0) return -1;
+    char scope[48];
+    int64_t which = id;
+    snprintf(scope, sizeof scope, "initiative/%lld", id);
+    if (in_one_read(aw, scope, reload_one, &which) < 0) return -1;
     said_read_again("initiative", id);
     return 1;
 }
@@ -276,7 +310,8 @@ static void batch_head(urne_app *app, const batch_reads *r) {
  * never changes it); anything else about an election reloads it whole. 0, or -1
  * when an election could not be read again (everything is then reloaded at the
  * next turn). */
-static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
+static int apply(struct urne_app_watch *aw, const urne_store_change *ch, size_t n) {
+    urne_app *app = aw->app;
     int64_t reload[BATCH], patched[BATCH];
     size_t nreload = 0, npatched = 0;
     int rc = 0, signatures_only = 1;
@@ -284,10 +319,10 @@ static int apply(urne_app *app, const urne_store_change *ch, size_t n) {
     pthread_mutex_lock(&app->lock);
     for (size_t i = 0; i < n; i++) {
         const char *rest = "";
-        int counted =
-            strncmp(ch[i].object, "initiative/", 11) == 0 ? apply_initiative(app, ch[i].object, ch[i].seen) : 1;
+        int counted = strncmp(ch[i].object, "initiative/", 11) == 0 ? apply_initiative(aw, &ch[i]) : 1;
         /* A tally's move the last reload saw: in the tally read since (the reload forgot them all). */
-        int tally_seen = ch[i].seen && strncmp(ch[i].object, "forum/", 6) == 0 && strstr(ch[i].object, "/tally/");
+        int tally_seen = strncmp(ch[i].object, "forum/", 6) == 0 && strstr(ch[i].object, "/tally/") &&
+                         urne_store_watch_saw(aw->w, &ch[i]);
         if (!tally_seen && !urne_app_forum_tally_heard(app, ch[i].object)) /* published or withdrawn elsewhere */
             urne_app_forum_post_heard(app, ch[i].object); /* a post sent elsewhere: the rates' */
         if (counted < 0) {
@@ -342,39 +377,41 @@ static int collect_id(const urne_election_meta *m, void *ctx) {
     return 0;
 }
 
-/* Reload every election and initiative the store holds (those another server
- * created too). 0 or -1 (said on standard error when `say`). */
 static int reload_initiative(const urne_initiative_row *row, void *app) {
     return urne_app_initiative_reload(app, row->id) < 0 ? -1 : 0;
 }
 
-/* Every election and initiative read again in one read of the store (one
- * snapshot), which the watch is told of (urne_store_watch_seen): a signature
- * that read counted, heard after it (the watch listened before), is not counted
- * again (apply_initiative). */
-static int reload_all(struct urne_app_watch *aw, int say) {
-    urne_app *app = aw->app;
+/* Every election and initiative the store holds read again (those another
+ * server created too), inside the caller's read. 0 or -1. */
+static int reload_everything(urne_app *app, void *ctx) {
+    (void)ctx;
     ids all = {0};
-    pthread_mutex_lock(&app->lock);
-    int reading = urne_store_read_begin(app->store) == 0, rc = reading ? 0 : -1;
-    if (rc == 0 && urne_store_election_each(app->store, collect_id, &all) != 0) rc = -1;
+    int rc = urne_store_election_each(app->store, collect_id, &all) != 0 ? -1 : 0;
     for (size_t i = 0; rc == 0 && i < all.n; i++) rc = urne_app_election_reload(app, all.v[i]);
     if (rc == 0 && urne_store_initiative_each(app->store, reload_initiative, app) != 0) rc = -1;
-    if (rc == 0) rc = urne_store_watch_seen(aw->w, app->store);
-    if (reading) urne_store_read_end(app->store); /* the failure, if any, kept: said below */
+    free(all.v);
+    return rc;
+}
+
+/* Every election and initiative read again in one read of the store (one
+ * snapshot), which the watch is told of (in_one_read): a signature that read
+ * counted, heard after it (the watch listened before), is not counted again
+ * (apply_initiative). 0 or -1 (said on standard error when `say`). */
+static int reload_all(struct urne_app_watch *aw, int say) {
+    urne_app *app = aw->app;
+    pthread_mutex_lock(&app->lock);
+    int rc = in_one_read(aw, NULL, reload_everything, NULL);
     urne_app_forum_tally_forget(app);
     if (rc < 0 && say)
         fprintf(stderr, "urne: the elections could not be reloaded (%s); trying again\n",
                 urne_store_error(app->store));
     urne_app_changed(app);
     pthread_mutex_unlock(&app->lock);
-    free(all.v);
     return rc;
 }
 
 static void *watch_main(void *arg) {
     struct urne_app_watch *aw = arg;
-    urne_app *app = aw->app;
     int was_lost = 0, resync = 0, failed = 0; /* failed: the last reload of everything */
     char at[24];        /* the time a line about the connection says (urne_store_now) */
     time_t lost_at = 0; /* when it was lost */
@@ -385,7 +422,7 @@ static void *watch_main(void *arg) {
         switch (urne_store_watch_wait(aw->w, TURN_MS, ch, BATCH, &n)) {
         case URNE_WATCH_QUIET: break;
         case URNE_WATCH_CHANGES:
-            if (apply(app, ch, n) < 0) resync = 1;
+            if (apply(aw, ch, n) < 0) resync = 1;
             break;
         case URNE_WATCH_LOST:
             if (!was_lost) {

@@ -176,6 +176,30 @@ int urne_pg_snap_parse(urne_pg_snap *sn, const char *text);
 /* Whether sn shows transaction xid complete (0 while sn holds none). */
 int urne_pg_snap_saw(const urne_pg_snap *sn, uint64_t xid);
 void urne_pg_snap_free(urne_pg_snap *sn);
+/* What the caller's reads told a watch they saw (urne_store_watch_seen): the
+ * snapshot of its last read of everything, and the snapshot of the last read of
+ * each scope it read alone since (an object and what is under it: "initiative/7",
+ * "initiative/7/signed/T1"), sorted by scope; a read of everything drops them
+ * (its snapshot is later, so it saw all they saw). Zeroed: nothing seen. */
+typedef struct urne_pg_scoped {
+    char scope[96]; /* an object's length (urne_store_change) */
+    urne_pg_snap snap;
+} urne_pg_scoped;
+typedef struct urne_pg_seen {
+    urne_pg_snap all;
+    urne_pg_scoped *scoped;
+    size_t n, cap;
+} urne_pg_seen;
+/* The snapshot `text` kept as what a read of scope (NULL: everything) saw: 0, or
+ * -1 (not a snapshot's text, a scope empty or too long, or out of memory: *seen
+ * as it was). */
+int urne_pg_seen_keep(urne_pg_seen *seen, const char *scope, const char *text);
+/* Whether a read kept in seen that covered `object` (of everything, or of a
+ * scope that is the object or one of its parents by '/') saw transaction xid
+ * complete: what it read holds that transaction's change already, and so does
+ * any read made after it (a later snapshot sees all an earlier one saw). */
+int urne_pg_seen_saw(const urne_pg_seen *seen, const char *object, uint64_t xid);
+void urne_pg_seen_free(urne_pg_seen *seen);
 /* A decimal number at *p (a digit first), *p moved past it: 0 with it in *v, or -1. */
 int urne_pg_decimal(const char **p, uint64_t *v);
 /* URNE_TEST_HOLD_WATCH's wait at `stage` (pg_start.c says what, for the tests). */

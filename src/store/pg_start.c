@@ -3,9 +3,11 @@
  * since its store was opened (pg_watch.c's essay says why and how): the
  * snapshot the store notes at its open, the statement that tells the watch's
  * first connection whether a transaction committed since, and snapshots parsed
- * (the caller's reload's, urne_store_watch_seen) to tell whether one saw a
- * transaction. And, for the tests alone, the hook that holds a starting watch
- * in its window.
+ * (the caller's reloads', urne_store_watch_seen) to tell whether one saw a
+ * transaction: the last reload of everything's, and the last of each object
+ * read again alone since (an initiative: urne_pg_seen, looked up by the object
+ * a change names and its parents, a few binary searches a signature heard). And,
+ * for the tests alone, the hook that holds a starting watch in its window.
  *
  * A snapshot is PostgreSQL's pg_current_snapshot: "XMIN:XMAX:XIP,XIP...", the
  * transactions complete when it was taken being those below XMIN, and those
@@ -93,6 +95,75 @@ int urne_pg_snap_saw(const urne_pg_snap *sn, uint64_t xid) {
 void urne_pg_snap_free(urne_pg_snap *sn) {
     free(sn->xip);
     memset(sn, 0, sizeof *sn);
+}
+
+/* Compare scope with the key's first len bytes, as strcmp would the key cut there. */
+static int scope_cmp(const char *scope, const char *key, size_t len) {
+    int c = strncmp(scope, key, len);
+    return c ? c : scope[len] != 0;
+}
+
+/* Where the scope of the key's first len bytes is, or would be, in seen's sorted
+ * list: 1 when it is there. */
+static int scope_find(const urne_pg_seen *seen, const char *key, size_t len, size_t *at) {
+    size_t lo = 0, hi = seen->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (scope_cmp(seen->scoped[mid].scope, key, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *at = lo;
+    return lo < seen->n && scope_cmp(seen->scoped[lo].scope, key, len) == 0;
+}
+
+int urne_pg_seen_keep(urne_pg_seen *seen, const char *scope, const char *text) {
+    urne_pg_snap sn = {0};
+    size_t len = scope ? strlen(scope) : 0, at = 0;
+    if ((scope && (len == 0 || len >= sizeof seen->scoped->scope)) || urne_pg_snap_parse(&sn, text) < 0) return -1;
+    if (scope == NULL) { /* later than every scope's: they go */
+        urne_pg_snap_free(&seen->all);
+        seen->all = sn;
+        for (size_t i = 0; i < seen->n; i++) urne_pg_snap_free(&seen->scoped[i].snap);
+        seen->n = 0;
+        return 0;
+    }
+    if (!scope_find(seen, scope, len, &at)) {
+        if (seen->n == seen->cap) {
+            size_t cap = seen->cap ? seen->cap * 2 : 16;
+            urne_pg_scoped *grown = realloc(seen->scoped, cap * sizeof *grown);
+            if (grown == NULL) {
+                urne_pg_snap_free(&sn);
+                return -1;
+            }
+            seen->scoped = grown, seen->cap = cap;
+        }
+        memmove(seen->scoped + at + 1, seen->scoped + at, (seen->n - at) * sizeof *seen->scoped);
+        memset(&seen->scoped[at], 0, sizeof seen->scoped[at]);
+        memcpy(seen->scoped[at].scope, scope, len + 1);
+        seen->n++;
+    }
+    urne_pg_snap_free(&seen->scoped[at].snap);
+    seen->scoped[at].snap = sn;
+    return 0;
+}
+
+int urne_pg_seen_saw(const urne_pg_seen *seen, const char *object, uint64_t xid) {
+    if (urne_pg_snap_saw(&seen->all, xid)) return 1;
+    size_t len = strlen(object), at;
+    while (seen->n > 0 && len > 0) { /* the object, then each parent: "a/b/c", "a/b", "a" */
+        if (scope_find(seen, object, len, &at) && urne_pg_snap_saw(&seen->scoped[at].snap, xid)) return 1;
+        while (len > 0 && object[--len] != '/') continue;
+    }
+    return 0;
+}
+
+void urne_pg_seen_free(urne_pg_seen *seen) {
+    urne_pg_snap_free(&seen->all);
+    for (size_t i = 0; i < seen->n; i++) urne_pg_snap_free(&seen->scoped[i].snap);
+    free(seen->scoped);
+    memset(seen, 0, sizeof *seen);
 }
 
 /* For the tests alone: URNE_TEST_HOLD_WATCH, when set, names a directory; at

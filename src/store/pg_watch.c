@@ -90,8 +90,19 @@
  * without an entry (pg_announce: a signature, a forum's tally) therefore
  * carries its transaction's id ("ORIGIN OBJECT\nx N XID"), the caller reads
  * everything in one REPEATABLE READ read and hands its snapshot to the watch
- * (urne_store_watch_seen), and the watch marks `seen` each such change that
- * snapshot shows committed: the caller does not count it again. N, this
+ * (urne_store_watch_seen), and the watch answers `seen` for each such change that
+ * snapshot shows committed (urne_store_watch_saw): the caller does not count it
+ * again. So too when the caller reads one object again alone (an initiative,
+ * after a transition, an invalidation or a roll heard from another server): a
+ * signature of it committed before that read and heard after is in both, and
+ * the read's snapshot is kept for that object, and what is under it, alone (a
+ * signature of another initiative committed at the same moment is in no read:
+ * counted). The answer is asked when the change is applied, not when it is
+ * heard: a batch may hold the change that makes the caller read an initiative
+ * again and, after it, a signature that read saw. The snapshots kept are the
+ * last reload of everything's and, since it, the last of each object read alone
+ * (pg_start.c's urne_pg_seen: one an initiative at most, all dropped at the next
+ * reload of everything, whose snapshot is later). N, this
  * process's count of such announcements, makes each payload unique: PostgreSQL
  * delivers identical payloads of one transaction once, and a group of
  * signatures committed together may hold two of one territory.
@@ -148,7 +159,7 @@ typedef struct pg_watch {
     unsigned reload_seen; /* state->reload as last reported (URNE_WATCH_RELOAD) */
     int missed;           /* a transaction committed between the store's open and the first LISTEN:
                              URNE_WATCH_MISSED, once */
-    urne_pg_snap seen;    /* the snapshot of the caller's last reload (urne_store_watch_seen) */
+    urne_pg_seen seen;    /* the snapshots of the caller's reloads (urne_store_watch_seen) */
 } pg_watch;
 
 /* The sheets entered on one server are announced at most once per window
@@ -319,7 +330,7 @@ static unsigned long long announced;
  * alike in one transaction (two signatures of one territory in a group) are two
  * (PostgreSQL delivers identical payloads of a transaction once), and XID its
  * transaction's id, so that a hearer that reloaded since knows whether its reload
- * saw it (urne_store_watch_seen). */
+ * saw it (urne_store_watch_seen, urne_store_watch_saw). */
 static int pg_announce(urne_store *s, const char *action, const char *object, const urne_audit_entry *e) {
     urne_pg *q = urne_pgq(s);
     char channel[32], payload[PAYLOAD_SIZE];
@@ -539,8 +550,7 @@ static void collect(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
             char hash[URNE_AUDIT_HASH_HEX];
             snprintf(c->kind, sizeof c->kind, "%s", nt->relname + 5);
             change_from(c, payload[olen] ? payload + olen + 1 : "", hash);
-            uint64_t xid = announced_xid(payload);
-            c->seen = xid > 0 && urne_pg_snap_saw(&w->seen, xid);
+            c->txn = announced_xid(payload); /* seen or not when applied: urne_store_watch_saw */
             heard_change(w, c->seq, hash);
         } else if (!own)
             heard_change(w, 0, "");
@@ -580,7 +590,7 @@ static int read_log(pg_watch *w, urne_store_change *out, size_t cap, size_t *n) 
         int carried = alen < URNE_STORE_CHANGE_AFTER && alen < sizeof c->after && !strchr(after, '\n');
         c->seq = carried ? seq : 0;
         memcpy(c->after, carried ? after : "", carried ? alen + 1 : 1);
-        c->seen = 0;
+        c->txn = 0;
         heard_change(w, strlen(hash) == URNE_AUDIT_HASH_HEX - 1 ? seq : 0, hash);
     }
     PQclear(r);
@@ -650,18 +660,24 @@ static urne_store_watch_event pg_watch_wait(urne_store_watch *base, int timeout_
     return turn(w, out, cap, n);
 }
 
-/* The snapshot of the caller's read, in which it reloaded (urne_store_watch_seen):
- * read on s's connection, inside that read (REPEATABLE READ: the transaction's
- * snapshot, that of every read it made). */
-static int pg_watch_seen(urne_store_watch *base, urne_store *s) {
+/* The snapshot of the caller's read, in which it reloaded scope (NULL: everything;
+ * urne_store_watch_seen): read on s's connection, inside that read (REPEATABLE
+ * READ: the transaction's snapshot, that of every read it made). */
+static int pg_watch_seen(urne_store_watch *base, urne_store *s, const char *scope) {
     pg_watch *w = (pg_watch *)base;
     PGresult *r = urne_pg_run_once(s, "SELECT pg_current_snapshot()::text", NULL, "reading the reload's snapshot");
     if (r == NULL) return -1;
-    int rc = PQntuples(r) == 1 ? urne_pg_snap_parse(&w->seen, PQgetvalue(r, 0, 0)) : -1;
+    int rc = PQntuples(r) == 1 ? urne_pg_seen_keep(&w->seen, scope, PQgetvalue(r, 0, 0)) : -1;
     PQclear(r);
     return rc < 0 ? urne_store_fail(s, "the reload's snapshot could not be kept (out of memory, or not as "
                                        "PostgreSQL writes it)")
                   : 0;
+}
+
+/* Whether the caller's reads told of (pg_watch_seen) saw c's transaction: a
+ * change announced without an entry only (its id carried: announced_xid). */
+static int pg_watch_saw(const urne_store_watch *base, const urne_store_change *c) {
+    return c->txn > 0 && urne_pg_seen_saw(&((const pg_watch *)base)->seen, c->object, c->txn);
 }
 
 static const char *pg_watch_error(const urne_store_watch *base) { return ((const pg_watch *)base)->error; }
@@ -678,7 +694,7 @@ static void pg_watch_close(urne_store_watch *base) {
     close(w->wake[1]);
     PQfinish(w->conn);
     free(w->conninfo);
-    urne_pg_snap_free(&w->seen);
+    urne_pg_seen_free(&w->seen);
     free(w);
 }
 
@@ -690,4 +706,5 @@ const urne_store_watch_ops urne_pg_watch_ops = {
     .error = pg_watch_error,
     .close = pg_watch_close,
     .seen = pg_watch_seen,
+    .saw = pg_watch_saw,
 };

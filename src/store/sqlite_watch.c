@@ -135,7 +135,7 @@ static int row_change(sqlite3_stmt *st, urne_store_change *c, int64_t seq) {
     int carried = alen < URNE_STORE_CHANGE_AFTER && alen < sizeof c->after && !strchr(after, '\n');
     c->seq = carried ? seq : 0;
     memcpy(c->after, carried ? after : "", carried ? alen + 1 : 1);
-    c->seen = 0;
+    c->txn = 0;
     return 0;
 }
 
@@ -272,6 +272,8 @@ static int sq_announce(urne_store *s, const char *action, const char *object, co
     return 0;
 }
 
+/* No seen nor saw (store.h's urne_store_watch_seen): no change without an entry
+ * is reported here, so none can be counted by a reload and again when heard. */
 const urne_store_watch_ops urne_sqlite_watch_ops = {
     .announce = sq_announce,
     .append_announce = NULL,

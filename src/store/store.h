@@ -184,11 +184,11 @@ typedef struct urne_store_change {
     char object[96];
     int64_t seq;
     char after[URNE_STORE_CHANGE_AFTER];
-    /* 1: a change that appends no audit entry (urne_store_announce: a
-     * signature), committed before the snapshot of the caller's last reload
-     * (urne_store_watch_seen), whose reads hold it already; heard after it all
-     * the same, since the watch listened before the reload read. 0 otherwise. */
-    int seen;
+    /* The transaction that made a change appending no audit entry
+     * (urne_store_announce: a signature), as the store names it, for
+     * urne_store_watch_saw alone; 0 for any other change, or a store that
+     * names none (SQLite). */
+    uint64_t txn;
 } urne_store_change;
 
 /* 1 when the backend can watch (PostgreSQL, SQLite), 0 when it has nothing to watch. */
@@ -229,15 +229,27 @@ typedef enum {
  * a second): URNE_WATCH_LOST until it is, then URNE_WATCH_RESYNC once. */
 urne_store_watch_event urne_store_watch_wait(urne_store_watch *w, int timeout_ms, urne_store_change *out, size_t cap,
                                              size_t *n);
-/* The caller has read everything it holds again (after URNE_WATCH_RESYNC,
- * RELOAD or MISSED) in one read of s (urne_store_read_begin), and calls this
- * before its urne_store_read_end: the changes announced without an audit entry
- * (urne_store_announce) that this read saw, heard from now on, come with `seen`
- * set (urne_store_change), so that a count the reload read is not moved again
- * by a signature committed between the watch's LISTEN and the reload. 0 (at
- * once, for a backend whose watch needs none: SQLite's hears no such change),
- * or -1 with s's error set (the caller then reloads again). */
-int urne_store_watch_seen(urne_store_watch *w, urne_store *s);
+/* The caller has read again, in one read of s (urne_store_read_begin), what it
+ * holds of `scope`, an object and everything under it ("initiative/7": its
+ * signatures "initiative/7/signed/T1" too), or, scope NULL, everything it
+ * holds (after URNE_WATCH_RESYNC, RELOAD or MISSED); and it calls this before
+ * its urne_store_read_end. From then on, urne_store_watch_saw answers 1 for a
+ * change announced without an audit entry (urne_store_announce) of that scope
+ * which this read saw, heard before it was applied or after: so that a count
+ * the reload read is not moved again by a signature committed before it (after
+ * the watch's LISTEN, or after the change that made the caller read one object
+ * again) and heard after. A later read of a scope takes the place of the
+ * earlier; a read of everything, of every scope's. 0 (at once, for a backend
+ * whose watch needs none: SQLite's hears no such change), or -1 with s's error
+ * set (the caller then reloads again). */
+int urne_store_watch_seen(urne_store_watch *w, urne_store *s, const char *scope);
+/* 1 when c, a change w reported, is one announced without an audit entry (a
+ * signature) that a read the caller told w of (urne_store_watch_seen) saw:
+ * what the caller holds counts it already, and must not count it again. Asked
+ * when the change is applied (a read made while applying an earlier change of
+ * the same batch counts). 0 otherwise, and always on a backend whose watch
+ * hears no such change (SQLite). */
+int urne_store_watch_saw(const urne_store_watch *w, const urne_store_change *c);
 /* The last failure's message (the store named without its password). */
 const char *urne_store_watch_error(const urne_store_watch *w);
 /* Close the watch (NULL: nothing). */

@@ -230,9 +230,11 @@ typedef struct urne_store_watch_ops {
                                    size_t *n);
     const char *(*error)(const urne_store_watch *w);
     void (*close)(urne_store_watch *w);
-    /* Optional (urne_store_watch_seen): NULL when the watch hears no change
-     * announced without an entry from another process. */
-    int (*seen)(urne_store_watch *w, urne_store *s);
+    /* Optional (urne_store_watch_seen, urne_store_watch_saw): both NULL when
+     * the watch hears no change announced without an entry from another
+     * process. */
+    int (*seen)(urne_store_watch *w, urne_store *s, const char *scope);
+    int (*saw)(const urne_store_watch *w, const urne_store_change *c);
 } urne_store_watch_ops;
 
 /* The matches' backend part (store_matches.c holds every query, shared): a

@@ -40,9 +40,14 @@ urne_store_watch_event urne_store_watch_wait(urne_store_watch *w, int timeout_ms
     return w->ops->wait(w, timeout_ms, out, cap, n);
 }
 
-int urne_store_watch_seen(urne_store_watch *w, urne_store *s) {
-    assert(w && s && w->ops == s->ops->watch);
-    return w->ops->seen ? w->ops->seen(w, s) : 0;
+int urne_store_watch_seen(urne_store_watch *w, urne_store *s, const char *scope) {
+    assert(w && s && w->ops == s->ops->watch && (scope == NULL || scope[0]));
+    return w->ops->seen ? w->ops->seen(w, s, scope) : 0;
+}
+
+int urne_store_watch_saw(const urne_store_watch *w, const urne_store_change *c) {
+    assert(w && c);
+    return w->ops->saw ? w->ops->saw(w, c) : 0;
 }
 
 const char *urne_store_watch_error(const urne_store_watch *w) { return w->ops->error(w); }

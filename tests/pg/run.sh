@@ -34,7 +34,7 @@ server_a="initiative_mail security match api initiative initiative_batch spaces 
           initiative_codes gzip zone outlier cache initiative_forms"
 server_b="initiative_eci sign_load forum pv reload audit store_copy roles integrity origin many_candidates
           initiative_letters initiative_crash live routes download initiative_manage deadline initiative_user lang"
-pg_own="pg outage stall multi multi_payload multi_announce multi_initiative multi_forum multi_start"
+pg_own="pg outage stall multi multi_payload multi_announce multi_initiative multi_forum multi_start multi_reload"
 
 # Every tests/server/test_NAME.py in one half exactly.
 for f in "$src"/tests/server/test_*.py; do

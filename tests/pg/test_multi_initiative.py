@@ -27,28 +27,11 @@ require_db()
 poll_defaults(10.0, 0.05)
 
 ELECTORS = 120
-RULES = "preset = territories\nnational = 1000\nterritory = 1\nterritories = 2\n" \
-        "opens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n"
-
-
-def figures(client):
-    st, d = client.get("/api/initiatives/1")
-    return d if st == 200 else {}
-
-
-def name(i):
-    """A name of letters only (a name holds no digit): Nomaa, Nomab..."""
-    return "Nom" + chr(97 + i // 26 % 26) + chr(97 + i % 26)
-
-
-def signer(i):
-    return {"name": name(i), "given": "Jean", "birth": "1970-01-01", "commune": f"Ville{chr(65 + i % 7)}"}
 
 
 a = Server()
 admin_db(a)
-secret = os.path.join(a.dir, "authority.key")
-key = run("initiative", "keygen", "--secret-key", secret).stdout.strip()
+key = authority_key(a)
 a.start()
 b = Server(db=a.db).start()
 try:
@@ -56,15 +39,7 @@ try:
     make_users(admin, {"com": ("commission", 1)})
     com_a, com_b = a.client(), b.client()
     check(com_a.login("com", bearer=True)[0] == 200 and com_b.login("com", bearer=True)[0] == 200, "com logs in")
-    st, d = admin.post("/api/initiatives", {"title": "Deux serveurs", "rules": RULES, "authority_key": key})
-    check(st == 201, f"created on A: {st} {d}")
-    roll = "name,given,birth,commune,territory\n" + "".join(
-        f"{name(i)},Jean,1970-01-01,Ville{chr(65 + i % 7)},T{i % 3}\n" for i in range(ELECTORS))
-    st, d = admin.post("/api/initiatives/1/roll", {"csv": roll})
-    check(st == 200, f"the roll imported on A: {st} {d}")
-    check(admin.post("/api/initiatives/1/transition", {"event": "submit"})[0] == 200, "submitted on A")
-    check(com_a.post("/api/initiatives/1/decision", {"decision": "admit"})[0] == 200, "admitted on A")
-    check(admin.post("/api/initiatives/1/transition", {"event": "open"})[0] == 200, "opened on A")
+    open_initiative(admin, com_a, 1, "Deux serveurs", key, ELECTORS)
 
     public_a, public_b = a.client(), b.client()
     seen = poll(lambda: figures(public_b).get("state") == "collecting" and

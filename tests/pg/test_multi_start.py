@@ -47,8 +47,6 @@ poll_defaults(10.0, 0.02)
 
 N = 20  # bureaux
 ELECTORS = 30
-RULES = "preset = territories\nnational = 1000\nterritory = 1\nterritories = 2\n" \
-        "opens = 2020-01-01\ncloses = 2099-01-01\nstop-at-threshold = no\n"
 MISSED = "committed in the database while this server loaded"
 
 
@@ -77,22 +75,9 @@ def entered(client, i):
     return d.get("state") == "entered" and d.get("figures", {}).get("votes") == sheet_for(i)["votes"]
 
 
-def figures(client):
-    st, d = client.get("/api/initiatives/1")
-    return d if st == 200 else {}
-
-
 def results(client):
     st, d = client.get("/api/elections/1")
     return {k: d.get(k) for k in ("sheets", "results", "state")} if st == 200 else {}
-
-
-def name(i):
-    return "Nom" + chr(97 + i // 26 % 26) + chr(97 + i % 26)
-
-
-def signer(i):
-    return {"name": name(i), "given": "Jean", "birth": "1970-01-01", "commune": f"Ville{chr(65 + i % 7)}"}
 
 
 def held_start(db, at_load, at_reload=None):
@@ -142,8 +127,7 @@ def log_of(srv):
 a = Server()
 admin_db(a)
 town_election(a, "Start in the window", N, 5)
-secret = os.path.join(a.dir, "authority.key")
-key = run("initiative", "keygen", "--secret-key", secret).stdout.strip()
+key = authority_key(a)
 a.start()
 servers = [a]
 try:
@@ -154,14 +138,7 @@ try:
     sec_a, com_a, public_a = a.client(), a.client(), a.client()
     check(sec_a.login("sec", bearer=True)[0] == 200, "sec logs in on A")
     check(com_a.login("com", bearer=True)[0] == 200, "com logs in on A")
-    st, d = admin.post("/api/initiatives", {"title": "Au démarrage", "rules": RULES, "authority_key": key})
-    check(st == 201, f"initiative created on A: {st} {d}")
-    roll = "name,given,birth,commune,territory\n" + "".join(
-        f"{name(i)},Jean,1970-01-01,Ville{chr(65 + i % 7)},T{i % 3}\n" for i in range(ELECTORS))
-    check(admin.post("/api/initiatives/1/roll", {"csv": roll})[0] == 200, "roll imported on A")
-    check(admin.post("/api/initiatives/1/transition", {"event": "submit"})[0] == 200, "submitted on A")
-    check(com_a.post("/api/initiatives/1/decision", {"decision": "admit"})[0] == 200, "admitted on A")
-    check(admin.post("/api/initiatives/1/transition", {"event": "open"})[0] == 200, "opened on A")
+    open_initiative(admin, com_a, 1, "Au démarrage", key, ELECTORS)
     for i in range(3):
         st, d = public_a.post("/api/initiatives/1/signatures", signer(i))
         check(st == 201, f"signature {i} on A: {st} {d}")

@@ -3,14 +3,18 @@
  * with no database: a snapshot's text parsed (pg_current_snapshot's
  * "XMIN:XMAX:XIP,XIP..."), whether it shows a transaction complete (below XMIN;
  * below XMAX and not listed; never at or above XMAX), and a text not as
- * PostgreSQL writes it refused with the snapshot held before kept. A wrong
- * answer here would make a server count a signature twice after a reload, or
- * miss one (store/pg_watch.c, "Any reload of everything").
+ * PostgreSQL writes it refused with the snapshot held before kept; and the
+ * snapshots kept per object read again alone (urne_pg_seen: an initiative's
+ * covers its signatures, never another initiative's). A wrong answer here would
+ * make a server count a signature twice after a reload, or miss one
+ * (store/pg_watch.c, "Any reload of everything").
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "../../src/store/pg_internal.h"
@@ -73,11 +77,69 @@ static void decimals(void **state) {
     assert_int_equal(urne_pg_decimal(&p, &v), -1);
 }
 
+/* What reads told the watch they saw (urne_pg_seen): a read of one object covers
+ * it and what is under it, never another object (initiative/1 is not initiative/10),
+ * a later read of it takes the place of the earlier, and a read of everything
+ * covers all and drops the objects' (a later snapshot sees all they saw). */
+static void scopes(void **state) {
+    (void)state;
+    urne_pg_seen seen = {0};
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/1/signed/T1", 5), 0); /* nothing read */
+    assert_int_equal(urne_pg_seen_keep(&seen, NULL, "100:100:"), 0);            /* everything, at 100 */
+    assert_int_equal(urne_pg_seen_keep(&seen, "initiative/1", "200:210:205"), 0);
+    assert_int_equal(urne_pg_seen_keep(&seen, "initiative/10", "300:300:"), 0);
+    assert_int_equal(urne_pg_seen_keep(&seen, "forum/2", "150:150:"), 0);
+    assert_int_equal(seen.n, 3);
+    assert_string_equal(seen.scoped[0].scope, "forum/2"); /* sorted */
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/3/signed/T1", 99), 1);   /* the read of everything's */
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/3/signed/T1", 150), 0);  /* in no read of 3 */
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/1/signed/T1", 150), 1);  /* the read of 1 saw it */
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/1", 209), 1);             /* the object itself */
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/1/signed/T1", 205), 0);  /* in progress then */
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/1/signed/T1", 210), 0);  /* after it */
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/10/signed/T1", 250), 1); /* 10's, not 1's */
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/100/signed/T1", 250), 0);
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/1x/signed/T1", 150), 0); /* a parent by '/' only */
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative", 150), 0);             /* a child's read, not its own */
+    assert_int_equal(urne_pg_seen_saw(&seen, "forum/2/tally/+a", 120), 1);
+    /* A later read of 1 in the place of the earlier; a text refused keeps what was kept. */
+    assert_int_equal(urne_pg_seen_keep(&seen, "initiative/1", "400:400:"), 0);
+    assert_int_equal(seen.n, 3);
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/1/signed/T1", 205), 1);
+    assert_int_equal(urne_pg_seen_keep(&seen, "initiative/1", "not a snapshot"), -1);
+    assert_int_equal(urne_pg_seen_keep(&seen, "initiative/2", "10:"), -1);
+    assert_int_equal(urne_pg_seen_keep(&seen, "", "10:10:"), -1);
+    char longest[97];
+    memset(longest, 'a', 96);
+    longest[96] = 0;
+    assert_int_equal(urne_pg_seen_keep(&seen, longest, "10:10:"), -1); /* no object is so long */
+    longest[95] = 0;
+    assert_int_equal(urne_pg_seen_keep(&seen, longest, "10:10:"), 0);
+    assert_int_equal(seen.n, 4);
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/1/signed/T1", 399), 1);
+    /* Many objects (the list grows), each its own. */
+    for (int i = 100; i < 140; i++) {
+        char scope[32];
+        snprintf(scope, sizeof scope, "initiative/%d", i);
+        assert_int_equal(urne_pg_seen_keep(&seen, scope, i % 2 ? "500:500:" : "110:110:"), 0);
+    }
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/101/signed/T", 499), 1);
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/102/signed/T", 499), 0);
+    /* Everything read again: later than all, the objects' dropped. */
+    assert_int_equal(urne_pg_seen_keep(&seen, NULL, "600:600:"), 0);
+    assert_int_equal(seen.n, 0);
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/102/signed/T", 599), 1);
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/102/signed/T", 600), 0);
+    urne_pg_seen_free(&seen);
+    assert_int_equal(urne_pg_seen_saw(&seen, "initiative/102/signed/T", 1), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_and_answers),
         cmocka_unit_test(refuses_what_is_not_a_snapshot),
         cmocka_unit_test(decimals),
+        cmocka_unit_test(scopes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
