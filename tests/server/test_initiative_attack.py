@@ -172,6 +172,57 @@ try:
             break
         time.sleep(0.1)
     check(st == 400 and d.get("rule") == "file", f"one large body closed: a large roll is read again: {st} {d}")
+
+    # -- Signing: the refusals worded, whatever is sent --
+    mail_rules = ("preset = local-petition\nidentity = email\nnational = 500\nopens = 2020-01-01\n"
+                  "closes = 2099-01-01\n")
+    st, d = api.post("/api/initiatives", {"title": "Pétition", "rules": mail_rules, "authority_key": "22" * 32})
+    check(st == 201 and d.get("id") == 2, f"a petition confirmed by e-mail: {st} {d}")
+    committee = srv.client()
+    committee.token = tokens["com"]
+    for who, path, body in ((api, "transition", {"event": "submit"}), (committee, "decision", {"decision": "admit"}),
+                            (api, "transition", {"event": "open"})):
+        st, d = who.post(f"/api/initiatives/2/{path}", body)
+        check(st == 200, f"{body}: {st} {d}")
+    public = srv.client()
+    signer = {"name": "Durand", "given": "Marie", "birth": "1980-01-01", "commune": "Lille"}
+    st, d = public.post("/api/initiatives/2/signatures", signer)
+    check(st == 409 and d.get("rule") == "by-email" and d.get("error", "").startswith("This initiative's signatures "
+                                                                                         "are confirmed by e-mail"),
+          f"signing an e-mail petition by name: 409 in words, not the bare code: {st} {d}")
+    st, d = public.post("/api/initiatives/2/signatures", signer, headers={"Accept-Language": "fr"})
+    check(st == 409 and "sont confirmées par courriel" in d.get("error", ""), f"and in French: {st} {d}")
+    st, page = public.form("/initiatives/2/sign", signer)
+    check(st == 409 and "role=alert>by-email<" not in page and "sont confirmées par courriel" in page,
+          f"the signing form posted to it: its page says why in words: {st}")
+    st, d = public.post("/api/initiatives/2/mail", dict(signer, email="marie@example.org"))
+    check(st == 202, f"its own way, by e-mail: {st} {d}")
+
+    # Hostile fields: refused with their rule, nothing echoed unescaped.
+    for what, fields, rule in (("a 10,000-character name", dict(signer, name="A" * 10000), "too-long"),
+                               ("HTML in the commune", dict(signer, commune="<img src=x onerror=1>"), "character"),
+                               ("a right-to-left override", dict(signer, name="\u202eDurand"), "character"),
+                               ("born in 2090", dict(signer, birth="2090-01-01"), "birth-future")):
+        st, d = public.post("/api/initiatives/2/mail", dict(fields, email="x@example.org"))
+        check(st == 400 and d.get("rule") == rule, f"{what}: 400 {rule}: {st} {d}")
+    st, page = public.form("/initiatives/2/mail", dict(signer, commune='"><script>alert(1)</script>',
+                                                       email="x@example.org"))
+    check(st == 400 and "<script>alert(1)" not in page and "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page,
+          f"the typed commune shown again, escaped: {st}")
+    for raw, what in ((b'{"name":"Dur\\u0000and","given":"M","birth":"1980-01-01","commune":"Lille"}', "a NUL"),
+                      (b'{"name":"Dur\xffand","given":"M","birth":"1980-01-01","commune":"Lille"}', "invalid UTF-8")):
+        st, d = public.request("POST", "/api/initiatives/2/mail", raw=raw, content_type="application/json")
+        check(st == 400, f"{what} in a name: 400: {st} {d}")
+
+    # -- An id past int64's range is no id (it was read as 9223372036854775807) --
+    for method, path in (("GET", "/api/initiatives/99999999999999999999"),
+                         ("POST", "/api/initiatives/99999999999999999999/signatures"),
+                         ("GET", "/api/initiatives/18446744073709551617/counts.csv")):
+        st, d = public.request(method, path, body=signer if method == "POST" else None)
+        check(st == 404 and "9223372036854775807" not in str(d) and "no such route" in str(d),
+              f"{method} {path}: no such route: {st} {d}")
+    st, d = public.get("/api/initiatives/9223372036854775807")
+    check(st == 404 and "No initiative 9223372036854775807" in str(d), f"the largest id is read as itself: {st} {d}")
 finally:
     for s in held:
         s.close()
