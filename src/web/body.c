@@ -9,24 +9,24 @@
  * - a form's room, FORM_ROOM (1 MiB), for every request;
  * - an import's room, IMPORT_ROOM (256 MiB), for a POST to an import's path (an
  *   election's file, a matching's hosts and pupils, an initiative's roll), and
- *   only for an account that may take that route's action: the dispatcher's own
- *   decision (routes.h's urne_routes_permits), asked with the session before the
- *   body. A session alone once sufficed, and accounts are many (a federation's
- *   section secretaries, its observers): an observer's account held 200 MiB per
- *   connection, 64 connections per address (4 of them took a server from 18 MB
- *   to 845 MB resident; tests/server/test_initiative_attack.py);
+ *   only for an account that may import into the object the path names: the
+ *   use case's decision on the object's space (or, for an election, the
+ *   dispatcher's: routes.h's urne_routes_permits), asked with the session
+ *   before the body. A session alone once sufficed, and accounts are many (a
+ *   federation's section secretaries, its observers): an observer's account
+ *   held 200 MiB per connection, 64 connections per address (4 of them took a
+ *   server from 18 MB to 845 MB resident; tests/server/test_initiative_attack.py);
  * - and, whoever sends them, the bodies beyond a form's room share one budget
  *   for the whole server, LARGE_BUDGET (512 MiB: two imports at their largest),
  *   so that no number of organisers' accounts, nor of connections, can make the
- *   server hold more (the route's action may be held in any space: a matching's
- *   host is an administrator of its own, and may so import somewhere). A body is
- *   counted by the memory it holds: its declared length (Content-Length) as soon
- *   as its headers are read, a body sent in chunks as it grows. One the budget
- *   cannot take is refused with 503 and Retry-After, saying that other large
- *   files are being received and when to send it again: at once when its length
- *   was declared (nothing of it is read), else as soon as it outgrows what is
- *   left. The most a sender of large bodies can do is make the next import wait
- *   until theirs end (the connection's timeout cuts an idle one).
+ *   server hold more. A body is counted by the memory it holds: its declared
+ *   length (Content-Length) as soon as its headers are read, a body sent in
+ *   chunks as it grows. One the budget cannot take is refused with 503 and
+ *   Retry-After, saying that other large files are being received and when to
+ *   send it again: at once when its length was declared (nothing of it is
+ *   read), else as soon as it outgrows what is left. The most a sender of large
+ *   bodies can do is make the next import wait until theirs end (the
+ *   connection's timeout cuts an idle one, not one that trickles).
  *
  * What the budget counts is the body; its parse (a JSON import's tree and its
  * fields) and the use case's work come on top, for as long as the request runs:
@@ -37,33 +37,57 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/initiative.h"
+#include "../app/match.h"
 #include "body.h"
 #include "reply.h"
 #include "routes.h"
 #include "server.h"
 #include "session.h"
+#include "view.h"
 
 #define FORM_ROOM ((size_t)1 << 20)      /* forms and JSON */
 #define IMPORT_ROOM ((size_t)256 << 20)  /* an import's file */
 #define LARGE_BUDGET ((size_t)512 << 20) /* every body larger than a form's, at once */
 #define LARGE_RETRY 60                   /* seconds a large body refused by the budget is told to wait */
 
-/* Whether url ends with suffix. */
-static int ends_with(const char *url, const char *suffix) {
-    size_t n = strlen(url), k = strlen(suffix);
-    return n >= k && strcmp(url + n - k, suffix) == 0;
+static int may_route(urne_req *r, int64_t id) {
+    (void)id;
+    return urne_routes_permits(r, r->url, r->method);
 }
 
-/* An import: an election's file, a matching campaign's hosts and pupils
- * (a département's pupils are megabytes), or an initiative's roll (a town's
- * electors), by the API or the organisers' forms. */
-static int is_import(const char *url, const char *method) {
+static int may_match(urne_req *r, int64_t id) {
+    urne_app_outcome o;
+    int ok = urne_app_match_may(&r->srv->app, &r->user, URNE_ACT_MANAGE_MATCHES, id, NULL, &o) == URNE_APP_OK;
+    urne_app_outcome_free(&o);
+    return ok;
+}
+
+static int may_initiative(urne_req *r, int64_t id) { return urne_app_initiative_manager(&r->srv->app, &r->user, id); }
+
+/* The imports (POST): an election's file, a matching campaign's hosts and pupils
+ * (a département's pupils are megabytes), an initiative's roll (a town's
+ * electors), by the API or the organisers' forms; and whether r's actor may send
+ * one to the object its path names (the use case's own decision, the object's
+ * space and not merely some space: a matching's host administers its own). */
+static const struct {
+    const char *pattern;
+    int (*may)(urne_req *r, int64_t id);
+} imports[] = {
+    {"/api/elections", may_route},          {"/admin/elections", may_route},
+    {"/api/match/*/import", may_match},     {"/match/*/act", may_match},
+    {"/api/initiatives/*/roll", may_initiative}, {"/initiatives/*/roll", may_initiative},
+};
+
+/* Whether r (url, method: its request line) is an import its actor may send. */
+static int import_allowed(urne_req *r, const char *url, const char *method) {
     if (strcmp(method, "POST") != 0) return 0;
-    if (strcmp(url, "/api/elections") == 0 || strcmp(url, "/admin/elections") == 0) return 1;
-    return (strncmp(url, "/api/match/", 11) == 0 && ends_with(url, "/import")) ||
-           (strncmp(url, "/match/", 7) == 0 && ends_with(url, "/act")) ||
-           (strncmp(url, "/api/initiatives/", 17) == 0 && ends_with(url, "/roll")) ||
-           (strncmp(url, "/initiatives/", 13) == 0 && ends_with(url, "/roll"));
+    for (size_t i = 0; i < sizeof imports / sizeof imports[0]; i++) {
+        int64_t id = 0, unused = 0;
+        if (!urne_route(url, imports[i].pattern, &id, &unused)) continue;
+        return urne_session_find(r) == 0 && r->user.role != URNE_ROLE_PUBLIC && imports[i].may(r, id);
+    }
+    return 0;
 }
 
 /* r's share of the budget brought up to `total` bytes: 0, or -1 (nothing
@@ -94,10 +118,7 @@ static void refuse(urne_req *r, unsigned status) {
 }
 
 unsigned urne_body_begin(urne_req *r, const char *url, const char *method) {
-    r->body_limit = FORM_ROOM;
-    if (is_import(url, method) && urne_session_find(r) == 0 && r->user.role != URNE_ROLE_PUBLIC &&
-        urne_routes_permits(r, url, method))
-        r->body_limit = IMPORT_ROOM;
+    r->body_limit = import_allowed(r, url, method) ? IMPORT_ROOM : FORM_ROOM;
     const char *cl = urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
     unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
     if (declared > r->body_limit)

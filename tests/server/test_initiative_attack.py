@@ -69,6 +69,9 @@ try:
     st, d = api.post("/api/initiatives", {"title": "Eau", "space": "org/ville", "rules": RULES,
                                           "authority_key": "22" * 32})
     check(st == 201 and d.get("id") == 1, f"an initiative in org/ville, a draft: {st} {d}")
+    st, d = api.post("/api/initiatives", {"title": "Autre", "space": "org/autre", "rules": RULES,
+                                          "authority_key": "22" * 32})
+    check(st == 201 and d.get("id") == 2, f"another in org/autre: {st} {d}")
     tokens = {}
     for name in ("obs", "sec", "com", "orga"):
         c = srv.client()
@@ -108,7 +111,10 @@ try:
     print(f"an observer's 4 connections of 64 MiB each: the server grew by {grown:.1f} MiB")
     check(grown < 32, f"an observer's 4 x 64 MiB to a roll grew the server by {grown:.1f} MiB (it must hold none)")
 
-    # An organiser (an administrator in the initiative's space) has the room.
+    # An organiser (an administrator in the initiative's space) has the room; not for
+    # another space's initiative, though administering somewhere.
+    head = refused_at_once(port, b"/api/initiatives/2/roll", bearer(tokens["orga"]), 200 * MIB)
+    check(head.startswith("HTTP/1.1 413"), f"orga announcing 200 MiB to org/autre's roll: 413 at once: {head[:40]!r}")
     org = srv.client()
     org.token = tokens["orga"]
     st, d = org.post("/api/initiatives/1/roll", {"csv": ROLL + "x" * (2 * MIB)})
@@ -177,25 +183,25 @@ try:
     mail_rules = ("preset = local-petition\nidentity = email\nnational = 500\nopens = 2020-01-01\n"
                   "closes = 2099-01-01\n")
     st, d = api.post("/api/initiatives", {"title": "Pétition", "rules": mail_rules, "authority_key": "22" * 32})
-    check(st == 201 and d.get("id") == 2, f"a petition confirmed by e-mail: {st} {d}")
+    check(st == 201 and d.get("id") == 3, f"a petition confirmed by e-mail: {st} {d}")
     committee = srv.client()
     committee.token = tokens["com"]
     for who, path, body in ((api, "transition", {"event": "submit"}), (committee, "decision", {"decision": "admit"}),
                             (api, "transition", {"event": "open"})):
-        st, d = who.post(f"/api/initiatives/2/{path}", body)
+        st, d = who.post(f"/api/initiatives/3/{path}", body)
         check(st == 200, f"{body}: {st} {d}")
     public = srv.client()
     signer = {"name": "Durand", "given": "Marie", "birth": "1980-01-01", "commune": "Lille"}
-    st, d = public.post("/api/initiatives/2/signatures", signer)
+    st, d = public.post("/api/initiatives/3/signatures", signer)
     check(st == 409 and d.get("rule") == "by-email" and d.get("error", "").startswith("This initiative's signatures "
                                                                                          "are confirmed by e-mail"),
           f"signing an e-mail petition by name: 409 in words, not the bare code: {st} {d}")
-    st, d = public.post("/api/initiatives/2/signatures", signer, headers={"Accept-Language": "fr"})
+    st, d = public.post("/api/initiatives/3/signatures", signer, headers={"Accept-Language": "fr"})
     check(st == 409 and "sont confirmées par courriel" in d.get("error", ""), f"and in French: {st} {d}")
-    st, page = public.form("/initiatives/2/sign", signer)
+    st, page = public.form("/initiatives/3/sign", signer)
     check(st == 409 and "role=alert>by-email<" not in page and "sont confirmées par courriel" in page,
           f"the signing form posted to it: its page says why in words: {st}")
-    st, d = public.post("/api/initiatives/2/mail", dict(signer, email="marie@example.org"))
+    st, d = public.post("/api/initiatives/3/mail", dict(signer, email="marie@example.org"))
     check(st == 202, f"its own way, by e-mail: {st} {d}")
 
     # Hostile fields: refused with their rule, nothing echoed unescaped.
@@ -203,15 +209,15 @@ try:
                                ("HTML in the commune", dict(signer, commune="<img src=x onerror=1>"), "character"),
                                ("a right-to-left override", dict(signer, name="\u202eDurand"), "character"),
                                ("born in 2090", dict(signer, birth="2090-01-01"), "birth-future")):
-        st, d = public.post("/api/initiatives/2/mail", dict(fields, email="x@example.org"))
+        st, d = public.post("/api/initiatives/3/mail", dict(fields, email="x@example.org"))
         check(st == 400 and d.get("rule") == rule, f"{what}: 400 {rule}: {st} {d}")
-    st, page = public.form("/initiatives/2/mail", dict(signer, commune='"><script>alert(1)</script>',
+    st, page = public.form("/initiatives/3/mail", dict(signer, commune='"><script>alert(1)</script>',
                                                        email="x@example.org"))
     check(st == 400 and "<script>alert(1)" not in page and "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page,
           f"the typed commune shown again, escaped: {st}")
     for raw, what in ((b'{"name":"Dur\\u0000and","given":"M","birth":"1980-01-01","commune":"Lille"}', "a NUL"),
                       (b'{"name":"Dur\xffand","given":"M","birth":"1980-01-01","commune":"Lille"}', "invalid UTF-8")):
-        st, d = public.request("POST", "/api/initiatives/2/mail", raw=raw, content_type="application/json")
+        st, d = public.request("POST", "/api/initiatives/3/mail", raw=raw, content_type="application/json")
         check(st == 400, f"{what} in a name: 400: {st} {d}")
 
     # -- An id past int64's range is no id (it was read as 9223372036854775807) --
