@@ -5,13 +5,20 @@ The import's room: a roll's body (like an election's file or a matching's) is re
 whole before the route and the roles are checked, so its 256 MiB room was given to
 any account with a session. Accounts are many (a federation's secretaries and
 observers): an observer held 200 MiB per connection, 64 connections per address.
-Now the room is for an account that may take the route's action (an organiser,
-an administrator); the others are refused 413 before a byte of their body is read,
-and the server's memory does not move under them. Whoever may import, the bodies
-larger than a form share one budget for the whole server (512 MiB): a body
-declared beyond it is refused at once, 503 with Retry-After, in the visitor's
-language; one sent in chunks as soon as it outgrows it; small bodies are never
-held back, and once a large body ends its room is free again."""
+Now the room is for an account that may import into that object (the organiser of
+the initiative's space); the others, an organiser of another space included, are
+refused 413 before a byte of their body is read, and the server's memory does not
+move under them. Whoever may import, the bodies larger than a form share one
+budget for the whole server (512 MiB): a body declared beyond it is refused at
+once, 503 with Retry-After, in the visitor's language; one sent in chunks as soon
+as it outgrows it; small bodies are never held back, and once a large body ends
+its room is free again.
+
+Signing: an e-mail petition signed by name is refused in words (it answered its
+bare code); hostile fields (10,000 characters, HTML, a right-to-left override, a
+birth in 2090, a NUL, invalid UTF-8) refused with their rule, and what was typed
+shown again escaped. An id past int64's range in a path is no id (it was read as
+the largest)."""
 import http.client
 import json
 import socket
