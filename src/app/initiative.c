@@ -80,6 +80,18 @@ urne_app_status urne_app_initiative_may(urne_app *app, const urne_user *actor, u
     return urne_app_authorize(app, actor, action, chain, h->row.space[0] ? 3 : 2, 0, out);
 }
 
+int urne_app_initiative_manager(urne_app *app, const urne_user *actor, int64_t id) {
+    if (actor->id <= 0) return 0;
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    pthread_mutex_lock(&app->lock);
+    urne_initiative_held *h = urne_app_initiative_find(app, id, &o);
+    int ok = h && urne_app_initiative_may(app, actor, URNE_ACT_MANAGE_INITIATIVES, h, &o) == URNE_APP_OK;
+    pthread_mutex_unlock(&app->lock);
+    urne_app_outcome_free(&o);
+    return ok;
+}
+
 /* ---- counts ---- */
 
 static int by_territory(const void *a, const void *b) {

@@ -180,6 +180,13 @@ urne_app_status urne_app_initiative_roll(urne_app *app, const urne_user *actor, 
  * the lock (recursive). */
 int urne_app_initiative_roll_allowed(urne_app *app, const urne_user *actor, int64_t id);
 
+/* 1 when `actor` may manage initiative `id` (manage-initiatives in its space),
+ * whatever its state: for an adapter that must know before it reads a request
+ * (the web gives a roll's body the import's room only then); else 0 (and for
+ * the public, no such initiative, grants that cannot be read). Takes the lock
+ * (recursive). */
+int urne_app_initiative_manager(urne_app *app, const urne_user *actor, int64_t id);
+
 /* What `actor` may do to initiative `id` now, for a page to show only that
  * (the acts still decide, and refuse): a mask of events (1u << event) whose
  * policy the actor holds in the initiative's space, as urne_app_initiative_act

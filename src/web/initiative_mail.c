@@ -54,11 +54,6 @@ static void word(const urne_req *r, const urne_app_outcome *o, urne_result *res)
         urne_result_set(res, http, _(r, "Field 'email': character %lld is not accepted in an address here (accented "
                                         "and other non-ASCII letters)."),
                         at);
-    else if (strcmp(why, URNE_WHY_NOT_BY_EMAIL) == 0)
-        urne_result_set(res, http, _(r, "This initiative is signed on the electoral roll, not by e-mail."));
-    else if (strcmp(why, URNE_WHY_BY_EMAIL) == 0)
-        urne_result_set(res, http, _(r, "This initiative's signatures are confirmed by e-mail: give your address "
-                                        "in its form."));
     else if (strcmp(why, URNE_WHY_UNKNOWN_LINK) == 0)
         urne_result_set(res, http, _(r, "This link is not, or no longer, a confirmation link of this initiative "
                                         "(a newer mail may have replaced it)."));

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "../app/initiative.h"
+#include "../app/initiative_mail.h"
 #include "../core/urne_time.h"
 #include "../initiative/identity.h"
 #include "actions.h"
@@ -80,6 +81,11 @@ const char *urne_initiative_why_text(urne_lang lang, const char *why) {
         {"runs-full-term", N_("These rules run their full term: the collection ends at the window's close.")},
         {URNE_WHY_NOT_COLLECTING, N_("This initiative is not collecting signatures.")},
         {URNE_WHY_WINDOW, N_("The collection is not open at this moment.")},
+        /* Signing by name where the signers confirm by e-mail, and the other way round
+         * (the signing routes and the mail's both word them). */
+        {URNE_WHY_BY_EMAIL, N_("This initiative's signatures are confirmed by e-mail: give your address in its "
+                               "form.")},
+        {URNE_WHY_NOT_BY_EMAIL, N_("This initiative is signed on the electoral roll, not by e-mail.")},
         {URNE_WHY_ROLL_STATE, N_("The roll cannot change once the collection has opened.")},
         {URNE_WHY_ALREADY_INVALID, N_("This signature is already invalidated.")},
         {URNE_WHY_ALREADY_SIGNED, N_("This elector has already signed this initiative: a signature counts once.")},

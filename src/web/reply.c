@@ -99,26 +99,45 @@ enum MHD_Result urne_reply_json_error(urne_req *r, unsigned status, const char *
     return ret;
 }
 
-enum MHD_Result urne_reply_refuse(urne_req *r, unsigned status, const char *msg) {
-    if (strncmp(r->url, "/api/", 5) == 0) return urne_reply_json_error(r, status, "%s", msg);
-    /* Short, as the request may not be read at all (too large, from another
-     * site), but a page all the same: its language, the phone's width, the
-     * site's style sheet, and a title that says what happened. */
+enum MHD_Result urne_reply_refuse_later(urne_req *r, unsigned status, const char *msg, int retry) {
+    char after[24];
+    snprintf(after, sizeof after, "%d", retry);
+    const char *h[] = {retry > 0 ? "Retry-After" : NULL, after, NULL};
+    int api = strncmp(r->url, "/api/", 5) == 0;
+    r->cacheable = 0;
     urne_buf b = {0};
-    urne_buf_printf(&b, "<!doctype html><html lang=%s><head><meta charset=utf-8><meta name=viewport "
-                        "content=\"width=device-width, initial-scale=1\"><title>",
-                    _(r, "en"));
-    urne_buf_html(&b, status >= 500 ? _(r, "Error") : _(r, "Refused"));
-    urne_buf_puts(&b, " — urne</title><link rel=stylesheet href=\"/static/urne.css\"></head><body><main><h1>");
-    urne_buf_html(&b, status >= 500 ? _(r, "Error") : _(r, "Refused"));
-    urne_buf_puts(&b, "</h1><p class=\"flash bad\" role=alert>");
-    urne_buf_html(&b, msg);
-    urne_buf_puts(&b, "</p><p><a href=\"/\">urne</a></p></main></body></html>");
+    if (api) {
+        json_t *o = json_pack("{s:s, s:i}", "error", msg, "status", (int)status);
+        if (o && retry > 0) json_object_set_new(o, "retry_after", json_integer(retry));
+        char *t = o ? json_dumps(o, JSON_COMPACT) : NULL;
+        json_decref(o);
+        if (t) urne_buf_puts(&b, t);
+        free(t);
+    } else {
+        /* Short, as the request may not be read at all (too large, from another
+         * site), but a page all the same: its language, the phone's width, the
+         * site's style sheet, and a title that says what happened. */
+        urne_buf_printf(&b, "<!doctype html><html lang=%s><head><meta charset=utf-8><meta name=viewport "
+                            "content=\"width=device-width, initial-scale=1\"><title>",
+                        _(r, "en"));
+        urne_buf_html(&b, status >= 500 ? _(r, "Error") : _(r, "Refused"));
+        urne_buf_puts(&b, " — urne</title><link rel=stylesheet href=\"/static/urne.css\"></head><body><main><h1>");
+        urne_buf_html(&b, status >= 500 ? _(r, "Error") : _(r, "Refused"));
+        urne_buf_puts(&b, "</h1><p class=\"flash bad\" role=alert>");
+        urne_buf_html(&b, msg);
+        urne_buf_puts(&b, "</p><p><a href=\"/\">urne</a></p></main></body></html>");
+    }
     size_t len;
     char *body = urne_buf_take(&b, &len);
-    enum MHD_Result ret = urne_reply(r, status, "text/html; charset=utf-8", body ? body : "", body ? len : 0);
+    enum MHD_Result ret = body ? urne_reply_full(r, status, api ? "application/json" : "text/html; charset=utf-8",
+                                                 body, len, h)
+                               : urne_reply_json_error(r, 500, "out of memory");
     free(body);
     return ret;
+}
+
+enum MHD_Result urne_reply_refuse(urne_req *r, unsigned status, const char *msg) {
+    return urne_reply_refuse_later(r, status, msg, 0);
 }
 
 enum MHD_Result urne_reply_json(urne_req *r, unsigned status, json_t *o) {

@@ -21,6 +21,10 @@ void urne_reply_headers(struct MHD_Response *resp, const char *type, int cacheab
  * or "Error" from 500 on; the site's style sheet) with msg, escaped, and a link
  * home. */
 enum MHD_Result urne_reply_refuse(urne_req *r, unsigned status, const char *msg);
+/* urne_reply_refuse telling the client when to try again: Retry-After `retry`
+ * seconds (none when retry <= 0; a 503 then gets URNE_REPLY_RETRY_AFTER's), and
+ * for the API "retry_after" beside "error" and "status". */
+enum MHD_Result urne_reply_refuse_later(urne_req *r, unsigned status, const char *msg, int retry);
 
 /* Whether r's client takes gzip: its Accept-Encoding names gzip, not with q=0. */
 int urne_reply_takes_gzip(urne_req *r);

@@ -73,6 +73,28 @@ static int find(const char *component, const urne_route_def *d, void *ctx) {
     return 1;
 }
 
+/* Whether r's actor may take the action of route f->found: the application's
+ * decision, with the actor's grants and the object's space (a route under an
+ * election acts on that election). When the space is a field of the request (a
+ * grant's), only whether the actor may act in some space is asked; the use case
+ * decides for the space named. */
+static int permitted(urne_req *r, const find_ctx *f) {
+    urne_app_outcome o;
+    urne_app_outcome_init(&o);
+    urne_app_status st =
+        urne_authz_space_in_request(f->found->action)
+            ? urne_app_authorize_somewhere(&r->srv->app, &r->user, f->found->action, &o)
+            : urne_app_may(&r->srv->app, &r->user, f->found->action, route_election(f->found->pattern, f->a), &o);
+    urne_app_outcome_free(&o);
+    return st == URNE_APP_OK;
+}
+
+int urne_routes_permits(urne_req *r, const char *url, const char *method) {
+    find_ctx f = {url, strcmp(method, "HEAD") == 0 ? "GET" : method, NULL, 0, 0, 0};
+    urne_routes_each(find, &f);
+    return f.found != NULL && permitted(r, &f);
+}
+
 enum MHD_Result urne_routes_dispatch(urne_req *r) {
     find_ctx f = {r->url, strcmp(r->method, "HEAD") == 0 ? "GET" : r->method, NULL, 0, 0, 0};
     urne_routes_each(find, &f);
@@ -87,17 +109,6 @@ enum MHD_Result urne_routes_dispatch(urne_req *r) {
             return urne_reply_json_error(r, 404, "no such route: %s %s (see docs/API.md)", r->method, r->url);
         return urne_page_not_found(r);
     }
-    /* The application layer decides, with the actor's grants and the object's
-     * space: a route under an election acts on that election. When the space is
-     * a field of the request (a grant's), only whether the actor may act in some
-     * space is asked here; the use case decides for the space named. */
-    urne_app_outcome o;
-    urne_app_outcome_init(&o);
-    urne_app_status st =
-        urne_authz_space_in_request(f.found->action)
-            ? urne_app_authorize_somewhere(&r->srv->app, &r->user, f.found->action, &o)
-            : urne_app_may(&r->srv->app, &r->user, f.found->action, route_election(f.found->pattern, f.a), &o);
-    urne_app_outcome_free(&o);
-    if (st != URNE_APP_OK) return refuse_role(r);
+    if (!permitted(r, &f)) return refuse_role(r); /* the application layer decides */
     return f.found->handler(r, f.a, f.b);
 }

@@ -62,6 +62,13 @@ extern const urne_route_table urne_forum_routes;      /* forum_routes.c, forum_p
  * method differs, 401/403 when the role is not allowed, else the handler's answer. */
 enum MHD_Result urne_routes_dispatch(urne_req *r);
 
+/* Whether r's actor (its session already read) may take the action of the route
+ * that `method` and `url` find: the dispatcher's own decision, for a caller that
+ * must know before the body is read (server.c gives an import's room only to
+ * those who may import). 0 when no route matches, when refused, or when the
+ * grants could not be read. Takes the application's lock. */
+int urne_routes_permits(urne_req *r, const char *url, const char *method);
+
 /* Call fn on every route of every component, in table order; stops when fn returns
  * non-zero and returns that value. */
 int urne_routes_each(int (*fn)(const char *component, const urne_route_def *route, void *ctx), void *ctx);

@@ -2,8 +2,9 @@
  * server: urne on libmicrohttpd: a request's life, and starting and stopping.
  *
  * A request's life: libmicrohttpd calls `on_request` first with the headers (we
- * refuse a body over the size limit, and a path or query with a control character
- * or broken UTF-8, at once), then with the body in pieces (gathered in urne_req),
+ * refuse a body over its room or over the server's budget for large bodies
+ * (body.c), and a path or query with a control character or broken UTF-8, at
+ * once), then with the body in pieces (gathered in urne_req by body.c),
  * then a last time to answer. `dispatch` then serves an anonymous GET from the
  * cache when it can (cache.c), parses the body (a form or JSON, flattened into
  * fields: request.c), finds the session (cookie, or a bearer token for API
@@ -55,6 +56,7 @@
 #include "../core/urne_sanitize.h"
 #include "../core/urne_time.h"
 #include "addr.h"
+#include "body.h"
 #include "cache.h"
 #include "clean.h"
 #include "conns.h"
@@ -73,8 +75,6 @@
 
 urne_mhd urne_server_mhd;
 
-#define BODY_LIMIT (1u << 20)            /* forms and JSON */
-#define IMPORT_LIMIT (256u << 20)        /* an election file */
 
 double urne_server_now(void) {
     struct timespec ts;
@@ -84,42 +84,13 @@ double urne_server_now(void) {
 
 /* ---- the request's life ---- */
 
-/* Whether url ends with suffix. */
-static int ends_with(const char *url, const char *suffix) {
-    size_t n = strlen(url), k = strlen(suffix);
-    return n >= k && strcmp(url + n - k, suffix) == 0;
-}
-
-/* An import: an election's file, a matching campaign's hosts and pupils
- * (a département's pupils are megabytes), or an initiative's roll (a town's
- * electors), by the API or the organisers' forms. */
-static int is_import(const char *url, const char *method) {
-    if (strcmp(method, "POST") != 0) return 0;
-    if (strcmp(url, "/api/elections") == 0 || strcmp(url, "/admin/elections") == 0) return 1;
-    return (strncmp(url, "/api/match/", 11) == 0 && ends_with(url, "/import")) ||
-           (strncmp(url, "/match/", 7) == 0 && ends_with(url, "/act")) ||
-           (strncmp(url, "/api/initiatives/", 17) == 0 && ends_with(url, "/roll")) ||
-           (strncmp(url, "/initiatives/", 13) == 0 && ends_with(url, "/roll"));
-}
-
-/* What r's body may hold, decided from its headers before any of it is read: an
- * import's room only for a logged-in account (its session read here, as
- * dispatch reads it again), since the body is read whole before the route and
- * the roles are checked; the public's requests, whatever their path, keep the
- * forms' limit, so that nobody can make the server hold 256 MiB per connection
- * without an account. */
-static size_t body_limit(urne_req *r, const char *url, const char *method) {
-    if (!is_import(url, method)) return BODY_LIMIT;
-    return urne_session_find(r) == 0 && r->user.role != URNE_ROLE_PUBLIC ? IMPORT_LIMIT : BODY_LIMIT;
-}
-
 static const char *header(const urne_req *r, const char *name) {
     return urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 static enum MHD_Result dispatch(urne_req *r) {
     urne_req_pick_lang(r);
-    if (r->too_large) return urne_reply_refuse(r, 413, _(r, "Request too large."));
+    if (r->body_refused) return urne_body_refuse(r);
     int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
     int has_cookie = urne_server_mhd.lookup_connection_value(r->conn, MHD_COOKIE_KIND, "urne_session") != NULL ||
                      urne_server_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization") != NULL ||
@@ -176,30 +147,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return urne_reply_refuse(r, 400,
                                      _(r, "Bad address: a control character or invalid UTF-8 in the path or query."));
         }
-        const char *cl = urne_server_mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        r->body_limit = body_limit(r, url, method);
-        if (cl && strtoull(cl, NULL, 10) > r->body_limit) {
-            r->too_large = 1;
+        if (urne_body_begin(r, url, method) != 0)
             return dispatch(r); /* answered before the body is read; the connection then closes */
-        }
         return MHD_YES;
     }
     if (*upload_size) {
-        size_t limit = r->body_limit;
-        if (!r->too_large && r->body_len + *upload_size <= limit) {
-            if (r->body_len + *upload_size + 1 > r->body_cap) {
-                size_t cap = r->body_cap ? r->body_cap : 4096;
-                while (cap < r->body_len + *upload_size + 1) cap *= 2;
-                char *b = realloc(r->body, cap);
-                if (b == NULL) return MHD_NO;
-                r->body = b;
-                r->body_cap = cap;
-            }
-            memcpy(r->body + r->body_len, upload, *upload_size);
-            r->body_len += *upload_size;
-            r->body[r->body_len] = 0;
-        } else
-            r->too_large = 1;
+        if (urne_body_add(r, upload, *upload_size) < 0) return MHD_NO;
         *upload_size = 0;
         return MHD_YES;
     }
@@ -208,7 +161,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->resumed = NULL;
         return answer(r);
     }
-    if (r->status) return MHD_YES; /* already answered (body too large) */
+    if (r->status) return MHD_YES; /* already answered (body refused) */
     return dispatch(r);
 }
 
@@ -369,7 +322,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         free(r->params[i].value);
     }
     free(r->params);
-    free(r->body);
+    urne_body_end(r);
     free(r->waiting);
     free(r);
     *con_cls = NULL;

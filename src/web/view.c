@@ -4,6 +4,7 @@
  * held in memory shows (unit states, anomalies, reports) is the results
  * component's: app/results_view.h. Callers are inside urne_app_read_begin/end.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,12 @@ int urne_route(const char *url, const char *pattern, int64_t *a, int64_t *b) {
         if (*pattern == '*') {
             char *end;
             /* One spelling per number: "01" is not "1", so a page has one address and
-             * one place in the cache. */
+             * one place in the cache; nor is a number past int64's the largest one
+             * (strtoll's ERANGE: 99999999999999999999 was taken for 9223372036854775807). */
             if (*url < '0' || *url > '9' || k >= 2 || (url[0] == '0' && url[1] >= '0' && url[1] <= '9')) return 0;
+            errno = 0;
             long long v = strtoll(url, &end, 10);
+            if (errno == ERANGE) return 0;
             *slots[k++] = v;
             url = end;
             pattern++;

@@ -25,7 +25,8 @@ json_t *urne_disputes_json(urne_app *app, int64_t election);
 void urne_anomaly_text(const urne_req *r, const urne_anomaly *a, const char *zone, char *out, size_t size);
 
 /* Match url against pattern, where each '*' stands for a decimal number (at most
- * two, stored in *a then *b). 1 when the whole url matches. */
+ * two, stored in *a then *b), written without a leading zero and within int64's
+ * range. 1 when the whole url matches. */
 int urne_route(const char *url, const char *pattern, int64_t *a, int64_t *b);
 
 #endif

@@ -49,6 +49,7 @@ typedef struct urne_server {
                                 flush at most while some are, and at a clean stop (server.c) */
     pthread_mutex_t log_lock;
     int in_flight;           /* requests begun and not yet completed (__atomic builtins) */
+    size_t large_held;       /* bytes held by bodies larger than a form's, all requests (body.c; __atomic) */
     double log_flushed;      /* when the access log was last flushed (urne_server_now; under log_lock) */
     int secure_cookies;
     struct urne_proxies *proxies; /* --trusted-proxy (addr.h) */
@@ -72,8 +73,10 @@ typedef struct urne_req {
     const char *method, *url;
     char *body;
     size_t body_len, body_cap;
-    size_t body_limit; /* what its body may hold: server.c's body_limit */
-    int too_large;
+    size_t body_limit;     /* what its body may hold (body.c) */
+    size_t body_declared;  /* its Content-Length, when given and within that room */
+    size_t body_held;      /* its share of the server's budget for large bodies (body.c) */
+    unsigned body_refused; /* 413 or 503: its body dropped, to be refused so (body.c) */
     int is_json;             /* the body is JSON (else a form) */
     urne_param *params;      /* the body's fields, flattened (arrays as key.0, key.1...) */
     size_t nparams;

@@ -33,7 +33,8 @@ shots=${4:-}
 server_a="initiative_mail security match api initiative initiative_batch spaces prg story access_log crash notice
           initiative_codes gzip zone outlier cache initiative_forms"
 server_b="initiative_eci sign_load forum pv reload audit store_copy roles integrity origin many_candidates
-          initiative_letters initiative_crash live routes download initiative_manage deadline initiative_user lang"
+          initiative_letters initiative_crash live routes download initiative_manage deadline initiative_user lang
+          initiative_attack"
 pg_own="pg outage stall multi multi_payload multi_announce multi_initiative multi_forum multi_start multi_reload"
 
 # Every tests/server/test_NAME.py in one half exactly.
