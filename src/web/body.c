@@ -162,7 +162,10 @@ enum MHD_Result urne_body_refuse(urne_req *r) {
                                        _(r, "The server is receiving other large files just now and has no room for "
                                             "this one: nothing of it was read or done. Send it again in a minute."),
                                        LARGE_RETRY);
-    return urne_reply_refuse(r, 413, _(r, "Request too large."));
+    /* Its room said: 1 MiB for a form, 256 MiB for an import (to whoever may import). */
+    char msg[300];
+    snprintf(msg, sizeof msg, _(r, "Request too large: at most %zu MiB here."), r->body_limit >> 20);
+    return urne_reply_refuse(r, 413, msg);
 }
 
 void urne_body_end(urne_req *r) {

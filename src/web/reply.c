@@ -185,28 +185,11 @@ enum MHD_Result urne_reply_wait(urne_req *r, const char *message, const char *ru
 }
 
 enum MHD_Result urne_reply_unavailable(urne_req *r) {
-    const char *msg = _(r, "The database cannot be reached just now; nothing was done. Try again in a few seconds.");
-    const char *h[] = {"Retry-After", URNE_REPLY_RETRY_AFTER, NULL};
-    r->cacheable = 0;
-    char *text = NULL;
-    urne_buf b = {0};
-    size_t len = 0;
-    if (strncmp(r->url, "/api/", 5) == 0) {
-        json_t *o = json_pack("{s:s, s:i}", "error", msg, "status", 503);
-        text = json_dumps(o, JSON_COMPACT);
-        json_decref(o);
-        len = text ? strlen(text) : 0;
-    } else {
-        urne_buf_puts(&b, "<!doctype html><meta charset=utf-8><title>urne</title><p>");
-        urne_buf_html(&b, msg);
-        urne_buf_puts(&b, "</p><p><a href=\"/\">urne</a></p>");
-        text = urne_buf_take(&b, &len);
-    }
-    int api = strncmp(r->url, "/api/", 5) == 0;
-    enum MHD_Result ret = urne_reply_full(r, 503, api ? "application/json" : "text/html; charset=utf-8",
-                                          text ? text : "", text ? len : 0, h);
-    free(text);
-    return ret;
+    /* The refusal's page (its language, the site's style) or JSON, with
+     * Retry-After: the request may come back in a few seconds. */
+    return urne_reply_refuse_later(
+        r, 503, _(r, "The database cannot be reached just now; nothing was done. Try again in a few seconds."),
+        atoi(URNE_REPLY_RETRY_AFTER));
 }
 
 int urne_reply_takes_gzip(urne_req *r) {

@@ -72,6 +72,12 @@ try:
               "the form is shown again with the reason")
         st, page = form.form("/login?lang=fr", {"user": "admin", "password": PASSWORD}, csrf=False)
         check(st == 503 and "injoignable" in str(page), f"and in French: {st}")
+        # A page asked with a session while its session cannot be read: the refusal's
+        # page, in the visitor's language with the site's style, not a bare line.
+        st, page = admin.get("/?lang=fr")
+        check(st == 503 and admin.last_headers.get("retry-after") and "<html lang=fr>" in str(page)
+              and "/static/urne.css" in str(page) and "injoignable" in str(page),
+              f"a page while the database is down: 503, a page in French: {st} {str(page)[:400]}")
         check(srv.proc.poll() is None, "the server is still running")
     finally:
         cluster("resume")

@@ -176,7 +176,8 @@ try:
                  b"Content-Length: 2097152\r\n\r\n")
     head = sock.recv(4096).decode()
     sock.close()
-    check(head.startswith("HTTP/1.1 413"), f"2 MiB body refused with 413: {head[:40]}")
+    check(head.startswith("HTTP/1.1 413") and "Request too large: at most 1 MiB here." in head,
+          f"2 MiB body refused with 413, the room said: {head}")
     # An import's room (256 MiB) is for a logged-in account: the public's 2 MiB to an
     # import's path is refused before it is read, whatever the path looks like.
     for path in (b"/api/elections", b"/admin/elections", b"/api/match/1/import", b"/match/x/zzz/act"):

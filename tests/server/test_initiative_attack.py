@@ -96,7 +96,7 @@ try:
                   f"{who} (who may not import) announcing 200 MiB to {path.decode()}: 413 at once: {head[:40]!r}")
     head = refused_at_once(port, b"/initiatives/1/roll", b"Cookie: " + browser.cookie.encode() + b"\r\n", 200 * MIB,
                            ctype=b"application/x-www-form-urlencoded")
-    check(head.startswith("HTTP/1.1 413") and "<html lang=fr>" in head and "Requête trop grande." in head,
+    check(head.startswith("HTTP/1.1 413") and "<html lang=fr>" in head and "Requête trop grande\u00a0: au plus 1 Mio ici." in head,
           f"an observer's browser: the roll's form refused 413, a page in French: {head[-300:]!r}")
 
     # The server's memory, under an observer's four connections each sending 64 MiB.
