@@ -25,9 +25,12 @@
  * answer does the same work, under the lock: a token made, the mail composed,
  * one transaction writing the pending row and a mail in the outbox. A request
  * the rules answer without mailing writes its row again as it was read (every
- * column with its own value: nothing changes) and records its mail withheld
- * (added dropped, without address, subject or body, as a replaced mail ends;
- * its token, never stored, confirms nothing). What each costs was measured
+ * column with its own value: nothing changes), drops the waiting mails made
+ * before its live link's (their links are dead: none, as each renewal drops
+ * them; a request that mails drops those made before its own) and records its
+ * mail withheld (added dropped, without address, subject or body, as a
+ * replaced mail ends; its token, never stored, confirms nothing): the same
+ * statements, in the same order (on PostgreSQL, each a round trip). What each costs was measured
  * (bench/RESULTS.md): the statements' kinds, the rows and the index entries
  * written are the same; the bytes are not (a mail's text is not written).
  *
@@ -144,7 +147,9 @@ static urne_app_status write_request(urne_app *app, urne_initiative_pending *p, 
     }
     if (id > 0 && !p->id) p->id = id;
     mail_object(m, p);
-    if (id < 0 || urne_store_mail_drop(app->store, m->object, m->created_at) < 0 ||
+    char after[24]; /* every mail made until now: the new link replaces theirs */
+    urne_time_iso(p->requested_at + 1, after);
+    if (id < 0 || urne_store_mail_drop(app->store, m->object, after, m->created_at) < 0 ||
         urne_store_mail_put(app->store, m) < 0 || urne_store_commit(app->store) < 0)
         return urne_app_store_failed(app, out);
     out->why = URNE_WHY_MAIL_SENT;
@@ -157,7 +162,10 @@ static urne_app_status write_request(urne_app *app, urne_initiative_pending *p, 
 static urne_app_status withhold(urne_app *app, const urne_initiative_pending *old, urne_mail_row *m,
                                 urne_app_outcome *out) {
     mail_object(m, old);
+    char live[24]; /* the mails before the live link's: their links are dead (none, as renewals drop them) */
+    urne_time_iso(old->requested_at, live);
     if (urne_store_begin(app->store) < 0 || urne_store_pending_rewrite(app->store, old) < 0 ||
+        urne_store_mail_drop(app->store, m->object, live, m->created_at) < 0 ||
         urne_store_mail_withheld(app->store, m) < 0 || urne_store_commit(app->store) < 0)
         return urne_app_store_failed(app, out);
     return URNE_APP_OK;

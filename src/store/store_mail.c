@@ -207,14 +207,16 @@ int64_t urne_store_mail_withheld(urne_store *s, const urne_mail_row *m) {
  * one text for every statement that ends a mail. */
 #define MAIL_EMPTIED "recipient = '', subject = '', body = ''"
 
-int64_t urne_store_mail_drop(urne_store *s, const char *object, const char *at) {
-    urne_store_param p[2];
-    if (text(s, at, 24, "a mail's time", &p[0]) < 0 || text(s, object, 96, "a mail's object", &p[1]) < 0) return -1;
+int64_t urne_store_mail_drop(urne_store *s, const char *object, const char *before, const char *at) {
+    urne_store_param p[3];
+    if (text(s, at, 24, "a mail's time", &p[0]) < 0 || text(s, object, 96, "a mail's object", &p[1]) < 0 ||
+        text(s, before, 24, "a mail's time", &p[2]) < 0)
+        return -1;
     long changed;
     if (run(s,
             "UPDATE mail_outbox SET state = 'dropped', " MAIL_EMPTIED ", done_at = $1"
-            " WHERE object = $2 AND state = 'waiting'",
-            p, 2, "dropping a mail", &changed) < 0)
+            " WHERE object = $2 AND state = 'waiting' AND created_at < $3",
+            p, 3, "dropping a mail", &changed) < 0)
         return -1;
     return changed;
 }

@@ -102,9 +102,12 @@ int64_t urne_store_mail_put(urne_store *s, const urne_mail_row *m);
  * (done_at = created_at, error "withheld"), without its recipient, subject and
  * body, as a replaced mail ends: its id, or -1. */
 int64_t urne_store_mail_withheld(urne_store *s, const urne_mail_row *m);
-/* The waiting mails about `object` dropped, their texts emptied (a newer link
- * replaces theirs): the count, or -1. */
-int64_t urne_store_mail_drop(urne_store *s, const char *object, const char *at);
+/* The waiting mails about `object` made before `before` (ISO UTC) dropped at
+ * `at`, their texts emptied (a newer link replaces theirs: a new link's
+ * request passes the second after its own, every mail made until then; one
+ * that mails nothing, the time the live link was mailed, whose mail stays):
+ * the count, or -1. */
+int64_t urne_store_mail_drop(urne_store *s, const char *object, const char *before, const char *at);
 /* The waiting mails whose link is dead at `now` (expires_at <= now) ended in
  * one statement, their texts emptied: those never tried "dropped" with the
  * error "expired", those tried (the relay kept failing) "failed" with their

@@ -181,7 +181,10 @@ static void test_outbox(void **state) {
     assert_int_equal(urne_store_mail_done(s, a, "failed", 12, 100, "2026-01-01T01:00:00Z", "550 no such user"), 1);
     mail(&m, "initiative/1/pending/3", 10);
     int64_t c = urne_store_mail_put(s, &m);
-    assert_int_equal(urne_store_mail_drop(s, "initiative/1/pending/3", "2026-01-01T00:00:10Z"), 1);
+    assert_int_equal(urne_store_mail_drop(s, "initiative/1/pending/3", "2026-01-01T00:00:00Z", "2026-01-01T00:00:10Z"),
+                     0); /* made at the live link's time: kept */
+    assert_int_equal(urne_store_mail_drop(s, "initiative/1/pending/3", "2026-01-01T00:00:01Z", "2026-01-01T00:00:10Z"),
+                     1);
     assert_int_equal(urne_store_mail_due(s, 1000000, &got), 0);
     urne_mail_row list[8];
     memset(list, 0, sizeof list);
@@ -238,7 +241,8 @@ static void test_withheld_and_nested(void **state) {
     int64_t w = urne_store_mail_withheld(s, &m);
     assert_true(w > 0);
     assert_int_equal(urne_store_mail_claim(s, w, 100, 200), 0); /* not waiting: never sent */
-    assert_int_equal(urne_store_mail_drop(s, "initiative/9/pending/1", "2026-01-01T00:00:10Z"), 0); /* ended */
+    assert_int_equal(urne_store_mail_drop(s, "initiative/9/pending/1", "2026-01-02T00:00:00Z", "2026-01-02T00:00:00Z"),
+                     0); /* ended */
     urne_mail_row list[16];
     memset(list, 0, sizeof list);
     assert_int_equal(urne_store_mail_each_unsent(s, 2, collect, list), 0);
