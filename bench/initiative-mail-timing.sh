@@ -5,7 +5,8 @@
 # link lately, or is new? bench/mail_timing.py measures (STEPS, default 3000,
 # times three requests in a random order, one of each kind, on one kept-alive
 # connection, the mail limits off; BENCH_SMTP=1: a relay on loopback takes the
-# mails, else none and they wait in the outbox) and says for each kind pair how
+# mails, else none and they wait in the outbox; SQLite, or the PostgreSQL
+# cluster of URNE_TEST_DB_URL as the server tests take it) and says for each kind pair how
 # often a stranger guesses the kind of one request from its time (the best
 # threshold found on half the requests, counted on the other half: 50 % is a
 # coin). Run by `make bench-initiative` after bench/initiative.sh.
@@ -30,8 +31,9 @@ rm -rf "$out" && mkdir -p "$out"
 others=()
 for b in "$@" ${TIMING_VS:-}; do others+=("$(realpath "$b")"); done
 steps=${STEPS:-3000}
-relay="no relay"
-[ "${BENCH_SMTP:-}" = 1 ] && relay="a relay on loopback"
+relay="SQLite, no relay"
+[ -n "${URNE_TEST_DB_URL:-}" ] && relay="PostgreSQL (URNE_TEST_DB_URL), no relay"
+[ "${BENCH_SMTP:-}" = 1 ] && relay="${relay%, no relay}, a relay on loopback"
 echo "bench: initiative mail timing — $(bench_machine), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$BENCH_PY" "$here/mail_timing.py" "$here/.." "$steps" "$out" "$urne" "${others[@]}" > "$out/figures.txt"
 # field NAME LINE: the value of NAME=... in a line of figures.txt

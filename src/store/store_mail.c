@@ -170,12 +170,13 @@ int64_t urne_store_mail_purge(urne_store *s, int64_t now, const char *before) {
 
 /* ---- the outbox ---- */
 
-/* Mail m added by sql, whose parameters are m's object, recipient, subject,
- * body, next_at, expires_at and created_at: its id, or -1. withheld: the three
- * texts given empty. */
-static int64_t mail_insert(urne_store *s, const urne_mail_row *m, const char *sql, int withheld) {
+/* Mail m added by sql, whose parameters are its object (m's, or `object`),
+ * m's recipient, subject, body, next_at, expires_at and created_at: its id, or
+ * -1. withheld: the three texts given empty. */
+static int64_t mail_insert(urne_store *s, const urne_mail_row *m, const char *object, const char *sql, int withheld) {
     urne_store_param p[7];
-    if (TEXT(s, m, object, "a mail's object", &p[0]) < 0 || TEXT(s, m, recipient, "a mail's recipient", &p[1]) < 0 ||
+    if (text(s, object ? object : m->object, sizeof m->object, "a mail's object", &p[0]) < 0 ||
+        TEXT(s, m, recipient, "a mail's recipient", &p[1]) < 0 ||
         TEXT(s, m, subject, "a mail's subject", &p[2]) < 0 || TEXT(s, m, body, "a mail's body", &p[3]) < 0 ||
         TEXT(s, m, created_at, "a mail's time", &p[6]) < 0)
         return -1;
@@ -196,11 +197,15 @@ static int64_t mail_insert(urne_store *s, const urne_mail_row *m, const char *sq
     " done_at, error) VALUES ($1, $2, $3, $4, "
 
 int64_t urne_store_mail_put(urne_store *s, const urne_mail_row *m) {
-    return mail_insert(s, m, MAIL_INSERT "'waiting', 0, $5, $6, $7, '', '') RETURNING id", 0);
+    return mail_insert(s, m, NULL, MAIL_INSERT "'waiting', 0, $5, $6, $7, '', '') RETURNING id", 0);
 }
 
 int64_t urne_store_mail_withheld(urne_store *s, const urne_mail_row *m) {
-    return mail_insert(s, m, MAIL_INSERT "'dropped', 0, $5, $6, $7, $7, 'withheld') RETURNING id", 1);
+    char object[sizeof m->object];
+    if ((size_t)snprintf(object, sizeof object, "%s/withheld", m->object) >= sizeof object)
+        return urne_store_fail(s, "%s is missing or longer than the %zu bytes the store holds (refused, not cut)",
+                               "a mail's object", sizeof object - 1);
+    return mail_insert(s, m, object, MAIL_INSERT "'dropped', 0, $5, $6, $7, $7, 'withheld') RETURNING id", 1);
 }
 
 /* What a mail leaving "waiting" no longer needs (its address, its link) emptied:

@@ -100,7 +100,9 @@ int64_t urne_store_mail_put(urne_store *s, const urne_mail_row *m);
 /* The mail m, composed for a request that mails nothing (its address signed,
  * or a link was mailed lately), recorded withheld: added "dropped" at once
  * (done_at = created_at, error "withheld"), without its recipient, subject and
- * body, as a replaced mail ends: its id, or -1. */
+ * body, as a replaced mail ends, its object m's followed by "/withheld" (the
+ * drop of a row's mails, which reads them by object, never reads these: as
+ * many as the requests, their number would make it slower): its id, or -1. */
 int64_t urne_store_mail_withheld(urne_store *s, const urne_mail_row *m);
 /* The waiting mails about `object` made before `before` (ISO UTC) dropped at
  * `at`, their texts emptied (a newer link replaces theirs: a new link's

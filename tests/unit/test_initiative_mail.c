@@ -113,7 +113,9 @@ static int64_t outbox(fixture *f, const char *where) {
     snprintf(sql, sizeof sql, "SELECT count(*) FROM mail_outbox WHERE %s", where);
     return count_of(f, sql);
 }
-#define WITHHELD "state = 'dropped' AND error = 'withheld' AND recipient = '' AND subject = '' AND body = ''"
+#define WITHHELD                                                                                       \
+    "state = 'dropped' AND error = 'withheld' AND recipient = '' AND subject = '' AND body = ''" \
+    " AND object LIKE 'initiative/%/pending/%/withheld'"
 
 /* Whether a pending row has the link `token` and was last mailed at `at`. */
 static int pending_is(fixture *f, const char *token, int64_t at) {
