@@ -63,11 +63,13 @@ typedef int (*urne_initiative_mail_compose)(const urne_initiative_mail_facts *f,
  * NO_INITIATIVE; STATE URNE_WHY_NOT_COLLECTING, URNE_WHY_WINDOW,
  * URNE_WHY_NOT_BY_EMAIL; BAD_INPUT field "email" with initiative/email.h's rule
  * (outcome.number the byte), the identity engine's refusals, URNE_WHY_UNDER_AGE;
- * TAKEN URNE_WHY_ALREADY_SIGNED (this address has signed: nothing written);
- * STORE, NO_MEMORY (nothing written). OK with why URNE_WHY_MAIL_SENT (the
- * pending row and its mail committed) or URNE_WHY_MAIL_RECENT (nothing
- * written). A request for an address whose pending link still lives replaces
- * it: a new link, the names typed now (the mail names them, its facts saying
+ * TAKEN URNE_WHY_ALREADY_SIGNED (this address has signed); STORE, NO_MEMORY
+ * (nothing written; the mail is composed whatever the answer: one that does not
+ * fit refuses every address alike). OK with why URNE_WHY_MAIL_SENT (the pending
+ * row and its mail committed) or URNE_WHY_MAIL_RECENT. Every answer costs the
+ * same work: one that mails nothing (TAKEN, MAIL_RECENT) commits its pending
+ * row written again unchanged and its mail recorded withheld (store_mail.h).
+ * A request for an address whose pending link still lives replaces it: a new link, the names typed now (the mail names them, its facts saying
  * renewal), the link mailed before dead. Whoever knows an address may so
  * replace the names, never confirm them: the mailbox's owner confirms what the
  * mail they read names (keeping the first names instead would let whoever asked

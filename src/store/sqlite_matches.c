@@ -46,16 +46,23 @@ static int read_row(urne_store *s, sqlite3_stmt *st, const char *table, const ur
 static int sq_rows(urne_store *s, const char *sql, const urne_store_param *p, int np, const char *what,
                    const char *table, const urne_store_field *f, int nf, void *row, size_t rowsize,
                    int (*fn)(void *row, void *ctx), void *ctx) {
-    /* Prepared for this use: fn may run another of these queries (the cache
-     * hands out one statement per text). */
-    sqlite3_stmt *st = urne_sql_prepare(s, sql, what);
+    /* The cached statement of sql (preparing one is most of a short query's
+     * cost), unless a caller is stepping it: fn may run another of these
+     * queries, this one too (the cache hands out one statement per text); then
+     * one prepared for this use. */
+    int busy;
+    sqlite3_stmt *st = urne_sql_stmt_idle(s, sql, &busy);
+    if (st == NULL && busy) st = urne_sql_prepare(s, sql, what);
     if (st == NULL) return -1;
     bind_all(st, p, np);
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
         stop = read_row(s, st, table, f, nf, row, rowsize) < 0 ? -1 : fn(row, ctx);
     if (!stop && rc != SQLITE_DONE) stop = urne_sql_fail(s, what);
-    sqlite3_finalize(st);
+    if (busy)
+        sqlite3_finalize(st);
+    else
+        sqlite3_reset(st); /* not left busy: a statement stepped holds its read transaction open */
     return stop;
 }
 

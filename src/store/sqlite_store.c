@@ -310,6 +310,17 @@ sqlite3_stmt *urne_sql_stmt(urne_store *s, const char *sql) {
     return NULL;
 }
 
+sqlite3_stmt *urne_sql_stmt_idle(urne_store *s, const char *sql, int *busy) {
+    urne_sqlite *q = urne_sq(s);
+    *busy = 0;
+    for (int i = 0; i < NCACHED && q->cache[i].sql; i++)
+        if (q->cache[i].sql == sql && sqlite3_stmt_busy(q->cache[i].st)) {
+            *busy = 1;
+            return NULL;
+        }
+    return urne_sql_stmt(s, sql);
+}
+
 sqlite3_stmt *urne_sql_prepare(urne_store *s, const char *sql, const char *what) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(urne_sql_db(s), sql, -1, &st, NULL) == SQLITE_OK) return st;

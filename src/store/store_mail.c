@@ -127,6 +127,26 @@ int urne_store_pending_renew(urne_store *s, const urne_initiative_pending *r) {
     return changed > 0;
 }
 
+int urne_store_pending_rewrite(urne_store *s, const urne_initiative_pending *r) {
+    urne_store_param p[9];
+    if (TEXT(s, r, token_hash, "a link's hash", &p[0]) < 0 || TEXT(s, r, territory, "a territory", &p[1]) < 0 ||
+        TEXT(s, r, sealed, "a sealed identity", &p[2]) < 0 || TEXT(s, r, marks, "a signature's marks", &p[3]) < 0 ||
+        TEXT(s, r, state, "a pending state", &p[4]) < 0)
+        return -1;
+    p[5] = num(r->requested_at), p[6] = num(r->expires_at), p[7] = num(r->signature), p[8] = num(r->id);
+    long changed;
+    /* Every column a new request writes, its keys too (their index entries
+     * written again as a new row's are), each with the value it has. */
+    if (run(s,
+            "UPDATE initiative_pending SET initiative_id = initiative_id, email_hash = email_hash, token_hash = $1,"
+            " territory = $2, sealed = $3, marks = $4, state = $5, requested_at = $6, expires_at = $7,"
+            " signature_id = $8 WHERE id = $9 AND token_hash = $1 AND state = $5 AND requested_at = $6"
+            " AND signature_id = $8",
+            p, 9, "writing a pending signature again", &changed) < 0)
+        return -1;
+    return changed > 0;
+}
+
 int urne_store_pending_confirm(urne_store *s, int64_t id, int64_t signature) {
     urne_store_param p[2] = {num(signature), num(id)};
     long changed;
@@ -150,38 +170,58 @@ int64_t urne_store_mail_purge(urne_store *s, int64_t now, const char *before) {
 
 /* ---- the outbox ---- */
 
-int64_t urne_store_mail_put(urne_store *s, const urne_mail_row *m) {
+/* Mail m added by sql, whose parameters are its object (m's, or `object`),
+ * m's recipient, subject, body, next_at, expires_at and created_at: its id, or
+ * -1. withheld: the three texts given empty. */
+static int64_t mail_insert(urne_store *s, const urne_mail_row *m, const char *object, const char *sql, int withheld) {
     urne_store_param p[7];
-    if (TEXT(s, m, object, "a mail's object", &p[0]) < 0 || TEXT(s, m, recipient, "a mail's recipient", &p[1]) < 0 ||
+    if (text(s, object ? object : m->object, sizeof m->object, "a mail's object", &p[0]) < 0 ||
+        TEXT(s, m, recipient, "a mail's recipient", &p[1]) < 0 ||
         TEXT(s, m, subject, "a mail's subject", &p[2]) < 0 || TEXT(s, m, body, "a mail's body", &p[3]) < 0 ||
         TEXT(s, m, created_at, "a mail's time", &p[6]) < 0)
         return -1;
+    if (withheld) p[1].t = p[2].t = p[3].t = "";
     p[4] = num(m->next_at), p[5] = num(m->expires_at);
     static const urne_store_field id_field[] = {INT(urne_mail_row, id)};
     urne_mail_row *got = calloc(1, sizeof *got);
     if (got == NULL) return urne_store_fail(s, "out of memory adding a mail");
-    int rc = first(s,
-                   "INSERT INTO mail_outbox(object, recipient, subject, body, state, tries, next_at, expires_at,"
-                   " created_at, done_at, error) VALUES ($1, $2, $3, $4, 'waiting', 0, $5, $6, $7, '', '') RETURNING id",
-                   p, 7, "adding a mail", "mail_outbox", id_field, 1, got, sizeof *got);
+    int rc = first(s, sql, p, 7, "adding a mail", "mail_outbox", id_field, 1, got, sizeof *got);
     int64_t id = rc == 1 && got->id > 0 ? got->id : -1;
     free(got);
     if (id < 0 && rc >= 0) return urne_store_fail(s, "adding a mail: no id came back");
     return id;
 }
 
+#define MAIL_INSERT                                                                                   \
+    "INSERT INTO mail_outbox(object, recipient, subject, body, state, tries, next_at, expires_at, created_at," \
+    " done_at, error) VALUES ($1, $2, $3, $4, "
+
+int64_t urne_store_mail_put(urne_store *s, const urne_mail_row *m) {
+    return mail_insert(s, m, NULL, MAIL_INSERT "'waiting', 0, $5, $6, $7, '', '') RETURNING id", 0);
+}
+
+int64_t urne_store_mail_withheld(urne_store *s, const urne_mail_row *m) {
+    char object[sizeof m->object];
+    if ((size_t)snprintf(object, sizeof object, "%s/withheld", m->object) >= sizeof object)
+        return urne_store_fail(s, "%s is missing or longer than the %zu bytes the store holds (refused, not cut)",
+                               "a mail's object", sizeof object - 1);
+    return mail_insert(s, m, object, MAIL_INSERT "'dropped', 0, $5, $6, $7, $7, 'withheld') RETURNING id", 1);
+}
+
 /* What a mail leaving "waiting" no longer needs (its address, its link) emptied:
  * one text for every statement that ends a mail. */
 #define MAIL_EMPTIED "recipient = '', subject = '', body = ''"
 
-int64_t urne_store_mail_drop(urne_store *s, const char *object, const char *at) {
-    urne_store_param p[2];
-    if (text(s, at, 24, "a mail's time", &p[0]) < 0 || text(s, object, 96, "a mail's object", &p[1]) < 0) return -1;
+int64_t urne_store_mail_drop(urne_store *s, const char *object, const char *before, const char *at) {
+    urne_store_param p[3];
+    if (text(s, at, 24, "a mail's time", &p[0]) < 0 || text(s, object, 96, "a mail's object", &p[1]) < 0 ||
+        text(s, before, 24, "a mail's time", &p[2]) < 0)
+        return -1;
     long changed;
     if (run(s,
             "UPDATE mail_outbox SET state = 'dropped', " MAIL_EMPTIED ", done_at = $1"
-            " WHERE object = $2 AND state = 'waiting'",
-            p, 2, "dropping a mail", &changed) < 0)
+            " WHERE object = $2 AND state = 'waiting' AND created_at < $3",
+            p, 3, "dropping a mail", &changed) < 0)
         return -1;
     return changed;
 }

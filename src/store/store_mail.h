@@ -17,7 +17,10 @@
  * dropped (its link replaced by a newer one, or past expires_at); in each of
  * those three its recipient, subject and body are emptied by the same
  * statement, and what stays is what an administrator sees (object, tries, the
- * last error, the times). Several servers on one database share it: a mail is
+ * last error, the times). A mail withheld (composed for a request that the
+ * rules answer without mailing) is added dropped, its texts empty, so that
+ * every request for a link writes the same rows (app/initiative_mail.c says
+ * why). Several servers on one database share it: a mail is
  * claimed by moving its next_at from the value read (urne_store_mail_claim), so
  * that one server sends it. Part of the store's interface (store.h); every
  * query is shared by both backends (store_mail.c), run through the backends'
@@ -58,6 +61,12 @@ int64_t urne_store_pending_put(urne_store *s, const urne_initiative_pending *p);
 /* Row p->id made pending again with p's token, territory, sealed, marks and
  * times, unless it is confirmed (inside a transaction): 1, 0 (nothing written), -1. */
 int urne_store_pending_renew(urne_store *s, const urne_initiative_pending *p);
+/* Row p->id (p as it was read) written again, every column with the value it
+ * has, unless it changed since (another request renewed or confirmed it)
+ * (inside a transaction): what a request that mails nothing writes, so that it
+ * writes what one that mails does (app/initiative_mail.c): 1, 0 (nothing
+ * written), -1. */
+int urne_store_pending_rewrite(urne_store *s, const urne_initiative_pending *p);
 /* Row `id` confirmed with its signature's id, when still pending: 1, 0, -1. */
 int urne_store_pending_confirm(urne_store *s, int64_t id, int64_t signature);
 /* The pending rows whose link expired before `now` removed (their sealed
@@ -88,9 +97,19 @@ typedef struct urne_mail_row {
 /* Add a mail (inside a transaction or not) from m's object, recipient, subject,
  * body, next_at, expires_at and created_at, waiting with 0 tries: its id, or -1. */
 int64_t urne_store_mail_put(urne_store *s, const urne_mail_row *m);
-/* The waiting mails about `object` dropped, their texts emptied (a newer link
- * replaces theirs): the count, or -1. */
-int64_t urne_store_mail_drop(urne_store *s, const char *object, const char *at);
+/* The mail m, composed for a request that mails nothing (its address signed,
+ * or a link was mailed lately), recorded withheld: added "dropped" at once
+ * (done_at = created_at, error "withheld"), without its recipient, subject and
+ * body, as a replaced mail ends, its object m's followed by "/withheld" (the
+ * drop of a row's mails, which reads them by object, never reads these: as
+ * many as the requests, their number would make it slower): its id, or -1. */
+int64_t urne_store_mail_withheld(urne_store *s, const urne_mail_row *m);
+/* The waiting mails about `object` made before `before` (ISO UTC) dropped at
+ * `at`, their texts emptied (a newer link replaces theirs: a new link's
+ * request passes the second after its own, every mail made until then; one
+ * that mails nothing, the time the live link was mailed, whose mail stays):
+ * the count, or -1. */
+int64_t urne_store_mail_drop(urne_store *s, const char *object, const char *before, const char *at);
 /* The waiting mails whose link is dead at `now` (expires_at <= now) ended in
  * one statement, their texts emptied: those never tried "dropped" with the
  * error "expired", those tried (the relay kept failing) "failed" with their

@@ -1,8 +1,8 @@
 /*
  * mail: see mail.h. The loop: the hourly purge when due; with a relay, take the
  * next mail due (claimed for two minutes: longer than libcurl's own timeouts),
- * send it, record the try; when none is due (or no relay), wait on the
- * condition for a wake or a second.
+ * send it, record the try; when none is due (or no relay), wait a second on
+ * the condition (signalled to stop).
  */
 #include "mail.h"
 
@@ -28,7 +28,7 @@ struct urne_mailer {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cond;
-    int stopping, woken;
+    int stopping;
 };
 
 /* One mail due sent and its try recorded: 1; 0 none due; -1 the store failed. */
@@ -61,14 +61,13 @@ static void *sender(void *arg) {
     int64_t purged = 0;
     pthread_mutex_lock(&m->mu);
     while (!m->stopping) {
-        m->woken = 0;
         pthread_mutex_unlock(&m->mu);
         int64_t now = (int64_t)time(NULL);
         if (now - purged >= MAIL_PURGE && urne_app_mail_purge(m->app, now) >= 0) purged = now;
         int rc = row && m->smtp ? send_one(m, row) : row ? 0 : -1;
         if (row) memset(row, 0, sizeof *row); /* the address and the link not left in memory */
         pthread_mutex_lock(&m->mu);
-        if (rc == 1 || m->woken || m->stopping) continue;
+        if (rc == 1 || m->stopping) continue;
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += 1;
@@ -108,14 +107,6 @@ urne_mailer *urne_mailer_start(urne_app *app, const char *url, const char *from,
 }
 
 int urne_mailer_sends(const urne_mailer *m) { return m != NULL && m->smtp != NULL; }
-
-void urne_mailer_wake(urne_mailer *m) {
-    if (m == NULL || m->smtp == NULL) return;
-    pthread_mutex_lock(&m->mu);
-    m->woken = 1;
-    pthread_cond_signal(&m->cond);
-    pthread_mutex_unlock(&m->mu);
-}
 
 void urne_mailer_stop(urne_mailer *m) {
     if (m == NULL) return;

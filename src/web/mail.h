@@ -9,10 +9,13 @@
  * of reach, a 4xx reply: waits doubling from 2 s to 10 min, until the link
  * expires, or after --smtp-tries when given); failed for good at once on a 5xx
  * reply; an end said on standard error with the relay's reason (and shown to
- * administrators on /admin/mail). It sleeps until a mail is due, a request
- * wakes it (urne_mailer_wake), or a second passes (a mail written by another
- * server). Hourly, with a relay or without, it removes the requests whose link
- * expired and the mails that left long ago (urne_app_mail_purge): without
+ * administrators on /admin/mail). It sleeps until a mail is due or a second
+ * passes: a mail a request put in the outbox (or another server wrote) leaves
+ * at its next look. No request wakes it: sent at once, beside the answer, the
+ * mail made the answer of a request that mails slower than one that does not,
+ * telling whether an address had signed (web/initiative_mail.c). Hourly, with
+ * a relay or without, it removes the requests whose link expired and the
+ * mails that left long ago (urne_app_mail_purge): without
  * --smtp, that is all it does. Stopped before the application closes: a mail
  * being sent is finished or left waiting; nothing is lost.
  */
@@ -34,8 +37,6 @@ urne_mailer *urne_mailer_start(urne_app *app, const char *url, const char *from,
                                char *why, size_t size);
 /* 1 when m sends mails (it has a relay), else 0 (NULL too). */
 int urne_mailer_sends(const urne_mailer *m);
-/* A mail was just put in the outbox: look now. NULL, or no relay: nothing. */
-void urne_mailer_wake(urne_mailer *m);
 /* The thread stopped (after the try in hand) and everything freed. NULL: nothing. */
 void urne_mailer_stop(urne_mailer *m);
 

@@ -200,6 +200,21 @@ class Server:
         return out
 
 
+class KeepAlive:
+    """One connection kept open for every request, as a browser keeps it (Client
+    opens one per request, whose cost, libmicrohttpd's pool mapped and unmapped,
+    would be half of what a benchmark measures). post answers the status."""
+
+    def __init__(self, port):
+        self.c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def post(self, path, body):
+        self.c.request("POST", path, body=json.dumps(body), headers={"Content-Type": "application/json"})
+        r = self.c.getresponse()
+        r.read()
+        return r.status
+
+
 class Client:
     """A user agent. login() uses the browser's way (cookie, then X-CSRF-Token on
     POSTs) unless bearer=True. source: the loopback address to connect from

@@ -294,6 +294,13 @@ try:
     check(st == 202 and d.get("pending") is True, f"pending without a relay: {st} {d}")
     check(wait_for(lambda: "no --smtp relay is given" in open(os.path.join(srv.dir, "server.log")).read(), 5),
           "the log says the mail waits for a relay")
+    # Asked again at once: no mail, and the same line (the log, as the answer, tells nothing of it).
+    said = open(os.path.join(srv.dir, "server.log")).read().count("no --smtp relay is given")
+    st, d = srv.client().post("/api/initiatives/1/mail", {"name": "Blanc", "given": "Zoé", "birth": "1999-09-09",
+                                                           "commune": "Amiens", "email": "zoe@example.org"})
+    check(st == 202 and wait_for(lambda: open(os.path.join(srv.dir, "server.log")).read()
+                                 .count("no --smtp relay is given") == said + 1, 5),
+          f"a request that mails nothing says the same line: {st} {d}")
 finally:
     srv.stop()
 srv.start()

@@ -7,7 +7,11 @@
  * spelling or names; a link 7 days old counts nothing; signing by name is
  * refused for such an initiative, and e-mail for a roll's; a renewal while
  * the link lives replaces the names with those typed now, and its mail names
- * them (whoever asked first cannot fix the names the owner confirms); the outbox's next mail claimed, tried again after a wait while the
+ * them (whoever asked first cannot fix the names the owner confirms); an
+ * answer that mails nothing (signed already, mailed lately) does the work of
+ * one that mails (its mail composed, its row written again unchanged, the mail
+ * recorded withheld without its texts, its link confirming nothing), and a
+ * mail that does not fit refuses every address alike; the outbox's next mail claimed, tried again after a wait while the
  * relay fails (past the old cap of 12 tries: until the link expires, then
  * shown failed), failed for good at once on a refusal or at the sender's cap;
  * a mail that does not fit writes nothing; the administrators' list.
@@ -15,6 +19,7 @@
 #include "helpers.h"
 
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "../../src/app/app.h"
 #include "app_fixture.h"
@@ -28,8 +33,8 @@ typedef struct fixture {
     APP_FIXTURE_FIELDS;
     urne_user nobody, admin, com1;
     char pk_hex[65];
-    char token[80];  /* the last mail's token */
-    int composed;    /* mails composed */
+    char token[80];  /* the last mail's token (composed: sent, or withheld) */
+    int composed;    /* mails composed (every answer composes one) */
     int renewals;    /* of which renewals */
     char named[160]; /* the names the last mail gave: "given name, commune" */
     int refuse;      /* compose answers -1 */
@@ -87,6 +92,42 @@ static int compose(const urne_initiative_mail_facts *m, char *subject, size_t ss
     return 0;
 }
 
+/* The count a query gives, read from the store's file as anyone could. */
+static int64_t count_of(fixture *f, const char *sql) {
+    char path[96];
+    snprintf(path, sizeof path, "%s/app.db", f->dir);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    if (sqlite3_open(path, &db) != SQLITE_OK || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s", sqlite3_errmsg(db));
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* The outbox's rows WHERE `where`. */
+static int64_t outbox(fixture *f, const char *where) {
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM mail_outbox WHERE %s", where);
+    return count_of(f, sql);
+}
+#define WITHHELD                                                                                       \
+    "state = 'dropped' AND error = 'withheld' AND recipient = '' AND subject = '' AND body = ''" \
+    " AND object LIKE 'initiative/%/pending/%/withheld'"
+
+/* Whether a pending row has the link `token` and was last mailed at `at`. */
+static int pending_is(fixture *f, const char *token, int64_t at) {
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1], sql[256];
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM initiative_pending WHERE token_hash = '%s' AND requested_at = %lld",
+             hex, (long long)at);
+    return count_of(f, sql) == 1;
+}
+
 static urne_app_status ask(fixture *f, int64_t id, const char *email, const char *birth, urne_app_outcome *o) {
     urne_initiative_signer s = {"Martin", "Jean", birth, "Amiens", "192.0.2.1", NULL};
     return urne_app_initiative_mail_sign(&f->app, &f->nobody, id, &s, email, compose, f, o);
@@ -118,18 +159,27 @@ static void test_request_and_confirm(void **state) {
     assert_int_equal(strlen(first), 64);
     assert_string_equal(f->named, "Jean Martin, Amiens");
 
+    int64_t mailed = test_now;
+    assert_int_equal(outbox(f, "state = 'waiting'"), 1);
     test_now += URNE_INITIATIVE_MAIL_RESEND - 1; /* asked again too soon: no mail */
     APP_OK(ask(f, id, "jean@example.org", "1970-01-01", &o));
     assert_string_equal(o.why, URNE_WHY_MAIL_RECENT);
     assert_int_equal(o.number, 1);
     urne_app_outcome_free(&o);
-    assert_int_equal(f->composed, 1);
+    /* the work of a mail all the same: composed, then withheld: recorded
+     * without its texts, its link never stored; the row as it was */
+    assert_int_equal(f->composed, 2);
+    assert_int_equal(outbox(f, "state = 'waiting'"), 1);
+    assert_int_equal(outbox(f, WITHHELD), 1);
+    assert_true(pending_is(f, first, mailed));
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
+                urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
     test_now += 1; /* from then on: a new link, the old one dead; asked by someone else, other names: */
     urne_initiative_signer other = {"Autre", "Paul", "1980-01-01", "Lille", "198.51.100.7", NULL};
     APP_OK(urne_app_initiative_mail_sign(&f->app, &f->nobody, id, &other, "jean@example.org", compose, f, &o));
     assert_string_equal(o.why, URNE_WHY_MAIL_SENT); /* the same answer as any request */
     urne_app_outcome_free(&o);
-    assert_int_equal(f->composed, 2);
+    assert_int_equal(f->composed, 3);
     assert_int_equal(f->renewals, 1);
     assert_string_equal(f->named, "Paul Autre, Lille"); /* the mail names the names its link confirms */
     assert_string_not_equal(first, f->token);
@@ -152,7 +202,11 @@ static void test_request_and_confirm(void **state) {
     urne_app_outcome_free(&o);
     assert_int_equal(signatures(f, id), 1);
     APP_REFUSED(f, URNE_APP_TAKEN, URNE_WHY_ALREADY_SIGNED, ask(f, id, " JEAN@example.ORG", "1980-02-02", &o_));
-    assert_int_equal(f->composed, 2);
+    assert_int_equal(f->composed, 4); /* composed and withheld, as above */
+    assert_int_equal(outbox(f, WITHHELD), 2);
+    assert_int_equal(outbox(f, "state = 'waiting'"), 1); /* the renewal's: no sender ran */
+    APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
+                urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, f->token, &o_));
     APP_REFUSED(f, URNE_APP_BAD_INPUT, URNE_WHY_UNKNOWN_LINK,
                 urne_app_initiative_mail_confirm(&f->app, &f->nobody, id, "short", &o_));
 }
@@ -203,6 +257,9 @@ static void test_expiry_and_roll(void **state) {
     assert_string_equal(o.why, URNE_WHY_CONFIRMED);
     urne_app_outcome_free(&o);
     APP_REFUSED(f, URNE_APP_TAKEN, URNE_WHY_ALREADY_SIGNED, ask(f, id, "anne@example.org", "1990-01-01", &o_));
+    f->refuse = 1; /* a mail that does not fit refuses a signed address as a new one: the answer tells nothing */
+    APP_REFUSED(f, URNE_APP_NO_MEMORY, NULL, ask(f, id, "anne@example.org", "1990-01-01", &o_));
+    f->refuse = 0;
     /* a roll's initiative takes no e-mail; e-mail rules take no share */
     int64_t roll = collecting(f, "preset = local-petition\nnational = 2\nopens = 2026-01-01\ncloses = 2026-07-01\n");
     APP_REFUSED(f, URNE_APP_STATE, URNE_WHY_NOT_BY_EMAIL, ask(f, roll, "anne@example.org", "1990-01-01", &o_));

@@ -4,7 +4,10 @@
  * address, renewed unless confirmed, confirmed once; a mail put, due at its
  * moment, claimed by one caller only, tried again, sent or failed with its
  * address and text emptied, dropped when its link is replaced, listed for the
- * administrators without address nor text; a text too long refused, not cut.
+ * administrators without address nor text; a text too long refused, not cut;
+ * a row written again as read changes nothing, and nothing once another
+ * request changed it; a mail withheld is ended at once, without its texts; a
+ * query of the outbox run again from inside its own rows' callback.
  * On SQLite in memory by default; with URNE_TEST_DB set (a PostgreSQL URL) the
  * same contracts run there, on a fresh database. And io/smtp's message: base64
  * body, the subject encoded when not ASCII.
@@ -95,6 +98,47 @@ static void test_pending(void **state) {
     urne_store_close(s);
 }
 
+/* A row written again as it was read: unchanged; once renewed or confirmed
+ * by another request since, not written (what was read is stale). */
+static void test_pending_rewrite(void **state) {
+    (void)state;
+    urne_store *s = open_store();
+    int64_t id = initiative(s);
+    urne_initiative_pending p, read, got;
+    pending(&p, id, "e1", "r1"); /* tokens of their own: on PostgreSQL the tests share one database */
+    assert_int_equal(urne_store_begin(s), 0);
+    p.id = urne_store_pending_put(s, &p);
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_pending_by_email(s, id, "e1", &read), 1);
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_pending_rewrite(s, &read), 1);
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_pending_by_email(s, id, "e1", &got), 1);
+    assert_memory_equal(&got, &read, sizeof got); /* every field as it was */
+    snprintf(p.token_hash, sizeof p.token_hash, "r2"); /* renewed by another request */
+    p.requested_at = 2000;
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_pending_renew(s, &p), 1);
+    assert_int_equal(urne_store_pending_rewrite(s, &read), 0); /* the link r1 not brought back */
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_pending_by_token(s, id, "r2", &got), 1);
+    assert_int_equal(got.requested_at, 2000);
+    assert_int_equal(urne_store_pending_by_email(s, id, "e1", &read), 1);
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_pending_confirm(s, p.id, 42), 1); /* confirmed by another request */
+    assert_int_equal(urne_store_pending_rewrite(s, &read), 0);     /* not made pending again */
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_pending_by_email(s, id, "e1", &got), 1);
+    assert_string_equal(got.state, "confirmed");
+    assert_int_equal(urne_store_pending_by_email(s, id, "e1", &read), 1);
+    assert_int_equal(urne_store_begin(s), 0);
+    assert_int_equal(urne_store_pending_rewrite(s, &read), 1); /* a confirmed row written again: still confirmed */
+    assert_int_equal(urne_store_commit(s), 0);
+    assert_int_equal(urne_store_pending_by_email(s, id, "e1", &got), 1);
+    assert_memory_equal(&got, &read, sizeof got);
+    urne_store_close(s);
+}
+
 static void mail(urne_mail_row *m, const char *object, int64_t next_at) {
     memset(m, 0, sizeof *m);
     snprintf(m->object, sizeof m->object, "%s", object);
@@ -137,7 +181,10 @@ static void test_outbox(void **state) {
     assert_int_equal(urne_store_mail_done(s, a, "failed", 12, 100, "2026-01-01T01:00:00Z", "550 no such user"), 1);
     mail(&m, "initiative/1/pending/3", 10);
     int64_t c = urne_store_mail_put(s, &m);
-    assert_int_equal(urne_store_mail_drop(s, "initiative/1/pending/3", "2026-01-01T00:00:10Z"), 1);
+    assert_int_equal(urne_store_mail_drop(s, "initiative/1/pending/3", "2026-01-01T00:00:00Z", "2026-01-01T00:00:10Z"),
+                     0); /* made at the live link's time: kept */
+    assert_int_equal(urne_store_mail_drop(s, "initiative/1/pending/3", "2026-01-01T00:00:01Z", "2026-01-01T00:00:10Z"),
+                     1);
     assert_int_equal(urne_store_mail_due(s, 1000000, &got), 0);
     urne_mail_row list[8];
     memset(list, 0, sizeof list);
@@ -165,6 +212,55 @@ static void test_outbox(void **state) {
     mail(&m, "initiative/1/pending/4", 10);
     memset(m.body, 'x', sizeof m.body); /* no NUL inside */
     assert_int_equal(urne_store_mail_put(s, &m), -1);
+    urne_store_close(s);
+}
+
+/* The unsent mails listed again from inside each of their rows (the same
+ * query): c[0] the store, c[1] the count of calls, c[2] the list read at the
+ * outer level. */
+static int nested(const urne_mail_row *m, void *ctx) {
+    void **c = ctx;
+    urne_mail_row inner[16];
+    const urne_mail_row *outer = c[2];
+    memset(inner, 0, sizeof inner);
+    assert_int_equal(urne_store_mail_each_unsent(c[0], 10, collect, inner), 0);
+    for (int i = 0; i < 16; i++) assert_int_equal(inner[i].id, outer[i].id); /* the same rows, inside */
+    assert_int_equal(m->id, outer[*(int *)c[1] % 2].id); /* and the outer goes on where it was */
+    return ++*(int *)c[1] > 8; /* read again and again (its statement reset inside): stopped */
+}
+
+/* A mail withheld: ended at once, no text kept, never due nor listed; and a
+ * query of the outbox run again inside its own rows (a statement kept for its
+ * text cannot be the one being read). On PostgreSQL the tests share one
+ * database: the other tests' mails are there too. */
+static void test_withheld_and_nested(void **state) {
+    (void)state;
+    urne_store *s = open_store();
+    urne_mail_row m;
+    mail(&m, "initiative/9/pending/1", 100);
+    int64_t w = urne_store_mail_withheld(s, &m);
+    assert_true(w > 0);
+    assert_int_equal(urne_store_mail_claim(s, w, 100, 200), 0); /* not waiting: never sent */
+    assert_int_equal(urne_store_mail_drop(s, "initiative/9/pending/1", "2026-01-02T00:00:00Z", "2026-01-02T00:00:00Z"),
+                     0); /* ended */
+    urne_mail_row list[16];
+    memset(list, 0, sizeof list);
+    assert_int_equal(urne_store_mail_each_unsent(s, 2, collect, list), 0);
+    for (int i = 0; list[i].id; i++) assert_true(list[i].id != w); /* nor listed */
+    int64_t a = urne_store_mail_put(s, &m);
+    int64_t b = urne_store_mail_put(s, &m);
+    assert_true(a > w && b > a);
+    memset(list, 0, sizeof list);
+    assert_int_equal(urne_store_mail_each_unsent(s, 10, collect, list), 0);
+    assert_int_equal(list[0].id, b);
+    assert_int_equal(list[1].id, a);
+    int calls = 0;
+    void *ctx[3] = {s, &calls, list};
+    for (int round = 0; round < 2; round++) { /* the second: the statements kept by the first */
+        calls = 0;
+        assert_int_equal(urne_store_mail_each_unsent(s, 2, nested, ctx), 0);
+        assert_int_equal(calls, 2);
+    }
     urne_store_close(s);
 }
 
@@ -212,7 +308,9 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_judge_reply),
         cmocka_unit_test(test_pending),
+        cmocka_unit_test(test_pending_rewrite),
         cmocka_unit_test(test_outbox),
+        cmocka_unit_test(test_withheld_and_nested),
         cmocka_unit_test(test_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
