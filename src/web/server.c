@@ -634,7 +634,7 @@ static void serve_close(serving *s) {
      * thread, the checker taking no job once stopping). */
     urne_signing_free(s->srv.signing);
     s->srv.signing = NULL;
-    /* After the daemon (whose requests queue mails in the store) and before
+    /* After the daemon (its requests ask the sender whether it sends) and before
      * the application and the store it uses. */
     urne_mailer_stop(s->srv.mailer); /* the mail in hand finished or left waiting */
     s->srv.mailer = NULL;
