@@ -90,9 +90,10 @@ int urne_sql_fail(urne_store *s, const char *what);
  * cached by the address of their text, so sql must be a string literal. */
 sqlite3_stmt *urne_sql_stmt(urne_store *s, const char *sql);
 
-/* urne_sql_stmt's statement for sql, unless a caller is stepping it (its rows
- * not all read, nor reset): then NULL with *busy set, for the caller to prepare
- * one of its own (urne_sql_prepare). NULL with *busy 0: failed, said on s. */
+/* urne_sql_stmt's statement for sql (a literal, as there), unless a caller is
+ * stepping it (its rows not all read, nor reset) or the cache has no room for
+ * it: then NULL with *busy set, for the caller to prepare one of its own
+ * (urne_sql_prepare). NULL with *busy 0: failed, said on s. */
 sqlite3_stmt *urne_sql_stmt_idle(urne_store *s, const char *sql, int *busy);
 
 /* A statement prepared for one use (sqlite3_finalize it), or NULL naming what. */

@@ -313,12 +313,14 @@ sqlite3_stmt *urne_sql_stmt(urne_store *s, const char *sql) {
 sqlite3_stmt *urne_sql_stmt_idle(urne_store *s, const char *sql, int *busy) {
     urne_sqlite *q = urne_sq(s);
     *busy = 0;
-    for (int i = 0; i < NCACHED && q->cache[i].sql; i++)
-        if (q->cache[i].sql == sql && sqlite3_stmt_busy(q->cache[i].st)) {
-            *busy = 1;
-            return NULL;
-        }
-    return urne_sql_stmt(s, sql);
+    for (int i = 0; i < NCACHED; i++) {
+        if (q->cache[i].sql == NULL) return urne_sql_stmt(s, sql); /* not cached yet: a free slot */
+        if (q->cache[i].sql != sql) continue;
+        if (sqlite3_stmt_busy(q->cache[i].st)) break;
+        return urne_sql_stmt(s, sql);
+    }
+    *busy = 1; /* being stepped, or the cache full: the caller prepares one for its use */
+    return NULL;
 }
 
 sqlite3_stmt *urne_sql_prepare(urne_store *s, const char *sql, const char *what) {

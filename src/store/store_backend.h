@@ -253,7 +253,8 @@ typedef struct urne_store_match_ops {
     /* Run sql (a literal) that returns no rows: 0, or -1 naming what; *changed
      * the rows it changed. */
     int (*run)(urne_store *s, const char *sql, const urne_store_param *p, int np, const char *what, long *changed);
-    /* Run sql and read each row's columns, in order, as f[0..nf) says into the
+    /* Run sql (a literal: SQLite's backend keeps its statement by the text's
+     * address) and read each row's columns, in order, as f[0..nf) says into the
      * struct at row (zeroed first), then call fn(row, ctx); fn's non-zero return
      * stops and is returned; -1 on failure (said on s, naming table). */
     int (*rows)(urne_store *s, const char *sql, const urne_store_param *p, int np, const char *what, const char *table,
