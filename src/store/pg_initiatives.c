@@ -113,7 +113,12 @@ static int pg_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_ent
     urne_pg_text(&p, e->born);
     long changed = 0;
     if (urne_pg_do(s, urne_sql_initiative_roll_put, &p, "adding a roll entry", &changed) < 0) return -1;
-    return changed > 0 ? 1 : 0;
+    if (changed == 0) return 0;
+    urne_pg_params q = {0}; /* its territory's count, in the same transaction */
+    urne_pg_int(&q, id);
+    urne_pg_text(&q, e->territory);
+    urne_pg_int(&q, e->code_hash[0] == 0 && e->letter[0] != 0);
+    return urne_pg_do(s, urne_sql_initiative_roll_counted, &q, "counting a roll entry", NULL) < 0 ? -1 : 1;
 }
 
 static int read_count(urne_store *s, const PGresult *r, int i, void *out) {
@@ -167,6 +172,7 @@ static int pg_roll_letter(urne_store *s, int64_t id, const char *key_hash, const
 }
 
 static int pg_roll_unletter(urne_store *s, int64_t id, const char *key_hash) {
+    if (change(s, urne_sql_initiative_roll_uncounted, id, &key_hash, 1, "uncounting a code") < 0) return -1;
     long a = change(s, urne_sql_initiative_roll_drop_code, id, &key_hash, 1, "taking back a code");
     long b = a < 0 ? -1 : change(s, urne_sql_initiative_roll_unletter, id, &key_hash, 1, "taking back a letter");
     return b < 0 ? -1 : a + b > 0;

@@ -213,5 +213,13 @@ const char *const urne_pg_migrations[] = {
      * unique index is what refuses a second signature of one elector made
      * through two of them. The number is kept in step with SQLite's. */
     "SELECT 1;",
+    /* 18: the roll's counts per territory kept beside it, a row each, rather
+     * than grouped from the whole roll at every start (sqlite_store.c) */
+    "CREATE TABLE initiative_roll_territories(initiative_id BIGINT NOT NULL REFERENCES initiatives(id),"
+    "  territory TEXT NOT NULL, electors BIGINT NOT NULL, anonymous BIGINT NOT NULL,"
+    "  PRIMARY KEY(initiative_id, territory));"
+    "INSERT INTO initiative_roll_territories(initiative_id, territory, electors, anonymous)"
+    "  SELECT initiative_id, territory, count(*), sum(CASE WHEN code_hash = '' AND letter <> '' THEN 1 ELSE 0 END)"
+    "  FROM initiative_roll GROUP BY initiative_id, territory;",
 };
 const int urne_pg_nmigrations = (int)(sizeof urne_pg_migrations / sizeof urne_pg_migrations[0]);

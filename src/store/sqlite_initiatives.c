@@ -119,7 +119,13 @@ static int sq_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_ent
     bind(st, 7, e->letter);
     bind(st, 8, e->born);
     if (urne_sql_step_done(s, st, "adding a roll entry") < 0) return -1;
-    return sqlite3_changes(urne_sql_db(s)) > 0 ? 1 : 0;
+    if (sqlite3_changes(urne_sql_db(s)) == 0) return 0;
+    st = urne_sql_stmt(s, urne_sql_initiative_roll_counted); /* its territory's count, in the same transaction */
+    if (st == NULL) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    bind(st, 2, e->territory);
+    sqlite3_bind_int(st, 3, e->code_hash[0] == 0 && e->letter[0] != 0);
+    return urne_sql_step_done(s, st, "counting a roll entry") < 0 ? -1 : 1;
 }
 
 static int read_entry(urne_store *s, sqlite3_stmt *st, void *out) {
@@ -178,6 +184,7 @@ static int sq_roll_letter(urne_store *s, int64_t id, const char *key_hash, const
 }
 
 static int sq_roll_unletter(urne_store *s, int64_t id, const char *key_hash) {
+    if (change(s, urne_sql_initiative_roll_uncounted, id, &key_hash, 1, "uncounting a code") < 0) return -1;
     int a = change(s, urne_sql_initiative_roll_drop_code, id, &key_hash, 1, "taking back a code");
     int b = a < 0 ? -1 : change(s, urne_sql_initiative_roll_unletter, id, &key_hash, 1, "taking back a letter");
     return b < 0 ? -1 : a + b > 0;

@@ -120,7 +120,10 @@ int urne_store_initiative_roll_letter(urne_store *s, int64_t id, const char *key
 int urne_store_initiative_roll_unletter(urne_store *s, int64_t id, const char *key_hash);
 /* fn(territory, electors, anonymous) for each territory of the roll, in order of
  * name: its entries, and how many of them are anonymous codes (a letter, no
- * code_hash; those made before migration 12 have neither and are not told). */
+ * code_hash; those made before migration 12 have neither and are not told).
+ * Read from the counts kept beside the roll (migration 18: urne_store_
+ * initiative_roll_put and _unletter keep them in their transaction), a row
+ * per territory, not from the roll itself, whatever its size. */
 int urne_store_initiative_roll_counts(urne_store *s, int64_t id,
                                       int (*fn)(const char *territory, int64_t electors, int64_t anonymous,
                                                 void *ctx),

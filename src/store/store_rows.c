@@ -72,6 +72,8 @@ const urne_store_table urne_store_tables[] = {
     {"initiative_roll", 8,
      {"initiative_id", "key_hash", "index_hash", "territory", "sealed", "code_hash", "letter", "born"}, I(0),
      "initiative_id, key_hash", NULL},
+    {"initiative_roll_territories", 4, {"initiative_id", "territory", "electors", "anonymous"},
+     I(0) | I(2) | I(3), "initiative_id, territory", NULL},
     {"initiative_signatures",
      11,
      {"id", "initiative_id", "dedup", "territory", "sealed", "receipt", "signed_at", "marks", "invalid", "letter",

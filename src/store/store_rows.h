@@ -35,7 +35,7 @@
 #include <stdint.h>
 
 /* The schema version the table descriptions below are written for. */
-#define URNE_STORE_ROWS_SCHEMA 17
+#define URNE_STORE_ROWS_SCHEMA 18
 /* The most columns a table has (elections). */
 #define URNE_STORE_ROWS_MAXCOLS 24
 

@@ -96,9 +96,23 @@ const char urne_sql_initiative_roll_unletter[] =
     " WHERE initiative_id = $1 AND key_hash = $2 AND code_hash <> ''";
 const char urne_sql_initiative_roll_homonyms[] =
     "SELECT count(*) FROM initiative_roll WHERE initiative_id = $1 AND index_hash = $2";
+/* The roll's counts per territory (migration 18): kept by the store beside the
+ * roll, in the transaction that adds an entry ($3: 1 for an anonymous code's)
+ * or takes an anonymous code's away (before its DELETE, which the subquery's
+ * conditions repeat), so that a start reads a row per territory rather than
+ * the whole roll. A territory whose entries are all gone keeps its row at 0,
+ * not read back. */
+const char urne_sql_initiative_roll_counted[] =
+    "INSERT INTO initiative_roll_territories(initiative_id, territory, electors, anonymous) VALUES ($1, $2, 1, $3)"
+    " ON CONFLICT (initiative_id, territory) DO UPDATE SET electors = initiative_roll_territories.electors + 1,"
+    " anonymous = initiative_roll_territories.anonymous + excluded.anonymous";
+const char urne_sql_initiative_roll_uncounted[] =
+    "UPDATE initiative_roll_territories SET electors = electors - 1, anonymous = anonymous - 1"
+    " WHERE initiative_id = $1 AND territory = (SELECT territory FROM initiative_roll WHERE initiative_id = $1"
+    " AND key_hash = $2 AND code_hash = '' AND letter <> '')";
 const char urne_sql_initiative_roll_counts[] =
-    "SELECT territory, count(*), sum(CASE WHEN code_hash = '' AND letter <> '' THEN 1 ELSE 0 END) FROM initiative_roll"
-    " WHERE initiative_id = $1 GROUP BY territory";
+    "SELECT territory, electors, anonymous FROM initiative_roll_territories WHERE initiative_id = $1 AND electors > 0"
+    " ORDER BY territory";
 
 const char urne_sql_initiative_receipt[] =
     URNE_SQL_SIGNATURE_COLS " WHERE initiative_id = $1 AND receipt = $2 AND receipt <> ''";
@@ -624,7 +638,8 @@ const char *const urne_store_sql_texts[] = {
     urne_sql_user_each,   urne_sql_session_put,       urne_sql_session_get,     urne_sql_session_delete,
     urne_sql_initiative_put, urne_sql_initiative_get, urne_sql_initiative_update, urne_sql_initiative_each,
     urne_sql_initiative_roll_put, urne_sql_initiative_roll_find, urne_sql_initiative_roll_homonyms,
-    urne_sql_initiative_roll_counts, urne_sql_initiative_roll_code, urne_sql_initiative_roll_letter,
+    urne_sql_initiative_roll_counts, urne_sql_initiative_roll_counted, urne_sql_initiative_roll_uncounted,
+    urne_sql_initiative_roll_code, urne_sql_initiative_roll_letter,
     urne_sql_initiative_roll_drop_code, urne_sql_initiative_roll_unletter, urne_sql_initiative_receipt,
     urne_sql_initiative_signature_get, urne_sql_initiative_invalidate, urne_sql_initiative_signatures_each,
     urne_sql_initiative_signature_counts, urne_sql_initiative_signature_days, urne_sql_initiative_signature_day_next,

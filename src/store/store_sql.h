@@ -151,6 +151,8 @@ extern const char urne_sql_initiative_roll_homonyms[];
 /* $1 initiative: territory, count(*), anonymous codes, unordered (the caller sorts: the two
  * backends order texts differently). */
 extern const char urne_sql_initiative_roll_counts[];
+extern const char urne_sql_initiative_roll_counted[];
+extern const char urne_sql_initiative_roll_uncounted[];
 
 /* The columns every signature's SELECT reads, then FROM initiative_signatures. */
 #define URNE_SQL_SIGNATURE_COLS                                                                               \

@@ -167,6 +167,13 @@ open(rules, "w").write("preset = local-petition\nnational = 3\nopens = 2020-01-0
 p = run("initiative", "create", "--db", url, "--user", "admin", "--title", "Avant 15", "--rules", rules,
         "--authority-key", key)
 iid = int(re.search(r"initiative (\d+) created", p.stdout).group(1))
+roll = os.path.join(srv.dir, "roll14.csv")
+open(roll, "w").write("nom;prenoms;naissance;commune;territoire\nDupont;Jean;1970-03-04;Lille;Nord\n"
+                      "Martin;Léa;1980-01-02;Arras;Pas-de-Calais\nPetit;Zoé;1990-05-06;Roubaix;Nord\n")
+run("initiative", "import-roll", "--db", url, "--user", "admin", "--id", str(iid), roll)
+ROLL_KEPT = (f"SELECT string_agg(territory || ' ' || electors, ';' ORDER BY territory)"
+             f" FROM initiative_roll_territories WHERE initiative_id = {iid}")
+check(psql(url, ROLL_KEPT) == "Nord 2;Pas-de-Calais 1", "18: the roll's counts kept as it is imported")
 old_codes = ["K3M9Q7TVWX0123456789", "ABCDEFGHJKMNPQRSTVWX", "00000111112222233333"]
 rows = ",".join("(%d, 'd%d', 'Lille', 'sealed', '%s', '2026-12-06T10:00:0%dZ', '', '%s', '')"
                 % (iid, i, hashlib.sha256(c.encode()).hexdigest(), i, "Contestée." if i == 1 else "")
@@ -180,10 +187,22 @@ psql(url, "DROP INDEX initiative_signatures_receipt",
      "ALTER TABLE initiative_signatures ADD CONSTRAINT receipts_renamed_by_hand UNIQUE(initiative_id, receipt)",
      "INSERT INTO initiative_signatures(initiative_id, dedup, territory, sealed, receipt, signed_at, marks, invalid,"
      " letter) VALUES " + rows,
+     "DROP TABLE initiative_roll_territories",  # 18's
      "UPDATE urne_schema SET version = 14")
 p = run("initiative", "recount", "--db", url, "--id", str(iid))
 check("2 valid signature(s), 1 invalidated" in p.stdout, f"migrated from 14: the same counts: {p.stdout}")
 check(psql(url, "SELECT version FROM urne_schema") == str(LAST), "at the last migration")
+# 18: the roll's counts per territory, counted from the roll by the migration
+# (the roll imported above, before the store was taken back to 14).
+KEPT = ("SELECT string_agg(initiative_id || ' ' || territory || ' ' || electors || ' ' || anonymous, ';'"
+        " ORDER BY initiative_id, territory) FROM initiative_roll_territories WHERE electors > 0")
+GROUPED = ("SELECT string_agg(initiative_id || ' ' || territory || ' ' || n || ' ' || a, ';'"
+           " ORDER BY initiative_id, territory) FROM (SELECT initiative_id, territory, count(*) AS n,"
+           " sum(CASE WHEN code_hash = '' AND letter <> '' THEN 1 ELSE 0 END) AS a FROM initiative_roll"
+           " GROUP BY initiative_id, territory) g")
+kept, grouped = psql(url, KEPT), psql(url, GROUPED)
+check(kept == grouped == f"{iid} Nord 2 0;{iid} Pas-de-Calais 1 0",
+      f"18: the roll's counts counted by the migration equal the roll grouped: {kept!r} {grouped!r}")
 check(psql(url, "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename ="
            " 'initiative_signatures'")
       == "initiative_signatures_initiative_id_dedup_key,initiative_signatures_pkey,initiative_signatures_receipt,"

@@ -446,6 +446,7 @@ static void back_to_14(const char *path, const char *const *codes, const int64_t
         "INSERT INTO s14 SELECT id, initiative_id, dedup, territory, sealed, 'r' || id, signed_at, marks, invalid,"
         "  letter FROM initiative_signatures;"
         "DROP TABLE initiative_signatures;ALTER TABLE s14 RENAME TO initiative_signatures;"
+        "DROP TABLE initiative_roll_territories;" /* migration 18's */
         "CREATE INDEX initiative_signatures_count ON initiative_signatures(initiative_id, territory, invalid);"
         "CREATE INDEX initiative_signatures_valid ON initiative_signatures(initiative_id, invalid, signed_at);";
     if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s", msg);
@@ -490,7 +491,7 @@ static void test_receipts_before_15(void **state) {
     back_to_14(path, codes, sigs, 3);
     f->store = urne_store_open(path, err, sizeof err);
     if (f->store == NULL) fail_msg("%s", err);
-    assert_int_equal(urne_store_schema_version(f->store), 17); /* 15, 16's index, 17 without the dedup index */
+    assert_int_equal(urne_store_schema_version(f->store), 18); /* 15, 16's index, 17 without the dedup index, 18's counts */
     app_open(f);
     assert_int_equal(territory_count(f, id, "Nord"), 2);
     assert_int_equal(territory_count(f, id, "Pas-de-Calais"), 0);

@@ -649,7 +649,7 @@ static int count_grant(const urne_store_grant *g, void *ctx) {
 
 static void test_grants(void **state) {
     urne_store *s = open_ok(":memory:");
-    assert_int_equal(urne_store_schema_version(s), 17); /* 17: SQLite's signatures deduplicated in memory, 16: one index by validity and time carrying the territory, 15: receipts carrying their signature's id, 14: e-mail confirmation and the outbox, 3: notices, 4: grants, 5: zones, 6: initiatives, 7: matching, 8: forums, 9: the signatures' count index, 10: their index by time, 11: secrets, 12: codes bound to the roll, 13: the matching's distances */
+    assert_int_equal(urne_store_schema_version(s), 18); /* 18: the roll's counts per territory kept beside it, 17: SQLite's signatures deduplicated in memory, 16: one index by validity and time carrying the territory, 15: receipts carrying their signature's id, 14: e-mail confirmation and the outbox, 3: notices, 4: grants, 5: zones, 6: initiatives, 7: matching, 8: forums, 9: the signatures' count index, 10: their index by time, 11: secrets, 12: codes bound to the roll, 13: the matching's distances */
     assert_int_equal(urne_store_begin(s), 0);
     int64_t ana = urne_store_user_create(s, "ana", "h", URNE_ROLE_OBSERVER, 1);
     int64_t bob = urne_store_user_create(s, "bob", "h", URNE_ROLE_OBSERVER, 1);

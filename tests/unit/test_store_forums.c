@@ -297,6 +297,7 @@ static void test_upgrade_from_7(void **state) {
         "DROP TABLE match_distances;DROP TABLE match_limits;DROP TABLE match_runs;"
         "DROP TABLE initiative_pending;DROP TABLE mail_outbox;"
         "DROP TABLE forum_bans;DROP TABLE forum_posts;DROP TABLE forums;DROP TABLE grants;"
+        "DROP TABLE initiative_roll_territories;"
         "CREATE TABLE grants(user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
         "  space TEXT NOT NULL CHECK(space <> ''),"
         "  role TEXT NOT NULL CHECK(role IN ('observer','secretary','commission','admin')),"
@@ -311,7 +312,7 @@ static void test_upgrade_from_7(void **state) {
     sqlite3_close(db);
     s = urne_store_open(path, err, sizeof err);
     if (s == NULL) fail_msg("%s", err);
-    assert_int_equal(urne_store_schema_version(s), 17); /* the forums' 8, and the migrations after it */
+    assert_int_equal(urne_store_schema_version(s), 18); /* the forums' 8, and the migrations after it */
     urne_store_grant g;
     assert_int_equal(urne_store_grant_get(s, 1, "org/nord", &g), 1);
     assert_int_equal(g.role, URNE_ROLE_COMMISSION);

@@ -6,7 +6,10 @@
  * nothing), found by its receipt, invalidated once, listed in order, and a text
  * too long refused whole; the valid ones counted per UTC day and listed by id
  * from their index (migrations 10 and 16), an invalidated one in neither; the
- * counts per territory in order, past the size SQLite's table of them starts at. tests/pg runs the same contracts on PostgreSQL through
+ * counts per territory in order, past the size SQLite's table of them starts at;
+ * the roll's counts per territory kept beside it (migration 18) equal to the
+ * roll grouped, after entries added, lettered and taken back, and after the
+ * migration from a store without them. tests/pg runs the same contracts on PostgreSQL through
  * the server.
  */
 #include <setjmp.h>
@@ -17,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
 #include "../../src/store/store.h"
 
@@ -436,6 +441,127 @@ static void test_counts_many_territories(void **state) {
     urne_store_close(s);
 }
 
+/* The roll's counts per territory, as urne_store_initiative_roll_counts gives
+ * them or as the roll grouped says: "TERRITORY electors anonymous;" each. */
+typedef struct counts_text {
+    char text[512];
+} counts_text;
+
+static int counts_add(const char *territory, int64_t electors, int64_t anonymous, void *ctx) {
+    counts_text *c = ctx;
+    size_t n = strlen(c->text);
+    snprintf(c->text + n, sizeof c->text - n, "%s %lld %lld;", territory, (long long)electors, (long long)anonymous);
+    return 0;
+}
+
+static void counts_grouped(const char *path, int64_t id, counts_text *out) {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT territory, count(*), sum(code_hash = '' AND letter <> '')"
+                                        " FROM initiative_roll WHERE initiative_id = ?1 GROUP BY territory"
+                                        " ORDER BY territory",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(st, 1, id);
+    out->text[0] = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        counts_add((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                   sqlite3_column_int64(st, 2), out);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static void counts_kept(urne_store *s, int64_t id, counts_text *out) {
+    out->text[0] = 0;
+    assert_int_equal(urne_store_initiative_roll_counts(s, id, counts_add, out), 0);
+}
+
+static void raw_exec(const char *path, const char *sql) {
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s", msg);
+    sqlite3_close(db);
+}
+
+/* Migration 18: the counts a start reads are kept beside the roll, and equal
+ * the roll grouped whatever was done to it: entries added (a duplicate adding
+ * nothing), an anonymous code added then taken back (the last entry of its
+ * territory: that territory no longer told), a letter given then taken back;
+ * another initiative's roll apart. Then the same store as it was before 18
+ * (without them): the migration counts them from the roll. */
+static void test_roll_counts_kept(void **state) {
+    (void)state;
+    char dir[] = "/tmp/urne-test-roll-counts-XXXXXX", path[80];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/store.db", dir);
+    char err[600];
+    urne_store *s = urne_store_open(path, err, sizeof err);
+    if (s == NULL) fail_msg("%s", err);
+    int64_t id = put_initiative(s), other = put_initiative(s);
+    urne_initiative_roll_entry e;
+    char key[65] = {0}, code[65] = {0};
+    assert_int_equal(urne_store_begin(s), 0);
+    const char *territories[] = {"75", "2A", "75", "Zé", "75", "2A"};
+    for (int i = 0; i < 6; i++) {
+        roll_entry(&e, (char)('a' + i), 'x', territories[i]);
+        assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+        assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 0); /* twice: counted once */
+    }
+    roll_entry(&e, 'a', 'x', "Oise");
+    assert_int_equal(urne_store_initiative_roll_put(s, other, &e), 1); /* another initiative's */
+    roll_entry(&e, '8', 'z', "2A"); /* anonymous codes: no code_hash, a letter */
+    snprintf(e.letter, sizeof e.letter, "2A/1");
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    roll_entry(&e, '9', 'z', "Oise");
+    snprintf(e.letter, sizeof e.letter, "Oise/1");
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    memset(key, 'a', 64);
+    memset(code, 'c', 64);
+    assert_int_equal(urne_store_initiative_roll_letter(s, id, key, code, "75/a/1", "1970-03-04"), 1);
+    assert_int_equal(urne_store_commit(s), 0);
+    counts_text kept, grouped;
+    counts_kept(s, id, &kept);
+    counts_grouped(path, id, &grouped);
+    assert_string_equal(kept.text, "2A 3 1;75 3 0;Oise 1 1;Zé 1 0;");
+    assert_string_equal(kept.text, grouped.text);
+
+    assert_int_equal(urne_store_begin(s), 0);
+    memset(key, '9', 64);
+    assert_int_equal(urne_store_initiative_roll_unletter(s, id, key), 1); /* Oise's code: its only entry */
+    memset(key, 'a', 64);
+    assert_int_equal(urne_store_initiative_roll_unletter(s, id, key), 1); /* the letter off an elector */
+    memset(key, 'b', 64);
+    assert_int_equal(urne_store_initiative_roll_unletter(s, id, key), 0); /* no code: nothing */
+    assert_int_equal(urne_store_commit(s), 0);
+    counts_kept(s, id, &kept);
+    counts_grouped(path, id, &grouped);
+    assert_string_equal(kept.text, "2A 3 1;75 3 0;Zé 1 0;");
+    assert_string_equal(kept.text, grouped.text);
+    counts_kept(s, other, &kept);
+    assert_string_equal(kept.text, "Oise 1 0;");
+    urne_store_close(s);
+
+    /* The store as it was before migration 18. */
+    raw_exec(path, "DROP TABLE initiative_roll_territories; PRAGMA user_version = 17;");
+    s = urne_store_open(path, err, sizeof err);
+    if (s == NULL) fail_msg("%s", err);
+    counts_kept(s, id, &kept);
+    assert_string_equal(kept.text, "2A 3 1;75 3 0;Zé 1 0;");
+    counts_kept(s, other, &kept);
+    assert_string_equal(kept.text, "Oise 1 0;");
+    urne_store_close(s);
+    unlink(path);
+    char wal[96];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    unlink(wal);
+    rmdir(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_initiative_rows),
@@ -445,6 +571,7 @@ int main(void) {
         cmocka_unit_test(test_days_and_valid_ids),
         cmocka_unit_test(test_counts_per_territory),
         cmocka_unit_test(test_counts_many_territories),
+        cmocka_unit_test(test_roll_counts_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
