@@ -113,12 +113,16 @@ static int pg_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_ent
     urne_pg_text(&p, e->born);
     long changed = 0;
     if (urne_pg_do(s, urne_sql_initiative_roll_put, &p, "adding a roll entry", &changed) < 0) return -1;
-    if (changed == 0) return 0;
-    urne_pg_params q = {0}; /* its territory's count, in the same transaction */
-    urne_pg_int(&q, id);
-    urne_pg_text(&q, e->territory);
-    urne_pg_int(&q, e->code_hash[0] == 0 && e->letter[0] != 0);
-    return urne_pg_do(s, urne_sql_initiative_roll_counted, &q, "counting a roll entry", NULL) < 0 ? -1 : 1;
+    return changed > 0 ? 1 : 0;
+}
+
+static int pg_roll_count(urne_store *s, int64_t id, const char *territory, int64_t electors, int64_t anonymous) {
+    urne_pg_params p = {0};
+    urne_pg_int(&p, id);
+    urne_pg_text(&p, territory);
+    urne_pg_int(&p, electors);
+    urne_pg_int(&p, anonymous);
+    return urne_pg_do(s, urne_sql_initiative_roll_counted, &p, "counting the roll's entries", NULL);
 }
 
 static int read_count(urne_store *s, const PGresult *r, int i, void *out) {
@@ -291,6 +295,7 @@ const urne_store_initiative_ops urne_pg_initiative_ops = {
     .roll_code = pg_roll_code,
     .roll_letter = pg_roll_letter,
     .roll_unletter = pg_roll_unletter,
+    .roll_count = pg_roll_count,
     .roll_counts = pg_roll_counts,
     .sign = pg_sign,
     .receipt = pg_receipt,

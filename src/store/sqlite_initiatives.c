@@ -119,13 +119,17 @@ static int sq_roll_put(urne_store *s, int64_t id, const urne_initiative_roll_ent
     bind(st, 7, e->letter);
     bind(st, 8, e->born);
     if (urne_sql_step_done(s, st, "adding a roll entry") < 0) return -1;
-    if (sqlite3_changes(urne_sql_db(s)) == 0) return 0;
-    st = urne_sql_stmt(s, urne_sql_initiative_roll_counted); /* its territory's count, in the same transaction */
+    return sqlite3_changes(urne_sql_db(s)) > 0 ? 1 : 0;
+}
+
+static int sq_roll_count(urne_store *s, int64_t id, const char *territory, int64_t electors, int64_t anonymous) {
+    sqlite3_stmt *st = urne_sql_stmt(s, urne_sql_initiative_roll_counted);
     if (st == NULL) return -1;
     sqlite3_bind_int64(st, 1, id);
-    bind(st, 2, e->territory);
-    sqlite3_bind_int(st, 3, e->code_hash[0] == 0 && e->letter[0] != 0);
-    return urne_sql_step_done(s, st, "counting a roll entry") < 0 ? -1 : 1;
+    bind(st, 2, territory);
+    sqlite3_bind_int64(st, 3, electors);
+    sqlite3_bind_int64(st, 4, anonymous);
+    return urne_sql_step_done(s, st, "counting the roll's entries") < 0 ? -1 : 0;
 }
 
 static int read_entry(urne_store *s, sqlite3_stmt *st, void *out) {
@@ -451,6 +455,7 @@ const urne_store_initiative_ops urne_sqlite_initiative_ops = {
     .roll_code = sq_roll_code,
     .roll_letter = sq_roll_letter,
     .roll_unletter = sq_roll_unletter,
+    .roll_count = sq_roll_count,
     .roll_counts = sq_roll_counts,
     .sign = sq_sign,
     .warm = urne_sqlite_dedup_warm,

@@ -19,6 +19,7 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -171,7 +172,10 @@ void urne_store_where_safe(const char *where, char *out, size_t size) {
 }
 
 void urne_store_close(urne_store *s) {
-    if (s) s->ops->core->close(s);
+    if (s == NULL) return;
+    free(s->tallies);
+    s->tallies = NULL;
+    s->ops->core->close(s);
 }
 
 const char *urne_store_error(const urne_store *s) { return s->error; }
@@ -184,9 +188,59 @@ int urne_store_backup(urne_store *s, const char *dest) {
     return s->ops->core->backup(s, dest);
 }
 
-int urne_store_begin(urne_store *s) { return s->ops->core->begin(s); }
-int urne_store_commit(urne_store *s) { return s->ops->core->commit(s); }
-void urne_store_rollback(urne_store *s) { s->ops->core->rollback(s); }
+/* The roll's counts per territory (migration 18) follow its entries: each
+ * entry roll_put adds is tallied here, in memory, and the transaction's
+ * tallies are written at its commit, a row per territory. An import of a
+ * million entries so moves a hundred rows once, where a count moved per
+ * entry updated the same few rows a million times in one transaction: on
+ * PostgreSQL, each update a new version of the row to step over, which made
+ * an import of 100,000 electors take 38-49 s instead of 6.5 s. A code taken
+ * back moves its territory's count at once (the backend's roll_unletter): a
+ * few at a time, its territory known only to the store. */
+static int tally_add(urne_store *s, int64_t id, const char *territory, int anonymous) {
+    for (size_t i = 0; i < s->ntallies; i++) {
+        urne_store_roll_tally *t = &s->tallies[i];
+        if (t->id == id && strcmp(t->territory, territory) == 0) {
+            t->electors++;
+            t->anonymous += anonymous;
+            return 0;
+        }
+    }
+    if (s->ntallies == s->captallies) {
+        size_t cap = s->captallies ? 2 * s->captallies : 16;
+        urne_store_roll_tally *grown = realloc(s->tallies, cap * sizeof *grown);
+        if (grown == NULL) return urne_store_fail(s, "counting a roll entry: out of memory");
+        s->tallies = grown;
+        s->captallies = cap;
+    }
+    urne_store_roll_tally *t = &s->tallies[s->ntallies++];
+    t->id = id;
+    snprintf(t->territory, sizeof t->territory, "%s", territory);
+    t->electors = 1;
+    t->anonymous = anonymous;
+    return 0;
+}
+
+int urne_store_begin(urne_store *s) {
+    s->ntallies = 0;
+    return s->ops->core->begin(s);
+}
+
+int urne_store_commit(urne_store *s) {
+    size_t n = s->ntallies;
+    s->ntallies = 0;
+    for (size_t i = 0; i < n; i++) {
+        const urne_store_roll_tally *t = &s->tallies[i];
+        if (s->ops->initiatives->roll_count(s, t->id, t->territory, t->electors, t->anonymous) < 0)
+            return -1; /* the caller rolls back: the entries with their counts */
+    }
+    return s->ops->core->commit(s);
+}
+
+void urne_store_rollback(urne_store *s) {
+    s->ntallies = 0;
+    s->ops->core->rollback(s);
+}
 int urne_store_read_begin(urne_store *s) { return s->ops->core->read_begin(s); }
 void urne_store_read_end(urne_store *s) { s->ops->core->read_end(s); }
 
@@ -621,7 +675,9 @@ int urne_store_initiative_roll_put(urne_store *s, int64_t id, const urne_initiat
         FIELD(s, e, code_hash, "a roll entry's code") < 0 || FIELD(s, e, letter, "a roll entry's letter") < 0 ||
         FIELD(s, e, born, "a roll entry's birth date") < 0)
         return -1;
-    return s->ops->initiatives->roll_put(s, id, e);
+    int put = s->ops->initiatives->roll_put(s, id, e);
+    if (put == 1 && tally_add(s, id, e->territory, e->code_hash[0] == 0 && e->letter[0] != 0) < 0) return -1;
+    return put;
 }
 
 int urne_store_initiative_roll_find(urne_store *s, int64_t id, const char *key_hash, const char *index_hash,

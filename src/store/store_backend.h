@@ -135,6 +135,10 @@ typedef struct urne_store_initiative_ops {
     int (*roll_letter)(urne_store *s, int64_t id, const char *key_hash, const char *code_hash, const char *letter,
                        const char *born);
     int (*roll_unletter)(urne_store *s, int64_t id, const char *key_hash);
+    /* The roll's counts of a territory moved by (electors, anonymous), its row
+     * made if need be (inside a transaction): 0, or -1. store.c calls it at
+     * commit with what roll_put added in the transaction, a row per territory. */
+    int (*roll_count)(urne_store *s, int64_t id, const char *territory, int64_t electors, int64_t anonymous);
     int (*roll_counts)(urne_store *s, int64_t id,
                        int (*fn)(const char *territory, int64_t electors, int64_t anonymous, void *ctx), void *ctx);
     int64_t (*sign)(urne_store *s, const urne_initiative_signature *sig);
@@ -279,8 +283,18 @@ typedef struct urne_store_ops {
 } urne_store_ops;
 
 /* What every store starts with. */
+/* The roll entries added in the transaction under way, per initiative and
+ * territory: written to the roll's counts at its commit (store.c). */
+typedef struct urne_store_roll_tally {
+    int64_t id;
+    char territory[64];
+    int64_t electors, anonymous;
+} urne_store_roll_tally;
+
 struct urne_store {
     const urne_store_ops *ops;
+    urne_store_roll_tally *tallies; /* the transaction's roll entries counted (store.c) */
+    size_t ntallies, captallies;
     char error[512];
     urne_phrase why; /* the same failure as a code with parameters (urne_store_error_phrase) */
     int unavailable; /* urne_store_unavailable: set and read with __atomic builtins */

@@ -97,14 +97,15 @@ const char urne_sql_initiative_roll_unletter[] =
 const char urne_sql_initiative_roll_homonyms[] =
     "SELECT count(*) FROM initiative_roll WHERE initiative_id = $1 AND index_hash = $2";
 /* The roll's counts per territory (migration 18): kept by the store beside the
- * roll, in the transaction that adds an entry ($3: 1 for an anonymous code's)
- * or takes an anonymous code's away (before its DELETE, which the subquery's
- * conditions repeat), so that a start reads a row per territory rather than
- * the whole roll. A territory whose entries are all gone keeps its row at 0,
- * not read back. */
+ * roll, in the transaction that adds entries (at its commit, the entries added
+ * per territory, store.c) or takes an anonymous code's away (before its
+ * DELETE, which the subquery's conditions repeat), so that a start reads a row
+ * per territory rather than the whole roll. A territory whose entries are all
+ * gone keeps its row at 0, not read back. */
 const char urne_sql_initiative_roll_counted[] =
-    "INSERT INTO initiative_roll_territories(initiative_id, territory, electors, anonymous) VALUES ($1, $2, 1, $3)"
-    " ON CONFLICT (initiative_id, territory) DO UPDATE SET electors = initiative_roll_territories.electors + 1,"
+    "INSERT INTO initiative_roll_territories(initiative_id, territory, electors, anonymous) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (initiative_id, territory) DO UPDATE SET"
+    " electors = initiative_roll_territories.electors + excluded.electors,"
     " anonymous = initiative_roll_territories.anonymous + excluded.anonymous";
 const char urne_sql_initiative_roll_uncounted[] =
     "UPDATE initiative_roll_territories SET electors = electors - 1, anonymous = anonymous - 1"
