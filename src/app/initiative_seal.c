@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/urne_base64.h"
+
 #define PREFIX "2:"
 #define HEAD (crypto_box_PUBLICKEYBYTES + crypto_box_NONCEBYTES)
 
@@ -65,8 +67,7 @@ int urne_sealer_box(urne_sealer *s, int64_t now, const unsigned char *text, size
     assert(s && out && size > 0 && (text || len == 0));
     out[0] = 0;
     size_t raw = HEAD + crypto_box_MACBYTES + len;
-    if (len > size || sizeof PREFIX - 1 + sodium_base64_encoded_len(raw, sodium_base64_VARIANT_ORIGINAL) > size)
-        return -1;
+    if (len > size || sizeof PREFIX - 1 + URNE_BASE64_LEN(raw) + 1 > size) return -1;
     if ((s->uses == 0 || s->uses >= URNE_SEALER_USES || now != s->second) && batch_begin(s, now) < 0) return -1;
     unsigned char *box = malloc(raw);
     if (box == NULL) return -1;
@@ -75,8 +76,7 @@ int urne_sealer_box(urne_sealer *s, int64_t now, const unsigned char *text, size
     int rc = crypto_box_easy_afternm(box + HEAD, text, len, box + crypto_box_PUBLICKEYBYTES, s->shared);
     if (rc == 0) {
         memcpy(out, PREFIX, sizeof PREFIX - 1);
-        sodium_bin2base64(out + sizeof PREFIX - 1, size - (sizeof PREFIX - 1), box, raw,
-                          sodium_base64_VARIANT_ORIGINAL);
+        urne_base64_encode(out + sizeof PREFIX - 1, size - (sizeof PREFIX - 1), box, raw); /* room checked above */
         s->uses++;
     }
     sodium_memzero(box, raw);
