@@ -226,14 +226,22 @@ int urne_store_begin(urne_store *s) {
     return s->ops->core->begin(s);
 }
 
-int urne_store_commit(urne_store *s) {
+/* The transaction's tallies written to the roll's counts: 0, or -1 (the
+ * caller rolls back: the entries with their counts). Also before a code is
+ * taken back, or the counts read, in the same transaction: they then see the
+ * entries added before. */
+static int tallies_flush(urne_store *s) {
     size_t n = s->ntallies;
     s->ntallies = 0;
     for (size_t i = 0; i < n; i++) {
         const urne_store_roll_tally *t = &s->tallies[i];
-        if (s->ops->initiatives->roll_count(s, t->id, t->territory, t->electors, t->anonymous) < 0)
-            return -1; /* the caller rolls back: the entries with their counts */
+        if (s->ops->initiatives->roll_count(s, t->id, t->territory, t->electors, t->anonymous) < 0) return -1;
     }
+    return 0;
+}
+
+int urne_store_commit(urne_store *s) {
+    if (tallies_flush(s) < 0) return -1;
     return s->ops->core->commit(s);
 }
 
@@ -702,6 +710,7 @@ int urne_store_initiative_roll_letter(urne_store *s, int64_t id, const char *key
 
 int urne_store_initiative_roll_unletter(urne_store *s, int64_t id, const char *key_hash) {
     assert(key_hash != NULL);
+    if (tallies_flush(s) < 0) return -1; /* a code added in this transaction is counted before it goes */
     return s->ops->initiatives->roll_unletter(s, id, key_hash);
 }
 
@@ -710,6 +719,7 @@ int urne_store_initiative_roll_counts(urne_store *s, int64_t id,
                                                 void *ctx),
                                       void *ctx) {
     assert(fn != NULL);
+    if (tallies_flush(s) < 0) return -1; /* inside a transaction that added entries: with them */
     return s->ops->initiatives->roll_counts(s, id, fn, ctx);
 }
 

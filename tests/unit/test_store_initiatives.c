@@ -542,6 +542,35 @@ static void test_roll_counts_kept(void **state) {
     assert_string_equal(kept.text, grouped.text);
     counts_kept(s, other, &kept);
     assert_string_equal(kept.text, "Oise 1 0;");
+
+    /* In one transaction: a code of a territory new to the roll added and
+     * taken back (its count with it); another added and the counts read (with
+     * it); then entries added and the transaction rolled back (nothing of them
+     * counted). */
+    assert_int_equal(urne_store_begin(s), 0);
+    roll_entry(&e, '7', 'z', "Var");
+    snprintf(e.letter, sizeof e.letter, "Var/1");
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    memset(key, '7', 64);
+    assert_int_equal(urne_store_initiative_roll_unletter(s, id, key), 1);
+    roll_entry(&e, '5', 'z', "Zé");
+    snprintf(e.letter, sizeof e.letter, "Zé/2");
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    counts_kept(s, id, &kept);
+    assert_string_equal(kept.text, "2A 3 1;75 3 0;Zé 2 1;");
+    memset(key, '5', 64);
+    assert_int_equal(urne_store_initiative_roll_unletter(s, id, key), 1);
+    assert_int_equal(urne_store_commit(s), 0);
+    counts_kept(s, id, &kept);
+    counts_grouped(path, id, &grouped);
+    assert_string_equal(kept.text, "2A 3 1;75 3 0;Zé 1 0;");
+    assert_string_equal(kept.text, grouped.text);
+    assert_int_equal(urne_store_begin(s), 0);
+    roll_entry(&e, '6', 'z', "75");
+    assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    urne_store_rollback(s);
+    counts_kept(s, id, &kept);
+    assert_string_equal(kept.text, "2A 3 1;75 3 0;Zé 1 0;");
     urne_store_close(s);
 
     /* The store as it was before migration 18. */
