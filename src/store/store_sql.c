@@ -86,9 +86,12 @@ const char urne_sql_initiative_roll_find[] = ROLL_COLS " WHERE initiative_id = $
 /* Through the partial unique index of migration 12 (codes are unique per initiative). */
 const char urne_sql_initiative_roll_code[] = ROLL_COLS " WHERE initiative_id = $1 AND code_hash = $2 AND code_hash <> ''";
 #undef ROLL_COLS
+/* An entry with a letter and no code_hash is an anonymous code's (its key the
+ * code's hash): it has its code, and is never lettered (its territory's count
+ * of anonymous codes would go wrong, migration 18). */
 const char urne_sql_initiative_roll_letter[] =
     "UPDATE initiative_roll SET code_hash = $1, letter = $2, born = $3"
-    " WHERE initiative_id = $4 AND key_hash = $5 AND code_hash = ''";
+    " WHERE initiative_id = $4 AND key_hash = $5 AND code_hash = '' AND letter = ''";
 const char urne_sql_initiative_roll_drop_code[] =
     "DELETE FROM initiative_roll WHERE initiative_id = $1 AND key_hash = $2 AND code_hash = '' AND letter <> ''";
 const char urne_sql_initiative_roll_unletter[] =

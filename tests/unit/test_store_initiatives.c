@@ -521,6 +521,8 @@ static void test_roll_counts_kept(void **state) {
     memset(key, 'a', 64);
     memset(code, 'c', 64);
     assert_int_equal(urne_store_initiative_roll_letter(s, id, key, code, "75/a/1", "1970-03-04"), 1);
+    memset(key, '8', 64); /* an anonymous code's entry: it has its code */
+    assert_int_equal(urne_store_initiative_roll_letter(s, id, key, "e", "2A/x/1", "1970-03-04"), 0);
     assert_int_equal(urne_store_commit(s), 0);
     counts_text kept, grouped;
     counts_kept(s, id, &kept);
