@@ -295,6 +295,8 @@ struct urne_store {
     const urne_store_ops *ops;
     urne_store_roll_tally *tallies; /* the transaction's roll entries counted (store.c) */
     size_t ntallies, captallies;
+    size_t *tally_slots;            /* their hash table: an index + 1, 0 empty; nslots a power of 2 */
+    size_t nslots;
     char error[512];
     urne_phrase why; /* the same failure as a code with parameters (urne_store_error_phrase) */
     int unavailable; /* urne_store_unavailable: set and read with __atomic builtins */

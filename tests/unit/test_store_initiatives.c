@@ -593,6 +593,49 @@ static void test_roll_counts_kept(void **state) {
     rmdir(dir);
 }
 
+/* Many territories in one transaction (the tallies' hash table grown several
+ * times, a roll by communes): each territory counted exactly. */
+typedef struct many_counts {
+    int territories, wrong;
+    int64_t electors, anonymous;
+} many_counts;
+
+static int many_count(const char *territory, int64_t electors, int64_t anonymous, void *ctx) {
+    many_counts *m = ctx;
+    int k = atoi(territory + 1);
+    m->territories++;
+    m->electors += electors;
+    m->anonymous += anonymous;
+    if (electors != 4 || anonymous != (k % 2 == 0 ? 1 : 0)) m->wrong++;
+    return 0;
+}
+
+static void test_roll_counts_many_territories(void **state) {
+    (void)state;
+    urne_store *s = open_memory();
+    int64_t id = put_initiative(s);
+    urne_initiative_roll_entry e;
+    assert_int_equal(urne_store_begin(s), 0);
+    for (int i = 0; i < 12000; i++) { /* 3,000 territories of 4 entries, the even ones with 1 anonymous code */
+        int t = i % 3000;
+        memset(&e, 0, sizeof e);
+        snprintf(e.key_hash, sizeof e.key_hash, "%064d", i);
+        snprintf(e.index_hash, sizeof e.index_hash, "%064d", i);
+        snprintf(e.territory, sizeof e.territory, "C%d", t);
+        snprintf(e.sealed, sizeof e.sealed, "c2VhbGVk");
+        if (i < 3000 && t % 2 == 0) snprintf(e.letter, sizeof e.letter, "C%d/1", t);
+        assert_int_equal(urne_store_initiative_roll_put(s, id, &e), 1);
+    }
+    assert_int_equal(urne_store_commit(s), 0);
+    many_counts m = {0};
+    assert_int_equal(urne_store_initiative_roll_counts(s, id, many_count, &m), 0);
+    assert_int_equal(m.territories, 3000);
+    assert_int_equal(m.electors, 12000);
+    assert_int_equal(m.anonymous, 1500);
+    assert_int_equal(m.wrong, 0);
+    urne_store_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_initiative_rows),
@@ -603,6 +646,7 @@ int main(void) {
         cmocka_unit_test(test_counts_per_territory),
         cmocka_unit_test(test_counts_many_territories),
         cmocka_unit_test(test_roll_counts_kept),
+        cmocka_unit_test(test_roll_counts_many_territories),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
